@@ -1,0 +1,20 @@
+"""The ``tr-nlp`` Typer application: thin commands over the library."""
+
+from __future__ import annotations
+
+import typer
+
+from tr_nlp.cli.demo_cmd import demo
+from tr_nlp.cli.inspect_cmd import inspect
+from tr_nlp.cli.segment_cmd import segment
+
+app = typer.Typer(
+    name="tr-nlp",
+    help="Machine-assisted coding of qualitative interview transcripts (offline, CPU).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command()(inspect)
+app.command()(segment)
+app.command()(demo)

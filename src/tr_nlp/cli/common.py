@@ -1,0 +1,103 @@
+"""Shared CLI options, consoles and error handling (see ../shared/CLI.md).
+
+Data goes to files or stdout; messages, warnings and progress go to stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from tr_nlp.errors import TrNlpError
+from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """Turn a :class:`TrNlpError` into one clear line on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TrNlpError as exc:
+            err.print(f"[bold red]error[/]: {exc}", highlight=False, markup=True)
+            raise typer.Exit(EXIT_USAGE) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+Paths = Annotated[list[Path], typer.Argument(help="Transcript files, folders (recursive), globs or utterance tables.", show_default=False)]
+Output = Annotated[Path, typer.Option("--output", "-o", help="Output file or folder; format from the extension.")]
+Format = Annotated[str | None, typer.Option("--format", help="Force a reader: text, markdown, docx, vtt, srt, table.")]
+Preset = Annotated[str | None, typer.Option("--preset", help="Named column mapping for a known table (annomi).")]
+TextCol = Annotated[str | None, typer.Option("--text-col", help="Table column with the utterance text.")]
+SpeakerCol = Annotated[str | None, typer.Option("--speaker-col", help="Table column with the speaker.")]
+GroupCol = Annotated[str | None, typer.Option("--group-col", help="Table column that groups rows into interviews.")]
+OrderCol = Annotated[str | None, typer.Option("--order-col", help="Table column that orders utterances.")]
+CoderCol = Annotated[str | None, typer.Option("--coder-col", help="Table column naming the coder of each row.")]
+CodeCols = Annotated[list[str] | None, typer.Option("--code-col", help="Table column holding codes (repeatable).")]
+SpeakerRole = Annotated[list[str] | None, typer.Option("--speaker-role", help="Set a speaker's role: NAME=interviewer|participant|other (repeatable).")]
+Encoding = Annotated[str | None, typer.Option("--encoding", help="Force the text encoding instead of detecting it.")]
+Codings = Annotated[Path | None, typer.Option("--codings", help="Human codings table: interview_id,start,end,code,coder.")]
+CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML.")]
+Quiet = Annotated[bool, typer.Option("--quiet", help="Only errors on stderr.")]
+
+
+def read_options(
+    preset: str | None = None,
+    text_col: str | None = None,
+    speaker_col: str | None = None,
+    group_col: str | None = None,
+    order_col: str | None = None,
+    coder_col: str | None = None,
+    code_cols: list[str] | None = None,
+    speaker_roles: list[str] | None = None,
+    encoding: str | None = None,
+) -> ReadOptions:
+    """Build :class:`ReadOptions` from the shared CLI options."""
+    mapping: TableMapping | None = TableMapping.preset(preset) if preset else None
+    overrides = dict(text_col=text_col, speaker_col=speaker_col, group_col=group_col,
+                     order_col=order_col, coder_col=coder_col,
+                     code_cols=tuple(code_cols) if code_cols else None)
+    if any(v is not None for v in overrides.values()):
+        mapping = (mapping or TableMapping()).with_overrides(**overrides)
+    return ReadOptions(encoding=encoding, roles=RoleMap.from_pairs(speaker_roles or []), table=mapping)
+
+
+def load_and_report(
+    paths: list[Path],
+    options: ReadOptions,
+    fmt: str | None = None,
+    codings: Path | None = None,
+    codebook: Path | None = None,
+    quiet: bool = False,
+) -> Corpus:
+    """Load a corpus, printing one line per bad file and each warning to stderr."""
+    corpus = load_corpus(paths, options, fmt, codings, codebook)
+    for report in corpus.files:
+        if report.error is not None:
+            err.print(f"[bold red]error[/]: {report.error}", highlight=False)
+        elif not quiet:
+            for warning in report.warnings:
+                err.print(f"[yellow]warning[/]: {report.path}: {warning}", highlight=False)
+    if not quiet:
+        for warning in corpus.warnings:
+            err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+    return corpus
+
+
+def exit_code(corpus: Corpus) -> int:
+    """2 when any input file failed (the others were still processed), else 0."""
+    return EXIT_USAGE if corpus.failures else EXIT_OK

@@ -1,0 +1,34 @@
+"""``tr-nlp demo``: the whole pipeline on the shipped demo corpus (what ``make demo`` runs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tr_nlp.cli import common as c
+from tr_nlp.pipeline import find_demo_corpus, run_pipeline
+
+
+@c.handle_errors
+def demo(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Run folder to write.")] = Path("out/demo"),
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (default: corpora/demo).")] = None,
+    quiet: c.Quiet = False,
+) -> None:
+    """Run ingest -> segment -> map codings on the demo corpus and print where outputs are."""
+    corpus_path = corpus or find_demo_corpus()
+    result = run_pipeline(corpus_path, output)
+    assert result.corpus is not None
+    for report in result.corpus.failures:
+        c.err.print(f"[bold red]error[/]: {report.error}", highlight=False)
+    s = result.summary
+    if not quiet:
+        c.err.print(
+            f"{s['interviews']} interviews, {s['segments']} participant segments, "
+            f"{s['codings']} human codings by {len(s['coders'])} coder(s)", highlight=False,
+        )
+    for name, path in result.outputs.items():
+        c.out.print(f"{name:>14}: {path}", highlight=False)
+    raise typer.Exit(c.EXIT_USAGE if result.corpus.failures else c.EXIT_OK)

@@ -1,0 +1,52 @@
+"""``tr-nlp inspect``: what tr_nlp reads from each file."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from tr_nlp.cli import common as c
+
+
+@c.handle_errors
+def inspect(
+    paths: c.Paths,
+    fmt: c.Format = None,
+    preset: c.Preset = None,
+    text_col: c.TextCol = None,
+    speaker_col: c.SpeakerCol = None,
+    group_col: c.GroupCol = None,
+    order_col: c.OrderCol = None,
+    speaker_role: c.SpeakerRole = None,
+    encoding: c.Encoding = None,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON records instead of a table."),
+    quiet: c.Quiet = False,
+) -> None:
+    """Per file: detected format, interviews, speakers and roles, turns, words, warnings."""
+    options = c.read_options(preset, text_col, speaker_col, group_col, order_col,
+                             speaker_roles=speaker_role, encoding=encoding)
+    corpus = c.load_and_report(paths, options, fmt, quiet=quiet)
+    records = corpus.describe()
+    if as_json:
+        c.out.print_json(json.dumps({
+            "interviews": records,
+            "failed": [{"file": f.path, "code": f.error.code, "message": f.error.message}
+                       for f in corpus.failures if f.error is not None],
+            "warnings": {f.path: f.warnings for f in corpus.files if f.warnings},
+        }, ensure_ascii=False))
+    else:
+        table = Table(title=None, show_lines=False)
+        for column in ("file", "format", "interview", "speakers (role)", "turns", "words"):
+            table.add_column(column, justify="right" if column in {"turns", "words"} else "left")
+        for r in records:
+            speakers = ", ".join(f"{s} ({role})" for s, role in r["speakers"].items())
+            table.add_row(r["file"], r["format"], r["interview_id"], speakers, str(r["turns"]), str(r["words"]))
+        c.out.print(table)
+        words = sum(r["words"] for r in records)
+        c.out.print(
+            f"{len(corpus.files)} file(s), {len(records)} interview(s), {words} words, "
+            f"{len(corpus.failures)} failed", highlight=False,
+        )
+    raise typer.Exit(c.exit_code(corpus))

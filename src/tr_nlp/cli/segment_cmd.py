@@ -1,0 +1,58 @@
+"""``tr-nlp segment``: ingest + segment, one row per segment."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tr_nlp.cli import common as c
+from tr_nlp.export import write_table
+from tr_nlp.segment import Segmenter, map_codings
+from tr_nlp.schema import segments_to_frame
+
+
+@c.handle_errors
+def segment(
+    paths: c.Paths,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="segments.parquet, .csv or .jsonl; CSV on stdout when omitted.")] = None,
+    unit: Annotated[str, typer.Option("--unit", help="turn, sentence or window.")] = "sentence",
+    roles: Annotated[str, typer.Option("--roles", help="Comma-separated speaker roles to keep.")] = "participant",
+    window: Annotated[int, typer.Option("--window", help="Sentences per window (unit=window).")] = 3,
+    stride: Annotated[int | None, typer.Option("--stride", help="Sentences between window starts (default: --window).")] = None,
+    spacy_model: Annotated[str | None, typer.Option("--spacy-model", help="An installed spaCy pipeline, e.g. en_core_web_sm.")] = None,
+    codings: c.Codings = None,
+    codebook: c.CodebookOpt = None,
+    overlap: Annotated[float, typer.Option("--overlap", help="Share of a segment (or coding) a coding must cover.")] = 0.5,
+    fmt: c.Format = None,
+    preset: c.Preset = None,
+    text_col: c.TextCol = None,
+    speaker_col: c.SpeakerCol = None,
+    group_col: c.GroupCol = None,
+    order_col: c.OrderCol = None,
+    speaker_role: c.SpeakerRole = None,
+    encoding: c.Encoding = None,
+    quiet: c.Quiet = False,
+) -> None:
+    """Segment transcripts into turns, sentences or windows with exact offsets."""
+    segmenter = Segmenter(unit=unit, roles=tuple(r.strip() for r in roles.split(",") if r.strip()),  # type: ignore[arg-type]
+                          window=window, stride=stride, spacy_model=spacy_model)
+    options = c.read_options(preset, text_col, speaker_col, group_col, order_col,
+                             speaker_roles=speaker_role, encoding=encoding)
+    corpus = c.load_and_report(paths, options, fmt, codings, codebook, quiet=quiet)
+    segments = segmenter.segment(corpus.interviews)
+    frame = segments_to_frame(segments)
+    if corpus.codings:
+        mapped = map_codings(segments, corpus.codings, overlap)
+        codes = mapped.groupby("segment_id")["code"].agg(lambda s: ";".join(sorted(set(s))))
+        frame["codes"] = frame["segment_id"].map(codes).fillna("")
+    if output is None:
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        write_table(frame, output)
+        if not quiet:
+            c.err.print(f"{len(frame)} segments from {len(corpus.interviews)} interview(s) -> {output}",
+                        highlight=False)
+    raise typer.Exit(c.exit_code(corpus))

@@ -1,0 +1,206 @@
+"""Read, validate, write and hash codebooks (YAML).
+
+The YAML format::
+
+    name: Helping relationships
+    version: "1.0"
+    codes:
+      - name: non_stigmatizing_attitude
+        description: The professional treats the person as a person, not a diagnosis.
+        include: ...
+        exclude: ...
+        examples: ["She never talked down to me."]
+        parent: null          # optional, for nested codes
+    groups:                   # optional: mutually exclusive codes
+      talk_type: [change, sustain, neutral]
+
+``codes`` may also be a mapping from name to fields. Duplicate keys anywhere are an
+error (plain YAML would silently keep the last one).
+
+Examples
+--------
+>>> cb = codebook_from_dict({"codes": [{"name": "a"}, {"name": "b", "parent": "a"}]})
+>>> cb.names
+['a', 'b']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tr_nlp.errors import CodebookError
+from tr_nlp.schema import Code, Codebook
+
+_NAME = re.compile(r"^[\w][\w .:\-]*$")
+_CODE_FIELDS = {"name", "description", "include", "exclude", "examples", "parent", "color", "status"}
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate mapping keys."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise _DuplicateKey(str(key), key_node.start_mark.line + 1)
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int):
+        self.key, self.line = key, line
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Parse a YAML file safely, refusing duplicate keys, with errors naming the file."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CodebookError("E100", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodebookError("E109", path, detail=exc) from None
+    try:
+        return yaml.load(raw, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as exc:
+        raise CodebookError("E147", path, key=exc.key, line=exc.line) from None
+    except yaml.YAMLError as exc:
+        detail = str(exc).replace("\n", " ")
+        raise CodebookError("E145", path, detail=detail) from None
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Load and validate a codebook YAML file.
+
+    Raises
+    ------
+    CodebookError
+        On YAML errors, duplicate or unknown codes, parent cycles, bad group members.
+    """
+    return codebook_from_dict(load_yaml(path), path=path)
+
+
+def codebook_from_dict(data: Any, path: str | Path | None = None) -> Codebook:
+    """Build and validate a :class:`Codebook` from parsed YAML/JSON data."""
+    if not isinstance(data, Mapping) or "codes" not in data:
+        found = type(data).__name__ if not isinstance(data, Mapping) else f"keys {sorted(data)}"
+        raise CodebookError("E144", path, found=found)
+    entries = data["codes"]
+    if isinstance(entries, Mapping):
+        entries = [{"name": name, **(fields or {})} for name, fields in entries.items()]
+    if not isinstance(entries, list):
+        raise CodebookError("E144", path, found=f"'codes' as {type(entries).__name__}")
+    codes = [_code_from_entry(entry, i, path) for i, entry in enumerate(entries, start=1)]
+    groups_raw = data.get("groups") or {}
+    if not isinstance(groups_raw, Mapping):
+        raise CodebookError("E144", path, found=f"'groups' as {type(groups_raw).__name__}")
+    groups = {str(g): tuple(str(n) for n in (members or [])) for g, members in groups_raw.items()}
+    codebook = Codebook(
+        codes=tuple(codes),
+        groups=groups,
+        name=str(data.get("name") or ""),
+        version=str(data.get("version") or ""),
+    )
+    validate_codebook(codebook, path)
+    return codebook
+
+
+def _code_from_entry(entry: Any, index: int, path: str | Path | None) -> Code:
+    if isinstance(entry, str):
+        entry = {"name": entry}
+    if not isinstance(entry, Mapping) or "name" not in entry:
+        raise CodebookError("E146", path, index=index, detail="expected a mapping with a 'name'")
+    unknown = set(entry) - _CODE_FIELDS
+    if unknown:
+        raise CodebookError(
+            "E146", path, index=index,
+            detail=f"unknown fields {sorted(unknown)}; allowed: {sorted(_CODE_FIELDS)}",
+        )
+    examples = entry.get("examples") or ()
+    if isinstance(examples, str):
+        examples = (examples,)
+    text = {k: str(entry.get(k) or "").strip() for k in ("description", "include", "exclude")}
+    return Code(
+        name=str(entry["name"]).strip(),
+        examples=tuple(str(e).strip() for e in examples),
+        parent=None if entry.get("parent") in (None, "") else str(entry["parent"]),
+        color=None if entry.get("color") in (None, "") else str(entry["color"]),
+        status=str(entry.get("status") or "active"),
+        **text,
+    )
+
+
+def validate_codebook(codebook: Codebook, path: str | Path | None = None) -> None:
+    """Raise :class:`CodebookError` on the first problem found in ``codebook``."""
+    names: set[str] = set()
+    for code in codebook.codes:
+        if not _NAME.match(code.name):
+            raise CodebookError("E143", path, name=code.name)
+        if code.name in names:
+            raise CodebookError("E140", path, name=code.name)
+        names.add(code.name)
+    parents = {code.name: code.parent for code in codebook.codes}
+    for name, parent in parents.items():
+        if parent is not None and parent not in names:
+            raise CodebookError("E141", path, name=name, parent=parent)
+        chain, node = [name], parent
+        while node is not None:
+            if node in chain:
+                raise CodebookError("E148", path, name=name, cycle=" -> ".join([*chain, node]))
+            chain.append(node)
+            node = parents.get(node)
+    for group, members in codebook.groups.items():
+        for member in members:
+            if member not in names:
+                raise CodebookError("E142", path, group=group, name=member)
+
+
+def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
+    """The YAML/JSON form of ``codebook``; empty fields are left out."""
+    codes = []
+    for code in codebook.codes:
+        entry: dict[str, Any] = {"name": code.name}
+        for key in ("description", "include", "exclude"):
+            if getattr(code, key):
+                entry[key] = getattr(code, key)
+        if code.examples:
+            entry["examples"] = list(code.examples)
+        for key in ("parent", "color"):
+            if getattr(code, key) is not None:
+                entry[key] = getattr(code, key)
+        if code.status != "active":
+            entry["status"] = code.status
+        codes.append(entry)
+    out: dict[str, Any] = {}
+    if codebook.name:
+        out["name"] = codebook.name
+    if codebook.version:
+        out["version"] = codebook.version
+    out["codes"] = codes
+    if codebook.groups:
+        out["groups"] = {g: list(m) for g, m in codebook.groups.items()}
+    return out
+
+
+def dump_codebook(codebook: Codebook) -> str:
+    """Serialise ``codebook`` as YAML text (stable key order)."""
+    return yaml.safe_dump(codebook_to_dict(codebook), sort_keys=False, allow_unicode=True, width=100)
+
+
+def codebook_hash(codebook: Codebook) -> str:
+    """A sha256 of the codebook's canonical JSON: changes when any code or guidance changes."""
+    canonical = json.dumps(codebook_to_dict(codebook), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

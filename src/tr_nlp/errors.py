@@ -1,0 +1,148 @@
+"""One exception hierarchy for tr_nlp, with coded messages.
+
+Every message is a constant on :class:`Errors` with a code (``E101``...). A message says
+what was found, what was expected, and how to fix it. Exceptions carry the file they are
+about, so a caller running over many files can report each bad one and go on.
+
+Examples
+--------
+>>> err = InputError("E101", path="a.txt")
+>>> str(err)
+'a.txt: [E101] the file is empty; expected a transcript with text'
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+
+
+class Errors:
+    """Message templates, one per code. Placeholders are filled from keyword arguments."""
+
+    # --- reading files -------------------------------------------------------------
+    E100 = "no such file or folder; check the path"
+    E101 = "the file is empty; expected a transcript with text"
+    E102 = (
+        "looks like a binary file ({detail}), not text; export the transcript as "
+        ".txt, .md, .docx, .vtt, .srt or a CSV/JSONL/Parquet table"
+    )
+    E103 = (
+        "is not valid UTF-8 ({detail}); re-save it as UTF-8, or pass --encoding "
+        "with the encoding it was written in"
+    )
+    E104 = "unsupported file type '{suffix}'; expected one of {expected}, or pass --format"
+    E105 = "unknown format '{fmt}'; expected one of {expected}"
+    E106 = "cannot decode the file as {encoding} ({detail}); check the --encoding value"
+    E107 = "no transcript text left after removing the header; expected speaker turns"
+    E108 = "no transcript files found; expected files ending in {expected}"
+    E109 = "cannot read the file ({detail})"
+    # --- .docx ----------------------------------------------------------------------
+    E110 = "not a valid .docx ({detail}); open it in Word and save it again as .docx"
+    E111 = (
+        "the .docx would unpack to {size} MB, over the {limit} MB limit; "
+        "this looks like a zip bomb, not a transcript"
+    )
+    # --- subtitles ------------------------------------------------------------------
+    E120 = "broken cue at line {line}: {detail}"
+    E121 = "missing 'WEBVTT' header on the first line; expected a WebVTT file"
+    E122 = "no cues found; expected at least one 'start --> end' timing line"
+    # --- tables ---------------------------------------------------------------------
+    E130 = (
+        "column '{column}' not found; available columns: {available}. "
+        "Pass {option} with the right column name"
+    )
+    E131 = "cannot parse the table ({detail})"
+    E132 = "unknown preset '{preset}'; expected one of {expected}"
+    E133 = (
+        "utterance {key} appears {n} times with different text; expected each "
+        "utterance once (or identical text on every annotator's row)"
+    )
+    E134 = "the table has no rows"
+    # --- codebooks ------------------------------------------------------------------
+    E140 = "duplicate code '{name}'; every code name must be unique"
+    E141 = "code '{name}' has parent '{parent}', which is not a code in this codebook"
+    E142 = "group '{group}' names '{name}', which is not a code in this codebook"
+    E143 = (
+        "invalid code name {name!r}; use letters, digits, '_', '-', '.', ':' or spaces, "
+        "starting with a letter or digit"
+    )
+    E144 = "expected a mapping with a 'codes' list; found {found}"
+    E145 = "YAML syntax error: {detail}"
+    E146 = "code entry {index} is invalid: {detail}"
+    E147 = "duplicate key '{key}' at line {line}; YAML would silently keep only the last one"
+    E148 = "code '{name}' is its own ancestor (parent cycle: {cycle})"
+    # --- codings --------------------------------------------------------------------
+    E150 = "codings row {row}: interview '{interview_id}' is not in the corpus"
+    E151 = (
+        "codings row {row}: span {start}-{end} lies outside interview '{interview_id}' "
+        "(text length {length}); expected 0 <= start < end <= length"
+    )
+    E152 = (
+        "codings row {row}: the 'text' column does not match interview '{interview_id}' "
+        "at {start}-{end} (found {found!r}, expected {expected!r}); the offsets point at "
+        "other characters than the coder saw"
+    )
+    E153 = "codings row {row}: code '{code}' is not in the codebook"
+    # --- corpus configs and settings ------------------------------------------------
+    E160 = "invalid corpus config: {detail}"
+    E161 = "duplicate interview id '{interview_id}' (also in {other}); ids must be unique"
+    E162 = "invalid roles mapping: {detail}"
+    E163 = "invalid option: {detail}"
+    E164 = "spaCy pipeline '{name}' is not installed; install it with pip, or omit --spacy-model"
+    # --- outputs --------------------------------------------------------------------
+    E170 = "cannot write output ({detail}); check that the folder exists and is writable"
+    E171 = "unsupported output type '{suffix}'; expected one of {expected}"
+
+
+class TrNlpError(Exception):
+    """Base class of every error tr_nlp raises on purpose.
+
+    Parameters
+    ----------
+    code : str
+        A message code, an attribute of :class:`Errors` such as ``"E101"``.
+    path : str or PathLike, optional
+        The file or folder the error is about.
+    **details
+        Values for the message template's placeholders.
+    """
+
+    def __init__(self, code: str, path: str | PathLike[str] | None = None, **details: object):
+        template = getattr(Errors, code)
+        self.code = code
+        self.path = None if path is None else str(path)
+        self.details = details
+        self.message = template.format(**details)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{where}[{self.code}] {self.message}"
+
+
+class InputError(TrNlpError):
+    """An input file is missing, unreadable, or not what its format promises."""
+
+
+class CodebookError(InputError):
+    """A codebook is malformed: duplicate codes, unknown parents, bad YAML."""
+
+
+class CodingsError(InputError):
+    """A human codings table does not fit the corpus or codebook."""
+
+
+class ConfigError(TrNlpError):
+    """A setting, option or corpus config is invalid."""
+
+
+class OutputError(TrNlpError):
+    """An output cannot be written."""
+
+
+class ModelError(TrNlpError):
+    """A model file is missing, tampered with, or holds untrusted types."""
+
+
+class ArchiveError(InputError):
+    """A zip archive is hostile or corrupt (zip-slip, zip bomb, bad entries)."""

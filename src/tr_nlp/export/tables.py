@@ -1,0 +1,72 @@
+"""Write tables (CSV, Parquet, JSONL) and JSON atomically: a temp file, then a rename.
+
+A reader never sees a half-written file, and an interrupted run leaves the previous
+output (or nothing) in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tr_nlp.errors import OutputError
+
+TABLE_SUFFIXES = (".csv", ".parquet", ".jsonl")
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temp path beside ``path``; on success it replaces ``path`` in one rename."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError("E170", path, detail=exc.strerror or exc) from None
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    except OSError as exc:
+        raise OutputError("E170", path, detail=exc.strerror or exc) from None
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` to ``path``; the format comes from the extension."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    writers: dict[str, Callable[[Path], Any]] = {
+        ".csv": lambda p: frame.to_csv(p, index=False),
+        ".parquet": lambda p: frame.to_parquet(p, index=False),
+        ".jsonl": lambda p: frame.to_json(p, orient="records", lines=True, force_ascii=False),
+    }
+    if suffix not in writers:
+        raise OutputError("E171", path, suffix=suffix or "(none)", expected=", ".join(TABLE_SUFFIXES))
+    with atomic_path(path) as tmp:
+        writers[suffix](tmp)
+    return path
+
+
+def write_json(data: Any, path: str | Path) -> Path:
+    """Write ``data`` as indented UTF-8 JSON, atomically."""
+    return write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", path)
+
+
+def write_text(text: str, path: str | Path) -> Path:
+    """Write UTF-8 text atomically."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    return path

@@ -1,0 +1,41 @@
+"""What every reader takes and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tr_nlp.ingest.speakers import RoleMap
+from tr_nlp.schema import Codebook, Coding, Interview
+
+if TYPE_CHECKING:
+    from tr_nlp.ingest.table import TableMapping
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Settings shared by all readers.
+
+    Parameters
+    ----------
+    encoding : str, optional
+        Force a text encoding instead of detecting it.
+    roles : RoleMap
+        Speaker -> role overrides for this corpus.
+    table : TableMapping, optional
+        Column mapping for utterance tables (CSV/JSONL/Parquet).
+    """
+
+    encoding: str | None = None
+    roles: RoleMap = field(default_factory=RoleMap)
+    table: TableMapping | None = None
+
+
+@dataclass
+class ReadResult:
+    """Interviews read from one file, with any codings and codebook it carried."""
+
+    interviews: list[Interview] = field(default_factory=list)
+    codings: list[Coding] = field(default_factory=list)
+    codebook: Codebook | None = None
+    warnings: list[str] = field(default_factory=list)

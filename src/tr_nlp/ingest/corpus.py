@@ -1,0 +1,269 @@
+"""Read many files into one corpus, reporting each bad file and going on with the rest.
+
+A folder may hold a ``corpus.yaml`` that says where its interviews, codings and codebook
+are and how to read them::
+
+    name: demo
+    interviews: [interviews/]        # files, folders or globs, relative to this file
+    codings: codings.csv
+    codebook: codebook.yaml
+    speakers:                        # speaker -> role overrides
+      interviewer: [Sam]
+    preset: annomi                   # or a table mapping: {text_col: ..., speaker_col: ...}
+    encoding: utf-8
+
+Without one, a folder is searched recursively for files with a known extension, leaving
+out hidden files and README/LICENSE/CHANGELOG files.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tr_nlp.codebook import load_codebook, load_yaml
+from tr_nlp.errors import ConfigError, InputError, TrNlpError
+from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.codings import read_codings
+from tr_nlp.ingest.docx import read_docx
+from tr_nlp.ingest.speakers import RoleMap
+from tr_nlp.ingest.subtitles import read_subtitles
+from tr_nlp.ingest.table import TableMapping, read_table
+from tr_nlp.ingest.text import read_text_file
+from tr_nlp.schema import Codebook, Coding, Interview
+
+CONFIG_NAME = "corpus.yaml"
+READERS = {
+    "text": read_text_file,
+    "markdown": read_text_file,
+    "docx": read_docx,
+    "vtt": read_subtitles,
+    "srt": read_subtitles,
+    "table": read_table,
+}
+EXTENSIONS = {
+    ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".docx": "docx",
+    ".vtt": "vtt", ".srt": "srt", ".csv": "table", ".tsv": "table", ".jsonl": "table",
+    ".ndjson": "table", ".parquet": "table",
+}
+_SKIP_STEMS = {"readme", "license", "licence", "changelog", "notice", "source"}
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file."""
+
+    path: str
+    format: str | None
+    interview_ids: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: TrNlpError | None = None
+
+
+@dataclass
+class Corpus:
+    """Interviews, codings and codebook read from some paths, and a report per file."""
+
+    interviews: list[Interview] = field(default_factory=list)
+    codings: list[Coding] = field(default_factory=list)
+    codebook: Codebook | None = None
+    files: list[FileReport] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[FileReport]:
+        """Reports of files that could not be read."""
+        return [f for f in self.files if f.error is not None]
+
+    def by_id(self) -> dict[str, Interview]:
+        """Interviews keyed by id."""
+        return {iv.id: iv for iv in self.interviews}
+
+    def describe(self) -> list[dict[str, Any]]:
+        """One record per interview: file, format, speakers with roles, turns, words."""
+        source_of = {iid: f for f in self.files for iid in f.interview_ids}
+        records = []
+        for iv in self.interviews:
+            report = source_of.get(iv.id)
+            records.append({
+                "file": report.path if report else iv.source,
+                "format": iv.format,
+                "interview_id": iv.id,
+                "speakers": dict(iv.speakers),
+                "turns": len(iv.turns),
+                "words": sum(len(iv.text[t.start:t.end].split()) for t in iv.turns),
+                "synthetic": bool(iv.metadata.get("synthetic", False)),
+            })
+        return records
+
+
+def detect_format(path: str | Path, fmt: str | None = None) -> str:
+    """The reader name for ``path``: ``fmt`` if given, else from the extension."""
+    if fmt:
+        if fmt not in READERS:
+            raise InputError("E105", path, fmt=fmt, expected=sorted(READERS))
+        return fmt
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise InputError("E104", path, suffix=suffix or "(none)", expected=" ".join(sorted(EXTENSIONS)))
+    return EXTENSIONS[suffix]
+
+
+def read_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: str | None = None) -> ReadResult:
+    """Read one file with the reader its format calls for."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("E100", path)
+    return READERS[detect_format(path, fmt)](path, options)
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Expand files, folders (recursively, sorted) and globs into transcript files."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path).parts
+                if (child.is_file() and child.suffix.lower() in EXTENSIONS
+                        and not any(p.startswith((".", "_")) for p in rel)
+                        and child.stem.lower() not in _SKIP_STEMS):
+                    yield child
+        elif path.exists():
+            yield path
+        else:
+            matches = sorted(glob.glob(str(raw), recursive=True))
+            if not matches:
+                yield path  # reported as missing by the reader
+            yield from (Path(m) for m in matches if Path(m).is_file())
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    """Settings from a folder's ``corpus.yaml``."""
+
+    root: Path
+    interviews: tuple[Path, ...]
+    codings: Path | None = None
+    codebook: Path | None = None
+    options: ReadOptions = ReadOptions()
+    fmt: str | None = None
+
+
+def load_config(folder: str | Path, options: ReadOptions = ReadOptions()) -> CorpusConfig | None:
+    """Read ``folder/corpus.yaml`` if there is one."""
+    folder = Path(folder)
+    path = folder / CONFIG_NAME
+    if not path.is_file():
+        return None
+    data = load_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise ConfigError("E160", path, detail="expected a mapping at the top level")
+    known = {"name", "description", "interviews", "codings", "codebook", "speakers", "preset",
+             "table", "encoding", "format", "synthetic"}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError("E160", path, detail=f"unknown keys {sorted(unknown)}; allowed: {sorted(known)}")
+    entries = data.get("interviews") or ["."]
+    entries = [entries] if isinstance(entries, str) else entries
+    table: TableMapping | None = options.table
+    if data.get("preset"):
+        table = TableMapping.preset(str(data["preset"]))
+    if isinstance(data.get("table"), dict):
+        table = (table or TableMapping()).with_overrides(**_table_fields(data["table"], path))
+    roles = RoleMap.from_mapping(data.get("speakers")).merged(options.roles)
+    opts = ReadOptions(encoding=options.encoding or data.get("encoding"), roles=roles, table=table)
+
+    def rel(p: Any) -> Path | None:
+        return None if not p else folder / str(p)
+
+    return CorpusConfig(
+        root=folder,
+        interviews=tuple(folder / str(e) for e in entries),
+        codings=rel(data.get("codings")),
+        codebook=rel(data.get("codebook")),
+        options=opts,
+        fmt=data.get("format"),
+    )
+
+
+def _table_fields(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+    allowed = set(TableMapping.__dataclass_fields__) - {"lenient"}
+    unknown = set(raw) - allowed
+    if unknown:
+        raise ConfigError("E160", path, detail=f"unknown table keys {sorted(unknown)}")
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+
+
+def load_corpus(
+    paths: Sequence[str | Path],
+    options: ReadOptions = ReadOptions(),
+    fmt: str | None = None,
+    codings: str | Path | None = None,
+    codebook: str | Path | None = None,
+) -> Corpus:
+    """Read every input into one :class:`Corpus`; a bad file is reported, not fatal.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        Files, folders (a folder with ``corpus.yaml`` uses it) and globs.
+    options : ReadOptions
+        Encoding, speaker roles and table mapping.
+    fmt : str, optional
+        Force a reader instead of choosing by extension.
+    codings, codebook : path, optional
+        Human codings table and codebook YAML; override a ``corpus.yaml``'s.
+
+    Raises
+    ------
+    TrNlpError
+        Only for problems with the codings table, the codebook or a config; a bad
+        transcript is recorded in :attr:`Corpus.files` instead.
+    """
+    corpus = Corpus()
+    seen: dict[str, str] = {}
+    codings_path, codebook_path = codings, codebook
+    jobs: list[tuple[Path, ReadOptions, str | None]] = []
+    for raw in paths:
+        config = load_config(raw, options) if Path(raw).is_dir() else None
+        if config is not None:
+            jobs.extend((f, config.options, fmt or config.fmt) for f in iter_input_files(config.interviews))
+            codings_path = codings_path or config.codings
+            codebook_path = codebook_path or config.codebook
+        else:
+            jobs.extend((f, options, fmt) for f in iter_input_files([raw]))
+    for path, opts, file_fmt in jobs:
+        report = FileReport(str(path), None)
+        corpus.files.append(report)
+        try:
+            report.format = detect_format(path, file_fmt)
+            result = read_file(path, opts, file_fmt)
+            for iv in result.interviews:
+                if iv.id in seen:
+                    raise InputError("E161", path, interview_id=iv.id, other=seen[iv.id])
+        except TrNlpError as exc:
+            report.error = exc
+            continue
+        for iv in result.interviews:
+            seen[iv.id] = str(path)
+        report.interview_ids = [iv.id for iv in result.interviews]
+        report.warnings = result.warnings
+        corpus.interviews.extend(result.interviews)
+        corpus.codings.extend(result.codings)
+        if result.codebook is not None and corpus.codebook is None:
+            corpus.codebook = result.codebook
+    if codebook_path is not None:
+        corpus.codebook = load_codebook(codebook_path)
+    if codings_path is not None:
+        found, warnings = read_codings(codings_path, corpus.by_id(), corpus.codebook)
+        corpus.codings.extend(found)
+        corpus.warnings.extend(f"{codings_path}: {w}" for w in warnings)
+    return corpus
+
+
+def with_table(options: ReadOptions, mapping: TableMapping | None) -> ReadOptions:
+    """``options`` with a table mapping set."""
+    return replace(options, table=mapping)

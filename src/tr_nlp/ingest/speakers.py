@@ -1,0 +1,186 @@
+"""Speaker labels at the start of transcript lines, and speaker -> role mapping.
+
+Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
+
+    I: ...   R: ...   P01: ...   Interviewer: ...   Participant 3: ...
+    [00:01:02] Name: ...        00:01:02 Name: ...
+    Name (00:01:02): ...        Name [00:01:02] ...
+    Speaker 1  0:01             (a header line; the turn's text follows on the next lines)
+
+Roles: built-in interviewer labels (I, Int, Q, Interviewer, Moderator, Facilitator,
+Researcher...) and participant labels (R, P, P01, A, Respondent, Participant,
+Interviewee, Client, Patient, Service user...). A corpus can override any speaker with a
+:class:`RoleMap`. Unknown speakers become participants when an interviewer is known;
+with exactly two unknown speakers the one who asks more questions is taken as the
+interviewer (and a warning says so).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tr_nlp.errors import ConfigError
+from tr_nlp.schema import ROLES, Role
+
+TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_LABEL = r"[A-Z][\w.'\u2019\-]*(?: [\w.'\u2019\-]+){0,2}"
+_B = r"(?:\*\*|__)?"  # optional markdown bold around a label
+# (regex, whether the label is a "known" shape even if seen only once)
+_PATTERNS: tuple[re.Pattern[str], ...] = (
+    # [00:01:02] Name: text    /    00:01:02 Name: text
+    re.compile(rf"^{_B}\[?(?P<ts>{TIMESTAMP})\]?{_B}\s+{_B}(?P<label>{_LABEL}){_B}\s*:{_B}(?:\s+|$)"),
+    # Name (00:01:02): text    /    Name [00:01:02] text
+    re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*[(\[](?P<ts>{TIMESTAMP})[)\]]\s*:?{_B}(?:\s+|$)"),
+    # Speaker 1  0:01     (header line, text on the next lines)
+    re.compile(rf"^(?P<label>{_LABEL})\s+(?P<ts>{TIMESTAMP})\s*$"),
+    # Name: text
+    re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*:{_B}(?:\s+|$)"),
+)
+_INTERVIEWER = re.compile(
+    r"^(i|int|intv|iv|q|interviewer|moderator|facilitator|researcher|mod|fac)\b\s*\d*$",
+    re.IGNORECASE,
+)
+_PARTICIPANT = re.compile(
+    r"^(r|p|a|pt|su|resp|respondent|participant|interviewee|client|patient|service user"
+    r"|user|informant)\s*\d*$",
+    re.IGNORECASE,
+)
+_GENERIC_SPEAKER = re.compile(r"^(speaker|spk|person|voice)\s*\d+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """A speaker label found at the start of a line."""
+
+    label: str
+    end: int  # offset in the line where the turn's text starts
+    timestamp: float | None
+
+
+def parse_timestamp(value: str) -> float:
+    """``"01:02:03.5"`` -> 3723.5 seconds; ``"0:01"`` (m:ss) -> 1.0."""
+    parts = value.replace(",", ".").split(":")
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def match_label(line: str) -> LabelMatch | None:
+    """Return the speaker label at the start of ``line``, if any."""
+    for pattern in _PATTERNS:
+        m = pattern.match(line)
+        if m:
+            ts = m.groupdict().get("ts")
+            return LabelMatch(
+                label=m.group("label").strip(),
+                end=m.end(),
+                timestamp=parse_timestamp(ts) if ts else None,
+            )
+    return None
+
+
+def is_known_label(label: str) -> bool:
+    """True for labels that are speaker labels whatever the context (I, P01, Speaker 2...)."""
+    return bool(
+        _INTERVIEWER.match(label) or _PARTICIPANT.match(label) or _GENERIC_SPEAKER.match(label)
+    )
+
+
+def builtin_role(label: str) -> Role | None:
+    """The role a label implies on its own, or None when it does not say."""
+    if _INTERVIEWER.match(label):
+        return "interviewer"
+    if _PARTICIPANT.match(label):
+        return "participant"
+    return None
+
+
+@dataclass(frozen=True)
+class RoleMap:
+    """Per-corpus speaker -> role overrides (case-insensitive).
+
+    Build from either ``{"interviewer": ["Sam"], "participant": ["Jo"]}`` or
+    ``{"Sam": "interviewer", "Jo": "participant"}`` with :meth:`from_mapping`.
+    """
+
+    overrides: Mapping[str, Role] = field(default_factory=dict)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> RoleMap:
+        overrides: dict[str, Role] = {}
+        for key, value in (data or {}).items():
+            if key in ROLES and isinstance(value, (list, tuple)):
+                for name in value:
+                    overrides[str(name).casefold()] = key  # type: ignore[assignment]
+            elif isinstance(value, str) and value in ROLES:
+                overrides[str(key).casefold()] = value  # type: ignore[assignment]
+            else:
+                raise ConfigError(
+                    "E162",
+                    detail=f"{key!r}: {value!r}; expected 'NAME: interviewer|participant|other' "
+                    "or 'interviewer: [NAME, ...]'",
+                )
+        return cls(overrides)
+
+    @classmethod
+    def from_pairs(cls, pairs: Sequence[str]) -> RoleMap:
+        """Parse CLI values like ``"Sam=interviewer"``."""
+        data: dict[str, str] = {}
+        for pair in pairs:
+            name, sep, role = pair.partition("=")
+            if not sep:
+                raise ConfigError("E162", detail=f"{pair!r}; expected NAME=ROLE")
+            data[name.strip()] = role.strip()
+        return cls.from_mapping(data)
+
+    def merged(self, other: RoleMap) -> RoleMap:
+        """A map with ``other``'s entries taking precedence."""
+        return RoleMap({**self.overrides, **other.overrides})
+
+    def get(self, speaker: str) -> Role | None:
+        return self.overrides.get(speaker.casefold())
+
+
+def resolve_roles(
+    speakers: Sequence[str],
+    question_share: Mapping[str, float],
+    roles: RoleMap,
+) -> tuple[dict[str, Role], list[str]]:
+    """Assign a role to each speaker; return the roles and any warnings.
+
+    Parameters
+    ----------
+    speakers : sequence of str
+        Distinct speaker labels in order of appearance.
+    question_share : mapping
+        Share of each speaker's turns that end in a question mark.
+    roles : RoleMap
+        Overrides, applied first.
+    """
+    resolved: dict[str, Role | None] = {
+        s: roles.get(s) or builtin_role(s) for s in speakers
+    }
+    unknown = [s for s, r in resolved.items() if r is None]
+    warnings: list[str] = []
+    if unknown and "interviewer" in resolved.values():
+        for s in unknown:
+            resolved[s] = "participant"
+    elif len(unknown) == 2 and len(speakers) == 2:
+        a, b = unknown
+        qa, qb = question_share.get(a, 0.0), question_share.get(b, 0.0)
+        if qa != qb:
+            interviewer, participant = (a, b) if qa > qb else (b, a)
+            resolved[interviewer], resolved[participant] = "interviewer", "participant"
+            warnings.append(
+                f"guessed roles from questions asked: {interviewer!r} = interviewer, "
+                f"{participant!r} = participant; set them in the corpus config to be sure"
+            )
+    for s in speakers:
+        if resolved[s] is None:
+            resolved[s] = "other"
+            warnings.append(f"speaker {s!r} has no known role; set it in the corpus config")
+    return {s: r for s, r in resolved.items() if r is not None}, warnings

@@ -1,0 +1,173 @@
+"""WebVTT (.vtt) and SubRip (.srt) transcripts from recorded calls.
+
+The speaker of a cue comes from a voice tag (``<v Dr Lee>``) or a ``Name:`` prefix; a cue
+with neither continues the previous speaker. Consecutive cues of one speaker are merged
+into one turn, and the stored text is rebuilt as one ``Speaker: text`` line per turn, so
+it reads like a transcript and exports cleanly. Each turn keeps the start time of its
+first cue. ``key: value`` lines in the WEBVTT header or a NOTE block before the first cue
+become metadata.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tr_nlp.errors import InputError
+from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.encoding import read_text
+from tr_nlp.ingest.speakers import is_known_label, match_label, parse_timestamp, resolve_roles
+from tr_nlp.schema import Interview, Turn
+
+_CUE_TIME = r"(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+_TIMING = re.compile(rf"^\s*(?P<start>{_CUE_TIME})\s*-->\s*(?P<end>{_CUE_TIME})(?:\s+.*)?$")
+_VOICE = re.compile(r"<v(?:\.[^\s>]+)*\s+(?P<name>[^>]+)>")
+_TAG = re.compile(r"</?[^>]+>")
+_META = re.compile(r"^(?P<key>[A-Za-z_][\w\- ]*):\s*(?P<value>.*)$")
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float
+    end: float
+    speaker: str | None
+    text: str
+
+
+def _blocks(text: str) -> list[tuple[int, list[str]]]:
+    """Blank-line separated blocks with the 1-based line number where each starts."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    first = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            if not current:
+                first = number
+            current.append(line)
+        elif current:
+            blocks.append((first, current))
+            current = []
+    if current:
+        blocks.append((first, current))
+    return blocks
+
+
+def _parse_cue(lines: list[str], line_no: int, path: Path, srt: bool) -> Cue | None:
+    timing_at = 0 if "-->" in lines[0] else 1
+    if timing_at >= len(lines) or "-->" not in lines[timing_at]:
+        found = lines[min(timing_at, len(lines) - 1)]
+        raise InputError(
+            "E120", path, line=line_no + timing_at,
+            detail=f"expected a timing line 'HH:MM:SS.mmm --> HH:MM:SS.mmm', found {found[:60]!r}",
+        )
+    if srt and timing_at == 1 and not lines[0].strip().isdigit():
+        raise InputError("E120", path, line=line_no,
+                         detail=f"expected a cue number, found {lines[0][:60]!r}")
+    m = _TIMING.match(lines[timing_at])
+    if m is None:
+        raise InputError("E120", path, line=line_no + timing_at,
+                         detail=f"cannot read the times in {lines[timing_at][:60]!r}; "
+                         "expected 'HH:MM:SS.mmm --> HH:MM:SS.mmm'")
+    start, end = parse_timestamp(m.group("start")), parse_timestamp(m.group("end"))
+    if end < start:
+        raise InputError("E120", path, line=line_no + timing_at,
+                         detail=f"the cue ends ({m.group('end')}) before it starts ({m.group('start')})")
+    payload = " ".join(line.strip() for line in lines[timing_at + 1 :])
+    voice = _VOICE.search(payload)
+    speaker = voice.group("name").strip() if voice else None
+    text = html.unescape(_TAG.sub("", payload)).replace("\u00a0", " ").strip()
+    text = re.sub(r"\s+", " ", text)
+    if not text:
+        return None
+    return Cue(start, end, speaker, text)
+
+
+def _apply_prefix_labels(cues: list[Cue]) -> list[Cue]:
+    """Take ``Name: text`` prefixes as speakers where no voice tag gave one."""
+    matches = [match_label(c.text) if c.speaker is None else None for c in cues]
+    counts = Counter(m.label for m in matches if m is not None)
+    out: list[Cue] = []
+    previous: str | None = None
+    for cue, m in zip(cues, matches):
+        speaker, text = cue.speaker, cue.text
+        if m is not None and (counts[m.label] >= 2 or is_known_label(m.label)) and text[m.end:].strip():
+            speaker, text = m.label, text[m.end :].strip()
+        speaker = speaker or previous or "unknown"
+        previous = speaker
+        out.append(Cue(cue.start, cue.end, speaker, text))
+    return out
+
+
+def _metadata_lines(lines: list[str]) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for line in lines:
+        m = _META.match(line.strip())
+        if m:
+            value: Any = m.group("value").strip()
+            if value.lower() in {"true", "false"}:
+                value = value.lower() == "true"
+            meta[m.group("key").strip()] = value
+    return meta
+
+
+def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Read a ``.vtt`` or ``.srt`` file into one :class:`Interview`."""
+    path = Path(path)
+    srt = path.suffix.lower() == ".srt"
+    text = read_text(path, options.encoding)
+    blocks = _blocks(text.text)
+    metadata: dict[str, Any] = {}
+    if not srt:
+        if not blocks or not blocks[0][1][0].startswith("WEBVTT"):
+            raise InputError("E121", path)
+        metadata.update(_metadata_lines(blocks[0][1][1:]))
+        blocks = blocks[1:]
+    cues: list[Cue] = []
+    for line_no, lines in blocks:
+        head = lines[0].strip()
+        if not srt and head.startswith(("NOTE", "STYLE", "REGION")):
+            if head.startswith("NOTE") and not cues:
+                metadata.update(_metadata_lines([head[4:], *lines[1:]]))
+            continue
+        cue = _parse_cue(lines, line_no, path, srt)
+        if cue is not None:
+            cues.append(cue)
+    if not cues:
+        raise InputError("E122", path)
+    cues = _apply_prefix_labels(cues)
+
+    # merge consecutive cues of one speaker; rebuild "Speaker: text" lines
+    merged: list[tuple[str, float, list[str]]] = []
+    for cue in cues:
+        assert cue.speaker is not None
+        if merged and merged[-1][0] == cue.speaker:
+            merged[-1][2].append(cue.text)
+        else:
+            merged.append((cue.speaker, cue.start, [cue.text]))
+    parts: list[str] = []
+    spans: list[tuple[str, int, int, float]] = []
+    pos = 0
+    for speaker, start_time, texts in merged:
+        body = " ".join(texts)
+        label = f"{speaker}: "
+        spans.append((speaker, pos + len(label), pos + len(label) + len(body), start_time))
+        parts.append(label + body)
+        pos += len(label) + len(body) + 1
+    stored = "\n".join(parts)
+    speakers = list(dict.fromkeys(s for s, *_ in spans))
+    asked = Counter(s for s, a, b, _ in spans if stored[a:b].endswith("?"))
+    total = Counter(s for s, *_ in spans)
+    role_of, warnings = resolve_roles(
+        speakers, {s: asked[s] / total[s] for s in speakers}, options.roles
+    )
+    turns = tuple(Turn(s, role_of[s], a, b, t) for s, a, b, t in spans)
+    if text.warning:
+        warnings.insert(0, text.warning)
+    interview_id = str(metadata.pop("interview_id", None) or path.stem)
+    fmt = "srt" if srt else "vtt"
+    return ReadResult([Interview(interview_id, stored, turns, metadata, str(path), fmt)],
+                      warnings=warnings)

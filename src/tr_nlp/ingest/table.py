@@ -1,0 +1,278 @@
+"""Utterance tables (CSV, JSONL, Parquet): one row per utterance, or per utterance and coder.
+
+A :class:`TableMapping` says which column holds what. Rows are grouped into interviews by
+``group_col`` and ordered by ``order_col``. When several rows share a (group, order) key
+(one row per annotator), the utterance becomes one turn and each row's labels become that
+coder's codings. The stored text of an interview is one ``speaker: text`` line per
+utterance; each utterance is one turn.
+
+Code columns: a column of true/false values is a binary code named after the column; any
+other column is categorical and each value is a code (the column becomes a mutually
+exclusive group of the derived codebook). Values are plain code names unless two columns
+share a value, then every code is ``column:value``.
+
+Examples
+--------
+>>> TableMapping.preset("annomi").text_col
+'utterance_text'
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tr_nlp.errors import InputError
+from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.encoding import decode_bytes, normalise_text
+from tr_nlp.ingest.speakers import RoleMap, parse_timestamp, resolve_roles
+from tr_nlp.schema import Code, Codebook, Coding, Interview, Role, Turn
+
+MISSING = frozenset({"", "n/a", "na", "nan", "none", "null", "<na>"})
+_TRUE, _FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no"})
+
+
+@dataclass(frozen=True)
+class TableMapping:
+    """Which column of an utterance table holds what.
+
+    ``lenient`` mappings (presets) skip optional columns (coder, timestamp, metadata)
+    that a file lacks; explicit mappings require every named column.
+    """
+
+    text_col: str = "text"
+    speaker_col: str = "speaker"
+    group_col: str | None = "interview_id"
+    order_col: str | None = None
+    timestamp_col: str | None = None
+    coder_col: str | None = None
+    code_cols: tuple[str, ...] = ()
+    metadata_cols: tuple[str, ...] = ()
+    roles: Mapping[str, Role] = field(default_factory=dict)
+    coder_prefix: str = ""
+    default_coder: str = "human"
+    lenient: bool = False
+
+    @staticmethod
+    def preset(name: str) -> TableMapping:
+        """A named mapping for a known table format."""
+        if name not in PRESETS:
+            raise InputError("E132", preset=name, expected=sorted(PRESETS))
+        return PRESETS[name]
+
+    def with_overrides(self, **changes: Any) -> TableMapping:
+        """A copy with the non-None ``changes`` applied (for CLI options)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+PRESETS: dict[str, TableMapping] = {
+    "annomi": TableMapping(
+        text_col="utterance_text",
+        speaker_col="interlocutor",
+        group_col="transcript_id",
+        order_col="utterance_id",
+        timestamp_col="timestamp",
+        coder_col="annotator_id",
+        code_cols=("main_therapist_behaviour", "client_talk_type"),
+        metadata_cols=("mi_quality", "topic", "video_title"),
+        roles={"therapist": "interviewer", "client": "participant"},
+        coder_prefix="annotator_",
+        lenient=True,
+    ),
+}
+_OPTION_OF = {
+    "text_col": "--text-col", "speaker_col": "--speaker-col", "group_col": "--group-col",
+    "order_col": "--order-col", "timestamp_col": "--timestamp-col",
+    "coder_col": "--coder-col", "code_cols": "--code-col", "metadata_cols": "--preset",
+}
+
+
+def load_frame(path: str | Path, encoding: str | None = None) -> pd.DataFrame:
+    """Read a CSV/TSV/JSONL/Parquet table with every value as a string."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            data = path.read_bytes()
+            text = decode_bytes(data, path, encoding).text
+            if suffix in {".jsonl", ".ndjson"}:
+                frame = pd.read_json(io.StringIO(text), lines=True, dtype=False)
+            else:
+                sep = "\t" if suffix == ".tsv" else ","
+                frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError("E100", path) from None
+    except Exception as exc:  # pandas/pyarrow raise many parser error types
+        raise InputError("E131", path, detail=f"{type(exc).__name__}: {exc}") from None
+    if frame.empty:
+        raise InputError("E134", path)
+    return frame.astype("object").where(frame.notna(), "").astype(str)
+
+
+def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> TableMapping:
+    available = ", ".join(map(str, frame.columns[:30]))
+    changes: dict[str, Any] = {}
+    for attr in ("text_col", "speaker_col", "group_col", "order_col", "timestamp_col", "coder_col"):
+        column = getattr(mapping, attr)
+        if column is None or column in frame.columns:
+            continue
+        optional = attr in {"timestamp_col", "coder_col"} and mapping.lenient
+        default_group = attr == "group_col" and column == TableMapping.group_col
+        if optional or default_group:
+            changes[attr] = None
+            continue
+        raise InputError("E130", path, column=column, available=available, option=_OPTION_OF[attr])
+    for attr in ("code_cols", "metadata_cols"):
+        kept = []
+        for column in getattr(mapping, attr):
+            if column in frame.columns:
+                kept.append(column)
+            elif not mapping.lenient:
+                raise InputError("E130", path, column=column, available=available,
+                                 option=_OPTION_OF[attr])
+        changes[attr] = tuple(kept)
+    return replace(mapping, **changes)
+
+
+def _code_namer(frame: pd.DataFrame, code_cols: Sequence[str]) -> tuple[dict[str, bool], dict[tuple[str, str], str]]:
+    """Decide which columns are binary and how each (column, value) is named."""
+    binary: dict[str, bool] = {}
+    values: dict[str, list[str]] = {}
+    for col in code_cols:
+        present = [v for v in dict.fromkeys(frame[col].str.strip()) if v.casefold() not in MISSING]
+        binary[col] = bool(present) and all(v.casefold() in _TRUE | _FALSE for v in present)
+        values[col] = [] if binary[col] else present
+    seen: list[str] = [v for col in code_cols for v in values[col]]
+    clash = len(seen) != len(set(seen)) or any(v in code_cols for v in seen)
+    names = {(col, v): (f"{col}:{v}" if clash else v) for col in code_cols for v in values[col]}
+    return binary, names
+
+
+def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Read an utterance table into interviews, codings and a derived codebook."""
+    path = Path(path)
+    frame = load_frame(path, options.encoding)
+    mapping = _check_columns(frame, options.table or TableMapping(), path)
+    warnings: list[str] = []
+    if mapping.group_col is None:
+        frame = frame.assign(__group=path.stem)
+        group_col = "__group"
+        warnings.append(f"no '{TableMapping.group_col}' column; the whole table is one interview")
+    else:
+        group_col = mapping.group_col
+    frame = frame.reset_index(drop=True)
+    frame["__row"] = range(len(frame))
+    if mapping.order_col:
+        frame["__order"] = pd.to_numeric(frame[mapping.order_col], errors="coerce")
+        frame["__order"] = frame["__order"].fillna(frame["__row"])
+        key_cols = [group_col, mapping.order_col]
+    else:
+        frame["__order"] = frame["__row"]
+        key_cols = [group_col, "__row"]
+    # numeric group ids sort numerically, others by first appearance
+    group_num = pd.to_numeric(frame[group_col], errors="coerce")
+    first_seen = frame.groupby(group_col, sort=False)["__row"].transform("min")
+    frame["__gsort"] = group_num.fillna(first_seen + 1e12)
+    frame = frame.sort_values(["__gsort", "__order", "__row"], kind="stable")
+    binary, code_names = _code_namer(frame, mapping.code_cols)
+
+    roles = RoleMap.from_mapping(dict(mapping.roles)).merged(options.roles)
+    interviews: list[Interview] = []
+    codings: list[Coding] = []
+    for group, rows in frame.groupby(group_col, sort=False):
+        interview_id = str(group)
+        utterances = rows.drop_duplicates(subset=key_cols, keep="first")
+        if len(utterances) < len(rows):
+            texts = rows.groupby(key_cols, sort=False)[mapping.text_col].nunique()
+            conflicting = texts[texts > 1]
+            if len(conflicting):
+                key = conflicting.index[0]
+                raise InputError("E133", path, key=key, n=int(conflicting.iloc[0]))
+        parts: list[str] = []
+        spans: list[tuple[str, int, int, float | None]] = []
+        span_of: dict[Any, tuple[int, int]] = {}
+        pos = 0
+        for record in utterances.to_dict("records"):
+            speaker = str(record.get(mapping.speaker_col, "")).strip() or "unknown"
+            body = " ".join(normalise_text(str(record[mapping.text_col])).split())
+            label = f"{speaker}: "
+            start = pos + len(label)
+            stamp = _timestamp(record.get(mapping.timestamp_col)) if mapping.timestamp_col else None
+            spans.append((speaker, start, start + len(body), stamp))
+            span_of[tuple(record[c] for c in key_cols)] = (start, start + len(body))
+            parts.append(label + body)
+            pos = start + len(body) + 1
+        text = "\n".join(parts)
+        speakers = list(dict.fromkeys(s for s, *_ in spans))
+        asked = {s: sum(text[a:b].endswith("?") for sp, a, b, _ in spans if sp == s) /
+                 max(1, sum(sp == s for sp, *_ in spans)) for s in speakers}
+        role_of, role_warnings = resolve_roles(speakers, asked, roles)
+        warnings.extend(f"interview {interview_id}: {w}" for w in role_warnings)
+        turns = tuple(Turn(s, role_of[s], a, b, t) for s, a, b, t in spans)
+        first = utterances.iloc[0]
+        metadata = {col: first[col] for col in mapping.metadata_cols if first[col].strip()}
+        interviews.append(Interview(interview_id, text, turns, metadata, str(path), "table"))
+        if mapping.code_cols:
+            codings.extend(_row_codings(rows, mapping, key_cols, span_of, binary, code_names, interview_id))
+    codebook = _derived_codebook(mapping, binary, code_names) if mapping.code_cols else None
+    return ReadResult(interviews, codings, codebook, warnings)
+
+
+def _row_codings(
+    rows: pd.DataFrame,
+    mapping: TableMapping,
+    key_cols: list[str],
+    span_of: Mapping[Any, tuple[int, int]],
+    binary: Mapping[str, bool],
+    code_names: Mapping[tuple[str, str], str],
+    interview_id: str,
+) -> list[Coding]:
+    out: list[Coding] = []
+    coders = (
+        (mapping.coder_prefix + rows[mapping.coder_col].str.strip()).tolist()
+        if mapping.coder_col else [mapping.default_coder] * len(rows)
+    )
+    keys = list(zip(*(rows[c].tolist() for c in key_cols)))
+    for col in mapping.code_cols:
+        for key, coder, value in zip(keys, coders, rows[col].str.strip().tolist()):
+            start, end = span_of[key]
+            if end <= start:
+                continue
+            if binary[col]:
+                if value.casefold() in _TRUE:
+                    out.append(Coding(interview_id, start, end, col, coder))
+            elif value.casefold() not in MISSING:
+                out.append(Coding(interview_id, start, end, code_names[(col, value)], coder))
+    return out
+
+
+def _derived_codebook(
+    mapping: TableMapping, binary: Mapping[str, bool], code_names: Mapping[tuple[str, str], str]
+) -> Codebook:
+    codes = [Code(col, description=f"true in column '{col}'") for col in mapping.code_cols if binary[col]]
+    groups: dict[str, tuple[str, ...]] = {}
+    for col in mapping.code_cols:
+        if not binary[col]:
+            names = tuple(name for (c, _), name in code_names.items() if c == col)
+            codes.extend(Code(n, description=f"value of column '{col}'") for n in names)
+            groups[col] = names
+    return Codebook(tuple(codes), groups, name="derived from table columns")
+
+
+def _timestamp(value: Any) -> float | None:
+    text = str(value or "").strip()
+    if not text or text.casefold() in MISSING:
+        return None
+    try:
+        return parse_timestamp(text)
+    except ValueError:
+        return None

@@ -1,0 +1,150 @@
+"""Plain-text and markdown transcripts with speaker labels.
+
+A turn starts at a line with a speaker label (see :mod:`tr_nlp.ingest.speakers`) and runs
+over its continuation lines until the next label. An optional YAML front matter block
+(``---`` ... ``---`` at the very top) becomes the interview's metadata and is not part of
+the stored text. A label that is not a known shape (``I``, ``P01``, ``Interviewer``...)
+counts as a speaker only when it opens at least two lines, so a stray ``Note:`` or
+``And she said:`` inside speech is not taken for a speaker.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tr_nlp.errors import InputError
+from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.encoding import read_text
+from tr_nlp.ingest.speakers import LabelMatch, RoleMap, is_known_label, match_label, resolve_roles
+from tr_nlp.schema import Interview, Turn
+
+UNKNOWN_SPEAKER = "unknown"
+
+
+def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str]:
+    """Split a leading ``---`` YAML block off ``text``; return (metadata, rest)."""
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---", 4)
+    if end < 0:
+        return {}, text
+    block = text[4:end]
+    rest_start = end + 4
+    try:
+        meta = yaml.safe_load(block) or {}
+    except yaml.YAMLError:
+        return {}, text
+    if not isinstance(meta, Mapping):
+        return {}, text
+    rest = text[rest_start:].lstrip("\n")
+    if not rest.strip():
+        raise InputError("E107", path)
+    return {str(k): v for k, v in meta.items()}, rest
+
+
+def assemble_turns(
+    text: str,
+    roles: RoleMap,
+    forced: Mapping[int, LabelMatch] | None = None,
+) -> tuple[tuple[Turn, ...], list[str]]:
+    """Find speaker turns in labelled transcript text.
+
+    Parameters
+    ----------
+    text : str
+        Normalised text (``\\n`` line breaks).
+    roles : RoleMap
+        Speaker -> role overrides.
+    forced : mapping, optional
+        Line start offset -> label found by other means (e.g. a bold run in a .docx);
+        these lines are labels whatever their text says.
+
+    Returns
+    -------
+    turns, warnings
+    """
+    forced = forced or {}
+    lines: list[tuple[int, str, LabelMatch | None]] = []
+    pos = 0
+    for line in text.split("\n"):
+        match = forced.get(pos)
+        if match is None:
+            indent = len(line) - len(line.lstrip())
+            found = match_label(line[indent:])
+            if found is not None:
+                match = LabelMatch(found.label, found.end + indent, found.timestamp)
+        lines.append((pos, line, match))
+        pos += len(line) + 1
+    counts = Counter(m.label for _, _, m in lines if m is not None)
+    accepted = {
+        label for label, n in counts.items()
+        if n >= 2 or is_known_label(label) or any(f.label == label for f in forced.values())
+    }
+    raw: list[tuple[str, int, int, float | None]] = []  # speaker, start, end, timestamp
+    current: list[Any] | None = None  # [speaker, start or None, end, timestamp]
+    preamble = 0
+    for start, line, match in lines:
+        if match is not None and match.label in accepted:
+            if current is not None and current[1] is not None:
+                raw.append(tuple(current))  # type: ignore[arg-type]
+            content = start + match.end
+            has_text = bool(line[match.end :].strip())
+            current = [match.label, content if has_text else None, start + len(line), match.timestamp]
+        elif line.strip():
+            if current is None:
+                preamble += 1
+                continue
+            if current[1] is None:
+                current[1] = start + len(line) - len(line.lstrip())
+            current[2] = start + len(line)
+    if current is not None and current[1] is not None:
+        raw.append(tuple(current))  # type: ignore[arg-type]
+
+    warnings: list[str] = []
+    if not raw:
+        return _paragraph_turns(text, roles), [
+            f"no speaker labels found; each paragraph is a turn of speaker {UNKNOWN_SPEAKER!r}"
+        ]
+    if preamble:
+        warnings.append(f"{preamble} line(s) before the first speaker label belong to no turn")
+    speakers = list(dict.fromkeys(s for s, *_ in raw))
+    asked = Counter(s for s, a, b, _ in raw if text[a:b].rstrip().endswith("?"))
+    total = Counter(s for s, *_ in raw)
+    role_of, role_warnings = resolve_roles(
+        speakers, {s: asked[s] / total[s] for s in speakers}, roles
+    )
+    warnings.extend(role_warnings)
+    turns = tuple(Turn(s, role_of[s], a, b, ts) for s, a, b, ts in raw)
+    return turns, warnings
+
+
+def _paragraph_turns(text: str, roles: RoleMap) -> tuple[Turn, ...]:
+    role = roles.get(UNKNOWN_SPEAKER) or "participant"
+    turns = []
+    pos = 0
+    for block in text.split("\n\n"):
+        stripped = block.strip()
+        if stripped:
+            start = pos + block.index(stripped[0])
+            turns.append(Turn(UNKNOWN_SPEAKER, role, start, start + len(stripped)))
+        pos += len(block) + 2
+    return tuple(turns)
+
+
+def read_text_file(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Read a ``.txt`` or ``.md`` transcript into one :class:`Interview`."""
+    path = Path(path)
+    decoded = read_text(path, options.encoding)
+    metadata, text = split_front_matter(decoded.text, path)
+    turns, warnings = assemble_turns(text, options.roles)
+    interview_id = str(metadata.pop("interview_id", None) or path.stem)
+    fmt = "markdown" if path.suffix.lower() in {".md", ".markdown"} else "text"
+    interview = Interview(interview_id, text, turns, metadata, str(path), fmt)
+    if decoded.warning:
+        warnings.insert(0, decoded.warning)
+    return ReadResult([interview], warnings=warnings)

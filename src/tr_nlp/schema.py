@@ -1,0 +1,242 @@
+"""The data model: interviews, turns, segments, codes, codings, and their table contracts.
+
+Character offsets into :attr:`Interview.text` are the ground truth. Everything else
+(turns, sentences, windows) is derived from them, and every span obeys
+``interview.text[span.start:span.end] == span.text``.
+
+The DataFrame column contracts (names and dtypes) are stated once here, in
+``TURN_COLUMNS``, ``SEGMENT_COLUMNS`` and ``CODING_COLUMNS``; every reader and writer
+converts through the functions below.
+
+Examples
+--------
+>>> iv = Interview(id="i1", text="I: Hi.\\nP: Hello there.",
+...                turns=(Turn("I", "interviewer", 3, 6), Turn("P", "participant", 10, 22)))
+>>> iv.turn_text(iv.turns[1])
+'Hello there.'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+Role = Literal["interviewer", "participant", "other"]
+ROLES: tuple[Role, ...] = ("interviewer", "participant", "other")
+
+TURN_COLUMNS: dict[str, str] = {
+    "interview_id": "string",
+    "turn_index": "int64",
+    "speaker": "string",
+    "role": "string",
+    "start": "int64",
+    "end": "int64",
+    "timestamp": "float64",
+    "text": "string",
+}
+SEGMENT_COLUMNS: dict[str, str] = {
+    "interview_id": "string",
+    "segment_id": "string",
+    "start": "int64",
+    "end": "int64",
+    "speaker": "string",
+    "role": "string",
+    "text": "string",
+}
+CODING_COLUMNS: dict[str, str] = {
+    "interview_id": "string",
+    "start": "int64",
+    "end": "int64",
+    "code": "string",
+    "coder": "string",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One speaker turn: ``text[start:end]`` is what the speaker said, without the label.
+
+    ``timestamp`` is the turn's start in seconds when the source had one.
+    """
+
+    speaker: str
+    role: Role
+    start: int
+    end: int
+    timestamp: float | None = None
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One transcript in tr_nlp's model.
+
+    Parameters
+    ----------
+    id : str
+        Unique within a corpus.
+    text : str
+        The stored (normalised) text; all offsets refer to it.
+    turns : tuple of Turn
+        Speaker turns in order, non-overlapping.
+    metadata : mapping
+        Free key/value metadata (e.g. ``synthetic: true``, site, date).
+    source : str, optional
+        Path of the file it was read from.
+    format : str
+        Reader that produced it (``text``, ``docx``, ``vtt``, ``srt``, ``table``...).
+    """
+
+    id: str
+    text: str
+    turns: tuple[Turn, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    source: str | None = None
+    format: str = "text"
+
+    def __post_init__(self) -> None:
+        previous_end = 0
+        for turn in self.turns:
+            if not 0 <= turn.start <= turn.end <= len(self.text):
+                raise ValueError(f"turn {turn} lies outside interview {self.id!r}")
+            if turn.start < previous_end:
+                raise ValueError(f"turns overlap in interview {self.id!r} at {turn.start}")
+            previous_end = turn.end
+
+    def turn_text(self, turn: Turn) -> str:
+        """Return what was said in ``turn``."""
+        return self.text[turn.start : turn.end]
+
+    @property
+    def speakers(self) -> dict[str, Role]:
+        """Speakers in order of first appearance, with their roles."""
+        out: dict[str, Role] = {}
+        for turn in self.turns:
+            out.setdefault(turn.speaker, turn.role)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A unit of analysis (turn, sentence or window): ``text == interview.text[start:end]``."""
+
+    interview_id: str
+    segment_id: str
+    start: int
+    end: int
+    speaker: str
+    role: Role
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """One human (or machine) coding: ``code`` applied by ``coder`` to ``text[start:end]``."""
+
+    interview_id: str
+    start: int
+    end: int
+    code: str
+    coder: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """A code in a codebook, with the guidance a human coder reads.
+
+    ``status`` is ``"active"`` for codebook codes and ``"candidate"`` for codes proposed
+    by topic discovery.
+    """
+
+    name: str
+    description: str = ""
+    include: str = ""
+    exclude: str = ""
+    examples: tuple[str, ...] = ()
+    parent: str | None = None
+    color: str | None = None
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """An ordered set of codes and mutually exclusive groups.
+
+    Build one with :func:`tr_nlp.codebook.load_codebook` (validated) or directly.
+    ``groups`` maps a group name to codes of which a segment may carry at most one.
+    """
+
+    codes: tuple[Code, ...]
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    name: str = ""
+    version: str = ""
+
+    @property
+    def names(self) -> list[str]:
+        """Code names in codebook order."""
+        return [code.name for code in self.codes]
+
+    def __getitem__(self, name: str) -> Code:
+        for code in self.codes:
+            if code.name == name:
+                return code
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        return any(code.name == name for code in self.codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+# --- DataFrame conversions ---------------------------------------------------------
+
+
+def _frame(rows: Iterable[Sequence[Any]] | Iterable[Mapping[str, Any]], columns: Mapping[str, str]) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows), columns=list(columns))
+    return frame.astype(dict(columns))
+
+
+def turns_to_frame(interviews: Iterable[Interview]) -> pd.DataFrame:
+    """One row per turn, columns ``TURN_COLUMNS``."""
+    rows = (
+        (iv.id, i, t.speaker, t.role, t.start, t.end, t.timestamp, iv.text[t.start : t.end])
+        for iv in interviews
+        for i, t in enumerate(iv.turns)
+    )
+    return _frame(rows, TURN_COLUMNS)
+
+
+def segments_to_frame(segments: Iterable[Segment]) -> pd.DataFrame:
+    """One row per segment, columns ``SEGMENT_COLUMNS``."""
+    rows = (
+        (s.interview_id, s.segment_id, s.start, s.end, s.speaker, s.role, s.text)
+        for s in segments
+    )
+    return _frame(rows, SEGMENT_COLUMNS)
+
+
+def segments_from_frame(frame: pd.DataFrame) -> list[Segment]:
+    """Inverse of :func:`segments_to_frame`; extra columns are ignored."""
+    cols = list(SEGMENT_COLUMNS)
+    return [
+        Segment(str(a), str(b), int(c), int(d), str(e), f, str(g))  # type: ignore[arg-type]
+        for a, b, c, d, e, f, g in frame[cols].itertuples(index=False, name=None)
+    ]
+
+
+def codings_to_frame(codings: Iterable[Coding]) -> pd.DataFrame:
+    """One row per coding, columns ``CODING_COLUMNS``."""
+    rows = ((c.interview_id, c.start, c.end, c.code, c.coder) for c in codings)
+    return _frame(rows, CODING_COLUMNS)
+
+
+def codings_from_frame(frame: pd.DataFrame) -> list[Coding]:
+    """Inverse of :func:`codings_to_frame`; extra columns are ignored."""
+    cols = list(CODING_COLUMNS)
+    return [
+        Coding(str(a), int(b), int(c), str(d), str(e))
+        for a, b, c, d, e in frame[cols].itertuples(index=False, name=None)
+    ]

@@ -1,0 +1,99 @@
+"""Map human codings (character spans) onto segments.
+
+A segment carries a code from a coder when their coding overlaps it by at least
+``threshold`` of the segment's length, or by at least ``threshold`` of the coding's length
+(a short coded phrase inside a long segment still counts). Several codes per segment are
+kept (multi-label).
+
+A coder is taken to have coded an interview when they left at least one coding in it;
+a segment of an interview a coder never coded is *missing* for that coder, not negative.
+
+Examples
+--------
+>>> from tr_nlp.schema import Coding, Segment
+>>> segs = [Segment("i", "i:s0", 0, 10, "P", "participant", "x" * 10)]
+>>> map_codings(segs, [Coding("i", 2, 9, "care", "A")])[["segment_id", "code", "coder"]].values.tolist()
+[['i:s0', 'care', 'A']]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from tr_nlp.errors import ConfigError
+from tr_nlp.schema import Coding, Segment
+
+MAPPED_COLUMNS = {"segment_id": "string", "interview_id": "string", "code": "string",
+                  "coder": "string", "overlap": "float64"}
+
+
+def map_codings(segments: Sequence[Segment], codings: Iterable[Coding], threshold: float = 0.5) -> pd.DataFrame:
+    """Long table of (segment_id, interview_id, code, coder, overlap share) assignments.
+
+    ``overlap`` is the larger of the two shares (of the segment, of the coding).
+    """
+    if not 0 < threshold <= 1:
+        raise ConfigError("E163", detail=f"overlap threshold {threshold}; expected 0 < t <= 1")
+    by_interview: dict[str, list[Coding]] = defaultdict(list)
+    for coding in codings:
+        by_interview[coding.interview_id].append(coding)
+    seg_by_interview: dict[str, list[Segment]] = defaultdict(list)
+    for segment in segments:
+        seg_by_interview[segment.interview_id].append(segment)
+    rows: list[tuple[str, str, str, str, float]] = []
+    for interview_id, segs in seg_by_interview.items():
+        cods = by_interview.get(interview_id)
+        if not cods:
+            continue
+        s_start = np.array([s.start for s in segs])[:, None]
+        s_end = np.array([s.end for s in segs])[:, None]
+        c_start = np.array([c.start for c in cods])[None, :]
+        c_end = np.array([c.end for c in cods])[None, :]
+        overlap = np.clip(np.minimum(s_end, c_end) - np.maximum(s_start, c_start), 0, None)
+        share = np.maximum(overlap / np.maximum(s_end - s_start, 1), overlap / np.maximum(c_end - c_start, 1))
+        seen: set[tuple[int, str, str]] = set()
+        for i, j in zip(*np.nonzero((share >= threshold) & (overlap > 0))):
+            key = (int(i), cods[j].code, cods[j].coder)
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append((segs[i].segment_id, interview_id, cods[j].code, cods[j].coder, float(share[i, j])))
+    frame = pd.DataFrame(rows, columns=list(MAPPED_COLUMNS)).astype(MAPPED_COLUMNS)
+    return frame.sort_values(["segment_id", "coder", "code"], kind="stable").reset_index(drop=True)
+
+
+def coder_coverage(codings: Iterable[Coding]) -> dict[str, set[str]]:
+    """For each coder, the interviews they coded (left at least one coding in)."""
+    coverage: dict[str, set[str]] = defaultdict(set)
+    for coding in codings:
+        coverage[coding.coder].add(coding.interview_id)
+    return dict(coverage)
+
+
+def label_matrix(
+    segments: Sequence[Segment],
+    mapped: pd.DataFrame,
+    codes: Sequence[str],
+    coders: Sequence[str] | None = None,
+    coverage: dict[str, set[str]] | None = None,
+) -> pd.DataFrame:
+    """Segments x codes matrix: 1 where any of ``coders`` applied the code, else 0.
+
+    With ``coverage``, segments of interviews none of ``coders`` coded are NaN (missing).
+    """
+    index = pd.Index([s.segment_id for s in segments], name="segment_id")
+    picked = mapped if coders is None else mapped[mapped["coder"].isin(list(coders))]
+    matrix = pd.DataFrame(0.0, index=index, columns=list(codes))
+    picked = picked[picked["code"].isin(list(codes)) & picked["segment_id"].isin(index)]
+    for code, group in picked.groupby("code"):
+        matrix.loc[group["segment_id"].unique(), code] = 1.0
+    if coverage is not None:
+        wanted = list(coders) if coders is not None else list(coverage)
+        coded = set().union(*(coverage.get(c, set()) for c in wanted)) if wanted else set()
+        uncoded = [s.interview_id not in coded for s in segments]
+        matrix.loc[np.array(uncoded, dtype=bool)] = np.nan
+    return matrix

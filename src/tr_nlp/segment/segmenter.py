@@ -1,0 +1,145 @@
+"""Split interviews into segments (turns, sentences or windows of sentences) with spaCy.
+
+Sentences are found inside one turn at a time, so a segment never crosses a speaker
+change. The default pipeline is ``spacy.blank("en")`` with the rule-based
+``sentencizer`` (no model download); any installed pipeline can be named instead.
+Turn texts are batched through ``nlp.pipe``.
+
+Examples
+--------
+>>> from tr_nlp.schema import Interview, Turn
+>>> iv = Interview("i1", "P: I was scared. She listened.", (Turn("P", "participant", 3, 30),))
+>>> [s.text for s in Segmenter(unit="sentence").segment([iv])]
+['I was scared.', 'She listened.']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from tr_nlp.errors import ConfigError
+from tr_nlp.schema import ROLES, Interview, Segment, Turn
+
+Unit = Literal["turn", "sentence", "window"]
+UNITS: tuple[Unit, ...] = ("turn", "sentence", "window")
+_ID_PREFIX = {"turn": "t", "sentence": "s", "window": "w"}
+
+
+@lru_cache(maxsize=4)
+def load_nlp(spacy_model: str | None = None) -> Any:
+    """The spaCy pipeline used for sentences: blank English + sentencizer by default."""
+    import spacy
+
+    if spacy_model is None:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        return nlp
+    try:
+        # only sentence boundaries are needed: leave out the slow components
+        return spacy.load(spacy_model, exclude=["ner", "lemmatizer", "textcat", "textcat_multilabel"])
+    except OSError:
+        raise ConfigError("E164", name=spacy_model) from None
+
+
+@dataclass(frozen=True)
+class Segmenter:
+    """Turn interviews into :class:`Segment` objects.
+
+    Parameters
+    ----------
+    unit : {"turn", "sentence", "window"}
+        What one segment is.
+    roles : sequence of str
+        Speaker roles to keep (default: participant speech only).
+    window, stride : int
+        For ``unit="window"``: sentences per window and step between windows
+        (``stride`` defaults to ``window``: no overlap).
+    spacy_model : str, optional
+        An installed spaCy pipeline to use instead of the blank sentencizer.
+    batch_size : int
+        Texts per ``nlp.pipe`` batch.
+    """
+
+    unit: Unit = "sentence"
+    roles: Sequence[str] = ("participant",)
+    window: int = 3
+    stride: int | None = None
+    spacy_model: str | None = None
+    batch_size: int = 256
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ConfigError("E163", detail=f"unit {self.unit!r}; expected one of {UNITS}")
+        bad = [r for r in self.roles if r not in ROLES]
+        if bad:
+            raise ConfigError("E163", detail=f"roles {bad}; expected some of {ROLES}")
+        if self.window < 1 or (self.stride is not None and self.stride < 1):
+            raise ConfigError("E163", detail="--window and --stride must be at least 1")
+
+    def segment(self, interviews: Iterable[Interview]) -> list[Segment]:
+        """All segments of ``interviews``, in interview and text order."""
+        return list(self.iter_segments(interviews))
+
+    def iter_segments(self, interviews: Iterable[Interview]) -> Iterator[Segment]:
+        """Like :meth:`segment`, streaming: interviews are consumed lazily."""
+        keep = set(self.roles)
+        for interview in interviews:
+            turns = [t for t in interview.turns if t.role in keep and t.end > t.start]
+            if self.unit == "turn":
+                yield from self._turn_segments(interview, turns)
+            else:
+                yield from self._sentence_segments(interview, turns)
+
+    def _turn_segments(self, interview: Interview, turns: list[Turn]) -> Iterator[Segment]:
+        for n, turn in enumerate(turns):
+            start, end = _trim(interview.text, turn.start, turn.end)
+            if end > start:
+                yield self._make(interview, n, turn, start, end)
+
+    def _sentence_segments(self, interview: Interview, turns: list[Turn]) -> Iterator[Segment]:
+        nlp = load_nlp(self.spacy_model)
+        texts = (interview.text[t.start : t.end] for t in turns)
+        n = 0
+        for turn, doc in zip(turns, nlp.pipe(texts, batch_size=self.batch_size)):
+            sentences = []
+            for sent in doc.sents:
+                start, end = _trim(interview.text, turn.start + sent.start_char, turn.start + sent.end_char)
+                if end > start:
+                    sentences.append((start, end))
+            for start, end in self._group(sentences):
+                yield self._make(interview, n, turn, start, end)
+                n += 1
+
+    def _group(self, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        if self.unit == "sentence" or not sentences:
+            return sentences
+        if len(sentences) <= self.window:
+            return [(sentences[0][0], sentences[-1][1])]
+        stride = self.stride or self.window
+        starts = list(range(0, len(sentences) - self.window + 1, stride))
+        if starts[-1] + self.window < len(sentences):
+            starts.append(len(sentences) - self.window)
+        return [(sentences[i][0], sentences[i + self.window - 1][1]) for i in starts]
+
+    def _make(self, interview: Interview, n: int, turn: Turn, start: int, end: int) -> Segment:
+        return Segment(
+            interview_id=interview.id,
+            segment_id=f"{interview.id}:{_ID_PREFIX[self.unit]}{n}",
+            start=start,
+            end=end,
+            speaker=turn.speaker,
+            role=turn.role,
+            text=interview.text[start:end],
+        )
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` to exclude surrounding whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
