@@ -90,11 +90,13 @@ def _apply_prefix_labels(cues: list[Cue]) -> list[Cue]:
     """Take ``Name: text`` prefixes as speakers where no voice tag gave one."""
     matches = [match_label(c.text) if c.speaker is None else None for c in cues]
     counts = Counter(m.label for m in matches if m is not None)
+    # once a file is seen to use prefixes (a recurring or known label), each prefix counts
+    uses_prefixes = any(n >= 2 or is_known_label(label) for label, n in counts.items())
     out: list[Cue] = []
     previous: str | None = None
     for cue, m in zip(cues, matches):
         speaker, text = cue.speaker, cue.text
-        if m is not None and (counts[m.label] >= 2 or is_known_label(m.label)) and text[m.end:].strip():
+        if m is not None and uses_prefixes and text[m.end:].strip():
             speaker, text = m.label, text[m.end :].strip()
         speaker = speaker or previous or "unknown"
         previous = speaker

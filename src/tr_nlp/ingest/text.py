@@ -81,9 +81,12 @@ def assemble_turns(
         lines.append((pos, line, match))
         pos += len(line) + 1
     counts = Counter(m.label for _, _, m in lines if m is not None)
+    # a timestamp beside a label is evidence enough; a bare "Name:" must recur
+    stamped = {m.label for _, _, m in lines if m is not None and m.timestamp is not None}
     accepted = {
         label for label, n in counts.items()
-        if n >= 2 or is_known_label(label) or any(f.label == label for f in forced.values())
+        if n >= 2 or is_known_label(label) or label in stamped
+        or any(f.label == label for f in forced.values())
     }
     raw: list[tuple[str, int, int, float | None]] = []  # speaker, start, end, timestamp
     current: list[Any] | None = None  # [speaker, start or None, end, timestamp]

@@ -1,0 +1,51 @@
+"""Shared fixtures: small inline corpora, the demo corpus, the shared real data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "corpora" / "demo"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+ANNOMI_FULL = SHARED_DATA / "annomi" / "AnnoMI-full.csv"
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write text (or bytes) to a file in tmp_path and return its path."""
+
+    def _write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def annomi_full() -> Path:
+    if not ANNOMI_FULL.is_file():
+        pytest.skip("../shared/data/annomi is not beside this checkout")
+    return ANNOMI_FULL
+
+
+def make_docx(path: Path, paragraphs: list[tuple[str | None, str]], comments: str = "") -> Path:
+    """A .docx with one paragraph per (bold label or None, text)."""
+    import docx
+
+    document = docx.Document()
+    for label, text in paragraphs:
+        paragraph = document.add_paragraph()
+        if label is not None:
+            paragraph.add_run(label).bold = True
+        paragraph.add_run(text)
+    if comments:
+        document.core_properties.comments = comments
+    document.save(str(path))
+    return path

@@ -1,0 +1,144 @@
+"""The CLI through Typer's CliRunner, and once as a real subprocess."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from conftest import DEMO, make_docx
+from tr_nlp.cli import app
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_inspect_demo_lists_every_interview_with_roles():
+    result = run("inspect", DEMO, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    records = {r["interview_id"]: r for r in data["interviews"]}
+    assert sorted(records) == [f"demo{i:02d}" for i in range(1, 19)]
+    for r in records.values():
+        assert sorted(r["speakers"].values()) == ["interviewer", "participant"], r
+        assert r["synthetic"] is True
+    assert records["demo03"]["speakers"] == {"Interviewer": "interviewer", "Jo": "participant"}
+    assert records["demo09"]["speakers"] == {"Speaker 1": "interviewer", "Speaker 2": "participant"}
+    assert data["failed"] == []
+
+
+def test_inspect_table_output():
+    result = run("inspect", DEMO)
+    assert result.exit_code == 0
+    assert "18 file(s), 18 interview(s)" in result.stdout
+
+
+@pytest.mark.shared_data
+def test_inspect_annomi_preset(annomi_full):
+    result = run("inspect", annomi_full, "--preset", "annomi", "--json")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)["interviews"]) == 133
+
+
+BAD_INPUTS = {
+    "empty.txt": b"",
+    "binary.txt": b"\x00\x01\x02\x03binary\x00\xff",
+    "invalid.txt": "I: café ".encode() + b"\xff\xfe\xfa",
+    "broken.vtt": b"WEBVTT\n\n1\n00:00:01.000 -> 00:00:02\nhello\n",
+    "truncated.docx": b"PK\x03\x04\x14\x00\x00\x00truncated",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_one_line_exit_2(write, name):
+    path = write(name, BAD_INPUTS[name])
+    for command in ("inspect", "segment"):
+        result = run(command, path)
+        assert result.exit_code == 2
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1, result.stderr
+        assert name in lines[0] and "[E1" in lines[0]
+        assert "Traceback" not in result.output
+
+
+def test_csv_missing_mapped_column(write):
+    path = write("t.csv", "a,b\n1,2\n")
+    result = run("inspect", path, "--text-col", "utterance")
+    assert result.exit_code == 2
+    assert "t.csv" in result.stderr and "'utterance'" in result.stderr
+
+
+def test_codebook_with_duplicate_code(write, tmp_path):
+    cb = write("codebook.yaml", "codes:\n  - name: care\n  - name: care\n")
+    good = write("a.txt", "I: Hi?\nP: Hello.\n")
+    result = run("segment", good, "--codebook", cb, "-o", tmp_path / "s.csv")
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "codebook.yaml" in lines[0] and "duplicate code 'care'" in lines[0]
+
+
+def test_directory_run_reports_bad_files_and_processes_the_rest(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("I: Hi?\nP: Hello. I am fine.\n", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "bad.vtt").write_text("not a vtt", encoding="utf-8")
+    make_docx(folder / "ok.docx", [("Interviewer:", " Why?"), ("P:", " Because.")])
+    out = tmp_path / "segments.parquet"
+    result = run("segment", folder, "-o", out)
+    assert result.exit_code == 2
+    assert "empty.txt" in result.stderr and "bad.vtt" in result.stderr
+    frame = pd.read_parquet(out)
+    assert sorted(frame.interview_id.unique()) == ["good", "ok"]
+    assert frame.text.tolist() == ["Hello.", "I am fine.", "Because."] or set(frame.text) == {"Hello.", "I am fine.", "Because."}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+def test_segment_each_format_offsets_hold(tmp_path, suffix):
+    out = tmp_path / f"segments{suffix}"
+    result = run("segment", DEMO, "--unit", "sentence", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    frame = {".csv": pd.read_csv, ".parquet": pd.read_parquet,
+             ".jsonl": lambda p: pd.read_json(p, lines=True, dtype=False)}[suffix](out)
+    from tr_nlp.ingest import load_corpus
+
+    texts = {iv.id: iv.text for iv in load_corpus([DEMO]).interviews}
+    assert set(frame.interview_id.astype(str)) == set(texts)
+    for row in frame.itertuples():
+        assert texts[str(row.interview_id)][row.start:row.end] == row.text
+    assert {"segment_id", "speaker", "role", "codes"} <= set(frame.columns)
+    assert (frame.role == "participant").all()
+
+
+def test_segment_unsupported_output_type(tmp_path):
+    result = run("segment", DEMO, "-o", tmp_path / "s.xlsx")
+    assert result.exit_code == 2 and "s.xlsx" in result.stderr
+
+
+def test_demo_command_writes_run_folder(tmp_path):
+    result = run("demo", "-o", tmp_path / "run")
+    assert result.exit_code == 0, result.stderr
+    run_json = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run_json["summary"]["interviews"] == 18
+    assert str(tmp_path / "run" / "segments.parquet") in result.stdout
+
+
+def test_real_subprocess_console_script(tmp_path, write):
+    exe = Path(sys.executable).with_name("tr-nlp")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "tr_nlp"]
+    env = {**os.environ, "COLUMNS": "200"}
+    ok = subprocess.run([*command, "inspect", str(DEMO)], capture_output=True, text=True, env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert "demo01" in ok.stdout
+    bad = subprocess.run([*command, "inspect", str(write("e.txt", b""))], capture_output=True, text=True, env=env)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().count("\n") == 0 and "e.txt" in bad.stderr and "Traceback" not in bad.stderr
+    usage = subprocess.run([*command, "segment", "--unit"], capture_output=True, text=True, env=env)
+    assert usage.returncode == 2

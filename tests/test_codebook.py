@@ -1,0 +1,52 @@
+import pytest
+
+from tr_nlp.codebook import codebook_from_dict, codebook_hash, dump_codebook, load_codebook
+from tr_nlp.errors import CodebookError
+
+from conftest import DEMO
+
+
+def test_demo_codebook_loads():
+    cb = load_codebook(DEMO / "codebook.yaml")
+    assert cb.names == ["non_stigmatizing_attitude", "beyond_routine", "interpersonal_continuity",
+                        "emotional_climate", "social_interaction"]
+    code = cb["beyond_routine"]
+    assert code.description and code.include and code.exclude and code.examples
+
+
+def test_round_trip_and_hash(tmp_path):
+    cb = load_codebook(DEMO / "codebook.yaml")
+    path = tmp_path / "cb.yaml"
+    path.write_text(dump_codebook(cb), encoding="utf-8")
+    again = load_codebook(path)
+    assert again == cb
+    assert codebook_hash(again) == codebook_hash(cb)
+    changed = codebook_from_dict({"codes": [{"name": c.name} for c in cb.codes]})
+    assert codebook_hash(changed) != codebook_hash(cb)
+
+
+def test_mapping_form_parents_and_groups():
+    cb = codebook_from_dict({"codes": {"care": {"description": "d"}, "warmth": {"parent": "care"}},
+                             "groups": {"g": ["care", "warmth"]}})
+    assert cb["warmth"].parent == "care"
+    assert cb.groups == {"g": ("care", "warmth")}
+
+
+@pytest.mark.parametrize("text,code", [
+    ("codes:\n  - name: a\n  - name: a\n", "E140"),
+    ("codes:\n  a: {}\n  a: {}\n", "E147"),
+    ("codes:\n  - name: a\n    parent: zzz\n", "E141"),
+    ("codes:\n  - name: a\ngroups:\n  g: [a, b]\n", "E142"),
+    ("codes:\n  - name: '!bad'\n", "E143"),
+    ("- a\n- b\n", "E144"),
+    ("codes: [a\n", "E145"),
+    ("codes:\n  - name: a\n    colour: red\n", "E146"),
+    ("codes:\n  - name: a\n    parent: b\n  - name: b\n    parent: a\n", "E148"),
+])
+def test_bad_codebooks(tmp_path, text, code):
+    path = tmp_path / "codebook.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CodebookError) as info:
+        load_codebook(path)
+    assert info.value.code == code
+    assert "codebook.yaml" in str(info.value)

@@ -1,0 +1,75 @@
+import codecs
+
+import pytest
+
+from tr_nlp.errors import InputError
+from tr_nlp.ingest.encoding import decode_bytes, normalise_text, read_text
+
+TEXT = "I: Café ok?\nP: Sí — naïve “quotes”."
+
+
+@pytest.mark.parametrize(
+    "data,encoding",
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("utf-16"), "utf-16"),  # with BOM
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16"),
+    ],
+)
+def test_unicode_encodings_decode_to_same_text(data, encoding):
+    decoded = decode_bytes(data, "x.txt")
+    assert decoded.text == TEXT
+    assert decoded.encoding == encoding
+    assert decoded.warning is None
+
+
+def test_cp1252_falls_back_with_warning_naming_nothing_but_the_problem():
+    decoded = decode_bytes("I: Café “quoted”\nP: ok".encode("cp1252"), "win.txt")
+    assert decoded.text == "I: Café “quoted”\nP: ok"
+    assert decoded.encoding == "cp1252"
+    assert "cp1252" in decoded.warning
+
+
+def test_utf8_with_stray_bytes_is_refused():
+    data = "I: Café ".encode("utf-8") + b"\xff\xfe broken"
+    with pytest.raises(InputError) as info:
+        decode_bytes(data, "bad.txt")
+    assert info.value.code == "E103"
+    assert "bad.txt" in str(info.value)
+
+
+@pytest.mark.parametrize("data,code", [(b"", "E101"), (b"  \n\n ", "E101"),
+                                       (b"\x00\x01\x02binary\x00", "E102"),
+                                       (bytes(range(128, 256)) * 4, "E103")])
+def test_empty_and_binary_inputs(data, code):
+    with pytest.raises(InputError) as info:
+        decode_bytes(data, "f.txt")
+    assert info.value.code == code
+
+
+def test_random_high_bytes_are_not_text():
+    # undefined in cp1252 -> refused, whatever else
+    with pytest.raises(InputError):
+        decode_bytes(b"\x81\x8d\x8f\x90\x9d" * 20, "f.txt")
+
+
+def test_forced_encoding_error_is_clear():
+    with pytest.raises(InputError) as info:
+        decode_bytes("é".encode("utf-8"), "f.txt", encoding="ascii")
+    assert info.value.code == "E106"
+
+
+def test_normalise_text_line_endings_spaces_and_zero_width():
+    raw = "\ufeffI: a\u00a0b \r\nP: c\u200bd\rI: e\u2028f  \n\n"
+    assert normalise_text(raw) == "I: a b\nP: cd\nI: e\nf"
+
+
+def test_normalise_nfc():
+    assert normalise_text("Cafe\u0301") == "Café"
+
+
+def test_read_text_missing_file(tmp_path):
+    with pytest.raises(InputError) as info:
+        read_text(tmp_path / "nope.txt")
+    assert info.value.code == "E100"

@@ -1,0 +1,34 @@
+import pandas as pd
+import pytest
+
+from tr_nlp.errors import OutputError
+from tr_nlp.export import atomic_path, write_json, write_table
+
+
+def test_write_table_formats(tmp_path):
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", "é"]})
+    for suffix in (".csv", ".parquet", ".jsonl"):
+        path = write_table(frame, tmp_path / f"t{suffix}")
+        assert path.exists()
+    assert pd.read_parquet(tmp_path / "t.parquet").equals(frame)
+    with pytest.raises(OutputError):
+        write_table(frame, tmp_path / "t.xlsx")
+
+
+def test_atomic_write_leaves_old_file_on_failure(tmp_path):
+    target = tmp_path / "out.json"
+    write_json({"v": 1}, target)
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("killed")
+    assert target.read_text().strip().endswith("}")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError) as info:
+        write_json({}, blocker / "sub" / "out.json")
+    assert info.value.code == "E170"

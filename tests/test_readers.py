@@ -1,0 +1,202 @@
+"""Each reader on small inline files: turns, roles, metadata, offsets, errors."""
+
+import zipfile
+
+import pytest
+
+from conftest import make_docx
+from tr_nlp.errors import InputError
+from tr_nlp.ingest import ReadOptions, RoleMap, read_file
+
+
+def turn_texts(interview):
+    return [(t.speaker, t.role, interview.text[t.start:t.end]) for t in interview.turns]
+
+
+# --- plain text --------------------------------------------------------------------
+
+def test_text_labels_continuation_lines_and_front_matter(write):
+    path = write("a.txt", "---\nsynthetic: true\nsite: x\n---\n\nTitle line\n\nI: How are you?\n"
+                 "P: Fine, I\nsuppose.\n\nStill me talking.\nI: Okay.\n")
+    result = read_file(path)
+    iv = result.interviews[0]
+    assert iv.id == "a" and iv.format == "text"
+    assert iv.metadata == {"synthetic": True, "site": "x"}
+    assert turn_texts(iv) == [
+        ("I", "interviewer", "How are you?"),
+        ("P", "participant", "Fine, I\nsuppose.\n\nStill me talking."),
+        ("I", "interviewer", "Okay."),
+    ]
+    assert any("before the first speaker label" in w for w in result.warnings)
+
+
+def test_text_named_speakers_need_two_lines_to_count(write):
+    # "Note" opens only one line: it is speech, not a speaker
+    path = write("b.txt", "Interviewer: Hi?\nDana: Hello.\nNote: this is said aloud.\n"
+                 "Interviewer: And?\nDana: Bye.")
+    iv = read_file(path).interviews[0]
+    assert [t.speaker for t in iv.turns] == ["Interviewer", "Dana", "Interviewer", "Dana"]
+    assert iv.turn_text(iv.turns[1]) == "Hello.\nNote: this is said aloud."
+    assert iv.speakers == {"Interviewer": "interviewer", "Dana": "participant"}
+
+
+def test_text_timestamp_labels(write):
+    path = write("c.txt", "[00:00:05] Interviewer: Hi?\n[00:00:09] Dana: Hello there.\n")
+    iv = read_file(path).interviews[0]
+    assert [(t.speaker, t.timestamp) for t in iv.turns] == [("Interviewer", 5.0), ("Dana", 9.0)]
+    path = write("d.txt", "Sam (00:01:00): Question?\nJo (00:01:10): Answer.\nSam (00:01:20): Next?\nJo (00:01:30): Yes.")
+    iv = read_file(path).interviews[0]
+    assert iv.speakers == {"Sam": "interviewer", "Jo": "participant"}
+    assert iv.turns[1].timestamp == 70.0
+
+
+def test_text_header_style_speakers(write):
+    path = write("e.txt", "Speaker 1  0:01\nWhat helped?\n\nSpeaker 2  0:05\nThe nurse did.\nShe listened.\n")
+    iv = read_file(path, ReadOptions(roles=RoleMap.from_pairs(["Speaker 1=interviewer", "Speaker 2=participant"]))).interviews[0]
+    assert turn_texts(iv) == [("Speaker 1", "interviewer", "What helped?"),
+                              ("Speaker 2", "participant", "The nurse did.\nShe listened.")]
+
+
+def test_markdown_bold_labels(write):
+    iv = read_file(write("m.md", "**Interviewer:** Hi?\n\n**P05:** Yes, hi.\n")).interviews[0]
+    assert iv.format == "markdown"
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "Hi?"), ("P05", "participant", "Yes, hi.")]
+
+
+def test_text_without_labels_is_paragraph_turns_with_warning(write):
+    result = read_file(write("n.txt", "First answer here.\n\nSecond answer."))
+    iv = result.interviews[0]
+    assert [iv.turn_text(t) for t in iv.turns] == ["First answer here.", "Second answer."]
+    assert "no speaker labels" in result.warnings[0]
+
+
+def test_crlf_and_bom_text_offsets_refer_to_stored_text(write):
+    path = write("w.txt", b"\xef\xbb\xbfI: Caf\xc3\xa9?\r\nP: Oui \xf0\x9f\x98\x80 bien.\r\n")
+    iv = read_file(path).interviews[0]
+    assert iv.text == "I: Café?\nP: Oui 😀 bien."
+    assert iv.turn_text(iv.turns[1]) == "Oui 😀 bien."
+
+
+def test_front_matter_only_is_an_error(write):
+    with pytest.raises(InputError) as info:
+        read_file(write("f.txt", "---\nsynthetic: true\n---\n"))
+    assert info.value.code == "E107"
+
+
+# --- docx --------------------------------------------------------------------------
+
+def test_docx_bold_labels_and_prefix_labels(tmp_path):
+    path = make_docx(tmp_path / "x.docx", [
+        (None, "Interview 7"),
+        ("Interviewer:", " How was it?"),
+        ("Service user", ": It was okay, she listened."),
+        (None, "P: A plain prefix works too."),
+    ], comments="synthetic: true\nsite: demo")
+    result = read_file(path)
+    iv = result.interviews[0]
+    assert iv.format == "docx"
+    assert iv.metadata["synthetic"] is True
+    assert turn_texts(iv) == [
+        ("Interviewer", "interviewer", "How was it?"),
+        ("Service user", "participant", "It was okay, she listened."),
+        ("P", "participant", "A plain prefix works too."),
+    ]
+
+
+def test_docx_table_transcript(tmp_path):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=2)
+    for row, (who, said) in zip(table.rows, [("Speaker", "Text"), ("I", "Hello?"), ("R", "Hi.")]):
+        row.cells[0].text, row.cells[1].text = who, said
+    document.save(str(tmp_path / "t.docx"))
+    iv = read_file(tmp_path / "t.docx").interviews[0]
+    assert turn_texts(iv) == [("I", "interviewer", "Hello?"), ("R", "participant", "Hi.")]
+
+
+def test_truncated_docx_is_a_clear_error(tmp_path):
+    good = make_docx(tmp_path / "good.docx", [("I:", " hi")])
+    data = good.read_bytes()
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError) as info:
+        read_file(bad)
+    assert info.value.code == "E110"
+    assert "bad.docx" in str(info.value)
+
+
+def test_docx_zip_bomb_is_refused(tmp_path):
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (210 * 2**20))
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert info.value.code == "E111"
+
+
+# --- subtitles ---------------------------------------------------------------------
+
+VTT = """WEBVTT
+
+NOTE
+synthetic: true
+
+1
+00:00:01.000 --> 00:00:03.000
+<v Interviewer>How are you?</v>
+
+2
+00:00:03.500 --> 00:00:05.000
+<v Jo>Not bad.</v>
+
+00:00:05.000 --> 00:00:07.000
+<v Jo>She <i>really</i> listened &amp; stayed.</v>
+
+3
+00:00:08.000 --> 00:00:09.000
+<v.loud Interviewer>Good.
+"""
+
+
+def test_vtt_voices_merge_and_timestamps(write):
+    iv = read_file(write("s.vtt", VTT)).interviews[0]
+    assert iv.format == "vtt"
+    assert iv.metadata == {"synthetic": True}
+    assert turn_texts(iv) == [
+        ("Interviewer", "interviewer", "How are you?"),
+        ("Jo", "participant", "Not bad. She really listened & stayed."),
+        ("Interviewer", "interviewer", "Good."),
+    ]
+    assert [t.timestamp for t in iv.turns] == [1.0, 3.5, 8.0]
+    assert iv.text.splitlines()[1] == "Jo: Not bad. She really listened & stayed."
+
+
+def test_srt_with_name_prefixes(write):
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\nInterviewer: What helped?\n\n"
+           "2\n00:00:02,500 --> 00:00:04,000\nDana: The nurse.\n\n"
+           "3\n00:00:04,000 --> 00:00:05,000\nShe came every week.\n")
+    iv = read_file(write("s.srt", srt)).interviews[0]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "What helped?"),
+                              ("Dana", "participant", "The nurse. She came every week.")]
+
+
+@pytest.mark.parametrize("content,code,line", [
+    ("WEBVTT\n\n1\n00:00:01.000 -> 00:00:02.000\nhi\n", "E120", 4),
+    ("WEBVTT\n\n00:00:01.000 --> 00:0x:02.000\nhi\n", "E120", 3),
+    ("WEBVTT\n\n00:00:05.000 --> 00:00:02.000\nhi\n", "E120", 3),
+    ("1\n00:00:01.000 --> 00:00:02.000\nhi\n", "E121", None),
+    ("WEBVTT\n\nNOTE nothing here\n", "E122", None),
+])
+def test_broken_vtt(write, content, code, line):
+    with pytest.raises(InputError) as info:
+        read_file(write("broken.vtt", content))
+    assert info.value.code == code
+    if line is not None:
+        assert f"line {line}" in str(info.value)
+
+
+def test_unsupported_extension(write):
+    with pytest.raises(InputError) as info:
+        read_file(write("x.pdf", "%PDF"))
+    assert info.value.code == "E104"

@@ -1,0 +1,86 @@
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tr_nlp.errors import ConfigError
+from tr_nlp.ingest import ReadOptions, read_file
+from tr_nlp.schema import Interview, Turn, segments_from_frame, segments_to_frame
+from tr_nlp.segment import Segmenter
+
+TEXT = "I: So how was it?\nP: It was hard. She listened though!  And she stayed.\nI: Mm.\nP: Yes. Really."
+
+
+def interview():
+    turns, pos = [], 0
+    for line in TEXT.split("\n"):
+        who = line[0]
+        turns.append(Turn(who, "interviewer" if who == "I" else "participant", pos + 3, pos + len(line)))
+        pos += len(line) + 1
+    return Interview("x", TEXT, tuple(turns))
+
+
+def test_sentences_of_participants_never_cross_turns():
+    segs = Segmenter().segment([interview()])
+    assert [s.text for s in segs] == ["It was hard.", "She listened though!", "And she stayed.", "Yes.", "Really."]
+    assert [s.segment_id for s in segs] == [f"x:s{i}" for i in range(5)]
+    assert all(s.role == "participant" for s in segs)
+
+
+def test_turns_and_roles():
+    segs = Segmenter(unit="turn", roles=("interviewer", "participant")).segment([interview()])
+    assert [s.text for s in segs] == ["So how was it?", "It was hard. She listened though!  And she stayed.",
+                                      "Mm.", "Yes. Really."]
+
+
+def test_windows_with_stride_cover_every_sentence():
+    segs = Segmenter(unit="window", window=2, stride=1).segment([interview()])
+    assert [s.text for s in segs] == ["It was hard. She listened though!", "She listened though!  And she stayed.",
+                                      "Yes. Really."]
+    segs = Segmenter(unit="window", window=2).segment([interview()])
+    assert [s.text for s in segs] == ["It was hard. She listened though!", "She listened though!  And she stayed.",
+                                      "Yes. Really."]
+
+
+def test_bad_settings():
+    with pytest.raises(ConfigError):
+        Segmenter(unit="paragraph")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError):
+        Segmenter(roles=("boss",))
+    with pytest.raises(ConfigError):
+        Segmenter(unit="window", window=0)
+
+
+def test_missing_spacy_model_is_a_clear_error():
+    with pytest.raises(ConfigError) as info:
+        Segmenter(spacy_model="xx_not_installed_sm").segment([interview()])
+    assert info.value.code == "E164"
+
+
+def test_frame_round_trip():
+    segs = Segmenter().segment([interview()])
+    assert segments_from_frame(segments_to_frame(segs)) == segs
+
+
+words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40)
+speech = st.lists(st.one_of(words, st.sampled_from(["Mm.", "Yeah!", "I mean...", "é😀 ok?", "\n", "  "])),
+                  min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(turns=st.lists(st.tuples(st.sampled_from(["I", "P", "Dana"]), speech), min_size=1, max_size=6),
+       unit=st.sampled_from(["turn", "sentence", "window"]))
+def test_property_segment_text_is_text_at_offsets(tmp_path, turns, unit):
+    body = "\n".join(f"{who}: {said}" for who, said in turns)
+    path = tmp_path / "p.txt"
+    path.write_text("I: Hello?\n" + body, encoding="utf-8")
+    try:
+        iv = read_file(path, ReadOptions()).interviews[0]
+    except Exception as exc:  # only clean refusals are allowed
+        from tr_nlp.errors import TrNlpError
+        assert isinstance(exc, TrNlpError)
+        return
+    for t in iv.turns:
+        assert 0 <= t.start <= t.end <= len(iv.text)
+    for s in Segmenter(unit=unit, roles=("interviewer", "participant", "other")).segment([iv]):
+        assert s.text == iv.text[s.start:s.end]
+        assert s.text == s.text.strip() and s.text

@@ -1,0 +1,81 @@
+import pytest
+
+from tr_nlp.errors import ConfigError
+from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_timestamp, resolve_roles
+
+
+@pytest.mark.parametrize(
+    "line,label,rest,ts",
+    [
+        ("I: Hello", "I", "Hello", None),
+        ("R: yes", "R", "yes", None),
+        ("P01: I think so", "P01", "I think so", None),
+        ("Interviewer: So tell me", "Interviewer", "So tell me", None),
+        ("Participant 3: Well", "Participant 3", "Well", None),
+        ("[00:01:02] Dana: right", "Dana", "right", 62.0),
+        ("00:01:02 Dana: right", "Dana", "right", 62.0),
+        ("Dana (00:01:02): right", "Dana", "right", 62.0),
+        ("Dr Lee [1:02:03]: so", "Dr Lee", "so", 3723.0),
+        ("Speaker 1  0:01", "Speaker 1", "", 1.0),
+        ("**Interviewer:** So", "Interviewer", "So", None),
+        ("**P05**: Yes", "P05", "Yes", None),
+        ("Service user: yes", "Service user", "yes", None),
+    ],
+)
+def test_label_shapes(line, label, rest, ts):
+    m = match_label(line)
+    assert m is not None
+    assert m.label == label
+    assert line[m.end:] == rest
+    assert m.timestamp == ts
+
+
+@pytest.mark.parametrize("line", [
+    "and then she said: no", "10:30 was the time", "It was at 10:30: late",
+    "Well I said to him, listen: it's fine", "http://example.org: a link",
+])
+def test_speech_is_not_a_label(line):
+    assert match_label(line) is None
+
+
+@pytest.mark.parametrize("label,role", [
+    ("I", "interviewer"), ("Int", "interviewer"), ("INT", "interviewer"), ("Q", "interviewer"),
+    ("Interviewer", "interviewer"), ("Interviewer 2", "interviewer"), ("Moderator", "interviewer"),
+    ("R", "participant"), ("P", "participant"), ("P01", "participant"), ("A", "participant"),
+    ("Participant 3", "participant"), ("Respondent", "participant"), ("Service user", "participant"),
+    ("Dana", None), ("Speaker 1", None), ("Dr Lee", None),
+])
+def test_builtin_roles(label, role):
+    assert builtin_role(label) == role
+
+
+def test_parse_timestamp():
+    assert parse_timestamp("0:01") == 1.0
+    assert parse_timestamp("01:02:03,500") == 3723.5
+
+
+def test_unknown_speakers_become_participants_beside_an_interviewer():
+    roles, warnings = resolve_roles(["Interviewer", "Dana", "Lee"], {}, RoleMap())
+    assert roles == {"Interviewer": "interviewer", "Dana": "participant", "Lee": "participant"}
+    assert warnings == []
+
+
+def test_two_unknown_speakers_guess_by_questions_with_warning():
+    roles, warnings = resolve_roles(["Sam", "Jo"], {"Sam": 0.8, "Jo": 0.1}, RoleMap())
+    assert roles == {"Sam": "interviewer", "Jo": "participant"}
+    assert "guessed" in warnings[0]
+
+
+def test_overrides_win_and_accept_both_shapes():
+    by_role = RoleMap.from_mapping({"interviewer": ["Jo"], "participant": ["I"]})
+    by_name = RoleMap.from_mapping({"Jo": "interviewer", "I": "participant"})
+    for rm in (by_role, by_name, RoleMap.from_pairs(["Jo=interviewer", "I=participant"])):
+        roles, _ = resolve_roles(["I", "Jo"], {}, rm)
+        assert roles == {"I": "participant", "Jo": "interviewer"}
+
+
+def test_bad_role_mapping_is_a_config_error():
+    with pytest.raises(ConfigError):
+        RoleMap.from_mapping({"Jo": "boss"})
+    with pytest.raises(ConfigError):
+        RoleMap.from_pairs(["Jo"])

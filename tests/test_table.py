@@ -1,0 +1,99 @@
+import json
+
+import pandas as pd
+import pytest
+
+from tr_nlp.errors import InputError
+from tr_nlp.ingest import ReadOptions, TableMapping, load_corpus, read_file
+
+ROWS = [
+    # interview, order, speaker, text, coder, code
+    ("b", 1, "client", "I want to stop.", "x", "change"),
+    ("a", 0, "therapist", "What brings you here?", "x", "question"),
+    ("a", 1, "client", "My wife.", "x", "neutral"),
+    ("a", 1, "client", "My wife.", "y", "sustain"),
+    ("b", 0, "therapist", "Tell me more.", "x", "n/a"),
+]
+
+
+def frame():
+    return pd.DataFrame(ROWS, columns=["conv", "utt", "who", "said", "annotator", "label"])
+
+
+MAPPING = TableMapping(text_col="said", speaker_col="who", group_col="conv", order_col="utt",
+                       coder_col="annotator", code_cols=("label",),
+                       roles={"therapist": "interviewer", "client": "participant"})
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_table_formats_give_same_interviews(tmp_path, suffix):
+    path = tmp_path / f"t{suffix}"
+    f = frame()
+    if suffix == ".csv":
+        f.to_csv(path, index=False)
+    elif suffix == ".jsonl":
+        path.write_text("\n".join(json.dumps(r) for r in f.to_dict("records")))
+    else:
+        f.to_parquet(path)
+    result = read_file(path, ReadOptions(table=MAPPING))
+    b, a = result.interviews  # non-numeric ids keep the order they first appear in
+    assert (a.id, b.id) == ("a", "b")
+    assert a.text == "therapist: What brings you here?\nclient: My wife."
+    assert [(t.speaker, t.role, a.turn_text(t)) for t in a.turns] == [
+        ("therapist", "interviewer", "What brings you here?"), ("client", "participant", "My wife.")]
+    # each annotator's label is that coder's coding of the one utterance
+    coded = sorted((c.interview_id, a.text[c.start:c.end] if c.interview_id == "a" else "", c.code, c.coder)
+                   for c in result.codings if c.interview_id == "a")
+    assert coded == [("a", "My wife.", "neutral", "x"), ("a", "My wife.", "sustain", "y"),
+                     ("a", "What brings you here?", "question", "x")]
+    assert result.codebook.groups == {"label": ("change", "question", "neutral", "sustain")}
+
+
+def test_missing_mapped_column_names_column_and_option(tmp_path):
+    path = tmp_path / "t.csv"
+    frame().to_csv(path, index=False)
+    with pytest.raises(InputError) as info:
+        read_file(path, ReadOptions(table=TableMapping(text_col="utterance", speaker_col="who", group_col="conv")))
+    message = str(info.value)
+    assert info.value.code == "E130" and "utterance" in message and "--text-col" in message and "t.csv" in message
+
+
+def test_conflicting_text_for_one_utterance_is_an_error(tmp_path):
+    rows = frame()
+    rows.loc[3, "said"] = "Something else."
+    path = tmp_path / "t.csv"
+    rows.to_csv(path, index=False)
+    with pytest.raises(InputError) as info:
+        read_file(path, ReadOptions(table=MAPPING))
+    assert info.value.code == "E133"
+
+
+def test_binary_code_columns_and_clashing_values(tmp_path):
+    rows = pd.DataFrame({"interview_id": ["a", "a"], "speaker": ["I", "P"], "text": ["Q?", "A."],
+                         "care": ["False", "True"], "x": ["other", ""], "y": ["", "other"]})
+    path = tmp_path / "t.csv"
+    rows.to_csv(path, index=False)
+    result = read_file(path, ReadOptions(table=TableMapping(code_cols=("care", "x", "y"))))
+    assert sorted(c.code for c in result.codings) == ["care", "x:other", "y:other"]
+
+
+def test_no_group_column_means_one_interview(tmp_path):
+    path = tmp_path / "survey.csv"
+    pd.DataFrame({"speaker": ["P", "P"], "text": ["one", "two"]}).to_csv(path, index=False)
+    result = read_file(path)
+    assert [iv.id for iv in result.interviews] == ["survey"]
+    assert "one interview" in result.warnings[0]
+
+
+@pytest.mark.shared_data
+def test_annomi_preset(annomi_full):
+    corpus = load_corpus([annomi_full], ReadOptions(table=TableMapping.preset("annomi")))
+    assert len(corpus.interviews) == 133
+    assert sum(len(iv.turns) for iv in corpus.interviews) == 9699  # each utterance once
+    multi = {}
+    for c in corpus.codings:
+        multi.setdefault((c.interview_id, c.start), set()).add(c.coder)
+    assert sum(len(v) == 10 for v in multi.values()) == 428  # 10 annotators kept as coders
+    iv = corpus.by_id()["0"]
+    assert iv.metadata["topic"] == "reducing alcohol consumption"
+    assert iv.turns[0].role == "interviewer" and iv.turns[1].role == "participant"
