@@ -1,0 +1,18 @@
+"""Agreement statistics (kappa, alpha, AC1, PABAK...) and per-code tables with bootstrap CIs."""
+
+from tr_nlp.agreement.stats import (
+    binary_stats_from_counts,
+    cohen_kappa,
+    confusion_counts,
+    gwet_ac1,
+    krippendorff_alpha,
+    pabak,
+    percent_agreement,
+    prevalence,
+)
+from tr_nlp.agreement.tables import OVERALL, agreement_table
+
+__all__ = [
+    "OVERALL", "agreement_table", "binary_stats_from_counts", "cohen_kappa", "confusion_counts",
+    "gwet_ac1", "krippendorff_alpha", "pabak", "percent_agreement", "prevalence",
+]

@@ -1,0 +1,153 @@
+"""Agreement statistics between coders, as methodologists report them.
+
+Two-rater statistics on binary (presence/absence of a code) or nominal ratings:
+percent agreement, Cohen's kappa, Scott's pi-based Krippendorff's alpha (nominal),
+Gwet's AC1, PABAK and prevalence. :func:`krippendorff_alpha` handles any number of coders
+and missing ratings. The binary statistics also have count-based forms
+(:func:`binary_stats_from_counts`) that a cluster bootstrap evaluates for thousands of
+resamples at once.
+
+Examples
+--------
+>>> round(cohen_kappa([1, 1, 0, 0], [1, 0, 0, 0]), 3)
+0.5
+>>> round(krippendorff_alpha([[1, 1, 0, 0], [1, 0, 0, 0]]), 3)
+0.533
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+
+def _pair(a: ArrayLike, b: ArrayLike) -> tuple[NDArray[Any], NDArray[Any]]:
+    x, y = np.asarray(a), np.asarray(b)
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError(f"expected two 1-d rating vectors of one length, got {x.shape} and {y.shape}")
+    return x, y
+
+
+def percent_agreement(a: ArrayLike, b: ArrayLike) -> float:
+    """Share of units on which both raters gave the same rating."""
+    x, y = _pair(a, b)
+    return float(np.mean(x == y)) if len(x) else float("nan")
+
+
+def _marginals(x: NDArray[Any], y: NDArray[Any]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    categories = np.union1d(x, y)
+    px = np.array([np.mean(x == c) for c in categories])
+    py = np.array([np.mean(y == c) for c in categories])
+    return px, py
+
+
+def cohen_kappa(a: ArrayLike, b: ArrayLike) -> float:
+    """Cohen's kappa: chance-corrected agreement with each rater's own marginals.
+
+    NaN when chance agreement is 1 (both raters used one and the same category).
+    """
+    x, y = _pair(a, b)
+    if not len(x):
+        return float("nan")
+    po = float(np.mean(x == y))
+    px, py = _marginals(x, y)
+    pe = float(np.sum(px * py))
+    return float("nan") if np.isclose(pe, 1.0) else (po - pe) / (1 - pe)
+
+
+def gwet_ac1(a: ArrayLike, b: ArrayLike, n_categories: int | None = None) -> float:
+    """Gwet's AC1, robust to high prevalence (the 'kappa paradox')."""
+    x, y = _pair(a, b)
+    if not len(x):
+        return float("nan")
+    po = float(np.mean(x == y))
+    px, py = _marginals(x, y)
+    q = n_categories or max(2, len(px))
+    pi = (px + py) / 2
+    pe = float(np.sum(pi * (1 - pi)) / (q - 1))
+    return float("nan") if np.isclose(pe, 1.0) else (po - pe) / (1 - pe)
+
+
+def pabak(a: ArrayLike, b: ArrayLike, n_categories: int = 2) -> float:
+    """Prevalence- and bias-adjusted kappa: ``(k * po - 1) / (k - 1)``."""
+    po = percent_agreement(a, b)
+    return (n_categories * po - 1) / (n_categories - 1)
+
+
+def krippendorff_alpha(reliability_data: ArrayLike) -> float:
+    """Krippendorff's alpha for nominal data.
+
+    Parameters
+    ----------
+    reliability_data : array-like, shape (n_coders, n_units)
+        Ratings, with NaN where a coder did not rate a unit. Units rated by fewer than
+        two coders are left out, as the coefficient prescribes.
+    """
+    data = np.asarray(reliability_data, dtype=float)
+    if data.ndim != 2:
+        raise ValueError("expected a (coders x units) matrix")
+    values = np.unique(data[~np.isnan(data)])
+    if len(values) == 0:
+        return float("nan")
+    index = {v: i for i, v in enumerate(values)}
+    coincidence = np.zeros((len(values), len(values)))
+    for unit in data.T:
+        rated = unit[~np.isnan(unit)]
+        m = len(rated)
+        if m < 2:
+            continue
+        counts = np.zeros(len(values))
+        for v in rated:
+            counts[index[v]] += 1
+        coincidence += (np.outer(counts, counts) - np.diag(counts)) / (m - 1)
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    if n <= 1:
+        return float("nan")
+    observed = n - np.trace(coincidence)
+    expected = (n * n - np.sum(n_c * n_c)) / (n - 1)
+    return float("nan") if expected == 0 else 1.0 - observed / expected
+
+
+def prevalence(ratings: ArrayLike) -> float:
+    """Share of units rated positive (1)."""
+    x = np.asarray(ratings, dtype=float)
+    return float(np.nanmean(x)) if x.size else float("nan")
+
+
+def binary_stats_from_counts(tp: ArrayLike, fp: ArrayLike, fn: ArrayLike, tn: ArrayLike) -> dict[str, NDArray[np.float64]]:
+    """Every two-rater binary statistic from confusion counts (vectorised over resamples).
+
+    Rater ``a`` is the one whose positives are counted by ``tp + fp`` (the machine when
+    machine is compared with a human); ``precision``, ``recall`` and ``f1`` take rater
+    ``b`` as the reference.
+    """
+    tp, fp, fn, tn = (np.asarray(v, dtype=float) for v in (tp, fp, fn, tn))
+    n = tp + fp + fn + tn
+    with np.errstate(divide="ignore", invalid="ignore"):
+        po = (tp + tn) / n
+        pa, pb = (tp + fp) / n, (tp + fn) / n
+        pe = pa * pb + (1 - pa) * (1 - pb)
+        kappa = (po - pe) / (1 - pe)
+        pi = (pa + pb) / 2
+        pe_ac1 = 2 * pi * (1 - pi)
+        ac1 = (po - pe_ac1) / (1 - pe_ac1)
+        n1 = 2 * tp + fp + fn
+        n0 = 2 * tn + fp + fn
+        alpha = 1 - (2 * n - 1) * (fp + fn) / (n0 * n1)
+        precision = tp / (tp + fp)
+        recall = tp / (tp + fn)
+        f1 = 2 * tp / (2 * tp + fp + fn)
+    return {
+        "percent": po, "kappa": kappa, "alpha": alpha, "ac1": ac1, "pabak": 2 * po - 1,
+        "prevalence_a": pa, "prevalence_b": pb, "precision": precision, "recall": recall, "f1": f1,
+    }
+
+
+def confusion_counts(a: Sequence[float] | NDArray[Any], b: Sequence[float] | NDArray[Any]) -> tuple[int, int, int, int]:
+    """(tp, fp, fn, tn) of binary ratings ``a`` against reference ``b``."""
+    x, y = _pair(np.asarray(a, dtype=bool), np.asarray(b, dtype=bool))
+    return int(np.sum(x & y)), int(np.sum(x & ~y)), int(np.sum(~x & y)), int(np.sum(~x & ~y))

@@ -1,0 +1,120 @@
+"""Agreement statistics against reference implementations and published values."""
+
+import krippendorff
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
+
+from tr_nlp.agreement import (
+    OVERALL, agreement_table, binary_stats_from_counts, cohen_kappa, confusion_counts, gwet_ac1,
+    krippendorff_alpha, pabak, percent_agreement,
+)
+
+rng = np.random.default_rng(7)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_cohen_kappa_matches_sklearn(seed):
+    r = np.random.default_rng(seed)
+    a = r.integers(0, 3, 200)
+    b = np.where(r.random(200) < 0.7, a, r.integers(0, 3, 200))
+    assert cohen_kappa(a, b) == pytest.approx(cohen_kappa_score(a, b))
+
+
+def test_krippendorff_published_example():
+    # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", nominal example:
+    # 4 coders, 12 units, missing values; alpha = 0.743
+    nan = np.nan
+    data = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+        [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan],
+    ]
+    assert krippendorff_alpha(data) == pytest.approx(0.743, abs=0.001)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_krippendorff_matches_package_with_missing(seed):
+    r = np.random.default_rng(seed)
+    truth = r.integers(0, 4, 80).astype(float)
+    data = np.array([np.where(r.random(80) < 0.8, truth, r.integers(0, 4, 80)) for _ in range(4)], dtype=float)
+    data[r.random(data.shape) < 0.2] = np.nan
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    assert krippendorff_alpha(data) == pytest.approx(expected)
+
+
+def test_count_forms_match_direct_forms():
+    a = rng.integers(0, 2, 300)
+    b = np.where(rng.random(300) < 0.8, a, 1 - a)
+    stats = binary_stats_from_counts(*confusion_counts(a, b))
+    assert stats["kappa"] == pytest.approx(cohen_kappa(a, b))
+    assert stats["alpha"] == pytest.approx(krippendorff_alpha([a, b]))
+    assert stats["ac1"] == pytest.approx(gwet_ac1(a, b))
+    assert stats["pabak"] == pytest.approx(pabak(a, b))
+    assert stats["percent"] == pytest.approx(percent_agreement(a, b))
+    assert stats["precision"] == pytest.approx(precision_score(b, a))
+    assert stats["recall"] == pytest.approx(recall_score(b, a))
+    assert stats["f1"] == pytest.approx(f1_score(b, a))
+
+
+def test_gwet_ac1_worked_example():
+    # Gwet (2008) 2x2 example: 118 of 120 'yes'-'yes'/'no'-'no' split with high prevalence
+    # a=118 both yes, b=2 (A yes, B no), c=0, d=0 -> kappa is ~0 (the paradox), AC1 ~ 0.98
+    a = [1] * 118 + [1] * 2
+    b = [1] * 118 + [0] * 2
+    assert cohen_kappa(a, b) == pytest.approx(0.0, abs=1e-9)
+    pi = (1 + 118 / 120) / 2
+    pe = 2 * pi * (1 - pi)
+    po = 118 / 120
+    assert gwet_ac1(a, b) == pytest.approx((po - pe) / (1 - pe))
+    assert gwet_ac1(a, b) > 0.97
+
+
+def test_kappa_undefined_when_both_constant():
+    assert np.isnan(cohen_kappa([0, 0, 0], [0, 0, 0]))
+
+
+def _frames():
+    seg = [f"s{i}" for i in range(60)]
+    interviews = pd.Series([f"iv{i // 10}" for i in range(60)], index=seg)
+    truth = (rng.random(60) < 0.3).astype(float)
+    human_a = pd.DataFrame({"care": truth}, index=seg)
+    flip = rng.random(60) < 0.1
+    human_b = pd.DataFrame({"care": np.where(flip, 1 - truth, truth)}, index=seg)
+    human_b.iloc[50:] = np.nan  # B did not code the last interview
+    proba = np.clip(truth * 0.7 + rng.random(60) * 0.4, 0, 1)
+    machine = pd.DataFrame({"care": (proba > 0.5).astype(float)}, index=seg)
+    return interviews, human_a, human_b, machine, pd.DataFrame({"care": proba}, index=seg)
+
+
+def test_agreement_table_machine_beside_humans_with_cis():
+    interviews, a, b, m, p = _frames()
+    table = agreement_table({"model": m, "A": a, "B": b}, interviews, ["care"], machines=["model"],
+                            scores={"model": p}, n_boot=500)
+    pairs = list(zip(table.code, table.rater_a, table.rater_b, table.comparison))
+    assert pairs == [("care", "model", "A", "machine vs human"), (OVERALL, "model", "A", "machine vs human"),
+                     ("care", "model", "B", "machine vs human"), (OVERALL, "model", "B", "machine vs human"),
+                     ("care", "A", "B", "human vs human"), (OVERALL, "A", "B", "human vs human")]
+    row = table.iloc[4]
+    both = b["care"].notna()
+    assert row.n_segments == 50 and row.n_interviews == 5
+    assert row.kappa == pytest.approx(cohen_kappa_score(a["care"][both], b["care"][both]))
+    for _, r in table.iterrows():
+        assert r.kappa_lo <= r.kappa <= r.kappa_hi
+        assert r.f1_lo <= r.f1 <= r.f1_hi
+    assert table.iloc[0].pr_auc > 0.5
+
+
+def test_bootstrap_resamples_interviews_not_segments():
+    # one interview holds all the disagreement: resampling interviews gives a wide interval
+    seg = [f"s{i}" for i in range(100)]
+    interviews = pd.Series([f"iv{i // 20}" for i in range(100)], index=seg)
+    a = np.tile([1.0, 0.0], 50)
+    b = a.copy()
+    b[:20] = 1 - b[:20]
+    table = agreement_table({"A": pd.DataFrame({"c": a}, index=seg), "B": pd.DataFrame({"c": b}, index=seg)},
+                            interviews, ["c"], n_boot=2000, seed=1)
+    row = table.iloc[0]
+    assert row.kappa_lo < 0.45 and row.kappa_hi == pytest.approx(1.0)
