@@ -92,6 +92,13 @@ class Errors:
     # --- outputs --------------------------------------------------------------------
     E170 = "cannot write output ({detail}); check that the folder exists and is writable"
     E171 = "unsupported output type '{suffix}'; expected one of {expected}"
+    # --- models ---------------------------------------------------------------------
+    E180 = "sentence-embedding model unavailable: {detail}"
+    E181 = "no model at this path ({detail}); train one with 'tr-nlp train' first"
+    E182 = "model file does not match its model card (sha256 {found}, card says {expected}); it was changed or replaced; retrain or restore it"
+    E183 = "model file holds types that are not on tr_nlp's trusted list: {types}; refusing to load it"
+    E184 = "cannot load the model ({detail})"
+    E185 = "not enough coded data: {detail}"
 
 
 class TrNlpError(Exception):

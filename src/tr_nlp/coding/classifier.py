@@ -1,0 +1,209 @@
+"""Theme classifiers: calibrated, thresholded logistic regression per code.
+
+:class:`CodeClassifier` works on a numeric feature matrix and is a scikit-learn
+classifier:
+
+* ``y`` 2-d (segments x codes, 0/1): multi-label, one class-weighted logistic regression
+  per code; its scores are calibrated with Platt scaling fitted on inner cross-validated
+  (out-of-fold) scores, and a per-code decision threshold is chosen on the same
+  out-of-fold probabilities for the stated ``objective`` (``"f1"``, ``"kappa"`` or
+  ``"recall:0.95"``).
+* ``y`` 1-d: a mutually exclusive code group, single-label multi-class (multinomial
+  logistic regression); ``predict`` is the most probable code.
+
+:func:`make_theme_classifier` puts text features in front of it as a ``Pipeline``.
+
+Examples
+--------
+>>> import numpy as np
+>>> X = np.r_[np.zeros((20, 2)), np.ones((20, 2))] + np.random.default_rng(0).normal(0, .3, (40, 2))
+>>> y = np.c_[np.r_[np.zeros(20), np.ones(20)], np.r_[np.ones(20), np.zeros(20)]].astype(int)
+>>> clf = CodeClassifier(inner_folds=3).fit(X, y)
+>>> clf.predict(X).shape
+(40, 2)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.pipeline import Pipeline
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from tr_nlp.agreement.stats import binary_stats_from_counts
+from tr_nlp.errors import ConfigError
+from tr_nlp.features.text import make_features
+
+
+def parse_objective(objective: str) -> tuple[str, float | None]:
+    """``"f1"`` -> ("f1", None); ``"recall:0.95"`` -> ("recall", 0.95)."""
+    name, _, value = objective.partition(":")
+    if name in {"f1", "kappa"} and not value:
+        return name, None
+    if name == "recall":
+        try:
+            target = float(value)
+        except ValueError:
+            target = -1.0
+        if 0 < target <= 1:
+            return name, target
+    raise ConfigError("E163", detail=f"objective {objective!r}; expected f1, kappa or recall:0.95")
+
+
+def choose_threshold(proba: np.ndarray, y: np.ndarray, objective: str = "f1") -> float:
+    """The decision threshold on ``proba`` that best serves ``objective`` for labels ``y``.
+
+    For ``recall:R`` it is the highest threshold that still finds a share R of the
+    positives (so coders read as few segments as possible).
+    """
+    name, target = parse_objective(objective)
+    y = np.asarray(y).astype(bool)
+    if not y.any():
+        return 1.0
+    order = np.argsort(-proba, kind="stable")
+    p, t = proba[order], y[order]
+    tp = np.cumsum(t)
+    fp = np.cumsum(~t)
+    last = np.r_[np.diff(p) != 0, True]  # candidate cuts between distinct values
+    tp, fp, cut = tp[last], fp[last], p[last]
+    fn = t.sum() - tp
+    tn = len(t) - tp - fp - fn
+    if name == "recall":
+        best = int(np.nonzero(tp / t.sum() >= target)[0][0])
+    else:
+        stats = binary_stats_from_counts(tp, fp, fn, tn)
+        best = int(np.argmax(np.nan_to_num(stats[name], nan=-1.0)))
+    # halfway to the next lower score: the same cut on these data, less brittle on new ones
+    below = cut[best + 1] if best + 1 < len(cut) else 0.0
+    return float((cut[best] + below) / 2)
+
+
+class CodeClassifier(ClassifierMixin, BaseEstimator):
+    """Calibrated logistic regression per code with per-code thresholds.
+
+    Parameters
+    ----------
+    C : float
+        Inverse L2 regularisation strength.
+    class_weight : {"balanced", None}
+        Weight classes inversely to their frequency (rare codes are not drowned).
+    objective : str
+        Threshold objective: ``"f1"``, ``"kappa"`` or ``"recall:<share>"``.
+    inner_folds : int
+        Folds of the inner cross-validation for calibration and thresholds.
+    max_iter : int
+        Solver iterations.
+    random_state : int
+        Seed of the inner splits.
+    """
+
+    def __init__(self, C: float = 4.0, class_weight: str | None = "balanced", objective: str = "f1",
+                 inner_folds: int = 3, max_iter: int = 2000, random_state: int = 0):
+        self.C = C
+        self.class_weight = class_weight
+        self.objective = objective
+        self.inner_folds = inner_folds
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def _lr(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                  solver="lbfgs")
+
+    def fit(self, X: Any, y: Any, groups: Any = None) -> CodeClassifier:
+        """Fit; ``groups`` (interview ids) keeps inner folds from splitting an interview."""
+        X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True)
+        parse_objective(self.objective)
+        y = np.asarray(y)
+        self.multilabel_ = y.ndim == 2 and y.shape[1] > 1 or type_of_target(y) == "multilabel-indicator"
+        if not self.multilabel_:
+            y = y.ravel() if y.ndim == 2 else y
+            self.classes_ = np.unique(y)
+            if len(self.classes_) < 2:
+                raise ValueError("need at least two classes; got 1 class")
+            self.model_ = self._lr().fit(X, y)
+            self.n_iter_ = self.model_.n_iter_
+            return self
+        Y = y.astype(int)
+        self.classes_ = np.arange(Y.shape[1])
+        self.models_: list[LogisticRegression | None] = []
+        self.calibrators_: list[LogisticRegression | None] = []
+        self.priors_ = Y.mean(axis=0)
+        self.thresholds_ = np.ones(Y.shape[1])
+        self.oof_proba_ = np.tile(self.priors_, (len(Y), 1)).astype(float)
+        splits = self._splits(X, Y, groups)
+        for j in range(Y.shape[1]):
+            self._fit_code(X, Y[:, j], j, splits)
+        self.n_iter_ = np.array([m.n_iter_[0] if m is not None else 0 for m in self.models_])
+        return self
+
+    def _splits(self, X: Any, Y: np.ndarray, groups: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+        n = X.shape[0]
+        if groups is not None and len(np.unique(groups)) >= self.inner_folds:
+            return list(GroupKFold(n_splits=self.inner_folds).split(X, groups=groups))
+        strat = Y.argmax(axis=1) + Y.any(axis=1)  # the first code present, or 0 for none
+        counts = np.bincount(strat)
+        if counts[counts > 0].min() >= self.inner_folds:
+            folds = StratifiedKFold(self.inner_folds, shuffle=True, random_state=self.random_state)
+            return list(folds.split(X, strat))
+        rng = np.random.default_rng(self.random_state)
+        fold_of = rng.permutation(n) % self.inner_folds
+        return [(np.nonzero(fold_of != k)[0], np.nonzero(fold_of == k)[0]) for k in range(self.inner_folds)]
+
+    def _fit_code(self, X: Any, y: np.ndarray, j: int, splits: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        if y.min() == y.max():  # no positives (or no negatives): predict the prior
+            self.models_.append(None)
+            self.calibrators_.append(None)
+            self.thresholds_[j] = 1.0 if y.max() == 0 else 0.0
+            return
+        scores = np.zeros(len(y))
+        for train, test in splits:
+            if y[train].min() == y[train].max():
+                scores[test] = 0.0
+                continue
+            scores[test] = self._lr().fit(X[train], y[train]).decision_function(X[test])
+        calibrator = LogisticRegression(C=1e4).fit(scores[:, None], y)
+        self.oof_proba_[:, j] = calibrator.predict_proba(scores[:, None])[:, 1]
+        self.thresholds_[j] = choose_threshold(self.oof_proba_[:, j], y, self.objective)
+        self.models_.append(self._lr().fit(X, y))
+        self.calibrators_.append(calibrator)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Calibrated probabilities: (n, codes) for multi-label, (n, classes) otherwise."""
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", reset=False)
+        if not self.multilabel_:
+            return self.model_.predict_proba(X)
+        out = np.empty((X.shape[0], len(self.classes_)))
+        for j, (model, calibrator) in enumerate(zip(self.models_, self.calibrators_)):
+            if model is None or calibrator is None:
+                out[:, j] = self.priors_[j]
+            else:
+                out[:, j] = calibrator.predict_proba(model.decision_function(X)[:, None])[:, 1]
+        return out
+
+    def predict(self, X: Any) -> np.ndarray:
+        """0/1 per code at the chosen thresholds, or the most probable class."""
+        proba = self.predict_proba(X)
+        if not self.multilabel_:
+            return self.classes_[np.argmax(proba, axis=1)]
+        return (proba >= self.thresholds_).astype(int)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.multi_output = True
+        return tags
+
+
+def make_theme_classifier(features: str = "both", cache_dir: str | None = None, **head: Any) -> Pipeline:
+    """Text in, codes out: ``Pipeline([features, CodeClassifier])``.
+
+    Fit with ``pipe.fit(texts, Y, head__groups=interview_ids)``.
+    """
+    return Pipeline([("features", make_features(features, cache_dir)), ("head", CodeClassifier(**head))])

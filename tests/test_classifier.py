@@ -1,0 +1,76 @@
+import numpy as np
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from tr_nlp.coding.classifier import CodeClassifier, choose_threshold, make_theme_classifier, parse_objective
+from tr_nlp.errors import ConfigError
+
+
+# Multi-label predictions use per-code thresholds chosen for an objective (f1, kappa,
+# recall), deliberately not argmax of predict_proba at 0.5: the one check that assumes it.
+EXPECTED_FAILED = {"check_classifier_multioutput": "predict applies tuned per-code thresholds, not 0.5"}
+
+
+@parametrize_with_checks([CodeClassifier(inner_folds=2)], expected_failed_checks=lambda est: EXPECTED_FAILED)
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def test_choose_threshold_objectives():
+    proba = np.array([0.9, 0.8, 0.7, 0.6, 0.4, 0.3, 0.2, 0.1])
+    y = np.array([1, 1, 0, 1, 0, 0, 1, 0])
+    # cut below 0.6 (3 tp, 1 fp, 1 fn), placed halfway to the next score, 0.4
+    assert choose_threshold(proba, y, "f1") == pytest.approx(0.5)
+    assert choose_threshold(proba, y, "recall:1.0") == pytest.approx(0.15)
+    assert choose_threshold(proba, y, "recall:0.75") == pytest.approx(0.5)
+    assert choose_threshold(proba, np.zeros(8), "f1") == 1.0
+
+
+def test_parse_objective():
+    assert parse_objective("recall:0.95") == ("recall", 0.95)
+    for bad in ("recall", "recall:2", "accuracy"):
+        with pytest.raises(ConfigError):
+            parse_objective(bad)
+
+
+def _toy(n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 5))
+    Y = np.c_[(X[:, 0] > 0.5), (X[:, 1] + X[:, 2] > 0.8), np.zeros(n)].astype(int)
+    return X, Y, np.repeat(np.arange(n // 6), 6)
+
+
+def test_multilabel_with_groups_thresholds_and_calibration():
+    X, Y, groups = _toy()
+    clf = CodeClassifier(inner_folds=4).fit(X, Y, groups=groups)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (120, 3) and ((0 <= proba) & (proba <= 1)).all()
+    assert (clf.predict(X)[:, :2] == Y[:, :2]).mean() > 0.85
+    assert clf.thresholds_[2] == 1.0 and (clf.predict(X)[:, 2] == 0).all()  # never-seen code
+    # out-of-fold probabilities are calibrated: mean close to prevalence
+    assert abs(clf.oof_proba_[:, 0].mean() - Y[:, 0].mean()) < 0.05
+
+
+def test_recall_objective_finds_the_share_asked_for():
+    X, Y, groups = _toy(600, seed=3)
+    clf = CodeClassifier(objective="recall:0.95").fit(X, Y, groups=groups)
+    oof = clf.oof_proba_[:, 1] >= clf.thresholds_[1]
+    assert oof[Y[:, 1] == 1].mean() >= 0.95
+
+
+def test_exclusive_group_is_multiclass():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 3))
+    y = np.array(["change", "neutral", "sustain"])[X.argmax(axis=1)]
+    clf = CodeClassifier().fit(X, y)
+    assert set(clf.predict(X)) <= {"change", "neutral", "sustain"}
+    assert clf.predict_proba(X).shape == (90, 3)
+
+
+def test_text_pipeline_tfidf():
+    texts = ["she listened to me", "he drove me there on his day off", "the weather was fine",
+             "she really listened", "he came on a saturday", "we talked about football"] * 5
+    Y = np.array([[1, 0], [0, 1], [0, 0], [1, 0], [0, 1], [0, 0]] * 5)
+    pipe = make_theme_classifier("tfidf", inner_folds=3)
+    pipe.fit(texts, Y, head__groups=np.arange(30) // 3)
+    assert pipe.predict(["she listened so well"])[0].tolist() == [1, 0]
