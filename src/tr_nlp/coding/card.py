@@ -1,0 +1,38 @@
+"""The model card for people (``README.md``), rendered from ``card.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def render_card(card: dict[str, Any]) -> str:
+    """Markdown model card: data, codebook, features, thresholds, CV metrics, use and limits."""
+    lines = [f"# Model card: {card.get('name', 'tr_nlp theme model')}", ""]
+    lines += [f"Trained {card.get('created', '')} with tr_nlp {card.get('versions', {}).get('tr_nlp', '')}.", ""]
+    data = card.get("training_data", {})
+    lines += ["## Training data", ""]
+    for key, value in data.items():
+        lines.append(f"- {key.replace('_', ' ')}: {_fmt(value)}")
+    lines += ["", f"Codebook: {card.get('codebook_name', '')} (sha256 `{card.get('codebook_sha256', '')}`)", ""]
+    lines += ["## Model", "", f"- features: {card.get('features')}", f"- classifier: {card.get('classifier')}",
+              f"- threshold objective: {card.get('objective')}", ""]
+    lines += ["| code | training positives | threshold |", "|---|---:|---:|"]
+    for code, n, t in zip(card.get("codes", []), card.get("positives", []), card.get("thresholds", [])):
+        lines.append(f"| {code} | {n} | {t:.3f} |")
+    metrics = card.get("cv_metrics") or []
+    if metrics:
+        lines += ["", "## Cross-validated agreement (grouped by interview)", "",
+                  "| code | vs | kappa (95% CI) | F1 (95% CI) | precision | recall |", "|---|---|---|---|---:|---:|"]
+        for m in metrics:
+            lines.append(
+                f"| {m['code']} | {m['rater_b']} | {m['kappa']:.2f} ({m['kappa_lo']:.2f}-{m['kappa_hi']:.2f}) | "
+                f"{m['f1']:.2f} ({m['f1_lo']:.2f}-{m['f1_hi']:.2f}) | {m['precision']:.2f} | {m['recall']:.2f} |")
+    lines += ["", "## Versions", ""] + [f"- {k}: {v}" for k, v in card.get("versions", {}).items()]
+    lines += ["", "## Intended use", "", card.get("intended_use", ""), "", "## Limits", "", card.get("limits", ""), ""]
+    return "\n".join(lines)

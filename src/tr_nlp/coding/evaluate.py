@@ -1,0 +1,144 @@
+"""Evaluate a theme model as methodologists would: on interviews it never saw.
+
+Cross-validation splits by interview (``StratifiedGroupKFold``). The out-of-fold machine
+codes are compared with every human coder beside the coders' agreement with each other
+(:func:`tr_nlp.agreement.agreement_table`), with a reliability (calibration) table and
+Brier score, a learning curve over the number of coded interviews, and the pre-screening
+workload: the share of segments a coder must read, in the model's order, to find 95% of
+the coded ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import StratifiedGroupKFold
+
+from tr_nlp.agreement import agreement_table, binary_stats_from_counts
+from tr_nlp.coding.classifier import make_theme_classifier
+from tr_nlp.coding.train import CodedData
+from tr_nlp.errors import ModelError
+
+MACHINE = "machine"
+
+
+@dataclass
+class Evaluation:
+    """Everything :func:`cross_validate` measured."""
+
+    proba: pd.DataFrame          # out-of-fold probabilities, segment_id x codes
+    predicted: pd.DataFrame      # out-of-fold 0/1 at the fold models' thresholds
+    agreement: pd.DataFrame
+    calibration: pd.DataFrame
+    prescreen: pd.DataFrame
+    learning_curve: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _folds(data: CodedData, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    groups = data.groups
+    n_groups = len(set(groups))
+    if n_groups < 2:
+        raise ModelError("E185", detail=f"cross-validation needs 2 or more coded interviews, found {n_groups}")
+    y = data.target.to_numpy()
+    strat = np.where(y.any(axis=1), y.argmax(axis=1) + 1, 0)
+    splitter = StratifiedGroupKFold(n_splits=min(n_splits, n_groups), shuffle=True, random_state=seed)
+    return list(splitter.split(np.zeros(len(y)), strat, groups))
+
+
+def _fit_predict(data: CodedData, train: np.ndarray, test: np.ndarray, features: str, objective: str,
+                 C: float, cache_dir: str | None) -> tuple[np.ndarray, np.ndarray]:
+    texts = np.array(data.texts, dtype=object)
+    y = data.target.to_numpy()
+    pipe = make_theme_classifier(features, cache_dir, C=C, objective=objective)
+    pipe.fit(list(texts[train]), y[train], head__groups=data.groups[train])
+    return pipe.predict_proba(list(texts[test])), pipe.predict(list(texts[test]))
+
+
+def cross_validate(
+    data: CodedData,
+    features: str = "both",
+    objective: str = "f1",
+    C: float = 4.0,
+    n_splits: int = 5,
+    seed: int = 0,
+    n_boot: int = 1000,
+    learning_curve: bool = True,
+    cache_dir: str | None = None,
+) -> Evaluation:
+    """Grouped cross-validation of the theme model on ``data``."""
+    folds = _folds(data, n_splits, seed)
+    index, codes = data.target.index, data.codes
+    proba = pd.DataFrame(np.nan, index=index, columns=codes)
+    predicted = pd.DataFrame(np.nan, index=index, columns=codes)
+    for train, test in folds:
+        p, y_hat = _fit_predict(data, train, test, features, objective, C, cache_dir)
+        proba.iloc[test], predicted.iloc[test] = p, y_hat
+    agreement = agreement_table({MACHINE: predicted, **data.humans}, data.interview_of, codes,
+                                machines=[MACHINE], scores={MACHINE: proba}, n_boot=n_boot, seed=seed)
+    curve = _learning_curve(data, folds, features, objective, C, seed, cache_dir) if learning_curve else pd.DataFrame()
+    return Evaluation(proba, predicted, agreement, reliability_table(proba, data.target),
+                      prescreen_table(proba, data.target), curve)
+
+
+def reliability_table(proba: pd.DataFrame, target: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
+    """Per code and probability bin: mean predicted, observed share, count; plus Brier score."""
+    rows = []
+    edges = np.linspace(0, 1, bins + 1)
+    for code in proba.columns:
+        p, y = proba[code].to_numpy(), target[code].to_numpy()
+        brier = float(np.mean((p - y) ** 2))
+        which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+        for b in range(bins):
+            inside = which == b
+            if inside.any():
+                rows.append({"code": code, "bin_low": edges[b], "bin_high": edges[b + 1], "n": int(inside.sum()),
+                             "mean_predicted": float(p[inside].mean()), "observed": float(y[inside].mean()),
+                             "brier": brier})
+    return pd.DataFrame(rows)
+
+
+def prescreen_table(proba: pd.DataFrame, target: pd.DataFrame, recalls: tuple[float, ...] = (0.8, 0.9, 0.95)) -> pd.DataFrame:
+    """Share of segments to read, in probability order, to find each share of coded ones."""
+    rows = []
+    for code in proba.columns:
+        order = np.argsort(-proba[code].to_numpy(), kind="stable")
+        y = target[code].to_numpy()[order]
+        if y.sum() == 0:
+            continue
+        found = np.cumsum(y) / y.sum()
+        for r in recalls:
+            k = int(np.searchsorted(found, r - 1e-12) + 1)
+            rows.append({"code": code, "recall": r, "read_share": k / len(y), "skip_share": 1 - k / len(y),
+                         "positives": int(y.sum()), "segments": len(y)})
+    return pd.DataFrame(rows)
+
+
+def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]], features: str,
+                    objective: str, C: float, seed: int, cache_dir: str | None) -> pd.DataFrame:
+    """F1 and kappa against the training target as the number of coded interviews grows."""
+    rng = np.random.default_rng(seed)
+    groups = data.groups
+    y_all = data.target.to_numpy()
+    rows = []
+    for share in (0.25, 0.5, 0.75, 1.0):
+        counts = np.zeros((len(data.codes), 4))
+        sizes = []
+        for train, test in folds:
+            train_groups = np.unique(groups[train])
+            n = max(2, int(round(share * len(train_groups))))
+            chosen = rng.choice(train_groups, size=min(n, len(train_groups)), replace=False)
+            sub = train[np.isin(groups[train], chosen)]
+            if y_all[sub].sum() == 0:
+                continue
+            sizes.append(len(chosen))
+            _, y_hat = _fit_predict(data, sub, test, features, objective, C, cache_dir)
+            y = y_all[test].astype(bool)
+            y_hat = y_hat.astype(bool)
+            counts += np.stack([(y_hat & y).sum(0), (y_hat & ~y).sum(0), (~y_hat & y).sum(0), (~y_hat & ~y).sum(0)], 1)
+        stats = binary_stats_from_counts(*counts.T)
+        for j, code in enumerate(data.codes):
+            rows.append({"code": code, "train_share": share, "train_interviews": float(np.mean(sizes)) if sizes else 0.0,
+                         "f1": float(stats["f1"][j]), "kappa": float(stats["kappa"][j])})
+    return pd.DataFrame(rows)

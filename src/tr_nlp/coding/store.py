@@ -1,0 +1,120 @@
+"""Save and load theme models: ``skops.io`` (no pickle) plus a model card.
+
+A model folder holds ``model.skops``, ``card.json`` (machine-readable card, including the
+sha256 of ``model.skops``) and ``README.md`` (the card for people). Loading checks the
+sha256 against the card (a tampered or swapped file is refused) and lets skops build
+only types on an explicit trusted list: skops' own safe defaults (scikit-learn
+estimators, NumPy/SciPy containers) and tr_nlp's own two estimators. Nothing in the file is executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from tr_nlp.errors import ModelError
+from tr_nlp.export import atomic_path, write_json, write_text
+
+MODEL_FILE, CARD_FILE, README_FILE = "model.skops", "card.json", "README.md"
+TRUSTED_OWN_TYPES = (
+    "tr_nlp.coding.classifier.CodeClassifier",
+    "tr_nlp.features.embeddings.SentenceEmbedder",
+)
+
+
+@dataclass
+class ThemeModel:
+    """A fitted text -> codes pipeline with its codes and model card."""
+
+    pipeline: Pipeline
+    codes: list[str]
+    card: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        return self.pipeline.named_steps["head"].thresholds_
+
+    def predict_proba(self, texts: list[str]) -> pd.DataFrame:
+        """Calibrated probability per code, one row per text."""
+        return pd.DataFrame(self.pipeline.predict_proba(texts), columns=self.codes)
+
+    def predict(self, texts: list[str]) -> pd.DataFrame:
+        """0/1 per code at the model's thresholds."""
+        return pd.DataFrame(self.pipeline.predict(texts), columns=self.codes)
+
+    @property
+    def label(self) -> str:
+        """Name and version, e.g. for the machine coder in exports."""
+        return f"{self.card.get('name', 'model')} {self.card.get('version', '')}".strip()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save_model(model: ThemeModel, directory: str | Path) -> Path:
+    """Write ``model.skops``, ``card.json`` and ``README.md`` into ``directory``."""
+    import skops.io as sio
+
+    from tr_nlp.coding.card import render_card
+
+    directory = Path(directory)
+    target = directory / MODEL_FILE
+    with atomic_path(target) as tmp:
+        sio.dump(model.pipeline, tmp)
+    card = {**model.card, "codes": model.codes, "model_file": MODEL_FILE, "model_sha256": _sha256(target)}
+    write_json(card, directory / CARD_FILE)
+    write_text(render_card(card), directory / README_FILE)
+    model.card = card
+    return directory
+
+
+def load_model(directory: str | Path) -> ThemeModel:
+    """Load a model folder, refusing tampered files and untrusted types.
+
+    Raises
+    ------
+    ModelError
+        Missing folder or card (E181), file changed since saving (E182), types outside
+        the trusted list (E183), unreadable file (E184).
+    """
+    import skops.io as sio
+
+    directory = Path(directory)
+    card_path, model_path = directory / CARD_FILE, directory / MODEL_FILE
+    if not card_path.is_file() or not model_path.is_file():
+        raise ModelError("E181", directory, detail=f"expected {MODEL_FILE} and {CARD_FILE}")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError("E184", card_path, detail=exc) from None
+    found = _sha256(model_path)
+    if found != card.get("model_sha256"):
+        raise ModelError("E182", model_path, found=found[:12], expected=str(card.get("model_sha256"))[:12])
+    try:
+        untrusted = sio.get_untrusted_types(file=model_path)
+    except Exception as exc:  # skops raises several types on damaged archives
+        raise ModelError("E184", model_path, detail=f"{type(exc).__name__}: {exc}") from None
+    # skops already trusts its own safe defaults (sklearn estimators, numpy arrays...);
+    # beyond them only tr_nlp's own estimators are accepted
+    refused = [t for t in untrusted if t not in TRUSTED_OWN_TYPES]
+    if refused:
+        raise ModelError("E183", model_path, types=", ".join(refused))
+    try:
+        pipeline = sio.load(model_path, trusted=list(untrusted))
+    except Exception as exc:
+        raise ModelError("E184", model_path, detail=f"{type(exc).__name__}: {exc}") from None
+    if not isinstance(pipeline, Pipeline):
+        raise ModelError("E184", model_path, detail=f"expected a Pipeline, found {type(pipeline).__name__}")
+    return ThemeModel(pipeline, list(card.get("codes", [])), card)

@@ -1,0 +1,141 @@
+"""From a coded corpus to training data and a fitted, documented :class:`ThemeModel`.
+
+Training segments are those of interviews at least one coder coded. The target of a
+segment is, by default, every code any coder gave it (``"union"``); ``"majority"`` keeps
+codes more than half of the coders who coded the interview gave; ``"coder:NAME"`` trains
+on one coder's judgement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tr_nlp.codebook import codebook_hash
+from tr_nlp.coding.classifier import make_theme_classifier, parse_objective
+from tr_nlp.coding.store import ThemeModel
+from tr_nlp.errors import ConfigError, ModelError
+from tr_nlp.ingest import Corpus
+from tr_nlp.schema import Segment
+from tr_nlp.segment import Segmenter, coder_coverage, label_matrix, map_codings
+
+INTENDED_USE = (
+    "Suggests codes for segments of new interviews so that human coders can read the most "
+    "likely passages first (pre-screening) and check the machine against their own coding. "
+    "Suggestions are not codings: a person decides."
+)
+LIMITS = (
+    "Learns only the codebook and coding style of the team that coded the training "
+    "interviews; quality on other settings, speakers or languages is unknown until measured "
+    "with tr-nlp evaluate. Rare codes (few training positives) are unreliable. Probabilities are "
+    "calibrated on the training interviews only."
+)
+
+
+@dataclass
+class CodedData:
+    """Segments of the coded interviews with their targets and each coder's labels."""
+
+    segments: list[Segment]
+    target: pd.DataFrame           # segment_id x codes, 0/1
+    humans: dict[str, pd.DataFrame]  # coder -> segment_id x codes, 0/1/NaN (not coded)
+    codes: list[str]
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.segments]
+
+    @property
+    def groups(self) -> np.ndarray:
+        return np.array([s.interview_id for s in self.segments])
+
+    @property
+    def interview_of(self) -> pd.Series:
+        return pd.Series(self.groups, index=self.target.index)
+
+
+def coded_data(
+    corpus: Corpus,
+    segmenter: Segmenter = Segmenter(),
+    codes: Sequence[str] | None = None,
+    target: str = "union",
+    overlap: float = 0.5,
+) -> CodedData:
+    """Build :class:`CodedData` from a corpus with human codings."""
+    coverage = coder_coverage(corpus.codings)
+    if not coverage:
+        raise ModelError("E185", detail="the corpus has no human codings; pass --codings")
+    coded_ids = set().union(*coverage.values())
+    segments = segmenter.segment([iv for iv in corpus.interviews if iv.id in coded_ids])
+    mapped = map_codings(segments, corpus.codings, overlap)
+    if codes is None:
+        present = set(mapped["code"])
+        codes = corpus.codebook.names if corpus.codebook else sorted(present)
+        codes = [c for c in codes if c in present]
+    codes = list(codes)
+    humans = {c: label_matrix(segments, mapped, codes, [c], coverage) for c in sorted(coverage)}
+    if target == "union":
+        y = label_matrix(segments, mapped, codes)
+    elif target == "majority":
+        stacked = np.stack([h.to_numpy() for h in humans.values()])
+        with np.errstate(invalid="ignore"):
+            y = pd.DataFrame((np.nanmean(stacked, axis=0) > 0.5).astype(float), index=humans[next(iter(humans))].index,
+                             columns=codes)
+    elif target.startswith("coder:") and target[6:] in humans:
+        y = humans[target[6:]]
+        keep = y.notna().all(axis=1).to_numpy()
+        segments = [s for s, k in zip(segments, keep) if k]
+        y = y[keep]
+        humans = {c: h[keep] for c, h in humans.items()}
+    else:
+        raise ConfigError("E163", detail=f"target {target!r}; expected union, majority or coder:NAME "
+                          f"with one of {sorted(humans)}")
+    return CodedData(segments, y.fillna(0).astype(int), humans, codes)
+
+
+def train_model(
+    data: CodedData,
+    features: str = "both",
+    objective: str = "f1",
+    C: float = 4.0,
+    name: str = "theme-model",
+    corpus: Corpus | None = None,
+    cache_dir: str | None = None,
+) -> ThemeModel:
+    """Fit the text -> codes pipeline on all of ``data`` and write its card fields."""
+    from tr_nlp.pipeline import library_versions
+
+    parse_objective(objective)
+    positives = data.target.sum(axis=0)
+    if (positives < 2).all():
+        raise ModelError("E185", detail="no code has 2 or more coded segments")
+    pipeline = make_theme_classifier(features, cache_dir, C=C, objective=objective)
+    pipeline.fit(data.texts, data.target.to_numpy(), head__groups=data.groups)
+    codebook = corpus.codebook if corpus is not None else None
+    card = {
+        "name": name,
+        "version": dt.date.today().isoformat(),
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "features": features,
+        "classifier": f"per-code logistic regression (C={C}, balanced class weights), Platt-calibrated on inner "
+                      "grouped CV, thresholds chosen on out-of-fold probabilities",
+        "objective": objective,
+        "thresholds": [float(t) for t in pipeline.named_steps["head"].thresholds_],
+        "positives": [int(p) for p in positives],
+        "training_data": {
+            "interviews": int(len(set(data.groups))),
+            "segments": len(data.segments),
+            "coders": ", ".join(sorted(data.humans)),
+            "unit": "see run settings",
+        },
+        "codebook_name": codebook.name if codebook else "",
+        "codebook_sha256": codebook_hash(codebook) if codebook else "",
+        "versions": library_versions(),
+        "intended_use": INTENDED_USE,
+        "limits": LIMITS,
+    }
+    return ThemeModel(pipeline, data.codes, card)
