@@ -49,3 +49,26 @@ def make_docx(path: Path, paragraphs: list[tuple[str | None, str]], comments: st
         document.core_properties.comments = comments
     document.save(str(path))
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _embedding_cache(tmp_path_factory):
+    """Tests never write the user's embedding cache."""
+    import os
+
+    previous = os.environ.get("TR_NLP_CACHE")
+    os.environ["TR_NLP_CACHE"] = str(tmp_path_factory.mktemp("embedding-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("TR_NLP_CACHE", None)
+    else:
+        os.environ["TR_NLP_CACHE"] = previous
+
+
+@pytest.fixture(scope="session")
+def demo_coded():
+    from tr_nlp.coding import coded_data
+    from tr_nlp.ingest import load_corpus
+
+    corpus = load_corpus([DEMO])
+    return corpus, coded_data(corpus)

@@ -16,7 +16,7 @@ def turn_texts(interview):
 # --- plain text --------------------------------------------------------------------
 
 def test_text_labels_continuation_lines_and_front_matter(write):
-    path = write("a.txt", "---\nsynthetic: true\nsite: x\n---\n\nTitle line\n\nI: How are you?\n"
+    path = write("a.txt", "---\nsynthetic: true\nsite: x\n---\n\nTitle line\nDate\nPlace\n\nI: How are you?\n"
                  "P: Fine, I\nsuppose.\n\nStill me talking.\nI: Okay.\n")
     result = read_file(path)
     iv = result.interviews[0]

@@ -1,6 +1,8 @@
 """The main job: the whole pipeline on a corpus folder, writing a run folder.
 
-Stages so far: ingest -> segment -> map human codings. Each stage's outputs are written
+Stages so far: ingest -> segment -> map human codings -> train on the coded interviews ->
+evaluate (grouped CV, machine vs human beside human vs human) -> code the interviews no
+human coded. Each stage's outputs are written
 atomically into the run folder (layout in ../shared/CLI.md) and listed in ``run.json``
 with versions, settings and timings.
 """
@@ -18,6 +20,7 @@ from tr_nlp import __version__
 from tr_nlp.errors import ConfigError
 from tr_nlp.export import write_json, write_table
 from tr_nlp.ingest import Corpus, ReadOptions, load_corpus
+from tr_nlp.coding import coded_data, cross_validate, save_model, suggest, train_model
 from tr_nlp.ingest.codings import codings_frame_with_text
 from tr_nlp.segment import Segmenter, coder_coverage, map_codings
 from tr_nlp.schema import segments_to_frame, turns_to_frame
@@ -60,6 +63,8 @@ def run_pipeline(
     segmenter: Segmenter = Segmenter(),
     options: ReadOptions = ReadOptions(),
     overlap: float = 0.5,
+    features: str = "both",
+    seed: int = 0,
 ) -> RunResult:
     """Run every stage that exists on ``corpus_path`` and write the run folder."""
     out = Path(out_dir)
@@ -87,8 +92,12 @@ def run_pipeline(
     result.outputs["segment_codes"] = write_table(mapped, out / "segment_codes.parquet")
 
     coverage = coder_coverage(corpus.codings)
+    if coverage:
+        _train_evaluate_code(corpus, segmenter, out, result, timings, features, seed)
+
     coded_segments = mapped.drop_duplicates(["segment_id", "code"]).groupby("code").size()
     result.summary = {
+        **result.summary,
         "interviews": len(corpus.interviews),
         "failed_files": [str(f.error) for f in corpus.failures],
         "segments": len(segments),
@@ -99,7 +108,7 @@ def run_pipeline(
     run = {
         "tr_nlp_version": __version__,
         "corpus": str(corpus_path),
-        "settings": {"segmenter": asdict(segmenter), "overlap": overlap},
+        "settings": {"segmenter": asdict(segmenter), "overlap": overlap, "features": features, "seed": seed},
         "versions": library_versions(),
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
         "summary": result.summary,
@@ -107,3 +116,36 @@ def run_pipeline(
     }
     result.outputs["run"] = write_json(run, out / "run.json")
     return result
+
+
+def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result: RunResult,
+                         timings: dict[str, float], features: str, seed: int) -> None:
+    """Train on the coded interviews, cross-validate, and code the uncoded ones."""
+    from tr_nlp.cli.coding_cmds import write_evaluation
+
+    t0 = time.perf_counter()
+    data = coded_data(corpus, segmenter)
+    evaluation = cross_validate(data, features=features, seed=seed)
+    timings["evaluate"] = time.perf_counter() - t0
+    result.outputs.update(write_evaluation(evaluation, out))
+
+    t0 = time.perf_counter()
+    model = train_model(data, features, name="demo-theme-model", corpus=corpus)
+    result.outputs["model"] = save_model(model, out / "model")
+    timings["train"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    coded = set(data.groups)
+    new = [iv for iv in corpus.interviews if iv.id not in coded]
+    suggestions = suggest(model, segmenter.segment(new))
+    result.outputs["suggestions"] = write_table(suggestions, out / "suggestions.parquet")
+    result.outputs["suggestions_csv"] = write_table(suggestions, out / "suggestions.csv")
+    timings["code"] = time.perf_counter() - t0
+    pooled = evaluation.agreement[evaluation.agreement["code"] == "(all codes, pooled)"]
+    result.summary["agreement_pooled"] = [
+        {"raters": f"{r.rater_a} ~ {r.rater_b}", "kappa": round(r.kappa, 3),
+         "kappa_ci": [round(r.kappa_lo, 3), round(r.kappa_hi, 3)], "f1": round(r.f1, 3)}
+        for r in pooled.itertuples()
+    ]
+    result.summary["coded_new_interviews"] = sorted(iv.id for iv in new)
+    result.summary["suggestions_above_threshold"] = int(suggestions["above_threshold"].sum())

@@ -6,6 +6,7 @@ Data goes to files or stdout; messages, warnings and progress go to stderr.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -16,8 +17,10 @@ from rich.console import Console
 from tr_nlp.errors import TrNlpError
 from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# piped or captured output gets wide tables instead of rich's 80-column default
+_WIDTH = None if sys.stdout.isatty() else 200
+out = Console(soft_wrap=True, width=_WIDTH)
+err = Console(stderr=True, soft_wrap=True, width=_WIDTH)
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 

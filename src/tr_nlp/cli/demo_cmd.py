@@ -17,7 +17,7 @@ def demo(
     corpus: Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (default: corpora/demo).")] = None,
     quiet: c.Quiet = False,
 ) -> None:
-    """Run ingest -> segment -> map codings on the demo corpus and print where outputs are."""
+    """Run the whole pipeline on the demo corpus and print where each output is."""
     corpus_path = corpus or find_demo_corpus()
     result = run_pipeline(corpus_path, output)
     assert result.corpus is not None
@@ -29,6 +29,9 @@ def demo(
             f"{s['interviews']} interviews, {s['segments']} participant segments, "
             f"{s['codings']} human codings by {len(s['coders'])} coder(s)", highlight=False,
         )
+    for row in s.get("agreement_pooled", []):
+        c.err.print(f"  agreement (all codes, CV): {row['raters']}: kappa {row['kappa']:.2f} "
+                    f"[{row['kappa_ci'][0]:.2f}, {row['kappa_ci'][1]:.2f}], F1 {row['f1']:.2f}", highlight=False)
     for name, path in result.outputs.items():
         c.out.print(f"{name:>14}: {path}", highlight=False)
     raise typer.Exit(c.EXIT_USAGE if result.corpus.failures else c.EXIT_OK)

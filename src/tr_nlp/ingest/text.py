@@ -113,8 +113,8 @@ def assemble_turns(
         return _paragraph_turns(text, roles), [
             f"no speaker labels found; each paragraph is a turn of speaker {UNKNOWN_SPEAKER!r}"
         ]
-    if preamble:
-        warnings.append(f"{preamble} line(s) before the first speaker label belong to no turn")
+    if preamble > 2:  # a title or a date line is normal; more may be missed labels
+        warnings.append(f"{preamble} lines before the first speaker label belong to no turn")
     speakers = list(dict.fromkeys(s for s, *_ in raw))
     asked = Counter(s for s, a, b, _ in raw if text[a:b].rstrip().endswith("?"))
     total = Counter(s for s, *_ in raw)

@@ -1,0 +1,139 @@
+"""``tr-nlp train``, ``evaluate`` and ``code``: thin commands over :mod:`tr_nlp.coding`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tr_nlp.cli import common as c
+from tr_nlp.coding import coded_data, cross_validate, load_model, save_model, suggest, train_model
+from tr_nlp.export import write_json, write_table
+from tr_nlp.segment import Segmenter
+
+Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
+Objective = Annotated[str, typer.Option("--objective", help="Threshold objective: f1, kappa or recall:0.95.")]
+Target = Annotated[str, typer.Option("--target", help="Training target: union, majority or coder:NAME.")]
+Unit = Annotated[str, typer.Option("--unit", help="turn, sentence or window.")]
+Roles = Annotated[str, typer.Option("--roles", help="Comma-separated speaker roles to keep.")]
+Seed = Annotated[int, typer.Option("--seed", help="Randomness (folds, bootstrap).")]
+ModelDir = Annotated[Path, typer.Option("--model", help="A trained model folder.")]
+
+
+def _segmenter(unit: str, roles: str) -> Segmenter:
+    return Segmenter(unit=unit, roles=tuple(r.strip() for r in roles.split(",") if r.strip()))  # type: ignore[arg-type]
+
+
+def print_agreement(table) -> None:  # type: ignore[no-untyped-def]
+    """Agreement rows as a rich table on stdout: machine vs human beside human vs human."""
+    view = Table(title="Agreement per code (95% CIs resample interviews)")
+    for col in ("code", "comparison", "raters", "n", "kappa", "alpha", "AC1", "F1", "P", "R"):
+        view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
+    for r in table.itertuples():
+        view.add_row(r.code, r.comparison, f"{r.rater_a} ~ {r.rater_b}", str(r.n_segments),
+                     f"{r.kappa:.2f} [{r.kappa_lo:.2f}, {r.kappa_hi:.2f}]",
+                     f"{r.alpha:.2f} [{r.alpha_lo:.2f}, {r.alpha_hi:.2f}]",
+                     f"{r.ac1:.2f} [{r.ac1_lo:.2f}, {r.ac1_hi:.2f}]",
+                     f"{r.f1:.2f}", f"{r.precision:.2f}", f"{r.recall:.2f}")
+    c.out.print(view)
+
+
+@c.handle_errors
+def train(
+    corpus: Annotated[list[Path], typer.Option("--corpus", help="Transcripts or a corpus folder.")],
+    output: c.Output,
+    codings: c.Codings = None,
+    codebook: c.CodebookOpt = None,
+    features: Features = "both",
+    objective: Objective = "f1",
+    target: Target = "union",
+    unit: Unit = "sentence",
+    roles: Roles = "participant",
+    name: Annotated[str | None, typer.Option("--name", help="Model name (default: the folder name).")] = None,
+    preset: c.Preset = None,
+    quiet: c.Quiet = False,
+) -> None:
+    """Fit classifiers on the human codings, choose thresholds, write skops + model card."""
+    loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
+    data = coded_data(loaded, _segmenter(unit, roles), target=target)
+    model = train_model(data, features, objective, name=name or output.name, corpus=loaded)
+    model.card["training_data"]["unit"] = unit
+    save_model(model, output)
+    if not quiet:
+        c.err.print(f"trained on {len(data.segments)} segments of {len(set(data.groups))} interviews; "
+                    f"codes: {', '.join(data.codes)}", highlight=False)
+    c.out.print(f"model: {output}", highlight=False)
+    raise typer.Exit(c.exit_code(loaded))
+
+
+@c.handle_errors
+def evaluate(
+    corpus: Annotated[list[Path], typer.Option("--corpus", help="Transcripts or a corpus folder.")],
+    codings: c.Codings = None,
+    codebook: c.CodebookOpt = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for agreement.csv, calibration.csv, learning_curve.csv, prescreen.csv, evaluation.json.")] = None,
+    features: Features = "both",
+    objective: Objective = "f1",
+    target: Target = "union",
+    unit: Unit = "sentence",
+    roles: Roles = "participant",
+    folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by interview).")] = 5,
+    n_boot: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for CIs.")] = 1000,
+    no_curve: Annotated[bool, typer.Option("--no-learning-curve", help="Skip the learning curve.")] = False,
+    seed: Seed = 0,
+    preset: c.Preset = None,
+    quiet: c.Quiet = False,
+) -> None:
+    """Grouped CV: machine vs each coder beside coders vs each other, with CIs."""
+    loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
+    data = coded_data(loaded, _segmenter(unit, roles), target=target)
+    ev = cross_validate(data, features, objective, n_splits=folds, seed=seed, n_boot=n_boot,
+                        learning_curve=not no_curve)
+    print_agreement(ev.agreement)
+    if output is not None:
+        write_evaluation(ev, output)
+        c.out.print(f"evaluation: {output}", highlight=False)
+    raise typer.Exit(c.exit_code(loaded))
+
+
+def write_evaluation(ev, folder: Path) -> dict[str, Path]:  # type: ignore[no-untyped-def]
+    """Write the evaluation tables into ``folder``; return their paths."""
+    paths = {
+        "agreement": write_table(ev.agreement, folder / "agreement.csv"),
+        "calibration": write_table(ev.calibration, folder / "calibration.csv"),
+        "prescreen": write_table(ev.prescreen, folder / "prescreen.csv"),
+    }
+    if not ev.learning_curve.empty:
+        paths["learning_curve"] = write_table(ev.learning_curve, folder / "learning_curve.csv")
+    oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
+    paths["cv_predictions"] = write_table(oof.reset_index(), folder / "cv_predictions.parquet")
+    brier = ev.calibration.groupby("code")["brier"].first().to_dict() if not ev.calibration.empty else {}
+    paths["evaluation"] = write_json({"brier": brier}, folder / "evaluation.json")
+    return paths
+
+
+@c.handle_errors
+def code(
+    paths: c.Paths,
+    model: ModelDir,
+    output: c.Output,
+    unit: Unit = "sentence",
+    roles: Roles = "participant",
+    only_above: Annotated[bool, typer.Option("--only-above", help="Keep only suggestions above threshold.")] = False,
+    preset: c.Preset = None,
+    quiet: c.Quiet = False,
+) -> None:
+    """Suggest codes for new interviews (probability, above-threshold flag, evidence terms)."""
+    theme_model = load_model(model)
+    loaded = c.load_and_report(paths, c.read_options(preset), quiet=quiet)
+    frame = suggest(theme_model, _segmenter(unit, roles).segment(loaded.interviews))
+    if only_above:
+        frame = frame[frame["above_threshold"]]
+    write_table(frame, output)
+    if not quiet:
+        c.err.print(f"{int(frame['above_threshold'].sum())} suggestions above threshold in "
+                    f"{len(loaded.interviews)} interview(s)", highlight=False)
+    c.out.print(f"suggestions: {output}", highlight=False)
+    raise typer.Exit(c.exit_code(loaded))

@@ -1,0 +1,129 @@
+"""Training, persistence (no pickle, tamper checks), evaluation and suggestions."""
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from conftest import DEMO
+from tr_nlp.cli import app
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.pipeline import Pipeline
+
+from tr_nlp.coding import CodeClassifier, ThemeModel, cross_validate, load_model, save_model, suggest, train_model
+from tr_nlp.errors import ModelError
+from tr_nlp.features import MODEL_SHA256, embed_texts, EmbeddingCache, model_dir
+from tr_nlp.segment import Segmenter
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def trained(demo_coded, tmp_path_factory):
+    corpus, data = demo_coded
+    model = train_model(data, features="tfidf", corpus=corpus, name="t")
+    folder = save_model(model, tmp_path_factory.mktemp("model") / "t")
+    return corpus, data, folder
+
+
+def test_model_round_trip_and_card(trained):
+    corpus, data, folder = trained
+    model = load_model(folder)
+    card = json.loads((folder / "card.json").read_text())
+    assert model.codes == data.codes == card["codes"]
+    assert card["codebook_sha256"] and card["versions"]["scikit-learn"]
+    assert "Intended use" in (folder / "README.md").read_text()
+    texts = data.texts[:20]
+    np.testing.assert_allclose(model.pipeline.predict_proba(texts), train_model(data, "tfidf").pipeline.predict_proba(texts))
+
+
+def test_tampered_model_file_is_refused(trained, tmp_path):
+    _, _, folder = trained
+    copy = tmp_path / "m"
+    copy.mkdir()
+    for f in folder.iterdir():
+        (copy / f.name).write_bytes(f.read_bytes())
+    with open(copy / "model.skops", "ab") as handle:
+        handle.write(b"x")
+    with pytest.raises(ModelError) as info:
+        load_model(copy)
+    assert info.value.code == "E182"
+
+
+class Untrusted(BaseEstimator, TransformerMixin):
+    """Stands for any type a model file might name that tr_nlp does not trust."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X
+
+
+def test_untrusted_type_is_refused_without_executing(tmp_path):
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(40, 3)), (rng.random((40, 2)) < 0.5).astype(int)
+    pipe = Pipeline([("odd", Untrusted()), ("head", CodeClassifier(inner_folds=2))]).fit(X, Y)
+    folder = save_model(ThemeModel(pipe, ["a", "b"], {"name": "odd"}), tmp_path / "m")
+    with pytest.raises(ModelError) as info:
+        load_model(folder)
+    assert info.value.code == "E183"
+    assert "Untrusted" in str(info.value)
+
+
+def test_missing_model_folder(tmp_path):
+    with pytest.raises(ModelError) as info:
+        load_model(tmp_path)
+    assert info.value.code == "E181"
+
+
+def test_suggestions_rows_and_offsets(trained):
+    corpus, _, folder = trained
+    model = load_model(folder)
+    new = [iv for iv in corpus.interviews if iv.id == "demo15"]
+    frame = suggest(model, Segmenter().segment(new))
+    assert set(frame.code) == set(model.codes)
+    text = new[0].text
+    assert all(text[r.start:r.end] == r.text for r in frame.itertuples())
+    assert frame.probability.between(0, 1).all()
+    assert frame.above_threshold.any()
+
+
+def test_cross_validation_reports_machine_beside_humans(demo_coded):
+    _, data = demo_coded
+    ev = cross_validate(data, features="tfidf", n_boot=100, learning_curve=False)
+    comparisons = set(zip(ev.agreement.rater_a, ev.agreement.rater_b))
+    assert comparisons == {("machine", "coder_a"), ("machine", "coder_b"), ("coder_a", "coder_b")}
+    assert ev.proba.notna().all().all()
+    human = ev.agreement[(ev.agreement.rater_a == "coder_a") & (ev.agreement.code == "(all codes, pooled)")]
+    assert 0.7 < human.kappa.iloc[0] < 0.95  # realistic, not perfect, human agreement
+    assert set(ev.prescreen.recall) == {0.8, 0.9, 0.95}
+    assert (ev.calibration.groupby("code").n.sum() == len(data.segments)).all()
+
+
+def test_embeddings_model_verified_and_cached(tmp_path):
+    assert (model_dir() / "model.safetensors").is_file()
+    cache = EmbeddingCache(tmp_path)
+    first = embed_texts(["She listened.", "He drove me there."], cache)
+    assert first.shape == (2, 384)
+    np.testing.assert_allclose(np.linalg.norm(first, axis=1), 1, atol=1e-5)
+    assert len(cache.get_many([EmbeddingCache.key("She listened.")])) == 1
+    assert MODEL_SHA256.startswith("53aa5117")
+
+
+def test_cli_train_evaluate_code(tmp_path):
+    model = tmp_path / "model"
+    r = runner.invoke(app, ["train", "--corpus", str(DEMO), "-o", str(model), "--features", "tfidf", "--quiet"])
+    assert r.exit_code == 0, r.stderr
+    r = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--features", "tfidf", "--folds", "3",
+                            "--bootstrap", "100", "--no-learning-curve", "-o", str(tmp_path / "ev"), "--quiet"])
+    assert r.exit_code == 0, r.stderr
+    assert "machine vs human" in r.stdout and "human vs human" in r.stdout
+    assert (tmp_path / "ev" / "agreement.csv").is_file()
+    out = tmp_path / "s.jsonl"
+    r = runner.invoke(app, ["code", str(DEMO / "interviews" / "demo18.txt"), "--model", str(model), "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    assert out.read_text().count("\n") > 10
+    r = runner.invoke(app, ["code", str(DEMO / "interviews" / "demo18.txt"), "--model", str(tmp_path), "-o", str(out)])
+    assert r.exit_code == 2 and "E181" in r.stderr
