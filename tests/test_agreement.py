@@ -8,7 +8,7 @@ from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall
 
 from tr_nlp.agreement import (
     OVERALL, agreement_table, binary_stats_from_counts, cohen_kappa, confusion_counts, gwet_ac1,
-    krippendorff_alpha, pabak, percent_agreement,
+    fleiss_kappa, krippendorff_alpha, pabak, percent_agreement,
 )
 
 rng = np.random.default_rng(7)
@@ -118,3 +118,12 @@ def test_bootstrap_resamples_interviews_not_segments():
                             interviews, ["c"], n_boot=2000, seed=1)
     row = table.iloc[0]
     assert row.kappa_lo < 0.45 and row.kappa_hi == pytest.approx(1.0)
+
+
+def test_fleiss_kappa_published_example():
+    # Fleiss (1971) as worked in Wikipedia's "Fleiss' kappa" article: 10 subjects, 14 raters,
+    # 5 categories; kappa = 0.210
+    table = [[0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
+             [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7]]
+    data = np.array([[c for c, n in enumerate(row) for _ in range(n)] for row in table]).T
+    assert fleiss_kappa(data) == pytest.approx(0.210, abs=0.001)

@@ -4,6 +4,7 @@ from tr_nlp.agreement.stats import (
     binary_stats_from_counts,
     cohen_kappa,
     confusion_counts,
+    fleiss_kappa,
     gwet_ac1,
     krippendorff_alpha,
     pabak,
@@ -13,6 +14,6 @@ from tr_nlp.agreement.stats import (
 from tr_nlp.agreement.tables import OVERALL, agreement_table
 
 __all__ = [
-    "OVERALL", "agreement_table", "binary_stats_from_counts", "cohen_kappa", "confusion_counts",
+    "OVERALL", "agreement_table", "binary_stats_from_counts", "cohen_kappa", "confusion_counts", "fleiss_kappa",
     "gwet_ac1", "krippendorff_alpha", "pabak", "percent_agreement", "prevalence",
 ]

@@ -112,6 +112,27 @@ def krippendorff_alpha(reliability_data: ArrayLike) -> float:
     return float("nan") if expected == 0 else 1.0 - observed / expected
 
 
+def fleiss_kappa(reliability_data: ArrayLike) -> float:
+    """Fleiss' kappa for units each rated by the same number of coders (NaN-free columns only).
+
+    Parameters
+    ----------
+    reliability_data : array-like, shape (n_coders, n_units)
+        Nominal ratings; units with any NaN are left out.
+    """
+    data = np.asarray(reliability_data, dtype=float)
+    data = data[:, ~np.isnan(data).any(axis=0)]
+    if data.shape[1] == 0 or data.shape[0] < 2:
+        return float("nan")
+    categories = np.unique(data)
+    counts = np.stack([(data == c).sum(axis=0) for c in categories], axis=1)  # units x categories
+    m = data.shape[0]
+    p_unit = ((counts * (counts - 1)).sum(axis=1)) / (m * (m - 1))
+    p_cat = counts.sum(axis=0) / counts.sum()
+    pe = float(np.sum(p_cat**2))
+    return float("nan") if np.isclose(pe, 1.0) else (float(p_unit.mean()) - pe) / (1 - pe)
+
+
 def prevalence(ratings: ArrayLike) -> float:
     """Share of units rated positive (1)."""
     x = np.asarray(ratings, dtype=float)
