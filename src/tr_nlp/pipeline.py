@@ -9,23 +9,22 @@ with versions, settings and timings.
 
 from __future__ import annotations
 
-import platform
 import time
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from tr_nlp import __version__
+from tr_nlp.versions import library_versions
 from tr_nlp.errors import ConfigError
 from tr_nlp.export import write_json, write_table
 from tr_nlp.ingest import Corpus, ReadOptions, load_corpus
 from tr_nlp.coding import coded_data, cross_validate, save_model, suggest, train_model
+from tr_nlp.coding.evaluate import write_evaluation
 from tr_nlp.ingest.codings import codings_frame_with_text
 from tr_nlp.segment import Segmenter, coder_coverage, map_codings
 from tr_nlp.schema import segments_to_frame, turns_to_frame
 
-_VERSIONED = ("spacy", "pandas", "pyarrow", "numpy", "python-docx", "scikit-learn", "torch")
 
 
 def find_demo_corpus() -> Path:
@@ -44,17 +43,6 @@ class RunResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
     corpus: Corpus | None = None
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of tr_nlp, Python and the libraries that shape results."""
-    versions = {"tr_nlp": __version__, "python": platform.python_version()}
-    for name in _VERSIONED:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
 
 
 def run_pipeline(
@@ -121,8 +109,6 @@ def run_pipeline(
 def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result: RunResult,
                          timings: dict[str, float], features: str, seed: int) -> None:
     """Train on the coded interviews, cross-validate, and code the uncoded ones."""
-    from tr_nlp.cli.coding_cmds import write_evaluation
-
     t0 = time.perf_counter()
     data = coded_data(corpus, segmenter)
     evaluation = cross_validate(data, features=features, seed=seed)

@@ -10,7 +10,8 @@ from rich.table import Table
 
 from tr_nlp.cli import common as c
 from tr_nlp.coding import coded_data, cross_validate, load_model, save_model, suggest, train_model
-from tr_nlp.export import write_json, write_table
+from tr_nlp.coding.evaluate import write_evaluation
+from tr_nlp.export import write_table
 from tr_nlp.segment import Segmenter
 
 Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
@@ -96,22 +97,6 @@ def evaluate(
         write_evaluation(ev, output)
         c.out.print(f"evaluation: {output}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
-
-
-def write_evaluation(ev, folder: Path) -> dict[str, Path]:  # type: ignore[no-untyped-def]
-    """Write the evaluation tables into ``folder``; return their paths."""
-    paths = {
-        "agreement": write_table(ev.agreement, folder / "agreement.csv"),
-        "calibration": write_table(ev.calibration, folder / "calibration.csv"),
-        "prescreen": write_table(ev.prescreen, folder / "prescreen.csv"),
-    }
-    if not ev.learning_curve.empty:
-        paths["learning_curve"] = write_table(ev.learning_curve, folder / "learning_curve.csv")
-    oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
-    paths["cv_predictions"] = write_table(oof.reset_index(), folder / "cv_predictions.parquet")
-    brier = ev.calibration.groupby("code")["brier"].first().to_dict() if not ev.calibration.empty else {}
-    paths["evaluation"] = write_json({"brier": brier}, folder / "evaluation.json")
-    return paths
 
 
 @c.handle_errors

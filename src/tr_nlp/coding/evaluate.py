@@ -11,6 +11,7 @@ the coded ones.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from tr_nlp.agreement import agreement_table, binary_stats_from_counts
 from tr_nlp.coding.classifier import make_theme_classifier
 from tr_nlp.coding.train import CodedData
 from tr_nlp.errors import ModelError
+from tr_nlp.export import write_json, write_table
 
 MACHINE = "machine"
 
@@ -142,3 +144,20 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
             rows.append({"code": code, "train_share": share, "train_interviews": float(np.mean(sizes)) if sizes else 0.0,
                          "f1": float(stats["f1"][j]), "kappa": float(stats["kappa"][j])})
     return pd.DataFrame(rows)
+
+
+def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
+    """Write the evaluation tables into ``folder`` (atomically); return their paths."""
+    folder = Path(folder)
+    paths = {
+        "agreement": write_table(ev.agreement, folder / "agreement.csv"),
+        "calibration": write_table(ev.calibration, folder / "calibration.csv"),
+        "prescreen": write_table(ev.prescreen, folder / "prescreen.csv"),
+    }
+    if not ev.learning_curve.empty:
+        paths["learning_curve"] = write_table(ev.learning_curve, folder / "learning_curve.csv")
+    oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
+    paths["cv_predictions"] = write_table(oof.reset_index(), folder / "cv_predictions.parquet")
+    brier = ev.calibration.groupby("code")["brier"].first().to_dict() if not ev.calibration.empty else {}
+    paths["evaluation"] = write_json({"brier": brier}, folder / "evaluation.json")
+    return paths

@@ -22,6 +22,7 @@ from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.ingest import Corpus
 from tr_nlp.schema import Segment
 from tr_nlp.segment import Segmenter, coder_coverage, label_matrix, map_codings
+from tr_nlp.versions import library_versions
 
 INTENDED_USE = (
     "Suggests codes for segments of new interviews so that human coders can read the most "
@@ -107,8 +108,6 @@ def train_model(
     cache_dir: str | None = None,
 ) -> ThemeModel:
     """Fit the text -> codes pipeline on all of ``data`` and write its card fields."""
-    from tr_nlp.pipeline import library_versions
-
     parse_objective(objective)
     positives = data.target.sum(axis=0)
     if (positives < 2).all():
