@@ -11,7 +11,7 @@ from tr_nlp.cli import app
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import Pipeline
 
-from tr_nlp.coding import CodeClassifier, ThemeModel, cross_validate, load_model, save_model, suggest, train_model
+from tr_nlp.coding import rank_next, CodeClassifier, ThemeModel, cross_validate, load_model, save_model, suggest, train_model
 from tr_nlp.errors import ModelError
 from tr_nlp.features import MODEL_SHA256, embed_texts, EmbeddingCache, model_dir
 from tr_nlp.segment import Segmenter
@@ -127,3 +127,26 @@ def test_cli_train_evaluate_code(tmp_path):
     assert out.read_text().count("\n") > 10
     r = runner.invoke(app, ["code", str(DEMO / "interviews" / "demo18.txt"), "--model", str(tmp_path), "-o", str(out)])
     assert r.exit_code == 2 and "E181" in r.stderr
+
+
+def test_next_ranks_uncertain_segments_across_interviews(trained):
+    corpus, _, folder = trained
+    model = load_model(folder)
+    new = [iv for iv in corpus.interviews if iv.id in {"demo15", "demo16", "demo17", "demo18"}]
+    segments = Segmenter().segment(new)
+    ranked = rank_next(model, segments, n=12)
+    assert len(ranked) == 12 and ranked["rank"].tolist() == list(range(1, 13))
+    assert ranked.interview_id.nunique() == 4  # spread over every new interview
+    assert ranked.uncertainty.iloc[0] == ranked.uncertainty.max()
+    by_id = {iv.id: iv.text for iv in new}
+    assert all(by_id[r.interview_id][r.start:r.end] == r.text for r in ranked.itertuples())
+
+
+def test_cli_next(trained, tmp_path):
+    _, _, folder = trained
+    out = tmp_path / "next.csv"
+    r = runner.invoke(app, ["next", "--corpus", str(DEMO), "--model", str(folder), "-n", "5", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    import pandas as pd
+    frame = pd.read_csv(out)
+    assert len(frame) == 5 and set(frame.interview_id) <= {"demo15", "demo16", "demo17", "demo18"}

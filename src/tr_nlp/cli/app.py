@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tr_nlp.cli.coding_cmds import code, evaluate, train
+from tr_nlp.cli.coding_cmds import code, evaluate, next_segments, train
 from tr_nlp.cli.demo_cmd import demo
 from tr_nlp.cli.inspect_cmd import inspect
 from tr_nlp.cli.segment_cmd import segment
@@ -21,4 +21,5 @@ app.command()(segment)
 app.command()(train)
 app.command()(evaluate)
 app.command()(code)
+app.command(name="next")(next_segments)
 app.command()(demo)

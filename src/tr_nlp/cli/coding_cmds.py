@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from tr_nlp.cli import common as c
-from tr_nlp.coding import coded_data, cross_validate, load_model, save_model, suggest, train_model
+from tr_nlp.coding import rank_next, coded_data, cross_validate, load_model, save_model, suggest, train_model
 from tr_nlp.coding.evaluate import write_evaluation
 from tr_nlp.export import write_table
 from tr_nlp.segment import Segmenter
@@ -121,4 +121,35 @@ def code(
         c.err.print(f"{int(frame['above_threshold'].sum())} suggestions above threshold in "
                     f"{len(loaded.interviews)} interview(s)", highlight=False)
     c.out.print(f"suggestions: {output}", highlight=False)
+    raise typer.Exit(c.exit_code(loaded))
+
+
+@c.handle_errors
+def next_segments(
+    corpus: Annotated[list[Path], typer.Option("--corpus", help="Transcripts or a corpus folder.")],
+    model: ModelDir,
+    n: Annotated[int, typer.Option("-n", help="How many segments to propose.")] = 30,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the list (.csv/.parquet/.jsonl).")] = None,
+    codings: c.Codings = None,
+    unit: Unit = "sentence",
+    roles: Roles = "participant",
+    preset: c.Preset = None,
+    quiet: c.Quiet = False,
+) -> None:
+    """Rank uncoded segments a human should code next (uncertain first, spread across interviews)."""
+    theme_model = load_model(model)
+    loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, None, quiet)
+    coded = {coding.interview_id for coding in loaded.codings}
+    segments = _segmenter(unit, roles).segment([iv for iv in loaded.interviews if iv.id not in coded])
+    ranked = rank_next(theme_model, segments, n)
+    if output is not None:
+        write_table(ranked, output)
+        c.out.print(f"next: {output}", highlight=False)
+    else:
+        view = Table(title=f"Code these {len(ranked)} segments next")
+        for col in ("#", "interview", "uncertain about", "p", "text"):
+            view.add_column(col)
+        for r in ranked.itertuples():
+            view.add_row(str(r.rank), r.interview_id, r.code, f"{r.probability:.2f}", r.text)
+        c.out.print(view)
     raise typer.Exit(c.exit_code(loaded))

@@ -1,5 +1,6 @@
-"""Theme classifiers trained on a team's hand coding: train, evaluate, suggest."""
+"""Theme classifiers trained on a team's hand coding: train, evaluate, suggest, rank next."""
 
+from tr_nlp.coding.active import rank_next
 from tr_nlp.coding.classifier import CodeClassifier, choose_threshold, make_theme_classifier
 from tr_nlp.coding.evaluate import Evaluation, cross_validate, prescreen_table, reliability_table
 from tr_nlp.coding.store import ThemeModel, load_model, save_model
@@ -8,6 +9,6 @@ from tr_nlp.coding.train import CodedData, coded_data, train_model
 
 __all__ = [
     "CodeClassifier", "CodedData", "Evaluation", "ThemeModel", "choose_threshold", "coded_data",
-    "cross_validate", "load_model", "make_theme_classifier", "prescreen_table", "reliability_table",
+    "cross_validate", "load_model", "make_theme_classifier", "prescreen_table", "rank_next", "reliability_table",
     "save_model", "suggest", "train_model",
 ]

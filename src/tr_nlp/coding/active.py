@@ -1,0 +1,55 @@
+"""Which uncoded segments a human should code next (active learning).
+
+A segment is informative when the model is unsure about it: its probability for some code
+lies near that code's threshold. Picking greedily by that uncertainty would take many
+segments from one interview, so each further pick from an interview already chosen is
+discounted (``spread`` per earlier pick), which spreads the work across interviews.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from tr_nlp.coding.store import ThemeModel
+from tr_nlp.schema import Segment
+
+NEXT_COLUMNS = ["rank", "interview_id", "segment_id", "start", "end", "text", "uncertainty",
+                "code", "probability"]
+
+
+def uncertainty(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Per segment and code: 1 at the threshold, falling to 0 at probability 0 or 1."""
+    t = np.clip(thresholds, 1e-6, 1 - 1e-6)
+    scale = np.where(proba >= t, 1 - t, t)
+    return 1 - np.abs(proba - t) / scale
+
+
+def rank_next(model: ThemeModel, segments: Sequence[Segment], n: int = 30, spread: float = 0.7) -> pd.DataFrame:
+    """The ``n`` segments to code next, most informative first."""
+    if not segments or n <= 0:
+        return pd.DataFrame(columns=NEXT_COLUMNS)
+    proba = model.pipeline.predict_proba([s.text for s in segments])
+    u = uncertainty(proba, np.asarray(model.thresholds))
+    best_code = u.argmax(axis=1)
+    score = u.max(axis=1)
+    picked: list[int] = []
+    taken: Counter[str] = Counter()
+    available = np.ones(len(segments), dtype=bool)
+    interview = np.array([s.interview_id for s in segments])
+    for _ in range(min(n, len(segments))):
+        discount = np.array([spread ** taken[i] for i in interview])
+        value = np.where(available, score * discount, -np.inf)
+        k = int(np.argmax(value))
+        picked.append(k)
+        available[k] = False
+        taken[interview[k]] += 1
+    rows = [
+        (rank, segments[k].interview_id, segments[k].segment_id, segments[k].start, segments[k].end,
+         segments[k].text, float(score[k]), model.codes[best_code[k]], float(proba[k, best_code[k]]))
+        for rank, k in enumerate(picked, start=1)
+    ]
+    return pd.DataFrame(rows, columns=NEXT_COLUMNS)
