@@ -74,3 +74,20 @@ def test_text_pipeline_tfidf():
     pipe = make_theme_classifier("tfidf", inner_folds=3)
     pipe.fit(texts, Y, head__groups=np.arange(30) // 3)
     assert pipe.predict(["she listened so well"])[0].tolist() == [1, 0]
+
+
+def test_exclusive_groups_inside_multilabel():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 4))
+    kind = X[:, :3].argmax(axis=1)  # codes 0-2 exclusive: exactly one (or none when weak)
+    weak = X[:, :3].max(axis=1) < 0.3
+    Y = np.zeros((300, 4), dtype=int)
+    Y[~weak, kind[~weak]] = 1
+    Y[:, 3] = X[:, 3] > 0.5  # an independent code
+    clf = CodeClassifier(exclusive=((0, 1, 2),)).fit(X, Y, groups=np.arange(300) // 10)
+    predicted = clf.predict(X)
+    assert predicted[:, :3].sum(axis=1).max() <= 1  # never two codes of the group
+    assert (predicted[:, :3] == Y[:, :3]).all(axis=1).mean() > 0.8
+    assert (predicted[:, 3] == Y[:, 3]).mean() > 0.85
+    proba = clf.predict_proba(X)
+    assert (proba[:, :3].sum(axis=1) <= 1 + 1e-9).all()

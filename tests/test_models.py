@@ -82,7 +82,7 @@ def test_suggestions_rows_and_offsets(trained):
     corpus, _, folder = trained
     model = load_model(folder)
     new = [iv for iv in corpus.interviews if iv.id == "demo15"]
-    frame = suggest(model, Segmenter().segment(new))
+    frame = suggest(model, Segmenter().segment(new), corpus.by_id())
     assert set(frame.code) == set(model.codes)
     text = new[0].text
     assert all(text[r.start:r.end] == r.text for r in frame.itertuples())
@@ -134,7 +134,7 @@ def test_next_ranks_uncertain_segments_across_interviews(trained):
     model = load_model(folder)
     new = [iv for iv in corpus.interviews if iv.id in {"demo15", "demo16", "demo17", "demo18"}]
     segments = Segmenter().segment(new)
-    ranked = rank_next(model, segments, n=12)
+    ranked = rank_next(model, segments, corpus.by_id(), n=12)
     assert len(ranked) == 12 and ranked["rank"].tolist() == list(range(1, 13))
     assert ranked.interview_id.nunique() == 4  # spread over every new interview
     assert ranked.uncertainty.iloc[0] == ranked.uncertainty.max()

@@ -20,7 +20,7 @@ from tr_nlp.errors import ConfigError
 from tr_nlp.export import write_json, write_table
 from tr_nlp.ingest import Corpus, ReadOptions, load_corpus
 from tr_nlp.coding import coded_data, cross_validate, save_model, suggest, train_model
-from tr_nlp.coding.evaluate import write_evaluation
+from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.ingest.codings import codings_frame_with_text
 from tr_nlp.segment import Segmenter, coder_coverage, map_codings
 from tr_nlp.schema import segments_to_frame, turns_to_frame
@@ -117,13 +117,14 @@ def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result
 
     t0 = time.perf_counter()
     model = train_model(data, features, name="demo-theme-model", corpus=corpus)
+    model.card["cv_metrics"] = card_metrics(evaluation.agreement)
     result.outputs["model"] = save_model(model, out / "model")
     timings["train"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     coded = set(data.groups)
     new = [iv for iv in corpus.interviews if iv.id not in coded]
-    suggestions = suggest(model, segmenter.segment(new))
+    suggestions = suggest(model, segmenter.segment(new), corpus.by_id())
     result.outputs["suggestions"] = write_table(suggestions, out / "suggestions.parquet")
     result.outputs["suggestions_csv"] = write_table(suggestions, out / "suggestions.csv")
     timings["code"] = time.perf_counter() - t0

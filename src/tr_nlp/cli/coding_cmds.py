@@ -10,7 +10,7 @@ from rich.table import Table
 
 from tr_nlp.cli import common as c
 from tr_nlp.coding import rank_next, coded_data, cross_validate, load_model, save_model, suggest, train_model
-from tr_nlp.coding.evaluate import write_evaluation
+from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.export import write_table
 from tr_nlp.segment import Segmenter
 
@@ -20,6 +20,7 @@ Target = Annotated[str, typer.Option("--target", help="Training target: union, m
 Unit = Annotated[str, typer.Option("--unit", help="turn, sentence or window.")]
 Roles = Annotated[str, typer.Option("--roles", help="Comma-separated speaker roles to keep.")]
 Seed = Annotated[int, typer.Option("--seed", help="Randomness (folds, bootstrap).")]
+Context = Annotated[bool, typer.Option("--context/--no-context", help="Use the other speaker's previous turns as features.")]
 ModelDir = Annotated[Path, typer.Option("--model", help="A trained model folder.")]
 
 
@@ -53,13 +54,18 @@ def train(
     unit: Unit = "sentence",
     roles: Roles = "participant",
     name: Annotated[str | None, typer.Option("--name", help="Model name (default: the folder name).")] = None,
+    context: Context = False,
+    cv_folds: Annotated[int, typer.Option("--cv-folds", help="Grouped CV folds for the card's metrics (0: skip).")] = 5,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
 ) -> None:
     """Fit classifiers on the human codings, choose thresholds, write skops + model card."""
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     data = coded_data(loaded, _segmenter(unit, roles), target=target)
-    model = train_model(data, features, objective, name=name or output.name, corpus=loaded)
+    model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context)
+    if cv_folds:
+        ev = cross_validate(data, features, objective, n_splits=cv_folds, learning_curve=False, context=context)
+        model.card["cv_metrics"] = card_metrics(ev.agreement)
     model.card["training_data"]["unit"] = unit
     save_model(model, output)
     if not quiet:
@@ -83,6 +89,7 @@ def evaluate(
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by interview).")] = 5,
     n_boot: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for CIs.")] = 1000,
     no_curve: Annotated[bool, typer.Option("--no-learning-curve", help="Skip the learning curve.")] = False,
+    context: Context = False,
     seed: Seed = 0,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
@@ -91,7 +98,7 @@ def evaluate(
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     data = coded_data(loaded, _segmenter(unit, roles), target=target)
     ev = cross_validate(data, features, objective, n_splits=folds, seed=seed, n_boot=n_boot,
-                        learning_curve=not no_curve)
+                        learning_curve=not no_curve, context=context)
     print_agreement(ev.agreement)
     if output is not None:
         write_evaluation(ev, output)
@@ -113,7 +120,7 @@ def code(
     """Suggest codes for new interviews (probability, above-threshold flag, evidence terms)."""
     theme_model = load_model(model)
     loaded = c.load_and_report(paths, c.read_options(preset), quiet=quiet)
-    frame = suggest(theme_model, _segmenter(unit, roles).segment(loaded.interviews))
+    frame = suggest(theme_model, _segmenter(unit, roles).segment(loaded.interviews), loaded.by_id())
     if only_above:
         frame = frame[frame["above_threshold"]]
     write_table(frame, output)
@@ -141,7 +148,7 @@ def next_segments(
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, None, quiet)
     coded = {coding.interview_id for coding in loaded.codings}
     segments = _segmenter(unit, roles).segment([iv for iv in loaded.interviews if iv.id not in coded])
-    ranked = rank_next(theme_model, segments, n)
+    ranked = rank_next(theme_model, segments, loaded.by_id(), n)
     if output is not None:
         write_table(ranked, output)
         c.out.print(f"next: {output}", highlight=False)

@@ -9,13 +9,14 @@ discounted (``spread`` per earlier pick), which spreads the work across intervie
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from tr_nlp.coding.store import ThemeModel
-from tr_nlp.schema import Segment
+from tr_nlp.features.context import context_frame
+from tr_nlp.schema import Interview, Segment
 
 NEXT_COLUMNS = ["rank", "interview_id", "segment_id", "start", "end", "text", "uncertainty",
                 "code", "probability"]
@@ -28,11 +29,12 @@ def uncertainty(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return 1 - np.abs(proba - t) / scale
 
 
-def rank_next(model: ThemeModel, segments: Sequence[Segment], n: int = 30, spread: float = 0.7) -> pd.DataFrame:
-    """The ``n`` segments to code next, most informative first."""
+def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[str, Interview],
+              n: int = 30, spread: float = 0.7) -> pd.DataFrame:
+    """The ``n`` segments (of ``interviews``) to code next, most informative first."""
     if not segments or n <= 0:
         return pd.DataFrame(columns=NEXT_COLUMNS)
-    proba = model.pipeline.predict_proba([s.text for s in segments])
+    proba = model.predict_proba(context_frame(segments, interviews)).to_numpy()
     u = uncertainty(proba, np.asarray(model.thresholds))
     best_code = u.argmax(axis=1)
     score = u.max(axis=1)

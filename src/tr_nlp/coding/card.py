@@ -25,11 +25,17 @@ def render_card(card: dict[str, Any]) -> str:
     lines += ["| code | training positives | threshold |", "|---|---:|---:|"]
     for code, n, t in zip(card.get("codes", []), card.get("positives", []), card.get("thresholds", [])):
         lines.append(f"| {code} | {n} | {t:.3f} |")
+    terms = card.get("top_terms") or {}
+    if any(terms.values()):
+        lines += ["", "## Most informative terms per code", ""]
+        lines += [f"- **{code}**: {', '.join(words)}" for code, words in terms.items() if words]
     metrics = card.get("cv_metrics") or []
     if metrics:
         lines += ["", "## Cross-validated agreement (grouped by interview)", "",
                   "| code | vs | kappa (95% CI) | F1 (95% CI) | precision | recall |", "|---|---|---|---|---:|---:|"]
         for m in metrics:
+            if m.get("kappa") is None or m.get("kappa_lo") is None:
+                continue
             lines.append(
                 f"| {m['code']} | {m['rater_b']} | {m['kappa']:.2f} ({m['kappa_lo']:.2f}-{m['kappa_hi']:.2f}) | "
                 f"{m['f1']:.2f} ({m['f1_lo']:.2f}-{m['f1_hi']:.2f}) | {m['precision']:.2f} | {m['recall']:.2f} |")

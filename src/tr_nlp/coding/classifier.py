@@ -10,6 +10,9 @@ classifier:
   ``"recall:0.95"``).
 * ``y`` 1-d: a mutually exclusive code group, single-label multi-class (multinomial
   logistic regression); ``predict`` is the most probable code.
+* ``y`` 2-d with ``exclusive`` groups of column indices: the codes of each group share
+  one multinomial model over "which of them, or none"; ``predict`` gives at most one of
+  them per segment (the most probable, unless "none" is more probable).
 
 :func:`make_theme_classifier` puts text features in front of it as a ``Pipeline``.
 
@@ -100,16 +103,20 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         Solver iterations.
     random_state : int
         Seed of the inner splits.
+    exclusive : tuple of tuple of int
+        Column indices of mutually exclusive code groups (multi-label ``y`` only).
     """
 
     def __init__(self, C: float = 4.0, class_weight: str | None = "balanced", objective: str = "f1",
-                 inner_folds: int = 3, max_iter: int = 2000, random_state: int = 0):
+                 inner_folds: int = 3, max_iter: int = 2000, random_state: int = 0,
+                 exclusive: tuple[tuple[int, ...], ...] = ()):
         self.C = C
         self.class_weight = class_weight
         self.objective = objective
         self.inner_folds = inner_folds
         self.max_iter = max_iter
         self.random_state = random_state
+        self.exclusive = exclusive
 
     def _lr(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
@@ -137,8 +144,14 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.thresholds_ = np.ones(Y.shape[1])
         self.oof_proba_ = np.tile(self.priors_, (len(Y), 1)).astype(float)
         splits = self._splits(X, Y, groups)
+        grouped = {j for group in self.exclusive for j in group}
         for j in range(Y.shape[1]):
-            self._fit_code(X, Y[:, j], j, splits)
+            if j in grouped:  # placeholders; the group model below decides these codes
+                self.models_.append(None)
+                self.calibrators_.append(None)
+            else:
+                self._fit_code(X, Y[:, j], j, splits)
+        self.group_models_ = [self._fit_group(X, Y, list(group)) for group in self.exclusive]
         self.n_iter_ = np.array([m.n_iter_[0] if m is not None else 0 for m in self.models_])
         return self
 
@@ -173,6 +186,14 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.models_.append(self._lr().fit(X, y))
         self.calibrators_.append(calibrator)
 
+    def _fit_group(self, X: Any, Y: np.ndarray, group: list[int]) -> LogisticRegression | None:
+        """One multinomial model over the group's codes plus "none" (class -1)."""
+        sub = Y[:, group]
+        label = np.where(sub.any(axis=1), np.asarray(group)[sub.argmax(axis=1)], -1)
+        if len(np.unique(label)) < 2:
+            return None
+        return self._lr().fit(X, label)
+
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated probabilities: (n, codes) for multi-label, (n, classes) otherwise."""
         check_is_fitted(self)
@@ -185,6 +206,13 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 out[:, j] = self.priors_[j]
             else:
                 out[:, j] = calibrator.predict_proba(model.decision_function(X)[:, None])[:, 1]
+        for group, model in zip(self.exclusive, getattr(self, "group_models_", [])):
+            if model is None:
+                continue
+            proba = model.predict_proba(X)
+            for j in group:
+                hit = np.nonzero(model.classes_ == j)[0]
+                out[:, j] = proba[:, hit[0]] if len(hit) else 0.0
         return out
 
     def predict(self, X: Any) -> np.ndarray:
@@ -192,7 +220,16 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba(X)
         if not self.multilabel_:
             return self.classes_[np.argmax(proba, axis=1)]
-        return (proba >= self.thresholds_).astype(int)
+        predicted = (proba >= self.thresholds_).astype(int)
+        for group, model in zip(self.exclusive, getattr(self, "group_models_", [])):
+            cols = list(group)
+            predicted[:, cols] = 0
+            if model is None:
+                continue
+            winner = model.classes_[np.argmax(model.predict_proba(X), axis=1)]
+            for j in cols:
+                predicted[:, j] = winner == j
+        return predicted
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -201,9 +238,15 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def make_theme_classifier(features: str = "both", cache_dir: str | None = None, **head: Any) -> Pipeline:
+def make_theme_classifier(features: str = "both", cache_dir: str | None = None, context: bool = False,
+                          **head: Any) -> Pipeline:
     """Text in, codes out: ``Pipeline([features, CodeClassifier])``.
 
-    Fit with ``pipe.fit(texts, Y, head__groups=interview_ids)``.
+    Without ``context`` the input is a list of texts; with it, a
+    :func:`tr_nlp.features.context_frame` (text plus the other speaker's previous turns).
+    Fit with ``pipe.fit(X, Y, head__groups=interview_ids)``.
     """
-    return Pipeline([("features", make_features(features, cache_dir)), ("head", CodeClassifier(**head))])
+    from tr_nlp.features.context import make_context_features
+
+    featurizer = make_context_features(features, cache_dir) if context else make_features(features, cache_dir)
+    return Pipeline([("features", featurizer), ("head", CodeClassifier(**head))])

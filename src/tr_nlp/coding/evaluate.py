@@ -36,6 +36,7 @@ class Evaluation:
     calibration: pd.DataFrame
     prescreen: pd.DataFrame
     learning_curve: pd.DataFrame = field(default_factory=pd.DataFrame)
+    confusion: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _folds(data: CodedData, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -50,12 +51,13 @@ def _folds(data: CodedData, n_splits: int, seed: int) -> list[tuple[np.ndarray, 
 
 
 def _fit_predict(data: CodedData, train: np.ndarray, test: np.ndarray, features: str, objective: str,
-                 C: float, cache_dir: str | None) -> tuple[np.ndarray, np.ndarray]:
-    texts = np.array(data.texts, dtype=object)
+                 C: float, cache_dir: str | None, context: bool) -> tuple[np.ndarray, np.ndarray]:
     y = data.target.to_numpy()
-    pipe = make_theme_classifier(features, cache_dir, C=C, objective=objective)
-    pipe.fit(list(texts[train]), y[train], head__groups=data.groups[train])
-    return pipe.predict_proba(list(texts[test])), pipe.predict(list(texts[test]))
+    pipe = make_theme_classifier(features, cache_dir, context, C=C, objective=objective,
+                                 exclusive=data.exclusive)
+    pipe.fit(data.inputs(context, train), y[train], head__groups=data.groups[train])
+    x_test = data.inputs(context, test)
+    return pipe.predict_proba(x_test), pipe.predict(x_test)
 
 
 def cross_validate(
@@ -68,6 +70,7 @@ def cross_validate(
     n_boot: int = 1000,
     learning_curve: bool = True,
     cache_dir: str | None = None,
+    context: bool = False,
 ) -> Evaluation:
     """Grouped cross-validation of the theme model on ``data``."""
     folds = _folds(data, n_splits, seed)
@@ -75,13 +78,38 @@ def cross_validate(
     proba = pd.DataFrame(np.nan, index=index, columns=codes)
     predicted = pd.DataFrame(np.nan, index=index, columns=codes)
     for train, test in folds:
-        p, y_hat = _fit_predict(data, train, test, features, objective, C, cache_dir)
+        p, y_hat = _fit_predict(data, train, test, features, objective, C, cache_dir, context)
         proba.iloc[test], predicted.iloc[test] = p, y_hat
     agreement = agreement_table({MACHINE: predicted, **data.humans}, data.interview_of, codes,
                                 machines=[MACHINE], scores={MACHINE: proba}, n_boot=n_boot, seed=seed)
-    curve = _learning_curve(data, folds, features, objective, C, seed, cache_dir) if learning_curve else pd.DataFrame()
+    curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context)
+             if learning_curve else pd.DataFrame())
     return Evaluation(proba, predicted, agreement, reliability_table(proba, data.target),
-                      prescreen_table(proba, data.target), curve)
+                      prescreen_table(proba, data.target), curve, confusion_table(predicted, data.humans))
+
+
+def card_metrics(agreement: pd.DataFrame) -> list[dict]:
+    """Machine-vs-human rows of an agreement table, for a model card."""
+    keep = ["code", "rater_b", "n_segments", "kappa", "kappa_lo", "kappa_hi", "alpha", "ac1",
+            "f1", "f1_lo", "f1_hi", "precision", "recall", "pr_auc"]
+    rows = agreement[agreement["comparison"] == "machine vs human"][keep]
+    return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
+            for r in rows.to_dict("records")]
+
+
+def confusion_table(predicted: pd.DataFrame, humans: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per code and coder: machine yes/no x coder yes/no counts on the segments the coder coded."""
+    rows = []
+    for coder, labels in humans.items():
+        for code in predicted.columns:
+            y = labels[code]
+            rated = y.notna()
+            m = predicted.loc[rated.index[rated], code].astype(bool).to_numpy()
+            h = y[rated].astype(bool).to_numpy()
+            rows.append({"code": code, "coder": coder, "machine_yes_coder_yes": int((m & h).sum()),
+                         "machine_yes_coder_no": int((m & ~h).sum()), "machine_no_coder_yes": int((~m & h).sum()),
+                         "machine_no_coder_no": int((~m & ~h).sum())})
+    return pd.DataFrame(rows)
 
 
 def reliability_table(proba: pd.DataFrame, target: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
@@ -118,7 +146,7 @@ def prescreen_table(proba: pd.DataFrame, target: pd.DataFrame, recalls: tuple[fl
 
 
 def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]], features: str,
-                    objective: str, C: float, seed: int, cache_dir: str | None) -> pd.DataFrame:
+                    objective: str, C: float, seed: int, cache_dir: str | None, context: bool) -> pd.DataFrame:
     """F1 and kappa against the training target as the number of coded interviews grows."""
     rng = np.random.default_rng(seed)
     groups = data.groups
@@ -135,7 +163,7 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
             if y_all[sub].sum() == 0:
                 continue
             sizes.append(len(chosen))
-            _, y_hat = _fit_predict(data, sub, test, features, objective, C, cache_dir)
+            _, y_hat = _fit_predict(data, sub, test, features, objective, C, cache_dir, context)
             y = y_all[test].astype(bool)
             y_hat = y_hat.astype(bool)
             counts += np.stack([(y_hat & y).sum(0), (y_hat & ~y).sum(0), (~y_hat & y).sum(0), (~y_hat & ~y).sum(0)], 1)
@@ -156,6 +184,8 @@ def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
     }
     if not ev.learning_curve.empty:
         paths["learning_curve"] = write_table(ev.learning_curve, folder / "learning_curve.csv")
+    if not ev.confusion.empty:
+        paths["confusion"] = write_table(ev.confusion, folder / "confusion.csv")
     oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
     paths["cv_predictions"] = write_table(oof.reset_index(), folder / "cv_predictions.parquet")
     brier = ev.calibration.groupby("code")["brier"].first().to_dict() if not ev.calibration.empty else {}

@@ -26,6 +26,7 @@ MODEL_FILE, CARD_FILE, README_FILE = "model.skops", "card.json", "README.md"
 TRUSTED_OWN_TYPES = (
     "tr_nlp.coding.classifier.CodeClassifier",
     "tr_nlp.features.embeddings.SentenceEmbedder",
+    "tr_nlp.features.context.DialogueShape",
 )
 
 
@@ -41,13 +42,22 @@ class ThemeModel:
     def thresholds(self) -> np.ndarray:
         return self.pipeline.named_steps["head"].thresholds_
 
-    def predict_proba(self, texts: list[str]) -> pd.DataFrame:
-        """Calibrated probability per code, one row per text."""
-        return pd.DataFrame(self.pipeline.predict_proba(texts), columns=self.codes)
+    @property
+    def context(self) -> bool:
+        """Whether the model reads dialogue context (a context frame) or text alone."""
+        return bool(self.card.get("context", False))
 
-    def predict(self, texts: list[str]) -> pd.DataFrame:
+    def inputs(self, frame: pd.DataFrame) -> Any:
+        """What the pipeline takes, from a :func:`tr_nlp.features.context_frame`."""
+        return frame if self.context else frame["text"].tolist()
+
+    def predict_proba(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Calibrated probability per code, one row per segment of ``frame``."""
+        return pd.DataFrame(self.pipeline.predict_proba(self.inputs(frame)), columns=self.codes)
+
+    def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
         """0/1 per code at the model's thresholds."""
-        return pd.DataFrame(self.pipeline.predict(texts), columns=self.codes)
+        return pd.DataFrame(self.pipeline.predict(self.inputs(frame)), columns=self.codes)
 
     @property
     def label(self) -> str:

@@ -6,27 +6,54 @@ code's threshold, and the terms that pushed the score up most (for a quick audit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tr_nlp.coding.store import ThemeModel
-from tr_nlp.schema import Segment
+from tr_nlp.features.context import context_frame
+from tr_nlp.schema import Interview, Segment
 
 SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "speaker", "text", "code",
                       "probability", "above_threshold", "evidence"]
 
 
+def _word_vectorizer(model: ThemeModel) -> Any:
+    """The fitted word n-gram TF-IDF of the segment text, or None (embeddings-only models)."""
+    features = model.pipeline.named_steps["features"]
+    try:
+        text_features = features.named_transformers_["text"] if model.context else features
+        word = text_features.transformer_list[0][1].transformer_list[0][1]
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return None
+    return word if getattr(word, "vocabulary_", None) is not None else None
+
+
+def informative_terms(model: ThemeModel, n: int = 15) -> dict[str, list[str]]:
+    """Per code, the word n-grams whose weights push hardest towards the code."""
+    word = _word_vectorizer(model)
+    head = model.pipeline.named_steps["head"]
+    if word is None:
+        return {code: [] for code in model.codes}
+    names = word.get_feature_names_out()
+    n_word = len(names)
+    out = {}
+    for code, m in zip(model.codes, head.models_):
+        if m is None:
+            out[code] = []
+            continue
+        weights = m.coef_[0][:n_word]
+        out[code] = [str(names[j]) for j in np.argsort(-weights)[:n] if weights[j] > 0]
+    return out
+
+
 def _evidence(model: ThemeModel, texts: Sequence[str], top: int) -> list[list[str]]:
     """Per text and code: the word features with the largest positive contribution."""
-    features = model.pipeline.named_steps["features"]
     head = model.pipeline.named_steps["head"]
-    try:
-        word = features.transformer_list[0][1].transformer_list[0][1]  # tfidf -> word vectorizer
-    except (AttributeError, IndexError, TypeError):
-        return [[""] * len(model.codes) for _ in texts]
-    if getattr(word, "vocabulary_", None) is None:
+    word = _word_vectorizer(model)
+    if word is None:
         return [[""] * len(model.codes) for _ in texts]
     names = word.get_feature_names_out()
     X = word.transform(texts)
@@ -46,12 +73,13 @@ def _evidence(model: ThemeModel, texts: Sequence[str], top: int) -> list[list[st
     return out
 
 
-def suggest(model: ThemeModel, segments: Sequence[Segment], top_terms: int = 3) -> pd.DataFrame:
-    """Suggestions for ``segments``: one row per segment and code, most probable first."""
+def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[str, Interview],
+            top_terms: int = 3) -> pd.DataFrame:
+    """Suggestions for ``segments`` (of ``interviews``): one row per segment and code."""
     if not segments:
         return pd.DataFrame(columns=SUGGESTION_COLUMNS)
     texts = [s.text for s in segments]
-    proba = model.pipeline.predict_proba(texts)
+    proba = model.predict_proba(context_frame(segments, interviews)).to_numpy()
     evidence = _evidence(model, texts, top_terms)
     thresholds = model.thresholds
     rows = []

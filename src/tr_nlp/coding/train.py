@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,8 +20,9 @@ from tr_nlp.codebook import codebook_hash
 from tr_nlp.coding.classifier import make_theme_classifier, parse_objective
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.errors import ConfigError, ModelError
+from tr_nlp.features.context import context_frame
 from tr_nlp.ingest import Corpus
-from tr_nlp.schema import Segment
+from tr_nlp.schema import Codebook, Segment
 from tr_nlp.segment import Segmenter, coder_coverage, label_matrix, map_codings
 from tr_nlp.versions import library_versions
 
@@ -45,6 +47,13 @@ class CodedData:
     target: pd.DataFrame           # segment_id x codes, 0/1
     humans: dict[str, pd.DataFrame]  # coder -> segment_id x codes, 0/1/NaN (not coded)
     codes: list[str]
+    frame: pd.DataFrame            # context_frame of the segments (text + dialogue context)
+    exclusive: tuple[tuple[int, ...], ...] = ()  # column indices of mutually exclusive groups
+
+    def inputs(self, context: bool, rows: np.ndarray | None = None) -> Any:
+        """Model input for ``rows``: the context frame, or the texts alone."""
+        frame = self.frame if rows is None else self.frame.iloc[rows].reset_index(drop=True)
+        return frame if context else frame["text"].tolist()
 
     @property
     def texts(self) -> list[str]:
@@ -95,7 +104,18 @@ def coded_data(
     else:
         raise ConfigError("E163", detail=f"target {target!r}; expected union, majority or coder:NAME "
                           f"with one of {sorted(humans)}")
-    return CodedData(segments, y.fillna(0).astype(int), humans, codes)
+    frame = context_frame(segments, corpus.by_id())
+    return CodedData(segments, y.fillna(0).astype(int), humans, codes, frame,
+                     exclusive_groups(codes, corpus.codebook))
+
+
+def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[tuple[int, ...], ...]:
+    """Column indices of the codebook's mutually exclusive groups among ``codes``."""
+    if codebook is None:
+        return ()
+    index = {c: i for i, c in enumerate(codes)}
+    groups = (tuple(index[c] for c in members if c in index) for members in codebook.groups.values())
+    return tuple(g for g in groups if len(g) >= 2)
 
 
 def train_model(
@@ -106,24 +126,28 @@ def train_model(
     name: str = "theme-model",
     corpus: Corpus | None = None,
     cache_dir: str | None = None,
+    context: bool = False,
 ) -> ThemeModel:
     """Fit the text -> codes pipeline on all of ``data`` and write its card fields."""
     parse_objective(objective)
     positives = data.target.sum(axis=0)
     if (positives < 2).all():
         raise ModelError("E185", detail="no code has 2 or more coded segments")
-    pipeline = make_theme_classifier(features, cache_dir, C=C, objective=objective)
-    pipeline.fit(data.texts, data.target.to_numpy(), head__groups=data.groups)
+    exclusive = data.exclusive
+    pipeline = make_theme_classifier(features, cache_dir, context, C=C, objective=objective, exclusive=exclusive)
+    pipeline.fit(data.inputs(context), data.target.to_numpy(), head__groups=data.groups)
     codebook = corpus.codebook if corpus is not None else None
     card = {
         "name": name,
         "version": dt.date.today().isoformat(),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "features": features,
+        "features": features + (" + dialogue context (previous turns of the other speaker)" if context else ""),
+        "context": context,
         "classifier": f"per-code logistic regression (C={C}, balanced class weights), Platt-calibrated on inner "
                       "grouped CV, thresholds chosen on out-of-fold probabilities",
         "objective": objective,
         "thresholds": [float(t) for t in pipeline.named_steps["head"].thresholds_],
+        "exclusive_groups": [[data.codes[j] for j in g] for g in exclusive],
         "positives": [int(p) for p in positives],
         "training_data": {
             "interviews": int(len(set(data.groups))),
@@ -137,4 +161,8 @@ def train_model(
         "intended_use": INTENDED_USE,
         "limits": LIMITS,
     }
-    return ThemeModel(pipeline, data.codes, card)
+    model = ThemeModel(pipeline, data.codes, card)
+    from tr_nlp.coding.suggest import informative_terms
+
+    card["top_terms"] = informative_terms(model)
+    return model

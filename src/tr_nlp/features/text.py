@@ -24,13 +24,13 @@ def tfidf_features(max_features: int = 50_000) -> FeatureUnion:
     ])
 
 
-def make_features(kind: str = "both", cache_dir: str | None = None) -> FeatureUnion:
+def make_features(kind: str = "both", cache_dir: str | None = None, max_features: int = 50_000) -> FeatureUnion:
     """The feature union for ``kind``: ``tfidf``, ``embeddings`` or ``both``."""
     if kind not in FEATURE_KINDS:
         raise ConfigError("E163", detail=f"features {kind!r}; expected one of {FEATURE_KINDS}")
     parts = []
     if kind in {"tfidf", "both"}:
-        parts.append(("tfidf", tfidf_features()))
+        parts.append(("tfidf", tfidf_features(max_features)))
     if kind in {"embeddings", "both"}:
         parts.append(("embeddings", SentenceEmbedder(cache_dir=cache_dir)))
     return FeatureUnion(parts)

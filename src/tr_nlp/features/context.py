@@ -1,0 +1,80 @@
+"""Dialogue context for segments: what the other speaker said just before, and where.
+
+A participant's sentence is easier to code when one can see the question it answers.
+:func:`context_frame` gives each segment its text, the previous turn of another
+speaker (and the turn before that), its role and its position in the interview;
+:func:`make_context_features` turns that frame into features.
+
+Examples
+--------
+>>> from tr_nlp.schema import Interview, Segment, Turn
+>>> iv = Interview("i", "I: Who helped?\\nP: Sam did.", (Turn("I", "interviewer", 3, 14), Turn("P", "participant", 18, 26)))
+>>> context_frame([Segment("i", "i:s0", 18, 26, "P", "participant", "Sam did.")], {"i": iv}).prev_text.tolist()
+['Who helped?']
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
+
+from tr_nlp.schema import Interview, Segment
+
+CONTEXT_COLUMNS = ["text", "prev_text", "prev2_text", "role", "position", "prev_same_speaker"]
+
+
+def context_frame(segments: Sequence[Segment], interviews: Mapping[str, Interview]) -> pd.DataFrame:
+    """One row per segment with the columns in ``CONTEXT_COLUMNS``."""
+    rows = []
+    starts: dict[str, list[int]] = {iid: [t.start for t in iv.turns] for iid, iv in interviews.items()}
+    for s in segments:
+        iv = interviews[s.interview_id]
+        k = bisect.bisect_right(starts[s.interview_id], s.start) - 1  # the segment's own turn
+        previous = [t for t in iv.turns[max(0, k - 6) : max(0, k)] if t.speaker != s.speaker]
+        prev = iv.text[previous[-1].start : previous[-1].end] if previous else ""
+        prev2 = iv.text[previous[-2].start : previous[-2].end] if len(previous) > 1 else ""
+        same = k > 0 and iv.turns[k - 1].speaker == s.speaker
+        rows.append((s.text, prev, prev2, s.role, s.start / max(1, len(iv.text)), float(same)))
+    return pd.DataFrame(rows, columns=CONTEXT_COLUMNS)
+
+
+class DialogueShape(TransformerMixin, BaseEstimator):
+    """Small dense cues: question marks, lengths, position, role, speaker change."""
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> DialogueShape:
+        self.n_features_out_ = 8
+        return self
+
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        text, prev = X["text"].astype(str), X["prev_text"].astype(str)
+        return np.c_[
+            text.str.contains("?", regex=False), text.str.rstrip().str.endswith("?"),
+            np.log1p(text.str.len()) / 6, prev.str.contains("?", regex=False),
+            np.log1p(prev.str.len()) / 6, X["position"].astype(float),
+            X["prev_same_speaker"].astype(float), (X["role"] == "interviewer"),
+        ].astype(float)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.array(["has_q", "ends_q", "len", "prev_has_q", "prev_len", "position",
+                         "prev_same_speaker", "is_interviewer"], dtype=object)
+
+
+def make_context_features(kind: str = "both", cache_dir: str | None = None) -> ColumnTransformer:
+    """Features of the segment text, the previous turns of the other speaker, and shape cues."""
+    from tr_nlp.features.text import make_features
+
+    return ColumnTransformer(
+        [("text", make_features(kind, cache_dir), "text"),
+         ("prev", make_features(kind, cache_dir, max_features=20_000), "prev_text"),
+         ("prev2", make_features("embeddings" if kind != "tfidf" else "tfidf", cache_dir, max_features=10_000),
+          "prev2_text"),
+         ("shape", DialogueShape(), ["text", "prev_text", "role", "position", "prev_same_speaker"])],
+        transformer_weights={"text": 1.0, "prev": 0.6, "prev2": 0.35, "shape": 1.0},
+        sparse_threshold=1.0,
+    )
