@@ -11,6 +11,8 @@ client utterances).
 
 Models, in the same run:
 * baseline: TF-IDF word 1-2 + char 3-5 grams -> LogisticRegression (balanced);
+* finetune (with ``--finetune``): :class:`tr_nlp.coding.finetune.FineTunedClassifier`,
+  MiniLM fine-tuned for 2 epochs with a linear head on (utterance, previous turn) pairs;
 * tr_nlp: exactly what ``tr-nlp train --context`` builds: ``make_theme_classifier("both",
   context=True)`` on :func:`tr_nlp.features.context_frame` rows (TF-IDF + MiniLM of the
   utterance, of the other speaker's previous turn and the one before, dialogue-shape
@@ -36,6 +38,7 @@ from sklearn.model_selection import GroupKFold
 
 from tr_nlp.agreement import fleiss_kappa, krippendorff_alpha
 from tr_nlp.coding import make_theme_classifier
+from tr_nlp.coding.finetune import FineTunedClassifier
 from tr_nlp.features import context_frame, embed_texts, tfidf_features
 from tr_nlp.ingest import ReadOptions, TableMapping, load_corpus
 from tr_nlp.schema import Segment
@@ -63,14 +66,15 @@ def load() -> pd.DataFrame:
     return merged
 
 
-def run_task(frame: pd.DataFrame, task: str, folds: int) -> dict:
+def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False) -> dict:
     speaker, label = TASKS[task]
     rows = frame[frame["interlocutor"] == speaker].reset_index(drop=True)
     y = rows[label].to_numpy()
     groups = rows["transcript_id"].to_numpy()
     splits = list(GroupKFold(n_splits=5).split(rows, y, groups))[:folds]
-    preds = {"baseline": np.empty(len(y), dtype=object), "tr_nlp": np.empty(len(y), dtype=object)}
-    times = {"baseline": 0.0, "tr_nlp": 0.0}
+    names = ["baseline", "tr_nlp"] + (["finetune"] if finetune else [])
+    preds = {n: np.empty(len(y), dtype=object) for n in names}
+    times = {n: 0.0 for n in names}
     tested = np.zeros(len(y), dtype=bool)
     inputs = rows[["text", "prev_text", "prev2_text", "role", "position", "prev_same_speaker"]]
     for train, test in splits:
@@ -87,6 +91,12 @@ def run_task(frame: pd.DataFrame, task: str, folds: int) -> dict:
         model.fit(inputs.iloc[train], y[train])
         preds["tr_nlp"][test] = model.predict(inputs.iloc[test])
         times["tr_nlp"] += time.perf_counter() - t0
+
+        if finetune:
+            t0 = time.perf_counter()
+            tuned = FineTunedClassifier().fit(inputs.iloc[train], y[train])
+            preds["finetune"][test] = tuned.predict(inputs.iloc[test])
+            times["finetune"] += time.perf_counter() - t0
     results = {}
     for name, p in preds.items():
         yt, yp = y[tested], p[tested].astype(str)
@@ -122,6 +132,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5, help="how many of the 5 GroupKFold folds to run")
     parser.add_argument("--tasks", default="therapist,client")
+    parser.add_argument("--finetune", action="store_true",
+                        help="also fine-tune MiniLM (slow on CPU: use with --folds 1)")
     args = parser.parse_args()
     if not (DATA / "AnnoMI-simple.csv").is_file():
         raise SystemExit(f"AnnoMI not found at {DATA}")
@@ -133,7 +145,7 @@ def main() -> None:
     print(f"AnnoMI: {len(frame)} utterances, {frame.transcript_id.nunique()} transcripts; embedding "
           f"{len(texts)} distinct texts took {time.perf_counter() - t0:.1f} s (near 0 when cached)")
     for task in args.tasks.split(","):
-        results = run_task(frame, task, args.folds)
+        results = run_task(frame, task, args.folds, args.finetune)
         rows = results.pop("_rows")
         human = human_agreement(task, rows)
         print(f"\n== {task} ({TASKS[task][1]}), GroupKFold(5) on transcript_id, {args.folds} fold(s) ==")

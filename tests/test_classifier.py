@@ -91,3 +91,18 @@ def test_exclusive_groups_inside_multilabel():
     assert (predicted[:, 3] == Y[:, 3]).mean() > 0.85
     proba = clf.predict_proba(X)
     assert (proba[:, :3].sum(axis=1) <= 1 + 1e-9).all()
+
+
+def test_finetuned_classifier_learns_a_tiny_task():
+    import pandas as pd
+
+    from tr_nlp.coding.finetune import FineTunedClassifier
+
+    texts = ["she really listened to me", "he drove me to the hospital himself",
+             "she listened without judging", "he came round on his day off"] * 4
+    y = ["care", "extra", "care", "extra"] * 4
+    clf = FineTunedClassifier(epochs=3, batch_size=4, lr=5e-5, head_lr=5e-3).fit(texts, y)
+    assert (clf.predict(texts) == np.array(y)).mean() >= 0.75
+    frame = pd.DataFrame({"text": texts, "prev_text": ["What helped?"] * 16})
+    proba = FineTunedClassifier(epochs=1, batch_size=8).fit(frame, np.eye(2)[[0, 1] * 8]).predict_proba(frame)
+    assert proba.shape == (16, 2) and ((0 <= proba) & (proba <= 1)).all()
