@@ -73,8 +73,9 @@ def run_pipeline(
     timings["map_codings"] = time.perf_counter() - t0
 
     by_id = corpus.by_id()
-    result.outputs["segments"] = write_table(segments_to_frame(segments), out / "segments.parquet")
-    result.outputs["segments_csv"] = write_table(segments_to_frame(segments), out / "segments.csv")
+    segment_frame = segments_to_frame(segments)
+    result.outputs["segments"] = write_table(segment_frame, out / "segments.parquet")
+    result.outputs["segments_csv"] = write_table(segment_frame, out / "segments.csv")
     result.outputs["turns"] = write_table(turns_to_frame(corpus.interviews), out / "turns.parquet")
     result.outputs["codings"] = write_table(codings_frame_with_text(corpus.codings, by_id), out / "codings.csv")
     result.outputs["segment_codes"] = write_table(mapped, out / "segment_codes.parquet")

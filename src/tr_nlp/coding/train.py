@@ -19,6 +19,7 @@ import pandas as pd
 from tr_nlp.codebook import codebook_hash
 from tr_nlp.coding.classifier import make_theme_classifier, parse_objective
 from tr_nlp.coding.store import ThemeModel
+from tr_nlp.coding.suggest import informative_terms
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.features.context import context_frame
 from tr_nlp.ingest import Corpus
@@ -162,7 +163,5 @@ def train_model(
         "limits": LIMITS,
     }
     model = ThemeModel(pipeline, data.codes, card)
-    from tr_nlp.coding.suggest import informative_terms
-
     card["top_terms"] = informative_terms(model)
     return model

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -263,7 +263,3 @@ def load_corpus(
         corpus.warnings.extend(f"{codings_path}: {w}" for w in warnings)
     return corpus
 
-
-def with_table(options: ReadOptions, mapping: TableMapping | None) -> ReadOptions:
-    """``options`` with a table mapping set."""
-    return replace(options, table=mapping)

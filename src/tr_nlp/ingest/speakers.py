@@ -18,12 +18,15 @@ interviewer (and a warning says so).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tr_nlp.errors import ConfigError
-from tr_nlp.schema import ROLES, Role
+from tr_nlp.schema import ROLES, Role, Turn
+
+Span = tuple[str, int, int, "float | None"]  # speaker, start, end, timestamp
 
 TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _LABEL = r"[A-Z][\w.'\u2019\-]*(?: [\w.'\u2019\-]+){0,2}"
@@ -184,3 +187,31 @@ def resolve_roles(
             resolved[s] = "other"
             warnings.append(f"speaker {s!r} has no known role; set it in the corpus config")
     return {s: r for s, r in resolved.items() if r is not None}, warnings
+
+
+def turns_with_roles(text: str, spans: Sequence[Span], roles: RoleMap) -> tuple[tuple[Turn, ...], list[str]]:
+    """Turns for ``(speaker, start, end, timestamp)`` spans of ``text``, with resolved roles.
+
+    Each speaker's share of turns ending in a question mark feeds :func:`resolve_roles`.
+    """
+    speakers = list(dict.fromkeys(s for s, *_ in spans))
+    asked = Counter(s for s, a, b, _ in spans if text[a:b].rstrip().endswith("?"))
+    total = Counter(s for s, *_ in spans)
+    role_of, warnings = resolve_roles(speakers, {s: asked[s] / total[s] for s in speakers}, roles)
+    return tuple(Turn(s, role_of[s], a, b, t) for s, a, b, t in spans), warnings
+
+
+def labelled_lines(utterances: Iterable[tuple[str, str, float | None]]) -> tuple[str, list[Span]]:
+    """Stored text of ``(speaker, body, timestamp)`` utterances, one ``speaker: body`` line each.
+
+    Returns the text and, per utterance, the span of its body (label excluded).
+    """
+    parts: list[str] = []
+    spans: list[Span] = []
+    pos = 0
+    for speaker, body, stamp in utterances:
+        start = pos + len(speaker) + 2
+        spans.append((speaker, start, start + len(body), stamp))
+        parts.append(f"{speaker}: {body}")
+        pos = start + len(body) + 1
+    return "\n".join(parts), spans

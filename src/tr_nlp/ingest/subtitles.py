@@ -20,8 +20,8 @@ from typing import Any
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import read_text
-from tr_nlp.ingest.speakers import is_known_label, match_label, parse_timestamp, resolve_roles
-from tr_nlp.schema import Interview, Turn
+from tr_nlp.ingest.speakers import is_known_label, labelled_lines, match_label, parse_timestamp, turns_with_roles
+from tr_nlp.schema import Interview
 
 _CUE_TIME = r"(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}"
 _TIMING = re.compile(rf"^\s*(?P<start>{_CUE_TIME})\s*-->\s*(?P<end>{_CUE_TIME})(?:\s+.*)?$")
@@ -150,23 +150,8 @@ def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions()) -> Re
             merged[-1][2].append(cue.text)
         else:
             merged.append((cue.speaker, cue.start, [cue.text]))
-    parts: list[str] = []
-    spans: list[tuple[str, int, int, float]] = []
-    pos = 0
-    for speaker, start_time, texts in merged:
-        body = " ".join(texts)
-        label = f"{speaker}: "
-        spans.append((speaker, pos + len(label), pos + len(label) + len(body), start_time))
-        parts.append(label + body)
-        pos += len(label) + len(body) + 1
-    stored = "\n".join(parts)
-    speakers = list(dict.fromkeys(s for s, *_ in spans))
-    asked = Counter(s for s, a, b, _ in spans if stored[a:b].endswith("?"))
-    total = Counter(s for s, *_ in spans)
-    role_of, warnings = resolve_roles(
-        speakers, {s: asked[s] / total[s] for s in speakers}, options.roles
-    )
-    turns = tuple(Turn(s, role_of[s], a, b, t) for s, a, b, t in spans)
+    stored, spans = labelled_lines((speaker, " ".join(texts), start) for speaker, start, texts in merged)
+    turns, warnings = turns_with_roles(stored, spans, options.roles)
     if text.warning:
         warnings.insert(0, text.warning)
     interview_id = str(metadata.pop("interview_id", None) or path.stem)

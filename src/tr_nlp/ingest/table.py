@@ -30,8 +30,8 @@ import pandas as pd
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import decode_bytes, normalise_text
-from tr_nlp.ingest.speakers import RoleMap, parse_timestamp, resolve_roles
-from tr_nlp.schema import Code, Codebook, Coding, Interview, Role, Turn
+from tr_nlp.ingest.speakers import RoleMap, labelled_lines, parse_timestamp, turns_with_roles
+from tr_nlp.schema import Code, Codebook, Coding, Interview, Role
 
 MISSING = frozenset({"", "n/a", "na", "nan", "none", "null", "<na>"})
 _TRUE, _FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no"})
@@ -197,27 +197,16 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
             if len(conflicting):
                 key = conflicting.index[0]
                 raise InputError("E133", path, key=key, n=int(conflicting.iloc[0]))
-        parts: list[str] = []
-        spans: list[tuple[str, int, int, float | None]] = []
-        span_of: dict[Any, tuple[int, int]] = {}
-        pos = 0
-        for record in utterances.to_dict("records"):
-            speaker = str(record.get(mapping.speaker_col, "")).strip() or "unknown"
-            body = " ".join(normalise_text(str(record[mapping.text_col])).split())
-            label = f"{speaker}: "
-            start = pos + len(label)
-            stamp = _timestamp(record.get(mapping.timestamp_col)) if mapping.timestamp_col else None
-            spans.append((speaker, start, start + len(body), stamp))
-            span_of[tuple(record[c] for c in key_cols)] = (start, start + len(body))
-            parts.append(label + body)
-            pos = start + len(body) + 1
-        text = "\n".join(parts)
-        speakers = list(dict.fromkeys(s for s, *_ in spans))
-        asked = {s: sum(text[a:b].endswith("?") for sp, a, b, _ in spans if sp == s) /
-                 max(1, sum(sp == s for sp, *_ in spans)) for s in speakers}
-        role_of, role_warnings = resolve_roles(speakers, asked, roles)
+        records = utterances.to_dict("records")
+        text, spans = labelled_lines(
+            (str(r.get(mapping.speaker_col, "")).strip() or "unknown",
+             " ".join(normalise_text(str(r[mapping.text_col])).split()),
+             _timestamp(r.get(mapping.timestamp_col)) if mapping.timestamp_col else None)
+            for r in records
+        )
+        span_of = {tuple(r[c] for c in key_cols): (a, b) for r, (_, a, b, _) in zip(records, spans)}
+        turns, role_warnings = turns_with_roles(text, spans, roles)
         warnings.extend(f"interview {interview_id}: {w}" for w in role_warnings)
-        turns = tuple(Turn(s, role_of[s], a, b, t) for s, a, b, t in spans)
         first = utterances.iloc[0]
         metadata = {col: first[col] for col in mapping.metadata_cols if first[col].strip()}
         interviews.append(Interview(interview_id, text, turns, metadata, str(path), "table"))

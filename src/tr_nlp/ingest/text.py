@@ -20,7 +20,7 @@ import yaml
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import read_text
-from tr_nlp.ingest.speakers import LabelMatch, RoleMap, is_known_label, match_label, resolve_roles
+from tr_nlp.ingest.speakers import LabelMatch, RoleMap, is_known_label, match_label, turns_with_roles
 from tr_nlp.schema import Interview, Turn
 
 UNKNOWN_SPEAKER = "unknown"
@@ -115,15 +115,8 @@ def assemble_turns(
         ]
     if preamble > 2:  # a title or a date line is normal; more may be missed labels
         warnings.append(f"{preamble} lines before the first speaker label belong to no turn")
-    speakers = list(dict.fromkeys(s for s, *_ in raw))
-    asked = Counter(s for s, a, b, _ in raw if text[a:b].rstrip().endswith("?"))
-    total = Counter(s for s, *_ in raw)
-    role_of, role_warnings = resolve_roles(
-        speakers, {s: asked[s] / total[s] for s in speakers}, roles
-    )
-    warnings.extend(role_warnings)
-    turns = tuple(Turn(s, role_of[s], a, b, ts) for s, a, b, ts in raw)
-    return turns, warnings
+    turns, role_warnings = turns_with_roles(text, raw, roles)
+    return turns, warnings + role_warnings
 
 
 def _paragraph_turns(text: str, roles: RoleMap) -> tuple[Turn, ...]:
