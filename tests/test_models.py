@@ -150,3 +150,51 @@ def test_cli_next(trained, tmp_path):
     import pandas as pd
     frame = pd.read_csv(out)
     assert len(frame) == 5 and set(frame.interview_id) <= {"demo15", "demo16", "demo17", "demo18"}
+
+
+def _tiny_coded_corpus(root):
+    """Six two-turn interviews; participant turns about listening are coded ``listened``."""
+    lines = {"listened": "She really listened to me and asked what I thought.",
+             "other": "The bus was late again so I walked the last bit."}
+    rows = ["interview_id,start,end,code,coder"]
+    for k in range(6):
+        kind = "listened" if k % 2 == 0 else "other"
+        text = f"Interviewer: How was it?\nParticipant: {lines[kind]}\n"
+        (root / "interviews").mkdir(parents=True, exist_ok=True)
+        (root / "interviews" / f"t{k}.txt").write_text(text, encoding="utf-8")
+        if kind == "listened":
+            start = text.index(lines[kind])
+            rows.append(f"t{k},{start},{start + len(lines[kind])},listened,coder_a")
+    (root / "codings.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return root
+
+
+def test_cli_train_finetune_saves_safetensors_and_codes(tmp_path):
+    corpus = _tiny_coded_corpus(tmp_path / "corpus")
+    model = tmp_path / "ft"
+    r = runner.invoke(app, ["train", "--corpus", str(corpus / "interviews"), "--codings", str(corpus / "codings.csv"),
+                            "--finetune", "--unit", "turn", "-o", str(model), "--quiet"])
+    assert r.exit_code == 0, r.stderr
+    assert (model / "finetune.safetensors").is_file() and not (model / "model.skops").exists()
+    card = json.loads((model / "card.json").read_text())
+    assert card["finetune"]["epochs"] == 2 and card["context"] is True
+    assert "Fine-tuning" in (model / "README.md").read_text()
+    out = tmp_path / "s.csv"
+    r = runner.invoke(app, ["code", str(corpus / "interviews"), "--model", str(model), "--unit", "turn", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    import pandas as pd
+
+    rows = pd.read_csv(out)
+    assert len(rows) == 6 and rows["probability"].between(0, 1).all()
+    # a second load gives the same probabilities: weights, calibration and thresholds persisted
+    from tr_nlp.ingest import load_corpus
+
+    loaded, interviews = load_model(model), load_corpus([corpus / "interviews"])
+    assert loaded.codes == ["listened"] and len(loaded.thresholds) == 1
+    again = suggest(loaded, Segmenter(unit="turn").segment(interviews.interviews), interviews.by_id())
+    np.testing.assert_allclose(again.sort_values("segment_id")["probability"],
+                               rows.sort_values("segment_id")["probability"], rtol=1e-4)
+    weights = model / "finetune.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-8] + b"\0" * 8)
+    with pytest.raises(ModelError, match="E182"):
+        load_model(model)

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from tr_nlp.cli import common as c
 from tr_nlp.coding import rank_next, coded_data, cross_validate, load_model, save_model, suggest, train_model
+from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.export import write_table
 from tr_nlp.segment import Segmenter
@@ -22,6 +23,8 @@ Roles = Annotated[str, typer.Option("--roles", help="Comma-separated speaker rol
 Seed = Annotated[int, typer.Option("--seed", help="Randomness (folds, bootstrap).")]
 Context = Annotated[bool, typer.Option("--context/--no-context", help="Use the other speaker's previous turns as features.")]
 ModelDir = Annotated[Path, typer.Option("--model", help="A trained model folder.")]
+Finetune = Annotated[bool, typer.Option("--finetune", help="Fine-tune MiniLM end to end instead of a linear head "
+                                        "on fixed features (slow on a CPU; uses a GPU when torch sees one).")]
 
 
 def _segmenter(unit: str, roles: str) -> Segmenter:
@@ -55,14 +58,19 @@ def train(
     roles: Roles = "participant",
     name: Annotated[str | None, typer.Option("--name", help="Model name (default: the folder name).")] = None,
     context: Context = False,
-    cv_folds: Annotated[int, typer.Option("--cv-folds", help="Grouped CV folds for the card's metrics (0: skip).")] = 5,
+    finetune: Finetune = False,
+    cv_folds: Annotated[int | None, typer.Option(
+        "--cv-folds", help="Grouped CV folds for the card's metrics (0: skip; default 5, or 0 with --finetune).")] = None,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
 ) -> None:
     """Fit classifiers on the human codings, choose thresholds, write skops + model card."""
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     data = coded_data(loaded, _segmenter(unit, roles), target=target)
+    features = FINETUNE if finetune else features
     model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context)
+    if cv_folds is None:
+        cv_folds = 0 if finetune else 5
     if cv_folds:
         ev = cross_validate(data, features, objective, n_splits=cv_folds, learning_curve=False, context=context)
         model.card["cv_metrics"] = card_metrics(ev.agreement)
@@ -90,6 +98,7 @@ def evaluate(
     n_boot: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for CIs.")] = 1000,
     no_curve: Annotated[bool, typer.Option("--no-learning-curve", help="Skip the learning curve.")] = False,
     context: Context = False,
+    finetune: Finetune = False,
     seed: Seed = 0,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
@@ -97,6 +106,7 @@ def evaluate(
     """Grouped CV: machine vs each coder beside coders vs each other, with CIs."""
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     data = coded_data(loaded, _segmenter(unit, roles), target=target)
+    features = FINETUNE if finetune else features
     ev = cross_validate(data, features, objective, n_splits=folds, seed=seed, n_boot=n_boot,
                         learning_curve=not no_curve, context=context)
     print_agreement(ev.agreement)

@@ -25,6 +25,14 @@ def render_card(card: dict[str, Any]) -> str:
     lines += ["| code | training positives | threshold |", "|---|---:|---:|"]
     for code, n, t in zip(card.get("codes", []), card.get("positives", []), card.get("thresholds", [])):
         lines.append(f"| {code} | {n} | {t:.3f} |")
+    tuned = card.get("finetune")
+    if tuned:
+        lines += ["", "## Fine-tuning", "",
+                  f"- epochs: {tuned.get('epochs')}, batch size: {tuned.get('batch_size')}, encoder lr: "
+                  f"{tuned.get('lr')}, head lr: {tuned.get('head_lr')}, max tokens: {tuned.get('max_length')}",
+                  f"- {_fmt(float(tuned.get('validation_fraction', 0)))} of the interviews were held out of "
+                  "fine-tuning to calibrate each code and choose its threshold",
+                  f"- weights: `{card.get('model_file')}` (safetensors, sha256 `{card.get('model_sha256', '')}`)"]
     terms = card.get("top_terms") or {}
     if any(terms.values()):
         lines += ["", "## Most informative terms per code", ""]

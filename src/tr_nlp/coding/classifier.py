@@ -43,6 +43,9 @@ from tr_nlp.errors import ConfigError
 from tr_nlp.features.text import make_features
 
 
+FINETUNE = "finetune"  # features value: fine-tune MiniLM instead of a linear head on fixed features
+
+
 def parse_objective(objective: str) -> tuple[str, float | None]:
     """``"f1"`` -> ("f1", None); ``"recall:0.95"`` -> ("recall", 0.95)."""
     name, _, value = objective.partition(":")
@@ -244,9 +247,22 @@ def make_theme_classifier(features: str = "both", cache_dir: str | None = None, 
 
     Without ``context`` the input is a list of texts; with it, a
     :func:`tr_nlp.features.context_frame` (text plus the other speaker's previous turns).
-    Fit with ``pipe.fit(X, Y, head__groups=interview_ids)``.
+    ``features="finetune"`` gives ``Pipeline([FineTunedClassifier])`` instead, which always
+    reads a context frame (see :func:`reads_context`). Fit with
+    ``pipe.fit(X, Y, head__groups=interview_ids)``.
     """
     from tr_nlp.features.context import make_context_features
 
+    if features == FINETUNE:
+        from tr_nlp.coding.finetune import FineTunedClassifier
+
+        keep = {k: v for k, v in head.items() if k in {"objective", "exclusive", "random_state"}}
+        return Pipeline([("head", FineTunedClassifier(**keep))])
+
     featurizer = make_context_features(features, cache_dir) if context else make_features(features, cache_dir)
     return Pipeline([("features", featurizer), ("head", CodeClassifier(**head))])
+
+
+def reads_context(features: str, context: bool) -> bool:
+    """Whether a model built with these settings takes a context frame rather than texts."""
+    return context or features == FINETUNE

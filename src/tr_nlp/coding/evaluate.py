@@ -18,7 +18,7 @@ import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold
 
 from tr_nlp.agreement import agreement_table, binary_stats_from_counts
-from tr_nlp.coding.classifier import make_theme_classifier
+from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.train import CodedData
 from tr_nlp.errors import ModelError
 from tr_nlp.export import write_json, write_table
@@ -55,6 +55,7 @@ def _fit_predict(data: CodedData, train: np.ndarray, test: np.ndarray, features:
     y = data.target.to_numpy()
     pipe = make_theme_classifier(features, cache_dir, context, C=C, objective=objective,
                                  exclusive=data.exclusive)
+    context = reads_context(features, context)
     pipe.fit(data.inputs(context, train), y[train], head__groups=data.groups[train])
     x_test = data.inputs(context, test)
     return pipe.predict_proba(x_test), pipe.predict(x_test)

@@ -3,7 +3,13 @@
 Slower than the default mode (about 13 training samples/s on a 2-core CPU), and often a
 few points better. Uses CUDA when torch sees a GPU, unchanged code otherwise. With a
 context frame as input, the segment and the other speaker's previous turn are encoded as
-a sentence pair. Weights are saved with ``safetensors`` (no pickle).
+a sentence pair.
+
+For multi-label targets a share of the interviews (``validation_fraction``) is held out
+of fine-tuning; on it each code gets a Platt calibration of its logit and a decision
+threshold for ``objective``, the same contract as :class:`CodeClassifier`. Weights are
+saved with ``safetensors`` and everything else as JSON (:meth:`state`), so loading a
+model folder never unpickles anything.
 
 Examples
 --------
@@ -19,8 +25,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit
 
+from tr_nlp.coding.classifier import choose_threshold, parse_objective
+from tr_nlp.errors import ModelError
 from tr_nlp.features.embeddings import model_dir
+
+_PARAMS = ("epochs", "batch_size", "lr", "head_lr", "max_length", "objective", "validation_fraction",
+           "random_state")
 
 
 def _pairs(X: Any) -> tuple[list[str], list[str] | None]:
@@ -40,22 +53,35 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
     batch_size : int
         Segments per step.
     lr, head_lr : float
-        Learning rates of the encoder and of the new head (AdamW, linear decay).
+        Learning rates of the encoder and of the new head (AdamW, warm-up, linear decay).
     max_length : int
         Tokens per input (pair inputs share it).
+    objective : str
+        Threshold objective for multi-label targets: ``f1``, ``kappa`` or ``recall:0.95``.
+    validation_fraction : float
+        Share of interviews (``groups``) held out for calibration and thresholds
+        (multi-label only; 0 keeps raw sigmoid probabilities and 0.5 thresholds).
+    exclusive : tuple of tuple of int
+        Column indices of mutually exclusive code groups: at most the most probable code
+        of a group is predicted.
     device : str, optional
         ``"cuda"`` / ``"cpu"``; default: CUDA when available.
     random_state : int
-        Seed for initialisation and shuffling.
+        Seed for initialisation, the validation split and shuffling.
     """
 
     def __init__(self, epochs: int = 2, batch_size: int = 16, lr: float = 3e-5, head_lr: float = 1e-3,
-                 max_length: int = 128, device: str | None = None, random_state: int = 0):
+                 max_length: int = 128, objective: str = "f1", validation_fraction: float = 0.2,
+                 exclusive: tuple[tuple[int, ...], ...] = (), device: str | None = None,
+                 random_state: int = 0):
         self.epochs = epochs
         self.batch_size = batch_size
         self.lr = lr
         self.head_lr = head_lr
         self.max_length = max_length
+        self.objective = objective
+        self.validation_fraction = validation_fraction
+        self.exclusive = exclusive
         self.device = device
         self.random_state = random_state
 
@@ -82,21 +108,40 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
         return self.head_(pooled)
 
-    def fit(self, X: Any, y: Any) -> FineTunedClassifier:
-        """Fine-tune on texts (or a context frame) and 1-d labels or a 0/1 matrix."""
+    def _split(self, n: int, groups: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Fine-tuning rows and validation rows (whole interviews when ``groups`` is given)."""
+        everything = np.arange(n)
+        if not self.multilabel_ or self.validation_fraction <= 0:
+            return everything, everything[:0]
+        if groups is not None and len(np.unique(groups)) >= 3:
+            splitter: Any = GroupShuffleSplit(1, test_size=self.validation_fraction, random_state=self.random_state)
+            return next(splitter.split(everything, groups=groups))
+        splitter = ShuffleSplit(1, test_size=self.validation_fraction, random_state=self.random_state)
+        return next(splitter.split(everything))
+
+    def fit(self, X: Any, y: Any, groups: Any = None) -> FineTunedClassifier:
+        """Fine-tune on texts (or a context frame) and 1-d labels or a 0/1 matrix.
+
+        ``groups`` (interview ids) keeps the validation split from cutting an interview.
+        """
         import torch
 
+        parse_objective(self.objective)
         texts, prev = _pairs(X)
         y = np.asarray(y)
         self.multilabel_ = y.ndim == 2
         if self.multilabel_:
             self.classes_ = np.arange(y.shape[1])
             target = torch.tensor(y, dtype=torch.float32)
-            pos = y.mean(axis=0).clip(1e-3, 1 - 1e-3)
-            loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((1 - pos) / pos, dtype=torch.float32).to(self._device()))
         else:
             self.classes_, codes = np.unique(y, return_inverse=True)
             target = torch.tensor(codes, dtype=torch.long)
+        fit_rows, val_rows = self._split(len(texts), groups)
+        if self.multilabel_:
+            pos = y[fit_rows].mean(axis=0).clip(1e-3, 1 - 1e-3)
+            loss_fn: Any = torch.nn.BCEWithLogitsLoss(
+                pos_weight=torch.tensor((1 - pos) / pos, dtype=torch.float32).to(self._device()))
+        else:
             counts = np.bincount(codes, minlength=len(self.classes_))
             weights = len(codes) / (len(self.classes_) * np.maximum(counts, 1))
             loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32).to(self._device()))
@@ -105,14 +150,14 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
             {"params": self.encoder_.parameters(), "lr": self.lr},
             {"params": self.head_.parameters(), "lr": self.head_lr},
         ], weight_decay=0.01)
-        steps = self.epochs * math.ceil(len(texts) / self.batch_size)
+        steps = self.epochs * math.ceil(len(fit_rows) / self.batch_size)
         schedule = torch.optim.lr_scheduler.LambdaLR(
             optimiser, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, 1 - s / steps))
         rng = np.random.default_rng(self.random_state)
         self.encoder_.train()
         for _ in range(self.epochs):
-            order = rng.permutation(len(texts))
-            for start in range(0, len(texts), self.batch_size):
+            order = rng.permutation(fit_rows)
+            for start in range(0, len(order), self.batch_size):
                 idx = order[start : start + self.batch_size]
                 logits = self._logits([texts[i] for i in idx], [prev[i] for i in idx] if prev else None)
                 loss = loss_fn(logits, target[idx].to(self._device()))
@@ -122,31 +167,101 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
                 optimiser.step()
                 schedule.step()
         self.encoder_.eval()
+        if self.multilabel_:
+            self._calibrate(self._raw_logits(texts, prev, val_rows), y[val_rows])
         return self
 
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Class (or per-code) probabilities."""
+    def _raw_logits(self, texts: list[str], prev: list[str] | None, rows: np.ndarray | None = None) -> np.ndarray:
         import torch
 
-        texts, prev = _pairs(X)
+        if rows is not None:
+            texts = [texts[i] for i in rows]
+            prev = [prev[i] for i in rows] if prev else None
         out = []
         with torch.no_grad():
             for start in range(0, len(texts), 64):
-                logits = self._logits(texts[start : start + 64], prev[start : start + 64] if prev else None)
-                probs = torch.sigmoid(logits) if self.multilabel_ else torch.softmax(logits, dim=-1)
-                out.append(probs.cpu().numpy())
+                out.append(self._logits(texts[start : start + 64], prev[start : start + 64] if prev else None).cpu().numpy())
         return np.vstack(out) if out else np.zeros((0, len(self.classes_)))
 
-    def predict(self, X: Any) -> np.ndarray:
-        proba = self.predict_proba(X)
-        if self.multilabel_:
-            return (proba >= 0.5).astype(int)
-        return self.classes_[np.argmax(proba, axis=1)]
+    def _calibrate(self, logits: np.ndarray, y: np.ndarray) -> None:
+        """Per code: Platt scale (a * logit + b) and threshold, from the validation rows."""
+        n_codes = len(self.classes_)
+        self.calibration_ = np.tile([1.0, 0.0], (n_codes, 1))
+        self.thresholds_ = np.full(n_codes, 0.5)
+        for j in range(n_codes):
+            if len(y) == 0 or y[:, j].min() == y[:, j].max():
+                continue  # no positives (or negatives) held out: raw sigmoid, threshold 0.5
+            platt = LogisticRegression(C=1e4).fit(logits[:, j : j + 1], y[:, j])
+            self.calibration_[j] = platt.coef_[0, 0], platt.intercept_[0]
+            proba = 1 / (1 + np.exp(-(self.calibration_[j, 0] * logits[:, j] + self.calibration_[j, 1])))
+            self.thresholds_[j] = choose_threshold(proba, y[:, j], self.objective)
 
-    def save(self, path: str) -> None:
-        """Weights to a ``.safetensors`` file (no pickle); classes go in the model card."""
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, or calibrated per-code probabilities (multi-label)."""
+        texts, prev = _pairs(X)
+        logits = self._raw_logits(texts, prev)
+        if not self.multilabel_:
+            shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+            return shifted / shifted.sum(axis=1, keepdims=True)
+        return 1 / (1 + np.exp(-(logits * self.calibration_[:, 0] + self.calibration_[:, 1])))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """0/1 per code at the thresholds (one code at most per exclusive group), or the top class."""
+        proba = self.predict_proba(X)
+        if not self.multilabel_:
+            return self.classes_[np.argmax(proba, axis=1)]
+        predicted = (proba >= self.thresholds_).astype(int)
+        for group in self.exclusive:
+            cols = list(group)
+            best = np.asarray(cols)[np.argmax(proba[:, cols], axis=1)]
+            hit = predicted[:, cols].any(axis=1)
+            predicted[:, cols] = 0
+            predicted[hit, best[hit]] = 1
+        return predicted
+
+    def state(self) -> dict[str, Any]:
+        """Everything but the weights, as JSON-ready data (for a model card)."""
+        state: dict[str, Any] = {name: getattr(self, name) for name in _PARAMS}
+        state["exclusive"] = [list(g) for g in self.exclusive]
+        state["multilabel"] = bool(self.multilabel_)
+        state["classes"] = [c.item() if hasattr(c, "item") else c for c in self.classes_]
+        if self.multilabel_:
+            state["calibration"] = self.calibration_.tolist()
+            state["thresholds"] = self.thresholds_.tolist()
+        return state
+
+    def save_weights(self, path: str) -> None:
+        """Encoder and head weights to a ``.safetensors`` file (no pickle)."""
         from safetensors.torch import save_file
 
         tensors = {f"encoder.{k}": v.contiguous() for k, v in self.encoder_.state_dict().items()}
         tensors.update({f"head.{k}": v.contiguous() for k, v in self.head_.state_dict().items()})
         save_file(tensors, path)
+
+    @classmethod
+    def from_saved(cls, state: dict[str, Any], weights: str, device: str | None = None) -> FineTunedClassifier:
+        """Rebuild from :meth:`state` and :meth:`save_weights` output; executes nothing from the files.
+
+        Raises
+        ------
+        ModelError
+            E184 when the weights do not fit the MiniLM architecture or the state is incomplete.
+        """
+        from safetensors.torch import load_file
+
+        try:
+            clf = cls(**{name: state[name] for name in _PARAMS},
+                      exclusive=tuple(tuple(int(j) for j in g) for g in state.get("exclusive", [])), device=device)
+            clf.multilabel_ = bool(state["multilabel"])
+            clf.classes_ = np.asarray(state["classes"])
+            if clf.multilabel_:
+                clf.calibration_ = np.asarray(state["calibration"], dtype=float).reshape(-1, 2)
+                clf.thresholds_ = np.asarray(state["thresholds"], dtype=float)
+            clf._build(len(clf.classes_))
+            tensors = load_file(weights, device=clf._device())
+            clf.encoder_.load_state_dict({k[8:]: v for k, v in tensors.items() if k.startswith("encoder.")})
+            clf.head_.load_state_dict({k[5:]: v for k, v in tensors.items() if k.startswith("head.")})
+        except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+            raise ModelError("E184", weights, detail=f"{type(exc).__name__}: {str(exc)[:300]}") from None
+        clf.encoder_.eval()
+        return clf

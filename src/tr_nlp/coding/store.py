@@ -4,7 +4,11 @@ A model folder holds ``model.skops``, ``card.json`` (machine-readable card, incl
 sha256 of ``model.skops``) and ``README.md`` (the card for people). Loading checks the
 sha256 against the card (a tampered or swapped file is refused) and lets skops build
 only types on an explicit trusted list: skops' own safe defaults (scikit-learn
-estimators, NumPy/SciPy containers) and tr_nlp's own two estimators. Nothing in the file is executed.
+estimators, NumPy/SciPy containers) and tr_nlp's own estimators. Nothing in the file is executed.
+
+A fine-tuned model (``--finetune``) holds ``finetune.safetensors`` instead of
+``model.skops``: plain tensors, checked the same way, with its settings, calibration and
+thresholds in ``card.json`` under ``finetune``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from tr_nlp.errors import ModelError
 from tr_nlp.export import atomic_path, write_json, write_text
 
 MODEL_FILE, CARD_FILE, README_FILE = "model.skops", "card.json", "README.md"
+FINETUNE_FILE = "finetune.safetensors"
 TRUSTED_OWN_TYPES = (
     "tr_nlp.coding.classifier.CodeClassifier",
     "tr_nlp.features.embeddings.SentenceEmbedder",
@@ -80,10 +85,18 @@ def save_model(model: ThemeModel, directory: str | Path) -> Path:
     from tr_nlp.coding.card import render_card
 
     directory = Path(directory)
-    target = directory / MODEL_FILE
-    with atomic_path(target) as tmp:
-        sio.dump(model.pipeline, tmp)
-    card = {**model.card, "codes": model.codes, "model_file": MODEL_FILE, "model_sha256": _sha256(target)}
+    head = model.pipeline.named_steps["head"]
+    extra: dict[str, Any] = {}
+    if hasattr(head, "save_weights"):  # a FineTunedClassifier: tensors + JSON state
+        target = directory / FINETUNE_FILE
+        with atomic_path(target) as tmp:
+            head.save_weights(str(tmp))
+        extra["finetune"] = head.state()
+    else:
+        target = directory / MODEL_FILE
+        with atomic_path(target) as tmp:
+            sio.dump(model.pipeline, tmp)
+    card = {**model.card, **extra, "codes": model.codes, "model_file": target.name, "model_sha256": _sha256(target)}
     write_json(card, directory / CARD_FILE)
     write_text(render_card(card), directory / README_FILE)
     model.card = card
@@ -102,16 +115,27 @@ def load_model(directory: str | Path) -> ThemeModel:
     import skops.io as sio
 
     directory = Path(directory)
-    card_path, model_path = directory / CARD_FILE, directory / MODEL_FILE
-    if not card_path.is_file() or not model_path.is_file():
+    card_path = directory / CARD_FILE
+    if not card_path.is_file():
         raise ModelError("E181", directory, detail=f"expected {MODEL_FILE} and {CARD_FILE}")
     try:
         card = json.loads(card_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelError("E184", card_path, detail=exc) from None
+    if not isinstance(card, dict):
+        raise ModelError("E184", card_path, detail="expected a JSON object")
+    finetuned = "finetune" in card
+    model_path = directory / (FINETUNE_FILE if finetuned else MODEL_FILE)
+    if not model_path.is_file():
+        raise ModelError("E181", directory, detail=f"expected {model_path.name} and {CARD_FILE}")
     found = _sha256(model_path)
     if found != card.get("model_sha256"):
         raise ModelError("E182", model_path, found=found[:12], expected=str(card.get("model_sha256"))[:12])
+    if finetuned:
+        from tr_nlp.coding.finetune import FineTunedClassifier
+
+        head = FineTunedClassifier.from_saved(card["finetune"], str(model_path))
+        return ThemeModel(Pipeline([("head", head)]), list(card.get("codes", [])), card)
     try:
         untrusted = sio.get_untrusted_types(file=model_path)
     except Exception as exc:  # skops raises several types on damaged archives

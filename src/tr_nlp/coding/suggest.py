@@ -22,8 +22,8 @@ SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "speaker", "
 
 def _word_vectorizer(model: ThemeModel) -> Any:
     """The fitted word n-gram TF-IDF of the segment text, or None (embeddings-only models)."""
-    features = model.pipeline.named_steps["features"]
     try:
+        features = model.pipeline.named_steps["features"]
         text_features = features.named_transformers_["text"] if model.context else features
         word = text_features.transformer_list[0][1].transformer_list[0][1]
     except (AttributeError, IndexError, KeyError, TypeError):

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.codebook import codebook_hash
-from tr_nlp.coding.classifier import make_theme_classifier, parse_objective
+from tr_nlp.coding.classifier import FINETUNE, make_theme_classifier, parse_objective, reads_context
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import informative_terms
 from tr_nlp.errors import ConfigError, ModelError
@@ -37,6 +37,12 @@ LIMITS = (
     "interviews; quality on other settings, speakers or languages is unknown until measured "
     "with tr-nlp evaluate. Rare codes (few training positives) are unreliable. Probabilities are "
     "calibrated on the training interviews only."
+)
+
+FINETUNE_CARD = (
+    "all-MiniLM-L6-v2 fine-tuned end to end with a linear head (per-code sigmoid, positive-class weights); "
+    "Platt calibration and thresholds chosen on held-out interviews (validation share in the card's "
+    "finetune section)"
 )
 
 
@@ -136,15 +142,20 @@ def train_model(
         raise ModelError("E185", detail="no code has 2 or more coded segments")
     exclusive = data.exclusive
     pipeline = make_theme_classifier(features, cache_dir, context, C=C, objective=objective, exclusive=exclusive)
+    finetune = features == FINETUNE
+    context = reads_context(features, context)
     pipeline.fit(data.inputs(context), data.target.to_numpy(), head__groups=data.groups)
     codebook = corpus.codebook if corpus is not None else None
     card = {
         "name": name,
         "version": dt.date.today().isoformat(),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "features": features + (" + dialogue context (previous turns of the other speaker)" if context else ""),
+        "features": ("fine-tuned all-MiniLM-L6-v2 on (segment, previous turn of the other speaker) pairs"
+                     if finetune else
+                     features + (" + dialogue context (previous turns of the other speaker)" if context else "")),
         "context": context,
-        "classifier": f"per-code logistic regression (C={C}, balanced class weights), Platt-calibrated on inner "
+        "classifier": FINETUNE_CARD if finetune else
+                      f"per-code logistic regression (C={C}, balanced class weights), Platt-calibrated on inner "
                       "grouped CV, thresholds chosen on out-of-fold probabilities",
         "objective": objective,
         "thresholds": [float(t) for t in pipeline.named_steps["head"].thresholds_],
