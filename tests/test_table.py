@@ -97,3 +97,10 @@ def test_annomi_preset(annomi_full):
     iv = corpus.by_id()["0"]
     assert iv.metadata["topic"] == "reducing alcohol consumption"
     assert iv.turns[0].role == "interviewer" and iv.turns[1].role == "participant"
+
+
+def test_cp1252_table_is_read_with_a_warning(write):
+    path = write("win.csv", "transcript_id,speaker,text\n1,Interviewer,Caf\xe9?\n1,Client,\u201cFine\u201d\n".encode("cp1252"))
+    result = read_file(path)
+    assert result.interviews[0].text.count("Caf\u00e9") == 1
+    assert any("cp1252" in w for w in result.warnings)

@@ -38,7 +38,7 @@ def read_codings(
     codings, warnings
     """
     path = Path(path)
-    frame = load_frame(path)
+    frame, warnings = load_frame(path)
     missing = [c for c in CODING_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError("E130", path, column=missing[0],
@@ -72,7 +72,7 @@ def read_codings(
                                    start=start, end=end, found=interview.text[start:end][:40],
                                    expected=row["text"][:40])
         codings.append(Coding(interview_id, start, end, code, coder))
-    warnings = [
+    warnings += [
         f"{n} coding(s) for interview '{iid}', which is not in the corpus, were skipped"
         for iid, n in sorted(unknown.items())
     ]

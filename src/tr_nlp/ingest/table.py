@@ -92,16 +92,25 @@ _OPTION_OF = {
 }
 
 
-def load_frame(path: str | Path, encoding: str | None = None) -> pd.DataFrame:
-    """Read a CSV/TSV/JSONL/Parquet table with every value as a string."""
+def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Read a CSV/TSV/JSONL/Parquet table with every value as a string.
+
+    Returns
+    -------
+    frame, warnings
+        ``warnings`` says when the file was not UTF-8 and was read as cp1252.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
+    warnings: list[str] = []
     try:
         if suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
-            data = path.read_bytes()
-            text = decode_bytes(data, path, encoding).text
+            decoded = decode_bytes(path.read_bytes(), path, encoding)
+            text = decoded.text
+            if decoded.warning:
+                warnings.append(decoded.warning)
             if suffix in {".jsonl", ".ndjson"}:
                 frame = pd.read_json(io.StringIO(text), lines=True, dtype=False)
             else:
@@ -115,7 +124,7 @@ def load_frame(path: str | Path, encoding: str | None = None) -> pd.DataFrame:
         raise InputError("E131", path, detail=f"{type(exc).__name__}: {exc}") from None
     if frame.empty:
         raise InputError("E134", path)
-    return frame.astype("object").where(frame.notna(), "").astype(str)
+    return frame.astype("object").where(frame.notna(), "").astype(str), warnings
 
 
 def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> TableMapping:
@@ -160,9 +169,8 @@ def _code_namer(frame: pd.DataFrame, code_cols: Sequence[str]) -> tuple[dict[str
 def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
     """Read an utterance table into interviews, codings and a derived codebook."""
     path = Path(path)
-    frame = load_frame(path, options.encoding)
+    frame, warnings = load_frame(path, options.encoding)
     mapping = _check_columns(frame, options.table or TableMapping(), path)
-    warnings: list[str] = []
     if mapping.group_col is None:
         frame = frame.assign(__group=path.stem)
         group_col = "__group"
