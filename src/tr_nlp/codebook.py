@@ -39,7 +39,9 @@ from tr_nlp.errors import CodebookError
 from tr_nlp.schema import Code, Codebook
 
 _NAME = re.compile(r"^[\w][\w .:\-]*$")
-_CODE_FIELDS = {"name", "description", "include", "exclude", "examples", "parent", "color", "status"}
+# "evidence" is what topic discovery writes for a candidate code (keywords, quotes...):
+# accepted so that candidates.yaml loads as a codebook, and not kept in the data model.
+_CODE_FIELDS = {"name", "description", "include", "exclude", "examples", "parent", "color", "status", "evidence"}
 
 
 class _StrictLoader(yaml.SafeLoader):

@@ -99,6 +99,15 @@ class Errors:
     E183 = "model file holds types that are not on tr_nlp's trusted list: {types}; refusing to load it"
     E184 = "cannot load the model ({detail})"
     E185 = "not enough coded data: {detail}"
+    # --- topic discovery ----------------------------------------------------------------
+    E190 = (
+        "only {n} uncoded passage(s) left for topic discovery ({summary}); need at least {need}. "
+        "Add interviews, lower --min-words, or leave out --model"
+    )
+    E191 = (
+        "the {n} uncoded passages hold only {distinct} distinct text(s); topic discovery needs "
+        "at least {need} different passages"
+    )
 
 
 class TrNlpError(Exception):
@@ -153,3 +162,7 @@ class ModelError(TrNlpError):
 
 class ArchiveError(InputError):
     """A zip archive is hostile or corrupt (zip-slip, zip bomb, bad entries)."""
+
+
+class DiscoveryError(TrNlpError):
+    """Topic discovery cannot run on this input (too little or too uniform uncoded text)."""

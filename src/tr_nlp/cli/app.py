@@ -6,6 +6,7 @@ import typer
 
 from tr_nlp.cli.coding_cmds import code, evaluate, next_segments, train
 from tr_nlp.cli.demo_cmd import demo
+from tr_nlp.cli.discover_cmd import discover_cmd
 from tr_nlp.cli.inspect_cmd import inspect
 from tr_nlp.cli.segment_cmd import segment
 
@@ -22,4 +23,5 @@ app.command()(train)
 app.command()(evaluate)
 app.command()(code)
 app.command(name="next")(next_segments)
+app.command(name="discover")(discover_cmd)
 app.command()(demo)

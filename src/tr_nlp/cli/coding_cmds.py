@@ -13,22 +13,13 @@ from tr_nlp.coding import rank_next, coded_data, cross_validate, load_model, sav
 from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.export import write_table
-from tr_nlp.segment import Segmenter
 
 Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
 Objective = Annotated[str, typer.Option("--objective", help="Threshold objective: f1, kappa or recall:0.95.")]
 Target = Annotated[str, typer.Option("--target", help="Training target: union, majority or coder:NAME.")]
-Unit = Annotated[str, typer.Option("--unit", help="turn, sentence or window.")]
-Roles = Annotated[str, typer.Option("--roles", help="Comma-separated speaker roles to keep.")]
-Seed = Annotated[int, typer.Option("--seed", help="Randomness (folds, bootstrap).")]
 Context = Annotated[bool, typer.Option("--context/--no-context", help="Use the other speaker's previous turns as features.")]
-ModelDir = Annotated[Path, typer.Option("--model", help="A trained model folder.")]
 Finetune = Annotated[bool, typer.Option("--finetune", help="Fine-tune MiniLM end to end instead of a linear head "
                                         "on fixed features (slow on a CPU; uses a GPU when torch sees one).")]
-
-
-def _segmenter(unit: str, roles: str) -> Segmenter:
-    return Segmenter(unit=unit, roles=tuple(r.strip() for r in roles.split(",") if r.strip()))  # type: ignore[arg-type]
 
 
 def print_agreement(table) -> None:  # type: ignore[no-untyped-def]
@@ -54,8 +45,8 @@ def train(
     features: Features = "both",
     objective: Objective = "f1",
     target: Target = "union",
-    unit: Unit = "sentence",
-    roles: Roles = "participant",
+    unit: c.Unit = "sentence",
+    roles: c.Roles = "participant",
     name: Annotated[str | None, typer.Option("--name", help="Model name (default: the folder name).")] = None,
     context: Context = False,
     finetune: Finetune = False,
@@ -66,7 +57,7 @@ def train(
 ) -> None:
     """Fit classifiers on the human codings, choose thresholds, write skops + model card."""
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
-    data = coded_data(loaded, _segmenter(unit, roles), target=target)
+    data = coded_data(loaded, c.segmenter(unit, roles), target=target)
     features = FINETUNE if finetune else features
     model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context)
     if cv_folds is None:
@@ -92,20 +83,20 @@ def evaluate(
     features: Features = "both",
     objective: Objective = "f1",
     target: Target = "union",
-    unit: Unit = "sentence",
-    roles: Roles = "participant",
+    unit: c.Unit = "sentence",
+    roles: c.Roles = "participant",
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by interview).")] = 5,
     n_boot: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for CIs.")] = 1000,
     no_curve: Annotated[bool, typer.Option("--no-learning-curve", help="Skip the learning curve.")] = False,
     context: Context = False,
     finetune: Finetune = False,
-    seed: Seed = 0,
+    seed: c.Seed = 0,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
 ) -> None:
     """Grouped CV: machine vs each coder beside coders vs each other, with CIs."""
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
-    data = coded_data(loaded, _segmenter(unit, roles), target=target)
+    data = coded_data(loaded, c.segmenter(unit, roles), target=target)
     features = FINETUNE if finetune else features
     ev = cross_validate(data, features, objective, n_splits=folds, seed=seed, n_boot=n_boot,
                         learning_curve=not no_curve, context=context)
@@ -119,10 +110,10 @@ def evaluate(
 @c.handle_errors
 def code(
     paths: c.Paths,
-    model: ModelDir,
+    model: c.ModelDir,
     output: c.Output,
-    unit: Unit = "sentence",
-    roles: Roles = "participant",
+    unit: c.Unit = "sentence",
+    roles: c.Roles = "participant",
     only_above: Annotated[bool, typer.Option("--only-above", help="Keep only suggestions above threshold.")] = False,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
@@ -130,7 +121,7 @@ def code(
     """Suggest codes for new interviews (probability, above-threshold flag, evidence terms)."""
     theme_model = load_model(model)
     loaded = c.load_and_report(paths, c.read_options(preset), quiet=quiet)
-    frame = suggest(theme_model, _segmenter(unit, roles).segment(loaded.interviews), loaded.by_id())
+    frame = suggest(theme_model, c.segmenter(unit, roles).segment(loaded.interviews), loaded.by_id())
     if only_above:
         frame = frame[frame["above_threshold"]]
     write_table(frame, output)
@@ -144,12 +135,12 @@ def code(
 @c.handle_errors
 def next_segments(
     corpus: Annotated[list[Path], typer.Option("--corpus", help="Transcripts or a corpus folder.")],
-    model: ModelDir,
+    model: c.ModelDir,
     n: Annotated[int, typer.Option("-n", help="How many segments to propose.")] = 30,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the list (.csv/.parquet/.jsonl).")] = None,
     codings: c.Codings = None,
-    unit: Unit = "sentence",
-    roles: Roles = "participant",
+    unit: c.Unit = "sentence",
+    roles: c.Roles = "participant",
     preset: c.Preset = None,
     quiet: c.Quiet = False,
 ) -> None:
@@ -157,7 +148,7 @@ def next_segments(
     theme_model = load_model(model)
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, None, quiet)
     coded = {coding.interview_id for coding in loaded.codings}
-    segments = _segmenter(unit, roles).segment([iv for iv in loaded.interviews if iv.id not in coded])
+    segments = c.segmenter(unit, roles).segment([iv for iv in loaded.interviews if iv.id not in coded])
     ranked = rank_next(theme_model, segments, loaded.by_id(), n)
     if output is not None:
         write_table(ranked, output)

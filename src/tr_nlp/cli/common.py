@@ -16,6 +16,7 @@ from rich.console import Console
 
 from tr_nlp.errors import TrNlpError
 from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
+from tr_nlp.segment import Segmenter
 
 # piped or captured output gets wide tables instead of rich's 80-column default
 _WIDTH = None if sys.stdout.isatty() else 200
@@ -56,6 +57,15 @@ Encoding = Annotated[str | None, typer.Option("--encoding", help="Force the text
 Codings = Annotated[Path | None, typer.Option("--codings", help="Human codings table: interview_id,start,end,code,coder.")]
 CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML.")]
 Quiet = Annotated[bool, typer.Option("--quiet", help="Only errors on stderr.")]
+Unit = Annotated[str, typer.Option("--unit", help="turn, sentence or window.")]
+Roles = Annotated[str, typer.Option("--roles", help="Comma-separated speaker roles to keep.")]
+Seed = Annotated[int, typer.Option("--seed", help="Randomness (folds, bootstrap, topic model), so runs repeat.")]
+ModelDir = Annotated[Path, typer.Option("--model", help="A trained model folder.")]
+
+
+def segmenter(unit: str, roles: str) -> Segmenter:
+    """A :class:`Segmenter` from the ``--unit`` and ``--roles`` option values."""
+    return Segmenter(unit=unit, roles=tuple(r.strip() for r in roles.split(",") if r.strip()))  # type: ignore[arg-type]
 
 
 def read_options(

@@ -1,0 +1,54 @@
+"""``tr-nlp discover``: candidate codes from the passages nobody coded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tr_nlp.cli import common as c
+from tr_nlp.topics import Discovery, discover, write_discovery
+
+
+def print_candidates(found: Discovery) -> None:
+    """Candidates as a rich table on stdout."""
+    view = Table(title=f"Candidate codes from {len(found.remainder.segments)} uncoded passages")
+    for col in ("candidate", "passages", "interviews", "novelty", "reading", "keywords"):
+        view.add_column(col, justify="right" if col in {"passages", "interviews", "novelty"} else "left")
+    for cand in found.candidates:
+        novelty = "" if cand.novelty is None else f"{cand.novelty:.2f}"
+        spread = f"{len(cand.interviews)}" + (" (one only)" if cand.single_interview else "")
+        view.add_row(cand.name, str(cand.size), spread, novelty, cand.reading, ", ".join(cand.keywords[:6]))
+    c.out.print(view)
+
+
+@c.handle_errors
+def discover_cmd(
+    corpus: Annotated[list[Path], typer.Option("--corpus", help="Transcripts or a corpus folder.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for candidates.yaml, topics.parquet, discovery.json.")],
+    codings: c.Codings = None,
+    codebook: c.CodebookOpt = None,
+    model: Annotated[Path | None, typer.Option("--model", help="Also leave out passages this model codes above threshold.")] = None,
+    unit: c.Unit = "sentence",
+    roles: c.Roles = "participant",
+    min_words: Annotated[int, typer.Option("--min-words", help="Drop passages shorter than this.")] = 6,
+    no_merge: Annotated[bool, typer.Option("--no-merge", help="Keep each segment apart instead of joining uncoded neighbours in a turn.")] = False,
+    seed: c.Seed = 0,
+    preset: c.Preset = None,
+    quiet: c.Quiet = False,
+) -> None:
+    """Topic-model what no human (and no model) coded; propose candidate codes with evidence."""
+    from tr_nlp.coding import load_model
+
+    theme_model = load_model(model) if model is not None else None
+    loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
+    found = discover(loaded, c.segmenter(unit, roles), theme_model, min_words=min_words, seed=seed,
+                     merge=not no_merge)
+    paths = write_discovery(found, output)
+    if not quiet:
+        c.err.print(f"{found.remainder.summary()}; clustering: {found.method}; {found.seconds:.0f} s", highlight=False)
+    print_candidates(found)
+    c.out.print(f"candidates: {paths['candidates']}", highlight=False)
+    raise typer.Exit(c.exit_code(loaded))

@@ -1,0 +1,152 @@
+"""What is left to discover: participant passages no human and no model coded.
+
+Uncoded segments that follow each other inside a turn are joined into one passage.
+
+Backchannels and fillers ("yeah", "mm-hm", "right, right") and segments shorter than
+``min_words`` words carry no topic and are dropped, so they do not pile up into a
+"yeah / mm / okay" cluster.
+
+Examples
+--------
+>>> is_filler("Mm-hm. Yeah, right.")
+True
+>>> is_filler("Yeah, the tablets made me put on weight.")
+False
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from tr_nlp.features.context import context_frame
+from tr_nlp.schema import Interview, Segment
+
+if TYPE_CHECKING:
+    from tr_nlp.coding.store import ThemeModel
+
+#: Interview fillers and backchannels: removed from topic words and, alone, from the remainder.
+FILLERS = frozenset(
+    "yeah yes yep yup no nope nah mm mmm mhm hm hmm uh huh um umm erm er ah oh okay ok right "
+    "sure like know mean just really well sort kind things thing stuff got gonna wanna dunno "
+    "guess suppose think said says say actually basically literally honestly obviously "
+    "alright anyway ve ll don didn doesn isn wasn wouldn couldn ain im cos cause "
+    "lot bit way bloody gotta innit".split()
+)
+_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (letters and inner apostrophes)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def is_filler(text: str) -> bool:
+    """True when every word of ``text`` is a filler or backchannel (or there is none)."""
+    return all(w.replace("'", "") in FILLERS for w in words(text.replace("-", " ")))
+
+
+@dataclass
+class Remainder:
+    """The passages left for discovery, and what was removed on the way."""
+
+    segments: list[Segment]
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        gone = ", ".join(f"{n} {why}" for why, n in self.removed.items() if n)
+        return f"{len(self.segments)} passage(s) left" + (f" after removing {gone}" if gone else "")
+
+
+def _turn_index(interview: Interview) -> list[int]:
+    return [t.start for t in interview.turns]
+
+
+def merge_runs(segments: Sequence[Segment], keep: Sequence[bool],
+               interviews: Mapping[str, Interview]) -> list[Segment]:
+    """Join kept segments that follow each other inside one speaker turn into one passage.
+
+    A segment that is not kept (coded) ends a run, so a passage never spans coded text.
+    """
+    passages: list[Segment] = []
+    run: list[Segment] = []
+
+    def close() -> None:
+        if run:
+            first, last = run[0], run[-1]
+            text = interviews[first.interview_id].text[first.start:last.end] if len(run) > 1 else first.text
+            sid = first.segment_id if len(run) == 1 else f"{first.segment_id}..{last.segment_id}"
+            passages.append(Segment(first.interview_id, sid, first.start, last.end, first.speaker, first.role, text))
+            run.clear()
+
+    starts: dict[str, list[int]] = {}
+    previous_turn: tuple[str, int] | None = None
+    for segment, kept in zip(segments, keep):
+        iv = interviews[segment.interview_id]
+        turn_starts = starts.setdefault(iv.id, _turn_index(iv))
+        turn = (iv.id, bisect_right(turn_starts, segment.start) - 1)
+        if not kept or turn != previous_turn:
+            close()
+        if kept:
+            run.append(segment)
+        previous_turn = turn
+    close()
+    return passages
+
+
+def select_remainder(
+    segments: Sequence[Segment],
+    coded_segment_ids: set[str],
+    interviews: Mapping[str, Interview],
+    min_words: int = 6,
+    model: ThemeModel | None = None,
+    merge: bool = True,
+) -> Remainder:
+    """Passages nobody coded: no human code, and no code above threshold for ``model``.
+
+    Parameters
+    ----------
+    segments
+        Segments in document order, already filtered to the wanted speaker roles.
+    coded_segment_ids
+        Segments carrying any human code (from :func:`tr_nlp.segment.map_codings`).
+    interviews
+        The interviews of ``segments`` by id.
+    min_words
+        Shorter passages are dropped.
+    model
+        When given, segments it codes above a threshold are dropped too.
+    merge
+        Join uncoded segments that follow each other in one turn (a sentence says little
+        about its topic alone); with ``False`` each segment stands alone.
+    """
+    removed = {"human-coded": 0, "machine-coded": 0, "fillers or backchannels": 0, f"under {min_words} words": 0}
+    keep = np.array([s.segment_id not in coded_segment_ids for s in segments], dtype=bool)
+    removed["human-coded"] = int((~keep).sum())
+    if model is not None and keep.any():
+        rows = np.nonzero(keep)[0]
+        proba = model.predict_proba(context_frame([segments[i] for i in rows], interviews)).to_numpy()
+        above = (proba >= np.asarray(model.thresholds)).any(axis=1)
+        keep[rows[above]] = False
+        removed["machine-coded"] = int(above.sum())
+    passages = merge_runs(segments, keep, interviews) if merge else [s for s, k in zip(segments, keep) if k]
+    kept = []
+    for s in passages:
+        if is_filler(s.text):
+            removed["fillers or backchannels"] += 1
+        elif len(words(s.text)) < min_words:
+            removed[f"under {min_words} words"] += 1
+        else:
+            kept.append(s)
+    return Remainder(kept, removed)
+
+
+def coded_ids(mapped: pd.DataFrame) -> set[str]:
+    """Segment ids with at least one human code, from a :func:`map_codings` table."""
+    return set(mapped["segment_id"].astype(str)) if len(mapped) else set()
