@@ -128,6 +128,10 @@ def test_demo_command_writes_run_folder(tmp_path):
     run_json = json.loads((tmp_path / "run" / "run.json").read_text())
     assert run_json["summary"]["interviews"] == 18
     assert str(tmp_path / "run" / "segments.parquet") in result.stdout
+    # every stage ran: model, suggestions for the uncoded interviews, candidate codes
+    for name in ("model/card.json", "agreement.csv", "suggestions.parquet", "candidates.yaml", "topics.parquet"):
+        assert (tmp_path / "run" / name).is_file(), name
+    assert run_json["summary"]["discovery"]["candidates"] >= 3
 
 
 def test_real_subprocess_console_script(tmp_path, write):

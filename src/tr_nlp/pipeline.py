@@ -2,7 +2,8 @@
 
 Stages so far: ingest -> segment -> map human codings -> train on the coded interviews ->
 evaluate (grouped CV, machine vs human beside human vs human) -> code the interviews no
-human coded. Each stage's outputs are written
+human coded -> discover candidate codes in what neither coders nor model coded. Each
+stage's outputs are written
 atomically into the run folder (layout in ../shared/CLI.md) and listed in ``run.json``
 with versions, settings and timings.
 """
@@ -15,16 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from tr_nlp import __version__
-from tr_nlp.versions import library_versions
-from tr_nlp.errors import ConfigError
+from tr_nlp.coding import ThemeModel, coded_data, cross_validate, save_model, suggest, train_model
+from tr_nlp.coding.evaluate import card_metrics, write_evaluation
+from tr_nlp.errors import ConfigError, DiscoveryError
 from tr_nlp.export import write_json, write_table
 from tr_nlp.ingest import Corpus, ReadOptions, load_corpus
-from tr_nlp.coding import coded_data, cross_validate, save_model, suggest, train_model
-from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.ingest.codings import codings_frame_with_text
-from tr_nlp.segment import Segmenter, coder_coverage, map_codings
 from tr_nlp.schema import segments_to_frame, turns_to_frame
-
+from tr_nlp.segment import Segmenter, coder_coverage, map_codings
+from tr_nlp.topics import discover, write_discovery
+from tr_nlp.versions import library_versions
 
 
 def find_demo_corpus() -> Path:
@@ -81,8 +82,8 @@ def run_pipeline(
     result.outputs["segment_codes"] = write_table(mapped, out / "segment_codes.parquet")
 
     coverage = coder_coverage(corpus.codings)
-    if coverage:
-        _train_evaluate_code(corpus, segmenter, out, result, timings, features, seed)
+    model = _train_evaluate_code(corpus, segmenter, out, result, timings, features, seed) if coverage else None
+    _discover(corpus, segmenter, model, out, result, timings, seed)
 
     coded_segments = mapped.drop_duplicates(["segment_id", "code"]).groupby("code").size()
     result.summary = {
@@ -108,7 +109,7 @@ def run_pipeline(
 
 
 def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result: RunResult,
-                         timings: dict[str, float], features: str, seed: int) -> None:
+                         timings: dict[str, float], features: str, seed: int) -> ThemeModel:
     """Train on the coded interviews, cross-validate, and code the uncoded ones."""
     t0 = time.perf_counter()
     data = coded_data(corpus, segmenter)
@@ -137,3 +138,19 @@ def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result
     ]
     result.summary["coded_new_interviews"] = sorted(iv.id for iv in new)
     result.summary["suggestions_above_threshold"] = int(suggestions["above_threshold"].sum())
+    return model
+
+
+def _discover(corpus: Corpus, segmenter: Segmenter, model: ThemeModel | None, out: Path, result: RunResult,
+              timings: dict[str, float], seed: int) -> None:
+    """Candidate codes from what neither the coders nor the model coded."""
+    t0 = time.perf_counter()
+    try:
+        found = discover(corpus, segmenter, model, seed=seed)
+    except DiscoveryError as exc:  # too little uncoded text is a finding, not a failed run
+        result.summary["discovery"] = {"skipped": str(exc)}
+        return
+    paths = write_discovery(found, out)
+    result.outputs["candidates"], result.outputs["topics"] = paths["candidates"], paths["topics"]
+    timings["discover"] = time.perf_counter() - t0
+    result.summary["discovery"] = {**found.summary(), "labels": [f"{c.name} ({c.reading})" for c in found.candidates]}

@@ -32,6 +32,11 @@ def demo(
     for row in s.get("agreement_pooled", []):
         c.err.print(f"  agreement (all codes, CV): {row['raters']}: kappa {row['kappa']:.2f} "
                     f"[{row['kappa_ci'][0]:.2f}, {row['kappa_ci'][1]:.2f}], F1 {row['f1']:.2f}", highlight=False)
+    found = s.get("discovery", {})
+    if "skipped" in found:
+        c.err.print(f"  candidate codes: none ({found['skipped']})", highlight=False)
+    elif found:
+        c.err.print(f"  candidate codes ({found['candidates']}): {', '.join(found['labels'])}", highlight=False)
     for name, path in result.outputs.items():
-        c.out.print(f"{name:>14}: {path}", highlight=False)
+        c.out.print(f"{name:>15}: {path}", highlight=False)
     raise typer.Exit(c.EXIT_USAGE if result.corpus.failures else c.EXIT_OK)

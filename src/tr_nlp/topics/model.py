@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -145,16 +146,19 @@ def proper_names(texts: Sequence[str], share: float = 0.8) -> set[str]:
 def build_topic_model(n: int, seed: int = 0, cache: EmbeddingCache | None = None,
                       extra_stop_words: Sequence[str] = ()) -> Any:
     """A BERTopic with tr_nlp's sub-models for ``n`` segments."""
-    from bertopic import BERTopic
-    from bertopic.representation import MaximalMarginalRelevance
-    from bertopic.vectorizers import ClassTfidfTransformer
-    from umap import UMAP
+    with warnings.catch_warnings():  # umap says at import that TensorFlow (unused here) is missing
+        warnings.simplefilter("ignore", ImportWarning)
+        from bertopic import BERTopic
+        from bertopic.representation import MaximalMarginalRelevance
+        from bertopic.vectorizers import ClassTfidfTransformer
+        from umap import UMAP
 
     settings = scaled_settings(n)
     return BERTopic(
         embedding_model=_bertopic_embedder(cache or EmbeddingCache()),
         umap_model=UMAP(n_neighbors=settings.n_neighbors, n_components=5, min_dist=0.0, metric="cosine",
-                        random_state=seed, init="spectral" if n > 60 else "random"),
+                        random_state=seed, n_jobs=1,  # a seed makes UMAP single-threaded anyway
+                        init="spectral" if n > 60 else "random"),
         hdbscan_model=ScaledClusterer(settings.min_cluster_size, settings.min_samples, settings.fallback_clusters),
         vectorizer_model=CountVectorizer(stop_words=sorted(set(STOP_WORDS) | set(extra_stop_words)), ngram_range=(1, 1), min_df=settings.min_df,
                                          token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b"),

@@ -1,0 +1,135 @@
+"""Candidate-code discovery: remainder selection, topic model, candidates, CLI."""
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from conftest import DEMO
+from tr_nlp.cli import app
+from tr_nlp.codebook import load_codebook
+from tr_nlp.errors import DiscoveryError
+from tr_nlp.ingest import Corpus, load_corpus
+from tr_nlp.schema import Interview, Segment, Turn
+from tr_nlp.segment import Segmenter
+from tr_nlp.topics import discover, dump_candidates, is_filler, select_remainder
+from tr_nlp.topics.model import ScaledClusterer, proper_names, scaled_settings
+
+runner = CliRunner()
+
+# words that name each theme planted uncoded in the demo corpus (see corpora/demo/README.md)
+PLANTED = {
+    "medication side effects": {"medication", "meds", "tablets", "weight", "stone", "lithium", "drowsy", "olanzapine"},
+    "money, benefits and housing": {"benefits", "money", "letters", "housing", "pip", "council", "rent", "credit"},
+    "waiting lists": {"waiting", "list", "referral", "referred", "months", "wait"},
+}
+
+
+def _interview(iid: str, turns: list[tuple[str, str]]) -> Interview:
+    text, spans = "", []
+    for role, said in turns:
+        label = "Interviewer: " if role == "interviewer" else "Participant: "
+        start = len(text) + len(label)
+        text += label + said + "\n"
+        spans.append(Turn("I" if role == "interviewer" else "P", role, start, start + len(said)))
+    return Interview(iid, text, tuple(spans))
+
+
+def test_fillers_and_backchannels():
+    assert is_filler("Mm-hm. Yeah, right.") and is_filler("Okay, okay.") and is_filler("")
+    assert not is_filler("Yeah, the tablets made me put on weight.")
+
+
+def test_remainder_joins_uncoded_neighbours_within_a_turn_only():
+    iv = _interview("a", [("participant", "The tablets made me sleepy all day. I put on weight too. Yeah."),
+                          ("interviewer", "And then?"),
+                          ("participant", "She listened to me properly for once in my life. Then the rent went up again and again.")])
+    segments = Segmenter(unit="sentence").segment([iv])
+    assert len(segments) == 5
+    coded = {segments[3].segment_id}  # "She listened ..." is human-coded
+    found = select_remainder(segments, coded, {"a": iv}, min_words=4)
+    texts = [s.text for s in found.segments]
+    assert texts == ["The tablets made me sleepy all day. I put on weight too. Yeah.",
+                     "Then the rent went up again and again."]
+    assert all(iv.text[s.start:s.end] == s.text for s in found.segments)
+    assert found.removed["human-coded"] == 1
+    alone = select_remainder(segments, coded, {"a": iv}, min_words=4, merge=False)
+    assert [s.text for s in alone.segments] == ["The tablets made me sleepy all day.", "I put on weight too.",
+                                                "Then the rent went up again and again."]
+    assert alone.removed["fillers or backchannels"] == 1
+
+
+def test_proper_names_are_found_but_acronyms_kept():
+    texts = ["I saw Karen on Tuesday and Karen was kind.", "my PIP review and the NHS letter", "then Dr Shah rang"]
+    names = proper_names(texts)
+    assert {"karen", "shah", "tuesday"} <= names and not {"pip", "nhs", "letter"} & names
+
+
+def test_settings_scale_with_corpus_size():
+    small, large = scaled_settings(100), scaled_settings(5000)
+    assert small.min_cluster_size == 5 and large.min_cluster_size == 50
+    assert 5 <= small.n_neighbors < large.n_neighbors <= 15
+    assert 2 <= small.fallback_clusters < large.fallback_clusters <= 30
+
+
+def test_clusterer_falls_back_to_agglomerative_when_hdbscan_finds_nothing():
+    rng = np.random.default_rng(0)
+    blobs = np.vstack([rng.normal(c, 0.05, size=(30, 5)) for c in (0, 3, 6)])
+    fit = ScaledClusterer(min_cluster_size=10, min_samples=3).fit(blobs)
+    assert fit.method_ == "hdbscan" and len(set(fit.labels_) - {-1}) == 3
+    # too few points for a 50-point cluster: HDBSCAN finds none, the fallback cuts the tree
+    fit = ScaledClusterer(min_cluster_size=50, min_samples=3, fallback_clusters=3).fit(blobs)
+    assert fit.method_ == "agglomerative" and sorted(set(fit.labels_)) == [0, 1, 2]
+
+
+@pytest.fixture(scope="module")
+def demo_discovery():
+    corpus = load_corpus([DEMO])
+    return corpus, discover(corpus)
+
+
+def test_demo_candidates_include_the_planted_themes_with_exact_quotes(demo_discovery):
+    corpus, found = demo_discovery
+    interviews = corpus.by_id()
+    for theme, words in PLANTED.items():
+        hits = [c for c in found.candidates if len(words & set(c.keywords[:6])) >= 2]
+        assert hits, f"no candidate for the planted theme {theme!r}"
+    for cand in found.candidates:
+        assert 3 <= len(cand.quotes) <= 5 and cand.size >= len(cand.quotes)
+        for q in cand.quotes:
+            assert interviews[q.interview_id].text[q.start:q.end] == q.text
+        assert cand.nearest_code in corpus.codebook.names and 0 <= cand.novelty <= 2
+    assert set(found.assignments["candidate"]) - {""} == {c.name for c in found.candidates}
+
+
+def test_candidates_yaml_loads_as_a_codebook_and_repeats_exactly(demo_discovery, tmp_path):
+    corpus, found = demo_discovery
+    path = tmp_path / "candidates.yaml"
+    path.write_text(dump_candidates(found.candidates), encoding="utf-8")
+    codebook = load_codebook(path)
+    assert {c.status for c in codebook.codes} == {"candidate"}
+    assert [c.name for c in codebook.codes] == [c.name for c in found.candidates]
+    again = discover(corpus)
+    assert dump_candidates(again.candidates) == path.read_text(encoding="utf-8")
+
+
+def test_too_little_or_uniform_remainder_gives_a_clear_error():
+    five = Corpus([_interview(f"i{k}", [("participant", f"Topic number {k} is something we talked about at length.")])
+                   for k in range(5)])
+    with pytest.raises(DiscoveryError, match=r"E190.*only 5 uncoded passage"):
+        discover(five)
+    same = Corpus([_interview(f"i{k}", [("participant", "Exactly the same words in every single interview here.")])
+                   for k in range(40)])
+    with pytest.raises(DiscoveryError, match=r"E191.*only 1 distinct"):
+        discover(same)
+
+
+def test_cli_discover_writes_outputs_and_reports_an_empty_remainder(tmp_path):
+    out = tmp_path / "disc"
+    r = runner.invoke(app, ["discover", "--corpus", str(DEMO), "-o", str(out), "--quiet"])
+    assert r.exit_code == 0, r.stderr
+    assert "candidate_01" in r.stdout and (out / "candidates.yaml").is_file()
+    assert (out / "topics.parquet").is_file() and (out / "discovery.json").is_file()
+    # only the coded turns: nothing is left once the codings are taken out
+    r = runner.invoke(app, ["discover", "--corpus", str(DEMO / "interviews" / "demo01.txt"), "--codings",
+                            str(DEMO / "codings.csv"), "--unit", "turn", "--min-words", "40", "-o", str(out)])
+    assert r.exit_code == 2 and "E190" in r.stderr and "uncoded passage" in r.stderr
