@@ -66,7 +66,7 @@ def test_proper_names_are_found_but_acronyms_kept():
 
 def test_settings_scale_with_corpus_size():
     small, large = scaled_settings(100), scaled_settings(5000)
-    assert small.min_cluster_size == 5 and large.min_cluster_size == 50
+    assert small.min_cluster_size == 5 and large.min_cluster_size == 12
     assert 5 <= small.n_neighbors < large.n_neighbors <= 15
     assert 2 <= small.fallback_clusters < large.fallback_clusters <= 30
 

@@ -3,9 +3,10 @@
 * embeddings: MiniLM through tr_nlp's cache (:class:`CachedEmbedder`), so text the
   classifier already embedded is never embedded again;
 * UMAP (5 dimensions, cosine) with ``n_neighbors`` scaled to the number of segments;
-* :class:`ScaledClusterer`: HDBSCAN with ``min_cluster_size`` scaled to the corpus, and
-  agglomerative (Ward) clustering of the same UMAP space as the documented fallback when
-  HDBSCAN finds fewer than two clusters (common below a few hundred segments);
+* :class:`ScaledClusterer`: HDBSCAN with ``min_cluster_size`` scaled to the corpus; when
+  it finds fewer than two clusters or lumps most passages into one (common below a few
+  hundred passages), its finer "leaf" clusters, and as the documented last resort
+  agglomerative (Ward) clustering of the same UMAP space;
 * ``CountVectorizer`` with English stop words and interview fillers removed, c-TF-IDF
   that down-weights words frequent in every topic, and maximal marginal relevance over
   the c-TF-IDF words (diverse keywords rather than five forms of one word); people's
@@ -51,21 +52,28 @@ def scaled_settings(n: int) -> TopicSettings:
     """Parameters that still give useful topics from a few hundred segments up to many thousands.
 
     ``n_neighbors`` grows with sqrt(n) between 5 and 15 (UMAP's default); a topic needs at
-    least ``max(5, n / 100)`` segments; the fallback cuts the tree into about sqrt(n / 4)
-    clusters (between 2 and 30).
+    least ``max(5, sqrt(n) / 6)`` passages (5 for a few hundred, 9 for 2,700, 37 for
+    50,000), so a small corpus still yields topics and a large one does not shatter; the
+    fallback cuts the tree into about sqrt(n / 4) clusters (between 2 and 30).
     """
-    min_cluster = max(5, round(n / 100))
+    min_cluster = max(5, round(math.sqrt(n) / 6))
     return TopicSettings(
         n_neighbors=int(min(15, max(5, round(math.sqrt(n) / 1.5)), n - 1)),
         min_cluster_size=min_cluster,
-        min_samples=max(2, min_cluster // 3),
+        min_samples=min_cluster,
         fallback_clusters=int(min(30, max(2, round(math.sqrt(n / 4))))),
         min_df=1 if n < 300 else 2,
     )
 
 
 class ScaledClusterer(ClusterMixin, BaseEstimator):
-    """HDBSCAN, or agglomerative clustering when HDBSCAN finds fewer than two clusters.
+    """HDBSCAN, refined when it lumps, with agglomerative clustering as the last resort.
+
+    HDBSCAN's default "excess of mass" selection often returns one dominant cluster on
+    small corpora (a few hundred passages). When it finds fewer than two clusters, or its
+    largest holds more than ``max_share`` of the points, the "leaf" selection (the finest
+    clusters of the same tree) is tried; when that fails the same test too, the UMAP
+    space is cut into ``fallback_clusters`` by Ward agglomerative clustering.
 
     Parameters
     ----------
@@ -73,33 +81,42 @@ class ScaledClusterer(ClusterMixin, BaseEstimator):
         HDBSCAN's parameters.
     fallback_clusters : int
         Clusters for the agglomerative fallback.
+    max_share : float
+        Largest acceptable share of the points in one cluster.
 
     Attributes
     ----------
     labels_ : ndarray
         Cluster per row; -1 marks HDBSCAN outliers.
     method_ : str
-        ``"hdbscan"`` or ``"agglomerative"``.
+        ``"hdbscan"``, ``"hdbscan-leaf"`` or ``"agglomerative"``.
     """
 
-    def __init__(self, min_cluster_size: int = 10, min_samples: int = 3, fallback_clusters: int = 8):
+    def __init__(self, min_cluster_size: int = 10, min_samples: int = 3, fallback_clusters: int = 8,
+                 max_share: float = 0.4):
         self.min_cluster_size = min_cluster_size
         self.min_samples = min_samples
         self.fallback_clusters = fallback_clusters
+        self.max_share = max_share
+
+    def _acceptable(self, labels: np.ndarray) -> bool:
+        found = labels[labels != -1]
+        return len(set(found)) >= 2 and np.bincount(found).max() <= self.max_share * len(labels)
 
     def fit(self, X: Any, y: Any = None) -> ScaledClusterer:
         from hdbscan import HDBSCAN
         from sklearn.cluster import AgglomerativeClustering
 
         X = np.asarray(X, dtype=np.float64)
-        labels = HDBSCAN(min_cluster_size=self.min_cluster_size, min_samples=self.min_samples,
-                         metric="euclidean", cluster_selection_method="eom").fit(X).labels_
-        self.method_ = "hdbscan"
-        if len(set(labels) - {-1}) < 2:
-            k = min(self.fallback_clusters, len(X))
-            labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit(X).labels_
-            self.method_ = "agglomerative"
-        self.labels_ = np.asarray(labels)
+        for selection in ("eom", "leaf"):
+            labels = HDBSCAN(min_cluster_size=self.min_cluster_size, min_samples=self.min_samples,
+                             metric="euclidean", cluster_selection_method=selection).fit(X).labels_
+            if self._acceptable(labels):
+                self.labels_, self.method_ = np.asarray(labels), "hdbscan" if selection == "eom" else "hdbscan-leaf"
+                return self
+        k = min(self.fallback_clusters, len(X))
+        self.labels_ = np.asarray(AgglomerativeClustering(n_clusters=k, linkage="ward").fit(X).labels_)
+        self.method_ = "agglomerative"
         return self
 
 
