@@ -91,6 +91,11 @@ def test_exclusive_groups_inside_multilabel():
     assert (predicted[:, 3] == Y[:, 3]).mean() > 0.85
     proba = clf.predict_proba(X)
     assert (proba[:, :3].sum(axis=1) <= 1 + 1e-9).all()
+    # decisions from probabilities alone pick the group model's own winner
+    group_model = clf.group_models_[0]
+    winner = group_model.classes_[np.argmax(group_model.predict_proba(X), axis=1)]
+    for j in range(3):
+        assert (clf.decide(proba)[:, j] == (winner == j)).all()
 
 
 def test_finetuned_classifier_learns_a_tiny_task():

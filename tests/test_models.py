@@ -198,3 +198,18 @@ def test_cli_train_finetune_saves_safetensors_and_codes(tmp_path):
     weights.write_bytes(weights.read_bytes()[:-8] + b"\0" * 8)
     with pytest.raises(ModelError, match="E182"):
         load_model(model)
+
+
+def test_suggestions_flag_the_winner_of_an_exclusive_group(demo_coded):
+    from tr_nlp.coding import make_theme_classifier
+
+    corpus, data = demo_coded
+    pipe = make_theme_classifier("tfidf", exclusive=((0, 1),))
+    pipe.fit(data.texts, data.target.to_numpy(), head__groups=data.groups)
+    model = ThemeModel(pipe, data.codes, {})
+    segments = data.segments[:80]
+    rows = suggest(model, segments, corpus.by_id())
+    flags = rows.pivot(index="segment_id", columns="code", values="above_threshold")
+    flags = flags.loc[[s.segment_id for s in segments], data.codes].to_numpy().astype(int)
+    np.testing.assert_array_equal(flags, pipe.predict([s.text for s in segments]))
+    assert flags[:, :2].sum() > 0  # the group's codes do get flagged

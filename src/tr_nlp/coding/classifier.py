@@ -220,18 +220,27 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """0/1 per code at the chosen thresholds, or the most probable class."""
-        proba = self.predict_proba(X)
+        return self.decide(self.predict_proba(X))
+
+    def decide(self, proba: np.ndarray) -> np.ndarray:
+        """Decisions from :meth:`predict_proba` output, without scoring the inputs again.
+
+        Codes outside exclusive groups are on at their thresholds; within a group the most
+        probable of its codes and "none" (1 minus the group's probabilities) wins.
+        """
+        check_is_fitted(self)
         if not self.multilabel_:
             return self.classes_[np.argmax(proba, axis=1)]
         predicted = (proba >= self.thresholds_).astype(int)
         for group, model in zip(self.exclusive, getattr(self, "group_models_", [])):
-            cols = list(group)
+            cols = sorted(group)  # the group model's class order: none (-1), then codes
             predicted[:, cols] = 0
             if model is None:
                 continue
-            winner = model.classes_[np.argmax(model.predict_proba(X), axis=1)]
-            for j in cols:
-                predicted[:, j] = winner == j
+            options = np.column_stack([1 - proba[:, cols].sum(axis=1), proba[:, cols]])
+            winner = np.argmax(options, axis=1)
+            for k, j in enumerate(cols, start=1):
+                predicted[:, j] = winner == k
         return predicted
 
     def __sklearn_tags__(self) -> Any:

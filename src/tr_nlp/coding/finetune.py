@@ -207,7 +207,10 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """0/1 per code at the thresholds (one code at most per exclusive group), or the top class."""
-        proba = self.predict_proba(X)
+        return self.decide(self.predict_proba(X))
+
+    def decide(self, proba: np.ndarray) -> np.ndarray:
+        """Decisions from :meth:`predict_proba` output, without running the encoder again."""
         if not self.multilabel_:
             return self.classes_[np.argmax(proba, axis=1)]
         predicted = (proba >= self.thresholds_).astype(int)

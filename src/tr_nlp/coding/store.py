@@ -61,8 +61,13 @@ class ThemeModel:
         return pd.DataFrame(self.pipeline.predict_proba(self.inputs(frame)), columns=self.codes)
 
     def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """0/1 per code at the model's thresholds."""
-        return pd.DataFrame(self.pipeline.predict(self.inputs(frame)), columns=self.codes)
+        """0/1 per code: thresholds, and one winner (or none) per exclusive group."""
+        return self.decide(self.predict_proba(frame))
+
+    def decide(self, proba: pd.DataFrame) -> pd.DataFrame:
+        """The decisions :meth:`predict` makes, from probabilities already computed."""
+        head = self.pipeline.named_steps["head"]
+        return pd.DataFrame(head.decide(proba.to_numpy()), columns=self.codes, index=proba.index)
 
     @property
     def label(self) -> str:

@@ -1,7 +1,8 @@
 """Apply a theme model to new interviews: suggestions, never codings.
 
-One row per (segment, code) with the calibrated probability, whether it is above the
-code's threshold, and the terms that pushed the score up most (for a quick audit).
+One row per (segment, code) with the calibrated probability, whether the model codes it
+(``above_threshold``: the code's threshold, or for a code in an exclusive group, being the
+group's winner), and the terms that pushed the score up most (for a quick audit).
 """
 
 from __future__ import annotations
@@ -79,14 +80,15 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     if not segments:
         return pd.DataFrame(columns=SUGGESTION_COLUMNS)
     texts = [s.text for s in segments]
-    proba = model.predict_proba(context_frame(segments, interviews)).to_numpy()
+    scored = model.predict_proba(context_frame(segments, interviews))
+    above = model.decide(scored).to_numpy().astype(bool)
+    proba = scored.to_numpy()
     evidence = _evidence(model, texts, top_terms)
-    thresholds = model.thresholds
     rows = []
     for i, s in enumerate(segments):
         for j, code in enumerate(model.codes):
             rows.append((s.interview_id, s.segment_id, s.start, s.end, s.speaker, s.text, code,
-                         float(proba[i, j]), bool(proba[i, j] >= thresholds[j]), evidence[i][j]))
+                         float(proba[i, j]), bool(above[i, j]), evidence[i][j]))
     frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
     return frame.sort_values(["interview_id", "start", "probability"], ascending=[True, True, False],
                              kind="stable").reset_index(drop=True)

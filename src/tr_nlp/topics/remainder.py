@@ -131,8 +131,7 @@ def select_remainder(
     removed["human-coded"] = int((~keep).sum())
     if model is not None and keep.any():
         rows = np.nonzero(keep)[0]
-        proba = model.predict_proba(context_frame([segments[i] for i in rows], interviews)).to_numpy()
-        above = (proba >= np.asarray(model.thresholds)).any(axis=1)
+        above = model.predict(context_frame([segments[i] for i in rows], interviews)).to_numpy().any(axis=1)
         keep[rows[above]] = False
         removed["machine-coded"] = int(above.sum())
     passages = merge_runs(segments, keep, interviews) if merge else [s for s, k in zip(segments, keep) if k]
