@@ -32,7 +32,7 @@ from tr_nlp.ingest import Corpus, ReadOptions, TableMapping, load_corpus
 from tr_nlp.segment import Segmenter, map_codings
 from tr_nlp.topics import discover
 from tr_nlp.topics.discover import DEFAULT_CONTEXT
-from tr_nlp.topics.model import _bertopic_embedder
+from tr_nlp.topics.model import cached_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 ANNOMI = ROOT.parent / "shared" / "data" / "annomi"
@@ -126,7 +126,7 @@ def annomi_topics(context: float) -> None:
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        default_labels, _ = BERTopic(embedding_model=_bertopic_embedder(cache)).fit_transform(texts, embeddings)
+        default_labels, _ = BERTopic(embedding_model=cached_embedder(cache)).fit_transform(texts, embeddings)
     base_time = time.perf_counter() - t0
     base = _alignment(np.asarray(default_labels), topics, top10)
     print(f"\n{len(texts)} client passages ({found.remainder.summary()})\n")

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from tr_nlp.cli import common as c
+from tr_nlp.coding import load_model
 from tr_nlp.topics import Discovery, discover, write_discovery
 
 
@@ -40,8 +41,6 @@ def discover_cmd(
     quiet: c.Quiet = False,
 ) -> None:
     """Topic-model what no human (and no model) coded; propose candidate codes with evidence."""
-    from tr_nlp.coding import load_model
-
     theme_model = load_model(model) if model is not None else None
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     found = discover(loaded, c.segmenter(unit, roles), theme_model, min_words=min_words, seed=seed,

@@ -120,7 +120,8 @@ class ScaledClusterer(ClusterMixin, BaseEstimator):
         return self
 
 
-def _bertopic_embedder(cache: EmbeddingCache) -> Any:
+def cached_embedder(cache: EmbeddingCache) -> Any:
+    """A BERTopic embedding backend that reads and fills tr_nlp's embedding cache."""
     from bertopic.backend import BaseEmbedder
 
     class CachedEmbedder(BaseEmbedder):  # type: ignore[misc]
@@ -172,7 +173,7 @@ def build_topic_model(n: int, seed: int = 0, cache: EmbeddingCache | None = None
 
     settings = scaled_settings(n)
     return BERTopic(
-        embedding_model=_bertopic_embedder(cache or EmbeddingCache()),
+        embedding_model=cached_embedder(cache or EmbeddingCache()),
         umap_model=UMAP(n_neighbors=settings.n_neighbors, n_components=5, min_dist=0.0, metric="cosine",
                         random_state=seed, n_jobs=1,  # a seed makes UMAP single-threaded anyway
                         init="spectral" if n > 60 else "random"),
