@@ -85,13 +85,17 @@ def load_yaml(path: str | Path) -> Any:
 
 
 def load_codebook(path: str | Path) -> Codebook:
-    """Load and validate a codebook YAML file.
+    """Load and validate a codebook: YAML, or a REFI-QDA ``.qdc`` file.
 
     Raises
     ------
     CodebookError
-        On YAML errors, duplicate or unknown codes, parent cycles, bad group members.
+        On YAML or XML errors, duplicate or unknown codes, parent cycles, bad group members.
     """
+    if Path(path).suffix.lower() == ".qdc":
+        from tr_nlp.refi.codes import read_qdc  # tr_nlp.refi builds on this module
+
+        return read_qdc(path)
     return codebook_from_dict(load_yaml(path), path=path)
 
 

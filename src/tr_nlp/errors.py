@@ -108,6 +108,23 @@ class Errors:
         "the {n} uncoded passages hold only {distinct} distinct text(s); topic discovery needs "
         "at least {need} different passages"
     )
+    # --- REFI-QDA projects and codebooks -------------------------------------------------
+    E200 = "not a REFI-QDA project: {detail}"
+    E201 = "unsafe archive entry {entry!r}: {reason}; refusing the whole archive (zip-slip)"
+    E202 = "archive entry {entry!r} looks like a zip bomb: {detail}; refusing the archive"
+    E203 = "unsafe XML: {detail}; REFI-QDA files need no entities or DTDs, so the file is refused"
+    E204 = "XML syntax error: {detail}"
+    E205 = (
+        "selection {selection} in source {source!r}: positions {start}-{end} lie outside its "
+        "text ({length} characters); expected 0 <= startPosition <= endPosition <= {length}"
+    )
+    E206 = (
+        "a coding in source {source!r} refers to code {target}, which is not in the project's "
+        "codebook; export the project again from your QDA software"
+    )
+    E207 = "source {source!r}: its text file {target!r} is not in the project{hint}"
+    E208 = "source {source!r}: {detail}"
+    E209 = "not a REFI-QDA codebook: {detail}; expected a .qdc file with a CodeBook element"
 
 
 class TrNlpError(Exception):

@@ -44,7 +44,7 @@ def handle_errors(func: F) -> F:
 
 Paths = Annotated[list[Path], typer.Argument(help="Transcript files, folders (recursive), globs or utterance tables.", show_default=False)]
 Output = Annotated[Path, typer.Option("--output", "-o", help="Output file or folder; format from the extension.")]
-Format = Annotated[str | None, typer.Option("--format", help="Force a reader: text, markdown, docx, vtt, srt, table.")]
+Format = Annotated[str | None, typer.Option("--format", help="Force a reader: text, markdown, docx, vtt, srt, table, qdpx.")]
 Preset = Annotated[str | None, typer.Option("--preset", help="Named column mapping for a known table (annomi).")]
 TextCol = Annotated[str | None, typer.Option("--text-col", help="Table column with the utterance text.")]
 SpeakerCol = Annotated[str | None, typer.Option("--speaker-col", help="Table column with the speaker.")]
@@ -55,7 +55,7 @@ CodeCols = Annotated[list[str] | None, typer.Option("--code-col", help="Table co
 SpeakerRole = Annotated[list[str] | None, typer.Option("--speaker-role", help="Set a speaker's role: NAME=interviewer|participant|other (repeatable).")]
 Encoding = Annotated[str | None, typer.Option("--encoding", help="Force the text encoding instead of detecting it.")]
 Codings = Annotated[Path | None, typer.Option("--codings", help="Human codings table: interview_id,start,end,code,coder.")]
-CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML.")]
+CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML or REFI-QDA .qdc.")]
 Quiet = Annotated[bool, typer.Option("--quiet", help="Only errors on stderr.")]
 Unit = Annotated[str, typer.Option("--unit", help="turn, sentence or window.")]
 Roles = Annotated[str, typer.Option("--roles", help="Comma-separated speaker roles to keep.")]

@@ -29,6 +29,7 @@ from tr_nlp.errors import ConfigError, InputError, TrNlpError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.codings import read_codings
 from tr_nlp.ingest.docx import read_docx
+from tr_nlp.ingest.qdpx import read_qdpx
 from tr_nlp.ingest.speakers import RoleMap
 from tr_nlp.ingest.subtitles import read_subtitles
 from tr_nlp.ingest.table import TableMapping, read_table
@@ -43,11 +44,12 @@ READERS = {
     "vtt": read_subtitles,
     "srt": read_subtitles,
     "table": read_table,
+    "qdpx": read_qdpx,
 }
 EXTENSIONS = {
     ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".docx": "docx",
     ".vtt": "vtt", ".srt": "srt", ".csv": "table", ".tsv": "table", ".jsonl": "table",
-    ".ndjson": "table", ".parquet": "table",
+    ".ndjson": "table", ".parquet": "table", ".qdpx": "qdpx", ".qde": "qdpx",
 }
 _SKIP_STEMS = {"readme", "license", "licence", "changelog", "notice", "source"}
 
@@ -125,11 +127,14 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            # a bare REFI-QDA project: its sources/ folder belongs to the .qde, not the corpus
+            project_sources = {p.parent / "sources" for p in path.rglob("*.qde")}
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path).parts
                 if (child.is_file() and child.suffix.lower() in EXTENSIONS
                         and not any(p.startswith((".", "_")) for p in rel)
-                        and child.stem.lower() not in _SKIP_STEMS):
+                        and child.stem.lower() not in _SKIP_STEMS
+                        and not _inside(child, project_sources)):
                     yield child
         elif path.exists():
             yield path
@@ -138,6 +143,14 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             if not matches:
                 yield path  # reported as missing by the reader
             yield from (Path(m) for m in matches if Path(m).is_file())
+
+
+def _inside(path: Path, folders: set[Path]) -> bool:
+    """Whether ``path`` lies in one of ``folders`` (folder names compared case-insensitively)."""
+    return any(
+        parent.parent == folder.parent and parent.name.casefold() == folder.name
+        for folder in folders for parent in path.parents
+    )
 
 
 @dataclass(frozen=True)

@@ -138,3 +138,76 @@ def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
     if not text.strip():
         raise InputError("E101", path)
     return Decoded(text, decoded.encoding, decoded.warning)
+
+
+def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+    """:func:`normalise_text` plus where every offset of ``text`` lands in the result.
+
+    Needed when offsets into the raw text come from elsewhere (a REFI-QDA project
+    counts positions in the file as written, with its CRLFs and decomposed accents).
+
+    Returns
+    -------
+    normalised : str
+        Equal to ``normalise_text(text)``.
+    offsets : list of int
+        ``len(text) + 1`` entries; ``offsets[i]`` is the position in ``normalised``
+        that raw position ``i`` maps to. A position inside a character that
+        normalisation merged or removed maps to where that character's output starts.
+
+    Examples
+    --------
+    >>> normalise_with_offsets("a\\r\\nb ")
+    ('a\\nb', [0, 1, 1, 2, 3, 3])
+    """
+    needs_nfc = not unicodedata.is_normalized("NFC", text)
+    pieces: list[str] = []
+    offsets = [0] * (len(text) + 1)
+    size, i = 0, 0
+    while i < len(text):
+        j = i + 2 if text.startswith("\r\n", i) else i + 1
+        if needs_nfc:  # grow the cluster while the next character composes with it
+            while j < len(text) and _composes(text[i:j], text[j]):
+                j += 1
+        piece = text[i:j]
+        if needs_nfc:
+            piece = unicodedata.normalize("NFC", piece)
+        piece = _ZERO_WIDTH.sub("", _ODD_SPACE.sub(" ", _LINE_BREAK.sub("\n", piece)))
+        for k in range(i, j):
+            offsets[k] = size
+        pieces.append(piece)
+        size += len(piece)
+        i = j
+    offsets[len(text)] = size
+    first = "".join(pieces)
+    # trailing spaces on each line, then blank lines at both ends
+    keep = _kept_positions(first, [(m.start(), m.end()) for m in _TRAILING.finditer(first)])
+    second = "".join(first[k] for k in range(len(first)) if keep[k] != keep[k + 1])
+    lead = len(second) - len(second.lstrip("\n"))
+    result = second.strip("\n")
+    final = [min(max(keep[o] - lead, 0), len(result)) for o in offsets]
+    if result != normalise_text(text):  # pragma: no cover - a bug, not an input problem
+        raise ValueError("offset-tracking normalisation disagrees with normalise_text")
+    return result, final
+
+
+def _composes(cluster: str, nxt: str) -> bool:
+    if unicodedata.combining(nxt):
+        return True
+    joined = unicodedata.normalize("NFC", cluster + nxt)
+    return joined != unicodedata.normalize("NFC", cluster) + unicodedata.normalize("NFC", nxt)
+
+
+def _kept_positions(text: str, removed: list[tuple[int, int]]) -> list[int]:
+    """For each offset of ``text`` (and its end), the offset once ``removed`` spans are cut."""
+    out = [0] * (len(text) + 1)
+    cut, r = 0, 0
+    for k in range(len(text) + 1):
+        while r < len(removed) and removed[r][1] <= k:
+            cut += removed[r][1] - removed[r][0]
+            r += 1
+        if r < len(removed) and removed[r][0] <= k:
+            out[k] = removed[r][0] - cut
+        else:
+            out[k] = k - cut
+    return out

@@ -3,9 +3,10 @@
 A turn starts at a line with a speaker label (see :mod:`tr_nlp.ingest.speakers`) and runs
 over its continuation lines until the next label. An optional YAML front matter block
 (``---`` ... ``---`` at the very top) becomes the interview's metadata and is not part of
-the stored text. A label that is not a known shape (``I``, ``P01``, ``Interviewer``...)
-counts as a speaker only when it opens at least two lines, so a stray ``Note:`` or
-``And she said:`` inside speech is not taken for a speaker.
+the stored text; its ``interview_id`` names the interview and its ``speakers`` mapping
+(``Jo: participant``) sets roles for this file. A label that is not a known shape (``I``,
+``P01``, ``Interviewer``...) counts as a speaker only when it opens at least two lines,
+so a stray ``Note:`` or ``And she said:`` inside speech is not taken for a speaker.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from tr_nlp.errors import InputError
+from tr_nlp.errors import ConfigError, InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import read_text
 from tr_nlp.ingest.speakers import LabelMatch, RoleMap, is_known_label, match_label, turns_with_roles
@@ -137,7 +138,14 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions()) -> Re
     path = Path(path)
     decoded = read_text(path, options.encoding)
     metadata, text = split_front_matter(decoded.text, path)
-    turns, warnings = assemble_turns(text, options.roles)
+    roles = options.roles
+    if metadata.get("speakers"):  # this file's own speaker -> role map wins over the corpus's
+        speakers = metadata.pop("speakers")
+        if not isinstance(speakers, Mapping):
+            raise ConfigError("E162", path, detail=f"front matter 'speakers' is {type(speakers).__name__}; "
+                                                   "expected 'NAME: interviewer|participant|other' lines")
+        roles = roles.merged(RoleMap.from_mapping(speakers))
+    turns, warnings = assemble_turns(text, roles)
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
     fmt = "markdown" if path.suffix.lower() in {".md", ".markdown"} else "text"
     interview = Interview(interview_id, text, turns, metadata, str(path), fmt)

@@ -1,0 +1,131 @@
+"""``tr-nlp import`` and ``tr-nlp export``: REFI-QDA projects in and out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from tr_nlp.cli import common as c
+from tr_nlp.codebook import codebook_from_dict, load_yaml
+from tr_nlp.errors import ConfigError, InputError, OutputError
+from tr_nlp.export.folder import write_corpus_folder
+from tr_nlp.export.qdpx import MachineLayer, candidate_codes, candidates_layer, suggestions_layer, write_qdpx
+from tr_nlp.ingest.qdpx import read_qdpx
+from tr_nlp.ingest.table import load_frame
+from tr_nlp.refi.codes import write_qdc
+from tr_nlp.schema import Code, Codebook
+
+DISCOVERY_USER = "tr_nlp topic discovery"
+
+
+@c.handle_errors
+def import_cmd(
+    project: Annotated[Path, typer.Argument(help="A .qdpx file, a .qde file, or a folder with one .qde and its sources/.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for interviews/, codings.csv, codebook.yaml, corpus.yaml.")],
+    speaker_role: c.SpeakerRole = None,
+    encoding: c.Encoding = None,
+    quiet: c.Quiet = False,
+) -> None:
+    """Read a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder) into a tr_nlp corpus folder."""
+    result = read_qdpx(project, c.read_options(speaker_roles=speaker_role, encoding=encoding))
+    if not quiet:
+        for warning in result.warnings:
+            c.err.print(f"[yellow]warning[/]: {project}: {warning}", highlight=False)
+    written = write_corpus_folder(output, result.interviews, result.codings, result.codebook,
+                                  name=project.stem)
+    coders: dict[str, int] = {}
+    for coding in result.codings:
+        coders[coding.coder] = coders.get(coding.coder, 0) + 1
+    per_coder = ", ".join(f"{k}: {v}" for k, v in sorted(coders.items())) or "none"
+    codes = len(result.codebook) if result.codebook else 0
+    c.out.print(f"{len(result.interviews)} interviews, {codes} codes, {len(result.codings)} codings ({per_coder})",
+                highlight=False)
+    for name, path in written.items():
+        c.out.print(f"{name}: {path}", highlight=False)
+
+
+@c.handle_errors
+def export_cmd(
+    corpus: Annotated[list[Path], typer.Option("--corpus", help="Transcripts, a corpus folder or a .qdpx.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="A .qdpx project, or a .qdc for the codebook alone.")],
+    codings: c.Codings = None,
+    codebook: c.CodebookOpt = None,
+    suggestions: Annotated[Path | None, typer.Option("--suggestions", help="Suggestions table from 'tr-nlp code' (CSV/Parquet).")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="The model that made the suggestions (names their REFI user).")] = None,
+    candidates: Annotated[Path | None, typer.Option("--candidates", help="candidates.yaml from 'tr-nlp discover' (topics.parquet beside it is used too).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Project name shown in the QDA software.")] = None,
+    preset: c.Preset = None,
+    speaker_role: c.SpeakerRole = None,
+    quiet: c.Quiet = False,
+) -> None:
+    """Write a REFI-QDA project: transcripts, codebook, each coder's codings, machine suggestions, candidate codes."""
+    suffix = output.suffix.lower()
+    if suffix not in {".qdpx", ".qdc"}:
+        raise OutputError("E171", output, suffix=suffix or "(none)", expected=".qdpx, .qdc")
+    loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings,
+                               codebook, quiet)
+    if loaded.failures:
+        raise ConfigError("E163", detail=f"{len(loaded.failures)} input file(s) could not be read (see above); "
+                                         "a project needs every interview, so nothing was written")
+    book = loaded.codebook or Codebook(tuple(Code(n) for n in sorted({x.code for x in loaded.codings})))
+    if suffix == ".qdc":
+        c.out.print(f"codebook: {write_qdc(book, output)}", highlight=False)
+        return
+    layers: list[MachineLayer] = []
+    known = loaded.by_id()
+    if suggestions is not None:
+        frame, _ = load_frame(suggestions)
+        frame = _known_rows(frame, known, suggestions, quiet)
+        layers.append(suggestions_layer(frame, _model_user(model, suggestions)))
+    found: list[Code] = []
+    if candidates is not None:
+        entries = _candidate_entries(candidates)
+        found = candidate_codes(entries)
+        topics_path = candidates.parent / "topics.parquet"
+        topics = _known_rows(pd.read_parquet(topics_path), known, topics_path, quiet) if topics_path.is_file() else None
+        layers.append(candidates_layer(topics, entries, DISCOVERY_USER))
+    path = write_qdpx(output, loaded.interviews, book, codings=loaded.codings, layers=layers, candidates=found,
+                      name=name or book.name or "tr_nlp project")
+    machine = ", ".join(f"{layer.user}: {len(layer.codings)}" for layer in layers)
+    c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings"
+                + (f", machine layers ({machine})" if machine else "")
+                + (f", {len(found)} candidate codes" if found else ""), highlight=False)
+    c.out.print(f"project: {path}", highlight=False)
+
+
+def _known_rows(frame: pd.DataFrame, known: dict[str, Any], path: Path, quiet: bool) -> pd.DataFrame:
+    """Rows whose interview is in the corpus and whose span fits its text; the rest dropped with a warning."""
+    for column in ("interview_id", "start", "end"):
+        if column not in frame.columns:
+            raise InputError("E130", path, column=column, available=", ".join(map(str, frame.columns)),
+                             option="the table written by tr-nlp code or tr-nlp discover")
+    ids = frame["interview_id"].astype(str)
+    starts, ends = frame["start"].astype(int), frame["end"].astype(int)
+    fits = [iid in known and 0 <= s < e <= len(known[iid].text) for iid, s, e in zip(ids, starts, ends)]
+    dropped = len(frame) - sum(fits)
+    if dropped and not quiet:
+        c.err.print(f"[yellow]warning[/]: {path}: {dropped} row(s) name an interview not in the corpus "
+                    "or a span outside its text; left out", highlight=False)
+    kept = frame[fits].copy()
+    kept["start"], kept["end"] = starts[fits], ends[fits]
+    return kept
+
+
+def _model_user(model: Path | None, suggestions: Path) -> str:
+    if model is None:
+        return f"tr_nlp suggestions ({suggestions.name})"
+    try:
+        card = json.loads((model / "card.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError("E109", model / "card.json", detail=exc) from None
+    return f"tr_nlp model {card.get('name', model.name)} {card.get('version', '')}".strip()
+
+
+def _candidate_entries(path: Path) -> list[dict[str, Any]]:
+    data = load_yaml(path)
+    codebook_from_dict(data, path=path)  # validates names and fields
+    return [e for e in data["codes"] if isinstance(e, dict)]

@@ -1,0 +1,84 @@
+"""Write a corpus as a tr_nlp folder: interview files, a codings table, a codebook, a config.
+
+This is what ``tr-nlp import`` writes from a REFI-QDA project, so that a team can keep
+working with plain files. Reading the folder back (``load_corpus([folder])``) gives the
+same interviews, codings and codebook::
+
+    DIR/corpus.yaml          names the parts below
+    DIR/interviews/*.txt     one file per interview; YAML front matter holds its id,
+                             metadata and speaker roles
+    DIR/codings.csv          interview_id,start,end,code,coder,text
+    DIR/codebook.yaml
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+from tr_nlp.codebook import dump_codebook
+from tr_nlp.export.tables import write_table, write_text
+from tr_nlp.ingest.codings import codings_frame_with_text
+from tr_nlp.schema import Codebook, Coding, Interview
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+def interview_file_text(interview: Interview) -> str:
+    """An interview as a ``.txt`` transcript whose front matter keeps its id, metadata and roles."""
+    header = {"interview_id": interview.id, **dict(interview.metadata)}
+    if interview.speakers:
+        header["speakers"] = dict(interview.speakers)
+    front = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{front}---\n{interview.text}\n"
+
+
+def file_names(ids: Sequence[str]) -> list[str]:
+    """Safe, unique ``.txt`` file names for interview ids."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for interview_id in ids:
+        stem = _UNSAFE.sub("_", interview_id).strip("._")[:80] or "interview"
+        name, n = f"{stem}.txt", 2
+        while name.casefold() in taken:
+            name, n = f"{stem}_{n}.txt", n + 1
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def write_corpus_folder(
+    folder: str | Path,
+    interviews: Sequence[Interview],
+    codings: Sequence[Coding],
+    codebook: Codebook | None,
+    name: str = "",
+) -> dict[str, Path]:
+    """Write ``interviews``, ``codings`` and ``codebook`` as a tr_nlp corpus folder.
+
+    Returns
+    -------
+    dict
+        What was written: ``corpus``, ``interviews`` (the folder), ``codings``, ``codebook``.
+    """
+    folder = Path(folder)
+    written: dict[str, Path] = {}
+    for interview, file_name in zip(interviews, file_names([iv.id for iv in interviews])):
+        write_text(interview_file_text(interview), folder / "interviews" / file_name)
+    written["interviews"] = folder / "interviews"
+    config: dict[str, object] = {"name": name or (codebook.name if codebook else "") or folder.name,
+                                 "interviews": ["interviews/"]}
+    if codings:
+        by_id = {iv.id: iv for iv in interviews}
+        written["codings"] = write_table(codings_frame_with_text(list(codings), by_id), folder / "codings.csv")
+        config["codings"] = "codings.csv"
+    if codebook is not None and len(codebook):
+        written["codebook"] = write_text(dump_codebook(codebook), folder / "codebook.yaml")
+        config["codebook"] = "codebook.yaml"
+    written["corpus"] = write_text(
+        "# Written by tr-nlp import; see tr_nlp.ingest.corpus for the format.\n"
+        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), folder / "corpus.yaml")
+    return written

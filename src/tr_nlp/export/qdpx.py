@@ -1,0 +1,282 @@
+"""Write a REFI-QDA project (``.qdpx``) that NVivo, ATLAS.ti, MAXQDA and QualCoder open.
+
+The archive holds ``project.qde`` and one UTF-8 text file per interview under
+``sources/``. Inside the project:
+
+- every human coder is a User whose codings are their own selections;
+- each machine layer (a model's suggestions, topic discovery's candidate passages) is a
+  separate User named after what produced it, with the confidence in each selection's
+  ``Description``, so a team can filter it in or out beside their own coding;
+- candidate codes sit under the non-codable parent :data:`~tr_nlp.refi.CANDIDATE_PARENT`;
+- each interview is a Case whose Variables hold its metadata and speaker roles.
+
+GUIDs are uuid5 hashes of stable keys and archive entries carry a fixed date, so
+exporting the same project twice gives the same bytes apart from the project's
+``creationDateTime``.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import pandas as pd
+
+from tr_nlp import __version__
+from tr_nlp.errors import ConfigError
+from tr_nlp.export.tables import atomic_path
+from tr_nlp.refi.codes import code_elements, code_guid, codebook_line, group_sets
+from tr_nlp.refi.vocab import CANDIDATE_PARENT, NS, SPEAKERS_VARIABLE, guid
+from tr_nlp.schema import Code, Codebook, Coding, Interview
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_NAME_CHARS = 100
+
+
+@dataclass(frozen=True)
+class MachineCoding:
+    """One machine-made coding: ``code`` on ``text[start:end]`` with a note (its confidence)."""
+
+    interview_id: str
+    start: int
+    end: int
+    code: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MachineLayer:
+    """Codings made by one machine source, exported as their own REFI User."""
+
+    user: str
+    codings: Sequence[MachineCoding] = field(default_factory=tuple)
+
+
+def suggestions_layer(suggestions: pd.DataFrame, user: str) -> MachineLayer:
+    """The suggestions a model makes (``above_threshold``) as a layer, probability in the note."""
+    flags = suggestions["above_threshold"]
+    if flags.dtype != bool:  # read back from CSV: "True" / "False" strings
+        flags = flags.astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
+    rows = suggestions[flags]
+    return MachineLayer(user, tuple(
+        MachineCoding(str(r.interview_id), int(r.start), int(r.end), str(r.code),
+                      f"{r.code}: p={float(r.probability):.2f}")
+        for r in rows.itertuples(index=False)
+    ))
+
+
+def candidate_codes(entries: Sequence[Mapping[str, Any]]) -> list[Code]:
+    """Codes for the entries of ``candidates.yaml``, with their evidence in the description."""
+    codes = []
+    for entry in entries:
+        evidence = entry.get("evidence") or {}
+        lines = [str(entry.get("description") or "").strip()]
+        if evidence.get("keywords"):
+            lines.append("Keywords: " + ", ".join(map(str, evidence["keywords"])))
+        if "size" in evidence:
+            lines.append(f"Evidence: {evidence['size']} passages in {evidence.get('interviews', '?')} interview(s); "
+                         f"{evidence.get('reading', '')}, novelty {evidence.get('novelty', '?')}".rstrip(", "))
+        quotes = evidence.get("quotes") or []
+        if quotes:
+            lines.append("Quotes:\n" + "\n".join(f"- [{q['interview_id']}] {q['text']}" for q in quotes))
+        codes.append(Code(str(entry["name"]), description="\n\n".join(x for x in lines if x),
+                          parent=CANDIDATE_PARENT, status="candidate"))
+    return codes
+
+
+def candidates_layer(topics: pd.DataFrame | None, entries: Sequence[Mapping[str, Any]], user: str) -> MachineLayer:
+    """Passages topic discovery put in each candidate (``topics.parquet``), else its quotes."""
+    names = {str(e["name"]) for e in entries}
+    if topics is not None:
+        rows = topics[topics["candidate"].astype(str).isin(names)]
+        return MachineLayer(user, tuple(
+            MachineCoding(str(r.interview_id), int(r.start), int(r.end), str(r.candidate),
+                          f"candidate {r.candidate}: similarity {float(r.similarity):.2f}")
+            for r in rows.itertuples(index=False)
+        ))
+    return MachineLayer(user, tuple(
+        MachineCoding(str(q["interview_id"]), int(q["start"]), int(q["end"]), str(e["name"]),
+                      f"candidate {e['name']}: representative quote")
+        for e in entries for q in (e.get("evidence") or {}).get("quotes") or []
+    ))
+
+
+def project_xml(
+    interviews: Sequence[Interview],
+    codebook: Codebook,
+    codings: Iterable[Coding] = (),
+    layers: Sequence[MachineLayer] = (),
+    candidates: Sequence[Code] = (),
+    name: str = "tr_nlp project",
+    created: datetime | None = None,
+) -> bytes:
+    """The ``project.qde`` document for a corpus, as UTF-8 bytes.
+
+    Parameters
+    ----------
+    interviews : sequence of Interview
+        Become TextSources (and Cases for their metadata).
+    codebook : Codebook
+        Becomes the CodeBook; exclusive groups become Sets.
+    codings : iterable of Coding
+        Human codings; each coder becomes a User.
+    layers : sequence of MachineLayer
+        Machine codings, one User per layer.
+    candidates : sequence of Code
+        Candidate codes (see :func:`candidate_codes`), placed under a parent code.
+    name : str
+        The project name shown by QDA software.
+    created : datetime, optional
+        The project's creation time (default: now, UTC).
+    """
+    ET.register_namespace("", NS)
+    created = (created or datetime.now(timezone.utc)).replace(microsecond=0)
+    root = ET.Element(_tag("Project"), {"name": name, "origin": f"tr_nlp {__version__}",
+                                        "creationDateTime": created.isoformat()})
+    codings = sorted(set(codings), key=lambda c: (c.interview_id, c.start, c.end, c.coder, c.code))
+    human = list(dict.fromkeys(c.coder for c in sorted(codings, key=lambda c: c.coder)))
+    users = {coder: guid("user", coder) for coder in [*human, *(layer.user for layer in layers)]}
+    if users:
+        element = ET.SubElement(root, _tag("Users"))
+        for user, key in users.items():
+            ET.SubElement(element, _tag("User"), {"guid": key, "name": user})
+    codes = list(codebook.codes)
+    known = {c.name for c in codes} | {c.name for c in candidates}
+    unknown = sorted({c.code for c in codings} - known) + sorted(
+        {m.code for layer in layers for m in layer.codings} - known)
+    if unknown:
+        raise ConfigError("E163", detail=f"codes {unknown[:5]} are coded but not in the codebook; "
+                                         "pass the codebook they belong to")
+    if candidates:
+        codes += [Code(CANDIDATE_PARENT, description="Proposed by tr_nlp topic discovery from passages no "
+                                                     "code covers; review them before use."), *candidates]
+    if codes:
+        code_elements(ET.SubElement(ET.SubElement(root, _tag("CodeBook")), _tag("Codes")), codes, NS,
+                      not_codable=[CANDIDATE_PARENT])
+    _variables_and_cases(root, interviews)
+    by_source = _selections(codings, layers)
+    sources = ET.SubElement(root, _tag("Sources"))
+    for interview in interviews:
+        _text_source(sources, interview, by_source.get(interview.id, {}), users)
+    if codebook.groups:
+        group_sets(ET.SubElement(root, _tag("Sets")), codebook.groups, NS)
+    ET.SubElement(root, _tag("Description")).text = f"{codebook_line(codebook)}\nExported by tr_nlp {__version__}."
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def write_qdpx(path: str | Path, interviews: Sequence[Interview], codebook: Codebook, **kwargs: Any) -> Path:
+    """Write a ``.qdpx`` archive atomically; keyword arguments go to :func:`project_xml`."""
+    document = project_xml(interviews, codebook, **kwargs)
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as archive:
+        _add(archive, "project.qde", document)
+        for interview in interviews:
+            _add(archive, f"sources/{_source_guid(interview.id)}.txt", interview.text.encode("utf-8"))
+    return Path(path)
+
+
+# --- pieces --------------------------------------------------------------------------
+
+
+def _tag(name: str) -> str:
+    return f"{{{NS}}}{name}"
+
+
+def _source_guid(interview_id: str) -> str:
+    return guid("source", interview_id)
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def _variable_type(values: Sequence[Any]) -> str:
+    if all(isinstance(v, bool) for v in values):
+        return "Boolean"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "Integer"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "Float"
+    return "Text"
+
+
+def _value_text(value: Any, kind: str) -> str:
+    if kind == "Boolean":
+        return "true" if value else "false"
+    if kind in {"Integer", "Float"} or isinstance(value, str):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _variables_and_cases(root: Element, interviews: Sequence[Interview]) -> None:
+    rows = []
+    for interview in interviews:
+        values = dict(interview.metadata)
+        if interview.speakers:
+            values[SPEAKERS_VARIABLE] = "; ".join(f"{s}={r}" for s, r in interview.speakers.items())
+        rows.append((interview, values))
+    names = list(dict.fromkeys(key for _, values in rows for key in values))
+    kinds = {n: _variable_type([v[n] for _, v in rows if n in v]) for n in names}
+    if names:
+        declared = ET.SubElement(root, _tag("Variables"))
+        for n in names:
+            ET.SubElement(declared, _tag("Variable"), {"guid": guid("variable", n), "name": n,
+                                                       "typeOfVariable": kinds[n]})
+    if not interviews:
+        return
+    cases = ET.SubElement(root, _tag("Cases"))
+    for interview, values in rows:
+        case = ET.SubElement(cases, _tag("Case"), {"guid": guid("case", interview.id), "name": interview.id})
+        for key, value in values.items():
+            holder = ET.SubElement(case, _tag("VariableValue"))
+            ET.SubElement(holder, _tag("VariableRef"), {"targetGUID": guid("variable", key)})
+            ET.SubElement(holder, _tag(f"{kinds[key]}Value")).text = _value_text(value, kinds[key])
+        ET.SubElement(case, _tag("SourceRef"), {"targetGUID": _source_guid(interview.id)})
+
+
+_Span = tuple[int, int, str]  # start, end, user
+
+
+def _selections(codings: Sequence[Coding], layers: Sequence[MachineLayer]) -> dict[str, dict[_Span, list[tuple[str, str]]]]:
+    """Interview -> (start, end, user) -> [(code, note)], machine layers after human coders."""
+    out: dict[str, dict[_Span, list[tuple[str, str]]]] = {}
+    for c in codings:
+        out.setdefault(c.interview_id, {}).setdefault((c.start, c.end, c.coder), []).append((c.code, ""))
+    for layer in layers:
+        for m in sorted(layer.codings, key=lambda m: (m.interview_id, m.start, m.end, m.code)):
+            out.setdefault(m.interview_id, {}).setdefault((m.start, m.end, layer.user), []).append((m.code, m.note))
+    return out
+
+
+def _text_source(sources: Element, interview: Interview, spans: Mapping[_Span, list[tuple[str, str]]],
+                 users: Mapping[str, str]) -> None:
+    key = _source_guid(interview.id)
+    source = ET.SubElement(sources, _tag("TextSource"), {"guid": key, "name": interview.id,
+                                                         "plainTextPath": f"internal://{key}.txt"})
+    order = {user: i for i, user in enumerate(users)}
+    for (start, end, user), entries in sorted(spans.items(), key=lambda kv: (kv[0][0], kv[0][1], order[kv[0][2]])):
+        if not 0 <= start < end <= len(interview.text):
+            raise ValueError(f"coding {start}-{end} lies outside interview {interview.id!r}")
+        label = " ".join(interview.text[start:end].split())
+        label = label if len(label) <= _NAME_CHARS else label[: _NAME_CHARS - 1] + "…"
+        selection = ET.SubElement(source, _tag("PlainTextSelection"), {
+            "guid": guid("selection", interview.id, start, end, user), "name": label,
+            "startPosition": str(start), "endPosition": str(end), "creatingUser": users[user],
+        })
+        notes = [note for _, note in entries if note]
+        if notes:
+            ET.SubElement(selection, _tag("Description")).text = "\n".join(notes)
+        for code, _ in entries:
+            coding = ET.SubElement(selection, _tag("Coding"), {
+                "guid": guid("coding", interview.id, start, end, user, code), "creatingUser": users[user]})
+            ET.SubElement(coding, _tag("CodeRef"), {"targetGUID": code_guid(code)})

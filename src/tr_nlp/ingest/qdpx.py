@@ -1,0 +1,392 @@
+"""REFI-QDA projects: a ``.qdpx`` archive, or a bare ``.qde`` file beside its sources folder.
+
+What is read: Users (each becomes a coder), the CodeBook (nested codes, colours,
+descriptions; see :mod:`tr_nlp.refi`), TextSources with their text (``internal://``
+files in the archive, relative paths, or inline ``PlainTextContent``), each
+``PlainTextSelection`` with its ``Coding``/``CodeRef``, and Cases with their Variables as
+interview metadata. Other source kinds (PDF, pictures, audio, video) are skipped with a
+warning.
+
+Positions. REFI counts Unicode code points of the plain text from 0, end exclusive; some
+tools count a CRLF as one character, or count UTF-16 units (an emoji is two). When a
+source's text makes these readings differ, each is tried, and the one under which the
+selections fit the text best wins: all inside the text, the selection's ``name`` (most
+tools store the selected text there) matching the text it points at, and start and end
+on word boundaries. A warning says when the winner is not the standard reading. Offsets
+are then carried through tr_nlp's text normalisation (BOM, CRLF, NFC...), so every
+coding still covers the same characters.
+
+Everything in the file is untrusted: see :mod:`tr_nlp.refi.safety`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from tr_nlp.errors import ArchiveError, ConfigError, InputError
+from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.encoding import decode_bytes, normalise_with_offsets
+from tr_nlp.ingest.speakers import RoleMap
+from tr_nlp.ingest.text import assemble_turns
+from tr_nlp.refi.codes import codebook_meta, codes_from_xml
+from tr_nlp.refi.safety import MAX_MB, SafeZip, parse_xml, unsafe_reason
+from tr_nlp.refi.vocab import SPEAKERS_VARIABLE, child, child_text, children, local
+from tr_nlp.schema import Coding, Interview
+
+_SOURCE_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md", ".qdpx")
+_OTHER_SOURCES = {"PDFSource", "PictureSource", "AudioSource", "VideoSource"}
+
+
+# --- where the project's files come from ---------------------------------------------
+
+
+class _Files:
+    """Project files inside a zip, or in a folder; both refuse paths leaving the project."""
+
+    def __init__(self, path: Path, zipped: SafeZip | None, base: str):
+        self.path, self.zip, self.base = path, zipped, base
+
+    def find(self, ref: str) -> str | None:
+        """Resolve a ``plainTextPath`` to a member name (zip) or a path (folder)."""
+        internal = ref[len("internal://"):] if ref.startswith("internal://") else None
+        name = internal if internal is not None else ref
+        tries = [f"sources/{name}", name] if internal is not None else [name, f"sources/{name}"]
+        tries = [str(PurePosixPath(self.base, t)) if self.base else t for t in tries]
+        for attempt in tries:
+            found = self._lookup(attempt)
+            if found:
+                return found
+        basename = PurePosixPath(name.replace("\\", "/")).name.casefold()
+        matches = [n for n in self._names() if PurePosixPath(n).name.casefold() == basename]
+        return matches[0] if len(matches) == 1 else None
+
+    def read(self, found: str) -> bytes:
+        if self.zip is not None:
+            return self.zip.read(found)
+        try:
+            return Path(found).read_bytes()
+        except OSError as exc:
+            raise InputError("E109", found, detail=exc.strerror or exc) from None
+
+    def _lookup(self, name: str) -> str | None:
+        if self.zip is not None:
+            return self.zip.find(name)
+        folded = name.casefold()
+        for candidate in self._names():
+            if candidate.casefold() == folded:
+                return str(self.path / candidate)
+        return None
+
+    def _names(self) -> list[str]:
+        if self.zip is not None:
+            return self.zip.names
+        return sorted(str(p.relative_to(self.path).as_posix()) for p in self.path.rglob("*") if p.is_file())
+
+
+def _open_project(path: Path, max_mb: int) -> tuple[Element, _Files, str]:
+    """Parse the project's ``.qde`` and return it with access to its files."""
+    if path.is_dir() or path.suffix.lower() == ".qde":
+        folder = path if path.is_dir() else path.parent
+        qde_path = folder / _pick_qde(sorted(p.name for p in folder.glob("*.qde")), path) if path.is_dir() else path
+        try:
+            data = qde_path.read_bytes()
+        except OSError as exc:
+            raise InputError("E109", qde_path, detail=exc.strerror or exc) from None
+        return parse_xml(data, str(qde_path)), _Files(folder, None, ""), str(qde_path)
+    zipped = SafeZip(path, max_mb)
+    try:
+        name = _pick_qde(zipped.names, path)
+        root = parse_xml(zipped.read(name), f"{path}!{name}")
+    except Exception:
+        zipped.close()
+        raise
+    return root, _Files(path, zipped, str(PurePosixPath(name).parent).strip(".")), f"{path}!{name}"
+
+
+def _pick_qde(names: Sequence[str], path: Path) -> str:
+    qdes = [n for n in names if n.casefold().endswith(".qde")]
+    if not qdes:
+        raise InputError("E200", path, detail="no .qde project file inside; export the project as REFI-QDA (.qdpx)")
+    for preferred in ("project.qde",):
+        exact = [n for n in qdes if n.casefold() == preferred]
+        if exact:
+            return exact[0]
+    top = [n for n in qdes if "/" not in n]
+    if len(top) == 1 or len(qdes) == 1:
+        return (top or qdes)[0]
+    raise InputError("E200", path, detail=f"several .qde files inside ({', '.join(sorted(qdes))}); expected one")
+
+
+# --- positions -------------------------------------------------------------------------
+
+
+@dataclass
+class _Selection:
+    guid: str
+    start: int
+    end: int
+    name: str
+    codes: list[tuple[str, str]] = field(default_factory=list)  # (code guid, user guid)
+
+
+def _readings(raw: str) -> list[tuple[str, list[int]]]:
+    """Ways a tool may have counted positions in ``raw``: (label, position -> raw index)."""
+    out = [("Unicode code points", list(range(len(raw) + 1)))]
+    if "\r\n" in raw:
+        index = [i for i in range(len(raw)) if not (raw[i] == "\n" and i and raw[i - 1] == "\r")]
+        out.append(("CRLF counted as one character", [*index, len(raw)]))
+    if any(ord(ch) > 0xFFFF for ch in raw):
+        units: list[int] = []
+        for i, ch in enumerate(raw):
+            units.extend([i] * (2 if ord(ch) > 0xFFFF else 1))
+        out.append(("UTF-16 code units", [*units, len(raw)]))
+    return out
+
+
+def _fit(raw: str, mapping: list[int], selections: Sequence[_Selection]) -> tuple[int, int, int]:
+    """How well ``selections`` fit ``raw`` under one reading: in range, names matching, word edges."""
+    inside = names = edges = 0
+    limit = len(mapping) - 1
+    for sel in selections:
+        if not 0 <= sel.start <= sel.end <= limit:
+            continue
+        inside += 1
+        start, end = mapping[sel.start], mapping[sel.end]
+        label = " ".join(sel.name.split())
+        if len(label) >= 5:
+            found = " ".join(raw[start:end].split())
+            names += found.startswith(label.rstrip(".… ")) or label.startswith(found[: len(label)])
+        edges += (start == 0 or not raw[start - 1].isalnum() or not raw[start].isalnum()) + (
+            end == len(raw) or not raw[end].isalnum() or not raw[end - 1].isalnum())
+    return inside, names, edges
+
+
+# --- the project -------------------------------------------------------------------------
+
+
+def read_qdpx(path: str | Path, options: ReadOptions = ReadOptions(), max_mb: int = MAX_MB) -> ReadResult:
+    """Read a REFI-QDA project into interviews, codings and a codebook.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.qdpx`` archive, a ``.qde`` file, or a folder holding one ``.qde`` and its
+        ``sources/`` folder.
+    options : ReadOptions
+        Speaker roles (merged with each source's ``tr_nlp:speakers`` variable) and a
+        forced encoding for the source files.
+    max_mb : int
+        Largest uncompressed archive accepted.
+
+    Raises
+    ------
+    ArchiveError
+        Zip-slip entries, zip bombs, unsafe XML (entities, external references).
+    InputError
+        Not a project, missing source files, selections outside the text, codings of
+        unknown codes.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("E100", path)
+    root, files, where = _open_project(path, max_mb)
+    try:
+        return _read_project(root, files, where, options)
+    finally:
+        if files.zip is not None:
+            files.zip.close()
+
+
+def _read_project(root: Element, files: _Files, where: str, options: ReadOptions) -> ReadResult:
+    if local(root.tag) != "Project":
+        raise InputError("E200", where, detail=f"the root element is <{local(root.tag)}>, expected <Project>")
+    book = child(root, "CodeBook")
+    codes = child(book, "Codes") if book is not None else None
+    codebook, code_names, warnings = codes_from_xml(codes, child(root, "Sets"), where)
+    name, version = codebook_meta(child_text(root, "Description"))
+    codebook = replace(codebook, name=name or root.get("name") or "", version=version)
+    users = _users(root)
+    variables = _case_variables(root)
+    result = ReadResult(codebook=codebook, warnings=warnings)
+    sources = child(root, "Sources")
+    skipped: dict[str, int] = {}
+    taken: set[str] = set()
+    for source in sources if sources is not None else ():
+        kind = local(source.tag)
+        if kind != "TextSource":
+            if kind in _OTHER_SOURCES:
+                skipped[kind] = skipped.get(kind, 0) + 1
+            continue
+        read = _read_source(source, files, where, options, code_names, users,
+                            variables.get((source.get("guid") or "").upper(), {}), taken)
+        if read is None:
+            result.warnings.append(f"source {source.get('name') or source.get('guid')!r} has no text and was skipped")
+            continue
+        interview, codings, source_warnings = read
+        taken.add(interview.id)
+        result.interviews.append(interview)
+        result.codings.extend(codings)
+        result.warnings.extend(f"source {interview.id!r}: {w}" for w in source_warnings)
+    result.warnings.extend(f"{n} {kind}(s) skipped: tr_nlp reads text sources only" for kind, n in sorted(skipped.items()))
+    if not result.interviews:
+        raise InputError("E200", where, detail="it holds no text sources")
+    return result
+
+
+def _users(root: Element) -> dict[str, str]:
+    users = child(root, "Users")
+    out: dict[str, str] = {}
+    for user in children(users, "User") if users is not None else ():
+        key = (user.get("guid") or "").upper()
+        out[key] = (user.get("name") or user.get("id") or key).strip() or key
+    return out
+
+
+def _case_variables(root: Element) -> dict[str, dict[str, Any]]:
+    """Source GUID -> metadata from the Cases that refer to it (first case wins a clash)."""
+    declared = child(root, "Variables")
+    names = {(v.get("guid") or "").upper(): v.get("name") or "" for v in
+             (children(declared, "Variable") if declared is not None else ())}
+    cases = child(root, "Cases")
+    out: dict[str, dict[str, Any]] = {}
+    for case in children(cases, "Case") if cases is not None else ():
+        values = _values(case, names)
+        if case.get("name"):
+            values.setdefault("case", case.get("name"))
+        for ref in children(case, "SourceRef"):
+            target = out.setdefault((ref.get("targetGUID") or "").upper(), {})
+            for key, value in values.items():
+                target.setdefault(key, value)
+    return out
+
+
+def _values(element: Element, names: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for value in children(element, "VariableValue"):
+        ref = child(value, "VariableRef")
+        name = names.get((ref.get("targetGUID") or "").upper()) if ref is not None else None
+        for holder in value:
+            kind = local(holder.tag)
+            if name and kind.endswith("Value") and holder.text is not None:
+                out[name] = _typed(kind, holder.text.strip())
+    return out
+
+
+def _typed(kind: str, text: str) -> Any:
+    try:
+        if kind == "BooleanValue":
+            return text.lower() in {"true", "1"}
+        if kind == "IntegerValue":
+            return int(text)
+        if kind == "FloatValue":
+            return float(text)
+    except ValueError:
+        return text
+    return text
+
+
+def _interview_id(source: Element, taken: set[str]) -> str:
+    name = (source.get("name") or source.get("guid") or "source").strip()
+    if name.casefold().endswith(_SOURCE_SUFFIXES):
+        name = name.rsplit(".", 1)[0]
+    base, n = name, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    return name
+
+
+def _source_text(source: Element, name: str, files: _Files, where: str, encoding: str | None) -> str:
+    content = child(source, "PlainTextContent")
+    if content is not None and content.text:
+        return content.text
+    ref = (source.get("plainTextPath") or "").strip()
+    if not ref:
+        detail = ("it has only rich text (richTextPath); export plain text as well" if source.get("richTextPath")
+                  else "it has neither plainTextPath nor PlainTextContent")
+        raise InputError("E208", where, source=name, detail=detail)
+    relative = ref[len("internal://"):] if ref.startswith("internal://") else ref
+    reason = "it is a URL" if "://" in relative or relative.startswith("file:") else unsafe_reason(relative)
+    if reason:
+        raise ArchiveError("E208", where, source=name,
+                           detail=f"its text file {ref!r} lies outside the project ({reason}); "
+                                  "tr_nlp reads only files inside the project")
+    found = files.find(ref)
+    if found is None:
+        hint = "" if files.zip is None else " (looked in sources/ inside the archive)"
+        raise InputError("E207", where, source=name, target=ref, hint=hint)
+    return decode_bytes(files.read(found), f"{where} ({found})", encoding).text
+
+
+def _read_source(
+    source: Element, files: _Files, where: str, options: ReadOptions, code_names: dict[str, str],
+    users: dict[str, str], metadata: dict[str, Any], taken: set[str],
+) -> tuple[Interview, list[Coding], list[str]] | None:
+    interview_id = _interview_id(source, taken)
+    raw = _source_text(source, interview_id, files, where, options.encoding)
+    text, to_text = normalise_with_offsets(raw)
+    if not text.strip():
+        return None
+    warnings: list[str] = []
+    metadata = {**metadata, **_values(source, {})}
+    roles = options.roles
+    speakers = metadata.pop(SPEAKERS_VARIABLE, None)
+    if speakers:
+        try:
+            roles = RoleMap.from_pairs([p for p in str(speakers).split(";") if p.strip()]).merged(options.roles)
+        except ConfigError as exc:
+            warnings.append(f"ignored the {SPEAKERS_VARIABLE} variable: {exc}")
+    if metadata.get("case") == interview_id:
+        metadata.pop("case")
+    turns, turn_warnings = assemble_turns(text, roles)
+    interview = Interview(interview_id, text, turns, metadata, where, "qdpx")
+    selections = _selections(source, len(raw))
+    label, mapping = max(_readings(raw), key=lambda r: _fit(raw, r[1], selections))
+    if label != "Unicode code points" and selections:
+        warnings.append(f"selection positions read as {label}: they fit the text better that way")
+    codings: list[Coding] = []
+    empty = 0
+    for sel in selections:
+        if not 0 <= sel.start <= sel.end < len(mapping):
+            raise InputError("E205", where, selection=sel.guid, source=interview_id, start=sel.start,
+                             end=sel.end, length=len(mapping) - 1)
+        start, end = to_text[mapping[sel.start]], to_text[mapping[sel.end]]
+        if start >= end:
+            empty += 1
+            continue
+        for code_guid, user in sel.codes:
+            code = code_names.get(code_guid.upper())
+            if code is None:
+                raise InputError("E206", where, source=interview_id, target=code_guid)
+            codings.append(Coding(interview_id, start, end, code, users.get(user.upper(), user or "unknown")))
+    if empty:
+        warnings.append(f"{empty} selection(s) hold only spaces or line breaks and were skipped")
+    return interview, codings, warnings + turn_warnings
+
+
+def _selections(source: Element, length: int) -> list[_Selection]:
+    out = []
+    whole = _Selection(f"{source.get('guid')} (whole source)", 0, length, "")
+    for coding in children(source, "Coding"):
+        whole.codes.append(_code_ref(coding, source.get("creatingUser") or ""))
+    if whole.codes:
+        out.append(whole)
+    for element in children(source, "PlainTextSelection"):
+        try:
+            start, end = int(element.get("startPosition", "")), int(element.get("endPosition", ""))
+        except ValueError:
+            start, end = -1, -1
+        sel = _Selection(element.get("guid") or "?", start, end, element.get("name") or "")
+        user = element.get("creatingUser") or ""
+        sel.codes = [_code_ref(coding, user) for coding in children(element, "Coding")]
+        out.append(sel)
+    return out
+
+
+def _code_ref(coding: Element, fallback_user: str) -> tuple[str, str]:
+    ref = child(coding, "CodeRef")
+    return (ref.get("targetGUID") or "") if ref is not None else "", coding.get("creatingUser") or fallback_user
+

@@ -1,0 +1,207 @@
+"""Codebooks in QDA-XML: ``CodeBook`` elements in a project, and ``.qdc`` codebook files.
+
+Code names in other tools may hold characters a tr_nlp code name may not (``/``,
+``?``, quotes) and the same name may appear under two parents; on import such names are
+made valid (``Emotions/anger`` -> ``Emotions_anger``; a second ``Other`` becomes
+``Feelings:Other``) and each renaming is reported as a warning.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from tr_nlp.codebook import validate_codebook
+from tr_nlp.export.tables import atomic_path
+from tr_nlp.errors import CodebookError
+from tr_nlp.refi.safety import parse_xml
+from tr_nlp.refi.vocab import (
+    CANDIDATE_PARENT,
+    CODEBOOK_LINE,
+    CODEBOOK_NS,
+    GROUP_MARK,
+    child,
+    child_text,
+    children,
+    describe_code,
+    guid,
+    is_hex_color,
+    local,
+    parse_description,
+)
+from tr_nlp.schema import Code, Codebook
+
+_BAD_CHARS = re.compile(r"[^\w .:\-]+")
+
+
+def code_guid(name: str) -> str:
+    """The GUID tr_nlp gives the code ``name`` in every export."""
+    return guid("code", name)
+
+
+def code_elements(parent: Element, codes: Sequence[Code], ns: str, not_codable: Iterable[str] = ()) -> None:
+    """Append ``codes`` to ``parent`` as nested ``Code`` elements (children under parents)."""
+    closed = set(not_codable)
+    by_parent: dict[str | None, list[Code]] = {}
+    for code in codes:
+        by_parent.setdefault(code.parent, []).append(code)
+
+    def add(into: Element, code: Code) -> None:
+        attrs = {"guid": code_guid(code.name), "name": code.name,
+                 "isCodable": "false" if code.name in closed else "true"}
+        if is_hex_color(code.color):
+            attrs["color"] = str(code.color)
+        element = ET.SubElement(into, f"{{{ns}}}Code", attrs)
+        text = describe_code(code)
+        if text:
+            ET.SubElement(element, f"{{{ns}}}Description").text = text
+        for kid in by_parent.get(code.name, []):
+            add(element, kid)
+
+    for code in by_parent.get(None, []):
+        add(parent, code)
+
+
+def group_sets(parent: Element, groups: Mapping[str, Sequence[str]], ns: str) -> None:
+    """Append each exclusive group as a ``Set`` of member codes."""
+    for name, members in groups.items():
+        element = ET.SubElement(parent, f"{{{ns}}}Set", {"guid": guid("set", name), "name": name})
+        ET.SubElement(element, f"{{{ns}}}Description").text = (
+            f"{GROUP_MARK} (a segment carries at most one of them)"
+        )
+        for member in members:
+            ET.SubElement(element, f"{{{ns}}}MemberCode", {"targetGUID": code_guid(member)})
+
+
+def codes_from_xml(codes: Element | None, sets: Element | None, where: str | Path) -> tuple[Codebook, dict[str, str], list[str]]:
+    """Read a ``Codes`` element (and optional ``Sets``) into a validated codebook.
+
+    Returns
+    -------
+    codebook : Codebook
+    names : dict
+        Code GUID (upper-cased) -> tr_nlp code name.
+    warnings : list of str
+    """
+    warnings: list[str] = []
+    found: list[Code] = []
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    candidate_root: set[str] = set()
+
+    def visit(element: Element, parent: str | None, parent_raw: str | None) -> None:
+        raw = (element.get("name") or "").strip()
+        key = (element.get("guid") or "").upper()
+        if parent is None and raw == CANDIDATE_PARENT:
+            candidate_root.add(key)
+            for kid in children(element, "Code"):
+                visit(kid, None, CANDIDATE_PARENT)
+            return
+        name = _valid_name(raw, parent, taken)
+        if name != raw:
+            warnings.append(f"code {raw!r} renamed to {name!r} (tr_nlp code names allow letters, "
+                            "digits, spaces and _ . : -, and must be unique)")
+        taken.add(name)
+        names[key] = name
+        color = element.get("color")
+        found.append(Code(
+            name=name,
+            parent=parent,
+            color=color if is_hex_color(color) else None,
+            status="candidate" if parent_raw == CANDIDATE_PARENT else "active",
+            **parse_description(child_text(element, "Description")),
+        ))
+        for kid in children(element, "Code"):
+            visit(kid, name, raw)
+
+    for element in children(codes, "Code") if codes is not None else ():
+        visit(element, None, None)
+    groups: dict[str, tuple[str, ...]] = {}
+    for element in children(sets, "Set") if sets is not None else ():
+        if not child_text(element, "Description").startswith(GROUP_MARK):
+            continue
+        members = [names.get((m.get("targetGUID") or "").upper()) for m in children(element, "MemberCode")]
+        if all(members) and members:
+            groups[element.get("name") or f"group{len(groups) + 1}"] = tuple(m for m in members if m)
+    codebook = Codebook(codes=tuple(found), groups=groups)
+    validate_codebook(codebook, where)
+    return codebook, names, warnings
+
+
+def _valid_name(raw: str, parent: str | None, taken: set[str]) -> str:
+    name = _BAD_CHARS.sub("_", raw).strip(" _.:-") or "code"
+    if name in taken and parent:
+        name = f"{parent}:{name}"
+    stem, n = name, 2
+    while name in taken:
+        name, n = f"{stem}_{n}", n + 1
+    return name
+
+
+def codebook_meta(text: str) -> tuple[str, str]:
+    """Codebook name and version from a ``tr_nlp codebook: NAME (version V)`` line."""
+    for line in (text or "").splitlines():
+        if line.startswith(CODEBOOK_LINE):
+            rest = line[len(CODEBOOK_LINE):].strip()
+            match = re.match(r"^(.*?)(?: \(version (.*)\))?$", rest)
+            if match:
+                return match.group(1).strip(), (match.group(2) or "").strip()
+    return "", ""
+
+
+def codebook_line(codebook: Codebook) -> str:
+    """The line :func:`codebook_meta` reads back."""
+    version = f" (version {codebook.version})" if codebook.version else ""
+    return f"{CODEBOOK_LINE} {codebook.name}{version}"
+
+
+# --- .qdc files -------------------------------------------------------------------------
+
+
+def codebook_to_qdc(codebook: Codebook) -> bytes:
+    """A ``.qdc`` file (QDA-XML codebook exchange) for ``codebook``."""
+    ET.register_namespace("", CODEBOOK_NS)
+    root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": "tr_nlp"})
+    codes = ET.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
+    code_elements(codes, codebook.codes, CODEBOOK_NS)
+    if codebook.groups:
+        group_sets(ET.SubElement(root, f"{{{CODEBOOK_NS}}}Sets"), codebook.groups, CODEBOOK_NS)
+    if codebook.name or codebook.version:
+        # the codebook schema has no Description element; its one attribute carries the name
+        root.set("origin", f"tr_nlp; {codebook_line(codebook)}")
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def read_qdc(path: str | Path) -> Codebook:
+    """Read a ``.qdc`` codebook written by tr_nlp or any REFI-QDA tool.
+
+    Raises
+    ------
+    CodebookError
+        When the file is not a codebook, is unsafe XML, or its codes are invalid.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CodebookError("E100", path) from None
+    except OSError as exc:
+        raise CodebookError("E109", path, detail=exc.strerror or exc) from None
+    root = parse_xml(data, str(path))
+    if local(root.tag) != "CodeBook" or child(root, "Codes") is None:
+        raise CodebookError("E209", path, detail=f"the root element is <{local(root.tag)}>")
+    codebook, _, _ = codes_from_xml(child(root, "Codes"), child(root, "Sets"), path)
+    name, version = codebook_meta((root.get("origin") or "").partition("; ")[2])
+    return replace(codebook, name=name, version=version)
+
+
+def write_qdc(codebook: Codebook, path: str | Path) -> Path:
+    """Write ``codebook`` as a ``.qdc`` file, atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(codebook_to_qdc(codebook))
+    return Path(path)

@@ -1,0 +1,102 @@
+"""REFI-QDA (QDA-XML 1.0) vocabulary shared by the reader and the writer.
+
+REFI-QDA has no fields for a code's inclusion and exclusion criteria, its examples, or
+mutually exclusive code groups. tr_nlp keeps them where a person using NVivo, ATLAS.ti,
+MAXQDA or QualCoder can still read them, and reads them back:
+
+- a code's ``Description`` holds the description, then ``Include:``, ``Exclude:`` and
+  ``Examples:`` paragraphs;
+- an exclusive group is a ``Set`` of codes whose description starts with
+  :data:`GROUP_MARK`;
+- candidate codes from topic discovery sit under the parent code
+  :data:`CANDIDATE_PARENT`.
+
+GUIDs are uuid5 hashes of stable keys, so the same project exports to the same bytes.
+
+Examples
+--------
+>>> describe_code(Code("a", description="Warmth.", include="Tone.", examples=("Kind.",)))
+'Warmth.\\n\\nInclude: Tone.\\n\\nExamples:\\n- Kind.'
+>>> parse_description('Warmth.\\n\\nInclude: Tone.\\n\\nExamples:\\n- Kind.')
+{'description': 'Warmth.', 'include': 'Tone.', 'exclude': '', 'examples': ('Kind.',)}
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from tr_nlp.schema import Code
+
+NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+CANDIDATE_PARENT = "Candidate codes (machine)"
+GROUP_MARK = "tr_nlp: mutually exclusive codes"
+SPEAKERS_VARIABLE = "tr_nlp:speakers"
+CODEBOOK_LINE = "tr_nlp codebook:"
+_GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/tr-nlp/tr_nlp/refi-qda")
+_HEX_COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+_SECTION = re.compile(r"\n\n(Include|Exclude|Examples):[ \n]")
+
+
+def guid(*key: object) -> str:
+    """A deterministic GUID for a stable key, e.g. ``guid("code", name)``."""
+    return str(uuid.uuid5(_GUID_NAMESPACE, "\x1f".join(str(k) for k in key)))
+
+
+def is_hex_color(value: str | None) -> bool:
+    """Whether ``value`` is a colour REFI accepts (``#RRGGBB`` or ``#RGB``)."""
+    return bool(value) and bool(_HEX_COLOR.match(value or ""))
+
+
+def describe_code(code: Code) -> str:
+    """A code's REFI ``Description``: its guidance in labelled paragraphs."""
+    parts = [code.description] if code.description else []
+    if code.include:
+        parts.append(f"Include: {code.include}")
+    if code.exclude:
+        parts.append(f"Exclude: {code.exclude}")
+    if code.examples:
+        parts.append("Examples:\n" + "\n".join(f"- {e}" for e in code.examples))
+    return "\n\n".join(parts)
+
+
+def parse_description(text: str) -> dict[str, Any]:
+    """Inverse of :func:`describe_code`; a description without labels is all description."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    fields: dict[str, Any] = {"description": "", "include": "", "exclude": "", "examples": ()}
+    # a leading label has no blank line before it
+    pieces = _SECTION.split("\n\n" + text)
+    fields["description"] = pieces[0].strip()
+    for label, body in zip(pieces[1::2], pieces[2::2]):
+        body = body.strip()
+        if label == "Examples":
+            lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
+            fields["examples"] = tuple(ln[2:].strip() if ln.startswith("- ") else ln for ln in lines)
+        else:
+            fields[label.lower()] = body
+    return fields
+
+
+def local(tag: object) -> str:
+    """An element's tag without its namespace (vendors differ in how they write it)."""
+    return str(tag).rsplit("}", 1)[-1]
+
+
+def children(element: Element, name: str) -> Iterator[Element]:
+    """Direct children with local tag ``name``, in any namespace."""
+    return (child for child in element if local(child.tag) == name)
+
+
+def child(element: Element, name: str) -> Element | None:
+    """The first direct child with local tag ``name``, or None."""
+    return next(children(element, name), None)
+
+
+def child_text(element: Element, name: str) -> str:
+    """The text of the first child ``name`` (empty when absent)."""
+    found = child(element, name)
+    return "" if found is None else (found.text or "")
