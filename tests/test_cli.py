@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import DEMO, make_docx
 from tr_nlp.cli import app
+from tr_nlp.ingest.qdpx import read_qdpx
 
 runner = CliRunner()
 
@@ -132,6 +133,12 @@ def test_demo_command_writes_run_folder(tmp_path):
     for name in ("model/card.json", "agreement.csv", "suggestions.parquet", "candidates.yaml", "topics.parquet"):
         assert (tmp_path / "run" / name).is_file(), name
     assert run_json["summary"]["discovery"]["candidates"] >= 3
+    # the REFI-QDA project carries both coders, the model's suggestions and the candidates
+    project = read_qdpx(tmp_path / "run" / "project.qdpx")
+    coders = {c.coder for c in project.codings}
+    assert {"coder_a", "coder_b", "tr_nlp topic discovery"} <= coders
+    assert any(c.startswith("tr_nlp model demo-theme-model") for c in coders)
+    assert sum(code.status == "candidate" for code in project.codebook.codes) == run_json["summary"]["discovery"]["candidates"]
 
 
 def test_real_subprocess_console_script(tmp_path, write):

@@ -1,9 +1,11 @@
 import codecs
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tr_nlp.errors import InputError
-from tr_nlp.ingest.encoding import decode_bytes, normalise_text, read_text
+from tr_nlp.ingest.encoding import decode_bytes, normalise_text, normalise_with_offsets, read_text
 
 TEXT = "I: Café ok?\nP: Sí — naïve “quotes”."
 
@@ -73,3 +75,24 @@ def test_read_text_missing_file(tmp_path):
     with pytest.raises(InputError) as info:
         read_text(tmp_path / "nope.txt")
     assert info.value.code == "E100"
+
+
+_TRICKY = st.sampled_from(["a", "b", " ", "\t", "\r", "\n", "\r\n", "e\u0301", "\u00a0", "\u200b",
+                           "\u2028", "\U0001F600", "\u1100\u1161", "é", "\ufeff"])
+
+
+@given(st.lists(_TRICKY, max_size=20).map("".join))
+def test_normalise_with_offsets_agrees_and_maps_monotonically(raw):
+    text, offsets = normalise_with_offsets(raw)
+    assert text == normalise_text(raw)
+    assert len(offsets) == len(raw) + 1 and offsets[-1] == len(text)
+    assert offsets == sorted(offsets) and all(0 <= o <= len(text) for o in offsets)
+
+
+def test_normalise_with_offsets_keeps_a_span_on_the_same_characters():
+    raw = "\ufeffI: Caf\u0065\u0301 au lait\r\n\r\nR: On n\u2019y va  \r\nplus \U0001F600 jamais.\r\n"
+    start = raw.index("plus")
+    text, offsets = normalise_with_offsets(raw)
+    assert text[offsets[start]:offsets[start + len("plus \U0001F600")]] == "plus \U0001F600"
+    word = raw.index("Caf")
+    assert text[offsets[word]:offsets[word + 5]] == "Café"

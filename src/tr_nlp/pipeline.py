@@ -2,10 +2,10 @@
 
 Stages so far: ingest -> segment -> map human codings -> train on the coded interviews ->
 evaluate (grouped CV, machine vs human beside human vs human) -> code the interviews no
-human coded -> discover candidate codes in what neither coders nor model coded. Each
-stage's outputs are written
-atomically into the run folder (layout in ../shared/CLI.md) and listed in ``run.json``
-with versions, settings and timings.
+human coded -> discover candidate codes in what neither coders nor model coded -> export
+a REFI-QDA project with all of it. Each stage's outputs are written atomically into the
+run folder (layout in ../shared/CLI.md) and listed in ``run.json`` with versions,
+settings and timings.
 """
 
 from __future__ import annotations
@@ -15,16 +15,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from tr_nlp import __version__
 from tr_nlp.coding import ThemeModel, coded_data, cross_validate, save_model, suggest, train_model
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.errors import ConfigError, DiscoveryError
 from tr_nlp.export import write_json, write_table
+from tr_nlp.export.qdpx import candidate_codes, candidates_layer, model_user, suggestions_layer, write_qdpx
 from tr_nlp.ingest import Corpus, ReadOptions, load_corpus
 from tr_nlp.ingest.codings import codings_frame_with_text
 from tr_nlp.schema import segments_to_frame, turns_to_frame
 from tr_nlp.segment import Segmenter, coder_coverage, map_codings
-from tr_nlp.topics import discover, write_discovery
+from tr_nlp.topics import Discovery, discover, write_discovery
+from tr_nlp.topics.candidates import candidates_to_dict
 from tr_nlp.versions import library_versions
 
 
@@ -82,8 +86,10 @@ def run_pipeline(
     result.outputs["segment_codes"] = write_table(mapped, out / "segment_codes.parquet")
 
     coverage = coder_coverage(corpus.codings)
-    model = _train_evaluate_code(corpus, segmenter, out, result, timings, features, seed) if coverage else None
-    _discover(corpus, segmenter, model, out, result, timings, seed)
+    model, suggestions = (_train_evaluate_code(corpus, segmenter, out, result, timings, features, seed)
+                          if coverage else (None, None))
+    found = _discover(corpus, segmenter, model, out, result, timings, seed)
+    _export_project(corpus, model, suggestions, found, out, result, timings)
 
     coded_segments = mapped.drop_duplicates(["segment_id", "code"]).groupby("code").size()
     result.summary = {
@@ -109,7 +115,7 @@ def run_pipeline(
 
 
 def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result: RunResult,
-                         timings: dict[str, float], features: str, seed: int) -> ThemeModel:
+                         timings: dict[str, float], features: str, seed: int) -> tuple[ThemeModel, pd.DataFrame]:
     """Train on the coded interviews, cross-validate, and code the uncoded ones."""
     t0 = time.perf_counter()
     data = coded_data(corpus, segmenter)
@@ -138,19 +144,38 @@ def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result
     ]
     result.summary["coded_new_interviews"] = sorted(iv.id for iv in new)
     result.summary["suggestions_above_threshold"] = int(suggestions["above_threshold"].sum())
-    return model
+    return model, suggestions
 
 
 def _discover(corpus: Corpus, segmenter: Segmenter, model: ThemeModel | None, out: Path, result: RunResult,
-              timings: dict[str, float], seed: int) -> None:
+              timings: dict[str, float], seed: int) -> Discovery | None:
     """Candidate codes from what neither the coders nor the model coded."""
     t0 = time.perf_counter()
     try:
         found = discover(corpus, segmenter, model, seed=seed)
     except DiscoveryError as exc:  # too little uncoded text is a finding, not a failed run
         result.summary["discovery"] = {"skipped": str(exc)}
-        return
+        return None
     paths = write_discovery(found, out)
     result.outputs["candidates"], result.outputs["topics"] = paths["candidates"], paths["topics"]
     timings["discover"] = time.perf_counter() - t0
     result.summary["discovery"] = {**found.summary(), "labels": [f"{c.name} ({c.reading})" for c in found.candidates]}
+    return found
+
+
+def _export_project(corpus: Corpus, model: ThemeModel | None, suggestions: pd.DataFrame | None,
+                    found: Discovery | None, out: Path, result: RunResult, timings: dict[str, float]) -> None:
+    """The REFI-QDA project: transcripts, each coder's codings, the model's suggestions, candidate codes."""
+    t0 = time.perf_counter()
+    layers = []
+    if model is not None and suggestions is not None:
+        layers.append(suggestions_layer(suggestions, model_user(model.card)))
+    candidates = []
+    if found is not None and found.candidates:
+        entries = candidates_to_dict(found.candidates)["codes"]
+        candidates = candidate_codes(entries)
+        layers.append(candidates_layer(found.assignments, entries))
+    name = corpus.codebook.name if corpus.codebook and corpus.codebook.name else "tr_nlp run"
+    result.outputs["project"] = write_qdpx(out / "project.qdpx", corpus.interviews, corpus.codebook,
+                                           codings=corpus.codings, layers=layers, candidates=candidates, name=name)
+    timings["export"] = time.perf_counter() - t0

@@ -13,13 +13,18 @@ from tr_nlp.cli import common as c
 from tr_nlp.codebook import codebook_from_dict, load_yaml
 from tr_nlp.errors import ConfigError, InputError, OutputError
 from tr_nlp.export.folder import write_corpus_folder
-from tr_nlp.export.qdpx import MachineLayer, candidate_codes, candidates_layer, suggestions_layer, write_qdpx
+from tr_nlp.export.qdpx import (
+    MachineLayer,
+    candidate_codes,
+    candidates_layer,
+    model_user,
+    suggestions_layer,
+    write_qdpx,
+)
 from tr_nlp.ingest.qdpx import read_qdpx
 from tr_nlp.ingest.table import load_frame
 from tr_nlp.refi.codes import write_qdc
 from tr_nlp.schema import Code, Codebook
-
-DISCOVERY_USER = "tr_nlp topic discovery"
 
 
 @c.handle_errors
@@ -71,8 +76,8 @@ def export_cmd(
     if loaded.failures:
         raise ConfigError("E163", detail=f"{len(loaded.failures)} input file(s) could not be read (see above); "
                                          "a project needs every interview, so nothing was written")
-    book = loaded.codebook or Codebook(tuple(Code(n) for n in sorted({x.code for x in loaded.codings})))
     if suffix == ".qdc":
+        book = loaded.codebook or Codebook(tuple(Code(n) for n in sorted({x.code for x in loaded.codings})))
         c.out.print(f"codebook: {write_qdc(book, output)}", highlight=False)
         return
     layers: list[MachineLayer] = []
@@ -87,9 +92,10 @@ def export_cmd(
         found = candidate_codes(entries)
         topics_path = candidates.parent / "topics.parquet"
         topics = _known_rows(pd.read_parquet(topics_path), known, topics_path, quiet) if topics_path.is_file() else None
-        layers.append(candidates_layer(topics, entries, DISCOVERY_USER))
-    path = write_qdpx(output, loaded.interviews, book, codings=loaded.codings, layers=layers, candidates=found,
-                      name=name or book.name or "tr_nlp project")
+        layers.append(candidates_layer(topics, entries))
+    book_name = loaded.codebook.name if loaded.codebook else ""
+    path = write_qdpx(output, loaded.interviews, loaded.codebook, codings=loaded.codings, layers=layers,
+                      candidates=found, name=name or book_name or "tr_nlp project")
     machine = ", ".join(f"{layer.user}: {len(layer.codings)}" for layer in layers)
     c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings"
                 + (f", machine layers ({machine})" if machine else "")
@@ -122,7 +128,7 @@ def _model_user(model: Path | None, suggestions: Path) -> str:
         card = json.loads((model / "card.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError("E109", model / "card.json", detail=exc) from None
-    return f"tr_nlp model {card.get('name', model.name)} {card.get('version', '')}".strip()
+    return model_user({"name": model.name, **card})
 
 
 def _candidate_entries(path: Path) -> list[dict[str, Any]]:

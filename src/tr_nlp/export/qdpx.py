@@ -36,6 +36,7 @@ from tr_nlp.refi.codes import code_elements, code_guid, codebook_line, group_set
 from tr_nlp.refi.vocab import CANDIDATE_PARENT, NS, SPEAKERS_VARIABLE, guid
 from tr_nlp.schema import Code, Codebook, Coding, Interview
 
+DISCOVERY_USER = "tr_nlp topic discovery"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _NAME_CHARS = 100
 
@@ -57,6 +58,11 @@ class MachineLayer:
 
     user: str
     codings: Sequence[MachineCoding] = field(default_factory=tuple)
+
+
+def model_user(card: Mapping[str, Any]) -> str:
+    """The REFI user name for a model's suggestions: its name and version from the model card."""
+    return f"tr_nlp model {card.get('name', 'unnamed')} {card.get('version', '')}".strip()
 
 
 def suggestions_layer(suggestions: pd.DataFrame, user: str) -> MachineLayer:
@@ -91,7 +97,8 @@ def candidate_codes(entries: Sequence[Mapping[str, Any]]) -> list[Code]:
     return codes
 
 
-def candidates_layer(topics: pd.DataFrame | None, entries: Sequence[Mapping[str, Any]], user: str) -> MachineLayer:
+def candidates_layer(topics: pd.DataFrame | None, entries: Sequence[Mapping[str, Any]],
+                     user: str = DISCOVERY_USER) -> MachineLayer:
     """Passages topic discovery put in each candidate (``topics.parquet``), else its quotes."""
     names = {str(e["name"]) for e in entries}
     if topics is not None:
@@ -110,7 +117,7 @@ def candidates_layer(topics: pd.DataFrame | None, entries: Sequence[Mapping[str,
 
 def project_xml(
     interviews: Sequence[Interview],
-    codebook: Codebook,
+    codebook: Codebook | None,
     codings: Iterable[Coding] = (),
     layers: Sequence[MachineLayer] = (),
     candidates: Sequence[Code] = (),
@@ -123,8 +130,9 @@ def project_xml(
     ----------
     interviews : sequence of Interview
         Become TextSources (and Cases for their metadata).
-    codebook : Codebook
-        Becomes the CodeBook; exclusive groups become Sets.
+    codebook : Codebook, optional
+        Becomes the CodeBook; exclusive groups become Sets. Without one, the codes the
+        human codings use become a flat codebook.
     codings : iterable of Coding
         Human codings; each coder becomes a User.
     layers : sequence of MachineLayer
@@ -141,6 +149,7 @@ def project_xml(
     root = ET.Element(_tag("Project"), {"name": name, "origin": f"tr_nlp {__version__}",
                                         "creationDateTime": created.isoformat()})
     codings = sorted(set(codings), key=lambda c: (c.interview_id, c.start, c.end, c.coder, c.code))
+    codebook = codebook or Codebook(tuple(Code(n) for n in sorted({c.code for c in codings})))
     human = list(dict.fromkeys(c.coder for c in sorted(codings, key=lambda c: c.coder)))
     users = {coder: guid("user", coder) for coder in [*human, *(layer.user for layer in layers)]}
     if users:
@@ -172,7 +181,7 @@ def project_xml(
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def write_qdpx(path: str | Path, interviews: Sequence[Interview], codebook: Codebook, **kwargs: Any) -> Path:
+def write_qdpx(path: str | Path, interviews: Sequence[Interview], codebook: Codebook | None, **kwargs: Any) -> Path:
     """Write a ``.qdpx`` archive atomically; keyword arguments go to :func:`project_xml`."""
     document = project_xml(interviews, codebook, **kwargs)
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as archive:

@@ -21,6 +21,7 @@ Everything in the file is untrusted: see :mod:`tr_nlp.refi.safety`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -38,6 +39,7 @@ from tr_nlp.refi.vocab import SPEAKERS_VARIABLE, child, child_text, children, lo
 from tr_nlp.schema import Coding, Interview
 
 _SOURCE_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md", ".qdpx")
+_SPACES = re.compile(r"\s+")
 _OTHER_SOURCES = {"PDFSource", "PictureSource", "AudioSource", "VideoSource"}
 
 
@@ -156,13 +158,28 @@ def _fit(raw: str, mapping: list[int], selections: Sequence[_Selection]) -> tupl
             continue
         inside += 1
         start, end = mapping[sel.start], mapping[sel.end]
-        label = " ".join(sel.name.split())
-        if len(label) >= 5:
-            found = " ".join(raw[start:end].split())
-            names += found.startswith(label.rstrip(".… ")) or label.startswith(found[: len(label)])
-        edges += (start == 0 or not raw[start - 1].isalnum() or not raw[start].isalnum()) + (
-            end == len(raw) or not raw[end].isalnum() or not raw[end - 1].isalnum())
+        names += _name_matches(sel.name, raw[start:end])
+        edges += _word_edges(raw, start, end)
     return inside, names, edges
+
+
+def _name_matches(name: str, found: str) -> bool:
+    """Whether a selection's ``name`` is the text it points at (tools often truncate it)."""
+    label, found = _SPACES.sub(" ", name), _SPACES.sub(" ", found)
+    if len(label.strip()) < 5:
+        return False
+    if label.endswith(("…", "...")):
+        return found.startswith(label.rstrip(".…"))
+    return found == label or (len(found) > len(label) and found.startswith(label))
+
+
+def _word_edges(raw: str, start: int, end: int) -> int:
+    """0-2: a selection starts at a word's start and ends at a word's end, not in space or mid-word."""
+    if start >= end:
+        return 0
+    good_start = not raw[start].isspace() and (start == 0 or not (raw[start - 1].isalnum() and raw[start].isalnum()))
+    good_end = not raw[end - 1].isspace() and (end == len(raw) or not (raw[end].isalnum() and raw[end - 1].isalnum()))
+    return good_start + good_end
 
 
 # --- the project -------------------------------------------------------------------------

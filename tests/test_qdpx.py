@@ -1,0 +1,428 @@
+"""REFI-QDA interchange: round trips, other vendors' conventions, schema validity, hostile archives."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from conftest import DEMO, ROOT
+from tr_nlp.cli import app
+from tr_nlp.codebook import codebook_hash, load_codebook
+from tr_nlp.errors import ArchiveError, CodebookError, InputError
+from tr_nlp.export.qdpx import MachineCoding, MachineLayer, candidate_codes, project_xml, write_qdpx
+from tr_nlp.ingest import load_corpus
+from tr_nlp.ingest.qdpx import read_qdpx
+from tr_nlp.refi import CANDIDATE_PARENT, read_qdc, write_qdc
+from tr_nlp.schema import Code, Codebook, Coding, Interview, Turn
+
+XSD = ROOT.parent / "shared" / "specs" / "refi-qda" / "Project.xsd"
+WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def key(c: Coding):
+    return (c.interview_id, c.start, c.end, c.code, c.coder)
+
+
+def same_interviews(a: list[Interview], b: list[Interview]) -> None:
+    """Same ids, text, turns (speaker, role, span) and metadata; REFI text has no turn timestamps."""
+    assert [iv.id for iv in a] == [iv.id for iv in b]
+    for x, y in zip(a, b):
+        assert x.text == y.text, x.id
+        assert [(t.speaker, t.role, t.start, t.end) for t in x.turns] == \
+               [(t.speaker, t.role, t.start, t.end) for t in y.turns], x.id
+        assert dict(x.metadata) == dict(y.metadata), x.id
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_corpus([DEMO])
+
+
+@pytest.fixture(scope="module")
+def demo_qdpx(demo, tmp_path_factory):
+    path = tmp_path_factory.mktemp("qdpx") / "demo.qdpx"
+    return write_qdpx(path, demo.interviews, demo.codebook, codings=demo.codings, created=WHEN)
+
+
+# --- round trips ------------------------------------------------------------------------
+
+
+def test_demo_round_trip_gives_identical_interviews_codebook_and_codings(demo, demo_qdpx):
+    back = read_qdpx(demo_qdpx)
+    same_interviews(demo.interviews, back.interviews)
+    assert codebook_hash(back.codebook) == codebook_hash(demo.codebook)
+    assert sorted(map(key, back.codings)) == sorted(map(key, demo.codings))
+    assert {c.coder for c in back.codings} == {"coder_a", "coder_b"}
+    assert back.warnings == []
+
+
+def test_import_command_writes_a_folder_that_reads_back_identically(demo, demo_qdpx, tmp_path):
+    result = run("import", demo_qdpx, "-o", tmp_path / "proj")
+    assert result.exit_code == 0, result.output
+    assert "18 interviews, 5 codes, 188 codings (coder_a: 114, coder_b: 74)" in result.stdout
+    again = load_corpus([tmp_path / "proj"])
+    assert not again.failures
+    same_interviews(demo.interviews, again.interviews)
+    assert codebook_hash(again.codebook) == codebook_hash(demo.codebook)
+    assert sorted(map(key, again.codings)) == sorted(map(key, demo.codings))
+
+
+def test_every_corpus_command_takes_a_qdpx(demo_qdpx):
+    result = run("inspect", demo_qdpx)
+    assert result.exit_code == 0, result.output
+    assert "18 interview(s)" in result.stdout and "0 failed" in result.stdout
+    corpus = load_corpus([demo_qdpx])
+    assert len(corpus.codings) == 188 and corpus.codebook is not None
+
+
+def test_export_is_byte_identical_apart_from_the_creation_time(demo, demo_qdpx, tmp_path):
+    again = write_qdpx(tmp_path / "again.qdpx", demo.interviews, demo.codebook, codings=demo.codings, created=WHEN)
+    assert again.read_bytes() == demo_qdpx.read_bytes()
+    later = project_xml(demo.interviews, demo.codebook, codings=demo.codings, created=datetime(2027, 5, 5, tzinfo=timezone.utc))
+    with zipfile.ZipFile(demo_qdpx) as archive:
+        first = archive.read("project.qde")
+    assert first != later
+    assert first.replace(b"2026-01-02T03:04:05+00:00", b"2027-05-05T00:00:00+00:00") == later
+
+
+def rich_project() -> bytes:
+    """A project using every part tr_nlp writes: nested codes, a group, metadata types, layers, candidates."""
+    text = "I: Ça va? 😀\nP: Très bien, merci.\nI: And the team?\nP: They came at night."
+    ask, reply = (3, 11), (text.index("Très"), text.index("\nI: And"))
+    iv = Interview("site/1", text, (Turn("I", "interviewer", *ask), Turn("P", "participant", *reply)),
+                   {"site": "Lyon", "age": 41, "score": 0.5, "consented": True, "tags": ["a", "b"]})
+    book = Codebook((Code("care", "Care.", include="Kind acts.", examples=("x",), color="#aa0000"),
+                     Code("warm", "Warmth.", parent="care"), Code("cold", parent="care")),
+                    groups={"climate": ("warm", "cold")}, name="Test book", version="2")
+    layer = MachineLayer("tr_nlp model m 1", (MachineCoding("site/1", *reply, "warm", "warm: p=0.91"),))
+    night = text.index("They came"), len(text)
+    cands = candidate_codes([{"name": "night_visits", "description": "Proposed.",
+                              "evidence": {"keywords": ["night"], "size": 3, "interviews": 1, "reading": "new",
+                                           "novelty": 0.4, "quotes": [{"interview_id": "site/1", "start": night[0],
+                                                                       "end": night[1], "text": "They came at night."}]}}])
+    disc = MachineLayer("tr_nlp topic discovery", (MachineCoding("site/1", *night, "night_visits", "quote"),))
+    return project_xml([iv], book, codings=[Coding("site/1", *ask, "care", "ana")], layers=[layer, disc],
+                       candidates=cands, created=WHEN)
+
+
+@pytest.mark.skipif(not XSD.is_file(), reason="../shared/specs/refi-qda/Project.xsd is not beside this checkout")
+def test_exports_validate_against_the_refi_schema(demo_qdpx):
+    xmlschema = pytest.importorskip("xmlschema")
+    schema = xmlschema.XMLSchema(str(XSD))
+    with zipfile.ZipFile(demo_qdpx) as archive:
+        schema.validate(archive.read("project.qde").decode("utf-8"))
+    schema.validate(rich_project().decode("utf-8"))
+
+
+def test_rich_project_round_trip_keeps_groups_metadata_machine_users_and_candidates(tmp_path):
+    folder = tmp_path / "bare"
+    (folder / "sources").mkdir(parents=True)
+    document = rich_project()
+    (folder / "project.qde").write_bytes(document)
+    text = "I: Ça va? 😀\nP: Très bien, merci.\nI: And the team?\nP: They came at night."
+    import re
+    for guid in re.findall(rb'internal://([0-9a-f-]+)\.txt', document):
+        (folder / "sources" / f"{guid.decode()}.txt").write_text(text, encoding="utf-8")
+    back = read_qdpx(folder)
+    iv = back.interviews[0]
+    assert iv.id == "site/1"
+    assert iv.metadata == {"site": "Lyon", "age": 41, "score": 0.5, "consented": True, "tags": '["a", "b"]'}
+    book = back.codebook
+    assert book.name == "Test book" and book.version == "2"
+    assert book.groups == {"climate": ("warm", "cold")}
+    assert book["care"].include == "Kind acts." and book["care"].color == "#aa0000"
+    assert book["warm"].parent == "care"
+    assert book["night_visits"].status == "candidate" and "Keywords: night" in book["night_visits"].description
+    assert CANDIDATE_PARENT not in book
+    coders = {(c.coder, c.code, iv.text[c.start:c.end]) for c in back.codings}
+    assert coders == {("ana", "care", "Ça va? 😀"), ("tr_nlp model m 1", "warm", "Très bien, merci."),
+                      ("tr_nlp topic discovery", "night_visits", "They came at night.")}
+    # the folder's sources/ belong to the project, not the corpus: no duplicate interviews
+    assert [i.id for i in load_corpus([folder]).interviews] == ["site/1"]
+
+
+def test_qdc_round_trip_and_load_codebook(tmp_path):
+    book = Codebook((Code("a", "First.", exclude="Not b."), Code("b", parent="a"), Code("c")),
+                    groups={"g": ("b", "c")}, name="Book", version="1.2")
+    path = write_qdc(book, tmp_path / "book.qdc")
+    assert codebook_hash(read_qdc(path)) == codebook_hash(book)
+    assert codebook_hash(load_codebook(path)) == codebook_hash(book)
+
+
+def test_foreign_code_names_are_made_valid_and_reported(tmp_path):
+    qdc = tmp_path / "nvivo.qdc"
+    qdc.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        '<Code guid="00000000-0000-0000-0000-000000000001" name="Feelings" isCodable="true">'
+        '<Code guid="00000000-0000-0000-0000-000000000002" name="Other" isCodable="true"/></Code>'
+        '<Code guid="00000000-0000-0000-0000-000000000003" name="Other" isCodable="true"/>'
+        '<Code guid="00000000-0000-0000-0000-000000000004" name="Don\'t know / refused?" isCodable="true"/>'
+        '</Codes></CodeBook>', encoding="utf-8")
+    assert read_qdc(qdc).names == ["Feelings", "Other", "Other_2", "Don_t know _ refused"]
+    qdc.write_text("<Project/>", encoding="utf-8")
+    with pytest.raises(CodebookError, match="E209"):
+        read_qdc(qdc)
+
+
+# --- other vendors' projects ------------------------------------------------------------
+
+GUID = "{:08x}-0000-4000-8000-000000000000".format
+SOURCE_TEXT = "Interviewer: Comment ça va?\nParticipant: Très bien 😀, vraiment. The nurse stayed late.\n"
+
+
+def qualcoder_qde(positions: tuple[int, int], source_attr: str, names: bool = True, extra: str = "") -> str:
+    """A project in the style of QualCoder's export: nested selections, Codings with CodeRef."""
+    start, end = positions
+    name = ' name="The nurse stayed late."' if names else ""
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="qc" origin="QualCoder 3.5">
+  <Users><User guid="{GUID(1)}" name="colin"/><User guid="{GUID(2)}" name="maria"/></Users>
+  <CodeBook><Codes>
+    <Code guid="{GUID(10)}" name="Beyond routine" isCodable="true" color="#FF0000">
+      <Description>Doing more than the job asks.</Description>
+      <Code guid="{GUID(11)}" name="Time" isCodable="true"/>
+    </Code>
+  </Codes></CodeBook>
+  <Variables><Variable guid="{GUID(30)}" name="site" typeOfVariable="Text"/>
+    <Variable guid="{GUID(31)}" name="age" typeOfVariable="Integer"/></Variables>
+  <Cases><Case guid="{GUID(40)}" name="P07">
+    <VariableValue><VariableRef targetGUID="{GUID(30)}"/><TextValue>Leeds</TextValue></VariableValue>
+    <VariableValue><VariableRef targetGUID="{GUID(31)}"/><IntegerValue>52</IntegerValue></VariableValue>
+    <SourceRef targetGUID="{GUID(20)}"/></Case></Cases>
+  <Sources>
+    <TextSource guid="{GUID(20)}" name="P07.txt" {source_attr} creatingUser="{GUID(1)}">
+      <PlainTextSelection guid="{GUID(21)}"{name} startPosition="{start}" endPosition="{end}" creatingUser="{GUID(1)}">
+        <Coding guid="{GUID(22)}" creatingUser="{GUID(1)}"><CodeRef targetGUID="{GUID(11)}"/></Coding>
+        <Coding guid="{GUID(23)}" creatingUser="{GUID(2)}"><CodeRef targetGUID="{GUID(10)}"/></Coding>
+      </PlainTextSelection>{extra}
+    </TextSource>
+  </Sources>
+</Project>"""
+
+
+def make_qdpx(path: Path, qde: str, files: dict[str, bytes], qde_name: str = "project.qde") -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(qde_name, qde.encode("utf-8"))
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+def span(text: str, phrase: str, crlf_as_one: bool = False, utf16: bool = False) -> tuple[int, int]:
+    start = text.index(phrase)
+    before = text[:start]
+    if crlf_as_one:
+        start -= before.count("\r\n")
+    if utf16:
+        start += sum(1 for ch in before if ord(ch) > 0xFFFF)
+    return start, start + len(phrase)
+
+
+def imported(result, phrase="The nurse stayed late."):
+    iv = result.interviews[0]
+    return {(c.coder, c.code, iv.text[c.start:c.end]) for c in result.codings} == {
+        ("colin", "Time", phrase), ("maria", "Beyond routine", phrase)}
+
+
+def test_qualcoder_style_project_with_non_ascii_before_the_coded_span(tmp_path):
+    qde = qualcoder_qde(span(SOURCE_TEXT, "The nurse stayed late."), f'plainTextPath="internal://{GUID(20)}.txt"')
+    path = make_qdpx(tmp_path / "qc.qdpx", qde, {f"sources/{GUID(20)}.txt": SOURCE_TEXT.encode("utf-8")})
+    result = read_qdpx(path)
+    assert imported(result) and result.warnings == []
+    iv = result.interviews[0]
+    assert iv.id == "P07" and iv.metadata == {"site": "Leeds", "age": 52}
+    assert iv.speakers == {"Interviewer": "interviewer", "Participant": "participant"}
+    assert result.codebook.names == ["Beyond routine", "Time"] and result.codebook["Time"].parent == "Beyond routine"
+
+
+@pytest.mark.parametrize("crlf_as_one", [False, True])
+def test_bom_and_crlf_sources_keep_offsets_on_the_same_characters(tmp_path, crlf_as_one):
+    raw = SOURCE_TEXT.replace("\n", "\r\n")
+    qde = qualcoder_qde(span(raw, "The nurse stayed late.", crlf_as_one), f'plainTextPath="internal://{GUID(20)}.txt"')
+    # NVivo's capitalised Sources/ folder and a .qde not called project.qde
+    path = make_qdpx(tmp_path / "nv.qdpx", qde, {f"Sources/{GUID(20)}.txt": b"\xef\xbb\xbf" + raw.encode("utf-8")},
+                     qde_name="My Study.qde")
+    result = read_qdpx(path)
+    assert imported(result)
+    assert any("CRLF counted as one" in w for w in result.warnings) == crlf_as_one
+
+
+def test_crlf_counted_as_one_is_found_without_selection_names_by_word_edges(tmp_path):
+    raw = SOURCE_TEXT.replace("\n", "\r\n")
+    qde = qualcoder_qde(span(raw, "The nurse stayed late.", True), f'plainTextPath="internal://{GUID(20)}.txt"',
+                        names=False)
+    path = make_qdpx(tmp_path / "p.qdpx", qde, {f"sources/{GUID(20)}.txt": raw.encode("utf-8")})
+    assert imported(read_qdpx(path))
+
+
+def test_utf16_unit_positions_from_dotnet_tools(tmp_path):
+    qde = qualcoder_qde(span(SOURCE_TEXT, "The nurse stayed late.", utf16=True), f'plainTextPath="internal://{GUID(20)}.txt"')
+    path = make_qdpx(tmp_path / "p.qdpx", qde, {f"sources/{GUID(20)}.txt": SOURCE_TEXT.encode("utf-8")})
+    result = read_qdpx(path)
+    assert imported(result) and any("UTF-16" in w for w in result.warnings)
+
+
+def test_inline_plain_text_content_and_bare_qde_with_relative_path(tmp_path):
+    escaped = SOURCE_TEXT.replace("&", "&amp;").replace("<", "&lt;")
+    qde = qualcoder_qde(span(SOURCE_TEXT, "The nurse stayed late."), "")
+    qde = qde.replace("\n      <PlainTextSelection", f"<PlainTextContent>{escaped}</PlainTextContent>\n      <PlainTextSelection", 1)
+    assert imported(read_qdpx(make_qdpx(tmp_path / "inline.qdpx", qde, {})))
+    folder = tmp_path / "bare"
+    (folder / "texts").mkdir(parents=True)
+    (folder / "texts" / "p07.txt").write_text(SOURCE_TEXT, encoding="utf-8")
+    (folder / "study.qde").write_text(
+        qualcoder_qde(span(SOURCE_TEXT, "The nurse stayed late."), 'plainTextPath="texts/p07.txt"'), encoding="utf-8")
+    assert imported(read_qdpx(folder / "study.qde"))
+
+
+# --- hostile and broken projects ---------------------------------------------------------
+
+
+def good_source(tmp_path: Path, **kw) -> Path:
+    qde = qualcoder_qde(span(SOURCE_TEXT, "The nurse stayed late."), f'plainTextPath="internal://{GUID(20)}.txt"', **kw)
+    return make_qdpx(tmp_path / "in.qdpx", qde, {f"sources/{GUID(20)}.txt": SOURCE_TEXT.encode("utf-8")})
+
+
+def declare_size(path: Path, member: str, size: int) -> None:
+    """Rewrite a member's declared uncompressed size in both zip headers (a lying archive)."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    local = data.find(b"PK\x03\x04" + b"")
+    while local >= 0:
+        n = struct.unpack_from("<H", data, local + 26)[0]
+        if bytes(data[local + 30:local + 30 + n]) == name:
+            struct.pack_into("<I", data, local + 22, size)
+        local = data.find(b"PK\x03\x04", local + 4)
+    central = data.find(b"PK\x01\x02")
+    while central >= 0:
+        n = struct.unpack_from("<H", data, central + 28)[0]
+        if bytes(data[central + 46:central + 46 + n]) == name:
+            struct.pack_into("<I", data, central + 24, size)
+        central = data.find(b"PK\x01\x02", central + 4)
+    path.write_bytes(bytes(data))
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<Project xmlns="urn:QDA-XML:project:1.0" name="&lol3;"/>"""
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE p [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<Project xmlns="urn:QDA-XML:project:1.0" name="x"><Description>&xxe;</Description></Project>"""
+
+
+def hostile(tmp_path: Path, kind: str) -> Path:
+    if kind == "zip-slip":
+        path = good_source(tmp_path)
+        with zipfile.ZipFile(path, "a") as archive:
+            archive.writestr("../../evil.txt", b"owned")
+        return path
+    if kind == "declared-bomb":
+        path = good_source(tmp_path)
+        declare_size(path, f"sources/{GUID(20)}.txt", 2**30)
+        return path
+    if kind == "ratio-bomb":
+        return make_qdpx(tmp_path / "in.qdpx", qualcoder_qde((0, 1), ""), {"sources/zeros.txt": bytes(30 * 2**20)})
+    if kind == "billion-laughs":
+        return make_qdpx(tmp_path / "in.qdpx", BILLION_LAUGHS, {})
+    if kind == "external-entity":
+        return make_qdpx(tmp_path / "in.qdpx", XXE, {})
+    if kind == "past-the-end":
+        qde = qualcoder_qde((10, 5000), f'plainTextPath="internal://{GUID(20)}.txt"')
+        return make_qdpx(tmp_path / "in.qdpx", qde, {f"sources/{GUID(20)}.txt": SOURCE_TEXT.encode("utf-8")})
+    if kind == "unknown-code":
+        path = good_source(tmp_path)
+        qde = qualcoder_qde(span(SOURCE_TEXT, "The nurse stayed late."), f'plainTextPath="internal://{GUID(20)}.txt"')
+        return make_qdpx(path, qde.replace(f'<CodeRef targetGUID="{GUID(11)}"/>', f'<CodeRef targetGUID="{GUID(99)}"/>'),
+                         {f"sources/{GUID(20)}.txt": SOURCE_TEXT.encode("utf-8")})
+    if kind == "missing-source":
+        qde = qualcoder_qde((0, 5), f'plainTextPath="internal://{GUID(20)}.txt"')
+        return make_qdpx(tmp_path / "in.qdpx", qde, {})
+    if kind == "outside-path":
+        return make_qdpx(tmp_path / "in.qdpx", qualcoder_qde((0, 5), 'plainTextPath="file:///etc/passwd"'), {})
+    if kind == "not-a-zip":
+        path = tmp_path / "in.qdpx"
+        path.write_bytes(b"PK\x03\x04 truncated")
+        return path
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("kind,error,code", [
+    ("zip-slip", ArchiveError, "E201"),
+    ("declared-bomb", ArchiveError, "E202"),
+    ("ratio-bomb", ArchiveError, "E202"),
+    ("billion-laughs", ArchiveError, "E203"),
+    ("external-entity", ArchiveError, "E203"),
+    ("past-the-end", InputError, "E205"),
+    ("unknown-code", InputError, "E206"),
+    ("missing-source", InputError, "E207"),
+    ("outside-path", ArchiveError, "E208"),
+    ("not-a-zip", ArchiveError, "E200"),
+])
+def test_hostile_projects_end_in_one_clear_error_and_write_nothing(tmp_path, kind, error, code):
+    path = hostile(tmp_path, kind)
+    with pytest.raises(error, match=code) as caught:
+        read_qdpx(path)
+    assert caught.value.path and "in.qdpx" in caught.value.path
+    before = sorted(p.name for p in tmp_path.parent.iterdir())
+    result = run("import", path, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and code in lines[0] and "in.qdpx" in lines[0], result.stderr
+    assert not (tmp_path / "out").exists()
+    assert sorted(p.name for p in tmp_path.parent.iterdir()) == before
+
+
+def test_a_bad_project_among_good_transcripts_is_reported_and_the_rest_loads(tmp_path, write):
+    bad = hostile(tmp_path, "zip-slip")
+    good = write("ok.txt", "I: Hello?\nP: Fine thanks.\n")
+    corpus = load_corpus([bad, good])
+    assert [iv.id for iv in corpus.interviews] == ["ok"]
+    assert [f.error.code for f in corpus.failures] == ["E201"]
+
+
+# --- export command ------------------------------------------------------------------------
+
+
+def test_export_command_adds_model_suggestions_and_candidate_codes(demo, tmp_path):
+    first = demo.interviews[0]
+    turn = first.turns[1]
+    pd.DataFrame({
+        "interview_id": [first.id, first.id], "segment_id": ["s1", "s1"], "start": [turn.start] * 2,
+        "end": [turn.end] * 2, "speaker": ["P"] * 2, "text": [first.turn_text(turn)] * 2,
+        "code": ["beyond_routine", "emotional_climate"], "probability": [0.91, 0.2],
+        "above_threshold": [True, False], "evidence": ["", ""],
+    }).to_csv(tmp_path / "suggestions.csv", index=False)
+    (tmp_path / "disc").mkdir()
+    (tmp_path / "disc" / "candidates.yaml").write_text(
+        "name: Candidate codes (machine)\ncodes:\n- name: waiting_lists\n  description: Proposed.\n"
+        "  status: candidate\n  evidence:\n    keywords: [wait, list]\n    size: 4\n    quotes:\n"
+        f"    - {{interview_id: {first.id}, start: {turn.start}, end: {turn.end}, text: x}}\n", encoding="utf-8")
+    out = tmp_path / "project.qdpx"
+    result = run("export", "--corpus", DEMO, "--suggestions", tmp_path / "suggestions.csv",
+                 "--candidates", tmp_path / "disc" / "candidates.yaml", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "tr_nlp suggestions (suggestions.csv): 1" in result.stdout and "1 candidate codes" in result.stdout
+    back = read_qdpx(out)
+    machine = [c for c in back.codings if c.coder.startswith("tr_nlp")]
+    assert {(c.coder, c.code) for c in machine} == {("tr_nlp suggestions (suggestions.csv)", "beyond_routine"),
+                                                    ("tr_nlp topic discovery", "waiting_lists")}
+    assert back.codebook["waiting_lists"].status == "candidate"
+    with zipfile.ZipFile(out) as archive:
+        assert b"beyond_routine: p=0.91" in archive.read("project.qde")
+
+
+def test_export_refuses_an_unknown_output_type(tmp_path):
+    result = run("export", "--corpus", DEMO, "-o", tmp_path / "x.zip")
+    assert result.exit_code == 2 and "E171" in result.stderr
