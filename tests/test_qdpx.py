@@ -71,6 +71,7 @@ def test_import_command_writes_a_folder_that_reads_back_identically(demo, demo_q
     result = run("import", demo_qdpx, "-o", tmp_path / "proj")
     assert result.exit_code == 0, result.output
     assert "18 interviews, 5 codes, 188 codings (coder_a: 114, coder_b: 74)" in result.stdout
+    assert "E163" in run("import", demo_qdpx, "-o", tmp_path / "proj").stderr  # not over earlier files
     again = load_corpus([tmp_path / "proj"])
     assert not again.failures
     same_interviews(demo.interviews, again.interviews)

@@ -38,7 +38,7 @@ def print_agreement(table) -> None:  # type: ignore[no-untyped-def]
 
 @c.handle_errors
 def train(
-    corpus: Annotated[list[Path], typer.Option("--corpus", help="Transcripts or a corpus folder.")],
+    corpus: c.CorpusOpt,
     output: c.Output,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
@@ -76,7 +76,7 @@ def train(
 
 @c.handle_errors
 def evaluate(
-    corpus: Annotated[list[Path], typer.Option("--corpus", help="Transcripts or a corpus folder.")],
+    corpus: c.CorpusOpt,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for agreement.csv, calibration.csv, learning_curve.csv, prescreen.csv, evaluation.json.")] = None,
@@ -134,7 +134,7 @@ def code(
 
 @c.handle_errors
 def next_segments(
-    corpus: Annotated[list[Path], typer.Option("--corpus", help="Transcripts or a corpus folder.")],
+    corpus: c.CorpusOpt,
     model: c.ModelDir,
     n: Annotated[int, typer.Option("-n", help="How many segments to propose.")] = 30,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the list (.csv/.parquet/.jsonl).")] = None,

@@ -42,7 +42,7 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-Paths = Annotated[list[Path], typer.Argument(help="Transcript files, folders (recursive), globs or utterance tables.", show_default=False)]
+Paths = Annotated[list[Path], typer.Argument(help="Transcript files, folders (recursive), globs, utterance tables or .qdpx projects.", show_default=False)]
 Output = Annotated[Path, typer.Option("--output", "-o", help="Output file or folder; format from the extension.")]
 Format = Annotated[str | None, typer.Option("--format", help="Force a reader: text, markdown, docx, vtt, srt, table, qdpx.")]
 Preset = Annotated[str | None, typer.Option("--preset", help="Named column mapping for a known table (annomi).")]
@@ -54,6 +54,7 @@ CoderCol = Annotated[str | None, typer.Option("--coder-col", help="Table column 
 CodeCols = Annotated[list[str] | None, typer.Option("--code-col", help="Table column holding codes (repeatable).")]
 SpeakerRole = Annotated[list[str] | None, typer.Option("--speaker-role", help="Set a speaker's role: NAME=interviewer|participant|other (repeatable).")]
 Encoding = Annotated[str | None, typer.Option("--encoding", help="Force the text encoding instead of detecting it.")]
+CorpusOpt = Annotated[list[Path], typer.Option("--corpus", help="Transcripts, a corpus folder, a table or a .qdpx project.")]
 Codings = Annotated[Path | None, typer.Option("--codings", help="Human codings table: interview_id,start,end,code,coder.")]
 CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML or REFI-QDA .qdc.")]
 Quiet = Annotated[bool, typer.Option("--quiet", help="Only errors on stderr.")]

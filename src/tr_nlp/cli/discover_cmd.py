@@ -27,7 +27,7 @@ def print_candidates(found: Discovery) -> None:
 
 @c.handle_errors
 def discover_cmd(
-    corpus: Annotated[list[Path], typer.Option("--corpus", help="Transcripts or a corpus folder.")],
+    corpus: c.CorpusOpt,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for candidates.yaml, topics.parquet, discovery.json.")],
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,

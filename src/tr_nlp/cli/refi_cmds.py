@@ -33,9 +33,13 @@ def import_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for interviews/, codings.csv, codebook.yaml, corpus.yaml.")],
     speaker_role: c.SpeakerRole = None,
     encoding: c.Encoding = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files.")] = False,
     quiet: c.Quiet = False,
 ) -> None:
     """Read a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder) into a tr_nlp corpus folder."""
+    if output.is_dir() and any(output.iterdir()) and not force:
+        # old interview files left beside new ones would silently join the corpus
+        raise ConfigError("E163", detail=f"output folder {output} is not empty; choose a new folder or pass --force")
     result = read_qdpx(project, c.read_options(speaker_roles=speaker_role, encoding=encoding))
     if not quiet:
         for warning in result.warnings:
@@ -55,7 +59,7 @@ def import_cmd(
 
 @c.handle_errors
 def export_cmd(
-    corpus: Annotated[list[Path], typer.Option("--corpus", help="Transcripts, a corpus folder or a .qdpx.")],
+    corpus: c.CorpusOpt,
     output: Annotated[Path, typer.Option("--output", "-o", help="A .qdpx project, or a .qdc for the codebook alone.")],
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,

@@ -124,16 +124,20 @@ def normalise_text(text: str) -> str:
     return text.strip("\n")
 
 
+def read_bytes(path: str | Path, error: type[InputError] = InputError) -> bytes:
+    """A file's bytes; a missing or unreadable file raises ``error`` naming it (E100, E109)."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise error("E100", path) from None
+    except OSError as exc:
+        raise error("E109", path, detail=exc.strerror or exc) from None
+
+
 def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
     """Read and decode a text file, then normalise it. See :func:`decode_bytes`."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("E100", path) from None
-    except OSError as exc:
-        raise InputError("E109", path, detail=exc.strerror or exc) from None
-    decoded = decode_bytes(data, path, encoding)
+    decoded = decode_bytes(read_bytes(path), path, encoding)
     text = normalise_text(decoded.text)
     if not text.strip():
         raise InputError("E101", path)

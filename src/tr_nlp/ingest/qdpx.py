@@ -30,7 +30,7 @@ from xml.etree.ElementTree import Element
 
 from tr_nlp.errors import ArchiveError, ConfigError, InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.encoding import decode_bytes, normalise_with_offsets
+from tr_nlp.ingest.encoding import decode_bytes, normalise_with_offsets, read_bytes
 from tr_nlp.ingest.speakers import RoleMap
 from tr_nlp.ingest.text import assemble_turns
 from tr_nlp.refi.codes import codebook_meta, codes_from_xml
@@ -67,12 +67,7 @@ class _Files:
         return matches[0] if len(matches) == 1 else None
 
     def read(self, found: str) -> bytes:
-        if self.zip is not None:
-            return self.zip.read(found)
-        try:
-            return Path(found).read_bytes()
-        except OSError as exc:
-            raise InputError("E109", found, detail=exc.strerror or exc) from None
+        return self.zip.read(found) if self.zip is not None else read_bytes(found)
 
     def _lookup(self, name: str) -> str | None:
         if self.zip is not None:
@@ -80,7 +75,10 @@ class _Files:
         folded = name.casefold()
         for candidate in self._names():
             if candidate.casefold() == folded:
-                return str(self.path / candidate)
+                found = self.path / candidate
+                if not found.resolve().is_relative_to(self.path.resolve()):  # a symlink leading out
+                    raise ArchiveError("E201", self.path, entry=candidate, reason="it links outside the project folder")
+                return str(found)
         return None
 
     def _names(self) -> list[str]:
@@ -94,11 +92,7 @@ def _open_project(path: Path, max_mb: int) -> tuple[Element, _Files, str]:
     if path.is_dir() or path.suffix.lower() == ".qde":
         folder = path if path.is_dir() else path.parent
         qde_path = folder / _pick_qde(sorted(p.name for p in folder.glob("*.qde")), path) if path.is_dir() else path
-        try:
-            data = qde_path.read_bytes()
-        except OSError as exc:
-            raise InputError("E109", qde_path, detail=exc.strerror or exc) from None
-        return parse_xml(data, str(qde_path)), _Files(folder, None, ""), str(qde_path)
+        return parse_xml(read_bytes(qde_path), str(qde_path)), _Files(folder, None, ""), str(qde_path)
     zipped = SafeZip(path, max_mb)
     try:
         name = _pick_qde(zipped.names, path)
@@ -113,10 +107,9 @@ def _pick_qde(names: Sequence[str], path: Path) -> str:
     qdes = [n for n in names if n.casefold().endswith(".qde")]
     if not qdes:
         raise InputError("E200", path, detail="no .qde project file inside; export the project as REFI-QDA (.qdpx)")
-    for preferred in ("project.qde",):
-        exact = [n for n in qdes if n.casefold() == preferred]
-        if exact:
-            return exact[0]
+    exact = [n for n in qdes if n.casefold() == "project.qde"]
+    if exact:
+        return exact[0]
     top = [n for n in qdes if "/" not in n]
     if len(top) == 1 or len(qdes) == 1:
         return (top or qdes)[0]

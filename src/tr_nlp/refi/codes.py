@@ -17,6 +17,7 @@ from xml.etree.ElementTree import Element
 
 from tr_nlp.codebook import validate_codebook
 from tr_nlp.export.tables import atomic_path
+from tr_nlp.ingest.encoding import read_bytes
 from tr_nlp.errors import CodebookError
 from tr_nlp.refi.safety import parse_xml
 from tr_nlp.refi.vocab import (
@@ -186,13 +187,7 @@ def read_qdc(path: str | Path) -> Codebook:
         When the file is not a codebook, is unsafe XML, or its codes are invalid.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CodebookError("E100", path) from None
-    except OSError as exc:
-        raise CodebookError("E109", path, detail=exc.strerror or exc) from None
-    root = parse_xml(data, str(path))
+    root = parse_xml(read_bytes(path, CodebookError), str(path))
     if local(root.tag) != "CodeBook" or child(root, "Codes") is None:
         raise CodebookError("E209", path, detail=f"the root element is <{local(root.tag)}>")
     codebook, _, _ = codes_from_xml(child(root, "Codes"), child(root, "Sets"), path)
