@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from tr_nlp.cli.batch_cmd import batch
 from tr_nlp.cli.coding_cmds import code, evaluate, next_segments, train
 from tr_nlp.cli.demo_cmd import demo
 from tr_nlp.cli.discover_cmd import discover_cmd
@@ -27,4 +28,5 @@ app.command(name="next")(next_segments)
 app.command(name="discover")(discover_cmd)
 app.command(name="import")(import_cmd)
 app.command(name="export")(export_cmd)
+app.command()(batch)
 app.command()(demo)

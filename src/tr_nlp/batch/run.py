@@ -1,0 +1,267 @@
+"""Run a model over a folder of new interviews: streaming, resumable, on any engine.
+
+The output folder::
+
+    OUT/manifest.sqlite          what was done to each input (see :mod:`.manifest`)
+    OUT/suggestions.parquet/     one part file per input: a dataset that grows run by run
+    OUT/suggestions.csv          every part, combined, ordered by input path
+    OUT/interviews/ID.csv        each interview's suggestions
+    OUT/errors.jsonl             one line per input that failed: file, code, message
+    OUT/run.json                 settings, engine, counts and timings of the last run
+
+Inputs are hashed and coded one by one as the engine takes them; each file's outputs are
+written atomically before its manifest row is committed. Killing a run at any moment and
+running it again therefore redoes at most the files that were in flight, and gives the
+same outputs as a run that was never interrupted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tr_nlp import __version__
+from tr_nlp.batch.engines import Engine, InProcess
+from tr_nlp.batch.manifest import MANIFEST_NAME, Entry, Manifest
+from tr_nlp.batch.work import Result, Task, code_file
+from tr_nlp.coding.store import CARD_FILE, verify_model_files
+from tr_nlp.errors import OutputError
+from tr_nlp.export.tables import atomic_path, write_json, write_table, write_text
+from tr_nlp.hashing import file_sha256
+from tr_nlp.ingest import ReadOptions
+from tr_nlp.ingest.corpus import plan_inputs
+from tr_nlp.segment import Segmenter
+from tr_nlp.versions import library_versions
+
+DATASET = "suggestions.parquet"
+MIN_FREE_MB = 50
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+@dataclass
+class BatchReport:
+    """What a batch run did."""
+
+    out_dir: Path
+    engine: str
+    total: int = 0
+    coded: int = 0
+    skipped: int = 0
+    failed: list[Entry] = field(default_factory=list)
+    segments: int = 0
+    seconds: float = 0.0
+    outputs: dict[str, Path] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input is coded, 1 when some failed."""
+        return 1 if self.failed else 0
+
+
+Progress = Callable[[Result | None, int, int], None]  # (result or None for a skip, done, total)
+
+
+def preflight(out_dir: str | Path, min_free_mb: int = MIN_FREE_MB) -> Path:
+    """Check before any work that ``out_dir`` can be created, written and has room.
+
+    Raises
+    ------
+    OutputError
+        E170 when it cannot be written, E172 when the disk is (nearly) full.
+    """
+    out = Path(out_dir)
+    with atomic_path(out / ".write-test") as probe:
+        probe.write_bytes(b"ok")
+    (out / ".write-test").unlink()
+    free = shutil.disk_usage(out).free // 2**20
+    if free < min_free_mb:
+        raise OutputError("E172", out, free=free, need=min_free_mb)
+    return out
+
+
+def model_hash(model_dir: str | Path) -> str:
+    """A hash of the model card, which holds the model file's own sha256: changes on any retrain."""
+    card = Path(model_dir) / CARD_FILE
+    return hashlib.sha256(card.read_bytes()).hexdigest() if card.is_file() else ""
+
+
+def interview_file(interview_id: str) -> str:
+    """A stable, safe file name for an interview's results."""
+    safe = _UNSAFE.sub("_", interview_id).strip("._")[:80] or "interview"
+    if safe != interview_id:
+        safe += "-" + hashlib.sha256(interview_id.encode()).hexdigest()[:8]
+    return f"{safe}.csv"
+
+
+def run_batch(
+    inputs: Sequence[str | Path],
+    model_dir: str | Path,
+    out_dir: str | Path,
+    segmenter: Segmenter = Segmenter(),
+    options: ReadOptions = ReadOptions(),
+    engine: Engine | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> BatchReport:
+    """Code every input with the model in ``model_dir``, skipping work already done.
+
+    Parameters
+    ----------
+    inputs : sequence of path
+        Files, folders (a ``corpus.yaml`` in one is honoured) and globs.
+    model_dir : path
+        A trained model folder; loaded (and verified) once here and once per worker.
+    out_dir : path
+        The output folder (see the module docstring); created when missing.
+    segmenter : Segmenter
+        How to cut interviews into segments (part of what a done file is keyed on).
+    options : ReadOptions
+        Read options for inputs outside a ``corpus.yaml`` folder.
+    engine : Engine, optional
+        Where to run (:func:`tr_nlp.batch.make_engine`); default: in this process.
+    force : bool
+        Redo every input, even those the manifest says are done.
+    progress : callable, optional
+        Called after each input with (result, or None for a skipped input; done; total).
+
+    Raises
+    ------
+    OutputError
+        When the output folder cannot be written (checked before any work).
+    ModelError
+        When the model is missing or fails verification.
+    """
+    t0 = time.perf_counter()
+    out = preflight(out_dir)
+    engine = engine or InProcess()
+    verify_model_files(model_dir)  # a missing or tampered model fails before any work
+    model_sha = model_hash(model_dir)
+    job = hashlib.sha256(json.dumps([model_sha, asdict(segmenter)], sort_keys=True).encode()).hexdigest()
+    manifest = Manifest(out)
+    pending = out / ".combine-pending"
+    report = BatchReport(out, engine.description)
+    try:
+        files = [(p, o) for p, o, _ in plan_inputs(list(inputs), options).files
+                 if not p.resolve().is_relative_to(out.resolve())]
+        report.total = len(files)
+        done = 0
+
+        def tasks() -> Iterator[Task]:
+            nonlocal done
+            for path, opts in files:
+                key = str(path.resolve())
+                try:
+                    sha = file_sha256(path)
+                except OSError as exc:
+                    sha = f"unreadable: {exc.strerror or exc}"
+                entry = manifest.get(key)
+                if not force and entry is not None and entry.sha == sha and entry.job == job:
+                    report.skipped += 1
+                    done += 1
+                    if entry.status == "failed":
+                        report.failed.append(entry)
+                    if progress:
+                        progress(None, done, report.total)
+                    continue
+                yield Task(key, sha, str(model_dir), model_sha, segmenter, opts)
+
+        for result in engine.imap(code_file, tasks()):
+            pending.touch()  # combined outputs are stale until _combine has run
+            entry = _store(result, manifest, out, job)
+            done += 1
+            if entry.status == "failed":
+                report.failed.append(entry)
+            else:
+                report.coded += 1
+                report.segments += entry.segments
+            report.warnings.extend(f"{result.task.path}: {w}" for w in result.warnings)
+            if progress:
+                progress(result, done, report.total)
+        report.outputs = _combine(manifest, out, rebuild=pending.exists() or force)
+        pending.unlink(missing_ok=True)
+    finally:
+        manifest.close()
+    report.failed.sort(key=lambda e: e.path)
+    report.seconds = time.perf_counter() - t0
+    report.outputs["run"] = write_json(_run_record(report, model_dir, segmenter), out / "run.json")
+    return report
+
+
+def _store(result: Result, manifest: Manifest, out: Path, job: str) -> Entry:
+    """Write one input's outputs atomically, then commit its manifest row, then drop stale outputs."""
+    task, previous = result.task, manifest.get(result.task.path)
+    code, message = result.code, result.message
+    if result.ok:
+        for interview_id in result.interviews:
+            owner = manifest.owner(interview_id)
+            if owner is not None and owner != task.path:
+                code, message = "E161", (f"{task.path}: [E161] duplicate interview id '{interview_id}' "
+                                         f"(also in {owner}); ids must be unique")
+                break
+    if code is not None:
+        entry = Entry(task.path, task.sha, job, "failed", None, result.interviews, 0, code, message, result.seconds)
+    else:
+        assert result.rows is not None
+        part = f"part-{hashlib.sha256(task.path.encode()).hexdigest()[:12]}-{task.sha[:12]}.parquet"
+        write_table(result.rows, out / DATASET / part)
+        for interview_id, rows in result.rows.groupby("interview_id", sort=True):
+            write_table(rows, out / "interviews" / interview_file(str(interview_id)))
+        entry = Entry(task.path, task.sha, job, "done", part, result.interviews, result.segments,
+                      seconds=result.seconds)
+    manifest.record(entry)
+    if previous is not None:  # the file was edited or recoded: its old outputs go
+        if previous.part and previous.part != entry.part:
+            (out / DATASET / previous.part).unlink(missing_ok=True)
+        keep = set(entry.interviews) if entry.status == "done" else set()
+        for interview_id in set(previous.interviews) - keep:
+            (out / "interviews" / interview_file(interview_id)).unlink(missing_ok=True)
+    return entry
+
+
+def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
+    """The combined CSV and errors.jsonl, ordered by input path; rebuilt only when something changed."""
+    paths = {"manifest": out / MANIFEST_NAME, "dataset": out / DATASET, "csv": out / "suggestions.csv",
+             "interviews": out / "interviews", "errors": out / "errors.jsonl"}
+    if not rebuild and paths["csv"].is_file() and paths["errors"].is_file():
+        return paths
+    entries = list(manifest.entries())
+    parts = [out / DATASET / e.part for e in entries if e.status == "done" and e.part]
+    referenced = {p.name for p in parts}
+    for stray in (out / DATASET).glob("*.parquet") if (out / DATASET).is_dir() else ():
+        if stray.name not in referenced:  # left by a run killed between writing and recording
+            stray.unlink()
+    with atomic_path(paths["csv"]) as tmp:
+        header = True
+        for part in parts:  # one part at a time: memory stays bounded
+            pd.read_parquet(part).to_csv(tmp, mode="w" if header else "a", header=header, index=False)
+            header = False
+        if header:
+            tmp.write_text("")
+    failed = [e for e in entries if e.status == "failed"]
+    write_text("".join(json.dumps({"file": e.path, "code": e.code, "message": e.message}, ensure_ascii=False) + "\n"
+                       for e in failed), paths["errors"])
+    return paths
+
+
+def _run_record(report: BatchReport, model_dir: str | Path, segmenter: Segmenter) -> dict[str, Any]:
+    return {
+        "tr_nlp_version": __version__,
+        "model": str(model_dir),
+        "engine": report.engine,
+        "settings": {"segmenter": asdict(segmenter)},
+        "counts": {"inputs": report.total, "coded": report.coded, "skipped": report.skipped,
+                   "failed": len(report.failed), "segments_coded": report.segments},
+        "seconds": round(report.seconds, 3),
+        "versions": library_versions(),
+        "outputs": {k: str(v) for k, v in report.outputs.items()},
+    }

@@ -1,0 +1,107 @@
+"""What a worker does with one input file: read, segment, apply the model, return rows.
+
+Runs in the batch process, a process-pool worker or a Dask worker. The model is loaded
+once per worker process and kept (keyed by its folder and card hash), never once per
+file. Every error becomes part of the result, so one bad file never stops a batch.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from tr_nlp.coding import load_model
+from tr_nlp.coding.store import ThemeModel
+from tr_nlp.coding.suggest import suggest
+from tr_nlp.errors import TrNlpError
+from tr_nlp.ingest import ReadOptions, read_file
+from tr_nlp.segment import Segmenter
+
+_MODELS: dict[tuple[str, str], ThemeModel] = {}
+PROBABILITY_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input to code: where it is, what it holds, and how to code it."""
+
+    path: str
+    sha: str
+    model_dir: str
+    model_sha: str
+    segmenter: Segmenter
+    options: ReadOptions = field(default_factory=ReadOptions)
+
+
+@dataclass
+class Result:
+    """The outcome for one input: suggestion rows, or an error code and message."""
+
+    task: Task
+    rows: pd.DataFrame | None = None
+    interviews: tuple[str, ...] = ()
+    segments: int = 0
+    code: str | None = None
+    message: str | None = None
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+
+def worker_model(model_dir: str, model_sha: str) -> ThemeModel:
+    """The model, loaded once per process."""
+    key = (model_dir, model_sha)
+    if key not in _MODELS:
+        _MODELS.clear()
+        _MODELS[key] = load_model(model_dir)
+    return _MODELS[key]
+
+
+def init_worker() -> None:
+    """Set up a pool worker: one thread per process, so N workers use N cores, not N squared."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:  # pragma: no cover - torch is a dependency
+        pass
+
+
+def code_file(task: Task) -> Result:
+    """Read, segment and code one input file; never raises for a bad file."""
+    t0 = time.perf_counter()
+    result = Result(task)
+    try:
+        model = worker_model(task.model_dir, task.model_sha)
+        read = read_file(task.path, task.options)
+        interviews = {iv.id: iv for iv in read.interviews}
+        segments = task.segmenter.segment(read.interviews)
+        rows = suggest(model, segments, interviews)
+        rows["probability"] = rows["probability"].astype(float).round(PROBABILITY_DIGITS)
+        rows.insert(0, "source", os.path.basename(task.path))
+        result.rows = rows
+        result.interviews = tuple(interviews)
+        result.segments = len(segments)
+        result.warnings = list(read.warnings)
+    except TrNlpError as exc:
+        result.code, result.message = exc.code, str(exc)
+    except Exception as exc:  # a bug or a resource problem must not stop the batch either
+        result.code = "internal"
+        result.message = f"{task.path}: {type(exc).__name__}: {exc} ({_where(exc)})"
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _where(exc: BaseException) -> Any:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"

@@ -1,0 +1,119 @@
+"""``tr-nlp batch``: code a folder of new interviews, resumably, on local workers or Dask."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from tr_nlp.batch import make_engine, run_batch
+from tr_nlp.batch.work import Result
+from tr_nlp.cli import common as c
+from tr_nlp.coding import load_model
+from tr_nlp.errors import DiscoveryError
+from tr_nlp.ingest import load_corpus
+from tr_nlp.segment import Segmenter
+from tr_nlp.topics import discover, write_discovery
+
+_LOG_EVERY_S = 5.0
+
+
+class _Reporter:
+    """A rich progress bar (files/s, ETA) on a terminal; a plain line every few seconds otherwise."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bar: Progress | None = None
+        self.task = None
+        self.last = 0.0
+        self.start = time.perf_counter()
+        if not quiet and c.err.is_terminal:
+            self.bar = Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[rate]} files/s"), TimeRemainingColumn(), console=c.err)
+
+    def __enter__(self) -> _Reporter:
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+    def __call__(self, result: Result | None, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        if result is not None and not result.ok:
+            c.err.print(f"[bold red]error[/]: {result.message}", highlight=False)
+        elapsed = time.perf_counter() - self.start
+        rate = done / elapsed if elapsed > 0 else 0.0
+        if self.bar is not None:
+            if self.task is None:
+                self.task = self.bar.add_task("coding", total=total, rate="0.0")
+            self.bar.update(self.task, completed=done, rate=f"{rate:.1f}")
+        elif done == total or time.perf_counter() - self.last >= _LOG_EVERY_S:
+            self.last = time.perf_counter()
+            eta = (total - done) / rate if rate > 0 else 0.0
+            c.err.print(f"batch: {done}/{total} files, {rate:.1f} files/s, ETA {eta:.0f} s", highlight=False)
+
+
+@c.handle_errors
+def batch(
+    paths: c.Paths,
+    model: c.ModelDir,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (manifest, results, errors).")],
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes (default: all cores).")] = 0,
+    engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler (tcp://HOST:PORT).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo every input, even those already done.")] = False,
+    run_discovery: Annotated[bool, typer.Option("--discover", help="Afterwards, propose candidate codes from what the model left uncoded.")] = False,
+    unit: c.Unit = "sentence",
+    roles: c.Roles = "participant",
+    preset: c.Preset = None,
+    quiet: c.Quiet = False,
+) -> None:
+    """Code new interviews with a model: resumable, a bad file never stops the run (exit 1 if any failed)."""
+    segmenter = c.segmenter(unit, roles)
+    runner = make_engine(engine, workers or os.cpu_count() or 1, scheduler)
+    try:
+        with _Reporter(quiet) as reporter:
+            report = run_batch(paths, model, output, segmenter, c.read_options(preset), runner, force, reporter)
+    finally:
+        runner.close()
+    if not quiet:
+        for warning in report.warnings:
+            c.err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+    if report.coded == 0 and not report.failed and report.total:
+        c.out.print(f"nothing to do: all {report.total} inputs are already coded with this model "
+                    f"(see {report.outputs['manifest']}; --force redoes them)", highlight=False)
+    else:
+        rate = report.segments / report.seconds if report.seconds else 0.0
+        c.out.print(f"{report.coded} coded, {report.skipped} already done, {len(report.failed)} failed "
+                    f"of {report.total} inputs; {report.segments} segments in {report.seconds:.1f} s "
+                    f"({rate:.0f} segments/s, {report.engine})", highlight=False)
+    if run_discovery:
+        _discover(report.outputs["dataset"].parent, paths, model, segmenter, quiet)
+    for name in ("dataset", "csv", "interviews", "errors", "manifest", "run"):
+        c.out.print(f"{name:>10}: {report.outputs[name]}", highlight=False)
+    if report.failed:
+        c.err.print(f"{len(report.failed)} input(s) failed; see {report.outputs['errors']}", highlight=False)
+    raise typer.Exit(report.exit_code)
+
+
+def _discover(out: Path, paths: list[Path], model: Path, segmenter: Segmenter, quiet: bool) -> None:
+    """Candidate codes over all inputs (reads their text again; the model's codes count as coded)."""
+    corpus = load_corpus(paths)
+    try:
+        found = discover(corpus, segmenter, load_model(model))
+    except DiscoveryError as exc:
+        c.err.print(f"[yellow]warning[/]: no candidate codes: {exc}", highlight=False)
+        return
+    written = write_discovery(found, out / "discovery")
+    if not quiet:
+        c.err.print(f"{len(found.candidates)} candidate codes from {len(found.remainder.segments)} passages",
+                    highlight=False)
+    c.out.print(f"candidates: {written['candidates']}", highlight=False)

@@ -1,0 +1,181 @@
+"""Batch coding: resume, bad files, identical outputs on every engine, output-folder checks, kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from conftest import DEMO
+from tr_nlp.batch import DaskEngine, InProcess, LocalPool, run_batch
+from tr_nlp.batch import run as batch_run
+from tr_nlp.cli import app
+from tr_nlp.coding import save_model, train_model
+from tr_nlp.errors import ModelError, OutputError
+from tr_nlp.export.folder import interview_file_text
+from tr_nlp.ingest import load_corpus
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def model(demo_coded, tmp_path_factory) -> Path:
+    corpus, data = demo_coded
+    return save_model(train_model(data, features="tfidf", corpus=corpus, name="batch-test"),
+                      tmp_path_factory.mktemp("model") / "m")
+
+
+@pytest.fixture
+def incoming(tmp_path) -> Path:
+    """A copy of the demo interviews (with the corpus.yaml that gives demo09 its roles)."""
+    folder = tmp_path / "incoming"
+    shutil.copytree(DEMO, folder)
+    return folder
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    """Every output a user reads, by relative path (run.json holds timings, so not it)."""
+    found = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+             if p.is_file() and p.suffix in {".csv", ".jsonl"}}
+    dataset = pd.read_parquet(folder / "suggestions.parquet")
+    found["dataset"] = dataset.sort_values(["interview_id", "start", "code"]).to_csv(index=False).encode()
+    return found
+
+
+def test_batch_codes_every_demo_interview_and_a_second_run_does_nothing(incoming, model, tmp_path):
+    out = tmp_path / "out"
+    first = run("batch", incoming, "--model", model, "-o", out, "--workers", "1")
+    assert first.exit_code == 0, first.output
+    assert "18 coded, 0 already done, 0 failed of 18 inputs" in first.stdout
+    frame = pd.read_csv(out / "suggestions.csv")
+    assert sorted(frame.interview_id.unique()) == [f"demo{i:02d}" for i in range(1, 19)]
+    assert len(list((out / "interviews").glob("*.csv"))) == 18
+    assert (out / "errors.jsonl").read_text() == ""
+    # the folder's codings table is not taken for a transcript: corpus.yaml is honoured
+    assert json.loads((out / "run.json").read_text())["counts"]["inputs"] == 18
+    before = outputs(out)
+    second = run("batch", incoming, "--model", model, "-o", out, "--workers", "1")
+    assert second.exit_code == 0 and "nothing to do: all 18 inputs" in second.stdout
+    assert outputs(out) == before
+
+
+def test_bad_files_are_recorded_and_the_rest_is_coded(incoming, model, tmp_path):
+    (incoming / "interviews" / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (incoming / "interviews" / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    result = run("batch", incoming, "--model", model, "-o", out, "--workers", "1")
+    assert result.exit_code == 1
+    assert "18 coded, 0 already done, 2 failed of 20 inputs" in result.stdout
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    assert [(Path(e["file"]).name, e["code"]) for e in errors] == [("broken.txt", "E102"), ("empty.txt", "E101")]
+    assert "2 input(s) failed" in result.stderr
+    assert pd.read_csv(out / "suggestions.csv").interview_id.nunique() == 18
+
+
+def test_edited_file_is_redone_and_a_new_model_redoes_everything(incoming, model, tmp_path):
+    out = tmp_path / "out"
+    assert run_batch([incoming], model, out).coded == 18
+    demo01 = incoming / "interviews" / "demo01.txt"
+    demo01.write_text(demo01.read_text(encoding="utf-8") + "\nParticipant: One more thing, she always rang back.\n",
+                      encoding="utf-8")
+    again = run_batch([incoming], model, out)
+    assert (again.coded, again.skipped) == (1, 17)
+    assert "always rang back" in (out / "interviews" / "demo01.csv").read_text(encoding="utf-8")
+    assert len(list((out / "suggestions.parquet").glob("*.parquet"))) == 18  # the old part is gone
+    retrained = tmp_path / "retrained"
+    shutil.copytree(model, retrained)
+    card = json.loads((retrained / "card.json").read_text())
+    (retrained / "card.json").write_text(json.dumps({**card, "version": "2"}))
+    assert run_batch([incoming], retrained, out).coded == 18
+    assert run_batch([incoming], retrained, out, force=False).coded == 0
+    assert run_batch([incoming], retrained, out, force=True).coded == 18
+
+
+def test_outputs_are_identical_in_process_with_two_workers_and_on_dask(incoming, model, tmp_path):
+    engines = {"one": InProcess(), "pool": LocalPool(2), "dask": DaskEngine(2)}
+    found = {}
+    try:
+        for name, engine in engines.items():
+            report = run_batch([incoming], model, tmp_path / name, engine=engine)
+            assert report.coded == 18 and not report.failed, name
+            found[name] = outputs(tmp_path / name)
+    finally:
+        for engine in engines.values():
+            engine.close()
+    assert found["one"] == found["pool"] == found["dask"]
+    assert "dask, 2 workers" in json.loads((tmp_path / "dask" / "run.json").read_text())["engine"]
+
+
+def test_unwritable_or_full_output_folder_fails_before_any_work(incoming, model, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = run("batch", incoming, "--model", model, "-o", blocker / "out")
+    assert result.exit_code == 2 and "E170" in result.stderr and "a-file" in result.stderr
+
+    class Full:
+        free = 3 * 2**20
+
+    monkeypatch.setattr(batch_run.shutil, "disk_usage", lambda path: Full())
+    with pytest.raises(OutputError, match="E172"):
+        run_batch([incoming], model, tmp_path / "out")
+    assert not (tmp_path / "out" / "manifest.sqlite").exists()
+
+
+def test_a_tampered_model_fails_before_any_work(incoming, model, tmp_path):
+    bad = tmp_path / "bad"
+    shutil.copytree(model, bad)
+    with open(bad / "model.skops", "ab") as handle:
+        handle.write(b"x")
+    with pytest.raises(ModelError, match="E182"):
+        run_batch([incoming], bad, tmp_path / "out")
+    assert not (tmp_path / "out" / "manifest.sqlite").exists()
+
+
+def test_kill_minus_nine_then_resume_gives_the_outputs_of_an_uninterrupted_run(incoming, model, tmp_path):
+    # more work: each interview twice more, under new ids
+    for interview in load_corpus([DEMO]).interviews:
+        for copy in ("a", "b"):
+            twin = replace(interview, id=f"{copy}{interview.id}")
+            (incoming / "interviews" / f"{twin.id}.txt").write_text(interview_file_text(twin), encoding="utf-8")
+    expected = tmp_path / "expected"
+    assert run_batch([incoming], model, expected).coded == 54
+    out = tmp_path / "out"
+    exe = Path(sys.executable).with_name("tr-nlp")
+    command = [str(exe), "batch", str(incoming), "--model", str(model), "-o", str(out), "--workers", "1", "--quiet"]
+    log = tmp_path / "stderr.log"
+    with open(log, "wb") as stderr:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+        deadline = time.monotonic() + 120
+        done = 0
+        while time.monotonic() < deadline and process.poll() is None:
+            if (out / "manifest.sqlite").is_file():
+                try:
+                    with sqlite3.connect(out / "manifest.sqlite", timeout=5) as db:
+                        done = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+                except sqlite3.Error:
+                    done = 0
+            if done >= 10:
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, f"the batch finished before it could be killed: {log.read_text()}"
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert 10 <= done < 54
+    resumed = run_batch([incoming], model, out)
+    assert resumed.skipped >= 10 and resumed.coded + resumed.skipped == 54
+    assert outputs(out) == outputs(expected)
