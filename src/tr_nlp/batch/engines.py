@@ -26,6 +26,7 @@ class Engine(Protocol):
     """Maps a function over tasks, yielding results as they complete."""
 
     description: str
+    workers: int
 
     def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]: ...
 
@@ -36,6 +37,7 @@ class InProcess:
     """One worker: this process (no start-up cost, the model is loaded once here)."""
 
     description = "local, 1 worker (in process)"
+    workers = 1
 
     def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         return map(func, tasks)
@@ -92,7 +94,8 @@ class DaskEngine:
             self._client = Client(self._cluster)
         self._client.run(init_worker)
         count = len(self._client.scheduler_info().get("workers", {}))
-        self.window = 2 * max(count, 1)
+        self.workers = max(count, 1)
+        self.window = 2 * self.workers
         self.description = f"dask, {count} workers" + (f" at {scheduler}" if scheduler else " (local cluster)")
 
     def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:

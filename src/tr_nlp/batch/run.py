@@ -32,7 +32,7 @@ import pandas as pd
 from tr_nlp import __version__
 from tr_nlp.batch.engines import Engine, InProcess
 from tr_nlp.batch.manifest import MANIFEST_NAME, Entry, Manifest
-from tr_nlp.batch.work import Result, Task, code_file
+from tr_nlp.batch.work import Result, Task, code_files
 from tr_nlp.coding.store import CARD_FILE, verify_model_files
 from tr_nlp.errors import OutputError
 from tr_nlp.export.tables import atomic_path, write_json, write_table, write_text
@@ -44,6 +44,7 @@ from tr_nlp.versions import library_versions
 
 DATASET = "suggestions.parquet"
 MIN_FREE_MB = 50
+CHUNK_FILES = 8  # files per task at most; fewer when there are few files per worker
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
 
@@ -175,18 +176,20 @@ def run_batch(
                     continue
                 yield Task(key, sha, str(model_dir), model_sha, segmenter, opts)
 
-        for result in engine.imap(code_file, tasks()):
+        size = max(1, min(CHUNK_FILES, len(files) // (4 * engine.workers)))
+        for results in engine.imap(code_files, _chunks(tasks(), size)):
             pending.touch()  # combined outputs are stale until _combine has run
-            entry = _store(result, manifest, out, job)
-            done += 1
-            if entry.status == "failed":
-                report.failed.append(entry)
-            else:
-                report.coded += 1
-                report.segments += entry.segments
-            report.warnings.extend(f"{result.task.path}: {w}" for w in result.warnings)
-            if progress:
-                progress(result, done, report.total)
+            for result in results:
+                entry = _store(result, manifest, out, job)
+                done += 1
+                if entry.status == "failed":
+                    report.failed.append(entry)
+                else:
+                    report.coded += 1
+                    report.segments += entry.segments
+                report.warnings.extend(f"{result.task.path}: {w}" for w in result.warnings)
+                if progress:
+                    progress(result, done, report.total)
         report.outputs = _combine(manifest, out, rebuild=pending.exists() or force)
         pending.unlink(missing_ok=True)
     finally:
@@ -195,6 +198,18 @@ def run_batch(
     report.seconds = time.perf_counter() - t0
     report.outputs["run"] = write_json(_run_record(report, model_dir, segmenter), out / "run.json")
     return report
+
+
+def _chunks(tasks: Iterator[Task], size: int) -> Iterator[list[Task]]:
+    """Groups of ``size`` tasks: a worker embeds a group's sentences in one call."""
+    chunk: list[Task] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _store(result: Result, manifest: Manifest, out: Path, job: str) -> Entry:

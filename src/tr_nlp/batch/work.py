@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +20,14 @@ from tr_nlp.coding import load_model
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import suggest
 from tr_nlp.errors import TrNlpError
+from tr_nlp.features.embeddings import EmbeddingCache, SentenceEmbedder, embed_texts
 from tr_nlp.ingest import ReadOptions, read_file
+from tr_nlp.schema import Interview, Segment
 from tr_nlp.segment import Segmenter
 
 _MODELS: dict[tuple[str, str], ThemeModel] = {}
 PROBABILITY_DIGITS = 6
+PREFETCH_BATCH = 16  # on a CPU, short length-sorted batches pad less than long ones
 
 
 @dataclass(frozen=True)
@@ -77,29 +81,70 @@ def init_worker() -> None:
         pass
 
 
+def code_files(tasks: Sequence[Task]) -> list[Result]:
+    """Read, segment and code a few input files; never raises for a bad file.
+
+    The sentences of all the files are embedded in one call first (into the embedding
+    cache), so the encoder sees length-sorted batches instead of one short batch per file.
+    """
+    prepared = [_read(task) for task in tasks]
+    ready = [p for p in prepared if p[0].ok]
+    if ready:
+        try:
+            model = worker_model(tasks[0].model_dir, tasks[0].model_sha)
+            _prefetch(model, [s.text for _, _, segments in ready for s in segments])
+        except Exception as exc:
+            for result, _, _ in ready:
+                _fail(result, exc)
+            ready = []
+    for result, interviews, segments in ready:
+        t0 = time.perf_counter()
+        try:
+            rows = suggest(model, segments, interviews)
+            rows["probability"] = rows["probability"].astype(float).round(PROBABILITY_DIGITS)
+            rows.insert(0, "source", os.path.basename(result.task.path))
+            result.rows, result.segments = rows, len(segments)
+        except Exception as exc:
+            _fail(result, exc)
+        result.seconds += time.perf_counter() - t0
+    return [result for result, _, _ in prepared]
+
+
 def code_file(task: Task) -> Result:
-    """Read, segment and code one input file; never raises for a bad file."""
+    """:func:`code_files` for one file."""
+    return code_files([task])[0]
+
+
+def _read(task: Task) -> tuple[Result, dict[str, Interview], list[Segment]]:
     t0 = time.perf_counter()
     result = Result(task)
+    interviews: dict[str, Interview] = {}
+    segments: list[Segment] = []
     try:
-        model = worker_model(task.model_dir, task.model_sha)
         read = read_file(task.path, task.options)
         interviews = {iv.id: iv for iv in read.interviews}
         segments = task.segmenter.segment(read.interviews)
-        rows = suggest(model, segments, interviews)
-        rows["probability"] = rows["probability"].astype(float).round(PROBABILITY_DIGITS)
-        rows.insert(0, "source", os.path.basename(task.path))
-        result.rows = rows
         result.interviews = tuple(interviews)
-        result.segments = len(segments)
         result.warnings = list(read.warnings)
-    except TrNlpError as exc:
-        result.code, result.message = exc.code, str(exc)
-    except Exception as exc:  # a bug or a resource problem must not stop the batch either
-        result.code = "internal"
-        result.message = f"{task.path}: {type(exc).__name__}: {exc} ({_where(exc)})"
+    except Exception as exc:
+        _fail(result, exc)
     result.seconds = time.perf_counter() - t0
-    return result
+    return result, interviews, segments
+
+
+def _prefetch(model: ThemeModel, texts: list[str]) -> None:
+    """Embed ``texts`` into the cache of each MiniLM feature the model uses (no-op otherwise)."""
+    embedders = {id(v): v for v in model.pipeline.get_params(deep=True).values() if isinstance(v, SentenceEmbedder)}
+    for embedder in embedders.values():
+        embed_texts(texts, EmbeddingCache(embedder.cache_dir), PREFETCH_BATCH)
+
+
+def _fail(result: Result, exc: BaseException) -> None:
+    if isinstance(exc, TrNlpError):
+        result.code, result.message = exc.code, str(exc)
+    else:  # a bug or a resource problem must not stop the batch either
+        result.code = "internal"
+        result.message = f"{result.task.path}: {type(exc).__name__}: {exc} ({_where(exc)})"
 
 
 def _where(exc: BaseException) -> Any:
