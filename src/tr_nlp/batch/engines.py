@@ -96,7 +96,8 @@ class DaskEngine:
         count = len(self._client.scheduler_info().get("workers", {}))
         self.workers = max(count, 1)
         self.window = 2 * self.workers
-        self.description = f"dask, {count} workers" + (f" at {scheduler}" if scheduler else " (local cluster)")
+        plural = "" if count == 1 else "s"
+        self.description = f"dask, {count} worker{plural}" + (f" at {scheduler}" if scheduler else " (local cluster)")
 
     def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         from distributed import as_completed
