@@ -1,8 +1,8 @@
-"""What a worker does with one input file: read, segment, apply the model, return rows.
+"""What a worker does with a few input files: read, segment, apply the model, return rows.
 
 Runs in the batch process, a process-pool worker or a Dask worker. The model is loaded
 once per worker process and kept (keyed by its folder and card hash), never once per
-file. Every error becomes part of the result, so one bad file never stops a batch.
+file. Every error becomes part of its file's result, so one bad file never stops a batch.
 """
 
 from __future__ import annotations
