@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -35,6 +34,7 @@ from tr_nlp.batch.manifest import MANIFEST_NAME, Entry, Manifest
 from tr_nlp.batch.work import Result, Task, code_files
 from tr_nlp.coding.store import CARD_FILE, verify_model_files
 from tr_nlp.errors import OutputError
+from tr_nlp.export.folder import safe_stem
 from tr_nlp.export.tables import atomic_path, write_json, write_table, write_text
 from tr_nlp.hashing import file_sha256
 from tr_nlp.ingest import ReadOptions
@@ -45,7 +45,6 @@ from tr_nlp.versions import library_versions
 DATASET = "suggestions.parquet"
 MIN_FREE_MB = 50
 CHUNK_FILES = 8  # files per task at most; fewer when there are few files per worker
-_UNSAFE = re.compile(r"[^\w.\-]+")
 
 
 @dataclass
@@ -93,12 +92,12 @@ def preflight(out_dir: str | Path, min_free_mb: int = MIN_FREE_MB) -> Path:
 def model_hash(model_dir: str | Path) -> str:
     """A hash of the model card, which holds the model file's own sha256: changes on any retrain."""
     card = Path(model_dir) / CARD_FILE
-    return hashlib.sha256(card.read_bytes()).hexdigest() if card.is_file() else ""
+    return file_sha256(card) if card.is_file() else ""
 
 
 def interview_file(interview_id: str) -> str:
     """A stable, safe file name for an interview's results."""
-    safe = _UNSAFE.sub("_", interview_id).strip("._")[:80] or "interview"
+    safe = safe_stem(interview_id)
     if safe != interview_id:
         safe += "-" + hashlib.sha256(interview_id.encode()).hexdigest()[:8]
     return f"{safe}.csv"

@@ -110,11 +110,6 @@ def code_files(tasks: Sequence[Task]) -> list[Result]:
     return [result for result, _, _ in prepared]
 
 
-def code_file(task: Task) -> Result:
-    """:func:`code_files` for one file."""
-    return code_files([task])[0]
-
-
 def _read(task: Task) -> tuple[Result, dict[str, Interview], list[Segment]]:
     t0 = time.perf_counter()
     result = Result(task)

@@ -15,7 +15,7 @@ from tr_nlp.batch.work import Result
 from tr_nlp.cli import common as c
 from tr_nlp.coding import load_model
 from tr_nlp.errors import DiscoveryError
-from tr_nlp.ingest import load_corpus
+from tr_nlp.ingest import ReadOptions, load_corpus
 from tr_nlp.segment import Segmenter
 from tr_nlp.topics import discover, write_discovery
 
@@ -78,10 +78,11 @@ def batch(
 ) -> None:
     """Code new interviews with a model: resumable, a bad file never stops the run (exit 1 if any failed)."""
     segmenter = c.segmenter(unit, roles)
+    options = c.read_options(preset)
     runner = make_engine(engine, workers or os.cpu_count() or 1, scheduler)
     try:
         with _Reporter(quiet) as reporter:
-            report = run_batch(paths, model, output, segmenter, c.read_options(preset), runner, force, reporter)
+            report = run_batch(paths, model, output, segmenter, options, runner, force, reporter)
     finally:
         runner.close()
     if not quiet:
@@ -96,7 +97,7 @@ def batch(
                     f"of {report.total} inputs; {report.segments} segments in {report.seconds:.1f} s "
                     f"({rate:.0f} segments/s, {report.engine})", highlight=False)
     if run_discovery:
-        _discover(report.outputs["dataset"].parent, paths, model, segmenter, quiet)
+        _discover(report.outputs["dataset"].parent, paths, options, model, segmenter, quiet)
     for name in ("dataset", "csv", "interviews", "errors", "manifest", "run"):
         c.out.print(f"{name:>10}: {report.outputs[name]}", highlight=False)
     if report.failed:
@@ -104,9 +105,10 @@ def batch(
     raise typer.Exit(report.exit_code)
 
 
-def _discover(out: Path, paths: list[Path], model: Path, segmenter: Segmenter, quiet: bool) -> None:
+def _discover(out: Path, paths: list[Path], options: ReadOptions, model: Path, segmenter: Segmenter,
+              quiet: bool) -> None:
     """Candidate codes over all inputs (reads their text again; the model's codes count as coded)."""
-    corpus = load_corpus(paths)
+    corpus = load_corpus(paths, options)
     try:
         found = discover(corpus, segmenter, load_model(model))
     except DiscoveryError as exc:

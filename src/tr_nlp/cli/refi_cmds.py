@@ -17,6 +17,7 @@ from tr_nlp.export.qdpx import (
     MachineLayer,
     candidate_codes,
     candidates_layer,
+    codebook_of,
     model_user,
     suggestions_layer,
     write_qdpx,
@@ -24,7 +25,7 @@ from tr_nlp.export.qdpx import (
 from tr_nlp.ingest.qdpx import read_qdpx
 from tr_nlp.ingest.table import load_frame
 from tr_nlp.refi.codes import write_qdc
-from tr_nlp.schema import Code, Codebook
+from tr_nlp.schema import Code
 
 
 @c.handle_errors
@@ -81,7 +82,7 @@ def export_cmd(
         raise ConfigError("E163", detail=f"{len(loaded.failures)} input file(s) could not be read (see above); "
                                          "a project needs every interview, so nothing was written")
     if suffix == ".qdc":
-        book = loaded.codebook or Codebook(tuple(Code(n) for n in sorted({x.code for x in loaded.codings})))
+        book = loaded.codebook or codebook_of(loaded.codings)
         c.out.print(f"codebook: {write_qdc(book, output)}", highlight=False)
         return
     layers: list[MachineLayer] = []

@@ -72,7 +72,12 @@ class ThemeModel:
     @property
     def label(self) -> str:
         """Name and version, e.g. for the machine coder in exports."""
-        return f"{self.card.get('name', 'model')} {self.card.get('version', '')}".strip()
+        return card_label(self.card)
+
+
+def card_label(card: dict[str, Any]) -> str:
+    """A model's name and version from its card (what :attr:`ThemeModel.label` shows)."""
+    return f"{card.get('name', 'model')} {card.get('version', '')}".strip()
 
 
 def save_model(model: ThemeModel, directory: str | Path) -> Path:

@@ -36,12 +36,17 @@ def interview_file_text(interview: Interview) -> str:
     return f"---\n{front}---\n{interview.text}\n"
 
 
+def safe_stem(interview_id: str) -> str:
+    """An interview id made safe as a file name stem (letters, digits, ``_ . -``)."""
+    return _UNSAFE.sub("_", interview_id).strip("._")[:80] or "interview"
+
+
 def file_names(ids: Sequence[str]) -> list[str]:
     """Safe, unique ``.txt`` file names for interview ids."""
     names: list[str] = []
     taken: set[str] = set()
     for interview_id in ids:
-        stem = _UNSAFE.sub("_", interview_id).strip("._")[:80] or "interview"
+        stem = safe_stem(interview_id)
         name, n = f"{stem}.txt", 2
         while name.casefold() in taken:
             name, n = f"{stem}_{n}.txt", n + 1

@@ -30,6 +30,7 @@ from xml.etree.ElementTree import Element
 import pandas as pd
 
 from tr_nlp import __version__
+from tr_nlp.coding.store import card_label
 from tr_nlp.errors import ConfigError
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.refi.codes import code_elements, code_guid, codebook_line, group_sets
@@ -60,9 +61,9 @@ class MachineLayer:
     codings: Sequence[MachineCoding] = field(default_factory=tuple)
 
 
-def model_user(card: Mapping[str, Any]) -> str:
+def model_user(card: dict[str, Any]) -> str:
     """The REFI user name for a model's suggestions: its name and version from the model card."""
-    return f"tr_nlp model {card.get('name', 'unnamed')} {card.get('version', '')}".strip()
+    return f"tr_nlp model {card_label(card)}"
 
 
 def suggestions_layer(suggestions: pd.DataFrame, user: str) -> MachineLayer:
@@ -115,6 +116,11 @@ def candidates_layer(topics: pd.DataFrame | None, entries: Sequence[Mapping[str,
     ))
 
 
+def codebook_of(codings: Iterable[Coding]) -> Codebook:
+    """A flat codebook of the codes ``codings`` use, for a corpus that came without one."""
+    return Codebook(tuple(Code(n) for n in sorted({c.code for c in codings})))
+
+
 def project_xml(
     interviews: Sequence[Interview],
     codebook: Codebook | None,
@@ -149,7 +155,7 @@ def project_xml(
     root = ET.Element(_tag("Project"), {"name": name, "origin": f"tr_nlp {__version__}",
                                         "creationDateTime": created.isoformat()})
     codings = sorted(set(codings), key=lambda c: (c.interview_id, c.start, c.end, c.coder, c.code))
-    codebook = codebook or Codebook(tuple(Code(n) for n in sorted({c.code for c in codings})))
+    codebook = codebook or codebook_of(codings)
     human = list(dict.fromkeys(c.coder for c in sorted(codings, key=lambda c: c.coder)))
     users = {coder: guid("user", coder) for coder in [*human, *(layer.user for layer in layers)]}
     if users:

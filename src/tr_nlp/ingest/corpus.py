@@ -128,8 +128,9 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
         path = Path(raw)
         if path.is_dir():
             # a bare REFI-QDA project: its sources/ folder belongs to the .qde, not the corpus
-            project_sources = {p.parent / "sources" for p in path.rglob("*.qde")}
-            for child in sorted(path.rglob("*")):
+            found = sorted(path.rglob("*"))
+            project_sources = {p.parent / "sources" for p in found if p.suffix.lower() == ".qde"}
+            for child in found:
                 rel = child.relative_to(path).parts
                 if (child.is_file() and child.suffix.lower() in EXTENSIONS
                         and not any(p.startswith((".", "_")) for p in rel)

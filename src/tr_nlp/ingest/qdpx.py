@@ -51,6 +51,7 @@ class _Files:
 
     def __init__(self, path: Path, zipped: SafeZip | None, base: str):
         self.path, self.zip, self.base = path, zipped, base
+        self._listing: list[str] | None = None
 
     def find(self, ref: str) -> str | None:
         """Resolve a ``plainTextPath`` to a member name (zip) or a path (folder)."""
@@ -84,7 +85,9 @@ class _Files:
     def _names(self) -> list[str]:
         if self.zip is not None:
             return self.zip.names
-        return sorted(str(p.relative_to(self.path).as_posix()) for p in self.path.rglob("*") if p.is_file())
+        if self._listing is None:  # walk the folder once, not once per source
+            self._listing = sorted(p.relative_to(self.path).as_posix() for p in self.path.rglob("*") if p.is_file())
+        return self._listing
 
 
 def _open_project(path: Path, max_mb: int) -> tuple[Element, _Files, str]:
