@@ -126,6 +126,18 @@ class Errors:
     E207 = "source {source!r}: its text file {target!r} is not in the project{hint}"
     E208 = "source {source!r}: {detail}"
     E209 = "not a REFI-QDA codebook: {detail}; expected a .qdc file with a CodeBook element"
+    # --- reports --------------------------------------------------------------------------
+    E220 = (
+        "not a run folder: {detail}; expected the output folder of 'tr-nlp demo' or "
+        "'tr-nlp batch' (it holds run.json)"
+    )
+    E221 = "cannot read this run output ({detail}); re-run the command that wrote it"
+    # --- privacy -----------------------------------------------------------------------------
+    E230 = "cannot read the names list ({detail}); expected a UTF-8 text file with one name per line"
+    E231 = (
+        "not a pseudonymisation mapping ({detail}); expected the CSV written by --mapping, with "
+        "columns placeholder,kind,original"
+    )
 
 
 class TrNlpError(Exception):

@@ -3,7 +3,7 @@
 Stages so far: ingest -> segment -> map human codings -> train on the coded interviews ->
 evaluate (grouped CV, machine vs human beside human vs human) -> code the interviews no
 human coded -> discover candidate codes in what neither coders nor model coded -> export
-a REFI-QDA project with all of it. Each stage's outputs are written atomically into the
+a REFI-QDA project with all of it -> the offline HTML report. Each stage's outputs are written atomically into the
 run folder (layout in ../shared/CLI.md) and listed in ``run.json`` with versions,
 settings and timings.
 """
@@ -25,6 +25,7 @@ from tr_nlp.export import write_json, write_table
 from tr_nlp.export.qdpx import candidate_codes, candidates_layer, model_user, suggestions_layer, write_qdpx
 from tr_nlp.ingest import Corpus, ReadOptions, load_corpus
 from tr_nlp.ingest.codings import codings_frame_with_text
+from tr_nlp.report import write_report
 from tr_nlp.schema import segments_to_frame, turns_to_frame
 from tr_nlp.segment import Segmenter, coder_coverage, map_codings
 from tr_nlp.topics import Discovery, discover, write_discovery
@@ -111,6 +112,11 @@ def run_pipeline(
         "outputs": {k: str(v) for k, v in result.outputs.items()},
     }
     result.outputs["run"] = write_json(run, out / "run.json")
+    t0 = time.perf_counter()
+    result.outputs["report"] = write_report(out, out / "report.html")
+    run["timings_s"]["report"] = round(time.perf_counter() - t0, 3)
+    run["outputs"]["report"] = str(result.outputs["report"])
+    write_json(run, out / "run.json")
     return result
 
 

@@ -9,7 +9,9 @@ from tr_nlp.cli.coding_cmds import code, evaluate, next_segments, train
 from tr_nlp.cli.demo_cmd import demo
 from tr_nlp.cli.discover_cmd import discover_cmd
 from tr_nlp.cli.inspect_cmd import inspect
+from tr_nlp.cli.privacy_cmd import pseudonymise_cmd
 from tr_nlp.cli.refi_cmds import export_cmd, import_cmd
+from tr_nlp.cli.report_cmd import report
 from tr_nlp.cli.segment_cmd import segment
 
 app = typer.Typer(
@@ -29,4 +31,6 @@ app.command(name="discover")(discover_cmd)
 app.command(name="import")(import_cmd)
 app.command(name="export")(export_cmd)
 app.command()(batch)
+app.command()(report)
+app.command(name="pseudonymise")(pseudonymise_cmd)
 app.command()(demo)

@@ -16,6 +16,7 @@ from tr_nlp.cli import common as c
 from tr_nlp.coding import load_model
 from tr_nlp.errors import DiscoveryError
 from tr_nlp.ingest import ReadOptions, load_corpus
+from tr_nlp.report import write_report
 from tr_nlp.segment import Segmenter
 from tr_nlp.topics import discover, write_discovery
 
@@ -71,6 +72,7 @@ def batch(
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler (tcp://HOST:PORT).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo every input, even those already done.")] = False,
     run_discovery: Annotated[bool, typer.Option("--discover", help="Afterwards, propose candidate codes from what the model left uncoded.")] = False,
+    write_html: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html (the offline HTML report) into the output folder.")] = True,
     unit: c.Unit = "sentence",
     roles: c.Roles = "participant",
     preset: c.Preset = None,
@@ -98,7 +100,11 @@ def batch(
                     f"({rate:.0f} segments/s, {report.engine})", highlight=False)
     if run_discovery:
         _discover(report.outputs["dataset"].parent, paths, options, model, segmenter, quiet)
-    for name in ("dataset", "csv", "interviews", "errors", "manifest", "run"):
+    if write_html and report.coded + report.skipped:
+        report.outputs["report"] = write_report(output, output / "report.html")
+    for name in ("dataset", "csv", "interviews", "errors", "manifest", "run", "report"):
+        if name not in report.outputs:
+            continue
         c.out.print(f"{name:>10}: {report.outputs[name]}", highlight=False)
     if report.failed:
         c.err.print(f"{len(report.failed)} input(s) failed; see {report.outputs['errors']}", highlight=False)

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from tr_nlp.errors import TrNlpError
 from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
+from tr_nlp.privacy import Pseudonymiser, read_names
 from tr_nlp.segment import Segmenter
 
 # piped or captured output gets wide tables instead of rich's 80-column default
@@ -62,6 +63,26 @@ Unit = Annotated[str, typer.Option("--unit", help="turn, sentence or window.")]
 Roles = Annotated[str, typer.Option("--roles", help="Comma-separated speaker roles to keep.")]
 Seed = Annotated[int, typer.Option("--seed", help="Randomness (folds, bootstrap, topic model), so runs repeat.")]
 ModelDir = Annotated[Path, typer.Option("--model", help="A trained model folder.")]
+PseudonymiseOpt = Annotated[bool, typer.Option("--pseudonymise", help="Replace speaker names, --names, e-mails, phone and NHS numbers and dates with placeholders.")]
+NamesOpt = Annotated[Path | None, typer.Option("--names", help="Text file of names to replace, one per line (with --pseudonymise).")]
+MappingOpt = Annotated[Path | None, typer.Option("--mapping", help="CSV of placeholder -> original to keep (private!); an existing one is continued.")]
+
+
+def pseudonymiser(names: Path | None, mapping: Path | None) -> Pseudonymiser:
+    """A :class:`Pseudonymiser` from ``--names`` and an earlier ``--mapping``, if any."""
+    result = Pseudonymiser(read_names(names) if names else ())
+    if mapping is not None and mapping.is_file():
+        result.load_mapping(mapping)
+    return result
+
+
+def save_mapping(p: Pseudonymiser, mapping: Path | None, quiet: bool) -> None:
+    """Write the mapping where the user asked, or say that none was kept."""
+    if mapping is not None:
+        out.print(f"mapping (keep private): {p.save_mapping(mapping)}", highlight=False)
+    elif not quiet:
+        err.print(f"{len(p.mapping)} details replaced; no --mapping given, so placeholders cannot be traced back",
+                  highlight=False)
 
 
 def segmenter(unit: str, roles: str) -> Segmenter:

@@ -22,7 +22,10 @@ from tr_nlp.export.qdpx import (
     suggestions_layer,
     write_qdpx,
 )
+from tr_nlp.ingest import Corpus
 from tr_nlp.ingest.qdpx import read_qdpx
+from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
+from tr_nlp.privacy.remap import remap_frame, remap_quotes
 from tr_nlp.ingest.table import load_frame
 from tr_nlp.refi.codes import write_qdc
 from tr_nlp.schema import Code
@@ -70,6 +73,9 @@ def export_cmd(
     name: Annotated[str | None, typer.Option("--name", help="Project name shown in the QDA software.")] = None,
     preset: c.Preset = None,
     speaker_role: c.SpeakerRole = None,
+    pseudonymise: c.PseudonymiseOpt = False,
+    names: c.NamesOpt = None,
+    mapping: c.MappingOpt = None,
     quiet: c.Quiet = False,
 ) -> None:
     """Write a REFI-QDA project: transcripts, codebook, each coder's codings, machine suggestions, candidate codes."""
@@ -85,18 +91,22 @@ def export_cmd(
         book = loaded.codebook or codebook_of(loaded.codings)
         c.out.print(f"codebook: {write_qdc(book, output)}", highlight=False)
         return
-    layers: list[MachineLayer] = []
     known = loaded.by_id()
-    if suggestions is not None:
-        frame, _ = load_frame(suggestions)
-        frame = _known_rows(frame, known, suggestions, quiet)
+    frame = _known_rows(load_frame(suggestions)[0], known, suggestions, quiet) if suggestions is not None else None
+    entries = _candidate_entries(candidates) if candidates is not None else []
+    topics_path = candidates.parent / "topics.parquet" if candidates is not None else None
+    topics = (_known_rows(pd.read_parquet(topics_path), known, topics_path, quiet)
+              if topics_path is not None and topics_path.is_file() else None)
+    if pseudonymise:
+        p = c.pseudonymiser(names, mapping)
+        loaded, frame, entries, topics = _pseudonymised(p, loaded, frame, entries, topics)
+        c.save_mapping(p, mapping, quiet)
+    layers: list[MachineLayer] = []
+    if frame is not None and suggestions is not None:
         layers.append(suggestions_layer(frame, _model_user(model, suggestions)))
     found: list[Code] = []
     if candidates is not None:
-        entries = _candidate_entries(candidates)
         found = candidate_codes(entries)
-        topics_path = candidates.parent / "topics.parquet"
-        topics = _known_rows(pd.read_parquet(topics_path), known, topics_path, quiet) if topics_path.is_file() else None
         layers.append(candidates_layer(topics, entries))
     book_name = loaded.codebook.name if loaded.codebook else ""
     path = write_qdpx(output, loaded.interviews, loaded.codebook, codings=loaded.codings, layers=layers,
@@ -106,6 +116,19 @@ def export_cmd(
                 + (f", machine layers ({machine})" if machine else "")
                 + (f", {len(found)} candidate codes" if found else ""), highlight=False)
     c.out.print(f"project: {path}", highlight=False)
+
+
+def _pseudonymised(p: Pseudonymiser, corpus: Corpus, suggestions: pd.DataFrame | None,
+                   entries: list[dict[str, Any]], topics: pd.DataFrame | None):
+    """The corpus and every table of spans over it, pseudonymised consistently."""
+    old_ids = [iv.id for iv in corpus.interviews]
+    corpus, maps = pseudonymise_corpus(corpus, p)
+    new_ids = dict(zip(old_ids, (iv.id for iv in corpus.interviews)))
+    texts = {iv.id: iv.text for iv in corpus.interviews}
+    suggestions = remap_frame(suggestions, p, maps, new_ids, texts) if suggestions is not None else None
+    entries = [remap_quotes(e, p, maps, new_ids, texts) for e in entries]
+    topics = remap_frame(topics, p, maps, new_ids, texts) if topics is not None else None
+    return corpus, suggestions, entries, topics
 
 
 def _known_rows(frame: pd.DataFrame, known: dict[str, Any], path: Path, quiet: bool) -> pd.DataFrame:

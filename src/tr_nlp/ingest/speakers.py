@@ -29,7 +29,8 @@ from tr_nlp.schema import ROLES, Role, Turn
 Span = tuple[str, int, int, "float | None"]  # speaker, start, end, timestamp
 
 TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_LABEL = r"[A-Z][\w.'\u2019\-]*(?: [\w.'\u2019\-]+){0,2}"
+# a name of up to three words, or a pseudonymisation placeholder such as [PERSON_1]
+_LABEL = r"(?:\[[A-Z][A-Z_]*_\d+\]|[A-Z][\w.'\u2019\-]*(?: [\w.'\u2019\-]+){0,2})"
 _B = r"(?:\*\*|__)?"  # optional markdown bold around a label
 # (regex, whether the label is a "known" shape even if seen only once)
 _PATTERNS: tuple[re.Pattern[str], ...] = (

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,7 @@ class Discovery:
     method: str                    # hdbscan, or the agglomerative fallback
     settings: TopicSettings
     seconds: float
+    layout: list[dict[str, Any]] = field(default_factory=list)  # the topic map: see topic_map()
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -62,6 +63,7 @@ class Discovery:
             "clustering": self.method,
             "settings": asdict(self.settings),
             "seconds": round(self.seconds, 1),
+            "map": self.layout,
         }
 
 
@@ -115,10 +117,36 @@ def discover(
         raise DiscoveryError("E191", n=len(passages), distinct=distinct, need=MIN_PASSAGES)
     embeddings = embed_texts(texts, cache)
     fit = fit_topics(texts, dialogue_embeddings(passages, interviews, embeddings, context, cache), seed, cache)
-    candidates = make_candidates(passages, fit.labels, embeddings, fit.keywords,
-                                 _centroids(segments, mapped, cache))
+    centroids = _centroids(segments, mapped, cache)
+    candidates = make_candidates(passages, fit.labels, embeddings, fit.keywords, centroids)
     return Discovery(candidates, assignments_frame(passages, fit.labels, embeddings, candidates), remainder,
-                     fit.method, fit.settings, time.perf_counter() - t0)
+                     fit.method, fit.settings, time.perf_counter() - t0,
+                     topic_map(candidates, np.asarray(fit.labels), embeddings, centroids))
+
+
+def topic_map(candidates: list[Candidate], labels: np.ndarray, embeddings: np.ndarray,
+              centroids: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+    """2-D positions of candidate topics beside the existing codes, for a topic map.
+
+    Each candidate's centroid (mean embedding of its passages) and each code's centroid
+    are projected on their first two principal components, so nearby points talk about
+    similar things; signs are fixed so the same input always draws the same map.
+    """
+    points = [(c.name, "candidate", c.size, embeddings[labels == c.topic].mean(axis=0)) for c in candidates
+              if (labels == c.topic).any()]
+    points += [(code, "code", 0, vector) for code, vector in sorted(centroids.items())]
+    if len(points) < 2:
+        return []
+    matrix = np.stack([p[3] for p in points]).astype(np.float64)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    centred = matrix - matrix.mean(axis=0)
+    u, s, vt = np.linalg.svd(centred, full_matrices=False)
+    xy = u[:, :2] * s[:2] if len(s) >= 2 else np.column_stack([u[:, 0] * s[0], np.zeros(len(u))])
+    for k in range(xy.shape[1]):  # deterministic orientation
+        if xy[np.argmax(np.abs(xy[:, k])), k] < 0:
+            xy[:, k] *= -1
+    return [{"name": name, "kind": kind, "size": int(size), "x": round(float(x), 4), "y": round(float(y), 4)}
+            for (name, kind, size, _), (x, y) in zip(points, xy)]
 
 
 def dialogue_embeddings(passages: list, interviews: dict, own: np.ndarray, weight: float,

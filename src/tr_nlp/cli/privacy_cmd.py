@@ -1,0 +1,52 @@
+"""``tr-nlp pseudonymise``: a copy of a corpus with names and contact details replaced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tr_nlp.cli import common as c
+from tr_nlp.errors import ConfigError
+from tr_nlp.export.folder import write_corpus_folder
+from tr_nlp.privacy import pseudonymise_corpus
+
+
+@c.handle_errors
+def pseudonymise_cmd(
+    paths: c.Paths,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the pseudonymised corpus (interviews/, codings.csv, corpus.yaml).")],
+    codings: c.Codings = None,
+    codebook: c.CodebookOpt = None,
+    names: c.NamesOpt = None,
+    mapping: c.MappingOpt = None,
+    preset: c.Preset = None,
+    speaker_role: c.SpeakerRole = None,
+    encoding: c.Encoding = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files.")] = False,
+    quiet: c.Quiet = False,
+) -> None:
+    """Replace speaker names, listed names, e-mails, phone and NHS numbers and dates with placeholders.
+
+    Writes a corpus folder any tr-nlp command reads; codings are moved with the text, so
+    each still covers the same words. The same detail gets the same placeholder
+    everywhere; --mapping keeps the placeholder -> original table (store it privately).
+    """
+    if output.is_dir() and any(output.iterdir()) and not force:
+        raise ConfigError("E163", detail=f"output folder {output} is not empty; choose a new folder or pass --force")
+    loaded = c.load_and_report(paths, c.read_options(preset, speaker_roles=speaker_role, encoding=encoding),
+                               None, codings, codebook, quiet)
+    p = c.pseudonymiser(names, mapping)
+    pseudo, _ = pseudonymise_corpus(loaded, p)
+    written = write_corpus_folder(output, pseudo.interviews, pseudo.codings, pseudo.codebook,
+                                  name=f"{output.name} (pseudonymised)")
+    kinds: dict[str, int] = {}
+    for _, kind, _ in p.mapping:
+        kinds[kind] = kinds.get(kind, 0) + 1
+    c.out.print(f"{len(pseudo.interviews)} interviews, {len(pseudo.codings)} codings; distinct details replaced: "
+                + (", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "none"), highlight=False)
+    for name, path in written.items():
+        c.out.print(f"{name}: {path}", highlight=False)
+    c.save_mapping(p, mapping, quiet)
+    raise typer.Exit(c.exit_code(loaded))

@@ -1,0 +1,36 @@
+"""``tr-nlp report``: the offline HTML report of a run folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tr_nlp.cli import common as c
+from tr_nlp.errors import OutputError
+from tr_nlp.report import write_report
+
+
+@c.handle_errors
+def report(
+    run: Annotated[Path, typer.Option("--run", help="Run folder written by 'tr-nlp demo' or 'tr-nlp batch'.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="HTML file to write (default: RUN/report.html).")] = None,
+    quotes: Annotated[bool, typer.Option("--include-quotes/--no-quotes", help="Include transcript text (on for a local report; --no-quotes for one to share).")] = True,
+    pseudonymise: c.PseudonymiseOpt = False,
+    names: c.NamesOpt = None,
+    mapping: c.MappingOpt = None,
+    quiet: c.Quiet = False,
+) -> None:
+    """Write one self-contained HTML file: agreement, plots, pre-screening, disagreements, candidates, transcripts."""
+    output = output or run / "report.html"
+    if output.suffix.lower() not in {".html", ".htm"}:
+        raise OutputError("E171", output, suffix=output.suffix or "(none)", expected=".html")
+    p = c.pseudonymiser(names, mapping) if pseudonymise else None
+    path = write_report(run, output, quotes=quotes, pseudonymiser=p)
+    if p is not None:
+        c.save_mapping(p, mapping, quiet)
+    if not quiet:
+        c.err.print(f"{path.stat().st_size / 1e6:.1f} MB" + ("" if quotes else ", without transcript text"),
+                    highlight=False)
+    c.out.print(f"report: {path}", highlight=False)

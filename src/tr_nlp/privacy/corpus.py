@@ -1,0 +1,52 @@
+"""Pseudonymise a whole corpus: interview texts, speaker labels, metadata and codings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tr_nlp.ingest import Corpus
+from tr_nlp.privacy.pseudonymise import OffsetMap, Pseudonymiser
+from tr_nlp.schema import Coding, Interview, Turn
+
+
+def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[Corpus, dict[str, OffsetMap]]:
+    """A copy of ``corpus`` with personal details replaced and every span remapped.
+
+    Speaker labels are registered first, so a participant's name is replaced the same
+    way in labels and in what others say about them. Interview ids, metadata values
+    and codings follow; source paths are dropped (file names often carry names).
+
+    Returns
+    -------
+    corpus : Corpus
+        The pseudonymised corpus; codings cover the same words as before.
+    maps : dict
+        Each (new) interview id's :class:`OffsetMap` from old to new positions.
+    """
+    for interview in corpus.interviews:
+        for label in interview.speakers:
+            pseudonymiser.speaker(label)
+    interviews, maps, new_ids = [], {}, {}
+    for interview in corpus.interviews:
+        new, where = pseudonymise_interview(interview, pseudonymiser)
+        interviews.append(new)
+        maps[new.id] = where
+        new_ids[interview.id] = new.id
+    codings = [
+        Coding(new_ids[c.interview_id], maps[new_ids[c.interview_id]].start(c.start),
+               maps[new_ids[c.interview_id]].end(c.end), c.code, c.coder)
+        if c.interview_id in new_ids else c
+        for c in corpus.codings
+    ]
+    files = [replace(f, interview_ids=[new_ids.get(i, i) for i in f.interview_ids]) for f in corpus.files]
+    return replace(corpus, interviews=interviews, codings=codings, files=files), maps
+
+
+def pseudonymise_interview(interview: Interview, pseudonymiser: Pseudonymiser) -> tuple[Interview, OffsetMap]:
+    """One interview with its text, speakers, id and metadata pseudonymised."""
+    text, where = pseudonymiser.apply(interview.text)
+    turns = tuple(Turn(pseudonymiser.speaker(t.speaker), t.role, where.start(t.start), where.end(t.end), t.timestamp)
+                  for t in interview.turns)
+    metadata = {k: pseudonymiser.text(v) if isinstance(v, str) else v for k, v in interview.metadata.items()}
+    new = Interview(pseudonymiser.text(interview.id), text, turns, metadata, None, interview.format)
+    return new, where

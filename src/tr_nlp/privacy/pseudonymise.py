@@ -1,0 +1,277 @@
+"""Replace names, contact details and dates in transcripts with consistent placeholders.
+
+A :class:`Pseudonymiser` finds personal details in a text (speaker names, names from a
+user's list, e-mail addresses, phone numbers, NHS-style numbers, dates) and replaces
+each with a placeholder such as ``[PERSON_1]``. The same detail always gets the same
+placeholder, across interviews and, with a saved mapping, across runs. Every
+replacement returns an :class:`OffsetMap`, so codings and segments keep covering the
+same words in the new text.
+
+The mapping from placeholders back to the originals is itself identifying: it is
+written only where the user asks (``--mapping``) and never into reports or exports.
+
+Examples
+--------
+>>> p = Pseudonymiser(names=["Karen"])
+>>> text, where = p.apply("Karen rang on 12/03/2021, call 07700 900123.")
+>>> text
+'[PERSON_1] rang on [DATE_1], call [PHONE_1].'
+>>> where.start(0), where.end(5)
+(0, 10)
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tr_nlp.errors import InputError
+
+KINDS: tuple[str, ...] = ("EMAIL", "NHS_NUMBER", "PHONE", "DATE", "PERSON")
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "EMAIL": re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
+    # 3-3-4 digits not starting with 0 (UK phone numbers start with 0 or +44)
+    "NHS_NUMBER": re.compile(r"(?<![\d+])[1-9]\d{2}([ -]?)\d{3}\1\d{4}(?!\d)"),
+    "PHONE": re.compile(r"(?<![\w+])(?:\+\d{1,3}[ -]?(?:\(0\)[ -]?)?|\(0\d{2,4}\)[ -]?|0)\d(?:[ -]?\d){7,11}(?!\d)"),
+    "DATE": re.compile(
+        r"(?<!\d)(?:\d{4}-\d{2}-\d{2}|(?:[12]\d|3[01]|0?[1-9])[/.-](?:1[0-2]|0?[1-9])[/.-](?:\d{4}|\d{2}))(?!\d)"
+        rf"|\b{_DAY}(?: of)? {_MONTH}(?:,? \d{{4}})?(?!\w)"
+        rf"|\b{_MONTH} {_DAY}(?:,? \d{{4}})?(?!\w)"
+        rf"|\b{_MONTH} \d{{4}}(?!\d)"
+    ),
+}
+# speaker labels that name a role, not a person
+_GENERIC_LABEL = re.compile(
+    r"^(?:interviewer|interviewee|participant|respondent|researcher|facilitator|moderator|speaker|"
+    r"client|therapist|counsellor|counselor|clinician|patient|service user|carer|staff|nurse|doctor|"
+    r"int|iv|resp|i|p|r|q|a|s|unknown)\s*[-_#]?\s*\d*$",
+    re.IGNORECASE,
+)
+_TITLES = {"dr", "mr", "mrs", "ms", "miss", "prof", "sir", "nurse"}
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """One replaced detail: ``text[start:end]`` (``original``) became ``placeholder``."""
+
+    start: int
+    end: int
+    kind: str
+    original: str
+    placeholder: str
+
+
+class OffsetMap:
+    """Positions in an original text -> positions in its pseudonymised text.
+
+    A span boundary inside a replaced detail moves outward to the placeholder's edge, so
+    a span keeps covering every word it covered (a coding that cut a name in half now
+    covers the whole placeholder).
+    """
+
+    def __init__(self, replacements: Sequence[Replacement]):
+        self._starts = [r.start for r in replacements]
+        self._ends = [r.end for r in replacements]
+        shift, self._shift, self._new_starts, self._new_ends = 0, [], [], []
+        for r in replacements:
+            self._new_starts.append(r.start + shift)
+            shift += len(r.placeholder) - (r.end - r.start)
+            self._shift.append(shift)
+            self._new_ends.append(r.end + shift)
+
+    def start(self, position: int) -> int:
+        """Where a span starting at ``position`` starts in the new text."""
+        i = bisect_right(self._starts, position) - 1
+        if i >= 0 and position < self._ends[i]:
+            return self._new_starts[i]
+        return position + (self._shift[i] if i >= 0 else 0)
+
+    def end(self, position: int) -> int:
+        """Where a span ending at ``position`` ends in the new text."""
+        i = bisect_left(self._starts, position) - 1
+        if i >= 0 and position <= self._ends[i]:
+            return self._new_ends[i]
+        return position + (self._shift[i] if i >= 0 else 0)
+
+
+class Pseudonymiser:
+    """Finds personal details and replaces each with a consistent placeholder.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Names to replace wherever they occur as whole words (people, places, services).
+        A name written with a capital letter matches only where the text capitalises it,
+        so "Rob" is replaced but "rob" is not; a name given in lower case matches any case.
+    kinds : sequence of str
+        Which kinds of detail to replace (default all of :data:`KINDS`).
+    """
+
+    def __init__(self, names: Iterable[str] = (), kinds: Sequence[str] = KINDS):
+        unknown = set(kinds) - set(KINDS)
+        if unknown:
+            raise ValueError(f"unknown kinds {sorted(unknown)}; expected some of {KINDS}")
+        self.kinds = tuple(kinds)
+        self._names: set[str] = set()
+        self._name_pattern: re.Pattern[str] | None = None
+        self._placeholders: dict[tuple[str, str], str] = {}
+        self._originals: dict[str, str] = {}
+        self._counts: dict[str, int] = {}
+        self.add_names(names)
+
+    # --- names and speakers ---------------------------------------------------------
+    def add_names(self, names: Iterable[str]) -> None:
+        """Also replace these names from now on."""
+        fresh = {" ".join(n.split()) for n in names if n and n.strip()} - self._names
+        if fresh:
+            self._names |= fresh
+            alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(self._names, key=len, reverse=True))
+            self._name_pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+    def speaker(self, label: str) -> str:
+        """A speaker label's replacement: a person's name becomes ``[PERSON_n]``, a role stays.
+
+        The name and its parts are added to the names to replace in the text, so the
+        label inside the transcript and mentions of the person get the same placeholder.
+        """
+        clean = " ".join(label.split())
+        if not clean or _GENERIC_LABEL.match(clean) or "PERSON" not in self.kinds:
+            return label
+        parts = [w for w in re.findall(r"[^\W\d_][\w'-]*", clean) if w.lower().strip(".") not in _TITLES and len(w) > 1]
+        self.add_names([clean, *parts])
+        return self.placeholder("PERSON", clean)
+
+    # --- placeholders ----------------------------------------------------------------
+    def placeholder(self, kind: str, original: str) -> str:
+        """The placeholder for ``original``: the same detail always gets the same one."""
+        key = (kind, _key(kind, original))
+        if key not in self._placeholders:
+            self._counts[kind] = self._counts.get(kind, 0) + 1
+            token = f"[{kind}_{self._counts[kind]}]"
+            self._placeholders[key] = token
+            self._originals[token] = original
+        return self._placeholders[key]
+
+    @property
+    def mapping(self) -> list[tuple[str, str, str]]:
+        """``(placeholder, kind, original)`` for every detail replaced so far."""
+        return [(token, kind, self._originals[token]) for (kind, _), token in self._placeholders.items()]
+
+    # --- finding and replacing ----------------------------------------------------------
+    def find(self, text: str) -> list[Replacement]:
+        """Non-overlapping details in ``text``, in order (earliest, then longest, wins)."""
+        found: list[tuple[int, int, int, str]] = []
+        for rank, kind in enumerate(KINDS):
+            if kind not in self.kinds:
+                continue
+            if kind == "PERSON":
+                found.extend((m.start(), m.end(), rank, kind) for m in self._names_in(text))
+                continue
+            for m in _PATTERNS[kind].finditer(text):
+                if kind == "PHONE" and not 10 <= sum(ch.isdigit() for ch in m.group()) <= 13:
+                    continue
+                found.append((m.start(), m.end(), rank, kind))
+        found.sort(key=lambda f: (f[0], -(f[1] - f[0]), f[2]))
+        chosen: list[Replacement] = []
+        edge = 0
+        for start, end, _, kind in found:
+            if start >= edge:
+                original = text[start:end]
+                chosen.append(Replacement(start, end, kind, original, self.placeholder(kind, original)))
+                edge = end
+        return chosen
+
+    def _names_in(self, text: str) -> Iterable[re.Match[str]]:
+        if self._name_pattern is None:
+            return ()
+        lower = {n.lower() for n in self._names if n == n.lower()}
+        return (m for m in self._name_pattern.finditer(text)
+                if m.group()[0].isupper() or " ".join(m.group().split()).lower() in lower)
+
+    def apply(self, text: str) -> tuple[str, OffsetMap]:
+        """The pseudonymised text and the map from old to new positions."""
+        replacements = self.find(text)
+        pieces, last = [], 0
+        for r in replacements:
+            pieces += [text[last:r.start], r.placeholder]
+            last = r.end
+        pieces.append(text[last:])
+        return "".join(pieces), OffsetMap(replacements)
+
+    def text(self, text: str) -> str:
+        """Just the pseudonymised text."""
+        return self.apply(text)[0]
+
+    def word(self, word: str) -> str:
+        """A single word or phrase (a topic keyword, say), matched against the names in any case."""
+        folded = " ".join(word.split()).casefold()
+        for name in self._names:
+            if name.casefold() == folded:
+                return self.placeholder("PERSON", name)
+        return self.text(word)
+
+    def identifier(self, name: str) -> str:
+        """A code name such as ``candidate_03_karen_ward`` with name parts replaced (``candidate_03_PERSON_1_ward``)."""
+        return "_".join(self.word(part).strip("[]") for part in name.split("_"))
+
+    # --- the mapping file ------------------------------------------------------------------
+    def save_mapping(self, path: str | Path) -> Path:
+        """Write ``placeholder,kind,original`` rows (atomically). Keep this file private."""
+        from tr_nlp.export.tables import atomic_path
+
+        path = Path(path)
+        with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["placeholder", "kind", "original"])
+            writer.writerows(self.mapping)
+        return path
+
+    def load_mapping(self, path: str | Path) -> None:
+        """Continue a mapping saved by an earlier run, so placeholders stay the same."""
+        path = Path(path)
+        try:
+            with open(path, newline="", encoding="utf-8") as handle:
+                rows = list(csv.DictReader(handle))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise InputError("E231", path, detail=exc) from None
+        for row in rows:
+            token, kind, original = row.get("placeholder"), row.get("kind"), row.get("original")
+            match = re.fullmatch(r"\[([A-Z_]+)_(\d+)\]", token or "")
+            if not match or kind not in KINDS or match.group(1) != kind or original is None:
+                raise InputError("E231", path, detail=f"row {row}")
+            self._placeholders[(kind, _key(kind, original))] = token
+            self._originals[token] = original
+            self._counts[kind] = max(self._counts.get(kind, 0), int(match.group(2)))
+            if kind == "PERSON":
+                self.add_names([original])
+
+
+def read_names(path: str | Path) -> list[str]:
+    """Names from a text file, one per line (``#`` starts a comment)."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("E230", path, detail=exc) from None
+    names = [line.split("#", 1)[0].strip() for line in lines]
+    return [n for n in names if n]
+
+
+def _key(kind: str, original: str) -> str:
+    """What makes two details the same one: case and spacing do not, for names and e-mails."""
+    if kind in ("PERSON", "EMAIL"):
+        return " ".join(original.split()).casefold()
+    if kind == "PHONE":  # +44 (0)161... and 0161... are the same number
+        digits = re.sub(r"\D", "", original)
+        return re.sub(r"^440?", "0", digits) if original.lstrip().startswith("+") else digits
+    if kind == "NHS_NUMBER":
+        return re.sub(r"\D", "", original)
+    return " ".join(original.split())

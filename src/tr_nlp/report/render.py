@@ -1,0 +1,81 @@
+"""Render a run folder as one self-contained, offline HTML file."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from tr_nlp import __version__
+from tr_nlp.export.tables import write_text
+from tr_nlp.privacy import Pseudonymiser
+from tr_nlp.report import sections
+from tr_nlp.report.rundata import RunData, load_run, pseudonymise_run
+from tr_nlp.report.transcripts import to_script_json, viewer_data
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("tr_nlp.report", "templates"), autoescape=select_autoescape(["html", "j2"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["pct"] = lambda v, digits=0: "n/a" if v is None else f"{v:.{digits}%}"
+    env.filters["num"] = lambda v, digits=2: "n/a" if v is None else f"{v:.{digits}f}"
+    return env
+
+
+def _asset(name: str) -> Markup:
+    return Markup(resources.files("tr_nlp.report").joinpath("templates", name).read_text(encoding="utf-8"))
+
+
+def report_context(data: RunData, quotes: bool = True) -> dict[str, Any]:
+    """Everything the template shows, as plain data."""
+    codes = data.codes
+    styles = sections.code_styles(codes)
+    viewer = viewer_data(data, codes) if quotes else None
+    return {
+        "title": f"tr_nlp report: {data.folder.name}",
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "version": __version__,
+        "kind": data.kind,
+        "model": {k: data.card.get(k) for k in ("name", "version", "objective", "features")} if data.card else None,
+        "styles": styles,
+        "quotes": quotes,
+        "overview": sections.overview(data, codes),
+        "agreement": sections.agreement(data),
+        "plots": sections.plots(data, styles),
+        "prescreen": sections.prescreen(data, codes, quotes),
+        "disagreements": sections.disagreements(data, codes, quotes),
+        "candidates": sections.candidates(data, quotes),
+        "discovery": data.discovery,
+        "viewer_json": Markup(to_script_json(viewer)) if viewer else None,
+        "css": _asset("report.css"),
+        "js": _asset("report.js"),
+    }
+
+
+def build_report(run_dir: str | Path, quotes: bool = True, pseudonymiser: Pseudonymiser | None = None) -> str:
+    """The report of the run in ``run_dir`` as an HTML string.
+
+    Parameters
+    ----------
+    run_dir
+        A folder written by ``tr-nlp demo`` or ``tr-nlp batch`` (it holds ``run.json``).
+    quotes
+        Include transcript text (viewer, ranked segments, quotes). Without it the report
+        shows only figures, codes and positions, so it can be shared more widely.
+    pseudonymiser
+        When given, names, contact details and dates are replaced everywhere in the report.
+    """
+    data = load_run(run_dir)
+    if pseudonymiser is not None:
+        data = pseudonymise_run(data, pseudonymiser)
+    return _environment().get_template("report.html.j2").render(**report_context(data, quotes))
+
+
+def write_report(run_dir: str | Path, output: str | Path, quotes: bool = True,
+                 pseudonymiser: Pseudonymiser | None = None) -> Path:
+    """Write :func:`build_report` to ``output`` atomically and return its path."""
+    return write_text(build_report(run_dir, quotes, pseudonymiser), output)

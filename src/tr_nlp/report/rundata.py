@@ -1,0 +1,201 @@
+"""Read a run folder (what ``tr-nlp demo`` or ``tr-nlp batch`` wrote) for the report.
+
+Every table is optional: a batch run has suggestions but no agreement, a corpus
+without codings has no model. Transcript text is rebuilt from the turns (or, for a
+batch, from the coded segments) at its original offsets, so every span in every table
+is cut from one text per interview, and pseudonymisation can move all of them at once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from tr_nlp.errors import InputError
+from tr_nlp.privacy import Pseudonymiser
+from tr_nlp.privacy.remap import remap_frame, remap_quotes
+
+_EMPTY = pd.DataFrame()
+
+
+@dataclass
+class RunData:
+    """Everything a report shows, read from one run folder."""
+
+    folder: Path
+    run: dict[str, Any]
+    texts: dict[str, str]            # interview id -> text (turns at their offsets, blanks between)
+    turns: pd.DataFrame              # interview_id, turn_index, speaker, role, start, end
+    segments: pd.DataFrame = field(default_factory=lambda: _EMPTY)       # interview_id, segment_id, start, end, speaker, role
+    codings: pd.DataFrame = field(default_factory=lambda: _EMPTY)        # interview_id, start, end, code, coder
+    segment_codes: pd.DataFrame = field(default_factory=lambda: _EMPTY)  # segment_id, interview_id, code, coder
+    agreement: pd.DataFrame = field(default_factory=lambda: _EMPTY)
+    calibration: pd.DataFrame = field(default_factory=lambda: _EMPTY)
+    prescreen: pd.DataFrame = field(default_factory=lambda: _EMPTY)
+    learning_curve: pd.DataFrame = field(default_factory=lambda: _EMPTY)
+    cv: pd.DataFrame = field(default_factory=lambda: _EMPTY)             # segment_id, p_CODE, machine_CODE
+    suggestions: pd.DataFrame = field(default_factory=lambda: _EMPTY)
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    topics: pd.DataFrame = field(default_factory=lambda: _EMPTY)
+    discovery: dict[str, Any] = field(default_factory=dict)
+    card: dict[str, Any] = field(default_factory=dict)
+    turns_complete: bool = True      # False for a batch: only the coded participant segments are known
+
+    @property
+    def kind(self) -> str:
+        return "batch" if "engine" in self.run or not self.turns_complete else "run"
+
+    @property
+    def codes(self) -> list[str]:
+        """Code names: the model's, then any other the coders used, in a stable order."""
+        names = [str(c) for c in self.card.get("codes", [])]
+        for frame in (self.suggestions, self.codings):
+            if "code" in frame.columns:
+                names += sorted(set(frame["code"].astype(str)) - set(names))
+        return list(dict.fromkeys(names))
+
+    def span_text(self, interview_id: str, start: int, end: int) -> str:
+        return self.texts.get(interview_id, "")[start:end]
+
+
+def load_run(folder: str | Path) -> RunData:
+    """Read the outputs in ``folder``; raise :class:`InputError` when it is not a run folder."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError("E220", folder, detail="no such folder")
+    run_file = folder / "run.json"
+    if not run_file.is_file():
+        raise InputError("E220", folder, detail="it has no run.json")
+    run = _json(run_file)
+    suggestions = _table(folder / "suggestions.parquet")
+    turns = _table(folder / "turns.parquet")
+    segments = _table(folder / "segments.parquet")
+    complete = not turns.empty
+    if turns.empty:
+        turns, segments = _turns_from_segments(suggestions)
+    if turns.empty and segments.empty:
+        raise InputError("E220", folder, detail="it holds neither turns.parquet nor suggestions")
+    texts = _texts(turns)
+    candidates_file = folder / "candidates.yaml"
+    candidates = _yaml(candidates_file).get("codes", []) if candidates_file.is_file() else []
+    card_file = folder / "model" / "card.json"
+    if not card_file.is_file() and isinstance(run.get("model"), str):  # a batch names the model it used
+        card_file = Path(run["model"]) / "card.json"
+    return RunData(
+        folder=folder, run=run, texts=texts, turns=turns.drop(columns=["text", "timestamp"], errors="ignore"),
+        segments=segments.drop(columns=["text"], errors="ignore"),
+        codings=_table(folder / "codings.csv").drop(columns=["text"], errors="ignore"),
+        segment_codes=_table(folder / "segment_codes.parquet"), agreement=_table(folder / "agreement.csv"),
+        calibration=_table(folder / "calibration.csv"), prescreen=_table(folder / "prescreen.csv"),
+        learning_curve=_table(folder / "learning_curve.csv"), cv=_table(folder / "cv_predictions.parquet"),
+        suggestions=suggestions.drop(columns=["text"], errors="ignore"),
+        candidates=[c for c in candidates if isinstance(c, dict)],
+        topics=_table(folder / "topics.parquet").drop(columns=["text"], errors="ignore"),
+        discovery=_json(folder / "discovery.json") if (folder / "discovery.json").is_file() else {},
+        card=_json(card_file) if card_file.is_file() else {}, turns_complete=complete,
+    )
+
+
+def pseudonymise_run(data: RunData, pseudonymiser: Pseudonymiser) -> RunData:
+    """``data`` with speaker names, listed names, contact details and dates replaced everywhere."""
+    for speaker in data.turns["speaker"].astype(str).unique():
+        pseudonymiser.speaker(speaker)
+    maps, new_ids, texts = {}, {}, {}
+    for old, text in data.texts.items():
+        new = pseudonymiser.text(old)
+        texts[new], maps[new] = pseudonymiser.apply(text)
+        new_ids[old] = new
+
+    def move(frame: pd.DataFrame) -> pd.DataFrame:
+        return remap_frame(frame, pseudonymiser, maps, new_ids, texts) if "start" in frame.columns else frame
+
+    def rekey(frame: pd.DataFrame) -> pd.DataFrame:  # tables keyed by segment id only
+        if "segment_id" not in frame.columns:
+            return frame
+        out = frame.copy()
+        out["segment_id"] = [_new_segment_id(str(s), new_ids, pseudonymiser) for s in out["segment_id"]]
+        if "interview_id" in out.columns:
+            out["interview_id"] = [new_ids.get(str(i), pseudonymiser.text(str(i))) for i in out["interview_id"]]
+        return out
+
+    candidates = [remap_quotes(c, pseudonymiser, maps, new_ids, texts) for c in data.candidates]
+    layout = [{**p, "name": pseudonymiser.identifier(str(p.get("name", "")))} for p in data.discovery.get("map", [])]
+    return replace(
+        data, texts=texts, turns=move(data.turns), segments=move(data.segments), codings=move(data.codings),
+        segment_codes=rekey(data.segment_codes), cv=rekey(data.cv), suggestions=move(data.suggestions),
+        topics=move(data.topics), candidates=candidates, discovery={**data.discovery, "map": layout},
+        run={k: v for k, v in data.run.items() if k not in ("corpus", "summary", "inputs")},
+    )
+
+
+def _new_segment_id(segment_id: str, new_ids: dict[str, str], pseudonymiser: Pseudonymiser) -> str:
+    head, sep, tail = segment_id.partition(":")
+    return new_ids[head] + sep + tail if head in new_ids else pseudonymiser.text(segment_id)
+
+
+def _turns_from_segments(suggestions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A batch run keeps only coded segments: each run of one speaker's segments becomes a turn."""
+    if suggestions.empty:
+        return _EMPTY, _EMPTY
+    segments = (suggestions.drop_duplicates("segment_id")
+                [["interview_id", "segment_id", "start", "end", "speaker", "text"]]
+                .sort_values(["interview_id", "start"], kind="stable").reset_index(drop=True))
+    segments["role"] = "participant"
+    rows: list[dict[str, Any]] = []
+    for row in segments.itertuples(index=False):
+        last = rows[-1] if rows else None
+        if last and last["interview_id"] == row.interview_id and last["speaker"] == row.speaker:
+            gap = row.start - last["end"]
+            last["text"] += " " * gap + str(row.text)
+            last["end"] = row.end
+        else:
+            rows.append({"interview_id": row.interview_id, "turn_index": len(rows), "speaker": row.speaker,
+                         "role": "participant", "start": int(row.start), "end": int(row.end), "text": str(row.text)})
+    return pd.DataFrame(rows), segments
+
+
+def _texts(turns: pd.DataFrame) -> dict[str, str]:
+    """One text per interview with each turn's words at their offsets and blanks between."""
+    texts: dict[str, str] = {}
+    for iid, group in turns.groupby("interview_id", sort=False):
+        buffer = [" "] * int(group["end"].max())
+        for start, text in zip(group["start"], group["text"]):
+            buffer[int(start):int(start) + len(text)] = list(str(text))
+        texts[str(iid)] = "".join(buffer)
+    return texts
+
+
+def _table(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        return _EMPTY
+    try:
+        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, keep_default_na=False,
+                                                                                  na_values=[""])
+    except Exception as exc:  # noqa: BLE001 - any parser error: name the file
+        raise InputError("E221", path, detail=f"{type(exc).__name__}: {exc}") from None
+    if "interview_id" in frame.columns:
+        frame["interview_id"] = frame["interview_id"].astype(str)
+    return frame
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError("E221", path, detail=exc) from None
+    if not isinstance(data, dict):
+        raise InputError("E221", path, detail="expected a JSON object")
+    return data
+
+
+def _yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError("E221", path, detail=exc) from None
+    return data if isinstance(data, dict) else {}

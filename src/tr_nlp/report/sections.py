@@ -1,0 +1,307 @@
+"""The report's sections as plain data (lists and dicts) for the template.
+
+Each function takes a :class:`RunData` and returns what one section shows; none of
+them writes anything. Text is included only when ``quotes`` is true.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import average_precision_score, precision_recall_curve
+
+from tr_nlp.report.rundata import RunData
+from tr_nlp.report.svg import Point, Series, line_chart, scatter_chart
+
+#: Okabe-Ito and Tol colour-blind-safe colours, for codes without a codebook colour.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#117733",
+           "#332288", "#AA4499", "#999933", "#44AA99")
+MACHINE = "machine"
+POOLED = "(all codes, pooled)"
+
+
+def code_styles(codes: Sequence[str]) -> list[dict[str, str]]:
+    """A colour and a short unique tag (e.g. ``NSA``) per code, so colour is never the only cue."""
+    styles, used = [], set()
+    for i, code in enumerate(codes):
+        words = [w for w in code.replace("-", "_").split("_") if w]
+        tag = "".join(w[0] for w in words).upper()[:4] or f"C{i + 1}"
+        if len(tag) < 2:
+            tag = code[:3].upper()
+        base, n = tag, 2
+        while tag in used:
+            tag, n = f"{base}{n}", n + 1
+        used.add(tag)
+        styles.append({"code": code, "tag": tag, "color": PALETTE[i % len(PALETTE)]})
+    return styles
+
+
+# --- overview ------------------------------------------------------------------------------
+
+
+def overview(data: RunData, codes: Sequence[str]) -> dict[str, Any]:
+    """Interviews, speakers, segments, and how much of the corpus each code covers."""
+    turns = data.turns
+    roles = turns.drop_duplicates(["interview_id", "speaker"]).groupby("role").size().to_dict() if not turns.empty else {}
+    segments = data.segments
+    n_segments = len(segments) if not segments.empty else int(data.suggestions["segment_id"].nunique()) \
+        if "segment_id" in data.suggestions.columns else 0
+    coded = data.segment_codes
+    human_segments = set(coded["segment_id"]) if "segment_id" in coded.columns else set()
+    rated_segments = len(data.cv) if not data.cv.empty else len(human_segments)
+    rows = []
+    for code in codes:
+        human = coded[coded["code"] == code]["segment_id"].nunique() if "code" in coded.columns else 0
+        suggested = _above(data.suggestions, code)
+        rows.append({"code": code, "human_segments": int(human),
+                     "human_share": human / rated_segments if rated_segments else None,
+                     "coders": sorted(set(coded[coded["code"] == code]["coder"])) if "coder" in coded.columns else [],
+                     "machine_segments": suggested[0], "machine_share": suggested[1]})
+    coders = sorted(set(data.codings["coder"])) if "coder" in data.codings.columns else []
+    return {
+        "interviews": len(data.texts),
+        "speakers": {str(k): int(v) for k, v in roles.items()},
+        "turns": len(turns),
+        "segments": n_segments,
+        "codings": len(data.codings),
+        "coders": coders,
+        "coded_interviews": int(data.codings["interview_id"].nunique()) if "interview_id" in data.codings.columns else 0,
+        "suggested_interviews": int(data.suggestions["interview_id"].nunique())
+        if "interview_id" in data.suggestions.columns else 0,
+        "rated_segments": rated_segments,
+        "codes": rows,
+        "complete_turns": data.turns_complete,
+    }
+
+
+def _above(suggestions: pd.DataFrame, code: str) -> tuple[int, float | None]:
+    if suggestions.empty or "code" not in suggestions.columns:
+        return 0, None
+    rows = suggestions[suggestions["code"] == code]
+    n = int(rows["above_threshold"].astype(bool).sum())
+    return n, n / len(rows) if len(rows) else None
+
+
+# --- agreement ---------------------------------------------------------------------------
+
+
+def agreement(data: RunData) -> list[dict[str, Any]]:
+    """Per code: machine-vs-human rows beside human-vs-human rows, each with a plain reading."""
+    table = data.agreement
+    if table.empty:
+        return []
+    groups = []
+    for code, rows in table.groupby("code", sort=False):
+        records = [_row(r) for r in rows.to_dict("records")]
+        humans = [r for r in records if r["comparison"] != "machine vs human"]
+        for r in records:
+            r["reading"] = reading(r, humans) if r["comparison"] == "machine vs human" else _level_sentence(r)
+        groups.append({"code": str(code), "pooled": code == POOLED, "rows": records})
+    groups.sort(key=lambda g: g["pooled"])  # codes first, the pooled summary last
+    return groups
+
+
+def _row(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in record.items()}
+
+
+def kappa_level(kappa: float | None) -> str:
+    """Landis & Koch's words for a kappa (a convention, not a verdict)."""
+    if kappa is None:
+        return "not computable"
+    for limit, word in ((0.0, "poor"), (0.2, "slight"), (0.4, "fair"), (0.6, "moderate"), (0.8, "substantial")):
+        if kappa <= limit:
+            return word
+    return "almost perfect"
+
+
+def _level_sentence(row: dict[str, Any]) -> str:
+    return (f"{row['rater_a']} and {row['rater_b']} agree {kappa_level(row['kappa'])}ly beyond chance "
+            f"(kappa {_num(row['kappa'])}).").replace("poorly beyond chance", "no better than chance")
+
+
+def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
+    """A sentence comparing a machine-vs-coder row with how the coders agree with each other."""
+    coder = row["rater_b"] if row["rater_a"] == MACHINE else row["rater_a"]
+    peers = [h for h in humans if coder in (h["rater_a"], h["rater_b"]) and h["kappa"] is not None]
+    k, lo, hi = row["kappa"], row.get("kappa_lo"), row.get("kappa_hi")
+    if k is None:
+        return f"Kappa cannot be computed for the machine and {coder} (a code nobody or everybody used)."
+    if not peers:
+        return (f"The machine agrees {kappa_level(k)}ly with {coder} (kappa {_num(k)}); no second coder "
+                "coded these interviews, so there is no human benchmark.").replace("poorly", "poorly")
+    peer = peers[0]
+    other = peer["rater_b"] if peer["rater_a"] == coder else peer["rater_a"]
+    pk, plo, phi = peer["kappa"], peer.get("kappa_lo"), peer.get("kappa_hi")
+    overlap = None not in (lo, hi, plo, phi) and lo <= phi and plo <= hi
+    if overlap:
+        verdict = "about as well as"
+    elif k < pk:
+        verdict = "less well than"
+    else:
+        verdict = "better than"
+    return (f"The machine agrees with {coder} {verdict} {other} does (kappa {_num(k)} vs {_num(pk)}"
+            + ("; the 95% intervals overlap)." if overlap else "; the 95% intervals do not overlap)."))
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+# --- plots -------------------------------------------------------------------------------------
+
+
+def plots(data: RunData, styles: Sequence[dict[str, str]]) -> dict[str, str]:
+    """Inline SVGs: calibration, learning curve, precision-recall, topic map (those the run has data for)."""
+    color = {s["code"]: s["color"] for s in styles}
+    out: dict[str, str] = {}
+    cal = data.calibration
+    if not cal.empty:
+        series = [Series(str(code), g["mean_predicted"].tolist(), g["observed"].tolist(), color.get(str(code), "#555"),
+                         notes=[f"{code}: predicted {p:.2f}, observed {o:.2f} (n={n})"
+                                for p, o, n in zip(g["mean_predicted"], g["observed"], g["n"])])
+                  for code, g in cal.groupby("code", sort=False)]
+        out["calibration"] = line_chart(series, "Reliability: predicted probability vs share coded by humans",
+                                        "mean predicted probability", "observed share coded", (0, 1), diagonal=True)
+    curve = data.learning_curve
+    if not curve.empty:
+        series = [Series(str(code), g["train_interviews"].tolist(), g["f1"].tolist(), color.get(str(code), "#555"),
+                         notes=[f"{code}: {n:.0f} interviews, F1 {f:.2f}, kappa {k:.2f}"
+                                for n, f, k in zip(g["train_interviews"], g["f1"], g["kappa"])])
+                  for code, g in curve.groupby("code", sort=False)]
+        out["learning_curve"] = line_chart(series, "Learning curve: F1 as more interviews are coded",
+                                           "coded interviews used for training", "F1 (cross-validated)")
+    pr = pr_curves(data)
+    if pr:
+        series = [Series(f"{code} (AP {ap:.2f})", r, p, color.get(code, "#555"), markers=False)
+                  for code, (r, p, ap) in pr.items()]
+        out["pr"] = line_chart(series, "Precision-recall per code (cross-validated)", "recall", "precision", (0, 1))
+    layout = data.discovery.get("map") or []
+    if layout:
+        points = [Point(str(p["name"]).replace("candidate_", "").split("_", 1)[-1] if p["kind"] == "candidate"
+                        else str(p["name"]), float(p["x"]), float(p["y"]),
+                        float(p["size"]) if p["kind"] == "candidate" else 1.0,
+                        "#E69F00" if p["kind"] == "candidate" else color.get(str(p["name"]), "#555"),
+                        square=p["kind"] == "code",
+                        note=f"{p['name']} ({p['size']} passages)" if p["kind"] == "candidate" else f"existing code {p['name']}")
+                  for p in layout]
+        out["topic_map"] = scatter_chart(points, "Topic map: candidate codes (circles, area ~ passages) "
+                                         "beside existing codes (squares)")
+    return out
+
+
+def _target(data: RunData) -> pd.DataFrame | None:
+    """Segment x code: 1 when any coder coded the segment with the code (the training target)."""
+    if data.cv.empty or "segment_id" not in data.cv.columns:
+        return None
+    index = data.cv["segment_id"].astype(str)
+    coded = data.segment_codes
+    target = pd.DataFrame(0, index=index, columns=[c[2:] for c in data.cv.columns if c.startswith("p_")])
+    if "segment_id" in coded.columns:
+        for sid, code in zip(coded["segment_id"].astype(str), coded["code"].astype(str)):
+            if code in target.columns and sid in target.index:
+                target.loc[sid, code] = 1
+    return target
+
+
+def pr_curves(data: RunData, points: int = 60) -> dict[str, tuple[list[float], list[float], float]]:
+    """Per code: recall and precision along the ranking (thinned to ``points``) and average precision."""
+    target = _target(data)
+    if target is None:
+        return {}
+    out = {}
+    for code in target.columns:
+        y = target[code].to_numpy()
+        if y.sum() == 0 or y.sum() == len(y):
+            continue
+        p = data.cv[f"p_{code}"].to_numpy()
+        precision, recall, _ = precision_recall_curve(y, p)
+        keep = np.unique(np.linspace(0, len(recall) - 1, min(points, len(recall))).astype(int))
+        out[code] = (recall[keep].round(4).tolist(), precision[keep].round(4).tolist(),
+                     float(average_precision_score(y, p)))
+    return out
+
+
+# --- pre-screening and disagreement -------------------------------------------------------------
+
+
+def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) -> list[dict[str, Any]]:
+    """Per code: the workload sentence from cross-validation and the highest-ranked segments."""
+    table = data.prescreen
+    source = data.suggestions
+    out = []
+    for code in codes:
+        trade = table[table["code"] == code] if not table.empty else table
+        sentences = [f"Reading the top {r.read_share:.0%} of segments, in the model's order, finds "
+                     f"{r.recall:.0%} of what coders coded (so {r.skip_share:.0%} could be skipped)."
+                     for r in trade.itertuples()] if not trade.empty else []
+        ranked = []
+        if not source.empty and "code" in source.columns:
+            rows = source[source["code"] == code].sort_values("probability", ascending=False, kind="stable").head(top)
+            ranked = [_segment_row(data, r, quotes) for r in rows.to_dict("records")]
+        out.append({"code": code, "tradeoff": sentences, "segments": ranked,
+                    "positives": int(trade["positives"].iloc[0]) if not trade.empty else None,
+                    "total": int(trade["segments"].iloc[0]) if not trade.empty else None})
+    return out
+
+
+def _segment_row(data: RunData, r: dict[str, Any], quotes: bool) -> dict[str, Any]:
+    iid, start, end = str(r["interview_id"]), int(r["start"]), int(r["end"])
+    return {"interview_id": iid, "start": start, "end": end, "probability": float(r["probability"]),
+            "above": bool(r.get("above_threshold", False)), "evidence": str(r.get("evidence") or ""),
+            "text": data.span_text(iid, start, end) if quotes else None}
+
+
+def disagreements(data: RunData, codes: Sequence[str], quotes: bool, top: int = 30) -> list[dict[str, Any]]:
+    """Per code: cross-validated segments where the machine and at least one coder differ, surest first."""
+    if data.cv.empty or data.segments.empty:
+        return []
+    spans = data.segments.set_index(data.segments["segment_id"].astype(str))
+    coded = data.segment_codes
+    coders = sorted(set(data.codings["coder"])) if "coder" in data.codings.columns else []
+    rated = {coder: set(data.codings[data.codings["coder"] == coder]["interview_id"]) for coder in coders}
+    said = {(str(s), str(c), str(k)) for s, c, k in zip(coded["segment_id"], coded["code"], coded["coder"])} \
+        if "segment_id" in coded.columns else set()
+    out = []
+    for code in codes:
+        if f"p_{code}" not in data.cv.columns:
+            continue
+        rows = []
+        for sid, p, m in zip(data.cv["segment_id"].astype(str), data.cv[f"p_{code}"], data.cv[f"machine_{code}"]):
+            if sid not in spans.index:
+                continue
+            span = spans.loc[sid]
+            iid = str(span["interview_id"])
+            votes = {coder: (sid, code, coder) in said for coder in coders if iid in rated[coder]}
+            if not votes or all(v == bool(m) for v in votes.values()):
+                continue
+            rows.append({"segment_id": sid, "interview_id": iid, "start": int(span["start"]), "end": int(span["end"]),
+                         "probability": float(p), "machine": bool(m), "coders": votes,
+                         "text": data.span_text(iid, int(span["start"]), int(span["end"])) if quotes else None})
+        rows.sort(key=lambda r: -abs(r["probability"] - 0.5))
+        missed = sum(1 for r in rows if not r["machine"])
+        out.append({"code": code, "count": len(rows), "machine_only": len(rows) - missed, "human_only": missed,
+                    "rows": rows[:top], "coders": coders})
+    return out
+
+
+# --- candidate codes -----------------------------------------------------------------------------
+
+
+def candidates(data: RunData, quotes: bool) -> list[dict[str, Any]]:
+    """Candidate codes with their evidence; quotes point into the transcript viewer."""
+    out = []
+    for entry in data.candidates:
+        ev = entry.get("evidence") or {}
+        quoted = [{"interview_id": str(q["interview_id"]), "start": int(q["start"]), "end": int(q["end"]),
+                   "text": data.span_text(str(q["interview_id"]), int(q["start"]), int(q["end"])) if quotes else None}
+                  for q in ev.get("quotes") or []]
+        out.append({"name": entry.get("name"), "label": ev.get("label", ""), "keywords": ev.get("keywords", []),
+                    "size": ev.get("size"), "interviews": ev.get("interviews"),
+                    "single_interview": ev.get("single_interview", False), "novelty": ev.get("novelty"),
+                    "nearest_code": ev.get("nearest_code"), "reading": ev.get("reading", ""), "quotes": quoted})
+    return out

@@ -1,0 +1,146 @@
+"""Small inline SVG charts: no plotting library, no external files, readable without colour.
+
+Every chart carries a ``<title>`` and ``<desc>`` for screen readers; series differ by
+dash pattern and marker as well as colour, and the legend names them in text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+import math
+from dataclasses import dataclass, field
+from html import escape
+
+DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 4", "10 4")
+
+
+@dataclass
+class Series:
+    """One line of a chart."""
+
+    name: str
+    x: Sequence[float]
+    y: Sequence[float]
+    color: str
+    markers: bool = True
+    notes: Sequence[str] = field(default_factory=list)  # hover text per point
+
+
+@dataclass
+class Point:
+    """One bubble of a scatter chart."""
+
+    label: str
+    x: float
+    y: float
+    size: float
+    color: str
+    square: bool = False
+    note: str = ""
+
+
+class _Frame:
+    """Maps data to pixels inside a plot area with margins."""
+
+    def __init__(self, width: int, height: int, x_range: tuple[float, float], y_range: tuple[float, float]):
+        self.width, self.height = width, height
+        self.left, self.right, self.top, self.bottom = 52, 12, 12, 40
+        self.x0, self.x1 = x_range if x_range[1] > x_range[0] else (x_range[0] - 1, x_range[0] + 1)
+        self.y0, self.y1 = y_range if y_range[1] > y_range[0] else (y_range[0] - 1, y_range[0] + 1)
+
+    def px(self, x: float) -> float:
+        return self.left + (x - self.x0) / (self.x1 - self.x0) * (self.width - self.left - self.right)
+
+    def py(self, y: float) -> float:
+        return self.height - self.bottom - (y - self.y0) / (self.y1 - self.y0) * (self.height - self.top - self.bottom)
+
+
+def _ticks(low: float, high: float, n: int = 5) -> list[float]:
+    """Round tick values (steps of 1, 2 or 5 times a power of ten) inside [low, high]."""
+    if high <= low:
+        return [low]
+    raw = (high - low) / (n - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.ceil(low / step - 1e-9) * step
+    return [first + i * step for i in range(int((high - first) / step + 1e-9) + 1)]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.3g}"
+
+
+def _axes(f: _Frame, x_label: str, y_label: str) -> list[str]:
+    parts = [f'<rect x="{f.left}" y="{f.top}" width="{f.width - f.left - f.right}" '
+             f'height="{f.height - f.top - f.bottom}" class="plot-area"/>']
+    for x in _ticks(f.x0, f.x1):
+        parts.append(f'<line x1="{f.px(x):.1f}" y1="{f.py(f.y0):.1f}" x2="{f.px(x):.1f}" y2="{f.top}" class="grid"/>'
+                     f'<text x="{f.px(x):.1f}" y="{f.height - f.bottom + 14}" class="tick" text-anchor="middle">{_fmt(x)}</text>')
+    for y in _ticks(f.y0, f.y1):
+        parts.append(f'<line x1="{f.left}" y1="{f.py(y):.1f}" x2="{f.width - f.right}" y2="{f.py(y):.1f}" class="grid"/>'
+                     f'<text x="{f.left - 6}" y="{f.py(y) + 4:.1f}" class="tick" text-anchor="end">{_fmt(y)}</text>')
+    parts.append(f'<text x="{(f.left + f.width - f.right) / 2:.0f}" y="{f.height - 6}" class="axis-label" '
+                 f'text-anchor="middle">{escape(x_label)}</text>')
+    parts.append(f'<text x="14" y="{(f.top + f.height - f.bottom) / 2:.0f}" class="axis-label" text-anchor="middle" '
+                 f'transform="rotate(-90 14 {(f.top + f.height - f.bottom) / 2:.0f})">{escape(y_label)}</text>')
+    return parts
+
+
+def _svg(width: int, height: int, title: str, description: str, parts: list[str]) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+            f'role="img" aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>'
+            f'<desc>{escape(description)}</desc>{"".join(parts)}</svg>')
+
+
+def line_chart(series: Sequence[Series], title: str, x_label: str, y_label: str,
+               x_range: tuple[float, float] | None = None, y_range: tuple[float, float] = (0.0, 1.0),
+               diagonal: bool = False, width: int = 460, height: int = 300, description: str = "") -> str:
+    """A line chart as an SVG string (``diagonal`` draws y = x, e.g. perfect calibration)."""
+    xs = [x for s in series for x in s.x]
+    if x_range is None:
+        x_range = (min(xs, default=0.0), max(xs, default=1.0))
+    f = _Frame(width, height, x_range, y_range)
+    parts = _axes(f, x_label, y_label)
+    if diagonal:
+        parts.append(f'<line x1="{f.px(f.x0):.1f}" y1="{f.py(f.y0):.1f}" x2="{f.px(f.x1):.1f}" y2="{f.py(f.y1):.1f}" '
+                     'class="diagonal"><title>perfect calibration</title></line>')
+    for i, s in enumerate(series):
+        dash = DASHES[i % len(DASHES)]
+        points = " ".join(f"{f.px(x):.1f},{f.py(y):.1f}" for x, y in zip(s.x, s.y))
+        parts.append(f'<g class="series" data-name="{escape(s.name)}"><polyline points="{points}" fill="none" '
+                     f'stroke="{s.color}" stroke-width="2" stroke-dasharray="{dash}"/>')
+        if s.markers:
+            for j, (x, y) in enumerate(zip(s.x, s.y)):
+                note = s.notes[j] if j < len(s.notes) else f"{s.name}: ({_fmt(x)}, {y:.2f})"
+                parts.append(f'<circle cx="{f.px(x):.1f}" cy="{f.py(y):.1f}" r="3.5" fill="{s.color}">'
+                             f'<title>{escape(note)}</title></circle>')
+        parts.append("</g>")
+    return _svg(width, height, title, description or title, parts)
+
+
+def scatter_chart(points: Sequence[Point], title: str, width: int = 640, height: int = 420, description: str = "") -> str:
+    """Labelled bubbles (area ~ size) on unlabelled axes, as for a topic map."""
+    if not points:
+        return ""
+    pad = 0.15
+    xs, ys = [p.x for p in points], [p.y for p in points]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    f = _Frame(width, height, (min(xs) - pad * span_x, max(xs) + pad * span_x),
+               (min(ys) - pad * span_y, max(ys) + pad * span_y))
+    f.left, f.bottom = 12, 12
+    parts = [f'<rect x="{f.left}" y="{f.top}" width="{width - f.left - f.right}" height="{height - f.top - f.bottom}" '
+             'class="plot-area"/>']
+    biggest = max(p.size for p in points) or 1.0
+    for p in sorted(points, key=lambda q: -q.size):
+        x, y = f.px(p.x), f.py(p.y)
+        r = 6 + 24 * (p.size / biggest) ** 0.5
+        note = escape(p.note or p.label)
+        if p.square:
+            shape = f'<rect x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" height="14" fill="{p.color}" class="code-point">'
+            parts.append(f'<g class="map-point">{shape}<title>{note}</title></rect>')
+        else:
+            parts.append(f'<g class="map-point"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{p.color}" '
+                         f'fill-opacity="0.55" stroke="{p.color}"><title>{note}</title></circle>')
+        parts.append(f'<text x="{x:.1f}" y="{y - (9 if p.square else r + 3):.1f}" class="map-label" '
+                     f'text-anchor="middle">{escape(p.label)}</text></g>')
+    return _svg(width, height, title, description or title, parts)

@@ -1,0 +1,75 @@
+"""The transcript viewer's data: compact JSON the page renders one interview at a time.
+
+Large corpora stay small and fast: each interview is a list of turns and a list of
+annotations ``[start, end, code, source, probability]`` (indices into shared lists), and
+the page builds the DOM only for the interview on screen.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from tr_nlp.report.rundata import RunData
+
+MACHINE = "machine"
+
+
+def viewer_data(data: RunData, codes: Sequence[str]) -> dict[str, Any]:
+    """Turns, human codings and machine suggestions per interview, for the page's script."""
+    code_index = {c: i for i, c in enumerate(codes)}
+    coders = sorted(set(data.codings["coder"].astype(str))) if "coder" in data.codings.columns else []
+    sources = [*coders, MACHINE]
+    source_index = {s: i for i, s in enumerate(sources)}
+    speakers: dict[str, int] = {}
+    annotations: dict[str, list[list[Any]]] = {iid: [] for iid in data.texts}
+    if not data.codings.empty:
+        for r in data.codings.itertuples(index=False):
+            if r.code in code_index and r.interview_id in annotations:
+                annotations[r.interview_id].append([int(r.start), int(r.end), code_index[r.code],
+                                                    source_index[str(r.coder)], None])
+    for iid, start, end, code, p in _machine(data):
+        if code in code_index and iid in annotations:
+            annotations[iid].append([start, end, code_index[code], source_index[MACHINE], round(p, 3)])
+    interviews = []
+    turns_of = {str(k): g for k, g in data.turns.groupby("interview_id", sort=False)}
+    for iid, text in data.texts.items():
+        turns = turns_of.get(iid)
+        rows = [] if turns is None else [
+            [speakers.setdefault(str(t.speaker), len(speakers)), str(t.role)[:1], int(t.start),
+             text[int(t.start):int(t.end)]]
+            for t in turns.sort_values("start", kind="stable").itertuples(index=False)]
+        notes = annotations[iid]
+        notes.sort(key=lambda a: (a[0], -a[1], a[2], a[3]))
+        interviews.append({"id": iid, "turns": rows, "ann": notes,
+                           "coded": any(a[3] != source_index[MACHINE] for a in notes)})
+    return {"codes": list(codes), "sources": sources, "speakers": list(speakers), "interviews": interviews,
+            "complete": data.turns_complete}
+
+
+def _machine(data: RunData) -> list[tuple[str, int, int, str, float]]:
+    """Above-threshold suggestions on new interviews and cross-validated predictions on coded ones."""
+    out: list[tuple[str, int, int, str, float]] = []
+    s = data.suggestions
+    if not s.empty and "above_threshold" in s.columns:
+        above = s[s["above_threshold"].astype(bool)]
+        out += [(str(i), int(a), int(b), str(c), float(p))
+                for i, a, b, c, p in zip(above["interview_id"], above["start"], above["end"], above["code"],
+                                         above["probability"])]
+    if not data.cv.empty and not data.segments.empty:
+        spans = data.segments.set_index(data.segments["segment_id"].astype(str))[["interview_id", "start", "end"]]
+        cv = data.cv.set_index(data.cv["segment_id"].astype(str))
+        joined = cv.join(spans, how="inner")
+        for code in [c[2:] for c in cv.columns if c.startswith("p_")]:
+            hits = joined[joined[f"machine_{code}"].astype(float) > 0.5]
+            out += [(str(i), int(a), int(b), code, float(p))
+                    for i, a, b, p in zip(hits["interview_id"], hits["start"], hits["end"], hits[f"p_{code}"])]
+    return out
+
+
+def to_script_json(payload: Any) -> str:
+    """JSON safe inside ``<script type="application/json">`` (no ``</script>`` can close it)."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
