@@ -8,7 +8,7 @@ OUT    ?= out/demo
 # torch is pinned: an unpinned torch pulls a multi-GB CUDA build.
 TORCH  := torch==2.13.0
 
-.PHONY: setup demo test bench clean
+.PHONY: setup browser demo test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,16 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/tr-nlp demo -o $(OUT)
 
-test: setup
+# The report's browser test needs Debian's chromium; install it when absent (never fatal:
+# without it that one test is skipped).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing chromium for the report's browser test"; \
+	  { $$SUDO apt-get install -y -q chromium || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }; } \
+	    >/dev/null 2>&1 || echo "warning: could not install chromium; the browser test will be skipped" >&2; }
+
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -72,3 +72,26 @@ def demo_coded():
 
     corpus = load_corpus([DEMO])
     return corpus, coded_data(corpus)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> Path:
+    """``tr-nlp demo`` once per session, with every network socket blocked.
+
+    This is the offline guarantee's test: the whole pipeline (embeddings, training,
+    discovery, export, report) runs with no socket at all, or the fixture fails.
+    """
+    import pytest_socket
+    from typer.testing import CliRunner
+
+    from tr_nlp.cli import app
+
+    out = tmp_path_factory.mktemp("demo") / "run"
+    pytest_socket.disable_socket(allow_unix_socket=False)
+    try:
+        result = CliRunner().invoke(app, ["demo", "-o", str(out)])
+    finally:
+        pytest_socket.enable_socket()
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    (out / "stdout.txt").write_text(result.stdout)
+    return out

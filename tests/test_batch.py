@@ -66,6 +66,8 @@ def test_batch_codes_every_demo_interview_and_a_second_run_does_nothing(incoming
     assert sorted(frame.interview_id.unique()) == [f"demo{i:02d}" for i in range(1, 19)]
     assert len(list((out / "interviews").glob("*.csv"))) == 18
     assert (out / "errors.jsonl").read_text() == ""
+    html = (out / "report.html").read_text()  # the batch's report: suggestions per interview
+    assert "Pre-screening" in html and '"id":"demo18"' in html and "batch run" in html
     # the folder's codings table is not taken for a transcript: corpus.yaml is honoured
     assert json.loads((out / "run.json").read_text())["counts"]["inputs"] == 18
     before = outputs(out)

@@ -123,18 +123,20 @@ def test_segment_unsupported_output_type(tmp_path):
     assert result.exit_code == 2 and "s.xlsx" in result.stderr
 
 
-def test_demo_command_writes_run_folder(tmp_path):
-    result = run("demo", "-o", tmp_path / "run")
-    assert result.exit_code == 0, result.stderr
-    run_json = json.loads((tmp_path / "run" / "run.json").read_text())
+def test_demo_command_writes_run_folder(demo_run):
+    """The demo ran with network sockets blocked (see the demo_run fixture) and wrote every output."""
+    run_json = json.loads((demo_run / "run.json").read_text())
     assert run_json["summary"]["interviews"] == 18
-    assert str(tmp_path / "run" / "segments.parquet") in result.stdout
-    # every stage ran: model, suggestions for the uncoded interviews, candidate codes
-    for name in ("model/card.json", "agreement.csv", "suggestions.parquet", "candidates.yaml", "topics.parquet"):
-        assert (tmp_path / "run" / name).is_file(), name
+    stdout = (demo_run / "stdout.txt").read_text()
+    assert str(demo_run / "segments.parquet") in stdout
+    # every stage ran: model, suggestions for the uncoded interviews, candidate codes, the report last
+    for name in ("model/card.json", "agreement.csv", "suggestions.parquet", "candidates.yaml", "topics.parquet",
+                 "report.html"):
+        assert (demo_run / name).is_file(), name
+    assert stdout.rstrip().splitlines()[-1].strip() == f"report: {demo_run / 'report.html'}"
     assert run_json["summary"]["discovery"]["candidates"] >= 3
     # the REFI-QDA project carries both coders, the model's suggestions and the candidates
-    project = read_qdpx(tmp_path / "run" / "project.qdpx")
+    project = read_qdpx(demo_run / "project.qdpx")
     coders = {c.coder for c in project.codings}
     assert {"coder_a", "coder_b", "tr_nlp topic discovery"} <= coders
     assert any(c.startswith("tr_nlp model demo-theme-model") for c in coders)

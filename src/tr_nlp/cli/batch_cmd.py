@@ -100,8 +100,11 @@ def batch(
                     f"({rate:.0f} segments/s, {report.engine})", highlight=False)
     if run_discovery:
         _discover(report.outputs["dataset"].parent, paths, options, model, segmenter, quiet)
-    if write_html and report.coded + report.skipped:
-        report.outputs["report"] = write_report(output, output / "report.html")
+    html = output / "report.html"
+    if write_html and (report.coded or run_discovery or (report.skipped and not html.exists())):
+        report.outputs["report"] = write_report(output, html)
+    elif html.exists():
+        report.outputs["report"] = html  # nothing changed since it was written
     for name in ("dataset", "csv", "interviews", "errors", "manifest", "run", "report"):
         if name not in report.outputs:
             continue

@@ -13,8 +13,9 @@ def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[C
     """A copy of ``corpus`` with personal details replaced and every span remapped.
 
     Speaker labels are registered first, so a participant's name is replaced the same
-    way in labels and in what others say about them. Interview ids, metadata values
-    and codings follow; source paths are dropped (file names often carry names).
+    way in labels and in what others say about them. Interview ids, metadata values,
+    codings and the codebook's guidance and examples follow; source paths are dropped
+    (file names often carry names).
 
     Returns
     -------
@@ -39,7 +40,11 @@ def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[C
         for c in corpus.codings
     ]
     files = [replace(f, interview_ids=[new_ids.get(i, i) for i in f.interview_ids]) for f in corpus.files]
-    return replace(corpus, interviews=interviews, codings=codings, files=files), maps
+    codebook = corpus.codebook and replace(corpus.codebook, codes=tuple(
+        replace(code, description=pseudonymiser.text(code.description), include=pseudonymiser.text(code.include),
+                exclude=pseudonymiser.text(code.exclude), examples=tuple(pseudonymiser.text(e) for e in code.examples))
+        for code in corpus.codebook.codes))
+    return replace(corpus, interviews=interviews, codings=codings, files=files, codebook=codebook), maps
 
 
 def pseudonymise_interview(interview: Interview, pseudonymiser: Pseudonymiser) -> tuple[Interview, OffsetMap]:

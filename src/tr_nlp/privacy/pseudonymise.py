@@ -40,7 +40,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "EMAIL": re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
     # 3-3-4 digits not starting with 0 (UK phone numbers start with 0 or +44)
     "NHS_NUMBER": re.compile(r"(?<![\d+])[1-9]\d{2}([ -]?)\d{3}\1\d{4}(?!\d)"),
-    "PHONE": re.compile(r"(?<![\w+])(?:\+\d{1,3}[ -]?(?:\(0\)[ -]?)?|\(0\d{2,4}\)[ -]?|0)\d(?:[ -]?\d){7,11}(?!\d)"),
+    # 0161 496 0000, 07700 900123, (020) 7946 0958, +44 (0)161 496 0000: at most three digit groups
+    "PHONE": re.compile(r"(?<![\w+])(?:\+\d{1,3}[ -]?(?:\(0\)[ -]?)?\d{2,4}|\(0\d{2,4}\)|0\d{2,4})"
+                        r"[ -]?\d{3,4}[ -]?\d{3,4}(?!\d)"),
     "DATE": re.compile(
         r"(?<!\d)(?:\d{4}-\d{2}-\d{2}|(?:[12]\d|3[01]|0?[1-9])[/.-](?:1[0-2]|0?[1-9])[/.-](?:\d{4}|\d{2}))(?!\d)"
         rf"|\b{_DAY}(?: of)? {_MONTH}(?:,? \d{{4}})?(?!\w)"
@@ -176,7 +178,7 @@ class Pseudonymiser:
                 found.extend((m.start(), m.end(), rank, kind) for m in self._names_in(text))
                 continue
             for m in _PATTERNS[kind].finditer(text):
-                if kind == "PHONE" and not 10 <= sum(ch.isdigit() for ch in m.group()) <= 13:
+                if kind == "PHONE" and not 10 <= sum(ch.isdigit() for ch in m.group()) <= 14:
                     continue
                 found.append((m.start(), m.end(), rank, kind))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0]), f[2]))

@@ -1,0 +1,167 @@
+"""Pseudonymisation: what is found, consistent placeholders, and codings that stay on the same words."""
+
+import re
+import zipfile
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import DEMO
+from tr_nlp.errors import InputError
+from tr_nlp.ingest import load_corpus
+from tr_nlp.privacy import OffsetMap, Pseudonymiser, Replacement, pseudonymise_corpus, read_names
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("write to jo.smith+care@nhs.net please", "EMAIL"),
+    ("my number is 943 476 5919 on the letter", "NHS_NUMBER"),
+    ("NHS no 9434765919.", "NHS_NUMBER"),
+    ("ring 07700 900123 after six", "PHONE"),
+    ("ring +44 (0)161 496 0000 after six", "PHONE"),
+    ("it was 12/03/2021 I think", "DATE"),
+    ("on 2021-03-12 exactly", "DATE"),
+    ("since the 3rd of March 2022, yeah", "DATE"),
+    ("since March 12, 2021, yeah", "DATE"),
+])
+def test_each_kind_is_found(text, kind):
+    found = Pseudonymiser().find(text)
+    assert [r.kind for r in found] == [kind]
+
+
+def test_ordinary_numbers_and_words_are_left_alone():
+    text = "I was 23, on ward 7, for 10 days; I may go in May, I rob no one."
+    assert Pseudonymiser(names=["Rob"]).text(text) == text
+
+
+def test_same_detail_same_placeholder_everywhere():
+    p = Pseudonymiser(names=["Karen", "Dr Shah"])
+    a = p.text("Karen said Dr Shah would call 0161 496 0000.")
+    b = p.text("Then KAREN? No, Karen again, and Dr  Shah, not dr shah, on +44 161 496 0000.")
+    assert a == "[PERSON_1] said [PERSON_2] would call [PHONE_1]."
+    # capitalised like the list (any case after the first letter, any spacing): replaced
+    assert b == "Then [PERSON_1]? No, [PERSON_1] again, and [PERSON_2], not dr shah, on [PHONE_1]."
+
+
+def test_speaker_labels_that_are_names_become_people_and_roles_stay():
+    p = Pseudonymiser()
+    assert p.speaker("Interviewer") == "Interviewer" and p.speaker("Speaker 2") == "Speaker 2"
+    assert p.speaker("P05") == "P05"
+    assert p.speaker("Sarah Jones") == "[PERSON_1]"
+    assert p.text("Sarah Jones: yes. Sarah said Jones came.") == "[PERSON_1]: yes. [PERSON_2] said [PERSON_3] came."
+
+
+def test_offset_map_moves_spans_outward_over_placeholders():
+    text = "ab Karen cd"
+    where = OffsetMap([Replacement(3, 8, "PERSON", "Karen", "[PERSON_1]")])
+    assert (where.start(0), where.end(2)) == (0, 2)      # before: unchanged
+    assert (where.start(3), where.end(8)) == (3, 13)     # the name itself: the whole placeholder
+    assert (where.start(5), where.end(6)) == (3, 13)     # half a name: the whole placeholder
+    assert (where.start(9), where.end(11)) == (14, 16)   # after: shifted
+    assert len(text) + 5 == 16
+
+
+WORDS = ["I", "said", "the", "nurse", "was", "kind", "Karen", "Amina Khan", "jo@x.org", "07700 900123",
+         "12/03/2021", "943 476 5919", "and", "then", "we", "talked"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=40), st.data())
+def test_every_coded_span_covers_the_same_words(words, data):
+    """Property: a span over whole words covers exactly those words afterwards, details replaced."""
+    text = " ".join(words)
+    starts = [0]
+    for w in words[:-1]:
+        starts.append(starts[-1] + len(w) + 1)
+    i = data.draw(st.integers(0, len(words) - 1))
+    j = data.draw(st.integers(i, len(words) - 1))
+    start, end = starts[i], starts[j] + len(words[j])
+    p = Pseudonymiser(names=["Karen", "Amina Khan"])
+    new, where = p.apply(text)
+    expected = " ".join(p.text(w) for w in words[i:j + 1])
+    assert new[where.start(start):where.end(end)] == expected
+    for name in ("Karen", "Amina", "jo@x.org", "900123", "5919", "2021"):
+        assert name not in new
+
+
+def test_corpus_codings_stay_aligned_and_names_are_gone():
+    corpus = load_corpus([DEMO])
+    names = ["Karen", "Amina", "Dr Shah", "Rob", "Sam"]
+    p = Pseudonymiser(names)
+    new, _ = pseudonymise_corpus(corpus, p)
+    old_by_id, new_by_id = corpus.by_id(), new.by_id()
+    assert len(new.codings) == len(corpus.codings)
+    for old, cur in zip(corpus.codings, new.codings):
+        before = old_by_id[old.interview_id].text[old.start:old.end]
+        after = new_by_id[cur.interview_id].text[cur.start:cur.end]
+        assert after == p.text(before)  # the same words, names swapped for the same placeholders
+        assert (old.code, old.coder) == (cur.code, cur.coder)
+    for interview in new.interviews:
+        for name in ("Karen", "Amina", "Shah"):
+            assert name not in interview.text
+        for turn in interview.turns:
+            assert turn.speaker != "Jo"
+
+
+def test_mapping_round_trip_keeps_placeholders(tmp_path):
+    first = Pseudonymiser(["Karen"])
+    first.text("Karen and jo@x.org")
+    path = first.save_mapping(tmp_path / "map.csv")
+    second = Pseudonymiser()
+    second.load_mapping(path)
+    assert second.text("jo@x.org, then Karen, then Rob") == "[EMAIL_1], then [PERSON_1], then Rob"
+    second.add_names(["Rob"])
+    assert second.text("Rob") == "[PERSON_2]"
+
+
+def test_bad_mapping_and_names_files_say_what_is_wrong(tmp_path):
+    bad = tmp_path / "map.csv"
+    bad.write_text("a,b\n1,2\n")
+    with pytest.raises(InputError, match=r"map.csv.*E231.*placeholder,kind,original"):
+        Pseudonymiser().load_mapping(bad)
+    binary = tmp_path / "names.txt"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(InputError, match=r"names.txt.*E230"):
+        read_names(binary)
+    names = tmp_path / "ok.txt"
+    names.write_text("# staff\nKaren\n\n  Dr Shah  # GP\n")
+    assert read_names(names) == ["Karen", "Dr Shah"]
+
+
+def test_pseudonymised_export_contains_none_of_the_listed_names(tmp_path, demo_run):
+    from typer.testing import CliRunner
+
+    from tr_nlp.cli import app
+
+    names = tmp_path / "names.txt"
+    listed = ["Karen", "Amina", "Dr Shah", "Rob", "Sam", "Nadia", "Leah"]
+    names.write_text("\n".join(listed) + "\n")
+    out = tmp_path / "pseudo.qdpx"
+    result = CliRunner().invoke(app, ["export", "--corpus", str(DEMO), "-o", str(out), "--pseudonymise",
+                                      "--names", str(names), "--mapping", str(tmp_path / "map.csv"),
+                                      "--suggestions", str(demo_run / "suggestions.parquet"),
+                                      "--model", str(demo_run / "model"),
+                                      "--candidates", str(demo_run / "candidates.yaml")])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as archive:
+        everything = "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    assert "[PERSON_1]" in everything
+    for name in [*listed, "Shah", "Jo"]:
+        assert not re.search(rf"\b{name}\b", everything), name
+    mapping = (tmp_path / "map.csv").read_text()
+    assert "Karen" in mapping  # the private mapping keeps the originals
+
+
+def test_pseudonymise_command_writes_a_readable_corpus(tmp_path):
+    from typer.testing import CliRunner
+
+    from tr_nlp.cli import app
+
+    names = tmp_path / "names.txt"
+    names.write_text("Karen\nSam\n")
+    result = CliRunner().invoke(app, ["pseudonymise", str(DEMO), "-o", str(tmp_path / "out"), "--names", str(names)])
+    assert result.exit_code == 0, result.output
+    corpus = load_corpus([tmp_path / "out"])
+    assert len(corpus.interviews) == 18 and len(corpus.codings) == 188
+    assert corpus.by_id()["demo03"].speakers == {"Interviewer": "interviewer", "[PERSON_1]": "participant"}
+    assert not any("Karen" in iv.text for iv in corpus.interviews)

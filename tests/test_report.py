@@ -1,0 +1,138 @@
+"""The offline HTML report: sections, privacy switches, bad run folders, and a real browser."""
+
+import json
+import re
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+
+from tr_nlp.errors import InputError
+from tr_nlp.privacy import Pseudonymiser
+from tr_nlp.report import build_report, load_run
+from tr_nlp.report.sections import reading
+from tr_nlp.report.transcripts import to_script_json
+
+NAMES = ["Karen", "Amina", "Dr Shah", "Rob", "Sam", "Nadia", "Leah"]
+
+
+@pytest.fixture(scope="module")
+def html(demo_run) -> str:
+    return (demo_run / "report.html").read_text(encoding="utf-8")
+
+
+def test_every_section_is_there(html, demo_run):
+    for section in ("overview", "agreement", "plots", "prescreen", "disagreements", "candidates", "transcripts"):
+        assert f'<section id="{section}"' in html, section
+    assert html.count("<svg") >= 4  # calibration, learning curve, precision-recall, topic map
+    candidates = json.loads((demo_run / "run.json").read_text())["summary"]["discovery"]["labels"]
+    for label in candidates:
+        assert f'id="cand-{label.split()[0]}"' in html
+    # machine rows are read against the coders' agreement
+    assert re.search(r"The machine agrees with coder_a (about as well as|less well than|better than) coder_b does", html)
+    assert "finds 95% of what coders coded" in html
+
+
+def test_nothing_is_loaded_from_anywhere(html):
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html, re.IGNORECASE)
+    assert "<link" not in html and "@import" not in html and "url(" not in html
+    assert "default-src 'none'" in html  # and the page forbids itself any request
+
+
+def test_transcript_data_holds_the_human_codings(html, demo_run):
+    data = json.loads(re.search(r'<script type="application/json" id="tr-data">(.*?)</script>', html, re.S).group(1))
+    codings = pd.read_csv(demo_run / "codings.csv")
+    first = codings.iloc[0]
+    interview = next(iv for iv in data["interviews"] if iv["id"] == first.interview_id)
+    code, coder = data["codes"].index(first.code), data["sources"].index(first.coder)
+    assert [first.start, first.end, code, coder, None] in interview["ann"]
+    turn = next(t for t in interview["turns"] if t[2] <= first.start < t[2] + len(t[3]))
+    assert first.text.startswith(turn[3][first.start - turn[2]:][:20])
+
+
+def test_no_quotes_means_no_transcript_text(demo_run):
+    page = build_report(demo_run, quotes=False)
+    codings = pd.read_csv(demo_run / "codings.csv")
+    for text in codings["text"].head(20):
+        assert text[:40] not in page
+    assert 'id="tr-data"' not in page and "Written without transcript text" in page
+
+
+def test_pseudonymised_report_has_none_of_the_names(demo_run):
+    page = build_report(demo_run, pseudonymiser=Pseudonymiser(NAMES))
+    for name in [*NAMES, "Shah"]:
+        assert not re.search(rf"\b{name}\b", page), name
+    assert "[PERSON_" in page
+
+
+def test_script_json_cannot_close_its_script_element():
+    text = to_script_json({"t": "</script><script>alert(1)</script> & <!--"})
+    assert "</" not in text and "<!--" not in text
+    assert json.loads(text) == {"t": "</script><script>alert(1)</script> & <!--"}
+
+
+def test_plain_language_reading():
+    human = {"rater_a": "coder_a", "rater_b": "coder_b", "kappa": 0.8, "kappa_lo": 0.7, "kappa_hi": 0.9,
+             "comparison": "human vs human"}
+    close = {"rater_a": "machine", "rater_b": "coder_a", "kappa": 0.75, "kappa_lo": 0.6, "kappa_hi": 0.85}
+    far = {**close, "kappa": 0.4, "kappa_lo": 0.3, "kappa_hi": 0.5}
+    assert reading(close, [human]).startswith("The machine agrees with coder_a about as well as coder_b does")
+    assert reading(far, [human]).startswith("The machine agrees with coder_a less well than coder_b does")
+    assert "no second coder" in reading(far, [])
+
+
+def test_bad_run_folders_get_clear_errors(tmp_path):
+    with pytest.raises(InputError, match="E220.*no such folder"):
+        load_run(tmp_path / "missing")
+    with pytest.raises(InputError, match="E220.*run.json"):
+        load_run(tmp_path)
+    (tmp_path / "run.json").write_text("{}")
+    (tmp_path / "turns.parquet").write_bytes(b"PAR1 not really")
+    with pytest.raises(InputError, match=r"turns.parquet.*E221"):
+        load_run(tmp_path)
+
+
+def test_report_command(demo_run, tmp_path):
+    from typer.testing import CliRunner
+
+    from tr_nlp.cli import app
+
+    out = tmp_path / "shared.html"
+    result = CliRunner().invoke(app, ["report", "--run", str(demo_run), "-o", str(out), "--no-quotes"])
+    assert result.exit_code == 0, result.output
+    assert f"report: {out}" in result.stdout and out.stat().st_size > 10_000
+    bad = CliRunner().invoke(app, ["report", "--run", str(demo_run), "-o", str(tmp_path / "r.pdf")])
+    assert bad.exit_code == 2 and "r.pdf" in bad.stderr
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+         "--no-first-run", "--disable-component-update", "--disable-sync", "--window-size=1366,768"]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
+def test_demo_report_renders_in_chromium(demo_run, tmp_path):
+    from PIL import Image
+
+    url = (demo_run / "report.html").resolve().as_uri()
+    profile = [f"--user-data-dir={tmp_path / 'profile'}"]
+    shot = tmp_path / "report.png"
+    subprocess.run([CHROMIUM, *FLAGS, *profile, f"--screenshot={shot}", url], check=True, capture_output=True,
+                   timeout=120)
+    image = Image.open(shot).convert("L")
+    assert image.size == (1366, 768)
+    low, high = image.getextrema()
+    assert high - low > 100  # something was drawn, not a blank page
+    dom = subprocess.run([CHROMIUM, *FLAGS, *profile, "--dump-dom", url], check=True, capture_output=True,
+                         text=True, timeout=120).stdout
+    assert '<table class="data agreement"' in dom and "<caption>How much of the corpus" in dom
+    # the viewer rendered the first coded interview with its human codings highlighted
+    codings = pd.read_csv(demo_run / "codings.csv")
+    first = codings[codings.interview_id == codings.interview_id.iloc[0]].iloc[0]
+    marks = re.findall(r'<mark class="hl[^"]*human[^"]*" data-codes="([^"]*)" data-sources="([^"]*)"[^>]*>([^<]*)</mark>', dom)
+    assert any(first.code in codes.split() and first.coder in sources.split() and text.strip() in first.text
+               for codes, sources, text in marks), marks[:5]
+    assert re.search(r'<li class="candidate" id="cand-candidate_01_', dom)
+    assert re.search(r'id="iv-status"[^>]*>Interview 1 of 18', dom)
