@@ -92,6 +92,11 @@ class DaskEngine:
             self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                          dashboard_address=None, silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
+        try:  # a busy machine can take a while to start (or connect) its workers
+            self._client.wait_for_workers(workers if self._cluster is not None else 1, timeout=120)
+        except TimeoutError:
+            raise ConfigError("E163", detail=f"no Dask worker joined {scheduler or 'the local cluster'} "
+                                             "within 120 s; start workers with 'dask worker ADDRESS'") from None
         self._client.run(init_worker)
         count = len(self._client.scheduler_info().get("workers", {}))
         self.workers = max(count, 1)
