@@ -38,6 +38,28 @@ def test_model_round_trip_and_card(trained):
     np.testing.assert_allclose(model.pipeline.predict_proba(texts), train_model(data, "tfidf").pipeline.predict_proba(texts))
 
 
+def test_card_terms_are_used_in_several_interviews_and_hold_no_transcript_text(trained, demo_run):
+    from tr_nlp.coding.suggest import _word_vectorizer, informative_terms
+
+    corpus, data, folder = trained
+    card = json.loads((folder / "card.json").read_text())
+    analyse = _word_vectorizer(load_model(folder)).build_analyzer()
+    per_interview: dict[str, set[str]] = {}
+    for text, group in zip(data.texts, data.groups):
+        per_interview.setdefault(str(group), set()).update(analyse(text))
+    for terms in card["top_terms"].values():
+        for term in terms:
+            assert sum(term in grams for grams in per_interview.values()) >= 3, term
+    # without the guard, rare phrases would be listed; with it, fewer (or other) terms remain
+    loose = informative_terms(load_model(folder), min_interviews=1, texts=data.texts, groups=data.groups)
+    assert loose != card["top_terms"]
+    # the demo's card holds none of the coded passages
+    demo_card = (demo_run / "model" / "card.json").read_text() + (demo_run / "model" / "README.md").read_text()
+    for coding in corpus.codings[:50]:
+        text = corpus.by_id()[coding.interview_id].text[coding.start:coding.end]
+        assert text[:30] not in demo_card
+
+
 def test_tampered_model_file_is_refused(trained, tmp_path):
     _, _, folder = trained
     copy = tmp_path / "m"

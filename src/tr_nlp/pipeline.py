@@ -87,7 +87,8 @@ def run_pipeline(
     result.outputs["segment_codes"] = write_table(mapped, out / "segment_codes.parquet")
 
     coverage = coder_coverage(corpus.codings)
-    model, suggestions = (_train_evaluate_code(corpus, segmenter, out, result, timings, features, seed)
+    name = Path(corpus_path).stem or "corpus"  # corpora/demo -> demo-theme-model
+    model, suggestions = (_train_evaluate_code(corpus, segmenter, out, result, timings, features, seed, name)
                           if coverage else (None, None))
     found = _discover(corpus, segmenter, model, out, result, timings, seed)
     _export_project(corpus, model, suggestions, found, out, result, timings)
@@ -121,7 +122,8 @@ def run_pipeline(
 
 
 def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result: RunResult,
-                         timings: dict[str, float], features: str, seed: int) -> tuple[ThemeModel, pd.DataFrame]:
+                         timings: dict[str, float], features: str, seed: int,
+                         name: str) -> tuple[ThemeModel, pd.DataFrame]:
     """Train on the coded interviews, cross-validate, and code the uncoded ones."""
     t0 = time.perf_counter()
     data = coded_data(corpus, segmenter)
@@ -130,7 +132,7 @@ def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result
     result.outputs.update(write_evaluation(evaluation, out))
 
     t0 = time.perf_counter()
-    model = train_model(data, features, name="demo-theme-model", corpus=corpus)
+    model = train_model(data, features, name=f"{name}-theme-model", corpus=corpus)
     model.card["cv_metrics"] = card_metrics(evaluation.agreement)
     result.outputs["model"] = save_model(model, out / "model")
     timings["train"] = time.perf_counter() - t0

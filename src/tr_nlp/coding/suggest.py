@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame
@@ -32,21 +33,33 @@ def _word_vectorizer(model: ThemeModel) -> Any:
     return word if getattr(word, "vocabulary_", None) is not None else None
 
 
-def informative_terms(model: ThemeModel, n: int = 15) -> dict[str, list[str]]:
-    """Per code, the word n-grams whose weights push hardest towards the code."""
+def informative_terms(model: ThemeModel, n: int = 15, texts: Sequence[str] | None = None,
+                      groups: Sequence[str] | None = None, min_interviews: int = 3) -> dict[str, list[str]]:
+    """Per code, the word n-grams whose weights push hardest towards the code.
+
+    With the training ``texts`` and their interview ``groups``, only n-grams used in at
+    least ``min_interviews`` interviews are listed, so a model card never quotes a phrase
+    (or a name) that only one or two participants said.
+    """
     word = _word_vectorizer(model)
     head = model.pipeline.named_steps["head"]
     if word is None:
         return {code: [] for code in model.codes}
     names = word.get_feature_names_out()
     n_word = len(names)
+    allowed = np.ones(n_word, dtype=bool)
+    if texts is not None and groups is not None and len(texts):
+        present = (word.transform(texts) > 0).astype(np.int32)
+        _, which = np.unique(np.asarray(groups), return_inverse=True)
+        membership = sparse.csr_matrix((np.ones(len(which), dtype=np.int32), (which, np.arange(len(which)))))
+        allowed = np.asarray(((membership @ present) > 0).sum(axis=0)).ravel() >= min_interviews
     out = {}
     for code, m in zip(model.codes, head.models_):
         if m is None:
             out[code] = []
             continue
-        weights = m.coef_[0][:n_word]
-        out[code] = [str(names[j]) for j in np.argsort(-weights)[:n] if weights[j] > 0]
+        weights = np.where(allowed, m.coef_[0][:n_word], -np.inf)
+        out[code] = [str(names[j]) for j in np.argsort(-weights)[:n] if np.isfinite(weights[j]) and weights[j] > 0]
     return out
 
 

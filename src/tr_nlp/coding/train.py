@@ -174,5 +174,5 @@ def train_model(
         "limits": LIMITS,
     }
     model = ThemeModel(pipeline, data.codes, card)
-    card["top_terms"] = informative_terms(model)
+    card["top_terms"] = informative_terms(model, texts=data.texts, groups=data.groups)
     return model

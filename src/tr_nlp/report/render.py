@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from tr_nlp import __version__
 from tr_nlp.export.tables import write_text
@@ -23,6 +23,8 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v, digits=0: "n/a" if v is None else f"{v:.{digits}%}"
     env.filters["num"] = lambda v, digits=2: "n/a" if v is None else f"{v:.{digits}f}"
+    # long code names wrap after their underscores, not mid-word
+    env.filters["breakable"] = lambda v: Markup("_<wbr>").join(escape(part) for part in str(v).split("_"))
     return env
 
 

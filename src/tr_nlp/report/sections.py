@@ -59,7 +59,7 @@ def overview(data: RunData, codes: Sequence[str]) -> dict[str, Any]:
         suggested = _above(data.suggestions, code)
         rows.append({"code": code, "human_segments": int(human),
                      "human_share": human / rated_segments if rated_segments else None,
-                     "coders": sorted(set(coded[coded["code"] == code]["coder"])) if "coder" in coded.columns else [],
+                     "coders": _coders(coded[coded["code"] == code]) if "coder" in coded.columns else "none",
                      "machine_segments": suggested[0], "machine_share": suggested[1]})
     coders = sorted(set(data.codings["coder"])) if "coder" in data.codings.columns else []
     return {
@@ -78,6 +78,11 @@ def overview(data: RunData, codes: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def _coders(rows: pd.DataFrame, listed: int = 4) -> str:
+    names = sorted(set(rows["coder"].astype(str)))
+    return ", ".join(names) if len(names) <= listed else f"{len(names)} coders"
+
+
 def _above(suggestions: pd.DataFrame, code: str) -> tuple[int, float | None]:
     if suggestions.empty or "code" not in suggestions.columns:
         return 0, None
@@ -89,20 +94,42 @@ def _above(suggestions: pd.DataFrame, code: str) -> tuple[int, float | None]:
 # --- agreement ---------------------------------------------------------------------------
 
 
-def agreement(data: RunData) -> list[dict[str, Any]]:
-    """Per code: machine-vs-human rows beside human-vs-human rows, each with a plain reading."""
+def agreement(data: RunData, max_pairs: int = 3) -> list[dict[str, Any]]:
+    """Per code: machine-vs-human rows beside human-vs-human rows, each with a plain reading.
+
+    With more than ``max_pairs`` coder pairs (ten annotators make 45), the table shows
+    one summary row of the pairs (median and range) and ``pairs`` holds them all.
+    """
     table = data.agreement
     if table.empty:
         return []
     groups = []
     for code, rows in table.groupby("code", sort=False):
         records = [_row(r) for r in rows.to_dict("records")]
+        machine = [r for r in records if r["comparison"] == "machine vs human"]
         humans = [r for r in records if r["comparison"] != "machine vs human"]
-        for r in records:
-            r["reading"] = reading(r, humans) if r["comparison"] == "machine vs human" else _level_sentence(r)
-        groups.append({"code": str(code), "pooled": code == POOLED, "rows": records})
+        for r in machine:
+            r["reading"] = reading(r, humans)
+        for r in humans:
+            r["reading"] = _level_sentence(r)
+        many = len(humans) > max_pairs
+        groups.append({"code": str(code), "pooled": code == POOLED, "rows": machine + ([] if many else humans),
+                       "pairs": humans if many else [], "pair_summary": _pair_summary(humans) if many else None})
     groups.sort(key=lambda g: g["pooled"])  # codes first, the pooled summary last
     return groups
+
+
+def _pair_summary(humans: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    def stat(key: str) -> tuple[float | None, float | None, float | None]:
+        values = [h[key] for h in humans if h.get(key) is not None]
+        if not values:
+            return None, None, None
+        return float(np.median(values)), min(values), max(values)
+
+    kappa, alpha, ac1, f1 = stat("kappa"), stat("alpha"), stat("ac1"), stat("f1")
+    return {"n": len(humans), "kappa": kappa, "alpha": alpha, "ac1": ac1, "f1": f1,
+            "reading": f"Across the {len(humans)} coder pairs the median kappa is {_num(kappa[0])} "
+                       f"({kappa_level(kappa[0])}; range {_num(kappa[1])} to {_num(kappa[2])})."}
 
 
 def _row(record: dict[str, Any]) -> dict[str, Any]:
@@ -134,18 +161,24 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
     if not peers:
         return (f"The machine agrees {kappa_level(k)}ly with {coder} (kappa {_num(k)}); no second coder "
                 "coded these interviews, so there is no human benchmark.").replace("poorly", "poorly")
-    peer = peers[0]
-    other = peer["rater_b"] if peer["rater_a"] == coder else peer["rater_a"]
-    pk, plo, phi = peer["kappa"], peer.get("kappa_lo"), peer.get("kappa_hi")
-    overlap = None not in (lo, hi, plo, phi) and lo <= phi and plo <= hi
-    if overlap:
-        verdict = "about as well as"
-    elif k < pk:
-        verdict = "less well than"
+    if len(peers) == 1:
+        peer = peers[0]
+        other = peer["rater_b"] if peer["rater_a"] == coder else peer["rater_a"]
+        pk, plo, phi = peer["kappa"], peer.get("kappa_lo"), peer.get("kappa_hi")
+        overlap = None not in (lo, hi, plo, phi) and lo <= phi and plo <= hi
+        verdict = "about as well as" if overlap else "less well than" if k < pk else "better than"
+        return (f"The machine agrees with {coder} {verdict} {other} does (kappa {_num(k)} vs {_num(pk)}"
+                + ("; the 95% intervals overlap)." if overlap else "; the 95% intervals do not overlap)."))
+    kappas = sorted(p["kappa"] for p in peers)
+    low, high, middle = kappas[0], kappas[-1], float(np.median(kappas))
+    if k < low:
+        verdict = "less well than any other coder does"
+    elif k > high:
+        verdict = "better than any other coder does"
     else:
-        verdict = "better than"
-    return (f"The machine agrees with {coder} {verdict} {other} does (kappa {_num(k)} vs {_num(pk)}"
-            + ("; the 95% intervals overlap)." if overlap else "; the 95% intervals do not overlap)."))
+        verdict = "within the range of the other coders"
+    return (f"The machine agrees with {coder} {verdict} (kappa {_num(k)}; the {len(peers)} other coders with "
+            f"{coder}: {_num(low)} to {_num(high)}, median {_num(middle)}).")
 
 
 def _num(value: float | None) -> str:
@@ -180,6 +213,7 @@ def plots(data: RunData, styles: Sequence[dict[str, str]]) -> dict[str, str]:
         series = [Series(f"{code} (AP {ap:.2f})", r, p, color.get(code, "#555"), markers=False)
                   for code, (r, p, ap) in pr.items()]
         out["pr"] = line_chart(series, "Precision-recall per code (cross-validated)", "recall", "precision", (0, 1))
+        out["pr_ap"] = "; ".join(f"{code} {ap:.2f}" for code, (_, _, ap) in pr.items())
     layout = data.discovery.get("map") or []
     if layout:
         points = [Point(str(p["name"]).replace("candidate_", "").split("_", 1)[-1] if p["kind"] == "candidate"
@@ -230,9 +264,14 @@ def pr_curves(data: RunData, points: int = 60) -> dict[str, tuple[list[float], l
 
 
 def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) -> list[dict[str, Any]]:
-    """Per code: the workload sentence from cross-validation and the highest-ranked segments."""
+    """Per code: the workload sentence from cross-validation and the highest-ranked segments.
+
+    Segments come from the interviews no human coded; when every interview was coded,
+    from the cross-validated probabilities (each segment scored by a model that never
+    saw its interview).
+    """
     table = data.prescreen
-    source = data.suggestions
+    source, where = _ranked_source(data)
     out = []
     for code in codes:
         trade = table[table["code"] == code] if not table.empty else table
@@ -240,13 +279,27 @@ def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) 
                      f"{r.recall:.0%} of what coders coded (so {r.skip_share:.0%} could be skipped)."
                      for r in trade.itertuples()] if not trade.empty else []
         ranked = []
-        if not source.empty and "code" in source.columns:
+        if not source.empty:
             rows = source[source["code"] == code].sort_values("probability", ascending=False, kind="stable").head(top)
             ranked = [_segment_row(data, r, quotes) for r in rows.to_dict("records")]
-        out.append({"code": code, "tradeoff": sentences, "segments": ranked,
+        out.append({"code": code, "tradeoff": sentences, "segments": ranked, "where": where,
                     "positives": int(trade["positives"].iloc[0]) if not trade.empty else None,
                     "total": int(trade["segments"].iloc[0]) if not trade.empty else None})
     return out
+
+
+def _ranked_source(data: RunData) -> tuple[pd.DataFrame, str]:
+    """Scored segments in long form (interview_id, start, end, code, probability, ...) and what they are."""
+    if not data.suggestions.empty and "code" in data.suggestions.columns:
+        return data.suggestions, "Segments of the interviews no human coded"
+    if data.cv.empty or data.segments.empty:
+        return pd.DataFrame(), ""
+    spans = data.segments.set_index(data.segments["segment_id"].astype(str))[["interview_id", "start", "end"]]
+    cv = data.cv.set_index(data.cv["segment_id"].astype(str)).join(spans, how="inner")
+    long = [pd.DataFrame({"interview_id": cv["interview_id"], "start": cv["start"], "end": cv["end"], "code": code,
+                          "probability": cv[f"p_{code}"], "above_threshold": cv[f"machine_{code}"].astype(float) > 0.5})
+            for code in [c[2:] for c in data.cv.columns if c.startswith("p_")]]
+    return pd.concat(long, ignore_index=True), "Segments of the coded interviews (cross-validated: scored by a model that did not see their interview)"
 
 
 def _segment_row(data: RunData, r: dict[str, Any], quotes: bool) -> dict[str, Any]:
