@@ -192,20 +192,14 @@ def plots(data: RunData, styles: Sequence[dict[str, str]]) -> dict[str, str]:
     """Inline SVGs: calibration, learning curve, precision-recall, topic map (those the run has data for)."""
     color = {s["code"]: s["color"] for s in styles}
     out: dict[str, str] = {}
-    cal = data.calibration
-    if not cal.empty:
-        series = [Series(str(code), g["mean_predicted"].tolist(), g["observed"].tolist(), color.get(str(code), "#555"),
-                         notes=[f"{code}: predicted {p:.2f}, observed {o:.2f} (n={n})"
-                                for p, o, n in zip(g["mean_predicted"], g["observed"], g["n"])])
-                  for code, g in cal.groupby("code", sort=False)]
+    if not data.calibration.empty:
+        series = _series_by_code(data.calibration, "mean_predicted", "observed", color,
+                                 "{code}: predicted {mean_predicted:.2f}, observed {observed:.2f} (n={n})")
         out["calibration"] = line_chart(series, "Reliability: predicted probability vs share coded by humans",
                                         "mean predicted probability", "observed share coded", (0, 1), diagonal=True)
-    curve = data.learning_curve
-    if not curve.empty:
-        series = [Series(str(code), g["train_interviews"].tolist(), g["f1"].tolist(), color.get(str(code), "#555"),
-                         notes=[f"{code}: {n:.0f} interviews, F1 {f:.2f}, kappa {k:.2f}"
-                                for n, f, k in zip(g["train_interviews"], g["f1"], g["kappa"])])
-                  for code, g in curve.groupby("code", sort=False)]
+    if not data.learning_curve.empty:
+        series = _series_by_code(data.learning_curve, "train_interviews", "f1", color,
+                                 "{code}: {train_interviews:.0f} interviews, F1 {f1:.2f}, kappa {kappa:.2f}")
         out["learning_curve"] = line_chart(series, "Learning curve: F1 as more interviews are coded",
                                            "coded interviews used for training", "F1 (cross-validated)")
     pr = pr_curves(data)
@@ -226,6 +220,13 @@ def plots(data: RunData, styles: Sequence[dict[str, str]]) -> dict[str, str]:
         out["topic_map"] = scatter_chart(points, "Topic map: candidate codes (circles, area ~ passages) "
                                          "beside existing codes (squares)")
     return out
+
+
+def _series_by_code(frame: pd.DataFrame, x: str, y: str, color: dict[str, str], note: str) -> list[Series]:
+    """One line per code of ``frame``; ``note`` is formatted with each row for its hover text."""
+    return [Series(str(code), g[x].tolist(), g[y].tolist(), color.get(str(code), "#555"),
+                   notes=[note.format(**row) for row in g.to_dict("records")])
+            for code, g in frame.groupby("code", sort=False)]
 
 
 def _target(data: RunData) -> pd.DataFrame | None:
