@@ -15,7 +15,8 @@
   function sourceTag(s) {
     if (s === machine) return "M";
     const name = data.sources[s];
-    return name.replace(/^coder[_ -]?/i, "").toUpperCase().slice(0, 3) || String(s + 1);
+    const suffix = name.match(/[_ -]([A-Za-z0-9]{1,3})$/);  // coder_a -> A, annotator_3 -> 3
+    return (suffix ? suffix[1] : name.slice(0, 3)).toUpperCase() || String(s + 1);
   }
 
   function fillSelect() {
@@ -138,6 +139,8 @@
     return true;
   }
 
+  document.getElementById("iv-sources").textContent = "Sources: " +
+    data.sources.map((name, s) => sourceTag(s) + " = " + (s === machine ? "machine suggestion" : name)).join(", ") + ".";
   filter.addEventListener("input", fillSelect);
   select.addEventListener("change", () => open(Number(select.value)));
   document.getElementById("iv-prev").addEventListener("click", () => open(current - 1));
