@@ -136,3 +136,16 @@ def test_demo_report_renders_in_chromium(demo_run, tmp_path):
                for codes, sources, text in marks), marks[:5]
     assert re.search(r'<li class="candidate" id="cand-candidate_01_', dom)
     assert re.search(r'id="iv-status"[^>]*>Interview 1 of 18', dom)
+
+
+def test_a_run_with_only_transcripts_still_renders(tmp_path):
+    """No codings, no model, no candidates: the report says so instead of failing."""
+    (tmp_path / "run.json").write_text("{}")
+    pd.DataFrame({"interview_id": ["i1", "i1"], "turn_index": [0, 1], "speaker": ["I", "Jo"],
+                  "role": ["interviewer", "participant"], "start": [3, 16], "end": [12, 40],
+                  "timestamp": [None, None], "text": ["How's it", "Fine, Karen helped <b>"]}).to_parquet(tmp_path / "turns.parquet")
+    page = build_report(tmp_path)
+    assert '<section id="transcripts"' in page and '<section id="agreement"' not in page
+    assert "This run proposed no candidate codes." in page
+    assert "<b>" not in page  # transcript text is data, never markup
+    assert "Karen" not in build_report(tmp_path, pseudonymiser=Pseudonymiser(["Karen"]))

@@ -41,7 +41,6 @@ def report_context(data: RunData, quotes: bool = True) -> dict[str, Any]:
         "title": f"tr_nlp report: {data.folder.name}",
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "version": __version__,
-        "kind": data.kind,
         "model": {k: data.card.get(k) for k in ("name", "version", "objective", "features")} if data.card else None,
         "styles": styles,
         "quotes": quotes,

@@ -47,10 +47,6 @@ class RunData:
     turns_complete: bool = True      # False for a batch: only the coded participant segments are known
 
     @property
-    def kind(self) -> str:
-        return "batch" if "engine" in self.run or not self.turns_complete else "run"
-
-    @property
     def codes(self) -> list[str]:
         """Code names: the model's, then any other the coders used, in a stable order."""
         names = [str(c) for c in self.card.get("codes", [])]

@@ -9,6 +9,11 @@
   const viewer = document.getElementById("viewer");
   const status = document.getElementById("iv-status");
   const codeBoxes = Array.from(document.querySelectorAll(".code-filter"));
+  // each code's colour, read once from the legend's CSS variable
+  const colours = data.codes.map((_, i) => {
+    const chip = document.querySelector(".code-chip.c" + i);
+    return chip ? getComputedStyle(chip).getPropertyValue("--code").trim() : "#888888";
+  });
   let current = 0;
   let target = null;
 
@@ -81,15 +86,14 @@
       mark.className = "hl" + (human.length ? " human" : "") + (mach.length ? " machine" : "");
       mark.dataset.codes = Array.from(new Set(covering.map((a) => data.codes[a[2]]))).join(" ");
       mark.dataset.sources = Array.from(new Set(covering.map((a) => data.sources[a[3]]))).join(" ");
-      const colours = human.map((a) => getComputedStyle(document.querySelector(".code-chip.c" + a[2])).getPropertyValue("--code").trim());
-      if (colours.length) {
-        const light = colours.map((c) => c + "40");
+      if (human.length) {
+        const light = human.map((a) => colours[a[2]] + "40");
         mark.style.setProperty("--hl-bg", light.length === 1 ? light[0] :
           "repeating-linear-gradient(135deg," + light.map((c, i) => c + " " + (i * 8) + "px " + ((i + 1) * 8) + "px").join(",") + ")");
         if (light.length > 1) mark.style.background = mark.style.getPropertyValue("--hl-bg");
       }
       if (mach.length) {
-        mark.style.setProperty("--hl-line", getComputedStyle(document.querySelector(".code-chip.c" + mach[0][2])).getPropertyValue("--code").trim());
+        mark.style.setProperty("--hl-line", colours[mach[0][2]]);
       }
       mark.title = covering.map(describe).join("\n");
       mark.textContent = piece;
