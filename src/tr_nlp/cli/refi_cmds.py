@@ -88,6 +88,10 @@ def export_cmd(
         raise ConfigError("E163", detail=f"{len(loaded.failures)} input file(s) could not be read (see above); "
                                          "a project needs every interview, so nothing was written")
     if suffix == ".qdc":
+        if pseudonymise:  # a codebook's examples can quote participants
+            p = c.pseudonymiser(names, mapping)
+            loaded = _pseudonymised(p, loaded, None, [], None)[0]
+            c.save_mapping(p, mapping, quiet)
         book = loaded.codebook or codebook_of(loaded.codings)
         c.out.print(f"codebook: {write_qdc(book, output)}", highlight=False)
         return
@@ -119,7 +123,8 @@ def export_cmd(
 
 
 def _pseudonymised(p: Pseudonymiser, corpus: Corpus, suggestions: pd.DataFrame | None,
-                   entries: list[dict[str, Any]], topics: pd.DataFrame | None):
+                   entries: list[dict[str, Any]], topics: pd.DataFrame | None,
+                   ) -> tuple[Corpus, pd.DataFrame | None, list[dict[str, Any]], pd.DataFrame | None]:
     """The corpus and every table of spans over it, pseudonymised consistently."""
     old_ids = [iv.id for iv in corpus.interviews]
     corpus, maps = pseudonymise_corpus(corpus, p)
