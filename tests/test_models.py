@@ -235,3 +235,22 @@ def test_suggestions_flag_the_winner_of_an_exclusive_group(demo_coded):
     flags = flags.loc[[s.segment_id for s in segments], data.codes].to_numpy().astype(int)
     np.testing.assert_array_equal(flags, pipe.predict([s.text for s in segments]))
     assert flags[:, :2].sum() > 0  # the group's codes do get flagged
+
+
+def test_next_ranks_close_calls_in_an_exclusive_group(demo_coded):
+    """A group has no thresholds: its uncertainty is how close its two best options are."""
+    from tr_nlp.coding import make_theme_classifier
+    from tr_nlp.coding.active import group_uncertainty
+
+    proba = np.array([[0.45, 0.44], [0.9, 0.05], [0.1, 0.05], [0.3, 0.3]])  # none = 1 - sum
+    u = group_uncertainty(proba)
+    np.testing.assert_allclose(u.max(axis=1), [0.99, 0.15, 0.25, 0.9])
+    assert list(u.argmax(axis=1)) == [0, 0, 0, 0] and u[0, 1] == 0  # one code per row carries it
+
+    corpus, data = demo_coded
+    pipe = make_theme_classifier("tfidf", exclusive=((0, 1),))
+    pipe.fit(data.texts, data.target.to_numpy(), head__groups=data.groups)
+    model = ThemeModel(pipe, data.codes, {})
+    ranked = rank_next(model, data.segments, corpus.by_id(), n=len(data.segments))
+    grouped = ranked[ranked.code.isin(data.codes[:2])]
+    assert len(grouped) > 0 and grouped.uncertainty.between(0, 1).all()

@@ -1,7 +1,8 @@
 """Which uncoded segments a human should code next (active learning).
 
 A segment is informative when the model is unsure about it: its probability for some code
-lies near that code's threshold. Picking greedily by that uncertainty would take many
+lies near that code's threshold, or, for a mutually exclusive code group (which has no
+thresholds: the most probable option wins), its two most probable options are close. Picking greedily by that uncertainty would take many
 segments from one interview, so each further pick from an interview already chosen is
 discounted (``spread`` per earlier pick), which spreads the work across interviews.
 """
@@ -29,6 +30,23 @@ def uncertainty(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return 1 - np.abs(proba - t) / scale
 
 
+def group_uncertainty(proba: np.ndarray) -> np.ndarray:
+    """Per segment and code of one exclusive group: 1 - (best - second best option), on one code.
+
+    The options are the group's codes and "none" (1 minus their sum). The uncertainty is
+    put on the code of the closest call (the best code, or the runner-up when "none" leads),
+    so the ranked list names the code to check; the group's other codes get 0.
+    """
+    options = np.column_stack([np.clip(1 - proba.sum(axis=1), 0, 1), proba])
+    order = np.argsort(-options, axis=1, kind="stable")
+    rows = np.arange(len(proba))
+    margin = options[rows, order[:, 0]] - options[rows, order[:, 1]]
+    code = np.where(order[:, 0] == 0, order[:, 1], order[:, 0]) - 1
+    out = np.zeros_like(proba)
+    out[rows, code] = 1 - margin
+    return out
+
+
 def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[str, Interview],
               n: int = 30, spread: float = 0.7) -> pd.DataFrame:
     """The ``n`` segments (of ``interviews``) to code next, most informative first."""
@@ -36,6 +54,10 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
         return pd.DataFrame(columns=NEXT_COLUMNS)
     proba = model.predict_proba(context_frame(segments, interviews)).to_numpy()
     u = uncertainty(proba, np.asarray(model.thresholds))
+    head = model.pipeline.named_steps["head"]
+    for group in getattr(head, "exclusive", ()):
+        cols = sorted(group)
+        u[:, cols] = group_uncertainty(proba[:, cols])
     best_code = u.argmax(axis=1)
     score = u.max(axis=1)
     picked: list[int] = []

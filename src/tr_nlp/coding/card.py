@@ -24,7 +24,7 @@ def render_card(card: dict[str, Any]) -> str:
               f"- threshold objective: {card.get('objective')}", ""]
     lines += ["| code | training positives | threshold |", "|---|---:|---:|"]
     for code, n, t in zip(card.get("codes", []), card.get("positives", []), card.get("thresholds", [])):
-        lines.append(f"| {code} | {n} | {t:.3f} |")
+        lines.append(f"| {code} | {n} | {'most probable in its group' if t is None else f'{t:.3f}'} |")
     tuned = card.get("finetune")
     if tuned:
         lines += ["", "## Fine-tuning", "",

@@ -141,6 +141,7 @@ def train_model(
     if (positives < 2).all():
         raise ModelError("E185", detail="no code has 2 or more coded segments")
     exclusive = data.exclusive
+    grouped = {j for group in exclusive for j in group}
     pipeline = make_theme_classifier(features, cache_dir, context, C=C, objective=objective, exclusive=exclusive)
     finetune = features == FINETUNE
     context = reads_context(features, context)
@@ -158,7 +159,9 @@ def train_model(
                       f"per-code logistic regression (C={C}, balanced class weights), Platt-calibrated on inner "
                       "grouped CV, thresholds chosen on out-of-fold probabilities",
         "objective": objective,
-        "thresholds": [float(t) for t in pipeline.named_steps["head"].thresholds_],
+        # codes of an exclusive group have no threshold: the group's most probable option wins
+        "thresholds": [None if j in grouped else float(t)
+                       for j, t in enumerate(pipeline.named_steps["head"].thresholds_)],
         "exclusive_groups": [[data.codes[j] for j in g] for g in exclusive],
         "positives": [int(p) for p in positives],
         "training_data": {
