@@ -93,6 +93,15 @@ def test_bad_run_folders_get_clear_errors(tmp_path):
         load_run(tmp_path)
 
 
+def test_a_table_from_another_version_is_named_not_a_traceback(demo_run, tmp_path):
+    copy = tmp_path / "run"
+    shutil.copytree(demo_run, copy)
+    agreement = pd.read_csv(copy / "agreement.csv").drop(columns=["ac1_lo"])
+    agreement.to_csv(copy / "agreement.csv", index=False)
+    with pytest.raises(InputError, match=r"agreement.csv: \[E221\].*ac1_lo"):
+        build_report(copy)
+
+
 def test_report_command(demo_run, tmp_path):
     from typer.testing import CliRunner
 

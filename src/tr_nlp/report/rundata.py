@@ -21,6 +21,23 @@ from tr_nlp.privacy import Pseudonymiser
 from tr_nlp.privacy.remap import remap_frame, remap_quotes
 
 _EMPTY = pd.DataFrame()
+#: Columns the report reads from each table (a table without them is refused by name).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "turns.parquet": ("interview_id", "speaker", "role", "start", "end", "text"),
+    "segments.parquet": ("interview_id", "segment_id", "start", "end"),
+    "codings.csv": ("interview_id", "start", "end", "code", "coder"),
+    "segment_codes.parquet": ("segment_id", "code", "coder"),
+    "agreement.csv": ("code", "rater_a", "rater_b", "comparison", "n_segments", "kappa", "kappa_lo", "kappa_hi",
+                      "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo", "ac1_hi", "precision", "recall", "f1",
+                      "f1_lo", "f1_hi", "prevalence_a", "prevalence_b"),
+    "calibration.csv": ("code", "mean_predicted", "observed", "n"),
+    "prescreen.csv": ("code", "recall", "read_share", "skip_share", "positives", "segments"),
+    "learning_curve.csv": ("code", "train_interviews", "f1", "kappa"),
+    "cv_predictions.parquet": ("segment_id",),
+    "suggestions.parquet": ("interview_id", "segment_id", "start", "end", "speaker", "code", "probability",
+                            "above_threshold"),
+    "topics.parquet": ("interview_id", "start", "end", "candidate"),
+}
 
 
 @dataclass
@@ -174,6 +191,9 @@ def _table(path: Path) -> pd.DataFrame:
                                                                                   na_values=[""])
     except Exception as exc:  # noqa: BLE001 - any parser error: name the file
         raise InputError("E221", path, detail=f"{type(exc).__name__}: {exc}") from None
+    missing = [c for c in COLUMNS.get(path.name, ()) if c not in frame.columns]
+    if missing and len(frame.columns):
+        raise InputError("E221", path, detail=f"it lacks the column(s) {', '.join(missing)}")
     if "interview_id" in frame.columns:
         frame["interview_id"] = frame["interview_id"].astype(str)
     return frame
