@@ -31,6 +31,7 @@ def report(
     if p is not None:
         c.save_mapping(p, mapping, quiet)
     if not quiet:
-        c.err.print(f"{path.stat().st_size / 1e6:.1f} MB" + ("" if quotes else ", without transcript text"),
-                    highlight=False)
+        size = path.stat().st_size
+        c.err.print((f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB")
+                    + ("" if quotes else ", without transcript text"), highlight=False)
     c.out.print(f"report: {path}", highlight=False)
