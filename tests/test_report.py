@@ -158,3 +158,12 @@ def test_a_run_with_only_transcripts_still_renders(tmp_path):
     assert "This run proposed no candidate codes." in page
     assert "<b>" not in page  # transcript text is data, never markup
     assert "Karen" not in build_report(tmp_path, pseudonymiser=Pseudonymiser(["Karen"]))
+
+
+def test_viewer_limit_keeps_the_linked_interviews_first(demo_run):
+    page = build_report(demo_run, max_interviews=3)
+    data = json.loads(re.search(r'<script type="application/json" id="tr-data">(.*?)</script>', page, re.S).group(1))
+    assert len(data["interviews"]) == 3 and data["left_out"] == 15
+    linked = re.findall(r'href="#iv=([^&"]+)&amp;at=', page)
+    assert linked and linked[0] in {iv["id"] for iv in data["interviews"]}
+    assert "15 fewer interviews" in page

@@ -10,6 +10,7 @@ import typer
 from tr_nlp.cli import common as c
 from tr_nlp.errors import OutputError
 from tr_nlp.report import write_report
+from tr_nlp.report.render import MAX_INTERVIEWS
 
 
 @c.handle_errors
@@ -17,6 +18,7 @@ def report(
     run: Annotated[Path, typer.Option("--run", help="Run folder written by 'tr-nlp demo' or 'tr-nlp batch'.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="HTML file to write (default: RUN/report.html).")] = None,
     quotes: Annotated[bool, typer.Option("--include-quotes/--no-quotes", help="Include transcript text (on for a local report; --no-quotes for one to share).")] = True,
+    max_interviews: Annotated[int, typer.Option("--max-interviews", help="Most interviews in the transcript viewer (linked ones first).")] = MAX_INTERVIEWS,
     pseudonymise: c.PseudonymiseOpt = False,
     names: c.NamesOpt = None,
     mapping: c.MappingOpt = None,
@@ -27,7 +29,7 @@ def report(
     if output.suffix.lower() not in {".html", ".htm"}:
         raise OutputError("E171", output, suffix=output.suffix or "(none)", expected=".html")
     p = c.pseudonymiser(names, mapping) if pseudonymise else None
-    path = write_report(run, output, quotes=quotes, pseudonymiser=p)
+    path = write_report(run, output, quotes=quotes, pseudonymiser=p, max_interviews=max_interviews)
     if p is not None:
         c.save_mapping(p, mapping, quiet)
     if not quiet:

@@ -18,6 +18,10 @@ from tr_nlp.report.rundata import RunData, load_run, pseudonymise_run
 from tr_nlp.report.transcripts import to_script_json, viewer_data
 
 
+#: Interviews the transcript viewer holds by default (about 1-2 MB of text per 200 interviews).
+MAX_INTERVIEWS = 2000
+
+
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("tr_nlp.report", "templates"), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -32,11 +36,17 @@ def _asset(name: str) -> Markup:
     return Markup(resources.files("tr_nlp.report").joinpath("templates", name).read_text(encoding="utf-8"))
 
 
-def report_context(data: RunData, quotes: bool = True) -> dict[str, Any]:
+def report_context(data: RunData, quotes: bool = True, max_interviews: int | None = MAX_INTERVIEWS) -> dict[str, Any]:
     """Everything the template shows, as plain data."""
     codes = data.codes
     styles = sections.code_styles(codes)
-    viewer = viewer_data(data, codes) if quotes else None
+    prescreen = sections.prescreen(data, codes, quotes)
+    disagreements = sections.disagreements(data, codes, quotes)
+    candidates = sections.candidates(data, quotes)
+    linked = ([s["interview_id"] for p in prescreen for s in p["segments"]]
+              + [r["interview_id"] for d in disagreements for r in d["rows"]]
+              + [q["interview_id"] for c in candidates for q in c["quotes"]])
+    viewer = viewer_data(data, codes, max_interviews, linked) if quotes else None
     return {
         "title": f"tr_nlp report: {data.folder.name}",
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -47,17 +57,19 @@ def report_context(data: RunData, quotes: bool = True) -> dict[str, Any]:
         "overview": sections.overview(data, codes),
         "agreement": sections.agreement(data),
         "plots": sections.plots(data, styles),
-        "prescreen": sections.prescreen(data, codes, quotes),
-        "disagreements": sections.disagreements(data, codes, quotes),
-        "candidates": sections.candidates(data, quotes),
+        "prescreen": prescreen,
+        "disagreements": disagreements,
+        "candidates": candidates,
         "discovery": data.discovery,
         "viewer_json": Markup(to_script_json(viewer)) if viewer else None,
+        "viewer_left_out": viewer["left_out"] if viewer else 0,
         "css": _asset("report.css"),
         "js": _asset("report.js"),
     }
 
 
-def build_report(run_dir: str | Path, quotes: bool = True, pseudonymiser: Pseudonymiser | None = None) -> str:
+def build_report(run_dir: str | Path, quotes: bool = True, pseudonymiser: Pseudonymiser | None = None,
+                 max_interviews: int | None = MAX_INTERVIEWS) -> str:
     """The report of the run in ``run_dir`` as an HTML string.
 
     Parameters
@@ -69,14 +81,17 @@ def build_report(run_dir: str | Path, quotes: bool = True, pseudonymiser: Pseudo
         shows only figures, codes and positions, so it can be shared more widely.
     pseudonymiser
         When given, names, contact details and dates are replaced everywhere in the report.
+    max_interviews
+        Most interviews the transcript viewer holds (those the report links to first), so
+        a batch over thousands of interviews still gives a file a browser opens quickly.
     """
     data = load_run(run_dir)
     if pseudonymiser is not None:
         data = pseudonymise_run(data, pseudonymiser)
-    return _environment().get_template("report.html.j2").render(**report_context(data, quotes))
+    return _environment().get_template("report.html.j2").render(**report_context(data, quotes, max_interviews))
 
 
 def write_report(run_dir: str | Path, output: str | Path, quotes: bool = True,
-                 pseudonymiser: Pseudonymiser | None = None) -> Path:
+                 pseudonymiser: Pseudonymiser | None = None, max_interviews: int | None = MAX_INTERVIEWS) -> Path:
     """Write :func:`build_report` to ``output`` atomically and return its path."""
-    return write_text(build_report(run_dir, quotes, pseudonymiser), output)
+    return write_text(build_report(run_dir, quotes, pseudonymiser, max_interviews), output)

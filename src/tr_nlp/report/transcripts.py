@@ -16,8 +16,19 @@ from tr_nlp.report.rundata import RunData
 MACHINE = "machine"
 
 
-def viewer_data(data: RunData, codes: Sequence[str]) -> dict[str, Any]:
-    """Turns, human codings and machine suggestions per interview, for the page's script."""
+def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
+                first: Sequence[str] = ()) -> dict[str, Any]:
+    """Turns, human codings and machine suggestions per interview, for the page's script.
+
+    With ``limit``, at most that many interviews are included: those in ``first`` (the
+    ones the report links to), then the rest in order; ``left_out`` says how many were not.
+    """
+    chosen = list(data.texts)
+    if limit is not None and len(chosen) > limit:
+        linked = [i for i in dict.fromkeys(first) if i in data.texts][:limit]
+        keep = set(linked)
+        keep |= set([i for i in chosen if i not in keep][:limit - len(keep)])
+        chosen = [i for i in chosen if i in keep]
     code_index = {c: i for i, c in enumerate(codes)}
     coders = sorted(set(data.codings["coder"].astype(str))) if "coder" in data.codings.columns else []
     sources = [*coders, MACHINE]
@@ -34,7 +45,8 @@ def viewer_data(data: RunData, codes: Sequence[str]) -> dict[str, Any]:
             annotations[iid].append([start, end, code_index[code], source_index[MACHINE], round(p, 3)])
     interviews = []
     turns_of = {str(k): g for k, g in data.turns.groupby("interview_id", sort=False)}
-    for iid, text in data.texts.items():
+    for iid in chosen:
+        text = data.texts[iid]
         turns = turns_of.get(iid)
         rows = [] if turns is None else [
             [speakers.setdefault(str(t.speaker), len(speakers)), str(t.role)[:1], int(t.start),
@@ -45,7 +57,7 @@ def viewer_data(data: RunData, codes: Sequence[str]) -> dict[str, Any]:
         interviews.append({"id": iid, "turns": rows, "ann": notes,
                            "coded": any(a[3] != source_index[MACHINE] for a in notes)})
     return {"codes": list(codes), "sources": sources, "speakers": list(speakers), "interviews": interviews,
-            "complete": data.turns_complete}
+            "complete": data.turns_complete, "left_out": len(data.texts) - len(chosen)}
 
 
 def _machine(data: RunData) -> list[tuple[str, int, int, str, float]]:
