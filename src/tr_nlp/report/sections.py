@@ -48,8 +48,12 @@ def overview(data: RunData, codes: Sequence[str]) -> dict[str, Any]:
     turns = data.turns
     roles = turns.drop_duplicates(["interview_id", "speaker"]).groupby("role").size().to_dict() if not turns.empty else {}
     segments = data.segments
-    n_segments = len(segments) if not segments.empty else int(data.suggestions["segment_id"].nunique()) \
-        if "segment_id" in data.suggestions.columns else 0
+    if not segments.empty:
+        n_segments = len(segments)
+    elif "segment_id" in data.suggestions.columns:
+        n_segments = int(data.suggestions["segment_id"].nunique())
+    else:
+        n_segments = 0
     coded = data.segment_codes
     human_segments = set(coded["segment_id"]) if "segment_id" in coded.columns else set()
     rated_segments = len(data.cv) if not data.cv.empty else len(human_segments)
@@ -160,7 +164,7 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
         return f"Kappa cannot be computed for the machine and {coder} (a code nobody or everybody used)."
     if not peers:
         return (f"The machine agrees {kappa_level(k)}ly with {coder} (kappa {_num(k)}); no second coder "
-                "coded these interviews, so there is no human benchmark.").replace("poorly", "poorly")
+                "coded these interviews, so there is no human benchmark.")
     if len(peers) == 1:
         peer = peers[0]
         other = peer["rater_b"] if peer["rater_a"] == coder else peer["rater_a"]
