@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,20 @@ class RunData:
             if "code" in frame.columns:
                 names += sorted(set(frame["code"].astype(str)) - set(names))
         return list(dict.fromkeys(names))
+
+    @cached_property
+    def scored(self) -> pd.DataFrame:
+        """Cross-validated predictions with their spans: index segment_id; interview_id, start, end,
+        p_CODE, machine_CODE (empty when the run has none)."""
+        if self.cv.empty or self.segments.empty:
+            return _EMPTY
+        spans = self.segments.set_index(self.segments["segment_id"].astype(str))[["interview_id", "start", "end"]]
+        return self.cv.set_index(self.cv["segment_id"].astype(str)).join(spans, how="inner")
+
+    @property
+    def scored_codes(self) -> list[str]:
+        """Codes with cross-validated probabilities."""
+        return [c[2:] for c in self.cv.columns if c.startswith("p_")]
 
     def span_text(self, interview_id: str, start: int, end: int) -> str:
         return self.texts.get(interview_id, "")[start:end]

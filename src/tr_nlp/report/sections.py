@@ -239,7 +239,7 @@ def _target(data: RunData) -> pd.DataFrame | None:
         return None
     index = data.cv["segment_id"].astype(str)
     coded = data.segment_codes
-    target = pd.DataFrame(0, index=index, columns=[c[2:] for c in data.cv.columns if c.startswith("p_")])
+    target = pd.DataFrame(0, index=index, columns=data.scored_codes)
     if "segment_id" in coded.columns:
         for sid, code in zip(coded["segment_id"].astype(str), coded["code"].astype(str)):
             if code in target.columns and sid in target.index:
@@ -297,13 +297,12 @@ def _ranked_source(data: RunData) -> tuple[pd.DataFrame, str]:
     """Scored segments in long form (interview_id, start, end, code, probability, ...) and what they are."""
     if not data.suggestions.empty and "code" in data.suggestions.columns:
         return data.suggestions, "Segments of the interviews no human coded"
-    if data.cv.empty or data.segments.empty:
+    cv = data.scored
+    if cv.empty:
         return pd.DataFrame(), ""
-    spans = data.segments.set_index(data.segments["segment_id"].astype(str))[["interview_id", "start", "end"]]
-    cv = data.cv.set_index(data.cv["segment_id"].astype(str)).join(spans, how="inner")
     long = [pd.DataFrame({"interview_id": cv["interview_id"], "start": cv["start"], "end": cv["end"], "code": code,
                           "probability": cv[f"p_{code}"], "above_threshold": cv[f"machine_{code}"].astype(float) > 0.5})
-            for code in [c[2:] for c in data.cv.columns if c.startswith("p_")]]
+            for code in data.scored_codes]
     return pd.concat(long, ignore_index=True), "Segments of the coded interviews (cross-validated: scored by a model that did not see their interview)"
 
 
@@ -316,9 +315,9 @@ def _segment_row(data: RunData, r: dict[str, Any], quotes: bool) -> dict[str, An
 
 def disagreements(data: RunData, codes: Sequence[str], quotes: bool, top: int = 30) -> list[dict[str, Any]]:
     """Per code: cross-validated segments where the machine and at least one coder differ, surest first."""
-    if data.cv.empty or data.segments.empty:
+    cv = data.scored
+    if cv.empty:
         return []
-    spans = data.segments.set_index(data.segments["segment_id"].astype(str))
     coded = data.segment_codes
     coders = sorted(set(data.codings["coder"])) if "coder" in data.codings.columns else []
     rated = {coder: set(data.codings[data.codings["coder"] == coder]["interview_id"]) for coder in coders}
@@ -326,20 +325,17 @@ def disagreements(data: RunData, codes: Sequence[str], quotes: bool, top: int = 
         if "segment_id" in coded.columns else set()
     out = []
     for code in codes:
-        if f"p_{code}" not in data.cv.columns:
+        if code not in data.scored_codes:
             continue
         rows = []
-        for sid, p, m in zip(data.cv["segment_id"].astype(str), data.cv[f"p_{code}"], data.cv[f"machine_{code}"]):
-            if sid not in spans.index:
-                continue
-            span = spans.loc[sid]
-            iid = str(span["interview_id"])
+        for sid, iid, start, end, p, m in zip(cv.index, cv["interview_id"].astype(str), cv["start"], cv["end"],
+                                              cv[f"p_{code}"], cv[f"machine_{code}"]):
             votes = {coder: (sid, code, coder) in said for coder in coders if iid in rated[coder]}
             if not votes or all(v == bool(m) for v in votes.values()):
                 continue
-            rows.append({"segment_id": sid, "interview_id": iid, "start": int(span["start"]), "end": int(span["end"]),
+            rows.append({"segment_id": sid, "interview_id": iid, "start": int(start), "end": int(end),
                          "probability": float(p), "machine": bool(m), "coders": votes,
-                         "text": data.span_text(iid, int(span["start"]), int(span["end"])) if quotes else None})
+                         "text": data.span_text(iid, int(start), int(end)) if quotes else None})
         rows.sort(key=lambda r: -abs(r["probability"] - 0.5))
         missed = sum(1 for r in rows if not r["machine"])
         out.append({"code": code, "count": len(rows), "machine_only": len(rows) - missed, "human_only": missed,

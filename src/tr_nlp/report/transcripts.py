@@ -69,11 +69,9 @@ def _machine(data: RunData) -> list[tuple[str, int, int, str, float]]:
         out += [(str(i), int(a), int(b), str(c), float(p))
                 for i, a, b, c, p in zip(above["interview_id"], above["start"], above["end"], above["code"],
                                          above["probability"])]
-    if not data.cv.empty and not data.segments.empty:
-        spans = data.segments.set_index(data.segments["segment_id"].astype(str))[["interview_id", "start", "end"]]
-        cv = data.cv.set_index(data.cv["segment_id"].astype(str))
-        joined = cv.join(spans, how="inner")
-        for code in [c[2:] for c in cv.columns if c.startswith("p_")]:
+    joined = data.scored
+    if not joined.empty:
+        for code in data.scored_codes:
             hits = joined[joined[f"machine_{code}"].astype(float) > 0.5]
             out += [(str(i), int(a), int(b), code, float(p))
                     for i, a, b, p in zip(hits["interview_id"], hits["start"], hits["end"], hits[f"p_{code}"])]
