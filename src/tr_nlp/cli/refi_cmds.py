@@ -25,7 +25,6 @@ from tr_nlp.export.qdpx import (
 from tr_nlp.ingest import Corpus
 from tr_nlp.ingest.qdpx import read_qdpx
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
-from tr_nlp.privacy.remap import remap_frame, remap_quotes
 from tr_nlp.ingest.table import load_frame
 from tr_nlp.refi.codes import write_qdc
 from tr_nlp.schema import Code
@@ -126,14 +125,9 @@ def _pseudonymised(p: Pseudonymiser, corpus: Corpus, suggestions: pd.DataFrame |
                    entries: list[dict[str, Any]], topics: pd.DataFrame | None,
                    ) -> tuple[Corpus, pd.DataFrame | None, list[dict[str, Any]], pd.DataFrame | None]:
     """The corpus and every table of spans over it, pseudonymised consistently."""
-    old_ids = [iv.id for iv in corpus.interviews]
-    corpus, maps = pseudonymise_corpus(corpus, p)
-    new_ids = dict(zip(old_ids, (iv.id for iv in corpus.interviews)))
-    texts = {iv.id: iv.text for iv in corpus.interviews}
-    suggestions = remap_frame(suggestions, p, maps, new_ids, texts) if suggestions is not None else None
-    entries = [remap_quotes(e, p, maps, new_ids, texts) for e in entries]
-    topics = remap_frame(topics, p, maps, new_ids, texts) if topics is not None else None
-    return corpus, suggestions, entries, topics
+    corpus, moved = pseudonymise_corpus(corpus, p)
+    return (corpus, moved.frame(suggestions) if suggestions is not None else None,
+            [moved.candidate(e) for e in entries], moved.frame(topics) if topics is not None else None)
 
 
 def _known_rows(frame: pd.DataFrame, known: dict[str, Any], path: Path, quiet: bool) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from tr_nlp.privacy.corpus import pseudonymise_corpus, pseudonymise_interview
 from tr_nlp.privacy.pseudonymise import KINDS, OffsetMap, Pseudonymiser, Replacement, read_names
+from tr_nlp.privacy.remap import Remapping
 
-__all__ = ["KINDS", "OffsetMap", "Pseudonymiser", "Replacement", "pseudonymise_corpus", "pseudonymise_interview",
-           "read_names"]
+__all__ = ["KINDS", "OffsetMap", "Pseudonymiser", "Remapping", "Replacement", "pseudonymise_corpus",
+           "pseudonymise_interview", "read_names"]

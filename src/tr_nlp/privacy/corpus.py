@@ -6,10 +6,11 @@ from dataclasses import replace
 
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy.pseudonymise import OffsetMap, Pseudonymiser
+from tr_nlp.privacy.remap import Remapping
 from tr_nlp.schema import Coding, Interview, Turn
 
 
-def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[Corpus, dict[str, OffsetMap]]:
+def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[Corpus, Remapping]:
     """A copy of ``corpus`` with personal details replaced and every span remapped.
 
     Speaker labels are registered first, so a participant's name is replaced the same
@@ -21,8 +22,8 @@ def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[C
     -------
     corpus : Corpus
         The pseudonymised corpus; codings cover the same words as before.
-    maps : dict
-        Each (new) interview id's :class:`OffsetMap` from old to new positions.
+    remapping : Remapping
+        New ids, texts and offset maps, to move any other table of spans the same way.
     """
     for interview in corpus.interviews:
         for label in interview.speakers:
@@ -44,7 +45,8 @@ def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[C
         replace(code, description=pseudonymiser.text(code.description), include=pseudonymiser.text(code.include),
                 exclude=pseudonymiser.text(code.exclude), examples=tuple(pseudonymiser.text(e) for e in code.examples))
         for code in corpus.codebook.codes))
-    return replace(corpus, interviews=interviews, codings=codings, files=files, codebook=codebook), maps
+    remapping = Remapping(pseudonymiser, new_ids, {iv.id: iv.text for iv in interviews}, maps)
+    return replace(corpus, interviews=interviews, codings=codings, files=files, codebook=codebook), remapping
 
 
 def pseudonymise_interview(interview: Interview, pseudonymiser: Pseudonymiser) -> tuple[Interview, OffsetMap]:

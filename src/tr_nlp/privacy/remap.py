@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -10,59 +11,94 @@ import pandas as pd
 from tr_nlp.privacy.pseudonymise import OffsetMap, Pseudonymiser
 
 
-def remap_frame(frame: pd.DataFrame, pseudonymiser: Pseudonymiser, maps: Mapping[str, OffsetMap],
-                new_ids: Mapping[str, str], texts: Mapping[str, str]) -> pd.DataFrame:
-    """``frame`` with ``interview_id``, ``start``, ``end`` moved to the new texts.
+@dataclass(frozen=True)
+class Remapping:
+    """How pseudonymisation moved a corpus, for everything else that points into it.
 
-    A ``text`` column is cut again from the new interview text, so it holds no detail
-    the pseudonymiser replaced; ``segment_id``, ``speaker``, ``evidence`` and
-    ``candidate`` columns are pseudonymised too. Rows of interviews not in ``new_ids``
-    are dropped.
+    Attributes
+    ----------
+    pseudonymiser : Pseudonymiser
+        The one that did it (its placeholders are reused for labels, keywords, names).
+    new_ids : mapping
+        Old interview id -> new interview id.
+    texts : mapping
+        New interview id -> pseudonymised text.
+    maps : mapping
+        New interview id -> :class:`OffsetMap` from old to new positions.
     """
-    keep = frame["interview_id"].astype(str).isin(new_ids.keys())
-    out = frame[keep].copy()
-    old = out["interview_id"].astype(str).tolist()
-    ids = [new_ids[i] for i in old]
-    out["interview_id"] = ids
-    if "segment_id" in out.columns:
-        out["segment_id"] = [n + str(s)[len(o):] if str(s).startswith(o) else pseudonymiser.text(str(s))
-                             for o, n, s in zip(old, ids, out["segment_id"])]
-    if "speaker" in out.columns:
-        out["speaker"] = [pseudonymiser.speaker(str(s)) for s in out["speaker"]]
-    if "evidence" in out.columns:
-        out["evidence"] = ["; ".join(pseudonymiser.word(t) for t in str(e).split("; ")) if e else ""
-                           for e in out["evidence"].fillna("")]
-    if "candidate" in out.columns:
-        out["candidate"] = [pseudonymiser.identifier(str(n)) for n in out["candidate"]]
-    out["start"] = [maps[i].start(int(s)) for i, s in zip(ids, out["start"])]
-    out["end"] = [maps[i].end(int(e)) for i, e in zip(ids, out["end"])]
-    if "text" in out.columns:
-        out["text"] = [texts[i][s:e] for i, s, e in zip(ids, out["start"], out["end"])]
-    return out
 
+    pseudonymiser: Pseudonymiser
+    new_ids: Mapping[str, str]
+    texts: Mapping[str, str]
+    maps: Mapping[str, OffsetMap]
 
-def remap_quotes(entry: Mapping[str, Any], pseudonymiser: Pseudonymiser, maps: Mapping[str, OffsetMap],
-                 new_ids: Mapping[str, str], texts: Mapping[str, str]) -> dict[str, Any]:
-    """A candidate-code entry with its quotes, label, keywords and description pseudonymised."""
-    entry = dict(entry)
-    evidence = dict(entry.get("evidence") or {})
-    quotes = []
-    for quote in evidence.get("quotes") or []:
-        old = str(quote.get("interview_id"))
-        if old not in new_ids:
-            continue
-        iid = new_ids[old]
-        start, end = maps[iid].start(int(quote["start"])), maps[iid].end(int(quote["end"]))
-        quotes.append({**quote, "interview_id": iid, "start": start, "end": end, "text": texts[iid][start:end]})
-    if "quotes" in evidence:
-        evidence["quotes"] = quotes
-    if "keywords" in evidence:
-        evidence["keywords"] = [pseudonymiser.word(str(k)) for k in evidence["keywords"]]
-    if "label" in evidence:
-        evidence["label"] = ", ".join(pseudonymiser.word(w.strip()) for w in str(evidence["label"]).split(","))
-    if "name" in entry:
-        entry["name"] = pseudonymiser.identifier(str(entry["name"]))
-    if "description" in entry:
-        entry["description"] = pseudonymiser.text(str(entry["description"]))
-    entry["evidence"] = evidence
-    return entry
+    def interview_id(self, old: str) -> str:
+        """The new id of interview ``old`` (an unknown one is pseudonymised as text)."""
+        return self.new_ids.get(old, self.pseudonymiser.text(old))
+
+    def segment_id(self, segment_id: str, interview_id: str | None = None) -> str:
+        """A segment id names its interview first (``ID:s3``; a merged passage ``ID:s0..ID:s3``)."""
+        old = interview_id if interview_id is not None else segment_id.rsplit(":", 1)[0]
+        if old in self.new_ids:
+            return segment_id.replace(f"{old}:", f"{self.new_ids[old]}:")
+        return self.pseudonymiser.text(segment_id)
+
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with ``interview_id`` and, when present, its spans moved to the new texts.
+
+        A ``text`` column is cut again from the new interview text, so it holds no detail
+        the pseudonymiser replaced; ``segment_id``, ``speaker``, ``evidence`` and
+        ``candidate`` columns are pseudonymised too. Rows of interviews not in ``new_ids``
+        are dropped; a table without ``interview_id`` is keyed by ``segment_id`` alone.
+        """
+        p = self.pseudonymiser
+        if "interview_id" not in frame.columns:
+            out = frame.copy()
+            if "segment_id" in out.columns:
+                out["segment_id"] = [self.segment_id(str(s)) for s in out["segment_id"]]
+            return out
+        out = frame[frame["interview_id"].astype(str).isin(self.new_ids.keys())].copy()
+        old = out["interview_id"].astype(str).tolist()
+        ids = [self.new_ids[i] for i in old]
+        out["interview_id"] = ids
+        if "segment_id" in out.columns:
+            out["segment_id"] = [self.segment_id(str(s), o) for o, s in zip(old, out["segment_id"])]
+        if "speaker" in out.columns:
+            out["speaker"] = [p.speaker(str(s)) for s in out["speaker"]]
+        if "evidence" in out.columns:
+            out["evidence"] = ["; ".join(p.word(t) for t in str(e).split("; ")) if e else ""
+                               for e in out["evidence"].fillna("")]
+        if "candidate" in out.columns:
+            out["candidate"] = [p.identifier(str(n)) for n in out["candidate"]]
+        if "start" in out.columns:
+            out["start"] = [self.maps[i].start(int(s)) for i, s in zip(ids, out["start"])]
+            out["end"] = [self.maps[i].end(int(e)) for i, e in zip(ids, out["end"])]
+            if "text" in out.columns:
+                out["text"] = [self.texts[i][s:e] for i, s, e in zip(ids, out["start"], out["end"])]
+        return out
+
+    def candidate(self, entry: Mapping[str, Any]) -> dict[str, Any]:
+        """A candidate-code entry with its quotes, label, keywords, name and description pseudonymised."""
+        p = self.pseudonymiser
+        entry = dict(entry)
+        evidence = dict(entry.get("evidence") or {})
+        quotes = []
+        for quote in evidence.get("quotes") or []:
+            old = str(quote.get("interview_id"))
+            if old not in self.new_ids:
+                continue
+            iid = self.new_ids[old]
+            start, end = self.maps[iid].start(int(quote["start"])), self.maps[iid].end(int(quote["end"]))
+            quotes.append({**quote, "interview_id": iid, "start": start, "end": end, "text": self.texts[iid][start:end]})
+        if "quotes" in evidence:
+            evidence["quotes"] = quotes
+        if "keywords" in evidence:
+            evidence["keywords"] = [p.word(str(k)) for k in evidence["keywords"]]
+        if "label" in evidence:
+            evidence["label"] = ", ".join(p.word(w.strip()) for w in str(evidence["label"]).split(","))
+        if "name" in entry:
+            entry["name"] = p.identifier(str(entry["name"]))
+        if "description" in entry:
+            entry["description"] = p.text(str(entry["description"]))
+        entry["evidence"] = evidence
+        return entry

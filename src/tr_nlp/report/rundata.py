@@ -18,8 +18,9 @@ import pandas as pd
 import yaml
 
 from tr_nlp.errors import InputError
-from tr_nlp.privacy import Pseudonymiser
-from tr_nlp.privacy.remap import remap_frame, remap_quotes
+from tr_nlp.ingest import Corpus
+from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
+from tr_nlp.schema import Interview, Turn
 
 _EMPTY = pd.DataFrame()
 #: Columns the report reads from each table (a table without them is refused by name).
@@ -131,39 +132,20 @@ def load_run(folder: str | Path) -> RunData:
 
 def pseudonymise_run(data: RunData, pseudonymiser: Pseudonymiser) -> RunData:
     """``data`` with speaker names, listed names, contact details and dates replaced everywhere."""
-    for speaker in data.turns["speaker"].astype(str).unique():
-        pseudonymiser.speaker(speaker)
-    maps, new_ids, texts = {}, {}, {}
-    for old, text in data.texts.items():
-        new = pseudonymiser.text(old)
-        texts[new], maps[new] = pseudonymiser.apply(text)
-        new_ids[old] = new
-
-    def move(frame: pd.DataFrame) -> pd.DataFrame:
-        return remap_frame(frame, pseudonymiser, maps, new_ids, texts) if "start" in frame.columns else frame
-
-    def rekey(frame: pd.DataFrame) -> pd.DataFrame:  # tables keyed by segment id only
-        if "segment_id" not in frame.columns:
-            return frame
-        out = frame.copy()
-        out["segment_id"] = [_new_segment_id(str(s), new_ids, pseudonymiser) for s in out["segment_id"]]
-        if "interview_id" in out.columns:
-            out["interview_id"] = [new_ids.get(str(i), pseudonymiser.text(str(i))) for i in out["interview_id"]]
-        return out
-
-    candidates = [remap_quotes(c, pseudonymiser, maps, new_ids, texts) for c in data.candidates]
+    turns = data.turns.sort_values(["interview_id", "start"], kind="stable")
+    turns_of = {str(k): g for k, g in turns.groupby("interview_id", sort=False)}
+    interviews = [Interview(iid, text, tuple(Turn(str(t.speaker), t.role, int(t.start), int(t.end))
+                                             for t in turns_of[iid].itertuples(index=False)) if iid in turns_of else ())
+                  for iid, text in data.texts.items()]
+    _, moved = pseudonymise_corpus(Corpus(interviews=interviews), pseudonymiser)
     layout = [{**p, "name": pseudonymiser.identifier(str(p.get("name", "")))} for p in data.discovery.get("map", [])]
     return replace(
-        data, texts=texts, turns=move(data.turns), segments=move(data.segments), codings=move(data.codings),
-        segment_codes=rekey(data.segment_codes), cv=rekey(data.cv), suggestions=move(data.suggestions),
-        topics=move(data.topics), candidates=candidates, discovery={**data.discovery, "map": layout},
+        data, texts=dict(moved.texts), turns=moved.frame(data.turns), segments=moved.frame(data.segments),
+        codings=moved.frame(data.codings), segment_codes=moved.frame(data.segment_codes), cv=moved.frame(data.cv),
+        suggestions=moved.frame(data.suggestions), topics=moved.frame(data.topics),
+        candidates=[moved.candidate(c) for c in data.candidates], discovery={**data.discovery, "map": layout},
         run={k: v for k, v in data.run.items() if k not in ("corpus", "summary", "inputs")},
     )
-
-
-def _new_segment_id(segment_id: str, new_ids: dict[str, str], pseudonymiser: Pseudonymiser) -> str:
-    head, sep, tail = segment_id.partition(":")
-    return new_ids[head] + sep + tail if head in new_ids else pseudonymiser.text(segment_id)
 
 
 def _turns_from_segments(suggestions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
