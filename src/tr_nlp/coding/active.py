@@ -2,8 +2,8 @@
 
 A segment is informative when the model is unsure about it: its probability for some code
 lies near that code's threshold, or, for a mutually exclusive code group (which has no
-thresholds: the most probable option wins), its two most probable options are close. Picking greedily by that uncertainty would take many
-segments from one interview, so each further pick from an interview already chosen is
+thresholds: the most probable option wins), its two most probable options are close.
+Picking greedily by that uncertainty would take many segments from one interview, so each further pick from an interview already chosen is
 discounted (``spread`` per earlier pick), which spreads the work across interviews.
 """
 

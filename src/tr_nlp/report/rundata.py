@@ -47,7 +47,6 @@ class RunData:
     """Everything a report shows, read from one run folder."""
 
     folder: Path
-    run: dict[str, Any]
     texts: dict[str, str]            # interview id -> text (turns at their offsets, blanks between)
     turns: pd.DataFrame              # interview_id, turn_index, speaker, role, start, end
     segments: pd.DataFrame = field(default_factory=lambda: _EMPTY)       # interview_id, segment_id, start, end, speaker, role
@@ -116,7 +115,7 @@ def load_run(folder: str | Path) -> RunData:
     if not card_file.is_file() and isinstance(run.get("model"), str):  # a batch names the model it used
         card_file = Path(run["model"]) / "card.json"
     return RunData(
-        folder=folder, run=run, texts=texts, turns=turns.drop(columns=["text", "timestamp"], errors="ignore"),
+        folder=folder, texts=texts, turns=turns.drop(columns=["text", "timestamp"], errors="ignore"),
         segments=segments.drop(columns=["text"], errors="ignore"),
         codings=_table(folder / "codings.csv").drop(columns=["text"], errors="ignore"),
         segment_codes=_table(folder / "segment_codes.parquet"), agreement=_table(folder / "agreement.csv"),
@@ -144,7 +143,6 @@ def pseudonymise_run(data: RunData, pseudonymiser: Pseudonymiser) -> RunData:
         codings=moved.frame(data.codings), segment_codes=moved.frame(data.segment_codes), cv=moved.frame(data.cv),
         suggestions=moved.frame(data.suggestions), topics=moved.frame(data.topics),
         candidates=[moved.candidate(c) for c in data.candidates], discovery={**data.discovery, "map": layout},
-        run={k: v for k, v in data.run.items() if k not in ("corpus", "summary", "inputs")},
     )
 
 

@@ -140,8 +140,8 @@ def topic_map(candidates: list[Candidate], labels: np.ndarray, embeddings: np.nd
     matrix = np.stack([p[3] for p in points]).astype(np.float64)
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
     centred = matrix - matrix.mean(axis=0)
-    u, s, vt = np.linalg.svd(centred, full_matrices=False)
-    xy = u[:, :2] * s[:2] if len(s) >= 2 else np.column_stack([u[:, 0] * s[0], np.zeros(len(u))])
+    u, s, _ = np.linalg.svd(centred, full_matrices=False)  # two or more points: at least two components
+    xy = u[:, :2] * s[:2]
     for k in range(xy.shape[1]):  # deterministic orientation
         if xy[np.argmax(np.abs(xy[:, k])), k] < 0:
             xy[:, k] *= -1
