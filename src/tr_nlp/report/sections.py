@@ -14,14 +14,14 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
+from tr_nlp.agreement.tables import OVERALL as POOLED
+from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.report.rundata import RunData
 from tr_nlp.report.svg import Point, Series, line_chart, scatter_chart
 
-#: Okabe-Ito and Tol colour-blind-safe colours, for codes without a codebook colour.
+#: Okabe-Ito and Tol colour-blind-safe colours, given to the codes in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#117733",
            "#332288", "#AA4499", "#999933", "#44AA99")
-MACHINE = "machine"
-POOLED = "(all codes, pooled)"
 
 
 def code_styles(codes: Sequence[str]) -> list[dict[str, str]]:
@@ -214,16 +214,20 @@ def plots(data: RunData, styles: Sequence[dict[str, str]]) -> dict[str, str]:
         out["pr_ap"] = "; ".join(f"{code} {ap:.2f}" for code, (_, _, ap) in pr.items())
     layout = data.discovery.get("map") or []
     if layout:
-        points = [Point(str(p["name"]).replace("candidate_", "").split("_", 1)[-1] if p["kind"] == "candidate"
-                        else str(p["name"]), float(p["x"]), float(p["y"]),
-                        float(p["size"]) if p["kind"] == "candidate" else 1.0,
-                        "#E69F00" if p["kind"] == "candidate" else color.get(str(p["name"]), "#555"),
-                        square=p["kind"] == "code",
-                        note=f"{p['name']} ({p['size']} passages)" if p["kind"] == "candidate" else f"existing code {p['name']}")
-                  for p in layout]
+        points = [_map_point(p, color) for p in layout]
         out["topic_map"] = scatter_chart(points, "Topic map: candidate codes (circles, area ~ passages) "
                                          "beside existing codes (squares)")
     return out
+
+
+def _map_point(p: dict[str, Any], color: dict[str, str]) -> Point:
+    """A topic-map bubble: a candidate (area ~ passages, labelled by its keywords) or an existing code."""
+    name = str(p["name"])
+    if p["kind"] == "candidate":  # candidate_03_waiting_list -> waiting_list
+        return Point(name.replace("candidate_", "").split("_", 1)[-1], float(p["x"]), float(p["y"]),
+                     float(p["size"]), "#E69F00", note=f"{name} ({p['size']} passages)")
+    return Point(name, float(p["x"]), float(p["y"]), 1.0, color.get(name, "#555"), square=True,
+                 note=f"existing code {name}")
 
 
 def _series_by_code(frame: pd.DataFrame, x: str, y: str, color: dict[str, str], note: str) -> list[Series]:

@@ -11,9 +11,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.report.rundata import RunData
-
-MACHINE = "machine"
 
 
 def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
