@@ -15,7 +15,7 @@ Models, in the same run:
   MiniLM fine-tuned for 2 epochs with a linear head on (utterance, previous turn) pairs;
 * tr_nlp: exactly what ``tr-nlp train --context`` builds: ``make_theme_classifier("both",
   context=True)`` on :func:`tr_nlp.features.context_frame` rows (TF-IDF + MiniLM of the
-  utterance, of the other speaker's previous turn and the one before, dialogue-shape
+  utterance, of the other speaker's previous turn, the one before and the next one, dialogue-shape
   cues), with the single-label head for a mutually exclusive code group. Embeddings come
   from tr_nlp's cache (each text embedded once).
 
@@ -39,7 +39,7 @@ from sklearn.model_selection import GroupKFold
 from tr_nlp.agreement import fleiss_kappa, krippendorff_alpha
 from tr_nlp.coding import make_theme_classifier
 from tr_nlp.coding.finetune import FineTunedClassifier
-from tr_nlp.features import context_frame, embed_texts, tfidf_features
+from tr_nlp.features import CONTEXT_COLUMNS, context_frame, embed_texts, tfidf_features
 from tr_nlp.ingest import ReadOptions, TableMapping, load_corpus
 from tr_nlp.schema import Segment
 
@@ -76,7 +76,7 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False)
     preds = {n: np.empty(len(y), dtype=object) for n in names}
     times = {n: 0.0 for n in names}
     tested = np.zeros(len(y), dtype=bool)
-    inputs = rows[["text", "prev_text", "prev2_text", "role", "position", "prev_same_speaker"]]
+    inputs = rows[CONTEXT_COLUMNS]
     for train, test in splits:
         tested[test] = True
         t0 = time.perf_counter()
@@ -140,7 +140,7 @@ def main() -> None:
     start = time.perf_counter()
     frame = load()
     t0 = time.perf_counter()
-    texts = sorted(set(frame["text"]) | set(frame["prev_text"]) | set(frame["prev2_text"]))
+    texts = sorted(set(frame["text"]) | set(frame["prev_text"]) | set(frame["prev2_text"]) | set(frame["next_text"]))
     embed_texts(texts, batch_size=128)  # fills the cache once; the models then read it
     print(f"AnnoMI: {len(frame)} utterances, {frame.transcript_id.nunique()} transcripts; embedding "
           f"{len(texts)} distinct texts took {time.perf_counter() - t0:.1f} s (near 0 when cached)")

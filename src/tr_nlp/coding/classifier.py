@@ -255,7 +255,7 @@ def make_theme_classifier(features: str = "both", cache_dir: str | None = None, 
     """Text in, codes out: ``Pipeline([features, CodeClassifier])``.
 
     Without ``context`` the input is a list of texts; with it, a
-    :func:`tr_nlp.features.context_frame` (text plus the other speaker's previous turns).
+    :func:`tr_nlp.features.context_frame` (text plus the other speaker's turns around it).
     ``features="finetune"`` gives ``Pipeline([FineTunedClassifier])`` instead, which always
     reads a context frame (see :func:`reads_context`). Fit with
     ``pipe.fit(X, Y, head__groups=interview_ids)``.

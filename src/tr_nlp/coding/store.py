@@ -32,6 +32,7 @@ TRUSTED_OWN_TYPES = (
     "tr_nlp.coding.classifier.CodeClassifier",
     "tr_nlp.features.embeddings.SentenceEmbedder",
     "tr_nlp.features.context.DialogueShape",
+    "tr_nlp.features.text.TolerantTfidf",
 )
 
 

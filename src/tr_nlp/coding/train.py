@@ -153,7 +153,7 @@ def train_model(
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "features": ("fine-tuned all-MiniLM-L6-v2 on (segment, previous turn of the other speaker) pairs"
                      if finetune else
-                     features + (" + dialogue context (previous turns of the other speaker)" if context else "")),
+                     features + (" + dialogue context (the other speaker's turns before and after)" if context else "")),
         "context": context,
         "classifier": FINETUNE_CARD if finetune else
                       f"per-code logistic regression (C={C}, balanced class weights), Platt-calibrated on inner "

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
+import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
@@ -14,12 +17,51 @@ FeatureKind = Literal["tfidf", "embeddings", "both"]
 FEATURE_KINDS: tuple[FeatureKind, ...] = ("tfidf", "embeddings", "both")
 
 
+class TolerantTfidf(TfidfVectorizer):
+    """``TfidfVectorizer`` that gives one all-zero column instead of failing when no term is left.
+
+    A context column can hold no words at all (no turn two back in any interview, a
+    monologue with no other speaker); scikit-learn then raises "empty vocabulary" and
+    training would stop. Here the column contributes a single constant feature (zero
+    columns would be refused when the blocks are stacked).
+
+    >>> TolerantTfidf().fit_transform(["", ""]).toarray().tolist()
+    [[0.0], [0.0]]
+    """
+
+    def fit(self, raw_documents: Iterable[str], y: Any = None) -> TolerantTfidf:
+        self.fit_transform(raw_documents)
+        return self
+
+    def fit_transform(self, raw_documents: Iterable[str], y: Any = None) -> sp.csr_matrix:
+        documents = list(raw_documents)
+        try:
+            matrix = super().fit_transform(documents)
+        except ValueError as error:
+            if "empty vocabulary" not in str(error) and "no terms remain" not in str(error):
+                raise
+            self.empty_, self.vocabulary_ = True, {}
+            return sp.csr_matrix((len(documents), 1))
+        self.empty_ = False
+        return matrix
+
+    def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
+        if getattr(self, "empty_", False):
+            return sp.csr_matrix((len(list(raw_documents)), 1))
+        return super().transform(raw_documents)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        if getattr(self, "empty_", False):
+            return np.array(["(no terms)"], dtype=object)
+        return super().get_feature_names_out(input_features)
+
+
 def tfidf_features(max_features: int = 50_000) -> FeatureUnion:
     """Word 1-2-gram and char_wb 3-5-gram TF-IDF, sublinear tf, each L2-normalised."""
     return FeatureUnion([
-        ("word", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
+        ("word", TolerantTfidf(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
                                  max_features=max_features, lowercase=True)),
-        ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+        ("char", TolerantTfidf(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
                                  min_df=2, max_features=max_features, lowercase=True)),
     ])
 
