@@ -1,12 +1,14 @@
 """Candidate-code discovery benchmark: hidden-code recovery (demo) and topic alignment (AnnoMI).
 
-    python benchmarks/discovery.py [--skip-annomi] [--skip-demo]
+    python benchmarks/discovery.py [--skip-annomi] [--skip-demo] [--seeds 0,1,2,3]
 
 1. **Held-out code recovery** on the synthetic demo corpus: hide one code at a time (drop
    its codings), run ``tr_nlp.topics.discover`` on the corpus, and score the best-matching
    candidate against the hidden code's sentences in the coded interviews: precision,
    recall (of the hidden code's sentences that reached the remainder, i.e. that no other
-   code covers) and F1; recovered when F1 >= 0.5.
+   code covers) and F1; recovered when F1 >= 0.5. Run with discover's default (centring
+   within interviews decided from the data) and, as the baseline, without centring; with
+   ``--seeds`` for each of several seeds.
 2. **AnnoMI topics** (real data, ``../shared/data/annomi``): discovery on the client
    utterances with no codes given. Each transcript has a topic (normalised; ``unidentifiable``
    left out). Reported: adjusted mutual information between candidate and transcript topic
@@ -48,7 +50,7 @@ def _sentences_of(passage_rows: pd.DataFrame, sentences: pd.DataFrame) -> dict[s
     return out
 
 
-def demo_recovery(context: float) -> None:
+def demo_recovery(context: float, centre: bool | None = None, seed: int = 0) -> int:
     corpus = load_corpus([ROOT / "corpora" / "demo"])
     segmenter = Segmenter()
     segments = segmenter.segment(corpus.interviews)
@@ -56,7 +58,9 @@ def demo_recovery(context: float) -> None:
                              columns=["interview_id", "segment_id", "start", "end"])
     mapped = map_codings(segments, corpus.codings)
     coded_interviews = {c.interview_id for c in corpus.codings}
-    print("\n## Held-out code recovery (demo corpus, synthetic; discovery without a model)\n")
+    how = {None: "centring decided from the data (the default)", True: "centred within interviews",
+           False: "not centred (the previous default, as a baseline)"}[centre]
+    print(f"\n## Held-out code recovery (demo corpus, synthetic; discovery without a model; {how}; seed {seed})\n")
     print(f"{'hidden code':<28}{'sentences':>10}{'reachable':>10}  {'best candidate':<36}"
           f"{'P':>6}{'R':>6}{'F1':>6}  recovered")
     recovered = 0
@@ -66,7 +70,8 @@ def demo_recovery(context: float) -> None:
         reachable = hidden - others
         kept = [c for c in corpus.codings if c.code != code]
         t0 = time.perf_counter()
-        found = discover(Corpus(corpus.interviews, kept, corpus.codebook), segmenter, context=context)
+        found = discover(Corpus(corpus.interviews, kept, corpus.codebook), segmenter, context=context, centre=centre,
+                         seed=seed)
         rows = found.assignments[(found.assignments.candidate != "")
                                  & found.assignments.interview_id.isin(coded_interviews)]
         best = ("-", 0.0, 0.0, 0.0)
@@ -80,8 +85,11 @@ def demo_recovery(context: float) -> None:
         ok = best[3] >= 0.5
         recovered += ok
         print(f"{code:<28}{len(hidden):>10}{len(reachable):>10}  {best[0]:<36}{best[1]:>6.2f}{best[2]:>6.2f}"
-              f"{best[3]:>6.2f}  {'yes' if ok else 'no'}   ({time.perf_counter() - t0:.0f} s)")
+              f"{best[3]:>6.2f}  {'yes' if ok else 'no'}   ({time.perf_counter() - t0:.0f} s, "
+              f"{'centred' if found.centring['centred'] else 'not centred'}, between-interview share "
+              f"{found.centring['between_interview_share']:.3f})")
     print(f"\nrecovered {recovered} of {len(corpus.codebook.names)} hidden codes (target: at least 3)")
+    return recovered
 
 
 def _alignment(labels: np.ndarray, topics: np.ndarray, top10: list[str]) -> tuple[float, int, int, list[str]]:
@@ -129,7 +137,10 @@ def annomi_topics(context: float) -> None:
         default_labels, _ = BERTopic(embedding_model=cached_embedder(cache)).fit_transform(texts, embeddings)
     base_time = time.perf_counter() - t0
     base = _alignment(np.asarray(default_labels), topics, top10)
-    print(f"\n{len(texts)} client passages ({found.remainder.summary()})\n")
+    how = found.centring
+    print(f"\n{len(texts)} client passages ({found.remainder.summary()}); "
+          f"{'centred' if how['centred'] else 'not centred'} within interviews (between-interview share "
+          f"{how['between_interview_share']:.3f}, limit {how['subject_share_limit']})\n")
     print(f"{'model':<28}{'topics':>8}{'assigned':>10}{'AMI':>8}{'top-10 matched':>16}{'wall s':>9}")
     for name, (ami, hits, k, _), labels, secs in (
             ("BERTopic defaults", base, np.asarray(default_labels), base_time),
@@ -147,11 +158,15 @@ def main() -> None:
     parser.add_argument("--skip-annomi", action="store_true")
     parser.add_argument("--context", type=float, default=None,
                         help="dialogue-context weight for both parts (default: discover's default)")
+    parser.add_argument("--seeds", default="0", help="comma-separated seeds for the demo recovery runs")
     args = parser.parse_args()
     context = DEFAULT_CONTEXT if args.context is None else args.context
     print(f"dialogue-context weight: {context}")
     if not args.skip_demo:
-        demo_recovery(context)
+        seeds = [int(x) for x in args.seeds.split(",")]
+        scores = {centre: [demo_recovery(context, centre, seed) for seed in seeds] for centre in (None, False)}
+        print("\nrecovered per seed " + ", ".join(map(str, seeds)) + ": default "
+              + " ".join(map(str, scores[None])) + "; without centring " + " ".join(map(str, scores[False])))
     if not args.skip_annomi:
         annomi_topics(context)
 

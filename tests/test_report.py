@@ -32,6 +32,9 @@ def test_every_section_is_there(html, demo_run):
     # machine rows are read against the coders' agreement
     assert re.search(r"The machine agrees with coder_a (about as well as|less well than|better than) coder_b does", html)
     assert "finds 95% of what coders coded" in html
+    # how discovery clustered (the demo's interviews share one question: centred, and why)
+    assert re.search(r"Passages were centred within their interview .*share of variance between interviews "
+                     r"0\.\d\d; centring applies below 0\.08", html)
 
 
 def test_nothing_is_loaded_from_anywhere(html):

@@ -133,3 +133,41 @@ def test_cli_discover_writes_outputs_and_reports_an_empty_remainder(tmp_path):
     r = runner.invoke(app, ["discover", "--corpus", str(DEMO / "interviews" / "demo01.txt"), "--codings",
                             str(DEMO / "codings.csv"), "--unit", "turn", "--min-words", "40", "-o", str(out)])
     assert r.exit_code == 2 and "E190" in r.stderr and "uncoded passage" in r.stderr
+
+
+def test_between_interview_share_separates_subjects_from_stories():
+    from tr_nlp.topics.centring import between_interview_share
+
+    rng = np.random.default_rng(0)
+    ids = np.repeat(np.arange(20), 8)
+    noise = rng.normal(size=(160, 16))
+    assert abs(between_interview_share(noise, ids)) < 0.05  # interviews differ as random groups do
+    subjects = rng.normal(size=(20, 16)) * 2
+    assert between_interview_share(noise + subjects[ids], ids) > 0.5  # each interview its own subject
+    assert between_interview_share(noise, np.zeros(160)) == 0.0  # one interview: nothing to compare
+
+
+def test_centring_removes_each_interviews_own_direction():
+    from tr_nlp.topics.centring import centre_within_interviews
+
+    rng = np.random.default_rng(1)
+    themes = np.eye(8)[:2] * 3                       # two themes shared by all interviews
+    stories = rng.normal(size=(6, 8)) * 3            # each interview's own story
+    ids = np.r_[np.repeat(np.arange(6), 4), 6]       # interview 6 has a single passage
+    theme = np.r_[np.tile([0, 1, 0, 1], 6), 0]
+    X = themes[theme] + np.r_[stories, np.zeros((1, 8))][ids] + rng.normal(scale=0.3, size=(25, 8))
+    out = centre_within_interviews(X, ids)
+    assert np.allclose(np.linalg.norm(out, axis=1), 1, atol=1e-5)
+    assert np.allclose(out[-1], X[-1] / np.linalg.norm(X[-1]), atol=1e-5)  # a lone passage is left alone
+    cos = out[:-1] @ out[:-1].T
+    same = theme[:-1, None] == theme[None, :-1]
+    assert cos[same].mean() > 0.5 > cos[~same].mean()  # after centring, passages group by theme
+
+
+def test_discover_decides_on_centring_and_says_why(demo_discovery):
+    corpus, found = demo_discovery
+    how = found.summary()["centring"]
+    assert how["decided"] == "auto" and how["centred"] is True  # one research question: centred
+    assert 0 <= how["between_interview_share"] < how["subject_share_limit"]
+    plain = discover(corpus, centre=False)
+    assert plain.centring == {**how, "centred": False, "decided": "given"}

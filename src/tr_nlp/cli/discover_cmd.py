@@ -36,6 +36,10 @@ def discover_cmd(
     roles: c.Roles = "participant",
     min_words: Annotated[int, typer.Option("--min-words", help="Drop passages shorter than this.")] = 6,
     no_merge: Annotated[bool, typer.Option("--no-merge", help="Keep each segment apart instead of joining uncoded neighbours in a turn.")] = False,
+    centre: Annotated[bool | None, typer.Option(
+        "--centre/--no-centre",
+        help="Subtract each interview's mean before clustering (themes across interviews, not each one's story). "
+             "Default: decided from the data; off when interviews differ in subject.")] = None,
     seed: c.Seed = 0,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
@@ -44,10 +48,15 @@ def discover_cmd(
     theme_model = load_model(model) if model is not None else None
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     found = discover(loaded, c.segmenter(unit, roles), theme_model, min_words=min_words, seed=seed,
-                     merge=not no_merge)
+                     merge=not no_merge, centre=centre)
     paths = write_discovery(found, output)
     if not quiet:
-        c.err.print(f"{found.remainder.summary()}; clustering: {found.method}; {found.seconds:.0f} s", highlight=False)
+        how = found.centring
+        centring = ("centred within interviews" if how["centred"] else "not centred") + (
+            f" (between-interview share {how['between_interview_share']:.2f}, limit {how['subject_share_limit']})"
+            if how["decided"] == "auto" else " (as asked)")
+        c.err.print(f"{found.remainder.summary()}; clustering: {found.method}, {centring}; {found.seconds:.0f} s",
+                    highlight=False)
     print_candidates(found)
     c.out.print(f"candidates: {paths['candidates']}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.schema import Segment
+from tr_nlp.topics.remainder import words
 
 #: Below this cosine distance to an existing code's centroid a candidate reads as its variant.
 #: A heuristic, so the distance and the nearest code are always reported beside it. On the
@@ -100,6 +101,23 @@ def pick_quotes(rows: np.ndarray, segments: Sequence[Segment], embeddings: np.nd
     return quotes
 
 
+def spread_first(keywords: Sequence[str], texts_by_interview: Mapping[str, str]) -> list[str]:
+    """Keywords used in two or more of the topic's interviews first, in their order.
+
+    A word one participant repeats ("dad", a place) can top a topic's c-TF-IDF words while
+    saying nothing about the theme the topic shares across interviews; it stays among the
+    keywords but does not name the candidate. A topic from a single interview keeps its order.
+
+    >>> spread_first(["dad", "calm", "room"], {"a": "my dad, so calm", "b": "calm room", "c": "the room"})
+    ['calm', 'room', 'dad']
+    """
+    if len(texts_by_interview) < 2:
+        return list(keywords)
+    vocab = [set(words(text)) for text in texts_by_interview.values()]
+    shared = {w for w in keywords if sum(w.lower() in v for v in vocab) >= 2}
+    return [w for w in keywords if w in shared] + [w for w in keywords if w not in shared]
+
+
 def _slug(words: Sequence[str]) -> str:
     return "_".join(re.sub(r"[^a-z0-9]+", "_", w.lower()).strip("_") for w in words if w) or "topic"
 
@@ -118,11 +136,14 @@ def make_candidates(
     for k, topic in enumerate(topics, start=1):
         rows = np.nonzero(labels == topic)[0]
         centroid = _unit(embeddings[rows])
-        words = list(keywords.get(topic, []))
+        texts: dict[str, str] = {}
+        for i in rows:
+            texts[segments[i].interview_id] = texts.get(segments[i].interview_id, "") + " " + segments[i].text
+        ordered = spread_first(keywords.get(topic, []), texts)
         candidate = Candidate(
-            name=f"candidate_{k:02d}_{_slug(words[:2])}",
+            name=f"candidate_{k:02d}_{_slug(ordered[:2])}",
             topic=topic,
-            keywords=words,
+            keywords=ordered,
             quotes=pick_quotes(rows, segments, embeddings, centroid, n_quotes),
             size=len(rows),
             interviews=sorted({segments[i].interview_id for i in rows}),

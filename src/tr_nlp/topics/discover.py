@@ -26,6 +26,7 @@ from tr_nlp.features.context import context_frame
 from tr_nlp.features.embeddings import EmbeddingCache, embed_texts
 from tr_nlp.ingest import Corpus
 from tr_nlp.segment import Segmenter, map_codings
+from tr_nlp.topics.centring import SUBJECT_SHARE, between_interview_share, centre_within_interviews
 from tr_nlp.topics.candidates import (Candidate, assignments_frame, candidates_to_dict, code_centroids,
                                       make_candidates)
 from tr_nlp.topics.model import TopicSettings, fit_topics
@@ -53,6 +54,7 @@ class Discovery:
     settings: TopicSettings
     seconds: float
     layout: list[dict[str, Any]] = field(default_factory=list)  # the topic map: see topic_map()
+    centring: dict[str, Any] = field(default_factory=dict)       # see tr_nlp.topics.centring
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -63,6 +65,7 @@ class Discovery:
             "clustering": self.method,
             "settings": asdict(self.settings),
             "seconds": round(self.seconds, 1),
+            "centring": self.centring,
             "map": self.layout,
         }
 
@@ -76,6 +79,7 @@ def discover(
     merge: bool = True,
     context: float = DEFAULT_CONTEXT,
     cache: EmbeddingCache | None = None,
+    centre: bool | None = None,
 ) -> Discovery:
     """Topic-model the passages of ``corpus`` nobody coded and propose candidate codes.
 
@@ -96,6 +100,13 @@ def discover(
     context
         Weight of the other speaker's two previous turns in the embedding that is
         clustered (see :func:`dialogue_embeddings`); 0 clusters the passages alone.
+    cache
+        The embedding cache (default: the shared one).
+    centre
+        Subtract each interview's mean embedding before clustering, so topics are what
+        recurs across interviews rather than each interview's own story (see
+        :mod:`tr_nlp.topics.centring`). ``None`` decides from the data: centre unless
+        interviews differ in subject (between-interview share above ``SUBJECT_SHARE``).
 
     Raises
     ------
@@ -116,12 +127,20 @@ def discover(
     if distinct < MIN_PASSAGES:
         raise DiscoveryError("E191", n=len(passages), distinct=distinct, need=MIN_PASSAGES)
     embeddings = embed_texts(texts, cache)
-    fit = fit_topics(texts, dialogue_embeddings(passages, interviews, embeddings, context, cache), seed, cache)
+    clustered = dialogue_embeddings(passages, interviews, embeddings, context, cache)
+    ids = np.array([s.interview_id for s in passages])
+    share = between_interview_share(clustered, ids)
+    centred = share < SUBJECT_SHARE and len(set(ids)) > 1 if centre is None else bool(centre)
+    if centred:
+        clustered = centre_within_interviews(clustered, ids)
+    fit = fit_topics(texts, clustered, seed, cache)
     centroids = _centroids(segments, mapped, cache)
     candidates = make_candidates(passages, fit.labels, embeddings, fit.keywords, centroids)
     return Discovery(candidates, assignments_frame(passages, fit.labels, embeddings, candidates), remainder,
                      fit.method, fit.settings, time.perf_counter() - t0,
-                     topic_map(candidates, np.asarray(fit.labels), embeddings, centroids))
+                     topic_map(candidates, np.asarray(fit.labels), embeddings, centroids),
+                     {"centred": centred, "decided": "auto" if centre is None else "given",
+                      "between_interview_share": round(share, 4), "subject_share_limit": SUBJECT_SHARE})
 
 
 def topic_map(candidates: list[Candidate], labels: np.ndarray, embeddings: np.ndarray,

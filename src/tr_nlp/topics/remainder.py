@@ -31,8 +31,11 @@ from tr_nlp.schema import Interview, Segment
 if TYPE_CHECKING:
     from tr_nlp.coding.store import ThemeModel
 
+#: Transcribers' marks of non-speech events ("[laughs]", "(pause)"): never a topic word.
+NON_SPEECH = frozenset("laughs laughing laughter laugh sighs sigh pause pauses inaudible crosstalk "
+                       "coughs cough unclear overlapping".split())
 #: Interview fillers and backchannels: removed from topic words and, alone, from the remainder.
-FILLERS = frozenset(
+FILLERS = NON_SPEECH | frozenset(
     "yeah yes yep yup no nope nah mm mmm mhm hm hmm uh huh um umm erm er ah oh okay ok right "
     "sure like know mean just really well sort kind things thing stuff got gonna wanna dunno "
     "guess suppose think said says say actually basically literally honestly obviously "
