@@ -60,9 +60,9 @@ def tfidf_features(max_features: int = 50_000) -> FeatureUnion:
     """Word 1-2-gram and char_wb 3-5-gram TF-IDF, sublinear tf, each L2-normalised."""
     return FeatureUnion([
         ("word", TolerantTfidf(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                                 max_features=max_features, lowercase=True)),
+                               max_features=max_features, lowercase=True)),
         ("char", TolerantTfidf(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                                 min_df=2, max_features=max_features, lowercase=True)),
+                               min_df=2, max_features=max_features, lowercase=True)),
     ])
 
 

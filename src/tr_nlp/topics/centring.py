@@ -33,6 +33,14 @@ import numpy as np
 SUBJECT_SHARE = 0.08
 
 
+def _interview_means(X: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean row per interview, each row's interview index, and passages per interview."""
+    groups, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
+    means = np.zeros((len(groups), X.shape[1]))
+    np.add.at(means, inverse, X)
+    return means / counts[:, None], inverse, counts
+
+
 def between_interview_share(embeddings: np.ndarray, interview_ids: np.ndarray) -> float:
     """Chance-adjusted share of embedding variance between interviews (an intraclass R²).
 
@@ -41,17 +49,11 @@ def between_interview_share(embeddings: np.ndarray, interview_ids: np.ndarray) -
     of ``n`` points. 0.0 when there are fewer than two interviews or no variance.
     """
     X = np.asarray(embeddings, dtype=np.float64)
-    ids = np.asarray(interview_ids)
-    groups, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
-    n, k = len(X), len(groups)
-    if k < 2 or n <= k:
-        return 0.0
+    means, _, counts = _interview_means(X, np.asarray(interview_ids))
+    n, k = len(X), len(counts)
     total = float(((X - X.mean(axis=0)) ** 2).sum())
-    if total <= 0:
+    if k < 2 or n <= k or total <= 0:
         return 0.0
-    means = np.zeros((k, X.shape[1]))
-    np.add.at(means, inverse, X)
-    means /= counts[:, None]
     between = float((counts * ((means - X.mean(axis=0)) ** 2).sum(axis=1)).sum())
     chance = (k - 1) / (n - 1)
     return (between / total - chance) / (1 - chance)
@@ -63,11 +65,7 @@ def centre_within_interviews(embeddings: np.ndarray, interview_ids: np.ndarray) 
     An interview with a single passage is left as it is (centring would leave nothing).
     """
     X = np.asarray(embeddings, dtype=np.float64)
-    ids = np.asarray(interview_ids)
-    groups, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
-    means = np.zeros((len(groups), X.shape[1]))
-    np.add.at(means, inverse, X)
-    means /= counts[:, None]
+    means, inverse, counts = _interview_means(X, np.asarray(interview_ids))
     means[counts < 2] = 0.0
     out = X - means[inverse]
     norms = np.linalg.norm(out, axis=1, keepdims=True)

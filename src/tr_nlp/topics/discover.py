@@ -5,7 +5,7 @@ Examples
 >>> from tr_nlp.ingest import load_corpus                      # doctest: +SKIP
 >>> found = discover(load_corpus(["corpora/demo"]))             # doctest: +SKIP
 >>> [c.label for c in found.candidates][:2]                     # doctest: +SKIP
-['list, waiting, psychology', 'letters, month, housing']
+['nurse, community, clinic', 'appointment, coffee, book']
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def discover(
     clustered = dialogue_embeddings(passages, interviews, embeddings, context, cache)
     ids = np.array([s.interview_id for s in passages])
     share = between_interview_share(clustered, ids)
-    centred = share < SUBJECT_SHARE and len(set(ids)) > 1 if centre is None else bool(centre)
+    centred = bool(centre) if centre is not None else (share < SUBJECT_SHARE and len(set(ids)) > 1)
     if centred:
         clustered = centre_within_interviews(clustered, ids)
     fit = fit_topics(texts, clustered, seed, cache)
