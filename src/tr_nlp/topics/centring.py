@@ -14,7 +14,12 @@ variance that lies between interviews, beyond what chance gives for groups of th
 sizes (0 when interviews differ no more than random groups, 1 when each interview is
 one point). Measured on remainder passages: the synthetic demo corpus 0.03-0.04
 (one research question), AnnoMI client talk 0.13 (one subject per session);
-:data:`SUBJECT_SHARE` sits between them.
+:data:`SUBJECT_SHARE` sits between them. Real sessions on a single subject carry more of
+their own story than the synthetic demo: the AnnoMI alcohol and smoking sessions alone
+measure 0.08-0.10, so they are not centred by default; on them centring did not
+consistently improve how candidates line up with labels that recur across sessions
+(therapist behaviour, client talk type: AMI -0.06 to +0.01). The limit is therefore
+conservative; ``discover(centre=True)`` (``--centre``) forces centring.
 
 Examples
 --------
