@@ -38,7 +38,7 @@ def test_context_frame_takes_the_other_speakers_turns_on_both_sides():
 
 def test_context_pipeline_reads_the_next_turn():
     # the participant's words are identical; only the interviewer's reply tells the code apart
-    iv_texts, segments, interviews, y = [], [], {}, []
+    segments, interviews, y = [], {}, []
     for k in range(24):
         reply = "That sounds really hard." if k % 2 else "That sounds like progress."
         text = f"I: Tell me more.\nP: It was the same as ever.\nI: {reply}\n"
@@ -47,7 +47,6 @@ def test_context_pipeline_reads_the_next_turn():
         interviews[f"iv{k}"] = Interview(f"iv{k}", text, turns)
         segments.append(Segment(f"iv{k}", f"iv{k}:1", 20, 43, "P", "participant", text[20:43]))
         y.append("hard" if k % 2 else "progress")
-        iv_texts.append(text)
     frame = context_frame(segments, interviews)
     assert frame.text.nunique() == 1
     model = make_theme_classifier("tfidf", context=True, inner_folds=3).fit(frame, np.array(y))
