@@ -41,14 +41,17 @@ def test_context_pipeline_reads_the_next_turn():
     segments, interviews, y = [], {}, []
     for k in range(24):
         reply = "That sounds really hard." if k % 2 else "That sounds like progress."
-        text = f"I: Tell me more.\nP: It was the same as ever.\nI: {reply}\n"
-        turns = (Turn("I", "interviewer", 3, 16), Turn("P", "participant", 20, 43),
-                 Turn("I", "interviewer", 47, 47 + len(reply)))
+        said = [("I", "interviewer", "Tell me more."), ("P", "participant", "It was the same as ever."),
+                ("I", "interviewer", reply)]
+        text = "".join(f"{who}: {words}\n" for who, _, words in said)
+        turns = tuple(Turn(who, role, text.index(words), text.index(words) + len(words)) for who, role, words in said)
         interviews[f"iv{k}"] = Interview(f"iv{k}", text, turns)
-        segments.append(Segment(f"iv{k}", f"iv{k}:1", 20, 43, "P", "participant", text[20:43]))
+        answer = turns[1]
+        segments.append(Segment(f"iv{k}", f"iv{k}:1", answer.start, answer.end, "P", "participant",
+                                text[answer.start:answer.end]))
         y.append("hard" if k % 2 else "progress")
     frame = context_frame(segments, interviews)
-    assert frame.text.nunique() == 1
+    assert frame.text.nunique() == 1 and set(frame.next_text) == {"That sounds really hard.", "That sounds like progress."}
     model = make_theme_classifier("tfidf", context=True, inner_folds=3).fit(frame, np.array(y))
     assert (model.predict(frame) == np.array(y)).all()
 
