@@ -85,9 +85,7 @@ def demo_recovery(context: float, centre: bool | None = None, seed: int = 0) -> 
         ok = best[3] >= 0.5
         recovered += ok
         print(f"{code:<28}{len(hidden):>10}{len(reachable):>10}  {best[0]:<36}{best[1]:>6.2f}{best[2]:>6.2f}"
-              f"{best[3]:>6.2f}  {'yes' if ok else 'no'}   ({time.perf_counter() - t0:.0f} s, "
-              f"{'centred' if found.centring['centred'] else 'not centred'}, between-interview share "
-              f"{found.centring['between_interview_share']:.3f})")
+              f"{best[3]:>6.2f}  {'yes' if ok else 'no'}   ({time.perf_counter() - t0:.0f} s, {found.centring_note()})")
     print(f"\nrecovered {recovered} of {len(corpus.codebook.names)} hidden codes (target: at least 3)")
     return recovered
 
@@ -137,10 +135,7 @@ def annomi_topics(context: float) -> None:
         default_labels, _ = BERTopic(embedding_model=cached_embedder(cache)).fit_transform(texts, embeddings)
     base_time = time.perf_counter() - t0
     base = _alignment(np.asarray(default_labels), topics, top10)
-    how = found.centring
-    print(f"\n{len(texts)} client passages ({found.remainder.summary()}); "
-          f"{'centred' if how['centred'] else 'not centred'} within interviews (between-interview share "
-          f"{how['between_interview_share']:.3f}, limit {how['subject_share_limit']})\n")
+    print(f"\n{len(texts)} client passages ({found.remainder.summary()}); {found.centring_note()}\n")
     print(f"{'model':<28}{'topics':>8}{'assigned':>10}{'AMI':>8}{'top-10 matched':>16}{'wall s':>9}")
     for name, (ami, hits, k, _), labels, secs in (
             ("BERTopic defaults", base, np.asarray(default_labels), base_time),

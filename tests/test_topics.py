@@ -171,3 +171,6 @@ def test_discover_decides_on_centring_and_says_why(demo_discovery):
     assert 0 <= how["between_interview_share"] < how["subject_share_limit"]
     plain = discover(corpus, centre=False)
     assert plain.centring == {**how, "centred": False, "decided": "given"}
+    assert found.centring_note() == (f"centred within interviews (between-interview share "
+                                     f"{how['between_interview_share']:.3f}, limit 0.08)")
+    assert plain.centring_note() == "not centred (as asked)"

@@ -51,12 +51,8 @@ def discover_cmd(
                      merge=not no_merge, centre=centre)
     paths = write_discovery(found, output)
     if not quiet:
-        how = found.centring
-        centring = ("centred within interviews" if how["centred"] else "not centred") + (
-            f" (between-interview share {how['between_interview_share']:.2f}, limit {how['subject_share_limit']})"
-            if how["decided"] == "auto" else " (as asked)")
-        c.err.print(f"{found.remainder.summary()}; clustering: {found.method}, {centring}; {found.seconds:.0f} s",
-                    highlight=False)
+        c.err.print(f"{found.remainder.summary()}; clustering: {found.method}, {found.centring_note()}; "
+                    f"{found.seconds:.0f} s", highlight=False)
     print_candidates(found)
     c.out.print(f"candidates: {paths['candidates']}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))

@@ -146,7 +146,7 @@ def make_candidates(
             keywords=ordered,
             quotes=pick_quotes(rows, segments, embeddings, centroid, n_quotes),
             size=len(rows),
-            interviews=sorted({segments[i].interview_id for i in rows}),
+            interviews=sorted(texts),
             segment_ids=[segments[i].segment_id for i in rows],
         )
         if centroids:

@@ -55,11 +55,11 @@ def between_interview_share(embeddings: np.ndarray, interview_ids: np.ndarray) -
     """
     X = np.asarray(embeddings, dtype=np.float64)
     means, _, counts = _interview_means(X, np.asarray(interview_ids))
-    n, k = len(X), len(counts)
-    total = float(((X - X.mean(axis=0)) ** 2).sum())
+    n, k, grand = len(X), len(counts), X.mean(axis=0)
+    total = float(((X - grand) ** 2).sum())
     if k < 2 or n <= k or total <= 0:
         return 0.0
-    between = float((counts * ((means - X.mean(axis=0)) ** 2).sum(axis=1)).sum())
+    between = float((counts * ((means - grand) ** 2).sum(axis=1)).sum())
     chance = (k - 1) / (n - 1)
     return (between / total - chance) / (1 - chance)
 

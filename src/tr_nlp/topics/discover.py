@@ -56,6 +56,15 @@ class Discovery:
     layout: list[dict[str, Any]] = field(default_factory=list)  # the topic map: see topic_map()
     centring: dict[str, Any] = field(default_factory=dict)       # see tr_nlp.topics.centring
 
+    def centring_note(self) -> str:
+        """How passages were clustered, e.g. "centred within interviews (between-interview share 0.034, limit 0.08)"."""
+        how = self.centring
+        said = "centred within interviews" if how.get("centred") else "not centred"
+        if how.get("decided") != "auto":
+            return f"{said} (as asked)"
+        share, limit = how["between_interview_share"], how["subject_share_limit"]
+        return f"{said} (between-interview share {share:.3f}, limit {limit})"
+
     def summary(self) -> dict[str, Any]:
         return {
             "candidates": len(self.candidates),
