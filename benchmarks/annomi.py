@@ -16,8 +16,9 @@ Models, in the same run:
 * tr_nlp: exactly what ``tr-nlp train --context`` builds: ``make_theme_classifier("both",
   context=True)`` on :func:`tr_nlp.features.context_frame` rows (TF-IDF + MiniLM of the
   utterance, of the other speaker's previous turn, the one before and the next one, dialogue-shape
-  cues), with the single-label head for a mutually exclusive code group. Embeddings come
-  from tr_nlp's cache (each text embedded once).
+  cues), with the head for a mutually exclusive code group (one-vs-rest linear SVM, C chosen
+  by inner cross-validation grouped by transcript). Embeddings come from tr_nlp's cache
+  (each text embedded once).
 
 Also printed: human inter-annotator agreement on the 428 utterances coded by all 10
 annotators (Fleiss' kappa and Krippendorff's alpha), beside the machine's kappa vs gold on
@@ -88,7 +89,7 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False)
 
         t0 = time.perf_counter()
         model = make_theme_classifier("both", context=True, C=1.0)
-        model.fit(inputs.iloc[train], y[train])
+        model.fit(inputs.iloc[train], y[train], head__groups=groups[train])
         preds["tr_nlp"][test] = model.predict(inputs.iloc[test])
         times["tr_nlp"] += time.perf_counter() - t0
 

@@ -8,11 +8,12 @@ classifier:
   (out-of-fold) scores, and a per-code decision threshold is chosen on the same
   out-of-fold probabilities for the stated ``objective`` (``"f1"``, ``"kappa"`` or
   ``"recall:0.95"``).
-* ``y`` 1-d: a mutually exclusive code group, single-label multi-class (multinomial
-  logistic regression); ``predict`` is the most probable code.
+* ``y`` 1-d: a mutually exclusive code group, single-label multi-class: a class-balanced
+  one-vs-rest linear SVM with ``C`` chosen by inner cross-validation and temperature-scaled
+  probabilities (:mod:`tr_nlp.coding.exclusive`); ``predict`` is the most probable code.
 * ``y`` 2-d with ``exclusive`` groups of column indices: the codes of each group share
-  one multinomial model over "which of them, or none"; ``predict`` gives at most one of
-  them per segment (the most probable, unless "none" is more probable).
+  one such model over "which of them, or none"; ``predict`` gives at most one of them per
+  segment (the most probable, unless "none" is more probable).
 
 :func:`make_theme_classifier` puts text features in front of it as a ``Pipeline``.
 
@@ -39,6 +40,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from tr_nlp.agreement.stats import binary_stats_from_counts
+from tr_nlp.coding.exclusive import C_GRID, ExclusiveFit, fit_exclusive, option_scores, softmax
 from tr_nlp.errors import ConfigError
 from tr_nlp.features.text import make_features
 
@@ -95,7 +97,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     C : float
-        Inverse L2 regularisation strength.
+        Inverse L2 regularisation strength of the per-code logistic regressions.
     class_weight : {"balanced", None}
         Weight classes inversely to their frequency (rare codes are not drowned).
     objective : str
@@ -108,11 +110,16 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         Seed of the inner splits.
     exclusive : tuple of tuple of int
         Column indices of mutually exclusive code groups (multi-label ``y`` only).
+    exclusive_Cs : tuple of float
+        Candidate ``C`` of the linear SVM for mutually exclusive codes (1-d ``y`` or
+        ``exclusive`` groups); the inner cross-validation picks one for ``objective``
+        (macro-F1, or kappa for ``"kappa"``).
     """
 
     def __init__(self, C: float = 4.0, class_weight: str | None = "balanced", objective: str = "f1",
                  inner_folds: int = 3, max_iter: int = 2000, random_state: int = 0,
-                 exclusive: tuple[tuple[int, ...], ...] = ()):
+                 exclusive: tuple[tuple[int, ...], ...] = (),
+                 exclusive_Cs: tuple[float, ...] = C_GRID):
         self.C = C
         self.class_weight = class_weight
         self.objective = objective
@@ -120,6 +127,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.random_state = random_state
         self.exclusive = exclusive
+        self.exclusive_Cs = exclusive_Cs
 
     def _lr(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
@@ -136,8 +144,10 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             self.classes_ = np.unique(y)
             if len(self.classes_) < 2:
                 raise ValueError("need at least two classes; got 1 class")
-            self.model_ = self._lr().fit(X, y)
-            self.n_iter_ = self.model_.n_iter_
+            strat = np.searchsorted(self.classes_, y)
+            fit = self._fit_exclusive(X, y, self._splits(X, strat, groups))
+            self.model_, self.temperature_, self.C_ = fit.model, fit.temperature, fit.C
+            self.n_iter_ = np.array([fit.model.n_iter_])
             return self
         Y = y.astype(int)
         self.classes_ = np.arange(Y.shape[1])
@@ -146,7 +156,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.priors_ = Y.mean(axis=0)
         self.thresholds_ = np.ones(Y.shape[1])
         self.oof_proba_ = np.tile(self.priors_, (len(Y), 1)).astype(float)
-        splits = self._splits(X, Y, groups)
+        splits = self._splits(X, Y.argmax(axis=1) + Y.any(axis=1), groups)  # strata: first code, or none
         grouped = {j for group in self.exclusive for j in group}
         for j in range(Y.shape[1]):
             if j in grouped:  # placeholders; the group model below decides these codes
@@ -154,15 +164,17 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 self.calibrators_.append(None)
             else:
                 self._fit_code(X, Y[:, j], j, splits)
-        self.group_models_ = [self._fit_group(X, Y, list(group)) for group in self.exclusive]
+        fits = [self._fit_group(X, Y, list(group), splits) for group in self.exclusive]
+        self.group_models_ = [f.model if f else None for f in fits]
+        self.group_temperatures_ = [f.temperature if f else 1.0 for f in fits]
         self.n_iter_ = np.array([m.n_iter_[0] if m is not None else 0 for m in self.models_])
         return self
 
-    def _splits(self, X: Any, Y: np.ndarray, groups: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _splits(self, X: Any, strat: np.ndarray, groups: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Inner folds: grouped by interview when ``groups`` allow, else stratified on ``strat``."""
         n = X.shape[0]
         if groups is not None and len(np.unique(groups)) >= self.inner_folds:
             return list(GroupKFold(n_splits=self.inner_folds).split(X, groups=groups))
-        strat = Y.argmax(axis=1) + Y.any(axis=1)  # the first code present, or 0 for none
         counts = np.bincount(strat)
         if counts[counts > 0].min() >= self.inner_folds:
             folds = StratifiedKFold(self.inner_folds, shuffle=True, random_state=self.random_state)
@@ -189,30 +201,39 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.models_.append(self._lr().fit(X, y))
         self.calibrators_.append(calibrator)
 
-    def _fit_group(self, X: Any, Y: np.ndarray, group: list[int]) -> LogisticRegression | None:
-        """One multinomial model over the group's codes plus "none" (class -1)."""
+    def _fit_exclusive(self, X: Any, label: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]]) -> ExclusiveFit:
+        return fit_exclusive(X, label, splits, self.exclusive_Cs, parse_objective(self.objective)[0],
+                             self.class_weight, self.max_iter)
+
+    def _fit_group(self, X: Any, Y: np.ndarray, group: list[int],
+                   splits: list[tuple[np.ndarray, np.ndarray]]) -> ExclusiveFit | None:
+        """One model over the group's codes plus "none" (class -1)."""
         sub = Y[:, group]
         label = np.where(sub.any(axis=1), np.asarray(group)[sub.argmax(axis=1)], -1)
         if len(np.unique(label)) < 2:
             return None
-        return self._lr().fit(X, label)
+        return self._fit_exclusive(X, label, splits)
+
+    @staticmethod
+    def _exclusive_proba(model: Any, temperature: float, X: Any) -> np.ndarray:
+        return softmax(temperature * option_scores(model, X, model.classes_))
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated probabilities: (n, codes) for multi-label, (n, classes) otherwise."""
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False)
         if not self.multilabel_:
-            return self.model_.predict_proba(X)
+            return self._exclusive_proba(self.model_, self.temperature_, X)
         out = np.empty((X.shape[0], len(self.classes_)))
         for j, (model, calibrator) in enumerate(zip(self.models_, self.calibrators_)):
             if model is None or calibrator is None:
                 out[:, j] = self.priors_[j]
             else:
                 out[:, j] = calibrator.predict_proba(model.decision_function(X)[:, None])[:, 1]
-        for group, model in zip(self.exclusive, getattr(self, "group_models_", [])):
+        for group, model, temperature in zip(self.exclusive, self.group_models_, self.group_temperatures_):
             if model is None:
                 continue
-            proba = model.predict_proba(X)
+            proba = self._exclusive_proba(model, temperature, X)
             for j in group:
                 hit = np.nonzero(model.classes_ == j)[0]
                 out[:, j] = proba[:, hit[0]] if len(hit) else 0.0

@@ -157,7 +157,9 @@ def train_model(
         "context": context,
         "classifier": FINETUNE_CARD if finetune else
                       f"per-code logistic regression (C={C}, balanced class weights), Platt-calibrated on inner "
-                      "grouped CV, thresholds chosen on out-of-fold probabilities",
+                      "grouped CV, thresholds chosen on out-of-fold probabilities"
+                      + ("; each exclusive group: one-vs-rest linear SVM (balanced class weights) over its codes "
+                         "and none, C chosen on inner grouped CV, temperature-scaled" if exclusive else ""),
         "objective": objective,
         # codes of an exclusive group have no threshold: the group's most probable option wins
         "thresholds": [None if j in grouped else float(t)
