@@ -20,7 +20,8 @@ Models, in the same run:
   by inner cross-validation grouped by transcript). Embeddings come from tr_nlp's cache
   (each text embedded once).
 
-Also printed: human inter-annotator agreement on the 428 utterances coded by all 10
+Brier is the multi-class Brier score of each model's probabilities (lower is better
+calibrated). Also printed: human inter-annotator agreement on the 428 utterances coded by all 10
 annotators (Fleiss' kappa and Krippendorff's alpha), beside the machine's kappa vs gold on
 the same utterances.
 """
@@ -75,6 +76,8 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False)
     splits = list(GroupKFold(n_splits=5).split(rows, y, groups))[:folds]
     names = ["baseline", "tr_nlp"] + (["finetune"] if finetune else [])
     preds = {n: np.empty(len(y), dtype=object) for n in names}
+    classes = np.unique(y)
+    probas = {n: np.zeros((len(y), len(classes))) for n in names}
     times = {n: 0.0 for n in names}
     tested = np.zeros(len(y), dtype=bool)
     inputs = rows[CONTEXT_COLUMNS]
@@ -84,31 +87,43 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False)
         vec = tfidf_features()
         base = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000)
         base.fit(vec.fit_transform(rows["text"].iloc[train]), y[train])
-        preds["baseline"][test] = base.predict(vec.transform(rows["text"].iloc[test]))
+        Xte = vec.transform(rows["text"].iloc[test])
+        preds["baseline"][test] = base.predict(Xte)
+        probas["baseline"][test] = aligned(base.predict_proba(Xte), base.classes_, classes)
         times["baseline"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
         model = make_theme_classifier("both", context=True, C=1.0)
         model.fit(inputs.iloc[train], y[train], head__groups=groups[train])
         preds["tr_nlp"][test] = model.predict(inputs.iloc[test])
+        probas["tr_nlp"][test] = aligned(model.predict_proba(inputs.iloc[test]), model.classes_, classes)
         times["tr_nlp"] += time.perf_counter() - t0
 
         if finetune:
             t0 = time.perf_counter()
             tuned = FineTunedClassifier().fit(inputs.iloc[train], y[train])
             preds["finetune"][test] = tuned.predict(inputs.iloc[test])
+            probas["finetune"][test] = aligned(tuned.predict_proba(inputs.iloc[test]), tuned.classes_, classes)
             times["finetune"] += time.perf_counter() - t0
     results = {}
     for name, p in preds.items():
         yt, yp = y[tested], p[tested].astype(str)
-        classes = sorted(set(yt))
+        onehot = (yt[:, None] == classes[None, :]).astype(float)
         results[name] = {
             "macro_f1": f1_score(yt, yp, average="macro"), "accuracy": accuracy_score(yt, yp),
-            "kappa": cohen_kappa_score(yt, yp), "seconds": times[name],
+            "kappa": cohen_kappa_score(yt, yp), "brier": float(((probas[name][tested] - onehot) ** 2).sum(axis=1).mean()),
+            "seconds": times[name],
             "per_class_f1": dict(zip(classes, f1_score(yt, yp, average=None, labels=classes))),
         }
     results["_rows"] = rows.assign(pred_tr_nlp=preds["tr_nlp"], tested=tested)
     return results
+
+
+def aligned(proba: np.ndarray, model_classes: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """``proba``'s columns reordered to ``classes`` (a class the model never saw gets 0)."""
+    out = np.zeros((len(proba), len(classes)))
+    out[:, np.searchsorted(classes, model_classes)] = proba
+    return out
 
 
 def human_agreement(task: str, scored: pd.DataFrame) -> dict:
@@ -150,10 +165,11 @@ def main() -> None:
         rows = results.pop("_rows")
         human = human_agreement(task, rows)
         print(f"\n== {task} ({TASKS[task][1]}), GroupKFold(5) on transcript_id, {args.folds} fold(s) ==")
-        print(f"{'model':<10} {'macro-F1':>9} {'accuracy':>9} {'kappa':>7} {'seconds':>8}   per-class F1")
+        print(f"{'model':<10} {'macro-F1':>9} {'accuracy':>9} {'kappa':>7} {'Brier':>6} {'seconds':>8}   per-class F1")
         for name, r in results.items():
             per = ", ".join(f"{k} {v:.2f}" for k, v in r["per_class_f1"].items())
-            print(f"{name:<10} {r['macro_f1']:>9.3f} {r['accuracy']:>9.3f} {r['kappa']:>7.3f} {r['seconds']:>8.1f}   {per}")
+            print(f"{name:<10} {r['macro_f1']:>9.3f} {r['accuracy']:>9.3f} {r['kappa']:>7.3f} {r['brier']:>6.3f} "
+                  f"{r['seconds']:>8.1f}   {per}")
         print(f"humans: {human['utterances']} utterances x 10 annotators: Fleiss' kappa {human['fleiss_kappa']:.3f}, "
               f"Krippendorff's alpha {human['alpha']:.3f}; tr_nlp kappa vs gold on those utterances "
               f"{human['machine_kappa']:.3f}")

@@ -11,8 +11,10 @@ regression, so choosing among six values of ``C`` on three inner folds costs lit
 Its scores become probabilities by temperature scaling: one scale ``T``, fitted on the
 out-of-fold scores by log-loss, in ``softmax(T * scores)``. One scale keeps the SVM's
 ranking of the options, so the most probable option is always the one the SVM picks.
-Like the class-balanced training itself, the probabilities lean toward rare codes: they
-rank and compare options; the share of segments carrying a code comes from the decisions.
+On AnnoMI's out-of-fold predictions they were better calibrated than the balanced
+multinomial regression's (client: Brier 0.446 vs 0.480, expected calibration error 0.019
+vs 0.055; therapist: 0.293 vs 0.297). Like the class-balanced training itself, they still
+lean toward rare codes (client "sustain": mean probability 0.18, observed share 0.11).
 
 Examples
 --------
