@@ -254,3 +254,16 @@ def test_next_ranks_close_calls_in_an_exclusive_group(demo_coded):
     ranked = rank_next(model, data.segments, corpus.by_id(), n=len(data.segments))
     grouped = ranked[ranked.code.isin(data.codes[:2])]
     assert len(grouped) > 0 and grouped.uncertainty.between(0, 1).all()
+
+
+def test_exclusive_group_model_round_trips_through_the_trusted_loader(demo_coded, tmp_path):
+    """The group's linear SVM and its temperature load back without any type being refused."""
+    from tr_nlp.coding import make_theme_classifier
+
+    corpus, data = demo_coded
+    pipe = make_theme_classifier("tfidf", exclusive=((0, 1),))
+    pipe.fit(data.texts, data.target.to_numpy(), head__groups=data.groups)
+    loaded = load_model(save_model(ThemeModel(pipe, data.codes, {"name": "g"}), tmp_path / "g"))
+    texts = data.texts[:30]
+    np.testing.assert_allclose(loaded.pipeline.predict_proba(texts), pipe.predict_proba(texts))
+    assert loaded.pipeline.named_steps["head"].group_temperatures_ == pipe.named_steps["head"].group_temperatures_
