@@ -267,3 +267,11 @@ def test_exclusive_group_model_round_trips_through_the_trusted_loader(demo_coded
     texts = data.texts[:30]
     np.testing.assert_allclose(loaded.pipeline.predict_proba(texts), pipe.predict_proba(texts))
     assert loaded.pipeline.named_steps["head"].group_temperatures_ == pipe.named_steps["head"].group_temperatures_
+
+
+def test_card_describes_only_the_heads_in_use():
+    from tr_nlp.coding.train import linear_head_card
+
+    assert "logistic" in linear_head_card(4.0, True, False) and "SVM" not in linear_head_card(4.0, True, False)
+    assert "logistic" not in linear_head_card(4.0, False, True) and "SVM" in linear_head_card(4.0, False, True)
+    assert "logistic" in linear_head_card(4.0, True, True) and "SVM" in linear_head_card(4.0, True, True)

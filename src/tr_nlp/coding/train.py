@@ -125,6 +125,18 @@ def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[t
     return tuple(g for g in groups if len(g) >= 2)
 
 
+def linear_head_card(C: float, independent: bool, exclusive: bool) -> str:
+    """The card's description of the linear head: per-code models, exclusive-group models, or both."""
+    parts = []
+    if independent:
+        parts.append(f"per-code logistic regression (C={C}, balanced class weights), Platt-calibrated on inner "
+                     "grouped CV, thresholds chosen on out-of-fold probabilities")
+    if exclusive:
+        parts.append("each exclusive group: one-vs-rest linear SVM (balanced class weights) over its codes and "
+                     "none, C chosen on inner grouped CV, temperature-scaled; the most probable option wins")
+    return "; ".join(parts)
+
+
 def train_model(
     data: CodedData,
     features: str = "both",
@@ -155,11 +167,7 @@ def train_model(
                      if finetune else
                      features + (" + dialogue context (the other speaker's turns before and after)" if context else "")),
         "context": context,
-        "classifier": FINETUNE_CARD if finetune else
-                      f"per-code logistic regression (C={C}, balanced class weights), Platt-calibrated on inner "
-                      "grouped CV, thresholds chosen on out-of-fold probabilities"
-                      + ("; each exclusive group: one-vs-rest linear SVM (balanced class weights) over its codes "
-                         "and none, C chosen on inner grouped CV, temperature-scaled" if exclusive else ""),
+        "classifier": FINETUNE_CARD if finetune else linear_head_card(C, len(data.codes) > len(grouped), bool(exclusive)),
         "objective": objective,
         # codes of an exclusive group have no threshold: the group's most probable option wins
         "thresholds": [None if j in grouped else float(t)
