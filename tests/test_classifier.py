@@ -67,7 +67,7 @@ def test_exclusive_group_is_multiclass():
     proba = clf.predict_proba(X)
     assert proba.shape == (90, 3) and np.allclose(proba.sum(axis=1), 1)
     assert (clf.predict(X) == clf.model_.predict(X)).all()  # the most probable is the SVM's own pick
-    assert clf.C_ in clf.exclusive_Cs and (clf.predict(X) == y).mean() > 0.8
+    assert clf.model_.C in clf.exclusive_Cs and (clf.predict(X) == y).mean() > 0.8
 
 
 def test_text_pipeline_tfidf():

@@ -35,7 +35,7 @@ def test_option_never_seen_in_training_scores_lowest():
 def test_fit_chooses_c_from_the_grid_and_keeps_the_svm_decision():
     X, y = three_clusters()
     fit = fit_exclusive(X, y, thirds(len(y)), Cs=(0.001, 0.1, 1.0))
-    assert fit.C in (0.001, 0.1, 1.0) and 0 < fit.score <= 1
+    assert fit.model.C in (0.001, 0.1, 1.0) and 0 < fit.score <= 1
     proba = fit.proba(X)
     assert np.allclose(proba.sum(axis=1), 1)
     assert (fit.model.classes_[proba.argmax(axis=1)] == fit.model.predict(X)).all()

@@ -40,7 +40,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from tr_nlp.agreement.stats import binary_stats_from_counts
-from tr_nlp.coding.exclusive import C_GRID, ExclusiveFit, fit_exclusive, option_scores, softmax
+from tr_nlp.coding.exclusive import C_GRID, ExclusiveFit, exclusive_proba, fit_exclusive
 from tr_nlp.errors import ConfigError
 from tr_nlp.features.text import make_features
 
@@ -146,7 +146,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError("need at least two classes; got 1 class")
             strat = np.searchsorted(self.classes_, y)
             fit = self._fit_exclusive(X, y, self._splits(X, strat, groups))
-            self.model_, self.temperature_, self.C_ = fit.model, fit.temperature, fit.C
+            self.model_, self.temperature_ = fit.model, fit.temperature
             self.n_iter_ = np.array([fit.model.n_iter_])
             return self
         Y = y.astype(int)
@@ -214,16 +214,12 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             return None
         return self._fit_exclusive(X, label, splits)
 
-    @staticmethod
-    def _exclusive_proba(model: Any, temperature: float, X: Any) -> np.ndarray:
-        return softmax(temperature * option_scores(model, X, model.classes_))
-
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated probabilities: (n, codes) for multi-label, (n, classes) otherwise."""
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False)
         if not self.multilabel_:
-            return self._exclusive_proba(self.model_, self.temperature_, X)
+            return exclusive_proba(self.model_, self.temperature_, X)
         out = np.empty((X.shape[0], len(self.classes_)))
         for j, (model, calibrator) in enumerate(zip(self.models_, self.calibrators_)):
             if model is None or calibrator is None:
@@ -233,7 +229,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         for group, model, temperature in zip(self.exclusive, self.group_models_, self.group_temperatures_):
             if model is None:
                 continue
-            proba = self._exclusive_proba(model, temperature, X)
+            proba = exclusive_proba(model, temperature, X)
             for j in group:
                 hit = np.nonzero(model.classes_ == j)[0]
                 out[:, j] = proba[:, hit[0]] if len(hit) else 0.0

@@ -23,7 +23,7 @@ Examples
 >>> y = np.repeat(["change", "neutral", "sustain"], 30)
 >>> splits = [(np.arange(90)[np.arange(90) % 3 != k], np.arange(90)[np.arange(90) % 3 == k]) for k in range(3)]
 >>> fit = fit_exclusive(X, y, splits)
->>> fit.C in C_GRID, fit.model.predict([[1.0, 1.0]]).tolist(), bool(fit.proba([[1.0, 1.0]]).argmax() == 1)
+>>> fit.model.C in C_GRID, fit.model.predict([[1.0, 1.0]]).tolist(), bool(fit.proba([[1.0, 1.0]]).argmax() == 1)
 (True, ['neutral'], True)
 """
 
@@ -75,18 +75,22 @@ def fit_temperature(scores: np.ndarray, index: np.ndarray) -> float:
     return float(np.exp(minimize_scalar(loss, bounds=(-5.0, 6.0), method="bounded").x))
 
 
+def exclusive_proba(model: LinearSVC, temperature: float, X: Any) -> np.ndarray:
+    """Probabilities ``softmax(temperature * scores)``, one column per ``model.classes_``."""
+    return softmax(temperature * option_scores(model, X, model.classes_))
+
+
 @dataclass
 class ExclusiveFit:
-    """A fitted SVM with its temperature, the chosen ``C`` and its inner-CV score."""
+    """A fitted SVM (its ``C`` is the chosen one), its temperature and its inner-CV score."""
 
     model: LinearSVC
     temperature: float
-    C: float
     score: float
 
     def proba(self, X: Any) -> np.ndarray:
         """Probabilities, one column per ``model.classes_``."""
-        return softmax(self.temperature * option_scores(self.model, X, self.model.classes_))
+        return exclusive_proba(self.model, self.temperature, X)
 
 
 def selection_score(index: np.ndarray, predicted: np.ndarray, objective: str = "f1") -> float:
@@ -133,4 +137,4 @@ def fit_exclusive(X: Any, label: np.ndarray, splits: Sequence[tuple[np.ndarray, 
         if best is None or score > best[0]:
             best = (score, C, oof)
     score, C, oof = best  # type: ignore[misc]
-    return ExclusiveFit(svm(C).fit(X, label), fit_temperature(oof, index), float(C), score)
+    return ExclusiveFit(svm(C).fit(X, label), fit_temperature(oof, index), score)

@@ -136,9 +136,10 @@ def make_candidates(
     for k, topic in enumerate(topics, start=1):
         rows = np.nonzero(labels == topic)[0]
         centroid = _unit(embeddings[rows])
-        texts: dict[str, str] = {}
+        parts: dict[str, list[str]] = {}
         for i in rows:
-            texts[segments[i].interview_id] = texts.get(segments[i].interview_id, "") + " " + segments[i].text
+            parts.setdefault(segments[i].interview_id, []).append(segments[i].text)
+        texts = {iid: " ".join(p) for iid, p in parts.items()}
         ordered = spread_first(keywords.get(topic, []), texts)
         candidate = Candidate(
             name=f"candidate_{k:02d}_{_slug(ordered[:2])}",
