@@ -94,10 +94,12 @@ def test_agreement_table_machine_beside_humans_with_cis():
     table = agreement_table({"model": m, "A": a, "B": b}, interviews, ["care"], machines=["model"],
                             scores={"model": p}, n_boot=500)
     pairs = list(zip(table.code, table.rater_a, table.rater_b, table.comparison))
+    double = "machine vs human, double-coded"
     assert pairs == [("care", "model", "A", "machine vs human"), (OVERALL, "model", "A", "machine vs human"),
+                     ("care", "model", "A", double), (OVERALL, "model", "A", double),
                      ("care", "model", "B", "machine vs human"), (OVERALL, "model", "B", "machine vs human"),
                      ("care", "A", "B", "human vs human"), (OVERALL, "A", "B", "human vs human")]
-    row = table.iloc[4]
+    row = table.iloc[6]
     both = b["care"].notna()
     assert row.n_segments == 50 and row.n_interviews == 5
     assert row.kappa == pytest.approx(cohen_kappa_score(a["care"][both], b["care"][both]))
@@ -105,6 +107,27 @@ def test_agreement_table_machine_beside_humans_with_cis():
         assert r.kappa_lo <= r.kappa <= r.kappa_hi
         assert r.f1_lo <= r.f1 <= r.f1_hi
     assert table.iloc[0].pr_auc > 0.5
+
+
+def test_machine_beside_humans_on_the_same_double_coded_segments():
+    # A coded all 6 interviews, B only the first 5: the machine ~ A figure on A's 60 segments
+    # is not comparable with A ~ B on 50, so a second row puts machine ~ A on those 50
+    interviews, a, b, m, p = _frames()
+    table = agreement_table({"model": m, "A": a, "B": b}, interviews, ["care"], machines=["model"], n_boot=200)
+    rows = table[table.code == "care"].set_index(["rater_b", "comparison"])
+    double = rows.loc[("A", "machine vs human, double-coded")]
+    both = b["care"].notna()
+    assert rows.loc[("A", "machine vs human")].n_segments == 60
+    assert double.n_segments == rows.loc[("B", "human vs human")].n_segments == 50 and double.n_interviews == 5
+    assert double.kappa == pytest.approx(cohen_kappa_score(m["care"][both], a["care"][both]))
+    # B's segments are all double-coded already: no second row for B
+    assert ("B", "machine vs human, double-coded") not in rows.index
+
+
+def test_single_coder_gets_no_double_coded_rows():
+    interviews, a, _, m, _ = _frames()
+    table = agreement_table({"model": m, "A": a}, interviews, ["care"], machines=["model"], n_boot=0)
+    assert set(table.comparison) == {"machine vs human"}
 
 
 def test_bootstrap_resamples_interviews_not_segments():

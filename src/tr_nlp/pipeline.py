@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from tr_nlp import __version__
-from tr_nlp.agreement.tables import OVERALL
+from tr_nlp.agreement.tables import MACHINE_VS_HUMAN_DOUBLE, OVERALL
 from tr_nlp.coding import ThemeModel, coded_data, cross_validate, save_model, suggest, train_model
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.errors import ConfigError, DiscoveryError
@@ -147,7 +147,8 @@ def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result
     timings["code"] = time.perf_counter() - t0
     pooled = evaluation.agreement[evaluation.agreement["code"] == OVERALL]
     result.summary["agreement_pooled"] = [
-        {"raters": f"{r.rater_a} ~ {r.rater_b}", "kappa": round(r.kappa, 3),
+        {"raters": f"{r.rater_a} ~ {r.rater_b}" + (" (double-coded)" if r.comparison == MACHINE_VS_HUMAN_DOUBLE else ""),
+         "kappa": round(r.kappa, 3),
          "kappa_ci": [round(r.kappa_lo, 3), round(r.kappa_hi, 3)], "f1": round(r.f1, 3)}
         for r in pooled.itertuples()
     ]

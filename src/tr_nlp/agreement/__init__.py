@@ -11,9 +11,11 @@ from tr_nlp.agreement.stats import (
     percent_agreement,
     prevalence,
 )
-from tr_nlp.agreement.tables import OVERALL, agreement_table
+from tr_nlp.agreement.tables import (
+    HUMAN_VS_HUMAN, MACHINE_VS_HUMAN, MACHINE_VS_HUMAN_DOUBLE, OVERALL, agreement_table,
+)
 
 __all__ = [
-    "OVERALL", "agreement_table", "binary_stats_from_counts", "cohen_kappa", "confusion_counts", "fleiss_kappa",
+    "HUMAN_VS_HUMAN", "MACHINE_VS_HUMAN", "MACHINE_VS_HUMAN_DOUBLE", "OVERALL", "agreement_table", "binary_stats_from_counts", "cohen_kappa", "confusion_counts", "fleiss_kappa",
     "gwet_ac1", "krippendorff_alpha", "pabak", "percent_agreement", "prevalence",
 ]

@@ -4,6 +4,11 @@ Confidence intervals come from a cluster bootstrap that resamples *interviews* (
 of one interview are not independent), evaluated on per-interview confusion counts so
 that thousands of resamples cost little. Comparisons use only the segments both raters
 rated (a coder who did not code an interview has NaN there, not 0).
+
+When coders double-coded only some interviews, the machine is compared with each coder
+twice: on every segment that coder rated, and on the double-coded segments alone (those
+the coder and at least one other coder rated), so that the machine-vs-coder figure sits
+beside the coder-vs-coder figure on the same segments.
 """
 
 from __future__ import annotations
@@ -18,6 +23,10 @@ from sklearn.metrics import average_precision_score
 from tr_nlp.agreement.stats import binary_stats_from_counts
 
 OVERALL = "(all codes, pooled)"
+MACHINE_VS_HUMAN = "machine vs human"
+#: The machine against a coder on the segments that coder shares with another coder.
+MACHINE_VS_HUMAN_DOUBLE = "machine vs human, double-coded"
+HUMAN_VS_HUMAN = "human vs human"
 _CI_STATS = ("kappa", "alpha", "ac1", "f1")
 COLUMNS = [
     "code", "rater_a", "rater_b", "comparison", "n_segments", "n_interviews", "percent",
@@ -55,7 +64,9 @@ def agreement_table(
     codes : sequence of str
         Codes to report, in order.
     machines : sequence of str
-        Which raters are machines (shown as "machine vs human").
+        Which raters are machines (shown as "machine vs human"; where a coder also rated
+        segments no other coder rated, a second set of rows, "machine vs human,
+        double-coded", compares the machine with that coder on the double-coded ones).
     scores : mapping of rater -> DataFrame, optional
         Machine probabilities (same shape as its ratings), for PR-AUC.
     n_boot : int
@@ -63,30 +74,61 @@ def agreement_table(
     """
     machine_set = set(machines)
     raters = list(ratings)
+    humans = [r for r in raters if r not in machine_set]
+    rated = {r: ratings[r].notna().any(axis=1) for r in humans}
     rng = np.random.default_rng(seed)
+    double_rng = np.random.default_rng((seed, 1))  # its own stream: the other rows' CIs stay as they were
     rows = []
     for a, b in _pairs(raters, machine_set):
-        ra, rb = ratings[a], ratings[b]
-        index = ra.index.intersection(rb.index)
-        groups = interview_of.reindex(index).to_numpy()
-        group_ids, group_idx = np.unique(groups.astype(str), return_inverse=True)
-        draws = rng.integers(0, len(group_ids), size=(n_boot, len(group_ids))) if n_boot else None
-        pooled = np.zeros((len(group_ids), 4))
-        pooled_n = 0
-        for code in codes:
-            x = ra.loc[index, code].to_numpy(dtype=float)
-            y = rb.loc[index, code].to_numpy(dtype=float)
-            both = ~np.isnan(x) & ~np.isnan(y)
-            counts = _group_counts(x[both] > 0.5, y[both] > 0.5, group_idx[both], len(group_ids))
-            pooled += counts
-            pooled_n += int(both.sum())
-            pr_auc = float("nan")
-            if scores is not None and a in scores and both.any() and (y[both] > 0.5).any():
-                s = scores[a].loc[index, code].to_numpy(dtype=float)[both]
-                pr_auc = float(average_precision_score(y[both] > 0.5, s))
-            rows.append(_row(code, a, b, machine_set, counts, int(both.sum()), draws, confidence, pr_auc))
-        rows.append(_row(OVERALL, a, b, machine_set, pooled, pooled_n, draws, confidence, float("nan")))
+        index = ratings[a].index.intersection(ratings[b].index)
+        comparison = MACHINE_VS_HUMAN if a in machine_set else HUMAN_VS_HUMAN
+        rows += _pair_rows(ratings, a, b, index, comparison, interview_of, codes, scores, n_boot, confidence, rng)
+        if a in machine_set:
+            double = _double_coded(rated, b).reindex(index, fill_value=False).to_numpy()
+            single = rated[b].reindex(index, fill_value=False).to_numpy() & ~double
+            if double.any() and single.any():  # otherwise the rows above are already on double-coded segments
+                rows += _pair_rows(ratings, a, b, index[double], MACHINE_VS_HUMAN_DOUBLE,
+                                   interview_of, codes, scores, n_boot, confidence, double_rng)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _double_coded(rated: Mapping[str, pd.Series], coder: str) -> pd.Series:
+    """Segments ``coder`` rated that at least one other coder rated too."""
+    others = [r for r in rated if r != coder]
+    if not others:
+        return pd.Series(False, index=rated[coder].index)
+    index = rated[coder].index
+    other = np.column_stack([rated[r].reindex(index, fill_value=False).to_numpy(bool) for r in others])
+    return rated[coder] & other.any(axis=1)
+
+
+def _pair_rows(
+    ratings: Mapping[str, pd.DataFrame], a: str, b: str, index: pd.Index, comparison: str,
+    interview_of: pd.Series, codes: Sequence[str], scores: Mapping[str, pd.DataFrame] | None,
+    n_boot: int, confidence: float, rng: np.random.Generator,
+) -> list[dict[str, object]]:
+    """One row per code and a pooled row for raters ``a`` and ``b`` on the segments ``index``."""
+    ra, rb = ratings[a], ratings[b]
+    groups = interview_of.reindex(index).to_numpy()
+    group_ids, group_idx = np.unique(groups.astype(str), return_inverse=True)
+    draws = rng.integers(0, len(group_ids), size=(n_boot, len(group_ids))) if n_boot else None
+    pooled = np.zeros((len(group_ids), 4))
+    pooled_n = 0
+    rows = []
+    for code in codes:
+        x = ra.loc[index, code].to_numpy(dtype=float)
+        y = rb.loc[index, code].to_numpy(dtype=float)
+        both = ~np.isnan(x) & ~np.isnan(y)
+        counts = _group_counts(x[both] > 0.5, y[both] > 0.5, group_idx[both], len(group_ids))
+        pooled += counts
+        pooled_n += int(both.sum())
+        pr_auc = float("nan")
+        if scores is not None and a in scores and both.any() and (y[both] > 0.5).any():
+            s = scores[a].loc[index, code].to_numpy(dtype=float)[both]
+            pr_auc = float(average_precision_score(y[both] > 0.5, s))
+        rows.append(_row(code, a, b, comparison, counts, int(both.sum()), draws, confidence, pr_auc))
+    rows.append(_row(OVERALL, a, b, comparison, pooled, pooled_n, draws, confidence, float("nan")))
+    return rows
 
 
 def _group_counts(x: np.ndarray, y: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -98,13 +140,13 @@ def _group_counts(x: np.ndarray, y: np.ndarray, group: np.ndarray, n_groups: int
 
 
 def _row(
-    code: str, a: str, b: str, machines: set[str], counts: np.ndarray, n_segments: int,
+    code: str, a: str, b: str, comparison: str, counts: np.ndarray, n_segments: int,
     draws: np.ndarray | None, confidence: float, pr_auc: float,
 ) -> dict[str, object]:
     point = binary_stats_from_counts(*counts.sum(axis=0))
     row: dict[str, object] = {
         "code": code, "rater_a": a, "rater_b": b,
-        "comparison": "machine vs human" if a in machines else "human vs human",
+        "comparison": comparison,
         "n_segments": n_segments, "n_interviews": int((counts.sum(axis=1) > 0).sum()),
         "pr_auc": pr_auc,
     }

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
+from tr_nlp.agreement.tables import HUMAN_VS_HUMAN, MACHINE_VS_HUMAN_DOUBLE
 from tr_nlp.agreement.tables import OVERALL as POOLED
 from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.report.rundata import RunData
@@ -109,11 +110,16 @@ def agreement(data: RunData, max_pairs: int = 3) -> list[dict[str, Any]]:
         return []
     groups = []
     for code, rows in table.groupby("code", sort=False):
-        records = [_row(r) for r in rows.to_dict("records")]
-        machine = [r for r in records if r["comparison"] == "machine vs human"]
-        humans = [r for r in records if r["comparison"] != "machine vs human"]
+        records = [{**_row(r), "double_coded": r["comparison"] == MACHINE_VS_HUMAN_DOUBLE}
+                   for r in rows.to_dict("records")]
+        machine = [r for r in records if r["comparison"] != HUMAN_VS_HUMAN]
+        humans = [r for r in records if r["comparison"] == HUMAN_VS_HUMAN]
+        twins = {(r["rater_a"], r["rater_b"]) for r in machine if r["comparison"] == MACHINE_VS_HUMAN_DOUBLE}
         for r in machine:
-            r["reading"] = reading(r, humans)
+            if not r["double_coded"] and (r["rater_a"], r["rater_b"]) in twins:
+                r["reading"] = _all_segments_sentence(r)
+            else:
+                r["reading"] = reading(r, humans)
         for r in humans:
             r["reading"] = _level_sentence(r)
         many = len(humans) > max_pairs
@@ -121,6 +127,15 @@ def agreement(data: RunData, max_pairs: int = 3) -> list[dict[str, Any]]:
                        "pairs": humans if many else [], "pair_summary": _pair_summary(humans) if many else None})
     groups.sort(key=lambda g: g["pooled"])  # codes first, the pooled summary last
     return groups
+
+
+def _all_segments_sentence(row: dict[str, Any]) -> str:
+    """Reading of a machine row that has a double-coded twin (which carries the comparison)."""
+    k = row["kappa"]
+    if k is None:
+        return f"On every segment {row['rater_b']} coded, kappa cannot be computed."
+    return (f"On every segment {row['rater_b']} coded, the machine agrees {kappa_level(k)}ly with "
+            f"{row['rater_b']} (kappa {_num(k)}); the next row compares it with the coders on the same segments.")
 
 
 def _pair_summary(humans: Sequence[dict[str, Any]]) -> dict[str, Any]:
