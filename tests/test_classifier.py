@@ -51,6 +51,14 @@ def test_multilabel_with_groups_thresholds_and_calibration():
     assert abs(clf.oof_proba_[:, 0].mean() - Y[:, 0].mean()) < 0.05
 
 
+def test_a_single_code_matrix_is_one_code_not_two_classes():
+    X, Y, groups = _toy()
+    clf = CodeClassifier(inner_folds=3).fit(X, Y[:, :1], groups=groups)
+    assert clf.multilabel_ and clf.classes_.tolist() == [0]
+    assert clf.predict_proba(X).shape == clf.predict(X).shape == (len(X), 1)
+    assert 0 < clf.thresholds_[0] < 1 and (clf.predict(X)[:, 0] == Y[:, 0]).mean() > 0.8
+
+
 def test_recall_objective_finds_the_share_asked_for():
     X, Y, groups = _toy(600, seed=3)
     clf = CodeClassifier(objective="recall:0.95").fit(X, Y, groups=groups)

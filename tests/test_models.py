@@ -237,6 +237,17 @@ def test_suggestions_flag_the_winner_of_an_exclusive_group(demo_coded):
     assert flags[:, :2].sum() > 0  # the group's codes do get flagged
 
 
+def test_a_team_that_coded_one_theme_can_train_save_and_code(demo_coded, tmp_path):
+    from tr_nlp.coding import coded_data
+
+    corpus, _ = demo_coded
+    data = coded_data(corpus, codes=["beyond_routine"])
+    model = load_model(save_model(train_model(data, features="tfidf", corpus=corpus, name="one"), tmp_path / "one"))
+    assert model.codes == ["beyond_routine"] and len(model.thresholds) == 1
+    rows = suggest(model, data.segments[:20], corpus.by_id())
+    assert len(rows) == 20 and rows["probability"].between(0, 1).all()
+
+
 def test_next_ranks_close_calls_in_an_exclusive_group(demo_coded):
     """A group has no thresholds: its uncertainty is how close its two best options are."""
     from tr_nlp.coding import make_theme_classifier

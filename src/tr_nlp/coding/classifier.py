@@ -36,7 +36,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from tr_nlp.agreement.stats import binary_stats_from_counts
@@ -138,7 +137,8 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True)
         parse_objective(self.objective)
         y = np.asarray(y)
-        self.multilabel_ = y.ndim == 2 and y.shape[1] > 1 or type_of_target(y) == "multilabel-indicator"
+        # a 0/1 matrix is one column per code, even with a single code (a team coding one theme)
+        self.multilabel_ = y.ndim == 2 and (y.shape[1] > 1 or bool(np.isin(y, (0, 1)).all()))
         if not self.multilabel_:
             y = y.ravel() if y.ndim == 2 else y
             self.classes_ = np.unique(y)
