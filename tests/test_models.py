@@ -11,6 +11,7 @@ from tr_nlp.cli import app
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import Pipeline
 
+from tr_nlp.coding.suggest import code_weights, informative_terms
 from tr_nlp.coding import rank_next, CodeClassifier, ThemeModel, cross_validate, load_model, save_model, suggest, train_model
 from tr_nlp.errors import ModelError
 from tr_nlp.features import MODEL_SHA256, embed_texts, EmbeddingCache, model_dir
@@ -235,6 +236,14 @@ def test_suggestions_flag_the_winner_of_an_exclusive_group(demo_coded):
     flags = flags.loc[[s.segment_id for s in segments], data.codes].to_numpy().astype(int)
     np.testing.assert_array_equal(flags, pipe.predict([s.text for s in segments]))
     assert flags[:, :2].sum() > 0  # the group's codes do get flagged
+    # the group's codes have evidence and card terms too, read off the group SVM's rows
+    flagged = rows[rows.above_threshold & rows.code.isin(data.codes[:2])]
+    assert (flagged.evidence != "").all()
+    terms = informative_terms(model, texts=data.texts, groups=data.groups)
+    assert all(terms[code] for code in data.codes)
+    head = pipe.named_steps["head"]
+    group = head.group_models_[0]
+    assert np.array_equal(code_weights(head)[1], group.coef_[list(group.classes_).index(1)])
 
 
 def test_a_team_that_coded_one_theme_can_train_save_and_code(demo_coded, tmp_path):

@@ -33,6 +33,28 @@ def _word_vectorizer(model: ThemeModel) -> Any:
     return word if getattr(word, "vocabulary_", None) is not None else None
 
 
+def code_weights(head: Any) -> list[np.ndarray | None]:
+    """Per code, the linear weights of the score that speaks for it (None: no model).
+
+    A code of a mutually exclusive group has no model of its own; its weights are its row
+    of the group's one-vs-rest SVM (for a two-option group, the one score with the sign
+    that favours the code).
+    """
+    weights: list[np.ndarray | None] = [m.coef_[0] if m is not None else None for m in head.models_]
+    for group, model in zip(head.exclusive, getattr(head, "group_models_", [])):
+        if model is None:
+            continue
+        for j in group:
+            hit = np.flatnonzero(model.classes_ == j)
+            if not len(hit):
+                continue
+            if model.coef_.shape[0] == 1:  # two options: the score is for classes_[1]
+                weights[j] = model.coef_[0] if hit[0] == 1 else -model.coef_[0]
+            else:
+                weights[j] = model.coef_[hit[0]]
+    return weights
+
+
 def informative_terms(model: ThemeModel, n: int = 15, texts: Sequence[str] | None = None,
                       groups: Sequence[str] | None = None, min_interviews: int = 3) -> dict[str, list[str]]:
     """Per code, the word n-grams whose weights push hardest towards the code.
@@ -54,33 +76,33 @@ def informative_terms(model: ThemeModel, n: int = 15, texts: Sequence[str] | Non
         membership = sparse.csr_matrix((np.ones(len(which), dtype=np.int32), (which, np.arange(len(which)))))
         allowed = np.asarray(((membership @ present) > 0).sum(axis=0)).ravel() >= min_interviews
     out = {}
-    for code, m in zip(model.codes, head.models_):
-        if m is None:
+    for code, coef in zip(model.codes, code_weights(head)):
+        if coef is None:
             out[code] = []
             continue
-        weights = np.where(allowed, m.coef_[0][:n_word], -np.inf)
+        weights = np.where(allowed, coef[:n_word], -np.inf)
         out[code] = [str(names[j]) for j in np.argsort(-weights)[:n] if np.isfinite(weights[j]) and weights[j] > 0]
     return out
 
 
 def _evidence(model: ThemeModel, texts: Sequence[str], top: int) -> list[list[str]]:
     """Per text and code: the word features with the largest positive contribution."""
-    head = model.pipeline.named_steps["head"]
     word = _word_vectorizer(model)
     if word is None:
         return [[""] * len(model.codes) for _ in texts]
     names = word.get_feature_names_out()
     X = word.transform(texts)
     n_word = X.shape[1]
+    weights = code_weights(model.pipeline.named_steps["head"])
     out = []
     for i in range(X.shape[0]):
         row = X.getrow(i)
         per_code = []
-        for m in head.models_:
-            if m is None or not row.nnz:
+        for coef in weights:
+            if coef is None or not row.nnz:
                 per_code.append("")
                 continue
-            contrib = row.data * m.coef_[0][:n_word][row.indices]
+            contrib = row.data * coef[:n_word][row.indices]
             best = row.indices[np.argsort(-contrib)[:top]]
             per_code.append("; ".join(names[j] for j, c in zip(best, np.sort(contrib)[::-1]) if c > 0))
         out.append(per_code)
