@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -123,6 +124,31 @@ def test_cross_validation_reports_machine_beside_humans(demo_coded):
     assert 0.7 < human.kappa.iloc[0] < 0.95  # realistic, not perfect, human agreement
     assert set(ev.prescreen.recall) == {0.8, 0.9, 0.95}
     assert (ev.calibration.groupby("code").n.sum() == len(data.segments)).all()
+    assert set(ev.examples.kind) == {"hit", "machine only", "missed"} and set(ev.examples.code) == set(data.codes)
+
+
+def test_examples_per_code_hits_machine_only_and_missed_one_per_interview():
+    from tr_nlp.coding.evaluate import examples_table
+    from tr_nlp.coding.train import CodedData
+    from tr_nlp.schema import Segment
+
+    segments = [Segment(f"iv{i // 4}", f"iv{i // 4}:s{i % 4}", 10 * i, 10 * i + 5, "P", "participant", f"text {i}")
+                for i in range(12)]
+    ids = [s.segment_id for s in segments]
+    coded = np.array([1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0])
+    target = pd.DataFrame({"care": coded}, index=ids)
+    coder_b = target.astype(float)
+    coder_b.iloc[4:] = np.nan  # B double-coded the first interview only
+    humans = {"A": target.astype(float), "B": coder_b}
+    proba = pd.DataFrame({"care": [.9, .2, .8, .1, .7, .6, .3, .1, .95, .4, .5, .05]}, index=ids)
+    data = CodedData(segments, target, humans, ["care"], pd.DataFrame({"text": [s.text for s in segments]}))
+    table = examples_table(proba, data, n=2)
+    got = {k: list(zip(g.segment_id, g.coded_by)) for k, g in table.groupby("kind")}
+    # one segment per interview, surest first
+    assert got["hit"] == [("iv2:s0", "A"), ("iv0:s0", "A, B")]
+    assert got["machine only"] == [("iv0:s2", ""), ("iv1:s1", "")]
+    assert got["missed"] == [("iv0:s1", "A, B"), ("iv2:s1", "A")]
+    assert table["rank"].tolist() == [1, 2] * 3 and (table.text != "").all()
 
 
 def test_embeddings_model_verified_and_cached(tmp_path):

@@ -5,7 +5,8 @@ codes are compared with every human coder beside the coders' agreement with each
 (:func:`tr_nlp.agreement.agreement_table`), with a reliability (calibration) table and
 Brier score, a learning curve over the number of coded interviews, and the pre-screening
 workload: the share of segments a coder must read, in the model's order, to find 95% of
-the coded ones.
+the coded ones, and examples per code (the model's surest hits, its surest calls no coder
+made, and the coded passages it missed most clearly).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Evaluation:
     prescreen: pd.DataFrame
     learning_curve: pd.DataFrame = field(default_factory=pd.DataFrame)
     confusion: pd.DataFrame = field(default_factory=pd.DataFrame)
+    examples: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _folds(data: CodedData, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -86,7 +88,8 @@ def cross_validate(
     curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context)
              if learning_curve else pd.DataFrame())
     return Evaluation(proba, predicted, agreement, reliability_table(proba, data.target),
-                      prescreen_table(proba, data.target), curve, confusion_table(predicted, data.humans))
+                      prescreen_table(proba, data.target), curve, confusion_table(predicted, data.humans),
+                      examples_table(proba, data))
 
 
 def card_metrics(agreement: pd.DataFrame) -> list[dict]:
@@ -111,6 +114,47 @@ def confusion_table(predicted: pd.DataFrame, humans: dict[str, pd.DataFrame]) ->
                          "machine_yes_coder_no": int((m & ~h).sum()), "machine_no_coder_yes": int((~m & h).sum()),
                          "machine_no_coder_no": int((~m & ~h).sum())})
     return pd.DataFrame(rows)
+
+
+#: What each kind of example in :func:`examples_table` shows.
+EXAMPLE_KINDS = {
+    "hit": "coded by a coder; the model's highest probabilities",
+    "machine only": "coded by no coder; the model's highest probabilities (a coder's miss or a model error)",
+    "missed": "coded by a coder; the model's lowest probabilities (how the code is voiced that it does not see)",
+}
+
+
+def examples_table(proba: pd.DataFrame, data: CodedData, n: int = 5) -> pd.DataFrame:
+    """Per code, ``n`` examples of each kind in :data:`EXAMPLE_KINDS`, one per interview.
+
+    ``proba`` holds out-of-fold probabilities, so every example comes from an interview the
+    model did not see in training. Taking one segment per interview spreads the examples
+    over participants.
+    """
+    segments = data.segments
+    coders = pd.DataFrame({name: labels.stack() for name, labels in data.humans.items()})
+    rows = []
+    for j, code in enumerate(data.codes):
+        p = proba[code].to_numpy()
+        coded = data.target[code].to_numpy().astype(bool)
+        for kind, pool, descending in (("hit", coded, True), ("machine only", ~coded, True),
+                                       ("missed", coded, False)):
+            order = np.flatnonzero(pool)[np.argsort(-p[pool] if descending else p[pool], kind="stable")]
+            seen: set[str] = set()
+            for i in order:
+                s = segments[i]
+                if s.interview_id in seen:
+                    continue
+                seen.add(s.interview_id)
+                by = coders.loc[(s.segment_id, code)] if (s.segment_id, code) in coders.index else pd.Series(dtype=float)
+                rows.append({"code": code, "kind": kind, "rank": len(seen), "interview_id": s.interview_id,
+                             "segment_id": s.segment_id, "start": s.start, "end": s.end,
+                             "probability": float(p[i]), "coded_by": ", ".join(sorted(by.index[by == 1])),
+                             "text": s.text})
+                if len(seen) == n:
+                    break
+    return pd.DataFrame(rows, columns=["code", "kind", "rank", "interview_id", "segment_id", "start", "end",
+                                       "probability", "coded_by", "text"])
 
 
 def reliability_table(proba: pd.DataFrame, target: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
@@ -187,6 +231,8 @@ def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
         paths["learning_curve"] = write_table(ev.learning_curve, folder / "learning_curve.csv")
     if not ev.confusion.empty:
         paths["confusion"] = write_table(ev.confusion, folder / "confusion.csv")
+    if not ev.examples.empty:
+        paths["examples"] = write_table(ev.examples, folder / "examples.csv")
     oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
     paths["cv_predictions"] = write_table(oof.reset_index(), folder / "cv_predictions.parquet")
     brier = ev.calibration.groupby("code")["brier"].first().to_dict() if not ev.calibration.empty else {}
