@@ -16,6 +16,6 @@ from tr_nlp.agreement.tables import (
 )
 
 __all__ = [
-    "HUMAN_VS_HUMAN", "MACHINE_VS_HUMAN", "MACHINE_VS_HUMAN_DOUBLE", "OVERALL", "agreement_table", "binary_stats_from_counts", "cohen_kappa", "confusion_counts", "fleiss_kappa",
-    "gwet_ac1", "krippendorff_alpha", "pabak", "percent_agreement", "prevalence",
+    "HUMAN_VS_HUMAN", "MACHINE_VS_HUMAN", "MACHINE_VS_HUMAN_DOUBLE", "OVERALL", "agreement_table",
+    "binary_stats_from_counts", "cohen_kappa", "confusion_counts", "fleiss_kappa", "gwet_ac1", "krippendorff_alpha", "pabak", "percent_agreement", "prevalence",
 ]

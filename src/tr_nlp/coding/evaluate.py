@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold
 
-from tr_nlp.agreement import agreement_table, binary_stats_from_counts
+from tr_nlp.agreement import MACHINE_VS_HUMAN, agreement_table, binary_stats_from_counts
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.train import CodedData
 from tr_nlp.errors import ModelError
@@ -96,7 +96,7 @@ def card_metrics(agreement: pd.DataFrame) -> list[dict]:
     """Machine-vs-human rows of an agreement table, for a model card."""
     keep = ["code", "rater_b", "n_segments", "kappa", "kappa_lo", "kappa_hi", "alpha", "ac1",
             "f1", "f1_lo", "f1_hi", "precision", "recall", "pr_auc"]
-    rows = agreement[agreement["comparison"] == "machine vs human"][keep]
+    rows = agreement[agreement["comparison"] == MACHINE_VS_HUMAN][keep]
     return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
             for r in rows.to_dict("records")]
 
@@ -134,7 +134,7 @@ def examples_table(proba: pd.DataFrame, data: CodedData, n: int = 5) -> pd.DataF
     segments = data.segments
     coders = pd.DataFrame({name: labels.stack() for name, labels in data.humans.items()})
     rows = []
-    for j, code in enumerate(data.codes):
+    for code in data.codes:
         p = proba[code].to_numpy()
         coded = data.target[code].to_numpy().astype(bool)
         for kind, pool, descending in (("hit", coded, True), ("machine only", ~coded, True),
@@ -146,7 +146,8 @@ def examples_table(proba: pd.DataFrame, data: CodedData, n: int = 5) -> pd.DataF
                 if s.interview_id in seen:
                     continue
                 seen.add(s.interview_id)
-                by = coders.loc[(s.segment_id, code)] if (s.segment_id, code) in coders.index else pd.Series(dtype=float)
+                key = (s.segment_id, code)
+                by = coders.loc[key] if key in coders.index else pd.Series(dtype=float)
                 rows.append({"code": code, "kind": kind, "rank": len(seen), "interview_id": s.interview_id,
                              "segment_id": s.segment_id, "start": s.start, "end": s.end,
                              "probability": float(p[i]), "coded_by": ", ".join(sorted(by.index[by == 1])),
