@@ -36,6 +36,28 @@ _PARAMS = ("epochs", "batch_size", "lr", "head_lr", "max_length", "objective", "
            "random_state")
 
 
+def length_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator, pool: int = 50) -> list[np.ndarray]:
+    """Shuffled batches of row positions, each of inputs of similar length.
+
+    Rows are shuffled, cut into pools of ``pool`` batches, sorted by length within a pool
+    and cut into batches; the batches are then shuffled. Each batch is padded to its
+    longest input, so similar lengths waste less compute on padding while the order of
+    training stays random (``benchmarks/finetune_speed.py`` measures the gain).
+    """
+    order = rng.permutation(len(lengths))
+    batches = []
+    for start in range(0, len(order), batch_size * pool):
+        chunk = order[start : start + batch_size * pool]
+        chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    return [batches[k] for k in rng.permutation(len(batches))]
+
+
+def _lengths(texts: list[str], prev: list[str] | None) -> np.ndarray:
+    """Characters per input (segment plus paired turn): a cheap stand-in for its token count."""
+    return np.array([len(t) + (len(prev[i]) if prev else 0) for i, t in enumerate(texts)])
+
+
 def _pairs(X: Any) -> tuple[list[str], list[str] | None]:
     if isinstance(X, pd.DataFrame):
         prev = X["prev_text"].astype(str).tolist() if "prev_text" in X else None
@@ -154,11 +176,11 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
         schedule = torch.optim.lr_scheduler.LambdaLR(
             optimiser, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, 1 - s / steps))
         rng = np.random.default_rng(self.random_state)
+        lengths = _lengths(texts, prev)[fit_rows]
         self.encoder_.train()
         for _ in range(self.epochs):
-            order = rng.permutation(fit_rows)
-            for start in range(0, len(order), self.batch_size):
-                idx = order[start : start + self.batch_size]
+            for batch in length_batches(lengths, self.batch_size, rng):
+                idx = fit_rows[batch]
                 logits = self._logits([texts[i] for i in idx], [prev[i] for i in idx] if prev else None)
                 loss = loss_fn(logits, target[idx].to(self._device()))
                 optimiser.zero_grad()
@@ -177,11 +199,14 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
         if rows is not None:
             texts = [texts[i] for i in rows]
             prev = [prev[i] for i in rows] if prev else None
-        out = []
+        out = np.zeros((len(texts), len(self.classes_)), dtype=np.float32)
+        order = np.argsort(_lengths(texts, prev), kind="stable")  # similar lengths share a batch
         with torch.no_grad():
-            for start in range(0, len(texts), 64):
-                out.append(self._logits(texts[start : start + 64], prev[start : start + 64] if prev else None).cpu().numpy())
-        return np.vstack(out) if out else np.zeros((0, len(self.classes_)))
+            for start in range(0, len(order), 64):
+                idx = order[start : start + 64]
+                batch = self._logits([texts[i] for i in idx], [prev[i] for i in idx] if prev else None)
+                out[idx] = batch.cpu().numpy()
+        return out
 
     def _calibrate(self, logits: np.ndarray, y: np.ndarray) -> None:
         """Per code: Platt scale (a * logit + b) and threshold, from the validation rows."""
