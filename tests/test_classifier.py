@@ -122,3 +122,23 @@ def test_finetuned_classifier_learns_a_tiny_task():
     frame = pd.DataFrame({"text": texts, "prev_text": ["What helped?"] * 16})
     proba = FineTunedClassifier(epochs=1, batch_size=8).fit(frame, np.eye(2)[[0, 1] * 8]).predict_proba(frame)
     assert proba.shape == (16, 2) and ((0 <= proba) & (proba <= 1)).all()
+
+
+def test_length_batches_cover_every_row_once_and_group_similar_lengths():
+    from tr_nlp.coding.finetune import length_batches
+
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(5, 500, size=1000)
+    batches = length_batches(lengths, 16, np.random.default_rng(1), pool=10)
+    rows = np.concatenate(batches)
+    assert sorted(rows.tolist()) == list(range(1000)) and max(len(b) for b in batches) == 16
+    spread = np.mean([np.ptp(lengths[b]) for b in batches])
+    shuffled = np.random.default_rng(1).permutation(1000)
+    random_spread = np.mean([np.ptp(lengths[shuffled[i:i + 16]]) for i in range(0, 1000, 16)])
+    assert spread < random_spread / 4  # far less padding per batch
+    # the order of training stays random: batches are not sorted by length overall
+    means = [lengths[b].mean() for b in batches]
+    assert not (np.all(np.diff(means) >= 0) or np.all(np.diff(means) <= 0))
+    # a different seed gives other batches
+    assert [b.tolist() for b in length_batches(lengths, 16, np.random.default_rng(2), pool=10)] != \
+        [b.tolist() for b in batches]
