@@ -12,7 +12,7 @@ client utterances).
 Models, in the same run:
 * baseline: TF-IDF word 1-2 + char 3-5 grams -> LogisticRegression (balanced);
 * finetune (with ``--finetune``): :class:`tr_nlp.coding.finetune.FineTunedClassifier`,
-  MiniLM fine-tuned for 2 epochs with a linear head on (utterance, previous turn) pairs;
+  MiniLM fine-tuned for 4 epochs (learning rate 5e-5) with a linear head on (utterance, previous turn) pairs;
 * tr_nlp: exactly what ``tr-nlp train --context`` builds: ``make_theme_classifier("both",
   context=True)`` on :func:`tr_nlp.features.context_frame` rows (TF-IDF + MiniLM of the
   utterance, of the other speaker's previous turn, the one before and the next one, dialogue-shape

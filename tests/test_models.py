@@ -226,7 +226,7 @@ def test_cli_train_finetune_saves_safetensors_and_codes(tmp_path):
     assert r.exit_code == 0, r.stderr
     assert (model / "finetune.safetensors").is_file() and not (model / "model.skops").exists()
     card = json.loads((model / "card.json").read_text())
-    assert card["finetune"]["epochs"] == 2 and card["context"] is True
+    assert card["finetune"]["epochs"] == 4 and card["context"] is True
     assert "Fine-tuning" in (model / "README.md").read_text()
     out = tmp_path / "s.csv"
     r = runner.invoke(app, ["code", str(corpus / "interviews"), "--model", str(model), "--unit", "turn", "-o", str(out)])

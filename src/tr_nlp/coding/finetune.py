@@ -1,9 +1,12 @@
 """Fine-tuned MiniLM classifier (``--finetune``): the encoder is trained with a linear head.
 
-Slower than the default mode (about 13 training samples/s on a 2-core CPU), and often a
-few points better. Uses CUDA when torch sees a GPU, unchanged code otherwise. With a
-context frame as input, the segment and the other speaker's previous turn are encoded as
-a sentence pair.
+Slower than the default mode: about 30 training samples/s on a 2-core CPU, so the four
+default epochs over 3,900 AnnoMI utterances take about 9 minutes (batches hold inputs of
+similar length, which more than halved the time: ``benchmarks/finetune_speed.py``). On
+AnnoMI fold 1 it beat the default model on therapist behaviour and not on client talk
+(``benchmarks/annomi.py --folds 1 --finetune``). Uses CUDA when torch sees a GPU,
+unchanged code otherwise. With a context frame as input, the segment and the other
+speaker's previous turn are encoded as a sentence pair.
 
 For multi-label targets a share of the interviews (``validation_fraction``) is held out
 of fine-tuning; on it each code gets a Platt calibration of its logit and a decision
@@ -92,7 +95,7 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
         Seed for initialisation, the validation split and shuffling.
     """
 
-    def __init__(self, epochs: int = 2, batch_size: int = 16, lr: float = 3e-5, head_lr: float = 1e-3,
+    def __init__(self, epochs: int = 4, batch_size: int = 16, lr: float = 5e-5, head_lr: float = 1e-3,
                  max_length: int = 128, objective: str = "f1", validation_fraction: float = 0.2,
                  exclusive: tuple[tuple[int, ...], ...] = (), device: str | None = None,
                  random_state: int = 0):
