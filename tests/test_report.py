@@ -31,6 +31,9 @@ def test_every_section_is_there(html, demo_run):
         assert f'id="cand-{label.split()[0]}"' in html
     # machine rows are read against the coders' agreement
     assert re.search(r"The machine agrees with coder_a (about as well as|less well than|better than) coder_b does", html)
+    # coder_a also coded interviews coder_b did not: machine ~ coder_a again on the double-coded ones
+    assert "machine ~ coder_a, double-coded segments" in html
+    assert "the next row compares it with the coders on the same segments" in html
     assert "finds 95% of what coders coded" in html
     # how discovery clustered (the demo's interviews share one question: centred, and why)
     assert re.search(r"Passages were centred within their interview .*share of variance between interviews "
