@@ -12,7 +12,9 @@ client utterances).
 Models, in the same run:
 * baseline: TF-IDF word 1-2 + char 3-5 grams -> LogisticRegression (balanced);
 * finetune (with ``--finetune``): :class:`tr_nlp.coding.finetune.FineTunedClassifier`,
-  MiniLM fine-tuned for 4 epochs (learning rate 5e-5) with a linear head on (utterance, previous turn) pairs;
+  MiniLM fine-tuned for 4 epochs (learning rate 5e-5) with a linear head on (utterance, previous turn) pairs,
+  and ``average``: the mean of its probabilities and tr_nlp's (equal weights, not tuned; not
+  a tr_nlp mode yet, its time is the sum of both);
 * tr_nlp: exactly what ``tr-nlp train --context`` builds: ``make_theme_classifier("both",
   context=True)`` on :func:`tr_nlp.features.context_frame` rows (TF-IDF + MiniLM of the
   utterance, of the other speaker's previous turn, the one before and the next one, dialogue-shape
@@ -74,7 +76,7 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False)
     y = rows[label].to_numpy()
     groups = rows["transcript_id"].to_numpy()
     splits = list(GroupKFold(n_splits=5).split(rows, y, groups))[:folds]
-    names = ["baseline", "tr_nlp"] + (["finetune"] if finetune else [])
+    names = ["baseline", "tr_nlp"] + (["finetune", "average"] if finetune else [])
     preds = {n: np.empty(len(y), dtype=object) for n in names}
     classes = np.unique(y)
     probas = {n: np.zeros((len(y), len(classes))) for n in names}
@@ -105,6 +107,9 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False)
             preds["finetune"][test] = tuned.predict(inputs.iloc[test])
             probas["finetune"][test] = aligned(tuned.predict_proba(inputs.iloc[test]), tuned.classes_, classes)
             times["finetune"] += time.perf_counter() - t0
+            probas["average"][test] = (probas["tr_nlp"][test] + probas["finetune"][test]) / 2
+            preds["average"][test] = classes[probas["average"][test].argmax(axis=1)]
+            times["average"] = times["tr_nlp"] + times["finetune"]
     results = {}
     for name, p in preds.items():
         yt, yp = y[tested], p[tested].astype(str)
