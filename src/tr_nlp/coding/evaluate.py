@@ -132,7 +132,6 @@ def examples_table(proba: pd.DataFrame, data: CodedData, n: int = 5) -> pd.DataF
     over participants.
     """
     segments = data.segments
-    coders = pd.DataFrame({name: labels.stack() for name, labels in data.humans.items()})
     rows = []
     for code in data.codes:
         p = proba[code].to_numpy()
@@ -146,12 +145,10 @@ def examples_table(proba: pd.DataFrame, data: CodedData, n: int = 5) -> pd.DataF
                 if s.interview_id in seen:
                     continue
                 seen.add(s.interview_id)
-                key = (s.segment_id, code)
-                by = coders.loc[key] if key in coders.index else pd.Series(dtype=float)
+                coded_by = sorted(name for name, labels in data.humans.items() if labels.at[s.segment_id, code] == 1)
                 rows.append({"code": code, "kind": kind, "rank": len(seen), "interview_id": s.interview_id,
                              "segment_id": s.segment_id, "start": s.start, "end": s.end,
-                             "probability": float(p[i]), "coded_by": ", ".join(sorted(by.index[by == 1])),
-                             "text": s.text})
+                             "probability": float(p[i]), "coded_by": ", ".join(coded_by), "text": s.text})
                 if len(seen) == n:
                     break
     return pd.DataFrame(rows, columns=["code", "kind", "rank", "interview_id", "segment_id", "start", "end",
