@@ -11,10 +11,11 @@ client utterances).
 
 Models, in the same run:
 * baseline: TF-IDF word 1-2 + char 3-5 grams -> LogisticRegression (balanced);
-* finetune (with ``--finetune``): :class:`tr_nlp.coding.finetune.FineTunedClassifier`,
-  MiniLM fine-tuned for 4 epochs (learning rate 5e-5) with a linear head on (utterance, previous turn) pairs,
-  and ``average``: the mean of its probabilities and tr_nlp's (equal weights, not tuned; not
-  a tr_nlp mode yet, its time is the sum of both);
+* finetune (with ``--finetune``): exactly what ``tr-nlp train --finetune`` builds
+  (:class:`tr_nlp.coding.blend.BlendedClassifier`): the mean of the probabilities of MiniLM
+  fine-tuned for 4 epochs (learning rate 5e-5) with a linear head on (utterance, previous
+  turn) pairs and of the tr_nlp context model below (equal weights, not tuned); ``encoder``
+  is its fine-tuned encoder alone (its seconds: the blend's minus tr_nlp's);
 * tr_nlp: exactly what ``tr-nlp train --context`` builds: ``make_theme_classifier("both",
   context=True)`` on :func:`tr_nlp.features.context_frame` rows (TF-IDF + MiniLM of the
   utterance, of the other speaker's previous turn, the one before and the next one, dialogue-shape
@@ -42,7 +43,6 @@ from sklearn.model_selection import GroupKFold
 
 from tr_nlp.agreement import fleiss_kappa, krippendorff_alpha
 from tr_nlp.coding import make_theme_classifier
-from tr_nlp.coding.finetune import FineTunedClassifier
 from tr_nlp.features import CONTEXT_COLUMNS, context_frame, embed_texts, tfidf_features
 from tr_nlp.ingest import ReadOptions, TableMapping, load_corpus
 from tr_nlp.schema import Segment
@@ -76,7 +76,7 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False)
     y = rows[label].to_numpy()
     groups = rows["transcript_id"].to_numpy()
     splits = list(GroupKFold(n_splits=5).split(rows, y, groups))[:folds]
-    names = ["baseline", "tr_nlp"] + (["finetune", "average"] if finetune else [])
+    names = ["baseline", "tr_nlp"] + (["encoder", "finetune"] if finetune else [])
     preds = {n: np.empty(len(y), dtype=object) for n in names}
     classes = np.unique(y)
     probas = {n: np.zeros((len(y), len(classes))) for n in names}
@@ -103,13 +103,15 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False)
 
         if finetune:
             t0 = time.perf_counter()
-            tuned = FineTunedClassifier().fit(inputs.iloc[train], y[train])
-            preds["finetune"][test] = tuned.predict(inputs.iloc[test])
-            probas["finetune"][test] = aligned(tuned.predict_proba(inputs.iloc[test]), tuned.classes_, classes)
+            blend = make_theme_classifier("finetune", context=True, C=1.0)
+            blend.fit(inputs.iloc[train], y[train], head__groups=groups[train])
+            preds["finetune"][test] = blend.predict(inputs.iloc[test])
+            probas["finetune"][test] = aligned(blend.predict_proba(inputs.iloc[test]), blend.classes_, classes)
             times["finetune"] += time.perf_counter() - t0
-            probas["average"][test] = (probas["tr_nlp"][test] + probas["finetune"][test]) / 2
-            preds["average"][test] = classes[probas["average"][test].argmax(axis=1)]
-            times["average"] = times["tr_nlp"] + times["finetune"]
+            encoder = blend.named_steps["head"].finetuned_
+            preds["encoder"][test] = encoder.predict(inputs.iloc[test])
+            probas["encoder"][test] = aligned(encoder.predict_proba(inputs.iloc[test]), encoder.classes_, classes)
+            times["encoder"] = times["finetune"] - times["tr_nlp"]
     results = {}
     for name, p in preds.items():
         yt, yp = y[tested], p[tested].astype(str)

@@ -142,3 +142,40 @@ def test_length_batches_cover_every_row_once_and_group_similar_lengths():
     # a different seed gives other batches
     assert [b.tolist() for b in length_batches(lengths, 16, np.random.default_rng(2), pool=10)] != \
         [b.tolist() for b in batches]
+
+
+def test_blended_classifier_averages_and_rethresholds_on_the_held_out_interviews():
+    import pandas as pd
+
+    from tr_nlp.coding.blend import BlendedClassifier
+    from tr_nlp.coding.finetune import FineTunedClassifier
+
+    answers = [("she really listened to me", 0), ("he drove me to the hospital himself", 1),
+               ("the bus was late again", None), ("she listened without judging me", 0),
+               ("he came round on his day off", 1), ("I had toast for breakfast", None)]
+    rows, Y, groups = [], [], []
+    for interview in range(8):
+        for k, (text, code) in enumerate(answers):
+            rows.append({"text": text, "prev_text": "What helped?", "prev2_text": "", "next_text": "Mm.",
+                         "role": "participant", "position": k / 6, "prev_same_speaker": 0.0})
+            Y.append([code == 0, code == 1, k % 3 == 0])  # codes 0 and 1 exclude each other
+            groups.append(f"i{interview}")
+    frame, Y = pd.DataFrame(rows), np.array(Y, dtype=int)
+    linear = make_theme_classifier("tfidf", context=True, exclusive=((0, 1),))
+    blend = BlendedClassifier(linear, FineTunedClassifier(epochs=1, batch_size=8, exclusive=((0, 1),)))
+    blend.fit(frame, Y, groups=np.array(groups))
+    tuned, head = blend.finetuned_, blend.linear_.named_steps["head"]
+    proba = blend.predict_proba(frame)
+    np.testing.assert_allclose(proba, (tuned.predict_proba(frame) + blend.linear_.predict_proba(frame)) / 2)
+    # code 2's threshold is chosen on the blend of the interviews held out of fine-tuning
+    held = tuned.validation_rows_
+    assert len(set(np.array(groups)[held])) == 2 and not set(np.array(groups)[held]) & set(
+        np.delete(np.array(groups), held))
+    mixed = (tuned.validation_proba_[:, 2] + head.oof_proba_[held, 2]) / 2
+    assert blend.thresholds_[2] == choose_threshold(mixed, Y[held, 2])
+    predicted = blend.predict(frame)
+    np.testing.assert_array_equal(predicted, blend.decide(proba))
+    np.testing.assert_array_equal(predicted[:, 2], proba[:, 2] >= blend.thresholds_[2])
+    assert predicted[:, :2].sum(axis=1).max() <= 1 and (predicted[:, :2] == Y[:, :2]).all()
+    with pytest.raises(ValueError, match="2 thresholds for 3 codes"):
+        BlendedClassifier.from_parts(blend.linear_, tuned, 0.5, [0.5, 0.5])

@@ -16,6 +16,7 @@ from tr_nlp.coding.suggest import code_weights, informative_terms
 from tr_nlp.coding import rank_next, CodeClassifier, ThemeModel, cross_validate, load_model, save_model, suggest, train_model
 from tr_nlp.errors import ModelError
 from tr_nlp.features import MODEL_SHA256, embed_texts, EmbeddingCache, model_dir
+from tr_nlp.features import context_frame
 from tr_nlp.segment import Segmenter
 
 runner = CliRunner()
@@ -202,18 +203,18 @@ def test_cli_next(trained, tmp_path):
 
 
 def _tiny_coded_corpus(root):
-    """Six two-turn interviews; participant turns about listening are coded ``listened``."""
+    """Six interviews of two answers each; the answers about listening are coded ``listened``."""
     lines = {"listened": "She really listened to me and asked what I thought.",
              "other": "The bus was late again so I walked the last bit."}
     rows = ["interview_id,start,end,code,coder"]
+    (root / "interviews").mkdir(parents=True, exist_ok=True)
     for k in range(6):
-        kind = "listened" if k % 2 == 0 else "other"
-        text = f"Interviewer: How was it?\nParticipant: {lines[kind]}\n"
-        (root / "interviews").mkdir(parents=True, exist_ok=True)
+        first, second = ("listened", "other") if k % 2 == 0 else ("other", "listened")
+        text = (f"Interviewer: How was it?\nParticipant: {lines[first]}\n"
+                f"Interviewer: And then?\nParticipant: {lines[second]}\n")
         (root / "interviews" / f"t{k}.txt").write_text(text, encoding="utf-8")
-        if kind == "listened":
-            start = text.index(lines[kind])
-            rows.append(f"t{k},{start},{start + len(lines[kind])},listened,coder_a")
+        start = text.index(lines["listened"])
+        rows.append(f"t{k},{start},{start + len(lines['listened'])},listened,coder_a")
     (root / "codings.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return root
 
@@ -224,9 +225,10 @@ def test_cli_train_finetune_saves_safetensors_and_codes(tmp_path):
     r = runner.invoke(app, ["train", "--corpus", str(corpus / "interviews"), "--codings", str(corpus / "codings.csv"),
                             "--finetune", "--unit", "turn", "-o", str(model), "--quiet"])
     assert r.exit_code == 0, r.stderr
-    assert (model / "finetune.safetensors").is_file() and not (model / "model.skops").exists()
+    assert (model / "finetune.safetensors").is_file() and (model / "model.skops").is_file()
     card = json.loads((model / "card.json").read_text())
     assert card["finetune"]["epochs"] == 4 and card["context"] is True
+    assert card["finetune"]["blend_weight"] == 0.5 and len(card["finetune"]["blend_thresholds"]) == 1
     assert "Fine-tuning" in (model / "README.md").read_text()
     out = tmp_path / "s.csv"
     r = runner.invoke(app, ["code", str(corpus / "interviews"), "--model", str(model), "--unit", "turn", "-o", str(out)])
@@ -234,19 +236,34 @@ def test_cli_train_finetune_saves_safetensors_and_codes(tmp_path):
     import pandas as pd
 
     rows = pd.read_csv(out)
-    assert len(rows) == 6 and rows["probability"].between(0, 1).all()
+    assert len(rows) == 12 and rows["probability"].between(0, 1).all()
     # a second load gives the same probabilities: weights, calibration and thresholds persisted
     from tr_nlp.ingest import load_corpus
 
     loaded, interviews = load_model(model), load_corpus([corpus / "interviews"])
     assert loaded.codes == ["listened"] and len(loaded.thresholds) == 1
-    again = suggest(loaded, Segmenter(unit="turn").segment(interviews.interviews), interviews.by_id())
+    segments = Segmenter(unit="turn").segment(interviews.interviews)
+    again = suggest(loaded, segments, interviews.by_id())
     np.testing.assert_allclose(again.sort_values("segment_id")["probability"],
                                rows.sort_values("segment_id")["probability"], rtol=1e-4)
-    weights = model / "finetune.safetensors"
-    weights.write_bytes(weights.read_bytes()[:-8] + b"\0" * 8)
-    with pytest.raises(ModelError, match="E182"):
-        load_model(model)
+    # the blend: the mean of the fine-tuned encoder's and the linear part's probabilities,
+    # decided at the blend's own thresholds; evidence comes from the linear part
+    head = loaded.pipeline.named_steps["head"]
+    frame = context_frame(segments, interviews.by_id())
+    np.testing.assert_allclose(loaded.predict_proba(frame).to_numpy(),
+                               (head.finetuned_.predict_proba(frame) + head.linear_.predict_proba(frame)) / 2)
+    np.testing.assert_array_equal(loaded.predict(frame).to_numpy().ravel(),
+                                  loaded.predict_proba(frame).to_numpy().ravel() >= card["finetune"]["blend_thresholds"][0])
+    flagged = rows[rows.above_threshold]
+    assert len(flagged) == 6 and flagged.text.str.contains("listened").all() and (flagged.evidence.str.len() > 0).all()
+    for name in ("finetune.safetensors", "model.skops"):
+        path = model / name
+        original = path.read_bytes()
+        path.write_bytes(original[:-8] + b"\0" * 8)
+        with pytest.raises(ModelError, match="E182"):
+            load_model(model)
+        path.write_bytes(original)
+    load_model(model)
 
 
 def test_suggestions_flag_the_winner_of_an_exclusive_group(demo_coded):

@@ -18,8 +18,8 @@ Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or 
 Objective = Annotated[str, typer.Option("--objective", help="Threshold objective: f1, kappa or recall:0.95.")]
 Target = Annotated[str, typer.Option("--target", help="Training target: union, majority or coder:NAME.")]
 Context = Annotated[bool, typer.Option("--context/--no-context", help="Use the other speaker's turns before and after each segment as features.")]
-Finetune = Annotated[bool, typer.Option("--finetune", help="Fine-tune MiniLM end to end instead of a linear head "
-                                        "on fixed features (slow on a CPU; uses a GPU when torch sees one).")]
+Finetune = Annotated[bool, typer.Option("--finetune", help="Also fine-tune MiniLM end to end and average it with the "
+                                        "linear context model (slow on a CPU; uses a GPU when torch sees one).")]
 
 
 def print_agreement(table) -> None:  # type: ignore[no-untyped-def]

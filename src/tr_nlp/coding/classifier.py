@@ -239,16 +239,17 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         """0/1 per code at the chosen thresholds, or the most probable class."""
         return self.decide(self.predict_proba(X))
 
-    def decide(self, proba: np.ndarray) -> np.ndarray:
+    def decide(self, proba: np.ndarray, thresholds: np.ndarray | None = None) -> np.ndarray:
         """Decisions from :meth:`predict_proba` output, without scoring the inputs again.
 
-        Codes outside exclusive groups are on at their thresholds; within a group the most
-        probable of its codes and "none" (1 minus the group's probabilities) wins.
+        Codes outside exclusive groups are on at their thresholds (``thresholds`` replaces
+        the fitted ones, e.g. for probabilities blended with another model); within a group
+        the most probable of its codes and "none" (1 minus the group's probabilities) wins.
         """
         check_is_fitted(self)
         if not self.multilabel_:
             return self.classes_[np.argmax(proba, axis=1)]
-        predicted = (proba >= self.thresholds_).astype(int)
+        predicted = (proba >= (self.thresholds_ if thresholds is None else thresholds)).astype(int)
         for group, model in zip(self.exclusive, getattr(self, "group_models_", [])):
             cols = sorted(group)  # the group model's class order: none (-1), then codes
             predicted[:, cols] = 0
@@ -273,17 +274,21 @@ def make_theme_classifier(features: str = "both", cache_dir: str | None = None, 
 
     Without ``context`` the input is a list of texts; with it, a
     :func:`tr_nlp.features.context_frame` (text plus the other speaker's turns around it).
-    ``features="finetune"`` gives ``Pipeline([FineTunedClassifier])`` instead, which always
-    reads a context frame (see :func:`reads_context`). Fit with
+    ``features="finetune"`` gives ``Pipeline([BlendedClassifier])`` instead: MiniLM
+    fine-tuned end to end, averaged with the ``"both"`` model (with or without ``context``);
+    it always reads a context frame (see :func:`reads_context`). Fit with
     ``pipe.fit(X, Y, head__groups=interview_ids)``.
     """
     from tr_nlp.features.context import make_context_features
 
     if features == FINETUNE:
+        from tr_nlp.coding.blend import BlendedClassifier
         from tr_nlp.coding.finetune import FineTunedClassifier
 
         keep = {k: v for k, v in head.items() if k in {"objective", "exclusive", "random_state"}}
-        return Pipeline([("head", FineTunedClassifier(**keep))])
+        linear = Pipeline([("features", make_context_features("both", cache_dir, dialogue=context)),
+                           ("head", CodeClassifier(**head))])
+        return Pipeline([("head", BlendedClassifier(linear, FineTunedClassifier(**keep)))])
 
     featurizer = make_context_features(features, cache_dir) if context else make_features(features, cache_dir)
     return Pipeline([("features", featurizer), ("head", CodeClassifier(**head))])

@@ -10,7 +10,9 @@ speaker's previous turn are encoded as a sentence pair.
 
 For multi-label targets a share of the interviews (``validation_fraction``) is held out
 of fine-tuning; on it each code gets a Platt calibration of its logit and a decision
-threshold for ``objective``, the same contract as :class:`CodeClassifier`. Weights are
+threshold for ``objective``, the same contract as :class:`CodeClassifier`
+(``validation_rows_`` and ``validation_proba_`` keep those rows and their calibrated
+probabilities, for :class:`tr_nlp.coding.blend.BlendedClassifier`). Weights are
 saved with ``safetensors`` and everything else as JSON (:meth:`state`), so loading a
 model folder never unpickles anything.
 
@@ -192,6 +194,7 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
                 optimiser.step()
                 schedule.step()
         self.encoder_.eval()
+        self.validation_rows_ = val_rows
         if self.multilabel_:
             self._calibrate(self._raw_logits(texts, prev, val_rows), y[val_rows])
         return self
@@ -221,8 +224,13 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
                 continue  # no positives (or negatives) held out: raw sigmoid, threshold 0.5
             platt = LogisticRegression(C=1e4).fit(logits[:, j : j + 1], y[:, j])
             self.calibration_[j] = platt.coef_[0, 0], platt.intercept_[0]
-            proba = 1 / (1 + np.exp(-(self.calibration_[j, 0] * logits[:, j] + self.calibration_[j, 1])))
+            proba = self._sigmoid(logits)[:, j]
             self.thresholds_[j] = choose_threshold(proba, y[:, j], self.objective)
+        self.validation_proba_ = self._sigmoid(logits)
+
+    def _sigmoid(self, logits: np.ndarray) -> np.ndarray:
+        """Calibrated per-code probabilities from raw logits."""
+        return 1 / (1 + np.exp(-(logits * self.calibration_[:, 0] + self.calibration_[:, 1])))
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, or calibrated per-code probabilities (multi-label)."""
@@ -231,7 +239,7 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
         if not self.multilabel_:
             shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
             return shifted / shifted.sum(axis=1, keepdims=True)
-        return 1 / (1 + np.exp(-(logits * self.calibration_[:, 0] + self.calibration_[:, 1])))
+        return self._sigmoid(logits)
 
     def predict(self, X: Any) -> np.ndarray:
         """0/1 per code at the thresholds (one code at most per exclusive group), or the top class."""

@@ -6,9 +6,11 @@ sha256 against the card (a tampered or swapped file is refused) and lets skops b
 only types on an explicit trusted list: skops' own safe defaults (scikit-learn
 estimators, NumPy/SciPy containers) and tr_nlp's own estimators. Nothing in the file is executed.
 
-A fine-tuned model (``--finetune``) holds ``finetune.safetensors`` instead of
-``model.skops``: plain tensors, checked the same way, with its settings, calibration and
-thresholds in ``card.json`` under ``finetune``.
+A fine-tuned model (``--finetune``, :class:`~tr_nlp.coding.blend.BlendedClassifier`)
+holds its linear context model in ``model.skops`` as above, and the fine-tuned encoder in
+``finetune.safetensors``: plain tensors, checked the same way against their own sha256,
+with the encoder's settings and calibration, the blend weight and the blend's thresholds
+in ``card.json`` under ``finetune``.
 """
 
 from __future__ import annotations
@@ -47,6 +49,14 @@ class ThemeModel:
     @property
     def thresholds(self) -> np.ndarray:
         return self.pipeline.named_steps["head"].thresholds_
+
+    @property
+    def linear(self) -> Pipeline:
+        """The features -> linear head pipeline (of a fine-tuned model: its linear part).
+
+        Evidence and model-card terms are read off its weights.
+        """
+        return getattr(self.pipeline.named_steps["head"], "linear_", self.pipeline)
 
     @property
     def context(self) -> bool:
@@ -90,15 +100,17 @@ def save_model(model: ThemeModel, directory: str | Path) -> Path:
     directory = Path(directory)
     head = model.pipeline.named_steps["head"]
     extra: dict[str, Any] = {}
-    if hasattr(head, "save_weights"):  # a FineTunedClassifier: tensors + JSON state
-        target = directory / FINETUNE_FILE
-        with atomic_path(target) as tmp:
-            head.save_weights(str(tmp))
-        extra["finetune"] = head.state()
-    else:
-        target = directory / MODEL_FILE
-        with atomic_path(target) as tmp:
-            sio.dump(model.pipeline, tmp)
+    tuned = getattr(head, "finetuned_", None)
+    if tuned is not None:  # a BlendedClassifier: the encoder's tensors + JSON state beside the linear part
+        weights = directory / FINETUNE_FILE
+        with atomic_path(weights) as tmp:
+            tuned.save_weights(str(tmp))
+        extra["finetune"] = {**tuned.state(), "blend_weight": float(head.weight),
+                             "blend_thresholds": head.thresholds_.tolist() if head.multilabel_ else None,
+                             "weights_file": weights.name, "weights_sha256": file_sha256(weights)}
+    target = directory / MODEL_FILE
+    with atomic_path(target) as tmp:
+        sio.dump(model.linear, tmp)
     card = {**model.card, **extra, "codes": model.codes, "model_file": target.name, "model_sha256": file_sha256(target)}
     write_json(card, directory / CARD_FILE)
     write_text(render_card(card), directory / README_FILE)
@@ -107,11 +119,13 @@ def save_model(model: ThemeModel, directory: str | Path) -> Path:
 
 
 def verify_model_files(directory: str | Path) -> tuple[dict[str, Any], Path]:
-    """Check a model folder without loading it: its card, and its model file's sha256.
+    """Check a model folder without loading it: its card, and its model files' sha256.
 
     Returns
     -------
     card, model_path
+        ``model_path`` is ``model.skops``; a fine-tuned model's ``finetune.safetensors``
+        is checked too.
 
     Raises
     ------
@@ -129,13 +143,23 @@ def verify_model_files(directory: str | Path) -> tuple[dict[str, Any], Path]:
         raise ModelError("E184", card_path, detail=exc) from None
     if not isinstance(card, dict):
         raise ModelError("E184", card_path, detail="expected a JSON object")
-    model_path = directory / (FINETUNE_FILE if "finetune" in card else MODEL_FILE)
-    if not model_path.is_file():
-        raise ModelError("E181", directory, detail=f"expected {model_path.name} and {CARD_FILE}")
-    found = file_sha256(model_path)
-    if found != card.get("model_sha256"):
-        raise ModelError("E182", model_path, found=found[:12], expected=str(card.get("model_sha256"))[:12])
+    if card.get("model_file") == FINETUNE_FILE:
+        raise ModelError("E184", directory, detail="a fine-tuned model from an earlier tr_nlp without its linear "
+                         "part; retrain it with 'tr-nlp train --finetune'")
+    model_path = directory / MODEL_FILE
+    _check_sha(directory, model_path, card.get("model_sha256"))
+    tuned = card.get("finetune")
+    if tuned is not None:
+        _check_sha(directory, directory / FINETUNE_FILE, tuned.get("weights_sha256") if isinstance(tuned, dict) else None)
     return card, model_path
+
+
+def _check_sha(directory: Path, path: Path, expected: Any) -> None:
+    if not path.is_file():
+        raise ModelError("E181", directory, detail=f"expected {path.name} and {CARD_FILE}")
+    found = file_sha256(path)
+    if found != expected:
+        raise ModelError("E182", path, found=found[:12], expected=str(expected)[:12])
 
 
 def load_model(directory: str | Path) -> ThemeModel:
@@ -147,14 +171,27 @@ def load_model(directory: str | Path) -> ThemeModel:
         Missing folder or card (E181), file changed since saving (E182), types outside
         the trusted list (E183), unreadable file (E184).
     """
-    import skops.io as sio
-
     card, model_path = verify_model_files(directory)
-    if "finetune" in card:
+    pipeline = _load_pipeline(model_path)
+    tuned = card.get("finetune")
+    if tuned is not None:
+        from tr_nlp.coding.blend import BlendedClassifier
         from tr_nlp.coding.finetune import FineTunedClassifier
 
-        head = FineTunedClassifier.from_saved(card["finetune"], str(model_path))
-        return ThemeModel(Pipeline([("head", head)]), list(card.get("codes", [])), card)
+        encoder = FineTunedClassifier.from_saved(tuned, str(Path(directory) / FINETUNE_FILE))
+        try:
+            head = BlendedClassifier.from_parts(pipeline, encoder, float(tuned["blend_weight"]),
+                                                tuned.get("blend_thresholds"))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError("E184", Path(directory) / CARD_FILE, detail=f"finetune section: {exc}") from None
+        pipeline = Pipeline([("head", head)])
+    return ThemeModel(pipeline, list(card.get("codes", [])), card)
+
+
+def _load_pipeline(model_path: Path) -> Pipeline:
+    """The skops pipeline, built only from trusted types (E183) or refused as unreadable (E184)."""
+    import skops.io as sio
+
     try:
         untrusted = sio.get_untrusted_types(file=model_path)
     except Exception as exc:  # skops raises several types on damaged archives
@@ -170,4 +207,4 @@ def load_model(directory: str | Path) -> ThemeModel:
         raise ModelError("E184", model_path, detail=f"{type(exc).__name__}: {exc}") from None
     if not isinstance(pipeline, Pipeline):
         raise ModelError("E184", model_path, detail=f"expected a Pipeline, found {type(pipeline).__name__}")
-    return ThemeModel(pipeline, list(card.get("codes", [])), card)
+    return pipeline

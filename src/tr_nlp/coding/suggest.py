@@ -25,7 +25,7 @@ SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "speaker", "
 def _word_vectorizer(model: ThemeModel) -> Any:
     """The fitted word n-gram TF-IDF of the segment text, or None (embeddings-only models)."""
     try:
-        features = model.pipeline.named_steps["features"]
+        features = model.linear.named_steps["features"]
         text_features = features.named_transformers_["text"] if model.context else features
         word = text_features.transformer_list[0][1].transformer_list[0][1]
     except (AttributeError, IndexError, KeyError, TypeError):
@@ -64,7 +64,7 @@ def informative_terms(model: ThemeModel, n: int = 15, texts: Sequence[str] | Non
     (or a name) that only one or two participants said.
     """
     word = _word_vectorizer(model)
-    head = model.pipeline.named_steps["head"]
+    head = model.linear.named_steps["head"]
     if word is None:
         return {code: [] for code in model.codes}
     names = word.get_feature_names_out()
@@ -93,7 +93,7 @@ def _evidence(model: ThemeModel, texts: Sequence[str], top: int) -> list[list[st
     names = word.get_feature_names_out()
     X = word.transform(texts)
     n_word = X.shape[1]
-    weights = code_weights(model.pipeline.named_steps["head"])
+    weights = code_weights(model.linear.named_steps["head"])
     out = []
     for i in range(X.shape[0]):
         row = X.getrow(i)

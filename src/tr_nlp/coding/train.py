@@ -40,9 +40,10 @@ LIMITS = (
 )
 
 FINETUNE_CARD = (
-    "all-MiniLM-L6-v2 fine-tuned end to end with a linear head (per-code sigmoid, positive-class weights); "
-    "Platt calibration and thresholds chosen on held-out interviews (validation share in the card's "
-    "finetune section)"
+    "mean of two models' probabilities (weights in the card's finetune section): all-MiniLM-L6-v2 fine-tuned "
+    "end to end with a linear head (per-code sigmoid, positive-class weights, Platt-calibrated on held-out "
+    "interviews), and the linear model ({linear}); thresholds chosen on the blended probabilities "
+    "of the held-out interviews"
 )
 
 
@@ -156,18 +157,19 @@ def train_model(
     grouped = {j for group in exclusive for j in group}
     pipeline = make_theme_classifier(features, cache_dir, context, C=C, objective=objective, exclusive=exclusive)
     finetune = features == FINETUNE
+    dialogue = " + dialogue context (the other speaker's turns before and after)" if context else ""
     context = reads_context(features, context)
+    linear = linear_head_card(C, len(data.codes) > len(grouped), bool(exclusive))
     pipeline.fit(data.inputs(context), data.target.to_numpy(), head__groups=data.groups)
     codebook = corpus.codebook if corpus is not None else None
     card = {
         "name": name,
         "version": dt.date.today().isoformat(),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "features": ("fine-tuned all-MiniLM-L6-v2 on (segment, previous turn of the other speaker) pairs"
-                     if finetune else
-                     features + (" + dialogue context (the other speaker's turns before and after)" if context else "")),
+        "features": ("fine-tuned all-MiniLM-L6-v2 on (segment, previous turn of the other speaker) pairs, "
+                     f"averaged with a model on both{dialogue}" if finetune else features + dialogue),
         "context": context,
-        "classifier": FINETUNE_CARD if finetune else linear_head_card(C, len(data.codes) > len(grouped), bool(exclusive)),
+        "classifier": (FINETUNE_CARD.format(linear=linear) if finetune else linear),
         "objective": objective,
         # codes of an exclusive group have no threshold: the group's most probable option wins
         "thresholds": [None if j in grouped else float(t)

@@ -72,15 +72,19 @@ class DialogueShape(TransformerMixin, BaseEstimator):
                          "prev_same_speaker", "is_interviewer"], dtype=object)
 
 
-def make_context_features(kind: str = "both", cache_dir: str | None = None) -> ColumnTransformer:
+def make_context_features(kind: str = "both", cache_dir: str | None = None, dialogue: bool = True) -> ColumnTransformer:
     """Features of the segment text, the other speaker's turns around it, and shape cues.
 
     The segment's own text weighs most; the other speaker's previous turn (0.6), next
     turn (0.5) and the turn before the previous (0.35, embeddings only) less. The next
     turn raised AnnoMI macro-F1 by about 0.008 on both tasks (``benchmarks/annomi.py``).
+    With ``dialogue=False`` only the segment text is used (a context frame in, the
+    features :func:`tr_nlp.features.make_features` gives for its text out).
     """
     from tr_nlp.features.text import make_features
 
+    if not dialogue:
+        return ColumnTransformer([("text", make_features(kind, cache_dir), "text")], sparse_threshold=1.0)
     return ColumnTransformer(
         [("text", make_features(kind, cache_dir), "text"),
          ("prev", make_features(kind, cache_dir, max_features=20_000), "prev_text"),
