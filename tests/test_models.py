@@ -76,6 +76,15 @@ def test_tampered_model_file_is_refused(trained, tmp_path):
     assert info.value.code == "E182"
 
 
+def test_a_fine_tuned_folder_missing_its_parts_is_refused_with_a_clear_error(tmp_path):
+    (tmp_path / "card.json").write_text(json.dumps({"model_file": "finetune.safetensors", "finetune": {}}))
+    with pytest.raises(ModelError, match="E184.*retrain it with 'tr-nlp train --finetune'"):
+        load_model(tmp_path)
+    (tmp_path / "card.json").write_text(json.dumps({"model_file": "model.skops", "finetune": {}}))
+    with pytest.raises(ModelError, match="E181.*expected model.skops"):
+        load_model(tmp_path)
+
+
 class Untrusted(BaseEstimator, TransformerMixin):
     """Stands for any type a model file might name that tr_nlp does not trust."""
 
