@@ -4,7 +4,8 @@ Slower than the default mode: about 30 training samples/s on a 2-core CPU, so th
 default epochs over 3,900 AnnoMI utterances take about 9 minutes (batches hold inputs of
 similar length, which more than halved the time: ``benchmarks/finetune_speed.py``). On
 AnnoMI fold 1 it beat the default model on therapist behaviour and not on client talk
-(``benchmarks/annomi.py --folds 1 --finetune``). Uses CUDA when torch sees a GPU,
+(``benchmarks/annomi.py --folds 1 --finetune``); ``--finetune`` therefore averages it
+with the linear model (:mod:`tr_nlp.coding.blend`). Uses CUDA when torch sees a GPU,
 unchanged code otherwise. With a context frame as input, the segment and the other
 speaker's previous turn are encoded as a sentence pair.
 
