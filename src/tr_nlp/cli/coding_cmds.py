@@ -19,7 +19,7 @@ Objective = Annotated[str, typer.Option("--objective", help="Threshold objective
 Target = Annotated[str, typer.Option("--target", help="Training target: union, majority or coder:NAME.")]
 Context = Annotated[bool, typer.Option("--context/--no-context", help="Use the other speaker's turns before and after each segment as features.")]
 Finetune = Annotated[bool, typer.Option("--finetune", help="Also fine-tune MiniLM end to end and average it with the "
-                                        "linear context model (slow on a CPU; uses a GPU when torch sees one).")]
+                                        "linear model (slow on a CPU; uses a GPU when torch sees one).")]
 
 
 def print_agreement(table) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ only types on an explicit trusted list: skops' own safe defaults (scikit-learn
 estimators, NumPy/SciPy containers) and tr_nlp's own estimators. Nothing in the file is executed.
 
 A fine-tuned model (``--finetune``, :class:`~tr_nlp.coding.blend.BlendedClassifier`)
-holds its linear context model in ``model.skops`` as above, and the fine-tuned encoder in
+holds its linear model in ``model.skops`` as above, and the fine-tuned encoder in
 ``finetune.safetensors``: plain tensors, checked the same way against their own sha256,
 with the encoder's settings and calibration, the blend weight and the blend's thresholds
 in ``card.json`` under ``finetune``.
