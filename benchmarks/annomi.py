@@ -11,11 +11,12 @@ client utterances).
 
 Models, in the same run:
 * baseline: TF-IDF word 1-2 + char 3-5 grams -> LogisticRegression (balanced);
-* finetune (with ``--finetune``): exactly what ``tr-nlp train --finetune`` builds
+* finetune (with ``--finetune``): exactly what ``tr-nlp train --context --finetune`` builds
   (:class:`tr_nlp.coding.blend.BlendedClassifier`): the mean of the probabilities of MiniLM
-  fine-tuned for 4 epochs (learning rate 5e-5) with a linear head on (utterance, previous
-  turn) pairs and of the tr_nlp context model below (equal weights, not tuned); ``encoder``
-  is its fine-tuned encoder alone (its seconds: the blend's minus tr_nlp's);
+  fine-tuned for 4 epochs (learning rate 5e-5) with a linear head on (utterance, the other
+  speaker's previous and next turns) pairs and of the tr_nlp context model below (equal
+  weights, not tuned); ``encoder`` is its fine-tuned encoder alone (its seconds: the
+  blend's minus tr_nlp's);
 * tr_nlp: exactly what ``tr-nlp train --context`` builds: ``make_theme_classifier("both",
   context=True)`` on :func:`tr_nlp.features.context_frame` rows (TF-IDF + MiniLM of the
   utterance, of the other speaker's previous turn, the one before and the next one, dialogue-shape

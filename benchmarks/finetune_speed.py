@@ -3,7 +3,7 @@
     python benchmarks/finetune_speed.py [--n 640] [--epochs 1] [--task client]
 
 Takes the first N utterances of one AnnoMI task (``../shared/data/annomi``, read as
-``benchmarks/annomi.py`` does; each paired with the other speaker's previous turn, as
+``benchmarks/annomi.py`` does; each paired with the other speaker's previous and next turn, as
 ``--finetune`` trains) and fine-tunes :class:`tr_nlp.coding.finetune.FineTunedClassifier`
 twice in the same run with the same seed:
 
@@ -65,7 +65,7 @@ def run(name: str, batcher, inputs, y, epochs: int) -> dict:  # type: ignore[no-
         score_s = time.perf_counter() - t0
     finally:
         finetune._lengths, finetune.length_batches = lengths, BUCKETED
-    texts, prev = inputs["text"].tolist(), inputs["prev_text"].tolist()
+    texts, prev = clf._inputs(inputs)  # what the model encodes: (segment, previous [SEP] next turn)
     batches = batcher(lengths(texts, prev), clf.batch_size, np.random.default_rng(0))
     return {"train_per_s": epochs * len(y) / train_s, "score_per_s": len(y) / score_s, "train_s": train_s,
             "padding": padding_share(clf, texts, prev, batches),

@@ -179,3 +179,14 @@ def test_blended_classifier_averages_and_rethresholds_on_the_held_out_interviews
     assert predicted[:, :2].sum(axis=1).max() <= 1 and (predicted[:, :2] == Y[:, :2]).all()
     with pytest.raises(ValueError, match="2 thresholds for 3 codes"):
         BlendedClassifier.from_parts(blend.linear_, tuned, 0.5, [0.5, 0.5])
+
+
+def test_finetuned_inputs_pair_the_segment_with_the_turns_around_it():
+    import pandas as pd
+
+    from tr_nlp.coding.finetune import _pairs
+
+    frame = pd.DataFrame({"text": ["yes", "maybe"], "prev_text": ["Any plans?", ""], "next_text": ["Good.", "Okay."]})
+    assert _pairs(frame) == (["yes", "maybe"], ["Any plans?", ""])
+    assert _pairs(frame, "[SEP]") == (["yes", "maybe"], ["Any plans? [SEP] Good.", "Okay."])
+    assert _pairs(["just text"], "[SEP]") == (["just text"], None)

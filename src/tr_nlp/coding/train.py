@@ -166,7 +166,7 @@ def train_model(
         "name": name,
         "version": dt.date.today().isoformat(),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "features": ("fine-tuned all-MiniLM-L6-v2 on (segment, previous turn of the other speaker) pairs, "
+        "features": ("fine-tuned all-MiniLM-L6-v2 on (segment, the other speaker's previous and next turns) pairs, "
                      f"averaged with a model on both{dialogue}" if finetune else features + dialogue),
         "context": context,
         "classifier": (FINETUNE_CARD.format(linear=linear) if finetune else linear),
