@@ -3,12 +3,13 @@
 Slower than the default mode: about 30 training samples/s on a 2-core CPU, so the four
 default epochs over 3,900 AnnoMI utterances take about 9 minutes (batches hold inputs of
 similar length, which more than halved the time: ``benchmarks/finetune_speed.py``). On
-AnnoMI fold 1 it beat the default model on therapist behaviour and not on client talk
-(``benchmarks/annomi.py --folds 1 --finetune``); ``--finetune`` therefore averages it
-with the linear model (:mod:`tr_nlp.coding.blend`). Uses CUDA when torch sees a GPU,
-unchanged code otherwise. With a context frame as input, the segment is encoded as a
-sentence pair with the other speaker's previous and next turns (joined by the separator
-token); adding the next turn raised client macro-F1 on AnnoMI fold 1 from 0.543 to 0.567.
+AnnoMI fold 1 alone it is about as good as the default model (macro-F1 0.743 vs 0.741
+therapist, 0.569 vs 0.564 client; ``benchmarks/annomi.py --folds 1 --finetune``) and the
+average of the two beats both, so ``--finetune`` averages it with the linear model
+(:mod:`tr_nlp.coding.blend`). Uses CUDA when torch sees a GPU, unchanged code otherwise.
+With a context frame as input, the segment is encoded as a sentence pair with the other
+speaker's previous and next turns (joined by the separator token); with the previous turn
+alone it had 0.753 therapist and 0.543 client.
 
 For multi-label targets a share of the interviews (``validation_fraction``) is held out
 of fine-tuning; on it each code gets a Platt calibration of its logit and a decision
