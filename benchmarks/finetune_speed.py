@@ -84,7 +84,7 @@ def main() -> None:
     speaker, label = annomi.TASKS[args.task]
     rows = frame[frame["interlocutor"] == speaker].head(args.n).reset_index(drop=True)
     inputs, y = rows[CONTEXT_COLUMNS], rows[label].to_numpy()
-    print(f"AnnoMI {args.task}: {len(y)} utterances paired with the previous turn, {args.epochs} epoch(s)")
+    print(f"AnnoMI {args.task}: {len(y)} utterances paired with the other speaker's previous and next turns, {args.epochs} epoch(s)")
     print(f"{'batches':<10} {'train/s':>8} {'score/s':>8} {'train s':>8} {'padding':>8} {'train acc':>9}")
     results = {}
     for name, batcher in (("baseline", shuffled_batches), ("bucketed", BUCKETED)):
