@@ -1,6 +1,6 @@
 """AnnoMI benchmark: tr_nlp's classifier vs a TF-IDF + logistic-regression baseline, on real data.
 
-    python benchmarks/annomi.py [--folds 5] [--tasks therapist,client]
+    python benchmarks/annomi.py [--folds 5] [--tasks therapist,client] [--finetune [--seeds N]]
 
 Data: ../shared/data/annomi (133 motivational-interviewing transcripts), read with
 tr_nlp's ``annomi`` preset. Gold labels per utterance as in AnnoMI-simple.csv; rows sorted
@@ -16,7 +16,9 @@ Models, in the same run:
   fine-tuned for 4 epochs (learning rate 5e-5) with a linear head on (utterance, the other
   speaker's previous and next turns) pairs and of the tr_nlp context model below (equal
   weights, not tuned); ``encoder`` is its fine-tuned encoder alone (its seconds: the
-  blend's minus tr_nlp's);
+  blend's minus tr_nlp's). Fine-tuning varies from seed to seed: ``--seeds N`` repeats it
+  with ``random_state`` 0..N-1 (rows ``finetune:k`` and ``encoder:k`` for seed k) and prints
+  each model's macro-F1 mean, sd and range over the seeds;
 * tr_nlp: exactly what ``tr-nlp train --context`` builds: ``make_theme_classifier("both",
   context=True)`` on :func:`tr_nlp.features.context_frame` rows (TF-IDF + MiniLM of the
   utterance, of the other speaker's previous turn, the one before and the next one, dialogue-shape
@@ -71,13 +73,14 @@ def load() -> pd.DataFrame:
     return merged
 
 
-def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False) -> dict:
+def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False, seeds: int = 1) -> dict:
     speaker, label = TASKS[task]
     rows = frame[frame["interlocutor"] == speaker].reset_index(drop=True)
     y = rows[label].to_numpy()
     groups = rows["transcript_id"].to_numpy()
     splits = list(GroupKFold(n_splits=5).split(rows, y, groups))[:folds]
-    names = ["baseline", "tr_nlp"] + (["encoder", "finetune"] if finetune else [])
+    tuned = [(f"encoder{seed_suffix(s)}", f"finetune{seed_suffix(s)}", s) for s in range(seeds if finetune else 0)]
+    names = ["baseline", "tr_nlp"] + [name for enc, ft, _ in tuned for name in (enc, ft)]
     preds = {n: np.empty(len(y), dtype=object) for n in names}
     classes = np.unique(y)
     probas = {n: np.zeros((len(y), len(classes))) for n in names}
@@ -102,19 +105,19 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False)
         probas["tr_nlp"][test] = aligned(model.predict_proba(inputs.iloc[test]), model.classes_, classes)
         times["tr_nlp"] += time.perf_counter() - t0
 
-        if finetune:
+        for enc, ft, seed in tuned:
             t0 = time.perf_counter()
-            blend = make_theme_classifier("finetune", context=True, C=1.0)
+            blend = make_theme_classifier("finetune", context=True, C=1.0, random_state=seed)
             blend.fit(inputs.iloc[train], y[train], head__groups=groups[train])
             head = blend.named_steps["head"]
             proba = head.predict_proba(inputs.iloc[test])  # score once: the encoder is the slow part
-            preds["finetune"][test] = head.decide(proba)
-            probas["finetune"][test] = aligned(proba, head.classes_, classes)
-            times["finetune"] += time.perf_counter() - t0
+            preds[ft][test] = head.decide(proba)
+            probas[ft][test] = aligned(proba, head.classes_, classes)
+            times[ft] += time.perf_counter() - t0
             proba = head.finetuned_.predict_proba(inputs.iloc[test])  # its own row, outside the timed blend
-            preds["encoder"][test] = head.finetuned_.decide(proba)
-            probas["encoder"][test] = aligned(proba, head.finetuned_.classes_, classes)
-            times["encoder"] = times["finetune"] - times["tr_nlp"]
+            preds[enc][test] = head.finetuned_.decide(proba)
+            probas[enc][test] = aligned(proba, head.finetuned_.classes_, classes)
+            times[enc] = times[ft] - times["tr_nlp"]
     results = {}
     for name, p in preds.items():
         yt, yp = y[tested], p[tested].astype(str)
@@ -134,6 +137,21 @@ def aligned(proba: np.ndarray, model_classes: np.ndarray, classes: np.ndarray) -
     out = np.zeros((len(proba), len(classes)))
     out[:, np.searchsorted(classes, model_classes)] = proba
     return out
+
+
+def seed_suffix(seed: int) -> str:
+    """Row-name suffix of a fine-tuning seed: none for seed 0, ``:k`` for seed k."""
+    return f":{seed}" if seed else ""
+
+
+def seed_spread(results: dict, seeds: int) -> str:
+    """One line per fine-tuned model: macro-F1 mean, sd and range over the seeds."""
+    lines = []
+    for name in ("encoder", "finetune"):
+        f1 = np.array([results[name + seed_suffix(s)]["macro_f1"] for s in range(seeds)])
+        lines.append(f"{name} over {seeds} seeds: macro-F1 mean {f1.mean():.3f}, sd {f1.std(ddof=1):.3f}, "
+                     f"range {f1.min():.3f}-{f1.max():.3f}")
+    return "\n".join(lines)
 
 
 def human_agreement(task: str, scored: pd.DataFrame) -> dict:
@@ -160,7 +178,12 @@ def main() -> None:
     parser.add_argument("--tasks", default="therapist,client")
     parser.add_argument("--finetune", action="store_true",
                         help="also fine-tune MiniLM (slow on CPU: use with --folds 1)")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="with --finetune: fine-tune this many times (random_state 0, 1, ...) "
+                             "and print the spread; rows 'encoder:k', 'finetune:k' are seed k")
     args = parser.parse_args()
+    if args.seeds < 1:
+        parser.error("--seeds must be at least 1")
     if not (DATA / "AnnoMI-simple.csv").is_file():
         raise SystemExit(f"AnnoMI not found at {DATA}")
     start = time.perf_counter()
@@ -171,7 +194,7 @@ def main() -> None:
     print(f"AnnoMI: {len(frame)} utterances, {frame.transcript_id.nunique()} transcripts; embedding "
           f"{len(texts)} distinct texts took {time.perf_counter() - t0:.1f} s (near 0 when cached)")
     for task in args.tasks.split(","):
-        results = run_task(frame, task, args.folds, args.finetune)
+        results = run_task(frame, task, args.folds, args.finetune, args.seeds)
         rows = results.pop("_rows")
         human = human_agreement(task, rows)
         print(f"\n== {task} ({TASKS[task][1]}), GroupKFold(5) on transcript_id, {args.folds} fold(s) ==")
@@ -183,6 +206,8 @@ def main() -> None:
         print(f"humans: {human['utterances']} utterances x 10 annotators: Fleiss' kappa {human['fleiss_kappa']:.3f}, "
               f"Krippendorff's alpha {human['alpha']:.3f}; tr_nlp kappa vs gold on those utterances "
               f"{human['machine_kappa']:.3f}")
+        if args.finetune and args.seeds > 1:
+            print(seed_spread(results, args.seeds))
     print(f"\ntotal wall time {time.perf_counter() - start:.1f} s")
 
 
