@@ -3,8 +3,9 @@
 Slower than the default mode: about 30 training samples/s on a 2-core CPU, so the four
 default epochs over 3,900 AnnoMI utterances take about 9 minutes (batches hold inputs of
 similar length, which more than halved the time: ``benchmarks/finetune_speed.py``). On
-AnnoMI fold 1 alone it is about as good as the default model (macro-F1 0.743 vs 0.741
-therapist, 0.569 vs 0.564 client; ``benchmarks/annomi.py --folds 1 --finetune``) and the
+AnnoMI fold 1 alone it is about as good as the default model (macro-F1 0.743 and 0.754
+vs 0.741 therapist over two seeds, 0.558-0.569 vs 0.564 client over three;
+``benchmarks/annomi.py --folds 1 --finetune --seeds N``) and the
 average of the two beats both, so ``--finetune`` averages it with the linear model
 (:mod:`tr_nlp.coding.blend`). Uses CUDA when torch sees a GPU, unchanged code otherwise.
 With a context frame as input, the segment is encoded as a sentence pair with the other
