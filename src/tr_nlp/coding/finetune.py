@@ -1,16 +1,17 @@
 """Fine-tuned MiniLM classifier (``--finetune``): the encoder is trained with a linear head.
 
-Slower than the default mode: about 30 training samples/s on a 2-core CPU, so the four
-default epochs over 3,900 AnnoMI utterances take about 9 minutes (batches hold inputs of
+Slower than the default mode: about 30 training samples/s on a 2-core CPU with the
+previous turn alone; with the next turn in the pair as well, fitting and scoring one AnnoMI
+fold (four epochs over about 3,900 utterances) takes 11-13 minutes (batches hold inputs of
 similar length, which more than halved the time: ``benchmarks/finetune_speed.py``). On
 AnnoMI fold 1 alone it is about as good as the default model (macro-F1 0.743 and 0.754
 vs 0.741 therapist over two seeds, 0.558-0.569 vs 0.564 client over three;
-``benchmarks/annomi.py --folds 1 --finetune --seeds N``) and the
-average of the two beats both, so ``--finetune`` averages it with the linear model
-(:mod:`tr_nlp.coding.blend`). Uses CUDA when torch sees a GPU, unchanged code otherwise.
-With a context frame as input, the segment is encoded as a sentence pair with the other
-speaker's previous and next turns (joined by the separator token); with the previous turn
-alone it had 0.753 therapist and 0.543 client.
+``benchmarks/annomi.py --folds 1 --finetune --seeds N``) and the average of the two beats
+both, so ``--finetune`` averages it with the linear model (:mod:`tr_nlp.coding.blend`).
+Uses CUDA when torch sees a GPU, unchanged code otherwise. With a context frame as input,
+the segment is encoded as a sentence pair with the other speaker's previous and next turns
+(joined by the separator token); with the previous turn alone it had 0.753 therapist and
+0.543 client.
 
 For multi-label targets a share of the interviews (``validation_fraction``) is held out
 of fine-tuning; on it each code gets a Platt calibration of its logit and a decision
