@@ -112,7 +112,7 @@ def test_agreement_table_machine_beside_humans_with_cis():
 def test_machine_beside_humans_on_the_same_double_coded_segments():
     # A coded all 6 interviews, B only the first 5: the machine ~ A figure on A's 60 segments
     # is not comparable with A ~ B on 50, so a second row puts machine ~ A on those 50
-    interviews, a, b, m, p = _frames()
+    interviews, a, b, m, _ = _frames()
     table = agreement_table({"model": m, "A": a, "B": b}, interviews, ["care"], machines=["model"], n_boot=200)
     rows = table[table.code == "care"].set_index(["rater_b", "comparison"])
     double = rows.loc[("A", "machine vs human, double-coded")]

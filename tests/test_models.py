@@ -31,7 +31,7 @@ def trained(demo_coded, tmp_path_factory):
 
 
 def test_model_round_trip_and_card(trained):
-    corpus, data, folder = trained
+    _, data, folder = trained
     model = load_model(folder)
     card = json.loads((folder / "card.json").read_text())
     assert model.codes == data.codes == card["codes"]
@@ -332,7 +332,7 @@ def test_exclusive_group_model_round_trips_through_the_trusted_loader(demo_coded
     """The group's linear SVM and its temperature load back without any type being refused."""
     from tr_nlp.coding import make_theme_classifier
 
-    corpus, data = demo_coded
+    _, data = demo_coded
     pipe = make_theme_classifier("tfidf", exclusive=((0, 1),))
     pipe.fit(data.texts, data.target.to_numpy(), head__groups=data.groups)
     loaded = load_model(save_model(ThemeModel(pipe, data.codes, {"name": "g"}), tmp_path / "g"))

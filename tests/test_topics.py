@@ -9,7 +9,7 @@ from tr_nlp.cli import app
 from tr_nlp.codebook import load_codebook
 from tr_nlp.errors import DiscoveryError
 from tr_nlp.ingest import Corpus, load_corpus
-from tr_nlp.schema import Interview, Segment, Turn
+from tr_nlp.schema import Interview, Turn
 from tr_nlp.segment import Segmenter
 from tr_nlp.topics import discover, dump_candidates, is_filler, select_remainder
 from tr_nlp.topics.model import ScaledClusterer, proper_names, scaled_settings

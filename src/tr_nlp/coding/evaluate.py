@@ -200,7 +200,7 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
         sizes = []
         for train, test in folds:
             train_groups = np.unique(groups[train])
-            n = max(2, int(round(share * len(train_groups))))
+            n = max(2, round(share * len(train_groups)))
             chosen = rng.choice(train_groups, size=min(n, len(train_groups)), replace=False)
             sub = train[np.isin(groups[train], chosen)]
             if y_all[sub].sum() == 0:

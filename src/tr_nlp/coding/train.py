@@ -177,7 +177,7 @@ def train_model(
         "exclusive_groups": [[data.codes[j] for j in g] for g in exclusive],
         "positives": [int(p) for p in positives],
         "training_data": {
-            "interviews": int(len(set(data.groups))),
+            "interviews": len(set(data.groups)),
             "segments": len(data.segments),
             "coders": ", ".join(sorted(data.humans)),
             "unit": "see run settings",
