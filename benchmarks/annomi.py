@@ -26,10 +26,11 @@ Models, in the same run:
   by inner cross-validation grouped by transcript). Embeddings come from tr_nlp's cache
   (each text embedded once).
 
-Brier is the multi-class Brier score of each model's probabilities (lower is better
-calibrated). Also printed: human inter-annotator agreement on the 428 utterances coded by all 10
-annotators (Fleiss' kappa and Krippendorff's alpha), beside the machine's kappa vs gold on
-the same utterances.
+With more than one fold, each model's macro-F1 on each fold is printed too (folds differ
+by several points). Brier is the multi-class Brier score of each model's probabilities
+(lower is better calibrated). Also printed: human inter-annotator agreement on the 428
+utterances coded by all 10 annotators (Fleiss' kappa and Krippendorff's alpha), beside the
+machine's kappa vs gold on the same utterances.
 """
 
 from __future__ import annotations
@@ -127,6 +128,7 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False,
             "kappa": cohen_kappa_score(yt, yp), "brier": float(((probas[name][tested] - onehot) ** 2).sum(axis=1).mean()),
             "seconds": times[name],
             "per_class_f1": dict(zip(classes, f1_score(yt, yp, average=None, labels=classes))),
+            "fold_f1": [f1_score(y[test], p[test].astype(str), average="macro") for _, test in splits],
         }
     results["_rows"] = rows.assign(pred_tr_nlp=preds["tr_nlp"], tested=tested)
     return results
@@ -206,6 +208,9 @@ def main() -> None:
         print(f"humans: {human['utterances']} utterances x 10 annotators: Fleiss' kappa {human['fleiss_kappa']:.3f}, "
               f"Krippendorff's alpha {human['alpha']:.3f}; tr_nlp kappa vs gold on those utterances "
               f"{human['machine_kappa']:.3f}")
+        if args.folds > 1:
+            print("macro-F1 per fold: " + "; ".join(
+                f"{name} " + " ".join(f"{v:.3f}" for v in r["fold_f1"]) for name, r in results.items()))
         if args.finetune and args.seeds > 1:
             print(seed_spread(results, args.seeds))
     print(f"\ntotal wall time {time.perf_counter() - start:.1f} s")
