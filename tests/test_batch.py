@@ -87,6 +87,29 @@ def test_bad_files_are_recorded_and_the_rest_is_coded(incoming, model, tmp_path)
     assert [(Path(e["file"]).name, e["code"]) for e in errors] == [("broken.txt", "E102"), ("empty.txt", "E101")]
     assert "2 input(s) failed" in result.stderr
     assert pd.read_csv(out / "suggestions.csv").interview_id.nunique() == 18
+    before = outputs(out)
+    again = run("batch", incoming, "--model", model, "-o", out, "--workers", "1")  # the bad files fail again
+    assert again.exit_code == 1
+    assert "0 coded, 18 already done, 2 failed of 20 inputs" in again.stdout
+    assert outputs(out) == before
+
+
+def test_a_failed_input_is_tried_again_on_the_next_run(incoming, model, tmp_path, monkeypatch):
+    from tr_nlp.batch import work
+
+    def out_of_memory(*args: object) -> None:
+        raise MemoryError("worker out of memory")
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as patch:
+        patch.setattr(work, "worker_model", out_of_memory)
+        first = run_batch([incoming], model, out)
+    assert (first.coded, len(first.failed)) == (0, 18)
+    assert len((out / "errors.jsonl").read_text().splitlines()) == 18
+    again = run_batch([incoming], model, out)  # same files, same model: the cause has passed
+    assert (again.coded, again.skipped, again.failed) == (18, 0, [])
+    assert (out / "errors.jsonl").read_text() == ""
+    assert pd.read_csv(out / "suggestions.csv").interview_id.nunique() == 18
 
 
 def test_edited_file_is_redone_and_a_new_model_redoes_everything(incoming, model, tmp_path):

@@ -12,7 +12,9 @@ The output folder::
 Inputs are hashed and coded one by one as the engine takes them; each file's outputs are
 written atomically before its manifest row is committed. Killing a run at any moment and
 running it again therefore redoes at most the files that were in flight, and gives the
-same outputs as a run that was never interrupted.
+same outputs as a run that was never interrupted. Inputs that failed are tried again on
+every run (a bad file fails again in milliseconds; a failure with a passing cause, such
+as a worker out of memory, is not kept for good).
 """
 
 from __future__ import annotations
@@ -165,11 +167,10 @@ def run_batch(
                 except OSError as exc:
                     sha = f"unreadable: {exc.strerror or exc}"
                 entry = manifest.get(key)
-                if not force and entry is not None and entry.sha == sha and entry.job == job:
+                if not force and entry is not None and entry.sha == sha and entry.job == job \
+                        and entry.status == "done":  # a failed input is tried again: the cause may have passed
                     report.skipped += 1
                     done += 1
-                    if entry.status == "failed":
-                        report.failed.append(entry)
                     if progress:
                         progress(None, done, report.total)
                     continue
@@ -177,7 +178,8 @@ def run_batch(
 
         size = max(1, min(CHUNK_FILES, len(files) // (4 * engine.workers)))
         for results in engine.imap(code_files, _chunks(tasks(), size)):
-            pending.touch()  # combined outputs are stale until _combine has run
+            if any(_changes_suggestions(r, manifest) for r in results):
+                pending.touch()  # the combined CSV is stale until _combine has run
             for result in results:
                 entry = _store(result, manifest, out, job)
                 done += 1
@@ -209,6 +211,12 @@ def _chunks(tasks: Iterator[Task], size: int) -> Iterator[list[Task]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _changes_suggestions(result: Result, manifest: Manifest) -> bool:
+    """Whether storing ``result`` can change the combined suggestions (not only errors.jsonl)."""
+    previous = manifest.get(result.task.path)
+    return result.ok or (previous is not None and previous.status == "done")
 
 
 def _store(result: Result, manifest: Manifest, out: Path, job: str) -> Entry:
@@ -243,12 +251,16 @@ def _store(result: Result, manifest: Manifest, out: Path, job: str) -> Entry:
 
 
 def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
-    """The combined CSV and errors.jsonl, ordered by input path; rebuilt only when something changed."""
+    """errors.jsonl, and the combined CSV when ``rebuild`` (or it is missing); ordered by input path."""
     paths = {"manifest": out / MANIFEST_NAME, "dataset": out / DATASET, "csv": out / "suggestions.csv",
              "interviews": out / "interviews", "errors": out / "errors.jsonl"}
-    if not rebuild and paths["csv"].is_file() and paths["errors"].is_file():
-        return paths
     entries = list(manifest.entries())
+    failed = "".join(json.dumps({"file": e.path, "code": e.code, "message": e.message}, ensure_ascii=False) + "\n"
+                     for e in entries if e.status == "failed")
+    if not paths["errors"].is_file() or paths["errors"].read_text(encoding="utf-8") != failed:
+        write_text(failed, paths["errors"])
+    if not rebuild and paths["csv"].is_file():
+        return paths
     parts = [out / DATASET / e.part for e in entries if e.status == "done" and e.part]
     referenced = {p.name for p in parts}
     for stray in (out / DATASET).glob("*.parquet") if (out / DATASET).is_dir() else ():
@@ -261,9 +273,6 @@ def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
             header = False
         if header:
             tmp.write_text("")
-    failed = [e for e in entries if e.status == "failed"]
-    write_text("".join(json.dumps({"file": e.path, "code": e.code, "message": e.message}, ensure_ascii=False) + "\n"
-                       for e in failed), paths["errors"])
     return paths
 
 
