@@ -76,6 +76,16 @@ def test_batch_codes_every_demo_interview_and_a_second_run_does_nothing(incoming
     assert outputs(out) == before
 
 
+def test_a_file_named_twice_is_one_input(incoming, model, tmp_path):
+    files = incoming / "interviews"
+    result = run("batch", files / "demo15.txt", files / "demo15.txt", files / "demo16.docx",
+                 "-o", tmp_path / "out", "--model", model, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert "2 coded, 0 already done, 0 failed of 2 inputs" in result.stdout
+    frame = pd.read_csv(tmp_path / "out" / "suggestions.csv")
+    assert not frame.duplicated(["interview_id", "start", "end", "code"]).any()
+
+
 def test_bad_files_are_recorded_and_the_rest_is_coded(incoming, model, tmp_path):
     (incoming / "interviews" / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)
     (incoming / "interviews" / "empty.txt").write_bytes(b"")

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import make_docx
 from tr_nlp.errors import InputError
-from tr_nlp.ingest import ReadOptions, RoleMap, read_file
+from tr_nlp.ingest import ReadOptions, RoleMap, load_corpus, read_file
 
 
 def turn_texts(interview):
@@ -200,3 +200,12 @@ def test_unsupported_extension(write):
     with pytest.raises(InputError) as info:
         read_file(write("x.pdf", "%PDF"))
     assert info.value.code == "E104"
+
+
+def test_a_file_named_twice_is_read_once(write, tmp_path):
+    # the file itself, the file again by another spelling, and its folder
+    path = write("talk/a.txt", "I: How are you?\nP: Fine.\n")
+    write("talk/b.txt", "I: And you?\nP: Well.\n")
+    corpus = load_corpus([path, tmp_path / "talk" / ".." / "talk" / "a.txt", tmp_path / "talk"])
+    assert [(f.path.rsplit("/", 1)[-1], f.error) for f in corpus.files] == [("a.txt", None), ("b.txt", None)]
+    assert [iv.id for iv in corpus.interviews] == ["a", "b"]

@@ -157,6 +157,7 @@ def run_batch(
                  if not p.resolve().is_relative_to(out.resolve())]
         report.total = len(files)
         done = 0
+        before: dict[str, Entry | None] = {}  # each input in flight: its manifest row before this run
 
         def tasks() -> Iterator[Task]:
             nonlocal done
@@ -174,14 +175,17 @@ def run_batch(
                     if progress:
                         progress(None, done, report.total)
                     continue
+                before[key] = entry
                 yield Task(key, sha, str(model_dir), model_sha, segmenter, opts)
 
         size = max(1, min(CHUNK_FILES, len(files) // (4 * engine.workers)))
         for results in engine.imap(code_files, _chunks(tasks(), size)):
-            if any(_changes_suggestions(r, manifest) for r in results):
+            previous = [before.pop(r.task.path) for r in results]
+            # a failure in place of a failure changes errors.jsonl only, not the combined CSV
+            if any(r.ok or (p is not None and p.status == "done") for r, p in zip(results, previous)):
                 pending.touch()  # the combined CSV is stale until _combine has run
-            for result in results:
-                entry = _store(result, manifest, out, job)
+            for result, prior in zip(results, previous):
+                entry = _store(result, prior, manifest, out, job)
                 done += 1
                 if entry.status == "failed":
                     report.failed.append(entry)
@@ -213,15 +217,13 @@ def _chunks(tasks: Iterator[Task], size: int) -> Iterator[list[Task]]:
         yield chunk
 
 
-def _changes_suggestions(result: Result, manifest: Manifest) -> bool:
-    """Whether storing ``result`` can change the combined suggestions (not only errors.jsonl)."""
-    previous = manifest.get(result.task.path)
-    return result.ok or (previous is not None and previous.status == "done")
+def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path,
+           job: str) -> Entry:
+    """Write one input's outputs atomically, commit its manifest row, then drop stale outputs.
 
-
-def _store(result: Result, manifest: Manifest, out: Path, job: str) -> Entry:
-    """Write one input's outputs atomically, then commit its manifest row, then drop stale outputs."""
-    task, previous = result.task, manifest.get(result.task.path)
+    ``previous`` is the input's manifest row before this run (None for a new input).
+    """
+    task = result.task
     code, message = result.code, result.message
     if result.ok:
         for interview_id in result.interviews:

@@ -225,16 +225,23 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
 
     A folder with a ``corpus.yaml`` contributes only the interviews it names, read with
     its settings; its codings table and codebook are returned, not read as transcripts.
+    A file named more than once (``a.txt`` and its folder) is read once, with the
+    settings of its first mention.
     """
     plan = InputPlan()
+    seen: set[Path] = set()
     for raw in paths:
         config = load_config(raw, options) if Path(raw).is_dir() else None
         if config is not None:
-            plan.files.extend((f, config.options, fmt or config.fmt) for f in iter_input_files(config.interviews))
+            found = [(f, config.options, fmt or config.fmt) for f in iter_input_files(config.interviews)]
             plan.codings = plan.codings or config.codings
             plan.codebook = plan.codebook or config.codebook
         else:
-            plan.files.extend((f, options, fmt) for f in iter_input_files([raw]))
+            found = [(f, options, fmt) for f in iter_input_files([raw])]
+        for item in found:
+            if item[0].resolve() not in seen:
+                seen.add(item[0].resolve())
+                plan.files.append(item)
     return plan
 
 
