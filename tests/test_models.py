@@ -199,6 +199,8 @@ def test_next_ranks_uncertain_segments_across_interviews(trained):
     assert ranked.uncertainty.iloc[0] == ranked.uncertainty.max()
     by_id = {iv.id: iv.text for iv in new}
     assert all(by_id[r.interview_id][r.start:r.end] == r.text for r in ranked.itertuples())
+    plain = rank_next(model, segments, corpus.by_id(), n=12, spread=1.0)  # uncertainty alone
+    assert plain.uncertainty.is_monotonic_decreasing and plain.uncertainty.min() >= ranked.uncertainty.min()
 
 
 def test_cli_next(trained, tmp_path):

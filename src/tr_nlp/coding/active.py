@@ -3,13 +3,13 @@
 A segment is informative when the model is unsure about it: its probability for some code
 lies near that code's threshold, or, for a mutually exclusive code group (which has no
 thresholds: the most probable option wins), its two most probable options are close.
-Picking greedily by that uncertainty would take many segments from one interview, so each further pick from an interview already chosen is
-discounted (``spread`` per earlier pick), which spreads the work across interviews.
+Picking greedily by that uncertainty would take many segments from one interview, so
+each further pick from an interview already chosen is discounted (``spread`` per earlier
+pick), which spreads the work across interviews.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -49,7 +49,28 @@ def group_uncertainty(proba: np.ndarray) -> np.ndarray:
 
 def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[str, Interview],
               n: int = 30, spread: float = 0.7) -> pd.DataFrame:
-    """The ``n`` segments (of ``interviews``) to code next, most informative first."""
+    """The ``n`` segments (of ``interviews``) to code next, most informative first.
+
+    Parameters
+    ----------
+    model : ThemeModel
+        A trained model; its thresholds say where a code is a close call.
+    segments : sequence of Segment
+        The candidates (typically the segments no human has coded).
+    interviews : mapping of str to Interview
+        The segments' interviews, by id: the dialogue context the model reads.
+    n : int
+        How many to return.
+    spread : float
+        Factor applied to a segment's uncertainty for each segment already picked from
+        its interview: 1 ranks by uncertainty alone, smaller values spread the picks.
+
+    Returns
+    -------
+    DataFrame
+        One row per pick (:data:`NEXT_COLUMNS`): rank, where the segment is, its text,
+        its uncertainty, and the code of the closest call with its probability.
+    """
     if not segments or n <= 0:
         return pd.DataFrame(columns=NEXT_COLUMNS)
     proba = model.predict_proba(context_frame(segments, interviews)).to_numpy()
@@ -61,12 +82,11 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
     best_code = u.argmax(axis=1)
     score = u.max(axis=1)
     picked: list[int] = []
-    taken: Counter[str] = Counter()
+    _, interview = np.unique([s.interview_id for s in segments], return_inverse=True)
+    taken = np.zeros(interview.max() + 1)  # picks so far, per interview
     available = np.ones(len(segments), dtype=bool)
-    interview = np.array([s.interview_id for s in segments])
     for _ in range(min(n, len(segments))):
-        discount = np.array([spread ** taken[i] for i in interview])
-        value = np.where(available, score * discount, -np.inf)
+        value = np.where(available, score * spread ** taken[interview], -np.inf)
         k = int(np.argmax(value))
         picked.append(k)
         available[k] = False
