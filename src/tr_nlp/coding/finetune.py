@@ -6,9 +6,10 @@ fold (four epochs over about 3,900 utterances) takes 11-13 minutes (batches hold
 similar length, which more than halved the time: ``benchmarks/finetune_speed.py``). On
 AnnoMI fold 1 alone it is about as good as the default model (macro-F1 0.743 and 0.754
 vs 0.741 therapist over two seeds, 0.558-0.569 vs 0.564 client over three;
-``benchmarks/annomi.py --folds 1 --finetune --seeds N``) and the average of the two beats
-both (over all five therapist folds: 0.767 alone, 0.780 averaged, 0.764 the default
-model), so ``--finetune`` averages it with the linear model (:mod:`tr_nlp.coding.blend`).
+``benchmarks/annomi.py --folds 1 --finetune --seeds N``), so ``--finetune`` averages it
+with the linear model (:mod:`tr_nlp.coding.blend`). Over all five AnnoMI folds the average
+beats both on therapist behaviour (0.767 alone, 0.780 averaged, 0.764 the default model)
+but not on client talk (0.524 alone, 0.539 averaged, 0.543 the default model).
 Uses CUDA when torch sees a GPU, unchanged code otherwise. With a context frame as input,
 the segment is encoded as a sentence pair with the other speaker's previous and next turns
 (joined by the separator token); with the previous turn alone it had 0.753 therapist and
