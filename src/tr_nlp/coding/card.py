@@ -28,10 +28,10 @@ def render_card(card: dict[str, Any]) -> str:
     tuned = card.get("finetune")
     if tuned:
         lines += ["", "## Fine-tuning", "",
-                  f"- epochs: {tuned.get('epochs')}, batch size: {tuned.get('batch_size')}, encoder lr: "
-                  f"{tuned.get('lr')}, head lr: {tuned.get('head_lr')}, max tokens: {tuned.get('max_length')}",
-                  f"- {_fmt(float(tuned.get('validation_fraction', 0)))} of the interviews were held out of "
-                  "fine-tuning to calibrate each code and choose the thresholds of the blend",
+                  (f"- epochs: {tuned.get('epochs')}, batch size: {tuned.get('batch_size')}, encoder lr: "
+                   f"{tuned.get('lr')}, head lr: {tuned.get('head_lr')}, max tokens: {tuned.get('max_length')}"),
+                  (f"- {_fmt(float(tuned.get('validation_fraction', 0)))} of the interviews were held out of "
+                   "fine-tuning to calibrate each code and choose the thresholds of the blend"),
                   (f"- blend: {_fmt(float(tuned.get('blend_weight', 0)))} fine-tuned encoder + "
                    f"{_fmt(1 - float(tuned.get('blend_weight', 0)))} linear model (`{card.get('model_file')}`)"),
                   f"- weights: `{tuned.get('weights_file')}` (safetensors, sha256 `{tuned.get('weights_sha256', '')}`)"]

@@ -321,7 +321,7 @@ def _source_text(source: Element, name: str, files: _Files, where: str, encoding
         detail = ("it has only rich text (richTextPath); export plain text as well" if source.get("richTextPath")
                   else "it has neither plainTextPath nor PlainTextContent")
         raise InputError("E208", where, source=name, detail=detail)
-    relative = ref[len("internal://"):] if ref.startswith("internal://") else ref
+    relative = ref.removeprefix("internal://")
     reason = "it is a URL" if "://" in relative or relative.startswith("file:") else unsafe_reason(relative)
     if reason:
         raise ArchiveError("E208", where, source=name,

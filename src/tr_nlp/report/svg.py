@@ -71,8 +71,8 @@ def _fmt(value: float) -> str:
 
 
 def _axes(f: _Frame, x_label: str, y_label: str) -> list[str]:
-    parts = [f'<rect x="{f.left}" y="{f.top}" width="{f.width - f.left - f.right}" '
-             f'height="{f.height - f.top - f.bottom}" class="plot-area"/>']
+    parts = [(f'<rect x="{f.left}" y="{f.top}" width="{f.width - f.left - f.right}" '
+              f'height="{f.height - f.top - f.bottom}" class="plot-area"/>')]
     for x in _ticks(f.x0, f.x1):
         parts.append(f'<line x1="{f.px(x):.1f}" y1="{f.py(f.y0):.1f}" x2="{f.px(x):.1f}" y2="{f.top}" class="grid"/>'
                      f'<text x="{f.px(x):.1f}" y="{f.height - f.bottom + 14}" class="tick" text-anchor="middle">{_fmt(x)}</text>')
@@ -128,8 +128,8 @@ def scatter_chart(points: Sequence[Point], title: str, width: int = 640, height:
     f = _Frame(width, height, (min(xs) - pad * span_x, max(xs) + pad * span_x),
                (min(ys) - pad * span_y, max(ys) + pad * span_y))
     f.left, f.bottom = 12, 12
-    parts = [f'<rect x="{f.left}" y="{f.top}" width="{width - f.left - f.right}" height="{height - f.top - f.bottom}" '
-             'class="plot-area"/>']
+    parts = [(f'<rect x="{f.left}" y="{f.top}" width="{width - f.left - f.right}" '
+              f'height="{height - f.top - f.bottom}" class="plot-area"/>')]
     biggest = max(p.size for p in points) or 1.0
     for p in sorted(points, key=lambda q: -q.size):
         x, y = f.px(p.x), f.py(p.y)
