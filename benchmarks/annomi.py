@@ -1,6 +1,7 @@
 """AnnoMI benchmark: tr_nlp's classifier vs a TF-IDF + logistic-regression baseline, on real data.
 
     python benchmarks/annomi.py [--folds 5] [--tasks therapist,client] [--finetune [--seeds N]]
+                                [--save DIR]
 
 Data: ../shared/data/annomi (133 motivational-interviewing transcripts), read with
 tr_nlp's ``annomi`` preset. Gold labels per utterance as in AnnoMI-simple.csv; rows sorted
@@ -31,6 +32,11 @@ by several points). Brier is the multi-class Brier score of each model's probabi
 (lower is better calibrated). Also printed: human inter-annotator agreement on the 428
 utterances coded by all 10 annotators (Fleiss' kappa and Krippendorff's alpha), beside the
 machine's kappa vs gold on the same utterances.
+
+``--save DIR`` also writes ``DIR/annomi-TASK.parquet``: one row per tested utterance
+(transcript and utterance id, fold 0-4 in GroupKFold order, gold label) with each model's
+predicted label and probability per class, so that blends, decision rules or per-fold
+figures can be studied offline without running the (slow) fine-tuning again.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score
 from sklearn.model_selection import GroupKFold
 
 from tr_nlp.agreement import fleiss_kappa, krippendorff_alpha
+from tr_nlp.export.tables import write_table
 from tr_nlp.coding import make_theme_classifier
 from tr_nlp.features import CONTEXT_COLUMNS, context_frame, embed_texts, tfidf_features
 from tr_nlp.ingest import ReadOptions, TableMapping, load_corpus
@@ -87,9 +94,11 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False,
     probas = {n: np.zeros((len(y), len(classes))) for n in names}
     times = {n: 0.0 for n in names}
     tested = np.zeros(len(y), dtype=bool)
+    fold = np.full(len(y), -1)
     inputs = rows[CONTEXT_COLUMNS]
-    for train, test in splits:
+    for k, (train, test) in enumerate(splits):
         tested[test] = True
+        fold[test] = k
         t0 = time.perf_counter()
         vec = tfidf_features()
         base = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000)
@@ -131,6 +140,13 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False,
             "fold_f1": [f1_score(y[test], p[test].astype(str), average="macro") for _, test in splits],
         }
     results["_rows"] = rows.assign(pred_tr_nlp=preds["tr_nlp"], tested=tested)
+    saved = rows.loc[tested, ["transcript_id", "utterance_id", label]].rename(columns={label: "gold"})
+    saved.insert(2, "fold", fold[tested])
+    for name in names:
+        saved[f"{name}.pred"] = preds[name][tested].astype(str)
+        for j, c in enumerate(classes):
+            saved[f"{name}.p.{c}"] = probas[name][tested, j]
+    results["_predictions"] = saved.reset_index(drop=True)
     return results
 
 
@@ -180,6 +196,8 @@ def main() -> None:
     parser.add_argument("--tasks", default="therapist,client")
     parser.add_argument("--finetune", action="store_true",
                         help="also fine-tune MiniLM (slow on CPU: use with --folds 1)")
+    parser.add_argument("--save", type=Path, default=None, metavar="DIR",
+                        help="also write each model's out-of-fold predictions to DIR/annomi-TASK.parquet")
     parser.add_argument("--seeds", type=int, default=1,
                         help="with --finetune: fine-tune this many times (random_state 0, 1, ...) "
                              "and print the spread; rows 'encoder:k', 'finetune:k' are seed k")
@@ -197,7 +215,10 @@ def main() -> None:
           f"{len(texts)} distinct texts took {time.perf_counter() - t0:.1f} s (near 0 when cached)")
     for task in args.tasks.split(","):
         results = run_task(frame, task, args.folds, args.finetune, args.seeds)
-        rows = results.pop("_rows")
+        rows, predictions = results.pop("_rows"), results.pop("_predictions")
+        if args.save is not None:
+            args.save.mkdir(parents=True, exist_ok=True)
+            write_table(predictions, args.save / f"annomi-{task}.parquet")
         human = human_agreement(task, rows)
         print(f"\n== {task} ({TASKS[task][1]}), GroupKFold(5) on transcript_id, {args.folds} fold(s) ==")
         print(f"{'model':<10} {'macro-F1':>9} {'accuracy':>9} {'kappa':>7} {'Brier':>6} {'seconds':>8}   per-class F1")
