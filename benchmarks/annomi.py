@@ -52,8 +52,8 @@ from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score
 from sklearn.model_selection import GroupKFold
 
 from tr_nlp.agreement import fleiss_kappa, krippendorff_alpha
-from tr_nlp.export.tables import write_table
 from tr_nlp.coding import make_theme_classifier
+from tr_nlp.export.tables import write_table
 from tr_nlp.features import CONTEXT_COLUMNS, context_frame, embed_texts, tfidf_features
 from tr_nlp.ingest import ReadOptions, TableMapping, load_corpus
 from tr_nlp.schema import Segment
