@@ -239,8 +239,9 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
         else:
             found = [(f, options, fmt) for f in iter_input_files([raw])]
         for item in found:
-            if item[0].resolve() not in seen:
-                seen.add(item[0].resolve())
+            key = item[0].resolve()
+            if key not in seen:
+                seen.add(key)
                 plan.files.append(item)
     return plan
 
