@@ -54,6 +54,11 @@ class _Frame:
     def py(self, y: float) -> float:
         return self.height - self.bottom - (y - self.y0) / (self.y1 - self.y0) * (self.height - self.top - self.bottom)
 
+    def area(self) -> str:
+        """The plot area's background rectangle (inside the margins)."""
+        return (f'<rect x="{self.left}" y="{self.top}" width="{self.width - self.left - self.right}" '
+                f'height="{self.height - self.top - self.bottom}" class="plot-area"/>')
+
 
 def _ticks(low: float, high: float, n: int = 5) -> list[float]:
     """Round tick values (steps of 1, 2 or 5 times a power of ten) inside [low, high]."""
@@ -71,8 +76,7 @@ def _fmt(value: float) -> str:
 
 
 def _axes(f: _Frame, x_label: str, y_label: str) -> list[str]:
-    parts = [(f'<rect x="{f.left}" y="{f.top}" width="{f.width - f.left - f.right}" '
-              f'height="{f.height - f.top - f.bottom}" class="plot-area"/>')]
+    parts = [f.area()]
     for x in _ticks(f.x0, f.x1):
         parts.append(f'<line x1="{f.px(x):.1f}" y1="{f.py(f.y0):.1f}" x2="{f.px(x):.1f}" y2="{f.top}" class="grid"/>'
                      f'<text x="{f.px(x):.1f}" y="{f.height - f.bottom + 14}" class="tick" text-anchor="middle">{_fmt(x)}</text>')
@@ -128,8 +132,7 @@ def scatter_chart(points: Sequence[Point], title: str, width: int = 640, height:
     f = _Frame(width, height, (min(xs) - pad * span_x, max(xs) + pad * span_x),
                (min(ys) - pad * span_y, max(ys) + pad * span_y))
     f.left, f.bottom = 12, 12
-    parts = [(f'<rect x="{f.left}" y="{f.top}" width="{width - f.left - f.right}" '
-              f'height="{height - f.top - f.bottom}" class="plot-area"/>')]
+    parts = [f.area()]
     biggest = max(p.size for p in points) or 1.0
     for p in sorted(points, key=lambda q: -q.size):
         x, y = f.px(p.x), f.py(p.y)
