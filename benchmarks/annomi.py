@@ -24,8 +24,12 @@ Models, in the same run:
   context=True)`` on :func:`tr_nlp.features.context_frame` rows (TF-IDF + MiniLM of the
   utterance, of the other speaker's previous turn, the one before and the next one, dialogue-shape
   cues), with the head for a mutually exclusive code group (one-vs-rest linear SVM, C chosen
-  by inner cross-validation grouped by transcript). Embeddings come from tr_nlp's cache
-  (each text embedded once).
+  by inner cross-validation grouped by transcript), its probabilities decoded along each
+  transcript as a Markov chain of a strength the inner cross-validation picks
+  (:mod:`tr_nlp.coding.chain`; the strength per fold is printed). Embeddings come from
+  tr_nlp's cache (each text embedded once);
+* no_chain: the same fitted tr_nlp model, each utterance scored alone (no decoding along
+  the transcript), so the chain's share of the gain is measured in the same run.
 
 With more than one fold, each model's macro-F1 on each fold is printed too (folds differ
 by several points). Brier is the multi-class Brier score of each model's probabilities
@@ -88,13 +92,14 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False,
     groups = rows["transcript_id"].to_numpy()
     splits = list(GroupKFold(n_splits=5).split(rows, y, groups))[:folds]
     tuned = [(f"encoder{seed_suffix(s)}", f"finetune{seed_suffix(s)}", s) for s in range(seeds if finetune else 0)]
-    names = ["baseline", "tr_nlp"] + [name for enc, ft, _ in tuned for name in (enc, ft)]
+    names = ["baseline", "no_chain", "tr_nlp"] + [name for enc, ft, _ in tuned for name in (enc, ft)]
     preds = {n: np.empty(len(y), dtype=object) for n in names}
     classes = np.unique(y)
     probas = {n: np.zeros((len(y), len(classes))) for n in names}
     times = {n: 0.0 for n in names}
     tested = np.zeros(len(y), dtype=bool)
     fold = np.full(len(y), -1)
+    strengths = []
     inputs = rows[CONTEXT_COLUMNS]
     for k, (train, test) in enumerate(splits):
         tested[test] = True
@@ -111,16 +116,22 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False,
         t0 = time.perf_counter()
         model = make_theme_classifier("both", context=True, C=1.0)
         model.fit(inputs.iloc[train], y[train], head__groups=groups[train])
-        preds["tr_nlp"][test] = model.predict(inputs.iloc[test])
-        probas["tr_nlp"][test] = aligned(model.predict_proba(inputs.iloc[test]), model.classes_, classes)
+        head = model.named_steps["head"]
+        proba = model.predict_proba(inputs.iloc[test], groups=groups[test])
+        preds["tr_nlp"][test] = head.decide(proba)
+        probas["tr_nlp"][test] = aligned(proba, model.classes_, classes)
         times["tr_nlp"] += time.perf_counter() - t0
+        strengths.append(head.chain_strength_)
+        proba = model.predict_proba(inputs.iloc[test])  # the same model, utterances scored alone
+        preds["no_chain"][test] = head.decide(proba)
+        probas["no_chain"][test] = aligned(proba, model.classes_, classes)
 
         for enc, ft, seed in tuned:
             t0 = time.perf_counter()
             blend = make_theme_classifier("finetune", context=True, C=1.0, random_state=seed)
             blend.fit(inputs.iloc[train], y[train], head__groups=groups[train])
             head = blend.named_steps["head"]
-            proba = head.predict_proba(inputs.iloc[test])  # score once: the encoder is the slow part
+            proba = head.predict_proba(inputs.iloc[test], groups=groups[test])  # once: the encoder is slow
             preds[ft][test] = head.decide(proba)
             probas[ft][test] = aligned(proba, head.classes_, classes)
             times[ft] += time.perf_counter() - t0
@@ -135,10 +146,11 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False,
         results[name] = {
             "macro_f1": f1_score(yt, yp, average="macro"), "accuracy": accuracy_score(yt, yp),
             "kappa": cohen_kappa_score(yt, yp), "brier": float(((probas[name][tested] - onehot) ** 2).sum(axis=1).mean()),
-            "seconds": times[name],
+            "seconds": times[name] if name != "no_chain" else float("nan"),
             "per_class_f1": dict(zip(classes, f1_score(yt, yp, average=None, labels=classes))),
             "fold_f1": [f1_score(y[test], p[test].astype(str), average="macro") for _, test in splits],
         }
+    results["_strengths"] = strengths
     results["_rows"] = rows.assign(pred_tr_nlp=preds["tr_nlp"], tested=tested)
     saved = rows.loc[tested, ["transcript_id", "utterance_id", label]].rename(columns={label: "gold"})
     saved.insert(2, "fold", fold[tested])
@@ -215,7 +227,7 @@ def main() -> None:
           f"{len(texts)} distinct texts took {time.perf_counter() - t0:.1f} s (near 0 when cached)")
     for task in args.tasks.split(","):
         results = run_task(frame, task, args.folds, args.finetune, args.seeds)
-        rows, predictions = results.pop("_rows"), results.pop("_predictions")
+        rows, predictions, strengths = results.pop("_rows"), results.pop("_predictions"), results.pop("_strengths")
         if args.save is not None:
             args.save.mkdir(parents=True, exist_ok=True)
             write_table(predictions, args.save / f"annomi-{task}.parquet")
@@ -224,14 +236,16 @@ def main() -> None:
         print(f"{'model':<10} {'macro-F1':>9} {'accuracy':>9} {'kappa':>7} {'Brier':>6} {'seconds':>8}   per-class F1")
         for name, r in results.items():
             per = ", ".join(f"{k} {v:.2f}" for k, v in r["per_class_f1"].items())
+            seconds = "-" if np.isnan(r["seconds"]) else f"{r['seconds']:.1f}"
             print(f"{name:<10} {r['macro_f1']:>9.3f} {r['accuracy']:>9.3f} {r['kappa']:>7.3f} {r['brier']:>6.3f} "
-                  f"{r['seconds']:>8.1f}   {per}")
+                  f"{seconds:>8}   {per}")
         print(f"humans: {human['utterances']} utterances x 10 annotators: Fleiss' kappa {human['fleiss_kappa']:.3f}, "
               f"Krippendorff's alpha {human['alpha']:.3f}; tr_nlp kappa vs gold on those utterances "
               f"{human['machine_kappa']:.3f}")
         if args.folds > 1:
             print("macro-F1 per fold: " + "; ".join(
                 f"{name} " + " ".join(f"{v:.3f}" for v in r["fold_f1"]) for name, r in results.items()))
+        print("chain strength chosen by the inner CV, per fold: " + " ".join(f"{s:g}" for s in strengths))
         if args.finetune and args.seeds > 1:
             print(seed_spread(results, args.seeds))
     print(f"\ntotal wall time {time.perf_counter() - start:.1f} s")

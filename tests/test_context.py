@@ -28,7 +28,7 @@ def test_context_frame_takes_the_other_speakers_turns_on_both_sides():
     iv = _interview()
     segments = [_segment(iv, s) for s in ("How was the ward?", "Nobody slept.", "Sorry, and the food.", "Sam did.")]
     frame = context_frame(segments, {"iv": iv})
-    assert list(frame.columns) == CONTEXT_COLUMNS
+    assert list(frame.columns) == [*CONTEXT_COLUMNS, "interview_id"]
     assert frame.prev_text.tolist() == ["", "How was the ward?", "How was the ward?", "Mm. Who helped?"]
     # the second participant turn skips its own speaker's turn to reach the interviewer's next one
     assert frame.next_text.tolist() == ["Loud. Nobody slept.", "Mm. Who helped?", "Mm. Who helped?", ""]

@@ -284,11 +284,12 @@ def test_suggestions_flag_the_winner_of_an_exclusive_group(demo_coded):
     pipe = make_theme_classifier("tfidf", exclusive=((0, 1),))
     pipe.fit(data.texts, data.target.to_numpy(), head__groups=data.groups)
     model = ThemeModel(pipe, data.codes, {})
-    segments = data.segments[:80]
+    segments = data.segments
     rows = suggest(model, segments, corpus.by_id())
     flags = rows.pivot(index="segment_id", columns="code", values="above_threshold")
     flags = flags.loc[[s.segment_id for s in segments], data.codes].to_numpy().astype(int)
-    np.testing.assert_array_equal(flags, pipe.predict([s.text for s in segments]))
+    # suggestions decode the group along each interview, as predict does when given the interviews
+    np.testing.assert_array_equal(flags, pipe.predict(data.texts, groups=data.groups))
     assert flags[:, :2].sum() > 0  # the group's codes do get flagged
     # the group's codes have evidence and card terms too, read off the group SVM's rows
     flagged = rows[rows.above_threshold & rows.code.isin(data.codes[:2])]
@@ -338,9 +339,13 @@ def test_exclusive_group_model_round_trips_through_the_trusted_loader(demo_coded
     pipe = make_theme_classifier("tfidf", exclusive=((0, 1),))
     pipe.fit(data.texts, data.target.to_numpy(), head__groups=data.groups)
     loaded = load_model(save_model(ThemeModel(pipe, data.codes, {"name": "g"}), tmp_path / "g"))
-    texts = data.texts[:30]
-    np.testing.assert_allclose(loaded.pipeline.predict_proba(texts), pipe.predict_proba(texts))
-    assert loaded.pipeline.named_steps["head"].group_temperatures_ == pipe.named_steps["head"].group_temperatures_
+    texts, groups = data.texts[:60], data.groups[:60]
+    np.testing.assert_allclose(loaded.pipeline.predict_proba(texts, groups=groups),
+                               pipe.predict_proba(texts, groups=groups))
+    head, fitted = loaded.pipeline.named_steps["head"], pipe.named_steps["head"]
+    assert head.group_temperatures_ == fitted.group_temperatures_
+    assert head.group_strengths_ == fitted.group_strengths_
+    np.testing.assert_array_equal(head.group_transitions_[0], fitted.group_transitions_[0])
 
 
 def test_card_describes_only_the_heads_in_use():
@@ -349,3 +354,12 @@ def test_card_describes_only_the_heads_in_use():
     assert "logistic" in linear_head_card(4.0, True, False) and "SVM" not in linear_head_card(4.0, True, False)
     assert "logistic" not in linear_head_card(4.0, False, True) and "SVM" in linear_head_card(4.0, False, True)
     assert "logistic" in linear_head_card(4.0, True, True) and "SVM" in linear_head_card(4.0, True, True)
+    assert "Markov chain" in linear_head_card(4.0, False, True)
+
+
+def test_card_gives_each_exclusive_group_its_chain_strength():
+    from tr_nlp.coding.card import render_card
+
+    text = render_card({"exclusive_groups": [["change", "sustain"], ["a", "b"]], "chain_strengths": [0.5, 0.0]})
+    assert "Exclusive group change, sustain: decoded along each interview with strength 0.500." in text
+    assert "Exclusive group a, b: decoded along each interview with strength 0.000 (off)." in text

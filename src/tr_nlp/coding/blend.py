@@ -87,15 +87,19 @@ class BlendedClassifier(ClassifierMixin, BaseEstimator):
                 thresholds[j] = choose_threshold(blended[:, j], held_out, head.objective)
         return thresholds
 
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """The weighted mean of both models' probabilities (per code, or per class)."""
+    def predict_proba(self, X: Any, groups: Any = None) -> np.ndarray:
+        """The weighted mean of both models' probabilities (per code, or per class).
+
+        ``groups`` (the interview of each row) reaches the linear model, which decodes
+        mutually exclusive codes along each interview (:mod:`tr_nlp.coding.chain`).
+        """
         check_is_fitted(self)
         return (self.weight * self.finetuned_.predict_proba(X)
-                + (1 - self.weight) * self.linear_.predict_proba(X))
+                + (1 - self.weight) * self.linear_.predict_proba(X, groups=groups))
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: Any, groups: Any = None) -> np.ndarray:
         """0/1 per code (or the most probable class), from the blended probabilities."""
-        return self.decide(self.predict_proba(X))
+        return self.decide(self.predict_proba(X, groups))
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """Decisions from :meth:`predict_proba` output: the linear head's rules, the blend's thresholds."""

@@ -25,6 +25,9 @@ def render_card(card: dict[str, Any]) -> str:
     lines += ["| code | training positives | threshold |", "|---|---:|---:|"]
     for code, n, t in zip(card.get("codes", []), card.get("positives", []), card.get("thresholds", [])):
         lines.append(f"| {code} | {n} | {'most probable in its group' if t is None else f'{t:.3f}'} |")
+    chains = zip(card.get("exclusive_groups", []), card.get("chain_strengths", []))
+    lines += [f"\nExclusive group {', '.join(group)}: decoded along each interview with strength {_fmt(s)}"
+              f"{' (off)' if s == 0 else ''}." for group, s in chains]
     tuned = card.get("finetune")
     if tuned:
         lines += ["", "## Fine-tuning", "",

@@ -11,6 +11,9 @@ classifier:
 * ``y`` 1-d: a mutually exclusive code group, single-label multi-class: a class-balanced
   one-vs-rest linear SVM with ``C`` chosen by inner cross-validation and temperature-scaled
   probabilities (:mod:`tr_nlp.coding.exclusive`); ``predict`` is the most probable code.
+  Given the interview of each segment (``groups``, rows in reading order), these
+  probabilities are decoded along each interview as a Markov chain whose strength the
+  inner cross-validation picks (:mod:`tr_nlp.coding.chain`; 0 switches it off).
 * ``y`` 2-d with ``exclusive`` groups of column indices: the codes of each group share
   one such model over "which of them, or none"; ``predict`` gives at most one of them per
   segment (the most probable, unless "none" is more probable).
@@ -39,7 +42,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from tr_nlp.agreement.stats import binary_stats_from_counts
-from tr_nlp.coding.exclusive import C_GRID, ExclusiveFit, exclusive_proba, fit_exclusive
+from tr_nlp.coding.chain import STRENGTHS, choose_strength, decode, transition_matrix
+from tr_nlp.coding.exclusive import C_GRID, ExclusiveFit, exclusive_proba, fit_exclusive, selection_score
 from tr_nlp.errors import ConfigError
 from tr_nlp.features.text import make_features
 
@@ -113,12 +117,17 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         Candidate ``C`` of the linear SVM for mutually exclusive codes (1-d ``y`` or
         ``exclusive`` groups); the inner cross-validation picks one for ``objective``
         (macro-F1, or kappa for ``"kappa"``).
+    chain_strengths : tuple of float
+        Candidate strengths of the decoding of mutually exclusive codes along each
+        interview (:mod:`tr_nlp.coding.chain`); the inner cross-validation picks one for
+        ``objective``. ``(0.0,)`` switches it off. It needs ``groups`` in :meth:`fit`
+        (to learn the transitions) and in :meth:`predict_proba` (to use them).
     """
 
     def __init__(self, C: float = 4.0, class_weight: str | None = "balanced", objective: str = "f1",
                  inner_folds: int = 3, max_iter: int = 2000, random_state: int = 0,
                  exclusive: tuple[tuple[int, ...], ...] = (),
-                 exclusive_Cs: tuple[float, ...] = C_GRID):
+                 exclusive_Cs: tuple[float, ...] = C_GRID, chain_strengths: tuple[float, ...] = STRENGTHS):
         self.C = C
         self.class_weight = class_weight
         self.objective = objective
@@ -127,13 +136,18 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.exclusive = exclusive
         self.exclusive_Cs = exclusive_Cs
+        self.chain_strengths = chain_strengths
 
     def _lr(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
                                   solver="lbfgs")
 
     def fit(self, X: Any, y: Any, groups: Any = None) -> CodeClassifier:
-        """Fit; ``groups`` (interview ids) keeps inner folds from splitting an interview."""
+        """Fit; ``groups`` (interview ids) keeps inner folds from splitting an interview.
+
+        With ``groups``, rows are taken to be in reading order within each interview, and
+        mutually exclusive codes also learn how they follow each other.
+        """
         X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True)
         parse_objective(self.objective)
         y = np.asarray(y)
@@ -145,8 +159,10 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             if len(self.classes_) < 2:
                 raise ValueError("need at least two classes; got 1 class")
             strat = np.searchsorted(self.classes_, y)
-            fit = self._fit_exclusive(X, y, self._splits(X, strat, groups))
+            splits = self._splits(X, strat, groups)
+            fit = self._fit_exclusive(X, y, splits)
             self.model_, self.temperature_ = fit.model, fit.temperature
+            self.transitions_, self.option_prior_, self.chain_strength_ = self._chain(fit, y, groups, splits)
             self.n_iter_ = np.array([fit.model.n_iter_])
             return self
         Y = y.astype(int)
@@ -164,9 +180,12 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 self.calibrators_.append(None)
             else:
                 self._fit_code(X, Y[:, j], j, splits)
-        fits = [self._fit_group(X, Y, list(group), splits) for group in self.exclusive]
-        self.group_models_ = [f.model if f else None for f in fits]
-        self.group_temperatures_ = [f.temperature if f else 1.0 for f in fits]
+        fits = [self._fit_group(X, Y, list(group), splits, groups) for group in self.exclusive]
+        self.group_models_ = [f[0].model if f else None for f in fits]
+        self.group_temperatures_ = [f[0].temperature if f else 1.0 for f in fits]
+        self.group_transitions_ = [f[1][0] if f else None for f in fits]
+        self.group_priors_ = [f[1][1] if f else None for f in fits]
+        self.group_strengths_ = [f[1][2] if f else 0.0 for f in fits]
         self.n_iter_ = np.array([m.n_iter_[0] if m is not None else 0 for m in self.models_])
         return self
 
@@ -205,39 +224,76 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         return fit_exclusive(X, label, splits, self.exclusive_Cs, parse_objective(self.objective)[0],
                              self.class_weight, self.max_iter)
 
-    def _fit_group(self, X: Any, Y: np.ndarray, group: list[int],
-                   splits: list[tuple[np.ndarray, np.ndarray]]) -> ExclusiveFit | None:
-        """One model over the group's codes plus "none" (class -1)."""
+    def _fit_group(self, X: Any, Y: np.ndarray, group: list[int], splits: list[tuple[np.ndarray, np.ndarray]],
+                   groups: Any) -> tuple[ExclusiveFit, tuple[np.ndarray, np.ndarray, float]] | None:
+        """One model over the group's codes plus "none" (class -1), and its chain."""
         sub = Y[:, group]
         label = np.where(sub.any(axis=1), np.asarray(group)[sub.argmax(axis=1)], -1)
         if len(np.unique(label)) < 2:
             return None
-        return self._fit_exclusive(X, label, splits)
+        fit = self._fit_exclusive(X, label, splits)
+        return fit, self._chain(fit, label, groups, splits)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Calibrated probabilities: (n, codes) for multi-label, (n, classes) otherwise."""
+    def _chain(self, fit: ExclusiveFit, label: np.ndarray, groups: Any,
+               splits: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, float]:
+        """Transitions, prior and the strength the inner CV picks (0 without ``groups``)."""
+        index = np.searchsorted(fit.model.classes_, label)
+        n_options = len(fit.model.classes_)
+        prior = np.bincount(index, minlength=n_options) / len(index)
+        if groups is None:
+            return np.full((n_options, n_options), 1 / n_options), prior, 0.0
+        groups = np.asarray(groups)
+        objective = parse_objective(self.objective)[0]
+        strength = choose_strength(fit.oof, index, groups, splits,
+                                   lambda true, predicted: selection_score(true, predicted, objective),
+                                   self.chain_strengths)
+        return transition_matrix(index, groups, n_options), prior, strength
+
+    def predict_proba(self, X: Any, groups: Any = None) -> np.ndarray:
+        """Calibrated probabilities: (n, codes) for multi-label, (n, classes) otherwise.
+
+        With ``groups`` (the interview of each row, rows in reading order), mutually
+        exclusive codes are decoded along each interview (when the fit chose to).
+        """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False)
+        if groups is not None and len(groups) != X.shape[0]:
+            raise ValueError(f"groups has {len(groups)} entries for {X.shape[0]} rows")
         if not self.multilabel_:
-            return exclusive_proba(self.model_, self.temperature_, X)
+            proba = exclusive_proba(self.model_, self.temperature_, X)
+            return self._decoded(proba, groups, getattr(self, "transitions_", None),
+                                 getattr(self, "option_prior_", None), getattr(self, "chain_strength_", 0.0))
         out = np.empty((X.shape[0], len(self.classes_)))
         for j, (model, calibrator) in enumerate(zip(self.models_, self.calibrators_)):
             if model is None or calibrator is None:
                 out[:, j] = self.priors_[j]
             else:
                 out[:, j] = calibrator.predict_proba(model.decision_function(X)[:, None])[:, 1]
-        for group, model, temperature in zip(self.exclusive, self.group_models_, self.group_temperatures_):
+        n_groups = len(self.exclusive)
+        chains = zip(getattr(self, "group_transitions_", [None] * n_groups),
+                     getattr(self, "group_priors_", [None] * n_groups),
+                     getattr(self, "group_strengths_", [0.0] * n_groups))
+        for group, model, temperature, chain in zip(self.exclusive, self.group_models_, self.group_temperatures_,
+                                                    chains):
             if model is None:
                 continue
-            proba = exclusive_proba(model, temperature, X)
+            proba = self._decoded(exclusive_proba(model, temperature, X), groups, *chain)
             for j in group:
                 hit = np.nonzero(model.classes_ == j)[0]
                 out[:, j] = proba[:, hit[0]] if len(hit) else 0.0
         return out
 
-    def predict(self, X: Any) -> np.ndarray:
-        """0/1 per code at the chosen thresholds, or the most probable class."""
-        return self.decide(self.predict_proba(X))
+    @staticmethod
+    def _decoded(proba: np.ndarray, groups: Any, transitions: np.ndarray | None, prior: np.ndarray | None,
+                 strength: float) -> np.ndarray:
+        if groups is None or transitions is None or prior is None or strength <= 0:
+            return proba
+        return decode(proba, np.asarray(groups), transitions, prior, strength)
+
+    def predict(self, X: Any, groups: Any = None) -> np.ndarray:
+        """0/1 per code at the chosen thresholds, or the most probable class (``groups``: as in
+        :meth:`predict_proba`)."""
+        return self.decide(self.predict_proba(X, groups))
 
     def decide(self, proba: np.ndarray, thresholds: np.ndarray | None = None) -> np.ndarray:
         """Decisions from :meth:`predict_proba` output, without scoring the inputs again.

@@ -59,8 +59,9 @@ def _fit_predict(data: CodedData, train: np.ndarray, test: np.ndarray, features:
                                  exclusive=data.exclusive)
     context = reads_context(features, context)
     pipe.fit(data.inputs(context, train), y[train], head__groups=data.groups[train])
-    x_test = data.inputs(context, test)
-    return pipe.predict_proba(x_test), pipe.predict(x_test)
+    x_test, groups = data.inputs(context, test), data.groups[test]
+    proba = pipe.predict_proba(x_test, groups=groups)
+    return proba, pipe.named_steps["head"].decide(proba)
 
 
 def cross_validate(

@@ -82,11 +82,13 @@ def exclusive_proba(model: LinearSVC, temperature: float, X: Any) -> np.ndarray:
 
 @dataclass
 class ExclusiveFit:
-    """A fitted SVM (its ``C`` is the chosen one), its temperature and its inner-CV score."""
+    """A fitted SVM (its ``C`` is the chosen one), its temperature, its inner-CV score and
+    out-of-fold probabilities (one column per option, in sorted order)."""
 
     model: LinearSVC
     temperature: float
     score: float
+    oof: np.ndarray
 
     def proba(self, X: Any) -> np.ndarray:
         """Probabilities, one column per ``model.classes_``."""
@@ -137,4 +139,5 @@ def fit_exclusive(X: Any, label: np.ndarray, splits: Sequence[tuple[np.ndarray, 
         if best is None or score > best[0]:
             best = (score, C, oof)
     score, C, oof = best  # type: ignore[misc]
-    return ExclusiveFit(svm(C).fit(X, label), fit_temperature(oof, index), score)
+    temperature = fit_temperature(oof, index)
+    return ExclusiveFit(svm(C).fit(X, label), temperature, score, softmax(temperature * oof))

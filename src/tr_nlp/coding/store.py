@@ -68,8 +68,14 @@ class ThemeModel:
         return frame if self.context else frame["text"].tolist()
 
     def predict_proba(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Calibrated probability per code, one row per segment of ``frame``."""
-        return pd.DataFrame(self.pipeline.predict_proba(self.inputs(frame)), columns=self.codes)
+        """Calibrated probability per code, one row per segment of ``frame``.
+
+        Consecutive rows of one interview (``frame.interview_id``) are read as following
+        each other, so mutually exclusive codes are decoded along them
+        (:mod:`tr_nlp.coding.chain`): pass an interview's segments in reading order.
+        """
+        groups = frame["interview_id"].to_numpy() if "interview_id" in frame else None
+        return pd.DataFrame(self.pipeline.predict_proba(self.inputs(frame), groups=groups), columns=self.codes)
 
     def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
         """0/1 per code: thresholds, and one winner (or none) per exclusive group."""

@@ -134,7 +134,9 @@ def linear_head_card(C: float, independent: bool, exclusive: bool) -> str:
                      "grouped CV, thresholds chosen on out-of-fold probabilities")
     if exclusive:
         parts.append("each exclusive group: one-vs-rest linear SVM (balanced class weights) over its codes and "
-                     "none, C chosen on inner grouped CV, temperature-scaled; the most probable option wins")
+                     "none, C chosen on inner grouped CV, temperature-scaled, then decoded along each interview "
+                     "as a Markov chain of a strength chosen on the same CV (chain_strengths; 0 = off); "
+                     "the most probable option wins")
     return "; ".join(parts)
 
 
@@ -161,6 +163,7 @@ def train_model(
     context = reads_context(features, context)
     linear = linear_head_card(C, len(data.codes) > len(grouped), bool(exclusive))
     pipeline.fit(data.inputs(context), data.target.to_numpy(), head__groups=data.groups)
+    head = ThemeModel(pipeline, data.codes).linear.named_steps["head"]  # the CodeClassifier, blended or not
     codebook = corpus.codebook if corpus is not None else None
     card = {
         "name": name,
@@ -175,6 +178,7 @@ def train_model(
         "thresholds": [None if j in grouped else float(t)
                        for j, t in enumerate(pipeline.named_steps["head"].thresholds_)],
         "exclusive_groups": [[data.codes[j] for j in g] for g in exclusive],
+        "chain_strengths": [float(s) for s in getattr(head, "group_strengths_", [])],
         "positives": [int(p) for p in positives],
         "training_data": {
             "interviews": len(set(data.groups)),

@@ -35,7 +35,11 @@ REACH = 6
 
 
 def context_frame(segments: Sequence[Segment], interviews: Mapping[str, Interview]) -> pd.DataFrame:
-    """One row per segment with the columns in ``CONTEXT_COLUMNS``."""
+    """One row per segment with the columns in ``CONTEXT_COLUMNS``, then ``interview_id``.
+
+    The features read only ``CONTEXT_COLUMNS``; ``interview_id`` tells a model which rows
+    follow each other (:meth:`tr_nlp.coding.ThemeModel.predict_proba`).
+    """
     rows = []
     starts: dict[str, list[int]] = {iid: [t.start for t in iv.turns] for iid, iv in interviews.items()}
     for s in segments:
@@ -47,8 +51,9 @@ def context_frame(segments: Sequence[Segment], interviews: Mapping[str, Intervie
         prev2 = iv.text[previous[-2].start : previous[-2].end] if len(previous) > 1 else ""
         after = iv.text[following[0].start : following[0].end] if following else ""
         same = k > 0 and iv.turns[k - 1].speaker == s.speaker
-        rows.append((s.text, prev, prev2, after, s.role, s.start / max(1, len(iv.text)), float(same)))
-    return pd.DataFrame(rows, columns=CONTEXT_COLUMNS)
+        rows.append((s.text, prev, prev2, after, s.role, s.start / max(1, len(iv.text)), float(same),
+                     s.interview_id))
+    return pd.DataFrame(rows, columns=[*CONTEXT_COLUMNS, "interview_id"])
 
 
 class DialogueShape(TransformerMixin, BaseEstimator):

@@ -1,0 +1,112 @@
+import itertools
+
+import numpy as np
+import pytest
+
+from tr_nlp.coding.chain import choose_strength, decode, runs, transition_matrix
+from tr_nlp.coding.classifier import CodeClassifier
+
+
+def sticky_interviews(n_interviews: int = 24, length: int = 30, stay: float = 0.85, noise: float = 1.6,
+                      seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Labels that persist from one segment to the next, features that show them only dimly."""
+    rng = np.random.default_rng(seed)
+    labels, groups = [], []
+    for i in range(n_interviews):
+        state = rng.integers(3)
+        for _ in range(length):
+            if rng.random() > stay:
+                state = rng.integers(3)
+            labels.append(state)
+            groups.append(f"iv{i}")
+    y = np.array(labels)
+    X = np.eye(3)[y] + rng.normal(0, noise, (len(y), 3))
+    return X, y, np.array(groups)
+
+
+def test_runs_split_where_the_group_changes_even_if_it_comes_back():
+    assert [r.tolist() for r in runs(["a", "a", "b", "a"])] == [[0, 1], [2], [3]]
+    assert runs([]) == []
+
+
+def test_transitions_are_counted_within_interviews_only():
+    # the 0 -> 1 step crosses from interview a to b, so it is not a transition
+    t = transition_matrix(np.array([0, 0, 1, 1]), ["a", "a", "b", "b"], 2)
+    np.testing.assert_allclose(t, [[2 / 3, 1 / 3], [1 / 3, 2 / 3]])
+
+
+def test_decode_matches_brute_force_over_every_path():
+    rng = np.random.default_rng(1)
+    proba = rng.dirichlet(np.ones(3), size=4)
+    transitions = rng.dirichlet(np.ones(3), size=3)
+    prior = np.array([0.5, 0.3, 0.2])
+    strength = 0.6
+    emission = proba / prior**strength
+    transfer = transitions**strength
+    marginal = np.zeros_like(proba)
+    for path in itertools.product(range(3), repeat=4):
+        weight = np.prod([emission[t, s] for t, s in enumerate(path)])
+        weight *= np.prod([transfer[a, b] for a, b in itertools.pairwise(path)])
+        for t, s in enumerate(path):
+            marginal[t, s] += weight
+    marginal /= marginal.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(decode(proba, np.zeros(4), transitions, prior, strength), marginal)
+
+
+def test_strength_zero_changes_nothing_and_runs_are_decoded_apart():
+    proba = np.array([[0.9, 0.1], [0.45, 0.55], [0.9, 0.1]])
+    sticky = np.array([[0.9, 0.1], [0.1, 0.9]])
+    prior = np.array([0.5, 0.5])
+    assert decode(proba, [0, 0, 0], sticky, prior, 0.0) is proba
+    together = decode(proba, [0, 0, 0], sticky, prior, 1.0)
+    assert together.argmax(axis=1).tolist() == [0, 0, 0]  # the unsure middle joins its neighbours
+    alone = decode(proba, [0, 1, 2], sticky, prior, 1.0)  # three interviews of one segment each
+    np.testing.assert_allclose(alone, proba)
+
+
+def test_inner_cv_chooses_a_strength_when_codes_persist_and_none_when_scores_are_already_right():
+    X, y, groups = sticky_interviews()
+    noisy = np.exp(2 * X) / np.exp(2 * X).sum(axis=1, keepdims=True)
+    splits = [(np.nonzero(np.arange(len(y)) // 240 != k)[0], np.nonzero(np.arange(len(y)) // 240 == k)[0])
+              for k in range(3)]
+
+    def accuracy(a: np.ndarray, b: np.ndarray) -> float:
+        return float((a == b).mean())
+
+    assert choose_strength(noisy, y, groups, splits, accuracy) > 0
+    exact = np.eye(3)[y] * 0.98 + 0.01
+    assert choose_strength(exact, y, groups, splits, accuracy) == 0.0  # ties go to no decoding
+
+
+def test_classifier_learns_the_chain_and_uses_it_only_when_given_interviews():
+    X, y, groups = sticky_interviews(n_interviews=60)
+    number = np.array([int(g[2:]) for g in groups])
+    train, test = number < 40, number >= 40
+    clf = CodeClassifier(inner_folds=3).fit(X[train], y[train], groups=groups[train])
+    assert clf.chain_strength_ > 0
+    alone = clf.predict(X[test])
+    chained = clf.predict(X[test], groups=groups[test])
+    assert (chained == y[test]).mean() > (alone == y[test]).mean() + 0.1  # 0.49 -> 0.67
+    np.testing.assert_allclose(clf.predict_proba(X[test], groups=groups[test]).sum(axis=1), 1)
+    with pytest.raises(ValueError, match="groups has 3 entries"):
+        clf.predict_proba(X[test], groups=groups[:3])
+    # without interviews at fit time there is nothing to learn the transitions from
+    assert CodeClassifier(inner_folds=3).fit(X[train], y[train]).chain_strength_ == 0.0
+    assert CodeClassifier(inner_folds=3, chain_strengths=(0.0,)).fit(
+        X[train], y[train], groups=groups[train]).chain_strength_ == 0.0
+
+
+def test_exclusive_group_is_decoded_and_other_codes_are_not():
+    X, y, groups = sticky_interviews()
+    rng = np.random.default_rng(3)
+    other = (X[:, 0] + rng.normal(0, 0.5, len(y)) > 0.8).astype(int)  # an independent code
+    Y = np.c_[y == 1, y == 2, other].astype(int)  # codes 0 and 1 exclude each other; y == 0 is "none"
+    clf = CodeClassifier(inner_folds=3, exclusive=((0, 1),)).fit(X, Y, groups=groups)
+    assert clf.group_strengths_[0] > 0
+    alone, chained = clf.predict_proba(X), clf.predict_proba(X, groups=groups)
+    np.testing.assert_array_equal(alone[:, 2], chained[:, 2])
+    assert not np.allclose(alone[:, :2], chained[:, :2])
+    # a model saved before the chain existed has none of its attributes: scored as before
+    for name in ("group_transitions_", "group_priors_", "group_strengths_"):
+        delattr(clf, name)
+    np.testing.assert_array_equal(clf.predict_proba(X, groups=groups), alone)
