@@ -109,7 +109,7 @@ def krippendorff_alpha(reliability_data: ArrayLike) -> float:
         return float("nan")
     observed = n - np.trace(coincidence)
     expected = (n * n - np.sum(n_c * n_c)) / (n - 1)
-    return float("nan") if expected == 0 else 1.0 - observed / expected
+    return float("nan") if expected == 0 else float(1.0 - observed / expected)
 
 
 def fleiss_kappa(reliability_data: ArrayLike) -> float:

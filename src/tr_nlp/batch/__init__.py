@@ -1,7 +1,7 @@
 """Batch coding of new interviews: streaming, resumable, on local workers or a Dask cluster.
 
 >>> from tr_nlp.batch import make_engine, run_batch   # doctest: +SKIP
->>> report = run_batch(["incoming/"], "models/study", "out/batch", engine=make_engine("local", 2))
+>>> report = run_batch(["incoming/"], "models/study", "out/batch", engine=make_engine("local", 2))  # doctest: +SKIP
 """
 
 from tr_nlp.batch.engines import ENGINES, DaskEngine, Engine, InProcess, LocalPool, make_engine
