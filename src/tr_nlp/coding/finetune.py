@@ -8,8 +8,9 @@ AnnoMI fold 1 alone it is about as good as the default model (macro-F1 0.743 and
 vs 0.741 therapist over two seeds, 0.558-0.569 vs 0.564 client over three;
 ``benchmarks/annomi.py --folds 1 --finetune --seeds N``), so ``--finetune`` averages it
 with the linear model (:mod:`tr_nlp.coding.blend`). Over all five AnnoMI folds the average
-beats both on therapist behaviour (0.767 alone, 0.780 averaged, 0.764 the default model)
-but not on client talk (0.524 alone, 0.539 averaged, 0.543 the default model).
+beats both on therapist behaviour (0.767 alone, 0.781 averaged, 0.769 the default model,
+whose exclusive codes are decoded along the interview: :mod:`tr_nlp.coding.chain`) but
+not on client talk (0.524 alone, 0.542 averaged, 0.549 the default model).
 Uses CUDA when torch sees a GPU, unchanged code otherwise. With a context frame as input,
 the segment is encoded as a sentence pair with the other speaker's previous and next turns
 (joined by the separator token); with the previous turn alone it had 0.753 therapist and
