@@ -70,12 +70,14 @@ def test_inner_cv_chooses_a_strength_when_codes_persist_and_none_when_scores_are
     splits = [(np.nonzero(np.arange(len(y)) // 240 != k)[0], np.nonzero(np.arange(len(y)) // 240 == k)[0])
               for k in range(3)]
 
-    def accuracy(a: np.ndarray, b: np.ndarray) -> float:
-        return float((a == b).mean())
+    def accuracy(decoded: np.ndarray) -> float:
+        return float((decoded.argmax(axis=1) == y).mean())
 
-    assert choose_strength(noisy, y, groups, splits, accuracy) > 0
+    strength, decoded = choose_strength(noisy, y, groups, splits, accuracy)
+    assert strength > 0 and accuracy(decoded) > accuracy(noisy)
     exact = np.eye(3)[y] * 0.98 + 0.01
-    assert choose_strength(exact, y, groups, splits, accuracy) == 0.0  # ties go to no decoding
+    strength, decoded = choose_strength(exact, y, groups, splits, accuracy)
+    assert strength == 0.0 and np.array_equal(decoded, exact)  # ties go to no decoding
 
 
 def test_classifier_learns_the_chain_and_uses_it_only_when_given_interviews():
@@ -96,17 +98,23 @@ def test_classifier_learns_the_chain_and_uses_it_only_when_given_interviews():
         X[train], y[train], groups=groups[train]).chain_strength_ == 0.0
 
 
-def test_exclusive_group_is_decoded_and_other_codes_are_not():
+def test_exclusive_group_and_independent_codes_each_get_their_chain():
     X, y, groups = sticky_interviews()
     rng = np.random.default_rng(3)
-    other = (X[:, 0] + rng.normal(0, 0.5, len(y)) > 0.8).astype(int)  # an independent code
-    Y = np.c_[y == 1, y == 2, other].astype(int)  # codes 0 and 1 exclude each other; y == 0 is "none"
+    scattered = (rng.random(len(y)) < 0.3).astype(int)  # a code that does not persist
+    X = np.c_[X, scattered + rng.normal(0, 0.3, len(y))]
+    Y = np.c_[y == 1, y == 2, y == 0, scattered].astype(int)  # codes 0 and 1 exclude each other
     clf = CodeClassifier(inner_folds=3, exclusive=((0, 1),)).fit(X, Y, groups=groups)
     assert clf.group_strengths_[0] > 0
+    assert clf.code_chains_[0] is None and clf.code_chains_[1] is None  # decided by the group
+    assert clf.code_chains_[2][2] > 0  # a persistent independent code is decoded too
     alone, chained = clf.predict_proba(X), clf.predict_proba(X, groups=groups)
-    np.testing.assert_array_equal(alone[:, 2], chained[:, 2])
-    assert not np.allclose(alone[:, :2], chained[:, :2])
+    assert not np.allclose(alone[:, :3], chained[:, :3])
+    if clf.code_chains_[3][2] == 0:  # the inner CV may leave a code that does not persist alone
+        np.testing.assert_array_equal(alone[:, 3], chained[:, 3])
+    # the threshold of a decoded code is chosen on its decoded out-of-fold probabilities
+    assert 0 < clf.thresholds_[2] < 1
     # a model saved before the chain existed has none of its attributes: scored as before
-    for name in ("group_transitions_", "group_priors_", "group_strengths_"):
+    for name in ("group_transitions_", "group_priors_", "group_strengths_", "code_chains_"):
         delattr(clf, name)
     np.testing.assert_array_equal(clf.predict_proba(X, groups=groups), alone)

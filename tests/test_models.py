@@ -357,9 +357,13 @@ def test_card_describes_only_the_heads_in_use():
     assert "Markov chain" in linear_head_card(4.0, False, True)
 
 
-def test_card_gives_each_exclusive_group_its_chain_strength():
+def test_card_gives_each_code_and_exclusive_group_its_chain_strength():
     from tr_nlp.coding.card import render_card
 
-    text = render_card({"exclusive_groups": [["change", "sustain"], ["a", "b"]], "chain_strengths": [0.5, 0.0]})
+    text = render_card({"exclusive_groups": [["change", "sustain"], ["a", "b"]], "chain_strengths": [0.5, 0.0],
+                        "codes": ["change", "sustain", "a", "b", "care"], "positives": [5, 4, 3, 2, 9],
+                        "thresholds": [None, None, None, None, 0.4], "code_chain_strengths": [None] * 4 + [0.75]})
     assert "Exclusive group change, sustain: decoded along each interview with strength 0.500." in text
     assert "Exclusive group a, b: decoded along each interview with strength 0.000 (off)." in text
+    assert "| care | 9 | 0.400 | strength 0.750 |" in text
+    assert "| change | 5 | most probable in its group | with its group |" in text

@@ -22,9 +22,12 @@ def render_card(card: dict[str, Any]) -> str:
     lines += ["", f"Codebook: {card.get('codebook_name', '')} (sha256 `{card.get('codebook_sha256', '')}`)", ""]
     lines += ["## Model", "", f"- features: {card.get('features')}", f"- classifier: {card.get('classifier')}",
               f"- threshold objective: {card.get('objective')}", ""]
-    lines += ["| code | training positives | threshold |", "|---|---:|---:|"]
-    for code, n, t in zip(card.get("codes", []), card.get("positives", []), card.get("thresholds", [])):
-        lines.append(f"| {code} | {n} | {'most probable in its group' if t is None else f'{t:.3f}'} |")
+    lines += ["| code | training positives | threshold | decoded along the interview |", "|---|---:|---:|---:|"]
+    codes = card.get("codes", [])
+    strengths = card.get("code_chain_strengths") or [None] * len(codes)
+    for code, n, t, s in zip(codes, card.get("positives", []), card.get("thresholds", []), strengths):
+        decoded = "with its group" if t is None else ("-" if s is None else f"strength {_fmt(s)}")
+        lines.append(f"| {code} | {n} | {'most probable in its group' if t is None else f'{t:.3f}'} | {decoded} |")
     chains = zip(card.get("exclusive_groups", []), card.get("chain_strengths", []))
     lines += [f"\nExclusive group {', '.join(group)}: decoded along each interview with strength {_fmt(s)}"
               f"{' (off)' if s == 0 else ''}." for group, s in chains]

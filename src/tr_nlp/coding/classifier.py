@@ -7,7 +7,10 @@ classifier:
   per code; its scores are calibrated with Platt scaling fitted on inner cross-validated
   (out-of-fold) scores, and a per-code decision threshold is chosen on the same
   out-of-fold probabilities for the stated ``objective`` (``"f1"``, ``"kappa"`` or
-  ``"recall:0.95"``).
+  ``"recall:0.95"``). Given ``groups`` in :meth:`~CodeClassifier.fit`, each code's
+  probabilities are first decoded along each interview as a two-state chain (uncoded,
+  coded) of the strength the inner cross-validation serves best (:mod:`tr_nlp.coding.chain`),
+  and its threshold is chosen on the decoded probabilities.
 * ``y`` 1-d: a mutually exclusive code group, single-label multi-class: a class-balanced
   one-vs-rest linear SVM with ``C`` chosen by inner cross-validation and temperature-scaled
   probabilities (:mod:`tr_nlp.coding.exclusive`); ``predict`` is the most probable code.
@@ -66,6 +69,22 @@ def parse_objective(objective: str) -> tuple[str, float | None]:
     raise ConfigError("E163", detail=f"objective {objective!r}; expected f1, kappa or recall:0.95")
 
 
+def threshold_score(proba: np.ndarray, y: np.ndarray, objective: str = "f1") -> float:
+    """How well ``objective`` is served at the threshold :func:`choose_threshold` picks.
+
+    F1 or kappa there; for ``recall:R``, minus the share of segments a coder must read.
+    """
+    threshold = choose_threshold(proba, y, objective)
+    flagged = proba >= threshold
+    name, _ = parse_objective(objective)
+    if name == "recall":
+        return -float(flagged.mean())
+    y = np.asarray(y).astype(bool)
+    stats = binary_stats_from_counts((flagged & y).sum(), (flagged & ~y).sum(), (~flagged & y).sum(),
+                                     (~flagged & ~y).sum())
+    return float(np.nan_to_num(stats[name], nan=-1.0))
+
+
 def choose_threshold(proba: np.ndarray, y: np.ndarray, objective: str = "f1") -> float:
     """The decision threshold on ``proba`` that best serves ``objective`` for labels ``y``.
 
@@ -118,10 +137,11 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         ``exclusive`` groups); the inner cross-validation picks one for ``objective``
         (macro-F1, or kappa for ``"kappa"``).
     chain_strengths : tuple of float
-        Candidate strengths of the decoding of mutually exclusive codes along each
-        interview (:mod:`tr_nlp.coding.chain`); the inner cross-validation picks one for
-        ``objective``. ``(0.0,)`` switches it off. It needs ``groups`` in :meth:`fit`
-        (to learn the transitions) and in :meth:`predict_proba` (to use them).
+        Candidate strengths of the decoding along each interview (:mod:`tr_nlp.coding.chain`),
+        for every code and exclusive group; the inner cross-validation picks one for each,
+        for ``objective``. ``(0.0,)`` switches it off. It needs ``groups`` in :meth:`fit`
+        (to learn the transitions) and in :meth:`predict_proba` (to use them; the
+        thresholds were chosen on decoded probabilities, so pass them).
     """
 
     def __init__(self, C: float = 4.0, class_weight: str | None = "balanced", objective: str = "f1",
@@ -146,7 +166,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         """Fit; ``groups`` (interview ids) keeps inner folds from splitting an interview.
 
         With ``groups``, rows are taken to be in reading order within each interview, and
-        mutually exclusive codes also learn how they follow each other.
+        codes also learn how they follow each other.
         """
         X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True)
         parse_objective(self.objective)
@@ -173,13 +193,15 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.thresholds_ = np.ones(Y.shape[1])
         self.oof_proba_ = np.tile(self.priors_, (len(Y), 1)).astype(float)
         splits = self._splits(X, Y.argmax(axis=1) + Y.any(axis=1), groups)  # strata: first code, or none
+        self.code_chains_: list[tuple[np.ndarray, np.ndarray, float] | None] = []
         grouped = {j for group in self.exclusive for j in group}
         for j in range(Y.shape[1]):
             if j in grouped:  # placeholders; the group model below decides these codes
                 self.models_.append(None)
                 self.calibrators_.append(None)
+                self.code_chains_.append(None)
             else:
-                self._fit_code(X, Y[:, j], j, splits)
+                self._fit_code(X, Y[:, j], j, splits, groups)
         fits = [self._fit_group(X, Y, list(group), splits, groups) for group in self.exclusive]
         self.group_models_ = [f[0].model if f else None for f in fits]
         self.group_temperatures_ = [f[0].temperature if f else 1.0 for f in fits]
@@ -202,10 +224,12 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         fold_of = rng.permutation(n) % self.inner_folds
         return [(np.nonzero(fold_of != k)[0], np.nonzero(fold_of == k)[0]) for k in range(self.inner_folds)]
 
-    def _fit_code(self, X: Any, y: np.ndarray, j: int, splits: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    def _fit_code(self, X: Any, y: np.ndarray, j: int, splits: list[tuple[np.ndarray, np.ndarray]],
+                  groups: Any = None) -> None:
         if y.min() == y.max():  # no positives (or no negatives): predict the prior
             self.models_.append(None)
             self.calibrators_.append(None)
+            self.code_chains_.append(None)
             self.thresholds_[j] = 1.0 if y.max() == 0 else 0.0
             return
         scores = np.zeros(len(y))
@@ -215,7 +239,15 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 continue
             scores[test] = self._lr().fit(X[train], y[train]).decision_function(X[test])
         calibrator = LogisticRegression(C=1e4).fit(scores[:, None], y)
-        self.oof_proba_[:, j] = calibrator.predict_proba(scores[:, None])[:, 1]
+        oof = calibrator.predict_proba(scores[:, None])
+        chain = None
+        if groups is not None:  # a two-state chain (uncoded, coded), chosen as for exclusive groups
+            groups = np.asarray(groups)
+            strength, oof = choose_strength(oof, y, groups, splits, lambda d: threshold_score(d[:, 1], y, self.objective),
+                                            self.chain_strengths)
+            chain = (transition_matrix(y, groups, 2), np.bincount(y, minlength=2) / len(y), strength)
+        self.code_chains_.append(chain)
+        self.oof_proba_[:, j] = oof[:, 1]
         self.thresholds_[j] = choose_threshold(self.oof_proba_[:, j], y, self.objective)
         self.models_.append(self._lr().fit(X, y))
         self.calibrators_.append(calibrator)
@@ -244,16 +276,16 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             return np.full((n_options, n_options), 1 / n_options), prior, 0.0
         groups = np.asarray(groups)
         objective = parse_objective(self.objective)[0]
-        strength = choose_strength(fit.oof, index, groups, splits,
-                                   lambda true, predicted: selection_score(true, predicted, objective),
-                                   self.chain_strengths)
+        strength, _ = choose_strength(fit.oof, index, groups, splits,
+                                      lambda decoded: selection_score(index, decoded.argmax(axis=1), objective),
+                                      self.chain_strengths)
         return transition_matrix(index, groups, n_options), prior, strength
 
     def predict_proba(self, X: Any, groups: Any = None) -> np.ndarray:
         """Calibrated probabilities: (n, codes) for multi-label, (n, classes) otherwise.
 
-        With ``groups`` (the interview of each row, rows in reading order), mutually
-        exclusive codes are decoded along each interview (when the fit chose to).
+        With ``groups`` (the interview of each row, rows in reading order), codes are
+        decoded along each interview (those for which the fit chose a strength above 0).
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False)
@@ -268,7 +300,9 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             if model is None or calibrator is None:
                 out[:, j] = self.priors_[j]
             else:
-                out[:, j] = calibrator.predict_proba(model.decision_function(X)[:, None])[:, 1]
+                proba = calibrator.predict_proba(model.decision_function(X)[:, None])
+                chain = self.code_chains_[j] if hasattr(self, "code_chains_") else None
+                out[:, j] = (self._decoded(proba, groups, *chain) if chain else proba)[:, 1]
         n_groups = len(self.exclusive)
         chains = zip(getattr(self, "group_transitions_", [None] * n_groups),
                      getattr(self, "group_priors_", [None] * n_groups),

@@ -131,7 +131,9 @@ def linear_head_card(C: float, independent: bool, exclusive: bool) -> str:
     parts = []
     if independent:
         parts.append(f"per-code logistic regression (C={C}, balanced class weights), Platt-calibrated on inner "
-                     "grouped CV, thresholds chosen on out-of-fold probabilities")
+                     "grouped CV, decoded along each interview as a two-state Markov chain of a strength chosen "
+                     "on the same CV (chain_strengths; 0 = off), thresholds chosen on the decoded out-of-fold "
+                     "probabilities")
     if exclusive:
         parts.append("each exclusive group: one-vs-rest linear SVM (balanced class weights) over its codes and "
                      "none, C chosen on inner grouped CV, temperature-scaled, then decoded along each interview "
@@ -179,6 +181,8 @@ def train_model(
                        for j, t in enumerate(pipeline.named_steps["head"].thresholds_)],
         "exclusive_groups": [[data.codes[j] for j in g] for g in exclusive],
         "chain_strengths": [float(s) for s in getattr(head, "group_strengths_", [])],
+        "code_chain_strengths": [None if chain is None else float(chain[2])
+                                 for chain in getattr(head, "code_chains_", [None] * len(data.codes))],
         "positives": [int(p) for p in positives],
         "training_data": {
             "interviews": len(set(data.groups)),
