@@ -243,8 +243,10 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         chain = None
         if groups is not None:  # a two-state chain (uncoded, coded), chosen as for exclusive groups
             groups = np.asarray(groups)
-            strength, oof = choose_strength(oof, y, groups, splits, lambda d: threshold_score(d[:, 1], y, self.objective),
-                                            self.chain_strengths)
+            def score(decoded: np.ndarray) -> float:
+                return threshold_score(decoded[:, 1], y, self.objective)
+
+            strength, oof = choose_strength(oof, y, groups, splits, score, self.chain_strengths)
             chain = (transition_matrix(y, groups, 2), np.bincount(y, minlength=2) / len(y), strength)
         self.code_chains_.append(chain)
         self.oof_proba_[:, j] = oof[:, 1]
