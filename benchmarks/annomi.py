@@ -121,7 +121,7 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False,
         preds["tr_nlp"][test] = head.decide(proba)
         probas["tr_nlp"][test] = aligned(proba, model.classes_, classes)
         times["tr_nlp"] += time.perf_counter() - t0
-        strengths.append(head.chain_strength_)
+        strengths.append(head.chain_[2])
         proba = model.predict_proba(inputs.iloc[test])  # the same model, utterances scored alone
         preds["no_chain"][test] = head.decide(proba)
         probas["no_chain"][test] = aligned(proba, model.classes_, classes)

@@ -85,7 +85,7 @@ def test_classifier_learns_the_chain_and_uses_it_only_when_given_interviews():
     number = np.array([int(g[2:]) for g in groups])
     train, test = number < 40, number >= 40
     clf = CodeClassifier(inner_folds=3).fit(X[train], y[train], groups=groups[train])
-    assert clf.chain_strength_ > 0
+    assert clf.chain_[2] > 0
     alone = clf.predict(X[test])
     chained = clf.predict(X[test], groups=groups[test])
     assert (chained == y[test]).mean() > (alone == y[test]).mean() + 0.1  # 0.49 -> 0.67
@@ -93,9 +93,9 @@ def test_classifier_learns_the_chain_and_uses_it_only_when_given_interviews():
     with pytest.raises(ValueError, match="groups has 3 entries"):
         clf.predict_proba(X[test], groups=groups[:3])
     # without interviews at fit time there is nothing to learn the transitions from
-    assert CodeClassifier(inner_folds=3).fit(X[train], y[train]).chain_strength_ == 0.0
+    assert CodeClassifier(inner_folds=3).fit(X[train], y[train]).chain_ is None
     assert CodeClassifier(inner_folds=3, chain_strengths=(0.0,)).fit(
-        X[train], y[train], groups=groups[train]).chain_strength_ == 0.0
+        X[train], y[train], groups=groups[train]).chain_[2] == 0.0
 
 
 def test_exclusive_group_and_independent_codes_each_get_their_chain():
@@ -105,7 +105,7 @@ def test_exclusive_group_and_independent_codes_each_get_their_chain():
     X = np.c_[X, scattered + rng.normal(0, 0.3, len(y))]
     Y = np.c_[y == 1, y == 2, y == 0, scattered].astype(int)  # codes 0 and 1 exclude each other
     clf = CodeClassifier(inner_folds=3, exclusive=((0, 1),)).fit(X, Y, groups=groups)
-    assert clf.group_strengths_[0] > 0
+    assert clf.group_chains_[0][2] > 0
     assert clf.code_chains_[0] is None and clf.code_chains_[1] is None  # decided by the group
     assert clf.code_chains_[2][2] > 0  # a persistent independent code is decoded too
     alone, chained = clf.predict_proba(X), clf.predict_proba(X, groups=groups)
@@ -115,6 +115,6 @@ def test_exclusive_group_and_independent_codes_each_get_their_chain():
     # the threshold of a decoded code is chosen on its decoded out-of-fold probabilities
     assert 0 < clf.thresholds_[2] < 1
     # a model saved before the chain existed has none of its attributes: scored as before
-    for name in ("group_transitions_", "group_priors_", "group_strengths_", "code_chains_"):
+    for name in ("group_chains_", "code_chains_"):
         delattr(clf, name)
     np.testing.assert_array_equal(clf.predict_proba(X, groups=groups), alone)

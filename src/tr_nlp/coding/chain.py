@@ -42,6 +42,9 @@ import numpy as np
 #: Strengths the inner cross-validation chooses among (0 = no decoding).
 STRENGTHS = (0.0, 0.25, 0.5, 0.75)
 
+#: A fitted chain: (transitions, prior, strength), the arguments :func:`decode` takes.
+Chain = tuple[np.ndarray, np.ndarray, float]
+
 
 def runs(groups: Sequence | np.ndarray) -> list[np.ndarray]:
     """Row indices of each maximal run of consecutive rows with the same group."""
@@ -158,3 +161,20 @@ def choose_strength(oof: np.ndarray, index: np.ndarray, groups: Sequence | np.nd
         if best is None or value > best[1] + 1e-12:
             best = (strength, value, decoded)
     return best[0], best[2]  # type: ignore[index]
+
+
+def fit_chain(oof: np.ndarray, index: np.ndarray, groups: Sequence | np.ndarray | None,
+              splits: Sequence[tuple[np.ndarray, np.ndarray]], score: Callable[[np.ndarray], float],
+              strengths: Sequence[float] = STRENGTHS) -> tuple[Chain | None, np.ndarray]:
+    """A model's chain: its strength by :func:`choose_strength`, transitions and prior on all rows.
+
+    Returns ``(None, oof)`` without ``groups`` (nothing tells which rows follow each other),
+    else the chain and the out-of-fold probabilities decoded with it.
+    """
+    if groups is None:
+        return None, oof
+    groups = np.asarray(groups)
+    n_options = oof.shape[1]
+    strength, decoded = choose_strength(oof, index, groups, splits, score, strengths)
+    prior = np.bincount(index, minlength=n_options) / len(index)
+    return (transition_matrix(index, groups, n_options), prior, strength), decoded

@@ -45,7 +45,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from tr_nlp.agreement.stats import binary_stats_from_counts
-from tr_nlp.coding.chain import STRENGTHS, choose_strength, decode, transition_matrix
+from tr_nlp.coding.chain import STRENGTHS, Chain, decode, fit_chain
 from tr_nlp.coding.exclusive import C_GRID, ExclusiveFit, exclusive_proba, fit_exclusive, selection_score
 from tr_nlp.errors import ConfigError
 from tr_nlp.features.text import make_features
@@ -182,7 +182,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             splits = self._splits(X, strat, groups)
             fit = self._fit_exclusive(X, y, splits)
             self.model_, self.temperature_ = fit.model, fit.temperature
-            self.transitions_, self.option_prior_, self.chain_strength_ = self._chain(fit, y, groups, splits)
+            self.chain_ = self._chain(fit, y, groups, splits)
             self.n_iter_ = np.array([fit.model.n_iter_])
             return self
         Y = y.astype(int)
@@ -193,7 +193,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.thresholds_ = np.ones(Y.shape[1])
         self.oof_proba_ = np.tile(self.priors_, (len(Y), 1)).astype(float)
         splits = self._splits(X, Y.argmax(axis=1) + Y.any(axis=1), groups)  # strata: first code, or none
-        self.code_chains_: list[tuple[np.ndarray, np.ndarray, float] | None] = []
+        self.code_chains_: list[Chain | None] = []
         grouped = {j for group in self.exclusive for j in group}
         for j in range(Y.shape[1]):
             if j in grouped:  # placeholders; the group model below decides these codes
@@ -205,9 +205,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         fits = [self._fit_group(X, Y, list(group), splits, groups) for group in self.exclusive]
         self.group_models_ = [f[0].model if f else None for f in fits]
         self.group_temperatures_ = [f[0].temperature if f else 1.0 for f in fits]
-        self.group_transitions_ = [f[1][0] if f else None for f in fits]
-        self.group_priors_ = [f[1][1] if f else None for f in fits]
-        self.group_strengths_ = [f[1][2] if f else 0.0 for f in fits]
+        self.group_chains_ = [f[1] if f else None for f in fits]
         self.n_iter_ = np.array([m.n_iter_[0] if m is not None else 0 for m in self.models_])
         return self
 
@@ -239,15 +237,12 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 continue
             scores[test] = self._lr().fit(X[train], y[train]).decision_function(X[test])
         calibrator = LogisticRegression(C=1e4).fit(scores[:, None], y)
-        oof = calibrator.predict_proba(scores[:, None])
-        chain = None
-        if groups is not None:  # a two-state chain (uncoded, coded), chosen as for exclusive groups
-            groups = np.asarray(groups)
-            def score(decoded: np.ndarray) -> float:
-                return threshold_score(decoded[:, 1], y, self.objective)
+        def score(decoded: np.ndarray) -> float:
+            return threshold_score(decoded[:, 1], y, self.objective)
 
-            strength, oof = choose_strength(oof, y, groups, splits, score, self.chain_strengths)
-            chain = (transition_matrix(y, groups, 2), np.bincount(y, minlength=2) / len(y), strength)
+        # a two-state chain (uncoded, coded), chosen as for exclusive groups
+        chain, oof = fit_chain(calibrator.predict_proba(scores[:, None]), y, groups, splits, score,
+                               self.chain_strengths)
         self.code_chains_.append(chain)
         self.oof_proba_[:, j] = oof[:, 1]
         self.thresholds_[j] = choose_threshold(self.oof_proba_[:, j], y, self.objective)
@@ -259,7 +254,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                              self.class_weight, self.max_iter)
 
     def _fit_group(self, X: Any, Y: np.ndarray, group: list[int], splits: list[tuple[np.ndarray, np.ndarray]],
-                   groups: Any) -> tuple[ExclusiveFit, tuple[np.ndarray, np.ndarray, float]] | None:
+                   groups: Any) -> tuple[ExclusiveFit, Chain | None] | None:
         """One model over the group's codes plus "none" (class -1), and its chain."""
         sub = Y[:, group]
         label = np.where(sub.any(axis=1), np.asarray(group)[sub.argmax(axis=1)], -1)
@@ -269,19 +264,15 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         return fit, self._chain(fit, label, groups, splits)
 
     def _chain(self, fit: ExclusiveFit, label: np.ndarray, groups: Any,
-               splits: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, float]:
-        """Transitions, prior and the strength the inner CV picks (0 without ``groups``)."""
+               splits: list[tuple[np.ndarray, np.ndarray]]) -> Chain | None:
+        """The exclusive model's chain, its strength chosen for the objective (None without ``groups``)."""
         index = np.searchsorted(fit.model.classes_, label)
-        n_options = len(fit.model.classes_)
-        prior = np.bincount(index, minlength=n_options) / len(index)
-        if groups is None:
-            return np.full((n_options, n_options), 1 / n_options), prior, 0.0
-        groups = np.asarray(groups)
         objective = parse_objective(self.objective)[0]
-        strength, _ = choose_strength(fit.oof, index, groups, splits,
-                                      lambda decoded: selection_score(index, decoded.argmax(axis=1), objective),
-                                      self.chain_strengths)
-        return transition_matrix(index, groups, n_options), prior, strength
+
+        def score(decoded: np.ndarray) -> float:
+            return selection_score(index, decoded.argmax(axis=1), objective)
+
+        return fit_chain(fit.oof, index, groups, splits, score, self.chain_strengths)[0]
 
     def predict_proba(self, X: Any, groups: Any = None) -> np.ndarray:
         """Calibrated probabilities: (n, codes) for multi-label, (n, classes) otherwise.
@@ -295,36 +286,31 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"groups has {len(groups)} entries for {X.shape[0]} rows")
         if not self.multilabel_:
             proba = exclusive_proba(self.model_, self.temperature_, X)
-            return self._decoded(proba, groups, getattr(self, "transitions_", None),
-                                 getattr(self, "option_prior_", None), getattr(self, "chain_strength_", 0.0))
+            return self._decoded(proba, groups, getattr(self, "chain_", None))
         out = np.empty((X.shape[0], len(self.classes_)))
         for j, (model, calibrator) in enumerate(zip(self.models_, self.calibrators_)):
             if model is None or calibrator is None:
                 out[:, j] = self.priors_[j]
             else:
                 proba = calibrator.predict_proba(model.decision_function(X)[:, None])
-                chain = self.code_chains_[j] if hasattr(self, "code_chains_") else None
-                out[:, j] = (self._decoded(proba, groups, *chain) if chain else proba)[:, 1]
-        n_groups = len(self.exclusive)
-        chains = zip(getattr(self, "group_transitions_", [None] * n_groups),
-                     getattr(self, "group_priors_", [None] * n_groups),
-                     getattr(self, "group_strengths_", [0.0] * n_groups))
+                chains = getattr(self, "code_chains_", None)  # absent from models saved before the chain
+                out[:, j] = self._decoded(proba, groups, chains[j] if chains else None)[:, 1]
+        group_chains = getattr(self, "group_chains_", [None] * len(self.exclusive))
         for group, model, temperature, chain in zip(self.exclusive, self.group_models_, self.group_temperatures_,
-                                                    chains):
+                                                    group_chains):
             if model is None:
                 continue
-            proba = self._decoded(exclusive_proba(model, temperature, X), groups, *chain)
+            proba = self._decoded(exclusive_proba(model, temperature, X), groups, chain)
             for j in group:
                 hit = np.nonzero(model.classes_ == j)[0]
                 out[:, j] = proba[:, hit[0]] if len(hit) else 0.0
         return out
 
     @staticmethod
-    def _decoded(proba: np.ndarray, groups: Any, transitions: np.ndarray | None, prior: np.ndarray | None,
-                 strength: float) -> np.ndarray:
-        if groups is None or transitions is None or prior is None or strength <= 0:
+    def _decoded(proba: np.ndarray, groups: Any, chain: Chain | None) -> np.ndarray:
+        if groups is None or chain is None:
             return proba
-        return decode(proba, np.asarray(groups), transitions, prior, strength)
+        return decode(proba, np.asarray(groups), *chain)
 
     def predict(self, X: Any, groups: Any = None) -> np.ndarray:
         """0/1 per code at the chosen thresholds, or the most probable class (``groups``: as in

@@ -180,7 +180,8 @@ def train_model(
         "thresholds": [None if j in grouped else float(t)
                        for j, t in enumerate(pipeline.named_steps["head"].thresholds_)],
         "exclusive_groups": [[data.codes[j] for j in g] for g in exclusive],
-        "chain_strengths": [float(s) for s in getattr(head, "group_strengths_", [])],
+        "chain_strengths": [0.0 if chain is None else float(chain[2])
+                            for chain in getattr(head, "group_chains_", [])],
         "code_chain_strengths": [None if chain is None else float(chain[2])
                                  for chain in getattr(head, "code_chains_", [None] * len(data.codes))],
         "positives": [int(p) for p in positives],
