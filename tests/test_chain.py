@@ -112,9 +112,14 @@ def test_exclusive_group_and_independent_codes_each_get_their_chain():
     assert not np.allclose(alone[:, :3], chained[:, :3])
     if clf.code_chains_[3][2] == 0:  # the inner CV may leave a code that does not persist alone
         np.testing.assert_array_equal(alone[:, 3], chained[:, 3])
-    # the threshold of a decoded code is chosen on its decoded out-of-fold probabilities
-    assert 0 < clf.thresholds_[2] < 1
+    # the threshold of a decoded code is chosen on its decoded out-of-fold probabilities;
+    # a bare predict, which decodes nothing, uses the one chosen on undecoded probabilities
+    assert 0 < clf.thresholds_[2] < 1 and 0 < clf.alone_thresholds_[2] < 1
+    assert clf.alone_thresholds_[2] != clf.thresholds_[2]
+    np.testing.assert_array_equal(clf.predict(X)[:, 2], alone[:, 2] >= clf.alone_thresholds_[2])
+    np.testing.assert_array_equal(clf.predict(X, groups=groups)[:, 2], chained[:, 2] >= clf.thresholds_[2])
     # a model saved before the chain existed has none of its attributes: scored as before
-    for name in ("group_chains_", "code_chains_"):
+    for name in ("group_chains_", "code_chains_", "alone_thresholds_"):
         delattr(clf, name)
     np.testing.assert_array_equal(clf.predict_proba(X, groups=groups), alone)
+    np.testing.assert_array_equal(clf.predict(X), clf.decide(alone))

@@ -140,8 +140,16 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         Candidate strengths of the decoding along each interview (:mod:`tr_nlp.coding.chain`),
         for every code and exclusive group; the inner cross-validation picks one for each,
         for ``objective``. ``(0.0,)`` switches it off. It needs ``groups`` in :meth:`fit`
-        (to learn the transitions) and in :meth:`predict_proba` (to use them; the
-        thresholds were chosen on decoded probabilities, so pass them).
+        (to learn the transitions) and in :meth:`predict_proba` (to use them).
+
+    Attributes
+    ----------
+    thresholds_ : ndarray
+        Per code, the threshold chosen for ``objective`` on the out-of-fold probabilities,
+        decoded along each interview where the code has a chain.
+    alone_thresholds_ : ndarray
+        The same, chosen on undecoded probabilities: what :meth:`predict` applies when it
+        is given no ``groups`` (a plain scikit-learn call).
     """
 
     def __init__(self, C: float = 4.0, class_weight: str | None = "balanced", objective: str = "f1",
@@ -191,6 +199,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.calibrators_: list[LogisticRegression | None] = []
         self.priors_ = Y.mean(axis=0)
         self.thresholds_ = np.ones(Y.shape[1])
+        self.alone_thresholds_ = np.ones(Y.shape[1])  # for segments scored without their interview
         self.oof_proba_ = np.tile(self.priors_, (len(Y), 1)).astype(float)
         splits = self._splits(X, Y.argmax(axis=1) + Y.any(axis=1), groups)  # strata: first code, or none
         self.code_chains_: list[Chain | None] = []
@@ -228,7 +237,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             self.models_.append(None)
             self.calibrators_.append(None)
             self.code_chains_.append(None)
-            self.thresholds_[j] = 1.0 if y.max() == 0 else 0.0
+            self.thresholds_[j] = self.alone_thresholds_[j] = 1.0 if y.max() == 0 else 0.0
             return
         scores = np.zeros(len(y))
         for train, test in splits:
@@ -241,11 +250,13 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             return threshold_score(decoded[:, 1], y, self.objective)
 
         # a two-state chain (uncoded, coded), chosen as for exclusive groups
-        chain, oof = fit_chain(calibrator.predict_proba(scores[:, None]), y, groups, splits, score,
-                               self.chain_strengths)
+        alone = calibrator.predict_proba(scores[:, None])
+        chain, oof = fit_chain(alone, y, groups, splits, score, self.chain_strengths)
         self.code_chains_.append(chain)
         self.oof_proba_[:, j] = oof[:, 1]
         self.thresholds_[j] = choose_threshold(self.oof_proba_[:, j], y, self.objective)
+        self.alone_thresholds_[j] = (self.thresholds_[j] if chain is None or chain[2] == 0
+                                     else choose_threshold(alone[:, 1], y, self.objective))
         self.models_.append(self._lr().fit(X, y))
         self.calibrators_.append(calibrator)
 
@@ -314,8 +325,15 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any, groups: Any = None) -> np.ndarray:
         """0/1 per code at the chosen thresholds, or the most probable class (``groups``: as in
-        :meth:`predict_proba`)."""
-        return self.decide(self.predict_proba(X, groups))
+        :meth:`predict_proba`).
+
+        Without ``groups`` nothing is decoded, so codes are on at the thresholds chosen on
+        undecoded out-of-fold probabilities.
+        """
+        proba = self.predict_proba(X, groups)
+        if groups is None and self.multilabel_:
+            return self.decide(proba, getattr(self, "alone_thresholds_", None))  # absent before the chain
+        return self.decide(proba)
 
     def decide(self, proba: np.ndarray, thresholds: np.ndarray | None = None) -> np.ndarray:
         """Decisions from :meth:`predict_proba` output, without scoring the inputs again.
