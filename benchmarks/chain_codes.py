@@ -13,7 +13,8 @@ Models, in the same run and on the same folds: tr_nlp's per-code classifier
 segment coded alone) and with the default strengths (:mod:`tr_nlp.coding.chain`: each
 code decoded along the interview as a two-state chain, its strength and threshold chosen
 by the inner cross-validation). Printed per unit: per-code F1 and kappa against the
-target, their mean, pooled kappa over all codes, and the strengths chosen per fold.
+target, their mean, pooled kappa over all codes, each code's Brier score and expected
+calibration error, and the strengths chosen per fold.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import GroupKFold
 
 from tr_nlp.agreement import binary_stats_from_counts
 from tr_nlp.coding import coded_data, make_theme_classifier
+from tr_nlp.coding.evaluate import reliability_table
 from tr_nlp.ingest import ReadOptions, TableMapping, load_corpus
 from tr_nlp.segment import Segmenter
 
@@ -40,10 +43,19 @@ def stats(y: np.ndarray, p: np.ndarray) -> dict:
     return binary_stats_from_counts((p & y).sum(), (p & ~y).sum(), (~p & y).sum(), (~p & ~y).sum())
 
 
+def calibration(Y: np.ndarray, proba: np.ndarray, codes: list[str]) -> list[tuple[float, float]]:
+    """Per code: Brier score and expected calibration error (10 bins)."""
+    table = reliability_table(pd.DataFrame(proba, columns=codes), pd.DataFrame(Y, columns=codes))
+    gap = (table["mean_predicted"] - table["observed"]).abs() * table["n"] / len(Y)
+    return [(float(table.loc[table["code"] == c, "brier"].iloc[0]), float(gap[table["code"] == c].sum()))
+            for c in codes]
+
+
 def run_unit(corpus, unit: str, features: str) -> None:
     data = coded_data(corpus, segmenter=Segmenter(unit=unit, roles=("interviewer",)))
     Y, groups = data.target.to_numpy(), data.groups
     predicted = {name: np.zeros_like(Y) for name in MODELS}
+    proba = {name: np.zeros(Y.shape) for name in MODELS}
     seconds = {name: 0.0 for name in MODELS}
     chosen = []
     for train, test in GroupKFold(n_splits=5).split(Y, groups=groups):
@@ -52,7 +64,8 @@ def run_unit(corpus, unit: str, features: str) -> None:
             head = {} if strengths is None else {"chain_strengths": strengths}
             pipe = make_theme_classifier(features, **head)
             pipe.fit([data.texts[i] for i in train], Y[train], head__groups=groups[train])
-            predicted[name][test] = pipe.predict([data.texts[i] for i in test], groups=groups[test])
+            proba[name][test] = pipe.predict_proba([data.texts[i] for i in test], groups=groups[test])
+            predicted[name][test] = pipe.named_steps["head"].decide(proba[name][test])
             seconds[name] += time.perf_counter() - t0
             if strengths is None:
                 chosen.append([chain[2] for chain in pipe.named_steps["head"].code_chains_])
@@ -65,6 +78,9 @@ def run_unit(corpus, unit: str, features: str) -> None:
         codes = ", ".join(f"{c} {float(s['f1']):.3f} / {float(s['kappa']):.3f}" for c, s in zip(data.codes, per))
         print(f"{name:<6} {seconds[name]:>8.1f} {np.mean([float(s['f1']) for s in per]):>8.3f} "
               f"{float(pooled['kappa']):>13.3f}   {codes}")
+    for name, P in proba.items():
+        print(f"{name:<6} calibration per code, Brier / expected calibration error: "
+              + ", ".join(f"{c} {b:.4f} / {e:.3f}" for c, (b, e) in zip(data.codes, calibration(Y, P, data.codes))))
     print("strengths chosen per fold (" + ", ".join(data.codes) + "): "
           + "; ".join(" ".join(f"{s:g}" for s in fold) for fold in chosen))
 

@@ -45,7 +45,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from tr_nlp.agreement.stats import binary_stats_from_counts
-from tr_nlp.coding.chain import STRENGTHS, Chain, decode, fit_chain
+from tr_nlp.coding.chain import STRENGTHS, Chain, apply_chain, fit_chain
 from tr_nlp.coding.exclusive import C_GRID, ExclusiveFit, exclusive_proba, fit_exclusive, selection_score
 from tr_nlp.errors import ConfigError
 from tr_nlp.features.text import make_features
@@ -251,7 +251,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
 
         # a two-state chain (uncoded, coded), chosen as for exclusive groups
         alone = calibrator.predict_proba(scores[:, None])
-        chain, oof = fit_chain(alone, y, groups, splits, score, self.chain_strengths)
+        chain, oof = fit_chain(alone, y, groups, splits, score, self.chain_strengths, intercept=True)
         self.code_chains_.append(chain)
         self.oof_proba_[:, j] = oof[:, 1]
         self.thresholds_[j] = choose_threshold(self.oof_proba_[:, j], y, self.objective)
@@ -321,7 +321,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
     def _decoded(proba: np.ndarray, groups: Any, chain: Chain | None) -> np.ndarray:
         if groups is None or chain is None:
             return proba
-        return decode(proba, np.asarray(groups), *chain)
+        return apply_chain(proba, np.asarray(groups), chain)
 
     def predict(self, X: Any, groups: Any = None) -> np.ndarray:
         """0/1 per code at the chosen thresholds, or the most probable class (``groups``: as in

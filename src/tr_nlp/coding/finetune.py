@@ -10,7 +10,7 @@ vs 0.741 therapist over two seeds, 0.558-0.569 vs 0.564 client over three;
 with the linear model (:mod:`tr_nlp.coding.blend`). Over all five AnnoMI folds the average
 beats both on therapist behaviour (0.767 alone, 0.781 averaged, 0.769 the default model,
 whose exclusive codes are decoded along the interview: :mod:`tr_nlp.coding.chain`) but
-not on client talk (0.524 alone, 0.542 averaged, 0.549 the default model).
+not on client talk (0.524 alone, 0.541 averaged, 0.549 the default model).
 Uses CUDA when torch sees a GPU, unchanged code otherwise. With a context frame as input,
 the segment is encoded as a sentence pair with the other speaker's previous and next turns
 (joined by the separator token); with the previous turn alone it had 0.753 therapist and

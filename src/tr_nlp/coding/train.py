@@ -132,13 +132,13 @@ def linear_head_card(C: float, independent: bool, exclusive: bool) -> str:
     if independent:
         parts.append(f"per-code logistic regression (C={C}, balanced class weights), Platt-calibrated on inner "
                      "grouped CV, decoded along each interview as a two-state Markov chain of a strength chosen "
-                     "on the same CV (chain_strengths; 0 = off), thresholds chosen on the decoded out-of-fold "
-                     "probabilities")
+                     "on the same CV (chain_strengths; 0 = off) and Platt-recalibrated on its decoded out-of-fold "
+                     "probabilities, thresholds chosen on those")
     if exclusive:
         parts.append("each exclusive group: one-vs-rest linear SVM (balanced class weights) over its codes and "
                      "none, C chosen on inner grouped CV, temperature-scaled, then decoded along each interview "
-                     "as a Markov chain of a strength chosen on the same CV (chain_strengths; 0 = off); "
-                     "the most probable option wins")
+                     "as a Markov chain of a strength chosen on the same CV (chain_strengths; 0 = off) and "
+                     "temperature-scaled again; the most probable option wins")
     return "; ".join(parts)
 
 
