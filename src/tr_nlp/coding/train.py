@@ -36,7 +36,9 @@ LIMITS = (
     "Learns only the codebook and coding style of the team that coded the training "
     "interviews; quality on other settings, speakers or languages is unknown until measured "
     "with tr-nlp evaluate. Rare codes (few training positives) are unreliable. Probabilities are "
-    "calibrated on the training interviews only."
+    "calibrated on the training interviews only. Codes decoded along the interview read each "
+    "segment with its neighbours: score whole interviews in reading order, since an excerpt "
+    "scored alone gets different probabilities."
 )
 
 FINETUNE_CARD = (
