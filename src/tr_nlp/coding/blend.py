@@ -91,7 +91,7 @@ class BlendedClassifier(ClassifierMixin, BaseEstimator):
         """The weighted mean of both models' probabilities (per code, or per class).
 
         ``groups`` (the interview of each row) reaches the linear model, which decodes
-        mutually exclusive codes along each interview (:mod:`tr_nlp.coding.chain`).
+        its codes along each interview (:mod:`tr_nlp.coding.chain`).
         """
         check_is_fitted(self)
         return (self.weight * self.finetuned_.predict_proba(X)

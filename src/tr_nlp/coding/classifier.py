@@ -9,8 +9,8 @@ classifier:
   out-of-fold probabilities for the stated ``objective`` (``"f1"``, ``"kappa"`` or
   ``"recall:0.95"``). Given ``groups`` in :meth:`~CodeClassifier.fit`, each code's
   probabilities are first decoded along each interview as a two-state chain (uncoded,
-  coded) of the strength the inner cross-validation serves best (:mod:`tr_nlp.coding.chain`),
-  and its threshold is chosen on the decoded probabilities.
+  coded) of the strength the inner cross-validation serves best (:mod:`tr_nlp.coding.chain`)
+  and recalibrated, and its threshold is chosen on those probabilities.
 * ``y`` 1-d: a mutually exclusive code group, single-label multi-class: a class-balanced
   one-vs-rest linear SVM with ``C`` chosen by inner cross-validation and temperature-scaled
   probabilities (:mod:`tr_nlp.coding.exclusive`); ``predict`` is the most probable code.
@@ -246,10 +246,11 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 continue
             scores[test] = self._lr().fit(X[train], y[train]).decision_function(X[test])
         calibrator = LogisticRegression(C=1e4).fit(scores[:, None], y)
+
+        # a two-state chain (uncoded, coded), chosen as for exclusive groups
         def score(decoded: np.ndarray) -> float:
             return threshold_score(decoded[:, 1], y, self.objective)
 
-        # a two-state chain (uncoded, coded), chosen as for exclusive groups
         alone = calibrator.predict_proba(scores[:, None])
         chain, oof = fit_chain(alone, y, groups, splits, score, self.chain_strengths, intercept=True)
         self.code_chains_.append(chain)
@@ -299,13 +300,14 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             proba = exclusive_proba(self.model_, self.temperature_, X)
             return self._decoded(proba, groups, getattr(self, "chain_", None))
         out = np.empty((X.shape[0], len(self.classes_)))
-        for j, (model, calibrator) in enumerate(zip(self.models_, self.calibrators_)):
+        # absent from models saved before the chain
+        chains = getattr(self, "code_chains_", None) or [None] * len(self.models_)
+        for j, (model, calibrator, chain) in enumerate(zip(self.models_, self.calibrators_, chains)):
             if model is None or calibrator is None:
                 out[:, j] = self.priors_[j]
             else:
                 proba = calibrator.predict_proba(model.decision_function(X)[:, None])
-                chains = getattr(self, "code_chains_", None)  # absent from models saved before the chain
-                out[:, j] = self._decoded(proba, groups, chains[j] if chains else None)[:, 1]
+                out[:, j] = self._decoded(proba, groups, chain)[:, 1]
         group_chains = getattr(self, "group_chains_", [None] * len(self.exclusive))
         for group, model, temperature, chain in zip(self.exclusive, self.group_models_, self.group_temperatures_,
                                                     group_chains):

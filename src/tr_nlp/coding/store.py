@@ -71,7 +71,7 @@ class ThemeModel:
         """Calibrated probability per code, one row per segment of ``frame``.
 
         Consecutive rows of one interview (``frame.interview_id``) are read as following
-        each other, so mutually exclusive codes are decoded along them
+        each other, so codes are decoded along them
         (:mod:`tr_nlp.coding.chain`): pass an interview's segments in reading order.
         """
         groups = frame["interview_id"].to_numpy() if "interview_id" in frame else None

@@ -167,7 +167,8 @@ def train_model(
     context = reads_context(features, context)
     linear = linear_head_card(C, len(data.codes) > len(grouped), bool(exclusive))
     pipeline.fit(data.inputs(context), data.target.to_numpy(), head__groups=data.groups)
-    head = ThemeModel(pipeline, data.codes).linear.named_steps["head"]  # the CodeClassifier, blended or not
+    # the CodeClassifier, alone or as the linear part of a --finetune blend
+    linear_head = ThemeModel(pipeline, data.codes).linear.named_steps["head"]
     codebook = corpus.codebook if corpus is not None else None
     card = {
         "name": name,
@@ -183,9 +184,9 @@ def train_model(
                        for j, t in enumerate(pipeline.named_steps["head"].thresholds_)],
         "exclusive_groups": [[data.codes[j] for j in g] for g in exclusive],
         "chain_strengths": [0.0 if chain is None else float(chain[2])
-                            for chain in getattr(head, "group_chains_", [])],
+                            for chain in getattr(linear_head, "group_chains_", [])],
         "code_chain_strengths": [None if chain is None else float(chain[2])
-                                 for chain in getattr(head, "code_chains_", [None] * len(data.codes))],
+                                 for chain in getattr(linear_head, "code_chains_", [None] * len(data.codes))],
         "positives": [int(p) for p in positives],
         "training_data": {
             "interviews": len(set(data.groups)),
