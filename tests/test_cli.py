@@ -94,7 +94,7 @@ def test_directory_run_reports_bad_files_and_processes_the_rest(tmp_path):
     make_docx(folder / "ok.docx", [("Interviewer:", " Why?"), ("P:", " Because.")])
     out = tmp_path / "segments.parquet"
     result = run("segment", folder, "-o", out)
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # some files failed, the others were segmented
     assert "empty.txt" in result.stderr and "bad.vtt" in result.stderr
     frame = pd.read_parquet(out)
     assert sorted(frame.interview_id.unique()) == ["good", "ok"]
@@ -155,3 +155,13 @@ def test_real_subprocess_console_script(tmp_path, write):
     assert bad.stderr.strip().count("\n") == 0 and "e.txt" in bad.stderr and "Traceback" not in bad.stderr
     usage = subprocess.run([*command, "segment", "--unit"], capture_output=True, text=True, env=env)
     assert usage.returncode == 2
+
+
+def test_run_where_no_file_can_be_read_is_an_input_error(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "bad.vtt").write_text("not a vtt", encoding="utf-8")
+    result = run("inspect", folder)
+    assert result.exit_code == 2
+    assert "empty.txt" in result.stderr and "bad.vtt" in result.stderr

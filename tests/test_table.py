@@ -49,6 +49,18 @@ def test_table_formats_give_same_interviews(tmp_path, suffix):
     assert result.codebook.groups == {"label": ("change", "question", "neutral", "sustain")}
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ('{"conv": "a", "said": "x"', "line 3 is not valid JSON"),
+    ('["a", "x"]', "line 3 is a JSON list; expected one object per line"),
+])
+def test_broken_jsonl_line_is_named(tmp_path, line, expected):
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"conv": "a", "who": "client", "said": "Hi."}\n\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_file(path, ReadOptions(table=MAPPING))
+    assert info.value.code == "E131" and expected in str(info.value) and "t.jsonl" in str(info.value)
+
+
 def test_missing_mapped_column_names_column_and_option(tmp_path):
     path = tmp_path / "t.csv"
     frame().to_csv(path, index=False)

@@ -72,7 +72,7 @@ class Errors:
     E147 = "duplicate key '{key}' at line {line}; YAML would silently keep only the last one"
     E148 = "code '{name}' is its own ancestor (parent cycle: {cycle})"
     # --- codings --------------------------------------------------------------------
-    E150 = "codings row {row}: interview '{interview_id}' is not in the corpus"
+    E150 = "codings row {row}: start and end must be whole character offsets, found {start!r} and {end!r}"
     E151 = (
         "codings row {row}: span {start}-{end} lies outside interview '{interview_id}' "
         "(text length {length}); expected 0 <= start < end <= length"
@@ -150,10 +150,11 @@ class TrNlpError(Exception):
     path : str or PathLike, optional
         The file or folder the error is about.
     **details
-        Values for the message template's placeholders.
+        Values for the message template's placeholders. ``code`` is positional-only,
+        so a template may have a ``{code}`` placeholder of its own.
     """
 
-    def __init__(self, code: str, path: str | PathLike[str] | None = None, **details: object):
+    def __init__(self, code: str, /, path: str | PathLike[str] | None = None, **details: object):
         template = getattr(Errors, code)
         self.code = code
         self.path = None if path is None else str(path)

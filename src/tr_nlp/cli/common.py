@@ -134,5 +134,12 @@ def load_and_report(
 
 
 def exit_code(corpus: Corpus) -> int:
-    """2 when any input file failed (the others were still processed), else 0."""
-    return EXIT_USAGE if corpus.failures else EXIT_OK
+    """0 when every input file was read; 1 when some failed and the others were processed; 2 when none was read.
+
+    This is ``../shared/CLI.md``'s rule: a run over many files that loses some of them is a
+    partial success (1, with the summary printed); a run with nothing readable is an input
+    error (2), like a single bad file.
+    """
+    if not corpus.failures:
+        return EXIT_OK
+    return EXIT_PARTIAL if len(corpus.failures) < len(corpus.files) else EXIT_USAGE

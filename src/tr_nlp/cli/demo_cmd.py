@@ -39,4 +39,4 @@ def demo(
         c.err.print(f"  candidate codes ({found['candidates']}): {', '.join(found['labels'])}", highlight=False)
     for name, path in result.outputs.items():
         c.out.print(f"{name:>15}: {path}", highlight=False)
-    raise typer.Exit(c.EXIT_USAGE if result.corpus.failures else c.EXIT_OK)
+    raise typer.Exit(c.exit_code(result.corpus))

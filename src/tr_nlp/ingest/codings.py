@@ -52,8 +52,7 @@ def read_codings(
         try:
             start, end = int(row["start"]), int(row["end"])
         except ValueError:
-            raise CodingsError("E151", path, row=row_no, start=row["start"], end=row["end"],
-                               interview_id=interview_id, length="?") from None
+            raise CodingsError("E150", path, row=row_no, start=row["start"], end=row["end"]) from None
         code, coder = row["code"].strip(), row["coder"].strip()
         if codebook is not None and code not in codebook:
             raise CodingsError("E153", path, row=row_no, code=code)

@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -112,7 +113,7 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
             if decoded.warning:
                 warnings.append(decoded.warning)
             if suffix in {".jsonl", ".ndjson"}:
-                frame = pd.read_json(io.StringIO(text), lines=True, dtype=False)
+                frame = _read_jsonl(text, path)
             else:
                 sep = "\t" if suffix == ".tsv" else ","
                 frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
@@ -125,6 +126,24 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
     if frame.empty:
         raise InputError("E134", path)
     return frame.astype("object").where(frame.notna(), "").astype(str), warnings
+
+
+def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
+    """One JSON object per non-blank line; a broken line is named by its number."""
+    records = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            detail = f"line {number} is not valid JSON: {exc.msg} at column {exc.colno}"
+            raise InputError("E131", path, detail=detail) from None
+        if not isinstance(record, dict):
+            detail = f"line {number} is a JSON {type(record).__name__}; expected one object per line"
+            raise InputError("E131", path, detail=detail)
+        records.append(record)
+    return pd.DataFrame.from_records(records)
 
 
 def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> TableMapping:

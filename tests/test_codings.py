@@ -1,0 +1,44 @@
+import pytest
+
+from tr_nlp.errors import CodingsError, InputError
+from tr_nlp.ingest import read_codings
+from tr_nlp.schema import Code, Codebook, Coding, Interview, Turn
+
+TEXT = "I: Who helped?\nP: Sam did, she stayed late."
+INTERVIEWS = {"i": Interview("i", TEXT, (Turn("I", "interviewer", 3, 14), Turn("P", "participant", 18, len(TEXT))))}
+CODEBOOK = Codebook((Code("beyond_routine"), Code("warmth")))
+HEADER = "interview_id,start,end,code,coder,text\n"
+
+
+def write(tmp_path, rows):
+    path = tmp_path / "codings.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def test_good_rows_are_read_and_unknown_interviews_skipped_with_a_warning(tmp_path):
+    path = write(tmp_path, "i,18,25,beyond_routine,A,Sam did\ngone,0,5,warmth,A,\ngone,5,9,warmth,B,\n")
+    codings, warnings = read_codings(path, INTERVIEWS, CODEBOOK)
+    assert codings == [Coding("i", 18, 25, "beyond_routine", "A")]
+    assert warnings == ["2 coding(s) for interview 'gone', which is not in the corpus, were skipped"]
+
+
+@pytest.mark.parametrize(("row", "code", "expected"), [
+    ("i,18,x,warmth,A,", "E150", "row 2: start and end must be whole character offsets, found '18' and 'x'"),
+    ("i,26,18,warmth,A,", "E151", "span 26-18 lies outside interview 'i'"),
+    ("i,18,999,warmth,A,", "E151", "span 18-999 lies outside interview 'i' (text length 43)"),
+    ("i,18,25,warmth,A,Tom did", "E152", "found 'Sam did', expected 'Tom did'"),
+    ("i,18,26,made_up,A,", "E153", "row 2: code 'made_up' is not in the codebook"),
+])
+def test_bad_row_is_named_with_its_problem(tmp_path, row, code, expected):
+    with pytest.raises(CodingsError) as info:
+        read_codings(write(tmp_path, row + "\n"), INTERVIEWS, CODEBOOK)
+    assert info.value.code == code and expected in str(info.value) and "codings.csv" in str(info.value)
+
+
+def test_missing_column_names_the_columns_expected(tmp_path):
+    path = tmp_path / "codings.csv"
+    path.write_text("interview,start,end\ni,18,26\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_codings(path)
+    assert info.value.code == "E130" and "'interview_id'" in str(info.value)
