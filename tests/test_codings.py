@@ -20,7 +20,7 @@ def test_good_rows_are_read_and_unknown_interviews_skipped_with_a_warning(tmp_pa
     path = write(tmp_path, "i,18,25,beyond_routine,A,Sam did\ngone,0,5,warmth,A,\ngone,5,9,warmth,B,\n")
     codings, warnings = read_codings(path, INTERVIEWS, CODEBOOK)
     assert codings == [Coding("i", 18, 25, "beyond_routine", "A")]
-    assert warnings == ["2 coding(s) for interview 'gone', which is not in the corpus, were skipped"]
+    assert warnings == ["2 coding(s) of 1 interview(s) not in the corpus were skipped: 'gone' (2)"]
 
 
 @pytest.mark.parametrize(("row", "code", "expected"), [
@@ -42,3 +42,10 @@ def test_missing_column_names_the_columns_expected(tmp_path):
     with pytest.raises(InputError) as info:
         read_codings(path)
     assert info.value.code == "E130" and "'interview_id'" in str(info.value)
+
+
+def test_many_skipped_interviews_make_one_warning(tmp_path):
+    path = write(tmp_path, "".join(f"gone{k},0,5,warmth,A,\n" for k in range(7)))
+    assert read_codings(path, INTERVIEWS)[1] == [(
+        "7 coding(s) of 7 interview(s) not in the corpus were skipped: "
+        "'gone0' (1), 'gone1' (1), 'gone2' (1), 'gone3' (1), 'gone4' (1) and 2 more")]

@@ -230,6 +230,16 @@ def _tiny_coded_corpus(root):
     return root
 
 
+def test_cli_evaluate_warns_when_too_few_interviews_are_coded(tmp_path):
+    corpus = _tiny_coded_corpus(tmp_path / "corpus")
+    r = runner.invoke(app, ["evaluate", "--corpus", str(corpus / "interviews"), "--codings", str(corpus / "codings.csv"),
+                            "--features", "tfidf", "--unit", "turn", "--folds", "3", "--bootstrap", "20",
+                            "--no-learning-curve"])
+    assert r.exit_code == 0, r.stderr
+    assert "warning: only 6 coded interview(s)" in " ".join(r.stderr.split())
+    assert "listened" in r.stdout
+
+
 def test_cli_train_finetune_saves_safetensors_and_codes(tmp_path):
     corpus = _tiny_coded_corpus(tmp_path / "corpus")
     model = tmp_path / "ft"
@@ -367,3 +377,13 @@ def test_card_gives_each_code_and_exclusive_group_its_chain_strength():
     assert "Exclusive group a, b: decoded along each interview with strength 0.000 (off)." in text
     assert "| care | 9 | 0.400 | strength 0.750 |" in text
     assert "| change | 5 | most probable in its group | with its group |" in text
+
+
+def test_card_shows_undefined_cv_statistics_as_na():
+    # a tiny corpus: one fold never predicts a code, so its precision is undefined
+    from tr_nlp.coding.card import render_card
+
+    metrics = [{"code": "care", "rater_b": "A", "kappa": -0.13, "kappa_lo": -0.18, "kappa_hi": 0.0, "f1": 0.0,
+                "f1_lo": None, "f1_hi": None, "precision": None, "recall": 0.0}]
+    text = render_card({"cv_metrics": metrics})
+    assert "| care | A | -0.13 [-0.18, 0.00] | 0.00 | n/a | 0.00 |" in text

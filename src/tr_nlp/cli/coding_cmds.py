@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,15 @@ import typer
 from rich.table import Table
 
 from tr_nlp.cli import common as c
-from tr_nlp.coding import rank_next, coded_data, cross_validate, load_model, save_model, suggest, train_model
+from tr_nlp.coding import (
+    coded_data,
+    cross_validate,
+    load_model,
+    rank_next,
+    save_model,
+    suggest,
+    train_model,
+)
 from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.export import write_table
@@ -22,6 +31,15 @@ Finetune = Annotated[bool, typer.Option("--finetune", help="Also fine-tune MiniL
                                         "linear model (slow on a CPU; uses a GPU when torch sees one).")]
 
 
+#: Below this many coded interviews, cross-validated figures and their CIs (which resample
+#: interviews) rest on too few interviews to read.
+FEW_INTERVIEWS = 10
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None or math.isnan(value) else f"{value:.2f}"
+
+
 def print_agreement(table) -> None:  # type: ignore[no-untyped-def]
     """Agreement rows as a rich table on stdout: machine vs human beside human vs human."""
     view = Table(title="Agreement per code (95% CIs resample interviews)")
@@ -29,11 +47,17 @@ def print_agreement(table) -> None:  # type: ignore[no-untyped-def]
         view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
     for r in table.itertuples():
         view.add_row(r.code, r.comparison, f"{r.rater_a} ~ {r.rater_b}", str(r.n_segments),
-                     f"{r.kappa:.2f} [{r.kappa_lo:.2f}, {r.kappa_hi:.2f}]",
-                     f"{r.alpha:.2f} [{r.alpha_lo:.2f}, {r.alpha_hi:.2f}]",
-                     f"{r.ac1:.2f} [{r.ac1_lo:.2f}, {r.ac1_hi:.2f}]",
-                     f"{r.f1:.2f}", f"{r.precision:.2f}", f"{r.recall:.2f}")
+                     *(f"{_num(getattr(r, k))} [{_num(getattr(r, k + '_lo'))}, {_num(getattr(r, k + '_hi'))}]"
+                       for k in ("kappa", "alpha", "ac1")),
+                     _num(r.f1), _num(r.precision), _num(r.recall))
     c.out.print(view)
+
+
+def warn_few_interviews(n: int, quiet: bool) -> None:
+    """Say on stderr when ``n`` coded interviews are too few for cross-validated figures."""
+    if n < FEW_INTERVIEWS and not quiet:
+        c.err.print(f"[yellow]warning[/]: only {n} coded interview(s); cross-validated agreement and its CIs "
+                    f"(which resample interviews) need at least {FEW_INTERVIEWS} to be worth reading", highlight=False)
 
 
 @c.handle_errors
@@ -63,6 +87,7 @@ def train(
     if cv_folds is None:
         cv_folds = 0 if finetune else 5
     if cv_folds:
+        warn_few_interviews(len(set(data.groups)), quiet)
         ev = cross_validate(data, features, objective, n_splits=cv_folds, learning_curve=False, context=context)
         model.card["cv_metrics"] = card_metrics(ev.agreement)
     model.card["training_data"]["unit"] = unit
@@ -98,6 +123,7 @@ def evaluate(
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     data = coded_data(loaded, c.segmenter(unit, roles), target=target)
     features = FINETUNE if finetune else features
+    warn_few_interviews(len(set(data.groups)), quiet)
     ev = cross_validate(data, features, objective, n_splits=folds, seed=seed, n_boot=n_boot,
                         learning_curve=not no_curve, context=context)
     print_agreement(ev.agreement)

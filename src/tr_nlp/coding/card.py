@@ -11,6 +11,14 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _stat(metrics: dict[str, Any], key: str) -> str:
+    """``0.61 [0.48, 0.72]``: a statistic with its CI when it has one; ``n/a`` when undefined."""
+    value, lo, hi = (metrics.get(k) for k in (key, f"{key}_lo", f"{key}_hi"))
+    if value is None:
+        return "n/a"
+    return f"{value:.2f}" if lo is None or hi is None else f"{value:.2f} [{lo:.2f}, {hi:.2f}]"
+
+
 def render_card(card: dict[str, Any]) -> str:
     """Markdown model card: data, codebook, features, thresholds, CV metrics, use and limits."""
     lines = [f"# Model card: {card.get('name', 'tr_nlp theme model')}", ""]
@@ -48,13 +56,9 @@ def render_card(card: dict[str, Any]) -> str:
     metrics = card.get("cv_metrics") or []
     if metrics:
         lines += ["", "## Cross-validated agreement (grouped by interview)", "",
-                  "| code | vs | kappa (95% CI) | F1 (95% CI) | precision | recall |", "|---|---|---|---|---:|---:|"]
-        for m in metrics:
-            if m.get("kappa") is None or m.get("kappa_lo") is None:
-                continue
-            lines.append(
-                f"| {m['code']} | {m['rater_b']} | {m['kappa']:.2f} ({m['kappa_lo']:.2f}-{m['kappa_hi']:.2f}) | "
-                f"{m['f1']:.2f} ({m['f1_lo']:.2f}-{m['f1_hi']:.2f}) | {m['precision']:.2f} | {m['recall']:.2f} |")
+                  "| code | vs | kappa [95% CI] | F1 [95% CI] | precision | recall |", "|---|---|---|---|---:|---:|"]
+        lines += [f"| {m['code']} | {m['rater_b']} | {_stat(m, 'kappa')} | {_stat(m, 'f1')} | "
+                  f"{_stat(m, 'precision')} | {_stat(m, 'recall')} |" for m in metrics]
     lines += ["", "## Versions", ""] + [f"- {k}: {v}" for k, v in card.get("versions", {}).items()]
     lines += ["", "## Intended use", "", card.get("intended_use", ""), "", "## Limits", "", card.get("limits", ""), ""]
     return "\n".join(lines)

@@ -15,6 +15,9 @@ from tr_nlp.errors import CodingsError, InputError
 from tr_nlp.ingest.table import load_frame
 from tr_nlp.schema import CODING_COLUMNS, Codebook, Coding, Interview, codings_to_frame
 
+#: How many skipped interviews a warning names.
+SHOWN = 5
+
 
 def read_codings(
     path: str | Path,
@@ -71,10 +74,11 @@ def read_codings(
                                    start=start, end=end, found=interview.text[start:end][:40],
                                    expected=row["text"][:40])
         codings.append(Coding(interview_id, start, end, code, coder))
-    warnings += [
-        f"{n} coding(s) for interview '{iid}', which is not in the corpus, were skipped"
-        for iid, n in sorted(unknown.items())
-    ]
+    if unknown:
+        named = ", ".join(f"'{iid}' ({n})" for iid, n in sorted(unknown.items())[:SHOWN])
+        more = f" and {len(unknown) - SHOWN} more" if len(unknown) > SHOWN else ""
+        warnings.append(f"{sum(unknown.values())} coding(s) of {len(unknown)} interview(s) not in the corpus "
+                        f"were skipped: {named}{more}")
     return codings, warnings
 
 
