@@ -230,14 +230,19 @@ def _tiny_coded_corpus(root):
     return root
 
 
-def test_cli_evaluate_warns_when_too_few_interviews_are_coded(tmp_path):
+def test_cli_evaluate_says_what_the_coded_data_is_too_thin_for(tmp_path):
     corpus = _tiny_coded_corpus(tmp_path / "corpus")
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_text("codes:\n  - name: listened\n  - name: never_used\n", encoding="utf-8")
     r = runner.invoke(app, ["evaluate", "--corpus", str(corpus / "interviews"), "--codings", str(corpus / "codings.csv"),
-                            "--features", "tfidf", "--unit", "turn", "--folds", "3", "--bootstrap", "20",
-                            "--no-learning-curve"])
+                            "--codebook", str(codebook), "--features", "tfidf", "--unit", "turn", "--folds", "3",
+                            "--bootstrap", "20", "--no-learning-curve"])
     assert r.exit_code == 0, r.stderr
-    assert "warning: only 6 coded interview(s)" in " ".join(r.stderr.split())
-    assert "listened" in r.stdout
+    said = " ".join(r.stderr.split())
+    assert "warning: only 6 coded interview(s)" in said
+    assert "warning: code 'listened' is on 6 segment(s) in 6 interview(s)" in said
+    assert "warning: no segment carries codebook code(s) never_used; not learned" in said
+    assert "listened" in r.stdout and "never_used" not in r.stdout
 
 
 def test_cli_train_finetune_saves_safetensors_and_codes(tmp_path):

@@ -82,6 +82,8 @@ def preflight(out_dir: str | Path, min_free_mb: int = MIN_FREE_MB) -> Path:
         E170 when it cannot be written, E172 when the disk is (nearly) full.
     """
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OutputError("E170", out, detail="it is a file; the batch writes a folder")
     with atomic_path(out / ".write-test") as probe:
         probe.write_bytes(b"ok")
     (out / ".write-test").unlink()

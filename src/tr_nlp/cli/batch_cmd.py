@@ -89,7 +89,7 @@ def batch(
         runner.close()
     if not quiet:
         for warning in report.warnings:
-            c.err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+            c.warn(warning)
     if report.coded == 0 and not report.failed and report.total:
         c.out.print(f"nothing to do: all {report.total} inputs are already coded with this model "
                     f"(see {report.outputs['manifest']}; --force redoes them)", highlight=False)
@@ -121,7 +121,7 @@ def _discover(out: Path, paths: list[Path], options: ReadOptions, model: Path, s
     try:
         found = discover(corpus, segmenter, load_model(model))
     except DiscoveryError as exc:
-        c.err.print(f"[yellow]warning[/]: no candidate codes: {exc}", highlight=False)
+        c.warn(f"no candidate codes: {exc}")
         return
     written = write_discovery(found, out / "discovery")
     if not quiet:

@@ -21,6 +21,7 @@ from tr_nlp.coding import (
 )
 from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
+from tr_nlp.coding.train import CodedData
 from tr_nlp.export import write_table
 
 Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
@@ -34,6 +35,8 @@ Finetune = Annotated[bool, typer.Option("--finetune", help="Also fine-tune MiniL
 #: Below this many coded interviews, cross-validated figures and their CIs (which resample
 #: interviews) rest on too few interviews to read.
 FEW_INTERVIEWS = 10
+#: A code with fewer coded segments, or coded in fewer interviews, is learned unreliably.
+FEW_SEGMENTS, FEW_CODE_INTERVIEWS = 10, 3
 
 
 def _num(value: float | None) -> str:
@@ -53,11 +56,23 @@ def print_agreement(table) -> None:  # type: ignore[no-untyped-def]
     c.out.print(view)
 
 
-def warn_few_interviews(n: int, quiet: bool) -> None:
-    """Say on stderr when ``n`` coded interviews are too few for cross-validated figures."""
-    if n < FEW_INTERVIEWS and not quiet:
-        c.err.print(f"[yellow]warning[/]: only {n} coded interview(s); cross-validated agreement and its CIs "
-                    f"(which resample interviews) need at least {FEW_INTERVIEWS} to be worth reading", highlight=False)
+def warn_thin_data(data: CodedData, quiet: bool) -> None:
+    """Say on stderr what the coded data is too thin for: CV figures, rare codes, codes never coded."""
+    if quiet:
+        return
+    n = len(set(data.groups))
+    if n < FEW_INTERVIEWS:
+        c.warn(f"only {n} coded interview(s); cross-validated agreement and its CIs (which resample "
+               f"interviews) need at least {FEW_INTERVIEWS} to be worth reading")
+    y = data.target
+    for code in data.codes:
+        positives = int(y[code].sum())
+        interviews = len(set(data.groups[y[code].to_numpy() == 1]))
+        if positives < FEW_SEGMENTS or interviews < FEW_CODE_INTERVIEWS:
+            c.warn(f"code '{code}' is on {positives} segment(s) in {interviews} interview(s); its threshold and "
+                   "suggestions are unreliable until more of it is coded")
+    if data.absent:
+        c.warn(f"no segment carries codebook code(s) {', '.join(data.absent)}; not learned")
 
 
 @c.handle_errors
@@ -83,11 +98,11 @@ def train(
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     data = coded_data(loaded, c.segmenter(unit, roles), target=target)
     features = FINETUNE if finetune else features
+    warn_thin_data(data, quiet)
     model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context)
     if cv_folds is None:
         cv_folds = 0 if finetune else 5
     if cv_folds:
-        warn_few_interviews(len(set(data.groups)), quiet)
         ev = cross_validate(data, features, objective, n_splits=cv_folds, learning_curve=False, context=context)
         model.card["cv_metrics"] = card_metrics(ev.agreement)
     model.card["training_data"]["unit"] = unit
@@ -123,7 +138,7 @@ def evaluate(
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     data = coded_data(loaded, c.segmenter(unit, roles), target=target)
     features = FINETUNE if finetune else features
-    warn_few_interviews(len(set(data.groups)), quiet)
+    warn_thin_data(data, quiet)
     ev = cross_validate(data, features, objective, n_splits=folds, seed=seed, n_boot=n_boot,
                         learning_curve=not no_curve, context=context)
     print_agreement(ev.agreement)
@@ -174,7 +189,10 @@ def next_segments(
     theme_model = load_model(model)
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, None, quiet)
     coded = {coding.interview_id for coding in loaded.codings}
-    segments = c.segmenter(unit, roles).segment([iv for iv in loaded.interviews if iv.id not in coded])
+    uncoded = [iv for iv in loaded.interviews if iv.id not in coded]
+    if not uncoded and not quiet:
+        c.warn(f"all {len(loaded.interviews)} interview(s) are coded already; nothing to propose")
+    segments = c.segmenter(unit, roles).segment(uncoded)
     ranked = rank_next(theme_model, segments, loaded.by_id(), n)
     if output is not None:
         write_table(ranked, output)

@@ -111,6 +111,11 @@ def read_options(
     return ReadOptions(encoding=encoding, roles=RoleMap.from_pairs(speaker_roles or []), table=mapping)
 
 
+def warn(message: str) -> None:
+    """One warning line on stderr."""
+    err.print(f"[yellow]warning[/]: {message}", highlight=False)
+
+
 def load_and_report(
     paths: list[Path],
     options: ReadOptions,
@@ -126,10 +131,10 @@ def load_and_report(
             err.print(f"[bold red]error[/]: {report.error}", highlight=False)
         elif not quiet:
             for warning in report.warnings:
-                err.print(f"[yellow]warning[/]: {report.path}: {warning}", highlight=False)
+                warn(f"{report.path}: {warning}")
     if not quiet:
         for warning in corpus.warnings:
-            err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+            warn(warning)
     return corpus
 
 

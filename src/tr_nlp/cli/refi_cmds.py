@@ -46,7 +46,7 @@ def import_cmd(
     result = read_qdpx(project, c.read_options(speaker_roles=speaker_role, encoding=encoding))
     if not quiet:
         for warning in result.warnings:
-            c.err.print(f"[yellow]warning[/]: {project}: {warning}", highlight=False)
+            c.warn(f"{project}: {warning}")
     written = write_corpus_folder(output, result.interviews, result.codings, result.codebook,
                                   name=project.stem)
     coders: dict[str, int] = {}
@@ -141,8 +141,7 @@ def _known_rows(frame: pd.DataFrame, known: dict[str, Any], path: Path, quiet: b
     fits = [iid in known and 0 <= s < e <= len(known[iid].text) for iid, s, e in zip(ids, starts, ends)]
     dropped = len(frame) - sum(fits)
     if dropped and not quiet:
-        c.err.print(f"[yellow]warning[/]: {path}: {dropped} row(s) name an interview not in the corpus "
-                    "or a span outside its text; left out", highlight=False)
+        c.warn(f"{path}: {dropped} row(s) name an interview not in the corpus or a span outside its text; left out")
     kept = frame[fits].copy()
     kept["start"], kept["end"] = starts[fits], ends[fits]
     return kept

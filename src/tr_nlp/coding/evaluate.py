@@ -11,6 +11,7 @@ made, and the coded passages it missed most clearly).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +50,9 @@ def _folds(data: CodedData, n_splits: int, seed: int) -> list[tuple[np.ndarray, 
     y = data.target.to_numpy()
     strat = np.where(y.any(axis=1), y.argmax(axis=1) + 1, 0)
     splitter = StratifiedGroupKFold(n_splits=min(n_splits, n_groups), shuffle=True, random_state=seed)
-    return list(splitter.split(np.zeros(len(y)), strat, groups))
+    with warnings.catch_warnings():  # stratifying is best effort; rare codes are reported by the CLI
+        warnings.filterwarnings("ignore", "The least populated class", UserWarning)
+        return list(splitter.split(np.zeros(len(y)), strat, groups))
 
 
 def _fit_predict(data: CodedData, train: np.ndarray, test: np.ndarray, features: str, objective: str,

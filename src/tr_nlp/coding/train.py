@@ -59,6 +59,7 @@ class CodedData:
     codes: list[str]
     frame: pd.DataFrame            # context_frame of the segments (text + dialogue context)
     exclusive: tuple[tuple[int, ...], ...] = ()  # column indices of mutually exclusive groups
+    absent: tuple[str, ...] = ()  # codebook codes no segment carries: not learned
 
     def inputs(self, context: bool, rows: np.ndarray | None = None) -> Any:
         """Model input for ``rows``: the context frame, or the texts alone."""
@@ -92,9 +93,11 @@ def coded_data(
     coded_ids = set().union(*coverage.values())
     segments = segmenter.segment([iv for iv in corpus.interviews if iv.id in coded_ids])
     mapped = map_codings(segments, corpus.codings, overlap)
+    absent: list[str] = []
     if codes is None:
         present = set(mapped["code"])
         codes = corpus.codebook.names if corpus.codebook else sorted(present)
+        absent = [c for c in codes if c not in present]
         codes = [c for c in codes if c in present]
     codes = list(codes)
     humans = {c: label_matrix(segments, mapped, codes, [c], coverage) for c in sorted(coverage)}
@@ -116,7 +119,7 @@ def coded_data(
                           f"with one of {sorted(humans)}")
     frame = context_frame(segments, corpus.by_id())
     return CodedData(segments, y.fillna(0).astype(int), humans, codes, frame,
-                     exclusive_groups(codes, corpus.codebook))
+                     exclusive_groups(codes, corpus.codebook), tuple(absent))
 
 
 def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[tuple[int, ...], ...]:
