@@ -245,6 +245,25 @@ def test_cli_evaluate_says_what_the_coded_data_is_too_thin_for(tmp_path):
     assert "listened" in r.stdout and "never_used" not in r.stdout
 
 
+def test_cli_code_cuts_new_interviews_as_the_model_was_trained(tmp_path):
+    corpus = _tiny_coded_corpus(tmp_path / "corpus")
+    model, out = tmp_path / "turns", tmp_path / "s.csv"
+    r = runner.invoke(app, ["train", "--corpus", str(corpus / "interviews"), "--codings", str(corpus / "codings.csv"),
+                            "--features", "tfidf", "--unit", "turn", "--cv-folds", "0", "-o", str(model), "--quiet"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads((model / "card.json").read_text())["segmenter"]["unit"] == "turn"
+    import pandas as pd
+
+    r = runner.invoke(app, ["code", str(corpus / "interviews"), "--model", str(model), "-o", str(out)])
+    assert r.exit_code == 0 and "warning" not in r.stderr, r.stderr
+    assert pd.read_csv(out)["segment_id"].str.contains(r":t\d+$").all()  # turns, like the training data
+    r = runner.invoke(app, ["code", str(corpus / "interviews"), "--model", str(model), "--unit", "sentence",
+                            "-o", str(out)])
+    assert r.exit_code == 0 and pd.read_csv(out)["segment_id"].str.contains(r":s\d+$").all()
+    assert ("the model was trained on turns of participant speech and these are sentences of participant speech"
+            in " ".join(r.stderr.split()))
+
+
 def test_cli_train_finetune_saves_safetensors_and_codes(tmp_path):
     corpus = _tiny_coded_corpus(tmp_path / "corpus")
     model = tmp_path / "ft"

@@ -84,3 +84,10 @@ def test_property_segment_text_is_text_at_offsets(tmp_path, turns, unit):
     for s in Segmenter(unit=unit, roles=("interviewer", "participant", "other")).segment([iv]):
         assert s.text == iv.text[s.start:s.end]
         assert s.text == s.text.strip() and s.text
+
+
+def test_settings_round_trip_and_ignore_unknown_keys():
+    cut = Segmenter(unit="window", roles=("participant", "interviewer"), window=4, stride=2)
+    assert Segmenter.from_settings(cut.settings()) == cut
+    assert Segmenter.from_settings({**cut.settings(), "added_later": 1}) == cut
+    assert Segmenter.from_settings({}) == Segmenter()

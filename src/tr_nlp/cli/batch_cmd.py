@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tr_nlp.batch import make_engine, run_batch
 from tr_nlp.batch.work import Result
 from tr_nlp.cli import common as c
-from tr_nlp.coding import load_model
+from tr_nlp.coding import load_model, read_card
 from tr_nlp.errors import DiscoveryError
 from tr_nlp.ingest import ReadOptions, load_corpus
 from tr_nlp.report import write_report
@@ -73,13 +73,13 @@ def batch(
     force: Annotated[bool, typer.Option("--force", help="Redo every input, even those already done.")] = False,
     run_discovery: Annotated[bool, typer.Option("--discover", help="Afterwards, propose candidate codes from what the model left uncoded.")] = False,
     write_html: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html (the offline HTML report) into the output folder.")] = True,
-    unit: c.Unit = "sentence",
-    roles: c.Roles = "participant",
+    unit: c.ModelUnit = None,
+    roles: c.ModelRoles = None,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
 ) -> None:
     """Code new interviews with a model: resumable, a bad file never stops the run (exit 1 if any failed)."""
-    segmenter = c.segmenter(unit, roles)
+    segmenter = c.model_segmenter(read_card(model), unit, roles, quiet)
     options = c.read_options(preset)
     runner = make_engine(engine, workers or os.cpu_count() or 1, scheduler)
     try:

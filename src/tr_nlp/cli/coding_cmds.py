@@ -11,6 +11,7 @@ from rich.table import Table
 
 from tr_nlp.cli import common as c
 from tr_nlp.coding import (
+    CodedData,
     coded_data,
     cross_validate,
     load_model,
@@ -21,7 +22,6 @@ from tr_nlp.coding import (
 )
 from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
-from tr_nlp.coding.train import CodedData
 from tr_nlp.export import write_table
 
 Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
@@ -105,7 +105,6 @@ def train(
     if cv_folds:
         ev = cross_validate(data, features, objective, n_splits=cv_folds, learning_curve=False, context=context)
         model.card["cv_metrics"] = card_metrics(ev.agreement)
-    model.card["training_data"]["unit"] = unit
     save_model(model, output)
     if not quiet:
         c.err.print(f"trained on {len(data.segments)} segments of {len(set(data.groups))} interviews; "
@@ -153,8 +152,8 @@ def code(
     paths: c.Paths,
     model: c.ModelDir,
     output: c.Output,
-    unit: c.Unit = "sentence",
-    roles: c.Roles = "participant",
+    unit: c.ModelUnit = None,
+    roles: c.ModelRoles = None,
     only_above: Annotated[bool, typer.Option("--only-above", help="Keep only suggestions above threshold.")] = False,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
@@ -162,7 +161,8 @@ def code(
     """Suggest codes for new interviews (probability, above-threshold flag, evidence terms)."""
     theme_model = load_model(model)
     loaded = c.load_and_report(paths, c.read_options(preset), quiet=quiet)
-    frame = suggest(theme_model, c.segmenter(unit, roles).segment(loaded.interviews), loaded.by_id())
+    segments = c.model_segmenter(theme_model.card, unit, roles, quiet).segment(loaded.interviews)
+    frame = suggest(theme_model, segments, loaded.by_id())
     if only_above:
         frame = frame[frame["above_threshold"]]
     write_table(frame, output)
@@ -180,8 +180,8 @@ def next_segments(
     n: Annotated[int, typer.Option("-n", help="How many segments to propose.")] = 30,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the list (.csv/.parquet/.jsonl).")] = None,
     codings: c.Codings = None,
-    unit: c.Unit = "sentence",
-    roles: c.Roles = "participant",
+    unit: c.ModelUnit = None,
+    roles: c.ModelRoles = None,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
 ) -> None:
@@ -192,7 +192,7 @@ def next_segments(
     uncoded = [iv for iv in loaded.interviews if iv.id not in coded]
     if not uncoded and not quiet:
         c.warn(f"all {len(loaded.interviews)} interview(s) are coded already; nothing to propose")
-    segments = c.segmenter(unit, roles).segment(uncoded)
+    segments = c.model_segmenter(theme_model.card, unit, roles, quiet).segment(uncoded)
     ranked = rank_next(theme_model, segments, loaded.by_id(), n)
     if output is not None:
         write_table(ranked, output)

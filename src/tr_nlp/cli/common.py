@@ -61,6 +61,8 @@ CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook Y
 Quiet = Annotated[bool, typer.Option("--quiet", help="Only errors on stderr.")]
 Unit = Annotated[str, typer.Option("--unit", help="turn, sentence or window.")]
 Roles = Annotated[str, typer.Option("--roles", help="Comma-separated speaker roles to keep.")]
+ModelUnit = Annotated[str | None, typer.Option("--unit", help="turn, sentence or window (default: what the model was trained on).")]
+ModelRoles = Annotated[str | None, typer.Option("--roles", help="Comma-separated speaker roles to keep (default: what the model was trained on).")]
 Seed = Annotated[int, typer.Option("--seed", help="Randomness (folds, bootstrap, topic model), so runs repeat.")]
 ModelDir = Annotated[Path, typer.Option("--model", help="A trained model folder.")]
 PseudonymiseOpt = Annotated[bool, typer.Option("--pseudonymise", help="Replace speaker names, --names, e-mails, phone and NHS numbers and dates with placeholders.")]
@@ -85,9 +87,39 @@ def save_mapping(p: Pseudonymiser, mapping: Path | None, quiet: bool) -> None:
                   highlight=False)
 
 
+def parse_roles(roles: str) -> tuple[str, ...]:
+    """The ``--roles`` option value as a tuple: ``"participant, interviewer"`` -> two roles."""
+    return tuple(r.strip() for r in roles.split(",") if r.strip())
+
+
 def segmenter(unit: str, roles: str) -> Segmenter:
     """A :class:`Segmenter` from the ``--unit`` and ``--roles`` option values."""
-    return Segmenter(unit=unit, roles=tuple(r.strip() for r in roles.split(",") if r.strip()))  # type: ignore[arg-type]
+    return Segmenter(unit=unit, roles=parse_roles(roles))  # type: ignore[arg-type]
+
+
+def model_segmenter(card: dict[str, Any], unit: str | None, roles: str | None, quiet: bool = False) -> Segmenter:
+    """Cut new interviews as the model's training data was cut, unless ``--unit``/``--roles`` say otherwise.
+
+    A model's thresholds and calibration hold for the segments it was trained on; other
+    segments get a warning. Models saved before the card recorded its segmenter get the
+    default one (sentences of participant speech).
+    """
+    trained = Segmenter.from_settings(card.get("segmenter") or {})
+    chosen = Segmenter(
+        unit=unit or trained.unit,  # type: ignore[arg-type]
+        roles=trained.roles if roles is None else parse_roles(roles),
+        window=trained.window, stride=trained.stride, spacy_model=trained.spacy_model,
+    )
+    if chosen != trained and "segmenter" in card and not quiet:
+        warn(f"the model was trained on {describe(trained)} and these are {describe(chosen)}; its "
+             "thresholds and calibration were not tuned for them")
+    return chosen
+
+
+def describe(cut: Segmenter) -> str:
+    """``sentences of participant speech``: a segmenter in words."""
+    unit = f"windows of {cut.window} sentences" if cut.unit == "window" else f"{cut.unit}s"
+    return f"{unit} of {' and '.join(cut.roles)} speech"
 
 
 def read_options(

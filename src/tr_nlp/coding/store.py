@@ -124,6 +124,27 @@ def save_model(model: ThemeModel, directory: str | Path) -> Path:
     return directory
 
 
+def read_card(directory: str | Path) -> dict[str, Any]:
+    """A model folder's ``card.json``, read without checking or loading the model.
+
+    Raises
+    ------
+    ModelError
+        Missing folder or card (E181), unreadable card (E184).
+    """
+    directory = Path(directory)
+    card_path = directory / CARD_FILE
+    if not card_path.is_file():
+        raise ModelError("E181", directory, detail=f"expected {MODEL_FILE} and {CARD_FILE}")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError("E184", card_path, detail=exc) from None
+    if not isinstance(card, dict):
+        raise ModelError("E184", card_path, detail="expected a JSON object")
+    return card
+
+
 def verify_model_files(directory: str | Path) -> tuple[dict[str, Any], Path]:
     """Check a model folder without loading it: its card, and its model files' sha256.
 
@@ -140,15 +161,7 @@ def verify_model_files(directory: str | Path) -> tuple[dict[str, Any], Path]:
         card (E184).
     """
     directory = Path(directory)
-    card_path = directory / CARD_FILE
-    if not card_path.is_file():
-        raise ModelError("E181", directory, detail=f"expected {MODEL_FILE} and {CARD_FILE}")
-    try:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelError("E184", card_path, detail=exc) from None
-    if not isinstance(card, dict):
-        raise ModelError("E184", card_path, detail="expected a JSON object")
+    card = read_card(directory)
     if card.get("model_file") == FINETUNE_FILE:
         raise ModelError("E184", directory, detail="a fine-tuned model from an earlier tr_nlp without its linear "
                          "part; retrain it with 'tr-nlp train --finetune'")

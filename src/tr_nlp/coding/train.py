@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -60,6 +60,7 @@ class CodedData:
     frame: pd.DataFrame            # context_frame of the segments (text + dialogue context)
     exclusive: tuple[tuple[int, ...], ...] = ()  # column indices of mutually exclusive groups
     absent: tuple[str, ...] = ()  # codebook codes no segment carries: not learned
+    segmenter: Segmenter = field(default_factory=Segmenter)  # how the segments were cut; a model codes new text the same way
 
     def inputs(self, context: bool, rows: np.ndarray | None = None) -> Any:
         """Model input for ``rows``: the context frame, or the texts alone."""
@@ -119,7 +120,7 @@ def coded_data(
                           f"with one of {sorted(humans)}")
     frame = context_frame(segments, corpus.by_id())
     return CodedData(segments, y.fillna(0).astype(int), humans, codes, frame,
-                     exclusive_groups(codes, corpus.codebook), tuple(absent))
+                     exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter)
 
 
 def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[tuple[int, ...], ...]:
@@ -195,8 +196,11 @@ def train_model(
             "interviews": len(set(data.groups)),
             "segments": len(data.segments),
             "coders": ", ".join(sorted(data.humans)),
-            "unit": "see run settings",
+            "unit": data.segmenter.unit,
+            "speaker roles": ", ".join(data.segmenter.roles),
         },
+        # tr-nlp code, next and batch cut new interviews the same way unless told otherwise
+        "segmenter": data.segmenter.settings(),
         "codebook_name": codebook.name if codebook else "",
         "codebook_sha256": codebook_hash(codebook) if codebook else "",
         "versions": library_versions(),

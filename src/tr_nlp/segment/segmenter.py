@@ -79,6 +79,19 @@ class Segmenter:
         if self.window < 1 or (self.stride is not None and self.stride < 1):
             raise ConfigError("E163", detail="--window and --stride must be at least 1")
 
+    def settings(self) -> dict[str, Any]:
+        """What decides the segments (not ``batch_size``), as JSON for a model card."""
+        return {"unit": self.unit, "roles": list(self.roles), "window": self.window, "stride": self.stride,
+                "spacy_model": self.spacy_model}
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> Segmenter:
+        """The segmenter :meth:`settings` describes (unknown keys are ignored)."""
+        known = {k: settings[k] for k in ("unit", "window", "stride", "spacy_model") if k in settings}
+        if "roles" in settings:
+            known["roles"] = tuple(settings["roles"])
+        return cls(**known)
+
     def segment(self, interviews: Iterable[Interview]) -> list[Segment]:
         """All segments of ``interviews``, in interview and text order."""
         return list(self.iter_segments(interviews))
