@@ -165,3 +165,13 @@ def test_run_where_no_file_can_be_read_is_an_input_error(tmp_path):
     result = run("inspect", folder)
     assert result.exit_code == 2
     assert "empty.txt" in result.stderr and "bad.vtt" in result.stderr
+
+
+def test_version_is_the_installed_package_version():
+    from importlib.metadata import version
+
+    from tr_nlp import __version__
+
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"tr-nlp {__version__}"
+    assert __version__ == version("tr_nlp")  # pyproject.toml and the package say the same

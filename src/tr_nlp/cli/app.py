@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from tr_nlp import __version__
 from tr_nlp.cli.batch_cmd import batch
 from tr_nlp.cli.coding_cmds import code, evaluate, next_segments, train
 from tr_nlp.cli.demo_cmd import demo
@@ -16,11 +19,26 @@ from tr_nlp.cli.segment_cmd import segment
 
 app = typer.Typer(
     name="tr-nlp",
-    help="Machine-assisted coding of qualitative interview transcripts (offline, CPU).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tr-nlp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Machine-assisted coding of qualitative interview transcripts (offline, CPU)."""
+
+
 app.command()(inspect)
 app.command()(segment)
 app.command()(train)
