@@ -20,6 +20,11 @@ from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_tim
         ("**Interviewer:** So", "Interviewer", "So", None),
         ("**P05**: Yes", "P05", "Yes", None),
         ("Service user: yes", "Service user", "yes", None),
+        ("00:00:01 Speaker 1", "Speaker 1", "", 1.0),
+        ("[00:01:02] Dr Lee", "Dr Lee", "", 62.0),
+        ("Speaker1: [00:00:05] I was", "Speaker1", "I was", 5.0),
+        ("Interviewer (Jane): Hello?", "Interviewer (Jane)", "Hello?", None),
+        ("P3 (John): Yes", "P3 (John)", "Yes", None),
     ],
 )
 def test_label_shapes(line, label, rest, ts):
@@ -33,6 +38,7 @@ def test_label_shapes(line, label, rest, ts):
 @pytest.mark.parametrize("line", [
     "and then she said: no", "10:30 was the time", "It was at 10:30: late",
     "Well I said to him, listen: it's fine", "http://example.org: a link",
+    "10:30 Then we left", "10:30 Monday morning was",
 ])
 def test_speech_is_not_a_label(line):
     assert match_label(line) is None
@@ -44,6 +50,8 @@ def test_speech_is_not_a_label(line):
     ("R", "participant"), ("P", "participant"), ("P01", "participant"), ("A", "participant"),
     ("Participant 3", "participant"), ("Respondent", "participant"), ("Service user", "participant"),
     ("Dana", None), ("Speaker 1", None), ("Dr Lee", None),
+    ("Interviewer (Jane)", "interviewer"), ("P3 (John)", "participant"), ("Jane (Interviewer)", "interviewer"),
+    ("Jo (mum)", None),
 ])
 def test_builtin_roles(label, role):
     assert builtin_role(label) == role

@@ -4,8 +4,10 @@ Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
 
     I: ...   R: ...   P01: ...   Interviewer: ...   Participant 3: ...
     [00:01:02] Name: ...        00:01:02 Name: ...
-    Name (00:01:02): ...        Name [00:01:02] ...
-    Speaker 1  0:01             (a header line; the turn's text follows on the next lines)
+    Name (00:01:02): ...        Name [00:01:02] ...          Name: [00:01:02] ...
+    Interviewer (Jane): ...     Jane (Interviewer): ...      (a role and a name, either way round)
+    Speaker 1  0:01             00:00:01 Speaker 1           (header lines; the turn's text
+                                                              follows on the next lines)
 
 Roles: built-in interviewer labels (I, Int, Q, Interviewer, Moderator, Facilitator,
 Researcher...) and participant labels (R, P, P01, A, Respondent, Participant,
@@ -32,6 +34,9 @@ TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 # a name of up to three words, or a pseudonymisation placeholder such as [PERSON_1]
 _LABEL = r"(?:\[[A-Z][A-Z_]*_\d+\]|[A-Z][\w.'\u2019\-]*(?: [\w.'\u2019\-]+){0,2})"
 _B = r"(?:\*\*|__)?"  # optional markdown bold around a label
+# header lines name a speaker in capitalised words or numbers only ("Speaker 1", "Dr Lee")
+_NAME = r"[A-Z][\w.'\u2019\-]*(?: (?:[A-Z][\w.'\u2019\-]*|\d+)){0,2}"
+_ALIAS = r"\([^()\n:]{1,30}\)"  # "Interviewer (Jane)": the alias is part of the speaker's label
 # (regex, whether the label is a "known" shape even if seen only once)
 _PATTERNS: tuple[re.Pattern[str], ...] = (
     # [00:01:02] Name: text    /    00:01:02 Name: text
@@ -40,8 +45,12 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*[(\[](?P<ts>{TIMESTAMP})[)\]]\s*:?{_B}(?:\s+|$)"),
     # Speaker 1  0:01     (header line, text on the next lines)
     re.compile(rf"^(?P<label>{_LABEL})\s+(?P<ts>{TIMESTAMP})\s*$"),
-    # Name: text
-    re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*:{_B}(?:\s+|$)"),
+    # 00:00:01 Speaker 1   /   [00:00:01] Speaker 1     (header line)
+    re.compile(rf"^\[?(?P<ts>{TIMESTAMP})\]?\s+(?P<label>{_NAME})\s*$"),
+    # Name: [00:01:02] text
+    re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*:{_B}\s*\[(?P<ts>{TIMESTAMP})\](?:\s+|$)"),
+    # Name: text    /    Interviewer (Jane): text
+    re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s*:{_B}(?:\s+|$)"),
 )
 _INTERVIEWER = re.compile(
     r"^(i|int|intv|iv|q|interviewer|moderator|facilitator|researcher|mod|fac)\b\s*\d*$",
@@ -87,19 +96,25 @@ def match_label(line: str) -> LabelMatch | None:
     return None
 
 
+def _parts(label: str) -> tuple[str, ...]:
+    """``"Interviewer (Jane)"`` -> ``("Interviewer", "Jane")``; the role may be either part."""
+    m = re.fullmatch(rf"(.*?)\s*{_ALIAS}", label)
+    return (label,) if m is None else (m.group(1), label[m.end(1):].strip()[1:-1].strip())
+
+
 def is_known_label(label: str) -> bool:
     """True for labels that are speaker labels whatever the context (I, P01, Speaker 2...)."""
-    return bool(
-        _INTERVIEWER.match(label) or _PARTICIPANT.match(label) or _GENERIC_SPEAKER.match(label)
-    )
+    known = (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER)
+    return any(pattern.match(part) for part in _parts(label) for pattern in known)
 
 
 def builtin_role(label: str) -> Role | None:
-    """The role a label implies on its own, or None when it does not say."""
-    if _INTERVIEWER.match(label):
-        return "interviewer"
-    if _PARTICIPANT.match(label):
-        return "participant"
+    """The role a label implies on its own (``Jane (Interviewer)`` too), or None when it does not say."""
+    for part in _parts(label):
+        if _INTERVIEWER.match(part):
+            return "interviewer"
+        if _PARTICIPANT.match(part):
+            return "participant"
     return None
 
 
