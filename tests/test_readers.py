@@ -181,6 +181,18 @@ def test_srt_with_name_prefixes(write):
                               ("Dana", "participant", "The nurse. She came every week.")]
 
 
+def test_caption_speaker_conventions(write):
+    # ">>" marks a new speaker; a bracketed label counts in a known shape, a bracketed sound does not
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\n>> INTERVIEWER: What helped?\n\n"
+           "2\n00:00:02,500 --> 00:00:04,000\n[Participant] The nurse.\n\n"
+           "3\n00:00:04,000 --> 00:00:05,000\n[Laughter] She came every week.\n\n"
+           "4\n00:00:05,000 --> 00:00:06,000\n[Interviewer]: Every week?\n")
+    iv = read_file(write("s.srt", srt)).interviews[0]
+    assert turn_texts(iv) == [("INTERVIEWER", "interviewer", "What helped?"),
+                              ("Participant", "participant", "The nurse. [Laughter] She came every week."),
+                              ("Interviewer", "interviewer", "Every week?")]
+
+
 @pytest.mark.parametrize("content,code,line", [
     ("WEBVTT\n\n1\n00:00:01.000 -> 00:00:02.000\nhi\n", "E120", 4),
     ("WEBVTT\n\n00:00:01.000 --> 00:0x:02.000\nhi\n", "E120", 3),

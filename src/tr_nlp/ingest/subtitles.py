@@ -1,7 +1,7 @@
 """WebVTT (.vtt) and SubRip (.srt) transcripts from recorded calls.
 
-The speaker of a cue comes from a voice tag (``<v Dr Lee>``) or a ``Name:`` prefix; a cue
-with neither continues the previous speaker. Consecutive cues of one speaker are merged
+The speaker of a cue comes from a voice tag (``<v Dr Lee>``) or a prefix (``Name:``,
+``>> Name:``, ``[Interviewer]``); a cue with neither continues the previous speaker. Consecutive cues of one speaker are merged
 into one turn, and the stored text is rebuilt as one ``Speaker: text`` line per turn, so
 it reads like a transcript and exports cleanly. Each turn keeps the start time of its
 first cue. ``key: value`` lines in the WEBVTT header or a NOTE block before the first cue
@@ -20,7 +20,14 @@ from typing import Any
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import read_text
-from tr_nlp.ingest.speakers import is_known_label, labelled_lines, match_label, parse_timestamp, turns_with_roles
+from tr_nlp.ingest.speakers import (
+    LabelMatch,
+    is_known_label,
+    labelled_lines,
+    match_label,
+    parse_timestamp,
+    turns_with_roles,
+)
 from tr_nlp.schema import Interview
 
 _CUE_TIME = r"(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}"
@@ -28,6 +35,8 @@ _TIMING = re.compile(rf"^\s*(?P<start>{_CUE_TIME})\s*-->\s*(?P<end>{_CUE_TIME})(
 _VOICE = re.compile(r"<v(?:\.[^\s>]+)*\s+(?P<name>[^>]+)>")
 _TAG = re.compile(r"</?[^>]+>")
 _META = re.compile(r"^(?P<key>[A-Za-z_][\w\- ]*):\s*(?P<value>.*)$")
+_CHANGE = re.compile(r"^>>\s*")  # caption convention: a new speaker starts here
+_BRACKET = re.compile(r"\[(?P<label>[^\[\]\n]{1,30})\]\s*:?\s+")
 
 
 @dataclass(frozen=True)
@@ -86,9 +95,26 @@ def _parse_cue(lines: list[str], line_no: int, path: Path, srt: bool) -> Cue | N
     return Cue(start, end, speaker, text)
 
 
+def _caption_label(text: str) -> LabelMatch | None:
+    """A speaker prefix in a cue: ``Name: text``, ``>> Name: text`` or ``[Interviewer] text``.
+
+    ``>>`` marks a change of speaker in captions. A bracketed label counts only in a known
+    shape (``[Speaker 2]``, ``[P01]``), since captions also bracket sounds (``[Laughter]``).
+    """
+    marker = _CHANGE.match(text)
+    skip = marker.end() if marker else 0
+    found = match_label(text[skip:])
+    if found is None:
+        bracket = _BRACKET.match(text, skip)
+        if bracket is None or not is_known_label(bracket.group("label").strip()):
+            return None
+        return LabelMatch(bracket.group("label").strip(), bracket.end(), None)
+    return LabelMatch(found.label, found.end + skip, found.timestamp)
+
+
 def _apply_prefix_labels(cues: list[Cue]) -> list[Cue]:
     """Take ``Name: text`` prefixes as speakers where no voice tag gave one."""
-    matches = [match_label(c.text) if c.speaker is None else None for c in cues]
+    matches = [_caption_label(c.text) if c.speaker is None else None for c in cues]
     counts = Counter(m.label for m in matches if m is not None)
     # once a file is seen to use prefixes (a recurring or known label), each prefix counts
     uses_prefixes = any(n >= 2 or is_known_label(label) for label, n in counts.items())
