@@ -97,6 +97,28 @@ def test_no_group_column_means_one_interview(tmp_path):
     assert "one interview" in result.warnings[0]
 
 
+def test_common_column_names_stand_in_for_the_defaults_with_a_note(tmp_path):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"Transcript_ID": ["1", "1", "2"], "Speaker_Name": ["I", "P", "P"],
+                  "utterance": ["Why?", "Because.", "Yes."]}).to_csv(path, index=False)
+    result = read_file(path)
+    assert [(iv.id, len(iv.turns)) for iv in result.interviews] == [("1", 2), ("2", 1)]
+    assert result.interviews[0].text == "I: Why?\nP: Because."
+    assert result.warnings == [
+        "no 'text' column; using 'utterance' (pass --text-col to choose another)",
+        "no 'speaker' column; using 'Speaker_Name' (pass --speaker-col to choose another)",
+        "no 'interview_id' column; using 'Transcript_ID' (pass --group-col to choose another)",
+    ]
+
+
+def test_two_stand_ins_are_not_guessed_between(tmp_path):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"speaker": ["P"], "content": ["one"], "utterance": ["two"]}).to_csv(path, index=False)
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert info.value.code == "E130" and "'text'" in str(info.value)
+
+
 @pytest.mark.shared_data
 def test_annomi_preset(annomi_full):
     corpus = load_corpus([annomi_full], ReadOptions(table=TableMapping.preset("annomi")))

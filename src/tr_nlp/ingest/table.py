@@ -146,12 +146,19 @@ def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> TableMapping:
+def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tuple[TableMapping, list[str]]:
+    """The mapping fitted to the file's columns, and notes on columns chosen for the user."""
     available = ", ".join(map(str, frame.columns[:30]))
     changes: dict[str, Any] = {}
+    notes: list[str] = []
     for attr in ("text_col", "speaker_col", "group_col", "order_col", "timestamp_col", "coder_col"):
         column = getattr(mapping, attr)
         if column is None or column in frame.columns:
+            continue
+        stand_in = _stand_in(frame, attr) if column == getattr(TableMapping, attr) else None
+        if stand_in is not None:
+            changes[attr] = stand_in
+            notes.append(f"no '{column}' column; using '{stand_in}' (pass {_OPTION_OF[attr]} to choose another)")
             continue
         optional = attr in {"timestamp_col", "coder_col"} and mapping.lenient
         default_group = attr == "group_col" and column == TableMapping.group_col
@@ -168,7 +175,22 @@ def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> Ta
                 raise InputError("E130", path, column=column, available=available,
                                  option=_OPTION_OF[attr])
         changes[attr] = tuple(kept)
-    return replace(mapping, **changes)
+    return replace(mapping, **changes), notes
+
+
+#: Common names for the default columns, tried when a table lacks the default name.
+STAND_INS = {
+    "text_col": ("utterance", "utterance_text", "content", "transcript", "turn_text", "said"),
+    "speaker_col": ("speaker_name", "speaker_id", "interlocutor", "who"),
+    "group_col": ("interview", "transcript_id", "conversation_id", "session_id", "document", "file"),
+}
+
+
+def _stand_in(frame: pd.DataFrame, attr: str) -> str | None:
+    """The one column (any case) with a common name for ``attr``, or None when none or several."""
+    names = {name.casefold() for name in STAND_INS.get(attr, ())}
+    found = [str(col) for col in frame.columns if str(col).casefold() in names]
+    return found[0] if len(found) == 1 else None
 
 
 def _code_namer(frame: pd.DataFrame, code_cols: Sequence[str]) -> tuple[dict[str, bool], dict[tuple[str, str], str]]:
@@ -189,7 +211,8 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     """Read an utterance table into interviews, codings and a derived codebook."""
     path = Path(path)
     frame, warnings = load_frame(path, options.encoding)
-    mapping = _check_columns(frame, options.table or TableMapping(), path)
+    mapping, notes = _check_columns(frame, options.table or TableMapping(), path)
+    warnings += notes
     if mapping.group_col is None:
         frame = frame.assign(__group=path.stem)
         group_col = "__group"
