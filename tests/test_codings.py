@@ -49,3 +49,31 @@ def test_many_skipped_interviews_make_one_warning(tmp_path):
     assert read_codings(path, INTERVIEWS)[1] == [(
         "7 coding(s) of 7 interview(s) not in the corpus were skipped: "
         "'gone0' (1), 'gone1' (1), 'gone2' (1), 'gone3' (1), 'gone4' (1) and 2 more")]
+
+
+def test_quotes_without_offsets_are_found_in_their_interview(tmp_path):
+    text = "I: Who helped?\nP: Sam did \u2013 she stayed\n   late. Sam did, again."
+    interviews = {"i": Interview("i", text, (Turn("I", "interviewer", 3, 14), Turn("P", "participant", 18, len(text))))}
+    path = tmp_path / "quotes.csv"
+    path.write_text("interview_id,code,coder,text\n"
+                    'i,beyond_routine,A,"SHE STAYED late."\n'  # case and whitespace differ
+                    'i,warmth,B,"Sam did - she"\n'  # a plain dash for the transcript's en dash
+                    "i,warmth,A,sam did\n"  # twice in the text: the first place
+                    "gone,warmth,B,anything\n", encoding="utf-8")
+    codings, warnings = read_codings(path, interviews, CODEBOOK)
+    assert [(c.code, text[c.start:c.end]) for c in codings] == [
+        ("beyond_routine", "she stayed\n   late."), ("warmth", "Sam did \u2013 she"), ("warmth", "Sam did")]
+    assert codings[2].start == text.index("Sam did")
+    assert warnings == ["1 quote(s) occur more than once in their interview; the first place is coded",
+                        "1 coding(s) of 1 interview(s) not in the corpus were skipped: 'gone' (1)"]
+
+
+def test_quote_not_in_the_interview_is_named(tmp_path):
+    path = tmp_path / "quotes.csv"
+    path.write_text("interview_id,code,coder,text\ni,warmth,A,Sam did ... late\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as info:
+        read_codings(path, INTERVIEWS)
+    assert info.value.code == "E154" and "row 2: the quote 'Sam did ... late' is not in interview 'i'" in str(info.value)
+    path.write_text("interview_id,code,coder\ni,warmth,A\n", encoding="utf-8")
+    with pytest.raises(CodingsError, match="E155"):
+        read_codings(path, INTERVIEWS)

@@ -83,6 +83,11 @@ class Errors:
         "other characters than the coder saw"
     )
     E153 = "codings row {row}: code '{code}' is not in the codebook"
+    E154 = (
+        "codings row {row}: the quote {quote!r} is not in interview '{interview_id}'; copy it "
+        "from the transcript as it stands (an elided '...' quote cannot be found), or give start and end"
+    )
+    E155 = "a codings table without start and end needs a 'text' column with each coded quote, and the corpus"
     # --- corpus configs and settings ------------------------------------------------
     E160 = "invalid corpus config: {detail}"
     E161 = "duplicate interview id '{interview_id}' (also in {other}); ids must be unique"

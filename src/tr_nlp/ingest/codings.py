@@ -2,6 +2,12 @@
 
 An optional ``text`` column holds what the coder saw; when present it is checked against
 the interview text at the offsets, so a table whose offsets drifted is caught at once.
+
+Teams that keep coded quotes in a spreadsheet have no offsets: a table with
+``interview_id, code, coder, text`` and no ``start``/``end`` columns is located by
+finding each quote in its interview, ignoring case, runs of whitespace and the kind of
+quote marks and dashes. A quote found more than once takes its first place, and one
+warning counts such rows.
 """
 
 from __future__ import annotations
@@ -42,6 +48,13 @@ def read_codings(
     """
     path = Path(path)
     frame, warnings = load_frame(path)
+    quoted = "start" not in frame.columns and "end" not in frame.columns
+    if quoted:
+        if "text" not in frame.columns or interviews is None:
+            raise CodingsError("E155", path)
+        frame["start"], frame["end"], repeated = _locate_quotes(frame, interviews, path)
+        if repeated:
+            warnings.append(f"{repeated} quote(s) occur more than once in their interview; the first place is coded")
     missing = [c for c in CODING_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError("E130", path, column=missing[0],
@@ -49,7 +62,7 @@ def read_codings(
                          + ", ".join(CODING_COLUMNS))
     codings: list[Coding] = []
     unknown: dict[str, int] = {}
-    has_text = "text" in frame.columns
+    has_text = "text" in frame.columns and not quoted  # located quotes match by construction
     for row_no, row in enumerate(frame.to_dict("records"), start=2):  # header is row 1
         interview_id = row["interview_id"].strip()
         try:
@@ -80,6 +93,54 @@ def read_codings(
         warnings.append(f"{sum(unknown.values())} coding(s) of {len(unknown)} interview(s) not in the corpus "
                         f"were skipped: {named}{more}")
     return codings, warnings
+
+
+_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                       "\u2013": "-", "\u2014": "-", "\u2026": "..."})
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` lower-cased, quote marks and dashes made plain, whitespace runs made one space;
+    and, per character of the result, its offset in ``text``."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if out and out[-1] == " ":
+                continue
+            folded = " "
+        else:
+            folded = ch.translate(_FOLD)
+            lower = folded.lower()
+            folded = lower if len(lower) == len(folded) else folded
+        out.extend(folded)
+        where.extend([i] * len(folded))
+    return "".join(out), where
+
+
+def _locate_quotes(
+    frame: pd.DataFrame, interviews: Mapping[str, Interview], path: Path
+) -> tuple[list[str], list[str], int]:
+    """Offsets of each row's quote in its interview (empty for interviews not in the corpus)."""
+    folded = {}
+    starts, ends, repeated = [], [], 0
+    for row_no, (iid, quote) in enumerate(zip(frame["interview_id"].str.strip(), frame["text"]), start=2):
+        interview = interviews.get(iid)
+        if interview is None:  # reported with the other rows of unknown interviews
+            starts.append("0")
+            ends.append("1")
+            continue
+        if iid not in folded:
+            folded[iid] = _folded(interview.text)
+        haystack, where = folded[iid]
+        needle = _folded(quote.strip())[0]
+        at = haystack.find(needle) if needle else -1
+        if at < 0:
+            raise CodingsError("E154", path, row=row_no, quote=quote[:60], interview_id=iid)
+        repeated += haystack.find(needle, at + 1) >= 0
+        starts.append(str(where[at]))
+        ends.append(str(where[at + len(needle) - 1] + 1))
+    return starts, ends, repeated
 
 
 def codings_frame_with_text(codings: list[Coding], interviews: Mapping[str, Interview]) -> pd.DataFrame:
