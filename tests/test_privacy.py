@@ -1,5 +1,6 @@
 """Pseudonymisation: what is found, consistent placeholders, and codings that stay on the same words."""
 
+import json
 import re
 import zipfile
 
@@ -8,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DEMO
+from tr_nlp.codebook import codebook_hash
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import load_corpus
 from tr_nlp.privacy import OffsetMap, Pseudonymiser, Replacement, pseudonymise_corpus, read_names
@@ -165,3 +167,28 @@ def test_pseudonymise_command_writes_a_readable_corpus(tmp_path):
     assert len(corpus.interviews) == 18 and len(corpus.codings) == 188
     assert corpus.by_id()["demo03"].speakers == {"Interviewer": "interviewer", "[PERSON_1]": "participant"}
     assert not any("Karen" in iv.text for iv in corpus.interviews)
+
+
+def test_train_pseudonymise_keeps_names_out_of_the_model_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from tr_nlp.cli import app
+
+    names = tmp_path / "names.txt"
+    names.write_text("Karen\nSam\nLeah\n")
+    model = tmp_path / "model"
+    result = CliRunner().invoke(app, ["train", "--corpus", str(DEMO), "--features", "tfidf", "--cv-folds", "0",
+                                      "--pseudonymise", "--names", str(names), "-o", str(model), "--quiet"])
+    assert result.exit_code == 0, result.output
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from tr_nlp.coding import load_model
+
+    params = load_model(model).pipeline.get_params(deep=True).values()
+    words = {w for v in params if isinstance(v, TfidfVectorizer) and v.analyzer == "word"
+             for term in v.vocabulary_ for w in term.split()}
+    assert any(re.fullmatch(r"person_\d+", w) for w in words)  # the vocabulary holds placeholders ...
+    assert not words & {"karen", "sam", "leah"}  # ... and none of the names (each is in the demo transcripts)
+    card = json.loads((model / "card.json").read_text())
+    assert card["training_data"]["pseudonymised"] is True
+    assert card["codebook_sha256"] == codebook_hash(load_corpus([DEMO]).codebook)  # the team's own codebook

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from tr_nlp.coding import (
 from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.export import write_table
+from tr_nlp.privacy import pseudonymise_corpus
 
 Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
 Objective = Annotated[str, typer.Option("--objective", help="Threshold objective: f1, kappa or recall:0.95.")]
@@ -92,10 +94,16 @@ def train(
     cv_folds: Annotated[int | None, typer.Option(
         "--cv-folds", help="Grouped CV folds for the card's metrics (0: skip; default 5, or 0 with --finetune).")] = None,
     preset: c.Preset = None,
+    pseudonymise: Annotated[bool, typer.Option(
+        "--pseudonymise", help="Train on a pseudonymised copy, so names, e-mails, numbers and dates stay out "
+        "of the model file's vocabulary.")] = False,
+    names: c.NamesOpt = None,
     quiet: c.Quiet = False,
 ) -> None:
     """Fit classifiers on the human codings, choose thresholds, write skops + model card."""
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
+    if pseudonymise:  # the codebook stays as written, so the card's hash is the team's codebook's
+        loaded = replace(pseudonymise_corpus(loaded, c.pseudonymiser(names, None))[0], codebook=loaded.codebook)
     data = coded_data(loaded, c.segmenter(unit, roles), target=target)
     features = FINETUNE if finetune else features
     warn_thin_data(data, quiet)
@@ -105,6 +113,7 @@ def train(
     if cv_folds:
         ev = cross_validate(data, features, objective, n_splits=cv_folds, learning_curve=False, context=context)
         model.card["cv_metrics"] = card_metrics(ev.agreement)
+    model.card["training_data"]["pseudonymised"] = pseudonymise
     save_model(model, output)
     if not quiet:
         c.err.print(f"trained on {len(data.segments)} segments of {len(set(data.groups))} interviews; "

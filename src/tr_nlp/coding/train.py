@@ -38,7 +38,10 @@ LIMITS = (
     "with tr-nlp evaluate. Rare codes (few training positives) are unreliable. Probabilities are "
     "calibrated on the training interviews only. Codes decoded along the interview read each "
     "segment with its neighbours: score whole interviews in reading order, since an excerpt "
-    "scored alone gets different probabilities."
+    "scored alone gets different probabilities. The model file holds its TF-IDF vocabulary: the "
+    "words, word pairs and 3-5 character strings of the training transcripts, names included, "
+    "so share it only where those may go, or train on a pseudonymised corpus (tr-nlp train "
+    "--pseudonymise)."
 )
 
 FINETUNE_CARD = (
