@@ -17,7 +17,7 @@ def write(tmp_path, rows):
 
 
 def test_good_rows_are_read_and_unknown_interviews_skipped_with_a_warning(tmp_path):
-    path = write(tmp_path, "i,18,25,beyond_routine,A,Sam did\ngone,0,5,warmth,A,\ngone,5,9,warmth,B,\n")
+    path = write(tmp_path, "i,18.0,25,beyond_routine,A,Sam did\ngone,0,5,warmth,A,\ngone,5,9,warmth,B,\n")
     codings, warnings = read_codings(path, INTERVIEWS, CODEBOOK)
     assert codings == [Coding("i", 18, 25, "beyond_routine", "A")]
     assert warnings == ["2 coding(s) of 1 interview(s) not in the corpus were skipped: 'gone' (2)"]
@@ -25,6 +25,7 @@ def test_good_rows_are_read_and_unknown_interviews_skipped_with_a_warning(tmp_pa
 
 @pytest.mark.parametrize(("row", "code", "expected"), [
     ("i,18,x,warmth,A,", "E150", "row 2: start and end must be whole character offsets, found '18' and 'x'"),
+    ("i,18,25.5,warmth,A,", "E150", "found '18' and '25.5'"),
     ("i,26,18,warmth,A,", "E151", "span 26-18 lies outside interview 'i'"),
     ("i,18,999,warmth,A,", "E151", "span 18-999 lies outside interview 'i' (text length 43)"),
     ("i,18,25,warmth,A,Tom did", "E152", "found 'Sam did', expected 'Tom did'"),

@@ -65,10 +65,9 @@ def read_codings(
     has_text = "text" in frame.columns and not quoted  # located quotes match by construction
     for row_no, row in enumerate(frame.to_dict("records"), start=2):  # header is row 1
         interview_id = row["interview_id"].strip()
-        try:
-            start, end = int(row["start"]), int(row["end"])
-        except ValueError:
-            raise CodingsError("E150", path, row=row_no, start=row["start"], end=row["end"]) from None
+        start, end = _offset(row["start"]), _offset(row["end"])
+        if start is None or end is None:
+            raise CodingsError("E150", path, row=row_no, start=row["start"], end=row["end"])
         code, coder = row["code"].strip(), row["coder"].strip()
         if codebook is not None and code not in codebook:
             raise CodingsError("E153", path, row=row_no, code=code)
@@ -93,6 +92,15 @@ def read_codings(
         warnings.append(f"{sum(unknown.values())} coding(s) of {len(unknown)} interview(s) not in the corpus "
                         f"were skipped: {named}{more}")
     return codings, warnings
+
+
+def _offset(value: str) -> int | None:
+    """``"12"`` or ``"12.0"`` (a spreadsheet's float column) -> 12; anything else -> None."""
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 _FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
