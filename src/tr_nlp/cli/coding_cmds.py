@@ -74,7 +74,8 @@ def warn_thin_data(data: CodedData, quiet: bool) -> None:
             c.warn(f"code '{code}' is on {positives} segment(s) in {interviews} interview(s); its threshold and "
                    "suggestions are unreliable until more of it is coded")
     if data.absent:
-        c.warn(f"no segment carries codebook code(s) {', '.join(data.absent)}; not learned")
+        c.warn(f"none of the {c.describe(data.segmenter)} carries codebook code(s) {', '.join(data.absent)}; "
+               "not learned")
 
 
 @c.handle_errors
