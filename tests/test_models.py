@@ -262,6 +262,17 @@ def test_cli_code_cuts_new_interviews_as_the_model_was_trained(tmp_path):
     assert r.exit_code == 0 and pd.read_csv(out)["segment_id"].str.contains(r":s\d+$").all()
     assert ("the model was trained on turns of participant speech and these are sentences of participant speech"
             in " ".join(r.stderr.split()))
+    r = runner.invoke(app, ["train", "--corpus", str(corpus / "interviews"), "--codings", str(corpus / "codings.csv"),
+                            "--features", "tfidf", "--unit", "window", "--window", "2", "--stride", "1",
+                            "--roles", "participant,interviewer", "--cv-folds", "0", "-o", str(model), "--quiet"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads((model / "card.json").read_text())["segmenter"] == {
+        "unit": "window", "roles": ["participant", "interviewer"], "window": 2, "stride": 1, "spacy_model": None}
+    r = runner.invoke(app, ["code", str(corpus / "interviews"), "--model", str(model), "-o", str(out)])
+    assert r.exit_code == 0 and "warning" not in r.stderr, r.stderr
+    windows = pd.read_csv(out).drop_duplicates("segment_id")
+    # windows stay inside a turn, so each one-sentence turn of both roles is one window: 4 per interview
+    assert windows["segment_id"].str.contains(r":w\d+$").all() and len(windows) == 6 * 4
 
 
 def test_cli_train_finetune_saves_safetensors_and_codes(tmp_path):

@@ -75,11 +75,13 @@ def batch(
     write_html: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html (the offline HTML report) into the output folder.")] = True,
     unit: c.ModelUnit = None,
     roles: c.ModelRoles = None,
+    window: c.Window = None,
+    stride: c.Stride = None,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
 ) -> None:
     """Code new interviews with a model: resumable, a bad file never stops the run (exit 1 if any failed)."""
-    segmenter = c.model_segmenter(read_card(model), unit, roles, quiet)
+    segmenter = c.model_segmenter(read_card(model), unit, roles, quiet, window, stride)
     options = c.read_options(preset)
     runner = make_engine(engine, workers or os.cpu_count() or 1, scheduler)
     try:

@@ -89,6 +89,8 @@ def train(
     target: Target = "union",
     unit: c.Unit = "sentence",
     roles: c.Roles = "participant",
+    window: c.Window = None,
+    stride: c.Stride = None,
     name: Annotated[str | None, typer.Option("--name", help="Model name (default: the folder name).")] = None,
     context: Context = False,
     finetune: Finetune = False,
@@ -105,7 +107,7 @@ def train(
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     if pseudonymise:  # the codebook stays as written, so the card's hash is the team's codebook's
         loaded = replace(pseudonymise_corpus(loaded, c.pseudonymiser(names, None))[0], codebook=loaded.codebook)
-    data = coded_data(loaded, c.segmenter(unit, roles), target=target)
+    data = coded_data(loaded, c.segmenter(unit, roles, window, stride), target=target)
     features = FINETUNE if finetune else features
     warn_thin_data(data, quiet)
     model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context)
@@ -134,6 +136,8 @@ def evaluate(
     target: Target = "union",
     unit: c.Unit = "sentence",
     roles: c.Roles = "participant",
+    window: c.Window = None,
+    stride: c.Stride = None,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by interview).")] = 5,
     n_boot: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for CIs.")] = 1000,
     no_curve: Annotated[bool, typer.Option("--no-learning-curve", help="Skip the learning curve.")] = False,
@@ -145,7 +149,7 @@ def evaluate(
 ) -> None:
     """Grouped CV: machine vs each coder beside coders vs each other, with CIs."""
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
-    data = coded_data(loaded, c.segmenter(unit, roles), target=target)
+    data = coded_data(loaded, c.segmenter(unit, roles, window, stride), target=target)
     features = FINETUNE if finetune else features
     warn_thin_data(data, quiet)
     ev = cross_validate(data, features, objective, n_splits=folds, seed=seed, n_boot=n_boot,
@@ -164,6 +168,8 @@ def code(
     output: c.Output,
     unit: c.ModelUnit = None,
     roles: c.ModelRoles = None,
+    window: c.Window = None,
+    stride: c.Stride = None,
     only_above: Annotated[bool, typer.Option("--only-above", help="Keep only suggestions above threshold.")] = False,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
@@ -171,7 +177,7 @@ def code(
     """Suggest codes for new interviews (probability, above-threshold flag, evidence terms)."""
     theme_model = load_model(model)
     loaded = c.load_and_report(paths, c.read_options(preset), quiet=quiet)
-    segments = c.model_segmenter(theme_model.card, unit, roles, quiet).segment(loaded.interviews)
+    segments = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride).segment(loaded.interviews)
     frame = suggest(theme_model, segments, loaded.by_id())
     if only_above:
         frame = frame[frame["above_threshold"]]
@@ -192,6 +198,8 @@ def next_segments(
     codings: c.Codings = None,
     unit: c.ModelUnit = None,
     roles: c.ModelRoles = None,
+    window: c.Window = None,
+    stride: c.Stride = None,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
 ) -> None:
@@ -202,7 +210,7 @@ def next_segments(
     uncoded = [iv for iv in loaded.interviews if iv.id not in coded]
     if not uncoded and not quiet:
         c.warn(f"all {len(loaded.interviews)} interview(s) are coded already; nothing to propose")
-    segments = c.model_segmenter(theme_model.card, unit, roles, quiet).segment(uncoded)
+    segments = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride).segment(uncoded)
     ranked = rank_next(theme_model, segments, loaded.by_id(), n)
     if output is not None:
         write_table(ranked, output)

@@ -61,6 +61,8 @@ CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook Y
 Quiet = Annotated[bool, typer.Option("--quiet", help="Only errors on stderr.")]
 Unit = Annotated[str, typer.Option("--unit", help="turn, sentence or window.")]
 Roles = Annotated[str, typer.Option("--roles", help="Comma-separated speaker roles to keep.")]
+Window = Annotated[int | None, typer.Option("--window", help="Sentences per window (unit=window; default 3).")]
+Stride = Annotated[int | None, typer.Option("--stride", help="Sentences between window starts (default: --window).")]
 ModelUnit = Annotated[str | None, typer.Option("--unit", help="turn, sentence or window (default: what the model was trained on).")]
 ModelRoles = Annotated[str | None, typer.Option("--roles", help="Comma-separated speaker roles to keep (default: what the model was trained on).")]
 Seed = Annotated[int, typer.Option("--seed", help="Randomness (folds, bootstrap, topic model), so runs repeat.")]
@@ -92,12 +94,15 @@ def parse_roles(roles: str) -> tuple[str, ...]:
     return tuple(r.strip() for r in roles.split(",") if r.strip())
 
 
-def segmenter(unit: str, roles: str) -> Segmenter:
-    """A :class:`Segmenter` from the ``--unit`` and ``--roles`` option values."""
-    return Segmenter(unit=unit, roles=parse_roles(roles))  # type: ignore[arg-type]
+def segmenter(unit: str, roles: str, window: int | None = None, stride: int | None = None,
+              spacy_model: str | None = None) -> Segmenter:
+    """A :class:`Segmenter` from the ``--unit``, ``--roles``, ``--window`` and ``--stride`` values."""
+    return Segmenter(unit=unit, roles=parse_roles(roles), window=window or Segmenter.window,  # type: ignore[arg-type]
+                     stride=stride, spacy_model=spacy_model)
 
 
-def model_segmenter(card: dict[str, Any], unit: str | None, roles: str | None, quiet: bool = False) -> Segmenter:
+def model_segmenter(card: dict[str, Any], unit: str | None, roles: str | None, quiet: bool = False,
+                    window: int | None = None, stride: int | None = None) -> Segmenter:
     """Cut new interviews as the model's training data was cut, unless ``--unit``/``--roles`` say otherwise.
 
     A model's thresholds and calibration hold for the segments it was trained on; other
@@ -108,7 +113,8 @@ def model_segmenter(card: dict[str, Any], unit: str | None, roles: str | None, q
     chosen = Segmenter(
         unit=unit or trained.unit,  # type: ignore[arg-type]
         roles=trained.roles if roles is None else parse_roles(roles),
-        window=trained.window, stride=trained.stride, spacy_model=trained.spacy_model,
+        window=window or trained.window, stride=trained.stride if stride is None else stride,
+        spacy_model=trained.spacy_model,
     )
     if chosen != trained and "segmenter" in card and not quiet:
         warn(f"the model was trained on {describe(trained)} and these are {describe(chosen)}; its "

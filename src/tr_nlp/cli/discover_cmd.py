@@ -34,6 +34,8 @@ def discover_cmd(
     model: Annotated[Path | None, typer.Option("--model", help="Also leave out passages this model codes above threshold.")] = None,
     unit: c.Unit = "sentence",
     roles: c.Roles = "participant",
+    window: c.Window = None,
+    stride: c.Stride = None,
     min_words: Annotated[int, typer.Option("--min-words", help="Drop passages shorter than this.")] = 6,
     no_merge: Annotated[bool, typer.Option("--no-merge", help="Keep each segment apart instead of joining uncoded neighbours in a turn.")] = False,
     centre: Annotated[bool | None, typer.Option(
@@ -47,7 +49,7 @@ def discover_cmd(
     """Topic-model what no human (and no model) coded; propose candidate codes with evidence."""
     theme_model = load_model(model) if model is not None else None
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
-    found = discover(loaded, c.segmenter(unit, roles), theme_model, min_words=min_words, seed=seed,
+    found = discover(loaded, c.segmenter(unit, roles, window, stride), theme_model, min_words=min_words, seed=seed,
                      merge=not no_merge, centre=centre)
     paths = write_discovery(found, output)
     if not quiet:

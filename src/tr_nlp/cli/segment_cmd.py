@@ -10,7 +10,7 @@ import typer
 
 from tr_nlp.cli import common as c
 from tr_nlp.export import write_table
-from tr_nlp.segment import Segmenter, map_codings
+from tr_nlp.segment import map_codings
 from tr_nlp.schema import segments_to_frame
 
 
@@ -18,10 +18,10 @@ from tr_nlp.schema import segments_to_frame
 def segment(
     paths: c.Paths,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="segments.parquet, .csv or .jsonl; CSV on stdout when omitted.")] = None,
-    unit: Annotated[str, typer.Option("--unit", help="turn, sentence or window.")] = "sentence",
-    roles: Annotated[str, typer.Option("--roles", help="Comma-separated speaker roles to keep.")] = "participant",
-    window: Annotated[int, typer.Option("--window", help="Sentences per window (unit=window).")] = 3,
-    stride: Annotated[int | None, typer.Option("--stride", help="Sentences between window starts (default: --window).")] = None,
+    unit: c.Unit = "sentence",
+    roles: c.Roles = "participant",
+    window: c.Window = None,
+    stride: c.Stride = None,
     spacy_model: Annotated[str | None, typer.Option("--spacy-model", help="An installed spaCy pipeline, e.g. en_core_web_sm.")] = None,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
@@ -37,8 +37,7 @@ def segment(
     quiet: c.Quiet = False,
 ) -> None:
     """Segment transcripts into turns, sentences or windows with exact offsets."""
-    segmenter = Segmenter(unit=unit, roles=tuple(r.strip() for r in roles.split(",") if r.strip()),  # type: ignore[arg-type]
-                          window=window, stride=stride, spacy_model=spacy_model)
+    segmenter = c.segmenter(unit, roles, window, stride, spacy_model)
     options = c.read_options(preset, text_col, speaker_col, group_col, order_col,
                              speaker_roles=speaker_role, encoding=encoding)
     corpus = c.load_and_report(paths, options, fmt, codings, codebook, quiet=quiet)
