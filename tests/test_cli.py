@@ -175,3 +175,10 @@ def test_version_is_the_installed_package_version():
     result = run("--version")
     assert result.exit_code == 0 and result.stdout.strip() == f"tr-nlp {__version__}"
     assert __version__ == version("tr_nlp")  # pyproject.toml and the package say the same
+
+
+@pytest.mark.parametrize("option", ["--window", "--stride"])
+def test_zero_window_or_stride_is_refused_not_replaced(write, option):
+    path = write("a.txt", "I: Hi?\nP: Hello. I am fine.\n")
+    result = run("segment", path, "--unit", "window", option, "0")
+    assert result.exit_code == 2 and "--window and --stride must be at least 1" in result.stderr

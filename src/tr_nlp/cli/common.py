@@ -97,8 +97,8 @@ def parse_roles(roles: str) -> tuple[str, ...]:
 def segmenter(unit: str, roles: str, window: int | None = None, stride: int | None = None,
               spacy_model: str | None = None) -> Segmenter:
     """A :class:`Segmenter` from the ``--unit``, ``--roles``, ``--window`` and ``--stride`` values."""
-    return Segmenter(unit=unit, roles=parse_roles(roles), window=window or Segmenter.window,  # type: ignore[arg-type]
-                     stride=stride, spacy_model=spacy_model)
+    return Segmenter(unit=unit, roles=parse_roles(roles),  # type: ignore[arg-type]
+                     window=Segmenter.window if window is None else window, stride=stride, spacy_model=spacy_model)
 
 
 def model_segmenter(card: dict[str, Any], unit: str | None, roles: str | None, quiet: bool = False,
@@ -113,7 +113,7 @@ def model_segmenter(card: dict[str, Any], unit: str | None, roles: str | None, q
     chosen = Segmenter(
         unit=unit or trained.unit,  # type: ignore[arg-type]
         roles=trained.roles if roles is None else parse_roles(roles),
-        window=window or trained.window, stride=trained.stride if stride is None else stride,
+        window=trained.window if window is None else window, stride=trained.stride if stride is None else stride,
         spacy_model=trained.spacy_model,
     )
     if chosen != trained and "segmenter" in card and not quiet:
@@ -124,7 +124,10 @@ def model_segmenter(card: dict[str, Any], unit: str | None, roles: str | None, q
 
 def describe(cut: Segmenter) -> str:
     """``sentences of participant speech``: a segmenter in words."""
-    unit = f"windows of {cut.window} sentences" if cut.unit == "window" else f"{cut.unit}s"
+    unit = f"{cut.unit}s"
+    if cut.unit == "window":
+        step = f" (stride {cut.stride})" if cut.stride not in (None, cut.window) else ""
+        unit = f"windows of {cut.window} sentences{step}"
     return f"{unit} of {' and '.join(cut.roles)} speech"
 
 
