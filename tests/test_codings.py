@@ -60,10 +60,12 @@ def test_quotes_without_offsets_are_found_in_their_interview(tmp_path):
                     'i,beyond_routine,A,"SHE STAYED late."\n'  # case and whitespace differ
                     'i,warmth,B,"Sam did - she"\n'  # a plain dash for the transcript's en dash
                     "i,warmth,A,sam did\n"  # twice in the text: the first place
+                    'i,warmth,A,"\u201cstayed late\u201d"\n'  # quote marks around the quote
                     "gone,warmth,B,anything\n", encoding="utf-8")
     codings, warnings = read_codings(path, interviews, CODEBOOK)
     assert [(c.code, text[c.start:c.end]) for c in codings] == [
-        ("beyond_routine", "she stayed\n   late."), ("warmth", "Sam did \u2013 she"), ("warmth", "Sam did")]
+        ("beyond_routine", "she stayed\n   late."), ("warmth", "Sam did \u2013 she"), ("warmth", "Sam did"),
+        ("warmth", "stayed\n   late")]
     assert codings[2].start == text.index("Sam did")
     assert warnings == ["1 quote(s) occur more than once in their interview; the first place is coded",
                         "1 coding(s) of 1 interview(s) not in the corpus were skipped: 'gone' (1)"]
@@ -77,4 +79,7 @@ def test_quote_not_in_the_interview_is_named(tmp_path):
     assert info.value.code == "E154" and "row 2: the quote 'Sam did ... late' is not in interview 'i'" in str(info.value)
     path.write_text("interview_id,code,coder\ni,warmth,A\n", encoding="utf-8")
     with pytest.raises(CodingsError, match="E155"):
+        read_codings(path, INTERVIEWS)
+    path.write_text("code,coder,text\nwarmth,A,Sam did\n", encoding="utf-8")
+    with pytest.raises(InputError, match="E130.*'interview_id'"):
         read_codings(path, INTERVIEWS)

@@ -49,17 +49,17 @@ def read_codings(
     path = Path(path)
     frame, warnings = load_frame(path)
     quoted = "start" not in frame.columns and "end" not in frame.columns
+    missing = [c for c in CODING_COLUMNS if c not in frame.columns and not (quoted and c in ("start", "end"))]
+    if missing:
+        raise InputError("E130", path, column=missing[0],
+                         available=", ".join(frame.columns), option="a codings table with "
+                         + ", ".join(CODING_COLUMNS))
     if quoted:
         if "text" not in frame.columns or interviews is None:
             raise CodingsError("E155", path)
         frame["start"], frame["end"], repeated = _locate_quotes(frame, interviews, path)
         if repeated:
             warnings.append(f"{repeated} quote(s) occur more than once in their interview; the first place is coded")
-    missing = [c for c in CODING_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputError("E130", path, column=missing[0],
-                         available=", ".join(frame.columns), option="a codings table with "
-                         + ", ".join(CODING_COLUMNS))
     codings: list[Coding] = []
     unknown: dict[str, int] = {}
     has_text = "text" in frame.columns and not quoted  # located quotes match by construction
@@ -103,6 +103,7 @@ def _offset(value: str) -> int | None:
     return int(number) if number.is_integer() else None
 
 
+_QUOTE_MARKS = "\"'"
 _FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
                        "\u2013": "-", "\u2014": "-", "\u2026": "..."})
 
@@ -129,7 +130,11 @@ def _folded(text: str) -> tuple[str, list[int]]:
 def _locate_quotes(
     frame: pd.DataFrame, interviews: Mapping[str, Interview], path: Path
 ) -> tuple[list[str], list[str], int]:
-    """Offsets of each row's quote in its interview (empty for interviews not in the corpus)."""
+    """Offsets of each row's quote in its interview, and how many quotes occur more than once.
+
+    Rows of interviews not in the corpus get placeholder offsets; they are skipped, and
+    counted in a warning, with the other rows of such interviews.
+    """
     folded = {}
     starts, ends, repeated = [], [], 0
     for row_no, (iid, quote) in enumerate(zip(frame["interview_id"].str.strip(), frame["text"]), start=2):
@@ -143,6 +148,9 @@ def _locate_quotes(
         haystack, where = folded[iid]
         needle = _folded(quote.strip())[0]
         at = haystack.find(needle) if needle else -1
+        if at < 0:  # the spreadsheet may put quote marks around the quote
+            needle = needle.strip(_QUOTE_MARKS + " ")
+            at = haystack.find(needle) if needle else -1
         if at < 0:
             raise CodingsError("E154", path, row=row_no, quote=quote[:60], interview_id=iid)
         repeated += haystack.find(needle, at + 1) >= 0
