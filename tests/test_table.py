@@ -61,6 +61,19 @@ def test_broken_jsonl_line_is_named(tmp_path, line, expected):
     assert info.value.code == "E131" and expected in str(info.value) and "t.jsonl" in str(info.value)
 
 
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_csv_saved_with_another_delimiter_reads_the_same(tmp_path, sep):
+    # e.g. Excel in German or French locales saves "CSV" with semicolons; a comma inside a field stays text
+    plain, other = tmp_path / "plain.csv", tmp_path / "other.csv"
+    frame().to_csv(plain, index=False)
+    rows = frame().assign(said=lambda f: f["said"].str.replace("My wife.", "My wife, mostly."))
+    rows.to_csv(other, index=False, sep=sep)
+    a, b = read_file(plain, ReadOptions(table=MAPPING)), read_file(other, ReadOptions(table=MAPPING))
+    assert [iv.id for iv in a.interviews] == [iv.id for iv in b.interviews]
+    assert b.interviews[1].text == a.interviews[1].text.replace("My wife.", "My wife, mostly.")
+    assert len(a.codings) == len(b.codings)
+
+
 def test_missing_mapped_column_names_column_and_option(tmp_path):
     path = tmp_path / "t.csv"
     frame().to_csv(path, index=False)

@@ -115,7 +115,7 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
             if suffix in {".jsonl", ".ndjson"}:
                 frame = _read_jsonl(text, path)
             else:
-                sep = "\t" if suffix == ".tsv" else ","
+                sep = "\t" if suffix == ".tsv" else _delimiter(text)
                 frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except InputError:
         raise
@@ -126,6 +126,16 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
     if frame.empty:
         raise InputError("E134", path)
     return frame.astype("object").where(frame.notna(), "").astype(str), warnings
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of a .csv: the one of ``, ; tab |`` its header line uses most.
+
+    Spreadsheets in many European locales save "CSV" with semicolons; column names hold
+    none of these characters, so the header tells.
+    """
+    header = text.split("\n", 1)[0]
+    return max((",", ";", "\t", "|"), key=header.count) if header else ","
 
 
 def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
