@@ -182,3 +182,13 @@ def test_zero_window_or_stride_is_refused_not_replaced(write, option):
     path = write("a.txt", "I: Hi?\nP: Hello. I am fine.\n")
     result = run("segment", path, "--unit", "window", option, "0")
     assert result.exit_code == 2 and "--window and --stride must be at least 1" in result.stderr
+
+
+def test_codings_table_beside_the_transcripts_is_not_read_as_one(tmp_path):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    (folder / "a.txt").write_text("I: Who helped?\nP: Sam did.\n", encoding="utf-8")
+    (folder / "codings.csv").write_text("interview_id,start,end,code,coder\na,18,26,care,A\n", encoding="utf-8")
+    result = run("segment", folder, "--codings", folder / "codings.csv", "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0 and "error" not in result.stderr, result.stderr
+    assert pd.read_csv(tmp_path / "s.csv")["codes"].tolist() == ["care"]

@@ -74,6 +74,52 @@ def test_csv_saved_with_another_delimiter_reads_the_same(tmp_path, sep):
     assert len(a.codings) == len(b.codings)
 
 
+def test_excel_workbook_reads_like_csv_with_a_note_on_other_sheets(tmp_path):
+    plain, book = tmp_path / "t.csv", tmp_path / "t.xlsx"
+    frame().to_csv(plain, index=False)
+    with pd.ExcelWriter(book) as writer:
+        frame().to_excel(writer, sheet_name="utterances", index=False)
+        pd.DataFrame({"note": ["codebook draft"]}).to_excel(writer, sheet_name="notes", index=False)
+    a, b = read_file(plain, ReadOptions(table=MAPPING)), read_file(book, ReadOptions(table=MAPPING))
+    assert [(iv.id, iv.text) for iv in a.interviews] == [(iv.id, iv.text) for iv in b.interviews]
+    assert b.warnings == ["read the first of 2 sheets, 'utterances'"]
+    assert len(a.codings) == len(b.codings)
+
+
+@pytest.mark.parametrize(("content", "code", "expected"), [
+    (b"PK\x03\x04 not really a zip", "E110", "not a valid .xlsx (corrupt or truncated zip"),
+    (None, "E110", "not a valid .xlsx (no xl/workbook.xml inside); open it in Excel"),
+])
+def test_broken_workbook_is_named(tmp_path, content, code, expected):
+    import zipfile
+
+    path = tmp_path / "t.xlsx"
+    if content is None:
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("word/document.xml", "<w/>")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert info.value.code == code and expected in str(info.value) and "t.xlsx" in str(info.value)
+
+
+def test_workbook_with_an_xml_entity_is_refused(tmp_path):
+    import zipfile
+
+    good, evil = tmp_path / "good.xlsx", tmp_path / "evil.xlsx"
+    frame().to_excel(good, index=False)
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(evil, "w") as out:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/worksheets/sheet1.xml":  # an external entity in place of a cell's text
+                data = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/hostname">]>' + data.replace(b"My wife.", b"&e;")
+            out.writestr(name, data)
+    with pytest.raises(InputError) as info:
+        read_file(evil, ReadOptions(table=MAPPING))
+    assert info.value.code == "E131" and "evil.xlsx" in str(info.value)
+
+
 def test_missing_mapped_column_names_column_and_option(tmp_path):
     path = tmp_path / "t.csv"
     frame().to_csv(path, index=False)

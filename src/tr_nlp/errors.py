@@ -36,10 +36,10 @@ class Errors:
     E107 = "no transcript text left after removing the header; expected speaker turns"
     E108 = "no transcript files found; expected files ending in {expected}"
     E109 = "cannot read the file ({detail})"
-    # --- .docx ----------------------------------------------------------------------
-    E110 = "not a valid .docx ({detail}); open it in Word and save it again as .docx"
+    # --- .docx and .xlsx ------------------------------------------------------------
+    E110 = "not a valid {kind} ({detail}); open it in {app} and save it again as {kind}"
     E111 = (
-        "the .docx would unpack to {size} MB, over the {limit} MB limit; "
+        "the {kind} would unpack to {size} MB, over the {limit} MB limit; "
         "this looks like a zip bomb, not a transcript"
     )
     # --- subtitles ------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Human codings tables: ``interview_id, start, end, code, coder`` (CSV, JSONL or Parquet).
+"""Human codings tables: ``interview_id, start, end, code, coder`` (CSV, JSONL, Parquet or Excel).
 
 An optional ``text`` column holds what the coder saw; when present it is checked against
 the interview text at the offsets, so a table whose offsets drifted is caught at once.

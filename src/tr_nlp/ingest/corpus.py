@@ -49,7 +49,7 @@ READERS = {
 EXTENSIONS = {
     ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".docx": "docx",
     ".vtt": "vtt", ".srt": "srt", ".csv": "table", ".tsv": "table", ".jsonl": "table",
-    ".ndjson": "table", ".parquet": "table", ".qdpx": "qdpx", ".qde": "qdpx",
+    ".ndjson": "table", ".parquet": "table", ".xlsx": "table", ".qdpx": "qdpx", ".qde": "qdpx",
 }
 _SKIP_STEMS = {"readme", "license", "licence", "changelog", "notice", "source"}
 
@@ -276,7 +276,11 @@ def load_corpus(
     seen: dict[str, str] = {}
     plan = plan_inputs(paths, options, fmt)
     codings_path, codebook_path = codings or plan.codings, codebook or plan.codebook
+    # a codings table kept beside the transcripts is read as codings, not as a transcript table
+    tables = {Path(p).resolve() for p in (codings_path, codebook_path) if p is not None}
     for path, opts, file_fmt in plan.files:
+        if path.resolve() in tables:
+            continue
         report = FileReport(str(path), None)
         corpus.files.append(report)
         try:

@@ -9,7 +9,6 @@ parsed into metadata too (the demo corpus marks itself ``synthetic: true`` there
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,30 +16,14 @@ from typing import Any
 import yaml
 
 from tr_nlp.errors import InputError
+from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import normalise_text
 from tr_nlp.ingest.speakers import LabelMatch
 from tr_nlp.ingest.text import assemble_turns
 from tr_nlp.schema import Interview
 
-MAX_UNPACKED_MB = 200
-MAX_RATIO = 200
 _HEADER_CELLS = {"speaker", "name", "who", "person", "role"}
-
-
-def _check_archive(path: Path) -> None:
-    """Refuse truncated zips and zip bombs before python-docx unpacks anything."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise InputError("E110", path, detail=f"corrupt or truncated zip: {exc}") from None
-    unpacked = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if unpacked > MAX_UNPACKED_MB * 2**20 or (unpacked > 2**20 and unpacked / packed > MAX_RATIO):
-        raise InputError("E111", path, size=unpacked // 2**20, limit=MAX_UNPACKED_MB)
-    if "word/document.xml" not in {i.filename for i in infos}:
-        raise InputError("E110", path, detail="no word/document.xml inside")
 
 
 def _iter_blocks(document: Any) -> Iterator[tuple[str, str | None]]:
@@ -117,13 +100,13 @@ def read_docx(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
         raise InputError("E100", path)
     if path.stat().st_size == 0:
         raise InputError("E101", path)
-    _check_archive(path)
+    check_office_archive(path)
     try:
         document = docx.Document(str(path))
         blocks = list(_iter_blocks(document))
         metadata = _metadata(document)
     except Exception as exc:  # python-docx raises many types on damaged files
-        raise InputError("E110", path, detail=f"{type(exc).__name__}: {exc}") from None
+        raise InputError("E110", path, kind=".docx", app="Word", detail=f"{type(exc).__name__}: {exc}") from None
 
     lines: list[str] = []
     forced: dict[int, LabelMatch] = {}

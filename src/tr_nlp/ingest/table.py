@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from tr_nlp.errors import InputError
+from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import decode_bytes, normalise_text
 from tr_nlp.ingest.speakers import RoleMap, labelled_lines, parse_timestamp, turns_with_roles
@@ -94,7 +95,7 @@ _OPTION_OF = {
 
 
 def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Read a CSV/TSV/JSONL/Parquet table with every value as a string.
+    """Read a CSV/TSV/JSONL/Parquet/Excel table with every value as a string.
 
     Returns
     -------
@@ -107,6 +108,10 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
     try:
         if suffix == ".parquet":
             frame = pd.read_parquet(path)
+        elif suffix == ".xlsx":
+            frame, sheets = _read_workbook(path)
+            if len(sheets) > 1:
+                warnings.append(f"read the first of {len(sheets)} sheets, '{sheets[0]}'")
         else:
             decoded = decode_bytes(path.read_bytes(), path, encoding)
             text = decoded.text
@@ -126,6 +131,18 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
     if frame.empty:
         raise InputError("E134", path)
     return frame.astype("object").where(frame.notna(), "").astype(str), warnings
+
+
+def _read_workbook(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """The first sheet of an Excel workbook, every cell as text, and the sheet names.
+
+    The archive is checked first (zip bomb, truncated file); openpyxl parses its XML with
+    defusedxml, so entities and external references are refused.
+    """
+    check_office_archive(path)
+    with pd.ExcelFile(path, engine="openpyxl") as book:
+        sheets = [str(name) for name in book.sheet_names]
+        return pd.read_excel(book, sheet_name=0, dtype=str, keep_default_na=False), sheets
 
 
 def _delimiter(text: str) -> str:
