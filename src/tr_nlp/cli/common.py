@@ -85,7 +85,7 @@ def save_mapping(p: Pseudonymiser, mapping: Path | None, quiet: bool) -> None:
     if mapping is not None:
         out.print(f"mapping (keep private): {p.save_mapping(mapping)}", highlight=False)
     elif not quiet:
-        err.print(f"{len(p.mapping)} details replaced; no --mapping given, so placeholders cannot be traced back",
+        err.print(f"{len(p.mapping)} detail(s) replaced; no --mapping given, so placeholders cannot be traced back",
                   highlight=False)
 
 
