@@ -37,7 +37,8 @@ _B = r"(?:\*\*|__)?"  # optional markdown bold around a label
 # header lines name a speaker in capitalised words or numbers only ("Speaker 1", "Dr Lee")
 _NAME = r"[A-Z][\w.'\u2019\-]*(?: (?:[A-Z][\w.'\u2019\-]*|\d+)){0,2}"
 _ALIAS = r"\([^()\n:]{1,30}\)"  # "Interviewer (Jane)": the alias is part of the speaker's label
-# (regex, whether the label is a "known" shape even if seen only once)
+_WITH_ALIAS = re.compile(r"(?P<base>.*?)\s*\((?P<alias>[^()\n:]{1,30})\)")
+# tried in order; the first that matches gives the label
 _PATTERNS: tuple[re.Pattern[str], ...] = (
     # [00:01:02] Name: text    /    00:01:02 Name: text
     re.compile(rf"^{_B}\[?(?P<ts>{TIMESTAMP})\]?{_B}\s+{_B}(?P<label>{_LABEL}){_B}\s*:{_B}(?:\s+|$)"),
@@ -98,8 +99,8 @@ def match_label(line: str) -> LabelMatch | None:
 
 def _parts(label: str) -> tuple[str, ...]:
     """``"Interviewer (Jane)"`` -> ``("Interviewer", "Jane")``; the role may be either part."""
-    m = re.fullmatch(rf"(.*?)\s*{_ALIAS}", label)
-    return (label,) if m is None else (m.group(1), label[m.end(1):].strip()[1:-1].strip())
+    m = _WITH_ALIAS.fullmatch(label)
+    return (label,) if m is None else (m["base"], m["alias"].strip())
 
 
 def is_known_label(label: str) -> bool:

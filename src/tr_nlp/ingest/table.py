@@ -173,6 +173,14 @@ def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
+#: Common names for the default columns, tried when a table lacks the default name.
+STAND_INS = {
+    "text_col": ("utterance", "utterance_text", "content", "transcript", "turn_text", "said"),
+    "speaker_col": ("speaker_name", "speaker_id", "interlocutor", "who"),
+    "group_col": ("interview", "transcript_id", "conversation_id", "session_id", "document", "file"),
+}
+
+
 def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tuple[TableMapping, list[str]]:
     """The mapping fitted to the file's columns, and notes on columns chosen for the user."""
     available = ", ".join(map(str, frame.columns[:30]))
@@ -203,14 +211,6 @@ def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tu
                                  option=_OPTION_OF[attr])
         changes[attr] = tuple(kept)
     return replace(mapping, **changes), notes
-
-
-#: Common names for the default columns, tried when a table lacks the default name.
-STAND_INS = {
-    "text_col": ("utterance", "utterance_text", "content", "transcript", "turn_text", "said"),
-    "speaker_col": ("speaker_name", "speaker_id", "interlocutor", "who"),
-    "group_col": ("interview", "transcript_id", "conversation_id", "session_id", "document", "file"),
-}
 
 
 def _stand_in(frame: pd.DataFrame, attr: str) -> str | None:
