@@ -83,3 +83,11 @@ def test_quote_not_in_the_interview_is_named(tmp_path):
     path.write_text("code,coder,text\nwarmth,A,Sam did\n", encoding="utf-8")
     with pytest.raises(InputError, match="E130.*'interview_id'"):
         read_codings(path, INTERVIEWS)
+
+
+def test_table_without_coder_column_is_one_coder(tmp_path):
+    path = tmp_path / "codings.csv"
+    path.write_text("interview_id,start,end,code\ni,18,25,warmth\n", encoding="utf-8")
+    codings, warnings = read_codings(path, INTERVIEWS)
+    assert codings == [Coding("i", 18, 25, "warmth", "human")]
+    assert warnings == ["no 'coder' column; every coding is coder 'human'"]

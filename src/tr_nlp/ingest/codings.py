@@ -7,7 +7,8 @@ Teams that keep coded quotes in a spreadsheet have no offsets: a table with
 ``interview_id, code, coder, text`` and no ``start``/``end`` columns is located by
 finding each quote in its interview, ignoring case, runs of whitespace and the kind of
 quote marks and dashes. A quote found more than once takes its first place, and one
-warning counts such rows.
+warning counts such rows. A table without a ``coder`` column is one coder's, named
+``human``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from tr_nlp.errors import CodingsError, InputError
-from tr_nlp.ingest.table import load_frame
+from tr_nlp.ingest.table import TableMapping, load_frame
 from tr_nlp.schema import CODING_COLUMNS, Codebook, Coding, Interview, codings_to_frame
 
 #: How many skipped interviews a warning names.
@@ -48,6 +49,9 @@ def read_codings(
     """
     path = Path(path)
     frame, warnings = load_frame(path)
+    if "coder" not in frame.columns:  # a team with one coder need not name them
+        frame["coder"] = TableMapping.default_coder
+        warnings.append(f"no 'coder' column; every coding is coder '{TableMapping.default_coder}'")
     quoted = "start" not in frame.columns and "end" not in frame.columns
     missing = [c for c in CODING_COLUMNS if c not in frame.columns and not (quoted and c in ("start", "end"))]
     if missing:
