@@ -91,3 +91,12 @@ def test_table_without_coder_column_is_one_coder(tmp_path):
     codings, warnings = read_codings(path, INTERVIEWS)
     assert codings == [Coding("i", 18, 25, "warmth", "human")]
     assert warnings == ["no 'coder' column; every coding is coder 'human'"]
+
+
+def test_interviews_named_by_file_name_are_matched(tmp_path):
+    path = write(tmp_path, "i.docx,18,25,warmth,A,\nother.txt,0,5,warmth,A,\n")
+    codings, warnings = read_codings(path, INTERVIEWS)
+    assert codings == [Coding("i", 18, 25, "warmth", "A")]
+    assert warnings[0] == ("1 coding(s) name their interview by file name (e.g. 'i.docx'); "
+                           "matched to the interview of that name")
+    assert "'other.txt' (1)" in warnings[1]

@@ -58,6 +58,11 @@ def read_codings(
         raise InputError("E130", path, column=missing[0],
                          available=", ".join(frame.columns), option="a codings table with "
                          + ", ".join(CODING_COLUMNS))
+    if interviews is not None:
+        frame["interview_id"], renamed = _known_ids(frame["interview_id"].str.strip(), interviews)
+        if renamed:
+            warnings.append(f"{len(renamed)} coding(s) name their interview by file name (e.g. '{renamed[0]}'); "
+                            "matched to the interview of that name")
     if quoted:
         if "text" not in frame.columns or interviews is None:
             raise CodingsError("E155", path)
@@ -96,6 +101,22 @@ def read_codings(
         warnings.append(f"{sum(unknown.values())} coding(s) of {len(unknown)} interview(s) not in the corpus "
                         f"were skipped: {named}{more}")
     return codings, warnings
+
+
+#: File suffixes a team may leave on interview ids in a codings table ("demo01.docx").
+TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
+
+
+def _known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.Series, list[str]]:
+    """``ids`` with file names of known interviews (``demo01.txt``) made their ids, and the names changed."""
+    def known(iid: str) -> str:
+        stem, suffix = iid.rsplit(".", 1) if "." in iid else (iid, "")
+        if iid not in interviews and f".{suffix.lower()}" in TRANSCRIPT_SUFFIXES and stem in interviews:
+            return stem
+        return iid
+
+    fixed = ids.map(known)
+    return fixed, ids[fixed != ids].tolist()
 
 
 def _offset(value: str) -> int | None:
