@@ -32,13 +32,21 @@ def test_mapping_form_parents_and_groups():
     assert cb.groups == {"g": ("care", "warmth")}
 
 
+def test_short_forms_a_bare_list_and_name_to_description():
+    assert codebook_from_dict(["care", {"name": "warmth"}]).names == ["care", "warmth"]
+    cb = codebook_from_dict({"codes": {"care": "Someone cared.", "warmth": None}})
+    assert cb.names == ["care", "warmth"] and cb["care"].description == "Someone cared."
+
+
 @pytest.mark.parametrize("text,code", [
     ("codes:\n  - name: a\n  - name: a\n", "E140"),
     ("codes:\n  a: {}\n  a: {}\n", "E147"),
     ("codes:\n  - name: a\n    parent: zzz\n", "E141"),
     ("codes:\n  - name: a\ngroups:\n  g: [a, b]\n", "E142"),
     ("codes:\n  - name: '!bad'\n", "E143"),
-    ("- a\n- b\n", "E144"),
+    ("just a sentence\n", "E144"),
+    ("codes: 5\n", "E144"),
+    ("codes:\n  care: [a, b]\n", "E146"),
     ("codes: [a\n", "E145"),
     ("codes:\n  - name: a\n    colour: red\n", "E146"),
     ("codes:\n  - name: a\n    parent: b\n  - name: b\n    parent: a\n", "E148"),

@@ -14,8 +14,9 @@ The YAML format::
     groups:                   # optional: mutually exclusive codes
       talk_type: [change, sustain, neutral]
 
-``codes`` may also be a mapping from name to fields. Duplicate keys anywhere are an
-error (plain YAML would silently keep the last one).
+``codes`` may also be a mapping from name to fields (or to a description), and the whole
+file may be a bare list of codes. Duplicate keys anywhere are an error (plain YAML would
+silently keep the last one).
 
 Examples
 --------
@@ -101,12 +102,14 @@ def load_codebook(path: str | Path) -> Codebook:
 
 def codebook_from_dict(data: Any, path: str | Path | None = None) -> Codebook:
     """Build and validate a :class:`Codebook` from parsed YAML/JSON data."""
+    if isinstance(data, list):  # a bare list of codes
+        data = {"codes": data}
     if not isinstance(data, Mapping) or "codes" not in data:
         found = type(data).__name__ if not isinstance(data, Mapping) else f"keys {sorted(data)}"
         raise CodebookError("E144", path, found=found)
     entries = data["codes"]
     if isinstance(entries, Mapping):
-        entries = [{"name": name, **(fields or {})} for name, fields in entries.items()]
+        entries = [_named_entry(name, fields) for name, fields in entries.items()]
     if not isinstance(entries, list):
         raise CodebookError("E144", path, found=f"'codes' as {type(entries).__name__}")
     codes = [_code_from_entry(entry, i, path) for i, entry in enumerate(entries, start=1)]
@@ -122,6 +125,17 @@ def codebook_from_dict(data: Any, path: str | Path | None = None) -> Codebook:
     )
     validate_codebook(codebook, path)
     return codebook
+
+
+def _named_entry(name: Any, fields: Any) -> Any:
+    """An entry of ``codes`` written as a mapping: ``care: {description: ...}`` or ``care: text``."""
+    if fields is None:
+        return {"name": name}
+    if isinstance(fields, str):
+        return {"name": name, "description": fields}
+    if isinstance(fields, Mapping):
+        return {"name": name, **fields}
+    return fields  # refused with its index by _code_from_entry
 
 
 def _code_from_entry(entry: Any, index: int, path: str | Path | None) -> Code:
