@@ -166,6 +166,16 @@ class CorpusConfig:
     fmt: str | None = None
 
 
+#: corpus.yaml keys: the types each may have, and how to say so.
+CONFIG_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "name": (str, "text"), "description": (str, "text"), "synthetic": (bool, "true or false"),
+    "interviews": ((str, list), "a path or a list of paths"), "codings": (str, "a path"),
+    "codebook": (str, "a path"), "speakers": (dict, "a mapping of speaker to role"),
+    "preset": (str, "a preset name"), "table": (dict, "a mapping of table settings"),
+    "encoding": (str, "an encoding name"), "format": (str, "a reader name"),
+}
+
+
 def load_config(folder: str | Path, options: ReadOptions = ReadOptions()) -> CorpusConfig | None:
     """Read ``folder/corpus.yaml`` if there is one."""
     folder = Path(folder)
@@ -175,11 +185,13 @@ def load_config(folder: str | Path, options: ReadOptions = ReadOptions()) -> Cor
     data = load_yaml(path) or {}
     if not isinstance(data, dict):
         raise ConfigError("E160", path, detail="expected a mapping at the top level")
-    known = {"name", "description", "interviews", "codings", "codebook", "speakers", "preset",
-             "table", "encoding", "format", "synthetic"}
-    unknown = set(data) - known
+    unknown = set(data) - set(CONFIG_TYPES)
     if unknown:
-        raise ConfigError("E160", path, detail=f"unknown keys {sorted(unknown)}; allowed: {sorted(known)}")
+        raise ConfigError("E160", path, detail=f"unknown keys {sorted(unknown)}; allowed: {sorted(CONFIG_TYPES)}")
+    for key, value in data.items():
+        kinds, expected = CONFIG_TYPES[key]
+        if value is not None and not isinstance(value, kinds):
+            raise ConfigError("E160", path, detail=f"'{key}' must be {expected}, found {type(value).__name__}")
     entries = data.get("interviews") or ["."]
     entries = [entries] if isinstance(entries, str) else entries
     table: TableMapping | None = options.table
@@ -284,6 +296,8 @@ def load_corpus(
         report = FileReport(str(path), None)
         corpus.files.append(report)
         try:
+            if not path.is_file():  # a missing path is missing, whatever its suffix says
+                raise InputError("E100", path)
             report.format = detect_format(path, file_fmt)
             result = read_file(path, opts, file_fmt)
             for iv in result.interviews:

@@ -1,0 +1,46 @@
+import pytest
+
+from tr_nlp.errors import ConfigError
+from tr_nlp.ingest import load_corpus
+
+TRANSCRIPT = "Speaker 1: How was it?\nSpeaker 2: She listened.\n"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "talks").mkdir()
+    (tmp_path / "talks" / "a.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (tmp_path / "codings.csv").write_text("interview_id,start,end,code,coder\na,34,47,care,A\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_config_names_interviews_codings_and_speaker_roles(folder):
+    (folder / "corpus.yaml").write_text(
+        "name: study\nsynthetic: false\ninterviews: [talks/]\ncodings: codings.csv\n"
+        "speakers:\n  Speaker 1: interviewer\n  Speaker 2: participant\n", encoding="utf-8")
+    corpus = load_corpus([folder])
+    assert [iv.id for iv in corpus.interviews] == ["a"] and not corpus.failures
+    assert corpus.interviews[0].speakers == {"Speaker 1": "interviewer", "Speaker 2": "participant"}
+    assert [(c.code, corpus.interviews[0].text[c.start:c.end]) for c in corpus.codings] == [("care", "She listened.")]
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    ("- talks/\n", "expected a mapping at the top level"),
+    ("interviews: 5\n", "'interviews' must be a path or a list of paths, found int"),
+    ("speakers: [a, b]\n", "'speakers' must be a mapping of speaker to role, found list"),
+    ("synthetic: maybe\n", "'synthetic' must be true or false, found str"),
+    ("name: [x]\n", "'name' must be text, found list"),
+    ("interviews: talks/\nroles: {}\n", "unknown keys ['roles']"),
+])
+def test_bad_config_is_named_with_its_problem(folder, config, expected):
+    (folder / "corpus.yaml").write_text(config, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_corpus([folder])
+    assert info.value.code == "E160" and expected in str(info.value) and "corpus.yaml" in str(info.value)
+
+
+def test_missing_interview_folder_is_reported_as_missing(folder):
+    (folder / "corpus.yaml").write_text("interviews: [talks/, gone/]\n", encoding="utf-8")
+    corpus = load_corpus([folder])
+    assert [iv.id for iv in corpus.interviews] == ["a"]
+    assert [f.error.code for f in corpus.failures] == ["E100"] and corpus.failures[0].path.endswith("gone")
