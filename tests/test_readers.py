@@ -221,3 +221,28 @@ def test_a_file_named_twice_is_read_once(write, tmp_path):
     corpus = load_corpus([path, tmp_path / "talk" / ".." / "talk" / "a.txt", tmp_path / "talk"])
     assert [(f.path.rsplit("/", 1)[-1], f.error) for f in corpus.files] == [("a.txt", None), ("b.txt", None)]
     assert [iv.id for iv in corpus.interviews] == ["a", "b"]
+
+
+def test_docx_shows_tracked_insertions_not_deletions(tmp_path):
+    # an anonymiser's unaccepted edits: the insertion is what the document shows
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    document.add_paragraph("Interviewer: Who helped?")
+    paragraph = document.add_paragraph("Participant: ")
+    for xml in (f'<w:del {w} w:id="1" w:author="a"><w:r><w:delText>Karen </w:delText></w:r></w:del>',
+                f'<w:ins {w} w:id="2" w:author="a"><w:r><w:t xml:space="preserve">[nurse] </w:t></w:r></w:ins>',
+                f'<w:r {w}><w:t>did,</w:t><w:br/><w:t xml:space="preserve">at </w:t></w:r>',
+                f'<w:smartTag {w} w:uri="u" w:element="place"><w:r><w:t>Leeds.</w:t></w:r></w:smartTag>'):
+        paragraph._p.append(parse_xml(xml))
+    row = document.add_table(rows=1, cols=2).rows[0]
+    row.cells[0].text = "Interviewer"
+    row.cells[1].paragraphs[0]._p.append(
+        parse_xml(f'<w:ins {w} w:id="3" w:author="a"><w:r><w:t>And then?</w:t></w:r></w:ins>'))
+    document.save(str(tmp_path / "t.docx"))
+    iv = read_file(tmp_path / "t.docx").interviews[0]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "Who helped?"),
+                              ("Participant", "participant", "[nurse] did,\nat Leeds."),
+                              ("Interviewer", "interviewer", "And then?")]

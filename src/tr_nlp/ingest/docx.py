@@ -26,6 +26,36 @@ from tr_nlp.schema import Interview
 _HEADER_CELLS = {"speaker", "name", "who", "person", "role"}
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+#: Text under these is not what the document shows: deleted or moved-away tracked changes,
+#: the fallback copy of a drawing, text boxes (not speech).
+_HIDDEN = {_W + "del", _W + "moveFrom", _W + "txbxContent", _MC_FALLBACK}
+
+
+def paragraph_text(p: Any) -> str:
+    """The text a ``w:p`` element shows, tracked insertions included and deletions left out.
+
+    python-docx's ``Paragraph.text`` reads only the paragraph's own runs and hyperlinks, so
+    the text of an unaccepted insertion (``w:ins``), a smart tag or a field result is lost;
+    this reads every ``w:t`` in document order instead.
+    """
+    parts: list[str] = []
+    for el in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr", _W + "noBreakHyphen"):
+        if any(a.tag in _HIDDEN for a in el.iterancestors()):
+            continue
+        tag = el.tag[len(_W):]
+        if tag == "t":
+            parts.append(el.text or "")
+        elif tag == "tab":
+            parts.append("\t")
+        elif tag == "noBreakHyphen":
+            parts.append("-")
+        elif el.get(_W + "type") in (None, "textWrapping"):  # a line break; page and column breaks are not text
+            parts.append("\n")
+    return "".join(parts)
+
+
 def _iter_blocks(document: Any) -> Iterator[tuple[str, str | None]]:
     """Yield (text, bold label or None) for body paragraphs and table rows, in order."""
     from docx.table import Table
@@ -34,11 +64,11 @@ def _iter_blocks(document: Any) -> Iterator[tuple[str, str | None]]:
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            paragraph = Paragraph(child, document)
-            yield paragraph.text, _bold_prefix(paragraph)
+            yield paragraph_text(child), _bold_prefix(Paragraph(child, document))
         elif tag == "tbl":
             for i, row in enumerate(Table(child, document).rows):
-                cells = [c.text.strip() for c in row.cells]
+                cells = ["\n".join(paragraph_text(p) for p in c._tc.iterchildren(_W + "p")).strip()
+                         for c in row.cells]
                 cells = [c for j, c in enumerate(cells) if j == 0 or c != cells[j - 1]]
                 if len(cells) < 2:
                     yield (cells[0] if cells else ""), None
