@@ -39,3 +39,10 @@ def test_error_calls_fill_their_templates():
             problems.append(f"{where}: {code} wants {sorted(wanted)}, is given {sorted(given)}")
         checked += 1
     assert checked > 100 and not problems, problems
+
+
+def test_a_message_is_one_line_whatever_its_detail_held():
+    from tr_nlp.errors import InputError
+
+    error = InputError("E131", "t.csv", detail="ParserError: Expected 1 fields in line 6, saw 2\n")
+    assert str(error) == "t.csv: [E131] cannot parse the table (ParserError: Expected 1 fields in line 6, saw 2)"

@@ -164,7 +164,9 @@ class TrNlpError(Exception):
         self.code = code
         self.path = None if path is None else str(path)
         self.details = details
-        self.message = template.format(**details)
+        # one line, whatever a library's message in ``detail`` held (pandas ends some with a newline)
+        shown = {k: " ".join(str(v).split()) if k == "detail" else v for k, v in details.items()}
+        self.message = " ".join(template.format(**shown).split())
         super().__init__(str(self))
 
     def __str__(self) -> str:
