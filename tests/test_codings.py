@@ -30,6 +30,10 @@ def test_good_rows_are_read_and_unknown_interviews_skipped_with_a_warning(tmp_pa
     ("i,18,999,warmth,A,", "E151", "span 18-999 lies outside interview 'i' (text length 43)"),
     ("i,18,25,warmth,A,Tom did", "E152", "found 'Sam did', expected 'Tom did'"),
     ("i,18,26,made_up,A,", "E153", "row 2: code 'made_up' is not in the codebook"),
+    ("i,18,25,,A,", "E156", "row 2: no code; every row names its interview, code and coder"),
+    ("i,18,25,warmth, ,", "E156", "row 2: no coder"),
+    (",18,25,warmth,A,", "E156", "row 2: no interview_id"),
+    ("i,18,99999999999999999999999,warmth,A,", "E151", "span 18-99999999999999999999999 lies outside"),
 ])
 def test_bad_row_is_named_with_its_problem(tmp_path, row, code, expected):
     with pytest.raises(CodingsError) as info:

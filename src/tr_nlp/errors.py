@@ -21,7 +21,7 @@ class Errors:
 
     # --- reading files -------------------------------------------------------------
     E100 = "no such file or folder; check the path"
-    E101 = "the file is empty; expected a transcript with text"
+    E101 = "the file is empty; expected text in it"
     E102 = (
         "looks like a binary file ({detail}), not text; export the transcript as "
         ".txt, .md, .docx, .vtt, .srt or a CSV/JSONL/Parquet table"
@@ -88,6 +88,7 @@ class Errors:
         "from the transcript as it stands (an elided '...' quote cannot be found), or give start and end"
     )
     E155 = "a codings table without start and end needs a 'text' column with each coded quote, and the corpus"
+    E156 = "codings row {row}: no {column}; every row names its interview, code and coder"
     # --- corpus configs and settings ------------------------------------------------
     E160 = "invalid corpus config: {detail}"
     E161 = "duplicate interview id '{interview_id}' (also in {other}); ids must be unique"

@@ -78,6 +78,9 @@ def read_codings(
         if start is None or end is None:
             raise CodingsError("E150", path, row=row_no, start=row["start"], end=row["end"])
         code, coder = row["code"].strip(), row["coder"].strip()
+        for column, value in (("interview_id", interview_id), ("code", code), ("coder", coder)):
+            if not value:
+                raise CodingsError("E156", path, row=row_no, column=column)
         if codebook is not None and code not in codebook:
             raise CodingsError("E153", path, row=row_no, code=code)
         if interviews is not None:
@@ -121,6 +124,10 @@ def _known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.
 
 def _offset(value: str) -> int | None:
     """``"12"`` or ``"12.0"`` (a spreadsheet's float column) -> 12; anything else -> None."""
+    try:
+        return int(value)
+    except ValueError:
+        pass
     try:
         number = float(value)
     except ValueError:
