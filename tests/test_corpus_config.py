@@ -31,6 +31,9 @@ def test_config_names_interviews_codings_and_speaker_roles(folder):
     ("synthetic: maybe\n", "'synthetic' must be true or false, found str"),
     ("name: [x]\n", "'name' must be text, found list"),
     ("interviews: talks/\nroles: {}\n", "unknown keys ['roles']"),
+    ("table: {code_cols: 5}\n", "table 'code_cols' must be a list of column names, found int"),
+    ("table: {text_col: [a]}\n", "table 'text_col' must be a column name, found list"),
+    ("table: {roles: {I: boss}}\n", "table 'roles' must be a mapping of speaker to one of interviewer"),
 ])
 def test_bad_config_is_named_with_its_problem(folder, config, expected):
     (folder / "corpus.yaml").write_text(config, encoding="utf-8")

@@ -112,11 +112,16 @@ def codebook_from_dict(data: Any, path: str | Path | None = None) -> Codebook:
         entries = [_named_entry(name, fields) for name, fields in entries.items()]
     if not isinstance(entries, list):
         raise CodebookError("E144", path, found=f"'codes' as {type(entries).__name__}")
+    if not entries:
+        raise CodebookError("E144", path, found="an empty 'codes' list")
     codes = [_code_from_entry(entry, i, path) for i, entry in enumerate(entries, start=1)]
     groups_raw = data.get("groups") or {}
     if not isinstance(groups_raw, Mapping):
         raise CodebookError("E144", path, found=f"'groups' as {type(groups_raw).__name__}")
-    groups = {str(g): tuple(str(n) for n in (members or [])) for g, members in groups_raw.items()}
+    for group, members in groups_raw.items():
+        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+            raise CodebookError("E144", path, found=f"group '{group}' as {type(members).__name__}, not a list of codes")
+    groups = {str(g): tuple(members) for g, members in groups_raw.items()}
     codebook = Codebook(
         codes=tuple(codes),
         groups=groups,
@@ -149,9 +154,15 @@ def _code_from_entry(entry: Any, index: int, path: str | Path | None) -> Code:
             "E146", path, index=index,
             detail=f"unknown fields {sorted(unknown)}; allowed: {sorted(_CODE_FIELDS)}",
         )
+    for key in ("name", "description", "include", "exclude", "parent", "color", "status"):
+        if not isinstance(entry.get(key), (str, int, float, type(None))):  # YAML reads 1.0 as a number
+            raise CodebookError("E146", path, index=index,
+                                detail=f"'{key}' must be text, found {type(entry[key]).__name__}")
     examples = entry.get("examples") or ()
     if isinstance(examples, str):
         examples = (examples,)
+    if not isinstance(examples, (list, tuple)) or not all(isinstance(e, str) for e in examples):
+        raise CodebookError("E146", path, index=index, detail="'examples' must be a quote or a list of quotes")
     text = {k: str(entry.get(k) or "").strip() for k in ("description", "include", "exclude")}
     return Code(
         name=str(entry["name"]).strip(),

@@ -8,7 +8,7 @@ Examples
 --------
 >>> err = InputError("E101", path="a.txt")
 >>> str(err)
-'a.txt: [E101] the file is empty; expected a transcript with text'
+'a.txt: [E101] the file is empty; expected text in it'
 """
 
 from __future__ import annotations

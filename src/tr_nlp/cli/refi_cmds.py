@@ -159,5 +159,7 @@ def _model_user(model: Path | None, suggestions: Path) -> str:
 
 def _candidate_entries(path: Path) -> list[dict[str, Any]]:
     data = load_yaml(path)
+    if isinstance(data, dict) and data.get("codes") == []:  # discovery may propose nothing
+        return []
     codebook_from_dict(data, path=path)  # validates names and fields
     return [e for e in data["codes"] if isinstance(e, dict)]

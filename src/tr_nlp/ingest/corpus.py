@@ -34,7 +34,7 @@ from tr_nlp.ingest.speakers import RoleMap
 from tr_nlp.ingest.subtitles import read_subtitles
 from tr_nlp.ingest.table import TableMapping, read_table
 from tr_nlp.ingest.text import read_text_file
-from tr_nlp.schema import Codebook, Coding, Interview
+from tr_nlp.schema import ROLES, Codebook, Coding, Interview
 
 CONFIG_NAME = "corpus.yaml"
 READERS = {
@@ -220,6 +220,17 @@ def _table_fields(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     unknown = set(raw) - allowed
     if unknown:
         raise ConfigError("E160", path, detail=f"unknown table keys {sorted(unknown)}")
+    for key, value in raw.items():
+        if key in ("code_cols", "metadata_cols"):
+            ok, expected = isinstance(value, list) and all(isinstance(v, str) for v in value), "a list of column names"
+        elif key == "roles":
+            ok = isinstance(value, dict) and all(role in ROLES for role in value.values())
+            expected = f"a mapping of speaker to one of {', '.join(ROLES)}"
+        else:
+            ok, expected = value is None or isinstance(value, str), "a column name" if key.endswith("_col") else "text"
+        if not ok:
+            found = repr(value)[:60] if isinstance(value, dict) else type(value).__name__
+            raise ConfigError("E160", path, detail=f"table '{key}' must be {expected}, found {found}")
     return {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
 
 
