@@ -275,6 +275,20 @@ def test_cli_code_cuts_new_interviews_as_the_model_was_trained(tmp_path):
     assert windows["segment_id"].str.contains(r":w\d+$").all() and len(windows) == 6 * 4
 
 
+@pytest.mark.parametrize(("args", "expected"), [
+    (["evaluate", "--folds", "1"], "1 cross-validation fold(s); expected 2 or more"),
+    (["train", "--cv-folds", "1", "-o", "unused"], "--cv-folds 1; expected 0 (skip) or 2 or more"),
+    (["next", "--model", "unused", "-n", "0"], "Invalid value for '-n'"),
+])
+def test_cli_counts_out_of_range_are_usage_errors(tmp_path, args, expected):
+    corpus, unused = _tiny_coded_corpus(tmp_path / "corpus"), tmp_path / "unused"
+    args = [str(unused) if a == "unused" else a for a in args]
+    r = runner.invoke(app, [args[0], "--corpus", str(corpus / "interviews"), "--codings", str(corpus / "codings.csv"),
+                            *args[1:]])
+    assert r.exit_code == 2 and expected in " ".join(r.output.split()), r.output
+    assert not unused.exists()
+
+
 def test_cli_train_finetune_saves_safetensors_and_codes(tmp_path):
     corpus = _tiny_coded_corpus(tmp_path / "corpus")
     model = tmp_path / "ft"

@@ -23,6 +23,7 @@ from tr_nlp.coding import (
 )
 from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
+from tr_nlp.errors import ConfigError
 from tr_nlp.export import write_table
 from tr_nlp.privacy import pseudonymise_corpus
 
@@ -95,7 +96,7 @@ def train(
     context: Context = False,
     finetune: Finetune = False,
     cv_folds: Annotated[int | None, typer.Option(
-        "--cv-folds", help="Grouped CV folds for the card's metrics (0: skip; default 5, or 0 with --finetune).")] = None,
+        "--cv-folds", min=0, help="Grouped CV folds for the card's metrics (0: skip; default 5, or 0 with --finetune).")] = None,
     preset: c.Preset = None,
     pseudonymise: Annotated[bool, typer.Option(
         "--pseudonymise", help="Train on a pseudonymised copy, so names, e-mails, numbers and dates stay out "
@@ -104,6 +105,8 @@ def train(
     quiet: c.Quiet = False,
 ) -> None:
     """Fit classifiers on the human codings, choose thresholds, write skops + model card."""
+    if cv_folds == 1:  # before the (slow) training, not after it
+        raise ConfigError("E163", detail="--cv-folds 1; expected 0 (skip) or 2 or more")
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     if pseudonymise:  # the codebook stays as written, so the card's hash is the team's codebook's
         loaded = replace(pseudonymise_corpus(loaded, c.pseudonymiser(names, None))[0], codebook=loaded.codebook)
@@ -139,7 +142,7 @@ def evaluate(
     window: c.Window = None,
     stride: c.Stride = None,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by interview).")] = 5,
-    n_boot: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for CIs.")] = 1000,
+    n_boot: Annotated[int, typer.Option("--bootstrap", min=0, help="Bootstrap resamples for CIs (0: no CIs).")] = 1000,
     no_curve: Annotated[bool, typer.Option("--no-learning-curve", help="Skip the learning curve.")] = False,
     context: Context = False,
     finetune: Finetune = False,
@@ -193,7 +196,7 @@ def code(
 def next_segments(
     corpus: c.CorpusOpt,
     model: c.ModelDir,
-    n: Annotated[int, typer.Option("-n", help="How many segments to propose.")] = 30,
+    n: Annotated[int, typer.Option("-n", min=1, help="How many segments to propose.")] = 30,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the list (.csv/.parquet/.jsonl).")] = None,
     codings: c.Codings = None,
     unit: c.ModelUnit = None,

@@ -36,7 +36,7 @@ def discover_cmd(
     roles: c.Roles = "participant",
     window: c.Window = None,
     stride: c.Stride = None,
-    min_words: Annotated[int, typer.Option("--min-words", help="Drop passages shorter than this.")] = 6,
+    min_words: Annotated[int, typer.Option("--min-words", min=0, help="Drop passages shorter than this.")] = 6,
     no_merge: Annotated[bool, typer.Option("--no-merge", help="Keep each segment apart instead of joining uncoded neighbours in a turn.")] = False,
     centre: Annotated[bool | None, typer.Option(
         "--centre/--no-centre",

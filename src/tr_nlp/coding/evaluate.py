@@ -22,7 +22,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from tr_nlp.agreement import MACHINE_VS_HUMAN, agreement_table, binary_stats_from_counts
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.train import CodedData
-from tr_nlp.errors import ModelError
+from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import write_json, write_table
 
 MACHINE = "machine"
@@ -43,6 +43,8 @@ class Evaluation:
 
 
 def _folds(data: CodedData, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    if n_splits < 2:
+        raise ConfigError("E163", detail=f"{n_splits} cross-validation fold(s); expected 2 or more")
     groups = data.groups
     n_groups = len(set(groups))
     if n_groups < 2:
