@@ -1,0 +1,117 @@
+"""Seeded fuzzing of what users hand-write: codebooks, corpus configs, codings and utterance
+tables, labelled transcripts. Whatever they hold, a reader either returns data whose offsets
+hold or raises a :class:`TrNlpError` (one clear line); never another exception."""
+
+import json
+import random
+
+import pytest
+import yaml
+
+from tr_nlp.codebook import codebook_from_dict
+from tr_nlp.errors import TrNlpError
+from tr_nlp.ingest import ReadOptions, TableMapping, read_codings, read_file
+from tr_nlp.ingest.corpus import load_config
+from tr_nlp.schema import Code, Codebook, Interview, Turn
+
+SCALARS = [None, 1, 1.5, True, "a", "care", "", "x y", "interviewer", "x.txt", [], {}]
+
+
+def nested(rng, keys, depth=0):
+    roll = rng.random()
+    if depth > 3 or roll < 0.3:
+        return rng.choice(SCALARS)
+    if roll < 0.6:
+        return [nested(rng, keys, depth + 1) for _ in range(rng.randint(0, 3))]
+    return {rng.choice(keys): nested(rng, keys, depth + 1) for _ in range(rng.randint(0, 4))}
+
+
+def test_codebooks_of_any_shape():
+    rng = random.Random(0)
+    keys = ["codes", "groups", "name", "version", "description", "examples", "parent", "include", "status", "care"]
+    for _ in range(3000):
+        data = nested(rng, keys) if rng.random() < 0.3 else {"codes": nested(rng, keys, 1), "groups": nested(rng, keys, 2)}
+        try:
+            codebook_from_dict(data, "codebook.yaml")
+        except TrNlpError:
+            pass
+
+
+def test_corpus_configs_of_any_shape(tmp_path):
+    rng = random.Random(1)
+    keys = ["interviews", "codings", "speakers", "preset", "table", "encoding", "synthetic", "text_col", "code_cols",
+            "roles", "Speaker 1"]
+    for _ in range(1000):
+        data = {rng.choice(["interviews", "speakers", "table", "preset", "codings"]): nested(rng, keys, 1)
+                for _ in range(2)}
+        (tmp_path / "corpus.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+        try:
+            load_config(tmp_path)
+        except TrNlpError:
+            pass
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".jsonl"])
+def test_codings_tables_of_any_shape(tmp_path, suffix):
+    rng = random.Random(2)
+    text = "I: Who helped?\nP: Sam did, she stayed late."
+    interviews = {"i": Interview("i", text, (Turn("I", "interviewer", 3, 14), Turn("P", "participant", 18, len(text))))}
+    columns = ["interview_id", "start", "end", "code", "coder", "text", "extra"]
+    values = ["i", "j", "0", "5", "18", "25", "-1", "x", "", "a", "Sam did", "1e3", "nan", "i.txt", "  ", '"q,u"']
+    path = tmp_path / f"codings{suffix}"
+    for _ in range(600):
+        header = rng.sample(columns, rng.randint(1, len(columns)))
+        if suffix == ".jsonl":
+            body = "\n".join(json.dumps({h: rng.choice([*values, 1, None]) for h in header})
+                             for _ in range(rng.randint(0, 3)))
+        else:
+            sep = "\t" if suffix == ".tsv" else ","
+            body = "\n".join([sep.join(header)] + [sep.join(rng.choice(values) for _ in header)
+                                                    for _ in range(rng.randint(0, 4))])
+        path.write_text(body, encoding="utf-8")
+        try:
+            codings, _ = read_codings(path, interviews, Codebook((Code("a"),)) if rng.random() < 0.5 else None)
+        except TrNlpError:
+            continue
+        assert all(0 <= c.start < c.end <= len(text) for c in codings)
+
+
+def test_utterance_tables_of_any_shape(tmp_path):
+    rng = random.Random(3)
+    columns = ["interview_id", "speaker", "text", "transcript_id", "utterance", "order", "coder", "label"]
+    values = ["1", "2", "a", "I", "P", "Interviewer", "", "hello there", "yes?", "-3", "nan", "true", "change", '"q;u"']
+    path = tmp_path / "table.csv"
+    for _ in range(600):
+        header = rng.sample(columns, rng.randint(1, 6))
+        sep = rng.choice([",", ";", "\t", "|"])
+        path.write_text("\n".join([sep.join(header)] + [sep.join(rng.choice(values) for _ in header)
+                                                        for _ in range(rng.randint(0, 6))]), encoding="utf-8")
+        mapping = TableMapping(order_col="order", code_cols=("label",), coder_col="coder") if rng.random() < 0.3 else None
+        try:
+            result = read_file(path, ReadOptions(table=mapping))
+        except TrNlpError:
+            continue
+        for interview in result.interviews:
+            assert all(0 <= t.start <= t.end <= len(interview.text) for t in interview.turns)
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".vtt", ".srt"])
+def test_labelled_transcripts_of_any_shape(tmp_path, suffix):
+    rng = random.Random(4)
+    pieces = ["I:", "P:", "Interviewer (Jane):", "[00:01:02] Dana:", "00:00:01 Speaker 1", "Speaker 2  0:03",
+              ">> NAME:", "[Interviewer]", "[Laughter]", "hello", "yes?", "**P05**:", "---", "name: x", "\t", "",
+              "Note: this", "Dana (00:01):", "WEBVTT", "00:00:01.000 --> 00:00:02.000", "1",
+              "00:00:01,000 --> 00:00:02,000", "<v Bob>hi</v>", "&amp;"]
+    path = tmp_path / f"t{suffix}"
+    for _ in range(800):
+        body = "\n".join(" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 3)))
+                         for _ in range(rng.randint(1, 12)))
+        path.write_text(("WEBVTT\n\n" if suffix == ".vtt" and rng.random() < 0.7 else "") + body, encoding="utf-8")
+        try:
+            result = read_file(path)
+        except TrNlpError:
+            continue
+        for interview in result.interviews:
+            for turn in interview.turns:
+                said = interview.text[turn.start:turn.end]
+                assert 0 <= turn.start < turn.end <= len(interview.text) and said == said.strip()
