@@ -289,6 +289,16 @@ def test_cli_counts_out_of_range_are_usage_errors(tmp_path, args, expected):
     assert not unused.exists()
 
 
+def test_cli_verbose_logs_each_stage_and_only_when_asked(tmp_path):
+    corpus = _tiny_coded_corpus(tmp_path / "corpus")
+    args = ["evaluate", "--corpus", str(corpus / "interviews"), "--codings", str(corpus / "codings.csv"),
+            "--features", "tfidf", "--unit", "turn", "--folds", "3", "--bootstrap", "20", "--no-learning-curve"]
+    loud = runner.invoke(app, [*args, "--verbose"])
+    assert loud.exit_code == 0 and "tr_nlp.coding.evaluate: fold 3/3: trained on" in loud.stderr, loud.stderr
+    quiet = runner.invoke(app, args)  # the same process afterwards: no stage logs
+    assert quiet.exit_code == 0 and "fold 1/3" not in quiet.stderr
+
+
 def test_cli_train_finetune_saves_safetensors_and_codes(tmp_path):
     corpus = _tiny_coded_corpus(tmp_path / "corpus")
     model = tmp_path / "ft"

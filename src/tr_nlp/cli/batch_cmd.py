@@ -79,6 +79,7 @@ def batch(
     stride: c.Stride = None,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Code new interviews with a model: resumable, a bad file never stops the run (exit 1 if any failed)."""
     segmenter = c.model_segmenter(read_card(model), unit, roles, quiet, window, stride)

@@ -103,6 +103,7 @@ def train(
         "of the model file's vocabulary.")] = False,
     names: c.NamesOpt = None,
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Fit classifiers on the human codings, choose thresholds, write skops + model card."""
     if cv_folds == 1:  # before the (slow) training, not after it
@@ -149,6 +150,7 @@ def evaluate(
     seed: c.Seed = 0,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Grouped CV: machine vs each coder beside coders vs each other, with CIs."""
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
@@ -176,6 +178,7 @@ def code(
     only_above: Annotated[bool, typer.Option("--only-above", help="Keep only suggestions above threshold.")] = False,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Suggest codes for new interviews (probability, above-threshold flag, evidence terms)."""
     theme_model = load_model(model)
@@ -205,6 +208,7 @@ def next_segments(
     stride: c.Stride = None,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Rank uncoded segments a human should code next (uncertain first, spread across interviews)."""
     theme_model = load_model(model)

@@ -6,6 +6,7 @@ Data goes to files or stdout; messages, warnings and progress go to stderr.
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,10 +31,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def handle_errors(func: F) -> F:
-    """Turn a :class:`TrNlpError` into one clear line on stderr and exit code 2."""
+    """Turn a :class:`TrNlpError` into one clear line on stderr and exit code 2; set up ``--verbose``."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        verbose_logging(bool(kwargs.get("verbose")))  # every command takes --verbose
         try:
             return func(*args, **kwargs)
         except TrNlpError as exc:
@@ -59,6 +61,7 @@ CorpusOpt = Annotated[list[Path], typer.Option("--corpus", help="Transcripts, a 
 Codings = Annotated[Path | None, typer.Option("--codings", help="Human codings table: interview_id,start,end,code,coder.")]
 CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML or REFI-QDA .qdc.")]
 Quiet = Annotated[bool, typer.Option("--quiet", help="Only errors on stderr.")]
+Verbose = Annotated[bool, typer.Option("--verbose", help="Also log each stage (folds, embedding, fitting) with timings on stderr.")]
 Unit = Annotated[str, typer.Option("--unit", help="turn, sentence or window.")]
 Roles = Annotated[str, typer.Option("--roles", help="Comma-separated speaker roles to keep.")]
 Window = Annotated[int | None, typer.Option("--window", help="Sentences per window (unit=window; default 3).")]
@@ -150,6 +153,23 @@ def read_options(
     if any(v is not None for v in overrides.values()):
         mapping = (mapping or TableMapping()).with_overrides(**overrides)
     return ReadOptions(encoding=encoding, roles=RoleMap.from_pairs(speaker_roles or []), table=mapping)
+
+
+def verbose_logging(verbose: bool) -> None:
+    """With ``--verbose``, tr_nlp's stage logs go to stderr; the library itself stays quiet.
+
+    Set up per command run (a test runner calls many in one process, each with its own
+    stderr), so an earlier run's handler is replaced, not added to.
+    """
+    root = logging.getLogger("tr_nlp")
+    for handler in [h for h in root.handlers if h.get_name() == "tr-nlp --verbose"]:
+        root.removeHandler(handler)
+    root.setLevel(logging.INFO if verbose else logging.NOTSET)
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.set_name("tr-nlp --verbose")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+        root.addHandler(handler)
 
 
 def warn(message: str) -> None:

@@ -16,6 +16,7 @@ def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Run folder to write.")] = Path("out/demo"),
     corpus: Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (default: corpora/demo).")] = None,
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Run the whole pipeline on the demo corpus and print where each output is."""
     corpus_path = corpus or find_demo_corpus()

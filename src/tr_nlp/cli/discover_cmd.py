@@ -45,6 +45,7 @@ def discover_cmd(
     seed: c.Seed = 0,
     preset: c.Preset = None,
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Topic-model what no human (and no model) coded; propose candidate codes with evidence."""
     theme_model = load_model(model) if model is not None else None

@@ -23,6 +23,7 @@ def inspect(
     encoding: c.Encoding = None,
     as_json: bool = typer.Option(False, "--json", help="Print JSON records instead of a table."),
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Per file: detected format, interviews, speakers and roles, turns, words, warnings."""
     options = c.read_options(preset, text_col, speaker_col, group_col, order_col,

@@ -26,6 +26,7 @@ def pseudonymise_cmd(
     encoding: c.Encoding = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files.")] = False,
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Replace speaker names, listed names, e-mails, phone and NHS numbers and dates with placeholders.
 

@@ -38,6 +38,7 @@ def import_cmd(
     encoding: c.Encoding = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files.")] = False,
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Read a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder) into a tr_nlp corpus folder."""
     if output.is_dir() and any(output.iterdir()) and not force:
@@ -76,6 +77,7 @@ def export_cmd(
     names: c.NamesOpt = None,
     mapping: c.MappingOpt = None,
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Write a REFI-QDA project: transcripts, codebook, each coder's codings, machine suggestions, candidate codes."""
     suffix = output.suffix.lower()

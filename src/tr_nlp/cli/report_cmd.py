@@ -23,6 +23,7 @@ def report(
     names: c.NamesOpt = None,
     mapping: c.MappingOpt = None,
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Write one self-contained HTML file: agreement, plots, pre-screening, disagreements, candidates, transcripts."""
     output = output or run / "report.html"

@@ -35,6 +35,7 @@ def segment(
     speaker_role: c.SpeakerRole = None,
     encoding: c.Encoding = None,
     quiet: c.Quiet = False,
+    verbose: c.Verbose = False,
 ) -> None:
     """Segment transcripts into turns, sentences or windows with exact offsets."""
     segmenter = c.segmenter(unit, roles, window, stride, spacy_model)

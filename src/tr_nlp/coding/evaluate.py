@@ -11,6 +11,8 @@ made, and the coded passages it missed most clearly).
 
 from __future__ import annotations
 
+import logging
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,8 @@ from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.train import CodedData
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import write_json, write_table
+
+log = logging.getLogger(__name__)
 
 MACHINE = "machine"
 
@@ -86,11 +90,17 @@ def cross_validate(
     index, codes = data.target.index, data.codes
     proba = pd.DataFrame(np.nan, index=index, columns=codes)
     predicted = pd.DataFrame(np.nan, index=index, columns=codes)
-    for train, test in folds:
+    for k, (train, test) in enumerate(folds, 1):
+        started = time.perf_counter()
         p, y_hat = _fit_predict(data, train, test, features, objective, C, cache_dir, context)
         proba.iloc[test], predicted.iloc[test] = p, y_hat
+        log.info("fold %d/%d: trained on %d segments, scored %d, in %.1f s", k, len(folds), len(train), len(test),
+                 time.perf_counter() - started)
+    log.info("agreement with %d bootstrap resamples of interviews", n_boot)
     agreement = agreement_table({MACHINE: predicted, **data.humans}, data.interview_of, codes,
                                 machines=[MACHINE], scores={MACHINE: proba}, n_boot=n_boot, seed=seed)
+    if learning_curve:
+        log.info("learning curve: 4 training sizes x %d folds", len(folds))
     curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context)
              if learning_curve else pd.DataFrame())
     return Evaluation(proba, predicted, agreement, reliability_table(proba, data.target),

@@ -9,6 +9,8 @@ on one coder's judgement.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +28,8 @@ from tr_nlp.ingest import Corpus
 from tr_nlp.schema import Codebook, Segment
 from tr_nlp.segment import Segmenter, coder_coverage, label_matrix, map_codings
 from tr_nlp.versions import library_versions
+
+log = logging.getLogger(__name__)
 
 INTENDED_USE = (
     "Suggests codes for segments of new interviews so that human coders can read the most "
@@ -173,7 +177,11 @@ def train_model(
     dialogue = " + dialogue context (the other speaker's turns before and after)" if context else ""
     context = reads_context(features, context)
     linear = linear_head_card(C, len(data.codes) > len(grouped), bool(exclusive))
+    log.info("fitting %s on %d segments of %d interviews, %d code(s)", features, len(data.segments),
+             len(set(data.groups)), len(data.codes))
+    started = time.perf_counter()
     pipeline.fit(data.inputs(context), data.target.to_numpy(), head__groups=data.groups)
+    log.info("fitted in %.1f s", time.perf_counter() - started)
     # the CodeClassifier, alone or as the linear part of a --finetune blend
     linear_head = ThemeModel(pipeline, data.codes).linear.named_steps["head"]
     codebook = corpus.codebook if corpus is not None else None

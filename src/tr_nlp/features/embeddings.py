@@ -10,6 +10,7 @@ discovery share it).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
 from collections.abc import Sequence
@@ -22,6 +23,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from tr_nlp.errors import ModelError
 from tr_nlp.hashing import file_sha256
+
+log = logging.getLogger(__name__)
 
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 DIMENSIONS = 384
@@ -105,6 +108,7 @@ def embed_texts(
     found = cache.get_many(unique)
     missing = [k for k in unique if k not in found]
     if missing:
+        log.info("embedding %d new text(s) with all-MiniLM-L6-v2 (%d cached)", len(missing), len(found))
         text_of = dict(zip(keys, texts))
         vectors = load_encoder(device).encode(
             [text_of[k] for k in missing], batch_size=batch_size,

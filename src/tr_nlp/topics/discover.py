@@ -10,6 +10,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -34,6 +35,8 @@ from tr_nlp.topics.remainder import Remainder, coded_ids, select_remainder, word
 
 if TYPE_CHECKING:
     from tr_nlp.coding.store import ThemeModel
+
+log = logging.getLogger(__name__)
 
 #: Fewer passages than this give no meaningful topics.
 MIN_PASSAGES = 20
@@ -135,6 +138,8 @@ def discover(
     distinct = len({" ".join(t.lower().split()) for t in texts})
     if distinct < MIN_PASSAGES:
         raise DiscoveryError("E191", n=len(passages), distinct=distinct, need=MIN_PASSAGES)
+    log.info("topic discovery on %d uncoded passage(s) of %d interview(s)", len(passages),
+             len({s.interview_id for s in passages}))
     embeddings = embed_texts(texts, cache)
     clustered = dialogue_embeddings(passages, interviews, embeddings, context, cache)
     ids = np.array([s.interview_id for s in passages])
@@ -142,6 +147,7 @@ def discover(
     centred = bool(centre) if centre is not None else (share < SUBJECT_SHARE and len(set(ids)) > 1)
     if centred:
         clustered = centre_within_interviews(clustered, ids)
+    log.info("clustering %s interviews", "centred within" if centred else "not centred within")
     fit = fit_topics(texts, clustered, seed, cache)
     centroids = _centroids(segments, mapped, cache)
     candidates = make_candidates(passages, fit.labels, embeddings, fit.keywords, centroids)
