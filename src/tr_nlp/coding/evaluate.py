@@ -30,6 +30,8 @@ from tr_nlp.export import write_json, write_table
 log = logging.getLogger(__name__)
 
 MACHINE = "machine"
+#: Shares of each fold's training interviews the learning curve trains on.
+CURVE_SHARES = (0.25, 0.5, 0.75, 1.0)
 
 
 @dataclass
@@ -100,7 +102,7 @@ def cross_validate(
     agreement = agreement_table({MACHINE: predicted, **data.humans}, data.interview_of, codes,
                                 machines=[MACHINE], scores={MACHINE: proba}, n_boot=n_boot, seed=seed)
     if learning_curve:
-        log.info("learning curve: 4 training sizes x %d folds", len(folds))
+        log.info("learning curve: %d training sizes x %d folds", len(CURVE_SHARES), len(folds))
     curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context)
              if learning_curve else pd.DataFrame())
     return Evaluation(proba, predicted, agreement, reliability_table(proba, data.target),
@@ -211,7 +213,7 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
     groups = data.groups
     y_all = data.target.to_numpy()
     rows = []
-    for share in (0.25, 0.5, 0.75, 1.0):
+    for share in CURVE_SHARES:
         counts = np.zeros((len(data.codes), 4))
         sizes = []
         for train, test in folds:
