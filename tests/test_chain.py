@@ -13,7 +13,7 @@ from tr_nlp.coding.chain import (
     transition_matrix,
 )
 from tr_nlp.coding.classifier import CodeClassifier
-from tr_nlp.coding.exclusive import softmax
+from tr_nlp.coding.exclusive import exclusive_proba, softmax
 
 
 def sticky_interviews(n_interviews: int = 24, length: int = 30, stay: float = 0.85, noise: float = 1.6,
@@ -132,6 +132,28 @@ def test_exclusive_group_and_independent_codes_each_get_their_chain():
         delattr(clf, name)
     np.testing.assert_array_equal(clf.predict_proba(X, groups=groups), alone)
     np.testing.assert_array_equal(clf.predict(X), clf.decide(alone))
+
+
+def test_models_saved_with_separate_chain_attributes_decode_as_they_did():
+    # before chains were one tuple, a model kept transitions, prior and strength apart
+    X, y, groups = sticky_interviews()
+    single = CodeClassifier(inner_folds=3).fit(X, y, groups=groups)
+    transitions, prior, strength, *_ = single.chain_
+    del single.chain_
+    single.transitions_, single.option_prior_, single.chain_strength_ = transitions, prior, strength
+    np.testing.assert_allclose(single.predict_proba(X, groups=groups),
+                               decode(single.predict_proba(X), groups, transitions, prior, strength))
+    Y = np.c_[y == 1, y == 2, y == 0].astype(int)
+    grouped = CodeClassifier(inner_folds=3, exclusive=((0, 1),)).fit(X, Y, groups=groups)
+    (transitions, prior, strength, *_), = grouped.group_chains_
+    del grouped.group_chains_
+    grouped.group_transitions_, grouped.group_priors_, grouped.group_strengths_ = [transitions], [prior], [strength]
+    model = grouped.group_models_[0]
+    raw = exclusive_proba(model, grouped.group_temperatures_[0], X)
+    expected = decode(raw, groups, transitions, prior, strength)
+    for j in (0, 1):
+        np.testing.assert_allclose(grouped.predict_proba(X, groups=groups)[:, j],
+                                   expected[:, np.nonzero(model.classes_ == j)[0][0]])
 
 
 def test_recalibration_undoes_overconfidence_and_keeps_the_winner_where_it_must():

@@ -298,7 +298,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"groups has {len(groups)} entries for {X.shape[0]} rows")
         if not self.multilabel_:
             proba = exclusive_proba(self.model_, self.temperature_, X)
-            return self._decoded(proba, groups, getattr(self, "chain_", None))
+            return self._decoded(proba, groups, self._saved_chains()[0])
         out = np.empty((X.shape[0], len(self.classes_)))
         # absent from models saved before the chain
         chains = getattr(self, "code_chains_", None) or [None] * len(self.models_)
@@ -308,9 +308,8 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             else:
                 proba = calibrator.predict_proba(model.decision_function(X)[:, None])
                 out[:, j] = self._decoded(proba, groups, chain)[:, 1]
-        group_chains = getattr(self, "group_chains_", [None] * len(self.exclusive))
         for group, model, temperature, chain in zip(self.exclusive, self.group_models_, self.group_temperatures_,
-                                                    group_chains):
+                                                    self._saved_chains()):
             if model is None:
                 continue
             proba = self._decoded(exclusive_proba(model, temperature, X), groups, chain)
@@ -319,8 +318,23 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 out[:, j] = proba[:, hit[0]] if len(hit) else 0.0
         return out
 
+    def _saved_chains(self) -> list[Chain | tuple | None]:
+        """The exclusive model's chain (one item) or the groups' chains, from this release or an earlier one.
+
+        Models saved before chains were single tuples kept transitions, prior and strength
+        in separate attributes; those decode as they did, without recalibration.
+        """
+        if not self.multilabel_:
+            if hasattr(self, "chain_") or not hasattr(self, "transitions_"):
+                return [getattr(self, "chain_", None)]
+            return [(self.transitions_, self.option_prior_, self.chain_strength_)]
+        if hasattr(self, "group_chains_") or not hasattr(self, "group_transitions_"):
+            return getattr(self, "group_chains_", [None] * len(self.exclusive))
+        return [None if t is None else (t, p, s)
+                for t, p, s in zip(self.group_transitions_, self.group_priors_, self.group_strengths_)]
+
     @staticmethod
-    def _decoded(proba: np.ndarray, groups: Any, chain: Chain | None) -> np.ndarray:
+    def _decoded(proba: np.ndarray, groups: Any, chain: Chain | tuple | None) -> np.ndarray:
         if groups is None or chain is None:
             return proba
         return apply_chain(proba, np.asarray(groups), chain)
