@@ -36,8 +36,9 @@ _LABEL = r"(?:\[[A-Z][A-Z_]*_\d+\]|[A-Z][\w.'\u2019\-]*(?: [\w.'\u2019\-]+){0,2}
 _B = r"(?:\*\*|__)?"  # optional markdown bold around a label
 # header lines name a speaker in capitalised words or numbers only ("Speaker 1", "Dr Lee")
 _NAME = r"[A-Z][\w.'\u2019\-]*(?: (?:[A-Z][\w.'\u2019\-]*|\d+)){0,2}"
-_ALIAS = r"\([^()\n:]{1,30}\)"  # "Interviewer (Jane)": the alias is part of the speaker's label
-_WITH_ALIAS = re.compile(r"(?P<base>.*?)\s*\((?P<alias>[^()\n:]{1,30})\)")
+_ALIAS_TEXT = r"[^()\n:]{1,30}"
+_ALIAS = rf"\({_ALIAS_TEXT}\)"  # "Interviewer (Jane)": the alias is part of the speaker's label
+_WITH_ALIAS = re.compile(rf"(?P<base>.*?)\s*\((?P<alias>{_ALIAS_TEXT})\)")
 # tried in order; the first that matches gives the label
 _PATTERNS: tuple[re.Pattern[str], ...] = (
     # [00:01:02] Name: text    /    00:01:02 Name: text
