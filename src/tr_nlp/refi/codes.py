@@ -17,7 +17,6 @@ from xml.etree.ElementTree import Element
 
 from tr_nlp.codebook import validate_codebook
 from tr_nlp.export.tables import atomic_path
-from tr_nlp.ingest.encoding import read_bytes
 from tr_nlp.errors import CodebookError
 from tr_nlp.refi.safety import parse_xml
 from tr_nlp.refi.vocab import (
@@ -186,6 +185,10 @@ def read_qdc(path: str | Path) -> Codebook:
     CodebookError
         When the file is not a codebook, is unsafe XML, or its codes are invalid.
     """
+    # imported here: tr_nlp.ingest reads projects with this module, so importing it at the
+    # top would make ``import tr_nlp.refi`` circular when it comes first
+    from tr_nlp.ingest.encoding import read_bytes
+
     path = Path(path)
     root = parse_xml(read_bytes(path, CodebookError), str(path))
     if local(root.tag) != "CodeBook" or child(root, "Codes") is None:
