@@ -126,13 +126,20 @@ def test_truncated_docx_is_a_clear_error(tmp_path):
     assert "bad.docx" in str(info.value)
 
 
-def test_docx_zip_bomb_is_refused(tmp_path):
-    path = tmp_path / "bomb.docx"
+@pytest.mark.parametrize("name,member", [("bomb.docx", "word/document.xml"), ("bomb.xlsx", "xl/workbook.xml")])
+def test_office_zip_bombs_are_refused_under_the_qdpx_policy(tmp_path, name, member):
+    path = tmp_path / name
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"\0" * (210 * 2**20))
+        archive.writestr(member, bytes(20 * 2**20))  # far under the 200 MB total, but ~1000:1
     with pytest.raises(InputError) as info:
         read_file(path)
-    assert info.value.code == "E111"
+    assert info.value.code == "E111" and "(over 100:1)" in str(info.value) and member in str(info.value)
+
+
+def test_office_files_of_ordinary_compression_are_read(tmp_path):
+    words = " ".join(f"word{i % 5000}" for i in range(400_000))  # ~4 MB of text, about 10:1 packed
+    path = make_docx(tmp_path / "long.docx", [("I:", " Tell me."), ("P:", " " + words)])
+    assert len(read_file(path).interviews[0].text) > 3_000_000
 
 
 # --- subtitles ---------------------------------------------------------------------

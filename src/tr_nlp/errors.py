@@ -38,10 +38,7 @@ class Errors:
     E109 = "cannot read the file ({detail})"
     # --- .docx and .xlsx ------------------------------------------------------------
     E110 = "not a valid {kind} ({detail}); open it in {app} and save it again as {kind}"
-    E111 = (
-        "the {kind} would unpack to {size} MB, over the {limit} MB limit; "
-        "this looks like a zip bomb, not a transcript"
-    )
+    E111 = "{kind} entry {entry!r} looks like a zip bomb: {detail}; refusing the file, it is not a transcript"
     # --- subtitles ------------------------------------------------------------------
     E120 = "broken cue at line {line}: {detail}"
     E121 = "missing 'WEBVTT' header on the first line; expected a WebVTT file"

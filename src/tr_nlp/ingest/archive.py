@@ -6,9 +6,10 @@ import zipfile
 from pathlib import Path
 
 from tr_nlp.errors import InputError
+from tr_nlp.zipguard import bomb_reason
 
+#: Largest declared uncompressed total of an office file (the ratio limit is zipguard's).
 MAX_UNPACKED_MB = 200
-MAX_RATIO = 200
 #: Office file suffix -> (the part every such file holds, the program that writes it)
 OFFICE = {".docx": ("word/document.xml", "Word"), ".xlsx": ("xl/workbook.xml", "Excel")}
 
@@ -16,10 +17,13 @@ OFFICE = {".docx": ("word/document.xml", "Word"), ".xlsx": ("xl/workbook.xml", "
 def check_office_archive(path: Path) -> None:
     """Refuse a truncated zip, a zip bomb or an archive without the file type's main part.
 
+    The zip-bomb policy is :func:`tr_nlp.zipguard.bomb_reason`'s, with a
+    :data:`MAX_UNPACKED_MB` total.
+
     Raises
     ------
     InputError
-        E110 (not a valid file of its type), E111 (would unpack past the limit).
+        E110 (not a valid file of its type), E111 (looks like a zip bomb).
     """
     kind = path.suffix.lower()
     member, app = OFFICE[kind]
@@ -28,9 +32,8 @@ def check_office_archive(path: Path) -> None:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise InputError("E110", path, kind=kind, app=app, detail=f"corrupt or truncated zip: {exc}") from None
-    unpacked = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if unpacked > MAX_UNPACKED_MB * 2**20 or (unpacked > 2**20 and unpacked / packed > MAX_RATIO):
-        raise InputError("E111", path, kind=kind, size=unpacked // 2**20, limit=MAX_UNPACKED_MB)
+    bomb = bomb_reason(infos, MAX_UNPACKED_MB)
+    if bomb:
+        raise InputError("E111", path, kind=kind, entry=bomb[0], detail=bomb[1])
     if member not in {i.filename for i in infos}:
         raise InputError("E110", path, kind=kind, app=app, detail=f"no {member} inside")
