@@ -22,12 +22,12 @@ Models, in the same run:
   each model's macro-F1 mean, sd and range over the seeds;
 * tr_nlp: exactly what ``tr-nlp train --context`` builds: ``make_theme_classifier("both",
   context=True)`` on :func:`tr_nlp.features.context_frame` rows (TF-IDF + MiniLM of the
-  utterance, of the other speaker's previous turn, the one before and the next one, dialogue-shape
-  cues), with the head for a mutually exclusive code group (one-vs-rest linear SVM, C chosen
-  by inner cross-validation grouped by transcript), its probabilities decoded along each
-  transcript as a Markov chain of a strength the inner cross-validation picks
-  (:mod:`tr_nlp.coding.chain`; the strength per fold is printed). Embeddings come from
-  tr_nlp's cache (each text embedded once);
+  utterance, of the other speaker's previous turn and the one before it, of their next turn
+  and the one after it, dialogue-shape cues), with the head for a mutually exclusive code
+  group (one-vs-rest linear SVM, C chosen by inner cross-validation grouped by transcript),
+  its probabilities decoded along each transcript as a Markov chain of a strength the inner
+  cross-validation picks (:mod:`tr_nlp.coding.chain`; the strength per fold is printed).
+  Embeddings come from tr_nlp's cache (each text embedded once);
 * no_chain: the same fitted tr_nlp model, each utterance scored alone (no decoding along
   the transcript), so the chain's share of the gain is measured in the same run.
 
@@ -221,7 +221,7 @@ def main() -> None:
     start = time.perf_counter()
     frame = load()
     t0 = time.perf_counter()
-    texts = sorted(set(frame["text"]) | set(frame["prev_text"]) | set(frame["prev2_text"]) | set(frame["next_text"]))
+    texts = sorted(set().union(*(frame[c] for c in CONTEXT_COLUMNS if c.endswith("text"))))
     embed_texts(texts, batch_size=128)  # fills the cache once; the models then read it
     print(f"AnnoMI: {len(frame)} utterances, {frame.transcript_id.nunique()} transcripts; embedding "
           f"{len(texts)} distinct texts took {time.perf_counter() - t0:.1f} s (near 0 when cached)")

@@ -33,6 +33,8 @@ def test_context_frame_takes_the_other_speakers_turns_on_both_sides():
     # the second participant turn skips its own speaker's turn to reach the interviewer's next one
     assert frame.next_text.tolist() == ["Loud. Nobody slept.", "Mm. Who helped?", "Mm. Who helped?", ""]
     assert frame.prev2_text.tolist() == ["", "", "", "How was the ward?"]
+    # the turn after the next one: the first question is answered in two turns
+    assert frame.next2_text.tolist() == ["Sorry, and the food.", "", "", ""]
     assert frame.prev_same_speaker.tolist() == [0.0, 0.0, 1.0, 0.0]
 
 

@@ -3,7 +3,7 @@
 A participant's sentence is easier to code when one can see the question it answers and
 how the interviewer took it up. :func:`context_frame` gives each segment its text, the
 previous turn of another speaker (and the turn before that), the next turn of another
-speaker, its role and its position in the interview; :func:`make_context_features`
+speaker (and the one after that), its role and its position in the interview; :func:`make_context_features`
 turns that frame into features. Coding works on whole transcripts, so the next turn is
 known when a segment is coded.
 
@@ -29,7 +29,8 @@ from sklearn.compose import ColumnTransformer
 
 from tr_nlp.schema import Interview, Segment
 
-CONTEXT_COLUMNS = ["text", "prev_text", "prev2_text", "next_text", "role", "position", "prev_same_speaker"]
+CONTEXT_COLUMNS = ["text", "prev_text", "prev2_text", "next_text", "next2_text", "role", "position",
+                   "prev_same_speaker"]
 #: How many turns to look back or ahead for another speaker's turn.
 REACH = 6
 
@@ -50,8 +51,9 @@ def context_frame(segments: Sequence[Segment], interviews: Mapping[str, Intervie
         prev = iv.text[previous[-1].start : previous[-1].end] if previous else ""
         prev2 = iv.text[previous[-2].start : previous[-2].end] if len(previous) > 1 else ""
         after = iv.text[following[0].start : following[0].end] if following else ""
+        after2 = iv.text[following[1].start : following[1].end] if len(following) > 1 else ""
         same = k > 0 and iv.turns[k - 1].speaker == s.speaker
-        rows.append((s.text, prev, prev2, after, s.role, s.start / max(1, len(iv.text)), float(same),
+        rows.append((s.text, prev, prev2, after, after2, s.role, s.start / max(1, len(iv.text)), float(same),
                      s.interview_id))
     return pd.DataFrame(rows, columns=[*CONTEXT_COLUMNS, "interview_id"])
 
@@ -81,8 +83,10 @@ def make_context_features(kind: str = "both", cache_dir: str | None = None, dial
     """Features of the segment text, the other speaker's turns around it, and shape cues.
 
     The segment's own text weighs most; the other speaker's previous turn (0.6), next
-    turn (0.5) and the turn before the previous (0.35, embeddings only) less. The next
-    turn raised AnnoMI macro-F1 by about 0.008 on both tasks (``benchmarks/annomi.py``).
+    turn (0.5), and the turn before the previous and the one after the next (0.35 each,
+    embeddings only) less. On AnnoMI (``benchmarks/annomi.py``) the next turn raised
+    macro-F1 by about 0.008 on both tasks; the one after it raised client talk type by
+    0.006 and lowered therapist behaviour by 0.002.
     With ``dialogue=False`` only the segment text is used (a context frame in, the
     features :func:`tr_nlp.features.make_features` gives for its text out).
     """
@@ -90,13 +94,14 @@ def make_context_features(kind: str = "both", cache_dir: str | None = None, dial
 
     if not dialogue:
         return ColumnTransformer([("text", make_features(kind, cache_dir), "text")], sparse_threshold=1.0)
+    far = "embeddings" if kind != "tfidf" else "tfidf"  # the turns two away
     return ColumnTransformer(
         [("text", make_features(kind, cache_dir), "text"),
          ("prev", make_features(kind, cache_dir, max_features=20_000), "prev_text"),
-         ("prev2", make_features("embeddings" if kind != "tfidf" else "tfidf", cache_dir, max_features=10_000),
-          "prev2_text"),
+         ("prev2", make_features(far, cache_dir, max_features=10_000), "prev2_text"),
          ("next", make_features(kind, cache_dir, max_features=20_000), "next_text"),
+         ("next2", make_features(far, cache_dir, max_features=10_000), "next2_text"),
          ("shape", DialogueShape(), ["text", "prev_text", "role", "position", "prev_same_speaker"])],
-        transformer_weights={"text": 1.0, "prev": 0.6, "prev2": 0.35, "next": 0.5, "shape": 1.0},
+        transformer_weights={"text": 1.0, "prev": 0.6, "prev2": 0.35, "next": 0.5, "next2": 0.35, "shape": 1.0},
         sparse_threshold=1.0,
     )
