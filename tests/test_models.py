@@ -173,8 +173,11 @@ def test_embeddings_model_verified_and_cached(tmp_path):
 
 def test_cli_train_evaluate_code(tmp_path):
     model = tmp_path / "model"
-    r = runner.invoke(app, ["train", "--corpus", str(DEMO), "-o", str(model), "--features", "tfidf", "--quiet"])
+    r = runner.invoke(app, ["train", "--corpus", str(DEMO), "-o", str(model), "--features", "tfidf", "--seed", "3",
+                            "--quiet"])
     assert r.exit_code == 0, r.stderr
+    assert json.loads((model / "card.json").read_text())["seed"] == 3 and "- seed: 3" in (model / "README.md").read_text()
+    assert load_model(model).pipeline.named_steps["head"].random_state == 3
     r = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--features", "tfidf", "--folds", "3",
                             "--bootstrap", "100", "--no-learning-curve", "-o", str(tmp_path / "ev"), "--quiet"])
     assert r.exit_code == 0, r.stderr
@@ -186,6 +189,23 @@ def test_cli_train_evaluate_code(tmp_path):
     assert out.read_text().count("\n") > 10
     r = runner.invoke(app, ["code", str(DEMO / "interviews" / "demo18.txt"), "--model", str(tmp_path), "-o", str(out)])
     assert r.exit_code == 2 and "E181" in r.stderr
+
+
+def test_the_seed_reaches_every_model_cross_validation_fits(demo_coded, monkeypatch):
+    import tr_nlp.coding.evaluate as evaluate
+    from tr_nlp.coding import make_theme_classifier
+
+    seen = []
+
+    def recording(*args, **kwargs):
+        seen.append(kwargs["random_state"])
+        return make_theme_classifier(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate, "make_theme_classifier", recording)
+    cross_validate(demo_coded[1], "tfidf", n_splits=2, seed=5, n_boot=10, learning_curve=False)
+    assert seen == [5, 5]
+    blend = make_theme_classifier("finetune", random_state=5).named_steps["head"]  # --finetune: the encoder too
+    assert blend.finetuned.random_state == 5 and blend.linear.named_steps["head"].random_state == 5
 
 
 def test_next_ranks_uncertain_segments_across_interviews(trained):

@@ -133,7 +133,7 @@ def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result
     result.outputs.update(write_evaluation(evaluation, out))
 
     t0 = time.perf_counter()
-    model = train_model(data, features, name=f"{name}-theme-model", corpus=corpus)
+    model = train_model(data, features, name=f"{name}-theme-model", corpus=corpus, seed=seed)
     model.card["cv_metrics"] = card_metrics(evaluation.agreement)
     result.outputs["model"] = save_model(model, out / "model")
     timings["train"] = time.perf_counter() - t0

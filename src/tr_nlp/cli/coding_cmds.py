@@ -102,6 +102,7 @@ def train(
         "--pseudonymise", help="Train on a pseudonymised copy, so names, e-mails, numbers and dates stay out "
         "of the model file's vocabulary.")] = False,
     names: c.NamesOpt = None,
+    seed: c.Seed = 0,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
@@ -114,11 +115,13 @@ def train(
     data = coded_data(loaded, c.segmenter(unit, roles, window, stride), target=target)
     features = FINETUNE if finetune else features
     warn_thin_data(data, quiet)
-    model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context)
+    model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context,
+                        seed=seed)
     if cv_folds is None:
         cv_folds = 0 if finetune else 5
     if cv_folds:
-        ev = cross_validate(data, features, objective, n_splits=cv_folds, learning_curve=False, context=context)
+        ev = cross_validate(data, features, objective, n_splits=cv_folds, seed=seed, learning_curve=False,
+                            context=context)
         model.card["cv_metrics"] = card_metrics(ev.agreement)
     model.card["training_data"]["pseudonymised"] = pseudonymise
     save_model(model, output)

@@ -68,7 +68,7 @@ Window = Annotated[int | None, typer.Option("--window", help="Sentences per wind
 Stride = Annotated[int | None, typer.Option("--stride", help="Sentences between window starts (default: --window).")]
 ModelUnit = Annotated[str | None, typer.Option("--unit", help="turn, sentence or window (default: what the model was trained on).")]
 ModelRoles = Annotated[str | None, typer.Option("--roles", help="Comma-separated speaker roles to keep (default: what the model was trained on).")]
-Seed = Annotated[int, typer.Option("--seed", help="Randomness (folds, bootstrap, topic model), so runs repeat.")]
+Seed = Annotated[int, typer.Option("--seed", help="Randomness (folds, inner CV, fine-tuning, bootstrap, topic model), so runs repeat.")]
 ModelDir = Annotated[Path, typer.Option("--model", help="A trained model folder.")]
 PseudonymiseOpt = Annotated[bool, typer.Option("--pseudonymise", help="Replace speaker names, --names, e-mails, phone and NHS numbers and dates with placeholders.")]
 NamesOpt = Annotated[Path | None, typer.Option("--names", help="Text file of names to replace, one per line (with --pseudonymise).")]

@@ -15,12 +15,13 @@ from tr_nlp.pipeline import find_demo_corpus, run_pipeline
 def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Run folder to write.")] = Path("out/demo"),
     corpus: Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (default: corpora/demo).")] = None,
+    seed: c.Seed = 0,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
     """Run the whole pipeline on the demo corpus and print where each output is."""
     corpus_path = corpus or find_demo_corpus()
-    result = run_pipeline(corpus_path, output)
+    result = run_pipeline(corpus_path, output, seed=seed)
     assert result.corpus is not None
     for report in result.corpus.failures:
         c.err.print(f"[bold red]error[/]: {report.error}", highlight=False)

@@ -29,7 +29,7 @@ def render_card(card: dict[str, Any]) -> str:
         lines.append(f"- {key.replace('_', ' ')}: {_fmt(value)}")
     lines += ["", f"Codebook: {card.get('codebook_name', '')} (sha256 `{card.get('codebook_sha256', '')}`)", ""]
     lines += ["## Model", "", f"- features: {card.get('features')}", f"- classifier: {card.get('classifier')}",
-              f"- threshold objective: {card.get('objective')}", ""]
+              f"- threshold objective: {card.get('objective')}", f"- seed: {card.get('seed', 0)}", ""]
     lines += ["| code | training positives | threshold | decoded along the interview |", "|---|---:|---:|---:|"]
     codes = card.get("codes", [])
     strengths = card.get("code_chain_strengths") or [None] * len(codes)

@@ -64,10 +64,10 @@ def _folds(data: CodedData, n_splits: int, seed: int) -> list[tuple[np.ndarray, 
 
 
 def _fit_predict(data: CodedData, train: np.ndarray, test: np.ndarray, features: str, objective: str,
-                 C: float, cache_dir: str | None, context: bool) -> tuple[np.ndarray, np.ndarray]:
+                 C: float, cache_dir: str | None, context: bool, seed: int) -> tuple[np.ndarray, np.ndarray]:
     y = data.target.to_numpy()
     pipe = make_theme_classifier(features, cache_dir, context, C=C, objective=objective,
-                                 exclusive=data.exclusive)
+                                 exclusive=data.exclusive, random_state=seed)
     context = reads_context(features, context)
     pipe.fit(data.inputs(context, train), y[train], head__groups=data.groups[train])
     x_test, groups = data.inputs(context, test), data.groups[test]
@@ -94,7 +94,7 @@ def cross_validate(
     predicted = pd.DataFrame(np.nan, index=index, columns=codes)
     for k, (train, test) in enumerate(folds, 1):
         started = time.perf_counter()
-        p, y_hat = _fit_predict(data, train, test, features, objective, C, cache_dir, context)
+        p, y_hat = _fit_predict(data, train, test, features, objective, C, cache_dir, context, seed)
         proba.iloc[test], predicted.iloc[test] = p, y_hat
         log.info("fold %d/%d: trained on %d segments, scored %d, in %.1f s", k, len(folds), len(train), len(test),
                  time.perf_counter() - started)
@@ -224,7 +224,7 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
             if y_all[sub].sum() == 0:
                 continue
             sizes.append(len(chosen))
-            _, y_hat = _fit_predict(data, sub, test, features, objective, C, cache_dir, context)
+            _, y_hat = _fit_predict(data, sub, test, features, objective, C, cache_dir, context, seed)
             y = y_all[test].astype(bool)
             y_hat = y_hat.astype(bool)
             counts += np.stack([(y_hat & y).sum(0), (y_hat & ~y).sum(0), (~y_hat & y).sum(0), (~y_hat & ~y).sum(0)], 1)

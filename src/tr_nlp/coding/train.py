@@ -164,15 +164,21 @@ def train_model(
     corpus: Corpus | None = None,
     cache_dir: str | None = None,
     context: bool = False,
+    seed: int = 0,
 ) -> ThemeModel:
-    """Fit the text -> codes pipeline on all of ``data`` and write its card fields."""
+    """Fit the text -> codes pipeline on all of ``data`` and write its card fields.
+
+    ``seed`` is the ``random_state`` of the inner cross-validation (and of fine-tuning), so
+    training twice on the same data with the same seed gives the same model.
+    """
     parse_objective(objective)
     positives = data.target.sum(axis=0)
     if (positives < 2).all():
         raise ModelError("E185", detail="no code has 2 or more coded segments")
     exclusive = data.exclusive
     grouped = {j for group in exclusive for j in group}
-    pipeline = make_theme_classifier(features, cache_dir, context, C=C, objective=objective, exclusive=exclusive)
+    pipeline = make_theme_classifier(features, cache_dir, context, C=C, objective=objective, exclusive=exclusive,
+                                     random_state=seed)
     finetune = features == FINETUNE
     dialogue = " + dialogue context (the other speaker's turns before and after)" if context else ""
     context = reads_context(features, context)
@@ -194,6 +200,7 @@ def train_model(
         "context": context,
         "classifier": (FINETUNE_CARD.format(linear=linear) if finetune else linear),
         "objective": objective,
+        "seed": seed,
         # codes of an exclusive group have no threshold: the group's most probable option wins
         "thresholds": [None if j in grouped else float(t)
                        for j, t in enumerate(pipeline.named_steps["head"].thresholds_)],
