@@ -176,7 +176,8 @@ def test_unwritable_or_full_output_folder_fails_before_any_work(incoming, model,
     result = run("batch", incoming, "--model", model, "-o", blocker / "out")
     assert result.exit_code == 2 and "E170" in result.stderr and "a-file" in result.stderr
     result = run("batch", incoming, "--model", model, "-o", blocker)
-    assert result.exit_code == 2 and "a-file: [E170] cannot write output (it is a file" in " ".join(result.stderr.split())
+    assert result.exit_code == 2 and "a-file: [E173] is a file, but the batch is written into a folder" in " ".join(
+        result.stderr.split())
 
     class Full:
         free = 3 * 2**20

@@ -192,3 +192,34 @@ def test_codings_table_beside_the_transcripts_is_not_read_as_one(tmp_path):
     result = run("segment", folder, "--codings", folder / "codings.csv", "-o", tmp_path / "s.csv")
     assert result.exit_code == 0 and "error" not in result.stderr, result.stderr
     assert pd.read_csv(tmp_path / "s.csv")["codes"].tolist() == ["care"]
+
+
+@pytest.mark.parametrize("args", [
+    ["train", "--corpus", "{missing}", "-o", "{file}"],
+    ["evaluate", "--corpus", "{missing}", "-o", "{file}"],
+    ["discover", "--corpus", "{missing}", "-o", "{file}"],
+    ["pseudonymise", "{missing}", "-o", "{file}"],
+    ["import", "{missing}", "-o", "{file}"],
+    ["demo", "--corpus", "{missing}", "-o", "{file}"],
+    ["batch", "{missing}", "--model", "{missing}", "-o", "{file}"],
+])
+def test_a_folder_output_that_is_a_file_is_refused_before_any_work(tmp_path, args):
+    blocker = tmp_path / "results"
+    blocker.write_text("someone's notes")
+    fill = {"{file}": str(blocker), "{missing}": str(tmp_path / "missing")}
+    result = run(*[fill.get(a, a) for a in args])
+    # refused before the (missing) inputs are even looked at: no work is lost to a typo in -o
+    assert result.exit_code == 2 and "[E173]" in result.stderr and "E100" not in result.stderr, result.stderr
+    assert blocker.read_text() == "someone's notes"
+
+
+@pytest.mark.parametrize("args", [
+    ["segment", "{missing}", "-o", "{out}"],
+    ["code", "{missing}", "--model", "{missing}", "-o", "{out}"],
+    ["next", "--corpus", "{missing}", "--model", "{missing}", "-o", "{out}"],
+])
+def test_a_table_output_of_unknown_type_is_refused_before_any_work(tmp_path, args):
+    fill = {"{out}": str(tmp_path / "suggestions.xlsx"), "{missing}": str(tmp_path / "missing")}
+    result = run(*[fill.get(a, a) for a in args])
+    assert result.exit_code == 2 and "[E171]" in result.stderr and "'.xlsx'" in result.stderr, result.stderr
+    assert not (tmp_path / "suggestions.xlsx").exists()

@@ -96,6 +96,7 @@ class Errors:
     E170 = "cannot write output ({detail}); check that the folder exists and is writable"
     E171 = "unsupported output type '{suffix}'; expected one of {expected}"
     E172 = "only {free} MB free for outputs (need at least {need} MB); free some space or choose another folder"
+    E173 = "is a file, but {what} is written into a folder; choose a folder path"
     # --- models ---------------------------------------------------------------------
     E180 = "sentence-embedding model unavailable: {detail}"
     E181 = "no model at this path ({detail}); train one with 'tr-nlp train' first"

@@ -37,7 +37,7 @@ from tr_nlp.batch.work import Result, Task, code_files
 from tr_nlp.coding.store import CARD_FILE, verify_model_files
 from tr_nlp.errors import OutputError
 from tr_nlp.export.folder import safe_stem
-from tr_nlp.export.tables import atomic_path, write_json, write_table, write_text
+from tr_nlp.export.tables import atomic_path, check_folder_path, write_json, write_table, write_text
 from tr_nlp.hashing import file_sha256
 from tr_nlp.ingest import ReadOptions
 from tr_nlp.ingest.corpus import plan_inputs
@@ -81,9 +81,7 @@ def preflight(out_dir: str | Path, min_free_mb: int = MIN_FREE_MB) -> Path:
     OutputError
         E170 when it cannot be written, E172 when the disk is (nearly) full.
     """
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise OutputError("E170", out, detail="it is a file; the batch writes a folder")
+    out = check_folder_path(out_dir, "the batch")
     with atomic_path(out / ".write-test") as probe:
         probe.write_bytes(b"ok")
     (out / ".write-test").unlink()

@@ -15,6 +15,7 @@ from tr_nlp.batch.work import Result
 from tr_nlp.cli import common as c
 from tr_nlp.coding import load_model, read_card
 from tr_nlp.errors import DiscoveryError
+from tr_nlp.export import check_folder_path
 from tr_nlp.ingest import ReadOptions, load_corpus
 from tr_nlp.report import write_report
 from tr_nlp.segment import Segmenter
@@ -82,6 +83,7 @@ def batch(
     verbose: c.Verbose = False,
 ) -> None:
     """Code new interviews with a model: resumable, a bad file never stops the run (exit 1 if any failed)."""
+    check_folder_path(output, "the batch")  # before the model is read; run_batch checks the rest
     segmenter = c.model_segmenter(read_card(model), unit, roles, quiet, window, stride)
     options = c.read_options(preset)
     runner = make_engine(engine, workers or os.cpu_count() or 1, scheduler)

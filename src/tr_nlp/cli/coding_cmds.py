@@ -24,7 +24,7 @@ from tr_nlp.coding import (
 from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.errors import ConfigError
-from tr_nlp.export import write_table
+from tr_nlp.export import check_folder_path, check_table_path, write_table
 from tr_nlp.privacy import pseudonymise_corpus
 
 Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
@@ -109,6 +109,7 @@ def train(
     """Fit classifiers on the human codings, choose thresholds, write skops + model card."""
     if cv_folds == 1:  # before the (slow) training, not after it
         raise ConfigError("E163", detail="--cv-folds 1; expected 0 (skip) or 2 or more")
+    check_folder_path(output, "the model")
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     if pseudonymise:  # the codebook stays as written, so the card's hash is the team's codebook's
         loaded = replace(pseudonymise_corpus(loaded, c.pseudonymiser(names, None))[0], codebook=loaded.codebook)
@@ -156,6 +157,8 @@ def evaluate(
     verbose: c.Verbose = False,
 ) -> None:
     """Grouped CV: machine vs each coder beside coders vs each other, with CIs."""
+    if output is not None:
+        check_folder_path(output, "the evaluation")
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     data = coded_data(loaded, c.segmenter(unit, roles, window, stride), target=target)
     features = FINETUNE if finetune else features
@@ -184,6 +187,7 @@ def code(
     verbose: c.Verbose = False,
 ) -> None:
     """Suggest codes for new interviews (probability, above-threshold flag, evidence terms)."""
+    check_table_path(output)  # before the work, not after it
     theme_model = load_model(model)
     loaded = c.load_and_report(paths, c.read_options(preset), quiet=quiet)
     segments = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride).segment(loaded.interviews)
@@ -214,6 +218,8 @@ def next_segments(
     verbose: c.Verbose = False,
 ) -> None:
     """Rank uncoded segments a human should code next (uncertain first, spread across interviews)."""
+    if output is not None:
+        check_table_path(output)
     theme_model = load_model(model)
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, None, quiet)
     coded = {coding.interview_id for coding in loaded.codings}

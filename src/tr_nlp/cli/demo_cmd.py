@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from tr_nlp.cli import common as c
+from tr_nlp.export import check_folder_path
 from tr_nlp.pipeline import find_demo_corpus, run_pipeline
 
 
@@ -20,6 +21,7 @@ def demo(
     verbose: c.Verbose = False,
 ) -> None:
     """Run the whole pipeline on the demo corpus and print where each output is."""
+    check_folder_path(output, "the run")
     corpus_path = corpus or find_demo_corpus()
     result = run_pipeline(corpus_path, output, seed=seed)
     assert result.corpus is not None

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from tr_nlp.cli import common as c
 from tr_nlp.coding import load_model
+from tr_nlp.export import check_folder_path
 from tr_nlp.topics import Discovery, discover, write_discovery
 
 
@@ -48,6 +49,7 @@ def discover_cmd(
     verbose: c.Verbose = False,
 ) -> None:
     """Topic-model what no human (and no model) coded; propose candidate codes with evidence."""
+    check_folder_path(output, "discovery")
     theme_model = load_model(model) if model is not None else None
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     found = discover(loaded, c.segmenter(unit, roles, window, stride), theme_model, min_words=min_words, seed=seed,

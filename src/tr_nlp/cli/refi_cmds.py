@@ -12,6 +12,7 @@ import typer
 from tr_nlp.cli import common as c
 from tr_nlp.codebook import codebook_from_dict, load_yaml
 from tr_nlp.errors import ConfigError, InputError, OutputError
+from tr_nlp.export import check_folder_path
 from tr_nlp.export.folder import write_corpus_folder
 from tr_nlp.export.qdpx import (
     MachineLayer,
@@ -41,6 +42,7 @@ def import_cmd(
     verbose: c.Verbose = False,
 ) -> None:
     """Read a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder) into a tr_nlp corpus folder."""
+    check_folder_path(output, "the imported corpus")
     if output.is_dir() and any(output.iterdir()) and not force:
         # old interview files left beside new ones would silently join the corpus
         raise ConfigError("E163", detail=f"output folder {output} is not empty; choose a new folder or pass --force")

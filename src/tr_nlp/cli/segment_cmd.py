@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from tr_nlp.cli import common as c
-from tr_nlp.export import write_table
+from tr_nlp.export import check_table_path, write_table
 from tr_nlp.segment import map_codings
 from tr_nlp.schema import segments_to_frame
 
@@ -38,6 +38,8 @@ def segment(
     verbose: c.Verbose = False,
 ) -> None:
     """Segment transcripts into turns, sentences or windows with exact offsets."""
+    if output is not None:
+        check_table_path(output)
     segmenter = c.segmenter(unit, roles, window, stride, spacy_model)
     options = c.read_options(preset, text_col, speaker_col, group_col, order_col,
                              speaker_roles=speaker_role, encoding=encoding)

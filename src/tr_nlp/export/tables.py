@@ -21,6 +21,36 @@ from tr_nlp.errors import OutputError
 TABLE_SUFFIXES = (".csv", ".parquet", ".jsonl")
 
 
+def check_table_path(path: str | Path) -> Path:
+    """``path`` if its extension names a table format, so a run can refuse it before any work.
+
+    Raises
+    ------
+    OutputError
+        E171 when the extension is not one of :data:`TABLE_SUFFIXES`.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise OutputError("E171", path, suffix=path.suffix or "(none)", expected=", ".join(TABLE_SUFFIXES))
+    return path
+
+
+def check_folder_path(path: str | Path, what: str) -> Path:
+    """``path`` unless it is an existing file, so a run can refuse it before any work.
+
+    ``what`` says what goes into the folder (``"the model"``), for the message.
+
+    Raises
+    ------
+    OutputError
+        E173 when ``path`` is a file.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise OutputError("E173", path, what=what)
+    return path
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temp path beside ``path``; on success it replaces ``path`` in one rename."""
@@ -44,15 +74,13 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` to ``path``; the format comes from the extension."""
-    path = Path(path)
+    path = check_table_path(path)
     suffix = path.suffix.lower()
     writers: dict[str, Callable[[Path], Any]] = {
         ".csv": lambda p: frame.to_csv(p, index=False),
         ".parquet": lambda p: frame.to_parquet(p, index=False),
         ".jsonl": lambda p: frame.to_json(p, orient="records", lines=True, force_ascii=False),
     }
-    if suffix not in writers:
-        raise OutputError("E171", path, suffix=suffix or "(none)", expected=", ".join(TABLE_SUFFIXES))
     with atomic_path(path) as tmp:
         writers[suffix](tmp)
     return path
