@@ -82,7 +82,7 @@ def warn_thin_data(data: CodedData, quiet: bool) -> None:
 @c.handle_errors
 def train(
     corpus: c.CorpusOpt,
-    output: c.Output,
+    output: c.ModelOutput,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     features: Features = "both",
@@ -176,7 +176,7 @@ def evaluate(
 def code(
     paths: c.Paths,
     model: c.ModelDir,
-    output: c.Output,
+    output: c.TableOutput,
     unit: c.ModelUnit = None,
     roles: c.ModelRoles = None,
     window: c.Window = None,

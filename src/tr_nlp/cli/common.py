@@ -46,7 +46,8 @@ def handle_errors(func: F) -> F:
 
 
 Paths = Annotated[list[Path], typer.Argument(help="Transcript files, folders (recursive), globs, utterance tables or .qdpx projects.", show_default=False)]
-Output = Annotated[Path, typer.Option("--output", "-o", help="Output file or folder; format from the extension.")]
+ModelOutput = Annotated[Path, typer.Option("--output", "-o", help="Model folder to write (model.skops, card.json, README.md).")]
+TableOutput = Annotated[Path, typer.Option("--output", "-o", help="Table to write: .csv, .parquet or .jsonl.")]
 Format = Annotated[str | None, typer.Option("--format", help="Force a reader: text, markdown, docx, vtt, srt, table, qdpx.")]
 Preset = Annotated[str | None, typer.Option("--preset", help="Named column mapping for a known table (annomi).")]
 TextCol = Annotated[str | None, typer.Option("--text-col", help="Table column with the utterance text.")]
