@@ -231,3 +231,26 @@ def test_kill_minus_nine_then_resume_gives_the_outputs_of_an_uninterrupted_run(i
     resumed = run_batch([incoming], model, out)
     assert resumed.skipped >= 10 and resumed.coded + resumed.skipped == 54
     assert outputs(out) == outputs(expected)
+
+
+def test_progress_rate_and_eta_leave_out_inputs_a_previous_run_coded(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from tr_nlp.batch.work import Result
+    from tr_nlp.cli import batch_cmd
+    from tr_nlp.cli import common as c
+
+    stream = io.StringIO()
+    monkeypatch.setattr(c, "err", Console(file=stream, width=200))  # not a terminal: plain lines
+    now = [0.0]
+    monkeypatch.setattr(batch_cmd.time, "perf_counter", lambda: now[0])
+    with batch_cmd._Reporter(quiet=False) as report:
+        now[0] = 10.0
+        report(None, 1, 4)  # done before: 0 files/s so far, and no ETA to give
+        now[0] = 20.0
+        report(Result(task=None), 2, 4)  # one coded in 20 s
+    lines = stream.getvalue().splitlines()
+    assert lines == ["batch: 1/4 files (1 done before), 0.0 files/s, ETA -",
+                     "batch: 2/4 files (1 done before), 0.1 files/s, ETA 40 s"], lines

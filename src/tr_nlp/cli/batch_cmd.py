@@ -33,6 +33,7 @@ class _Reporter:
         self.task = None
         self.last = 0.0
         self.start = time.perf_counter()
+        self.skipped = 0  # inputs a previous run coded: they take no time, so they count in no rate
         if not quiet and c.err.is_terminal:
             self.bar = Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(),
                                 TextColumn("{task.fields[rate]} files/s"), TimeRemainingColumn(), console=c.err)
@@ -49,18 +50,21 @@ class _Reporter:
     def __call__(self, result: Result | None, done: int, total: int) -> None:
         if self.quiet:
             return
-        if result is not None and not result.ok:
+        if result is None:
+            self.skipped += 1
+        elif not result.ok:
             c.err.print(f"[bold red]error[/]: {result.message}", highlight=False)
         elapsed = time.perf_counter() - self.start
-        rate = done / elapsed if elapsed > 0 else 0.0
+        rate = (done - self.skipped) / elapsed if elapsed > 0 else 0.0
         if self.bar is not None:
             if self.task is None:
                 self.task = self.bar.add_task("coding", total=total, rate="0.0")
             self.bar.update(self.task, completed=done, rate=f"{rate:.1f}")
         elif done == total or time.perf_counter() - self.last >= _LOG_EVERY_S:
             self.last = time.perf_counter()
-            eta = (total - done) / rate if rate > 0 else 0.0
-            c.err.print(f"batch: {done}/{total} files, {rate:.1f} files/s, ETA {eta:.0f} s", highlight=False)
+            eta = f"{(total - done) / rate:.0f} s" if rate > 0 else ("0 s" if done == total else "-")
+            resumed = f" ({self.skipped} done before)" if self.skipped else ""
+            c.err.print(f"batch: {done}/{total} files{resumed}, {rate:.1f} files/s, ETA {eta}", highlight=False)
 
 
 @c.handle_errors
