@@ -319,6 +319,23 @@ def test_cli_verbose_logs_each_stage_and_only_when_asked(tmp_path):
     assert quiet.exit_code == 0 and "fold 1/3" not in quiet.stderr
 
 
+def test_cli_train_context_reads_the_dialogue_and_code_uses_it(tmp_path):
+    corpus = _tiny_coded_corpus(tmp_path / "corpus")
+    model, out = tmp_path / "ctx", tmp_path / "s.csv"
+    r = runner.invoke(app, ["train", "--corpus", str(corpus / "interviews"), "--codings", str(corpus / "codings.csv"),
+                            "--context", "--features", "tfidf", "--unit", "turn", "--cv-folds", "0", "-o", str(model),
+                            "--quiet"])
+    assert r.exit_code == 0, r.stderr
+    card = json.loads((model / "card.json").read_text())
+    assert card["context"] is True and "dialogue context" in card["features"]
+    columns = load_model(model).pipeline.named_steps["features"].transformers
+    assert [name for name, _, _ in columns] == ["text", "prev", "prev2", "next", "next2", "shape"]
+    r = runner.invoke(app, ["code", str(corpus / "interviews"), "--model", str(model), "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    rows = pd.read_csv(out)
+    assert len(rows) == 12 and rows.above_threshold.any() and rows["probability"].between(0, 1).all()
+
+
 def test_cli_train_finetune_saves_safetensors_and_codes(tmp_path):
     corpus = _tiny_coded_corpus(tmp_path / "corpus")
     model = tmp_path / "ft"
