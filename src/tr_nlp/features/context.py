@@ -3,9 +3,9 @@
 A participant's sentence is easier to code when one can see the question it answers and
 how the interviewer took it up. :func:`context_frame` gives each segment its text, the
 previous turn of another speaker (and the turn before that), the next turn of another
-speaker (and the one after that), its role and its position in the interview; :func:`make_context_features`
-turns that frame into features. Coding works on whole transcripts, so the next turn is
-known when a segment is coded.
+speaker (and the one after that), its role and its position in the interview;
+:func:`make_context_features` turns that frame into features. Coding works on whole
+transcripts, so the next turns are known when a segment is coded.
 
 Examples
 --------
