@@ -156,8 +156,8 @@ def test_blended_classifier_averages_and_rethresholds_on_the_held_out_interviews
     rows, Y, groups = [], [], []
     for interview in range(8):
         for k, (text, code) in enumerate(answers):
-            rows.append({"text": text, "prev_text": "What helped?", "prev2_text": "", "next_text": "Mm.", "next2_text": "",
-                         "role": "participant", "position": k / 6, "prev_same_speaker": 0.0})
+            rows.append({"text": text, "prev_text": "What helped?", "prev2_text": "", "next_text": "Mm.",
+                         "next2_text": "", "role": "participant", "position": k / 6, "prev_same_speaker": 0.0})
             Y.append([code == 0, code == 1, k % 3 == 0])  # codes 0 and 1 exclude each other
             groups.append(f"i{interview}")
     frame, Y = pd.DataFrame(rows), np.array(Y, dtype=int)

@@ -176,7 +176,8 @@ def test_cli_train_evaluate_code(tmp_path):
     r = runner.invoke(app, ["train", "--corpus", str(DEMO), "-o", str(model), "--features", "tfidf", "--seed", "3",
                             "--quiet"])
     assert r.exit_code == 0, r.stderr
-    assert json.loads((model / "card.json").read_text())["seed"] == 3 and "- seed: 3" in (model / "README.md").read_text()
+    assert json.loads((model / "card.json").read_text())["seed"] == 3
+    assert "- seed: 3" in (model / "README.md").read_text()
     assert load_model(model).pipeline.named_steps["head"].random_state == 3
     r = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--features", "tfidf", "--folds", "3",
                             "--bootstrap", "100", "--no-learning-curve", "-o", str(tmp_path / "ev"), "--quiet"])
