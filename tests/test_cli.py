@@ -223,3 +223,15 @@ def test_a_table_output_of_unknown_type_is_refused_before_any_work(tmp_path, arg
     result = run(*[fill.get(a, a) for a in args])
     assert result.exit_code == 2 and "[E171]" in result.stderr and "'.xlsx'" in result.stderr, result.stderr
     assert not (tmp_path / "suggestions.xlsx").exists()
+
+
+@pytest.mark.parametrize("args,name", [
+    (["code", "{missing}", "--model", "{missing}", "-o", "{out}"], "suggestions.csv"),
+    (["export", "--corpus", "{missing}", "-o", "{out}"], "project.qdpx"),
+    (["report", "--run", "{missing}", "-o", "{out}"], "report.html"),
+])
+def test_a_file_output_that_is_a_folder_is_refused_before_any_work(tmp_path, args, name):
+    (tmp_path / name).mkdir()
+    fill = {"{out}": str(tmp_path / name), "{missing}": str(tmp_path / "missing")}
+    result = run(*[fill.get(a, a) for a in args])
+    assert result.exit_code == 2 and "[E174] is a folder" in result.stderr, result.stderr

@@ -11,8 +11,8 @@ import typer
 
 from tr_nlp.cli import common as c
 from tr_nlp.codebook import codebook_from_dict, load_yaml
-from tr_nlp.errors import ConfigError, InputError, OutputError
-from tr_nlp.export import check_folder_path
+from tr_nlp.errors import ConfigError, InputError
+from tr_nlp.export import check_file_path, check_folder_path
 from tr_nlp.export.folder import write_corpus_folder
 from tr_nlp.export.qdpx import (
     MachineLayer,
@@ -82,9 +82,7 @@ def export_cmd(
     verbose: c.Verbose = False,
 ) -> None:
     """Write a REFI-QDA project: transcripts, codebook, each coder's codings, machine suggestions, candidate codes."""
-    suffix = output.suffix.lower()
-    if suffix not in {".qdpx", ".qdc"}:
-        raise OutputError("E171", output, suffix=suffix or "(none)", expected=".qdpx, .qdc")
+    suffix = check_file_path(output, (".qdpx", ".qdc")).suffix.lower()
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings,
                                codebook, quiet)
     if loaded.failures:

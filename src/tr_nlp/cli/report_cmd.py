@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tr_nlp.cli import common as c
-from tr_nlp.errors import OutputError
+from tr_nlp.export import check_file_path
 from tr_nlp.report import write_report
 from tr_nlp.report.render import MAX_INTERVIEWS
 
@@ -27,8 +27,7 @@ def report(
 ) -> None:
     """Write one self-contained HTML file: agreement, plots, pre-screening, disagreements, candidates, transcripts."""
     output = output or run / "report.html"
-    if output.suffix.lower() not in {".html", ".htm"}:
-        raise OutputError("E171", output, suffix=output.suffix or "(none)", expected=".html")
+    check_file_path(output, (".html", ".htm"))
     p = c.pseudonymiser(names, mapping) if pseudonymise else None
     path = write_report(run, output, quotes=quotes, pseudonymiser=p, max_interviews=max_interviews)
     if p is not None:

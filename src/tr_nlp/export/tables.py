@@ -21,18 +21,25 @@ from tr_nlp.errors import OutputError
 TABLE_SUFFIXES = (".csv", ".parquet", ".jsonl")
 
 
-def check_table_path(path: str | Path) -> Path:
-    """``path`` if its extension names a table format, so a run can refuse it before any work.
+def check_file_path(path: str | Path, suffixes: tuple[str, ...]) -> Path:
+    """``path`` if it can become a file of one of ``suffixes``, so a run can refuse it before any work.
 
     Raises
     ------
     OutputError
-        E171 when the extension is not one of :data:`TABLE_SUFFIXES`.
+        E171 when the extension is not one of ``suffixes``; E174 when ``path`` is a folder.
     """
     path = Path(path)
-    if path.suffix.lower() not in TABLE_SUFFIXES:
-        raise OutputError("E171", path, suffix=path.suffix or "(none)", expected=", ".join(TABLE_SUFFIXES))
+    if path.suffix.lower() not in suffixes:
+        raise OutputError("E171", path, suffix=path.suffix or "(none)", expected=", ".join(suffixes))
+    if path.is_dir():
+        raise OutputError("E174", path)
     return path
+
+
+def check_table_path(path: str | Path) -> Path:
+    """``path`` if it can become a table (:data:`TABLE_SUFFIXES`); see :func:`check_file_path`."""
+    return check_file_path(path, TABLE_SUFFIXES)
 
 
 def check_folder_path(path: str | Path, what: str) -> Path:
