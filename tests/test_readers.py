@@ -1,5 +1,6 @@
 """Each reader on small inline files: turns, roles, metadata, offsets, errors."""
 
+import os
 import zipfile
 
 import pytest
@@ -134,6 +135,18 @@ def test_office_zip_bombs_are_refused_under_the_qdpx_policy(tmp_path, name, memb
     with pytest.raises(InputError) as info:
         read_file(path)
     assert info.value.code == "E111" and "(over 100:1)" in str(info.value) and member in str(info.value)
+
+
+def test_a_bomb_entry_padded_with_incompressible_data_is_refused(tmp_path):
+    # the archive as a whole compresses about 30:1, like ordinary office files; one entry 1000:1
+    path = tmp_path / "padded.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/media/bomb.bin", bytes(30 * 2**20))
+        archive.writestr("word/media/pad.bin", os.urandom(2**20))
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert info.value.code == "E111" and "word/media/bomb.bin" in str(info.value)
 
 
 def test_office_files_of_ordinary_compression_are_read(tmp_path):
