@@ -254,3 +254,10 @@ def test_progress_rate_and_eta_leave_out_inputs_a_previous_run_coded(monkeypatch
     lines = stream.getvalue().splitlines()
     assert lines == ["batch: 1/4 files (1 done before), 0.0 files/s, ETA -",
                      "batch: 2/4 files (1 done before), 0.1 files/s, ETA 40 s"], lines
+    # on a terminal, the bar (whose ETA rich estimates from it) holds only this run's work
+    monkeypatch.setattr(c, "err", Console(file=io.StringIO(), force_terminal=True, width=200))
+    with batch_cmd._Reporter(quiet=False) as report:
+        report(None, 1, 4)
+        report(Result(task=None), 2, 4)
+        task = report.bar.tasks[0]
+        assert (task.completed, task.total) == (1, 3)
