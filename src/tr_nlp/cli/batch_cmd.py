@@ -60,7 +60,8 @@ class _Reporter:
             if self.task is None:
                 self.task = self.bar.add_task("coding", total=total, rate="0.0")
             # the bar (and rich's ETA) counts only this run's work, not what a previous run coded
-            self.bar.update(self.task, total=total - self.skipped, completed=done - self.skipped, rate=f"{rate:.1f}")
+            self.bar.update(self.task, total=total - self.skipped, completed=done - self.skipped,
+                            rate=f"{rate:.1f}")
         elif done == total or time.perf_counter() - self.last >= _LOG_EVERY_S:
             self.last = time.perf_counter()
             eta = f"{(total - done) / rate:.0f} s" if rate > 0 else ("0 s" if done == total else "-")

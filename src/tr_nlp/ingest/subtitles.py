@@ -3,9 +3,9 @@
 The speaker of a cue comes from a voice tag (``<v Dr Lee>``) or a prefix (``Name:``,
 ``>> Name:``, ``[Interviewer]``); a cue with neither continues the previous speaker.
 Consecutive cues of one speaker are merged into one turn, and the stored text is rebuilt
-as one ``Speaker: text`` line per turn, so it reads like a transcript and exports cleanly. Each turn keeps the start time of its
-first cue. ``key: value`` lines in the WEBVTT header or a NOTE block before the first cue
-become metadata.
+as one ``Speaker: text`` line per turn, so it reads like a transcript and exports cleanly.
+Each turn keeps the start time of its first cue. ``key: value`` lines in the WEBVTT header
+or a NOTE block before the first cue become metadata.
 """
 
 from __future__ import annotations
