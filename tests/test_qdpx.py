@@ -424,6 +424,75 @@ def test_export_command_adds_model_suggestions_and_candidate_codes(demo, tmp_pat
         assert b"beyond_routine: p=0.91" in archive.read("project.qde")
 
 
+def write_suggestions(demo, tmp_path, **changes) -> Path:
+    """``s.csv``: one suggestion on the demo's first participant turn; ``changes`` replace
+    values, and a column changed to None is left out."""
+    first = demo.interviews[0]
+    turn = first.turns[1]
+    rows = {"interview_id": first.id, "segment_id": "s1", "start": turn.start, "end": turn.end,
+            "code": "beyond_routine", "probability": 0.9, "above_threshold": True, **changes}
+    path = tmp_path / "s.csv"
+    pd.DataFrame({k: [v] for k, v in rows.items() if v is not None}).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("changes, code, says", [
+    ({"code": None}, "E130", "column 'code' not found"),
+    ({"start": "abc"}, "E221", "column 'start' holds 'abc', not a whole character offset"),
+    ({"end": "12.5"}, "E221", "column 'end' holds '12.5'"),
+    ({"probability": "high"}, "E221", "column 'probability' holds 'high', not a number"),
+])
+def test_export_refuses_a_broken_suggestions_table_naming_it(demo, tmp_path, changes, code, says):
+    result = run("export", "--corpus", DEMO, "--suggestions", write_suggestions(demo, tmp_path, **changes),
+                 "-o", tmp_path / "p.qdpx")
+    assert result.exit_code == 2, result.output
+    assert code in result.stderr and says in result.stderr and "s.csv" in result.stderr
+    assert not (tmp_path / "p.qdpx").exists()
+
+
+def test_export_refuses_a_model_card_that_is_not_an_object(demo, tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "card.json").write_text("[1, 2]", encoding="utf-8")
+    result = run("export", "--corpus", DEMO, "--suggestions", write_suggestions(demo, tmp_path), "--model", model,
+                 "-o", tmp_path / "p.qdpx")
+    assert result.exit_code == 2, result.output
+    assert "card.json: [E184]" in result.stderr and "found a list" in result.stderr
+    result = run("export", "--corpus", DEMO, "--suggestions", tmp_path / "s.csv", "--model", tmp_path / "none",
+                 "-o", tmp_path / "p.qdpx")
+    assert result.exit_code == 2 and "E181" in result.stderr
+    assert not (tmp_path / "p.qdpx").exists()
+
+
+def write_candidates(demo, folder: Path) -> Path:
+    first = demo.interviews[0]
+    turn = first.turns[1]
+    folder.mkdir()
+    path = folder / "candidates.yaml"
+    path.write_text("codes:\n- name: waiting_lists\n  status: candidate\n  evidence:\n    quotes:\n"
+                    f"    - {{interview_id: {first.id}, start: {turn.start}, end: {turn.end}, text: x}}\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_export_reads_topics_beside_candidates_and_refuses_a_corrupt_one(demo, tmp_path):
+    candidates = write_candidates(demo, tmp_path / "disc")
+    first = demo.interviews[0]
+    spans = [(t.start, t.end) for t in first.turns[1:4:2]]
+    pd.DataFrame({  # one passage in the candidate, one outlier: no candidate, no similarity
+        "interview_id": [first.id] * 2, "start": [s for s, _ in spans], "end": [e for _, e in spans],
+        "topic": [0, -1], "candidate": ["waiting_lists", ""], "similarity": [0.8, None],
+    }).to_parquet(tmp_path / "disc" / "topics.parquet")
+    result = run("export", "--corpus", DEMO, "--candidates", candidates, "-o", tmp_path / "p.qdpx")
+    assert result.exit_code == 0, result.output
+    found = [c for c in read_qdpx(tmp_path / "p.qdpx").codings if c.coder == "tr_nlp topic discovery"]
+    assert [(c.start, c.end, c.code) for c in found] == [(*spans[0], "waiting_lists")]
+    (tmp_path / "disc" / "topics.parquet").write_bytes(b"not parquet")
+    result = run("export", "--corpus", DEMO, "--candidates", candidates, "-o", tmp_path / "q.qdpx")
+    assert result.exit_code == 2 and "topics.parquet: [E221]" in result.stderr, result.output
+    assert not (tmp_path / "q.qdpx").exists()
+
+
 def test_export_refuses_an_unknown_output_type(tmp_path):
     result = run("export", "--corpus", DEMO, "-o", tmp_path / "x.zip")
     assert result.exit_code == 2 and "E171" in result.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,6 +9,7 @@ import pandas as pd
 import typer
 
 from tr_nlp.cli import common as c
+from tr_nlp.coding.store import read_card
 from tr_nlp.codebook import codebook_from_dict, load_yaml
 from tr_nlp.errors import ConfigError, InputError
 from tr_nlp.export import check_file_path, check_folder_path
@@ -28,6 +28,7 @@ from tr_nlp.ingest.qdpx import read_qdpx
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
 from tr_nlp.ingest.table import load_frame
 from tr_nlp.refi.codes import write_qdc
+from tr_nlp.report.rundata import read_run_table
 from tr_nlp.schema import Code
 
 
@@ -83,6 +84,7 @@ def export_cmd(
 ) -> None:
     """Write a REFI-QDA project: transcripts, codebook, each coder's codings, machine suggestions, candidate codes."""
     suffix = check_file_path(output, (".qdpx", ".qdc")).suffix.lower()
+    user = _model_user(model, suggestions) if suggestions is not None else None  # a bad card fails before any work
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings,
                                codebook, quiet)
     if loaded.failures:
@@ -97,18 +99,19 @@ def export_cmd(
         c.out.print(f"codebook: {write_qdc(book, output)}", highlight=False)
         return
     known = loaded.by_id()
-    frame = _known_rows(load_frame(suggestions)[0], known, suggestions, quiet) if suggestions is not None else None
+    frame = (_known_rows(load_frame(suggestions)[0], known, suggestions, quiet, SUGGESTION_COLUMNS)
+             if suggestions is not None else None)
     entries = _candidate_entries(candidates) if candidates is not None else []
     topics_path = candidates.parent / "topics.parquet" if candidates is not None else None
-    topics = (_known_rows(pd.read_parquet(topics_path), known, topics_path, quiet)
+    topics = (_known_rows(read_run_table(topics_path), known, topics_path, quiet, TOPIC_COLUMNS)
               if topics_path is not None and topics_path.is_file() else None)
     if pseudonymise:
         p = c.pseudonymiser(names, mapping)
         loaded, frame, entries, topics = _pseudonymised(p, loaded, frame, entries, topics)
         c.save_mapping(p, mapping, quiet)
     layers: list[MachineLayer] = []
-    if frame is not None and suggestions is not None:
-        layers.append(suggestions_layer(frame, _model_user(model, suggestions)))
+    if frame is not None and user is not None:
+        layers.append(suggestions_layer(frame, user))
     found: list[Code] = []
     if candidates is not None:
         found = candidate_codes(entries)
@@ -132,31 +135,51 @@ def _pseudonymised(p: Pseudonymiser, corpus: Corpus, suggestions: pd.DataFrame |
             [moved.candidate(e) for e in entries], moved.frame(topics) if topics is not None else None)
 
 
-def _known_rows(frame: pd.DataFrame, known: dict[str, Any], path: Path, quiet: bool) -> pd.DataFrame:
-    """Rows whose interview is in the corpus and whose span fits its text; the rest dropped with a warning."""
-    for column in ("interview_id", "start", "end"):
+#: Columns export reads from a suggestions table (``tr-nlp code``) and from ``topics.parquet`` (``tr-nlp discover``).
+SUGGESTION_COLUMNS = ("interview_id", "start", "end", "code", "probability", "above_threshold")
+TOPIC_COLUMNS = ("interview_id", "start", "end", "candidate", "similarity")
+
+
+def _known_rows(frame: pd.DataFrame, known: dict[str, Any], path: Path, quiet: bool,
+                columns: tuple[str, ...]) -> pd.DataFrame:
+    """Rows whose interview is in the corpus and whose span fits its text; the rest dropped with a warning.
+
+    A table without ``columns``, with offsets that are not whole numbers, or with a
+    score that is given but is not a number, is refused naming the file.
+    """
+    for column in columns:
         if column not in frame.columns:
             raise InputError("E130", path, column=column, available=", ".join(map(str, frame.columns)),
                              option="the table written by tr-nlp code or tr-nlp discover")
+    numbers = {}
+    for column in ("start", "end", "probability", "similarity"):
+        if column in columns:
+            values = pd.to_numeric(frame[column], errors="coerce")
+            whole = column in ("start", "end")
+            given = frame[column].notna() & (frame[column].astype(str).str.strip() != "")
+            # offsets must all be whole numbers; a score may be missing (an outlier passage has no similarity)
+            bad = (values.isna() | (values % 1 != 0)) if whole else (values.isna() & given)
+            if bad.any():
+                found = frame[column][bad].iloc[0]
+                kind = "a whole character offset" if whole else "a number"
+                raise InputError("E221", path, detail=f"column '{column}' holds {found!r}, not {kind}")
+            numbers[column] = values.astype(int) if whole else values.astype(float)
     ids = frame["interview_id"].astype(str)
-    starts, ends = frame["start"].astype(int), frame["end"].astype(int)
+    starts, ends = numbers["start"], numbers["end"]
     fits = [iid in known and 0 <= s < e <= len(known[iid].text) for iid, s, e in zip(ids, starts, ends)]
     dropped = len(frame) - sum(fits)
     if dropped and not quiet:
         c.warn(f"{path}: {dropped} row(s) name an interview not in the corpus or a span outside its text; left out")
     kept = frame[fits].copy()
-    kept["start"], kept["end"] = starts[fits], ends[fits]
+    for column, values in numbers.items():
+        kept[column] = values[fits]
     return kept
 
 
 def _model_user(model: Path | None, suggestions: Path) -> str:
     if model is None:
         return f"tr_nlp suggestions ({suggestions.name})"
-    try:
-        card = json.loads((model / "card.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError("E109", model / "card.json", detail=exc) from None
-    return model_user({"name": model.name, **card})
+    return model_user({"name": model.name, **read_card(model)})
 
 
 def _candidate_entries(path: Path) -> list[dict[str, Any]]:

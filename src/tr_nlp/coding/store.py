@@ -15,7 +15,6 @@ in ``card.json`` under ``finetune``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from sklearn.pipeline import Pipeline
 from tr_nlp.errors import ModelError
 from tr_nlp.export import atomic_path, write_json, write_text
 from tr_nlp.hashing import file_sha256
+from tr_nlp.jsonfile import read_json_object
 
 MODEL_FILE, CARD_FILE, README_FILE = "model.skops", "card.json", "README.md"
 FINETUNE_FILE = "finetune.safetensors"
@@ -136,13 +136,7 @@ def read_card(directory: str | Path) -> dict[str, Any]:
     card_path = directory / CARD_FILE
     if not card_path.is_file():
         raise ModelError("E181", directory, detail=f"expected {MODEL_FILE} and {CARD_FILE}")
-    try:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelError("E184", card_path, detail=exc) from None
-    if not isinstance(card, dict):
-        raise ModelError("E184", card_path, detail="expected a JSON object")
-    return card
+    return read_json_object(card_path, ModelError, "E184")
 
 
 def verify_model_files(directory: str | Path) -> tuple[dict[str, Any], Path]:

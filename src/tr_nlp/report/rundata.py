@@ -8,7 +8,6 @@ is cut from one text per interview, and pseudonymisation can move all of them at
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +18,7 @@ import yaml
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import Corpus
+from tr_nlp.jsonfile import read_json_object
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
 from tr_nlp.schema import Interview, Turn
 
@@ -100,9 +100,9 @@ def load_run(folder: str | Path) -> RunData:
     if not run_file.is_file():
         raise InputError("E220", folder, detail="it has no run.json")
     run = _json(run_file)
-    suggestions = _table(folder / "suggestions.parquet")
-    turns = _table(folder / "turns.parquet")
-    segments = _table(folder / "segments.parquet")
+    suggestions = read_run_table(folder / "suggestions.parquet")
+    turns = read_run_table(folder / "turns.parquet")
+    segments = read_run_table(folder / "segments.parquet")
     complete = not turns.empty
     if turns.empty:
         turns, segments = _turns_from_segments(suggestions)
@@ -117,13 +117,13 @@ def load_run(folder: str | Path) -> RunData:
     return RunData(
         folder=folder, texts=texts, turns=turns.drop(columns=["text", "timestamp"], errors="ignore"),
         segments=segments.drop(columns=["text"], errors="ignore"),
-        codings=_table(folder / "codings.csv").drop(columns=["text"], errors="ignore"),
-        segment_codes=_table(folder / "segment_codes.parquet"), agreement=_table(folder / "agreement.csv"),
-        calibration=_table(folder / "calibration.csv"), prescreen=_table(folder / "prescreen.csv"),
-        learning_curve=_table(folder / "learning_curve.csv"), cv=_table(folder / "cv_predictions.parquet"),
+        codings=read_run_table(folder / "codings.csv").drop(columns=["text"], errors="ignore"),
+        segment_codes=read_run_table(folder / "segment_codes.parquet"), agreement=read_run_table(folder / "agreement.csv"),
+        calibration=read_run_table(folder / "calibration.csv"), prescreen=read_run_table(folder / "prescreen.csv"),
+        learning_curve=read_run_table(folder / "learning_curve.csv"), cv=read_run_table(folder / "cv_predictions.parquet"),
         suggestions=suggestions.drop(columns=["text"], errors="ignore"),
         candidates=[c for c in candidates if isinstance(c, dict)],
-        topics=_table(folder / "topics.parquet").drop(columns=["text"], errors="ignore"),
+        topics=read_run_table(folder / "topics.parquet").drop(columns=["text"], errors="ignore"),
         discovery=_json(folder / "discovery.json") if (folder / "discovery.json").is_file() else {},
         card=_json(card_file) if card_file.is_file() else {}, turns_complete=complete,
     )
@@ -178,7 +178,15 @@ def _texts(turns: pd.DataFrame) -> dict[str, str]:
     return texts
 
 
-def _table(path: Path) -> pd.DataFrame:
+def read_run_table(path: Path) -> pd.DataFrame:
+    """A table of a run folder (Parquet or CSV); empty when it is absent.
+
+    Raises
+    ------
+    InputError
+        E221 naming the file when it cannot be parsed or lacks the columns the report
+        reads from it (:data:`COLUMNS`).
+    """
     if not path.exists():
         return _EMPTY
     try:
@@ -195,13 +203,7 @@ def _table(path: Path) -> pd.DataFrame:
 
 
 def _json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError("E221", path, detail=exc) from None
-    if not isinstance(data, dict):
-        raise InputError("E221", path, detail="expected a JSON object")
-    return data
+    return read_json_object(path, InputError, "E221")
 
 
 def _yaml(path: Path) -> dict[str, Any]:

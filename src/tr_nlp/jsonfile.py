@@ -1,0 +1,39 @@
+"""Read the JSON files tr_nlp writes (model cards, run summaries) with errors naming the file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tr_nlp.errors import TrNlpError
+
+
+def read_json_object(path: str | Path, error: type[TrNlpError], code: str) -> dict[str, Any]:
+    """The JSON object in ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A UTF-8 JSON file holding one object.
+    error, code : exception class and message code
+        What to raise, naming ``path``, when the file cannot be read, is not JSON, or holds
+        something other than an object (a list, a number); the code's message takes
+        ``{detail}``.
+
+    Examples
+    --------
+    >>> from tr_nlp.errors import InputError
+    >>> read_json_object("missing.json", InputError, "E221")
+    Traceback (most recent call last):
+    ...
+    tr_nlp.errors.InputError: missing.json: [E221] cannot read this run output ([Errno 2] No such file or directory: 'missing.json'); re-run the command that wrote it
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise error(code, path, detail=exc) from None
+    if not isinstance(data, dict):
+        raise error(code, path, detail=f"expected a JSON object, found a {type(data).__name__}")
+    return data
