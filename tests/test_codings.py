@@ -97,6 +97,19 @@ def test_table_without_coder_column_is_one_coder(tmp_path):
     assert warnings == ["no 'coder' column; every coding is coder 'human'"]
 
 
+@pytest.mark.parametrize("name", ["i.txt", "i.md", "i.markdown", "i.MARKDOWN", "i.docx", "i.vtt", "i.srt"])
+def test_every_transcript_file_suffix_is_taken_off_an_id(tmp_path, name):
+    codings, _ = read_codings(write(tmp_path, f"{name},18,25,warmth,A,\n"), INTERVIEWS)
+    assert codings == [Coding("i", 18, 25, "warmth", "A")]
+
+
+def test_a_table_or_project_suffix_is_not_taken_off_an_id(tmp_path):
+    """A .csv or .qdpx holds many interviews, so its file name is no interview's id."""
+    codings, warnings = read_codings(write(tmp_path, "i.csv,18,25,warmth,A,\ni.qdpx,18,25,warmth,A,\n"),
+                                     INTERVIEWS)
+    assert codings == [] and "'i.csv' (1)" in warnings[-1]
+
+
 def test_interviews_named_by_file_name_are_matched(tmp_path):
     path = write(tmp_path, "i.docx,18,25,warmth,A,\nother.txt,0,5,warmth,A,\n")
     codings, warnings = read_codings(path, INTERVIEWS)

@@ -11,6 +11,15 @@ from tr_nlp.schema import Codebook, Coding, Interview
 if TYPE_CHECKING:
     from tr_nlp.ingest.table import TableMapping
 
+#: File suffix -> format (a key of :data:`tr_nlp.ingest.READERS`).
+EXTENSIONS = {
+    ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".docx": "docx",
+    ".vtt": "vtt", ".srt": "srt", ".csv": "table", ".tsv": "table", ".jsonl": "table",
+    ".ndjson": "table", ".parquet": "table", ".xlsx": "table", ".qdpx": "qdpx", ".qde": "qdpx",
+}
+#: Suffixes of files that hold one transcript, whose file name (minus the suffix) is its id.
+TRANSCRIPT_SUFFIXES = tuple(s for s, fmt in EXTENSIONS.items() if fmt not in {"table", "qdpx"})
+
 
 @dataclass(frozen=True)
 class ReadOptions:

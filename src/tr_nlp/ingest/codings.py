@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from tr_nlp.errors import CodingsError, InputError
+from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
 from tr_nlp.ingest.table import TableMapping, load_frame
 from tr_nlp.schema import CODING_COLUMNS, Codebook, Coding, Interview, codings_to_frame
 
@@ -106,12 +107,11 @@ def read_codings(
     return codings, warnings
 
 
-#: File suffixes a team may leave on interview ids in a codings table ("demo01.docx").
-TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
-
-
 def _known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.Series, list[str]]:
-    """``ids`` with file names of known interviews (``demo01.txt``) made their ids, and the names changed."""
+    """``ids`` with file names of known interviews (``demo01.txt``) made their ids, and the names changed.
+
+    A team may leave a transcript's file suffix on its id in a codings table ("demo01.docx").
+    """
     def known(iid: str) -> str:
         stem, suffix = iid.rsplit(".", 1) if "." in iid else (iid, "")
         if iid not in interviews and f".{suffix.lower()}" in TRANSCRIPT_SUFFIXES and stem in interviews:

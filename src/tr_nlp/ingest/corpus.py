@@ -26,7 +26,7 @@ from typing import Any
 
 from tr_nlp.codebook import load_codebook, load_yaml
 from tr_nlp.errors import ConfigError, InputError, TrNlpError
-from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult
 from tr_nlp.ingest.codings import read_codings
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.qdpx import read_qdpx
@@ -45,11 +45,6 @@ READERS = {
     "srt": read_subtitles,
     "table": read_table,
     "qdpx": read_qdpx,
-}
-EXTENSIONS = {
-    ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".docx": "docx",
-    ".vtt": "vtt", ".srt": "srt", ".csv": "table", ".tsv": "table", ".jsonl": "table",
-    ".ndjson": "table", ".parquet": "table", ".xlsx": "table", ".qdpx": "qdpx", ".qde": "qdpx",
 }
 _SKIP_STEMS = {"readme", "license", "licence", "changelog", "notice", "source"}
 
