@@ -76,6 +76,28 @@ def test_tampered_model_file_is_refused(trained, tmp_path):
     assert info.value.code == "E182"
 
 
+@pytest.mark.parametrize("key, value, says", [
+    ("codes", None, "its 'codes' is not a list of code names"),
+    ("codes", "beyond_routine", "its 'codes' is not a list of code names"),
+    ("codes", [1, 2], "its 'codes' is not a list of code names"),
+    ("codes", ["beyond_routine"], "its 'codes' names 1 code(s) but the model has"),
+    ("context", [1], "its 'context' is not true or false"),
+])
+def test_a_card_that_does_not_fit_the_model_is_refused(trained, tmp_path, key, value, says):
+    """The card is not covered by the model file's sha256, so what it says is checked."""
+    _, _, folder = trained
+    copy = tmp_path / "m"
+    copy.mkdir()
+    for f in folder.iterdir():
+        (copy / f.name).write_bytes(f.read_bytes())
+    card = json.loads((copy / "card.json").read_text())
+    card[key] = value
+    (copy / "card.json").write_text(json.dumps(card))
+    with pytest.raises(ModelError, match="E184") as info:
+        load_model(copy)
+    assert says in str(info.value) and "card.json" in str(info.value)
+
+
 def test_a_fine_tuned_folder_missing_its_parts_is_refused_with_a_clear_error(tmp_path):
     (tmp_path / "card.json").write_text(json.dumps({"model_file": "finetune.safetensors", "finetune": {}}))
     with pytest.raises(ModelError, match="E184.*retrain it with 'tr-nlp train --finetune'"):

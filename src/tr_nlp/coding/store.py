@@ -198,7 +198,27 @@ def load_model(directory: str | Path) -> ThemeModel:
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError("E184", Path(directory) / CARD_FILE, detail=f"finetune section: {exc}") from None
         pipeline = Pipeline([("head", head)])
-    return ThemeModel(pipeline, list(card.get("codes", [])), card)
+    return ThemeModel(pipeline, _card_codes(card, pipeline, Path(directory) / CARD_FILE), card)
+
+
+def _card_codes(card: dict[str, Any], pipeline: Pipeline, card_path: Path) -> list[str]:
+    """The card's code names, one per output of the model; E184 when they, or its
+    ``context`` flag (what input the model takes), are not what :func:`save_model` wrote.
+
+    The card is not covered by the model file's sha256, so what loading reads from it is checked.
+    """
+    if not isinstance(card.get("context", False), bool):
+        raise ModelError("E184", card_path, detail="its 'context' is not true or false; retrain the model "
+                         "or restore its card.json")
+    codes = card.get("codes")
+    if not isinstance(codes, list) or not codes or not all(isinstance(code, str) for code in codes):
+        raise ModelError("E184", card_path, detail="its 'codes' is not a list of code names; retrain the model "
+                         "or restore its card.json")
+    outputs = len(getattr(pipeline.named_steps["head"], "thresholds_", codes))
+    if len(codes) != outputs:
+        raise ModelError("E184", card_path, detail=f"its 'codes' names {len(codes)} code(s) but the model has "
+                         f"{outputs} outputs; retrain the model or restore its card.json")
+    return codes
 
 
 def _load_pipeline(model_path: Path) -> Pipeline:
