@@ -141,6 +141,52 @@ def test_edited_file_is_redone_and_a_new_model_redoes_everything(incoming, model
     assert run_batch([incoming], retrained, out, force=True).coded == 18
 
 
+def test_an_input_whose_outputs_were_deleted_is_coded_again(incoming, model, tmp_path):
+    out = tmp_path / "out"
+    assert run_batch([incoming], model, out).coded == 18
+    before = outputs(out)
+    next((out / "suggestions.parquet").glob("*.parquet")).unlink()  # one input's part file
+    (out / "suggestions.csv").unlink()
+    (out / "interviews" / "demo07.csv").unlink()  # another input's interview table
+    again = run_batch([incoming], model, out)
+    assert (again.coded, again.skipped, again.failed) == (2, 16, [])
+    assert outputs(out) == before
+
+
+def test_an_interview_without_segments_gets_an_empty_table_and_is_not_redone(model, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "asks.txt").write_text("Interviewer: Hello?\nInterviewer: Are you there?\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = run_batch([tmp_path / "in"], model, out)
+    assert (first.coded, first.segments) == (1, 0)
+    table = pd.read_csv(out / "interviews" / "asks.csv")
+    assert table.empty and {"interview_id", "start", "end", "code", "probability"} <= set(table.columns)
+    assert run_batch([tmp_path / "in"], model, out).skipped == 1
+
+
+@pytest.mark.parametrize("damage", ["not sqlite", "other tables"])
+def test_a_damaged_manifest_is_refused_and_force_starts_a_new_one(incoming, model, tmp_path, damage):
+    files = [incoming / "interviews" / "demo15.txt", incoming / "interviews" / "demo16.docx"]
+    out = tmp_path / "out"
+    assert run_batch(files, model, out).coded == 2
+    before = outputs(out)
+    manifest = out / "manifest.sqlite"
+    manifest.unlink()
+    if damage == "not sqlite":
+        manifest.write_bytes(b"this is not a database" * 100)
+    else:
+        with sqlite3.connect(manifest) as db:
+            db.execute("CREATE TABLE files (path TEXT, done INTEGER)")
+        db.close()
+    result = run("batch", *files, "--model", model, "-o", out)
+    assert result.exit_code == 2 and "manifest.sqlite: [E175] the batch manifest is damaged" in result.stderr
+    assert "--force" in result.stderr and outputs(out) == before
+    result = run("batch", *files, "--model", model, "-o", out, "--force")
+    assert result.exit_code == 0 and "2 coded, 0 already done, 0 failed of 2 inputs" in result.stdout
+    assert outputs(out) == before
+    assert run_batch(files, model, out).skipped == 2
+
+
 def test_outputs_are_identical_in_process_with_two_workers_and_on_dask(incoming, model, tmp_path):
     engines = {"one": InProcess(), "pool": LocalPool(2), "dask": DaskEngine(2)}
     found = {}

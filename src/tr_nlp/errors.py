@@ -98,6 +98,10 @@ class Errors:
     E172 = "only {free} MB free for outputs (need at least {need} MB); free some space or choose another folder"
     E173 = "is a file, but {what} is written into a folder; choose a folder path"
     E174 = "is a folder, but the output is one file; give a file name inside it"
+    E175 = (
+        "the batch manifest is damaged ({detail}); pass --force to code every input again "
+        "with a new manifest, or choose a new output folder"
+    )
     # --- models ---------------------------------------------------------------------
     E180 = "sentence-embedding model unavailable: {detail}"
     E181 = "no model at this path ({detail}); train one with 'tr-nlp train' first"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from tr_nlp.errors import OutputError
@@ -54,16 +54,55 @@ class Entry:
     seconds: float = 0.0
 
 
-class Manifest:
-    """The manifest of one output folder (see the module docstring)."""
+_COLUMNS = {"files": [f.name for f in fields(Entry)], "interviews": ["interview_id", "path"]}
 
-    def __init__(self, folder: str | Path):
+
+class Manifest:
+    """The manifest of one output folder (see the module docstring).
+
+    Parameters
+    ----------
+    folder : path
+        The batch's output folder.
+    replace_damaged : bool
+        When the manifest there is damaged (not SQLite, corrupt, or tables of another
+        shape), delete it and start an empty one rather than raise E175. Every input is
+        then coded again (``--force``).
+
+    Raises
+    ------
+    OutputError
+        E170 when the file cannot be opened or written; E175 when it is damaged.
+    """
+
+    def __init__(self, folder: str | Path, replace_damaged: bool = False):
         self.path = Path(folder) / MANIFEST_NAME
         try:
-            self._db = sqlite3.connect(self.path, timeout=60)
-            self._db.executescript(_SCHEMA)
+            self._db = self._open()
+        except OutputError as exc:
+            if exc.code != "E175" or not replace_damaged:
+                raise
+            for leftover in (self.path, self.path.with_name(self.path.name + "-journal")):
+                leftover.unlink(missing_ok=True)
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, timeout=60)
         except sqlite3.Error as exc:
             raise OutputError("E170", self.path, detail=exc) from None
+        try:
+            db.executescript(_SCHEMA)
+            problem = _damage(db)
+        except sqlite3.OperationalError as exc:  # locked, read-only, disk full...
+            db.close()
+            raise OutputError("E170", self.path, detail=exc) from None
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
+            problem = str(exc)
+        if problem:
+            db.close()
+            raise OutputError("E175", self.path, detail=problem)
+        return db
 
     def close(self) -> None:
         """Close the database."""
@@ -96,6 +135,18 @@ class Manifest:
         """Every row, ordered by input path (so combined outputs do not depend on timing)."""
         for row in self._db.execute("SELECT * FROM files ORDER BY path"):
             yield _entry(row)
+
+
+def _damage(db: sqlite3.Connection) -> str:
+    """What is wrong with an opened manifest ("" when nothing is): its integrity, then its tables' columns."""
+    check = db.execute("PRAGMA quick_check").fetchone()[0]
+    if check != "ok":
+        return f"integrity check: {check}"
+    for table, expected in _COLUMNS.items():
+        found = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+        if found != expected:
+            return f"table '{table}' has columns {', '.join(found)}, expected {', '.join(expected)}"
+    return ""
 
 
 def _entry(row: tuple) -> Entry:

@@ -14,7 +14,8 @@ written atomically before its manifest row is committed. Killing a run at any mo
 running it again therefore redoes at most the files that were in flight, and gives the
 same outputs as a run that was never interrupted. Inputs that failed are tried again on
 every run (a bad file fails again in milliseconds; a failure with a passing cause, such
-as a worker out of memory, is not kept for good).
+as a worker out of memory, is not kept for good), and so are inputs whose outputs were
+deleted since. A damaged manifest is refused (E175) unless ``force`` starts a new one.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def run_batch(
     engine : Engine, optional
         Where to run (:func:`tr_nlp.batch.make_engine`); default: in this process.
     force : bool
-        Redo every input, even those the manifest says are done.
+        Redo every input, even those the manifest says are done; replace a damaged manifest.
     progress : callable, optional
         Called after each input with (result, or None for a skipped input; done; total).
 
@@ -149,7 +150,7 @@ def run_batch(
     verify_model_files(model_dir)  # a missing or tampered model fails before any work
     model_sha = model_hash(model_dir)
     job = hashlib.sha256(json.dumps([model_sha, asdict(segmenter)], sort_keys=True).encode()).hexdigest()
-    manifest = Manifest(out)
+    manifest = Manifest(out, replace_damaged=force)
     pending = out / ".combine-pending"
     report = BatchReport(out, engine.description)
     try:
@@ -168,8 +169,9 @@ def run_batch(
                 except OSError as exc:
                     sha = f"unreadable: {exc.strerror or exc}"
                 entry = manifest.get(key)
+                # a failed input is tried again (the cause may have passed), and so is one whose outputs are gone
                 if not force and entry is not None and entry.sha == sha and entry.job == job \
-                        and entry.status == "done":  # a failed input is tried again: the cause may have passed
+                        and entry.status == "done" and _outputs_present(entry, out):
                     report.skipped += 1
                     done += 1
                     if progress:
@@ -217,6 +219,12 @@ def _chunks(tasks: Iterator[Task], size: int) -> Iterator[list[Task]]:
         yield chunk
 
 
+def _outputs_present(entry: Entry, out: Path) -> bool:
+    """Whether a done input's part file and interview tables are all still on disk."""
+    return bool(entry.part) and (out / DATASET / str(entry.part)).is_file() and all(
+        (out / "interviews" / interview_file(iid)).is_file() for iid in entry.interviews)
+
+
 def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path,
            job: str) -> Entry:
     """Write one input's outputs atomically, commit its manifest row, then drop stale outputs.
@@ -238,8 +246,10 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
         assert result.rows is not None
         part = f"part-{hashlib.sha256(task.path.encode()).hexdigest()[:12]}-{task.sha[:12]}.parquet"
         write_table(result.rows, out / DATASET / part)
-        for interview_id, rows in result.rows.groupby("interview_id", sort=True):
-            write_table(rows, out / "interviews" / interview_file(str(interview_id)))
+        by_interview = {str(iid): rows for iid, rows in result.rows.groupby("interview_id", sort=True)}
+        for interview_id in result.interviews:  # one table each, empty for an interview without segments
+            write_table(by_interview.get(interview_id, result.rows.iloc[:0]),
+                        out / "interviews" / interview_file(interview_id))
         entry = Entry(task.path, task.sha, job, "done", part, result.interviews, result.segments,
                       seconds=result.seconds)
     manifest.record(entry)
