@@ -118,6 +118,17 @@ def test_segment_each_format_offsets_hold(tmp_path, suffix):
     assert (frame.role == "participant").all()
 
 
+def test_segments_no_coding_falls_on_get_an_empty_codes_column(tmp_path):
+    """Coders code participants; the interviewer's turns carry no coding (this crashed in pandas)."""
+    result = run("segment", DEMO, "--unit", "turn", "--roles", "interviewer", "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(tmp_path / "s.csv", keep_default_na=False)
+    assert len(frame) > 100 and (frame.role == "interviewer").all() and (frame.codes == "").all()
+    result = run("segment", DEMO, "--roles", ",", "-o", tmp_path / "t.csv")
+    assert result.exit_code == 2 and "no speaker role to keep" in result.stderr
+    assert not (tmp_path / "t.csv").exists()
+
+
 def test_segment_unsupported_output_type(tmp_path):
     result = run("segment", DEMO, "-o", tmp_path / "s.xlsx")
     assert result.exit_code == 2 and "s.xlsx" in result.stderr

@@ -46,8 +46,13 @@ def test_bad_settings():
         Segmenter(unit="paragraph")  # type: ignore[arg-type]
     with pytest.raises(ConfigError):
         Segmenter(roles=("boss",))
+    with pytest.raises(ConfigError, match="no speaker role to keep"):
+        Segmenter(roles=())  # what '--roles ,' gives: it would keep no segment at all
     with pytest.raises(ConfigError):
         Segmenter(unit="window", window=0)
+    with pytest.raises(ConfigError, match="--stride 4 is larger than --window 3.*never be coded"):
+        Segmenter(unit="window", window=3, stride=4)  # would leave every fourth sentence out
+    assert Segmenter(unit="window", window=3, stride=3).stride == 3
 
 
 def test_missing_spacy_model_is_a_clear_error():

@@ -48,8 +48,8 @@ def segment(
     frame = segments_to_frame(segments)
     if corpus.codings:
         mapped = map_codings(segments, corpus.codings, overlap)
-        codes = mapped.groupby("segment_id")["code"].agg(lambda s: ";".join(sorted(set(s))))
-        frame["codes"] = frame["segment_id"].map(codes).fillna("")
+        codes = {sid: ";".join(sorted(set(group))) for sid, group in mapped.groupby("segment_id")["code"]}
+        frame["codes"] = [codes.get(sid, "") for sid in frame["segment_id"]]  # no coding on any segment: all ""
     if output is None:
         frame.to_csv(sys.stdout, index=False)
     else:

@@ -56,7 +56,8 @@ class Segmenter:
         Speaker roles to keep (default: participant speech only).
     window, stride : int
         For ``unit="window"``: sentences per window and step between windows
-        (``stride`` defaults to ``window``: no overlap).
+        (``stride`` defaults to ``window``: no overlap; a larger stride, which would
+        leave sentences out of every segment, is refused).
     spacy_model : str, optional
         An installed spaCy pipeline to use instead of the blank sentencizer.
     batch_size : int
@@ -73,11 +74,16 @@ class Segmenter:
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
             raise ConfigError("E163", detail=f"unit {self.unit!r}; expected one of {UNITS}")
+        if not self.roles:
+            raise ConfigError("E163", detail=f"no speaker role to keep (--roles); expected some of {ROLES}")
         bad = [r for r in self.roles if r not in ROLES]
         if bad:
             raise ConfigError("E163", detail=f"roles {bad}; expected some of {ROLES}")
         if self.window < 1 or (self.stride is not None and self.stride < 1):
             raise ConfigError("E163", detail="--window and --stride must be at least 1")
+        if self.stride is not None and self.stride > self.window:
+            raise ConfigError("E163", detail=f"--stride {self.stride} is larger than --window {self.window}, so the "
+                              "sentences between windows would never be coded; use a stride of at most the window")
 
     def settings(self) -> dict[str, Any]:
         """What decides the segments (not ``batch_size``), as JSON for a model card."""
