@@ -1,3 +1,7 @@
+import json
+import os
+import stat
+
 import pandas as pd
 import pytest
 
@@ -32,3 +36,22 @@ def test_unwritable_output_is_a_clear_error(tmp_path):
     with pytest.raises(OutputError) as info:
         write_json({}, blocker / "sub" / "out.json")
     assert info.value.code == "E170"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_outputs_get_the_permissions_a_plain_open_would_give(tmp_path, monkeypatch):
+    """Not the temp file's owner-only mode: a team sharing the output folder can read them."""
+    from tr_nlp.export import tables
+
+    frame = pd.DataFrame({"a": [1]})
+    monkeypatch.setattr(tables, "_UMASK", 0o027)
+    new = write_table(frame, tmp_path / "new.csv")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o640
+    kept = tmp_path / "kept.json"
+    kept.write_text("{}")
+    kept.chmod(0o604)
+    write_json({"b": 2}, kept)  # replacing a file keeps its mode, as open(path, "w") would
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o604 and json.loads(kept.read_text()) == {"b": 2}
+    with atomic_path(tmp_path / "secret.csv", private=True) as tmp:
+        tmp.write_text("x")
+    assert stat.S_IMODE((tmp_path / "secret.csv").stat().st_mode) == 0o600

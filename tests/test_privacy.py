@@ -1,7 +1,9 @@
 """Pseudonymisation: what is found, consistent placeholders, and codings that stay on the same words."""
 
 import json
+import os
 import re
+import stat
 import zipfile
 
 import pytest
@@ -109,6 +111,8 @@ def test_mapping_round_trip_keeps_placeholders(tmp_path):
     first = Pseudonymiser(["Karen"])
     first.text("Karen and jo@x.org")
     path = first.save_mapping(tmp_path / "map.csv")
+    if os.name == "posix":  # it can re-identify participants: owner-only, whatever the umask
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
     second = Pseudonymiser()
     second.load_mapping(path)
     assert second.text("jo@x.org, then Karen, then Rob") == "[EMAIL_1], then [PERSON_1], then Rob"

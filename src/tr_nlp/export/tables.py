@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -58,14 +59,31 @@ def check_folder_path(path: str | Path, what: str) -> Path:
     return path
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()  # once, at import: os.umask can only be read by setting it
+
+
 @contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temp path beside ``path``; on success it replaces ``path`` in one rename."""
+def atomic_path(path: str | Path, private: bool = False) -> Iterator[Path]:
+    """Yield a temp path beside ``path``; on success it replaces ``path`` in one rename.
+
+    The file gets the permissions a plain ``open(path, "w")`` would give it: those of the
+    file it replaces, else what the umask allows (a temp file alone would be owner-only,
+    unreadable to a team sharing the output folder). ``private`` makes it owner-only
+    (``0o600``), as for the pseudonymisation mapping, which can re-identify participants.
+    """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
+        mode = 0o600 if private else stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o666 & ~_UMASK
+        os.chmod(tmp, mode)
     except OSError as exc:
         raise OutputError("E170", path, detail=exc.strerror or exc) from None
     tmp_path = Path(tmp)

@@ -226,11 +226,12 @@ class Pseudonymiser:
 
     # --- the mapping file ------------------------------------------------------------------
     def save_mapping(self, path: str | Path) -> Path:
-        """Write ``placeholder,kind,original`` rows (atomically). Keep this file private."""
+        """Write ``placeholder,kind,original`` rows (atomically), readable by its owner only.
+        Keep this file private."""
         from tr_nlp.export.tables import atomic_path
 
         path = Path(path)
-        with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
+        with atomic_path(path, private=True) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["placeholder", "kind", "original"])
             writer.writerows(self.mapping)
