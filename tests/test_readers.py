@@ -149,6 +149,40 @@ def test_a_bomb_entry_padded_with_incompressible_data_is_refused(tmp_path):
     assert info.value.code == "E111" and "word/media/bomb.bin" in str(info.value)
 
 
+def with_doctype(path, doctype: str, reference: str):
+    """``path`` (a .docx) with a DTD in word/document.xml and ``reference`` in its first text."""
+    hostile = path.with_name("hostile.docx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                xml = data.decode("utf-8")
+                head = xml.index("?>") + 2
+                xml = xml[:head] + doctype + xml[head:]
+                first = xml.index(">", xml.index("<w:t")) + 1
+                data = (xml[:first] + reference + xml[first:]).encode("utf-8")
+            out.writestr(info, data)
+    return hostile
+
+
+def test_a_docx_external_entity_is_never_resolved(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT", encoding="utf-8")
+    plain = make_docx(tmp_path / "plain.docx", [("Interviewer:", " Tell me."), ("Participant:", " Fine.")])
+    hostile = with_doctype(plain, f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "{secret.as_uri()}">]>', "&x;")
+    text = read_file(hostile).interviews[0].text
+    assert "TOP-SECRET" not in text and "Fine." in text
+
+
+def test_a_docx_entity_expansion_bomb_is_a_clear_error(tmp_path):
+    levels = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{k} "{f"&a{k - 1};" * 10}">' for k in range(1, 10))
+    plain = make_docx(tmp_path / "plain.docx", [("Interviewer:", " Tell me."), ("Participant:", " Fine.")])
+    hostile = with_doctype(plain, f"<!DOCTYPE w:document [{levels}]>", "&a9;")  # 10^9 'lol's
+    with pytest.raises(InputError) as info:
+        read_file(hostile)
+    assert info.value.code == "E110" and "hostile.docx" in str(info.value)
+
+
 def test_office_files_of_ordinary_compression_are_read(tmp_path):
     words = " ".join(f"word{i % 5000}" for i in range(400_000))  # ~4 MB of text, about 10:1 packed
     path = make_docx(tmp_path / "long.docx", [("I:", " Tell me."), ("P:", " " + words)])
