@@ -26,6 +26,23 @@ def test_unicode_encodings_decode_to_same_text(data, encoding):
     assert decoded.warning is None
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_with_a_warning(codec):
+    decoded = decode_bytes(TEXT.encode(codec), "win.txt")
+    assert decoded.text == TEXT and decoded.encoding == codec
+    assert "without a byte-order mark" in decoded.warning
+
+
+@pytest.mark.parametrize("data", [
+    b"\x00\x00\x00\x01" * 50,               # NULs in both halves: a binary record
+    "I: Hello there".encode("utf-16-le")[:-1],  # odd length: not whole UTF-16 units
+    b"PK\x03\x04" + bytes(60),                 # a zip header
+])
+def test_nul_bytes_that_are_not_utf16_text_are_binary(data):
+    with pytest.raises(InputError, match="E102"):
+        decode_bytes(data, "f.bin")
+
+
 def test_cp1252_falls_back_with_warning_naming_nothing_but_the_problem():
     decoded = decode_bytes("I: Café “quoted”\nP: ok".encode("cp1252"), "win.txt")
     assert decoded.text == "I: Café “quoted”\nP: ok"

@@ -1,8 +1,10 @@
 """Decode transcript bytes and normalise the text once, so offsets refer to stable text.
 
-Accepted: UTF-8, UTF-8 with BOM, UTF-16/UTF-32 with BOM. A file that is not UTF-8 is
-decoded as cp1252 (Windows "ANSI", common for transcripts typed in Word or Notepad) only
-when it has no UTF-8 sequences at all and reads as text, with a warning naming the file.
+Accepted: UTF-8, UTF-8 with BOM, UTF-16/UTF-32 with BOM, and (with a warning) UTF-16
+without a BOM when every other byte is NUL, as Latin-script text then has. A file that
+is not UTF-8 is decoded as cp1252 (Windows "ANSI", common for transcripts typed in Word
+or Notepad) only when it has no UTF-8 sequences at all and reads as text, with a
+warning naming the file.
 A file that mixes UTF-8 with stray bytes is corrupt UTF-8 and is refused.
 
 Normalisation (see :func:`normalise_text`): Unicode NFC, every line break as ``\\n``,
@@ -83,13 +85,31 @@ def decode_bytes(data: bytes, path: str | Path, encoding: str | None = None) -> 
             except UnicodeDecodeError as exc:
                 raise InputError("E106", path, encoding=codec, detail=exc.reason) from None
     if b"\x00" in data[:8192]:
-        raise InputError("E102", path, detail="it contains NUL bytes")
+        return _bomless_utf16(data, path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return _fallback_cp1252(data, path, exc)
     _refuse_control_characters(text, path)
     return Decoded(text, "utf-8")
+
+
+def _bomless_utf16(data: bytes, path: str | Path) -> Decoded:
+    """Text with NUL bytes: UTF-16 saved without a byte-order mark when every other byte
+    is NUL (Latin-script text; some Windows tools write it), else a binary file (E102)."""
+    sample = data[:8192]
+    sample = sample[: len(sample) // 2 * 2]
+    even, odd = sample[0::2], sample[1::2]
+    for codec, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if len(data) % 2 == 0 and high.count(0) >= 0.9 * len(high) and low.count(0) <= 0.01 * len(low):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                break
+            _refuse_control_characters(text, path)
+            return Decoded(text, codec, f"UTF-16 without a byte-order mark; read as {codec.upper()}. "
+                                        "Re-save it as UTF-8 to be sure")
+    raise InputError("E102", path, detail="it contains NUL bytes")
 
 
 def _fallback_cp1252(data: bytes, path: str | Path, exc: UnicodeDecodeError) -> Decoded:
