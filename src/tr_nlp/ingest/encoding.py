@@ -98,17 +98,17 @@ def _bomless_utf16(data: bytes, path: str | Path) -> Decoded:
     """Text with NUL bytes: UTF-16 saved without a byte-order mark when every other byte
     is NUL (Latin-script text; some Windows tools write it), else a binary file (E102)."""
     sample = data[:8192]
-    sample = sample[: len(sample) // 2 * 2]
     even, odd = sample[0::2], sample[1::2]
     for codec, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if len(data) % 2 == 0 and high.count(0) >= 0.9 * len(high) and low.count(0) <= 0.01 * len(low):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                break
-            _refuse_control_characters(text, path)
-            return Decoded(text, codec, f"UTF-16 without a byte-order mark; read as {codec.upper()}. "
-                                        "Re-save it as UTF-8 to be sure")
+        if len(data) % 2 or high.count(0) < 0.9 * len(high) or low.count(0) > 0.01 * len(low):
+            continue
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:  # an unpaired surrogate: not UTF-16 after all
+            break
+        _refuse_control_characters(text, path)
+        return Decoded(text, codec, f"UTF-16 without a byte-order mark; read as {codec.upper()}. "
+                                    "Re-save it as UTF-8 to be sure")
     raise InputError("E102", path, detail="it contains NUL bytes")
 
 
