@@ -187,6 +187,20 @@ def test_a_damaged_manifest_is_refused_and_force_starts_a_new_one(incoming, mode
     assert run_batch(files, model, out).skipped == 2
 
 
+def test_a_second_run_into_a_busy_folder_fails_at_once_and_touches_nothing(incoming, model, tmp_path):
+    from tr_nlp.batch.lock import folder_lock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with folder_lock(out):  # as a run in another process would hold it
+        with pytest.raises(OutputError, match=f"E176.*process {os.getpid()}"):
+            run_batch([incoming], model, out)
+        result = run("batch", incoming, "--model", model, "-o", out)
+        assert result.exit_code == 2 and "[E176] another tr-nlp batch" in result.stderr
+        assert sorted(p.name for p in out.iterdir()) == [".lock"]
+    assert run_batch([incoming], model, out).coded == 18  # released: the next run works
+
+
 def test_outputs_are_identical_in_process_with_two_workers_and_on_dask(incoming, model, tmp_path):
     engines = {"one": InProcess(), "pool": LocalPool(2), "dask": DaskEngine(2)}
     found = {}

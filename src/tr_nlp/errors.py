@@ -102,6 +102,10 @@ class Errors:
         "the batch manifest is damaged ({detail}); pass --force to code every input again "
         "with a new manifest, or choose a new output folder"
     )
+    E176 = (
+        "another tr-nlp batch (process {pid}) is writing to this folder; wait for it to "
+        "finish, or choose another output folder"
+    )
     # --- models ---------------------------------------------------------------------
     E180 = "sentence-embedding model unavailable: {detail}"
     E181 = "no model at this path ({detail}); train one with 'tr-nlp train' first"

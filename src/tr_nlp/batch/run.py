@@ -8,6 +8,7 @@ The output folder::
     OUT/interviews/ID.csv        each interview's suggestions
     OUT/errors.jsonl             one line per input that failed: file, code, message
     OUT/run.json                 settings, engine, counts and timings of the last run
+    OUT/.lock                    held while a run works (:mod:`.lock`): one run per folder
 
 Inputs are hashed and coded one by one as the engine takes them; each file's outputs are
 written atomically before its manifest row is committed. Killing a run at any moment and
@@ -33,6 +34,7 @@ import pandas as pd
 
 from tr_nlp import __version__
 from tr_nlp.batch.engines import Engine, InProcess
+from tr_nlp.batch.lock import folder_lock
 from tr_nlp.batch.manifest import MANIFEST_NAME, Entry, Manifest
 from tr_nlp.batch.work import Result, Task, code_files
 from tr_nlp.coding.store import CARD_FILE, verify_model_files
@@ -140,13 +142,20 @@ def run_batch(
     Raises
     ------
     OutputError
-        When the output folder cannot be written (checked before any work).
+        When the output folder cannot be written (checked before any work), or another
+        run is writing to it (E176).
     ModelError
         When the model is missing or fails verification.
     """
     t0 = time.perf_counter()
     out = preflight(out_dir)
-    engine = engine or InProcess()
+    with folder_lock(out):  # one run per folder (E176), so runs never redo or delete each other's work
+        return _run(inputs, model_dir, out, segmenter, options, engine or InProcess(), force, progress, t0)
+
+
+def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segmenter: Segmenter,
+         options: ReadOptions, engine: Engine, force: bool, progress: Progress | None, t0: float) -> BatchReport:
+    """:func:`run_batch` in a checked output folder whose lock this process holds."""
     verify_model_files(model_dir)  # a missing or tampered model fails before any work
     model_sha = model_hash(model_dir)
     job = hashlib.sha256(json.dumps([model_sha, asdict(segmenter)], sort_keys=True).encode()).hexdigest()
