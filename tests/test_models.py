@@ -285,6 +285,7 @@ def test_cli_evaluate_says_what_the_coded_data_is_too_thin_for(tmp_path):
     assert "warning: only 6 coded interview(s)" in said
     assert "warning: code 'listened' is on 6 segment(s) in 6 interview(s)" in said
     assert "warning: none of the turns of participant speech carries codebook code(s) never_used; not learned" in said
+    assert "warning: no human-vs-human rows: no two coders coded the same interviews (coders: coder_a)" in said
     assert "listened" in r.stdout and "never_used" not in r.stdout
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from tr_nlp.agreement.tables import HUMAN_VS_HUMAN
 from tr_nlp.cli import common as c
 from tr_nlp.coding import (
     CodedData,
@@ -166,6 +167,10 @@ def evaluate(
     ev = cross_validate(data, features, objective, n_splits=folds, seed=seed, n_boot=n_boot,
                         learning_curve=not no_curve, context=context)
     print_agreement(ev.agreement)
+    if not quiet and not (ev.agreement["comparison"] == HUMAN_VS_HUMAN).any():
+        coders = ", ".join(sorted(data.humans)) or "none"
+        c.warn(f"no human-vs-human rows: no two coders coded the same interviews (coders: {coders}); have a "
+               "second coder code some interviews to see whether the machine disagrees more than coders do")
     if output is not None:
         write_evaluation(ev, output)
         c.out.print(f"evaluation: {output}", highlight=False)
