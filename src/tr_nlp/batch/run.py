@@ -87,7 +87,7 @@ def preflight(out_dir: str | Path, min_free_mb: int = MIN_FREE_MB) -> Path:
     out = check_folder_path(out_dir, "the batch")
     with atomic_path(out / ".write-test") as probe:
         probe.write_bytes(b"ok")
-    (out / ".write-test").unlink()
+    (out / ".write-test").unlink(missing_ok=True)  # a second run (refused by the lock next) may race here
     free = shutil.disk_usage(out).free // 2**20
     if free < min_free_mb:
         raise OutputError("E172", out, free=free, need=min_free_mb)
