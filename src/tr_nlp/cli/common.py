@@ -15,7 +15,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from tr_nlp.errors import TrNlpError
+from tr_nlp.errors import ConfigError, TrNlpError
+from tr_nlp.export import check_folder_path
 from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
 from tr_nlp.privacy import Pseudonymiser, read_names
 from tr_nlp.segment import Segmenter
@@ -74,6 +75,14 @@ ModelDir = Annotated[Path, typer.Option("--model", help="A trained model folder.
 PseudonymiseOpt = Annotated[bool, typer.Option("--pseudonymise", help="Replace speaker names, --names, e-mails, phone and NHS numbers and dates with placeholders.")]
 NamesOpt = Annotated[Path | None, typer.Option("--names", help="Text file of names to replace, one per line (with --pseudonymise).")]
 MappingOpt = Annotated[Path | None, typer.Option("--mapping", help="CSV of placeholder -> original to keep (private!); an existing one is continued.")]
+
+
+def corpus_output(output: Path, what: str, force: bool) -> None:
+    """Check a corpus folder to write before any work: not a file (E173), and empty unless
+    ``force`` (E163), since old interview files left beside new ones would silently join the corpus."""
+    check_folder_path(output, what)
+    if output.is_dir() and any(output.iterdir()) and not force:
+        raise ConfigError("E163", detail=f"output folder {output} is not empty; choose a new folder or pass --force")
 
 
 def pseudonymiser(names: Path | None, mapping: Path | None) -> Pseudonymiser:

@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from tr_nlp.cli import common as c
-from tr_nlp.errors import ConfigError
-from tr_nlp.export import check_folder_path
 from tr_nlp.export.folder import write_corpus_folder
 from tr_nlp.privacy import pseudonymise_corpus
 
@@ -35,9 +33,7 @@ def pseudonymise_cmd(
     each still covers the same words. The same detail gets the same placeholder
     everywhere; --mapping keeps the placeholder -> original table (store it privately).
     """
-    check_folder_path(output, "the pseudonymised corpus")
-    if output.is_dir() and any(output.iterdir()) and not force:
-        raise ConfigError("E163", detail=f"output folder {output} is not empty; choose a new folder or pass --force")
+    c.corpus_output(output, "the pseudonymised corpus", force)
     loaded = c.load_and_report(paths, c.read_options(preset, speaker_roles=speaker_role, encoding=encoding),
                                None, codings, codebook, quiet)
     p = c.pseudonymiser(names, mapping)

@@ -12,7 +12,7 @@ from tr_nlp.cli import common as c
 from tr_nlp.coding.store import read_card
 from tr_nlp.codebook import codebook_from_dict, load_yaml
 from tr_nlp.errors import ConfigError, InputError
-from tr_nlp.export import check_file_path, check_folder_path
+from tr_nlp.export import check_file_path
 from tr_nlp.export.folder import write_corpus_folder
 from tr_nlp.export.qdpx import (
     MachineLayer,
@@ -43,10 +43,7 @@ def import_cmd(
     verbose: c.Verbose = False,
 ) -> None:
     """Read a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder) into a tr_nlp corpus folder."""
-    check_folder_path(output, "the imported corpus")
-    if output.is_dir() and any(output.iterdir()) and not force:
-        # old interview files left beside new ones would silently join the corpus
-        raise ConfigError("E163", detail=f"output folder {output} is not empty; choose a new folder or pass --force")
+    c.corpus_output(output, "the imported corpus", force)
     result = read_qdpx(project, c.read_options(speaker_roles=speaker_role, encoding=encoding))
     if not quiet:
         for warning in result.warnings:
