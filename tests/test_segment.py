@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from tr_nlp.errors import ConfigError
 from tr_nlp.ingest import ReadOptions, read_file
 from tr_nlp.schema import Interview, Turn, segments_from_frame, segments_to_frame
-from tr_nlp.segment import Segmenter
+from tr_nlp.segment import Segmenter, load_nlp
 
 TEXT = "I: So how was it?\nP: It was hard. She listened though!  And she stayed.\nI: Mm.\nP: Yes. Really."
 
@@ -39,6 +39,22 @@ def test_windows_with_stride_cover_every_sentence():
     segs = Segmenter(unit="window", window=2).segment([interview()])
     assert [s.text for s in segs] == ["It was hard. She listened though!", "She listened though!  And she stayed.",
                                       "Yes. Really."]
+
+
+def test_a_turn_longer_than_spacys_limit_goes_through_in_pieces(monkeypatch):
+    # spaCy refuses texts over nlp.max_length (1,000,000 characters): an unpunctuated
+    # automatic transcript or a file without speaker labels can be one such turn
+    line = "It was hard. She listened though!\n"
+    text = "P: " + line * 40
+    whole = Interview("x", text, (Turn("P", "participant", 3, len(text)),))
+    expected = Segmenter().segment([whole])
+    monkeypatch.setattr(load_nlp(None), "max_length", 3 * len(line) + 5)  # cuts fall on line breaks
+    assert Segmenter().segment([whole]) == expected
+    monkeypatch.setattr(load_nlp(None), "max_length", 20)  # cuts fall on spaces, inside sentences
+    segs = Segmenter().segment([whole])
+    assert all(s.text == text[s.start : s.end] and len(s.text) <= 20 for s in segs)
+    assert "".join(s.text for s in segs).replace(" ", "") == text[3:].replace(" ", "").replace("\n", "")
+    assert [s.segment_id for s in segs] == [f"x:s{i}" for i in range(len(segs))]
 
 
 def test_bad_settings():

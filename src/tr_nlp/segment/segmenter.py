@@ -120,15 +120,19 @@ class Segmenter:
 
     def _sentence_segments(self, interview: Interview, turns: list[Turn]) -> Iterator[Segment]:
         nlp = load_nlp(self.spacy_model)
-        texts = (interview.text[t.start : t.end] for t in turns)
-        n = 0
-        for turn, doc in zip(turns, nlp.pipe(texts, batch_size=self.batch_size)):
-            sentences = []
+        # spaCy refuses a text over nlp.max_length: a longer turn goes through in pieces
+        pieces = [(k, start, end) for k, turn in enumerate(turns)
+                  for start, end in _pieces(interview.text, turn.start, turn.end, nlp.max_length)]
+        docs = nlp.pipe((interview.text[start:end] for _, start, end in pieces), batch_size=self.batch_size)
+        sentences: list[list[tuple[int, int]]] = [[] for _ in turns]
+        for (k, offset, _), doc in zip(pieces, docs):
             for sent in doc.sents:
-                start, end = _trim(interview.text, turn.start + sent.start_char, turn.start + sent.end_char)
+                start, end = _trim(interview.text, offset + sent.start_char, offset + sent.end_char)
                 if end > start:
-                    sentences.append((start, end))
-            for start, end in self._group(sentences):
+                    sentences[k].append((start, end))
+        n = 0
+        for turn, spans in zip(turns, sentences):
+            for start, end in self._group(spans):
                 yield self._make(interview, n, turn, start, end)
                 n += 1
 
@@ -153,6 +157,23 @@ class Segmenter:
             role=turn.role,
             text=interview.text[start:end],
         )
+
+
+def _pieces(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
+    r"""Cut ``[start, end)`` into spans of at most ``limit`` characters.
+
+    Each cut falls after the last line break before the limit, else after the last
+    space, else at the limit itself.
+
+    >>> list(_pieces("ab cd\nef gh", 0, 11, 7))
+    [(0, 6), (6, 11)]
+    """
+    while end - start > limit:
+        window = text[start : start + limit]
+        cut = window.rfind("\n") + 1 or window.rfind(" ") + 1 or limit
+        yield start, start + cut
+        start += cut
+    yield start, end
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
