@@ -268,6 +268,24 @@ def test_unsupported_extension(write):
     assert info.value.code == "E104"
 
 
+def test_a_folder_says_which_files_it_passed_over(write, tmp_path):
+    # legacy Word files beside .docx ones would otherwise drop out of a study without a word
+    write("talk/a.txt", "I: How are you?\nP: Fine.\n")
+    for name in ("b.doc", "c.pdf", "d.doc", "a.mp3", "codebook.yaml", "README.md", ".hidden.doc", "_old/e.doc"):
+        write(f"talk/{name}", b"x")
+    corpus = load_corpus([tmp_path / "talk"])
+    assert [iv.id for iv in corpus.interviews] == ["a"]
+    (warning,) = corpus.warnings
+    assert warning.startswith(f"{tmp_path / 'talk'}: 4 file(s) not read: no reader takes their type "
+                              "(.doc 2, .mp3 1, .pdf 1): ")
+    assert "a.mp3', " in warning and " and 1 more; if they are transcripts, save them as .docx or .txt" in warning
+    (tmp_path / "empty").mkdir()
+    assert load_corpus([tmp_path / "empty"]).warnings == [
+        f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .docx .jsonl .markdown .md "
+        ".ndjson .parquet .qde .qdpx .srt .tsv .txt .vtt .xlsx)"]
+    assert load_corpus([tmp_path / "talk" / "a.txt"]).warnings == []  # files named one by one: nothing passed over
+
+
 def test_a_file_named_twice_is_read_once(write, tmp_path):
     # the file itself, the file again by another spelling, and its folder
     path = write("talk/a.txt", "I: How are you?\nP: Fine.\n")

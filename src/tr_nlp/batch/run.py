@@ -163,8 +163,9 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
     pending = out / ".combine-pending"
     report = BatchReport(out, engine.description)
     try:
-        files = [(p, o) for p, o, _ in plan_inputs(list(inputs), options).files
-                 if not p.resolve().is_relative_to(out.resolve())]
+        plan = plan_inputs(list(inputs), options)
+        report.warnings.extend(plan.warnings)
+        files = [(p, o) for p, o, _ in plan.files if not p.resolve().is_relative_to(out.resolve())]
         report.total = len(files)
         done = 0
         before: dict[str, Entry | None] = {}  # each input in flight: its manifest row before this run

@@ -13,12 +13,14 @@ are and how to read them::
     encoding: utf-8
 
 Without one, a folder is searched recursively for files with a known extension, leaving
-out hidden files and README/LICENSE/CHANGELOG files.
+out hidden files, paths starting with ``_`` and README/LICENSE/CHANGELOG files; files of
+other types (``.doc``, ``.pdf``...) are left out with a warning naming them.
 """
 
 from __future__ import annotations
 
 import glob
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +49,8 @@ READERS = {
     "qdpx": read_qdpx,
 }
 _SKIP_STEMS = {"readme", "license", "licence", "changelog", "notice", "source"}
+#: files a corpus folder holds beside its transcripts, not worth a warning when passed over
+_COMPANION_SUFFIXES = {".yaml", ".yml", ".qdc", ".json", ".qde"}
 
 
 @dataclass
@@ -117,21 +121,20 @@ def read_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: str |
     return READERS[detect_format(path, fmt)](path, options)
 
 
-def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Expand files, folders (recursively, sorted) and globs into transcript files."""
+def iter_input_files(paths: Iterable[str | Path], passed_over: list[Path] | None = None) -> Iterator[Path]:
+    """Expand files, folders (recursively, sorted) and globs into transcript files.
+
+    A folder's files of a type no reader takes (``.pdf``, ``.doc``, audio...) are left
+    out; pass a list as ``passed_over`` to collect them.
+    """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            # a bare REFI-QDA project: its sources/ folder belongs to the .qde, not the corpus
-            found = sorted(path.rglob("*"))
-            project_sources = {p.parent / "sources" for p in found if p.suffix.lower() == ".qde"}
-            for child in found:
-                rel = child.relative_to(path).parts
-                if (child.is_file() and child.suffix.lower() in EXTENSIONS
-                        and not any(p.startswith((".", "_")) for p in rel)
-                        and child.stem.lower() not in _SKIP_STEMS
-                        and not _inside(child, project_sources)):
+            for child in _folder_files(path):
+                if child.suffix.lower() in EXTENSIONS:
                     yield child
+                elif passed_over is not None and child.suffix.lower() not in _COMPANION_SUFFIXES:
+                    passed_over.append(child)
         elif path.exists():
             yield path
         else:
@@ -139,6 +142,33 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             if not matches:
                 yield path  # reported as missing by the reader
             yield from (Path(m) for m in matches if Path(m).is_file())
+
+
+def _folder_files(folder: Path) -> Iterator[Path]:
+    """A folder's files, sorted, but for hidden ones, README-like ones and a project's sources."""
+    found = sorted(folder.rglob("*"))
+    # a bare REFI-QDA project: its sources/ folder belongs to the .qde, not the corpus
+    project_sources = {p.parent / "sources" for p in found if p.suffix.lower() == ".qde"}
+    for child in found:
+        rel = child.relative_to(folder).parts
+        if (child.is_file() and not any(p.startswith((".", "_")) for p in rel)
+                and child.stem.lower() not in _SKIP_STEMS and not _inside(child, project_sources)):
+            yield child
+
+
+def passed_over_warning(files: Sequence[Path], shown: int = 3) -> str:
+    """One line saying which files of a folder were not read, and why.
+
+    >>> print(passed_over_warning([Path("a.pdf"), Path("b.doc"), Path("c.doc")], shown=2))
+    3 file(s) not read: no reader takes their type (.doc 2, .pdf 1): 'a.pdf', 'b.doc' and 1 more;
+    if they are transcripts, save them as .docx or .txt
+    """
+    counts = Counter(f.suffix.lower() or "(no suffix)" for f in files)
+    types = ", ".join(f"{s} {n}" for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    names = ", ".join(repr(str(f)) for f in files[:shown])
+    more = f" and {len(files) - shown} more" if len(files) > shown else ""
+    return (f"{len(files)} file(s) not read: no reader takes their type ({types}): {names}{more}; "
+            "if they are transcripts, save them as .docx or .txt")
 
 
 def _inside(path: Path, folders: set[Path]) -> bool:
@@ -236,6 +266,7 @@ class InputPlan:
     files: list[tuple[Path, ReadOptions, str | None]] = field(default_factory=list)
     codings: Path | None = None
     codebook: Path | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(), fmt: str | None = None) -> InputPlan:
@@ -250,12 +281,18 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
     seen: set[Path] = set()
     for raw in paths:
         config = load_config(raw, options) if Path(raw).is_dir() else None
+        passed_over: list[Path] = []
         if config is not None:
-            found = [(f, config.options, fmt or config.fmt) for f in iter_input_files(config.interviews)]
+            found = [(f, config.options, fmt or config.fmt) for f in iter_input_files(config.interviews, passed_over)]
             plan.codings = plan.codings or config.codings
             plan.codebook = plan.codebook or config.codebook
         else:
-            found = [(f, options, fmt) for f in iter_input_files([raw])]
+            found = [(f, options, fmt) for f in iter_input_files([raw], passed_over)]
+        if passed_over:
+            plan.warnings.append(f"{raw}: {passed_over_warning(passed_over)}")
+        elif not found and Path(raw).is_dir():
+            plan.warnings.append(f"{raw}: no transcript files in this folder (expected "
+                                 f"{' '.join(sorted(EXTENSIONS))})")
         for item in found:
             key = item[0].resolve()
             if key not in seen:
@@ -293,6 +330,7 @@ def load_corpus(
     corpus = Corpus()
     seen: dict[str, str] = {}
     plan = plan_inputs(paths, options, fmt)
+    corpus.warnings.extend(plan.warnings)
     codings_path, codebook_path = codings or plan.codings, codebook or plan.codebook
     # a codings table kept beside the transcripts is read as codings, not as a transcript table
     tables = {Path(p).resolve() for p in (codings_path, codebook_path) if p is not None}
