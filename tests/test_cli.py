@@ -178,6 +178,20 @@ def test_run_where_no_file_can_be_read_is_an_input_error(tmp_path):
     assert "empty.txt" in result.stderr and "bad.vtt" in result.stderr
 
 
+def test_a_command_with_nothing_readable_writes_nothing_over_earlier_outputs(tmp_path):
+    earlier = tmp_path / "segments.csv"
+    earlier.write_text("yesterday's segments\n")
+    missing = run("segment", tmp_path / "typo.txt", "-o", earlier)
+    assert missing.exit_code == 2 and earlier.read_text() == "yesterday's segments\n"
+    assert [line for line in missing.stderr.splitlines() if line.strip()] == [
+        f"error: {tmp_path / 'typo.txt'}: [E100] no such file or folder; check the path"]
+    (tmp_path / "empty.txt").write_bytes(b"")
+    both = run("pseudonymise", tmp_path / "typo.txt", tmp_path / "empty.txt", "-o", tmp_path / "shared")
+    assert both.exit_code == 2 and not (tmp_path / "shared").exists()
+    assert "[E100]" in both.stderr and "[E101]" in both.stderr
+    assert "[E108] none of the 2 input file(s) could be read (see above), so nothing was written" in both.stderr
+
+
 def test_version_is_the_installed_package_version():
     from importlib.metadata import version
 

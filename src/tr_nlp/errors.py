@@ -34,7 +34,7 @@ class Errors:
     E105 = "unknown format '{fmt}'; expected one of {expected}"
     E106 = "cannot decode the file as {encoding} ({detail}); check the --encoding value"
     E107 = "no transcript text left after removing the header; expected speaker turns"
-    E108 = "no transcript files found; expected files ending in {expected}"
+    E108 = "none of the {n} input file(s) could be read (see above), so nothing was written"
     E109 = "cannot read the file ({detail})"
     # --- .docx and .xlsx ------------------------------------------------------------
     E110 = "not a valid {kind} ({detail}); open it in {app} and save it again as {kind}"

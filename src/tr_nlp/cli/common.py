@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from tr_nlp.errors import ConfigError, TrNlpError
+from tr_nlp.errors import ConfigError, InputError, TrNlpError
 from tr_nlp.export import check_folder_path
 from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
 from tr_nlp.privacy import Pseudonymiser, read_names
@@ -194,9 +194,21 @@ def load_and_report(
     codings: Path | None = None,
     codebook: Path | None = None,
     quiet: bool = False,
+    required: bool = True,
 ) -> Corpus:
-    """Load a corpus, printing one line per bad file and each warning to stderr."""
+    """Load a corpus, printing one line per bad file and each warning to stderr.
+
+    Raises
+    ------
+    TrNlpError
+        When files were named but none could be read (unless ``required`` is false), so
+        that a command writes nothing rather than empty outputs over earlier ones: the
+        file's own error for one file, else E108 after a line per file.
+    """
     corpus = load_corpus(paths, options, fmt, codings, codebook)
+    none_read = required and bool(corpus.files) and len(corpus.failures) == len(corpus.files)
+    if none_read and len(corpus.files) == 1:
+        raise corpus.files[0].error  # type: ignore[misc]  # one bad file: its one line, as CLI.md asks
     for report in corpus.files:
         if report.error is not None:
             err.print(f"[bold red]error[/]: {report.error}", highlight=False)
@@ -206,6 +218,8 @@ def load_and_report(
     if not quiet:
         for warning in corpus.warnings:
             warn(warning)
+    if none_read:
+        raise InputError("E108", n=len(corpus.files))
     return corpus
 
 

@@ -28,7 +28,7 @@ def inspect(
     """Per file: detected format, interviews, speakers and roles, turns, words, warnings."""
     options = c.read_options(preset, text_col, speaker_col, group_col, order_col,
                              speaker_roles=speaker_role, encoding=encoding)
-    corpus = c.load_and_report(paths, options, fmt, quiet=quiet)
+    corpus = c.load_and_report(paths, options, fmt, quiet=quiet, required=False)  # it reports failures
     records = corpus.describe()
     if as_json:
         c.out.print_json(json.dumps({
