@@ -55,3 +55,7 @@ def test_outputs_get_the_permissions_a_plain_open_would_give(tmp_path, monkeypat
     with atomic_path(tmp_path / "secret.csv", private=True) as tmp:
         tmp.write_text("x")
     assert stat.S_IMODE((tmp_path / "secret.csv").stat().st_mode) == 0o600
+    with atomic_path(tmp_path / "weights.bin") as tmp:  # a writer that puts a file of its own in place
+        tmp.unlink()
+        os.close(os.open(tmp, os.O_CREAT | os.O_WRONLY, 0o600))  # as safetensors' save_file does
+    assert stat.S_IMODE((tmp_path / "weights.bin").stat().st_mode) == 0o640

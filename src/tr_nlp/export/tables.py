@@ -83,12 +83,13 @@ def atomic_path(path: str | Path, private: bool = False) -> Iterator[Path]:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
         mode = 0o600 if private else stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o666 & ~_UMASK
-        os.chmod(tmp, mode)
     except OSError as exc:
         raise OutputError("E170", path, detail=exc.strerror or exc) from None
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # after the writer: some (safetensors) replace the temp file with one of their own
+        os.chmod(tmp_path, mode)
         os.replace(tmp_path, path)
     except OSError as exc:
         raise OutputError("E170", path, detail=exc.strerror or exc) from None
