@@ -47,6 +47,26 @@ def test_same_detail_same_placeholder_everywhere():
     assert b == "Then [PERSON_1]? No, [PERSON_1] again, and [PERSON_2], not dr shah, on [PHONE_1]."
 
 
+def test_a_name_is_found_however_accents_apostrophes_and_hyphens_are_typed():
+    # a transcriber drops the accent, a word processor curls the apostrophe: the name would leak
+    p = Pseudonymiser(names=["Zoë", "O'Brien", "Jean-Luc", "Renee"])
+    text = "Zoe, ZOË and Zoë met Dr O\u2019Brien, Jean\u2011Luc and Ren\u00e9e; Zoey and Joséphine did not."
+    assert p.text(text) == ("[PERSON_1], [PERSON_1] and [PERSON_1] met Dr [PERSON_2], [PERSON_3] and [PERSON_4]; "
+                            "Zoey and Joséphine did not.")
+    assert p.word("zoe") == "[PERSON_1]"
+
+
+def test_a_mapping_with_two_spellings_of_a_name_keeps_both_rows(tmp_path):
+    path = tmp_path / "map.csv"
+    path.write_text("placeholder,kind,original\n[PERSON_1],PERSON,Zoë\n[PERSON_2],PERSON,Zoe\n", encoding="utf-8")
+    p = Pseudonymiser()
+    p.load_mapping(path)
+    assert p.text("Zoe and Zoë") == "[PERSON_1] and [PERSON_1]"  # one person, the first row's placeholder
+    assert p.mapping == [("[PERSON_1]", "PERSON", "Zoë"), ("[PERSON_2]", "PERSON", "Zoe")]  # nothing dropped
+    assert p.text("Rob at rob@x.org") == "Rob at [EMAIL_1]"
+    assert p.mapping[-1] == ("[EMAIL_1]", "EMAIL", "rob@x.org")
+
+
 def test_speaker_labels_that_are_names_become_people_and_roles_stay():
     p = Pseudonymiser()
     assert p.speaker("Interviewer") == "Interviewer" and p.speaker("Speaker 2") == "Speaker 2"

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -104,6 +105,31 @@ class OffsetMap:
         return position + (self._shift[i] if i >= 0 else 0)
 
 
+class _Fold(dict[int, str]):
+    """A ``str.translate`` table: each character to its letter without accents, built as met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        parts = unicodedata.normalize("NFD", char)
+        base = parts[0] if len(parts) > 1 and all(unicodedata.combining(p) for p in parts[1:]) else char
+        self[code] = base
+        return base
+
+
+# apostrophes and hyphens a word processor or a transcriber puts in a name's place of ' and -
+_FOLD = _Fold({ord(c): "'" for c in "\u2018\u2019\u02bc\u2032"} | {ord(c): "-" for c in "\u2010\u2011\u2012\u2013"})
+
+
+def _fold(text: str) -> str:
+    """``text`` with accents dropped and curly apostrophes and odd hyphens made plain, one
+    character for one, so positions in the folded text are positions in ``text``.
+
+    >>> print(_fold("Zoë O’Brien, Jean‑Luc"))
+    Zoe O'Brien, Jean-Luc
+    """
+    return text if text.isascii() else text.translate(_FOLD)
+
+
 class Pseudonymiser:
     """Finds personal details and replaces each with a consistent placeholder.
 
@@ -113,6 +139,8 @@ class Pseudonymiser:
         Names to replace wherever they occur as whole words (people, places, services).
         A name written with a capital letter matches only where the text capitalises it,
         so "Rob" is replaced but "rob" is not; a name given in lower case matches any case.
+        Accents, curly apostrophes and hyphen variants do not matter: "Zoë" also replaces
+        "Zoe", and "O'Brien" replaces "O’Brien" (one placeholder for all spellings).
     kinds : sequence of str
         Which kinds of detail to replace (default all of :data:`KINDS`).
     """
@@ -135,7 +163,8 @@ class Pseudonymiser:
         fresh = {" ".join(n.split()) for n in names if n and n.strip()} - self._names
         if fresh:
             self._names |= fresh
-            alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(self._names, key=len, reverse=True))
+            folded = sorted({_fold(n) for n in self._names}, key=len, reverse=True)
+            alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in folded)
             self._name_pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
     def speaker(self, label: str) -> str:
@@ -165,7 +194,7 @@ class Pseudonymiser:
     @property
     def mapping(self) -> list[tuple[str, str, str]]:
         """``(placeholder, kind, original)`` for every detail replaced so far."""
-        return [(token, kind, self._originals[token]) for (kind, _), token in self._placeholders.items()]
+        return [(token, token[1:].rsplit("_", 1)[0], original) for token, original in self._originals.items()]
 
     # --- finding and replacing ----------------------------------------------------------
     def find(self, text: str) -> list[Replacement]:
@@ -194,8 +223,8 @@ class Pseudonymiser:
     def _names_in(self, text: str) -> Iterable[re.Match[str]]:
         if self._name_pattern is None:
             return ()
-        lower = {n.lower() for n in self._names if n == n.lower()}
-        return (m for m in self._name_pattern.finditer(text)
+        lower = {_fold(n).lower() for n in self._names if n == n.lower()}
+        return (m for m in self._name_pattern.finditer(_fold(text))
                 if m.group()[0].isupper() or " ".join(m.group().split()).lower() in lower)
 
     def apply(self, text: str) -> tuple[str, OffsetMap]:
@@ -214,9 +243,9 @@ class Pseudonymiser:
 
     def word(self, word: str) -> str:
         """A single word or phrase (a topic keyword, say), matched against the names in any case."""
-        folded = " ".join(word.split()).casefold()
+        folded = _key("PERSON", word)
         for name in self._names:
-            if name.casefold() == folded:
+            if _key("PERSON", name) == folded:
                 return self.placeholder("PERSON", name)
         return self.text(word)
 
@@ -250,7 +279,7 @@ class Pseudonymiser:
             match = re.fullmatch(r"\[([A-Z_]+)_(\d+)\]", token or "")
             if not match or kind not in KINDS or match.group(1) != kind or original is None:
                 raise InputError("E231", path, detail=f"row {row}")
-            self._placeholders[(kind, _key(kind, original))] = token
+            self._placeholders.setdefault((kind, _key(kind, original)), token)  # two spellings: the first's
             self._originals[token] = original
             self._counts[kind] = max(self._counts.get(kind, 0), int(match.group(2)))
             if kind == "PERSON":
@@ -269,7 +298,10 @@ def read_names(path: str | Path) -> list[str]:
 
 
 def _key(kind: str, original: str) -> str:
-    """What makes two details the same one: case and spacing do not, for names and e-mails."""
+    """What makes two details the same one: case and spacing do not, for names and e-mails,
+    nor accents and apostrophe or hyphen variants, for names."""
+    if kind == "PERSON":
+        original = _fold(original)
     if kind in ("PERSON", "EMAIL"):
         return " ".join(original.split()).casefold()
     if kind == "PHONE":  # +44 (0)161... and 0161... are the same number
