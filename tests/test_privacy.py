@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from conftest import DEMO
 from tr_nlp.codebook import codebook_hash
 from tr_nlp.errors import InputError
-from tr_nlp.ingest import load_corpus
+from tr_nlp.ingest import Corpus, load_corpus
 from tr_nlp.privacy import OffsetMap, Pseudonymiser, Replacement, pseudonymise_corpus, read_names
+from tr_nlp.schema import Coding, Interview, Turn
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -125,6 +126,17 @@ def test_corpus_codings_stay_aligned_and_names_are_gone():
             assert name not in interview.text
         for turn in interview.turns:
             assert turn.speaker != "Jo"
+
+
+def test_interview_ids_named_after_participants_lose_the_name_and_stay_apart():
+    # transcripts are often filed under the participant's name: karen_smith_2021-03-12.docx
+    turns = (Turn("P", "participant", 0, 4),)
+    corpus = Corpus(interviews=[Interview(i, "Fine", turns) for i in ("Karen", "karen", "karen_smith_2021-03-12")],
+                    codings=[Coding("karen", 0, 4, "x", "a")])
+    new, remapping = pseudonymise_corpus(corpus, Pseudonymiser(["Karen"]))
+    assert [iv.id for iv in new.interviews] == ["[PERSON_1]", "[PERSON_1]_2", "[PERSON_1]_smith_[DATE_1]"]
+    assert [c.interview_id for c in new.codings] == ["[PERSON_1]_2"]  # still on the second interview
+    assert remapping.interview_id("KAREN_notes") == "[PERSON_1]_notes"  # an id the corpus did not have
 
 
 def test_mapping_round_trip_keeps_placeholders(tmp_path):

@@ -31,6 +31,10 @@ def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[C
     interviews, maps, new_ids = [], {}, {}
     for interview in corpus.interviews:
         new, where = pseudonymise_interview(interview, pseudonymiser)
+        n = 1
+        while new.id in maps:  # "Karen" and "karen" both became "[PERSON_1]": keep them apart
+            n += 1
+            new = replace(new, id=f"{pseudonymiser.label(interview.id)}_{n}")
         interviews.append(new)
         maps[new.id] = where
         new_ids[interview.id] = new.id
@@ -55,5 +59,5 @@ def pseudonymise_interview(interview: Interview, pseudonymiser: Pseudonymiser) -
     turns = tuple(Turn(pseudonymiser.speaker(t.speaker), t.role, where.start(t.start), where.end(t.end), t.timestamp)
                   for t in interview.turns)
     metadata = {k: pseudonymiser.text(v) if isinstance(v, str) else v for k, v in interview.metadata.items()}
-    new = Interview(pseudonymiser.text(interview.id), text, turns, metadata, None, interview.format)
+    new = Interview(pseudonymiser.label(interview.id), text, turns, metadata, None, interview.format)
     return new, where

@@ -151,6 +151,7 @@ class Pseudonymiser:
             raise ValueError(f"unknown kinds {sorted(unknown)}; expected some of {KINDS}")
         self.kinds = tuple(kinds)
         self._names: set[str] = set()
+        self._name_keys: set[str] = set()  # the names as :func:`_key` sees them
         self._name_pattern: re.Pattern[str] | None = None
         self._placeholders: dict[tuple[str, str], str] = {}
         self._originals: dict[str, str] = {}
@@ -163,6 +164,7 @@ class Pseudonymiser:
         fresh = {" ".join(n.split()) for n in names if n and n.strip()} - self._names
         if fresh:
             self._names |= fresh
+            self._name_keys |= {_key("PERSON", n) for n in fresh}
             folded = sorted({_fold(n) for n in self._names}, key=len, reverse=True)
             alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in folded)
             self._name_pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
@@ -243,11 +245,18 @@ class Pseudonymiser:
 
     def word(self, word: str) -> str:
         """A single word or phrase (a topic keyword, say), matched against the names in any case."""
-        folded = _key("PERSON", word)
-        for name in self._names:
-            if _key("PERSON", name) == folded:
-                return self.placeholder("PERSON", name)
+        if _key("PERSON", word) in self._name_keys:
+            return self.placeholder("PERSON", word)
         return self.text(word)
+
+    def label(self, label: str) -> str:
+        """An interview id or file name: details replaced as in :meth:`text`, and each word
+        between ``_``, ``-`` or ``.`` also matched against the names in any case.
+
+        >>> Pseudonymiser(["Karen"]).label("karen_smith_2021-03-12")
+        '[PERSON_1]_smith_[DATE_1]'
+        """
+        return re.sub(r"[^\W\d_]+", lambda m: self.word(m.group()), self.text(label))
 
     def identifier(self, name: str) -> str:
         """A code name such as ``candidate_03_karen_ward`` with name parts replaced (``candidate_03_PERSON_1_ward``)."""

@@ -33,15 +33,15 @@ class Remapping:
     maps: Mapping[str, OffsetMap]
 
     def interview_id(self, old: str) -> str:
-        """The new id of interview ``old`` (an unknown one is pseudonymised as text)."""
-        return self.new_ids.get(old, self.pseudonymiser.text(old))
+        """The new id of interview ``old`` (an unknown one is pseudonymised as a label)."""
+        return self.new_ids.get(old, self.pseudonymiser.label(old))
 
     def segment_id(self, segment_id: str, interview_id: str | None = None) -> str:
         """A segment id names its interview first (``ID:s3``; a merged passage ``ID:s0..ID:s3``)."""
         old = interview_id if interview_id is not None else segment_id.rsplit(":", 1)[0]
         if old in self.new_ids:
             return segment_id.replace(f"{old}:", f"{self.new_ids[old]}:")
-        return self.pseudonymiser.text(segment_id)
+        return self.pseudonymiser.label(segment_id)
 
     def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with ``interview_id`` and, when present, its spans moved to the new texts.
