@@ -193,6 +193,22 @@ def test_embeddings_model_verified_and_cached(tmp_path):
     assert MODEL_SHA256.startswith("53aa5117")
 
 
+def test_a_damaged_or_unusable_embedding_cache_never_fails_a_run(tmp_path, caplog):
+    texts = ["She listened.", "He drove me there."]
+    expected = embed_texts(texts, EmbeddingCache(tmp_path / "good"))
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    file = EmbeddingCache(damaged).path
+    file.write_bytes(b"not a database at all")  # a disk that filled up, a copy cut short
+    np.testing.assert_allclose(embed_texts(texts, EmbeddingCache(damaged)), expected, atol=1e-6)
+    assert file.with_name(file.name + ".damaged").read_bytes() == b"not a database at all"  # kept, not deleted
+    assert len(EmbeddingCache(damaged).get_many([EmbeddingCache.key(texts[0])])) == 1  # the new one works
+    (tmp_path / "a-file").write_text("x")  # the cache folder cannot be made
+    unusable = EmbeddingCache(tmp_path / "a-file")
+    np.testing.assert_allclose(embed_texts(texts, unusable), expected, atol=1e-6)
+    assert unusable.path is None and "cannot be used" in caplog.text and "TR_NLP_CACHE" in caplog.text
+
+
 def test_cli_train_evaluate_code(tmp_path):
     model = tmp_path / "model"
     r = runner.invoke(app, ["train", "--corpus", str(DEMO), "-o", str(model), "--features", "tfidf", "--seed", "3",

@@ -14,6 +14,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,15 +63,45 @@ def load_encoder(device: str | None = None) -> Any:
 
 
 class EmbeddingCache:
-    """Embeddings in SQLite, keyed by sha256(model sha + text)."""
+    """Embeddings in SQLite, keyed by sha256(model sha + text).
+
+    The cache only saves time, so it never fails a run: a damaged cache file is set
+    aside (renamed ``*.damaged``) and a new one started, and a cache that cannot be
+    opened or written (read-only folder, full disk) is left out, with a warning logged.
+    """
 
     def __init__(self, directory: str | Path | None = None):
-        self.path = Path(directory or default_cache_dir()) / f"embeddings-{MODEL_SHA256[:12]}.sqlite"
+        self.path: Path | None = Path(directory or default_cache_dir()) / f"embeddings-{MODEL_SHA256[:12]}.sqlite"
+        try:
+            self._create()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) or not self.path.is_file():
+                self._give_up(exc)
+                return
+            aside = self.path.with_name(self.path.name + ".damaged")
+            log.warning("embedding cache %s is damaged (%s); set aside as %s, starting a new one",
+                        self.path, exc, aside.name)
+            try:
+                os.replace(self.path, aside)
+                self._create()
+            except (OSError, sqlite3.Error) as again:
+                self._give_up(again)
+        except OSError as exc:
+            self._give_up(exc)
+
+    def _create(self) -> None:
+        assert self.path is not None
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        with closing(self._connect()) as db, db:
             db.execute("CREATE TABLE IF NOT EXISTS emb (key BLOB PRIMARY KEY, vec BLOB NOT NULL)")
 
+    def _give_up(self, exc: BaseException) -> None:
+        log.warning("embedding cache %s cannot be used (%s); embedding without it (set TR_NLP_CACHE to "
+                    "a writable folder)", self.path, exc)
+        self.path = None
+
     def _connect(self) -> sqlite3.Connection:
+        assert self.path is not None
         db = sqlite3.connect(self.path, timeout=60)
         db.execute("PRAGMA journal_mode=WAL")
         return db
@@ -81,18 +112,29 @@ class EmbeddingCache:
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         found: dict[bytes, np.ndarray] = {}
-        with self._connect() as db:
-            for i in range(0, len(keys), 500):
-                chunk = list(keys[i : i + 500])
-                marks = ",".join("?" * len(chunk))
-                for key, vec in db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk):
-                    found[bytes(key)] = np.frombuffer(vec, dtype=np.float32)
+        if self.path is None:
+            return found
+        try:
+            with closing(self._connect()) as db:
+                for i in range(0, len(keys), 500):
+                    chunk = list(keys[i : i + 500])
+                    marks = ",".join("?" * len(chunk))
+                    for key, vec in db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk):
+                        found[bytes(key)] = np.frombuffer(vec, dtype=np.float32)
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+            return {}
         return found
 
     def put_many(self, items: dict[bytes, np.ndarray]) -> None:
-        with self._connect() as db:
-            db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)",
-                           [(k, v.astype(np.float32).tobytes()) for k, v in items.items()])
+        if self.path is None:
+            return
+        try:
+            with closing(self._connect()) as db, db:
+                db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)",
+                               [(k, v.astype(np.float32).tobytes()) for k, v in items.items()])
+        except sqlite3.Error as exc:
+            self._give_up(exc)
 
 
 def embed_texts(
