@@ -74,6 +74,16 @@ def test_two_unknown_speakers_guess_by_questions_with_warning():
     assert "guessed" in warnings[0]
 
 
+def test_the_one_unknown_speaker_beside_a_participant_is_the_interviewer_with_warning():
+    # a Teams transcript: "Participant 1" and the clinician's display name
+    roles, warnings = resolve_roles(["Smith, Jane (NHS Trust)", "Participant 1"], {}, RoleMap())
+    assert roles == {"Smith, Jane (NHS Trust)": "interviewer", "Participant 1": "participant"}
+    assert warnings == ["guessed 'Smith, Jane (NHS Trust)' = interviewer, the other speaker being the participant; "
+                        "set it in the corpus config to be sure"]
+    roles, warnings = resolve_roles(["Participant 1", "Dana", "Lee"], {}, RoleMap())  # three: no guess
+    assert roles == {"Participant 1": "participant", "Dana": "other", "Lee": "other"} and len(warnings) == 2
+
+
 def test_overrides_win_and_accept_both_shapes():
     by_role = RoleMap.from_mapping({"interviewer": ["Jo"], "participant": ["I"]})
     by_name = RoleMap.from_mapping({"Jo": "interviewer", "I": "participant"})

@@ -190,6 +190,10 @@ def resolve_roles(
     if unknown and "interviewer" in resolved.values():
         for s in unknown:
             resolved[s] = "participant"
+    elif len(unknown) == 1 and len(speakers) == 2:  # "Participant 1" and a named clinician, say
+        resolved[unknown[0]] = "interviewer"
+        warnings.append(f"guessed {unknown[0]!r} = interviewer, the other speaker being the participant; "
+                        "set it in the corpus config to be sure")
     elif len(unknown) == 2 and len(speakers) == 2:
         a, b = unknown
         qa, qb = question_share.get(a, 0.0), question_share.get(b, 0.0)
