@@ -31,10 +31,10 @@ def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[C
     interviews, maps, new_ids = [], {}, {}
     for interview in corpus.interviews:
         new, where = pseudonymise_interview(interview, pseudonymiser)
-        n = 1
+        base, n = new.id, 1
         while new.id in maps:  # "Karen" and "karen" both became "[PERSON_1]": keep them apart
             n += 1
-            new = replace(new, id=f"{pseudonymiser.label(interview.id)}_{n}")
+            new = replace(new, id=f"{base}_{n}")
         interviews.append(new)
         maps[new.id] = where
         new_ids[interview.id] = new.id
