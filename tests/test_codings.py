@@ -41,6 +41,13 @@ def test_bad_row_is_named_with_its_problem(tmp_path, row, code, expected):
     assert info.value.code == code and expected in str(info.value) and "codings.csv" in str(info.value)
 
 
+def test_the_text_check_forgives_what_a_spreadsheet_changes(tmp_path):
+    # Excel curls quotes and makes dashes long; a retyped cell changes case or spacing
+    interviews = {"i": Interview("i", "P: I don't - I mean it's fine.", (Turn("P", "participant", 3, 30),))}
+    path = write(tmp_path, "i,3,30,warmth,A,\"i don\u2019t \u2013 I mean  it\u2019s fine.\"\n")
+    assert read_codings(path, interviews, CODEBOOK)[0] == [Coding("i", 3, 30, "warmth", "A")]
+
+
 def test_missing_column_names_the_columns_expected(tmp_path):
     path = tmp_path / "codings.csv"
     path.write_text("interview,start,end\ni,18,26\n", encoding="utf-8")

@@ -92,9 +92,10 @@ def read_codings(
             if not 0 <= start < end <= len(interview.text):
                 raise CodingsError("E151", path, row=row_no, start=start, end=end,
                                    interview_id=interview_id, length=len(interview.text))
-            if has_text and row["text"] and " ".join(row["text"].split()) != " ".join(
-                interview.text[start:end].split()
-            ):
+            # a spreadsheet's autocorrect (curly quotes, dashes) or case is no sign of wrong offsets
+            if has_text and row["text"] and _folded(row["text"])[0].strip() != _folded(
+                interview.text[start:end]
+            )[0].strip():
                 raise CodingsError("E152", path, row=row_no, interview_id=interview_id,
                                    start=start, end=end, found=interview.text[start:end][:40],
                                    expected=row["text"][:40])
