@@ -247,6 +247,16 @@ def test_caption_speaker_conventions(write):
                               ("Interviewer", "interviewer", "Every week?")]
 
 
+def test_captions_without_any_speaker_label_are_participant_speech_like_unlabelled_text(write):
+    # automatic captions name nobody: without this their text gave no segment at all
+    vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nso the nurse\n\n00:00:04.500 --> 00:00:09.000\nshe stayed late\n"
+    result = read_file(write("auto.vtt", vtt))
+    assert turn_texts(result.interviews[0]) == [("unknown", "participant", "so the nurse she stayed late")]
+    assert result.warnings == ["no speaker labels found; every cue is speech of speaker 'unknown', taken as participant"]
+    options = ReadOptions(roles=RoleMap.from_pairs(["unknown=other"]))  # a team's own setting wins
+    assert read_file(write("auto.vtt", vtt), options).interviews[0].turns[0].role == "other"
+
+
 @pytest.mark.parametrize("content,code,line", [
     ("WEBVTT\n\n1\n00:00:01.000 -> 00:00:02.000\nhi\n", "E120", 4),
     ("WEBVTT\n\n00:00:01.000 --> 00:0x:02.000\nhi\n", "E120", 3),

@@ -30,6 +30,8 @@ from tr_nlp.schema import ROLES, Role, Turn
 
 Span = tuple[str, int, int, "float | None"]  # speaker, start, end, timestamp
 
+#: the speaker of text that no label gives a speaker
+UNKNOWN_SPEAKER = "unknown"
 TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 # a name of up to three words, or a pseudonymisation placeholder such as [PERSON_1]
 _LABEL = r"(?:\[[A-Z][A-Z_]*_\d+\]|[A-Z][\w.'\u2019\-]*(?: [\w.'\u2019\-]+){0,2})"
@@ -118,6 +120,7 @@ def builtin_role(label: str) -> Role | None:
         if _PARTICIPANT.match(part):
             return "participant"
     return None
+
 
 
 @dataclass(frozen=True)

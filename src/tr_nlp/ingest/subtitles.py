@@ -21,7 +21,9 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import read_text
 from tr_nlp.ingest.speakers import (
+    UNKNOWN_SPEAKER,
     LabelMatch,
+    RoleMap,
     is_known_label,
     labelled_lines,
     match_label,
@@ -124,7 +126,7 @@ def _apply_prefix_labels(cues: list[Cue]) -> list[Cue]:
         speaker, text = cue.speaker, cue.text
         if m is not None and uses_prefixes and text[m.end:].strip():
             speaker, text = m.label, text[m.end :].strip()
-        speaker = speaker or previous or "unknown"
+        speaker = speaker or previous or UNKNOWN_SPEAKER
         previous = speaker
         out.append(Cue(cue.start, cue.end, speaker, text))
     return out
@@ -177,7 +179,13 @@ def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions()) -> Re
         else:
             merged.append((cue.speaker, cue.start, [cue.text]))
     stored, spans = labelled_lines((speaker, " ".join(texts), start) for speaker, start, texts in merged)
-    turns, warnings = turns_with_roles(stored, spans, options.roles)
+    if all(cue.speaker == UNKNOWN_SPEAKER for cue in cues):  # plain captions: as a text file without labels
+        roles = RoleMap({UNKNOWN_SPEAKER: "participant"}).merged(options.roles)
+        turns, warnings = turns_with_roles(stored, spans, roles)
+        warnings.insert(0, f"no speaker labels found; every cue is speech of speaker {UNKNOWN_SPEAKER!r}, "
+                           f"taken as {roles.get(UNKNOWN_SPEAKER)}")
+    else:
+        turns, warnings = turns_with_roles(stored, spans, options.roles)
     if text.warning:
         warnings.insert(0, text.warning)
     interview_id = str(metadata.pop("interview_id", None) or path.stem)

@@ -21,10 +21,15 @@ import yaml
 from tr_nlp.errors import ConfigError, InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import read_text
-from tr_nlp.ingest.speakers import LabelMatch, RoleMap, is_known_label, match_label, turns_with_roles
+from tr_nlp.ingest.speakers import (
+    UNKNOWN_SPEAKER,
+    LabelMatch,
+    RoleMap,
+    is_known_label,
+    match_label,
+    turns_with_roles,
+)
 from tr_nlp.schema import Interview, Turn
-
-UNKNOWN_SPEAKER = "unknown"
 
 
 def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str]:
