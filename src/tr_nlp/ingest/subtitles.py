@@ -179,13 +179,12 @@ def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions()) -> Re
         else:
             merged.append((cue.speaker, cue.start, [cue.text]))
     stored, spans = labelled_lines((speaker, " ".join(texts), start) for speaker, start, texts in merged)
-    if all(cue.speaker == UNKNOWN_SPEAKER for cue in cues):  # plain captions: as a text file without labels
-        roles = RoleMap({UNKNOWN_SPEAKER: "participant"}).merged(options.roles)
-        turns, warnings = turns_with_roles(stored, spans, roles)
+    unlabelled = all(cue.speaker == UNKNOWN_SPEAKER for cue in cues)  # plain captions: as unlabelled text
+    roles = RoleMap({UNKNOWN_SPEAKER: "participant"}).merged(options.roles) if unlabelled else options.roles
+    turns, warnings = turns_with_roles(stored, spans, roles)
+    if unlabelled:
         warnings.insert(0, f"no speaker labels found; every cue is speech of speaker {UNKNOWN_SPEAKER!r}, "
                            f"taken as {roles.get(UNKNOWN_SPEAKER)}")
-    else:
-        turns, warnings = turns_with_roles(stored, spans, options.roles)
     if text.warning:
         warnings.insert(0, text.warning)
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
