@@ -116,6 +116,35 @@ def test_docx_table_transcript(tmp_path):
     assert turn_texts(iv) == [("I", "interviewer", "Hello?"), ("R", "participant", "Hi.")]
 
 
+def test_docx_reads_passages_inside_content_controls_and_nested_tables(tmp_path):
+    # templates and forms wrap whole passages in content controls (w:sdt) or custom XML;
+    # those turns were dropped without a word
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    document.add_paragraph("Interviewer: Who helped?")
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:sdt {w}><w:sdtPr><w:alias w:val="Answer"/></w:sdtPr><w:sdtContent>'
+        '<w:p><w:r><w:t>Participant: She listened.</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:customXml {w} w:element="turn"><w:p><w:r><w:t>Interviewer: And?</w:t></w:r></w:p></w:customXml>'))
+    row = document.add_table(rows=1, cols=2).rows[0]
+    row.cells[0].text = "Participant"
+    cell = row.cells[1]._tc
+    cell.append(parse_xml(f'<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>He drove me.</w:t></w:r></w:p>'
+                          '</w:sdtContent></w:sdt>'))
+    cell.append(parse_xml(f'<w:tbl {w}><w:tr><w:tc><w:p><w:r><w:t>Twice.</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'))
+    document.save(str(tmp_path / "t.docx"))
+    iv = read_file(tmp_path / "t.docx").interviews[0]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "Who helped?"),
+                              ("Participant", "participant", "She listened."),
+                              ("Interviewer", "interviewer", "And?"),
+                              ("Participant", "participant", "He drove me.\nTwice.")]
+
+
 def test_truncated_docx_is_a_clear_error(tmp_path):
     good = make_docx(tmp_path / "good.docx", [("I:", " hi")])
     data = good.read_bytes()

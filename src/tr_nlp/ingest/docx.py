@@ -1,7 +1,7 @@
 """Word (.docx) transcripts, read with python-docx.
 
-Each paragraph becomes a line of the stored text; table rows become ``Speaker: text``
-lines. A speaker label is either a text prefix (``Interviewer: ...``, as in plain text)
+Each paragraph becomes a line of the stored text (inside content controls too); table
+rows become ``Speaker: text`` lines. A speaker label is either a text prefix (``Interviewer: ...``, as in plain text)
 or the paragraph's leading bold run(s) (**Interviewer** Did you ...). Document
 properties become metadata; a ``comments`` property written as ``key: value`` lines is
 parsed into metadata too (the demo corpus marks itself ``synthetic: true`` there).
@@ -31,6 +31,9 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 #: Text under these is not what the document shows: deleted or moved-away tracked changes,
 #: the fallback copy of a drawing, text boxes (not speech).
 _HIDDEN = {_W + "del", _W + "moveFrom", _W + "txbxContent", _MC_FALLBACK}
+#: Block-level wrappers that change nothing the document says: content controls (forms and
+#: templates put whole passages in them) and custom XML.
+_WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml"}
 
 
 def paragraph_text(p: Any) -> str:
@@ -56,19 +59,35 @@ def paragraph_text(p: Any) -> str:
     return "".join(parts)
 
 
+def _block_elements(parent: Any) -> Iterator[Any]:
+    """The ``w:p`` and ``w:tbl`` elements under ``parent``, in order, through any wrappers."""
+    for child in parent.iterchildren():
+        if child.tag in (_W + "p", _W + "tbl"):
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _block_elements(child)
+
+
+def _cell_text(tc: Any) -> str:
+    """A table cell's paragraphs (a nested table's too), a line each."""
+    lines = []
+    for el in _block_elements(tc):
+        lines += [paragraph_text(el)] if el.tag == _W + "p" else [paragraph_text(p) for p in el.iter(_W + "p")]
+    return "\n".join(lines).strip()
+
+
 def _iter_blocks(document: Any) -> Iterator[tuple[str, str | None]]:
     """Yield (text, bold label or None) for body paragraphs and table rows, in order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    for child in document.element.body.iterchildren():
+    for child in _block_elements(document.element.body):
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             yield paragraph_text(child), _bold_prefix(Paragraph(child, document))
         elif tag == "tbl":
             for i, row in enumerate(Table(child, document).rows):
-                cells = ["\n".join(paragraph_text(p) for p in c._tc.iterchildren(_W + "p")).strip()
-                         for c in row.cells]
+                cells = [_cell_text(c._tc) for c in row.cells]
                 cells = [c for j, c in enumerate(cells) if j == 0 or c != cells[j - 1]]
                 if len(cells) < 2:
                     yield (cells[0] if cells else ""), None
