@@ -156,6 +156,41 @@ def test_no_group_column_means_one_interview(tmp_path):
     assert "one interview" in result.warnings[0]
 
 
+def test_an_id_written_once_per_interview_holds_for_the_rows_below_it(tmp_path):
+    # a spreadsheet (or merged cells) writes each id on an interview's first row; the blank
+    # rows were one interview with the id '' and segment ids like ':t0'
+    path = tmp_path / "t.csv"
+    path.write_text("interview_id,speaker,text\na,I,Who helped?\n,P,She did.\nb,I,And you?\n,P,Me.\n,I,Thanks.\n")
+    result = read_file(path)
+    assert [(iv.id, len(iv.turns)) for iv in result.interviews] == [("a", 2), ("b", 3)]
+    assert result.warnings == ["3 row(s) with no 'interview_id' (the first is data row 2) were read as "
+                               "part of the interview on the row above them"]
+
+
+@pytest.mark.parametrize("ids,expected", [
+    (["", "a"], "E135"),  # nobody says whose the first row is
+    (["", ""], "one interview"),  # an empty column: as no column
+])
+def test_leading_or_all_blank_ids(tmp_path, ids, expected):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"interview_id": ids, "speaker": ["I", "P"], "text": ["Q?", "A."]}).to_csv(path, index=False)
+    if expected == "E135":
+        with pytest.raises(InputError) as info:
+            read_file(path)
+        assert info.value.code == "E135" and "t.csv" in str(info.value) and "data row 1" in str(info.value)
+    else:
+        result = read_file(path)
+        assert [iv.id for iv in result.interviews] == ["t"] and expected in result.warnings[0]
+
+
+def test_rows_with_no_speaker_are_named_in_a_warning(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("interview_id,speaker,text\na,I,Who helped?\na,,She did.\na,P,\n")
+    result = read_file(path)
+    assert [t.speaker for t in result.interviews[0].turns][:2] == ["I", "unknown"]
+    assert result.warnings[0].startswith("1 row(s) with text but no 'speaker' (the first is data row 2)")
+
+
 def test_common_column_names_stand_in_for_the_defaults_with_a_note(tmp_path):
     path = tmp_path / "t.csv"
     pd.DataFrame({"Transcript_ID": ["1", "1", "2"], "Speaker_Name": ["I", "P", "P"],

@@ -247,6 +247,10 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     else:
         group_col = mapping.group_col
     frame = frame.reset_index(drop=True)
+    if group_col != "__group":
+        frame[group_col], note = _fill_blank_ids(frame[group_col], path)
+        warnings += note
+    warnings += _blank_speakers(frame, mapping)
     frame["__row"] = range(len(frame))
     if mapping.order_col:
         frame["__order"] = pd.to_numeric(frame[mapping.order_col], errors="coerce")
@@ -291,6 +295,41 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
             codings.extend(_row_codings(rows, mapping, key_cols, span_of, binary, code_names, interview_id))
     codebook = _derived_codebook(mapping, binary, code_names) if mapping.code_cols else None
     return ReadResult(interviews, codings, codebook, warnings)
+
+
+def _fill_blank_ids(ids: pd.Series, path: Path) -> tuple[pd.Series, list[str]]:
+    """Interview ids with the blanks filled from the row above, and a note when any were.
+
+    A spreadsheet often writes each interview's id once, on its first row (or in merged
+    cells, which read as blanks below the first); a table whose id column is empty
+    throughout is one interview, as a table without the column is.
+
+    Raises
+    ------
+    InputError
+        E135 when blank ids come before the first id: no row says whose they are.
+    """
+    blank = ids.str.strip() == ""
+    if not blank.any():
+        return ids, []
+    if blank.all():
+        return ids.where(~blank, path.stem), [f"column '{ids.name}' is empty; the whole table is one interview"]
+    filled = ids.mask(blank).ffill()
+    if filled.isna().any():
+        raise InputError("E135", path, row=int(filled.isna().to_numpy().argmax()) + 1, column=ids.name)
+    first = int(blank.to_numpy().argmax()) + 1
+    return filled, [f"{int(blank.sum())} row(s) with no '{ids.name}' (the first is data row {first}) "
+                    "were read as part of the interview on the row above them"]
+
+
+def _blank_speakers(frame: pd.DataFrame, mapping: TableMapping) -> list[str]:
+    """A note naming the rows of speech that say nothing of who spoke."""
+    blank = (frame[mapping.speaker_col].str.strip() == "") & (frame[mapping.text_col].str.strip() != "")
+    if not blank.any():
+        return []
+    first = int(blank.to_numpy().argmax()) + 1
+    return [f"{int(blank.sum())} row(s) with text but no '{mapping.speaker_col}' (the first is data row {first}) "
+            "were read as speaker 'unknown'; fill them in, or give it a role with --speaker-role unknown=ROLE"]
 
 
 def _row_codings(
