@@ -163,8 +163,8 @@ def test_an_id_written_once_per_interview_holds_for_the_rows_below_it(tmp_path):
     path.write_text("interview_id,speaker,text\na,I,Who helped?\n,P,She did.\nb,I,And you?\n,P,Me.\n,I,Thanks.\n")
     result = read_file(path)
     assert [(iv.id, len(iv.turns)) for iv in result.interviews] == [("a", 2), ("b", 3)]
-    assert result.warnings == ["3 row(s) with no 'interview_id' (the first is data row 2) were read as "
-                               "part of the interview on the row above them"]
+    assert result.warnings == [("3 row(s) with no 'interview_id' (the first is data row 2) were read as "
+                                "part of the interview on the row above them")]
 
 
 @pytest.mark.parametrize("ids,expected", [
