@@ -58,6 +58,16 @@ def test_text_header_style_speakers(write):
                               ("Speaker 2", "participant", "The nurse did.\nShe listened.")]
 
 
+def test_text_copied_from_a_table_with_tabs(write):
+    # a Word or Excel table of speaker and text pasted as text: one unlabelled turn before
+    path = write("t.txt", "Jo (GP)\tSo how was it?\nSam\tHard at first.\nthe nurse\tsat with me.\n"
+                          "Jo (GP)\tRight.\nSam\tYes.\n")
+    result = read_file(path)
+    assert [(t.speaker, path.read_text()[t.start:t.end]) for t in result.interviews[0].turns] == [
+        ("Jo (GP)", "So how was it?"), ("Sam", "Hard at first.\nthe nurse\tsat with me."),
+        ("Jo (GP)", "Right."), ("Sam", "Yes.")]
+
+
 def test_markdown_bold_labels(write):
     iv = read_file(write("m.md", "**Interviewer:** Hi?\n\n**P05:** Yes, hi.\n")).interviews[0]
     assert iv.format == "markdown"

@@ -25,6 +25,11 @@ from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_tim
         ("Speaker1: [00:00:05] I was", "Speaker1", "I was", 5.0),
         ("Interviewer (Jane): Hello?", "Interviewer (Jane)", "Hello?", None),
         ("P3 (John): Yes", "P3 (John)", "Yes", None),
+        # a table of speakers and text (Word, Excel, NVivo's media transcripts) copied as text
+        ("Interviewer\tSo tell me", "Interviewer", "So tell me", None),
+        ("Jane (Nurse)\t\tWell", "Jane (Nurse)", "Well", None),
+        ("0:00:05.3 - 0:00:09.1\tInterviewer\tSo how was it?", "Interviewer", "So how was it?", 5.3),
+        ("[00:01:02]\tDana\tright", "Dana", "right", 62.0),
     ],
 )
 def test_label_shapes(line, label, rest, ts):
@@ -39,6 +44,7 @@ def test_label_shapes(line, label, rest, ts):
     "and then she said: no", "10:30 was the time", "It was at 10:30: late",
     "Well I said to him, listen: it's fine", "http://example.org: a link",
     "10:30 Then we left", "10:30 Monday morning was",
+    "\tindented speech", "and then\tshe left", "She said, well\tno",
 ])
 def test_speech_is_not_a_label(line):
     assert match_label(line) is None

@@ -8,6 +8,8 @@ Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
     Interviewer (Jane): ...     Jane (Interviewer): ...      (a role and a name, either way round)
     Speaker 1  0:01             00:00:01 Speaker 1           (header lines; the turn's text
                                                               follows on the next lines)
+    Name<tab>text               0:00:05.3 - 0:00:09.1<tab>Name<tab>text
+                                                             (a table copied as text)
 
 Roles: built-in interviewer labels (I, Int, Q, Interviewer, Moderator, Facilitator,
 Researcher...) and participant labels (R, P, P01, A, Respondent, Participant,
@@ -55,6 +57,10 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*:{_B}\s*\[(?P<ts>{TIMESTAMP})\](?:\s+|$)"),
     # Name: text    /    Interviewer (Jane): text
     re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s*:{_B}(?:\s+|$)"),
+    # 0:00:05.3 - 0:00:09.1 <tab> Name <tab> text    (a table of timespan, speaker and text as text)
+    re.compile(rf"^\[?(?P<ts>{TIMESTAMP})\]?(?:\s*[-\u2013]\s*\[?{TIMESTAMP}\]?)?\t+(?P<label>{_LABEL})\t+"),
+    # Name <tab> text    (a two-column table copied as text)
+    re.compile(rf"^(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+"),
 )
 _INTERVIEWER = re.compile(
     r"^(i|int|intv|iv|q|interviewer|moderator|facilitator|researcher|mod|fac)\b\s*\d*$",
