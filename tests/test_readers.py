@@ -68,6 +68,19 @@ def test_text_copied_from_a_table_with_tabs(write):
         ("Jo (GP)", "Right."), ("Sam", "Yes.")]
 
 
+def test_teams_and_zoom_header_lines(write):
+    # "Surname, Forename" (Teams) and "[Name] time" (Zoom) headers were continuation text, so the
+    # interviewer's next turn was read as the participant's speech, without a warning
+    teams = write("teams.txt", "Smith, Jane (NHS)   0:03\nHow was it?\n\nParticipant 1   0:15\nHard.\n\n"
+                               "Smith, Jane (NHS)   1:02\nRight.\n")
+    zoom = write("zoom.txt", "[Jane Smith] 10:15:02\nHow was it?\n\n[Tom] 10:15:10\nHard.\n")
+    assert turn_texts(read_file(teams).interviews[0]) == [
+        ("Smith, Jane (NHS)", "interviewer", "How was it?"), ("Participant 1", "participant", "Hard."),
+        ("Smith, Jane (NHS)", "interviewer", "Right.")]
+    assert [(t[0], t[2]) for t in turn_texts(read_file(zoom).interviews[0])] == [
+        ("Jane Smith", "How was it?"), ("Tom", "Hard.")]
+
+
 def test_markdown_bold_labels(write):
     iv = read_file(write("m.md", "**Interviewer:** Hi?\n\n**P05:** Yes, hi.\n")).interviews[0]
     assert iv.format == "markdown"

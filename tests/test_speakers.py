@@ -25,6 +25,8 @@ from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_tim
         ("Speaker1: [00:00:05] I was", "Speaker1", "I was", 5.0),
         ("Interviewer (Jane): Hello?", "Interviewer (Jane)", "Hello?", None),
         ("P3 (John): Yes", "P3 (John)", "Yes", None),
+        ("Smith, Jane (NHS Trust)   0:03", "Smith, Jane (NHS Trust)", "", 3.0),  # Teams
+        ("[Jane Smith] 10:15:02", "Jane Smith", "", 36902.0),  # Zoom
         # a table of speakers and text (Word, Excel, NVivo's media transcripts) copied as text
         ("Interviewer\tSo tell me", "Interviewer", "So tell me", None),
         ("Jane (Nurse)\t\tWell", "Jane (Nurse)", "Well", None),
@@ -45,6 +47,7 @@ def test_label_shapes(line, label, rest, ts):
     "Well I said to him, listen: it's fine", "http://example.org: a link",
     "10:30 Then we left", "10:30 Monday morning was",
     "\tindented speech", "and then\tshe left", "She said, well\tno",
+    "[Jane Smith 10:15:02", "Jane Smith] 10:15:02", "Smith, Jane, Tom 0:03",
 ])
 def test_speech_is_not_a_label(line):
     assert match_label(line) is None

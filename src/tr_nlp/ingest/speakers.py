@@ -7,7 +7,7 @@ Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
     Name (00:01:02): ...        Name [00:01:02] ...          Name: [00:01:02] ...
     Interviewer (Jane): ...     Jane (Interviewer): ...      (a role and a name, either way round)
     Speaker 1  0:01             00:00:01 Speaker 1           (header lines; the turn's text
-                                                              follows on the next lines)
+    Smith, Jane (NHS)  0:03     [Jane Smith] 10:15:02         follows on the next lines)
     Name<tab>text               0:00:05.3 - 0:00:09.1<tab>Name<tab>text
                                                              (a table copied as text)
 
@@ -49,8 +49,9 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^{_B}\[?(?P<ts>{TIMESTAMP})\]?{_B}\s+{_B}(?P<label>{_LABEL}){_B}\s*:{_B}(?:\s+|$)"),
     # Name (00:01:02): text    /    Name [00:01:02] text
     re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*[(\[](?P<ts>{TIMESTAMP})[)\]]\s*:?{_B}(?:\s+|$)"),
-    # Speaker 1  0:01     (header line, text on the next lines)
-    re.compile(rf"^(?P<label>{_LABEL})\s+(?P<ts>{TIMESTAMP})\s*$"),
+    # Speaker 1  0:01   /   Smith, Jane (NHS)  0:03   /   [Jane Smith] 10:15:02    (header line,
+    # text on the next lines: Otter, Teams, Zoom; a whole line of name and time, so a comma may join names)
+    re.compile(rf"^(?P<br>\[)?(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)(?(br)\])\s+(?P<ts>{TIMESTAMP})\s*$"),
     # 00:00:01 Speaker 1   /   [00:00:01] Speaker 1     (header line)
     re.compile(rf"^\[?(?P<ts>{TIMESTAMP})\]?\s+(?P<label>{_NAME})\s*$"),
     # Name: [00:01:02] text
