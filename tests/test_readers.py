@@ -81,6 +81,14 @@ def test_teams_and_zoom_header_lines(write):
         ("Jane Smith", "How was it?"), ("Tom", "Hard.")]
 
 
+def test_time_marks_are_not_speech(write):
+    # f4's closing "#hh:mm:ss-d#" and a time line of its own were read into the turns' text
+    path = write("f4.txt", "I: How was it? #00:00:05-3#\n\nB: Hard, at 10:30 [sic]. #00:00:15-1#\n00:05:00\n\n"
+                           "I: And? [00:01:02]\nB: Yes.\n[00:01:10]\n")
+    assert [t[2] for t in turn_texts(read_file(path).interviews[0])] == [
+        "How was it?", "Hard, at 10:30 [sic].", "And?", "Yes."]
+
+
 def test_markdown_bold_labels(write):
     iv = read_file(write("m.md", "**Interviewer:** Hi?\n\n**P05:** Yes, hi.\n")).interviews[0]
     assert iv.format == "markdown"

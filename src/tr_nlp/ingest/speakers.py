@@ -35,6 +35,10 @@ Span = tuple[str, int, int, "float | None"]  # speaker, start, end, timestamp
 #: the speaker of text that no label gives a speaker
 UNKNOWN_SPEAKER = "unknown"
 TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+# a time mark that is not speech: f4's "#00:01:02-3#" or a bracketed "[00:01:02]"
+_MARK = rf"(?:#{TIMESTAMP}(?:-\d+)?#|\[{TIMESTAMP}\])"
+_MARK_AT_END = re.compile(rf"{_MARK}$")
+_MARK_LINE = re.compile(rf"{_MARK}|{TIMESTAMP}")
 # a name of up to three words, or a pseudonymisation placeholder such as [PERSON_1]
 _LABEL = r"(?:\[[A-Z][A-Z_]*_\d+\]|[A-Z][\w.'\u2019\-]*(?: [\w.'\u2019\-]+){0,2})"
 _B = r"(?:\*\*|__)?"  # optional markdown bold around a label
@@ -105,6 +109,27 @@ def match_label(line: str) -> LabelMatch | None:
                 timestamp=parse_timestamp(ts) if ts else None,
             )
     return None
+
+
+def speech_end(line: str) -> int:
+    """Where the speech on ``line`` ends: before a time mark that closes it, else at its end.
+
+    A line that is a time mark alone (``00:05:00``, ``[00:05:00]``) ends at 0: it holds no
+    speech. A time mark inside speech is left alone.
+
+    Examples
+    --------
+    >>> speech_end("I: Right. #00:01:02-3#"), speech_end("[00:05:00]"), speech_end("At 10:30 [sic]")
+    (9, 0, 14)
+    """
+    body = line.rstrip()
+    if _MARK_LINE.fullmatch(body.lstrip()):
+        return 0
+    if body[-1:] in ("#", "]"):
+        mark = _MARK_AT_END.search(body, max(0, len(body) - 24))
+        if mark:
+            return len(body[: mark.start()].rstrip())
+    return len(line)
 
 
 def _parts(label: str) -> tuple[str, ...]:

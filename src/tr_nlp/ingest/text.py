@@ -6,7 +6,9 @@ over its continuation lines until the next label. An optional YAML front matter 
 the stored text; its ``interview_id`` names the interview and its ``speakers`` mapping
 (``Jo: participant``) sets roles for this file. A label that is not a known shape (``I``,
 ``P01``, ``Interviewer``...) counts as a speaker only when it opens at least two lines,
-so a stray ``Note:`` or ``And she said:`` inside speech is not taken for a speaker.
+so a stray ``Note:`` or ``And she said:`` inside speech is not taken for a speaker. Time
+marks are not speech: a line of one alone belongs to no turn, and one that closes a line
+(f4's ``#00:01:02-3#``, ``[00:01:02]``) is left out of the turn's end.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from tr_nlp.ingest.speakers import (
     RoleMap,
     is_known_label,
     match_label,
+    speech_end,
     turns_with_roles,
 )
 from tr_nlp.schema import Interview, Turn
@@ -102,15 +105,19 @@ def assemble_turns(
             if current is not None and current[1] is not None:
                 raw.append(tuple(current))  # type: ignore[arg-type]
             content = start + match.end
-            has_text = bool(line[match.end :].strip())
-            current = [match.label, content if has_text else None, start + len(line), match.timestamp]
+            end = speech_end(line)
+            has_text = bool(line[match.end : end].strip())
+            current = [match.label, content if has_text else None, start + end, match.timestamp]
         elif line.strip():
             if current is None:
                 preamble += 1
                 continue
+            end = speech_end(line)
+            if end == 0:
+                continue  # a time mark alone
             if current[1] is None:
                 current[1] = start + len(line) - len(line.lstrip())
-            current[2] = start + len(line)
+            current[2] = start + end
     if current is not None and current[1] is not None:
         raw.append(tuple(current))  # type: ignore[arg-type]
 
