@@ -89,6 +89,18 @@ def test_time_marks_are_not_speech(write):
         "How was it?", "Hard, at 10:30 [sic].", "And?", "Yes."]
 
 
+def test_numbered_interviewers_and_accented_names(write):
+    # "I2" was no interviewer label and "Élise" no label at all (not A-Z): their lines were
+    # read as the speech of the speaker above
+    numbered = write("n.txt", "I1: How was it?\nP1: Hard.\nI2: And?\nP1: Fine.\n")
+    assert [t[:2] for t in turn_texts(read_file(numbered).interviews[0])] == [
+        ("I1", "interviewer"), ("P1", "participant"), ("I2", "interviewer"), ("P1", "participant")]
+    french = write("fr.txt", "Enquêteur\u00a0: Et alors ?\nÉlise\u00a0: Difficile.\nEnquêteur\u00a0: Pourquoi ?\n"
+                             "Élise\u00a0: Parce que.\n")
+    assert [t[:2] for t in turn_texts(read_file(french).interviews[0])] == [
+        ("Enquêteur", "interviewer"), ("Élise", "participant")] * 2
+
+
 def test_markdown_bold_labels(write):
     iv = read_file(write("m.md", "**Interviewer:** Hi?\n\n**P05:** Yes, hi.\n")).interviews[0]
     assert iv.format == "markdown"

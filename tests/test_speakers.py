@@ -25,6 +25,10 @@ from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_tim
         ("Speaker1: [00:00:05] I was", "Speaker1", "I was", 5.0),
         ("Interviewer (Jane): Hello?", "Interviewer (Jane)", "Hello?", None),
         ("P3 (John): Yes", "P3 (John)", "Yes", None),
+        ("Élise : Difficile", "Élise", "Difficile", None),  # a capital with an accent, French spacing
+        ("Ödön Kovács: igen", "Ödön Kovács", "igen", None),
+        ("Анна: да", "Анна", "да", None),
+        ("[00:00:03] Émile Roux", "Émile Roux", "", 3.0),
         ("Smith, Jane (NHS Trust)   0:03", "Smith, Jane (NHS Trust)", "", 3.0),  # Teams
         ("[Jane Smith] 10:15:02", "Jane Smith", "", 36902.0),  # Zoom
         # a table of speakers and text (Word, Excel, NVivo's media transcripts) copied as text
@@ -56,6 +60,7 @@ def test_speech_is_not_a_label(line):
 @pytest.mark.parametrize("label,role", [
     ("I", "interviewer"), ("Int", "interviewer"), ("INT", "interviewer"), ("Q", "interviewer"),
     ("Interviewer", "interviewer"), ("Interviewer 2", "interviewer"), ("Moderator", "interviewer"),
+    ("I2", "interviewer"), ("Int1", "interviewer"), ("Q3", "interviewer"),
     ("R", "participant"), ("P", "participant"), ("P01", "participant"), ("A", "participant"),
     ("Participant 3", "participant"), ("Respondent", "participant"), ("Service user", "participant"),
     ("Dana", None), ("Speaker 1", None), ("Dr Lee", None),

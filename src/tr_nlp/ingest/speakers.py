@@ -39,11 +39,13 @@ TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _MARK = rf"(?:#{TIMESTAMP}(?:-\d+)?#|\[{TIMESTAMP}\])"
 _MARK_AT_END = re.compile(rf"{_MARK}$")
 _MARK_LINE = re.compile(rf"{_MARK}|{TIMESTAMP}")
+# a capital letter of the Latin, Greek or Cyrillic alphabets ("Élise", "Ödön", "Анна" start labels too)
+_CAP = "[" + "".join(c for c in map(chr, range(0x530)) if c.isupper()) + "]"
 # a name of up to three words, or a pseudonymisation placeholder such as [PERSON_1]
-_LABEL = r"(?:\[[A-Z][A-Z_]*_\d+\]|[A-Z][\w.'\u2019\-]*(?: [\w.'\u2019\-]+){0,2})"
+_LABEL = rf"(?:\[[A-Z][A-Z_]*_\d+\]|{_CAP}[\w.'\u2019\-]*(?: [\w.'\u2019\-]+){{0,2}})"
 _B = r"(?:\*\*|__)?"  # optional markdown bold around a label
 # header lines name a speaker in capitalised words or numbers only ("Speaker 1", "Dr Lee")
-_NAME = r"[A-Z][\w.'\u2019\-]*(?: (?:[A-Z][\w.'\u2019\-]*|\d+)){0,2}"
+_NAME = rf"{_CAP}[\w.'\u2019\-]*(?: (?:{_CAP}[\w.'\u2019\-]*|\d+)){{0,2}}"
 _ALIAS_TEXT = r"[^()\n:]{1,30}"
 _ALIAS = rf"\({_ALIAS_TEXT}\)"  # "Interviewer (Jane)": the alias is part of the speaker's label
 _WITH_ALIAS = re.compile(rf"(?P<base>.*?)\s*\((?P<alias>{_ALIAS_TEXT})\)")
@@ -68,7 +70,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+"),
 )
 _INTERVIEWER = re.compile(
-    r"^(i|int|intv|iv|q|interviewer|moderator|facilitator|researcher|mod|fac)\b\s*\d*$",
+    r"^(i|int|intv|iv|q|interviewer|moderator|facilitator|researcher|mod|fac)\s*\d*$",
     re.IGNORECASE,
 )
 _PARTICIPANT = re.compile(
