@@ -161,9 +161,22 @@ def test_an_interview_without_segments_gets_an_empty_table_and_is_not_redone(mod
     out = tmp_path / "out"
     first = run_batch([tmp_path / "in"], model, out)
     assert (first.coded, first.segments) == (1, 0)
+    assert first.warnings == [f"{tmp_path / 'in' / 'asks.txt'}: interview 'asks' has no participant speech, so it "
+                              "gives no segment (speakers: Interviewer (interviewer)); if a role is wrong, set it "
+                              "with --speaker-role NAME=ROLE or in the corpus config"]
     table = pd.read_csv(out / "interviews" / "asks.csv")
     assert table.empty and {"interview_id", "start", "end", "code", "probability"} <= set(table.columns)
     assert run_batch([tmp_path / "in"], model, out).skipped == 1
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_input(model, tmp_path):
+    # its manifest was named as a file of the input folder that no reader takes
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("I: How was it?\nP: She listened.\n", encoding="utf-8")
+    out = tmp_path / "in" / "out"
+    for _ in range(2):
+        report = run_batch([tmp_path / "in"], model, out)
+        assert report.total == 1 and report.warnings == []
 
 
 @pytest.mark.parametrize("damage", ["not sqlite", "other tables"])

@@ -124,6 +124,8 @@ def test_segments_no_coding_falls_on_get_an_empty_codes_column(tmp_path):
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(tmp_path / "s.csv", keep_default_na=False)
     assert len(frame) > 100 and (frame.role == "interviewer").all() and (frame.codes == "").all()
+    result = run("segment", DEMO, "--roles", "other", "-o", tmp_path / "o.csv")  # no speaker is 'other'
+    assert result.exit_code == 0 and result.stderr.count("gives no segment") == 18
     result = run("segment", DEMO, "--roles", ",", "-o", tmp_path / "t.csv")
     assert result.exit_code == 2 and "no speaker role to keep" in result.stderr
     assert not (tmp_path / "t.csv").exists()

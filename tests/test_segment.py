@@ -32,6 +32,15 @@ def test_turns_and_roles():
                                       "Mm.", "Yes. Really."]
 
 
+def test_an_interview_with_no_speech_of_a_kept_role_is_named():
+    asks = Interview("asks", "I: Hello?", (Turn("I", "interviewer", 3, 9),), source="asks.txt")
+    found = Segmenter().warnings([interview(), asks])
+    assert [(iv.id, line) for iv, line in found] == [(
+        "asks", "interview 'asks' has no participant speech, so it gives no segment (speakers: I (interviewer)); "
+                "if a role is wrong, set it with --speaker-role NAME=ROLE or in the corpus config")]
+    assert Segmenter(roles=("interviewer", "participant")).warnings([asks]) == []
+
+
 def test_windows_with_stride_cover_every_sentence():
     segs = Segmenter(unit="window", window=2, stride=1).segment([interview()])
     assert [s.text for s in segs] == ["It was hard. She listened though!", "She listened though!  And she stayed.",

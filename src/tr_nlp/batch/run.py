@@ -163,9 +163,9 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
     pending = out / ".combine-pending"
     report = BatchReport(out, engine.description)
     try:
-        plan = plan_inputs(list(inputs), options)
+        plan = plan_inputs(list(inputs), options, exclude=out)
         report.warnings.extend(plan.warnings)
-        files = [(p, o) for p, o, _ in plan.files if not p.resolve().is_relative_to(out.resolve())]
+        files = [(p, o) for p, o, _ in plan.files]
         report.total = len(files)
         done = 0
         before: dict[str, Entry | None] = {}  # each input in flight: its manifest row before this run

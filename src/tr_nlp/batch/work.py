@@ -120,7 +120,7 @@ def _read(task: Task) -> tuple[Result, dict[str, Interview], list[Segment]]:
         interviews = {iv.id: iv for iv in read.interviews}
         segments = task.segmenter.segment(read.interviews)
         result.interviews = tuple(interviews)
-        result.warnings = list(read.warnings)
+        result.warnings = list(read.warnings) + [w for _, w in task.segmenter.warnings(read.interviews)]
     except Exception as exc:
         _fail(result, exc)
     result.seconds = time.perf_counter() - t0

@@ -195,7 +195,11 @@ def code(
     check_table_path(output)  # before the work, not after it
     theme_model = load_model(model)
     loaded = c.load_and_report(paths, c.read_options(preset), quiet=quiet)
-    segments = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride).segment(loaded.interviews)
+    segmenter = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride)
+    segments = segmenter.segment(loaded.interviews)
+    if not quiet:
+        for interview, warning in segmenter.warnings(loaded.interviews):
+            c.warn(f"{interview.source or interview.id}: {warning}")
     frame = suggest(theme_model, segments, loaded.by_id())
     if only_above:
         frame = frame[frame["above_threshold"]]

@@ -45,6 +45,9 @@ def segment(
                              speaker_roles=speaker_role, encoding=encoding)
     corpus = c.load_and_report(paths, options, fmt, codings, codebook, quiet=quiet)
     segments = segmenter.segment(corpus.interviews)
+    if not quiet:
+        for interview, warning in segmenter.warnings(corpus.interviews):
+            c.warn(f"{interview.source or interview.id}: {warning}")
     frame = segments_to_frame(segments)
     if corpus.codings:
         mapped = map_codings(segments, corpus.codings, overlap)

@@ -269,16 +269,19 @@ class InputPlan:
     warnings: list[str] = field(default_factory=list)
 
 
-def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(), fmt: str | None = None) -> InputPlan:
+def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(), fmt: str | None = None,
+                exclude: str | Path | None = None) -> InputPlan:
     """Expand ``paths`` into the files to read, honouring each folder's ``corpus.yaml``.
 
     A folder with a ``corpus.yaml`` contributes only the interviews it names, read with
     its settings; its codings table and codebook are returned, not read as transcripts.
     A file named more than once (``a.txt`` and its folder) is read once, with the
-    settings of its first mention.
+    settings of its first mention. Files under ``exclude`` (a run's own output folder
+    inside an input folder) are neither read nor reported as passed over.
     """
     plan = InputPlan()
     seen: set[Path] = set()
+    skip = Path(exclude).resolve() if exclude is not None else None
     for raw in paths:
         config = load_config(raw, options) if Path(raw).is_dir() else None
         passed_over: list[Path] = []
@@ -288,6 +291,9 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
             plan.codebook = plan.codebook or config.codebook
         else:
             found = [(f, options, fmt) for f in iter_input_files([raw], passed_over)]
+        if skip is not None:
+            found = [item for item in found if not item[0].resolve().is_relative_to(skip)]
+            passed_over = [f for f in passed_over if not f.resolve().is_relative_to(skip)]
         if passed_over:
             plan.warnings.append(f"{raw}: {passed_over_warning(passed_over)}")
         elif not found and Path(raw).is_dir():

@@ -98,6 +98,21 @@ class Segmenter:
             known["roles"] = tuple(settings["roles"])
         return cls(**known)
 
+    def warnings(self, interviews: Iterable[Interview]) -> list[tuple[Interview, str]]:
+        """Each interview with no speech of a kept role, and a line naming its speakers' roles.
+
+        Such an interview gives no segment, most often because a speaker label or role was
+        not recognised, so its speech went to another speaker.
+        """
+        keep = set(self.roles)
+        return [
+            (interview, f"interview {interview.id!r} has no {' or '.join(self.roles)} speech, so it gives no "
+                        f"segment (speakers: {', '.join(f'{n} ({r})' for n, r in interview.speakers.items()) or 'none'}"
+                        "); if a role is wrong, set it with --speaker-role NAME=ROLE or in the corpus config")
+            for interview in interviews
+            if not any(t.role in keep and t.end > t.start for t in interview.turns)
+        ]
+
     def segment(self, interviews: Iterable[Interview]) -> list[Segment]:
         """All segments of ``interviews``, in interview and text order."""
         return list(self.iter_segments(interviews))
