@@ -10,8 +10,8 @@ import typer
 
 from tr_nlp.cli import common as c
 from tr_nlp.export import check_table_path, write_table
-from tr_nlp.segment import map_codings
 from tr_nlp.schema import segments_to_frame
+from tr_nlp.segment import map_codings
 
 
 @c.handle_errors

@@ -105,13 +105,16 @@ class Segmenter:
         not recognised, so its speech went to another speaker.
         """
         keep = set(self.roles)
-        return [
-            (interview, f"interview {interview.id!r} has no {' or '.join(self.roles)} speech, so it gives no "
-                        f"segment (speakers: {', '.join(f'{n} ({r})' for n, r in interview.speakers.items()) or 'none'}"
-                        "); if a role is wrong, set it with --speaker-role NAME=ROLE or in the corpus config")
-            for interview in interviews
-            if not any(t.role in keep and t.end > t.start for t in interview.turns)
-        ]
+        found = []
+        for interview in interviews:
+            if any(t.role in keep and t.end > t.start for t in interview.turns):
+                continue
+            speakers = ", ".join(f"{name} ({role})" for name, role in interview.speakers.items()) or "none"
+            line = (f"interview {interview.id!r} has no {' or '.join(self.roles)} speech, so it gives no segment "
+                    f"(speakers: {speakers}); if a role is wrong, set it with --speaker-role NAME=ROLE or in the "
+                    "corpus config")
+            found.append((interview, line))
+        return found
 
     def segment(self, interviews: Iterable[Interview]) -> list[Segment]:
         """All segments of ``interviews``, in interview and text order."""
