@@ -113,3 +113,9 @@ def test_normalise_with_offsets_keeps_a_span_on_the_same_characters():
     assert text[offsets[start]:offsets[start + len("plus \U0001F600")]] == "plus \U0001F600"
     word = raw.index("Caf")
     assert text[offsets[word]:offsets[word + 5]] == "Café"
+
+
+def test_vertical_tabs_are_line_breaks_not_binary(write):
+    # Word's manual line break pasted as text is \x0b; three of them made a transcript "binary" (E102)
+    path = write("vt.txt", "I: How was it?\x0bReally?\nP: Hard.\x0bThe nurse\x0bsat with me.\n")
+    assert read_text(path).text == "I: How was it?\nReally?\nP: Hard.\nThe nurse\nsat with me."
