@@ -307,6 +307,21 @@ def test_srt_with_name_prefixes(write):
                               ("Dana", "participant", "The nurse. She came every week.")]
 
 
+@pytest.mark.parametrize("name,cues", [
+    ("s.srt", "1\n00:00:01,000 --> 00:00:02,000\nInterviewer: What helped?\n2\n00:00:02,500 --> 00:00:04,000\n"
+              "Dana: The nurse.\n3\n00:00:04,000 --> 00:00:05,000\nInterviewer: When?\n"),
+    ("s.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nInterviewer: What helped?\n00:00:02.500 --> 00:00:04.000\n"
+              "Dana: The nurse.\n00:00:04.000 --> 00:00:05.000\nInterviewer: When?\n"),
+])
+def test_cues_with_no_blank_line_between_them(write, name, cues):
+    # the next cue's number and timing were read as text of the cue before, and its speech
+    # went to that cue's speaker
+    iv = read_file(write(name, cues)).interviews[0]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "What helped?"), ("Dana", "participant", "The nurse."),
+                              ("Interviewer", "interviewer", "When?")]
+    assert [t.timestamp for t in iv.turns] == [1.0, 2.5, 4.0]
+
+
 def test_caption_speaker_conventions(write):
     # ">>" marks a new speaker; a bracketed label counts in a known shape, a bracketed sound does not
     srt = ("1\n00:00:01,000 --> 00:00:02,000\n>> INTERVIEWER: What helped?\n\n"

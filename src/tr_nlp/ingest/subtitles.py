@@ -50,18 +50,29 @@ class Cue:
 
 
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
-    """Blank-line separated blocks with the 1-based line number where each starts."""
+    """Blank-line separated blocks with the 1-based line number where each starts.
+
+    A second timing line in a block starts a new one (with the cue number above it), so
+    cues that no blank line separates are still cues, not text of the cue before.
+    """
     blocks: list[tuple[int, list[str]]] = []
     current: list[str] = []
-    first = 0
+    first, timed = 0, False
     for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            if not current:
-                first = number
-            current.append(line)
-        elif current:
-            blocks.append((first, current))
-            current = []
+        if not line.strip():
+            if current:
+                blocks.append((first, current))
+            current, timed = [], False
+            continue
+        if _TIMING.match(line):
+            if timed:
+                carry = [current.pop()] if len(current) > 1 and current[-1].strip().isdigit() else []
+                blocks.append((first, current))
+                first, current = number - len(carry), carry
+            timed = True
+        if not current:
+            first = number
+        current.append(line)
     if current:
         blocks.append((first, current))
     return blocks
