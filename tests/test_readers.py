@@ -188,6 +188,26 @@ def test_docx_reads_passages_inside_content_controls_and_nested_tables(tmp_path)
                               ("Participant", "participant", "He drove me.\nTwice.")]
 
 
+def test_docx_table_of_details_gives_no_speakers_but_a_transcript_table_does(tmp_path):
+    # a details table above the transcript made "12 March" the speech of a participant "Date"
+    import docx
+
+    document = docx.Document()
+    details = document.add_table(rows=2, cols=2)
+    for row, cells in zip(details.rows, [("Date", "12 March"), ("Location", "Leeds")]):
+        row.cells[0].text, row.cells[1].text = cells
+    document.add_paragraph("Interviewer: How was it?")
+    document.add_paragraph("Participant: Hard.")
+    talk = document.add_table(rows=3, cols=2)
+    for row, cells in zip(talk.rows, [("Jo", "And then?"), ("Sam", "Better."), ("Jo", "Good.")]):
+        row.cells[0].text, row.cells[1].text = cells
+    document.save(str(tmp_path / "t.docx"))
+    iv = read_file(tmp_path / "t.docx", ReadOptions(roles=RoleMap.from_pairs(["Jo=interviewer"]))).interviews[0]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "How was it?"), ("Participant", "participant", "Hard."),
+                              ("Jo", "interviewer", "And then?"), ("Sam", "participant", "Better."),
+                              ("Jo", "interviewer", "Good.")]
+
+
 def test_truncated_docx_is_a_clear_error(tmp_path):
     good = make_docx(tmp_path / "good.docx", [("I:", " hi")])
     data = good.read_bytes()

@@ -9,6 +9,7 @@ parsed into metadata too (the demo corpus marks itself ``synthetic: true`` there
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import normalise_text
-from tr_nlp.ingest.speakers import LabelMatch
+from tr_nlp.ingest.speakers import LabelMatch, is_known_label
 from tr_nlp.ingest.text import assemble_turns
 from tr_nlp.schema import Interview
 
@@ -86,17 +87,31 @@ def _iter_blocks(document: Any) -> Iterator[tuple[str, str | None]]:
         if tag == "p":
             yield paragraph_text(child), _bold_prefix(Paragraph(child, document))
         elif tag == "tbl":
-            for i, row in enumerate(Table(child, document).rows):
-                cells = [_cell_text(c._tc) for c in row.cells]
-                cells = [c for j, c in enumerate(cells) if j == 0 or c != cells[j - 1]]
-                if len(cells) < 2:
-                    yield (cells[0] if cells else ""), None
-                elif i == 0 and cells[0].casefold() in _HEADER_CELLS:
-                    continue
-                elif cells[0] and len(cells[0]) <= 40:
-                    yield f"{cells[0]}: {' '.join(cells[1:])}", cells[0]
-                else:
-                    yield " ".join(cells), None
+            yield from _table_lines(Table(child, document))
+
+
+def _table_lines(table: Any) -> Iterator[tuple[str, str | None]]:
+    """A table's rows as ``Speaker: text`` lines.
+
+    The first cell is a speaker label in a transcript table (one where a label recurs) and
+    wherever it is a known label (``Interviewer``), so a table of details (``Date``,
+    ``Location``) above a transcript gives no speakers.
+    """
+    rows = []
+    for i, row in enumerate(table.rows):
+        cells = [_cell_text(c._tc) for c in row.cells]
+        cells = [c for j, c in enumerate(cells) if j == 0 or c != cells[j - 1]]
+        if not (i == 0 and len(cells) >= 2 and cells[0].casefold() in _HEADER_CELLS):
+            rows.append(cells)
+    transcript = any(n >= 2 for n in Counter(cells[0] for cells in rows if len(cells) >= 2).values())
+    for cells in rows:
+        if len(cells) < 2:
+            yield (cells[0] if cells else ""), None
+        elif cells[0] and len(cells[0]) <= 40:
+            speaker = transcript or is_known_label(cells[0])
+            yield f"{cells[0]}: {' '.join(cells[1:])}", cells[0] if speaker else None
+        else:
+            yield " ".join(cells), None
 
 
 def _bold_prefix(paragraph: Any) -> str | None:
