@@ -101,6 +101,15 @@ def test_numbered_interviewers_and_accented_names(write):
         ("Enquêteur", "interviewer"), ("Élise", "participant")] * 2
 
 
+def test_labels_after_list_markers(write):
+    # a transcript kept as a list ("- **I:** ...", "1. P: ...") had no labels: one unknown speaker
+    path = write("l.md", "# Interview 3\n\n- **I:** How was it?\n- **P:** Hard.\n  - I mean, at first.\n"
+                         "3. I: And?\n\u2022 P: Better.\n")
+    assert turn_texts(read_file(path).interviews[0]) == [
+        ("I", "interviewer", "How was it?"), ("P", "participant", "Hard.\n  - I mean, at first."),
+        ("I", "interviewer", "And?"), ("P", "participant", "Better.")]
+
+
 def test_markdown_bold_labels(write):
     iv = read_file(write("m.md", "**Interviewer:** Hi?\n\n**P05:** Yes, hi.\n")).interviews[0]
     assert iv.format == "markdown"

@@ -6,13 +6,15 @@ over its continuation lines until the next label. An optional YAML front matter 
 the stored text; its ``interview_id`` names the interview and its ``speakers`` mapping
 (``Jo: participant``) sets roles for this file. A label that is not a known shape (``I``,
 ``P01``, ``Interviewer``...) counts as a speaker only when it opens at least two lines,
-so a stray ``Note:`` or ``And she said:`` inside speech is not taken for a speaker. Time
+so a stray ``Note:`` or ``And she said:`` inside speech is not taken for a speaker. A label
+may follow a list item's marker (``- I: ...``, ``1. I: ...``). Time
 marks are not speech: a line of one alone belongs to no turn, and one that closes a line
 (f4's ``#00:01:02-3#``, ``[00:01:02]``) is left out of the turn's end.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,6 +35,9 @@ from tr_nlp.ingest.speakers import (
     turns_with_roles,
 )
 from tr_nlp.schema import Interview, Turn
+
+#: A list item's marker before a label: "- I: ...", "* **P:** ...", "• I: ...", "3. I: ..."
+_LIST_ITEM = re.compile(r"\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
 
 
 def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str]:
@@ -83,7 +88,8 @@ def assemble_turns(
     for line in text.split("\n"):
         match = forced.get(pos)
         if match is None:
-            indent = len(line) - len(line.lstrip())
+            item = _LIST_ITEM.match(line)
+            indent = item.end() if item else len(line) - len(line.lstrip())
             found = match_label(line[indent:])
             if found is not None:
                 match = LabelMatch(found.label, found.end + indent, found.timestamp)
