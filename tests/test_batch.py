@@ -24,7 +24,7 @@ from tr_nlp.cli import app
 from tr_nlp.coding import save_model, train_model
 from tr_nlp.errors import ModelError, OutputError
 from tr_nlp.export.folder import interview_file_text
-from tr_nlp.ingest import load_corpus
+from tr_nlp.ingest import ReadOptions, RoleMap, load_corpus
 
 runner = CliRunner()
 
@@ -167,6 +167,21 @@ def test_an_interview_without_segments_gets_an_empty_table_and_is_not_redone(mod
     table = pd.read_csv(out / "interviews" / "asks.csv")
     assert table.empty and {"interview_id", "start", "end", "code", "probability"} <= set(table.columns)
     assert run_batch([tmp_path / "in"], model, out).skipped == 1
+
+
+def test_a_speaker_role_set_on_the_command_line_redoes_the_inputs_it_may_change(model, tmp_path):
+    # `batch --speaker-role` sets a role the warning asks for; files coded before it are redone once
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "asks.txt").write_text("Interviewer: Hello?\nInterviewer: Are you there?\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_batch([tmp_path / "in"], model, out).segments == 0
+    options = ReadOptions(roles=RoleMap.from_pairs(["Interviewer=participant"]))
+    again = run_batch([tmp_path / "in"], model, out, options=options)
+    assert (again.coded, again.segments, again.warnings) == (1, 2, [])
+    assert run_batch([tmp_path / "in"], model, out, options=options).skipped == 1
+    result = run("batch", tmp_path / "in", "--model", model, "-o", tmp_path / "cli",
+                 "--speaker-role", "Interviewer=participant", "--quiet")
+    assert result.exit_code == 0 and pd.read_csv(tmp_path / "cli" / "interviews" / "asks.csv").segment_id.nunique() == 2
 
 
 def test_an_output_folder_inside_the_input_folder_is_not_input(model, tmp_path):

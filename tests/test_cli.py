@@ -136,6 +136,17 @@ def test_segment_unsupported_output_type(tmp_path):
     assert result.exit_code == 2 and "s.xlsx" in result.stderr
 
 
+def test_code_names_an_interview_with_no_participant_speech_and_takes_speaker_roles(demo_run, tmp_path):
+    asks = tmp_path / "asks.txt"
+    asks.write_text("Interviewer: Hello?\nInterviewer: Are you there?\n", encoding="utf-8")
+    result = run("code", asks, "--model", demo_run / "model", "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0 and f"{asks}: interview 'asks' has no participant speech" in result.stderr
+    result = run("code", asks, "--model", demo_run / "model", "-o", tmp_path / "s.csv",
+                 "--speaker-role", "Interviewer=participant")
+    assert result.exit_code == 0 and "no participant speech" not in result.stderr
+    assert pd.read_csv(tmp_path / "s.csv").segment_id.nunique() == 2
+
+
 def test_demo_command_writes_run_folder(demo_run):
     """The demo ran with network sockets blocked (see the demo_run fixture) and wrote every output."""
     run_json = json.loads((demo_run / "run.json").read_text())

@@ -158,7 +158,10 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
     """:func:`run_batch` in a checked output folder whose lock this process holds."""
     verify_model_files(model_dir)  # a missing or tampered model fails before any work
     model_sha = model_hash(model_dir)
-    job = hashlib.sha256(json.dumps([model_sha, asdict(segmenter)], sort_keys=True).encode()).hexdigest()
+    settings: list[Any] = [model_sha, asdict(segmenter)]
+    if options.roles.overrides:  # other speaker roles cut other segments (none: the job of earlier versions)
+        settings.append(sorted(options.roles.overrides.items()))
+    job = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
     manifest = Manifest(out, replace_damaged=force)
     pending = out / ".combine-pending"
     report = BatchReport(out, engine.description)

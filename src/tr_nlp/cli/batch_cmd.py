@@ -85,13 +85,14 @@ def batch(
     window: c.Window = None,
     stride: c.Stride = None,
     preset: c.Preset = None,
+    speaker_role: c.SpeakerRole = None,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
     """Code new interviews with a model: resumable, a bad file never stops the run (exit 1 if any failed)."""
     check_folder_path(output, "the batch")  # before the model is read; run_batch checks the rest
     segmenter = c.model_segmenter(read_card(model), unit, roles, quiet, window, stride)
-    options = c.read_options(preset)
+    options = c.read_options(preset, speaker_roles=speaker_role)
     runner = make_engine(engine, workers or os.cpu_count() or 1, scheduler)
     try:
         with _Reporter(quiet) as reporter:

@@ -188,18 +188,17 @@ def code(
     stride: c.Stride = None,
     only_above: Annotated[bool, typer.Option("--only-above", help="Keep only suggestions above threshold.")] = False,
     preset: c.Preset = None,
+    speaker_role: c.SpeakerRole = None,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
     """Suggest codes for new interviews (probability, above-threshold flag, evidence terms)."""
     check_table_path(output)  # before the work, not after it
     theme_model = load_model(model)
-    loaded = c.load_and_report(paths, c.read_options(preset), quiet=quiet)
+    loaded = c.load_and_report(paths, c.read_options(preset, speaker_roles=speaker_role), quiet=quiet)
     segmenter = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride)
     segments = segmenter.segment(loaded.interviews)
-    if not quiet:
-        for interview, warning in segmenter.warnings(loaded.interviews):
-            c.warn(f"{interview.source or interview.id}: {warning}")
+    c.warn_no_segments(segmenter, loaded.interviews, quiet)
     frame = suggest(theme_model, segments, loaded.by_id())
     if only_above:
         frame = frame[frame["above_threshold"]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -19,6 +19,7 @@ from tr_nlp.errors import ConfigError, InputError, TrNlpError
 from tr_nlp.export import check_folder_path
 from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
 from tr_nlp.privacy import Pseudonymiser, read_names
+from tr_nlp.schema import Interview
 from tr_nlp.segment import Segmenter
 
 # piped or captured output gets wide tables instead of rich's 80-column default
@@ -185,6 +186,13 @@ def verbose_logging(verbose: bool) -> None:
 def warn(message: str) -> None:
     """One warning line on stderr."""
     err.print(f"[yellow]warning[/]: {message}", highlight=False)
+
+
+def warn_no_segments(segmenter: Segmenter, interviews: Sequence[Interview], quiet: bool) -> None:
+    """A warning line for each interview with no speech of the roles ``segmenter`` keeps."""
+    if not quiet:
+        for interview, warning in segmenter.warnings(interviews):
+            warn(f"{interview.source or interview.id}: {warning}")
 
 
 def load_and_report(

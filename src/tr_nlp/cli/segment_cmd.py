@@ -45,9 +45,7 @@ def segment(
                              speaker_roles=speaker_role, encoding=encoding)
     corpus = c.load_and_report(paths, options, fmt, codings, codebook, quiet=quiet)
     segments = segmenter.segment(corpus.interviews)
-    if not quiet:
-        for interview, warning in segmenter.warnings(corpus.interviews):
-            c.warn(f"{interview.source or interview.id}: {warning}")
+    c.warn_no_segments(segmenter, corpus.interviews, quiet)
     frame = segments_to_frame(segments)
     if corpus.codings:
         mapped = map_codings(segments, corpus.codings, overlap)
