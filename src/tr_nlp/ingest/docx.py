@@ -1,8 +1,9 @@
 """Word (.docx) transcripts, read with python-docx.
 
 Each paragraph becomes a line of the stored text (inside content controls too); table
-rows become ``Speaker: text`` lines. A speaker label is either a text prefix (``Interviewer: ...``, as in plain text)
-or the paragraph's leading bold run(s) (**Interviewer** Did you ...). Document
+rows become ``Speaker: text`` lines. A speaker label is either a text prefix
+(``Interviewer: ...``, as in plain text) or the paragraph's leading bold run(s)
+(**Interviewer** Did you ...). Document
 properties become metadata; a ``comments`` property written as ``key: value`` lines is
 parsed into metadata too (the demo corpus marks itself ``synthetic: true`` there).
 """
