@@ -184,6 +184,18 @@ def test_a_speaker_role_set_on_the_command_line_redoes_the_inputs_it_may_change(
     assert result.exit_code == 0 and pd.read_csv(tmp_path / "cli" / "interviews" / "asks.csv").segment_id.nunique() == 2
 
 
+def test_a_changed_corpus_yaml_speaker_role_redoes_its_folder(model, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "asks.txt").write_text("Sam: Hello?\nJo: Hi.\nSam: Well?\nJo: Fine.\n", encoding="utf-8")
+    (folder / "corpus.yaml").write_text("interviews: [asks.txt]\nspeakers: {Sam: interviewer, Jo: participant}\n")
+    out = tmp_path / "out"
+    assert run_batch([folder], model, out).segments == 2
+    assert run_batch([folder], model, out).skipped == 1
+    (folder / "corpus.yaml").write_text("interviews: [asks.txt]\nspeakers: {Sam: participant, Jo: participant}\n")
+    assert run_batch([folder], model, out).segments == 4
+
+
 def test_an_output_folder_inside_the_input_folder_is_not_input(model, tmp_path):
     # its manifest was named as a file of the input folder that no reader takes
     (tmp_path / "in").mkdir()

@@ -153,15 +153,21 @@ def run_batch(
         return _run(inputs, model_dir, out, segmenter, options, engine or InProcess(), force, progress, t0)
 
 
+def _job(model_sha: str, segmenter: Segmenter, options: ReadOptions) -> str:
+    """What decides a file's results besides its bytes: the model, the segmenter and the
+    speaker roles set for it (``--speaker-role`` or its folder's ``corpus.yaml``), since
+    other roles cut other segments. With no role set it is the job of earlier versions."""
+    settings: list[Any] = [model_sha, asdict(segmenter)]
+    if options.roles.overrides:
+        settings.append(sorted(options.roles.overrides.items()))
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+
+
 def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segmenter: Segmenter,
          options: ReadOptions, engine: Engine, force: bool, progress: Progress | None, t0: float) -> BatchReport:
     """:func:`run_batch` in a checked output folder whose lock this process holds."""
     verify_model_files(model_dir)  # a missing or tampered model fails before any work
     model_sha = model_hash(model_dir)
-    settings: list[Any] = [model_sha, asdict(segmenter)]
-    if options.roles.overrides:  # other speaker roles cut other segments (none: the job of earlier versions)
-        settings.append(sorted(options.roles.overrides.items()))
-    job = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
     manifest = Manifest(out, replace_damaged=force)
     pending = out / ".combine-pending"
     report = BatchReport(out, engine.description)
@@ -182,6 +188,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                 except OSError as exc:
                     sha = f"unreadable: {exc.strerror or exc}"
                 entry = manifest.get(key)
+                job = _job(model_sha, segmenter, opts)
                 # a failed input is tried again (the cause may have passed), and so is one whose outputs are gone
                 if not force and entry is not None and entry.sha == sha and entry.job == job \
                         and entry.status == "done" and _outputs_present(entry, out):
@@ -200,7 +207,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
             if any(r.ok or (p is not None and p.status == "done") for r, p in zip(results, previous)):
                 pending.touch()  # the combined CSV is stale until _combine has run
             for result, prior in zip(results, previous):
-                entry = _store(result, prior, manifest, out, job)
+                entry = _store(result, prior, manifest, out, _job(model_sha, segmenter, result.task.options))
                 done += 1
                 if entry.status == "failed":
                     report.failed.append(entry)
