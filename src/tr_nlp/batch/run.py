@@ -177,7 +177,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
         files = [(p, o) for p, o, _ in plan.files]
         report.total = len(files)
         done = 0
-        before: dict[str, Entry | None] = {}  # each input in flight: its manifest row before this run
+        before: dict[str, tuple[Entry | None, str]] = {}  # each input in flight: its manifest row and job
 
         def tasks() -> Iterator[Task]:
             nonlocal done
@@ -197,17 +197,18 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                     if progress:
                         progress(None, done, report.total)
                     continue
-                before[key] = entry
+                before[key] = entry, job
                 yield Task(key, sha, str(model_dir), model_sha, segmenter, opts)
 
         size = max(1, min(CHUNK_FILES, len(files) // (4 * engine.workers)))
         for results in engine.imap(code_files, _chunks(tasks(), size)):
-            previous = [before.pop(r.task.path) for r in results]
+            flight = [before.pop(r.task.path) for r in results]
+            previous = [prior for prior, _ in flight]
             # a failure in place of a failure changes errors.jsonl only, not the combined CSV
             if any(r.ok or (p is not None and p.status == "done") for r, p in zip(results, previous)):
                 pending.touch()  # the combined CSV is stale until _combine has run
-            for result, prior in zip(results, previous):
-                entry = _store(result, prior, manifest, out, _job(model_sha, segmenter, result.task.options))
+            for result, (prior, job) in zip(results, flight):
+                entry = _store(result, prior, manifest, out, job)
                 done += 1
                 if entry.status == "failed":
                     report.failed.append(entry)
