@@ -156,7 +156,6 @@ def builtin_role(label: str) -> Role | None:
     return None
 
 
-
 @dataclass(frozen=True)
 class RoleMap:
     """Per-corpus speaker -> role overrides (case-insensitive).

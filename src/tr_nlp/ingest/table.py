@@ -32,7 +32,13 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import decode_bytes, normalise_text
-from tr_nlp.ingest.speakers import RoleMap, labelled_lines, parse_timestamp, turns_with_roles
+from tr_nlp.ingest.speakers import (
+    UNKNOWN_SPEAKER,
+    RoleMap,
+    labelled_lines,
+    parse_timestamp,
+    turns_with_roles,
+)
 from tr_nlp.schema import Code, Codebook, Coding, Interview, Role
 
 MISSING = frozenset({"", "n/a", "na", "nan", "none", "null", "<na>"})
@@ -280,7 +286,7 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
                 raise InputError("E133", path, key=key, n=int(conflicting.iloc[0]))
         records = utterances.to_dict("records")
         text, spans = labelled_lines(
-            (str(r.get(mapping.speaker_col, "")).strip() or "unknown",
+            (str(r.get(mapping.speaker_col, "")).strip() or UNKNOWN_SPEAKER,
              " ".join(normalise_text(str(r[mapping.text_col])).split()),
              _timestamp(r.get(mapping.timestamp_col)) if mapping.timestamp_col else None)
             for r in records
@@ -318,8 +324,8 @@ def _fill_blank_ids(ids: pd.Series, path: Path) -> tuple[pd.Series, list[str]]:
     if filled.isna().any():
         raise InputError("E135", path, row=int(filled.isna().to_numpy().argmax()) + 1, column=ids.name)
     first = int(blank.to_numpy().argmax()) + 1
-    return filled, [f"{int(blank.sum())} row(s) with no '{ids.name}' (the first is data row {first}) "
-                    "were read as part of the interview on the row above them"]
+    return filled, [(f"{int(blank.sum())} row(s) with no '{ids.name}' (the first is data row {first}) "
+                     "were read as part of the interview on the row above them")]
 
 
 def _blank_speakers(frame: pd.DataFrame, mapping: TableMapping) -> list[str]:
@@ -328,8 +334,9 @@ def _blank_speakers(frame: pd.DataFrame, mapping: TableMapping) -> list[str]:
     if not blank.any():
         return []
     first = int(blank.to_numpy().argmax()) + 1
-    return [f"{int(blank.sum())} row(s) with text but no '{mapping.speaker_col}' (the first is data row {first}) "
-            "were read as speaker 'unknown'; fill them in, or give it a role with --speaker-role unknown=ROLE"]
+    return [(f"{int(blank.sum())} row(s) with text but no '{mapping.speaker_col}' (the first is data row {first}) "
+             f"were read as speaker {UNKNOWN_SPEAKER!r}; fill them in, or give it a role with --speaker-role "
+             f"{UNKNOWN_SPEAKER}=ROLE")]
 
 
 def _row_codings(
