@@ -115,3 +115,28 @@ def test_labelled_transcripts_of_any_shape(tmp_path, suffix):
             for turn in interview.turns:
                 said = interview.text[turn.start:turn.end]
                 assert 0 <= turn.start < turn.end <= len(interview.text) and said == said.strip()
+
+
+def test_speech_to_text_json_of_any_shape(tmp_path):
+    rng = random.Random(5)
+    keys = ["segments", "transcription", "text", "start", "speaker", "offsets", "from", "timestamps", "language",
+            "result"]
+    values = [*SCALARS, -1, float("inf"), "00:00:01,000", "SPEAKER_00", " so she rang back", "\u200b", "I", 0, 2.5]
+    path = tmp_path / "t.json"
+    read = 0
+    for _ in range(1500):
+        segments = [{"start": rng.choice([0, 2.5, 7] if rng.random() < 0.8 else values), "text": rng.choice(values[5:]),
+                     **{key: rng.choice(values) if rng.random() < 0.8 else nested(rng, keys, 2)
+                        for key in rng.sample(keys[4:], rng.randint(0, 2))}}
+                    for _ in range(rng.randint(0, 4))]
+        data = rng.choice([{rng.choice(keys[:2]): segments, "language": rng.choice(values)}, segments,
+                           nested(rng, keys)])
+        path.write_text(json.dumps(data), encoding="utf-8")
+        try:
+            result = read_file(path)
+        except TrNlpError:
+            continue
+        read += 1
+        for interview in result.interviews:
+            assert all(0 <= t.start < t.end <= len(interview.text) for t in interview.turns)
+    assert read > 100  # the shapes reach the reader's success path, not only its errors

@@ -388,6 +388,91 @@ def test_broken_vtt(write, content, code, line):
         assert f"line {line}" in str(info.value)
 
 
+# --- speech-to-text JSON ----------------------------------------------------------
+
+WHISPERX = {"segments": [
+    {"start": 0.5, "end": 3.1, "text": " So what helped, looking back?", "speaker": "SPEAKER_00",
+     "words": [{"word": "So", "start": 0.5, "end": 0.7, "score": 0.9, "speaker": "SPEAKER_00"}]},
+    {"start": 3.4, "end": 9.0, "text": " Um, the nurse, she\u200b actually listened.", "speaker": "SPEAKER_01"},
+    {"start": 9.2, "end": 12.0, "text": " She rang back when she said she would."},  # no speaker: continues
+    {"start": 12.5, "end": 13.0, "text": "  "},
+    {"start": 13.1, "end": 14.0, "text": " Did she?", "speaker": "SPEAKER_00"},
+], "word_segments": [], "language": "en"}
+
+
+def test_whisperx_json_speakers_merge_into_turns_with_roles_from_questions(write):
+    import json
+    result = read_file(write("call.json", json.dumps(WHISPERX)))
+    iv = result.interviews[0]
+    assert (iv.id, iv.format, iv.metadata) == ("call", "whisper", {"language": "en"})
+    assert turn_texts(iv) == [
+        ("SPEAKER_00", "interviewer", "So what helped, looking back?"),
+        ("SPEAKER_01", "participant", "Um, the nurse, she actually listened. She rang back when she said she would."),
+        ("SPEAKER_00", "interviewer", "Did she?"),
+    ]
+    assert [t.timestamp for t in iv.turns] == [0.5, 3.4, 13.1]
+    assert any("guessed roles from questions asked" in w for w in result.warnings)
+
+
+def test_plain_whisper_and_whisper_cpp_json_are_one_participant_speaking(write):
+    import json
+    plain = {"text": " so the nurse she stayed late", "language": "en", "segments": [
+        {"id": 0, "seek": 0, "start": 0.0, "end": 2.0, "text": " so the nurse", "tokens": [1, 2], "avg_logprob": -0.2},
+        {"id": 1, "seek": 0, "start": 2.0, "end": 4.0, "text": " she stayed late", "tokens": [3]}]}
+    cpp = {"result": {"language": "en"}, "transcription": [
+        {"timestamps": {"from": "00:00:00,000", "to": "00:00:02,000"}, "offsets": {"from": 0, "to": 2000},
+         "text": " so the nurse"},
+        {"timestamps": {"from": "00:00:02,500", "to": "00:00:04,000"}, "text": " she stayed late"}]}
+    for name, data in [("plain.json", plain), ("cpp.json", cpp)]:
+        result = read_file(write(name, json.dumps(data)))
+        iv = result.interviews[0]
+        assert turn_texts(iv) == [("unknown", "participant", "so the nurse she stayed late")]
+        assert iv.metadata == {"language": "en"}
+        assert result.warnings == [("no speaker labels found; every cue is speech of speaker 'unknown', "
+                                    "taken as participant")]
+    bare = [{"start": 1, "text": "How was it?", "speaker": "Interviewer"}, {"start": 2, "text": "Fine.", "speaker": 7}]
+    iv = read_file(write("bare.json", json.dumps(bare))).interviews[0]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "How was it?"), ("7", "participant", "Fine.")]
+
+
+@pytest.mark.parametrize("content,code,detail", [
+    ('{"segments": [{"start": 0, "text": "Hi"}', "E123", "not valid JSON"),
+    ('{"model": "MiniLM", "version": 2}', "E123", "an object with 'model', 'version'"),
+    ('{"segments": []}', "E123", "no list of segments"),
+    ("[]", "E123", "an empty list"),
+    ('"just text"', "E123", "a str"),
+    ("[" * 100_000 + "]" * 100_000, "E123", "nested too deeply"),
+    ('{"segments": [{"start": 0, "text": "  "}]}', "E123", "no segment has any text"),
+    ('{"segments": [{"start": 0, "text": "Hi"}, {"start": -1, "text": "Ho"}]}', "E124", "segment 1 (counting from 0): 'start' is -1;"),
+    ('{"segments": [{"start": NaN, "text": "Hi"}]}', "E124", "'start' is nan"),
+    ('{"segments": [{"start": "0:01", "text": "Hi"}]}', "E124", "'start' is '0:01'"),
+    ('{"segments": [{"end": 1, "text": "Hi"}]}', "E124", "no 'start' time"),
+    ('{"segments": [{"start": 0, "text": 5}]}', "E124", "'text' is 5"),
+    ('{"segments": [{"start": 0, "text": "Hi", "speaker": {"id": 1}}]}', "E124", "'speaker' is {'id': 1}"),
+    ('{"transcription": [{"timestamps": {"from": "soon"}, "text": "Hi"}]}', "E124", "cannot read the time 'soon'"),
+])
+def test_broken_speech_to_text_json_is_refused_naming_the_file_and_the_segment(write, content, code, detail):
+    path = write("broken.json", content)
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert info.value.code == code
+    assert str(info.value).startswith(f"{path}: [{code}]") and detail in str(info.value)
+
+
+def test_a_folder_reads_its_speech_to_text_json_but_not_its_other_json(write, tmp_path):
+    import json
+    write("study/a.json", json.dumps(WHISPERX))
+    write("study/b.txt", "I: How are you?\nP: Fine.\n")
+    write("study/card.json", json.dumps({"name": "model", "segments": 12, "thresholds": {"a": 0.5}}))
+    write("study/report.json", json.dumps({"segments": [{"interview_id": "a", "start": 0}]}))
+    write("study/settings.json", "{not json at all")
+    write("study/cut.json", '{"language": "en", "segments": [{"start": 0.0, "text": " Hel')  # transcription stopped
+    corpus = load_corpus([tmp_path / "study"])
+    assert [iv.id for iv in corpus.interviews] == ["a", "b"]
+    assert [(os.path.basename(f.path), f.error.code) for f in corpus.failures] == [("cut.json", "E123")]
+    assert not any("not read" in w for w in corpus.warnings)
+
+
 def test_unsupported_extension(write):
     with pytest.raises(InputError) as info:
         read_file(write("x.pdf", "%PDF"))
@@ -407,8 +492,8 @@ def test_a_folder_says_which_files_it_passed_over(write, tmp_path):
     assert "a.mp3', " in warning and " and 1 more; if they are transcripts, save them as .docx or .txt" in warning
     (tmp_path / "empty").mkdir()
     assert load_corpus([tmp_path / "empty"]).warnings == [
-        f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .docx .jsonl .markdown .md "
-        ".ndjson .parquet .qde .qdpx .srt .tsv .txt .vtt .xlsx)"]
+        (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .docx .json .jsonl .markdown "
+         ".md .ndjson .parquet .qde .qdpx .srt .tsv .txt .vtt .xlsx)")]
     assert load_corpus([tmp_path / "talk" / "a.txt"]).warnings == []  # files named one by one: nothing passed over
 
 

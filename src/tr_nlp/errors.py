@@ -24,7 +24,7 @@ class Errors:
     E101 = "the file is empty; expected text in it"
     E102 = (
         "looks like a binary file ({detail}), not text; export the transcript as "
-        ".txt, .md, .docx, .vtt, .srt or a CSV/JSONL/Parquet table"
+        ".txt, .md, .docx, .vtt, .srt, Whisper .json or a CSV/JSONL/Parquet table"
     )
     E103 = (
         "is not valid UTF-8 ({detail}); re-save it as UTF-8, or pass --encoding "
@@ -39,10 +39,18 @@ class Errors:
     # --- .docx and .xlsx ------------------------------------------------------------
     E110 = "not a valid {kind} ({detail}); open it in {app} and save it again as {kind}"
     E111 = "{kind} entry {entry!r} looks like a zip bomb: {detail}; refusing the file, it is not a transcript"
-    # --- subtitles ------------------------------------------------------------------
+    # --- subtitles and speech-to-text JSON ------------------------------------------
     E120 = "broken cue at line {line}: {detail}"
     E121 = "missing 'WEBVTT' header on the first line; expected a WebVTT file"
     E122 = "no cues found; expected at least one 'start --> end' timing line"
+    E123 = (
+        "not a speech-to-text transcript: {detail}; expected Whisper or WhisperX JSON (a 'segments' "
+        "list), whisper.cpp JSON (a 'transcription' list) or a list of segments with 'start' and 'text'"
+    )
+    E124 = (
+        "segment {index} (counting from 0): {detail}; each segment needs a 'start' (seconds >= 0) "
+        "and a 'text' (a string), and may name a 'speaker'"
+    )
     # --- tables ---------------------------------------------------------------------
     E130 = (
         "column '{column}' not found; available columns: {available}. "

@@ -36,6 +36,7 @@ from tr_nlp.ingest.speakers import RoleMap
 from tr_nlp.ingest.subtitles import read_subtitles
 from tr_nlp.ingest.table import TableMapping, read_table
 from tr_nlp.ingest.text import read_text_file
+from tr_nlp.ingest.whisper import is_speech_json, read_whisper_json
 from tr_nlp.schema import ROLES, Codebook, Coding, Interview
 
 CONFIG_NAME = "corpus.yaml"
@@ -47,6 +48,7 @@ READERS = {
     "srt": read_subtitles,
     "table": read_table,
     "qdpx": read_qdpx,
+    "whisper": read_whisper_json,
 }
 _SKIP_STEMS = {"readme", "license", "licence", "changelog", "notice", "source"}
 #: files a corpus folder holds beside its transcripts, not worth a warning when passed over
@@ -125,15 +127,18 @@ def iter_input_files(paths: Iterable[str | Path], passed_over: list[Path] | None
     """Expand files, folders (recursively, sorted) and globs into transcript files.
 
     A folder's files of a type no reader takes (``.pdf``, ``.doc``, audio...) are left
-    out; pass a list as ``passed_over`` to collect them.
+    out; pass a list as ``passed_over`` to collect them. A folder's ``.json`` files are
+    read only when they are speech-to-text transcripts (the others are model cards,
+    settings and the like).
     """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for child in _folder_files(path):
-                if child.suffix.lower() in EXTENSIONS:
+                suffix = child.suffix.lower()
+                if suffix in EXTENSIONS and (suffix != ".json" or is_speech_json(child)):
                     yield child
-                elif passed_over is not None and child.suffix.lower() not in _COMPANION_SUFFIXES:
+                elif passed_over is not None and suffix not in _COMPANION_SUFFIXES:
                     passed_over.append(child)
         elif path.exists():
             yield path

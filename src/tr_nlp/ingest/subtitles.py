@@ -179,9 +179,25 @@ def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions()) -> Re
             cues.append(cue)
     if not cues:
         raise InputError("E122", path)
-    cues = _apply_prefix_labels(cues)
+    return interview_from_cues(cues, path, options, metadata, "srt" if srt else "vtt", text.warning)
 
-    # merge consecutive cues of one speaker; rebuild "Speaker: text" lines
+
+def interview_from_cues(
+    cues: list[Cue],
+    path: Path,
+    options: ReadOptions,
+    metadata: dict[str, Any],
+    fmt: str,
+    warning: str | None = None,
+) -> ReadResult:
+    """One interview of timed cues: a cue with no speaker continues the one before.
+
+    Consecutive cues of one speaker merge into a turn that keeps the first cue's start
+    time; the stored text is one ``Speaker: text`` line per turn. Cues that name no
+    speaker at all are the participant's speech, with a warning. An ``interview_id`` in
+    ``metadata`` names the interview, else the file name does.
+    """
+    cues = _apply_prefix_labels(cues)
     merged: list[tuple[str, float, list[str]]] = []
     for cue in cues:
         assert cue.speaker is not None
@@ -196,9 +212,8 @@ def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions()) -> Re
     if unlabelled:
         warnings.insert(0, f"no speaker labels found; every cue is speech of speaker {UNKNOWN_SPEAKER!r}, "
                            f"taken as {roles.get(UNKNOWN_SPEAKER)}")
-    if text.warning:
-        warnings.insert(0, text.warning)
+    if warning:
+        warnings.insert(0, warning)
+    metadata = dict(metadata)
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
-    fmt = "srt" if srt else "vtt"
-    return ReadResult([Interview(interview_id, stored, turns, metadata, str(path), fmt)],
-                      warnings=warnings)
+    return ReadResult([Interview(interview_id, stored, turns, metadata, str(path), fmt)], warnings=warnings)

@@ -1,0 +1,142 @@
+"""Speech-to-text JSON: transcripts from Whisper, WhisperX and whisper.cpp, run offline.
+
+Teams that transcribe their recordings on their own machine have one of these shapes::
+
+    {"text": "...", "segments": [{"start": 0.0, "end": 4.2, "text": " Hello."}], "language": "en"}
+        openai-whisper --output_format json
+    {"segments": [{"start": 0.0, "end": 4.2, "text": " Hello.", "speaker": "SPEAKER_00"}]}
+        WhisperX after diarisation: a speaker per segment
+    {"transcription": [{"offsets": {"from": 0, "to": 4200}, "text": " Hello."}]}
+        whisper.cpp -oj (times in milliseconds)
+    [{"start": 0.0, "end": 4.2, "text": "Hello.", "speaker": "A"}]
+        a bare list of segments (read when the file is named, not found in a folder)
+
+Each segment is read as a subtitle cue (see :mod:`tr_nlp.ingest.subtitles`): a segment with
+no speaker continues the one before, consecutive segments of one speaker make one turn
+that keeps the first one's start time, and a transcript with no speakers at all (plain
+Whisper) is the participant's speech, with a warning. ``language`` becomes metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tr_nlp.errors import InputError
+from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.encoding import read_text
+from tr_nlp.ingest.speakers import parse_timestamp
+from tr_nlp.ingest.subtitles import Cue, interview_from_cues
+
+#: the key of a transcript's segment list, as a folder scan looks for it in a file that is not valid JSON
+_SEGMENT_KEY = re.compile(rb'"(?:segments|transcription)"\s*:\s*\[')
+
+
+def read_whisper_json(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Read a speech-to-text ``.json`` transcript into one :class:`Interview`."""
+    path = Path(path)
+    decoded = read_text(path, options.encoding)
+    try:
+        data = json.loads(decoded.text)
+    except RecursionError:
+        raise InputError("E123", path, detail="it is nested too deeply") from None
+    except ValueError as exc:
+        raise InputError("E123", path, detail=f"it is not valid JSON: {exc}") from None
+    segments = _segments(data)
+    if segments is None:
+        raise InputError("E123", path, detail=f"it holds {_describe(data)}")
+    cues = [cue for index, item in enumerate(segments) if (cue := _cue(item, index, path)) is not None]
+    if not cues:
+        raise InputError("E123", path, detail="no segment has any text")
+    return interview_from_cues(cues, path, options, _metadata(data), "whisper", decoded.warning)
+
+
+def is_speech_json(path: str | Path) -> bool:
+    """Whether a ``.json`` file found in a folder is a transcript, not a companion file.
+
+    A folder holds other JSON too (model cards, run summaries, settings). A file counts
+    when it has a segment list of the shapes above; one that is not valid JSON counts when
+    it names such a list, so that a broken transcript is reported rather than left out.
+    """
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        return True  # the reader says what is wrong with it
+    try:
+        data = json.loads(raw)
+    except (RecursionError, ValueError):
+        return _SEGMENT_KEY.search(raw) is not None
+    return isinstance(data, dict) and _segments(data) is not None
+
+
+def _segments(data: Any) -> Sequence[Any] | None:
+    """The segment list of a transcript, or None when ``data`` is not one."""
+    if isinstance(data, dict):
+        found = data.get("segments", data.get("transcription"))
+    else:
+        found = data
+    if isinstance(found, list) and found and all(isinstance(s, dict) and "text" in s for s in found):
+        return found
+    return None
+
+
+def _metadata(data: Any) -> dict[str, Any]:
+    """The transcript's language: Whisper's ``language``, or whisper.cpp's ``result.language``."""
+    if not isinstance(data, dict):
+        return {}
+    result = data.get("result")
+    language = data.get("language") or (result.get("language") if isinstance(result, dict) else None)
+    return {"language": language} if isinstance(language, str) and language else {}
+
+
+def _describe(data: Any) -> str:
+    if isinstance(data, dict):
+        keys = ", ".join(repr(k) for k in list(data)[:8]) or "no keys"
+        return f"an object with {keys}, and no list of segments with text"
+    if isinstance(data, list):
+        return "a list, but not of segments with text" if data else "an empty list"
+    return f"a {type(data).__name__}"
+
+
+def _cue(item: dict[str, Any], index: int, path: Path) -> Cue | None:
+    """One segment as a cue; None when it has no text."""
+    text = item["text"]
+    if not isinstance(text, str):
+        raise InputError("E124", path, index=index, detail=f"'text' is {_kind(text)}")
+    text = " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
+    if not text:
+        return None
+    start = _start(item, index, path)
+    speaker = item.get("speaker")
+    if isinstance(speaker, bool) or (speaker is not None and not isinstance(speaker, (str, int))):
+        raise InputError("E124", path, index=index, detail=f"'speaker' is {_kind(speaker)}")
+    speaker = str(speaker).strip() if speaker is not None else None
+    return Cue(start, start, speaker or None, text)  # a turn keeps its start time only
+
+
+def _start(item: dict[str, Any], index: int, path: Path) -> float:
+    """A segment's start in seconds: ``start`` (seconds) or whisper.cpp's ``offsets.from`` (ms)."""
+    if "start" in item:
+        value, scale, name = item["start"], 1.0, "'start'"
+    elif isinstance(item.get("offsets"), dict) and "from" in item["offsets"]:
+        value, scale, name = item["offsets"]["from"], 1000.0, "'offsets.from'"
+    elif isinstance(item.get("timestamps"), dict) and isinstance(item["timestamps"].get("from"), str):
+        try:
+            return parse_timestamp(item["timestamps"]["from"])
+        except ValueError:
+            raise InputError("E124", path, index=index,
+                             detail=f"cannot read the time {item['timestamps']['from'][:30]!r}") from None
+    else:
+        raise InputError("E124", path, index=index, detail="it has no 'start' time")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise InputError("E124", path, index=index, detail=f"{name} is {_kind(value)}")
+    return value / scale
+
+
+def _kind(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 30 else f"a {type(value).__name__}"
