@@ -24,7 +24,7 @@ from tr_nlp.cli import app
 from tr_nlp.coding import save_model, train_model
 from tr_nlp.errors import ModelError, OutputError
 from tr_nlp.export.folder import interview_file_text
-from tr_nlp.ingest import ReadOptions, RoleMap, load_corpus
+from tr_nlp.ingest import ReadOptions, RoleMap, TableMapping, load_corpus
 
 runner = CliRunner()
 
@@ -196,6 +196,37 @@ def test_a_changed_corpus_yaml_speaker_role_redoes_its_folder(model, tmp_path):
     assert run_batch([folder], model, out).skipped == 1
     (folder / "corpus.yaml").write_text("interviews: [asks.txt]\nspeakers: {Sam: participant, Jo: participant}\n")
     assert run_batch([folder], model, out).segments == 4
+
+
+def test_a_format_set_in_corpus_yaml_is_honoured(model, tmp_path):
+    # a folder's `format: text` read its .log files in `inspect` and `code`, but batch read
+    # them by suffix and failed each one with E104
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.log").write_text("I: How was it?\nP: She listened, she really did.\n", encoding="utf-8")
+    (folder / "corpus.yaml").write_text("interviews: ['*.log']\nformat: text\n")
+    out = tmp_path / "out"
+    report = run_batch([folder], model, out)
+    assert (report.coded, report.failed, report.segments) == (1, [], 1)
+    assert run_batch([folder], model, out).skipped == 1
+    (folder / "corpus.yaml").write_text("interviews: ['*.log']\nformat: markdown\n")
+    assert run_batch([folder], model, out).coded == 1  # another reader: redone
+
+
+def test_a_changed_table_mapping_redoes_the_tables_only(model, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    pd.DataFrame({"interview_id": ["t1", "t1"], "speaker": ["I", "P"],
+                  "text": ["How was it?", "Fine."],
+                  "cleaned": ["How was it, the ward?", "She listened to me, properly."]}).to_csv(folder / "t.csv", index=False)
+    (folder / "a.txt").write_text("I: How was it?\nP: She listened.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_batch([folder], model, out).coded == 2
+    cleaned = ReadOptions(table=TableMapping(text_col="cleaned"))
+    again = run_batch([folder], model, out, options=cleaned)
+    assert (again.coded, again.skipped) == (1, 1)
+    assert "properly" in (out / "interviews" / "t1.csv").read_text(encoding="utf-8")
+    assert run_batch([folder], model, out, options=cleaned).skipped == 2
 
 
 def test_an_output_folder_inside_the_input_folder_is_not_input(model, tmp_path):

@@ -42,7 +42,7 @@ from tr_nlp.errors import OutputError
 from tr_nlp.export.folder import safe_stem
 from tr_nlp.export.tables import atomic_path, check_folder_path, write_json, write_table, write_text
 from tr_nlp.hashing import file_sha256
-from tr_nlp.ingest import ReadOptions
+from tr_nlp.ingest import EXTENSIONS, ReadOptions
 from tr_nlp.ingest.corpus import plan_inputs
 from tr_nlp.segment import Segmenter
 from tr_nlp.versions import library_versions
@@ -153,14 +153,20 @@ def run_batch(
         return _run(inputs, model_dir, out, segmenter, options, engine or InProcess(), force, progress, t0)
 
 
-def _job(model_sha: str, segmenter: Segmenter, options: ReadOptions) -> str:
-    """What decides a file's results besides its bytes: the model, the segmenter and the
-    speaker roles set for it (``--speaker-role`` or its folder's ``corpus.yaml``), since
-    other roles cut other segments. With no role set it is the job of earlier versions."""
+def _job(model_sha: str, segmenter: Segmenter, path: Path, options: ReadOptions, fmt: str | None) -> str:
+    """What decides a file's results besides its bytes: the model, the segmenter and how
+    the file is read: the speaker roles set for it (``--speaker-role`` or its folder's
+    ``corpus.yaml``), and the format, encoding and table mapping (``--preset``) set for
+    it. A setting not set adds nothing, so the job of a file read with defaults is the
+    job of earlier versions."""
     settings: list[Any] = [model_sha, asdict(segmenter)]
     if options.roles.overrides:
         settings.append(sorted(options.roles.overrides.items()))
-    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+    table = options.table if (fmt or EXTENSIONS.get(path.suffix.lower())) == "table" else None
+    read = {"format": fmt, "encoding": options.encoding, "table": table and asdict(table)}
+    if any(read.values()):
+        settings.append(read)
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segmenter: Segmenter,
@@ -174,21 +180,21 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
     try:
         plan = plan_inputs(list(inputs), options, exclude=out)
         report.warnings.extend(plan.warnings)
-        files = [(p, o) for p, o, _ in plan.files]
+        files = plan.files
         report.total = len(files)
         done = 0
         before: dict[str, tuple[Entry | None, str]] = {}  # each input in flight: its manifest row and job
 
         def tasks() -> Iterator[Task]:
             nonlocal done
-            for path, opts in files:
+            for path, opts, fmt in files:
                 key = str(path.resolve())
                 try:
                     sha = file_sha256(path)
                 except OSError as exc:
                     sha = f"unreadable: {exc.strerror or exc}"
                 entry = manifest.get(key)
-                job = _job(model_sha, segmenter, opts)
+                job = _job(model_sha, segmenter, path, opts, fmt)
                 # a failed input is tried again (the cause may have passed), and so is one whose outputs are gone
                 if not force and entry is not None and entry.sha == sha and entry.job == job \
                         and entry.status == "done" and _outputs_present(entry, out):
@@ -198,7 +204,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                         progress(None, done, report.total)
                     continue
                 before[key] = entry, job
-                yield Task(key, sha, str(model_dir), model_sha, segmenter, opts)
+                yield Task(key, sha, str(model_dir), model_sha, segmenter, opts, fmt)
 
         size = max(1, min(CHUNK_FILES, len(files) // (4 * engine.workers)))
         for results in engine.imap(code_files, _chunks(tasks(), size)):

@@ -40,6 +40,7 @@ class Task:
     model_sha: str
     segmenter: Segmenter
     options: ReadOptions = field(default_factory=ReadOptions)
+    fmt: str | None = None  # a reader forced by the folder's corpus.yaml (``format:``)
 
 
 @dataclass
@@ -116,7 +117,7 @@ def _read(task: Task) -> tuple[Result, dict[str, Interview], list[Segment]]:
     interviews: dict[str, Interview] = {}
     segments: list[Segment] = []
     try:
-        read = read_file(task.path, task.options)
+        read = read_file(task.path, task.options, task.fmt)
         interviews = {iv.id: iv for iv in read.interviews}
         segments = task.segmenter.segment(read.interviews)
         result.interviews = tuple(interviews)
