@@ -120,14 +120,18 @@ def test_labelled_transcripts_of_any_shape(tmp_path, suffix):
 def test_speech_to_text_json_of_any_shape(tmp_path):
     rng = random.Random(5)
     keys = ["segments", "transcription", "text", "start", "speaker", "offsets", "from", "timestamps", "language",
-            "result"]
+            "result", "words", "word"]
     values = [*SCALARS, -1, float("inf"), "00:00:01,000", "SPEAKER_00", " so she rang back", "\u200b", "I", 0, 2.5]
+    words = [{"word": w, "start": t, "speaker": s} for w, t, s in
+             [("so", 0, "A"), (" she", -1, "B"), ("rang", "x", None), ("back", 2, "A"), ("", 3, "B"), ("I", 4, 5)]]
     path = tmp_path / "t.json"
     read = 0
     for _ in range(1500):
-        segments = [{"start": rng.choice([0, 2.5, 7] if rng.random() < 0.8 else values), "text": rng.choice(values[5:]),
+        segments = [{"start": rng.choice([0, 2.5, 7] if rng.random() < 0.8 else values),
+                     "text": rng.choice([*values[5:], " so she rang back"]),
                      **{key: rng.choice(values) if rng.random() < 0.8 else nested(rng, keys, 2)
-                        for key in rng.sample(keys[4:], rng.randint(0, 2))}}
+                        for key in rng.sample(keys[4:], rng.randint(0, 2))},
+                     "words": [words[i] for i in sorted(rng.sample(range(len(words)), rng.randint(0, len(words))))]}
                     for _ in range(rng.randint(0, 4))]
         data = rng.choice([{rng.choice(keys[:2]): segments, "language": rng.choice(values)}, segments,
                            nested(rng, keys)])

@@ -4,15 +4,17 @@ Teams that transcribe their recordings on their own machine have one of these sh
 
     {"text": "...", "segments": [{"start": 0.0, "end": 4.2, "text": " Hello."}], "language": "en"}
         openai-whisper --output_format json
-    {"segments": [{"start": 0.0, "end": 4.2, "text": " Hello.", "speaker": "SPEAKER_00"}]}
-        WhisperX after diarisation: a speaker per segment
+    {"segments": [{"start": 0.0, "end": 4.2, "text": " Hello.", "speaker": "SPEAKER_00",
+                   "words": [{"word": "Hello.", "start": 0.0, "speaker": "SPEAKER_00"}]}]}
+        WhisperX after diarisation: a speaker per segment, and per word
     {"transcription": [{"offsets": {"from": 0, "to": 4200}, "text": " Hello."}]}
         whisper.cpp -oj (times in milliseconds)
     [{"start": 0.0, "end": 4.2, "text": "Hello.", "speaker": "A"}]
         a bare list of segments (read when the file is named, not found in a folder)
 
-Each segment is read as a subtitle cue (see :mod:`tr_nlp.ingest.subtitles`): a segment with
-no speaker continues the one before, consecutive segments of one speaker make one turn
+Each segment is read as a subtitle cue (see :mod:`tr_nlp.ingest.subtitles`), or as one cue
+per speaker where WhisperX's words name more than one. A segment with no speaker
+continues the one before, consecutive segments of one speaker make one turn
 that keeps the first one's start time, and a transcript with no speakers at all (plain
 Whisper) is the participant's speech, with a warning. ``language`` becomes metadata.
 """
@@ -49,7 +51,7 @@ def read_whisper_json(path: str | Path, options: ReadOptions = ReadOptions()) ->
     segments = _segments(data)
     if segments is None:
         raise InputError("E123", path, detail=f"it holds {_describe(data)}")
-    cues = [cue for index, item in enumerate(segments) if (cue := _cue(item, index, path)) is not None]
+    cues = [cue for index, item in enumerate(segments) for cue in _cues(item, index, path)]
     if not cues:
         raise InputError("E123", path, detail="no segment has any text")
     return interview_from_cues(cues, path, options, _metadata(data), "whisper", decoded.warning)
@@ -102,20 +104,55 @@ def _describe(data: Any) -> str:
     return f"a {type(data).__name__}"
 
 
-def _cue(item: dict[str, Any], index: int, path: Path) -> Cue | None:
-    """One segment as a cue; None when it has no text."""
+def _cues(item: dict[str, Any], index: int, path: Path) -> list[Cue]:
+    """A segment's cues: one, or one per speaker where WhisperX's words name several.
+
+    WhisperX cuts segments before it diarises, so one segment may hold the end of a
+    question and the start of its answer; its words then carry their own speakers, and
+    the segment is split where they change. No cue for a segment with no text.
+    """
     text = item["text"]
     if not isinstance(text, str):
         raise InputError("E124", path, index=index, detail=f"'text' is {_kind(text)}")
-    text = " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
-    if not text:
-        return None
     start = _start(item, index, path)
     speaker = item.get("speaker")
     if isinstance(speaker, bool) or (speaker is not None and not isinstance(speaker, (str, int))):
         raise InputError("E124", path, index=index, detail=f"'speaker' is {_kind(speaker)}")
-    speaker = str(speaker).strip() if speaker is not None else None
-    return Cue(start, start, speaker or None, text)  # a turn keeps its start time only
+    pieces = _speaker_changes(text, item.get("words")) or [(0, speaker, start)]
+    cues = []
+    for (at, who, when), (end, _, _) in zip(pieces, [*pieces[1:], (len(text), None, None)]):
+        said = " ".join("".join(c for c in text[at:end] if c.isprintable() or c.isspace()).split())
+        name = str(who).strip() if who is not None else ""
+        if said:
+            at_time = start if when is None else when
+            cues.append(Cue(at_time, at_time, name or None, said))  # a turn keeps its start time only
+    return cues
+
+
+def _speaker_changes(text: str, words: Any) -> list[tuple[int, str, float | None]] | None:
+    """Where in ``text`` each word-level speaker starts, with the time of their first word.
+
+    None unless the words name more than one speaker and each word is found in ``text``,
+    in order (so the text is cut, never rebuilt from the words).
+    """
+    if not isinstance(words, list) or len({w.get("speaker") for w in words if isinstance(w, dict)} - {None}) < 2:
+        return None
+    changes: list[tuple[int, str, float | None]] = []
+    pos = 0
+    for word in words:
+        token = word.get("word") if isinstance(word, dict) else None
+        if not isinstance(token, str) or not token.strip():
+            continue
+        at = text.find(token.strip(), pos)
+        if at < 0:
+            return None
+        pos = at + len(token.strip())
+        who, when = word.get("speaker"), word.get("start")
+        if isinstance(who, str) and (not changes or changes[-1][1] != who):
+            timed = isinstance(when, (int, float)) and not isinstance(when, bool) and math.isfinite(when) and when >= 0
+            # the first speaker's part starts with the segment; the others with their first word
+            changes.append((at, who, float(when) if timed else None) if changes else (0, who, None))
+    return changes if len(changes) > 1 else None
 
 
 def _start(item: dict[str, Any], index: int, path: Path) -> float:
