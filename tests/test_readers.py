@@ -435,6 +435,35 @@ def test_plain_whisper_and_whisper_cpp_json_are_one_participant_speaking(write):
     assert turn_texts(iv) == [("Interviewer", "interviewer", "How was it?"), ("7", "participant", "Fine.")]
 
 
+def test_a_whisperx_segment_is_split_where_its_words_change_speaker(write):
+    # WhisperX cuts segments before it diarises: one segment held a question's end and its answer
+    import json
+
+    def words(*spoken):
+        return [{"word": w, "start": t, "end": t + 0.3, "score": 0.9, "speaker": s} for w, t, s in spoken]
+
+    data = {"segments": [
+        {"start": 1.0, "text": " And did she? Yes, she rang back.", "speaker": "SPEAKER_01",
+         "words": words(("And", 1.0, "SPEAKER_00"), ("did", 1.2, "SPEAKER_00"), ("she?", 1.4, "SPEAKER_00"),
+                        ("Yes,", 2.0, "SPEAKER_01"), ("she", 2.3, None), ("rang", 2.5, "SPEAKER_01"),
+                        ("back.", 2.8, "SPEAKER_01"))},
+        # a word not in the text (aligners write numbers out): the segment is not split
+        {"start": 3.5, "text": " Was it 10 times? Ten.", "speaker": "SPEAKER_00",
+         "words": words(("Was", 3.5, "SPEAKER_00"), ("it", 3.6, "SPEAKER_00"), ("ten", 3.7, "SPEAKER_00"),
+                        ("times?", 3.9, "SPEAKER_00"), ("Ten.", 4.5, "SPEAKER_01"))},
+        # no spaces between words: the text is cut where the speaker changes, not rebuilt from the words
+        {"start": 5.0, "text": "你好吗我很好", "speaker": "SPEAKER_00",
+         "words": words(("你", 5.0, "SPEAKER_00"), ("好", 5.1, "SPEAKER_00"), ("吗", 5.2, "SPEAKER_00"),
+                        ("我", 5.6, "SPEAKER_01"), ("很", 5.7, "SPEAKER_01"), ("好", 5.8, "SPEAKER_01"))},
+    ]}
+    iv = read_file(write("x.json", json.dumps(data)), ReadOptions(roles=RoleMap.from_pairs(
+        ["SPEAKER_00=interviewer", "SPEAKER_01=participant"]))).interviews[0]
+    assert [(t.speaker, iv.turn_text(t), t.timestamp) for t in iv.turns] == [
+        ("SPEAKER_00", "And did she?", 1.0), ("SPEAKER_01", "Yes, she rang back.", 2.0),
+        ("SPEAKER_00", "Was it 10 times? Ten. 你好吗", 3.5), ("SPEAKER_01", "我很好", 5.6),
+    ]
+
+
 @pytest.mark.parametrize("content,code,detail", [
     ('{"segments": [{"start": 0, "text": "Hi"}', "E123", "not valid JSON"),
     ('{"model": "MiniLM", "version": 2}', "E123", "an object with 'model', 'version'"),
