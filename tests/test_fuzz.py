@@ -144,3 +144,28 @@ def test_speech_to_text_json_of_any_shape(tmp_path):
         for interview in result.interviews:
             assert all(0 <= t.start < t.end <= len(interview.text) for t in interview.turns)
     assert read > 100  # the shapes reach the reader's success path, not only its errors
+
+
+def test_rtf_of_any_shape(tmp_path):
+    rng = random.Random(6)
+    pieces = [b"{", b"}", rb"\par ", rb"\line", rb"\cell ", rb"\row", rb"\u8217?", rb"\u-10179?", rb"\uc0", rb"\uc3",
+              rb"\'e9", rb"\'f", rb"\ansicpg932", rb"\ansicpg99999", rb"\ansicpg10000", rb"\bin5 ", rb"\bin99999999",
+              rb"\bin-9 ", rb"\*", rb"\info",
+              rb"{\title x}", rb"{\fonttbl{\f0 Arial;}}", rb"\~", rb"\-", rb"\\", rb"\{", b"\\", b"I: ", b"P: ",
+              b"She listened. ", b"\r\n", b"\x00", "é".encode(), rb"\b0", b"#00:00:05-2#"]
+    path = tmp_path / "t.rtf"
+    read = 0
+    for _ in range(1500):
+        body = b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        path.write_bytes((rb"{\rtf1" if rng.random() < 0.9 else b"") + body)
+        try:
+            result = read_file(path)
+        except TrNlpError:
+            continue
+        read += 1
+        for interview in result.interviews:
+            for turn in interview.turns:
+                said = interview.text[turn.start:turn.end]
+                assert 0 <= turn.start < turn.end <= len(interview.text) and said == said.strip()
+            assert "\x00" not in interview.text
+    assert read > 300  # the shapes reach the reader's success path, not only its errors

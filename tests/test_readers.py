@@ -290,6 +290,63 @@ def test_office_files_of_ordinary_compression_are_read(tmp_path):
     assert len(read_file(path).interviews[0].text) > 3_000_000
 
 
+# --- rtf ---------------------------------------------------------------------------
+
+F4_RTF = (rb"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\fnil\fcharset0 Arial;}}{\colortbl ;\red0\green0\blue0;}"
+          rb"{\*\generator f4transkript 7;}{\info{\title Interview 12}{\author K. Smith}{\keywords ward, nurse}}"
+          b"\r\n"
+          rb"\viewkind4\uc1\pard\lang1031\f0\fs20 I: Wie ging es Ihnen auf der Station? #00:00:05-2#\par" b"\r\n"
+          rb"\par" b"\r\n"
+          rb"B: Die Pflegerin hat mir zugeh\'f6rt, {\b wirklich} zugeh\u246?rt.\line Sie kam jeden Tag. #00:00:12-4#\par"
+          b"\r\n"
+          rb"I: Und die \u196\'c4rzte?\par" b"\r\n"
+          rb"B: Na ja {\field{\*\fldinst HYPERLINK x}{\fldrslt sie}} {\pict\wmetafile8 0a0b0c}kamen selten\emdash nie"
+          rb" am Wochenende.\~\par}" b"\x00 trailing")
+
+
+def test_rtf_from_f4_reads_as_the_document_shows_it(write):
+    result = read_file(write("f4.rtf", F4_RTF))
+    iv = result.interviews[0]
+    assert (iv.id, iv.format, iv.metadata) == ("f4", "rtf", {"title": "Interview 12", "keywords": "ward, nurse"})
+    assert turn_texts(iv) == [
+        ("I", "interviewer", "Wie ging es Ihnen auf der Station?"),
+        ("B", "participant", "Die Pflegerin hat mir zugehört, wirklich zugehört.\nSie kam jeden Tag."),
+        ("I", "interviewer", "Und die Ärzte?"),
+        ("B", "participant", "Na ja sie kamen selten\u2014nie am Wochenende."),
+    ]
+    assert "f4transkript" not in iv.text and "Arial" not in iv.text and "Smith" not in iv.text
+    assert result.warnings == []
+
+
+def test_rtf_tables_unicode_escapes_and_code_pages(write):
+    # a Word table of speaker | text rows; \uN with a fallback of two (\uc2), a surrogate pair; a Cyrillic code page
+    rtf = (rb"{\rtf1\ansi\ansicpg1251{\stylesheet{\s0 Normal;}}\uc2"
+           rb"\trowd\cellx1000\cellx9000\intbl Interviewer\cell What helped\u8217\'3f\'3fs the word?\cell\row"
+           rb"\trowd\cellx1000\cellx9000\intbl Participant\cell \'cf\'f0\'e8\'e2\'e5\'f2 \u-10179??\u-8704??\cell\row}")
+    iv = read_file(write("t.rtf", rtf)).interviews[0]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "What helped\u2019s the word?"),
+                              ("Participant", "participant", "Привет \U0001f600")]
+
+
+@pytest.mark.parametrize("content,code,detail", [
+    (b"Interviewer: this is plain text saved as .rtf\n", "E110", "not a valid .rtf (it does not start with '{\\rtf')"),
+    (rb"{\rtf1{\fonttbl{\f0 Arial;}}\par\par}", "E101", "the file is empty"),
+    (b"", "E101", "the file is empty"),
+])
+def test_broken_rtf_is_refused_naming_the_file(write, content, code, detail):
+    path = write("bad.rtf", content)
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert info.value.code == code and str(info.value).startswith(f"{path}: [{code}] {detail}")
+
+
+def test_a_cut_short_rtf_is_read_with_a_warning(write):
+    result = read_file(write("cut.rtf", rb"{\rtf1{\fonttbl{\f0 Arial;}}I: How was it?\par P: She list" + b"{" * 50_000))
+    assert turn_texts(result.interviews[0]) == [("I", "interviewer", "How was it?"), ("P", "participant", "She list")]
+    assert result.warnings == ["the file ends inside 50001 open group(s): it may be cut short; "
+                               "open it in Word and save it again"]
+
+
 # --- subtitles ---------------------------------------------------------------------
 
 VTT = """WEBVTT
@@ -522,7 +579,7 @@ def test_a_folder_says_which_files_it_passed_over(write, tmp_path):
     (tmp_path / "empty").mkdir()
     assert load_corpus([tmp_path / "empty"]).warnings == [
         (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .docx .json .jsonl .markdown "
-         ".md .ndjson .parquet .qde .qdpx .srt .tsv .txt .vtt .xlsx)")]
+         ".md .ndjson .parquet .qde .qdpx .rtf .srt .tsv .txt .vtt .xlsx)")]
     assert load_corpus([tmp_path / "talk" / "a.txt"]).warnings == []  # files named one by one: nothing passed over
 
 

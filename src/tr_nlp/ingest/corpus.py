@@ -33,6 +33,7 @@ from tr_nlp.ingest.codings import read_codings
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.qdpx import read_qdpx
 from tr_nlp.ingest.speakers import RoleMap
+from tr_nlp.ingest.rtf import read_rtf
 from tr_nlp.ingest.subtitles import read_subtitles
 from tr_nlp.ingest.table import TableMapping, read_table
 from tr_nlp.ingest.text import read_text_file
@@ -44,6 +45,7 @@ READERS = {
     "text": read_text_file,
     "markdown": read_text_file,
     "docx": read_docx,
+    "rtf": read_rtf,
     "vtt": read_subtitles,
     "srt": read_subtitles,
     "table": read_table,

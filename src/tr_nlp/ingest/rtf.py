@@ -1,0 +1,178 @@
+"""Rich Text Format (.rtf): transcripts saved by f4/f5transkript, easytranscript, Word or WordPad.
+
+The text is what the document shows. Paragraphs and line breaks become line breaks, table
+cells tabs and table rows lines (so a speaker | text table reads as ``Name<tab>text``).
+``\\'hh`` bytes are decoded with the document's code page (``\\ansicpg``, cp1252 when it
+names none) and ``\\uN`` gives its character, skipping the fallback that follows it. Font,
+colour and style tables, pictures, headers, footers, field codes, comments and every
+``{\\*...}`` group are left out. The ``\\info`` group's title, subject and keywords become
+metadata. The text is then read like a plain-text transcript: speaker labels, continuation
+lines, f4's ``#00:01:02-3#`` time marks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from tr_nlp.errors import InputError
+from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.encoding import normalise_text, read_bytes
+from tr_nlp.ingest.text import assemble_turns
+from tr_nlp.schema import Interview
+
+_TOKEN = re.compile(
+    rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?"  # a control word and its number
+    rb"|\\'([0-9a-fA-F]{2})"  # a byte in the document's code page
+    rb"|\\([^a-zA-Z'])"  # a control symbol: \~ \- \_ \\ \{ \} \<line break>
+    rb"|([{}])"
+    rb"|[\r\n]+"  # line breaks in the file are not text
+    rb"|([^\\{}\r\n]+)",
+    re.DOTALL,
+)
+#: control words that stand for text
+_TEXT_WORDS = {
+    b"par": "\n", b"line": "\n", b"sect": "\n", b"page": "\n", b"row": "\n", b"cell": "\t", b"tab": "\t",
+    b"emdash": "\u2014", b"endash": "\u2013", b"lquote": "\u2018", b"rquote": "\u2019",
+    b"ldblquote": "\u201c", b"rdblquote": "\u201d", b"bullet": "\u2022", b"emspace": " ", b"enspace": " ",
+}
+_SYMBOLS = {b"~": " ", b"-": "", b"_": "-", b"\\": "\\", b"{": "{", b"}": "}", b"\n": "\n", b"\r": "\n", b"\t": "\t"}
+#: groups whose text is not part of what the document shows
+_HIDDEN = {
+    b"fonttbl", b"colortbl", b"stylesheet", b"listtable", b"listoverridetable", b"revtbl", b"rsidtbl",
+    b"generator", b"pict", b"object", b"header", b"headerl", b"headerr", b"headerf", b"footer", b"footerl",
+    b"footerr", b"footerf", b"footnote", b"fldinst", b"xmlnstbl", b"themedata", b"colorschememapping",
+    b"datastore", b"latentstyles", b"pgdsctbl", b"filetbl", b"nonshppict", b"shpinst", b"annotation",
+    b"atnid", b"atnauthor", b"bkmkstart", b"bkmkend", b"txe", b"xe", b"tc", b"template",
+}
+_METADATA = {b"title": "title", b"subject": "subject", b"keywords": "keywords"}
+_CODE_PAGES = {10000: "mac_roman", 10007: "mac_cyrillic", 20127: "ascii", 28591: "latin_1"}  # others are cpN
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class _Group:
+    """What text in the current group is for: the document (None), a metadata key, or nothing."""
+
+    target: str | None = None
+    hidden: bool = False
+    uc: int = 1  # characters of fallback after each \uN
+
+
+def rtf_text(data: bytes, path: str | Path) -> tuple[str, dict[str, Any], list[str]]:
+    """The text an RTF document shows, its metadata and any warnings.
+
+    Raises
+    ------
+    InputError
+        E110 when ``data`` is not RTF.
+    """
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        raise InputError("E110", path, kind=".rtf", app="Word or WordPad",
+                         detail="it does not start with '{\\rtf'")
+    codec = codecs.lookup("cp1252")
+    stack: list[_Group] = []
+    group = _Group()
+    parts: dict[str | None, list[str]] = {None: []}
+    pending = bytearray()  # \'hh bytes, decoded together (a double-byte code page needs both)
+    skip = 0  # fallback characters still to skip after a \uN
+    opened = False  # the last token opened a group: a destination word may follow
+    pos = 0
+
+    def emit(text: str) -> None:
+        nonlocal skip
+        if pending:
+            flushed = codec.decode(bytes(pending), "replace")[0]
+            pending.clear()
+            emit(flushed)
+        if skip and text:
+            dropped = min(skip, len(text))
+            text, skip = text[dropped:], skip - dropped
+        if text and not group.hidden:
+            parts.setdefault(group.target, []).append(text)
+
+    while pos < len(data):
+        m = _TOKEN.match(data, pos)
+        if m is None:  # a lone backslash at the end
+            break
+        pos = m.end()
+        word, number, hexbyte, symbol, brace, text = m.groups()
+        was_opened, opened = opened, False
+        if hexbyte is not None:
+            if skip:
+                skip -= 1
+            elif not group.hidden:
+                pending.extend(bytes.fromhex(hexbyte.decode()))
+            continue
+        if brace == b"{":
+            emit("")
+            stack.append(group)
+            opened = True
+        elif brace == b"}":
+            emit("")
+            if not stack:
+                break  # a stray closing brace ends the document too
+            group = stack.pop()
+            if not stack:
+                break  # the document's closing brace: what follows it is not part of it
+        elif symbol is not None:
+            if symbol == b"*" and was_opened:
+                group = replace(group, hidden=True)
+            else:
+                emit(_SYMBOLS.get(symbol, ""))
+        elif word is not None:
+            value = int(number) if number else None
+            if was_opened and word in _HIDDEN:
+                group = replace(group, hidden=True)
+            elif was_opened and word == b"info":
+                group = replace(group, hidden=True, target="info")
+            elif was_opened and word in _METADATA and group.target == "info":
+                group = _Group(target=_METADATA[word], uc=group.uc)
+            elif word == b"u" and value is not None:
+                emit(chr(value % 0x10000))
+                skip = group.uc
+            elif word == b"uc" and value is not None:
+                group = replace(group, uc=max(0, value))
+            elif word == b"ansicpg" and value is not None:
+                try:
+                    codec = codecs.lookup(_CODE_PAGES.get(value, f"cp{value}"))
+                except LookupError:
+                    pass  # an unknown code page: cp1252 stays
+            elif word == b"bin" and value is not None and value > 0:
+                pos += value  # raw bytes of a picture or object
+            elif word in _TEXT_WORDS:
+                emit(_TEXT_WORDS[word])
+        elif text is not None:
+            emit(text.decode(codec.name, "replace"))
+    emit("")
+    warnings = []
+    if stack:
+        warnings.append(f"the file ends inside {len(stack)} open group(s): it may be cut short; "
+                        "open it in Word and save it again")
+    body = _join(parts[None])
+    metadata = {key: value for key in _METADATA.values() if (value := _join(parts.get(key, [])).strip())}
+    return body, metadata, warnings
+
+
+def _join(pieces: list[str]) -> str:
+    """Pieces of text as one string: surrogate pairs from two \\uN escapes become one
+    character, and control characters (stray bytes, ``\\u0``) are dropped."""
+    joined = "".join(pieces).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return _CONTROL.sub("", joined)
+
+
+def read_rtf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Read an ``.rtf`` transcript into one :class:`Interview`."""
+    path = Path(path)
+    data = read_bytes(path)
+    if not data.strip():
+        raise InputError("E101", path)
+    raw, metadata, warnings = rtf_text(data, path)
+    text = normalise_text(raw)
+    if not text.strip():
+        raise InputError("E101", path)
+    turns, more = assemble_turns(text, options.roles)
+    return ReadResult([Interview(path.stem, text, turns, metadata, str(path), "rtf")], warnings=warnings + more)
