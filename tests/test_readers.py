@@ -343,8 +343,8 @@ def test_broken_rtf_is_refused_naming_the_file(write, content, code, detail):
 def test_a_cut_short_rtf_is_read_with_a_warning(write):
     result = read_file(write("cut.rtf", rb"{\rtf1{\fonttbl{\f0 Arial;}}I: How was it?\par P: She list" + b"{" * 50_000))
     assert turn_texts(result.interviews[0]) == [("I", "interviewer", "How was it?"), ("P", "participant", "She list")]
-    assert result.warnings == ["the file ends inside 50001 open group(s): it may be cut short; "
-                               "open it in Word and save it again"]
+    assert result.warnings == [("the file ends inside 50001 open group(s): it may be cut short; "
+                                "open it in Word and save it again")]
 
 
 # --- subtitles ---------------------------------------------------------------------
@@ -557,6 +557,27 @@ def test_a_folder_reads_its_speech_to_text_json_but_not_its_other_json(write, tm
     assert [iv.id for iv in corpus.interviews] == ["a", "b"]
     assert [(os.path.basename(f.path), f.error.code) for f in corpus.failures] == [("cut.json", "E123")]
     assert not any("not read" in w for w in corpus.warnings)
+
+
+def test_a_folder_of_whisper_output_in_every_format_reads_the_json_alone(write, tmp_path):
+    # `whisper --output_format all` (the default) writes a.json, a.txt, a.vtt, a.srt and a.tsv: each was
+    # read, and all but one failed as a duplicate interview id (the .tsv on a missing speaker column)
+    import json
+    write("rec/a.json", json.dumps(WHISPERX))
+    write("rec/a.txt", "So what helped, looking back?\nUm, the nurse, she actually listened.\n")
+    write("rec/a.vtt", "WEBVTT\n\n00:00.500 --> 00:03.100\nSo what helped, looking back?\n")
+    write("rec/a.srt", "1\n00:00:00,500 --> 00:00:03,100\nSo what helped, looking back?\n")
+    write("rec/a.tsv", "start\tend\ttext\n500\t3100\tSo what helped, looking back?\n")
+    write("rec/b.txt", "I: And you?\nP: Fine.\n")  # another interview, with no .json beside it
+    corpus = load_corpus([tmp_path / "rec"])
+    assert ([iv.id for iv in corpus.interviews], corpus.failures) == (["a", "b"], [])
+    assert corpus.interviews[0].format == "whisper"
+    rec = tmp_path / "rec"
+    assert [w for w in corpus.warnings if "left out" in w] == [
+        (f"{rec}: 4 file(s) left out as other formats of a speech-to-text transcript read from its .json beside "
+         f"them: '{rec / 'a.srt'}', '{rec / 'a.tsv'}', '{rec / 'a.txt'}' and 1 more")]
+    # named one by one, each file is read as asked
+    assert len(load_corpus([tmp_path / "rec" / "a.json", tmp_path / "rec" / "a.vtt"]).failures) == 1
 
 
 def test_unsupported_extension(write):

@@ -32,8 +32,8 @@ from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult
 from tr_nlp.ingest.codings import read_codings
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.qdpx import read_qdpx
-from tr_nlp.ingest.speakers import RoleMap
 from tr_nlp.ingest.rtf import read_rtf
+from tr_nlp.ingest.speakers import RoleMap
 from tr_nlp.ingest.subtitles import read_subtitles
 from tr_nlp.ingest.table import TableMapping, read_table
 from tr_nlp.ingest.text import read_text_file
@@ -178,6 +178,44 @@ def passed_over_warning(files: Sequence[Path], shown: int = 3) -> str:
             "if they are transcripts, save them as .docx or .txt")
 
 
+#: what Whisper and WhisperX write beside their .json by default (``--output_format all``)
+_TRANSCRIPTION_COPIES = {".txt", ".vtt", ".srt", ".tsv"}
+
+
+def _without_other_formats(
+    found: list[tuple[Path, ReadOptions, str | None]],
+) -> tuple[list[tuple[Path, ReadOptions, str | None]], list[Path]]:
+    """``found`` less the other formats of each speech-to-text transcript, and those files.
+
+    Whisper writes one recording's transcript as ``a.json``, ``a.txt``, ``a.vtt``,
+    ``a.srt`` and ``a.tsv``: the same interview five times, which would fail as duplicate
+    ids. The ``.json`` holds the most (WhisperX's speakers, times), so it is read alone.
+    """
+    speech = {(path.parent, path.stem) for path, _, fmt in found
+              if (fmt or EXTENSIONS.get(path.suffix.lower())) == "whisper"}
+    kept, copies = [], []
+    for item in found:
+        path = item[0]
+        if (path.parent, path.stem) in speech and path.suffix.lower() in _TRANSCRIPTION_COPIES:
+            copies.append(path)
+        else:
+            kept.append(item)
+    return kept, copies
+
+
+def copies_warning(files: Sequence[Path], shown: int = 3) -> str:
+    """One line saying which files were left out as copies of a speech-to-text transcript.
+
+    >>> print(copies_warning([Path("a.srt"), Path("a.txt")]))
+    2 file(s) left out as other formats of a speech-to-text transcript read from its .json
+    beside them: 'a.srt', 'a.txt'
+    """
+    names = ", ".join(repr(str(f)) for f in files[:shown])
+    more = f" and {len(files) - shown} more" if len(files) > shown else ""
+    return (f"{len(files)} file(s) left out as other formats of a speech-to-text transcript read from its "
+            f".json beside them: {names}{more}")
+
+
 def _inside(path: Path, folders: set[Path]) -> bool:
     """Whether ``path`` lies in one of ``folders`` (folder names compared case-insensitively)."""
     return any(
@@ -301,6 +339,10 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
         if skip is not None:
             found = [item for item in found if not item[0].resolve().is_relative_to(skip)]
             passed_over = [f for f in passed_over if not f.resolve().is_relative_to(skip)]
+        if Path(raw).is_dir():
+            found, copies = _without_other_formats(found)
+            if copies:
+                plan.warnings.append(f"{raw}: {copies_warning(copies)}")
         if passed_over:
             plan.warnings.append(f"{raw}: {passed_over_warning(passed_over)}")
         elif not found and Path(raw).is_dir():
