@@ -167,3 +167,37 @@ def test_rtf_of_any_shape(tmp_path):
                 assert 0 <= turn.start < turn.end <= len(interview.text) and said == said.strip()
             assert "\x00" not in interview.text
     assert read > 300  # the shapes reach the reader's success path, not only its errors
+
+
+def test_odt_of_any_shape(tmp_path):
+    import zipfile
+
+    rng = random.Random(7)
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"')
+    tags = ["text:p", "text:h", "text:span", "text:list", "text:list-item", "text:note", "table:table",
+            "table:table-row", "table:table-cell", "office:annotation", "text:section"]
+    empties = ['<text:s text:c="2"/>', '<text:s text:c="-4"/>', '<text:s text:c="x"/>', "<text:tab/>",
+               "<text:line-break/>", "I: ", "P: ", "She listened. ", "&amp;", "\u00e9", "I: Why? ", "P: She came. "]
+
+    def element(depth):
+        if depth > 4 or rng.random() < 0.4:
+            return rng.choice(empties)
+        tag = rng.choice(tags)
+        return f"<{tag}>{''.join(element(depth + 1) for _ in range(rng.randint(0, 4)))}</{tag}>"
+
+    path = tmp_path / "t.odt"
+    read = 0
+    for _ in range(400):
+        body = "".join(element(0) for _ in range(rng.randint(1, 6)))
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("content.xml", f"<office:document-content {ns}><office:body><office:text>{body}"
+                                            "</office:text></office:body></office:document-content>")
+        interviews = read_or_refuse(path)
+        read += bool(interviews)
+        for interview in interviews:
+            for turn in interview.turns:
+                said = interview.text[turn.start:turn.end]
+                assert 0 <= turn.start < turn.end <= len(interview.text) and said == said.strip()
+    assert read > 100

@@ -347,6 +347,87 @@ def test_a_cut_short_rtf_is_read_with_a_warning(write):
                                 "open it in Word and save it again")]
 
 
+# --- odt ---------------------------------------------------------------------------
+
+ODT_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+          'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"')
+
+
+def make_odt(path, body, meta=None, content=None):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", content or f'<?xml version="1.0"?><office:document-content {ODT_NS}>'
+                                                   f"<office:body><office:text>{body}</office:text></office:body>"
+                                                   "</office:document-content>")
+        if meta:
+            archive.writestr("meta.xml", f"<office:document-meta {ODT_NS}><office:meta>{meta}</office:meta>"
+                                         "</office:document-meta>")
+    return path
+
+
+def test_odt_reads_as_the_document_shows_it(tmp_path):
+    body = ("<text:tracked-changes><text:changed-region><text:deletion><text:p>Deleted words</text:p>"
+            "</text:deletion></text:changed-region></text:tracked-changes>"
+            "<text:h>Interview 7</text:h>"
+            "<text:p>I: What <text:span>helped</text:span> most?<office:annotation><text:p>ask again</text:p>"
+            "</office:annotation></text:p>"
+            "<text:p>P: The nurse.<text:s text:c=\"3\"/>She<text:tab/>listened<text:note><text:note-body>"
+            "<text:p>footnote</text:p></text:note-body></text:note>.<text:line-break/>Every day.</text:p>"
+            "<text:list><text:list-item><text:p>She rang back.</text:p></text:list-item></text:list>"
+            "<draw:frame><draw:text-box><text:p>a caption</text:p></draw:text-box></draw:frame>"
+            "<table:table><table:table-column/><table:table-row><table:table-cell><text:p>I</text:p></table:table-cell>"
+            "<table:table-cell><text:p>And the doctors?</text:p></table:table-cell></table:table-row>"
+            "<table:table-row><table:table-cell><text:p>P</text:p></table:table-cell><table:table-cell>"
+            "<text:p>Less so.</text:p><text:p>Rushed.</text:p></table:table-cell></table:table-row></table:table>")
+    meta = "<dc:title>Ward study</dc:title><meta:keyword>nurse</meta:keyword><meta:keyword>ward</meta:keyword>"
+    result = read_file(make_odt(tmp_path / "w.odt", body, meta))
+    iv = result.interviews[0]
+    assert (iv.id, iv.format, iv.metadata) == ("w", "odt", {"title": "Ward study", "keywords": "nurse, ward"})
+    assert turn_texts(iv) == [
+        ("I", "interviewer", "What helped most?"),
+        ("P", "participant", "The nurse.   She\tlistened.\nEvery day.\nShe rang back."),
+        ("I", "interviewer", "And the doctors?"),
+        ("P", "participant", "Less so. Rushed."),
+    ]
+    assert not any(hidden in iv.text for hidden in ("Deleted", "ask again", "footnote", "caption"))
+
+
+@pytest.mark.parametrize("content,detail", [
+    ('<!DOCTYPE x [<!ENTITY a "aaaa">]><office:document-content ' + ODT_NS + "/>",
+     "content.xml declares entities or external references"),
+    ("<office:document-content", "content.xml: unclosed token"),
+    (f"<office:document-content {ODT_NS}><office:body><office:text><text:p>I: &#0;</text:p></office:text>"
+     "</office:body></office:document-content>", "content.xml: reference to invalid character number"),
+    (f"<office:document-content {ODT_NS}><office:body><office:spreadsheet/></office:body></office:document-content>",
+     "holds no text document"),
+    (f"<office:document-content {ODT_NS}><office:body><office:text>" + "<text:list>" * 20_000
+     + "</text:list>" * 20_000 + "</office:text></office:body></office:document-content>", "nested too deeply"),
+])
+def test_broken_or_hostile_odt_is_refused(tmp_path, content, detail):
+    path = make_odt(tmp_path / "bad.odt", "", content=content)
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert info.value.code == "E110" and detail in str(info.value) and str(info.value).startswith(str(path))
+
+
+def test_a_forced_format_reads_a_file_whatever_its_suffix(tmp_path, write):
+    # `--format docx` on a .bak crashed with a KeyError; `--format srt` on a .txt read it as WebVTT (E121)
+    docx_bak = tmp_path / "saved.bak"
+    make_docx(docx_bak, [(None, "Interviewer: How was it?"), (None, "Participant: Fine.")])
+    assert len(read_file(docx_bak, fmt="docx").interviews[0].turns) == 2
+    odt_bak = make_odt(tmp_path / "saved2.bak", "<text:p>I: How was it?</text:p><text:p>P: Fine.</text:p>")
+    assert len(read_file(odt_bak, fmt="odt").interviews[0].turns) == 2
+    captions = write("captions.txt", "1\n00:00:01,000 --> 00:00:02,000\nInterviewer: What helped?\n\n"
+                                     "2\n00:00:02,500 --> 00:00:04,000\nDana: The nurse.\n")
+    assert [t.speaker for t in read_file(captions, fmt="srt").interviews[0].turns] == ["Interviewer", "Dana"]
+    with pytest.raises(InputError) as info:
+        read_file(write("x.bak", "not a zip"), fmt="docx")
+    assert info.value.code == "E110"
+
+
 # --- subtitles ---------------------------------------------------------------------
 
 VTT = """WEBVTT
@@ -600,7 +681,7 @@ def test_a_folder_says_which_files_it_passed_over(write, tmp_path):
     (tmp_path / "empty").mkdir()
     assert load_corpus([tmp_path / "empty"]).warnings == [
         (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .docx .json .jsonl .markdown "
-         ".md .ndjson .parquet .qde .qdpx .rtf .srt .tsv .txt .vtt .xlsx)")]
+         ".md .ndjson .odt .parquet .qde .qdpx .rtf .srt .tsv .txt .vtt .xlsx)")]
     assert load_corpus([tmp_path / "talk" / "a.txt"]).warnings == []  # files named one by one: nothing passed over
 
 

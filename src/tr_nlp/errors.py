@@ -24,7 +24,7 @@ class Errors:
     E101 = "the file is empty; expected text in it"
     E102 = (
         "looks like a binary file ({detail}), not text; export the transcript as "
-        ".txt, .md, .docx, .rtf, .vtt, .srt, Whisper .json or a CSV/JSONL/Parquet table"
+        ".txt, .md, .docx, .odt, .rtf, .vtt, .srt, Whisper .json or a CSV/JSONL/Parquet table"
     )
     E103 = (
         "is not valid UTF-8 ({detail}); re-save it as UTF-8, or pass --encoding "
@@ -36,7 +36,7 @@ class Errors:
     E107 = "no transcript text left after removing the header; expected speaker turns"
     E108 = "none of the {n} input file(s) could be read (see above), so nothing was written"
     E109 = "cannot read the file ({detail})"
-    # --- .docx, .xlsx and .rtf -----------------------------------------------------
+    # --- .docx, .xlsx, .odt and .rtf -----------------------------------------------
     E110 = "not a valid {kind} ({detail}); open it in {app} and save it again as {kind}"
     E111 = "{kind} entry {entry!r} looks like a zip bomb: {detail}; refusing the file, it is not a transcript"
     # --- subtitles and speech-to-text JSON ------------------------------------------

@@ -86,7 +86,7 @@ class Interview:
     source : str, optional
         Path of the file it was read from.
     format : str
-        Reader that produced it (``text``, ``docx``, ``rtf``, ``vtt``, ``srt``, ``whisper``, ``table``...).
+        Reader that produced it (``text``, ``docx``, ``odt``, ``rtf``, ``vtt``, ``srt``, ``whisper``, ``table``...).
     """
 
     id: str

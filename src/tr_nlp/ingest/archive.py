@@ -1,4 +1,4 @@
-"""Office files (.docx, .xlsx) are zip archives: check one before a library unpacks it."""
+"""Office files (.docx, .xlsx, .odt) are zip archives: check one before a library unpacks it."""
 
 from __future__ import annotations
 
@@ -11,22 +11,30 @@ from tr_nlp.zipguard import bomb_reason
 #: Largest declared uncompressed total of an office file (the ratio limit is zipguard's).
 MAX_UNPACKED_MB = 200
 #: Office file suffix -> (the part every such file holds, the program that writes it)
-OFFICE = {".docx": ("word/document.xml", "Word"), ".xlsx": ("xl/workbook.xml", "Excel")}
+OFFICE = {".docx": ("word/document.xml", "Word"), ".xlsx": ("xl/workbook.xml", "Excel"),
+          ".odt": ("content.xml", "LibreOffice Writer")}
 
 
-def check_office_archive(path: Path) -> None:
-    """Refuse a truncated zip, a zip bomb or an archive without the file type's main part.
+def check_office_archive(path: Path, kind: str) -> None:
+    """Refuse a missing or empty file, a truncated zip, a zip bomb or an archive without
+    the file type's main part.
 
-    The zip-bomb policy is :func:`tr_nlp.zipguard.bomb_reason`'s, with a
+    ``kind`` is the file type the caller reads (``".docx"``, ``".xlsx"``, ``".odt"``),
+    which the file's own suffix need not be (``--format docx`` on ``a.bak``). The
+    zip-bomb policy is :func:`tr_nlp.zipguard.bomb_reason`'s, with a
     :data:`MAX_UNPACKED_MB` total.
 
     Raises
     ------
     InputError
-        E110 (not a valid file of its type), E111 (looks like a zip bomb).
+        E100 (no such file), E101 (empty), E110 (not a valid file of its type), E111 (looks
+        like a zip bomb).
     """
-    kind = path.suffix.lower()
     member, app = OFFICE[kind]
+    if not path.exists():
+        raise InputError("E100", path)
+    if path.stat().st_size == 0:
+        raise InputError("E101", path)
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()

@@ -31,10 +31,11 @@ from tr_nlp.errors import ConfigError, InputError, TrNlpError
 from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult
 from tr_nlp.ingest.codings import read_codings
 from tr_nlp.ingest.docx import read_docx
+from tr_nlp.ingest.odt import read_odt
 from tr_nlp.ingest.qdpx import read_qdpx
 from tr_nlp.ingest.rtf import read_rtf
 from tr_nlp.ingest.speakers import RoleMap
-from tr_nlp.ingest.subtitles import read_subtitles
+from tr_nlp.ingest.subtitles import read_srt, read_vtt
 from tr_nlp.ingest.table import TableMapping, read_table
 from tr_nlp.ingest.text import read_text_file
 from tr_nlp.ingest.whisper import is_speech_json, read_whisper_json
@@ -46,8 +47,9 @@ READERS = {
     "markdown": read_text_file,
     "docx": read_docx,
     "rtf": read_rtf,
-    "vtt": read_subtitles,
-    "srt": read_subtitles,
+    "odt": read_odt,
+    "vtt": read_vtt,
+    "srt": read_srt,
     "table": read_table,
     "qdpx": read_qdpx,
     "whisper": read_whisper_json,

@@ -161,11 +161,7 @@ def read_docx(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
     import docx
 
     path = Path(path)
-    if not path.exists():
-        raise InputError("E100", path)
-    if path.stat().st_size == 0:
-        raise InputError("E101", path)
-    check_office_archive(path)
+    check_office_archive(path, ".docx")
     try:
         document = docx.Document(str(path))
         blocks = list(_iter_blocks(document))

@@ -155,10 +155,21 @@ def _metadata_lines(lines: list[str]) -> dict[str, Any]:
     return meta
 
 
-def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
-    """Read a ``.vtt`` or ``.srt`` file into one :class:`Interview`."""
+def read_srt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Read a SubRip file into one :class:`Interview`, whatever its suffix."""
+    return read_subtitles(path, options, srt=True)
+
+
+def read_vtt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Read a WebVTT file into one :class:`Interview`, whatever its suffix."""
+    return read_subtitles(path, options, srt=False)
+
+
+def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions(), srt: bool | None = None) -> ReadResult:
+    """Read a ``.vtt`` or ``.srt`` file into one :class:`Interview` (SubRip when ``srt``,
+    which defaults to the file's suffix saying so)."""
     path = Path(path)
-    srt = path.suffix.lower() == ".srt"
+    srt = path.suffix.lower() == ".srt" if srt is None else srt
     text = read_text(path, options.encoding)
     blocks = _blocks(text.text)
     metadata: dict[str, Any] = {}

@@ -145,7 +145,7 @@ def _read_workbook(path: Path) -> tuple[pd.DataFrame, list[str]]:
     The archive is checked first (zip bomb, truncated file); openpyxl parses its XML with
     defusedxml, so entities and external references are refused.
     """
-    check_office_archive(path)
+    check_office_archive(path, ".xlsx")
     with pd.ExcelFile(path, engine="openpyxl") as book:
         sheets = [str(name) for name in book.sheet_names]
         return pd.read_excel(book, sheet_name=0, dtype=str, keep_default_na=False), sheets
