@@ -25,6 +25,14 @@ def read_or_refuse(path):
         return []
 
 
+def assert_turns_hold(interviews):
+    """Every turn lies inside its interview's text and neither starts nor ends with a space."""
+    for interview in interviews:
+        for turn in interview.turns:
+            said = interview.text[turn.start:turn.end]
+            assert 0 <= turn.start < turn.end <= len(interview.text) and said == said.strip()
+
+
 def nested(rng, keys, depth=0):
     roll = rng.random()
     if depth > 3 or roll < 0.3:
@@ -115,10 +123,7 @@ def test_labelled_transcripts_of_any_shape(tmp_path, suffix):
         body = "\n".join(" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 3)))
                          for _ in range(rng.randint(1, 12)))
         path.write_text(("WEBVTT\n\n" if suffix == ".vtt" and rng.random() < 0.7 else "") + body, encoding="utf-8")
-        for interview in read_or_refuse(path):
-            for turn in interview.turns:
-                said = interview.text[turn.start:turn.end]
-                assert 0 <= turn.start < turn.end <= len(interview.text) and said == said.strip()
+        assert_turns_hold(read_or_refuse(path))
 
 
 def test_speech_to_text_json_of_any_shape(tmp_path):
@@ -161,11 +166,8 @@ def test_rtf_of_any_shape(tmp_path):
         path.write_bytes((rb"{\rtf1" if rng.random() < 0.9 else b"") + body)
         interviews = read_or_refuse(path)
         read += bool(interviews)
-        for interview in interviews:
-            for turn in interview.turns:
-                said = interview.text[turn.start:turn.end]
-                assert 0 <= turn.start < turn.end <= len(interview.text) and said == said.strip()
-            assert "\x00" not in interview.text
+        assert_turns_hold(interviews)
+        assert not any("\x00" in interview.text for interview in interviews)
     assert read > 300  # the shapes reach the reader's success path, not only its errors
 
 
@@ -196,8 +198,5 @@ def test_odt_of_any_shape(tmp_path):
                                             "</office:text></office:body></office:document-content>")
         interviews = read_or_refuse(path)
         read += bool(interviews)
-        for interview in interviews:
-            for turn in interview.turns:
-                said = interview.text[turn.start:turn.end]
-                assert 0 <= turn.start < turn.end <= len(interview.text) and said == said.strip()
+        assert_turns_hold(interviews)
     assert read > 100
