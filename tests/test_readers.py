@@ -110,6 +110,16 @@ def test_labels_after_list_markers(write):
         ("I", "interviewer", "And?"), ("P", "participant", "Better.")]
 
 
+def test_labels_after_word_and_rtf_bullets(write):
+    # Word's bullets come out of .rtf and pasted text as a middle dot (Symbol font) and a tab, or as
+    # other bullet characters; Word's autoformat turns "- " into an en dash
+    path = write("b.rtf", rb"{\rtf1{\listtext \'b7\tab}I: How was it?\par {\listtext \'b7\tab}P: Hard.\par"
+                          rb"\u9679?\tab I: And later?\par \u9702? P: Better.\par \u9642? I: Why?\par"
+                          rb"\endash  P: Time.\par}")
+    assert [(t.speaker, t.role) for t in read_file(path).interviews[0].turns] == [
+        ("I", "interviewer"), ("P", "participant")] * 3
+
+
 def test_markdown_bold_labels(write):
     iv = read_file(write("m.md", "**Interviewer:** Hi?\n\n**P05:** Yes, hi.\n")).interviews[0]
     assert iv.format == "markdown"

@@ -36,8 +36,9 @@ from tr_nlp.ingest.speakers import (
 )
 from tr_nlp.schema import Interview, Turn
 
-#: A list item's marker before a label: "- I: ...", "* **P:** ...", "• I: ...", "3. I: ..."
-_LIST_ITEM = re.compile(r"\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
+#: A list item's marker before a label: "- I: ...", "* **P:** ...", "• I: ...", "3. I: ...", and the
+#: bullets Word's lists leave in .rtf and pasted text: "·" (Symbol font), "●", "◦", "▪", "‣", "⁃", "–"
+_LIST_ITEM = re.compile(r"\s*(?:[-*+\u2022\u00b7\u25cf\u25e6\u25aa\u2023\u2043\u2013]|\d{1,3}[.)])\s+")
 
 
 def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str]:
