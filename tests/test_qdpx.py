@@ -16,7 +16,7 @@ from tr_nlp.cli import app
 from tr_nlp.codebook import codebook_hash, load_codebook
 from tr_nlp.errors import ArchiveError, CodebookError, InputError
 from tr_nlp.export.qdpx import MachineCoding, MachineLayer, candidate_codes, project_xml, write_qdpx
-from tr_nlp.ingest import load_corpus
+from tr_nlp.ingest import load_corpus, read_file
 from tr_nlp.ingest.qdpx import read_qdpx
 from tr_nlp.refi import CANDIDATE_PARENT, read_qdc, write_qdc
 from tr_nlp.schema import Code, Codebook, Coding, Interview, Turn
@@ -422,6 +422,23 @@ def test_export_command_adds_model_suggestions_and_candidate_codes(demo, tmp_pat
     assert back.codebook["waiting_lists"].status == "candidate"
     with zipfile.ZipFile(out) as archive:
         assert b"beyond_routine: p=0.91" in archive.read("project.qde")
+
+
+def test_export_of_new_interviews_with_suggestions_needs_no_codebook(demo, tmp_path, write):
+    # a batch over new interviews, exported for the team to review: there is no codebook beside them,
+    # and export refused the suggested codes as "not in the codebook"
+    write("new/a.txt", "I: What helped?\nP: She came on her day off.\n")
+    iv = read_file(tmp_path / "new" / "a.txt").interviews[0]
+    turn = iv.turns[1]
+    pd.DataFrame({"interview_id": ["a", "a"], "start": [turn.start] * 2, "end": [turn.end] * 2,
+                  "code": ["beyond_routine", "emotional_climate"], "probability": [0.8, 0.1],
+                  "above_threshold": [True, False]}).to_csv(tmp_path / "s.csv", index=False)
+    result = run("export", "--corpus", tmp_path / "new", "--suggestions", tmp_path / "s.csv", "-o", tmp_path / "p.qdpx")
+    assert result.exit_code == 0, result.output
+    back = read_qdpx(tmp_path / "p.qdpx")
+    assert back.codebook.names == ["beyond_routine"]  # the code suggested above its threshold
+    assert [(c.code, back.interviews[0].text[c.start:c.end]) for c in back.codings] == [
+        ("beyond_routine", "She came on her day off.")]
 
 
 def write_suggestions(demo, tmp_path, **changes) -> Path:

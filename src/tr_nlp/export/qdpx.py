@@ -116,8 +116,9 @@ def candidates_layer(topics: pd.DataFrame | None, entries: Sequence[Mapping[str,
     ))
 
 
-def codebook_of(codings: Iterable[Coding]) -> Codebook:
-    """A flat codebook of the codes ``codings`` use, for a corpus that came without one."""
+def codebook_of(codings: Iterable[Coding | MachineCoding]) -> Codebook:
+    """A flat codebook of the codes ``codings`` (human or machine) use, for a corpus that
+    came without one."""
     return Codebook(tuple(Code(n) for n in sorted({c.code for c in codings})))
 
 
@@ -155,7 +156,8 @@ def project_xml(
     root = ET.Element(_tag("Project"), {"name": name, "origin": f"tr_nlp {__version__}",
                                         "creationDateTime": created.isoformat()})
     codings = sorted(set(codings), key=lambda c: (c.interview_id, c.start, c.end, c.coder, c.code))
-    codebook = codebook or codebook_of(codings)
+    # new interviews coded by a model have no codebook of their own: the suggested codes make one
+    codebook = codebook or codebook_of([*codings, *(m for layer in layers for m in layer.codings)])
     human = list(dict.fromkeys(c.coder for c in sorted(codings, key=lambda c: c.coder)))
     users = {coder: guid("user", coder) for coder in [*human, *(layer.user for layer in layers)]}
     if users:
