@@ -132,7 +132,7 @@ def test_speech_to_text_json_of_any_shape(tmp_path):
             "result", "words", "word"]
     values = [*SCALARS, -1, float("inf"), "00:00:01,000", "SPEAKER_00", " so she rang back", "\u200b", "I", 0, 2.5]
     words = [{"word": w, "start": t, "speaker": s} for w, t, s in
-             [("so", 0, "A"), (" she", -1, "B"), ("rang", "x", None), ("back", 2, "A"), ("", 3, "B"), ("I", 4, 5)]]
+             [("so", 0, "A"), (" she", -1, "B"), ("rang", "x", None), ("back", 2, "A"), ("", 3, "B"), ("I", 4, 5), ("x", 5, ["A"]), ("y", 6, {"id": "B"})]]
     path = tmp_path / "t.json"
     read = 0
     for _ in range(1500):

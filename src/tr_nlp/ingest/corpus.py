@@ -174,10 +174,14 @@ def passed_over_warning(files: Sequence[Path], shown: int = 3) -> str:
     """
     counts = Counter(f.suffix.lower() or "(no suffix)" for f in files)
     types = ", ".join(f"{s} {n}" for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    names = ", ".join(repr(str(f)) for f in files[:shown])
-    more = f" and {len(files) - shown} more" if len(files) > shown else ""
-    return (f"{len(files)} file(s) not read: no reader takes their type ({types}): {names}{more}; "
+    return (f"{len(files)} file(s) not read: no reader takes their type ({types}): {_some(files, shown)}; "
             "if they are transcripts, save them as .docx or .txt")
+
+
+def _some(files: Sequence[Path], shown: int) -> str:
+    """The first ``shown`` of ``files``, quoted, and how many more there are."""
+    more = f" and {len(files) - shown} more" if len(files) > shown else ""
+    return ", ".join(repr(str(f)) for f in files[:shown]) + more
 
 
 #: what Whisper and WhisperX write beside their .json by default (``--output_format all``)
@@ -212,10 +216,8 @@ def copies_warning(files: Sequence[Path], shown: int = 3) -> str:
     2 file(s) left out as other formats of a speech-to-text transcript read from its .json
     beside them: 'a.srt', 'a.txt'
     """
-    names = ", ".join(repr(str(f)) for f in files[:shown])
-    more = f" and {len(files) - shown} more" if len(files) > shown else ""
     return (f"{len(files)} file(s) left out as other formats of a speech-to-text transcript read from its "
-            f".json beside them: {names}{more}")
+            f".json beside them: {_some(files, shown)}")
 
 
 def _inside(path: Path, folders: set[Path]) -> bool:

@@ -135,7 +135,9 @@ def _speaker_changes(text: str, words: Any) -> list[tuple[int, str, float | None
     None unless the words name more than one speaker and each word is found in ``text``,
     in order (so the text is cut, never rebuilt from the words).
     """
-    if not isinstance(words, list) or len({w.get("speaker") for w in words if isinstance(w, dict)} - {None}) < 2:
+    if not isinstance(words, list):
+        return None
+    if len({w["speaker"] for w in words if isinstance(w, dict) and isinstance(w.get("speaker"), str)}) < 2:
         return None
     changes: list[tuple[int, str, float | None]] = []
     pos = 0
