@@ -156,6 +156,23 @@ def test_no_group_column_means_one_interview(tmp_path):
     assert "one interview" in result.warnings[0]
 
 
+def test_no_speaker_column_means_the_participant_speaks_like_unlabelled_text(tmp_path):
+    # Whisper's .tsv (start, end, text) and one-column tables of answers failed with E130: no 'speaker'
+    path = tmp_path / "rec.tsv"
+    path.write_text("start\tend\ttext\n0\t4000\tSo the nurse, she stayed.\n4500\t8500\tShe rang back.\n",
+                    encoding="utf-8")
+    result = read_file(path)
+    iv = result.interviews[0]
+    assert [(t.speaker, t.role, iv.turn_text(t)) for t in iv.turns] == [
+        ("unknown", "participant", "So the nurse, she stayed."), ("unknown", "participant", "She rang back.")]
+    assert ("no 'speaker' column; every row is speech of speaker 'unknown', taken as participant (pass "
+            "--speaker-col to name the column)") in result.warnings
+    options = ReadOptions(table=TableMapping(speaker_col="who"))  # a column the user names must be there
+    with pytest.raises(InputError) as info:
+        read_file(path, options)
+    assert info.value.code == "E130" and "'who'" in str(info.value)
+
+
 def test_an_id_written_once_per_interview_holds_for_the_rows_below_it(tmp_path):
     # a spreadsheet (or merged cells) writes each id on an interview's first row; the blank
     # rows were one interview with the id '' and segment ids like ':t0'

@@ -54,7 +54,7 @@ class TableMapping:
     """
 
     text_col: str = "text"
-    speaker_col: str = "speaker"
+    speaker_col: str | None = "speaker"
     group_col: str | None = "interview_id"
     order_col: str | None = None
     timestamp_col: str | None = None
@@ -203,7 +203,8 @@ def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tu
             continue
         optional = attr in {"timestamp_col", "coder_col"} and mapping.lenient
         default_group = attr == "group_col" and column == TableMapping.group_col
-        if optional or default_group:
+        default_speaker = attr == "speaker_col" and column == TableMapping.speaker_col
+        if optional or default_group or default_speaker:
             changes[attr] = None
             continue
         raise InputError("E130", path, column=column, available=available, option=_OPTION_OF[attr])
@@ -256,7 +257,14 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     if group_col != "__group":
         frame[group_col], note = _fill_blank_ids(frame[group_col], path)
         warnings += note
-    warnings += _blank_speakers(frame, mapping)
+    roles = RoleMap.from_mapping(dict(mapping.roles)).merged(options.roles)
+    if mapping.speaker_col is None:  # like text and captions that name no speaker
+        roles = RoleMap({UNKNOWN_SPEAKER: "participant"}).merged(roles)
+        warnings.append(f"no '{TableMapping.speaker_col}' column; every row is speech of speaker "
+                        f"{UNKNOWN_SPEAKER!r}, taken as {roles.get(UNKNOWN_SPEAKER)} (pass --speaker-col to name "
+                        "the column)")
+    else:
+        warnings += _blank_speakers(frame, mapping)
     frame["__row"] = range(len(frame))
     if mapping.order_col:
         frame["__order"] = pd.to_numeric(frame[mapping.order_col], errors="coerce")
@@ -272,7 +280,6 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     frame = frame.sort_values(["__gsort", "__order", "__row"], kind="stable")
     binary, code_names = _code_namer(frame, mapping.code_cols)
 
-    roles = RoleMap.from_mapping(dict(mapping.roles)).merged(options.roles)
     interviews: list[Interview] = []
     codings: list[Coding] = []
     for group, rows in frame.groupby(group_col, sort=False):
