@@ -42,7 +42,8 @@ from tr_nlp.errors import OutputError
 from tr_nlp.export.folder import safe_stem
 from tr_nlp.export.tables import atomic_path, check_folder_path, write_json, write_table, write_text
 from tr_nlp.hashing import file_sha256
-from tr_nlp.ingest import EXTENSIONS, ReadOptions
+from tr_nlp.ingest import ReadOptions
+from tr_nlp.ingest.base import reader_of
 from tr_nlp.ingest.corpus import plan_inputs
 from tr_nlp.segment import Segmenter
 from tr_nlp.versions import library_versions
@@ -162,7 +163,7 @@ def _job(model_sha: str, segmenter: Segmenter, path: Path, options: ReadOptions,
     settings: list[Any] = [model_sha, asdict(segmenter)]
     if options.roles.overrides:
         settings.append(sorted(options.roles.overrides.items()))
-    table = options.table if (fmt or EXTENSIONS.get(path.suffix.lower())) == "table" else None
+    table = options.table if reader_of(path, fmt) == "table" else None
     read = {"format": fmt, "encoding": options.encoding, "table": table and asdict(table)}
     if any(read.values()):
         settings.append(read)

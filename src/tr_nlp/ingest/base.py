@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tr_nlp.ingest.speakers import RoleMap
@@ -20,6 +21,12 @@ EXTENSIONS = {
 }
 #: Suffixes of files that hold one transcript, whose file name (minus the suffix) is its id.
 TRANSCRIPT_SUFFIXES = tuple(s for s, fmt in EXTENSIONS.items() if fmt not in {"table", "qdpx"})
+
+
+def reader_of(path: Path, fmt: str | None = None) -> str | None:
+    """The reader for ``path``: ``fmt`` when one is forced, else its suffix's; None when no
+    reader takes that suffix."""
+    return fmt or EXTENSIONS.get(path.suffix.lower())
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from typing import Any
 
 from tr_nlp.codebook import load_codebook, load_yaml
 from tr_nlp.errors import ConfigError, InputError, TrNlpError
-from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult
+from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
 from tr_nlp.ingest.codings import read_codings
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.odt import read_odt
@@ -197,8 +197,7 @@ def _without_other_formats(
     ``a.srt`` and ``a.tsv``: the same interview five times, which would fail as duplicate
     ids. The ``.json`` holds the most (WhisperX's speakers, times), so it is read alone.
     """
-    speech = {(path.parent, path.stem) for path, _, fmt in found
-              if (fmt or EXTENSIONS.get(path.suffix.lower())) == "whisper"}
+    speech = {(path.parent, path.stem) for path, _, fmt in found if reader_of(path, fmt) == "whisper"}
     kept, copies = [], []
     for item in found:
         path = item[0]

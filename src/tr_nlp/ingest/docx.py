@@ -22,8 +22,7 @@ from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import normalise_text
 from tr_nlp.ingest.speakers import LabelMatch, is_known_label
-from tr_nlp.ingest.text import assemble_turns
-from tr_nlp.schema import Interview
+from tr_nlp.ingest.text import interview_from_text
 
 _HEADER_CELLS = {"speaker", "name", "who", "person", "role"}
 
@@ -184,7 +183,4 @@ def read_docx(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
     text = "\n".join(lines).rstrip()
     if not text.strip():
         raise InputError("E101", path)
-    turns, warnings = assemble_turns(text, options.roles, forced)
-    interview_id = str(metadata.pop("interview_id", None) or path.stem)
-    return ReadResult([Interview(interview_id, text, turns, metadata, str(path), "docx")],
-                      warnings=warnings)
+    return interview_from_text(text, path, options.roles, metadata, "docx", forced)

@@ -24,8 +24,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import normalise_text
-from tr_nlp.ingest.text import assemble_turns
-from tr_nlp.schema import Interview
+from tr_nlp.ingest.text import interview_from_text
 
 _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -63,8 +62,7 @@ def read_odt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
                          detail="content.xml is nested too deeply") from None
     if not text.strip():
         raise InputError("E101", path)
-    turns, warnings = assemble_turns(text, options.roles)
-    return ReadResult([Interview(path.stem, text, turns, meta, str(path), "odt")], warnings=warnings)
+    return interview_from_text(text, path, options.roles, meta, "odt")
 
 
 def _parse(archive: zipfile.ZipFile, member: str, path: Path) -> Element:

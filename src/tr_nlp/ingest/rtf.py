@@ -21,8 +21,7 @@ from typing import Any
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import normalise_text, read_bytes
-from tr_nlp.ingest.text import assemble_turns
-from tr_nlp.schema import Interview
+from tr_nlp.ingest.text import interview_from_text
 
 _TOKEN = re.compile(
     rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?"  # a control word and its number
@@ -174,5 +173,6 @@ def read_rtf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     text = normalise_text(raw)
     if not text.strip():
         raise InputError("E101", path)
-    turns, more = assemble_turns(text, options.roles)
-    return ReadResult([Interview(path.stem, text, turns, metadata, str(path), "rtf")], warnings=warnings + more)
+    result = interview_from_text(text, path, options.roles, metadata, "rtf")
+    result.warnings[:0] = warnings
+    return result

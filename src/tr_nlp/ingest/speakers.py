@@ -34,6 +34,9 @@ Span = tuple[str, int, int, "float | None"]  # speaker, start, end, timestamp
 
 #: the speaker of text that no label gives a speaker
 UNKNOWN_SPEAKER = "unknown"
+#: the role of :data:`UNKNOWN_SPEAKER` unless a corpus sets another: an interview's unlabelled
+#: speech is mostly the participant's
+UNLABELLED_ROLE: Role = "participant"
 TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 # a time mark that is not speech: f4's "#00:01:02-3#" or a bracketed "[00:01:02]"
 _MARK = rf"(?:#{TIMESTAMP}(?:-\d+)?#|\[{TIMESTAMP}\])"
@@ -200,6 +203,12 @@ class RoleMap:
 
     def get(self, speaker: str) -> Role | None:
         return self.overrides.get(speaker.casefold())
+
+
+def unlabelled_roles(roles: RoleMap) -> RoleMap:
+    """``roles`` with :data:`UNKNOWN_SPEAKER` taken as :data:`UNLABELLED_ROLE` unless
+    ``roles`` names another role for it (a team's own setting wins)."""
+    return RoleMap({UNKNOWN_SPEAKER: UNLABELLED_ROLE}).merged(roles)
 
 
 def resolve_roles(

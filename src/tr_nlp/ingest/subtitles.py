@@ -23,12 +23,12 @@ from tr_nlp.ingest.encoding import read_text
 from tr_nlp.ingest.speakers import (
     UNKNOWN_SPEAKER,
     LabelMatch,
-    RoleMap,
     is_known_label,
     labelled_lines,
     match_label,
     parse_timestamp,
     turns_with_roles,
+    unlabelled_roles,
 )
 from tr_nlp.schema import Interview
 
@@ -218,7 +218,7 @@ def interview_from_cues(
             merged.append((cue.speaker, cue.start, [cue.text]))
     stored, spans = labelled_lines((speaker, " ".join(texts), start) for speaker, start, texts in merged)
     unlabelled = all(cue.speaker == UNKNOWN_SPEAKER for cue in cues)  # plain captions: as unlabelled text
-    roles = RoleMap({UNKNOWN_SPEAKER: "participant"}).merged(options.roles) if unlabelled else options.roles
+    roles = unlabelled_roles(options.roles) if unlabelled else options.roles
     turns, warnings = turns_with_roles(stored, spans, roles)
     if unlabelled:
         warnings.insert(0, f"no speaker labels found; every cue is speech of speaker {UNKNOWN_SPEAKER!r}, "

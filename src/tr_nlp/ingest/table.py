@@ -38,6 +38,7 @@ from tr_nlp.ingest.speakers import (
     labelled_lines,
     parse_timestamp,
     turns_with_roles,
+    unlabelled_roles,
 )
 from tr_nlp.schema import Code, Codebook, Coding, Interview, Role
 
@@ -259,7 +260,7 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
         warnings += note
     roles = RoleMap.from_mapping(dict(mapping.roles)).merged(options.roles)
     if mapping.speaker_col is None:  # like text and captions that name no speaker
-        roles = RoleMap({UNKNOWN_SPEAKER: "participant"}).merged(roles)
+        roles = unlabelled_roles(roles)
         warnings.append(f"no '{TableMapping.speaker_col}' column; every row is speech of speaker "
                         f"{UNKNOWN_SPEAKER!r}, taken as {roles.get(UNKNOWN_SPEAKER)} (pass --speaker-col to name "
                         "the column)")

@@ -27,6 +27,7 @@ from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import read_text
 from tr_nlp.ingest.speakers import (
     UNKNOWN_SPEAKER,
+    UNLABELLED_ROLE,
     LabelMatch,
     RoleMap,
     is_known_label,
@@ -140,7 +141,7 @@ def assemble_turns(
 
 
 def _paragraph_turns(text: str, roles: RoleMap) -> tuple[Turn, ...]:
-    role = roles.get(UNKNOWN_SPEAKER) or "participant"
+    role = roles.get(UNKNOWN_SPEAKER) or UNLABELLED_ROLE
     turns = []
     pos = 0
     for block in text.split("\n\n"):
@@ -164,10 +165,27 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions()) -> Re
             raise ConfigError("E162", path, detail=f"front matter 'speakers' is {type(speakers).__name__}; "
                                                    "expected 'NAME: interviewer|participant|other' lines")
         roles = roles.merged(RoleMap.from_mapping(speakers))
-    turns, warnings = assemble_turns(text, roles)
-    interview_id = str(metadata.pop("interview_id", None) or path.stem)
     fmt = "markdown" if path.suffix.lower() in {".md", ".markdown"} else "text"
-    interview = Interview(interview_id, text, turns, metadata, str(path), fmt)
+    result = interview_from_text(text, path, roles, metadata, fmt)
     if decoded.warning:
-        warnings.insert(0, decoded.warning)
-    return ReadResult([interview], warnings=warnings)
+        result.warnings.insert(0, decoded.warning)
+    return result
+
+
+def interview_from_text(
+    text: str,
+    path: Path,
+    roles: RoleMap,
+    metadata: dict[str, Any],
+    fmt: str,
+    forced: Mapping[int, LabelMatch] | None = None,
+) -> ReadResult:
+    """One interview of transcript text read from ``path`` by the reader ``fmt``.
+
+    Its turns are found as in plain text (:func:`assemble_turns`, with ``forced`` labels);
+    an ``interview_id`` in ``metadata`` names it, else the file name does. Readers of
+    documents (.docx, .odt, .rtf) hand their text here.
+    """
+    turns, warnings = assemble_turns(text, roles, forced)
+    interview_id = str(metadata.pop("interview_id", None) or path.stem)
+    return ReadResult([Interview(interview_id, text, turns, metadata, str(path), fmt)], warnings=warnings)
