@@ -455,9 +455,11 @@ def write_suggestions(demo, tmp_path, **changes) -> Path:
 
 @pytest.mark.parametrize("changes, code, says", [
     ({"code": None}, "E130", "column 'code' not found"),
-    ({"start": "abc"}, "E221", "column 'start' holds 'abc', not a whole character offset"),
-    ({"end": "12.5"}, "E221", "column 'end' holds '12.5'"),
-    ({"probability": "high"}, "E221", "column 'probability' holds 'high', not a number"),
+    ({"start": "abc"}, "E221", "column 'start' holds 'abc' in data row 1; expected a whole number"),
+    ({"end": "12.5"}, "E221", "column 'end' holds '12.5' in data row 1"),
+    ({"end": "-4"}, "E221", "column 'end' holds '-4' in data row 1"),
+    ({"start": " "}, "E221", "column 'start' holds a blank in data row 1"),
+    ({"probability": "high"}, "E221", "column 'probability' holds 'high' in data row 1; expected a number"),
 ])
 def test_export_refuses_a_broken_suggestions_table_naming_it(demo, tmp_path, changes, code, says):
     result = run("export", "--corpus", DEMO, "--suggestions", write_suggestions(demo, tmp_path, **changes),

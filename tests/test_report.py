@@ -108,6 +108,34 @@ def test_a_table_from_another_version_is_named_not_a_traceback(demo_run, tmp_pat
         build_report(copy)
 
 
+@pytest.mark.parametrize(("table", "column", "value", "problem"), [
+    ("codings.csv", "start", "abc", r"column 'start' holds 'abc' in data row 2; expected a whole number"),
+    ("codings.csv", "end", "-3", r"column 'end' holds -3 in data row 2"),
+    ("codings.csv", "start", "12.5", r"column 'start' holds 12.5 in data row 2"),
+    ("codings.csv", "start", "", r"column 'start' holds a blank in data row 2"),
+    ("codings.csv", "start", "99999", r"data row 2 starts at 99999 after its end"),
+    ("agreement.csv", "kappa", "n/a", r"column 'kappa' holds 'n/a' in data row 2; expected a number or a blank"),
+])
+def test_a_table_edited_by_hand_is_refused_by_row_not_a_traceback(demo_run, tmp_path, table, column, value,
+                                                                   problem):
+    copy = tmp_path / "run"
+    shutil.copytree(demo_run, copy)
+    frame = pd.read_csv(copy / table, dtype=str, keep_default_na=False)
+    frame.loc[1, column] = value
+    frame.to_csv(copy / table, index=False)
+    with pytest.raises(InputError, match=rf"{table}: \[E221\].*{problem}"):
+        build_report(copy)
+
+
+def test_blank_figures_in_a_table_are_read_as_missing(demo_run, tmp_path):
+    copy = tmp_path / "run"
+    shutil.copytree(demo_run, copy)
+    agreement = pd.read_csv(copy / "agreement.csv", dtype=str, keep_default_na=False)
+    agreement.loc[0, ["kappa_lo", "kappa_hi"]] = ""
+    agreement.to_csv(copy / "agreement.csv", index=False)
+    assert load_run(copy).agreement["kappa_lo"].isna().sum() >= 1
+
+
 def test_report_command(demo_run, tmp_path):
     from typer.testing import CliRunner
 

@@ -28,7 +28,7 @@ from tr_nlp.ingest.qdpx import read_qdpx
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
 from tr_nlp.ingest.table import load_frame
 from tr_nlp.refi.codes import write_qdc
-from tr_nlp.report.rundata import read_run_table
+from tr_nlp.report.rundata import number_column, read_run_table
 from tr_nlp.schema import Code
 
 
@@ -141,26 +141,15 @@ def _known_rows(frame: pd.DataFrame, known: dict[str, Any], path: Path, quiet: b
                 columns: tuple[str, ...]) -> pd.DataFrame:
     """Rows whose interview is in the corpus and whose span fits its text; the rest dropped with a warning.
 
-    A table without ``columns``, with offsets that are not whole numbers, or with a
-    score that is given but is not a number, is refused naming the file.
+    A table without ``columns``, or with a cell that is not the number it should be
+    (:func:`~tr_nlp.report.rundata.number_column`), is refused naming the file.
     """
     for column in columns:
         if column not in frame.columns:
             raise InputError("E130", path, column=column, available=", ".join(map(str, frame.columns)),
                              option="the table written by tr-nlp code or tr-nlp discover")
-    numbers = {}
-    for column in ("start", "end", "probability", "similarity"):
-        if column in columns:
-            values = pd.to_numeric(frame[column], errors="coerce")
-            whole = column in ("start", "end")
-            given = frame[column].notna() & (frame[column].astype(str).str.strip() != "")
-            # offsets must all be whole numbers; a score may be missing (an outlier passage has no similarity)
-            bad = (values.isna() | (values % 1 != 0)) if whole else (values.isna() & given)
-            if bad.any():
-                found = frame[column][bad].iloc[0]
-                kind = "a whole character offset" if whole else "a number"
-                raise InputError("E221", path, detail=f"column '{column}' holds {found!r}, not {kind}")
-            numbers[column] = values.astype(int) if whole else values.astype(float)
+    numbers = {column: number_column(frame[column], path, whole=column in ("start", "end"))
+               for column in ("start", "end", "probability", "similarity") if column in columns}
     ids = frame["interview_id"].astype(str)
     starts, ends = numbers["start"], numbers["end"]
     fits = [iid in known and 0 <= s < e <= len(known[iid].text) for iid, s, e in zip(ids, starts, ends)]

@@ -40,6 +40,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                             "above_threshold"),
     "topics.parquet": ("interview_id", "start", "end", "candidate"),
 }
+#: Columns of numbers: offsets are whole numbers, never negative or blank; figures may be blank.
+_OFFSETS = ("start", "end")
+_FIGURES = ("n_segments", "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo",
+            "ac1_hi", "precision", "recall", "f1", "f1_lo", "f1_hi", "prevalence_a", "prevalence_b",
+            "mean_predicted", "observed", "n", "read_share", "skip_share", "positives", "segments",
+            "train_interviews", "probability")
 
 
 @dataclass
@@ -184,8 +190,9 @@ def read_run_table(path: Path) -> pd.DataFrame:
     Raises
     ------
     InputError
-        E221 naming the file when it cannot be parsed or lacks the columns the report
-        reads from it (:data:`COLUMNS`).
+        E221 naming the file when it cannot be parsed, lacks the columns the report
+        reads from it (:data:`COLUMNS`), holds something else where those columns hold
+        numbers (:func:`number_column`), or a span that ends before it starts.
     """
     if not path.exists():
         return _EMPTY
@@ -194,12 +201,41 @@ def read_run_table(path: Path) -> pd.DataFrame:
                                                                                   na_values=[""])
     except Exception as exc:  # noqa: BLE001 - any parser error: name the file
         raise InputError("E221", path, detail=f"{type(exc).__name__}: {exc}") from None
+    read = [c for c in COLUMNS.get(path.name, ()) if c in frame.columns]
     missing = [c for c in COLUMNS.get(path.name, ()) if c not in frame.columns]
     if missing and len(frame.columns):
         raise InputError("E221", path, detail=f"it lacks the column(s) {', '.join(missing)}")
+    for column in (c for c in read if c in _OFFSETS or c in _FIGURES):
+        frame[column] = number_column(frame[column], path, whole=column in _OFFSETS)
+    if set(_OFFSETS) <= set(read) and (reversed_ := frame["start"] > frame["end"]).any():
+        row = int(reversed_.to_numpy().argmax())
+        raise InputError("E221", path, detail=f"data row {row + 1} starts at {frame['start'].iloc[row]} after its "
+                                              f"end {frame['end'].iloc[row]}")
     if "interview_id" in frame.columns:
         frame["interview_id"] = frame["interview_id"].astype(str)
     return frame
+
+
+def number_column(values: pd.Series, path: Path, whole: bool) -> pd.Series:
+    """``values`` as numbers, or E221 naming ``path`` and the first row that holds none.
+
+    ``whole`` columns (character offsets) hold whole numbers, 0 or more, never a blank;
+    other columns (figures, scores) may be blank, read as NaN. A table edited by hand (a
+    CSV opened and saved in a spreadsheet) can hold text where numbers are read.
+    """
+    numbers = pd.to_numeric(values, errors="coerce")
+    blank = values.isna() | (values.astype(str).str.strip() == "")
+    bad = numbers.isna() & ~blank
+    if whole:
+        bad |= blank | (numbers < 0) | (numbers % 1 != 0)
+    if bad.any():
+        row = int(bad.to_numpy().argmax())
+        value = values.iloc[row]
+        shown = "a blank" if blank.iloc[row] else repr(value) if isinstance(value, str) else str(value)
+        expected = "a whole number of characters, 0 or more" if whole else "a number or a blank"
+        raise InputError("E221", path, detail=f"column '{values.name}' holds {shown} in data row {row + 1}; "
+                                              f"expected {expected}")
+    return numbers.astype("int64") if whole else numbers.astype(float)
 
 
 def _json(path: Path) -> dict[str, Any]:
