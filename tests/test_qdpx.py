@@ -512,6 +512,58 @@ def test_export_reads_topics_beside_candidates_and_refuses_a_corrupt_one(demo, t
     assert not (tmp_path / "q.qdpx").exists()
 
 
+def write_topics(demo, folder: Path, n: int) -> list[tuple[int, int]]:
+    """``folder/topics.parquet``: the first interview's first ``n`` turns, turn k in topic k,
+    named ``cand_k`` as discovery named it; returns their spans."""
+    first = demo.interviews[0]
+    spans = [(t.start, t.end) for t in first.turns[:n]]
+    folder.mkdir(exist_ok=True)
+    pd.DataFrame({"interview_id": [first.id] * n, "start": [s for s, _ in spans], "end": [e for _, e in spans],
+                  "topic": range(n), "candidate": [f"cand_{k}" for k in range(n)], "similarity": [0.7] * n,
+                  }).to_parquet(folder / "topics.parquet")
+    return spans
+
+
+def test_a_candidate_renamed_merged_or_dropped_by_a_reviewer_exports_the_passages_that_follow(demo, tmp_path):
+    spans = write_topics(demo, tmp_path / "disc", 4)
+    candidates = tmp_path / "disc" / "candidates.yaml"
+    candidates.write_text(  # cand_0 renamed; cand_2 merged into cand_1, renamed too; cand_3 dropped
+        "codes:\n- name: warmth_at_the_door\n  status: candidate\n  evidence: {topics: [0]}\n"
+        "- name: services\n  status: candidate\n  evidence: {topics: [1, 2]}\n", encoding="utf-8")
+    result = run("export", "--corpus", DEMO, "--candidates", candidates, "-o", tmp_path / "p.qdpx")
+    assert result.exit_code == 0, result.output
+    found = [c for c in read_qdpx(tmp_path / "p.qdpx").codings if c.coder == "tr_nlp topic discovery"]
+    assert sorted((c.start, c.end, c.code) for c in found) == [
+        (*spans[0], "warmth_at_the_door"), (*spans[1], "services"), (*spans[2], "services")]
+    candidates.write_text(  # a file that lists no topics (written before they were) links by name
+        "codes:\n- name: cand_1\n  status: candidate\n", encoding="utf-8")
+    result = run("export", "--corpus", DEMO, "--candidates", candidates, "-o", tmp_path / "q.qdpx")
+    assert result.exit_code == 0, result.output
+    found = [c for c in read_qdpx(tmp_path / "q.qdpx").codings if c.coder == "tr_nlp topic discovery"]
+    assert [(c.start, c.end, c.code) for c in found] == [(*spans[1], "cand_1")]
+
+
+@pytest.mark.parametrize(("evidence", "says"), [
+    ("oops", "'evidence' must be a mapping (label, keywords, quotes...), found str"),
+    ("{quotes: [{interview_id: demo01, start: abc, end: 4, text: x}]}", "quote 1 must have an interview_id"),
+    ("{quotes: [{interview_id: demo01, start: 9, end: 4, text: x}]}", "quote 1 must have"),
+    ("{quotes: [{start: 0, end: 4, text: x}]}", "quote 1 must have"),
+    ("{quotes: oops}", "'evidence: quotes' must be a list"),
+    ("{keywords: oops}", "'evidence: keywords' must be a list"),
+    ("{topics: [one]}", "'evidence: topics' must be a list of topic numbers"),
+    ("{topics: [0]}", "topic 0 is also in entry 1"),
+])
+def test_a_candidates_file_broken_by_hand_is_refused_naming_the_entry(demo, tmp_path, evidence, says):
+    write_topics(demo, tmp_path / "disc", 2)
+    candidates = tmp_path / "disc" / "candidates.yaml"
+    candidates.write_text("codes:\n- name: kept\n  evidence: {topics: [0]}\n"
+                          f"- name: edited\n  evidence: {evidence}\n", encoding="utf-8")
+    result = run("export", "--corpus", DEMO, "--candidates", candidates, "-o", tmp_path / "p.qdpx")
+    assert result.exit_code == 2, result.output
+    assert "candidates.yaml: [E146] code entry 2 is invalid" in result.stderr and says in result.stderr
+    assert not (tmp_path / "p.qdpx").exists()
+
+
 def test_export_refuses_an_unknown_output_type(tmp_path):
     result = run("export", "--corpus", DEMO, "-o", tmp_path / "x.zip")
     assert result.exit_code == 2 and "E171" in result.stderr

@@ -7,8 +7,9 @@ import subprocess
 
 import pandas as pd
 import pytest
+import yaml
 
-from tr_nlp.errors import InputError
+from tr_nlp.errors import CodebookError, InputError
 from tr_nlp.privacy import Pseudonymiser
 from tr_nlp.report import build_report, load_run
 from tr_nlp.report.sections import reading
@@ -124,6 +125,20 @@ def test_a_table_edited_by_hand_is_refused_by_row_not_a_traceback(demo_run, tmp_
     frame.loc[1, column] = value
     frame.to_csv(copy / table, index=False)
     with pytest.raises(InputError, match=rf"{table}: \[E221\].*{problem}"):
+        build_report(copy)
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    (lambda entry: entry.update(evidence="oops"), "'evidence' must be a mapping"),
+    (lambda entry: entry["evidence"]["quotes"][0].update(start="abc"), "quote 1 must have"),
+])
+def test_a_candidates_file_broken_by_hand_is_refused_not_a_traceback(demo_run, tmp_path, edit, says):
+    copy = tmp_path / "run"
+    shutil.copytree(demo_run, copy)
+    data = yaml.safe_load((copy / "candidates.yaml").read_text(encoding="utf-8"))
+    edit(data["codes"][0])
+    (copy / "candidates.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(CodebookError, match=rf"candidates.yaml: \[E146\] code entry 1 is invalid: {re.escape(says)}"):
         build_report(copy)
 
 

@@ -12,6 +12,7 @@ from tr_nlp.ingest import Corpus, load_corpus
 from tr_nlp.schema import Interview, Turn
 from tr_nlp.segment import Segmenter
 from tr_nlp.topics import discover, dump_candidates, is_filler, select_remainder
+from tr_nlp.topics.candidates import read_candidates
 from tr_nlp.topics.model import ScaledClusterer, proper_names, scaled_settings
 
 runner = CliRunner()
@@ -110,6 +111,10 @@ def test_candidates_yaml_loads_as_a_codebook_and_repeats_exactly(demo_discovery,
     assert [c.name for c in codebook.codes] == [c.name for c in found.candidates]
     again = discover(corpus)
     assert dump_candidates(again.candidates) == path.read_text(encoding="utf-8")
+    entries = read_candidates(path)  # each lists its topic, so a reviewer's renaming keeps its passages
+    assert [e["evidence"]["topics"] for e in entries] == [[c.topic] for c in found.candidates]
+    named = found.assignments.drop_duplicates("topic").set_index("topic")["candidate"]
+    assert all(named[e["evidence"]["topics"][0]] == e["name"] for e in entries)
 
 
 def test_too_little_or_uniform_remainder_gives_a_clear_error():

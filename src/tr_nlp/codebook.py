@@ -107,9 +107,7 @@ def codebook_from_dict(data: Any, path: str | Path | None = None) -> Codebook:
     if not isinstance(data, Mapping) or "codes" not in data:
         found = type(data).__name__ if not isinstance(data, Mapping) else f"keys {sorted(data)}"
         raise CodebookError("E144", path, found=found)
-    entries = data["codes"]
-    if isinstance(entries, Mapping):
-        entries = [_named_entry(name, fields) for name, fields in entries.items()]
+    entries = code_entries(data)
     if not isinstance(entries, list):
         raise CodebookError("E144", path, found=f"'codes' as {type(entries).__name__}")
     if not entries:
@@ -130,6 +128,17 @@ def codebook_from_dict(data: Any, path: str | Path | None = None) -> Codebook:
     )
     validate_codebook(codebook, path)
     return codebook
+
+
+def code_entries(data: Mapping[str, Any]) -> Any:
+    """The entries of a codebook's ``codes``; written as a mapping (``care: {...}``), as a list.
+
+    Anything else is returned as it is, for :func:`codebook_from_dict` to refuse.
+    """
+    entries = data["codes"]
+    if isinstance(entries, Mapping):
+        return [_named_entry(name, fields) for name, fields in entries.items()]
+    return entries
 
 
 def _named_entry(name: Any, fields: Any) -> Any:

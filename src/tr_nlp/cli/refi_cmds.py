@@ -10,7 +10,6 @@ import typer
 
 from tr_nlp.cli import common as c
 from tr_nlp.coding.store import read_card
-from tr_nlp.codebook import codebook_from_dict, load_yaml
 from tr_nlp.errors import ConfigError, InputError
 from tr_nlp.export import check_file_path
 from tr_nlp.export.folder import write_corpus_folder
@@ -30,6 +29,7 @@ from tr_nlp.ingest.table import load_frame
 from tr_nlp.refi.codes import write_qdc
 from tr_nlp.report.rundata import number_column, read_run_table
 from tr_nlp.schema import Code
+from tr_nlp.topics.candidates import read_candidates
 
 
 @c.handle_errors
@@ -98,7 +98,7 @@ def export_cmd(
     known = loaded.by_id()
     frame = (_known_rows(load_frame(suggestions)[0], known, suggestions, quiet, SUGGESTION_COLUMNS)
              if suggestions is not None else None)
-    entries = _candidate_entries(candidates) if candidates is not None else []
+    entries = read_candidates(candidates) if candidates is not None else []
     topics_path = candidates.parent / "topics.parquet" if candidates is not None else None
     topics = (_known_rows(read_run_table(topics_path), known, topics_path, quiet, TOPIC_COLUMNS)
               if topics_path is not None and topics_path.is_file() else None)
@@ -167,10 +167,3 @@ def _model_user(model: Path | None, suggestions: Path) -> str:
         return f"tr_nlp suggestions ({suggestions.name})"
     return model_user({"name": model.name, **read_card(model)})
 
-
-def _candidate_entries(path: Path) -> list[dict[str, Any]]:
-    data = load_yaml(path)
-    if isinstance(data, dict) and data.get("codes") == []:  # discovery may propose nothing
-        return []
-    codebook_from_dict(data, path=path)  # validates names and fields
-    return [e for e in data["codes"] if isinstance(e, dict)]

@@ -100,14 +100,24 @@ def candidate_codes(entries: Sequence[Mapping[str, Any]]) -> list[Code]:
 
 def candidates_layer(topics: pd.DataFrame | None, entries: Sequence[Mapping[str, Any]],
                      user: str = DISCOVERY_USER) -> MachineLayer:
-    """Passages topic discovery put in each candidate (``topics.parquet``), else its quotes."""
-    names = {str(e["name"]) for e in entries}
+    """Passages topic discovery put in each candidate (``topics.parquet``), else its quotes.
+
+    A passage belongs to the entry whose ``evidence: topics`` lists its topic number, under
+    that entry's name as it is now: a reviewer who renames a candidate keeps its passages,
+    and one who merges two (both numbers in one entry) gets both sets. An entry that lists
+    no topics (a file written before they were listed) takes the passages still bearing its
+    name.
+    """
     if topics is not None:
-        rows = topics[topics["candidate"].astype(str).isin(names)]
+        owner = {int(t): str(e["name"]) for e in entries for t in (e.get("evidence") or {}).get("topics") or []}
+        unlisted = {str(e["name"]) for e in entries if not (e.get("evidence") or {}).get("topics")}
+        numbers = topics["topic"] if "topic" in topics.columns else pd.Series(-1, index=topics.index)
+        names = [owner.get(int(t)) or (str(c) if str(c) in unlisted else None)
+                 for t, c in zip(numbers, topics["candidate"])]
         return MachineLayer(user, tuple(
-            MachineCoding(str(r.interview_id), int(r.start), int(r.end), str(r.candidate),
-                          f"candidate {r.candidate}: similarity {float(r.similarity):.2f}")
-            for r in rows.itertuples(index=False)
+            MachineCoding(str(r.interview_id), int(r.start), int(r.end), name,
+                          f"candidate {name}: similarity {float(r.similarity):.2f}")
+            for r, name in zip(topics.itertuples(index=False), names) if name is not None
         ))
     return MachineLayer(user, tuple(
         MachineCoding(str(q["interview_id"]), int(q["start"]), int(q["end"]), str(e["name"]),

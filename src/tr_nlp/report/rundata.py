@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import Corpus
 from tr_nlp.jsonfile import read_json_object
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
 from tr_nlp.schema import Interview, Turn
+from tr_nlp.topics.candidates import read_candidates
 
 _EMPTY = pd.DataFrame()
 #: Columns the report reads from each table (a table without them is refused by name).
@@ -116,7 +116,7 @@ def load_run(folder: str | Path) -> RunData:
         raise InputError("E220", folder, detail="it holds neither turns.parquet nor suggestions")
     texts = _texts(turns)
     candidates_file = folder / "candidates.yaml"
-    candidates = _yaml(candidates_file).get("codes", []) if candidates_file.is_file() else []
+    candidates = read_candidates(candidates_file) if candidates_file.is_file() else []
     card_file = folder / "model" / "card.json"
     if not card_file.is_file() and isinstance(run.get("model"), str):  # a batch names the model it used
         card_file = Path(run["model"]) / "card.json"
@@ -128,7 +128,7 @@ def load_run(folder: str | Path) -> RunData:
         calibration=read_run_table(folder / "calibration.csv"), prescreen=read_run_table(folder / "prescreen.csv"),
         learning_curve=read_run_table(folder / "learning_curve.csv"), cv=read_run_table(folder / "cv_predictions.parquet"),
         suggestions=suggestions.drop(columns=["text"], errors="ignore"),
-        candidates=[c for c in candidates if isinstance(c, dict)],
+        candidates=candidates,
         topics=read_run_table(folder / "topics.parquet").drop(columns=["text"], errors="ignore"),
         discovery=_json(folder / "discovery.json") if (folder / "discovery.json").is_file() else {},
         card=_json(card_file) if card_file.is_file() else {}, turns_complete=complete,
@@ -240,11 +240,3 @@ def number_column(values: pd.Series, path: Path, whole: bool) -> pd.Series:
 
 def _json(path: Path) -> dict[str, Any]:
     return read_json_object(path, InputError, "E221")
-
-
-def _yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError("E221", path, detail=exc) from None
-    return data if isinstance(data, dict) else {}

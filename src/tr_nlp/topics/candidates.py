@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tr_nlp.codebook import code_entries, codebook_from_dict, load_yaml
+from tr_nlp.errors import CodebookError
 from tr_nlp.schema import Segment
 from tr_nlp.topics.remainder import words
 
@@ -164,6 +167,7 @@ def candidates_to_dict(candidates: Sequence[Candidate], name: str = "Candidate c
     codes = []
     for c in candidates:
         evidence: dict[str, Any] = {
+            "topics": [c.topic],
             "label": c.label,
             "keywords": c.keywords,
             "size": c.size,
@@ -183,6 +187,71 @@ def candidates_to_dict(candidates: Sequence[Candidate], name: str = "Candidate c
             "evidence": evidence,
         })
     return {"name": name, "codes": codes}
+
+
+def read_candidates(path: str | Path) -> list[dict[str, Any]]:
+    """The entries of a ``candidates.yaml``, as discovery wrote it or as a reviewer edited it.
+
+    Each entry must be a valid code (:func:`~tr_nlp.codebook.codebook_from_dict`: names
+    unique and well formed, known fields). Its ``evidence``, when there is one, must be a
+    mapping whose ``quotes`` are passages (an ``interview_id``, whole-number offsets with
+    ``start <= end``, their ``text``) and whose ``topics`` are the topic numbers of
+    ``topics.parquet`` the candidate holds, each in one entry only. A file that proposes
+    nothing (``codes: []``) has no entries.
+
+    Raises
+    ------
+    CodebookError
+        E146 naming the entry and what is wrong with it; E100, E109, E14x for a file that
+        is missing, unreadable or not a codebook.
+    """
+    data = load_yaml(path)
+    if isinstance(data, Mapping) and data.get("codes") == []:  # discovery may propose nothing
+        return []
+    codebook_from_dict(data, path=path)
+    entries = [{"name": e} if isinstance(e, str) else dict(e)
+               for e in code_entries(data if isinstance(data, Mapping) else {"codes": data})]
+    owner: dict[int, int] = {}
+    for index, entry in enumerate(entries, start=1):
+        for topic in _evidence_topics(entry, index, path):
+            if topic in owner:
+                raise CodebookError("E146", path, index=index, detail=f"topic {topic} is also in entry {owner[topic]}; "
+                                                                      "a topic's passages belong to one candidate")
+            owner[topic] = index
+    return entries
+
+
+def _evidence_topics(entry: Mapping[str, Any], index: int, path: str | Path) -> list[int]:
+    """The topic numbers of an entry's evidence, after checking the evidence's shape."""
+    evidence = entry.get("evidence")
+    if evidence is None:
+        return []
+
+    def refuse(detail: str) -> CodebookError:
+        return CodebookError("E146", path, index=index, detail=detail)
+
+    if not isinstance(evidence, Mapping):
+        raise refuse(f"'evidence' must be a mapping (label, keywords, quotes...), found {type(evidence).__name__}")
+    if not isinstance(evidence.get("keywords", []), list):
+        raise refuse("'evidence: keywords' must be a list of words")
+    quotes = evidence.get("quotes") or []
+    if not isinstance(quotes, list):
+        raise refuse("'evidence: quotes' must be a list of passages")
+    for k, quote in enumerate(quotes, start=1):
+        offsets = [quote.get(f) for f in ("start", "end")] if isinstance(quote, Mapping) else []
+        if not (offsets and all(_whole(v) for v in offsets) and offsets[0] <= offsets[1]
+                and quote.get("interview_id") not in (None, "") and isinstance(quote.get("text"), str)):
+            raise refuse(f"quote {k} must have an interview_id, whole-number start and end (start <= end) "
+                         "and its text")
+    topics = evidence.get("topics", [])
+    if not isinstance(topics, list) or not all(_whole(t) for t in topics):
+        raise refuse("'evidence: topics' must be a list of topic numbers (the 'topic' column of topics.parquet)")
+    return topics
+
+
+def _whole(value: Any) -> bool:
+    """Whether ``value`` is a whole number, 0 or more (YAML reads ``12`` as an int; ``true`` is no number)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def assignments_frame(segments: Sequence[Segment], labels: np.ndarray, embeddings: np.ndarray,

@@ -225,7 +225,8 @@ def _centroids(segments: list, mapped: pd.DataFrame, cache: EmbeddingCache) -> d
 def dump_candidates(candidates: list[Candidate]) -> str:
     """``candidates.yaml`` text (codebook format, ``status: candidate``, with evidence)."""
     header = ("# Candidate codes proposed by tr-nlp discover from passages nobody coded.\n"
-              "# Machine suggestions for review: keep, rename, merge or drop each one.\n")
+              "# Machine suggestions for review: keep, rename or drop each one. To merge two, add the\n"
+              "# other's 'topics' numbers to one entry's and drop the other: the passages follow.\n")
     return header + yaml.safe_dump(candidates_to_dict(candidates), sort_keys=False, allow_unicode=True, width=100)
 
 
