@@ -53,6 +53,9 @@ def test_short_forms_a_bare_list_and_name_to_description():
     ("codes:\n  - name: a\ngroups:\n  g: a\n", "E144"),
     ("codes: [a\n", "E145"),
     ("codes:\n  - name: a\n    colour: red\n", "E146"),
+    ("codes:\n  - name: a\n  - name:\n", "E146"),
+    ("codes:\n  - name: ' '\n", "E146"),
+    ("codes:\n  ~: {description: x}\n", "E146"),
     ("codes:\n  - name: a\n    parent: b\n  - name: b\n    parent: a\n", "E148"),
 ])
 def test_bad_codebooks(tmp_path, text, code):

@@ -163,6 +163,8 @@ def _code_from_entry(entry: Any, index: int, path: str | Path | None) -> Code:
             "E146", path, index=index,
             detail=f"unknown fields {sorted(unknown)}; allowed: {sorted(_CODE_FIELDS)}",
         )
+    if entry["name"] is None or not str(entry["name"]).strip():  # YAML reads `name:` with nothing as null
+        raise CodebookError("E146", path, index=index, detail="its 'name' is empty")
     for key in ("name", "description", "include", "exclude", "parent", "color", "status"):
         if not isinstance(entry.get(key), (str, int, float, type(None))):  # YAML reads 1.0 as a number
             raise CodebookError("E146", path, index=index,
