@@ -8,14 +8,16 @@ from typing import Annotated
 import typer
 
 from tr_nlp.cli import common as c
+from tr_nlp.errors import ConfigError
 from tr_nlp.export.folder import write_corpus_folder
-from tr_nlp.privacy import pseudonymise_corpus
+from tr_nlp.export.tables import write_text
+from tr_nlp.privacy import name_candidates, names_file, pseudonymise_corpus
 
 
 @c.handle_errors
 def pseudonymise_cmd(
     paths: c.Paths,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the pseudonymised corpus (interviews/, codings.csv, corpus.yaml).")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for the pseudonymised corpus (interviews/, codings.csv, corpus.yaml).")] = None,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     names: c.NamesOpt = None,
@@ -23,6 +25,7 @@ def pseudonymise_cmd(
     preset: c.Preset = None,
     speaker_role: c.SpeakerRole = None,
     encoding: c.Encoding = None,
+    list_names: Annotated[Path | None, typer.Option("--list-names", help="Instead: write the words that may be names --names lacks to this file, to review and pass as --names (private!).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files.")] = False,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
@@ -32,11 +35,22 @@ def pseudonymise_cmd(
     Writes a corpus folder any tr-nlp command reads; codings are moved with the text, so
     each still covers the same words. The same detail gets the same placeholder
     everywhere; --mapping keeps the placeholder -> original table (store it privately).
+    Names said in passing are replaced only when listed: --list-names first writes the
+    words that may be names (capitalised inside a sentence, never in lower case) for review.
     """
-    c.corpus_output(output, "the pseudonymised corpus", force)
+    if (output is None) == (list_names is None):
+        raise ConfigError("E163", detail="give -o/--output for the pseudonymised corpus, or --list-names FILE "
+                                         "to list the names to review first (not both)")
+    if output is not None:
+        c.corpus_output(output, "the pseudonymised corpus", force)
     loaded = c.load_and_report(paths, c.read_options(preset, speaker_roles=speaker_role, encoding=encoding),
                                None, codings, codebook, quiet)
     p = c.pseudonymiser(names, mapping)
+    if list_names is not None:
+        found = name_candidates(loaded, p)
+        written = write_text(names_file(found), list_names, private=True)
+        c.out.print(f"{len(found)} word(s) that may be names, to review (keep private): {written}", highlight=False)
+        raise typer.Exit(c.exit_code(loaded))
     pseudo, _ = pseudonymise_corpus(loaded, p)
     written = write_corpus_folder(output, pseudo.interviews, pseudo.codings, pseudo.codebook,
                                   name=f"{output.name} (pseudonymised)")

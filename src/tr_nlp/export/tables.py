@@ -117,10 +117,10 @@ def write_json(data: Any, path: str | Path) -> Path:
     return write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", path)
 
 
-def write_text(text: str, path: str | Path) -> Path:
-    """Write UTF-8 text atomically."""
+def write_text(text: str, path: str | Path, private: bool = False) -> Path:
+    """Write UTF-8 text atomically (owner-only if ``private``: see :func:`atomic_path`)."""
     path = Path(path)
-    with atomic_path(path) as tmp:
+    with atomic_path(path, private) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     return path

@@ -182,6 +182,14 @@ class Pseudonymiser:
         self.add_names([clean, *parts])
         return self.placeholder("PERSON", clean)
 
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` is one of the names (or speakers' names) this replaces.
+
+        >>> Pseudonymiser(names=["Karen"]).knows("Karen"), Pseudonymiser().knows("Karen")
+        (True, False)
+        """
+        return any(True for _ in self._names_in(word))
+
     # --- placeholders ----------------------------------------------------------------
     def placeholder(self, kind: str, original: str) -> str:
         """The placeholder for ``original``: the same detail always gets the same one."""

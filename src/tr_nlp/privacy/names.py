@@ -1,0 +1,123 @@
+"""Names the pseudonymiser does not know yet, listed for a person to review before it runs.
+
+:class:`~tr_nlp.privacy.Pseudonymiser` replaces the speakers' names and the names it is
+given; a support worker named in passing ("Mags rang me") is replaced only when someone
+lists her. Without a named-entity model (none ships for offline use), the transcripts
+themselves tell most names apart: a name is written with a capital letter wherever it
+stands, a word only at the start of a sentence. So a word written with a capital inside a
+sentence, and never in lower case anywhere in the corpus, is listed, with how often it
+occurs and one example. A name that is also a word ("Rose", "Will", "Hope") is missed when
+the word occurs in lower case too, and a place or brand is listed like a name (places can
+identify too); the list is for review, not a verdict.
+
+Examples
+--------
+>>> from tr_nlp.schema import Interview, Turn
+>>> text = "Karen rang. Then Mags came, and Mags said the Crisis team... the crisis team, yes."
+>>> corpus = Corpus([Interview("i1", text, (Turn("Karen", "participant", 0, len(text)),))])
+>>> [(c.word, c.count) for c in name_candidates(corpus, Pseudonymiser())]
+[('Mags', 2)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from tr_nlp.ingest import Corpus
+from tr_nlp.privacy.pseudonymise import Pseudonymiser
+
+#: a word, with inner apostrophes or hyphens ("O'Brien", "Anne-Marie")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+_CLITIC = re.compile(r"['\u2019](?:s|ll|d|ve|re)$")  # "Karen's", "Sam'll"
+#: what may stand between a sentence's end and its first word
+_OPENERS = " \t\"'\u2018\u201c([-\u2013\u2014"
+_SENTENCE_END = ".!?\u2026:;\n"
+#: words written with a capital inside a sentence that name no one
+_NOT_NAMES = frozenset({
+    "i", "i'm", "i'd", "i've", "i'll", "ok", "okay", "mr", "mrs", "ms", "miss", "dr", "prof", "sir",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+})
+_CONTEXT = 40  # characters of example on each side
+
+
+@dataclass(frozen=True)
+class NameCandidate:
+    """A word that may be a name: how often and in how many interviews it occurs, and where first."""
+
+    word: str
+    count: int
+    interviews: int
+    example: str
+
+
+def name_candidates(corpus: Corpus, pseudonymiser: Pseudonymiser) -> list[NameCandidate]:
+    """Words of the participants' and interviewers' speech that may be names ``pseudonymiser`` lacks.
+
+    The speakers' names are registered with ``pseudonymiser`` first (as
+    :func:`~tr_nlp.privacy.pseudonymise_corpus` does), so they are not listed again.
+    Most frequent first.
+    """
+    for interview in corpus.interviews:
+        for label in interview.speakers:
+            pseudonymiser.speaker(label)
+    lower: set[str] = set()
+    inside: dict[str, list[tuple[str, str]]] = defaultdict(list)  # word -> (interview, example) per occurrence
+    for interview in corpus.interviews:
+        for turn in interview.turns:
+            speech = interview.text[turn.start:turn.end]
+            for m in _WORD.finditer(speech):
+                word = _CLITIC.sub("", m.group())
+                if word.islower():
+                    lower.add(word.casefold())
+                elif word[0].isupper() and not word.isupper() and not _starts_sentence(speech, m.start()):
+                    inside[word].append((interview.id, _example(speech, m.start(), m.end())))
+    found = [
+        NameCandidate(word, len(seen), len({iid for iid, _ in seen}), seen[0][1])
+        for word, seen in inside.items()
+        if word.casefold() not in lower and not _not_a_name(word) and not pseudonymiser.knows(word)
+    ]
+    return sorted(found, key=lambda c: (-c.count, c.word.casefold()))
+
+
+def names_file(candidates: list[NameCandidate]) -> str:
+    """The text of a ``--names`` file listing ``candidates``, each with its count and example.
+
+    >>> print(names_file([NameCandidate("Mags", 2, 1, "Then Mags came")]), end="")
+    # Words that may be names tr-nlp does not replace yet: written with a capital letter
+    # inside a sentence and never in lower case. Delete each line that is no name, add any
+    # name it missed (one that is also a word, such as Rose or Will), then pass this file
+    # to --names. It holds names: keep it as private as the transcripts.
+    Mags  # 2 time(s) in 1 interview(s): "Then Mags came"
+    """
+    header = ("# Words that may be names tr-nlp does not replace yet: written with a capital letter\n"
+              "# inside a sentence and never in lower case. Delete each line that is no name, add any\n"
+              "# name it missed (one that is also a word, such as Rose or Will), then pass this file\n"
+              "# to --names. It holds names: keep it as private as the transcripts.\n")
+    return header + "".join(f'{c.word}  # {c.count} time(s) in {c.interviews} interview(s): "{c.example}"\n'
+                            for c in candidates)
+
+
+def _not_a_name(word: str) -> bool:
+    """Whether ``word`` is one of :data:`_NOT_NAMES` (or its plural: "Mondays")."""
+    folded = word.casefold()
+    return folded in _NOT_NAMES or folded.removesuffix("s") in _NOT_NAMES
+
+
+def _starts_sentence(speech: str, position: int) -> bool:
+    """Whether the word at ``position`` opens the turn or a sentence (after ``. ! ? : ;``)."""
+    before = speech[:position].rstrip(_OPENERS)
+    return not before or before[-1] in _SENTENCE_END
+
+
+def _example(speech: str, start: int, end: int) -> str:
+    """The words around ``speech[start:end]`` (none cut in half), on one line."""
+    left = speech[max(0, start - _CONTEXT):start]
+    right = speech[end:end + _CONTEXT]
+    if start > _CONTEXT:
+        left = re.sub(r"^\S*", "", left)
+    if end + _CONTEXT < len(speech):
+        right = re.sub(r"\S*$", "", right)
+    return " ".join((left + speech[start:end] + right).split()).replace('"', "'")
