@@ -100,6 +100,16 @@ def test_bad_run_folders_get_clear_errors(tmp_path):
         load_run(tmp_path)
 
 
+@pytest.mark.parametrize("settings", [{"segmenter": {"roles": ["participant", "other"]}}, ["hand", "edited"]])
+def test_a_batch_that_found_no_speech_to_code_says_so_and_how_to_fix_it(tmp_path, settings):
+    (tmp_path / "run.json").write_text(json.dumps({"counts": {"inputs": 2, "coded": 2, "segments_coded": 0},
+                                                   "settings": settings}))
+    roles = "participant, other" if isinstance(settings, dict) else "participant"
+    with pytest.raises(InputError, match=rf"\[E222\] nothing to report: the batch coded 2 input\(s\) but found no "
+                                         rf"speech of the roles it keeps \({roles}\).*--speaker-role"):
+        load_run(tmp_path)
+
+
 def test_a_table_from_another_version_is_named_not_a_traceback(demo_run, tmp_path):
     copy = tmp_path / "run"
     shutil.copytree(demo_run, copy)

@@ -157,6 +157,11 @@ class Errors:
         "'tr-nlp batch' (it holds run.json)"
     )
     E221 = "cannot read this run output ({detail}); re-run the command that wrote it"
+    E222 = (
+        "nothing to report: the batch coded {inputs} input(s) but found no speech of the roles it keeps "
+        "({roles}) to code; check the speakers' roles with 'tr-nlp inspect', then re-run the batch "
+        "with --roles or --speaker-role"
+    )
     # --- privacy -----------------------------------------------------------------------------
     E230 = "cannot read the names list ({detail}); expected a UTF-8 text file with one name per line"
     E231 = (

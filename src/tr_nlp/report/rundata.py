@@ -113,6 +113,10 @@ def load_run(folder: str | Path) -> RunData:
     if turns.empty:
         turns, segments = _turns_from_segments(suggestions)
     if turns.empty and segments.empty:
+        counts, roles = _within(run, "counts"), _within(_within(run, "settings", "segmenter"), "roles")
+        if isinstance(counts, dict) and counts.get("coded") and counts.get("segments_coded") == 0:  # found nothing
+            kept = ", ".join(map(str, roles)) if isinstance(roles, list) and roles else "participant"
+            raise InputError("E222", folder, inputs=counts["coded"], roles=kept)
         raise InputError("E220", folder, detail="it holds neither turns.parquet nor suggestions")
     texts = _texts(turns)
     candidates_file = folder / "candidates.yaml"
@@ -236,6 +240,13 @@ def number_column(values: pd.Series, path: Path, whole: bool) -> pd.Series:
         raise InputError("E221", path, detail=f"column '{values.name}' holds {shown} in data row {row + 1}; "
                                               f"expected {expected}")
     return numbers.astype("int64") if whole else numbers.astype(float)
+
+
+def _within(data: Any, *keys: str) -> Any:
+    """``data[key1][key2]...`` of a JSON object, ``{}`` where a step is missing or not an object."""
+    for key in keys:
+        data = data.get(key, {}) if isinstance(data, dict) else {}
+    return data
 
 
 def _json(path: Path) -> dict[str, Any]:
