@@ -436,6 +436,9 @@ def test_a_forced_format_reads_a_file_whatever_its_suffix(tmp_path, write):
     with pytest.raises(InputError) as info:
         read_file(write("x.bak", "not a zip"), fmt="docx")
     assert info.value.code == "E110"
+    notes = write("notes.txt", "**Interviewer:** How was it?\n\n**Participant:** Fine.\n")
+    assert [read_file(notes, fmt=f).interviews[0].format for f in ("markdown", "text", None)] == [
+        "markdown", "text", "text"]  # the interview records the format it was read as
 
 
 # --- subtitles ---------------------------------------------------------------------

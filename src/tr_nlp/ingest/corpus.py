@@ -23,6 +23,7 @@ import glob
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,8 @@ from tr_nlp.schema import ROLES, Codebook, Coding, Interview
 
 CONFIG_NAME = "corpus.yaml"
 READERS = {
-    "text": read_text_file,
-    "markdown": read_text_file,
+    "text": partial(read_text_file, fmt="text"),
+    "markdown": partial(read_text_file, fmt="markdown"),
     "docx": read_docx,
     "rtf": read_rtf,
     "odt": read_odt,

@@ -153,8 +153,12 @@ def _paragraph_turns(text: str, roles: RoleMap) -> tuple[Turn, ...]:
     return tuple(turns)
 
 
-def read_text_file(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
-    """Read a ``.txt`` or ``.md`` transcript into one :class:`Interview`."""
+def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: str | None = None) -> ReadResult:
+    """Read a ``.txt`` or ``.md`` transcript into one :class:`Interview`.
+
+    ``fmt`` (``"text"`` or ``"markdown"``) is the format its interview records; by default
+    the extension tells (``--format`` names it whatever the file is called).
+    """
     path = Path(path)
     decoded = read_text(path, options.encoding)
     metadata, text = split_front_matter(decoded.text, path)
@@ -165,7 +169,7 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions()) -> Re
             raise ConfigError("E162", path, detail=f"front matter 'speakers' is {type(speakers).__name__}; "
                                                    "expected 'NAME: interviewer|participant|other' lines")
         roles = roles.merged(RoleMap.from_mapping(speakers))
-    fmt = "markdown" if path.suffix.lower() in {".md", ".markdown"} else "text"
+    fmt = fmt or ("markdown" if path.suffix.lower() in {".md", ".markdown"} else "text")
     result = interview_from_text(text, path, roles, metadata, fmt)
     if decoded.warning:
         result.warnings.insert(0, decoded.warning)
