@@ -82,12 +82,27 @@ def test_quotes_without_offsets_are_found_in_their_interview(tmp_path):
                         "1 coding(s) of 1 interview(s) not in the corpus were skipped: 'gone' (1)"]
 
 
-def test_quote_not_in_the_interview_is_named(tmp_path):
+def test_a_quote_with_elisions_codes_the_passage_from_its_first_part_to_its_last(tmp_path):
+    text = "I: Who helped?\nP: Sam did, um, she stayed late \u2013 you know \u2013 on her day off. Then Sam left."
+    interviews = {"i": Interview("i", text, (Turn("I", "interviewer", 3, 14), Turn("P", "participant", 18, len(text))))}
     path = tmp_path / "quotes.csv"
-    path.write_text("interview_id,code,coder,text\ni,warmth,A,Sam did ... late\n", encoding="utf-8")
+    path.write_text("interview_id,code,coder,text\n"
+                    'i,warmth,A,"Sam did ... she stayed late"\n'
+                    'i,warmth,A,"\u201cSam did, [...] late [\u2026] on her day off.\u201d"\n'
+                    'i,warmth,B,"... on her day off (...) Sam left"\n', encoding="utf-8")
+    codings, _ = read_codings(path, interviews, CODEBOOK)
+    assert [text[c.start:c.end] for c in codings] == [
+        "Sam did, um, she stayed late", "Sam did, um, she stayed late \u2013 you know \u2013 on her day off.",
+        "on her day off. Then Sam left"]
+
+
+@pytest.mark.parametrize("quote", ["Sam did ... early", "late ... Sam did", "Sam did ... " + "x" * 3])
+def test_quote_not_in_the_interview_is_named(tmp_path, quote):
+    path = tmp_path / "quotes.csv"
+    path.write_text(f"interview_id,code,coder,text\ni,warmth,A,{quote}\n", encoding="utf-8")
     with pytest.raises(CodingsError) as info:
         read_codings(path, INTERVIEWS)
-    assert info.value.code == "E154" and "row 2: the quote 'Sam did ... late' is not in interview 'i'" in str(info.value)
+    assert info.value.code == "E154" and f"row 2: the quote '{quote}' is not in interview 'i'" in str(info.value)
     path.write_text("interview_id,code,coder\ni,warmth,A\n", encoding="utf-8")
     with pytest.raises(CodingsError, match="E155"):
         read_codings(path, INTERVIEWS)

@@ -7,12 +7,14 @@ Teams that keep coded quotes in a spreadsheet have no offsets: a table with
 ``interview_id, code, coder, text`` and no ``start``/``end`` columns is located by
 finding each quote in its interview, ignoring case, runs of whitespace and the kind of
 quote marks and dashes. A quote found more than once takes its first place, and one
-warning counts such rows. A table without a ``coder`` column is one coder's, named
+warning counts such rows. A quote with elisions (``...``, ``[...]``, ``…``) codes the
+passage from its first part to its last, the parts found in that order. A table without a ``coder`` column is one coder's, named
 ``human``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -184,12 +186,49 @@ def _locate_quotes(
         if at < 0:  # the spreadsheet may put quote marks around the quote
             needle = needle.strip(_QUOTE_MARKS + " ")
             at = haystack.find(needle) if needle else -1
-        if at < 0:
-            raise CodingsError("E154", path, row=row_no, quote=quote[:60], interview_id=iid)
-        repeated += haystack.find(needle, at + 1) >= 0
-        starts.append(str(where[at]))
-        ends.append(str(where[at + len(needle) - 1] + 1))
+        if at >= 0:
+            span = (at, at + len(needle))
+            repeated += haystack.find(needle, at + 1) >= 0
+        else:  # "she came ... on her day off": the parts, in order
+            span = _find_elided(haystack, needle)
+            if span is None:
+                raise CodingsError("E154", path, row=row_no, quote=quote[:60], interview_id=iid)
+        starts.append(str(where[span[0]]))
+        ends.append(str(where[span[1] - 1] + 1))
     return starts, ends, repeated
+
+
+#: an elision in a (folded) quote: ..., [...], (...), . . . ("…" is folded to "...")
+_ELISION = re.compile(r"\s*[\[(]?\s*\.(?:\s?\.){2,}\s*[\])]?\s*")
+#: the most characters an elided quote may span, elisions included
+MAX_ELIDED = 5000
+
+
+def _find_elided(haystack: str, needle: str) -> tuple[int, int] | None:
+    """Where the parts of a quote with elisions occur in order, from its first part's start
+    to its last part's end (at most :data:`MAX_ELIDED` characters), or None.
+
+    >>> _find_elided("she came, and i mean it, on her day off", "she came ... on her day off")
+    (0, 39)
+    >>> _find_elided("on her day off she came", "she came [...] on her day off") is None
+    True
+    """
+    parts = [p.strip(_QUOTE_MARKS + " ") for p in _ELISION.split(needle)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    at = haystack.find(parts[0])
+    while at >= 0:
+        end = at + len(parts[0])
+        for part in parts[1:]:
+            found = haystack.find(part, end, at + MAX_ELIDED)
+            if found < 0:
+                break
+            end = found + len(part)
+        else:
+            return at, end
+        at = haystack.find(parts[0], at + 1)
+    return None
 
 
 def codings_frame_with_text(codings: list[Coding], interviews: Mapping[str, Interview]) -> pd.DataFrame:
