@@ -102,7 +102,12 @@ def test_quote_not_in_the_interview_is_named(tmp_path, quote):
     path.write_text(f"interview_id,code,coder,text\ni,warmth,A,{quote}\n", encoding="utf-8")
     with pytest.raises(CodingsError) as info:
         read_codings(path, INTERVIEWS)
-    assert info.value.code == "E154" and f"row 2: the quote '{quote}' is not in interview 'i'" in str(info.value)
+    assert info.value.code == "E154" and f"row 2: the quote '{quote}' is not in interview 'i';" in str(info.value)
+    rows = "".join(f"i,warmth,A,missing {k}\n" if k % 2 else "i,warmth,A,Sam did\n" for k in range(20))
+    path.write_text(f"interview_id,code,coder,text\n{rows}", encoding="utf-8")
+    with pytest.raises(CodingsError, match=r"row 3: the quote 'missing 1' is not in interview 'i'; nor are "
+                                           r"the quotes of 9 more row\(s\): 5, 7, 9, 11, 13 \.\.\.; copy it"):
+        read_codings(path, INTERVIEWS)  # every quote not found is counted in one error, the first few named
     path.write_text("interview_id,code,coder\ni,warmth,A\n", encoding="utf-8")
     with pytest.raises(CodingsError, match="E155"):
         read_codings(path, INTERVIEWS)

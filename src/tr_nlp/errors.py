@@ -93,7 +93,7 @@ class Errors:
     )
     E153 = "codings row {row}: code '{code}' is not in the codebook"
     E154 = (
-        "codings row {row}: the quote {quote!r} is not in interview '{interview_id}'; copy it "
+        "codings row {row}: the quote {quote!r} is not in interview '{interview_id}'{more}; copy it "
         "from the transcript as it stands (parts joined by '...' are found in order), or give start and end"
     )
     E155 = "a codings table without start and end needs a 'text' column with each coded quote, and the corpus"

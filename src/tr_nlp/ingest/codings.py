@@ -172,6 +172,7 @@ def _locate_quotes(
     """
     folded = {}
     starts, ends, repeated = [], [], 0
+    missing: list[tuple[int, str, str]] = []  # (row, quote, interview): all of them in one error
     for row_no, (iid, quote) in enumerate(zip(frame["interview_id"].str.strip(), frame["text"]), start=2):
         interview = interviews.get(iid)
         if interview is None:  # reported with the other rows of unknown interviews
@@ -192,9 +193,15 @@ def _locate_quotes(
         else:  # "she came ... on her day off": the parts, in order
             span = _find_elided(haystack, needle)
             if span is None:
-                raise CodingsError("E154", path, row=row_no, quote=quote[:60], interview_id=iid)
+                missing.append((row_no, quote, iid))
+                span = (0, 1)
         starts.append(str(where[span[0]]))
         ends.append(str(where[span[1] - 1] + 1))
+    if missing:
+        (row_no, quote, iid), rest = missing[0], [row for row, _, _ in missing[1:]]
+        more = (f"; nor are the quotes of {len(rest)} more row(s): {', '.join(map(str, rest[:SHOWN]))}"
+                f"{' ...' if len(rest) > SHOWN else ''}") if rest else ""
+        raise CodingsError("E154", path, row=row_no, quote=quote[:60], interview_id=iid, more=more)
     return starts, ends, repeated
 
 
