@@ -363,15 +363,23 @@ ODT_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
           'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
-          'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"')
+          'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+          'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+          'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"')
 
 
-def make_odt(path, body, meta=None, content=None):
+def make_odt(path, body, meta=None, content=None, automatic="", styles=""):
+    """An .odt of ``body`` (text:p elements...), with ``automatic`` styles in content.xml and
+    common ``styles`` in styles.xml (style:style elements) when given."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", content or f'<?xml version="1.0"?><office:document-content {ODT_NS}>'
+                                                   f"<office:automatic-styles>{automatic}</office:automatic-styles>"
                                                    f"<office:body><office:text>{body}</office:text></office:body>"
                                                    "</office:document-content>")
+        if styles:
+            archive.writestr("styles.xml", f"<office:document-styles {ODT_NS}><office:styles>{styles}"
+                                           "</office:styles></office:document-styles>")
         if meta:
             archive.writestr("meta.xml", f"<office:document-meta {ODT_NS}><office:meta>{meta}</office:meta>"
                                          "</office:document-meta>")
@@ -403,6 +411,28 @@ def test_odt_reads_as_the_document_shows_it(tmp_path):
         ("P", "participant", "Less so. Rushed."),
     ]
     assert not any(hidden in iv.text for hidden in ("Deleted", "ask again", "footnote", "caption"))
+
+
+def test_odt_speaker_labels_set_in_bold_without_a_colon_are_labels(tmp_path):
+    # as in .docx: LibreOffice transcripts often set the speaker in bold instead of writing a colon
+    automatic = ('<style:style style:name="T1" style:family="text"><style:text-properties fo:font-weight="bold"/>'
+                 '</style:style><style:style style:name="T2" style:family="text" style:parent-style-name="Strong"/>'
+                 '<style:style style:name="T3" style:family="text"><style:text-properties fo:font-style="italic"/>'
+                 '</style:style><style:style style:name="T4" style:family="text" style:parent-style-name="T4"/>')
+    strong = ('<style:style style:name="Strong" style:family="text"><style:text-properties fo:font-weight="700"/>'
+              '</style:style>')
+    span = '<text:span text:style-name="{}">{}</text:span>'.format
+    body = (f"<text:p>{span('T1', 'Interviewer')} How was the ward?</text:p>"
+            f"<text:p>{span('T2', 'Dana')}<text:s/>{span('T1', ':')}<text:s text:c=\"2\"/>It was loud.</text:p>"
+            f"<text:p>{span('T3', 'Italic')} is no label.</text:p>"
+            f"<text:p>{span('T1', 'A bold sentence far too long to be a label')} then text.</text:p>"
+            f"<text:p>{span('T4', 'Loop')} of parents is no style.</text:p>"
+            f"<text:p>Plain {span('T1', 'bold')} inside.</text:p>")
+    iv = read_file(make_odt(tmp_path / "b.odt", body, automatic=automatic, styles=strong)).interviews[0]
+    assert [(t.speaker, iv.text[t.start:t.end].split("\n")[0]) for t in iv.turns] == [
+        ("Interviewer", "How was the ward?"), ("Dana", "It was loud.")]
+    assert iv.text.endswith("Italic is no label.\nA bold sentence far too long to be a label then text.\n"
+                            "Loop of parents is no style.\nPlain bold inside.")
 
 
 @pytest.mark.parametrize("content,detail", [

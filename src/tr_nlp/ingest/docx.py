@@ -20,9 +20,8 @@ import yaml
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.encoding import normalise_text
-from tr_nlp.ingest.speakers import LabelMatch, is_known_label
-from tr_nlp.ingest.text import interview_from_text
+from tr_nlp.ingest.speakers import is_known_label
+from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 
 _HEADER_CELLS = {"speaker", "name", "who", "person", "role"}
 
@@ -120,18 +119,7 @@ def _bold_prefix(paragraph: Any) -> str | None:
         if not run.bold:
             break
         prefix += run.text
-    label = prefix.strip().rstrip(":").strip()
-    if not label or len(label) > 40 or len(label.split()) > 4:
-        return None
-    return prefix
-
-
-def _content_start(line: str, bold: str) -> int:
-    """Offset where the turn text starts after a bold label (skipping ':' and spaces)."""
-    i = len(normalise_text(bold).rstrip())
-    while i < len(line) and line[i] in ": \t":
-        i += 1
-    return i
+    return styled_label(prefix)
 
 
 def _metadata(document: Any) -> dict[str, Any]:
@@ -168,19 +156,7 @@ def read_docx(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
     except Exception as exc:  # python-docx raises many types on damaged files
         raise InputError("E110", path, kind=".docx", app="Word", detail=f"{type(exc).__name__}: {exc}") from None
 
-    lines: list[str] = []
-    forced: dict[int, LabelMatch] = {}
-    pos = 0
-    for raw, bold in blocks:
-        line = normalise_text(raw)
-        if not lines and not line:
-            continue  # leading empty paragraphs
-        if bold is not None and line.startswith(normalise_text(bold).strip()):
-            label = normalise_text(bold).strip().rstrip(":").strip()
-            forced[pos] = LabelMatch(label, _content_start(line, bold), None)
-        lines.append(line)
-        pos += len(line) + 1
-    text = "\n".join(lines).rstrip()
+    text, forced = text_with_labels(blocks)
     if not text.strip():
         raise InputError("E101", path)
     return interview_from_text(text, path, options.roles, metadata, "docx", forced)

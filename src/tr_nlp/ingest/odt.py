@@ -23,8 +23,7 @@ import defusedxml.ElementTree as DefusedET
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.encoding import normalise_text
-from tr_nlp.ingest.text import interview_from_text
+from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 
 _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -32,6 +31,8 @@ _NS = {
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
     "dc": "http://purl.org/dc/elements/1.1/",
     "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
 }
 _TEXT, _TABLE = f"{{{_NS['text']}}}", f"{{{_NS['table']}}}"
 #: elements whose text the document does not show in its body
@@ -42,6 +43,8 @@ _HIDDEN = {
     "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}custom-shape",
 }
 _LINES = {f"{_TEXT}p", f"{_TEXT}h"}
+_STYLE = f"{{{_NS['style']}}}"
+_BOLD_WEIGHTS = {"bold", "600", "700", "800", "900"}
 
 
 def read_odt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
@@ -49,20 +52,22 @@ def read_odt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     path = Path(path)
     check_office_archive(path, ".odt")
     with zipfile.ZipFile(path) as archive:
-        body = _parse(archive, "content.xml", path).find("office:body/office:text", _NS)
+        content = _parse(archive, "content.xml", path)
+        body = content.find("office:body/office:text", _NS)
         names = set(archive.namelist())
         meta = _metadata(_parse(archive, "meta.xml", path)) if "meta.xml" in names else {}
+        styles = [content] + ([_parse(archive, "styles.xml", path)] if "styles.xml" in names else [])
     if body is None:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
                          detail="content.xml holds no text document (a spreadsheet or drawing?)")
     try:
-        text = normalise_text("\n".join(_lines(body)))
+        text, forced = text_with_labels(_lines(body, _bold_styles(styles)))
     except RecursionError:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
                          detail="content.xml is nested too deeply") from None
     if not text.strip():
         raise InputError("E101", path)
-    return interview_from_text(text, path, options.roles, meta, "odt")
+    return interview_from_text(text, path, options.roles, meta, "odt", forced)
 
 
 def _parse(archive: zipfile.ZipFile, member: str, path: Path) -> Element:
@@ -77,17 +82,57 @@ def _parse(archive: zipfile.ZipFile, member: str, path: Path) -> Element:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer", detail=f"{member}: {exc}") from None
 
 
-def _lines(element: Element) -> Iterator[str]:
-    """The lines of a block element: paragraphs and headings, table rows, list items, sections."""
+def _lines(element: Element, bold: frozenset[str]) -> Iterator[tuple[str, str | None]]:
+    """The lines of a block element (paragraphs and headings, table rows, list items,
+    sections), each with its leading bold text when that can be a speaker label."""
     for child in element:
         if child.tag in _HIDDEN:
             continue
         if child.tag in _LINES:
-            yield "".join(_inline(child))
+            yield "".join(_inline(child)), _bold_prefix(child, bold)
         elif child.tag == f"{_TABLE}table-row":
-            yield "\t".join(" ".join(_lines(cell)) for cell in child if cell.tag == f"{_TABLE}table-cell")
+            cells = ("\t".join(" ".join(line for line, _ in _lines(cell, bold))
+                               for cell in child if cell.tag == f"{_TABLE}table-cell"))
+            yield cells, None
         else:  # lists, list items, sections, tables and their row groups hold lines
-            yield from _lines(child)
+            yield from _lines(child, bold)
+
+
+def _bold_prefix(paragraph: Element, bold: frozenset[str]) -> str | None:
+    """The text of a paragraph's leading bold spans (``**Interviewer** How...``), if a label."""
+    if (paragraph.text or "").strip():
+        return None
+    prefix = paragraph.text or ""
+    for child in paragraph:
+        if child.tag != f"{_TEXT}span" or child.get(f"{_TEXT}style-name") not in bold:
+            break
+        prefix += "".join(_inline(child))
+        if (child.tail or "").strip():
+            break
+        prefix += child.tail or ""
+    return styled_label(prefix)
+
+
+def _bold_styles(documents: list[Element]) -> frozenset[str]:
+    """Names of the text styles that set bold type, directly or through their parent style."""
+    weight: dict[str, str | None] = {}
+    parent: dict[str, str | None] = {}
+    for document in documents:
+        for style in document.iter(f"{_STYLE}style"):
+            name = style.get(f"{_STYLE}name")
+            if name is None:
+                continue
+            props = style.find("style:text-properties", _NS)
+            weight[name] = props.get(f"{{{_NS['fo']}}}font-weight") if props is not None else None
+            parent[name] = style.get(f"{_STYLE}parent-style-name")
+
+    def is_bold(name: str | None, depth: int = 0) -> bool:
+        if name is None or name not in weight or depth > 20:  # a loop of parents is no style
+            return False
+        own = weight[name]
+        return own in _BOLD_WEIGHTS if own is not None else is_bold(parent[name], depth + 1)
+
+    return frozenset(name for name in weight if is_bold(name))
 
 
 def _inline(element: Element) -> Iterator[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ import yaml
 
 from tr_nlp.errors import ConfigError, InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.encoding import read_text
+from tr_nlp.ingest.encoding import normalise_text, read_text
 from tr_nlp.ingest.speakers import (
     UNKNOWN_SPEAKER,
     UNLABELLED_ROLE,
@@ -193,3 +193,36 @@ def interview_from_text(
     turns, warnings = assemble_turns(text, roles, forced)
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
     return ReadResult([Interview(interview_id, text, turns, metadata, str(path), fmt)], warnings=warnings)
+
+
+def styled_label(prefix: str) -> str | None:
+    """``prefix`` (a paragraph's leading bold text) if it can be a speaker label: at most 40
+    characters and 4 words once a trailing colon is dropped."""
+    label = prefix.strip().rstrip(":").strip()
+    return prefix if label and len(label) <= 40 and len(label.split()) <= 4 else None
+
+
+def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dict[int, LabelMatch]]:
+    """A document's text from its lines, and the speaker labels its styling marks.
+
+    ``blocks`` are (line, label or None): the label is text the line starts with that the
+    document sets apart (a leading bold run, a table's first cell), taken as a speaker
+    label even without a colon. Returns the text (lines joined, leading blank ones
+    dropped) and, per offset of a labelled line, its :class:`LabelMatch` for
+    :func:`interview_from_text`.
+    """
+    lines: list[str] = []
+    forced: dict[int, LabelMatch] = {}
+    pos = 0
+    for raw, label in blocks:
+        line = normalise_text(raw)
+        if not lines and not line:
+            continue  # leading empty paragraphs
+        if label is not None and line.startswith(normalise_text(label).strip()):
+            start = len(normalise_text(label).rstrip())
+            while start < len(line) and line[start] in ": \t":  # the turn's text starts after ':' and spaces
+                start += 1
+            forced[pos] = LabelMatch(normalise_text(label).strip().rstrip(":").strip(), start, None)
+        lines.append(line)
+        pos += len(line) + 1
+    return "\n".join(lines).rstrip(), forced
