@@ -427,12 +427,13 @@ def test_odt_speaker_labels_set_in_bold_without_a_colon_are_labels(tmp_path):
             f"<text:p>{span('T3', 'Italic')} is no label.</text:p>"
             f"<text:p>{span('T1', 'A bold sentence far too long to be a label')} then text.</text:p>"
             f"<text:p>{span('T4', 'Loop')} of parents is no style.</text:p>"
-            f"<text:p>Plain {span('T1', 'bold')} inside.</text:p>")
+            f"<text:p>Plain {span('T1', 'bold')} inside.</text:p>"
+            f"<text:p>{span('T1', 'Thank you.')} That helps.</text:p>")
     iv = read_file(make_odt(tmp_path / "b.odt", body, automatic=automatic, styles=strong)).interviews[0]
     assert [(t.speaker, iv.text[t.start:t.end].split("\n")[0]) for t in iv.turns] == [
         ("Interviewer", "How was the ward?"), ("Dana", "It was loud.")]
     assert iv.text.endswith("Italic is no label.\nA bold sentence far too long to be a label then text.\n"
-                            "Loop of parents is no style.\nPlain bold inside.")
+                            "Loop of parents is no style.\nPlain bold inside.\nThank you. That helps.")
 
 
 @pytest.mark.parametrize("content,detail", [

@@ -8,8 +8,8 @@ Teams that keep coded quotes in a spreadsheet have no offsets: a table with
 finding each quote in its interview, ignoring case, runs of whitespace and the kind of
 quote marks and dashes. A quote found more than once takes its first place, and one
 warning counts such rows. A quote with elisions (``...``, ``[...]``, ``…``) codes the
-passage from its first part to its last, the parts found in that order. A table without a ``coder`` column is one coder's, named
-``human``.
+passage from its first part to its last, the parts found in that order. A table without
+a ``coder`` column is one coder's, named ``human``.
 """
 
 from __future__ import annotations

@@ -197,9 +197,11 @@ def interview_from_text(
 
 def styled_label(prefix: str) -> str | None:
     """``prefix`` (a paragraph's leading bold text) if it can be a speaker label: at most 40
-    characters and 4 words once a trailing colon is dropped."""
+    characters and 4 words once a trailing colon is dropped, and no sentence (``Thank you.``).
+    """
     label = prefix.strip().rstrip(":").strip()
-    return prefix if label and len(label) <= 40 and len(label.split()) <= 4 else None
+    fits = label and len(label) <= 40 and len(label.split()) <= 4 and label[-1] not in ".!?\u2026"
+    return prefix if fits else None
 
 
 def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dict[int, LabelMatch]]:

@@ -239,7 +239,7 @@ def number_column(values: pd.Series, path: Path, whole: bool) -> pd.Series:
         expected = "a whole number of characters, 0 or more" if whole else "a number or a blank"
         raise InputError("E221", path, detail=f"column '{values.name}' holds {shown} in data row {row + 1}; "
                                               f"expected {expected}")
-    return numbers.astype("int64") if whole else numbers.astype(float)
+    return numbers.astype("int64") if whole else numbers  # counts stay whole numbers
 
 
 def _within(data: Any, *keys: str) -> Any:
