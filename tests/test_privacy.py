@@ -215,13 +215,15 @@ def test_pseudonymise_command_writes_a_readable_corpus(tmp_path):
 def test_words_that_may_be_names_are_those_capitalised_inside_a_sentence_and_never_lower_case():
     speech = ("Well Mags came round. Mags's the one who, um, rang Citizens Advice for me on Monday, "
               "and Sam'll tell you. The Crisis team, well the crisis team... I'm not sure, nor is Anne-Marie. "
-              "\u201cRight,\u201d Dev said. Yes. Dev was there, at Coke's old office, near Bolton.")
+              "\u201cRight,\u201d Dev said. Yes. Dev was there, at Coke's old office, near Bolton. "
+              "And I-I\u2019m, the GPs, I'm-I'm not sure.")
     interviews = [Interview("i1", speech, (Turn("Dev Okafor", "participant", 0, len(speech)),)),
                   Interview("i2", "So Mags again, she's lovely.", (Turn("Interviewer", "interviewer", 0, 28),))]
     found = name_candidates(Corpus(interviews), Pseudonymiser(names=["Sam"]))
     assert [(c.word, c.count, c.interviews) for c in found] == [
         ("Mags", 2, 2), ("Advice", 1, 1), ("Anne-Marie", 1, 1), ("Bolton", 1, 1), ("Citizens", 1, 1), ("Coke", 1, 1)]
     # not: 'Well', 'The', 'Yes' (sentence starts), 'Crisis' (also in lower case), 'I'm', 'Monday',
+    # the stutters 'I-I’m' and 'I'm-I'm', the acronym 'GPs',
     # 'Sam' (listed), 'Dev' (the speaker); 'Mags' at the start of a sentence is not counted
     assert found[0].example == "Well Mags came round. Mags's the one who, um,"  # its first, no word cut
 

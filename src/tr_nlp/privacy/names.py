@@ -101,9 +101,16 @@ def names_file(candidates: list[NameCandidate]) -> str:
 
 
 def _not_a_name(word: str) -> bool:
-    """Whether ``word`` is one of :data:`_NOT_NAMES` (or its plural: "Mondays")."""
-    folded = word.casefold()
-    return folded in _NOT_NAMES or folded.removesuffix("s") in _NOT_NAMES
+    """Whether ``word`` is one of :data:`_NOT_NAMES` (or its plural: "Mondays"), a stutter
+    of them ("I'm-I'm", "I-I've"), or an acronym's plural ("STDs").
+
+    >>> [_not_a_name(w) for w in ("I\u2019m", "I'll-I", "Thursdays", "GPs", "Anne-Marie", "Sam")]
+    [True, True, True, True, False, False]
+    """
+    if word[:-1].isupper() and word.endswith("s"):
+        return True
+    parts = word.replace("\u2019", "'").casefold().split("-")
+    return all(part in _NOT_NAMES or part.removesuffix("s") in _NOT_NAMES for part in parts)
 
 
 def _starts_sentence(speech: str, position: int) -> bool:
