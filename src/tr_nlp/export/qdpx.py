@@ -109,8 +109,9 @@ def candidates_layer(topics: pd.DataFrame | None, entries: Sequence[Mapping[str,
     name.
     """
     if topics is not None:
-        owner = {int(t): str(e["name"]) for e in entries for t in (e.get("evidence") or {}).get("topics") or []}
-        unlisted = {str(e["name"]) for e in entries if not (e.get("evidence") or {}).get("topics")}
+        listed = [(str(e["name"]), (e.get("evidence") or {}).get("topics") or []) for e in entries]
+        owner = {int(t): name for name, its_topics in listed for t in its_topics}
+        unlisted = {name for name, its_topics in listed if not its_topics}
         numbers = topics["topic"] if "topic" in topics.columns else pd.Series(-1, index=topics.index)
         names = [owner.get(int(t)) or (str(c) if str(c) in unlisted else None)
                  for t, c in zip(numbers, topics["candidate"])]

@@ -220,11 +220,12 @@ def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dic
         line = normalise_text(raw)
         if not lines and not line:
             continue  # leading empty paragraphs
-        if label is not None and line.startswith(normalise_text(label).strip()):
-            start = len(normalise_text(label).rstrip())
+        marked = normalise_text(label) if label is not None else ""
+        if marked.strip() and line.startswith(marked.strip()):
+            start = len(marked.rstrip())
             while start < len(line) and line[start] in ": \t":  # the turn's text starts after ':' and spaces
                 start += 1
-            forced[pos] = LabelMatch(normalise_text(label).strip().rstrip(":").strip(), start, None)
+            forced[pos] = LabelMatch(marked.strip().rstrip(":").strip(), start, None)
         lines.append(line)
         pos += len(line) + 1
     return "\n".join(lines).rstrip(), forced

@@ -25,9 +25,7 @@ def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[C
     remapping : Remapping
         New ids, texts and offset maps, to move any other table of spans the same way.
     """
-    for interview in corpus.interviews:
-        for label in interview.speakers:
-            pseudonymiser.speaker(label)
+    register_speakers(corpus, pseudonymiser)
     interviews, maps, new_ids = [], {}, {}
     for interview in corpus.interviews:
         new, where = pseudonymise_interview(interview, pseudonymiser)
@@ -51,6 +49,14 @@ def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[C
         for code in corpus.codebook.codes))
     remapping = Remapping(pseudonymiser, new_ids, {iv.id: iv.text for iv in interviews}, maps)
     return replace(corpus, interviews=interviews, codings=codings, files=files, codebook=codebook), remapping
+
+
+def register_speakers(corpus: Corpus, pseudonymiser: Pseudonymiser) -> None:
+    """Register every speaker label of ``corpus`` with ``pseudonymiser`` (a person's name and
+    its parts become names to replace), before any text is read."""
+    for interview in corpus.interviews:
+        for label in interview.speakers:
+            pseudonymiser.speaker(label)
 
 
 def pseudonymise_interview(interview: Interview, pseudonymiser: Pseudonymiser) -> tuple[Interview, OffsetMap]:

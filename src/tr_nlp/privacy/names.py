@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from tr_nlp.ingest import Corpus
+from tr_nlp.privacy.corpus import register_speakers
 from tr_nlp.privacy.pseudonymise import Pseudonymiser
 
 #: a word, with inner apostrophes or hyphens ("O'Brien", "Anne-Marie")
@@ -60,9 +61,7 @@ def name_candidates(corpus: Corpus, pseudonymiser: Pseudonymiser) -> list[NameCa
     :func:`~tr_nlp.privacy.pseudonymise_corpus` does), so they are not listed again.
     Most frequent first.
     """
-    for interview in corpus.interviews:
-        for label in interview.speakers:
-            pseudonymiser.speaker(label)
+    register_speakers(corpus, pseudonymiser)
     lower: set[str] = set()
     inside: dict[str, list[tuple[str, str]]] = defaultdict(list)  # word -> (interview, example) per occurrence
     for interview in corpus.interviews:
