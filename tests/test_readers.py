@@ -166,6 +166,20 @@ def test_docx_bold_labels_and_prefix_labels(tmp_path):
     ]
 
 
+def test_a_bold_heading_above_a_docx_transcript_is_no_speaker(tmp_path):
+    # "Interview 12" in bold was a speaker, the details under it that speaker's speech
+    path = make_docx(tmp_path / "h.docx", [
+        ("Interview 12", ""), (None, "Date: 3 May 2024"), (None, "Place: the clinic"),
+        ("MARGARET", ""), (None, "How was the ward?"), ("TOM", ""), (None, "Loud."),
+        ("MARGARET", ""), (None, "And the nurses?"), ("TOM", ""), (None, "Kind."),
+    ])
+    result = read_file(path)
+    iv = result.interviews[0]
+    assert [(t.speaker, iv.text[t.start:t.end]) for t in iv.turns] == [
+        ("MARGARET", "How was the ward?"), ("TOM", "Loud."), ("MARGARET", "And the nurses?"), ("TOM", "Kind.")]
+    assert result.warnings[0] == "3 lines before the first speaker label belong to no turn"
+
+
 def test_docx_table_transcript(tmp_path):
     import docx
 
@@ -336,6 +350,28 @@ def test_rtf_tables_unicode_escapes_and_code_pages(write):
     iv = read_file(write("t.rtf", rtf)).interviews[0]
     assert turn_texts(iv) == [("Interviewer", "interviewer", "What helped\u2019s the word?"),
                               ("Participant", "participant", "Привет \U0001f600")]
+
+
+def test_rtf_speaker_labels_set_in_bold_without_a_colon_are_labels(write):
+    # as in .docx and .odt; Word writes bold as \b inside a run's group, or \b ... \b0, or resets it with \plain
+    rtf = (rb"{\rtf1\ansi{\fonttbl{\f0 Arial;}}"
+           rb"\pard{\rtlch\fcs1 \b\insrsid1 Interviewer}{\insrsid1  How was the ward?}\par"
+           rb"\pard\b Zo\'eb\b0 : It was loud.\par"
+           rb"\pard{\i Italic} is no label.\par"
+           rb"\pard{\b A bold sentence far too long to be a label} then text.\par"
+           rb"\pard Plain {\b bold} inside.\par"
+           rb"\pard{\b Thank you.} That helps.\par"
+           rb"\pard\b Interviewer\plain  And after that?\par"
+           rb"\pard\tab{\b Zo\u235?}\tab It got better.\par"
+           rb"\pard{\b Note}\par\pard The recorder stopped here.\par}")  # a bold heading, once: no speaker
+    iv = read_file(write("b.rtf", rtf)).interviews[0]
+    assert turn_texts(iv) == [
+        ("Interviewer", "interviewer", "How was the ward?"),
+        ("Zoë", "participant", "It was loud.\nItalic is no label.\nA bold sentence far too long to be a label then "
+                               "text.\nPlain bold inside.\nThank you. That helps."),
+        ("Interviewer", "interviewer", "And after that?"),
+        ("Zoë", "participant", "It got better.\nNote\nThe recorder stopped here."),
+    ]
 
 
 @pytest.mark.parametrize("content,code,detail", [

@@ -7,7 +7,8 @@ names none) and ``\\uN`` gives its character, skipping the fallback that follows
 colour and style tables, pictures, headers, footers, field codes, comments and every
 ``{\\*...}`` group are left out. The ``\\info`` group's title, subject and keywords become
 metadata. The text is then read like a plain-text transcript: speaker labels, continuation
-lines, f4's ``#00:01:02-3#`` time marks.
+lines, f4's ``#00:01:02-3#`` time marks; as in ``.docx``, a speaker set in bold at the start
+of a paragraph (``\\b``) is a label without a colon.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from typing import Any
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.encoding import normalise_text, read_bytes
-from tr_nlp.ingest.text import interview_from_text
+from tr_nlp.ingest.encoding import read_bytes
+from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 
 _TOKEN = re.compile(
     rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?"  # a control word and its number
@@ -59,10 +60,12 @@ class _Group:
     target: str | None = None
     hidden: bool = False
     uc: int = 1  # characters of fallback after each \uN
+    bold: bool = False
 
 
-def rtf_text(data: bytes, path: str | Path) -> tuple[str, dict[str, Any], list[str]]:
-    """The text an RTF document shows, its metadata and any warnings.
+def rtf_text(data: bytes, path: str | Path) -> tuple[list[tuple[str, str | None]], dict[str, Any], list[str]]:
+    """The lines an RTF document shows (each with its leading bold text if that can be a
+    speaker label, else None), its metadata and any warnings.
 
     Raises
     ------
@@ -75,7 +78,7 @@ def rtf_text(data: bytes, path: str | Path) -> tuple[str, dict[str, Any], list[s
     codec = codecs.lookup("cp1252")
     stack: list[_Group] = []
     group = _Group()
-    parts: dict[str | None, list[str]] = {None: []}
+    parts: dict[str | None, list[tuple[str, bool]]] = {None: []}  # text, and whether it is bold
     pending = bytearray()  # \'hh bytes, decoded together (a double-byte code page needs both)
     skip = 0  # fallback characters still to skip after a \uN
     opened = False  # the last token opened a group: a destination word may follow
@@ -91,7 +94,7 @@ def rtf_text(data: bytes, path: str | Path) -> tuple[str, dict[str, Any], list[s
             dropped = min(skip, len(text))
             text, skip = text[dropped:], skip - dropped
         if text and not group.hidden:
-            parts.setdefault(group.target, []).append(text)
+            parts.setdefault(group.target, []).append((text, group.bold))
 
     while pos < len(data):
         m = _TOKEN.match(data, pos)
@@ -135,6 +138,9 @@ def rtf_text(data: bytes, path: str | Path) -> tuple[str, dict[str, Any], list[s
                 skip = group.uc
             elif word == b"uc" and value is not None:
                 group = replace(group, uc=max(0, value))
+            elif word in (b"b", b"plain"):
+                emit("")  # bytes so far were written in the type before this change
+                group = replace(group, bold=word == b"b" and value != 0)
             elif word == b"ansicpg" and value is not None:
                 try:
                     codec = codecs.lookup(_CODE_PAGES.get(value, f"cp{value}"))
@@ -151,9 +157,28 @@ def rtf_text(data: bytes, path: str | Path) -> tuple[str, dict[str, Any], list[s
     if stack:
         warnings.append(f"the file ends inside {len(stack)} open group(s): it may be cut short; "
                         "open it in Word and save it again")
-    body = _join(parts[None])
-    metadata = {key: value for key in _METADATA.values() if (value := _join(parts.get(key, [])).strip())}
-    return body, metadata, warnings
+    metadata = {key: value for key in _METADATA.values()
+                if (value := _join([text for text, _ in parts.get(key, [])]).strip())}
+    return _lines(parts[None]), metadata, warnings
+
+
+def _lines(pieces: list[tuple[str, bool]]) -> list[tuple[str, str | None]]:
+    """Lines of (text, bold) pieces, each with its leading bold text if that can be a label."""
+    lines: list[tuple[str, str | None]] = []
+    line: list[str] = []
+    prefix: list[str] = []  # the line's leading bold text (and spaces)
+    leading = True  # no text in regular type yet on this line
+    for text, bold in pieces:
+        for k, chunk in enumerate(text.split("\n")):
+            if k:
+                lines.append((_join(line), styled_label(_join(prefix))))
+                line, prefix, leading = [], [], True
+            line.append(chunk)
+            leading = leading and (bold or not chunk.strip())
+            if leading:
+                prefix.append(chunk)
+    lines.append((_join(line), styled_label(_join(prefix))))
+    return lines
 
 
 def _join(pieces: list[str]) -> str:
@@ -169,10 +194,10 @@ def read_rtf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     data = read_bytes(path)
     if not data.strip():
         raise InputError("E101", path)
-    raw, metadata, warnings = rtf_text(data, path)
-    text = normalise_text(raw)
+    lines, metadata, warnings = rtf_text(data, path)
+    text, forced = text_with_labels(lines)
     if not text.strip():
         raise InputError("E101", path)
-    result = interview_from_text(text, path, options.roles, metadata, "rtf")
+    result = interview_from_text(text, path, options.roles, metadata, "rtf", forced)
     result.warnings[:0] = warnings
     return result

@@ -209,12 +209,14 @@ def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dic
 
     ``blocks`` are (line, label or None): the label is text the line starts with that the
     document sets apart (a leading bold run, a table's first cell), taken as a speaker
-    label even without a colon. Returns the text (lines joined, leading blank ones
-    dropped) and, per offset of a labelled line, its :class:`LabelMatch` for
+    label even without a colon. A label that is the whole line must recur or be a known
+    label (``Interviewer``): once, it is more likely a heading (``Interview 12``) than a
+    speaker whose speech follows on the next lines. Returns the text (lines joined, leading
+    blank ones dropped) and, per offset of a labelled line, its :class:`LabelMatch` for
     :func:`interview_from_text`.
     """
     lines: list[str] = []
-    forced: dict[int, LabelMatch] = {}
+    found: dict[int, tuple[LabelMatch, bool]] = {}  # and whether speech follows on its line
     pos = 0
     for raw, label in blocks:
         line = normalise_text(raw)
@@ -225,7 +227,10 @@ def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dic
             start = len(marked.rstrip())
             while start < len(line) and line[start] in ": \t":  # the turn's text starts after ':' and spaces
                 start += 1
-            forced[pos] = LabelMatch(marked.strip().rstrip(":").strip(), start, None)
+            found[pos] = LabelMatch(marked.strip().rstrip(":").strip(), start, None), bool(line[start:].strip())
         lines.append(line)
         pos += len(line) + 1
+    counts = Counter(match.label for match, _ in found.values())
+    forced = {pos: match for pos, (match, speech) in found.items()
+              if speech or counts[match.label] >= 2 or is_known_label(match.label)}
     return "\n".join(lines).rstrip(), forced
