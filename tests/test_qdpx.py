@@ -287,6 +287,65 @@ def test_inline_plain_text_content_and_bare_qde_with_relative_path(tmp_path):
     assert imported(read_qdpx(folder / "study.qde"))
 
 
+TRANSCRIPT = ("Interviewer: How was the ward?\nParticipant: Loud. The nurse stayed late.\n"
+              "Interviewer: And then?\nParticipant: I went home.\n")
+
+
+def recording_qde() -> str:
+    """An interview recorded as audio, transcribed in the QDA tool: codings on the transcript
+    text (TranscriptSelection between sync points), on a stretch of the recording
+    (AudioSelection, milliseconds) and on the whole recording; a video with no transcript."""
+    at = TRANSCRIPT.index
+    points = [(50, at("The nurse"), 5000), (51, at(" late.") + 6, 7000), (52, at("Interviewer: And"), 9000),
+              (53, at("I went"), 12000), (54, len(TRANSCRIPT) - 1, 15000)]
+    sync = "".join(f'<SyncPoint guid="{GUID(g)}" position="{p}" timeStamp="{t}"/>' for g, p, t in points)
+    coded = '<Coding guid="{}" creatingUser="{}"><CodeRef targetGUID="{}"/></Coding>'.format
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="rec" origin="NVivo">
+  <Users><User guid="{GUID(1)}" name="colin"/><User guid="{GUID(2)}" name="maria"/></Users>
+  <CodeBook><Codes><Code guid="{GUID(10)}" name="Beyond routine" isCodable="true"/>
+    <Code guid="{GUID(11)}" name="Time" isCodable="true"/></Codes></CodeBook>
+  <Variables><Variable guid="{GUID(30)}" name="site" typeOfVariable="Text"/></Variables>
+  <Cases><Case guid="{GUID(40)}" name="P08">
+    <VariableValue><VariableRef targetGUID="{GUID(30)}"/><TextValue>York</TextValue></VariableValue>
+    <SourceRef targetGUID="{GUID(20)}"/></Case></Cases>
+  <Sources>
+    <AudioSource guid="{GUID(20)}" name="P08.mp3" path="internal://{GUID(20)}.mp3" creatingUser="{GUID(1)}">
+      <Transcript guid="{GUID(21)}" plainTextPath="internal://{GUID(21)}.txt">{sync}
+        <TranscriptSelection guid="{GUID(60)}" name="The nurse stayed late." fromSyncPoint="{GUID(50)}"
+            toSyncPoint="{GUID(51)}" creatingUser="{GUID(1)}">{coded(GUID(61), GUID(1), GUID(11))}</TranscriptSelection>
+        <TranscriptSelection guid="{GUID(62)}" fromSyncPoint="{GUID(50)}" toSyncPoint="{GUID(99)}"
+            creatingUser="{GUID(1)}">{coded(GUID(63), GUID(1), GUID(11))}</TranscriptSelection>
+      </Transcript>
+      <AudioSelection guid="{GUID(70)}" begin="12500" end="14000" creatingUser="{GUID(2)}">
+        {coded(GUID(71), GUID(2), GUID(10))}</AudioSelection>
+      {coded(GUID(72), GUID(2), GUID(11))}
+    </AudioSource>
+    <VideoSource guid="{GUID(80)}" name="ward tour.mp4" path="internal://{GUID(80)}.mp4"/>
+  </Sources>
+</Project>"""
+
+
+def test_the_transcript_of_a_recording_is_read_with_its_codings(tmp_path):
+    # an interview kept as a recording with its transcript (as NVivo keeps media): such a project held "no text sources"
+    path = make_qdpx(tmp_path / "rec.qdpx", recording_qde(), {f"sources/{GUID(21)}.txt": TRANSCRIPT.encode()})
+    result = read_qdpx(path)
+    iv = result.interviews[0]
+    assert (iv.id, iv.metadata, iv.speakers) == ("P08", {"site": "York"},
+                                                 {"Interviewer": "interviewer", "Participant": "participant"})
+    assert sorted((c.coder, c.code, iv.text[c.start:c.end]) for c in result.codings) == [
+        ("colin", "Time", "The nurse stayed late."),  # between two sync points
+        ("maria", "Beyond routine", "I went home."),  # 12.5-14 s of the recording: sync points at 12 s and 15 s
+        ("maria", "Time", iv.text),  # the whole recording
+    ]
+    assert result.warnings == [
+        "source 'P08': 1 coded selection(s) could not be placed in the transcript (no sync point they refer to, "
+        "or none with a time) and were skipped",
+        "1 VideoSource(s) skipped: tr_nlp reads text sources and the transcripts of recordings"]
+    xmlschema = pytest.importorskip("xmlschema")
+    xmlschema.XMLSchema(str(XSD)).validate(recording_qde())  # the project is as the standard has it
+
+
 # --- hostile and broken projects ---------------------------------------------------------
 
 

@@ -4,8 +4,12 @@ What is read: Users (each becomes a coder), the CodeBook (nested codes, colours,
 descriptions; see :mod:`tr_nlp.refi`), TextSources with their text (``internal://``
 files in the archive, relative paths, or inline ``PlainTextContent``), each
 ``PlainTextSelection`` with its ``Coding``/``CodeRef``, and Cases with their Variables as
-interview metadata. Other source kinds (PDF, pictures, audio, video) are skipped with a
-warning.
+interview metadata. An audio or video source's ``Transcript`` is read like a text source:
+its ``TranscriptSelection`` spans run between two of its ``SyncPoint`` positions, and a
+coded stretch of the recording (``AudioSelection``, ``VideoSelection``, times in
+milliseconds) codes the transcript from the sync point at or before its start to the one
+at or after its end; codings of the whole recording code the whole transcript. Other
+source kinds (PDF, pictures, recordings without a transcript) are skipped with a warning.
 
 Positions. REFI counts Unicode code points of the plain text from 0, end exclusive; some
 tools count a CRLF as one character, or count UTF-16 units (an emoji is two). When a
@@ -38,9 +42,11 @@ from tr_nlp.refi.safety import MAX_MB, SafeZip, parse_xml, unsafe_reason
 from tr_nlp.refi.vocab import SPEAKERS_VARIABLE, child, child_text, children, local
 from tr_nlp.schema import Coding, Interview
 
-_SOURCE_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md", ".qdpx")
+_SOURCE_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md", ".qdpx", ".mp3", ".wav", ".m4a",
+                    ".mp4", ".mov", ".avi", ".wma", ".ogg")
 _SPACES = re.compile(r"\s+")
 _OTHER_SOURCES = {"PDFSource", "PictureSource", "AudioSource", "VideoSource"}
+_MEDIA_SOURCES = {"AudioSource": "AudioSelection", "VideoSource": "VideoSelection"}
 
 
 # --- where the project's files come from ---------------------------------------------
@@ -230,23 +236,26 @@ def _read_project(root: Element, files: _Files, where: str, options: ReadOptions
     taken: set[str] = set()
     for source in sources if sources is not None else ():
         kind = local(source.tag)
-        if kind != "TextSource":
-            if kind in _OTHER_SOURCES:
-                skipped[kind] = skipped.get(kind, 0) + 1
-            continue
-        read = _read_source(source, files, where, options, code_names, users,
-                            variables.get((source.get("guid") or "").upper(), {}), taken)
-        if read is None:
-            result.warnings.append(f"source {source.get('name') or source.get('guid')!r} has no text and was skipped")
-            continue
-        interview, codings, source_warnings = read
-        taken.add(interview.id)
-        result.interviews.append(interview)
-        result.codings.extend(codings)
-        result.warnings.extend(f"source {interview.id!r}: {w}" for w in source_warnings)
-    result.warnings.extend(f"{n} {kind}(s) skipped: tr_nlp reads text sources only" for kind, n in sorted(skipped.items()))
+        case = variables.get((source.get("guid") or "").upper(), {})
+        texts = ([(source, None)] if kind == "TextSource"
+                 else [(t, source) for t in children(source, "Transcript")] if kind in _MEDIA_SOURCES else [])
+        if not texts and kind in _OTHER_SOURCES:
+            skipped[kind] = skipped.get(kind, 0) + 1
+        for element, media in texts:
+            read = _read_source(element, files, where, options, code_names, users, case, taken, media)
+            if read is None:
+                named = element.get("name") or (media if media is not None else element).get("name")
+                result.warnings.append(f"source {named or element.get('guid')!r} has no text and was skipped")
+                continue
+            interview, codings, source_warnings = read
+            taken.add(interview.id)
+            result.interviews.append(interview)
+            result.codings.extend(codings)
+            result.warnings.extend(f"source {interview.id!r}: {w}" for w in source_warnings)
+    result.warnings.extend(f"{n} {kind}(s) skipped: tr_nlp reads text sources and the transcripts of recordings"
+                           for kind, n in sorted(skipped.items()))
     if not result.interviews:
-        raise InputError("E200", where, detail="it holds no text sources")
+        raise InputError("E200", where, detail="it holds no text sources and no transcripts")
     return result
 
 
@@ -336,15 +345,16 @@ def _source_text(source: Element, name: str, files: _Files, where: str, encoding
 
 def _read_source(
     source: Element, files: _Files, where: str, options: ReadOptions, code_names: dict[str, str],
-    users: dict[str, str], metadata: dict[str, Any], taken: set[str],
+    users: dict[str, str], metadata: dict[str, Any], taken: set[str], media: Element | None = None,
 ) -> tuple[Interview, list[Coding], list[str]] | None:
-    interview_id = _interview_id(source, taken)
+    """A text source, or the ``Transcript`` ``source`` of the recording ``media``."""
+    interview_id = _interview_id(source if media is None or source.get("name") else media, taken)
     raw = _source_text(source, interview_id, files, where, options.encoding)
     text, to_text = normalise_with_offsets(raw)
     if not text.strip():
         return None
     warnings: list[str] = []
-    metadata = {**metadata, **_values(source, {})}
+    metadata = {**metadata, **_values(source if media is None else media, {})}
     roles = options.roles
     speakers = metadata.pop(SPEAKERS_VARIABLE, None)
     if speakers:
@@ -356,7 +366,13 @@ def _read_source(
         metadata.pop("case")
     turns, turn_warnings = assemble_turns(text, roles)
     interview = Interview(interview_id, text, turns, metadata, where, "qdpx")
-    selections = _selections(source, len(raw))
+    if media is None:
+        selections, unplaced = _selections(source, len(raw)), 0
+    else:
+        selections, unplaced = _transcript_selections(source, media, len(raw))
+    if unplaced:
+        warnings.append(f"{unplaced} coded selection(s) could not be placed in the transcript (no sync point "
+                        "they refer to, or none with a time) and were skipped")
     label, mapping = max(_readings(raw), key=lambda r: _fit(raw, r[1], selections))
     if label != "Unicode code points" and selections:
         warnings.append(f"selection positions read as {label}: they fit the text better that way")
@@ -397,6 +413,58 @@ def _selections(source: Element, length: int) -> list[_Selection]:
         sel.codes = [_code_ref(coding, user) for coding in children(element, "Coding")]
         out.append(sel)
     return out
+
+
+def _transcript_selections(transcript: Element, media: Element, length: int) -> tuple[list[_Selection], int]:
+    """Coded spans of a recording's transcript, and how many coded selections had no place in it.
+
+    A ``TranscriptSelection`` runs from its ``fromSyncPoint``'s position to its
+    ``toSyncPoint``'s; a coded stretch of the recording from the position of the last sync
+    point at or before its start (the text's start if none) to that of the first at or after
+    its end (the text's end if none); codings of the recording itself cover the whole text.
+    """
+    positions: dict[str, int] = {}
+    timed: list[tuple[int, int]] = []  # (time in ms, position)
+    for point in children(transcript, "SyncPoint"):
+        position, time = _integer(point.get("position")), _integer(point.get("timeStamp"))
+        if position is not None:
+            positions[(point.get("guid") or "").upper()] = position
+            if time is not None:
+                timed.append((time, position))
+    timed.sort()
+    out, unplaced = [], 0
+    whole = _Selection(f"{media.get('guid')} (whole recording)", 0, length, "")
+    whole.codes = [_code_ref(coding, media.get("creatingUser") or "") for coding in children(media, "Coding")]
+    if whole.codes:
+        out.append(whole)
+    spans: list[tuple[Element, int | None, int | None]] = [
+        (element, positions.get((element.get("fromSyncPoint") or "").upper()),
+         positions.get((element.get("toSyncPoint") or "").upper()))
+        for element in children(transcript, "TranscriptSelection")]
+    for element in children(media, _MEDIA_SOURCES[local(media.tag)]):
+        begin, end = _integer(element.get("begin")), _integer(element.get("end"))
+        if not timed or begin is None or end is None:
+            spans.append((element, None, None))
+            continue
+        before = [p for t, p in timed if t <= begin]
+        after = [p for t, p in timed if t >= end]
+        spans.append((element, before[-1] if before else 0, after[0] if after else length))
+    for element, start, end in spans:
+        codes = [_code_ref(coding, element.get("creatingUser") or "") for coding in children(element, "Coding")]
+        if not codes:
+            continue
+        if start is None or end is None:
+            unplaced += 1
+            continue
+        out.append(_Selection(element.get("guid") or "?", start, end, element.get("name") or "", codes))
+    return out, unplaced
+
+
+def _integer(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _code_ref(coding: Element, fallback_user: str) -> tuple[str, str]:
