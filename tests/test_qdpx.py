@@ -339,11 +339,37 @@ def test_the_transcript_of_a_recording_is_read_with_its_codings(tmp_path):
         ("maria", "Time", iv.text),  # the whole recording
     ]
     assert result.warnings == [
-        "source 'P08': 1 coded selection(s) could not be placed in the transcript (no sync point they refer to, "
-        "or none with a time) and were skipped",
-        "1 VideoSource(s) skipped: tr_nlp reads text sources and the transcripts of recordings"]
+        ("source 'P08': 1 coded selection(s) could not be placed in the transcript (no sync point they refer to, "
+         "or none with a time) and were skipped"),
+        "1 VideoSource(s) skipped: tr_nlp reads text sources, the text of PDFs and the transcripts of recordings"]
     xmlschema = pytest.importorskip("xmlschema")
     xmlschema.XMLSchema(str(XSD)).validate(recording_qde())  # the project is as the standard has it
+
+
+def test_the_text_of_a_pdf_transcript_is_read_with_its_codings(tmp_path):
+    # transcripts brought into the QDA tool as PDFs: the project carries their text as a Representation
+    start, end = span(SOURCE_TEXT, "The nurse stayed late.")
+    coded = '<Coding guid="{}" creatingUser="{}"><CodeRef targetGUID="{}"/></Coding>'.format
+    qde = qualcoder_qde((start, end), 'plainTextPath="internal://unused.txt"').replace(
+        f'<TextSource guid="{GUID(20)}" name="P07.txt" plainTextPath="internal://unused.txt" creatingUser="{GUID(1)}">',
+        f'<PDFSource guid="{GUID(20)}" name="P07.pdf" path="internal://{GUID(20)}.pdf" creatingUser="{GUID(1)}">'
+        f'<PDFSelection guid="{GUID(24)}" page="1" firstX="0" firstY="0" secondX="50" secondY="20">'
+        f'{coded(GUID(25), GUID(2), GUID(10))}</PDFSelection>'
+        f'<Representation guid="{GUID(26)}" plainTextPath="internal://{GUID(26)}.txt">').replace(
+        "</TextSource>", f"</Representation>{coded(GUID(27), GUID(2), GUID(11))}</PDFSource>"
+                         f'<PictureSource guid="{GUID(28)}" name="ward.png" path="internal://ward.png"/>')
+    result = read_qdpx(make_qdpx(tmp_path / "pdf.qdpx", qde, {f"sources/{GUID(26)}.txt": SOURCE_TEXT.encode()}))
+    iv = result.interviews[0]
+    assert iv.id == "P07" and iv.metadata == {"site": "Leeds", "age": 52}
+    assert sorted((c.coder, c.code, iv.text[c.start:c.end]) for c in result.codings) == [
+        ("colin", "Time", "The nurse stayed late."), ("maria", "Beyond routine", "The nurse stayed late."),
+        ("maria", "Time", iv.text)]  # the last: the whole PDF
+    assert result.warnings == [
+        ("source 'P07': 1 coded region(s) of PDF pages could not be placed in the PDF's text and were skipped; "
+         "code the text instead"),
+        "1 PictureSource(s) skipped: tr_nlp reads text sources, the text of PDFs and the transcripts of recordings"]
+    xmlschema = pytest.importorskip("xmlschema")
+    xmlschema.XMLSchema(str(XSD)).validate(qde)
 
 
 # --- hostile and broken projects ---------------------------------------------------------

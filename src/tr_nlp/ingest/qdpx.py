@@ -8,8 +8,10 @@ interview metadata. An audio or video source's ``Transcript`` is read like a tex
 its ``TranscriptSelection`` spans run between two of its ``SyncPoint`` positions, and a
 coded stretch of the recording (``AudioSelection``, ``VideoSelection``, times in
 milliseconds) codes the transcript from the sync point at or before its start to the one
-at or after its end; codings of the whole recording code the whole transcript. Other
-source kinds (PDF, pictures, recordings without a transcript) are skipped with a warning.
+at or after its end; codings of the whole recording code the whole transcript. A PDF
+source's text ``Representation`` is read like a text source too (codings of regions of its
+pages cannot be placed in the text and are counted in a warning). Pictures, and PDFs and
+recordings with no text, are skipped with a warning.
 
 Positions. REFI counts Unicode code points of the plain text from 0, end exclusive; some
 tools count a CRLF as one character, or count UTF-16 units (an emoji is two). When a
@@ -238,13 +240,14 @@ def _read_project(root: Element, files: _Files, where: str, options: ReadOptions
         kind = local(source.tag)
         case = variables.get((source.get("guid") or "").upper(), {})
         texts = ([(source, None)] if kind == "TextSource"
-                 else [(t, source) for t in children(source, "Transcript")] if kind in _MEDIA_SOURCES else [])
+                 else [(t, source) for t in children(source, "Transcript")] if kind in _MEDIA_SOURCES
+                 else [(r, source) for r in children(source, "Representation")] if kind == "PDFSource" else [])
         if not texts and kind in _OTHER_SOURCES:
             skipped[kind] = skipped.get(kind, 0) + 1
-        for element, media in texts:
-            read = _read_source(element, files, where, options, code_names, users, case, taken, media)
+        for element, holder in texts:
+            read = _read_source(element, files, where, options, code_names, users, case, taken, holder)
             if read is None:
-                named = element.get("name") or (media if media is not None else element).get("name")
+                named = element.get("name") or (holder if holder is not None else element).get("name")
                 result.warnings.append(f"source {named or element.get('guid')!r} has no text and was skipped")
                 continue
             interview, codings, source_warnings = read
@@ -252,7 +255,8 @@ def _read_project(root: Element, files: _Files, where: str, options: ReadOptions
             result.interviews.append(interview)
             result.codings.extend(codings)
             result.warnings.extend(f"source {interview.id!r}: {w}" for w in source_warnings)
-    result.warnings.extend(f"{n} {kind}(s) skipped: tr_nlp reads text sources and the transcripts of recordings"
+    result.warnings.extend(f"{n} {kind}(s) skipped: tr_nlp reads text sources, the text of PDFs and the "
+                           "transcripts of recordings"
                            for kind, n in sorted(skipped.items()))
     if not result.interviews:
         raise InputError("E200", where, detail="it holds no text sources and no transcripts")
@@ -345,16 +349,16 @@ def _source_text(source: Element, name: str, files: _Files, where: str, encoding
 
 def _read_source(
     source: Element, files: _Files, where: str, options: ReadOptions, code_names: dict[str, str],
-    users: dict[str, str], metadata: dict[str, Any], taken: set[str], media: Element | None = None,
+    users: dict[str, str], metadata: dict[str, Any], taken: set[str], holder: Element | None = None,
 ) -> tuple[Interview, list[Coding], list[str]] | None:
-    """A text source, or the ``Transcript`` ``source`` of the recording ``media``."""
-    interview_id = _interview_id(source if media is None or source.get("name") else media, taken)
+    """A text source, or the text ``source`` (a ``Transcript``, a PDF's ``Representation``) of ``holder``."""
+    interview_id = _interview_id(source if holder is None or source.get("name") else holder, taken)
     raw = _source_text(source, interview_id, files, where, options.encoding)
     text, to_text = normalise_with_offsets(raw)
     if not text.strip():
         return None
     warnings: list[str] = []
-    metadata = {**metadata, **_values(source if media is None else media, {})}
+    metadata = {**metadata, **_values(source if holder is None else holder, {})}
     roles = options.roles
     speakers = metadata.pop(SPEAKERS_VARIABLE, None)
     if speakers:
@@ -366,13 +370,18 @@ def _read_source(
         metadata.pop("case")
     turns, turn_warnings = assemble_turns(text, roles)
     interview = Interview(interview_id, text, turns, metadata, where, "qdpx")
-    if media is None:
+    if holder is None:
         selections, unplaced = _selections(source, len(raw)), 0
+    elif local(holder.tag) == "PDFSource":
+        selections, unplaced = _pdf_selections(source, holder, len(raw))
+        if unplaced:
+            warnings.append(f"{unplaced} coded region(s) of PDF pages could not be placed in the PDF's text and "
+                            "were skipped; code the text instead")
     else:
-        selections, unplaced = _transcript_selections(source, media, len(raw))
-    if unplaced:
-        warnings.append(f"{unplaced} coded selection(s) could not be placed in the transcript (no sync point "
-                        "they refer to, or none with a time) and were skipped")
+        selections, unplaced = _transcript_selections(source, holder, len(raw))
+        if unplaced:
+            warnings.append(f"{unplaced} coded selection(s) could not be placed in the transcript (no sync point "
+                            "they refer to, or none with a time) and were skipped")
     label, mapping = max(_readings(raw), key=lambda r: _fit(raw, r[1], selections))
     if label != "Unicode code points" and selections:
         warnings.append(f"selection positions read as {label}: they fit the text better that way")
@@ -413,6 +422,15 @@ def _selections(source: Element, length: int) -> list[_Selection]:
         sel.codes = [_code_ref(coding, user) for coding in children(element, "Coding")]
         out.append(sel)
     return out
+
+
+def _pdf_selections(representation: Element, pdf: Element, length: int) -> tuple[list[_Selection], int]:
+    """Coded spans of a PDF's text, codings of the whole PDF, and how many coded page regions there are."""
+    out = _selections(representation, length)
+    whole = _Selection(f"{pdf.get('guid')} (whole PDF)", 0, length, "")
+    whole.codes = [_code_ref(coding, pdf.get("creatingUser") or "") for coding in children(pdf, "Coding")]
+    regions = sum(1 for region in children(pdf, "PDFSelection") if child(region, "Coding") is not None)
+    return ([whole] if whole.codes else []) + out, regions
 
 
 def _transcript_selections(transcript: Element, media: Element, length: int) -> tuple[list[_Selection], int]:
