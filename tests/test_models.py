@@ -498,6 +498,54 @@ def test_a_team_that_coded_one_theme_can_train_save_and_code(demo_coded, tmp_pat
     assert len(rows) == 20 and rows["probability"].between(0, 1).all()
 
 
+def test_a_theme_coded_only_through_its_sub_codes_is_learned_with_aggregate():
+    from tr_nlp.codebook import codebook_from_dict
+    from tr_nlp.coding import coded_data
+    from tr_nlp.errors import ConfigError
+    from tr_nlp.ingest import Corpus
+    from tr_nlp.schema import Coding, Interview, Turn
+
+    text = "She listened to me. He drove me home. We talked about the weather."
+    interviews = [Interview(f"iv{i}", text, (Turn("P", "participant", 0, len(text)),)) for i in range(2)]
+    book = codebook_from_dict({"codes": [{"name": "core"}, {"name": "listening", "parent": "core"},
+                                         {"name": "extra", "parent": "core"}, {"name": "weather"}]})
+    codings = [Coding("iv0", 0, 19, "listening", "A"), Coding("iv0", 20, 37, "extra", "A"),
+               Coding("iv1", 20, 37, "extra", "B"), Coding("iv1", 38, 66, "weather", "B")]
+    corpus = Corpus(interviews, codings, book)
+    plain = coded_data(corpus)
+    assert plain.codes == ["listening", "extra", "weather"] and plain.absent == ("core",)
+    data = coded_data(corpus, codes=["core", "weather"], aggregate=True)
+    assert data.codes == ["core", "weather"] and data.absent == () and data.aggregated
+    assert data.target["core"].tolist() == [1, 1, 0, 0, 1, 0]
+    assert data.humans["A"]["core"].tolist()[:3] == [1, 1, 0] and data.humans["A"]["core"][3:].isna().all()
+    with pytest.raises(ConfigError, match="code\\(s\\) 'nope' not in the codebook; expected some of core, "):
+        coded_data(corpus, codes=["weather", "nope"])
+    with pytest.raises(ConfigError, match="--aggregate needs a codebook"):
+        coded_data(Corpus(interviews, codings), aggregate=True)
+
+
+def test_cli_trains_a_parent_theme_from_its_sub_codes(tmp_path):
+    import yaml
+
+    book = yaml.safe_load((DEMO / "codebook.yaml").read_text())
+    book["codes"].insert(0, {"name": "core_themes", "description": "Denhov & Topor's two themes."})
+    for code in book["codes"]:
+        if code["name"] in ("non_stigmatizing_attitude", "beyond_routine"):
+            code["parent"] = "core_themes"
+    (tmp_path / "nested.yaml").write_text(yaml.safe_dump(book))
+    common = ["train", "--corpus", str(DEMO), "--codebook", str(tmp_path / "nested.yaml"), "--features", "tfidf",
+              "--cv-folds", "0", "--codes", "core_themes"]
+    r = runner.invoke(app, [*common, "-o", str(tmp_path / "no")])
+    assert r.exit_code == 2 and "core_themes; not learned; pass --aggregate" in r.output
+    r = runner.invoke(app, [*common, "--aggregate", "-o", str(tmp_path / "m")])
+    assert r.exit_code == 0, r.output
+    card = json.loads((tmp_path / "m" / "card.json").read_text())
+    assert card["codes"] == ["core_themes"] and card["positives"][0] > 100
+    assert card["training_data"]["codings of sub-codes count for their parent codes"] is True
+    r = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--codes", "beyond_routine, nope"])
+    assert r.exit_code == 2 and "'nope' not in the codebook" in r.output
+
+
 def test_next_ranks_close_calls_in_an_exclusive_group(demo_coded):
     """A group has no thresholds: its uncertainty is how close its two best options are."""
     from tr_nlp.coding import make_theme_classifier

@@ -30,14 +30,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from tr_nlp.errors import CodebookError
-from tr_nlp.schema import Code, Codebook
+from tr_nlp.schema import Code, Codebook, Coding
 
 _NAME = re.compile(r"^[\w][\w .:\-]*$")
 # "evidence" is what topic discovery writes for a candidate code (keywords, quotes...):
@@ -240,6 +241,26 @@ def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
 def dump_codebook(codebook: Codebook) -> str:
     """Serialise ``codebook`` as YAML text (stable key order)."""
     return yaml.safe_dump(codebook_to_dict(codebook), sort_keys=False, allow_unicode=True, width=100)
+
+
+def with_parent_codes(codings: Iterable[Coding], codebook: Codebook) -> list[Coding]:
+    """``codings``, and for each one the same span coded by the same coder with every code
+    above its code in ``codebook`` (what NVivo calls aggregating coding from children).
+
+    >>> book = codebook_from_dict({"codes": [{"name": "core"}, {"name": "time", "parent": "core"}]})
+    >>> [c.code for c in with_parent_codes([Coding("iv1", 0, 9, "time", "A")], book)]
+    ['time', 'core']
+    """
+    parent = {code.name: code.parent for code in codebook.codes}
+    out = []
+    for coding in codings:
+        out.append(coding)
+        above, seen = parent.get(coding.code), {coding.code}
+        while above is not None and above not in seen:  # a validated codebook has no cycles; stop anyway
+            out.append(replace(coding, code=above))
+            seen.add(above)
+            above = parent.get(above)
+    return out
 
 
 def codebook_hash(codebook: Codebook) -> str:

@@ -27,11 +27,17 @@ from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.errors import ConfigError
 from tr_nlp.export import check_folder_path, check_table_path, write_table
 from tr_nlp.privacy import pseudonymise_corpus
+from tr_nlp.schema import Codebook
 
 Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
 Objective = Annotated[str, typer.Option("--objective", help="Threshold objective: f1, kappa or recall:0.95.")]
 Target = Annotated[str, typer.Option("--target", help="Training target: union, majority or coder:NAME.")]
 Context = Annotated[bool, typer.Option("--context/--no-context", help="Use the other speaker's turns before and after each segment as features.")]
+Codes = Annotated[str | None, typer.Option(
+    "--codes", help="Comma-separated codes to learn (default: every code of the codebook that is coded).")]
+Aggregate = Annotated[bool, typer.Option(
+    "--aggregate", help="Count each coding for the codes above its code in a nested codebook too, so a theme "
+    "coded through its sub-codes is learned (NVivo's aggregate).")]
 Finetune = Annotated[bool, typer.Option("--finetune", help="Also fine-tune MiniLM end to end and average it with the "
                                         "linear model (slow on a CPU; uses a GPU when torch sees one).")]
 
@@ -60,7 +66,17 @@ def print_agreement(table) -> None:  # type: ignore[no-untyped-def]
     c.out.print(view)
 
 
-def warn_thin_data(data: CodedData, quiet: bool) -> None:
+def _code_list(codes: str | None) -> list[str] | None:
+    """``--codes a,b`` as a list (None: every code)."""
+    if codes is None:
+        return None
+    names = [name.strip() for name in codes.split(",") if name.strip()]
+    if not names:
+        raise ConfigError("E163", detail=f"--codes {codes!r}; expected code names separated by commas")
+    return names
+
+
+def warn_thin_data(data: CodedData, quiet: bool, codebook: Codebook | None = None) -> None:
     """Say on stderr what the coded data is too thin for: CV figures, rare codes, codes never coded."""
     if quiet:
         return
@@ -76,8 +92,10 @@ def warn_thin_data(data: CodedData, quiet: bool) -> None:
             c.warn(f"code '{code}' is on {positives} segment(s) in {interviews} interview(s); its threshold and "
                    "suggestions are unreliable until more of it is coded")
     if data.absent:
+        nesting = {code.parent for code in codebook.codes} if codebook is not None and not data.aggregated else set()
+        hint = "; pass --aggregate to count their sub-codes' codings" if nesting & set(data.absent) else ""
         c.warn(f"none of the {c.describe(data.segmenter)} carries codebook code(s) {', '.join(data.absent)}; "
-               "not learned")
+               f"not learned{hint}")
 
 
 @c.handle_errors
@@ -94,6 +112,8 @@ def train(
     window: c.Window = None,
     stride: c.Stride = None,
     name: Annotated[str | None, typer.Option("--name", help="Model name (default: the folder name).")] = None,
+    codes: Codes = None,
+    aggregate: Aggregate = False,
     context: Context = False,
     finetune: Finetune = False,
     cv_folds: Annotated[int | None, typer.Option(
@@ -114,9 +134,9 @@ def train(
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     if pseudonymise:  # the codebook stays as written, so the card's hash is the team's codebook's
         loaded = replace(pseudonymise_corpus(loaded, c.pseudonymiser(names, None))[0], codebook=loaded.codebook)
-    data = coded_data(loaded, c.segmenter(unit, roles, window, stride), target=target)
+    data = coded_data(loaded, c.segmenter(unit, roles, window, stride), _code_list(codes), target, aggregate=aggregate)
     features = FINETUNE if finetune else features
-    warn_thin_data(data, quiet)
+    warn_thin_data(data, quiet, loaded.codebook)
     model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context,
                         seed=seed)
     if cv_folds is None:
@@ -147,6 +167,8 @@ def evaluate(
     roles: c.Roles = "participant",
     window: c.Window = None,
     stride: c.Stride = None,
+    codes: Codes = None,
+    aggregate: Aggregate = False,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by interview).")] = 5,
     n_boot: Annotated[int, typer.Option("--bootstrap", min=0, help="Bootstrap resamples for CIs (0: no CIs).")] = 1000,
     no_curve: Annotated[bool, typer.Option("--no-learning-curve", help="Skip the learning curve.")] = False,
@@ -161,9 +183,9 @@ def evaluate(
     if output is not None:
         check_folder_path(output, "the evaluation")
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
-    data = coded_data(loaded, c.segmenter(unit, roles, window, stride), target=target)
+    data = coded_data(loaded, c.segmenter(unit, roles, window, stride), _code_list(codes), target, aggregate=aggregate)
     features = FINETUNE if finetune else features
-    warn_thin_data(data, quiet)
+    warn_thin_data(data, quiet, loaded.codebook)
     ev = cross_validate(data, features, objective, n_splits=folds, seed=seed, n_boot=n_boot,
                         learning_curve=not no_curve, context=context)
     print_agreement(ev.agreement)

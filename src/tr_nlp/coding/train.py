@@ -3,7 +3,9 @@
 Training segments are those of interviews at least one coder coded. The target of a
 segment is, by default, every code any coder gave it (``"union"``); ``"majority"`` keeps
 codes more than half of the coders who coded the interview gave; ``"coder:NAME"`` trains
-on one coder's judgement.
+on one coder's judgement. ``codes`` picks the codes to learn (default: every code of the
+codebook that is coded), and ``aggregate`` counts each coding for the codes above its code
+in a nested codebook too, so a theme coded only through its sub-codes can be learned.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tr_nlp.codebook import codebook_hash
+from tr_nlp.codebook import codebook_hash, with_parent_codes
 from tr_nlp.coding.classifier import FINETUNE, make_theme_classifier, parse_objective, reads_context
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import informative_terms
@@ -68,6 +70,7 @@ class CodedData:
     exclusive: tuple[tuple[int, ...], ...] = ()  # column indices of mutually exclusive groups
     absent: tuple[str, ...] = ()  # codebook codes no segment carries: not learned
     segmenter: Segmenter = field(default_factory=Segmenter)  # how the segments were cut; a model codes new text the same way
+    aggregated: bool = False  # codings counted for the codes above theirs in the codebook
 
     def inputs(self, context: bool, rows: np.ndarray | None = None) -> Any:
         """Model input for ``rows``: the context frame, or the texts alone."""
@@ -93,21 +96,38 @@ def coded_data(
     codes: Sequence[str] | None = None,
     target: str = "union",
     overlap: float = 0.5,
+    aggregate: bool = False,
 ) -> CodedData:
-    """Build :class:`CodedData` from a corpus with human codings."""
+    """Build :class:`CodedData` from a corpus with human codings.
+
+    Raises
+    ------
+    ConfigError
+        E163 for a code in ``codes`` that the codebook (or, without one, the codings) does
+        not have, for ``aggregate`` without a codebook, and for an unknown ``target``.
+    ModelError
+        E185 when the corpus has no codings.
+    """
     coverage = coder_coverage(corpus.codings)
     if not coverage:
         raise ModelError("E185", detail="the corpus has no human codings; pass --codings")
+    codings = corpus.codings
+    if aggregate:
+        if corpus.codebook is None:
+            raise ConfigError("E163", detail="--aggregate needs a codebook that nests codes (parent:); pass --codebook")
+        codings = with_parent_codes(codings, corpus.codebook)
     coded_ids = set().union(*coverage.values())
     segments = segmenter.segment([iv for iv in corpus.interviews if iv.id in coded_ids])
-    mapped = map_codings(segments, corpus.codings, overlap)
-    absent: list[str] = []
-    if codes is None:
-        present = set(mapped["code"])
-        codes = corpus.codebook.names if corpus.codebook else sorted(present)
-        absent = [c for c in codes if c not in present]
-        codes = [c for c in codes if c in present]
-    codes = list(codes)
+    mapped = map_codings(segments, codings, overlap)
+    present = set(mapped["code"])
+    known = corpus.codebook.names if corpus.codebook else sorted({c.code for c in codings})
+    unknown = [c for c in codes or () if c not in known]
+    if unknown:
+        raise ConfigError("E163", detail=f"code(s) {', '.join(map(repr, unknown))} not in the "
+                          f"{'codebook' if corpus.codebook else 'codings'}; expected some of {', '.join(known)}")
+    wanted = known if codes is None else list(dict.fromkeys(codes))
+    absent = [c for c in wanted if c not in present]
+    codes = [c for c in wanted if c in present]
     humans = {c: label_matrix(segments, mapped, codes, [c], coverage) for c in sorted(coverage)}
     if target == "union":
         y = label_matrix(segments, mapped, codes)
@@ -127,7 +147,7 @@ def coded_data(
                           f"with one of {sorted(humans)}")
     frame = context_frame(segments, corpus.by_id())
     return CodedData(segments, y.fillna(0).astype(int), humans, codes, frame,
-                     exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter)
+                     exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter, aggregate)
 
 
 def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[tuple[int, ...], ...]:
@@ -216,6 +236,7 @@ def train_model(
             "coders": ", ".join(sorted(data.humans)),
             "unit": data.segmenter.unit,
             "speaker roles": ", ".join(data.segmenter.roles),
+            **({"codings of sub-codes count for their parent codes": True} if data.aggregated else {}),
         },
         # tr-nlp code, next and batch cut new interviews the same way unless told otherwise
         "segmenter": data.segmenter.settings(),
