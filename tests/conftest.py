@@ -51,6 +51,45 @@ def make_docx(path: Path, paragraphs: list[tuple[str | None, str]], comments: st
     return path
 
 
+def make_pdf(path: Path, pages: list[list[str]], title: str = "", encrypt: str = "") -> Path:
+    """A PDF with one page per list of text lines (Helvetica, top down), and a title.
+
+    ``encrypt`` sets a user password (pypdf writes the encrypted copy).
+    """
+    def escape(line: str) -> str:
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    n = len(pages)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(n))
+               + b"] /Count %d >>" % n,
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    for i, lines in enumerate(pages):
+        body = "BT /F1 11 Tf 14 TL 72 760 Td " + " ".join(f"({escape(line)}) Tj T*" for line in lines) + " ET"
+        stream = body.encode("cp1252")
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >>"
+                       b" /Contents %d 0 R >>" % (5 + 2 * i))
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    info = len(objects) + 1
+    objects.append(b"<< /Title (" + escape(title).encode("cp1252") + b") >>")
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for k, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % k + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, info, xref)
+    path.write_bytes(bytes(out))
+    if encrypt:
+        from pypdf import PdfReader, PdfWriter
+
+        writer = PdfWriter(clone_from=PdfReader(path))
+        writer.encrypt(encrypt, algorithm="RC4-128")
+        writer.write(path)
+    return path
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _embedding_cache(tmp_path_factory):
     """Tests never write the user's embedding cache."""

@@ -158,7 +158,8 @@ def test_rtf_of_any_shape(tmp_path):
               rb"\'e9", rb"\'f", rb"\ansicpg932", rb"\ansicpg99999", rb"\ansicpg10000", rb"\bin5 ", rb"\bin99999999",
               rb"\bin-9 ", rb"\*", rb"\info",
               rb"{\title x}", rb"{\fonttbl{\f0 Arial;}}", rb"\~", rb"\-", rb"\\", rb"\{", b"\\", b"I: ", b"P: ",
-              b"She listened. ", b"\r\n", b"\x00", "é".encode(), rb"\b0", b"#00:00:05-2#"]
+              b"She listened. ", b"\r\n", b"\x00", "é".encode(), rb"\b0", rb"\b ", rb"{\b Dana}", rb"\plain",
+              b"#00:00:05-2#"]
     path = tmp_path / "t.rtf"
     read = 0
     for _ in range(1500):
@@ -169,6 +170,33 @@ def test_rtf_of_any_shape(tmp_path):
         assert_turns_hold(interviews)
         assert not any("\x00" in interview.text for interview in interviews)
     assert read > 300  # the shapes reach the reader's success path, not only its errors
+
+
+def test_pdf_of_any_shape(tmp_path):
+    # a real transcript PDF cut, spliced and corrupted: every file is read or refused with a TrNlpError
+    from conftest import make_pdf
+
+    good = make_pdf(tmp_path / "good.pdf", [["Interviewer: How was it?", "Participant: She listened."],
+                                            ["Page 2", "Interviewer: And then?"]]).read_bytes()
+    rng = random.Random(7)
+    path = tmp_path / "t.pdf"
+    read = 0
+    for _ in range(300):
+        data = bytearray(good)
+        for _ in range(rng.randint(0, 4)):
+            at = rng.randrange(len(data))
+            roll = rng.random()
+            if roll < 0.4:
+                data[at : at + rng.randint(1, 20)] = bytes(rng.randrange(256) for _ in range(rng.randint(0, 20)))
+            elif roll < 0.7:
+                del data[at : at + rng.randint(1, 200)]
+            else:
+                data[at:at] = rng.choice([b"<<", b">>", b"9999 0 R", b"stream\n", b"endobj", b"(", b"[", b"/Length 99"])
+        path.write_bytes(bytes(data))
+        interviews = read_or_refuse(path)
+        read += bool(interviews)
+        assert_turns_hold(interviews)
+    assert read > 50  # the shapes reach the reader's success path, not only its errors
 
 
 def test_odt_of_any_shape(tmp_path):

@@ -393,6 +393,75 @@ def test_a_cut_short_rtf_is_read_with_a_warning(write):
                                 "open it in Word and save it again")]
 
 
+# --- pdf ---------------------------------------------------------------------------
+
+PDF_PAGES = [
+    ["Helping relationships study - interview 12 - confidential",
+     "Interviewer: How was it on the ward when you first came in?",
+     "Participant: Loud. Nobody had time, and then one nurse, she",
+     "sat with me that first night, which she didn't have to do.", "1"],
+    ["Helping relationships study - interview 12 - confidential",
+     "It made all the difference, honestly.",
+     "Interviewer: Did you see her again?", "Page 2 of 3"],
+    ["Helping relationships study - interview 12 - confidential",
+     "Participant: Every shift she was on. We'd talk about football,",
+     "3", "not about my diagnosis.", "- 3 -"],
+]
+
+
+def test_pdf_transcript_without_running_headers_footers_and_page_numbers(tmp_path):
+    from conftest import make_pdf
+
+    result = read_file(make_pdf(tmp_path / "p12.pdf", PDF_PAGES, title="Interview 12"))
+    iv = result.interviews[0]
+    assert (iv.id, iv.format, iv.metadata) == ("p12", "pdf", {"title": "Interview 12"})
+    assert turn_texts(iv) == [
+        ("Interviewer", "interviewer", "How was it on the ward when you first came in?"),
+        ("Participant", "participant", "Loud. Nobody had time, and then one nurse, she\nsat with me that first "
+                                       "night, which she didn't have to do.\nIt made all the difference, honestly."),
+        ("Interviewer", "interviewer", "Did you see her again?"),
+        ("Participant", "participant", "Every shift she was on. We'd talk about football,\n3\nnot about my diagnosis."),
+    ]  # a "3" said mid-page stays; the header, "1", "Page 2 of 3" and "- 3 -" go
+    assert "confidential" not in iv.text and result.warnings == []
+
+
+def test_a_pdf_printout_beside_its_document_is_left_out_of_a_folder(tmp_path):
+    from conftest import make_pdf
+
+    make_docx(tmp_path / "p12.docx", [(None, "I: How was it?"), (None, "P: Loud.")])
+    make_pdf(tmp_path / "p12.pdf", PDF_PAGES)
+    make_pdf(tmp_path / "p13.pdf", PDF_PAGES)
+    corpus = load_corpus([tmp_path])
+    assert sorted((iv.id, iv.format) for iv in corpus.interviews) == [("p12", "docx"), ("p13", "pdf")]
+    assert any("1 PDF file(s) left out as copies of the transcript of the same name beside them" in w
+               and "p12.pdf" in w for w in corpus.warnings)
+
+
+@pytest.mark.parametrize("pages,encrypt,code,detail", [
+    ([[]], "", "E112", "has no text layer (a scanned PDF?)"),
+    ([["Interviewer: Hello?"]], "secret", "E110", "it is encrypted and needs a password"),
+])
+def test_pdfs_without_readable_text_are_refused_naming_the_file(tmp_path, pages, encrypt, code, detail):
+    from conftest import make_pdf
+
+    path = make_pdf(tmp_path / "x.pdf", pages, encrypt=encrypt)
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert info.value.code == code and detail in str(info.value) and str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("content,detail", [
+    (b"Interviewer: plain text saved as .pdf", "not a valid .pdf (no '%PDF-' header)"),
+    (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 9 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF",
+     "not a valid .pdf ("),
+])
+def test_broken_pdfs_are_refused_naming_the_file(write, content, detail):
+    path = write("bad.pdf", content)
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert str(info.value).startswith(f"{path}: [E110] {detail}")
+
+
 # --- odt ---------------------------------------------------------------------------
 
 ODT_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -743,25 +812,25 @@ def test_a_folder_of_whisper_output_in_every_format_reads_the_json_alone(write, 
 
 def test_unsupported_extension(write):
     with pytest.raises(InputError) as info:
-        read_file(write("x.pdf", "%PDF"))
+        read_file(write("x.pages", "PK"))
     assert info.value.code == "E104"
 
 
 def test_a_folder_says_which_files_it_passed_over(write, tmp_path):
     # legacy Word files beside .docx ones would otherwise drop out of a study without a word
     write("talk/a.txt", "I: How are you?\nP: Fine.\n")
-    for name in ("b.doc", "c.pdf", "d.doc", "a.mp3", "codebook.yaml", "README.md", ".hidden.doc", "_old/e.doc"):
+    for name in ("b.doc", "c.pages", "d.doc", "a.mp3", "codebook.yaml", "README.md", ".hidden.doc", "_old/e.doc"):
         write(f"talk/{name}", b"x")
     corpus = load_corpus([tmp_path / "talk"])
     assert [iv.id for iv in corpus.interviews] == ["a"]
     (warning,) = corpus.warnings
     assert warning.startswith(f"{tmp_path / 'talk'}: 4 file(s) not read: no reader takes their type "
-                              "(.doc 2, .mp3 1, .pdf 1): ")
+                              "(.doc 2, .mp3 1, .pages 1): ")
     assert "a.mp3', " in warning and " and 1 more; if they are transcripts, save them as .docx or .txt" in warning
     (tmp_path / "empty").mkdir()
     assert load_corpus([tmp_path / "empty"]).warnings == [
         (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .docx .json .jsonl .markdown "
-         ".md .ndjson .odt .parquet .qde .qdpx .rtf .srt .tsv .txt .vtt .xlsx)")]
+         ".md .ndjson .odt .parquet .pdf .qde .qdpx .rtf .srt .tsv .txt .vtt .xlsx)")]
     assert load_corpus([tmp_path / "talk" / "a.txt"]).warnings == []  # files named one by one: nothing passed over
 
 

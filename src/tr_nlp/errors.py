@@ -24,7 +24,7 @@ class Errors:
     E101 = "the file is empty; expected text in it"
     E102 = (
         "looks like a binary file ({detail}), not text; export the transcript as "
-        ".txt, .md, .docx, .odt, .rtf, .vtt, .srt, Whisper .json or a CSV/JSONL/Parquet table"
+        ".txt, .md, .docx, .odt, .rtf, .pdf, .vtt, .srt, Whisper .json or a CSV/JSONL/Parquet table"
     )
     E103 = (
         "is not valid UTF-8 ({detail}); re-save it as UTF-8, or pass --encoding "
@@ -36,9 +36,10 @@ class Errors:
     E107 = "no transcript text left after removing the header; expected speaker turns"
     E108 = "none of the {n} input file(s) could be read (see above), so nothing was written"
     E109 = "cannot read the file ({detail})"
-    # --- .docx, .xlsx, .odt and .rtf -----------------------------------------------
+    # --- .docx, .xlsx, .odt, .rtf and .pdf -----------------------------------------
     E110 = "not a valid {kind} ({detail}); open it in {app} and save it again as {kind}"
     E111 = "{kind} entry {entry!r} looks like a zip bomb: {detail}; refusing the file, it is not a transcript"
+    E112 = "has no text layer (a scanned PDF?); run OCR on it first, or export the transcript as text"
     # --- subtitles and speech-to-text JSON ------------------------------------------
     E120 = "broken cue at line {line}: {detail}"
     E121 = "missing 'WEBVTT' header on the first line; expected a WebVTT file"

@@ -14,7 +14,8 @@ are and how to read them::
 
 Without one, a folder is searched recursively for files with a known extension, leaving
 out hidden files, paths starting with ``_`` and README/LICENSE/CHANGELOG files; files of
-other types (``.doc``, ``.pdf``...) are left out with a warning naming them.
+other types (``.doc``, audio...) are left out with a warning naming them, and so is a
+PDF beside a transcript of the same name in another format (its printout).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
 from tr_nlp.ingest.codings import read_codings
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.odt import read_odt
+from tr_nlp.ingest.pdf import read_pdf
 from tr_nlp.ingest.qdpx import read_qdpx
 from tr_nlp.ingest.rtf import read_rtf
 from tr_nlp.ingest.speakers import RoleMap
@@ -48,6 +50,7 @@ READERS = {
     "markdown": partial(read_text_file, fmt="markdown"),
     "docx": read_docx,
     "rtf": read_rtf,
+    "pdf": read_pdf,
     "odt": read_odt,
     "vtt": read_vtt,
     "srt": read_srt,
@@ -131,7 +134,7 @@ def read_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: str |
 def iter_input_files(paths: Iterable[str | Path], passed_over: list[Path] | None = None) -> Iterator[Path]:
     """Expand files, folders (recursively, sorted) and globs into transcript files.
 
-    A folder's files of a type no reader takes (``.pdf``, ``.doc``, audio...) are left
+    A folder's files of a type no reader takes (``.doc``, audio...) are left
     out; pass a list as ``passed_over`` to collect them. A folder's ``.json`` files are
     read only when they are speech-to-text transcripts (the others are model cards,
     settings and the like).
@@ -169,8 +172,8 @@ def _folder_files(folder: Path) -> Iterator[Path]:
 def passed_over_warning(files: Sequence[Path], shown: int = 3) -> str:
     """One line saying which files of a folder were not read, and why.
 
-    >>> print(passed_over_warning([Path("a.pdf"), Path("b.doc"), Path("c.doc")], shown=2))
-    3 file(s) not read: no reader takes their type (.doc 2, .pdf 1): 'a.pdf', 'b.doc' and 1 more;
+    >>> print(passed_over_warning([Path("a.mp3"), Path("b.doc"), Path("c.doc")], shown=2))
+    3 file(s) not read: no reader takes their type (.doc 2, .mp3 1): 'a.mp3', 'b.doc' and 1 more;
     if they are transcripts, save them as .docx or .txt
     """
     counts = Counter(f.suffix.lower() or "(no suffix)" for f in files)
@@ -191,22 +194,30 @@ _TRANSCRIPTION_COPIES = {".txt", ".vtt", ".srt", ".tsv"}
 
 def _without_other_formats(
     found: list[tuple[Path, ReadOptions, str | None]],
-) -> tuple[list[tuple[Path, ReadOptions, str | None]], list[Path]]:
-    """``found`` less the other formats of each speech-to-text transcript, and those files.
+) -> tuple[list[tuple[Path, ReadOptions, str | None]], list[Path], list[Path]]:
+    """``found`` less the other formats of each speech-to-text transcript and the PDF copies
+    of other transcripts; and those two kinds of files.
 
     Whisper writes one recording's transcript as ``a.json``, ``a.txt``, ``a.vtt``,
     ``a.srt`` and ``a.tsv``: the same interview five times, which would fail as duplicate
     ids. The ``.json`` holds the most (WhisperX's speakers, times), so it is read alone.
+    Likewise ``a.pdf`` beside ``a.docx`` is most likely its printout: the document is read.
     """
-    speech = {(path.parent, path.stem) for path, _, fmt in found if reader_of(path, fmt) == "whisper"}
-    kept, copies = [], []
+    def stem(path: Path) -> tuple[Path, str]:
+        return path.parent, path.stem
+
+    speech = {stem(path) for path, _, fmt in found if reader_of(path, fmt) == "whisper"}
+    documents = {stem(path) for path, _, fmt in found if reader_of(path, fmt) not in {"pdf", "table", "qdpx"}}
+    kept, copies, printouts = [], [], []
     for item in found:
-        path = item[0]
-        if (path.parent, path.stem) in speech and path.suffix.lower() in _TRANSCRIPTION_COPIES:
+        path, _, fmt = item
+        if stem(path) in speech and path.suffix.lower() in _TRANSCRIPTION_COPIES:
             copies.append(path)
+        elif stem(path) in documents and reader_of(path, fmt) == "pdf":
+            printouts.append(path)
         else:
             kept.append(item)
-    return kept, copies
+    return kept, copies, printouts
 
 
 def copies_warning(files: Sequence[Path], shown: int = 3) -> str:
@@ -218,6 +229,16 @@ def copies_warning(files: Sequence[Path], shown: int = 3) -> str:
     """
     return (f"{len(files)} file(s) left out as other formats of a speech-to-text transcript read from its "
             f".json beside them: {_some(files, shown)}")
+
+
+def printouts_warning(files: Sequence[Path], shown: int = 3) -> str:
+    """One line saying which PDFs were left out as copies of a transcript beside them.
+
+    >>> print(printouts_warning([Path("a.pdf")]))
+    1 PDF file(s) left out as copies of the transcript of the same name beside them, which is read: 'a.pdf'
+    """
+    return (f"{len(files)} PDF file(s) left out as copies of the transcript of the same name beside them, "
+            f"which is read: {_some(files, shown)}")
 
 
 def _inside(path: Path, folders: set[Path]) -> bool:
@@ -344,9 +365,11 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
             found = [item for item in found if not item[0].resolve().is_relative_to(skip)]
             passed_over = [f for f in passed_over if not f.resolve().is_relative_to(skip)]
         if Path(raw).is_dir():
-            found, copies = _without_other_formats(found)
+            found, copies, printouts = _without_other_formats(found)
             if copies:
                 plan.warnings.append(f"{raw}: {copies_warning(copies)}")
+            if printouts:
+                plan.warnings.append(f"{raw}: {printouts_warning(printouts)}")
         if passed_over:
             plan.warnings.append(f"{raw}: {passed_over_warning(passed_over)}")
         elif not found and Path(raw).is_dir():

@@ -1,0 +1,117 @@
+"""PDF transcripts (.pdf): the text layer of each page, read with pypdf (no code runs).
+
+A transcription service's PDF, or a Word transcript printed to PDF, carries its text page
+by page, with what repeats on every page around it. Lines at the top or bottom of a page
+that recur there on at least half of the pages (three or more; numbers inside them
+compared as equal, so ``Page 3 of 12`` matches ``Page 4 of 12``) are running headers and
+footers, and a line holding only a page number (``3``, ``- 3 -``, ``Page 3``, ``3/12``) at
+either end of a page is a page number: both are left out. The pages' text is then read
+like a plain-text transcript (speaker labels, continuation lines); a turn wrapped over
+several lines keeps its line breaks. The title, subject and keywords of the document
+become metadata.
+
+A PDF of scanned pages has no text layer: it is refused (run OCR first, or export the
+transcript as text), as are encrypted PDFs that need a password, and files of more than
+:data:`MAX_PAGES` pages or :data:`MAX_CHARS` characters of text, which are no interview
+transcript. pypdf caps what one stream may decompress to (75 MB), so a PDF bomb fails as a
+broken file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from tr_nlp.errors import InputError
+from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.encoding import normalise_text, read_bytes
+from tr_nlp.ingest.text import interview_from_text
+
+MAX_PAGES = 2_000
+MAX_CHARS = 20_000_000
+#: lines at each end of a page where running headers, footers and page numbers sit
+EDGE = 2
+_PAGE_NUMBER = re.compile(r"(?:page|seite|p\.)?\s*[-–—]?\s*\d{1,4}\s*(?:(?:/|of|von)\s*\d{1,4})?\s*[-–—]?", re.I)
+_DIGITS = re.compile(r"\d+")
+
+
+def page_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """``pages`` (each a list of lines) without running headers, footers and page numbers.
+
+    >>> said = [["I: How was it?", "P: Loud."], ["I: And the nurse?", "P: Kind."], ["I: Why?", "P: She sat with me."]]
+    >>> pages = [["Study 7, interview 12", *lines, f"Page {n} of 3"] for n, lines in enumerate(said, 1)]
+    >>> page_furniture(pages)[1]
+    ['I: And the nurse?', 'P: Kind.']
+    """
+    def key(line: str) -> str:
+        return _DIGITS.sub("#", " ".join(line.split()).casefold())
+
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        filled = [line for line in lines if line.strip()]
+        counts.update({key(line) for line in filled[:EDGE] + filled[-EDGE:]})
+    running = {k for k, n in counts.items() if len(pages) >= 3 and n >= max(3, len(pages) / 2)}
+
+    def furniture(line: str) -> bool:
+        return key(line) in running or _PAGE_NUMBER.fullmatch(line.strip()) is not None
+
+    out = []
+    for lines in pages:
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        edges = set(filled[:EDGE] + filled[-EDGE:])
+        out.append([line for i, line in enumerate(lines) if not (i in edges and furniture(line))])
+    return out
+
+
+def pdf_pages(data: bytes, path: str | Path) -> tuple[list[list[str]], dict[str, Any]]:
+    """The lines of each page's text layer, and the document's title, subject and keywords.
+
+    Raises
+    ------
+    InputError
+        E110 for a file that is not a PDF, is broken, needs a password or is too large.
+    """
+    def broken(detail: str) -> InputError:
+        return InputError("E110", path, kind=".pdf", app="a PDF reader", detail=detail)
+
+    if b"%PDF-" not in data[:1024]:
+        raise broken("no '%PDF-' header")
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise broken("it is encrypted and needs a password; save a copy without one")
+        if len(reader.pages) > MAX_PAGES:
+            raise broken(f"it has {len(reader.pages)} pages, more than the {MAX_PAGES} a transcript may have")
+        pages, chars = [], 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            chars += len(text)
+            if chars > MAX_CHARS:
+                raise broken(f"it holds more than {MAX_CHARS:,} characters of text, more than a transcript")
+            pages.append(text.splitlines())
+        info = reader.metadata or {}
+        metadata = {key: str(info[f"/{key.title()}"]).strip() for key in ("title", "subject", "keywords")
+                    if info.get(f"/{key.title()}") and str(info[f"/{key.title()}"]).strip()}
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken or hostile files
+        raise broken(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+    return pages, metadata
+
+
+def read_pdf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:  # noqa: B008
+    """Read a ``.pdf`` transcript into one :class:`Interview`."""
+    path = Path(path)
+    data = read_bytes(path)
+    if not data.strip():
+        raise InputError("E101", path)
+    pages, metadata = pdf_pages(data, path)
+    text = normalise_text("\n".join("\n".join(lines) for lines in page_furniture(pages)))
+    if not text.strip():
+        raise InputError("E112", path)
+    return interview_from_text(text, path, options.roles, metadata, "pdf")
