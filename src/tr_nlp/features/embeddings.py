@@ -174,7 +174,8 @@ def embed_texts(
 def pieces(text: str, tokenizer: Any, size: int) -> tuple[list[str], list[int]]:
     """``text`` cut at word starts into pieces of at most ``size`` word pieces, and their sizes.
 
-    A text that fits is one piece, itself. A single word longer than ``size`` is cut inside.
+    A text that fits is one piece, itself (its size is counted only when it is long enough
+    that it might not have fit: else 1). A single word longer than ``size`` is cut inside.
     """
     if len(text) < LONG_TEXT:
         return [text], [1]

@@ -406,12 +406,7 @@ def _read_source(
 
 
 def _selections(source: Element, length: int) -> list[_Selection]:
-    out = []
-    whole = _Selection(f"{source.get('guid')} (whole source)", 0, length, "")
-    for coding in children(source, "Coding"):
-        whole.codes.append(_code_ref(coding, source.get("creatingUser") or ""))
-    if whole.codes:
-        out.append(whole)
+    out = _whole(source, length, "source")
     for element in children(source, "PlainTextSelection"):
         try:
             start, end = int(element.get("startPosition", "")), int(element.get("endPosition", ""))
@@ -426,11 +421,8 @@ def _selections(source: Element, length: int) -> list[_Selection]:
 
 def _pdf_selections(representation: Element, pdf: Element, length: int) -> tuple[list[_Selection], int]:
     """Coded spans of a PDF's text, codings of the whole PDF, and how many coded page regions there are."""
-    out = _selections(representation, length)
-    whole = _Selection(f"{pdf.get('guid')} (whole PDF)", 0, length, "")
-    whole.codes = [_code_ref(coding, pdf.get("creatingUser") or "") for coding in children(pdf, "Coding")]
     regions = sum(1 for region in children(pdf, "PDFSelection") if child(region, "Coding") is not None)
-    return ([whole] if whole.codes else []) + out, regions
+    return _whole(pdf, length, "PDF") + _selections(representation, length), regions
 
 
 def _transcript_selections(transcript: Element, media: Element, length: int) -> tuple[list[_Selection], int]:
@@ -450,11 +442,7 @@ def _transcript_selections(transcript: Element, media: Element, length: int) -> 
             if time is not None:
                 timed.append((time, position))
     timed.sort()
-    out, unplaced = [], 0
-    whole = _Selection(f"{media.get('guid')} (whole recording)", 0, length, "")
-    whole.codes = [_code_ref(coding, media.get("creatingUser") or "") for coding in children(media, "Coding")]
-    if whole.codes:
-        out.append(whole)
+    out, unplaced = _whole(media, length, "recording"), 0
     spans: list[tuple[Element, int | None, int | None]] = [
         (element, positions.get((element.get("fromSyncPoint") or "").upper()),
          positions.get((element.get("toSyncPoint") or "").upper()))
@@ -476,6 +464,12 @@ def _transcript_selections(transcript: Element, media: Element, length: int) -> 
             continue
         out.append(_Selection(element.get("guid") or "?", start, end, element.get("name") or "", codes))
     return out, unplaced
+
+
+def _whole(source: Element, length: int, what: str) -> list[_Selection]:
+    """The codings of ``source`` itself as one selection of all its ``length`` characters (or none)."""
+    codes = [_code_ref(coding, source.get("creatingUser") or "") for coding in children(source, "Coding")]
+    return [_Selection(f"{source.get('guid')} (whole {what})", 0, length, "", codes)] if codes else []
 
 
 def _integer(value: str | None) -> int | None:
