@@ -565,6 +565,30 @@ def test_next_ranks_close_calls_in_an_exclusive_group(demo_coded):
     assert len(grouped) > 0 and grouped.uncertainty.between(0, 1).all()
 
 
+def test_next_can_rank_by_the_codes_a_team_is_coding_now(demo_coded):
+    from tr_nlp.coding.active import uncertainty
+    from tr_nlp.errors import ConfigError
+
+    corpus, data = demo_coded
+    pipe = make_theme_classifier_for_test(data)
+    model = ThemeModel(pipe, data.codes, {})
+    ranked = rank_next(model, data.segments, corpus.by_id(), n=40, spread=1.0, codes=["beyond_routine"])
+    assert set(ranked.code) == {"beyond_routine"}
+    proba = model.predict_proba(context_frame(data.segments, corpus.by_id()))
+    alone = uncertainty(proba.to_numpy(), np.asarray(model.thresholds))[:, data.codes.index("beyond_routine")]
+    assert ranked.uncertainty.tolist() == pytest.approx(sorted(alone, reverse=True)[:40])  # by that code alone
+    assert set(rank_next(model, data.segments, corpus.by_id(), n=40).code) != {"beyond_routine"}
+    with pytest.raises(ConfigError, match="'nope' not coded by the model; expected some of non_stigmatizing"):
+        rank_next(model, data.segments, corpus.by_id(), codes=["nope"])
+
+
+def make_theme_classifier_for_test(data):
+    from tr_nlp.coding import make_theme_classifier
+
+    pipe = make_theme_classifier("tfidf")
+    return pipe.fit(data.texts, data.target.to_numpy(), head__groups=data.groups)
+
+
 def test_exclusive_group_model_round_trips_through_the_trusted_loader(demo_coded, tmp_path):
     """The group's linear SVM and its temperature load back without any type being refused."""
     from tr_nlp.coding import make_theme_classifier

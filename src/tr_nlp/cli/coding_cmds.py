@@ -22,6 +22,7 @@ from tr_nlp.coding import (
     suggest,
     train_model,
 )
+from tr_nlp.coding.active import chosen_codes
 from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.errors import ConfigError
@@ -239,6 +240,8 @@ def next_segments(
     n: Annotated[int, typer.Option("-n", min=1, help="How many segments to propose.")] = 30,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the list (.csv/.parquet/.jsonl).")] = None,
     codings: c.Codings = None,
+    codes: Annotated[str | None, typer.Option(
+        "--codes", help="Comma-separated codes to rank by (default: all the model's codes).")] = None,
     unit: c.ModelUnit = None,
     roles: c.ModelRoles = None,
     window: c.Window = None,
@@ -251,13 +254,14 @@ def next_segments(
     if output is not None:
         check_table_path(output)
     theme_model = load_model(model)
+    wanted = chosen_codes(theme_model, _code_list(codes))  # before the corpus is read
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, None, quiet)
     coded = {coding.interview_id for coding in loaded.codings}
     uncoded = [iv for iv in loaded.interviews if iv.id not in coded]
     if not uncoded and not quiet:
         c.warn(f"all {len(loaded.interviews)} interview(s) are coded already; nothing to propose")
     segments = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride).segment(uncoded)
-    ranked = rank_next(theme_model, segments, loaded.by_id(), n)
+    ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted)
     if output is not None:
         write_table(ranked, output)
         c.out.print(f"next: {output}", highlight=False)

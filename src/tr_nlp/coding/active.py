@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.coding.store import ThemeModel
+from tr_nlp.errors import ConfigError
 from tr_nlp.features.context import context_frame
 from tr_nlp.schema import Interview, Segment
 
@@ -47,8 +48,23 @@ def group_uncertainty(proba: np.ndarray) -> np.ndarray:
     return out
 
 
+def chosen_codes(model: ThemeModel, codes: Sequence[str] | None) -> list[str]:
+    """``codes`` (all the model's codes when None), each checked to be one the model codes.
+
+    Raises
+    ------
+    ConfigError
+        E163 naming the codes the model does not code.
+    """
+    unknown = [code for code in codes or () if code not in model.codes]
+    if unknown:
+        raise ConfigError("E163", detail=f"code(s) {', '.join(map(repr, unknown))} not coded by the model; "
+                          f"expected some of {', '.join(model.codes)}")
+    return list(model.codes) if codes is None else list(codes)
+
+
 def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[str, Interview],
-              n: int = 30, spread: float = 0.7) -> pd.DataFrame:
+              n: int = 30, spread: float = 0.7, codes: Sequence[str] | None = None) -> pd.DataFrame:
     """The ``n`` segments (of ``interviews``) to code next, most informative first.
 
     Parameters
@@ -64,13 +80,22 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
     spread : float
         Factor applied to a segment's uncertainty for each segment already picked from
         its interview: 1 ranks by uncertainty alone, smaller values spread the picks.
+    codes : sequence of str, optional
+        Rank by these of the model's codes only (default: all), for a team coding one
+        theme at a time.
 
     Returns
     -------
     DataFrame
         One row per pick (:data:`NEXT_COLUMNS`): rank, where the segment is, its text,
         its uncertainty, and the code of the closest call with its probability.
+
+    Raises
+    ------
+    ConfigError
+        E163 for a code in ``codes`` that the model does not code.
     """
+    codes = chosen_codes(model, codes)
     if not segments or n <= 0:
         return pd.DataFrame(columns=NEXT_COLUMNS)
     proba = model.predict_proba(context_frame(segments, interviews)).to_numpy()
@@ -79,6 +104,7 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
     for group in getattr(head, "exclusive", ()):
         cols = sorted(group)
         u[:, cols] = group_uncertainty(proba[:, cols])
+    u[:, [j for j, code in enumerate(model.codes) if code not in codes]] = -1.0
     best_code = u.argmax(axis=1)
     score = u.max(axis=1)
     picked: list[int] = []
