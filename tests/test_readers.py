@@ -422,7 +422,9 @@ def test_pdf_transcript_without_running_headers_footers_and_page_numbers(tmp_pat
         ("Interviewer", "interviewer", "Did you see her again?"),
         ("Participant", "participant", "Every shift she was on. We'd talk about football,\n3\nnot about my diagnosis."),
     ]  # a "3" said mid-page stays; the header, "1", "Page 2 of 3" and "- 3 -" go
-    assert "confidential" not in iv.text and result.warnings == []
+    assert "confidential" not in iv.text and result.warnings == [
+        "left out 6 running header, footer and page-number line(s) of 3 page(s), such as 'Helping relationships "
+        "study - interview 12 - confidential', '1', 'Page 2 of 3' and 1 other(s)"]  # said, never silent
 
 
 def test_a_pdf_printout_beside_its_document_is_left_out_of_a_folder(tmp_path):

@@ -38,13 +38,15 @@ _PAGE_NUMBER = re.compile(r"(?:page|seite|p\.)?\s*[-–—]?\s*\d{1,4}\s*(?:(?:/
 _DIGITS = re.compile(r"\d+")
 
 
-def page_furniture(pages: list[list[str]]) -> list[list[str]]:
-    """``pages`` (each a list of lines) without running headers, footers and page numbers.
+def page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[str]]:
+    """``pages`` (each a list of lines) without running headers, footers and page numbers,
+    and the lines left out.
 
     >>> said = [["I: How was it?", "P: Loud."], ["I: And the nurse?", "P: Kind."], ["I: Why?", "P: She sat with me."]]
     >>> pages = [["Study 7, interview 12", *lines, f"Page {n} of 3"] for n, lines in enumerate(said, 1)]
-    >>> page_furniture(pages)[1]
-    ['I: And the nurse?', 'P: Kind.']
+    >>> kept, dropped = page_furniture(pages)
+    >>> kept[1], dropped[:2]
+    (['I: And the nurse?', 'P: Kind.'], ['Study 7, interview 12', 'Page 1 of 3'])
     """
     def key(line: str) -> str:
         return _DIGITS.sub("#", " ".join(line.split()).casefold())
@@ -58,12 +60,13 @@ def page_furniture(pages: list[list[str]]) -> list[list[str]]:
     def furniture(line: str) -> bool:
         return key(line) in running or _PAGE_NUMBER.fullmatch(line.strip()) is not None
 
-    out = []
+    out, dropped = [], []
     for lines in pages:
         filled = [i for i, line in enumerate(lines) if line.strip()]
-        edges = set(filled[:EDGE] + filled[-EDGE:])
-        out.append([line for i, line in enumerate(lines) if not (i in edges and furniture(line))])
-    return out
+        edges = {i for i in filled[:EDGE] + filled[-EDGE:] if furniture(lines[i])}
+        out.append([line for i, line in enumerate(lines) if i not in edges])
+        dropped += [lines[i] for i in sorted(edges)]
+    return out, dropped
 
 
 def pdf_pages(data: bytes, path: str | Path) -> tuple[list[list[str]], dict[str, Any]]:
@@ -111,7 +114,17 @@ def read_pdf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     if not data.strip():
         raise InputError("E101", path)
     pages, metadata = pdf_pages(data, path)
-    text = normalise_text("\n".join("\n".join(lines) for lines in page_furniture(pages)))
+    kept, dropped = page_furniture(pages)
+    text = normalise_text("\n".join("\n".join(lines) for lines in kept))
     if not text.strip():
         raise InputError("E112", path)
-    return interview_from_text(text, path, options.roles, metadata, "pdf")
+    result = interview_from_text(text, path, options.roles, metadata, "pdf")
+    if dropped:  # said, so that a line of speech taken for one is not lost unseen
+        kinds: dict[str, str] = {}  # one example of each, numbers aside
+        for line in dropped:
+            kinds.setdefault(_DIGITS.sub("#", line.strip()), line.strip())
+        shown = ", ".join(repr(line) for line in list(kinds.values())[:3])
+        more = f" and {len(kinds) - 3} other(s)" if len(kinds) > 3 else ""
+        result.warnings.insert(0, f"left out {len(dropped)} running header, footer and page-number line(s) of "
+                                  f"{len(pages)} page(s), such as {shown}{more}")
+    return result
