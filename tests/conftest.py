@@ -51,10 +51,12 @@ def make_docx(path: Path, paragraphs: list[tuple[str | None, str]], comments: st
     return path
 
 
-def make_pdf(path: Path, pages: list[list[str]], title: str = "", encrypt: str = "") -> Path:
+def make_pdf(path: Path, pages: list[list[str]], title: str = "", encrypt: str | None = None,
+             algorithm: str = "RC4-128") -> Path:
     """A PDF with one page per list of text lines (Helvetica, top down), and a title.
 
-    ``encrypt`` sets a user password (pypdf writes the encrypted copy).
+    ``encrypt`` sets a user password ("" for none, only an owner's: a "protected" PDF that
+    opens without one) and encrypts with ``algorithm`` (pypdf writes the encrypted copy).
     """
     def escape(line: str) -> str:
         return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
@@ -81,11 +83,11 @@ def make_pdf(path: Path, pages: list[list[str]], title: str = "", encrypt: str =
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, info, xref)
     path.write_bytes(bytes(out))
-    if encrypt:
+    if encrypt is not None:
         from pypdf import PdfReader, PdfWriter
 
         writer = PdfWriter(clone_from=PdfReader(path))
-        writer.encrypt(encrypt, algorithm="RC4-128")
+        writer.encrypt(encrypt, owner_password="owner", algorithm=algorithm)
         writer.write(path)
     return path
 

@@ -439,8 +439,18 @@ def test_a_pdf_printout_beside_its_document_is_left_out_of_a_folder(tmp_path):
                and "p12.pdf" in w for w in corpus.warnings)
 
 
+def test_a_protected_pdf_that_opens_without_a_password_is_read(tmp_path):
+    # services lock their PDFs against editing with an owner password, often with AES
+    from conftest import make_pdf
+
+    for algorithm in ("RC4-128", "AES-128", "AES-256"):
+        path = make_pdf(tmp_path / f"{algorithm}.pdf", PDF_PAGES[:1], encrypt="", algorithm=algorithm)
+        iv = read_file(path).interviews[0]
+        assert [t.speaker for t in iv.turns] == ["Interviewer", "Participant"], algorithm
+
+
 @pytest.mark.parametrize("pages,encrypt,code,detail", [
-    ([[]], "", "E112", "has no text layer (a scanned PDF?)"),
+    ([[]], None, "E112", "has no text layer (a scanned PDF?)"),
     ([["Interviewer: Hello?"]], "secret", "E110", "it is encrypted and needs a password"),
 ])
 def test_pdfs_without_readable_text_are_refused_naming_the_file(tmp_path, pages, encrypt, code, detail):

@@ -11,7 +11,8 @@ several lines keeps its line breaks. The title, subject and keywords of the docu
 become metadata.
 
 A PDF of scanned pages has no text layer: it is refused (run OCR first, or export the
-transcript as text), as are encrypted PDFs that need a password, and files of more than
+transcript as text), as are encrypted PDFs that need a password to open (one locked only
+against editing, RC4 or AES, is read), and files of more than
 :data:`MAX_PAGES` pages or :data:`MAX_CHARS` characters of text, which are no interview
 transcript. pypdf caps what one stream may decompress to (75 MB), so a PDF bomb fails as a
 broken file.
