@@ -100,8 +100,8 @@ def pdf_pages(data: bytes, path: str | Path) -> tuple[list[list[str]], dict[str,
                 raise broken(f"it holds more than {MAX_CHARS:,} characters of text, more than a transcript")
             pages.append(text.splitlines())
         info = reader.metadata or {}
-        metadata = {key: str(info[f"/{key.title()}"]).strip() for key in ("title", "subject", "keywords")
-                    if info.get(f"/{key.title()}") and str(info[f"/{key.title()}"]).strip()}
+        found = {key: str(info.get(f"/{key.title()}") or "").strip() for key in ("title", "subject", "keywords")}
+        metadata = {key: value for key, value in found.items() if value}
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken or hostile files
