@@ -311,7 +311,7 @@ def recording_qde() -> str:
     <SourceRef targetGUID="{GUID(20)}"/></Case></Cases>
   <Sources>
     <AudioSource guid="{GUID(20)}" name="P08.mp3" path="internal://{GUID(20)}.mp3" creatingUser="{GUID(1)}">
-      <Transcript guid="{GUID(21)}" plainTextPath="internal://{GUID(21)}.txt">{sync}
+      <Transcript guid="{GUID(21)}" name="Transcript" plainTextPath="internal://{GUID(21)}.txt">{sync}
         <TranscriptSelection guid="{GUID(60)}" name="The nurse stayed late." fromSyncPoint="{GUID(50)}"
             toSyncPoint="{GUID(51)}" creatingUser="{GUID(1)}">{coded(GUID(61), GUID(1), GUID(11))}</TranscriptSelection>
         <TranscriptSelection guid="{GUID(62)}" fromSyncPoint="{GUID(50)}" toSyncPoint="{GUID(99)}"

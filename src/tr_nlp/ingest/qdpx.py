@@ -352,7 +352,8 @@ def _read_source(
     users: dict[str, str], metadata: dict[str, Any], taken: set[str], holder: Element | None = None,
 ) -> tuple[Interview, list[Coding], list[str]] | None:
     """A text source, or the text ``source`` (a ``Transcript``, a PDF's ``Representation``) of ``holder``."""
-    interview_id = _interview_id(source if holder is None or source.get("name") else holder, taken)
+    # a recording's or PDF's name names the interview (tools call its transcript "Transcript")
+    interview_id = _interview_id(holder if holder is not None and holder.get("name") else source, taken)
     raw = _source_text(source, interview_id, files, where, options.encoding)
     text, to_text = normalise_with_offsets(raw)
     if not text.strip():
