@@ -30,14 +30,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tr_nlp.errors import CodebookError
+from tr_nlp.errors import CodebookError, ConfigError
 from tr_nlp.schema import Code, Codebook, Coding
 
 _NAME = re.compile(r"^[\w][\w .:\-]*$")
@@ -241,6 +241,21 @@ def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
 def dump_codebook(codebook: Codebook) -> str:
     """Serialise ``codebook`` as YAML text (stable key order)."""
     return yaml.safe_dump(codebook_to_dict(codebook), sort_keys=False, allow_unicode=True, width=100)
+
+
+def check_code_names(codes: Iterable[str], known: Sequence[str], among: str) -> None:
+    """Refuse any of ``codes`` that is not in ``known`` (``among`` says where they were looked
+    for: "in the codebook", "coded by the model"), naming the codes there are.
+
+    >>> check_code_names(["care", "nope"], ["care", "time"], "in the codebook")
+    Traceback (most recent call last):
+    ...
+    tr_nlp.errors.ConfigError: [E163] invalid option: code(s) 'nope' not in the codebook; expected some of care, time
+    """
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise ConfigError("E163", detail=f"code(s) {', '.join(map(repr, unknown))} not {among}; "
+                                         f"expected some of {', '.join(known)}")
 
 
 def with_parent_codes(codings: Iterable[Coding], codebook: Codebook) -> list[Coding]:

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from tr_nlp.codebook import check_code_names
 from tr_nlp.coding.store import ThemeModel
-from tr_nlp.errors import ConfigError
 from tr_nlp.features.context import context_frame
 from tr_nlp.schema import Interview, Segment
 
@@ -56,10 +56,7 @@ def chosen_codes(model: ThemeModel, codes: Sequence[str] | None) -> list[str]:
     ConfigError
         E163 naming the codes the model does not code.
     """
-    unknown = [code for code in codes or () if code not in model.codes]
-    if unknown:
-        raise ConfigError("E163", detail=f"code(s) {', '.join(map(repr, unknown))} not coded by the model; "
-                          f"expected some of {', '.join(model.codes)}")
+    check_code_names(codes or (), model.codes, "coded by the model")
     return list(model.codes) if codes is None else list(codes)
 
 

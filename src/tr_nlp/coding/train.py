@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tr_nlp.codebook import codebook_hash, with_parent_codes
+from tr_nlp.codebook import check_code_names, codebook_hash, with_parent_codes
 from tr_nlp.coding.classifier import FINETUNE, make_theme_classifier, parse_objective, reads_context
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import informative_terms
@@ -121,10 +121,7 @@ def coded_data(
     mapped = map_codings(segments, codings, overlap)
     present = set(mapped["code"])
     known = corpus.codebook.names if corpus.codebook else sorted({c.code for c in codings})
-    unknown = [c for c in codes or () if c not in known]
-    if unknown:
-        raise ConfigError("E163", detail=f"code(s) {', '.join(map(repr, unknown))} not in the "
-                          f"{'codebook' if corpus.codebook else 'codings'}; expected some of {', '.join(known)}")
+    check_code_names(codes or (), known, "in the codebook" if corpus.codebook else "in the codings")
     wanted = known if codes is None else list(dict.fromkeys(codes))
     absent = [c for c in wanted if c not in present]
     codes = [c for c in wanted if c in present]

@@ -222,12 +222,12 @@ def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dic
         line = normalise_text(raw)
         if not lines and not line:
             continue  # leading empty paragraphs
-        marked = normalise_text(label) if label is not None else ""
-        if marked.strip() and line.startswith(marked.strip()):
-            start = len(marked.rstrip())
+        marked = normalise_text(label).strip() if label is not None else ""
+        if marked and line.startswith(marked):
+            start = len(marked)
             while start < len(line) and line[start] in ": \t":  # the turn's text starts after ':' and spaces
                 start += 1
-            found[pos] = LabelMatch(marked.strip().rstrip(":").strip(), start, None), bool(line[start:].strip())
+            found[pos] = LabelMatch(marked.rstrip(":").strip(), start, None), bool(line[start:].strip())
         lines.append(line)
         pos += len(line) + 1
     counts = Counter(match.label for match, _ in found.values())
