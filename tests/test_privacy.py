@@ -159,6 +159,17 @@ def test_mapping_round_trip_keeps_placeholders(tmp_path):
     assert second.text("Rob") == "[PERSON_2]"
 
 
+def test_mapping_file_opens_in_a_spreadsheet_as_text_and_reads_back(tmp_path):
+    """An international number starts with '+': a spreadsheet would take it for a formula."""
+    first = Pseudonymiser()
+    first.text("ring +44 20 7946 0958")
+    path = first.save_mapping(tmp_path / "map.csv")
+    assert path.read_text(encoding="utf-8").splitlines()[1] == "[PHONE_1],PHONE,'+44 20 7946 0958"
+    second = Pseudonymiser()
+    second.load_mapping(path)
+    assert second.text("or +44 20 7946 0958") == "or [PHONE_1]"
+
+
 def test_bad_mapping_and_names_files_say_what_is_wrong(tmp_path):
     bad = tmp_path / "map.csv"
     bad.write_text("a,b\n1,2\n")

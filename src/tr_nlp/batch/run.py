@@ -38,6 +38,7 @@ from tr_nlp.batch.lock import folder_lock
 from tr_nlp.batch.manifest import MANIFEST_NAME, Entry, Manifest
 from tr_nlp.batch.work import Result, Task, code_files
 from tr_nlp.coding.store import CARD_FILE, verify_model_files
+from tr_nlp.csvsafe import write_csv
 from tr_nlp.errors import OutputError
 from tr_nlp.export.folder import safe_stem
 from tr_nlp.export.tables import atomic_path, check_folder_path, write_json, write_table, write_text
@@ -309,7 +310,7 @@ def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
     with atomic_path(paths["csv"]) as tmp:
         header = True
         for part in parts:  # one part at a time: memory stays bounded
-            pd.read_parquet(part).to_csv(tmp, mode="w" if header else "a", header=header, index=False)
+            write_csv(pd.read_parquet(part), tmp, mode="w" if header else "a", header=header)
             header = False
         if header:
             tmp.write_text("")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from tr_nlp.cli import common as c
+from tr_nlp.csvsafe import write_csv
 from tr_nlp.export import check_table_path, write_table
 from tr_nlp.schema import segments_to_frame
 from tr_nlp.segment import map_codings
@@ -52,7 +53,7 @@ def segment(
         codes = {sid: ";".join(sorted(set(group))) for sid, group in mapped.groupby("segment_id")["code"]}
         frame["codes"] = [codes.get(sid, "") for sid in frame["segment_id"]]  # no coding on any segment: all ""
     if output is None:
-        frame.to_csv(sys.stdout, index=False)
+        write_csv(frame, sys.stdout)
     else:
         write_table(frame, output)
         if not quiet:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from tr_nlp.csvsafe import write_csv
 from tr_nlp.errors import OutputError
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".jsonl")
@@ -103,7 +104,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     path = check_table_path(path)
     suffix = path.suffix.lower()
     writers: dict[str, Callable[[Path], Any]] = {
-        ".csv": lambda p: frame.to_csv(p, index=False),
+        ".csv": lambda p: write_csv(frame, p),
         ".parquet": lambda p: frame.to_parquet(p, index=False),
         ".jsonl": lambda p: frame.to_json(p, orient="records", lines=True, force_ascii=False),
     }

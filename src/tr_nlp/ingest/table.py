@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from tr_nlp.csvsafe import unguard_frame
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
@@ -128,7 +129,7 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
                 frame = _read_jsonl(text, path)
             else:
                 sep = "\t" if suffix == ".tsv" else _delimiter(text)
-                frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+                frame = unguard_frame(pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False))
     except InputError:
         raise
     except FileNotFoundError:

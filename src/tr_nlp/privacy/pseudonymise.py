@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tr_nlp.csvsafe import guard_cell, unguard_cell
 from tr_nlp.errors import InputError
 
 KINDS: tuple[str, ...] = ("EMAIL", "NHS_NUMBER", "PHONE", "DATE", "PERSON")
@@ -280,7 +281,7 @@ class Pseudonymiser:
         with atomic_path(path, private=True) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["placeholder", "kind", "original"])
-            writer.writerows(self.mapping)
+            writer.writerows((token, kind, guard_cell(original)) for token, kind, original in self.mapping)
         return path
 
     def load_mapping(self, path: str | Path) -> None:
@@ -293,6 +294,7 @@ class Pseudonymiser:
             raise InputError("E231", path, detail=exc) from None
         for row in rows:
             token, kind, original = row.get("placeholder"), row.get("kind"), row.get("original")
+            original = None if original is None else unguard_cell(original)
             match = re.fullmatch(r"\[([A-Z_]+)_(\d+)\]", token or "")
             if not match or kind not in KINDS or match.group(1) != kind or original is None:
                 raise InputError("E231", path, detail=f"row {row}")

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from tr_nlp.csvsafe import unguard_frame
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import Corpus
 from tr_nlp.jsonfile import read_json_object
@@ -201,8 +202,8 @@ def read_run_table(path: Path) -> pd.DataFrame:
     if not path.exists():
         return _EMPTY
     try:
-        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, keep_default_na=False,
-                                                                                  na_values=[""])
+        frame = (pd.read_parquet(path) if path.suffix == ".parquet"
+                 else unguard_frame(pd.read_csv(path, keep_default_na=False, na_values=[""])))
     except Exception as exc:  # noqa: BLE001 - any parser error: name the file
         raise InputError("E221", path, detail=f"{type(exc).__name__}: {exc}") from None
     read = [c for c in COLUMNS.get(path.name, ()) if c in frame.columns]

@@ -1,0 +1,71 @@
+"""CSV cells that a spreadsheet shows as text, never runs as a formula.
+
+Excel, LibreOffice and Google Sheets read a cell that starts with ``=``, ``+``, ``-``
+or ``@`` (or a tab or carriage return) as a formula. A transcript can hold such text
+(a conversation-analysis latch ``=``, a turn that starts ``- yeah``, or a planted
+``=HYPERLINK(...)`` that would send a participant's words to a web address), and a
+spreadsheet would show it as ``#NAME?``, lose it on saving, or run it. Every CSV that
+tr_nlp writes therefore starts such a text cell with an apostrophe, as OWASP advises
+against CSV injection; so that the change can be undone exactly, a text cell that
+already starts with an apostrophe followed by one of those characters (or by a second
+apostrophe) gets one more. tr_nlp undoes it when it reads a CSV back (a run's tables,
+codings, utterance tables), so a round trip keeps every character; Parquet and JSONL
+outputs hold the text as it is.
+
+Examples
+--------
+>>> guard_cell("=SUM(A1:A9)"), guard_cell("- yeah"), guard_cell("'cause I was")
+("'=SUM(A1:A9)", "'- yeah", "'cause I was")
+>>> all(unguard_cell(guard_cell(t)) == t for t in ["=x", "'=x", "''", "'", "'cause", "", "-3"])
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_GUARDED = (*FORMULA_STARTS, "'")  # what may follow the apostrophe tr_nlp adds
+
+
+def guard_cell(text: str) -> str:
+    """``text`` with an apostrophe before it if a spreadsheet would read it as a formula
+    (or if it already starts with an apostrophe that :func:`unguard_cell` would remove)."""
+    if text.startswith(FORMULA_STARTS) or (text.startswith("'") and text[1:].startswith(_GUARDED)):
+        return "'" + text
+    return text
+
+
+def unguard_cell(text: str) -> str:
+    """The text :func:`guard_cell` was given; other text is returned as it is."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_GUARDED) else text
+
+
+def _map_text(frame: pd.DataFrame, function: Any) -> pd.DataFrame:
+    """``frame`` with ``function`` applied to the string cells of its text columns (a copy
+    when any column changes; numbers, missing values and other types stay as they are)."""
+    text = [name for name in frame.columns
+            if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name].dtype)]
+    if not text:
+        return frame
+    frame = frame.copy()
+    for name in text:
+        frame[name] = frame[name].map(lambda v: function(v) if isinstance(v, str) else v)
+    return frame
+
+
+def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell passed through :func:`guard_cell`, ready for a CSV."""
+    return _map_text(frame, guard_cell)
+
+
+def unguard_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` read from a CSV with every text cell passed through :func:`unguard_cell`."""
+    return _map_text(frame, unguard_cell)
+
+
+def write_csv(frame: pd.DataFrame, target: Any, **options: Any) -> None:
+    """``frame.to_csv(target, index=False, **options)`` with text cells guarded."""
+    guard_frame(frame).to_csv(target, index=False, **options)
