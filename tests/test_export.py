@@ -37,6 +37,9 @@ def test_csv_text_never_starts_a_formula_and_reads_back_exactly(tmp_path):
     assert (rows[0]["start"], rows[0]["p"]) == ("-6", "-0.5")  # numbers are not text: no guard
     assert load_frame(path)[0]["text"].tolist() == HOSTILE
     assert pd.read_parquet(write_table(frame, tmp_path / "t.parquet"))["text"].tolist() == HOSTILE  # exact
+    # opened in a spreadsheet that keeps the apostrophes, and saved as a workbook
+    pd.read_csv(path, dtype=str, keep_default_na=False).to_excel(tmp_path / "t.xlsx", index=False)
+    assert load_frame(tmp_path / "t.xlsx")[0]["text"].tolist() == HOSTILE
 
 
 def test_atomic_write_leaves_old_file_on_failure(tmp_path):

@@ -118,6 +118,7 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
             frame = pd.read_parquet(path)
         elif suffix == ".xlsx":
             frame, sheets = _read_workbook(path)
+            frame = unguard_frame(frame)  # a CSV of tr_nlp's saved as a workbook: the apostrophes may be kept
             if len(sheets) > 1:
                 warnings.append(f"read the first of {len(sheets)} sheets, '{sheets[0]}'")
         else:
