@@ -7,7 +7,7 @@ import pytest
 from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
 
 from tr_nlp.agreement import (
-    OVERALL, agreement_table, binary_stats_from_counts, cohen_kappa, confusion_counts, gwet_ac1,
+    OVERALL, agreement_table, binary_stats_from_counts, character_table, cohen_kappa, confusion_counts, gwet_ac1,
     fleiss_kappa, krippendorff_alpha, pabak, percent_agreement,
 )
 
@@ -150,3 +150,50 @@ def test_fleiss_kappa_published_example():
              [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7]]
     data = np.array([[c for c, n in enumerate(row) for _ in range(n)] for row in table]).T
     assert fleiss_kappa(data) == pytest.approx(0.210, abs=0.001)
+
+
+def _characters():
+    """Two interviews of 100 characters; the segments (participant speech) are 0-40 and
+    60-100 of each. A coded both, B only i1; the machine marked segments."""
+    units = pd.DataFrame({"interview_id": ["i1", "i1", "i2", "i2"], "start": [0, 60, 0, 60], "end": [40, 100, 40, 100]})
+    spans = [("A", "i1", 10, 50, "care"),  # 40-50 is the interviewer's: not compared
+             ("A", "i1", 70, 90, "extra"), ("A", "i2", 0, 30, "care"),
+             ("B", "i1", 20, 40, "care"), ("B", "i1", 65, 95, "extra"), ("B", "i1", 80, 85, "extra"),
+             ("m", "i1", 0, 40, "care"), ("m", "i2", 60, 100, "care")]
+    codings = pd.DataFrame(spans, columns=["rater", "interview_id", "start", "end", "code"])
+    return codings, units, {"m": {"i1", "i2"}, "A": {"i1", "i2"}, "B": {"i1"}}
+
+
+def _marks(codings, rater, interview, code):
+    """The rater's 0/1 per compared character of an interview, written out by hand."""
+    marks = np.zeros(100, dtype=int)
+    for r in codings.itertuples():
+        if (r.rater, r.interview_id, r.code) == (rater, interview, code):
+            marks[r.start:r.end] = 1
+    return np.r_[marks[0:40], marks[60:100]]
+
+
+def test_character_table_matches_sklearn_kappa_on_the_compared_characters():
+    codings, units, rated = _characters()
+    table = character_table(codings, rated, units, ["care", "extra"], machines=["m"], n_boot=300)
+    rows = table.set_index(["code", "rater_a", "rater_b", "comparison"])
+    for a, b, interviews, comparison in [("A", "B", ["i1"], "human vs human"), ("m", "A", ["i1", "i2"], "machine vs human"),
+                                         ("m", "A", ["i1"], "machine vs human, double-coded"),
+                                         ("m", "B", ["i1"], "machine vs human")]:
+        for code in ("care", "extra"):
+            x = np.concatenate([_marks(codings, a, i, code) for i in interviews])
+            y = np.concatenate([_marks(codings, b, i, code) for i in interviews])
+            row = rows.loc[(code, a, b, comparison)]
+            assert row.n_characters == 80 * len(interviews) and row.n_interviews <= len(interviews)
+            assert row.percent == pytest.approx((x == y).mean())
+            if x.any() or y.any():
+                assert row.kappa == pytest.approx(cohen_kappa_score(x, y))
+        pooled = rows.loc[(OVERALL, a, b, comparison)]
+        assert pooled.n_characters == 160 * len(interviews)
+    # the coder who rated i1 alone is not compared on i2 (no say there, not "no code")
+    assert rows.loc[("care", "A", "B", "human vs human")].n_interviews == 1
+    assert rows.loc[("care", "A", "B", "human vs human")].kappa == pytest.approx(
+        cohen_kappa_score(_marks(codings, "A", "i1", "care"), _marks(codings, "B", "i1", "care")))
+    for r in table[table.comparison != "human vs human"].itertuples():  # two interviews: CIs exist
+        if r.n_interviews == 2:
+            assert r.kappa_lo <= r.kappa <= r.kappa_hi

@@ -262,6 +262,10 @@ def test_cli_train_evaluate_code(tmp_path):
     assert r.exit_code == 0, r.stderr
     assert "machine vs human" in r.stdout and "human vs human" in r.stdout
     assert (tmp_path / "ev" / "agreement.csv").is_file()
+    assert "Agreement per code on characters" in r.stdout
+    characters = pd.read_csv(tmp_path / "ev" / "agreement_characters.csv")
+    assert set(characters.comparison) == {"machine vs human", "machine vs human, double-coded", "human vs human"}
+    assert (characters.n_characters > 10_000).all()  # every compared character of the coded demo interviews
     out = tmp_path / "s.jsonl"
     r = runner.invoke(app, ["code", str(DEMO / "interviews" / "demo18.txt"), "--model", str(model), "-o", str(out)])
     assert r.exit_code == 0, r.stderr

@@ -35,6 +35,12 @@ def test_every_section_is_there(html, demo_run):
     # coder_a also coded interviews coder_b did not: machine ~ coder_a again on the double-coded ones
     assert "machine ~ coder_a, double-coded segments" in html
     assert "the next row compares it with the coders on the same segments" in html
+    # the same raters on characters, as NVivo's coding comparison counts them (pooled row last)
+    characters = html[html.index("On characters, as NVivo"):]
+    characters = characters[:characters.index("</table>")]
+    assert characters.count("<tr class=") == 24 and "machine ~ coder_a, double-coded interviews" in characters
+    assert re.search(r'<tr class="human pooled"><td>\(all codes, pooled\)</td><td>coder_a ~ coder_b</td>'
+                     r'<td class="n">\d+</td>\s*<td class="n">9\d\.\d%</td><td class="n">0\.8\d', characters)
     assert "finds 95% of what coders coded" in html
     # how discovery clustered (the demo's interviews share one question: centred, and why)
     assert re.search(r"Passages were centred within their interview .*share of variance between interviews "

@@ -145,16 +145,21 @@ def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result
     result.outputs["suggestions"] = write_table(suggestions, out / "suggestions.parquet")
     result.outputs["suggestions_csv"] = write_table(suggestions, out / "suggestions.csv")
     timings["code"] = time.perf_counter() - t0
-    pooled = evaluation.agreement[evaluation.agreement["code"] == OVERALL]
-    result.summary["agreement_pooled"] = [
-        {"raters": f"{r.rater_a} ~ {r.rater_b}" + (" (double-coded)" if r.comparison == MACHINE_VS_HUMAN_DOUBLE else ""),
-         "kappa": round(r.kappa, 3),
-         "kappa_ci": [round(r.kappa_lo, 3), round(r.kappa_hi, 3)], "f1": round(r.f1, 3)}
-        for r in pooled.itertuples()
-    ]
+    result.summary["agreement_pooled"] = _pooled(evaluation.agreement)
+    result.summary["agreement_characters_pooled"] = _pooled(evaluation.characters)
     result.summary["coded_new_interviews"] = sorted(iv.id for iv in new)
     result.summary["suggestions_above_threshold"] = int(suggestions["above_threshold"].sum())
     return model, suggestions
+
+
+def _pooled(agreement: pd.DataFrame) -> list[dict[str, Any]]:
+    """The pooled rows of an agreement table: raters, kappa with its CI, F1."""
+    return [
+        {"raters": f"{r.rater_a} ~ {r.rater_b}" + (" (double-coded)" if r.comparison == MACHINE_VS_HUMAN_DOUBLE else ""),
+         "kappa": round(r.kappa, 3),
+         "kappa_ci": [round(r.kappa_lo, 3), round(r.kappa_hi, 3)], "f1": round(r.f1, 3)}
+        for r in agreement[agreement["code"] == OVERALL].itertuples()
+    ]
 
 
 def _discover(corpus: Corpus, segmenter: Segmenter, model: ThemeModel | None, out: Path, result: RunResult,

@@ -1,5 +1,6 @@
 """Agreement statistics (kappa, alpha, AC1, PABAK...) and per-code tables with bootstrap CIs."""
 
+from tr_nlp.agreement.characters import CHARACTER_COLUMNS, character_table
 from tr_nlp.agreement.stats import (
     binary_stats_from_counts,
     cohen_kappa,
@@ -12,10 +13,28 @@ from tr_nlp.agreement.stats import (
     prevalence,
 )
 from tr_nlp.agreement.tables import (
-    HUMAN_VS_HUMAN, MACHINE_VS_HUMAN, MACHINE_VS_HUMAN_DOUBLE, OVERALL, agreement_table,
+    HUMAN_VS_HUMAN,
+    MACHINE_VS_HUMAN,
+    MACHINE_VS_HUMAN_DOUBLE,
+    OVERALL,
+    agreement_table,
 )
 
 __all__ = [
-    "HUMAN_VS_HUMAN", "MACHINE_VS_HUMAN", "MACHINE_VS_HUMAN_DOUBLE", "OVERALL", "agreement_table",
-    "binary_stats_from_counts", "cohen_kappa", "confusion_counts", "fleiss_kappa", "gwet_ac1", "krippendorff_alpha", "pabak", "percent_agreement", "prevalence",
+    "CHARACTER_COLUMNS",
+    "HUMAN_VS_HUMAN",
+    "MACHINE_VS_HUMAN",
+    "MACHINE_VS_HUMAN_DOUBLE",
+    "OVERALL",
+    "agreement_table",
+    "binary_stats_from_counts",
+    "character_table",
+    "cohen_kappa",
+    "confusion_counts",
+    "fleiss_kappa",
+    "gwet_ac1",
+    "krippendorff_alpha",
+    "pabak",
+    "percent_agreement",
+    "prevalence",
 ]

@@ -54,6 +54,10 @@ def _num(value: float | None) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:.2f}"
 
 
+def _with_ci(row, stat: str) -> str:  # type: ignore[no-untyped-def]
+    return f"{_num(getattr(row, stat))} [{_num(getattr(row, stat + '_lo'))}, {_num(getattr(row, stat + '_hi'))}]"
+
+
 def print_agreement(table) -> None:  # type: ignore[no-untyped-def]
     """Agreement rows as a rich table on stdout: machine vs human beside human vs human."""
     view = Table(title="Agreement per code (95% CIs resample interviews)")
@@ -61,9 +65,20 @@ def print_agreement(table) -> None:  # type: ignore[no-untyped-def]
         view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
     for r in table.itertuples():
         view.add_row(r.code, r.comparison, f"{r.rater_a} ~ {r.rater_b}", str(r.n_segments),
-                     *(f"{_num(getattr(r, k))} [{_num(getattr(r, k + '_lo'))}, {_num(getattr(r, k + '_hi'))}]"
-                       for k in ("kappa", "alpha", "ac1")),
+                     *(_with_ci(r, k) for k in ("kappa", "alpha", "ac1")),
                      _num(r.f1), _num(r.precision), _num(r.recall))
+    c.out.print(view)
+
+
+def print_character_agreement(table) -> None:  # type: ignore[no-untyped-def]
+    """Agreement on characters (:func:`tr_nlp.agreement.character_table`) as a rich table on stdout."""
+    view = Table(title="Agreement per code on characters, as NVivo's coding comparison counts it (95% CIs "
+                       "resample interviews)")
+    for col in ("code", "comparison", "raters", "characters", "agree %", "kappa"):
+        view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
+    for r in table.itertuples():
+        view.add_row(r.code, r.comparison, f"{r.rater_a} ~ {r.rater_b}", str(r.n_characters),
+                     "n/a" if math.isnan(r.percent) else f"{100 * r.percent:.1f}", _with_ci(r, "kappa"))
     c.out.print(view)
 
 
@@ -160,7 +175,7 @@ def evaluate(
     corpus: c.CorpusOpt,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for agreement.csv, calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for agreement.csv, agreement_characters.csv, calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json.")] = None,
     features: Features = "both",
     objective: Objective = "f1",
     target: Target = "union",
@@ -190,6 +205,7 @@ def evaluate(
     ev = cross_validate(data, features, objective, n_splits=folds, seed=seed, n_boot=n_boot,
                         learning_curve=not no_curve, context=context)
     print_agreement(ev.agreement)
+    print_character_agreement(ev.characters)
     if not quiet and not (ev.agreement["comparison"] == HUMAN_VS_HUMAN).any():
         coders = ", ".join(sorted(data.humans)) or "none"
         c.warn(f"no human-vs-human rows: no two coders coded the same interviews (coders: {coders}); have a "

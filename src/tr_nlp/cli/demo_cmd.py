@@ -33,9 +33,10 @@ def demo(
             f"{s['interviews']} interviews, {s['segments']} participant segments, "
             f"{s['codings']} human codings by {len(s['coders'])} coder(s)", highlight=False,
         )
-    for row in s.get("agreement_pooled", []):
-        c.err.print(f"  agreement (all codes, CV): {row['raters']}: kappa {row['kappa']:.2f} "
-                    f"[{row['kappa_ci'][0]:.2f}, {row['kappa_ci'][1]:.2f}], F1 {row['f1']:.2f}", highlight=False)
+    for key, unit in (("agreement_pooled", "segments"), ("agreement_characters_pooled", "characters")):
+        for row in s.get(key, []):
+            c.err.print(f"  agreement (all codes, CV, {unit}): {row['raters']}: kappa {row['kappa']:.2f} "
+                        f"[{row['kappa_ci'][0]:.2f}, {row['kappa_ci'][1]:.2f}], F1 {row['f1']:.2f}", highlight=False)
     found = s.get("discovery", {})
     if "skipped" in found:
         c.err.print(f"  candidate codes: none ({found['skipped']})", highlight=False)

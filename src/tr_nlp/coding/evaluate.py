@@ -21,11 +21,17 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold
 
-from tr_nlp.agreement import MACHINE_VS_HUMAN, agreement_table, binary_stats_from_counts
+from tr_nlp.agreement import (
+    MACHINE_VS_HUMAN,
+    agreement_table,
+    binary_stats_from_counts,
+    character_table,
+)
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.train import CodedData
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import write_json, write_table
+from tr_nlp.segment import coder_coverage
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +52,7 @@ class Evaluation:
     learning_curve: pd.DataFrame = field(default_factory=pd.DataFrame)
     confusion: pd.DataFrame = field(default_factory=pd.DataFrame)
     examples: pd.DataFrame = field(default_factory=pd.DataFrame)
+    characters: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement on characters, as NVivo's
 
 
 def _folds(data: CodedData, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -107,7 +114,23 @@ def cross_validate(
              if learning_curve else pd.DataFrame())
     return Evaluation(proba, predicted, agreement, reliability_table(proba, data.target),
                       prescreen_table(proba, data.target), curve, confusion_table(predicted, data.humans),
-                      examples_table(proba, data))
+                      examples_table(proba, data), character_agreement(data, predicted, n_boot, seed))
+
+
+def character_agreement(data: CodedData, predicted: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Machine (``predicted`` 0/1 per segment) and coders compared on the characters of the
+    segments (:func:`tr_nlp.agreement.character_table`): the machine marks the characters
+    of the segments it coded, a coder those of their codings."""
+    units = pd.DataFrame([(s.interview_id, s.start, s.end) for s in data.segments],
+                         columns=["interview_id", "start", "end"])
+    rows, cols = np.nonzero(predicted.reindex(columns=data.codes).to_numpy(dtype=float) > 0.5)
+    machine = units.iloc[rows].assign(code=np.asarray(data.codes, dtype=object)[cols], rater=MACHINE)
+    humans = pd.DataFrame([(c.coder, c.interview_id, c.start, c.end, c.code) for c in data.codings],
+                          columns=["rater", "interview_id", "start", "end", "code"])
+    coverage = coder_coverage(data.codings)
+    rated = {MACHINE: set(units["interview_id"]), **{coder: coverage[coder] for coder in sorted(coverage)}}
+    return character_table(pd.concat([machine, humans], ignore_index=True), rated, units, data.codes,
+                           machines=[MACHINE], n_boot=n_boot, seed=seed)
 
 
 def card_metrics(agreement: pd.DataFrame) -> list[dict]:
@@ -249,6 +272,8 @@ def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
         paths["confusion"] = write_table(ev.confusion, folder / "confusion.csv")
     if not ev.examples.empty:
         paths["examples"] = write_table(ev.examples, folder / "examples.csv")
+    if not ev.characters.empty:
+        paths["agreement_chars"] = write_table(ev.characters, folder / "agreement_characters.csv")
     oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
     paths["cv_predictions"] = write_table(oof.reset_index(), folder / "cv_predictions.parquet")
     brier = ev.calibration.groupby("code")["brier"].first().to_dict() if not ev.calibration.empty else {}

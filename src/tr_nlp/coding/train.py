@@ -27,7 +27,7 @@ from tr_nlp.coding.suggest import informative_terms
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.features.context import context_frame
 from tr_nlp.ingest import Corpus
-from tr_nlp.schema import Codebook, Segment
+from tr_nlp.schema import Codebook, Coding, Segment
 from tr_nlp.segment import Segmenter, coder_coverage, label_matrix, map_codings
 from tr_nlp.versions import library_versions
 
@@ -71,6 +71,7 @@ class CodedData:
     absent: tuple[str, ...] = ()  # codebook codes no segment carries: not learned
     segmenter: Segmenter = field(default_factory=Segmenter)  # how the segments were cut; a model codes new text the same way
     aggregated: bool = False  # codings counted for the codes above theirs in the codebook
+    codings: tuple[Coding, ...] = ()  # the human codings of the coded interviews (with parents' if aggregated)
 
     def inputs(self, context: bool, rows: np.ndarray | None = None) -> Any:
         """Model input for ``rows``: the context frame, or the texts alone."""
@@ -144,7 +145,7 @@ def coded_data(
                           f"with one of {sorted(humans)}")
     frame = context_frame(segments, corpus.by_id())
     return CodedData(segments, y.fillna(0).astype(int), humans, codes, frame,
-                     exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter, aggregate)
+                     exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter, aggregate, tuple(codings))
 
 
 def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[tuple[int, ...], ...]:

@@ -56,6 +56,7 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
         "quotes": quotes,
         "overview": sections.overview(data, codes),
         "agreement": sections.agreement(data),
+        "characters": sections.character_agreement(data),
         "plots": sections.plots(data, styles),
         "prescreen": prescreen,
         "disagreements": disagreements,

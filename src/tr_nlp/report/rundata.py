@@ -33,6 +33,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "agreement.csv": ("code", "rater_a", "rater_b", "comparison", "n_segments", "kappa", "kappa_lo", "kappa_hi",
                       "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo", "ac1_hi", "precision", "recall", "f1",
                       "f1_lo", "f1_hi", "prevalence_a", "prevalence_b"),
+    "agreement_characters.csv": ("code", "rater_a", "rater_b", "comparison", "n_characters", "percent", "kappa",
+                                 "kappa_lo", "kappa_hi"),
     "calibration.csv": ("code", "mean_predicted", "observed", "n"),
     "prescreen.csv": ("code", "recall", "read_share", "skip_share", "positives", "segments"),
     "learning_curve.csv": ("code", "train_interviews", "f1", "kappa"),
@@ -43,7 +45,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 #: Columns of numbers: offsets are whole numbers, never negative or blank; figures may be blank.
 _OFFSETS = ("start", "end")
-_FIGURES = ("n_segments", "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo",
+_FIGURES = ("n_segments", "n_characters", "percent", "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo",
             "ac1_hi", "precision", "recall", "f1", "f1_lo", "f1_hi", "prevalence_a", "prevalence_b",
             "mean_predicted", "observed", "n", "read_share", "skip_share", "positives", "segments",
             "train_interviews", "probability")
@@ -60,6 +62,7 @@ class RunData:
     codings: pd.DataFrame = field(default_factory=lambda: _EMPTY)        # interview_id, start, end, code, coder
     segment_codes: pd.DataFrame = field(default_factory=lambda: _EMPTY)  # segment_id, interview_id, code, coder
     agreement: pd.DataFrame = field(default_factory=lambda: _EMPTY)
+    characters: pd.DataFrame = field(default_factory=lambda: _EMPTY)     # agreement on characters
     calibration: pd.DataFrame = field(default_factory=lambda: _EMPTY)
     prescreen: pd.DataFrame = field(default_factory=lambda: _EMPTY)
     learning_curve: pd.DataFrame = field(default_factory=lambda: _EMPTY)
@@ -130,6 +133,7 @@ def load_run(folder: str | Path) -> RunData:
         segments=segments.drop(columns=["text"], errors="ignore"),
         codings=read_run_table(folder / "codings.csv").drop(columns=["text"], errors="ignore"),
         segment_codes=read_run_table(folder / "segment_codes.parquet"), agreement=read_run_table(folder / "agreement.csv"),
+        characters=read_run_table(folder / "agreement_characters.csv"),
         calibration=read_run_table(folder / "calibration.csv"), prescreen=read_run_table(folder / "prescreen.csv"),
         learning_curve=read_run_table(folder / "learning_curve.csv"), cv=read_run_table(folder / "cv_predictions.parquet"),
         suggestions=suggestions.drop(columns=["text"], errors="ignore"),

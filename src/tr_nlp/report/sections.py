@@ -129,6 +129,15 @@ def agreement(data: RunData, max_pairs: int = 3) -> list[dict[str, Any]]:
     return groups
 
 
+def character_agreement(data: RunData) -> list[dict[str, Any]]:
+    """Rows of the agreement on characters (as NVivo counts it), codes first, pooled last."""
+    if data.characters.empty:
+        return []
+    records = [_row(r) | {"pooled": r["code"] == POOLED, "double_coded": r["comparison"] == MACHINE_VS_HUMAN_DOUBLE}
+               for r in data.characters.to_dict("records")]
+    return sorted(records, key=lambda r: r["pooled"])
+
+
 def _all_segments_sentence(row: dict[str, Any]) -> str:
     """Reading of a machine row that has a double-coded twin (which carries the comparison)."""
     k = row["kappa"]
