@@ -7,7 +7,7 @@ import pytest
 from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
 
 from tr_nlp.agreement import (
-    OVERALL, agreement_table, binary_stats_from_counts, character_table, cohen_kappa, confusion_counts, gwet_ac1,
+    OVERALL, agreement_table, binary_stats_from_counts, character_table, group_alpha_table, cohen_kappa, confusion_counts, gwet_ac1,
     fleiss_kappa, krippendorff_alpha, pabak, percent_agreement,
 )
 
@@ -197,3 +197,37 @@ def test_character_table_matches_sklearn_kappa_on_the_compared_characters():
     for r in table[table.comparison != "human vs human"].itertuples():  # two interviews: CIs exist
         if r.n_interviews == 2:
             assert r.kappa_lo <= r.kappa <= r.kappa_hi
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_group_alpha_matches_the_krippendorff_package_with_missing_ratings(seed):
+    r = np.random.default_rng(seed)
+    seg = [f"s{i}" for i in range(120)]
+    interviews = pd.Series([f"iv{i // 12}" for i in range(120)], index=seg)
+    truth = r.integers(0, 2, (120, 2))
+    ratings = {}
+    for coder in ("A", "B", "C", "D"):  # each coder agrees with the truth 80% of the time, and skips some segments
+        marks = np.where(r.random((120, 2)) < 0.8, truth, 1 - truth).astype(float)
+        marks[r.random(120) < 0.3] = np.nan
+        ratings[coder] = pd.DataFrame(marks, index=seg, columns=["x", "y"])
+    ratings["m"] = pd.DataFrame(np.where(r.random((120, 2)) < 0.6, truth, 1 - truth).astype(float), index=seg,
+                                columns=["x", "y"])
+    table = group_alpha_table(ratings, interviews, ["x", "y"], machines=["m"], n_boot=300)
+    rows = table.set_index(["code", "raters"])
+    humans = ["A", "B", "C", "D"]
+    for code in ("x", "y"):
+        data = np.stack([ratings[c][code].to_numpy() for c in humans])
+        shared = (~np.isnan(data)).sum(axis=0) >= 2
+        assert rows.loc[(code, "coders")].alpha == pytest.approx(
+            krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+        assert rows.loc[(code, "coders")].n_units == shared.sum() == rows.loc[(code, "coders + m")].n_units
+        with_machine = np.vstack([data, ratings["m"][code].to_numpy()])[:, shared]  # the machine on the same units
+        assert rows.loc[(code, "coders + m")].alpha == pytest.approx(
+            krippendorff.alpha(reliability_data=with_machine, level_of_measurement="nominal"))
+    stacked = np.hstack([np.stack([ratings[c][code].to_numpy() for c in humans]) for code in ("x", "y")])
+    assert rows.loc[(OVERALL, "coders")].alpha == pytest.approx(
+        krippendorff.alpha(reliability_data=stacked, level_of_measurement="nominal"))
+    assert rows.loc[(OVERALL, "coders + m")].alpha < rows.loc[(OVERALL, "coders")].alpha  # a worse rater
+    for row in table.itertuples():
+        assert row.alpha_lo <= row.alpha <= row.alpha_hi and row.n_raters == (4 if row.raters == "coders" else 5)
+    assert group_alpha_table({"A": ratings["A"], "m": ratings["m"]}, interviews, ["x"], machines=["m"]).empty

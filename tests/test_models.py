@@ -262,7 +262,9 @@ def test_cli_train_evaluate_code(tmp_path):
     assert r.exit_code == 0, r.stderr
     assert "machine vs human" in r.stdout and "human vs human" in r.stdout
     assert (tmp_path / "ev" / "agreement.csv").is_file()
-    assert "Agreement per code on characters" in r.stdout
+    assert "Agreement per code on characters" in r.stdout and "Krippendorff's alpha of all coders" in r.stdout
+    group = pd.read_csv(tmp_path / "ev" / "agreement_group.csv")
+    assert group.raters.tolist() == ["coders"] * 6 + ["coders + machine"] * 6
     characters = pd.read_csv(tmp_path / "ev" / "agreement_characters.csv")
     assert set(characters.comparison) == {"machine vs human", "machine vs human, double-coded", "human vs human"}
     assert (characters.n_characters > 10_000).all()  # every compared character of the coded demo interviews

@@ -35,6 +35,12 @@ def test_every_section_is_there(html, demo_run):
     # coder_a also coded interviews coder_b did not: machine ~ coder_a again on the double-coded ones
     assert "machine ~ coder_a, double-coded segments" in html
     assert "the next row compares it with the coders on the same segments" in html
+    # all coders at once, then with the machine: its pooled row last
+    group = html[html.index("All coders at once"):]
+    group = group[:group.index("</table>")]
+    assert group.count("<tr class=") == 12
+    assert re.search(r'<tr class="machine pooled"><td>\(all codes, pooled\)</td><td>coders \+ machine \(3\)</td>'
+                     r'<td class="n">\d+</td>\s*<td class="n">0\.\d\d', group)
     # the same raters on characters, as NVivo's coding comparison counts them (pooled row last)
     characters = html[html.index("On characters, as NVivo"):]
     characters = characters[:characters.index("</table>")]

@@ -1,6 +1,7 @@
 """Agreement statistics (kappa, alpha, AC1, PABAK...) and per-code tables with bootstrap CIs."""
 
 from tr_nlp.agreement.characters import CHARACTER_COLUMNS, character_table
+from tr_nlp.agreement.group import GROUP_COLUMNS, group_alpha_table
 from tr_nlp.agreement.stats import (
     binary_stats_from_counts,
     cohen_kappa,
@@ -22,6 +23,7 @@ from tr_nlp.agreement.tables import (
 
 __all__ = [
     "CHARACTER_COLUMNS",
+    "GROUP_COLUMNS",
     "HUMAN_VS_HUMAN",
     "MACHINE_VS_HUMAN",
     "MACHINE_VS_HUMAN_DOUBLE",
@@ -32,6 +34,7 @@ __all__ = [
     "cohen_kappa",
     "confusion_counts",
     "fleiss_kappa",
+    "group_alpha_table",
     "gwet_ac1",
     "krippendorff_alpha",
     "pabak",

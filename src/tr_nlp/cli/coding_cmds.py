@@ -82,6 +82,19 @@ def print_character_agreement(table) -> None:  # type: ignore[no-untyped-def]
     c.out.print(view)
 
 
+def print_group_alpha(table) -> None:  # type: ignore[no-untyped-def]
+    """Krippendorff's alpha of all coders, and with the machine, as a rich table (nothing with one coder)."""
+    if table.empty:
+        return
+    view = Table(title="Krippendorff's alpha of all coders at once, and with the machine as one coder more "
+                       "(95% CIs resample interviews)")
+    for col in ("code", "raters", "segments", "alpha"):
+        view.add_column(col, justify="left" if col in {"code", "raters"} else "right")
+    for r in table.itertuples():
+        view.add_row(r.code, f"{r.raters} ({r.n_raters})", str(r.n_units), _with_ci(r, "alpha"))
+    c.out.print(view)
+
+
 def _code_list(codes: str | None) -> list[str] | None:
     """``--codes a,b`` as a list (None: every code)."""
     if codes is None:
@@ -175,7 +188,7 @@ def evaluate(
     corpus: c.CorpusOpt,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for agreement.csv, agreement_characters.csv, calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for agreement.csv, agreement_characters.csv, agreement_group.csv, calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json.")] = None,
     features: Features = "both",
     objective: Objective = "f1",
     target: Target = "union",
@@ -206,6 +219,7 @@ def evaluate(
                         learning_curve=not no_curve, context=context)
     print_agreement(ev.agreement)
     print_character_agreement(ev.characters)
+    print_group_alpha(ev.group)
     if not quiet and not (ev.agreement["comparison"] == HUMAN_VS_HUMAN).any():
         coders = ", ".join(sorted(data.humans)) or "none"
         c.warn(f"no human-vs-human rows: no two coders coded the same interviews (coders: {coders}); have a "

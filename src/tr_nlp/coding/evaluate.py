@@ -26,6 +26,7 @@ from tr_nlp.agreement import (
     agreement_table,
     binary_stats_from_counts,
     character_table,
+    group_alpha_table,
 )
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.train import CodedData
@@ -53,6 +54,7 @@ class Evaluation:
     confusion: pd.DataFrame = field(default_factory=pd.DataFrame)
     examples: pd.DataFrame = field(default_factory=pd.DataFrame)
     characters: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement on characters, as NVivo's
+    group: pd.DataFrame = field(default_factory=pd.DataFrame)  # Krippendorff's alpha of all coders (+ machine)
 
 
 def _folds(data: CodedData, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -108,13 +110,15 @@ def cross_validate(
     log.info("agreement with %d bootstrap resamples of interviews", n_boot)
     agreement = agreement_table({MACHINE: predicted, **data.humans}, data.interview_of, codes,
                                 machines=[MACHINE], scores={MACHINE: proba}, n_boot=n_boot, seed=seed)
+    group = group_alpha_table({MACHINE: predicted, **data.humans}, data.interview_of, codes, machines=[MACHINE],
+                              n_boot=n_boot, seed=seed)
     if learning_curve:
         log.info("learning curve: %d training sizes x %d folds", len(CURVE_SHARES), len(folds))
     curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context)
              if learning_curve else pd.DataFrame())
     return Evaluation(proba, predicted, agreement, reliability_table(proba, data.target),
                       prescreen_table(proba, data.target), curve, confusion_table(predicted, data.humans),
-                      examples_table(proba, data), character_agreement(data, predicted, n_boot, seed))
+                      examples_table(proba, data), character_agreement(data, predicted, n_boot, seed), group)
 
 
 def character_agreement(data: CodedData, predicted: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
@@ -274,6 +278,8 @@ def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
         paths["examples"] = write_table(ev.examples, folder / "examples.csv")
     if not ev.characters.empty:
         paths["agreement_chars"] = write_table(ev.characters, folder / "agreement_characters.csv")
+    if not ev.group.empty:
+        paths["agreement_group"] = write_table(ev.group, folder / "agreement_group.csv")
     oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
     paths["cv_predictions"] = write_table(oof.reset_index(), folder / "cv_predictions.parquet")
     brier = ev.calibration.groupby("code")["brier"].first().to_dict() if not ev.calibration.empty else {}

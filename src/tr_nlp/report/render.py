@@ -57,6 +57,7 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
         "overview": sections.overview(data, codes),
         "agreement": sections.agreement(data),
         "characters": sections.character_agreement(data),
+        "group": sections.group_alpha(data),
         "plots": sections.plots(data, styles),
         "prescreen": prescreen,
         "disagreements": disagreements,

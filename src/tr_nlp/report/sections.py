@@ -129,13 +129,20 @@ def agreement(data: RunData, max_pairs: int = 3) -> list[dict[str, Any]]:
     return groups
 
 
+def _pooled_last(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows as records (NaN as None), each code's in order, the pooled rows last."""
+    records = [_row(r) | {"pooled": r["code"] == POOLED} for r in table.to_dict("records")]
+    return sorted(records, key=lambda r: r["pooled"])
+
+
 def character_agreement(data: RunData) -> list[dict[str, Any]]:
     """Rows of the agreement on characters (as NVivo counts it), codes first, pooled last."""
-    if data.characters.empty:
-        return []
-    records = [_row(r) | {"pooled": r["code"] == POOLED, "double_coded": r["comparison"] == MACHINE_VS_HUMAN_DOUBLE}
-               for r in data.characters.to_dict("records")]
-    return sorted(records, key=lambda r: r["pooled"])
+    return [r | {"double_coded": r["comparison"] == MACHINE_VS_HUMAN_DOUBLE} for r in _pooled_last(data.characters)]
+
+
+def group_alpha(data: RunData) -> list[dict[str, Any]]:
+    """Rows of Krippendorff's alpha of all coders and with the machine, codes first, pooled last."""
+    return _pooled_last(data.group)
 
 
 def _all_segments_sentence(row: dict[str, Any]) -> str:
