@@ -231,3 +231,28 @@ def test_group_alpha_matches_the_krippendorff_package_with_missing_ratings(seed)
     for row in table.itertuples():
         assert row.alpha_lo <= row.alpha <= row.alpha_hi and row.n_raters == (4 if row.raters == "coders" else 5)
     assert group_alpha_table({"A": ratings["A"], "m": ratings["m"]}, interviews, ["x"], machines=["m"]).empty
+
+
+def test_printed_tables_summarise_many_coder_pairs():
+    from tr_nlp.cli.coding_cmds import condensed_pairs
+
+    r = np.random.default_rng(3)
+    seg = [f"s{i}" for i in range(60)]
+    interviews = pd.Series([f"iv{i // 10}" for i in range(60)], index=seg)
+    ratings = {name: pd.DataFrame({"x": r.integers(0, 2, 60).astype(float)}, index=seg) for name in "mABCD"}
+    table = agreement_table(ratings, interviews, ["x"], machines=["m"], n_boot=50)
+    shown = condensed_pairs(table)
+    pairs = table[table.comparison == "human vs human"]
+    assert len(pairs) == 12 and len(shown) == len(table) - 12 + 2  # 6 pairs per code (and pooled) -> 1 row each
+    summary = shown[(shown.comparison == "human vs human") & (shown.code == "x")].iloc[0]
+    assert summary.raters == "6 coder pairs, median"
+    x_pairs = pairs[pairs.code == "x"]
+    assert (summary.kappa, summary.kappa_lo, summary.kappa_hi) == (
+        x_pairs.kappa.median(), x_pairs.kappa.min(), x_pairs.kappa.max())
+    order = ["code", "rater_b", "comparison"]  # shown code by code; the rows themselves unchanged
+    machine = shown[shown.comparison != "human vs human"].drop(columns="raters").sort_values(order)
+    pd.testing.assert_frame_equal(machine.reset_index(drop=True),
+                                  table[table.comparison != "human vs human"].sort_values(order).reset_index(drop=True),
+                                  check_dtype=False)  # the summary rows make counts float
+    three = agreement_table({k: ratings[k] for k in "mABC"}, interviews, ["x"], machines=["m"], n_boot=0)
+    assert len(condensed_pairs(three)) == len(three)  # three pairs: every one is shown

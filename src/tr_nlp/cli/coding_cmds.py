@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -48,6 +49,8 @@ Finetune = Annotated[bool, typer.Option("--finetune", help="Also fine-tune MiniL
 FEW_INTERVIEWS = 10
 #: A code with fewer coded segments, or coded in fewer interviews, is learned unreliably.
 FEW_SEGMENTS, FEW_CODE_INTERVIEWS = 10, 3
+#: With more coder pairs than this per code, the printed tables summarise them (the files keep every pair).
+MAX_PAIRS = 3
 
 
 def _num(value: float | None) -> str:
@@ -58,28 +61,63 @@ def _with_ci(row, stat: str) -> str:  # type: ignore[no-untyped-def]
     return f"{_num(getattr(row, stat))} [{_num(getattr(row, stat + '_lo'))}, {_num(getattr(row, stat + '_hi'))}]"
 
 
-def print_agreement(table) -> None:  # type: ignore[no-untyped-def]
+def condensed_pairs(table: pd.DataFrame) -> pd.DataFrame:
+    """A pairwise agreement table to print, with a ``raters`` column.
+
+    With more than :data:`MAX_PAIRS` coder pairs per code (ten annotators make 45), each
+    code's coder pairs become one row holding their median, with their smallest and
+    largest value where a CI would be; the machine rows stay as they are.
+    """
+    table = table.assign(raters=table["rater_a"] + " ~ " + table["rater_b"])
+    humans = table["comparison"] == HUMAN_VS_HUMAN
+    if humans.groupby(table["code"]).sum().max() <= MAX_PAIRS:
+        return table
+    figures = [col for col in table.select_dtypes("number").columns if not col.endswith(("_lo", "_hi"))]
+    parts = []
+    for code, rows in table.groupby("code", sort=False):
+        pairs = rows[rows["comparison"] == HUMAN_VS_HUMAN]
+        summary: dict[str, object] = {"code": code, "comparison": HUMAN_VS_HUMAN,
+                                      "raters": f"{len(pairs)} coder pairs, median"}
+        for col in figures:
+            summary[col] = pairs[col].median()
+            if f"{col}_lo" in table.columns:
+                summary[f"{col}_lo"], summary[f"{col}_hi"] = pairs[col].min(), pairs[col].max()
+        parts += [rows[rows["comparison"] != HUMAN_VS_HUMAN], pd.DataFrame([summary])]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _print_pairs(view: Table, table: pd.DataFrame, shown: pd.DataFrame) -> None:
+    """Print ``view``, and say where every coder pair is when ``shown`` summarised them."""
+    c.out.print(view)
+    if len(shown) < len(table):
+        c.out.print("  coder pairs: the median pair, with the lowest and highest pair in brackets; every pair is "
+                    "in the table that -o writes", highlight=False)
+
+
+def print_agreement(table: pd.DataFrame) -> None:
     """Agreement rows as a rich table on stdout: machine vs human beside human vs human."""
     view = Table(title="Agreement per code (95% CIs resample interviews)")
     for col in ("code", "comparison", "raters", "n", "kappa", "alpha", "AC1", "F1", "P", "R"):
         view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
-    for r in table.itertuples():
-        view.add_row(r.code, r.comparison, f"{r.rater_a} ~ {r.rater_b}", str(r.n_segments),
+    shown = condensed_pairs(table)
+    for r in shown.itertuples():
+        view.add_row(r.code, r.comparison, r.raters, f"{r.n_segments:.0f}",
                      *(_with_ci(r, k) for k in ("kappa", "alpha", "ac1")),
                      _num(r.f1), _num(r.precision), _num(r.recall))
-    c.out.print(view)
+    _print_pairs(view, table, shown)
 
 
-def print_character_agreement(table) -> None:  # type: ignore[no-untyped-def]
+def print_character_agreement(table: pd.DataFrame) -> None:
     """Agreement on characters (:func:`tr_nlp.agreement.character_table`) as a rich table on stdout."""
     view = Table(title="Agreement per code on characters, as NVivo's coding comparison counts it (95% CIs "
                        "resample interviews)")
     for col in ("code", "comparison", "raters", "characters", "agree %", "kappa"):
         view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
-    for r in table.itertuples():
-        view.add_row(r.code, r.comparison, f"{r.rater_a} ~ {r.rater_b}", str(r.n_characters),
+    shown = condensed_pairs(table)
+    for r in shown.itertuples():
+        view.add_row(r.code, r.comparison, r.raters, f"{r.n_characters:.0f}",
                      "n/a" if math.isnan(r.percent) else f"{100 * r.percent:.1f}", _with_ci(r, "kappa"))
-    c.out.print(view)
+    _print_pairs(view, table, shown)
 
 
 def print_group_alpha(table) -> None:  # type: ignore[no-untyped-def]
