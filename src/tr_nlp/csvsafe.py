@@ -1,4 +1,9 @@
-"""CSV cells that a spreadsheet shows as text, never runs as a formula.
+"""CSV files a spreadsheet opens as they are: accents intact, no cell run as a formula.
+
+A CSV file that tr_nlp writes starts with the UTF-8 byte-order mark, as Excel's own
+"CSV UTF-8" does: without it Excel reads the file as the local code page and shows
+``å`` as ``Ã¥``. pandas and tr_nlp skip the mark; Python's ``csv`` module needs
+``encoding="utf-8-sig"``. CSV written to stdout (a pipe) has none.
 
 Excel, LibreOffice and Google Sheets read a cell that starts with ``=``, ``+``, ``-``
 or ``@`` (or a tab or carriage return) as a formula. A transcript can hold such text
@@ -22,6 +27,7 @@ True
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -66,6 +72,14 @@ def unguard_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return _map_text(frame, unguard_cell)
 
 
-def write_csv(frame: pd.DataFrame, target: Any, **options: Any) -> None:
-    """``frame.to_csv(target, index=False, **options)`` with text cells guarded."""
+def write_csv(frame: pd.DataFrame, target: Any, append: bool = False, **options: Any) -> None:
+    """``frame.to_csv(target, index=False, **options)`` with text cells guarded.
+
+    A file ``target`` starts with the UTF-8 byte-order mark; ``append`` adds rows (no
+    header, no mark) to a file written so. A stream such as stdout gets no mark.
+    """
+    if isinstance(target, (str, Path)):
+        options.setdefault("encoding", "utf-8" if append else "utf-8-sig")
+        options.setdefault("mode", "a" if append else "w")
+        options.setdefault("header", not append)
     guard_frame(frame).to_csv(target, index=False, **options)

@@ -308,11 +308,9 @@ def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
         if stray.name not in referenced:  # left by a run killed between writing and recording
             stray.unlink()
     with atomic_path(paths["csv"]) as tmp:
-        header = True
-        for part in parts:  # one part at a time: memory stays bounded
-            write_csv(pd.read_parquet(part), tmp, mode="w" if header else "a", header=header)
-            header = False
-        if header:
+        for k, part in enumerate(parts):  # one part at a time: memory stays bounded
+            write_csv(pd.read_parquet(part), tmp, append=k > 0)
+        if not parts:
             tmp.write_text("")
     return paths
 

@@ -278,7 +278,7 @@ class Pseudonymiser:
         from tr_nlp.export.tables import atomic_path
 
         path = Path(path)
-        with atomic_path(path, private=True) as tmp, open(tmp, "w", newline="", encoding="utf-8") as handle:
+        with atomic_path(path, private=True) as tmp, open(tmp, "w", newline="", encoding="utf-8-sig") as handle:
             writer = csv.writer(handle)
             writer.writerow(["placeholder", "kind", "original"])
             writer.writerows((token, kind, guard_cell(original)) for token, kind, original in self.mapping)
@@ -288,7 +288,7 @@ class Pseudonymiser:
         """Continue a mapping saved by an earlier run, so placeholders stay the same."""
         path = Path(path)
         try:
-            with open(path, newline="", encoding="utf-8") as handle:
+            with open(path, newline="", encoding="utf-8-sig") as handle:  # with or without the mark
                 rows = list(csv.DictReader(handle))
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise InputError("E231", path, detail=exc) from None
