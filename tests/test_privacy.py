@@ -179,6 +179,17 @@ def test_bad_mapping_and_names_files_say_what_is_wrong(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(InputError, match=r"names.txt.*E230"):
         read_names(binary)
+    binary.write_bytes(b"\x01\x02\x03\x04\n")  # decodes as UTF-8, but is no list of names
+    with pytest.raises(InputError, match=r"names.txt: \[E230\].*line 1 holds control characters"):
+        read_names(binary)
+
+
+def test_names_list_saved_with_a_byte_order_mark_keeps_its_first_name(tmp_path):
+    """Notepad and Excel may start a UTF-8 file with a byte-order mark: not part of the first name."""
+    names = tmp_path / "names.txt"
+    names.write_bytes("Karen\nRob  # her brother\n".encode("utf-8-sig"))
+    assert read_names(names) == ["Karen", "Rob"]
+    assert Pseudonymiser(read_names(names)).text("Karen rang Rob") == "[PERSON_1] rang [PERSON_2]"
     names = tmp_path / "ok.txt"
     names.write_text("# staff\nKaren\n\n  Dr Shah  # GP\n")
     assert read_names(names) == ["Karen", "Dr Shah"]

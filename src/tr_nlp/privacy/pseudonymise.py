@@ -306,12 +306,24 @@ class Pseudonymiser:
 
 
 def read_names(path: str | Path) -> list[str]:
-    """Names from a text file, one per line (``#`` starts a comment)."""
+    """Names from a text file, one per line (``#`` starts a comment).
+
+    A UTF-8 byte-order mark (as Notepad may write) is not part of the first name.
+
+    Raises
+    ------
+    InputError
+        E230 when the file cannot be read, is not UTF-8, or holds control characters
+        (a binary file).
+    """
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError("E230", path, detail=exc) from None
+    for number, line in enumerate(lines, 1):
+        if any(unicodedata.category(ch) == "Cc" and ch != "\t" for ch in line):
+            raise InputError("E230", path, detail=f"line {number} holds control characters: not a text file")
     names = [line.split("#", 1)[0].strip() for line in lines]
     return [n for n in names if n]
 
