@@ -154,6 +154,13 @@ def test_segments_no_coding_falls_on_get_an_empty_codes_column(tmp_path):
     assert not (tmp_path / "t.csv").exists()
 
 
+@pytest.mark.parametrize("overlap", ["0", "5", "-0.5"])
+def test_segment_refuses_an_overlap_share_outside_0_to_1_even_without_codings(tmp_path, overlap):
+    result = run("segment", DEMO / "interviews" / "demo01.txt", "--overlap", overlap, "-o", tmp_path / "s.csv")
+    assert result.exit_code == 2 and "[E163]" in result.stderr and "expected 0 < t <= 1" in result.stderr
+    assert not (tmp_path / "s.csv").exists()
+
+
 def test_segment_unsupported_output_type(tmp_path):
     result = run("segment", DEMO, "-o", tmp_path / "s.xlsx")
     assert result.exit_code == 2 and "s.xlsx" in result.stderr

@@ -13,6 +13,7 @@ from tr_nlp.csvsafe import write_csv
 from tr_nlp.export import check_table_path, write_table
 from tr_nlp.schema import segments_to_frame
 from tr_nlp.segment import map_codings
+from tr_nlp.segment.mapping import check_overlap
 
 
 @c.handle_errors
@@ -41,6 +42,7 @@ def segment(
     """Segment transcripts into turns, sentences or windows with exact offsets."""
     if output is not None:
         check_table_path(output)
+    check_overlap(overlap)  # before reading, and even when no codings are given
     segmenter = c.segmenter(unit, roles, window, stride, spacy_model)
     options = c.read_options(preset, text_col, speaker_col, group_col, order_col,
                              speaker_roles=speaker_role, encoding=encoding)

@@ -31,13 +31,19 @@ MAPPED_COLUMNS = {"segment_id": "string", "interview_id": "string", "code": "str
                   "coder": "string", "overlap": "float64"}
 
 
+def check_overlap(threshold: float) -> float:
+    """``threshold`` if it can be an overlap share (0 < t <= 1), else ConfigError E163."""
+    if not 0 < threshold <= 1:
+        raise ConfigError("E163", detail=f"overlap threshold {threshold}; expected 0 < t <= 1")
+    return threshold
+
+
 def map_codings(segments: Sequence[Segment], codings: Iterable[Coding], threshold: float = 0.5) -> pd.DataFrame:
     """Long table of (segment_id, interview_id, code, coder, overlap share) assignments.
 
     ``overlap`` is the larger of the two shares (of the segment, of the coding).
     """
-    if not 0 < threshold <= 1:
-        raise ConfigError("E163", detail=f"overlap threshold {threshold}; expected 0 < t <= 1")
+    check_overlap(threshold)
     by_interview: dict[str, list[Coding]] = defaultdict(list)
     for coding in codings:
         by_interview[coding.interview_id].append(coding)
