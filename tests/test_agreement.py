@@ -7,7 +7,8 @@ import pytest
 from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
 
 from tr_nlp.agreement import (
-    OVERALL, agreement_table, binary_stats_from_counts, character_table, group_alpha_table, cohen_kappa, confusion_counts, gwet_ac1,
+    OVERALL, agreement_table, binary_stats_from_counts, character_table, character_table_by_interview,
+    count_characters, group_alpha_table, cohen_kappa, confusion_counts, gwet_ac1,
     fleiss_kappa, krippendorff_alpha, pabak, percent_agreement,
 )
 
@@ -175,7 +176,8 @@ def _marks(codings, rater, interview, code):
 
 def test_character_table_matches_sklearn_kappa_on_the_compared_characters():
     codings, units, rated = _characters()
-    table = character_table(codings, rated, units, ["care", "extra"], machines=["m"], n_boot=300)
+    counts = count_characters(codings, rated, units, ["care", "extra"], machines=["m"])
+    table = character_table(counts, n_boot=300)
     rows = table.set_index(["code", "rater_a", "rater_b", "comparison"])
     for a, b, interviews, comparison in [("A", "B", ["i1"], "human vs human"), ("m", "A", ["i1", "i2"], "machine vs human"),
                                          ("m", "A", ["i1"], "machine vs human, double-coded"),
@@ -197,6 +199,16 @@ def test_character_table_matches_sklearn_kappa_on_the_compared_characters():
     for r in table[table.comparison != "human vs human"].itertuples():  # two interviews: CIs exist
         if r.n_interviews == 2:
             assert r.kappa_lo <= r.kappa <= r.kappa_hi
+    # per interview, as NVivo reports per source: each interview both raters rated, no double-coded rows
+    each = character_table_by_interview(counts).set_index(["interview_id", "code", "rater_a", "rater_b"])
+    assert sorted({(i, a, b) for i, _, a, b in each.index}) == [
+        ("i1", "A", "B"), ("i1", "m", "A"), ("i1", "m", "B"), ("i2", "m", "A")]
+    for i, a, b in [("i1", "A", "B"), ("i2", "m", "A")]:
+        x, y = _marks(codings, a, i, "care"), _marks(codings, b, i, "care")
+        row = each.loc[(i, "care", a, b)]
+        assert (row.n_characters, row.percent) == (80, pytest.approx((x == y).mean()))
+        assert row.kappa == pytest.approx(cohen_kappa_score(x, y))
+    assert not any(c.endswith(("_lo", "_hi")) for c in each.columns)
 
 
 @pytest.mark.parametrize("seed", range(3))

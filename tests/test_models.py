@@ -268,6 +268,8 @@ def test_cli_train_evaluate_code(tmp_path):
     characters = pd.read_csv(tmp_path / "ev" / "agreement_characters.csv")
     assert set(characters.comparison) == {"machine vs human", "machine vs human, double-coded", "human vs human"}
     assert (characters.n_characters > 10_000).all()  # every compared character of the coded demo interviews
+    each = pd.read_csv(tmp_path / "ev" / "agreement_characters_by_interview.csv")
+    assert each.interview_id.nunique() == 14 and set(each.comparison) == {"machine vs human", "human vs human"}
     out = tmp_path / "s.jsonl"
     r = runner.invoke(app, ["code", str(DEMO / "interviews" / "demo18.txt"), "--model", str(model), "-o", str(out)])
     assert r.exit_code == 0, r.stderr

@@ -1,6 +1,12 @@
 """Agreement statistics (kappa, alpha, AC1, PABAK...) and per-code tables with bootstrap CIs."""
 
-from tr_nlp.agreement.characters import CHARACTER_COLUMNS, character_table
+from tr_nlp.agreement.characters import (
+    CHARACTER_COLUMNS,
+    CharacterCounts,
+    character_table,
+    character_table_by_interview,
+    count_characters,
+)
 from tr_nlp.agreement.group import GROUP_COLUMNS, group_alpha_table
 from tr_nlp.agreement.stats import (
     binary_stats_from_counts,
@@ -23,6 +29,7 @@ from tr_nlp.agreement.tables import (
 
 __all__ = [
     "CHARACTER_COLUMNS",
+    "CharacterCounts",
     "GROUP_COLUMNS",
     "HUMAN_VS_HUMAN",
     "MACHINE_VS_HUMAN",
@@ -31,8 +38,10 @@ __all__ = [
     "agreement_table",
     "binary_stats_from_counts",
     "character_table",
+    "character_table_by_interview",
     "cohen_kappa",
     "confusion_counts",
+    "count_characters",
     "fleiss_kappa",
     "group_alpha_table",
     "gwet_ac1",

@@ -18,6 +18,7 @@ reports a figure per source and code, the pooled figure weighs every character e
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -45,17 +46,26 @@ def _covered(spans: pd.DataFrame, length: int) -> np.ndarray:
     return np.cumsum(edges[:-1]) > 0
 
 
-def character_table(
+@dataclass
+class CharacterCounts:
+    """Characters two raters both coded, one coded alone, the other alone, neither:
+    ``counts[(a, b)][code, interview] = (tp, fp, fn, tn)`` (see :func:`count_characters`)."""
+
+    interviews: list[str]
+    codes: list[str]
+    rated: Mapping[str, Collection[str]]
+    machines: set[str]
+    counts: dict[tuple[str, str], np.ndarray]
+
+
+def count_characters(
     codings: pd.DataFrame,
     rated: Mapping[str, Collection[str]],
     units: pd.DataFrame,
     codes: Sequence[str],
     machines: Sequence[str] = (),
-    n_boot: int = 1000,
-    confidence: float = 0.95,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Agreement per code and pooled on characters, for every pair of raters.
+) -> CharacterCounts:
+    """Per pair of raters, code and interview, how their coding of each compared character agrees.
 
     Parameters
     ----------
@@ -68,28 +78,9 @@ def character_table(
         Columns ``interview_id, start, end``: the spans whose characters are compared
         (the segments).
     codes : sequence of str
-        Codes to report, in order.
+        Codes to compare, in order.
     machines : sequence of str
-        Which raters are machines; as in :func:`tr_nlp.agreement.agreement_table`, a
-        machine is also compared with each coder on the interviews that coder shares
-        with another coder (``machine vs human, double-coded``) when the coder coded
-        others alone too.
-    n_boot : int
-        Bootstrap resamples of interviews (0 for no CIs).
-
-    Returns
-    -------
-    DataFrame
-        :data:`CHARACTER_COLUMNS`; ``n_characters`` counts the characters compared.
-
-    Examples
-    --------
-    >>> units = pd.DataFrame({"interview_id": ["i1"], "start": [0], "end": [100]})
-    >>> codings = pd.DataFrame({"rater": ["a", "b"], "interview_id": ["i1", "i1"],
-    ...                         "start": [10, 20], "end": [50, 50], "code": ["x", "x"]})
-    >>> table = character_table(codings, {"a": {"i1"}, "b": {"i1"}}, units, ["x"], n_boot=0)
-    >>> print(table.loc[0, "n_characters"], table.loc[0, "percent"])  # 90 of 100 characters agree
-    100 0.9
+        Which raters are machines (compared with each coder, first in their pairs).
     """
     machine_set = set(machines)
     raters = list(rated)
@@ -98,7 +89,6 @@ def character_table(
     codings = codings.assign(interview_id=codings["interview_id"].astype(str))
     by_interview = dict(tuple(codings.groupby("interview_id")))
     unit_groups = dict(tuple(units.assign(interview_id=units["interview_id"].astype(str)).groupby("interview_id")))
-    # counts[(a, b)][code index, interview index] = (tp, fp, fn, tn) in characters
     counts = {pair: np.zeros((len(codes), len(interviews), 4)) for pair in pairs}
     for i, interview in enumerate(interviews):
         spans = unit_groups[interview]
@@ -113,21 +103,78 @@ def character_table(
             for j, code in enumerate(codes):
                 x, y = masks[a, code], masks[b, code]
                 counts[a, b][j, i] = (x & y).sum(), (x & ~y).sum(), (~x & y).sum(), (~x & ~y).sum()
+    return CharacterCounts(interviews, list(codes), rated, machine_set, counts)
+
+
+def _both(counts: CharacterCounts, a: str, b: str) -> np.ndarray:
+    """Which interviews both raters rated."""
+    return np.array([i in counts.rated[a] and i in counts.rated[b] for i in counts.interviews], dtype=bool)
+
+
+def _comparison(counts: CharacterCounts, a: str) -> str:
+    return MACHINE_VS_HUMAN if a in counts.machines else HUMAN_VS_HUMAN
+
+
+def character_table(counts: CharacterCounts, n_boot: int = 1000, confidence: float = 0.95,
+                    seed: int = 0) -> pd.DataFrame:
+    """Agreement per code and pooled on characters, for every pair of raters.
+
+    As in :func:`tr_nlp.agreement.agreement_table`, a machine is also compared with each
+    coder on the interviews that coder shares with another coder (``machine vs human,
+    double-coded``) when the coder coded others alone too. ``n_boot`` bootstrap
+    resamples of interviews give the CIs (0: none).
+
+    Returns
+    -------
+    DataFrame
+        :data:`CHARACTER_COLUMNS`; ``n_characters`` counts the characters compared.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"interview_id": ["i1"], "start": [0], "end": [100]})
+    >>> codings = pd.DataFrame({"rater": ["a", "b"], "interview_id": ["i1", "i1"],
+    ...                         "start": [10, 20], "end": [50, 50], "code": ["x", "x"]})
+    >>> counts = count_characters(codings, {"a": {"i1"}, "b": {"i1"}}, units, ["x"])
+    >>> table = character_table(counts, n_boot=0)
+    >>> print(table.loc[0, "n_characters"], table.loc[0, "percent"])  # 90 of 100 characters agree
+    100 0.9
+    """
     rng = np.random.default_rng(seed)
     double_rng = np.random.default_rng((seed, 1))
-    humans = [r for r in raters if r not in machine_set]
+    humans = [r for r in counts.rated if r not in counts.machines]
     rows = []
-    for a, b in pairs:
-        both = np.array([interview in rated[a] and interview in rated[b] for interview in interviews])
-        comparison = MACHINE_VS_HUMAN if a in machine_set else HUMAN_VS_HUMAN
-        rows += _pair_rows(counts[a, b], both, a, b, comparison, codes, n_boot, confidence, rng)
-        if a in machine_set:
-            shared = np.array([any(interview in rated[h] for h in humans if h != b) for interview in interviews])
+    for (a, b), pair_counts in counts.counts.items():
+        both = _both(counts, a, b)
+        rows += _pair_rows(pair_counts, both, a, b, _comparison(counts, a), counts.codes, n_boot, confidence, rng)
+        if a in counts.machines:
+            shared = np.array([any(i in counts.rated[h] for h in humans if h != b) for i in counts.interviews])
             if (both & shared).any() and (both & ~shared).any():
-                rows += _pair_rows(counts[a, b], both & shared, a, b, MACHINE_VS_HUMAN_DOUBLE, codes, n_boot,
+                rows += _pair_rows(pair_counts, both & shared, a, b, MACHINE_VS_HUMAN_DOUBLE, counts.codes, n_boot,
                                    confidence, double_rng)
     table = pd.DataFrame(rows).rename(columns={"n_segments": "n_characters"})
     return table.reindex(columns=CHARACTER_COLUMNS)
+
+
+def character_table_by_interview(counts: CharacterCounts) -> pd.DataFrame:
+    """The same figures per interview, as NVivo's coding comparison reports them per source:
+    where coders part ways, and where the machine misses what they coded.
+
+    Returns
+    -------
+    DataFrame
+        ``interview_id`` and :data:`CHARACTER_COLUMNS` without CIs (one interview has no
+        spread to resample); one row per interview both raters rated, code and pair.
+    """
+    rows = []
+    for (a, b), pair_counts in counts.counts.items():
+        for i in np.flatnonzero(_both(counts, a, b)):
+            for j, code in enumerate(counts.codes):
+                cell = pair_counts[j, i : i + 1]
+                rows.append({"interview_id": counts.interviews[i],
+                             **_row(code, a, b, _comparison(counts, a), cell, int(cell.sum()), None, 0.95,
+                                    float("nan"))})
+    columns = ["interview_id", *(c for c in CHARACTER_COLUMNS if not c.endswith(("_lo", "_hi")))]
+    return pd.DataFrame(rows).rename(columns={"n_segments": "n_characters"}).reindex(columns=columns)
 
 
 def _pair_rows(counts: np.ndarray, keep: np.ndarray, a: str, b: str, comparison: str, codes: Sequence[str],

@@ -226,7 +226,7 @@ def evaluate(
     corpus: c.CorpusOpt,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for agreement.csv, agreement_characters.csv, agreement_group.csv, calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_group.csv, calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json.")] = None,
     features: Features = "both",
     objective: Objective = "f1",
     target: Target = "union",

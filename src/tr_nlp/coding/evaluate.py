@@ -26,6 +26,8 @@ from tr_nlp.agreement import (
     agreement_table,
     binary_stats_from_counts,
     character_table,
+    character_table_by_interview,
+    count_characters,
     group_alpha_table,
 )
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
@@ -54,6 +56,7 @@ class Evaluation:
     confusion: pd.DataFrame = field(default_factory=pd.DataFrame)
     examples: pd.DataFrame = field(default_factory=pd.DataFrame)
     characters: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement on characters, as NVivo's
+    characters_by_interview: pd.DataFrame = field(default_factory=pd.DataFrame)  # the same per interview
     group: pd.DataFrame = field(default_factory=pd.DataFrame)  # Krippendorff's alpha of all coders (+ machine)
 
 
@@ -116,15 +119,19 @@ def cross_validate(
         log.info("learning curve: %d training sizes x %d folds", len(CURVE_SHARES), len(folds))
     curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context)
              if learning_curve else pd.DataFrame())
+    characters, by_interview = character_agreement(data, predicted, n_boot, seed)
     return Evaluation(proba, predicted, agreement, reliability_table(proba, data.target),
                       prescreen_table(proba, data.target), curve, confusion_table(predicted, data.humans),
-                      examples_table(proba, data), character_agreement(data, predicted, n_boot, seed), group)
+                      examples_table(proba, data), characters=characters, characters_by_interview=by_interview,
+                      group=group)
 
 
-def character_agreement(data: CodedData, predicted: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+def character_agreement(data: CodedData, predicted: pd.DataFrame, n_boot: int = 1000,
+                        seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Machine (``predicted`` 0/1 per segment) and coders compared on the characters of the
-    segments (:func:`tr_nlp.agreement.character_table`): the machine marks the characters
-    of the segments it coded, a coder those of their codings."""
+    segments, pooled with CIs and per interview (:func:`tr_nlp.agreement.character_table`,
+    :func:`~tr_nlp.agreement.character_table_by_interview`): the machine marks the
+    characters of the segments it coded, a coder those of their codings."""
     units = pd.DataFrame([(s.interview_id, s.start, s.end) for s in data.segments],
                          columns=["interview_id", "start", "end"])
     rows, cols = np.nonzero(predicted.reindex(columns=data.codes).to_numpy(dtype=float) > 0.5)
@@ -133,8 +140,9 @@ def character_agreement(data: CodedData, predicted: pd.DataFrame, n_boot: int = 
                           columns=["rater", "interview_id", "start", "end", "code"])
     coverage = coder_coverage(data.codings)
     rated = {MACHINE: set(units["interview_id"]), **{coder: coverage[coder] for coder in sorted(coverage)}}
-    return character_table(pd.concat([machine, humans], ignore_index=True), rated, units, data.codes,
-                           machines=[MACHINE], n_boot=n_boot, seed=seed)
+    counts = count_characters(pd.concat([machine, humans], ignore_index=True), rated, units, data.codes,
+                              machines=[MACHINE])
+    return character_table(counts, n_boot, seed=seed), character_table_by_interview(counts)
 
 
 def card_metrics(agreement: pd.DataFrame) -> list[dict]:
@@ -278,6 +286,8 @@ def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
         paths["examples"] = write_table(ev.examples, folder / "examples.csv")
     if not ev.characters.empty:
         paths["agreement_chars"] = write_table(ev.characters, folder / "agreement_characters.csv")
+        paths["per_interview"] = write_table(ev.characters_by_interview,
+                                             folder / "agreement_characters_by_interview.csv")
     if not ev.group.empty:
         paths["agreement_group"] = write_table(ev.group, folder / "agreement_group.csv")
     oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
