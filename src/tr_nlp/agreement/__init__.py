@@ -29,12 +29,12 @@ from tr_nlp.agreement.tables import (
 
 __all__ = [
     "CHARACTER_COLUMNS",
-    "CharacterCounts",
     "GROUP_COLUMNS",
     "HUMAN_VS_HUMAN",
     "MACHINE_VS_HUMAN",
     "MACHINE_VS_HUMAN_DOUBLE",
     "OVERALL",
+    "CharacterCounts",
     "agreement_table",
     "binary_stats_from_counts",
     "character_table",
