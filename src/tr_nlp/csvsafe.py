@@ -13,9 +13,9 @@ spreadsheet would show it as ``#NAME?``, lose it on saving, or run it. Every CSV
 tr_nlp writes therefore starts such a text cell with an apostrophe, as OWASP advises
 against CSV injection; so that the change can be undone exactly, a text cell that
 already starts with an apostrophe followed by one of those characters (or by a second
-apostrophe) gets one more. tr_nlp undoes it when it reads a CSV back (a run's tables,
-codings, utterance tables), so a round trip keeps every character; Parquet and JSONL
-outputs hold the text as it is.
+apostrophe) gets one more. tr_nlp undoes it when it reads a CSV (or a CSV saved as an
+``.xlsx``) back: a run's tables, codings, utterance tables; so a round trip keeps every
+character. Parquet and JSONL outputs hold the text as it is.
 
 Examples
 --------

@@ -120,7 +120,7 @@ def print_character_agreement(table: pd.DataFrame) -> None:
     _print_pairs(view, table, shown)
 
 
-def print_group_alpha(table) -> None:  # type: ignore[no-untyped-def]
+def print_group_alpha(table: pd.DataFrame) -> None:
     """Krippendorff's alpha of all coders, and with the machine, as a rich table (nothing with one coder)."""
     if table.empty:
         return

@@ -118,7 +118,6 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
             frame = pd.read_parquet(path)
         elif suffix == ".xlsx":
             frame, sheets = _read_workbook(path)
-            frame = unguard_frame(frame)  # a CSV of tr_nlp's saved as a workbook: the apostrophes may be kept
             if len(sheets) > 1:
                 warnings.append(f"read the first of {len(sheets)} sheets, '{sheets[0]}'")
         else:
@@ -130,7 +129,7 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
                 frame = _read_jsonl(text, path)
             else:
                 sep = "\t" if suffix == ".tsv" else _delimiter(text)
-                frame = unguard_frame(pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False))
+                frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except InputError:
         raise
     except FileNotFoundError:
@@ -139,6 +138,8 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
         raise InputError("E131", path, detail=f"{type(exc).__name__}: {exc}") from None
     if frame.empty:
         raise InputError("E134", path)
+    if suffix not in {".parquet", ".jsonl", ".ndjson"}:  # a CSV, or one of tr_nlp's saved as a workbook
+        frame = unguard_frame(frame)
     return frame.astype("object").where(frame.notna(), "").astype(str), warnings
 
 

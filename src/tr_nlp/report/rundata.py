@@ -46,10 +46,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 #: Columns of numbers: offsets are whole numbers, never negative or blank; figures may be blank.
 _OFFSETS = ("start", "end")
-_FIGURES = ("n_segments", "n_characters", "percent", "n_raters", "n_units", "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo",
-            "ac1_hi", "precision", "recall", "f1", "f1_lo", "f1_hi", "prevalence_a", "prevalence_b",
-            "mean_predicted", "observed", "n", "read_share", "skip_share", "positives", "segments",
-            "train_interviews", "probability")
+_FIGURES = ("n_segments", "n_characters", "percent", "n_raters", "n_units", "kappa", "kappa_lo", "kappa_hi",
+            "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo", "ac1_hi", "precision", "recall", "f1", "f1_lo",
+            "f1_hi", "prevalence_a", "prevalence_b", "mean_predicted", "observed", "n", "read_share",
+            "skip_share", "positives", "segments", "train_interviews", "probability")
 
 
 @dataclass
@@ -135,7 +135,8 @@ def load_run(folder: str | Path) -> RunData:
         segments=segments.drop(columns=["text"], errors="ignore"),
         codings=read_run_table(folder / "codings.csv").drop(columns=["text"], errors="ignore"),
         segment_codes=read_run_table(folder / "segment_codes.parquet"), agreement=read_run_table(folder / "agreement.csv"),
-        characters=read_run_table(folder / "agreement_characters.csv"), group=read_run_table(folder / "agreement_group.csv"),
+        characters=read_run_table(folder / "agreement_characters.csv"),
+        group=read_run_table(folder / "agreement_group.csv"),
         calibration=read_run_table(folder / "calibration.csv"), prescreen=read_run_table(folder / "prescreen.csv"),
         learning_curve=read_run_table(folder / "learning_curve.csv"), cv=read_run_table(folder / "cv_predictions.parquet"),
         suggestions=suggestions.drop(columns=["text"], errors="ignore"),
