@@ -246,7 +246,7 @@ def test_group_alpha_matches_the_krippendorff_package_with_missing_ratings(seed)
 
 
 def test_printed_tables_summarise_many_coder_pairs():
-    from tr_nlp.cli.coding_cmds import condensed_pairs
+    from tr_nlp.agreement.tables import condensed_pairs
 
     r = np.random.default_rng(3)
     seg = [f"s{i}" for i in range(60)]

@@ -240,3 +240,20 @@ def test_viewer_limit_keeps_the_linked_interviews_first(demo_run):
     linked = re.findall(r'href="#iv=([^&"]+)&amp;at=', page)
     assert linked and linked[0] in {iv["id"] for iv in data["interviews"]}
     assert "15 fewer interviews" in page
+
+
+def test_many_coder_pairs_on_characters_are_one_row_per_code(tmp_path):
+    """Ten annotators make 45 pairs: the report's character table shows each code's pairs as one row."""
+    from tr_nlp.agreement import character_table, count_characters
+    from tr_nlp.report import sections
+    from tr_nlp.report.rundata import RunData
+
+    units = pd.DataFrame({"interview_id": ["i1"], "start": [0], "end": [100]})
+    codings = pd.DataFrame([(r, "i1", s, s + 30, "x") for r, s in zip("mABCD", (0, 5, 10, 20, 40))],
+                           columns=["rater", "interview_id", "start", "end", "code"])
+    counts = count_characters(codings, {r: {"i1"} for r in "mABCD"}, units, ["x"], machines=["m"])
+    rows = sections.character_agreement(RunData(tmp_path, {}, pd.DataFrame(),
+                                                characters=character_table(counts, n_boot=0)))
+    humans = [r for r in rows if r["comparison"] == "human vs human"]
+    assert [r["raters"] for r in humans] == ["6 coder pairs, median"] * 2 and humans[-1] is rows[-1]
+    assert len(rows) == 4 * 2 + 2  # the machine against each of the 4 coders, on x and pooled

@@ -28,6 +28,8 @@ MACHINE_VS_HUMAN = "machine vs human"
 MACHINE_VS_HUMAN_DOUBLE = "machine vs human, double-coded"
 HUMAN_VS_HUMAN = "human vs human"
 _CI_STATS = ("kappa", "alpha", "ac1", "f1")
+#: With more coder pairs than this per code, shown tables summarise them (the files keep every pair).
+MAX_PAIRS = 3
 COLUMNS = [
     "code", "rater_a", "rater_b", "comparison", "n_segments", "n_interviews", "percent",
     "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo", "ac1_hi",
@@ -161,3 +163,29 @@ def _row(
                 lo, hi = np.nanpercentile(values, [tail, 100 - tail])
         row[f"{stat}_lo"], row[f"{stat}_hi"] = float(lo), float(hi)
     return row
+
+
+def condensed_pairs(table: pd.DataFrame, max_pairs: int = MAX_PAIRS) -> pd.DataFrame:
+    """A pairwise agreement table (segments or characters) to show, with a ``raters`` column.
+
+    With more than ``max_pairs`` coder pairs per code (ten annotators make 45), each
+    code's coder pairs become one row holding their median, with their smallest and
+    largest value where a CI would be, after the code's machine rows; the machine rows
+    stay as they are. With fewer, the table is returned as it is.
+    """
+    table = table.assign(raters=table["rater_a"] + " ~ " + table["rater_b"])
+    humans = table["comparison"] == HUMAN_VS_HUMAN
+    if humans.groupby(table["code"]).sum().max() <= max_pairs:
+        return table
+    figures = [col for col in table.select_dtypes("number").columns if not col.endswith(("_lo", "_hi"))]
+    parts = []
+    for code, rows in table.groupby("code", sort=False):
+        pairs = rows[rows["comparison"] == HUMAN_VS_HUMAN]
+        summary: dict[str, object] = {"code": code, "comparison": HUMAN_VS_HUMAN,
+                                      "raters": f"{len(pairs)} coder pairs, median"}
+        for col in figures:
+            summary[col] = pairs[col].median()
+            if f"{col}_lo" in table.columns:
+                summary[f"{col}_lo"], summary[f"{col}_hi"] = pairs[col].min(), pairs[col].max()
+        parts += [rows[rows["comparison"] != HUMAN_VS_HUMAN], pd.DataFrame([summary])]
+    return pd.concat(parts, ignore_index=True)

@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from tr_nlp.agreement.tables import HUMAN_VS_HUMAN
+from tr_nlp.agreement.tables import HUMAN_VS_HUMAN, condensed_pairs
 from tr_nlp.cli import common as c
 from tr_nlp.coding import (
     CodedData,
@@ -49,8 +49,6 @@ Finetune = Annotated[bool, typer.Option("--finetune", help="Also fine-tune MiniL
 FEW_INTERVIEWS = 10
 #: A code with fewer coded segments, or coded in fewer interviews, is learned unreliably.
 FEW_SEGMENTS, FEW_CODE_INTERVIEWS = 10, 3
-#: With more coder pairs than this per code, the printed tables summarise them (the files keep every pair).
-MAX_PAIRS = 3
 
 
 def _num(value: float | None) -> str:
@@ -59,31 +57,6 @@ def _num(value: float | None) -> str:
 
 def _with_ci(row, stat: str) -> str:  # type: ignore[no-untyped-def]
     return f"{_num(getattr(row, stat))} [{_num(getattr(row, stat + '_lo'))}, {_num(getattr(row, stat + '_hi'))}]"
-
-
-def condensed_pairs(table: pd.DataFrame) -> pd.DataFrame:
-    """A pairwise agreement table to print, with a ``raters`` column.
-
-    With more than :data:`MAX_PAIRS` coder pairs per code (ten annotators make 45), each
-    code's coder pairs become one row holding their median, with their smallest and
-    largest value where a CI would be; the machine rows stay as they are.
-    """
-    table = table.assign(raters=table["rater_a"] + " ~ " + table["rater_b"])
-    humans = table["comparison"] == HUMAN_VS_HUMAN
-    if humans.groupby(table["code"]).sum().max() <= MAX_PAIRS:
-        return table
-    figures = [col for col in table.select_dtypes("number").columns if not col.endswith(("_lo", "_hi"))]
-    parts = []
-    for code, rows in table.groupby("code", sort=False):
-        pairs = rows[rows["comparison"] == HUMAN_VS_HUMAN]
-        summary: dict[str, object] = {"code": code, "comparison": HUMAN_VS_HUMAN,
-                                      "raters": f"{len(pairs)} coder pairs, median"}
-        for col in figures:
-            summary[col] = pairs[col].median()
-            if f"{col}_lo" in table.columns:
-                summary[f"{col}_lo"], summary[f"{col}_hi"] = pairs[col].min(), pairs[col].max()
-        parts += [rows[rows["comparison"] != HUMAN_VS_HUMAN], pd.DataFrame([summary])]
-    return pd.concat(parts, ignore_index=True)
 
 
 def _print_pairs(view: Table, table: pd.DataFrame, shown: pd.DataFrame) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
-from tr_nlp.agreement.tables import HUMAN_VS_HUMAN, MACHINE_VS_HUMAN_DOUBLE
+from tr_nlp.agreement.tables import HUMAN_VS_HUMAN, MACHINE_VS_HUMAN_DOUBLE, condensed_pairs
 from tr_nlp.agreement.tables import OVERALL as POOLED
 from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.report.rundata import RunData
@@ -136,8 +136,12 @@ def _pooled_last(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def character_agreement(data: RunData) -> list[dict[str, Any]]:
-    """Rows of the agreement on characters (as NVivo counts it), codes first, pooled last."""
-    return [r | {"double_coded": r["comparison"] == MACHINE_VS_HUMAN_DOUBLE} for r in _pooled_last(data.characters)]
+    """Rows of the agreement on characters (as NVivo counts it), codes first, pooled last;
+    many coder pairs summarised per code (:func:`~tr_nlp.agreement.tables.condensed_pairs`)."""
+    if data.characters.empty:
+        return []
+    return [r | {"double_coded": r["comparison"] == MACHINE_VS_HUMAN_DOUBLE}
+            for r in _pooled_last(condensed_pairs(data.characters))]
 
 
 def group_alpha(data: RunData) -> list[dict[str, Any]]:
