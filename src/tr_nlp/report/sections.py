@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
-from tr_nlp.agreement.tables import HUMAN_VS_HUMAN, MACHINE_VS_HUMAN_DOUBLE, condensed_pairs
+from tr_nlp.agreement.tables import HUMAN_VS_HUMAN, MACHINE_VS_HUMAN_DOUBLE, MAX_PAIRS, condensed_pairs
 from tr_nlp.agreement.tables import OVERALL as POOLED
 from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.report.rundata import RunData
@@ -99,7 +99,7 @@ def _above(suggestions: pd.DataFrame, code: str) -> tuple[int, float | None]:
 # --- agreement ---------------------------------------------------------------------------
 
 
-def agreement(data: RunData, max_pairs: int = 3) -> list[dict[str, Any]]:
+def agreement(data: RunData, max_pairs: int = MAX_PAIRS) -> list[dict[str, Any]]:
     """Per code: machine-vs-human rows beside human-vs-human rows, each with a plain reading.
 
     With more than ``max_pairs`` coder pairs (ten annotators make 45), the table shows
