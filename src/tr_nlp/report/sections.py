@@ -14,7 +14,12 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
-from tr_nlp.agreement.tables import HUMAN_VS_HUMAN, MACHINE_VS_HUMAN_DOUBLE, MAX_PAIRS, condensed_pairs
+from tr_nlp.agreement.tables import (
+    HUMAN_VS_HUMAN,
+    MACHINE_VS_HUMAN_DOUBLE,
+    MAX_PAIRS,
+    condensed_pairs,
+)
 from tr_nlp.agreement.tables import OVERALL as POOLED
 from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.report.rundata import RunData
