@@ -346,11 +346,12 @@ def test_the_transcript_of_a_recording_is_read_with_its_codings(tmp_path):
     xmlschema.XMLSchema(str(XSD)).validate(recording_qde())  # the project is as the standard has it
 
 
-def test_the_text_of_a_pdf_transcript_is_read_with_its_codings(tmp_path):
-    # transcripts brought into the QDA tool as PDFs: the project carries their text as a Representation
-    start, end = span(SOURCE_TEXT, "The nurse stayed late.")
+def pdf_qde() -> str:
+    """The QualCoder-style project with its transcript brought in as a PDF (its text in
+    ``sources/{GUID(26)}.txt``): a coded page region, codings of the text and of the whole
+    PDF, and a picture."""
     coded = '<Coding guid="{}" creatingUser="{}"><CodeRef targetGUID="{}"/></Coding>'.format
-    qde = qualcoder_qde((start, end), 'plainTextPath="internal://unused.txt"').replace(
+    return qualcoder_qde(span(SOURCE_TEXT, "The nurse stayed late."), 'plainTextPath="internal://unused.txt"').replace(
         f'<TextSource guid="{GUID(20)}" name="P07.txt" plainTextPath="internal://unused.txt" creatingUser="{GUID(1)}">',
         f'<PDFSource guid="{GUID(20)}" name="P07.pdf" path="internal://{GUID(20)}.pdf" creatingUser="{GUID(1)}">'
         f'<PDFSelection guid="{GUID(24)}" page="1" firstX="0" firstY="0" secondX="50" secondY="20">'
@@ -358,6 +359,11 @@ def test_the_text_of_a_pdf_transcript_is_read_with_its_codings(tmp_path):
         f'<Representation guid="{GUID(26)}" plainTextPath="internal://{GUID(26)}.txt">').replace(
         "</TextSource>", f"</Representation>{coded(GUID(27), GUID(2), GUID(11))}</PDFSource>"
                          f'<PictureSource guid="{GUID(28)}" name="ward.png" path="internal://ward.png"/>')
+
+
+def test_the_text_of_a_pdf_transcript_is_read_with_its_codings(tmp_path):
+    # transcripts brought into the QDA tool as PDFs: the project carries their text as a Representation
+    qde = pdf_qde()
     result = read_qdpx(make_qdpx(tmp_path / "pdf.qdpx", qde, {f"sources/{GUID(26)}.txt": SOURCE_TEXT.encode()}))
     iv = result.interviews[0]
     assert iv.id == "P07" and iv.metadata == {"site": "Leeds", "age": 52}

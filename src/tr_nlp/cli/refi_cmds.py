@@ -12,6 +12,7 @@ from tr_nlp.cli import common as c
 from tr_nlp.coding.store import read_card
 from tr_nlp.errors import ConfigError, InputError
 from tr_nlp.export import check_file_path
+from tr_nlp.export.augment import add_to_project
 from tr_nlp.export.folder import write_corpus_folder
 from tr_nlp.export.qdpx import (
     MachineLayer,
@@ -23,9 +24,9 @@ from tr_nlp.export.qdpx import (
     write_qdpx,
 )
 from tr_nlp.ingest import Corpus
-from tr_nlp.ingest.qdpx import read_qdpx
-from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
+from tr_nlp.ingest.qdpx import read_project, read_qdpx
 from tr_nlp.ingest.table import load_frame
+from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
 from tr_nlp.refi.codes import write_qdc
 from tr_nlp.report.rundata import number_column, read_run_table
 from tr_nlp.schema import Code
@@ -76,12 +77,18 @@ def export_cmd(
     pseudonymise: c.PseudonymiseOpt = False,
     names: c.NamesOpt = None,
     mapping: c.MappingOpt = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="With a .qdpx corpus: write a new project of what tr_nlp reads, instead of the project itself with the machine's work added.")] = False,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
     """Write a REFI-QDA project: transcripts, codebook, each coder's codings, machine suggestions, candidate codes."""
     suffix = check_file_path(output, (".qdpx", ".qdc")).suffix.lower()
     user = _model_user(model, suggestions) if suggestions is not None else None  # a bad card fails before any work
+    one = corpus[0] if len(corpus) == 1 else None
+    if (suffix == ".qdpx" and one is not None and one.suffix.lower() == ".qdpx" and one.is_file()
+            and not (rebuild or codings or codebook or speaker_role or pseudonymise)):
+        _add_to_project(one, output, suggestions, user, candidates, name, quiet)
+        return
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings,
                                codebook, quiet)
     if loaded.failures:
@@ -95,24 +102,12 @@ def export_cmd(
         book = loaded.codebook or codebook_of(loaded.codings)
         c.out.print(f"codebook: {write_qdc(book, output)}", highlight=False)
         return
-    known = loaded.by_id()
-    frame = (_known_rows(load_frame(suggestions)[0], known, suggestions, quiet, SUGGESTION_COLUMNS)
-             if suggestions is not None else None)
-    entries = read_candidates(candidates) if candidates is not None else []
-    topics_path = candidates.parent / "topics.parquet" if candidates is not None else None
-    topics = (_known_rows(read_run_table(topics_path), known, topics_path, quiet, TOPIC_COLUMNS)
-              if topics_path is not None and topics_path.is_file() else None)
+    frame, entries, topics = _machine_tables(loaded.by_id(), suggestions, candidates, quiet)
     if pseudonymise:
         p = c.pseudonymiser(names, mapping)
         loaded, frame, entries, topics = _pseudonymised(p, loaded, frame, entries, topics)
         c.save_mapping(p, mapping, quiet)
-    layers: list[MachineLayer] = []
-    if frame is not None and user is not None:
-        layers.append(suggestions_layer(frame, user))
-    found: list[Code] = []
-    if candidates is not None:
-        found = candidate_codes(entries)
-        layers.append(candidates_layer(topics, entries))
+    layers, found = _layers(frame, user, entries if candidates is not None else None, topics)
     book_name = loaded.codebook.name if loaded.codebook else ""
     path = write_qdpx(output, loaded.interviews, loaded.codebook, codings=loaded.codings, layers=layers,
                       candidates=found, name=name or book_name or "tr_nlp project")
@@ -121,6 +116,50 @@ def export_cmd(
                 + (f", machine layers ({machine})" if machine else "")
                 + (f", {len(found)} candidate codes" if found else ""), highlight=False)
     c.out.print(f"project: {path}", highlight=False)
+
+
+def _add_to_project(path: Path, output: Path, suggestions: Path | None, user: str | None,
+                    candidates: Path | None, name: str | None, quiet: bool) -> None:
+    """``export`` from one ``.qdpx``: the project as it is, with the machine's work added."""
+    project = read_project(path)
+    if not quiet:
+        for warning in project.result.warnings:
+            c.warn(f"{path}: {warning}")
+    known = {iv.id: iv for iv in project.result.interviews}
+    frame, entries, topics = _machine_tables(known, suggestions, candidates, quiet)
+    layers, found = _layers(frame, user, entries if candidates is not None else None, topics)
+    added = add_to_project(project, output, layers, found, name)
+    work = ", ".join(f"{who}: {n}" + (f" (replacing {added.replaced[who]})" if who in added.replaced else "")
+                     for who, n in added.codings.items())
+    c.out.print(f"kept everything in {path} ({len(known)} interviews, {len(project.result.codings)} codings)"
+                + (f"; added machine layers ({work})" if work else "; added nothing")
+                + (f", {len(added.codes)} new codes" if added.codes else ""), highlight=False)
+    c.out.print(f"project: {output}", highlight=False)
+
+
+def _machine_tables(known: dict[str, Any], suggestions: Path | None, candidates: Path | None, quiet: bool,
+                    ) -> tuple[pd.DataFrame | None, list[dict[str, Any]], pd.DataFrame | None]:
+    """The suggestions table, the candidate entries and ``topics.parquet`` beside them, each
+    row checked against the interviews ``known``."""
+    frame = (_known_rows(load_frame(suggestions)[0], known, suggestions, quiet, SUGGESTION_COLUMNS)
+             if suggestions is not None else None)
+    entries = read_candidates(candidates) if candidates is not None else []
+    topics_path = candidates.parent / "topics.parquet" if candidates is not None else None
+    topics = (_known_rows(read_run_table(topics_path), known, topics_path, quiet, TOPIC_COLUMNS)
+              if topics_path is not None and topics_path.is_file() else None)
+    return frame, entries, topics
+
+
+def _layers(frame: pd.DataFrame | None, user: str | None, entries: list[dict[str, Any]] | None,
+            topics: pd.DataFrame | None) -> tuple[list[MachineLayer], list[Code]]:
+    """Machine layers (suggestions above threshold; candidate passages) and candidate codes;
+    ``entries`` is None without ``--candidates``."""
+    layers: list[MachineLayer] = []
+    if frame is not None and user is not None:
+        layers.append(suggestions_layer(frame, user))
+    if entries is None:
+        return layers, []
+    return [*layers, candidates_layer(topics, entries)], candidate_codes(entries)
 
 
 def _pseudonymised(p: Pseudonymiser, corpus: Corpus, suggestions: pd.DataFrame | None,

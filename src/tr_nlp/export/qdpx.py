@@ -34,10 +34,13 @@ from tr_nlp.coding.store import card_label
 from tr_nlp.errors import ConfigError
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.refi.codes import code_elements, code_guid, codebook_line, group_sets
-from tr_nlp.refi.vocab import CANDIDATE_PARENT, NS, SPEAKERS_VARIABLE, guid
+from tr_nlp.refi.vocab import CANDIDATE_PARENT, NS, SPEAKERS_VARIABLE, guid, qualified
 from tr_nlp.schema import Code, Codebook, Coding, Interview
 
 DISCOVERY_USER = "tr_nlp topic discovery"
+#: The code candidate codes sit under (not codable itself).
+CANDIDATE_PARENT_CODE = Code(CANDIDATE_PARENT, description="Proposed by tr_nlp topic discovery from passages no "
+                                                           "code covers; review them before use.")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _NAME_CHARS = 100
 
@@ -183,13 +186,12 @@ def project_xml(
         raise ConfigError("E163", detail=f"codes {unknown[:5]} are coded but not in the codebook; "
                                          "pass the codebook they belong to")
     if candidates:
-        codes += [Code(CANDIDATE_PARENT, description="Proposed by tr_nlp topic discovery from passages no "
-                                                     "code covers; review them before use."), *candidates]
+        codes += [CANDIDATE_PARENT_CODE, *candidates]
     if codes:
         code_elements(ET.SubElement(ET.SubElement(root, _tag("CodeBook")), _tag("Codes")), codes, NS,
                       not_codable=[CANDIDATE_PARENT])
     _variables_and_cases(root, interviews)
-    by_source = _selections(codings, layers)
+    by_source = selections_by_interview(codings, layers)
     sources = ET.SubElement(root, _tag("Sources"))
     for interview in interviews:
         _text_source(sources, interview, by_source.get(interview.id, {}), users)
@@ -214,7 +216,7 @@ def write_qdpx(path: str | Path, interviews: Sequence[Interview], codebook: Code
 
 
 def _tag(name: str) -> str:
-    return f"{{{NS}}}{name}"
+    return qualified(NS, name)
 
 
 def _source_guid(interview_id: str) -> str:
@@ -275,7 +277,8 @@ def _variables_and_cases(root: Element, interviews: Sequence[Interview]) -> None
 _Span = tuple[int, int, str]  # start, end, user
 
 
-def _selections(codings: Sequence[Coding], layers: Sequence[MachineLayer]) -> dict[str, dict[_Span, list[tuple[str, str]]]]:
+def selections_by_interview(codings: Sequence[Coding], layers: Sequence[MachineLayer],
+                            ) -> dict[str, dict[_Span, list[tuple[str, str]]]]:
     """Interview -> (start, end, user) -> [(code, note)], machine layers after human coders."""
     out: dict[str, dict[_Span, list[tuple[str, str]]]] = {}
     for c in codings:
@@ -295,16 +298,50 @@ def _text_source(sources: Element, interview: Interview, spans: Mapping[_Span, l
     for (start, end, user), entries in sorted(spans.items(), key=lambda kv: (kv[0][0], kv[0][1], order[kv[0][2]])):
         if not 0 <= start < end <= len(interview.text):
             raise ValueError(f"coding {start}-{end} lies outside interview {interview.id!r}")
-        label = " ".join(interview.text[start:end].split())
-        label = label if len(label) <= _NAME_CHARS else label[: _NAME_CHARS - 1] + "…"
-        selection = ET.SubElement(source, _tag("PlainTextSelection"), {
-            "guid": guid("selection", interview.id, start, end, user), "name": label,
-            "startPosition": str(start), "endPosition": str(end), "creatingUser": users[user],
-        })
-        notes = [note for _, note in entries if note]
-        if notes:
-            ET.SubElement(selection, _tag("Description")).text = "\n".join(notes)
-        for code, _ in entries:
-            coding = ET.SubElement(selection, _tag("Coding"), {
-                "guid": guid("coding", interview.id, start, end, user, code), "creatingUser": users[user]})
-            ET.SubElement(coding, _tag("CodeRef"), {"targetGUID": code_guid(code)})
+        source.append(coded_selection(NS, "PlainTextSelection", (interview.id, start, end, user),
+                                      selection_label(interview.text[start:end]),
+                                      {"startPosition": str(start), "endPosition": str(end)},
+                                      users[user], entries))
+
+
+def selection_label(text: str) -> str:
+    """A selection's ``name``: its text on one line, cut at 100 characters (as tools show it)."""
+    label = " ".join(text.split())
+    return label if len(label) <= _NAME_CHARS else label[: _NAME_CHARS - 1] + "…"
+
+
+def coded_selection(ns: str, kind: str, key: tuple[object, ...], label: str, where: Mapping[str, str],
+                    user: str, entries: Sequence[tuple[str, str]], code_guids: Mapping[str, str] | None = None,
+                    ) -> Element:
+    """A selection element coding one span for one user.
+
+    Parameters
+    ----------
+    ns : str
+        The project's namespace.
+    kind : str
+        ``PlainTextSelection``, or ``TranscriptSelection`` in a recording's transcript.
+    key : tuple
+        What identifies the span (interview, positions, user): its GUIDs derive from it.
+    label : str
+        The selection's ``name`` (see :func:`selection_label`).
+    where : mapping
+        The attributes placing it (start and end positions, or sync points).
+    user : str
+        The creating user's GUID.
+    entries : sequence of (code, note)
+        The codes it carries; notes (a confidence) go into its ``Description``.
+    code_guids : mapping, optional
+        Code name -> the GUID a project gives it; other codes get tr_nlp's.
+    """
+    selection = Element(qualified(ns, kind), {"guid": guid("selection", *key), "name": label, **where,
+                                              "creatingUser": user})
+    notes = [note for _, note in entries if note]
+    if notes:
+        ET.SubElement(selection, qualified(ns, "Description")).text = "\n".join(notes)
+    for code, _ in entries:
+        coding = ET.SubElement(selection, qualified(ns, "Coding"), {"guid": guid("coding", *key, code),
+                                                                    "creatingUser": user})
+        target = (code_guids or {}).get(code) or code_guid(code)
+        ET.SubElement(coding, qualified(ns, "CodeRef"), {"targetGUID": target})
+    return selection

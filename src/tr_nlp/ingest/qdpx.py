@@ -22,12 +22,17 @@ on word boundaries. A warning says when the winner is not the standard reading. 
 are then carried through tr_nlp's text normalisation (BOM, CRLF, NFC...), so every
 coding still covers the same characters.
 
+:func:`read_project` also keeps the project's XML and, for each interview, where its text
+lies in it and how tr_nlp's offsets turn back into the project's positions, so that
+:mod:`tr_nlp.export.augment` can add codings to the project as it is.
+
 Everything in the file is untrusted: see :mod:`tr_nlp.refi.safety`.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -98,12 +103,13 @@ class _Files:
         return self._listing
 
 
-def _open_project(path: Path, max_mb: int) -> tuple[Element, _Files, str]:
-    """Parse the project's ``.qde`` and return it with access to its files."""
+def _open_project(path: Path, max_mb: int) -> tuple[Element, _Files, str, str]:
+    """Parse the project's ``.qde``; return it with access to its files, the name errors
+    give it, and its member name in the archive (its path when not archived)."""
     if path.is_dir() or path.suffix.lower() == ".qde":
         folder = path if path.is_dir() else path.parent
         qde_path = folder / _pick_qde(sorted(p.name for p in folder.glob("*.qde")), path) if path.is_dir() else path
-        return parse_xml(read_bytes(qde_path), str(qde_path)), _Files(folder, None, ""), str(qde_path)
+        return parse_xml(read_bytes(qde_path), str(qde_path)), _Files(folder, None, ""), str(qde_path), str(qde_path)
     zipped = SafeZip(path, max_mb)
     try:
         name = _pick_qde(zipped.names, path)
@@ -111,7 +117,7 @@ def _open_project(path: Path, max_mb: int) -> tuple[Element, _Files, str]:
     except Exception:
         zipped.close()
         raise
-    return root, _Files(path, zipped, str(PurePosixPath(name).parent).strip(".")), f"{path}!{name}"
+    return root, _Files(path, zipped, str(PurePosixPath(name).parent).strip(".")), f"{path}!{name}", name
 
 
 def _pick_qde(names: Sequence[str], path: Path) -> str:
@@ -128,6 +134,33 @@ def _pick_qde(names: Sequence[str], path: Path) -> str:
 
 
 # --- positions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an interview read from a project lies in it, and the way back to its positions.
+
+    Parameters
+    ----------
+    element : Element
+        The element holding the text: a ``TextSource``, a PDF's ``Representation`` or a
+        recording's ``Transcript``.
+    to_text : sequence of int
+        Raw text index -> tr_nlp text offset (from text normalisation).
+    to_raw : sequence of int
+        Project position -> raw text index, under the reading the project's selections use
+        (Unicode code points, CRLF as one character, or UTF-16 units).
+    """
+
+    element: Element
+    to_text: Sequence[int]
+    to_raw: Sequence[int]
+
+    def position(self, offset: int) -> int:
+        """The project's position of tr_nlp text offset ``offset``: reading the project back
+        turns it into ``offset`` again."""
+        return bisect_left(self.to_raw, bisect_left(self.to_text, offset))
+
 
 
 @dataclass
@@ -189,6 +222,34 @@ def _word_edges(raw: str, start: int, end: int) -> int:
 # --- the project -------------------------------------------------------------------------
 
 
+@dataclass
+class Project:
+    """A REFI-QDA project as read: what tr_nlp takes from it, and the XML it came in.
+
+    Attributes
+    ----------
+    path : Path
+        The ``.qdpx`` archive, ``.qde`` file or folder read.
+    qde : str
+        The project document: its member name in the archive, or its path.
+    root : Element
+        The parsed project document.
+    result : ReadResult
+        Interviews, codings, codebook and warnings, as :func:`read_qdpx` returns them.
+    places : dict
+        Interview id -> :class:`Placement`.
+    code_guids : dict
+        tr_nlp code name -> the GUID the project gives that code.
+    """
+
+    path: Path
+    qde: str
+    root: Element
+    result: ReadResult
+    places: dict[str, Placement] = field(default_factory=dict)
+    code_guids: dict[str, str] = field(default_factory=dict)
+
+
 def read_qdpx(path: str | Path, options: ReadOptions = ReadOptions(), max_mb: int = MAX_MB) -> ReadResult:
     """Read a REFI-QDA project into interviews, codings and a codebook.
 
@@ -211,28 +272,41 @@ def read_qdpx(path: str | Path, options: ReadOptions = ReadOptions(), max_mb: in
         Not a project, missing source files, selections outside the text, codings of
         unknown codes.
     """
+    return read_project(path, options, max_mb).result
+
+
+def read_project(path: str | Path, options: ReadOptions = ReadOptions(), max_mb: int = MAX_MB) -> Project:
+    """Read a REFI-QDA project as :func:`read_qdpx` does, keeping its XML and where each
+    interview lies in it (same parameters and errors)."""
     path = Path(path)
     if not path.exists():
         raise InputError("E100", path)
-    root, files, where = _open_project(path, max_mb)
+    root, files, where, qde = _open_project(path, max_mb)
     try:
-        return _read_project(root, files, where, options)
+        project = Project(path, qde, root, ReadResult())
+        _read_project(project, files, where, options)
+        return project
     finally:
         if files.zip is not None:
             files.zip.close()
 
 
-def _read_project(root: Element, files: _Files, where: str, options: ReadOptions) -> ReadResult:
+def _read_project(project: Project, files: _Files, where: str, options: ReadOptions) -> None:
+    root = project.root
     if local(root.tag) != "Project":
         raise InputError("E200", where, detail=f"the root element is <{local(root.tag)}>, expected <Project>")
     book = child(root, "CodeBook")
     codes = child(book, "Codes") if book is not None else None
     codebook, code_names, warnings = codes_from_xml(codes, child(root, "Sets"), where)
+    written = {(e.get("guid") or "").upper(): e.get("guid") or ""
+               for e in (codes.iter() if codes is not None else ()) if local(e.tag) == "Code"}
+    project.code_guids = {name: written[key] for key, name in code_names.items()}
     name, version = codebook_meta(child_text(root, "Description"))
     codebook = replace(codebook, name=name or root.get("name") or "", version=version)
     users = _users(root)
     variables = _case_variables(root)
-    result = ReadResult(codebook=codebook, warnings=warnings)
+    result = project.result
+    result.codebook, result.warnings = codebook, warnings
     sources = child(root, "Sources")
     skipped: dict[str, int] = {}
     taken: set[str] = set()
@@ -250,7 +324,7 @@ def _read_project(root: Element, files: _Files, where: str, options: ReadOptions
                 named = element.get("name") or (holder if holder is not None else element).get("name")
                 result.warnings.append(f"source {named or element.get('guid')!r} has no text and was skipped")
                 continue
-            interview, codings, source_warnings = read
+            interview, codings, source_warnings, project.places[interview.id] = read
             taken.add(interview.id)
             result.interviews.append(interview)
             result.codings.extend(codings)
@@ -260,7 +334,6 @@ def _read_project(root: Element, files: _Files, where: str, options: ReadOptions
                            for kind, n in sorted(skipped.items()))
     if not result.interviews:
         raise InputError("E200", where, detail="it holds no text sources and no transcripts")
-    return result
 
 
 def _users(root: Element) -> dict[str, str]:
@@ -350,7 +423,7 @@ def _source_text(source: Element, name: str, files: _Files, where: str, encoding
 def _read_source(
     source: Element, files: _Files, where: str, options: ReadOptions, code_names: dict[str, str],
     users: dict[str, str], metadata: dict[str, Any], taken: set[str], holder: Element | None = None,
-) -> tuple[Interview, list[Coding], list[str]] | None:
+) -> tuple[Interview, list[Coding], list[str], Placement] | None:
     """A text source, or the text ``source`` (a ``Transcript``, a PDF's ``Representation``) of ``holder``."""
     # a recording's or PDF's name names the interview (tools call its transcript "Transcript")
     interview_id = _interview_id(holder if holder is not None and holder.get("name") else source, taken)
@@ -403,7 +476,7 @@ def _read_source(
             codings.append(Coding(interview_id, start, end, code, users.get(user.upper(), user or "unknown")))
     if empty:
         warnings.append(f"{empty} selection(s) hold only spaces or line breaks and were skipped")
-    return interview, codings, warnings + turn_warnings
+    return interview, codings, warnings + turn_warnings, Placement(source, to_text, mapping)
 
 
 def _selections(source: Element, length: int) -> list[_Selection]:

@@ -16,8 +16,8 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from tr_nlp.codebook import validate_codebook
-from tr_nlp.export.tables import atomic_path
 from tr_nlp.errors import CodebookError
+from tr_nlp.export.tables import atomic_path
 from tr_nlp.refi.safety import parse_xml
 from tr_nlp.refi.vocab import (
     CANDIDATE_PARENT,
@@ -32,6 +32,7 @@ from tr_nlp.refi.vocab import (
     is_hex_color,
     local,
     parse_description,
+    qualified,
 )
 from tr_nlp.schema import Code, Codebook
 
@@ -55,10 +56,10 @@ def code_elements(parent: Element, codes: Sequence[Code], ns: str, not_codable: 
                  "isCodable": "false" if code.name in closed else "true"}
         if is_hex_color(code.color):
             attrs["color"] = str(code.color)
-        element = ET.SubElement(into, f"{{{ns}}}Code", attrs)
+        element = ET.SubElement(into, qualified(ns, "Code"), attrs)
         text = describe_code(code)
         if text:
-            ET.SubElement(element, f"{{{ns}}}Description").text = text
+            ET.SubElement(element, qualified(ns, "Description")).text = text
         for kid in by_parent.get(code.name, []):
             add(element, kid)
 
@@ -69,12 +70,12 @@ def code_elements(parent: Element, codes: Sequence[Code], ns: str, not_codable: 
 def group_sets(parent: Element, groups: Mapping[str, Sequence[str]], ns: str) -> None:
     """Append each exclusive group as a ``Set`` of member codes."""
     for name, members in groups.items():
-        element = ET.SubElement(parent, f"{{{ns}}}Set", {"guid": guid("set", name), "name": name})
-        ET.SubElement(element, f"{{{ns}}}Description").text = (
+        element = ET.SubElement(parent, qualified(ns, "Set"), {"guid": guid("set", name), "name": name})
+        ET.SubElement(element, qualified(ns, "Description")).text = (
             f"{GROUP_MARK} (a segment carries at most one of them)"
         )
         for member in members:
-            ET.SubElement(element, f"{{{ns}}}MemberCode", {"targetGUID": code_guid(member)})
+            ET.SubElement(element, qualified(ns, "MemberCode"), {"targetGUID": code_guid(member)})
 
 
 def codes_from_xml(codes: Element | None, sets: Element | None, where: str | Path) -> tuple[Codebook, dict[str, str], list[str]]:

@@ -89,6 +89,10 @@ class SafeZip:
         """The member called ``name``, compared case-insensitively (NVivo writes ``Sources/``)."""
         return self._folded.get(name.replace("\\", "/").lstrip("./").casefold())
 
+    def info(self, name: str) -> zipfile.ZipInfo:
+        """The archive's record of one member (its date, compression, attributes)."""
+        return self._infos[name]
+
     def read(self, name: str) -> bytes:
         """Read one member, never more than it declared."""
         info = self._infos[name]

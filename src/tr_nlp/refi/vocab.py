@@ -81,6 +81,25 @@ def parse_description(text: str) -> dict[str, Any]:
     return fields
 
 
+def qualified(ns: str, name: str) -> str:
+    """The ElementTree tag of ``name`` in namespace ``ns`` (none when ``ns`` is empty).
+
+    >>> qualified(NS, "Code"), qualified("", "Code")
+    ('{urn:QDA-XML:project:1.0}Code', 'Code')
+    """
+    return f"{{{ns}}}{name}" if ns else name
+
+
+def namespace(tag: object) -> str:
+    """The namespace of an element's tag (empty when it has none).
+
+    >>> namespace("{urn:QDA-XML:project:1.0}Project"), namespace("Project")
+    ('urn:QDA-XML:project:1.0', '')
+    """
+    text = str(tag)
+    return text[1:].partition("}")[0] if text.startswith("{") else ""
+
+
 def local(tag: object) -> str:
     """An element's tag without its namespace (vendors differ in how they write it)."""
     return str(tag).rsplit("}", 1)[-1]
