@@ -191,9 +191,9 @@ def test_demo_command_writes_run_folder(demo_run):
     assert run_json["summary"]["discovery"]["candidates"] >= 3
     # the REFI-QDA project carries both coders, the model's suggestions and the candidates
     project = read_qdpx(demo_run / "project.qdpx")
-    coders = {c.coder for c in project.codings}
-    assert {"coder_a", "coder_b", "tr_nlp topic discovery"} <= coders
-    assert any(c.startswith("tr_nlp model demo-theme-model") for c in coders)
+    assert {c.coder for c in project.codings} == {"coder_a", "coder_b"}
+    machine = {c.coder for c in project.machine_codings}
+    assert "tr_nlp topic discovery" in machine and any(c.startswith("tr_nlp model demo-theme-model") for c in machine)
     assert sum(code.status == "candidate" for code in project.codebook.codes) == run_json["summary"]["discovery"]["candidates"]
 
 

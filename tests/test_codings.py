@@ -23,6 +23,23 @@ def test_good_rows_are_read_and_unknown_interviews_skipped_with_a_warning(tmp_pa
     assert warnings == ["2 coding(s) of 1 interview(s) not in the corpus were skipped: 'gone' (2)"]
 
 
+def test_codings_by_tr_nlps_machine_users_are_left_out_and_rows_keep_their_numbers(tmp_path):
+    # a codings table from a project that holds the model's suggestions: they are not human coding
+    rows = ("i,18,25,beyond_routine,tr_nlp model study 1,\ni,18,25,warmth,tr_nlp topic discovery,\n"
+            "i,18,25,warmth,A,Sam did\n")
+    codings, warnings = read_codings(write(tmp_path, rows), INTERVIEWS, CODEBOOK)
+    assert codings == [Coding("i", 18, 25, "warmth", "A")]
+    assert warnings == ["2 coding(s) by tr_nlp's own machine users left out (tr_nlp model study 1: 1, tr_nlp topic "
+                        "discovery: 1): suggestions are not human coding; to accept one, code that passage under "
+                        "your own name"]
+    with pytest.raises(CodingsError, match="row 4: code 'made_up'"):  # the file's row, machine rows counted
+        read_codings(write(tmp_path, rows.replace("warmth,A", "made_up,A")), INTERVIEWS, CODEBOOK)
+    quoted = "interview_id,code,coder,text\ni,warmth,tr_nlp model m 1,Sam did\ni,warmth,A,Nobody said\n"
+    (tmp_path / "q.csv").write_text(quoted, encoding="utf-8")
+    with pytest.raises(CodingsError, match="row 3"):
+        read_codings(tmp_path / "q.csv", INTERVIEWS, CODEBOOK)
+
+
 @pytest.mark.parametrize(("row", "code", "expected"), [
     ("i,18,x,warmth,A,", "E150", "row 2: start and end must be whole character offsets, found '18' and 'x'"),
     ("i,18,25.5,warmth,A,", "E150", "found '18' and '25.5'"),

@@ -146,9 +146,11 @@ def test_rich_project_round_trip_keeps_groups_metadata_machine_users_and_candida
     assert book["warm"].parent == "care"
     assert book["night_visits"].status == "candidate" and "Keywords: night" in book["night_visits"].description
     assert CANDIDATE_PARENT not in book
-    coders = {(c.coder, c.code, iv.text[c.start:c.end]) for c in back.codings}
-    assert coders == {("ana", "care", "Ça va? 😀"), ("tr_nlp model m 1", "warm", "Très bien, merci."),
-                      ("tr_nlp topic discovery", "night_visits", "They came at night.")}
+    # the machine's users come back apart from the human coder: never trained or judged on as coders
+    assert {(c.coder, c.code, iv.text[c.start:c.end]) for c in back.codings} == {("ana", "care", "Ça va? 😀")}
+    assert {(c.coder, c.code, iv.text[c.start:c.end]) for c in back.machine_codings} == {
+        ("tr_nlp model m 1", "warm", "Très bien, merci."), ("tr_nlp topic discovery", "night_visits", "They came at night.")}
+    assert "2 coding(s) by tr_nlp's own machine users left out" in " ".join(back.warnings)
     # the folder's sources/ belong to the project, not the corpus: no duplicate interviews
     assert [i.id for i in load_corpus([folder]).interviews] == ["site/1"]
 
@@ -507,7 +509,7 @@ def test_export_command_adds_model_suggestions_and_candidate_codes(demo, tmp_pat
     assert result.exit_code == 0, result.output
     assert "tr_nlp suggestions (suggestions.csv): 1" in result.stdout and "1 candidate codes" in result.stdout
     back = read_qdpx(out)
-    machine = [c for c in back.codings if c.coder.startswith("tr_nlp")]
+    machine = back.machine_codings
     assert {(c.coder, c.code) for c in machine} == {("tr_nlp suggestions (suggestions.csv)", "beyond_routine"),
                                                     ("tr_nlp topic discovery", "waiting_lists")}
     assert back.codebook["waiting_lists"].status == "candidate"
@@ -528,7 +530,7 @@ def test_export_of_new_interviews_with_suggestions_needs_no_codebook(demo, tmp_p
     assert result.exit_code == 0, result.output
     back = read_qdpx(tmp_path / "p.qdpx")
     assert back.codebook.names == ["beyond_routine"]  # the code suggested above its threshold
-    assert [(c.code, back.interviews[0].text[c.start:c.end]) for c in back.codings] == [
+    assert [(c.code, back.interviews[0].text[c.start:c.end]) for c in back.machine_codings] == [
         ("beyond_routine", "She came on her day off.")]
 
 
@@ -595,7 +597,7 @@ def test_export_reads_topics_beside_candidates_and_refuses_a_corrupt_one(demo, t
     }).to_parquet(tmp_path / "disc" / "topics.parquet")
     result = run("export", "--corpus", DEMO, "--candidates", candidates, "-o", tmp_path / "p.qdpx")
     assert result.exit_code == 0, result.output
-    found = [c for c in read_qdpx(tmp_path / "p.qdpx").codings if c.coder == "tr_nlp topic discovery"]
+    found = [c for c in read_qdpx(tmp_path / "p.qdpx").machine_codings if c.coder == "tr_nlp topic discovery"]
     assert [(c.start, c.end, c.code) for c in found] == [(*spans[0], "waiting_lists")]
     (tmp_path / "disc" / "topics.parquet").write_bytes(b"not parquet")
     result = run("export", "--corpus", DEMO, "--candidates", candidates, "-o", tmp_path / "q.qdpx")
@@ -623,14 +625,14 @@ def test_a_candidate_renamed_merged_or_dropped_by_a_reviewer_exports_the_passage
         "- name: services\n  status: candidate\n  evidence: {topics: [1, 2]}\n", encoding="utf-8")
     result = run("export", "--corpus", DEMO, "--candidates", candidates, "-o", tmp_path / "p.qdpx")
     assert result.exit_code == 0, result.output
-    found = [c for c in read_qdpx(tmp_path / "p.qdpx").codings if c.coder == "tr_nlp topic discovery"]
+    found = [c for c in read_qdpx(tmp_path / "p.qdpx").machine_codings if c.coder == "tr_nlp topic discovery"]
     assert sorted((c.start, c.end, c.code) for c in found) == [
         (*spans[0], "warmth_at_the_door"), (*spans[1], "services"), (*spans[2], "services")]
     candidates.write_text(  # a file that lists no topics (written before they were) links by name
         "codes:\n- name: cand_1\n  status: candidate\n", encoding="utf-8")
     result = run("export", "--corpus", DEMO, "--candidates", candidates, "-o", tmp_path / "q.qdpx")
     assert result.exit_code == 0, result.output
-    found = [c for c in read_qdpx(tmp_path / "q.qdpx").codings if c.coder == "tr_nlp topic discovery"]
+    found = [c for c in read_qdpx(tmp_path / "q.qdpx").machine_codings if c.coder == "tr_nlp topic discovery"]
     assert [(c.start, c.end, c.code) for c in found] == [(*spans[1], "cand_1")]
 
 

@@ -61,12 +61,12 @@ def layer(read, *phrases: str, code: str = "Beyond routine", user: str = MODEL) 
 
 def machine(result, user: str = MODEL) -> list[tuple[str, str]]:
     iv = result.interviews[0]
-    return sorted((c.code, iv.text[c.start:c.end]) for c in result.codings if c.coder == user)
+    return sorted((c.code, iv.text[c.start:c.end]) for c in result.machine_codings if c.coder == user)
 
 
 def human(result) -> list[tuple[str, str, str]]:
     iv = result.interviews[0]
-    return sorted((c.coder, c.code, iv.text[c.start:c.end]) for c in result.codings if not c.coder.startswith("tr_nlp"))
+    return sorted((c.coder, c.code, iv.text[c.start:c.end]) for c in result.codings)
 
 
 DECOMPOSED = unicodedata.normalize("NFD", SOURCE_TEXT)  # "Très", "ça" as letter + combining accent
@@ -88,6 +88,10 @@ def test_codings_added_to_a_project_read_back_on_the_same_characters(tmp_path, r
     assert machine(back) == [("Beyond routine", "Très bien 😀, vraiment."), ("Beyond routine", "stayed late.")]
     assert human(back) == human(read.result) == [("colin", "Time", "The nurse stayed late."),
                                                  ("maria", "Beyond routine", "The nurse stayed late.")]
+    assert back.warnings[-2:] == [  # the picture tr_nlp does not read; the machine's codings kept apart
+        "2 coding(s) by tr_nlp's own machine users left out (tr_nlp model study 1: 2): suggestions are not human "
+        "coding; to accept one, code that passage under your own name",
+        "1 PictureSource(s) skipped: tr_nlp reads text sources, the text of PDFs and the transcripts of recordings"]
     readings = [w for w in back.warnings if "positions read as" in w]  # the project's own counting, kept
     assert (len(readings) == 1 and reading in readings[0]) if reading else not readings
     with zipfile.ZipFile(tmp_path / "out.qdpx") as archive:
@@ -252,6 +256,11 @@ def test_export_from_a_project_keeps_it_and_rebuild_writes_a_new_one(tmp_path):
         ("Beyond routine", "Très bien 😀, vraiment. The nurse stayed late.")]
     again = run("export", "--corpus", tmp_path / "out.qdpx", "--suggestions", table, "-o", tmp_path / "again.qdpx")
     assert "tr_nlp suggestions (s.csv): 1 (replacing 1)" in again.stdout
+    # the team's project, brought back into tr_nlp to train on: the suggestion is not one of its codings
+    imported = run("import", tmp_path / "again.qdpx", "-o", tmp_path / "study")
+    assert imported.exit_code == 0, imported.output
+    assert "1 coding(s) by tr_nlp's own machine users left out" in imported.stderr
+    assert set(pd.read_csv(tmp_path / "study" / "codings.csv")["coder"]) == {"colin", "maria"}
     rebuilt = run("export", "--corpus", path, "--suggestions", table, "--rebuild", "-o", tmp_path / "new.qdpx")
     assert rebuilt.exit_code == 0, rebuilt.output
     assert "kept" not in rebuilt.stdout

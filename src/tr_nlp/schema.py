@@ -142,6 +142,21 @@ class Coding:
     coder: str
 
 
+#: How every coder name tr_nlp gives machine work starts when it writes codings out (a
+#: model's suggestions, topic discovery's passages). Read back, such codings are left out:
+#: they are not human coding, and a model trained or judged on them would learn from itself.
+MACHINE_CODER_PREFIX = "tr_nlp "
+
+
+def is_machine_coder(coder: str) -> bool:
+    """Whether ``coder`` names machine work tr_nlp wrote (see :data:`MACHINE_CODER_PREFIX`).
+
+    >>> is_machine_coder("tr_nlp model study 1"), is_machine_coder("coder_a")
+    (True, False)
+    """
+    return coder.startswith(MACHINE_CODER_PREFIX)
+
+
 @dataclass(frozen=True)
 class Code:
     """A code in a codebook, with the guidance a human coder reads.

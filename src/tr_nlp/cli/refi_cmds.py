@@ -29,7 +29,7 @@ from tr_nlp.ingest.table import load_frame
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
 from tr_nlp.refi.codes import write_qdc
 from tr_nlp.report.rundata import number_column, read_run_table
-from tr_nlp.schema import Code
+from tr_nlp.schema import MACHINE_CODER_PREFIX, Code
 from tr_nlp.topics.candidates import read_candidates
 
 
@@ -203,6 +203,6 @@ def _known_rows(frame: pd.DataFrame, known: dict[str, Any], path: Path, quiet: b
 
 def _model_user(model: Path | None, suggestions: Path) -> str:
     if model is None:
-        return f"tr_nlp suggestions ({suggestions.name})"
+        return f"{MACHINE_CODER_PREFIX}suggestions ({suggestions.name})"
     return model_user({"name": model.name, **read_card(model)})
 

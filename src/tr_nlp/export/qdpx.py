@@ -35,9 +35,9 @@ from tr_nlp.errors import ConfigError
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.refi.codes import code_elements, code_guid, codebook_line, group_sets
 from tr_nlp.refi.vocab import CANDIDATE_PARENT, NS, SPEAKERS_VARIABLE, guid, qualified
-from tr_nlp.schema import Code, Codebook, Coding, Interview
+from tr_nlp.schema import MACHINE_CODER_PREFIX, Code, Codebook, Coding, Interview
 
-DISCOVERY_USER = "tr_nlp topic discovery"
+DISCOVERY_USER = f"{MACHINE_CODER_PREFIX}topic discovery"
 #: The code candidate codes sit under (not codable itself).
 CANDIDATE_PARENT_CODE = Code(CANDIDATE_PARENT, description="Proposed by tr_nlp topic discovery from passages no "
                                                            "code covers; review them before use.")
@@ -66,7 +66,7 @@ class MachineLayer:
 
 def model_user(card: dict[str, Any]) -> str:
     """The REFI user name for a model's suggestions: its name and version from the model card."""
-    return f"tr_nlp model {card_label(card)}"
+    return f"{MACHINE_CODER_PREFIX}model {card_label(card)}"
 
 
 def suggestions_layer(suggestions: pd.DataFrame, user: str) -> MachineLayer:

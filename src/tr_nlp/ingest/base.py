@@ -50,9 +50,15 @@ class ReadOptions:
 
 @dataclass
 class ReadResult:
-    """Interviews read from one file, with any codings and codebook it carried."""
+    """Interviews read from one file, with any codings and codebook it carried.
+
+    ``machine_codings`` holds codings by tr_nlp's own machine users (suggestions exported
+    to a project earlier: :func:`~tr_nlp.schema.is_machine_coder`), kept apart from the
+    human ``codings``.
+    """
 
     interviews: list[Interview] = field(default_factory=list)
     codings: list[Coding] = field(default_factory=list)
     codebook: Codebook | None = None
     warnings: list[str] = field(default_factory=list)
+    machine_codings: list[Coding] = field(default_factory=list)

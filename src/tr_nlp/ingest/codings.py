@@ -23,10 +23,28 @@ import pandas as pd
 from tr_nlp.errors import CodingsError, InputError
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
 from tr_nlp.ingest.table import TableMapping, load_frame
-from tr_nlp.schema import CODING_COLUMNS, Codebook, Coding, Interview, codings_to_frame
+from tr_nlp.schema import (
+    CODING_COLUMNS,
+    Codebook,
+    Coding,
+    Interview,
+    codings_to_frame,
+    is_machine_coder,
+)
 
 #: How many skipped interviews a warning names.
 SHOWN = 5
+
+
+def machine_codings_note(counts: Mapping[str, int]) -> str:
+    """The warning for codings left out because tr_nlp's machine users made them.
+
+    >>> print(machine_codings_note({"tr_nlp model m 1": 3}))
+    3 coding(s) by tr_nlp's own machine users left out (tr_nlp model m 1: 3): suggestions are not human coding; to accept one, code that passage under your own name
+    """
+    users = ", ".join(f"{user}: {n}" for user, n in sorted(counts.items()))
+    return (f"{sum(counts.values())} coding(s) by tr_nlp's own machine users left out ({users}): suggestions are "
+            "not human coding; to accept one, code that passage under your own name")
 
 
 def read_codings(
@@ -55,6 +73,11 @@ def read_codings(
     if "coder" not in frame.columns:  # a team with one coder need not name them
         frame["coder"] = TableMapping.default_coder
         warnings.append(f"no 'coder' column; every coding is coder '{TableMapping.default_coder}'")
+    frame = frame.reset_index(drop=True)  # row i is the file's row i + 2 (after the header), in errors too
+    machine = frame["coder"].str.strip().map(is_machine_coder)
+    if machine.any():
+        warnings.append(machine_codings_note(frame.loc[machine, "coder"].str.strip().value_counts().to_dict()))
+        frame = frame[~machine]
     quoted = "start" not in frame.columns and "end" not in frame.columns
     missing = [c for c in CODING_COLUMNS if c not in frame.columns and not (quoted and c in ("start", "end"))]
     if missing:
@@ -75,7 +98,7 @@ def read_codings(
     codings: list[Coding] = []
     unknown: dict[str, int] = {}
     has_text = "text" in frame.columns and not quoted  # located quotes match by construction
-    for row_no, row in enumerate(frame.to_dict("records"), start=2):  # header is row 1
+    for row_no, row in zip(frame.index + 2, frame.to_dict("records")):  # header is row 1
         interview_id = row["interview_id"].strip()
         start, end = _offset(row["start"]), _offset(row["end"])
         if start is None or end is None:
@@ -173,7 +196,7 @@ def _locate_quotes(
     folded = {}
     starts, ends, repeated = [], [], 0
     missing: list[tuple[int, str, str]] = []  # (row, quote, interview): all of them in one error
-    for row_no, (iid, quote) in enumerate(zip(frame["interview_id"].str.strip(), frame["text"]), start=2):
+    for row_no, iid, quote in zip(frame.index + 2, frame["interview_id"].str.strip(), frame["text"]):
         interview = interviews.get(iid)
         if interview is None:  # reported with the other rows of unknown interviews
             starts.append("0")

@@ -1,6 +1,7 @@
 """REFI-QDA projects: a ``.qdpx`` archive, or a bare ``.qde`` file beside its sources folder.
 
-What is read: Users (each becomes a coder), the CodeBook (nested codes, colours,
+What is read: Users (each becomes a coder; codings by tr_nlp's own machine users, from an
+earlier export of suggestions, are kept apart as ``machine_codings``), the CodeBook (nested codes, colours,
 descriptions; see :mod:`tr_nlp.refi`), TextSources with their text (``internal://``
 files in the archive, relative paths, or inline ``PlainTextContent``), each
 ``PlainTextSelection`` with its ``Coding``/``CodeRef``, and Cases with their Variables as
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -41,13 +43,14 @@ from xml.etree.ElementTree import Element
 
 from tr_nlp.errors import ArchiveError, ConfigError, InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.codings import machine_codings_note
 from tr_nlp.ingest.encoding import decode_bytes, normalise_with_offsets, read_bytes
 from tr_nlp.ingest.speakers import RoleMap
 from tr_nlp.ingest.text import assemble_turns
 from tr_nlp.refi.codes import codebook_meta, codes_from_xml
 from tr_nlp.refi.safety import MAX_MB, SafeZip, parse_xml, unsafe_reason
 from tr_nlp.refi.vocab import SPEAKERS_VARIABLE, child, child_text, children, local
-from tr_nlp.schema import Coding, Interview
+from tr_nlp.schema import Coding, Interview, is_machine_coder
 
 _SOURCE_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md", ".qdpx", ".mp3", ".wav", ".m4a",
                     ".mp4", ".mov", ".avi", ".wma", ".ogg")
@@ -327,8 +330,11 @@ def _read_project(project: Project, files: _Files, where: str, options: ReadOpti
             interview, codings, source_warnings, project.places[interview.id] = read
             taken.add(interview.id)
             result.interviews.append(interview)
-            result.codings.extend(codings)
+            for coding in codings:
+                (result.machine_codings if is_machine_coder(coding.coder) else result.codings).append(coding)
             result.warnings.extend(f"source {interview.id!r}: {w}" for w in source_warnings)
+    if result.machine_codings:
+        result.warnings.append(machine_codings_note(Counter(c.coder for c in result.machine_codings)))
     result.warnings.extend(f"{n} {kind}(s) skipped: tr_nlp reads text sources, the text of PDFs and the "
                            "transcripts of recordings"
                            for kind, n in sorted(skipped.items()))
