@@ -13,3 +13,16 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def text_fingerprint(text: str) -> str:
+    """A short hash of a text's words (case and spacing ignored): the same interview read
+    from a .docx or a .txt, or with its lines wrapped differently, has the same one.
+
+    It tells whether an interview was among a model's training interviews without keeping
+    anything of its words.
+
+    >>> text_fingerprint("I: Hello\\nP: Hi there.") == text_fingerprint("i:  hello P: hi\\n there.")
+    True
+    """
+    return hashlib.sha256(" ".join(text.casefold().split()).encode("utf-8")).hexdigest()[:16]

@@ -15,6 +15,7 @@ from tr_nlp.agreement.tables import HUMAN_VS_HUMAN, condensed_pairs
 from tr_nlp.cli import common as c
 from tr_nlp.coding import (
     CodedData,
+    ThemeModel,
     coded_data,
     cross_validate,
     load_model,
@@ -25,9 +26,10 @@ from tr_nlp.coding import (
 )
 from tr_nlp.coding.active import chosen_codes
 from tr_nlp.coding.classifier import FINETUNE
-from tr_nlp.coding.evaluate import card_metrics, write_evaluation
-from tr_nlp.errors import ConfigError
+from tr_nlp.coding.evaluate import card_metrics, held_out, judge_model, write_evaluation
+from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import check_folder_path, check_table_path, write_table
+from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
 from tr_nlp.schema import Codebook
 
@@ -200,11 +202,12 @@ def evaluate(
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_group.csv, calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="Judge this trained model on the interviews (a held-out test: its training interviews are left out) instead of cross-validating; features, objective, context and folds are then the model's.")] = None,
     features: Features = "both",
     objective: Objective = "f1",
     target: Target = "union",
-    unit: c.Unit = "sentence",
-    roles: c.Roles = "participant",
+    unit: Annotated[str | None, typer.Option("--unit", help="turn, sentence or window (default: sentence; with --model, what it was trained on).")] = None,
+    roles: Annotated[str | None, typer.Option("--roles", help="Comma-separated speaker roles to keep (default: participant; with --model, what it was trained on).")] = None,
     window: c.Window = None,
     stride: c.Stride = None,
     codes: Codes = None,
@@ -219,15 +222,28 @@ def evaluate(
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
-    """Grouped CV: machine vs each coder beside coders vs each other, with CIs."""
+    """Grouped CV (or a trained model on held-out interviews): machine vs each coder beside coders vs each other, with CIs."""
     if output is not None:
         check_folder_path(output, "the evaluation")
+    theme = load_model(model) if model is not None else None  # a bad model fails before any reading
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
-    data = coded_data(loaded, c.segmenter(unit, roles, window, stride), _code_list(codes), target, aggregate=aggregate)
-    features = FINETUNE if finetune else features
-    warn_thin_data(data, quiet, loaded.codebook)
-    ev = cross_validate(data, features, objective, n_splits=folds, seed=seed, n_boot=n_boot,
-                        learning_curve=not no_curve, context=context)
+    if theme is not None:
+        evaluated = _held_out(loaded, theme, quiet)
+        segmenter = c.model_segmenter(theme.card, unit, roles, quiet, window, stride)
+        data = coded_data(evaluated, segmenter, _code_list(codes), target, aggregate=aggregate)
+        ev = judge_model(theme, data, n_boot=n_boot, seed=seed)
+        unjudged = [code for code in theme.codes if code not in ev.proba.columns]
+        if unjudged and not quiet:
+            c.warn(f"not judged: no segment of these interviews carries {', '.join(unjudged)} (the model's calls "
+                   "of these codes are not counted)")
+        checked = "training_fingerprints" in theme.card
+        c.err.print(f"{ev.protocol}" + (", none of them used in training" if checked else ""), highlight=False)
+    else:
+        data = coded_data(loaded, c.segmenter(unit or "sentence", roles or "participant", window, stride),
+                          _code_list(codes), target, aggregate=aggregate)
+        warn_thin_data(data, quiet, loaded.codebook)
+        ev = cross_validate(data, FINETUNE if finetune else features, objective, n_splits=folds, seed=seed,
+                            n_boot=n_boot, learning_curve=not no_curve, context=context)
     print_agreement(ev.agreement)
     print_character_agreement(ev.characters)
     print_group_alpha(ev.group)
@@ -239,6 +255,22 @@ def evaluate(
         write_evaluation(ev, output)
         c.out.print(f"evaluation: {output}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
+
+
+def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool) -> Corpus:
+    """The corpus without the model's training interviews, saying which were left out."""
+    evaluated, seen = held_out(loaded, theme.card)
+    if not quiet and "training_fingerprints" not in theme.card:
+        c.warn(f"{theme.label}'s card does not list its training interviews (it was trained before tr_nlp "
+               "recorded them): make sure none of these interviews were among them, or the test flatters it")
+    if seen and not quiet:
+        shown = ", ".join(seen[:5]) + (f" and {len(seen) - 5} more" if len(seen) > 5 else "")
+        c.warn(f"{len(seen)} interview(s) were among the model's training interviews and are left out of this "
+               f"held-out test: {shown}")
+    if not evaluated.interviews:
+        raise ModelError("E185", detail=f"every interview here was used to train {theme.label}; code new interviews "
+                                        "by hand and judge the model on them, or cross-validate (leave out --model)")
+    return evaluated
 
 
 @c.handle_errors

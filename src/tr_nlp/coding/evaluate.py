@@ -14,8 +14,10 @@ from __future__ import annotations
 import logging
 import time
 import warnings
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,9 +33,12 @@ from tr_nlp.agreement import (
     group_alpha_table,
 )
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
+from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.train import CodedData
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import write_json, write_table
+from tr_nlp.hashing import text_fingerprint
+from tr_nlp.ingest import Corpus
 from tr_nlp.segment import coder_coverage
 
 log = logging.getLogger(__name__)
@@ -58,6 +63,7 @@ class Evaluation:
     characters: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement on characters, as NVivo's
     characters_by_interview: pd.DataFrame = field(default_factory=pd.DataFrame)  # the same per interview
     group: pd.DataFrame = field(default_factory=pd.DataFrame)  # Krippendorff's alpha of all coders (+ machine)
+    protocol: str = ""  # how the machine's codes were made: cross-validation, or a held-out test of a model
 
 
 def _folds(data: CodedData, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -110,15 +116,63 @@ def cross_validate(
         proba.iloc[test], predicted.iloc[test] = p, y_hat
         log.info("fold %d/%d: trained on %d segments, scored %d, in %.1f s", k, len(folds), len(train), len(test),
                  time.perf_counter() - started)
+    if learning_curve:
+        log.info("learning curve: %d training sizes x %d folds", len(CURVE_SHARES), len(folds))
+    curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context)
+             if learning_curve else pd.DataFrame())
+    return replace(_judged(data, proba, predicted, n_boot, seed, curve),
+                   protocol=f"cross-validation: {len(folds)} folds grouped by interview")
+
+
+def judge_model(model: ThemeModel, data: CodedData, n_boot: int = 1000, seed: int = 0) -> Evaluation:
+    """A trained ``model`` judged on hand-coded interviews it never saw (a held-out test).
+
+    Cross-validation estimates how a model trained *like this* would do; this measures the
+    model a team uses, on interviews coded after it was trained (leave its training
+    interviews out first: :func:`held_out`). The tables are those of
+    :func:`cross_validate`, without the learning curve.
+
+    Raises
+    ------
+    ModelError
+        E185 when ``data`` has none of the model's codes.
+    """
+    shared = [code for code in data.codes if code in model.codes]
+    if not shared:
+        raise ModelError("E185", detail=f"none of the model's codes ({', '.join(model.codes)}) is coded in these "
+                                        f"interviews (their codes: {', '.join(data.codes) or 'none'})")
+    data = data.restricted(shared)
+    scored = model.predict_proba(data.frame)
+    proba = scored.set_axis(data.target.index)[shared]
+    predicted = model.decide(scored).set_axis(data.target.index)[shared].astype(float)
+    return replace(_judged(data, proba, predicted, n_boot, seed, pd.DataFrame()),
+                   protocol=f"held-out test of {model.label} on {len(set(data.groups))} interview(s)")
+
+
+def held_out(corpus: Corpus, card: Mapping[str, Any]) -> tuple[Corpus, list[str]]:
+    """``corpus`` without the interviews a model was trained on, and the ids left out.
+
+    Interviews are recognised by :func:`~tr_nlp.hashing.text_fingerprint` (the card's
+    ``training_fingerprints``), so one read from another file format still counts.
+    """
+    trained = set(card.get("training_fingerprints") or ())
+    seen = [iv.id for iv in corpus.interviews if text_fingerprint(iv.text) in trained]
+    if not seen:
+        return corpus, []
+    left_out = set(seen)
+    return replace(corpus, interviews=[iv for iv in corpus.interviews if iv.id not in left_out],
+                   codings=[c for c in corpus.codings if c.interview_id not in left_out]), seen
+
+
+def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boot: int, seed: int,
+            curve: pd.DataFrame) -> Evaluation:
+    """Every table of an :class:`Evaluation` from the machine's probabilities and decisions."""
+    codes = data.codes
     log.info("agreement with %d bootstrap resamples of interviews", n_boot)
     agreement = agreement_table({MACHINE: predicted, **data.humans}, data.interview_of, codes,
                                 machines=[MACHINE], scores={MACHINE: proba}, n_boot=n_boot, seed=seed)
     group = group_alpha_table({MACHINE: predicted, **data.humans}, data.interview_of, codes, machines=[MACHINE],
                               n_boot=n_boot, seed=seed)
-    if learning_curve:
-        log.info("learning curve: %d training sizes x %d folds", len(CURVE_SHARES), len(folds))
-    curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context)
-             if learning_curve else pd.DataFrame())
     characters, by_interview = character_agreement(data, predicted, n_boot, seed)
     return Evaluation(proba, predicted, agreement, reliability_table(proba, data.target),
                       prescreen_table(proba, data.target), curve, confusion_table(predicted, data.humans),
@@ -293,5 +347,5 @@ def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
     oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
     paths["cv_predictions"] = write_table(oof.reset_index(), folder / "cv_predictions.parquet")
     brier = ev.calibration.groupby("code")["brier"].first().to_dict() if not ev.calibration.empty else {}
-    paths["evaluation"] = write_json({"brier": brier}, folder / "evaluation.json")
+    paths["evaluation"] = write_json({"protocol": ev.protocol, "brier": brier}, folder / "evaluation.json")
     return paths

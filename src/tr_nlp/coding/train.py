@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,7 @@ from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import informative_terms
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.features.context import context_frame
+from tr_nlp.hashing import text_fingerprint
 from tr_nlp.ingest import Corpus
 from tr_nlp.schema import Codebook, Coding, Segment
 from tr_nlp.segment import Segmenter, coder_coverage, label_matrix, map_codings
@@ -81,6 +82,17 @@ class CodedData:
     @property
     def texts(self) -> list[str]:
         return [s.text for s in self.segments]
+
+    def restricted(self, codes: Sequence[str]) -> CodedData:
+        """The same segments with only ``codes`` (some of :attr:`codes`, in the order given)."""
+        codes = list(codes)
+        if codes == self.codes:
+            return self
+        index = {c: i for i, c in enumerate(codes)}
+        groups = (tuple(index[self.codes[j]] for j in group if self.codes[j] in index) for group in self.exclusive)
+        return replace(self, target=self.target[codes], humans={k: h[codes] for k, h in self.humans.items()},
+                       codes=codes, exclusive=tuple(g for g in groups if len(g) >= 2),
+                       codings=tuple(c for c in self.codings if c.code in index))
 
     @property
     def groups(self) -> np.ndarray:
@@ -244,6 +256,10 @@ def train_model(
         "intended_use": INTENDED_USE,
         "limits": LIMITS,
     }
+    if corpus is not None:  # so that tr-nlp evaluate --model can leave them out of a held-out test
+        trained_on = set(data.groups)
+        card["training_fingerprints"] = sorted({text_fingerprint(iv.text) for iv in corpus.interviews
+                                                if iv.id in trained_on})
     model = ThemeModel(pipeline, data.codes, card)
     card["top_terms"] = informative_terms(model, texts=data.texts, groups=data.groups)
     return model

@@ -1,0 +1,98 @@
+"""A trained model judged on hand-coded interviews it never saw (``tr-nlp evaluate --model``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from conftest import DEMO
+from tr_nlp.cli import app
+from tr_nlp.coding import coded_data, load_model, save_model, train_model
+from tr_nlp.coding.evaluate import held_out, judge_model
+from tr_nlp.ingest import load_corpus
+
+runner = CliRunner()
+TRAINING = ["demo01", "demo02", "demo03", "demo04", "demo05", "demo06", "demo07", "demo08", "demo10"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """The demo corpus and a TF-IDF model trained on 9 of its 14 coded interviews, saved."""
+    corpus = load_corpus([DEMO])
+    part = replace(corpus, interviews=[iv for iv in corpus.interviews if iv.id in TRAINING],
+                   codings=[c for c in corpus.codings if c.interview_id in TRAINING])
+    folder = tmp_path_factory.mktemp("held") / "model"
+    save_model(train_model(coded_data(part), "tfidf", name="part", corpus=part), folder)
+    return corpus, folder
+
+
+def test_the_model_is_judged_on_the_coded_interviews_it_was_not_trained_on(trained):
+    corpus, folder = trained
+    model = load_model(folder)
+    assert len(model.card["training_fingerprints"]) == 9
+    # one training interview read again under another name, its words re-spaced and re-cased: still left out
+    again = replace(corpus.interviews[0], id="copy of demo01", text=corpus.interviews[0].text.upper().replace(" ", "  "))
+    evaluated, seen = held_out(replace(corpus, interviews=[*corpus.interviews, again]), model.card)
+    assert sorted(seen) == sorted([*TRAINING, "copy of demo01"])
+    assert not {c.interview_id for c in evaluated.codings} & set(TRAINING)
+    data = coded_data(evaluated)
+    assert sorted(set(data.groups)) == ["demo09", "demo11", "demo12", "demo13", "demo14"]
+    ev = judge_model(model, data, n_boot=50)
+    # the model's own calls on these segments, at its own thresholds: no refitting
+    expected = model.decide(model.predict_proba(data.frame)).set_axis(data.target.index)
+    pd.testing.assert_frame_equal(ev.predicted, expected[data.codes].astype(float))
+    assert set(zip(ev.agreement.rater_a, ev.agreement.rater_b)) == {
+        ("machine", "coder_a"), ("machine", "coder_b"), ("coder_a", "coder_b")}
+    assert ev.learning_curve.empty and ev.protocol == "held-out test of part " + model.card["version"] + " on 5 interview(s)"
+
+
+def test_only_the_models_codes_are_judged(trained):
+    corpus, folder = trained
+    model = load_model(folder)
+    data = coded_data(held_out(corpus, model.card)[0], codes=["beyond_routine", "social_interaction"])
+    ev = judge_model(model, data, n_boot=0)
+    assert list(ev.proba.columns) == ["beyond_routine", "social_interaction"]
+    assert set(ev.agreement.code) == {"beyond_routine", "social_interaction", "(all codes, pooled)"}
+
+
+def test_cli_evaluate_with_a_model_says_what_it_left_out(trained, tmp_path):
+    _, folder = trained
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(folder), "--bootstrap", "20",
+                                 "--codes", "beyond_routine,social_interaction", "-o", str(tmp_path / "ev")])
+    assert result.exit_code == 0, result.output
+    assert ("9 interview(s) were among the model's training interviews and are left out of this held-out test: "
+            "demo01, demo02, demo03, demo04, demo05 and 4 more") in result.stderr
+    assert "held-out test of part" in result.stderr and "on 5 interview(s), none of them used in training" in result.stderr
+    assert ("not judged: no segment of these interviews carries non_stigmatizing_attitude, interpersonal_continuity, "
+            "emotional_climate") in result.stderr
+    assert "machine vs human" in result.stdout and "human vs human" in result.stdout
+    assert json.loads((tmp_path / "ev" / "evaluation.json").read_text())["protocol"].startswith("held-out test of part")
+    assert not (tmp_path / "ev" / "learning_curve.csv").exists()
+
+
+def test_cli_refuses_a_test_made_only_of_training_interviews(trained, tmp_path):
+    _, folder = trained
+    paths = [arg for name in ("demo01.txt", "demo04.txt") for arg in ("--corpus", str(DEMO / "interviews" / name))]
+    result = runner.invoke(app, ["evaluate", *paths, "--codings", str(DEMO / "codings.csv"),
+                                 "--model", str(folder)])
+    assert result.exit_code == 2 and "E185" in result.stderr
+    assert "every interview here was used to train part" in result.stderr
+
+
+def test_cli_warns_when_the_card_cannot_tell_its_training_interviews(trained, tmp_path):
+    _, folder = trained
+    old = tmp_path / "old"
+    old.mkdir()
+    for name in ("model.skops", "README.md"):
+        (old / name).write_bytes((folder / name).read_bytes())
+    card = json.loads((folder / "card.json").read_text())
+    del card["training_fingerprints"]  # a model trained before cards listed them
+    (old / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(old), "--bootstrap", "0"])
+    assert result.exit_code == 0, result.output
+    assert "card does not list its training interviews" in result.stderr
+    assert "none of them used in training" not in result.stderr
