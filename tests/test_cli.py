@@ -303,3 +303,14 @@ def test_a_file_output_that_is_a_folder_is_refused_before_any_work(tmp_path, arg
     fill = {"{out}": str(tmp_path / name), "{missing}": str(tmp_path / "missing")}
     result = run(*[fill.get(a, a) for a in args])
     assert result.exit_code == 2 and "[E174] is a folder" in result.stderr, result.stderr
+
+
+def test_several_paths_after_one_corpus_option_as_a_shell_glob_gives_them(tmp_path):
+    # `--corpus interviews/demo0[12]*` in a shell: two paths after one option, refused as "extra arguments"
+    first, second = DEMO / "interviews" / "demo01.txt", DEMO / "interviews" / "demo02.docx"
+    result = run("export", "--corpus", first, second, "-o", tmp_path / "p.qdpx", "--codebook",
+                 DEMO / "codebook.yaml")
+    assert result.exit_code == 0, result.output
+    assert [iv.id for iv in read_qdpx(tmp_path / "p.qdpx").interviews] == ["demo01", "demo02"]
+    result = run("export", f"--corpus={first}", second, "-o", tmp_path / "q.qdpx")
+    assert result.exit_code == 0 and len(read_qdpx(tmp_path / "q.qdpx").interviews) == 2

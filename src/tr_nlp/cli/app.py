@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from tr_nlp import __version__
 from tr_nlp.cli.batch_cmd import batch
@@ -17,8 +19,43 @@ from tr_nlp.cli.refi_cmds import export_cmd, import_cmd
 from tr_nlp.cli.report_cmd import report
 from tr_nlp.cli.segment_cmd import segment
 
+
+def spread_corpus(args: list[str]) -> list[str]:
+    """``--corpus a.txt b.txt`` read as ``--corpus a.txt --corpus b.txt``.
+
+    A shell turns ``--corpus interviews/*.txt`` into one path after the option and the rest
+    as bare words, which an option taking one value at a time would refuse ("unexpected
+    extra arguments"). The commands with ``--corpus`` take no bare arguments, so every bare
+    word after it, up to the next option, is one more corpus path.
+
+    >>> spread_corpus(["train", "--corpus", "a.txt", "b.txt", "-o", "m", "--corpus=c", "d"])
+    ['train', '--corpus', 'a.txt', '--corpus', 'b.txt', '-o', 'm', '--corpus=c', '--corpus', 'd']
+    """
+    out: list[str] = []
+    state = "other"  # "value": the next word is --corpus's own value; "more": bare words are more paths
+    for arg in args:
+        if state == "value":
+            out.append(arg)
+            state = "more"
+            continue
+        if state == "more" and not arg.startswith("-"):
+            out += ["--corpus", arg]
+            continue
+        state = "value" if arg == "--corpus" else "more" if arg.startswith("--corpus=") else "other"
+        out.append(arg)
+    return out
+
+
+class _Commands(TyperGroup):
+    """The command group, reading several paths after one ``--corpus`` (:func:`spread_corpus`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, spread_corpus(args))
+
+
 app = typer.Typer(
     name="tr-nlp",
+    cls=_Commands,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
