@@ -261,6 +261,9 @@ def test_export_from_a_project_keeps_it_and_rebuild_writes_a_new_one(tmp_path):
     assert imported.exit_code == 0, imported.output
     assert "1 coding(s) by tr_nlp's own machine users left out" in imported.stderr
     assert set(pd.read_csv(tmp_path / "study" / "codings.csv")["coder"]) == {"colin", "maria"}
+    kept = pd.read_csv(tmp_path / "study" / "machine_codings.csv")  # kept apart, not lost
+    assert kept[["code", "coder"]].values.tolist() == [["Beyond routine", "tr_nlp suggestions (s.csv)"]]
+    assert "machine codings: " in imported.stdout and "machine_codings" not in (tmp_path / "study" / "corpus.yaml").read_text()
     rebuilt = run("export", "--corpus", path, "--suggestions", table, "--rebuild", "-o", tmp_path / "new.qdpx")
     assert rebuilt.exit_code == 0, rebuilt.output
     assert "kept" not in rebuilt.stdout

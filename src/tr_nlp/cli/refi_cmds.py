@@ -50,7 +50,7 @@ def import_cmd(
         for warning in result.warnings:
             c.warn(f"{project}: {warning}")
     written = write_corpus_folder(output, result.interviews, result.codings, result.codebook,
-                                  name=project.stem)
+                                  name=project.stem, machine_codings=result.machine_codings)
     coders: dict[str, int] = {}
     for coding in result.codings:
         coders[coding.coder] = coders.get(coding.coder, 0) + 1

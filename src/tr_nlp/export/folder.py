@@ -61,13 +61,19 @@ def write_corpus_folder(
     codings: Sequence[Coding],
     codebook: Codebook | None,
     name: str = "",
+    machine_codings: Sequence[Coding] = (),
 ) -> dict[str, Path]:
     """Write ``interviews``, ``codings`` and ``codebook`` as a tr_nlp corpus folder.
+
+    ``machine_codings`` (a model's suggestions kept in a project) go into
+    ``machine_codings.csv``, which ``corpus.yaml`` does not name: they are kept, and never
+    read as human codings.
 
     Returns
     -------
     dict
-        What was written: ``corpus``, ``interviews`` (the folder), ``codings``, ``codebook``.
+        What was written: ``corpus``, ``interviews`` (the folder), ``codings``, ``codebook``,
+        ``machine codings``.
     """
     folder = Path(folder)
     written: dict[str, Path] = {}
@@ -76,10 +82,13 @@ def write_corpus_folder(
     written["interviews"] = folder / "interviews"
     config: dict[str, object] = {"name": name or (codebook.name if codebook else "") or folder.name,
                                  "interviews": ["interviews/"]}
+    by_id = {iv.id: iv for iv in interviews}
     if codings:
-        by_id = {iv.id: iv for iv in interviews}
         written["codings"] = write_table(codings_frame_with_text(list(codings), by_id), folder / "codings.csv")
         config["codings"] = "codings.csv"
+    if machine_codings:
+        written["machine codings"] = write_table(codings_frame_with_text(list(machine_codings), by_id),
+                                                 folder / "machine_codings.csv")
     if codebook is not None and len(codebook):
         written["codebook"] = write_text(dump_codebook(codebook), folder / "codebook.yaml")
         config["codebook"] = "codebook.yaml"
