@@ -92,7 +92,9 @@ def test_cli_warns_when_the_card_cannot_tell_its_training_interviews(trained, tm
     card = json.loads((folder / "card.json").read_text())
     del card["training_fingerprints"]  # a model trained before cards listed them
     (old / "card.json").write_text(json.dumps(card), encoding="utf-8")
-    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(old), "--bootstrap", "0"])
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(old), "--bootstrap", "0",
+                                 "--features", "embeddings", "--folds", "3"])
     assert result.exit_code == 0, result.output
     assert "card does not list its training interviews" in result.stderr
+    assert "--features, --folds ignored with --model" in result.stderr
     assert "none of them used in training" not in result.stderr

@@ -228,6 +228,11 @@ def evaluate(
     theme = load_model(model) if model is not None else None  # a bad model fails before any reading
     loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     if theme is not None:
+        ignored = [name for name, given in (("--features", features != "both"), ("--objective", objective != "f1"),
+                                            ("--context", context), ("--finetune", finetune), ("--folds", folds != 5),
+                                            ("--no-learning-curve", no_curve)) if given]
+        if ignored and not quiet:
+            c.warn(f"{', '.join(ignored)} ignored with --model: the model scores the interviews as it was trained")
         evaluated = _held_out(loaded, theme, quiet)
         segmenter = c.model_segmenter(theme.card, unit, roles, quiet, window, stride)
         data = coded_data(evaluated, segmenter, _code_list(codes), target, aggregate=aggregate)
