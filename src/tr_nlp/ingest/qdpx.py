@@ -33,6 +33,7 @@ Everything in the file is untrusted: see :mod:`tr_nlp.refi.safety`.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
@@ -163,7 +164,6 @@ class Placement:
         """The project's position of tr_nlp text offset ``offset``: reading the project back
         turns it into ``offset`` again."""
         return bisect_left(self.to_raw, bisect_left(self.to_text, offset))
-
 
 
 @dataclass
@@ -482,7 +482,8 @@ def _read_source(
             codings.append(Coding(interview_id, start, end, code, users.get(user.upper(), user or "unknown")))
     if empty:
         warnings.append(f"{empty} selection(s) hold only spaces or line breaks and were skipped")
-    return interview, codings, warnings + turn_warnings, Placement(source, to_text, mapping)
+    # kept for every interview while a project is read: 4 bytes per character, not a list's 36
+    return interview, codings, warnings + turn_warnings, Placement(source, array("i", to_text), array("i", mapping))
 
 
 def _selections(source: Element, length: int) -> list[_Selection]:
