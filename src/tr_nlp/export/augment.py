@@ -119,6 +119,7 @@ def add_to_project(project: Project, output: str | Path, layers: Sequence[Machin
             raise ConfigError("E163", detail=f"interview {interview_id!r} is not in {project.path}; "
                                              "add codings only to the interviews read from it")
         place, text = places[interview_id], texts[interview_id]
+        made: list[Element] = []
         for (start, end, user), entries in sorted(spans.items()):
             if not 0 <= start < end <= len(text):
                 raise ConfigError("E163", detail=f"a coding at {start}-{end} lies outside interview {interview_id!r} "
@@ -131,8 +132,9 @@ def add_to_project(project: Project, output: str | Path, layers: Sequence[Machin
                 kind = "TranscriptSelection"
             else:
                 where, kind = {"startPosition": str(key[1]), "endPosition": str(key[2])}, "PlainTextSelection"
-            _insert(place.element, coded_selection(ns, kind, key, label, where, users[user], entries, guids))
+            made.append(coded_selection(ns, kind, key, label, where, users[user], entries, guids))
             added[user] += len(entries)
+        _insert(place.element, made)
     _write(project, output, _serialise(root, ns))
     return Added(added, replaced, tuple(new_codes))
 
@@ -142,7 +144,7 @@ def add_to_project(project: Project, output: str | Path, layers: Sequence[Machin
 
 def _users(root: Element, ns: str, names: Iterable[str]) -> tuple[dict[str, str], dict[str, int]]:
     """User name -> GUID for each machine user (added, or the project's own with its
-    selections removed) and how many selections were removed per user."""
+    selections removed) and how many codings were removed per user."""
     holder = child(root, "Users")
     if holder is None:
         holder = Element(qualified(ns, "Users"))
@@ -156,21 +158,24 @@ def _users(root: Element, ns: str, names: Iterable[str]) -> tuple[dict[str, str]
             replaced[user] = _drop_selections(root, known[user])
         else:
             users[user] = guid("user", user)
-            _insert(holder, Element(qualified(ns, "User"), {"guid": users[user], "name": user}))
+            _insert(holder, [Element(qualified(ns, "User"), {"guid": users[user], "name": user})])
     return users, replaced
 
 
 def _drop_selections(root: Element, user: str) -> int:
     """Remove every selection ``user`` made; return how many codings they held."""
     dropped = 0
-    for parent in root.iter():
-        for element in [e for e in parent if local(e.tag) in _SELECTIONS]:
-            if (element.get("creatingUser") or "").upper() == user.upper():
-                index = list(parent).index(element)
-                if index:  # what followed it now follows the one before it (the closing tag's indent)
-                    parent[index - 1].tail = element.tail
-                parent.remove(element)
-                dropped += sum(1 for _ in children(element, "Coding"))
+    for parent in list(root.iter()):
+        kids = list(parent)
+        gone = [i for i, e in enumerate(kids)
+                if local(e.tag) in _SELECTIONS and (e.get("creatingUser") or "").upper() == user.upper()]
+        for i in reversed(gone):
+            if i:  # what followed it now follows the one before it (the closing tag's indent)
+                kids[i - 1].tail = kids[i].tail
+            dropped += sum(1 for _ in children(kids[i], "Coding"))
+        if gone:
+            removed = set(gone)
+            parent[:] = [e for i, e in enumerate(kids) if i not in removed]
     return dropped
 
 
@@ -202,8 +207,7 @@ def _add_codes(into: Element, codes: Sequence[Code], ns: str, not_codable: Itera
     """Add ``codes`` (with their children) to ``into``, a ``Codes`` or a ``Code`` element."""
     holder = Element("holder")
     code_elements(holder, codes, ns, not_codable)
-    for element in holder:
-        _insert(into, element)
+    _insert(into, list(holder))
     return list(holder)
 
 
@@ -222,24 +226,26 @@ def _sync_point(transcript: Element, ns: str, position: int, interview_id: str) 
         if point.get("position") == str(position) and point.get("guid"):
             return point.get("guid") or ""
     key = guid("sync point", interview_id, position)
-    _insert(transcript, Element(qualified(ns, "SyncPoint"), {"guid": key, "position": str(position)}))
+    _insert(transcript, [Element(qualified(ns, "SyncPoint"), {"guid": key, "position": str(position)})])
     return key
 
 
-def _insert(parent: Element, element: Element) -> None:
-    """Put ``element`` where the standard's sequence wants it, after what comes before it,
-    indented like its siblings when the document is indented."""
-    before = _BEFORE[local(element.tag)]
+def _insert(parent: Element, elements: Sequence[Element]) -> None:
+    """Put ``elements`` (of one kind) where the standard's sequence wants them, after what
+    comes before them, indented like their siblings when the document is indented."""
+    if not elements:
+        return
+    before = _BEFORE[local(elements[0].tag)]
     index = max((i + 1 for i, e in enumerate(parent) if local(e.tag) in before), default=0)
     spacing = parent.text if len(parent) and parent.text and not parent.text.strip() else None
     if spacing is not None:
         unit = "\t" if "\t" in spacing else "  "
-        ET.indent(element, space=unit, level=len(spacing.lstrip("\r\n")) // len(unit))
-        if index:
-            element.tail, parent[index - 1].tail = parent[index - 1].tail, spacing
-        else:
+        for element in elements:
+            ET.indent(element, space=unit, level=len(spacing.lstrip("\r\n")) // len(unit))
             element.tail = spacing
-    parent.insert(index, element)
+        if index:  # the last one takes over what followed the element before them
+            elements[-1].tail, parent[index - 1].tail = parent[index - 1].tail, spacing
+    parent[index:index] = list(elements)
 
 
 # --- writing ------------------------------------------------------------------------------
