@@ -98,3 +98,17 @@ def test_cli_warns_when_the_card_cannot_tell_its_training_interviews(trained, tm
     assert "card does not list its training interviews" in result.stderr
     assert "--features, --folds ignored with --model" in result.stderr
     assert "none of them used in training" not in result.stderr
+
+
+def test_a_model_trained_on_a_pseudonymised_copy_knows_its_interviews_as_written(tmp_path):
+    folder = tmp_path / "pseudo"
+    paths = [arg for name in ("demo01.txt", "demo02.docx", "demo07.docx") for arg in
+             ("--corpus", str(DEMO / "interviews" / name))]
+    result = runner.invoke(app, ["train", *paths, "--codings", str(DEMO / "codings.csv"), "--features", "tfidf",
+                                 "--cv-folds", "0", "--pseudonymise", "--names", str(DEMO / "names.txt"), "-o",
+                                 str(folder), "--quiet"])
+    assert result.exit_code == 0, result.output
+    corpus = load_corpus([DEMO])
+    card = load_model(folder).card
+    assert len(card["training_fingerprints"]) == 6  # each interview as pseudonymised and as written
+    assert sorted(held_out(corpus, card)[1]) == ["demo01", "demo02", "demo07"]

@@ -29,6 +29,7 @@ from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, held_out, judge_model, write_evaluation
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import check_folder_path, check_table_path, write_table
+from tr_nlp.hashing import text_fingerprint
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
 from tr_nlp.schema import Codebook
@@ -173,7 +174,7 @@ def train(
     if cv_folds == 1:  # before the (slow) training, not after it
         raise ConfigError("E163", detail="--cv-folds 1; expected 0 (skip) or 2 or more")
     check_folder_path(output, "the model")
-    loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
+    loaded = as_written = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
     if pseudonymise:  # the codebook stays as written, so the card's hash is the team's codebook's
         loaded = replace(pseudonymise_corpus(loaded, c.pseudonymiser(names, None))[0], codebook=loaded.codebook)
     data = coded_data(loaded, c.segmenter(unit, roles, window, stride), _code_list(codes), target, aggregate=aggregate)
@@ -181,6 +182,11 @@ def train(
     warn_thin_data(data, quiet, loaded.codebook)
     model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context,
                         seed=seed)
+    if pseudonymise:  # a held-out test reads the interviews as written: know them by those words too
+        trained_on = set(data.groups)
+        written = {text_fingerprint(old.text) for old, new in zip(as_written.interviews, loaded.interviews)
+                   if new.id in trained_on}
+        model.card["training_fingerprints"] = sorted(written.union(model.card["training_fingerprints"]))
     if cv_folds is None:
         cv_folds = 0 if finetune else 5
     if cv_folds:
