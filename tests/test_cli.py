@@ -314,3 +314,21 @@ def test_several_paths_after_one_corpus_option_as_a_shell_glob_gives_them(tmp_pa
     assert [iv.id for iv in read_qdpx(tmp_path / "p.qdpx").interviews] == ["demo01", "demo02"]
     result = run("export", f"--corpus={first}", second, "-o", tmp_path / "q.qdpx")
     assert result.exit_code == 0 and len(read_qdpx(tmp_path / "q.qdpx").interviews) == 2
+
+
+@pytest.mark.parametrize("command", ["inspect", "segment", "train", "evaluate", "code", "next", "discover", "import",
+                                     "export", "batch", "pseudonymise"])
+def test_every_command_that_reads_transcripts_takes_speaker_roles(command):
+    # set in inspect and segment, the roles must reach training and evaluation too, or they cut other segments
+    assert "--speaker-role" in run(command, "--help").stdout
+
+
+def test_train_cuts_segments_with_the_speaker_roles_given(tmp_path):
+    cards = []
+    for extra in ([], ["--speaker-role", "Interviewer=participant"]):
+        result = run("train", "--corpus", DEMO, "--features", "tfidf", "--cv-folds", "0", "-o", tmp_path / str(len(extra)),
+                     "--quiet", *extra)
+        assert result.exit_code == 0, result.output
+        cards.append(json.loads((tmp_path / str(len(extra)) / "card.json").read_text()))
+    # the interviewers' sentences are participant speech now, so more segments of the coded interviews
+    assert cards[1]["training_data"]["segments"] > cards[0]["training_data"]["segments"]

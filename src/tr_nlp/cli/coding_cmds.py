@@ -162,6 +162,7 @@ def train(
     cv_folds: Annotated[int | None, typer.Option(
         "--cv-folds", min=0, help="Grouped CV folds for the card's metrics (0: skip; default 5, or 0 with --finetune).")] = None,
     preset: c.Preset = None,
+    speaker_role: c.SpeakerRole = None,
     pseudonymise: Annotated[bool, typer.Option(
         "--pseudonymise", help="Train on a pseudonymised copy, so names, e-mails, numbers and dates stay out "
         "of the model file's vocabulary.")] = False,
@@ -174,7 +175,7 @@ def train(
     if cv_folds == 1:  # before the (slow) training, not after it
         raise ConfigError("E163", detail="--cv-folds 1; expected 0 (skip) or 2 or more")
     check_folder_path(output, "the model")
-    loaded = as_written = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
+    loaded = as_written = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook, quiet)
     if pseudonymise:  # the codebook stays as written, so the card's hash is the team's codebook's
         loaded = replace(pseudonymise_corpus(loaded, c.pseudonymiser(names, None))[0], codebook=loaded.codebook)
     data = coded_data(loaded, c.segmenter(unit, roles, window, stride), _code_list(codes), target, aggregate=aggregate)
@@ -225,6 +226,7 @@ def evaluate(
     finetune: Finetune = False,
     seed: c.Seed = 0,
     preset: c.Preset = None,
+    speaker_role: c.SpeakerRole = None,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
@@ -232,7 +234,7 @@ def evaluate(
     if output is not None:
         check_folder_path(output, "the evaluation")
     theme = load_model(model) if model is not None else None  # a bad model fails before any reading
-    loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
+    loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook, quiet)
     if theme is not None:
         ignored = [name for name, given in (("--features", features != "both"), ("--objective", objective != "f1"),
                                             ("--context", context), ("--finetune", finetune), ("--folds", folds != 5),
@@ -331,6 +333,7 @@ def next_segments(
     window: c.Window = None,
     stride: c.Stride = None,
     preset: c.Preset = None,
+    speaker_role: c.SpeakerRole = None,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
@@ -339,7 +342,7 @@ def next_segments(
         check_table_path(output)
     theme_model = load_model(model)
     wanted = chosen_codes(theme_model, _code_list(codes))  # before the corpus is read
-    loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, None, quiet)
+    loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, None, quiet)
     coded = {coding.interview_id for coding in loaded.codings}
     uncoded = [iv for iv in loaded.interviews if iv.id not in coded]
     if not uncoded and not quiet:

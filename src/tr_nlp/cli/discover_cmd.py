@@ -45,13 +45,14 @@ def discover_cmd(
              "Default: decided from the data; off when interviews differ in subject.")] = None,
     seed: c.Seed = 0,
     preset: c.Preset = None,
+    speaker_role: c.SpeakerRole = None,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
     """Topic-model what no human (and no model) coded; propose candidate codes with evidence."""
     check_folder_path(output, "discovery")
     theme_model = load_model(model) if model is not None else None
-    loaded = c.load_and_report(corpus, c.read_options(preset), None, codings, codebook, quiet)
+    loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook, quiet)
     found = discover(loaded, c.segmenter(unit, roles, window, stride), theme_model, min_words=min_words, seed=seed,
                      merge=not no_merge, centre=centre)
     paths = write_discovery(found, output)
