@@ -39,7 +39,7 @@ from tr_nlp.export.qdpx import (
 )
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.ingest.qdpx import Placement, Project
-from tr_nlp.refi.codes import code_elements, code_guid
+from tr_nlp.refi.codes import code_elements
 from tr_nlp.refi.safety import SafeZip
 from tr_nlp.refi.vocab import CANDIDATE_PARENT, child, children, guid, local, namespace, qualified
 from tr_nlp.schema import Code
@@ -110,8 +110,7 @@ def add_to_project(project: Project, output: str | Path, layers: Sequence[Machin
     if name:
         root.set("name", name)
     users, replaced = _users(root, ns, [layer.user for layer in layers])
-    new_codes = _codes(root, ns, project.code_guids, layers, candidates)
-    guids = {**project.code_guids, **{c: code_guid(c) for c in new_codes}}
+    new_codes = _codes(root, ns, project.code_guids, layers, candidates)  # these get tr_nlp's code GUIDs
     texts = {iv.id: iv.text for iv in project.result.interviews}
     added: dict[str, int] = {layer.user: 0 for layer in layers}
     for interview_id, spans in selections_by_interview((), layers).items():
@@ -132,7 +131,7 @@ def add_to_project(project: Project, output: str | Path, layers: Sequence[Machin
                 kind = "TranscriptSelection"
             else:
                 where, kind = {"startPosition": str(key[1]), "endPosition": str(key[2])}, "PlainTextSelection"
-            made.append(coded_selection(ns, kind, key, label, where, users[user], entries, guids))
+            made.append(coded_selection(ns, kind, key, label, where, users[user], entries, project.code_guids))
             added[user] += len(entries)
         _insert(place.element, made)
     _write(project, output, _serialise(root, ns))
