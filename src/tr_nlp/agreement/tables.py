@@ -37,6 +37,19 @@ COLUMNS = [
 ]
 
 
+def rounded(value: float | None, digits: int = 2) -> str:
+    """``value`` to ``digits`` decimals, ``"n/a"`` when missing, as tables show agreement figures.
+
+    A kappa of exactly chance level can come out a hair below zero; it shows as 0.00, not -0.00.
+
+    >>> rounded(-1e-17), rounded(0.8349), rounded(float("nan")), rounded(0.5, 1)
+    ('0.00', '0.83', 'n/a', '0.5')
+    """
+    if value is None or np.isnan(value):
+        return "n/a"
+    return f"{round(value, digits) + 0.0:.{digits}f}"
+
+
 def _pairs(raters: Sequence[str], machines: set[str]) -> list[tuple[str, str]]:
     """Machine-vs-human pairs first (machine as rater a), then human pairs."""
     humans = [r for r in raters if r not in machines]

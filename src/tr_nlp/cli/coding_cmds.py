@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from tr_nlp.agreement.tables import HUMAN_VS_HUMAN, condensed_pairs
+from tr_nlp.agreement.tables import HUMAN_VS_HUMAN, condensed_pairs, rounded
 from tr_nlp.cli import common as c
 from tr_nlp.coding import (
     CodedData,
@@ -54,12 +54,8 @@ FEW_INTERVIEWS = 10
 FEW_SEGMENTS, FEW_CODE_INTERVIEWS = 10, 3
 
 
-def _num(value: float | None) -> str:
-    return "n/a" if value is None or math.isnan(value) else f"{value:.2f}"
-
-
 def _with_ci(row, stat: str) -> str:  # type: ignore[no-untyped-def]
-    return f"{_num(getattr(row, stat))} [{_num(getattr(row, stat + '_lo'))}, {_num(getattr(row, stat + '_hi'))}]"
+    return f"{rounded(getattr(row, stat))} [{rounded(getattr(row, stat + '_lo'))}, {rounded(getattr(row, stat + '_hi'))}]"
 
 
 def _print_pairs(view: Table, table: pd.DataFrame, shown: pd.DataFrame) -> None:
@@ -79,7 +75,7 @@ def print_agreement(table: pd.DataFrame) -> None:
     for r in shown.itertuples():
         view.add_row(r.code, r.comparison, r.raters, f"{r.n_segments:.0f}",
                      *(_with_ci(r, k) for k in ("kappa", "alpha", "ac1")),
-                     _num(r.f1), _num(r.precision), _num(r.recall))
+                     rounded(r.f1), rounded(r.precision), rounded(r.recall))
     _print_pairs(view, table, shown)
 
 
@@ -243,12 +239,10 @@ def evaluate(
             c.warn(f"{', '.join(ignored)} ignored with --model: the model scores the interviews as it was trained")
         evaluated = _held_out(loaded, theme, quiet)
         segmenter = c.model_segmenter(theme.card, unit, roles, quiet, window, stride)
-        data = coded_data(evaluated, segmenter, _code_list(codes), target, aggregate=aggregate)
+        data = coded_data(evaluated, segmenter, _code_list(codes), target, aggregate=aggregate, keep_uncoded=True)
         ev = judge_model(theme, data, n_boot=n_boot, seed=seed)
-        unjudged = [code for code in theme.codes if code not in ev.proba.columns]
-        if unjudged and not quiet:
-            c.warn(f"not judged: no segment of these interviews carries {', '.join(unjudged)} (the model's calls "
-                   "of these codes are not counted)")
+        if not quiet:
+            _say_what_was_judged(theme, data, asked=codes is not None, has_codebook=evaluated.codebook is not None)
         checked = "training_fingerprints" in theme.card
         c.err.print(f"{ev.protocol}" + (", none of them used in training" if checked else ""), highlight=False)
     else:
@@ -268,6 +262,22 @@ def evaluate(
         write_evaluation(ev, output)
         c.out.print(f"evaluation: {output}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
+
+
+def _say_what_was_judged(theme: ThemeModel, data: CodedData, asked: bool, has_codebook: bool) -> None:
+    """Warn about the model's codes a held-out test cannot judge, or judges with no coder's yes."""
+    foreign = [code for code in data.codes if code not in theme.codes]
+    if foreign and asked:
+        c.warn(f"not judged: {theme.label} does not code {', '.join(foreign)}")
+    unknown = [code for code in theme.codes if code not in data.codes]
+    if unknown and not asked:
+        where = "these interviews' codebook does not have" if has_codebook else "no coding of these interviews uses"
+        hint = "" if has_codebook else "; give their codebook (--codebook) to count the model's calls of them"
+        c.warn(f"not judged: {where} {', '.join(unknown)} (the model's calls of these codes are not counted{hint})")
+    uncoded = [code for code in data.codes if not data.target[code].any()]
+    if uncoded:
+        c.warn(f"no coder gave {', '.join(uncoded)} in these interviews: every call the model makes of them counts "
+               "as a disagreement (kappa is 0, or undefined when it makes none)")
 
 
 def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool) -> Corpus:

@@ -130,7 +130,10 @@ def judge_model(model: ThemeModel, data: CodedData, n_boot: int = 1000, seed: in
     Cross-validation estimates how a model trained *like this* would do; this measures the
     model a team uses, on interviews coded after it was trained (leave its training
     interviews out first: :func:`held_out`). The tables are those of
-    :func:`cross_validate`, without the learning curve.
+    :func:`cross_validate`, without the learning curve. The codes judged are the model's
+    among ``data.codes``; build ``data`` with ``keep_uncoded=True`` so that a code no coder
+    gave in these interviews is judged too (each of the model's calls of it is then a
+    disagreement).
 
     Raises
     ------
@@ -139,8 +142,8 @@ def judge_model(model: ThemeModel, data: CodedData, n_boot: int = 1000, seed: in
     """
     shared = [code for code in data.codes if code in model.codes]
     if not shared:
-        raise ModelError("E185", detail=f"none of the model's codes ({', '.join(model.codes)}) is coded in these "
-                                        f"interviews (their codes: {', '.join(data.codes) or 'none'})")
+        raise ModelError("E185", detail=f"none of the model's codes ({', '.join(model.codes)}) is among these "
+                                        f"interviews' codes ({', '.join(data.codes) or 'none'})")
     data = data.restricted(shared)
     scored = model.predict_proba(data.frame)
     proba = scored.set_axis(data.target.index)[shared]

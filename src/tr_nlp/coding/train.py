@@ -110,8 +110,14 @@ def coded_data(
     target: str = "union",
     overlap: float = 0.5,
     aggregate: bool = False,
+    keep_uncoded: bool = False,
 ) -> CodedData:
     """Build :class:`CodedData` from a corpus with human codings.
+
+    A code of ``codes`` (or of the codebook) that no segment carries is left out of
+    :attr:`CodedData.codes` and named in :attr:`CodedData.absent`, as nothing can be
+    learned from it; with ``keep_uncoded`` it stays, coded 0 wherever a coder coded, since a
+    held-out test counts a model's calls of a code the coders never gave.
 
     Raises
     ------
@@ -136,8 +142,8 @@ def coded_data(
     known = corpus.codebook.names if corpus.codebook else sorted({c.code for c in codings})
     check_code_names(codes or (), known, "in the codebook" if corpus.codebook else "in the codings")
     wanted = known if codes is None else list(dict.fromkeys(codes))
-    absent = [c for c in wanted if c not in present]
-    codes = [c for c in wanted if c in present]
+    absent = [] if keep_uncoded else [c for c in wanted if c not in present]
+    codes = [c for c in wanted if c not in absent]
     humans = {c: label_matrix(segments, mapped, codes, [c], coverage) for c in sorted(coverage)}
     if target == "union":
         y = label_matrix(segments, mapped, codes)

@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from tr_nlp import __version__
+from tr_nlp.agreement.tables import rounded
 from tr_nlp.export.tables import write_text
 from tr_nlp.privacy import Pseudonymiser
 from tr_nlp.report import sections
@@ -26,7 +27,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("tr_nlp.report", "templates"), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v, digits=0: "n/a" if v is None else f"{v:.{digits}%}"
-    env.filters["num"] = lambda v, digits=2: "n/a" if v is None else f"{v:.{digits}f}"
+    env.filters["num"] = rounded
     # long code names wrap after their underscores, not mid-word
     env.filters["breakable"] = lambda v: Markup("_<wbr>").join(escape(part) for part in str(v).split("_"))
     return env

@@ -19,6 +19,7 @@ from tr_nlp.agreement.tables import (
     MACHINE_VS_HUMAN_DOUBLE,
     MAX_PAIRS,
     condensed_pairs,
+    rounded,
 )
 from tr_nlp.agreement.tables import OVERALL as POOLED
 from tr_nlp.coding.evaluate import MACHINE
@@ -160,7 +161,7 @@ def _all_segments_sentence(row: dict[str, Any]) -> str:
     if k is None:
         return f"On every segment {row['rater_b']} coded, kappa cannot be computed."
     return (f"On every segment {row['rater_b']} coded, the machine agrees {kappa_level(k)}ly with "
-            f"{row['rater_b']} (kappa {_num(k)}); the next row compares it with the coders on the same segments.")
+            f"{row['rater_b']} (kappa {rounded(k)}); the next row compares it with the coders on the same segments.")
 
 
 def _pair_summary(humans: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -172,8 +173,8 @@ def _pair_summary(humans: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
     kappa, alpha, ac1, f1 = stat("kappa"), stat("alpha"), stat("ac1"), stat("f1")
     return {"n": len(humans), "kappa": kappa, "alpha": alpha, "ac1": ac1, "f1": f1,
-            "reading": f"Across the {len(humans)} coder pairs the median kappa is {_num(kappa[0])} "
-                       f"({kappa_level(kappa[0])}; range {_num(kappa[1])} to {_num(kappa[2])})."}
+            "reading": f"Across the {len(humans)} coder pairs the median kappa is {rounded(kappa[0])} "
+                       f"({kappa_level(kappa[0])}; range {rounded(kappa[1])} to {rounded(kappa[2])})."}
 
 
 def _row(record: dict[str, Any]) -> dict[str, Any]:
@@ -192,7 +193,7 @@ def kappa_level(kappa: float | None) -> str:
 
 def _level_sentence(row: dict[str, Any]) -> str:
     return (f"{row['rater_a']} and {row['rater_b']} agree {kappa_level(row['kappa'])}ly beyond chance "
-            f"(kappa {_num(row['kappa'])}).").replace("poorly beyond chance", "no better than chance")
+            f"(kappa {rounded(row['kappa'])}).").replace("poorly beyond chance", "no better than chance")
 
 
 def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
@@ -203,7 +204,7 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
     if k is None:
         return f"Kappa cannot be computed for the machine and {coder} (a code nobody or everybody used)."
     if not peers:
-        return (f"The machine agrees {kappa_level(k)}ly with {coder} (kappa {_num(k)}); no second coder "
+        return (f"The machine agrees {kappa_level(k)}ly with {coder} (kappa {rounded(k)}); no second coder "
                 "coded these interviews, so there is no human benchmark.")
     if len(peers) == 1:
         peer = peers[0]
@@ -211,7 +212,7 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
         pk, plo, phi = peer["kappa"], peer.get("kappa_lo"), peer.get("kappa_hi")
         overlap = None not in (lo, hi, plo, phi) and lo <= phi and plo <= hi
         verdict = "about as well as" if overlap else "less well than" if k < pk else "better than"
-        return (f"The machine agrees with {coder} {verdict} {other} does (kappa {_num(k)} vs {_num(pk)}"
+        return (f"The machine agrees with {coder} {verdict} {other} does (kappa {rounded(k)} vs {rounded(pk)}"
                 + ("; the 95% intervals overlap)." if overlap else "; the 95% intervals do not overlap)."))
     kappas = sorted(p["kappa"] for p in peers)
     low, high, middle = kappas[0], kappas[-1], float(np.median(kappas))
@@ -221,12 +222,9 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
         verdict = "better than any other coder does"
     else:
         verdict = "within the range of the other coders"
-    return (f"The machine agrees with {coder} {verdict} (kappa {_num(k)}; the {len(peers)} other coders with "
-            f"{coder}: {_num(low)} to {_num(high)}, median {_num(middle)}).")
+    return (f"The machine agrees with {coder} {verdict} (kappa {rounded(k)}; the {len(peers)} other coders with "
+            f"{coder}: {rounded(low)} to {rounded(high)}, median {rounded(middle)}).")
 
-
-def _num(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
 
 
 # --- plots -------------------------------------------------------------------------------------
