@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pandas as pd
@@ -14,6 +15,8 @@ from tr_nlp.cli import app
 from tr_nlp.coding import coded_data, load_model, save_model, train_model
 from tr_nlp.coding.evaluate import held_out, judge_model
 from tr_nlp.ingest import load_corpus
+from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
+from tr_nlp.schema import Interview
 
 runner = CliRunner()
 TRAINING = ["demo01", "demo02", "demo03", "demo04", "demo05", "demo06", "demo07", "demo08", "demo10"]
@@ -48,6 +51,28 @@ def test_the_model_is_judged_on_the_coded_interviews_it_was_not_trained_on(train
     assert set(zip(ev.agreement.rater_a, ev.agreement.rater_b)) == {
         ("machine", "coder_a"), ("machine", "coder_b"), ("coder_a", "coder_b")}
     assert ev.learning_curve.empty and ev.protocol == "held-out test of part " + model.card["version"] + " on 5 interview(s)"
+
+
+def test_an_edited_or_pseudonymised_copy_of_a_training_interview_is_left_out_too(trained):
+    corpus, folder = trained
+    card = load_model(folder).card
+    assert len(card["training_sketches"]) == 9 and all(len(s) == 8 * 64 for s in card["training_sketches"])
+    demo01, demo02 = corpus.by_id()["demo01"], corpus.by_id()["demo02"]
+    typos = Interview("demo01 corrected", demo01.text.replace(" the ", " teh ").replace("yeah", "yes"))
+    renamed = replace(pseudonymise_corpus(replace(corpus, interviews=[demo02], codings=[]),
+                                          Pseudonymiser(names=(DEMO / "names.txt").read_text(encoding="utf-8").split()))[0].interviews[0],
+                      id="demo02 pseudonymised")
+    assert renamed.text != demo02.text
+    half = Interview("first half of demo01", demo01.text[:len(demo01.text) // 2])
+    tests = replace(corpus, interviews=[*corpus.interviews, typos, renamed, half])
+    evaluated, seen = held_out(tests, card)
+    assert {iv: seen[iv] for iv in TRAINING} == dict.fromkeys(TRAINING, 1.0)
+    assert 0.4 <= seen["demo01 corrected"] < 1 and 0.4 <= seen["demo02 pseudonymised"] < 1
+    assert 0.4 <= seen["first half of demo01"] < 1
+    assert sorted(iv.id for iv in evaluated.interviews) == sorted(set(corpus.by_id()) - set(TRAINING))
+    # a card from before sketches knows only the same words
+    older = {k: v for k, v in card.items() if k != "training_sketches"}
+    assert sorted(held_out(tests, older)[1]) == sorted(TRAINING)
 
 
 def test_only_the_models_codes_are_judged(trained):
@@ -124,6 +149,25 @@ def test_cli_evaluate_with_a_model_says_what_it_left_out(trained, tmp_path):
     assert "machine vs human" in result.stdout and "human vs human" in result.stdout
     assert json.loads((tmp_path / "ev" / "evaluation.json").read_text())["protocol"].startswith("held-out test of part")
     assert not (tmp_path / "ev" / "learning_curve.csv").exists()
+
+
+def test_cli_says_which_interviews_are_edited_copies_of_training_interviews(trained, tmp_path):
+    _, folder = trained
+    folder_in = tmp_path / "interviews"
+    folder_in.mkdir()
+    for name in ("demo09.txt", "demo13.txt"):
+        (folder_in / name).write_bytes((DEMO / "interviews" / name).read_bytes())
+    text = (DEMO / "interviews" / "demo01.txt").read_text(encoding="utf-8")
+    (folder_in / "demo01_v2.txt").write_text(text.replace("Karen", "Carol"), encoding="utf-8")  # id: demo01
+    table = pd.read_csv(DEMO / "codings.csv")
+    table[table.interview_id.isin(["demo09", "demo13"])].to_csv(tmp_path / "codings.csv", index=False)
+    result = runner.invoke(app, ["evaluate", "--corpus", str(folder_in), "--codings", str(tmp_path / "codings.csv"),
+                                 "--model", str(folder), "--bootstrap", "0"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "1 interview(s) are edited copies of the model's training interviews" in said
+    assert re.search(r"found in a training interview: demo01 \(\d+%\)", said)
+    assert "on 2 interview(s), none of them used in training" in said
 
 
 def test_cli_refuses_a_test_made_only_of_training_interviews(trained, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 
@@ -26,3 +27,47 @@ def text_fingerprint(text: str) -> str:
     True
     """
     return hashlib.sha256(" ".join(text.casefold().split()).encode("utf-8")).hexdigest()[:16]
+
+
+#: Words per shingle of :func:`text_sketch`, and hashes a sketch keeps.
+SHINGLE_WORDS, SKETCH_SIZE = 4, 64
+_WORD = re.compile(r"\w+")
+
+
+def text_sketch(text: str, size: int = SKETCH_SIZE) -> str:
+    """A bottom-k sketch of a text's runs of four words (case and punctuation ignored).
+
+    The ``size`` smallest 32-bit hashes of its 4-word shingles, as hex: two sketches
+    estimate how many shingles their texts share (:func:`sketch_similarity`), so an
+    interview edited after a model was trained on it (typos corrected, names replaced) is
+    still recognised; like :func:`text_fingerprint`, nothing of the words can be read back.
+
+    >>> len(text_sketch("so she just sat with me for a bit, you know")) // 8  # 8 shingles, all kept
+    8
+    """
+    words = _WORD.findall(text.casefold())
+    shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(len(words) - SHINGLE_WORDS + 1, 1))}
+    hashes = sorted({int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(), "big")
+                     for s in shingles if s})
+    return "".join(f"{h:08x}" for h in hashes[:size])
+
+
+def sketch_similarity(a: str, b: str, size: int = SKETCH_SIZE) -> float:
+    """Estimated Jaccard similarity of the shingles of two :func:`text_sketch` texts (0 to 1).
+
+    >>> old = "I: So how was it? P: She was, um, she was just kind to me, she never rushed me out the door."
+    >>> new = old.replace("um, ", "")
+    >>> round(sketch_similarity(text_sketch(old), text_sketch(new)), 2)
+    0.68
+    >>> sketch_similarity(text_sketch(old), text_sketch("Nothing in common with that interview at all."))
+    0.0
+    """
+    first, second = _hashes(a), _hashes(b)
+    union = sorted(first | second)[:size]
+    if not union:
+        return 0.0
+    return sum(1 for h in union if h in first and h in second) / len(union)
+
+
+def _hashes(sketch: str) -> set[int]:
+    return {int(sketch[i:i + 8], 16) for i in range(0, len(sketch), 8)}

@@ -29,7 +29,7 @@ from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, held_out, judge_model, write_evaluation
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import check_folder_path, check_table_path, write_table
-from tr_nlp.hashing import text_fingerprint
+from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
 from tr_nlp.schema import Codebook
@@ -181,9 +181,9 @@ def train(
                         seed=seed)
     if pseudonymise:  # a held-out test reads the interviews as written: know them by those words too
         trained_on = set(data.groups)
-        written = {text_fingerprint(old.text) for old, new in zip(as_written.interviews, loaded.interviews)
-                   if new.id in trained_on}
-        model.card["training_fingerprints"] = sorted(written.union(model.card["training_fingerprints"]))
+        written = [old.text for old, new in zip(as_written.interviews, loaded.interviews) if new.id in trained_on]
+        for key, hashed in (("training_fingerprints", text_fingerprint), ("training_sketches", text_sketch)):
+            model.card[key] = sorted({hashed(text) for text in written}.union(model.card[key]))
     if cv_folds is None:
         cv_folds = 0 if finetune else 5
     if cv_folds:
@@ -286,10 +286,18 @@ def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool) -> Corpus:
     if not quiet and "training_fingerprints" not in theme.card:
         c.warn(f"{theme.label}'s card does not list its training interviews (it was trained before tr_nlp "
                "recorded them): make sure none of these interviews were among them, or the test flatters it")
-    if seen and not quiet:
-        shown = ", ".join(seen[:5]) + (f" and {len(seen) - 5} more" if len(seen) > 5 else "")
-        c.warn(f"{len(seen)} interview(s) were among the model's training interviews and are left out of this "
+    same = [iv for iv, similarity in seen.items() if similarity == 1.0]
+    near = {iv: similarity for iv, similarity in seen.items() if similarity < 1.0}
+    if same and not quiet:
+        shown = ", ".join(same[:5]) + (f" and {len(same) - 5} more" if len(same) > 5 else "")
+        c.warn(f"{len(same)} interview(s) were among the model's training interviews and are left out of this "
                f"held-out test: {shown}")
+    if near and not quiet:
+        shown = ", ".join(f"{iv} ({similarity:.0%})" for iv, similarity in list(near.items())[:5])
+        more = f" and {len(near) - 5} more" if len(near) > 5 else ""
+        c.warn(f"{len(near)} interview(s) are edited copies of the model's training interviews (typos corrected or "
+               f"names replaced, say) and are left out too, each with the share of its four-word runs found in a "
+               f"training interview: {shown}{more}")
     if not evaluated.interviews:
         raise ModelError("E185", detail=f"every interview here was used to train {theme.label}; code new interviews "
                                         "by hand and judge the model on them, or cross-validate (leave out --model)")

@@ -28,9 +28,11 @@ def render_card(card: dict[str, Any]) -> str:
     for key, value in data.items():
         lines.append(f"- {key.replace('_', ' ')}: {_fmt(value)}")
     if card.get("training_fingerprints"):
+        sketched = ", and sketches of their hashed four-word runs" if card.get("training_sketches") else ""
         lines.append(f"- fingerprints of the {len(card['training_fingerprints'])} training interviews (hashes of "
-                     "their words, nothing readable) in card.json: `tr-nlp evaluate --model` leaves these "
-                     "interviews out of a held-out test")
+                     f"their words{sketched}; nothing readable) in card.json: `tr-nlp evaluate --model` leaves "
+                     "these interviews" + (", and edited copies of them," if sketched else "")
+                     + " out of a held-out test")
     lines += ["", f"Codebook: {card.get('codebook_name', '')} (sha256 `{card.get('codebook_sha256', '')}`)", ""]
     lines += ["## Model", "", f"- features: {card.get('features')}", f"- classifier: {card.get('classifier')}",
               f"- threshold objective: {card.get('objective')}", f"- seed: {card.get('seed', 0)}", ""]

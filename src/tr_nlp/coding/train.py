@@ -26,7 +26,7 @@ from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import informative_terms
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.features.context import context_frame
-from tr_nlp.hashing import text_fingerprint
+from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.schema import Codebook, Coding, Segment
 from tr_nlp.segment import Segmenter, coder_coverage, label_matrix, map_codings
@@ -264,8 +264,9 @@ def train_model(
     }
     if corpus is not None:  # so that tr-nlp evaluate --model can leave them out of a held-out test
         trained_on = set(data.groups)
-        card["training_fingerprints"] = sorted({text_fingerprint(iv.text) for iv in corpus.interviews
-                                                if iv.id in trained_on})
+        texts = [iv.text for iv in corpus.interviews if iv.id in trained_on]
+        card["training_fingerprints"] = sorted({text_fingerprint(text) for text in texts})
+        card["training_sketches"] = sorted({text_sketch(text) for text in texts})
     model = ThemeModel(pipeline, data.codes, card)
     card["top_terms"] = informative_terms(model, texts=data.texts, groups=data.groups)
     return model
