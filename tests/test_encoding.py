@@ -50,6 +50,23 @@ def test_cp1252_falls_back_with_warning_naming_nothing_but_the_problem():
     assert "cp1252" in decoded.warning
 
 
+def test_a_transcript_saved_as_mac_roman_is_read_as_mac_roman():
+    text = "I: So what was different about her?\nP: She didn’t rush me. She’d say “take your time” – and mean it. Très bien."
+    decoded = decode_bytes(text.encode("mac_roman"), "old_mac.txt")
+    assert decoded.text == text  # cp1252 would read "didnÕt", "Òtake", and refuse "è" (an undefined byte there)
+    assert decoded.encoding == "mac_roman" and "Mac Roman" in decoded.warning
+
+
+@pytest.mark.parametrize("text", [
+    "P: I didn’t think she’d ring back – but she did, “no bother” she said.",
+    "P: Nobody tells you, and the leaflet said AÇÕES in big letters, it’s Portuguese, I think.",
+    "P: Café, crème brûlée, naïve – a word salad, no apostrophes at all.",
+])
+def test_windows_text_is_still_read_as_cp1252(text):
+    decoded = decode_bytes(text.encode("cp1252"), "win.txt")
+    assert decoded.text == text and decoded.encoding == "cp1252"
+
+
 def test_utf8_with_stray_bytes_is_refused():
     data = "I: Café ".encode("utf-8") + b"\xff\xfe broken"
     with pytest.raises(InputError) as info:

@@ -4,7 +4,8 @@ Accepted: UTF-8, UTF-8 with BOM, UTF-16/UTF-32 with BOM, and (with a warning) UT
 without a BOM when every other byte is NUL, as Latin-script text then has. A file that
 is not UTF-8 is decoded as cp1252 (Windows "ANSI", common for transcripts typed in Word
 or Notepad) only when it has no UTF-8 sequences at all and reads as text, with a
-warning naming the file.
+warning naming the file; as Mac Roman instead (older transcripts saved on a Mac) when its
+curly apostrophes, quotes and dashes are Mac Roman's bytes rather than Windows'.
 A file that mixes UTF-8 with stray bytes is corrupt UTF-8 and is refused.
 
 Normalisation (see :func:`normalise_text`): Unicode NFC, every line break as ``\\n``,
@@ -37,6 +38,12 @@ _BOMS = (
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
+#: Typographic marks as Mac Roman and cp1252 encode them: an apostrophe inside a word
+#: (don't, I'm), an opening quote before a letter, a closing one after, a spaced dash. Each
+#: file's count of one kind tells which of the two wrote it (in the other, these bytes are
+#: letters that rarely stand so: cp1252 reads Mac Roman's "don't" as "donÕt").
+_MAC_MARKS = re.compile(rb"[A-Za-z]\xd5[a-z]|[\xd2\xd4][A-Za-z]|[a-z.,!?][\xd3\xd5](?![A-Za-z])|[ ][\xd0\xd1][ ]")
+_WINDOWS_MARKS = re.compile(rb"[A-Za-z]\x92[a-z]|[\x93\x91][A-Za-z]|[a-z.,!?][\x94\x92](?![A-Za-z])|[ ][\x96\x97][ ]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # not \x0b or \x0c: line breaks (_LINE_BREAK)
 _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -89,7 +96,7 @@ def decode_bytes(data: bytes, path: str | Path, encoding: str | None = None) -> 
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return _fallback_cp1252(data, path, exc)
+        return _fallback_8bit(data, path, exc)
     _refuse_control_characters(text, path)
     return Decoded(text, "utf-8")
 
@@ -112,20 +119,21 @@ def _bomless_utf16(data: bytes, path: str | Path) -> Decoded:
     raise InputError("E102", path, detail="it contains NUL bytes")
 
 
-def _fallback_cp1252(data: bytes, path: str | Path, exc: UnicodeDecodeError) -> Decoded:
+def _fallback_8bit(data: bytes, path: str | Path, exc: UnicodeDecodeError) -> Decoded:
     where = f"byte {exc.start}: {data[exc.start:exc.start + 4]!r}"
     if _UTF8_MULTIBYTE.search(data):
         raise InputError("E103", path, detail=f"UTF-8 text with invalid bytes at {where}")
+    mac = len(_MAC_MARKS.findall(data)) > len(_WINDOWS_MARKS.findall(data))
+    codec, name = ("mac_roman", "Mac Roman (older Mac files)") if mac else ("cp1252", "cp1252 (Windows)")
     try:
-        text = data.decode("cp1252")
+        text = data.decode(codec)
     except UnicodeDecodeError:
         raise InputError("E103", path, detail=f"invalid bytes at {where}") from None
     non_ascii = sum(1 for ch in text if ord(ch) > 127)
     if non_ascii > 0.2 * len(text):
         raise InputError("E102", path, detail=f"{non_ascii} of {len(text)} bytes are not text")
     _refuse_control_characters(text, path)
-    warning = f"not UTF-8 ({where}); read as cp1252 (Windows). Re-save it as UTF-8 to be sure"
-    return Decoded(text, "cp1252", warning)
+    return Decoded(text, codec, f"not UTF-8 ({where}); read as {name}. Re-save it as UTF-8 to be sure")
 
 
 def _refuse_control_characters(text: str, path: str | Path) -> None:

@@ -108,7 +108,7 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
     Returns
     -------
     frame, warnings
-        ``warnings`` says when the file was not UTF-8 and was read as cp1252.
+        ``warnings`` says when the file was not UTF-8 and was read as cp1252 or Mac Roman.
     """
     path = Path(path)
     suffix = path.suffix.lower()
