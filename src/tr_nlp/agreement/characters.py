@@ -13,6 +13,10 @@ an interviewer's question one coder swept into a coding does not count against t
 machine, which never codes it. Interviews are the bootstrap's units, as in the segment
 table; a rater is compared only on the interviews they rated. Unlike NVivo, which
 reports a figure per source and code, the pooled figure weighs every character equally.
+
+Beside kappa on characters, each row holds Krippendorff's alpha for unitizing
+(``alpha_u``, :mod:`tr_nlp.agreement.unitizing`) on the same characters: whether the
+raters' passages lie where each other's do, begin and end alike.
 """
 
 from __future__ import annotations
@@ -31,11 +35,13 @@ from tr_nlp.agreement.tables import (
     _pairs,
     _row,
 )
+from tr_nlp.agreement.unitizing import ExpectedDisagreement, Lengths, alpha_from, observed_sum
 
 #: The columns of :func:`character_table`: those of the segment table, counting characters.
 CHARACTER_COLUMNS = ["code", "rater_a", "rater_b", "comparison", "n_characters", "n_interviews", "percent",
                      "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo", "ac1_hi",
-                     "pabak", "prevalence_a", "prevalence_b", "precision", "recall", "f1", "f1_lo", "f1_hi"]
+                     "pabak", "prevalence_a", "prevalence_b", "precision", "recall", "f1", "f1_lo", "f1_hi",
+                     "alpha_u", "alpha_u_lo", "alpha_u_hi"]
 
 
 def _covered(spans: pd.DataFrame, length: int) -> np.ndarray:
@@ -56,6 +62,14 @@ class CharacterCounts:
     rated: Mapping[str, Collection[str]]
     machines: set[str]
     counts: dict[tuple[str, str], np.ndarray]
+    #: per pair, ``[code, interview]``: the u-alpha disagreements of the two raters'
+    #: passages (both orders), and per code the expected disagreement
+    observed: dict[tuple[str, str], np.ndarray]
+    expected: dict[tuple[str, str], list[ExpectedDisagreement]]
+
+    def characters(self, a: str, b: str) -> np.ndarray:
+        """The characters compared in each interview (0 where the pair did not both rate it)."""
+        return self.counts[a, b][0].sum(axis=1) if self.codes else np.zeros(len(self.interviews))
 
 
 def count_characters(
@@ -90,6 +104,8 @@ def count_characters(
     by_interview = dict(tuple(codings.groupby("interview_id")))
     unit_groups = dict(tuple(units.assign(interview_id=units["interview_id"].astype(str)).groupby("interview_id")))
     counts = {pair: np.zeros((len(codes), len(interviews), 4)) for pair in pairs}
+    observed = {pair: np.zeros((len(codes), len(interviews))) for pair in pairs}
+    lengths = {pair: [Lengths() for _ in codes] for pair in pairs}
     for i, interview in enumerate(interviews):
         spans = unit_groups[interview]
         length = int(spans["end"].max())
@@ -103,7 +119,22 @@ def count_characters(
             for j, code in enumerate(codes):
                 x, y = masks[a, code], masks[b, code]
                 counts[a, b][j, i] = (x & y).sum(), (x & ~y).sum(), (~x & y).sum(), (~x & ~y).sum()
-    return CharacterCounts(interviews, list(codes), rated, machine_set, counts)
+                observed[a, b][j, i] = 2 * observed_sum(x, y)
+                lengths[a, b][j].add(x, i)
+                lengths[a, b][j].add(y, i)
+    expected = {pair: [ExpectedDisagreement(code_lengths, raters=2) for code_lengths in per_code]
+                for pair, per_code in lengths.items()}
+    return CharacterCounts(interviews, list(codes), rated, machine_set, counts, observed, expected)
+
+
+def _unitizing(counts: CharacterCounts, a: str, b: str, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``D_o`` and ``D_e`` of the pair per code (rows) and weighting of interviews (columns;
+    ``weights`` is weightings x interviews)."""
+    length = weights @ counts.characters(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        observed = (counts.observed[a, b] @ weights.T) / (2 * length ** 2)
+    expected = np.array([e(weights, length) for e in counts.expected[a, b]]).reshape(len(counts.codes), len(length))
+    return observed, expected
 
 
 def _both(counts: CharacterCounts, a: str, b: str) -> np.ndarray:
@@ -143,14 +174,14 @@ def character_table(counts: CharacterCounts, n_boot: int = 1000, confidence: flo
     double_rng = np.random.default_rng((seed, 1))
     humans = [r for r in counts.rated if r not in counts.machines]
     rows = []
-    for (a, b), pair_counts in counts.counts.items():
+    for a, b in counts.counts:
         both = _both(counts, a, b)
-        rows += _pair_rows(pair_counts, both, a, b, _comparison(counts, a), counts.codes, n_boot, confidence, rng)
+        rows += _pair_rows(counts, both, a, b, _comparison(counts, a), n_boot, confidence, rng)
         if a in counts.machines:
             shared = np.array([any(i in counts.rated[h] for h in humans if h != b) for i in counts.interviews])
             if (both & shared).any() and (both & ~shared).any():
-                rows += _pair_rows(pair_counts, both & shared, a, b, MACHINE_VS_HUMAN_DOUBLE, counts.codes, n_boot,
-                                   confidence, double_rng)
+                rows += _pair_rows(counts, both & shared, a, b, MACHINE_VS_HUMAN_DOUBLE, n_boot, confidence,
+                                   double_rng)
     table = pd.DataFrame(rows).rename(columns={"n_segments": "n_characters"})
     return table.reindex(columns=CHARACTER_COLUMNS)
 
@@ -167,24 +198,41 @@ def character_table_by_interview(counts: CharacterCounts) -> pd.DataFrame:
     """
     rows = []
     for (a, b), pair_counts in counts.counts.items():
-        for i in np.flatnonzero(_both(counts, a, b)):
+        both = np.flatnonzero(_both(counts, a, b))
+        alpha = alpha_from(*_unitizing(counts, a, b, np.eye(len(counts.interviews))[both]))  # codes x interviews
+        for k, i in enumerate(both):
             for j, code in enumerate(counts.codes):
                 cell = pair_counts[j, i : i + 1]
                 rows.append({"interview_id": counts.interviews[i],
                              **_row(code, a, b, _comparison(counts, a), cell, int(cell.sum()), None, 0.95,
-                                    float("nan"))})
+                                    float("nan")), "alpha_u": float(alpha[j, k])})
     columns = ["interview_id", *(c for c in CHARACTER_COLUMNS if not c.endswith(("_lo", "_hi")))]
     return pd.DataFrame(rows).rename(columns={"n_segments": "n_characters"}).reindex(columns=columns)
 
 
-def _pair_rows(counts: np.ndarray, keep: np.ndarray, a: str, b: str, comparison: str, codes: Sequence[str],
-               n_boot: int, confidence: float, rng: np.random.Generator) -> list[dict[str, object]]:
+def _pair_rows(counts: CharacterCounts, keep: np.ndarray, a: str, b: str, comparison: str, n_boot: int,
+               confidence: float, rng: np.random.Generator) -> list[dict[str, object]]:
     """One row per code and a pooled row, on the interviews ``keep`` of ``counts``."""
-    counts = counts[:, keep]
-    draws = rng.integers(0, counts.shape[1], size=(n_boot, counts.shape[1])) if n_boot and counts.shape[1] else None
-    n_chars = int(counts[0].sum()) if len(codes) else 0
-    rows = [_row(code, a, b, comparison, counts[j], n_chars, draws, confidence, float("nan"))
+    codes = counts.codes
+    kept = np.flatnonzero(keep)
+    cells = counts.counts[a, b][:, kept]
+    draws = rng.integers(0, len(kept), size=(n_boot, len(kept))) if n_boot and len(kept) else None
+    n_chars = int(cells[0].sum()) if len(codes) else 0
+    rows = [_row(code, a, b, comparison, cells[j], n_chars, draws, confidence, float("nan"))
             for j, code in enumerate(codes)]
-    rows.append(_row(OVERALL, a, b, comparison, counts.sum(axis=0), n_chars * len(codes), draws, confidence,
+    rows.append(_row(OVERALL, a, b, comparison, cells.sum(axis=0), n_chars * len(codes), draws, confidence,
                      float("nan")))
+    # u-alpha: the kept interviews once each, then as each resample drew them
+    weights = np.zeros((1 + (0 if draws is None else n_boot), len(counts.interviews)))
+    weights[0, kept] = 1
+    if draws is not None:
+        np.add.at(weights, (np.arange(1, n_boot + 1)[:, None], kept[draws]), 1)
+    observed, expected = _unitizing(counts, a, b, weights)
+    alphas = np.vstack([alpha_from(observed, expected), alpha_from(observed.sum(axis=0), expected.sum(axis=0))])
+    tail = (1 - confidence) / 2 * 100
+    for row, alpha in zip(rows, alphas):
+        lo = hi = float("nan")
+        if draws is not None and np.isfinite(alpha[1:]).any():
+            lo, hi = np.nanpercentile(alpha[1:], [tail, 100 - tail])
+        row.update(alpha_u=float(alpha[0]), alpha_u_lo=float(lo), alpha_u_hi=float(hi))
     return rows

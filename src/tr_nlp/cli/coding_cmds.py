@@ -81,14 +81,15 @@ def print_agreement(table: pd.DataFrame) -> None:
 
 def print_character_agreement(table: pd.DataFrame) -> None:
     """Agreement on characters (:func:`tr_nlp.agreement.character_table`) as a rich table on stdout."""
-    view = Table(title="Agreement per code on characters, as NVivo's coding comparison counts it (95% CIs "
-                       "resample interviews)")
-    for col in ("code", "comparison", "raters", "characters", "agree %", "kappa"):
+    view = Table(title="Agreement per code on characters, as NVivo's coding comparison counts it, and "
+                       "Krippendorff's u-alpha on where coded passages lie (95% CIs resample interviews)")
+    for col in ("code", "comparison", "raters", "characters", "agree %", "kappa", "u-alpha"):
         view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
     shown = condensed_pairs(table)
     for r in shown.itertuples():
         view.add_row(r.code, r.comparison, r.raters, f"{r.n_characters:.0f}",
-                     "n/a" if math.isnan(r.percent) else f"{100 * r.percent:.1f}", _with_ci(r, "kappa"))
+                     "n/a" if math.isnan(r.percent) else f"{100 * r.percent:.1f}", _with_ci(r, "kappa"),
+                     _with_ci(r, "alpha_u"))
     _print_pairs(view, table, shown)
 
 

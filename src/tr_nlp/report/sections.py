@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
+from tr_nlp.agreement.characters import CHARACTER_COLUMNS
 from tr_nlp.agreement.tables import (
     HUMAN_VS_HUMAN,
     MACHINE_VS_HUMAN_DOUBLE,
@@ -147,7 +148,7 @@ def character_agreement(data: RunData) -> list[dict[str, Any]]:
     if data.characters.empty:
         return []
     return [r | {"double_coded": r["comparison"] == MACHINE_VS_HUMAN_DOUBLE}
-            for r in _pooled_last(condensed_pairs(data.characters))]
+            for r in _pooled_last(condensed_pairs(data.characters.reindex(columns=CHARACTER_COLUMNS)))]
 
 
 def group_alpha(data: RunData) -> list[dict[str, Any]]:

@@ -1,0 +1,99 @@
+"""Krippendorff's alpha for unitizing against his published worked examples, and in the character table."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tr_nlp.agreement import (
+    OVERALL,
+    character_table,
+    character_table_by_interview,
+    count_characters,
+)
+from tr_nlp.agreement.unitizing import (
+    ExpectedDisagreement,
+    Lengths,
+    disagreements,
+    observed_sum,
+    unitizing_alpha,
+)
+
+
+def _mask(length, spans, origin=0, stretch=1):
+    """A rater's marks on a continuum of ``length`` characters from ``(start, end)`` spans."""
+    mask = np.zeros(length * stretch, dtype=bool)
+    for start, end in spans:
+        mask[(start - origin) * stretch:(end - origin) * stretch] = True
+    return mask
+
+
+def test_krippendorff_2004_worked_example():
+    # Content Analysis (2004), p. 254: a continuum from 150 to 450, two coders, codes c and k.
+    # Published: D_o(c) = 0.0144, D_e(c) = 0.0532, alpha(c) = 0.7286; D_o(k) = 0, D_e(k) = 0.0490, alpha(k) = 1
+    c = [[_mask(300, [(225, 295), (370, 400)], 150), _mask(300, [(220, 300), (355, 375), (400, 420)], 150)]]
+    k = [[_mask(300, [(180, 240), (300, 350)], 150)] * 2]
+    (do_c, de_c), (do_k, de_k) = disagreements(c), disagreements(k)
+    assert (round(do_c, 4), round(de_c, 4), round(unitizing_alpha(c), 4)) == (0.0144, 0.0532, 0.7286)
+    assert (do_k, round(de_k, 4), unitizing_alpha(k)) == (0.0, 0.0490, 1.0)
+    # over both codes (published 0.8591 from the rounded figures above)
+    assert 1 - (do_c + do_k) / (de_c + de_k) == pytest.approx(1 - (0.0144 + 0) / (0.0532 + 0.0490), abs=5e-4)
+    # the example's distances (p. 252): overlapping passages, and a passage inside the other's gap
+    assert observed_sum(_mask(300, [(225, 295)], 150), _mask(300, [(220, 300)], 150)) == 50
+    assert observed_sum(_mask(300, [(370, 400)], 150), _mask(300, [(355, 375)], 150)) == 850
+    assert observed_sum(np.zeros(300, bool), _mask(300, [(400, 420)], 150)) == 400
+
+
+def test_krippendorff_1995_examples():
+    # "On the reliability of unitizing contiguous data" (1995), p. 57: 24 units, two observers per example
+    a = [_mask(24, [(2, 10), (14, 20)]), _mask(24, [(4, 8), (15, 17)])]
+    c = [_mask(24, [(2, 8), (10, 12), (14, 18), (20, 22)]), _mask(24, [(0, 2), (4, 8), (10, 14), (16, 18), (20, 22)])]
+    assert disagreements([a])[0] == pytest.approx(0.03125)
+    assert disagreements([c])[0] == pytest.approx(0.02778, abs=1e-5)
+    # the 1995 figures treat the continuum as continuous: stretched fine enough, example A's alpha is 0.553
+    fine = [_mask(24, [(2, 10), (14, 20)], stretch=500), _mask(24, [(4, 8), (15, 17)], stretch=500)]
+    assert unitizing_alpha([fine]) == pytest.approx(0.553, abs=1e-3)
+
+
+def test_alpha_is_one_for_identical_passages_nan_for_none_and_symmetric():
+    x, y = _mask(50, [(5, 20), (30, 45)]), _mask(50, [(8, 20), (33, 40)])
+    assert unitizing_alpha([[x, x]]) == 1.0
+    assert np.isnan(unitizing_alpha([[np.zeros(50, bool)] * 2]))
+    assert unitizing_alpha([[x, y]]) == unitizing_alpha([[y, x]]) < 1
+    # three raters: the mean over pairs of observed disagreement, expected from all three
+    z = _mask(50, [(0, 25)])
+    three = disagreements([[x, y, z]])[0]
+    assert three == pytest.approx(np.mean([disagreements([[p, q]])[0] for p, q in ((x, y), (x, z), (y, z))]))
+    with pytest.raises(ValueError, match="a mask per rater"):
+        disagreements([[x, y], [x]])
+
+
+def test_expected_disagreement_weighs_continua_as_a_resample_draws_them():
+    one = [_mask(40, [(5, 20)]), _mask(40, [(8, 22)])]
+    two = [_mask(60, [(10, 15), (40, 58)]), _mask(60, [(12, 15)])]
+    lengths = Lengths()
+    for k, masks in enumerate([one, two]):
+        for mask in masks:
+            lengths.add(mask, k)
+    expected = ExpectedDisagreement(lengths, raters=2)
+    got = expected(np.array([[1.0, 1.0], [2.0, 1.0], [0.0, 1.0]]), np.array([100.0, 140.0, 60.0]))
+    assert got == pytest.approx([disagreements([one, two])[1], disagreements([one, one, two])[1],
+                                 disagreements([two])[1]])
+
+
+def test_the_character_table_holds_u_alpha_on_the_compared_characters():
+    units = pd.DataFrame({"interview_id": ["i1", "i1", "i2"], "start": [0, 60, 0], "end": [40, 100, 50]})
+    spans = [("A", "i1", 10, 50, "care"), ("A", "i1", 62, 90, "care"), ("A", "i2", 0, 30, "care"),
+             ("B", "i1", 20, 40, "care"), ("B", "i1", 60, 95, "care"), ("B", "i2", 5, 25, "care"),
+             ("B", "i2", 20, 35, "care")]  # overlapping passages of one coder are one passage
+    codings = pd.DataFrame(spans, columns=["rater", "interview_id", "start", "end", "code"])
+    counts = count_characters(codings, {"A": {"i1", "i2"}, "B": {"i1", "i2"}}, units, ["care"])
+    table = character_table(counts, n_boot=200).set_index("code")
+    # the compared characters of each interview are one continuum: i1's 0-40 then 60-100 (40-50 is not compared)
+    i1 = [_mask(80, [(10, 40), (42, 70)]), _mask(80, [(20, 40), (40, 75)])]
+    i2 = [_mask(50, [(0, 30)]), _mask(50, [(5, 35)])]
+    assert table.loc["care", "alpha_u"] == pytest.approx(unitizing_alpha([i1, i2]))
+    assert table.loc["care", "alpha_u_lo"] <= table.loc["care", "alpha_u"] <= table.loc["care", "alpha_u_hi"]
+    assert table.loc[OVERALL, "alpha_u"] == pytest.approx(unitizing_alpha([i1, i2]))  # one code: the same
+    each = character_table_by_interview(counts).set_index("interview_id")
+    assert each.loc["i1", "alpha_u"] == pytest.approx(unitizing_alpha([i1]))
+    assert each.loc["i2", "alpha_u"] == pytest.approx(unitizing_alpha([i2]))
