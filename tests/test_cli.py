@@ -181,6 +181,8 @@ def test_demo_command_writes_run_folder(demo_run):
     """The demo ran with network sockets blocked (see the demo_run fixture) and wrote every output."""
     run_json = json.loads((demo_run / "run.json").read_text())
     assert run_json["summary"]["interviews"] == 18
+    on_characters = run_json["summary"]["agreement_characters_pooled"]
+    assert all(row["alpha_u_ci"][0] <= row["alpha_u"] <= row["alpha_u_ci"][1] for row in on_characters)
     stdout = (demo_run / "stdout.txt").read_text()
     assert str(demo_run / "segments.parquet") in stdout
     # every stage ran: model, suggestions for the uncoded interviews, candidate codes, the report last

@@ -153,13 +153,17 @@ def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result
 
 
 def _pooled(agreement: pd.DataFrame) -> list[dict[str, Any]]:
-    """The pooled rows of an agreement table: raters, kappa with its CI, F1."""
-    return [
-        {"raters": f"{r.rater_a} ~ {r.rater_b}" + (" (double-coded)" if r.comparison == MACHINE_VS_HUMAN_DOUBLE else ""),
-         "kappa": round(r.kappa, 3),
-         "kappa_ci": [round(r.kappa_lo, 3), round(r.kappa_hi, 3)], "f1": round(r.f1, 3)}
-        for r in agreement[agreement["code"] == OVERALL].itertuples()
-    ]
+    """The pooled rows of an agreement table: raters, kappa with its CI, F1 (and on
+    characters, Krippendorff's u-alpha with its CI)."""
+    rows = []
+    for r in agreement[agreement["code"] == OVERALL].itertuples():
+        row = {"raters": f"{r.rater_a} ~ {r.rater_b}" + (" (double-coded)" if r.comparison == MACHINE_VS_HUMAN_DOUBLE
+                                                         else ""),
+               "kappa": round(r.kappa, 3), "kappa_ci": [round(r.kappa_lo, 3), round(r.kappa_hi, 3)], "f1": round(r.f1, 3)}
+        if hasattr(r, "alpha_u"):
+            row |= {"alpha_u": round(r.alpha_u, 3), "alpha_u_ci": [round(r.alpha_u_lo, 3), round(r.alpha_u_hi, 3)]}
+        rows.append(row)
+    return rows
 
 
 def _discover(corpus: Corpus, segmenter: Segmenter, model: ThemeModel | None, out: Path, result: RunResult,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from tr_nlp.agreement.tables import rounded
 from tr_nlp.cli import common as c
 from tr_nlp.export import check_folder_path
 from tr_nlp.pipeline import find_demo_corpus, run_pipeline
@@ -35,8 +36,11 @@ def demo(
         )
     for key, unit in (("agreement_pooled", "segments"), ("agreement_characters_pooled", "characters")):
         for row in s.get(key, []):
+            unitizing = (f", u-alpha {rounded(row['alpha_u'])} [{rounded(row['alpha_u_ci'][0])}, "
+                         f"{rounded(row['alpha_u_ci'][1])}]" if "alpha_u" in row else "")
             c.err.print(f"  agreement (all codes, CV, {unit}): {row['raters']}: kappa {row['kappa']:.2f} "
-                        f"[{row['kappa_ci'][0]:.2f}, {row['kappa_ci'][1]:.2f}], F1 {row['f1']:.2f}", highlight=False)
+                        f"[{row['kappa_ci'][0]:.2f}, {row['kappa_ci'][1]:.2f}], F1 {row['f1']:.2f}{unitizing}",
+                        highlight=False)
     found = s.get("discovery", {})
     if "skipped" in found:
         c.err.print(f"  candidate codes: none ({found['skipped']})", highlight=False)

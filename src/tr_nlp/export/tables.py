@@ -7,6 +7,7 @@ output (or nothing) in place.
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 import tempfile
@@ -114,8 +115,32 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
 
 
 def write_json(data: Any, path: str | Path) -> Path:
-    """Write ``data`` as indented UTF-8 JSON, atomically."""
-    return write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", path)
+    """Write ``data`` as indented UTF-8 JSON, atomically; a missing figure (NaN, an
+    infinity) is ``null``, as strict JSON readers (jq, JavaScript) need.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "run.json"
+    >>> print(write_json({"kappa": float("nan"), "ci": [0.5, float("inf")]}, out).read_text(), end="")
+    {
+      "kappa": null,
+      "ci": [
+        0.5,
+        null
+      ]
+    }
+    """
+    return write_text(json.dumps(_strict(data), indent=2, ensure_ascii=False, default=str) + "\n", path)
+
+
+def _strict(data: Any) -> Any:
+    """``data`` with every non-finite float as None."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: _strict(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_strict(value) for value in data]
+    return data
 
 
 def write_text(text: str, path: str | Path, private: bool = False) -> Path:
