@@ -75,9 +75,11 @@ def test_expected_disagreement_weighs_continua_as_a_resample_draws_them():
         for mask in masks:
             lengths.add(mask, k)
     expected = ExpectedDisagreement(lengths, raters=2)
-    got = expected(np.array([[1.0, 1.0], [2.0, 1.0], [0.0, 1.0]]), np.array([100.0, 140.0, 60.0]))
+    weights, length = np.array([[1.0, 1.0], [2.0, 1.0], [0.0, 1.0]]), np.array([100.0, 140.0, 60.0])
+    got = expected(weights, length)
     assert got == pytest.approx([disagreements([one, two])[1], disagreements([one, one, two])[1],
                                  disagreements([two])[1]])
+    assert expected(weights, length, chunk=2) == pytest.approx(got)  # resamples taken a few at a time
 
 
 def test_the_character_table_holds_u_alpha_on_the_compared_characters():

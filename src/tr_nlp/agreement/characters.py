@@ -47,8 +47,8 @@ CHARACTER_COLUMNS = ["code", "rater_a", "rater_b", "comparison", "n_characters",
 def _covered(spans: pd.DataFrame, length: int) -> np.ndarray:
     """Boolean mask of the characters ``[0, length)`` inside any ``start``-``end`` span."""
     edges = np.zeros(length + 1, dtype=np.int64)
-    np.add.at(edges, spans["start"].clip(0, length).to_numpy(int), 1)
-    np.add.at(edges, spans["end"].clip(0, length).to_numpy(int), -1)
+    np.add.at(edges, np.clip(spans["start"].to_numpy(int), 0, length), 1)
+    np.add.at(edges, np.clip(spans["end"].to_numpy(int), 0, length), -1)
     return np.cumsum(edges[:-1]) > 0
 
 

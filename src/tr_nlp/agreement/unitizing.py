@@ -118,10 +118,15 @@ class ExpectedDisagreement:
         self.gap, self.gap_of = gaps[order], gap_of[order]
         self.first = np.searchsorted(self.gap, self.unit, side="left")  # gaps from here on are >= the passage
 
-    def __call__(self, weights: np.ndarray, length: np.ndarray) -> np.ndarray:
+    def __call__(self, weights: np.ndarray, length: np.ndarray, chunk: int = 128) -> np.ndarray:
         """``D_e`` for each row of ``weights`` (resamples x continua) and its ``length``
-        (the characters of the continua it weighs)."""
+        (the characters of the continua it weighs), ``chunk`` rows at a time."""
         weights = np.atleast_2d(np.asarray(weights, dtype=float))
+        length = np.broadcast_to(np.asarray(length, dtype=float), (len(weights),))
+        return np.concatenate([np.zeros(0), *(self._expected(weights[i:i + chunk], length[i:i + chunk])
+                                              for i in range(0, len(weights), chunk))])
+
+    def _expected(self, weights: np.ndarray, length: np.ndarray) -> np.ndarray:
         w_unit, w_gap = weights[:, self.unit_of], weights[:, self.gap_of]
         l = self.unit
         n = w_unit.sum(axis=1, keepdims=True)
@@ -130,10 +135,10 @@ class ExpectedDisagreement:
         total = np.hstack([np.cumsum((w_gap * self.gap)[:, ::-1], axis=1)[:, ::-1], zeros])[:, self.first]
         within = total - (l - 1) * count  # per passage: the sum over gaps G >= l of (G - l + 1)
         numerator = np.sum(w_unit * ((n - 1) / 3 * l * (l - 1) * (2 * l - 1) + l ** 2 * within), axis=1)
-        ml = self.raters * np.asarray(length, dtype=float)
+        ml = self.raters * length
         denominator = ml * (ml - 1) - np.sum(w_unit * l * (l - 1), axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(denominator > 0, 2 / np.asarray(length, dtype=float) * numerator / denominator, np.nan)
+            return np.where(denominator > 0, 2 / length * numerator / denominator, np.nan)
 
 
 def unitizing_alpha(continua: Sequence[Sequence[np.ndarray]]) -> float:
