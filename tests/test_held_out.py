@@ -146,6 +146,7 @@ def test_cli_evaluate_with_a_model_says_what_it_left_out(trained, tmp_path):
             "demo01, demo02, demo03, demo04, demo05 and 4 more") in result.stderr
     assert "held-out test of part" in result.stderr and "on 5 interview(s), none of them used in training" in result.stderr
     assert "not judged" not in result.stderr  # the codes left out were left out by --codes
+    assert "nearly the same text" not in result.stderr  # distinct interviews share about 2% of their runs
     assert "machine vs human" in result.stdout and "human vs human" in result.stdout
     assert json.loads((tmp_path / "ev" / "evaluation.json").read_text())["protocol"].startswith("held-out test of part")
     assert not (tmp_path / "ev" / "learning_curve.csv").exists()
@@ -168,6 +169,28 @@ def test_cli_says_which_interviews_are_edited_copies_of_training_interviews(trai
     assert "1 interview(s) are edited copies of the model's training interviews" in said
     assert re.search(r"found in a training interview: demo01 \(\d+%\)", said)
     assert "on 2 interview(s), none of them used in training" in said
+
+
+def test_train_and_evaluate_warn_when_two_coded_interviews_are_one_transcript(tmp_path):
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    for name in ("demo01.txt", "demo04.txt", "demo06.txt"):
+        (folder / name).write_bytes((DEMO / "interviews" / name).read_bytes())
+    text = (DEMO / "interviews" / "demo01.txt").read_text(encoding="utf-8")
+    (folder / "demo01_final.txt").write_text(text.replace("interview_id: demo01", "interview_id: demo01_final")
+                                             .replace("Karen", "Carol"), encoding="utf-8")  # same length
+    table = pd.read_csv(DEMO / "codings.csv")
+    copy = table[table.interview_id == "demo01"].assign(interview_id="demo01_final",
+                                                        text=lambda t: t.text.str.replace("Karen", "Carol"))
+    pd.concat([table, copy]).to_csv(tmp_path / "codings.csv", index=False)
+    common = ["--corpus", str(folder), "--codings", str(tmp_path / "codings.csv"), "--features", "tfidf"]
+    for args in (["train", *common, "--cv-folds", "0", "-o", str(tmp_path / "m")],
+                 ["evaluate", *common, "--folds", "2", "--bootstrap", "0", "--no-learning-curve"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        said = " ".join(result.stderr.split())
+        assert re.search(r"1 pair\(s\) of coded interviews are nearly the same text .*: demo01 ~ demo01_final "
+                         r"\(9\d%\); one transcript read twice", said), said
 
 
 def test_cli_refuses_a_test_made_only_of_training_interviews(trained, tmp_path):

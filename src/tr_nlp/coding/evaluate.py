@@ -37,7 +37,7 @@ from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.train import CodedData
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import write_json, write_table
-from tr_nlp.hashing import sketch_similarity, text_fingerprint, text_sketch
+from tr_nlp.hashing import NEAR_COPY, sketch_similarity, text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.segment import coder_coverage
 
@@ -152,12 +152,6 @@ def judge_model(model: ThemeModel, data: CodedData, n_boot: int = 1000, seed: in
                    protocol=f"held-out test of {model.label} on {len(set(data.groups))} interview(s)")
 
 
-#: Estimated share of four-word runs (:func:`~tr_nlp.hashing.sketch_similarity`) from which
-#: an interview counts as an edited copy of a training interview. Distinct interviews share
-#: at most about 0.05 (AnnoMI's 133 sessions, the demo), a pseudonymised copy 0.70 or more.
-NEAR_COPY = 0.4
-
-
 def held_out(corpus: Corpus, card: Mapping[str, Any]) -> tuple[Corpus, dict[str, float]]:
     """``corpus`` without the interviews a model was trained on, and those left out.
 
@@ -165,7 +159,7 @@ def held_out(corpus: Corpus, card: Mapping[str, Any]) -> tuple[Corpus, dict[str,
     ``training_fingerprints``), so one read from another file format still counts, and
     by :func:`~tr_nlp.hashing.text_sketch` (``training_sketches``), so one edited after
     training (typos corrected, names replaced) still counts when at least
-    :data:`NEAR_COPY` of its four-word runs are a training interview's. The ids left out
+    :data:`~tr_nlp.hashing.NEAR_COPY` of its four-word runs are a training interview's. The ids left out
     map to that share (1.0 for the same words).
     """
     trained = set(card.get("training_fingerprints") or ())
