@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -79,21 +80,29 @@ def _hashes(sketch: str) -> set[int]:
 
 
 def near_copies(sketches: Mapping[str, str], threshold: float = NEAR_COPY) -> list[tuple[str, str, float]]:
-    """Pairs of texts whose :func:`text_sketch` es share at least ``threshold`` of their
-    four-word runs: ``(id, other id, share)``, the most alike first.
+    """Pairs of texts whose sketches (:func:`text_sketch`) share at least ``threshold`` of
+    their four-word runs: ``(id, other id, share)``, the most alike first.
 
-    Only pairs with a hash in common are compared (an index of the hashes), so a corpus of
-    thousands of interviews is not compared pair by pair.
+    Only pairs holding enough hashes in common to reach ``threshold`` are compared (an
+    index of the hashes), so texts that share a stock phrase or two, or a corpus of
+    thousands of interviews, are not compared pair by pair.
 
     >>> text = "she never once made me feel like a case number, she just listened to me"
     >>> near_copies({"p01": text_sketch(text), "p01 final": text_sketch(text.replace("once ", "")),
     ...              "p02": text_sketch("the ward was loud and nobody had time for anyone really")})
     [('p01', 'p01 final', 0.64)]
     """
+    hashes = {key: _hashes(sketch) for key, sketch in sketches.items()}
     holders: dict[int, list[str]] = {}
-    for key, sketch in sketches.items():
-        for h in _hashes(sketch):
+    for key, held in hashes.items():
+        for h in held:
             holders.setdefault(h, []).append(key)
-    candidates = {tuple(sorted((a, b))) for keys in holders.values() for i, a in enumerate(keys) for b in keys[i + 1:]}
-    found = [(a, b, sketch_similarity(sketches[a], sketches[b])) for a, b in sorted(candidates)]
-    return sorted(((a, b, round(share, 2)) for a, b, share in found if share >= threshold), key=lambda t: -t[2])
+    shared = Counter((a, b) for keys in holders.values() for i, a in enumerate(keys) for b in keys[i + 1:])
+    found = []
+    for (a, b), n in shared.items():
+        # a share s of the lowest hashes of both means at least s times that many hashes in common
+        if n >= threshold * min(SKETCH_SIZE, len(hashes[a]), len(hashes[b])):
+            share = round(sketch_similarity(sketches[a], sketches[b]), 2)
+            if share >= threshold:
+                found.append((*sorted((a, b)), share))
+    return sorted(found, key=lambda t: (-t[2], t[0], t[1]))

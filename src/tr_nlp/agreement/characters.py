@@ -35,7 +35,13 @@ from tr_nlp.agreement.tables import (
     _pairs,
     _row,
 )
-from tr_nlp.agreement.unitizing import ExpectedDisagreement, Lengths, alpha_from, observed_sum
+from tr_nlp.agreement.unitizing import (
+    ExpectedDisagreement,
+    Lengths,
+    alpha_from,
+    observed_disagreement,
+    observed_sum,
+)
 
 #: The columns of :func:`character_table`: those of the segment table, counting characters.
 CHARACTER_COLUMNS = ["code", "rater_a", "rater_b", "comparison", "n_characters", "n_interviews", "percent",
@@ -131,8 +137,7 @@ def _unitizing(counts: CharacterCounts, a: str, b: str, weights: np.ndarray) -> 
     """``D_o`` and ``D_e`` of the pair per code (rows) and weighting of interviews (columns;
     ``weights`` is weightings x interviews)."""
     length = weights @ counts.characters(a, b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        observed = (counts.observed[a, b] @ weights.T) / (2 * length ** 2)
+    observed = observed_disagreement(counts.observed[a, b] @ weights.T, 2, length)
     expected = np.array([e(weights, length) for e in counts.expected[a, b]]).reshape(len(counts.codes), len(length))
     return observed, expected
 

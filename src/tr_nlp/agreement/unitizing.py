@@ -67,12 +67,10 @@ def observed_sum(a: np.ndarray, b: np.ndarray) -> float:
     """
     sa, ea, ua = sections(a)
     sb, eb, ub = sections(b)
-    # every elementary stretch between the two raters' boundaries lies in one section of each
+    # two overlapping sections share one stretch, which begins at one of the raters' boundaries
     bounds = np.union1d(sa, sb)
     i = np.searchsorted(sa, bounds, side="right") - 1
     j = np.searchsorted(sb, bounds, side="right") - 1
-    pairs = np.unique(np.stack([i, j]), axis=1) if len(bounds) else np.zeros((2, 0), int)
-    i, j = pairs
     both = ua[i] & ub[j]
     total = np.sum(((sa[i] - sb[j]) ** 2 + (ea[i] - eb[j]) ** 2)[both], dtype=float)
     a_inside = ua[i] & ~ub[j] & (sb[j] <= sa[i]) & (ea[i] <= eb[j])
@@ -175,7 +173,14 @@ def disagreements(continua: Sequence[Sequence[np.ndarray]]) -> tuple[float, floa
         observed += 2 * sum(observed_sum(masks[i], masks[j]) for i in range(m) for j in range(i + 1, m))
     length = float(sum(len(masks[0]) for masks in continua))
     expected = float(ExpectedDisagreement(lengths, m)(np.ones(len(continua)), length)[0])
-    return observed / (m * (m - 1) * length ** 2), expected
+    return float(observed_disagreement(observed, m, length)), expected
+
+
+def observed_disagreement(total: float | np.ndarray, raters: int, length: float | np.ndarray) -> float | np.ndarray:
+    """``D_o`` from the sum of :func:`observed_sum` over ordered pairs of ``raters`` raters
+    on ``length`` characters (NaN where there are none)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(total, dtype=float) / (raters * (raters - 1) * np.asarray(length, dtype=float) ** 2)
 
 
 def alpha_from(observed: float | np.ndarray, expected: float | np.ndarray) -> float | np.ndarray:

@@ -294,7 +294,7 @@ def _say_what_was_judged(theme: ThemeModel, data: CodedData, asked: bool, has_co
         where = "these interviews' codebook does not have" if has_codebook else "no coding of these interviews uses"
         hint = "" if has_codebook else "; give their codebook (--codebook) to count the model's calls of them"
         c.warn(f"not judged: {where} {', '.join(unknown)} (the model's calls of these codes are not counted{hint})")
-    uncoded = [code for code in data.codes if not data.target[code].any()]
+    uncoded = [code for code in data.codes if code in theme.codes and not data.target[code].any()]
     if uncoded:
         c.warn(f"no coder gave {', '.join(uncoded)} in these interviews: every call the model makes of them counts "
                "as a disagreement (kappa is 0, or undefined when it makes none)")

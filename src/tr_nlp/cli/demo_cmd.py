@@ -38,9 +38,9 @@ def demo(
         for row in s.get(key, []):
             unitizing = (f", u-alpha {rounded(row['alpha_u'])} [{rounded(row['alpha_u_ci'][0])}, "
                          f"{rounded(row['alpha_u_ci'][1])}]" if "alpha_u" in row else "")
-            c.err.print(f"  agreement (all codes, CV, {unit}): {row['raters']}: kappa {row['kappa']:.2f} "
-                        f"[{row['kappa_ci'][0]:.2f}, {row['kappa_ci'][1]:.2f}], F1 {row['f1']:.2f}{unitizing}",
-                        highlight=False)
+            c.err.print(f"  agreement (all codes, CV, {unit}): {row['raters']}: kappa {rounded(row['kappa'])} "
+                        f"[{rounded(row['kappa_ci'][0])}, {rounded(row['kappa_ci'][1])}], F1 {rounded(row['f1'])}"
+                        f"{unitizing}", highlight=False)
     found = s.get("discovery", {})
     if "skipped" in found:
         c.err.print(f"  candidate codes: none ({found['skipped']})", highlight=False)

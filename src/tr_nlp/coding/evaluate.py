@@ -159,8 +159,8 @@ def held_out(corpus: Corpus, card: Mapping[str, Any]) -> tuple[Corpus, dict[str,
     ``training_fingerprints``), so one read from another file format still counts, and
     by :func:`~tr_nlp.hashing.text_sketch` (``training_sketches``), so one edited after
     training (typos corrected, names replaced) still counts when at least
-    :data:`~tr_nlp.hashing.NEAR_COPY` of its four-word runs are a training interview's. The ids left out
-    map to that share (1.0 for the same words).
+    :data:`~tr_nlp.hashing.NEAR_COPY` of its four-word runs are a training interview's.
+    The ids left out map to that share (1.0 for the same words).
     """
     trained = set(card.get("training_fingerprints") or ())
     sketches = card.get("training_sketches") or ()
