@@ -135,6 +135,13 @@ def test_cli_says_when_a_code_asked_for_is_not_the_models(trained, tmp_path):
                                  "emotional_climate,beyond_routine"])
     assert result.exit_code == 0, result.output
     assert "not judged: no-climate" in result.stderr and "does not code emotional_climate" in result.stderr
+    # a code neither the model nor the test's coders have: nothing to say about the model's calls of it
+    table = pd.read_csv(DEMO / "codings.csv")
+    table[table.code != "emotional_climate"].to_csv(tmp_path / "codings.csv", index=False)
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--codings", str(tmp_path / "codings.csv"),
+                                 "--model", str(folder), "--bootstrap", "0"])
+    assert result.exit_code == 0, result.output
+    assert "no coder gave" not in result.stderr and "emotional_climate" not in result.stderr
 
 
 def test_cli_evaluate_with_a_model_says_what_it_left_out(trained, tmp_path):
