@@ -191,13 +191,16 @@ def test_train_and_evaluate_warn_when_two_coded_interviews_are_one_transcript(tm
                                                         text=lambda t: t.text.str.replace("Karen", "Carol"))
     pd.concat([table, copy]).to_csv(tmp_path / "codings.csv", index=False)
     common = ["--corpus", str(folder), "--codings", str(tmp_path / "codings.csv"), "--features", "tfidf"]
-    for args in (["train", *common, "--cv-folds", "0", "-o", str(tmp_path / "m")],
-                 ["evaluate", *common, "--folds", "2", "--bootstrap", "0", "--no-learning-curve"]):
+    for args, kind in ((["train", *common, "--cv-folds", "0", "-o", str(tmp_path / "m")], "coded interviews"),
+                       (["evaluate", *common, "--folds", "2", "--bootstrap", "0", "--no-learning-curve"],
+                        "coded interviews"),
+                       (["inspect", str(folder)], "interviews")):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
         said = " ".join(result.stderr.split())
-        assert re.search(r"1 pair\(s\) of coded interviews are nearly the same text .*: demo01 ~ demo01_final "
+        assert re.search(rf"1 pair\(s\) of {kind} are nearly the same text .*: demo01 ~ demo01_final "
                          r"\(9\d%\); one transcript read twice", said), said
+    assert "nearly the same text" not in runner.invoke(app, ["inspect", str(DEMO)]).stderr
 
 
 def test_cli_refuses_a_test_made_only_of_training_interviews(trained, tmp_path):

@@ -29,10 +29,10 @@ from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, held_out, judge_model, write_evaluation
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import check_folder_path, check_table_path, write_table
-from tr_nlp.hashing import near_copies, text_fingerprint, text_sketch
+from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
-from tr_nlp.schema import Codebook
+from tr_nlp.schema import Codebook, Interview
 
 Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
 Objective = Annotated[str, typer.Option("--objective", help="Threshold objective: f1, kappa or recall:0.95.")]
@@ -138,22 +138,6 @@ def warn_thin_data(data: CodedData, quiet: bool, codebook: Codebook | None = Non
                f"not learned{hint}")
 
 
-def warn_near_copies(corpus: Corpus, data: CodedData, quiet: bool) -> None:
-    """Say on stderr which coded interviews are (nearly) the same text: one transcript read
-    twice under two names, or an edited copy beside its original."""
-    if quiet:
-        return
-    coded = set(data.groups)
-    found = near_copies({iv.id: text_sketch(iv.text) for iv in corpus.interviews if iv.id in coded})
-    if found:
-        shown = ", ".join(f"{a} ~ {b} ({share:.0%})" for a, b, share in found[:5])
-        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-        c.warn(f"{len(found)} pair(s) of coded interviews are nearly the same text (the share of their four-word "
-               f"runs in brackets): {shown}{more}; one transcript read twice, or an edited copy beside its "
-               "original? Cross-validation would test on copies of training interviews and agreement would count "
-               "them twice: leave one of each pair out")
-
-
 @c.handle_errors
 def train(
     corpus: c.CorpusOpt,
@@ -194,7 +178,7 @@ def train(
     data = coded_data(loaded, c.segmenter(unit, roles, window, stride), _code_list(codes), target, aggregate=aggregate)
     features = FINETUNE if finetune else features
     warn_thin_data(data, quiet, loaded.codebook)
-    warn_near_copies(loaded, data, quiet)
+    c.warn_near_copies(_coded(loaded, data), quiet, "coded interviews")
     model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context,
                         seed=seed)
     if pseudonymise:  # a held-out test reads the interviews as written: know them by those words too
@@ -258,7 +242,7 @@ def evaluate(
         evaluated = _held_out(loaded, theme, quiet)
         segmenter = c.model_segmenter(theme.card, unit, roles, quiet, window, stride)
         data = coded_data(evaluated, segmenter, _code_list(codes), target, aggregate=aggregate, keep_uncoded=True)
-        warn_near_copies(evaluated, data, quiet)
+        c.warn_near_copies(_coded(evaluated, data), quiet, "coded interviews")
         ev = judge_model(theme, data, n_boot=n_boot, seed=seed)
         if not quiet:
             _say_what_was_judged(theme, data, asked=codes is not None, has_codebook=evaluated.codebook is not None)
@@ -268,7 +252,7 @@ def evaluate(
         data = coded_data(loaded, c.segmenter(unit or "sentence", roles or "participant", window, stride),
                           _code_list(codes), target, aggregate=aggregate)
         warn_thin_data(data, quiet, loaded.codebook)
-        warn_near_copies(loaded, data, quiet)
+        c.warn_near_copies(_coded(loaded, data), quiet, "coded interviews")
         ev = cross_validate(data, FINETUNE if finetune else features, objective, n_splits=folds, seed=seed,
                             n_boot=n_boot, learning_curve=not no_curve, context=context)
     print_agreement(ev.agreement)
@@ -282,6 +266,12 @@ def evaluate(
         write_evaluation(ev, output)
         c.out.print(f"evaluation: {output}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
+
+
+def _coded(corpus: Corpus, data: CodedData) -> list[Interview]:
+    """The interviews of ``corpus`` that ``data`` holds segments of."""
+    coded = set(data.groups)
+    return [iv for iv in corpus.interviews if iv.id in coded]
 
 
 def _say_what_was_judged(theme: ThemeModel, data: CodedData, asked: bool, has_codebook: bool) -> None:

@@ -29,6 +29,7 @@ def inspect(
     options = c.read_options(preset, text_col, speaker_col, group_col, order_col,
                              speaker_roles=speaker_role, encoding=encoding)
     corpus = c.load_and_report(paths, options, fmt, quiet=quiet, required=False)  # it reports failures
+    c.warn_near_copies(corpus.interviews, quiet)
     records = corpus.describe()
     if as_json:
         c.out.print_json(json.dumps({
