@@ -167,14 +167,17 @@ def test_cli_says_which_interviews_are_edited_copies_of_training_interviews(trai
         (folder_in / name).write_bytes((DEMO / "interviews" / name).read_bytes())
     text = (DEMO / "interviews" / "demo01.txt").read_text(encoding="utf-8")
     (folder_in / "demo01_v2.txt").write_text(text.replace("Karen", "Carol"), encoding="utf-8")  # id: demo01
+    text = (DEMO / "interviews" / "demo04.txt").read_text(encoding="utf-8")  # one word changed: its sketch does not show it
+    (folder_in / "demo04_v2.txt").write_text(text.replace(" and ", " adn ", 1), encoding="utf-8")  # id: demo04
     table = pd.read_csv(DEMO / "codings.csv")
     table[table.interview_id.isin(["demo09", "demo13"])].to_csv(tmp_path / "codings.csv", index=False)
     result = runner.invoke(app, ["evaluate", "--corpus", str(folder_in), "--codings", str(tmp_path / "codings.csv"),
                                  "--model", str(folder), "--bootstrap", "0"])
     assert result.exit_code == 0, result.output
     said = " ".join(result.stderr.split())
-    assert "1 interview(s) are edited copies of the model's training interviews" in said
-    assert re.search(r"found in a training interview: demo01 \(\d+%\)", said)
+    assert "2 interview(s) are edited copies of the model's training interviews" in said
+    assert re.search(r"found in a training interview: demo01 \(9\d%\), demo04 \(100%\)", said)
+    assert "were among the model's training interviews" not in said  # none has a training interview's words
     assert "on 2 interview(s), none of them used in training" in said
 
 

@@ -296,8 +296,9 @@ def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool) -> Corpus:
     if not quiet and "training_fingerprints" not in theme.card:
         c.warn(f"{theme.label}'s card does not list its training interviews (it was trained before tr_nlp "
                "recorded them): make sure none of these interviews were among them, or the test flatters it")
-    same = [iv for iv, similarity in seen.items() if similarity == 1.0]
-    near = {iv: similarity for iv, similarity in seen.items() if similarity < 1.0}
+    trained, texts = set(theme.card.get("training_fingerprints") or ()), loaded.by_id()
+    same = [iv for iv in seen if text_fingerprint(texts[iv].text) in trained]  # else edited since
+    near = {iv: similarity for iv, similarity in seen.items() if iv not in same}
     if same and not quiet:
         shown = ", ".join(same[:5]) + (f" and {len(same) - 5} more" if len(same) > 5 else "")
         c.warn(f"{len(same)} interview(s) were among the model's training interviews and are left out of this "
