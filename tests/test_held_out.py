@@ -40,7 +40,7 @@ def test_the_model_is_judged_on_the_coded_interviews_it_was_not_trained_on(train
     # one training interview read again under another name, its words re-spaced and re-cased: still left out
     again = replace(corpus.interviews[0], id="copy of demo01", text=corpus.interviews[0].text.upper().replace(" ", "  "))
     evaluated, seen = held_out(replace(corpus, interviews=[*corpus.interviews, again]), model.card)
-    assert sorted(seen) == sorted([*TRAINING, "copy of demo01"])
+    assert sorted(seen.same) == sorted([*TRAINING, "copy of demo01"]) and not seen.edited
     assert not {c.interview_id for c in evaluated.codings} & set(TRAINING)
     data = coded_data(evaluated)
     assert sorted(set(data.groups)) == ["demo09", "demo11", "demo12", "demo13", "demo14"]
@@ -66,13 +66,13 @@ def test_an_edited_or_pseudonymised_copy_of_a_training_interview_is_left_out_too
     half = Interview("first half of demo01", demo01.text[:len(demo01.text) // 2])
     tests = replace(corpus, interviews=[*corpus.interviews, typos, renamed, half])
     evaluated, seen = held_out(tests, card)
-    assert {iv: seen[iv] for iv in TRAINING} == dict.fromkeys(TRAINING, 1.0)
-    assert 0.4 <= seen["demo01 corrected"] < 1 and 0.4 <= seen["demo02 pseudonymised"] < 1
-    assert 0.4 <= seen["first half of demo01"] < 1
+    assert sorted(seen.same) == sorted(TRAINING)
+    assert 0.4 <= seen.edited["demo01 corrected"] < 1 and 0.4 <= seen.edited["demo02 pseudonymised"] < 1
+    assert 0.4 <= seen.edited["first half of demo01"] < 1
     assert sorted(iv.id for iv in evaluated.interviews) == sorted(set(corpus.by_id()) - set(TRAINING))
     # a card from before sketches knows only the same words
     older = {k: v for k, v in card.items() if k != "training_sketches"}
-    assert sorted(held_out(tests, older)[1]) == sorted(TRAINING)
+    assert sorted(held_out(tests, older)[1].ids) == sorted(TRAINING)
 
 
 def test_only_the_models_codes_are_judged(trained):
@@ -243,4 +243,4 @@ def test_a_model_trained_on_a_pseudonymised_copy_knows_its_interviews_as_written
     corpus = load_corpus([DEMO])
     card = load_model(folder).card
     assert len(card["training_fingerprints"]) == 6  # each interview as pseudonymised and as written
-    assert sorted(held_out(corpus, card)[1]) == ["demo01", "demo02", "demo07"]
+    assert sorted(held_out(corpus, card)[1].ids) == ["demo01", "demo02", "demo07"]

@@ -292,13 +292,11 @@ def _say_what_was_judged(theme: ThemeModel, data: CodedData, asked: bool, has_co
 
 def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool) -> Corpus:
     """The corpus without the model's training interviews, saying which were left out."""
-    evaluated, seen = held_out(loaded, theme.card)
+    evaluated, left = held_out(loaded, theme.card)
     if not quiet and "training_fingerprints" not in theme.card:
         c.warn(f"{theme.label}'s card does not list its training interviews (it was trained before tr_nlp "
                "recorded them): make sure none of these interviews were among them, or the test flatters it")
-    trained, texts = set(theme.card.get("training_fingerprints") or ()), loaded.by_id()
-    same = [iv for iv in seen if text_fingerprint(texts[iv].text) in trained]  # else edited since
-    near = {iv: similarity for iv, similarity in seen.items() if iv not in same}
+    same, near = left.same, left.edited
     if same and not quiet:
         shown = ", ".join(same[:5]) + (f" and {len(same) - 5} more" if len(same) > 5 else "")
         c.warn(f"{len(same)} interview(s) were among the model's training interviews and are left out of this "

@@ -152,7 +152,20 @@ def judge_model(model: ThemeModel, data: CodedData, n_boot: int = 1000, seed: in
                    protocol=f"held-out test of {model.label} on {len(set(data.groups))} interview(s)")
 
 
-def held_out(corpus: Corpus, card: Mapping[str, Any]) -> tuple[Corpus, dict[str, float]]:
+@dataclass(frozen=True)
+class LeftOut:
+    """The interviews :func:`held_out` left out: those with a training interview's very
+    words, and edited copies of one with the share of their four-word runs found in it."""
+
+    same: list[str] = field(default_factory=list)
+    edited: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[str]:
+        return [*self.same, *self.edited]
+
+
+def held_out(corpus: Corpus, card: Mapping[str, Any]) -> tuple[Corpus, LeftOut]:
     """``corpus`` without the interviews a model was trained on, and those left out.
 
     Interviews are recognised by :func:`~tr_nlp.hashing.text_fingerprint` (the card's
@@ -160,23 +173,23 @@ def held_out(corpus: Corpus, card: Mapping[str, Any]) -> tuple[Corpus, dict[str,
     by :func:`~tr_nlp.hashing.text_sketch` (``training_sketches``), so one edited after
     training (typos corrected, names replaced) still counts when at least
     :data:`~tr_nlp.hashing.NEAR_COPY` of its four-word runs are a training interview's.
-    The ids left out map to that share (1.0 for the same words).
     """
     trained = set(card.get("training_fingerprints") or ())
     sketches = card.get("training_sketches") or ()
-    seen: dict[str, float] = {}
+    left = LeftOut()
     for iv in corpus.interviews:
         if text_fingerprint(iv.text) in trained:
-            seen[iv.id] = 1.0
+            left.same.append(iv.id)
         elif sketches:
             sketch = text_sketch(iv.text)
             similarity = max(sketch_similarity(sketch, other) for other in sketches)
             if similarity >= NEAR_COPY:
-                seen[iv.id] = similarity
-    if not seen:
-        return corpus, seen
-    return replace(corpus, interviews=[iv for iv in corpus.interviews if iv.id not in seen],
-                   codings=[c for c in corpus.codings if c.interview_id not in seen]), seen
+                left.edited[iv.id] = similarity
+    if not left.ids:
+        return corpus, left
+    out = set(left.ids)
+    return replace(corpus, interviews=[iv for iv in corpus.interviews if iv.id not in out],
+                   codings=[c for c in corpus.codings if c.interview_id not in out]), left
 
 
 def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boot: int, seed: int,
