@@ -68,6 +68,25 @@ def test_text_copied_from_a_table_with_tabs(write):
         ("Jo (GP)", "Right."), ("Sam", "Yes.")]
 
 
+@pytest.mark.parametrize("table", [
+    "1\t00:00:03 - 00:00:07\tI\tWho helped?\n2\t00:00:12 - 00:00:20\tP07\tKaren did.\n3\t00:01:02\tI\tMm.\n",
+    "I\t00:00:03\tWho helped?\nP07\t00:00:12\tKaren did.\nI\t[00:01:02]\tMm.\n",
+])
+def test_text_copied_from_a_table_with_line_number_and_time_columns(write, table):
+    # the line number or time cell was taken for no label (or the speaker's speech)
+    iv = read_file(write("t.txt", table)).interviews[0]
+    assert turn_texts(iv) == [("I", "interviewer", "Who helped?"), ("P07", "participant", "Karen did."),
+                              ("I", "interviewer", "Mm.")]
+    assert [t.timestamp for t in iv.turns] == [3.0, 12.0, 62.0]
+
+
+def test_rtf_table_of_line_numbers_speakers_and_text(write):
+    rtf = (rb"{\rtf1\ansi\trowd\cellx500\cellx1500\cellx9000\intbl 1\cell Interviewer\cell Who helped?\cell\row"
+           rb"\trowd\cellx500\cellx1500\cellx9000\intbl 2\cell Participant\cell Karen did.\cell\row}")
+    assert turn_texts(read_file(write("t.rtf", rtf)).interviews[0]) == [
+        ("Interviewer", "interviewer", "Who helped?"), ("Participant", "participant", "Karen did.")]
+
+
 def test_teams_and_zoom_header_lines(write):
     # "Surname, Forename" (Teams) and "[Name] time" (Zoom) headers were continuation text, so the
     # interviewer's next turn was read as the participant's speech, without a warning
@@ -190,6 +209,46 @@ def test_docx_table_transcript(tmp_path):
     document.save(str(tmp_path / "t.docx"))
     iv = read_file(tmp_path / "t.docx").interviews[0]
     assert turn_texts(iv) == [("I", "interviewer", "Hello?"), ("R", "participant", "Hi.")]
+
+
+def docx_table(path, rows):
+    """A .docx holding one table of ``rows`` (tuples of cell texts)."""
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for row, cells in zip(table.rows, rows):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("rows", [
+    # time | speaker | text (with a header row naming a notes column), as transcription services lay them out
+    [("Time", "Speaker", "Text", "Notes"), ("00:00:03", "I", "Who helped?", "opening"),
+     ("00:00:12", "P07", "Karen did.", "GBR"), ("00:01:02", "I", "Mm.", "")],
+    # line number | time span | speaker | text
+    [("1", "00:00:03 - 00:00:07", "I", "Who helped?"), ("2", "00:00:12 - 00:00:20", "P07", "Karen did."),
+     ("3", "00:01:02 - 00:01:03", "I", "Mm.")],
+    # speaker | [time] | text
+    [("I", "[00:00:03]", "Who helped?"), ("P07", "[00:00:12]", "Karen did."), ("I", "[00:01:02]", "Mm.")],
+])
+def test_docx_transcript_tables_with_time_and_line_number_columns(tmp_path, rows):
+    # a time column before the speaker made "00:00:03" the label and the speaker's name speech:
+    # the whole interview was one turn of speaker "unknown"
+    iv = read_file(docx_table(tmp_path / "t.docx", rows)).interviews[0]
+    assert turn_texts(iv) == [("I", "interviewer", "Who helped?"), ("P07", "participant", "Karen did."),
+                              ("I", "interviewer", "Mm.")]
+    assert [t.timestamp for t in iv.turns] == [3.0, 12.0, 62.0]
+    assert "opening" not in iv.text and "GBR" not in iv.text
+
+
+def test_docx_table_speech_that_is_a_number_or_a_time_stays_speech(tmp_path):
+    # only cells before the speech are marks; a header word alone in speech is speech
+    rows = [("Jo", "How many times?"), ("Sam", "3"), ("Jo", "When?"), ("Sam", "10:30"), ("Jo", "Text")]
+    iv = read_file(docx_table(tmp_path / "t.docx", rows)).interviews[0]
+    assert [t[2] for t in turn_texts(iv)] == ["How many times?", "3", "When?", "10:30", "Text"]
 
 
 def test_docx_reads_passages_inside_content_controls_and_nested_tables(tmp_path):

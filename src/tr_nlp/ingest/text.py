@@ -26,17 +26,21 @@ from tr_nlp.errors import ConfigError, InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import normalise_text, read_text
 from tr_nlp.ingest.speakers import (
+    TIMESTAMP,
     UNKNOWN_SPEAKER,
     UNLABELLED_ROLE,
     LabelMatch,
     RoleMap,
     is_known_label,
     match_label,
+    parse_timestamp,
     speech_end,
     turns_with_roles,
 )
 from tr_nlp.schema import Interview, Turn
 
+#: a time mark a document's table set before a label: ``[00:01:02] ``
+_LEADING_MARK = re.compile(rf"\[({TIMESTAMP})\] ")
 #: A list item's marker before a label: "- I: ...", "* **P:** ...", "• I: ...", "3. I: ...", and the
 #: bullets Word's lists leave in .rtf and pasted text: "·" (Symbol font), "●", "◦", "▪", "‣", "⁃", "–"
 _LIST_ITEM = re.compile(r"\s*(?:[-*+\u2022\u00b7\u25cf\u25e6\u25aa\u2023\u2043\u2013]|\d{1,3}[.)])\s+")
@@ -208,8 +212,9 @@ def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dic
     """A document's text from its lines, and the speaker labels its styling marks.
 
     ``blocks`` are (line, label or None): the label is text the line starts with that the
-    document sets apart (a leading bold run, a table's first cell), taken as a speaker
-    label even without a colon. A label that is the whole line must recur or be a known
+    document sets apart (a leading bold run, a table's speaker cell), taken as a speaker
+    label even without a colon; a time mark may come first (``[00:01:02] label``, from a
+    table's time column) and becomes the turn's time. A label that is the whole line must recur or be a known
     label (``Interviewer``): once, it is more likely a heading (``Interview 12``) than a
     speaker whose speech follows on the next lines. Returns the text (lines joined, leading
     blank ones dropped) and, per offset of a labelled line, its :class:`LabelMatch` for
@@ -223,11 +228,14 @@ def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dic
         if not lines and not line:
             continue  # leading empty paragraphs
         marked = normalise_text(label).strip() if label is not None else ""
-        if marked and line.startswith(marked):
-            start = len(marked)
+        stamp = _LEADING_MARK.match(line) if marked else None
+        start = stamp.end() if stamp else 0
+        if marked and line.startswith(marked, start):
+            start += len(marked)
             while start < len(line) and line[start] in ": \t":  # the turn's text starts after ':' and spaces
                 start += 1
-            found[pos] = LabelMatch(marked.rstrip(":").strip(), start, None), bool(line[start:].strip())
+            time = parse_timestamp(stamp.group(1)) if stamp else None
+            found[pos] = LabelMatch(marked.rstrip(":").strip(), start, time), bool(line[start:].strip())
         lines.append(line)
         pos += len(line) + 1
     counts = Counter(match.label for match, _ in found.values())
