@@ -26,6 +26,14 @@ def test_sentences_of_participants_never_cross_turns():
     assert all(s.role == "participant" for s in segs)
 
 
+def test_a_bracket_or_quote_opening_a_sentence_belongs_to_it():
+    # "anyone. [laughs]" was cut into "anyone. [" and "laughs]"; a quote opening reported speech likewise
+    text = "P: She said not to tell anyone. [laughs] Then, \u201cYou people.\u201d That hurt. \"Why?\" (pause) Yes."
+    segs = Segmenter().segment([Interview("x", text, (Turn("P", "participant", 3, len(text)),))])
+    assert [s.text for s in segs] == ["She said not to tell anyone.", "[laughs] Then, \u201cYou people.\u201d",
+                                      "That hurt.", "\"Why?\"", "(pause) Yes."]
+
+
 def test_turns_and_roles():
     segs = Segmenter(unit="turn", roles=("interviewer", "participant")).segment([interview()])
     assert [s.text for s in segs] == ["So how was it?", "It was hard. She listened though!  And she stayed.",

@@ -144,8 +144,8 @@ class Segmenter:
         docs = nlp.pipe((interview.text[start:end] for _, start, end in pieces), batch_size=self.batch_size)
         sentences: list[list[tuple[int, int]]] = [[] for _ in turns]
         for (k, offset, _), doc in zip(pieces, docs):
-            for sent in doc.sents:
-                start, end = _trim(interview.text, offset + sent.start_char, offset + sent.end_char)
+            for sent_start, sent_end in sentence_spans(doc):
+                start, end = _trim(interview.text, offset + sent_start, offset + sent_end)
                 if end > start:
                     sentences[k].append((start, end))
         n = 0
@@ -175,6 +175,31 @@ class Segmenter:
             role=turn.role,
             text=interview.text[start:end],
         )
+
+
+def sentence_spans(doc: Any) -> list[tuple[int, int]]:
+    """Character spans of a parsed text's sentences, each opening bracket or quote in the
+    sentence it opens.
+
+    spaCy's sentencizer (and its parsers, often) end a sentence at the first word after
+    its full stop, so the bracket or quote that opens the next one ends the sentence
+    before: ``anyone. [laughs]`` became ``anyone. [`` and ``laughs]``, ``told. “You
+    people.”`` ``told. “`` and ``You people.”``. A left bracket or quote with no space
+    after it, at the end of a sentence, moves to the next.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("sentencizer")
+    >>> text = "She said not to tell anyone. [laughs] I was told. \u201cYou people.\u201d"
+    >>> [text[a:b] for a, b in sentence_spans(nlp(text))]
+    ['She said not to tell anyone.', '[laughs] I was told.', '\u201cYou people.\u201d']
+    """
+    bounds = [sent.start for sent in doc.sents] + [len(doc)]
+    for k in range(1, len(bounds) - 1):
+        i = bounds[k]
+        while i - 1 > bounds[k - 1] and doc[i - 1].is_left_punct and not doc[i - 1].whitespace_:
+            i -= 1
+        bounds[k] = i
+    return [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 def _pieces(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
