@@ -222,7 +222,7 @@ def main() -> None:
     frame = load()
     t0 = time.perf_counter()
     texts = sorted(set().union(*(frame[c] for c in CONTEXT_COLUMNS if c.endswith("text"))))
-    embed_texts(texts, batch_size=128)  # fills the cache once; the models then read it
+    embed_texts(texts)  # fills the cache once; the models then read it
     print(f"AnnoMI: {len(frame)} utterances, {frame.transcript_id.nunique()} transcripts; embedding "
           f"{len(texts)} distinct texts took {time.perf_counter() - t0:.1f} s (near 0 when cached)")
     for task in args.tasks.split(","):

@@ -194,6 +194,23 @@ def test_embeddings_model_verified_and_cached(tmp_path):
     assert MODEL_SHA256.startswith("53aa5117")
 
 
+def test_an_embedding_never_depends_on_what_it_was_embedded_with_or_what_the_cache_held(tmp_path):
+    from tr_nlp.features.embeddings import load_encoder
+
+    # a batch's shape moved embeddings by ~1e-7, so discovery's clusters (and a test of them)
+    # changed with whichever texts an earlier run had cached
+    texts = ["She said not to tell anyone.", "Yes.", "I was on the waiting list for eight months, and nobody rang.",
+             "He drove me there himself. " * 12, "Um, the ward was loud, you know, people shouting."]
+    together = embed_texts(texts, EmbeddingCache(tmp_path / "a"))
+    warm = EmbeddingCache(tmp_path / "b")
+    embed_texts(texts[3:4] + ["Something else entirely, said first."], warm)
+    for k, text in enumerate(texts[::-1]):
+        assert np.array_equal(embed_texts([text], warm)[0], together[len(texts) - 1 - k])
+    short = [0, 1, 2, 4]  # and they are the encoder's own embeddings, to float noise
+    np.testing.assert_allclose(together[short], load_encoder().encode([texts[i] for i in short],
+                                                                      normalize_embeddings=True), atol=1e-5)
+
+
 def test_a_long_turn_is_embedded_whole_not_cut_at_the_encoders_256_word_pieces(tmp_path):
     from tr_nlp.features.embeddings import load_encoder
 

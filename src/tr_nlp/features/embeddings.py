@@ -10,6 +10,9 @@ The encoder reads at most 256 word pieces (about 190 words) and would ignore the
 a longer text, such as a long turn (``--unit turn``) or window: such a text is cut at word
 starts into pieces that fit, and its embedding is the mean of theirs, weighted by their
 word pieces (:func:`encode_whole`).
+
+A text's embedding is the same whichever texts it was embedded with (:func:`encode_alike`),
+so what a run finds never depends on what the cache held before it.
 """
 
 from __future__ import annotations
@@ -116,9 +119,11 @@ class EmbeddingCache:
         return db
 
     @staticmethod
-    def key(text: str) -> bytes:
+    def key(text: str, batch_size: int = 16) -> bytes:
+        """The key of ``text`` embedded by :func:`encode_alike` with ``batch_size``."""
         whole = b"\0whole" if len(text) >= LONG_TEXT else b""
-        return hashlib.sha256(MODEL_SHA256.encode() + whole + b"\0" + text.encode("utf-8")).digest()
+        alike = f"\0alike{batch_size}".encode()
+        return hashlib.sha256(MODEL_SHA256.encode() + whole + alike + b"\0" + text.encode("utf-8")).digest()
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         found: dict[bytes, np.ndarray] = {}
@@ -153,9 +158,13 @@ def embed_texts(
     batch_size: int = 16,
     device: str | None = None,
 ) -> np.ndarray:
-    """Unit-length embeddings, shape (len(texts), 384); cached texts are not re-embedded."""
+    """Unit-length embeddings, shape (len(texts), 384); cached texts are not re-embedded.
+
+    A text's embedding depends on the text and ``batch_size`` only (:func:`encode_alike`),
+    never on which texts were embedded with it or were in the cache before.
+    """
     cache = cache or EmbeddingCache()
-    keys = [EmbeddingCache.key(t) for t in texts]
+    keys = [EmbeddingCache.key(t, batch_size) for t in texts]
     unique = list(dict.fromkeys(keys))
     found = cache.get_many(unique)
     missing = [k for k in unique if k not in found]
@@ -207,8 +216,7 @@ def encode_whole(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np
     size = encoder.max_seq_length - 2  # room for [CLS] and [SEP]
     cut = [pieces(t, encoder.tokenizer, size) for t in texts]
     flat = [piece for piece_list, _ in cut for piece in piece_list]
-    vectors = encoder.encode(flat, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
-                             show_progress_bar=False)
+    vectors = encode_alike(encoder, flat, batch_size)
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     at = 0
     for i, (piece_list, sizes) in enumerate(cut):
@@ -221,6 +229,53 @@ def encode_whole(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np
     return out
 
 
+def bucket(length: int) -> int:
+    """The padded length of a text of ``length`` word pieces: the next multiple of 8 up to
+    64, then of 32 (at most 15% padding for a text of 40 or more)."""
+    step = 8 if length <= 64 else 32
+    return -(-length // step) * step
+
+
+def encode_alike(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+    """The encoder's unit-length embeddings of ``texts``, each the same whichever texts it is
+    embedded with.
+
+    A batch's shape (how many texts, padded to which length) changes the order of the
+    floating-point sums, so a text embedded beside others differs from itself embedded
+    alone by about 1e-7; topic discovery's UMAP and HDBSCAN can turn that into other
+    clusters, so that candidate codes depended on what the embedding cache held from
+    earlier runs. Here a text is padded to the :func:`bucket` of its length and embedded in
+    a batch of that length's fixed size (``batch_size`` texts up to 64 word pieces, fewer
+    beyond, as many word pieces in all), a batch that falls short filled with copies of its
+    last text: its embedding depends on the text and ``batch_size`` alone.
+    """
+    import torch
+
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    lengths = [len(ids) for ids in encoder.tokenizer([str(t).strip() for t in texts], truncation=True,
+                                                      max_length=encoder.max_seq_length)["input_ids"]]
+    groups: dict[int, list[int]] = {}
+    for i in sorted(range(len(texts)), key=lambda i: lengths[i]):
+        groups.setdefault(bucket(lengths[i]), []).append(i)
+    pad_id = encoder.tokenizer.pad_token_id or 0
+    preprocess = getattr(encoder, "preprocess", None) or encoder.tokenize  # sentence-transformers < 6: tokenize
+    out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    for width, rows in groups.items():
+        size = max(1, batch_size * 64 // max(width, 64))
+        for at in range(0, len(rows), size):
+            chunk = rows[at : at + size]
+            features = preprocess([texts[i] for i in chunk] + [texts[chunk[-1]]] * (size - len(chunk)))
+            extra = width - features["input_ids"].shape[1]
+            features = {k: torch.nn.functional.pad(v, (0, extra), value=pad_id if k == "input_ids" else 0)
+                        .to(encoder.device) if isinstance(v, torch.Tensor) else v for k, v in features.items()}
+            with torch.inference_mode():
+                found = encoder(features)["sentence_embedding"]
+                found = torch.nn.functional.normalize(found[: len(chunk)].float(), dim=1)
+            out[chunk] = found.cpu().numpy()
+    return out
+
+
 class SentenceEmbedder(TransformerMixin, BaseEstimator):
     """scikit-learn transformer: texts -> MiniLM embeddings (stateless, cached).
 
@@ -229,7 +284,9 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
     cache_dir : str, optional
         Embedding cache folder (default :func:`default_cache_dir`).
     batch_size : int
-        Texts per encoder batch (16: on a CPU, short length-sorted batches pad less).
+        Texts per encoder batch of short texts (16: on a CPU, short batches of texts of
+        one length pad least); embeddings with another batch size differ at about 1e-7 and
+        are cached apart.
     """
 
     def __init__(self, cache_dir: str | None = None, batch_size: int = 16):
