@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any, Literal
 
 from tr_nlp.errors import ConfigError
@@ -199,7 +200,7 @@ def sentence_spans(doc: Any) -> list[tuple[int, int]]:
         while i - 1 > bounds[k - 1] and doc[i - 1].is_left_punct and not doc[i - 1].whitespace_:
             i -= 1
         bounds[k] = i
-    return [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in zip(bounds, bounds[1:]) if b > a]
+    return [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in pairwise(bounds) if b > a]
 
 
 def _pieces(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
