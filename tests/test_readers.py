@@ -244,6 +244,14 @@ def test_docx_transcript_tables_with_time_and_line_number_columns(tmp_path, rows
     assert "opening" not in iv.text and "GBR" not in iv.text
 
 
+def test_docx_table_of_numbered_speakers_keeps_them(tmp_path):
+    # a first column of numbers that recur names speakers; only distinct ones are line numbers
+    rows = [("1", "00:00:03", "Who helped?"), ("2", "00:00:10", "Karen did."), ("1", "00:00:15", "Mm.")]
+    iv = read_file(docx_table(tmp_path / "t.docx", rows)).interviews[0]
+    assert [(t[0], t[2]) for t in turn_texts(iv)] == [("1", "Who helped?"), ("2", "Karen did."), ("1", "Mm.")]
+    assert [t.timestamp for t in iv.turns] == [3.0, 10.0, 15.0]
+
+
 def test_docx_table_speech_that_is_a_number_or_a_time_stays_speech(tmp_path):
     # only cells before the speech are marks; a header word alone in speech is speech
     rows = [("Jo", "How many times?"), ("Sam", "3"), ("Jo", "When?"), ("Sam", "10:30"), ("Jo", "Text")]

@@ -102,7 +102,8 @@ def _table_lines(table: Any) -> Iterator[tuple[str, str | None]]:
     """A table's rows as ``Speaker: text`` lines (``[time] Speaker: text`` with a time column).
 
     The speaker is the first cell left once time marks (``00:01:02``, ``[0:03]``, a span
-    ``00:00:03 - 00:00:07``) and a leading line number are set aside: transcription services
+    ``00:00:03 - 00:00:07``) and line numbers (a first column of numbers none of which
+    recurs, beside two or more others) are set aside: transcription services
     lay rows out as time | speaker | text, speaker | time | text or # | speaker | text. It is a
     speaker label in a transcript table (one where a label recurs) and wherever it is a known
     label (``Interviewer``), so a table of details (``Date``, ``Location``) above a
@@ -114,7 +115,11 @@ def _table_lines(table: Any) -> Iterator[tuple[str, str | None]]:
     if rows and _is_header(rows[0]):
         dropped = {j for j, cell in enumerate(rows[0]) if _header_word(cell) in _NOTE_HEADERS}
         rows = rows[1:]
-    parts = [_row_parts([cell for j, cell in enumerate(cells) if j not in dropped]) for cells in rows]
+    rows = [[cell for j, cell in enumerate(cells) if j not in dropped] for cells in rows]
+    # a first column of numbers is line numbers when no number recurs; else it names speakers (1, 2)
+    firsts = [cells[0].strip() for cells in rows if len(cells) >= 3]
+    numbered = bool(firsts) and all(_NUMBER_CELL.fullmatch(f) for f in firsts) and len(set(firsts)) == len(firsts)
+    parts = [_row_parts(cells, numbered) for cells in rows]
     transcript = any(n >= 2 for n in Counter(cells[0] for _, cells in parts if len(cells) >= 2).values())
     for stamp, cells in parts:
         if len(cells) < 2:
@@ -144,9 +149,10 @@ def _is_header(cells: list[str]) -> bool:
         _header_word(cells[0]) in _HEADER_CELLS)
 
 
-def _row_parts(cells: list[str]) -> tuple[str | None, list[str]]:
-    """A row's time mark (its first, as written) and its other cells, a leading line number
-    left out. Only cells before the speech can be marks: the last cell is always speech."""
+def _row_parts(cells: list[str], numbered: bool) -> tuple[str | None, list[str]]:
+    """A row's time mark (its first, as written) and its other cells, its line number left
+    out when the table is ``numbered``. Only cells before the speech can be marks: the last
+    cell is always speech."""
     stamp = None
     kept: list[str] = []
     for j, cell in enumerate(cells):
@@ -154,9 +160,7 @@ def _row_parts(cells: list[str]) -> tuple[str | None, list[str]]:
         time = _TIME_CELL.fullmatch(cell.strip())
         if time and not last and len(kept) <= 1:
             stamp = stamp or time.group(1)
-        elif _NUMBER_CELL.fullmatch(cell.strip()) and not last and not kept and stamp is None:
-            continue
-        else:
+        elif not (numbered and j == 0 and not last):
             kept.append(cell)
     return stamp, kept
 
