@@ -122,7 +122,7 @@ class EmbeddingCache:
     def key(text: str, batch_size: int = 16) -> bytes:
         """The key of ``text`` embedded by :func:`encode_alike` with ``batch_size``."""
         whole = b"\0whole" if len(text) >= LONG_TEXT else b""
-        alike = f"\0alike{batch_size}".encode()
+        alike = f"\0alike{batch_size}x{TYPICAL}".encode()
         return hashlib.sha256(MODEL_SHA256.encode() + whole + alike + b"\0" + text.encode("utf-8")).digest()
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
@@ -229,6 +229,12 @@ def encode_whole(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np
     return out
 
 
+#: word pieces of a typical utterance or sentence (AnnoMI's utterances: median 15, upper
+#: quartile 32, with [CLS] and [SEP]): a batch holds ``batch_size * TYPICAL`` word pieces
+#: at every length
+TYPICAL = 24
+
+
 def bucket(length: int) -> int:
     """The padded length of a text of ``length`` word pieces: the next multiple of 8 up to
     64, then of 32 (at most 15% padding for a text of 40 or more)."""
@@ -245,9 +251,11 @@ def encode_alike(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np
     alone by about 1e-7; topic discovery's UMAP and HDBSCAN can turn that into other
     clusters, so that candidate codes depended on what the embedding cache held from
     earlier runs. Here a text is padded to the :func:`bucket` of its length and embedded in
-    a batch of that length's fixed size (``batch_size`` texts up to 64 word pieces, fewer
-    beyond, as many word pieces in all), a batch that falls short filled with copies of its
-    last text: its embedding depends on the text and ``batch_size`` alone.
+    a batch of that bucket's fixed size, a batch that falls short filled with copies of its
+    last text: its embedding depends on the text and ``batch_size`` alone. A batch holds
+    ``batch_size`` texts of :data:`TYPICAL` word pieces, as many word pieces in all at
+    other lengths (more texts when shorter, fewer when longer), so the filler of a short
+    batch costs little (``benchmarks/embedding_alike.py``).
     """
     import torch
 
@@ -262,7 +270,7 @@ def encode_alike(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np
     preprocess = getattr(encoder, "preprocess", None) or encoder.tokenize  # sentence-transformers < 6: tokenize
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     for width, rows in groups.items():
-        size = max(1, batch_size * 64 // max(width, 64))
+        size = max(1, batch_size * TYPICAL // width)
         for at in range(0, len(rows), size):
             chunk = rows[at : at + size]
             features = preprocess([texts[i] for i in chunk] + [texts[chunk[-1]]] * (size - len(chunk)))
@@ -284,9 +292,9 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
     cache_dir : str, optional
         Embedding cache folder (default :func:`default_cache_dir`).
     batch_size : int
-        Texts per encoder batch of short texts (16: on a CPU, short batches of texts of
-        one length pad least); embeddings with another batch size differ at about 1e-7 and
-        are cached apart.
+        Texts per encoder batch at a typical length (:func:`encode_alike`; more when
+        shorter, fewer when longer); embeddings with another batch size differ at about
+        1e-7 and are cached apart.
     """
 
     def __init__(self, cache_dir: str | None = None, batch_size: int = 16):
