@@ -34,6 +34,15 @@ def test_a_bracket_or_quote_opening_a_sentence_belongs_to_it():
                                       "That hurt.", "\"Why?\"", "(pause) Yes."]
 
 
+def test_a_sentence_of_transcribers_notes_alone_joins_its_neighbour():
+    # "[laughs]" after a full stop was a segment of its own, with nothing in it to code
+    text = "P: Not to tell anyone. [laughs]\nP: (pause). Well. [inaudible 00:01:02]\nP: [laughs]"
+    turns = (Turn("P", "participant", 3, 31), Turn("P", "participant", 35, 70), Turn("P", "participant", 74, 82))
+    segs = Segmenter().segment([Interview("x", text, turns)])
+    assert [s.text for s in segs] == ["Not to tell anyone. [laughs]", "(pause). Well. [inaudible 00:01:02]",
+                                      "[laughs]"]
+
+
 def test_turns_and_roles():
     segs = Segmenter(unit="turn", roles=("interviewer", "participant")).segment([interview()])
     assert [s.text for s in segs] == ["So how was it?", "It was hard. She listened though!  And she stayed.",

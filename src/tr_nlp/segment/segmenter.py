@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +28,8 @@ from tr_nlp.schema import ROLES, Interview, Segment, Turn
 Unit = Literal["turn", "sentence", "window"]
 UNITS: tuple[Unit, ...] = ("turn", "sentence", "window")
 _ID_PREFIX = {"turn": "t", "sentence": "s", "window": "w"}
+#: a sentence that is only transcribers' notes in brackets: "[laughs]", "(pause).", "[inaudible 00:01:02]"
+_NON_SPEECH = re.compile(r"(?:\s*(?:\[[^\]\n]*\]|\([^)\n]*\)))+\s*[.,!?\u2026]*\s*")
 
 
 @lru_cache(maxsize=4)
@@ -151,7 +154,7 @@ class Segmenter:
                     sentences[k].append((start, end))
         n = 0
         for turn, spans in zip(turns, sentences):
-            for start, end in self._group(spans):
+            for start, end in self._group(attach_non_speech(interview.text, spans)):
                 yield self._make(interview, n, turn, start, end)
                 n += 1
 
@@ -201,6 +204,32 @@ def sentence_spans(doc: Any) -> list[tuple[int, int]]:
             i -= 1
         bounds[k] = i
     return [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in pairwise(bounds) if b > a]
+
+
+def attach_non_speech(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A turn's sentence ``spans`` with each one that is only a transcriber's note of
+    non-speech (``[laughs]``, ``(pause)``, ``[inaudible 00:01:02]``) joined to the sentence
+    before it (the first of a turn to the one after): it says how that was said, and alone
+    it is a segment with nothing to code. A turn of notes alone keeps them.
+
+    >>> text = "Not to tell anyone. [laughs] (pause) So yes."
+    >>> [text[a:b] for a, b in attach_non_speech(text, [(0, 19), (20, 28), (29, 36), (37, 44)])]
+    ['Not to tell anyone. [laughs] (pause)', 'So yes.']
+    """
+    merged: list[tuple[int, int]] = []
+    pending: int | None = None  # the start of notes that open the turn
+    for start, end in spans:
+        if _NON_SPEECH.fullmatch(text, start, end):
+            if merged:
+                merged[-1] = (merged[-1][0], end)
+            elif pending is None:
+                pending = start
+            continue
+        merged.append((start if pending is None else pending, end))
+        pending = None
+    if pending is not None:  # nothing but notes
+        return spans
+    return merged
 
 
 def _pieces(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
