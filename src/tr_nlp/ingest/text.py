@@ -214,9 +214,9 @@ def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dic
     ``blocks`` are (line, label or None): the label is text the line starts with that the
     document sets apart (a leading bold run, a table's speaker cell), taken as a speaker
     label even without a colon; a time mark may come first (``[00:01:02] label``, from a
-    table's time column) and becomes the turn's time. A label that is the whole line must recur or be a known
-    label (``Interviewer``): once, it is more likely a heading (``Interview 12``) than a
-    speaker whose speech follows on the next lines. Returns the text (lines joined, leading
+    table's time column) and becomes the turn's time. A label that is the whole line must
+    recur or be a known label (``Interviewer``): once, it is more likely a heading
+    (``Interview 12``) than a speaker whose speech follows on the next lines. Returns the text (lines joined, leading
     blank ones dropped) and, per offset of a labelled line, its :class:`LabelMatch` for
     :func:`interview_from_text`.
     """
