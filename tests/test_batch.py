@@ -142,6 +142,23 @@ def test_a_failed_input_is_tried_again_on_the_next_run(incoming, model, tmp_path
     assert pd.read_csv(out / "suggestions.csv").interview_id.nunique() == 18
 
 
+def test_retrying_a_duplicate_never_deletes_the_other_inputs_outputs(model, tmp_path):
+    # b.csv holds interview 'a' too and fails (E161); its retry on the next run deleted
+    # interviews/a.csv, which a.txt had written: a coded interview lost from the output
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("I: Who helped?\nP: The nurse sat with me and listened.\n", encoding="utf-8")
+    (folder / "b.csv").write_text("interview_id,speaker,text\na,P,She rang me back when she said she would.\n",
+                                  encoding="utf-8")
+    out = tmp_path / "out"
+    for _ in range(2):
+        report = run_batch([folder], model, out)
+        assert [Path(f.path).name for f in report.failed] == ["b.csv"]
+        assert (out / "interviews" / "a.csv").is_file()
+        assert set(pd.read_parquet(out / "suggestions.parquet").interview_id) == {"a"}
+    assert "E161" in (out / "errors.jsonl").read_text()
+
+
 def test_edited_file_is_redone_and_a_new_model_redoes_everything(incoming, model, tmp_path):
     out = tmp_path / "out"
     assert run_batch([incoming], model, out).coded == 18

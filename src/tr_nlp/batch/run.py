@@ -282,12 +282,13 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
         entry = Entry(task.path, task.sha, job, "done", part, result.interviews, result.segments,
                       seconds=result.seconds)
     manifest.record(entry)
-    if previous is not None:  # the file was edited or recoded: its old outputs go
+    if previous is not None and previous.status == "done":  # the file was edited or recoded: its old outputs go
         if previous.part and previous.part != entry.part:
             (out / DATASET / previous.part).unlink(missing_ok=True)
         keep = set(entry.interviews) if entry.status == "done" else set()
         for interview_id in set(previous.interviews) - keep:
-            (out / "interviews" / interview_file(interview_id)).unlink(missing_ok=True)
+            if manifest.owner(interview_id) is None:  # not another input's interview (by now)
+                (out / "interviews" / interview_file(interview_id)).unlink(missing_ok=True)
     return entry
 
 
