@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 
@@ -68,7 +68,11 @@ def sketch_similarity(a: str, b: str, size: int = SKETCH_SIZE) -> float:
     >>> sketch_similarity(text_sketch(old), text_sketch("Nothing in common with that interview at all."))
     0.0
     """
-    first, second = _hashes(a), _hashes(b)
+    return _share(_hashes(a), _hashes(b), size)
+
+
+def _share(first: set[int], second: set[int], size: int = SKETCH_SIZE) -> float:
+    """:func:`sketch_similarity` of two sketches' hashes."""
     union = sorted(first | second)[:size]
     if not union:
         return 0.0
@@ -77,6 +81,21 @@ def sketch_similarity(a: str, b: str, size: int = SKETCH_SIZE) -> float:
 
 def _hashes(sketch: str) -> set[int]:
     return {int(sketch[i:i + 8], 16) for i in range(0, len(sketch), 8)}
+
+
+def _holders(hashes: Mapping[str, set[int]]) -> dict[int, list[str]]:
+    """An index of sketches' hashes: hash -> the keys of the sketches holding it."""
+    holders: dict[int, list[str]] = {}
+    for key, held in hashes.items():
+        for h in held:
+            holders.setdefault(h, []).append(key)
+    return holders
+
+
+def _can_reach(shared: int, first: set[int], second: set[int], threshold: float) -> bool:
+    """Whether two sketches with ``shared`` hashes in common can share ``threshold`` of their
+    runs: a share s of the lowest hashes of both means at least s times that many in common."""
+    return shared >= threshold * min(SKETCH_SIZE, len(first), len(second))
 
 
 def near_copies(sketches: Mapping[str, str], threshold: float = NEAR_COPY) -> list[tuple[str, str, float]]:
@@ -93,16 +112,35 @@ def near_copies(sketches: Mapping[str, str], threshold: float = NEAR_COPY) -> li
     [('p01', 'p01 final', 0.64)]
     """
     hashes = {key: _hashes(sketch) for key, sketch in sketches.items()}
-    holders: dict[int, list[str]] = {}
-    for key, held in hashes.items():
-        for h in held:
-            holders.setdefault(h, []).append(key)
-    shared = Counter((a, b) for keys in holders.values() for i, a in enumerate(keys) for b in keys[i + 1:])
+    shared = Counter((a, b) for keys in _holders(hashes).values() for i, a in enumerate(keys) for b in keys[i + 1:])
     found = []
     for (a, b), n in shared.items():
-        # a share s of the lowest hashes of both means at least s times that many hashes in common
-        if n >= threshold * min(SKETCH_SIZE, len(hashes[a]), len(hashes[b])):
-            share = round(sketch_similarity(sketches[a], sketches[b]), 2)
+        if _can_reach(n, hashes[a], hashes[b], threshold):
+            share = round(_share(hashes[a], hashes[b]), 2)
             if share >= threshold:
                 found.append((*sorted((a, b)), share))
     return sorted(found, key=lambda t: (-t[2], t[0], t[1]))
+
+
+def copies_of(sketches: Mapping[str, str], originals: Sequence[str], threshold: float = NEAR_COPY) -> dict[str, float]:
+    """Which of ``sketches`` share at least ``threshold`` of their four-word runs with one
+    of the ``originals`` (sketches too): id -> the highest such share, in the order of
+    ``sketches``. Compared through an index of the originals' hashes, as in :func:`near_copies`.
+
+    >>> text = "she never once made me feel like a case number, she just listened to me"
+    >>> found = copies_of({"p01 final": text_sketch(text.replace("once ", "")),
+    ...                    "p02": text_sketch("the ward was loud")}, [text_sketch(text)])
+    >>> {key: round(share, 2) for key, share in found.items()}
+    {'p01 final': 0.64}
+    """
+    known = {str(i): _hashes(sketch) for i, sketch in enumerate(originals)}
+    holders = _holders(known)
+    found = {}
+    for key, sketch in sketches.items():
+        held = _hashes(sketch)
+        shared = Counter(original for h in held for original in holders.get(h, ()))
+        best = max((_share(held, known[o]) for o, n in shared.items() if _can_reach(n, held, known[o], threshold)),
+                   default=0.0)
+        if best >= threshold:
+            found[key] = best
+    return found

@@ -37,7 +37,7 @@ from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.train import CodedData
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import write_json, write_table
-from tr_nlp.hashing import NEAR_COPY, sketch_similarity, text_fingerprint, text_sketch
+from tr_nlp.hashing import copies_of, text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.segment import coder_coverage
 
@@ -175,16 +175,11 @@ def held_out(corpus: Corpus, card: Mapping[str, Any]) -> tuple[Corpus, LeftOut]:
     :data:`~tr_nlp.hashing.NEAR_COPY` of its four-word runs are a training interview's.
     """
     trained = set(card.get("training_fingerprints") or ())
-    sketches = card.get("training_sketches") or ()
-    left = LeftOut()
-    for iv in corpus.interviews:
-        if text_fingerprint(iv.text) in trained:
-            left.same.append(iv.id)
-        elif sketches:
-            sketch = text_sketch(iv.text)
-            similarity = max(sketch_similarity(sketch, other) for other in sketches)
-            if similarity >= NEAR_COPY:
-                left.edited[iv.id] = similarity
+    same = [iv.id for iv in corpus.interviews if text_fingerprint(iv.text) in trained]
+    sketches, seen = card.get("training_sketches") or (), set(same)
+    rest = [iv for iv in corpus.interviews if iv.id not in seen] if sketches else []
+    edited = copies_of({iv.id: text_sketch(iv.text) for iv in rest}, sketches)
+    left = LeftOut(same, edited)
     if not left.ids:
         return corpus, left
     out = set(left.ids)
