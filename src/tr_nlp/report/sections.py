@@ -227,7 +227,6 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
             f"{coder}: {rounded(low)} to {rounded(high)}, median {rounded(middle)}).")
 
 
-
 # --- plots -------------------------------------------------------------------------------------
 
 
