@@ -19,6 +19,8 @@ from tr_nlp.errors import ModelError
 from tr_nlp.features import MODEL_SHA256, embed_texts, EmbeddingCache, model_dir
 from tr_nlp.features import context_frame
 from tr_nlp.segment import Segmenter
+from tr_nlp.ingest import read_file
+from tr_nlp.schema import clock
 
 runner = CliRunner()
 
@@ -145,6 +147,7 @@ def test_suggestions_rows_and_offsets(trained):
     assert all(text[r.start:r.end] == r.text for r in frame.itertuples())
     assert frame.probability.between(0, 1).all()
     assert frame.above_threshold.any()
+    assert frame.timestamp.dtype == "float64" and frame.timestamp.isna().all()  # a text file: no times
 
 
 def test_cross_validation_reports_machine_beside_humans(demo_coded):
@@ -335,6 +338,15 @@ def test_cli_next(trained, tmp_path):
     import pandas as pd
     frame = pd.read_csv(out)
     assert len(frame) == 5 and set(frame.interview_id) <= {"demo15", "demo16", "demo17", "demo18"}
+    # a recording's transcript: each pick says when in the recording it was said
+    vtt = DEMO / "interviews" / "demo17.vtt"
+    r = runner.invoke(app, ["next", "--corpus", str(vtt), "--model", str(folder), "-n", "3", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    timed, iv = pd.read_csv(out), read_file(vtt).interviews[0]
+    assert timed.timestamp.gt(0).all() and timed.timestamp.tolist() == [iv.time_at(s) for s in timed.start]
+    r = runner.invoke(app, ["next", "--corpus", str(vtt), "--model", str(folder), "-n", "3"])
+    assert r.exit_code == 0 and "┃ at " in r.stdout
+    assert all(clock(t) in r.stdout for t in timed.timestamp)
 
 
 def _tiny_coded_corpus(root):

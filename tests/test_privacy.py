@@ -135,6 +135,15 @@ def test_corpus_codings_stay_aligned_and_names_are_gone():
             assert turn.speaker != "Jo"
 
 
+def test_times_inside_turns_stay_on_the_same_words():
+    text = "P: Karen Smithson came round. She stayed."
+    iv = Interview("i1", text, (Turn("P", "participant", 3, len(text), 12.0),), times=((text.index("She"), 20.5),))
+    new, _ = pseudonymise_corpus(Corpus([iv]), Pseudonymiser(["Karen Smithson"]))
+    after = new.interviews[0]
+    assert "Karen" not in after.text
+    assert [(after.text[at:], seconds) for at, seconds in after.times] == [("She stayed.", 20.5)]
+
+
 def test_interview_ids_named_after_participants_lose_the_name_and_stay_apart():
     # transcripts are often filed under the participant's name: karen_smith_2021-03-12.docx
     turns = (Turn("P", "participant", 0, 4),)

@@ -348,6 +348,16 @@ def test_the_transcript_of_a_recording_is_read_with_its_codings(tmp_path):
     xmlschema.XMLSchema(str(XSD)).validate(recording_qde())  # the project is as the standard has it
 
 
+def test_segments_of_a_recordings_transcript_carry_the_times_of_its_sync_points(tmp_path):
+    from tr_nlp.segment import Segmenter
+    path = make_qdpx(tmp_path / "rec.qdpx", recording_qde(), {f"sources/{GUID(21)}.txt": TRANSCRIPT.encode()})
+    iv = read_qdpx(path).interviews[0]
+    segments = Segmenter(unit="sentence", roles=("interviewer", "participant")).segment([iv])
+    assert [(s.text, s.timestamp) for s in segments] == [
+        ("How was the ward?", None), ("Loud.", None),  # no sync point before them
+        ("The nurse stayed late.", 5.0), ("And then?", 9.0), ("I went home.", 12.0)]
+
+
 def pdf_qde() -> str:
     """The QualCoder-style project with its transcript brought in as a PDF (its text in
     ``sources/{GUID(26)}.txt``): a coded page region, codings of the text and of the whole

@@ -693,6 +693,17 @@ def test_vtt_voices_merge_and_timestamps(write):
     assert iv.text.splitlines()[1] == "Jo: Not bad. She really listened & stayed."
 
 
+def test_a_sentence_in_a_merged_turn_keeps_the_time_of_its_own_cue(write):
+    # Jo's two cues (3.5 s, 5 s) are one turn; her second sentence was said 5 s in
+    from tr_nlp.segment import Segmenter
+    iv = read_file(write("s.vtt", VTT)).interviews[0]
+    assert [(iv.text[at:].split(".")[0], seconds) for at, seconds in iv.times] == [("She really listened & stayed", 5.0)]
+    segments = Segmenter(unit="sentence", roles=("interviewer", "participant")).segment([iv])
+    assert [(s.text, s.timestamp) for s in segments] == [
+        ("How are you?", 1.0), ("Not bad.", 3.5), ("She really listened & stayed.", 5.0), ("Good.", 8.0)]
+    assert [s.timestamp for s in Segmenter(unit="turn").segment([iv])] == [3.5]
+
+
 def test_srt_with_name_prefixes(write):
     srt = ("1\n00:00:01,000 --> 00:00:02,000\nInterviewer: What helped?\n\n"
            "2\n00:00:02,500 --> 00:00:04,000\nDana: The nurse.\n\n"

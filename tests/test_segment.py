@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -106,6 +108,22 @@ def test_missing_spacy_model_is_a_clear_error():
 def test_frame_round_trip():
     segs = Segmenter().segment([interview()])
     assert segments_from_frame(segments_to_frame(segs)) == segs
+    timed = [replace(s, timestamp=12.5) for s in segs]
+    assert segments_from_frame(segments_to_frame(timed)) == timed
+    # a table written before segments had times reads as segments without them
+    assert segments_from_frame(segments_to_frame(segs).drop(columns="timestamp")) == segs
+
+
+def test_a_segment_has_the_last_time_known_at_its_start():
+    text = "I: So?\nP: First. Second.\nI: Right.\nP: Third."
+    turns = (Turn("I", "interviewer", 3, 6, 60.0), Turn("P", "participant", 10, 24),
+             Turn("I", "interviewer", 28, 34, 75.0), Turn("P", "participant", 38, 44))
+    iv = Interview("i1", text, turns, times=((text.index("Second"), 70.0),))
+    assert [(s.text, s.timestamp) for s in Segmenter().segment([iv])] == [
+        ("First.", 60.0), ("Second.", 70.0), ("Third.", 75.0)]
+    assert Segmenter().segment([Interview("i2", text, turns[1:2])])[0].timestamp is None
+    with pytest.raises(ValueError, match="times of interview 'i3'"):
+        Interview("i3", text, turns, times=((20, 1.0), (12, 2.0)))
 
 
 words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40)

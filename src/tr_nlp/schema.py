@@ -18,8 +18,11 @@ Examples
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import pandas as pd
@@ -44,6 +47,7 @@ SEGMENT_COLUMNS: dict[str, str] = {
     "end": "int64",
     "speaker": "string",
     "role": "string",
+    "timestamp": "float64",
     "text": "string",
 }
 CODING_COLUMNS: dict[str, str] = {
@@ -87,6 +91,11 @@ class Interview:
         Path of the file it was read from.
     format : str
         Reader that produced it (``text``, ``docx``, ``odt``, ``rtf``, ``vtt``, ``srt``, ``whisper``, ``table``...).
+    times : tuple of (int, float)
+        Times in the recording the source gave inside turns: ``(offset, seconds)``, the
+        text from ``offset`` on was said from ``seconds`` on (a subtitle cue's start, a
+        REFI-QDA sync point), in order of offset. Turns' timestamps count as well; see
+        :meth:`time_at`.
     """
 
     id: str
@@ -95,6 +104,7 @@ class Interview:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     source: str | None = None
     format: str = "text"
+    times: tuple[tuple[int, float], ...] = ()
 
     def __post_init__(self) -> None:
         previous_end = 0
@@ -104,6 +114,29 @@ class Interview:
             if turn.start < previous_end:
                 raise ValueError(f"turns overlap in interview {self.id!r} at {turn.start}")
             previous_end = turn.end
+        offsets = [offset for offset, _ in self.times]
+        if offsets != sorted(offsets) or any(not 0 <= offset <= len(self.text) for offset in offsets):
+            raise ValueError(f"times of interview {self.id!r} are out of order or outside its text")
+
+    def time_at(self, offset: int) -> float | None:
+        """Seconds into the recording at which the text at ``offset`` was said, as far as
+        the source tells: the last time known at or before it (a turn's timestamp or one of
+        :attr:`times`), None when none is.
+
+        >>> iv = Interview("i1", "P: One. Two.", (Turn("P", "participant", 3, 12, 61.0),), times=((8, 64.5),))
+        >>> iv.time_at(3), iv.time_at(8), Interview("i2", "Hi.").time_at(0)
+        (61.0, 64.5, None)
+        """
+        offsets, seconds = self._marks
+        at = bisect.bisect_right(offsets, offset)
+        return seconds[at - 1] if at else None
+
+    @cached_property
+    def _marks(self) -> tuple[list[int], list[float]]:
+        """Every known time in order of offset (at one offset, :attr:`times` over a turn's)."""
+        marks = sorted([(t.start, 0, t.timestamp) for t in self.turns if t.timestamp is not None]
+                       + [(offset, 1, seconds) for offset, seconds in self.times])
+        return [offset for offset, _, _ in marks], [float(seconds) for _, _, seconds in marks]
 
     def turn_text(self, turn: Turn) -> str:
         """Return what was said in ``turn``."""
@@ -118,6 +151,20 @@ class Interview:
         return out
 
 
+def clock(seconds: float | None) -> str:
+    """A time in a recording as a transcript shows it: ``M:SS``, or ``H:MM:SS`` from an
+    hour on; empty for no time (None or NaN).
+
+    >>> clock(65.4), clock(3725), clock(None)
+    ('1:05', '1:02:05', '')
+    """
+    if seconds is None or math.isnan(seconds):
+        return ""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A unit of analysis (turn, sentence or window): ``text == interview.text[start:end]``."""
@@ -129,6 +176,9 @@ class Segment:
     speaker: str
     role: Role
     text: str
+    #: seconds into the recording when the segment's text began, as far as the source
+    #: tells (:meth:`Interview.time_at` of its start); None without times
+    timestamp: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,18 +277,21 @@ def turns_to_frame(interviews: Iterable[Interview]) -> pd.DataFrame:
 def segments_to_frame(segments: Iterable[Segment]) -> pd.DataFrame:
     """One row per segment, columns ``SEGMENT_COLUMNS``."""
     rows = (
-        (s.interview_id, s.segment_id, s.start, s.end, s.speaker, s.role, s.text)
+        (s.interview_id, s.segment_id, s.start, s.end, s.speaker, s.role, s.timestamp, s.text)
         for s in segments
     )
     return _frame(rows, SEGMENT_COLUMNS)
 
 
 def segments_from_frame(frame: pd.DataFrame) -> list[Segment]:
-    """Inverse of :func:`segments_to_frame`; extra columns are ignored."""
+    """Inverse of :func:`segments_to_frame`; extra columns are ignored, and a frame
+    without ``timestamp`` (one written before segments had times) reads as no times."""
+    if "timestamp" not in frame.columns:
+        frame = frame.assign(timestamp=float("nan"))
     cols = list(SEGMENT_COLUMNS)
     return [
-        Segment(str(a), str(b), int(c), int(d), str(e), f, str(g))  # type: ignore[arg-type]
-        for a, b, c, d, e, f, g in frame[cols].itertuples(index=False, name=None)
+        Segment(str(a), str(b), int(c), int(d), str(e), f, str(h), None if pd.isna(g) else float(g))  # type: ignore[arg-type]
+        for a, b, c, d, e, f, g, h in frame[cols].itertuples(index=False, name=None)
     ]
 
 

@@ -32,7 +32,7 @@ from tr_nlp.export import check_folder_path, check_table_path, write_table
 from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
-from tr_nlp.schema import Codebook, Interview
+from tr_nlp.schema import Codebook, Interview, clock
 
 Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
 Objective = Annotated[str, typer.Option("--objective", help="Threshold objective: f1, kappa or recall:0.95.")]
@@ -381,9 +381,11 @@ def next_segments(
         c.out.print(f"next: {output}", highlight=False)
     else:
         view = Table(title=f"Code these {len(ranked)} segments next")
-        for col in ("#", "interview", "uncertain about", "p", "text"):
+        timed = bool(ranked.timestamp.notna().any())
+        for col in ("#", "interview", *(["at"] if timed else []), "uncertain about", "p", "text"):
             view.add_column(col)
         for r in ranked.itertuples():
-            view.add_row(str(r.rank), r.interview_id, r.code, f"{r.probability:.2f}", r.text)
+            view.add_row(str(r.rank), r.interview_id, *([clock(r.timestamp)] if timed else []), r.code,
+                         f"{r.probability:.2f}", r.text)
         c.out.print(view)
     raise typer.Exit(c.exit_code(loaded))

@@ -20,7 +20,7 @@ from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame
 from tr_nlp.schema import Interview, Segment
 
-NEXT_COLUMNS = ["rank", "interview_id", "segment_id", "start", "end", "text", "uncertainty",
+NEXT_COLUMNS = ["rank", "interview_id", "segment_id", "start", "end", "timestamp", "text", "uncertainty",
                 "code", "probability"]
 
 
@@ -84,8 +84,8 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
     Returns
     -------
     DataFrame
-        One row per pick (:data:`NEXT_COLUMNS`): rank, where the segment is, its text,
-        its uncertainty, and the code of the closest call with its probability.
+        One row per pick (:data:`NEXT_COLUMNS`): rank, where the segment is (with its
+        time in the recording, where known), its text, its uncertainty, and the code of the closest call with its probability.
 
     Raises
     ------
@@ -116,7 +116,8 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
         taken[interview[k]] += 1
     rows = [
         (rank, segments[k].interview_id, segments[k].segment_id, segments[k].start, segments[k].end,
-         segments[k].text, float(score[k]), model.codes[best_code[k]], float(proba[k, best_code[k]]))
+         segments[k].timestamp, segments[k].text, float(score[k]), model.codes[best_code[k]],
+         float(proba[k, best_code[k]]))
         for rank, k in enumerate(picked, start=1)
     ]
-    return pd.DataFrame(rows, columns=NEXT_COLUMNS)
+    return pd.DataFrame(rows, columns=NEXT_COLUMNS).astype({"timestamp": "float64"})

@@ -2,7 +2,10 @@
 
 One row per (segment, code) with the calibrated probability, whether the model codes it
 (``above_threshold``: the code's threshold, or for a code in an exclusive group, being the
-group's winner), and the terms that pushed the score up most (for a quick audit).
+group's winner), and the terms that pushed the score up most (for a quick audit). Where
+the transcript had times (subtitles, a recording's sync points, timed table rows or
+labels), ``timestamp`` says how many seconds into the recording the segment began, so a
+coder can listen to it; elsewhere it is empty.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame
 from tr_nlp.schema import Interview, Segment
 
-SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "speaker", "text", "code",
+SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "timestamp", "speaker", "text", "code",
                       "probability", "above_threshold", "evidence"]
 
 
@@ -122,8 +125,8 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     rows = []
     for i, s in enumerate(segments):
         for j, code in enumerate(model.codes):
-            rows.append((s.interview_id, s.segment_id, s.start, s.end, s.speaker, s.text, code,
+            rows.append((s.interview_id, s.segment_id, s.start, s.end, s.timestamp, s.speaker, s.text, code,
                          float(proba[i, j]), bool(above[i, j]), evidence[i][j]))
-    frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
+    frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS).astype({"timestamp": "float64"})
     return frame.sort_values(["interview_id", "start", "probability"], ascending=[True, True, False],
                              kind="stable").reset_index(drop=True)

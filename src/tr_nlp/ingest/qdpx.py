@@ -9,7 +9,8 @@ interview metadata. An audio or video source's ``Transcript`` is read like a tex
 its ``TranscriptSelection`` spans run between two of its ``SyncPoint`` positions, and a
 coded stretch of the recording (``AudioSelection``, ``VideoSelection``, times in
 milliseconds) codes the transcript from the sync point at or before its start to the one
-at or after its end; codings of the whole recording code the whole transcript. A PDF
+at or after its end; codings of the whole recording code the whole transcript. Sync points
+with a ``timeStamp`` become the interview's :attr:`~tr_nlp.schema.Interview.times`. A PDF
 source's text ``Representation`` is read like a text source too (codings of regions of its
 pages cannot be placed in the text and are counted in a warning). Pictures, and PDFs and
 recordings with no text, are skipped with a warning.
@@ -465,6 +466,8 @@ def _read_source(
     label, mapping = max(_readings(raw), key=lambda r: _fit(raw, r[1], selections))
     if label != "Unicode code points" and selections:
         warnings.append(f"selection positions read as {label}: they fit the text better that way")
+    if holder is not None and local(holder.tag) != "PDFSource":
+        interview = replace(interview, times=_sync_times(source, mapping, to_text))
     codings: list[Coding] = []
     empty = 0
     for sel in selections:
@@ -504,6 +507,17 @@ def _pdf_selections(representation: Element, pdf: Element, length: int) -> tuple
     """Coded spans of a PDF's text, codings of the whole PDF, and how many coded page regions there are."""
     regions = sum(1 for region in children(pdf, "PDFSelection") if child(region, "Coding") is not None)
     return _whole(pdf, length, "PDF") + _selections(representation, length), regions
+
+
+def _sync_times(transcript: Element, mapping: Sequence[int], to_text: Sequence[int]) -> tuple[tuple[int, float], ...]:
+    """``(offset, seconds)`` of a recording's transcript's timed sync points, read as its
+    selections are (``mapping``: position to raw offset, ``to_text``: raw to stored)."""
+    marks = set()
+    for point in children(transcript, "SyncPoint"):
+        position, time = _integer(point.get("position")), _integer(point.get("timeStamp"))
+        if position is not None and time is not None and 0 <= position < len(mapping) and time >= 0:
+            marks.add((to_text[mapping[position]], time / 1000))
+    return tuple(sorted(marks))
 
 
 def _transcript_selections(transcript: Element, media: Element, length: int) -> tuple[list[_Selection], int]:

@@ -4,7 +4,9 @@ The speaker of a cue comes from a voice tag (``<v Dr Lee>``) or a prefix (``Name
 ``>> Name:``, ``[Interviewer]``); a cue with neither continues the previous speaker.
 Consecutive cues of one speaker are merged into one turn, and the stored text is rebuilt
 as one ``Speaker: text`` line per turn, so it reads like a transcript and exports cleanly.
-Each turn keeps the start time of its first cue. ``key: value`` lines in the WEBVTT header
+Each turn keeps the start time of its first cue, and the interview the start of every
+other cue (:attr:`~tr_nlp.schema.Interview.times`), so a sentence in a long turn has its
+own time. ``key: value`` lines in the WEBVTT header
 or a NOTE block before the first cue become metadata.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ from tr_nlp.ingest.encoding import read_text
 from tr_nlp.ingest.speakers import (
     UNKNOWN_SPEAKER,
     LabelMatch,
+    Span,
     is_known_label,
     labelled_lines,
     match_label,
@@ -204,19 +208,21 @@ def interview_from_cues(
     """One interview of timed cues: a cue with no speaker continues the one before.
 
     Consecutive cues of one speaker merge into a turn that keeps the first cue's start
-    time; the stored text is one ``Speaker: text`` line per turn. Cues that name no
+    time, and the start of each later cue is kept in :attr:`Interview.times`; the stored text is one ``Speaker: text`` line per turn. Cues that name no
     speaker at all are the participant's speech, with a warning. An ``interview_id`` in
     ``metadata`` names the interview, else the file name does.
     """
     cues = _apply_prefix_labels(cues)
-    merged: list[tuple[str, float, list[str]]] = []
+    merged: list[tuple[str, list[Cue]]] = []
     for cue in cues:
         assert cue.speaker is not None
         if merged and merged[-1][0] == cue.speaker:
-            merged[-1][2].append(cue.text)
+            merged[-1][1].append(cue)
         else:
-            merged.append((cue.speaker, cue.start, [cue.text]))
-    stored, spans = labelled_lines((speaker, " ".join(texts), start) for speaker, start, texts in merged)
+            merged.append((cue.speaker, [cue]))
+    stored, spans = labelled_lines((speaker, " ".join(cue.text for cue in said), said[0].start)
+                                   for speaker, said in merged)
+    times = tuple(_cue_times(spans, merged))
     unlabelled = all(cue.speaker == UNKNOWN_SPEAKER for cue in cues)  # plain captions: as unlabelled text
     roles = unlabelled_roles(options.roles) if unlabelled else options.roles
     turns, warnings = turns_with_roles(stored, spans, roles)
@@ -227,4 +233,15 @@ def interview_from_cues(
         warnings.insert(0, warning)
     metadata = dict(metadata)
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
-    return ReadResult([Interview(interview_id, stored, turns, metadata, str(path), fmt)], warnings=warnings)
+    return ReadResult([Interview(interview_id, stored, turns, metadata, str(path), fmt, times)], warnings=warnings)
+
+
+def _cue_times(spans: list[Span], merged: list[tuple[str, list[Cue]]]) -> Iterator[tuple[int, float]]:
+    """``(offset, seconds)``: where each cue after a turn's first begins in the stored text
+    (a turn's own timestamp is its first cue's start)."""
+    for (_, start, _, _), (_, cues) in zip(spans, merged):
+        offset = start
+        for k, cue in enumerate(cues):
+            if k:
+                yield offset, cue.start
+            offset += len(cue.text) + 1

@@ -125,7 +125,7 @@ def _cues(item: dict[str, Any], index: int, path: Path) -> list[Cue]:
         name = str(who).strip() if who is not None else ""
         if said:
             at_time = start if when is None else when
-            cues.append(Cue(at_time, at_time, name or None, said))  # a turn keeps its start time only
+            cues.append(Cue(at_time, at_time, name or None, said))  # a cue keeps its start time only
     return cues
 
 

@@ -65,5 +65,6 @@ def pseudonymise_interview(interview: Interview, pseudonymiser: Pseudonymiser) -
     turns = tuple(Turn(pseudonymiser.speaker(t.speaker), t.role, where.start(t.start), where.end(t.end), t.timestamp)
                   for t in interview.turns)
     metadata = {k: pseudonymiser.text(v) if isinstance(v, str) else v for k, v in interview.metadata.items()}
-    new = Interview(pseudonymiser.label(interview.id), text, turns, metadata, None, interview.format)
+    times = tuple((where.start(offset), seconds) for offset, seconds in interview.times)
+    new = Interview(pseudonymiser.label(interview.id), text, turns, metadata, None, interview.format, times)
     return new, where

@@ -178,6 +178,7 @@ class Segmenter:
             speaker=turn.speaker,
             role=turn.role,
             text=interview.text[start:end],
+            timestamp=interview.time_at(start),
         )
 
 

@@ -85,7 +85,8 @@ def merge_runs(segments: Sequence[Segment], keep: Sequence[bool],
             first, last = run[0], run[-1]
             text = interviews[first.interview_id].text[first.start:last.end] if len(run) > 1 else first.text
             sid = first.segment_id if len(run) == 1 else f"{first.segment_id}..{last.segment_id}"
-            passages.append(Segment(first.interview_id, sid, first.start, last.end, first.speaker, first.role, text))
+            passages.append(Segment(first.interview_id, sid, first.start, last.end, first.speaker, first.role, text,
+                                    first.timestamp))
             run.clear()
 
     starts: dict[str, list[int]] = {}
