@@ -224,7 +224,7 @@ def docx_table(path, rows):
     return path
 
 
-@pytest.mark.parametrize("rows", [
+TIMED_TABLES = [
     # time | speaker | text (with a header row naming a notes column), as transcription services lay them out
     [("Time", "Speaker", "Text", "Notes"), ("00:00:03", "I", "Who helped?", "opening"),
      ("00:00:12", "P07", "Karen did.", "GBR"), ("00:01:02", "I", "Mm.", "")],
@@ -233,7 +233,10 @@ def docx_table(path, rows):
      ("3", "00:01:02 - 00:01:03", "I", "Mm.")],
     # speaker | [time] | text
     [("I", "[00:00:03]", "Who helped?"), ("P07", "[00:00:12]", "Karen did."), ("I", "[00:01:02]", "Mm.")],
-])
+]
+
+
+@pytest.mark.parametrize("rows", TIMED_TABLES)
 def test_docx_transcript_tables_with_time_and_line_number_columns(tmp_path, rows):
     # a time column before the speaker made "00:00:03" the label and the speaker's name speech:
     # the whole interview was one turn of speaker "unknown"
@@ -595,6 +598,35 @@ def test_odt_reads_as_the_document_shows_it(tmp_path):
         ("P", "participant", "Less so. Rushed."),
     ]
     assert not any(hidden in iv.text for hidden in ("Deleted", "ask again", "footnote", "caption"))
+
+
+def odt_table(path, rows, header=False):
+    """An .odt holding one table of ``rows``, the first a repeated header row when ``header``."""
+    def row(cells):
+        return "<table:table-row>" + "".join(
+            f"<table:table-cell><text:p>{cell}</text:p></table:table-cell>" for cell in cells) + "</table:table-row>"
+    first = f"<table:table-header-rows>{row(rows[0])}</table:table-header-rows>" if header else row(rows[0])
+    body = "<table:table><table:table-column/>" + first + "".join(row(r) for r in rows[1:]) + "</table:table>"
+    return make_odt(path, body)
+
+
+@pytest.mark.parametrize("rows", TIMED_TABLES)
+def test_odt_transcript_tables_read_as_word_tables_do(tmp_path, rows):
+    # an .odt table's header row was a speaker "Time" saying "Speaker Text", and its notes were speech
+    iv = read_file(odt_table(tmp_path / "t.odt", rows, header=rows[0][0] == "Time")).interviews[0]
+    assert turn_texts(iv) == [("I", "interviewer", "Who helped?"), ("P07", "participant", "Karen did."),
+                              ("I", "interviewer", "Mm.")]
+    assert [t.timestamp for t in iv.turns] == [3.0, 12.0, 62.0]
+    assert "opening" not in iv.text and "GBR" not in iv.text
+
+
+def test_odt_table_of_details_gives_no_speakers(tmp_path):
+    # as in Word documents: "Date | 12 March" above the transcript is no speaker's speech
+    details = odt_table(tmp_path / "d.odt", [("Date", "12 March"), ("Location", "Leeds")])
+    body = zipfile.ZipFile(details).read("content.xml").decode().replace(
+        "</table:table>", "</table:table><text:p>Interviewer: How was it?</text:p><text:p>Participant: Hard.</text:p>")
+    iv = read_file(make_odt(tmp_path / "t.odt", "", content=body)).interviews[0]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "How was it?"), ("Participant", "participant", "Hard.")]
 
 
 def test_odt_speaker_labels_set_in_bold_without_a_colon_are_labels(tmp_path):

@@ -2,7 +2,7 @@
 
 Each paragraph becomes a line of the stored text (inside content controls too); table
 rows become ``Speaker: text`` lines, their time column the turn's time (see
-:func:`_table_lines`). A speaker label is either a text prefix
+:func:`tr_nlp.ingest.doctables.table_lines`). A speaker label is either a text prefix
 (``Interviewer: ...``, as in plain text) or the paragraph's leading bold run(s)
 (**Interviewer** Did you ...). Document
 properties become metadata; a ``comments`` property written as ``key: value`` lines is
@@ -11,8 +11,6 @@ parsed into metadata too (the demo corpus marks itself ``synthetic: true`` there
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,18 +20,8 @@ import yaml
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.speakers import TIMESTAMP, is_known_label
+from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
-
-#: words a table's header row names its columns with
-_NOTE_HEADERS = {"notes", "note", "comments", "comment", "codes", "code", "coding", "memo", "memos", "remarks"}
-_HEADER_CELLS = {"speaker", "name", "who", "person", "role", "time", "timecode", "time code", "timestamp",
-                 "start", "start time", "in", "#", "no", "line", "text", "transcript", "transcription",
-                 "utterance", "speech", "dialogue", "content", "said", *_NOTE_HEADERS}
-#: a cell that is a time mark (a span's start is its time), or a line number
-_TIME_CELL = re.compile(rf"\[?({TIMESTAMP})\]?(?:\s*(?:-|\u2013|-->)\s*\[?{TIMESTAMP}\]?)?")
-_NUMBER_CELL = re.compile(r"\d{1,5}\.?")
-
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -99,70 +87,14 @@ def _iter_blocks(document: Any) -> Iterator[tuple[str, str | None]]:
 
 
 def _table_lines(table: Any) -> Iterator[tuple[str, str | None]]:
-    """A table's rows as ``Speaker: text`` lines (``[time] Speaker: text`` with a time column).
-
-    The speaker is the first cell left once time marks (``00:01:02``, ``[0:03]``, a span
-    ``00:00:03 - 00:00:07``) and line numbers (a first column of numbers none of which
-    recurs, beside two or more others) are set aside: transcription services
-    lay rows out as time | speaker | text, speaker | time | text or # | speaker | text. It is a
-    speaker label in a transcript table (one where a label recurs) and wherever it is a known
-    label (``Interviewer``), so a table of details (``Date``, ``Location``) above a
-    transcript gives no speakers. A header row (``Time | Speaker | Text``) is not speech, and
-    a column it names as notes (``Notes``, ``Comments``, ``Codes``) is left out.
-    """
-    rows = [_merged(row) for row in table.rows]
-    dropped: set[int] = set()
-    if rows and _is_header(rows[0]):
-        dropped = {j for j, cell in enumerate(rows[0]) if _header_word(cell) in _NOTE_HEADERS}
-        rows = rows[1:]
-    rows = [[cell for j, cell in enumerate(cells) if j not in dropped] for cells in rows]
-    # a first column of numbers is line numbers when no number recurs; else it names speakers (1, 2)
-    firsts = [cells[0].strip() for cells in rows if len(cells) >= 3]
-    numbered = bool(firsts) and all(_NUMBER_CELL.fullmatch(f) for f in firsts) and len(set(firsts)) == len(firsts)
-    parts = [_row_parts(cells, numbered) for cells in rows]
-    transcript = any(n >= 2 for n in Counter(cells[0] for _, cells in parts if len(cells) >= 2).values())
-    for stamp, cells in parts:
-        if len(cells) < 2:
-            yield (cells[0] if cells else ""), None
-        elif cells[0] and len(cells[0]) <= 40:
-            speaker = transcript or is_known_label(cells[0])
-            mark = f"[{stamp}] " if stamp and speaker else ""
-            yield f"{mark}{cells[0]}: {' '.join(cells[1:])}", cells[0] if speaker else None
-        else:
-            yield " ".join(cells), None
+    """A table's rows as lines (:func:`tr_nlp.ingest.doctables.table_lines`)."""
+    return table_lines([_merged(row) for row in table.rows])
 
 
 def _merged(row: Any) -> list[str]:
     """A row's cell texts, a cell merged across columns once (python-docx repeats it)."""
     cells = [_cell_text(c._tc) for c in row.cells]
     return [c for j, c in enumerate(cells) if j == 0 or c != cells[j - 1]]
-
-
-def _header_word(cell: str) -> str:
-    return cell.strip().rstrip(":.").casefold()
-
-
-def _is_header(cells: list[str]) -> bool:
-    """Whether a table's first row names its columns (``Speaker | Text``, ``Time | Name | Transcript``)."""
-    words = [_header_word(cell) for cell in cells if cell.strip()]
-    return len(cells) >= 2 and bool(words) and all(w in _HEADER_CELLS for w in words) and (
-        _header_word(cells[0]) in _HEADER_CELLS)
-
-
-def _row_parts(cells: list[str], numbered: bool) -> tuple[str | None, list[str]]:
-    """A row's time mark (its first, as written) and its other cells, its line number left
-    out when the table is ``numbered``. Only cells before the speech can be marks: the last
-    cell is always speech."""
-    stamp = None
-    kept: list[str] = []
-    for j, cell in enumerate(cells):
-        last = j == len(cells) - 1
-        time = _TIME_CELL.fullmatch(cell.strip())
-        if time and not last and len(kept) <= 1:
-            stamp = stamp or time.group(1)
-        elif not (numbered and j == 0 and not last):
-            kept.append(cell)
-    return stamp, kept
 
 
 def _bold_prefix(paragraph: Any) -> str | None:

@@ -1,8 +1,9 @@
 """OpenDocument text (.odt): transcripts saved by LibreOffice or OpenOffice Writer.
 
 The text is what the document shows: paragraphs, headings and list items are lines,
-table cells are joined by tabs (so a speaker | text table reads as ``Name<tab>text``),
-``text:s``/``text:tab``/``text:line-break`` are spaces, tabs and line breaks. Footnotes,
+table rows become ``Speaker: text`` lines as in Word documents (a time column the turn's
+time, a header row and its notes column left out: see
+:func:`tr_nlp.ingest.doctables.table_lines`), ``text:s``/``text:tab``/``text:line-break`` are spaces, tabs and line breaks. Footnotes,
 comments, deleted text kept for tracked changes, frames and drawings are left out. The
 text is then read like a plain-text transcript; ``meta.xml``'s title, subject and
 keywords become metadata. The archive is checked for zip bombs first and its XML is
@@ -23,6 +24,7 @@ import defusedxml.ElementTree as DefusedET
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 
 _NS = {
@@ -43,6 +45,8 @@ _HIDDEN = {
     "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}custom-shape",
 }
 _LINES = {f"{_TEXT}p", f"{_TEXT}h"}
+_CELL = f"{_TABLE}table-cell"
+_ROW_GROUPS = {f"{_TABLE}table-header-rows", f"{_TABLE}table-rows", f"{_TABLE}table-row-group"}
 _STYLE = f"{{{_NS['style']}}}"
 _BOLD_WEIGHTS = {"bold", "600", "700", "800", "900"}
 
@@ -90,12 +94,20 @@ def _lines(element: Element, bold: frozenset[str]) -> Iterator[tuple[str, str | 
             continue
         if child.tag in _LINES:
             yield "".join(_inline(child)), _bold_prefix(child, bold)
-        elif child.tag == f"{_TABLE}table-row":
-            cells = ("\t".join(" ".join(line for line, _ in _lines(cell, bold))
-                               for cell in child if cell.tag == f"{_TABLE}table-cell"))
-            yield cells, None
-        else:  # lists, list items, sections, tables and their row groups hold lines
+        elif child.tag == f"{_TABLE}table":
+            yield from table_lines(list(_rows(child, bold)))
+        else:  # lists, list items and sections hold lines
             yield from _lines(child, bold)
+
+
+def _rows(table: Element, bold: frozenset[str]) -> Iterator[list[str]]:
+    """A table's rows (header rows and row groups too) as their cells' texts; a cell merged
+    across columns once (the cells it covers are ``covered-table-cell``s)."""
+    for child in table:
+        if child.tag == f"{_TABLE}table-row":
+            yield [" ".join(line for line, _ in _lines(cell, bold)) for cell in child if cell.tag == _CELL]
+        elif child.tag in _ROW_GROUPS:
+            yield from _rows(child, bold)
 
 
 def _bold_prefix(paragraph: Element, bold: frozenset[str]) -> str | None:

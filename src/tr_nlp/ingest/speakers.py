@@ -52,8 +52,10 @@ _NAME = rf"{_CAP}[\w.'\u2019\-]*(?: (?:{_CAP}[\w.'\u2019\-]*|\d+)){{0,2}}"
 _ALIAS_TEXT = r"[^()\n:]{1,30}"
 _ALIAS = rf"\({_ALIAS_TEXT}\)"  # "Interviewer (Jane)": the alias is part of the speaker's label
 _WITH_ALIAS = re.compile(rf"(?P<base>.*?)\s*\((?P<alias>{_ALIAS_TEXT})\)")
-# a table's cells copied as text: a time (or span) cell, and a line number cell
-_TIME_CELL = rf"\[?(?P<ts>{TIMESTAMP})\]?(?:\s*(?:-|\u2013|-->)\s*\[?{TIMESTAMP}\]?)?"
+#: a table cell that is a time mark (group ``ts``; a span's start is its time): ``00:01:02``,
+#: ``[0:03]``, ``00:00:03 - 00:00:07``
+TIME_CELL = rf"\[?(?P<ts>{TIMESTAMP})\]?(?:\s*(?:-|\u2013|-->)\s*\[?{TIMESTAMP}\]?)?"
+# a table's cells copied as text: a line number cell
 _LINE_NUMBER = r"(?:\d{1,5}\.?\t+)?"
 # tried in order; the first that matches gives the label
 _PATTERNS: tuple[re.Pattern[str], ...] = (
@@ -72,9 +74,9 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s*:{_B}(?:\s+|$)"),
     # [12 <tab>] 0:00:05.3 - 0:00:09.1 <tab> Name <tab> text    (a table of line number, timespan, speaker
     # and text as text: .rtf and .odt tables, a table pasted into a text file)
-    re.compile(rf"^{_LINE_NUMBER}{_TIME_CELL}\t+(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+"),
+    re.compile(rf"^{_LINE_NUMBER}{TIME_CELL}\t+(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+"),
     # Name <tab> 0:00:05 <tab> text
-    re.compile(rf"^(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+{_TIME_CELL}\t+"),
+    re.compile(rf"^(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+{TIME_CELL}\t+"),
     # [12 <tab>] Name <tab> text    (a two-column table copied as text, a line number before it)
     re.compile(rf"^{_LINE_NUMBER}(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+"),
 )
