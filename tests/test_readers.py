@@ -87,6 +87,54 @@ def test_rtf_table_of_line_numbers_speakers_and_text(write):
         ("Interviewer", "interviewer", "Who helped?"), ("Participant", "participant", "Karen did.")]
 
 
+TIMED_TABLES = [
+    # time | speaker | text (with a header row naming a notes column), as transcription services lay them out
+    [("Time", "Speaker", "Text", "Notes"), ("00:00:03", "I", "Who helped?", "opening"),
+     ("00:00:12", "P07", "Karen did.", "GBR"), ("00:01:02", "I", "Mm.", "")],
+    # line number | time span | speaker | text
+    [("1", "00:00:03 - 00:00:07", "I", "Who helped?"), ("2", "00:00:12 - 00:00:20", "P07", "Karen did."),
+     ("3", "00:01:02 - 00:01:03", "I", "Mm.")],
+    # speaker | [time] | text
+    [("I", "[00:00:03]", "Who helped?"), ("P07", "[00:00:12]", "Karen did."), ("I", "[00:01:02]", "Mm.")],
+]
+
+
+def rtf_row(cells, par=b""):
+    """A Word RTF table row of ``cells`` (str; a cell may hold paragraphs split by ``par``)."""
+    bounds = b"".join(rb"\cellx%d" % (1500 * (k + 1)) for k in range(len(cells)))
+    body = b"".join(cell.encode().replace(b"\n", rb"\par ") + rb"\cell " for cell in cells)
+    return rb"\trowd" + bounds + rb"\pard\intbl " + body + rb"\row" + par + b"\n"
+
+
+@pytest.mark.parametrize("rows", TIMED_TABLES)
+def test_rtf_transcript_tables_read_as_word_tables_do(write, rows):
+    # a header row and a notes column were speech; a paragraph (or \par) between rows does not split the table
+    rtf = rb"{\rtf1\ansi " + b"".join(rtf_row(r, rb"\par " if k == 1 else b"") for k, r in enumerate(rows)) + b"}"
+    iv = read_file(write("t.rtf", rtf)).interviews[0]
+    assert turn_texts(iv) == [("I", "interviewer", "Who helped?"), ("P07", "participant", "Karen did."),
+                              ("I", "interviewer", "Mm.")]
+    assert [t.timestamp for t in iv.turns] == [3.0, 12.0, 62.0]
+    assert "opening" not in iv.text and "GBR" not in iv.text
+
+
+def test_rtf_table_cells_of_several_paragraphs_and_text_around_tables(write):
+    rtf = (rb"{\rtf1\ansi\pard Interview 7, ward study\par "
+           + rtf_row(["Date", "12 March"]) + rtf_row(["Location", "Leeds"])
+           + rb"\pard Interviewer: Who helped?\par "
+           + rtf_row(["Participant", "Less so.\nRushed."]) + rtf_row(["Interviewer", "And then?\tRight."])
+           + rtf_row(["Participant", "Better."]) + rb"\pard Participant: Thank you.\par}")
+    iv = read_file(write("t.rtf", rtf)).interviews[0]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "Who helped?"),
+                              ("Participant", "participant", "Less so. Rushed."),
+                              ("Interviewer", "interviewer", "And then? Right."),
+                              ("Participant", "participant", "Better."), ("Participant", "participant", "Thank you.")]
+    assert iv.text.startswith("Interview 7, ward study\nDate: 12 March\nLocation: Leeds\n")
+    # control bytes in the document's text are dropped, never read as a table's cells or rows
+    stray = rb"{\rtf1\ansi\pard Interviewer: Who\'1f helped?\par\pard Participant: Me\'1e\u29?\'1d.\par}"
+    assert turn_texts(read_file(write("s.rtf", stray)).interviews[0]) == [
+        ("Interviewer", "interviewer", "Who helped?"), ("Participant", "participant", "Me.")]
+
+
 def test_teams_and_zoom_header_lines(write):
     # "Surname, Forename" (Teams) and "[Name] time" (Zoom) headers were continuation text, so the
     # interviewer's next turn was read as the participant's speech, without a warning
@@ -222,18 +270,6 @@ def docx_table(path, rows):
             cell.text = text
     document.save(str(path))
     return path
-
-
-TIMED_TABLES = [
-    # time | speaker | text (with a header row naming a notes column), as transcription services lay them out
-    [("Time", "Speaker", "Text", "Notes"), ("00:00:03", "I", "Who helped?", "opening"),
-     ("00:00:12", "P07", "Karen did.", "GBR"), ("00:01:02", "I", "Mm.", "")],
-    # line number | time span | speaker | text
-    [("1", "00:00:03 - 00:00:07", "I", "Who helped?"), ("2", "00:00:12 - 00:00:20", "P07", "Karen did."),
-     ("3", "00:01:02 - 00:01:03", "I", "Mm.")],
-    # speaker | [time] | text
-    [("I", "[00:00:03]", "Who helped?"), ("P07", "[00:00:12]", "Karen did."), ("I", "[00:01:02]", "Mm.")],
-]
 
 
 @pytest.mark.parametrize("rows", TIMED_TABLES)

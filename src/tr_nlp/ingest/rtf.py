@@ -1,7 +1,8 @@
 """Rich Text Format (.rtf): transcripts saved by f4/f5transkript, easytranscript, Word or WordPad.
 
-The text is what the document shows. Paragraphs and line breaks become line breaks, table
-cells tabs and table rows lines (so a speaker | text table reads as ``Name<tab>text``).
+The text is what the document shows. Paragraphs and line breaks become line breaks, and a
+table's rows ``Speaker: text`` lines as in Word documents (a time column the turn's time,
+a header row and its notes column left out: see :func:`tr_nlp.ingest.doctables.table_lines`).
 ``\\'hh`` bytes are decoded with the document's code page (``\\ansicpg``, cp1252 when it
 names none) and ``\\uN`` gives its character, skipping the fallback that follows it. Font,
 colour and style tables, pictures, headers, footers, field codes, comments and every
@@ -21,6 +22,7 @@ from typing import Any
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.encoding import read_bytes
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 
@@ -35,7 +37,7 @@ _TOKEN = re.compile(
 )
 #: control words that stand for text
 _TEXT_WORDS = {
-    b"par": "\n", b"line": "\n", b"sect": "\n", b"page": "\n", b"row": "\n", b"cell": "\t", b"tab": "\t",
+    b"par": "\n", b"line": "\n", b"sect": "\n", b"page": "\n", b"tab": "\t", b"nestcell": " ", b"nestrow": " ",
     b"emdash": "\u2014", b"endash": "\u2013", b"lquote": "\u2018", b"rquote": "\u2019",
     b"ldblquote": "\u201c", b"rdblquote": "\u201d", b"bullet": "\u2022", b"emspace": " ", b"enspace": " ",
 }
@@ -50,6 +52,10 @@ _HIDDEN = {
 }
 _METADATA = {b"title": "title", b"subject": "subject", b"keywords": "keywords"}
 _CODE_PAGES = {10000: "mac_roman", 10007: "mac_cyrillic", 20127: "ascii", 28591: "latin_1"}  # others are cpN
+#: what a table's control words leave in the text until its rows are read (control
+#: characters the document's own text never keeps): a paragraph in a table, a cell's end, a row's end
+_IN_TABLE, _CELL_END, _ROW_END = "\x1d", "\x1f", "\x1e"
+_TABLE_MARKS = {b"intbl": _IN_TABLE, b"cell": _CELL_END, b"row": _ROW_END + "\n"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -84,17 +90,17 @@ def rtf_text(data: bytes, path: str | Path) -> tuple[list[tuple[str, str | None]
     opened = False  # the last token opened a group: a destination word may follow
     pos = 0
 
-    def emit(text: str) -> None:
+    def emit(text: str, mark: bool = False) -> None:
         nonlocal skip
         if pending:
             flushed = codec.decode(bytes(pending), "replace")[0]
             pending.clear()
             emit(flushed)
-        if skip and text:
+        if skip and text and not mark:
             dropped = min(skip, len(text))
             text, skip = text[dropped:], skip - dropped
-        if text and not group.hidden:
-            parts.setdefault(group.target, []).append((text, group.bold))
+        if text and not group.hidden:  # control characters (stray bytes, \u0) are dropped; marks kept
+            parts.setdefault(group.target, []).append((text if mark else _CONTROL.sub("", text), group.bold))
 
     while pos < len(data):
         m = _TOKEN.match(data, pos)
@@ -150,6 +156,8 @@ def rtf_text(data: bytes, path: str | Path) -> tuple[list[tuple[str, str | None]
                 pos += value  # raw bytes of a picture or object
             elif word in _TEXT_WORDS:
                 emit(_TEXT_WORDS[word])
+            elif word in _TABLE_MARKS:
+                emit(_TABLE_MARKS[word], mark=True)
         elif text is not None:
             emit(text.decode(codec.name, "replace"))
     emit("")
@@ -159,7 +167,7 @@ def rtf_text(data: bytes, path: str | Path) -> tuple[list[tuple[str, str | None]
                         "open it in Word and save it again")
     metadata = {key: value for key in _METADATA.values()
                 if (value := _join([text for text, _ in parts.get(key, [])]).strip())}
-    return _lines(parts[None]), metadata, warnings
+    return _with_tables(_lines(parts[None])), metadata, warnings
 
 
 def _lines(pieces: list[tuple[str, bool]]) -> list[tuple[str, str | None]]:
@@ -182,10 +190,45 @@ def _lines(pieces: list[tuple[str, bool]]) -> list[tuple[str, str | None]]:
 
 
 def _join(pieces: list[str]) -> str:
-    """Pieces of text as one string: surrogate pairs from two \\uN escapes become one
-    character, and control characters (stray bytes, ``\\u0``) are dropped."""
-    joined = "".join(pieces).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return _CONTROL.sub("", joined)
+    """Pieces of text as one string: surrogate pairs from two \\uN escapes become one character."""
+    return "".join(pieces).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _with_tables(lines: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """Lines with each table's rows read as transcript rows (:func:`tr_nlp.ingest.doctables.table_lines`).
+
+    A row runs from a paragraph in a table to the end of the row; a cell with several
+    paragraphs is one cell of their text.
+    """
+    out: list[tuple[str, str | None]] = []
+    rows: list[list[str]] = []
+    row: list[str] = []
+    blank: list[tuple[str, str | None]] = []  # empty lines after a row: between rows they are nothing
+    for text, label in lines:
+        if row or any(mark in text for mark in (_IN_TABLE, _CELL_END, _ROW_END)):
+            blank.clear()
+            row.append(text)
+            if _ROW_END in text:
+                rows.append(_cells(" ".join(row)))
+                row = []
+        elif rows and not text.strip():
+            blank.append((text, label))
+        else:
+            out += table_lines(rows)
+            out += blank
+            rows, blank = [], []
+            out.append((text, label))
+    if row:
+        rows.append(_cells(" ".join(row)))
+    return out + list(table_lines(rows)) + blank
+
+
+def _cells(row: str) -> list[str]:
+    """A row's cell texts (the text after its last cell's end is not a cell)."""
+    cells = row.replace(_IN_TABLE, "").replace(_ROW_END, "").split(_CELL_END)
+    if len(cells) > 1 and not cells[-1].strip():
+        cells.pop()
+    return [" ".join(cell.split()) for cell in cells]
 
 
 def read_rtf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
