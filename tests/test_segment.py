@@ -114,6 +114,20 @@ def test_frame_round_trip():
     assert segments_from_frame(segments_to_frame(segs).drop(columns="timestamp")) == segs
 
 
+def test_time_marks_inside_turns_are_kept_whole_and_time_what_follows(tmp_path):
+    # f4's mid-line "#00:02:30-1#" was cut in two ("back. #" and "00:02:30-1# She asked"), and
+    # the marks inside a turn gave its sentences no time
+    path = tmp_path / "f4.txt"
+    path.write_text("Interviewer: So how was the ward?\n"
+                    "Participant: Loud. The nurse stayed late. [00:02:00] And then she came back. #00:02:30-1# "
+                    "She asked how I slept. #00:02:41-0#\nInterviewer: Right.\nParticipant: Yes.\n", encoding="utf-8")
+    iv = read_file(path, ReadOptions()).interviews[0]
+    assert [(s.text, s.timestamp) for s in Segmenter().segment([iv])] == [
+        ("Loud.", None), ("The nurse stayed late.", None),
+        ("[00:02:00] And then she came back. #00:02:30-1#", 120.0), ("She asked how I slept.", 150.1),
+        ("Yes.", 161.0)]  # f4 closes a paragraph with the time at its end: the next turn's start
+
+
 def test_a_segment_has_the_last_time_known_at_its_start():
     text = "I: So?\nP: First. Second.\nI: Right.\nP: Third."
     turns = (Turn("I", "interviewer", 3, 6, 60.0), Turn("P", "participant", 10, 24),

@@ -10,7 +10,8 @@ its ``TranscriptSelection`` spans run between two of its ``SyncPoint`` positions
 coded stretch of the recording (``AudioSelection``, ``VideoSelection``, times in
 milliseconds) codes the transcript from the sync point at or before its start to the one
 at or after its end; codings of the whole recording code the whole transcript. Sync points
-with a ``timeStamp`` become the interview's :attr:`~tr_nlp.schema.Interview.times`. A PDF
+with a ``timeStamp`` become the interview's :attr:`~tr_nlp.schema.Interview.times`, as do
+time marks in any source's text (:func:`tr_nlp.ingest.speakers.time_marks`). A PDF
 source's text ``Representation`` is read like a text source too (codings of regions of its
 pages cannot be placed in the text and are counted in a warning). Pictures, and PDFs and
 recordings with no text, are skipped with a warning.
@@ -47,7 +48,7 @@ from tr_nlp.errors import ArchiveError, ConfigError, InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.codings import machine_codings_note
 from tr_nlp.ingest.encoding import decode_bytes, normalise_with_offsets, read_bytes
-from tr_nlp.ingest.speakers import RoleMap
+from tr_nlp.ingest.speakers import RoleMap, time_marks
 from tr_nlp.ingest.text import assemble_turns
 from tr_nlp.refi.codes import codebook_meta, codes_from_xml
 from tr_nlp.refi.safety import MAX_MB, SafeZip, parse_xml, unsafe_reason
@@ -450,7 +451,7 @@ def _read_source(
     if metadata.get("case") == interview_id:
         metadata.pop("case")
     turns, turn_warnings = assemble_turns(text, roles)
-    interview = Interview(interview_id, text, turns, metadata, where, "qdpx")
+    interview = Interview(interview_id, text, turns, metadata, where, "qdpx", time_marks(text))
     if holder is None:
         selections, unplaced = _selections(source, len(raw)), 0
     elif local(holder.tag) == "PDFSource":
@@ -467,7 +468,7 @@ def _read_source(
     if label != "Unicode code points" and selections:
         warnings.append(f"selection positions read as {label}: they fit the text better that way")
     if holder is not None and local(holder.tag) != "PDFSource":
-        interview = replace(interview, times=_sync_times(source, mapping, to_text))
+        interview = replace(interview, times=tuple(sorted({*interview.times, *_sync_times(source, mapping, to_text)})))
     codings: list[Coding] = []
     empty = 0
     for sel in selections:

@@ -110,6 +110,28 @@ def parse_timestamp(value: str) -> float:
     return seconds
 
 
+#: a transcriber's time mark in running text: f4's ``#00:01:02-3#`` (a fraction of a second
+#: after the dash) or a bracketed ``[00:01:02]``
+TIME_MARK = re.compile(rf"#(?P<f4>{TIMESTAMP})(?:-(?P<fraction>\d+))?#|\[(?P<at>{TIMESTAMP})\]")
+
+
+def time_marks(text: str) -> tuple[tuple[int, float], ...]:
+    """``(offset, seconds)`` of the time marks in ``text``: what follows a bracketed mark was
+    said from its time on, and so was what follows an f4 mark (f4 writes the time where a
+    paragraph ends, so its time is that of the text after it).
+
+    >>> time_marks("P: Yes. #00:01:02-3# No. [00:01:10] Well.")
+    ((20, 62.3), (25, 70.0))
+    """
+    marks = []
+    for m in TIME_MARK.finditer(text):
+        if m.group("f4") is not None:
+            marks.append((m.end(), parse_timestamp(m.group("f4")) + float(f"0.{m.group('fraction') or 0}")))
+        else:
+            marks.append((m.start(), parse_timestamp(m.group("at"))))
+    return tuple(sorted(marks))
+
+
 def match_label(line: str) -> LabelMatch | None:
     """Return the speaker label at the start of ``line``, if any."""
     for pattern in _PATTERNS:

@@ -9,7 +9,9 @@ the stored text; its ``interview_id`` names the interview and its ``speakers`` m
 so a stray ``Note:`` or ``And she said:`` inside speech is not taken for a speaker. A label
 may follow a list item's marker (``- I: ...``, ``1. I: ...``). Time
 marks are not speech: a line of one alone belongs to no turn, and one that closes a line
-(f4's ``#00:01:02-3#``, ``[00:01:02]``) is left out of the turn's end.
+(f4's ``#00:01:02-3#``, ``[00:01:02]``) is left out of the turn's end. Wherever they stand,
+they give the interview its :attr:`~tr_nlp.schema.Interview.times`
+(:func:`tr_nlp.ingest.speakers.time_marks`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from tr_nlp.ingest.speakers import (
     match_label,
     parse_timestamp,
     speech_end,
+    time_marks,
     turns_with_roles,
 )
 from tr_nlp.schema import Interview, Turn
@@ -196,7 +199,8 @@ def interview_from_text(
     """
     turns, warnings = assemble_turns(text, roles, forced)
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
-    return ReadResult([Interview(interview_id, text, turns, metadata, str(path), fmt)], warnings=warnings)
+    return ReadResult([Interview(interview_id, text, turns, metadata, str(path), fmt, time_marks(text))],
+                      warnings=warnings)
 
 
 def styled_label(prefix: str) -> str | None:

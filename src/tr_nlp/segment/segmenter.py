@@ -23,13 +23,15 @@ from itertools import pairwise
 from typing import Any, Literal
 
 from tr_nlp.errors import ConfigError
+from tr_nlp.ingest.speakers import TIME_MARK, TIMESTAMP
 from tr_nlp.schema import ROLES, Interview, Segment, Turn
 
 Unit = Literal["turn", "sentence", "window"]
 UNITS: tuple[Unit, ...] = ("turn", "sentence", "window")
 _ID_PREFIX = {"turn": "t", "sentence": "s", "window": "w"}
-#: a sentence that is only transcribers' notes in brackets: "[laughs]", "(pause).", "[inaudible 00:01:02]"
-_NON_SPEECH = re.compile(r"(?:\s*(?:\[[^\]\n]*\]|\([^)\n]*\)))+\s*[.,!?\u2026]*\s*")
+#: a sentence that is only transcribers' notes in brackets: "[laughs]", "(pause).", "[inaudible 00:01:02]",
+#: or time marks ("#00:01:02-3#")
+_NON_SPEECH = re.compile(rf"(?:\s*(?:\[[^\]\n]*\]|\([^)\n]*\)|#{TIMESTAMP}(?:-\d+)?#))+\s*[.,!?\u2026]*\s*")
 
 
 @lru_cache(maxsize=4)
@@ -154,7 +156,7 @@ class Segmenter:
                     sentences[k].append((start, end))
         n = 0
         for turn, spans in zip(turns, sentences):
-            for start, end in self._group(attach_non_speech(interview.text, spans)):
+            for start, end in self._group(attach_non_speech(interview.text, whole_time_marks(interview.text, spans))):
                 yield self._make(interview, n, turn, start, end)
                 n += 1
 
@@ -205,6 +207,45 @@ def sentence_spans(doc: Any) -> list[tuple[int, int]]:
             i -= 1
         bounds[k] = i
     return [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in pairwise(bounds) if b > a]
+
+
+def whole_time_marks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A turn's sentence ``spans`` with no boundary inside a time mark.
+
+    spaCy's sentencizer splits f4's ``back. #00:02:30-1# She`` into ``back. #`` and
+    ``00:02:30-1# She``. A boundary inside an f4 mark moves after it (f4 writes the time
+    where what was said ends), one inside a bracketed ``[00:02:30]`` before it (it opens
+    what follows).
+
+    >>> text = "She came back. #00:02:30-1# She asked."
+    >>> [text[a:b] for a, b in whole_time_marks(text, [(0, 16), (16, 38)])]
+    ['She came back. #00:02:30-1#', 'She asked.']
+    """
+    if not spans:
+        return spans
+    marks = [(m.start(), m.end(), m.group("f4") is not None)
+             for m in TIME_MARK.finditer(text, spans[0][0], spans[-1][1])]
+    if not marks:
+        return spans
+    out = [spans[0]]
+    for start, end in spans[1:]:
+        first, last = out[-1]
+        cut = next((stop if closing else begin for begin, stop, closing in marks
+                    if begin < start < stop or begin < last < stop), None)
+        if cut is None:
+            out.append((start, end))
+            continue
+        left, right = cut, cut
+        while left > first and text[left - 1].isspace():
+            left -= 1
+        while right < end and text[right].isspace():
+            right += 1
+        if left <= first or right >= end:  # one side was only (part of) the mark
+            out[-1] = (first, end)
+        else:
+            out[-1] = (first, left)
+            out.append((right, end))
+    return out
 
 
 def attach_non_speech(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
