@@ -70,6 +70,14 @@ def test_transcript_data_holds_the_human_codings(html, demo_run):
     assert first.text.startswith(turn[3][first.start - turn[2]:][:20])
 
 
+
+def test_transcript_turns_show_their_time_in_the_recording(html):
+    data = json.loads(re.search(r'<script type="application/json" id="tr-data">(.*?)</script>', html, re.S).group(1))
+    times = {iv["id"]: [t[4] for t in iv["turns"]] for iv in data["interviews"]}
+    assert times["demo17"][:4] == ["0:03", "0:09", "0:16", "0:20"]  # the starts of its turns' first cues
+    assert set(times["demo01"]) == {""}  # a text file without times
+
+
 def test_no_quotes_means_no_transcript_text(demo_run):
     page = build_report(demo_run, quotes=False)
     codings = pd.read_csv(demo_run / "codings.csv")

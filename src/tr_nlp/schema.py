@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -153,12 +152,12 @@ class Interview:
 
 def clock(seconds: float | None) -> str:
     """A time in a recording as a transcript shows it: ``M:SS``, or ``H:MM:SS`` from an
-    hour on; empty for no time (None or NaN).
+    hour on; empty for no time (None, NaN or NA).
 
     >>> clock(65.4), clock(3725), clock(None)
     ('1:05', '1:02:05', '')
     """
-    if seconds is None or math.isnan(seconds):
+    if seconds is None or pd.isna(seconds):
         return ""
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)

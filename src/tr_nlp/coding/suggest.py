@@ -94,21 +94,20 @@ def _evidence(model: ThemeModel, texts: Sequence[str], top: int) -> list[list[st
     if word is None:
         return [[""] * len(model.codes) for _ in texts]
     names = word.get_feature_names_out()
-    X = word.transform(texts)
+    X = word.transform(texts).tocsr()
     n_word = X.shape[1]
-    weights = code_weights(model.linear.named_steps["head"])
-    out = []
-    for i in range(X.shape[0]):
-        row = X.getrow(i)
-        per_code = []
-        for coef in weights:
-            if coef is None or not row.nnz:
-                per_code.append("")
+    out = [[""] * len(model.codes) for _ in range(X.shape[0])]
+    for j, coef in enumerate(code_weights(model.linear.named_steps["head"])):
+        if coef is None:
+            continue
+        contributions = X.data * coef[:n_word][X.indices]
+        for i in range(X.shape[0]):
+            first, last = X.indptr[i], X.indptr[i + 1]
+            if first == last:
                 continue
-            contrib = row.data * coef[:n_word][row.indices]
-            best = row.indices[np.argsort(-contrib)[:top]]
-            per_code.append("; ".join(names[j] for j, c in zip(best, np.sort(contrib)[::-1]) if c > 0))
-        out.append(per_code)
+            contrib = contributions[first:last]
+            best = np.argsort(-contrib)[:top]
+            out[i][j] = "; ".join(names[X.indices[first + k]] for k in best if contrib[k] > 0)
     return out
 
 
@@ -122,11 +121,12 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     above = model.decide(scored).to_numpy().astype(bool)
     proba = scored.to_numpy()
     evidence = _evidence(model, texts, top_terms)
+    at = [np.nan if s.timestamp is None else s.timestamp for s in segments]  # a float column, NaN for none
     rows = []
     for i, s in enumerate(segments):
         for j, code in enumerate(model.codes):
-            rows.append((s.interview_id, s.segment_id, s.start, s.end, s.timestamp, s.speaker, s.text, code,
+            rows.append((s.interview_id, s.segment_id, s.start, s.end, at[i], s.speaker, s.text, code,
                          float(proba[i, j]), bool(above[i, j]), evidence[i][j]))
-    frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS).astype({"timestamp": "float64"})
+    frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
     return frame.sort_values(["interview_id", "start", "probability"], ascending=[True, True, False],
                              kind="stable").reset_index(drop=True)

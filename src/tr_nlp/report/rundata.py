@@ -131,7 +131,7 @@ def load_run(folder: str | Path) -> RunData:
     if not card_file.is_file() and isinstance(run.get("model"), str):  # a batch names the model it used
         card_file = Path(run["model"]) / "card.json"
     return RunData(
-        folder=folder, texts=texts, turns=turns.drop(columns=["text", "timestamp"], errors="ignore"),
+        folder=folder, texts=texts, turns=turns.drop(columns=["text"], errors="ignore"),
         segments=segments.drop(columns=["text"], errors="ignore"),
         codings=read_run_table(folder / "codings.csv").drop(columns=["text"], errors="ignore"),
         segment_codes=read_run_table(folder / "segment_codes.parquet"), agreement=read_run_table(folder / "agreement.csv"),
@@ -168,8 +168,10 @@ def _turns_from_segments(suggestions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
     """A batch run keeps only coded segments: each run of one speaker's segments becomes a turn."""
     if suggestions.empty:
         return _EMPTY, _EMPTY
+    if "timestamp" not in suggestions.columns:  # written before suggestions had times
+        suggestions = suggestions.assign(timestamp=float("nan"))
     segments = (suggestions.drop_duplicates("segment_id")
-                [["interview_id", "segment_id", "start", "end", "speaker", "text"]]
+                [["interview_id", "segment_id", "start", "end", "speaker", "timestamp", "text"]]
                 .sort_values(["interview_id", "start"], kind="stable").reset_index(drop=True))
     segments["role"] = "participant"
     rows: list[dict[str, Any]] = []
@@ -181,7 +183,8 @@ def _turns_from_segments(suggestions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
             last["end"] = row.end
         else:
             rows.append({"interview_id": row.interview_id, "turn_index": len(rows), "speaker": row.speaker,
-                         "role": "participant", "start": int(row.start), "end": int(row.end), "text": str(row.text)})
+                         "role": "participant", "start": int(row.start), "end": int(row.end),
+                         "timestamp": row.timestamp, "text": str(row.text)})
     return pd.DataFrame(rows), segments
 
 

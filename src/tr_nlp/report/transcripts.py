@@ -1,6 +1,7 @@
 """The transcript viewer's data: compact JSON the page renders one interview at a time.
 
-Large corpora stay small and fast: each interview is a list of turns and a list of
+Large corpora stay small and fast: each interview is a list of turns ``[speaker, role,
+start, text, time]`` (``time`` in the recording as ``M:SS``, or empty) and a list of
 annotations ``[start, end, code, source, probability]`` (indices into shared lists), and
 the page builds the DOM only for the interview on screen.
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.report.rundata import RunData
+from tr_nlp.schema import clock
 
 
 def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
@@ -49,7 +51,7 @@ def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
         turns = turns_of.get(iid)
         rows = [] if turns is None else [
             [speakers.setdefault(str(t.speaker), len(speakers)), str(t.role)[:1], int(t.start),
-             text[int(t.start):int(t.end)]]
+             text[int(t.start):int(t.end)], clock(getattr(t, "timestamp", None))]
             for t in turns.sort_values("start", kind="stable").itertuples(index=False)]
         notes = annotations[iid]
         notes.sort(key=lambda a: (a[0], -a[1], a[2], a[3]))

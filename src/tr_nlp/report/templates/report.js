@@ -50,7 +50,7 @@
   }
 
   function renderTurn(iv, turn, notes) {
-    const [speaker, role, start, text] = turn;
+    const [speaker, role, start, text, at] = turn;
     const end = start + text.length;
     const row = document.createElement("div");
     row.className = "turn role-" + role;
@@ -59,6 +59,13 @@
     const who = document.createElement("div");
     who.className = "who";
     who.textContent = data.speakers[speaker];
+    if (at) {
+      const time = document.createElement("span");
+      time.className = "at";
+      time.textContent = at;
+      time.title = "time in the recording";
+      who.appendChild(time);
+    }
     const said = document.createElement("div");
     said.className = "said";
     const inside = notes.filter((a) => a[0] < end && a[1] > start);
