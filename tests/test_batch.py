@@ -159,6 +159,28 @@ def test_retrying_a_duplicate_never_deletes_the_other_inputs_outputs(model, tmp_
     assert "E161" in (out / "errors.jsonl").read_text()
 
 
+def test_outputs_of_an_earlier_tr_nlp_without_a_column_keep_the_combined_csv_aligned(model, tmp_path):
+    # a folder coded before suggestions had a timestamp column, resumed with new inputs: the
+    # combined CSV appended 12-column rows under an 11-column header
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("I: Who helped?\nP: The nurse sat with me and listened.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch([folder], model, out)
+    for part in (out / "suggestions.parquet").glob("*.parquet"):  # as the earlier version wrote it
+        pd.read_parquet(part).drop(columns="timestamp").to_parquet(part)
+    (folder / "b.txt").write_text("I: And then?\nP: [00:01:05] She rang me back when she said she would.\n",
+                                  encoding="utf-8")
+    run_batch([folder], model, out)
+    with open(out / "suggestions.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert {len(row) for row in rows} == {len(rows[0])} and "timestamp" in rows[0]
+    combined = pd.read_csv(out / "suggestions.csv")
+    assert combined.groupby("interview_id").timestamp.max().fillna(-1).to_dict() == {"a": -1, "b": 65.0}
+    dataset = pd.read_parquet(out / "suggestions.parquet")  # every part has the column again
+    assert dataset.groupby("interview_id").timestamp.max().fillna(-1).to_dict() == {"a": -1, "b": 65.0}
+
+
 def test_edited_file_is_redone_and_a_new_model_redoes_everything(incoming, model, tmp_path):
     out = tmp_path / "out"
     assert run_batch([incoming], model, out).coded == 18

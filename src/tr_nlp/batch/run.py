@@ -38,6 +38,7 @@ from tr_nlp.batch.lock import folder_lock
 from tr_nlp.batch.manifest import MANIFEST_NAME, Entry, Manifest
 from tr_nlp.batch.work import Result, Task, code_files
 from tr_nlp.coding.store import CARD_FILE, verify_model_files
+from tr_nlp.coding.suggest import SUGGESTION_COLUMNS
 from tr_nlp.csvsafe import write_csv
 from tr_nlp.errors import OutputError
 from tr_nlp.export.folder import safe_stem
@@ -293,7 +294,11 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
 
 
 def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
-    """errors.jsonl, and the combined CSV when ``rebuild`` (or it is missing); ordered by input path."""
+    """errors.jsonl, and the combined CSV when ``rebuild`` (or it is missing); ordered by input path.
+
+    A part file an earlier tr_nlp wrote with other columns is rewritten with today's (a
+    column it lacks left empty), so the CSV's rows and the dataset's parts all agree.
+    """
     paths = {"manifest": out / MANIFEST_NAME, "dataset": out / DATASET, "csv": out / "suggestions.csv",
              "interviews": out / "interviews", "errors": out / "errors.jsonl"}
     entries = list(manifest.entries())
@@ -308,9 +313,14 @@ def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
     for stray in (out / DATASET).glob("*.parquet") if (out / DATASET).is_dir() else ():
         if stray.name not in referenced:  # left by a run killed between writing and recording
             stray.unlink()
+    columns = ["source", *SUGGESTION_COLUMNS]
     with atomic_path(paths["csv"]) as tmp:
         for k, part in enumerate(parts):  # one part at a time: memory stays bounded
-            write_csv(pd.read_parquet(part), tmp, append=k > 0)
+            rows = pd.read_parquet(part)
+            if list(rows.columns) != columns:  # written by an earlier tr_nlp: brought to today's columns
+                rows = rows.reindex(columns=columns)
+                write_table(rows, part)
+            write_csv(rows, tmp, append=k > 0)
         if not parts:
             tmp.write_text("")
     return paths
