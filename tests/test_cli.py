@@ -35,6 +35,17 @@ def test_inspect_demo_lists_every_interview_with_roles():
     assert records["demo03"]["speakers"] == {"Interviewer": "interviewer", "Jo": "participant"}
     assert records["demo09"]["speakers"] == {"Speaker 1": "interviewer", "Speaker 2": "participant"}
     assert data["failed"] == []
+    # the times in the recording each gives: subtitles and timed labels do, plain labels not
+    assert (records["demo17"]["times"], records["demo17"]["time_span"]) == (23, [3.0, 129.933])  # 23 cues
+    assert (records["demo06"]["times"], records["demo06"]["time_span"]) == (20, [4.0, 187.0])  # 20 labels
+    assert (records["demo01"]["times"], records["demo01"]["time_span"]) == (0, None)
+
+
+def test_inspect_table_shows_the_times_only_when_some_file_has_them():
+    timed = run("inspect", DEMO / "interviews" / "demo17.vtt", DEMO / "interviews" / "demo01.txt")
+    assert timed.exit_code == 0 and "times" in timed.stdout and "0:03-2:09" in timed.stdout
+    untimed = run("inspect", DEMO / "interviews" / "demo01.txt")
+    assert untimed.exit_code == 0 and "times" not in untimed.stdout
 
 
 def test_inspect_table_output():

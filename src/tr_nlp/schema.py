@@ -130,6 +130,11 @@ class Interview:
         at = bisect.bisect_right(offsets, offset)
         return seconds[at - 1] if at else None
 
+    @property
+    def known_times(self) -> list[float]:
+        """Every time the source gave (turns' timestamps and :attr:`times`), in order of offset."""
+        return list(self._marks[1])
+
     @cached_property
     def _marks(self) -> tuple[list[int], list[float]]:
         """Every known time in order of offset (at one offset, :attr:`times` over a turn's)."""

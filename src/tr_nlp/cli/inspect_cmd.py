@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from tr_nlp.cli import common as c
+from tr_nlp.schema import clock
 
 
 @c.handle_errors
@@ -25,7 +26,7 @@ def inspect(
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
-    """Per file: detected format, interviews, speakers and roles, turns, words, warnings."""
+    """Per file: detected format, interviews, speakers and roles, turns, words, times, warnings."""
     options = c.read_options(preset, text_col, speaker_col, group_col, order_col,
                              speaker_roles=speaker_role, encoding=encoding)
     corpus = c.load_and_report(paths, options, fmt, quiet=quiet, required=False)  # it reports failures
@@ -40,11 +41,14 @@ def inspect(
         }, ensure_ascii=False))
     else:
         table = Table(title=None, show_lines=False)
-        for column in ("file", "format", "interview", "speakers (role)", "turns", "words"):
+        timed = any(r["time_span"] for r in records)
+        for column in ("file", "format", "interview", "speakers (role)", "turns", "words", *(["times"] if timed else [])):
             table.add_column(column, justify="right" if column in {"turns", "words"} else "left")
         for r in records:
             speakers = ", ".join(f"{s} ({role})" for s, role in r["speakers"].items())
-            table.add_row(r["file"], r["format"], r["interview_id"], speakers, str(r["turns"]), str(r["words"]))
+            span = r["time_span"]
+            table.add_row(r["file"], r["format"], r["interview_id"], speakers, str(r["turns"]), str(r["words"]),
+                          *([f"{clock(span[0])}-{clock(span[1])}" if span else ""] if timed else []))
         c.out.print(table)
         words = sum(r["words"] for r in records)
         c.out.print(

@@ -94,11 +94,14 @@ class Corpus:
         return {iv.id: iv for iv in self.interviews}
 
     def describe(self) -> list[dict[str, Any]]:
-        """One record per interview: file, format, speakers with roles, turns, words."""
+        """One record per interview: file, format, speakers with roles, turns, words, and the
+        times in the recording it gives (``times``: how many distinct ones, ``time_span``:
+        first and last in seconds, or None)."""
         source_of = {iid: f for f in self.files for iid in f.interview_ids}
         records = []
         for iv in self.interviews:
             report = source_of.get(iv.id)
+            known = iv.known_times
             records.append({
                 "file": report.path if report else iv.source,
                 "format": iv.format,
@@ -106,6 +109,8 @@ class Corpus:
                 "speakers": dict(iv.speakers),
                 "turns": len(iv.turns),
                 "words": sum(len(iv.text[t.start:t.end].split()) for t in iv.turns),
+                "times": len(set(known)),
+                "time_span": [min(known), max(known)] if known else None,
                 "synthetic": bool(iv.metadata.get("synthetic", False)),
             })
         return records
