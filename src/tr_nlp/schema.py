@@ -91,10 +91,10 @@ class Interview:
     format : str
         Reader that produced it (``text``, ``docx``, ``odt``, ``rtf``, ``vtt``, ``srt``, ``whisper``, ``table``...).
     times : tuple of (int, float)
-        Times in the recording the source gave inside turns: ``(offset, seconds)``, the
-        text from ``offset`` on was said from ``seconds`` on (a subtitle cue's start, a
-        REFI-QDA sync point), in order of offset. Turns' timestamps count as well; see
-        :meth:`time_at`.
+        Times in the recording the source gave besides its turns' timestamps:
+        ``(offset, seconds)``, the text from ``offset`` on was said from ``seconds`` on (a
+        subtitle cue's start, a REFI-QDA sync point, a time mark in the text), in order
+        of offset. See :meth:`time_at`.
     """
 
     id: str

@@ -85,7 +85,8 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
     -------
     DataFrame
         One row per pick (:data:`NEXT_COLUMNS`): rank, where the segment is (with its
-        time in the recording, where known), its text, its uncertainty, and the code of the closest call with its probability.
+        time in the recording, where known), its text, its uncertainty, and the code of
+        the closest call with its probability.
 
     Raises
     ------

@@ -3,8 +3,8 @@
 One row per (segment, code) with the calibrated probability, whether the model codes it
 (``above_threshold``: the code's threshold, or for a code in an exclusive group, being the
 group's winner), and the terms that pushed the score up most (for a quick audit). Where
-the transcript had times (subtitles, a recording's sync points, timed table rows or
-labels), ``timestamp`` says how many seconds into the recording the segment began, so a
+the transcript had times (subtitles, a recording's sync points, timed table rows, labels
+or time marks), ``timestamp`` says how many seconds into the recording the segment began, so a
 coder can listen to it; elsewhere it is empty.
 """
 

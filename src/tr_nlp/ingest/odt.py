@@ -3,11 +3,12 @@
 The text is what the document shows: paragraphs, headings and list items are lines,
 table rows become ``Speaker: text`` lines as in Word documents (a time column the turn's
 time, a header row and its notes column left out: see
-:func:`tr_nlp.ingest.doctables.table_lines`), ``text:s``/``text:tab``/``text:line-break`` are spaces, tabs and line breaks. Footnotes,
-comments, deleted text kept for tracked changes, frames and drawings are left out. The
-text is then read like a plain-text transcript; ``meta.xml``'s title, subject and
-keywords become metadata. The archive is checked for zip bombs first and its XML is
-parsed with ``defusedxml`` (no entities, no external references).
+:func:`tr_nlp.ingest.doctables.table_lines`), and ``text:s``/``text:tab``/``text:line-break``
+are spaces, tabs and line breaks. Footnotes, comments, deleted text kept for tracked
+changes, frames and drawings are left out. The text is then read like a plain-text
+transcript; ``meta.xml``'s title, subject and keywords become metadata. The archive is
+checked for zip bombs first and its XML is parsed with ``defusedxml`` (no entities, no
+external references).
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     # Name: text    /    Interviewer (Jane): text
     re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s*:{_B}(?:\s+|$)"),
     # [12 <tab>] 0:00:05.3 - 0:00:09.1 <tab> Name <tab> text    (a table of line number, timespan, speaker
-    # and text as text: .rtf and .odt tables, a table pasted into a text file)
+    # and text as text: a table pasted into a text file)
     re.compile(rf"^{_LINE_NUMBER}{TIME_CELL}\t+(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+"),
     # Name <tab> 0:00:05 <tab> text
     re.compile(rf"^(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+{TIME_CELL}\t+"),

@@ -6,8 +6,8 @@ Consecutive cues of one speaker are merged into one turn, and the stored text is
 as one ``Speaker: text`` line per turn, so it reads like a transcript and exports cleanly.
 Each turn keeps the start time of its first cue, and the interview the start of every
 other cue (:attr:`~tr_nlp.schema.Interview.times`), so a sentence in a long turn has its
-own time. ``key: value`` lines in the WEBVTT header
-or a NOTE block before the first cue become metadata.
+own time. ``key: value`` lines in the WEBVTT header or a NOTE block before the first cue
+become metadata.
 """
 
 from __future__ import annotations
@@ -208,9 +208,10 @@ def interview_from_cues(
     """One interview of timed cues: a cue with no speaker continues the one before.
 
     Consecutive cues of one speaker merge into a turn that keeps the first cue's start
-    time, and the start of each later cue is kept in :attr:`Interview.times`; the stored text is one ``Speaker: text`` line per turn. Cues that name no
-    speaker at all are the participant's speech, with a warning. An ``interview_id`` in
-    ``metadata`` names the interview, else the file name does.
+    time, and the start of each later cue is kept in :attr:`Interview.times`; the stored
+    text is one ``Speaker: text`` line per turn. Cues that name no speaker at all are the
+    participant's speech, with a warning. An ``interview_id`` in ``metadata`` names the
+    interview, else the file name does.
     """
     cues = _apply_prefix_labels(cues)
     merged: list[tuple[str, list[Cue]]] = []
