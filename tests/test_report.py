@@ -76,6 +76,7 @@ def test_transcript_turns_show_their_time_in_the_recording(html):
     times = {iv["id"]: [t[4] for t in iv["turns"]] for iv in data["interviews"]}
     assert times["demo17"][:4] == ["0:03", "0:09", "0:16", "0:20"]  # the starts of its turns' first cues
     assert set(times["demo01"]) == {""}  # a text file without times
+    assert re.search(r"characters \d+-\d+, at \d+:\d\d</a>", html)  # a candidate code's quote from a recording
 
 
 def test_no_quotes_means_no_transcript_text(demo_run):

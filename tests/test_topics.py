@@ -12,7 +12,7 @@ from tr_nlp.ingest import Corpus, load_corpus
 from tr_nlp.schema import Interview, Turn
 from tr_nlp.segment import Segmenter
 from tr_nlp.topics import discover, dump_candidates, is_filler, select_remainder
-from tr_nlp.topics.candidates import read_candidates
+from tr_nlp.topics.candidates import candidates_to_dict, read_candidates
 from tr_nlp.topics.model import ScaledClusterer, proper_names, scaled_settings
 
 runner = CliRunner()
@@ -98,8 +98,15 @@ def test_demo_candidates_include_the_planted_themes_with_exact_quotes(demo_disco
         assert 3 <= len(cand.quotes) <= 5 and cand.size >= len(cand.quotes)
         for q in cand.quotes:
             assert interviews[q.interview_id].text[q.start:q.end] == q.text
+            assert q.timestamp == interviews[q.interview_id].time_at(q.start)  # where in the recording, if known
         assert cand.nearest_code in corpus.codebook.names and 0 <= cand.novelty <= 2
     assert set(found.assignments["candidate"]) - {""} == {c.name for c in found.candidates}
+    timed = found.assignments[found.assignments.timestamp.notna()]
+    assert len(timed) and set(timed.interview_id) <= {iv.id for iv in corpus.interviews if iv.known_times}
+    # candidates.yaml gives a quote's time only where one is known
+    quotes = [q for c in candidates_to_dict(found.candidates)["codes"] for q in c["evidence"]["quotes"]]
+    assert {("timestamp" in q) for q in quotes} == {True, False}
+    assert all(q["timestamp"] == interviews[q["interview_id"]].time_at(q["start"]) for q in quotes if "timestamp" in q)
 
 
 def test_candidates_yaml_loads_as_a_codebook_and_repeats_exactly(demo_discovery, tmp_path):

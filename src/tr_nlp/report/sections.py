@@ -26,6 +26,7 @@ from tr_nlp.agreement.tables import OVERALL as POOLED
 from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.report.rundata import RunData
 from tr_nlp.report.svg import Point, Series, line_chart, scatter_chart
+from tr_nlp.schema import clock
 
 #: Okabe-Ito and Tol colour-blind-safe colours, given to the codes in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#117733",
@@ -388,12 +389,17 @@ def disagreements(data: RunData, codes: Sequence[str], quotes: bool, top: int = 
 # --- candidate codes -----------------------------------------------------------------------------
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
 def candidates(data: RunData, quotes: bool) -> list[dict[str, Any]]:
     """Candidate codes with their evidence; quotes point into the transcript viewer."""
     out = []
     for entry in data.candidates:
         ev = entry.get("evidence") or {}
         quoted = [{"interview_id": str(q["interview_id"]), "start": int(q["start"]), "end": int(q["end"]),
+                   "at": clock(q["timestamp"]) if _number(q.get("timestamp")) else "",
                    "text": data.span_text(str(q["interview_id"]), int(q["start"]), int(q["end"])) if quotes else None}
                   for q in ev.get("quotes") or []]
         out.append({"name": entry.get("name"), "label": ev.get("label", ""), "keywords": ev.get("keywords", []),
