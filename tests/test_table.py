@@ -249,3 +249,12 @@ def test_cp1252_table_is_read_with_a_warning(write):
     result = read_file(path)
     assert result.interviews[0].text.count("Caf\u00e9") == 1
     assert any("cp1252" in w for w in result.warnings)
+
+
+def test_a_times_column_keeps_only_readable_times(tmp_path):
+    # "inf" or a negative number read as a time made the report and inspect fail formatting it
+    path = tmp_path / "t.csv"
+    path.write_text("interview_id,speaker,text,at\na,I,Who helped?,inf\na,P,The nurse.,-3\na,I,When?,00:00:05\n"
+                    "a,P,Later.,soon\n", encoding="utf-8")
+    iv = read_file(path, ReadOptions(table=TableMapping(timestamp_col="at"))).interviews[0]
+    assert [t.timestamp for t in iv.turns] == [None, None, 5.0, None]

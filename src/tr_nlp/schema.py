@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -157,12 +158,12 @@ class Interview:
 
 def clock(seconds: float | None) -> str:
     """A time in a recording as a transcript shows it: ``M:SS``, or ``H:MM:SS`` from an
-    hour on; empty for no time (None, NaN or NA).
+    hour on; empty for no time (None, NaN, NA or infinite).
 
     >>> clock(65.4), clock(3725), clock(None)
     ('1:05', '1:02:05', '')
     """
-    if seconds is None or pd.isna(seconds):
+    if seconds is None or pd.isna(seconds) or not math.isfinite(seconds):
         return ""
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -392,10 +393,12 @@ def _derived_codebook(
 
 
 def _timestamp(value: Any) -> float | None:
+    """A row's time in seconds; None for a blank, unreadable, negative or infinite one."""
     text = str(value or "").strip()
     if not text or text.casefold() in MISSING:
         return None
     try:
-        return parse_timestamp(text)
+        seconds = parse_timestamp(text)
     except ValueError:
         return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
