@@ -39,7 +39,7 @@ UNKNOWN_SPEAKER = "unknown"
 UNLABELLED_ROLE: Role = "participant"
 TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 # a time mark that is not speech: f4's "#00:01:02-3#" or a bracketed "[00:01:02]"
-_MARK = rf"(?:#{TIMESTAMP}(?:-\d+)?#|\[{TIMESTAMP}\])"
+_MARK = rf"(?:#(?P<f4>{TIMESTAMP})(?:-(?P<fraction>\d+))?#|\[(?P<at>{TIMESTAMP})\])"
 _MARK_AT_END = re.compile(rf"{_MARK}$")
 _MARK_LINE = re.compile(rf"{_MARK}|{TIMESTAMP}")
 # a capital letter of the Latin, Greek or Cyrillic alphabets ("Élise", "Ödön", "Анна" start labels too)
@@ -112,7 +112,7 @@ def parse_timestamp(value: str) -> float:
 
 #: a transcriber's time mark in running text: f4's ``#00:01:02-3#`` (a fraction of a second
 #: after the dash) or a bracketed ``[00:01:02]``
-TIME_MARK = re.compile(rf"#(?P<f4>{TIMESTAMP})(?:-(?P<fraction>\d+))?#|\[(?P<at>{TIMESTAMP})\]")
+TIME_MARK = re.compile(_MARK)
 
 
 def time_marks(text: str) -> tuple[tuple[int, float], ...]:

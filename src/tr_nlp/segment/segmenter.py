@@ -23,7 +23,7 @@ from itertools import pairwise
 from typing import Any, Literal
 
 from tr_nlp.errors import ConfigError
-from tr_nlp.ingest.speakers import TIME_MARK, TIMESTAMP
+from tr_nlp.ingest.speakers import TIME_MARK
 from tr_nlp.schema import ROLES, Interview, Segment, Turn
 
 Unit = Literal["turn", "sentence", "window"]
@@ -31,7 +31,7 @@ UNITS: tuple[Unit, ...] = ("turn", "sentence", "window")
 _ID_PREFIX = {"turn": "t", "sentence": "s", "window": "w"}
 #: a sentence that is only transcribers' notes in brackets: "[laughs]", "(pause).", "[inaudible 00:01:02]",
 #: or time marks ("#00:01:02-3#")
-_NON_SPEECH = re.compile(rf"(?:\s*(?:\[[^\]\n]*\]|\([^)\n]*\)|#{TIMESTAMP}(?:-\d+)?#))+\s*[.,!?\u2026]*\s*")
+_NON_SPEECH = re.compile(rf"(?:\s*(?:\[[^\]\n]*\]|\([^)\n]*\)|{TIME_MARK.pattern}))+\s*[.,!?\u2026]*\s*")
 
 
 @lru_cache(maxsize=4)
