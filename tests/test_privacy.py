@@ -35,6 +35,13 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("on 2021-03-12 exactly", "DATE"),
     ("since the 3rd of March 2022, yeah", "DATE"),
     ("since March 12, 2021, yeah", "DATE"),
+    ("it's on www.example.org/groups/sam-p, have a look", "URL"),
+    ("see https://example.org/u?id=42.", "URL"),
+    ("her twitter is @sam_patel, so", "HANDLE"),
+    ("I live at 14 Elm Road, near the shops", "ADDRESS"),
+    ("the flat on 3a Upper Hill St was damp", "ADDRESS"),
+    ("it's N15 3TH, the postcode", "POSTCODE"),
+    ("postcode SW1A1AA I think", "POSTCODE"),
 ])
 def test_each_kind_is_found(text, kind):
     found = Pseudonymiser().find(text)
@@ -44,6 +51,16 @@ def test_each_kind_is_found(text, kind):
 def test_ordinary_numbers_and_words_are_left_alone():
     text = "I was 23, on ward 7, for 10 days; I may go in May, I rob no one."
     assert Pseudonymiser(names=["Rob"]).text(text) == text
+    text = ("Twenty Marlboro Lights, 20 a day. At 5 PM, in the M6 queue, 2 Big Macs; I rang 111, "
+            "an @ sign, room 4B, the B12 jab, e.g. this.")
+    assert Pseudonymiser().find(text) == []
+
+
+def test_a_date_that_ends_a_sentence_leaves_its_full_stop():
+    # the full stop belongs to the sentence (the segmenter cuts there), not to "March"
+    p = Pseudonymiser()
+    assert p.text("On the 3rd of March. Then in Sept. 2020 and Mar. 2021.") == (
+        "On the [DATE_1]. Then in [DATE_2] and [DATE_3].")
 
 
 def test_same_detail_same_placeholder_everywhere():
@@ -257,6 +274,17 @@ def test_words_that_may_be_names_are_those_capitalised_inside_a_sentence_and_nev
     # the stutters 'I-I’m' and 'I'm-I'm', the acronym 'GPs',
     # 'Sam' (listed), 'Dev' (the speaker); 'Mags' at the start of a sentence is not counted
     assert found[0].example == "Well Mags came round. Mags's the one who, um,"  # its first, no word cut
+
+
+def test_a_name_also_written_in_an_address_is_still_listed_and_addresses_are_not():
+    # "okafor" in lower case inside an e-mail address is not the word "okafor": Dr Okafor
+    # is a name; the street in an address and a web address are replaced anyway
+    speech = ("My coordinator, Dr Okafor, said to write to j.okafor@nhs.net or see www.x.org/Okafor-team, "
+              "and she came to 14 Elm Road with Sam from @Mags_support.")
+    interviews = [Interview("i1", speech, (Turn("P", "participant", 0, len(speech)),))]
+    found = name_candidates(Corpus(interviews), Pseudonymiser())
+    assert [c.word for c in found] == ["Okafor", "Sam"]
+    assert found[0].example.startswith("My coordinator, Dr Okafor, said to write to j.okafor@nhs.net")
 
 
 def test_the_names_listed_find_every_name_in_the_demo_corpus(demo_coded):

@@ -30,13 +30,15 @@ def pseudonymise_cmd(
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
-    """Replace speaker names, listed names, e-mails, phone and NHS numbers and dates with placeholders.
+    """Replace names, contact details, NHS numbers, addresses and dates with placeholders.
 
-    Writes a corpus folder any tr-nlp command reads; codings are moved with the text, so
-    each still covers the same words. The same detail gets the same placeholder
-    everywhere; --mapping keeps the placeholder -> original table (store it privately).
-    Names said in passing are replaced only when listed: --list-names first writes the
-    words that may be names (capitalised inside a sentence, never in lower case) for review.
+    Speaker names, listed names, e-mail and web addresses, handles, phone and NHS
+    numbers, street addresses, UK postcodes and dates. Writes a corpus folder any
+    tr-nlp command reads; codings move with the text, so each still covers the
+    same words. The same detail gets the same placeholder everywhere; --mapping
+    keeps the placeholder -> original table (store it privately). Names said in
+    passing are replaced only when listed: --list-names first writes the words
+    that may be names (capitalised inside a sentence, never in lower case).
     """
     if (output is None) == (list_names is None):
         raise ConfigError("E163", detail="give -o/--output for the pseudonymised corpus, or --list-names FILE "

@@ -67,7 +67,7 @@ def name_candidates(corpus: Corpus, pseudonymiser: Pseudonymiser) -> list[NameCa
     for interview in corpus.interviews:
         for turn in interview.turns:
             speech = interview.text[turn.start:turn.end]
-            for m in _WORD.finditer(speech):
+            for m in _WORD.finditer(_without_details(speech, pseudonymiser)):
                 word = _CLITIC.sub("", m.group())
                 if word.islower():
                     lower.add(word.casefold())
@@ -110,6 +110,19 @@ def _not_a_name(word: str) -> bool:
         return True
     parts = word.replace("\u2019", "'").casefold().split("-")
     return all(part in _NOT_NAMES or part.removesuffix("s") in _NOT_NAMES for part in parts)
+
+
+def _without_details(speech: str, pseudonymiser: Pseudonymiser) -> str:
+    """``speech`` with the details ``pseudonymiser`` replaces already blanked out, so that
+    neither an e-mail address ("j.okafor@...") hides a name written in lower case inside
+    it nor a street's name is listed.
+
+    >>> _without_details("Dr Okafor, j.okafor@nhs.net, 14 Elm Road", Pseudonymiser())
+    'Dr Okafor,                 ,            '
+    """
+    for start, end, _ in pseudonymiser.spans(speech):
+        speech = speech[:start] + " " * (end - start) + speech[end:]
+    return speech
 
 
 def _starts_sentence(speech: str, position: int) -> bool:

@@ -1,8 +1,9 @@
 """Replace names, contact details and dates in transcripts with consistent placeholders.
 
 A :class:`Pseudonymiser` finds personal details in a text (speaker names, names from a
-user's list, e-mail addresses, phone numbers, NHS-style numbers, dates) and replaces
-each with a placeholder such as ``[PERSON_1]``. The same detail always gets the same
+user's list, e-mail addresses, web addresses, social-media handles, phone numbers,
+NHS-style numbers, street addresses, UK postcodes, dates) and replaces each with a
+placeholder such as ``[PERSON_1]``. The same detail always gets the same
 placeholder, across interviews and, with a saved mapping, across runs. Every
 replacement returns an :class:`OffsetMap`, so codings and segments keep covering the
 same words in the new text.
@@ -33,18 +34,30 @@ from pathlib import Path
 from tr_nlp.csvsafe import guard_cell, unguard_cell
 from tr_nlp.errors import InputError
 
-KINDS: tuple[str, ...] = ("EMAIL", "NHS_NUMBER", "PHONE", "DATE", "PERSON")
+KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "PHONE", "ADDRESS", "POSTCODE", "DATE", "PERSON")
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+# a month's name, or its abbreviation with or without a full stop (a full stop after a
+# whole name ends the sentence: it is not part of the date)
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)")
+# what ends a street's name: "14 Elm Road", "3a Hill St"
+_STREET = (r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Place|Gardens|Terrace|"
+           r"Court|Grove|Square|Row|Walk|Mews|Hill|Park|Parade|Rise|View|Green|Gate)")
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _PATTERNS: dict[str, re.Pattern[str]] = {
+    # a web address up to the first space, less the punctuation that ends the sentence
+    "URL": re.compile(r"(?<!\w)(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019]"),
     "EMAIL": re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
+    "HANDLE": re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{2,30}(?![\w@])"),
     # 3-3-4 digits not starting with 0 (UK phone numbers start with 0 or +44)
     "NHS_NUMBER": re.compile(r"(?<![\d+])[1-9]\d{2}([ -]?)\d{3}\1\d{4}(?!\d)"),
     # 0161 496 0000, 07700 900123, (020) 7946 0958, +44 (0)161 496 0000: at most three digit groups
     "PHONE": re.compile(r"(?<![\w+])(?:\+\d{1,3}[ -]?(?:\(0\)[ -]?)?\d{2,4}|\(0\d{2,4}\)|0\d{2,4})"
                         r"[ -]?\d{3,4}[ -]?\d{3,4}(?!\d)"),
+    # a house number and one to three capitalised words ending in a street's kind
+    "ADDRESS": re.compile(rf"(?<![\w.,])\d{{1,4}}[A-Za-z]?,? (?:[A-Z][\w'-]* ){{1,3}}{_STREET}(?![\w-])"),
+    # a full UK postcode (its district alone, "N15", names thousands of households)
+    "POSTCODE": re.compile(r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])"),
     "DATE": re.compile(
         r"(?<!\d)(?:\d{4}-\d{2}-\d{2}|(?:[12]\d|3[01]|0?[1-9])[/.-](?:1[0-2]|0?[1-9])[/.-](?:\d{4}|\d{2}))(?!\d)"
         rf"|\b{_DAY}(?: of)? {_MONTH}(?:,? \d{{4}})?(?!\w)"
@@ -210,6 +223,16 @@ class Pseudonymiser:
     # --- finding and replacing ----------------------------------------------------------
     def find(self, text: str) -> list[Replacement]:
         """Non-overlapping details in ``text``, in order (earliest, then longest, wins)."""
+        return [Replacement(start, end, kind, text[start:end], self.placeholder(kind, text[start:end]))
+                for start, end, kind in self.spans(text)]
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Where :meth:`find` finds details, as ``(start, end, kind)``, without giving them
+        placeholders.
+
+        >>> Pseudonymiser().spans("Write to @sam_p or sam@example.org by 3 May.")
+        [(9, 15, 'HANDLE'), (19, 34, 'EMAIL'), (38, 43, 'DATE')]
+        """
         found: list[tuple[int, int, int, str]] = []
         for rank, kind in enumerate(KINDS):
             if kind not in self.kinds:
@@ -222,12 +245,11 @@ class Pseudonymiser:
                     continue
                 found.append((m.start(), m.end(), rank, kind))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0]), f[2]))
-        chosen: list[Replacement] = []
+        chosen: list[tuple[int, int, str]] = []
         edge = 0
         for start, end, _, kind in found:
             if start >= edge:
-                original = text[start:end]
-                chosen.append(Replacement(start, end, kind, original, self.placeholder(kind, original)))
+                chosen.append((start, end, kind))
                 edge = end
         return chosen
 
