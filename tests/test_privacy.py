@@ -35,6 +35,9 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("on 2021-03-12 exactly", "DATE"),
     ("since the 3rd of March 2022, yeah", "DATE"),
     ("since March 12, 2021, yeah", "DATE"),
+    ("born on the twenty-first of March, 1985, so", "DATE"),
+    ("it was March the 3rd, I think", "DATE"),
+    ("since May the Fourth", "DATE"),
     ("it's on www.example.org/groups/sam-p, have a look", "URL"),
     ("see https://example.org/u?id=42.", "URL"),
     ("her twitter is @sam_patel, so", "HANDLE"),
@@ -52,7 +55,8 @@ def test_ordinary_numbers_and_words_are_left_alone():
     text = "I was 23, on ward 7, for 10 days; I may go in May, I rob no one."
     assert Pseudonymiser(names=["Rob"]).text(text) == text
     text = ("Twenty Marlboro Lights, 20 a day. At 5 PM, in the M6 queue, 2 Big Macs; I rang 111, "
-            "an @ sign, room 4B, the B12 jab, e.g. this.")
+            "an @ sign, room 4B, the B12 jab, e.g. this. The first of many; for a second, May. "
+            "The third of them, in the second March, or the fourth.")
     assert Pseudonymiser().find(text) == []
 
 

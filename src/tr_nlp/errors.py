@@ -99,6 +99,10 @@ class Errors:
     )
     E155 = "a codings table without start and end needs a 'text' column with each coded quote, and the corpus"
     E156 = "codings row {row}: no {column}; every row names its interview, code and coder"
+    E157 = (
+        "reviewed row {row}: {detail}; expected interview_id, whole character offsets start < end "
+        "inside the interview's text, and optionally a coder (the list 'tr-nlp next -o' wrote is one)"
+    )
     # --- corpus configs and settings ------------------------------------------------
     E160 = "invalid corpus config: {detail}"
     E161 = "duplicate interview id '{interview_id}' (also in {other}); ids must be unique"

@@ -197,6 +197,21 @@ class Coding:
     coder: str
 
 
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    """A passage a coder read for coding, whether or not any code applied: ``text[start:end]``.
+
+    Where a team codes the passages ``tr-nlp next`` proposed rather than whole interviews,
+    these say which passages of an interview were read: the rest of it was not, so it is
+    no evidence that a code is absent. ``coder`` None: every coder of the codings read it.
+    """
+
+    interview_id: str
+    start: int
+    end: int
+    coder: str | None = None
+
+
 #: How every coder name tr_nlp gives machine work starts when it writes codings out (a
 #: model's suggestions, topic discovery's passages). Read back, such codings are left out:
 #: they are not human coding, and a model trained or judged on them would learn from itself.

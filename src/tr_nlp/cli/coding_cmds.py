@@ -33,6 +33,7 @@ from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
 from tr_nlp.schema import Codebook, Interview, clock
+from tr_nlp.segment import unread_by_anyone
 
 Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
 Objective = Annotated[str, typer.Option("--objective", help="Threshold objective: f1, kappa or recall:0.95.")]
@@ -144,6 +145,7 @@ def train(
     output: c.ModelOutput,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
+    reviewed: c.ReviewedOpt = None,
     features: Features = "both",
     objective: Objective = "f1",
     target: Target = "union",
@@ -172,7 +174,8 @@ def train(
     if cv_folds == 1:  # before the (slow) training, not after it
         raise ConfigError("E163", detail="--cv-folds 1; expected 0 (skip) or 2 or more")
     check_folder_path(output, "the model")
-    loaded = as_written = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook, quiet)
+    loaded = as_written = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings,
+                                            codebook, quiet, reviewed=reviewed)
     if pseudonymise:  # the codebook stays as written, so the card's hash is the team's codebook's
         loaded = replace(pseudonymise_corpus(loaded, c.pseudonymiser(names, None))[0], codebook=loaded.codebook)
     data = coded_data(loaded, c.segmenter(unit, roles, window, stride), _code_list(codes), target, aggregate=aggregate)
@@ -206,6 +209,7 @@ def evaluate(
     corpus: c.CorpusOpt,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
+    reviewed: c.ReviewedOpt = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_group.csv, calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json.")] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Judge this trained model on the interviews (a held-out test: its training interviews are left out) instead of cross-validating; features, objective, context and folds are then the model's.")] = None,
     features: Features = "both",
@@ -232,7 +236,8 @@ def evaluate(
     if output is not None:
         check_folder_path(output, "the evaluation")
     theme = load_model(model) if model is not None else None  # a bad model fails before any reading
-    loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook, quiet)
+    loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook,
+                               quiet, reviewed=reviewed)
     if theme is not None:
         ignored = [name for name, given in (("--features", features != "both"), ("--objective", objective != "f1"),
                                             ("--context", context), ("--finetune", finetune), ("--folds", folds != 5),
@@ -353,6 +358,7 @@ def next_segments(
     n: Annotated[int, typer.Option("-n", min=1, help="How many segments to propose.")] = 30,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the list (.csv/.parquet/.jsonl).")] = None,
     codings: c.Codings = None,
+    reviewed: c.ReviewedOpt = None,
     codes: Annotated[str | None, typer.Option(
         "--codes", help="Comma-separated codes to rank by (default: all the model's codes).")] = None,
     unit: c.ModelUnit = None,
@@ -369,12 +375,18 @@ def next_segments(
         check_table_path(output)
     theme_model = load_model(model)
     wanted = chosen_codes(theme_model, _code_list(codes))  # before the corpus is read
-    loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, None, quiet)
-    coded = {coding.interview_id for coding in loaded.codings}
+    loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, None, quiet,
+                               reviewed=reviewed)
+    # an interview with codings is coded whole, unless --reviewed says which passages were read
+    coded = {coding.interview_id for coding in loaded.codings} - {r.interview_id for r in loaded.reviewed}
     uncoded = [iv for iv in loaded.interviews if iv.id not in coded]
-    if not uncoded and not quiet:
-        c.warn(f"all {len(loaded.interviews)} interview(s) are coded already; nothing to propose")
     segments = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride).segment(uncoded)
+    if loaded.reviewed:
+        segments = [s for s, left in zip(segments, unread_by_anyone(segments, loaded.codings, loaded.reviewed))
+                    if left]
+    if not segments and not quiet:
+        c.warn(f"every segment of the {len(loaded.interviews)} interview(s) is coded or read already; "
+               "nothing to propose")
     ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted)
     if output is not None:
         write_table(ranked, output)

@@ -63,6 +63,10 @@ SpeakerRole = Annotated[list[str] | None, typer.Option("--speaker-role", help="S
 Encoding = Annotated[str | None, typer.Option("--encoding", help="Force the text encoding instead of detecting it.")]
 CorpusOpt = Annotated[list[Path], typer.Option("--corpus", help="Transcripts, a corpus folder, a table or a .qdpx project.")]
 Codings = Annotated[Path | None, typer.Option("--codings", help="Human codings table: interview_id,start,end,code,coder.")]
+ReviewedOpt = Annotated[list[Path] | None, typer.Option(
+    "--reviewed", help="Passages coders read in interviews they coded only in part, such as the list "
+    "'tr-nlp next -o' wrote (interview_id,start,end[,coder]); the rest of those interviews counts as unread, "
+    "not as uncoded (repeatable).")]
 CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML or REFI-QDA .qdc.")]
 Quiet = Annotated[bool, typer.Option("--quiet", help="Only errors on stderr.")]
 Verbose = Annotated[bool, typer.Option("--verbose", help="Also log each stage (folds, embedding, fitting) with timings on stderr.")]
@@ -204,6 +208,7 @@ def load_and_report(
     codebook: Path | None = None,
     quiet: bool = False,
     required: bool = True,
+    reviewed: Sequence[Path] | None = None,
 ) -> Corpus:
     """Load a corpus, printing one line per bad file and each warning to stderr.
 
@@ -214,7 +219,7 @@ def load_and_report(
         that a command writes nothing rather than empty outputs over earlier ones: the
         file's own error for one file, else E108 after a line per file.
     """
-    corpus = load_corpus(paths, options, fmt, codings, codebook)
+    corpus = load_corpus(paths, options, fmt, codings, codebook, reviewed or ())
     none_read = required and bool(corpus.files) and len(corpus.failures) == len(corpus.files)
     if none_read and len(corpus.files) == 1:
         raise corpus.files[0].error  # type: ignore[misc]  # one bad file: its one line, as CLI.md asks

@@ -184,7 +184,8 @@ def held_out(corpus: Corpus, card: Mapping[str, Any]) -> tuple[Corpus, LeftOut]:
         return corpus, left
     out = set(left.ids)
     return replace(corpus, interviews=[iv for iv in corpus.interviews if iv.id not in out],
-                   codings=[c for c in corpus.codings if c.interview_id not in out]), left
+                   codings=[c for c in corpus.codings if c.interview_id not in out],
+                   reviewed=[r for r in corpus.reviewed if r.interview_id not in out]), left
 
 
 def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boot: int, seed: int,
@@ -215,7 +216,7 @@ def character_agreement(data: CodedData, predicted: pd.DataFrame, n_boot: int = 
     machine = units.iloc[rows].assign(code=np.asarray(data.codes, dtype=object)[cols], rater=MACHINE)
     humans = pd.DataFrame([(c.coder, c.interview_id, c.start, c.end, c.code) for c in data.codings],
                           columns=["rater", "interview_id", "start", "end", "code"])
-    coverage = coder_coverage(data.codings)
+    coverage = coder_coverage(data.codings, data.reviewed)
     rated = {MACHINE: set(units["interview_id"]), **{coder: coverage[coder] for coder in sorted(coverage)}}
     counts = count_characters(pd.concat([machine, humans], ignore_index=True), rated, units, data.codes,
                               machines=[MACHINE])

@@ -28,8 +28,8 @@ from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.features.context import context_frame
 from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
-from tr_nlp.schema import Codebook, Coding, Segment
-from tr_nlp.segment import Segmenter, coder_coverage, label_matrix, map_codings
+from tr_nlp.schema import Codebook, Coding, Reviewed, Segment
+from tr_nlp.segment import Segmenter, coder_coverage, label_matrix, map_codings, unread
 from tr_nlp.versions import library_versions
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,7 @@ class CodedData:
     segmenter: Segmenter = field(default_factory=Segmenter)  # how the segments were cut; a model codes new text the same way
     aggregated: bool = False  # codings counted for the codes above theirs in the codebook
     codings: tuple[Coding, ...] = ()  # the human codings of the coded interviews (with parents' if aggregated)
+    reviewed: tuple[Reviewed, ...] = ()  # passages read in interviews coded only in part
 
     def inputs(self, context: bool, rows: np.ndarray | None = None) -> Any:
         """Model input for ``rows``: the context frame, or the texts alone."""
@@ -127,8 +128,8 @@ def coded_data(
     ModelError
         E185 when the corpus has no codings.
     """
-    coverage = coder_coverage(corpus.codings)
-    if not coverage:
+    coverage = coder_coverage(corpus.codings, corpus.reviewed)
+    if not corpus.codings:
         raise ModelError("E185", detail="the corpus has no human codings; pass --codings")
     codings = corpus.codings
     if aggregate:
@@ -145,6 +146,12 @@ def coded_data(
     absent = [] if keep_uncoded else [c for c in wanted if c not in present]
     codes = [c for c in wanted if c not in absent]
     humans = {c: label_matrix(segments, mapped, codes, [c], coverage) for c in sorted(coverage)}
+    if corpus.reviewed:  # passages nobody read are no evidence either way: left out
+        for coder, mask in unread(segments, codings, corpus.reviewed, overlap).items():
+            humans[coder].loc[mask] = np.nan
+        read = ~np.logical_and.reduce([h.isna().all(axis=1).to_numpy() for h in humans.values()])
+        segments = [s for s, keep in zip(segments, read) if keep]
+        humans = {c: h[read] for c, h in humans.items()}
     if target == "union":
         y = label_matrix(segments, mapped, codes)
     elif target == "majority":
@@ -163,7 +170,8 @@ def coded_data(
                           f"with one of {sorted(humans)}")
     frame = context_frame(segments, corpus.by_id())
     return CodedData(segments, y.fillna(0).astype(int), humans, codes, frame,
-                     exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter, aggregate, tuple(codings))
+                     exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter, aggregate, tuple(codings),
+                     tuple(corpus.reviewed))
 
 
 def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[tuple[int, ...], ...]:
@@ -253,6 +261,8 @@ def train_model(
             "unit": data.segmenter.unit,
             "speaker roles": ", ".join(data.segmenter.roles),
             **({"codings of sub-codes count for their parent codes": True} if data.aggregated else {}),
+            # interviews coded in part: only the passages read count (a passage unread is no "no")
+            **({"passages read in partly coded interviews": len(data.reviewed)} if data.reviewed else {}),
         },
         # tr-nlp code, next and batch cut new interviews the same way unless told otherwise
         "segmenter": data.segmenter.settings(),

@@ -85,7 +85,7 @@ def read_codings(
                          available=", ".join(frame.columns), option="a codings table with "
                          + ", ".join(CODING_COLUMNS))
     if interviews is not None:
-        frame["interview_id"], renamed = _known_ids(frame["interview_id"].str.strip(), interviews)
+        frame["interview_id"], renamed = known_ids(frame["interview_id"].str.strip(), interviews)
         if renamed:
             warnings.append(f"{len(renamed)} coding(s) name their interview by file name (e.g. '{renamed[0]}'); "
                             "matched to the interview of that name")
@@ -100,7 +100,7 @@ def read_codings(
     has_text = "text" in frame.columns and not quoted  # located quotes match by construction
     for row_no, row in zip(frame.index + 2, frame.to_dict("records")):  # header is row 1
         interview_id = row["interview_id"].strip()
-        start, end = _offset(row["start"]), _offset(row["end"])
+        start, end = whole_offset(row["start"]), whole_offset(row["end"])
         if start is None or end is None:
             raise CodingsError("E150", path, row=row_no, start=row["start"], end=row["end"])
         code, coder = row["code"].strip(), row["coder"].strip()
@@ -133,7 +133,7 @@ def read_codings(
     return codings, warnings
 
 
-def _known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.Series, list[str]]:
+def known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.Series, list[str]]:
     """``ids`` with file names of known interviews (``demo01.txt``) made their ids, and the names changed.
 
     A team may leave a transcript's file suffix on its id in a codings table ("demo01.docx").
@@ -148,7 +148,7 @@ def _known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.
     return fixed, ids[fixed != ids].tolist()
 
 
-def _offset(value: str) -> int | None:
+def whole_offset(value: str) -> int | None:
     """``"12"`` or ``"12.0"`` (a spreadsheet's float column) -> 12; anything else -> None."""
     try:
         return int(value)

@@ -7,6 +7,7 @@ are and how to read them::
     interviews: [interviews/]        # files, folders or globs, relative to this file
     codings: codings.csv
     codebook: codebook.yaml
+    reviewed: [round1.csv]           # passages read in interviews coded in part (tr-nlp next's lists)
     speakers:                        # speaker -> role overrides
       interviewer: [Sam]
     preset: annomi                   # or a table mapping: {text_col: ..., speaker_col: ...}
@@ -36,13 +37,14 @@ from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.odt import read_odt
 from tr_nlp.ingest.pdf import read_pdf
 from tr_nlp.ingest.qdpx import read_qdpx
+from tr_nlp.ingest.reviewed import read_reviewed
 from tr_nlp.ingest.rtf import read_rtf
 from tr_nlp.ingest.speakers import RoleMap
 from tr_nlp.ingest.subtitles import read_srt, read_vtt
 from tr_nlp.ingest.table import TableMapping, read_table
 from tr_nlp.ingest.text import read_text_file
 from tr_nlp.ingest.whisper import is_speech_json, read_whisper_json
-from tr_nlp.schema import ROLES, Codebook, Coding, Interview
+from tr_nlp.schema import ROLES, Codebook, Coding, Interview, Reviewed
 
 CONFIG_NAME = "corpus.yaml"
 READERS = {
@@ -83,6 +85,8 @@ class Corpus:
     codebook: Codebook | None = None
     files: list[FileReport] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: passages of partly coded interviews that coders read (see :mod:`tr_nlp.ingest.reviewed`)
+    reviewed: list[Reviewed] = field(default_factory=list)
 
     @property
     def failures(self) -> list[FileReport]:
@@ -264,6 +268,7 @@ class CorpusConfig:
     codebook: Path | None = None
     options: ReadOptions = ReadOptions()
     fmt: str | None = None
+    reviewed: tuple[Path, ...] = ()
 
 
 #: corpus.yaml keys: the types each may have, and how to say so.
@@ -273,6 +278,7 @@ CONFIG_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "codebook": (str, "a path"), "speakers": (dict, "a mapping of speaker to role"),
     "preset": (str, "a preset name"), "table": (dict, "a mapping of table settings"),
     "encoding": (str, "an encoding name"), "format": (str, "a reader name"),
+    "reviewed": ((str, list), "a path or a list of paths"),
 }
 
 
@@ -294,6 +300,8 @@ def load_config(folder: str | Path, options: ReadOptions = ReadOptions()) -> Cor
             raise ConfigError("E160", path, detail=f"'{key}' must be {expected}, found {type(value).__name__}")
     entries = data.get("interviews") or ["."]
     entries = [entries] if isinstance(entries, str) else entries
+    reviewed = data.get("reviewed") or []
+    reviewed = [reviewed] if isinstance(reviewed, str) else reviewed
     table: TableMapping | None = options.table
     if data.get("preset"):
         table = TableMapping.preset(str(data["preset"]))
@@ -312,6 +320,7 @@ def load_config(folder: str | Path, options: ReadOptions = ReadOptions()) -> Cor
         codebook=rel(data.get("codebook")),
         options=opts,
         fmt=data.get("format"),
+        reviewed=tuple(folder / str(e) for e in reviewed),
     )
 
 
@@ -342,6 +351,7 @@ class InputPlan:
     codings: Path | None = None
     codebook: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    reviewed: list[Path] = field(default_factory=list)
 
 
 def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(), fmt: str | None = None,
@@ -364,6 +374,7 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
             found = [(f, config.options, fmt or config.fmt) for f in iter_input_files(config.interviews, passed_over)]
             plan.codings = plan.codings or config.codings
             plan.codebook = plan.codebook or config.codebook
+            plan.reviewed += config.reviewed
         else:
             found = [(f, options, fmt) for f in iter_input_files([raw], passed_over)]
         if skip is not None:
@@ -394,6 +405,7 @@ def load_corpus(
     fmt: str | None = None,
     codings: str | Path | None = None,
     codebook: str | Path | None = None,
+    reviewed: Sequence[str | Path] = (),
 ) -> Corpus:
     """Read every input into one :class:`Corpus`; a bad file is reported, not fatal.
 
@@ -407,6 +419,10 @@ def load_corpus(
         Force a reader instead of choosing by extension.
     codings, codebook : path, optional
         Human codings table and codebook YAML; override a ``corpus.yaml``'s.
+    reviewed : sequence of path
+        Tables of the passages coders read in interviews they coded only in part (such as
+        the lists ``tr-nlp next`` wrote), see :func:`~tr_nlp.ingest.reviewed.read_reviewed`;
+        override a ``corpus.yaml``'s.
 
     Raises
     ------
@@ -419,8 +435,9 @@ def load_corpus(
     plan = plan_inputs(paths, options, fmt)
     corpus.warnings.extend(plan.warnings)
     codings_path, codebook_path = codings or plan.codings, codebook or plan.codebook
-    # a codings table kept beside the transcripts is read as codings, not as a transcript table
-    tables = {Path(p).resolve() for p in (codings_path, codebook_path) if p is not None}
+    reviewed = list(reviewed) or plan.reviewed
+    # a codings (or reviewed) table kept beside the transcripts is read as such, not as a transcript table
+    tables = {Path(p).resolve() for p in (codings_path, codebook_path, *reviewed) if p is not None}
     for path, opts, file_fmt in plan.files:
         if path.resolve() in tables:
             continue
@@ -451,5 +468,9 @@ def load_corpus(
         found, warnings = read_codings(codings_path, corpus.by_id(), corpus.codebook)
         corpus.codings.extend(found)
         corpus.warnings.extend(f"{codings_path}: {w}" for w in warnings)
+    for path in reviewed:
+        passages, warnings = read_reviewed(path, corpus.by_id())
+        corpus.reviewed.extend(passages)
+        corpus.warnings.extend(f"{path}: {w}" for w in warnings)
     return corpus
 

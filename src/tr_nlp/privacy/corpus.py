@@ -21,7 +21,7 @@ def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[C
     Returns
     -------
     corpus : Corpus
-        The pseudonymised corpus; codings cover the same words as before.
+        The pseudonymised corpus; codings and reviewed passages cover the same words as before.
     remapping : Remapping
         New ids, texts and offset maps, to move any other table of spans the same way.
     """
@@ -42,13 +42,20 @@ def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[C
         if c.interview_id in new_ids else c
         for c in corpus.codings
     ]
+    reviewed = [
+        replace(r, interview_id=new_ids[r.interview_id], start=maps[new_ids[r.interview_id]].start(r.start),
+                end=maps[new_ids[r.interview_id]].end(r.end))
+        if r.interview_id in new_ids else r
+        for r in corpus.reviewed
+    ]
     files = [replace(f, interview_ids=[new_ids.get(i, i) for i in f.interview_ids]) for f in corpus.files]
     codebook = corpus.codebook and replace(corpus.codebook, codes=tuple(
         replace(code, description=pseudonymiser.text(code.description), include=pseudonymiser.text(code.include),
                 exclude=pseudonymiser.text(code.exclude), examples=tuple(pseudonymiser.text(e) for e in code.examples))
         for code in corpus.codebook.codes))
     remapping = Remapping(pseudonymiser, new_ids, {iv.id: iv.text for iv in interviews}, maps)
-    return replace(corpus, interviews=interviews, codings=codings, files=files, codebook=codebook), remapping
+    return replace(corpus, interviews=interviews, codings=codings, files=files, codebook=codebook,
+                   reviewed=reviewed), remapping
 
 
 def register_speakers(corpus: Corpus, pseudonymiser: Pseudonymiser) -> None:

@@ -44,6 +44,10 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
 _STREET = (r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Place|Gardens|Terrace|"
            r"Court|Grove|Square|Row|Walk|Mews|Hill|Park|Parade|Rise|View|Green|Gate)")
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+# a day as said and transcribed: "the twenty-first of March", "March the first"
+_SPOKEN_DAY = (r"(?i:(?:(?:twenty|thirty)[- ]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+               r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
+               r"|nineteenth|twentieth|thirtieth)")
 _PATTERNS: dict[str, re.Pattern[str]] = {
     # a web address up to the first space, less the punctuation that ends the sentence
     "URL": re.compile(r"(?<!\w)(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019]"),
@@ -62,6 +66,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?<!\d)(?:\d{4}-\d{2}-\d{2}|(?:[12]\d|3[01]|0?[1-9])[/.-](?:1[0-2]|0?[1-9])[/.-](?:\d{4}|\d{2}))(?!\d)"
         rf"|\b{_DAY}(?: of)? {_MONTH}(?:,? \d{{4}})?(?!\w)"
         rf"|\b{_MONTH} {_DAY}(?:,? \d{{4}})?(?!\w)"
+        rf"|\b{_SPOKEN_DAY} of {_MONTH}(?:,? \d{{4}})?(?!\w)"
+        rf"|\b{_MONTH} the (?:{_DAY}|{_SPOKEN_DAY})(?:,? \d{{4}})?(?!\w)"
         rf"|\b{_MONTH} \d{{4}}(?!\d)"
     ),
 }

@@ -7,10 +7,14 @@ kept (multi-label).
 
 A coder is taken to have coded an interview when they left at least one coding in it;
 a segment of an interview a coder never coded is *missing* for that coder, not negative.
+Where a team codes chosen passages rather than whole interviews (:class:`Reviewed`
+passages, such as the ones ``tr-nlp next`` proposed), a segment of such an interview is
+missing too unless the coder read it (a reviewed passage or one of their codings covers
+it as a coding would).
 
 Examples
 --------
->>> from tr_nlp.schema import Coding, Segment
+>>> from tr_nlp.schema import Coding, Reviewed, Segment
 >>> segs = [Segment("i", "i:s0", 0, 10, "P", "participant", "x" * 10)]
 >>> map_codings(segs, [Coding("i", 2, 9, "care", "A")])[["segment_id", "code", "coder"]].values.tolist()
 [['i:s0', 'care', 'A']]
@@ -25,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.errors import ConfigError
-from tr_nlp.schema import Coding, Segment
+from tr_nlp.schema import Coding, Reviewed, Segment
 
 MAPPED_COLUMNS = {"segment_id": "string", "interview_id": "string", "code": "string",
                   "coder": "string", "overlap": "float64"}
@@ -72,12 +76,59 @@ def map_codings(segments: Sequence[Segment], codings: Iterable[Coding], threshol
     return frame.sort_values(["segment_id", "coder", "code"], kind="stable").reset_index(drop=True)
 
 
-def coder_coverage(codings: Iterable[Coding]) -> dict[str, set[str]]:
-    """For each coder, the interviews they coded (left at least one coding in)."""
+def coder_coverage(codings: Iterable[Coding], reviewed: Iterable[Reviewed] = ()) -> dict[str, set[str]]:
+    """For each coder, the interviews they coded (left at least one coding in) or read
+    passages of (``reviewed``; a passage with no coder was read by every coder).
+
+    >>> coverage = coder_coverage([Coding("i1", 0, 5, "care", "A")], [Reviewed("i2", 0, 9), Reviewed("i3", 0, 9, "B")])
+    >>> {coder: sorted(ids) for coder, ids in coverage.items()}
+    {'A': ['i1', 'i2'], 'B': ['i2', 'i3']}
+    """
     coverage: dict[str, set[str]] = defaultdict(set)
     for coding in codings:
         coverage[coding.coder].add(coding.interview_id)
-    return dict(coverage)
+    reviewed = list(reviewed)
+    everyone = sorted({*coverage, *(r.coder for r in reviewed if r.coder)})
+    for passage in reviewed:
+        for coder in [passage.coder] if passage.coder else everyone:
+            coverage[coder].add(passage.interview_id)
+    return {coder: coverage[coder] for coder in sorted(coverage)}
+
+
+def unread(segments: Sequence[Segment], codings: Iterable[Coding], reviewed: Iterable[Reviewed],
+           threshold: float = 0.5) -> dict[str, np.ndarray]:
+    """Per coder, which ``segments`` they did not read: those of an interview they neither
+    coded nor read passages of, and those of an interview they read only passages of
+    (``reviewed``) that neither such a passage nor one of their codings covers (by
+    ``threshold``, as a coding marks a segment). Such segments are missing for the coder,
+    not negative.
+
+    >>> segs = [Segment("i", f"i:s{k}", 10 * k, 10 * k + 9, "P", "participant", "x" * 9) for k in range(3)]
+    >>> segs.append(Segment("j", "j:s0", 0, 9, "P", "participant", "x" * 9))
+    >>> unread(segs, [Coding("i", 21, 29, "care", "A")], [Reviewed("i", 0, 9)])["A"].tolist()
+    [False, True, False, True]
+    """
+    codings, reviewed = list(codings), list(reviewed)
+    coverage = coder_coverage(codings, reviewed)
+    partly: dict[str, set[str]] = defaultdict(set)  # coder -> interviews they read passages of
+    read: list[Coding] = []
+    for passage in reviewed:
+        for coder in [passage.coder] if passage.coder else coverage:
+            partly[coder].add(passage.interview_id)
+            read.append(Coding(passage.interview_id, passage.start, passage.end, "", coder))
+    read += [c for c in codings if c.interview_id in partly[c.coder]]
+    seen = set(map_codings(segments, read, threshold)[["segment_id", "coder"]].itertuples(index=False, name=None))
+    return {coder: np.array([s.interview_id not in ids or (s.interview_id in partly[coder]
+                                                           and (s.segment_id, coder) not in seen)
+                             for s in segments], dtype=bool)
+            for coder, ids in coverage.items()}
+
+
+def unread_by_anyone(segments: Sequence[Segment], codings: Iterable[Coding], reviewed: Iterable[Reviewed],
+                     threshold: float = 0.5) -> np.ndarray:
+    """Which ``segments`` no coder read (see :func:`unread`): what is left to code."""
+    masks = unread(segments, codings, reviewed, threshold)
+    return np.logical_and.reduce([np.ones(len(segments), dtype=bool), *masks.values()])
 
 
 def label_matrix(
