@@ -15,7 +15,7 @@ from tr_nlp.ingest import load_corpus
 from tr_nlp.ingest.reviewed import read_reviewed
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
 from tr_nlp.schema import Coding, Interview, Reviewed, Segment, Turn
-from tr_nlp.segment import Segmenter, coder_coverage, unread, unread_by_anyone
+from tr_nlp.segment import coder_coverage, unread, unread_by_anyone
 
 runner = CliRunner()
 LISTENED = "She really listened to me and asked what I thought."
@@ -136,6 +136,7 @@ def test_next_then_train_reads_only_what_was_proposed(tmp_path):
     first = tmp_path / "round1.csv"
     r = runner.invoke(app, ["next", *common, "--model", str(tmp_path / "m0"), "-n", "4", "-o", str(first)])
     assert r.exit_code == 0, r.stderr
+    assert f"pass --reviewed {first}" in r.stderr  # how to give the list back once coded
     picks = pd.read_csv(first)
     assert len(picks) == 4 and not set(picks.interview_id) & {"t0", "t1", "t2"}
     # the coder codes the proposed passages that are about listening, and no others
@@ -197,3 +198,23 @@ def test_a_corpus_config_names_its_reviewed_lists(tmp_path):
     assert corpus.reviewed == [Reviewed("t5", start, start + len(OTHER))]
     assert len(corpus.interviews) == 8  # the list is not read as a transcript table
     assert load_corpus([folder], reviewed=[]).reviewed == corpus.reviewed  # none given: the config's
+
+
+def test_a_pseudonymised_corpus_keeps_its_reviewed_passages_on_the_same_words(tmp_path):
+    folder = _team_folder(tmp_path / "team")
+    path = folder / "interviews" / "t5.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("How was it?", "How was it, Karen?"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    start = text.index(OTHER)
+    listed = tmp_path / "round1.csv"
+    listed.write_text(f"interview_id,start,end,coder\nt5,{start},{start + len(OTHER)},A\n", encoding="utf-8")
+    names = tmp_path / "names.txt"
+    names.write_text("Karen\n", encoding="utf-8")
+    r = runner.invoke(app, ["pseudonymise", str(folder / "interviews"), "--codings", str(folder / "codings.csv"),
+                            "--reviewed", str(listed), "--names", str(names), "-o", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.stderr
+    pseudo = load_corpus([tmp_path / "out"])  # its corpus.yaml names the moved list
+    passage, = pseudo.reviewed
+    interview = pseudo.by_id()["t5"]
+    assert "Karen" not in interview.text and passage.coder == "A"
+    assert interview.text[passage.start:passage.end] == OTHER

@@ -391,6 +391,9 @@ def next_segments(
     if output is not None:
         write_table(ranked, output)
         c.out.print(f"next: {output}", highlight=False)
+        if not quiet:  # without it, an interview with one coding would count as coded whole
+            c.err.print(f"once these passages are coded, pass --reviewed {output} to train, evaluate and next",
+                        highlight=False)
     else:
         view = Table(title=f"Code these {len(ranked)} segments next")
         timed = bool(ranked.timestamp.notna().any())

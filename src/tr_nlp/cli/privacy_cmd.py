@@ -20,6 +20,7 @@ def pseudonymise_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for the pseudonymised corpus (interviews/, codings.csv, corpus.yaml).")] = None,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
+    reviewed: c.ReviewedOpt = None,
     names: c.NamesOpt = None,
     mapping: c.MappingOpt = None,
     preset: c.Preset = None,
@@ -46,7 +47,7 @@ def pseudonymise_cmd(
     if output is not None:
         c.corpus_output(output, "the pseudonymised corpus", force)
     loaded = c.load_and_report(paths, c.read_options(preset, speaker_roles=speaker_role, encoding=encoding),
-                               None, codings, codebook, quiet)
+                               None, codings, codebook, quiet, reviewed=reviewed)
     p = c.pseudonymiser(names, mapping)
     if list_names is not None:
         found = name_candidates(loaded, p)
@@ -55,7 +56,7 @@ def pseudonymise_cmd(
         raise typer.Exit(c.exit_code(loaded))
     pseudo, _ = pseudonymise_corpus(loaded, p)
     written = write_corpus_folder(output, pseudo.interviews, pseudo.codings, pseudo.codebook,
-                                  name=f"{output.name} (pseudonymised)")
+                                  name=f"{output.name} (pseudonymised)", reviewed=pseudo.reviewed)
     kinds: dict[str, int] = {}
     for _, kind, _ in p.mapping:
         kinds[kind] = kinds.get(kind, 0) + 1

@@ -120,6 +120,10 @@ def coded_data(
     learned from it; with ``keep_uncoded`` it stays, coded 0 wherever a coder coded, since a
     held-out test counts a model's calls of a code the coders never gave.
 
+    In an interview coded only in part (one with :attr:`Corpus.reviewed` passages), a
+    coder rated only the segments they read (:func:`~tr_nlp.segment.unread`); a segment
+    nobody read is left out, not taken as carrying no code.
+
     Raises
     ------
     ConfigError

@@ -17,12 +17,13 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from tr_nlp.codebook import dump_codebook
 from tr_nlp.export.tables import write_table, write_text
 from tr_nlp.ingest.codings import codings_frame_with_text
-from tr_nlp.schema import Codebook, Coding, Interview
+from tr_nlp.schema import Codebook, Coding, Interview, Reviewed
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
@@ -62,18 +63,20 @@ def write_corpus_folder(
     codebook: Codebook | None,
     name: str = "",
     machine_codings: Sequence[Coding] = (),
+    reviewed: Sequence[Reviewed] = (),
 ) -> dict[str, Path]:
     """Write ``interviews``, ``codings`` and ``codebook`` as a tr_nlp corpus folder.
 
     ``machine_codings`` (a model's suggestions kept in a project) go into
     ``machine_codings.csv``, which ``corpus.yaml`` does not name: they are kept, and never
-    read as human codings.
+    read as human codings. ``reviewed`` passages (of interviews coded in part) go into
+    ``reviewed.csv``, which ``corpus.yaml`` names.
 
     Returns
     -------
     dict
         What was written: ``corpus``, ``interviews`` (the folder), ``codings``, ``codebook``,
-        ``machine codings``.
+        ``machine codings``, ``reviewed``.
     """
     folder = Path(folder)
     written: dict[str, Path] = {}
@@ -86,6 +89,11 @@ def write_corpus_folder(
     if codings:
         written["codings"] = write_table(codings_frame_with_text(list(codings), by_id), folder / "codings.csv")
         config["codings"] = "codings.csv"
+    if reviewed:
+        frame = pd.DataFrame([(r.interview_id, r.start, r.end, r.coder or "", by_id[r.interview_id].text[r.start:r.end])
+                              for r in reviewed], columns=["interview_id", "start", "end", "coder", "text"])
+        written["reviewed"] = write_table(frame, folder / "reviewed.csv")
+        config["reviewed"] = "reviewed.csv"
     if machine_codings:
         written["machine codings"] = write_table(codings_frame_with_text(list(machine_codings), by_id),
                                                  folder / "machine_codings.csv")
