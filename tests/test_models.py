@@ -286,6 +286,11 @@ def test_cli_train_evaluate_code(tmp_path):
     group = pd.read_csv(tmp_path / "ev" / "agreement_group.csv")
     assert group.raters.tolist() == ["coders"] * 6 + ["coders + machine"] * 6
     characters = pd.read_csv(tmp_path / "ev" / "agreement_characters.csv")
+    # u-alpha of all coders at once: with two coders, their pair's u-alpha on the interviews both coded
+    coders = characters[characters.comparison == "human vs human"].set_index("code").alpha_u
+    np.testing.assert_allclose(group[group.raters == "coders"].set_index("code").alpha_u[coders.index], coders)
+    assert (group.n_interviews_u == 9).all() and group.alpha_u_lo.le(group.alpha_u).all()
+    assert "u-alpha" in r.stdout
     assert set(characters.comparison) == {"machine vs human", "machine vs human, double-coded", "human vs human"}
     assert (characters.n_characters > 10_000).all()  # every compared character of the coded demo interviews
     each = pd.read_csv(tmp_path / "ev" / "agreement_characters_by_interview.csv")

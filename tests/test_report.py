@@ -41,6 +41,8 @@ def test_every_section_is_there(html, demo_run):
     assert group.count("<tr class=") == 12
     assert re.search(r'<tr class="machine pooled"><td>\(all codes, pooled\)</td><td>coders \+ machine \(3\)</td>'
                      r'<td class="n">\d+</td>\s*<td class="n">0\.\d\d', group)
+    # and u-alpha of the same raters on the characters of the 9 interviews both coders coded
+    assert "u-alpha [95% CI]" in group and group.count('<td class="n">9</td><td class="n">0.') == 12
     # the same raters on characters, as NVivo's coding comparison counts them (pooled row last)
     characters = html[html.index("On characters, as NVivo"):]
     characters = characters[:characters.index("</table>")]

@@ -2,10 +2,12 @@
 
 from tr_nlp.agreement.characters import (
     CHARACTER_COLUMNS,
+    GROUP_UNITIZING_COLUMNS,
     CharacterCounts,
     character_table,
     character_table_by_interview,
     count_characters,
+    group_unitizing_table,
 )
 from tr_nlp.agreement.group import GROUP_COLUMNS, group_alpha_table
 from tr_nlp.agreement.stats import (
@@ -30,6 +32,7 @@ from tr_nlp.agreement.tables import (
 __all__ = [
     "CHARACTER_COLUMNS",
     "GROUP_COLUMNS",
+    "GROUP_UNITIZING_COLUMNS",
     "HUMAN_VS_HUMAN",
     "MACHINE_VS_HUMAN",
     "MACHINE_VS_HUMAN_DOUBLE",
@@ -44,6 +47,7 @@ __all__ = [
     "count_characters",
     "fleiss_kappa",
     "group_alpha_table",
+    "group_unitizing_table",
     "gwet_ac1",
     "krippendorff_alpha",
     "pabak",

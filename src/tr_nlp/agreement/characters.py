@@ -113,12 +113,8 @@ def count_characters(
     observed = {pair: np.zeros((len(codes), len(interviews))) for pair in pairs}
     lengths = {pair: [Lengths() for _ in codes] for pair in pairs}
     for i, interview in enumerate(interviews):
-        spans = unit_groups[interview]
-        length = int(spans["end"].max())
-        compared = _covered(spans, length)
-        coded = dict(tuple(by_interview.get(interview, codings.iloc[:0]).groupby(["rater", "code"])))
-        masks = {(r, code): _covered(coded.get((r, code), codings.iloc[:0]), length)[compared]
-                 for r in raters if interview in rated[r] for code in codes}
+        masks, _ = _rater_masks(unit_groups[interview], by_interview.get(interview, codings.iloc[:0]),
+                                [r for r in raters if interview in rated[r]], codes)
         for a, b in pairs:
             if interview not in rated[a] or interview not in rated[b]:
                 continue
@@ -131,6 +127,18 @@ def count_characters(
     expected = {pair: [ExpectedDisagreement(code_lengths, raters=2) for code_lengths in per_code]
                 for pair, per_code in lengths.items()}
     return CharacterCounts(interviews, list(codes), rated, machine_set, counts, observed, expected)
+
+
+def _rater_masks(spans: pd.DataFrame, codings: pd.DataFrame, raters: Sequence[str],
+                 codes: Sequence[str]) -> tuple[dict[tuple[str, str], np.ndarray], int]:
+    """Per rater and code, which of the compared characters of one interview (those of its
+    ``spans``) the rater's ``codings`` there mark; and how many characters are compared."""
+    length = int(spans["end"].max())
+    compared = _covered(spans, length)
+    coded = dict(tuple(codings.groupby(["rater", "code"])))
+    masks = {(r, code): _covered(coded.get((r, code), codings.iloc[:0]), length)[compared]
+             for r in raters for code in codes}
+    return masks, int(compared.sum())
 
 
 def _unitizing(counts: CharacterCounts, a: str, b: str, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -241,3 +249,107 @@ def _pair_rows(counts: CharacterCounts, keep: np.ndarray, a: str, b: str, compar
             lo, hi = np.nanpercentile(alpha[1:], [tail, 100 - tail])
         row.update(alpha_u=float(alpha[0]), alpha_u_lo=float(lo), alpha_u_hi=float(hi))
     return rows
+
+
+#: The columns of :func:`group_unitizing_table`.
+GROUP_UNITIZING_COLUMNS = ["code", "raters", "n_raters", "n_characters", "n_interviews",
+                           "alpha_u", "alpha_u_lo", "alpha_u_hi"]
+
+
+def group_unitizing_table(
+    codings: pd.DataFrame,
+    rated: Mapping[str, Collection[str]],
+    units: pd.DataFrame,
+    codes: Sequence[str],
+    machines: Sequence[str] = (),
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Krippendorff's u-alpha of all coders at once, then with each machine as one more.
+
+    Unitizing alpha takes any number of raters, but every rater must have marked every
+    continuum, so the figure is computed on the interviews every coder coded (the machine
+    codes all of them), over the characters of their segments; the bootstrap resamples
+    those interviews.
+
+    Parameters
+    ----------
+    codings, rated, units, codes, machines
+        As for :func:`count_characters`.
+    n_boot, confidence, seed
+        Bootstrap resamples of interviews for the CIs (0: none).
+
+    Returns
+    -------
+    DataFrame
+        :data:`GROUP_UNITIZING_COLUMNS`; ``raters`` is ``coders`` or ``coders + NAME``
+        (as in :func:`~tr_nlp.agreement.group_alpha_table`). No rows with fewer than two
+        coders, or when no interview was coded by all of them.
+
+    Examples
+    --------
+    Two coders and a machine on one interview of 100 characters:
+
+    >>> units = pd.DataFrame({"interview_id": ["i1"], "start": [0], "end": [100]})
+    >>> codings = pd.DataFrame({"rater": ["a", "b", "m"], "interview_id": ["i1"] * 3,
+    ...                         "start": [10, 12, 40], "end": [50, 50, 90], "code": ["x"] * 3})
+    >>> table = group_unitizing_table(codings, {"a": {"i1"}, "b": {"i1"}, "m": {"i1"}}, units, ["x"],
+    ...                               machines=["m"], n_boot=0)
+    >>> table[["raters", "n_raters", "n_characters"]].values.tolist()[0]
+    ['coders', 2, 100]
+    >>> bool(table.alpha_u[0] > table.alpha_u[2])  # the machine's passage lies elsewhere
+    True
+    """
+    from tr_nlp.agreement.group import CODERS
+
+    machine_set = set(machines)
+    humans = [r for r in rated if r not in machine_set]
+    all_coded = sorted(set.intersection(*(set(map(str, rated[h])) for h in humans))) if len(humans) >= 2 else []
+    units = units.assign(interview_id=units["interview_id"].astype(str))
+    all_coded = [i for i in all_coded if i in set(units["interview_id"])]
+    if not all_coded:
+        return pd.DataFrame(columns=GROUP_UNITIZING_COLUMNS)
+    codings = codings.assign(interview_id=codings["interview_id"].astype(str))
+    by_interview = dict(tuple(codings.groupby("interview_id")))
+    unit_groups = dict(tuple(units.groupby("interview_id")))
+    masks: dict[tuple[str, str, int], np.ndarray] = {}
+    characters = np.zeros(len(all_coded))
+    for k, interview in enumerate(all_coded):
+        marked, characters[k] = _rater_masks(unit_groups[interview], by_interview.get(interview, codings.iloc[:0]),
+                                             list(rated), codes)
+        masks.update({(r, code, k): mask for (r, code), mask in marked.items()})
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(all_coded), size=(n_boot, len(all_coded))) if n_boot else None
+    weights = np.ones((1, len(all_coded)))
+    if draws is not None:
+        weights = np.vstack([weights, np.apply_along_axis(np.bincount, 1, draws, minlength=len(all_coded))])
+    length = weights @ characters
+    tail = (1 - confidence) / 2 * 100
+    rows = []
+    for extra in [None, *(m for m in rated if m in machine_set)]:
+        raters = humans + ([extra] if extra else [])
+        m = len(raters)
+        observed, expected = [], []
+        for code in codes:
+            per_interview = np.zeros(len(all_coded))
+            lengths = Lengths()
+            for k in range(len(all_coded)):
+                marked = [masks[r, code, k] for r in raters]
+                per_interview[k] = 2 * sum(observed_sum(marked[a], marked[b])
+                                           for a in range(m) for b in range(a + 1, m))
+                for mask in marked:
+                    lengths.add(mask, k)
+            observed.append(observed_disagreement(weights @ per_interview, m, length))
+            expected.append(ExpectedDisagreement(lengths, raters=m)(weights, length))
+        observed_arr, expected_arr = np.array(observed), np.array(expected)
+        alphas = [*alpha_from(observed_arr, expected_arr), alpha_from(observed_arr.sum(axis=0), expected_arr.sum(axis=0))]
+        for code, alpha in zip([*codes, OVERALL], alphas):
+            lo = hi = float("nan")
+            if draws is not None and np.isfinite(alpha[1:]).any():
+                lo, hi = np.nanpercentile(alpha[1:], [tail, 100 - tail])
+            rows.append({"code": code, "raters": CODERS + (f" + {extra}" if extra else ""), "n_raters": m,
+                         "n_characters": int(characters.sum()) * (len(codes) if code == OVERALL else 1),
+                         "n_interviews": len(all_coded), "alpha_u": float(alpha[0]),
+                         "alpha_u_lo": float(lo), "alpha_u_hi": float(hi)})
+    return pd.DataFrame(rows, columns=GROUP_UNITIZING_COLUMNS)

@@ -98,12 +98,16 @@ def print_group_alpha(table: pd.DataFrame) -> None:
     """Krippendorff's alpha of all coders, and with the machine, as a rich table (nothing with one coder)."""
     if table.empty:
         return
+    unitized = "alpha_u" in table.columns and table["alpha_u"].notna().any()
     view = Table(title="Krippendorff's alpha of all coders at once, and with the machine as one coder more "
-                       "(95% CIs resample interviews)")
-    for col in ("code", "raters", "segments", "alpha"):
+                       "(95% CIs resample interviews)" + ("; u-alpha on the characters of the interviews every "
+                                                         "coder coded" if unitized else ""))
+    for col in ("code", "raters", "segments", "alpha", *(("interviews", "u-alpha") if unitized else ())):
         view.add_column(col, justify="left" if col in {"code", "raters"} else "right")
     for r in table.itertuples():
-        view.add_row(r.code, f"{r.raters} ({r.n_raters})", str(r.n_units), _with_ci(r, "alpha"))
+        extra = (str(int(r.n_interviews_u)) if pd.notna(r.n_interviews_u) else "", _with_ci(r, "alpha_u")) \
+            if unitized else ()
+        view.add_row(r.code, f"{r.raters} ({r.n_raters})", str(r.n_units), _with_ci(r, "alpha"), *extra)
     c.out.print(view)
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold
 
 from tr_nlp.agreement import (
+    GROUP_COLUMNS,
     MACHINE_VS_HUMAN,
     agreement_table,
     binary_stats_from_counts,
@@ -31,6 +32,7 @@ from tr_nlp.agreement import (
     character_table_by_interview,
     count_characters,
     group_alpha_table,
+    group_unitizing_table,
 )
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.store import ThemeModel
@@ -197,19 +199,27 @@ def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boo
                                 machines=[MACHINE], scores={MACHINE: proba}, n_boot=n_boot, seed=seed)
     group = group_alpha_table({MACHINE: predicted, **data.humans}, data.interview_of, codes, machines=[MACHINE],
                               n_boot=n_boot, seed=seed)
-    characters, by_interview = character_agreement(data, predicted, n_boot, seed)
+    characters, by_interview, group_u = character_agreement(data, predicted, n_boot, seed)
+    if not group.empty:  # beside alpha on segments, u-alpha on the characters of the interviews all coders coded
+        group = group.merge(group_u.drop(columns=["n_raters"]), on=["code", "raters"], how="left",
+                            suffixes=("", "_u")).reindex(columns=GROUP_COLUMNS + GROUP_UNITIZING_EXTRA)
     return Evaluation(proba, predicted, agreement, reliability_table(proba, data.target),
                       prescreen_table(proba, data.target), curve, confusion_table(predicted, data.humans),
                       examples_table(proba, data), characters=characters, characters_by_interview=by_interview,
                       group=group)
 
 
+#: the columns the group table gains from :func:`tr_nlp.agreement.group_unitizing_table`
+GROUP_UNITIZING_EXTRA = ["n_characters", "n_interviews_u", "alpha_u", "alpha_u_lo", "alpha_u_hi"]
+
+
 def character_agreement(data: CodedData, predicted: pd.DataFrame, n_boot: int = 1000,
-                        seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+                        seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Machine (``predicted`` 0/1 per segment) and coders compared on the characters of the
     segments, pooled with CIs and per interview (:func:`tr_nlp.agreement.character_table`,
-    :func:`~tr_nlp.agreement.character_table_by_interview`): the machine marks the
-    characters of the segments it coded, a coder those of their codings."""
+    :func:`~tr_nlp.agreement.character_table_by_interview`), and u-alpha of all coders at
+    once with and without the machine (:func:`~tr_nlp.agreement.group_unitizing_table`):
+    the machine marks the characters of the segments it coded, a coder those of their codings."""
     units = pd.DataFrame([(s.interview_id, s.start, s.end) for s in data.segments],
                          columns=["interview_id", "start", "end"])
     rows, cols = np.nonzero(predicted.reindex(columns=data.codes).to_numpy(dtype=float) > 0.5)
@@ -218,9 +228,10 @@ def character_agreement(data: CodedData, predicted: pd.DataFrame, n_boot: int = 
                           columns=["rater", "interview_id", "start", "end", "code"])
     coverage = coder_coverage(data.codings, data.reviewed)
     rated = {MACHINE: set(units["interview_id"]), **{coder: coverage[coder] for coder in sorted(coverage)}}
-    counts = count_characters(pd.concat([machine, humans], ignore_index=True), rated, units, data.codes,
-                              machines=[MACHINE])
-    return character_table(counts, n_boot, seed=seed), character_table_by_interview(counts)
+    marked = pd.concat([machine, humans], ignore_index=True)
+    counts = count_characters(marked, rated, units, data.codes, machines=[MACHINE])
+    group = group_unitizing_table(marked, rated, units, data.codes, machines=[MACHINE], n_boot=n_boot, seed=seed)
+    return character_table(counts, n_boot, seed=seed), character_table_by_interview(counts), group
 
 
 def card_metrics(agreement: pd.DataFrame) -> list[dict]:
