@@ -218,3 +218,18 @@ def test_a_pseudonymised_corpus_keeps_its_reviewed_passages_on_the_same_words(tm
     interview = pseudo.by_id()["t5"]
     assert "Karen" not in interview.text and passage.coder == "A"
     assert interview.text[passage.start:passage.end] == OTHER
+
+
+def test_the_whole_pipeline_on_a_team_corpus_with_reviewed_passages(tmp_path):
+    folder = _team_folder(tmp_path / "team")
+    text = (folder / "interviews" / "t5.txt").read_text(encoding="utf-8")
+    start = text.index(OTHER)
+    (folder / "round1.csv").write_text(f"interview_id,start,end\nt5,{start},{start + len(OTHER)}\n", encoding="utf-8")
+    (folder / "corpus.yaml").write_text("interviews: [interviews/]\ncodings: codings.csv\nreviewed: round1.csv\n",
+                                        encoding="utf-8")
+    r = runner.invoke(app, ["demo", "--corpus", str(folder), "-o", str(tmp_path / "run")])
+    assert r.exit_code == 0, r.stderr
+    summary = json.loads((tmp_path / "run" / "run.json").read_text())["summary"]
+    assert summary["coders"] == {"A": ["t0", "t1", "t2", "t5"]}  # t5: one passage read, none coded
+    card = json.loads((tmp_path / "run" / "model" / "card.json").read_text())
+    assert card["training_data"]["segments"] == 3 * 6 + 1

@@ -87,10 +87,10 @@ def run_pipeline(
     result.outputs["codings"] = write_table(codings_frame_with_text(corpus.codings, by_id), out / "codings.csv")
     result.outputs["segment_codes"] = write_table(mapped, out / "segment_codes.parquet")
 
-    coverage = coder_coverage(corpus.codings)
+    coverage = coder_coverage(corpus.codings, corpus.reviewed)
     name = Path(corpus_path).stem or "corpus"  # corpora/demo -> demo-theme-model
     model, suggestions = (_train_evaluate_code(corpus, segmenter, out, result, timings, features, seed, name)
-                          if coverage else (None, None))
+                          if corpus.codings else (None, None))
     found = _discover(corpus, segmenter, model, out, result, timings, seed)
     _export_project(corpus, model, suggestions, found, out, result, timings)
 
