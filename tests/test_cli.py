@@ -345,3 +345,12 @@ def test_train_cuts_segments_with_the_speaker_roles_given(tmp_path):
         cards.append(json.loads((tmp_path / str(len(extra)) / "card.json").read_text()))
     # the interviewers' sentences are participant speech now, so more segments of the coded interviews
     assert cards[1]["training_data"]["segments"] > cards[0]["training_data"]["segments"]
+
+
+@pytest.mark.parametrize("args", [["--unit", "turn", "--window", "3"], ["--stride", "2"],
+                                  ["--unit", "sentence", "--window", "2", "--stride", "1"]])
+def test_window_options_with_another_unit_are_refused_not_ignored(write, args):
+    path = write("a.txt", "I: Hi?\nP: Hello. I am fine.\n")
+    result = run("segment", path, *args)
+    assert result.exit_code == 2 and "cut windows of sentences, but the unit is" in result.stderr
+    assert "add --unit window" in result.stderr

@@ -116,6 +116,7 @@ def parse_roles(roles: str) -> tuple[str, ...]:
 def segmenter(unit: str, roles: str, window: int | None = None, stride: int | None = None,
               spacy_model: str | None = None) -> Segmenter:
     """A :class:`Segmenter` from the ``--unit``, ``--roles``, ``--window`` and ``--stride`` values."""
+    _windows_only(unit, window, stride)
     return Segmenter(unit=unit, roles=parse_roles(roles),  # type: ignore[arg-type]
                      window=Segmenter.window if window is None else window, stride=stride, spacy_model=spacy_model)
 
@@ -129,6 +130,7 @@ def model_segmenter(card: dict[str, Any], unit: str | None, roles: str | None, q
     default one (sentences of participant speech).
     """
     trained = Segmenter.from_settings(card.get("segmenter") or {})
+    _windows_only(unit or trained.unit, window, stride)
     chosen = Segmenter(
         unit=unit or trained.unit,  # type: ignore[arg-type]
         roles=trained.roles if roles is None else parse_roles(roles),
@@ -139,6 +141,15 @@ def model_segmenter(card: dict[str, Any], unit: str | None, roles: str | None, q
         warn(f"the model was trained on {describe(trained)} and these are {describe(chosen)}; its "
              "thresholds and calibration were not tuned for them")
     return chosen
+
+
+def _windows_only(unit: str, window: int | None, stride: int | None) -> None:
+    """ConfigError E163 for ``--window`` or ``--stride`` with another unit than windows,
+    which would otherwise be ignored without a word."""
+    if unit != "window" and (window is not None or stride is not None):
+        given = " and ".join(name for name, value in (("--window", window), ("--stride", stride)) if value is not None)
+        raise ConfigError("E163", detail=f"{given} cut windows of sentences, but the unit is {unit!r}; "
+                                         "add --unit window, or leave them out")
 
 
 def describe(cut: Segmenter) -> str:
