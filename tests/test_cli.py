@@ -352,5 +352,5 @@ def test_train_cuts_segments_with_the_speaker_roles_given(tmp_path):
 def test_window_options_with_another_unit_are_refused_not_ignored(write, args):
     path = write("a.txt", "I: Hi?\nP: Hello. I am fine.\n")
     result = run("segment", path, *args)
-    assert result.exit_code == 2 and "cut windows of sentences, but the unit is" in result.stderr
+    assert result.exit_code == 2 and "not 'window', so --" in result.stderr and "would be ignored" in result.stderr
     assert "add --unit window" in result.stderr

@@ -147,9 +147,9 @@ def _windows_only(unit: str, window: int | None, stride: int | None) -> None:
     """ConfigError E163 for ``--window`` or ``--stride`` with another unit than windows,
     which would otherwise be ignored without a word."""
     if unit != "window" and (window is not None or stride is not None):
-        given = " and ".join(name for name, value in (("--window", window), ("--stride", stride)) if value is not None)
-        raise ConfigError("E163", detail=f"{given} cut windows of sentences, but the unit is {unit!r}; "
-                                         "add --unit window, or leave them out")
+        named = [name for name, value in (("--window", window), ("--stride", stride)) if value is not None]
+        raise ConfigError("E163", detail=f"the unit is {unit!r}, not 'window', so {' and '.join(named)} would be "
+                                         f"ignored; add --unit window, or leave {'them' if len(named) > 1 else 'it'} out")
 
 
 def describe(cut: Segmenter) -> str:
