@@ -41,6 +41,7 @@ from tr_nlp.agreement.unitizing import (
     alpha_from,
     observed_disagreement,
     observed_sum,
+    weighted_disagreements,
 )
 
 #: The columns of :func:`character_table`: those of the segment table, counting characters.
@@ -237,18 +238,32 @@ def _pair_rows(counts: CharacterCounts, keep: np.ndarray, a: str, b: str, compar
                      float("nan")))
     # u-alpha: the kept interviews once each, then as each resample drew them
     weights = np.zeros((1 + (0 if draws is None else n_boot), len(counts.interviews)))
-    weights[0, kept] = 1
-    if draws is not None:
-        np.add.at(weights, (np.arange(1, n_boot + 1)[:, None], kept[draws]), 1)
+    weights[:, kept] = _resample_weights(len(kept), draws)
     observed, expected = _unitizing(counts, a, b, weights)
     alphas = np.vstack([alpha_from(observed, expected), alpha_from(observed.sum(axis=0), expected.sum(axis=0))])
-    tail = (1 - confidence) / 2 * 100
     for row, alpha in zip(rows, alphas):
-        lo = hi = float("nan")
-        if draws is not None and np.isfinite(alpha[1:]).any():
-            lo, hi = np.nanpercentile(alpha[1:], [tail, 100 - tail])
-        row.update(alpha_u=float(alpha[0]), alpha_u_lo=float(lo), alpha_u_hi=float(hi))
+        row.update(_alpha_u_fields(alpha, draws is not None, confidence))
     return rows
+
+
+def _resample_weights(n: int, draws: np.ndarray | None) -> np.ndarray:
+    """``(1 + resamples) x n``: each of ``n`` interviews once, then as often as each
+    resample of ``draws`` (resamples x n indices) drew it."""
+    weights = np.ones((1 + (0 if draws is None else len(draws)), n))
+    if draws is not None:
+        weights[1:] = 0
+        np.add.at(weights, (np.arange(1, len(draws) + 1)[:, None], draws), 1)
+    return weights
+
+
+def _alpha_u_fields(alpha: np.ndarray, resampled: bool, confidence: float) -> dict[str, float]:
+    """``alpha_u`` (``alpha[0]``, the interviews once each) and its percentile CI over the
+    resamples (``alpha[1:]``); NaN bounds without resamples or finite values."""
+    lo = hi = float("nan")
+    if resampled and np.isfinite(alpha[1:]).any():
+        tail = (1 - confidence) / 2 * 100
+        lo, hi = np.nanpercentile(alpha[1:], [tail, 100 - tail])
+    return {"alpha_u": float(alpha[0]), "alpha_u_lo": float(lo), "alpha_u_hi": float(hi)}
 
 
 #: The columns of :func:`group_unitizing_table`.
@@ -321,35 +336,16 @@ def group_unitizing_table(
         masks.update({(r, code, k): mask for (r, code), mask in marked.items()})
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, len(all_coded), size=(n_boot, len(all_coded))) if n_boot else None
-    weights = np.ones((1, len(all_coded)))
-    if draws is not None:
-        weights = np.vstack([weights, np.apply_along_axis(np.bincount, 1, draws, minlength=len(all_coded))])
-    length = weights @ characters
-    tail = (1 - confidence) / 2 * 100
+    weights = _resample_weights(len(all_coded), draws)
     rows = []
     for extra in [None, *(m for m in rated if m in machine_set)]:
         raters = humans + ([extra] if extra else [])
-        m = len(raters)
-        observed, expected = [], []
-        for code in codes:
-            per_interview = np.zeros(len(all_coded))
-            lengths = Lengths()
-            for k in range(len(all_coded)):
-                marked = [masks[r, code, k] for r in raters]
-                per_interview[k] = 2 * sum(observed_sum(marked[a], marked[b])
-                                           for a in range(m) for b in range(a + 1, m))
-                for mask in marked:
-                    lengths.add(mask, k)
-            observed.append(observed_disagreement(weights @ per_interview, m, length))
-            expected.append(ExpectedDisagreement(lengths, raters=m)(weights, length))
-        observed_arr, expected_arr = np.array(observed), np.array(expected)
-        alphas = [*alpha_from(observed_arr, expected_arr), alpha_from(observed_arr.sum(axis=0), expected_arr.sum(axis=0))]
+        parts = [weighted_disagreements([[masks[r, code, k] for r in raters] for k in range(len(all_coded))],
+                                        weights) for code in codes]
+        observed, expected = np.array([o for o, _ in parts]), np.array([e for _, e in parts])
+        alphas = [*alpha_from(observed, expected), alpha_from(observed.sum(axis=0), expected.sum(axis=0))]
         for code, alpha in zip([*codes, OVERALL], alphas):
-            lo = hi = float("nan")
-            if draws is not None and np.isfinite(alpha[1:]).any():
-                lo, hi = np.nanpercentile(alpha[1:], [tail, 100 - tail])
-            rows.append({"code": code, "raters": CODERS + (f" + {extra}" if extra else ""), "n_raters": m,
+            rows.append({"code": code, "raters": CODERS + (f" + {extra}" if extra else ""), "n_raters": len(raters),
                          "n_characters": int(characters.sum()) * (len(codes) if code == OVERALL else 1),
-                         "n_interviews": len(all_coded), "alpha_u": float(alpha[0]),
-                         "alpha_u_lo": float(lo), "alpha_u_hi": float(hi)})
+                         "n_interviews": len(all_coded), **_alpha_u_fields(alpha, draws is not None, confidence)})
     return pd.DataFrame(rows, columns=GROUP_UNITIZING_COLUMNS)

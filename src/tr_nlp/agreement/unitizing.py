@@ -162,18 +162,28 @@ def disagreements(continua: Sequence[Sequence[np.ndarray]]) -> tuple[float, floa
     """``D_o`` and ``D_e`` of one code (see :func:`unitizing_alpha`)."""
     if not continua:
         return float("nan"), float("nan")
+    observed, expected = weighted_disagreements(continua, np.ones((1, len(continua))))
+    return float(observed[0]), float(expected[0])
+
+
+def weighted_disagreements(continua: Sequence[Sequence[np.ndarray]],
+                           weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``D_o`` and ``D_e`` of one code for each row of ``weights`` (weightings x continua):
+    continuum ``k`` counted ``weights[:, k]`` times, as a bootstrap resample draws it.
+    ``continua`` as for :func:`unitizing_alpha`."""
+    weights = np.atleast_2d(np.asarray(weights, dtype=float))
     m = len(continua[0])
     lengths = Lengths()
-    observed = 0.0
+    observed = np.zeros(len(continua))
     for k, masks in enumerate(continua):
         if len(masks) != m:
             raise ValueError(f"every continuum needs a mask per rater ({m}); got {len(masks)}")
         for mask in masks:
             lengths.add(mask, k)
-        observed += 2 * sum(observed_sum(masks[i], masks[j]) for i in range(m) for j in range(i + 1, m))
-    length = float(sum(len(masks[0]) for masks in continua))
-    expected = float(ExpectedDisagreement(lengths, m)(np.ones(len(continua)), length)[0])
-    return float(observed_disagreement(observed, m, length)), expected
+        observed[k] = 2 * sum(observed_sum(masks[i], masks[j]) for i in range(m) for j in range(i + 1, m))
+    length = weights @ np.array([len(masks[0]) for masks in continua], dtype=float)
+    return (np.asarray(observed_disagreement(weights @ observed, m, length)),
+            ExpectedDisagreement(lengths, m)(weights, length))
 
 
 def observed_disagreement(total: float | np.ndarray, raters: int, length: float | np.ndarray) -> float | np.ndarray:
