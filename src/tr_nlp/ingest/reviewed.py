@@ -71,7 +71,7 @@ def read_reviewed(path: str | Path, interviews: Mapping[str, Interview]) -> tupl
             continue
         if start >= end:
             raise CodingsError("E157", path, row=row_no, detail=f"span {start}-{end} holds no characters (end must be after start)")
-        if not 0 <= start < end <= len(interview.text):
+        if start < 0 or end > len(interview.text):
             raise CodingsError("E157", path, row=row_no,
                                detail=f"span {start}-{end} lies outside interview '{interview_id}' "
                                       f"({len(interview.text)} characters)")

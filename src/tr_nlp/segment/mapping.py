@@ -87,12 +87,17 @@ def coder_coverage(codings: Iterable[Coding], reviewed: Iterable[Reviewed] = ())
     coverage: dict[str, set[str]] = defaultdict(set)
     for coding in codings:
         coverage[coding.coder].add(coding.interview_id)
-    reviewed = list(reviewed)
-    everyone = sorted({*coverage, *(r.coder for r in reviewed if r.coder)})
-    for passage in reviewed:
-        for coder in [passage.coder] if passage.coder else everyone:
-            coverage[coder].add(passage.interview_id)
+    for coder, passage in _readers(reviewed, coverage):
+        coverage[coder].add(passage.interview_id)
     return {coder: coverage[coder] for coder in sorted(coverage)}
+
+
+def _readers(reviewed: Iterable[Reviewed], coders: Iterable[str]) -> list[tuple[str, Reviewed]]:
+    """``(coder, passage)`` for each reviewed passage and each coder who read it: its own
+    coder, or with none named every coder (of ``coders`` and those the passages name)."""
+    reviewed = list(reviewed)
+    everyone = sorted({*coders, *(r.coder for r in reviewed if r.coder)})
+    return [(coder, passage) for passage in reviewed for coder in ([passage.coder] if passage.coder else everyone)]
 
 
 def unread(segments: Sequence[Segment], codings: Iterable[Coding], reviewed: Iterable[Reviewed],
@@ -112,10 +117,9 @@ def unread(segments: Sequence[Segment], codings: Iterable[Coding], reviewed: Ite
     coverage = coder_coverage(codings, reviewed)
     partly: dict[str, set[str]] = defaultdict(set)  # coder -> interviews they read passages of
     read: list[Coding] = []
-    for passage in reviewed:
-        for coder in [passage.coder] if passage.coder else coverage:
-            partly[coder].add(passage.interview_id)
-            read.append(Coding(passage.interview_id, passage.start, passage.end, "", coder))
+    for coder, passage in _readers(reviewed, coverage):
+        partly[coder].add(passage.interview_id)
+        read.append(Coding(passage.interview_id, passage.start, passage.end, "", coder))
     read += [c for c in codings if c.interview_id in partly[c.coder]]
     seen = set(map_codings(segments, read, threshold)[["segment_id", "coder"]].itertuples(index=False, name=None))
     return {coder: np.array([s.interview_id not in ids or (s.interview_id in partly[coder]
