@@ -170,6 +170,15 @@ def clock(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def seconds_cell(seconds: float | None) -> float:
+    """A time for a table's float column: the seconds, or NaN for no time.
+
+    >>> seconds_cell(12.5), seconds_cell(None)
+    (12.5, nan)
+    """
+    return float("nan") if seconds is None else float(seconds)
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A unit of analysis (turn, sentence or window): ``text == interview.text[start:end]``."""

@@ -18,7 +18,7 @@ import pandas as pd
 from tr_nlp.codebook import check_code_names
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame
-from tr_nlp.schema import Interview, Segment
+from tr_nlp.schema import Interview, Segment, seconds_cell
 
 NEXT_COLUMNS = ["rank", "interview_id", "segment_id", "start", "end", "timestamp", "text", "uncertainty",
                 "code", "probability"]
@@ -117,8 +117,8 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
         taken[interview[k]] += 1
     rows = [
         (rank, segments[k].interview_id, segments[k].segment_id, segments[k].start, segments[k].end,
-         segments[k].timestamp, segments[k].text, float(score[k]), model.codes[best_code[k]],
+         seconds_cell(segments[k].timestamp), segments[k].text, float(score[k]), model.codes[best_code[k]],
          float(proba[k, best_code[k]]))
         for rank, k in enumerate(picked, start=1)
     ]
-    return pd.DataFrame(rows, columns=NEXT_COLUMNS).astype({"timestamp": "float64"})
+    return pd.DataFrame(rows, columns=NEXT_COLUMNS)

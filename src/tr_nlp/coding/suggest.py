@@ -19,7 +19,7 @@ from scipy import sparse
 
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame
-from tr_nlp.schema import Interview, Segment
+from tr_nlp.schema import Interview, Segment, seconds_cell
 
 SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "timestamp", "speaker", "text", "code",
                       "probability", "above_threshold", "evidence"]
@@ -121,11 +121,11 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     above = model.decide(scored).to_numpy().astype(bool)
     proba = scored.to_numpy()
     evidence = _evidence(model, texts, top_terms)
-    at = [np.nan if s.timestamp is None else s.timestamp for s in segments]  # a float column, NaN for none
     rows = []
     for i, s in enumerate(segments):
+        at = seconds_cell(s.timestamp)
         for j, code in enumerate(model.codes):
-            rows.append((s.interview_id, s.segment_id, s.start, s.end, at[i], s.speaker, s.text, code,
+            rows.append((s.interview_id, s.segment_id, s.start, s.end, at, s.speaker, s.text, code,
                          float(proba[i, j]), bool(above[i, j]), evidence[i][j]))
     frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
     return frame.sort_values(["interview_id", "start", "probability"], ascending=[True, True, False],

@@ -19,7 +19,7 @@ import pandas as pd
 
 from tr_nlp.codebook import code_entries, codebook_from_dict, load_yaml
 from tr_nlp.errors import CodebookError
-from tr_nlp.schema import Segment
+from tr_nlp.schema import Segment, seconds_cell
 from tr_nlp.topics.remainder import words
 
 #: Below this cosine distance to an existing code's centroid a candidate reads as its variant.
@@ -266,7 +266,7 @@ def assignments_frame(segments: Sequence[Segment], labels: np.ndarray, embedding
     for i, s in enumerate(segments):
         topic = int(labels[i])
         c = by_topic.get(topic)
-        rows.append((s.interview_id, s.segment_id, s.start, s.end, np.nan if s.timestamp is None else s.timestamp,
+        rows.append((s.interview_id, s.segment_id, s.start, s.end, seconds_cell(s.timestamp),
                      s.speaker, s.text, topic, c.name if c else "",
                      round(float(embeddings[i] @ centroid[topic]), 4) if c else np.nan))
     return pd.DataFrame(rows, columns=["interview_id", "segment_id", "start", "end", "timestamp", "speaker", "text",
