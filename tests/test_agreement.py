@@ -7,9 +7,21 @@ import pytest
 from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
 
 from tr_nlp.agreement import (
-    OVERALL, agreement_table, binary_stats_from_counts, character_table, character_table_by_interview,
-    count_characters, group_alpha_table, cohen_kappa, confusion_counts, gwet_ac1,
-    fleiss_kappa, krippendorff_alpha, pabak, percent_agreement,
+    OVERALL,
+    agreement_table,
+    binary_stats_from_counts,
+    character_table,
+    character_table_by_interview,
+    cohen_kappa,
+    confusion_counts,
+    count_characters,
+    fleiss_kappa,
+    group_alpha_table,
+    group_unitizing_table,
+    gwet_ac1,
+    krippendorff_alpha,
+    pabak,
+    percent_agreement,
 )
 
 rng = np.random.default_rng(7)
@@ -209,6 +221,34 @@ def test_character_table_matches_sklearn_kappa_on_the_compared_characters():
         assert (row.n_characters, row.percent) == (80, pytest.approx((x == y).mean()))
         assert row.kappa == pytest.approx(cohen_kappa_score(x, y))
     assert not any(c.endswith(("_lo", "_hi")) for c in each.columns)
+
+
+def test_coders_who_read_different_passages_are_compared_only_where_both_read():
+    # B rated i2 too, but each coder read only some segments (units rows): A not i2's
+    # 60-100, B not i1's 60-100 nor i2's 0-40; so A and B share only i1's 0-40
+    codings, units, rated = _characters()
+    rated["B"] = {"i1", "i2"}
+    unread = {"A": np.array([False, False, False, True]), "B": np.array([False, True, True, False])}
+    counts = count_characters(codings, rated, units, ["care", "extra"], machines=["m"], unread=unread)
+    rows = character_table(counts, n_boot=0).set_index(["code", "rater_a", "rater_b", "comparison"])
+    pair = rows.loc[("care", "A", "B", "human vs human")]
+    assert (pair.n_characters, pair.n_interviews) == (40, 1)  # not i2: nothing read by both there
+    assert pair.kappa == pytest.approx(cohen_kappa_score(_marks(codings, "A", "i1", "care")[:40],
+                                                         _marks(codings, "B", "i1", "care")[:40]))
+    # the machine meets each coder on what they read; double-coded: what the other coder read too
+    for b, read, double in [("A", 120, 40), ("B", 80, 40)]:
+        assert rows.loc[("care", "m", b, "machine vs human")].n_characters == read
+        assert rows.loc[("care", "m", b, "machine vs human, double-coded")].n_characters == double
+    m_b = np.r_[_marks(codings, "m", "i1", "care")[:40], _marks(codings, "m", "i2", "care")[40:]]
+    b_b = np.r_[_marks(codings, "B", "i1", "care")[:40], _marks(codings, "B", "i2", "care")[40:]]
+    assert rows.loc[("care", "m", "B", "machine vs human")].percent == pytest.approx((m_b == b_b).mean())
+    each = character_table_by_interview(counts)
+    assert ("i2", "A", "B") not in set(zip(each.interview_id, each.rater_a, each.rater_b))
+    # u-alpha of all coders: on the characters every coder read, as if the rest were not there
+    group = group_unitizing_table(codings, rated, units, ["care", "extra"], machines=["m"], n_boot=0, unread=unread)
+    alone = group_unitizing_table(codings, rated, units.iloc[:1], ["care", "extra"], machines=["m"], n_boot=0)
+    assert group.n_characters.tolist() == alone.n_characters.tolist() == [40, 40, 80] * 2
+    assert group.alpha_u.tolist() == pytest.approx(alone.alpha_u.tolist(), nan_ok=True)
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -186,6 +186,40 @@ def test_evaluate_takes_reviewed_passages(tmp_path):
     assert np.isfinite(pooled.kappa.iloc[0])
 
 
+def test_coders_who_split_an_interview_are_not_compared_on_each_others_half(tmp_path):
+    # B codes t0 as A did; in t5 A reads and codes the first half, B the second half
+    folder = _team_folder(tmp_path / "team")
+    codings = pd.read_csv(folder / "codings.csv")
+    text = (folder / "interviews" / "t5.txt").read_text(encoding="utf-8").rstrip("\n")
+    middle = text.index(OTHER, text.index(LISTENED)) + len(OTHER)  # after the third sentence
+    spans = [(m.start(), m.start() + len(LISTENED)) for m in __import__("re").finditer(LISTENED, text)]
+    assert any(e <= middle for _, e in spans) and any(s >= middle for s, _ in spans)
+    codings = pd.concat([codings, codings[codings.interview_id == "t0"].assign(coder="B"),
+                         pd.DataFrame([("t5", s, e, "listened", "A" if e <= middle else "B") for s, e in spans],
+                                      columns=codings.columns)])
+    codings.to_csv(folder / "codings.csv", index=False)
+    reviewed = tmp_path / "reviewed.csv"
+    reviewed.write_text(f"interview_id,start,end,coder\nt5,0,{middle},A\nt5,{middle},{len(text)},B\n",
+                        encoding="utf-8")
+    r = runner.invoke(app, ["evaluate", "--corpus", str(folder / "interviews"), "--codings", str(folder / "codings.csv"),
+                            "--reviewed", str(reviewed), "--features", "tfidf", "--folds", "2", "--bootstrap", "0",
+                            "--no-learning-curve", "-o", str(tmp_path / "ev")])
+    assert r.exit_code == 0, r.stderr
+    for name, unit in [("agreement.csv", "n_segments"), ("agreement_characters.csv", "n_characters")]:
+        table = pd.read_csv(tmp_path / "ev" / name).set_index(["code", "rater_a", "rater_b", "comparison"])
+        coders = table.loc[("listened", "A", "B", "human vs human")]
+        assert coders.n_interviews == 1 and coders.kappa == pytest.approx(1.0), name  # t0 alone: they agree
+        # the machine meets each coder on their own half of t5 too, and on t0 alone as double-coded
+        assert table.loc[("listened", "machine", "B", "machine vs human"), "n_interviews"] == 2, name
+        double = table.loc[("listened", "machine", "B", "machine vs human, double-coded")]
+        assert double[unit] == coders[unit], name
+    each = pd.read_csv(tmp_path / "ev" / "agreement_characters_by_interview.csv")
+    assert set(each[each.rater_a == "A"].interview_id) == {"t0"}
+    group = pd.read_csv(tmp_path / "ev" / "agreement_group.csv").set_index(["code", "raters"])
+    assert group.loc[("listened", "coders"), "n_interviews_u"] == 1
+    assert group.loc[("listened", "coders"), "alpha_u"] == pytest.approx(1.0)
+
+
 def test_a_corpus_config_names_its_reviewed_lists(tmp_path):
     folder = _team_folder(tmp_path / "team")
     text = (folder / "interviews" / "t5.txt").read_text(encoding="utf-8")

@@ -11,7 +11,9 @@ machine code covers the characters of the segments it marked.
 Only the characters of the compared segments count (the speech of the roles kept), so
 an interviewer's question one coder swept into a coding does not count against the
 machine, which never codes it. Interviews are the bootstrap's units, as in the segment
-table; a rater is compared only on the interviews they rated. Unlike NVivo, which
+table; a rater is compared only on the interviews they rated and, where coders read
+only passages of an interview (``unread``), a pair only on the characters both read.
+Unlike NVivo, which
 reports a figure per source and code, the pooled figure weighs every character equally.
 
 Beside kappa on characters, each row holds Krippendorff's alpha for unitizing
@@ -62,21 +64,19 @@ def _covered(spans: pd.DataFrame, length: int) -> np.ndarray:
 @dataclass
 class CharacterCounts:
     """Characters two raters both coded, one coded alone, the other alone, neither:
-    ``counts[(a, b)][code, interview] = (tp, fp, fn, tn)`` (see :func:`count_characters`)."""
+    ``counts[view][code, interview] = (tp, fp, fn, tn)`` (see :func:`count_characters`),
+    where a view is a pair of raters and their comparison: ``(a, b, comparison)``."""
 
     interviews: list[str]
     codes: list[str]
-    rated: Mapping[str, Collection[str]]
     machines: set[str]
-    counts: dict[tuple[str, str], np.ndarray]
-    #: per pair, ``[code, interview]``: the u-alpha disagreements of the two raters'
+    counts: dict[tuple[str, str, str], np.ndarray]
+    #: per view, ``[code, interview]``: the u-alpha disagreements of the two raters'
     #: passages (both orders), and per code the expected disagreement
-    observed: dict[tuple[str, str], np.ndarray]
-    expected: dict[tuple[str, str], list[ExpectedDisagreement]]
-
-    def characters(self, a: str, b: str) -> np.ndarray:
-        """The characters compared in each interview (0 where the pair did not both rate it)."""
-        return self.counts[a, b][0].sum(axis=1) if self.codes else np.zeros(len(self.interviews))
+    observed: dict[tuple[str, str, str], np.ndarray]
+    expected: dict[tuple[str, str, str], list[ExpectedDisagreement]]
+    #: per view, the characters compared in each interview (0 where the pair shares none)
+    compared: dict[tuple[str, str, str], np.ndarray]
 
 
 def count_characters(
@@ -85,6 +85,7 @@ def count_characters(
     units: pd.DataFrame,
     codes: Sequence[str],
     machines: Sequence[str] = (),
+    unread: Mapping[str, np.ndarray] | None = None,
 ) -> CharacterCounts:
     """Per pair of raters, code and interview, how their coding of each compared character agrees.
 
@@ -102,62 +103,84 @@ def count_characters(
         Codes to compare, in order.
     machines : sequence of str
         Which raters are machines (compared with each coder, first in their pairs).
+    unread : mapping of rater -> boolean array, optional
+        Per rater, which rows of ``units`` they did not read in interviews they rated
+        only in part (:func:`tr_nlp.segment.unread`): a pair is compared on the
+        characters both read.
+
+    Notes
+    -----
+    Each pair is one view (``human vs human`` or ``machine vs human``); a machine has a
+    second view of each coder, ``machine vs human, double-coded``: the characters that
+    coder read and another coder read too.
     """
     machine_set = set(machines)
     raters = list(rated)
-    pairs = _pairs(raters, machine_set)
-    interviews = sorted(units["interview_id"].astype(str).unique())
+    humans = [r for r in raters if r not in machine_set]
+    views = [(a, b, _comparison(machine_set, a)) for a, b in _pairs(raters, machine_set)]
+    views += [(a, b, MACHINE_VS_HUMAN_DOUBLE) for a, b, _ in views if a in machine_set]
+    units = units.assign(interview_id=units["interview_id"].astype(str)).reset_index(drop=True)
+    interviews = sorted(units["interview_id"].unique())
     codings = codings.assign(interview_id=codings["interview_id"].astype(str))
     by_interview = dict(tuple(codings.groupby("interview_id")))
-    unit_groups = dict(tuple(units.assign(interview_id=units["interview_id"].astype(str)).groupby("interview_id")))
-    counts = {pair: np.zeros((len(codes), len(interviews), 4)) for pair in pairs}
-    observed = {pair: np.zeros((len(codes), len(interviews))) for pair in pairs}
-    lengths = {pair: [Lengths() for _ in codes] for pair in pairs}
+    unit_groups = dict(tuple(units.groupby("interview_id")))
+    counts = {view: np.zeros((len(codes), len(interviews), 4)) for view in views}
+    observed = {view: np.zeros((len(codes), len(interviews))) for view in views}
+    compared = {view: np.zeros(len(interviews)) for view in views}
+    lengths = {view: [Lengths() for _ in codes] for view in views}
     for i, interview in enumerate(interviews):
-        masks, _ = _rater_masks(unit_groups[interview], by_interview.get(interview, codings.iloc[:0]),
-                                [r for r in raters if interview in rated[r]], codes)
-        for a, b in pairs:
-            if interview not in rated[a] or interview not in rated[b]:
+        present = [r for r in raters if interview in rated[r]]
+        masks, read = _rater_masks(unit_groups[interview], by_interview.get(interview, codings.iloc[:0]),
+                                   present, codes, unread)
+        for view in views:
+            a, b, comparison = view
+            if a not in read or b not in read:
                 continue
+            keep = read[a] & read[b]
+            if comparison == MACHINE_VS_HUMAN_DOUBLE:
+                others = [read[h] for h in humans if h != b and h in read]
+                keep = keep & np.logical_or.reduce(others) if others else np.zeros_like(keep)
+            compared[view][i] = keep.sum()
             for j, code in enumerate(codes):
-                x, y = masks[a, code], masks[b, code]
-                counts[a, b][j, i] = (x & y).sum(), (x & ~y).sum(), (~x & y).sum(), (~x & ~y).sum()
-                observed[a, b][j, i] = 2 * observed_sum(x, y)
-                lengths[a, b][j].add(x, i)
-                lengths[a, b][j].add(y, i)
-    expected = {pair: [ExpectedDisagreement(code_lengths, raters=2) for code_lengths in per_code]
-                for pair, per_code in lengths.items()}
-    return CharacterCounts(interviews, list(codes), rated, machine_set, counts, observed, expected)
+                x, y = masks[a, code][keep], masks[b, code][keep]
+                counts[view][j, i] = (x & y).sum(), (x & ~y).sum(), (~x & y).sum(), (~x & ~y).sum()
+                observed[view][j, i] = 2 * observed_sum(x, y)
+                lengths[view][j].add(x, i)
+                lengths[view][j].add(y, i)
+    expected = {view: [ExpectedDisagreement(code_lengths, raters=2) for code_lengths in per_code]
+                for view, per_code in lengths.items()}
+    return CharacterCounts(interviews, list(codes), machine_set, counts, observed, expected, compared)
 
 
-def _rater_masks(spans: pd.DataFrame, codings: pd.DataFrame, raters: Sequence[str],
-                 codes: Sequence[str]) -> tuple[dict[tuple[str, str], np.ndarray], int]:
+def _rater_masks(spans: pd.DataFrame, codings: pd.DataFrame, raters: Sequence[str], codes: Sequence[str],
+                 unread: Mapping[str, np.ndarray] | None = None,
+                 ) -> tuple[dict[tuple[str, str], np.ndarray], dict[str, np.ndarray]]:
     """Per rater and code, which of the compared characters of one interview (those of its
-    ``spans``) the rater's ``codings`` there mark; and how many characters are compared."""
+    ``spans``, rows of the units ``unread`` masks) the rater's ``codings`` there mark;
+    and per rater which of those characters they read."""
     length = int(spans["end"].max())
     compared = _covered(spans, length)
     coded = dict(tuple(codings.groupby(["rater", "code"])))
     masks = {(r, code): _covered(coded.get((r, code), codings.iloc[:0]), length)[compared]
              for r in raters for code in codes}
-    return masks, int(compared.sum())
+    unread = unread or {}
+    read = {r: _covered(spans[~unread[r][spans.index]], length)[compared] if r in unread
+            else np.ones(int(compared.sum()), dtype=bool) for r in raters}
+    return masks, read
 
 
-def _unitizing(counts: CharacterCounts, a: str, b: str, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``D_o`` and ``D_e`` of the pair per code (rows) and weighting of interviews (columns;
-    ``weights`` is weightings x interviews)."""
-    length = weights @ counts.characters(a, b)
-    observed = observed_disagreement(counts.observed[a, b] @ weights.T, 2, length)
-    expected = np.array([e(weights, length) for e in counts.expected[a, b]]).reshape(len(counts.codes), len(length))
+def _unitizing(counts: CharacterCounts, view: tuple[str, str, str],
+               weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``D_o`` and ``D_e`` of the view per code (rows) and weighting of interviews
+    (columns; ``weights`` is weightings x interviews)."""
+    length = weights @ counts.compared[view]
+    observed = observed_disagreement(counts.observed[view] @ weights.T, 2, length)
+    expected = np.array([e(weights, length) for e in counts.expected[view]]).reshape(len(counts.codes), len(length))
     return observed, expected
 
 
-def _both(counts: CharacterCounts, a: str, b: str) -> np.ndarray:
-    """Which interviews both raters rated."""
-    return np.array([i in counts.rated[a] and i in counts.rated[b] for i in counts.interviews], dtype=bool)
-
-
-def _comparison(counts: CharacterCounts, a: str) -> str:
-    return MACHINE_VS_HUMAN if a in counts.machines else HUMAN_VS_HUMAN
+def _comparison(machines: Collection[str], a: str) -> str:
+    return MACHINE_VS_HUMAN if a in machines else HUMAN_VS_HUMAN
 
 
 def character_table(counts: CharacterCounts, n_boot: int = 1000, confidence: float = 0.95,
@@ -186,16 +209,14 @@ def character_table(counts: CharacterCounts, n_boot: int = 1000, confidence: flo
     """
     rng = np.random.default_rng(seed)
     double_rng = np.random.default_rng((seed, 1))
-    humans = [r for r in counts.rated if r not in counts.machines]
     rows = []
-    for a, b in counts.counts:
-        both = _both(counts, a, b)
-        rows += _pair_rows(counts, both, a, b, _comparison(counts, a), n_boot, confidence, rng)
-        if a in counts.machines:
-            shared = np.array([any(i in counts.rated[h] for h in humans if h != b) for i in counts.interviews])
-            if (both & shared).any() and (both & ~shared).any():
-                rows += _pair_rows(counts, both & shared, a, b, MACHINE_VS_HUMAN_DOUBLE, n_boot, confidence,
-                                   double_rng)
+    for view in counts.counts:
+        if view[2] == MACHINE_VS_HUMAN_DOUBLE:
+            continue
+        rows += _pair_rows(counts, view, n_boot, confidence, rng)
+        double = (view[0], view[1], MACHINE_VS_HUMAN_DOUBLE)
+        if double in counts.counts and 0 < counts.compared[double].sum() < counts.compared[view].sum():
+            rows += _pair_rows(counts, double, n_boot, confidence, double_rng)
     table = pd.DataFrame(rows).rename(columns={"n_segments": "n_characters"})
     return table.reindex(columns=CHARACTER_COLUMNS)
 
@@ -208,28 +229,34 @@ def character_table_by_interview(counts: CharacterCounts) -> pd.DataFrame:
     -------
     DataFrame
         ``interview_id`` and :data:`CHARACTER_COLUMNS` without CIs (one interview has no
-        spread to resample); one row per interview both raters rated, code and pair.
+        spread to resample); one row per interview where both raters read characters,
+        code and pair.
     """
     rows = []
-    for (a, b), pair_counts in counts.counts.items():
-        both = np.flatnonzero(_both(counts, a, b))
-        alpha = alpha_from(*_unitizing(counts, a, b, np.eye(len(counts.interviews))[both]))  # codes x interviews
+    for view, view_counts in counts.counts.items():
+        a, b, comparison = view
+        if comparison == MACHINE_VS_HUMAN_DOUBLE:
+            continue
+        both = np.flatnonzero(counts.compared[view])
+        alpha = alpha_from(*_unitizing(counts, view, np.eye(len(counts.interviews))[both]))  # codes x interviews
         for k, i in enumerate(both):
             for j, code in enumerate(counts.codes):
-                cell = pair_counts[j, i : i + 1]
+                cell = view_counts[j, i : i + 1]
                 rows.append({"interview_id": counts.interviews[i],
-                             **_row(code, a, b, _comparison(counts, a), cell, int(cell.sum()), None, 0.95,
-                                    float("nan")), "alpha_u": float(alpha[j, k])})
+                             **_row(code, a, b, comparison, cell, int(cell.sum()), None, 0.95, float("nan")),
+                             "alpha_u": float(alpha[j, k])})
     columns = ["interview_id", *(c for c in CHARACTER_COLUMNS if not c.endswith(("_lo", "_hi")))]
     return pd.DataFrame(rows).rename(columns={"n_segments": "n_characters"}).reindex(columns=columns)
 
 
-def _pair_rows(counts: CharacterCounts, keep: np.ndarray, a: str, b: str, comparison: str, n_boot: int,
-               confidence: float, rng: np.random.Generator) -> list[dict[str, object]]:
-    """One row per code and a pooled row, on the interviews ``keep`` of ``counts``."""
+def _pair_rows(counts: CharacterCounts, view: tuple[str, str, str], n_boot: int, confidence: float,
+               rng: np.random.Generator) -> list[dict[str, object]]:
+    """One row per code and a pooled row for ``view``, on the interviews where its pair
+    compared characters."""
+    a, b, comparison = view
     codes = counts.codes
-    kept = np.flatnonzero(keep)
-    cells = counts.counts[a, b][:, kept]
+    kept = np.flatnonzero(counts.compared[view])
+    cells = counts.counts[view][:, kept]
     draws = rng.integers(0, len(kept), size=(n_boot, len(kept))) if n_boot and len(kept) else None
     n_chars = int(cells[0].sum()) if len(codes) else 0
     rows = [_row(code, a, b, comparison, cells[j], n_chars, draws, confidence, float("nan"))
@@ -239,7 +266,7 @@ def _pair_rows(counts: CharacterCounts, keep: np.ndarray, a: str, b: str, compar
     # u-alpha: the kept interviews once each, then as each resample drew them
     weights = np.zeros((1 + (0 if draws is None else n_boot), len(counts.interviews)))
     weights[:, kept] = _resample_weights(len(kept), draws)
-    observed, expected = _unitizing(counts, a, b, weights)
+    observed, expected = _unitizing(counts, view, weights)
     alphas = np.vstack([alpha_from(observed, expected), alpha_from(observed.sum(axis=0), expected.sum(axis=0))])
     for row, alpha in zip(rows, alphas):
         row.update(_alpha_u_fields(alpha, draws is not None, confidence))
@@ -280,17 +307,18 @@ def group_unitizing_table(
     n_boot: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
+    unread: Mapping[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Krippendorff's u-alpha of all coders at once, then with each machine as one more.
 
     Unitizing alpha takes any number of raters, but every rater must have marked every
     continuum, so the figure is computed on the interviews every coder coded (the machine
-    codes all of them), over the characters of their segments; the bootstrap resamples
-    those interviews.
+    codes all of them), over the characters of their segments that every coder read;
+    the bootstrap resamples those interviews.
 
     Parameters
     ----------
-    codings, rated, units, codes, machines
+    codings, rated, units, codes, machines, unread
         As for :func:`count_characters`.
     n_boot, confidence, seed
         Bootstrap resamples of interviews for the CIs (0: none).
@@ -321,31 +349,34 @@ def group_unitizing_table(
     machine_set = set(machines)
     humans = [r for r in rated if r not in machine_set]
     all_coded = sorted(set.intersection(*(set(map(str, rated[h])) for h in humans))) if len(humans) >= 2 else []
-    units = units.assign(interview_id=units["interview_id"].astype(str))
-    all_coded = [i for i in all_coded if i in set(units["interview_id"])]
-    if not all_coded:
-        return pd.DataFrame(columns=GROUP_UNITIZING_COLUMNS)
+    units = units.assign(interview_id=units["interview_id"].astype(str)).reset_index(drop=True)
     codings = codings.assign(interview_id=codings["interview_id"].astype(str))
     by_interview = dict(tuple(codings.groupby("interview_id")))
     unit_groups = dict(tuple(units.groupby("interview_id")))
-    masks: dict[tuple[str, str, int], np.ndarray] = {}
-    characters = np.zeros(len(all_coded))
-    for k, interview in enumerate(all_coded):
-        marked, characters[k] = _rater_masks(unit_groups[interview], by_interview.get(interview, codings.iloc[:0]),
-                                             list(rated), codes)
-        masks.update({(r, code, k): mask for (r, code), mask in marked.items()})
+    masks: dict[tuple[str, str, str], np.ndarray] = {}
+    characters: dict[str, int] = {}
+    for interview in [i for i in all_coded if i in unit_groups]:
+        marked, read = _rater_masks(unit_groups[interview], by_interview.get(interview, codings.iloc[:0]),
+                                    list(rated), codes, unread)
+        everyone = np.logical_and.reduce([read[h] for h in humans])
+        if everyone.any():
+            characters[interview] = int(everyone.sum())
+            masks.update({(r, code, interview): mask[everyone] for (r, code), mask in marked.items()})
+    all_coded = list(characters)
+    if not all_coded:
+        return pd.DataFrame(columns=GROUP_UNITIZING_COLUMNS)
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, len(all_coded), size=(n_boot, len(all_coded))) if n_boot else None
     weights = _resample_weights(len(all_coded), draws)
     rows = []
     for extra in [None, *(m for m in rated if m in machine_set)]:
         raters = humans + ([extra] if extra else [])
-        parts = [weighted_disagreements([[masks[r, code, k] for r in raters] for k in range(len(all_coded))],
-                                        weights) for code in codes]
+        parts = [weighted_disagreements([[masks[r, code, i] for r in raters] for i in all_coded], weights)
+                 for code in codes]
         observed, expected = np.array([o for o, _ in parts]), np.array([e for _, e in parts])
         alphas = [*alpha_from(observed, expected), alpha_from(observed.sum(axis=0), expected.sum(axis=0))]
         for code, alpha in zip([*codes, OVERALL], alphas):
             rows.append({"code": code, "raters": CODERS + (f" + {extra}" if extra else ""), "n_raters": len(raters),
-                         "n_characters": int(characters.sum()) * (len(codes) if code == OVERALL else 1),
+                         "n_characters": sum(characters.values()) * (len(codes) if code == OVERALL else 1),
                          "n_interviews": len(all_coded), **_alpha_u_fields(alpha, draws is not None, confidence)})
     return pd.DataFrame(rows, columns=GROUP_UNITIZING_COLUMNS)

@@ -228,9 +228,12 @@ def character_agreement(data: CodedData, predicted: pd.DataFrame, n_boot: int = 
                           columns=["rater", "interview_id", "start", "end", "code"])
     coverage = coder_coverage(data.codings, data.reviewed)
     rated = {MACHINE: set(units["interview_id"]), **{coder: coverage[coder] for coder in sorted(coverage)}}
+    # in an interview coded in part, a coder is compared only on the segments they read
+    unread = {coder: data.humans[coder].isna().all(axis=1).to_numpy() for coder in coverage}
     marked = pd.concat([machine, humans], ignore_index=True)
-    counts = count_characters(marked, rated, units, data.codes, machines=[MACHINE])
-    group = group_unitizing_table(marked, rated, units, data.codes, machines=[MACHINE], n_boot=n_boot, seed=seed)
+    counts = count_characters(marked, rated, units, data.codes, machines=[MACHINE], unread=unread)
+    group = group_unitizing_table(marked, rated, units, data.codes, machines=[MACHINE], n_boot=n_boot, seed=seed,
+                                  unread=unread)
     return character_table(counts, n_boot, seed=seed), character_table_by_interview(counts), group
 
 
