@@ -228,3 +228,54 @@ def test_odt_of_any_shape(tmp_path):
         read += bool(interviews)
         assert_turns_hold(interviews)
     assert read > 100
+
+
+def _archives(tmp_path):
+    """A small valid .docx, .odt, .xlsx and .qdpx (every zip kind tr_nlp reads), deflated."""
+    import zipfile
+
+    import pandas as pd
+    from conftest import make_docx
+
+    from tr_nlp.export.qdpx import write_qdpx
+
+    said = [("Interviewer:", " How was the ward? " * 20), ("Participant:", " She really listened to me. " * 20)]
+    odt = tmp_path / "good.odt"
+    with zipfile.ZipFile(odt, "w", zipfile.ZIP_DEFLATED) as archive:
+        paragraphs = "".join(f"<text:p>{label}{text}</text:p>" for label, text in said)
+        archive.writestr("content.xml", '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:'
+                         'xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+                         f"<office:body><office:text>{paragraphs}</office:text></office:body>"
+                         "</office:document-content>")
+    xlsx = tmp_path / "good.xlsx"
+    pd.DataFrame({"interview_id": ["i1", "i1"], "speaker": ["Interviewer", "Participant"],
+                  "text": [text for _, text in said]}).to_excel(xlsx, index=False)
+    plain = tmp_path / "good.txt"
+    plain.write_text("".join(label + text + "\n" for label, text in said), encoding="utf-8")
+    qdpx = write_qdpx(tmp_path / "good.qdpx", read_file(plain).interviews, Codebook((Code("care"),)))
+    return [make_docx(tmp_path / "good.docx", said), odt, xlsx, qdpx]
+
+
+def test_damaged_archives_of_any_kind(tmp_path):
+    # bytes changed anywhere in a zip (its directory, headers, deflate streams) are refused
+    # with a TrNlpError: a corrupt stream once escaped as zlib.error, a bad version field
+    # as NotImplementedError, an "encrypted" flag as RuntimeError
+    rng = random.Random(11)
+    for good in _archives(tmp_path):
+        assert read_or_refuse(good), good.name
+        data = good.read_bytes()
+        path = tmp_path / f"damaged{good.suffix}"
+        for _ in range(150):
+            damaged = bytearray(data)
+            for _ in range(rng.randint(1, 12)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            path.write_bytes(bytes(damaged))
+            assert_turns_hold(read_or_refuse(path))
+        # every entry flagged as encrypted (bit 0 of the flags, in local and central headers)
+        flagged = bytearray(data)
+        for magic, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+            for k in [i for i in range(len(flagged)) if flagged.startswith(magic, i)]:
+                flagged[k + at] |= 1
+        path.write_bytes(bytes(flagged))
+        with pytest.raises(TrNlpError):
+            read_file(path)

@@ -21,7 +21,14 @@ Examples
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterable
+
+#: What Python raises on a damaged archive: a bad directory, a truncated file, a damaged
+#: deflate stream (``zlib.error``), a bad checksum or header, an entry flagged as encrypted,
+#: an unknown zip version or compression method (``RuntimeError`` and its
+#: ``NotImplementedError``).
+CORRUPT_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError)
 
 #: Largest compression ratio accepted for an entry over :data:`RATIO_FLOOR` bytes.
 MAX_RATIO = 100

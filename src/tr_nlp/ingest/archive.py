@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 from tr_nlp.errors import InputError
-from tr_nlp.zipguard import bomb_reason
+from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS, bomb_reason
 
 #: Largest declared uncompressed total of an office file (the ratio limit is zipguard's).
 MAX_UNPACKED_MB = 200
@@ -38,7 +38,7 @@ def check_office_archive(path: Path, kind: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except CORRUPT_ZIP_ERRORS as exc:
         raise InputError("E110", path, kind=kind, app=app, detail=f"corrupt or truncated zip: {exc}") from None
     bomb = bomb_reason(infos, MAX_UNPACKED_MB)
     if bomb:

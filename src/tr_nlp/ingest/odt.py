@@ -27,6 +27,7 @@ from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
+from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS
 
 _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -83,7 +84,7 @@ def _parse(archive: zipfile.ZipFile, member: str, path: Path) -> Element:
     except defusedxml.DefusedXmlException as exc:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
                          detail=f"{member} declares entities or external references ({type(exc).__name__})") from None
-    except (ParseError, zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (ParseError, *CORRUPT_ZIP_ERRORS) as exc:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer", detail=f"{member}: {exc}") from None
 
 

@@ -24,7 +24,7 @@ import defusedxml
 import defusedxml.ElementTree as DefusedET
 
 from tr_nlp.errors import ArchiveError, InputError
-from tr_nlp.zipguard import bomb_reason
+from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS, bomb_reason
 
 #: Largest declared uncompressed total of a project (sources may include audio and video).
 MAX_MB = 500
@@ -56,7 +56,7 @@ class SafeZip:
         try:
             self._zip = zipfile.ZipFile(self.path)
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except CORRUPT_ZIP_ERRORS as exc:
             raise ArchiveError("E200", self.path, detail=f"not a readable zip archive ({exc})") from None
         for info in infos:
             reason = unsafe_reason(info.filename)
@@ -99,7 +99,7 @@ class SafeZip:
         try:
             with self._zip.open(info) as handle:
                 data = handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except CORRUPT_ZIP_ERRORS as exc:
             raise ArchiveError("E200", self.path, detail=f"entry {name!r} is corrupt ({exc})") from None
         if len(data) > info.file_size:
             raise ArchiveError("E202", self.path, entry=name, detail="it holds more data than it declares")
