@@ -85,6 +85,11 @@ def test_tampered_model_file_is_refused(trained, tmp_path):
     ("codes", [1, 2], "its 'codes' is not a list of code names"),
     ("codes", ["beyond_routine"], "its 'codes' names 1 code(s) but the model has"),
     ("context", [1], "its 'context' is not true or false"),
+    ("segmenter", "sentence", "its 'segmenter' is not what tr-nlp train wrote (invalid option: segmenter settings"),
+    ("segmenter", {"unit": "sentence", "roles": 10}, "its 'segmenter' is not what tr-nlp train wrote"),
+    ("segmenter", {"unit": "window", "window": "3"}, "window '3' and stride None; expected whole numbers"),
+    ("segmenter", {"unit": "paragraph"}, "unit 'paragraph'"),
+    ("segmenter", {"spacy_model": 7}, "spaCy model 7"),
 ])
 def test_a_card_that_does_not_fit_the_model_is_refused(trained, tmp_path, key, value, says):
     """The card is not covered by the model file's sha256, so what it says is checked."""

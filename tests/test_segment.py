@@ -170,3 +170,10 @@ def test_settings_round_trip_and_ignore_unknown_keys():
     assert Segmenter.from_settings(cut.settings()) == cut
     assert Segmenter.from_settings({**cut.settings(), "added_later": 1}) == cut
     assert Segmenter.from_settings({}) == Segmenter()
+
+
+@pytest.mark.parametrize("settings", [[], {"roles": "participant"}, {"roles": 3}, {"roles": [None]},
+                                      {"window": 2.5}, {"window": True}, {"stride": "1"}, {"spacy_model": ["x"]}])
+def test_settings_a_segmenter_cannot_take_are_refused(settings):
+    with pytest.raises(ConfigError, match="E163"):
+        Segmenter.from_settings(settings)

@@ -23,10 +23,11 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from tr_nlp.errors import ModelError
+from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import atomic_path, write_json, write_text
 from tr_nlp.hashing import file_sha256
 from tr_nlp.jsonfile import read_json_object
+from tr_nlp.segment import Segmenter
 
 MODEL_FILE, CARD_FILE, README_FILE = "model.skops", "card.json", "README.md"
 FINETUNE_FILE = "finetune.safetensors"
@@ -202,14 +203,20 @@ def load_model(directory: str | Path) -> ThemeModel:
 
 
 def _card_codes(card: dict[str, Any], pipeline: Pipeline, card_path: Path) -> list[str]:
-    """The card's code names, one per output of the model; E184 when they, or its
-    ``context`` flag (what input the model takes), are not what :func:`save_model` wrote.
+    """The card's code names, one per output of the model; E184 when they, its
+    ``context`` flag (what input the model takes) or its ``segmenter`` (how new
+    interviews are cut) are not what :func:`save_model` wrote.
 
     The card is not covered by the model file's sha256, so what loading reads from it is checked.
     """
     if not isinstance(card.get("context", False), bool):
         raise ModelError("E184", card_path, detail="its 'context' is not true or false; retrain the model "
                          "or restore its card.json")
+    try:  # how new interviews are cut: as the training data was
+        Segmenter.from_settings(card.get("segmenter") or {})
+    except ConfigError as exc:
+        raise ModelError("E184", card_path, detail=f"its 'segmenter' is not what tr-nlp train wrote ({exc.message}); "
+                         "retrain the model or restore its card.json") from None
     codes = card.get("codes")
     if not isinstance(codes, list) or not codes or not all(isinstance(code, str) for code in codes):
         raise ModelError("E184", card_path, detail="its 'codes' is not a list of code names; retrain the model "

@@ -80,6 +80,14 @@ class Segmenter:
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
             raise ConfigError("E163", detail=f"unit {self.unit!r}; expected one of {UNITS}")
+        if (isinstance(self.roles, str) or not isinstance(self.roles, Sequence)
+                or not all(isinstance(r, str) for r in self.roles)):
+            raise ConfigError("E163", detail=f"roles {self.roles!r}; expected a list of some of {ROLES}")
+        if not all(_whole(n) for n in (self.window, self.stride) if n is not None):
+            raise ConfigError("E163", detail=f"window {self.window!r} and stride {self.stride!r}; expected whole numbers")
+        if self.spacy_model is not None and not isinstance(self.spacy_model, str):
+            raise ConfigError("E163", detail=f"spaCy model {self.spacy_model!r}; expected the name of an installed "
+                              "spaCy pipeline")
         if not self.roles:
             raise ConfigError("E163", detail=f"no speaker role to keep (--roles); expected some of {ROLES}")
         bad = [r for r in self.roles if r not in ROLES]
@@ -98,10 +106,19 @@ class Segmenter:
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Segmenter:
-        """The segmenter :meth:`settings` describes (unknown keys are ignored)."""
+        """The segmenter :meth:`settings` describes (unknown keys are ignored).
+
+        Raises
+        ------
+        ConfigError
+            E163 when ``settings`` is not a mapping or holds values a segmenter cannot take.
+        """
+        if not isinstance(settings, dict):
+            raise ConfigError("E163", detail=f"segmenter settings {settings!r}; expected a mapping")
         known = {k: settings[k] for k in ("unit", "window", "stride", "spacy_model") if k in settings}
         if "roles" in settings:
-            known["roles"] = tuple(settings["roles"])
+            roles = settings["roles"]
+            known["roles"] = tuple(roles) if isinstance(roles, list) else roles
         return cls(**known)
 
     def warnings(self, interviews: Iterable[Interview]) -> list[tuple[Interview, str]]:
@@ -298,3 +315,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _whole(n: object) -> bool:
+    """Whether ``n`` is a whole number (an int, not a bool)."""
+    return isinstance(n, int) and not isinstance(n, bool)
