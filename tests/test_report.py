@@ -149,6 +149,10 @@ def test_a_table_from_another_version_is_named_not_a_traceback(demo_run, tmp_pat
     ("codings.csv", "start", "", r"column 'start' holds a blank in data row 2"),
     ("codings.csv", "start", "99999", r"data row 2 starts at 99999 after its end"),
     ("agreement.csv", "kappa", "n/a", r"column 'kappa' holds 'n/a' in data row 2; expected a number or a blank"),
+    # columns newer runs have beside the required ones, names, and the per-code figures
+    ("agreement_characters.csv", "alpha_u", "x", r"column 'alpha_u' holds 'x' in data row 2"),
+    ("codings.csv", "code", "", r"column 'code' is blank in data row 2; expected a name"),
+    ("prescreen.csv", "segments", "many", r"column 'segments' holds 'many' in data row 2"),
 ])
 def test_a_table_edited_by_hand_is_refused_by_row_not_a_traceback(demo_run, tmp_path, table, column, value,
                                                                    problem):
@@ -159,6 +163,47 @@ def test_a_table_edited_by_hand_is_refused_by_row_not_a_traceback(demo_run, tmp_
     frame.to_csv(copy / table, index=False)
     with pytest.raises(InputError, match=rf"{table}: \[E221\].*{problem}"):
         build_report(copy)
+
+
+@pytest.mark.parametrize(("edit", "problem"), [
+    (lambda cv: cv.drop(columns=["machine_beyond_routine"]), "the column 'p_beyond_routine' without 'machine_beyond_"),
+    (lambda cv: cv.drop(columns=["p_beyond_routine"]), "the column 'machine_beyond_routine' without 'p_beyond_"),
+    (lambda cv: cv.assign(p_beyond_routine=float("nan")),
+     "column 'p_beyond_routine' holds a blank in data row 1; expected a number\\)"),
+])
+def test_cross_validated_predictions_edited_by_hand_are_refused(demo_run, tmp_path, edit, problem):
+    copy = tmp_path / "run"
+    shutil.copytree(demo_run, copy)
+    edit(pd.read_parquet(copy / "cv_predictions.parquet")).to_parquet(copy / "cv_predictions.parquet")
+    with pytest.raises(InputError, match=rf"cv_predictions.parquet: \[E221\].*{problem}"):
+        build_report(copy)
+
+
+@pytest.mark.parametrize(("edit", "problem"), [
+    (lambda d: d.update(map=3), "its 'map' is not a list of points"),
+    (lambda d: d["map"][0].update(x="left"), "its 'map' is not a list of points"),
+    (lambda d: d["map"][0].pop("kind"), "its 'map' is not a list of points"),
+    (lambda d: d.update(centring=True), "its 'centring' is not an object"),
+    (lambda d: d["centring"].update(decided="auto", between_interview_share="low"), "its 'centring' is not an object"),
+])
+def test_a_discovery_summary_edited_by_hand_is_refused(demo_run, tmp_path, edit, problem):
+    copy = tmp_path / "run"
+    shutil.copytree(demo_run, copy)
+    summary = json.loads((copy / "discovery.json").read_text())
+    assert summary["map"] and summary["centring"]
+    edit(summary)
+    (copy / "discovery.json").write_text(json.dumps(summary))
+    with pytest.raises(InputError, match=rf"discovery.json: \[E221\].*{problem}"):
+        build_report(copy)
+
+
+def test_a_blank_count_in_the_prescreen_table_shows_no_total(demo_run, tmp_path):
+    copy = tmp_path / "run"
+    shutil.copytree(demo_run, copy)
+    frame = pd.read_csv(copy / "prescreen.csv")
+    frame["segments"] = float("nan")
+    frame.to_csv(copy / "prescreen.csv", index=False)
+    assert "<html" in build_report(copy)
 
 
 @pytest.mark.parametrize(("edit", "says"), [

@@ -8,6 +8,7 @@ is cut from one text per interview, and pseudonymisation can move all of them at
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -49,7 +50,15 @@ _OFFSETS = ("start", "end")
 _FIGURES = ("n_segments", "n_characters", "percent", "n_raters", "n_units", "kappa", "kappa_lo", "kappa_hi",
             "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo", "ac1_hi", "precision", "recall", "f1", "f1_lo",
             "f1_hi", "prevalence_a", "prevalence_b", "mean_predicted", "observed", "n", "read_share",
-            "skip_share", "positives", "segments", "train_interviews", "probability")
+            "skip_share", "positives", "segments", "train_interviews", "probability",
+            # read where a table has them (newer runs): u-alpha, a segment's time
+            "n_interviews", "n_interviews_u", "alpha_u", "alpha_u_lo", "alpha_u_hi", "timestamp")
+#: Columns of names (ids, codes, raters): never blank (a topic passage in no candidate has
+#: a blank candidate, so that one may be).
+_NAMES = ("interview_id", "segment_id", "code", "coder", "rater_a", "rater_b", "comparison", "raters")
+#: Tables with a pair of figure columns per code (``p_CODE`` and ``machine_CODE``: the
+#: cross-validated probability and decision), by the prefixes of the pair.
+_PER_CODE = {"cv_predictions.parquet": ("p_", "machine_")}
 
 
 @dataclass
@@ -142,7 +151,7 @@ def load_run(folder: str | Path) -> RunData:
         suggestions=suggestions.drop(columns=["text"], errors="ignore"),
         candidates=candidates,
         topics=read_run_table(folder / "topics.parquet").drop(columns=["text"], errors="ignore"),
-        discovery=_json(folder / "discovery.json") if (folder / "discovery.json").is_file() else {},
+        discovery=read_discovery(folder / "discovery.json") if (folder / "discovery.json").is_file() else {},
         card=_json(card_file) if card_file.is_file() else {}, turns_complete=complete,
     )
 
@@ -220,8 +229,21 @@ def read_run_table(path: Path) -> pd.DataFrame:
     missing = [c for c in COLUMNS.get(path.name, ()) if c not in frame.columns]
     if missing and len(frame.columns):
         raise InputError("E221", path, detail=f"it lacks the column(s) {', '.join(missing)}")
-    for column in (c for c in read if c in _OFFSETS or c in _FIGURES):
-        frame[column] = number_column(frame[column], path, whole=column in _OFFSETS)
+    per_code = _PER_CODE.get(path.name, ())
+    unpaired = _unpaired(frame.columns, *per_code) if per_code else None
+    if unpaired:
+        raise InputError("E221", path, detail=f"it has the column {unpaired[0]!r} without {unpaired[1]!r}")
+    for column in frame.columns:
+        if column in _OFFSETS and column in read:
+            frame[column] = number_column(frame[column], path, whole=True)
+        elif column in _FIGURES:
+            frame[column] = number_column(frame[column], path, whole=False)
+        elif per_code and str(column).startswith(per_code):  # every scored segment has both
+            frame[column] = number_column(frame[column], path, whole=False, blank=False)
+        elif column in _NAMES and column in read and (blank := frame[column].isna()
+                                                      | (frame[column].astype(str).str.strip() == "")).any():
+            row = int(blank.to_numpy().argmax())
+            raise InputError("E221", path, detail=f"column '{column}' is blank in data row {row + 1}; expected a name")
     if set(_OFFSETS) <= set(read) and (reversed_ := frame["start"] > frame["end"]).any():
         row = int(reversed_.to_numpy().argmax())
         raise InputError("E221", path, detail=f"data row {row + 1} starts at {frame['start'].iloc[row]} after its "
@@ -231,23 +253,39 @@ def read_run_table(path: Path) -> pd.DataFrame:
     return frame
 
 
-def number_column(values: pd.Series, path: Path, whole: bool) -> pd.Series:
+def _unpaired(columns: pd.Index, first: str, second: str) -> tuple[str, str] | None:
+    """A code's column of one prefix without its twin of the other (``p_CODE`` without
+    ``machine_CODE``, or the other way round), as ``(found, missing)``: the report reads
+    them in pairs."""
+    names = set(map(str, columns))
+    for column in sorted(names):
+        for have, need in ((first, second), (second, first)):
+            if column.startswith(have) and need + column[len(have):] not in names:
+                return column, need + column[len(have):]
+    return None
+
+
+def number_column(values: pd.Series, path: Path, whole: bool, blank: bool = True) -> pd.Series:
     """``values`` as numbers, or E221 naming ``path`` and the first row that holds none.
 
     ``whole`` columns (character offsets) hold whole numbers, 0 or more, never a blank;
-    other columns (figures, scores) may be blank, read as NaN. A table edited by hand (a
-    CSV opened and saved in a spreadsheet) can hold text where numbers are read.
+    other columns (figures, scores) may be blank, read as NaN, unless ``blank`` is False.
+    A table edited by hand (a CSV opened and saved in a spreadsheet) can hold text where
+    numbers are read.
     """
     numbers = pd.to_numeric(values, errors="coerce")
-    blank = values.isna() | (values.astype(str).str.strip() == "")
-    bad = numbers.isna() & ~blank
+    blanks = values.isna() | (values.astype(str).str.strip() == "")
+    bad = numbers.isna() & ~blanks
+    if whole or not blank:
+        bad |= blanks
     if whole:
-        bad |= blank | (numbers < 0) | (numbers % 1 != 0)
+        bad |= (numbers < 0) | (numbers % 1 != 0)
     if bad.any():
         row = int(bad.to_numpy().argmax())
         value = values.iloc[row]
-        shown = "a blank" if blank.iloc[row] else repr(value) if isinstance(value, str) else str(value)
-        expected = "a whole number of characters, 0 or more" if whole else "a number or a blank"
+        shown = "a blank" if blanks.iloc[row] else repr(value) if isinstance(value, str) else str(value)
+        expected = ("a whole number of characters, 0 or more" if whole else "a number or a blank" if blank
+                    else "a number")
         raise InputError("E221", path, detail=f"column '{values.name}' holds {shown} in data row {row + 1}; "
                                               f"expected {expected}")
     return numbers.astype("int64") if whole else numbers  # counts stay whole numbers
@@ -262,3 +300,32 @@ def _within(data: Any, *keys: str) -> Any:
 
 def _json(path: Path) -> dict[str, Any]:
     return read_json_object(path, InputError, "E221")
+
+
+def read_discovery(path: Path) -> dict[str, Any]:
+    """``discovery.json`` (what ``tr-nlp discover`` wrote beside the candidates), checked
+    where the report reads it: E221 naming the file when its topic map is not a list of
+    points or its centring not an object with a number for the share it reports."""
+    data = _json(path)
+    layout = data.get("map") or []
+    if not isinstance(layout, list) or not all(_map_point(p) for p in layout):
+        raise InputError("E221", path, detail="its 'map' is not a list of points with a name, a kind, numbers x and "
+                                              "y, and a size for a candidate")
+    how = data.get("centring") or {}
+    if not isinstance(how, dict) or (how.get("decided") == "auto" and not _real(how.get("between_interview_share"))):
+        raise InputError("E221", path, detail="its 'centring' is not an object with the share of variance between "
+                                              "interviews as a number")
+    return data
+
+
+def _map_point(point: Any) -> bool:
+    """Whether a topic-map entry has what the report draws: a name and kind, x and y, and
+    a candidate's size."""
+    return (isinstance(point, dict) and "name" in point and "kind" in point
+            and all(_real(point.get(k)) for k in ("x", "y"))
+            and (point["kind"] != "candidate" or _real(point.get("size"))))
+
+
+def _real(value: Any) -> bool:
+    """Whether a JSON value is a finite number (not a bool)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

@@ -331,9 +331,13 @@ def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) 
             rows = source[source["code"] == code].sort_values("probability", ascending=False, kind="stable").head(top)
             ranked = [_segment_row(data, r, quotes) for r in rows.to_dict("records")]
         out.append({"code": code, "tradeoff": sentences, "segments": ranked, "where": where,
-                    "positives": int(trade["positives"].iloc[0]) if not trade.empty else None,
-                    "total": int(trade["segments"].iloc[0]) if not trade.empty else None})
+                    "positives": _count(trade, "positives"), "total": _count(trade, "segments")})
     return out
+
+
+def _count(table: pd.DataFrame, column: str) -> int | None:
+    """The first row's value of a count column, or None when there is none (or it is blank)."""
+    return None if table.empty or pd.isna(table[column].iloc[0]) else int(table[column].iloc[0])
 
 
 def _ranked_source(data: RunData) -> tuple[pd.DataFrame, str]:
