@@ -279,3 +279,22 @@ def test_damaged_archives_of_any_kind(tmp_path):
         path.write_bytes(bytes(flagged))
         with pytest.raises(TrNlpError):
             read_file(path)
+
+
+def test_xml_declaring_an_unknown_encoding_is_refused(tmp_path):
+    # expat raises LookupError for an encoding Python does not know; it escaped as such once
+    import zipfile
+
+    from tr_nlp.codebook import load_codebook
+
+    declared = '<?xml version="1.0" encoding="utf-9"?>'
+    qdc = tmp_path / "codes.qdc"
+    qdc.write_text(declared + '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>', encoding="utf-8")
+    with pytest.raises(TrNlpError, match="unknown encoding"):
+        load_codebook(qdc)
+    odt = tmp_path / "t.odt"
+    with zipfile.ZipFile(odt, "w") as archive:
+        archive.writestr("content.xml", declared + '<office:document-content xmlns:office="urn:oasis:names:tc:'
+                         'opendocument:xmlns:office:1.0"/>')
+    with pytest.raises(TrNlpError, match="utf-9"):
+        read_file(odt)

@@ -455,6 +455,10 @@ def hostile(tmp_path: Path, kind: str) -> Path:
         return make_qdpx(tmp_path / "in.qdpx", qde, {})
     if kind == "outside-path":
         return make_qdpx(tmp_path / "in.qdpx", qualcoder_qde((0, 5), 'plainTextPath="file:///etc/passwd"'), {})
+    if kind == "unknown-encoding":
+        qde = qualcoder_qde((0, 5), f'plainTextPath="internal://{GUID(20)}.txt"')
+        return make_qdpx(tmp_path / "in.qdpx", qde.replace('encoding="utf-8"', 'encoding="utf-9"', 1),
+                         {f"sources/{GUID(20)}.txt": SOURCE_TEXT.encode("utf-8")})
     if kind == "not-a-zip":
         path = tmp_path / "in.qdpx"
         path.write_bytes(b"PK\x03\x04 truncated")
@@ -473,6 +477,7 @@ def hostile(tmp_path: Path, kind: str) -> Path:
     ("missing-source", InputError, "E207"),
     ("outside-path", ArchiveError, "E208"),
     ("not-a-zip", ArchiveError, "E200"),
+    ("unknown-encoding", InputError, "E204"),
 ])
 def test_hostile_projects_end_in_one_clear_error_and_write_nothing(tmp_path, kind, error, code):
     path = hostile(tmp_path, kind)

@@ -84,7 +84,7 @@ def _parse(archive: zipfile.ZipFile, member: str, path: Path) -> Element:
     except defusedxml.DefusedXmlException as exc:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
                          detail=f"{member} declares entities or external references ({type(exc).__name__})") from None
-    except (ParseError, *CORRUPT_ZIP_ERRORS) as exc:
+    except (ParseError, LookupError, *CORRUPT_ZIP_ERRORS) as exc:  # LookupError: an unknown declared encoding
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer", detail=f"{member}: {exc}") from None
 
 

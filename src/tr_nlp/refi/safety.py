@@ -118,3 +118,5 @@ def parse_xml(data: bytes, where: str) -> Element:
         raise ArchiveError("E203", where, detail=str(exc)) from None
     except ParseError as exc:
         raise InputError("E204", where, detail=exc) from None
+    except LookupError as exc:  # an XML declaration naming an encoding Python does not know
+        raise InputError("E204", where, detail=f"its declaration names an unknown encoding ({exc})") from None
