@@ -39,6 +39,7 @@ from sklearn.metrics import cohen_kappa_score, f1_score
 from sklearn.model_selection import GroupKFold
 
 from tr_nlp.coding import coded_data, rank_next, train_model
+from tr_nlp.coding.chain import stretches
 from tr_nlp.features import context_frame
 from tr_nlp.ingest import ReadOptions, TableMapping, load_corpus
 from tr_nlp.schema import Reviewed
@@ -118,7 +119,10 @@ def run(task: str, rounds: int, batch: int, seeds: int) -> pd.DataFrame:
                     if strategy == "next, no --reviewed":  # an interview with a coding counts as coded whole
                         touched = {s.interview_id for s in pool if s.segment_id in read}
                         unread = [s for s in unread if s.interview_id not in touched]
-                    ranked = rank_next(model, unread, interviews, n=batch)
+                    # as `tr-nlp next` does: turns on either side of a read one are not neighbours
+                    unread_ids = {s.segment_id for s in unread}
+                    runs = stretches([s.interview_id for s in pool], [s.segment_id in unread_ids for s in pool])
+                    ranked = rank_next(model, unread, interviews, n=batch, runs=runs)
                     chosen = set(ranked.segment_id)
                 elif strategy == "random turns":
                     chosen = set(pick_rng.choice([s.segment_id for s in unread], size=batch, replace=False))

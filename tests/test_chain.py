@@ -10,6 +10,7 @@ from tr_nlp.coding.chain import (
     fit_recalibration,
     recalibrate,
     runs,
+    stretches,
     transition_matrix,
 )
 from tr_nlp.coding.classifier import CodeClassifier
@@ -105,6 +106,22 @@ def test_classifier_learns_the_chain_and_uses_it_only_when_given_interviews():
     assert CodeClassifier(inner_folds=3).fit(X[train], y[train]).chain_ is None
     assert CodeClassifier(inner_folds=3, chain_strengths=(0.0,)).fit(
         X[train], y[train], groups=groups[train]).chain_[2] == 0.0
+
+
+def test_passages_read_apart_are_not_decoded_as_neighbours():
+    # a team read every third segment: the rows kept are not neighbours, and the chain
+    # must not count a transition between them
+    X, y, groups = sticky_interviews(n_interviews=30)
+    kept = np.arange(len(y)) % 3 == 0
+    apart = stretches(groups, kept)
+    assert len(np.unique(apart)) == kept.sum()  # every kept row a stretch of its own
+    as_neighbours = CodeClassifier(inner_folds=3).fit(X[kept], y[kept], groups=groups[kept])
+    assert not np.allclose(as_neighbours.chain_[0], 1 / 3)  # it learned transitions across the gaps
+    read_apart = CodeClassifier(inner_folds=3).fit(X[kept], y[kept], groups=groups[kept], runs=apart)
+    np.testing.assert_allclose(read_apart.chain_[0], 1 / 3)  # add-one counts alone: nothing follows anything
+    # where blocks were read whole, each block is decoded along itself
+    blocks = stretches(groups, (np.arange(len(y)) // 5) % 2 == 0)
+    assert len(blocks) == kept.size // 2 and np.bincount(blocks).tolist() == [5] * (kept.size // 10)
 
 
 def test_exclusive_group_and_independent_codes_each_get_their_chain():

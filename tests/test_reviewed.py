@@ -62,6 +62,13 @@ def test_coded_data_leaves_out_what_nobody_read_and_keeps_every_coding():
     kept = {s.start: data.target.loc[s.segment_id, "listened"] for s in data.segments if s.interview_id == "part"}
     assert kept == {part.text.index(LISTENED): 1, other: 0}
     assert data.reviewed == tuple(corpus.reviewed)
+    # codes are decoded along what was read in a row: the coded sentence and the one after it
+    # are neighbours, the last sentence read instead would not be
+    assert len(set(data.runs)) == 2
+    last = part.text.rindex(OTHER)
+    apart = coded_data(Corpus([full, part], codings, reviewed=[Reviewed("part", last, last + len(OTHER))]))
+    runs = pd.Series(apart.runs).groupby(apart.groups).nunique().to_dict()
+    assert runs == {"full": 1, "part": 2}
     # the same corpus without the reviewed passage: all of "part" counts, four sentences as "no"
     plain = coded_data(Corpus([full, part], codings))
     assert pd.Series(plain.groups).value_counts()["part"] == 6

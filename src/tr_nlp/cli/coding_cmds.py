@@ -25,6 +25,7 @@ from tr_nlp.coding import (
     train_model,
 )
 from tr_nlp.coding.active import chosen_codes
+from tr_nlp.coding.chain import stretches
 from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, held_out, judge_model, write_evaluation
 from tr_nlp.errors import ConfigError, ModelError
@@ -385,13 +386,15 @@ def next_segments(
     coded = {coding.interview_id for coding in loaded.codings} - {r.interview_id for r in loaded.reviewed}
     uncoded = [iv for iv in loaded.interviews if iv.id not in coded]
     segments = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride).segment(uncoded)
-    if loaded.reviewed:
-        segments = [s for s, left in zip(segments, unread_by_anyone(segments, loaded.codings, loaded.reviewed))
-                    if left]
+    runs = None
+    if loaded.reviewed:  # the unread rest: passages on either side of a read one are not neighbours
+        left = unread_by_anyone(segments, loaded.codings, loaded.reviewed)
+        runs = stretches([s.interview_id for s in segments], left)
+        segments = [s for s, keep in zip(segments, left) if keep]
     if not segments and not quiet:
         c.warn(f"every segment of the {len(loaded.interviews)} interview(s) is coded or read already; "
                "nothing to propose")
-    ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted)
+    ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted, runs=runs)
     if output is not None:
         write_table(ranked, output)
         c.out.print(f"next: {output}", highlight=False)

@@ -61,7 +61,8 @@ def chosen_codes(model: ThemeModel, codes: Sequence[str] | None) -> list[str]:
 
 
 def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[str, Interview],
-              n: int = 30, spread: float = 0.7, codes: Sequence[str] | None = None) -> pd.DataFrame:
+              n: int = 30, spread: float = 0.7, codes: Sequence[str] | None = None,
+              runs: Sequence | np.ndarray | None = None) -> pd.DataFrame:
     """The ``n`` segments (of ``interviews``) to code next, most informative first.
 
     Parameters
@@ -80,6 +81,9 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
     codes : sequence of str, optional
         Rank by these of the model's codes only (default: all), for a team coding one
         theme at a time.
+    runs : array-like, optional
+        Which segments follow each other, where read passages were left out of an
+        interview (:func:`~tr_nlp.coding.chain.stretches`; default: each interview's).
 
     Returns
     -------
@@ -96,7 +100,7 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
     codes = chosen_codes(model, codes)
     if not segments or n <= 0:
         return pd.DataFrame(columns=NEXT_COLUMNS)
-    proba = model.predict_proba(context_frame(segments, interviews)).to_numpy()
+    proba = model.predict_proba(context_frame(segments, interviews), runs=runs).to_numpy()
     u = uncertainty(proba, np.asarray(model.thresholds))
     head = model.pipeline.named_steps["head"]
     for group in getattr(head, "exclusive", ()):

@@ -57,10 +57,11 @@ class BlendedClassifier(ClassifierMixin, BaseEstimator):
         """The mutually exclusive code groups (those of the linear head)."""
         return tuple(self.linear.named_steps["head"].exclusive)
 
-    def fit(self, X: Any, y: Any, groups: Any = None) -> BlendedClassifier:
-        """Fit both models on a context frame; ``groups`` (interview ids) as for each of them."""
+    def fit(self, X: Any, y: Any, groups: Any = None, runs: Any = None) -> BlendedClassifier:
+        """Fit both models on a context frame; ``groups`` (interview ids) as for each of them,
+        ``runs`` (stretches read in a row) as for the linear model's chain."""
         y = np.asarray(y)
-        self.linear_ = clone(self.linear).fit(X, y, head__groups=groups)
+        self.linear_ = clone(self.linear).fit(X, y, head__groups=groups, head__runs=runs)
         self.finetuned_ = clone(self.finetuned).fit(X, y, groups=groups)
         head = self.linear_.named_steps["head"]
         self.classes_, self.multilabel_ = head.classes_, head.multilabel_

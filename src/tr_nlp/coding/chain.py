@@ -64,6 +64,32 @@ def runs(groups: Sequence | np.ndarray) -> list[np.ndarray]:
     return [np.arange(a, b) for a, b in zip(starts, np.r_[starts[1:], len(groups)])]
 
 
+def stretches(groups: Sequence | np.ndarray, kept: Sequence[bool] | np.ndarray) -> np.ndarray:
+    """An id per kept row of a sequence in reading order, the same for kept rows that
+    follow each other in one group: a chain decodes along such a stretch only.
+
+    Where a team read only passages of an interview, the passages it did not read are
+    left out, and the passages on either side of a gap are not neighbours.
+
+    Parameters
+    ----------
+    groups : array-like
+        The interview of every row, rows in reading order.
+    kept : array-like of bool
+        Which rows are kept.
+
+    Examples
+    --------
+    >>> stretches(["a", "a", "a", "a", "b"], [True, False, True, True, True]).tolist()
+    [0, 1, 1, 2]
+    """
+    groups, rows = np.asarray(groups), np.flatnonzero(np.asarray(kept, dtype=bool))
+    if not len(rows):
+        return np.zeros(0, dtype=int)
+    starts = np.r_[True, (np.diff(rows) != 1) | (groups[rows][1:] != groups[rows][:-1])]
+    return np.cumsum(starts) - 1
+
+
 def transition_matrix(index: np.ndarray, groups: Sequence | np.ndarray, n_options: int) -> np.ndarray:
     """How often option ``b`` follows option ``a`` within a group, row-normalised (add-one).
 

@@ -170,12 +170,15 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
                                   solver="lbfgs")
 
-    def fit(self, X: Any, y: Any, groups: Any = None) -> CodeClassifier:
+    def fit(self, X: Any, y: Any, groups: Any = None, runs: Any = None) -> CodeClassifier:
         """Fit; ``groups`` (interview ids) keeps inner folds from splitting an interview.
 
         With ``groups``, rows are taken to be in reading order within each interview, and
-        codes also learn how they follow each other.
+        codes also learn how they follow each other: along each interview, or along each
+        stretch of ``runs`` (ids; rows of one stretch follow each other) where only passages
+        of an interview were read (:func:`~tr_nlp.coding.chain.stretches`).
         """
+        chained = groups if runs is None else runs
         X, y = validate_data(self, X, y, accept_sparse="csr", multi_output=True)
         parse_objective(self.objective)
         y = np.asarray(y)
@@ -190,7 +193,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             splits = self._splits(X, strat, groups)
             fit = self._fit_exclusive(X, y, splits)
             self.model_, self.temperature_ = fit.model, fit.temperature
-            self.chain_ = self._chain(fit, y, groups, splits)
+            self.chain_ = self._chain(fit, y, chained, splits)
             self.n_iter_ = np.array([fit.model.n_iter_])
             return self
         Y = y.astype(int)
@@ -210,8 +213,8 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 self.calibrators_.append(None)
                 self.code_chains_.append(None)
             else:
-                self._fit_code(X, Y[:, j], j, splits, groups)
-        fits = [self._fit_group(X, Y, list(group), splits, groups) for group in self.exclusive]
+                self._fit_code(X, Y[:, j], j, splits, chained)
+        fits = [self._fit_group(X, Y, list(group), splits, chained) for group in self.exclusive]
         self.group_models_ = [f[0].model if f else None for f in fits]
         self.group_temperatures_ = [f[0].temperature if f else 1.0 for f in fits]
         self.group_chains_ = [f[1] if f else None for f in fits]

@@ -89,8 +89,8 @@ def _fit_predict(data: CodedData, train: np.ndarray, test: np.ndarray, features:
     pipe = make_theme_classifier(features, cache_dir, context, C=C, objective=objective,
                                  exclusive=data.exclusive, random_state=seed)
     context = reads_context(features, context)
-    pipe.fit(data.inputs(context, train), y[train], head__groups=data.groups[train])
-    x_test, groups = data.inputs(context, test), data.groups[test]
+    pipe.fit(data.inputs(context, train), y[train], head__groups=data.groups[train], head__runs=data.runs[train])
+    x_test, groups = data.inputs(context, test), data.runs[test]
     proba = pipe.predict_proba(x_test, groups=groups)
     return proba, pipe.named_steps["head"].decide(proba)
 
@@ -147,7 +147,7 @@ def judge_model(model: ThemeModel, data: CodedData, n_boot: int = 1000, seed: in
         raise ModelError("E185", detail=f"none of the model's codes ({', '.join(model.codes)}) is among these "
                                         f"interviews' codes ({', '.join(data.codes) or 'none'})")
     data = data.restricted(shared)
-    scored = model.predict_proba(data.frame)
+    scored = model.predict_proba(data.frame, runs=data.runs)
     proba = scored.set_axis(data.target.index)[shared]
     predicted = model.decide(scored).set_axis(data.target.index)[shared].astype(float)
     return replace(_judged(data, proba, predicted, n_boot, seed, pd.DataFrame()),

@@ -68,14 +68,16 @@ class ThemeModel:
         """What the pipeline takes, from a :func:`tr_nlp.features.context_frame`."""
         return frame if self.context else frame["text"].tolist()
 
-    def predict_proba(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def predict_proba(self, frame: pd.DataFrame, runs: Any = None) -> pd.DataFrame:
         """Calibrated probability per code, one row per segment of ``frame``.
 
         Consecutive rows of one interview (``frame.interview_id``) are read as following
         each other, so codes are decoded along them
         (:mod:`tr_nlp.coding.chain`): pass an interview's segments in reading order.
+        ``runs`` (an id per row) says instead which rows follow each other, where some
+        segments of an interview are left out (:func:`~tr_nlp.coding.chain.stretches`).
         """
-        groups = frame["interview_id"].to_numpy() if "interview_id" in frame else None
+        groups = runs if runs is not None else frame["interview_id"].to_numpy() if "interview_id" in frame else None
         return pd.DataFrame(self.pipeline.predict_proba(self.inputs(frame), groups=groups), columns=self.codes)
 
     def predict(self, frame: pd.DataFrame) -> pd.DataFrame:

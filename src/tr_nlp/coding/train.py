@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.codebook import check_code_names, codebook_hash, with_parent_codes
+from tr_nlp.coding.chain import stretches
 from tr_nlp.coding.classifier import FINETUNE, make_theme_classifier, parse_objective, reads_context
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import informative_terms
@@ -74,6 +75,7 @@ class CodedData:
     aggregated: bool = False  # codings counted for the codes above theirs in the codebook
     codings: tuple[Coding, ...] = ()  # the human codings of the coded interviews (with parents' if aggregated)
     reviewed: tuple[Reviewed, ...] = ()  # passages read in interviews coded only in part
+    stretches: np.ndarray | None = None  # per segment, the stretch read in a row (None: its interview)
 
     def inputs(self, context: bool, rows: np.ndarray | None = None) -> Any:
         """Model input for ``rows``: the context frame, or the texts alone."""
@@ -98,6 +100,13 @@ class CodedData:
     @property
     def groups(self) -> np.ndarray:
         return np.array([s.interview_id for s in self.segments])
+
+    @property
+    def runs(self) -> np.ndarray:
+        """Which segments follow each other, for decoding codes along them: each interview,
+        or in an interview read only in part each stretch of passages read in a row
+        (:func:`~tr_nlp.coding.chain.stretches`)."""
+        return self.groups if self.stretches is None else self.stretches
 
     @property
     def interview_of(self) -> pd.Series:
@@ -141,7 +150,7 @@ def coded_data(
             raise ConfigError("E163", detail="--aggregate needs a codebook that nests codes (parent:); pass --codebook")
         codings = with_parent_codes(codings, corpus.codebook)
     coded_ids = set().union(*coverage.values())
-    segments = segmenter.segment([iv for iv in corpus.interviews if iv.id in coded_ids])
+    segments = everything = segmenter.segment([iv for iv in corpus.interviews if iv.id in coded_ids])
     mapped = map_codings(segments, codings, overlap)
     present = set(mapped["code"])
     known = corpus.codebook.names if corpus.codebook else sorted({c.code for c in codings})
@@ -173,9 +182,11 @@ def coded_data(
         raise ConfigError("E163", detail=f"target {target!r}; expected union, majority or coder:NAME "
                           f"with one of {sorted(humans)}")
     frame = context_frame(segments, corpus.by_id())
+    kept = {s.segment_id for s in segments}
+    runs = stretches([s.interview_id for s in everything], [s.segment_id in kept for s in everything])
     return CodedData(segments, y.fillna(0).astype(int), humans, codes, frame,
                      exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter, aggregate, tuple(codings),
-                     tuple(corpus.reviewed))
+                     tuple(corpus.reviewed), runs)
 
 
 def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[tuple[int, ...], ...]:
@@ -234,7 +245,7 @@ def train_model(
     log.info("fitting %s on %d segments of %d interviews, %d code(s)", features, len(data.segments),
              len(set(data.groups)), len(data.codes))
     started = time.perf_counter()
-    pipeline.fit(data.inputs(context), data.target.to_numpy(), head__groups=data.groups)
+    pipeline.fit(data.inputs(context), data.target.to_numpy(), head__groups=data.groups, head__runs=data.runs)
     log.info("fitted in %.1f s", time.perf_counter() - started)
     # the CodeClassifier, alone or as the linear part of a --finetune blend
     linear_head = ThemeModel(pipeline, data.codes).linear.named_steps["head"]
