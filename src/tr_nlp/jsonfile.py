@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -37,3 +38,17 @@ def read_json_object(path: str | Path, error: type[TrNlpError], code: str) -> di
     if not isinstance(data, dict):
         raise error(code, path, detail=f"expected a JSON object, found a {type(data).__name__}")
     return data
+
+
+def is_number(value: object, whole: bool = False) -> bool:
+    """Whether a value read from JSON or YAML is a finite number (``whole``: an integer);
+    ``true`` and ``false`` are no numbers, though Python counts them as ints.
+
+    >>> [is_number(v) for v in (3, 2.5, float("inf"), True, "3")]
+    [True, True, False, False, False]
+    >>> is_number(2.0, whole=True)
+    False
+    """
+    if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
+        return False
+    return math.isfinite(value)

@@ -13,8 +13,8 @@ an interviewer's question one coder swept into a coding does not count against t
 machine, which never codes it. Interviews are the bootstrap's units, as in the segment
 table; a rater is compared only on the interviews they rated and, where coders read
 only passages of an interview (``unread``), a pair only on the characters both read.
-Unlike NVivo, which
-reports a figure per source and code, the pooled figure weighs every character equally.
+Unlike NVivo, which reports a figure per source and code, the pooled figure weighs every
+character equally.
 
 Beside kappa on characters, each row holds Krippendorff's alpha for unitizing
 (``alpha_u``, :mod:`tr_nlp.agreement.unitizing`) on the same characters: whether the

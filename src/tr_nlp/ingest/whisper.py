@@ -22,7 +22,6 @@ Whisper) is the participant's speech, with a warning. ``language`` becomes metad
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +32,7 @@ from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import read_text
 from tr_nlp.ingest.speakers import parse_timestamp
 from tr_nlp.ingest.subtitles import Cue, interview_from_cues
+from tr_nlp.jsonfile import is_number
 
 #: the key of a transcript's segment list, as a folder scan looks for it in a file that is not valid JSON
 _SEGMENT_KEY = re.compile(rb'"(?:segments|transcription)"\s*:\s*\[')
@@ -151,7 +151,7 @@ def _speaker_changes(text: str, words: Any) -> list[tuple[int, str, float | None
         pos = at + len(token.strip())
         who, when = word.get("speaker"), word.get("start")
         if isinstance(who, str) and (not changes or changes[-1][1] != who):
-            timed = isinstance(when, (int, float)) and not isinstance(when, bool) and math.isfinite(when) and when >= 0
+            timed = is_number(when) and when >= 0
             # the first speaker's part starts with the segment; the others with their first word
             changes.append((at, who, float(when) if timed else None) if changes else (0, who, None))
     return changes if len(changes) > 1 else None
@@ -171,7 +171,7 @@ def _start(item: dict[str, Any], index: int, path: Path) -> float:
                              detail=f"cannot read the time {item['timestamps']['from'][:30]!r}") from None
     else:
         raise InputError("E124", path, index=index, detail="it has no 'start' time")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+    if not is_number(value) or value < 0:
         raise InputError("E124", path, index=index, detail=f"{name} is {_kind(value)}")
     return value / scale
 

@@ -8,7 +8,6 @@ is cut from one text per interview, and pseudonymisation can move all of them at
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +18,7 @@ import pandas as pd
 from tr_nlp.csvsafe import unguard_frame
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import Corpus
-from tr_nlp.jsonfile import read_json_object
+from tr_nlp.jsonfile import is_number, read_json_object
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
 from tr_nlp.schema import Interview, Turn
 from tr_nlp.topics.candidates import read_candidates
@@ -240,8 +239,7 @@ def read_run_table(path: Path) -> pd.DataFrame:
             frame[column] = number_column(frame[column], path, whole=False)
         elif per_code and str(column).startswith(per_code):  # every scored segment has both
             frame[column] = number_column(frame[column], path, whole=False, blank=False)
-        elif column in _NAMES and column in read and (blank := frame[column].isna()
-                                                      | (frame[column].astype(str).str.strip() == "")).any():
+        elif column in _NAMES and column in read and (blank := _blanks(frame[column])).any():
             row = int(blank.to_numpy().argmax())
             raise InputError("E221", path, detail=f"column '{column}' is blank in data row {row + 1}; expected a name")
     if set(_OFFSETS) <= set(read) and (reversed_ := frame["start"] > frame["end"]).any():
@@ -251,6 +249,11 @@ def read_run_table(path: Path) -> pd.DataFrame:
     if "interview_id" in frame.columns:
         frame["interview_id"] = frame["interview_id"].astype(str)
     return frame
+
+
+def _blanks(values: pd.Series) -> pd.Series:
+    """Which cells are empty or hold only spaces."""
+    return values.isna() | (values.astype(str).str.strip() == "")
 
 
 def _unpaired(columns: pd.Index, first: str, second: str) -> tuple[str, str] | None:
@@ -274,7 +277,7 @@ def number_column(values: pd.Series, path: Path, whole: bool, blank: bool = True
     numbers are read.
     """
     numbers = pd.to_numeric(values, errors="coerce")
-    blanks = values.isna() | (values.astype(str).str.strip() == "")
+    blanks = _blanks(values)
     bad = numbers.isna() & ~blanks
     if whole or not blank:
         bad |= blanks
@@ -312,7 +315,7 @@ def read_discovery(path: Path) -> dict[str, Any]:
         raise InputError("E221", path, detail="its 'map' is not a list of points with a name, a kind, numbers x and "
                                               "y, and a size for a candidate")
     how = data.get("centring") or {}
-    if not isinstance(how, dict) or (how.get("decided") == "auto" and not _real(how.get("between_interview_share"))):
+    if not isinstance(how, dict) or (how.get("decided") == "auto" and not is_number(how.get("between_interview_share"))):
         raise InputError("E221", path, detail="its 'centring' is not an object with the share of variance between "
                                               "interviews as a number")
     return data
@@ -322,10 +325,5 @@ def _map_point(point: Any) -> bool:
     """Whether a topic-map entry has what the report draws: a name and kind, x and y, and
     a candidate's size."""
     return (isinstance(point, dict) and "name" in point and "kind" in point
-            and all(_real(point.get(k)) for k in ("x", "y"))
-            and (point["kind"] != "candidate" or _real(point.get("size"))))
-
-
-def _real(value: Any) -> bool:
-    """Whether a JSON value is a finite number (not a bool)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and all(is_number(point.get(k)) for k in ("x", "y"))
+            and (point["kind"] != "candidate" or is_number(point.get("size"))))

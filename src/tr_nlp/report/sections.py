@@ -24,6 +24,7 @@ from tr_nlp.agreement.tables import (
 )
 from tr_nlp.agreement.tables import OVERALL as POOLED
 from tr_nlp.coding.evaluate import MACHINE
+from tr_nlp.jsonfile import is_number
 from tr_nlp.report.rundata import RunData
 from tr_nlp.report.svg import Point, Series, line_chart, scatter_chart
 from tr_nlp.schema import clock
@@ -394,7 +395,7 @@ def disagreements(data: RunData, codes: Sequence[str], quotes: bool, top: int = 
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    return is_number(value) and value >= 0
 
 
 def candidates(data: RunData, quotes: bool) -> list[dict[str, Any]]:

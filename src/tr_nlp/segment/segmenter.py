@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from tr_nlp.errors import ConfigError
 from tr_nlp.ingest.speakers import TIME_MARK
+from tr_nlp.jsonfile import is_number
 from tr_nlp.schema import ROLES, Interview, Segment, Turn
 
 Unit = Literal["turn", "sentence", "window"]
@@ -83,7 +84,7 @@ class Segmenter:
         if (isinstance(self.roles, str) or not isinstance(self.roles, Sequence)
                 or not all(isinstance(r, str) for r in self.roles)):
             raise ConfigError("E163", detail=f"roles {self.roles!r}; expected a list of some of {ROLES}")
-        if not all(_whole(n) for n in (self.window, self.stride) if n is not None):
+        if not all(is_number(n, whole=True) for n in (self.window, self.stride) if n is not None):
             raise ConfigError("E163", detail=f"window {self.window!r} and stride {self.stride!r}; expected whole numbers")
         if self.spacy_model is not None and not isinstance(self.spacy_model, str):
             raise ConfigError("E163", detail=f"spaCy model {self.spacy_model!r}; expected the name of an installed "
@@ -315,8 +316,3 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def _whole(n: object) -> bool:
-    """Whether ``n`` is a whole number (an int, not a bool)."""
-    return isinstance(n, int) and not isinstance(n, bool)

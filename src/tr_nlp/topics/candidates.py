@@ -19,6 +19,7 @@ import pandas as pd
 
 from tr_nlp.codebook import code_entries, codebook_from_dict, load_yaml
 from tr_nlp.errors import CodebookError
+from tr_nlp.jsonfile import is_number
 from tr_nlp.schema import Segment, seconds_cell
 from tr_nlp.topics.remainder import words
 
@@ -254,7 +255,7 @@ def _evidence_topics(entry: Mapping[str, Any], index: int, path: str | Path) -> 
 
 def _whole(value: Any) -> bool:
     """Whether ``value`` is a whole number, 0 or more (YAML reads ``12`` as an int; ``true`` is no number)."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return is_number(value, whole=True) and value >= 0
 
 
 def assignments_frame(segments: Sequence[Segment], labels: np.ndarray, embeddings: np.ndarray,
