@@ -545,6 +545,26 @@ def test_a_pdf_printout_beside_its_document_is_left_out_of_a_folder(tmp_path):
                and "p12.pdf" in w for w in corpus.warnings)
 
 
+def test_a_damaged_pdf_read_as_far_as_it_can_be_says_so_and_prints_nothing(tmp_path, capfd):
+    # an offset in the cross-reference table points at the wrong byte: pypdf finds the
+    # object anyway, and once logged that to stderr, outside tr_nlp's own messages
+    import re
+
+    from conftest import make_pdf
+
+    good = make_pdf(tmp_path / "good.pdf", PDF_PAGES)
+    data = good.read_bytes()
+    table = data.rindex(b"\nxref\n")  # not startxref
+    at = table + list(re.finditer(rb"(\d{10}) 00000 n", data[table:]))[3].start(1)
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(data[:at] + b"0000000001" + data[at + 10:])
+    result = read_file(damaged)
+    assert result.interviews[0].text == read_file(good).interviews[0].text
+    assert any(w.startswith("the file is damaged; the PDF reader repaired") and "check the text" in w
+               for w in result.warnings), result.warnings
+    assert capfd.readouterr().err == ""
+
+
 def test_a_protected_pdf_that_opens_without_a_password_is_read(tmp_path):
     # services lock their PDFs against editing with an owner password, often with AES
     from conftest import make_pdf

@@ -21,8 +21,11 @@ broken file.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +74,35 @@ def page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[str]]:
     return out, dropped
 
 
-def pdf_pages(data: bytes, path: str | Path) -> tuple[list[list[str]], dict[str, Any]]:
-    """The lines of each page's text layer, and the document's title, subject and keywords.
+class _Notes(logging.Handler):
+    """Keeps the messages logged to it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _pypdf_notes() -> Iterator[list[str]]:
+    """What pypdf logs while it reads (how it repaired a damaged file), kept for a reader
+    warning rather than printed on stderr."""
+    logger = logging.getLogger("pypdf")
+    notes, propagate = _Notes(), logger.propagate
+    logger.addHandler(notes)
+    logger.propagate = False
+    try:
+        yield notes.messages
+    finally:
+        logger.removeHandler(notes)
+        logger.propagate = propagate
+
+
+def pdf_pages(data: bytes, path: str | Path) -> tuple[list[list[str]], dict[str, Any], list[str]]:
+    """The lines of each page's text layer, the document's title, subject and keywords,
+    and what pypdf said it repaired while reading a damaged file.
 
     Raises
     ------
@@ -86,27 +116,28 @@ def pdf_pages(data: bytes, path: str | Path) -> tuple[list[list[str]], dict[str,
         raise broken("no '%PDF-' header")
     from pypdf import PdfReader
 
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise broken("it is encrypted and needs a password; save a copy without one")
-        if len(reader.pages) > MAX_PAGES:
-            raise broken(f"it has {len(reader.pages)} pages, more than the {MAX_PAGES} a transcript may have")
-        pages, chars = [], 0
-        for page in reader.pages:
-            text = page.extract_text() or ""
-            chars += len(text)
-            if chars > MAX_CHARS:
-                raise broken(f"it holds more than {MAX_CHARS:,} characters of text, more than a transcript")
-            pages.append(text.splitlines())
-        info = reader.metadata or {}
-        found = {key: str(info.get(f"/{key.title()}") or "").strip() for key in ("title", "subject", "keywords")}
-        metadata = {key: value for key, value in found.items() if value}
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken or hostile files
-        raise broken(f"{type(exc).__name__}: {str(exc)[:200]}") from None
-    return pages, metadata
+    with _pypdf_notes() as repairs:
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise broken("it is encrypted and needs a password; save a copy without one")
+            if len(reader.pages) > MAX_PAGES:
+                raise broken(f"it has {len(reader.pages)} pages, more than the {MAX_PAGES} a transcript may have")
+            pages, chars = [], 0
+            for page in reader.pages:
+                text = page.extract_text() or ""
+                chars += len(text)
+                if chars > MAX_CHARS:
+                    raise broken(f"it holds more than {MAX_CHARS:,} characters of text, more than a transcript")
+                pages.append(text.splitlines())
+            info = reader.metadata or {}
+            found = {key: str(info.get(f"/{key.title()}") or "").strip() for key in ("title", "subject", "keywords")}
+            metadata = {key: value for key, value in found.items() if value}
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken or hostile files
+            raise broken(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+    return pages, metadata, repairs
 
 
 def read_pdf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:  # noqa: B008
@@ -115,7 +146,7 @@ def read_pdf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     data = read_bytes(path)
     if not data.strip():
         raise InputError("E101", path)
-    pages, metadata = pdf_pages(data, path)
+    pages, metadata, repairs = pdf_pages(data, path)
     kept, dropped = page_furniture(pages)
     text = normalise_text("\n".join("\n".join(lines) for lines in kept))
     if not text.strip():
@@ -129,4 +160,8 @@ def read_pdf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
         more = f" and {len(kinds) - 3} other(s)" if len(kinds) > 3 else ""
         result.warnings.insert(0, f"left out {len(dropped)} running header, footer and page-number line(s) of "
                                   f"{len(pages)} page(s), such as {shown}{more}")
+    if repairs:  # read as far as pypdf could: the text may lack what the damage hid
+        result.warnings.append(f"the file is damaged; the PDF reader repaired {len(repairs)} thing(s) as it read, "
+                               f"such as {repairs[0][:120]!r}: check the text against the original, or save the "
+                               "PDF again from the program that made it")
     return result
