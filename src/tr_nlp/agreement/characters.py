@@ -119,19 +119,15 @@ def count_characters(
     humans = [r for r in raters if r not in machine_set]
     views = [(a, b, _comparison(machine_set, a)) for a, b in _pairs(raters, machine_set)]
     views += [(a, b, MACHINE_VS_HUMAN_DOUBLE) for a, b, _ in views if a in machine_set]
-    units = units.assign(interview_id=units["interview_id"].astype(str)).reset_index(drop=True)
-    interviews = sorted(units["interview_id"].unique())
-    codings = codings.assign(interview_id=codings["interview_id"].astype(str))
-    by_interview = dict(tuple(codings.groupby("interview_id")))
-    unit_groups = dict(tuple(units.groupby("interview_id")))
+    parts = _by_interview(codings, units)
+    interviews = list(parts)
     counts = {view: np.zeros((len(codes), len(interviews), 4)) for view in views}
     observed = {view: np.zeros((len(codes), len(interviews))) for view in views}
     compared = {view: np.zeros(len(interviews)) for view in views}
     lengths = {view: [Lengths() for _ in codes] for view in views}
     for i, interview in enumerate(interviews):
         present = [r for r in raters if interview in rated[r]]
-        masks, read = _rater_masks(unit_groups[interview], by_interview.get(interview, codings.iloc[:0]),
-                                   present, codes, unread)
+        masks, read = _rater_masks(*parts[interview], present, codes, unread)
         for view in views:
             a, b, comparison = view
             if a not in read or b not in read:
@@ -150,6 +146,15 @@ def count_characters(
     expected = {view: [ExpectedDisagreement(code_lengths, raters=2) for code_lengths in per_code]
                 for view, per_code in lengths.items()}
     return CharacterCounts(interviews, list(codes), machine_set, counts, observed, expected, compared)
+
+
+def _by_interview(codings: pd.DataFrame, units: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """Each interview of ``units`` (ids as text, in order): its spans (rows keep their
+    position in ``units``, which ``unread`` masks index) and its codings."""
+    units = units.assign(interview_id=units["interview_id"].astype(str)).reset_index(drop=True)
+    codings = codings.assign(interview_id=codings["interview_id"].astype(str))
+    coded = dict(tuple(codings.groupby("interview_id")))
+    return {str(i): (spans, coded.get(str(i), codings.iloc[:0])) for i, spans in units.groupby("interview_id")}
 
 
 def _rater_masks(spans: pd.DataFrame, codings: pd.DataFrame, raters: Sequence[str], codes: Sequence[str],
@@ -349,15 +354,11 @@ def group_unitizing_table(
     machine_set = set(machines)
     humans = [r for r in rated if r not in machine_set]
     all_coded = sorted(set.intersection(*(set(map(str, rated[h])) for h in humans))) if len(humans) >= 2 else []
-    units = units.assign(interview_id=units["interview_id"].astype(str)).reset_index(drop=True)
-    codings = codings.assign(interview_id=codings["interview_id"].astype(str))
-    by_interview = dict(tuple(codings.groupby("interview_id")))
-    unit_groups = dict(tuple(units.groupby("interview_id")))
+    parts = _by_interview(codings, units)
     masks: dict[tuple[str, str, str], np.ndarray] = {}
     characters: dict[str, int] = {}
-    for interview in [i for i in all_coded if i in unit_groups]:
-        marked, read = _rater_masks(unit_groups[interview], by_interview.get(interview, codings.iloc[:0]),
-                                    list(rated), codes, unread)
+    for interview in [i for i in all_coded if i in parts]:
+        marked, read = _rater_masks(*parts[interview], list(rated), codes, unread)
         everyone = np.logical_and.reduce([read[h] for h in humans])
         if everyone.any():
             characters[interview] = int(everyone.sum())
