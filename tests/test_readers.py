@@ -565,6 +565,31 @@ def test_a_damaged_pdf_read_as_far_as_it_can_be_says_so_and_prints_nothing(tmp_p
     assert capfd.readouterr().err == ""
 
 
+def test_pdfs_read_in_threads_keep_their_own_repair_notes(tmp_path, capfd):
+    # a scheduler may read several PDFs in threads of one process: the damaged file's
+    # repairs are told of it alone, and pypdf's logger is left as it was found
+    import logging
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conftest import make_pdf
+
+    good = make_pdf(tmp_path / "good.pdf", PDF_PAGES)
+    data = good.read_bytes()
+    table = data.rindex(b"\nxref\n")
+    at = table + list(re.finditer(rb"(\d{10}) 00000 n", data[table:]))[3].start(1)
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(data[:at] + b"0000000001" + data[at + 10:])
+    paths = [damaged, good] * 20
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(read_file, paths))
+    for path, result in zip(paths, results, strict=True):
+        noted = any(w.startswith("the file is damaged") for w in result.warnings)
+        assert noted == (path == damaged), (path.name, result.warnings)
+    assert capfd.readouterr().err == ""
+    assert logging.getLogger("pypdf").propagate and not logging.getLogger("pypdf").handlers
+
+
 def test_a_protected_pdf_that_opens_without_a_password_is_read(tmp_path):
     # services lock their PDFs against editing with an owner password, often with AES
     from conftest import make_pdf

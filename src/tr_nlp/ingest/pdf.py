@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,29 +76,50 @@ def page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[str]]:
 
 
 class _Notes(logging.Handler):
-    """Keeps the messages logged to it."""
+    """Keeps what pypdf logs in the thread that reads, while it reads.
+
+    One handler serves every reading thread: each keeps its own list, so the repairs of
+    a PDF read in one thread are never told of another read beside it, and pypdf's
+    records stop here (not printed on stderr) while any thread reads.
+    """
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.reading = threading.local()
+        self.readers = 0  # threads reading now
+        self.propagated = True  # the pypdf logger's setting before the first of them
+        self.counting = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        messages = getattr(self.reading, "messages", None)
+        if messages is not None:
+            messages.append(record.getMessage())
+
+
+_NOTES = _Notes()
 
 
 @contextmanager
 def _pypdf_notes() -> Iterator[list[str]]:
-    """What pypdf logs while it reads (how it repaired a damaged file), kept for a reader
-    warning rather than printed on stderr."""
+    """What pypdf logs while this thread reads (how it repaired a damaged file), kept
+    for a reader warning rather than printed on stderr."""
     logger = logging.getLogger("pypdf")
-    notes, propagate = _Notes(), logger.propagate
-    logger.addHandler(notes)
-    logger.propagate = False
+    with _NOTES.counting:
+        if _NOTES.readers == 0:
+            _NOTES.propagated = logger.propagate
+            logger.addHandler(_NOTES)
+            logger.propagate = False
+        _NOTES.readers += 1
+    _NOTES.reading.messages = messages = []
     try:
-        yield notes.messages
+        yield messages
     finally:
-        logger.removeHandler(notes)
-        logger.propagate = propagate
+        _NOTES.reading.messages = None
+        with _NOTES.counting:
+            _NOTES.readers -= 1
+            if _NOTES.readers == 0:
+                logger.removeHandler(_NOTES)
+                logger.propagate = _NOTES.propagated
 
 
 def pdf_pages(data: bytes, path: str | Path) -> tuple[list[list[str]], dict[str, Any], list[str]]:
