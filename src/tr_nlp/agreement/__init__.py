@@ -19,6 +19,7 @@ from tr_nlp.agreement.stats import (
     krippendorff_alpha,
     pabak,
     percent_agreement,
+    percentile_interval,
     prevalence,
 )
 from tr_nlp.agreement.tables import (
@@ -52,5 +53,6 @@ __all__ = [
     "krippendorff_alpha",
     "pabak",
     "percent_agreement",
+    "percentile_interval",
     "prevalence",
 ]

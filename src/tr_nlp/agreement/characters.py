@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tr_nlp.agreement.stats import percentile_interval
 from tr_nlp.agreement.tables import (
     HUMAN_VS_HUMAN,
     MACHINE_VS_HUMAN,
@@ -291,11 +292,8 @@ def _resample_weights(n: int, draws: np.ndarray | None) -> np.ndarray:
 def _alpha_u_fields(alpha: np.ndarray, resampled: bool, confidence: float) -> dict[str, float]:
     """``alpha_u`` (``alpha[0]``, the interviews once each) and its percentile CI over the
     resamples (``alpha[1:]``); NaN bounds without resamples or finite values."""
-    lo = hi = float("nan")
-    if resampled and np.isfinite(alpha[1:]).any():
-        tail = (1 - confidence) / 2 * 100
-        lo, hi = np.nanpercentile(alpha[1:], [tail, 100 - tail])
-    return {"alpha_u": float(alpha[0]), "alpha_u_lo": float(lo), "alpha_u_hi": float(hi)}
+    lo, hi = percentile_interval(alpha[1:], confidence) if resampled else (float("nan"), float("nan"))
+    return {"alpha_u": float(alpha[0]), "alpha_u_lo": lo, "alpha_u_hi": hi}
 
 
 #: The columns of :func:`group_unitizing_table`.

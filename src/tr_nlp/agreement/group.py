@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from tr_nlp.agreement.stats import percentile_interval
 from tr_nlp.agreement.tables import OVERALL
 
 #: The columns of :func:`group_alpha_table`.
@@ -89,7 +90,6 @@ def group_alpha_table(
     group_ids, group_idx = np.unique(groups, return_inverse=True)
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, len(group_ids), size=(n_boot, len(group_ids))) if n_boot else None
-    tail = (1 - confidence) / 2 * 100
     rows = []
     for extra in [None, *(m for m in ratings if m in machine_set)]:
         raters = humans + ([extra] if extra else [])
@@ -108,9 +108,7 @@ def group_alpha_table(
                 pooled_units += n_units
             lo = hi = float("nan")
             if draws is not None and n_units:
-                values = alpha_from_coincidences(per_group[draws].sum(axis=1))
-                if np.isfinite(values).any():
-                    lo, hi = np.nanpercentile(values, [tail, 100 - tail])
+                lo, hi = percentile_interval(alpha_from_coincidences(per_group[draws].sum(axis=1)), confidence)
             rows.append({"code": code, "raters": CODERS + (f" + {extra}" if extra else ""), "n_raters": len(raters),
                          "n_units": n_units, "n_interviews": int((per_group.sum(axis=1) > 0).sum()),
                          "alpha": float(alpha_from_coincidences(per_group.sum(axis=0))),

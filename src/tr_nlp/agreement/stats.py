@@ -168,6 +168,27 @@ def binary_stats_from_counts(tp: ArrayLike, fp: ArrayLike, fn: ArrayLike, tn: Ar
     }
 
 
+def percentile_interval(values: ArrayLike, confidence: float = 0.95) -> tuple[float, float]:
+    """The central ``confidence`` interval of bootstrap ``values`` by percentiles.
+
+    Resamples whose statistic is undefined (NaN: no positive case drawn, say) are left
+    out; with no finite value at all, both bounds are NaN.
+
+    Examples
+    --------
+    >>> percentile_interval(np.arange(101.0), 0.5)
+    (25.0, 75.0)
+    >>> percentile_interval([np.nan, np.nan])
+    (nan, nan)
+    """
+    x = np.asarray(values, dtype=float)
+    if not np.isfinite(x).any():
+        return float("nan"), float("nan")
+    tail = (1 - confidence) / 2 * 100
+    lo, hi = np.nanpercentile(x, [tail, 100 - tail])
+    return float(lo), float(hi)
+
+
 def confusion_counts(a: Sequence[float] | NDArray[Any], b: Sequence[float] | NDArray[Any]) -> tuple[int, int, int, int]:
     """(tp, fp, fn, tn) of binary ratings ``a`` against reference ``b``."""
     x, y = _pair(np.asarray(a, dtype=bool), np.asarray(b, dtype=bool))

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score
 
-from tr_nlp.agreement.stats import binary_stats_from_counts
+from tr_nlp.agreement.stats import binary_stats_from_counts, percentile_interval
 
 OVERALL = "(all codes, pooled)"
 MACHINE_VS_HUMAN = "machine vs human"
@@ -166,15 +166,10 @@ def _row(
         "pr_auc": pr_auc,
     }
     row.update({k: float(v) for k, v in point.items()})
-    tail = (1 - confidence) / 2 * 100
-    for stat in _CI_STATS:
-        lo = hi = float("nan")
-        if draws is not None and n_segments:
-            sample = counts[draws].sum(axis=1)  # (n_boot, 4)
-            values = binary_stats_from_counts(*sample.T)[stat]
-            if np.isfinite(values).any():
-                lo, hi = np.nanpercentile(values, [tail, 100 - tail])
-        row[f"{stat}_lo"], row[f"{stat}_hi"] = float(lo), float(hi)
+    resampled = binary_stats_from_counts(*counts[draws].sum(axis=1).T) if draws is not None and n_segments else {}
+    for stat in _CI_STATS:  # resampled: (n_boot,) per statistic
+        lo, hi = percentile_interval(resampled[stat], confidence) if resampled else (float("nan"), float("nan"))
+        row[f"{stat}_lo"], row[f"{stat}_hi"] = lo, hi
     return row
 
 
