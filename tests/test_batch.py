@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from conftest import DEMO
@@ -76,6 +77,20 @@ def test_batch_codes_every_demo_interview_and_a_second_run_does_nothing(incoming
     second = run("batch", incoming, "--model", model, "-o", out, "--workers", "1")
     assert second.exit_code == 0 and "nothing to do: all 18 inputs" in second.stdout
     assert outputs(out) == before
+
+
+def test_batch_discover_writes_candidates_beside_the_suggestions_and_reports_them(incoming, model, tmp_path):
+    # CLI.md's run folder: candidates.yaml and topics.parquet sit beside the suggestions,
+    # where the batch's report reads them
+    out = tmp_path / "out"
+    result = run("batch", incoming, "--model", model, "-o", out, "--workers", "1", "--discover", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert f"candidates: {out / 'candidates.yaml'}" in result.stdout
+    names = [c["name"] for c in yaml.safe_load((out / "candidates.yaml").read_text())["codes"]]
+    assert names and len(pd.read_parquet(out / "topics.parquet")) and (out / "discovery.json").is_file()
+    html = (out / "report.html").read_text()
+    assert "This run proposed no candidate codes." not in html
+    assert all(name in html for name in names)
 
 
 def test_batch_csv_text_opens_in_a_spreadsheet_as_text(model, tmp_path):

@@ -135,7 +135,7 @@ def _discover(out: Path, paths: list[Path], options: ReadOptions, model: Path, s
     except DiscoveryError as exc:
         c.warn(f"no candidate codes: {exc}")
         return
-    written = write_discovery(found, out / "discovery")
+    written = write_discovery(found, out)  # beside the suggestions, where the run's report reads them
     if not quiet:
         c.err.print(f"{len(found.candidates)} candidate codes from {len(found.remainder.segments)} passages",
                     highlight=False)
