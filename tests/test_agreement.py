@@ -22,6 +22,8 @@ from tr_nlp.agreement import (
     krippendorff_alpha,
     pabak,
     percent_agreement,
+    percentile_interval,
+    prevalence,
 )
 
 rng = np.random.default_rng(7)
@@ -87,6 +89,33 @@ def test_gwet_ac1_worked_example():
 
 def test_kappa_undefined_when_both_constant():
     assert np.isnan(cohen_kappa([0, 0, 0], [0, 0, 0]))
+
+
+def test_statistics_with_nothing_to_compare_are_undefined_not_errors():
+    nan = np.nan
+    for statistic in (cohen_kappa, gwet_ac1):
+        assert np.isnan(statistic([], []))
+    assert np.isnan(krippendorff_alpha([[nan, nan], [nan, nan]]))  # no rating at all
+    assert np.isnan(krippendorff_alpha([[1, nan], [nan, 0]]))  # no unit rated twice
+    assert np.isnan(krippendorff_alpha([[1, 1], [1, 1]]))  # one value: no expected disagreement
+    assert np.isnan(fleiss_kappa([[1, nan], [nan, 0]]))  # no unit every coder rated
+    assert np.isnan(fleiss_kappa([[1, 0]]))  # one coder
+    assert np.isnan(prevalence([]))
+
+
+def test_ratings_of_the_wrong_shape_are_refused():
+    with pytest.raises(ValueError, match="two 1-d rating vectors of one length"):
+        cohen_kappa([1, 0], [1, 0, 1])
+    with pytest.raises(ValueError, match=r"\(coders x units\) matrix"):
+        krippendorff_alpha([1, 0, 1])
+    with pytest.raises(ValueError, match="n_categories of at least 2"):
+        gwet_ac1([1, 1], [1, 1], n_categories=1)
+
+
+def test_percentile_interval_leaves_out_undefined_resamples():
+    values = np.r_[np.arange(101.0), [np.nan] * 50]
+    assert percentile_interval(values, 0.9) == pytest.approx((5.0, 95.0))
+    assert np.isnan(percentile_interval([np.nan, np.nan])).all()
 
 
 def _frames():

@@ -682,3 +682,55 @@ def test_card_shows_undefined_cv_statistics_as_na():
                 "f1_lo": None, "f1_hi": None, "precision": None, "recall": 0.0}]
     text = render_card({"cv_metrics": metrics})
     assert "| care | A | -0.13 [-0.18, 0.00] | 0.00 | n/a | 0.00 |" in text
+
+
+def test_a_two_code_group_gives_each_code_the_score_that_favours_it(demo_coded):
+    # where every segment carries one of a group's two codes, the group's SVM has one
+    # score (for the second class): the first code's weights are its negation
+    from tr_nlp.coding import make_theme_classifier
+
+    _, data = demo_coded
+    target = data.target.to_numpy()
+    one = target[:, :2].sum(axis=1) == 1
+    texts = [t for t, keep in zip(data.texts, one) if keep]
+    pipe = make_theme_classifier("tfidf", exclusive=((0, 1),))
+    pipe.fit(texts, target[one][:, :2], head__groups=np.asarray(data.groups)[one])
+    head = pipe.named_steps["head"]
+    group = head.group_models_[0]
+    assert list(group.classes_) == [0, 1] and group.coef_.shape[0] == 1
+    weights = code_weights(head)
+    np.testing.assert_array_equal(weights[0], -group.coef_[0])
+    np.testing.assert_array_equal(weights[1], group.coef_[0])
+    terms = informative_terms(ThemeModel(pipe, data.codes[:2], {}), min_interviews=1)
+    first = set(terms[data.codes[0]])
+    assert first and first.isdisjoint(terms[data.codes[1]])  # each code is told by what speaks for it
+
+
+def test_an_embeddings_only_model_names_no_evidence_terms(demo_coded):
+    # a model without word n-grams has no terms to quote: blank evidence, no card terms
+    corpus, data = demo_coded
+    model = train_model(data, "embeddings")
+    assert model.card["top_terms"] == {code: [] for code in data.codes}
+    rows = suggest(model, data.segments[:40], corpus.by_id())
+    assert len(rows) == 40 * len(data.codes) and (rows["evidence"] == "").all()
+    assert rows["probability"].between(0, 1).all()
+
+
+def test_training_targets_union_majority_or_one_coder(demo_coded):
+    from tr_nlp.coding import coded_data
+    from tr_nlp.errors import ConfigError
+
+    corpus, union = demo_coded
+    a, b = (union.humans[c].to_numpy() for c in ("coder_a", "coder_b"))
+    np.testing.assert_array_equal(union.target.to_numpy(), np.fmax(a, b))  # coded by anyone
+    both = ~np.isnan(a).any(axis=1) & ~np.isnan(b).any(axis=1)
+    assert both.any() and (~both).any()  # the demo double-codes some interviews, not all
+    majority = coded_data(corpus, target="majority").target.to_numpy()
+    np.testing.assert_array_equal(majority[both], np.minimum(a, b)[both])  # two coders: both must code it
+    np.testing.assert_array_equal(majority[~both], np.nan_to_num(np.fmax(a, b))[~both])  # one coder: theirs
+    only_b = coded_data(corpus, target="coder:coder_b")
+    rated = ~np.isnan(b).any(axis=1)
+    assert [s.segment_id for s in only_b.segments] == [s.segment_id for s, r in zip(union.segments, rated) if r]
+    np.testing.assert_array_equal(only_b.target.to_numpy(), b[rated])
+    with pytest.raises(ConfigError, match=r"coder:NAME with one of \['coder_a', 'coder_b'\]"):
+        coded_data(corpus, target="coder:coder_c")

@@ -5,10 +5,12 @@ import re
 import shutil
 import subprocess
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
+from tr_nlp.agreement.tables import rounded
 from tr_nlp.errors import CodebookError, InputError
 from tr_nlp.privacy import Pseudonymiser
 from tr_nlp.report import build_report, load_run
@@ -313,3 +315,40 @@ def test_many_coder_pairs_on_characters_are_one_row_per_code(tmp_path):
     humans = [r for r in rows if r["comparison"] == "human vs human"]
     assert [r["raters"] for r in humans] == ["6 coder pairs, median"] * 2 and humans[-1] is rows[-1]
     assert len(rows) == 4 * 2 + 2  # the machine against each of the 4 coders, on x and pooled
+
+
+def test_many_coders_read_as_one_summary_row_and_a_range(tmp_path):
+    """Five coders make ten pairs: each code's pairs become one summary row (median and
+    range, every pair listed below the table), and a machine row is read against the
+    range of the other coders' agreement with that coder."""
+    from tr_nlp.agreement import agreement_table
+    from tr_nlp.report import sections
+    from tr_nlp.report.rundata import RunData
+
+    rng = np.random.default_rng(0)
+    index = pd.Index([f"s{i}" for i in range(60)])
+    truth = rng.random(60) < 0.4
+    coders = {c: truth ^ (rng.random(60) < 0.1) for c in "ABCDE"}
+    machines = {"machine": coders["A"]}  # agrees with A perfectly, and with no one else as well as A does
+    ratings = {r: pd.DataFrame({"x": v.astype(float)}, index=index) for r, v in {**machines, **coders}.items()}
+    table = agreement_table(ratings, pd.Series(np.repeat(["i1", "i2", "i3"], 20), index=index), ["x"],
+                            machines=["machine"], n_boot=200)
+    table.to_csv(tmp_path / "agreement.csv", index=False)
+    (tmp_path / "run.json").write_text("{}")
+    pd.DataFrame({"interview_id": ["i1"], "turn_index": [0], "speaker": ["Jo"], "role": ["participant"],
+                  "start": [0], "end": [4], "timestamp": [None], "text": ["Fine"]}).to_parquet(tmp_path / "turns.parquet")
+    groups = sections.agreement(RunData(tmp_path, {}, pd.DataFrame(), agreement=table))
+    code = groups[0]
+    pairs = table[(table["code"] == "x") & (table["comparison"] == "human vs human")]
+    assert [r["rater_b"] for r in code["rows"]] == list("ABCDE") and len(code["pairs"]) == 10
+    summary = code["pair_summary"]
+    assert summary["n"] == 10 and summary["kappa"] == pytest.approx(
+        (pairs["kappa"].median(), pairs["kappa"].min(), pairs["kappa"].max()))
+    assert summary["reading"].startswith(f"Across the 10 coder pairs the median kappa is {rounded(pairs['kappa'].median())}")
+    with_a = pairs[(pairs["rater_a"] == "A") | (pairs["rater_b"] == "A")]["kappa"]
+    assert code["rows"][0]["reading"] == (
+        "The machine agrees with A better than any other coder does (kappa 1.00; the 4 other coders with A: "
+        f"{rounded(with_a.min())} to {rounded(with_a.max())}, median {rounded(with_a.median())}).")
+    assert all("within the range" in r["reading"] or "less well" in r["reading"] for r in code["rows"][1:])
+    page = build_report(tmp_path)
+    assert "coder ~ coder (10 pairs)" in page and "Every coder pair (10 per code)" in page

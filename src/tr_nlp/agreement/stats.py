@@ -66,9 +66,11 @@ def gwet_ac1(a: ArrayLike, b: ArrayLike, n_categories: int | None = None) -> flo
     po = float(np.mean(x == y))
     px, py = _marginals(x, y)
     q = n_categories or max(2, len(px))
+    if q < 2:
+        raise ValueError(f"expected n_categories of at least 2, got {n_categories}")
     pi = (px + py) / 2
-    pe = float(np.sum(pi * (1 - pi)) / (q - 1))
-    return float("nan") if np.isclose(pe, 1.0) else (po - pe) / (1 - pe)
+    pe = float(np.sum(pi * (1 - pi)) / (q - 1))  # at most 1 / q: never 1, unlike kappa's
+    return (po - pe) / (1 - pe)
 
 
 def pabak(a: ArrayLike, b: ArrayLike, n_categories: int = 2) -> float:
