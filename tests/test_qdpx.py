@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 from datetime import datetime, timezone
@@ -459,6 +460,20 @@ def hostile(tmp_path: Path, kind: str) -> Path:
         qde = qualcoder_qde((0, 5), f'plainTextPath="internal://{GUID(20)}.txt"')
         return make_qdpx(tmp_path / "in.qdpx", qde.replace('encoding="utf-8"', 'encoding="utf-9"', 1),
                          {f"sources/{GUID(20)}.txt": SOURCE_TEXT.encode("utf-8")})
+    if kind == "two-projects":  # two .qde files in subfolders, neither named project.qde
+        path = tmp_path / "in.qdpx"
+        qde = qualcoder_qde((0, 5), f'plainTextPath="internal://{GUID(20)}.txt"')
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("a/first.qde", qde)
+            archive.writestr("b/second.qde", qde)
+        return path
+    if kind == "codebook-not-project":
+        return make_qdpx(tmp_path / "in.qdpx", '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>', {})
+    if kind == "no-sources":
+        qde = qualcoder_qde((0, 5), f'plainTextPath="internal://{GUID(20)}.txt"')
+        return make_qdpx(tmp_path / "in.qdpx", re.sub(r"<Sources>.*</Sources>", "<Sources/>", qde, flags=re.S), {})
+    if kind == "rich-text-only":
+        return make_qdpx(tmp_path / "in.qdpx", qualcoder_qde((0, 5), f'richTextPath="internal://{GUID(20)}.docx"'), {})
     if kind == "not-a-zip":
         path = tmp_path / "in.qdpx"
         path.write_bytes(b"PK\x03\x04 truncated")
@@ -466,23 +481,28 @@ def hostile(tmp_path: Path, kind: str) -> Path:
     raise ValueError(kind)
 
 
-@pytest.mark.parametrize("kind,error,code", [
-    ("zip-slip", ArchiveError, "E201"),
-    ("declared-bomb", ArchiveError, "E202"),
-    ("ratio-bomb", ArchiveError, "E202"),
-    ("billion-laughs", ArchiveError, "E203"),
-    ("external-entity", ArchiveError, "E203"),
-    ("past-the-end", InputError, "E205"),
-    ("unknown-code", InputError, "E206"),
-    ("missing-source", InputError, "E207"),
-    ("outside-path", ArchiveError, "E208"),
-    ("not-a-zip", ArchiveError, "E200"),
-    ("unknown-encoding", InputError, "E204"),
+@pytest.mark.parametrize("kind,error,code,says", [
+    ("zip-slip", ArchiveError, "E201", ""),
+    ("declared-bomb", ArchiveError, "E202", ""),
+    ("ratio-bomb", ArchiveError, "E202", ""),
+    ("billion-laughs", ArchiveError, "E203", ""),
+    ("external-entity", ArchiveError, "E203", ""),
+    ("past-the-end", InputError, "E205", ""),
+    ("unknown-code", InputError, "E206", ""),
+    ("missing-source", InputError, "E207", ""),
+    ("outside-path", ArchiveError, "E208", ""),
+    ("not-a-zip", ArchiveError, "E200", ""),
+    ("unknown-encoding", InputError, "E204", ""),
+    ("two-projects", InputError, "E200", "several .qde files inside (a/first.qde, b/second.qde); expected one"),
+    ("codebook-not-project", InputError, "E200", "the root element is <CodeBook>, expected <Project>"),
+    ("no-sources", InputError, "E200", "it holds no text sources and no transcripts"),
+    ("rich-text-only", InputError, "E208", "it has only rich text (richTextPath); export plain text as well"),
 ])
-def test_hostile_projects_end_in_one_clear_error_and_write_nothing(tmp_path, kind, error, code):
+def test_hostile_projects_end_in_one_clear_error_and_write_nothing(tmp_path, kind, error, code, says):
     path = hostile(tmp_path, kind)
     with pytest.raises(error, match=code) as caught:
         read_qdpx(path)
+    assert says in str(caught.value)
     assert caught.value.path and "in.qdpx" in caught.value.path
     before = sorted(p.name for p in tmp_path.parent.iterdir())
     result = run("import", path, "-o", tmp_path / "out")

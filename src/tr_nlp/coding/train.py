@@ -76,6 +76,7 @@ class CodedData:
     codings: tuple[Coding, ...] = ()  # the human codings of the coded interviews (with parents' if aggregated)
     reviewed: tuple[Reviewed, ...] = ()  # passages read in interviews coded only in part
     stretches: np.ndarray | None = None  # per segment, the stretch read in a row (None: its interview)
+    rule: str = "union"  # how the coders' labels became the target: union, majority or coder:NAME
 
     def inputs(self, context: bool, rows: np.ndarray | None = None) -> Any:
         """Model input for ``rows``: the context frame, or the texts alone."""
@@ -111,6 +112,11 @@ class CodedData:
     @property
     def interview_of(self) -> pd.Series:
         return pd.Series(self.groups, index=self.target.index)
+
+
+#: What a model learns from the coders' labels, by ``coded_data``'s ``target`` (the card's words).
+_RULES = {"union": "every coder's codings (a segment any coder coded)",
+          "majority": "the majority (a segment more than half of the coders who read it coded)"}
 
 
 def coded_data(
@@ -186,7 +192,7 @@ def coded_data(
     runs = stretches([s.interview_id for s in everything], [s.segment_id in kept for s in everything])
     return CodedData(segments, y.fillna(0).astype(int), humans, codes, frame,
                      exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter, aggregate, tuple(codings),
-                     tuple(corpus.reviewed), runs)
+                     tuple(corpus.reviewed), runs, target)
 
 
 def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[tuple[int, ...], ...]:
@@ -273,6 +279,7 @@ def train_model(
             "interviews": len(set(data.groups)),
             "segments": len(data.segments),
             "coders": ", ".join(sorted(data.humans)),
+            "learned from": _RULES.get(data.rule) or f"{data.rule[6:]}'s codings alone, on the segments they read",
             "unit": data.segmenter.unit,
             "speaker roles": ", ".join(data.segmenter.roles),
             **({"codings of sub-codes count for their parent codes": True} if data.aggregated else {}),
