@@ -190,3 +190,17 @@ def test_finetuned_inputs_pair_the_segment_with_the_turns_around_it():
     assert _pairs(frame) == (["yes", "maybe"], ["Any plans?", ""])
     assert _pairs(frame, "[SEP]") == (["yes", "maybe"], ["Any plans? [SEP] Good.", "Okay."])
     assert _pairs(["just text"], "[SEP]") == (["just text"], None)
+
+
+def test_fine_tuned_decisions_keep_one_code_of_an_exclusive_group():
+    # above threshold, a group's codes give way to its most probable one; other codes stand alone
+    from tr_nlp.coding.finetune import FineTunedClassifier
+
+    clf = FineTunedClassifier(exclusive=((0, 1),))
+    clf.multilabel_, clf.classes_, clf.thresholds_ = True, np.arange(3), np.array([0.5, 0.5, 0.4])
+    proba = np.array([[0.7, 0.9, 0.1],   # both of the group above: the likelier wins
+                      [0.6, 0.2, 0.5],   # one above: it stays; the free code too
+                      [0.3, 0.4, 0.3]])  # none above: none, even if one of them is the likelier
+    np.testing.assert_array_equal(clf.decide(proba), [[0, 1, 0], [1, 0, 1], [0, 0, 0]])
+    clf.multilabel_, clf.classes_ = False, np.array(["a", "b", "c"])
+    assert clf.decide(proba).tolist() == ["b", "a", "b"]  # single-label: the most probable class

@@ -84,6 +84,30 @@ def test_empty_and_binary_inputs(data, code):
     assert info.value.code == code
 
 
+@pytest.mark.parametrize("data,code,says", [
+    (codecs.BOM_UTF16_LE + b"I\x00:\x00 \x00\x00\xd8", "E106", "utf-16"),  # a byte-order mark, then broken UTF-16
+    ("Hello \ud801 there".encode("utf-16-le", "surrogatepass"), "E102", ""),  # no mark, an unpaired surrogate
+    ("I: é".encode("cp1252") + "éàü".encode("cp1252") * 10, "E102", "are not text"),  # mostly accented bytes
+    ("I: fine\x01\x02\x03\x04".encode("cp1252") + b"\xe9", "E102", "4 control characters"),
+])
+def test_text_that_only_looks_decodable_is_refused_with_its_reason(data, code, says):
+    with pytest.raises(InputError, match=code) as info:
+        decode_bytes(data, "f.txt")
+    assert says in str(info.value)
+
+
+def test_a_folder_given_as_a_file_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="E109"):
+        read_text(tmp_path)
+
+
+def test_a_file_of_invisible_characters_alone_is_empty(tmp_path):
+    path = tmp_path / "blank.txt"
+    path.write_text("\u200b\u200b\n\u2060 \u200b", encoding="utf-8")
+    with pytest.raises(InputError, match="E101"):
+        read_text(path)
+
+
 def test_random_high_bytes_are_not_text():
     # undefined in cp1252 -> refused, whatever else
     with pytest.raises(InputError):
