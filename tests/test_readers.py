@@ -2,6 +2,7 @@
 
 import os
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -1046,41 +1047,49 @@ def test_a_file_named_twice_is_read_once(write, tmp_path):
     assert [iv.id for iv in corpus.interviews] == ["a", "b"]
 
 
-def test_docx_tabs_no_break_hyphens_moves_and_text_boxes_read_as_shown(tmp_path):
-    # a moved passage shows once (where it went), a text box's words do not join the turn
-    # around it, and a no-break hyphen or a tab is the character it shows
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def docx_answer(path: Path, *runs: str):
+    """A .docx of "Interviewer: Who helped?" and a participant's answer made of raw
+    WordprocessingML ``runs`` (and the document, to add more)."""
     import docx
     from docx.oxml import parse_xml
 
-    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     document = docx.Document()
     document.add_paragraph("Interviewer: Who helped?")
     paragraph = document.add_paragraph("Participant: ")
-    for xml in (f'<w:moveFrom {w} w:id="1" w:author="a"><w:r><w:t xml:space="preserve">The nurse </w:t></w:r></w:moveFrom>',
+    for xml in runs:
+        paragraph._p.append(parse_xml(xml))
+    document.save(str(path))
+    return document
+
+
+def test_docx_tabs_no_break_hyphens_moves_and_text_boxes_read_as_shown(tmp_path):
+    # a moved passage shows once (where it went), a text box's words do not join the turn
+    # around it, and a no-break hyphen or a tab is the character it shows
+    w = W_NS
+    docx_answer(tmp_path / "t.docx",
+                f'<w:moveFrom {w} w:id="1" w:author="a"><w:r><w:t xml:space="preserve">The nurse </w:t></w:r></w:moveFrom>',
                 f'<w:r {w}><w:t>My</w:t><w:tab/><w:t>co</w:t><w:noBreakHyphen/><w:t xml:space="preserve">worker </w:t></w:r>',
                 f'<w:r {w}><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent>'
                 f'<w:p><w:r><w:t>Figure 1</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>',
-                f'<w:moveTo {w} w:id="2" w:author="a"><w:r><w:t>the nurse did.</w:t></w:r></w:moveTo>'):
-        paragraph._p.append(parse_xml(xml))
-    document.save(str(tmp_path / "t.docx"))
+                f'<w:moveTo {w} w:id="2" w:author="a"><w:r><w:t>the nurse did.</w:t></w:r></w:moveTo>')
     iv = read_file(tmp_path / "t.docx").interviews[0]
     assert turn_texts(iv)[1] == ("Participant", "participant", "My\tco-worker the nurse did.")
 
 
 def test_docx_shows_tracked_insertions_not_deletions(tmp_path):
     # an anonymiser's unaccepted edits: the insertion is what the document shows
-    import docx
     from docx.oxml import parse_xml
 
-    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    document = docx.Document()
-    document.add_paragraph("Interviewer: Who helped?")
-    paragraph = document.add_paragraph("Participant: ")
-    for xml in (f'<w:del {w} w:id="1" w:author="a"><w:r><w:delText>Karen </w:delText></w:r></w:del>',
-                f'<w:ins {w} w:id="2" w:author="a"><w:r><w:t xml:space="preserve">[nurse] </w:t></w:r></w:ins>',
-                f'<w:r {w}><w:t>did,</w:t><w:br/><w:t xml:space="preserve">at </w:t></w:r>',
-                f'<w:smartTag {w} w:uri="u" w:element="place"><w:r><w:t>Leeds.</w:t></w:r></w:smartTag>'):
-        paragraph._p.append(parse_xml(xml))
+    w = W_NS
+    document = docx_answer(
+        tmp_path / "t.docx",
+        f'<w:del {w} w:id="1" w:author="a"><w:r><w:delText>Karen </w:delText></w:r></w:del>',
+        f'<w:ins {w} w:id="2" w:author="a"><w:r><w:t xml:space="preserve">[nurse] </w:t></w:r></w:ins>',
+        f'<w:r {w}><w:t>did,</w:t><w:br/><w:t xml:space="preserve">at </w:t></w:r>',
+        f'<w:smartTag {w} w:uri="u" w:element="place"><w:r><w:t>Leeds.</w:t></w:r></w:smartTag>')
     row = document.add_table(rows=1, cols=2).rows[0]
     row.cells[0].text = "Interviewer"
     row.cells[1].paragraphs[0]._p.append(
