@@ -395,6 +395,17 @@ def test_unwritable_or_full_output_folder_fails_before_any_work(incoming, model,
     assert not (tmp_path / "out" / "manifest.sqlite").exists()
 
 
+@pytest.mark.parametrize("args,says", [
+    (["--engine", "spark"], "--engine 'spark'; expected one of"),
+    (["--workers", "-2"], "--workers -2; expected 1 or more"),  # 0 is the default: every core
+    (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler needs --engine dask"),
+])
+def test_engine_options_that_cannot_work_are_refused_before_any_work(incoming, model, tmp_path, args, says):
+    result = run("batch", incoming, "--model", model, "-o", tmp_path / "out", *args)
+    assert result.exit_code == 2 and "E163" in result.stderr and says in result.stderr, result.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_tampered_model_fails_before_any_work(incoming, model, tmp_path):
     bad = tmp_path / "bad"
     shutil.copytree(model, bad)

@@ -153,7 +153,13 @@ def _windows_only(unit: str, window: int | None, stride: int | None) -> None:
 
 
 def describe(cut: Segmenter) -> str:
-    """``sentences of participant speech``: a segmenter in words."""
+    """A segmenter in words.
+
+    >>> describe(Segmenter())
+    'sentences of participant speech'
+    >>> describe(Segmenter(unit="window", window=3, stride=1, roles=("participant", "interviewer")))
+    'windows of 3 sentences (stride 1) of participant and interviewer speech'
+    """
     unit = f"{cut.unit}s"
     if cut.unit == "window":
         step = f" (stride {cut.stride})" if cut.stride not in (None, cut.window) else ""

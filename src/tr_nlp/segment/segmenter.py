@@ -238,6 +238,15 @@ def whole_time_marks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     >>> text = "She came back. #00:02:30-1# She asked."
     >>> [text[a:b] for a, b in whole_time_marks(text, [(0, 16), (16, 38)])]
     ['She came back. #00:02:30-1#', 'She asked.']
+    >>> text = "She came back. [00:02:30] She asked."
+    >>> [text[a:b] for a, b in whole_time_marks(text, [(0, 19), (19, 36)])]
+    ['She came back.', '[00:02:30] She asked.']
+
+    A piece that is only (part of) a mark joins its neighbour:
+
+    >>> text = "[00:02:30] She asked."
+    >>> [text[a:b] for a, b in whole_time_marks(text, [(0, 4), (4, 21)])]
+    ['[00:02:30] She asked.']
     """
     if not spans:
         return spans
