@@ -244,3 +244,10 @@ def test_a_model_trained_on_a_pseudonymised_copy_knows_its_interviews_as_written
     card = load_model(folder).card
     assert len(card["training_fingerprints"]) == 6  # each interview as pseudonymised and as written
     assert sorted(held_out(corpus, card)[1].ids) == ["demo01", "demo02", "demo07"]
+
+
+def test_cross_validating_one_coded_interview_is_refused_naming_what_it_needs():
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO / "interviews" / "demo01.txt"),
+                                 "--codings", str(DEMO / "codings.csv"), "--features", "tfidf"])
+    assert result.exit_code == 2, result.output
+    assert "E185" in result.stderr and "cross-validation needs 2 or more coded interviews, found 1" in result.stderr

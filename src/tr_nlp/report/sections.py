@@ -35,7 +35,11 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8
 
 
 def code_styles(codes: Sequence[str]) -> list[dict[str, str]]:
-    """A colour and a short unique tag (e.g. ``NSA``) per code, so colour is never the only cue."""
+    """A colour and a short unique tag (e.g. ``NSA``) per code, so colour is never the only cue.
+
+    >>> [s["tag"] for s in code_styles(["beyond_routine", "being_respected", "trust", "non_stigmatizing_attitude"])]
+    ['BR', 'BR2', 'TRU', 'NSA']
+    """
     styles, used = [], set()
     for i, code in enumerate(codes):
         words = [w for w in code.replace("-", "_").split("_") if w]
