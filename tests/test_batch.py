@@ -73,6 +73,7 @@ def test_batch_codes_every_demo_interview_and_a_second_run_does_nothing(incoming
     assert "Pre-screening" in html and '"id":"demo18"' in html and "batch run" in html
     # the folder's codings table is not taken for a transcript: corpus.yaml is honoured
     assert json.loads((out / "run.json").read_text())["counts"]["inputs"] == 18
+    assert json.loads((out / "run.json").read_text())["outputs"]["report"] == str(out / "report.html")
     before = outputs(out)
     second = run("batch", incoming, "--model", model, "-o", out, "--workers", "1")
     assert second.exit_code == 0 and "nothing to do: all 18 inputs" in second.stdout
@@ -91,6 +92,10 @@ def test_batch_discover_writes_candidates_beside_the_suggestions_and_reports_the
     html = (out / "report.html").read_text()
     assert "This run proposed no candidate codes." not in html
     assert all(name in html for name in names)
+    named = json.loads((out / "run.json").read_text())["outputs"]  # run.json names them with the rest
+    assert {k: Path(v).name for k, v in named.items() if k in ("candidates", "topics", "discovery", "report")} == {
+        "candidates": "candidates.yaml", "topics": "topics.parquet", "discovery": "discovery.json",
+        "report": "report.html"}
 
 
 def test_batch_csv_text_opens_in_a_spreadsheet_as_text(model, tmp_path):

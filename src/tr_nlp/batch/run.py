@@ -331,6 +331,15 @@ def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
     return paths
 
 
+def add_run_outputs(out: str | Path, outputs: dict[str, Path]) -> Path:
+    """Name ``outputs`` written after the batch itself (the candidate codes of
+    ``--discover``, the report) among the outputs of ``OUT/run.json``, atomically."""
+    path = Path(out) / "run.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["outputs"] = {**record.get("outputs", {}), **{k: str(v) for k, v in outputs.items()}}
+    return write_json(record, path)
+
+
 def _run_record(report: BatchReport, model_dir: str | Path, segmenter: Segmenter) -> dict[str, Any]:
     return {
         "tr_nlp_version": __version__,

@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from tr_nlp.batch import make_engine, run_batch
+from tr_nlp.batch.run import add_run_outputs
 from tr_nlp.batch.work import Result
 from tr_nlp.cli import common as c
 from tr_nlp.coding import load_model, read_card
@@ -110,13 +111,16 @@ def batch(
         c.out.print(f"{report.coded} coded, {report.skipped} already done, {len(report.failed)} failed "
                     f"of {report.total} inputs; {report.segments} segments in {report.seconds:.1f} s "
                     f"({rate:.0f} segments/s, {report.engine})", highlight=False)
-    if run_discovery:
-        _discover(report.outputs["dataset"].parent, paths, options, model, segmenter, quiet)
+    later = _discover(output, paths, options, model, segmenter, quiet) if run_discovery else {}
     html = output / "report.html"
     if write_html and (report.coded or run_discovery or (report.skipped and not html.exists())):
         report.outputs["report"] = write_report(output, html)
     elif html.exists():
         report.outputs["report"] = html  # nothing changed since it was written
+    if "report" in report.outputs:
+        later["report"] = report.outputs["report"]
+    if later:  # run.json was written with the batch, before these
+        add_run_outputs(output, later)
     for name in ("dataset", "csv", "interviews", "errors", "manifest", "run", "report"):
         if name not in report.outputs:
             continue
@@ -127,16 +131,18 @@ def batch(
 
 
 def _discover(out: Path, paths: list[Path], options: ReadOptions, model: Path, segmenter: Segmenter,
-              quiet: bool) -> None:
-    """Candidate codes over all inputs (reads their text again; the model's codes count as coded)."""
+              quiet: bool) -> dict[str, Path]:
+    """Candidate codes over all inputs (reads their text again; the model's codes count as
+    coded); the files written."""
     corpus = load_corpus(paths, options)
     try:
         found = discover(corpus, segmenter, load_model(model))
     except DiscoveryError as exc:
         c.warn(f"no candidate codes: {exc}")
-        return
+        return {}
     written = write_discovery(found, out)  # beside the suggestions, where the run's report reads them
     if not quiet:
         c.err.print(f"{len(found.candidates)} candidate codes from {len(found.remainder.segments)} passages",
                     highlight=False)
     c.out.print(f"candidates: {written['candidates']}", highlight=False)
+    return {"candidates": written["candidates"], "topics": written["topics"], "discovery": written["summary"]}
