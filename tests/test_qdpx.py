@@ -552,6 +552,21 @@ def test_export_command_adds_model_suggestions_and_candidate_codes(demo, tmp_pat
         assert b"beyond_routine: p=0.91" in archive.read("project.qde")
 
 
+def test_suggestions_of_other_interviews_or_past_the_text_are_left_out_with_a_warning(demo, tmp_path):
+    first = demo.interviews[0]
+    turn = first.turns[1]
+    pd.DataFrame({
+        "interview_id": [first.id, "not_in_corpus", first.id], "start": [turn.start, 0, len(first.text) - 5],
+        "end": [turn.end, 10, len(first.text) + 20], "code": ["beyond_routine"] * 3,
+        "probability": [0.9] * 3, "above_threshold": [True] * 3,
+    }).to_csv(tmp_path / "suggestions.csv", index=False)
+    result = run("export", "--corpus", DEMO, "--suggestions", tmp_path / "suggestions.csv", "-o", tmp_path / "p.qdpx")
+    assert result.exit_code == 0, result.output
+    assert "2 row(s) name an interview not in the corpus or a span outside its text; left out" in result.stderr
+    machine = read_qdpx(tmp_path / "p.qdpx").machine_codings
+    assert [(c.interview_id, c.start, c.end) for c in machine] == [(first.id, turn.start, turn.end)]
+
+
 def test_export_of_new_interviews_with_suggestions_needs_no_codebook(demo, tmp_path, write):
     # a batch over new interviews, exported for the team to review: there is no codebook beside them,
     # and export refused the suggested codes as "not in the codebook"
