@@ -105,7 +105,8 @@ def model_hash(model_dir: str | Path) -> str:
 
 def interview_file(interview_id: str) -> str:
     """A stable, safe file name for an interview's results; an id that is not a safe name
-    as it stands gets a hash of itself, so two ids never share a file.
+    as it stands gets a hash of itself, so two ids never get one name (though two that
+    differ only in letter case share a file on a case-insensitive disk).
 
     >>> interview_file("P07"), interview_file("site A/P07"), interview_file("site_A_P07")
     ('P07.csv', 'site_A_P07-d62b8def.csv', 'site_A_P07.csv')
