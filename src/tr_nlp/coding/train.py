@@ -117,6 +117,8 @@ class CodedData:
 #: What a model learns from the coders' labels, by ``coded_data``'s ``target`` (the card's words).
 _RULES = {"union": "every coder's codings (a segment any coder coded)",
           "majority": "the majority (a segment more than half of the coders who read it coded)"}
+#: The prefix of the ``target`` that learns one coder's codings alone (``coder:NAME``).
+_ONE_CODER = "coder:"
 
 
 def coded_data(
@@ -178,8 +180,8 @@ def coded_data(
         with np.errstate(invalid="ignore"):
             y = pd.DataFrame((np.nanmean(stacked, axis=0) > 0.5).astype(float), index=humans[next(iter(humans))].index,
                              columns=codes)
-    elif target.startswith("coder:") and target[6:] in humans:
-        y = humans[target[6:]]
+    elif target.startswith(_ONE_CODER) and target.removeprefix(_ONE_CODER) in humans:
+        y = humans[target.removeprefix(_ONE_CODER)]
         keep = y.notna().all(axis=1).to_numpy()
         segments = [s for s, k in zip(segments, keep) if k]
         y = y[keep]
@@ -279,7 +281,8 @@ def train_model(
             "interviews": len(set(data.groups)),
             "segments": len(data.segments),
             "coders": ", ".join(sorted(data.humans)),
-            "learned from": _RULES.get(data.rule) or f"{data.rule[6:]}'s codings alone, on the segments they read",
+            "learned from": _RULES.get(data.rule)
+            or f"{data.rule.removeprefix(_ONE_CODER)}'s codings alone, on the segments they read",
             "unit": data.segmenter.unit,
             "speaker roles": ", ".join(data.segmenter.roles),
             **({"codings of sub-codes count for their parent codes": True} if data.aggregated else {}),
