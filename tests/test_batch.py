@@ -179,6 +179,57 @@ def test_retrying_a_duplicate_never_deletes_the_other_inputs_outputs(model, tmp_
     assert "E161" in (out / "errors.jsonl").read_text()
 
 
+def test_ids_differing_only_in_case_are_refused_as_they_would_share_a_file(model, tmp_path):
+    # on macOS or Windows, interviews/A.csv and interviews/a.csv are one file: the second
+    # input's table silently replaced the first's, and deleting one deleted the other
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "A.txt").write_text("I: Who helped?\nP: The nurse sat with me and listened.\n", encoding="utf-8")
+    (folder / "a.txt").write_text("I: And then?\nP: She rang me back when she said she would.\n", encoding="utf-8")
+    (folder / "both.csv").write_text("interview_id,speaker,text\nB,P,She listened.\nb,P,He came back.\n",
+                                     encoding="utf-8")
+    out = tmp_path / "out"
+    for coded in (1, 0):  # and again: the refused inputs are retried, refused, and delete nothing
+        report = run_batch([folder], model, out)
+        assert (report.coded, sorted(Path(f.path).name for f in report.failed)) == (coded, ["a.txt", "both.csv"])
+        assert sorted(p.name for p in (out / "interviews").iterdir()) == ["A.csv"]
+        assert set(pd.read_parquet(out / batch_run.DATASET).interview_id) == {"A"}
+    errors = {Path(e["file"]).name: e for e in map(json.loads, (out / "errors.jsonl").read_text().splitlines())}
+    assert errors["a.txt"]["code"] == errors["both.csv"]["code"] == "E165"
+    assert f"'a' differs from 'A' (in {folder.resolve() / 'A.txt'}) only in letter case" in errors["a.txt"]["message"]
+    assert "'b' differs from 'B'" in errors["both.csv"]["message"]
+
+
+def test_an_input_whose_id_changes_case_keeps_its_new_table(model, tmp_path):
+    # the old file's deletion after the new one's write would delete the new one on a
+    # case-insensitive disk; here (case-sensitive) the old one goes and the new one stays
+    folder = tmp_path / "in"
+    folder.mkdir()
+    table = folder / "t.csv"
+    table.write_text("interview_id,speaker,text\nP01,P,She listened.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch([folder], model, out)
+    table.write_text("interview_id,speaker,text\np01,P,She listened to me.\n", encoding="utf-8")
+    report = run_batch([folder], model, out)
+    assert (report.coded, report.failed) == (1, [])
+    assert sorted(p.name for p in (out / "interviews").iterdir()) == ["p01.csv"]
+
+
+def test_a_case_only_clash_never_deletes_a_file_another_id_now_has(model, tmp_path, monkeypatch):
+    # as on a case-insensitive disk, where interviews/P01.csv is interviews/p01.csv: an
+    # input renaming P01 to p01 must not then delete "P01.csv"
+    monkeypatch.setattr(batch_run, "interview_file", lambda iid: f"{iid.casefold()}.csv")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    table = folder / "t.csv"
+    table.write_text("interview_id,speaker,text\nP01,P,She listened.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch([folder], model, out)
+    table.write_text("interview_id,speaker,text\np01,P,She listened to me.\n", encoding="utf-8")
+    run_batch([folder], model, out)
+    assert [p.name for p in (out / "interviews").iterdir()] == ["p01.csv"]
+
+
 def test_outputs_of_an_earlier_tr_nlp_without_a_column_keep_the_combined_csv_aligned(model, tmp_path):
     # a folder coded before suggestions had a timestamp column, resumed with new inputs: the
     # combined CSV appended 12-column rows under an 11-column header

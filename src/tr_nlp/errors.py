@@ -109,6 +109,10 @@ class Errors:
     E162 = "invalid roles mapping: {detail}"
     E163 = "invalid option: {detail}"
     E164 = "spaCy pipeline '{name}' is not installed; install it with pip, or omit --spacy-model"
+    E165 = (
+        "interview id '{interview_id}' differs from '{other_id}' (in {other}) only in letter case, so "
+        "their result files would be one file on a case-insensitive disk (macOS, Windows); rename one"
+    )
     # --- outputs --------------------------------------------------------------------
     E170 = "cannot write output ({detail}); check that the folder exists and is writable"
     E171 = "unsupported output type '{suffix}'; expected one of {expected}"

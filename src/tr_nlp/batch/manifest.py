@@ -118,6 +118,10 @@ class Manifest:
         row = self._db.execute("SELECT path FROM interviews WHERE interview_id = ?", (interview_id,)).fetchone()
         return None if row is None else str(row[0])
 
+    def interview_ids(self) -> list[str]:
+        """Every interview id a done input produced."""
+        return [str(row[0]) for row in self._db.execute("SELECT interview_id FROM interviews")]
+
     def record(self, entry: Entry) -> None:
         """Replace ``entry.path``'s row and its interviews, in one transaction."""
         with self._db:

@@ -40,7 +40,7 @@ from tr_nlp.batch.work import Result, Task, code_files
 from tr_nlp.coding.store import CARD_FILE, verify_model_files
 from tr_nlp.coding.suggest import SUGGESTION_COLUMNS
 from tr_nlp.csvsafe import write_csv
-from tr_nlp.errors import OutputError
+from tr_nlp.errors import InputError, OutputError
 from tr_nlp.export.folder import safe_stem
 from tr_nlp.export.tables import atomic_path, check_folder_path, write_json, write_table, write_text
 from tr_nlp.hashing import file_sha256
@@ -105,8 +105,9 @@ def model_hash(model_dir: str | Path) -> str:
 
 def interview_file(interview_id: str) -> str:
     """A stable, safe file name for an interview's results; an id that is not a safe name
-    as it stands gets a hash of itself, so two ids never get one name (though two that
-    differ only in letter case share a file on a case-insensitive disk).
+    as it stands gets a hash of itself, so two ids never get one name. Two that differ only
+    in letter case would share a file on a case-insensitive disk: a batch refuses the
+    second (E165).
 
     >>> interview_file("P07"), interview_file("site A/P07"), interview_file("site_A_P07")
     ('P07.csv', 'site_A_P07-d62b8def.csv', 'site_A_P07.csv')
@@ -192,6 +193,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
         files = plan.files
         report.total = len(files)
         done = 0
+        names = {interview_file(iid).casefold(): iid for iid in manifest.interview_ids()}
         before: dict[str, tuple[Entry | None, str]] = {}  # each input in flight: its manifest row and job
 
         def tasks() -> Iterator[Task]:
@@ -223,7 +225,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
             if any(r.ok or (p is not None and p.status == "done") for r, p in zip(results, previous)):
                 pending.touch()  # the combined CSV is stale until _combine has run
             for result, (prior, job) in zip(results, flight):
-                entry = _store(result, prior, manifest, out, job)
+                entry = _store(result, prior, manifest, out, job, names)
                 done += 1
                 if entry.status == "failed":
                     report.failed.append(entry)
@@ -262,20 +264,17 @@ def _outputs_present(entry: Entry, out: Path) -> bool:
 
 
 def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path,
-           job: str) -> Entry:
+           job: str, names: dict[str, str]) -> Entry:
     """Write one input's outputs atomically, commit its manifest row, then drop stale outputs.
 
-    ``previous`` is the input's manifest row before this run (None for a new input).
+    ``previous`` is the input's manifest row before this run (None for a new input);
+    ``names`` (see :func:`_clash`) is kept up to date.
     """
     task = result.task
     code, message = result.code, result.message
-    if result.ok:
-        for interview_id in result.interviews:
-            owner = manifest.owner(interview_id)
-            if owner is not None and owner != task.path:
-                code, message = "E161", (f"{task.path}: [E161] duplicate interview id '{interview_id}' "
-                                         f"(also in {owner}); ids must be unique")
-                break
+    clash = _clash(result, manifest, names) if result.ok else None
+    if clash is not None:
+        code, message = clash.code, str(clash)
     if code is not None:
         entry = Entry(task.path, task.sha, job, "failed", None, result.interviews, 0, code, message, result.seconds)
     else:
@@ -289,14 +288,54 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
         entry = Entry(task.path, task.sha, job, "done", part, result.interviews, result.segments,
                       seconds=result.seconds)
     manifest.record(entry)
-    if previous is not None and previous.status == "done":  # the file was edited or recoded: its old outputs go
+    gone: list[str] = []  # an edited or recoded input's former interviews that no input has now
+    if previous is not None and previous.status == "done":
         if previous.part and previous.part != entry.part:
             (out / DATASET / previous.part).unlink(missing_ok=True)
-        keep = set(entry.interviews) if entry.status == "done" else set()
-        for interview_id in set(previous.interviews) - keep:
-            if manifest.owner(interview_id) is None:  # not another input's interview (by now)
-                (out / "interviews" / interview_file(interview_id)).unlink(missing_ok=True)
+        gone = [iid for iid in previous.interviews if manifest.owner(iid) is None]
+        for interview_id in gone:
+            if names.get(interview_file(interview_id).casefold()) == interview_id:
+                del names[interview_file(interview_id).casefold()]
+    if entry.status == "done":
+        names.update((interview_file(iid).casefold(), iid) for iid in entry.interviews)
+    for interview_id in gone:
+        stale = out / "interviews" / interview_file(interview_id)
+        heir = names.get(interview_file(interview_id).casefold())  # an id differing only in letter case
+        if heir is None or not _same_file(stale, out / "interviews" / interview_file(heir)):
+            stale.unlink(missing_ok=True)  # not, on a case-insensitive disk, the heir's table itself
     return entry
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one existing file (as ``X.csv`` and ``x.csv`` may)."""
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def _clash(result: Result, manifest: Manifest, names: dict[str, str]) -> InputError | None:
+    """Why an input's interviews cannot be stored beside the others, if they cannot: an id
+    another input produced (E161), or one whose result file differs from another's only in
+    letter case (E165), which a case-insensitive disk would make one file.
+
+    ``names`` maps each stored interview's result file name, case-folded, to its id.
+    """
+    path = result.task.path
+    mine: dict[str, str] = {}
+    for interview_id in result.interviews:
+        owner = manifest.owner(interview_id)
+        if owner is not None and owner != path:
+            return InputError("E161", path, interview_id=interview_id, other=owner)
+        key = interview_file(interview_id).casefold()
+        if key in mine:
+            return InputError("E165", path, interview_id=interview_id, other_id=mine[key], other=path)
+        mine[key] = interview_id
+        other_id = names.get(key, interview_id)
+        other = manifest.owner(other_id)
+        if other_id != interview_id and other is not None and other != path:  # not this input's own earlier id
+            return InputError("E165", path, interview_id=interview_id, other_id=other_id, other=other)
+    return None
 
 
 def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
