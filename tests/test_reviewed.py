@@ -274,3 +274,70 @@ def test_the_whole_pipeline_on_a_team_corpus_with_reviewed_passages(tmp_path):
     assert summary["coders"] == {"A": ["t0", "t1", "t2", "t5"]}  # t5: one passage read, none coded
     card = json.loads((tmp_path / "run" / "model" / "card.json").read_text())
     assert card["training_data"]["segments"] == 3 * 6 + 1
+
+
+def test_next_marks_its_passages_in_a_project_and_reads_them_back_as_read(tmp_path):
+    # a team coding in NVivo: next writes a project with the passages marked, the coder
+    # codes some of them there, and the project exported back says what was read
+    from tr_nlp.export.augment import add_to_project
+    from tr_nlp.export.qdpx import MachineCoding, MachineLayer
+    from tr_nlp.ingest.qdpx import read_project
+    from tr_nlp.refi.vocab import READ_CODE
+
+    folder = _team_folder(tmp_path / "team")
+    common = ["--corpus", str(folder / "interviews"), "--codings", str(folder / "codings.csv")]
+    r = runner.invoke(app, ["train", *common, "--features", "tfidf", "--cv-folds", "0", "-o", str(tmp_path / "m0")])
+    assert r.exit_code == 0, r.stderr
+    listed, marked = tmp_path / "round1.csv", tmp_path / "round1.qdpx"
+    for out in (listed, marked):
+        r = runner.invoke(app, ["next", *common, "--model", str(tmp_path / "m0"), "-n", "4", "-o", str(out)])
+        assert r.exit_code == 0, r.stderr
+    assert "give the project it exports as --corpus" in r.stderr
+    picks = pd.read_csv(listed)
+    project = read_project(marked)
+    spans = {(r.interview_id, r.start, r.end) for r in project.result.reviewed}
+    assert spans == set(zip(picks.interview_id, picks.start, picks.end))
+    assert {r.coder for r in project.result.reviewed} == {None}
+    assert READ_CODE not in project.result.codebook.names and len(project.result.codings) == 3 * 2
+    assert not project.result.machine_codings and not project.result.warnings
+
+    # a second coder codes the passages about listening in the QDA tool, under their own name
+    coded = picks[picks.text == LISTENED]
+    assert len(coded) > 0
+    done = tmp_path / "coded.qdpx"
+    add_to_project(project, done, [MachineLayer("B", tuple(
+        MachineCoding(p.interview_id, p.start, p.end, "listened") for p in coded.itertuples()))])
+    r = runner.invoke(app, ["train", "--corpus", str(done), "--features", "tfidf", "--cv-folds", "0",
+                            "-o", str(tmp_path / "m1")])
+    assert r.exit_code == 0, r.stderr
+    training = json.loads((tmp_path / "m1" / "card.json").read_text())["training_data"]
+    assert (training["segments"], training["passages read in partly coded interviews"]) == (3 * 6 + 4, 4)
+
+    again = tmp_path / "round2.qdpx"
+    for out in (again, tmp_path / "round2.csv"):
+        r = runner.invoke(app, ["next", "--corpus", str(done), "--model", str(tmp_path / "m1"), "-n", "30",
+                                "-o", str(out)])
+        assert r.exit_code == 0, r.stderr
+    assert not set(pd.read_csv(tmp_path / "round2.csv").segment_id) & set(picks.segment_id)  # never twice
+    second = read_project(again)
+    assert len(second.result.reviewed) == 4 + 5 * 6 - 4 and len(second.result.codings) == 3 * 2 + len(coded)
+    users = [(e.get("name") or "") for e in second.root.iter() if e.tag.endswith("}User")]
+    assert len([u for u in users if u.startswith("tr_nlp next ")]) == 2  # round 1's markings kept beside round 2's
+
+
+def test_reviewed_passages_travel_through_a_project_with_their_coder(tmp_path):
+    folder = _team_folder(tmp_path / "team")
+    text = (folder / "interviews" / "t5.txt").read_text(encoding="utf-8")
+    first, second = text.index(LISTENED), text.index(OTHER)
+    (folder / "reviewed.csv").write_text(
+        f"interview_id,start,end,coder\nt5,{first},{first + len(LISTENED)},\nt5,{second},{second + len(OTHER)},A\n",
+        encoding="utf-8")
+    (folder / "corpus.yaml").write_text("interviews: [interviews/]\ncodings: codings.csv\nreviewed: reviewed.csv\n",
+                                        encoding="utf-8")
+    r = runner.invoke(app, ["export", "--corpus", str(folder), "-o", str(tmp_path / "p.qdpx")])
+    assert r.exit_code == 0, r.stderr
+    assert "tr_nlp read: 1" in r.stdout and "tr_nlp read by A: 1" in r.stdout
+    r = runner.invoke(app, ["import", str(tmp_path / "p.qdpx"), "-o", str(tmp_path / "back")])
+    assert r.exit_code == 0, r.stderr
+    assert set(load_corpus([tmp_path / "back"]).reviewed) == set(load_corpus([folder]).reviewed) == {
+        Reviewed("t5", first, first + len(LISTENED)), Reviewed("t5", second, second + len(OTHER), "A")}

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from tr_nlp.agreement.tables import HUMAN_VS_HUMAN, condensed_pairs, rounded
 from tr_nlp.cli import common as c
+from tr_nlp.cli.refi_cmds import next_project
 from tr_nlp.coding import (
     CodedData,
     ThemeModel,
@@ -29,7 +30,13 @@ from tr_nlp.coding.chain import stretches
 from tr_nlp.coding.classifier import FINETUNE
 from tr_nlp.coding.evaluate import card_metrics, held_out, judge_model, write_evaluation
 from tr_nlp.errors import ConfigError, ModelError
-from tr_nlp.export import check_folder_path, check_table_path, write_table
+from tr_nlp.export import (
+    TABLE_SUFFIXES,
+    check_file_path,
+    check_folder_path,
+    check_table_path,
+    write_table,
+)
 from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
@@ -361,7 +368,8 @@ def next_segments(
     corpus: c.CorpusOpt,
     model: c.ModelDir,
     n: Annotated[int, typer.Option("-n", min=1, help="How many segments to propose.")] = 30,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the list (.csv/.parquet/.jsonl).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=(
+        "Write the list (.csv/.parquet/.jsonl), or a .qdpx project with the passages marked for coding."))] = None,
     codings: c.Codings = None,
     reviewed: c.ReviewedOpt = None,
     codes: Annotated[str | None, typer.Option(
@@ -376,8 +384,9 @@ def next_segments(
     verbose: c.Verbose = False,
 ) -> None:
     """Rank uncoded segments a human should code next (uncertain first, spread across interviews)."""
+    project = output is not None and output.suffix.lower() == ".qdpx"
     if output is not None:
-        check_table_path(output)
+        check_file_path(output, (*TABLE_SUFFIXES, ".qdpx"))
     theme_model = load_model(model)
     wanted = chosen_codes(theme_model, _code_list(codes))  # before the corpus is read
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, None, quiet,
@@ -395,7 +404,13 @@ def next_segments(
         c.warn(f"every segment of the {len(loaded.interviews)} interview(s) is coded or read already; "
                "nothing to propose")
     ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted, runs=runs)
-    if output is not None:
+    if output is not None and project:
+        done = next_project(corpus, loaded, ranked, output, rebuild=bool(codings or speaker_role))
+        c.out.print(f"next: {output} ({done})", highlight=False)
+        if not quiet:  # the markings say which passages were read: an interview is not then coded whole
+            c.err.print("code the marked passages in your QDA software, leave the markings, and give the project "
+                        "it exports as --corpus to train, evaluate and next", highlight=False)
+    elif output is not None:
         write_table(ranked, output)
         c.out.print(f"next: {output}", highlight=False)
         if not quiet:  # without it, an interview with one coding would count as coded whole

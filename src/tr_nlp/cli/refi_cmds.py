@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,6 +22,8 @@ from tr_nlp.export.qdpx import (
     candidates_layer,
     codebook_of,
     model_user,
+    next_layer,
+    reviewed_layers,
     suggestions_layer,
     write_qdpx,
 )
@@ -28,6 +32,7 @@ from tr_nlp.ingest.qdpx import read_project, read_qdpx
 from tr_nlp.ingest.table import load_frame
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
 from tr_nlp.refi.codes import write_qdc
+from tr_nlp.refi.vocab import local, numbered
 from tr_nlp.report.rundata import number_column, read_run_table
 from tr_nlp.schema import MACHINE_CODER_PREFIX, Code
 from tr_nlp.topics.candidates import read_candidates
@@ -50,7 +55,8 @@ def import_cmd(
         for warning in result.warnings:
             c.warn(f"{project}: {warning}")
     written = write_corpus_folder(output, result.interviews, result.codings, result.codebook,
-                                  name=project.stem, machine_codings=result.machine_codings)
+                                  name=project.stem, machine_codings=result.machine_codings,
+                                  reviewed=result.reviewed)
     coders: dict[str, int] = {}
     for coding in result.codings:
         coders[coding.coder] = coders.get(coding.coder, 0) + 1
@@ -91,9 +97,7 @@ def export_cmd(
         return
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings,
                                codebook, quiet)
-    if loaded.failures:
-        raise ConfigError("E163", detail=f"{len(loaded.failures)} input file(s) could not be read (see above); "
-                                         "a project needs every interview, so nothing was written")
+    check_whole(loaded)
     if suffix == ".qdc":
         if pseudonymise:  # a codebook's examples can quote participants
             p = c.pseudonymiser(names, mapping)
@@ -108,6 +112,7 @@ def export_cmd(
         loaded, frame, entries, topics = _pseudonymised(p, loaded, frame, entries, topics)
         c.save_mapping(p, mapping, quiet)
     layers, found = _layers(frame, user, entries if candidates is not None else None, topics)
+    layers += reviewed_layers(loaded.reviewed)  # which passages of interviews coded in part were read
     book_name = loaded.codebook.name if loaded.codebook else ""
     path = write_qdpx(output, loaded.interviews, loaded.codebook, codings=loaded.codings, layers=layers,
                       candidates=found, name=name or book_name or "tr_nlp project")
@@ -116,6 +121,39 @@ def export_cmd(
                 + (f", machine layers ({machine})" if machine else "")
                 + (f", {len(found)} candidate codes" if found else ""), highlight=False)
     c.out.print(f"project: {path}", highlight=False)
+
+
+def check_whole(loaded: Corpus) -> None:
+    """Refuse to write a project of a corpus some of whose files could not be read."""
+    if loaded.failures:
+        raise ConfigError("E163", detail=f"{len(loaded.failures)} input file(s) could not be read (see above); "
+                                         "a project needs every interview, so nothing was written")
+
+
+def next_project(corpus: list[Path], loaded: Corpus, ranked: pd.DataFrame, output: Path, rebuild: bool) -> str:
+    """Write the passages ``tr-nlp next`` ranked into a project as markings (see
+    :func:`~tr_nlp.export.qdpx.next_layer`); what was done, in words.
+
+    From one ``.qdpx`` (and not ``rebuild``): that project as it is, with the markings
+    added, and those of passages the ``--reviewed`` lists name that it does not mark
+    yet. Otherwise a new project of ``loaded``, every passage read marked.
+    """
+    layer = next_layer(ranked, datetime.now())
+    one = corpus[0] if len(corpus) == 1 else None
+    if not rebuild and one is not None and one.suffix.lower() == ".qdpx" and one.is_file():
+        project = read_project(one)
+        earlier = set(loaded.reviewed) - set(project.result.reviewed)
+        # a layer under a name the project has would replace that user's markings
+        taken = {(e.get("name") or "").strip() for e in project.root.iter() if local(e.tag) == "User"}
+        layers = [replace(x, user=numbered(x.user, taken)) for x in [*reviewed_layers(earlier), layer]]
+        add_to_project(project, output, layers)
+        return f"{one} as it is, with {len(ranked)} passages to code marked by '{layers[-1].user}'"
+    check_whole(loaded)
+    book_name = loaded.codebook.name if loaded.codebook else ""
+    write_qdpx(output, loaded.interviews, loaded.codebook, codings=loaded.codings,
+               layers=[*reviewed_layers(loaded.reviewed), layer], name=book_name or "tr_nlp project")
+    return (f"{len(loaded.interviews)} interviews, {len(loaded.codings)} codings, {len(ranked)} passages to code "
+            f"marked by '{layer.user}'" + (f", {len(set(loaded.reviewed))} read before" if loaded.reviewed else ""))
 
 
 def _add_to_project(path: Path, output: Path, suggestions: Path | None, user: str | None,

@@ -32,6 +32,7 @@ from xml.etree.ElementTree import Element
 from tr_nlp.errors import ConfigError
 from tr_nlp.export.qdpx import (
     CANDIDATE_PARENT_CODE,
+    READ_MARK,
     MachineLayer,
     coded_selection,
     selection_label,
@@ -41,7 +42,16 @@ from tr_nlp.export.tables import atomic_path
 from tr_nlp.ingest.qdpx import Placement, Project
 from tr_nlp.refi.codes import code_elements
 from tr_nlp.refi.safety import SafeZip
-from tr_nlp.refi.vocab import CANDIDATE_PARENT, child, children, guid, local, namespace, qualified
+from tr_nlp.refi.vocab import (
+    CANDIDATE_PARENT,
+    READ_CODE,
+    child,
+    children,
+    guid,
+    local,
+    namespace,
+    qualified,
+)
 from tr_nlp.schema import Code
 
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -193,7 +203,7 @@ def _codes(root: Element, ns: str, known: dict[str, str], layers: Sequence[Machi
     codes = child(book, "Codes")
     if codes is None:
         codes = ET.SubElement(book, qualified(ns, "Codes"))
-    _add_codes(codes, [Code(n) for n in missing], ns)
+    _add_codes(codes, [READ_MARK if n == READ_CODE else Code(n) for n in missing], ns)
     if fresh:
         parent = next((c for c in children(codes, "Code") if (c.get("name") or "").strip() == CANDIDATE_PARENT), None)
         if parent is None:

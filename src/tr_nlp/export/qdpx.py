@@ -8,6 +8,8 @@ The archive holds ``project.qde`` and one UTF-8 text file per interview under
   separate User named after what produced it, with the confidence in each selection's
   ``Description``, so a team can filter it in or out beside their own coding;
 - candidate codes sit under the non-codable parent :data:`~tr_nlp.refi.CANDIDATE_PARENT`;
+- passages read (or to read) for coding in interviews coded in part are layers of
+  :data:`READ_MARK` selections (:func:`reviewed_layers`, :func:`next_layer`);
 - each interview is a Case whose Variables hold its metadata and speaker roles.
 
 GUIDs are uuid5 hashes of stable keys and archive entries carry a fixed date, so
@@ -34,13 +36,28 @@ from tr_nlp.coding.store import card_label
 from tr_nlp.errors import ConfigError
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.refi.codes import code_elements, code_guid, codebook_line, group_sets
-from tr_nlp.refi.vocab import CANDIDATE_PARENT, NS, SPEAKERS_VARIABLE, guid, qualified
-from tr_nlp.schema import MACHINE_CODER_PREFIX, Code, Codebook, Coding, Interview
+from tr_nlp.refi.vocab import (
+    CANDIDATE_PARENT,
+    NEXT_USER,
+    NS,
+    READ_CODE,
+    READ_USER,
+    SPEAKERS_VARIABLE,
+    guid,
+    qualified,
+)
+from tr_nlp.schema import MACHINE_CODER_PREFIX, Code, Codebook, Coding, Interview, Reviewed
 
 DISCOVERY_USER = f"{MACHINE_CODER_PREFIX}topic discovery"
 #: The code candidate codes sit under (not codable itself).
 CANDIDATE_PARENT_CODE = Code(CANDIDATE_PARENT, description="Proposed by tr_nlp topic discovery from passages no "
                                                            "code covers; review them before use.")
+#: The code of passages read, or to read, for coding (see :mod:`tr_nlp.refi.vocab`).
+READ_MARK = Code(READ_CODE, description=(
+    "Passages tr-nlp next proposed for coding, and passages coders have read, in interviews coded in part. "
+    "Code them under your own name and leave these markings: tr_nlp reads them back as the passages read, "
+    "so the unread rest of an interview is not taken as a passage no code fits. Delete the marking of a "
+    "passage nobody read."))
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _NAME_CHARS = 100
 
@@ -79,6 +96,27 @@ def suggestions_layer(suggestions: pd.DataFrame, user: str) -> MachineLayer:
         MachineCoding(str(r.interview_id), int(r.start), int(r.end), str(r.code),
                       f"{r.code}: p={float(r.probability):.2f}")
         for r in rows.itertuples(index=False)
+    ))
+
+
+def reviewed_layers(reviewed: Iterable[Reviewed]) -> list[MachineLayer]:
+    """Passages coders read, as layers of :data:`READ_MARK` selections: those every coder
+    read under :data:`~tr_nlp.refi.vocab.READ_USER`, one coder's under ``READ_USER by NAME``."""
+    by_user: dict[str, list[MachineCoding]] = {}
+    for r in sorted(set(reviewed), key=lambda r: (r.interview_id, r.start, r.end, r.coder or "")):
+        user = READ_USER if r.coder is None else f"{READ_USER} by {r.coder}"
+        by_user.setdefault(user, []).append(MachineCoding(r.interview_id, r.start, r.end, READ_CODE, "read"))
+    return [MachineLayer(user, tuple(marks)) for user, marks in sorted(by_user.items())]
+
+
+def next_layer(ranked: pd.DataFrame, when: datetime) -> MachineLayer:
+    """The passages ``tr-nlp next`` proposed (:data:`~tr_nlp.coding.active.NEXT_COLUMNS`) as
+    :data:`READ_MARK` selections of a user named for the list's time, ``when``, each with
+    its rank and the code the model is least sure of in its note."""
+    return MachineLayer(f"{NEXT_USER} {when:%Y-%m-%d %H:%M}", tuple(
+        MachineCoding(str(r.interview_id), int(r.start), int(r.end), READ_CODE,
+                      f"#{r.rank}: unsure about {r.code} (p={float(r.probability):.2f})")
+        for r in ranked.itertuples(index=False)
     ))
 
 
@@ -170,8 +208,9 @@ def project_xml(
     root = ET.Element(_tag("Project"), {"name": name, "origin": f"tr_nlp {__version__}",
                                         "creationDateTime": created.isoformat()})
     codings = sorted(set(codings), key=lambda c: (c.interview_id, c.start, c.end, c.coder, c.code))
+    machine = [m for layer in layers for m in layer.codings]
     # new interviews coded by a model have no codebook of their own: the suggested codes make one
-    codebook = codebook or codebook_of([*codings, *(m for layer in layers for m in layer.codings)])
+    codebook = codebook or codebook_of([*codings, *(m for m in machine if m.code != READ_CODE)])
     human = list(dict.fromkeys(c.coder for c in sorted(codings, key=lambda c: c.coder)))
     users = {coder: guid("user", coder) for coder in [*human, *(layer.user for layer in layers)]}
     if users:
@@ -179,9 +218,10 @@ def project_xml(
         for user, key in users.items():
             ET.SubElement(element, _tag("User"), {"guid": key, "name": user})
     codes = list(codebook.codes)
+    if any(m.code == READ_CODE for m in machine):
+        codes.append(READ_MARK)
     known = {c.name for c in codes} | {c.name for c in candidates}
-    unknown = sorted({c.code for c in codings} - known) + sorted(
-        {m.code for layer in layers for m in layer.codings} - known)
+    unknown = sorted({c.code for c in codings} - known) + sorted({m.code for m in machine} - known)
     if unknown:
         raise ConfigError("E163", detail=f"codes {unknown[:5]} are coded but not in the codebook; "
                                          "pass the codebook they belong to")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tr_nlp.ingest.speakers import RoleMap
-from tr_nlp.schema import Codebook, Coding, Interview
+from tr_nlp.schema import Codebook, Coding, Interview, Reviewed
 
 if TYPE_CHECKING:
     from tr_nlp.ingest.table import TableMapping
@@ -54,7 +54,8 @@ class ReadResult:
 
     ``machine_codings`` holds codings by tr_nlp's own machine users (suggestions exported
     to a project earlier: :func:`~tr_nlp.schema.is_machine_coder`), kept apart from the
-    human ``codings``.
+    human ``codings``; ``reviewed``, the passages a project marks as read for coding
+    (:data:`~tr_nlp.refi.vocab.READ_CODE`).
     """
 
     interviews: list[Interview] = field(default_factory=list)
@@ -62,3 +63,4 @@ class ReadResult:
     codebook: Codebook | None = None
     warnings: list[str] = field(default_factory=list)
     machine_codings: list[Coding] = field(default_factory=list)
+    reviewed: list[Reviewed] = field(default_factory=list)

@@ -460,6 +460,7 @@ def load_corpus(
         report.warnings = result.warnings
         corpus.interviews.extend(result.interviews)
         corpus.codings.extend(result.codings)
+        corpus.reviewed.extend(result.reviewed)
         if result.codebook is not None and corpus.codebook is None:
             corpus.codebook = result.codebook
     if codebook_path is not None:

@@ -2,7 +2,8 @@
 
 What is read: Users (each becomes a coder; codings by tr_nlp's own machine users, from an
 earlier export of suggestions, are kept apart as ``machine_codings``), the CodeBook (nested codes, colours,
-descriptions; see :mod:`tr_nlp.refi`), TextSources with their text (``internal://``
+descriptions; see :mod:`tr_nlp.refi`; passages marked read for coding become
+``reviewed`` passages, see :mod:`tr_nlp.refi.vocab`), TextSources with their text (``internal://``
 files in the archive, relative paths, or inline ``PlainTextContent``), each
 ``PlainTextSelection`` with its ``Coding``/``CodeRef``, and Cases with their Variables as
 interview metadata. An audio or video source's ``Transcript`` is read like a text source:
@@ -52,8 +53,16 @@ from tr_nlp.ingest.speakers import RoleMap, time_marks
 from tr_nlp.ingest.text import assemble_turns
 from tr_nlp.refi.codes import codebook_meta, codes_from_xml
 from tr_nlp.refi.safety import MAX_MB, SafeZip, parse_xml, unsafe_reason
-from tr_nlp.refi.vocab import SPEAKERS_VARIABLE, child, child_text, children, local
-from tr_nlp.schema import Coding, Interview, is_machine_coder
+from tr_nlp.refi.vocab import (
+    READ_CODE,
+    SPEAKERS_VARIABLE,
+    child,
+    child_text,
+    children,
+    local,
+    reader_of,
+)
+from tr_nlp.schema import Coding, Interview, Reviewed, is_machine_coder
 
 _SOURCE_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md", ".qdpx", ".mp3", ".wav", ".m4a",
                     ".mp4", ".mov", ".avi", ".wma", ".ogg")
@@ -333,7 +342,11 @@ def _read_project(project: Project, files: _Files, where: str, options: ReadOpti
             taken.add(interview.id)
             result.interviews.append(interview)
             for coding in codings:
-                (result.machine_codings if is_machine_coder(coding.coder) else result.codings).append(coding)
+                if coding.code == READ_CODE:  # a passage marked read for coding, not a coding
+                    result.reviewed.append(Reviewed(coding.interview_id, coding.start, coding.end,
+                                                    reader_of(coding.coder)))
+                else:
+                    (result.machine_codings if is_machine_coder(coding.coder) else result.codings).append(coding)
             result.warnings.extend(f"source {interview.id!r}: {w}" for w in source_warnings)
     if result.machine_codings:
         result.warnings.append(machine_codings_note(Counter(c.coder for c in result.machine_codings)))

@@ -6,7 +6,9 @@ passages ``tr-nlp next`` proposed reads a few passages of many interviews; the r
 those interviews was never read, and must not teach a model that no code fits it. The
 list ``tr-nlp next -o FILE`` wrote is such a table (``interview_id, start, end``, any
 other columns ignored); pass it back with ``--reviewed FILE`` once its passages are coded.
-An optional ``coder`` column says who read each passage (default: every coder).
+An optional ``coder`` column says who read each passage (default: every coder). In a
+REFI-QDA project the passages read are marked instead (``tr-nlp next -o FILE.qdpx``; see
+:mod:`tr_nlp.refi.vocab`), and read with the project.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from tr_nlp.refi.vocab import (
     CODEBOOK_LINE,
     CODEBOOK_NS,
     GROUP_MARK,
+    READ_CODE,
     child,
     child_text,
     children,
@@ -97,6 +98,9 @@ def codes_from_xml(codes: Element | None, sets: Element | None, where: str | Pat
     def visit(element: Element, parent: str | None, parent_raw: str | None) -> None:
         raw = (element.get("name") or "").strip()
         key = (element.get("guid") or "").upper()
+        if parent is None and raw == READ_CODE:  # marks passages read (not a code): see tr_nlp.refi.vocab
+            names[key] = READ_CODE
+            return
         if parent is None and raw == CANDIDATE_PARENT:
             candidate_root.add(key)
             for kid in children(element, "Code"):

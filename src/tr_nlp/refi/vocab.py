@@ -9,7 +9,11 @@ MAXQDA or QualCoder can still read them, and reads them back:
 - an exclusive group is a ``Set`` of codes whose description starts with
   :data:`GROUP_MARK`;
 - candidate codes from topic discovery sit under the parent code
-  :data:`CANDIDATE_PARENT`.
+  :data:`CANDIDATE_PARENT`;
+- passages coders read, or are asked to read, for coding (``tr-nlp next``'s lists, of
+  interviews coded in part) are selections coded :data:`READ_CODE`, by a user named
+  :data:`NEXT_USER` and the date of the list, :data:`READ_USER`, or :data:`READ_USER`
+  ``by NAME`` for one coder's reading; read back, they are the passages read, not codings.
 
 GUIDs are uuid5 hashes of stable keys, so the same project exports to the same bytes.
 
@@ -29,22 +33,52 @@ from collections.abc import Iterator
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from tr_nlp.schema import Code
+from tr_nlp.schema import MACHINE_CODER_PREFIX, Code
 
 NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 CANDIDATE_PARENT = "Candidate codes (machine)"
 GROUP_MARK = "tr_nlp: mutually exclusive codes"
 SPEAKERS_VARIABLE = "tr_nlp:speakers"
+READ_CODE = "tr_nlp: read for coding"
+NEXT_USER = f"{MACHINE_CODER_PREFIX}next"
+READ_USER = f"{MACHINE_CODER_PREFIX}read"
 CODEBOOK_LINE = "tr_nlp codebook:"
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/tr-nlp/tr_nlp/refi-qda")
 _HEX_COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+_NUMBERED = re.compile(r" \(\d+\)$")
 _SECTION = re.compile(r"\n\n(Include|Exclude|Examples):[ \n]")
 
 
 def guid(*key: object) -> str:
     """A deterministic GUID for a stable key, e.g. ``guid("code", name)``."""
     return str(uuid.uuid5(_GUID_NAMESPACE, "\x1f".join(str(k) for k in key)))
+
+
+def reader_of(user: str) -> str | None:
+    """The coder a :data:`READ_CODE` selection's user says read the passage; None: every
+    coder. A number in brackets at the end tells apart layers of one name added to a project.
+
+    >>> reader_of("tr_nlp read by coder_a"), reader_of("tr_nlp read by coder_a (2)"), reader_of("tr_nlp read")
+    ('coder_a', 'coder_a', None)
+    """
+    if not user.startswith(f"{READ_USER} by "):
+        return None
+    return _NUMBERED.sub("", user.removeprefix(f"{READ_USER} by "))
+
+
+def numbered(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... : the first not in ``taken``, which it joins.
+
+    >>> taken = {"tr_nlp read"}
+    >>> numbered("tr_nlp read", taken), numbered("tr_nlp read", taken), numbered("tr_nlp next", taken)
+    ('tr_nlp read (2)', 'tr_nlp read (3)', 'tr_nlp next')
+    """
+    found, k = name, 2
+    while found in taken:
+        found, k = f"{name} ({k})", k + 1
+    taken.add(found)
+    return found
 
 
 def is_hex_color(value: str | None) -> bool:
