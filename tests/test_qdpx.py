@@ -164,6 +164,38 @@ def test_qdc_round_trip_and_load_codebook(tmp_path):
     assert codebook_hash(load_codebook(path)) == codebook_hash(book)
 
 
+def test_export_writes_a_codebook_alone_as_qdc_pseudonymised_when_asked(tmp_path):
+    folder = tmp_path / "team"
+    (folder / "interviews").mkdir(parents=True)
+    (folder / "interviews" / "p1.txt").write_text("I: Who helped?\nP: Karen rang me back on her day off.\n",
+                                                  encoding="utf-8")
+    (folder / "codebook.yaml").write_text(
+        "name: Team\ncodes:\n  - name: beyond_routine\n    description: More than the job asks.\n"
+        "    examples:\n      - \"Karen rang me back on her day off.\"\n", encoding="utf-8")
+    (folder / "corpus.yaml").write_text("interviews: [interviews/]\ncodebook: codebook.yaml\n", encoding="utf-8")
+    plain = run("export", "--corpus", folder, "-o", tmp_path / "book.qdc")
+    assert plain.exit_code == 0, plain.stderr
+    assert plain.stdout.strip() == f"codebook: {tmp_path / 'book.qdc'}"
+    assert codebook_hash(read_qdc(tmp_path / "book.qdc")) == codebook_hash(load_codebook(folder / "codebook.yaml"))
+    (tmp_path / "names.txt").write_text("Karen\n", encoding="utf-8")
+    hidden = run("export", "--corpus", folder, "-o", tmp_path / "shared.qdc", "--pseudonymise",
+                 "--names", tmp_path / "names.txt", "--mapping", tmp_path / "map.csv")
+    assert hidden.exit_code == 0, hidden.stderr
+    assert read_qdc(tmp_path / "shared.qdc")["beyond_routine"].examples == ("[PERSON_1] rang me back on her day off.",)
+    assert "Karen" in (tmp_path / "map.csv").read_text(encoding="utf-8")
+
+
+def test_a_project_is_not_written_when_an_interview_could_not_be_read(tmp_path):
+    folder = tmp_path / "team"
+    (folder / "interviews").mkdir(parents=True)
+    (folder / "interviews" / "p1.txt").write_text("I: Who helped?\nP: The nurse did.\n", encoding="utf-8")
+    (folder / "interviews" / "p2.txt").write_bytes(b"")
+    result = run("export", "--corpus", folder / "interviews", "-o", tmp_path / "p.qdpx")
+    assert result.exit_code == 2 and "[E101]" in result.stderr
+    assert "E163" in result.stderr and "a project needs every interview, so nothing was written" in result.stderr
+    assert not (tmp_path / "p.qdpx").exists()
+
+
 def test_foreign_code_names_are_made_valid_and_reported(tmp_path):
     qdc = tmp_path / "nvivo.qdc"
     qdc.write_text(
@@ -288,6 +320,64 @@ def test_inline_plain_text_content_and_bare_qde_with_relative_path(tmp_path):
     (folder / "study.qde").write_text(
         qualcoder_qde(span(SOURCE_TEXT, "The nurse stayed late."), 'plainTextPath="texts/p07.txt"'), encoding="utf-8")
     assert imported(read_qdpx(folder / "study.qde"))
+
+
+def twin_project(tmp_path: Path, position: str = "0") -> Path:
+    """The QualCoder-style project, plus a second source of the same name (an empty selection
+    and one of a line break in it, or one at ``position``) and an empty document."""
+    extra = "".join(f"""
+      <PlainTextSelection guid="{GUID(51 + k)}" startPosition="{a}" endPosition="{b}" creatingUser="{GUID(1)}">
+        <Coding guid="{GUID(61 + k)}" creatingUser="{GUID(1)}"><CodeRef targetGUID="{GUID(11)}"/></Coding>
+      </PlainTextSelection>""" for k, (a, b) in enumerate([(0, 11), (position, 0), (27, 28)]))
+    qde = qualcoder_qde(span(SOURCE_TEXT, "The nurse stayed late."), f'plainTextPath="internal://{GUID(20)}.txt"')
+    qde = qde.replace("</TextSource>\n  </Sources>", f"""</TextSource>
+    <TextSource guid="{GUID(50)}" name="P07.txt" plainTextPath="internal://{GUID(50)}.txt">{extra}
+    </TextSource>
+    <TextSource guid="{GUID(70)}" name="placeholder" plainTextPath="internal://{GUID(70)}.txt"/>
+    <TextSource guid="{GUID(71)}" name="no words yet"><PlainTextContent/></TextSource>
+  </Sources>""")
+    return make_qdpx(tmp_path / "twins.qdpx", qde, {f"sources/{GUID(n)}.txt": data for n, data in [
+        (20, SOURCE_TEXT.encode("utf-8")), (50, SOURCE_TEXT.encode("utf-8")), (70, b"\xef\xbb\xbf \r\n")]})
+
+
+def test_twin_source_names_empty_documents_and_blank_selections_leave_the_rest_of_a_project(tmp_path):
+    # an empty document refused the whole project ("the file is empty"), though it was
+    # meant to be skipped with a warning
+    result = read_qdpx(twin_project(tmp_path))
+    assert [iv.id for iv in result.interviews] == ["P07", "P07_2"]
+    text = result.interviews[0].text
+    assert sorted((c.interview_id, c.coder, c.code, text[c.start:c.end]) for c in result.codings) == [
+        ("P07", "colin", "Time", "The nurse stayed late."), ("P07", "maria", "Beyond routine", "The nurse stayed late."),
+        ("P07_2", "colin", "Time", "Interviewer")]
+    assert result.warnings == [
+        "source 'P07_2': 2 selection(s) are empty or hold only spaces or line breaks and were skipped",
+        "source 'placeholder' has no text and was skipped", "source 'no words yet' has no text and was skipped"]
+
+
+@pytest.mark.parametrize("position", ["x", "", "1.5"])
+def test_a_selection_position_that_is_not_a_whole_number_is_named(tmp_path, position):
+    # it was reported as "positions -1--1 lie outside its text"
+    with pytest.raises(InputError, match=rf"\[E208\] source 'P07_2': selection 00000034-0000-4000-8000-000000000000 "
+                                         rf"has startPosition '{re.escape(position)}' and endPosition '0'; "
+                                         "expected whole numbers"):
+        read_qdpx(twin_project(tmp_path, position))
+
+
+def test_a_case_variable_of_the_wrong_type_is_kept_as_text_and_a_broken_speakers_variable_ignored(tmp_path):
+    qde = qualcoder_qde(span(SOURCE_TEXT, "The nurse stayed late."), f'plainTextPath="internal://{GUID(20)}.txt"')
+    qde = qde.replace("<IntegerValue>52</IntegerValue>", "<IntegerValue>fifty-two</IntegerValue>").replace(
+        '<Variable guid="{}" name="age" typeOfVariable="Integer"/>'.format(GUID(31)),
+        '<Variable guid="{}" name="age" typeOfVariable="Integer"/>'.format(GUID(31))
+        + '<Variable guid="{}" name="tr_nlp:speakers" typeOfVariable="Text"/>'.format(GUID(32))).replace(
+        "<SourceRef", '<VariableValue><VariableRef targetGUID="{}"/><TextValue>Participant</TextValue>'
+                      "</VariableValue>\n    <SourceRef".format(GUID(32)))
+    result = read_qdpx(make_qdpx(tmp_path / "p.qdpx", qde, {f"sources/{GUID(20)}.txt": SOURCE_TEXT.encode("utf-8")}))
+    assert imported(result)
+    iv = result.interviews[0]
+    assert iv.metadata == {"site": "Leeds", "age": "fifty-two"}
+    assert iv.speakers == {"Interviewer": "interviewer", "Participant": "participant"}  # as without the variable
+    assert result.warnings == ["source 'P07': ignored the tr_nlp:speakers variable: [E162] invalid roles mapping: "
+                               "'Participant'; expected NAME=ROLE"]
 
 
 TRANSCRIPT = ("Interviewer: How was the ward?\nParticipant: Loud. The nurse stayed late.\n"
@@ -474,6 +564,9 @@ def hostile(tmp_path: Path, kind: str) -> Path:
         return make_qdpx(tmp_path / "in.qdpx", re.sub(r"<Sources>.*</Sources>", "<Sources/>", qde, flags=re.S), {})
     if kind == "rich-text-only":
         return make_qdpx(tmp_path / "in.qdpx", qualcoder_qde((0, 5), f'richTextPath="internal://{GUID(20)}.docx"'), {})
+    if kind == "broken-xml":
+        qde = qualcoder_qde((0, 5), f'plainTextPath="internal://{GUID(20)}.txt"')
+        return make_qdpx(tmp_path / "in.qdpx", qde.replace("</Sources>", "</Source>", 1), {})
     if kind == "not-a-zip":
         path = tmp_path / "in.qdpx"
         path.write_bytes(b"PK\x03\x04 truncated")
@@ -493,6 +586,7 @@ def hostile(tmp_path: Path, kind: str) -> Path:
     ("outside-path", ArchiveError, "E208", ""),
     ("not-a-zip", ArchiveError, "E200", ""),
     ("unknown-encoding", InputError, "E204", ""),
+    ("broken-xml", InputError, "E204", "mismatched tag"),
     ("two-projects", InputError, "E200", "several .qde files inside (a/first.qde, b/second.qde); expected one"),
     ("codebook-not-project", InputError, "E200", "the root element is <CodeBook>, expected <Project>"),
     ("no-sources", InputError, "E200", "it holds no text sources and no transcripts"),

@@ -341,3 +341,20 @@ def test_reviewed_passages_travel_through_a_project_with_their_coder(tmp_path):
     assert r.exit_code == 0, r.stderr
     assert set(load_corpus([tmp_path / "back"]).reviewed) == set(load_corpus([folder]).reviewed) == {
         Reviewed("t5", first, first + len(LISTENED)), Reviewed("t5", second, second + len(OTHER), "A")}
+
+
+def test_next_says_when_there_is_nothing_left_to_propose(tmp_path):
+    folder = _team_folder(tmp_path / "team")
+    coded = [str(folder / "interviews" / f"t{k}.txt") for k in range(3)]
+    common = ["--codings", str(folder / "codings.csv")]
+    r = runner.invoke(app, ["train", "--corpus", *coded, *common, "--features", "tfidf", "--cv-folds", "0",
+                            "-o", str(tmp_path / "m")])
+    assert r.exit_code == 0, r.stderr
+    for out in ("left.csv", "left.qdpx"):
+        r = runner.invoke(app, ["next", "--corpus", *coded, *common, "--model", str(tmp_path / "m"),
+                                "-o", str(tmp_path / out)])
+        assert r.exit_code == 0, r.stderr
+        assert "every segment of the 3 interview(s) is coded or read already; nothing to propose" in r.stderr
+    assert pd.read_csv(tmp_path / "left.csv").empty
+    project = load_corpus([tmp_path / "left.qdpx"])
+    assert len(project.interviews) == 3 and not project.reviewed and len(project.codings) == 6

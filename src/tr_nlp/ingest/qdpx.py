@@ -424,6 +424,8 @@ def _source_text(source: Element, name: str, files: _Files, where: str, encoding
     if content is not None and content.text:
         return content.text
     ref = (source.get("plainTextPath") or "").strip()
+    if not ref and content is not None:
+        return ""  # an empty document: skipped with a warning, not the whole project refused
     if not ref:
         detail = ("it has only rich text (richTextPath); export plain text as well" if source.get("richTextPath")
                   else "it has neither plainTextPath nor PlainTextContent")
@@ -438,7 +440,12 @@ def _source_text(source: Element, name: str, files: _Files, where: str, encoding
     if found is None:
         hint = "" if files.zip is None else " (looked in sources/ inside the archive)"
         raise InputError("E207", where, source=name, target=ref, hint=hint)
-    return decode_bytes(files.read(found), f"{where} ({found})", encoding).text
+    try:
+        return decode_bytes(files.read(found), f"{where} ({found})", encoding).text
+    except InputError as exc:
+        if exc.code == "E101":  # an empty document, as above
+            return ""
+        raise
 
 
 def _read_source(
@@ -466,9 +473,9 @@ def _read_source(
     turns, turn_warnings = assemble_turns(text, roles)
     interview = Interview(interview_id, text, turns, metadata, where, "qdpx", time_marks(text))
     if holder is None:
-        selections, unplaced = _selections(source, len(raw)), 0
+        selections, unplaced = _selections(source, len(raw), where, interview_id), 0
     elif local(holder.tag) == "PDFSource":
-        selections, unplaced = _pdf_selections(source, holder, len(raw))
+        selections, unplaced = _pdf_selections(source, holder, len(raw), where, interview_id)
         if unplaced:
             warnings.append(f"{unplaced} coded region(s) of PDF pages could not be placed in the PDF's text and "
                             "were skipped; code the text instead")
@@ -489,7 +496,7 @@ def _read_source(
             raise InputError("E205", where, selection=sel.guid, source=interview_id, start=sel.start,
                              end=sel.end, length=len(mapping) - 1)
         start, end = to_text[mapping[sel.start]], to_text[mapping[sel.end]]
-        if start >= end:
+        if not text[start:end].strip():  # empty, or only spaces and line breaks
             empty += 1
             continue
         for code_guid, user in sel.codes:
@@ -498,18 +505,20 @@ def _read_source(
                 raise InputError("E206", where, source=interview_id, target=code_guid)
             codings.append(Coding(interview_id, start, end, code, users.get(user.upper(), user or "unknown")))
     if empty:
-        warnings.append(f"{empty} selection(s) hold only spaces or line breaks and were skipped")
+        warnings.append(f"{empty} selection(s) are empty or hold only spaces or line breaks and were skipped")
     # kept for every interview while a project is read: 4 bytes per character, not a list's 36
     return interview, codings, warnings + turn_warnings, Placement(source, array("i", to_text), array("i", mapping))
 
 
-def _selections(source: Element, length: int) -> list[_Selection]:
+def _selections(source: Element, length: int, where: str, interview_id: str) -> list[_Selection]:
     out = _whole(source, length, "source")
     for element in children(source, "PlainTextSelection"):
-        try:
-            start, end = int(element.get("startPosition", "")), int(element.get("endPosition", ""))
-        except ValueError:
-            start, end = -1, -1
+        positions = element.get("startPosition"), element.get("endPosition")
+        start, end = _integer(positions[0]), _integer(positions[1])
+        if start is None or end is None:
+            raise InputError("E208", where, source=interview_id, detail=(
+                f"selection {element.get('guid') or '?'} has startPosition {positions[0]!r} and endPosition "
+                f"{positions[1]!r}; expected whole numbers (export the project again from your QDA software)"))
         sel = _Selection(element.get("guid") or "?", start, end, element.get("name") or "")
         user = element.get("creatingUser") or ""
         sel.codes = [_code_ref(coding, user) for coding in children(element, "Coding")]
@@ -517,10 +526,11 @@ def _selections(source: Element, length: int) -> list[_Selection]:
     return out
 
 
-def _pdf_selections(representation: Element, pdf: Element, length: int) -> tuple[list[_Selection], int]:
+def _pdf_selections(representation: Element, pdf: Element, length: int, where: str,
+                    interview_id: str) -> tuple[list[_Selection], int]:
     """Coded spans of a PDF's text, codings of the whole PDF, and how many coded page regions there are."""
     regions = sum(1 for region in children(pdf, "PDFSelection") if child(region, "Coding") is not None)
-    return _whole(pdf, length, "PDF") + _selections(representation, length), regions
+    return _whole(pdf, length, "PDF") + _selections(representation, length, where, interview_id), regions
 
 
 def _sync_times(transcript: Element, mapping: Sequence[int], to_text: Sequence[int]) -> tuple[tuple[int, float], ...]:
