@@ -136,6 +136,32 @@ def test_untrusted_type_is_refused_without_executing(tmp_path):
     assert "Untrusted" in str(info.value)
 
 
+@pytest.mark.parametrize("content, says", [
+    ("a dictionary", "expected a Pipeline, found dict"),
+    ("not a zip", "BadZipFile"),
+])
+def test_a_model_file_replaced_with_its_card_re_signed_is_still_refused(trained, tmp_path, content, says):
+    # the card's sha256 guards against accidents; a file swapped together with its hash must
+    # still be refused with a clear error, never loaded as whatever it is
+    import skops.io as sio
+
+    _, _, folder = trained
+    copy = tmp_path / "m"
+    copy.mkdir()
+    for f in folder.iterdir():
+        (copy / f.name).write_bytes(f.read_bytes())
+    if content == "a dictionary":
+        sio.dump({"codes": ["a"]}, copy / "model.skops")
+    else:
+        (copy / "model.skops").write_bytes(b"not a zip archive")
+    card = json.loads((copy / "card.json").read_text())
+    card["model_sha256"] = hashlib.sha256((copy / "model.skops").read_bytes()).hexdigest()
+    (copy / "card.json").write_text(json.dumps(card))
+    with pytest.raises(ModelError, match="E184") as info:
+        load_model(copy)
+    assert says in str(info.value) and "model.skops" in str(info.value)
+
+
 def test_missing_model_folder(tmp_path):
     with pytest.raises(ModelError) as info:
         load_model(tmp_path)

@@ -341,3 +341,15 @@ def test_train_pseudonymise_keeps_names_out_of_the_model_file(tmp_path):
     card = json.loads((model / "card.json").read_text())
     assert card["training_data"]["pseudonymised"] is True
     assert card["codebook_sha256"] == codebook_hash(load_corpus([DEMO]).codebook)  # the team's own codebook
+
+
+def test_a_pseudonymiser_finds_only_the_kinds_asked_for_and_phone_numbers_of_phone_length():
+    from tr_nlp.privacy import Pseudonymiser
+
+    text = "Ring 0161 496 0000 or 0161 49 or +44 (0)161 496 0000, Karen at karen@x.org"
+    found = [(text[a:b], kind) for a, b, kind in Pseudonymiser(["Karen"]).spans(text)]
+    assert found == [("0161 496 0000", "PHONE"), ("+44 (0)161 496 0000", "PHONE"), ("Karen", "PERSON"),
+                     ("karen@x.org", "EMAIL")]  # "0161 49": too few digits for a phone number
+    assert [kind for _, _, kind in Pseudonymiser(["Karen"], kinds=("EMAIL",)).spans(text)] == ["EMAIL"]
+    with pytest.raises(ValueError, match=r"unknown kinds \['SSN'\]"):
+        Pseudonymiser(kinds=("SSN",))
