@@ -339,6 +339,7 @@ def test_reviewed_passages_travel_through_a_project_with_their_coder(tmp_path):
     assert "tr_nlp read: 1" in r.stdout and "tr_nlp read by A: 1" in r.stdout
     r = runner.invoke(app, ["import", str(tmp_path / "p.qdpx"), "-o", str(tmp_path / "back")])
     assert r.exit_code == 0, r.stderr
+    assert "8 interviews, 1 codes, 6 codings (A: 6), 2 passages marked read for coding" in r.stdout
     assert set(load_corpus([tmp_path / "back"]).reviewed) == set(load_corpus([folder]).reviewed) == {
         Reviewed("t5", first, first + len(LISTENED)), Reviewed("t5", second, second + len(OTHER), "A")}
 

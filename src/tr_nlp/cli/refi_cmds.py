@@ -62,7 +62,8 @@ def import_cmd(
         coders[coding.coder] = coders.get(coding.coder, 0) + 1
     per_coder = ", ".join(f"{k}: {v}" for k, v in sorted(coders.items())) or "none"
     codes = len(result.codebook) if result.codebook else 0
-    c.out.print(f"{len(result.interviews)} interviews, {codes} codes, {len(result.codings)} codings ({per_coder})",
+    read = f", {len(result.reviewed)} passages marked read for coding" if result.reviewed else ""
+    c.out.print(f"{len(result.interviews)} interviews, {codes} codes, {len(result.codings)} codings ({per_coder}){read}",
                 highlight=False)
     for name, path in written.items():
         c.out.print(f"{name}: {path}", highlight=False)

@@ -59,12 +59,12 @@ def reader_of(user: str) -> str | None:
     """The coder a :data:`READ_CODE` selection's user says read the passage; None: every
     coder. A number in brackets at the end tells apart layers of one name added to a project.
 
-    >>> reader_of("tr_nlp read by coder_a"), reader_of("tr_nlp read by coder_a (2)"), reader_of("tr_nlp read")
+    >>> reader_of("tr_nlp read by coder_a"), reader_of("tr_nlp read by coder_a (2)"), reader_of("tr_nlp read by ")
     ('coder_a', 'coder_a', None)
     """
     if not user.startswith(f"{READ_USER} by "):
         return None
-    return _NUMBERED.sub("", user.removeprefix(f"{READ_USER} by "))
+    return _NUMBERED.sub("", user.removeprefix(f"{READ_USER} by ")).strip() or None
 
 
 def numbered(name: str, taken: set[str]) -> str:
