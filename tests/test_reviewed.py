@@ -321,6 +321,10 @@ def test_next_marks_its_passages_in_a_project_and_reads_them_back_as_read(tmp_pa
     assert not set(pd.read_csv(tmp_path / "round2.csv").segment_id) & set(picks.segment_id)  # never twice
     second = read_project(again)
     assert len(second.result.reviewed) == 4 + 5 * 6 - 4 and len(second.result.codings) == 3 * 2 + len(coded)
+    # a coder who marks a passage read in the QDA tool says that they read it
+    extra = tmp_path / "marked_by_hand.qdpx"
+    add_to_project(second, extra, [MachineLayer("C", (MachineCoding("t0", 0, 11, READ_CODE),))])
+    assert Reviewed("t0", 0, 11, "C") in read_project(extra).result.reviewed
     users = [(e.get("name") or "") for e in second.root.iter() if e.tag.endswith("}User")]
     assert len([u for u in users if u.startswith("tr_nlp next ")]) == 2  # round 1's markings kept beside round 2's
 

@@ -13,7 +13,8 @@ MAXQDA or QualCoder can still read them, and reads them back:
 - passages coders read, or are asked to read, for coding (``tr-nlp next``'s lists, of
   interviews coded in part) are selections coded :data:`READ_CODE`, by a user named
   :data:`NEXT_USER` and the date of the list, :data:`READ_USER`, or :data:`READ_USER`
-  ``by NAME`` for one coder's reading; read back, they are the passages read, not codings.
+  ``by NAME`` for one coder's reading (a coder who marks a passage so in the QDA tool
+  says they read it); read back, they are the passages read, not codings.
 
 GUIDs are uuid5 hashes of stable keys, so the same project exports to the same bytes.
 
