@@ -300,6 +300,27 @@ def test_a_damaged_or_unusable_embedding_cache_never_fails_a_run(tmp_path, caplo
     assert unusable.path is None and "cannot be used" in caplog.text and "TR_NLP_CACHE" in caplog.text
 
 
+def test_an_embedding_cache_that_breaks_during_a_run_is_left_out_not_fatal(tmp_path, caplog, monkeypatch):
+    import sqlite3
+
+    texts = ["She listened.", "He drove me there."]
+    expected = embed_texts(texts, EmbeddingCache(tmp_path / "good"))
+    broken = EmbeddingCache(tmp_path / "broken")  # opened fine, then damaged under the run
+    for leftover in broken.path.parent.iterdir():
+        leftover.unlink()
+    broken.path.write_bytes(b"not a database at all")
+    np.testing.assert_allclose(embed_texts(texts, broken), expected, atol=1e-6)
+    assert broken.path is None and "cannot be used" in caplog.text
+    full = EmbeddingCache(tmp_path / "full")  # a disk that fills up between reading and writing
+
+    def disk_full():
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(full, "_connect", disk_full)
+    full.put_many({EmbeddingCache.key(texts[0]): expected[0]})
+    assert full.path is None and "disk is full" in caplog.text
+
+
 def test_cli_train_evaluate_code(tmp_path):
     model = tmp_path / "model"
     r = runner.invoke(app, ["train", "--corpus", str(DEMO), "-o", str(model), "--features", "tfidf", "--seed", "3",
