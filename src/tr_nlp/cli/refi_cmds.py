@@ -41,7 +41,7 @@ from tr_nlp.topics.candidates import read_candidates
 @c.handle_errors
 def import_cmd(
     project: Annotated[Path, typer.Argument(help="A .qdpx file, a .qde file, or a folder with one .qde and its sources/.", show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for interviews/, codings.csv, codebook.yaml, corpus.yaml.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for interviews/, codings.csv, codebook.yaml, corpus.yaml (and reviewed.csv, machine_codings.csv when the project has them).")],
     speaker_role: c.SpeakerRole = None,
     encoding: c.Encoding = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files.")] = False,
