@@ -179,6 +179,18 @@ def test_retrying_a_duplicate_never_deletes_the_other_inputs_outputs(model, tmp_
     assert "E161" in (out / "errors.jsonl").read_text()
 
 
+def test_batch_discover_with_too_little_text_warns_and_keeps_the_suggestions(model, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("I: Who helped?\nP: The nurse sat with me and listened.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("batch", folder, "--model", model, "-o", out, "--workers", "1", "--discover")
+    assert result.exit_code == 0, result.output
+    assert "no candidate codes:" in result.stderr
+    assert not (out / "candidates.yaml").exists() and (out / "suggestions.csv").is_file()
+    assert "candidates" not in json.loads((out / "run.json").read_text())["outputs"]
+
+
 def test_ids_differing_only_in_case_are_refused_as_they_would_share_a_file(model, tmp_path):
     # on macOS or Windows, interviews/A.csv and interviews/a.csv are one file: the second
     # input's table silently replaced the first's, and deleting one deleted the other
