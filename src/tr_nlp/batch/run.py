@@ -193,7 +193,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
         files = plan.files
         report.total = len(files)
         done = 0
-        names = {interview_file(iid).casefold(): iid for iid in manifest.interview_ids()}
+        names = {_name_key(iid): iid for iid in manifest.interview_ids()}
         before: dict[str, tuple[Entry | None, str]] = {}  # each input in flight: its manifest row and job
 
         def tasks() -> Iterator[Task]:
@@ -294,16 +294,22 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
             (out / DATASET / previous.part).unlink(missing_ok=True)
         gone = [iid for iid in previous.interviews if manifest.owner(iid) is None]
         for interview_id in gone:
-            if names.get(interview_file(interview_id).casefold()) == interview_id:
-                del names[interview_file(interview_id).casefold()]
+            key = _name_key(interview_id)
+            if names.get(key) == interview_id:
+                del names[key]
     if entry.status == "done":
-        names.update((interview_file(iid).casefold(), iid) for iid in entry.interviews)
+        names.update((_name_key(iid), iid) for iid in entry.interviews)
     for interview_id in gone:
         stale = out / "interviews" / interview_file(interview_id)
-        heir = names.get(interview_file(interview_id).casefold())  # an id differing only in letter case
+        heir = names.get(_name_key(interview_id))  # an id differing only in letter case
         if heir is None or not _same_file(stale, out / "interviews" / interview_file(heir)):
             stale.unlink(missing_ok=True)  # not, on a case-insensitive disk, the heir's table itself
     return entry
+
+
+def _name_key(interview_id: str) -> str:
+    """An interview's result file name as a case-insensitive disk compares it."""
+    return interview_file(interview_id).casefold()
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -327,13 +333,15 @@ def _clash(result: Result, manifest: Manifest, names: dict[str, str]) -> InputEr
         owner = manifest.owner(interview_id)
         if owner is not None and owner != path:
             return InputError("E161", path, interview_id=interview_id, other=owner)
-        key = interview_file(interview_id).casefold()
+        key = _name_key(interview_id)
         if key in mine:
             return InputError("E165", path, interview_id=interview_id, other_id=mine[key], other=path)
         mine[key] = interview_id
         other_id = names.get(key, interview_id)
+        if other_id == interview_id:
+            continue
         other = manifest.owner(other_id)
-        if other_id != interview_id and other is not None and other != path:  # not this input's own earlier id
+        if other is not None and other != path:  # not this input's own earlier id
             return InputError("E165", path, interview_id=interview_id, other_id=other_id, other=other)
     return None
 
