@@ -7,19 +7,22 @@
    candidate against the hidden code's sentences in the coded interviews: precision,
    recall (of the hidden code's sentences that reached the remainder, i.e. that no other
    code covers) and F1; recovered when F1 >= 0.5. Run with discover's default (centring
-   within interviews decided from the data) and, as the baseline, without centring; with
-   ``--seeds`` for each of several seeds.
+   within interviews decided from the data) and, as baselines, from a single UMAP layout
+   and without centring; for each of the ``--seeds``.
 2. **AnnoMI topics** (real data, ``../shared/data/annomi``): discovery on the client
    utterances with no codes given. Each transcript has a topic (normalised; ``unidentifiable``
    left out). Reported: adjusted mutual information between candidate and transcript topic
    over the utterances that got a candidate, and how many of the 10 most frequent topics
-   (by transcripts) a candidate matches with purity >= 0.5, beside BERTopic with all
-   defaults on the same texts and the same embeddings, in the same run, with wall times.
+   (by transcripts) a candidate matches with purity >= 0.5, and how alike the topics of two
+   runs with different seeds are (adjusted Rand index), beside BERTopic with all defaults on
+   the same texts and the same embeddings and beside discovery from a single UMAP layout
+   (before :class:`~tr_nlp.topics.model.LayoutEnsemble`), in the same run, with wall times.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 import warnings
 from collections import Counter
@@ -27,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import adjusted_mutual_info_score
+from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 
 from tr_nlp.features.embeddings import EmbeddingCache, embed_texts
 from tr_nlp.ingest import Corpus, ReadOptions, TableMapping, load_corpus
@@ -50,7 +53,7 @@ def _sentences_of(passage_rows: pd.DataFrame, sentences: pd.DataFrame) -> dict[s
     return out
 
 
-def demo_recovery(context: float, centre: bool | None = None, seed: int = 0) -> int:
+def demo_recovery(context: float, centre: bool | None = None, seed: int = 0, layouts: int | None = None) -> int:
     corpus = load_corpus([ROOT / "corpora" / "demo"])
     segmenter = Segmenter()
     segments = segmenter.segment(corpus.interviews)
@@ -60,7 +63,9 @@ def demo_recovery(context: float, centre: bool | None = None, seed: int = 0) -> 
     coded_interviews = {c.interview_id for c in corpus.codings}
     how = {None: "centring decided from the data (the default)", True: "centred within interviews",
            False: "not centred (the previous default, as a baseline)"}[centre]
-    print(f"\n## Held-out code recovery (demo corpus, synthetic; discovery without a model; {how}; seed {seed})\n")
+    shape = "" if layouts is None else f"; {layouts} UMAP layout(s)"
+    print(f"\n## Held-out code recovery (demo corpus, synthetic; discovery without a model; {how}{shape}; "
+          f"seed {seed})\n")
     print(f"{'hidden code':<28}{'sentences':>10}{'reachable':>10}  {'best candidate':<36}"
           f"{'P':>6}{'R':>6}{'F1':>6}  recovered")
     recovered = 0
@@ -71,7 +76,7 @@ def demo_recovery(context: float, centre: bool | None = None, seed: int = 0) -> 
         kept = [c for c in corpus.codings if c.code != code]
         t0 = time.perf_counter()
         found = discover(Corpus(corpus.interviews, kept, corpus.codebook), segmenter, context=context, centre=centre,
-                         seed=seed)
+                         seed=seed, layouts=layouts)
         rows = found.assignments[(found.assignments.candidate != "")
                                  & found.assignments.interview_id.isin(coded_interviews)]
         best = ("-", 0.0, 0.0, 0.0)
@@ -104,7 +109,7 @@ def _alignment(labels: np.ndarray, topics: np.ndarray, top10: list[str]) -> tupl
     return ami, len(hits), len(set(labels[assigned])), hits
 
 
-def annomi_topics(context: float) -> None:
+def annomi_topics(context: float, seeds: list[int]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         corpus = load_corpus([ANNOMI / "AnnoMI-full.csv"], ReadOptions(table=TableMapping.preset("annomi")))
@@ -119,32 +124,47 @@ def annomi_topics(context: float) -> None:
     print("\n## AnnoMI: candidates vs transcript topics (client utterances, no codes given)\n")
     print(f"{len(keep)} transcripts, {topic_of[topic_of.index.isin([iv.id for iv in keep])].nunique()} topics; "
           f"10 most frequent: {', '.join(top10)}")
-    t0 = time.perf_counter()
-    found = discover(clients, Segmenter(unit="turn"), context=context, cache=cache)
-    ours_time = time.perf_counter() - t0
-    rows = found.assignments
-    texts, topics = rows.text.tolist(), rows.interview_id.map(topic_of).to_numpy()
-    ours = _alignment(rows.topic.to_numpy(), topics, top10)
+    discover(clients, Segmenter(unit="turn"), context=context, cache=cache, layouts=1)  # fill caches, compile
+    runs: dict[str, list] = {}
+    for name, layouts in (("tr_nlp discover, 1 layout", 1), ("tr_nlp discover (default)", None)):
+        for seed in seeds:
+            t0 = time.perf_counter()
+            found = discover(clients, Segmenter(unit="turn"), context=context, cache=cache, seed=seed, layouts=layouts)
+            secs = time.perf_counter() - t0
+            rows = found.assignments
+            topics = rows.interview_id.map(topic_of).to_numpy()
+            labels = rows.topic.to_numpy()
+            runs.setdefault(name, []).append((labels, _alignment(labels, topics, top10), secs))
+        texts = rows.text.tolist()
 
     from bertopic import BERTopic
 
     embeddings = embed_texts(texts, cache)  # the same embeddings, from the cache
-    t0 = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        default_labels, _ = BERTopic(embedding_model=cached_embedder(cache)).fit_transform(texts, embeddings)
-    base_time = time.perf_counter() - t0
-    base = _alignment(np.asarray(default_labels), topics, top10)
-    print(f"\n{len(texts)} client passages ({found.remainder.summary()}); {found.centring_note()}\n")
-    print(f"{'model':<28}{'topics':>8}{'assigned':>10}{'AMI':>8}{'top-10 matched':>16}{'wall s':>9}")
-    for name, (ami, hits, k, _), labels, secs in (
-            ("BERTopic defaults", base, np.asarray(default_labels), base_time),
-            ("tr_nlp discover", ours, rows.topic.to_numpy(), ours_time)):
-        print(f"{name:<28}{k:>8}{(labels != -1).mean():>10.2f}{ami:>8.3f}{hits:>16}{secs:>9.1f}")
-    print(f"\nmatched by tr_nlp: {', '.join(ours[3])}")
+    for seed in seeds:  # BERTopic's UMAP is not seeded by default: each run is another draw
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            labels, _ = BERTopic(embedding_model=cached_embedder(cache)).fit_transform(texts, embeddings)
+        labels = np.asarray(labels)
+        runs.setdefault("BERTopic defaults", []).append((labels, _alignment(labels, topics, top10),
+                                                         time.perf_counter() - t0))
+    print(f"\n{len(texts)} client passages ({found.remainder.summary()}); {found.centring_note()}; "
+          f"{len(seeds)} run(s) each, seeds {', '.join(map(str, seeds))} for tr_nlp\n")
+    print(f"{'model':<28}{'topics':>8}{'assigned':>10}{'AMI':>8}{'AMI range':>14}{'top-10 matched':>16}"
+          f"{'ARI between runs':>18}{'wall s':>9}")
+    for name in ("BERTopic defaults", "tr_nlp discover, 1 layout", "tr_nlp discover (default)"):
+        fits = runs[name]
+        amis = [fit[1][0] for fit in fits]
+        pairs = [adjusted_rand_score(a[0], b[0]) for a, b in itertools.combinations(fits, 2)]
+        between = f"{np.mean(pairs):.3f}" if pairs else "-"
+        print(f"{name:<28}{np.mean([fit[1][2] for fit in fits]):>8.1f}"
+              f"{np.mean([(fit[0] != -1).mean() for fit in fits]):>10.2f}{np.mean(amis):>8.3f}"
+              f"{f'{min(amis):.3f}-{max(amis):.3f}':>14}{np.mean([fit[1][1] for fit in fits]):>16.1f}"
+              f"{between:>18}{np.mean([fit[2] for fit in fits]):>9.1f}")
+    print(f"\nmatched by tr_nlp (default, seed {seeds[0]}): {', '.join(runs['tr_nlp discover (default)'][0][1][3])}")
     print("targets: at least 7 of the 10 most frequent topics matched, AMI above BERTopic defaults")
-    print("(tr_nlp's wall time includes remainder selection and candidate evidence; the baseline's "
-          "is its fit only)")
+    print("(means over the runs; ARI between runs: how alike two runs' topics are, 1 = the same partition; "
+          "tr_nlp's wall time includes remainder selection and candidate evidence, the baseline's is its fit only)")
 
 
 def main() -> None:
@@ -153,17 +173,19 @@ def main() -> None:
     parser.add_argument("--skip-annomi", action="store_true")
     parser.add_argument("--context", type=float, default=None,
                         help="dialogue-context weight for both parts (default: discover's default)")
-    parser.add_argument("--seeds", default="0", help="comma-separated seeds for the demo recovery runs")
+    parser.add_argument("--seeds", default="0,1,2,3", help="comma-separated seeds for each part's runs")
     args = parser.parse_args()
     context = DEFAULT_CONTEXT if args.context is None else args.context
     print(f"dialogue-context weight: {context}")
     if not args.skip_demo:
         seeds = [int(x) for x in args.seeds.split(",")]
-        scores = {centre: [demo_recovery(context, centre, seed) for seed in seeds] for centre in (None, False)}
-        print("\nrecovered per seed " + ", ".join(map(str, seeds)) + ": default "
-              + " ".join(map(str, scores[None])) + "; without centring " + " ".join(map(str, scores[False])))
+        runs = {"default": (None, None), "one UMAP layout": (None, 1), "without centring": (False, None)}
+        scores = {name: [demo_recovery(context, centre, seed, layouts) for seed in seeds]
+                  for name, (centre, layouts) in runs.items()}
+        print("\nrecovered per seed " + ", ".join(map(str, seeds)) + ": "
+              + "; ".join(f"{name} {' '.join(map(str, got))}" for name, got in scores.items()))
     if not args.skip_annomi:
-        annomi_topics(context)
+        annomi_topics(context, [int(x) for x in args.seeds.split(",")])
 
 
 if __name__ == "__main__":

@@ -12,8 +12,15 @@ from tr_nlp.ingest import Corpus, load_corpus
 from tr_nlp.schema import Interview, Turn
 from tr_nlp.segment import Segmenter
 from tr_nlp.topics import discover, dump_candidates, is_filler, select_remainder
+from tr_nlp.topics import model as topic_model
 from tr_nlp.topics.candidates import candidates_to_dict, read_candidates
-from tr_nlp.topics.model import ScaledClusterer, proper_names, scaled_settings
+from tr_nlp.topics.model import (
+    LayoutEnsemble,
+    ScaledClusterer,
+    cosine_neighbours,
+    proper_names,
+    scaled_settings,
+)
 
 runner = CliRunner()
 
@@ -72,6 +79,49 @@ def test_settings_scale_with_corpus_size():
     assert 2 <= small.fallback_clusters < large.fallback_clusters <= 30
 
 
+def test_layout_ensemble_concatenates_seeded_layouts_of_equal_weight():
+    rng = np.random.default_rng(0)
+    points = np.vstack([rng.normal(c, 0.3, size=(25, 8)) for c in (0, 2, 4)])
+    both = LayoutEnsemble(n_layouts=2, n_neighbors=10, n_components=3, random_state=7).fit_transform(points)
+    assert both.shape == (75, 6)
+    for block in (both[:, :3], both[:, 3:]):  # each layout centred, root-mean-square norm 1
+        np.testing.assert_allclose(block.mean(axis=0), 0, atol=1e-5)
+        assert np.sqrt((block**2).sum(axis=1).mean()) == pytest.approx(1, abs=1e-5)
+    assert not np.allclose(both[:, :3], both[:, 3:])  # two layouts, seeded differently
+    again = LayoutEnsemble(n_layouts=2, n_neighbors=10, n_components=3, random_state=7).fit(points)
+    np.testing.assert_array_equal(again.embedding_, both)  # same seed, same layouts
+    one = LayoutEnsemble(n_layouts=1, n_neighbors=10, n_components=3, random_state=7).fit_transform(points)
+    np.testing.assert_array_equal(one, both[:, :3])  # the first layout is the seed's own
+
+
+def test_cosine_neighbours_match_a_brute_force_search():
+    rng = np.random.default_rng(1)
+    points = rng.normal(size=(130, 6))
+    points[7] = 0  # a zero vector: distance 1 from every other point
+    idx, dist = cosine_neighbours(points, 5, block=32)  # several blocks, the last one short
+    unit = points / np.maximum(np.linalg.norm(points, axis=1), 1e-300)[:, None]
+    full = 1 - unit @ unit.T
+    full[7, :] = full[:, 7] = 1
+    np.fill_diagonal(full, 0)
+    assert (idx[:, 0] == np.arange(130)).all() and (dist[:, 0] == 0).all()
+    np.testing.assert_allclose(dist, np.sort(full, axis=1)[:, :5], atol=1e-6)
+    np.testing.assert_allclose(np.take_along_axis(full, idx.astype(int), axis=1), dist, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_layout_ensemble_shares_an_approximate_graph_above_the_exact_limit(monkeypatch):
+    # above EXACT_NEIGHBOURS points the graph comes from UMAP's NN-descent, once for all layouts
+    monkeypatch.setattr(topic_model, "EXACT_NEIGHBOURS", 50)
+    rng = np.random.default_rng(0)
+    points = np.vstack([rng.normal(3 * np.eye(8)[c], 0.3, size=(40, 8)) for c in range(3)])  # 3 directions
+    fit = LayoutEnsemble(n_layouts=2, n_neighbors=10, n_components=3, random_state=3).fit(points)
+    assert fit.embedding_.shape == (120, 6)
+    labels = ScaledClusterer(min_cluster_size=10, min_samples=3).fit(fit.embedding_).labels_
+    blob = np.arange(120) // 40
+    found = set(labels) - {-1}
+    assert len(found) >= 3 and all(len(set(blob[labels == k])) == 1 for k in found)  # blobs kept apart
+
+
 def test_clusterer_falls_back_to_agglomerative_when_hdbscan_finds_nothing():
     rng = np.random.default_rng(0)
     blobs = np.vstack([rng.normal(c, 0.05, size=(30, 5)) for c in (0, 3, 6)])
@@ -88,12 +138,23 @@ def demo_discovery():
     return corpus, discover(corpus)
 
 
-def test_demo_candidates_include_the_planted_themes_with_exact_quotes(demo_discovery):
+def _planted_found(found) -> set[str]:
+    return {theme for theme, words in PLANTED.items()
+            if any(len(words & set(c.keywords[:6])) >= 2 for c in found.candidates)}
+
+
+def test_demo_candidates_include_the_planted_themes_whatever_the_seed(demo_discovery):
+    # a seed is one draw of the UMAP layouts: each planted theme must come out for nearly every draw, not
+    # for one lucky seed (one in ten single-layout seeds merged waiting lists into a neighbouring topic)
+    corpus, found = demo_discovery
+    runs = [found] + [discover(corpus, seed=seed) for seed in range(1, 5)]
+    for theme in PLANTED:
+        assert sum(theme in _planted_found(run) for run in runs) >= 4, f"planted theme {theme!r} missed"
+
+
+def test_demo_candidates_quote_exact_passages(demo_discovery):
     corpus, found = demo_discovery
     interviews = corpus.by_id()
-    for theme, words in PLANTED.items():
-        hits = [c for c in found.candidates if len(words & set(c.keywords[:6])) >= 2]
-        assert hits, f"no candidate for the planted theme {theme!r}"
     for cand in found.candidates:
         assert 3 <= len(cand.quotes) <= 5 and cand.size >= len(cand.quotes)
         for q in cand.quotes:

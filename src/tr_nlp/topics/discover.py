@@ -92,6 +92,7 @@ def discover(
     context: float = DEFAULT_CONTEXT,
     cache: EmbeddingCache | None = None,
     centre: bool | None = None,
+    layouts: int | None = None,
 ) -> Discovery:
     """Topic-model the passages of ``corpus`` nobody coded and propose candidate codes.
 
@@ -119,6 +120,9 @@ def discover(
         recurs across interviews rather than each interview's own story (see
         :mod:`tr_nlp.topics.centring`). ``None`` decides from the data: centre unless
         interviews differ in subject (between-interview share above ``SUBJECT_SHARE``).
+    layouts
+        How many seeded UMAP layouts the clustering reads side by side (see
+        :class:`~tr_nlp.topics.model.LayoutEnsemble`; default 5); 1 is a single layout.
 
     Raises
     ------
@@ -148,7 +152,7 @@ def discover(
     if centred:
         clustered = centre_within_interviews(clustered, ids)
     log.info("clustering %s interviews", "centred within" if centred else "not centred within")
-    fit = fit_topics(texts, clustered, seed, cache)
+    fit = fit_topics(texts, clustered, seed, cache, layouts)
     centroids = _centroids(segments, mapped, cache)
     candidates = make_candidates(passages, fit.labels, embeddings, fit.keywords, centroids)
     return Discovery(candidates, assignments_frame(passages, fit.labels, embeddings, candidates), remainder,
