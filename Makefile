@@ -1,5 +1,6 @@
 # Two entry points: `make demo` and `make test`. Both create .venv when missing and
-# (re)install the project only when pyproject.toml changed, so repeated calls are fast.
+# (re)install the project only when pyproject.toml or constraints.txt changed, so repeated
+# calls are fast. constraints.txt holds the versions installed (see `make lock`).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -7,16 +8,19 @@ STAMP  := $(VENV)/.tr-nlp-installed
 OUT    ?= out/demo
 # torch is pinned: an unpinned torch pulls a multi-GB CUDA build.
 TORCH  := torch==2.13.0
+# constraints.txt was resolved on Python 3.11 (what CI runs); other Pythons take the newest
+# versions pyproject.toml's ranges admit.
+LOCKED := $(shell $(PYTHON) -c 'import sys; print("-c constraints.txt" if sys.version_info[:2] == (3, 11) else "")')
 
-.PHONY: setup browser demo test bench clean
+.PHONY: setup browser demo test bench clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
-	$(BIN)/python -m pip install --quiet -e ".[test]" "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e ".[test]" "$(TORCH)" $(LOCKED)
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -41,3 +45,13 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
+
+# Refresh constraints.txt: the newest versions pyproject.toml's ranges admit, installed into a
+# scratch venv (the registries must be reachable); run `make test` after, then commit it.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet "$(TORCH)"
+	.lock-venv/bin/python -m pip install --quiet -e ".[test]" "$(TORCH)"
+	{ sed -n '1,3p' constraints.txt; .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^torch=='; } \
+	  > constraints.txt.new && mv constraints.txt.new constraints.txt
+	rm -rf .lock-venv
