@@ -44,6 +44,29 @@ def test_model_round_trip_and_card(trained):
     np.testing.assert_allclose(model.pipeline.predict_proba(texts), train_model(data, "tfidf").pipeline.predict_proba(texts))
 
 
+def test_a_model_file_stores_each_vocabulary_whole_not_term_by_term(trained, tmp_path):
+    """Thousands of TF-IDF terms are one JSON string each, not a node (or an array file) per term."""
+    import pickle
+    import zipfile
+
+    from tr_nlp.features.text import TolerantTfidf
+
+    _, data, folder = trained
+    with zipfile.ZipFile(folder / "model.skops") as archive:
+        arrays = [name for name in archive.namelist() if name.endswith(".npy")]
+        schema = archive.read("schema.json").decode()
+    word = load_model(folder).pipeline.named_steps["features"].transformer_list[0][1].transformer_list[0][1]
+    assert len(word.vocabulary_) > 1000 and len(arrays) < 100
+    assert schema.count('"JsonNode"') < 500 and "vocabulary_json_" in schema
+    assert all(type(index) is int for index in word.vocabulary_.values())
+    # a state written before (vocabulary_ as a dict, NumPy indexes) still loads; a damaged one is refused
+    old = TolerantTfidf.__new__(TolerantTfidf)
+    old.__setstate__({**word.__dict__, "vocabulary_": {t: np.int64(i) for t, i in word.vocabulary_.items()}})
+    np.testing.assert_array_equal(old.transform(data.texts[:5]).toarray(), word.transform(data.texts[:5]).toarray())
+    assert pickle.loads(pickle.dumps(word)).vocabulary_ == word.vocabulary_
+    with pytest.raises(ValueError, match="vocabulary_json_"):
+        TolerantTfidf.__new__(TolerantTfidf).__setstate__({"vocabulary_json_": '{"a": "1"}'})
+
 def test_card_terms_are_used_in_several_interviews_and_hold_no_transcript_text(trained, demo_run):
     from tr_nlp.coding.suggest import _word_vectorizer, informative_terms
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -25,6 +26,12 @@ class TolerantTfidf(TfidfVectorizer):
     training would stop. Here the column contributes a single constant feature (zero
     columns would be refused when the blocks are stacked).
 
+    Saved (``skops.io``, pickle), the fitted ``vocabulary_`` is one JSON string: skops
+    would otherwise store every term as a node of its own, and every NumPy integer index
+    (scikit-learn leaves them once ``max_features`` or ``min_df`` prune terms) as an
+    array file of its own, which made a model file thousands of small files that took
+    seconds to write and read. States saved the old way still load.
+
     >>> TolerantTfidf().fit_transform(["", ""]).toarray().tolist()
     [[0.0], [0.0]]
     """
@@ -44,6 +51,24 @@ class TolerantTfidf(TfidfVectorizer):
             return sp.csr_matrix((len(documents), 1))
         self.empty_ = False
         return matrix
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())  # a copy: object.__getstate__ gives __dict__ itself
+        vocabulary = state.pop("vocabulary_", None)
+        if vocabulary is not None:
+            state["vocabulary_json_"] = json.dumps({term: int(index) for term, index in vocabulary.items()})
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        text = state.pop("vocabulary_json_", None)
+        if text is not None:
+            vocabulary = json.loads(text)
+            if not isinstance(vocabulary, dict) or not all(
+                    isinstance(term, str) and type(index) is int for term, index in vocabulary.items()):
+                raise ValueError("TolerantTfidf vocabulary_json_ is not a mapping of terms to whole numbers")
+            state["vocabulary_"] = vocabulary
+        super().__setstate__(state)
 
     def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
         if getattr(self, "empty_", False):
