@@ -421,6 +421,7 @@ def test_outputs_are_identical_in_process_with_two_workers_and_on_dask(incoming,
 
 
 def test_dask_engine_on_a_running_scheduler(incoming, model, tmp_path):
+    import dask
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
@@ -429,9 +430,11 @@ def test_dask_engine_on_a_running_scheduler(incoming, model, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"dask, 1 worker at {cluster.scheduler_address}" in result.stdout
     assert pd.read_csv(tmp_path / "out" / "suggestions.csv").interview_id.nunique() == 18
-    unreachable = run("batch", incoming, "--model", model, "-o", tmp_path / "x", "--engine", "dask",
-                      "--scheduler", "tcp://127.0.0.1:9")
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):  # Dask's own setting, 30 s by default
+        unreachable = run("batch", incoming, "--model", model, "-o", tmp_path / "x", "--engine", "dask",
+                          "--scheduler", "tcp://127.0.0.1:9")
     assert unreachable.exit_code == 2 and "cannot reach the Dask scheduler" in unreachable.stderr
+    assert "after 2 s" in unreachable.stderr
 
 
 def test_unwritable_or_full_output_folder_fails_before_any_work(incoming, model, tmp_path, monkeypatch):

@@ -74,7 +74,10 @@ class LocalPool:
 class DaskEngine:
     """A Dask cluster: an existing scheduler, or a ``LocalCluster`` of ``workers`` processes.
 
-    The model folder and the inputs must be on a file system every worker can read.
+    The model folder and the inputs must be on a file system every worker can read. How
+    long to keep trying to reach a ``scheduler`` is Dask's own setting
+    ``distributed.comm.timeouts.connect`` (30 s unless set, e.g. with the environment
+    variable ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s``).
     """
 
     def __init__(self, workers: int, scheduler: str | None = None):
@@ -85,7 +88,7 @@ class DaskEngine:
         self._cluster = None
         if scheduler:
             try:
-                self._client = Client(scheduler, timeout="20s")
+                self._client = Client(scheduler)
             except (OSError, TimeoutError) as exc:
                 raise ConfigError("E163", detail=f"cannot reach the Dask scheduler {scheduler} ({exc})") from None
         else:
