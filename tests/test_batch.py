@@ -311,7 +311,7 @@ def test_a_speaker_role_set_on_the_command_line_redoes_the_inputs_it_may_change(
     assert (again.coded, again.segments, again.warnings) == (1, 2, [])
     assert run_batch([tmp_path / "in"], model, out, options=options).skipped == 1
     result = run("batch", tmp_path / "in", "--model", model, "-o", tmp_path / "cli",
-                 "--speaker-role", "Interviewer=participant", "--quiet")
+                 "--speaker-role", "Interviewer=participant", "--workers", "1", "--quiet")
     assert result.exit_code == 0 and pd.read_csv(tmp_path / "cli" / "interviews" / "asks.csv").segment_id.nunique() == 2
 
 
@@ -385,7 +385,7 @@ def test_a_damaged_manifest_is_refused_and_force_starts_a_new_one(incoming, mode
     result = run("batch", *files, "--model", model, "-o", out)
     assert result.exit_code == 2 and "manifest.sqlite: [E175] the batch manifest is damaged" in result.stderr
     assert "--force" in result.stderr and outputs(out) == before
-    result = run("batch", *files, "--model", model, "-o", out, "--force")
+    result = run("batch", *files, "--model", model, "-o", out, "--force", "--workers", "1")
     assert result.exit_code == 0 and "2 coded, 0 already done, 0 failed of 2 inputs" in result.stdout
     assert outputs(out) == before
     assert run_batch(files, model, out).skipped == 2
