@@ -395,6 +395,26 @@ def test_the_seed_reaches_every_model_cross_validation_fits(demo_coded, monkeypa
     assert blend.finetuned.random_state == 5 and blend.linear.named_steps["head"].random_state == 5
 
 
+def test_the_learning_curve_takes_the_cross_validations_own_fits_for_full_folds(demo_coded, monkeypatch):
+    import tr_nlp.coding.evaluate as evaluate
+
+    fitted = []
+    fit_predict = evaluate._fit_predict
+
+    def recording(data, train, *args):
+        fitted.append(len(train))
+        return fit_predict(data, train, *args)
+
+    monkeypatch.setattr(evaluate, "_fit_predict", recording)
+    data = demo_coded[1]
+    ev = cross_validate(data, "tfidf", n_splits=2, seed=3, n_boot=10)
+    full = fitted[:2]  # the two folds' own fits; the curve refits only its smaller samples
+    assert len(fitted) == 2 + 2 * (len(evaluate.CURVE_SHARES) - 1) and all(n < min(full) for n in fitted[2:])
+    y, y_hat = data.target.to_numpy().astype(bool), ev.predicted.to_numpy().astype(bool)
+    tp, fp, fn = (y & y_hat).sum(0), (~y & y_hat).sum(0), (y & ~y_hat).sum(0)
+    whole = ev.learning_curve[ev.learning_curve.train_share == 1.0]
+    np.testing.assert_allclose(whole.f1, 2 * tp / (2 * tp + fp + fn))
+
 def test_next_ranks_uncertain_segments_across_interviews(trained):
     corpus, _, folder = trained
     model = load_model(folder)

@@ -120,7 +120,7 @@ def cross_validate(
                  time.perf_counter() - started)
     if learning_curve:
         log.info("learning curve: %d training sizes x %d folds", len(CURVE_SHARES), len(folds))
-    curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context)
+    curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context, predicted.to_numpy())
              if learning_curve else pd.DataFrame())
     return replace(_judged(data, proba, predicted, n_boot, seed, curve),
                    protocol=f"cross-validation: {len(folds)} folds grouped by interview")
@@ -334,8 +334,14 @@ def prescreen_table(proba: pd.DataFrame, target: pd.DataFrame, recalls: tuple[fl
 
 
 def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]], features: str,
-                    objective: str, C: float, seed: int, cache_dir: str | None, context: bool) -> pd.DataFrame:
-    """F1 and kappa against the training target as the number of coded interviews grows."""
+                    objective: str, C: float, seed: int, cache_dir: str | None, context: bool,
+                    predicted: np.ndarray) -> pd.DataFrame:
+    """F1 and kappa against the training target as the number of coded interviews grows.
+
+    Where a fold's sample holds all its training interviews (always at share 1), the model
+    would be the cross-validation's own for that fold: its decisions (``predicted``, one
+    row per segment) are taken instead of fitting it again.
+    """
     rng = np.random.default_rng(seed)
     groups = data.groups
     y_all = data.target.to_numpy()
@@ -351,7 +357,10 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
             if y_all[sub].sum() == 0:
                 continue
             sizes.append(len(chosen))
-            _, y_hat = _fit_predict(data, sub, test, features, objective, C, cache_dir, context, seed)
+            if len(chosen) == len(train_groups):  # sub is train, in its order: the same fit
+                y_hat = predicted[test]
+            else:
+                _, y_hat = _fit_predict(data, sub, test, features, objective, C, cache_dir, context, seed)
             y = y_all[test].astype(bool)
             y_hat = y_hat.astype(bool)
             counts += np.stack([(y_hat & y).sum(0), (y_hat & ~y).sum(0), (~y_hat & y).sum(0), (~y_hat & ~y).sum(0)], 1)
