@@ -9,7 +9,7 @@ from tr_nlp.coding.chain import (
     decode,
     fit_recalibration,
     recalibrate,
-    runs,
+    run_bounds,
     stretches,
     transition_matrix,
 )
@@ -35,8 +35,24 @@ def sticky_interviews(n_interviews: int = 24, length: int = 30, stay: float = 0.
 
 
 def test_runs_split_where_the_group_changes_even_if_it_comes_back():
-    assert [r.tolist() for r in runs(["a", "a", "b", "a"])] == [[0, 1], [2], [3]]
-    assert runs([]) == []
+    assert [b.tolist() for b in run_bounds(["a", "a", "b", "a"])] == [[0, 2, 3], [2, 1, 1]]
+    assert [b.tolist() for b in run_bounds([])] == [[], []]
+
+
+def test_runs_decoded_side_by_side_are_each_decoded_as_alone():
+    rng = np.random.default_rng(4)
+    lengths = [7, 1, 3, 12, 1, 3, 5]
+    groups = np.repeat(["a", "b", "a", "c", "d", "c", "e"], lengths)  # a and c come back: new runs
+    proba = rng.dirichlet(np.ones(3), len(groups))
+    transitions = rng.dirichlet(np.ones(3) * 2, 3)
+    prior = np.array([0.5, 0.3, 0.2])
+    together = decode(proba, groups, transitions, prior, 0.75)
+    start = 0
+    for n in lengths:
+        rows = slice(start, start + n)
+        np.testing.assert_allclose(together[rows], decode(proba[rows], np.zeros(n), transitions, prior, 0.75))
+        start += n
+    assert not np.allclose(together, proba)
 
 
 def test_transitions_are_counted_within_interviews_only():

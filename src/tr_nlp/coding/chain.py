@@ -55,13 +55,17 @@ STRENGTHS = (0.0, 0.25, 0.5, 0.75, 1.0)
 Chain = tuple[np.ndarray, np.ndarray, float, float, np.ndarray]
 
 
-def runs(groups: Sequence | np.ndarray) -> list[np.ndarray]:
-    """Row indices of each maximal run of consecutive rows with the same group."""
+def run_bounds(groups: Sequence | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First row and length of each maximal run of consecutive rows with the same group.
+
+    >>> [b.tolist() for b in run_bounds(["a", "a", "b", "a"])]
+    [[0, 2, 3], [2, 1, 1]]
+    """
     groups = np.asarray(groups)
     if not len(groups):
-        return []
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
     starts = np.r_[0, np.nonzero(groups[1:] != groups[:-1])[0] + 1]
-    return [np.arange(a, b) for a, b in zip(starts, np.r_[starts[1:], len(groups)])]
+    return starts, np.diff(np.r_[starts, len(groups)])
 
 
 def stretches(groups: Sequence | np.ndarray, kept: Sequence[bool] | np.ndarray) -> np.ndarray:
@@ -109,18 +113,29 @@ def transition_matrix(index: np.ndarray, groups: Sequence | np.ndarray, n_option
     return counts / counts.sum(axis=1, keepdims=True)
 
 
-def _forward_backward(emission: np.ndarray, transfer: np.ndarray) -> np.ndarray:
-    """Posterior marginals of one run; every step is normalised, so nothing underflows."""
-    n = len(emission)
+def _forward_backward(emission: np.ndarray, transfer: np.ndarray, starts: np.ndarray,
+                      lengths: np.ndarray) -> np.ndarray:
+    """Posterior marginals of every run at once; every step is normalised, so nothing underflows.
+
+    Runs are walked side by side, one time step for all the runs that are that long (as a
+    packed sequence: no padding), so the Python loop is as long as the longest run, not as
+    all the rows together.
+    """
+    order = np.argsort(-lengths, kind="stable")
+    starts, lengths = starts[order], lengths[order]
+    alive = np.searchsorted(-lengths, -np.arange(lengths[0] + 1), side="left")  # runs longer than t
     forward = np.empty_like(emission)
     backward = np.ones_like(emission)
-    forward[0] = emission[0] / emission[0].sum()
-    for t in range(1, n):
-        step = (forward[t - 1] @ transfer) * emission[t]
-        forward[t] = step / step.sum()
-    for t in range(n - 2, -1, -1):
-        step = transfer @ (emission[t + 1] * backward[t + 1])
-        backward[t] = step / step.sum()
+    first = starts
+    forward[first] = emission[first] / emission[first].sum(axis=1, keepdims=True)
+    for t in range(1, lengths[0]):
+        rows = starts[:alive[t]] + t
+        step = (forward[rows - 1] @ transfer) * emission[rows]
+        forward[rows] = step / step.sum(axis=1, keepdims=True)
+    for t in range(lengths[0] - 2, -1, -1):
+        rows = starts[:alive[t + 1]] + t  # runs with a row after t; at a run's last row backward stays 1
+        step = (emission[rows + 1] * backward[rows + 1]) @ transfer.T
+        backward[rows] = step / step.sum(axis=1, keepdims=True)
     posterior = forward * backward
     return posterior / posterior.sum(axis=1, keepdims=True)
 
@@ -148,10 +163,7 @@ def decode(proba: np.ndarray, groups: Sequence | np.ndarray, transitions: np.nda
     emission = np.clip(proba, 1e-12, None) / np.clip(prior, 1e-12, None) ** strength
     emission /= emission.max(axis=1, keepdims=True)
     transfer = transitions ** strength
-    out = np.empty_like(proba)
-    for rows in runs(groups):
-        out[rows] = _forward_backward(emission[rows], transfer)
-    return out
+    return _forward_backward(emission, transfer, *run_bounds(groups))
 
 
 def recalibrate(proba: np.ndarray, scale: float, shift: np.ndarray) -> np.ndarray:
