@@ -126,8 +126,7 @@ def _forward_backward(emission: np.ndarray, transfer: np.ndarray, starts: np.nda
     alive = np.searchsorted(-lengths, -np.arange(lengths[0] + 1), side="left")  # runs longer than t
     forward = np.empty_like(emission)
     backward = np.ones_like(emission)
-    first = starts
-    forward[first] = emission[first] / emission[first].sum(axis=1, keepdims=True)
+    forward[starts] = emission[starts] / emission[starts].sum(axis=1, keepdims=True)
     for t in range(1, lengths[0]):
         rows = starts[:alive[t]] + t
         step = (forward[rows - 1] @ transfer) * emission[rows]
