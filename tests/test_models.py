@@ -44,7 +44,7 @@ def test_model_round_trip_and_card(trained):
     np.testing.assert_allclose(model.pipeline.predict_proba(texts), train_model(data, "tfidf").pipeline.predict_proba(texts))
 
 
-def test_a_model_file_stores_each_vocabulary_whole_not_term_by_term(trained, tmp_path):
+def test_a_model_file_stores_each_vocabulary_whole_not_term_by_term(trained):
     """Thousands of TF-IDF terms are one JSON string each, not a node (or an array file) per term."""
     import pickle
     import zipfile
@@ -66,6 +66,7 @@ def test_a_model_file_stores_each_vocabulary_whole_not_term_by_term(trained, tmp
     assert pickle.loads(pickle.dumps(word)).vocabulary_ == word.vocabulary_
     with pytest.raises(ValueError, match="vocabulary_json_"):
         TolerantTfidf.__new__(TolerantTfidf).__setstate__({"vocabulary_json_": '{"a": "1"}'})
+
 
 def test_card_terms_are_used_in_several_interviews_and_hold_no_transcript_text(trained, demo_run):
     from tr_nlp.coding.suggest import _word_vectorizer, informative_terms
@@ -414,6 +415,7 @@ def test_the_learning_curve_takes_the_cross_validations_own_fits_for_full_folds(
     tp, fp, fn = (y & y_hat).sum(0), (~y & y_hat).sum(0), (y & ~y_hat).sum(0)
     whole = ev.learning_curve[ev.learning_curve.train_share == 1.0]
     np.testing.assert_allclose(whole.f1, 2 * tp / (2 * tp + fp + fn))
+
 
 def test_next_ranks_uncertain_segments_across_interviews(trained):
     corpus, _, folder = trained
