@@ -247,3 +247,16 @@ def test_discover_decides_on_centring_and_says_why(demo_discovery):
     assert found.centring_note() == (f"centred within interviews (between-interview share "
                                      f"{how['between_interview_share']:.3f}, limit 0.08)")
     assert plain.centring_note() == "not centred (as asked)"
+
+
+def test_umaps_compiled_functions_are_kept_on_disk_for_the_next_run():
+    import importlib
+    from pathlib import Path
+
+    names = topic_model.cache_umap_compilation()
+    assert names == [f"{module}.{name}" for module, name in topic_model.UMAP_UNCACHED]
+    functions = [getattr(importlib.import_module(m), n) for m, n in topic_model.UMAP_UNCACHED]
+    assert all(type(f._cache).__name__ == "FunctionCache" for f in functions)
+    topic_model.LayoutEnsemble(1, 5, n_components=2).fit(np.random.default_rng(0).normal(size=(40, 8)))
+    folder = Path(functions[0]._cache.cache_path)  # beside UMAP, or numba's own cache folder
+    assert list(folder.glob("umap_.smooth_knn_dist-*.nbi")), sorted(p.name for p in folder.iterdir())

@@ -21,6 +21,7 @@ The same texts, embeddings and seed give the same topics.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import warnings
@@ -155,6 +156,39 @@ def cosine_neighbours(X: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndar
     return indices, distances
 
 
+#: UMAP's numba functions that it compiles afresh in every process (it caches others itself).
+UMAP_UNCACHED = (("umap.umap_", "smooth_knn_dist"), ("umap.umap_", "compute_membership_strengths"),
+                 ("umap.layouts", "_nb_optimize_layout_euclidean_single_epoch"),
+                 ("umap.layouts", "_nb_optimize_layout_euclidean_single_epoch_parallel"))
+
+
+@functools.cache
+def cache_umap_compilation() -> list[str]:
+    """Let numba keep UMAP's compiled functions on disk, as it does for those UMAP marks ``cache=True``.
+
+    numba compiles them again in every process that fits a layout: most of the first
+    discovery's time on a small corpus. Their machine code is cached beside UMAP's own
+    (numba's user-wide cache folder where that is read-only); it holds no data. A
+    function a UMAP release no longer has, or that cannot be cached there, is left
+    uncached. Returns the names made cached (once per process).
+    """
+    import importlib
+
+    cached = []
+    for module, name in UMAP_UNCACHED:
+        with warnings.catch_warnings():  # umap says at import that TensorFlow (unused here) is missing
+            warnings.simplefilter("ignore", ImportWarning)
+            function = getattr(importlib.import_module(module), name, None)
+        if function is None or not hasattr(function, "enable_caching"):
+            continue
+        try:
+            function.enable_caching()
+        except (RuntimeError, OSError):  # numba: no writable cache folder
+            continue
+        cached.append(f"{module}.{name}")
+    return cached
+
+
 class LayoutEnsemble(BaseEstimator):
     """Several seeded UMAP layouts of the same points, side by side.
 
@@ -204,7 +238,7 @@ class LayoutEnsemble(BaseEstimator):
         with warnings.catch_warnings():  # umap says at import that TensorFlow (unused here) is missing
             warnings.simplefilter("ignore", ImportWarning)
             from umap import UMAP
-
+        cache_umap_compilation()
         X = np.asarray(X, dtype=np.float32)
         knn = self._neighbours(X)
         parts = []
