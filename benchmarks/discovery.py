@@ -124,18 +124,18 @@ def annomi_topics(context: float, seeds: list[int]) -> None:
     print("\n## AnnoMI: candidates vs transcript topics (client utterances, no codes given)\n")
     print(f"{len(keep)} transcripts, {topic_of[topic_of.index.isin([iv.id for iv in keep])].nunique()} topics; "
           f"10 most frequent: {', '.join(top10)}")
-    discover(clients, Segmenter(unit="turn"), context=context, cache=cache, layouts=1)  # fill caches, compile
+    # fill the caches and compile; the passages (rows, in one order) are the same in every run
+    found = discover(clients, Segmenter(unit="turn"), context=context, cache=cache, layouts=1)
+    texts, topics = found.assignments.text.tolist(), found.assignments.interview_id.map(topic_of).to_numpy()
     runs: dict[str, list] = {}
     for name, layouts in (("tr_nlp discover, 1 layout", 1), ("tr_nlp discover (default)", None)):
         for seed in seeds:
             t0 = time.perf_counter()
-            found = discover(clients, Segmenter(unit="turn"), context=context, cache=cache, seed=seed, layouts=layouts)
+            run = discover(clients, Segmenter(unit="turn"), context=context, cache=cache, seed=seed, layouts=layouts)
             secs = time.perf_counter() - t0
-            rows = found.assignments
-            topics = rows.interview_id.map(topic_of).to_numpy()
-            labels = rows.topic.to_numpy()
+            assert run.assignments.text.tolist() == texts
+            labels = run.assignments.topic.to_numpy()
             runs.setdefault(name, []).append((labels, _alignment(labels, topics, top10), secs))
-        texts = rows.text.tolist()
 
     from bertopic import BERTopic
 

@@ -22,6 +22,7 @@ The same texts, embeddings and seed give the same topics.
 from __future__ import annotations
 
 import functools
+import importlib
 import math
 import re
 import warnings
@@ -162,6 +163,13 @@ UMAP_UNCACHED = (("umap.umap_", "smooth_knn_dist"), ("umap.umap_", "compute_memb
                  ("umap.layouts", "_nb_optimize_layout_euclidean_single_epoch_parallel"))
 
 
+def _umap(module: str = "umap") -> Any:
+    """A module of umap, imported without umap's warning that TensorFlow (unused here) is missing."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ImportWarning)
+        return importlib.import_module(module)
+
+
 @functools.cache
 def cache_umap_compilation() -> list[str]:
     """Let numba keep UMAP's compiled functions on disk, as it does for those UMAP marks ``cache=True``.
@@ -172,13 +180,9 @@ def cache_umap_compilation() -> list[str]:
     function a UMAP release no longer has, or that cannot be cached there, is left
     uncached. Returns the names made cached (once per process).
     """
-    import importlib
-
     cached = []
     for module, name in UMAP_UNCACHED:
-        with warnings.catch_warnings():  # umap says at import that TensorFlow (unused here) is missing
-            warnings.simplefilter("ignore", ImportWarning)
-            function = getattr(importlib.import_module(module), name, None)
+        function = getattr(_umap(module), name, None)
         if function is None or not hasattr(function, "enable_caching"):
             continue
         try:
@@ -235,9 +239,7 @@ class LayoutEnsemble(BaseEstimator):
                                  low_memory=True, use_pynndescent=True, n_jobs=1)
 
     def fit(self, X: Any, y: Any = None) -> LayoutEnsemble:
-        with warnings.catch_warnings():  # umap says at import that TensorFlow (unused here) is missing
-            warnings.simplefilter("ignore", ImportWarning)
-            from umap import UMAP
+        UMAP = _umap().UMAP
         cache_umap_compilation()
         X = np.asarray(X, dtype=np.float32)
         knn = self._neighbours(X)
