@@ -96,6 +96,19 @@ def test_batch_discover_writes_candidates_beside_the_suggestions_and_reports_the
     assert {k: Path(v).name for k, v in named.items() if k in ("candidates", "topics", "discovery", "report")} == {
         "candidates": "candidates.yaml", "topics": "topics.parquet", "discovery": "discovery.json",
         "report": "report.html"}
+    # a later batch without --discover: the candidates did not search its interview, and both the run and its
+    # report say so
+    text = (incoming / "interviews" / "demo15.txt").read_text(encoding="utf-8")
+    (incoming / "interviews" / "later01.txt").write_text(text.replace("interview_id: demo15", "interview_id: later01"),
+                                                         encoding="utf-8")
+    later = run("batch", incoming, "--model", model, "-o", out, "--workers", "1")
+    assert later.exit_code == 0, later.output
+    assert "1 coded, 18 already done" in later.stdout
+    assert "did not search 1 of the 19 interviews coded here" in " ".join(later.output.split())
+    html = (out / "report.html").read_text()
+    assert "These candidates come from a search of 18 interview(s); 1 interview(s) of this run were not part of it " \
+           "(later01)" in html
+    assert all(name in html for name in names)
 
 
 def test_batch_csv_text_opens_in_a_spreadsheet_as_text(model, tmp_path):

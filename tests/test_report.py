@@ -32,6 +32,7 @@ def test_every_section_is_there(html, demo_run):
     candidates = json.loads((demo_run / "run.json").read_text())["summary"]["discovery"]["labels"]
     for label in candidates:
         assert f'id="cand-{label.split()[0]}"' in html
+    assert "These candidates come from a search of" not in html  # the demo searched every interview it reports
     # machine rows are read against the coders' agreement
     assert re.search(r"The machine agrees with coder_a (about as well as|less well than|better than) coder_b does", html)
     # coder_a also coded interviews coder_b did not: machine ~ coder_a again on the double-coded ones
@@ -187,6 +188,8 @@ def test_cross_validated_predictions_edited_by_hand_are_refused(demo_run, tmp_pa
     (lambda d: d["map"][0].pop("kind"), "its 'map' is not a list of points"),
     (lambda d: d.update(centring=True), "its 'centring' is not an object"),
     (lambda d: d["centring"].update(decided="auto", between_interview_share="low"), "its 'centring' is not an object"),
+    (lambda d: d.update(interview_ids="demo01"), "its 'interview_ids' is not a list of interview ids"),
+    (lambda d: d["interview_ids"].append(7), "its 'interview_ids' is not a list of interview ids"),
 ])
 def test_a_discovery_summary_edited_by_hand_is_refused(demo_run, tmp_path, edit, problem):
     copy = tmp_path / "run"

@@ -11,7 +11,7 @@ from tr_nlp.errors import DiscoveryError
 from tr_nlp.ingest import Corpus, load_corpus
 from tr_nlp.schema import Interview, Turn
 from tr_nlp.segment import Segmenter
-from tr_nlp.topics import discover, dump_candidates, is_filler, select_remainder
+from tr_nlp.topics import discover, dump_candidates, is_filler, select_remainder, undiscovered
 from tr_nlp.topics import model as topic_model
 from tr_nlp.topics.candidates import candidates_to_dict, read_candidates
 from tr_nlp.topics.model import (
@@ -247,6 +247,15 @@ def test_discover_decides_on_centring_and_says_why(demo_discovery):
     assert found.centring_note() == (f"centred within interviews (between-interview share "
                                      f"{how['between_interview_share']:.3f}, limit 0.08)")
     assert plain.centring_note() == "not centred (as asked)"
+
+
+def test_discovery_names_the_interviews_it_searched_and_finds_those_it_did_not(demo_discovery):
+    corpus, found = demo_discovery
+    assert found.summary()["interview_ids"] == sorted(iv.id for iv in corpus.interviews)
+    summary = {"interview_ids": ["a", "c"]}
+    assert undiscovered(summary, ["c", "d", "b", "a"]) == ["b", "d"]
+    assert undiscovered(summary, ["a"]) == []
+    assert undiscovered({"candidates": 3}, ["a", "b"]) == []  # written before it named them: nothing to say
 
 
 def test_umaps_compiled_functions_are_kept_on_disk_for_the_next_run():

@@ -69,6 +69,7 @@ class BatchReport:
     seconds: float = 0.0
     outputs: dict[str, Path] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    interviews: list[str] = field(default_factory=list)  # every interview coded in the folder, this run or before
 
     @property
     def exit_code(self) -> int:
@@ -237,6 +238,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                     progress(result, done, report.total)
         report.outputs = _combine(manifest, out, rebuild=pending.exists() or force)
         pending.unlink(missing_ok=True)
+        report.interviews = sorted(manifest.interview_ids())
     finally:
         manifest.close()
     report.failed.sort(key=lambda e: e.path)

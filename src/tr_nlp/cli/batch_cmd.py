@@ -15,12 +15,13 @@ from tr_nlp.batch.run import add_run_outputs
 from tr_nlp.batch.work import Result
 from tr_nlp.cli import common as c
 from tr_nlp.coding import load_model, read_card
-from tr_nlp.errors import DiscoveryError
+from tr_nlp.errors import DiscoveryError, InputError
 from tr_nlp.export import check_folder_path
 from tr_nlp.ingest import ReadOptions, load_corpus
+from tr_nlp.jsonfile import read_json_object
 from tr_nlp.report import write_report
 from tr_nlp.segment import Segmenter
-from tr_nlp.topics import discover, write_discovery
+from tr_nlp.topics import discover, undiscovered, write_discovery
 
 _LOG_EVERY_S = 5.0
 
@@ -111,7 +112,12 @@ def batch(
         c.out.print(f"{report.coded} coded, {report.skipped} already done, {len(report.failed)} failed "
                     f"of {report.total} inputs; {report.segments} segments in {report.seconds:.1f} s "
                     f"({rate:.0f} segments/s, {report.engine})", highlight=False)
-    later = _discover(output, paths, options, model, segmenter, quiet) if run_discovery else {}
+    if run_discovery:
+        later = _discover(output, paths, options, model, segmenter, quiet)
+    else:
+        later = {}
+        if report.coded and not quiet:
+            _warn_undiscovered(output, report.interviews)
     html = output / "report.html"
     if write_html and (report.coded or run_discovery or (report.skipped and not html.exists())):
         report.outputs["report"] = write_report(output, html)
@@ -146,3 +152,17 @@ def _discover(out: Path, paths: list[Path], options: ReadOptions, model: Path, s
                     highlight=False)
     c.out.print(f"candidates: {written['candidates']}", highlight=False)
     return {"candidates": written["candidates"], "topics": written["topics"], "discovery": written["summary"]}
+
+
+def _warn_undiscovered(out: Path, interviews: list[str]) -> None:
+    """Say when the folder's candidate codes come from an earlier discovery that did not
+    search some of its interviews (a broken ``discovery.json`` is the report's to name)."""
+    summary = out / "discovery.json"
+    try:
+        missed = undiscovered(read_json_object(summary, InputError, "E221"), interviews) if summary.is_file() else []
+    except InputError:
+        return
+    if missed:
+        c.warn(f"the candidate codes in {out / 'candidates.yaml'} come from an earlier --discover that did not search "
+               f"{len(missed)} of the {len(interviews)} interviews coded here; run again with --discover over all "
+               "the inputs to search them (what is coded is not coded again)")

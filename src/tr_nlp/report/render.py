@@ -17,6 +17,7 @@ from tr_nlp.privacy import Pseudonymiser
 from tr_nlp.report import sections
 from tr_nlp.report.rundata import RunData, load_run, pseudonymise_run
 from tr_nlp.report.transcripts import to_script_json, viewer_data
+from tr_nlp.topics import undiscovered
 
 
 #: Interviews the transcript viewer holds by default (about 1-2 MB of text per 200 interviews).
@@ -64,6 +65,7 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
         "disagreements": disagreements,
         "candidates": candidates,
         "discovery": data.discovery,
+        "undiscovered": undiscovered(data.discovery, data.texts),  # coded by a later batch
         "viewer_json": Markup(to_script_json(viewer)) if viewer else None,
         "viewer_left_out": viewer["left_out"] if viewer else 0,
         "css": _asset("report.css"),

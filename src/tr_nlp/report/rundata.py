@@ -308,7 +308,8 @@ def _json(path: Path) -> dict[str, Any]:
 def read_discovery(path: Path) -> dict[str, Any]:
     """``discovery.json`` (what ``tr-nlp discover`` wrote beside the candidates), checked
     where the report reads it: E221 naming the file when its topic map is not a list of
-    points or its centring not an object with a number for the share it reports."""
+    points, its centring not an object with a number for the share it reports, or the
+    interviews it searched not a list of ids."""
     data = _json(path)
     layout = data.get("map") or []
     if not isinstance(layout, list) or not all(_map_point(p) for p in layout):
@@ -318,6 +319,9 @@ def read_discovery(path: Path) -> dict[str, Any]:
     if not isinstance(how, dict) or (how.get("decided") == "auto" and not is_number(how.get("between_interview_share"))):
         raise InputError("E221", path, detail="its 'centring' is not an object with the share of variance between "
                                               "interviews as a number")
+    searched = data.get("interview_ids", [])
+    if not isinstance(searched, list) or not all(isinstance(i, str) for i in searched):
+        raise InputError("E221", path, detail="its 'interview_ids' is not a list of interview ids")
     return data
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,7 @@ class Discovery:
     seconds: float
     layout: list[dict[str, Any]] = field(default_factory=list)  # the topic map: see topic_map()
     centring: dict[str, Any] = field(default_factory=dict)       # see tr_nlp.topics.centring
+    interviews: list[str] = field(default_factory=list)          # ids of every interview searched
 
     def centring_note(self) -> str:
         """How passages were clustered, e.g. "centred within interviews (between-interview share 0.034, limit 0.08)"."""
@@ -79,6 +81,7 @@ class Discovery:
             "seconds": round(self.seconds, 1),
             "centring": self.centring,
             "map": self.layout,
+            "interview_ids": self.interviews,
         }
 
 
@@ -159,7 +162,8 @@ def discover(
                      fit.method, fit.settings, time.perf_counter() - t0,
                      topic_map(candidates, np.asarray(fit.labels), embeddings, centroids),
                      {"centred": centred, "decided": "auto" if centre is None else "given",
-                      "between_interview_share": round(share, 4), "subject_share_limit": SUBJECT_SHARE})
+                      "between_interview_share": round(share, 4), "subject_share_limit": SUBJECT_SHARE},
+                     sorted(interviews))
 
 
 def topic_map(candidates: list[Candidate], labels: np.ndarray, embeddings: np.ndarray,
@@ -224,6 +228,18 @@ def _centroids(segments: list, mapped: pd.DataFrame, cache: EmbeddingCache) -> d
     coded = [s for s in segments if s.segment_id in wanted]
     vectors = embed_texts([s.text for s in coded], cache)
     return code_centroids(codes_of, {s.segment_id: v for s, v in zip(coded, vectors)})
+
+
+def undiscovered(summary: dict[str, Any], interview_ids: Iterable[str]) -> list[str]:
+    """The ``interview_ids`` a discovery did not search, from its ``summary`` (``discovery.json``).
+
+    Empty when it searched them all, or when the summary was written before discovery
+    named the interviews it searched.
+    """
+    searched = summary.get("interview_ids")
+    if not isinstance(searched, list):
+        return []
+    return sorted(set(interview_ids) - set(map(str, searched)))
 
 
 def dump_candidates(candidates: list[Candidate]) -> str:
