@@ -21,13 +21,15 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import DEMO
-from tr_nlp.batch import DaskEngine, InProcess, LocalPool, run_batch
+from tr_nlp.batch import DaskEngine, InProcess, LocalPool, run_batch, sized_workers
+from tr_nlp.batch.engines import BYTES_PER_WORKER
 from tr_nlp.batch import run as batch_run
 from tr_nlp.cli import app
 from tr_nlp.coding import save_model, train_model
 from tr_nlp.errors import ModelError, OutputError
 from tr_nlp.export.folder import interview_file_text
 from tr_nlp.ingest import ReadOptions, RoleMap, TableMapping, load_corpus
+from tr_nlp.segment import Segmenter
 
 runner = CliRunner()
 
@@ -433,6 +435,40 @@ def test_outputs_are_identical_in_process_with_two_workers_and_on_dask(incoming,
     assert "dask, 2 workers" in json.loads((tmp_path / "dask" / "run.json").read_text())["engine"]
 
 
+def test_an_engine_sized_to_the_input_still_to_code_is_built_then_closed(incoming, model, tmp_path):
+    files = [incoming / "interviews" / name for name in ("demo15.txt", "demo16.docx", "demo17.vtt", "demo18.txt")]
+    sizes = [f.stat().st_size for f in files]
+    asked, built = [], []
+
+    class Closing(InProcess):
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    def sized(pending_bytes: int) -> Closing:
+        asked.append(pending_bytes)
+        built.append(Closing())
+        return built[-1]
+
+    out = tmp_path / "out"
+    assert run_batch(files[:3], model, out, engine=sized).coded == 3
+    assert run_batch(files, model, out, engine=sized).coded == 1           # one input more
+    assert run_batch(files, model, out, engine=sized).skipped == 4         # nothing to do
+    assert run_batch(files, model, out, engine=sized, force=True).coded == 4
+    assert run_batch(files, model, out, Segmenter(unit="turn"), engine=sized).coded == 4  # other settings
+    assert asked == [sum(sizes[:3]), sizes[3], 0, sum(sizes), sum(sizes)]
+    assert all(engine.closed for engine in built)
+
+
+def test_batch_without_workers_codes_a_small_batch_in_process(incoming, model, tmp_path):
+    result = run("batch", incoming / "interviews" / "demo15.txt", "--model", model, "-o", tmp_path / "out", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "segments/s, local, 1 worker (in process))" in result.stdout  # 0.02 MB to code: a pool would only cost
+    assert sized_workers(0) == 1 and sized_workers(10**9, cores=3) == 3 and sized_workers(BYTES_PER_WORKER + 1) == min(
+        2, os.cpu_count() or 1)
+
+
 def test_dask_engine_on_a_running_scheduler(incoming, model, tmp_path):
     import dask
     from distributed import LocalCluster
@@ -470,7 +506,7 @@ def test_unwritable_or_full_output_folder_fails_before_any_work(incoming, model,
 
 @pytest.mark.parametrize("args,says", [
     (["--engine", "spark"], "--engine 'spark'; expected one of"),
-    (["--workers", "-2"], "--workers -2; expected 1 or more"),  # 0 is the default: every core
+    (["--workers", "-2"], "--workers -2; expected 1 or more"),  # 0 is the default: sized to the input
     (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler needs --engine dask"),
 ])
 def test_engine_options_that_cannot_work_are_refused_before_any_work(incoming, model, tmp_path, args, says):

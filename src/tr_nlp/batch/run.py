@@ -125,7 +125,7 @@ def run_batch(
     out_dir: str | Path,
     segmenter: Segmenter = Segmenter(),
     options: ReadOptions = ReadOptions(),
-    engine: Engine | None = None,
+    engine: Engine | Callable[[int], Engine] | None = None,
     force: bool = False,
     progress: Progress | None = None,
 ) -> BatchReport:
@@ -143,8 +143,12 @@ def run_batch(
         How to cut interviews into segments (part of what a done file is keyed on).
     options : ReadOptions
         Read options for inputs outside a ``corpus.yaml`` folder.
-    engine : Engine, optional
-        Where to run (:func:`tr_nlp.batch.make_engine`); default: in this process.
+    engine : Engine or callable, optional
+        Where to run (:func:`tr_nlp.batch.make_engine`); default: in this process. A
+        callable (:func:`tr_nlp.batch.sized_local_engine`) is called with the bytes of the
+        inputs still to code (those without a finished manifest row for this model and
+        these settings; an input edited since is coded but not counted) and its engine is
+        closed when the run ends.
     force : bool
         Redo every input, even those the manifest says are done; replace a damaged manifest.
     progress : callable, optional
@@ -181,18 +185,22 @@ def _job(model_sha: str, segmenter: Segmenter, path: Path, options: ReadOptions,
 
 
 def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segmenter: Segmenter,
-         options: ReadOptions, engine: Engine, force: bool, progress: Progress | None, t0: float) -> BatchReport:
+         options: ReadOptions, engine: Engine | Callable[[int], Engine], force: bool, progress: Progress | None,
+         t0: float) -> BatchReport:
     """:func:`run_batch` in a checked output folder whose lock this process holds."""
     verify_model_files(model_dir)  # a missing or tampered model fails before any work
     model_sha = model_hash(model_dir)
     manifest = Manifest(out, replace_damaged=force)
     pending = out / ".combine-pending"
-    report = BatchReport(out, engine.description)
+    runner = None if callable(engine) else engine
     try:
         plan = plan_inputs(list(inputs), options, exclude=out)
-        report.warnings.extend(plan.warnings)
         files = plan.files
-        report.total = len(files)
+        jobs = {path: _job(model_sha, segmenter, path, opts, fmt) for path, opts, fmt in files}
+        if runner is None:  # sized to the input still to code
+            runner = engine(sum(_size(path) for path, job in jobs.items()
+                                if force or not _done(manifest.get(str(path.resolve())), job, out)))
+        report = BatchReport(out, runner.description, total=len(files), warnings=list(plan.warnings))
         done = 0
         names = {_name_key(iid): iid for iid in manifest.interview_ids()}
         before: dict[str, tuple[Entry | None, str]] = {}  # each input in flight: its manifest row and job
@@ -205,11 +213,8 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                     sha = file_sha256(path)
                 except OSError as exc:
                     sha = f"unreadable: {exc.strerror or exc}"
-                entry = manifest.get(key)
-                job = _job(model_sha, segmenter, path, opts, fmt)
-                # a failed input is tried again (the cause may have passed), and so is one whose outputs are gone
-                if not force and entry is not None and entry.sha == sha and entry.job == job \
-                        and entry.status == "done" and _outputs_present(entry, out):
+                entry, job = manifest.get(key), jobs[path]
+                if not force and entry is not None and entry.sha == sha and _done(entry, job, out):
                     report.skipped += 1
                     done += 1
                     if progress:
@@ -218,8 +223,8 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                 before[key] = entry, job
                 yield Task(key, sha, str(model_dir), model_sha, segmenter, opts, fmt)
 
-        size = max(1, min(CHUNK_FILES, len(files) // (4 * engine.workers)))
-        for results in engine.imap(code_files, _chunks(tasks(), size)):
+        size = max(1, min(CHUNK_FILES, len(files) // (4 * runner.workers)))
+        for results in runner.imap(code_files, _chunks(tasks(), size)):
             flight = [before.pop(r.task.path) for r in results]
             previous = [prior for prior, _ in flight]
             # a failure in place of a failure changes errors.jsonl only, not the combined CSV
@@ -241,6 +246,8 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
         report.interviews = sorted(manifest.interview_ids())
     finally:
         manifest.close()
+        if runner is not None and runner is not engine:
+            runner.close()
     report.failed.sort(key=lambda e: e.path)
     report.seconds = time.perf_counter() - t0
     report.outputs["run"] = write_json(_run_record(report, model_dir, segmenter), out / "run.json")
@@ -257,6 +264,21 @@ def _chunks(tasks: Iterator[Task], size: int) -> Iterator[list[Task]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _done(entry: Entry | None, job: str, out: Path) -> bool:
+    """Whether an input's manifest row says it was coded for ``job`` and its outputs are
+    all still on disk (the caller checks its bytes are unchanged). A failed input is tried
+    again (the cause may have passed), and so is one whose outputs are gone."""
+    return entry is not None and entry.job == job and entry.status == "done" and _outputs_present(entry, out)
+
+
+def _size(path: Path) -> int:
+    """The bytes of ``path`` (0 when it cannot be read: coding it fails at once)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _outputs_present(entry: Entry, out: Path) -> bool:

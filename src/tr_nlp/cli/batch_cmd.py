@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from tr_nlp.batch import make_engine, run_batch
+from tr_nlp.batch import Engine, make_engine, run_batch, sized_local_engine
 from tr_nlp.batch.run import add_run_outputs
 from tr_nlp.batch.work import Result
 from tr_nlp.cli import common as c
@@ -76,7 +77,7 @@ def batch(
     paths: c.Paths,
     model: c.ModelDir,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (manifest, results, errors).")],
-    workers: Annotated[int, typer.Option("--workers", help="Worker processes (default: all cores).")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes (default: one per MB of input still to code, at most all cores; all cores with --engine dask).")] = 0,
     engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler (tcp://HOST:PORT).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo every input, even those already done.")] = False,
@@ -95,12 +96,16 @@ def batch(
     check_folder_path(output, "the batch")  # before the model is read; run_batch checks the rest
     segmenter = c.model_segmenter(read_card(model), unit, roles, quiet, window, stride)
     options = c.read_options(preset, speaker_roles=speaker_role)
-    runner = make_engine(engine, workers or os.cpu_count() or 1, scheduler)
+    if workers == 0 and engine == "local" and scheduler is None:
+        runner: Engine | Callable[[int], Engine] = sized_local_engine()  # run_batch sizes it and closes it
+    else:
+        runner = make_engine(engine, workers or os.cpu_count() or 1, scheduler)
     try:
         with _Reporter(quiet) as reporter:
             report = run_batch(paths, model, output, segmenter, options, runner, force, reporter)
     finally:
-        runner.close()
+        if not callable(runner):
+            runner.close()
     if not quiet:
         for warning in report.warnings:
             c.warn(warning)
