@@ -10,8 +10,9 @@ default model (TF-IDF + MiniLM embeddings) on the demo corpus, and reports in on
     with the same sentencizer, then one ``model.encode`` call over every sentence (batch
     size 16, the fastest on a CPU here): no file I/O, no classifier, no outputs;
 (b) ``tr-nlp batch`` as a user runs it (a subprocess, cold embedding cache) with 1 worker,
-    2 workers, and the Dask engine with 2 workers: segments/s, the ratio to (a), and the
-    peak RSS of the whole process tree;
+    2 workers, without ``--workers`` (the default: one worker per 0.5 MB of input; it names
+    the engine it chose), and the Dask engine with 2 workers: segments/s, the ratio to
+    (a), and the peak RSS of the whole process tree;
 (c) **resume**: ``tr-nlp batch`` again on the finished output (nothing to do), as a share
     of the first 1-worker run's time.
 
@@ -119,7 +120,7 @@ def timed(command: list[str], env: dict[str, str], watch: Path | None = None) ->
 
 
 def batch_runs(inputs: Path, model: Path, work: Path, skip_dask: bool, base_rate: float) -> None:
-    runs = [("1 worker", ["--workers", "1"]), ("2 workers", ["--workers", "2"])]
+    runs = [("1 worker", ["--workers", "1"]), ("2 workers", ["--workers", "2"]), ("default", [])]
     if not skip_dask:
         runs.append(("dask, 2 workers", ["--engine", "dask", "--workers", "2"]))
     print(f"\n{'run':<28}{'segments':>9}{'seconds':>9}{'segments/s':>12}{'vs (a)':>8}{'peak RSS MB':>13}")
@@ -132,7 +133,9 @@ def batch_runs(inputs: Path, model: Path, work: Path, skip_dask: bool, base_rate
                                   *options], env)
         segments = int(pd.read_parquet(out / "suggestions.parquet")["segment_id"].count() / n_codes(model))
         rate = segments / seconds
-        print(f"{'(b) batch, ' + label:<28}{segments:>9}{seconds:>9.1f}{rate:>12.1f}{rate / base_rate:>8.2f}{peak:>13.0f}")
+        chose = f"  ({json.loads((out / 'run.json').read_text())['engine']})" if not options else ""
+        print(f"{'(b) batch, ' + label:<28}{segments:>9}{seconds:>9.1f}{rate:>12.1f}{rate / base_rate:>8.2f}"
+              f"{peak:>13.0f}{chose}")
         if first is None:
             first = (out, env, seconds)
     assert first is not None
@@ -178,7 +181,9 @@ def main() -> None:
         interviews = generate(work / "inputs", args.n)
         segments, seconds = baseline(interviews, distinct=True)
         _, every = baseline(interviews, distinct=False)
-        print(f"# Batch throughput: {args.n} interviews ({len(interviews)} read), {os.cpu_count()} cores")
+        size = sum(f.stat().st_size for f in (work / "inputs").iterdir()) / 1e6
+        print(f"# Batch throughput: {args.n} interviews ({len(interviews)} read, {size:.2f} MB), "
+              f"{os.cpu_count()} cores")
         print(f"(a) {segments} participant sentences: {seconds:.1f} s encoding each distinct sentence once "
               f"(the baseline below); {every:.1f} s ({segments / every:.1f} segments/s) encoding every one")
         if not args.baseline_only:

@@ -25,10 +25,10 @@ ENGINES = ("local", "dask")
 #: Bytes of input still to code per local worker, when the number of workers is left to
 #: the batch (:func:`sized_local_engine`). A worker process first spends seconds importing
 #: spaCy and torch and loading the model, which only more work pays back: on 2 cores
-#: (``benchmarks/throughput.py``, interview files of ~8 KB) 18 and 54 files ran faster in
-#: this process than on 2 workers, 100 files (~0.8 MB) as fast, 200 files (~1.6 MB) 19%
-#: faster on 2 workers.
-BYTES_PER_WORKER = 1_000_000
+#: (``benchmarks/throughput.py``, interview files of ~4 KB) 50 files (0.2 MB) ran 21%
+#: faster in this process than on 2 workers, 100 files (0.4 MB) as fast (two runs), 150
+#: files (0.62 MB) 6% and 16% faster on 2 workers (two runs), 200 files (~0.8 MB) 19%.
+BYTES_PER_WORKER = 500_000
 
 
 class Engine(Protocol):
@@ -141,7 +141,7 @@ def sized_workers(pending_bytes: int, cores: int | None = None) -> int:
     begun, at most ``cores`` (default: this machine's).
 
     >>> sized_workers(200_000, 8), sized_workers(1_600_000, 8), sized_workers(50_000_000, 8)
-    (1, 2, 8)
+    (1, 4, 8)
     """
     return max(1, min(cores or os.cpu_count() or 1, math.ceil(pending_bytes / BYTES_PER_WORKER)))
 

@@ -77,7 +77,7 @@ def batch(
     paths: c.Paths,
     model: c.ModelDir,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (manifest, results, errors).")],
-    workers: Annotated[int, typer.Option("--workers", help="Worker processes (default: one per MB of input still to code, at most all cores; all cores with --engine dask).")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes (default: one per 0.5 MB of input still to code, at most all cores; all cores with --engine dask).")] = 0,
     engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler (tcp://HOST:PORT).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo every input, even those already done.")] = False,
