@@ -196,10 +196,12 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
     try:
         plan = plan_inputs(list(inputs), options, exclude=out)
         files = plan.files
+        keys = {path: str(path.resolve()) for path, _, _ in files}
+        rows = {path: manifest.get(key) for path, key in keys.items()}
         jobs = {path: _job(model_sha, segmenter, path, opts, fmt) for path, opts, fmt in files}
+        finished = {path: not force and _done(rows[path], jobs[path], out) for path in keys}  # if its bytes match
         if runner is None:  # sized to the input still to code
-            runner = engine(sum(_size(path) for path, job in jobs.items()
-                                if force or not _done(manifest.get(str(path.resolve())), job, out)))
+            runner = engine(sum(_size(path) for path in keys if not finished[path]))
         report = BatchReport(out, runner.description, total=len(files), warnings=list(plan.warnings))
         done = 0
         names = {_name_key(iid): iid for iid in manifest.interview_ids()}
@@ -208,13 +210,12 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
         def tasks() -> Iterator[Task]:
             nonlocal done
             for path, opts, fmt in files:
-                key = str(path.resolve())
+                key, entry, job = keys[path], rows[path], jobs[path]
                 try:
                     sha = file_sha256(path)
                 except OSError as exc:
                     sha = f"unreadable: {exc.strerror or exc}"
-                entry, job = manifest.get(key), jobs[path]
-                if not force and entry is not None and entry.sha == sha and _done(entry, job, out):
+                if finished[path] and entry is not None and entry.sha == sha:
                     report.skipped += 1
                     done += 1
                     if progress:
