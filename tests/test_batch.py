@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 
 from conftest import DEMO
 from tr_nlp.batch import DaskEngine, InProcess, LocalPool, run_batch, sized_workers
-from tr_nlp.batch.engines import BYTES_PER_WORKER
 from tr_nlp.batch import run as batch_run
+from tr_nlp.batch.engines import BYTES_PER_WORKER
 from tr_nlp.cli import app
 from tr_nlp.coding import save_model, train_model
 from tr_nlp.errors import ModelError, OutputError
@@ -459,6 +459,24 @@ def test_an_engine_sized_to_the_input_still_to_code_is_built_then_closed(incomin
     assert run_batch(files, model, out, Segmenter(unit="turn"), engine=sized).coded == 4  # other settings
     assert asked == [sum(sizes[:3]), sizes[3], 0, sum(sizes), sum(sizes)]
     assert all(engine.closed for engine in built)
+
+
+def test_a_link_to_a_file_that_is_gone_fails_and_the_rest_is_coded(model, tmp_path):
+    (tmp_path / "in").mkdir()
+    shutil.copy(DEMO / "interviews" / "demo15.txt", tmp_path / "in" / "demo15.txt")
+    (tmp_path / "in" / "moved.txt").symlink_to(tmp_path / "elsewhere.txt")  # its transcript was moved
+    asked = []
+
+    def sized(pending_bytes: int) -> InProcess:
+        asked.append(pending_bytes)
+        return InProcess()
+
+    report = run_batch([tmp_path / "in"], model, tmp_path / "out", engine=sized)
+    assert report.coded == 1 and [(Path(e.path).name, e.code) for e in report.failed] == [("elsewhere.txt", "E100")]
+    assert asked == [(tmp_path / "in" / "demo15.txt").stat().st_size]  # a link to nothing is no work
+    (tmp_path / "elsewhere.txt").write_text("Interviewer: And then?\nP: She rang me back.\n", encoding="utf-8")
+    again = run_batch([tmp_path / "in"], model, tmp_path / "out")  # the link mended: coded, its error gone
+    assert again.coded == 1 and not again.failed and (tmp_path / "out" / "errors.jsonl").read_text() == ""
 
 
 def test_batch_without_workers_codes_a_small_batch_in_process(incoming, model, tmp_path):

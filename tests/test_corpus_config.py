@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from tr_nlp.errors import ConfigError
@@ -47,3 +49,13 @@ def test_missing_interview_folder_is_reported_as_missing(folder):
     corpus = load_corpus([folder])
     assert [iv.id for iv in corpus.interviews] == ["a"]
     assert [f.error.code for f in corpus.failures] == ["E100"] and corpus.failures[0].path.endswith("gone")
+
+
+def test_a_link_to_a_file_that_is_gone_is_reported_not_left_out(folder):
+    # a folder's symbolic link to a moved or deleted transcript, found in the folder or named
+    (folder / "talks" / "b.txt").symlink_to(folder / "moved.txt")
+    for inputs in ([folder / "talks"], [folder / "talks" / "a.txt", folder / "talks" / "b.txt"]):
+        corpus = load_corpus(inputs)
+        assert [iv.id for iv in corpus.interviews] == ["a"]
+        assert [(Path(f.path).name, f.error.code) for f in corpus.failures] == [("b.txt", "E109")]
+        assert f"it is a link to {folder / 'moved.txt'}, which does not exist" in str(corpus.failures[0].error)

@@ -22,6 +22,7 @@ PDF beside a transcript of the same name in another format (its printout).
 from __future__ import annotations
 
 import glob
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -136,8 +137,21 @@ def read_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: str |
     """Read one file with the reader its format calls for."""
     path = Path(path)
     if not path.is_file():
-        raise InputError("E100", path)
+        raise _not_a_file(path)
     return READERS[detect_format(path, fmt)](path, options)
+
+
+def is_broken_link(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link to nothing (its file was moved or deleted)."""
+    return path.is_symlink() and not path.exists()
+
+
+def _not_a_file(path: Path) -> InputError:
+    """The error for an input that is no file: where a broken link points, or E100."""
+    if is_broken_link(path):
+        return InputError("E109", path, detail=f"it is a link to {os.readlink(path)}, which does not exist; "
+                                               "link it to the transcript or remove it")
+    return InputError("E100", path)
 
 
 def iter_input_files(paths: Iterable[str | Path], passed_over: list[Path] | None = None) -> Iterator[Path]:
@@ -163,7 +177,8 @@ def iter_input_files(paths: Iterable[str | Path], passed_over: list[Path] | None
             matches = sorted(glob.glob(str(raw), recursive=True))
             if not matches:
                 yield path  # reported as missing by the reader
-            yield from (Path(m) for m in matches if Path(m).is_file())
+            # a link to nothing is yielded, so the reader reports it rather than it being left out
+            yield from (Path(m) for m in matches if Path(m).is_file() or is_broken_link(Path(m)))
 
 
 def _folder_files(folder: Path) -> Iterator[Path]:
@@ -173,7 +188,7 @@ def _folder_files(folder: Path) -> Iterator[Path]:
     project_sources = {p.parent / "sources" for p in found if p.suffix.lower() == ".qde"}
     for child in found:
         rel = child.relative_to(folder).parts
-        if (child.is_file() and not any(p.startswith((".", "_")) for p in rel)
+        if ((child.is_file() or is_broken_link(child)) and not any(p.startswith((".", "_")) for p in rel)
                 and child.stem.lower() not in _SKIP_STEMS and not _inside(child, project_sources)):
             yield child
 
@@ -445,7 +460,7 @@ def load_corpus(
         corpus.files.append(report)
         try:
             if not path.is_file():  # a missing path is missing, whatever its suffix says
-                raise InputError("E100", path)
+                raise _not_a_file(path)
             report.format = detect_format(path, file_fmt)
             result = read_file(path, opts, file_fmt)
             for iv in result.interviews:
