@@ -59,3 +59,21 @@ def test_a_link_to_a_file_that_is_gone_is_reported_not_left_out(folder):
         assert [iv.id for iv in corpus.interviews] == ["a"]
         assert [(Path(f.path).name, f.error.code) for f in corpus.failures] == [("b.txt", "E109")]
         assert f"it is a link to {folder / 'moved.txt'}, which does not exist" in str(corpus.failures[0].error)
+
+
+@pytest.mark.parametrize("pattern", ["*", "site*"])
+def test_a_pattern_that_matches_folders_reads_each_as_a_folder(tmp_path, pattern):
+    study = tmp_path / "site1"
+    (study / "talks").mkdir(parents=True)
+    (study / "talks" / "a.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (study / "codings.csv").write_text("interview_id,start,end,code,coder\na,34,47,care,A\n", encoding="utf-8")
+    (study / "corpus.yaml").write_text("interviews: [talks/]\ncodings: codings.csv\n", encoding="utf-8")
+    (tmp_path / "site2").mkdir()
+    (tmp_path / "site2" / "b.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    corpus = load_corpus([tmp_path / pattern])
+    assert sorted(iv.id for iv in corpus.interviews) == ["a", "b"] and not corpus.failures  # codings.csv is no transcript
+    assert [(c.interview_id, c.code) for c in corpus.codings] == [("a", "care")]  # site1's corpus.yaml honoured
+    # "**" matches the folder itself as well: read as that folder given by name
+    same = [load_corpus([tmp_path / "**"]), load_corpus([tmp_path])]
+    assert [sorted(iv.id for iv in c.interviews) for c in same] == [["a", "b"]] * 2
+    assert [[Path(f.path).name for f in c.failures] for c in same] == [["codings.csv"]] * 2

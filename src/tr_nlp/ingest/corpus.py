@@ -174,11 +174,26 @@ def iter_input_files(paths: Iterable[str | Path], passed_over: list[Path] | None
         elif path.exists():
             yield path
         else:
-            matches = sorted(glob.glob(str(raw), recursive=True))
+            matches = pattern_matches(raw)
             if not matches:
                 yield path  # reported as missing by the reader
-            # a link to nothing is yielded, so the reader reports it rather than it being left out
-            yield from (Path(m) for m in matches if Path(m).is_file() or is_broken_link(Path(m)))
+            for match in matches:
+                if match.is_dir():  # a folder a pattern matches is read as a folder
+                    yield from iter_input_files([match], passed_over)
+                elif match.is_file() or is_broken_link(match):  # a link to nothing: the reader reports it
+                    yield match
+
+
+def pattern_matches(pattern: str | Path) -> list[Path]:
+    """What a glob pattern (``**`` too) matches, sorted, but for what lies in a folder it
+    also matches (read with that folder).
+
+    >>> pattern_matches("no-such-folder/*")
+    []
+    """
+    matches = [Path(m) for m in sorted(glob.glob(str(pattern), recursive=True))]
+    folders = {m for m in matches if m.is_dir()}
+    return [m for m in matches if not folders.intersection(m.parents)]
 
 
 def _folder_files(folder: Path) -> Iterator[Path]:
@@ -382,7 +397,7 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
     plan = InputPlan()
     seen: set[Path] = set()
     skip = Path(exclude).resolve() if exclude is not None else None
-    for raw in paths:
+    for raw in _expanded(paths):
         config = load_config(raw, options) if Path(raw).is_dir() else None
         passed_over: list[Path] = []
         if config is not None:
@@ -412,6 +427,14 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
                 seen.add(key)
                 plan.files.append(item)
     return plan
+
+
+def _expanded(paths: Sequence[str | Path]) -> Iterator[str | Path]:
+    """``paths`` with each pattern that names no file replaced by what it matches, so a
+    folder it matches is read as a folder given by name (its ``corpus.yaml`` honoured)."""
+    for raw in paths:
+        path = Path(raw)
+        yield from ([] if path.exists() or path.is_symlink() else pattern_matches(raw)) or [raw]
 
 
 def load_corpus(
