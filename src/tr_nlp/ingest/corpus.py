@@ -141,14 +141,14 @@ def read_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: str |
     return READERS[detect_format(path, fmt)](path, options)
 
 
-def is_broken_link(path: Path) -> bool:
+def _broken_link(path: Path) -> bool:
     """Whether ``path`` is a symbolic link to nothing (its file was moved or deleted)."""
     return path.is_symlink() and not path.exists()
 
 
 def _not_a_file(path: Path) -> InputError:
     """The error for an input that is no file: where a broken link points, or E100."""
-    if is_broken_link(path):
+    if _broken_link(path):
         return InputError("E109", path, detail=f"it is a link to {os.readlink(path)}, which does not exist; "
                                                "link it to the transcript or remove it")
     return InputError("E100", path)
@@ -180,7 +180,7 @@ def iter_input_files(paths: Iterable[str | Path], passed_over: list[Path] | None
             for match in matches:
                 if match.is_dir():  # a folder a pattern matches is read as a folder
                     yield from iter_input_files([match], passed_over)
-                elif match.is_file() or is_broken_link(match):  # a link to nothing: the reader reports it
+                elif match.is_file() or _broken_link(match):  # a link to nothing: the reader reports it
                     yield match
 
 
@@ -203,7 +203,7 @@ def _folder_files(folder: Path) -> Iterator[Path]:
     project_sources = {p.parent / "sources" for p in found if p.suffix.lower() == ".qde"}
     for child in found:
         rel = child.relative_to(folder).parts
-        if ((child.is_file() or is_broken_link(child)) and not any(p.startswith((".", "_")) for p in rel)
+        if ((child.is_file() or _broken_link(child)) and not any(p.startswith((".", "_")) for p in rel)
                 and child.stem.lower() not in _SKIP_STEMS and not _inside(child, project_sources)):
             yield child
 
