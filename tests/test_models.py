@@ -203,6 +203,10 @@ def test_suggestions_rows_and_offsets(trained):
     assert frame.probability.between(0, 1).all()
     assert frame.above_threshold.any()
     assert frame.timestamp.dtype == "float64" and frame.timestamp.isna().all()  # a text file: no times
+    # six decimals, as tr-nlp code, demo and batch all write them (not 17 digits in a spreadsheet)
+    exact = model.predict_proba(context_frame(Segmenter().segment(new), corpus.by_id())).to_numpy().ravel()
+    assert (frame.probability == frame.probability.round(6)).all()
+    assert np.allclose(np.sort(frame.probability), np.sort(exact), rtol=0, atol=5e-7)
 
 
 def test_cross_validation_reports_machine_beside_humans(demo_coded):

@@ -26,7 +26,6 @@ from tr_nlp.schema import Interview, Segment
 from tr_nlp.segment import Segmenter
 
 _MODELS: dict[tuple[str, str], ThemeModel] = {}
-PROBABILITY_DIGITS = 6
 PREFETCH_BATCH = 16  # on a CPU, short length-sorted batches pad less than long ones
 
 
@@ -102,7 +101,6 @@ def code_files(tasks: Sequence[Task]) -> list[Result]:
         t0 = time.perf_counter()
         try:
             rows = suggest(model, segments, interviews)
-            rows["probability"] = rows["probability"].astype(float).round(PROBABILITY_DIGITS)
             rows.insert(0, "source", os.path.basename(result.task.path))
             result.rows, result.segments = rows, len(segments)
         except Exception as exc:

@@ -23,6 +23,9 @@ from tr_nlp.schema import Interview, Segment, seconds_cell
 
 SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "timestamp", "speaker", "text", "code",
                       "probability", "above_threshold", "evidence"]
+#: Decimals a suggestion's probability keeps: more mean nothing for a calibrated probability,
+#: and would fill a spreadsheet cell with 17 digits.
+PROBABILITY_DIGITS = 6
 
 
 def _word_vectorizer(model: ThemeModel) -> Any:
@@ -113,7 +116,11 @@ def _evidence(model: ThemeModel, texts: Sequence[str], top: int) -> list[list[st
 
 def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[str, Interview],
             top_terms: int = 3) -> pd.DataFrame:
-    """Suggestions for ``segments`` (of ``interviews``): one row per segment and code."""
+    """Suggestions for ``segments`` (of ``interviews``): one row per segment and code.
+
+    Probabilities are rounded to :data:`PROBABILITY_DIGITS` decimals; ``above_threshold``
+    is decided on the unrounded ones.
+    """
     if not segments:
         return pd.DataFrame(columns=SUGGESTION_COLUMNS)
     texts = [s.text for s in segments]
@@ -126,7 +133,7 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
         at = seconds_cell(s.timestamp)
         for j, code in enumerate(model.codes):
             rows.append((s.interview_id, s.segment_id, s.start, s.end, at, s.speaker, s.text, code,
-                         float(proba[i, j]), bool(above[i, j]), evidence[i][j]))
+                         round(float(proba[i, j]), PROBABILITY_DIGITS), bool(above[i, j]), evidence[i][j]))
     frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
     return frame.sort_values(["interview_id", "start", "probability"], ascending=[True, True, False],
                              kind="stable").reset_index(drop=True)
