@@ -354,3 +354,38 @@ def test_window_options_with_another_unit_are_refused_not_ignored(write, args):
     result = run("segment", path, *args)
     assert result.exit_code == 2 and "not 'window', so --" in result.stderr and "would be ignored" in result.stderr
     assert "add --unit window" in result.stderr
+
+
+#: What a command that trains, codes or discovers needs, and one that only reads or writes transcripts does not.
+HEAVY = ("sklearn", "scipy", "torch", "spacy", "bertopic", "skops", "umap", "sentence_transformers")
+
+
+@pytest.mark.parametrize("args", [
+    ["--help"],
+    ["code", "--help"],
+    ["inspect", str(DEMO / "interviews")],
+    ["segment", str(DEMO / "interviews" / "demo03.vtt"), "--unit", "turn", "-o", "{tmp}/segments.csv"],
+    ["export", "--corpus", str(DEMO), "-o", "{tmp}/demo.qdpx", "--quiet"],
+    ["pseudonymise", str(DEMO / "interviews" / "demo01.txt"), "-o", "{tmp}/pseudo", "--quiet"],
+], ids=["help", "code-help", "inspect", "segment-turns", "export", "pseudonymise"])
+def test_commands_that_only_read_and_write_transcripts_start_without_the_model_libraries(args, tmp_path):
+    """`tr-nlp --help`, shell completion, inspect, segment by turns, import/export and pseudonymise
+    do not wait seconds for scikit-learn, torch, spaCy or BERTopic to load."""
+    script = ("import sys\nfrom tr_nlp.cli import app\n"
+              "try:\n    app(sys.argv[1:])\nexcept SystemExit as exit:\n    code = exit.code\n"
+              f"print('LOADED', code, sorted(m for m in {HEAVY!r} if m in sys.modules))\n")
+    argv = [a.format(tmp=tmp_path) for a in args]
+    r = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, timeout=120)
+    assert r.stdout.strip().splitlines()[-1] == "LOADED 0 []", r.stdout[-2000:] + r.stderr[-2000:]
+    if args[0] == "export":  # and the project it wrote reads back
+        imported = subprocess.run([sys.executable, "-c", script, "import", f"{tmp_path}/demo.qdpx", "-o",
+                                   f"{tmp_path}/imported"], capture_output=True, text=True, timeout=120)
+        assert imported.stdout.strip().splitlines()[-1] == "LOADED 0 []", imported.stderr[-2000:]
+
+
+def test_report_command_default_is_the_reports():
+    """`tr-nlp report --max-interviews` states its default without loading the report's libraries."""
+    from tr_nlp.cli.report_cmd import MAX_INTERVIEWS
+    from tr_nlp.report.render import MAX_INTERVIEWS as RENDER_DEFAULT
+
+    assert MAX_INTERVIEWS == RENDER_DEFAULT

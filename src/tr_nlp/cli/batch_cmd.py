@@ -1,4 +1,8 @@
-"""``tr-nlp batch``: code a folder of new interviews, resumably, on local workers or Dask."""
+"""``tr-nlp batch``: code a folder of new interviews, resumably, on local workers or Dask.
+
+The batch machinery, the model and discovery (scikit-learn, Dask, BERTopic) are imported
+when the command runs, so that ``tr-nlp --help`` and other commands do not wait for them.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,21 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from tr_nlp.batch import Engine, make_engine, run_batch, sized_local_engine
-from tr_nlp.batch.run import add_run_outputs
-from tr_nlp.batch.work import Result
 from tr_nlp.cli import common as c
-from tr_nlp.coding import load_model, read_card
 from tr_nlp.errors import DiscoveryError, InputError
 from tr_nlp.export import check_folder_path
 from tr_nlp.ingest import ReadOptions, load_corpus
 from tr_nlp.jsonfile import read_json_object
-from tr_nlp.report import write_report
 from tr_nlp.segment import Segmenter
-from tr_nlp.topics import discover, undiscovered, write_discovery
+
+if TYPE_CHECKING:
+    from tr_nlp.batch import Engine
+    from tr_nlp.batch.work import Result
 
 _LOG_EVERY_S = 5.0
 
@@ -93,6 +95,11 @@ def batch(
     verbose: c.Verbose = False,
 ) -> None:
     """Code new interviews with a model: resumable, a bad file never stops the run (exit 1 if any failed)."""
+    from tr_nlp.batch import make_engine, run_batch, sized_local_engine
+    from tr_nlp.batch.run import add_run_outputs
+    from tr_nlp.coding import read_card
+    from tr_nlp.report import write_report
+
     check_folder_path(output, "the batch")  # before the model is read; run_batch checks the rest
     segmenter = c.model_segmenter(read_card(model), unit, roles, quiet, window, stride)
     options = c.read_options(preset, speaker_roles=speaker_role)
@@ -145,6 +152,9 @@ def _discover(out: Path, paths: list[Path], options: ReadOptions, model: Path, s
               quiet: bool) -> dict[str, Path]:
     """Candidate codes over all inputs (reads their text again; the model's codes count as
     coded); the files written."""
+    from tr_nlp.coding import load_model
+    from tr_nlp.topics import discover, write_discovery
+
     corpus = load_corpus(paths, options)
     try:
         found = discover(corpus, segmenter, load_model(model))
@@ -162,6 +172,8 @@ def _discover(out: Path, paths: list[Path], options: ReadOptions, model: Path, s
 def _warn_undiscovered(out: Path, interviews: list[str]) -> None:
     """Say when the folder's candidate codes come from an earlier discovery that did not
     search some of its interviews (a broken ``discovery.json`` is the report's to name)."""
+    from tr_nlp.topics import undiscovered
+
     summary = out / "discovery.json"
     try:
         missed = undiscovered(read_json_object(summary, InputError, "E221"), interviews) if summary.is_file() else []

@@ -1,34 +1,23 @@
-"""``tr-nlp train``, ``evaluate`` and ``code``: thin commands over :mod:`tr_nlp.coding`."""
+"""``tr-nlp train``, ``evaluate`` and ``code``: thin commands over :mod:`tr_nlp.coding`.
+
+:mod:`tr_nlp.coding` and :mod:`tr_nlp.agreement` (scikit-learn, SciPy) are imported by the
+commands that use them, not with this module, so that ``tr-nlp --help``, ``inspect`` and
+shell completion do not wait for them.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
 from rich.table import Table
 
-from tr_nlp.agreement.tables import HUMAN_VS_HUMAN, condensed_pairs, rounded
 from tr_nlp.cli import common as c
 from tr_nlp.cli.refi_cmds import next_project
-from tr_nlp.coding import (
-    CodedData,
-    ThemeModel,
-    coded_data,
-    cross_validate,
-    load_model,
-    rank_next,
-    save_model,
-    suggest,
-    train_model,
-)
-from tr_nlp.coding.active import chosen_codes
-from tr_nlp.coding.chain import stretches
-from tr_nlp.coding.classifier import FINETUNE
-from tr_nlp.coding.evaluate import card_metrics, held_out, judge_model, write_evaluation
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import (
     TABLE_SUFFIXES,
@@ -42,6 +31,9 @@ from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
 from tr_nlp.schema import Codebook, Interview, clock
 from tr_nlp.segment import unread_by_anyone
+
+if TYPE_CHECKING:
+    from tr_nlp.coding import CodedData, ThemeModel
 
 Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
 Objective = Annotated[str, typer.Option("--objective", help="Threshold objective: f1, kappa or recall:0.95.")]
@@ -64,6 +56,8 @@ FEW_SEGMENTS, FEW_CODE_INTERVIEWS = 10, 3
 
 
 def _with_ci(row, stat: str) -> str:  # type: ignore[no-untyped-def]
+    from tr_nlp.agreement.tables import rounded
+
     return f"{rounded(getattr(row, stat))} [{rounded(getattr(row, stat + '_lo'))}, {rounded(getattr(row, stat + '_hi'))}]"
 
 
@@ -77,6 +71,8 @@ def _print_pairs(view: Table, table: pd.DataFrame, shown: pd.DataFrame) -> None:
 
 def print_agreement(table: pd.DataFrame) -> None:
     """Agreement rows as a rich table on stdout: machine vs human beside human vs human."""
+    from tr_nlp.agreement.tables import condensed_pairs, rounded
+
     view = Table(title="Agreement per code (95% CIs resample interviews)")
     for col in ("code", "comparison", "raters", "n", "kappa", "alpha", "AC1", "F1", "P", "R"):
         view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
@@ -90,6 +86,8 @@ def print_agreement(table: pd.DataFrame) -> None:
 
 def print_character_agreement(table: pd.DataFrame) -> None:
     """Agreement on characters (:func:`tr_nlp.agreement.character_table`) as a rich table on stdout."""
+    from tr_nlp.agreement.tables import condensed_pairs
+
     view = Table(title="Agreement per code on characters, as NVivo's coding comparison counts it, and "
                        "Krippendorff's u-alpha on where coded passages lie (95% CIs resample interviews)")
     for col in ("code", "comparison", "raters", "characters", "agree %", "kappa", "u-alpha"):
@@ -183,6 +181,10 @@ def train(
     verbose: c.Verbose = False,
 ) -> None:
     """Fit classifiers on the human codings, choose thresholds, write skops + model card."""
+    from tr_nlp.coding import coded_data, cross_validate, save_model, train_model
+    from tr_nlp.coding.classifier import FINETUNE
+    from tr_nlp.coding.evaluate import card_metrics
+
     if cv_folds == 1:  # before the (slow) training, not after it
         raise ConfigError("E163", detail="--cv-folds 1; expected 0 (skip) or 2 or more")
     check_folder_path(output, "the model")
@@ -245,6 +247,11 @@ def evaluate(
     verbose: c.Verbose = False,
 ) -> None:
     """Grouped CV (or a trained model on held-out interviews): machine vs each coder beside coders vs each other, with CIs."""
+    from tr_nlp.agreement.tables import HUMAN_VS_HUMAN
+    from tr_nlp.coding import coded_data, cross_validate, load_model
+    from tr_nlp.coding.classifier import FINETUNE
+    from tr_nlp.coding.evaluate import judge_model, write_evaluation
+
     if output is not None:
         check_folder_path(output, "the evaluation")
     theme = load_model(model) if model is not None else None  # a bad model fails before any reading
@@ -309,6 +316,8 @@ def _say_what_was_judged(theme: ThemeModel, data: CodedData, asked: bool, has_co
 
 def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool) -> Corpus:
     """The corpus without the model's training interviews, saying which were left out."""
+    from tr_nlp.coding.evaluate import held_out
+
     evaluated, left = held_out(loaded, theme.card)
     if not quiet and "training_fingerprints" not in theme.card:
         c.warn(f"{theme.label}'s card does not list its training interviews (it was trained before tr_nlp "
@@ -346,6 +355,8 @@ def code(
     verbose: c.Verbose = False,
 ) -> None:
     """Suggest codes for new interviews (probability, above-threshold flag, evidence terms)."""
+    from tr_nlp.coding import load_model, suggest
+
     check_table_path(output)  # before the work, not after it
     theme_model = load_model(model)
     loaded = c.load_and_report(paths, c.read_options(preset, speaker_roles=speaker_role), quiet=quiet)
@@ -384,6 +395,10 @@ def next_segments(
     verbose: c.Verbose = False,
 ) -> None:
     """Rank uncoded segments a human should code next (uncertain first, spread across interviews)."""
+    from tr_nlp.coding import load_model, rank_next
+    from tr_nlp.coding.active import chosen_codes
+    from tr_nlp.coding.chain import stretches
+
     project = output is not None and output.suffix.lower() == ".qdpx"
     if output is not None:
         check_file_path(output, (*TABLE_SUFFIXES, ".qdpx"))

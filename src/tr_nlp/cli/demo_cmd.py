@@ -7,10 +7,8 @@ from typing import Annotated
 
 import typer
 
-from tr_nlp.agreement.tables import rounded
 from tr_nlp.cli import common as c
 from tr_nlp.export import check_folder_path
-from tr_nlp.pipeline import find_demo_corpus, run_pipeline
 
 
 @c.handle_errors
@@ -22,6 +20,10 @@ def demo(
     verbose: c.Verbose = False,
 ) -> None:
     """Run the whole pipeline on the demo corpus and print where each output is."""
+    # the pipeline's libraries load with the command, not with --help
+    from tr_nlp.agreement.tables import rounded
+    from tr_nlp.pipeline import find_demo_corpus, run_pipeline
+
     check_folder_path(output, "the run")
     corpus_path = corpus or find_demo_corpus()
     result = run_pipeline(corpus_path, output, seed=seed)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from tr_nlp.cli import common as c
-from tr_nlp.coding import load_model
 from tr_nlp.export import check_folder_path
-from tr_nlp.topics import Discovery, discover, write_discovery
+
+if TYPE_CHECKING:
+    from tr_nlp.topics import Discovery
 
 
 def print_candidates(found: Discovery) -> None:
@@ -50,6 +51,10 @@ def discover_cmd(
     verbose: c.Verbose = False,
 ) -> None:
     """Topic-model what no human (and no model) coded; propose candidate codes with evidence."""
+    # BERTopic and scikit-learn load with the command, not with --help
+    from tr_nlp.coding import load_model
+    from tr_nlp.topics import discover, write_discovery
+
     check_folder_path(output, "discovery")
     theme_model = load_model(model) if model is not None else None
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook, quiet)

@@ -1,4 +1,9 @@
-"""``tr-nlp import`` and ``tr-nlp export``: REFI-QDA projects in and out."""
+"""``tr-nlp import`` and ``tr-nlp export``: REFI-QDA projects in and out.
+
+Reading a model card, a run's tables and candidate codes (modules that load scikit-learn)
+waits until an export is given them, so that ``import``, a plain ``export`` and
+``tr-nlp --help`` start quickly.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,6 @@ import pandas as pd
 import typer
 
 from tr_nlp.cli import common as c
-from tr_nlp.coding.store import read_card
 from tr_nlp.errors import ConfigError, InputError
 from tr_nlp.export import check_file_path
 from tr_nlp.export.augment import add_to_project
@@ -33,9 +37,7 @@ from tr_nlp.ingest.table import load_frame
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
 from tr_nlp.refi.codes import write_qdc
 from tr_nlp.refi.vocab import local, numbered
-from tr_nlp.report.rundata import number_column, read_run_table
 from tr_nlp.schema import MACHINE_CODER_PREFIX, Code
-from tr_nlp.topics.candidates import read_candidates
 
 
 @c.handle_errors
@@ -182,10 +184,15 @@ def _machine_tables(known: dict[str, Any], suggestions: Path | None, candidates:
     row checked against the interviews ``known``."""
     frame = (_known_rows(load_frame(suggestions)[0], known, suggestions, quiet, SUGGESTION_COLUMNS)
              if suggestions is not None else None)
-    entries = read_candidates(candidates) if candidates is not None else []
-    topics_path = candidates.parent / "topics.parquet" if candidates is not None else None
+    if candidates is None:
+        return frame, [], None
+    from tr_nlp.report.rundata import read_run_table
+    from tr_nlp.topics.candidates import read_candidates
+
+    entries = read_candidates(candidates)
+    topics_path = candidates.parent / "topics.parquet"
     topics = (_known_rows(read_run_table(topics_path), known, topics_path, quiet, TOPIC_COLUMNS)
-              if topics_path is not None and topics_path.is_file() else None)
+              if topics_path.is_file() else None)
     return frame, entries, topics
 
 
@@ -222,6 +229,8 @@ def _known_rows(frame: pd.DataFrame, known: dict[str, Any], path: Path, quiet: b
     A table without ``columns``, or with a cell that is not the number it should be
     (:func:`~tr_nlp.report.rundata.number_column`), is refused naming the file.
     """
+    from tr_nlp.report.rundata import number_column
+
     for column in columns:
         if column not in frame.columns:
             raise InputError("E130", path, column=column, available=", ".join(map(str, frame.columns)),
@@ -243,5 +252,7 @@ def _known_rows(frame: pd.DataFrame, known: dict[str, Any], path: Path, quiet: b
 def _model_user(model: Path | None, suggestions: Path) -> str:
     if model is None:
         return f"{MACHINE_CODER_PREFIX}suggestions ({suggestions.name})"
+    from tr_nlp.coding.store import read_card
+
     return model_user({"name": model.name, **read_card(model)})
 

@@ -32,7 +32,6 @@ from xml.etree.ElementTree import Element
 import pandas as pd
 
 from tr_nlp import __version__
-from tr_nlp.coding.store import card_label
 from tr_nlp.errors import ConfigError
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.refi.codes import code_elements, code_guid, codebook_line, group_sets
@@ -83,6 +82,9 @@ class MachineLayer:
 
 def model_user(card: dict[str, Any]) -> str:
     """The REFI user name for a model's suggestions: its name and version from the model card."""
+    # not with this module: writing a project needs no scikit-learn
+    from tr_nlp.coding.store import card_label
+
     return f"{MACHINE_CODER_PREFIX}model {card_label(card)}"
 
 
