@@ -35,6 +35,15 @@ def annomi_full() -> Path:
     return ANNOMI_FULL
 
 
+def yaml_bomb(levels: int = 9) -> str:
+    """A flow-style YAML value of a few hundred characters that expands to 9**(levels + 1) values
+    (the "billion laughs": each anchor's list repeats the previous one nine times)."""
+    names = "abcdefghijklmnop"
+    parts = [f"&a [{','.join('l' * 9)}]"]
+    parts += [f"&{names[i]} [{','.join([f'*{names[i - 1]}'] * 9)}]" for i in range(1, levels + 1)]
+    return f"[{','.join(parts)}]"
+
+
 def make_docx(path: Path, paragraphs: list[tuple[str | None, str]], comments: str = "") -> Path:
     """A .docx with one paragraph per (bold label or None, text)."""
     import docx

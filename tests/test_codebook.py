@@ -3,7 +3,7 @@ import pytest
 from tr_nlp.codebook import codebook_from_dict, codebook_hash, dump_codebook, load_codebook
 from tr_nlp.errors import CodebookError
 
-from conftest import DEMO
+from conftest import DEMO, yaml_bomb
 
 
 def test_demo_codebook_loads():
@@ -57,6 +57,11 @@ def test_short_forms_a_bare_list_and_name_to_description():
     ("codes:\n  - name: ' '\n", "E146"),
     ("codes:\n  ~: {description: x}\n", "E146"),
     ("codes:\n  - name: a\n    parent: b\n  - name: b\n    parent: a\n", "E148"),
+    # YAML that would hang or crash whatever reads it: refused before it is built
+    (f"codes: {yaml_bomb()}\n", "E149"),
+    (f"codes:\n  - name: a\n    description: {yaml_bomb()}\n", "E149"),
+    ("codes: &c [a, *c]\n", "E149"),
+    ("codes: " + "[" * 3000 + "\n", "E149"),
 ])
 def test_bad_codebooks(tmp_path, text, code):
     path = tmp_path / "codebook.yaml"

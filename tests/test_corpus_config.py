@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from tr_nlp.errors import ConfigError
+from conftest import yaml_bomb
+from tr_nlp.errors import ConfigError, TrNlpError
 from tr_nlp.ingest import load_corpus
 
 TRANSCRIPT = "Speaker 1: How was it?\nSpeaker 2: She listened.\n"
@@ -77,3 +78,12 @@ def test_a_pattern_that_matches_folders_reads_each_as_a_folder(tmp_path, pattern
     same = [load_corpus([tmp_path / "**"]), load_corpus([tmp_path])]
     assert [sorted(iv.id for iv in c.interviews) for c in same] == [["a", "b"]] * 2
     assert [[Path(f.path).name for f in c.failures] for c in same] == [["codings.csv"]] * 2
+
+
+@pytest.mark.parametrize("key", ["interviews", "speakers", "table"])
+def test_a_yaml_bomb_in_the_config_is_refused_not_expanded(folder, key):
+    # "interviews:" holding one hung every command: each entry was turned into a path with str()
+    (folder / "corpus.yaml").write_text(f"{key}: {yaml_bomb()}\n", encoding="utf-8")
+    with pytest.raises(TrNlpError) as info:
+        load_corpus([folder])
+    assert info.value.code == "E149" and "corpus.yaml" in str(info.value) and "anchors and aliases" in str(info.value)

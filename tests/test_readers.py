@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_docx
+from conftest import make_docx, yaml_bomb
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import ReadOptions, RoleMap, load_corpus, read_file
 
@@ -214,6 +214,14 @@ def test_front_matter_only_is_an_error(write):
     assert info.value.code == "E107"
 
 
+@pytest.mark.parametrize("front", [f"site: {yaml_bomb()}", "site: " + "[" * 3000, "site: &s [a, *s]"])
+def test_front_matter_no_one_could_expand_is_refused_naming_the_file(write, front):
+    # a billion laughs hung export (which writes the metadata out); deep nesting crashed PyYAML's composer
+    with pytest.raises(InputError) as info:
+        read_file(write("bomb.txt", f"---\n{front}\n---\nI: How was it?\nP: Fine.\n"))
+    assert info.value.code == "E149" and "bomb.txt" in str(info.value) and "front matter" in str(info.value)
+
+
 # --- docx --------------------------------------------------------------------------
 
 def test_docx_bold_labels_and_prefix_labels(tmp_path):
@@ -232,6 +240,13 @@ def test_docx_bold_labels_and_prefix_labels(tmp_path):
         ("Service user", "participant", "It was okay, she listened."),
         ("P", "participant", "A plain prefix works too."),
     ]
+
+
+def test_docx_comments_no_one_could_expand_stay_text(tmp_path):
+    bomb = f"site: {yaml_bomb(5)}"  # a .docx property holds 255 characters at most
+    path = make_docx(tmp_path / "c.docx", [("Interviewer:", " How was it?"), ("Participant:", " Fine.")], comments=bomb)
+    iv = read_file(path).interviews[0]
+    assert iv.metadata["comments"] == bomb and len(iv.turns) == 2
 
 
 def test_a_bold_heading_above_a_docx_transcript_is_no_speaker(tmp_path):

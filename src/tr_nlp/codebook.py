@@ -39,6 +39,7 @@ import yaml
 
 from tr_nlp.errors import CodebookError, ConfigError
 from tr_nlp.schema import Code, Codebook, Coding
+from tr_nlp.yamlfile import DuplicateKey, UnsafeYAML, parse_yaml
 
 _NAME = re.compile(r"^[\w][\w .:\-]*$")
 # "evidence" is what topic discovery writes for a candidate code (keywords, quotes...):
@@ -46,30 +47,9 @@ _NAME = re.compile(r"^[\w][\w .:\-]*$")
 _CODE_FIELDS = {"name", "description", "include", "exclude", "examples", "parent", "color", "status", "evidence"}
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate mapping keys."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
-        if key in seen:
-            raise _DuplicateKey(str(key), key_node.start_mark.line + 1)
-        seen.add(key)
-    return loader.construct_mapping(node, deep)
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int):
-        self.key, self.line = key, line
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def load_yaml(path: str | Path) -> Any:
-    """Parse a YAML file safely, refusing duplicate keys, with errors naming the file."""
+    """Parse a YAML file safely (:func:`~tr_nlp.yamlfile.parse_yaml`), refusing duplicate
+    keys, with errors naming the file."""
     path = Path(path)
     try:
         raw = path.read_text(encoding="utf-8-sig")
@@ -78,9 +58,11 @@ def load_yaml(path: str | Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise CodebookError("E109", path, detail=exc) from None
     try:
-        return yaml.load(raw, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKey as exc:
+        return parse_yaml(raw, unique_keys=True)
+    except DuplicateKey as exc:
         raise CodebookError("E147", path, key=exc.key, line=exc.line) from None
+    except UnsafeYAML as exc:
+        raise CodebookError("E149", path, part="", detail=exc) from None
     except yaml.YAMLError as exc:
         detail = str(exc).replace("\n", " ")
         raise CodebookError("E145", path, detail=detail) from None

@@ -81,6 +81,7 @@ class Errors:
     E146 = "code entry {index} is invalid: {detail}"
     E147 = "duplicate key '{key}' at line {line}; YAML would silently keep only the last one"
     E148 = "code '{name}' is its own ancestor (parent cycle: {cycle})"
+    E149 = "refusing its YAML{part}: {detail}; write the values out plainly"
     # --- codings --------------------------------------------------------------------
     E150 = "codings row {row}: start and end must be whole character offsets, found {start!r} and {end!r}"
     E151 = (

@@ -22,6 +22,7 @@ from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
+from tr_nlp.yamlfile import parse_yaml
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -117,8 +118,8 @@ def _metadata(document: Any) -> dict[str, Any]:
         meta["created"] = props.created.isoformat()
     comments = props.comments or ""
     try:
-        parsed = yaml.safe_load(comments) if comments else None
-    except yaml.YAMLError:
+        parsed = parse_yaml(comments) if comments else None
+    except yaml.YAMLError:  # not YAML, or YAML no one should expand (UnsafeYAML): kept as text
         parsed = None
     if isinstance(parsed, dict):
         meta.update({str(k): v for k, v in parsed.items()})

@@ -41,6 +41,7 @@ from tr_nlp.ingest.speakers import (
     turns_with_roles,
 )
 from tr_nlp.schema import Interview, Turn
+from tr_nlp.yamlfile import UnsafeYAML, parse_yaml
 
 #: a time mark a document's table set before a label: ``[00:01:02] ``
 _LEADING_MARK = re.compile(rf"\[({TIMESTAMP})\] ")
@@ -50,7 +51,12 @@ _LIST_ITEM = re.compile(r"\s*(?:[-*+\u2022\u00b7\u25cf\u25e6\u25aa\u2023\u2043\u
 
 
 def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str]:
-    """Split a leading ``---`` YAML block off ``text``; return (metadata, rest)."""
+    """Split a leading ``---`` YAML block off ``text``; return (metadata, rest).
+
+    A block that is not YAML, or not a mapping, is left in the text. One that PyYAML could
+    read only by expanding aliases without end or recursing thousands deep
+    (:func:`~tr_nlp.yamlfile.parse_yaml`) is refused: InputError E149 naming ``path``.
+    """
     if not text.startswith("---\n"):
         return {}, text
     end = text.find("\n---", 4)
@@ -59,7 +65,9 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str
     block = text[4:end]
     rest_start = end + 4
     try:
-        meta = yaml.safe_load(block) or {}
+        meta = parse_yaml(block) or {}
+    except UnsafeYAML as exc:
+        raise InputError("E149", path, part=" front matter", detail=exc) from None
     except yaml.YAMLError:
         return {}, text
     if not isinstance(meta, Mapping):

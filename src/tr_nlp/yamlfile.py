@@ -1,0 +1,159 @@
+"""Parse the YAML people write for tr_nlp (codebooks, ``corpus.yaml``, a transcript's front
+matter) safely, whatever it holds.
+
+``yaml.safe_load`` runs no code, but some YAML still stops a program: anchors and aliases
+nested in each other (``&a [x, x]``, ``&b [*a, *a]``...), a "billion laughs" of a few lines
+that any code walking or printing the value expands exponentially; a value that holds
+itself (``&a [*a]``), which never ends; and lists or mappings nested thousands deep, on
+which PyYAML's recursive composer overflows Python's stack. :func:`parse_yaml` refuses
+them with :class:`UnsafeYAML` before building the value:
+the nesting is measured on the parser's events (which PyYAML produces without recursion),
+the expansion on the composed nodes, each counted once.
+
+Examples
+--------
+>>> parse_yaml("codes: [a, b]")
+{'codes': ['a', 'b']}
+>>> parse_yaml("a: &x [1, 2]\\nb: *x")  # anchors that expand to little are fine
+{'a': [1, 2], 'b': [1, 2]}
+>>> laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\\n" + "".join(
+...     f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\\n" for i in range(1, 9))
+>>> parse_yaml(laughs)
+Traceback (most recent call last):
+...
+tr_nlp.yamlfile.UnsafeYAML: it expands to more than 100,000 values through its anchors and aliases (&name, *name)
+>>> parse_yaml("a: &a [1, *a]")
+Traceback (most recent call last):
+...
+tr_nlp.yamlfile.UnsafeYAML: it holds a value inside itself (an alias inside its own anchor)
+>>> parse_yaml("[" * 5000)
+Traceback (most recent call last):
+...
+tr_nlp.yamlfile.UnsafeYAML: it nests lists or mappings more than 100 deep
+>>> parse_yaml("a: 1\\na: 2", unique_keys=True)
+Traceback (most recent call last):
+...
+tr_nlp.yamlfile.DuplicateKey: duplicate key 'a' at line 2
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+#: Most values a document may expand to, counting every use of an alias in full.
+MAX_VALUES = 100_000
+#: Deepest nesting of lists and mappings (a codebook needs four or five).
+MAX_DEPTH = 100
+
+
+class UnsafeYAML(yaml.YAMLError):
+    """YAML that would take exponential time or overflow the stack to read."""
+
+
+class DuplicateKey(yaml.YAMLError):
+    """A mapping key given twice (plain YAML would keep the last value silently)."""
+
+    def __init__(self, key: str, line: int):
+        super().__init__(f"duplicate key {key!r} at line {line}")
+        self.key, self.line = key, line
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A safe loader that refuses documents expanding to more than :data:`MAX_VALUES` values."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        if _expanded_size(node) > MAX_VALUES:
+            raise UnsafeYAML(f"it expands to more than {MAX_VALUES:,} values through its anchors and aliases "
+                             "(&name, *name)")
+        return super().construct_document(node)
+
+
+class _UniqueKeyLoader(_BoundedLoader):
+    """A bounded loader that also refuses duplicate mapping keys."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise DuplicateKey(str(key), key_node.start_mark.line + 1)
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values ``root`` stands for with every alias expanded; each node is visited
+    once (an alias is the node it names), so this costs the size of the text, not of the
+    expansion. Stops counting past :data:`MAX_VALUES`.
+
+    Raises
+    ------
+    UnsafeYAML
+        For a value that holds itself (``&a [*a]``), which has no end to expand.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # the nodes whose values are being counted: the path from the root
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, counted = stack.pop()
+        key = id(node)
+        if counted:  # every child is counted
+            open_nodes.discard(key)
+            sizes[key] = min(MAX_VALUES + 1, 1 + sum(sizes[id(child)] for child in _children(node)))
+        elif key in open_nodes:
+            raise UnsafeYAML("it holds a value inside itself (an alias inside its own anchor)")
+        elif key not in sizes:
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise UnsafeYAML(f"it nests lists or mappings more than {MAX_DEPTH} deep")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
+def parse_yaml(text: str, unique_keys: bool = False) -> Any:
+    """The value of the YAML document ``text``, read with PyYAML's safe loader.
+
+    Parameters
+    ----------
+    text : str
+        One YAML document.
+    unique_keys : bool
+        Refuse a mapping that gives a key twice.
+
+    Raises
+    ------
+    UnsafeYAML
+        When the document nests deeper than :data:`MAX_DEPTH` or expands to more than
+        :data:`MAX_VALUES` values through anchors and aliases.
+    DuplicateKey
+        With ``unique_keys``, for a key given twice.
+    yaml.YAMLError
+        For a syntax error (both of the above are ``YAMLError`` too).
+    """
+    _check_depth(text)
+    loader = _UniqueKeyLoader if unique_keys else _BoundedLoader
+    return yaml.load(text, Loader=loader)  # a SafeLoader subclass
