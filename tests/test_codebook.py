@@ -62,6 +62,9 @@ def test_short_forms_a_bare_list_and_name_to_description():
     (f"codes:\n  - name: a\n    description: {yaml_bomb()}\n", "E149"),
     ("codes: &c [a, *c]\n", "E149"),
     ("codes: " + "[" * 3000 + "\n", "E149"),
+    # a chain of 102 codes, each the parent of the next
+    ("codes:\n" + "".join(f"  - name: c{i}\n    parent: c{i - 1}\n" if i else "  - name: c0\n" for i in range(102)),
+     "E146"),
 ])
 def test_bad_codebooks(tmp_path, text, code):
     path = tmp_path / "codebook.yaml"

@@ -130,6 +130,18 @@ def test_a_card_that_does_not_fit_the_model_is_refused(trained, tmp_path, key, v
     assert says in str(info.value) and "card.json" in str(info.value)
 
 
+def test_a_card_nested_too_deeply_to_read_is_refused(trained, tmp_path):
+    _, _, folder = trained
+    copy = tmp_path / "m"
+    copy.mkdir()
+    for f in folder.iterdir():
+        (copy / f.name).write_bytes(f.read_bytes())
+    (copy / "card.json").write_text('{"codes": ' + "[" * 100_000 + "]" * 100_000 + "}")  # was a RecursionError
+    with pytest.raises(ModelError, match="E184") as info:
+        load_model(copy)
+    assert "nests lists or objects too deeply" in str(info.value) and "card.json" in str(info.value)
+
+
 def test_a_fine_tuned_folder_missing_its_parts_is_refused_with_a_clear_error(tmp_path):
     (tmp_path / "card.json").write_text(json.dumps({"model_file": "finetune.safetensors", "finetune": {}}))
     with pytest.raises(ModelError, match="E184.*retrain it with 'tr-nlp train --finetune'"):

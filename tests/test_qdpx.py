@@ -164,6 +164,24 @@ def test_qdc_round_trip_and_load_codebook(tmp_path):
     assert codebook_hash(load_codebook(path)) == codebook_hash(book)
 
 
+@pytest.mark.parametrize("depth,refused", [(100, False), (101, True), (50_000, True)])
+def test_codes_nested_deeper_than_any_codebook_are_refused_in_time(tmp_path, depth, refused):
+    # 50,000 levels overflowed Python's stack (a RecursionError traceback), and renaming each
+    # level's namesake after its parent took time quadratic in the depth
+    code = '<Code guid="{}" name="c" isCodable="true">'
+    nested = "".join(code.format(f"00000000-0000-0000-0000-{i:012d}") for i in range(depth)) + "</Code>" * depth
+    path = tmp_path / "deep.qdc"
+    path.write_text('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0">'
+                    f"<Codes>{nested}</Codes></CodeBook>", encoding="utf-8")
+    if not refused:
+        assert len(read_qdc(path).codes) == depth
+        return
+    with pytest.raises(CodebookError) as info:
+        read_qdc(path)
+    assert info.value.code == "E146" and "nested more than 100 codes deep" in str(info.value)
+    assert "deep.qdc" in str(info.value)
+
+
 def test_export_writes_a_codebook_alone_as_qdc_pseudonymised_when_asked(tmp_path):
     folder = tmp_path / "team"
     (folder / "interviews").mkdir(parents=True)

@@ -52,6 +52,7 @@ def test_table_formats_give_same_interviews(tmp_path, suffix):
 @pytest.mark.parametrize(("line", "expected"), [
     ('{"conv": "a", "said": "x"', "line 3 is not valid JSON"),
     ('["a", "x"]', "line 3 is a JSON list; expected one object per line"),
+    ("[" * 100_000 + "]" * 100_000, "line 3 nests lists or objects too deeply to read"),  # was a RecursionError
 ])
 def test_broken_jsonl_line_is_named(tmp_path, line, expected):
     path = tmp_path / "t.jsonl"

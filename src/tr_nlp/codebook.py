@@ -168,6 +168,17 @@ def _code_from_entry(entry: Any, index: int, path: str | Path | None) -> Code:
     )
 
 
+#: Deepest nesting of codes read (real codebooks nest a handful of levels); deeper is refused,
+#: so that a hostile codebook cannot make checking or writing it take quadratic time or overflow the stack.
+MAX_CODE_DEPTH = 100
+
+
+def too_deep(name: str, path: str | Path | None) -> CodebookError:
+    """The error for code ``name``, nested deeper than :data:`MAX_CODE_DEPTH`."""
+    return CodebookError("E146", path, index=repr(name[:60]), detail=f"it is nested more than {MAX_CODE_DEPTH} "
+                         f"codes deep; tr_nlp reads at most {MAX_CODE_DEPTH} levels")
+
+
 def validate_codebook(codebook: Codebook, path: str | Path | None = None) -> None:
     """Raise :class:`CodebookError` on the first problem found in ``codebook``."""
     names: set[str] = set()
@@ -185,6 +196,8 @@ def validate_codebook(codebook: Codebook, path: str | Path | None = None) -> Non
         while node is not None:
             if node in chain:
                 raise CodebookError("E148", path, name=name, cycle=" -> ".join([*chain, node]))
+            if len(chain) > MAX_CODE_DEPTH:
+                raise too_deep(name, path)
             chain.append(node)
             node = parents.get(node)
     for group, members in codebook.groups.items():

@@ -18,9 +18,9 @@ def read_json_object(path: str | Path, error: type[TrNlpError], code: str) -> di
     path : str or Path
         A UTF-8 JSON file holding one object.
     error, code : exception class and message code
-        What to raise, naming ``path``, when the file cannot be read, is not JSON, or holds
-        something other than an object (a list, a number); the code's message takes
-        ``{detail}``.
+        What to raise, naming ``path``, when the file cannot be read, is not JSON (or
+        nests too deeply to read), or holds something other than an object (a list, a
+        number); the code's message takes ``{detail}``.
 
     Examples
     --------
@@ -35,6 +35,8 @@ def read_json_object(path: str | Path, error: type[TrNlpError], code: str) -> di
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise error(code, path, detail=exc) from None
+    except RecursionError:  # lists or objects nested thousands deep: a hostile or broken file
+        raise error(code, path, detail="it nests lists or objects too deeply to read") from None
     if not isinstance(data, dict):
         raise error(code, path, detail=f"expected a JSON object, found a {type(data).__name__}")
     return data

@@ -177,6 +177,8 @@ def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
         except json.JSONDecodeError as exc:
             detail = f"line {number} is not valid JSON: {exc.msg} at column {exc.colno}"
             raise InputError("E131", path, detail=detail) from None
+        except RecursionError:
+            raise InputError("E131", path, detail=f"line {number} nests lists or objects too deeply to read") from None
         if not isinstance(record, dict):
             detail = f"line {number} is a JSON {type(record).__name__}; expected one object per line"
             raise InputError("E131", path, detail=detail)

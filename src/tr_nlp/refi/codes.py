@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from tr_nlp.codebook import validate_codebook
+from tr_nlp.codebook import MAX_CODE_DEPTH, too_deep, validate_codebook
 from tr_nlp.errors import CodebookError
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.refi.safety import parse_xml
@@ -95,17 +95,24 @@ def codes_from_xml(codes: Element | None, sets: Element | None, where: str | Pat
     taken: set[str] = set()
     candidate_root: set[str] = set()
 
-    def visit(element: Element, parent: str | None, parent_raw: str | None) -> None:
+    # depth first, each code before its sub-codes, with a stack and a bound on the depth: a
+    # codebook nested thousands deep overflowed Python's stack (and renaming each level's
+    # namesake after its parent took time quadratic in the depth)
+    top = list(children(codes, "Code")) if codes is not None else []
+    stack: list[tuple[Element, str | None, str | None, int]] = [(element, None, None, 1) for element in reversed(top)]
+    while stack:
+        element, parent, parent_raw, depth = stack.pop()
         raw = (element.get("name") or "").strip()
+        if depth > MAX_CODE_DEPTH:
+            raise too_deep(raw, where)
         key = (element.get("guid") or "").upper()
         if parent is None and raw == READ_CODE:  # marks passages read (not a code): see tr_nlp.refi.vocab
             names[key] = READ_CODE
-            return
+            continue
         if parent is None and raw == CANDIDATE_PARENT:
             candidate_root.add(key)
-            for kid in children(element, "Code"):
-                visit(kid, None, CANDIDATE_PARENT)
-            return
+            stack += [(kid, None, CANDIDATE_PARENT, depth) for kid in reversed(list(children(element, "Code")))]
+            continue
         name = _valid_name(raw, parent, taken)
         if name != raw:
             warnings.append(f"code {raw!r} renamed to {name!r} (tr_nlp code names allow letters, "
@@ -120,11 +127,7 @@ def codes_from_xml(codes: Element | None, sets: Element | None, where: str | Pat
             status="candidate" if parent_raw == CANDIDATE_PARENT else "active",
             **parse_description(child_text(element, "Description")),
         ))
-        for kid in children(element, "Code"):
-            visit(kid, name, raw)
-
-    for element in children(codes, "Code") if codes is not None else ():
-        visit(element, None, None)
+        stack += [(kid, name, raw, depth + 1) for kid in reversed(list(children(element, "Code")))]
     groups: dict[str, tuple[str, ...]] = {}
     for element in children(sets, "Set") if sets is not None else ():
         if not child_text(element, "Description").startswith(GROUP_MARK):
