@@ -90,12 +90,17 @@ def test_card_terms_are_used_in_several_interviews_and_hold_no_transcript_text(t
         assert text[:30] not in demo_card
 
 
+def copy_model(folder, to):
+    """A copy of the model folder ``folder`` at ``to``, to tamper with."""
+    to.mkdir()
+    for f in folder.iterdir():
+        (to / f.name).write_bytes(f.read_bytes())
+    return to
+
+
 def test_tampered_model_file_is_refused(trained, tmp_path):
     _, _, folder = trained
-    copy = tmp_path / "m"
-    copy.mkdir()
-    for f in folder.iterdir():
-        (copy / f.name).write_bytes(f.read_bytes())
+    copy = copy_model(folder, tmp_path / "m")
     with open(copy / "model.skops", "ab") as handle:
         handle.write(b"x")
     with pytest.raises(ModelError) as info:
@@ -118,10 +123,7 @@ def test_tampered_model_file_is_refused(trained, tmp_path):
 def test_a_card_that_does_not_fit_the_model_is_refused(trained, tmp_path, key, value, says):
     """The card is not covered by the model file's sha256, so what it says is checked."""
     _, _, folder = trained
-    copy = tmp_path / "m"
-    copy.mkdir()
-    for f in folder.iterdir():
-        (copy / f.name).write_bytes(f.read_bytes())
+    copy = copy_model(folder, tmp_path / "m")
     card = json.loads((copy / "card.json").read_text())
     card[key] = value
     (copy / "card.json").write_text(json.dumps(card))
@@ -132,10 +134,7 @@ def test_a_card_that_does_not_fit_the_model_is_refused(trained, tmp_path, key, v
 
 def test_a_card_nested_too_deeply_to_read_is_refused(trained, tmp_path):
     _, _, folder = trained
-    copy = tmp_path / "m"
-    copy.mkdir()
-    for f in folder.iterdir():
-        (copy / f.name).write_bytes(f.read_bytes())
+    copy = copy_model(folder, tmp_path / "m")
     (copy / "card.json").write_text('{"codes": ' + "[" * 100_000 + "]" * 100_000 + "}")  # was a RecursionError
     with pytest.raises(ModelError, match="E184") as info:
         load_model(copy)
@@ -182,10 +181,7 @@ def test_a_model_file_replaced_with_its_card_re_signed_is_still_refused(trained,
     import skops.io as sio
 
     _, _, folder = trained
-    copy = tmp_path / "m"
-    copy.mkdir()
-    for f in folder.iterdir():
-        (copy / f.name).write_bytes(f.read_bytes())
+    copy = copy_model(folder, tmp_path / "m")
     if content == "a dictionary":
         sio.dump({"codes": ["a"]}, copy / "model.skops")
     else:
