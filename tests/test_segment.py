@@ -8,6 +8,7 @@ from tr_nlp.errors import ConfigError
 from tr_nlp.ingest import ReadOptions, read_file
 from tr_nlp.schema import Interview, Turn, segments_from_frame, segments_to_frame
 from tr_nlp.segment import Segmenter, load_nlp
+from tr_nlp.segment.segmenter import MAX_RUN
 
 TEXT = "I: So how was it?\nP: It was hard. She listened though!  And she stayed.\nI: Mm.\nP: Yes. Really."
 
@@ -83,6 +84,27 @@ def test_a_turn_longer_than_spacys_limit_goes_through_in_pieces(monkeypatch):
     assert all(s.text == text[s.start : s.end] and len(s.text) <= 20 for s in segs)
     assert "".join(s.text for s in segs).replace(" ", "") == text[3:].replace(" ", "").replace("\n", "")
     assert [s.segment_id for s in segs] == [f"x:s{i}" for i in range(len(segs))]
+
+
+def test_spacy_reads_runs_of_garbled_data_cut_and_offsets_hold(monkeypatch):
+    # spaCy's tokenizer takes time quadratic in a token's length on ":0:0:0..." (100,000
+    # characters took minutes): such runs reach it cut by spaces, in a copy of the same length
+    nlp = load_nlp(None)
+    read, pipe = [], nlp.pipe
+
+    def recording(texts, **kwargs):
+        texts = list(texts)
+        read.extend(texts)
+        return pipe(texts, **kwargs)
+
+    monkeypatch.setattr(nlp, "pipe", recording)
+    text = f"P: She listened. {':0' * 5_000} Then she rang me."
+    iv = Interview("i1", text, (Turn("P", "participant", 3, len(text)),))
+    segments = Segmenter(unit="sentence").segment([iv])
+    assert max(len(run) for run in read[0].split()) == MAX_RUN and len(read[0]) == len(text) - 3
+    assert all(text[s.start:s.end] == s.text for s in segments)
+    assert segments[0].text.startswith("She listened.") and segments[-1].text.endswith("Then she rang me.")
+    assert "".join(s.text for s in segments).replace(" ", "") == text[3:].replace(" ", "")
 
 
 def test_bad_settings():

@@ -165,7 +165,7 @@ class Segmenter:
         # spaCy refuses a text over nlp.max_length: a longer turn goes through in pieces
         pieces = [(k, start, end) for k, turn in enumerate(turns)
                   for start, end in _pieces(interview.text, turn.start, turn.end, nlp.max_length)]
-        docs = nlp.pipe((interview.text[start:end] for _, start, end in pieces), batch_size=self.batch_size)
+        docs = nlp.pipe((_spaced(interview.text[start:end]) for _, start, end in pieces), batch_size=self.batch_size)
         sentences: list[list[tuple[int, int]]] = [[] for _ in turns]
         for (k, offset, _), doc in zip(pieces, docs):
             for sent_start, sent_end in sentence_spans(doc):
@@ -316,6 +316,28 @@ def _pieces(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, 
         yield start, start + cut
         start += cut
     yield start, end
+
+
+#: Longest run of characters without a space that spaCy reads whole. Its tokenizer takes
+#: time quadratic in a token's length on some runs (``:0:0:0...``: 100,000 characters took
+#: minutes), and no word or web address is this long: a longer run is garbled data.
+MAX_RUN = 1000
+_LONG_RUN = re.compile(rf"\S{{{MAX_RUN + 1},}}")
+
+
+def _spaced(text: str) -> str:
+    """``text`` with every run of more than :data:`MAX_RUN` non-space characters cut by a
+    space every :data:`MAX_RUN` characters (a character replaced, so every offset holds).
+
+    >>> MAX_RUN, len(_spaced(":0" * 1500)), _spaced(":0" * 1500)[1000], _spaced("Fine. " * 500) == "Fine. " * 500
+    (1000, 3000, ' ', True)
+    """
+    def cut(m: re.Match[str]) -> str:
+        run = list(m.group())
+        run[MAX_RUN::MAX_RUN + 1] = " " * len(run[MAX_RUN::MAX_RUN + 1])
+        return "".join(run)
+
+    return _LONG_RUN.sub(cut, text)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
