@@ -337,7 +337,7 @@ def _spaced(text: str) -> str:
         run[MAX_RUN::MAX_RUN + 1] = " " * len(run[MAX_RUN::MAX_RUN + 1])
         return "".join(run)
 
-    return _LONG_RUN.sub(cut, text)
+    return _LONG_RUN.sub(cut, text) if len(text) > MAX_RUN else text
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
