@@ -6,9 +6,9 @@ nested in each other (``&a [x, x]``, ``&b [*a, *a]``...), a "billion laughs" of 
 that any code walking or printing the value expands exponentially; a value that holds
 itself (``&a [*a]``), which never ends; and lists or mappings nested thousands deep, on
 which PyYAML's recursive composer overflows Python's stack. :func:`parse_yaml` refuses
-them with :class:`UnsafeYAML` before building the value:
-the nesting is measured on the parser's events (which PyYAML produces without recursion),
-the expansion on the composed nodes, each counted once.
+them with :class:`UnsafeYAML` before building the value: the nesting is measured on the
+parser's events (which PyYAML produces without recursion), the expansion on the composed
+nodes, each counted once.
 
 Examples
 --------
