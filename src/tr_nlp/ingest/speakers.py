@@ -279,10 +279,14 @@ def resolve_roles(
                 f"guessed roles from questions asked: {interviewer!r} = interviewer, "
                 f"{participant!r} = participant; set them in the corpus config to be sure"
             )
-    for s in speakers:
-        if resolved[s] is None:
-            resolved[s] = "other"
-            warnings.append(f"speaker {s!r} has no known role; set it in the corpus config")
+    others = [s for s in speakers if resolved[s] is None]
+    for s in others:
+        resolved[s] = "other"
+    if len(others) == 1:
+        warnings.append(f"speaker {others[0]!r} has no known role; set it in the corpus config")
+    elif others:  # one warning, not one per speaker: a file of 100,000 labels printed 12 MB of them
+        shown = ", ".join(map(repr, others[:5])) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        warnings.append(f"speakers {shown} have no known role; set them in the corpus config")
     return {s: r for s, r in resolved.items() if r is not None}, warnings
 
 
