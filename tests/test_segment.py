@@ -59,6 +59,11 @@ def test_an_interview_with_no_speech_of_a_kept_role_is_named():
         "asks", "interview 'asks' has no participant speech, so it gives no segment (speakers: I (interviewer)); "
                 "if a role is wrong, set it with --speaker-role NAME=ROLE or in the corpus config")]
     assert Segmenter(roles=("interviewer", "participant")).warnings([asks]) == []
+    # a file of 100,000 speaker labels gave a 2 MB line: the first ten are named
+    text = "".join(f"S{i}: Hi?\n" for i in range(12))
+    many = Interview("many", text, tuple(Turn(f"S{i}", "other", 8 * i + 4, 8 * i + 7) for i in range(12)))
+    (_, line), = Segmenter().warnings([many])
+    assert "(speakers: S0 (other), S1 (other), " in line and "S9 (other) and 2 more); if a role" in line
 
 
 def test_windows_with_stride_cover_every_sentence():

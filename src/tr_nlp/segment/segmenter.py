@@ -133,7 +133,8 @@ class Segmenter:
         for interview in interviews:
             if any(t.role in keep and t.end > t.start for t in interview.turns):
                 continue
-            speakers = ", ".join(f"{name} ({role})" for name, role in interview.speakers.items()) or "none"
+            named = [f"{name} ({role})" for name, role in interview.speakers.items()]
+            speakers = ", ".join(named[:10]) + (f" and {len(named) - 10} more" if len(named) > 10 else "") or "none"
             line = (f"interview {interview.id!r} has no {' or '.join(self.roles)} speech, so it gives no segment "
                     f"(speakers: {speakers}); if a role is wrong, set it with --speaker-role NAME=ROLE or in the "
                     "corpus config")
