@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from os import PathLike
 
 
@@ -239,3 +240,13 @@ class ArchiveError(InputError):
 
 class DiscoveryError(TrNlpError):
     """Topic discovery cannot run on this input (too little or too uniform uncoded text)."""
+
+
+def some(items: Sequence[str], shown: int = 5) -> str:
+    """The first ``shown`` of ``items`` joined by commas, and how many more there are, as a
+    message names a long list.
+
+    >>> some(["a", "b"]), some(["a", "b", "c", "d"], 2)
+    ('a, b', 'a, b and 2 more')
+    """
+    return ", ".join(items[:shown]) + (f" and {len(items) - shown} more" if len(items) > shown else "")

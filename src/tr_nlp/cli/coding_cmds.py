@@ -18,7 +18,7 @@ from rich.table import Table
 
 from tr_nlp.cli import common as c
 from tr_nlp.cli.refi_cmds import next_project
-from tr_nlp.errors import ConfigError, ModelError
+from tr_nlp.errors import ConfigError, ModelError, some
 from tr_nlp.export import (
     TABLE_SUFFIXES,
     check_file_path,
@@ -324,15 +324,14 @@ def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool) -> Corpus:
                "recorded them): make sure none of these interviews were among them, or the test flatters it")
     same, near = left.same, left.edited
     if same and not quiet:
-        shown = ", ".join(same[:5]) + (f" and {len(same) - 5} more" if len(same) > 5 else "")
+        shown = some(same)
         c.warn(f"{len(same)} interview(s) were among the model's training interviews and are left out of this "
                f"held-out test: {shown}")
     if near and not quiet:
-        shown = ", ".join(f"{iv} ({similarity:.0%})" for iv, similarity in list(near.items())[:5])
-        more = f" and {len(near) - 5} more" if len(near) > 5 else ""
+        shown = some([f"{iv} ({similarity:.0%})" for iv, similarity in near.items()])
         c.warn(f"{len(near)} interview(s) are edited copies of the model's training interviews (typos corrected or "
                f"names replaced, say) and are left out too, each with the share of its four-word runs found in a "
-               f"training interview: {shown}{more}")
+               f"training interview: {shown}")
     if not evaluated.interviews:
         raise ModelError("E185", detail=f"every interview here was used to train {theme.label}; code new interviews "
                                         "by hand and judge the model on them, or cross-validate (leave out --model)")

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from tr_nlp.errors import ConfigError, InputError, TrNlpError
+from tr_nlp.errors import ConfigError, InputError, TrNlpError, some
 from tr_nlp.export import check_folder_path
 from tr_nlp.hashing import near_copies, text_sketch
 from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
@@ -261,10 +261,9 @@ def warn_near_copies(interviews: Sequence[Interview], quiet: bool, kind: str = "
         return
     found = near_copies({iv.id: text_sketch(iv.text) for iv in interviews})
     if found:
-        shown = ", ".join(f"{a} ~ {b} ({share:.0%})" for a, b, share in found[:5])
-        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        shown = some([f"{a} ~ {b} ({share:.0%})" for a, b, share in found])
         warn(f"{len(found)} pair(s) of {kind} are nearly the same text (the share of their four-word runs in "
-             f"brackets): {shown}{more}; one transcript read twice, or an edited copy beside its original? "
+             f"brackets): {shown}; one transcript read twice, or an edited copy beside its original? "
              "Cross-validation would test on copies of training interviews and agreement would count them twice: "
              "leave one of each pair out")
 

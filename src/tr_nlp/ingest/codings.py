@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tr_nlp.errors import CodingsError, InputError
+from tr_nlp.errors import CodingsError, InputError, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
 from tr_nlp.ingest.table import TableMapping, load_frame
 from tr_nlp.schema import (
@@ -126,10 +126,9 @@ def read_codings(
                                    expected=row["text"][:40])
         codings.append(Coding(interview_id, start, end, code, coder))
     if unknown:
-        named = ", ".join(f"'{iid}' ({n})" for iid, n in sorted(unknown.items())[:SHOWN])
-        more = f" and {len(unknown) - SHOWN} more" if len(unknown) > SHOWN else ""
+        named = some([f"'{iid}' ({n})" for iid, n in sorted(unknown.items())], SHOWN)
         warnings.append(f"{sum(unknown.values())} coding(s) of {len(unknown)} interview(s) not in the corpus "
-                        f"were skipped: {named}{more}")
+                        f"were skipped: {named}")
     return codings, warnings
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tr_nlp.codebook import load_codebook, load_yaml
-from tr_nlp.errors import ConfigError, InputError, TrNlpError
+from tr_nlp.errors import ConfigError, InputError, TrNlpError, some
 from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
 from tr_nlp.ingest.codings import read_codings
 from tr_nlp.ingest.docx import read_docx
@@ -223,8 +223,7 @@ def passed_over_warning(files: Sequence[Path], shown: int = 3) -> str:
 
 def _some(files: Sequence[Path], shown: int) -> str:
     """The first ``shown`` of ``files``, quoted, and how many more there are."""
-    more = f" and {len(files) - shown} more" if len(files) > shown else ""
-    return ", ".join(repr(str(f)) for f in files[:shown]) + more
+    return some([repr(str(f)) for f in files], shown)
 
 
 #: what Whisper and WhisperX write beside their .json by default (``--output_format all``)

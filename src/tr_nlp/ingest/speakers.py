@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tr_nlp.errors import ConfigError
+from tr_nlp.errors import ConfigError, some
 from tr_nlp.schema import ROLES, Role, Turn
 
 Span = tuple[str, int, int, "float | None"]  # speaker, start, end, timestamp
@@ -285,8 +285,7 @@ def resolve_roles(
     if len(others) == 1:
         warnings.append(f"speaker {others[0]!r} has no known role; set it in the corpus config")
     elif others:  # one warning, not one per speaker: a file of 100,000 labels printed 12 MB of them
-        shown = ", ".join(map(repr, others[:5])) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
-        warnings.append(f"speakers {shown} have no known role; set them in the corpus config")
+        warnings.append(f"speakers {some([repr(s) for s in others])} have no known role; set them in the corpus config")
     return {s: r for s, r in resolved.items() if r is not None}, warnings
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any, Literal
 
-from tr_nlp.errors import ConfigError
+from tr_nlp.errors import ConfigError, some
 from tr_nlp.ingest.speakers import TIME_MARK
 from tr_nlp.jsonfile import is_number
 from tr_nlp.schema import ROLES, Interview, Segment, Turn
@@ -133,8 +133,7 @@ class Segmenter:
         for interview in interviews:
             if any(t.role in keep and t.end > t.start for t in interview.turns):
                 continue
-            named = [f"{name} ({role})" for name, role in interview.speakers.items()]
-            speakers = ", ".join(named[:10]) + (f" and {len(named) - 10} more" if len(named) > 10 else "") or "none"
+            speakers = some([f"{name} ({role})" for name, role in interview.speakers.items()], 10) or "none"
             line = (f"interview {interview.id!r} has no {' or '.join(self.roles)} speech, so it gives no segment "
                     f"(speakers: {speakers}); if a role is wrong, set it with --speaker-role NAME=ROLE or in the "
                     "corpus config")
