@@ -149,6 +149,57 @@ def test_teams_and_zoom_header_lines(write):
         ("Jane Smith", "How was it?"), ("Tom", "Hard.")]
 
 
+TEAMS_CUES = ("Interview 4\n1 March 2022, 10:02AM\n"
+              "0:0:3.0 --> 0:0:6.120\nSmith, Jane\nSo how was the ward, um, for you?\n\n"
+              "0:0:6.500 --> 0:0:9.0\nSmith, Jane\nIn your own words.\n\n"
+              "0:0:10.0 --> 0:0:15.250\nParticipant 1\nHard at first. She sat with me, though.\n\n"
+              "0:0:16.0 --> 0:0:17.0\nSmith, Jane\nMm.\n")
+
+
+def teams_turns(interview):
+    return [(t.speaker, t.role, interview.text[t.start:t.end], t.timestamp) for t in interview.turns]
+
+
+def test_teams_cues_written_as_text_are_read_as_subtitles(write):
+    # Teams' older transcripts (a timing line, the name, the speech) were read as one speaker's text,
+    # the timing and name lines part of it
+    interview = read_file(write("teams.txt", TEAMS_CUES)).interviews[0]
+    assert teams_turns(interview) == [
+        ("Smith, Jane", "interviewer", "So how was the ward, um, for you? In your own words.", 3.0),
+        ("Participant 1", "participant", "Hard at first. She sat with me, though.", 10.0),
+        ("Smith, Jane", "interviewer", "Mm.", 16.0)]
+    assert interview.metadata["header"] == "Interview 4\n1 March 2022, 10:02AM"
+    assert interview.format == "text"
+    assert (interview.text.index("In your"), 6.5) in interview.times  # each cue keeps its start
+
+
+def test_teams_cues_in_a_docx(tmp_path):
+    path = make_docx(tmp_path / "teams.docx", [(None, line) for line in TEAMS_CUES.split("\n")])
+    interview = read_file(path).interviews[0]
+    assert teams_turns(interview)[1] == (
+        "Participant 1", "participant", "Hard at first. She sat with me, though.", 10.0)
+    assert interview.format == "docx"
+
+
+def test_cues_as_text_without_names_are_captions(write):
+    # numbered cues pasted as text: no line is a speaker, the numbers are not speech; a prefix still names one
+    path = write("captions.txt", "1\n00:00:01,000 --> 00:00:04,000\nI: How was it, then,\nfor you?\n\n"
+                                 "2\n00:00:05,000 --> 00:00:08,000\nP: Hard.\n\n"
+                                 "3\n00:00:09,000 --> 00:00:10,000\nI: Right.\n")
+    assert [t[:3] for t in teams_turns(read_file(path).interviews[0])] == [
+        ("I", "interviewer", "How was it, then, for you?"), ("P", "participant", "Hard."),
+        ("I", "interviewer", "Right.")]
+
+
+@pytest.mark.parametrize("times", [1, 2])
+def test_timing_lines_a_transcript_quotes_are_speech(write, times):
+    # one timing line is no transcript of cues, nor are two below more than a title's lines of turns
+    quote = "\n".join(["It said\n00:00:01 --> 00:00:02\nor so."] * times)
+    path = write("one.txt", "I: Hello.\nP: Hi.\nI: Well?\nP: Yes.\nI: Good.\nI: And the clock?\nP: " + quote
+                 + "\nI: Right.\n")
+    assert [t[2] for t in teams_turns(read_file(path).interviews[0])][-3:] == ["And the clock?", quote, "Right."]
+
+
 def test_time_marks_are_not_speech(write):
     # f4's closing "#hh:mm:ss-d#" and a time line of its own were read into the turns' text
     path = write("f4.txt", "I: How was it? #00:00:05-3#\n\nB: Hard, at 10:30 [sic]. #00:00:15-1#\n00:05:00\n\n"

@@ -80,6 +80,9 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     # [12 <tab>] Name <tab> text    (a two-column table copied as text, a line number before it)
     re.compile(rf"^{_LINE_NUMBER}(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+"),
 )
+#: a line that is a name and nothing else (``Jane Doe``, ``Smith, Jane (NHS)``; group ``label``): the
+#: speaker line of a transcript that puts each name above what was said
+NAME_LINE = re.compile(rf"^\s*(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)\s*$")
 _INTERVIEWER = re.compile(
     r"^(i|int|intv|iv|q|interviewer|moderator|facilitator|researcher|mod|fac)\s*\d*$",
     re.IGNORECASE,

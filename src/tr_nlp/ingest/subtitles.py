@@ -8,6 +8,10 @@ Each turn keeps the start time of its first cue, and the interview the start of 
 other cue (:attr:`~tr_nlp.schema.Interview.times`), so a sentence in a long turn has its
 own time. ``key: value`` lines in the WEBVTT header or a NOTE block before the first cue
 become metadata.
+
+Timed cues also come written out as text: Microsoft Teams' older transcripts (.docx) put
+each cue's timing on a line of its own (``0:0:3.0 --> 0:0:10.0``), the speaker's name on
+the next and what they said below; :func:`cues_in_text` finds them in a document's text.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import read_text
 from tr_nlp.ingest.speakers import (
+    NAME_LINE,
     UNKNOWN_SPEAKER,
     LabelMatch,
     Span,
@@ -43,6 +48,13 @@ _TAG = re.compile(r"</?[^>]+>")
 _META = re.compile(r"^(?P<key>[A-Za-z_][\w\- ]*):\s*(?P<value>.*)$")
 _CHANGE = re.compile(r"^>>\s*")  # caption convention: a new speaker starts here
 _BRACKET = re.compile(r"\[(?P<label>[^\[\]\n]{1,30})\]\s*:?\s+")
+# a cue's timing written as text, as loosely as Teams writes it ("0:0:3.0 --> 0:0:10.0")
+_TEXT_TIME = r"\d{1,3}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"
+_TEXT_TIMING = re.compile(rf"^\s*(?P<start>{_TEXT_TIME})\s*-->\s*(?P<end>{_TEXT_TIME})\s*$")
+#: fewest timing lines that make a document's text a transcript of cues
+MIN_TEXT_CUES = 2
+#: most lines above the first cue of such a transcript (a title, a date: its ``header``)
+MAX_HEADER_LINES = 5
 
 
 @dataclass(frozen=True)
@@ -157,6 +169,59 @@ def _metadata_lines(lines: list[str]) -> dict[str, Any]:
                 value = value.lower() == "true"
             meta[m.group("key").strip()] = value
     return meta
+
+
+def cues_in_text(text: str) -> tuple[str, list[Cue]] | None:
+    """The cues of a transcript written as timing lines, each followed by what was said, or
+    None when ``text`` is not one (fewer than :data:`MIN_TEXT_CUES` timing lines, or more than
+    :data:`MAX_HEADER_LINES` lines above the first).
+
+    Returns the text before the first cue (a title, a date) and the cues. Where the first
+    line under most timings is a name that recurs (Teams: timing, speaker, speech), or every
+    cue has a name line above its speech, that line is the cue's speaker; otherwise cues name
+    no speaker (``Name:`` prefixes still can, as in captions). A cue number line just above a
+    timing line is not speech.
+
+    Examples
+    --------
+    >>> header, cues = cues_in_text("Transcript\\n0:0:1.0 --> 0:0:4.5\\nJane Doe\\nHow are you?\\n\\n"
+    ...                             "0:0:5.0 --> 0:0:7.0\\nSam Roe\\nFine.\\n\\n0:0:8.0 --> 0:0:9.0\\nJane Doe\\nGood.")
+    >>> header, [(c.start, c.speaker, c.text) for c in cues]
+    ('Transcript', [(1.0, 'Jane Doe', 'How are you?'), (5.0, 'Sam Roe', 'Fine.'), (8.0, 'Jane Doe', 'Good.')])
+    """
+    lines = text.split("\n")
+    timings = [(i, m) for i, line in enumerate(lines) if (m := _TEXT_TIMING.match(line))]
+    if len(timings) < MIN_TEXT_CUES:
+        return None
+    first = timings[0][0]
+    if first and lines[first - 1].strip().isdigit():
+        first -= 1
+    header = [line.strip() for line in lines[:first] if line.strip()]
+    if len(header) > MAX_HEADER_LINES:  # a transcript that quotes some timings, not one of cues
+        return None
+    bodies: list[list[str]] = []
+    for k, (i, _) in enumerate(timings):
+        stop = timings[k + 1][0] if k + 1 < len(timings) else len(lines)
+        body = [line.strip() for line in lines[i + 1 : stop] if line.strip()]
+        if k + 1 < len(timings) and body and body[-1].isdigit():
+            body.pop()  # the next cue's number
+        bodies.append(body)
+    names = [m.group("label") if body and (m := NAME_LINE.match(body[0])) else None for body in bodies]
+    counts = Counter(name for name in names if name is not None)
+    accepted = {name for name, n in counts.items() if n >= 2 or is_known_label(name)}
+    # once most cues start with a recurring name (or every cue with a name above speech), each
+    # name line above speech is a speaker
+    named = (sum(name in accepted for name in names) * 2 >= len(bodies)
+             or all(name is not None and len(body) > 1 for name, body in zip(names, bodies)))
+    cues: list[Cue] = []
+    for (_, m), body, name in zip(timings, bodies, names):
+        speaker = name if named and name is not None and (name in accepted or len(body) > 1) else None
+        said = re.sub(r"\s+", " ", " ".join(body[1:] if speaker else body)).strip()
+        if said:
+            cues.append(Cue(parse_timestamp(m.group("start")), parse_timestamp(m.group("end")), speaker, said))
+    if not cues:
+        return None
+    return "\n".join(header), cues
 
 
 def read_srt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:

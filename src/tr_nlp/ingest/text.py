@@ -11,7 +11,9 @@ may follow a list item's marker (``- I: ...``, ``1. I: ...``). Time
 marks are not speech: a line of one alone belongs to no turn, and one that closes a line
 (f4's ``#00:01:02-3#``, ``[00:01:02]``) is left out of the turn's end. Wherever they stand,
 they give the interview its :attr:`~tr_nlp.schema.Interview.times`
-(:func:`tr_nlp.ingest.speakers.time_marks`).
+(:func:`tr_nlp.ingest.speakers.time_marks`). Text written as timed cues (a timing line, the
+speaker's name, what was said: Microsoft Teams' older transcripts) is read as subtitles are
+(:func:`tr_nlp.ingest.subtitles.cues_in_text`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from tr_nlp.ingest.speakers import (
     time_marks,
     turns_with_roles,
 )
+from tr_nlp.ingest.subtitles import cues_in_text, interview_from_cues
 from tr_nlp.schema import Interview, Turn
 from tr_nlp.yamlfile import UnsafeYAML, parse_yaml
 
@@ -203,8 +206,17 @@ def interview_from_text(
 
     Its turns are found as in plain text (:func:`assemble_turns`, with ``forced`` labels);
     an ``interview_id`` in ``metadata`` names it, else the file name does. Readers of
-    documents (.docx, .odt, .rtf) hand their text here.
+    documents (.docx, .odt, .rtf, .pdf) hand their text here. Text of timed cues (Teams'
+    older transcripts: :func:`~tr_nlp.ingest.subtitles.cues_in_text`) is read as subtitles
+    are: one ``Speaker: text`` line per turn is stored, and the lines above the first cue
+    (a title, a date) become the metadata ``header``.
     """
+    found = cues_in_text(text)
+    if found is not None:
+        header, cues = found
+        if header:
+            metadata = {"header": header, **metadata}
+        return interview_from_cues(cues, path, ReadOptions(roles=roles), metadata, fmt)
     turns, warnings = assemble_turns(text, roles, forced)
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
     return ReadResult([Interview(interview_id, text, turns, metadata, str(path), fmt, time_marks(text))],
