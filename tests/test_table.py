@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -128,6 +129,9 @@ def test_missing_mapped_column_names_column_and_option(tmp_path):
         read_file(path, ReadOptions(table=TableMapping(text_col="utterance", speaker_col="who", group_col="conv")))
     message = str(info.value)
     assert info.value.code == "E130" and "utterance" in message and "--text-col" in message and "t.csv" in message
+    with pytest.raises(InputError) as info:  # no option sets it: where it is set is named
+        read_file(path, ReadOptions(table=replace(MAPPING, timestamp_col="at")))
+    assert "Give 'timestamp_col' (under 'table:' in corpus.yaml) the right column name" in str(info.value)
 
 
 def test_conflicting_text_for_one_utterance_is_an_error(tmp_path):
@@ -259,3 +263,33 @@ def test_a_times_column_keeps_only_readable_times(tmp_path):
                     "a,P,Later.,soon\n", encoding="utf-8")
     iv = read_file(path, ReadOptions(table=TableMapping(timestamp_col="at"))).interviews[0]
     assert [t.timestamp for t in iv.turns] == [None, None, 5.0, None]
+
+
+def test_default_columns_in_another_case_and_a_start_time_column(tmp_path):
+    # a transcription service's CSV ("Speaker", "Start Time", "Text") was refused: no 'text' column
+    path = tmp_path / "otter.csv"
+    path.write_text("Speaker,Start Time,End Time,Text\nSpeaker 1,00:00:03,00:00:10,How was it?\n"
+                    "Speaker 2,00:01:12.5,00:01:20,Hard.\n", encoding="utf-8")
+    result = read_file(path)
+    iv = result.interviews[0]
+    assert [(t.speaker, iv.text[t.start:t.end], t.timestamp) for t in iv.turns] == [
+        ("Speaker 1", "How was it?", 3.0), ("Speaker 2", "Hard.", 72.5)]
+    assert not any("using" in w for w in result.warnings)  # "Text" is 'text': nothing to say
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("start\tend\ttext", [3.2, 12.0]),  # Whisper's .tsv: milliseconds
+    ("start\tend\ttext\tspeaker", [None, None]),  # whole numbers elsewhere: seconds or milliseconds?
+    ("begin\tend\ttext", [None, None]),
+])
+def test_whole_number_start_columns_are_times_only_in_whispers_tsv(tmp_path, header, expected):
+    path = tmp_path / "w.tsv"
+    extra = "\tP" if "speaker" in header else ""
+    path.write_text(f"{header}\n3200\t10000\tSo, how was it?{extra}\n12000\t20000\tHard.{extra}\n", encoding="utf-8")
+    assert [t.timestamp for t in read_file(path).interviews[0].turns] == expected
+
+
+def test_a_start_column_of_seconds_or_clock_times_gives_times(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("start,speaker,text\n3.25,I,How was it?\n0:12,P,Hard.\n,I,Right.\n", encoding="utf-8")
+    assert [t.timestamp for t in read_file(path).interviews[0].turns] == [3.25, 12.0, None]

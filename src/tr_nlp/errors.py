@@ -56,7 +56,7 @@ class Errors:
     # --- tables ---------------------------------------------------------------------
     E130 = (
         "column '{column}' not found; available columns: {available}. "
-        "Pass {option} with the right column name"
+        "Give {option} the right column name"
     )
     E131 = "cannot parse the table ({detail})"
     E132 = "unknown preset '{preset}'; expected one of {expected}"

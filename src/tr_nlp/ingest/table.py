@@ -98,8 +98,9 @@ PRESETS: dict[str, TableMapping] = {
 }
 _OPTION_OF = {
     "text_col": "--text-col", "speaker_col": "--speaker-col", "group_col": "--group-col",
-    "order_col": "--order-col", "timestamp_col": "--timestamp-col",
-    "coder_col": "--coder-col", "code_cols": "--code-col", "metadata_cols": "--preset",
+    "order_col": "--order-col", "timestamp_col": "'timestamp_col' (under 'table:' in corpus.yaml)",
+    "coder_col": "--coder-col", "code_cols": "--code-col",
+    "metadata_cols": "'metadata_cols' (under 'table:' in corpus.yaml)",
 }
 
 
@@ -206,7 +207,8 @@ def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tu
         stand_in = _stand_in(frame, attr) if column == getattr(TableMapping, attr) else None
         if stand_in is not None:
             changes[attr] = stand_in
-            notes.append(f"no '{column}' column; using '{stand_in}' (pass {_OPTION_OF[attr]} to choose another)")
+            if stand_in.casefold() != column.casefold():
+                notes.append(f"no '{column}' column; using '{stand_in}' (pass {_OPTION_OF[attr]} to choose another)")
             continue
         optional = attr in {"timestamp_col", "coder_col"} and mapping.lenient
         default_group = attr == "group_col" and column == TableMapping.group_col
@@ -228,10 +230,43 @@ def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tu
 
 
 def _stand_in(frame: pd.DataFrame, attr: str) -> str | None:
-    """The one column (any case) with a common name for ``attr``, or None when none or several."""
-    names = {name.casefold() for name in STAND_INS.get(attr, ())}
-    found = [str(col) for col in frame.columns if str(col).casefold() in names]
-    return found[0] if len(found) == 1 else None
+    """The column for ``attr`` when its default name is missing: the default name in another
+    case (``Text``), else the one column (any case) with a common name for it; None when
+    there is none or several."""
+    for names in ((getattr(TableMapping, attr),), STAND_INS.get(attr, ())):
+        folded = {name.casefold() for name in names}
+        found = [str(col) for col in frame.columns if str(col).casefold() in folded]
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+#: Names (any case; spaces, hyphens or underscores alike) of a column read as each row's time
+#: when no ``timestamp_col`` is set.
+TIME_COLUMNS = ("timestamp", "start_time", "starttime", "start_timestamp", "time", "start", "begin")
+#: Whisper's .tsv: start and end in whole milliseconds
+_WHISPER_TSV = ("start", "end", "text")
+
+
+def _time_column(frame: pd.DataFrame) -> tuple[str | None, float]:
+    """The one column named as a time (:data:`TIME_COLUMNS`), and the seconds per unit of it.
+
+    A bare ``start`` or ``begin`` of whole numbers could be milliseconds or seconds, so it is
+    taken only in Whisper's ``.tsv`` (columns ``start``, ``end``, ``text``: milliseconds).
+    """
+    def key(name: object) -> str:
+        return str(name).casefold().replace(" ", "_").replace("-", "_")
+
+    found = [col for col in frame.columns if key(col) in TIME_COLUMNS]
+    if len(found) != 1:
+        return None, 1.0
+    column = str(found[0])
+    if key(column) in {"start", "begin"}:
+        values = [v.strip() for v in frame[column] if v.strip()]
+        if values and all(v.isdigit() for v in values):
+            whisper = tuple(key(c) for c in frame.columns) == _WHISPER_TSV
+            return (column, 0.001) if whisper else (None, 1.0)
+    return column, 1.0
 
 
 def _code_namer(frame: pd.DataFrame, code_cols: Sequence[str]) -> tuple[dict[str, bool], dict[tuple[str, str], str]]:
@@ -254,6 +289,10 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     frame, warnings = load_frame(path, options.encoding)
     mapping, notes = _check_columns(frame, options.table or TableMapping(), path)
     warnings += notes
+    seconds_per_unit = 1.0
+    if mapping.timestamp_col is None:
+        time_col, seconds_per_unit = _time_column(frame)
+        mapping = replace(mapping, timestamp_col=time_col)
     if mapping.group_col is None:
         frame = frame.assign(__group=path.stem)
         group_col = "__group"
@@ -302,7 +341,7 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
         text, spans = labelled_lines(
             (str(r.get(mapping.speaker_col, "")).strip() or UNKNOWN_SPEAKER,
              " ".join(normalise_text(str(r[mapping.text_col])).split()),
-             _timestamp(r.get(mapping.timestamp_col)) if mapping.timestamp_col else None)
+             _timestamp(r.get(mapping.timestamp_col), seconds_per_unit) if mapping.timestamp_col else None)
             for r in records
         )
         span_of = {tuple(r[c] for c in key_cols): (a, b) for r, (_, a, b, _) in zip(records, spans)}
@@ -394,13 +433,14 @@ def _derived_codebook(
     return Codebook(tuple(codes), groups, name="derived from table columns")
 
 
-def _timestamp(value: Any) -> float | None:
-    """A row's time in seconds; None for a blank, unreadable, negative or infinite one."""
+def _timestamp(value: Any, seconds_per_unit: float = 1.0) -> float | None:
+    """A row's time in seconds (a number counts ``seconds_per_unit`` each, ``01:02`` is a clock);
+    None for a blank, unreadable, negative or infinite one."""
     text = str(value or "").strip()
     if not text or text.casefold() in MISSING:
         return None
     try:
-        seconds = parse_timestamp(text)
+        seconds = parse_timestamp(text) * (1.0 if ":" in text else seconds_per_unit)
     except ValueError:
         return None
     return seconds if math.isfinite(seconds) and seconds >= 0 else None
