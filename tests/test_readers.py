@@ -1165,3 +1165,30 @@ def test_docx_shows_tracked_insertions_not_deletions(tmp_path):
     assert turn_texts(iv) == [("Interviewer", "interviewer", "Who helped?"),
                               ("Participant", "participant", "[nurse] did,\nat Leeds."),
                               ("Interviewer", "interviewer", "And then?")]
+
+
+LINE_NUMBERED = ("Interview 7\n"
+                 "1   I: So tell me about the nurse you mentioned.\n"
+                 "2   P: Well she was, um, she was the first one who\n"
+                 "3   actually listened, you know.\n"
+                 "4\n"
+                 "5   I: Mm. Can you say more?\n"
+                 "6   P: She came to the flat when I missed the appointment.\n")
+
+
+def test_line_numbers_starting_each_line_are_not_speech(write):
+    # a transcript numbered for citing ("P03, lines 2-3") was one 'unknown' turn, numbers and all
+    result = read_file(write("numbered.txt", LINE_NUMBERED))
+    interview = result.interviews[0]
+    assert turn_texts(interview) == [
+        ("I", "interviewer", "So tell me about the nurse you mentioned."),
+        ("P", "participant", "Well she was, um, she was the first one who\nactually listened, you know."),
+        ("I", "interviewer", "Mm. Can you say more?"),
+        ("P", "participant", "She came to the flat when I missed the appointment.")]
+    assert interview.text.startswith("Interview 7\nI: So tell me")
+    assert any("numbers 1-6 that start its lines" in w for w in result.warnings)
+
+
+def test_numbers_a_few_lines_start_with_stay_text(write):
+    text = "I: How many times?\nP: Well\n3 or 4 times, maybe.\n10 at most.\nI: Right.\nP: Yes.\n"
+    assert read_file(write("counts.txt", text)).interviews[0].text == text.rstrip("\n")

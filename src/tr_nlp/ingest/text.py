@@ -13,7 +13,8 @@ marks are not speech: a line of one alone belongs to no turn, and one that close
 they give the interview its :attr:`~tr_nlp.schema.Interview.times`
 (:func:`tr_nlp.ingest.speakers.time_marks`). Text written as timed cues (a timing line, the
 speaker's name, what was said: Microsoft Teams' older transcripts) is read as subtitles are
-(:func:`tr_nlp.ingest.subtitles.cues_in_text`).
+(:func:`tr_nlp.ingest.subtitles.cues_in_text`). The numbers starting each line of a
+transcript numbered for citing are not speech (:func:`without_line_numbers`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ from tr_nlp.ingest.subtitles import cues_in_text, interview_from_cues
 from tr_nlp.schema import Interview, Turn
 from tr_nlp.yamlfile import UnsafeYAML, parse_yaml
 
+#: a number starting a line, as in a transcript numbered for citing (``12   P: ...``)
+_LINE_NUMBER_PREFIX = re.compile(r"^[ \t]*(?P<n>\d{1,6})(?:[ \t]+|$)")
+#: share of a text's non-blank lines that start with a number for it to be numbered for citing
+NUMBERED_SHARE = 0.8
 #: a time mark a document's table set before a label: ``[00:01:02] ``
 _LEADING_MARK = re.compile(rf"\[({TIMESTAMP})\] ")
 #: A list item's marker before a label: "- I: ...", "* **P:** ...", "• I: ...", "3. I: ...", and the
@@ -194,6 +199,33 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: 
     return result
 
 
+def without_line_numbers(text: str) -> tuple[str, tuple[int, int]] | None:
+    """``text`` without the numbers that start its lines, and the first and last of them, when
+    it is numbered for citing; else None.
+
+    A text is numbered when at least three lines, and :data:`NUMBERED_SHARE` of its non-blank
+    lines, start with a number followed by a space, a tab or the line's end, and the numbers
+    rise (nine steps in ten: a printout may start again on each page).
+
+    Examples
+    --------
+    >>> without_line_numbers("1  I: How?\\n2  P: Well,\\n3     slowly.\\n4")
+    ('I: How?\\nP: Well,\\nslowly.', (1, 4))
+    >>> without_line_numbers("I: How often?\\nP: Well\\n3 times.") is None
+    True
+    """
+    lines = text.split("\n")
+    found = [_LINE_NUMBER_PREFIX.match(line) for line in lines]
+    numbers = [int(m.group("n")) for m in found if m]
+    filled = sum(bool(line.strip()) for line in lines)
+    if len(numbers) < 3 or len(numbers) < NUMBERED_SHARE * filled:
+        return None
+    if sum(b > a for a, b in zip(numbers, numbers[1:])) < 0.9 * (len(numbers) - 1):
+        return None
+    kept = "\n".join(line[m.end() :] if m else line for line, m in zip(lines, found))
+    return kept.strip("\n"), (numbers[0], numbers[-1])
+
+
 def interview_from_text(
     text: str,
     path: Path,
@@ -209,15 +241,26 @@ def interview_from_text(
     documents (.docx, .odt, .rtf, .pdf) hand their text here. Text of timed cues (Teams'
     older transcripts: :func:`~tr_nlp.ingest.subtitles.cues_in_text`) is read as subtitles
     are: one ``Speaker: text`` line per turn is stored, and the lines above the first cue
-    (a title, a date) become the metadata ``header``.
+    (a title, a date) become the metadata ``header``. Numbers that start the lines of a
+    transcript numbered for citing (:func:`without_line_numbers`) are left out of the stored
+    text, with a warning.
     """
+    notes = []
+    numbered = None if forced else without_line_numbers(text)
+    if numbered is not None:
+        text, (first, last) = numbered
+        notes.append(f"read as a transcript numbered for citing: the numbers {first}-{last} that start its "
+                     "lines are not part of its text (offsets count without them)")
     found = cues_in_text(text)
     if found is not None:
         header, cues = found
         if header:
             metadata = {"header": header, **metadata}
-        return interview_from_cues(cues, path, ReadOptions(roles=roles), metadata, fmt)
+        result = interview_from_cues(cues, path, ReadOptions(roles=roles), metadata, fmt)
+        result.warnings[:0] = notes
+        return result
     turns, warnings = assemble_turns(text, roles, forced)
+    warnings = notes + warnings
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
     return ReadResult([Interview(interview_id, text, turns, metadata, str(path), fmt, time_marks(text))],
                       warnings=warnings)
