@@ -1192,3 +1192,20 @@ def test_line_numbers_starting_each_line_are_not_speech(write):
 def test_numbers_a_few_lines_start_with_stay_text(write):
     text = "I: How many times?\nP: Well\n3 or 4 times, maybe.\n10 at most.\nI: Right.\nP: Yes.\n"
     assert read_file(write("counts.txt", text)).interviews[0].text == text.rstrip("\n")
+
+
+@pytest.mark.parametrize("labels", [("[Interviewer]", "[Participant]"), ("I -", "P \u2013"), ("Q.", "A.")])
+def test_known_labels_without_a_colon(write, labels):
+    # "[Interviewer] text", "I - text" and "Q. text" transcripts were one 'unknown' speaker's paragraph
+    asks, answers = labels
+    path = write("t.txt", f"{asks} How was the ward?\n{answers} Hard. I - I mean, at first.\n{asks} Right.\n")
+    assert turn_texts(read_file(path).interviews[0]) == [
+        (asks.strip("[]-. \u2013"), "interviewer", "How was the ward?"),
+        (answers.strip("[]-. \u2013"), "participant", "Hard. I - I mean, at first."),
+        (asks.strip("[]-. \u2013"), "interviewer", "Right.")]
+
+
+def test_labels_without_a_colon_count_only_where_no_usual_label_is(write):
+    # in a "P:" transcript, speech that starts a line with "I - " or "A. " is speech
+    text = "I: How was it?\nP: Well\nI - I mean, it was hard.\nA. Smith, my nurse, helped.\nI: Right.\n"
+    assert [t[0] for t in turn_texts(read_file(write("t.txt", text)).interviews[0])] == ["I", "P", "I"]

@@ -11,6 +11,9 @@ Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
     Name<tab>text               0:00:05.3 - 0:00:09.1<tab>Name<tab>text
                                                              (a table copied as text)
 
+and, in a text with none of those, a known label (I, Q, A, Int, Interviewer, P01...) as
+``[Interviewer] ...``, ``I - ...`` or ``Q. ...``.
+
 Roles: built-in interviewer labels (I, Int, Q, Interviewer, Moderator, Facilitator,
 Researcher...) and participant labels (R, P, P01, A, Respondent, Participant,
 Interviewee, Client, Patient, Service user...). A corpus can override any speaker with a
@@ -80,6 +83,13 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     # [12 <tab>] Name <tab> text    (a two-column table copied as text, a line number before it)
     re.compile(rf"^{_LINE_NUMBER}(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+"),
 )
+# shapes some transcripts use instead of a colon, taken only for a known label (I, Q, A, Int,
+# Interviewer, P01...) and only in a text with no label of the shapes above (see match_loose_label)
+_LOOSE_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(rf"^\[(?P<label>{_LABEL})\]\s*:?(?:\s+|$)"),  # [Interviewer] text
+    re.compile(rf"^(?P<label>{_LABEL})\s+[-\u2013\u2014]\s+"),  # I - text    /    P – text
+    re.compile(rf"^(?P<label>{_CAP}\w{{0,11}}(?: \d+)?)\.\s+"),  # Q. text    /    Int. text
+)
 #: a line that is a name and nothing else (``Jane Doe``, ``Smith, Jane (NHS)``; group ``label``): the
 #: speaker line of a transcript that puts each name above what was said
 NAME_LINE = re.compile(rf"^\s*(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)\s*$")
@@ -146,6 +156,23 @@ def match_label(line: str) -> LabelMatch | None:
                 end=m.end(),
                 timestamp=parse_timestamp(ts) if ts else None,
             )
+    return None
+
+
+def match_loose_label(line: str) -> LabelMatch | None:
+    """A known speaker label at the start of ``line`` in a shape without a colon:
+    ``[Interviewer] text``, ``I - text`` (or an en or em dash), ``Q. text``.
+
+    These shapes also start ordinary lines ("I - I mean", "A. Smith wrote"), so a reader
+    tries them only on a text where :func:`match_label` finds no speaker at all.
+
+    >>> match_loose_label("Q. How was it?"), match_loose_label("Dr. Lee came") is None
+    (LabelMatch(label='Q', end=3, timestamp=None), True)
+    """
+    for pattern in _LOOSE_PATTERNS:
+        m = pattern.match(line)
+        if m and is_known_label(m.group("label").strip()):
+            return LabelMatch(m.group("label").strip(), m.end(), None)
     return None
 
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from tr_nlp.ingest.speakers import (
     RoleMap,
     is_known_label,
     match_label,
+    match_loose_label,
     parse_timestamp,
     speech_end,
     time_marks,
@@ -108,18 +110,7 @@ def assemble_turns(
     turns, warnings
     """
     forced = forced or {}
-    lines: list[tuple[int, str, LabelMatch | None]] = []
-    pos = 0
-    for line in text.split("\n"):
-        match = forced.get(pos)
-        if match is None:
-            item = _LIST_ITEM.match(line)
-            indent = item.end() if item else len(line) - len(line.lstrip())
-            found = match_label(line[indent:])
-            if found is not None:
-                match = LabelMatch(found.label, found.end + indent, found.timestamp)
-        lines.append((pos, line, match))
-        pos += len(line) + 1
+    lines = _labelled_lines(text, forced, match_label)
     counts = Counter(m.label for _, _, m in lines if m is not None)
     # a timestamp beside a label is evidence enough; a bare "Name:" must recur
     stamped = {m.label for _, _, m in lines if m is not None and m.timestamp is not None}
@@ -128,6 +119,10 @@ def assemble_turns(
         if n >= 2 or is_known_label(label) or label in stamped
         or any(f.label == label for f in forced.values())
     }
+    if not accepted and not forced:  # no label of the usual shapes: "[Interviewer] ...", "I - ...", "Q. ..."
+        lines = _labelled_lines(text, forced, match_loose_label)
+        counts = Counter(m.label for _, _, m in lines if m is not None)
+        accepted = set(counts) if counts.total() >= 2 else set()
     raw: list[tuple[str, int, int, float | None]] = []  # speaker, start, end, timestamp
     current: list[Any] | None = None  # [speaker, start or None, end, timestamp]
     preamble = 0
@@ -161,6 +156,26 @@ def assemble_turns(
         warnings.append(f"{preamble} lines before the first speaker label belong to no turn")
     turns, role_warnings = turns_with_roles(text, raw, roles)
     return turns, warnings + role_warnings
+
+
+def _labelled_lines(
+    text: str, forced: Mapping[int, LabelMatch], matcher: Callable[[str], LabelMatch | None]
+) -> list[tuple[int, str, LabelMatch | None]]:
+    """``(offset, line, label or None)`` for each line of ``text``: a ``forced`` label, else the
+    one ``matcher`` finds after any indent or list marker."""
+    lines: list[tuple[int, str, LabelMatch | None]] = []
+    pos = 0
+    for line in text.split("\n"):
+        match = forced.get(pos)
+        if match is None:
+            item = _LIST_ITEM.match(line)
+            indent = item.end() if item else len(line) - len(line.lstrip())
+            found = matcher(line[indent:])
+            if found is not None:
+                match = LabelMatch(found.label, found.end + indent, found.timestamp)
+        lines.append((pos, line, match))
+        pos += len(line) + 1
+    return lines
 
 
 def _paragraph_turns(text: str, roles: RoleMap) -> tuple[Turn, ...]:
@@ -220,7 +235,7 @@ def without_line_numbers(text: str) -> tuple[str, tuple[int, int]] | None:
     filled = sum(bool(line.strip()) for line in lines)
     if len(numbers) < 3 or len(numbers) < NUMBERED_SHARE * filled:
         return None
-    if sum(b > a for a, b in zip(numbers, numbers[1:])) < 0.9 * (len(numbers) - 1):
+    if sum(b > a for a, b in pairwise(numbers)) < 0.9 * (len(numbers) - 1):
         return None
     kept = "\n".join(line[m.end() :] if m else line for line, m in zip(lines, found))
     return kept.strip("\n"), (numbers[0], numbers[-1])
