@@ -293,6 +293,20 @@ def test_docx_bold_labels_and_prefix_labels(tmp_path):
     ]
 
 
+def test_docx_bold_labels_followed_by_a_time(tmp_path):
+    # a bold "Speaker 1" then "  0:03" (the speech on the next line) made "0:03" speech and lost the time
+    path = make_docx(tmp_path / "x.docx", [
+        ("Speaker 1", "  0:03"), (None, "How was it?"),
+        ("Speaker 2", " (00:00:15): Hard."),
+        ("Speaker 1", " [1:02] Right."),
+        ("Speaker 2", " 10:30 was when I left."),  # a time in speech stays speech
+    ])
+    interview = read_file(path).interviews[0]
+    assert [(t.speaker, interview.text[t.start:t.end], t.timestamp) for t in interview.turns] == [
+        ("Speaker 1", "How was it?", 3.0), ("Speaker 2", "Hard.", 15.0), ("Speaker 1", "Right.", 62.0),
+        ("Speaker 2", "10:30 was when I left.", None)]
+
+
 def test_docx_comments_no_one_could_expand_stay_text(tmp_path):
     bomb = f"site: {yaml_bomb(5)}"  # a .docx property holds 255 characters at most
     path = make_docx(tmp_path / "c.docx", [("Interviewer:", " How was it?"), ("Participant:", " Fine.")], comments=bomb)

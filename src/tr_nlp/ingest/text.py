@@ -49,6 +49,10 @@ from tr_nlp.ingest.subtitles import cues_in_text, interview_from_cues
 from tr_nlp.schema import Interview, Turn
 from tr_nlp.yamlfile import UnsafeYAML, parse_yaml
 
+#: a time just after a document's styled label: ``(00:01:02):`` or ``[0:03]`` before speech, or a bare
+#: ``0:03`` ending the line (Otter's bold "Speaker 1" and time, the speech on the next lines; after
+#: ``Label:`` a bare time is speech, as a table's answer "10:30" is)
+_TIME_AFTER_LABEL = re.compile(rf"(?:[(\[](?P<bracketed>{TIMESTAMP})[)\]]\s*:?(?:\s+|$)|(?P<bare>{TIMESTAMP})\s*$)")
 #: a number starting a line, as in a transcript numbered for citing (``12   P: ...``)
 _LINE_NUMBER_PREFIX = re.compile(r"^[ \t]*(?P<n>\d{1,6})(?:[ \t]+|$)")
 #: share of a text's non-blank lines that start with a number for it to be numbered for citing
@@ -296,7 +300,8 @@ def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dic
     ``blocks`` are (line, label or None): the label is text the line starts with that the
     document sets apart (a leading bold run, a table's speaker cell), taken as a speaker
     label even without a colon; a time mark may come first (``[00:01:02] label``, from a
-    table's time column) and becomes the turn's time. A label that is the whole line must
+    table's time column) or follow it (``label (00:01:02): speech``, or ``label 0:03`` with
+    the speech on the next lines) and becomes the turn's time. A label that is the whole line must
     recur or be a known label (``Interviewer``): once, it is more likely a heading
     (``Interview 12``) than a speaker whose speech follows on the next lines. Returns the text (lines joined, leading
     blank ones dropped) and, per offset of a labelled line, its :class:`LabelMatch` for
@@ -314,9 +319,14 @@ def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dic
         start = stamp.end() if stamp else 0
         if marked and line.startswith(marked, start):
             start += len(marked)
+            label_end = start
             while start < len(line) and line[start] in ": \t":  # the turn's text starts after ':' and spaces
                 start += 1
             time = parse_timestamp(stamp.group(1)) if stamp else None
+            after = _TIME_AFTER_LABEL.match(line, start)
+            if after and (after.group("bracketed") or ":" not in line[label_end:start]):  # the turn's time
+                start = after.end()
+                time = time if time is not None else parse_timestamp(after.group("bracketed") or after.group("bare"))
             found[pos] = LabelMatch(marked.rstrip(":").strip(), start, time), bool(line[start:].strip())
         lines.append(line)
         pos += len(line) + 1
