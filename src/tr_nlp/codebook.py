@@ -1,4 +1,4 @@
-"""Read, validate, write and hash codebooks (YAML).
+"""Read, validate, write and hash codebooks (YAML; also REFI-QDA .qdc and spreadsheets).
 
 The YAML format::
 
@@ -69,17 +69,24 @@ def load_yaml(path: str | Path) -> Any:
 
 
 def load_codebook(path: str | Path) -> Codebook:
-    """Load and validate a codebook: YAML, or a REFI-QDA ``.qdc`` file.
+    """Load and validate a codebook: YAML, a REFI-QDA ``.qdc`` file, or a spreadsheet of
+    codes (``.xlsx``, ``.csv``, ``.tsv``: :mod:`tr_nlp.codebook_table`).
 
     Raises
     ------
     CodebookError
-        On YAML or XML errors, duplicate or unknown codes, parent cycles, bad group members.
+        On YAML or XML errors, duplicate or unknown codes, parent cycles, bad group members,
+        a spreadsheet with no column of code names.
     """
-    if Path(path).suffix.lower() == ".qdc":
+    suffix = Path(path).suffix.lower()
+    if suffix == ".qdc":
         from tr_nlp.refi.codes import read_qdc  # tr_nlp.refi builds on this module
 
         return read_qdc(path)
+    if suffix in (".xlsx", ".csv", ".tsv"):
+        from tr_nlp.codebook_table import read_codebook_table  # it builds on this module
+
+        return read_codebook_table(path)
     return codebook_from_dict(load_yaml(path), path=path)
 
 

@@ -1,0 +1,113 @@
+"""Codebooks kept as a spreadsheet (.xlsx, .csv, .tsv): one row per code.
+
+Columns are found by their header, in any case: the code's name (``Code``, ``Name``, ``Code
+name``), ``Description`` (or ``Definition``), ``Include`` (``Inclusion criteria``, ``When to
+use``), ``Exclude`` (``Exclusion criteria``, ``When not to use``), ``Examples`` (one quote per
+line of the cell), ``Parent`` (or ``Theme``, ``Category``: the code it sits under, added as a
+code when no row names it), ``Colour`` and ``Group`` (codes of one group are mutually
+exclusive). Other columns, such as notes, are not read. A row with no name continues the code
+above it (a second example, a longer definition), as spreadsheets are often laid out.
+
+Examples
+--------
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"Code": ["care", "", "time"], "Definition": ["Being cared for.", "", "Time given."],
+...                       "Example": ["She listened.", "He called back.", ""], "Theme": ["support", "", "support"]})
+>>> book = codebook_from_dict(codebook_data(frame))
+>>> book.names, book["care"].examples, book["care"].parent
+(['care', 'time', 'support'], ('She listened.', 'He called back.'), 'support')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tr_nlp.codebook import codebook_from_dict
+from tr_nlp.errors import CodebookError
+from tr_nlp.schema import Codebook
+
+#: Headers (any case; spaces, hyphens and underscores alike) read as each field of a code.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "code", "code_name", "code_label", "label"),
+    "description": ("description", "definition", "meaning", "code_description", "code_definition"),
+    "include": ("include", "inclusion", "inclusion_criteria", "when_to_use", "use_when"),
+    "exclude": ("exclude", "exclusion", "exclusion_criteria", "when_not_to_use", "do_not_use_when"),
+    "examples": ("examples", "example", "example_quote", "example_quotes", "quotes", "quote"),
+    "parent": ("parent", "parent_code", "theme", "category"),
+    "color": ("color", "colour"),
+    "group": ("group", "exclusive_group"),
+}
+_TEXT_FIELDS = ("description", "include", "exclude")
+
+
+def _key(header: object) -> str:
+    return " ".join(str(header).split()).casefold().replace(" ", "_").replace("-", "_")
+
+
+def _columns(frame: pd.DataFrame, path: str | Path | None) -> dict[str, str]:
+    """Field -> the header that holds it; a field two headers could hold is refused."""
+    found: dict[str, str] = {}
+    for header in frame.columns:
+        for field, names in COLUMNS.items():
+            if _key(header) in names:
+                if field in found:
+                    raise CodebookError("E144", path, found=f"two columns for a code's {field}, "
+                                        f"'{found[field]}' and '{header}'; rename one")
+                found[field] = str(header)
+    if "name" not in found:
+        headers = ", ".join(map(str, frame.columns[:20]))
+        raise CodebookError("E144", path, found=f"a table with columns {headers}, none of them a code's name "
+                            "(name it 'Code' or 'Name')")
+    return found
+
+
+def read_codebook_table(path: str | Path) -> Codebook:
+    """Load and validate a codebook kept as a spreadsheet (see the module's docstring).
+
+    Raises
+    ------
+    CodebookError
+        When no column holds the codes' names, two columns hold one field, a row with no name
+        comes first, or the codebook is invalid (duplicate codes, parent cycles...).
+    InputError
+        When the file cannot be read as a table.
+    """
+    # imported here: tr_nlp.ingest loads the corpus, which loads codebooks
+    from tr_nlp.ingest.table import load_frame
+
+    frame, _ = load_frame(path)
+    return codebook_from_dict(codebook_data(frame, path), path=path)
+
+
+def codebook_data(frame: pd.DataFrame, path: str | Path | None = None) -> dict[str, Any]:
+    """The codebook in a table of codes (every cell a string), as the mapping
+    :func:`tr_nlp.codebook.codebook_from_dict` reads."""
+    columns = _columns(frame, path)
+    codes: list[dict[str, Any]] = []
+    groups: dict[str, list[str]] = {}
+    for number, row in enumerate(frame.fillna("").astype(str).to_dict("records"), start=2):
+        cell = {field: row[header].strip() for field, header in columns.items()}
+        if not any(cell.values()):
+            continue
+        if cell["name"]:
+            codes.append({"name": cell["name"], "examples": []})
+        elif not codes:
+            raise CodebookError("E146", path, index=f"on row {number}",
+                                detail="it has no code name and no code above it to continue")
+        code = codes[-1]
+        for field in _TEXT_FIELDS:  # a nameless row adds to the code above it
+            if cell.get(field):
+                code[field] = f"{code[field]}\n{cell[field]}" if code.get(field) else cell[field]
+        code["examples"] += [line.strip() for line in cell.get("examples", "").splitlines() if line.strip()]
+        for field in ("parent", "color"):
+            if cell.get(field):
+                code[field] = cell[field]
+        if cell.get("group") and code["name"] not in groups.setdefault(cell["group"], []):
+            groups[cell["group"]].append(code["name"])
+    named = {code["name"] for code in codes}
+    parents = dict.fromkeys(code["parent"] for code in codes if code.get("parent") and code["parent"] not in named)
+    codes += [{"name": parent, "description": ""} for parent in parents]
+    return {"name": Path(path).stem if path else "", "codes": codes, "groups": groups}

@@ -1,0 +1,71 @@
+"""Codebooks kept as a spreadsheet: columns found by header, continuation rows, errors."""
+
+import pandas as pd
+import pytest
+
+from tr_nlp.codebook import load_codebook
+from tr_nlp.errors import CodebookError, InputError
+from tr_nlp.ingest import load_corpus
+
+SHEET = pd.DataFrame({
+    "Theme": ["Attitude", "", "Going further", ""],
+    "Code": ["Non-stigmatizing attitude", "", "Beyond routine", "Bending rules"],
+    "Definition": ["Treated as a person, not a diagnosis.", "Includes being believed.",
+                   "More than the role requires.", "An exception made for the person."],
+    "Inclusion criteria": ["Being seen, asked, believed.", "", "Unexpected acts.", ""],
+    "When not to use": ["Stigma itself.", "", "Routine tasks done well.", ""],
+    "Example quotes": ["She didn't act like the diagnosis was all of me.", "He listened.\nShe asked me.",
+                       "She drove me there herself.", ""],
+    "Notes": ["agreed 3 May", "", "", "new in round 2"],
+})
+
+
+def test_a_spreadsheet_codebook_reads_its_columns_by_header(tmp_path):
+    path = tmp_path / "Codebook v2.xlsx"
+    SHEET.to_excel(path, index=False)
+    book = load_codebook(path)
+    assert book.names == ["Non-stigmatizing attitude", "Beyond routine", "Bending rules", "Attitude", "Going further"]
+    code = book["Non-stigmatizing attitude"]
+    assert code.description == "Treated as a person, not a diagnosis.\nIncludes being believed."  # the row below adds
+    assert code.include == "Being seen, asked, believed." and code.exclude == "Stigma itself."
+    assert code.examples == ("She didn't act like the diagnosis was all of me.", "He listened.", "She asked me.")
+    assert code.parent == "Attitude"  # a theme no row names becomes a code
+    assert book["Bending rules"].parent is None and book["Attitude"].parent is None
+    assert book.name == "Codebook v2"
+
+
+def test_a_csv_codebook_with_groups_and_colours(tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text("name,description,group,colour\nchange,Talk for change,talk_type,#00aa00\n"
+                    "sustain,Talk against change,talk_type,\nreflection,A reflection,,\n", encoding="utf-8")
+    book = load_codebook(path)
+    assert book.names == ["change", "sustain", "reflection"]
+    assert book.groups == {"talk_type": ("change", "sustain")}
+    assert book["change"].color == "#00aa00"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Theme,Definition\nA,B\n", "none of them a code's name (name it 'Code' or 'Name')"),
+    ("Code,Name\nA,B\n", "two columns for a code's name, 'Code' and 'Name'"),
+    ("Code,Definition\n,Orphan text\nA,B\n", "row 2"),
+    ("Code\nA\nA\n", "'A'"),
+])
+def test_a_codebook_table_that_cannot_be_read_says_why(write, text, expected):
+    with pytest.raises(CodebookError) as info:
+        load_codebook(write("codes.csv", text))
+    assert expected in str(info.value) and "codes.csv" in str(info.value)
+
+
+def test_an_empty_codebook_table_is_refused_naming_it(write):
+    with pytest.raises(InputError) as info:
+        load_codebook(write("codes.csv", "Code,Definition\n"))
+    assert "codes.csv" in str(info.value)
+
+
+def test_a_corpus_names_a_spreadsheet_codebook_kept_beside_its_transcripts(write):
+    # the codebook table is the corpus's codebook, not an utterance table of its interviews
+    write("c/one.txt", "I: How was it?\nP: She listened.\n")
+    write("c/codes.csv", "Code,Definition\ncare,Being cared for.\n")
+    corpus = load_corpus([write("c/corpus.yaml", "codebook: codes.csv\n").parent])
+    assert corpus.codebook.names == ["care"]
+    assert [iv.id for iv in corpus.interviews] == ["one"]
