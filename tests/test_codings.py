@@ -1,5 +1,6 @@
 import pytest
 
+from tr_nlp.codebook import codebook_from_dict
 from tr_nlp.errors import CodingsError, InputError
 from tr_nlp.ingest import read_codings
 from tr_nlp.schema import Code, Codebook, Coding, Interview, Turn
@@ -67,10 +68,34 @@ def test_the_text_check_forgives_what_a_spreadsheet_changes(tmp_path):
 
 def test_missing_column_names_the_columns_expected(tmp_path):
     path = tmp_path / "codings.csv"
-    path.write_text("interview,start,end\ni,18,26\n", encoding="utf-8")
+    path.write_text("study,start,end\ni,18,26\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         read_codings(path)
     assert info.value.code == "E130" and "'interview_id'" in str(info.value)
+    assert str(info.value).endswith("A codings table has the columns interview_id, start, end, code and coder "
+                                    "(start and end may be left out when a text column holds each coded quote)")
+
+
+def test_a_spreadsheet_of_quotes_with_its_own_headers(tmp_path):
+    # "Participant | Theme | Quote" (or ATLAS.ti's "Document | Codes | Quotation Content") were refused: E130
+    path = tmp_path / "quotes.csv"
+    path.write_text('Participant,Codes,Coded by,Quote\ni,"warmth\ncare",A,Sam did\ni,care,B,she stayed late\n',
+                    encoding="utf-8")
+    codebook = codebook_from_dict({"codes": ["warmth", "care"]})
+    codings, warnings = read_codings(path, INTERVIEWS, codebook)
+    text = INTERVIEWS["i"].text
+    assert [(c.code, c.coder, text[c.start:c.end]) for c in codings] == [
+        ("warmth", "A", "Sam did"), ("care", "A", "Sam did"), ("care", "B", "she stayed late")]
+    assert warnings == ["no 'interview_id' column; using 'Participant'", "no 'code' column; using 'Codes'",
+                        "no 'coder' column; using 'Coded by'", "no 'text' column; using 'Quote'"]
+
+
+def test_offsets_in_another_tools_start_column_are_not_read_as_characters(tmp_path):
+    # MAXQDA's "Beginning"/"End" and ATLAS.ti's "Start" count paragraphs: the quote places the coding
+    path = tmp_path / "maxqda.csv"
+    path.write_text("Document name,Code,Start,End,Segment\ni,care,2,2,she stayed late\n", encoding="utf-8")
+    codings, _ = read_codings(path, INTERVIEWS, codebook_from_dict({"codes": ["care"]}))
+    assert INTERVIEWS["i"].text[codings[0].start:codings[0].end] == "she stayed late"
 
 
 def test_many_skipped_interviews_make_one_warning(tmp_path):

@@ -27,6 +27,7 @@ import pandas as pd
 
 from tr_nlp.codebook import codebook_from_dict
 from tr_nlp.errors import CodebookError
+from tr_nlp.ingest.table import header_key, load_frame
 from tr_nlp.schema import Codebook
 
 #: Headers (any case; spaces, hyphens and underscores alike) read as each field of a code.
@@ -43,16 +44,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 _TEXT_FIELDS = ("description", "include", "exclude")
 
 
-def _key(header: object) -> str:
-    return " ".join(str(header).split()).casefold().replace(" ", "_").replace("-", "_")
-
-
 def _columns(frame: pd.DataFrame, path: str | Path | None) -> dict[str, str]:
     """Field -> the header that holds it; a field two headers could hold is refused."""
     found: dict[str, str] = {}
     for header in frame.columns:
         for field, names in COLUMNS.items():
-            if _key(header) in names:
+            if header_key(header) in names:
                 if field in found:
                     raise CodebookError("E144", path, found=f"two columns for a code's {field}, "
                                         f"'{found[field]}' and '{header}'; rename one")
@@ -75,9 +72,6 @@ def read_codebook_table(path: str | Path) -> Codebook:
     InputError
         When the file cannot be read as a table.
     """
-    # imported here: tr_nlp.ingest loads the corpus, which loads codebooks
-    from tr_nlp.ingest.table import load_frame
-
     frame, _ = load_frame(path)
     return codebook_from_dict(codebook_data(frame, path), path=path)
 

@@ -55,8 +55,7 @@ class Errors:
     )
     # --- tables ---------------------------------------------------------------------
     E130 = (
-        "column '{column}' not found; available columns: {available}. "
-        "Give {option} the right column name"
+        "column '{column}' not found; available columns: {available}. {fix}"
     )
     E131 = "cannot parse the table ({detail})"
     E132 = "unknown preset '{preset}'; expected one of {expected}"

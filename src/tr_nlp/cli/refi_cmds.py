@@ -234,7 +234,7 @@ def _known_rows(frame: pd.DataFrame, known: dict[str, Any], path: Path, quiet: b
     for column in columns:
         if column not in frame.columns:
             raise InputError("E130", path, column=column, available=", ".join(map(str, frame.columns)),
-                             option="the table written by tr-nlp code or tr-nlp discover")
+                             fix="Pass the table written by tr-nlp code or tr-nlp discover")
     numbers = {column: number_column(frame[column], path, whole=column in ("start", "end"))
                for column in ("start", "end", "probability", "similarity") if column in columns}
     ids = frame["interview_id"].astype(str)

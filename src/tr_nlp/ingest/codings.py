@@ -10,6 +10,14 @@ quote marks and dashes. A quote found more than once takes its first place, and 
 warning counts such rows. A quote with elisions (``...``, ``[...]``, ``…``) codes the
 passage from its first part to its last, the parts found in that order. A table without
 a ``coder`` column is one coder's, named ``human``.
+
+Columns may also go by other names, in any case (:data:`STAND_INS`): ``Interview ID``,
+``Document``, ``Participant`` for the interview; ``Theme`` or ``Codes`` for the code (a cell
+may list several, one per line, as ATLAS.ti's export does); ``Coded by`` or ``Author`` for
+the coder; ``Quote``, ``Excerpt`` or ``Segment`` for the text, with a warning naming each
+column taken so. ``start`` and ``end`` are read only under those names: other tools' ``Start``
+or ``Beginning`` count paragraphs or positions of their own, so such tables are located by
+their quotes.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import pandas as pd
 
 from tr_nlp.errors import CodingsError, InputError, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
-from tr_nlp.ingest.table import TableMapping, load_frame
+from tr_nlp.ingest.table import TableMapping, header_key, load_frame
 from tr_nlp.schema import (
     CODING_COLUMNS,
     Codebook,
@@ -34,6 +42,51 @@ from tr_nlp.schema import (
 
 #: How many skipped interviews a warning names.
 SHOWN = 5
+#: Other names (:func:`~tr_nlp.ingest.table.header_key`) for a codings table's columns, as
+#: QDA tools' exports and teams' spreadsheets head them; a lone one stands in for a missing column.
+STAND_INS = {
+    "interview_id": ("interview", "interview_name", "transcript", "transcript_id", "transcript_name", "document",
+                     "document_name", "file", "file_name", "source", "source_name", "participant",
+                     "participant_id", "case"),
+    "code": ("codes", "code_name", "theme", "node", "category"),
+    "coder": ("coded_by", "annotator", "rater", "author", "user"),
+    "text": ("quote", "quotation", "quotation_content", "excerpt", "extract", "segment", "coded_segment",
+             "coded_text", "passage", "content"),
+}
+#: What a codings table holds, for the error naming a missing column.
+_COLUMNS_FIX = ("A codings table has the columns interview_id, start, end, code and coder (start and end may "
+                "be left out when a text column holds each coded quote)")
+
+
+def standard_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` with its columns under the names a codings table uses, and a note for each
+    column taken for another (:data:`STAND_INS`). A name in another case (``Code``) is simply
+    taken; two candidates for one column leave it missing.
+
+    >>> frame, notes = standard_columns(pd.DataFrame(columns=["Interview ID", "Theme", "Quote"]))
+    >>> list(frame.columns), notes[0]
+    (['interview_id', 'code', 'text'], "no 'code' column; using 'Theme'")
+    """
+    renames: dict[object, str] = {}
+    notes: list[str] = []
+    for column, others in STAND_INS.items():
+        if column in frame.columns:
+            continue
+        same = [h for h in frame.columns if header_key(h) == column]
+        found = same or [h for h in frame.columns if header_key(h) in others]
+        if len(found) == 1 and found[0] not in renames:
+            renames[found[0]] = column
+            if not same:
+                notes.append(f"no '{column}' column; using '{found[0]}'")
+    return frame.rename(columns=renames), notes
+
+
+def _one_code_per_row(frame: pd.DataFrame) -> pd.DataFrame:
+    """A row whose code cell lists several codes, one per line, as one row per code."""
+    if not frame["code"].str.contains("\n", regex=False).any():
+        return frame
+    frame = frame.assign(code=frame["code"].str.split("\n")).explode("code")
+    return frame[frame["code"].str.strip() != ""]
 
 
 def machine_codings_note(counts: Mapping[str, int]) -> str:
@@ -70,6 +123,8 @@ def read_codings(
     """
     path = Path(path)
     frame, warnings = load_frame(path)
+    frame, notes = standard_columns(frame)
+    warnings += notes
     if "coder" not in frame.columns:  # a team with one coder need not name them
         frame["coder"] = TableMapping.default_coder
         warnings.append(f"no 'coder' column; every coding is coder '{TableMapping.default_coder}'")
@@ -81,9 +136,8 @@ def read_codings(
     quoted = "start" not in frame.columns and "end" not in frame.columns
     missing = [c for c in CODING_COLUMNS if c not in frame.columns and not (quoted and c in ("start", "end"))]
     if missing:
-        raise InputError("E130", path, column=missing[0],
-                         available=", ".join(frame.columns), option="a codings table with "
-                         + ", ".join(CODING_COLUMNS))
+        raise InputError("E130", path, column=missing[0], available=", ".join(frame.columns), fix=_COLUMNS_FIX)
+    frame = _one_code_per_row(frame)
     if interviews is not None:
         frame["interview_id"], renamed = known_ids(frame["interview_id"].str.strip(), interviews)
         if renamed:

@@ -53,7 +53,7 @@ def read_reviewed(path: str | Path, interviews: Mapping[str, Interview]) -> tupl
     missing = [c for c in REVIEWED_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError("E130", path, column=missing[0], available=", ".join(frame.columns),
-                         option="a reviewed table with " + ", ".join(REVIEWED_COLUMNS))
+                         fix="A reviewed table has the columns " + ", ".join(REVIEWED_COLUMNS) + " (and coder)")
     frame = frame.reset_index(drop=True).astype({c: str for c in REVIEWED_COLUMNS})
     frame["interview_id"], _ = known_ids(frame["interview_id"].str.strip(), interviews)
     has_coder = "coder" in frame.columns

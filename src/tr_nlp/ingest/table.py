@@ -98,10 +98,24 @@ PRESETS: dict[str, TableMapping] = {
 }
 _OPTION_OF = {
     "text_col": "--text-col", "speaker_col": "--speaker-col", "group_col": "--group-col",
-    "order_col": "--order-col", "timestamp_col": "'timestamp_col' (under 'table:' in corpus.yaml)",
-    "coder_col": "--coder-col", "code_cols": "--code-col",
-    "metadata_cols": "'metadata_cols' (under 'table:' in corpus.yaml)",
+    "order_col": "--order-col", "coder_col": "--coder-col", "code_cols": "--code-col",
 }
+
+
+def _fix(attr: str) -> str:
+    """How to name the right column for ``attr``: its CLI option, or its key in corpus.yaml."""
+    if attr in _OPTION_OF:
+        return f"Pass {_OPTION_OF[attr]} with the right column name"
+    return f"Set '{attr}' under 'table:' in corpus.yaml to the right column name"
+
+
+def header_key(header: object) -> str:
+    """A column header as tr_nlp compares it: any case, spaces, hyphens and underscores alike.
+
+    >>> header_key(" Start-Time "), header_key("Interview ID")
+    ('start_time', 'interview_id')
+    """
+    return "_".join(str(header).replace("-", " ").replace("_", " ").split()).casefold()
 
 
 def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFrame, list[str]]:
@@ -216,15 +230,14 @@ def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tu
         if optional or default_group or default_speaker:
             changes[attr] = None
             continue
-        raise InputError("E130", path, column=column, available=available, option=_OPTION_OF[attr])
+        raise InputError("E130", path, column=column, available=available, fix=_fix(attr))
     for attr in ("code_cols", "metadata_cols"):
         kept = []
         for column in getattr(mapping, attr):
             if column in frame.columns:
                 kept.append(column)
             elif not mapping.lenient:
-                raise InputError("E130", path, column=column, available=available,
-                                 option=_OPTION_OF[attr])
+                raise InputError("E130", path, column=column, available=available, fix=_fix(attr))
         changes[attr] = tuple(kept)
     return replace(mapping, **changes), notes
 
@@ -254,17 +267,14 @@ def _time_column(frame: pd.DataFrame) -> tuple[str | None, float]:
     A bare ``start`` or ``begin`` of whole numbers could be milliseconds or seconds, so it is
     taken only in Whisper's ``.tsv`` (columns ``start``, ``end``, ``text``: milliseconds).
     """
-    def key(name: object) -> str:
-        return str(name).casefold().replace(" ", "_").replace("-", "_")
-
-    found = [col for col in frame.columns if key(col) in TIME_COLUMNS]
+    found = [col for col in frame.columns if header_key(col) in TIME_COLUMNS]
     if len(found) != 1:
         return None, 1.0
     column = str(found[0])
-    if key(column) in {"start", "begin"}:
+    if header_key(column) in {"start", "begin"}:
         values = [v.strip() for v in frame[column] if v.strip()]
         if values and all(v.isdigit() for v in values):
-            whisper = tuple(key(c) for c in frame.columns) == _WHISPER_TSV
+            whisper = tuple(header_key(c) for c in frame.columns) == _WHISPER_TSV
             return (column, 0.001) if whisper else (None, 1.0)
     return column, 1.0
 
