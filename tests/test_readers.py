@@ -191,6 +191,15 @@ def test_cues_as_text_without_names_are_captions(write):
         ("I", "interviewer", "Right.")]
 
 
+def test_a_vtt_pasted_into_a_document_keeps_its_voice_tags_speakers(tmp_path):
+    lines = ["WEBVTT", "", "00:00:03.000 --> 00:00:06.000", "<v Jane Doe>How was it &amp; why?</v>", "",
+             "00:00:07.000 --> 00:00:09.000", "<v Sam Roe>Hard.</v>"]
+    interview = read_file(make_docx(tmp_path / "pasted.docx", [(None, line) for line in lines])).interviews[0]
+    assert [t[:3] for t in teams_turns(interview)] == [
+        ("Jane Doe", "interviewer", "How was it & why?"), ("Sam Roe", "participant", "Hard.")]
+    assert interview.metadata["header"] == "WEBVTT"
+
+
 @pytest.mark.parametrize("times", [1, 2])
 def test_timing_lines_a_transcript_quotes_are_speech(write, times):
     # one timing line is no transcript of cues, nor are two below more than a title's lines of turns

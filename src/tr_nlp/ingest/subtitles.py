@@ -179,8 +179,8 @@ def cues_in_text(text: str) -> tuple[str, list[Cue]] | None:
     Returns the text before the first cue (a title, a date) and the cues. Where the first
     line under most timings is a name that recurs (Teams: timing, speaker, speech), or every
     cue has a name line above its speech, that line is the cue's speaker; otherwise cues name
-    no speaker (``Name:`` prefixes still can, as in captions). A cue number line just above a
-    timing line is not speech.
+    no speaker (``Name:`` prefixes and ``<v Name>`` voice tags still can, as in captions). A cue
+    number line just above a timing line is not speech.
 
     Examples
     --------
@@ -217,6 +217,10 @@ def cues_in_text(text: str) -> tuple[str, list[Cue]] | None:
     for (_, m), body, name in zip(timings, bodies, names):
         speaker = name if named and name is not None and (name in accepted or len(body) > 1) else None
         said = re.sub(r"\s+", " ", " ".join(body[1:] if speaker else body)).strip()
+        voice = _VOICE.search(said)
+        if voice:  # a .vtt's cues pasted into a document: "<v Jane Doe>Hello</v>"
+            speaker = speaker or voice.group("name").strip()
+            said = html.unescape(_TAG.sub("", said)).strip()
         if said:
             cues.append(Cue(parse_timestamp(m.group("start")), parse_timestamp(m.group("end")), speaker, said))
     if not cues:
