@@ -1232,3 +1232,19 @@ def test_labels_without_a_colon_count_only_where_no_usual_label_is(write):
     # in a "P:" transcript, speech that starts a line with "I - " or "A. " is speech
     text = "I: How was it?\nP: Well\nI - I mean, it was hard.\nA. Smith, my nurse, helped.\nI: Right.\n"
     assert [t[0] for t in turn_texts(read_file(write("t.txt", text)).interviews[0])] == ["I", "P", "I"]
+
+
+def test_a_name_alone_above_each_paragraph_is_its_speaker(write):
+    # Otter's text export without times ("Speaker 1", then the speech) was one 'unknown' speaker
+    path = write("o.txt", "Speaker 1\nSo how was the ward, for you?\n\nSpeaker 2\nHard. She sat with me,\nthough.\n\n"
+                          "Speaker 1\nRight.\n")
+    assert turn_texts(read_file(path).interviews[0]) == [
+        ("Speaker 1", "interviewer", "So how was the ward, for you?"),
+        ("Speaker 2", "participant", "Hard. She sat with me,\nthough."), ("Speaker 1", "interviewer", "Right.")]
+
+
+def test_short_first_lines_of_unlabelled_paragraphs_are_no_speakers(write):
+    # a one-word line that recurs above paragraphs, in text where most paragraphs open otherwise
+    text = "Yes\nI think so.\n\nWell, it was hard.\n\nYes\nand then she came.\n\nIt got better.\n\nMuch better.\n"
+    result = read_file(write("u.txt", text))
+    assert [t.speaker for t in result.interviews[0].turns] == ["unknown"] * 5

@@ -268,10 +268,11 @@ def test_a_times_column_keeps_only_readable_times(tmp_path):
 def test_default_columns_in_another_case_and_a_start_time_column(tmp_path):
     # a transcription service's CSV ("Speaker", "Start Time", "Text") was refused: no 'text' column
     path = tmp_path / "otter.csv"
-    path.write_text("Speaker,Start Time,End Time,Text\nSpeaker 1,00:00:03,00:00:10,How was it?\n"
-                    "Speaker 2,00:01:12.5,00:01:20,Hard.\n", encoding="utf-8")
+    path.write_text("Interview ID,Speaker,Start Time,End Time,Text\n7,Speaker 1,00:00:03,00:00:10,How was it?\n"
+                    "7,Speaker 2,00:01:12.5,00:01:20,Hard.\n", encoding="utf-8")
     result = read_file(path)
     iv = result.interviews[0]
+    assert iv.id == "7"
     assert [(t.speaker, iv.text[t.start:t.end], t.timestamp) for t in iv.turns] == [
         ("Speaker 1", "How was it?", 3.0), ("Speaker 2", "Hard.", 72.5)]
     assert not any("using" in w for w in result.warnings)  # "Text" is 'text': nothing to say

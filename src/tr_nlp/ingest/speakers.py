@@ -12,7 +12,8 @@ Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
                                                              (a table copied as text)
 
 and, in a text with none of those, a known label (I, Q, A, Int, Interviewer, P01...) as
-``[Interviewer] ...``, ``I - ...`` or ``Q. ...``.
+``[Interviewer] ...``, ``I - ...`` or ``Q. ...``, or else a recurring name alone on the line
+above each paragraph (:func:`tr_nlp.ingest.text.name_line_labels`).
 
 Roles: built-in interviewer labels (I, Int, Q, Interviewer, Moderator, Facilitator,
 Researcher...) and participant labels (R, P, P01, A, Respondent, Participant,

@@ -221,7 +221,7 @@ def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tu
         stand_in = _stand_in(frame, attr) if column == getattr(TableMapping, attr) else None
         if stand_in is not None:
             changes[attr] = stand_in
-            if stand_in.casefold() != column.casefold():
+            if header_key(stand_in) != header_key(column):
                 notes.append(f"no '{column}' column; using '{stand_in}' (pass {_OPTION_OF[attr]} to choose another)")
             continue
         optional = attr in {"timestamp_col", "coder_col"} and mapping.lenient
@@ -243,12 +243,12 @@ def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tu
 
 
 def _stand_in(frame: pd.DataFrame, attr: str) -> str | None:
-    """The column for ``attr`` when its default name is missing: the default name in another
-    case (``Text``), else the one column (any case) with a common name for it; None when
-    there is none or several."""
+    """The column for ``attr`` when its default name is missing: the default name written
+    another way (``Text``, ``Interview ID``: :func:`header_key`), else the one column with a
+    common name for it; None when there is none or several."""
     for names in ((getattr(TableMapping, attr),), STAND_INS.get(attr, ())):
-        folded = {name.casefold() for name in names}
-        found = [str(col) for col in frame.columns if str(col).casefold() in folded]
+        folded = {header_key(name) for name in names}
+        found = [str(col) for col in frame.columns if header_key(col) in folded]
         if found:
             return found[0] if len(found) == 1 else None
     return None

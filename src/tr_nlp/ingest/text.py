@@ -32,6 +32,7 @@ from tr_nlp.errors import ConfigError, InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import normalise_text, read_text
 from tr_nlp.ingest.speakers import (
+    NAME_LINE,
     TIMESTAMP,
     UNKNOWN_SPEAKER,
     UNLABELLED_ROLE,
@@ -127,6 +128,10 @@ def assemble_turns(
         lines = _labelled_lines(text, forced, match_loose_label)
         counts = Counter(m.label for _, _, m in lines if m is not None)
         accepted = set(counts) if counts.total() >= 2 else set()
+    if not accepted and not forced:  # nor those: a name alone above each paragraph of speech
+        named = name_line_labels(text)
+        lines = _labelled_lines(text, named, lambda line: None)
+        accepted = {m.label for m in named.values()}
     raw: list[tuple[str, int, int, float | None]] = []  # speaker, start, end, timestamp
     current: list[Any] | None = None  # [speaker, start or None, end, timestamp]
     preamble = 0
@@ -160,6 +165,34 @@ def assemble_turns(
         warnings.append(f"{preamble} lines before the first speaker label belong to no turn")
     turns, role_warnings = turns_with_roles(text, raw, roles)
     return turns, warnings + role_warnings
+
+
+def name_line_labels(text: str) -> dict[int, LabelMatch]:
+    """Labels of a transcript that puts each speaker's name on a line of its own, above a
+    paragraph of speech (``Speaker 1`` or ``Jane Doe``, a blank line before it), as offset of
+    the line -> its label; empty unless such names open at least half of the paragraphs and
+    each recurs (or is a known label such as ``Interviewer``).
+
+    >>> sorted(m.label for m in name_line_labels("Jane Doe\\nHow was it?\\n\\nSam\\nHard.\\n\\nJane Doe\\nOh?"
+    ...                                                 "\\n\\nSam\\nYes.").values())
+    ['Jane Doe', 'Jane Doe', 'Sam', 'Sam']
+    >>> name_line_labels("Yes\\nI think so.\\n\\nWell, it was hard.\\n\\nAnd then\\nshe came.")
+    {}
+    """
+    lines = text.split("\n")
+    found: dict[int, LabelMatch] = {}  # the turn's text starts on the next line
+    paragraphs = 0
+    pos = 0
+    for i, line in enumerate(lines):
+        opens = bool(line.strip()) and (i == 0 or not lines[i - 1].strip())
+        paragraphs += opens
+        m = NAME_LINE.match(line) if opens and i + 1 < len(lines) and lines[i + 1].strip() else None
+        if m and line.rstrip()[-1] not in ".,;:!?\u2026":
+            found[pos] = LabelMatch(m.group("label"), len(line), None)
+        pos += len(line) + 1
+    counts = Counter(m.label for m in found.values())
+    kept = {offset: m for offset, m in found.items() if counts[m.label] >= 2 or is_known_label(m.label)}
+    return kept if len(kept) >= 2 and len(kept) * 2 >= paragraphs else {}
 
 
 def _labelled_lines(
