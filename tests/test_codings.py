@@ -186,3 +186,17 @@ def test_interviews_named_by_file_name_are_matched(tmp_path):
     assert warnings[0] == ("1 coding(s) name their interview by file name (e.g. 'i.docx'); "
                            "matched to the interview of that name")
     assert "'other.txt' (1)" in warnings[1]
+
+
+def test_codes_written_as_their_path_in_the_code_tree(tmp_path):
+    # MAXQDA's and NVivo's exports name a sub-code by its path: E153, not in the codebook
+    path = tmp_path / "maxqda.csv"
+    path.write_text('Document name,Code,Segment\ni,"Support\\warmth",Sam did\ni,Nodes/warmth,she stayed late\n',
+                    encoding="utf-8")
+    codings, warnings = read_codings(path, INTERVIEWS, CODEBOOK)
+    assert [c.code for c in codings] == ["warmth", "warmth"]
+    assert warnings[-1] == ("2 coding(s) name their code by its path in the code tree (e.g. 'Support\\warmth'); "
+                            "matched to the codebook's code of the last name in it")
+    path.write_text("Document name,Code,Segment\ni,Support\\kindness,Sam did\n", encoding="utf-8")
+    with pytest.raises(CodingsError, match=r"code 'Support\\kindness' is not in the codebook"):
+        read_codings(path, INTERVIEWS, CODEBOOK)

@@ -15,7 +15,9 @@ Columns may also go by other names, in any case (:data:`STAND_INS`): ``Interview
 ``Document``, ``Participant`` for the interview; ``Theme`` or ``Codes`` for the code (a cell
 may list several, one per line, as ATLAS.ti's export does); ``Coded by`` or ``Author`` for
 the coder; ``Quote``, ``Excerpt`` or ``Segment`` for the text, with a warning naming each
-column taken so. ``start`` and ``end`` are read only under those names: other tools' ``Start``
+column taken so. A code written as its path in a code tree (MAXQDA's ``Helping\\Beyond
+routine``, NVivo's ``Nodes/Care``) is the codebook's code of its last name, with a warning.
+``start`` and ``end`` are read only under those names: other tools' ``Start``
 or ``Beginning`` count paragraphs or positions of their own, so such tables are located by
 their quotes.
 """
@@ -79,6 +81,15 @@ def standard_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             if not same:
                 notes.append(f"no '{column}' column; using '{found[0]}'")
     return frame.rename(columns=renames), notes
+
+
+def code_leaf(code: str) -> str:
+    """The last name in a code's path, as MAXQDA and NVivo exports write a sub-code.
+
+    >>> code_leaf("Helping relationships\\\\Beyond routine"), code_leaf("Nodes/Care"), code_leaf("care")
+    ('Beyond routine', 'Care', 'care')
+    """
+    return re.split(r"[\\/]", code)[-1].strip()
 
 
 def _one_code_per_row(frame: pd.DataFrame) -> pd.DataFrame:
@@ -151,6 +162,7 @@ def read_codings(
             warnings.append(f"{repeated} quote(s) occur more than once in their interview; the first place is coded")
     codings: list[Coding] = []
     unknown: dict[str, int] = {}
+    by_path: list[str] = []  # codes named by their place in the code tree
     has_text = "text" in frame.columns and not quoted  # located quotes match by construction
     for row_no, row in zip(frame.index + 2, frame.to_dict("records")):  # header is row 1
         interview_id = row["interview_id"].strip()
@@ -162,7 +174,11 @@ def read_codings(
             if not value:
                 raise CodingsError("E156", path, row=row_no, column=column)
         if codebook is not None and code not in codebook:
-            raise CodingsError("E153", path, row=row_no, code=code)
+            leaf = code_leaf(code)
+            if leaf not in codebook:
+                raise CodingsError("E153", path, row=row_no, code=code)
+            by_path.append(code)
+            code = leaf
         if interviews is not None:
             interview = interviews.get(interview_id)
             if interview is None:
@@ -179,6 +195,9 @@ def read_codings(
                                    start=start, end=end, found=interview.text[start:end][:40],
                                    expected=row["text"][:40])
         codings.append(Coding(interview_id, start, end, code, coder))
+    if by_path:
+        warnings.append(f"{len(by_path)} coding(s) name their code by its path in the code tree (e.g. "
+                        f"'{by_path[0]}'); matched to the codebook's code of the last name in it")
     if unknown:
         named = some([f"'{iid}' ({n})" for iid, n in sorted(unknown.items())], SHOWN)
         warnings.append(f"{sum(unknown.values())} coding(s) of {len(unknown)} interview(s) not in the corpus "
