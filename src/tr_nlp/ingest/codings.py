@@ -32,7 +32,7 @@ import pandas as pd
 
 from tr_nlp.errors import CodingsError, InputError, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
-from tr_nlp.ingest.table import TableMapping, header_key, load_frame
+from tr_nlp.ingest.table import TableMapping, find_column, header_key, load_frame
 from tr_nlp.schema import (
     CODING_COLUMNS,
     Codebook,
@@ -69,17 +69,16 @@ def standard_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     >>> list(frame.columns), notes[0]
     (['interview_id', 'code', 'text'], "no 'code' column; using 'Theme'")
     """
-    renames: dict[object, str] = {}
+    renames: dict[str, str] = {}
     notes: list[str] = []
     for column, others in STAND_INS.items():
         if column in frame.columns:
             continue
-        same = [h for h in frame.columns if header_key(h) == column]
-        found = same or [h for h in frame.columns if header_key(h) in others]
-        if len(found) == 1 and found[0] not in renames:
-            renames[found[0]] = column
-            if not same:
-                notes.append(f"no '{column}' column; using '{found[0]}'")
+        found = find_column(frame.columns, column, others)
+        if found is not None and found not in renames:
+            renames[found] = column
+            if header_key(found) != column:
+                notes.append(f"no '{column}' column; using '{found}'")
     return frame.rename(columns=renames), notes
 
 

@@ -114,14 +114,21 @@ def _parse_cue(lines: list[str], line_no: int, path: Path, srt: bool) -> Cue | N
     if end < start:
         raise InputError("E120", path, line=line_no + timing_at,
                          detail=f"the cue ends ({m.group('end')}) before it starts ({m.group('start')})")
-    payload = " ".join(line.strip() for line in lines[timing_at + 1 :])
-    voice = _VOICE.search(payload)
-    speaker = voice.group("name").strip() if voice else None
-    text = html.unescape(_TAG.sub("", payload)).replace("\u00a0", " ").strip()
-    text = re.sub(r"\s+", " ", text)
+    speaker, text = _voiced(" ".join(line.strip() for line in lines[timing_at + 1 :]))
     if not text:
         return None
     return Cue(start, end, speaker, text)
+
+
+def _voiced(payload: str) -> tuple[str | None, str]:
+    """A cue's speaker from its voice tag (``<v Dr Lee>``), if any, and its text without tags.
+
+    >>> _voiced("<v.loud Dr Lee>Fish &amp;  <i>chips</i></v>")
+    ('Dr Lee', 'Fish & chips')
+    """
+    voice = _VOICE.search(payload)
+    text = html.unescape(_TAG.sub("", payload)).replace("\u00a0", " ")
+    return (voice.group("name").strip() if voice else None), re.sub(r"\s+", " ", text).strip()
 
 
 def _caption_label(text: str) -> LabelMatch | None:
@@ -217,10 +224,9 @@ def cues_in_text(text: str) -> tuple[str, list[Cue]] | None:
     for (_, m), body, name in zip(timings, bodies, names):
         speaker = name if named and name is not None and (name in accepted or len(body) > 1) else None
         said = re.sub(r"\s+", " ", " ".join(body[1:] if speaker else body)).strip()
-        voice = _VOICE.search(said)
-        if voice:  # a .vtt's cues pasted into a document: "<v Jane Doe>Hello</v>"
-            speaker = speaker or voice.group("name").strip()
-            said = html.unescape(_TAG.sub("", said)).strip()
+        if _VOICE.search(said):  # a .vtt's cues pasted into a document: "<v Jane Doe>Hello</v>"
+            voice, said = _voiced(said)
+            speaker = speaker or voice
         if said:
             cues.append(Cue(parse_timestamp(m.group("start")), parse_timestamp(m.group("end")), speaker, said))
     if not cues:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -242,16 +242,26 @@ def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tu
     return replace(mapping, **changes), notes
 
 
-def _stand_in(frame: pd.DataFrame, attr: str) -> str | None:
-    """The column for ``attr`` when its default name is missing: the default name written
-    another way (``Text``, ``Interview ID``: :func:`header_key`), else the one column with a
-    common name for it; None when there is none or several."""
-    for names in ((getattr(TableMapping, attr),), STAND_INS.get(attr, ())):
-        folded = {header_key(name) for name in names}
-        found = [str(col) for col in frame.columns if header_key(col) in folded]
+def find_column(columns: Iterable[object], name: str, others: Iterable[str] = ()) -> str | None:
+    """The column that stands for ``name`` where none is called exactly that: ``name`` written
+    another way (``Text``, ``Interview ID``: :func:`header_key`), else the one column called one
+    of ``others``; None when there is none, or several.
+
+    >>> find_column(["Speaker Name", "Text"], "text"), find_column(["who", "speaker_id"], "speaker", ["who", "speaker_id"])
+    ('Text', None)
+    """
+    columns = list(columns)
+    for names in ((name,), others):
+        folded = {header_key(n) for n in names}
+        found = [str(col) for col in columns if header_key(col) in folded]
         if found:
             return found[0] if len(found) == 1 else None
     return None
+
+
+def _stand_in(frame: pd.DataFrame, attr: str) -> str | None:
+    """The column for ``attr`` when its default name is missing (:func:`find_column`)."""
+    return find_column(frame.columns, getattr(TableMapping, attr), STAND_INS.get(attr, ()))
 
 
 #: Names (any case; spaces, hyphens or underscores alike) of a column read as each row's time
