@@ -114,6 +114,11 @@ class Errors:
         "interview id '{interview_id}' differs from '{other_id}' (in {other}) only in letter case, so "
         "their result files would be one file on a case-insensitive disk (macOS, Windows); rename one"
     )
+    E166 = (
+        "interview id '{interview_id}' is also in {other}, with another text ({differ}); ids must be unique: rename "
+        "one of the files (or sources). Copies of a project that coders coded apart are read as one only "
+        "where their texts are the same"
+    )
     # --- outputs --------------------------------------------------------------------
     E170 = "cannot write output ({detail}); check that the folder exists and is writable"
     E171 = "unsupported output type '{suffix}'; expected one of {expected}"

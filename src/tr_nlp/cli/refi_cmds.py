@@ -32,6 +32,7 @@ from tr_nlp.export.qdpx import (
     write_qdpx,
 )
 from tr_nlp.ingest import Corpus
+from tr_nlp.ingest.combine import Gathered
 from tr_nlp.ingest.qdpx import read_project, read_qdpx
 from tr_nlp.ingest.table import load_frame
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
@@ -42,7 +43,7 @@ from tr_nlp.schema import MACHINE_CODER_PREFIX, Code
 
 @c.handle_errors
 def import_cmd(
-    project: Annotated[Path, typer.Argument(help="A .qdpx file, a .qde file, or a folder with one .qde and its sources/.", show_default=False)],
+    projects: Annotated[list[Path], typer.Argument(help="A .qdpx file, a .qde file, or a folder with one .qde and its sources/; several (each coder's copy of one project) are read as one, each shared transcript once with the codings of all.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for interviews/, codings.csv, codebook.yaml, corpus.yaml (and reviewed.csv, machine_codings.csv when the project has them).")],
     speaker_role: c.SpeakerRole = None,
     encoding: c.Encoding = None,
@@ -50,15 +51,20 @@ def import_cmd(
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
-    """Read a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder) into a tr_nlp corpus folder."""
+    """Read a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder), or coders' copies of one, into a tr_nlp corpus folder."""
     c.corpus_output(output, "the imported corpus", force)
-    result = read_qdpx(project, c.read_options(speaker_roles=speaker_role, encoding=encoding))
-    if not quiet:
-        for warning in result.warnings:
-            c.warn(f"{project}: {warning}")
+    options = c.read_options(speaker_roles=speaker_role, encoding=encoding)
+    gathered = Gathered()
+    for project in projects:
+        read = read_qdpx(project, options)
+        merged = gathered.add(str(project), read)[1]
+        if not quiet:
+            for warning in read.warnings + merged:
+                c.warn(f"{project}: {warning}")
+    result = gathered.result
     written = write_corpus_folder(output, result.interviews, result.codings, result.codebook,
-                                  name=project.stem, machine_codings=result.machine_codings,
-                                  reviewed=result.reviewed)
+                                  name=projects[0].stem if len(projects) == 1 else output.name,
+                                  machine_codings=result.machine_codings, reviewed=result.reviewed)
     coders: dict[str, int] = {}
     for coding in result.codings:
         coders[coding.coder] = coders.get(coding.coder, 0) + 1

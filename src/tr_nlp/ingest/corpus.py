@@ -34,6 +34,7 @@ from tr_nlp.codebook import load_codebook, load_yaml
 from tr_nlp.errors import ConfigError, InputError, TrNlpError, some
 from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
 from tr_nlp.ingest.codings import read_codings
+from tr_nlp.ingest.combine import Gathered
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.odt import read_odt
 from tr_nlp.ingest.pdf import read_pdf
@@ -468,7 +469,7 @@ def load_corpus(
         transcript is recorded in :attr:`Corpus.files` instead.
     """
     corpus = Corpus()
-    seen: dict[str, str] = {}
+    gathered = Gathered()
     plan = plan_inputs(paths, options, fmt)
     corpus.warnings.extend(plan.warnings)
     codings_path, codebook_path = codings or plan.codings, codebook or plan.codebook
@@ -485,21 +486,14 @@ def load_corpus(
                 raise _not_a_file(path)
             report.format = detect_format(path, file_fmt)
             result = read_file(path, opts, file_fmt)
-            for iv in result.interviews:
-                if iv.id in seen:
-                    raise InputError("E161", path, interview_id=iv.id, other=seen[iv.id])
+            report.interview_ids, merged = gathered.add(str(path), result)
         except TrNlpError as exc:
             report.error = exc
             continue
-        for iv in result.interviews:
-            seen[iv.id] = str(path)
-        report.interview_ids = [iv.id for iv in result.interviews]
-        report.warnings = result.warnings
-        corpus.interviews.extend(result.interviews)
-        corpus.codings.extend(result.codings)
-        corpus.reviewed.extend(result.reviewed)
-        if result.codebook is not None and corpus.codebook is None:
-            corpus.codebook = result.codebook
+        report.warnings = result.warnings + merged
+    found = gathered.result
+    corpus.interviews, corpus.codings, corpus.reviewed = found.interviews, found.codings, found.reviewed
+    corpus.codebook = found.codebook
     if codebook_path is not None:
         corpus.codebook = load_codebook(codebook_path)
     if codings_path is not None:

@@ -1,0 +1,157 @@
+"""Gather what several files hold into one set of interviews, one interview per id.
+
+Coders of a team often each code their own copy of a project (NVivo without a server,
+ATLAS.ti team work) and export one ``.qdpx`` each. Read together, the transcripts the
+copies share are the same text: each is kept once, with the codings of every copy, so
+the coders can be compared. An id another file gave with a different text is an error:
+offsets into two texts cannot be compared.
+
+Examples
+--------
+>>> from tr_nlp.schema import Coding, Interview
+>>> one = Interview("p1", "I felt heard.")
+>>> gathered = Gathered()
+>>> gathered.add("anna.qdpx", ReadResult([one], [Coding("p1", 0, 12, "heard", "Anna")]))
+(['p1'], [])
+>>> ids, notes = gathered.add("ben.qdpx", ReadResult([one], [Coding("p1", 2, 12, "heard", "Ben")]))
+>>> ids, [c.coder for c in gathered.result.codings]
+([], ['Anna', 'Ben'])
+>>> print(notes[0])
+1 interview(s) also in anna.qdpx with the same text were read once, with this file's codings added (Ben: 1)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+from tr_nlp.errors import InputError
+from tr_nlp.ingest.base import ReadResult
+from tr_nlp.schema import Codebook, Coding
+
+_T = TypeVar("_T")
+
+
+@dataclass
+class Gathered:
+    """Interviews, codings, codebook and read passages gathered from files in turn.
+
+    Attributes
+    ----------
+    result : ReadResult
+        Everything gathered so far (its ``warnings`` stay empty: :meth:`add` returns them).
+    origin : dict
+        Interview id -> the file that first gave it.
+    """
+
+    result: ReadResult = field(default_factory=ReadResult)
+    origin: dict[str, str] = field(default_factory=dict)
+
+    def add(self, path: str, read: ReadResult) -> tuple[list[str], list[str]]:
+        """Add what one file holds; return the ids it added and what was merged, in words.
+
+        An interview whose id was read before with the same text is kept once; this
+        file's codings, read passages and codes are added to it (those already there are
+        not repeated).
+
+        Raises
+        ------
+        InputError
+            E166, where an id was read before with another text; nothing is added then.
+        """
+        shared: dict[str, str] = {}
+        known = {iv.id: iv for iv in self.result.interviews}
+        for interview in read.interviews:
+            if interview.id in known:
+                if interview.text != known[interview.id].text:
+                    raise InputError("E166", path, interview_id=interview.id, other=self.origin[interview.id],
+                                     differ=first_difference(interview.text, known[interview.id].text))
+                shared[interview.id] = self.origin[interview.id]
+        added = [iv for iv in read.interviews if iv.id not in shared]
+        self.result.interviews.extend(added)
+        self.origin.update((iv.id, path) for iv in added)
+        notes: list[str] = []
+        if shared:
+            notes.append(_shared_note(shared, read.codings, self.result.codings))
+            notes.extend(_same_coder_notes(shared, read.codings, self.result.codings))
+        for name in ("codings", "machine_codings", "reviewed"):
+            _extend_unseen(getattr(self.result, name), getattr(read, name))
+        if read.codebook is not None:
+            book, new = merged_codebook(self.result.codebook, read.codebook)
+            if new and self.result.codebook is not None:
+                notes.append(f"{len(new)} code(s) no file read before has were added to the codebook: "
+                             + ", ".join(new))
+            self.result.codebook = book
+        return [iv.id for iv in added], notes
+
+
+def merged_codebook(first: Codebook | None, other: Codebook) -> tuple[Codebook, list[str]]:
+    """``first`` with the codes of ``other`` it lacks appended, and their names.
+
+    A code both have keeps ``first``'s description; a group of ``other``'s is added where
+    ``first`` has no group of that name and none of its codes is in a group already.
+    """
+    if first is None:
+        return other, []
+    new = [code for code in other.codes if code.name not in first]
+    grouped = {name for codes in first.groups.values() for name in codes}
+    groups = dict(first.groups)
+    for group, codes in other.groups.items():
+        if group not in groups and not grouped.intersection(codes):
+            groups[group] = codes
+    return replace(first, codes=(*first.codes, *new), groups=groups), [code.name for code in new]
+
+
+def first_difference(text: str, other: str, context: int = 20) -> str:
+    """Where two texts first differ, in words a person can find it by.
+
+    >>> first_difference("Four years, yeah", "Five years, yeah")
+    "at character 2: 'Four years, yeah' here, 'Five years, yeah' there"
+    >>> first_difference("I felt heard.", "I felt heard. Yes.")
+    "after character 13, where one ends: 'elt heard.' here, 'elt heard. Yes.' there"
+    """
+    shorter = min(len(text), len(other))
+    at = next((i for i, (a, b) in enumerate(zip(text, other, strict=False)) if a != b), shorter)
+    start = max(0, at - context // 2)
+    where = f"after character {at}, where one ends" if at == shorter else f"at character {at + 1}"
+    return f"{where}: {text[start:at + context]!r} here, {other[start:at + context]!r} there"
+
+
+def _extend_unseen(items: list[_T], more: list[_T]) -> None:
+    seen = set(items)
+    for item in more:
+        if item not in seen:
+            seen.add(item)
+            items.append(item)
+
+
+def _shared_note(shared: dict[str, str], codings: list[Coding], before: list[Coding]) -> str:
+    others = sorted(set(shared.values()))
+    where = others[0] + (f" and {len(others) - 1} other file(s)" if len(others) > 1 else "")
+    seen = set(before)
+    coders = Counter(c.coder for c in codings if c.interview_id in shared and c not in seen)
+    added = ", ".join(f"{coder}: {n}" for coder, n in sorted(coders.items()))
+    return (f"{len(shared)} interview(s) also in {where} with the same text were read once, "
+            + (f"with this file's codings added ({added})" if added else "adding no coding read before"))
+
+
+def _same_coder_notes(shared: dict[str, str], codings: list[Coding], before: list[Coding]) -> list[str]:
+    """One note per coder who coded a shared interview differently here than before: two
+    people under one user name, or one person's two rounds, which cannot be told apart."""
+    def by_coder(found: list[Coding]) -> dict[tuple[str, str], set[Coding]]:
+        out: dict[tuple[str, str], set[Coding]] = {}
+        for c in found:
+            if c.interview_id in shared:
+                out.setdefault((c.coder, c.interview_id), set()).add(c)
+        return out
+
+    mine, theirs = by_coder(codings), by_coder(before)
+    differ: dict[str, list[str]] = {}
+    for (coder, interview_id), found in sorted(mine.items()):
+        if (coder, interview_id) in theirs and theirs[coder, interview_id] != found:
+            differ.setdefault(coder, []).append(interview_id)
+    return [f"coder {coder!r} coded {len(ids)} interview(s) ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''})"
+            f" differently here than in {shared[ids[0]]}; the codings of both are taken as one coder's. If two "
+            "people coded, give each their own user name in the QDA software before exporting"
+            for coder, ids in differ.items()]

@@ -1,0 +1,145 @@
+"""Coders' copies of one project (and one transcript given twice) read as one corpus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from tr_nlp.cli import app
+from tr_nlp.export.qdpx import write_qdpx
+from tr_nlp.ingest import load_corpus
+from tr_nlp.ingest.base import ReadResult
+from tr_nlp.ingest.combine import Gathered, merged_codebook
+from tr_nlp.schema import Code, Codebook, Coding, Interview, Turn
+
+TEXT = ("I: Who helped you most?\n"
+        "P: The nurse. She never looked at me like I was my diagnosis, and she rang on her day off.\n")
+OTHER = "I: And the ward?\nP: Loud. Nobody had time.\n"
+BOOK = Codebook((Code("non_stigmatizing_attitude"), Code("beyond_routine")), name="Helping relationships")
+
+
+def interview(iid: str = "p01", text: str = TEXT) -> Interview:
+    first = text.index("\n") + 1
+    return Interview(iid, text, (Turn("I", "interviewer", 3, first - 1), Turn("P", "participant", first + 3,
+                                                                                  len(text) - 1)))
+
+
+def coded(phrase: str, code: str, coder: str, iid: str = "p01", text: str = TEXT) -> Coding:
+    start = text.index(phrase)
+    return Coding(iid, start, start + len(phrase), code, coder)
+
+
+STIGMA = "never looked at me like I was my diagnosis"
+DAY_OFF = "rang on her day off"
+
+
+def project(path: Path, codings: list[Coding], book: Codebook = BOOK, interviews=None) -> Path:
+    return write_qdpx(path, interviews or [interview(), interview("p02", OTHER)], book, codings=codings)
+
+
+def test_two_coders_copies_of_a_project_read_as_one_corpus_with_both_coders(tmp_path):
+    anna = project(tmp_path / "anna.qdpx", [coded(STIGMA, "non_stigmatizing_attitude", "Anna"),
+                                            coded(DAY_OFF, "beyond_routine", "Anna")])
+    ben = project(tmp_path / "ben.qdpx", [coded("She never looked at me", "non_stigmatizing_attitude", "Ben")])
+    corpus = load_corpus([anna, ben])
+    assert [iv.id for iv in corpus.interviews] == ["p01", "p02"] and corpus.failures == []
+    assert sorted((c.coder, c.code) for c in corpus.codings) == [
+        ("Anna", "beyond_routine"), ("Anna", "non_stigmatizing_attitude"), ("Ben", "non_stigmatizing_attitude")]
+    first, second = corpus.files
+    assert (first.interview_ids, second.interview_ids) == (["p01", "p02"], [])
+    assert second.warnings == [(f"2 interview(s) also in {anna} with the same text were read once, "
+                                "with this file's codings added (Ben: 1)")]
+
+
+def test_a_coding_both_copies_hold_is_counted_once_and_a_second_round_is_named(tmp_path):
+    # a copy made after Anna's first coding holds it too; her later coding in one copy only is
+    # either her second round or another person under her name: taken together, with a warning
+    same = coded(STIGMA, "non_stigmatizing_attitude", "Anna")
+    anna = project(tmp_path / "anna.qdpx", [same])
+    copy = project(tmp_path / "copy.qdpx", [same, coded(DAY_OFF, "beyond_routine", "Anna")])
+    corpus = load_corpus([anna, copy])
+    assert sorted(c.code for c in corpus.codings) == ["beyond_routine", "non_stigmatizing_attitude"]
+    assert corpus.files[1].warnings[1] == (
+        f"coder 'Anna' coded 1 interview(s) (p01) differently here than in {anna}; the codings of both are taken "
+        "as one coder's. If two people coded, give each their own user name in the QDA software before exporting")
+    again = load_corpus([anna, shutil.copy(anna, tmp_path / "again.qdpx"), copy])  # the same project twice
+    assert "adding no coding read before" in again.files[1].warnings[0]
+
+
+def test_an_interview_with_another_text_under_the_same_id_fails_its_file_alone_saying_where(tmp_path):
+    anna = project(tmp_path / "anna.qdpx", [coded(STIGMA, "non_stigmatizing_attitude", "Anna")])
+    edited = TEXT.replace("day off", "day-off")
+    ben = project(tmp_path / "ben.qdpx", [coded("day-off", "beyond_routine", "Ben", text=edited)],
+                  interviews=[interview(text=edited)])
+    (tmp_path / "p03.txt").write_text(OTHER, encoding="utf-8")
+    corpus = load_corpus([anna, ben, tmp_path / "p03.txt"])
+    assert [iv.id for iv in corpus.interviews] == ["p01", "p02", "p03"]
+    assert [c.coder for c in corpus.codings] == ["Anna"]
+    [failed] = corpus.failures
+    assert failed.error.code == "E166" and failed.path == str(ben)
+    assert str(failed.error).startswith(
+        f"{ben}: [E166] interview id 'p01' is also in {anna}, with another text (at character 110: 'on her day-off.' "
+        "here, 'on her day off.' there); ids must be unique: rename one of the files")
+
+
+def test_one_transcript_in_two_folders_is_read_once(tmp_path):
+    for folder in ("round1", "backup"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "p01.txt").write_text(TEXT, encoding="utf-8")
+    corpus = load_corpus([tmp_path / "round1", tmp_path / "backup"])
+    assert [iv.id for iv in corpus.interviews] == ["p01"] and corpus.failures == []
+    assert "read once" in corpus.files[1].warnings[0]
+
+
+def test_codes_one_copy_added_join_the_codebook_with_a_warning(tmp_path):
+    grown = Codebook((*BOOK.codes, Code("continuity", "the same person over time")), name="grown")
+    anna = project(tmp_path / "anna.qdpx", [coded(STIGMA, "non_stigmatizing_attitude", "Anna")])
+    ben = project(tmp_path / "ben.qdpx", [coded(DAY_OFF, "continuity", "Ben")], book=grown)
+    corpus = load_corpus([anna, ben])
+    assert corpus.codebook.names == ["non_stigmatizing_attitude", "beyond_routine", "continuity"]
+    assert corpus.codebook.name == "Helping relationships"
+    assert corpus.files[1].warnings[-1] == "1 code(s) no file read before has were added to the codebook: continuity"
+
+
+def test_merged_codebook_keeps_the_first_description_and_adds_only_free_groups():
+    first = Codebook((Code("a", "first words"), Code("b"), Code("c")), {"stance": ("a", "b")})
+    other = Codebook((Code("a", "other words"), Code("c"), Code("d"), Code("e")),
+                     {"stance": ("c", "d"), "tone": ("d", "e"), "mixed": ("a", "e")})
+    book, new = merged_codebook(first, other)
+    assert (book.names, new) == (["a", "b", "c", "d", "e"], ["d", "e"])
+    assert book["a"].description == "first words"
+    assert dict(book.groups) == {"stance": ("a", "b"), "tone": ("d", "e")}
+    assert merged_codebook(None, other) == (other, [])
+
+
+def test_nothing_is_added_when_a_file_fails():
+    gathered = Gathered()
+    gathered.add("a", ReadResult([interview()], [coded(STIGMA, "non_stigmatizing_attitude", "Anna")], BOOK))
+    with pytest.raises(Exception, match="E166"):
+        gathered.add("b", ReadResult([interview("p02", OTHER), interview(text=OTHER)],
+                                     [coded("Loud", "beyond_routine", "Ben", "p02", OTHER)]))
+    assert ([iv.id for iv in gathered.result.interviews], len(gathered.result.codings)) == (["p01"], 1)
+
+
+def test_import_reads_coders_copies_into_one_folder_and_evaluate_compares_them(tmp_path):
+    anna = project(tmp_path / "anna.qdpx", [coded(STIGMA, "non_stigmatizing_attitude", "Anna")])
+    ben = project(tmp_path / "ben.qdpx", [coded("She never looked at me", "non_stigmatizing_attitude", "Ben")])
+    result = CliRunner().invoke(app, ["import", str(anna), str(ben), "-o", str(tmp_path / "team")])
+    assert result.exit_code == 0, result.output
+    assert "2 interviews, 2 codes, 2 codings (Anna: 1, Ben: 1)" in result.stdout
+    assert "also in" in result.stderr and "(Ben: 1)" in result.stderr
+    codings = pd.read_csv(tmp_path / "team" / "codings.csv")
+    assert sorted(codings.coder) == ["Anna", "Ben"]
+    assert "name: team" in (tmp_path / "team" / "corpus.yaml").read_text()
+
+
+def test_import_of_copies_with_another_text_writes_nothing(tmp_path):
+    anna = project(tmp_path / "anna.qdpx", [])
+    ben = project(tmp_path / "ben.qdpx", [], interviews=[interview(text=TEXT + "P: Yes.\n")])
+    result = CliRunner().invoke(app, ["import", str(anna), str(ben), "-o", str(tmp_path / "team")])
+    assert result.exit_code == 2 and "[E166]" in result.stderr and "after character 114, where one ends" in result.stderr
+    assert not (tmp_path / "team").exists()
