@@ -67,7 +67,9 @@ def test_a_coding_both_copies_hold_is_counted_once_and_a_second_round_is_named(t
         f"coder 'Anna' coded 1 interview(s) (p01) differently here than in {anna}; the codings of both are taken "
         "as one coder's. If two people coded, give each their own user name in the QDA software before exporting")
     again = load_corpus([anna, shutil.copy(anna, tmp_path / "again.qdpx"), copy])  # the same project twice
-    assert "adding no coding read before" in again.files[1].warnings[0]
+    assert again.files[1].warnings == [] and again.warnings == [
+        ("1 file(s) held only transcripts read before from another file, with the same text, and were read once: "
+         f"{tmp_path / 'again.qdpx'} (as {anna})")]
 
 
 def test_an_interview_with_another_text_under_the_same_id_fails_its_file_alone_saying_where(tmp_path):
@@ -92,7 +94,7 @@ def test_one_transcript_in_two_folders_is_read_once(tmp_path):
         (tmp_path / folder / "p01.txt").write_text(TEXT, encoding="utf-8")
     corpus = load_corpus([tmp_path / "round1", tmp_path / "backup"])
     assert [iv.id for iv in corpus.interviews] == ["p01"] and corpus.failures == []
-    assert "read once" in corpus.files[1].warnings[0]
+    assert corpus.files[1].warnings == [] and "were read once: " in corpus.warnings[0]
 
 
 def test_codes_one_copy_added_join_the_codebook_with_a_warning(tmp_path):
@@ -143,3 +145,65 @@ def test_import_of_copies_with_another_text_writes_nothing(tmp_path):
     result = CliRunner().invoke(app, ["import", str(anna), str(ben), "-o", str(tmp_path / "team")])
     assert result.exit_code == 2 and "[E166]" in result.stderr and "after character 114, where one ends" in result.stderr
     assert not (tmp_path / "team").exists()
+
+
+# --- several codings tables, several corpus folders -------------------------------------
+
+
+def codings_sheet(path: Path, rows: list[Coding], coder_column: bool = True) -> Path:
+    frame = pd.DataFrame([(c.interview_id, c.start, c.end, c.code, c.coder) for c in rows],
+                         columns=["interview_id", "start", "end", "code", "coder"])
+    (frame if coder_column else frame.drop(columns="coder")).to_csv(path, index=False)
+    return path
+
+
+def test_each_coders_own_sheet_without_a_coder_column_is_coded_by_its_file_name(tmp_path):
+    (tmp_path / "p01.txt").write_text(TEXT, encoding="utf-8")
+    anna = codings_sheet(tmp_path / "anna.csv", [coded(STIGMA, "non_stigmatizing_attitude", "-")], False)
+    ben = codings_sheet(tmp_path / "ben.csv", [coded(DAY_OFF, "beyond_routine", "-")], False)
+    corpus = load_corpus([tmp_path / "p01.txt"], codings=[anna, ben])
+    assert sorted((c.coder, c.code) for c in corpus.codings) == [
+        ("anna", "non_stigmatizing_attitude"), ("ben", "beyond_routine")]
+    assert f"{ben}: no 'coder' column; every coding is coder 'ben'" in corpus.warnings
+    alone = load_corpus([tmp_path / "p01.txt"], codings=anna)  # one table: one unnamed coder, as before
+    assert [c.coder for c in alone.codings] == ["human"]
+
+
+def test_two_corpus_folders_bring_their_codings_and_codebooks_both(tmp_path):
+    # each coder's project imported into its own folder: the second folder's codings were dropped
+    # without a word (only the first corpus.yaml's codings and codebook were read)
+    grown = Codebook((*BOOK.codes, Code("continuity")), name="grown")
+    anna = project(tmp_path / "anna.qdpx", [coded(STIGMA, "non_stigmatizing_attitude", "Anna")])
+    ben = project(tmp_path / "ben.qdpx", [coded(DAY_OFF, "continuity", "Ben")], book=grown)
+    for path in (anna, ben):
+        result = CliRunner().invoke(app, ["import", str(path), "-o", str(tmp_path / path.stem)])
+        assert result.exit_code == 0, result.output
+    corpus = load_corpus([tmp_path / "anna", tmp_path / "ben"])
+    assert sorted((c.coder, c.code) for c in corpus.codings) == [
+        ("Anna", "non_stigmatizing_attitude"), ("Ben", "continuity")]
+    assert corpus.codebook.names == ["non_stigmatizing_attitude", "beyond_routine", "continuity"]
+    assert f"{tmp_path / 'ben' / 'codebook.yaml'}: 1 code(s) no file read before has were added to the codebook: " \
+           "continuity" in corpus.warnings
+    assert "2 file(s) held only transcripts read before" in corpus.warnings[0]
+
+
+def test_corpus_yaml_names_several_codings_tables(tmp_path):
+    (tmp_path / "p01.txt").write_text(TEXT, encoding="utf-8")
+    codings_sheet(tmp_path / "anna.csv", [coded(STIGMA, "non_stigmatizing_attitude", "Anna")])
+    codings_sheet(tmp_path / "ben.csv", [coded(STIGMA, "non_stigmatizing_attitude", "Ben")])
+    (tmp_path / "corpus.yaml").write_text("interviews: [p01.txt]\ncodings: [anna.csv, ben.csv]\n", encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    assert ([f.path for f in corpus.files], sorted(c.coder for c in corpus.codings)) == (
+        [str(tmp_path / "p01.txt")], ["Anna", "Ben"])
+
+
+def test_the_cli_takes_codings_more_than_once(tmp_path):
+    (tmp_path / "p01.txt").write_text(TEXT, encoding="utf-8")
+    anna = codings_sheet(tmp_path / "anna.csv", [coded(STIGMA, "non_stigmatizing_attitude", "-")], False)
+    ben = codings_sheet(tmp_path / "ben.csv", [coded(DAY_OFF, "beyond_routine", "-")], False)
+    out = tmp_path / "segments.csv"
+    result = CliRunner().invoke(app, ["segment", str(tmp_path / "p01.txt"), "--codings", str(anna),
+                                      "--codings", str(ben), "--unit", "turn", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "every coding is coder 'anna'" in result.stderr and "every coding is coder 'ben'" in result.stderr
+    assert pd.read_csv(out)["codes"].fillna("").tolist() == ["beyond_routine;non_stigmatizing_attitude"]

@@ -114,6 +114,7 @@ def read_codings(
     path: str | Path,
     interviews: Mapping[str, Interview] | None = None,
     codebook: Codebook | None = None,
+    coder: str = TableMapping.default_coder,
 ) -> tuple[list[Coding], list[str]]:
     """Read and check a codings table.
 
@@ -126,6 +127,9 @@ def read_codings(
         is not here are dropped with a warning (its file may have failed to load).
     codebook : Codebook, optional
         When given, every code must be in it.
+    coder : str
+        The coder of every coding in a table without a ``coder`` column (one coder's
+        own spreadsheet).
 
     Returns
     -------
@@ -136,8 +140,8 @@ def read_codings(
     frame, notes = standard_columns(frame)
     warnings += notes
     if "coder" not in frame.columns:  # a team with one coder need not name them
-        frame["coder"] = TableMapping.default_coder
-        warnings.append(f"no 'coder' column; every coding is coder '{TableMapping.default_coder}'")
+        frame["coder"] = coder
+        warnings.append(f"no 'coder' column; every coding is coder '{coder}'")
     frame = frame.reset_index(drop=True)  # row i is the file's row i + 2 (after the header), in errors too
     machine = frame["coder"].str.strip().map(is_machine_coder)
     if machine.any():

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from tr_nlp.errors import InputError
+from tr_nlp.errors import InputError, some
 from tr_nlp.ingest.base import ReadResult
 from tr_nlp.schema import Codebook, Coding
 
@@ -47,6 +47,8 @@ class Gathered:
 
     result: ReadResult = field(default_factory=ReadResult)
     origin: dict[str, str] = field(default_factory=dict)
+    #: (file, the file read before) for each file that held nothing not read before
+    repeated: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, path: str, read: ReadResult) -> tuple[list[str], list[str]]:
         """Add what one file holds; return the ids it added and what was merged, in words.
@@ -71,19 +73,38 @@ class Gathered:
         added = [iv for iv in read.interviews if iv.id not in shared]
         self.result.interviews.extend(added)
         self.origin.update((iv.id, path) for iv in added)
-        notes: list[str] = []
-        if shared:
-            notes.append(_shared_note(shared, read.codings, self.result.codings))
-            notes.extend(_same_coder_notes(shared, read.codings, self.result.codings))
-        for name in ("codings", "machine_codings", "reviewed"):
-            _extend_unseen(getattr(self.result, name), getattr(read, name))
+        notes = _same_coder_notes(shared, read.codings, self.result.codings)
+        seen = set(self.result.codings)
+        coders = Counter(c.coder for c in read.codings if c.interview_id in shared and c not in seen)
+        grew = sum(extend_unseen(getattr(self.result, name), getattr(read, name))
+                   for name in ("codings", "machine_codings", "reviewed"))
         if read.codebook is not None:
             book, new = merged_codebook(self.result.codebook, read.codebook)
             if new and self.result.codebook is not None:
-                notes.append(f"{len(new)} code(s) no file read before has were added to the codebook: "
-                             + ", ".join(new))
+                notes.append(added_codes_note(new))
             self.result.codebook = book
+        if shared and (coders or added or grew):
+            notes.insert(0, _shared_note(shared, coders))
+        elif shared and not grew and not notes:  # a copy of a file read before
+            self.repeated.append((path, self.origin[next(iter(shared))]))
         return [iv.id for iv in added], notes
+
+    def repeated_note(self, shown: int = 3) -> str | None:
+        """One warning for the files that held only interviews read before, with the same
+        text and nothing to add (one transcript in two folders), or None.
+
+        >>> from tr_nlp.schema import Interview
+        >>> gathered = Gathered()
+        >>> for path in ("a/p1.txt", "b/p1.txt"):
+        ...     _ = gathered.add(path, ReadResult([Interview("p1", "I felt heard.")]))
+        >>> print(gathered.repeated_note())
+        1 file(s) held only transcripts read before from another file, with the same text, and were read once: b/p1.txt (as a/p1.txt)
+        """
+        if not self.repeated:
+            return None
+        pairs = [f"{path} (as {other})" for path, other in self.repeated]
+        return (f"{len(pairs)} file(s) held only transcripts read before from another file, with the same text, "
+                f"and were read once: {some(pairs, shown)}")
 
 
 def merged_codebook(first: Codebook | None, other: Codebook) -> tuple[Codebook, list[str]]:
@@ -118,22 +139,27 @@ def first_difference(text: str, other: str, context: int = 20) -> str:
     return f"{where}: {text[start:at + context]!r} here, {other[start:at + context]!r} there"
 
 
-def _extend_unseen(items: list[_T], more: list[_T]) -> None:
-    seen = set(items)
+def added_codes_note(new: list[str]) -> str:
+    """The warning for codes one codebook adds to those read before."""
+    return f"{len(new)} code(s) no file read before has were added to the codebook: {', '.join(new)}"
+
+
+def extend_unseen(items: list[_T], more: list[_T]) -> int:
+    """Append the ``more`` not in ``items`` yet; how many were."""
+    seen, before = set(items), len(items)
     for item in more:
         if item not in seen:
             seen.add(item)
             items.append(item)
+    return len(items) - before
 
 
-def _shared_note(shared: dict[str, str], codings: list[Coding], before: list[Coding]) -> str:
+def _shared_note(shared: dict[str, str], coders: Counter[str]) -> str:
     others = sorted(set(shared.values()))
     where = others[0] + (f" and {len(others) - 1} other file(s)" if len(others) > 1 else "")
-    seen = set(before)
-    coders = Counter(c.coder for c in codings if c.interview_id in shared and c not in seen)
     added = ", ".join(f"{coder}: {n}" for coder, n in sorted(coders.items()))
-    return (f"{len(shared)} interview(s) also in {where} with the same text were read once, "
-            + (f"with this file's codings added ({added})" if added else "adding no coding read before"))
+    return (f"{len(shared)} interview(s) also in {where} with the same text were read once"
+            + (f", with this file's codings added ({added})" if added else ""))
 
 
 def _same_coder_notes(shared: dict[str, str], codings: list[Coding], before: list[Coding]) -> list[str]:

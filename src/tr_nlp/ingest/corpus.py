@@ -5,7 +5,7 @@ are and how to read them::
 
     name: demo
     interviews: [interviews/]        # files, folders or globs, relative to this file
-    codings: codings.csv
+    codings: codings.csv             # or a list: [anna.csv, ben.csv], one per coder
     codebook: codebook.yaml
     reviewed: [round1.csv]           # passages read in interviews coded in part (tr-nlp next's lists)
     speakers:                        # speaker -> role overrides
@@ -34,7 +34,7 @@ from tr_nlp.codebook import load_codebook, load_yaml
 from tr_nlp.errors import ConfigError, InputError, TrNlpError, some
 from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
 from tr_nlp.ingest.codings import read_codings
-from tr_nlp.ingest.combine import Gathered
+from tr_nlp.ingest.combine import Gathered, added_codes_note, extend_unseen, merged_codebook
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.odt import read_odt
 from tr_nlp.ingest.pdf import read_pdf
@@ -294,7 +294,7 @@ class CorpusConfig:
 
     root: Path
     interviews: tuple[Path, ...]
-    codings: Path | None = None
+    codings: tuple[Path, ...] = ()
     codebook: Path | None = None
     options: ReadOptions = ReadOptions()
     fmt: str | None = None
@@ -304,7 +304,8 @@ class CorpusConfig:
 #: corpus.yaml keys: the types each may have, and how to say so.
 CONFIG_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "name": (str, "text"), "description": (str, "text"), "synthetic": (bool, "true or false"),
-    "interviews": ((str, list), "a path or a list of paths"), "codings": (str, "a path"),
+    "interviews": ((str, list), "a path or a list of paths"),
+    "codings": ((str, list), "a path or a list of paths"),
     "codebook": (str, "a path"), "speakers": (dict, "a mapping of speaker to role"),
     "preset": (str, "a preset name"), "table": (dict, "a mapping of table settings"),
     "encoding": (str, "an encoding name"), "format": (str, "a reader name"),
@@ -328,10 +329,7 @@ def load_config(folder: str | Path, options: ReadOptions = ReadOptions()) -> Cor
         kinds, expected = CONFIG_TYPES[key]
         if value is not None and not isinstance(value, kinds):
             raise ConfigError("E160", path, detail=f"'{key}' must be {expected}, found {type(value).__name__}")
-    entries = data.get("interviews") or ["."]
-    entries = [entries] if isinstance(entries, str) else entries
-    reviewed = data.get("reviewed") or []
-    reviewed = [reviewed] if isinstance(reviewed, str) else reviewed
+    entries, codings, reviewed = (_listed(data.get(key)) for key in ("interviews", "codings", "reviewed"))
     table: TableMapping | None = options.table
     if data.get("preset"):
         table = TableMapping.preset(str(data["preset"]))
@@ -345,13 +343,17 @@ def load_config(folder: str | Path, options: ReadOptions = ReadOptions()) -> Cor
 
     return CorpusConfig(
         root=folder,
-        interviews=tuple(folder / str(e) for e in entries),
-        codings=rel(data.get("codings")),
+        interviews=tuple(folder / str(e) for e in entries or ["."]),
+        codings=tuple(folder / str(e) for e in codings),
         codebook=rel(data.get("codebook")),
         options=opts,
         fmt=data.get("format"),
         reviewed=tuple(folder / str(e) for e in reviewed),
     )
+
+
+def _listed(value: str | list[Any] | None) -> list[Any]:
+    return [value] if isinstance(value, str) else value or []
 
 
 def _table_fields(raw: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -378,8 +380,8 @@ class InputPlan:
     """What to read: each file with its read options and format, and any codings/codebook."""
 
     files: list[tuple[Path, ReadOptions, str | None]] = field(default_factory=list)
-    codings: Path | None = None
-    codebook: Path | None = None
+    codings: list[Path] = field(default_factory=list)
+    codebooks: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     reviewed: list[Path] = field(default_factory=list)
 
@@ -402,8 +404,8 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
         passed_over: list[Path] = []
         if config is not None:
             found = [(f, config.options, fmt or config.fmt) for f in iter_input_files(config.interviews, passed_over)]
-            plan.codings = plan.codings or config.codings
-            plan.codebook = plan.codebook or config.codebook
+            plan.codings += [p for p in config.codings if p not in plan.codings]
+            plan.codebooks += [config.codebook] if config.codebook and config.codebook not in plan.codebooks else []
             plan.reviewed += config.reviewed
         else:
             found = [(f, options, fmt) for f in iter_input_files([raw], passed_over)]
@@ -441,7 +443,7 @@ def load_corpus(
     paths: Sequence[str | Path],
     options: ReadOptions = ReadOptions(),
     fmt: str | None = None,
-    codings: str | Path | None = None,
+    codings: str | Path | Sequence[str | Path] | None = None,
     codebook: str | Path | None = None,
     reviewed: Sequence[str | Path] = (),
 ) -> Corpus:
@@ -455,8 +457,12 @@ def load_corpus(
         Encoding, speaker roles and table mapping.
     fmt : str, optional
         Force a reader instead of choosing by extension.
-    codings, codebook : path, optional
-        Human codings table and codebook YAML; override a ``corpus.yaml``'s.
+    codings : path or sequence of path, optional
+        Human codings tables (each coder's own, say); override a ``corpus.yaml``'s. With
+        more than one, a table without a ``coder`` column is coded by its file's stem.
+    codebook : path, optional
+        Codebook (YAML, ``.qdc`` or a spreadsheet); overrides a ``corpus.yaml``'s. Of
+        several folders' codebooks, the first is taken, with the codes others add.
     reviewed : sequence of path
         Tables of the passages coders read in interviews they coded only in part (such as
         the lists ``tr-nlp next`` wrote), see :func:`~tr_nlp.ingest.reviewed.read_reviewed`;
@@ -472,10 +478,11 @@ def load_corpus(
     gathered = Gathered()
     plan = plan_inputs(paths, options, fmt)
     corpus.warnings.extend(plan.warnings)
-    codings_path, codebook_path = codings or plan.codings, codebook or plan.codebook
+    tables_of_codings = ([codings] if isinstance(codings, str | Path) else list(codings or ())) or plan.codings
+    codebooks = [codebook] if codebook is not None else plan.codebooks
     reviewed = list(reviewed) or plan.reviewed
     # a codings (or reviewed) table kept beside the transcripts is read as such, not as a transcript table
-    tables = {Path(p).resolve() for p in (codings_path, codebook_path, *reviewed) if p is not None}
+    tables = {Path(p).resolve() for p in (*tables_of_codings, *codebooks, *reviewed)}
     for path, opts, file_fmt in plan.files:
         if path.resolve() in tables:
             continue
@@ -492,14 +499,20 @@ def load_corpus(
             continue
         report.warnings = result.warnings + merged
     found = gathered.result
+    corpus.warnings.extend(filter(None, [gathered.repeated_note()]))
     corpus.interviews, corpus.codings, corpus.reviewed = found.interviews, found.codings, found.reviewed
     corpus.codebook = found.codebook
-    if codebook_path is not None:
-        corpus.codebook = load_codebook(codebook_path)
-    if codings_path is not None:
-        found, warnings = read_codings(codings_path, corpus.by_id(), corpus.codebook)
-        corpus.codings.extend(found)
-        corpus.warnings.extend(f"{codings_path}: {w}" for w in warnings)
+    if codebooks:
+        corpus.codebook = None
+        for path in codebooks:
+            corpus.codebook, new = merged_codebook(corpus.codebook, load_codebook(path))
+            if new:
+                corpus.warnings.append(f"{path}: {added_codes_note(new)}")
+    for path in tables_of_codings:
+        coder = Path(path).stem if len(tables_of_codings) > 1 else TableMapping.default_coder
+        read, warnings = read_codings(path, corpus.by_id(), corpus.codebook, coder)
+        extend_unseen(corpus.codings, read)
+        corpus.warnings.extend(f"{path}: {w}" for w in warnings)
     for path in reviewed:
         passages, warnings = read_reviewed(path, corpus.by_id())
         corpus.reviewed.extend(passages)
