@@ -64,3 +64,6 @@ class ReadResult:
     warnings: list[str] = field(default_factory=list)
     machine_codings: list[Coding] = field(default_factory=list)
     reviewed: list[Reviewed] = field(default_factory=list)
+    #: codings kept as comments in a document, their code the comment's text as written
+    #: (matched to the codebook by :func:`~tr_nlp.ingest.comments.codes_from_comments`)
+    comment_codings: list[Coding] = field(default_factory=list)

@@ -25,6 +25,7 @@ their quotes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -268,7 +269,7 @@ def _locate_quotes(
     Rows of interviews not in the corpus get placeholder offsets; they are skipped, and
     counted in a warning, with the other rows of such interviews.
     """
-    folded = {}
+    finders: dict[str, QuoteFinder] = {}
     starts, ends, repeated = [], [], 0
     missing: list[tuple[int, str, str]] = []  # (row, quote, interview): all of them in one error
     for row_no, iid, quote in zip(frame.index + 2, frame["interview_id"].str.strip(), frame["text"]):
@@ -277,24 +278,15 @@ def _locate_quotes(
             starts.append("0")
             ends.append("1")
             continue
-        if iid not in folded:
-            folded[iid] = _folded(interview.text)
-        haystack, where = folded[iid]
-        needle = _folded(quote.strip())[0]
-        at = haystack.find(needle) if needle else -1
-        if at < 0:  # the spreadsheet may put quote marks around the quote
-            needle = needle.strip(_QUOTE_MARKS + " ")
-            at = haystack.find(needle) if needle else -1
-        if at >= 0:
-            span = (at, at + len(needle))
-            repeated += haystack.find(needle, at + 1) >= 0
-        else:  # "she came ... on her day off": the parts, in order
-            span = _find_elided(haystack, needle)
-            if span is None:
-                missing.append((row_no, quote, iid))
-                span = (0, 1)
-        starts.append(str(where[span[0]]))
-        ends.append(str(where[span[1] - 1] + 1))
+        if iid not in finders:
+            finders[iid] = QuoteFinder(interview.text)
+        found = finders[iid].find(quote)
+        if found is None:
+            missing.append((row_no, quote, iid))
+            found = (0, 1, 1)
+        starts.append(str(found[0]))
+        ends.append(str(found[1]))
+        repeated += found[2] > 1
     if missing:
         (row_no, quote, iid), rest = missing[0], [row for row, _, _ in missing[1:]]
         more = (f"; nor are the quotes of {len(rest)} more row(s): {', '.join(map(str, rest[:SHOWN]))}"
@@ -307,6 +299,58 @@ def _locate_quotes(
 _ELISION = re.compile(r"\s*[\[(]?\s*\.(?:\s?\.){2,}\s*[\])]?\s*")
 #: the most characters an elided quote may span, elisions included
 MAX_ELIDED = 5000
+
+
+class QuoteFinder:
+    """Finds quotes in one text the way people copy them: ignoring case, runs of whitespace
+    and the kind of quote marks and dashes, with quote marks around the quote, and with
+    elisions (``...``, ``[...]``, ``…``) standing for what was left out.
+
+    >>> finder = QuoteFinder("P: She came.\\nI: Mm.\\nP: She came — on her “day off”.")
+    >>> finder.find("she came"), finder.find("she came", nth=1), finder.find('"on her"')
+    ((3, 11, 2), (23, 31, 2), (34, 40, 1))
+    >>> finder.find("she came ... day off"), finder.find("the ward") is None
+    ((3, 49, 1), True)
+    >>> finder.count_before("she came", 23), finder.count_before("she came", 24)
+    (1, 2)
+    """
+
+    def __init__(self, text: str) -> None:
+        self.folded, self._where = _folded(text)
+
+    def find(self, quote: str, nth: int = 0) -> tuple[int, int, int] | None:
+        """Offsets of the quote's ``nth`` place in the text (counting from 0; its last place
+        when it has fewer) and how many places it has (one for an elided quote), or None."""
+        needle = _folded(quote.strip())[0]
+        places = _places(self.folded, needle, nth + 2)
+        if not places:  # a spreadsheet may put quote marks around the quote
+            needle = needle.strip(_QUOTE_MARKS + " ")
+            places = _places(self.folded, needle, nth + 2)
+        if places:
+            at = places[min(nth, len(places) - 1)]
+            span, count = (at, at + len(needle)), len(places)
+        else:  # "she came ... on her day off": the parts, in order
+            elided = _find_elided(self.folded, needle)
+            if elided is None:
+                return None
+            span, count = elided, 1
+        return self._where[span[0]], self._where[span[1] - 1] + 1, count
+
+    def count_before(self, quote: str, offset: int) -> int:
+        """How many places of ``quote`` in the text start before character ``offset``."""
+        needle = _folded(quote.strip())[0]
+        limit = bisect_left(self._where, offset)
+        return len(_places(self.folded[:limit + len(needle) - 1], needle, limit + 1)) if needle else 0
+
+
+def _places(haystack: str, needle: str, most: int) -> list[int]:
+    """Where ``needle`` starts in ``haystack``, its first ``most`` places (overlapping too)."""
+    places: list[int] = []
+    at = haystack.find(needle) if needle else -1
+    while at >= 0 and len(places) < most:
+        places.append(at)
+        at = haystack.find(needle, at + 1)
+    return places
 
 
 def _find_elided(haystack: str, needle: str) -> tuple[int, int] | None:

@@ -77,7 +77,7 @@ class Gathered:
         seen = set(self.result.codings)
         coders = Counter(c.coder for c in read.codings if c.interview_id in shared and c not in seen)
         grew = sum(extend_unseen(getattr(self.result, name), getattr(read, name))
-                   for name in ("codings", "machine_codings", "reviewed"))
+                   for name in ("codings", "machine_codings", "reviewed", "comment_codings"))
         if read.codebook is not None:
             book, new = merged_codebook(self.result.codebook, read.codebook)
             if new and self.result.codebook is not None:

@@ -35,6 +35,7 @@ from tr_nlp.errors import ConfigError, InputError, TrNlpError, some
 from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
 from tr_nlp.ingest.codings import read_codings
 from tr_nlp.ingest.combine import Gathered, added_codes_note, extend_unseen, merged_codebook
+from tr_nlp.ingest.comments import codes_from_comments
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.odt import read_odt
 from tr_nlp.ingest.pdf import read_pdf
@@ -508,6 +509,9 @@ def load_corpus(
             corpus.codebook, new = merged_codebook(corpus.codebook, load_codebook(path))
             if new:
                 corpus.warnings.append(f"{path}: {added_codes_note(new)}")
+    from_comments, notes = codes_from_comments(found.comment_codings, corpus.codebook)
+    extend_unseen(corpus.codings, from_comments)
+    corpus.warnings.extend(notes)
     for path in tables_of_codings:
         coder = Path(path).stem if len(tables_of_codings) > 1 else TableMapping.default_coder
         read, warnings = read_codings(path, corpus.by_id(), corpus.codebook, coder)

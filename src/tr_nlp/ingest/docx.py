@@ -20,6 +20,8 @@ import yaml
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.codings import QuoteFinder
+from tr_nlp.ingest.comments import Comment, place_comments
 from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 from tr_nlp.yamlfile import parse_yaml
@@ -34,6 +36,14 @@ _HIDDEN = {_W + "del", _W + "moveFrom", _W + "txbxContent", _MC_FALLBACK}
 _WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml"}
 
 
+#: Elements that show text: runs' text, tabs, line breaks, non-breaking hyphens.
+_TEXT_TAGS = (_W + "t", _W + "tab", _W + "br", _W + "cr", _W + "noBreakHyphen")
+_W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+_W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
+#: The part that says which comments are replies to others (Word 2013 on).
+_RT_COMMENTS_EXTENDED = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
+
+
 def paragraph_text(p: Any) -> str:
     """The text a ``w:p`` element shows, tracked insertions included and deletions left out.
 
@@ -41,20 +51,73 @@ def paragraph_text(p: Any) -> str:
     the text of an unaccepted insertion (``w:ins``), a smart tag or a field result is lost;
     this reads every ``w:t`` in document order instead.
     """
-    parts: list[str] = []
-    for el in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr", _W + "noBreakHyphen"):
-        if any(a.tag in _HIDDEN for a in el.iterancestors()):
+    return "".join(_shown(el) for el in p.iter(*_TEXT_TAGS))
+
+
+def _shown(el: Any) -> str:
+    """The text one of :data:`_TEXT_TAGS` shows ("" under a deletion, in a text box...)."""
+    if any(a.tag in _HIDDEN for a in el.iterancestors()):
+        return ""
+    tag = el.tag[len(_W):]
+    if tag == "t":
+        return el.text or ""
+    if tag == "tab":
+        return "\t"
+    if tag == "noBreakHyphen":
+        return "-"
+    return "\n" if el.get(_W + "type") in (None, "textWrapping") else ""  # page and column breaks are not text
+
+
+def _comments(document: Any) -> list[Comment]:
+    """The comments on passages of the body, replies to other comments left out."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    parts = {rel.reltype: rel.target_part for rel in document.part.rels.values() if not rel.is_external}
+    if RT.COMMENTS not in parts:
+        return []
+    replies = _replies(parts.get(_RT_COMMENTS_EXTENDED))
+    shown, spans = _commented(document.element.body)
+    finder = QuoteFinder(shown)
+    found = []
+    for comment in parts[RT.COMMENTS].element.iter(_W + "comment"):
+        paragraphs = list(comment.iter(_W + "p"))
+        span = spans.get(comment.get(_W + "id"))
+        if span is None or (paragraphs and paragraphs[-1].get(_W14 + "paraId") in replies):
             continue
-        tag = el.tag[len(_W):]
-        if tag == "t":
-            parts.append(el.text or "")
-        elif tag == "tab":
-            parts.append("\t")
-        elif tag == "noBreakHyphen":
-            parts.append("-")
-        elif el.get(_W + "type") in (None, "textWrapping"):  # a line break; page and column breaks are not text
-            parts.append("\n")
-    return "".join(parts)
+        quote = shown[span[0]:span[1]]
+        author = (comment.get(_W + "author") or comment.get(_W + "initials") or "").strip() or "unknown"
+        found.append(Comment(quote, finder.count_before(quote, span[0]), "\n".join(map(paragraph_text, paragraphs)),
+                             author))
+    return found
+
+
+def _commented(body: Any) -> tuple[str, dict[str, tuple[int, int]]]:
+    """The body's text as shown (a line per paragraph), and each comment's span in it."""
+    pieces: list[str] = []
+    length = 0
+    opened: dict[str, int] = {}
+    spans: dict[str, tuple[int, int]] = {}
+    for el in body.iter(_W + "p", *_TEXT_TAGS, _W + "commentRangeStart", _W + "commentRangeEnd"):
+        if el.tag == _W + "commentRangeStart":
+            opened[el.get(_W + "id")] = length
+        elif el.tag == _W + "commentRangeEnd":
+            if el.get(_W + "id") in opened:
+                spans[el.get(_W + "id")] = (opened.pop(el.get(_W + "id")), length)
+        else:
+            piece = "\n" if el.tag == _W + "p" else _shown(el)
+            pieces.append(piece)
+            length += len(piece)
+    return "".join(pieces), spans
+
+
+def _replies(part: Any) -> set[str]:
+    """The paragraph ids of comments that answer another comment (``w15:paraIdParent``)."""
+    if part is None:
+        return set()
+    from docx.oxml.parser import parse_xml
+
+    return {ex.get(_W15 + "paraId") for ex in parse_xml(part.blob).iter(_W15 + "commentEx")
+            if ex.get(_W15 + "paraIdParent")}
 
 
 def _block_elements(parent: Any) -> Iterator[Any]:
@@ -138,10 +201,15 @@ def read_docx(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
         document = docx.Document(str(path))
         blocks = list(_iter_blocks(document))
         metadata = _metadata(document)
+        comments = _comments(document)
     except Exception as exc:  # python-docx raises many types on damaged files
         raise InputError("E110", path, kind=".docx", app="Word", detail=f"{type(exc).__name__}: {exc}") from None
 
     text, forced = text_with_labels(blocks)
     if not text.strip():
         raise InputError("E101", path)
-    return interview_from_text(text, path, options.roles, metadata, "docx", forced)
+    result = interview_from_text(text, path, options.roles, metadata, "docx", forced)
+    if comments:
+        result.comment_codings, notes = place_comments(result.interviews[0], comments)
+        result.warnings.extend(notes)
+    return result

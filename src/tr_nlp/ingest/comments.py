@@ -1,0 +1,137 @@
+"""Codings kept as comments in a document: coding in Word's margin.
+
+Teams without QDA software often code in Word: select a passage, add a comment naming
+the code. A reader (``.docx``) collects each :class:`Comment`: the text it covers, which
+place of that text it is, what it says and who wrote it. :func:`place_comments` finds
+each covered passage in the interview's stored text; :func:`codes_from_comments` then
+keeps the comments that name a code of the codebook (any case, spaces, hyphens or
+underscores: "Non-stigmatizing attitude" is ``non_stigmatizing_attitude``), a line or a
+``;``-separated part each, and leaves the rest out as memos, with a warning.
+
+Examples
+--------
+>>> from tr_nlp.schema import Code, Codebook, Interview
+>>> interview = Interview("p1", "P: She rang on her day off. I never forgot it.")
+>>> found, notes = place_comments(interview, [Comment("rang on her day off", 0, "Beyond routine", "Anna")])
+>>> found
+[Coding(interview_id='p1', start=7, end=26, code='Beyond routine', coder='Anna')]
+>>> book = Codebook((Code("beyond_routine"),))
+>>> codes_from_comments(found, book)
+([Coding(interview_id='p1', start=7, end=26, code='beyond_routine', coder='Anna')], ['1 coding(s) read from comments (Anna: 1)'])
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from tr_nlp.errors import some
+from tr_nlp.ingest.codings import QuoteFinder, code_leaf
+from tr_nlp.schema import Codebook, Coding, Interview
+
+#: What separates the codes one comment names: line breaks and semicolons.
+_PARTS = re.compile(r"[\n;]+")
+#: Without a codebook, a comment line is taken as a code when it is this short, and a valid name.
+MAX_CODE_WORDS = 5
+_CODE_LIKE = re.compile(r"^[\w][\w .:\-]*$")
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment on a passage of a document.
+
+    Attributes
+    ----------
+    quote : str
+        The text the comment covers, as the document shows it.
+    nth : int
+        How many places of ``quote`` come before this one in the document (0: the first),
+        so a phrase said twice is placed where it was commented.
+    note : str
+        What the comment says.
+    author : str
+        Who wrote it (the coder).
+    """
+
+    quote: str
+    nth: int
+    note: str
+    author: str
+
+
+def place_comments(interview: Interview, comments: Sequence[Comment]) -> tuple[list[Coding], list[str]]:
+    """One coding per line (or ``;`` part) of each comment, on the passage it covers in
+    ``interview``; its code is the line as written, its coder the comment's author.
+
+    A comment on nothing but spaces, or whose passage is not in the stored text (a header
+    line moved into metadata), is counted in a warning.
+    """
+    finder = QuoteFinder(interview.text)
+    codings: list[Coding] = []
+    unplaced = 0
+    for comment in comments:
+        found = finder.find(comment.quote, comment.nth) if comment.quote.strip() else None
+        if found is None:
+            unplaced += 1
+            continue
+        start, end, _ = found
+        codings += [Coding(interview.id, start, end, label, comment.author) for label in note_labels(comment.note)]
+    notes = [f"{unplaced} comment(s) cover no passage of the transcript's text and were left out"] if unplaced else []
+    return codings, notes
+
+
+def note_labels(note: str) -> list[str]:
+    """The codes a comment's text may name: its lines and ``;``-separated parts.
+
+    >>> note_labels("Beyond routine;  continuity\\n\\nAsk P about the dates ")
+    ['Beyond routine', 'continuity', 'Ask P about the dates']
+    """
+    return [part.strip() for part in _PARTS.split(note) if part.strip()]
+
+
+def code_key(name: str) -> str:
+    """A code name folded for matching a comment: case, and spaces, hyphens and underscores alike.
+
+    >>> code_key("Non-stigmatizing  attitude."), code_key("non_stigmatizing_attitude")
+    ('non stigmatizing attitude', 'non stigmatizing attitude')
+    """
+    return " ".join(re.sub(r"[\s_\-]+", " ", name.casefold()).strip(" .:;,!?\"'").split())
+
+
+def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) -> tuple[list[Coding], list[str]]:
+    """The comment codings that name a code, under its codebook name, and warnings.
+
+    With a codebook, a comment line names the code whose name it is (:func:`code_key`), or
+    whose name is the last in its path (``Support\\Warmth``); other lines are memos, left
+    out. Without one, a line of at most :data:`MAX_CODE_WORDS` words that is a valid code
+    name is a code as written; longer lines are memos.
+    """
+    if not codings:
+        return [], []
+    known = {code_key(name): name for name in codebook.names} if codebook is not None else None
+    kept: list[Coding] = []
+    memos: Counter[str] = Counter()
+    for coding in codings:
+        if known is not None:
+            name = known.get(code_key(coding.code)) or known.get(code_key(code_leaf(coding.code)))
+        else:
+            words = len(coding.code.split())
+            name = coding.code if words <= MAX_CODE_WORDS and _CODE_LIKE.match(coding.code) else None
+        if name is None:
+            memos[coding.code] += 1
+        else:
+            kept.append(replace(coding, code=name))
+    notes = []
+    if kept:
+        coders = Counter(c.coder for c in kept)
+        notes.append(f"{len(kept)} coding(s) read from comments ({', '.join(f'{k}: {n}' for k, n in sorted(coders.items()))})"
+                     + ("" if known is not None else
+                        f", each comment's text taken as its code ({some(sorted({c.code for c in kept}))}); pass "
+                        "--codebook so that only comments naming one of its codes are read as codings"))
+    if memos:
+        what = "name no code of the codebook" if known is not None else f"are longer than {MAX_CODE_WORDS} words or no valid code name"
+        notes.append(f"{sum(memos.values())} comment line(s) {what} and were left out as memos "
+                     f"(e.g. {some([repr(m[:60]) for m in memos], 3)})")
+    return kept, notes

@@ -1,0 +1,177 @@
+"""Coding kept as comments in Word documents (margin coding) read as codings."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from tr_nlp.cli import app
+from tr_nlp.ingest import load_corpus, read_file
+from tr_nlp.ingest.comments import codes_from_comments
+from tr_nlp.schema import Code, Codebook, Coding
+
+BOOK = Codebook((Code("non_stigmatizing_attitude"), Code("beyond_routine"), Code("continuity")))
+STIGMA = "she never looked at me like I was my diagnosis"
+DAY_OFF = "she rang me on her day off"
+
+
+def margin_coded(path: Path, comments: list[tuple[int, str, str, str]], paragraphs: list[list[str]] | None = None,
+                 ) -> Path:
+    """A .docx of ``paragraphs`` (each a list of run texts) with ``comments``: (paragraph
+    index, the text of the run commented, comment text, author)."""
+    import docx
+
+    document = docx.Document()
+    paragraphs = paragraphs or [
+        ["Interviewer: Who helped you most, looking back?"],
+        ["Participant: Um, the nurse, Jo. Because ", STIGMA, ", you know? And once ", DAY_OFF, "."],
+        ["Interviewer: Mm."],
+        ["Participant: And the ward, well. ", STIGMA, ", that's what I wanted from them."],
+    ]
+    runs = [[paragraph.add_run(text) for text in texts] for paragraph, texts in
+            ((document.add_paragraph(), texts) for texts in paragraphs)]
+    for index, run_text, note, author in comments:
+        run = next(r for r in runs[index] if r.text == run_text)
+        document.add_comment([run], text=note, author=author, initials=author[:1])
+    document.save(str(path))
+    return path
+
+
+def test_comments_naming_codes_become_the_authors_codings_where_they_stand(tmp_path):
+    path = margin_coded(tmp_path / "p01.docx", [
+        (3, STIGMA, "Non-stigmatizing attitude", "Anna Smith"),  # the second time the phrase is said
+        (1, DAY_OFF, "Beyond routine; continuity", "Ben"),
+        (1, STIGMA, "check with P whether this was the same nurse", "Ben"),
+    ])
+    result = read_file(path)
+    text = result.interviews[0].text
+    second = text.index(STIGMA, text.index(STIGMA) + 1)
+    day_off = text.index(DAY_OFF)
+    assert result.comment_codings == [
+        Coding("p01", second, second + len(STIGMA), "Non-stigmatizing attitude", "Anna Smith"),
+        Coding("p01", day_off, day_off + len(DAY_OFF), "Beyond routine", "Ben"),
+        Coding("p01", day_off, day_off + len(DAY_OFF), "continuity", "Ben"),
+        Coding("p01", text.index(STIGMA), text.index(STIGMA) + len(STIGMA),
+               "check with P whether this was the same nurse", "Ben"),
+    ]
+    assert result.codings == []  # only the corpus, which knows the codebook, tells codes from memos
+    kept, notes = codes_from_comments(result.comment_codings, BOOK)
+    assert [(c.code, c.coder) for c in kept] == [
+        ("non_stigmatizing_attitude", "Anna Smith"), ("beyond_routine", "Ben"), ("continuity", "Ben")]
+    assert notes == ["3 coding(s) read from comments (Anna Smith: 1, Ben: 2)",
+                     ("1 comment line(s) name no code of the codebook and were left out as memos "
+                      "(e.g. 'check with P whether this was the same nurse')")]
+
+
+def test_without_a_codebook_short_comments_are_codes_as_written_and_long_ones_memos():
+    codings = [Coding("p", 0, 4, "Warmth", "A"), Coding("p", 0, 4, "Support\\Warmth", "A"),
+               Coding("p", 0, 4, "she goes well beyond what the job asks of her", "A"),
+               Coding("p", 0, 4, "why?", "A")]
+    kept, notes = codes_from_comments(codings, None)
+    assert [c.code for c in kept] == ["Warmth"]
+    assert "each comment's text taken as its code (Warmth); pass --codebook" in notes[0]
+    assert notes[1].startswith("3 comment line(s) are longer than 5 words or no valid code name")
+    kept, _ = codes_from_comments(codings, Codebook((Code("warmth"),)))
+    assert [c.code for c in kept] == ["warmth", "warmth"]  # a path names the code of its last name
+
+
+def with_reply(path: Path, parent_id: str, note: str, author: str) -> Path:
+    """Add to ``path`` a reply to comment ``parent_id`` as Word writes one: a comment of its
+    own on the same range, marked a reply in ``commentsExtended.xml``."""
+    with zipfile.ZipFile(path) as z:
+        files = {name: z.read(name) for name in z.namelist()}
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    w15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+    comments = files["word/comments.xml"].decode()
+    comments = comments.replace(f'<w:comment w:id="{parent_id}"', f'<w:comment w:id="{parent_id}" xmlns:w14="{w14}"', 1)
+    comments = re.sub(rf'(<w:comment w:id="{parent_id}".*?<w:p)', r'\1 w14:paraId="0000AAAA"', comments, count=1,
+                      flags=re.DOTALL)
+    reply = (f'<w:comment xmlns:w14="{w14}" w:id="99" w:author="{author}" w:initials="X"><w:p w14:paraId="0000BBBB">'
+             f'<w:r><w:t>{note}</w:t></w:r></w:p></w:comment>')
+    files["word/comments.xml"] = comments.replace("</w:comments>", reply + "</w:comments>").encode()
+    document = files["word/document.xml"].decode()
+    document = document.replace(f'<w:commentRangeStart w:id="{parent_id}"/>',
+                                f'<w:commentRangeStart w:id="{parent_id}"/><w:commentRangeStart w:id="99"/>')
+    document = document.replace(f'<w:commentRangeEnd w:id="{parent_id}"/>',
+                                f'<w:commentRangeEnd w:id="{parent_id}"/><w:commentRangeEnd w:id="99"/>')
+    files["word/document.xml"] = document.encode()
+    files["word/commentsExtended.xml"] = (
+        f'<w15:commentsEx xmlns:w15="{w15}"><w15:commentEx w15:paraId="0000AAAA" w15:done="0"/>'
+        '<w15:commentEx w15:paraId="0000BBBB" w15:paraIdParent="0000AAAA" w15:done="0"/></w15:commentsEx>').encode()
+    rels = files["word/_rels/document.xml.rels"].decode()
+    files["word/_rels/document.xml.rels"] = rels.replace("</Relationships>", (
+        '<Relationship Id="rIdX" Type="http://schemas.microsoft.com/office/2011/relationships/commentsExtended" '
+        'Target="commentsExtended.xml"/></Relationships>')).encode()
+    types = files["[Content_Types].xml"].decode()
+    files["[Content_Types].xml"] = types.replace("</Types>", (
+        '<Override PartName="/word/commentsExtended.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"/></Types>')).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_a_reply_to_a_comment_is_no_coding(tmp_path):
+    path = margin_coded(tmp_path / "p01.docx", [(1, DAY_OFF, "Beyond routine", "Anna")])
+    with_reply(path, "0", "Beyond routine", "Ben")  # "I agree", in the words of the code itself
+    result = read_file(path)
+    assert [(c.code, c.coder) for c in result.comment_codings] == [("Beyond routine", "Anna")]
+
+
+def test_a_comment_on_deleted_text_is_counted_not_placed(tmp_path):
+    path = margin_coded(tmp_path / "p01.docx", [(1, DAY_OFF, "Beyond routine", "Anna")])
+    with zipfile.ZipFile(path) as z:
+        files = {name: z.read(name) for name in z.namelist()}
+    document = files["word/document.xml"].decode()
+    # the commented run deleted with tracked changes
+    document = re.sub(rf"(<w:r>\s*<w:t>{DAY_OFF}</w:t>\s*</w:r>)",
+                      lambda m: '<w:del w:id="7" w:author="Anna">' + m.group(1).replace("w:t>", "w:delText>")
+                      + "</w:del>", document)
+    files["word/document.xml"] = document.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    result = read_file(path)
+    assert DAY_OFF not in result.interviews[0].text and result.comment_codings == []
+    assert "1 comment(s) cover no passage of the transcript's text and were left out" in result.warnings
+
+
+def test_a_folder_of_margin_coded_documents_trains_on_both_coders(tmp_path):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    margin_coded(folder / "p01.docx", [(1, STIGMA, "Non-stigmatizing attitude", "Anna"),
+                                       (1, STIGMA, "non stigmatizing attitude", "Ben")])
+    margin_coded(folder / "p02.docx", [(1, DAY_OFF, "beyond routine", "Anna")])
+    corpus = load_corpus([folder], codebook=_codebook_file(tmp_path))
+    assert sorted((c.interview_id, c.code, c.coder) for c in corpus.codings) == [
+        ("p01", "non_stigmatizing_attitude", "Anna"), ("p01", "non_stigmatizing_attitude", "Ben"),
+        ("p02", "beyond_routine", "Anna")]
+    out = tmp_path / "segments.csv"
+    result = CliRunner().invoke(app, ["segment", str(folder), "--codebook", str(_codebook_file(tmp_path)),
+                                      "--unit", "turn", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "3 coding(s) read from comments (Anna: 2, Ben: 1)" in result.stderr
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert frame.groupby("interview_id")["codes"].apply(lambda s: ";".join(x for x in s if x)).to_dict() == {
+        "p01": "non_stigmatizing_attitude", "p02": "beyond_routine"}
+
+
+def _codebook_file(tmp_path: Path) -> Path:
+    path = tmp_path / "codebook.yaml"
+    path.write_text("codes:\n  non_stigmatizing_attitude: {}\n  beyond_routine: {}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("paragraphs", [[["Interviewer: Hello."], ["Participant: Hi."]]])
+def test_a_document_without_comments_reads_as_before(tmp_path, paragraphs):
+    path = margin_coded(tmp_path / "plain.docx", [], paragraphs)
+    result = read_file(path)
+    assert (result.comment_codings, result.warnings) == ([], [])
+    with zipfile.ZipFile(path) as z:
+        assert "word/comments.xml" not in z.namelist()
