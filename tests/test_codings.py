@@ -200,3 +200,46 @@ def test_codes_written_as_their_path_in_the_code_tree(tmp_path):
     path.write_text("Document name,Code,Segment\ni,Support\\kindness,Sam did\n", encoding="utf-8")
     with pytest.raises(CodingsError, match=r"code 'Support\\kindness' is not in the codebook"):
         read_codings(path, INTERVIEWS, CODEBOOK)
+
+
+def test_codes_written_as_a_tool_shows_their_names_match_the_codebook(tmp_path):
+    # "Beyond routine" in a spreadsheet, beyond_routine in the codebook: E153, not in the codebook
+    path = tmp_path / "themes.csv"
+    path.write_text("Participant,Theme,Quote\ni,Beyond routine,Sam did\ni,WARMTH.,she stayed late\n"
+                    "i,beyond-routine,stayed late\n", encoding="utf-8")
+    codings, warnings = read_codings(path, INTERVIEWS, CODEBOOK)
+    assert [c.code for c in codings] == ["beyond_routine", "warmth", "beyond_routine"]
+    assert warnings[-1] == ("3 coding(s) write their code's name another way (e.g. 'Beyond routine'); matched to "
+                            "the codebook's code of that name in other case, spacing or punctuation")
+    path.write_text("Participant,Theme,Quote\ni,Beyond the routine,Sam did\n", encoding="utf-8")
+    with pytest.raises(CodingsError, match="code 'Beyond the routine' is not in the codebook"):
+        read_codings(path, INTERVIEWS, CODEBOOK)
+
+
+def test_a_dedoose_excerpt_export_with_a_column_per_code(tmp_path):
+    # Dedoose marks each excerpt's codes in a column per code (True/False): E130, no 'code' column
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "Media Title": ["i.docx", "i.docx", "i.docx"], "Excerpt Range": ["18-25", "27-44", "18-44"],
+        "Excerpt Creator": ["anna.k", "ben_r", "ben_r"],
+        "Excerpt Copy": ["Sam did", "she stayed late.", "Sam did, she stayed late."],
+        "Codes Applied Combined": ["Beyond routine, Warmth", "Warmth", ""],
+        "Code: Beyond routine Applied": ["True", "False", "False"], "Code: Beyond routine Weight": ["", "", ""],
+        "Code: Warmth Applied": ["True", "True", "False"], "Code: Warmth Weight": ["", "", ""],
+    })
+    path = tmp_path / "DedooseChartExcerpts_2026_11_30.xlsx"
+    frame.to_excel(path, index=False)
+    codings, warnings = read_codings(path, INTERVIEWS, CODEBOOK)
+    sam, late = TEXT.index("Sam did"), TEXT.index("she stayed late.")
+    assert codings == [Coding("i", sam, sam + 7, "beyond_routine", "anna.k"), Coding("i", sam, sam + 7, "warmth", "anna.k"),
+                       Coding("i", late, late + 16, "warmth", "ben_r")]
+    assert ("codes read from 2 column(s) marking the rows each codes (Code: ... Applied); 1 row(s) with no code "
+            "marked left out") in warnings
+    assert {"no 'interview_id' column; using 'Media Title'", "no 'coder' column; using 'Excerpt Creator'",
+            "no 'text' column; using 'Excerpt Copy'"} <= set(warnings)
+    frame.loc[2, "Code: Warmth Applied"] = "True"
+    frame.loc[2, "Excerpt Copy"] = "Nobody said that"
+    frame.to_excel(path, index=False)
+    with pytest.raises(CodingsError, match="row 4"):  # the file's row, though rows were set apart
+        read_codings(path, INTERVIEWS, CODEBOOK)

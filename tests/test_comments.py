@@ -63,7 +63,7 @@ def test_comments_naming_codes_become_the_authors_codings_where_they_stand(tmp_p
     kept, notes = codes_from_comments(result.comment_codings, BOOK)
     assert [(c.code, c.coder) for c in kept] == [
         ("non_stigmatizing_attitude", "Anna Smith"), ("beyond_routine", "Ben"), ("continuity", "Ben")]
-    assert notes == ["3 coding(s) read from comments (Anna Smith: 1, Ben: 2)",
+    assert notes == ["3 coding(s) read from comments or codes columns (Anna Smith: 1, Ben: 2)",
                      ("1 comment line(s) name no code of the codebook and were left out as memos "
                       "(e.g. 'check with P whether this was the same nurse')")]
 
@@ -139,7 +139,7 @@ def test_a_comment_on_deleted_text_is_counted_not_placed(tmp_path):
             z.writestr(name, data)
     result = read_file(path)
     assert DAY_OFF not in result.interviews[0].text and result.comment_codings == []
-    assert "1 comment(s) cover no passage of the transcript's text and were left out" in result.warnings
+    assert "1 comment(s) or codes cell(s) cover no passage of the transcript's text and were left out" in result.warnings
 
 
 def test_a_folder_of_margin_coded_documents_trains_on_both_coders(tmp_path):
@@ -156,7 +156,7 @@ def test_a_folder_of_margin_coded_documents_trains_on_both_coders(tmp_path):
     result = CliRunner().invoke(app, ["segment", str(folder), "--codebook", str(_codebook_file(tmp_path)),
                                       "--unit", "turn", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "3 coding(s) read from comments (Anna: 2, Ben: 1)" in result.stderr
+    assert "3 coding(s) read from comments or codes columns (Anna: 2, Ben: 1)" in result.stderr
     frame = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert frame.groupby("interview_id")["codes"].apply(lambda s: ";".join(x for x in s if x)).to_dict() == {
         "p01": "non_stigmatizing_attitude", "p02": "beyond_routine"}
@@ -175,3 +175,52 @@ def test_a_document_without_comments_reads_as_before(tmp_path, paragraphs):
     assert (result.comment_codings, result.warnings) == ([], [])
     with zipfile.ZipFile(path) as z:
         assert "word/comments.xml" not in z.namelist()
+
+
+def coded_table(path: Path, rows: list[tuple[str, ...]], above: str = "Interview 3, site B") -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(above)
+    table = document.add_table(rows=0, cols=len(rows[0]))
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    document.save(str(path))
+    return path
+
+
+def test_a_transcript_tables_codes_column_codes_its_rows_and_is_no_speech(tmp_path):
+    # a 'Themes' header made the header row a speaker's turn and put the code names into the speech
+    path = coded_table(tmp_path / "p03.docx", [
+        ("Speaker", "Transcript", "Themes"),
+        ("Interviewer", "Who helped you most?", ""),
+        ("Participant", "Yeah. The nurse. " + STIGMA + ".", "Non-stigmatizing attitude, trust"),
+        ("Interviewer", "Yeah.", ""),
+        ("Participant", "Yeah.", "beyond routine"),
+    ])
+    result = read_file(path)
+    interview = result.interviews[0]
+    assert [(t.speaker, interview.text[t.start:t.end]) for t in interview.turns] == [
+        ("Interviewer", "Who helped you most?"), ("Participant", "Yeah. The nurse. " + STIGMA + "."),
+        ("Interviewer", "Yeah."), ("Participant", "Yeah.")]
+    last = interview.turns[-1]
+    assert [(interview.text[c.start:c.end], c.code, c.coder) for c in result.comment_codings] == [
+        ("Yeah. The nurse. " + STIGMA + ".", "Non-stigmatizing attitude", "human"),
+        ("Yeah. The nurse. " + STIGMA + ".", "trust", "human"),
+        ("Yeah.", "beyond routine", "human")]
+    assert (result.comment_codings[-1].start, result.comment_codings[-1].end) == (last.start, last.end)
+    corpus = load_corpus([path], codebook=_codebook_file(tmp_path))
+    assert [c.code for c in corpus.codings] == ["non_stigmatizing_attitude", "beyond_routine"]
+    assert "1 comment line(s) name no code of the codebook and were left out as memos (e.g. 'trust')" in corpus.warnings
+
+
+def test_a_notes_column_stays_out_of_the_codings(tmp_path):
+    path = coded_table(tmp_path / "p04.docx", [
+        ("Time", "Speaker", "Text", "Notes"),
+        ("00:00:03", "I", "Who helped?", "beyond routine"),
+        ("00:00:09", "P", "Jo did.", ""),
+        ("00:00:12", "I", "Mm.", ""),
+    ])
+    result = read_file(path)
+    assert result.comment_codings == [] and "beyond routine" not in result.interviews[0].text

@@ -186,11 +186,20 @@ def too_deep(name: str, path: str | Path | None) -> CodebookError:
                          f"codes deep; tr_nlp reads at most {MAX_CODE_DEPTH} levels")
 
 
+def is_code_name(name: str) -> bool:
+    """Whether ``name`` may name a code: letters, digits, ``_``, spaces, ``.``, ``:`` and ``-``.
+
+    >>> is_code_name("Non-stigmatizing attitude"), is_code_name("why?")
+    (True, False)
+    """
+    return bool(_NAME.match(name))
+
+
 def validate_codebook(codebook: Codebook, path: str | Path | None = None) -> None:
     """Raise :class:`CodebookError` on the first problem found in ``codebook``."""
     names: set[str] = set()
     for code in codebook.codes:
-        if not _NAME.match(code.name):
+        if not is_code_name(code.name):
             raise CodebookError("E143", path, name=code.name)
         if code.name in names:
             raise CodebookError("E140", path, name=code.name)
@@ -243,6 +252,39 @@ def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
 def dump_codebook(codebook: Codebook) -> str:
     """Serialise ``codebook`` as YAML text (stable key order)."""
     return yaml.safe_dump(codebook_to_dict(codebook), sort_keys=False, allow_unicode=True, width=100)
+
+
+def code_leaf(code: str) -> str:
+    """The last name in a code's path, as MAXQDA and NVivo exports write a sub-code.
+
+    >>> code_leaf("Helping relationships\\\\Beyond routine"), code_leaf("Nodes/Care"), code_leaf("care")
+    ('Beyond routine', 'Care', 'care')
+    """
+    return re.split(r"[\\/]", code)[-1].strip()
+
+
+def code_key(name: str) -> str:
+    """A code name folded for matching one written another way: case, and spaces, hyphens
+    and underscores alike, punctuation at its ends dropped.
+
+    >>> code_key("Non-stigmatizing  attitude."), code_key("non_stigmatizing_attitude")
+    ('non stigmatizing attitude', 'non stigmatizing attitude')
+    """
+    return " ".join(re.sub(r"[\s_\-]+", " ", name.casefold()).strip(" .:;,!?\"'").split())
+
+
+def find_code(codebook: Codebook, name: str) -> str | None:
+    """The code of ``codebook`` that ``name`` names: itself, or written another way
+    (:func:`code_key`), or the last name of a path in the code tree (:func:`code_leaf`).
+
+    >>> book = Codebook((Code("non_stigmatizing_attitude"), Code("Warmth")))
+    >>> find_code(book, "Non-stigmatizing attitude"), find_code(book, "Support\\\\warmth"), find_code(book, "trust")
+    ('non_stigmatizing_attitude', 'Warmth', None)
+    """
+    if name in codebook:
+        return name
+    keys = {code_key(code): code for code in codebook.names}
+    return keys.get(code_key(name)) or keys.get(code_key(code_leaf(name)))
 
 
 def check_code_names(codes: Iterable[str], known: Sequence[str], among: str) -> None:

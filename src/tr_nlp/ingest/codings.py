@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tr_nlp.codebook import code_leaf, find_code
 from tr_nlp.errors import CodingsError, InputError, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
 from tr_nlp.ingest.table import TableMapping, find_column, header_key, load_frame
@@ -50,12 +51,17 @@ SHOWN = 5
 STAND_INS = {
     "interview_id": ("interview", "interview_name", "transcript", "transcript_id", "transcript_name", "document",
                      "document_name", "file", "file_name", "source", "source_name", "participant",
-                     "participant_id", "case"),
+                     "participant_id", "case", "media_title"),
     "code": ("codes", "code_name", "theme", "node", "category"),
-    "coder": ("coded_by", "annotator", "rater", "author", "user"),
+    "coder": ("coded_by", "annotator", "rater", "author", "user", "excerpt_creator"),
     "text": ("quote", "quotation", "quotation_content", "excerpt", "extract", "segment", "coded_segment",
-             "coded_text", "passage", "content"),
+             "coded_text", "passage", "content", "excerpt_copy"),
 }
+#: A column per code marking the rows it codes, and its weights (Dedoose's excerpt export).
+_CODE_COLUMN = re.compile(r"^\s*code\s*:\s*(?P<name>.+?)\s+applied\s*$", re.IGNORECASE)
+_WEIGHT_COLUMN = re.compile(r"^\s*code\s*:\s*.+\s+weight\s*$", re.IGNORECASE)
+#: Cell values that mark a row as coded.
+_MARKED = {"true", "1", "yes", "y", "x", "\u2713"}
 #: What a codings table holds, for the error naming a missing column.
 _COLUMNS_FIX = ("A codings table has the columns interview_id, start, end, code and coder (start and end may "
                 "be left out when a text column holds each coded quote)")
@@ -83,13 +89,29 @@ def standard_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return frame.rename(columns=renames), notes
 
 
-def code_leaf(code: str) -> str:
-    """The last name in a code's path, as MAXQDA and NVivo exports write a sub-code.
+def _marked_codes(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """A table with a column per code that marks the rows it codes (Dedoose's excerpt
+    export: ``Code: Warmth Applied``, ``True`` or ``False``) as a ``code`` column naming
+    each row's marked codes, one per line; rows with none are left out, with a note.
+    Unchanged when the table has a ``code`` column.
 
-    >>> code_leaf("Helping relationships\\\\Beyond routine"), code_leaf("Nodes/Care"), code_leaf("care")
-    ('Beyond routine', 'Care', 'care')
+    >>> frame = pd.DataFrame({"Code: Warmth Applied": ["True", "False", "False"],
+    ...                       "Code: Warmth Weight": ["", "", ""], "Code: Trust Applied": ["True", "True", "False"]})
+    >>> found, notes = _marked_codes(frame)
+    >>> found["code"].tolist(), notes
+    (['Warmth\\nTrust', 'Trust'], ['codes read from 2 column(s) marking the rows each codes (Code: ... Applied); 1 row(s) with no code marked left out'])
     """
-    return re.split(r"[\\/]", code)[-1].strip()
+    named = {col: m["name"] for col in frame.columns if (m := _CODE_COLUMN.match(str(col)))}
+    if not named or "code" in frame.columns:
+        return frame, []
+    marked = frame[list(named)].apply(lambda column: column.str.strip().str.casefold().isin(_MARKED))
+    codes = ["\n".join(named[col] for col in named if row[col]) for row in marked.to_dict("records")]
+    rest = [col for col in frame.columns if not (_CODE_COLUMN.match(str(col)) or _WEIGHT_COLUMN.match(str(col)))]
+    found = frame[rest].assign(code=codes)
+    found = found[found["code"] != ""]
+    notes = [f"codes read from {len(named)} column(s) marking the rows each codes (Code: ... Applied)"
+             + (f"; {len(frame) - len(found)} row(s) with no code marked left out" if len(found) < len(frame) else "")]
+    return found, notes
 
 
 def _one_code_per_row(frame: pd.DataFrame) -> pd.DataFrame:
@@ -148,6 +170,8 @@ def read_codings(
     if machine.any():
         warnings.append(machine_codings_note(frame.loc[machine, "coder"].str.strip().value_counts().to_dict()))
         frame = frame[~machine]
+    frame, notes = _marked_codes(frame)
+    warnings += notes
     quoted = "start" not in frame.columns and "end" not in frame.columns
     missing = [c for c in CODING_COLUMNS if c not in frame.columns and not (quoted and c in ("start", "end"))]
     if missing:
@@ -167,6 +191,7 @@ def read_codings(
     codings: list[Coding] = []
     unknown: dict[str, int] = {}
     by_path: list[str] = []  # codes named by their place in the code tree
+    respelled: list[str] = []  # codes in another case or spacing ("Beyond routine")
     has_text = "text" in frame.columns and not quoted  # located quotes match by construction
     for row_no, row in zip(frame.index + 2, frame.to_dict("records")):  # header is row 1
         interview_id = row["interview_id"].strip()
@@ -178,11 +203,11 @@ def read_codings(
             if not value:
                 raise CodingsError("E156", path, row=row_no, column=column)
         if codebook is not None and code not in codebook:
-            leaf = code_leaf(code)
-            if leaf not in codebook:
+            found = find_code(codebook, code)
+            if found is None:
                 raise CodingsError("E153", path, row=row_no, code=code)
-            by_path.append(code)
-            code = leaf
+            (by_path if code_leaf(code) != code else respelled).append(code)
+            code = found
         if interviews is not None:
             interview = interviews.get(interview_id)
             if interview is None:
@@ -202,6 +227,9 @@ def read_codings(
     if by_path:
         warnings.append(f"{len(by_path)} coding(s) name their code by its path in the code tree (e.g. "
                         f"'{by_path[0]}'); matched to the codebook's code of the last name in it")
+    if respelled:
+        warnings.append(f"{len(respelled)} coding(s) write their code's name another way (e.g. '{respelled[0]}'); "
+                        "matched to the codebook's code of that name in other case, spacing or punctuation")
     if unknown:
         named = some([f"'{iid}' ({n})" for iid, n in sorted(unknown.items())], SHOWN)
         warnings.append(f"{sum(unknown.values())} coding(s) of {len(unknown)} interview(s) not in the corpus "

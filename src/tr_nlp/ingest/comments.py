@@ -5,7 +5,8 @@ the code. A reader (``.docx``) collects each :class:`Comment`: the text it cover
 place of that text it is, what it says and who wrote it. :func:`place_comments` finds
 each covered passage in the interview's stored text; :func:`codes_from_comments` then
 keeps the comments that name a code of the codebook (any case, spaces, hyphens or
-underscores: "Non-stigmatizing attitude" is ``non_stigmatizing_attitude``), a line or a
+underscores: "Non-stigmatizing attitude" is ``non_stigmatizing_attitude``, see
+:func:`~tr_nlp.codebook.find_code`), a line or a
 ``;``-separated part each, and leaves the rest out as memos, with a warning.
 
 Examples
@@ -17,7 +18,7 @@ Examples
 [Coding(interview_id='p1', start=7, end=26, code='Beyond routine', coder='Anna')]
 >>> book = Codebook((Code("beyond_routine"),))
 >>> codes_from_comments(found, book)
-([Coding(interview_id='p1', start=7, end=26, code='beyond_routine', coder='Anna')], ['1 coding(s) read from comments (Anna: 1)'])
+([Coding(interview_id='p1', start=7, end=26, code='beyond_routine', coder='Anna')], ['1 coding(s) read from comments or codes columns (Anna: 1)'])
 """
 
 from __future__ import annotations
@@ -27,15 +28,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from tr_nlp.codebook import find_code, is_code_name
 from tr_nlp.errors import some
-from tr_nlp.ingest.codings import QuoteFinder, code_leaf
+from tr_nlp.ingest.codings import QuoteFinder
 from tr_nlp.schema import Codebook, Coding, Interview
 
 #: What separates the codes one comment names: line breaks and semicolons.
 _PARTS = re.compile(r"[\n;]+")
 #: Without a codebook, a comment line is taken as a code when it is this short, and a valid name.
 MAX_CODE_WORDS = 5
-_CODE_LIKE = re.compile(r"^[\w][\w .:\-]*$")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def place_comments(interview: Interview, comments: Sequence[Comment]) -> tuple[l
             continue
         start, end, _ = found
         codings += [Coding(interview.id, start, end, label, comment.author) for label in note_labels(comment.note)]
-    notes = [f"{unplaced} comment(s) cover no passage of the transcript's text and were left out"] if unplaced else []
+    notes = ([f"{unplaced} comment(s) or codes cell(s) cover no passage of the transcript's text and were left out"]
+             if unplaced else [])
     return codings, notes
 
 
@@ -91,34 +93,23 @@ def note_labels(note: str) -> list[str]:
     return [part.strip() for part in _PARTS.split(note) if part.strip()]
 
 
-def code_key(name: str) -> str:
-    """A code name folded for matching a comment: case, and spaces, hyphens and underscores alike.
-
-    >>> code_key("Non-stigmatizing  attitude."), code_key("non_stigmatizing_attitude")
-    ('non stigmatizing attitude', 'non stigmatizing attitude')
-    """
-    return " ".join(re.sub(r"[\s_\-]+", " ", name.casefold()).strip(" .:;,!?\"'").split())
-
-
 def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) -> tuple[list[Coding], list[str]]:
     """The comment codings that name a code, under its codebook name, and warnings.
 
-    With a codebook, a comment line names the code whose name it is (:func:`code_key`), or
-    whose name is the last in its path (``Support\\Warmth``); other lines are memos, left
-    out. Without one, a line of at most :data:`MAX_CODE_WORDS` words that is a valid code
+    With a codebook, a comment line names the code :func:`~tr_nlp.codebook.find_code` finds
+    for it; other lines are memos, left out. Without one, a line of at most :data:`MAX_CODE_WORDS` words that is a valid code
     name is a code as written; longer lines are memos.
     """
     if not codings:
         return [], []
-    known = {code_key(name): name for name in codebook.names} if codebook is not None else None
     kept: list[Coding] = []
     memos: Counter[str] = Counter()
     for coding in codings:
-        if known is not None:
-            name = known.get(code_key(coding.code)) or known.get(code_key(code_leaf(coding.code)))
+        if codebook is not None:
+            name = find_code(codebook, coding.code)
         else:
             words = len(coding.code.split())
-            name = coding.code if words <= MAX_CODE_WORDS and _CODE_LIKE.match(coding.code) else None
+            name = coding.code if words <= MAX_CODE_WORDS and is_code_name(coding.code) else None
         if name is None:
             memos[coding.code] += 1
         else:
@@ -126,12 +117,12 @@ def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) ->
     notes = []
     if kept:
         coders = Counter(c.coder for c in kept)
-        notes.append(f"{len(kept)} coding(s) read from comments ({', '.join(f'{k}: {n}' for k, n in sorted(coders.items()))})"
-                     + ("" if known is not None else
+        notes.append(f"{len(kept)} coding(s) read from comments or codes columns ({', '.join(f'{k}: {n}' for k, n in sorted(coders.items()))})"
+                     + ("" if codebook is not None else
                         f", each comment's text taken as its code ({some(sorted({c.code for c in kept}))}); pass "
                         "--codebook so that only comments naming one of its codes are read as codings"))
     if memos:
-        what = "name no code of the codebook" if known is not None else f"are longer than {MAX_CODE_WORDS} words or no valid code name"
+        what = "name no code of the codebook" if codebook is not None else f"are longer than {MAX_CODE_WORDS} words or no valid code name"
         notes.append(f"{sum(memos.values())} comment line(s) {what} and were left out as memos "
                      f"(e.g. {some([repr(m[:60]) for m in memos], 3)})")
     return kept, notes

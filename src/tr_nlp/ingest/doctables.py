@@ -16,8 +16,10 @@ from collections.abc import Iterator, Sequence
 
 from tr_nlp.ingest.speakers import TIME_CELL, is_known_label
 
-#: words a table's header row names its columns with
-NOTE_HEADERS = {"notes", "note", "comments", "comment", "codes", "code", "coding", "memo", "memos", "remarks"}
+#: words a table's header row names a column of codes with (coding in a Word table)
+CODE_HEADERS = {"codes", "code", "coding", "codings", "theme", "themes", "category", "categories", "node", "nodes"}
+#: words a table's header row names a column that is not speech with
+NOTE_HEADERS = {"notes", "note", "comments", "comment", "memo", "memos", "remarks", *CODE_HEADERS}
 HEADER_CELLS = {"speaker", "name", "who", "person", "role", "time", "timecode", "time code", "timestamp",
                 "start", "start time", "in", "#", "no", "line", "text", "transcript", "transcription",
                 "utterance", "speech", "dialogue", "content", "said", *NOTE_HEADERS}
@@ -36,7 +38,8 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
     label in a transcript table (one where a label recurs) and wherever it is a known label
     (``Interviewer``), so a table of details (``Date``, ``Location``) above a transcript
     gives no speakers. A header row (``Time | Speaker | Text``) is not speech, and a column
-    it names as notes (``Notes``, ``Comments``, ``Codes``) is left out.
+    it names as notes or codes (``Notes``, ``Comments``, ``Codes``, ``Themes``) is left out
+    (:func:`table_codes` reads the codes).
 
     >>> rows = [["Time", "Speaker", "Text", "Notes"], ["00:00:03", "I", "Who helped?", "opening"],
     ...         ["00:00:12", "P07", "Karen did.", ""], ["00:01:02", "I", "Mm.", ""]]
@@ -66,6 +69,28 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
             yield f"{mark}{cells[0]}: {' '.join(cells[1:])}", cells[0] if speaker else None
         else:
             yield " ".join(cells), None
+
+
+def table_codes(rows: Sequence[Sequence[str]]) -> dict[int, str]:
+    """A transcript table's codes column: for each row with codes, the index of its line
+    among :func:`table_lines`' lines, and its codes cell (several columns' joined by line
+    breaks). Only a table whose header row names a column as codes (:data:`CODE_HEADERS`)
+    has one.
+
+    >>> table_codes([["Speaker", "Text", "Themes"], ["I", "Who helped?", ""], ["P", "Jo.", "trust, warmth"]])
+    {1: 'trust, warmth'}
+    >>> table_codes([["I", "Who helped?", "trust"]])
+    {}
+    """
+    if not rows or not _is_header(list(rows[0])):
+        return {}
+    columns = [j for j, cell in enumerate(rows[0]) if _header_word(cell) in CODE_HEADERS]
+    found = {}
+    for i, cells in enumerate(rows[1:]):
+        codes = "\n".join(cells[j].strip() for j in columns if j < len(cells) and cells[j].strip())
+        if codes:
+            found[i] = codes
+    return found
 
 
 def _header_word(cell: str) -> str:

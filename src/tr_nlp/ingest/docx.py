@@ -7,11 +7,15 @@ rows become ``Speaker: text`` lines, their time column the turn's time (see
 (**Interviewer** Did you ...). Document
 properties become metadata; a ``comments`` property written as ``key: value`` lines is
 parsed into metadata too (the demo corpus marks itself ``synthetic: true`` there).
+
+Comments on passages, and the cells of a transcript table's codes column, are codings
+(:mod:`tr_nlp.ingest.comments`): ``ReadResult.comment_codings``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +26,8 @@ from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.codings import QuoteFinder
 from tr_nlp.ingest.comments import Comment, place_comments
-from tr_nlp.ingest.doctables import table_lines
+from tr_nlp.ingest.doctables import table_codes, table_lines
+from tr_nlp.ingest.table import TableMapping
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 from tr_nlp.yamlfile import parse_yaml
 
@@ -137,22 +142,38 @@ def _cell_text(tc: Any) -> str:
     return "\n".join(lines).strip()
 
 
-def _iter_blocks(document: Any) -> Iterator[tuple[str, str | None]]:
-    """Yield (text, bold label or None) for body paragraphs and table rows, in order."""
+def _blocks(document: Any) -> tuple[list[tuple[str, str | None]], dict[int, str]]:
+    """The (text, bold label or None) of body paragraphs and table rows, in order; and for
+    the rows of a transcript table's codes column, their index there and codes cell."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    blocks: list[tuple[str, str | None]] = []
+    coded: dict[int, str] = {}
     for child in _block_elements(document.element.body):
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            yield paragraph_text(child), _bold_prefix(Paragraph(child, document))
-        elif tag == "tbl":
-            yield from _table_lines(Table(child, document))
+        if child.tag == _W + "p":
+            blocks.append((paragraph_text(child), _bold_prefix(Paragraph(child, document))))
+        else:  # a table (:func:`tr_nlp.ingest.doctables.table_lines`)
+            rows = [_merged(row) for row in Table(child, document).rows]
+            coded.update((len(blocks) + i, codes) for i, codes in table_codes(rows).items())
+            blocks.extend(table_lines(rows))
+    return blocks, coded
 
 
-def _table_lines(table: Any) -> Iterator[tuple[str, str | None]]:
-    """A table's rows as lines (:func:`tr_nlp.ingest.doctables.table_lines`)."""
-    return table_lines([_merged(row) for row in table.rows])
+def _column_codes(blocks: list[tuple[str, str | None]], coded: dict[int, str]) -> list[Comment]:
+    """A codes column's cells as comments on their rows' speech, by the default coder
+    (a table names no coder); several codes in a cell may be parted by commas too."""
+    lines = [line for line, _ in blocks]
+    finder = QuoteFinder("\n".join(lines))
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    found = []
+    for i, codes in coded.items():
+        line, label = blocks[i]
+        speech = line.split(f"{label}: ", 1)[-1] if label else line
+        at = starts[i] + len(line) - len(speech)
+        found.append(Comment(speech, finder.count_before(speech, at), codes.replace(",", "\n"),
+                             TableMapping.default_coder))
+    return found
 
 
 def _merged(row: Any) -> list[str]:
@@ -199,9 +220,9 @@ def read_docx(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
     check_office_archive(path, ".docx")
     try:
         document = docx.Document(str(path))
-        blocks = list(_iter_blocks(document))
+        blocks, coded = _blocks(document)
         metadata = _metadata(document)
-        comments = _comments(document)
+        comments = _comments(document) + _column_codes(blocks, coded)
     except Exception as exc:  # python-docx raises many types on damaged files
         raise InputError("E110", path, kind=".docx", app="Word", detail=f"{type(exc).__name__}: {exc}") from None
 
