@@ -243,3 +243,12 @@ def test_a_dedoose_excerpt_export_with_a_column_per_code(tmp_path):
     frame.to_excel(path, index=False)
     with pytest.raises(CodingsError, match="row 4"):  # the file's row, though rows were set apart
         read_codings(path, INTERVIEWS, CODEBOOK)
+
+
+def test_a_taguette_highlights_export(tmp_path):
+    path = tmp_path / "highlights.csv"
+    path.write_text("id,document,tag,content\n1,i,warmth,she stayed late\n", encoding="utf-8")
+    codings, warnings = read_codings(path, INTERVIEWS, CODEBOOK)
+    late = TEXT.index("she stayed late")
+    assert codings == [Coding("i", late, late + 15, "warmth", "human")]
+    assert "no 'code' column; using 'tag'" in warnings

@@ -224,3 +224,14 @@ def test_a_notes_column_stays_out_of_the_codings(tmp_path):
     ])
     result = read_file(path)
     assert result.comment_codings == [] and "beyond routine" not in result.interviews[0].text
+
+
+def test_each_coders_commented_copy_in_a_folder_of_their_own(tmp_path):
+    for coder, note in (("anna", "Non-stigmatizing attitude"), ("ben", "non stigmatizing attitude")):
+        (tmp_path / coder).mkdir()
+        margin_coded(tmp_path / coder / "p01.docx", [(1, STIGMA, note, coder.title())])
+    corpus = load_corpus([tmp_path / "anna", tmp_path / "ben"], codebook=_codebook_file(tmp_path))
+    assert [iv.id for iv in corpus.interviews] == ["p01"]
+    assert sorted(c.coder for c in corpus.codings) == ["Anna", "Ben"]
+    assert corpus.files[1].warnings == [f"1 interview(s) also in {tmp_path / 'anna' / 'p01.docx'} with the same "
+                                        "text were read once, with this file's codings added (Ben: 1)"]

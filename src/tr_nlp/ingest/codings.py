@@ -12,7 +12,7 @@ passage from its first part to its last, the parts found in that order. A table 
 a ``coder`` column is one coder's, named ``human``.
 
 Columns may also go by other names, in any case (:data:`STAND_INS`): ``Interview ID``,
-``Document``, ``Participant`` for the interview; ``Theme`` or ``Codes`` for the code (a cell
+``Document``, ``Participant`` for the interview; ``Theme``, ``Codes`` or ``Tag`` for the code (a cell
 may list several, one per line, as ATLAS.ti's export does); ``Coded by`` or ``Author`` for
 the coder; ``Quote``, ``Excerpt`` or ``Segment`` for the text, with a warning naming each
 column taken so. A code written as its path in a code tree (MAXQDA's ``Helping\\Beyond
@@ -52,7 +52,7 @@ STAND_INS = {
     "interview_id": ("interview", "interview_name", "transcript", "transcript_id", "transcript_name", "document",
                      "document_name", "file", "file_name", "source", "source_name", "participant",
                      "participant_id", "case", "media_title"),
-    "code": ("codes", "code_name", "theme", "node", "category"),
+    "code": ("codes", "code_name", "theme", "node", "category", "tag", "tags"),
     "coder": ("coded_by", "annotator", "rater", "author", "user", "excerpt_creator"),
     "text": ("quote", "quotation", "quotation_content", "excerpt", "extract", "segment", "coded_segment",
              "coded_text", "passage", "content", "excerpt_copy"),

@@ -74,8 +74,9 @@ class Gathered:
         self.result.interviews.extend(added)
         self.origin.update((iv.id, path) for iv in added)
         notes = _same_coder_notes(shared, read.codings, self.result.codings)
-        seen = set(self.result.codings)
-        coders = Counter(c.coder for c in read.codings if c.interview_id in shared and c not in seen)
+        seen = {*self.result.codings, *self.result.comment_codings}
+        coders = Counter(c.coder for c in [*read.codings, *read.comment_codings]
+                         if c.interview_id in shared and c not in seen)
         grew = sum(extend_unseen(getattr(self.result, name), getattr(read, name))
                    for name in ("codings", "machine_codings", "reviewed", "comment_codings"))
         if read.codebook is not None:
