@@ -233,5 +233,44 @@ def test_each_coders_commented_copy_in_a_folder_of_their_own(tmp_path):
     corpus = load_corpus([tmp_path / "anna", tmp_path / "ben"], codebook=_codebook_file(tmp_path))
     assert [iv.id for iv in corpus.interviews] == ["p01"]
     assert sorted(c.coder for c in corpus.codings) == ["Anna", "Ben"]
-    assert corpus.files[1].warnings == [f"1 interview(s) also in {tmp_path / 'anna' / 'p01.docx'} with the same "
-                                        "text were read once, with this file's codings added (Ben: 1)"]
+    assert corpus.files[1].warnings == [(f"1 interview(s) also in {tmp_path / 'anna' / 'p01.docx'} with the same "
+                                         "text were read once, with this file's codings added (Ben: 1)")]
+
+
+# --- LibreOffice (.odt) -------------------------------------------------------------------
+
+ODT = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+       'xmlns:loext="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0">'
+       "<office:body><office:text>{}</office:text></office:body></office:document-content>")
+
+
+def annotation(name: str, note: str, author: str, reply_to: str = "") -> str:
+    parent = f' loext:parent-name="{reply_to}"' if reply_to else ""
+    named = f' office:name="{name}"' if name else ""
+    return (f"<office:annotation{named}{parent}><dc:creator>{author}</dc:creator><dc:date>2026-11-30T10:00:00"
+            f"</dc:date><text:p>{note}</text:p></office:annotation>")
+
+
+def test_comments_in_a_libreoffice_document_are_codings_too(tmp_path):
+    body = ("<text:p>Interviewer: Who helped you most?</text:p>"
+            f"<text:p>Participant: Um, the nurse. Because <text:span>{annotation('a1', 'Non-stigmatizing attitude', 'Anna')}"
+            f"{annotation('a2', 'Non-stigmatizing attitude', 'Ben', reply_to='a1')}{STIGMA}</text:span>"
+            '<office:annotation-end office:name="a1"/><office:annotation-end office:name="a2"/>, you know? '
+            f"And once {annotation('', 'a point, not a passage', 'Anna')}{DAY_OFF}.</text:p>"
+            f"<text:p>Interviewer: Mm.</text:p><text:p>Participant: {annotation('a3', 'beyond routine', 'Ben')}{STIGMA}"
+            '<office:annotation-end office:name="a3"/> again.</text:p>')
+    path = tmp_path / "p05.odt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", ODT.format(body))
+    result = read_file(path)
+    text = result.interviews[0].text
+    assert "a point" not in text and "Non-stigmatizing" not in text
+    first = text.index(STIGMA)
+    second = text.index(STIGMA, first + 1)
+    assert result.comment_codings == [
+        Coding("p05", first, first + len(STIGMA), "Non-stigmatizing attitude", "Anna"),
+        Coding("p05", second, second + len(STIGMA), "beyond routine", "Ben")]
+    assert "1 comment(s) or codes cell(s) cover no passage of the transcript's text and were left out" in \
+        result.warnings

@@ -5,7 +5,8 @@ table rows become ``Speaker: text`` lines as in Word documents (a time column th
 time, a header row and its notes column left out: see
 :func:`tr_nlp.ingest.doctables.table_lines`), and ``text:s``/``text:tab``/``text:line-break``
 are spaces, tabs and line breaks. Footnotes, comments, deleted text kept for tracked
-changes, frames and drawings are left out. The text is then read like a plain-text
+changes, frames and drawings are left out of it; comments on passages are codings
+(:mod:`tr_nlp.ingest.comments`), as in Word documents. The text is then read like a plain-text
 transcript; ``meta.xml``'s title, subject and keywords become metadata. The archive is
 checked for zip bombs first and its XML is parsed with ``defusedxml`` (no entities, no
 external references).
@@ -14,7 +15,8 @@ external references).
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
@@ -25,6 +27,8 @@ import defusedxml.ElementTree as DefusedET
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.codings import QuoteFinder
+from tr_nlp.ingest.comments import Comment, place_comments
 from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS
@@ -47,6 +51,9 @@ _HIDDEN = {
     "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}custom-shape",
 }
 _LINES = {f"{_TEXT}p", f"{_TEXT}h"}
+_OFFICE = f"{{{_NS['office']}}}"
+_ANNOTATION_END = f"{_OFFICE}annotation-end"
+_ANNOTATION_TAGS = {f"{_OFFICE}annotation", _ANNOTATION_END}
 _CELL = f"{_TABLE}table-cell"
 _ROW_GROUPS = {f"{_TABLE}table-header-rows", f"{_TABLE}table-rows", f"{_TABLE}table-row-group"}
 _STYLE = f"{{{_NS['style']}}}"
@@ -68,12 +75,17 @@ def read_odt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
                          detail="content.xml holds no text document (a spreadsheet or drawing?)")
     try:
         text, forced = text_with_labels(_lines(body, _bold_styles(styles)))
+        comments = _comments(body)
     except RecursionError:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
                          detail="content.xml is nested too deeply") from None
     if not text.strip():
         raise InputError("E101", path)
-    return interview_from_text(text, path, options.roles, meta, "odt", forced)
+    result = interview_from_text(text, path, options.roles, meta, "odt", forced)
+    if comments:
+        result.comment_codings, notes = place_comments(result.interviews[0], comments)
+        result.warnings.extend(notes)
+    return result
 
 
 def _parse(archive: zipfile.ZipFile, member: str, path: Path) -> Element:
@@ -149,8 +161,9 @@ def _bold_styles(documents: list[Element]) -> frozenset[str]:
     return frozenset(name for name in weight if is_bold(name))
 
 
-def _inline(element: Element) -> Iterator[str]:
-    """The text of a paragraph: its own text, spans and links, spaces, tabs and line breaks."""
+def _inline(element: Element, mark: Callable[[Element], None] | None = None) -> Iterator[str]:
+    """The text of a paragraph: its own text, spans and links, spaces, tabs and line breaks;
+    ``mark`` is called with each comment's start and end where it stands among them."""
     if element.text:
         yield element.text
     for child in element:
@@ -160,10 +173,55 @@ def _inline(element: Element) -> Iterator[str]:
             yield "\t"
         elif child.tag == f"{_TEXT}line-break":
             yield "\n"
+        elif child.tag in _ANNOTATION_TAGS and mark is not None:
+            mark(child)
         elif child.tag not in _HIDDEN:
-            yield from _inline(child)
+            yield from _inline(child, mark)
         if child.tail:
             yield child.tail
+
+
+def _comments(body: Element) -> list[Comment]:
+    """The comments on passages of the body (``office:annotation`` to the
+    ``office:annotation-end`` of its name), replies to other comments left out."""
+    pieces: list[str] = []
+    length = 0
+    opened: dict[str, tuple[int, Element]] = {}
+    spans: list[tuple[int, int, Element]] = []
+
+    def mark(element: Element) -> None:
+        name = element.get(f"{_OFFICE}name")
+        if element.tag == _ANNOTATION_END:
+            if name in opened:
+                start, annotation = opened.pop(name)
+                spans.append((start, length, annotation))
+        elif any(key.rsplit("}", 1)[-1] == "parent-name" for key in element.attrib):
+            return  # a reply
+        elif name:
+            opened[name] = (length, element)
+        else:  # a comment on a point, covering nothing
+            spans.append((length, length, element))
+
+    def walk(element: Element) -> None:  # the lines of :func:`_lines`, a line break before each
+        nonlocal length
+        for child in element:
+            if child.tag in _LINES:
+                for piece in chain(("\n",), _inline(child, mark)):  # lazily: ``mark`` reads ``length``
+                    pieces.append(piece)
+                    length += len(piece)
+            elif child.tag not in _HIDDEN:
+                walk(child)
+
+    walk(body)
+    shown = "".join(pieces)
+    finder = QuoteFinder(shown)
+    found = []
+    for start, end, annotation in spans:
+        quote = shown[start:end]
+        author = (annotation.findtext("dc:creator", "", _NS) or "").strip() or "unknown"
+        note = "\n".join("".join(_inline(p)) for p in annotation.iterfind("text:p", _NS))
+        found.append(Comment(quote, finder.count_before(quote, start), note, author))
+    return found
 
 
 def _count(value: str | None) -> int:
