@@ -345,15 +345,16 @@ class QuoteFinder:
 
     def __init__(self, text: str) -> None:
         self.folded, self._where = _folded(text)
+        self._places: dict[str, list[int]] = {}
 
     def find(self, quote: str, nth: int = 0) -> tuple[int, int, int] | None:
         """Offsets of the quote's ``nth`` place in the text (counting from 0; its last place
         when it has fewer) and how many places it has (one for an elided quote), or None."""
         needle = _folded(quote.strip())[0]
-        places = _places(self.folded, needle, nth + 2)
+        places = self.places(needle)
         if not places:  # a spreadsheet may put quote marks around the quote
             needle = needle.strip(_QUOTE_MARKS + " ")
-            places = _places(self.folded, needle, nth + 2)
+            places = self.places(needle)
         if places:
             at = places[min(nth, len(places) - 1)]
             span, count = (at, at + len(needle)), len(places)
@@ -366,19 +367,19 @@ class QuoteFinder:
 
     def count_before(self, quote: str, offset: int) -> int:
         """How many places of ``quote`` in the text start before character ``offset``."""
-        needle = _folded(quote.strip())[0]
-        limit = bisect_left(self._where, offset)
-        return len(_places(self.folded[:limit + len(needle) - 1], needle, limit + 1)) if needle else 0
+        return bisect_left(self.places(_folded(quote.strip())[0]), bisect_left(self._where, offset))
 
-
-def _places(haystack: str, needle: str, most: int) -> list[int]:
-    """Where ``needle`` starts in ``haystack``, its first ``most`` places (overlapping too)."""
-    places: list[int] = []
-    at = haystack.find(needle) if needle else -1
-    while at >= 0 and len(places) < most:
-        places.append(at)
-        at = haystack.find(needle, at + 1)
-    return places
+    def places(self, needle: str) -> list[int]:
+        """Where a folded quote starts in the folded text, each place after the end of the
+        one before (remembered: margin coding comments the same few words many times)."""
+        if needle not in self._places:
+            found: list[int] = []
+            at = self.folded.find(needle) if needle else -1
+            while at >= 0:
+                found.append(at)
+                at = self.folded.find(needle, at + len(needle))
+            self._places[needle] = found
+        return self._places[needle]
 
 
 def _find_elided(haystack: str, needle: str) -> tuple[int, int] | None:

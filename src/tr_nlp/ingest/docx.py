@@ -163,6 +163,8 @@ def _blocks(document: Any) -> tuple[list[tuple[str, str | None]], dict[int, str]
 def _column_codes(blocks: list[tuple[str, str | None]], coded: dict[int, str]) -> list[Comment]:
     """A codes column's cells as comments on their rows' speech, by the default coder
     (a table names no coder); several codes in a cell may be parted by commas too."""
+    if not coded:
+        return []
     lines = [line for line, _ in blocks]
     finder = QuoteFinder("\n".join(lines))
     starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
