@@ -51,8 +51,9 @@ def test_two_coders_copies_of_a_project_read_as_one_corpus_with_both_coders(tmp_
         ("Anna", "beyond_routine"), ("Anna", "non_stigmatizing_attitude"), ("Ben", "non_stigmatizing_attitude")]
     first, second = corpus.files
     assert (first.interview_ids, second.interview_ids) == (["p01", "p02"], [])
-    assert second.warnings == [(f"2 interview(s) also in {anna} with the same text were read once, "
-                                "with this file's codings added (Ben: 1)")]
+    assert second.warnings == [] and corpus.warnings == [(
+        "1 file(s) held transcripts read before from another file, with the same text: each read once, keeping the "
+        f"codings of every file (added from them: Ben: 1): {ben} (as {anna})")]
 
 
 def test_a_coding_both_copies_hold_is_counted_once_and_a_second_round_is_named(tmp_path):
@@ -63,13 +64,13 @@ def test_a_coding_both_copies_hold_is_counted_once_and_a_second_round_is_named(t
     copy = project(tmp_path / "copy.qdpx", [same, coded(DAY_OFF, "beyond_routine", "Anna")])
     corpus = load_corpus([anna, copy])
     assert sorted(c.code for c in corpus.codings) == ["beyond_routine", "non_stigmatizing_attitude"]
-    assert corpus.files[1].warnings[1] == (
+    assert corpus.files[1].warnings[0] == (
         f"coder 'Anna' coded 1 interview(s) (p01) differently here than in {anna}; the codings of both are taken "
         "as one coder's. If two people coded, give each their own user name in the QDA software before exporting")
     again = load_corpus([anna, shutil.copy(anna, tmp_path / "again.qdpx"), copy])  # the same project twice
-    assert again.files[1].warnings == [] and again.warnings == [
-        ("1 file(s) held only transcripts read before from another file, with the same text, and were read once: "
-         f"{tmp_path / 'again.qdpx'} (as {anna})")]
+    assert again.files[1].warnings == [] and again.warnings[1] == (
+        "1 file(s) held only transcripts read before from another file, with the same text, and nothing to add, and "
+        f"were read once: {tmp_path / 'again.qdpx'} (as {anna})")
 
 
 def test_an_interview_with_another_text_under_the_same_id_fails_its_file_alone_saying_where(tmp_path):
@@ -133,7 +134,7 @@ def test_import_reads_coders_copies_into_one_folder_and_evaluate_compares_them(t
     result = CliRunner().invoke(app, ["import", str(anna), str(ben), "-o", str(tmp_path / "team")])
     assert result.exit_code == 0, result.output
     assert "2 interviews, 2 codes, 2 codings (Anna: 1, Ben: 1)" in result.stdout
-    assert "also in" in result.stderr and "(Ben: 1)" in result.stderr
+    assert f"each read once, keeping the codings of every file (added from them: Ben: 1): {ben}" in result.stderr
     codings = pd.read_csv(tmp_path / "team" / "codings.csv")
     assert sorted(codings.coder) == ["Anna", "Ben"]
     assert "name: team" in (tmp_path / "team" / "corpus.yaml").read_text()

@@ -233,8 +233,8 @@ def test_each_coders_commented_copy_in_a_folder_of_their_own(tmp_path):
     corpus = load_corpus([tmp_path / "anna", tmp_path / "ben"], codebook=_codebook_file(tmp_path))
     assert [iv.id for iv in corpus.interviews] == ["p01"]
     assert sorted(c.coder for c in corpus.codings) == ["Anna", "Ben"]
-    assert corpus.files[1].warnings == [(f"1 interview(s) also in {tmp_path / 'anna' / 'p01.docx'} with the same "
-                                         "text were read once, with this file's codings added (Ben: 1)")]
+    assert corpus.files[1].warnings == [] and "keeping the codings of every file (added from them: Ben: 1): " \
+        f"{tmp_path / 'ben' / 'p01.docx'} (as {tmp_path / 'anna' / 'p01.docx'})" in corpus.warnings[0]
 
 
 # --- LibreOffice (.odt) -------------------------------------------------------------------

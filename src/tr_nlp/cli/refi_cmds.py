@@ -62,8 +62,8 @@ def import_cmd(
             for warning in read.warnings + merged:
                 c.warn(f"{project}: {warning}")
     result = gathered.result
-    if gathered.repeated and not quiet:
-        c.warn(gathered.repeated_note())
+    for note in gathered.merge_notes() if not quiet else ():
+        c.warn(note)
     written = write_corpus_folder(output, result.interviews, result.codings, result.codebook,
                                   name=projects[0].stem if len(projects) == 1 else output.name,
                                   machine_codings=result.machine_codings, reviewed=result.reviewed)

@@ -13,11 +13,12 @@ Examples
 >>> gathered = Gathered()
 >>> gathered.add("anna.qdpx", ReadResult([one], [Coding("p1", 0, 12, "heard", "Anna")]))
 (['p1'], [])
->>> ids, notes = gathered.add("ben.qdpx", ReadResult([one], [Coding("p1", 2, 12, "heard", "Ben")]))
->>> ids, [c.coder for c in gathered.result.codings]
-([], ['Anna', 'Ben'])
->>> print(notes[0])
-1 interview(s) also in anna.qdpx with the same text were read once, with this file's codings added (Ben: 1)
+>>> gathered.add("ben.qdpx", ReadResult([one], [Coding("p1", 2, 12, "heard", "Ben")]))
+([], [])
+>>> [c.coder for c in gathered.result.codings]
+['Anna', 'Ben']
+>>> print(gathered.merge_notes()[0])
+1 file(s) held transcripts read before from another file, with the same text: each read once, keeping the codings of every file (added from them: Ben: 1): ben.qdpx (as anna.qdpx)
 """
 
 from __future__ import annotations
@@ -47,15 +48,19 @@ class Gathered:
 
     result: ReadResult = field(default_factory=ReadResult)
     origin: dict[str, str] = field(default_factory=dict)
+    #: (file, a file read before that gave one of its transcripts, coders whose codings of
+    #: those it added) for each file that held transcripts read before and added to them
+    merged: list[tuple[str, str, Counter[str]]] = field(default_factory=list)
     #: (file, the file read before) for each file that held nothing not read before
     repeated: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, path: str, read: ReadResult) -> tuple[list[str], list[str]]:
-        """Add what one file holds; return the ids it added and what was merged, in words.
+        """Add what one file holds; return the ids it added, and warnings: a coder who
+        coded a transcript read before differently here, codes the codebook lacked.
 
         An interview whose id was read before with the same text is kept once; this
         file's codings, read passages and codes are added to it (those already there are
-        not repeated).
+        not repeated), and the file is counted in :meth:`merge_notes`.
 
         Raises
         ------
@@ -84,28 +89,41 @@ class Gathered:
             if new and self.result.codebook is not None:
                 notes.append(added_codes_note(new))
             self.result.codebook = book
+        first = self.origin[next(iter(shared))] if shared else ""
         if shared and (coders or added or grew):
-            notes.insert(0, _shared_note(shared, coders))
-        elif shared and not grew and not notes:  # a copy of a file read before
-            self.repeated.append((path, self.origin[next(iter(shared))]))
+            self.merged.append((path, first, coders))
+        elif shared and not notes:  # a copy of a file read before
+            self.repeated.append((path, first))
         return [iv.id for iv in added], notes
 
-    def repeated_note(self, shown: int = 3) -> str | None:
-        """One warning for the files that held only interviews read before, with the same
-        text and nothing to add (one transcript in two folders), or None.
+    def merge_notes(self, shown: int = 3) -> list[str]:
+        """A warning for the files that held transcripts read before from another file,
+        with the same text (each coder's copy of a project, of the transcripts), and one
+        for those of them that added nothing (one transcript in two folders).
 
         >>> from tr_nlp.schema import Interview
         >>> gathered = Gathered()
-        >>> for path in ("a/p1.txt", "b/p1.txt"):
-        ...     _ = gathered.add(path, ReadResult([Interview("p1", "I felt heard.")]))
-        >>> print(gathered.repeated_note())
-        1 file(s) held only transcripts read before from another file, with the same text, and were read once: b/p1.txt (as a/p1.txt)
+        >>> one = Interview("p1", "I felt heard.")
+        >>> for path, coder in (("anna/p1.docx", "Anna"), ("ben/p1.docx", "Ben"), ("old/p1.docx", "Ben")):
+        ...     _ = gathered.add(path, ReadResult([one], [Coding("p1", 2, 12, "heard", coder)]))
+        >>> for note in gathered.merge_notes():
+        ...     print(note)
+        1 file(s) held transcripts read before from another file, with the same text: each read once, keeping the codings of every file (added from them: Ben: 1): ben/p1.docx (as anna/p1.docx)
+        1 file(s) held only transcripts read before from another file, with the same text, and nothing to add, and were read once: old/p1.docx (as anna/p1.docx)
         """
-        if not self.repeated:
-            return None
-        pairs = [f"{path} (as {other})" for path, other in self.repeated]
-        return (f"{len(pairs)} file(s) held only transcripts read before from another file, with the same text, "
-                f"and were read once: {some(pairs, shown)}")
+        notes = []
+        if self.merged:
+            coders = sum((found for _, _, found in self.merged), Counter())
+            added = ", ".join(f"{coder}: {n}" for coder, n in sorted(coders.items()))
+            pairs = [f"{path} (as {other})" for path, other, _ in self.merged]
+            notes.append(f"{len(pairs)} file(s) held transcripts read before from another file, with the same text: "
+                         "each read once, keeping the codings of every file"
+                         + (f" (added from them: {added})" if added else "") + f": {some(pairs, shown)}")
+        if self.repeated:
+            pairs = [f"{path} (as {other})" for path, other in self.repeated]
+            notes.append(f"{len(pairs)} file(s) held only transcripts read before from another file, with the same "
+                         f"text, and nothing to add, and were read once: {some(pairs, shown)}")
+        return notes
 
 
 def merged_codebook(first: Codebook | None, other: Codebook) -> tuple[Codebook, list[str]]:
@@ -153,14 +171,6 @@ def extend_unseen(items: list[_T], more: list[_T]) -> int:
             seen.add(item)
             items.append(item)
     return len(items) - before
-
-
-def _shared_note(shared: dict[str, str], coders: Counter[str]) -> str:
-    others = sorted(set(shared.values()))
-    where = others[0] + (f" and {len(others) - 1} other file(s)" if len(others) > 1 else "")
-    added = ", ".join(f"{coder}: {n}" for coder, n in sorted(coders.items()))
-    return (f"{len(shared)} interview(s) also in {where} with the same text were read once"
-            + (f", with this file's codings added ({added})" if added else ""))
 
 
 def _same_coder_notes(shared: dict[str, str], codings: list[Coding], before: list[Coding]) -> list[str]:

@@ -500,7 +500,7 @@ def load_corpus(
             continue
         report.warnings = result.warnings + merged
     found = gathered.result
-    corpus.warnings.extend(filter(None, [gathered.repeated_note()]))
+    corpus.warnings.extend(gathered.merge_notes())
     corpus.interviews, corpus.codings, corpus.reviewed = found.interviews, found.codings, found.reviewed
     corpus.codebook = found.codebook
     if codebooks:
