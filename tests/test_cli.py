@@ -39,6 +39,19 @@ def test_inspect_demo_lists_every_interview_with_roles():
     assert (records["demo17"]["times"], records["demo17"]["time_span"]) == (23, [3.0, 129.933])  # 23 cues
     assert (records["demo06"]["times"], records["demo06"]["time_span"]) == (20, [4.0, 187.0])  # 20 labels
     assert (records["demo01"]["times"], records["demo01"]["time_span"]) == (0, None)
+    # the codings corpus.yaml names, by coder: demo12 was coded by one coder only
+    assert (records["demo01"]["codings"], records["demo12"]["codings"]) == (
+        {"coder_a": 9, "coder_b": 9}, {"coder_a": 7})
+
+
+def test_inspect_shows_codings_by_coder_only_when_there_are_some(tmp_path):
+    codings = tmp_path / "anna.csv"
+    codings.write_text("interview_id,start,end,code\ndemo01,357,504,continuity\n", encoding="utf-8")
+    coded = run("inspect", DEMO / "interviews" / "demo01.txt", "--codings", codings)
+    assert coded.exit_code == 0, coded.output
+    assert "codings" in coded.stdout and "human 1" in coded.stdout
+    plain = run("inspect", DEMO / "interviews" / "demo01.txt")
+    assert plain.exit_code == 0 and "codings" not in plain.stdout
 
 
 def test_inspect_table_shows_the_times_only_when_some_file_has_them():

@@ -22,14 +22,16 @@ def inspect(
     order_col: c.OrderCol = None,
     speaker_role: c.SpeakerRole = None,
     encoding: c.Encoding = None,
+    codings: c.Codings = None,
+    codebook: c.CodebookOpt = None,
     as_json: bool = typer.Option(False, "--json", help="Print JSON records instead of a table."),
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
-    """Per file: detected format, interviews, speakers and roles, turns, words, times, warnings."""
+    """Per file: detected format, interviews, speakers and roles, turns, words, times, codings by coder, warnings."""
     options = c.read_options(preset, text_col, speaker_col, group_col, order_col,
                              speaker_roles=speaker_role, encoding=encoding)
-    corpus = c.load_and_report(paths, options, fmt, quiet=quiet, required=False)  # it reports failures
+    corpus = c.load_and_report(paths, options, fmt, codings, codebook, quiet=quiet, required=False)  # it reports failures
     c.warn_near_copies(corpus.interviews, quiet)
     records = corpus.describe()
     if as_json:
@@ -42,13 +44,16 @@ def inspect(
     else:
         table = Table(title=None, show_lines=False)
         timed = any(r["time_span"] for r in records)
-        for column in ("file", "format", "interview", "speakers (role)", "turns", "words", *(["times"] if timed else [])):
+        coded = any(r["codings"] for r in records)
+        for column in ("file", "format", "interview", "speakers (role)", "turns", "words", *(["times"] if timed else []),
+                       *(["codings"] if coded else [])):
             table.add_column(column, justify="right" if column in {"turns", "words"} else "left")
         for r in records:
             speakers = ", ".join(f"{s} ({role})" for s, role in r["speakers"].items())
             span = r["time_span"]
             table.add_row(r["file"], r["format"], r["interview_id"], speakers, str(r["turns"]), str(r["words"]),
-                          *([f"{clock(span[0])}-{clock(span[1])}" if span else ""] if timed else []))
+                          *([f"{clock(span[0])}-{clock(span[1])}" if span else ""] if timed else []),
+                          *([", ".join(f"{coder} {n}" for coder, n in r["codings"].items())] if coded else []))
         c.out.print(table)
         words = sum(r["words"] for r in records)
         c.out.print(

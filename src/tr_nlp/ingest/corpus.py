@@ -101,10 +101,11 @@ class Corpus:
         return {iv.id: iv for iv in self.interviews}
 
     def describe(self) -> list[dict[str, Any]]:
-        """One record per interview: file, format, speakers with roles, turns, words, and the
+        """One record per interview: file, format, speakers with roles, turns, words, the
         times in the recording it gives (``times``: how many distinct ones, ``time_span``:
-        first and last in seconds, or None)."""
+        first and last in seconds, or None), and its codings by coder."""
         source_of = {iid: f for f in self.files for iid in f.interview_ids}
+        coded = Counter((c.interview_id, c.coder) for c in self.codings)
         records = []
         for iv in self.interviews:
             report = source_of.get(iv.id)
@@ -119,6 +120,7 @@ class Corpus:
                 "times": len(set(known)),
                 "time_span": [min(known), max(known)] if known else None,
                 "synthetic": bool(iv.metadata.get("synthetic", False)),
+                "codings": {coder: n for (iid, coder), n in sorted(coded.items()) if iid == iv.id},
             })
         return records
 
