@@ -274,3 +274,25 @@ def test_comments_in_a_libreoffice_document_are_codings_too(tmp_path):
         Coding("p05", second, second + len(STIGMA), "beyond routine", "Ben")]
     assert "1 comment(s) or codes cell(s) cover no passage of the transcript's text and were left out" in \
         result.warnings
+
+
+def test_a_libreoffice_transcript_tables_codes_column_codes_its_rows(tmp_path):
+    def row(*cells):
+        return "<table:table-row>" + "".join(
+            f"<table:table-cell><text:p>{cell}</text:p></table:table-cell>" for cell in cells) + "</table:table-row>"
+
+    body = ('<table:table xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0">'
+            + row("Speaker", "Text", "Themes") + row("Interviewer", "Who helped?", "")
+            + row("Participant", f"Yeah. {STIGMA}.", "Non-stigmatizing attitude") + row("Interviewer", "Mm.", "")
+            + row("Participant", "Yeah.", "beyond routine; trust") + "</table:table>")
+    path = tmp_path / "p06.odt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", ODT.format(body))
+    result = read_file(path)
+    interview = result.interviews[0]
+    assert "Themes" not in interview.text and "beyond routine" not in interview.text
+    last = interview.turns[-1]
+    assert [(interview.text[c.start:c.end], c.code) for c in result.comment_codings] == [
+        (f"Yeah. {STIGMA}.", "Non-stigmatizing attitude"), ("Yeah.", "beyond routine"), ("Yeah.", "trust")]
+    assert (result.comment_codings[-1].start, result.comment_codings[-1].end) == (last.start, last.end)

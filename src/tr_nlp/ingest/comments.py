@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate
 
 from tr_nlp.codebook import find_code, is_code_name
 from tr_nlp.errors import some
 from tr_nlp.ingest.codings import QuoteFinder
+from tr_nlp.ingest.table import TableMapping
 from tr_nlp.schema import Codebook, Coding, Interview
 
 #: What separates the codes one comment names: line breaks and semicolons.
@@ -82,6 +84,30 @@ def place_comments(interview: Interview, comments: Sequence[Comment]) -> tuple[l
     notes = ([f"{unplaced} comment(s) or codes cell(s) cover no passage of the transcript's text and were left out"]
              if unplaced else [])
     return codings, notes
+
+
+def column_comments(lines: Sequence[tuple[str, str | None]], coded: Mapping[int, str]) -> list[Comment]:
+    """A transcript table's codes column as comments on its rows' speech, by the default
+    coder (a table names no coder); several codes in a cell may be parted by commas too.
+
+    ``lines`` are a document's lines (text, speaker label or None) as its reader reads
+    them; ``coded``, the index of each coded row's line and its codes cell.
+
+    >>> column_comments([("P: Yeah.", "P"), ("I: Mm.", "I"), ("P: Yeah.", "P")], {2: "warmth, trust"})
+    [Comment(quote='Yeah.', nth=1, note='warmth\\n trust', author='human')]
+    """
+    if not coded:
+        return []
+    texts = [line for line, _ in lines]
+    finder = QuoteFinder("\n".join(texts))
+    starts = list(accumulate((len(line) + 1 for line in texts), initial=0))
+    found = []
+    for i, codes in coded.items():
+        line, label = lines[i]
+        speech = line.split(f"{label}: ", 1)[-1] if label else line
+        found.append(Comment(speech, finder.count_before(speech, starts[i] + len(line) - len(speech)),
+                             codes.replace(",", "\n"), TableMapping.default_coder))
+    return found
 
 
 def note_labels(note: str) -> list[str]:

@@ -15,7 +15,6 @@ Comments on passages, and the cells of a transcript table's codes column, are co
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,8 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.codings import QuoteFinder
-from tr_nlp.ingest.comments import Comment, place_comments
+from tr_nlp.ingest.comments import Comment, column_comments, place_comments
 from tr_nlp.ingest.doctables import table_codes, table_lines
-from tr_nlp.ingest.table import TableMapping
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 from tr_nlp.yamlfile import parse_yaml
 
@@ -160,24 +158,6 @@ def _blocks(document: Any) -> tuple[list[tuple[str, str | None]], dict[int, str]
     return blocks, coded
 
 
-def _column_codes(blocks: list[tuple[str, str | None]], coded: dict[int, str]) -> list[Comment]:
-    """A codes column's cells as comments on their rows' speech, by the default coder
-    (a table names no coder); several codes in a cell may be parted by commas too."""
-    if not coded:
-        return []
-    lines = [line for line, _ in blocks]
-    finder = QuoteFinder("\n".join(lines))
-    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
-    found = []
-    for i, codes in coded.items():
-        line, label = blocks[i]
-        speech = line.split(f"{label}: ", 1)[-1] if label else line
-        at = starts[i] + len(line) - len(speech)
-        found.append(Comment(speech, finder.count_before(speech, at), codes.replace(",", "\n"),
-                             TableMapping.default_coder))
-    return found
-
-
 def _merged(row: Any) -> list[str]:
     """A row's cell texts, a cell merged across columns once (python-docx repeats it)."""
     cells = [_cell_text(c._tc) for c in row.cells]
@@ -224,7 +204,7 @@ def read_docx(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
         document = docx.Document(str(path))
         blocks, coded = _blocks(document)
         metadata = _metadata(document)
-        comments = _comments(document) + _column_codes(blocks, coded)
+        comments = _comments(document) + column_comments(blocks, coded)
     except Exception as exc:  # python-docx raises many types on damaged files
         raise InputError("E110", path, kind=".docx", app="Word", detail=f"{type(exc).__name__}: {exc}") from None
 

@@ -5,8 +5,8 @@ table rows become ``Speaker: text`` lines as in Word documents (a time column th
 time, a header row and its notes column left out: see
 :func:`tr_nlp.ingest.doctables.table_lines`), and ``text:s``/``text:tab``/``text:line-break``
 are spaces, tabs and line breaks. Footnotes, comments, deleted text kept for tracked
-changes, frames and drawings are left out of it; comments on passages are codings
-(:mod:`tr_nlp.ingest.comments`), as in Word documents. The text is then read like a plain-text
+changes, frames and drawings are left out of it; comments on passages, and a transcript
+table's codes column, are codings (:mod:`tr_nlp.ingest.comments`), as in Word documents. The text is then read like a plain-text
 transcript; ``meta.xml``'s title, subject and keywords become metadata. The archive is
 checked for zip bombs first and its XML is parsed with ``defusedxml`` (no entities, no
 external references).
@@ -28,8 +28,8 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.codings import QuoteFinder
-from tr_nlp.ingest.comments import Comment, place_comments
-from tr_nlp.ingest.doctables import table_lines
+from tr_nlp.ingest.comments import Comment, column_comments, place_comments
+from tr_nlp.ingest.doctables import table_codes, table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS
 
@@ -74,8 +74,10 @@ def read_odt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
                          detail="content.xml holds no text document (a spreadsheet or drawing?)")
     try:
-        text, forced = text_with_labels(_lines(body, _bold_styles(styles)))
-        comments = _comments(body)
+        lines = list(_lines(body, _bold_styles(styles)))
+        text, forced = text_with_labels((line, label) for line, label, _ in lines)
+        coded = {i: codes for i, (_, _, codes) in enumerate(lines) if codes}
+        comments = _comments(body) + column_comments([(line, label) for line, label, _ in lines], coded)
     except RecursionError:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
                          detail="content.xml is nested too deeply") from None
@@ -100,16 +102,20 @@ def _parse(archive: zipfile.ZipFile, member: str, path: Path) -> Element:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer", detail=f"{member}: {exc}") from None
 
 
-def _lines(element: Element, bold: frozenset[str]) -> Iterator[tuple[str, str | None]]:
+def _lines(element: Element, bold: frozenset[str]) -> Iterator[tuple[str, str | None, str]]:
     """The lines of a block element (paragraphs and headings, table rows, list items,
-    sections), each with its leading bold text when that can be a speaker label."""
+    sections), each with its leading bold text when that can be a speaker label, and a
+    table row's codes cell (:func:`~tr_nlp.ingest.doctables.table_codes`) or ""."""
     for child in element:
         if child.tag in _HIDDEN:
             continue
         if child.tag in _LINES:
-            yield "".join(_inline(child)), _bold_prefix(child, bold)
+            yield "".join(_inline(child)), _bold_prefix(child, bold), ""
         elif child.tag == f"{_TABLE}table":
-            yield from table_lines(list(_rows(child, bold)))
+            rows = list(_rows(child, bold))
+            codes = table_codes(rows)
+            for i, (line, label) in enumerate(table_lines(rows)):
+                yield line, label, codes.get(i, "")
         else:  # lists, list items and sections hold lines
             yield from _lines(child, bold)
 
@@ -119,7 +125,7 @@ def _rows(table: Element, bold: frozenset[str]) -> Iterator[list[str]]:
     across columns once (the cells it covers are ``covered-table-cell``s)."""
     for child in table:
         if child.tag == f"{_TABLE}table-row":
-            yield [" ".join(line for line, _ in _lines(cell, bold)) for cell in child if cell.tag == _CELL]
+            yield [" ".join(line for line, _, _ in _lines(cell, bold)) for cell in child if cell.tag == _CELL]
         elif child.tag in _ROW_GROUPS:
             yield from _rows(child, bold)
 
