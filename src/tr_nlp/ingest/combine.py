@@ -25,13 +25,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tr_nlp.errors import InputError, some
 from tr_nlp.ingest.base import ReadResult
-from tr_nlp.schema import Codebook, Coding
+from tr_nlp.schema import Codebook, Coding, Interview
 
 _T = TypeVar("_T")
+#: The lists of a :class:`ReadResult` a file's own are added to, each item once.
+_LISTS = ("codings", "machine_codings", "reviewed", "comment_codings")
 
 
 @dataclass
@@ -53,6 +55,9 @@ class Gathered:
     merged: list[tuple[str, str, Counter[str]]] = field(default_factory=list)
     #: (file, the file read before) for each file that held nothing not read before
     repeated: list[tuple[str, str]] = field(default_factory=list)
+    #: the interviews by id, and what each list of ``result`` holds, kept as files are added
+    _by_id: dict[str, Interview] = field(default_factory=dict, repr=False)
+    _held: dict[str, set[Any]] = field(default_factory=lambda: {name: set() for name in _LISTS}, repr=False)
 
     def add(self, path: str, read: ReadResult) -> tuple[list[str], list[str]]:
         """Add what one file holds; return the ids it added, and warnings: a coder who
@@ -68,22 +73,22 @@ class Gathered:
             E166, where an id was read before with another text; nothing is added then.
         """
         shared: dict[str, str] = {}
-        known = {iv.id: iv for iv in self.result.interviews}
         for interview in read.interviews:
-            if interview.id in known:
-                if interview.text != known[interview.id].text:
+            known = self._by_id.get(interview.id)
+            if known is not None:
+                if interview.text != known.text:
                     raise InputError("E166", path, interview_id=interview.id, other=self.origin[interview.id],
-                                     differ=first_difference(interview.text, known[interview.id].text))
+                                     differ=first_difference(interview.text, known.text))
                 shared[interview.id] = self.origin[interview.id]
         added = [iv for iv in read.interviews if iv.id not in shared]
         self.result.interviews.extend(added)
+        self._by_id.update((iv.id, iv) for iv in added)
         self.origin.update((iv.id, path) for iv in added)
-        notes = _same_coder_notes(shared, read.codings, self.result.codings)
-        seen = {*self.result.codings, *self.result.comment_codings}
-        coders = Counter(c.coder for c in [*read.codings, *read.comment_codings]
-                         if c.interview_id in shared and c not in seen)
-        grew = sum(extend_unseen(getattr(self.result, name), getattr(read, name))
-                   for name in ("codings", "machine_codings", "reviewed", "comment_codings"))
+        notes = _same_coder_notes(shared, read.codings, self.result.codings) if shared else []
+        coders = Counter(c.coder for name in ("codings", "comment_codings") for c in getattr(read, name)
+                         if c.interview_id in shared and c not in self._held[name])
+        grew = sum(extend_unseen(getattr(self.result, name), getattr(read, name), self._held[name])
+                   for name in _LISTS)
         if read.codebook is not None:
             book, new = merged_codebook(self.result.codebook, read.codebook)
             if new and self.result.codebook is not None:
@@ -163,9 +168,10 @@ def added_codes_note(new: list[str]) -> str:
     return f"{len(new)} code(s) no file read before has were added to the codebook: {', '.join(new)}"
 
 
-def extend_unseen(items: list[_T], more: list[_T]) -> int:
-    """Append the ``more`` not in ``items`` yet; how many were."""
-    seen, before = set(items), len(items)
+def extend_unseen(items: list[_T], more: list[_T], seen: set[_T] | None = None) -> int:
+    """Append the ``more`` not in ``items`` yet; how many were. ``seen``, when given, is
+    what ``items`` holds, kept up to date."""
+    seen, before = set(items) if seen is None else seen, len(items)
     for item in more:
         if item not in seen:
             seen.add(item)
