@@ -402,3 +402,15 @@ def test_report_command_default_is_the_reports():
     from tr_nlp.report.render import MAX_INTERVIEWS as RENDER_DEFAULT
 
     assert MAX_INTERVIEWS == RENDER_DEFAULT
+
+
+def test_timestamp_col_names_a_tables_time_column(tmp_path):
+    # a column named neither timestamp nor time: only --timestamp-col can name it
+    table = tmp_path / "t.csv"
+    table.write_text("interview_id,speaker,text,when\np1,I,Who helped?,00:01:05\np1,P,The nurse did.,00:01:09\n",
+                     encoding="utf-8")
+    result = run("segment", table, "--timestamp-col", "when", "--unit", "turn", "--roles", "interviewer,participant")
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(io.StringIO(result.stdout.lstrip("\ufeff")))["timestamp"].tolist() == [65.0, 69.0]
+    wrong = run("inspect", table, "--timestamp-col", "whenx")
+    assert wrong.exit_code == 2 and "Pass --timestamp-col with the right column name" in wrong.stderr

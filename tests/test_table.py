@@ -130,8 +130,11 @@ def test_missing_mapped_column_names_column_and_option(tmp_path):
     message = str(info.value)
     assert info.value.code == "E130" and "utterance" in message and "--text-col" in message and "t.csv" in message
     with pytest.raises(InputError) as info:  # no option sets it: where it is set is named
+        read_file(path, ReadOptions(table=replace(MAPPING, metadata_cols=("site",))))
+    assert "Set 'metadata_cols' under 'table:' in corpus.yaml to the right column name" in str(info.value)
+    with pytest.raises(InputError) as info:  # a time column has its option
         read_file(path, ReadOptions(table=replace(MAPPING, timestamp_col="at")))
-    assert "Set 'timestamp_col' under 'table:' in corpus.yaml to the right column name" in str(info.value)
+    assert "Pass --timestamp-col with the right column name" in str(info.value)
 
 
 def test_conflicting_text_for_one_utterance_is_an_error(tmp_path):

@@ -54,6 +54,7 @@ TableOutput = Annotated[Path, typer.Option("--output", "-o", help="Table to writ
 Format = Annotated[str | None, typer.Option("--format", help="Force a reader: text, markdown, docx, odt, rtf, pdf, vtt, srt, whisper, table, qdpx.")]
 Preset = Annotated[str | None, typer.Option("--preset", help="Named column mapping for a known table (annomi).")]
 TextCol = Annotated[str | None, typer.Option("--text-col", help="Table column with the utterance text.")]
+TimestampCol = Annotated[str | None, typer.Option("--timestamp-col", help="Table column with each row's time in the recording (seconds or a clock time); found by its name (timestamp, start time, time...) when not given.")]
 SpeakerCol = Annotated[str | None, typer.Option("--speaker-col", help="Table column with the speaker.")]
 GroupCol = Annotated[str | None, typer.Option("--group-col", help="Table column that groups rows into interviews.")]
 OrderCol = Annotated[str | None, typer.Option("--order-col", help="Table column that orders utterances.")]
@@ -174,6 +175,7 @@ def read_options(
     group_col: str | None = None,
     order_col: str | None = None,
     coder_col: str | None = None,
+    timestamp_col: str | None = None,
     code_cols: list[str] | None = None,
     speaker_roles: list[str] | None = None,
     encoding: str | None = None,
@@ -181,7 +183,7 @@ def read_options(
     """Build :class:`ReadOptions` from the shared CLI options."""
     mapping: TableMapping | None = TableMapping.preset(preset) if preset else None
     overrides = dict(text_col=text_col, speaker_col=speaker_col, group_col=group_col,
-                     order_col=order_col, coder_col=coder_col,
+                     order_col=order_col, coder_col=coder_col, timestamp_col=timestamp_col,
                      code_cols=tuple(code_cols) if code_cols else None)
     if any(v is not None for v in overrides.values()):
         mapping = (mapping or TableMapping()).with_overrides(**overrides)

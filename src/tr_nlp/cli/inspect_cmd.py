@@ -20,6 +20,7 @@ def inspect(
     speaker_col: c.SpeakerCol = None,
     group_col: c.GroupCol = None,
     order_col: c.OrderCol = None,
+    timestamp_col: c.TimestampCol = None,
     speaker_role: c.SpeakerRole = None,
     encoding: c.Encoding = None,
     codings: c.Codings = None,
@@ -29,7 +30,7 @@ def inspect(
     verbose: c.Verbose = False,
 ) -> None:
     """Per file: detected format, interviews, speakers and roles, turns, words, times, codings by coder, warnings."""
-    options = c.read_options(preset, text_col, speaker_col, group_col, order_col,
+    options = c.read_options(preset, text_col, speaker_col, group_col, order_col, timestamp_col=timestamp_col,
                              speaker_roles=speaker_role, encoding=encoding)
     corpus = c.load_and_report(paths, options, fmt, codings, codebook, quiet=quiet, required=False)  # it reports failures
     c.warn_near_copies(corpus.interviews, quiet)

@@ -34,6 +34,7 @@ def segment(
     speaker_col: c.SpeakerCol = None,
     group_col: c.GroupCol = None,
     order_col: c.OrderCol = None,
+    timestamp_col: c.TimestampCol = None,
     speaker_role: c.SpeakerRole = None,
     encoding: c.Encoding = None,
     quiet: c.Quiet = False,
@@ -44,7 +45,7 @@ def segment(
         check_table_path(output)
     check_overlap(overlap)  # before reading, and even when no codings are given
     segmenter = c.segmenter(unit, roles, window, stride, spacy_model)
-    options = c.read_options(preset, text_col, speaker_col, group_col, order_col,
+    options = c.read_options(preset, text_col, speaker_col, group_col, order_col, timestamp_col=timestamp_col,
                              speaker_roles=speaker_role, encoding=encoding)
     corpus = c.load_and_report(paths, options, fmt, codings, codebook, quiet=quiet)
     segments = segmenter.segment(corpus.interviews)

@@ -99,6 +99,7 @@ PRESETS: dict[str, TableMapping] = {
 _OPTION_OF = {
     "text_col": "--text-col", "speaker_col": "--speaker-col", "group_col": "--group-col",
     "order_col": "--order-col", "coder_col": "--coder-col", "code_cols": "--code-col",
+    "timestamp_col": "--timestamp-col",
 }
 
 
