@@ -12,11 +12,14 @@ passage from its first part to its last, the parts found in that order. A table 
 a ``coder`` column is one coder's, named ``human``.
 
 Columns may also go by other names, in any case (:data:`STAND_INS`): ``Interview ID``,
-``Document``, ``Participant`` for the interview; ``Theme``, ``Codes`` or ``Tag`` for the code (a cell
-may list several, one per line, as ATLAS.ti's export does); ``Coded by`` or ``Author`` for
-the coder; ``Quote``, ``Excerpt`` or ``Segment`` for the text, with a warning naming each
-column taken so. A code written as its path in a code tree (MAXQDA's ``Helping\\Beyond
-routine``, NVivo's ``Nodes/Care``) is the codebook's code of its last name, with a warning.
+``Document``, ``Participant`` for the interview; ``Theme``, ``Codes`` or ``Tag`` for the
+code (a cell may list several, one per line, as ATLAS.ti's export does); ``Coded by`` or
+``Author`` for the coder; ``Quote``, ``Excerpt`` or ``Segment`` for the text, with a
+warning naming each column taken so. Dedoose's excerpt export marks each excerpt's codes
+in a column per code (``Code: Warmth Applied``). A code written as its path in a code tree
+(MAXQDA's ``Helping\\Beyond routine``, NVivo's ``Nodes/Care``) is the codebook's code of
+its last name, and one in another case or spacing (``Beyond routine``) the codebook's
+``beyond_routine`` (:func:`~tr_nlp.codebook.find_code`), each with a warning.
 ``start`` and ``end`` are read only under those names: other tools' ``Start``
 or ``Beginning`` count paragraphs or positions of their own, so such tables are located by
 their quotes.

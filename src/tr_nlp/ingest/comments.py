@@ -123,8 +123,9 @@ def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) ->
     """The comment codings that name a code, under its codebook name, and warnings.
 
     With a codebook, a comment line names the code :func:`~tr_nlp.codebook.find_code` finds
-    for it; other lines are memos, left out. Without one, a line of at most :data:`MAX_CODE_WORDS` words that is a valid code
-    name is a code as written; longer lines are memos.
+    for it; other lines are memos, left out. Without one, a line of at most
+    :data:`MAX_CODE_WORDS` words that is a valid code name is a code as written; other
+    lines are memos.
     """
     if not codings:
         return [], []

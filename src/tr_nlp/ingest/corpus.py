@@ -105,7 +105,9 @@ class Corpus:
         times in the recording it gives (``times``: how many distinct ones, ``time_span``:
         first and last in seconds, or None), and its codings by coder."""
         source_of = {iid: f for f in self.files for iid in f.interview_ids}
-        coded = Counter((c.interview_id, c.coder) for c in self.codings)
+        coded: dict[str, Counter[str]] = {}
+        for coding in self.codings:
+            coded.setdefault(coding.interview_id, Counter())[coding.coder] += 1
         records = []
         for iv in self.interviews:
             report = source_of.get(iv.id)
@@ -120,7 +122,7 @@ class Corpus:
                 "times": len(set(known)),
                 "time_span": [min(known), max(known)] if known else None,
                 "synthetic": bool(iv.metadata.get("synthetic", False)),
-                "codings": {coder: n for (iid, coder), n in sorted(coded.items()) if iid == iv.id},
+                "codings": dict(sorted(coded.get(iv.id, Counter()).items())),
             })
         return records
 

@@ -6,8 +6,8 @@ time, a header row and its notes column left out: see
 :func:`tr_nlp.ingest.doctables.table_lines`), and ``text:s``/``text:tab``/``text:line-break``
 are spaces, tabs and line breaks. Footnotes, comments, deleted text kept for tracked
 changes, frames and drawings are left out of it; comments on passages, and a transcript
-table's codes column, are codings (:mod:`tr_nlp.ingest.comments`), as in Word documents. The text is then read like a plain-text
-transcript; ``meta.xml``'s title, subject and keywords become metadata. The archive is
+table's codes column, are codings (:mod:`tr_nlp.ingest.comments`), as in Word documents.
+The text is then read like a plain-text transcript; ``meta.xml``'s title, subject and keywords become metadata. The archive is
 checked for zip bombs first and its XML is parsed with ``defusedxml`` (no entities, no
 external references).
 """
@@ -190,6 +190,8 @@ def _inline(element: Element, mark: Callable[[Element], None] | None = None) -> 
 def _comments(body: Element) -> list[Comment]:
     """The comments on passages of the body (``office:annotation`` to the
     ``office:annotation-end`` of its name), replies to other comments left out."""
+    if next(body.iter(f"{_OFFICE}annotation"), None) is None:
+        return []
     pieces: list[str] = []
     length = 0
     opened: dict[str, tuple[int, Element]] = {}
