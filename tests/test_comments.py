@@ -68,6 +68,19 @@ def test_comments_naming_codes_become_the_authors_codings_where_they_stand(tmp_p
                       "(e.g. 'check with P whether this was the same nurse')")]
 
 
+def test_a_code_with_a_memo_after_it_on_one_line_is_that_code():
+    codings = [Coding("p", 0, 4, note, "A") for note in (
+        "Beyond routine: she came in on her day off", "beyond routine - went out of her way",
+        "Non-stigmatizing attitude \u2013 never judged", "beyond-routine", "Routine: what the ward always did",
+        "Beyond routine:no space", "check: beyond routine")]
+    kept, notes = codes_from_comments(codings, BOOK)
+    assert [c.code for c in kept] == ["beyond_routine", "beyond_routine", "non_stigmatizing_attitude",
+                                      "beyond_routine"]
+    assert notes[1].startswith("3 comment line(s) name no code of the codebook")
+    kept, _ = codes_from_comments(codings[:1], None)  # without a codebook a long line stays a memo
+    assert kept == []
+
+
 def test_without_a_codebook_short_comments_are_codes_as_written_and_long_ones_memos():
     codings = [Coding("p", 0, 4, "Warmth", "A"), Coding("p", 0, 4, "Support\\Warmth", "A"),
                Coding("p", 0, 4, "she goes well beyond what the job asks of her", "A"),

@@ -37,6 +37,8 @@ from tr_nlp.schema import Codebook, Coding, Interview
 
 #: What separates the codes one comment names: line breaks and semicolons.
 _PARTS = re.compile(r"[\n;]+")
+#: What parts a code from a memo written after it on one line: a colon, or a dash between spaces.
+_HEAD = re.compile(r"\s*:\s+|\s+[-\u2013\u2014]\s+")
 #: Without a codebook, a comment line is taken as a code when it is this short, and a valid name.
 MAX_CODE_WORDS = 5
 
@@ -123,7 +125,8 @@ def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) ->
     """The comment codings that name a code, under its codebook name, and warnings.
 
     With a codebook, a comment line names the code :func:`~tr_nlp.codebook.find_code` finds
-    for it; other lines are memos, left out. Without one, a line of at most
+    for it, or for its words before a colon or a spaced dash (``Beyond routine - she came
+    on her day off``); other lines are memos, left out. Without one, a line of at most
     :data:`MAX_CODE_WORDS` words that is a valid code name is a code as written; other
     lines are memos.
     """
@@ -133,7 +136,8 @@ def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) ->
     memos: Counter[str] = Counter()
     for coding in codings:
         if codebook is not None:
-            name = find_code(codebook, coding.code)
+            head = _HEAD.split(coding.code, 1)[0]  # "Beyond routine: she came on her day off"
+            name = find_code(codebook, coding.code) or find_code(codebook, head)
         else:
             words = len(coding.code.split())
             name = coding.code if words <= MAX_CODE_WORDS and is_code_name(coding.code) else None
