@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -273,18 +273,24 @@ def code_key(name: str) -> str:
     return " ".join(re.sub(r"[\s_\-]+", " ", name.casefold()).strip(" .:;,!?\"'").split())
 
 
-def find_code(codebook: Codebook, name: str) -> str | None:
-    """The code of ``codebook`` that ``name`` names: itself, or written another way
-    (:func:`code_key`), or the last name of a path in the code tree (:func:`code_leaf`).
+def code_finder(codebook: Codebook) -> Callable[[str], str | None]:
+    """A function giving the code of ``codebook`` a name names: itself, or written another
+    way (:func:`code_key`), or the last name of a path in the code tree (:func:`code_leaf`);
+    None for no code. Built once for a table or corpus, so the codebook is folded once.
 
-    >>> book = Codebook((Code("non_stigmatizing_attitude"), Code("Warmth")))
-    >>> find_code(book, "Non-stigmatizing attitude"), find_code(book, "Support\\\\warmth"), find_code(book, "trust")
+    >>> find_code = code_finder(Codebook((Code("non_stigmatizing_attitude"), Code("Warmth"))))
+    >>> find_code("Non-stigmatizing attitude"), find_code("Support\\\\warmth"), find_code("trust")
     ('non_stigmatizing_attitude', 'Warmth', None)
     """
-    if name in codebook:
-        return name
+    names = set(codebook.names)
     keys = {code_key(code): code for code in codebook.names}
-    return keys.get(code_key(name)) or keys.get(code_key(code_leaf(name)))
+
+    def find_code(name: str) -> str | None:
+        if name in names:
+            return name
+        return keys.get(code_key(name)) or keys.get(code_key(code_leaf(name)))
+
+    return find_code
 
 
 def check_code_names(codes: Iterable[str], known: Sequence[str], among: str) -> None:

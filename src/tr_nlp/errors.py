@@ -13,7 +13,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from os import PathLike
 
 
@@ -254,3 +254,12 @@ def some(items: Sequence[str], shown: int = 5) -> str:
     ('a, b', 'a, b and 2 more')
     """
     return ", ".join(items[:shown]) + (f" and {len(items) - shown} more" if len(items) > shown else "")
+
+
+def counted(counts: Mapping[str, int]) -> str:
+    """How many of each, by name in order, as a message counts codings by coder.
+
+    >>> counted({"Ben": 2, "Anna": 5})
+    'Anna: 5, Ben: 2'
+    """
+    return ", ".join(f"{name}: {n}" for name, n in sorted(counts.items()))

@@ -7,6 +7,7 @@ waits until an export is given them, so that ``import``, a plain ``export`` and
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandas as pd
 import typer
 
 from tr_nlp.cli import common as c
-from tr_nlp.errors import ConfigError, InputError
+from tr_nlp.errors import ConfigError, InputError, counted
 from tr_nlp.export import check_file_path
 from tr_nlp.export.augment import add_to_project
 from tr_nlp.export.folder import write_corpus_folder
@@ -67,10 +68,7 @@ def import_cmd(
     written = write_corpus_folder(output, result.interviews, result.codings, result.codebook,
                                   name=projects[0].stem if len(projects) == 1 else output.name,
                                   machine_codings=result.machine_codings, reviewed=result.reviewed)
-    coders: dict[str, int] = {}
-    for coding in result.codings:
-        coders[coding.coder] = coders.get(coding.coder, 0) + 1
-    per_coder = ", ".join(f"{k}: {v}" for k, v in sorted(coders.items())) or "none"
+    per_coder = counted(Counter(coding.coder for coding in result.codings)) or "none"
     codes = len(result.codebook) if result.codebook else 0
     read = f", {len(result.reviewed)} passages marked read for coding" if result.reviewed else ""
     c.out.print(f"{len(result.interviews)} interviews, {codes} codes, {len(result.codings)} codings ({per_coder}){read}",

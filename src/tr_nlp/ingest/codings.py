@@ -19,7 +19,7 @@ warning naming each column taken so. Dedoose's excerpt export marks each excerpt
 in a column per code (``Code: Warmth Applied``). A code written as its path in a code tree
 (MAXQDA's ``Helping\\Beyond routine``, NVivo's ``Nodes/Care``) is the codebook's code of
 its last name, and one in another case or spacing (``Beyond routine``) the codebook's
-``beyond_routine`` (:func:`~tr_nlp.codebook.find_code`), each with a warning.
+``beyond_routine`` (:func:`~tr_nlp.codebook.code_finder`), each with a warning.
 ``start`` and ``end`` are read only under those names: other tools' ``Start``
 or ``Beginning`` count paragraphs or positions of their own, so such tables are located by
 their quotes.
@@ -34,8 +34,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tr_nlp.codebook import code_leaf, find_code
-from tr_nlp.errors import CodingsError, InputError, some
+from tr_nlp.codebook import code_finder, code_leaf
+from tr_nlp.errors import CodingsError, InputError, counted, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
 from tr_nlp.ingest.table import TableMapping, find_column, header_key, load_frame
 from tr_nlp.schema import (
@@ -131,7 +131,7 @@ def machine_codings_note(counts: Mapping[str, int]) -> str:
     >>> print(machine_codings_note({"tr_nlp model m 1": 3}))
     3 coding(s) by tr_nlp's own machine users left out (tr_nlp model m 1: 3): suggestions are not human coding; to accept one, code that passage under your own name
     """
-    users = ", ".join(f"{user}: {n}" for user, n in sorted(counts.items()))
+    users = counted(counts)
     return (f"{sum(counts.values())} coding(s) by tr_nlp's own machine users left out ({users}): suggestions are "
             "not human coding; to accept one, code that passage under your own name")
 
@@ -194,6 +194,7 @@ def read_codings(
     codings: list[Coding] = []
     unknown: dict[str, int] = {}
     by_path: list[str] = []  # codes named by their place in the code tree
+    find_code = code_finder(codebook) if codebook is not None else None
     respelled: list[str] = []  # codes in another case or spacing ("Beyond routine")
     has_text = "text" in frame.columns and not quoted  # located quotes match by construction
     for row_no, row in zip(frame.index + 2, frame.to_dict("records")):  # header is row 1
@@ -205,12 +206,13 @@ def read_codings(
         for column, value in (("interview_id", interview_id), ("code", code), ("coder", coder)):
             if not value:
                 raise CodingsError("E156", path, row=row_no, column=column)
-        if codebook is not None and code not in codebook:
-            found = find_code(codebook, code)
+        if find_code is not None:
+            found = find_code(code)
             if found is None:
                 raise CodingsError("E153", path, row=row_no, code=code)
-            (by_path if code_leaf(code) != code else respelled).append(code)
-            code = found
+            if found != code:
+                (by_path if code_leaf(code) != code else respelled).append(code)
+                code = found
         if interviews is not None:
             interview = interviews.get(interview_id)
             if interview is None:

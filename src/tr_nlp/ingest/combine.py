@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from tr_nlp.errors import InputError, some
+from tr_nlp.errors import InputError, counted, some
 from tr_nlp.ingest.base import ReadResult
 from tr_nlp.schema import Codebook, Coding, Interview
 
@@ -119,7 +119,7 @@ class Gathered:
         notes = []
         if self.merged:
             coders = sum((found for _, _, found in self.merged), Counter())
-            added = ", ".join(f"{coder}: {n}" for coder, n in sorted(coders.items()))
+            added = counted(coders)
             pairs = [f"{path} (as {other})" for path, other, _ in self.merged]
             notes.append(f"{len(pairs)} file(s) held transcripts read before from another file, with the same text: "
                          "each read once, keeping the codings of every file"
@@ -194,7 +194,7 @@ def _same_coder_notes(shared: dict[str, str], codings: list[Coding], before: lis
     for (coder, interview_id), found in sorted(mine.items()):
         if (coder, interview_id) in theirs and theirs[coder, interview_id] != found:
             differ.setdefault(coder, []).append(interview_id)
-    return [f"coder {coder!r} coded {len(ids)} interview(s) ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''})"
+    return [f"coder {coder!r} coded {len(ids)} interview(s) ({some(ids, 3)})"
             f" differently here than in {shared[ids[0]]}; the codings of both are taken as one coder's. If two "
             "people coded, give each their own user name in the QDA software before exporting"
             for coder, ids in differ.items()]

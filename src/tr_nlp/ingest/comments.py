@@ -6,7 +6,7 @@ place of that text it is, what it says and who wrote it. :func:`place_comments` 
 each covered passage in the interview's stored text; :func:`codes_from_comments` then
 keeps the comments that name a code of the codebook (any case, spaces, hyphens or
 underscores: "Non-stigmatizing attitude" is ``non_stigmatizing_attitude``, see
-:func:`~tr_nlp.codebook.find_code`), a line or a
+:func:`~tr_nlp.codebook.code_finder`), a line or a
 ``;``-separated part each, and leaves the rest out as memos, with a warning.
 
 Examples
@@ -29,8 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
-from tr_nlp.codebook import find_code, is_code_name
-from tr_nlp.errors import some
+from tr_nlp.codebook import code_finder, is_code_name
+from tr_nlp.errors import counted, some
 from tr_nlp.ingest.codings import QuoteFinder
 from tr_nlp.ingest.table import TableMapping
 from tr_nlp.schema import Codebook, Coding, Interview
@@ -124,7 +124,7 @@ def note_labels(note: str) -> list[str]:
 def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) -> tuple[list[Coding], list[str]]:
     """The comment codings that name a code, under its codebook name, and warnings.
 
-    With a codebook, a comment line names the code :func:`~tr_nlp.codebook.find_code` finds
+    With a codebook, a comment line names the code :func:`~tr_nlp.codebook.code_finder` finds
     for it, or for its words before a colon or a spaced dash (``Beyond routine - she came
     on her day off``); other lines are memos, left out. Without one, a line of at most
     :data:`MAX_CODE_WORDS` words that is a valid code name is a code as written; other
@@ -134,10 +134,11 @@ def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) ->
         return [], []
     kept: list[Coding] = []
     memos: Counter[str] = Counter()
+    find_code = code_finder(codebook) if codebook is not None else None
     for coding in codings:
-        if codebook is not None:
+        if find_code is not None:
             head = _HEAD.split(coding.code, 1)[0]  # "Beyond routine: she came on her day off"
-            name = find_code(codebook, coding.code) or find_code(codebook, head)
+            name = find_code(coding.code) or find_code(head)
         else:
             words = len(coding.code.split())
             name = coding.code if words <= MAX_CODE_WORDS and is_code_name(coding.code) else None
@@ -147,8 +148,7 @@ def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) ->
             kept.append(replace(coding, code=name))
     notes = []
     if kept:
-        coders = Counter(c.coder for c in kept)
-        notes.append(f"{len(kept)} coding(s) read from comments or codes columns ({', '.join(f'{k}: {n}' for k, n in sorted(coders.items()))})"
+        notes.append(f"{len(kept)} coding(s) read from comments or codes columns ({counted(Counter(c.coder for c in kept))})"
                      + ("" if codebook is not None else
                         f", each comment's text taken as its code ({some(sorted({c.code for c in kept}))}); pass "
                         "--codebook so that only comments naming one of its codes are read as codings"))
