@@ -90,6 +90,17 @@ def test_a_spreadsheet_of_quotes_with_its_own_headers(tmp_path):
                         "no 'coder' column; using 'Coded by'", "no 'text' column; using 'Quote'"]
 
 
+def test_the_coder_of_a_maxqda_or_atlas_export_is_its_created_by_column(tmp_path):
+    # MAXQDA's coded segments and ATLAS.ti's quotations name the coder 'Created by': each coding was
+    # coder 'human', so two coders' codings of one passage became one and there was nobody to compare
+    path = tmp_path / "maxqda.csv"
+    path.write_text("Document name,Code,Segment,Modified by,Created by\n"
+                    "i,care,she stayed late,admin,Anna\ni,care,she stayed late,admin,Ben\n", encoding="utf-8")
+    codings, warnings = read_codings(path, INTERVIEWS, codebook_from_dict({"codes": ["care"]}))
+    assert [c.coder for c in codings] == ["Anna", "Ben"]
+    assert "no 'coder' column; using 'Created by'" in warnings
+
+
 def test_offsets_in_another_tools_start_column_are_not_read_as_characters(tmp_path):
     # MAXQDA's "Beginning"/"End" and ATLAS.ti's "Start" count paragraphs: the quote places the coding
     path = tmp_path / "maxqda.csv"
@@ -183,9 +194,22 @@ def test_interviews_named_by_file_name_are_matched(tmp_path):
     path = write(tmp_path, "i.docx,18,25,warmth,A,\nother.txt,0,5,warmth,A,\n")
     codings, warnings = read_codings(path, INTERVIEWS)
     assert codings == [Coding("i", 18, 25, "warmth", "A")]
-    assert warnings[0] == ("1 coding(s) name their interview by file name (e.g. 'i.docx'); "
-                           "matched to the interview of that name")
+    assert warnings[0] == ("1 coding(s) name their interview by its file name or ATLAS.ti number (e.g. "
+                           "'i.docx'); matched to the interview of that name")
     assert "'other.txt' (1)" in warnings[1]
+
+
+def test_atlas_ti_names_a_document_by_its_number_too(tmp_path):
+    # ATLAS.ti's quotation export writes 'D 1: i' (or 'P 1: i.docx' before version 8): every row was
+    # skipped as an interview not in the corpus
+    path = tmp_path / "quotations.csv"
+    path.write_text("Document,Codes,Created by,Quotation Content\nD 1: i,warmth,A,Sam did\n"
+                    "P1: i.docx,care,B,she stayed late\nD 2: other,care,B,x\n", encoding="utf-8")
+    codings, warnings = read_codings(path, INTERVIEWS)
+    assert [(c.code, c.coder, INTERVIEWS["i"].text[c.start:c.end]) for c in codings] == [
+        ("warmth", "A", "Sam did"), ("care", "B", "she stayed late")]
+    assert "2 coding(s) name their interview by its file name or ATLAS.ti number (e.g. 'D 1: i')" in "".join(warnings)
+    assert "'D 2: other' (1)" in warnings[-1]
 
 
 def test_codes_written_as_their_path_in_the_code_tree(tmp_path):

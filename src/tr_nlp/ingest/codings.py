@@ -13,8 +13,9 @@ a ``coder`` column is one coder's, named ``human``.
 
 Columns may also go by other names, in any case (:data:`STAND_INS`): ``Interview ID``,
 ``Document``, ``Participant`` for the interview; ``Theme``, ``Codes`` or ``Tag`` for the
-code (a cell may list several, one per line, as ATLAS.ti's export does); ``Coded by`` or
-``Author`` for the coder; ``Quote``, ``Excerpt`` or ``Segment`` for the text, with a
+code (a cell may list several, one per line, as ATLAS.ti's export does); ``Coded by``,
+``Author`` or ``Created by`` (MAXQDA's and ATLAS.ti's exports; never ``Modified by``) for
+the coder; ``Quote``, ``Excerpt`` or ``Segment`` for the text, with a
 warning naming each column taken so. Dedoose's excerpt export marks each excerpt's codes
 in a column per code (``Code: Warmth Applied``). A code written as its path in a code tree
 (MAXQDA's ``Helping\\Beyond routine``, NVivo's ``Nodes/Care``) is the codebook's code of
@@ -56,13 +57,16 @@ STAND_INS = {
                      "document_name", "file", "file_name", "source", "source_name", "participant",
                      "participant_id", "case", "media_title"),
     "code": ("codes", "code_name", "theme", "node", "category", "tag", "tags"),
-    "coder": ("coded_by", "annotator", "rater", "author", "user", "excerpt_creator"),
+    "coder": ("coded_by", "annotator", "rater", "author", "user", "user_name", "coder_name", "created_by",
+              "excerpt_creator"),
     "text": ("quote", "quotation", "quotation_content", "excerpt", "extract", "segment", "coded_segment",
              "coded_text", "passage", "content", "excerpt_copy"),
 }
 #: A column per code marking the rows it codes, and its weights (Dedoose's excerpt export).
 _CODE_COLUMN = re.compile(r"^\s*code\s*:\s*(?P<name>.+?)\s+applied\s*$", re.IGNORECASE)
 _WEIGHT_COLUMN = re.compile(r"^\s*code\s*:\s*.+\s+weight\s*$", re.IGNORECASE)
+#: ATLAS.ti's number before a document's name (``D 1: demo01``; ``P 1:`` before version 8).
+_ATLAS_NUMBER = re.compile(r"^[DP]\s*\d+\s*:\s*")
 #: Cell values that mark a row as coded.
 _MARKED = {"true", "1", "yes", "y", "x", "\u2713"}
 #: What a codings table holds, for the error naming a missing column.
@@ -183,8 +187,8 @@ def read_codings(
     if interviews is not None:
         frame["interview_id"], renamed = known_ids(frame["interview_id"].str.strip(), interviews)
         if renamed:
-            warnings.append(f"{len(renamed)} coding(s) name their interview by file name (e.g. '{renamed[0]}'); "
-                            "matched to the interview of that name")
+            warnings.append(f"{len(renamed)} coding(s) name their interview by its file name or ATLAS.ti "
+                            f"number (e.g. '{renamed[0]}'); matched to the interview of that name")
     if quoted:
         if "text" not in frame.columns or interviews is None:
             raise CodingsError("E155", path)
@@ -243,14 +247,25 @@ def read_codings(
 
 
 def known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.Series, list[str]]:
-    """``ids`` with file names of known interviews (``demo01.txt``) made their ids, and the names changed.
+    """``ids`` with other names of known interviews made their ids, and the names changed.
 
-    A team may leave a transcript's file suffix on its id in a codings table ("demo01.docx").
+    A team may leave a transcript's file suffix on its id in a codings table (``demo01.docx``),
+    and ATLAS.ti names a document by its number too (``D 1: demo01``, ``P 3: demo03.rtf``).
+
+    >>> interviews = {"demo01": None, "demo03": None}
+    >>> fixed, renamed = known_ids(pd.Series(["demo01.docx", "D 1: demo01", "P3: demo03.rtf", "x.csv"]), interviews)
+    >>> fixed.tolist(), renamed
+    (['demo01', 'demo01', 'demo03', 'x.csv'], ['demo01.docx', 'D 1: demo01', 'P3: demo03.rtf'])
     """
     def known(iid: str) -> str:
-        stem, suffix = iid.rsplit(".", 1) if "." in iid else (iid, "")
-        if iid not in interviews and f".{suffix.lower()}" in TRANSCRIPT_SUFFIXES and stem in interviews:
-            return stem
+        if iid in interviews:
+            return iid
+        for name in dict.fromkeys((iid, _ATLAS_NUMBER.sub("", iid))):
+            stem, suffix = name.rsplit(".", 1) if "." in name else (name, "")
+            if name in interviews:
+                return name
+            if f".{suffix.lower()}" in TRANSCRIPT_SUFFIXES and stem in interviews:
+                return stem
         return iid
 
     fixed = ids.map(known)
