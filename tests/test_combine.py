@@ -78,7 +78,7 @@ def test_an_interview_with_another_text_under_the_same_id_fails_its_file_alone_s
     edited = TEXT.replace("day off", "day-off")
     ben = project(tmp_path / "ben.qdpx", [coded("day-off", "beyond_routine", "Ben", text=edited)],
                   interviews=[interview(text=edited)])
-    (tmp_path / "p03.txt").write_text(OTHER, encoding="utf-8")
+    (tmp_path / "p03.txt").write_text(OTHER.replace("Loud", "Quiet"), encoding="utf-8")
     corpus = load_corpus([anna, ben, tmp_path / "p03.txt"])
     assert [iv.id for iv in corpus.interviews] == ["p01", "p02", "p03"]
     assert [c.coder for c in corpus.codings] == ["Anna"]
@@ -208,3 +208,32 @@ def test_the_cli_takes_codings_more_than_once(tmp_path):
     assert result.exit_code == 0, result.output
     assert "every coding is coder 'anna'" in result.stderr and "every coding is coder 'ben'" in result.stderr
     assert pd.read_csv(out)["codes"].fillna("").tolist() == ["beyond_routine;non_stigmatizing_attitude"]
+
+
+# --- one transcript under several names ---------------------------------------------------
+
+def test_coders_copies_under_their_own_file_names_are_one_interview(tmp_path):
+    # p01_anna.txt and p01_ben.txt were two interviews, each with one coder: no interview to compare the
+    # coders on, and cross-validation tested on a copy of a training interview
+    (tmp_path / "p01_anna.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "p01_ben.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "p02.txt").write_text(OTHER, encoding="utf-8")
+    table = tmp_path / "codings.csv"
+    pd.DataFrame({"interview_id": ["p01_anna", "p01_ben.txt", "p02"], "code": ["beyond_routine"] * 3,
+                  "coder": ["Anna", "Ben", "Anna"], "text": [DAY_OFF, DAY_OFF, "Nobody had time"]}).to_csv(table)
+    corpus = load_corpus([tmp_path / "p01_anna.txt", tmp_path / "p01_ben.txt", tmp_path / "p02.txt"], codings=table)
+    assert [iv.id for iv in corpus.interviews] == ["p01", "p02"]
+    assert [(c.interview_id, c.coder) for c in corpus.codings] == [("p01", "Anna"), ("p01", "Ben"), ("p02", "Anna")]
+    assert [f.interview_ids for f in corpus.files] == [["p01"], [], ["p02"]]
+    assert ("1 transcript(s) came under several names with the same text, character for character (each coder's "
+            "copy, say), and were each read as one interview with the codings of all: 'p01_anna' and 'p01_ben' "
+            "as 'p01'") in corpus.warnings
+
+
+def test_copies_keep_the_first_name_when_the_names_share_none_or_it_is_taken(tmp_path):
+    for name, text in (("anna", TEXT), ("ben", TEXT), ("p01", OTHER.replace("Loud", "Quiet")), ("p01_x", OTHER),
+                       ("p01_y", OTHER)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    corpus = load_corpus(sorted(tmp_path.glob("*.txt")))
+    assert [iv.id for iv in corpus.interviews] == ["anna", "p01", "p01_x"]
+    assert corpus.warnings[0].endswith(": 'anna' and 'ben' as 'anna', 'p01_x' and 'p01_y' as 'p01_x'")

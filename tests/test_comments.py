@@ -160,7 +160,8 @@ def test_a_folder_of_margin_coded_documents_trains_on_both_coders(tmp_path):
     folder.mkdir()
     margin_coded(folder / "p01.docx", [(1, STIGMA, "Non-stigmatizing attitude", "Anna"),
                                        (1, STIGMA, "non stigmatizing attitude", "Ben")])
-    margin_coded(folder / "p02.docx", [(1, DAY_OFF, "beyond routine", "Anna")])
+    margin_coded(folder / "p02.docx", [(1, DAY_OFF, "beyond routine", "Anna")],
+                 [["Interviewer: And the second time?"], ["Participant: Well, ", DAY_OFF, "."]])
     corpus = load_corpus([folder], codebook=_codebook_file(tmp_path))
     assert sorted((c.interview_id, c.code, c.coder) for c in corpus.codings) == [
         ("p01", "non_stigmatizing_attitude", "Anna"), ("p01", "non_stigmatizing_attitude", "Ben"),
@@ -248,6 +249,15 @@ def test_each_coders_commented_copy_in_a_folder_of_their_own(tmp_path):
     assert sorted(c.coder for c in corpus.codings) == ["Anna", "Ben"]
     assert corpus.files[1].warnings == [] and "keeping the codings of every file (added from them: Ben: 1): " \
         f"{tmp_path / 'ben' / 'p01.docx'} (as {tmp_path / 'anna' / 'p01.docx'})" in corpus.warnings[0]
+
+
+def test_coders_commented_copies_side_by_side_in_one_folder(tmp_path):
+    # 'P01 Anna.docx' beside 'P01 Ben.docx': two interviews of one coder each, so nobody to compare
+    for coder in ("Anna", "Ben"):
+        margin_coded(tmp_path / f"P01 {coder}.docx", [(1, STIGMA, "Non-stigmatizing attitude", coder)])
+    corpus = load_corpus([tmp_path], codebook=_codebook_file(tmp_path))
+    assert [iv.id for iv in corpus.interviews] == ["P01"]
+    assert sorted((c.interview_id, c.coder) for c in corpus.codings) == [("P01", "Anna"), ("P01", "Ben")]
 
 
 # --- LibreOffice (.odt) -------------------------------------------------------------------

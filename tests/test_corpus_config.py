@@ -70,7 +70,7 @@ def test_a_pattern_that_matches_folders_reads_each_as_a_folder(tmp_path, pattern
     (study / "codings.csv").write_text("interview_id,start,end,code,coder\na,34,47,care,A\n", encoding="utf-8")
     (study / "corpus.yaml").write_text("interviews: [talks/]\ncodings: codings.csv\n", encoding="utf-8")
     (tmp_path / "site2").mkdir()
-    (tmp_path / "site2" / "b.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (tmp_path / "site2" / "b.txt").write_text(TRANSCRIPT.replace("She", "He"), encoding="utf-8")
     corpus = load_corpus([tmp_path / pattern])
     assert sorted(iv.id for iv in corpus.interviews) == ["a", "b"] and not corpus.failures  # codings.csv is no transcript
     assert [(c.interview_id, c.code) for c in corpus.codings] == [("a", "care")]  # site1's corpus.yaml honoured

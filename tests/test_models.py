@@ -464,7 +464,8 @@ def test_cli_next(trained, tmp_path):
 
 
 def _tiny_coded_corpus(root):
-    """Six interviews of two answers each; the answers about listening are coded ``listened``."""
+    """Six interviews of two answers each; the answers about listening are coded ``listened``.
+    Each ends on its own closing line: copies of one text would be read as one interview."""
     lines = {"listened": "She really listened to me and asked what I thought.",
              "other": "The bus was late again so I walked the last bit."}
     rows = ["interview_id,start,end,code,coder"]
@@ -472,7 +473,7 @@ def _tiny_coded_corpus(root):
     for k in range(6):
         first, second = ("listened", "other") if k % 2 == 0 else ("other", "listened")
         text = (f"Interviewer: How was it?\nParticipant: {lines[first]}\n"
-                f"Interviewer: And then?\nParticipant: {lines[second]}\n")
+                f"Interviewer: And then?\nParticipant: {lines[second]}\nInterviewer: That was visit {k}.\n")
         (root / "interviews" / f"t{k}.txt").write_text(text, encoding="utf-8")
         start = text.index(lines["listened"])
         rows.append(f"t{k},{start},{start + len(lines['listened'])},listened,coder_a")
@@ -522,8 +523,8 @@ def test_cli_code_cuts_new_interviews_as_the_model_was_trained(tmp_path):
     r = runner.invoke(app, ["code", str(corpus / "interviews"), "--model", str(model), "-o", str(out)])
     assert r.exit_code == 0 and "warning" not in r.stderr, r.stderr
     windows = pd.read_csv(out).drop_duplicates("segment_id")
-    # windows stay inside a turn, so each one-sentence turn of both roles is one window: 4 per interview
-    assert windows["segment_id"].str.contains(r":w\d+$").all() and len(windows) == 6 * 4
+    # windows stay inside a turn, so each one-sentence turn of both roles is one window: 5 per interview
+    assert windows["segment_id"].str.contains(r":w\d+$").all() and len(windows) == 6 * 5
 
 
 @pytest.mark.parametrize(("args", "expected"), [

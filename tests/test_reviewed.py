@@ -119,12 +119,12 @@ def test_pseudonymising_moves_reviewed_passages_with_the_words():
 
 
 def _team_folder(root):
-    """Eight interviews; the first three coded whole, the rest not at all."""
+    """Eight interviews, each with its own closing line; the first three coded whole, the rest not at all."""
     (root / "interviews").mkdir(parents=True)
     rows = ["interview_id,start,end,code,coder"]
     for k in range(8):
         sentences = [LISTENED if (j + k) % 3 == 0 else OTHER for j in range(6)]
-        text = "Interviewer: How was it?\nParticipant: " + " ".join(sentences) + "\n"
+        text = "Interviewer: How was it?\nParticipant: " + " ".join(sentences) + f"\nInterviewer: That was talk {k}.\n"
         (root / "interviews" / f"t{k}.txt").write_text(text, encoding="utf-8")
         if k < 3:
             rows += [f"t{k},{m.start()},{m.start() + len(LISTENED)},listened,A"

@@ -44,7 +44,7 @@ from tr_nlp.schema import MACHINE_CODER_PREFIX, Code
 
 @c.handle_errors
 def import_cmd(
-    projects: Annotated[list[Path], typer.Argument(help="A .qdpx file, a .qde file, or a folder with one .qde and its sources/; several (each coder's copy of one project) are read as one, each shared transcript once with the codings of all.", show_default=False)],
+    projects: Annotated[list[Path], typer.Argument(help="A .qdpx file, a .qde file, or a folder with one .qde and its sources/; several (each coder's copy of one project) are read as one, each shared transcript (the same text, under any name) once with the codings of all.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for interviews/, codings.csv, codebook.yaml, corpus.yaml (and reviewed.csv, machine_codings.csv when the project has them).")],
     speaker_role: c.SpeakerRole = None,
     encoding: c.Encoding = None,
@@ -62,7 +62,7 @@ def import_cmd(
         if not quiet:
             for warning in read.warnings + merged:
                 c.warn(f"{project}: {warning}")
-    result = gathered.result
+    result = gathered.finish()
     for note in gathered.merge_notes() if not quiet else ():
         c.warn(note)
     written = write_corpus_folder(output, result.interviews, result.codings, result.codebook,

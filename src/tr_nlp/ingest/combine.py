@@ -6,6 +6,12 @@ copies share are the same text: each is kept once, with the codings of every cop
 the coders can be compared. An id another file gave with a different text is an error:
 offsets into two texts cannot be compared.
 
+A transcript may also come twice under two names: coders who comment their own copy of
+a Word transcript save it as ``p01_anna.docx`` and ``p01_ben.docx``. A text read before
+from another file, character for character, is that interview again, whatever its name:
+it is kept once, with the codings of both, under what the names share (``p01``; see
+:func:`shared_name`), and :attr:`Gathered.aliases` says which names it had.
+
 Examples
 --------
 >>> from tr_nlp.schema import Coding, Interview
@@ -23,7 +29,9 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -46,6 +54,10 @@ class Gathered:
         Everything gathered so far (its ``warnings`` stay empty: :meth:`add` returns them).
     origin : dict
         Interview id -> the file that first gave it.
+    aliases : dict
+        The id of each transcript read again under another name (a copy with the same
+        text) -> the id it is kept under; after :meth:`finish`, the first name too, where
+        the interview was renamed to what its names share.
     """
 
     result: ReadResult = field(default_factory=ReadResult)
@@ -55,8 +67,13 @@ class Gathered:
     merged: list[tuple[str, str, Counter[str]]] = field(default_factory=list)
     #: (file, the file read before) for each file that held nothing not read before
     repeated: list[tuple[str, str]] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
     #: the interviews by id, and what each list of ``result`` holds, kept as files are added
     _by_id: dict[str, Interview] = field(default_factory=dict, repr=False)
+    #: the id of each text read so far (the first to give it)
+    _by_text: dict[str, str] = field(default_factory=dict, repr=False)
+    #: the names :meth:`finish` gave interviews read under several
+    _new_names: set[str] = field(default_factory=set, repr=False)
     _held: dict[str, set[Any]] = field(default_factory=lambda: {name: set() for name in _LISTS}, repr=False)
 
     def add(self, path: str, read: ReadResult) -> tuple[list[str], list[str]]:
@@ -73,16 +90,28 @@ class Gathered:
             E166, where an id was read before with another text; nothing is added then.
         """
         shared: dict[str, str] = {}
+        copies: dict[str, str] = {}  # this file's ids of texts read before under another name
+        own = {iv.id for iv in read.interviews}
         for interview in read.interviews:
             known = self._by_id.get(interview.id)
-            if known is not None:
-                if interview.text != known.text:
-                    raise InputError("E166", path, interview_id=interview.id, other=self.origin[interview.id],
-                                     differ=first_difference(interview.text, known.text))
-                shared[interview.id] = self.origin[interview.id]
+            if known is None:
+                twin = self._by_text.get(interview.text)
+                if twin is not None and twin not in own:
+                    copies[interview.id] = twin
+                    shared[twin] = self.origin[twin]
+                continue
+            if interview.text != known.text:
+                raise InputError("E166", path, interview_id=interview.id, other=self.origin[interview.id],
+                                 differ=first_difference(interview.text, known.text))
+            shared[interview.id] = self.origin[interview.id]
+        if copies:
+            read = renamed(read, copies)
+            self.aliases.update(copies)
         added = [iv for iv in read.interviews if iv.id not in shared]
         self.result.interviews.extend(added)
         self._by_id.update((iv.id, iv) for iv in added)
+        for iv in added:
+            self._by_text.setdefault(iv.text, iv.id)
         self.origin.update((iv.id, path) for iv in added)
         notes = _same_coder_notes(shared, read.codings, self.result.codings) if shared else []
         coders = Counter(c.coder for name in ("codings", "comment_codings") for c in getattr(read, name)
@@ -95,11 +124,47 @@ class Gathered:
                 notes.append(added_codes_note(new))
             self.result.codebook = book
         first = self.origin[next(iter(shared))] if shared else ""
-        if shared and (coders or added or grew):
+        if set(shared) <= set(copies.values()):  # read under other names: the note on aliases says so
+            pass
+        elif coders or added or grew:
             self.merged.append((path, first, coders))
-        elif shared and not notes:  # a copy of a file read before
+        elif not notes:  # a copy of a file read before
             self.repeated.append((path, first))
         return [iv.id for iv in added], notes
+
+    def finish(self) -> ReadResult:
+        """The result, each transcript read under several names (:attr:`aliases`) renamed
+        to what its names share (:func:`shared_name`) where that names no other interview.
+
+        >>> from tr_nlp.schema import Interview
+        >>> gathered = Gathered()
+        >>> for path, coder in (("p01_anna.docx", "Anna"), ("p01_ben.docx", "Ben")):
+        ...     name = path.removesuffix(".docx")
+        ...     _ = gathered.add(path, ReadResult([Interview(name, "I felt heard.")], [Coding(name, 2, 12, "heard", coder)]))
+        >>> found = gathered.finish()
+        >>> [iv.id for iv in found.interviews], [(c.interview_id, c.coder) for c in found.codings]
+        (['p01'], [('p01', 'Anna'), ('p01', 'Ben')])
+        >>> gathered.aliases
+        {'p01_ben': 'p01', 'p01_anna': 'p01'}
+        """
+        names: dict[str, list[str]] = {}
+        for alias, kept in self.aliases.items():
+            names.setdefault(kept, [kept]).append(alias)
+        taken, new = set(self._by_id), {}
+        for kept, ids in names.items():
+            name = shared_name(ids)
+            if name is not None and name not in taken:
+                new[kept] = name
+                taken.add(name)
+        if new:
+            self.result = renamed(self.result, new)
+            self.aliases = {alias: new.get(kept, kept) for alias, kept in self.aliases.items()} | new
+            self._by_id = {iv.id: iv for iv in self.result.interviews}
+            self.origin = {new.get(iid, iid): path for iid, path in self.origin.items()}
+            self._by_text = {text: new.get(iid, iid) for text, iid in self._by_text.items()}
+            self._held = {name: set(getattr(self.result, name)) for name in _LISTS}
+            self._new_names.update(new.values())
+        return self.result
 
     def merge_notes(self, shown: int = 3) -> list[str]:
         """A warning for the files that held transcripts read before from another file,
@@ -117,6 +182,15 @@ class Gathered:
         1 file(s) held only transcripts read before from another file, with the same text, and nothing to add, and were read once: old/p1.docx (as anna/p1.docx)
         """
         notes = []
+        if self.aliases:
+            names: dict[str, list[str]] = {}
+            for alias, kept in self.aliases.items():
+                names.setdefault(kept, [] if kept in self._new_names else [kept]).append(alias)
+            groups = [f"{', '.join(map(repr, ids[:-1]))} and {ids[-1]!r} as {kept!r}"
+                      for kept, ids in ((kept, sorted(ids)) for kept, ids in names.items())]
+            notes.append(f"{len(groups)} transcript(s) came under several names with the same text, character for "
+                         "character (each coder's copy, say), and were each read as one interview with the codings "
+                         f"of all: {some(groups, shown)}")
         if self.merged:
             coders = sum((found for _, _, found in self.merged), Counter())
             added = counted(coders)
@@ -129,6 +203,41 @@ class Gathered:
             notes.append(f"{len(pairs)} file(s) held only transcripts read before from another file, with the same "
                          f"text, and nothing to add, and were read once: {some(pairs, shown)}")
         return notes
+
+
+def renamed_items(items: list[_T], ids: Mapping[str, str]) -> list[_T]:
+    """``items`` (codings, read passages) with the interview ids of ``ids`` (old -> new) changed."""
+    return [replace(item, interview_id=ids[item.interview_id])  # type: ignore[type-var]
+            if item.interview_id in ids else item for item in items]  # type: ignore[attr-defined]
+
+
+def renamed(read: ReadResult, ids: Mapping[str, str]) -> ReadResult:
+    """``read`` with the interviews of ``ids`` (old id -> new) and all it says of them under their new ids."""
+    return replace(read, interviews=[replace(iv, id=ids.get(iv.id, iv.id)) for iv in read.interviews],
+                   **{name: renamed_items(getattr(read, name), ids) for name in _LISTS})
+
+
+#: The words of a name, parted by spaces, punctuation and underscores.
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def shared_name(names: list[str]) -> str | None:
+    """What the names of one transcript's copies share: their first words in common (in any
+    case), else their last; None when they share neither.
+
+    >>> shared_name(["p01_anna", "p01_ben"]), shared_name(["Anna - P 01", "ben - p 01"]), shared_name(["a1", "b1"])
+    ('p01', 'P 01', None)
+    >>> shared_name(["interview1_coderA", "interview1_coderB"]), shared_name(["p01", "p01 (1)"])
+    ('interview1', 'p01')
+    """
+    spans = [[m.span() for m in _WORDS.finditer(name)] for name in names]
+    words = [[name[a:b].casefold() for a, b in found] for name, found in zip(names, spans, strict=True)]
+    first, shortest = spans[0], min(len(w) for w in words)
+    lead = next((i for i in range(shortest) if len({w[i] for w in words}) > 1), shortest)
+    if lead:
+        return names[0][:first[lead - 1][1]]
+    trail = next((i for i in range(shortest) if len({w[-1 - i] for w in words}) > 1), shortest)
+    return names[0][first[-trail][0]:] if trail else None
 
 
 def merged_codebook(first: Codebook | None, other: Codebook) -> tuple[Codebook, list[str]]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import glob
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -34,7 +34,13 @@ from tr_nlp.codebook import load_codebook, load_yaml
 from tr_nlp.errors import ConfigError, InputError, TrNlpError, some
 from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
 from tr_nlp.ingest.codings import read_codings
-from tr_nlp.ingest.combine import Gathered, added_codes_note, extend_unseen, merged_codebook
+from tr_nlp.ingest.combine import (
+    Gathered,
+    added_codes_note,
+    extend_unseen,
+    merged_codebook,
+    renamed_items,
+)
 from tr_nlp.ingest.comments import codes_from_comments
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.odt import read_odt
@@ -444,6 +450,12 @@ def _expanded(paths: Sequence[str | Path]) -> Iterator[str | Path]:
         yield from ([] if path.exists() or path.is_symlink() else pattern_matches(raw)) or [raw]
 
 
+def _known_as(corpus: Corpus, aliases: Mapping[str, str]) -> dict[str, Interview]:
+    """The corpus's interviews by id and by the other names of those read under several."""
+    by_id = corpus.by_id()
+    return by_id | {alias: by_id[kept] for alias, kept in aliases.items() if kept in by_id}
+
+
 def load_corpus(
     paths: Sequence[str | Path],
     options: ReadOptions = ReadOptions(),
@@ -503,8 +515,11 @@ def load_corpus(
             report.error = exc
             continue
         report.warnings = result.warnings + merged
-    found = gathered.result
+    found = gathered.finish()
     corpus.warnings.extend(gathered.merge_notes())
+    aliases = gathered.aliases
+    for report in corpus.files:
+        report.interview_ids = [aliases.get(iid, iid) for iid in report.interview_ids]
     corpus.interviews, corpus.codings, corpus.reviewed = found.interviews, found.codings, found.reviewed
     corpus.codebook = found.codebook
     if codebooks:
@@ -518,12 +533,12 @@ def load_corpus(
     corpus.warnings.extend(notes)
     for path in tables_of_codings:
         coder = Path(path).stem if len(tables_of_codings) > 1 else TableMapping.default_coder
-        read, warnings = read_codings(path, corpus.by_id(), corpus.codebook, coder)
-        extend_unseen(corpus.codings, read)
+        read, warnings = read_codings(path, _known_as(corpus, aliases), corpus.codebook, coder)
+        extend_unseen(corpus.codings, renamed_items(read, aliases))
         corpus.warnings.extend(f"{path}: {w}" for w in warnings)
     for path in reviewed:
-        passages, warnings = read_reviewed(path, corpus.by_id())
-        corpus.reviewed.extend(passages)
+        passages, warnings = read_reviewed(path, _known_as(corpus, aliases))
+        corpus.reviewed.extend(renamed_items(passages, aliases))
         corpus.warnings.extend(f"{path}: {w}" for w in warnings)
     return corpus
 
