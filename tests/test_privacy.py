@@ -101,7 +101,23 @@ def test_speaker_labels_that_are_names_become_people_and_roles_stay():
     assert p.speaker("Interviewer") == "Interviewer" and p.speaker("Speaker 2") == "Speaker 2"
     assert p.speaker("P05") == "P05"
     assert p.speaker("Sarah Jones") == "[PERSON_1]"
-    assert p.text("Sarah Jones: yes. Sarah said Jones came.") == "[PERSON_1]: yes. [PERSON_2] said [PERSON_3] came."
+    assert p.text("Sarah Jones: yes. Sarah said Jones came.") == "[PERSON_1]: yes. [PERSON_1] said [PERSON_1] came."
+
+
+def test_each_word_of_a_listed_name_is_replaced_alone_too_by_the_names_placeholder():
+    # a names file of full names ("Maria Jones") left "Maria", "Ms Jones" and "MARIA's" in the text
+    p = Pseudonymiser(names=["Maria Jones", "Dr. Chidi Okafor"])
+    text = "Maria Jones rang. Maria was great, MARIA's boss Ms Jones too, and Dr Okafor (Chidi) later."
+    assert p.text(text) == ("[PERSON_1] rang. [PERSON_1] was great, [PERSON_1]'s boss Ms [PERSON_1] too, and "
+                            "Dr [PERSON_2] ([PERSON_2]) later.")
+    assert p.mapping == [("[PERSON_1]", "PERSON", "Maria Jones"), ("[PERSON_2]", "PERSON", "Dr. Chidi Okafor")]
+
+
+def test_a_word_two_names_share_gets_its_own_placeholder_and_place_words_stay():
+    p = Pseudonymiser(names=["Maria Jones", "Maria Smith", "St Anne's Hospital"])
+    assert p.text("Maria Smith, Maria, Jones, Smith; St Anne's Hospital, then Anne's. The Hospital was loud.") == (
+        "[PERSON_1], [PERSON_2], [PERSON_3], [PERSON_1]; [PERSON_4], then [PERSON_4]. The Hospital was loud.")
+    assert p.mapping[1] == ("[PERSON_2]", "PERSON", "Maria")  # whose Maria is unknown: her own placeholder
 
 
 def test_offset_map_moves_spans_outward_over_placeholders():

@@ -79,6 +79,17 @@ _GENERIC_LABEL = re.compile(
     re.IGNORECASE,
 )
 _TITLES = {"dr", "mr", "mrs", "ms", "miss", "prof", "sir", "nurse"}
+#: words of a listed place's or service's name that are no one's name ("St Anne's Hospital"
+#: is replaced whole, and "Anne's" alone, but "Hospital" alone stays)
+_PLACE_WORDS = frozenset({
+    "hospital", "ward", "team", "centre", "center", "unit", "clinic", "house", "health", "mental", "service",
+    "services", "trust", "nhs", "community", "crisis", "care", "saint", "royal", "general", "university",
+    "practice", "surgery", "school", "college", "church", "lodge", "home", "the", "of", "and", "for", "group",
+    "project", "foundation", "society", "council", "city", "county", "north", "south", "east", "west", "new",
+    "old", "upper", "lower", "great", "little", "road", "rd", "street", "st", "avenue", "ave", "lane", "close",
+    "drive", "way", "crescent", "place", "gardens", "terrace", "court", "grove", "square", "row", "walk",
+    "mews", "hill", "park", "parade", "rise", "view", "green", "gate",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +168,9 @@ class Pseudonymiser:
     ----------
     names : iterable of str
         Names to replace wherever they occur as whole words (people, places, services).
+        Each word of a name of several is replaced alone too ("Maria Jones": "Maria",
+        "Ms Jones"), by the whole name's placeholder unless two names share it; titles and
+        the words of places and services (:data:`_PLACE_WORDS`: "Hospital") are not.
         A name written with a capital letter matches only where the text capitalises it,
         so "Rob" is replaced but "rob" is not; a name given in lower case matches any case.
         Accents, curly apostrophes and hyphen variants do not matter: "Zoë" also replaces
@@ -172,6 +186,8 @@ class Pseudonymiser:
         self.kinds = tuple(kinds)
         self._names: set[str] = set()
         self._name_keys: set[str] = set()  # the names as :func:`_key` sees them
+        #: the key of each word of a name of several words -> the whole names it is part of
+        self._whole: dict[str, dict[str, str]] = {}
         self._name_pattern: re.Pattern[str] | None = None
         self._placeholders: dict[tuple[str, str], str] = {}
         self._originals: dict[str, str] = {}
@@ -180,8 +196,18 @@ class Pseudonymiser:
 
     # --- names and speakers ---------------------------------------------------------
     def add_names(self, names: Iterable[str]) -> None:
-        """Also replace these names from now on."""
-        fresh = {" ".join(n.split()) for n in names if n and n.strip()} - self._names
+        """Also replace these names, and the words of each (:func:`name_parts`), from now on.
+
+        >>> p = Pseudonymiser(names=["Maria Jones", "St Anne's Hospital"])
+        >>> p.text("Maria Jones, then Maria, and MARIA's boss Ms Jones, at St Anne's Hospital. Anne's? Hospital.")
+        "[PERSON_1], then [PERSON_1], and [PERSON_1]'s boss Ms [PERSON_1], at [PERSON_2]. [PERSON_2]? Hospital."
+        """
+        fresh = {" ".join(n.split()) for n in names if n and n.strip()}
+        for name in fresh:
+            for part in name_parts(name):
+                self._whole.setdefault(_key("PERSON", part), {})[_key("PERSON", name)] = name
+        fresh |= {part for name in fresh for part in name_parts(name)}
+        fresh -= self._names
         if fresh:
             self._names |= fresh
             self._name_keys |= {_key("PERSON", n) for n in fresh}
@@ -198,8 +224,7 @@ class Pseudonymiser:
         clean = " ".join(label.split())
         if not clean or _GENERIC_LABEL.match(clean) or "PERSON" not in self.kinds:
             return label
-        parts = [w for w in re.findall(r"[^\W\d_][\w'-]*", clean) if w.lower().strip(".") not in _TITLES and len(w) > 1]
-        self.add_names([clean, *parts])
+        self.add_names([clean])
         return self.placeholder("PERSON", clean)
 
     def knows(self, word: str) -> bool:
@@ -212,8 +237,13 @@ class Pseudonymiser:
 
     # --- placeholders ----------------------------------------------------------------
     def placeholder(self, kind: str, original: str) -> str:
-        """The placeholder for ``original``: the same detail always gets the same one."""
+        """The placeholder for ``original``: the same detail always gets the same one, and a
+        word of one name alone its name's (:meth:`add_names`)."""
         key = (kind, _key(kind, original))
+        whole = self._whole.get(key[1], {}) if kind == "PERSON" and key not in self._placeholders else {}
+        if len(whole) == 1:
+            [(name_key, original)] = whole.items()
+            key = (kind, name_key)
         if key not in self._placeholders:
             self._counts[kind] = self._counts.get(kind, 0) + 1
             token = f"[{kind}_{self._counts[kind]}]"
@@ -331,6 +361,19 @@ class Pseudonymiser:
             self._counts[kind] = max(self._counts.get(kind, 0), int(match.group(2)))
             if kind == "PERSON":
                 self.add_names([original])
+
+
+def name_parts(name: str) -> list[str]:
+    """The words of a name of several that are replaced alone too: no titles, initials or
+    words of places (:data:`_PLACE_WORDS`).
+
+    >>> name_parts("Dr. Chidi Okafor"), name_parts("St Anne's Hospital"), name_parts("Karen"), name_parts("J. Smith")
+    (['Chidi', 'Okafor'], ["Anne's"], [], ['Smith'])
+    """
+    words = re.findall(r"[^\W\d_][\w'\u2019-]*", name)
+    if len(words) < 2:
+        return []
+    return [w for w in words if len(w) > 1 and w.casefold().strip(".") not in _TITLES | _PLACE_WORDS]
 
 
 def read_names(path: str | Path) -> list[str]:
