@@ -211,6 +211,9 @@ def test_suggestions_rows_and_offsets(trained):
     assert frame.probability.between(0, 1).all()
     assert frame.above_threshold.any()
     assert frame.timestamp.dtype == "float64" and frame.timestamp.isna().all()  # a text file: no times
+    assert (frame.time == "").all()
+    timed = suggest(model, Segmenter().segment([corpus.by_id()["demo17"]]), corpus.by_id())  # a .vtt
+    assert timed.timestamp.gt(0).all() and timed.time.tolist() == [clock(t) for t in timed.timestamp]
     # six decimals, as tr-nlp code, demo and batch all write them (not 17 digits in a spreadsheet)
     exact = model.predict_proba(context_frame(Segmenter().segment(new), corpus.by_id())).to_numpy().ravel()
     assert (frame.probability == frame.probability.round(6)).all()
@@ -458,6 +461,7 @@ def test_cli_next(trained, tmp_path):
     assert r.exit_code == 0, r.stderr
     timed, iv = pd.read_csv(out), read_file(vtt).interviews[0]
     assert timed.timestamp.gt(0).all() and timed.timestamp.tolist() == [iv.time_at(s) for s in timed.start]
+    assert timed.time.tolist() == [clock(t) for t in timed.timestamp]  # as the transcript shows it: 1:05
     r = runner.invoke(app, ["next", "--corpus", str(vtt), "--model", str(folder), "-n", "3"])
     assert r.exit_code == 0 and "┃ at " in r.stdout
     assert all(clock(t) in r.stdout for t in timed.timestamp)

@@ -47,6 +47,7 @@ from tr_nlp.hashing import file_sha256
 from tr_nlp.ingest import ReadOptions
 from tr_nlp.ingest.base import reader_of
 from tr_nlp.ingest.corpus import plan_inputs
+from tr_nlp.schema import clock
 from tr_nlp.segment import Segmenter
 from tr_nlp.versions import library_versions
 
@@ -397,6 +398,7 @@ def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
             rows = pd.read_parquet(part)
             if list(rows.columns) != columns:  # written by an earlier tr_nlp: brought to today's columns
                 rows = rows.reindex(columns=columns)
+                rows["time"] = rows["timestamp"].map(clock)
                 write_table(rows, part)
             write_csv(rows, tmp, append=k > 0)
         if not parts:

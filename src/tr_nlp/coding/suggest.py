@@ -4,8 +4,9 @@ One row per (segment, code) with the calibrated probability, whether the model c
 (``above_threshold``: the code's threshold, or for a code in an exclusive group, being the
 group's winner), and the terms that pushed the score up most (for a quick audit). Where
 the transcript had times (subtitles, a recording's sync points, timed table rows, labels
-or time marks), ``timestamp`` says how many seconds into the recording the segment began, so a
-coder can listen to it; elsewhere it is empty.
+or time marks), ``timestamp`` says how many seconds into the recording the segment began,
+and ``time`` the same as a transcript shows it (``3:12``, ``1:02:05``), so a coder can
+listen to it; elsewhere both are empty.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from scipy import sparse
 
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame
-from tr_nlp.schema import Interview, Segment, seconds_cell
+from tr_nlp.schema import Interview, Segment, clock, seconds_cell
 
-SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "timestamp", "speaker", "text", "code",
+SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "timestamp", "time", "speaker", "text", "code",
                       "probability", "above_threshold", "evidence"]
 #: Decimals a suggestion's probability keeps: more mean nothing for a calibrated probability,
 #: and would fill a spreadsheet cell with 17 digits.
@@ -130,9 +131,9 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     evidence = _evidence(model, texts, top_terms)
     rows = []
     for i, s in enumerate(segments):
-        at = seconds_cell(s.timestamp)
+        at, time = seconds_cell(s.timestamp), clock(s.timestamp)
         for j, code in enumerate(model.codes):
-            rows.append((s.interview_id, s.segment_id, s.start, s.end, at, s.speaker, s.text, code,
+            rows.append((s.interview_id, s.segment_id, s.start, s.end, at, time, s.speaker, s.text, code,
                          round(float(proba[i, j]), PROBABILITY_DIGITS), bool(above[i, j]), evidence[i][j]))
     frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
     return frame.sort_values(["interview_id", "start", "probability"], ascending=[True, True, False],
