@@ -73,7 +73,8 @@ def test_missing_column_names_the_columns_expected(tmp_path):
         read_codings(path)
     assert info.value.code == "E130" and "'interview_id'" in str(info.value)
     assert str(info.value).endswith("A codings table has the columns interview_id, start, end, code and coder "
-                                    "(start and end may be left out when a text column holds each coded quote)")
+                                    "(start and end may be left out when a text column holds each coded quote); a "
+                                    "framework matrix (a column per theme) is read with a codebook naming its themes")
 
 
 def test_a_spreadsheet_of_quotes_with_its_own_headers(tmp_path):
@@ -194,8 +195,8 @@ def test_interviews_named_by_file_name_are_matched(tmp_path):
     path = write(tmp_path, "i.docx,18,25,warmth,A,\nother.txt,0,5,warmth,A,\n")
     codings, warnings = read_codings(path, INTERVIEWS)
     assert codings == [Coding("i", 18, 25, "warmth", "A")]
-    assert warnings[0] == ("1 coding(s) name their interview by its file name or ATLAS.ti number (e.g. "
-                           "'i.docx'); matched to the interview of that name")
+    assert warnings[0] == ("1 coding(s) name their interview another way (e.g. 'i.docx': its file name, ATLAS.ti's "
+                           "number or another case); matched to the interview of that name")
     assert "'other.txt' (1)" in warnings[1]
 
 
@@ -208,7 +209,7 @@ def test_atlas_ti_names_a_document_by_its_number_too(tmp_path):
     codings, warnings = read_codings(path, INTERVIEWS)
     assert [(c.code, c.coder, INTERVIEWS["i"].text[c.start:c.end]) for c in codings] == [
         ("warmth", "A", "Sam did"), ("care", "B", "she stayed late")]
-    assert "2 coding(s) name their interview by its file name or ATLAS.ti number (e.g. 'D 1: i')" in "".join(warnings)
+    assert "2 coding(s) name their interview another way (e.g. 'D 1: i': its file name" in "".join(warnings)
     assert "'D 2: other' (1)" in warnings[-1]
 
 
@@ -276,3 +277,44 @@ def test_a_taguette_highlights_export(tmp_path):
     late = TEXT.index("she stayed late")
     assert codings == [Coding("i", late, late + 15, "warmth", "human")]
     assert "no 'code' column; using 'tag'" in warnings
+
+
+# --- a framework matrix ------------------------------------------------------------------
+
+MATRIX_TEXTS = {
+    "p01": "I: Who helped you?\nP: The nurse. She never looked at me like I was my diagnosis. And she rang me on "
+           "her day off, which she didn't have to do.\n",
+    "p02": "I: And the ward?\nP: Loud. Nobody had time for you there, honestly, nobody.\n",
+}
+MATRIX_INTERVIEWS = {iid: Interview(iid, text) for iid, text in MATRIX_TEXTS.items()}
+MATRIX_BOOK = Codebook((Code("non_stigmatizing_attitude"), Code("beyond_routine")))
+
+
+def test_a_framework_matrix_codes_each_cells_quotes_with_its_columns_code(tmp_path):
+    # Framework Analysis charts quotes into a participant x theme table: refused with E130 (no code column)
+    path = tmp_path / "framework.csv"
+    path.write_text(
+        "Participant,Age,1. Non-stigmatizing attitude,2. Beyond routine,Summary\n"
+        'P01,34,"Felt seen as a person: \u201cShe never looked at me like I was my diagnosis\u201d (l. 12)",'
+        '"rang me on her day off (l. 14)\nwhich she didn\'t have to do",Positive\n'
+        "p02,51,,Felt nobody had time for her,Negative\n"
+        "p02,51,,Felt alone: 'Nobody had time for you there' (p. 2),\n", encoding="utf-8")
+    codings, warnings = read_codings(path, MATRIX_INTERVIEWS, MATRIX_BOOK)
+    assert [(c.interview_id, c.code, c.coder, MATRIX_TEXTS[c.interview_id][c.start:c.end]) for c in codings] == [
+        ("p01", "non_stigmatizing_attitude", "human", "She never looked at me like I was my diagnosis"),
+        ("p01", "beyond_routine", "human", "rang me on her day off"),
+        ("p01", "beyond_routine", "human", "which she didn't have to do"),
+        ("p02", "beyond_routine", "human", "Nobody had time for you there")]
+    assert ("read as a framework matrix: a column per code (1. Non-stigmatizing attitude, 2. Beyond routine), each "
+            "cell's quotes (in quotation marks, else its lines) coded where they stand in its participant's "
+            "interview") in warnings
+    assert ("1 passage(s) of its cells are not in the interview (the analyst's summaries?) and were left out, "
+            "e.g. 'Felt nobody had time for her'") in warnings
+    assert any(w.startswith("3 coding(s) name their interview another way (e.g. 'P01': ") for w in warnings)
+
+
+def test_a_framework_matrix_needs_the_codebook_of_its_themes(tmp_path):
+    path = tmp_path / "framework.csv"
+    path.write_text("Participant,Beyond routine\np01,rang me on her day off\n", encoding="utf-8")
+    with pytest.raises(InputError, match="a framework matrix .a column per theme. is read with a codebook"):
+        read_codings(path, MATRIX_INTERVIEWS)

@@ -38,6 +38,7 @@ import pandas as pd
 from tr_nlp.codebook import code_finder, code_leaf
 from tr_nlp.errors import CodingsError, InputError, counted, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
+from tr_nlp.ingest.framework import code_columns, melted
 from tr_nlp.ingest.table import TableMapping, find_column, header_key, load_frame
 from tr_nlp.schema import (
     CODING_COLUMNS,
@@ -71,7 +72,8 @@ _ATLAS_NUMBER = re.compile(r"^[DP]\s*\d+\s*:\s*")
 _MARKED = {"true", "1", "yes", "y", "x", "\u2713"}
 #: What a codings table holds, for the error naming a missing column.
 _COLUMNS_FIX = ("A codings table has the columns interview_id, start, end, code and coder (start and end may "
-                "be left out when a text column holds each coded quote)")
+                "be left out when a text column holds each coded quote); a framework matrix (a column per theme) "
+                "is read with a codebook naming its themes")
 
 
 def standard_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -179,6 +181,13 @@ def read_codings(
         frame = frame[~machine]
     frame, notes = _marked_codes(frame)
     warnings += notes
+    if "code" not in frame.columns and "interview_id" in frame.columns and codebook is not None \
+            and interviews is not None:
+        others = [col for col in frame.columns if col not in (*CODING_COLUMNS, "text")]
+        columns = code_columns(others, code_finder(codebook))
+        if columns:
+            frame, notes = _framework_quotes(frame, columns, interviews)
+            warnings += notes
     quoted = "start" not in frame.columns and "end" not in frame.columns
     missing = [c for c in CODING_COLUMNS if c not in frame.columns and not (quoted and c in ("start", "end"))]
     if missing:
@@ -187,8 +196,8 @@ def read_codings(
     if interviews is not None:
         frame["interview_id"], renamed = known_ids(frame["interview_id"].str.strip(), interviews)
         if renamed:
-            warnings.append(f"{len(renamed)} coding(s) name their interview by its file name or ATLAS.ti "
-                            f"number (e.g. '{renamed[0]}'); matched to the interview of that name")
+            warnings.append(f"{len(renamed)} coding(s) name their interview another way (e.g. '{renamed[0]}': "
+                            "its file name, ATLAS.ti's number or another case); matched to the interview of that name")
     if quoted:
         if "text" not in frame.columns or interviews is None:
             raise CodingsError("E155", path)
@@ -246,26 +255,58 @@ def read_codings(
     return codings, warnings
 
 
+def _framework_quotes(frame: pd.DataFrame, columns: dict[str, str], interviews: Mapping[str, Interview],
+                      ) -> tuple[pd.DataFrame, list[str]]:
+    """A framework matrix (:mod:`~tr_nlp.ingest.framework`) as a table of quotes, each
+    found in its interview; the passages not found there (the analyst's summaries) left
+    out, with a note."""
+    quotes = melted(frame, columns)
+    finders: dict[str, QuoteFinder] = {}
+    found, summaries = [], []
+    for iid, quote in zip(known_ids(quotes["interview_id"].str.strip(), interviews)[0], quotes["text"], strict=True):
+        interview = interviews.get(iid)
+        if interview is not None and iid not in finders:
+            finders[iid] = QuoteFinder(interview.text)
+        kept = interview is None or finders[iid].find(quote) is not None  # an unknown interview is said later
+        found.append(kept)
+        if not kept:
+            summaries.append(quote)
+    notes = [f"read as a framework matrix: a column per code ({', '.join(columns)}), each cell's quotes (in "
+             "quotation marks, else its lines) coded where they stand in its participant's interview"]
+    if summaries:
+        notes.append(f"{len(summaries)} passage(s) of its cells are not in the interview (the analyst's summaries?) "
+                     f"and were left out, e.g. {summaries[0][:60]!r}")
+    return quotes[found], notes
+
+
 def known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.Series, list[str]]:
     """``ids`` with other names of known interviews made their ids, and the names changed.
 
     A team may leave a transcript's file suffix on its id in a codings table (``demo01.docx``),
-    and ATLAS.ti names a document by its number too (``D 1: demo01``, ``P 3: demo03.rtf``).
+    write it in another case (``P01`` for ``p01.docx``), and ATLAS.ti names a document by
+    its number too (``D 1: demo01``, ``P 3: demo03.rtf``).
 
     >>> interviews = {"demo01": None, "demo03": None}
-    >>> fixed, renamed = known_ids(pd.Series(["demo01.docx", "D 1: demo01", "P3: demo03.rtf", "x.csv"]), interviews)
+    >>> fixed, renamed = known_ids(pd.Series(["demo01.docx", "D 1: demo01", "P3: Demo03.RTF", "x.csv"]), interviews)
     >>> fixed.tolist(), renamed
-    (['demo01', 'demo01', 'demo03', 'x.csv'], ['demo01.docx', 'D 1: demo01', 'P3: demo03.rtf'])
+    (['demo01', 'demo01', 'demo03', 'x.csv'], ['demo01.docx', 'D 1: demo01', 'P3: Demo03.RTF'])
     """
+    folded: dict[str, str | None] = {}
+    for iid in interviews:  # an id two interviews share in other cases is matched in its own case only
+        folded[iid.casefold()] = iid if iid.casefold() not in folded else None
+
     def known(iid: str) -> str:
         if iid in interviews:
             return iid
         for name in dict.fromkeys((iid, _ATLAS_NUMBER.sub("", iid))):
             stem, suffix = name.rsplit(".", 1) if "." in name else (name, "")
-            if name in interviews:
-                return name
-            if f".{suffix.lower()}" in TRANSCRIPT_SUFFIXES and stem in interviews:
-                return stem
+            for found in (name, folded.get(name.casefold())):
+                if found is not None and found in interviews:
+                    return found
+            if f".{suffix.lower()}" in TRANSCRIPT_SUFFIXES:
+                for found in (stem, folded.get(stem.casefold())):
+                    if found is not None and found in interviews:
+                        return found
         return iid
 
     fixed = ids.map(known)
