@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from tr_nlp.codebook import codebook_from_dict
@@ -318,3 +319,41 @@ def test_a_framework_matrix_needs_the_codebook_of_its_themes(tmp_path):
     path.write_text("Participant,Beyond routine\np01,rang me on her day off\n", encoding="utf-8")
     with pytest.raises(InputError, match="a framework matrix .a column per theme. is read with a codebook"):
         read_codings(path, MATRIX_INTERVIEWS)
+
+
+# --- a workbook of several sheets ---------------------------------------------------------
+
+def _workbook(path, sheets):
+    with pd.ExcelWriter(path) as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return path
+
+
+def test_each_sheet_of_a_workbook_is_read_and_coders_sheets_are_named_by_them(tmp_path):
+    # one sheet per coder: only the first sheet was read (with a warning), so the second coder was lost
+    quotes = pd.DataFrame({"interview_id": ["i"], "code": ["warmth"], "text": ["Sam did"]})
+    path = _workbook(tmp_path / "coding.xlsx", {"Anna": quotes, "Ben": quotes.assign(text=["she stayed late"]),
+                                                "Notes": pd.DataFrame({"memo": ["check p3"]})})
+    codings, warnings = read_codings(path, INTERVIEWS, CODEBOOK)
+    assert [(c.coder, TEXT[c.start:c.end]) for c in codings] == [("Anna", "Sam did"), ("Ben", "she stayed late")]
+    assert "sheet 'Notes' is no codings table (no 'interview_id' column) and was left out" in warnings
+    assert ("sheets 'Anna', 'Ben' have no coder column and code the same codes: each is its coder's, named by the "
+            "sheet") in warnings
+    assert not any("every coding is coder" in w for w in warnings)
+
+
+def test_a_framework_matrix_with_a_sheet_per_theme_is_one_coders(tmp_path):
+    path = _workbook(tmp_path / "framework.xlsx", {
+        "Helping": pd.DataFrame({"Participant": ["p01"],
+                                 "Non-stigmatizing attitude": ['"She never looked at me like I was my diagnosis"']}),
+        "Routine": pd.DataFrame({"Participant": ["p01"], "Beyond routine": ["rang me on her day off"]})})
+    codings, warnings = read_codings(path, MATRIX_INTERVIEWS, MATRIX_BOOK)
+    assert [(c.code, c.coder) for c in codings] == [("non_stigmatizing_attitude", "human"), ("beyond_routine", "human")]
+    assert "sheet 'Routine': no 'coder' column; every coding is coder 'human'" in warnings
+
+
+def test_a_workbook_without_a_codings_sheet_says_what_the_first_lacks(tmp_path):
+    path = _workbook(tmp_path / "x.xlsx", {"A": pd.DataFrame({"memo": ["x"]}), "B": pd.DataFrame({"other": ["y"]})})
+    with pytest.raises(InputError, match=r"\(sheet 'A'\): \[E130\] column 'interview_id' not found"):
+        read_codings(path, INTERVIEWS, CODEBOOK)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +40,7 @@ from tr_nlp.codebook import code_finder, code_leaf
 from tr_nlp.errors import CodingsError, InputError, counted, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
 from tr_nlp.ingest.framework import code_columns, melted
-from tr_nlp.ingest.table import TableMapping, find_column, header_key, load_frame
+from tr_nlp.ingest.table import TableMapping, find_column, header_key, load_frame, load_sheets
 from tr_nlp.schema import (
     CODING_COLUMNS,
     Codebook,
@@ -166,14 +167,76 @@ def read_codings(
     Returns
     -------
     codings, warnings
+
+    Notes
+    -----
+    Every sheet of an Excel workbook is read, each as a table of its own, and a sheet that
+    is no codings table (notes, a codebook) is left out, with a warning. Sheets without a
+    coder column are each their coder's, named by the sheet (``Anna``, ``Ben``), where two
+    of them code a code in common; otherwise (a framework matrix's sheet per theme) they
+    are one coder's.
     """
     path = Path(path)
-    frame, warnings = load_frame(path)
-    frame, notes = standard_columns(frame)
-    warnings += notes
+    if path.suffix.lower() == ".xlsx":
+        sheets = load_sheets(path)
+        if len(sheets) > 1:
+            return _read_sheets(path, sheets, interviews, codebook, coder)
+        frame, warnings = sheets[0][1], []
+    else:
+        frame, warnings = load_frame(path)
+    codings, notes = _read_table(frame, path, interviews, codebook, coder)
+    return codings, warnings + notes
+
+
+def _read_sheets(path: Path, sheets: list[tuple[str, pd.DataFrame]], interviews: Mapping[str, Interview] | None,
+                 codebook: Codebook | None, coder: str) -> tuple[list[Coding], list[str]]:
+    """The codings of a workbook's sheets (:func:`read_codings`)."""
+    read: list[tuple[str, list[Coding], bool]] = []  # (sheet, its codings, whether it names coders)
+    warnings: list[str] = []
+    left_out: list[InputError] = []
+    for name, frame in sheets:
+        try:
+            codings, notes = _read_table(frame, f"{path} (sheet '{name}')", interviews, codebook, coder)
+        except InputError as exc:
+            if exc.code != "E130":
+                raise
+            left_out.append(exc)
+            warnings.append(f"sheet '{name}' is no codings table (no '{exc.details['column']}' column) and was "
+                            "left out")
+            continue
+        named = "coder" in standard_columns(frame)[0].columns
+        read.append((name, codings, named))
+        warnings += [f"sheet '{name}': {note}" for note in notes]
+    if not read:
+        raise left_out[0]
+    unnamed = [(name, {c.code for c in codings}) for name, codings, named in read if not named]
+    by_sheet = any(a & b for i, (_, a) in enumerate(unnamed) for _, b in unnamed[i + 1:])
+    if by_sheet:
+        names = {name for name, _ in unnamed}
+        read = [(name, [replace(c, coder=name) for c in codings] if name in names else codings, named)
+                for name, codings, named in read]
+        warnings = [w for w in warnings if not _is_coder_note(w)]
+        warnings.append(f"sheets {some([repr(name) for name, _ in unnamed])} have no coder column and code the "
+                        "same codes: each is its coder's, named by the sheet")
+    return [c for _, codings, _ in read for c in codings], warnings
+
+
+def _is_coder_note(warning: str) -> bool:
+    """Whether ``warning`` is a sheet's note that its codings are the default coder's."""
+    return warning.split(": ", 1)[-1].startswith(_NO_CODER)
+
+
+#: how the note on a table without a coder column begins
+_NO_CODER = "no 'coder' column; every coding is coder"
+
+
+def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, Interview] | None,
+                codebook: Codebook | None, coder: str) -> tuple[list[Coding], list[str]]:
+    """The codings of one table (one sheet of a workbook), and warnings; ``path`` names it in errors."""
+    frame, warnings = standard_columns(frame)
     if "coder" not in frame.columns:  # a team with one coder need not name them
         frame["coder"] = coder
-        warnings.append(f"no 'coder' column; every coding is coder '{coder}'")
+        warnings.append(f"{_NO_CODER} '{coder}'")
     frame = frame.reset_index(drop=True)  # row i is the file's row i + 2 (after the header), in errors too
     machine = frame["coder"].str.strip().map(is_machine_coder)
     if machine.any():
@@ -351,7 +414,7 @@ def _folded(text: str) -> tuple[str, list[int]]:
 
 
 def _locate_quotes(
-    frame: pd.DataFrame, interviews: Mapping[str, Interview], path: Path
+    frame: pd.DataFrame, interviews: Mapping[str, Interview], path: str | Path
 ) -> tuple[list[str], list[str], int]:
     """Offsets of each row's quote in its interview, and how many quotes occur more than once.
 

@@ -157,7 +157,40 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
         raise InputError("E134", path)
     if suffix not in {".parquet", ".jsonl", ".ndjson"}:  # a CSV, or one of tr_nlp's saved as a workbook
         frame = unguard_frame(frame)
-    return frame.astype("object").where(frame.notna(), "").astype(str), warnings
+    return _as_text(frame), warnings
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every value a string, a missing one empty."""
+    return frame.astype("object").where(frame.notna(), "").astype(str)
+
+
+def load_sheets(path: str | Path) -> list[tuple[str, pd.DataFrame]]:
+    """Every sheet of an Excel workbook that holds a table, by name, each value a string
+    (as :func:`load_frame` reads the first).
+
+    Raises
+    ------
+    InputError
+        As :func:`load_frame`: E100 for a missing file, E131 for one that cannot be
+        parsed, E134 when no sheet holds anything.
+    """
+    path = Path(path)
+    try:
+        check_office_archive(path, ".xlsx")
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            sheets = [(str(name), pd.read_excel(book, sheet_name=name, dtype=str, keep_default_na=False))
+                      for name in book.sheet_names]
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError("E100", path) from None
+    except Exception as exc:  # openpyxl and pandas raise many parser error types
+        raise InputError("E131", path, detail=f"{type(exc).__name__}: {exc}") from None
+    found = [(name, _as_text(unguard_frame(frame))) for name, frame in sheets if not frame.empty]
+    if not found:
+        raise InputError("E134", path)
+    return found
 
 
 def _read_workbook(path: Path) -> tuple[pd.DataFrame, list[str]]:
