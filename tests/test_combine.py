@@ -73,10 +73,30 @@ def test_a_coding_both_copies_hold_is_counted_once_and_a_second_round_is_named(t
         f"were read once: {tmp_path / 'again.qdpx'} (as {anna})")
 
 
+def test_a_copy_a_coder_corrected_has_its_codings_moved_onto_the_text_read_first(tmp_path):
+    # Ben fixed a typo and named the nurse in his copy: E166 stopped his whole copy, so nobody could compare
+    anna = project(tmp_path / "anna.qdpx", [coded(STIGMA, "non_stigmatizing_attitude", "Anna")])
+    edited = TEXT.replace("day off", "day-off").replace("The nurse.", "The nurse, Jo.")
+    ben = project(tmp_path / "ben.qdpx", [coded("rang on her day-off", "beyond_routine", "Ben", text=edited),
+                                          coded(STIGMA, "non_stigmatizing_attitude", "Ben", text=edited),
+                                          coded("nurse, Jo", "non_stigmatizing_attitude", "Ben", text=edited)],
+                  interviews=[interview(text=edited)])
+    corpus = load_corpus([anna, ben])
+    text = corpus.interviews[0].text
+    assert corpus.failures == [] and "day off" in text and "Jo" not in text  # Anna's, read first
+    assert sorted((c.coder, text[c.start:c.end]) for c in corpus.codings) == [
+        ("Anna", STIGMA), ("Ben", STIGMA), ("Ben", "nurse"), ("Ben", DAY_OFF)]
+    assert corpus.files[1].warnings[0] == (
+        f"interview 'p01' differs a little from the one in {anna} (2 change(s), 97.4% the same; the first at "
+        "character 37: ' The nurse, Jo. She never look' here, ' The nurse. She never looked a' there): read as that one, "
+        "with the "
+        "codings here moved onto its text")
+
+
 def test_an_interview_with_another_text_under_the_same_id_fails_its_file_alone_saying_where(tmp_path):
     anna = project(tmp_path / "anna.qdpx", [coded(STIGMA, "non_stigmatizing_attitude", "Anna")])
-    edited = TEXT.replace("day off", "day-off")
-    ben = project(tmp_path / "ben.qdpx", [coded("day-off", "beyond_routine", "Ben", text=edited)],
+    edited = TEXT.replace("The nurse. She never looked at me like I was my diagnosis", "Nobody, not really")
+    ben = project(tmp_path / "ben.qdpx", [coded("day off", "beyond_routine", "Ben", text=edited)],
                   interviews=[interview(text=edited)])
     (tmp_path / "p03.txt").write_text(OTHER.replace("Loud", "Quiet"), encoding="utf-8")
     corpus = load_corpus([anna, ben, tmp_path / "p03.txt"])
@@ -85,8 +105,9 @@ def test_an_interview_with_another_text_under_the_same_id_fails_its_file_alone_s
     [failed] = corpus.failures
     assert failed.error.code == "E166" and failed.path == str(ben)
     assert str(failed.error).startswith(
-        f"{ben}: [E166] interview id 'p01' is also in {anna}, with another text (at character 110: 'on her day-off.' "
-        "here, 'on her day off.' there); ids must be unique: rename one of the files")
+        f"{ben}: [E166] interview id 'p01' is also in {anna}, with another text (at character 28: ' most?\\nP: "
+        "Nobody, not really, ' here, ' most?\\nP: The nurse. She never' there); ids must be unique: rename one of the "
+        "files")
 
 
 def test_one_transcript_in_two_folders_is_read_once(tmp_path):
@@ -142,7 +163,7 @@ def test_import_reads_coders_copies_into_one_folder_and_evaluate_compares_them(t
 
 def test_import_of_copies_with_another_text_writes_nothing(tmp_path):
     anna = project(tmp_path / "anna.qdpx", [])
-    ben = project(tmp_path / "ben.qdpx", [], interviews=[interview(text=TEXT + "P: Yes.\n")])
+    ben = project(tmp_path / "ben.qdpx", [], interviews=[interview(text=TEXT + "P: Yes. I said yes.\n" * 3)])
     result = CliRunner().invoke(app, ["import", str(anna), str(ben), "-o", str(tmp_path / "team")])
     assert result.exit_code == 2 and "[E166]" in result.stderr and "after character 114, where one ends" in result.stderr
     assert not (tmp_path / "team").exists()

@@ -117,7 +117,7 @@ class Errors:
     E166 = (
         "interview id '{interview_id}' is also in {other}, with another text ({differ}); ids must be unique: rename "
         "one of the files (or sources). Copies of a project that coders coded apart are read as one only "
-        "where their texts are the same"
+        "where their texts are the same or nearly (a word corrected here and there)"
     )
     # --- outputs --------------------------------------------------------------------
     E170 = "cannot write output ({detail}); check that the folder exists and is writable"

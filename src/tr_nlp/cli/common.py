@@ -267,7 +267,8 @@ def warn_near_copies(interviews: Sequence[Interview], quiet: bool, kind: str = "
         warn(f"{len(found)} pair(s) of {kind} are nearly the same text (the share of their four-word runs in "
              f"brackets): {shown}; one transcript read twice, or an edited copy beside its original? "
              "Cross-validation would test on copies of training interviews and agreement would count them twice: "
-             "leave one of each pair out")
+             "leave one of each pair out, or, for coders' copies of one transcript, make their texts the same "
+             "(they are then read as one interview, with the codings of each)")
 
 
 def exit_code(corpus: Corpus) -> int:

@@ -3,8 +3,10 @@
 Coders of a team often each code their own copy of a project (NVivo without a server,
 ATLAS.ti team work) and export one ``.qdpx`` each. Read together, the transcripts the
 copies share are the same text: each is kept once, with the codings of every copy, so
-the coders can be compared. An id another file gave with a different text is an error:
-offsets into two texts cannot be compared.
+the coders can be compared. A copy a coder corrected a little (a typo, a misheard word:
+:data:`~tr_nlp.ingest.align.MIN_SIMILAR` of it the same) has its codings moved onto the
+text read first (:class:`~tr_nlp.ingest.align.TextMap`), with a warning; an id another
+file gave with a different text is an error: offsets into two texts cannot be compared.
 
 A transcript may also come twice under two names: coders who comment their own copy of
 a Word transcript save it as ``p01_anna.docx`` and ``p01_ben.docx``. A text read before
@@ -36,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from tr_nlp.errors import InputError, counted, some
+from tr_nlp.ingest.align import MIN_SIMILAR, TextMap
 from tr_nlp.ingest.base import ReadResult
 from tr_nlp.schema import Codebook, Coding, Interview
 
@@ -84,6 +87,10 @@ class Gathered:
         file's codings, read passages and codes are added to it (those already there are
         not repeated), and the file is counted in :meth:`merge_notes`.
 
+        An interview whose id was read before with a text only a little different (a copy
+        a coder corrected) is that interview too: this file's codings of it are moved onto
+        the text read before, with a warning.
+
         Raises
         ------
         InputError
@@ -91,6 +98,7 @@ class Gathered:
         """
         shared: dict[str, str] = {}
         copies: dict[str, str] = {}  # this file's ids of texts read before under another name
+        edited: dict[str, TextMap] = {}  # this file's ids whose text differs a little from the one read before
         own = {iv.id for iv in read.interviews}
         for interview in read.interviews:
             known = self._by_id.get(interview.id)
@@ -101,9 +109,16 @@ class Gathered:
                     shared[twin] = self.origin[twin]
                 continue
             if interview.text != known.text:
-                raise InputError("E166", path, interview_id=interview.id, other=self.origin[interview.id],
-                                 differ=first_difference(interview.text, known.text))
+                edited[interview.id] = TextMap.between(interview.text, known.text)
+                if edited[interview.id].similarity < MIN_SIMILAR:
+                    raise InputError("E166", path, interview_id=interview.id, other=self.origin[interview.id],
+                                     differ=first_difference(interview.text, known.text))
             shared[interview.id] = self.origin[interview.id]
+        edits = [_edited_note(read, iid, found, self._by_id[iid].text, self.origin[iid])
+                 for iid, found in edited.items()]
+        if edited:
+            read, lost = moved_onto(read, edited)
+            edits += [f"{lost} coding(s) of words the text read before does not hold were left out"] if lost else []
         if copies:
             read = renamed(read, copies)
             self.aliases.update(copies)
@@ -113,7 +128,7 @@ class Gathered:
         for iv in added:
             self._by_text.setdefault(iv.text, iv.id)
         self.origin.update((iv.id, path) for iv in added)
-        notes = _same_coder_notes(shared, read.codings, self.result.codings) if shared else []
+        notes = edits + (_same_coder_notes(shared, read.codings, self.result.codings) if shared else [])
         coders = Counter(c.coder for name in ("codings", "comment_codings") for c in getattr(read, name)
                          if c.interview_id in shared and c not in self._held[name])
         grew = sum(extend_unseen(getattr(self.result, name), getattr(read, name), self._held[name])
@@ -128,7 +143,7 @@ class Gathered:
             pass
         elif coders or added or grew:
             self.merged.append((path, first, coders))
-        elif not notes:  # a copy of a file read before
+        elif not notes:  # a copy of a file read before (an edited copy is named in a note)
             self.repeated.append((path, first))
         return [iv.id for iv in added], notes
 
@@ -209,6 +224,38 @@ def renamed_items(items: list[_T], ids: Mapping[str, str]) -> list[_T]:
     """``items`` (codings, read passages) with the interview ids of ``ids`` (old -> new) changed."""
     return [replace(item, interview_id=ids[item.interview_id])  # type: ignore[type-var]
             if item.interview_id in ids else item for item in items]  # type: ignore[attr-defined]
+
+
+def moved_onto(read: ReadResult, maps: Mapping[str, TextMap]) -> tuple[ReadResult, int]:
+    """``read`` with the codings and passages of the interviews of ``maps`` (id -> the map
+    from its text onto the one read before) moved onto that text, and how many were left
+    out for covering only words it does not hold."""
+    lost = 0
+
+    def moved(items: list[_T]) -> list[_T]:
+        nonlocal lost
+        out = []
+        for item in items:
+            found = maps.get(item.interview_id)  # type: ignore[attr-defined]
+            if found is None:
+                out.append(item)
+                continue
+            span = found.span(item.start, item.end)  # type: ignore[attr-defined]
+            if span is not None:
+                out.append(replace(item, start=span[0], end=span[1]))  # type: ignore[type-var]
+            else:
+                lost += 1
+        return out
+
+    return replace(read, **{name: moved(getattr(read, name)) for name in _LISTS}), lost
+
+
+def _edited_note(read: ReadResult, iid: str, found: TextMap, before: str, origin: str) -> str:
+    """The warning for an interview read again with a text a little different."""
+    text = next(iv.text for iv in read.interviews if iv.id == iid)
+    return (f"interview '{iid}' differs a little from the one in {origin} ({found.changes} change(s), "
+            f"{found.similarity:.1%} the same; the first {first_difference(text, before)}): read as that one, "
+            "with the codings here moved onto its text")
 
 
 def renamed(read: ReadResult, ids: Mapping[str, str]) -> ReadResult:
