@@ -123,3 +123,12 @@ def test_speakers_of_no_known_role_are_named_in_one_warning():
                         "role; set them in the corpus config"]
     assert resolve_roles(["Alex", "Sam", "Kim"], {}, RoleMap())[1] == [
         "speakers 'Alex', 'Sam', 'Kim' have no known role; set them in the corpus config"]
+
+
+@pytest.mark.parametrize(("interviewer", "participant"), [
+    ("Intervjuare", "IP"), ("Interviewerin", "Befragte"), ("I", "TN 3"), ("Entrevistadora", "Entrevistado"),
+    ("Enquêteur", "Enquêtée"), ("Intervistatrice", "Intervistato"), ("Haastattelija", "Haastateltava")])
+def test_role_labels_of_transcripts_in_other_languages(interviewer, participant):
+    # a Swedish team's 'Intervjuare:' / 'IP:' were roles only guessed from questions asked, with a warning
+    roles, warnings = resolve_roles([interviewer, participant], {interviewer: 0.0, participant: 0.0}, RoleMap())
+    assert roles == {interviewer: "interviewer", participant: "participant"} and warnings == []

@@ -17,7 +17,9 @@ above each paragraph (:func:`tr_nlp.ingest.text.name_line_labels`).
 
 Roles: built-in interviewer labels (I, Int, Q, Interviewer, Moderator, Facilitator,
 Researcher...) and participant labels (R, P, P01, A, Respondent, Participant,
-Interviewee, Client, Patient, Service user...). A corpus can override any speaker with a
+Interviewee, Client, Patient, Service user...), and the same in Swedish, German, Dutch,
+Spanish, French, Italian and Finnish (Intervjuare and IP, Interviewerin and Befragte or TN,
+Entrevistadora and Entrevistado...). A corpus can override any speaker with a
 :class:`RoleMap`. Unknown speakers become participants when an interviewer is known;
 with exactly two unknown speakers the one who asks more questions is taken as the
 interviewer (and a warning says so).
@@ -95,12 +97,18 @@ _LOOSE_PATTERNS: tuple[re.Pattern[str], ...] = (
 #: speaker line of a transcript that puts each name above what was said
 NAME_LINE = re.compile(rf"^\s*(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)\s*$")
 _INTERVIEWER = re.compile(
-    r"^(i|int|intv|iv|q|interviewer|moderator|facilitator|researcher|mod|fac)\s*\d*$",
+    r"^(i|int|intv|iv|q|interviewer|moderator|facilitator|researcher|mod|fac"
+    # the same in Swedish, German, Spanish, French, Italian, Finnish
+    r"|intervjuare|interviewerin|entrevistador|entrevistadora|enqu[eê]teur|enqu[eê]trice|intervistatore"
+    r"|intervistatrice|haastattelija)\s*\d*$",
     re.IGNORECASE,
 )
 _PARTICIPANT = re.compile(
     r"^(r|p|a|pt|su|resp|respondent|participant|interviewee|client|patient|service user"
-    r"|user|informant)\s*\d*$",
+    r"|user|informant"
+    # the same in Swedish (IP: intervjuperson), German (TN: Teilnehmer), Dutch, Spanish, French, Italian, Finnish
+    r"|ip|intervjuperson|deltagare|befragte|befragter|tn|teilnehmer|teilnehmerin|deelnemer|entrevistado"
+    r"|entrevistada|participante|enqu[eê]t[eé]|enqu[eê]t[eé]e|intervistato|intervistata|haastateltava)\s*\d*$",
     re.IGNORECASE,
 )
 _GENERIC_SPEAKER = re.compile(r"^(speaker|spk|person|voice)\s*\d+$", re.IGNORECASE)
@@ -208,6 +216,17 @@ def is_known_label(label: str) -> bool:
     """True for labels that are speaker labels whatever the context (I, P01, Speaker 2...)."""
     known = (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER)
     return any(pattern.match(part) for part in _parts(label) for pattern in known)
+
+
+def is_role_label(label: str) -> bool:
+    """Whether ``label`` as a whole names a role, not a person (``Intervjuare``, ``P05``,
+    ``Speaker 2``; not ``Jane (Interviewer)``).
+
+    >>> is_role_label("Intervjuare"), is_role_label("IP 3"), is_role_label("Jane (Interviewer)")
+    (True, True, False)
+    """
+    clean = " ".join(label.split())
+    return any(pattern.match(clean) for pattern in (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER))
 
 
 def builtin_role(label: str) -> Role | None:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from tr_nlp.csvsafe import guard_cell, unguard_cell
 from tr_nlp.errors import InputError
+from tr_nlp.ingest.speakers import is_role_label
 
 KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "PHONE", "ADDRESS", "POSTCODE", "DATE", "PERSON")
 
@@ -222,7 +223,7 @@ class Pseudonymiser:
         label inside the transcript and mentions of the person get the same placeholder.
         """
         clean = " ".join(label.split())
-        if not clean or _GENERIC_LABEL.match(clean) or "PERSON" not in self.kinds:
+        if not clean or _GENERIC_LABEL.match(clean) or is_role_label(clean) or "PERSON" not in self.kinds:
             return label
         self.add_names([clean])
         return self.placeholder("PERSON", clean)
