@@ -117,7 +117,7 @@ def test_each_word_of_a_listed_name_is_replaced_alone_too_by_the_names_placehold
 def test_a_word_two_names_share_gets_its_own_placeholder_and_place_words_stay():
     p = Pseudonymiser(names=["Maria Jones", "Maria Smith", "St Anne's Hospital"])
     assert p.text("Maria Smith, Maria, Jones, Smith; St Anne's Hospital, then Anne's. The Hospital was loud.") == (
-        "[PERSON_1], [PERSON_2], [PERSON_3], [PERSON_1]; [PERSON_4], then [PERSON_4]. The Hospital was loud.")
+        "[PERSON_1], [PERSON_2], [PERSON_3], [PERSON_1]; [PERSON_4], then [PERSON_4]'s. The Hospital was loud.")
     assert p.mapping[1] == ("[PERSON_2]", "PERSON", "Maria")  # whose Maria is unknown: her own placeholder
 
 

@@ -184,59 +184,55 @@ def read_codings(
         frame, warnings = sheets[0][1], []
     else:
         frame, warnings = load_frame(path)
-    codings, notes = _read_table(frame, path, interviews, codebook, coder)
+    codings, notes, _ = _read_table(frame, path, interviews, codebook, coder)
     return codings, warnings + notes
 
 
 def _read_sheets(path: Path, sheets: list[tuple[str, pd.DataFrame]], interviews: Mapping[str, Interview] | None,
                  codebook: Codebook | None, coder: str) -> tuple[list[Coding], list[str]]:
     """The codings of a workbook's sheets (:func:`read_codings`)."""
-    read: list[tuple[str, list[Coding], bool]] = []  # (sheet, its codings, whether it names coders)
-    warnings: list[str] = []
-    left_out: list[InputError] = []
+    read: list[tuple[str, list[Coding], list[str], bool]] = []  # sheet, codings, notes, whether it names coders
+    left_out: list[tuple[str, InputError]] = []
     for name, frame in sheets:
         try:
-            codings, notes = _read_table(frame, f"{path} (sheet '{name}')", interviews, codebook, coder)
+            read.append((name, *_read_table(frame, f"{path} (sheet '{name}')", interviews, codebook, coder)))
         except InputError as exc:
             if exc.code != "E130":
                 raise
-            left_out.append(exc)
-            warnings.append(f"sheet '{name}' is no codings table (no '{exc.details['column']}' column) and was "
-                            "left out")
-            continue
-        named = "coder" in standard_columns(frame)[0].columns
-        read.append((name, codings, named))
-        warnings += [f"sheet '{name}': {note}" for note in notes]
+            left_out.append((name, exc))
     if not read:
-        raise left_out[0]
-    unnamed = [(name, {c.code for c in codings}) for name, codings, named in read if not named]
+        raise left_out[0][1]
+    unnamed = [(name, {c.code for c in codings}) for name, codings, _, named in read if not named]
     by_sheet = any(a & b for i, (_, a) in enumerate(unnamed) for _, b in unnamed[i + 1:])
+    warnings = [f"sheet '{name}' is no codings table (no '{exc.details['column']}' column) and was left out"
+                for name, exc in left_out]
+    found: list[Coding] = []
+    for name, codings, notes, named in read:
+        if by_sheet and not named:
+            codings = [replace(c, coder=name) for c in codings]
+            notes = [note for note in notes if note != _no_coder_note(coder)]
+        found += codings
+        warnings += [f"sheet '{name}': {note}" for note in notes]
     if by_sheet:
-        names = {name for name, _ in unnamed}
-        read = [(name, [replace(c, coder=name) for c in codings] if name in names else codings, named)
-                for name, codings, named in read]
-        warnings = [w for w in warnings if not _is_coder_note(w)]
         warnings.append(f"sheets {some([repr(name) for name, _ in unnamed])} have no coder column and code the "
                         "same codes: each is its coder's, named by the sheet")
-    return [c for _, codings, _ in read for c in codings], warnings
+    return found, warnings
 
 
-def _is_coder_note(warning: str) -> bool:
-    """Whether ``warning`` is a sheet's note that its codings are the default coder's."""
-    return warning.split(": ", 1)[-1].startswith(_NO_CODER)
-
-
-#: how the note on a table without a coder column begins
-_NO_CODER = "no 'coder' column; every coding is coder"
+def _no_coder_note(coder: str) -> str:
+    """The warning for a table without a coder column, all of whose codings are ``coder``'s."""
+    return f"no 'coder' column; every coding is coder '{coder}'"
 
 
 def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, Interview] | None,
-                codebook: Codebook | None, coder: str) -> tuple[list[Coding], list[str]]:
-    """The codings of one table (one sheet of a workbook), and warnings; ``path`` names it in errors."""
+                codebook: Codebook | None, coder: str) -> tuple[list[Coding], list[str], bool]:
+    """The codings of one table (one sheet of a workbook), warnings, and whether it has a
+    coder column; ``path`` names it in errors."""
     frame, warnings = standard_columns(frame)
-    if "coder" not in frame.columns:  # a team with one coder need not name them
+    named = "coder" in frame.columns
+    if not named:  # a team with one coder need not name them
         frame["coder"] = coder
-        warnings.append(f"{_NO_CODER} '{coder}'")
+        warnings.append(_no_coder_note(coder))
     frame = frame.reset_index(drop=True)  # row i is the file's row i + 2 (after the header), in errors too
     machine = frame["coder"].str.strip().map(is_machine_coder)
     if machine.any():
@@ -315,7 +311,7 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
         named = some([f"'{iid}' ({n})" for iid, n in sorted(unknown.items())], SHOWN)
         warnings.append(f"{sum(unknown.values())} coding(s) of {len(unknown)} interview(s) not in the corpus "
                         f"were skipped: {named}")
-    return codings, warnings
+    return codings, warnings, named
 
 
 def _framework_quotes(frame: pd.DataFrame, columns: dict[str, str], interviews: Mapping[str, Interview],

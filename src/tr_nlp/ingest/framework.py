@@ -6,9 +6,8 @@ participant said on one theme, as quotes and the analyst's summary. Read with a
 codebook, a table without a code column whose columns name codes is such a matrix. Each
 cell codes its participant's interview with its column's code, at the quotes it holds:
 the passages in quotation marks (double, or single as British style has them), or, in a
-cell with none, each of its lines, less a
-reference such as ``(l. 45)`` or ``[p3, 12-15]`` after it. A column named with a number
-first (``1.2 Beyond routine``) is that code too. Summaries in the analyst's own words
+cell with none, each of its lines, less a reference such as ``(l. 45)`` or ``[p3, 12-15]``
+after it. A column named with a number first (``1.2 Beyond routine``) is that code too. Summaries in the analyst's own words
 are not in the interview; :func:`~tr_nlp.ingest.codings.read_codings` leaves them out,
 with a warning.
 

@@ -42,8 +42,10 @@ KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "PHONE", "ADDR
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
           r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)")
 # what ends a street's name: "14 Elm Road", "3a Hill St"
-_STREET = (r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Place|Gardens|Terrace|"
-           r"Court|Grove|Square|Row|Walk|Mews|Hill|Park|Parade|Rise|View|Green|Gate)")
+_STREET_WORDS = ("Road", "Rd", "Street", "St", "Avenue", "Ave", "Lane", "Close", "Drive", "Way", "Crescent", "Place",
+                 "Gardens", "Terrace", "Court", "Grove", "Square", "Row", "Walk", "Mews", "Hill", "Park", "Parade",
+                 "Rise", "View", "Green", "Gate")
+_STREET = f"(?:{'|'.join(_STREET_WORDS)})"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 # a day as said and transcribed: "the twenty-first of March", "March the first"
 _SPOKEN_DAY = (r"(?i:(?:(?:twenty|thirty)[- ]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
@@ -87,9 +89,7 @@ _PLACE_WORDS = frozenset({
     "services", "trust", "nhs", "community", "crisis", "care", "saint", "royal", "general", "university",
     "practice", "surgery", "school", "college", "church", "lodge", "home", "the", "of", "and", "for", "group",
     "project", "foundation", "society", "council", "city", "county", "north", "south", "east", "west", "new",
-    "old", "upper", "lower", "great", "little", "road", "rd", "street", "st", "avenue", "ave", "lane", "close",
-    "drive", "way", "crescent", "place", "gardens", "terrace", "court", "grove", "square", "row", "walk",
-    "mews", "hill", "park", "parade", "rise", "view", "green", "gate",
+    "old", "upper", "lower", "great", "little", *(word.casefold() for word in _STREET_WORDS),
 })
 
 
@@ -201,7 +201,7 @@ class Pseudonymiser:
 
         >>> p = Pseudonymiser(names=["Maria Jones", "St Anne's Hospital"])
         >>> p.text("Maria Jones, then Maria, and MARIA's boss Ms Jones, at St Anne's Hospital. Anne's? Hospital.")
-        "[PERSON_1], then [PERSON_1], and [PERSON_1]'s boss Ms [PERSON_1], at [PERSON_2]. [PERSON_2]? Hospital."
+        "[PERSON_1], then [PERSON_1], and [PERSON_1]'s boss Ms [PERSON_1], at [PERSON_2]. [PERSON_2]'s? Hospital."
         """
         fresh = {" ".join(n.split()) for n in names if n and n.strip()}
         for name in fresh:
@@ -366,14 +366,16 @@ class Pseudonymiser:
 
 def name_parts(name: str) -> list[str]:
     """The words of a name of several that are replaced alone too: no titles, initials or
-    words of places (:data:`_PLACE_WORDS`).
+    words of places (:data:`_PLACE_WORDS`), and no possessive ``'s`` (the name matches
+    before one anyway).
 
     >>> name_parts("Dr. Chidi Okafor"), name_parts("St Anne's Hospital"), name_parts("Karen"), name_parts("J. Smith")
-    (['Chidi', 'Okafor'], ["Anne's"], [], ['Smith'])
+    (['Chidi', 'Okafor'], ['Anne'], [], ['Smith'])
     """
     words = re.findall(r"[^\W\d_][\w'\u2019-]*", name)
     if len(words) < 2:
         return []
+    words = [re.sub(r"['\u2019]s$", "", word) for word in words]
     return [w for w in words if len(w) > 1 and w.casefold().strip(".") not in _TITLES | _PLACE_WORDS]
 
 
