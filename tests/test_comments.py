@@ -319,3 +319,42 @@ def test_a_libreoffice_transcript_tables_codes_column_codes_its_rows(tmp_path):
     assert [(interview.text[c.start:c.end], c.code) for c in result.comment_codings] == [
         (f"Yeah. {STIGMA}.", "Non-stigmatizing attitude"), ("Yeah.", "beyond routine"), ("Yeah.", "trust")]
     assert (result.comment_codings[-1].start, result.comment_codings[-1].end) == (last.start, last.end)
+
+
+# --- Rich Text Format (.rtf) ----------------------------------------------------------------
+
+def rtf_comment(ref: str, quote: str, note: str, author: str, reply_to: str = "") -> str:
+    """A passage commented as Word saves it in an .rtf, with its comment after it."""
+    parent = f"{{\\*\\atnparent {reply_to}}}" if reply_to else ""
+    return (f"{{\\*\\atrfstart {ref}}}{quote}{{\\*\\atrfend {ref}}}{{\\*\\atnid {author[:1]}}}{{\\*\\atnauthor {author}}}"
+            f"\\chatn{{\\*\\annotation{{\\*\\atnref {ref}}}{parent}{{\\*\\atndate 1234}}\\pard\\plain "
+            f"{{\\field{{\\*\\fldinst {{ PAGE }}}}{{\\fldrslt }}}}{{\\chatn }}{note}\\par}}")
+
+
+def test_comments_in_an_rtf_transcript_code_their_passages(tmp_path):
+    # an .rtf (as f4 or Word saves it) dropped its comments: a team coding in Word's margin had no way in
+    path = tmp_path / "p01.rtf"
+    path.write_text(
+        "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Calibri;}}\n"
+        "\\pard Interviewer: Who helped you most?\\par\n"
+        f"\\pard Participant: Um, the nurse, Jo. Because {STIGMA}, you know? And once "
+        + rtf_comment("1", DAY_OFF, "Beyond routine", "Anna") + "."
+        + "{\\*\\atnid B}{\\*\\atnauthor Ben}\\chatn{\\*\\annotation{\\*\\atnref 7}A note on a point\\par}\\par\n"
+        "\\pard Participant: And the ward, well. " + rtf_comment("2", STIGMA, "Non-stigmatizing attitude", "Ben")
+        + rtf_comment("3", STIGMA, "Agreed", "Anna", reply_to="2") + ", that's what I wanted.\\par\n}", encoding="cp1252")
+    result = read_file(path)
+    text = result.interviews[0].text
+    assert "atn" not in text and "Beyond routine" not in text and "A note on a point" not in text
+    assert [(c.code, c.coder, text[c.start:c.end], text.count(STIGMA, 0, c.start)) for c in result.comment_codings] \
+        == [("Beyond routine", "Anna", DAY_OFF, 1), ("Non-stigmatizing attitude", "Ben", STIGMA, 1)]
+    corpus = load_corpus([path], codebook=_codebook_file(tmp_path))
+    assert sorted((c.code, c.coder) for c in corpus.codings) == [
+        ("beyond_routine", "Anna"), ("non_stigmatizing_attitude", "Ben")]
+
+
+def test_a_comment_in_an_rtf_header_is_no_coding(tmp_path):
+    path = tmp_path / "p02.rtf"
+    path.write_text("{\\rtf1\\ansi{\\header " + rtf_comment("1", "Interview 2", "Beyond routine", "Anna") + "}\n"
+                    "\\pard Interviewer: Who helped?\\par\\pard Participant: The nurse.\\par\n}", encoding="cp1252")
+    result = read_file(path)
+    assert result.comment_codings == [] and "Interview 2" not in result.interviews[0].text

@@ -5,8 +5,10 @@ table's rows ``Speaker: text`` lines as in Word documents (a time column the tur
 a header row and its notes column left out: see :func:`tr_nlp.ingest.doctables.table_lines`).
 ``\\'hh`` bytes are decoded with the document's code page (``\\ansicpg``, cp1252 when it
 names none) and ``\\uN`` gives its character, skipping the fallback that follows it. Font,
-colour and style tables, pictures, headers, footers, field codes, comments and every
-``{\\*...}`` group are left out. The ``\\info`` group's title, subject and keywords become
+colour and style tables, pictures, headers, footers, field codes and every other
+``{\\*...}`` group are left out. Comments (Word's ``\\atrfstart``/``\\atrfend`` around the
+passage, ``\\atnauthor`` and ``\\annotation``) code their passage, as a ``.docx``'s do
+(:mod:`~tr_nlp.ingest.comments`); replies (``\\atnparent``) do not. The ``\\info`` group's title, subject and keywords become
 metadata. The text is then read like a plain-text transcript: speaker labels, continuation
 lines, f4's ``#00:01:02-3#`` time marks; as in ``.docx``, a speaker set in bold at the start
 of a paragraph (``\\b``) is a label without a colon.
@@ -22,6 +24,8 @@ from typing import Any
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.codings import QuoteFinder
+from tr_nlp.ingest.comments import Comment, place_comments
 from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.encoding import read_bytes
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
@@ -51,6 +55,9 @@ _HIDDEN = {
     b"atnid", b"atnauthor", b"bkmkstart", b"bkmkend", b"txe", b"xe", b"tc", b"template",
 }
 _METADATA = {b"title": "title", b"subject": "subject", b"keywords": "keywords"}
+#: the groups of a comment: its passage's start and end marks (by id), its author's
+#: initials and name, its text, and in it the id of the passage it is on
+_COMMENT_PARTS = {b"atrfstart", b"atrfend", b"atnid", b"atnauthor", b"annotation", b"atnref"}
 _CODE_PAGES = {10000: "mac_roman", 10007: "mac_cyrillic", 20127: "ascii", 28591: "latin_1"}  # others are cpN
 #: what a table's control words leave in the text until its rows are read (control
 #: characters the document's own text never keeps): a paragraph in a table, a cell's end, a row's end
@@ -69,9 +76,10 @@ class _Group:
     bold: bool = False
 
 
-def rtf_text(data: bytes, path: str | Path) -> tuple[list[tuple[str, str | None]], dict[str, Any], list[str]]:
+def rtf_text(data: bytes, path: str | Path,
+             ) -> tuple[list[tuple[str, str | None]], dict[str, Any], list[str], list[Comment]]:
     """The lines an RTF document shows (each with its leading bold text if that can be a
-    speaker label, else None), its metadata and any warnings.
+    speaker label, else None), its metadata, any warnings, and its comments on passages.
 
     Raises
     ------
@@ -89,6 +97,8 @@ def rtf_text(data: bytes, path: str | Path) -> tuple[list[tuple[str, str | None]
     skip = 0  # fallback characters still to skip after a \uN
     opened = False  # the last token opened a group: a destination word may follow
     pos = 0
+    shown = 0  # characters of the document's text so far (table marks not counted)
+    notes = _Notes()
 
     def emit(text: str, mark: bool = False) -> None:
         nonlocal skip
@@ -100,7 +110,11 @@ def rtf_text(data: bytes, path: str | Path) -> tuple[list[tuple[str, str | None]
             dropped = min(skip, len(text))
             text, skip = text[dropped:], skip - dropped
         if text and not group.hidden:  # control characters (stray bytes, \u0) are dropped; marks kept
-            parts.setdefault(group.target, []).append((text if mark else _CONTROL.sub("", text), group.bold))
+            kept = text if mark else _CONTROL.sub("", text)
+            parts.setdefault(group.target, []).append((kept, group.bold))
+            if group.target is None and not mark:
+                nonlocal shown
+                shown += len(kept)
 
     while pos < len(data):
         m = _TOKEN.match(data, pos)
@@ -123,17 +137,25 @@ def rtf_text(data: bytes, path: str | Path) -> tuple[list[tuple[str, str | None]
             emit("")
             if not stack:
                 break  # a stray closing brace ends the document too
-            group = stack.pop()
+            closed, group = group, stack.pop()
+            if closed.target != group.target and closed.target in notes.parts:
+                notes.close(closed.target, _join([text for text, _ in parts.pop(closed.target, [])]), shown)
             if not stack:
                 break  # the document's closing brace: what follows it is not part of it
         elif symbol is not None:
             if symbol == b"*" and was_opened:
                 group = replace(group, hidden=True)
+                opened = True  # the destination's word follows
             else:
                 emit(_SYMBOLS.get(symbol, ""))
         elif word is not None:
             value = int(number) if number else None
-            if was_opened and word in _HIDDEN:
+            if was_opened and (word in _COMMENT_PARTS and group.target is None or word == b"atnref") \
+                    and not stack[-1].hidden:  # a comment in a header or footer is none on the transcript
+                group = _Group(target=notes.open(word.decode()), uc=group.uc)
+            elif word == b"atnparent":
+                notes.reply()
+            elif was_opened and word in _HIDDEN:
                 group = replace(group, hidden=True)
             elif was_opened and word == b"info":
                 group = replace(group, hidden=True, target="info")
@@ -167,7 +189,64 @@ def rtf_text(data: bytes, path: str | Path) -> tuple[list[tuple[str, str | None]
                         "open it in Word and save it again")
     metadata = {key: value for key in _METADATA.values()
                 if (value := _join([text for text, _ in parts.get(key, [])]).strip())}
-    return _with_tables(_lines(parts[None])), metadata, warnings
+    text = _join([piece for piece, _ in parts[None]])
+    for mark in (_IN_TABLE, _CELL_END, _ROW_END):
+        text = text.replace(mark, "")
+    return _with_tables(_lines(parts[None])), metadata, warnings, notes.comments(text)
+
+
+class _Notes:
+    """The comments of an RTF document, gathered as its groups close."""
+
+    def __init__(self) -> None:
+        self.parts: set[str] = set()  # the targets of the comment groups open now
+        self._count = 0
+        self._marks: dict[tuple[str, str], int] = {}  # (atrfstart or atrfend, id) -> position in the text
+        self._author: dict[str, str] = {}  # atnid and atnauthor of the next comment
+        self._annotation: str | None = None  # the target of the comment open now
+        self._ref = ""
+        self._reply = False
+        self._found: list[tuple[str, str, str, bool]] = []  # (id, author, text, reply)
+
+    def open(self, part: str) -> str:
+        """A new comment group's target (its text is kept apart under it)."""
+        self._count += 1
+        target = f"{part}:{self._count}"
+        self.parts.add(target)
+        if part == "annotation":
+            self._annotation, self._ref, self._reply = target, "", False
+        return target
+
+    def reply(self) -> None:
+        """The comment open now answers another one."""
+        self._reply = True
+
+    def close(self, target: str, text: str, position: int) -> None:
+        """A comment group closed, its text ``text``, at ``position`` of the document's text."""
+        self.parts.discard(target)
+        part = target.split(":", 1)[0]
+        if part in ("atrfstart", "atrfend"):
+            self._marks[part, text.strip()] = position
+        elif part in ("atnid", "atnauthor"):
+            self._author[part] = text.strip()
+        elif part == "atnref":
+            self._ref = text.strip()
+        elif target == self._annotation:
+            author = self._author.get("atnauthor") or self._author.get("atnid") or "unknown"
+            self._found.append((self._ref, author, text.strip(), self._reply))
+            self._author, self._annotation = {}, None
+
+    def comments(self, shown: str) -> list[Comment]:
+        """The comments on passages of ``shown`` (the document's text), replies left out."""
+        finder = QuoteFinder(shown)
+        found = []
+        for ref, author, note, reply in self._found:
+            start, end = self._marks.get(("atrfstart", ref)), self._marks.get(("atrfend", ref))
+            if reply or start is None or end is None or end <= start:
+                continue
+            quote = shown[start:end]
+            found.append(Comment(quote, finder.count_before(quote, start), note, author))
+        return found
 
 
 def _lines(pieces: list[tuple[str, bool]]) -> list[tuple[str, str | None]]:
@@ -237,10 +316,13 @@ def read_rtf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     data = read_bytes(path)
     if not data.strip():
         raise InputError("E101", path)
-    lines, metadata, warnings = rtf_text(data, path)
+    lines, metadata, warnings, comments = rtf_text(data, path)
     text, forced = text_with_labels(lines)
     if not text.strip():
         raise InputError("E101", path)
     result = interview_from_text(text, path, options.roles, metadata, "rtf", forced)
     result.warnings[:0] = warnings
+    if comments:
+        result.comment_codings, notes = place_comments(result.interviews[0], comments)
+        result.warnings.extend(notes)
     return result
