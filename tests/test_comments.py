@@ -337,7 +337,7 @@ def test_comments_in_an_rtf_transcript_code_their_passages(tmp_path):
     path.write_text(
         "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Calibri;}}\n"
         "\\pard Interviewer: Who helped you most?\\par\n"
-        f"\\pard Participant: Um, the nurse, Jo. Because {STIGMA}, you know? And once "
+        f"\\pard Participant: \\u-10179?\\u-8704? Um, the nurse, Jo. Because {STIGMA}, you know? And once "
         + rtf_comment("1", DAY_OFF, "Beyond routine", "Anna") + "."
         + "{\\*\\atnid B}{\\*\\atnauthor Ben}\\chatn{\\*\\annotation{\\*\\atnref 7}A note on a point\\par}\\par\n"
         "\\pard Participant: And the ward, well. " + rtf_comment("2", STIGMA, "Non-stigmatizing attitude", "Ben")

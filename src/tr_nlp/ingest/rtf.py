@@ -8,10 +8,11 @@ names none) and ``\\uN`` gives its character, skipping the fallback that follows
 colour and style tables, pictures, headers, footers, field codes and every other
 ``{\\*...}`` group are left out. Comments (Word's ``\\atrfstart``/``\\atrfend`` around the
 passage, ``\\atnauthor`` and ``\\annotation``) code their passage, as a ``.docx``'s do
-(:mod:`~tr_nlp.ingest.comments`); replies (``\\atnparent``) do not. The ``\\info`` group's title, subject and keywords become
-metadata. The text is then read like a plain-text transcript: speaker labels, continuation
-lines, f4's ``#00:01:02-3#`` time marks; as in ``.docx``, a speaker set in bold at the start
-of a paragraph (``\\b``) is a label without a colon.
+(:mod:`~tr_nlp.ingest.comments`); replies (``\\atnparent``) do not. The ``\\info``
+group's title, subject and keywords become metadata. The text is then read like a
+plain-text transcript: speaker labels, continuation lines, f4's ``#00:01:02-3#`` time
+marks; as in ``.docx``, a speaker set in bold at the start of a paragraph (``\\b``) is a
+label without a colon.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def rtf_text(data: bytes, path: str | Path,
     notes = _Notes()
 
     def emit(text: str, mark: bool = False) -> None:
-        nonlocal skip
+        nonlocal skip, shown
         if pending:
             flushed = codec.decode(bytes(pending), "replace")[0]
             pending.clear()
@@ -113,7 +114,6 @@ def rtf_text(data: bytes, path: str | Path,
             kept = text if mark else _CONTROL.sub("", text)
             parts.setdefault(group.target, []).append((kept, group.bold))
             if group.target is None and not mark:
-                nonlocal shown
                 shown += len(kept)
 
     while pos < len(data):
@@ -189,7 +189,7 @@ def rtf_text(data: bytes, path: str | Path,
                         "open it in Word and save it again")
     metadata = {key: value for key in _METADATA.values()
                 if (value := _join([text for text, _ in parts.get(key, [])]).strip())}
-    text = _join([piece for piece, _ in parts[None]])
+    text = "".join(piece for piece, _ in parts[None])  # as ``shown`` counted it (surrogate pairs not joined)
     for mark in (_IN_TABLE, _CELL_END, _ROW_END):
         text = text.replace(mark, "")
     return _with_tables(_lines(parts[None])), metadata, warnings, notes.comments(text)
@@ -245,7 +245,7 @@ class _Notes:
             if reply or start is None or end is None or end <= start:
                 continue
             quote = shown[start:end]
-            found.append(Comment(quote, finder.count_before(quote, start), note, author))
+            found.append(Comment(_join([quote]), finder.count_before(quote, start), note, author))
         return found
 
 
