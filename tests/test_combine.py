@@ -258,3 +258,34 @@ def test_copies_keep_the_first_name_when_the_names_share_none_or_it_is_taken(tmp
     corpus = load_corpus(sorted(tmp_path.glob("*.txt")))
     assert [iv.id for iv in corpus.interviews] == ["anna", "p01", "p01_x"]
     assert corpus.warnings[0].endswith(": 'anna' and 'ben' as 'anna', 'p01_x' and 'p01_y' as 'p01_x'")
+
+
+def test_a_corrected_copy_under_its_coders_own_name_is_one_interview_too(tmp_path):
+    # Ben renamed his copy and fixed a typo in it: two interviews of one coder each, nobody to compare
+    anna = project(tmp_path / "anna.qdpx", [coded(STIGMA, "non_stigmatizing_attitude", "Anna")])
+    edited = TEXT.replace("day off", "day-off")
+    ben = project(tmp_path / "ben.qdpx", [coded("rang on her day-off", "beyond_routine", "Ben", "p01 (Ben)", edited),
+                                          coded("Loud", "beyond_routine", "Ben", "p02 (Ben)", OTHER + "P: Yes.\n")],
+                  interviews=[interview("p01 (Ben)", edited), interview("p02 (Ben)", OTHER + "P: Yes.\n")])
+    corpus = load_corpus([anna, ben])
+    assert [iv.id for iv in corpus.interviews] == ["p01", "p02", "p02 (Ben)"]  # p02 edited more: another interview
+    text = corpus.by_id()["p01"].text
+    assert sorted((c.interview_id, c.coder, text[c.start:c.end]) for c in corpus.codings if c.interview_id == "p01") \
+        == [("p01", "Anna", STIGMA), ("p01", "Ben", DAY_OFF)]
+    assert corpus.files[1].warnings[0].startswith(f"interview 'p01 (Ben)' differs a little from the one in {anna} (1 ")
+    assert "'p01' and 'p01 (Ben)' as 'p01'" in corpus.warnings[0]
+
+
+def test_a_codings_table_naming_a_corrected_copy_is_read_on_its_text_and_moved(tmp_path):
+    # the table's offsets and quotes are the copy's ("Carol"): checked against it, then moved onto the original
+    (tmp_path / "p01.txt").write_text(TEXT, encoding="utf-8")
+    edited = TEXT.replace("The nurse.", "The nurse Carol.")
+    (tmp_path / "p01_final.txt").write_text(edited, encoding="utf-8")
+    start = edited.index("nurse Carol")
+    table = tmp_path / "codings.csv"
+    table.write_text(f"interview_id,start,end,code,coder,text\np01_final,{start},{start + 11},care,Ben,nurse Carol\n",
+                     encoding="utf-8")
+    corpus = load_corpus([tmp_path / "p01.txt", tmp_path / "p01_final.txt"], codings=table)
+    assert [iv.id for iv in corpus.interviews] == ["p01"] and corpus.failures == []
+    [coding] = corpus.codings
+    assert (coding.interview_id, TEXT[coding.start:coding.end]) == ("p01", "nurse")

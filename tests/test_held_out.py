@@ -183,14 +183,14 @@ def test_cli_says_which_interviews_are_edited_copies_of_training_interviews(trai
 
 def test_train_and_evaluate_warn_when_two_coded_interviews_are_one_transcript(tmp_path):
     folder = tmp_path / "interviews"
-    folder.mkdir()
+    folder.mkdir()  # an edited copy whose name shares no word with the original's (one that does is merged)
     for name in ("demo01.txt", "demo04.txt", "demo06.txt"):
         (folder / name).write_bytes((DEMO / "interviews" / name).read_bytes())
     text = (DEMO / "interviews" / "demo01.txt").read_text(encoding="utf-8")
-    (folder / "demo01_final.txt").write_text(text.replace("interview_id: demo01", "interview_id: demo01_final")
+    (folder / "karen_final.txt").write_text(text.replace("interview_id: demo01", "interview_id: karen_final")
                                              .replace("Karen", "Carol"), encoding="utf-8")  # same length
     table = pd.read_csv(DEMO / "codings.csv")
-    copy = table[table.interview_id == "demo01"].assign(interview_id="demo01_final",
+    copy = table[table.interview_id == "demo01"].assign(interview_id="karen_final",
                                                         text=lambda t: t.text.str.replace("Karen", "Carol"))
     pd.concat([table, copy]).to_csv(tmp_path / "codings.csv", index=False)
     common = ["--corpus", str(folder), "--codings", str(tmp_path / "codings.csv"), "--features", "tfidf"]
@@ -201,7 +201,7 @@ def test_train_and_evaluate_warn_when_two_coded_interviews_are_one_transcript(tm
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
         said = " ".join(result.stderr.split())
-        assert re.search(rf"1 pair\(s\) of {kind} are nearly the same text .*: demo01 ~ demo01_final "
+        assert re.search(rf"1 pair\(s\) of {kind} are nearly the same text .*: demo01 ~ karen_final "
                          r"\(9\d%\); one transcript read twice", said), said
     assert "nearly the same text" not in runner.invoke(app, ["inspect", str(DEMO)]).stderr
 

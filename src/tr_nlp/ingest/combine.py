@@ -10,9 +10,11 @@ file gave with a different text is an error: offsets into two texts cannot be co
 
 A transcript may also come twice under two names: coders who comment their own copy of
 a Word transcript save it as ``p01_anna.docx`` and ``p01_ben.docx``. A text read before
-from another file, character for character, is that interview again, whatever its name:
-it is kept once, with the codings of both, under what the names share (``p01``; see
-:func:`shared_name`), and :attr:`Gathered.aliases` says which names it had.
+from another file, character for character, is that interview again, whatever its name,
+and so is one a little different (corrected) whose name shares its first or last word
+and one of its longest lines: it is kept once, with the codings of both, under what the
+names share (``p01``; see :func:`shared_name`), and :attr:`Gathered.aliases` says which
+names it had.
 
 Examples
 --------
@@ -61,6 +63,9 @@ class Gathered:
         The id of each transcript read again under another name (a copy with the same
         text) -> the id it is kept under; after :meth:`finish`, the first name too, where
         the interview was renamed to what its names share.
+    versions : dict
+        The id of each corrected copy among them -> its own text (an interview) and the map
+        from it onto the text kept, so that a codings table naming it can be moved too.
     """
 
     result: ReadResult = field(default_factory=ReadResult)
@@ -71,10 +76,13 @@ class Gathered:
     #: (file, the file read before) for each file that held nothing not read before
     repeated: list[tuple[str, str]] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, tuple[Interview, TextMap]] = field(default_factory=dict)
     #: the interviews by id, and what each list of ``result`` holds, kept as files are added
     _by_id: dict[str, Interview] = field(default_factory=dict, repr=False)
     #: the id of each text read so far (the first to give it)
     _by_text: dict[str, str] = field(default_factory=dict, repr=False)
+    #: the ids read so far by their longest lines
+    _by_line: dict[str, list[str]] = field(default_factory=dict, repr=False)
     #: the names :meth:`finish` gave interviews read under several
     _new_names: set[str] = field(default_factory=set, repr=False)
     _held: dict[str, set[Any]] = field(default_factory=lambda: {name: set() for name in _LISTS}, repr=False)
@@ -103,10 +111,15 @@ class Gathered:
         for interview in read.interviews:
             known = self._by_id.get(interview.id)
             if known is None:
-                twin = self._by_text.get(interview.text)
+                twin, corrected = self._by_text.get(interview.text), None
+                if twin is None:
+                    twin, corrected = self._corrected_copy(interview, own)
                 if twin is not None and twin not in own:
                     copies[interview.id] = twin
                     shared[twin] = self.origin[twin]
+                    if corrected is not None:
+                        edited[interview.id] = corrected
+                        self.versions[interview.id] = (interview, corrected)
                 continue
             if interview.text != known.text:
                 edited[interview.id] = TextMap.between(interview.text, known.text)
@@ -114,8 +127,8 @@ class Gathered:
                     raise InputError("E166", path, interview_id=interview.id, other=self.origin[interview.id],
                                      differ=first_difference(interview.text, known.text))
             shared[interview.id] = self.origin[interview.id]
-        edits = [_edited_note(read, iid, found, self._by_id[iid].text, self.origin[iid])
-                 for iid, found in edited.items()]
+        edits = [_edited_note(read, iid, found, self._by_id[copies.get(iid, iid)].text,
+                              self.origin[copies.get(iid, iid)]) for iid, found in edited.items()]
         if edited:
             read, lost = moved_onto(read, edited)
             edits += [f"{lost} coding(s) of words the text read before does not hold were left out"] if lost else []
@@ -127,6 +140,8 @@ class Gathered:
         self._by_id.update((iv.id, iv) for iv in added)
         for iv in added:
             self._by_text.setdefault(iv.text, iv.id)
+            for line in _longest_lines(iv.text):
+                self._by_line.setdefault(line, []).append(iv.id)
         self.origin.update((iv.id, path) for iv in added)
         notes = edits + (_same_coder_notes(shared, read.codings, self.result.codings) if shared else [])
         coders = Counter(c.coder for name in ("codings", "comment_codings") for c in getattr(read, name)
@@ -146,6 +161,26 @@ class Gathered:
         elif not notes:  # a copy of a file read before (an edited copy is named in a note)
             self.repeated.append((path, first))
         return [iv.id for iv in added], notes
+
+    def _corrected_copy(self, interview: Interview, own: set[str]) -> tuple[str | None, TextMap | None]:
+        """The interview read before from another file that ``interview`` is a corrected copy
+        of: its name shares a first or last word and its text one of the longest lines, and
+        :data:`~tr_nlp.ingest.align.MIN_SIMILAR` of their characters are the same; with the
+        map of ``interview``'s text onto it."""
+        candidates: dict[str, None] = {}  # in the order read
+        for line in _longest_lines(interview.text):
+            ids = self._by_line.get(line, [])
+            if len(ids) <= _COMMON_LINE:  # a line many transcripts share (a consent script) tells none apart
+                candidates.update(dict.fromkeys(ids))
+        keys = set(_name_keys(interview.id))
+        for other in candidates:
+            text = self._by_id[other].text
+            if other in own or not keys & set(_name_keys(other)) or not 0.9 <= len(text) / len(interview.text) <= 1.1:
+                continue
+            found = TextMap.between(interview.text, text)
+            if found.similarity >= MIN_SIMILAR:
+                return other, found
+        return None, None
 
     def finish(self) -> ReadResult:
         """The result, each transcript read under several names (:attr:`aliases`) renamed
@@ -177,6 +212,7 @@ class Gathered:
             self._by_id = {iv.id: iv for iv in self.result.interviews}
             self.origin = {new.get(iid, iid): path for iid, path in self.origin.items()}
             self._by_text = {text: new.get(iid, iid) for text, iid in self._by_text.items()}
+            self._by_line = {line: [new.get(iid, iid) for iid in ids] for line, ids in self._by_line.items()}
             self._held = {name: set(getattr(self.result, name)) for name in _LISTS}
             self._new_names.update(new.values())
         return self.result
@@ -231,23 +267,28 @@ def moved_onto(read: ReadResult, maps: Mapping[str, TextMap]) -> tuple[ReadResul
     from its text onto the one read before) moved onto that text, and how many were left
     out for covering only words it does not hold."""
     lost = 0
+    lists = {}
+    for name in _LISTS:
+        lists[name], gone = moved_items(getattr(read, name), maps)
+        lost += gone
+    return replace(read, **lists), lost
 
-    def moved(items: list[_T]) -> list[_T]:
-        nonlocal lost
-        out = []
-        for item in items:
-            found = maps.get(item.interview_id)  # type: ignore[attr-defined]
-            if found is None:
-                out.append(item)
-                continue
-            span = found.span(item.start, item.end)  # type: ignore[attr-defined]
-            if span is not None:
-                out.append(replace(item, start=span[0], end=span[1]))  # type: ignore[type-var]
-            else:
-                lost += 1
-        return out
 
-    return replace(read, **{name: moved(getattr(read, name)) for name in _LISTS}), lost
+def moved_items(items: list[_T], maps: Mapping[str, TextMap]) -> tuple[list[_T], int]:
+    """``items`` (codings, read passages) of the interviews of ``maps`` moved onto the text
+    each map leads to, and how many were left out for covering only words it does not hold."""
+    out, lost = [], 0
+    for item in items:
+        found = maps.get(item.interview_id)  # type: ignore[attr-defined]
+        if found is None:
+            out.append(item)
+            continue
+        span = found.span(item.start, item.end)  # type: ignore[attr-defined]
+        if span is not None:
+            out.append(replace(item, start=span[0], end=span[1]))  # type: ignore[type-var]
+        else:
+            lost += 1
+    return out, lost
 
 
 def _edited_note(read: ReadResult, iid: str, found: TextMap, before: str, origin: str) -> str:
@@ -266,6 +307,21 @@ def renamed(read: ReadResult, ids: Mapping[str, str]) -> ReadResult:
 
 #: The words of a name, parted by spaces, punctuation and underscores.
 _WORDS = re.compile(r"[^\W_]+")
+
+
+def _name_keys(name: str) -> list[tuple[str, str]]:
+    """The first and the last word of a name, in any case, as keys to find copies by."""
+    words = [w.casefold() for w in _WORDS.findall(name)]
+    return [("first", words[0]), ("last", words[-1])] if words else []
+
+
+#: a line more transcripts than this share is no sign that two are copies of one
+_COMMON_LINE = 5
+
+
+def _longest_lines(text: str, n: int = 8) -> list[str]:
+    """The ``n`` longest lines of a text (a copy corrected here and there keeps most of them)."""
+    return sorted({line.strip() for line in text.splitlines() if line.strip()}, key=len, reverse=True)[:n]
 
 
 def shared_name(names: list[str]) -> str | None:

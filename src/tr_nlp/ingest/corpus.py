@@ -24,11 +24,11 @@ from __future__ import annotations
 import glob
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tr_nlp.codebook import load_codebook, load_yaml
 from tr_nlp.errors import ConfigError, InputError, TrNlpError, some
@@ -39,6 +39,7 @@ from tr_nlp.ingest.combine import (
     added_codes_note,
     extend_unseen,
     merged_codebook,
+    moved_items,
     renamed_items,
 )
 from tr_nlp.ingest.comments import codes_from_comments
@@ -450,10 +451,24 @@ def _expanded(paths: Sequence[str | Path]) -> Iterator[str | Path]:
         yield from ([] if path.exists() or path.is_symlink() else pattern_matches(raw)) or [raw]
 
 
-def _known_as(corpus: Corpus, aliases: Mapping[str, str]) -> dict[str, Interview]:
-    """The corpus's interviews by id and by the other names of those read under several."""
+_T = TypeVar("_T")
+
+
+def _known_as(corpus: Corpus, gathered: Gathered) -> dict[str, Interview]:
+    """The corpus's interviews by id and by the other names of those read under several (a
+    corrected copy's name: its own text, which a codings table naming it refers to)."""
     by_id = corpus.by_id()
-    return by_id | {alias: by_id[kept] for alias, kept in aliases.items() if kept in by_id}
+    versions = {alias: interview for alias, (interview, _) in gathered.versions.items()}
+    return by_id | {alias: versions.get(alias) or by_id[kept] for alias, kept in gathered.aliases.items()
+                    if kept in by_id}
+
+
+def _found_as_kept(items: list[_T], gathered: Gathered) -> tuple[list[_T], int]:
+    """Codings or read passages of a table, those naming another name of an interview moved
+    onto its kept text (a corrected copy's) and named by its kept id; and how many had no
+    place there."""
+    moved, lost = moved_items(items, {alias: found for alias, (_, found) in gathered.versions.items()})
+    return renamed_items(moved, gathered.aliases), lost
 
 
 def load_corpus(
@@ -533,12 +548,14 @@ def load_corpus(
     corpus.warnings.extend(notes)
     for path in tables_of_codings:
         coder = Path(path).stem if len(tables_of_codings) > 1 else TableMapping.default_coder
-        read, warnings = read_codings(path, _known_as(corpus, aliases), corpus.codebook, coder)
-        extend_unseen(corpus.codings, renamed_items(read, aliases))
+        read, warnings = read_codings(path, _known_as(corpus, gathered), corpus.codebook, coder)
+        read, lost = _found_as_kept(read, gathered)
+        extend_unseen(corpus.codings, read)
+        warnings += [f"{lost} coding(s) of words a corrected copy changed were left out"] if lost else []
         corpus.warnings.extend(f"{path}: {w}" for w in warnings)
     for path in reviewed:
-        passages, warnings = read_reviewed(path, _known_as(corpus, aliases))
-        corpus.reviewed.extend(renamed_items(passages, aliases))
+        passages, warnings = read_reviewed(path, _known_as(corpus, gathered))
+        corpus.reviewed.extend(_found_as_kept(passages, gathered)[0])
         corpus.warnings.extend(f"{path}: {w}" for w in warnings)
     return corpus
 
