@@ -246,9 +246,9 @@ def test_coders_copies_under_their_own_file_names_are_one_interview(tmp_path):
     assert [iv.id for iv in corpus.interviews] == ["p01", "p02"]
     assert [(c.interview_id, c.coder) for c in corpus.codings] == [("p01", "Anna"), ("p01", "Ben"), ("p02", "Anna")]
     assert [f.interview_ids for f in corpus.files] == [["p01"], [], ["p02"]]
-    assert ("1 transcript(s) came under several names with the same text, character for character (each coder's "
-            "copy, say), and were each read as one interview with the codings of all: 'p01_anna' and 'p01_ben' "
-            "as 'p01'") in corpus.warnings
+    assert ("1 transcript(s) came under several names with the same text, character for character, or one corrected "
+            "a little (each coder's copy, say), and were each read as one interview with the codings of all: "
+            "'p01_anna' and 'p01_ben' as 'p01'") in corpus.warnings
 
 
 def test_copies_keep_the_first_name_when_the_names_share_none_or_it_is_taken(tmp_path):
@@ -273,7 +273,7 @@ def test_a_corrected_copy_under_its_coders_own_name_is_one_interview_too(tmp_pat
     assert sorted((c.interview_id, c.coder, text[c.start:c.end]) for c in corpus.codings if c.interview_id == "p01") \
         == [("p01", "Anna", STIGMA), ("p01", "Ben", DAY_OFF)]
     assert corpus.files[1].warnings[0].startswith(f"interview 'p01 (Ben)' differs a little from the one in {anna} (1 ")
-    assert "'p01' and 'p01 (Ben)' as 'p01'" in corpus.warnings[0]
+    assert "'p01' and 'p01 (Ben)' (corrected) as 'p01'" in corpus.warnings[0]
 
 
 def test_a_codings_table_naming_a_corrected_copy_is_read_on_its_text_and_moved(tmp_path):

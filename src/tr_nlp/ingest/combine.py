@@ -237,11 +237,13 @@ class Gathered:
             names: dict[str, list[str]] = {}
             for alias, kept in self.aliases.items():
                 names.setdefault(kept, [] if kept in self._new_names else [kept]).append(alias)
-            groups = [f"{', '.join(map(repr, ids[:-1]))} and {ids[-1]!r} as {kept!r}"
+            shown_ids = {iid: f"{iid!r}" + (" (corrected)" if iid in self.versions else "") for iid in self.aliases}
+            groups = [f"{', '.join(shown_ids.get(i, repr(i)) for i in ids[:-1])} and "
+                      f"{shown_ids.get(ids[-1], repr(ids[-1]))} as {kept!r}"
                       for kept, ids in ((kept, sorted(ids)) for kept, ids in names.items())]
             notes.append(f"{len(groups)} transcript(s) came under several names with the same text, character for "
-                         "character (each coder's copy, say), and were each read as one interview with the codings "
-                         f"of all: {some(groups, shown)}")
+                         "character, or one corrected a little (each coder's copy, say), and were each read as one "
+                         f"interview with the codings of all: {some(groups, shown)}")
         if self.merged:
             coders = sum((found for _, _, found in self.merged), Counter())
             added = counted(coders)
