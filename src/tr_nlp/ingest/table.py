@@ -22,7 +22,8 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -130,13 +131,13 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
     path = Path(path)
     suffix = path.suffix.lower()
     warnings: list[str] = []
-    try:
+    with _table_errors(path):
         if suffix == ".parquet":
             frame = pd.read_parquet(path)
         elif suffix == ".xlsx":
-            frame, sheets = _read_workbook(path)
+            [(first, frame)], sheets = _read_workbook(path, every=False)
             if len(sheets) > 1:
-                warnings.append(f"read the first of {len(sheets)} sheets, '{sheets[0]}'")
+                warnings.append(f"read the first of {len(sheets)} sheets, '{first}'")
         else:
             decoded = decode_bytes(path.read_bytes(), path, encoding)
             text = decoded.text
@@ -147,12 +148,6 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
             else:
                 sep = "\t" if suffix == ".tsv" else _delimiter(text)
                 frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except InputError:
-        raise
-    except FileNotFoundError:
-        raise InputError("E100", path) from None
-    except Exception as exc:  # pandas/pyarrow raise many parser error types
-        raise InputError("E131", path, detail=f"{type(exc).__name__}: {exc}") from None
     if frame.empty:
         raise InputError("E134", path)
     if suffix not in {".parquet", ".jsonl", ".ndjson"}:  # a CSV, or one of tr_nlp's saved as a workbook
@@ -176,33 +171,41 @@ def load_sheets(path: str | Path) -> list[tuple[str, pd.DataFrame]]:
         parsed, E134 when no sheet holds anything.
     """
     path = Path(path)
-    try:
-        check_office_archive(path, ".xlsx")
-        with pd.ExcelFile(path, engine="openpyxl") as book:
-            sheets = [(str(name), pd.read_excel(book, sheet_name=name, dtype=str, keep_default_na=False))
-                      for name in book.sheet_names]
-    except InputError:
-        raise
-    except FileNotFoundError:
-        raise InputError("E100", path) from None
-    except Exception as exc:  # openpyxl and pandas raise many parser error types
-        raise InputError("E131", path, detail=f"{type(exc).__name__}: {exc}") from None
+    with _table_errors(path):
+        sheets, _ = _read_workbook(path, every=True)
     found = [(name, _as_text(unguard_frame(frame))) for name, frame in sheets if not frame.empty]
     if not found:
         raise InputError("E134", path)
     return found
 
 
-def _read_workbook(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """The first sheet of an Excel workbook, every cell as text, and the sheet names.
+@contextmanager
+def _table_errors(path: Path) -> Iterator[None]:
+    """Reading a table, its library's errors as tr_nlp's: E100 for a missing file, E131 for
+    one that cannot be parsed (pandas, pyarrow and openpyxl raise many types)."""
+    try:
+        yield
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError("E100", path) from None
+    except Exception as exc:
+        raise InputError("E131", path, detail=f"{type(exc).__name__}: {exc}") from None
+
+
+def _read_workbook(path: Path, every: bool) -> tuple[list[tuple[str, pd.DataFrame]], list[str]]:
+    """The first sheet of an Excel workbook (or ``every`` sheet), by name, every cell as
+    text; and the names of all its sheets.
 
     The archive is checked first (zip bomb, truncated file); openpyxl parses its XML with
     defusedxml, so entities and external references are refused.
     """
     check_office_archive(path, ".xlsx")
     with pd.ExcelFile(path, engine="openpyxl") as book:
-        sheets = [str(name) for name in book.sheet_names]
-        return pd.read_excel(book, sheet_name=0, dtype=str, keep_default_na=False), sheets
+        names = [str(name) for name in book.sheet_names]
+        read = book.sheet_names if every else book.sheet_names[:1]
+        return [(str(name), pd.read_excel(book, sheet_name=name, dtype=str, keep_default_na=False))
+                for name in read], names
 
 
 def _delimiter(text: str) -> str:
