@@ -31,6 +31,7 @@ from itertools import accumulate
 
 from tr_nlp.codebook import code_finder, is_code_name
 from tr_nlp.errors import counted, some
+from tr_nlp.ingest.base import ReadResult
 from tr_nlp.ingest.codings import QuoteFinder
 from tr_nlp.ingest.table import TableMapping
 from tr_nlp.schema import Codebook, Coding, Interview
@@ -64,6 +65,15 @@ class Comment:
     nth: int
     note: str
     author: str
+
+
+def with_comment_codings(result: ReadResult, comments: Sequence[Comment]) -> ReadResult:
+    """``result`` (one document's interview) with ``comments`` placed as its comment codings
+    (:func:`place_comments`) and the warnings placing them gave."""
+    if comments:
+        result.comment_codings, notes = place_comments(result.interviews[0], comments)
+        result.warnings.extend(notes)
+    return result
 
 
 def place_comments(interview: Interview, comments: Sequence[Comment]) -> tuple[list[Coding], list[str]]:

@@ -24,7 +24,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.codings import QuoteFinder
-from tr_nlp.ingest.comments import Comment, column_comments, place_comments
+from tr_nlp.ingest.comments import Comment, column_comments, with_comment_codings
 from tr_nlp.ingest.doctables import table_codes, table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 from tr_nlp.yamlfile import parse_yaml
@@ -212,7 +212,4 @@ def read_docx(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
     if not text.strip():
         raise InputError("E101", path)
     result = interview_from_text(text, path, options.roles, metadata, "docx", forced)
-    if comments:
-        result.comment_codings, notes = place_comments(result.interviews[0], comments)
-        result.warnings.extend(notes)
-    return result
+    return with_comment_codings(result, comments)

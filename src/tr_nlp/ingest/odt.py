@@ -28,7 +28,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.codings import QuoteFinder
-from tr_nlp.ingest.comments import Comment, column_comments, place_comments
+from tr_nlp.ingest.comments import Comment, column_comments, with_comment_codings
 from tr_nlp.ingest.doctables import table_codes, table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS
@@ -84,10 +84,7 @@ def read_odt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     if not text.strip():
         raise InputError("E101", path)
     result = interview_from_text(text, path, options.roles, meta, "odt", forced)
-    if comments:
-        result.comment_codings, notes = place_comments(result.interviews[0], comments)
-        result.warnings.extend(notes)
-    return result
+    return with_comment_codings(result, comments)
 
 
 def _parse(archive: zipfile.ZipFile, member: str, path: Path) -> Element:

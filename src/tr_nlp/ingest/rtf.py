@@ -26,7 +26,7 @@ from typing import Any
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.codings import QuoteFinder
-from tr_nlp.ingest.comments import Comment, place_comments
+from tr_nlp.ingest.comments import Comment, with_comment_codings
 from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.encoding import read_bytes
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
@@ -322,7 +322,4 @@ def read_rtf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
         raise InputError("E101", path)
     result = interview_from_text(text, path, options.roles, metadata, "rtf", forced)
     result.warnings[:0] = warnings
-    if comments:
-        result.comment_codings, notes = place_comments(result.interviews[0], comments)
-        result.warnings.extend(notes)
-    return result
+    return with_comment_codings(result, comments)
