@@ -17,7 +17,7 @@ import pandas as pd
 import typer
 
 from tr_nlp.cli import common as c
-from tr_nlp.errors import ConfigError, InputError, counted
+from tr_nlp.errors import ConfigError, InputError, OutputError, counted
 from tr_nlp.export import check_file_path
 from tr_nlp.export.augment import add_to_project
 from tr_nlp.export.folder import write_corpus_folder
@@ -32,6 +32,7 @@ from tr_nlp.export.qdpx import (
     suggestions_layer,
     write_qdpx,
 )
+from tr_nlp.export.word import write_docx, write_word_folder
 from tr_nlp.ingest import Corpus
 from tr_nlp.ingest.combine import Gathered
 from tr_nlp.ingest.qdpx import read_project, read_qdpx
@@ -80,7 +81,7 @@ def import_cmd(
 @c.handle_errors
 def export_cmd(
     corpus: c.CorpusOpt,
-    output: Annotated[Path, typer.Option("--output", "-o", help="A .qdpx project, or a .qdc for the codebook alone.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="A .qdpx project; a .qdc for the codebook alone; or Word documents, codings and suggestions as comments: a .docx (one interview) or a folder (a name without extension) of one per interview.")],
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     suggestions: Annotated[Path | None, typer.Option("--suggestions", help="Suggestions table from 'tr-nlp code' (CSV/Parquet).")] = None,
@@ -93,11 +94,12 @@ def export_cmd(
     names: c.NamesOpt = None,
     mapping: c.MappingOpt = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="With a .qdpx corpus: write a new project of what tr_nlp reads, instead of the project itself with the machine's work added.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Write Word documents into a folder that already holds files.")] = False,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
-    """Write a REFI-QDA project: transcripts, codebook, each coder's codings, machine suggestions, candidate codes."""
-    suffix = check_file_path(output, (".qdpx", ".qdc")).suffix.lower()
+    """Write a REFI-QDA project (or Word documents): transcripts, codebook, each coder's codings, machine suggestions, candidate codes."""
+    suffix = _output_kind(output, force)
     user = _model_user(model, suggestions) if suggestions is not None else None  # a bad card fails before any work
     one = corpus[0] if len(corpus) == 1 else None
     if (suffix == ".qdpx" and one is not None and one.suffix.lower() == ".qdpx" and one.is_file()
@@ -121,15 +123,50 @@ def export_cmd(
         loaded, frame, entries, topics = _pseudonymised(p, loaded, frame, entries, topics)
         c.save_mapping(p, mapping, quiet)
     layers, found = _layers(frame, user, entries if candidates is not None else None, topics)
+    if suffix in (".docx", ""):
+        written = _word(output, loaded, layers)
+        c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings"
+                    + _machine_summary(layers) + " as comments", highlight=False)
+        c.out.print(f"Word: {written}", highlight=False)
+        return
     layers += reviewed_layers(loaded.reviewed)  # which passages of interviews coded in part were read
     book_name = loaded.codebook.name if loaded.codebook else ""
     path = write_qdpx(output, loaded.interviews, loaded.codebook, codings=loaded.codings, layers=layers,
                       candidates=found, name=name or book_name or "tr_nlp project")
-    machine = ", ".join(f"{layer.user}: {len(layer.codings)}" for layer in layers)
-    c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings"
-                + (f", machine layers ({machine})" if machine else "")
+    c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings" + _machine_summary(layers)
                 + (f", {len(found)} candidate codes" if found else ""), highlight=False)
     c.out.print(f"project: {path}", highlight=False)
+
+
+def _output_kind(output: Path, force: bool) -> str:
+    """The kind of file ``export`` writes, from its extension (``""``: a folder of Word
+    documents), checked before any work."""
+    suffix = output.suffix.lower()
+    if suffix == "":
+        c.corpus_output(output, "Word documents", force)
+        return suffix
+    if suffix not in (".qdpx", ".qdc", ".docx"):
+        raise OutputError("E171", output, suffix=output.suffix,
+                          expected=".qdpx, .qdc, .docx, or a folder (a name without extension)")
+    return check_file_path(output, (suffix,)).suffix.lower()
+
+
+def _word(output: Path, loaded: Corpus, layers: list[MachineLayer]) -> Path:
+    """Write the corpus as Word documents (see :mod:`tr_nlp.export.word`): one ``.docx``,
+    or a folder of them; where they went."""
+    if output.suffix == "":
+        write_word_folder(output, loaded.interviews, loaded.codings, layers)
+        return output
+    if len(loaded.interviews) != 1:
+        raise ConfigError("E163", detail=f"a .docx holds one interview, and the corpus has {len(loaded.interviews)}; "
+                                         f"give a folder (-o {output.with_suffix('')}) for one document each")
+    return write_docx(output, loaded.interviews[0], loaded.codings, layers)
+
+
+def _machine_summary(layers: list[MachineLayer]) -> str:
+    """``, machine layers (USER: N, ...)`` for the layers that exist, for a summary line."""
+    machine = ", ".join(f"{layer.user}: {len(layer.codings)}" for layer in layers)
+    return f", machine layers ({machine})" if machine else ""
 
 
 def check_whole(loaded: Corpus) -> None:

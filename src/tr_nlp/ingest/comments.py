@@ -32,9 +32,9 @@ from itertools import accumulate
 from tr_nlp.codebook import code_finder, is_code_name
 from tr_nlp.errors import counted, some
 from tr_nlp.ingest.base import ReadResult
-from tr_nlp.ingest.codings import QuoteFinder
+from tr_nlp.ingest.codings import QuoteFinder, machine_codings_note
 from tr_nlp.ingest.table import TableMapping
-from tr_nlp.schema import Codebook, Coding, Interview
+from tr_nlp.schema import Codebook, Coding, Interview, is_machine_coder
 
 #: What separates the codes one comment names: line breaks and semicolons.
 _PARTS = re.compile(r"[\n;]+")
@@ -138,10 +138,14 @@ def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) ->
     for it, or for its words before a colon or a spaced dash (``Beyond routine - she came
     on her day off``); other lines are memos, left out. Without one, a line of at most
     :data:`MAX_CODE_WORDS` words that is a valid code name is a code as written; other
-    lines are memos.
+    lines are memos. Comments by tr_nlp's own machine users (suggestions written into a
+    document by ``tr-nlp export``) are left out: suggestions are not human coding.
     """
+    machine = Counter(c.coder for c in codings if is_machine_coder(c.coder))
+    notes = [machine_codings_note(machine)] if machine else []
+    codings = [c for c in codings if not is_machine_coder(c.coder)]
     if not codings:
-        return [], []
+        return [], notes
     kept: list[Coding] = []
     memos: Counter[str] = Counter()
     find_code = code_finder(codebook) if codebook is not None else None
@@ -156,7 +160,6 @@ def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) ->
             memos[coding.code] += 1
         else:
             kept.append(replace(coding, code=name))
-    notes = []
     if kept:
         notes.append(f"{len(kept)} coding(s) read from comments or codes columns ({counted(Counter(c.coder for c in kept))})"
                      + ("" if codebook is not None else

@@ -237,15 +237,8 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: 
     path = Path(path)
     decoded = read_text(path, options.encoding)
     metadata, text = split_front_matter(decoded.text, path)
-    roles = options.roles
-    if metadata.get("speakers"):  # this file's own speaker -> role map wins over the corpus's
-        speakers = metadata.pop("speakers")
-        if not isinstance(speakers, Mapping):
-            raise ConfigError("E162", path, detail=f"front matter 'speakers' is {type(speakers).__name__}; "
-                                                   "expected 'NAME: interviewer|participant|other' lines")
-        roles = roles.merged(RoleMap.from_mapping(speakers))
     fmt = fmt or ("markdown" if path.suffix.lower() in {".md", ".markdown"} else "text")
-    result = interview_from_text(text, path, roles, metadata, fmt)
+    result = interview_from_text(text, path, options.roles, metadata, fmt)
     if decoded.warning:
         result.warnings.insert(0, decoded.warning)
     return result
@@ -289,7 +282,8 @@ def interview_from_text(
     """One interview of transcript text read from ``path`` by the reader ``fmt``.
 
     Its turns are found as in plain text (:func:`assemble_turns`, with ``forced`` labels);
-    an ``interview_id`` in ``metadata`` names it, else the file name does. Readers of
+    an ``interview_id`` in ``metadata`` names it, else the file name does, and a ``speakers``
+    mapping there (``Jo: participant``) sets roles for it over ``roles``. Readers of
     documents (.docx, .odt, .rtf, .pdf) hand their text here. Text of timed cues (Teams'
     older transcripts: :func:`~tr_nlp.ingest.subtitles.cues_in_text`) is read as subtitles
     are: one ``Speaker: text`` line per turn is stored, and the lines above the first cue
@@ -298,6 +292,7 @@ def interview_from_text(
     text, with a warning.
     """
     notes = []
+    roles = _own_roles(metadata, roles, path)
     numbered = None if forced else without_line_numbers(text)
     if numbered is not None:
         text, (first, last) = numbered
@@ -316,6 +311,17 @@ def interview_from_text(
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
     return ReadResult([Interview(interview_id, text, turns, metadata, str(path), fmt, time_marks(text))],
                       warnings=warnings)
+
+
+def _own_roles(metadata: dict[str, Any], roles: RoleMap, path: Path) -> RoleMap:
+    """``roles`` with a file's own ``speakers`` mapping (taken out of its ``metadata``) over them."""
+    speakers = metadata.pop("speakers", None)
+    if not speakers:
+        return roles
+    if not isinstance(speakers, Mapping):
+        raise ConfigError("E162", path, detail=f"its metadata's 'speakers' is {type(speakers).__name__}; "
+                                               "expected 'NAME: interviewer|participant|other' lines")
+    return roles.merged(RoleMap.from_mapping(speakers))
 
 
 def styled_label(prefix: str) -> str | None:

@@ -1,0 +1,150 @@
+"""Write interviews as Word documents, codings and suggestions as comments in the margin.
+
+For teams that code in Word rather than QDA software: each interview becomes a ``.docx``
+whose paragraphs are the lines of its stored text, and each coding a comment on the
+passage it covers. A human coder's comment is theirs (its author) and names the code;
+a machine layer's comment (a model's suggestion, a candidate code's passage) is by the
+layer's user (``tr_nlp model NAME VERSION``) and says what it found (``beyond_routine:
+p=0.82``). The document's properties hold the interview's id, metadata and speaker roles
+(as ``key: value`` lines, which the ``.docx`` reader reads back).
+
+Reading such a document back (:mod:`tr_nlp.ingest.docx`) gives the same text, offsets and
+human codings; the machine's comments are left out, as suggestions are not human coding.
+A coder accepts a suggestion by commenting that passage under their own name.
+
+Examples
+--------
+>>> from tr_nlp.schema import Coding, Interview
+>>> interview = Interview("p1", "I: Tell me.\\nP: She rang on her day off.")
+>>> notes = margin_notes(interview, [Coding("p1", 15, 39, "beyond_routine", "Anna")])
+>>> notes
+[MarginNote(start=15, end=39, text='beyond_routine', author='Anna')]
+>>> [run.text for run in word_document(interview, notes).paragraphs[1].runs]
+['P: ', 'She rang on her day off.', '']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tr_nlp.export.folder import file_names
+from tr_nlp.export.qdpx import MachineLayer
+from tr_nlp.export.tables import atomic_path, check_file_path
+from tr_nlp.schema import Coding, Interview
+
+#: Characters XML 1.0 cannot hold (control characters but tab): a space each in the document.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class MarginNote:
+    """A comment to write: ``text`` by ``author`` on ``text[start:end]`` of an interview."""
+
+    start: int
+    end: int
+    text: str
+    author: str
+
+
+def margin_notes(interview: Interview, codings: Iterable[Coding] = (),
+                 layers: Sequence[MachineLayer] = ()) -> list[MarginNote]:
+    """The comments for ``interview``: one per human coding (the code, by its coder) and
+    per machine coding (its note, by its layer's user), in order of place.
+
+    A span's line breaks at its ends are left off (a comment covers text, and a
+    paragraph's end is none); a span of line breaks alone gets no comment.
+    """
+    notes = [(c.start, c.end, c.code, c.coder) for c in codings if c.interview_id == interview.id]
+    notes += [(m.start, m.end, m.note or m.code, layer.user) for layer in layers for m in layer.codings
+              if m.interview_id == interview.id]
+    out = []
+    text = interview.text
+    for start, end, note, author in notes:
+        start, end = max(start, 0), min(end, len(text))
+        while start < end and text[start] == "\n":
+            start += 1
+        while end > start and text[end - 1] == "\n":
+            end -= 1
+        if start < end:
+            out.append(MarginNote(start, end, note, author))
+    return sorted(set(out), key=lambda n: (n.start, -n.end, n.author, n.text))
+
+
+def word_document(interview: Interview, notes: Sequence[MarginNote] = ()) -> Any:
+    """A python-docx ``Document`` of ``interview``'s text, a paragraph per line, ``notes``
+    as comments.
+
+    Each line is cut into runs where a note starts or ends, as a comment spans whole runs.
+    """
+    import docx
+
+    document = docx.Document()
+    _properties(document, interview)
+    cuts = sorted({n.start for n in notes} | {n.end for n in notes})
+    starting: dict[int, Any] = {}  # offset -> the run that starts there
+    ending: dict[int, Any] = {}  # offset -> the run that ends there
+    line_start = 0
+    body = document.paragraphs[0] if document.paragraphs else None
+    for i, line in enumerate(interview.text.split("\n")):
+        paragraph = body if i == 0 and body is not None else document.add_paragraph()
+        line_end = line_start + len(line)
+        inner = [x for x in cuts if line_start < x < line_end]
+        for a, b in zip([line_start, *inner], [*inner, line_end]):
+            if a < b:
+                run = paragraph.add_run(_NOT_XML.sub(" ", interview.text[a:b]))
+                starting[a], ending[b] = run, run
+        line_start = line_end + 1
+    for note in notes:
+        document.add_comment([starting[note.start], ending[note.end]], text=note.text, author=note.author,
+                             initials=_initials(note.author))
+    return document
+
+
+def write_docx(path: str | Path, interview: Interview, codings: Iterable[Coding] = (),
+               layers: Sequence[MachineLayer] = ()) -> Path:
+    """Write ``interview`` as a ``.docx`` at ``path`` (atomically), its codings and the
+    machine ``layers`` as comments (:func:`margin_notes`)."""
+    path = check_file_path(path, (".docx",))
+    document = word_document(interview, margin_notes(interview, codings, layers))
+    with atomic_path(path) as tmp:
+        document.save(str(tmp))
+    return path
+
+
+def write_word_folder(folder: str | Path, interviews: Sequence[Interview], codings: Sequence[Coding] = (),
+                      layers: Sequence[MachineLayer] = ()) -> dict[str, Path]:
+    """Write each interview into ``folder`` as ``ID.docx`` (:func:`write_docx`); each
+    interview's id and the file it went to."""
+    folder = Path(folder)
+    names = [name.removesuffix(".txt") + ".docx" for name in file_names([iv.id for iv in interviews])]
+    return {iv.id: write_docx(folder / name, iv, codings, layers) for iv, name in zip(interviews, names)}
+
+
+def _properties(document: Any, interview: Interview) -> None:
+    """The interview's id, metadata and speakers' roles, as YAML in the document's comments
+    property (what the ``.docx`` reader reads as metadata); no author or dates of the template's."""
+    header: dict[str, Any] = {"interview_id": interview.id, **dict(interview.metadata)}
+    if interview.speakers:
+        header["speakers"] = dict(interview.speakers)
+    props = document.core_properties
+    # python-docx's setter refuses more than 255 characters, which Word does not
+    props._element.get_or_add_description().text = yaml.safe_dump(header, sort_keys=False, allow_unicode=True,
+                                                                   width=1000)
+    props.author = ""
+    props._element._remove_created()  # the template's date; the metadata has the interview's own
+    props._element._remove_modified()
+
+
+def _initials(author: str) -> str:
+    """A comment author's initials, as Word shows them (``Anna Smith``: ``AS``).
+
+    >>> _initials("Anna Smith"), _initials("tr_nlp model demo 1.0")
+    ('AS', 'tmd1')
+    """
+    return "".join(word[0] for word in author.split())[:4]

@@ -1,0 +1,134 @@
+"""Interviews written as Word documents, codings and suggestions as comments, and read back."""
+
+import zipfile
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import DEMO
+from tr_nlp.cli import app
+from tr_nlp.export.qdpx import MachineCoding, MachineLayer
+from tr_nlp.export.word import MarginNote, margin_notes, write_docx, write_word_folder
+from tr_nlp.ingest import load_corpus
+from tr_nlp.ingest.docx import read_docx
+from tr_nlp.ingest.text import read_text_file
+from tr_nlp.schema import Coding
+
+TRANSCRIPT = """\
+Interviewer: How was the ward?
+Jo: Well. She rang me on her day off, you know, she rang me.
+Jo: And the nurse, Kim, she sat with me.
+
+Interviewer: Right.
+Jo: She rang me again the week after.
+"""
+
+
+@pytest.fixture
+def interview(tmp_path):
+    path = tmp_path / "p01.txt"
+    # Jo's role from the file itself: nothing in the text says Jo is the one interviewed
+    path.write_text("---\nsite: Leeds\nspeakers:\n  Jo: other\n---\n" + TRANSCRIPT, encoding="utf-8")
+    return read_text_file(path).interviews[0]
+
+
+def _coding(interview, phrase, code, coder, nth=0):
+    start = -1
+    for _ in range(nth + 1):
+        start = interview.text.index(phrase, start + 1)
+    return Coding(interview.id, start, start + len(phrase), code, coder)
+
+
+def test_a_written_document_reads_back_as_the_interview_with_its_human_codings(interview, tmp_path):
+    text = interview.text
+    codings = [
+        _coding(interview, "she rang me", "beyond_routine", "Anna", nth=0),
+        _coding(interview, "she rang me", "continuity", "Ben", nth=0),  # the same passage, another coder
+        _coding(interview, "rang me on her day off, you know, she rang me.\nJo: And the nurse", "beyond_routine",
+                "Ben"),  # over two lines, overlapping the others
+        _coding(interview, "Kim, she sat with me.", "warmth", "Anna"),
+        _coding(interview, "She rang me again", "beyond_routine", "Anna"),
+        Coding(interview.id, text.index("Right.") - 1, text.index("Right.") + 6, "warmth", "Ben"),  # from a line end
+    ]
+    suggested = MachineLayer("tr_nlp model m 1", (MachineCoding(interview.id, text.index("the nurse"),
+                                                                text.index("the nurse") + 9, "warmth",
+                                                                "warmth: p=0.91"),))
+    path = write_docx(tmp_path / "out" / "p01.docx", interview, codings, [suggested])
+    back = read_docx(path)
+    again = back.interviews[0]
+    assert (again.id, again.text, again.turns, dict(again.metadata)) == (
+        interview.id, text, interview.turns, {"site": "Leeds"})
+    assert interview.speakers["Jo"] == again.speakers["Jo"] == "other"
+    # the line-end character the last coding started at is no text of a comment
+    expected = {*codings[:5], Coding(interview.id, text.index("Right."), text.index("Right.") + 6, "warmth", "Ben")}
+    corpus = load_corpus([path])
+    assert set(corpus.codings) == expected
+    assert any("1 coding(s) by tr_nlp's own machine users left out (tr_nlp model m 1: 1)" in w
+               for f in corpus.files for w in f.warnings + corpus.warnings)
+    with zipfile.ZipFile(path) as archive:
+        comments = archive.read("word/comments.xml").decode("utf-8")
+    assert 'w:author="tr_nlp model m 1"' in comments and "warmth: p=0.91" in comments
+
+
+def test_margin_notes_leave_line_breaks_at_the_ends_of_a_span_out(interview):
+    blank = interview.text.index("\n\n")
+    notes = margin_notes(interview, [Coding(interview.id, blank, blank + 2, "x", "A"),  # line breaks alone
+                                     Coding(interview.id, blank - 6, blank + 2, "y", "A"),
+                                     Coding("other", 0, 5, "z", "A")])  # another interview's
+    assert notes == [MarginNote(blank - 6, blank, "y", "A")]
+
+
+def test_long_metadata_and_control_characters_are_written(tmp_path):
+    path = tmp_path / "long.txt"
+    note = "a note a team wrote about this interview, " * 10  # more than Word's 255 in python-docx
+    path.write_text(f"---\nnote: {note.strip()}\n---\nInterviewer: Hello\fthere.\nP: Hi.\n", encoding="utf-8")
+    interview = read_text_file(path).interviews[0]
+    back = read_docx(write_docx(tmp_path / "long.docx", interview)).interviews[0]
+    assert back.metadata["note"] == note.strip()
+    assert len(back.text) == len(interview.text) and "\f" not in back.text
+
+
+def test_a_folder_names_each_document_by_its_interview(tmp_path, interview):
+    other = read_text_file(_write(tmp_path / "p 02?.txt", "I: Hi.\nP: Hello there.\n")).interviews[0]
+    written = write_word_folder(tmp_path / "word", [interview, other])
+    assert {k: v.name for k, v in written.items()} == {"p01": "p01.docx", "p 02?": "p_02.docx"}
+    assert sorted(iv.id for iv in load_corpus([tmp_path / "word"]).interviews) == ["p 02?", "p01"]
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_export_writes_a_folder_of_word_documents_that_reads_back_with_its_codings(tmp_path):
+    out = tmp_path / "word"
+    result = run("export", "--corpus", DEMO, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "18 interviews, 188 human codings as comments" in result.stdout and f"Word: {out}" in result.stdout
+    demo = load_corpus([DEMO])
+    back = load_corpus([out], codebook=DEMO / "codebook.yaml")
+    assert [iv.text for iv in back.interviews] == [iv.text for iv in demo.interviews]
+    assert [iv.speakers for iv in back.interviews] == [iv.speakers for iv in demo.interviews]
+    assert set(back.codings) == set(demo.codings)
+    # a folder holding files is not written into without --force
+    again = run("export", "--corpus", DEMO, "-o", out)
+    assert again.exit_code == 2 and "is not empty" in again.stderr and "--force" in again.stderr
+    assert run("export", "--corpus", DEMO, "-o", out, "--force").exit_code == 0
+
+
+def test_export_writes_one_docx_of_one_interview_and_refuses_several(tmp_path):
+    one = run("export", "--corpus", DEMO / "interviews" / "demo01.txt", "-o", tmp_path / "demo01.docx")
+    assert one.exit_code == 0, one.output
+    assert read_docx(tmp_path / "demo01.docx").interviews[0].id == "demo01"
+    many = run("export", "--corpus", DEMO, "-o", tmp_path / "all.docx")
+    assert many.exit_code == 2 and "[E163]" in many.stderr and "a .docx holds one interview" in many.stderr
+    assert f"-o {tmp_path / 'all'}" in many.stderr and not (tmp_path / "all.docx").exists()
+    odd = run("export", "--corpus", DEMO, "-o", tmp_path / "x.zip")
+    assert odd.exit_code == 2 and "or a folder (a name without extension)" in odd.stderr
