@@ -1,6 +1,6 @@
 import pytest
 
-from tr_nlp.codebook import codebook_from_dict, codebook_hash, dump_codebook, load_codebook
+from tr_nlp.codebook import code_finder, codebook_from_dict, codebook_hash, dump_codebook, load_codebook
 from tr_nlp.errors import CodebookError
 
 from conftest import DEMO, yaml_bomb
@@ -73,3 +73,27 @@ def test_bad_codebooks(tmp_path, text, code):
         load_codebook(path)
     assert info.value.code == code
     assert "codebook.yaml" in str(info.value)
+
+
+def test_aliases_are_read_written_and_found(tmp_path):
+    path = tmp_path / "book.yaml"
+    path.write_text("codes:\n  - name: beyond_routine\n    aliases: [2.1, BR]\n  - name: warmth\n", encoding="utf-8")
+    book = load_codebook(path)
+    assert book["beyond_routine"].aliases == ("2.1", "BR")  # YAML's number 2.1 is the text it was
+    again = tmp_path / "again.yaml"
+    again.write_text(dump_codebook(book), encoding="utf-8")
+    assert load_codebook(again) == book
+    find_code = code_finder(book)
+    assert [find_code(n) for n in ("2.1", "br", "Beyond routine", "2.2")] == ["beyond_routine"] * 3 + [None]
+
+
+@pytest.mark.parametrize(("aliases", "says"), [
+    ("[warmth]", "its alias 'warmth' also names the code 'warmth'"),
+    ("{a: 1}", "'aliases' must be a name or a list of names"),
+])
+def test_an_alias_that_cannot_say_which_code_it_means_is_refused(tmp_path, aliases, says):
+    path = tmp_path / "book.yaml"
+    path.write_text(f"codes:\n  - name: beyond_routine\n    aliases: {aliases}\n  - name: warmth\n", encoding="utf-8")
+    with pytest.raises(CodebookError) as info:
+        load_codebook(path)
+    assert says in str(info.value) and "book.yaml" in str(info.value)

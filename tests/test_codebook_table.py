@@ -46,7 +46,8 @@ def test_a_csv_codebook_with_groups_and_colours(tmp_path):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("Theme,Definition\nA,B\n", "none of them a code's name (name it 'Code' or 'Name')"),
-    ("Code,Name\nA,B\n", "two columns for a code's name, 'Code' and 'Name'"),
+    ("Name,Label\nA,B\n", "two columns for a code's name, 'Name' and 'Label'"),
+    ("Code,Name\n1,Care\n1,Time\n", "its alias '1' also names the code 'Care'"),
     ("Code,Definition\n,Orphan text\nA,B\n", "row 2"),
     ("Code\nA\nA\n", "'A'"),
 ])
@@ -69,3 +70,28 @@ def test_a_corpus_names_a_spreadsheet_codebook_kept_beside_its_transcripts(write
     corpus = load_corpus([write("c/corpus.yaml", "codebook: codes.csv\n").parent])
     assert corpus.codebook.names == ["care"]
     assert [iv.id for iv in corpus.interviews] == ["one"]
+
+
+def test_numbers_beside_names_are_aliases_and_place_codes_in_their_outline(write, tmp_path):
+    path = write("Codebook.csv", "Code,Name,Definition\n1,Helping relationships,Who helped.\n"
+                                 "1.1,Non-stigmatizing attitude,Seen as a person.\n1.2.,Beyond routine,More than the role.\n"
+                                 "1.2.1,Bending rules,An exception made.\n2,Barriers,What got in the way.\n")
+    book = load_codebook(path)
+    assert book.names == ["Helping relationships", "Non-stigmatizing attitude", "Beyond routine", "Bending rules",
+                          "Barriers"]
+    assert [book[n].parent for n in book.names] == [None, "Helping relationships", "Helping relationships",
+                                                    "Beyond routine", None]
+    assert book["Beyond routine"].aliases == ("1.2.",) and book["Barriers"].description == "What got in the way."
+    # codings naming a code by its number (as in a spreadsheet of codings) mean that code
+    write("c/p01.txt", "I: How was it?\nP: She rang me on her day off.\n")
+    codings = write("codings.csv", "interview_id,start,end,code,coder\np01,18,43,1.2.1,Anna\np01,18,43,1.1,Ben\n")
+    corpus = load_corpus([tmp_path / "c"], codings=[codings], codebook=path)
+    assert sorted((c.coder, c.code) for c in corpus.codings) == [("Anna", "Bending rules"),
+                                                                 ("Ben", "Non-stigmatizing attitude")]
+
+
+def test_abbreviations_beside_names_are_aliases_and_a_parent_column_still_places_codes(write):
+    book = load_codebook(write("codes.csv", "Theme,Code,Label\nAttitude,NS,Non-stigmatizing attitude\n"
+                                            "Going further,BR,Beyond routine\n"))
+    assert book.names == ["Non-stigmatizing attitude", "Beyond routine", "Attitude", "Going further"]
+    assert (book["Beyond routine"].aliases, book["Beyond routine"].parent) == (("BR",), "Going further")

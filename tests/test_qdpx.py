@@ -157,7 +157,7 @@ def test_rich_project_round_trip_keeps_groups_metadata_machine_users_and_candida
 
 
 def test_qdc_round_trip_and_load_codebook(tmp_path):
-    book = Codebook((Code("a", "First.", exclude="Not b."), Code("b", parent="a"), Code("c")),
+    book = Codebook((Code("a", "First.", exclude="Not b."), Code("b", parent="a", aliases=("1.2", "B")), Code("c")),
                     groups={"g": ("b", "c")}, name="Book", version="1.2")
     path = write_qdc(book, tmp_path / "book.qdc")
     assert codebook_hash(read_qdc(path)) == codebook_hash(book)

@@ -11,6 +11,7 @@ The YAML format::
         exclude: ...
         examples: ["She never talked down to me."]
         parent: null          # optional, for nested codes
+        aliases: ["2.1", NS]  # optional: other names coders write for it (a number, an abbreviation)
     groups:                   # optional: mutually exclusive codes
       talk_type: [change, sustain, neutral]
 
@@ -44,7 +45,8 @@ from tr_nlp.yamlfile import DuplicateKey, UnsafeYAML, parse_yaml
 _NAME = re.compile(r"^[\w][\w .:\-]*$")
 # "evidence" is what topic discovery writes for a candidate code (keywords, quotes...):
 # accepted so that candidates.yaml loads as a codebook, and not kept in the data model.
-_CODE_FIELDS = {"name", "description", "include", "exclude", "examples", "parent", "color", "status", "evidence"}
+_CODE_FIELDS = {"name", "description", "include", "exclude", "examples", "parent", "color", "status", "evidence",
+                "aliases"}
 
 
 def load_yaml(path: str | Path) -> Any:
@@ -164,6 +166,12 @@ def _code_from_entry(entry: Any, index: int, path: str | Path | None) -> Code:
         examples = (examples,)
     if not isinstance(examples, (list, tuple)) or not all(isinstance(e, str) for e in examples):
         raise CodebookError("E146", path, index=index, detail="'examples' must be a quote or a list of quotes")
+    aliases = entry.get("aliases") or ()
+    if isinstance(aliases, (str, int, float)):
+        aliases = (aliases,)
+    if not isinstance(aliases, (list, tuple)) or not all(isinstance(a, (str, int, float)) for a in aliases):
+        raise CodebookError("E146", path, index=index, detail="'aliases' must be a name or a list of names "
+                                                              "(quote numbers: \"2.10\" is not 2.1)")
     text = {k: str(entry.get(k) or "").strip() for k in ("description", "include", "exclude")}
     return Code(
         name=str(entry["name"]).strip(),
@@ -171,6 +179,7 @@ def _code_from_entry(entry: Any, index: int, path: str | Path | None) -> Code:
         parent=None if entry.get("parent") in (None, "") else str(entry["parent"]),
         color=None if entry.get("color") in (None, "") else str(entry["color"]),
         status=str(entry.get("status") or "active"),
+        aliases=tuple(dict.fromkeys(str(a).strip() for a in aliases if str(a).strip())),
         **text,
     )
 
@@ -204,6 +213,7 @@ def validate_codebook(codebook: Codebook, path: str | Path | None = None) -> Non
         if code.name in names:
             raise CodebookError("E140", path, name=code.name)
         names.add(code.name)
+    _check_aliases(codebook, names, path)
     parents = {code.name: code.parent for code in codebook.codes}
     for name, parent in parents.items():
         if parent is not None and parent not in names:
@@ -222,6 +232,18 @@ def validate_codebook(codebook: Codebook, path: str | Path | None = None) -> Non
                 raise CodebookError("E142", path, group=group, name=member)
 
 
+def _check_aliases(codebook: Codebook, names: set[str], path: str | Path | None) -> None:
+    """Refuse an alias that is another code's name or alias (it could not say which code it means)."""
+    owner: dict[str, str] = {}
+    for code in codebook.codes:
+        for alias in code.aliases:
+            other = owner.setdefault(alias, code.name)
+            if (alias in names and alias != code.name) or other != code.name:
+                clash = alias if alias in names and alias != code.name else other
+                raise CodebookError("E146", path, index=repr(code.name),
+                                    detail=f"its alias '{alias}' also names the code '{clash}'; give each alias once")
+
+
 def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
     """The YAML/JSON form of ``codebook``; empty fields are left out."""
     codes = []
@@ -237,6 +259,8 @@ def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
                 entry[key] = getattr(code, key)
         if code.status != "active":
             entry["status"] = code.status
+        if code.aliases:
+            entry["aliases"] = list(code.aliases)
         codes.append(entry)
     out: dict[str, Any] = {}
     if codebook.name:
@@ -274,20 +298,21 @@ def code_key(name: str) -> str:
 
 
 def code_finder(codebook: Codebook) -> Callable[[str], str | None]:
-    """A function giving the code of ``codebook`` a name names: itself, or written another
-    way (:func:`code_key`), or the last name of a path in the code tree (:func:`code_leaf`);
-    None for no code. Built once for a table or corpus, so the codebook is folded once.
+    """A function giving the code of ``codebook`` a name names: itself or one of its
+    aliases, or either written another way (:func:`code_key`), or the last name of a path
+    in the code tree (:func:`code_leaf`); None for no code. Built once for a table or
+    corpus, so the codebook is folded once.
 
-    >>> find_code = code_finder(Codebook((Code("non_stigmatizing_attitude"), Code("Warmth"))))
-    >>> find_code("Non-stigmatizing attitude"), find_code("Support\\\\warmth"), find_code("trust")
-    ('non_stigmatizing_attitude', 'Warmth', None)
+    >>> find_code = code_finder(Codebook((Code("non_stigmatizing_attitude", aliases=("1.1",)), Code("Warmth"))))
+    >>> find_code("Non-stigmatizing attitude"), find_code("Support\\\\warmth"), find_code("1.1"), find_code("trust")
+    ('non_stigmatizing_attitude', 'Warmth', 'non_stigmatizing_attitude', None)
     """
-    names = set(codebook.names)
-    keys = {code_key(code): code for code in codebook.names}
+    exact = {alias: code.name for code in codebook.codes for alias in code.aliases} | {n: n for n in codebook.names}
+    keys = {code_key(name): code for name, code in exact.items()}
 
     def find_code(name: str) -> str | None:
-        if name in names:
-            return name
+        if name in exact:
+            return exact[name]
         return keys.get(code_key(name)) or keys.get(code_key(code_leaf(name)))
 
     return find_code

@@ -8,6 +8,11 @@ code when no row names it), ``Colour`` and ``Group`` (codes of one group are mut
 exclusive). Other columns, such as notes, are not read. A row with no name continues the code
 above it (a second example, a longer definition), as spreadsheets are often laid out.
 
+A ``Code`` column beside a ``Name`` (or ``Label``) column holds each code's number or
+abbreviation (``2.1``, ``BR``): the name names the code, and the number is its alias
+(codings may name it either way). Numbers in outline (``2``, ``2.1``, ``2.1.3``) place a
+code under the code numbered one level up, where no ``Parent`` column says otherwise.
+
 Examples
 --------
 >>> import pandas as pd
@@ -16,10 +21,15 @@ Examples
 >>> book = codebook_from_dict(codebook_data(frame))
 >>> book.names, book["care"].examples, book["care"].parent
 (['care', 'time', 'support'], ('She listened.', 'He called back.'), 'support')
+>>> numbered = pd.DataFrame({"Code": ["1", "1.1", "1.2"], "Name": ["Support", "Care", "Time given"]})
+>>> book = codebook_from_dict(codebook_data(numbered))
+>>> book.names, book["Care"].parent, book["Care"].aliases
+(['Support', 'Care', 'Time given'], 'Support', ('1.1',))
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +52,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "group": ("group", "exclusive_group"),
 }
 _TEXT_FIELDS = ("description", "include", "exclude")
+#: The header of a column of codes' numbers or abbreviations when a name column stands beside it.
+_NUMBER_HEADER = "code"
+#: A number in outline: ``2``, ``2.1``, ``2.1.3`` (a dot after it allowed).
+_OUTLINE = re.compile(r"^\d+(?:\.\d+)*\.?$")
 
 
 def _columns(frame: pd.DataFrame, path: str | Path | None) -> dict[str, str]:
     """Field -> the header that holds it; a field two headers could hold is refused."""
     found: dict[str, str] = {}
+    keys = {header_key(header) for header in frame.columns}
+    named = _NUMBER_HEADER in keys and bool(keys & set(COLUMNS["name"]) - {_NUMBER_HEADER})
     for header in frame.columns:
+        if named and header_key(header) == _NUMBER_HEADER:  # numbers beside names
+            found["number"] = str(header)
+            continue
         for field, names in COLUMNS.items():
             if header_key(header) in names:
                 if field in found:
@@ -87,7 +106,7 @@ def codebook_data(frame: pd.DataFrame, path: str | Path | None = None) -> dict[s
         if not any(cell.values()):
             continue
         if cell["name"]:
-            codes.append({"name": cell["name"], "examples": []})
+            codes.append({"name": cell["name"], "examples": [], "aliases": [cell.get("number", "")]})
         elif not codes:
             raise CodebookError("E146", path, index=f"on row {number}",
                                 detail="it has no code name and no code above it to continue")
@@ -101,7 +120,23 @@ def codebook_data(frame: pd.DataFrame, path: str | Path | None = None) -> dict[s
                 code[field] = cell[field]
         if cell.get("group") and code["name"] not in groups.setdefault(cell["group"], []):
             groups[cell["group"]].append(code["name"])
+    _outline_parents(codes, "parent" in columns)
     named = {code["name"] for code in codes}
     parents = dict.fromkeys(code["parent"] for code in codes if code.get("parent") and code["parent"] not in named)
     codes += [{"name": parent, "description": ""} for parent in parents]
     return {"name": Path(path).stem if path else "", "codes": codes, "groups": groups}
+
+
+def _outline_parents(codes: list[dict[str, Any]], given: bool) -> None:
+    """Each code's parent from its outline number (``2.1`` under ``2``) unless a parent
+    column is ``given``; numbers that are no outline (``BR``) place nothing."""
+    if given:
+        return
+    numbers = {code["aliases"][0].rstrip("."): code["name"] for code in codes
+               if code["aliases"][0] and _OUTLINE.match(code["aliases"][0])}
+    for code in codes:
+        number = code["aliases"][0].rstrip(".")
+        if number in numbers and "." in number:
+            parent = numbers.get(number.rsplit(".", 1)[0])
+            if parent is not None:
+                code["parent"] = parent

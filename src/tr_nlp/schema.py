@@ -241,7 +241,9 @@ class Code:
     """A code in a codebook, with the guidance a human coder reads.
 
     ``status`` is ``"active"`` for codebook codes and ``"candidate"`` for codes proposed
-    by topic discovery.
+    by topic discovery. ``aliases`` are other names coders write for the code (its number
+    in the codebook, ``2.1``, or an abbreviation, ``BR``); tables and comments naming one
+    mean the code.
     """
 
     name: str
@@ -252,6 +254,7 @@ class Code:
     parent: str | None = None
     color: str | None = None
     status: str = "active"
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ GUIDs are uuid5 hashes of stable keys, so the same project exports to the same b
 
 Examples
 --------
->>> describe_code(Code("a", description="Warmth.", include="Tone.", examples=("Kind.",)))
-'Warmth.\\n\\nInclude: Tone.\\n\\nExamples:\\n- Kind.'
->>> parse_description('Warmth.\\n\\nInclude: Tone.\\n\\nExamples:\\n- Kind.')
-{'description': 'Warmth.', 'include': 'Tone.', 'exclude': '', 'examples': ('Kind.',)}
+>>> describe_code(Code("a", description="Warmth.", include="Tone.", examples=("Kind.",), aliases=("2.1",)))
+'Warmth.\\n\\nInclude: Tone.\\n\\nExamples:\\n- Kind.\\n\\nAlso written: 2.1'
+>>> parse_description('Warmth.\\n\\nInclude: Tone.\\n\\nExamples:\\n- Kind.\\n\\nAlso written: 2.1')
+{'description': 'Warmth.', 'include': 'Tone.', 'exclude': '', 'examples': ('Kind.',), 'aliases': ('2.1',)}
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ CODEBOOK_LINE = "tr_nlp codebook:"
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/tr-nlp/tr_nlp/refi-qda")
 _HEX_COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 _NUMBERED = re.compile(r" \(\d+\)$")
-_SECTION = re.compile(r"\n\n(Include|Exclude|Examples):[ \n]")
+_SECTION = re.compile(r"\n\n(Include|Exclude|Examples|Also written):[ \n]")
 
 
 def guid(*key: object) -> str:
@@ -96,13 +96,15 @@ def describe_code(code: Code) -> str:
         parts.append(f"Exclude: {code.exclude}")
     if code.examples:
         parts.append("Examples:\n" + "\n".join(f"- {e}" for e in code.examples))
+    if code.aliases:
+        parts.append("Also written: " + ", ".join(code.aliases))
     return "\n\n".join(parts)
 
 
 def parse_description(text: str) -> dict[str, Any]:
     """Inverse of :func:`describe_code`; a description without labels is all description."""
     text = (text or "").replace("\r\n", "\n").strip()
-    fields: dict[str, Any] = {"description": "", "include": "", "exclude": "", "examples": ()}
+    fields: dict[str, Any] = {"description": "", "include": "", "exclude": "", "examples": (), "aliases": ()}
     # a leading label has no blank line before it
     pieces = _SECTION.split("\n\n" + text)
     fields["description"] = pieces[0].strip()
@@ -111,6 +113,8 @@ def parse_description(text: str) -> dict[str, Any]:
         if label == "Examples":
             lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
             fields["examples"] = tuple(ln[2:].strip() if ln.startswith("- ") else ln for ln in lines)
+        elif label == "Also written":
+            fields["aliases"] = tuple(a.strip() for a in body.split(",") if a.strip())
         else:
             fields[label.lower()] = body
     return fields
