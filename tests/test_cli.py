@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from conftest import DEMO, make_docx
 from tr_nlp.cli import app
+from tr_nlp.ingest import load_corpus
 from tr_nlp.ingest.qdpx import read_qdpx
 
 runner = CliRunner()
@@ -221,6 +223,11 @@ def test_demo_command_writes_run_folder(demo_run):
     machine = {c.coder for c in project.machine_codings}
     assert "tr_nlp topic discovery" in machine and any(c.startswith("tr_nlp model demo-theme-model") for c in machine)
     assert sum(code.status == "candidate" for code in project.codebook.codes) == run_json["summary"]["discovery"]["candidates"]
+    # and the same as Word documents: the held-out interviews' suggestions are comments, never human coding
+    word = load_corpus([demo_run / "word"], codebook=DEMO / "codebook.yaml")
+    assert len(word.interviews) == 18 and set(word.codings) == set(project.codings)
+    with zipfile.ZipFile(demo_run / "word" / "demo15.docx") as archive:
+        assert 'w:author="tr_nlp model demo-theme-model' in archive.read("word/comments.xml").decode("utf-8")
 
 
 def test_real_subprocess_console_script(tmp_path, write):

@@ -24,6 +24,7 @@ from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.errors import ConfigError, DiscoveryError
 from tr_nlp.export import write_json, write_table
 from tr_nlp.export.qdpx import candidate_codes, candidates_layer, model_user, suggestions_layer, write_qdpx
+from tr_nlp.export.word import write_word_folder
 from tr_nlp.ingest import Corpus, ReadOptions, load_corpus
 from tr_nlp.ingest.codings import codings_frame_with_text
 from tr_nlp.report import write_report
@@ -184,7 +185,8 @@ def _discover(corpus: Corpus, segmenter: Segmenter, model: ThemeModel | None, ou
 
 def _export_project(corpus: Corpus, model: ThemeModel | None, suggestions: pd.DataFrame | None,
                     found: Discovery | None, out: Path, result: RunResult, timings: dict[str, float]) -> None:
-    """The REFI-QDA project: transcripts, each coder's codings, the model's suggestions, candidate codes."""
+    """The REFI-QDA project (transcripts, each coder's codings, the model's suggestions,
+    candidate codes), and the same as Word documents with comments (``word/``)."""
     t0 = time.perf_counter()
     layers = []
     if model is not None and suggestions is not None:
@@ -197,4 +199,6 @@ def _export_project(corpus: Corpus, model: ThemeModel | None, suggestions: pd.Da
     name = corpus.codebook.name if corpus.codebook and corpus.codebook.name else "tr_nlp run"
     result.outputs["project"] = write_qdpx(out / "project.qdpx", corpus.interviews, corpus.codebook,
                                            codings=corpus.codings, layers=layers, candidates=candidates, name=name)
+    write_word_folder(out / "word", corpus.interviews, corpus.codings, layers)
+    result.outputs["word"] = out / "word"
     timings["export"] = time.perf_counter() - t0
