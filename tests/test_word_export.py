@@ -68,6 +68,11 @@ def test_a_written_document_reads_back_as_the_interview_with_its_human_codings(i
     with zipfile.ZipFile(path) as archive:
         comments = archive.read("word/comments.xml").decode("utf-8")
     assert 'w:author="tr_nlp model m 1"' in comments and "warmth: p=0.91" in comments
+    # speakers' labels are bold, as in a Word transcript, and read back as the same speakers
+    import docx
+
+    paragraphs = docx.Document(str(path)).paragraphs
+    assert [(r.text, r.bold) for r in paragraphs[1].runs[:2]] == [("Jo: ", True), ("Well. She ", None)]
 
 
 def test_margin_notes_leave_line_breaks_at_the_ends_of_a_span_out(interview):

@@ -39,6 +39,8 @@ from tr_nlp.export.tables import atomic_path, check_file_path
 from tr_nlp.schema import Coding, Interview
 
 #: Characters XML 1.0 cannot hold (control characters but tab): a space each in the document.
+#: The longest label shown in bold: a name, a role or a time and a name (``[00:01:02] Interviewer:``).
+MAX_LABEL = 60
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -78,7 +80,7 @@ def margin_notes(interview: Interview, codings: Iterable[Coding] = (),
 
 def word_document(interview: Interview, notes: Sequence[MarginNote] = ()) -> Any:
     """A python-docx ``Document`` of ``interview``'s text, a paragraph per line, ``notes``
-    as comments.
+    as comments, and the label before each turn's speech in bold, as Word transcripts show it.
 
     Each line is cut into runs where a note starts or ends, as a comment spans whole runs.
     """
@@ -86,7 +88,8 @@ def word_document(interview: Interview, notes: Sequence[MarginNote] = ()) -> Any
 
     document = docx.Document()
     _properties(document, interview)
-    cuts = sorted({n.start for n in notes} | {n.end for n in notes})
+    labels = _labels(interview)
+    cuts = sorted({n.start for n in notes} | {n.end for n in notes} | set(labels.values()))
     starting: dict[int, Any] = {}  # offset -> the run that starts there
     ending: dict[int, Any] = {}  # offset -> the run that ends there
     line_start = 0
@@ -98,12 +101,31 @@ def word_document(interview: Interview, notes: Sequence[MarginNote] = ()) -> Any
         for a, b in zip([line_start, *inner], [*inner, line_end]):
             if a < b:
                 run = paragraph.add_run(_NOT_XML.sub(" ", interview.text[a:b]))
+                run.bold = True if b <= labels.get(line_start, line_start) else None
                 starting[a], ending[b] = run, run
         line_start = line_end + 1
     for note in notes:
         document.add_comment([starting[note.start], ending[note.end]], text=note.text, author=note.author,
                              initials=_initials(note.author))
     return document
+
+
+def _labels(interview: Interview) -> dict[int, int]:
+    """Where each line that opens a turn with a plain label starts, and where its label
+    ends (the turn's speech starts).
+
+    A plain label is the speaker's name and a colon, a time mark before it or not
+    (``[00:01:02] Jo: ``), at most :data:`MAX_LABEL` characters: one that the ``.docx``
+    reader reads as the same speaker when it is bold. Others (markdown's ``**Jo:**``) stay
+    as they are.
+    """
+    found = {}
+    for turn in interview.turns:
+        line_start = interview.text.rfind("\n", 0, turn.start) + 1
+        label = interview.text[line_start:turn.start]
+        if len(label) <= MAX_LABEL and label.rstrip().endswith(f"{turn.speaker}:"):
+            found[line_start] = turn.start
+    return found
 
 
 def write_docx(path: str | Path, interview: Interview, codings: Iterable[Coding] = (),
