@@ -1168,6 +1168,20 @@ def test_docx_tabs_no_break_hyphens_moves_and_text_boxes_read_as_shown(tmp_path)
     assert turn_texts(iv)[1] == ("Participant", "participant", "My\tco-worker the nurse did.")
 
 
+def test_a_docx_paragraphs_tab_stops_are_no_text(tmp_path):
+    # a transcription template sets tab stops (a hanging indent after the label): they are
+    # paragraph formatting, not tabs in the text
+    import docx
+    from docx.shared import Inches
+
+    document = docx.Document()
+    for line in ("Interviewer:\tHow was it?", "P:\tShe listened."):
+        paragraph = document.add_paragraph(line)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Inches(1.2))
+    document.save(str(tmp_path / "t.docx"))
+    assert read_file(tmp_path / "t.docx").interviews[0].text == "Interviewer:\tHow was it?\nP:\tShe listened."
+
+
 def test_docx_shows_tracked_insertions_not_deletions(tmp_path):
     # an anonymiser's unaccepted edits: the insertion is what the document shows
     from docx.oxml import parse_xml

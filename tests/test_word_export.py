@@ -7,8 +7,9 @@ from typer.testing import CliRunner
 
 from conftest import DEMO
 from tr_nlp.cli import app
+from tr_nlp.export.annotate import write_word_folder
 from tr_nlp.export.qdpx import MachineCoding, MachineLayer
-from tr_nlp.export.word import MarginNote, margin_notes, write_docx, write_word_folder
+from tr_nlp.export.word import MarginNote, margin_notes, write_docx
 from tr_nlp.ingest import load_corpus
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.text import read_text_file
@@ -95,8 +96,8 @@ def test_long_metadata_and_control_characters_are_written(tmp_path):
 
 def test_a_folder_names_each_document_by_its_interview(tmp_path, interview):
     other = read_text_file(_write(tmp_path / "p 02?.txt", "I: Hi.\nP: Hello there.\n")).interviews[0]
-    written = write_word_folder(tmp_path / "word", [interview, other])
-    assert {k: v.name for k, v in written.items()} == {"p01": "p01.docx", "p 02?": "p_02.docx"}
+    assert write_word_folder(tmp_path / "word", [interview, other]) == {"p01": "written", "p 02?": "written"}
+    assert sorted(p.name for p in (tmp_path / "word").iterdir()) == ["p01.docx", "p_02.docx"]
     assert sorted(iv.id for iv in load_corpus([tmp_path / "word"]).interviews) == ["p 02?", "p01"]
 
 
@@ -137,3 +138,88 @@ def test_export_writes_one_docx_of_one_interview_and_refuses_several(tmp_path):
     assert f"-o {tmp_path / 'all'}" in many.stderr and not (tmp_path / "all.docx").exists()
     odd = run("export", "--corpus", DEMO, "-o", tmp_path / "x.zip")
     assert odd.exit_code == 2 and "or a folder (a name without extension)" in odd.stderr
+
+
+def _team_document(path):
+    """A Word transcript as a team keeps it: a title, bold labels, an italic word, a comment of Anna's."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Interview 12 (site B)", level=1)
+    turns = [("Interviewer:", [(" How was the ward?", None)]),
+             ("Jo:", [(" She rang me on her ", None), ("day off", True), (", you know. Nobody does that.", None)]),
+             ("Interviewer:", [(" And the nurse?", None)]),
+             ("Jo:", [(" Kim sat with me all night.", None)])]
+    for label, parts in turns:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(label).bold = True
+        for words, italic in parts:
+            paragraph.add_run(words).italic = italic
+    fourth = document.paragraphs[-1]
+    document.add_comment(fourth.runs[1], text="warmth", author="Anna")
+    document.save(str(path))
+    return path
+
+
+def test_a_team_s_own_docx_gets_the_comments_and_keeps_everything_else(tmp_path):
+    import docx
+
+    source = _team_document(tmp_path / "p12.docx")
+    text = load_corpus([source]).interviews[0].text
+    codings = tmp_path / "ben.csv"
+    start = text.index("rang me on her day off")
+    codings.write_text(f"interview_id,start,end,code,coder\np12,{start},{start + 22},beyond_routine,Ben\n",
+                       encoding="utf-8")
+    suggestions = tmp_path / "s.csv"
+    nurse = text.index("Kim sat")
+    suggestions.write_text("interview_id,start,end,code,probability,above_threshold\n"
+                           f"p12,{nurse},{nurse + 26},warmth,0.91,True\n", encoding="utf-8")
+    out = tmp_path / "word"
+    result = run("export", "--corpus", source, "--codings", codings, "--suggestions", suggestions, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "1 in a copy of their own .docx" in result.stdout
+    written = docx.Document(str(out / "p12.docx"))
+    assert written.paragraphs[0].text == "Interview 12 (site B)" and written.paragraphs[0].style.name == "Heading 1"
+    runs = [(r.text, r.bold, r.italic) for r in written.paragraphs[2].runs if r.text]
+    assert runs == [("Jo:", True, None), (" She ", None, None), ("rang me on her ", None, None),
+                    ("day off", None, True), (", you know. Nobody does that.", None, None)]
+    assert sorted((c.author, c.text) for c in written.comments) == [
+        ("Anna", "warmth"), ("Ben", "beyond_routine"), ("tr_nlp suggestions (s.csv)", "warmth: p=0.91")]
+    back = load_corpus([out])
+    assert back.interviews[0].text == text
+    assert sorted((c.coder, c.code, text[c.start:c.end]) for c in back.codings) == [
+        ("Anna", "warmth", "Kim sat with me all night."), ("Ben", "beyond_routine", "rang me on her day off")]
+    # pseudonymised, the team's document (with its names) is never copied: one is written afresh
+    names = tmp_path / "names.txt"
+    names.write_text("Kim\n", encoding="utf-8")
+    hidden = run("export", "--corpus", source, "-o", tmp_path / "hidden", "--pseudonymise", "--names", names)
+    assert hidden.exit_code == 0 and "own .docx" not in hidden.stdout
+    assert "Kim" not in "\n".join(p.text for p in docx.Document(str(tmp_path / "hidden" / "p12.docx")).paragraphs)
+
+
+def test_comments_cut_runs_of_several_parts_and_a_changed_document_is_left_alone(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    from tr_nlp.export.annotate import add_comments, annotate_docx
+    from tr_nlp.schema import Interview
+
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph._p.append(parse_xml(f'<w:r {w}><w:rPr><w:i/></w:rPr><w:t xml:space="preserve">P: My</w:t><w:tab/>'
+                                  '<w:t>co-worker, the nurse.</w:t></w:r>'))
+    interview = Interview("p1", "P: My\tco-worker, the nurse.")
+    tab = interview.text.index("\t")
+    assert add_comments(document, interview, [MarginNote(tab + 1, tab + 10, "warmth", "Ben"),
+                                              MarginNote(3, tab + 1, "other", "Ben")]) == 2
+    runs = [(r.text, r.italic) for r in document.paragraphs[0].runs if r.text]
+    assert runs == [("P: ", True), ("My", True), ("\t", True), ("co-worker", True), (", the nurse.", True)]
+    assert sorted(c.text for c in document.comments) == ["other", "warmth"]
+    path = tmp_path / "p1.docx"
+    document.save(str(path))
+    assert read_docx(path).interviews[0].text == interview.text
+    # a document edited since it was read (a passage rewritten) does not take comments meant for another text
+    edited = Interview("p1", "I: Something else was said here, in another interview altogether.")
+    assert annotate_docx(path, tmp_path / "out.docx", edited, [MarginNote(0, 5, "x", "A")]) is None
+    assert not (tmp_path / "out.docx").exists()

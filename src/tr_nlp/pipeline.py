@@ -23,8 +23,14 @@ from tr_nlp.coding import ThemeModel, coded_data, cross_validate, save_model, su
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.errors import ConfigError, DiscoveryError
 from tr_nlp.export import write_json, write_table
-from tr_nlp.export.qdpx import candidate_codes, candidates_layer, model_user, suggestions_layer, write_qdpx
-from tr_nlp.export.word import write_word_folder
+from tr_nlp.export.annotate import write_word_folder
+from tr_nlp.export.qdpx import (
+    candidate_codes,
+    candidates_layer,
+    model_user,
+    suggestions_layer,
+    write_qdpx,
+)
 from tr_nlp.ingest import Corpus, ReadOptions, load_corpus
 from tr_nlp.ingest.codings import codings_frame_with_text
 from tr_nlp.report import write_report

@@ -19,6 +19,7 @@ import typer
 from tr_nlp.cli import common as c
 from tr_nlp.errors import ConfigError, InputError, OutputError, counted
 from tr_nlp.export import check_file_path
+from tr_nlp.export.annotate import write_word, write_word_folder
 from tr_nlp.export.augment import add_to_project
 from tr_nlp.export.folder import write_corpus_folder
 from tr_nlp.export.qdpx import (
@@ -32,7 +33,6 @@ from tr_nlp.export.qdpx import (
     suggestions_layer,
     write_qdpx,
 )
-from tr_nlp.export.word import write_docx, write_word_folder
 from tr_nlp.ingest import Corpus
 from tr_nlp.ingest.combine import Gathered
 from tr_nlp.ingest.qdpx import read_project, read_qdpx
@@ -124,10 +124,13 @@ def export_cmd(
         c.save_mapping(p, mapping, quiet)
     layers, found = _layers(frame, user, entries if candidates is not None else None, topics)
     if suffix in (".docx", ""):
-        written = _word(output, loaded, layers)
+        how = _word(output, loaded, layers, originals=not pseudonymise)
+        own = sum(way == "own document" for way in how.values())
         c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings"
-                    + _machine_summary(layers) + " as comments", highlight=False)
-        c.out.print(f"Word: {written}", highlight=False)
+                    + _machine_summary(layers) + " as comments"
+                    + (f"; {own} in a copy of their own .docx, the rest written afresh" if own else ""),
+                    highlight=False)
+        c.out.print(f"Word: {output}", highlight=False)
         return
     layers += reviewed_layers(loaded.reviewed)  # which passages of interviews coded in part were read
     book_name = loaded.codebook.name if loaded.codebook else ""
@@ -151,16 +154,16 @@ def _output_kind(output: Path, force: bool) -> str:
     return check_file_path(output, (suffix,)).suffix.lower()
 
 
-def _word(output: Path, loaded: Corpus, layers: list[MachineLayer]) -> Path:
-    """Write the corpus as Word documents (see :mod:`tr_nlp.export.word`): one ``.docx``,
-    or a folder of them; where they went."""
+def _word(output: Path, loaded: Corpus, layers: list[MachineLayer], originals: bool) -> dict[str, str]:
+    """Write the corpus as Word documents (see :mod:`tr_nlp.export.annotate`): one
+    ``.docx``, or a folder of them; how each interview was written."""
     if output.suffix == "":
-        write_word_folder(output, loaded.interviews, loaded.codings, layers)
-        return output
+        return write_word_folder(output, loaded.interviews, loaded.codings, layers, originals)
     if len(loaded.interviews) != 1:
         raise ConfigError("E163", detail=f"a .docx holds one interview, and the corpus has {len(loaded.interviews)}; "
                                          f"give a folder (-o {output.with_suffix('')}) for one document each")
-    return write_docx(output, loaded.interviews[0], loaded.codings, layers)
+    interview = loaded.interviews[0]
+    return {interview.id: write_word(output, interview, loaded.codings, layers, originals)}
 
 
 def _machine_summary(layers: list[MachineLayer]) -> str:

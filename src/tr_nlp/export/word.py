@@ -33,7 +33,6 @@ from typing import Any
 
 import yaml
 
-from tr_nlp.export.folder import file_names
 from tr_nlp.export.qdpx import MachineLayer
 from tr_nlp.export.tables import atomic_path, check_file_path
 from tr_nlp.schema import Coding, Interview
@@ -106,7 +105,7 @@ def word_document(interview: Interview, notes: Sequence[MarginNote] = ()) -> Any
         line_start = line_end + 1
     for note in notes:
         document.add_comment([starting[note.start], ending[note.end]], text=note.text, author=note.author,
-                             initials=_initials(note.author))
+                             initials=initials(note.author))
     return document
 
 
@@ -139,15 +138,6 @@ def write_docx(path: str | Path, interview: Interview, codings: Iterable[Coding]
     return path
 
 
-def write_word_folder(folder: str | Path, interviews: Sequence[Interview], codings: Sequence[Coding] = (),
-                      layers: Sequence[MachineLayer] = ()) -> dict[str, Path]:
-    """Write each interview into ``folder`` as ``ID.docx`` (:func:`write_docx`); each
-    interview's id and the file it went to."""
-    folder = Path(folder)
-    names = [name.removesuffix(".txt") + ".docx" for name in file_names([iv.id for iv in interviews])]
-    return {iv.id: write_docx(folder / name, iv, codings, layers) for iv, name in zip(interviews, names)}
-
-
 def _properties(document: Any, interview: Interview) -> None:
     """The interview's id, metadata and speakers' roles, as YAML in the document's comments
     property (what the ``.docx`` reader reads as metadata); no author or dates of the template's."""
@@ -163,10 +153,10 @@ def _properties(document: Any, interview: Interview) -> None:
     props._element._remove_modified()
 
 
-def _initials(author: str) -> str:
+def initials(author: str) -> str:
     """A comment author's initials, as Word shows them (``Anna Smith``: ``AS``).
 
-    >>> _initials("Anna Smith"), _initials("tr_nlp model demo 1.0")
+    >>> initials("Anna Smith"), initials("tr_nlp model demo 1.0")
     ('AS', 'tmd1')
     """
     return "".join(word[0] for word in author.split())[:4]

@@ -30,6 +30,8 @@ from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labe
 from tr_nlp.yamlfile import parse_yaml
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: WordprocessingML's namespace, as ElementTree and lxml write it before a tag.
+W = _W
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 #: Text under these is not what the document shows: deleted or moved-away tracked changes,
 #: the fallback copy of a drawing, text boxes (not speech).
@@ -64,8 +66,8 @@ def _shown(el: Any) -> str:
     tag = el.tag[len(_W):]
     if tag == "t":
         return el.text or ""
-    if tag == "tab":
-        return "\t"
+    if tag == "tab":  # in a run; in a paragraph's properties (w:tabs) it is a tab stop, no text
+        return "" if el.getparent().tag == _W + "tabs" else "\t"
     if tag == "noBreakHyphen":
         return "-"
     return "\n" if el.get(_W + "type") in (None, "textWrapping") else ""  # page and column breaks are not text
@@ -94,22 +96,28 @@ def _comments(document: Any) -> list[Comment]:
     return found
 
 
+def shown_pieces(body: Any, *markers: str) -> Iterator[tuple[str, Any]]:
+    """The text a document's ``body`` shows, piece by piece with the element showing it: a
+    ``"\\n"`` at each paragraph's start (a line per paragraph), then what each text element
+    shows (``""`` for one the document hides); elements of the ``markers`` tags (comments'
+    range marks) come as ``""`` in their place."""
+    for el in body.iter(_W + "p", *_TEXT_TAGS, *markers):
+        yield ("\n" if el.tag == _W + "p" else "" if el.tag in markers else _shown(el)), el
+
+
 def _commented(body: Any) -> tuple[str, dict[str, tuple[int, int]]]:
     """The body's text as shown (a line per paragraph), and each comment's span in it."""
     pieces: list[str] = []
     length = 0
     opened: dict[str, int] = {}
     spans: dict[str, tuple[int, int]] = {}
-    for el in body.iter(_W + "p", *_TEXT_TAGS, _W + "commentRangeStart", _W + "commentRangeEnd"):
+    for piece, el in shown_pieces(body, _W + "commentRangeStart", _W + "commentRangeEnd"):
         if el.tag == _W + "commentRangeStart":
             opened[el.get(_W + "id")] = length
-        elif el.tag == _W + "commentRangeEnd":
-            if el.get(_W + "id") in opened:
-                spans[el.get(_W + "id")] = (opened.pop(el.get(_W + "id")), length)
-        else:
-            piece = "\n" if el.tag == _W + "p" else _shown(el)
-            pieces.append(piece)
-            length += len(piece)
+        elif el.tag == _W + "commentRangeEnd" and el.get(_W + "id") in opened:
+            spans[el.get(_W + "id")] = (opened.pop(el.get(_W + "id")), length)
+        pieces.append(piece)
+        length += len(piece)
     return "".join(pieces), spans
 
 
