@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import copy
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -131,14 +132,16 @@ def add_comments(document: Any, interview: Interview, notes: Sequence[MarginNote
 
 def _cut(body: Any, cuts: set[int]) -> None:
     """Cut runs so that each of ``cuts`` (offsets in the shown text) falls between two runs."""
+    ordered = sorted(cuts)
     position = 0
     for piece, element in list(shown_pieces(body)):
-        inner = sorted(x - position for x in cuts if position < x < position + len(piece))
-        if piece and element.tag != W + "p" and (inner or position in cuts or position + len(piece) in cuts):
+        end = position + len(piece)
+        inner = [x - position for x in ordered[bisect_right(ordered, position):bisect_left(ordered, end)]]
+        if piece and element.tag != W + "p" and (inner or position in cuts or end in cuts):
             run = _alone(element)
             if inner:
                 _split(run, element, inner)
-        position += len(piece)
+        position = end
 
 
 def _alone(element: Any) -> Any:
