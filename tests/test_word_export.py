@@ -2,6 +2,7 @@
 
 import zipfile
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -223,3 +224,25 @@ def test_comments_cut_runs_of_several_parts_and_a_changed_document_is_left_alone
     edited = Interview("p1", "I: Something else was said here, in another interview altogether.")
     assert annotate_docx(path, tmp_path / "out.docx", edited, [MarginNote(0, 5, "x", "A")]) is None
     assert not (tmp_path / "out.docx").exists()
+
+
+def test_next_marks_its_passages_in_word_and_reads_them_back_as_read(demo_run, tmp_path):
+    listed = run("next", "--corpus", DEMO, "--model", demo_run / "model", "-n", 3, "-o", tmp_path / "next.csv")
+    assert listed.exit_code == 0, listed.output
+    ranked = pd.read_csv(tmp_path / "next.csv")
+    first = run("next", "--corpus", DEMO, "--model", demo_run / "model", "-n", 3, "-o", tmp_path / "round1")
+    assert first.exit_code == 0, first.output
+    assert "3 passages to code marked by 'tr_nlp next" in first.stdout and "code the marked passages in Word" in first.stderr
+    back = load_corpus([tmp_path / "round1"], codebook=DEMO / "codebook.yaml")
+    assert sorted((r.interview_id, r.start, r.end, r.coder) for r in back.reviewed) == sorted(
+        (r.interview_id, r.start, r.end, None) for r in ranked.itertuples())
+    assert set(back.codings) == set(load_corpus([DEMO]).codings)  # the marks are no codings
+    # the next round proposes other passages, and keeps the earlier marks once
+    second = run("next", "--corpus", tmp_path / "round1", "--model", demo_run / "model", "-n", 3,
+                 "-o", tmp_path / "round2")
+    assert second.exit_code == 0, second.output
+    assert "3 read before" in second.stdout
+    again = load_corpus([tmp_path / "round2"], codebook=DEMO / "codebook.yaml")
+    assert len(again.reviewed) == len(set(again.reviewed)) == 6
+    refused = run("next", "--corpus", DEMO, "--model", demo_run / "model", "-n", 3, "-o", tmp_path / "round1")
+    assert refused.exit_code == 2 and "--force" in refused.stderr

@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 
 from tr_nlp.cli import common as c
-from tr_nlp.cli.refi_cmds import next_project
+from tr_nlp.cli.refi_cmds import next_project, next_word
 from tr_nlp.errors import ConfigError, ModelError, some
 from tr_nlp.export import (
     TABLE_SUFFIXES,
@@ -379,7 +379,8 @@ def next_segments(
     model: c.ModelDir,
     n: Annotated[int, typer.Option("-n", min=1, help="How many segments to propose.")] = 30,
     output: Annotated[Path | None, typer.Option("--output", "-o", help=(
-        "Write the list (.csv/.parquet/.jsonl), or a .qdpx project with the passages marked for coding."))] = None,
+        "Write the list (.csv/.parquet/.jsonl), a .qdpx project with the passages marked for coding, or Word "
+        "documents with them as comments: a .docx (one interview) or a folder (a name without extension)."))] = None,
     codings: c.Codings = None,
     reviewed: c.ReviewedOpt = None,
     codes: Annotated[str | None, typer.Option(
@@ -390,6 +391,7 @@ def next_segments(
     stride: c.Stride = None,
     preset: c.Preset = None,
     speaker_role: c.SpeakerRole = None,
+    force: Annotated[bool, typer.Option("--force", help="Write Word documents into a folder that already holds files.")] = False,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
@@ -399,8 +401,11 @@ def next_segments(
     from tr_nlp.coding.chain import stretches
 
     project = output is not None and output.suffix.lower() == ".qdpx"
-    if output is not None:
-        check_file_path(output, (*TABLE_SUFFIXES, ".qdpx"))
+    word = output is not None and output.suffix.lower() in ("", ".docx")
+    if output is not None and output.suffix == "":
+        c.corpus_output(output, "Word documents", force)
+    elif output is not None:
+        check_file_path(output, (*TABLE_SUFFIXES, ".qdpx", ".docx"))
     theme_model = load_model(model)
     wanted = chosen_codes(theme_model, _code_list(codes))  # before the corpus is read
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, None, quiet,
@@ -418,7 +423,13 @@ def next_segments(
         c.warn(f"every segment of the {len(loaded.interviews)} interview(s) is coded or read already; "
                "nothing to propose")
     ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted, runs=runs)
-    if output is not None and project:
+    if output is not None and word:
+        c.out.print(f"next: {output} ({next_word(loaded, ranked, output)})", highlight=False)
+        if not quiet:  # the comments say which passages were read: an interview is not then coded whole
+            c.err.print("code the marked passages in Word, each as a comment naming the code under your own name, "
+                        "leave tr_nlp's comments, and give the documents as --corpus to train, evaluate and next",
+                        highlight=False)
+    elif output is not None and project:
         done = next_project(corpus, loaded, ranked, output, rebuild=bool(codings or speaker_role))
         c.out.print(f"next: {output} ({done})", highlight=False)
         if not quiet:  # the markings say which passages were read: an interview is not then coded whole

@@ -124,6 +124,7 @@ def export_cmd(
         c.save_mapping(p, mapping, quiet)
     layers, found = _layers(frame, user, entries if candidates is not None else None, topics)
     if suffix in (".docx", ""):
+        layers += reviewed_layers(loaded.reviewed)  # read back from the comments, as from a project
         how = _word(output, loaded, layers, originals=not pseudonymise)
         own = sum(way == "own document" for way in how.values())
         c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings"
@@ -203,6 +204,17 @@ def next_project(corpus: list[Path], loaded: Corpus, ranked: pd.DataFrame, outpu
                layers=[*reviewed_layers(loaded.reviewed), layer], name=book_name or "tr_nlp project")
     return (f"{len(loaded.interviews)} interviews, {len(loaded.codings)} codings, {len(ranked)} passages to code "
             f"marked by '{layer.user}'" + (f", {len(set(loaded.reviewed))} read before" if loaded.reviewed else ""))
+
+
+def next_word(loaded: Corpus, ranked: pd.DataFrame, output: Path) -> str:
+    """Write the passages ``tr-nlp next`` ranked as comments in Word copies of ``loaded``
+    (:func:`~tr_nlp.export.qdpx.next_layer`), beside its codings and the passages read
+    before (which the ``.docx`` reader reads back as read); what was done, in words."""
+    check_whole(loaded)
+    layer = next_layer(ranked, datetime.now())
+    how = _word(output, loaded, [*reviewed_layers(loaded.reviewed), layer], originals=True)
+    return (f"{len(how)} interviews, {len(loaded.codings)} codings, {len(ranked)} passages to code marked by "
+            f"'{layer.user}'" + (f", {len(set(loaded.reviewed))} read before" if loaded.reviewed else ""))
 
 
 def _add_to_project(path: Path, output: Path, suggestions: Path | None, user: str | None,

@@ -29,6 +29,7 @@ from __future__ import annotations
 import copy
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from tr_nlp.export.tables import atomic_path
 from tr_nlp.export.word import MarginNote, initials, margin_notes, write_docx
 from tr_nlp.ingest.align import MIN_SIMILAR, TextMap
 from tr_nlp.ingest.docx import W, read_docx, shown_pieces
+from tr_nlp.refi.vocab import READ_CODE
 from tr_nlp.schema import Coding, Interview
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -70,15 +72,26 @@ def write_word(path: str | Path, interview: Interview, codings: Sequence[Coding]
     source = Path(interview.source) if interview.source else None
     if original and source is not None and source.suffix.lower() == ".docx" and source.is_file():
         try:
-            held = {(c.start, c.end, c.coder) for c in read_docx(source).comment_codings}
+            held = read_docx(source).comment_codings
         except TrNlpError:  # damaged since it was read
             held = None
         if held is not None:
-            own = [c for c in codings if (c.start, c.end, c.coder) not in held]
-            if annotate_docx(source, path, interview, margin_notes(interview, own, layers)) is not None:
+            notes = margin_notes(interview, *_not_held(held, codings, layers))
+            if annotate_docx(source, path, interview, notes) is not None:
                 return "own document"
     write_docx(path, interview, codings, layers)
     return "written"
+
+
+def _not_held(held: Sequence[Coding], codings: Sequence[Coding], layers: Sequence[MachineLayer],
+              ) -> tuple[list[Coding], list[MachineLayer]]:
+    """``codings`` and ``layers`` less what a document's comments (``held``) already say:
+    a coder's coding of a passage, a passage marked read."""
+    coded = {(c.start, c.end, c.coder) for c in held}
+    read = {(c.start, c.end) for c in held if c.code.startswith(READ_CODE)}
+    return ([c for c in codings if (c.start, c.end, c.coder) not in coded],
+            [replace(layer, codings=tuple(m for m in layer.codings if m.code != READ_CODE or (m.start, m.end) not in read))
+             for layer in layers])
 
 
 def annotate_docx(source: str | Path, output: str | Path, interview: Interview,

@@ -33,8 +33,9 @@ from typing import Any
 
 import yaml
 
-from tr_nlp.export.qdpx import MachineLayer
+from tr_nlp.export.qdpx import MachineCoding, MachineLayer
 from tr_nlp.export.tables import atomic_path, check_file_path
+from tr_nlp.refi.vocab import READ_CODE
 from tr_nlp.schema import Coding, Interview
 
 #: Characters XML 1.0 cannot hold (control characters but tab): a space each in the document.
@@ -56,13 +57,14 @@ class MarginNote:
 def margin_notes(interview: Interview, codings: Iterable[Coding] = (),
                  layers: Sequence[MachineLayer] = ()) -> list[MarginNote]:
     """The comments for ``interview``: one per human coding (the code, by its coder) and
-    per machine coding (its note, by its layer's user), in order of place.
+    per machine coding (its note, by its layer's user; a passage marked read for coding
+    says so first), in order of place.
 
     A span's line breaks at its ends are left off (a comment covers text, and a
     paragraph's end is none); a span of line breaks alone gets no comment.
     """
     notes = [(c.start, c.end, c.code, c.coder) for c in codings if c.interview_id == interview.id]
-    notes += [(m.start, m.end, m.note or m.code, layer.user) for layer in layers for m in layer.codings
+    notes += [(m.start, m.end, _machine_text(m), layer.user) for layer in layers for m in layer.codings
               if m.interview_id == interview.id]
     out = []
     text = interview.text
@@ -75,6 +77,18 @@ def margin_notes(interview: Interview, codings: Iterable[Coding] = (),
         if start < end:
             out.append(MarginNote(start, end, note, author))
     return sorted(set(out), key=lambda n: (n.start, -n.end, n.author, n.text))
+
+
+def _machine_text(coding: MachineCoding) -> str:
+    """What a machine coding's comment says: its note; for a passage marked read for coding
+    (:data:`~tr_nlp.refi.vocab.READ_CODE`), the mark first, as the ``.docx`` reader knows it.
+
+    >>> _machine_text(MachineCoding("p1", 0, 5, READ_CODE, "#3: unsure about care (p=0.52)"))
+    'tr_nlp: read for coding (#3: unsure about care (p=0.52))'
+    """
+    if coding.code != READ_CODE:
+        return coding.note or coding.code
+    return READ_CODE if coding.note in ("", "read") else f"{READ_CODE} ({coding.note})"
 
 
 def word_document(interview: Interview, notes: Sequence[MarginNote] = ()) -> Any:

@@ -34,7 +34,8 @@ from tr_nlp.errors import counted, some
 from tr_nlp.ingest.base import ReadResult
 from tr_nlp.ingest.codings import QuoteFinder, machine_codings_note
 from tr_nlp.ingest.table import TableMapping
-from tr_nlp.schema import Codebook, Coding, Interview, is_machine_coder
+from tr_nlp.refi.vocab import READ_CODE, reader_of
+from tr_nlp.schema import Codebook, Coding, Interview, Reviewed, is_machine_coder
 
 #: What separates the codes one comment names: line breaks and semicolons.
 _PARTS = re.compile(r"[\n;]+")
@@ -129,6 +130,27 @@ def note_labels(note: str) -> list[str]:
     ['Beyond routine', 'continuity', 'Ask P about the dates']
     """
     return [part.strip() for part in _PARTS.split(note) if part.strip()]
+
+
+def read_marks(codings: Sequence[Coding]) -> tuple[list[Reviewed], list[Coding]]:
+    """The comment codings that mark a passage read for coding (their text starts with
+    :data:`~tr_nlp.refi.vocab.READ_CODE`, as ``tr-nlp next`` writes its list into Word) as
+    passages read, by every coder for tr_nlp's own marks (or the coder a ``tr_nlp read by
+    NAME`` mark names), else by the comment's author; and the other comment codings.
+
+    >>> marks, rest = read_marks([Coding("p1", 3, 9, "tr_nlp: read for coding (#1)", "tr_nlp next 2026-12-03 09:00"),
+    ...                           Coding("p1", 3, 9, "care", "Anna")])
+    >>> marks, [c.code for c in rest]
+    ([Reviewed(interview_id='p1', start=3, end=9, coder=None)], ['care'])
+    """
+    marks, rest = [], []
+    for coding in codings:
+        if coding.code.startswith(READ_CODE):
+            reader = reader_of(coding.coder) if is_machine_coder(coding.coder) else coding.coder
+            marks.append(Reviewed(coding.interview_id, coding.start, coding.end, reader))
+        else:
+            rest.append(coding)
+    return marks, rest
 
 
 def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) -> tuple[list[Coding], list[str]]:

@@ -42,7 +42,7 @@ from tr_nlp.ingest.combine import (
     moved_items,
     renamed_items,
 )
-from tr_nlp.ingest.comments import codes_from_comments
+from tr_nlp.ingest.comments import codes_from_comments, read_marks
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.odt import read_odt
 from tr_nlp.ingest.pdf import read_pdf
@@ -543,7 +543,9 @@ def load_corpus(
             corpus.codebook, new = merged_codebook(corpus.codebook, load_codebook(path))
             if new:
                 corpus.warnings.append(f"{path}: {added_codes_note(new)}")
-    from_comments, notes = codes_from_comments(found.comment_codings, corpus.codebook)
+    marks, comment_codings = read_marks(found.comment_codings)  # passages tr-nlp next marked in Word
+    corpus.reviewed.extend(marks)
+    from_comments, notes = codes_from_comments(comment_codings, corpus.codebook)
     extend_unseen(corpus.codings, from_comments)
     corpus.warnings.extend(notes)
     for path in tables_of_codings:
