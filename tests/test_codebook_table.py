@@ -95,3 +95,35 @@ def test_abbreviations_beside_names_are_aliases_and_a_parent_column_still_places
                                             "Going further,BR,Beyond routine\n"))
     assert book.names == ["Non-stigmatizing attitude", "Beyond routine", "Attitude", "Going further"]
     assert (book["Beyond routine"].aliases, book["Beyond routine"].parent) == (("BR",), "Going further")
+
+
+def test_a_codebook_written_as_a_spreadsheet_reads_back_the_same(tmp_path):
+    from tr_nlp.codebook_table import write_codebook_table
+    from tr_nlp.schema import Code, Codebook
+
+    book = Codebook((
+        Code("Helping", "Who helped.", aliases=("1",)),
+        Code("Beyond routine", "More than the role.", include="Unexpected acts.", exclude="Routine done well.",
+             examples=('=HYPERLINK("http://x.example", "she came")', "She drove me there.\tHerself."),
+             parent="Helping", color="#00aa00", aliases=("1.2", "BR")),
+        Code("1.3", parent="Helping"),  # a number as a name, which numbers beside it must not place elsewhere
+        Code("candidate_01_letters", "Proposed.", status="candidate"),
+    ), groups={"kind": ("Beyond routine", "1.3"), "other": ("Beyond routine", "candidate_01_letters")})
+    path = write_codebook_table(book, tmp_path / "Codebook v3.xlsx")
+    again = load_codebook(path)
+    assert again.codes == book.codes and again.groups == book.groups
+    assert again.name == "Codebook v3"  # a spreadsheet's codebook is named by its file
+    frame = pd.read_excel(path)
+    assert list(frame.columns) == ["Name", "Code", "Description", "Include", "Exclude", "Examples", "Parent",
+                                   "Colour", "Group", "Status"]
+
+
+def test_export_writes_the_codebook_as_a_spreadsheet(tmp_path):
+    from typer.testing import CliRunner
+
+    from conftest import DEMO
+    from tr_nlp.cli import app
+
+    result = CliRunner().invoke(app, ["export", "--corpus", str(DEMO), "-o", str(tmp_path / "book.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert load_codebook(tmp_path / "book.xlsx").codes == load_codebook(DEMO / "codebook.yaml").codes

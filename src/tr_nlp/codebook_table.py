@@ -4,14 +4,18 @@ Columns are found by their header, in any case: the code's name (``Code``, ``Nam
 name``), ``Description`` (or ``Definition``), ``Include`` (``Inclusion criteria``, ``When to
 use``), ``Exclude`` (``Exclusion criteria``, ``When not to use``), ``Examples`` (one quote per
 line of the cell), ``Parent`` (or ``Theme``, ``Category``: the code it sits under, added as a
-code when no row names it), ``Colour`` and ``Group`` (codes of one group are mutually
-exclusive). Other columns, such as notes, are not read. A row with no name continues the code
+code when no row names it), ``Colour``, ``Group`` (codes of one group are mutually
+exclusive; several parted by ``;``) and ``Status`` (``candidate`` for a code topic
+discovery proposed). Other columns, such as notes, are not read. A row with no name continues the code
 above it (a second example, a longer definition), as spreadsheets are often laid out.
 
 A ``Code`` column beside a ``Name`` (or ``Label``) column holds each code's number or
-abbreviation (``2.1``, ``BR``): the name names the code, and the number is its alias
-(codings may name it either way). Numbers in outline (``2``, ``2.1``, ``2.1.3``) place a
+abbreviation (``2.1``, ``BR``; several parted by ``;``): the name names the code, and the
+number is its alias (codings may name it either way). Numbers in outline (``2``, ``2.1``, ``2.1.3``) place a
 code under the code numbered one level up, where no ``Parent`` column says otherwise.
+
+:func:`write_codebook_table` writes a codebook as such a spreadsheet (``.xlsx``), which
+reads back as the same codebook.
 
 Examples
 --------
@@ -37,6 +41,7 @@ import pandas as pd
 
 from tr_nlp.codebook import codebook_from_dict
 from tr_nlp.errors import CodebookError
+from tr_nlp.export.tables import atomic_path
 from tr_nlp.ingest.table import header_key, load_frame
 from tr_nlp.schema import Codebook
 
@@ -50,6 +55,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "parent": ("parent", "parent_code", "theme", "category"),
     "color": ("color", "colour"),
     "group": ("group", "exclusive_group"),
+    "status": ("status",),
 }
 _TEXT_FIELDS = ("description", "include", "exclude")
 #: The header of a column of codes' numbers or abbreviations when a name column stands beside it.
@@ -106,7 +112,7 @@ def codebook_data(frame: pd.DataFrame, path: str | Path | None = None) -> dict[s
         if not any(cell.values()):
             continue
         if cell["name"]:
-            codes.append({"name": cell["name"], "examples": [], "aliases": [cell.get("number", "")]})
+            codes.append({"name": cell["name"], "examples": [], "aliases": _parts(cell.get("number", ""))})
         elif not codes:
             raise CodebookError("E146", path, index=f"on row {number}",
                                 detail="it has no code name and no code above it to continue")
@@ -115,16 +121,22 @@ def codebook_data(frame: pd.DataFrame, path: str | Path | None = None) -> dict[s
             if cell.get(field):
                 code[field] = f"{code[field]}\n{cell[field]}" if code.get(field) else cell[field]
         code["examples"] += [line.strip() for line in cell.get("examples", "").splitlines() if line.strip()]
-        for field in ("parent", "color"):
+        for field in ("parent", "color", "status"):
             if cell.get(field):
                 code[field] = cell[field]
-        if cell.get("group") and code["name"] not in groups.setdefault(cell["group"], []):
-            groups[cell["group"]].append(code["name"])
+        for group in _parts(cell.get("group", "")):
+            if group and code["name"] not in groups.setdefault(group, []):
+                groups[group].append(code["name"])
     _outline_parents(codes, "parent" in columns)
     named = {code["name"] for code in codes}
     parents = dict.fromkeys(code["parent"] for code in codes if code.get("parent") and code["parent"] not in named)
     codes += [{"name": parent, "description": ""} for parent in parents]
     return {"name": Path(path).stem if path else "", "codes": codes, "groups": groups}
+
+
+def _parts(cell: str) -> list[str]:
+    """A cell's ``;``-parted values (at least one, maybe empty)."""
+    return [part.strip() for part in cell.split(";")]
 
 
 def _outline_parents(codes: list[dict[str, Any]], given: bool) -> None:
@@ -140,3 +152,63 @@ def _outline_parents(codes: list[dict[str, Any]], given: bool) -> None:
             parent = numbers.get(number.rsplit(".", 1)[0])
             if parent is not None:
                 code["parent"] = parent
+
+
+#: The columns :func:`write_codebook_table` writes, each with the code's field it holds.
+_WRITTEN = (("Name", "name"), ("Code", "aliases"), ("Description", "description"), ("Include", "include"),
+            ("Exclude", "exclude"), ("Examples", "examples"), ("Parent", "parent"), ("Colour", "color"),
+            ("Group", "group"), ("Status", "status"))
+
+
+def codebook_frame(codebook: Codebook) -> pd.DataFrame:
+    """``codebook`` as a table of codes, one row each, in the columns :func:`codebook_data`
+    reads (empty columns left out; ``Parent`` kept beside ``Code``, so that numbers place
+    no code on reading it back).
+
+    >>> from tr_nlp.schema import Code
+    >>> book = Codebook((Code("care", "Being cared for.", aliases=("1",)), Code("time", parent="care")),
+    ...                 groups={"kind": ("care", "time")})
+    >>> codebook_frame(book).to_dict("records")[1]
+    {'Name': 'time', 'Code': '', 'Description': '', 'Parent': 'care', 'Group': 'kind'}
+    """
+    groups: dict[str, list[str]] = {}
+    for group, members in codebook.groups.items():
+        for member in members:
+            groups.setdefault(member, []).append(group)
+    rows = [{"name": code.name, "aliases": "; ".join(code.aliases), "description": code.description,
+             "include": code.include, "exclude": code.exclude, "examples": "\n".join(code.examples),
+             "parent": code.parent or "", "color": code.color or "", "group": "; ".join(groups.get(code.name, ())),
+             "status": "" if code.status == "active" else code.status} for code in codebook.codes]
+    frame = pd.DataFrame(rows, columns=[field for _, field in _WRITTEN])
+    kept = [field for _, field in _WRITTEN if field == "name" or frame[field].ne("").any()
+            or (field == "parent" and frame["aliases"].ne("").any())]
+    return frame[kept].rename(columns={field: header for header, field in _WRITTEN})
+
+
+def write_codebook_table(codebook: Codebook, path: str | Path) -> Path:
+    """Write ``codebook`` as a spreadsheet (``.xlsx``, atomically) that
+    :func:`read_codebook_table` reads back as the same codebook: a header row in bold, long
+    text wrapped, and every cell text (one starting ``=`` is no formula)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    frame = codebook_frame(codebook)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Codebook"
+    sheet.append(list(frame.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in frame.itertuples(index=False):
+        sheet.append([value or None for value in row])
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, even where it starts with "="
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, header in zip("ABCDEFGHIJ", frame.columns):
+        sheet.column_dimensions[letter].width = 50 if header in ("Description", "Include", "Exclude", "Examples") else 24
+    sheet.freeze_panes = "A2"
+    with atomic_path(path) as tmp:
+        book.save(str(tmp))
+    return Path(path)

@@ -17,6 +17,7 @@ import pandas as pd
 import typer
 
 from tr_nlp.cli import common as c
+from tr_nlp.codebook_table import write_codebook_table
 from tr_nlp.errors import ConfigError, InputError, OutputError, counted
 from tr_nlp.export import check_file_path
 from tr_nlp.export.annotate import write_word, write_word_folder
@@ -81,7 +82,7 @@ def import_cmd(
 @c.handle_errors
 def export_cmd(
     corpus: c.CorpusOpt,
-    output: Annotated[Path, typer.Option("--output", "-o", help="A .qdpx project; a .qdc for the codebook alone; or Word documents, codings and suggestions as comments: a .docx (one interview) or a folder (a name without extension) of one per interview.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="A .qdpx project; a .qdc or .xlsx for the codebook alone; or Word documents, codings and suggestions as comments: a .docx (one interview) or a folder (a name without extension) of one per interview.")],
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     suggestions: Annotated[Path | None, typer.Option("--suggestions", help="Suggestions table from 'tr-nlp code' (CSV/Parquet).")] = None,
@@ -109,13 +110,14 @@ def export_cmd(
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings,
                                codebook, quiet)
     check_whole(loaded)
-    if suffix == ".qdc":
+    if suffix in (".qdc", ".xlsx"):
         if pseudonymise:  # a codebook's examples can quote participants
             p = c.pseudonymiser(names, mapping)
             loaded = _pseudonymised(p, loaded, None, [], None)[0]
             c.save_mapping(p, mapping, quiet)
         book = loaded.codebook or codebook_of(loaded.codings)
-        c.out.print(f"codebook: {write_qdc(book, output)}", highlight=False)
+        write = write_qdc if suffix == ".qdc" else write_codebook_table
+        c.out.print(f"codebook: {write(book, output)}", highlight=False)
         return
     frame, entries, topics = _machine_tables(loaded.by_id(), suggestions, candidates, quiet)
     if pseudonymise:
@@ -149,9 +151,9 @@ def _output_kind(output: Path, force: bool) -> str:
     if suffix == "":
         c.corpus_output(output, "Word documents", force)
         return suffix
-    if suffix not in (".qdpx", ".qdc", ".docx"):
+    if suffix not in (".qdpx", ".qdc", ".xlsx", ".docx"):
         raise OutputError("E171", output, suffix=output.suffix,
-                          expected=".qdpx, .qdc, .docx, or a folder (a name without extension)")
+                          expected=".qdpx, .qdc, .xlsx, .docx, or a folder (a name without extension)")
     return check_file_path(output, (suffix,)).suffix.lower()
 
 
