@@ -158,6 +158,7 @@ def _team_document(path):
             paragraph.add_run(words).italic = italic
     fourth = document.paragraphs[-1]
     document.add_comment(fourth.runs[1], text="warmth", author="Anna")
+    document.core_properties.comments = ""  # python-docx's template says it made the file; Word leaves it empty
     document.save(str(path))
     return path
 
@@ -246,3 +247,21 @@ def test_next_marks_its_passages_in_word_and_reads_them_back_as_read(demo_run, t
     assert len(again.reviewed) == len(set(again.reviewed)) == 6
     refused = run("next", "--corpus", DEMO, "--model", demo_run / "model", "-n", 3, "-o", tmp_path / "round1")
     assert refused.exit_code == 2 and "--force" in refused.stderr
+
+
+def test_a_copy_of_a_team_s_document_keeps_its_interview_s_id_and_roles(tmp_path):
+    import docx
+
+    source = _team_document(tmp_path / "p12 final.docx")
+    result = run("export", "--corpus", source, "--speaker-role", "Jo=other", "-o", tmp_path / "out")
+    assert result.exit_code == 0 and "1 in a copy of their own .docx" in result.stdout, result.output
+    original = load_corpus([source]).interviews[0]
+    back = load_corpus([tmp_path / "out" / "p12_final.docx"]).interviews[0]
+    assert (back.id, back.speakers["Jo"], dict(back.metadata)) == ("p12 final", "other", dict(original.metadata))
+    # a team's own words in the property are left as they are
+    document = docx.Document(str(source))
+    document.core_properties.comments = "Transcribed by AB, checked by CD."
+    document.save(str(source))
+    assert run("export", "--corpus", source, "-o", tmp_path / "out2").exit_code == 0
+    assert docx.Document(str(tmp_path / "out2" / "p12_final.docx")).core_properties.comments == (
+        "Transcribed by AB, checked by CD.")

@@ -6,7 +6,9 @@ copy of such a ``.docx`` with more comments in its margin (a model's suggestions
 from elsewhere), each on the passage of the stored text it covers: the stored text is
 matched to the text the document shows (:class:`~tr_nlp.ingest.align.TextMap`), and a run
 is cut where a comment starts or ends inside it, its formatting copied to both parts.
-Nothing else of the document changes. :func:`write_word_folder` does so for each
+Nothing else of the document changes, but for the interview's id and speakers' roles,
+added to its properties where they hold nothing or ``key: value`` lines (so that the copy
+reads back as the same interview). :func:`write_word_folder` does so for each
 interview read from a ``.docx`` that still shows its text, and writes the others afresh
 (:func:`~tr_nlp.export.word.write_docx`).
 
@@ -38,7 +40,7 @@ from tr_nlp.errors import TrNlpError
 from tr_nlp.export.folder import file_names
 from tr_nlp.export.qdpx import MachineLayer
 from tr_nlp.export.tables import atomic_path
-from tr_nlp.export.word import MarginNote, initials, margin_notes, write_docx
+from tr_nlp.export.word import MarginNote, initials, keep_identity, margin_notes, write_docx
 from tr_nlp.ingest.align import MIN_SIMILAR, TextMap
 from tr_nlp.ingest.docx import W, read_docx, shown_pieces
 from tr_nlp.refi.vocab import READ_CODE
@@ -106,6 +108,7 @@ def annotate_docx(source: str | Path, output: str | Path, interview: Interview,
     placed = add_comments(document, interview, notes)
     if placed is None:
         return None
+    keep_identity(document, interview)
     with atomic_path(output) as tmp:
         document.save(str(tmp))
     return placed

@@ -37,6 +37,7 @@ from tr_nlp.export.qdpx import MachineCoding, MachineLayer
 from tr_nlp.export.tables import atomic_path, check_file_path
 from tr_nlp.refi.vocab import READ_CODE
 from tr_nlp.schema import Coding, Interview
+from tr_nlp.yamlfile import parse_yaml
 
 #: Characters XML 1.0 cannot hold (control characters but tab): a space each in the document.
 #: The longest label shown in bold: a name, a role or a time and a name (``[00:01:02] Interviewer:``).
@@ -155,16 +156,42 @@ def write_docx(path: str | Path, interview: Interview, codings: Iterable[Coding]
 def _properties(document: Any, interview: Interview) -> None:
     """The interview's id, metadata and speakers' roles, as YAML in the document's comments
     property (what the ``.docx`` reader reads as metadata); no author or dates of the template's."""
-    header: dict[str, Any] = {"interview_id": interview.id, **dict(interview.metadata)}
-    if interview.speakers:
-        header["speakers"] = dict(interview.speakers)
+    write_header(document, _identity(interview, interview.metadata))
     props = document.core_properties
-    # python-docx's setter refuses more than 255 characters, which Word does not
-    props._element.get_or_add_description().text = yaml.safe_dump(header, sort_keys=False, allow_unicode=True,
-                                                                   width=1000)
     props.author = ""
     props._element._remove_created()  # the template's date; the metadata has the interview's own
     props._element._remove_modified()
+
+
+def keep_identity(document: Any, interview: Interview) -> bool:
+    """Add ``interview``'s id and speakers' roles to a team's own document's comments
+    property, so that a copy reads back as the same interview whatever its file is called,
+    when the property is empty or ``key: value`` lines (kept); free text there is left as it
+    is. Whether they were added."""
+    text = document.core_properties.comments or ""
+    try:
+        parsed = parse_yaml(text) if text.strip() else {}
+    except yaml.YAMLError:
+        return False
+    if not isinstance(parsed, dict):
+        return False
+    write_header(document, _identity(interview, parsed))
+    return True
+
+
+def write_header(document: Any, header: dict[str, Any]) -> None:
+    """``header`` as ``key: value`` lines (YAML) in the document's comments property."""
+    # python-docx's setter refuses more than 255 characters, which Word does not
+    document.core_properties._element.get_or_add_description().text = yaml.safe_dump(
+        header, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def _identity(interview: Interview, metadata: Any) -> dict[str, Any]:
+    """``metadata`` with the interview's id first and its speakers' roles last."""
+    header: dict[str, Any] = {"interview_id": interview.id, **{str(k): v for k, v in dict(metadata).items()}}
+    if interview.speakers:
+        header["speakers"] = dict(interview.speakers)
+    return header
 
 
 def initials(author: str) -> str:
