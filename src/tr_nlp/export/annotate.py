@@ -38,7 +38,7 @@ from typing import Any
 
 from tr_nlp.errors import TrNlpError
 from tr_nlp.export.folder import file_names
-from tr_nlp.export.qdpx import MachineLayer
+from tr_nlp.export.qdpx import MachineCoding, MachineLayer
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.export.word import MarginNote, initials, keep_identity, margin_notes, write_docx
 from tr_nlp.ingest.align import MIN_SIMILAR, TextMap
@@ -64,7 +64,17 @@ def write_word_folder(folder: str | Path, interviews: Sequence[Interview], codin
     """
     folder = Path(folder)
     names = [name.removesuffix(".txt") + ".docx" for name in file_names([iv.id for iv in interviews])]
-    return {iv.id: write_word(folder / name, iv, codings, layers, originals) for iv, name in zip(interviews, names)}
+    coded: dict[str, list[Coding]] = {}
+    for coding in codings:
+        coded.setdefault(coding.interview_id, []).append(coding)
+    marked: dict[str, dict[str, list[MachineCoding]]] = {}  # interview -> user -> codings
+    for layer in layers:
+        for machine in layer.codings:
+            marked.setdefault(machine.interview_id, {}).setdefault(layer.user, []).append(machine)
+    return {iv.id: write_word(folder / name, iv, coded.get(iv.id, []),
+                              [MachineLayer(user, tuple(found)) for user, found in marked.get(iv.id, {}).items()],
+                              originals)
+            for iv, name in zip(interviews, names)}
 
 
 def write_word(path: str | Path, interview: Interview, codings: Sequence[Coding] = (),

@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,11 +108,10 @@ def word_document(interview: Interview, notes: Sequence[MarginNote] = ()) -> Any
     starting: dict[int, Any] = {}  # offset -> the run that starts there
     ending: dict[int, Any] = {}  # offset -> the run that ends there
     line_start = 0
-    body = document.paragraphs[0] if document.paragraphs else None
-    for i, line in enumerate(interview.text.split("\n")):
-        paragraph = body if i == 0 and body is not None else document.add_paragraph()
+    for line in interview.text.split("\n"):
+        paragraph = document.add_paragraph()
         line_end = line_start + len(line)
-        inner = [x for x in cuts if line_start < x < line_end]
+        inner = cuts[bisect_right(cuts, line_start):bisect_left(cuts, line_end)]
         for a, b in zip([line_start, *inner], [*inner, line_end]):
             if a < b:
                 run = paragraph.add_run(_NOT_XML.sub(" ", interview.text[a:b]))
