@@ -1168,6 +1168,15 @@ def test_docx_tabs_no_break_hyphens_moves_and_text_boxes_read_as_shown(tmp_path)
     assert turn_texts(iv)[1] == ("Participant", "participant", "My\tco-worker the nurse did.")
 
 
+def test_a_docx_s_speakers_property_sets_roles_only_when_it_maps_them(tmp_path):
+    lines = [(None, "Interviewer: How was it?"), (None, "Jo: She listened."), (None, "Interviewer: And then?"),
+             (None, "Jo: She rang.")]
+    mapped = read_file(make_docx(tmp_path / "a.docx", lines, comments="speakers:\n  Jo: other\n")).interviews[0]
+    assert mapped.speakers["Jo"] == "other" and "speakers" not in mapped.metadata
+    counted = read_file(make_docx(tmp_path / "b.docx", lines, comments="speakers: 2\nsite: Leeds\n")).interviews[0]
+    assert counted.speakers["Jo"] == "participant" and counted.metadata["speakers"] == 2
+
+
 def test_a_docx_paragraphs_tab_stops_are_no_text(tmp_path):
     # a transcription template sets tab stops (a hanging indent after the label): they are
     # paragraph formatting, not tabs in the text

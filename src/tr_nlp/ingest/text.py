@@ -292,7 +292,7 @@ def interview_from_text(
     text, with a warning.
     """
     notes = []
-    roles = _own_roles(metadata, roles, path)
+    roles = _own_roles(metadata, roles, path, strict=fmt in ("text", "markdown"))
     numbered = None if forced else without_line_numbers(text)
     if numbered is not None:
         text, (first, last) = numbered
@@ -313,14 +313,18 @@ def interview_from_text(
                       warnings=warnings)
 
 
-def _own_roles(metadata: dict[str, Any], roles: RoleMap, path: Path) -> RoleMap:
-    """``roles`` with a file's own ``speakers`` mapping (taken out of its ``metadata``) over them."""
-    speakers = metadata.pop("speakers", None)
-    if not speakers:
+def _own_roles(metadata: dict[str, Any], roles: RoleMap, path: Path, strict: bool) -> RoleMap:
+    """``roles`` with a file's own ``speakers`` mapping (taken out of its ``metadata``) over
+    them. Other ``speakers`` metadata is refused in a transcript's front matter (``strict``,
+    where it can only mean roles) and kept as metadata elsewhere (a document's properties
+    may say ``speakers: 2``)."""
+    speakers = metadata.get("speakers")
+    if not speakers or not (strict or isinstance(speakers, Mapping)):
         return roles
     if not isinstance(speakers, Mapping):
-        raise ConfigError("E162", path, detail=f"its metadata's 'speakers' is {type(speakers).__name__}; "
+        raise ConfigError("E162", path, detail=f"front matter 'speakers' is {type(speakers).__name__}; "
                                                "expected 'NAME: interviewer|participant|other' lines")
+    del metadata["speakers"]
     return roles.merged(RoleMap.from_mapping(speakers))
 
 
