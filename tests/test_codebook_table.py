@@ -127,3 +127,22 @@ def test_export_writes_the_codebook_as_a_spreadsheet(tmp_path):
     result = CliRunner().invoke(app, ["export", "--corpus", str(DEMO), "-o", str(tmp_path / "book.xlsx")])
     assert result.exit_code == 0, result.output
     assert load_codebook(tmp_path / "book.xlsx").codes == load_codebook(DEMO / "codebook.yaml").codes
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".qdc"])
+def test_export_writes_candidate_codes_beside_the_codebook_when_given(demo_run, tmp_path, suffix):
+    from typer.testing import CliRunner
+
+    from conftest import DEMO
+    from tr_nlp.cli import app
+    from tr_nlp.topics.candidates import read_candidates
+
+    path = tmp_path / f"book{suffix}"
+    result = CliRunner().invoke(app, ["export", "--corpus", str(DEMO), "--candidates",
+                                      str(demo_run / "candidates.yaml"), "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    book = load_codebook(path)
+    names = [entry["name"] for entry in read_candidates(demo_run / "candidates.yaml")]
+    assert [c.name for c in book.codes if c.status == "candidate"] == names and names
+    assert all("Keywords: " in book[name].description for name in names)
+    assert [c.name for c in book.codes if c.status == "active"] == load_codebook(DEMO / "codebook.yaml").names

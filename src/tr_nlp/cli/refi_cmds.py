@@ -24,6 +24,7 @@ from tr_nlp.export.annotate import write_word, write_word_folder
 from tr_nlp.export.augment import add_to_project
 from tr_nlp.export.folder import write_corpus_folder
 from tr_nlp.export.qdpx import (
+    CANDIDATE_PARENT_CODE,
     MachineLayer,
     candidate_codes,
     candidates_layer,
@@ -41,7 +42,7 @@ from tr_nlp.ingest.table import load_frame
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
 from tr_nlp.refi.codes import write_qdc
 from tr_nlp.refi.vocab import local, numbered
-from tr_nlp.schema import MACHINE_CODER_PREFIX, Code
+from tr_nlp.schema import MACHINE_CODER_PREFIX, Code, Codebook
 
 
 @c.handle_errors
@@ -116,6 +117,8 @@ def export_cmd(
             loaded = _pseudonymised(p, loaded, None, [], None)[0]
             c.save_mapping(p, mapping, quiet)
         book = loaded.codebook or codebook_of(loaded.codings)
+        if candidates is not None:  # for a team to discuss beside its codes
+            book = _with_candidates(book, candidates, in_tree=suffix == ".qdc")
         write = write_qdc if suffix == ".qdc" else write_codebook_table
         c.out.print(f"codebook: {write(book, output)}", highlight=False)
         return
@@ -142,6 +145,19 @@ def export_cmd(
     c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings" + _machine_summary(layers)
                 + (f", {len(found)} candidate codes" if found else ""), highlight=False)
     c.out.print(f"project: {path}", highlight=False)
+
+
+def _with_candidates(book: Codebook, path: Path, in_tree: bool) -> Codebook:
+    """``book`` with the candidate codes of ``candidates.yaml`` after its codes, each with its
+    evidence in its description: ``in_tree`` (a ``.qdc``), under their parent code, as a
+    project holds them; else (a spreadsheet, whose ``Status`` says which are candidates)
+    under none, as that parent's name is none a spreadsheet's codebook allows."""
+    from tr_nlp.topics.candidates import read_candidates
+
+    found = candidate_codes(read_candidates(path))
+    if in_tree:
+        return replace(book, codes=(*book.codes, CANDIDATE_PARENT_CODE, *found))
+    return replace(book, codes=(*book.codes, *(replace(code, parent=None) for code in found)))
 
 
 def _output_kind(output: Path, force: bool) -> str:
