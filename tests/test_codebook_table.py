@@ -113,6 +113,10 @@ def test_a_codebook_written_as_a_spreadsheet_reads_back_the_same(tmp_path):
     again = load_codebook(path)
     assert again.codes == book.codes and again.groups == book.groups
     assert again.name == "Codebook v3"  # a spreadsheet's codebook is named by its file
+    # a team's own status words are notes, not tr_nlp's statuses
+    table = pd.DataFrame({"Code": ["care", "time"], "Status": ["agreed", "Candidate"]})
+    table.to_excel(tmp_path / "own.xlsx", index=False)
+    assert [c.status for c in load_codebook(tmp_path / "own.xlsx").codes] == ["active", "candidate"]
     frame = pd.read_excel(path)
     assert list(frame.columns) == ["Name", "Code", "Description", "Include", "Exclude", "Examples", "Parent",
                                    "Colour", "Group", "Status"]

@@ -6,13 +6,15 @@ use``), ``Exclude`` (``Exclusion criteria``, ``When not to use``), ``Examples`` 
 line of the cell), ``Parent`` (or ``Theme``, ``Category``: the code it sits under, added as a
 code when no row names it), ``Colour``, ``Group`` (codes of one group are mutually
 exclusive; several parted by ``;``) and ``Status`` (``candidate`` for a code topic
-discovery proposed). Other columns, such as notes, are not read. A row with no name continues the code
+discovery proposed, ``active``; a team's own words there, such as ``agreed``, are not
+read). Other columns, such as notes, are not read. A row with no name continues the code
 above it (a second example, a longer definition), as spreadsheets are often laid out.
 
 A ``Code`` column beside a ``Name`` (or ``Label``) column holds each code's number or
 abbreviation (``2.1``, ``BR``; several parted by ``;``): the name names the code, and the
-number is its alias (codings may name it either way). Numbers in outline (``2``, ``2.1``, ``2.1.3``) place a
-code under the code numbered one level up, where no ``Parent`` column says otherwise.
+number is its alias (codings may name it either way). Numbers in outline (``2``, ``2.1``,
+``2.1.3``) place a code under the code numbered one level up, where no ``Parent`` column
+says otherwise.
 
 :func:`write_codebook_table` writes a codebook as such a spreadsheet (``.xlsx``), which
 reads back as the same codebook.
@@ -58,6 +60,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "status": ("status",),
 }
 _TEXT_FIELDS = ("description", "include", "exclude")
+#: The statuses a ``Status`` column may give (other words there are a team's notes).
+_STATUSES = ("active", "candidate")
 #: The header of a column of codes' numbers or abbreviations when a name column stands beside it.
 _NUMBER_HEADER = "code"
 #: A number in outline: ``2``, ``2.1``, ``2.1.3`` (a dot after it allowed).
@@ -121,9 +125,11 @@ def codebook_data(frame: pd.DataFrame, path: str | Path | None = None) -> dict[s
             if cell.get(field):
                 code[field] = f"{code[field]}\n{cell[field]}" if code.get(field) else cell[field]
         code["examples"] += [line.strip() for line in cell.get("examples", "").splitlines() if line.strip()]
-        for field in ("parent", "color", "status"):
+        for field in ("parent", "color"):
             if cell.get(field):
                 code[field] = cell[field]
+        if cell.get("status", "").lower() in _STATUSES:
+            code["status"] = cell["status"].lower()
         for group in _parts(cell.get("group", "")):
             if group and code["name"] not in groups.setdefault(group, []):
                 groups[group].append(code["name"])
