@@ -1,5 +1,6 @@
 """Interviews written as Word documents, codings and suggestions as comments, and read back."""
 
+import json
 import zipfile
 
 import pandas as pd
@@ -238,6 +239,8 @@ def test_next_marks_its_passages_in_word_and_reads_them_back_as_read(demo_run, t
     assert sorted((r.interview_id, r.start, r.end, r.coder) for r in back.reviewed) == sorted(
         (r.interview_id, r.start, r.end, None) for r in ranked.itertuples())
     assert set(back.codings) == set(load_corpus([DEMO]).codings)  # the marks are no codings
+    shown = run("inspect", tmp_path / "round1", "--json")
+    assert sum(r["read"] for r in json.loads(shown.stdout)["interviews"]) == 3
     # the next round proposes other passages, and keeps the earlier marks once
     second = run("next", "--corpus", tmp_path / "round1", "--model", demo_run / "model", "-n", 3,
                  "-o", tmp_path / "round2")

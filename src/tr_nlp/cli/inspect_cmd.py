@@ -29,7 +29,7 @@ def inspect(
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
-    """Per file: detected format, interviews, speakers and roles, turns, words, times, codings by coder, warnings."""
+    """Per file: detected format, interviews, speakers and roles, turns, words, times, codings by coder, passages marked read, warnings."""
     options = c.read_options(preset, text_col, speaker_col, group_col, order_col, timestamp_col=timestamp_col,
                              speaker_roles=speaker_role, encoding=encoding)
     corpus = c.load_and_report(paths, options, fmt, codings, codebook, quiet=quiet, required=False)  # it reports failures
@@ -46,15 +46,17 @@ def inspect(
         table = Table(title=None, show_lines=False)
         timed = any(r["time_span"] for r in records)
         coded = any(r["codings"] for r in records)
+        marked = any(r["read"] for r in records)
         for column in ("file", "format", "interview", "speakers (role)", "turns", "words", *(["times"] if timed else []),
-                       *(["codings"] if coded else [])):
-            table.add_column(column, justify="right" if column in {"turns", "words"} else "left")
+                       *(["codings"] if coded else []), *(["read"] if marked else [])):
+            table.add_column(column, justify="right" if column in {"turns", "words", "read"} else "left")
         for r in records:
             speakers = ", ".join(f"{s} ({role})" for s, role in r["speakers"].items())
             span = r["time_span"]
             table.add_row(r["file"], r["format"], r["interview_id"], speakers, str(r["turns"]), str(r["words"]),
                           *([f"{clock(span[0])}-{clock(span[1])}" if span else ""] if timed else []),
-                          *([", ".join(f"{coder} {n}" for coder, n in r["codings"].items())] if coded else []))
+                          *([", ".join(f"{coder} {n}" for coder, n in r["codings"].items())] if coded else []),
+                          *([str(r["read"])] if marked else []))
         c.out.print(table)
         words = sum(r["words"] for r in records)
         c.out.print(

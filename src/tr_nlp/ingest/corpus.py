@@ -110,11 +110,13 @@ class Corpus:
     def describe(self) -> list[dict[str, Any]]:
         """One record per interview: file, format, speakers with roles, turns, words, the
         times in the recording it gives (``times``: how many distinct ones, ``time_span``:
-        first and last in seconds, or None), and its codings by coder."""
+        first and last in seconds, or None), its codings by coder, and how many of its
+        passages are marked read for coding (``read``; see :mod:`tr_nlp.ingest.reviewed`)."""
         source_of = {iid: f for f in self.files for iid in f.interview_ids}
         coded: dict[str, Counter[str]] = {}
         for coding in self.codings:
             coded.setdefault(coding.interview_id, Counter())[coding.coder] += 1
+        read = Counter(r.interview_id for r in set(self.reviewed))
         records = []
         for iv in self.interviews:
             report = source_of.get(iv.id)
@@ -130,6 +132,7 @@ class Corpus:
                 "time_span": [min(known), max(known)] if known else None,
                 "synthetic": bool(iv.metadata.get("synthetic", False)),
                 "codings": dict(sorted(coded.get(iv.id, Counter()).items())),
+                "read": read[iv.id],
             })
         return records
 
