@@ -268,3 +268,13 @@ def test_a_copy_of_a_team_s_document_keeps_its_interview_s_id_and_roles(tmp_path
     assert run("export", "--corpus", source, "-o", tmp_path / "out2").exit_code == 0
     assert docx.Document(str(tmp_path / "out2" / "p12_final.docx")).core_properties.comments == (
         "Transcribed by AB, checked by CD.")
+
+
+def test_a_subtitled_interview_written_afresh_keeps_its_times(tmp_path):
+    from tr_nlp.ingest import read_file
+
+    subtitled = read_file(DEMO / "interviews" / "demo03.vtt").interviews[0]
+    back = read_docx(write_docx(tmp_path / "demo03.docx", subtitled)).interviews[0]
+    assert back.text == subtitled.text and "times" not in back.metadata
+    assert [back.time_at(t.start) for t in back.turns] == [subtitled.time_at(t.start) for t in subtitled.turns]
+    assert back.known_times and back.known_times == subtitled.known_times

@@ -132,6 +132,12 @@ class Interview:
         return seconds[at - 1] if at else None
 
     @property
+    def timeline(self) -> list[tuple[int, float]]:
+        """Every time the source gave, with the offset it holds from: ``(offset, seconds)``
+        in order of offset (what :meth:`time_at` reads)."""
+        return list(zip(*self._marks))
+
+    @property
     def known_times(self) -> list[float]:
         """Every time the source gave (turns' timestamps and :attr:`times`), in order of offset."""
         return list(self._marks[1])

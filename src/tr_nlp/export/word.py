@@ -154,9 +154,13 @@ def write_docx(path: str | Path, interview: Interview, codings: Iterable[Coding]
 
 
 def _properties(document: Any, interview: Interview) -> None:
-    """The interview's id, metadata and speakers' roles, as YAML in the document's comments
-    property (what the ``.docx`` reader reads as metadata); no author or dates of the template's."""
-    write_header(document, _identity(interview, interview.metadata))
+    """The interview's id, metadata, speakers' roles and times in the recording, as YAML
+    in the document's comments property (what the ``.docx`` reader reads as metadata); no
+    author or dates of the template's."""
+    header = _identity(interview, interview.metadata)
+    if interview.timeline:  # a subtitle's cue times, which the text does not show
+        header["times"] = [[offset, seconds] for offset, seconds in interview.timeline]
+    write_header(document, header)
     props = document.core_properties
     props.author = ""
     props._element._remove_created()  # the template's date; the metadata has the interview's own

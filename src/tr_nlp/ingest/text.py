@@ -309,8 +309,32 @@ def interview_from_text(
     turns, warnings = assemble_turns(text, roles, forced)
     warnings = notes + warnings
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
-    return ReadResult([Interview(interview_id, text, turns, metadata, str(path), fmt, time_marks(text))],
-                      warnings=warnings)
+    times = tuple(sorted({*time_marks(text), *_own_times(metadata, len(text))}))
+    return ReadResult([Interview(interview_id, text, turns, metadata, str(path), fmt, times)], warnings=warnings)
+
+
+def _own_times(metadata: dict[str, Any], length: int) -> list[tuple[int, float]]:
+    """The times in the recording a file's metadata gives as ``times: [[offset, seconds],
+    ...]`` (taken out of it), as tr_nlp writes them into the Word documents it makes of
+    subtitled interviews; any other ``times`` value stays metadata.
+
+    >>> meta = {"times": [[0, 3.0], [25, 7.5]], "site": "Leeds"}
+    >>> _own_times(meta, 40), meta
+    ([(0, 3.0), (25, 7.5)], {'site': 'Leeds'})
+    >>> _own_times({"times": 3}, 40)
+    []
+    """
+    marks = metadata.get("times")
+    if not isinstance(marks, list) or not marks:
+        return []
+    found = []
+    for mark in marks:
+        if not (isinstance(mark, list) and len(mark) == 2 and isinstance(mark[0], int)
+                and isinstance(mark[1], (int, float)) and 0 <= mark[0] <= length and mark[1] >= 0):
+            return []
+        found.append((mark[0], float(mark[1])))
+    del metadata["times"]
+    return found
 
 
 def _own_roles(metadata: dict[str, Any], roles: RoleMap, path: Path, strict: bool) -> RoleMap:
