@@ -278,3 +278,28 @@ def test_a_subtitled_interview_written_afresh_keeps_its_times(tmp_path):
     assert back.text == subtitled.text and "times" not in back.metadata
     assert [back.time_at(t.start) for t in back.turns] == [subtitled.time_at(t.start) for t in subtitled.turns]
     assert back.known_times and back.known_times == subtitled.known_times
+
+
+
+def test_comments_placed_anywhere_in_the_demo_s_own_documents_read_back_on_their_words(tmp_path):
+    # random passages (inside words, over paragraphs) of the demo's Word transcripts, placed as
+    # comments in copies of them: each reads back on its words, less the spaces at its ends,
+    # which the reader trims from every comment
+    import random
+
+    from tr_nlp.export.annotate import annotate_docx
+
+    rng = random.Random(3)
+    for source in sorted((DEMO / "interviews").glob("*.docx")):
+        interview = read_docx(source).interviews[0]
+        text, notes = interview.text, []
+        for k in range(60):
+            start = rng.randrange(len(text) - 1)
+            end = min(len(text), start + rng.randrange(1, 200))
+            if text[start:end].strip():
+                notes.append(MarginNote(start, end, f"n{k}", "A"))
+        assert annotate_docx(source, tmp_path / source.name, interview, notes) == len(notes)
+        back = read_docx(tmp_path / source.name)
+        assert back.interviews[0].text == text
+        found = {c.code: text[c.start:c.end] for c in back.comment_codings}
+        assert found == {n.text: text[n.start:n.end].strip() for n in notes}, source.name
