@@ -17,11 +17,10 @@ import typer
 from rich.table import Table
 
 from tr_nlp.cli import common as c
-from tr_nlp.cli.refi_cmds import next_project, next_word
+from tr_nlp.cli.refi_cmds import next_project, next_word, output_kind
 from tr_nlp.errors import ConfigError, ModelError, some
 from tr_nlp.export import (
     TABLE_SUFFIXES,
-    check_file_path,
     check_folder_path,
     check_table_path,
     write_table,
@@ -400,12 +399,8 @@ def next_segments(
     from tr_nlp.coding.active import chosen_codes
     from tr_nlp.coding.chain import stretches
 
-    project = output is not None and output.suffix.lower() == ".qdpx"
-    word = output is not None and output.suffix.lower() in ("", ".docx")
-    if output is not None and output.suffix == "":
-        c.corpus_output(output, "Word documents", force)
-    elif output is not None:
-        check_file_path(output, (*TABLE_SUFFIXES, ".qdpx", ".docx"))
+    kind = output_kind(output, force, (*TABLE_SUFFIXES, ".qdpx", ".docx")) if output is not None else None
+    project, word = kind == ".qdpx", kind in ("", ".docx")
     theme_model = load_model(model)
     wanted = chosen_codes(theme_model, _code_list(codes))  # before the corpus is read
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, None, quiet,

@@ -101,7 +101,7 @@ def export_cmd(
     verbose: c.Verbose = False,
 ) -> None:
     """Write a REFI-QDA project (or Word documents): transcripts, codebook, each coder's codings, machine suggestions, candidate codes."""
-    suffix = _output_kind(output, force)
+    suffix = output_kind(output, force, (".qdpx", ".qdc", ".xlsx", ".docx"))
     user = _model_user(model, suggestions) if suggestions is not None else None  # a bad card fails before any work
     one = corpus[0] if len(corpus) == 1 else None
     if (suffix == ".qdpx" and one is not None and one.suffix.lower() == ".qdpx" and one.is_file()
@@ -160,16 +160,16 @@ def _with_candidates(book: Codebook, path: Path, in_tree: bool) -> Codebook:
     return replace(book, codes=(*book.codes, *(replace(code, parent=None) for code in found)))
 
 
-def _output_kind(output: Path, force: bool) -> str:
-    """The kind of file ``export`` writes, from its extension (``""``: a folder of Word
-    documents), checked before any work."""
+def output_kind(output: Path, force: bool, suffixes: tuple[str, ...]) -> str:
+    """The kind of output a command writes, from its extension: one of ``suffixes``, or
+    ``""`` for a folder of Word documents (empty unless ``force``); checked before any work."""
     suffix = output.suffix.lower()
     if suffix == "":
         c.corpus_output(output, "Word documents", force)
         return suffix
-    if suffix not in (".qdpx", ".qdc", ".xlsx", ".docx"):
+    if suffix not in suffixes:
         raise OutputError("E171", output, suffix=output.suffix,
-                          expected=".qdpx, .qdc, .xlsx, .docx, or a folder (a name without extension)")
+                          expected=f"{', '.join(suffixes)}, or a folder (a name without extension)")
     return check_file_path(output, (suffix,)).suffix.lower()
 
 

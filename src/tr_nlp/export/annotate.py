@@ -40,7 +40,14 @@ from tr_nlp.errors import TrNlpError
 from tr_nlp.export.folder import file_names
 from tr_nlp.export.qdpx import MachineCoding, MachineLayer
 from tr_nlp.export.tables import atomic_path
-from tr_nlp.export.word import MarginNote, initials, keep_identity, margin_notes, write_docx
+from tr_nlp.export.word import (
+    MarginNote,
+    initials,
+    keep_identity,
+    margin_notes,
+    without_line_ends,
+    write_docx,
+)
 from tr_nlp.ingest.align import MIN_SIMILAR, TextMap
 from tr_nlp.ingest.docx import W, read_docx, shown_pieces
 from tr_nlp.refi.vocab import READ_CODE
@@ -137,11 +144,7 @@ def add_comments(document: Any, interview: Interview, notes: Sequence[MarginNote
     for note in notes:
         span = moved.span(note.start, note.end)
         if span is not None:
-            start, end = span
-            while start < end and shown[start] == "\n":  # a paragraph's end is in no run
-                start += 1
-            while end > start and shown[end - 1] == "\n":
-                end -= 1
+            start, end = without_line_ends(shown, *span)
             if start < end:
                 spans.append((start, end, note))
     _cut(body, {x for start, end, _ in spans for x in (start, end)})
@@ -174,7 +177,7 @@ def _alone(element: Any) -> Any:
     """The run of ``element`` (a text element), made to hold only it: the run's other
     contents go into runs of their own, each with a copy of its formatting."""
     run = element.getparent()
-    contents = [child for child in run if child.tag != W + "rPr"]
+    contents = _contents(run)
     if len(contents) == 1:
         return run
     mine = None
@@ -203,10 +206,14 @@ def _split(run: Any, text: Any, at: list[int]) -> None:
 def _empty_copy(run: Any) -> Any:
     """A run with ``run``'s formatting and no content."""
     part = copy.deepcopy(run)
-    for child in list(part):
-        if child.tag != W + "rPr":
-            part.remove(child)
+    for child in _contents(part):
+        part.remove(child)
     return part
+
+
+def _contents(run: Any) -> list[Any]:
+    """What a run holds but its formatting (``w:rPr``): text, tabs, breaks, drawings..."""
+    return [child for child in run if child.tag != W + "rPr"]
 
 
 def _runs_at(body: Any) -> tuple[dict[int, Any], dict[int, Any]]:
@@ -219,7 +226,7 @@ def _runs_at(body: Any) -> tuple[dict[int, Any], dict[int, Any]]:
     for piece, element in shown_pieces(body):
         if piece and element.tag != W + "p":
             run = element.getparent()
-            contents = [child for child in run if child.tag != W + "rPr"]
+            contents = _contents(run)
             if contents[0] is element:
                 starting.setdefault(position, Run(run, None))
             if contents[-1] is element:

@@ -36,13 +36,13 @@ import yaml
 
 from tr_nlp.export.qdpx import MachineCoding, MachineLayer
 from tr_nlp.export.tables import atomic_path, check_file_path
+from tr_nlp.ingest.docx import parsed_comments
 from tr_nlp.refi.vocab import READ_CODE
 from tr_nlp.schema import Coding, Interview
-from tr_nlp.yamlfile import parse_yaml
 
-#: Characters XML 1.0 cannot hold (control characters but tab): a space each in the document.
 #: The longest label shown in bold: a name, a role or a time and a name (``[00:01:02] Interviewer:``).
 MAX_LABEL = 60
+#: Characters XML 1.0 cannot hold (control characters but tab): a space each in the document.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -69,16 +69,26 @@ def margin_notes(interview: Interview, codings: Iterable[Coding] = (),
     notes += [(m.start, m.end, _machine_text(m), layer.user) for layer in layers for m in layer.codings
               if m.interview_id == interview.id]
     out = []
-    text = interview.text
     for start, end, note, author in notes:
-        start, end = max(start, 0), min(end, len(text))
-        while start < end and text[start] == "\n":
-            start += 1
-        while end > start and text[end - 1] == "\n":
-            end -= 1
+        start, end = without_line_ends(interview.text, start, end)
         if start < end:
             out.append(MarginNote(start, end, note, author))
     return sorted(set(out), key=lambda n: (n.start, -n.end, n.author, n.text))
+
+
+def without_line_ends(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` (kept inside ``text``) less the line breaks at its ends: a comment
+    covers text, and a paragraph's end is none.
+
+    >>> without_line_ends("a\\n\\nb\\n", 1, 5), without_line_ends("a\\n", 1, 9)
+    ((3, 4), (2, 2))
+    """
+    start, end = max(start, 0), min(end, len(text))
+    while start < end and text[start] == "\n":
+        start += 1
+    while end > start and text[end - 1] == "\n":
+        end -= 1
+    return start, end
 
 
 def _machine_text(coding: MachineCoding) -> str:
@@ -173,10 +183,7 @@ def keep_identity(document: Any, interview: Interview) -> bool:
     when the property is empty or ``key: value`` lines (kept); free text there is left as it
     is. Whether they were added."""
     text = document.core_properties.comments or ""
-    try:
-        parsed = parse_yaml(text) if text.strip() else {}
-    except yaml.YAMLError:
-        return False
+    parsed = parsed_comments(text) if text.strip() else {}
     if not isinstance(parsed, dict):
         return False
     write_header(document, _identity(interview, parsed))

@@ -146,8 +146,7 @@ def read_marks(codings: Sequence[Coding]) -> tuple[list[Reviewed], list[Coding]]
     marks, rest = [], []
     for coding in codings:
         if coding.code.startswith(READ_CODE):
-            reader = reader_of(coding.coder) if is_machine_coder(coding.coder) else coding.coder
-            marks.append(Reviewed(coding.interview_id, coding.start, coding.end, reader))
+            marks.append(Reviewed(coding.interview_id, coding.start, coding.end, reader_of(coding.coder)))
         else:
             rest.append(coding)
     return marks, rest

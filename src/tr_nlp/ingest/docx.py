@@ -181,6 +181,16 @@ def _bold_prefix(paragraph: Any) -> str | None:
     return styled_label(prefix)
 
 
+def parsed_comments(text: str) -> Any:
+    """What a document's comments property says as YAML (``key: value`` lines: a mapping);
+    None for none, or for text that is not YAML or is YAML no one should expand
+    (:class:`~tr_nlp.yamlfile.UnsafeYAML`), which is kept as text."""
+    try:
+        return parse_yaml(text) if text else None
+    except yaml.YAMLError:
+        return None
+
+
 def _metadata(document: Any) -> dict[str, Any]:
     props = document.core_properties
     meta: dict[str, Any] = {}
@@ -191,10 +201,7 @@ def _metadata(document: Any) -> dict[str, Any]:
     if props.created:
         meta["created"] = props.created.isoformat()
     comments = props.comments or ""
-    try:
-        parsed = parse_yaml(comments) if comments else None
-    except yaml.YAMLError:  # not YAML, or YAML no one should expand (UnsafeYAML): kept as text
-        parsed = None
+    parsed = parsed_comments(comments)
     if isinstance(parsed, dict):
         meta.update({str(k): v for k, v in parsed.items()})
     elif comments:

@@ -343,8 +343,7 @@ def _read_project(project: Project, files: _Files, where: str, options: ReadOpti
             result.interviews.append(interview)
             for coding in codings:
                 if coding.code == READ_CODE:  # a passage marked read for coding, not a coding
-                    reader = reader_of(coding.coder) if is_machine_coder(coding.coder) else coding.coder
-                    result.reviewed.append(Reviewed(coding.interview_id, coding.start, coding.end, reader))
+                    result.reviewed.append(Reviewed(coding.interview_id, coding.start, coding.end, reader_of(coding.coder)))
                 else:
                     (result.machine_codings if is_machine_coder(coding.coder) else result.codings).append(coding)
             result.warnings.extend(f"source {interview.id!r}: {w}" for w in source_warnings)

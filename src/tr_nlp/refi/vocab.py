@@ -57,12 +57,18 @@ def guid(*key: object) -> str:
 
 
 def reader_of(user: str) -> str | None:
-    """The coder a :data:`READ_CODE` selection's user says read the passage; None: every
-    coder. A number in brackets at the end tells apart layers of one name added to a project.
+    """The coder a :data:`READ_CODE` selection's (or comment's) user says read the passage:
+    a coder who marked it so; for tr_nlp's own users, the one ``tr_nlp read by NAME`` names,
+    else None: every coder. A number in brackets at the end tells apart layers of one name
+    added to a project.
 
     >>> reader_of("tr_nlp read by coder_a"), reader_of("tr_nlp read by coder_a (2)"), reader_of("tr_nlp read by ")
     ('coder_a', 'coder_a', None)
+    >>> reader_of("tr_nlp next 2026-12-03 09:00"), reader_of("Anna")
+    (None, 'Anna')
     """
+    if not user.startswith(MACHINE_CODER_PREFIX):
+        return user
     if not user.startswith(f"{READ_USER} by "):
         return None
     return _NUMBERED.sub("", user.removeprefix(f"{READ_USER} by ")).strip() or None
