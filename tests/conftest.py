@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -57,6 +60,61 @@ def make_docx(path: Path, paragraphs: list[tuple[str | None, str]], comments: st
     if comments:
         document.core_properties.comments = comments
     document.save(str(path))
+    return path
+
+
+def with_replies(path: Path, replies: Sequence[tuple[str, str, str]], resolved: Sequence[str] = ()) -> Path:
+    """Add to the .docx ``path`` replies as Word writes them: each (the id of the comment it
+    answers, its text, its author) a comment of its own, id ``900``, ``901``..., on the range of
+    the comment it answers, marked a reply in ``commentsExtended.xml``; ``resolved`` names
+    comments marked done."""
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    w15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+    with zipfile.ZipFile(path) as z:
+        files = {name: z.read(name) for name in z.namelist()}
+    comments, document = files["word/comments.xml"].decode(), files["word/document.xml"].decode()
+    para = {}  # comment id -> its paragraph id
+
+    def _paragraph_id(comment_id: str) -> str:
+        nonlocal comments
+        if comment_id not in para:
+            para[comment_id] = f"{0x100000 + len(para):08X}"
+            found = re.search(rf'<w:comment w:id="{comment_id}".*?</w:comment>', comments, flags=re.DOTALL)
+            last = list(re.finditer(r"<w:p(?=[\s>])", found.group()))[-1]
+            element = (found.group()[:last.end()] + f' w14:paraId="{para[comment_id]}"' + found.group()[last.end():]
+                       ).replace("<w:comment ", f'<w:comment xmlns:w14="{w14}" ', 1)
+            comments = comments.replace(found.group(), element)
+        return para[comment_id]
+
+    extended = []
+    for k, (parent, note, author) in enumerate(replies):
+        own = str(900 + k)
+        comments = comments.replace("</w:comments>", (
+            f'<w:comment w:id="{own}" w:author="{author}" w:initials="{author[:1]}"><w:p>'
+            f"<w:r><w:t>{note}</w:t></w:r></w:p></w:comment></w:comments>"))
+        for mark in ("commentRangeStart", "commentRangeEnd"):  # on the range of the comment answered
+            document = document.replace(f'<w:{mark} w:id="{parent}"/>',
+                                        f'<w:{mark} w:id="{parent}"/><w:{mark} w:id="{own}"/>')
+        extended.append((_paragraph_id(own), _paragraph_id(parent)))
+    for comment_id in resolved:
+        _paragraph_id(comment_id)
+    done = {para[c] for c in resolved}
+    parents = dict(extended)
+    entries = "".join(f'<w15:commentEx w15:paraId="{p}"' + (f' w15:paraIdParent="{parents[p]}"' if p in parents else "")
+                      + f' w15:done="{int(p in done)}"/>' for p in para.values())
+    files["word/comments.xml"], files["word/document.xml"] = comments.encode(), document.encode()
+    files["word/commentsExtended.xml"] = f'<w15:commentsEx xmlns:w15="{w15}">{entries}</w15:commentsEx>'.encode()
+    rels = files["word/_rels/document.xml.rels"].decode()
+    files["word/_rels/document.xml.rels"] = rels.replace("</Relationships>", (
+        '<Relationship Id="rIdX" Type="http://schemas.microsoft.com/office/2011/relationships/commentsExtended" '
+        'Target="commentsExtended.xml"/></Relationships>')).encode()
+    types = files["[Content_Types].xml"].decode()
+    files["[Content_Types].xml"] = types.replace("</Types>", (
+        '<Override PartName="/word/commentsExtended.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"/></Types>')).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
     return path
 
 

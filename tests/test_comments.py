@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from conftest import with_replies
 from tr_nlp.cli import app
 from tr_nlp.ingest import load_corpus, read_file
 from tr_nlp.ingest.comments import codes_from_comments
@@ -93,48 +94,81 @@ def test_without_a_codebook_short_comments_are_codes_as_written_and_long_ones_me
     assert [c.code for c in kept] == ["warmth", "warmth"]  # a path names the code of its last name
 
 
-def with_reply(path: Path, parent_id: str, note: str, author: str) -> Path:
-    """Add to ``path`` a reply to comment ``parent_id`` as Word writes one: a comment of its
-    own on the same range, marked a reply in ``commentsExtended.xml``."""
-    with zipfile.ZipFile(path) as z:
-        files = {name: z.read(name) for name in z.namelist()}
-    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
-    w15 = "http://schemas.microsoft.com/office/word/2012/wordml"
-    comments = files["word/comments.xml"].decode()
-    comments = comments.replace(f'<w:comment w:id="{parent_id}"', f'<w:comment w:id="{parent_id}" xmlns:w14="{w14}"', 1)
-    comments = re.sub(rf'(<w:comment w:id="{parent_id}".*?<w:p)', r'\1 w14:paraId="0000AAAA"', comments, count=1,
-                      flags=re.DOTALL)
-    reply = (f'<w:comment xmlns:w14="{w14}" w:id="99" w:author="{author}" w:initials="X"><w:p w14:paraId="0000BBBB">'
-             f'<w:r><w:t>{note}</w:t></w:r></w:p></w:comment>')
-    files["word/comments.xml"] = comments.replace("</w:comments>", reply + "</w:comments>").encode()
-    document = files["word/document.xml"].decode()
-    document = document.replace(f'<w:commentRangeStart w:id="{parent_id}"/>',
-                                f'<w:commentRangeStart w:id="{parent_id}"/><w:commentRangeStart w:id="99"/>')
-    document = document.replace(f'<w:commentRangeEnd w:id="{parent_id}"/>',
-                                f'<w:commentRangeEnd w:id="{parent_id}"/><w:commentRangeEnd w:id="99"/>')
-    files["word/document.xml"] = document.encode()
-    files["word/commentsExtended.xml"] = (
-        f'<w15:commentsEx xmlns:w15="{w15}"><w15:commentEx w15:paraId="0000AAAA" w15:done="0"/>'
-        '<w15:commentEx w15:paraId="0000BBBB" w15:paraIdParent="0000AAAA" w15:done="0"/></w15:commentsEx>').encode()
-    rels = files["word/_rels/document.xml.rels"].decode()
-    files["word/_rels/document.xml.rels"] = rels.replace("</Relationships>", (
-        '<Relationship Id="rIdX" Type="http://schemas.microsoft.com/office/2011/relationships/commentsExtended" '
-        'Target="commentsExtended.xml"/></Relationships>')).encode()
-    types = files["[Content_Types].xml"].decode()
-    files["[Content_Types].xml"] = types.replace("</Types>", (
-        '<Override PartName="/word/commentsExtended.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"/></Types>')).encode()
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    return path
-
-
 def test_a_reply_to_a_comment_is_no_coding(tmp_path):
     path = margin_coded(tmp_path / "p01.docx", [(1, DAY_OFF, "Beyond routine", "Anna")])
-    with_reply(path, "0", "Beyond routine", "Ben")  # "I agree", in the words of the code itself
+    with_replies(path, [("0", "Beyond routine", "Ben")])  # "I agree", in the words of the code itself
     result = read_file(path)
     assert [(c.code, c.coder) for c in result.comment_codings] == [("Beyond routine", "Anna")]
+    assert "1 repl(ies) to coders' comments left out: a reply to a coder is discussion, not coding" in result.warnings
+
+
+MODEL = "tr_nlp model study 1"
+
+
+def test_replies_to_suggestions_accept_reject_or_name_codes(tmp_path):
+    path = margin_coded(tmp_path / "p01.docx", [
+        (1, DAY_OFF, "beyond_routine: p=0.81", MODEL),
+        (1, STIGMA, "non_stigmatizing_attitude: p=0.66", MODEL),
+        (3, STIGMA, "continuity: p=0.55", MODEL),
+        (3, ", that's what I wanted from them.", "candidate wanting: similarity 0.61", "tr_nlp topic discovery"),
+    ])
+    with_replies(path, [
+        ("0", "Yes, she went out of her way", "Anna"),  # yes, with a memo
+        ("1", "no", "Ben"),
+        ("2", "No - Non-stigmatizing attitude", "Anna"),  # not that code: another one
+        ("3", "\N{THUMBS UP SIGN}", "Anna"),  # a candidate code taken up
+        ("0", "ok", "tr_nlp model other 2"),  # a machine never answers for a coder
+    ])
+    corpus = load_corpus([path], codebook=_codebook_file(tmp_path))
+    text = corpus.interviews[0].text
+    day_off, first = text.index(DAY_OFF), text.index(STIGMA)
+    second = text.index(STIGMA, first + 1)
+    assert sorted((c.start, c.code, c.coder) for c in corpus.codings) == [
+        (day_off, "beyond_routine", "Anna"), (second, "non_stigmatizing_attitude", "Anna")]
+    # neither coder left a comment of their own: each read the passages they answered, not the whole interview
+    wanted = text.index(", that's what I wanted from them.")
+    assert sorted((r.start, r.coder) for r in corpus.reviewed) == sorted([
+        (day_off, "Anna"), (first, "Ben"), (second, "Anna"), (wanted, "Anna")])
+    read = "\n".join(corpus.files[0].warnings)
+    assert "4 repl(ies) to tr_nlp's comments read (no: 2, yes: 2)" in read
+    assert "counts as having read the passages they answered" in read
+    # the memo after a yes is left out as memos are, and so is a candidate code the codebook lacks
+    assert ("2 comment line(s) name no code of the codebook and were left out as memos "
+            "(e.g. 'she went out of her way', 'wanting')") in corpus.warnings
+    without_book = load_corpus([path])
+    assert ("wanting", "Anna") in {(c.code, c.coder) for c in without_book.codings}
+
+
+def test_a_yes_or_no_on_a_suggestion_s_own_passage_answers_it_where_a_document_keeps_no_threads(tmp_path):
+    # Google Docs writes a reply as a comment of its own on the passage of the comment it answers
+    path = margin_coded(tmp_path / "p01.docx", [
+        (1, DAY_OFF, "beyond_routine: p=0.81", MODEL), (1, DAY_OFF, "Yes", "Anna"),
+        (3, STIGMA, "non_stigmatizing_attitude: p=0.66", MODEL), (3, STIGMA, "nope", "Anna"),
+        (1, STIGMA, "Yes", "Anna"),  # on a passage tr_nlp did not comment: a memo
+    ])
+    corpus = load_corpus([path], codebook=_codebook_file(tmp_path))
+    text = corpus.interviews[0].text
+    assert [(c.start, c.code, c.coder) for c in corpus.codings] == [(text.index(DAY_OFF), "beyond_routine", "Anna")]
+    assert corpus.reviewed == []  # her own comment (the memo) makes the interview hers, coded whole
+    assert "2 repl(ies) to tr_nlp's comments read (no: 1, yes: 1)" in corpus.files[0].warnings
+    assert any("'Yes'" in w for w in corpus.warnings)
+
+
+def test_a_replier_who_coded_the_interview_reads_no_marks_and_resolving_is_no_answer(tmp_path):
+    path = margin_coded(tmp_path / "p01.docx", [
+        (1, DAY_OFF, "beyond_routine: p=0.81", MODEL),
+        (1, STIGMA, "non_stigmatizing_attitude: p=0.66", MODEL),
+        (3, STIGMA, "Non-stigmatizing attitude", "Anna"),  # Anna codes the whole interview herself
+    ])
+    with_replies(path, [("0", "Non-stigmatizing attitude", "Anna"), ("900", "yes", "Anna")], resolved=["1"])
+    corpus = load_corpus([path], codebook=_codebook_file(tmp_path))
+    text = corpus.interviews[0].text
+    day_off = text.index(DAY_OFF)
+    # a reply to a reply answers the thread's first comment: the suggestion
+    assert sorted((c.start, c.code) for c in corpus.codings if c.start == day_off) == [
+        (day_off, "beyond_routine"), (day_off, "non_stigmatizing_attitude")]
+    assert corpus.reviewed == []  # her interview is coded whole, as any coder's with a coding in it
+    assert any("1 of tr_nlp's comments marked resolved with no reply left out" in w for w in corpus.files[0].warnings)
 
 
 def test_a_comment_on_deleted_text_is_counted_not_placed(tmp_path):
@@ -268,10 +302,19 @@ ODT = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:x
        "<office:body><office:text>{}</office:text></office:body></office:document-content>")
 
 
-def annotation(name: str, note: str, author: str, reply_to: str = "") -> str:
+def odt_file(path: Path, body: str) -> Path:
+    """An .odt at ``path`` whose text is ``body`` (content.xml's office:text)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", ODT.format(body))
+    return path
+
+
+def annotation(name: str, note: str, author: str, reply_to: str = "", resolved: bool = False) -> str:
     parent = f' loext:parent-name="{reply_to}"' if reply_to else ""
     named = f' office:name="{name}"' if name else ""
-    return (f"<office:annotation{named}{parent}><dc:creator>{author}</dc:creator><dc:date>2026-11-30T10:00:00"
+    done = ' loext:resolved="true"' if resolved else ""
+    return (f"<office:annotation{named}{parent}{done}><dc:creator>{author}</dc:creator><dc:date>2026-11-30T10:00:00"
             f"</dc:date><text:p>{note}</text:p></office:annotation>")
 
 
@@ -283,11 +326,7 @@ def test_comments_in_a_libreoffice_document_are_codings_too(tmp_path):
             f"And once {annotation('', 'a point, not a passage', 'Anna')}{DAY_OFF}.</text:p>"
             f"<text:p>Interviewer: Mm.</text:p><text:p>Participant: {annotation('a3', 'beyond routine', 'Ben')}{STIGMA}"
             '<office:annotation-end office:name="a3"/> again.</text:p>')
-    path = tmp_path / "p05.odt"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", ODT.format(body))
-    result = read_file(path)
+    result = read_file(odt_file(tmp_path / "p05.odt", body))
     text = result.interviews[0].text
     assert "a point" not in text and "Non-stigmatizing" not in text
     first = text.index(STIGMA)
@@ -299,6 +338,21 @@ def test_comments_in_a_libreoffice_document_are_codings_too(tmp_path):
         result.warnings
 
 
+def test_replies_to_suggestions_in_a_libreoffice_document_take_or_leave_them(tmp_path):
+    body = ("<text:p>Interviewer: Who helped you most?</text:p>"
+            f"<text:p>Participant: Because {annotation('a1', 'beyond_routine: p=0.81', MODEL)}{DAY_OFF}"
+            f"{annotation('r1', 'Agreed!', 'Anna', reply_to='a1')}<office:annotation-end office:name=\"a1\"/>, and "
+            f"{annotation('a2', 'non_stigmatizing_attitude: p=0.60', MODEL, resolved=True)}{STIGMA}"
+            '<office:annotation-end office:name="a2"/>.</text:p>')
+    result = read_file(odt_file(tmp_path / "p07.odt", body))
+    text = result.interviews[0].text
+    start = text.index(DAY_OFF)
+    people = [c for c in result.comment_codings if c.coder == "Anna"]
+    assert [(c.start, c.end, c.code) for c in people] == [
+        (start, start + len(DAY_OFF), "beyond_routine"), (start, start + len(DAY_OFF), "tr_nlp: read for coding")]
+    assert any("1 of tr_nlp's comments marked resolved with no reply left out" in w for w in result.warnings)
+
+
 def test_a_libreoffice_transcript_tables_codes_column_codes_its_rows(tmp_path):
     def row(*cells):
         return "<table:table-row>" + "".join(
@@ -308,11 +362,7 @@ def test_a_libreoffice_transcript_tables_codes_column_codes_its_rows(tmp_path):
             + row("Speaker", "Text", "Themes") + row("Interviewer", "Who helped?", "")
             + row("Participant", f"Yeah. {STIGMA}.", "Non-stigmatizing attitude") + row("Interviewer", "Mm.", "")
             + row("Participant", "Yeah.", "beyond routine; trust") + "</table:table>")
-    path = tmp_path / "p06.odt"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", ODT.format(body))
-    result = read_file(path)
+    result = read_file(odt_file(tmp_path / "p06.odt", body))
     interview = result.interviews[0]
     assert "Themes" not in interview.text and "beyond routine" not in interview.text
     last = interview.turns[-1]

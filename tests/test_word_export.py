@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from conftest import DEMO
+from conftest import DEMO, with_replies
 from tr_nlp.cli import app
 from tr_nlp.export.annotate import write_word_folder
 from tr_nlp.export.qdpx import MachineCoding, MachineLayer
@@ -250,6 +250,42 @@ def test_next_marks_its_passages_in_word_and_reads_them_back_as_read(demo_run, t
     assert len(again.reviewed) == len(set(again.reviewed)) == 6
     refused = run("next", "--corpus", DEMO, "--model", demo_run / "model", "-n", 3, "-o", tmp_path / "round1")
     assert refused.exit_code == 2 and "--force" in refused.stderr
+
+
+def test_a_coder_takes_or_leaves_suggestions_by_replying_to_them_in_word(demo_run, tmp_path):
+    import re
+    import shutil
+
+    review = tmp_path / "review"
+    review.mkdir()
+    path = shutil.copy(demo_run / "word" / "demo15.docx", review / "demo15.docx")
+    with zipfile.ZipFile(path) as archive:
+        comments = archive.read("word/comments.xml").decode()
+    found = re.findall(r'<w:comment w:id="(\d+)" w:author="(tr_nlp model [^"]+)"[^>]*>.*?<w:t[^>]*>([^<]+)</w:t>',
+                       comments, flags=re.DOTALL)
+    hints = [h for h in found if [x[2] for x in found].count(h[2]) == 1]  # told apart by what they say
+    assert len(hints) >= 3, comments[:500]
+    with_replies(path, [(hints[0][0], "Yes", "Anna"), (hints[1][0], "No.", "Anna"),
+                        (hints[2][0], "beyond routine", "Anna")])
+    book = DEMO / "codebook.yaml"
+    back = load_corpus([review], codebook=book)
+    suggested = load_corpus([demo_run / "word"], codebook=book)
+    assert not [c for c in suggested.codings if c.interview_id == "demo15"]  # the model's comments are no coding
+    placed = read_docx(demo_run / "word" / "demo15.docx").comment_codings
+    passage = {c.code: (c.start, c.end) for c in placed}
+    first, third = passage[hints[0][2]], passage[hints[2][2]]
+    assert sorted((c.start, c.end, c.code, c.coder) for c in back.codings if c.interview_id == "demo15") == sorted([
+        (*first, hints[0][2].split(":")[0], "Anna"), (*third, "beyond_routine", "Anna")])
+    answered = {passage[h[2]] for h in hints[:3]}
+    assert {(r.start, r.end) for r in back.reviewed if r.coder == "Anna"} == answered  # Anna read these only
+    shown = run("inspect", review, "--json")
+    assert [r["read"] for r in json.loads(shown.stdout)["interviews"]] == [len(answered)]
+    # exported again (a copy of the reviewed document), the codings her replies made are not added twice
+    again = run("export", "--corpus", review, "--codebook", book, "-o", tmp_path / "again")
+    assert again.exit_code == 0, again.output
+    with zipfile.ZipFile(tmp_path / "again" / "demo15.docx") as archive:
+        assert archive.read("word/comments.xml").decode().count('w:author="Anna"') == 3
+    assert set(load_corpus([tmp_path / "again"], codebook=book).codings) == set(back.codings)
 
 
 def test_a_copy_of_a_team_s_document_keeps_its_interview_s_id_and_roles(tmp_path):

@@ -43,6 +43,7 @@ from tr_nlp.refi.vocab import (
     READ_USER,
     SPEAKERS_VARIABLE,
     guid,
+    machine_note,
     qualified,
 )
 from tr_nlp.schema import MACHINE_CODER_PREFIX, Code, Codebook, Coding, Interview, Reviewed
@@ -96,7 +97,7 @@ def suggestions_layer(suggestions: pd.DataFrame, user: str) -> MachineLayer:
     rows = suggestions[flags]
     return MachineLayer(user, tuple(
         MachineCoding(str(r.interview_id), int(r.start), int(r.end), str(r.code),
-                      f"{r.code}: p={float(r.probability):.2f}")
+                      machine_note(str(r.code), f"p={float(r.probability):.2f}"))
         for r in rows.itertuples(index=False)
     ))
 
@@ -160,12 +161,12 @@ def candidates_layer(topics: pd.DataFrame | None, entries: Sequence[Mapping[str,
                  for t, c in zip(numbers, topics["candidate"])]
         return MachineLayer(user, tuple(
             MachineCoding(str(r.interview_id), int(r.start), int(r.end), name,
-                          f"candidate {name}: similarity {float(r.similarity):.2f}")
+                          machine_note(name, f"similarity {float(r.similarity):.2f}", candidate=True))
             for r, name in zip(topics.itertuples(index=False), names) if name is not None
         ))
     return MachineLayer(user, tuple(
         MachineCoding(str(q["interview_id"]), int(q["start"]), int(q["end"]), str(e["name"]),
-                      f"candidate {e['name']}: representative quote")
+                      machine_note(str(e["name"]), "representative quote", candidate=True))
         for e in entries for q in (e.get("evidence") or {}).get("quotes") or []
     ))
 

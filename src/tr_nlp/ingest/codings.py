@@ -132,15 +132,16 @@ def _one_code_per_row(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["code"].str.strip() != ""]
 
 
-def machine_codings_note(counts: Mapping[str, int]) -> str:
-    """The warning for codings left out because tr_nlp's machine users made them.
+def machine_codings_note(counts: Mapping[str, int], accept: str = "code that passage under your own name") -> str:
+    """The warning for codings left out because tr_nlp's machine users made them; ``accept``
+    says how a coder takes up a suggestion where they were read.
 
     >>> print(machine_codings_note({"tr_nlp model m 1": 3}))
     3 coding(s) by tr_nlp's own machine users left out (tr_nlp model m 1: 3): suggestions are not human coding; to accept one, code that passage under your own name
     """
     users = counted(counts)
     return (f"{sum(counts.values())} coding(s) by tr_nlp's own machine users left out ({users}): suggestions are "
-            "not human coding; to accept one, code that passage under your own name")
+            f"not human coding; to accept one, {accept}")
 
 
 def read_codings(

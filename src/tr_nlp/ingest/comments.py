@@ -9,6 +9,10 @@ underscores: "Non-stigmatizing attitude" is ``non_stigmatizing_attitude``, see
 :func:`~tr_nlp.codebook.code_finder`), a line or a
 ``;``-separated part each, and leaves the rest out as memos, with a warning.
 
+A coder answers one of tr_nlp's own comments (a suggestion written into Word) by replying
+to it: :func:`answered` reads ``yes`` as coding the passage with the suggested code, ``no``
+as leaving it uncoded, and any codes the reply names as the replier's codings of it.
+
 Examples
 --------
 >>> from tr_nlp.schema import Code, Codebook, Interview
@@ -26,6 +30,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
@@ -34,7 +39,7 @@ from tr_nlp.errors import counted, some
 from tr_nlp.ingest.base import ReadResult
 from tr_nlp.ingest.codings import QuoteFinder, machine_codings_note
 from tr_nlp.ingest.table import TableMapping
-from tr_nlp.refi.vocab import READ_CODE, reader_of
+from tr_nlp.refi.vocab import READ_CODE, noted_code, reader_of
 from tr_nlp.schema import Codebook, Coding, Interview, Reviewed, is_machine_coder
 
 #: What separates the codes one comment names: line breaks and semicolons.
@@ -43,6 +48,13 @@ _PARTS = re.compile(r"[\n;]+")
 _HEAD = re.compile(r"\s*:\s+|\s+[-\u2013\u2014]\s+")
 #: Without a codebook, a comment line is taken as a code when it is this short, and a valid name.
 MAX_CODE_WORDS = 5
+#: Replies that accept a suggestion, and that reject it (their first word, any case).
+ACCEPT = frozenset({"yes", "y", "yep", "yeah", "agree", "agreed", "accept", "accepted", "ok", "okay", "correct",
+                    "\u2713", "\u2714", "\U0001f44d", "+1"})
+REJECT = frozenset({"no", "n", "nope", "disagree", "disagreed", "reject", "rejected", "wrong", "incorrect",
+                    "\u2717", "\u2718", "x", "\U0001f44e", "-1"})
+#: A reply's first word, and what parts it from the rest (punctuation, a spaced dash).
+_FIRST = re.compile(r"\s*(\S+?)(?:\s+[-\u2013\u2014]\s+|[\s,.;:!)]+|$)")
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,113 @@ def column_comments(lines: Sequence[tuple[str, str | None]], coded: Mapping[int,
     return found
 
 
+def verdict(reply: str) -> tuple[bool | None, str]:
+    """Whether a reply accepts (True) or rejects (False) what it answers, by its first word
+    (:data:`ACCEPT`, :data:`REJECT`), or says neither (None); and the rest of it.
+
+    >>> verdict("Yes, agree"), verdict("no - rather continuity"), verdict("Continuity"), verdict("Nobody")
+    ((True, 'agree'), (False, 'rather continuity'), (None, 'Continuity'), (None, 'Nobody'))
+    """
+    first = _FIRST.match(reply)
+    word = first[1].lower() if first else ""
+    if word in ACCEPT or word in REJECT:
+        return word in ACCEPT, reply[first.end():].strip() if first else ""
+    return None, reply.strip()
+
+
+def threads(place: Mapping[str, int], replies: Sequence[tuple[str | None, str, Comment]]) -> dict[int, list[Comment]]:
+    """Replies grouped by the comment that starts their thread: ``place`` maps a comment's
+    key (its id in the document) to its place in the document's comments; each reply is
+    (its own key or None, the key of the comment it answers, the reply). A reply to a
+    reply answers the thread's first comment.
+
+    >>> hint, reply, again = Comment("", 0, "yes", "Anna"), Comment("", 0, "no", "Ben"), Comment("", 0, "ok", "Jo")
+    >>> threads({"a": 0}, [("r1", "a", hint), ("r2", "r1", reply), (None, "gone", again)])
+    {0: [Comment(quote='', nth=0, note='yes', author='Anna'), Comment(quote='', nth=0, note='no', author='Ben')]}
+    """
+    parent_of = {own: parent for own, parent, _ in replies if own}
+    grouped: dict[int, list[Comment]] = {}
+    for _, parent, reply in replies:
+        seen = set()
+        while parent not in place and parent in parent_of and parent not in seen:
+            seen.add(parent)
+            parent = parent_of[parent]
+        if parent in place:
+            grouped.setdefault(place[parent], []).append(reply)
+    return grouped
+
+
+def answered(comments: Sequence[Comment], replies: Mapping[int, Sequence[Comment]],
+             resolved: AbstractSet[int] = frozenset()) -> tuple[list[Comment], list[str]]:
+    """A document's ``comments`` with what people's ``replies`` to tr_nlp's own comments
+    among them say, as comments on the same passages; and warnings.
+
+    ``replies`` maps the place of a comment in ``comments`` to the replies to it;
+    ``resolved`` holds the places of comments marked resolved (done).
+
+    A reply to a suggestion (a machine comment naming a code: :func:`~tr_nlp.refi.vocab.noted_code`)
+    that starts with a yes (:func:`verdict`) is the replier's coding of that code; one that
+    starts with a no is none. Whatever else a reply says is read as a comment of the
+    replier's (codes it names code the passage, the rest are memos), so a reply naming a code
+    to a passage marked read for coding codes it. A replier who left no comment of their own
+    in the document reviewed suggestions rather than coding the whole interview: each
+    passage they answered is marked read by them (see :func:`read_marks`), so only those
+    passages, not the rest of the interview, count as theirs. Replies to coders' own
+    comments are discussion and left out, and so are resolved suggestions nobody
+    answered: resolving says neither yes nor no.
+
+    Where a document keeps no threads (Google Docs writes a reply as a comment of its own
+    on its thread's passage), a person's comment on exactly the passage of one of tr_nlp's
+    comments before it that starts with a yes or a no answers that comment.
+
+    >>> hint = Comment("her day off", 0, "beyond_routine: p=0.81", "tr_nlp model m 1")
+    >>> found, notes = answered([hint], {0: [Comment("", 0, "Yes", "Anna")]})
+    >>> [(c.note, c.author) for c in found[1:]]
+    [('beyond_routine', 'Anna'), ('tr_nlp: read for coding', 'Anna')]
+    >>> answered([hint, Comment("her day off", 0, "yes!", "Anna")], {})[0] == found
+    True
+    """
+    replies = {i: list(answers) for i, answers in replies.items()}
+    by_place: set[int] = set()  # people's comments that answer tr_nlp's on the same passage
+    latest: dict[tuple[str, int], int] = {}  # a passage -> the place of tr_nlp's last comment on it
+    for i, comment in enumerate(comments):
+        if is_machine_coder(comment.author):
+            latest[(comment.quote, comment.nth)] = i
+        elif (comment.quote, comment.nth) in latest and verdict(comment.note)[0] is not None:
+            replies.setdefault(latest[(comment.quote, comment.nth)], []).append(comment)
+            by_place.add(i)
+    found = [c for i, c in enumerate(comments) if i not in by_place]
+    own = {c.author for c in found if not is_machine_coder(c.author)}
+    said: Counter[str] = Counter()
+    repliers: set[str] = set()
+    discussion = unanswered = 0
+    for i, comment in enumerate(comments):
+        people = [r for r in replies.get(i, ()) if not is_machine_coder(r.author)]
+        if not is_machine_coder(comment.author):
+            discussion += len(people)
+            continue
+        unanswered += not people and i in resolved
+        code = noted_code(comment.note)
+        for reply in people:
+            yes, rest = verdict(reply.note)
+            said["yes" if yes else "no" if yes is False else "other"] += 1
+            repliers.add(reply.author)
+            found += [replace(comment, note=note, author=reply.author) for note in (
+                code if yes and code else "", rest, READ_CODE if reply.author not in own else "") if note]
+    notes = []
+    if said:
+        notes.append(f"{sum(said.values())} repl(ies) to tr_nlp's comments read ({counted(said)})"
+                     + ("" if repliers <= own else "; a replier with no comment of their own counts as having "
+                        "read the passages they answered, not the whole interview"))
+    if discussion:
+        notes.append(f"{discussion} repl(ies) to coders' comments left out: a reply to a coder is discussion, "
+                     "not coding")
+    if unanswered:
+        notes.append(f"{unanswered} of tr_nlp's comments marked resolved with no reply left out: resolving says "
+                     "neither yes nor no; reply 'yes' to code a suggested passage, 'no' to leave it uncoded")
+    return list(dict.fromkeys(found)), notes
+
+
 def note_labels(note: str) -> list[str]:
     """The codes a comment's text may name: its lines and ``;``-separated parts.
 
@@ -163,7 +282,7 @@ def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) ->
     document by ``tr-nlp export``) are left out: suggestions are not human coding.
     """
     machine = Counter(c.coder for c in codings if is_machine_coder(c.coder))
-    notes = [machine_codings_note(machine)] if machine else []
+    notes = [machine_codings_note(machine, "reply 'yes' to its comment")] if machine else []
     codings = [c for c in codings if not is_machine_coder(c.coder)]
     if not codings:
         return [], notes

@@ -9,7 +9,8 @@ properties become metadata; a ``comments`` property written as ``key: value`` li
 parsed into metadata too (the demo corpus marks itself ``synthetic: true`` there).
 
 Comments on passages, and the cells of a transcript table's codes column, are codings
-(:mod:`tr_nlp.ingest.comments`): ``ReadResult.comment_codings``.
+(:mod:`tr_nlp.ingest.comments`): ``ReadResult.comment_codings``; replies to tr_nlp's own
+comments say whether a coder takes a suggestion (:func:`~tr_nlp.ingest.comments.answered`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.codings import QuoteFinder
-from tr_nlp.ingest.comments import Comment, column_comments, with_comment_codings
+from tr_nlp.ingest.comments import Comment, answered, column_comments, threads, with_comment_codings
 from tr_nlp.ingest.doctables import table_codes, table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 from tr_nlp.yamlfile import parse_yaml
@@ -73,27 +74,38 @@ def _shown(el: Any) -> str:
     return "\n" if el.get(_W + "type") in (None, "textWrapping") else ""  # page and column breaks are not text
 
 
-def _comments(document: Any) -> list[Comment]:
-    """The comments on passages of the body, replies to other comments left out."""
+def _comments(document: Any) -> tuple[list[Comment], list[str]]:
+    """The comments on passages of the body, with what replies to tr_nlp's own comments say
+    (:func:`~tr_nlp.ingest.comments.answered`), and warnings."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     parts = {rel.reltype: rel.target_part for rel in document.part.rels.values() if not rel.is_external}
     if RT.COMMENTS not in parts:
-        return []
-    replies = _replies(parts.get(_RT_COMMENTS_EXTENDED))
+        return [], []
+    extended = _extended(parts.get(_RT_COMMENTS_EXTENDED))
     shown, spans = _commented(document.element.body)
     finder = QuoteFinder(shown)
-    found = []
+    found: list[Comment] = []
+    place: dict[str, int] = {}  # a comment's paragraph id -> its place in found
+    resolved: set[int] = set()
+    replies: list[tuple[str | None, str, Comment]] = []  # (its paragraph id, the one it answers, the reply)
     for comment in parts[RT.COMMENTS].element.iter(_W + "comment"):
         paragraphs = list(comment.iter(_W + "p"))
-        span = spans.get(comment.get(_W + "id"))
-        if span is None or (paragraphs and paragraphs[-1].get(_W14 + "paraId") in replies):
-            continue
-        quote = shown[span[0]:span[1]]
+        para_id = paragraphs[-1].get(_W14 + "paraId") if paragraphs else None
+        parent, done = extended.get(para_id, (None, False))
+        note = "\n".join(map(paragraph_text, paragraphs))
         author = (comment.get(_W + "author") or comment.get(_W + "initials") or "").strip() or "unknown"
-        found.append(Comment(quote, finder.count_before(quote, span[0]), "\n".join(map(paragraph_text, paragraphs)),
-                             author))
-    return found
+        span = spans.get(comment.get(_W + "id"))
+        if parent:
+            replies.append((para_id, parent, Comment("", 0, note, author)))
+        elif span is not None:
+            if para_id:
+                place[para_id] = len(found)
+            if done:
+                resolved.add(len(found))
+            quote = shown[span[0]:span[1]]
+            found.append(Comment(quote, finder.count_before(quote, span[0]), note, author))
+    return answered(found, threads(place, replies), resolved)
 
 
 def shown_pieces(body: Any, *markers: str) -> Iterator[tuple[str, Any]]:
@@ -121,14 +133,16 @@ def _commented(body: Any) -> tuple[str, dict[str, tuple[int, int]]]:
     return "".join(pieces), spans
 
 
-def _replies(part: Any) -> set[str]:
-    """The paragraph ids of comments that answer another comment (``w15:paraIdParent``)."""
+def _extended(part: Any) -> dict[str, tuple[str | None, bool]]:
+    """For each comment's (last) paragraph id, the paragraph id of the comment it answers
+    (``w15:paraIdParent``; None for a comment that starts a thread) and whether it is
+    marked resolved (``w15:done``)."""
     if part is None:
-        return set()
+        return {}
     from docx.oxml.parser import parse_xml
 
-    return {ex.get(_W15 + "paraId") for ex in parse_xml(part.blob).iter(_W15 + "commentEx")
-            if ex.get(_W15 + "paraIdParent")}
+    return {ex.get(_W15 + "paraId"): (ex.get(_W15 + "paraIdParent"), ex.get(_W15 + "done") in ("1", "true"))
+            for ex in parse_xml(part.blob).iter(_W15 + "commentEx")}
 
 
 def _block_elements(parent: Any) -> Iterator[Any]:
@@ -219,7 +233,8 @@ def read_docx(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
         document = docx.Document(str(path))
         blocks, coded = _blocks(document)
         metadata = _metadata(document)
-        comments = _comments(document) + column_comments(blocks, coded)
+        comments, notes = _comments(document)
+        comments += column_comments(blocks, coded)
     except Exception as exc:  # python-docx raises many types on damaged files
         raise InputError("E110", path, kind=".docx", app="Word", detail=f"{type(exc).__name__}: {exc}") from None
 
@@ -227,4 +242,5 @@ def read_docx(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
     if not text.strip():
         raise InputError("E101", path)
     result = interview_from_text(text, path, options.roles, metadata, "docx", forced)
+    result.warnings.extend(notes)
     return with_comment_codings(result, comments)

@@ -6,7 +6,8 @@ time, a header row and its notes column left out: see
 :func:`tr_nlp.ingest.doctables.table_lines`), and ``text:s``/``text:tab``/``text:line-break``
 are spaces, tabs and line breaks. Footnotes, comments, deleted text kept for tracked
 changes, frames and drawings are left out of it; comments on passages, and a transcript
-table's codes column, are codings (:mod:`tr_nlp.ingest.comments`), as in Word documents.
+table's codes column, are codings (:mod:`tr_nlp.ingest.comments`), as in Word documents,
+and so are replies to tr_nlp's own comments (``loext:parent-name``; ``loext:resolved``).
 The text is then read like a plain-text transcript; ``meta.xml``'s title, subject and keywords become metadata. The archive is
 checked for zip bombs first and its XML is parsed with ``defusedxml`` (no entities, no
 external references).
@@ -28,7 +29,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.codings import QuoteFinder
-from tr_nlp.ingest.comments import Comment, column_comments, with_comment_codings
+from tr_nlp.ingest.comments import Comment, answered, column_comments, threads, with_comment_codings
 from tr_nlp.ingest.doctables import table_codes, table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS
@@ -77,13 +78,15 @@ def read_odt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
         lines = list(_lines(body, _bold_styles(styles)))
         text, forced = text_with_labels((line, label) for line, label, _ in lines)
         coded = {i: codes for i, (_, _, codes) in enumerate(lines) if codes}
-        comments = _comments(body) + column_comments([(line, label) for line, label, _ in lines], coded)
+        comments, notes = _comments(body)
+        comments += column_comments([(line, label) for line, label, _ in lines], coded)
     except RecursionError:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
                          detail="content.xml is nested too deeply") from None
     if not text.strip():
         raise InputError("E101", path)
     result = interview_from_text(text, path, options.roles, meta, "odt", forced)
+    result.warnings.extend(notes)
     return with_comment_codings(result, comments)
 
 
@@ -184,15 +187,17 @@ def _inline(element: Element, mark: Callable[[Element], None] | None = None) -> 
             yield child.tail
 
 
-def _comments(body: Element) -> list[Comment]:
+def _comments(body: Element) -> tuple[list[Comment], list[str]]:
     """The comments on passages of the body (``office:annotation`` to the
-    ``office:annotation-end`` of its name), replies to other comments left out."""
+    ``office:annotation-end`` of its name), with what replies to tr_nlp's own comments say
+    (:func:`~tr_nlp.ingest.comments.answered`), and warnings."""
     if next(body.iter(f"{_OFFICE}annotation"), None) is None:
-        return []
+        return [], []
     pieces: list[str] = []
     length = 0
     opened: dict[str, tuple[int, Element]] = {}
     spans: list[tuple[int, int, Element]] = []
+    replies: list[tuple[str | None, str, Comment]] = []  # (its name, the name of the one it answers, the reply)
 
     def mark(element: Element) -> None:
         name = element.get(f"{_OFFICE}name")
@@ -200,8 +205,8 @@ def _comments(body: Element) -> list[Comment]:
             if name in opened:
                 start, annotation = opened.pop(name)
                 spans.append((start, length, annotation))
-        elif any(key.rsplit("}", 1)[-1] == "parent-name" for key in element.attrib):
-            return  # a reply
+        elif parent := _extension(element, "parent-name"):
+            replies.append((name, parent, _comment("", 0, element)))
         elif name:
             opened[name] = (length, element)
         else:  # a comment on a point, covering nothing
@@ -220,13 +225,30 @@ def _comments(body: Element) -> list[Comment]:
     walk(body)
     shown = "".join(pieces)
     finder = QuoteFinder(shown)
-    found = []
+    found: list[Comment] = []
+    place: dict[str, int] = {}  # a comment's name -> its place in found
+    resolved: set[int] = set()
     for start, end, annotation in spans:
+        if annotation.get(f"{_OFFICE}name"):
+            place[annotation.get(f"{_OFFICE}name")] = len(found)
+        if _extension(annotation, "resolved") == "true":
+            resolved.add(len(found))
         quote = shown[start:end]
-        author = (annotation.findtext("dc:creator", "", _NS) or "").strip() or "unknown"
-        note = "\n".join("".join(_inline(p)) for p in annotation.iterfind("text:p", _NS))
-        found.append(Comment(quote, finder.count_before(quote, start), note, author))
-    return found
+        found.append(_comment(quote, finder.count_before(quote, start), annotation))
+    return answered(found, threads(place, replies), resolved)
+
+
+def _comment(quote: str, nth: int, annotation: Element) -> Comment:
+    """An ``office:annotation`` on the ``nth`` place of ``quote`` as a :class:`Comment`."""
+    author = (annotation.findtext("dc:creator", "", _NS) or "").strip() or "unknown"
+    note = "\n".join("".join(_inline(p)) for p in annotation.iterfind("text:p", _NS))
+    return Comment(quote, nth, note, author)
+
+
+def _extension(element: Element, name: str) -> str | None:
+    """The value of ``element``'s attribute of local name ``name`` in any namespace
+    (LibreOffice's ``loext:`` extensions have changed namespace over versions)."""
+    return next((value for key, value in element.attrib.items() if key.rsplit("}", 1)[-1] == name), None)
 
 
 def _count(value: str | None) -> int:

@@ -49,6 +49,7 @@ _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/tr-nlp/tr_n
 _HEX_COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 _NUMBERED = re.compile(r" \(\d+\)$")
 _SECTION = re.compile(r"\n\n(Include|Exclude|Examples|Also written):[ \n]")
+_MACHINE_NOTE = re.compile(r"^(?:candidate )?(?P<code>.+): (?:p=\d|similarity -?\d|representative quote)")
 
 
 def guid(*key: object) -> str:
@@ -72,6 +73,29 @@ def reader_of(user: str) -> str | None:
     if not user.startswith(f"{READ_USER} by "):
         return None
     return _NUMBERED.sub("", user.removeprefix(f"{READ_USER} by ")).strip() or None
+
+
+def machine_note(code: str, evidence: str, candidate: bool = False) -> str:
+    """What a machine coding's note says: its code (a candidate code's marked so) and how
+    sure the machine is; :func:`noted_code` reads the code back.
+
+    >>> machine_note("beyond_routine", "p=0.83"), machine_note("waiting", "similarity 0.61", candidate=True)
+    ('beyond_routine: p=0.83', 'candidate waiting: similarity 0.61')
+    """
+    return f"{'candidate ' if candidate else ''}{code}: {evidence}"
+
+
+def noted_code(note: str) -> str | None:
+    """The code a :func:`machine_note` names, or None for any other note (a passage marked
+    read for coding names none).
+
+    >>> noted_code("Support: warmth: p=0.83"), noted_code("candidate waiting: representative quote")
+    ('Support: warmth', 'waiting')
+    >>> noted_code(READ_CODE + " (#3: unsure about care (p=0.52))") is None
+    True
+    """
+    found = _MACHINE_NOTE.match(note.strip())
+    return found["code"] if found else None
 
 
 def numbered(name: str, taken: set[str]) -> str:
