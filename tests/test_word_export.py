@@ -288,6 +288,31 @@ def test_a_coder_takes_or_leaves_suggestions_by_replying_to_them_in_word(demo_ru
     assert set(load_corpus([tmp_path / "again"], codebook=book).codings) == set(back.codings)
 
 
+def test_code_writes_its_suggestions_into_word_documents_or_a_project(demo_run, tmp_path):
+    from tr_nlp.ingest.qdpx import read_qdpx
+
+    new = sorted((DEMO / "interviews").glob("demo1[5-8].*"))
+    table = run("code", *new, "--model", demo_run / "model", "-o", tmp_path / "s.csv")
+    assert table.exit_code == 0, table.output
+    above = pd.read_csv(tmp_path / "s.csv").query("above_threshold")
+    word = run("code", *new, "--model", demo_run / "model", "-o", tmp_path / "review")
+    assert word.exit_code == 0, word.output
+    assert (f"4 Word document(s), 0 codings and {len(above)} suggestions by 'tr_nlp model" in word.stdout
+            and "1 in a copy of their own .docx, the rest written afresh" in word.stdout and "reply 'yes' or 'no'" in word.stderr)
+    assert sorted(p.name for p in (tmp_path / "review").iterdir()) == [f"demo{k}.docx" for k in range(15, 19)]
+    held = [c for p in sorted((tmp_path / "review").iterdir()) for c in read_docx(p).comment_codings]
+    assert sorted((c.interview_id, c.code) for c in held) == sorted(
+        (r.interview_id, f"{r.code}: p={r.probability:.2f}") for r in above.itertuples())
+    # into a project: the one given, as it is, this model's earlier suggestions replaced
+    project = run("code", demo_run / "project.qdpx", "--model", demo_run / "model", "-o", tmp_path / "p.qdpx")
+    assert project.exit_code == 0, project.output
+    assert "as it is, with" in project.stdout and "(replacing 50)" in project.stdout
+    back = read_qdpx(tmp_path / "p.qdpx")
+    assert set(back.codings) == set(read_qdpx(demo_run / "project.qdpx").codings)  # the coders' own, kept
+    refused = run("code", *new, "--model", demo_run / "model", "-o", tmp_path / "review")
+    assert refused.exit_code == 2 and "--force" in refused.stderr
+
+
 def test_a_copy_of_a_team_s_document_keeps_its_interview_s_id_and_roles(tmp_path):
     import docx
 

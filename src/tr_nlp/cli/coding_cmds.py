@@ -17,12 +17,11 @@ import typer
 from rich.table import Table
 
 from tr_nlp.cli import common as c
-from tr_nlp.cli.refi_cmds import next_project, next_word, output_kind
+from tr_nlp.cli.refi_cmds import next_project, next_word, output_kind, suggestions_out
 from tr_nlp.errors import ConfigError, ModelError, some
 from tr_nlp.export import (
     TABLE_SUFFIXES,
     check_folder_path,
-    check_table_path,
     write_table,
 )
 from tr_nlp.hashing import text_fingerprint, text_sketch
@@ -341,7 +340,10 @@ def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool) -> Corpus:
 def code(
     paths: c.Paths,
     model: c.ModelDir,
-    output: c.TableOutput,
+    output: Annotated[Path, typer.Option("--output", "-o", help=(
+        "Write the suggestions as a table (.csv/.parquet/.jsonl); into a .qdpx project (one .qdpx given: that "
+        "project with them added); or as comments in Word documents: a .docx (one interview) or a folder (a name "
+        "without extension), copies of the interviews' own .docx where they are Word documents."))],
     unit: c.ModelUnit = None,
     roles: c.ModelRoles = None,
     window: c.Window = None,
@@ -349,13 +351,14 @@ def code(
     only_above: Annotated[bool, typer.Option("--only-above", help="Keep only suggestions above threshold.")] = False,
     preset: c.Preset = None,
     speaker_role: c.SpeakerRole = None,
+    force: Annotated[bool, typer.Option("--force", help="Write Word documents into a folder that already holds files.")] = False,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
     """Suggest codes for new interviews (probability, above-threshold flag, evidence terms)."""
     from tr_nlp.coding import load_model, suggest
 
-    check_table_path(output)  # before the work, not after it
+    kind = output_kind(output, force, (*TABLE_SUFFIXES, ".qdpx", ".docx"))  # before the work, not after it
     theme_model = load_model(model)
     loaded = c.load_and_report(paths, c.read_options(preset, speaker_roles=speaker_role), quiet=quiet)
     segmenter = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride)
@@ -364,11 +367,19 @@ def code(
     frame = suggest(theme_model, segments, loaded.by_id())
     if only_above:
         frame = frame[frame["above_threshold"]]
-    write_table(frame, output)
+    done = ""
+    if kind in TABLE_SUFFIXES:
+        write_table(frame, output)
+    else:
+        done = f" ({suggestions_out(paths, loaded, frame, theme_model.card, output)})"
     if not quiet:
         c.err.print(f"{int(frame['above_threshold'].sum())} suggestions above threshold in "
                     f"{len(loaded.interviews)} interview(s)", highlight=False)
-    c.out.print(f"suggestions: {output}", highlight=False)
+    c.out.print(f"suggestions: {output}{done}", highlight=False)
+    if kind not in TABLE_SUFFIXES and not quiet:  # how a suggestion becomes coding
+        c.err.print(("reply 'yes' or 'no' to each suggestion's comment in Word" if kind != ".qdpx" else
+                     "code the suggested passages you agree with under your own name in your QDA software")
+                    + ", and give the result as --corpus to train and evaluate", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
 
 
@@ -421,8 +432,9 @@ def next_segments(
     if output is not None and word:
         c.out.print(f"next: {output} ({next_word(loaded, ranked, output)})", highlight=False)
         if not quiet:  # the comments say which passages were read: an interview is not then coded whole
-            c.err.print("code the marked passages in Word, each as a comment naming the code under your own name, "
-                        "leave tr_nlp's comments, and give the documents as --corpus to train, evaluate and next",
+            c.err.print("code the marked passages in Word (reply to each mark naming its codes, or 'none'; or comment "
+                        "the passage under your own name), leave tr_nlp's comments, and give the documents as --corpus "
+                        "to train, evaluate and next",
                         highlight=False)
     elif output is not None and project:
         done = next_project(corpus, loaded, ranked, output, rebuild=bool(codings or speaker_role))

@@ -131,17 +131,12 @@ def export_cmd(
     if suffix in (".docx", ""):
         layers += reviewed_layers(loaded.reviewed)  # read back from the comments, as from a project
         how = _word(output, loaded, layers, originals=not pseudonymise)
-        own = sum(way == "own document" for way in how.values())
         c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings"
-                    + _machine_summary(layers) + " as comments"
-                    + (f"; {own} in a copy of their own .docx, the rest written afresh" if own else ""),
-                    highlight=False)
+                    + _machine_summary(layers) + " as comments" + _copies(how), highlight=False)
         c.out.print(f"Word: {output}", highlight=False)
         return
     layers += reviewed_layers(loaded.reviewed)  # which passages of interviews coded in part were read
-    book_name = loaded.codebook.name if loaded.codebook else ""
-    path = write_qdpx(output, loaded.interviews, loaded.codebook, codings=loaded.codings, layers=layers,
-                      candidates=found, name=name or book_name or "tr_nlp project")
+    path = _new_project(output, loaded, layers, found, name)
     c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings" + _machine_summary(layers)
                 + (f", {len(found)} candidate codes" if found else ""), highlight=False)
     c.out.print(f"project: {path}", highlight=False)
@@ -185,6 +180,22 @@ def _word(output: Path, loaded: Corpus, layers: list[MachineLayer], originals: b
     return {interview.id: write_word(output, interview, loaded.codings, layers, originals)}
 
 
+def _copies(how: dict[str, str]) -> str:
+    """``; N in a copy of their own .docx, the rest written afresh`` for Word documents
+    written as :func:`_word` says (nothing when none is a copy)."""
+    own = sum(way == "own document" for way in how.values())
+    return f"; {own} in a copy of their own .docx, the rest written afresh" if own else ""
+
+
+def _new_project(output: Path, loaded: Corpus, layers: list[MachineLayer], candidates: list[Code] | None = None,
+                 name: str | None = None) -> Path:
+    """Write a new project of ``loaded`` with machine ``layers`` (and candidate codes),
+    named ``name``, else its codebook's name."""
+    book_name = loaded.codebook.name if loaded.codebook else ""
+    return write_qdpx(output, loaded.interviews, loaded.codebook, codings=loaded.codings, layers=layers,
+                      candidates=candidates or (), name=name or book_name or "tr_nlp project")
+
+
 def _machine_summary(layers: list[MachineLayer]) -> str:
     """``, machine layers (USER: N, ...)`` for the layers that exist, for a summary line."""
     machine = ", ".join(f"{layer.user}: {len(layer.codings)}" for layer in layers)
@@ -217,9 +228,7 @@ def next_project(corpus: list[Path], loaded: Corpus, ranked: pd.DataFrame, outpu
         add_to_project(project, output, layers)
         return f"{one} as it is, with {len(ranked)} passages to code marked by '{layers[-1].user}'"
     check_whole(loaded)
-    book_name = loaded.codebook.name if loaded.codebook else ""
-    write_qdpx(output, loaded.interviews, loaded.codebook, codings=loaded.codings,
-               layers=[*reviewed_layers(loaded.reviewed), layer], name=book_name or "tr_nlp project")
+    _new_project(output, loaded, [*reviewed_layers(loaded.reviewed), layer])
     return (f"{len(loaded.interviews)} interviews, {len(loaded.codings)} codings, {len(ranked)} passages to code "
             f"marked by '{layer.user}'" + (f", {len(set(loaded.reviewed))} read before" if loaded.reviewed else ""))
 
@@ -233,6 +242,33 @@ def next_word(loaded: Corpus, ranked: pd.DataFrame, output: Path) -> str:
     how = _word(output, loaded, [*reviewed_layers(loaded.reviewed), layer], originals=True)
     return (f"{len(how)} interviews, {len(loaded.codings)} codings, {len(ranked)} passages to code marked by "
             f"'{layer.user}'" + (f", {len(set(loaded.reviewed))} read before" if loaded.reviewed else ""))
+
+
+def suggestions_out(corpus: list[Path], loaded: Corpus, frame: pd.DataFrame, card: dict[str, Any],
+                    output: Path) -> str:
+    """Write the suggestions ``tr-nlp code`` made (those above threshold) where a team codes,
+    as ``export --suggestions`` does; what was done, in words.
+
+    A ``.qdpx``: from one ``.qdpx`` corpus, that project as it is with the suggestions
+    added (this model's earlier ones replaced), else a new project of ``loaded``. Word (a
+    ``.docx`` or a folder): each interview as a Word document, a copy of its own ``.docx``
+    where it was read from one (see :func:`_word`), the suggestions as comments.
+    """
+    layer = suggestions_layer(frame, model_user(card))
+    said = f"{len(layer.codings)} suggestions by '{layer.user}'"
+    one = corpus[0] if len(corpus) == 1 else None
+    project = output.suffix.lower() == ".qdpx"
+    if project and one is not None and one.suffix.lower() == ".qdpx" and one.is_file():
+        added = add_to_project(read_project(one), output, [layer])
+        replaced = added.replaced.get(layer.user)
+        return f"{one} as it is, with {said}" + (f" (replacing {replaced})" if replaced else "")
+    check_whole(loaded)
+    layers = [*reviewed_layers(loaded.reviewed), layer]
+    if project:
+        _new_project(output, loaded, layers)
+        return f"{len(loaded.interviews)} interviews, {len(loaded.codings)} codings, {said}"
+    how = _word(output, loaded, layers, originals=True)
+    return f"{len(how)} Word document(s), {len(loaded.codings)} codings and {said} as comments" + _copies(how)
 
 
 def _add_to_project(path: Path, output: Path, suggestions: Path | None, user: str | None,

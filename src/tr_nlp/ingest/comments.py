@@ -51,7 +51,7 @@ MAX_CODE_WORDS = 5
 #: Replies that accept a suggestion, and that reject it (their first word, any case).
 ACCEPT = frozenset({"yes", "y", "yep", "yeah", "agree", "agreed", "accept", "accepted", "ok", "okay", "correct",
                     "\u2713", "\u2714", "\U0001f44d", "+1"})
-REJECT = frozenset({"no", "n", "nope", "disagree", "disagreed", "reject", "rejected", "wrong", "incorrect",
+REJECT = frozenset({"no", "n", "nope", "none", "disagree", "disagreed", "reject", "rejected", "wrong", "incorrect",
                     "\u2717", "\u2718", "x", "\U0001f44e", "-1"})
 #: A reply's first word, and what parts it from the rest (punctuation, a spaced dash).
 _FIRST = re.compile(r"\s*(\S+?)(?:\s+[-\u2013\u2014]\s+|[\s,.;:!)]+|$)")
