@@ -14,7 +14,9 @@ default model (TF-IDF + MiniLM embeddings) on the demo corpus, and reports in on
     the engine it chose), and the Dask engine with 2 workers: segments/s, the ratio to
     (a), and the peak RSS of the whole process tree;
 (c) **resume**: ``tr-nlp batch`` again on the finished output (nothing to do), as a share
-    of the first 1-worker run's time.
+    of the first 1-worker run's time;
+(d) ``--word``: the 1-worker run writing each interview as a Word document with its
+    suggestions as comments too, against the 1-worker run without it.
 
 ``--small K`` adds a memory check: K tiny interviews through one worker with a TF-IDF
 model, sampling the process's RSS as the manifest grows, so growth with the number of
@@ -120,12 +122,14 @@ def timed(command: list[str], env: dict[str, str], watch: Path | None = None) ->
 
 
 def batch_runs(inputs: Path, model: Path, work: Path, skip_dask: bool, base_rate: float) -> None:
-    runs = [("1 worker", ["--workers", "1"]), ("2 workers", ["--workers", "2"]), ("default", [])]
+    runs = [("1 worker", ["--workers", "1"]), ("2 workers", ["--workers", "2"]), ("default", []),
+            ("1 worker, --word", ["--workers", "1", "--word"])]
     if not skip_dask:
         runs.append(("dask, 2 workers", ["--engine", "dask", "--workers", "2"]))
     print(f"\n{'run':<28}{'segments':>9}{'seconds':>9}{'segments/s':>12}{'vs (a)':>8}{'peak RSS MB':>13}")
     print(f"{'(a) sentencizer + encode':<28}{'':>9}{'':>9}{base_rate:>12.1f}{1.0:>8.2f}{'':>13}")
     first = None
+    took: dict[str, float] = {}
     for label, options in runs:
         out = work / label.replace(" ", "_").replace(",", "")
         env = {**os.environ, "TR_NLP_CACHE": str(work / f"cache-{out.name}")}  # cold embedding cache
@@ -133,6 +137,7 @@ def batch_runs(inputs: Path, model: Path, work: Path, skip_dask: bool, base_rate
                                   *options], env)
         segments = int(pd.read_parquet(out / "suggestions.parquet")["segment_id"].count() / n_codes(model))
         rate = segments / seconds
+        took[label] = seconds
         chose = f"  ({json.loads((out / 'run.json').read_text())['engine']})" if not options else ""
         print(f"{'(b) batch, ' + label:<28}{segments:>9}{seconds:>9.1f}{rate:>12.1f}{rate / base_rate:>8.2f}"
               f"{peak:>13.0f}{chose}")
@@ -144,6 +149,10 @@ def batch_runs(inputs: Path, model: Path, work: Path, skip_dask: bool, base_rate
                             "--workers", "1"], env)
     print(f"\n(c) re-run on finished output: {again:.1f} s = {100 * again / seconds:.1f}% of the first run "
           f"({seconds:.1f} s); peak RSS {peak:.0f} MB")
+    extra = took["1 worker, --word"] - took["1 worker"]
+    documents = len(list((work / "1_worker_--word" / "word").glob("*.docx")))
+    print(f"(d) --word: {documents} Word documents for {extra:+.1f} s ({100 * extra / took['1 worker']:+.1f}%) "
+          f"against the 1-worker run without it")
 
 
 def n_codes(model: Path) -> int:

@@ -422,18 +422,46 @@ def test_a_second_run_into_a_busy_folder_fails_at_once_and_touches_nothing(incom
 
 
 def test_outputs_are_identical_in_process_with_two_workers_and_on_dask(incoming, model, tmp_path):
+    from tr_nlp.ingest.docx import read_docx
+
     engines = {"one": InProcess(), "pool": LocalPool(2), "dask": DaskEngine(2)}
     found = {}
     try:
         for name, engine in engines.items():
-            report = run_batch([incoming], model, tmp_path / name, engine=engine)
+            report = run_batch([incoming], model, tmp_path / name, engine=engine, word=True)
             assert report.coded == 18 and not report.failed, name
             found[name] = outputs(tmp_path / name)
+            found[name]["word"] = {p.name: read_docx(p).comment_codings for p in (tmp_path / name / "word").iterdir()}
     finally:
         for engine in engines.values():
             engine.close()
     assert found["one"] == found["pool"] == found["dask"]
     assert "dask, 2 workers" in json.loads((tmp_path / "dask" / "run.json").read_text())["engine"]
+
+
+def test_word_documents_carry_each_interview_s_suggestions_and_resume_with_the_rest(incoming, model, tmp_path):
+    from tr_nlp.ingest.docx import read_docx
+
+    out = tmp_path / "out"
+    first = run("batch", incoming, "--model", model, "-o", out, "--word", "--no-report")
+    assert first.exit_code == 0, first.output
+    assert f"word: {out / 'word'}" in first.stdout
+    assert sorted(p.name for p in (out / "word").iterdir()) == [f"demo{i:02d}.docx" for i in range(1, 19)]
+    for name in ("demo02", "demo15"):  # demo02 a copy of its own .docx, its coders' comments kept; demo15 afresh
+        table = pd.read_csv(out / "interviews" / f"{name}.csv").query("above_threshold")
+        held = read_docx(out / "word" / f"{name}.docx").comment_codings
+        assert sorted((c.start, c.end, c.code) for c in held if c.coder.startswith("tr_nlp model batch-test")) == sorted(
+            (r.start, r.end, f"{r.code}: p={r.probability:.2f}") for r in table.itertuples())
+        own = read_docx(incoming / "interviews" / f"{name}.docx").comment_codings if name == "demo02" else []
+        assert [c for c in held if not c.coder.startswith("tr_nlp")] == own
+    assert run_batch([incoming], model, out, word=True).coded == 0
+    (out / "word" / "demo04.docx").unlink()  # a document deleted: its input is coded again
+    assert run_batch([incoming], model, out, word=True).coded == 1 and (out / "word" / "demo04.docx").is_file()
+    assert run_batch([incoming], model, out).coded == 0  # without --word, the documents are kept...
+    demo01 = incoming / "interviews" / "demo01.txt"
+    demo01.write_text(demo01.read_text(encoding="utf-8") + "\nParticipant: And she rang back.\n", encoding="utf-8")
+    assert run_batch([incoming], model, out).coded == 1  # ...but not one that no longer shows its suggestions
+    assert not (out / "word" / "demo01.docx").exists() and len(list((out / "word").iterdir())) == 17
 
 
 def test_an_engine_sized_to_the_input_still_to_code_is_built_then_closed(incoming, model, tmp_path):

@@ -6,6 +6,9 @@ The output folder::
     OUT/suggestions.parquet/     one part file per input: a dataset that grows run by run
     OUT/suggestions.csv          every part, combined, ordered by input path
     OUT/interviews/ID.csv        each interview's suggestions
+    OUT/word/ID.docx             (``word``) each interview as a Word document, its
+                                 suggestions above threshold as comments; a copy of
+                                 its own .docx where it is one
     OUT/errors.jsonl             one line per input that failed: file, code, message
     OUT/run.json                 settings, engine, counts and timings of the last run
     OUT/.lock                    held while a run works (:mod:`.lock`): one run per folder
@@ -37,21 +40,23 @@ from tr_nlp.batch.engines import Engine, InProcess
 from tr_nlp.batch.lock import folder_lock
 from tr_nlp.batch.manifest import MANIFEST_NAME, Entry, Manifest
 from tr_nlp.batch.work import Result, Task, code_files
-from tr_nlp.coding.store import CARD_FILE, verify_model_files
+from tr_nlp.coding.store import CARD_FILE, read_card, verify_model_files
 from tr_nlp.coding.suggest import SUGGESTION_COLUMNS
 from tr_nlp.csvsafe import write_csv
 from tr_nlp.errors import InputError, OutputError
 from tr_nlp.export.folder import safe_stem
+from tr_nlp.export.qdpx import MachineLayer, model_user, suggestions_layer
 from tr_nlp.export.tables import atomic_path, check_folder_path, write_json, write_table, write_text
 from tr_nlp.hashing import file_sha256
 from tr_nlp.ingest import ReadOptions
 from tr_nlp.ingest.base import reader_of
 from tr_nlp.ingest.corpus import plan_inputs
-from tr_nlp.schema import clock
+from tr_nlp.schema import Interview, clock
 from tr_nlp.segment import Segmenter
 from tr_nlp.versions import library_versions
 
 DATASET = "suggestions.parquet"
+WORD = "word"
 MIN_FREE_MB = 50
 CHUNK_FILES = 8  # files per task at most; fewer when there are few files per worker
 
@@ -129,6 +134,7 @@ def run_batch(
     engine: Engine | Callable[[int], Engine] | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    word: bool = False,
 ) -> BatchReport:
     """Code every input with the model in ``model_dir``, skipping work already done.
 
@@ -154,6 +160,11 @@ def run_batch(
         Redo every input, even those the manifest says are done; replace a damaged manifest.
     progress : callable, optional
         Called after each input with (result, or None for a skipped input; done; total).
+    word : bool
+        Also write each interview as a Word document with its suggestions as comments
+        (``OUT/word/``; see :func:`tr_nlp.export.annotate.write_word`). An input done
+        without its documents is coded again; an input coded again without ``word`` loses
+        its earlier documents, which no longer show its suggestions.
 
     Raises
     ------
@@ -166,7 +177,7 @@ def run_batch(
     t0 = time.perf_counter()
     out = preflight(out_dir)
     with folder_lock(out):  # one run per folder (E176), so runs never redo or delete each other's work
-        return _run(inputs, model_dir, out, segmenter, options, engine or InProcess(), force, progress, t0)
+        return _run(inputs, model_dir, out, segmenter, options, engine or InProcess(), force, progress, t0, word)
 
 
 def _job(model_sha: str, segmenter: Segmenter, path: Path, options: ReadOptions, fmt: str | None) -> str:
@@ -187,10 +198,11 @@ def _job(model_sha: str, segmenter: Segmenter, path: Path, options: ReadOptions,
 
 def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segmenter: Segmenter,
          options: ReadOptions, engine: Engine | Callable[[int], Engine], force: bool, progress: Progress | None,
-         t0: float) -> BatchReport:
+         t0: float, word: bool = False) -> BatchReport:
     """:func:`run_batch` in a checked output folder whose lock this process holds."""
     verify_model_files(model_dir)  # a missing or tampered model fails before any work
     model_sha = model_hash(model_dir)
+    user = model_user(read_card(model_dir)) if word else None  # who the documents' comments are by
     manifest = Manifest(out, replace_damaged=force)
     pending = out / ".combine-pending"
     runner = None if callable(engine) else engine
@@ -200,7 +212,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
         keys = {path: str(path.resolve()) for path, _, _ in files}
         rows = {path: manifest.get(key) for path, key in keys.items()}
         jobs = {path: _job(model_sha, segmenter, path, opts, fmt) for path, opts, fmt in files}
-        finished = {path: not force and _done(rows[path], jobs[path], out) for path in keys}  # if its bytes match
+        finished = {path: not force and _done(rows[path], jobs[path], out, word) for path in keys}  # if its bytes match
         if runner is None:  # sized to the input still to code
             runner = engine(sum(_size(path) for path in keys if not finished[path]))
         report = BatchReport(out, runner.description, total=len(files), warnings=list(plan.warnings))
@@ -223,7 +235,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                         progress(None, done, report.total)
                     continue
                 before[key] = entry, job
-                yield Task(key, sha, str(model_dir), model_sha, segmenter, opts, fmt)
+                yield Task(key, sha, str(model_dir), model_sha, segmenter, opts, fmt, word)
 
         size = max(1, min(CHUNK_FILES, len(files) // (4 * runner.workers)))
         for results in runner.imap(code_files, _chunks(tasks(), size)):
@@ -233,7 +245,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
             if any(r.ok or (p is not None and p.status == "done") for r, p in zip(results, previous)):
                 pending.touch()  # the combined CSV is stale until _combine has run
             for result, (prior, job) in zip(results, flight):
-                entry = _store(result, prior, manifest, out, job, names)
+                entry = _store(result, prior, manifest, out, job, names, user)
                 done += 1
                 if entry.status == "failed":
                     report.failed.append(entry)
@@ -268,11 +280,13 @@ def _chunks(tasks: Iterator[Task], size: int) -> Iterator[list[Task]]:
         yield chunk
 
 
-def _done(entry: Entry | None, job: str, out: Path) -> bool:
+def _done(entry: Entry | None, job: str, out: Path, word: bool = False) -> bool:
     """Whether an input's manifest row says it was coded for ``job`` and its outputs are
-    all still on disk (the caller checks its bytes are unchanged). A failed input is tried
-    again (the cause may have passed), and so is one whose outputs are gone."""
-    return entry is not None and entry.job == job and entry.status == "done" and _outputs_present(entry, out)
+    all still on disk, its Word documents too when ``word`` (the caller checks its bytes
+    are unchanged). A failed input is tried again (the cause may have passed), and so is
+    one whose outputs are gone."""
+    return (entry is not None and entry.job == job and entry.status == "done" and _outputs_present(entry, out)
+            and (not word or all(_files_of(out, iid)[1].is_file() for iid in entry.interviews)))
 
 
 def _size(path: Path) -> int:
@@ -286,15 +300,24 @@ def _size(path: Path) -> int:
 def _outputs_present(entry: Entry, out: Path) -> bool:
     """Whether a done input's part file and interview tables are all still on disk."""
     return bool(entry.part) and (out / DATASET / str(entry.part)).is_file() and all(
-        (out / "interviews" / interview_file(iid)).is_file() for iid in entry.interviews)
+        _files_of(out, iid)[0].is_file() for iid in entry.interviews)
+
+
+def _files_of(out: Path, interview_id: str) -> tuple[Path, Path]:
+    """An interview's own outputs: its suggestions table and its Word document."""
+    name = interview_file(interview_id)
+    return out / "interviews" / name, out / WORD / Path(name).with_suffix(".docx").name
 
 
 def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path,
-           job: str, names: dict[str, str]) -> Entry:
+           job: str, names: dict[str, str], user: str | None = None) -> Entry:
     """Write one input's outputs atomically, commit its manifest row, then drop stale outputs.
 
     ``previous`` is the input's manifest row before this run (None for a new input);
-    ``names`` (see :func:`_clash`) is kept up to date.
+    ``names`` (see :func:`_clash`) is kept up to date. With a ``user`` (the model's, as
+    :func:`~tr_nlp.export.qdpx.model_user` names it) each interview is written as a Word
+    document too, its suggestions comments by that user; without one, documents an earlier
+    run wrote of its interviews are removed, as they no longer show its suggestions.
     """
     task = result.task
     code, message = result.code, result.message
@@ -309,8 +332,13 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
         write_table(result.rows, out / DATASET / part)
         by_interview = {str(iid): rows for iid, rows in result.rows.groupby("interview_id", sort=True)}
         for interview_id in result.interviews:  # one table each, empty for an interview without segments
-            write_table(by_interview.get(interview_id, result.rows.iloc[:0]),
-                        out / "interviews" / interview_file(interview_id))
+            table, document = _files_of(out, interview_id)
+            write_table(by_interview.get(interview_id, result.rows.iloc[:0]), table)
+            if user is None:
+                document.unlink(missing_ok=True)
+        for interview in result.texts if user is not None else ():
+            _write_word(_files_of(out, interview.id)[1], interview,
+                        suggestions_layer(by_interview.get(interview.id, result.rows.iloc[:0]), user))
         entry = Entry(task.path, task.sha, job, "done", part, result.interviews, result.segments,
                       seconds=result.seconds)
     manifest.record(entry)
@@ -326,11 +354,19 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
     if entry.status == "done":
         names.update((_name_key(iid), iid) for iid in entry.interviews)
     for interview_id in gone:
-        stale = out / "interviews" / interview_file(interview_id)
         heir = names.get(_name_key(interview_id))  # an id differing only in letter case
-        if heir is None or not _same_file(stale, out / "interviews" / interview_file(heir)):
-            stale.unlink(missing_ok=True)  # not, on a case-insensitive disk, the heir's table itself
+        for k, stale in enumerate(_files_of(out, interview_id)):
+            if heir is None or not _same_file(stale, _files_of(out, heir)[k]):
+                stale.unlink(missing_ok=True)  # not, on a case-insensitive disk, the heir's file itself
     return entry
+
+
+def _write_word(path: Path, interview: Interview, layer: MachineLayer) -> None:
+    """Write ``interview`` as a Word document with ``layer``'s suggestions as comments."""
+    from tr_nlp.export.annotate import write_word  # python-docx only where documents are asked for
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_word(path, interview, (), [layer])
 
 
 def _name_key(interview_id: str) -> str:
@@ -380,6 +416,8 @@ def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
     """
     paths = {"manifest": out / MANIFEST_NAME, "dataset": out / DATASET, "csv": out / "suggestions.csv",
              "interviews": out / "interviews", "errors": out / "errors.jsonl"}
+    if any((out / WORD).glob("*.docx")):
+        paths["word"] = out / WORD
     entries = list(manifest.entries())
     failed = "".join(json.dumps({"file": e.path, "code": e.code, "message": e.message}, ensure_ascii=False) + "\n"
                      for e in entries if e.status == "failed")

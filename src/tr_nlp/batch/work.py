@@ -40,6 +40,7 @@ class Task:
     segmenter: Segmenter
     options: ReadOptions = field(default_factory=ReadOptions)
     fmt: str | None = None  # a reader forced by the folder's corpus.yaml (``format:``)
+    word: bool = False  # send the interviews back, to be written as Word documents
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Result:
     task: Task
     rows: pd.DataFrame | None = None
     interviews: tuple[str, ...] = ()
+    texts: tuple[Interview, ...] = ()  # the interviews themselves, when the task asks for Word documents
     segments: int = 0
     code: str | None = None
     message: str | None = None
@@ -103,6 +105,7 @@ def code_files(tasks: Sequence[Task]) -> list[Result]:
             rows = suggest(model, segments, interviews)
             rows.insert(0, "source", os.path.basename(result.task.path))
             result.rows, result.segments = rows, len(segments)
+            result.texts = tuple(interviews.values()) if result.task.word else ()
         except Exception as exc:
             _fail(result, exc)
         result.seconds += time.perf_counter() - t0

@@ -85,6 +85,7 @@ def batch(
     force: Annotated[bool, typer.Option("--force", help="Redo every input, even those already done.")] = False,
     run_discovery: Annotated[bool, typer.Option("--discover", help="Afterwards, propose candidate codes from what the model left uncoded.")] = False,
     write_html: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html (the offline HTML report) into the output folder.")] = True,
+    word: Annotated[bool, typer.Option("--word", help="Also write each interview as a Word document with its suggestions as comments (word/ID.docx; a copy of its own .docx where it is one), for a team that reviews in Word.")] = False,
     unit: c.ModelUnit = None,
     roles: c.ModelRoles = None,
     window: c.Window = None,
@@ -109,7 +110,7 @@ def batch(
         runner = make_engine(engine, workers or os.cpu_count() or 1, scheduler)
     try:
         with _Reporter(quiet) as reporter:
-            report = run_batch(paths, model, output, segmenter, options, runner, force, reporter)
+            report = run_batch(paths, model, output, segmenter, options, runner, force, reporter, word)
     finally:
         if not callable(runner):
             runner.close()
@@ -139,7 +140,7 @@ def batch(
         later["report"] = report.outputs["report"]
     if later:  # run.json was written with the batch, before these
         add_run_outputs(output, later)
-    for name in ("dataset", "csv", "interviews", "errors", "manifest", "run", "report"):
+    for name in ("dataset", "csv", "interviews", "word", "errors", "manifest", "run", "report"):
         if name not in report.outputs:
             continue
         c.out.print(f"{name:>10}: {report.outputs[name]}", highlight=False)
