@@ -303,6 +303,13 @@ def test_code_writes_its_suggestions_into_word_documents_or_a_project(demo_run, 
     held = [c for p in sorted((tmp_path / "review").iterdir()) for c in read_docx(p).comment_codings]
     assert sorted((c.interview_id, c.code) for c in held) == sorted(
         (r.interview_id, f"{r.code}: p={r.probability:.2f}") for r in above.itertuples())
+    # coded again, the documents (now copies of themselves) hold each suggestion once
+    again = run("code", tmp_path / "review", "--model", demo_run / "model", "-o", tmp_path / "review2")
+    assert again.exit_code == 0 and "4 in a copy of their own .docx" in again.stdout, again.output
+    for name in ("review", "review2"):
+        with zipfile.ZipFile(tmp_path / name / "demo16.docx") as archive:  # the comments as written, not as read
+            comments = archive.read("word/comments.xml").decode()
+        assert comments.count('w:author="tr_nlp model') == len(above.query("interview_id == 'demo16'"))
     # into a project: the one given, as it is, this model's earlier suggestions replaced
     project = run("code", demo_run / "project.qdpx", "--model", demo_run / "model", "-o", tmp_path / "p.qdpx")
     assert project.exit_code == 0, project.output

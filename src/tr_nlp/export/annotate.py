@@ -95,7 +95,9 @@ def write_word(path: str | Path, interview: Interview, codings: Sequence[Coding]
         except TrNlpError:  # damaged since it was read
             held = None
         if held is not None:
-            notes = margin_notes(interview, *_not_held(held, codings, layers))
+            said = {(c.start, c.end, c.code, c.coder) for c in held}  # a comment as it stands, word for word
+            notes = [n for n in margin_notes(interview, *_not_held(held, codings, layers))
+                     if (n.start, n.end, n.text, n.author) not in said]  # a model's suggestions coded again, say
             if annotate_docx(source, path, interview, notes) is not None:
                 return "own document"
     write_docx(path, interview, codings, layers)

@@ -48,11 +48,13 @@ _PARTS = re.compile(r"[\n;]+")
 _HEAD = re.compile(r"\s*:\s+|\s+[-\u2013\u2014]\s+")
 #: Without a codebook, a comment line is taken as a code when it is this short, and a valid name.
 MAX_CODE_WORDS = 5
-#: Replies that accept a suggestion, and that reject it (their first word, any case).
+#: Replies that accept a suggestion, and that reject it (their first word, any case): in
+#: English, and the plain yes and no of some languages teams code in ("non" is left out:
+#: "Non stigmatizing attitude" names a code).
 ACCEPT = frozenset({"yes", "y", "yep", "yeah", "agree", "agreed", "accept", "accepted", "ok", "okay", "correct",
-                    "\u2713", "\u2714", "\U0001f44d", "+1"})
+                    "\u2713", "\u2714", "\U0001f44d", "+1", "ja", "oui", "s\u00ed", "sim", "tak"})
 REJECT = frozenset({"no", "n", "nope", "none", "disagree", "disagreed", "reject", "rejected", "wrong", "incorrect",
-                    "\u2717", "\u2718", "x", "\U0001f44e", "-1"})
+                    "\u2717", "\u2718", "x", "\U0001f44e", "-1", "nej", "nein", "nee", "nei", "nie", "n\u00e3o"})
 #: A reply's first word, and what parts it from the rest (punctuation, a spaced dash).
 _FIRST = re.compile(r"\s*(\S+?)(?:\s+[-\u2013\u2014]\s+|[\s,.;:!)]+|$)")
 
@@ -141,6 +143,8 @@ def verdict(reply: str) -> tuple[bool | None, str]:
 
     >>> verdict("Yes, agree"), verdict("no - rather continuity"), verdict("Continuity"), verdict("Nobody")
     ((True, 'agree'), (False, 'rather continuity'), (None, 'Continuity'), (None, 'Nobody'))
+    >>> verdict("Ja!"), verdict("Nej, snarare kontinuitet"), verdict("Non stigmatizing attitude")
+    ((True, ''), (False, 'snarare kontinuitet'), (None, 'Non stigmatizing attitude'))
     """
     first = _FIRST.match(reply)
     word = first[1].lower() if first else ""
