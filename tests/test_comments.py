@@ -154,6 +154,20 @@ def test_a_yes_or_no_on_a_suggestion_s_own_passage_answers_it_where_a_document_k
     assert any("'Yes'" in w for w in corpus.warnings)
 
 
+def test_a_reviewed_copy_beside_its_transcript_adds_the_answers_and_counts_no_mark_as_a_coding(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    margin_coded(tmp_path / "a" / "p01.docx", [])
+    reviewed = margin_coded(tmp_path / "b" / "p01.docx", [(1, DAY_OFF, "beyond_routine: p=0.81", MODEL),
+                                                          (1, STIGMA, "non_stigmatizing_attitude: p=0.7", MODEL)])
+    with_replies(reviewed, [("0", "no", "Anna"), ("1", "yes", "Anna")])
+    corpus = load_corpus([tmp_path / "a", tmp_path / "b"], codebook=_codebook_file(tmp_path))
+    assert len(corpus.interviews) == 1 and [c.code for c in corpus.codings] == ["non_stigmatizing_attitude"]
+    assert len(corpus.reviewed) == 2
+    merged = next(w for w in corpus.warnings if "read before from another file" in w)
+    assert "(added from them: Anna: 1, tr_nlp model study 1: 2)" in merged  # her two marks are no codings
+
+
 def test_a_replier_who_coded_the_interview_reads_no_marks_and_resolving_is_no_answer(tmp_path):
     path = margin_coded(tmp_path / "p01.docx", [
         (1, DAY_OFF, "beyond_routine: p=0.81", MODEL),

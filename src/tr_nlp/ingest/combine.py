@@ -42,6 +42,7 @@ from typing import Any, TypeVar
 from tr_nlp.errors import InputError, counted, some
 from tr_nlp.ingest.align import MIN_SIMILAR, TextMap
 from tr_nlp.ingest.base import ReadResult
+from tr_nlp.refi.vocab import READ_CODE
 from tr_nlp.schema import Codebook, Coding, Interview
 
 _T = TypeVar("_T")
@@ -145,7 +146,8 @@ class Gathered:
         self.origin.update((iv.id, path) for iv in added)
         notes = edits + (_same_coder_notes(shared, read.codings, self.result.codings) if shared else [])
         coders = Counter(c.coder for name in ("codings", "comment_codings") for c in getattr(read, name)
-                         if c.interview_id in shared and c not in self._held[name])
+                         if c.interview_id in shared and c not in self._held[name]
+                         and not c.code.startswith(READ_CODE))  # a passage marked read is no coding
         grew = sum(extend_unseen(getattr(self.result, name), getattr(read, name), self._held[name])
                    for name in _LISTS)
         if read.codebook is not None:
