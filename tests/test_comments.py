@@ -168,6 +168,20 @@ def test_a_reviewed_copy_beside_its_transcript_adds_the_answers_and_counts_no_ma
     assert "(added from them: Anna: 1, tr_nlp model study 1: 2)" in merged  # her two marks are no codings
 
 
+def test_a_reply_naming_codes_to_a_passage_next_marked_codes_it_and_none_leaves_it_read(tmp_path):
+    mark = "tr_nlp: read for coding (#{}: unsure about beyond_routine (p=0.5{}))"
+    path = margin_coded(tmp_path / "p01.docx", [(1, DAY_OFF, mark.format(1, 1), "tr_nlp next 2026-12-03 09:00"),
+                                                (3, STIGMA, mark.format(2, 2), "tr_nlp next 2026-12-03 09:00")])
+    with_replies(path, [("0", "Beyond routine; Non-stigmatizing attitude", "Anna"), ("1", "None", "Anna")])
+    corpus = load_corpus([path], codebook=_codebook_file(tmp_path))
+    text = corpus.interviews[0].text
+    day_off, second = text.index(DAY_OFF), text.index(STIGMA, text.index(STIGMA) + 1)
+    assert sorted((c.start, c.code, c.coder) for c in corpus.codings) == [
+        (day_off, "beyond_routine", "Anna"), (day_off, "non_stigmatizing_attitude", "Anna")]
+    assert sorted((r.start, r.coder or "") for r in corpus.reviewed) == [
+        (day_off, ""), (day_off, "Anna"), (second, ""), (second, "Anna")]  # read by all (next's mark), and by Anna
+
+
 def test_a_replier_who_coded_the_interview_reads_no_marks_and_resolving_is_no_answer(tmp_path):
     path = margin_coded(tmp_path / "p01.docx", [
         (1, DAY_OFF, "beyond_routine: p=0.81", MODEL),

@@ -144,6 +144,20 @@ def test_cli_says_when_a_code_asked_for_is_not_the_models(trained, tmp_path):
     assert "no coder gave" not in result.stderr and "emotional_climate" not in result.stderr
 
 
+def test_cli_evaluate_says_when_interviews_judged_were_read_only_in_part(trained, tmp_path):
+    _, folder = trained
+    corpus = load_corpus([DEMO])
+    demo12 = next(iv for iv in corpus.interviews if iv.id == "demo12")
+    pd.DataFrame([{"interview_id": "demo12", "start": 0, "end": len(demo12.text) // 2}]).to_csv(
+        tmp_path / "read.csv", index=False)
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(folder), "--bootstrap", "0",
+                                 "--reviewed", str(tmp_path / "read.csv")])
+    assert result.exit_code == 0, result.output
+    assert "1 of the 5 interviews judged were read only in part (demo12: the passages marked read" in result.stderr
+    whole = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(folder), "--bootstrap", "0"])
+    assert whole.exit_code == 0 and "read only in part" not in whole.stderr
+
+
 def test_cli_evaluate_with_a_model_says_what_it_left_out(trained, tmp_path):
     _, folder = trained
     result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(folder), "--bootstrap", "20",

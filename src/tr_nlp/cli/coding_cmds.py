@@ -265,6 +265,7 @@ def evaluate(
         segmenter = c.model_segmenter(theme.card, unit, roles, quiet, window, stride)
         data = coded_data(evaluated, segmenter, _code_list(codes), target, aggregate=aggregate, keep_uncoded=True)
         c.warn_near_copies(_coded(evaluated, data), quiet, "coded interviews")
+        _warn_read_in_part(evaluated, data, quiet)
         ev = judge_model(theme, data, n_boot=n_boot, seed=seed)
         if not quiet:
             _say_what_was_judged(theme, data, asked=codes is not None, has_codebook=evaluated.codebook is not None)
@@ -275,6 +276,7 @@ def evaluate(
                           _code_list(codes), target, aggregate=aggregate)
         warn_thin_data(data, quiet, loaded.codebook)
         c.warn_near_copies(_coded(loaded, data), quiet, "coded interviews")
+        _warn_read_in_part(loaded, data, quiet)
         ev = cross_validate(data, FINETUNE if finetune else features, objective, n_splits=folds, seed=seed,
                             n_boot=n_boot, learning_curve=not no_curve, context=context)
     print_agreement(ev.agreement)
@@ -288,6 +290,18 @@ def evaluate(
         write_evaluation(ev, output)
         c.out.print(f"evaluation: {output}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
+
+
+def _warn_read_in_part(corpus: Corpus, data: CodedData, quiet: bool) -> None:
+    """Say when some interviews judged were read only in part: agreement there is measured
+    on passages a model chose (next's lists, suggestions answered in Word)."""
+    judged = set(data.groups)
+    partly = sorted({r.interview_id for r in corpus.reviewed} & judged)
+    if partly and not quiet:
+        c.warn(f"{len(partly)} of the {len(judged)} interviews judged were read only in part ({some(partly)}: the "
+               "passages marked read, as tr-nlp next's lists and suggestions answered in Word are); there the machine "
+               "is compared with a coder only on those passages, which a model chose, so agreement on them need not "
+               "hold for whole interviews: code some interviews whole to measure that")
 
 
 def _coded(corpus: Corpus, data: CodedData) -> list[Interview]:
