@@ -147,9 +147,8 @@ def verdict(reply: str) -> tuple[bool | None, str]:
     ((True, ''), (False, 'snarare kontinuitet'), (None, 'Non stigmatizing attitude'))
     """
     first = _FIRST.match(reply)
-    word = first[1].lower() if first else ""
-    if word in ACCEPT or word in REJECT:
-        return word in ACCEPT, reply[first.end():].strip() if first else ""
+    if first is not None and first[1].lower() in ACCEPT | REJECT:
+        return first[1].lower() in ACCEPT, reply[first.end():].strip()
     return None, reply.strip()
 
 
