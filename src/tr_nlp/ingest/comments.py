@@ -54,9 +54,12 @@ MAX_CODE_WORDS = 5
 ACCEPT = frozenset({"yes", "y", "yep", "yeah", "agree", "agreed", "accept", "accepted", "ok", "okay", "correct",
                     "\u2713", "\u2714", "\U0001f44d", "+1", "ja", "oui", "s\u00ed", "sim", "tak"})
 REJECT = frozenset({"no", "n", "nope", "none", "disagree", "disagreed", "reject", "rejected", "wrong", "incorrect",
-                    "\u2717", "\u2718", "x", "\U0001f44e", "-1", "nej", "nein", "nee", "nei", "nie", "n\u00e3o"})
-#: A reply's first word, and what parts it from the rest (punctuation, a spaced dash).
-_FIRST = re.compile(r"\s*(\S+?)(?:\s+[-\u2013\u2014]\s+|[\s,.;:!)]+|$)")
+                    "\u2717", "\u2718", "x", "\U0001f44e", "-1", "nej", "nein", "nee", "nei", "nie", "n\u00e3o",
+                    "not really", "doesn't fit", "does not fit"})
+#: A reply's first word (after an "I", as in "I agree"; or a phrase of :data:`REJECT`), and
+#: what parts it from the rest (punctuation, a spaced dash); "yes?" asks, and is no answer.
+_FIRST = re.compile(r"\s*(?:i\s+)?(not really|doesn['\u2019]t fit|does not fit|\S+?)(?:\s+[-\u2013\u2014]\s+|[\s,.;:!)]+|$)",
+                    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -145,10 +148,13 @@ def verdict(reply: str) -> tuple[bool | None, str]:
     ((True, 'agree'), (False, 'rather continuity'), (None, 'Continuity'), (None, 'Nobody'))
     >>> verdict("Ja!"), verdict("Nej, snarare kontinuitet"), verdict("Non stigmatizing attitude")
     ((True, ''), (False, 'snarare kontinuitet'), (None, 'Non stigmatizing attitude'))
+    >>> verdict("I agree."), verdict("Not really - continuity"), verdict("Yes?"), verdict("Doesn\u2019t fit")
+    ((True, ''), (False, 'continuity'), (None, 'Yes?'), (False, ''))
     """
     first = _FIRST.match(reply)
-    if first is not None and first[1].lower() in ACCEPT | REJECT:
-        return first[1].lower() in ACCEPT, reply[first.end():].strip()
+    word = first[1].lower().replace("\u2019", "'") if first is not None else ""  # Word curls apostrophes
+    if first is not None and word in ACCEPT | REJECT:
+        return word in ACCEPT, reply[first.end():].strip()
     return None, reply.strip()
 
 
