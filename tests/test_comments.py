@@ -168,6 +168,21 @@ def test_a_reviewed_copy_beside_its_transcript_adds_the_answers_and_counts_no_ma
     assert "(added from them: Anna: 1, tr_nlp model study 1: 2)" in merged  # her two marks are no codings
 
 
+def test_a_thread_entry_naming_no_paragraph_makes_no_comment_a_reply(tmp_path):
+    path = margin_coded(tmp_path / "p01.docx", [(1, DAY_OFF, "Beyond routine", "Anna"),
+                                                (3, STIGMA, "Non-stigmatizing attitude", "Ben")])
+    with_replies(path, [("0", "Beyond routine", "Ben")])  # Ben's own comment keeps no paragraph id
+    with zipfile.ZipFile(path) as z:
+        files = {name: z.read(name) for name in z.namelist()}
+    files["word/commentsExtended.xml"] = files["word/commentsExtended.xml"].replace(  # a damaged entry
+        b"<w15:commentEx ", b'<w15:commentEx w15:paraIdParent="00100000"/><w15:commentEx ', 1)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    assert [(c.code, c.coder) for c in read_file(path).comment_codings] == [
+        ("Beyond routine", "Anna"), ("Non-stigmatizing attitude", "Ben")]
+
+
 def test_a_reply_naming_codes_to_a_passage_next_marked_codes_it_and_none_leaves_it_read(tmp_path):
     mark = "tr_nlp: read for coding (#{}: unsure about beyond_routine (p=0.5{}))"
     path = margin_coded(tmp_path / "p01.docx", [(1, DAY_OFF, mark.format(1, 1), "tr_nlp next 2026-12-03 09:00"),

@@ -142,7 +142,7 @@ def _extended(part: Any) -> dict[str, tuple[str | None, bool]]:
     from docx.oxml.parser import parse_xml
 
     return {ex.get(_W15 + "paraId"): (ex.get(_W15 + "paraIdParent"), ex.get(_W15 + "done") in ("1", "true"))
-            for ex in parse_xml(part.blob).iter(_W15 + "commentEx")}
+            for ex in parse_xml(part.blob).iter(_W15 + "commentEx") if ex.get(_W15 + "paraId")}
 
 
 def _block_elements(parent: Any) -> Iterator[Any]:
