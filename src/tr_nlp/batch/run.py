@@ -331,14 +331,15 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
         part = f"part-{hashlib.sha256(task.path.encode()).hexdigest()[:12]}-{task.sha[:12]}.parquet"
         write_table(result.rows, out / DATASET / part)
         by_interview = {str(iid): rows for iid, rows in result.rows.groupby("interview_id", sort=True)}
+        texts = {interview.id: interview for interview in result.texts}
         for interview_id in result.interviews:  # one table each, empty for an interview without segments
             table, document = _files_of(out, interview_id)
-            write_table(by_interview.get(interview_id, result.rows.iloc[:0]), table)
+            rows = by_interview.get(interview_id, result.rows.iloc[:0])
+            write_table(rows, table)
             if user is None:
                 document.unlink(missing_ok=True)
-        for interview in result.texts if user is not None else ():
-            _write_word(_files_of(out, interview.id)[1], interview,
-                        suggestions_layer(by_interview.get(interview.id, result.rows.iloc[:0]), user))
+            elif interview_id in texts:
+                _write_word(document, texts[interview_id], suggestions_layer(rows, user))
         entry = Entry(task.path, task.sha, job, "done", part, result.interviews, result.segments,
                       seconds=result.seconds)
     manifest.record(entry)
