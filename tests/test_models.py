@@ -212,8 +212,13 @@ def test_suggestions_rows_and_offsets(trained):
     assert frame.above_threshold.any()
     assert frame.timestamp.dtype == "float64" and frame.timestamp.isna().all()  # a text file: no times
     assert (frame.time == "").all()
+    # a text file's line a segment starts on, as an editor numbers them, to find it by
+    lines = text_file_lines(DEMO / "interviews" / "demo15.txt")
+    assert frame.line.dtype == "Int64" and frame.line.notna().all()
+    assert all(r.text.split("\n")[0] in lines[r.line - 1] for r in frame.itertuples())
     timed = suggest(model, Segmenter().segment([corpus.by_id()["demo17"]]), corpus.by_id())  # a .vtt
     assert timed.timestamp.gt(0).all() and timed.time.tolist() == [clock(t) for t in timed.timestamp]
+    assert timed.line.isna().all()  # a subtitle file's lines hold cue numbers and times: none to cite
     # six decimals, as tr-nlp code, demo and batch all write them (not 17 digits in a spreadsheet)
     exact = model.predict_proba(context_frame(Segmenter().segment(new), corpus.by_id())).to_numpy().ravel()
     assert (frame.probability == frame.probability.round(6)).all()
@@ -465,6 +470,20 @@ def test_cli_next(trained, tmp_path):
     r = runner.invoke(app, ["next", "--corpus", str(vtt), "--model", str(folder), "-n", "3"])
     assert r.exit_code == 0 and "┃ at " in r.stdout
     assert all(clock(t) in r.stdout for t in timed.timestamp)
+    txt = DEMO / "interviews" / "demo15.txt"
+    r = runner.invoke(app, ["next", "--corpus", str(txt), "--model", str(folder), "-n", "3", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    lines = text_file_lines(txt)
+    picks = pd.read_csv(out)
+    assert all(text.split("\n")[0] in lines[n - 1] for text, n in picks[["text", "line"]].to_numpy())
+    r = runner.invoke(app, ["next", "--corpus", str(txt), "--model", str(folder), "-n", "3"])
+    assert r.exit_code == 0 and "┃ line " in r.stdout and "┃ at " not in r.stdout
+    assert all(f"│ {n} " in r.stdout for n in picks.line)
+
+
+def text_file_lines(path):
+    """A text file's lines, as an editor numbers them (``lines[n - 1]`` is line n)."""
+    return path.read_text(encoding="utf-8").split("\n")
 
 
 def _tiny_coded_corpus(root):

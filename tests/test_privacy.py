@@ -182,6 +182,15 @@ def test_times_inside_turns_stay_on_the_same_words():
     assert [(after.text[at:], seconds) for at, seconds in after.times] == [("She stayed.", 20.5)]
 
 
+def test_line_numbers_stay_on_the_same_lines():
+    text = "P: Karen Smithson came round.\nShe stayed.\nP: Jo too."
+    iv = Interview("i1", text, (Turn("P", "participant", 3, 41), Turn("P", "participant", 45, len(text))),
+                   lines=((0, 12), (text.index("P: Jo"), 20)))
+    after = pseudonymise_corpus(Corpus([iv]), Pseudonymiser(["Karen Smithson"]))[0].interviews[0]
+    assert "Karen" not in after.text
+    assert [after.line_at(after.text.index(w)) for w in ("came", "She", "Jo")] == [12, 13, 20]
+
+
 def test_interview_ids_named_after_participants_lose_the_name_and_stay_apart():
     # transcripts are often filed under the participant's name: karen_smith_2021-03-12.docx
     turns = (Turn("P", "participant", 0, 4),)
@@ -279,6 +288,12 @@ def test_pseudonymise_command_writes_a_readable_corpus(tmp_path):
     assert len(corpus.interviews) == 18 and len(corpus.codings) == 188
     assert corpus.by_id()["demo03"].speakers == {"Interviewer": "interviewer", "[PERSON_1]": "participant"}
     assert not any("Karen" in iv.text for iv in corpus.interviews)
+    # a subtitle's times and a text file's line numbers, which the written text files do not show, were lost
+    original = load_corpus([DEMO]).by_id()
+    for iid, kept in (("demo03", "time_at"), ("demo15", "line_at")):
+        before, after = original[iid], corpus.by_id()[iid]
+        assert [getattr(after, kept)(t.start) for t in after.turns] == [getattr(before, kept)(t.start) for t in before.turns]
+    assert corpus.by_id()["demo03"].known_times and corpus.by_id()["demo15"].line_at(0) == original["demo15"].line_at(0) == 7
 
 
 def test_words_that_may_be_names_are_those_capitalised_inside_a_sentence_and_never_lower_case():

@@ -9,6 +9,7 @@ import pytest
 from conftest import make_docx, yaml_bomb
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import ReadOptions, RoleMap, load_corpus, read_file
+from tr_nlp.segment import Segmenter
 
 
 def turn_texts(interview):
@@ -1233,6 +1234,35 @@ def test_line_numbers_starting_each_line_are_not_speech(write):
         ("P", "participant", "She came to the flat when I missed the appointment.")]
     assert interview.text.startswith("Interview 7\nI: So tell me")
     assert any("numbers 1-6 that start its lines" in w for w in result.warnings)
+
+
+def test_a_numbered_transcripts_numbers_say_which_line_a_passage_is_on(write):
+    # the numbers were dropped: a coder could not cite a suggestion as "lines 2-3" or find it in the printout
+    interview = read_file(write("numbered.txt", LINE_NUMBERED)).interviews[0]
+    text = interview.text
+    assert interview.line_at(text.index("actually listened")) == 3 and interview.line_at(text.index("She came")) == 6
+    assert interview.line_at(text.index("Mm.")) == 5 and interview.line_at(0) is None  # "Interview 7" had no number
+    segments = Segmenter().segment([interview])
+    assert [(s.text[:14], s.line) for s in segments] == [("Well she was, ", 2), ("She came to th", 6)]
+    # numbers that start again on each printed page, with a line no number starts
+    pages = "\n".join("".join(f"{n}  {'IP'[n % 2]}: Line {n} of page {p}.\n" for n in range(1, 7)) for p in (1, 2))
+    again = read_file(write("pages.txt", pages)).interviews[0]
+    assert [again.line_at(again.text.index(w)) for w in ("2 of page 1", "6 of page 1", "1 of page 2", "5 of page 2")] == [
+        2, 6, 1, 5]
+
+
+def test_a_text_files_passages_are_on_the_lines_an_editor_shows(write):
+    raw = "---\nsite: Leeds\n---\n\nI: Who helped?\nP: Karen did.\nShe stayed late.\n\nI: Mm.\nP: Yes.\n"
+    interview = read_file(write("plain.txt", raw)).interviews[0]
+    lines = raw.split("\n")
+    assert [(s.text, s.line) for s in Segmenter().segment([interview])] == [
+        ("Karen did.", 6), ("She stayed late.", 7), ("Yes.", 10)]
+    assert all(s.text in lines[s.line - 1] for s in Segmenter().segment([interview]))
+    # a file tr_nlp wrote of a numbered transcript keeps its numbers, not its own lines (its front matter says)
+    shown = read_file(write("p.txt", "---\nlines: [[0, 40], [10, 42]]\n---\nI: Who?\n\nP: Karen.\n")).interviews[0]
+    assert [shown.line_at(shown.text.index(w)) for w in ("Who", "Karen")] == [40, 42] and "lines" not in shown.metadata
+    odd = read_file(write("q.txt", "---\nlines: [[0, 4], [0, 5]]\n---\nI: Who?\nP: Karen.\n")).interviews[0]
+    assert odd.lines == ((0, 4),) and odd.metadata["lines"] == [[0, 4], [0, 5]]  # not line numbers: metadata
 
 
 def test_numbers_a_few_lines_start_with_stay_text(write):

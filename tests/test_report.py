@@ -82,6 +82,7 @@ def test_transcript_turns_show_their_time_in_the_recording(html):
     assert times["demo17"][:4] == ["0:03", "0:09", "0:16", "0:20"]  # the starts of its turns' first cues
     assert set(times["demo01"]) == {""}  # a text file without times
     assert re.search(r"characters \d+-\d+, at \d+:\d\d</a>", html)  # a candidate code's quote from a recording
+    assert re.search(r"characters \d+-\d+, line \d+</a>", html)  # and one from a text file, by its line
 
 
 def test_no_quotes_means_no_transcript_text(demo_run):

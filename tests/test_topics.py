@@ -160,6 +160,7 @@ def test_demo_candidates_quote_exact_passages(demo_discovery):
         for q in cand.quotes:
             assert interviews[q.interview_id].text[q.start:q.end] == q.text
             assert q.timestamp == interviews[q.interview_id].time_at(q.start)  # where in the recording, if known
+            assert q.line == interviews[q.interview_id].line_at(q.start)  # the line to cite it by, if numbered
         assert cand.nearest_code in corpus.codebook.names and 0 <= cand.novelty <= 2
     assert set(found.assignments["candidate"]) - {""} == {c.name for c in found.candidates}
     timed = found.assignments[found.assignments.timestamp.notna()]
@@ -168,6 +169,9 @@ def test_demo_candidates_quote_exact_passages(demo_discovery):
     quotes = [q for c in candidates_to_dict(found.candidates)["codes"] for q in c["evidence"]["quotes"]]
     assert {("timestamp" in q) for q in quotes} == {True, False}
     assert all(q["timestamp"] == interviews[q["interview_id"]].time_at(q["start"]) for q in quotes if "timestamp" in q)
+    assert {("line" in q) for q in quotes} == {True, False}
+    assert all(q["line"] == interviews[q["interview_id"]].line_at(q["start"]) for q in quotes if "line" in q)
+    assert found.assignments.line.dtype == "Int64" and found.assignments.line.notna().any()
 
 
 def test_candidates_yaml_loads_as_a_codebook_and_repeats_exactly(demo_discovery, tmp_path):

@@ -348,6 +348,16 @@ def test_a_subtitled_interview_written_afresh_keeps_its_times(tmp_path):
     assert back.known_times and back.known_times == subtitled.known_times
 
 
+def test_a_transcript_written_afresh_keeps_its_line_numbers(tmp_path):
+    # a numbered transcript's Word copy numbered its lines as Word's paragraphs, not as the printout a team cites
+    numbered = tmp_path / "p3.txt"
+    numbered.write_text("".join(f"{n + 100}  {'IP'[n % 2]}: Line {n + 100}, said.\n" for n in range(8)))
+    interview = load_corpus([numbered]).interviews[0]
+    back = read_docx(write_docx(tmp_path / "p3.docx", interview)).interviews[0]
+    assert back.text == interview.text and "lines" not in back.metadata
+    assert [back.line_at(t.start) for t in back.turns] == list(range(100, 108))
+
+
 
 def test_comments_placed_anywhere_in_the_demo_s_own_documents_read_back_on_their_words(tmp_path):
     # random passages (inside words, over paragraphs) of the demo's Word transcripts, placed as

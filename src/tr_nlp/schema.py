@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,6 +39,7 @@ TURN_COLUMNS: dict[str, str] = {
     "start": "int64",
     "end": "int64",
     "timestamp": "float64",
+    "line": "Int64",
     "text": "string",
 }
 SEGMENT_COLUMNS: dict[str, str] = {
@@ -48,6 +50,7 @@ SEGMENT_COLUMNS: dict[str, str] = {
     "speaker": "string",
     "role": "string",
     "timestamp": "float64",
+    "line": "Int64",
     "text": "string",
 }
 CODING_COLUMNS: dict[str, str] = {
@@ -96,6 +99,11 @@ class Interview:
         ``(offset, seconds)``, the text from ``offset`` on was said from ``seconds`` on (a
         subtitle cue's start, a REFI-QDA sync point, a time mark in the text), in order
         of offset. See :meth:`time_at`.
+    lines : tuple of (int, int)
+        Line numbers the source gives, for citing a passage where a reader finds it:
+        ``(offset, number)``, the line starting at ``offset`` is numbered ``number`` and
+        the lines after it count on from there, in order of offset (a plain-text file's
+        first line; each line of a transcript numbered for citing). See :meth:`line_at`.
     """
 
     id: str
@@ -105,6 +113,7 @@ class Interview:
     source: str | None = None
     format: str = "text"
     times: tuple[tuple[int, float], ...] = ()
+    lines: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
         previous_end = 0
@@ -117,6 +126,34 @@ class Interview:
         offsets = [offset for offset, _ in self.times]
         if offsets != sorted(offsets) or any(not 0 <= offset <= len(self.text) for offset in offsets):
             raise ValueError(f"times of interview {self.id!r} are out of order or outside its text")
+        starts = [offset for offset, _ in self.lines]
+        if starts != sorted(set(starts)) or any(not 0 <= offset <= len(self.text) for offset in starts):
+            raise ValueError(f"line numbers of interview {self.id!r} are out of order or outside its text")
+
+    def line_at(self, offset: int) -> int | None:
+        """The number of the line holding the text at ``offset``, as the source numbers its
+        lines (:attr:`lines`): the last numbered line starting at or before it, counted on
+        by the line breaks between; None when the source numbers no line there.
+
+        >>> iv = Interview("i1", "P: One.\\nTwo.\\nThree.", lines=((0, 1),))
+        >>> iv.line_at(0), iv.line_at(8), iv.line_at(14), Interview("i2", "Hi.").line_at(0)
+        (1, 2, 3, None)
+        >>> Interview("i3", "I: Why?\\nP: Oh.", lines=((0, 40), (8, 42))).line_at(11)
+        42
+        """
+        starts, breaks = self._line_marks
+        at = bisect.bisect_right(starts, offset)
+        if not at:
+            return None
+        start, number = self.lines[at - 1]
+        return number + bisect.bisect_left(breaks, offset) - bisect.bisect_left(breaks, start)
+
+    @cached_property
+    def _line_marks(self) -> tuple[list[int], list[int]]:
+        """Where :attr:`lines`'s numbered lines start, and every line break of the text."""
+        if not self.lines:
+            return [], []
+        return [start for start, _ in self.lines], [m.start() for m in re.finditer("\n", self.text)]
 
     def time_at(self, offset: int) -> float | None:
         """Seconds into the recording at which the text at ``offset`` was said, as far as
@@ -199,6 +236,9 @@ class Segment:
     #: seconds into the recording when the segment's text began, as far as the source
     #: tells (:meth:`Interview.time_at` of its start); None without times
     timestamp: float | None = None
+    #: the number of the line it starts on, as the source numbers lines
+    #: (:meth:`Interview.line_at` of its start); None where it numbers none
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +345,7 @@ def _frame(rows: Iterable[Sequence[Any]] | Iterable[Mapping[str, Any]], columns:
 def turns_to_frame(interviews: Iterable[Interview]) -> pd.DataFrame:
     """One row per turn, columns ``TURN_COLUMNS``."""
     rows = (
-        (iv.id, i, t.speaker, t.role, t.start, t.end, t.timestamp, iv.text[t.start : t.end])
+        (iv.id, i, t.speaker, t.role, t.start, t.end, t.timestamp, iv.line_at(t.start), iv.text[t.start : t.end])
         for iv in interviews
         for i, t in enumerate(iv.turns)
     )
@@ -315,7 +355,7 @@ def turns_to_frame(interviews: Iterable[Interview]) -> pd.DataFrame:
 def segments_to_frame(segments: Iterable[Segment]) -> pd.DataFrame:
     """One row per segment, columns ``SEGMENT_COLUMNS``."""
     rows = (
-        (s.interview_id, s.segment_id, s.start, s.end, s.speaker, s.role, s.timestamp, s.text)
+        (s.interview_id, s.segment_id, s.start, s.end, s.speaker, s.role, s.timestamp, s.line, s.text)
         for s in segments
     )
     return _frame(rows, SEGMENT_COLUMNS)
@@ -323,13 +363,16 @@ def segments_to_frame(segments: Iterable[Segment]) -> pd.DataFrame:
 
 def segments_from_frame(frame: pd.DataFrame) -> list[Segment]:
     """Inverse of :func:`segments_to_frame`; extra columns are ignored, and a frame
-    without ``timestamp`` (one written before segments had times) reads as no times."""
+    without ``timestamp`` or ``line`` (one written before segments had them) reads as none."""
     if "timestamp" not in frame.columns:
         frame = frame.assign(timestamp=float("nan"))
+    if "line" not in frame.columns:
+        frame = frame.assign(line=pd.NA)
     cols = list(SEGMENT_COLUMNS)
     return [
-        Segment(str(a), str(b), int(c), int(d), str(e), f, str(h), None if pd.isna(g) else float(g))  # type: ignore[arg-type]
-        for a, b, c, d, e, f, g, h in frame[cols].itertuples(index=False, name=None)
+        Segment(str(a), str(b), int(c), int(d), str(e), f, str(i),  # type: ignore[arg-type]
+                None if pd.isna(g) else float(g), None if pd.isna(h) else int(h))
+        for a, b, c, d, e, f, g, h, i in frame[cols].itertuples(index=False, name=None)
     ]
 
 

@@ -464,11 +464,12 @@ def next_segments(
                         highlight=False)
     else:
         view = Table(title=f"Code these {len(ranked)} segments next")
-        timed = bool(ranked.timestamp.notna().any())
-        for col in ("#", "interview", *(["at"] if timed else []), "uncertain about", "p", "text"):
+        timed, numbered = bool(ranked.timestamp.notna().any()), bool(ranked.line.notna().any())
+        for col in ("#", "interview", *(["line"] if numbered else []), *(["at"] if timed else []), "uncertain about",
+                    "p", "text"):
             view.add_column(col)
         for r in ranked.itertuples():
-            view.add_row(str(r.rank), r.interview_id, *([clock(r.timestamp)] if timed else []), r.code,
-                         f"{r.probability:.2f}", r.text)
+            view.add_row(str(r.rank), r.interview_id, *(["" if pd.isna(r.line) else str(r.line)] if numbered else []),
+                         *([clock(r.timestamp)] if timed else []), r.code, f"{r.probability:.2f}", r.text)
         c.out.print(view)
     raise typer.Exit(c.exit_code(loaded))

@@ -6,7 +6,8 @@ same interviews, codings and codebook::
 
     DIR/corpus.yaml          names the parts below
     DIR/interviews/*.txt     one file per interview; YAML front matter holds its id,
-                             metadata and speaker roles
+                             metadata, speaker roles, and the times in the recording
+                             and line numbers its text does not show
     DIR/codings.csv          interview_id,start,end,code,coder,text
     DIR/codebook.yaml
 """
@@ -14,8 +15,9 @@ same interviews, codings and codebook::
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -28,12 +30,34 @@ from tr_nlp.schema import Codebook, Coding, Interview, Reviewed
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
 
-def interview_file_text(interview: Interview) -> str:
-    """An interview as a ``.txt`` transcript whose front matter keeps its id, metadata and roles."""
-    header = {"interview_id": interview.id, **dict(interview.metadata)}
+def interview_header(interview: Interview, metadata: Mapping[str, Any] | None = None,
+                     marks: bool = False) -> dict[str, Any]:
+    """What a file tr_nlp writes of ``interview`` says of it besides its text, as its readers
+    read it back (YAML front matter, a document's comments property): its id first, then
+    ``metadata`` (by default its own), its speakers' roles; with ``marks``, the times in the
+    recording (``times``: its :attr:`~tr_nlp.schema.Interview.timeline`) and line numbers
+    (``lines``) its text does not show, as ``[offset, value]`` pairs.
+
+    >>> from tr_nlp.schema import Turn
+    >>> iv = Interview("p1", "P: Yes.", (Turn("P", "participant", 3, 7, 5.0),), {"site": "Leeds"}, lines=((0, 12),))
+    >>> interview_header(iv, marks=True)
+    {'interview_id': 'p1', 'site': 'Leeds', 'speakers': {'P': 'participant'}, 'times': [[3, 5.0]], 'lines': [[0, 12]]}
+    """
+    header: dict[str, Any] = {"interview_id": interview.id,
+                              **{str(k): v for k, v in dict(interview.metadata if metadata is None else metadata).items()}}
     if interview.speakers:
         header["speakers"] = dict(interview.speakers)
-    front = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=1000)
+    if marks and interview.timeline:
+        header["times"] = [[offset, seconds] for offset, seconds in interview.timeline]
+    if marks and interview.lines:
+        header["lines"] = [[offset, number] for offset, number in interview.lines]
+    return header
+
+
+def interview_file_text(interview: Interview) -> str:
+    """An interview as a ``.txt`` transcript whose front matter (:func:`interview_header`)
+    keeps its id, metadata, roles, and the times and line numbers its text does not show."""
+    front = yaml.safe_dump(interview_header(interview, marks=True), sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{front}---\n{interview.text}\n"
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 import yaml
 
+from tr_nlp.export.folder import interview_header
 from tr_nlp.export.qdpx import MachineCoding, MachineLayer
 from tr_nlp.export.tables import atomic_path, check_file_path
 from tr_nlp.ingest.docx import parsed_comments
@@ -164,13 +165,11 @@ def write_docx(path: str | Path, interview: Interview, codings: Iterable[Coding]
 
 
 def _properties(document: Any, interview: Interview) -> None:
-    """The interview's id, metadata, speakers' roles and times in the recording, as YAML
+    """The interview's id, metadata, speakers' roles, and the times in the recording and line
+    numbers its text does not show (:func:`~tr_nlp.export.folder.interview_header`), as YAML
     in the document's comments property (what the ``.docx`` reader reads as metadata); no
     author or dates of the template's."""
-    header = _identity(interview, interview.metadata)
-    if interview.timeline:  # a subtitle's cue times, which the text does not show
-        header["times"] = [[offset, seconds] for offset, seconds in interview.timeline]
-    write_header(document, header)
+    write_header(document, interview_header(interview, marks=True))
     props = document.core_properties
     props.author = ""
     props._element._remove_created()  # the template's date; the metadata has the interview's own
@@ -186,7 +185,7 @@ def keep_identity(document: Any, interview: Interview) -> bool:
     parsed = parsed_comments(text) if text.strip() else {}
     if not isinstance(parsed, dict):
         return False
-    write_header(document, _identity(interview, parsed))
+    write_header(document, interview_header(interview, parsed))
     return True
 
 
@@ -195,14 +194,6 @@ def write_header(document: Any, header: dict[str, Any]) -> None:
     # python-docx's setter refuses more than 255 characters, which Word does not
     document.core_properties._element.get_or_add_description().text = yaml.safe_dump(
         header, sort_keys=False, allow_unicode=True, width=1000)
-
-
-def _identity(interview: Interview, metadata: Any) -> dict[str, Any]:
-    """``metadata`` with the interview's id first and its speakers' roles last."""
-    header: dict[str, Any] = {"interview_id": interview.id, **{str(k): v for k, v in dict(metadata).items()}}
-    if interview.speakers:
-        header["speakers"] = dict(interview.speakers)
-    return header
 
 
 def initials(author: str) -> str:

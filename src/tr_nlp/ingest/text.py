@@ -238,15 +238,17 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: 
     decoded = read_text(path, options.encoding)
     metadata, text = split_front_matter(decoded.text, path)
     fmt = fmt or ("markdown" if path.suffix.lower() in {".md", ".markdown"} else "text")
-    result = interview_from_text(text, path, options.roles, metadata, fmt)
+    first_line = decoded.text.count("\n", 0, len(decoded.text) - len(text)) + 1
+    result = interview_from_text(text, path, options.roles, metadata, fmt, first_line=first_line)
     if decoded.warning:
         result.warnings.insert(0, decoded.warning)
     return result
 
 
-def without_line_numbers(text: str) -> tuple[str, tuple[int, int]] | None:
-    """``text`` without the numbers that start its lines, and the first and last of them, when
-    it is numbered for citing; else None.
+def without_line_numbers(text: str) -> tuple[str, tuple[tuple[int, int], ...]] | None:
+    """``text`` without the numbers that start its lines, and where each numbered line starts
+    in it with its number (:attr:`~tr_nlp.schema.Interview.lines`), when it is numbered for
+    citing; else None.
 
     A text is numbered when at least three lines, and :data:`NUMBERED_SHARE` of its non-blank
     lines, start with a number followed by a space, a tab or the line's end, and the numbers
@@ -255,7 +257,7 @@ def without_line_numbers(text: str) -> tuple[str, tuple[int, int]] | None:
     Examples
     --------
     >>> without_line_numbers("1  I: How?\\n2  P: Well,\\n3     slowly.\\n4")
-    ('I: How?\\nP: Well,\\nslowly.', (1, 4))
+    ('I: How?\\nP: Well,\\nslowly.', ((0, 1), (8, 2), (17, 3)))
     >>> without_line_numbers("I: How often?\\nP: Well\\n3 times.") is None
     True
     """
@@ -267,8 +269,15 @@ def without_line_numbers(text: str) -> tuple[str, tuple[int, int]] | None:
         return None
     if sum(b > a for a, b in pairwise(numbers)) < 0.9 * (len(numbers) - 1):
         return None
-    kept = "\n".join(line[m.end() :] if m else line for line, m in zip(lines, found))
-    return kept.strip("\n"), (numbers[0], numbers[-1])
+    kept_lines = [line[m.end() :] if m else line for line, m in zip(lines, found)]
+    kept = "\n".join(kept_lines)
+    stripped = kept.strip("\n")
+    marks, pos = [], len(kept.lstrip("\n")) - len(kept)
+    for line, m in zip(kept_lines, found):
+        if m and 0 <= pos <= len(stripped):
+            marks.append((pos, int(m.group("n"))))
+        pos += len(line) + 1
+    return stripped, tuple(marks)
 
 
 def interview_from_text(
@@ -278,6 +287,7 @@ def interview_from_text(
     metadata: dict[str, Any],
     fmt: str,
     forced: Mapping[int, LabelMatch] | None = None,
+    first_line: int | None = None,
 ) -> ReadResult:
     """One interview of transcript text read from ``path`` by the reader ``fmt``.
 
@@ -289,15 +299,19 @@ def interview_from_text(
     are: one ``Speaker: text`` line per turn is stored, and the lines above the first cue
     (a title, a date) become the metadata ``header``. Numbers that start the lines of a
     transcript numbered for citing (:func:`without_line_numbers`) are left out of the stored
-    text, with a warning.
+    text, with a warning, and number its lines (:attr:`~tr_nlp.schema.Interview.lines`);
+    else ``first_line`` numbers the text's first line, for a file whose lines are what a
+    reader sees (plain text), and the lines after it count on.
     """
     notes = []
     roles = _own_roles(metadata, roles, path, strict=fmt in ("text", "markdown"))
     numbered = None if forced else without_line_numbers(text)
+    lines = () if first_line is None else ((0, first_line),)
     if numbered is not None:
-        text, (first, last) = numbered
-        notes.append(f"read as a transcript numbered for citing: the numbers {first}-{last} that start its "
-                     "lines are not part of its text (offsets count without them)")
+        text, lines = numbered
+        notes.append(f"read as a transcript numbered for citing: the numbers {lines[0][1]}-{lines[-1][1]} that "
+                     "start its lines are not part of its text (offsets count without them); segments carry "
+                     "them as their line")
     found = cues_in_text(text)
     if found is not None:
         header, cues = found
@@ -309,32 +323,43 @@ def interview_from_text(
     turns, warnings = assemble_turns(text, roles, forced)
     warnings = notes + warnings
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
-    times = tuple(sorted({*time_marks(text), *_own_times(metadata, len(text))}))
-    return ReadResult([Interview(interview_id, text, turns, metadata, str(path), fmt, times)], warnings=warnings)
+    times = tuple(sorted({*time_marks(text), *_own_marks(metadata, "times", len(text))}))
+    lines = tuple(_own_marks(metadata, "lines", len(text))) or lines
+    interview = Interview(interview_id, text, turns, metadata, str(path), fmt, times, lines)
+    return ReadResult([interview], warnings=warnings)
 
 
-def _own_times(metadata: dict[str, Any], length: int) -> list[tuple[int, float]]:
-    """The times in the recording a file's metadata gives as ``times: [[offset, seconds],
-    ...]`` (taken out of it), as tr_nlp writes them into the Word documents it makes of
-    subtitled interviews; any other ``times`` value stays metadata.
+def _own_marks(metadata: dict[str, Any], key: str, length: int) -> list[tuple[int, Any]]:
+    """The times in the recording (``key`` ``times``: ``[[offset, seconds], ...]``) or line
+    numbers (``lines``: ``[[offset, number], ...]``) a file's metadata gives for its text
+    (taken out of it), in order of offset, as tr_nlp writes them into the Word documents and
+    text files it makes of interviews whose text does not show them (a subtitle's cue
+    times, a transcript's numbers for citing); any other such value stays metadata.
 
-    >>> meta = {"times": [[0, 3.0], [25, 7.5]], "site": "Leeds"}
-    >>> _own_times(meta, 40), meta
-    ([(0, 3.0), (25, 7.5)], {'site': 'Leeds'})
-    >>> _own_times({"times": 3}, 40)
-    []
+    >>> meta = {"times": [[25, 7.5], [0, 3.0]], "lines": [[0, 12]], "site": "Leeds"}
+    >>> _own_marks(meta, "times", 40), _own_marks(meta, "lines", 40), meta
+    ([(0, 3.0), (25, 7.5)], [(0, 12)], {'site': 'Leeds'})
+    >>> _own_marks({"times": 3}, "times", 40), _own_marks({"lines": [[0, 1], [0, 2]]}, "lines", 40)
+    ([], [])
     """
-    marks = metadata.get("times")
+    marks = metadata.get(key)
     if not isinstance(marks, list) or not marks:
         return []
-    found = []
+    found: list[tuple[int, Any]] = []
     for mark in marks:
-        if not (isinstance(mark, list) and len(mark) == 2 and isinstance(mark[0], int)
-                and isinstance(mark[1], (int, float)) and 0 <= mark[0] <= length and mark[1] >= 0):
+        if not (isinstance(mark, list) and len(mark) == 2 and type(mark[0]) is int and 0 <= mark[0] <= length):
             return []
-        found.append((mark[0], float(mark[1])))
-    del metadata["times"]
-    return found
+        value = mark[1]
+        if key == "lines" and type(value) is int and value >= 0:
+            found.append((mark[0], value))
+        elif key == "times" and type(value) in (int, float) and value >= 0:
+            found.append((mark[0], float(value)))
+        else:
+            return []
+    if key == "lines" and len({offset for offset, _ in found}) < len(found):  # a line starts once
+        return []
+    del metadata[key]
+    return sorted(found)
 
 
 def _own_roles(metadata: dict[str, Any], roles: RoleMap, path: Path, strict: bool) -> RoleMap:

@@ -73,5 +73,6 @@ def pseudonymise_interview(interview: Interview, pseudonymiser: Pseudonymiser) -
                   for t in interview.turns)
     metadata = {k: pseudonymiser.text(v) if isinstance(v, str) else v for k, v in interview.metadata.items()}
     times = tuple((where.start(offset), seconds) for offset, seconds in interview.times)
-    new = Interview(pseudonymiser.label(interview.id), text, turns, metadata, None, interview.format, times)
+    lines = tuple((where.start(offset), number) for offset, number in interview.lines)
+    new = Interview(pseudonymiser.label(interview.id), text, turns, metadata, None, interview.format, times, lines)
     return new, where

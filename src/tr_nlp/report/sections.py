@@ -409,6 +409,7 @@ def candidates(data: RunData, quotes: bool) -> list[dict[str, Any]]:
         ev = entry.get("evidence") or {}
         quoted = [{"interview_id": str(q["interview_id"]), "start": int(q["start"]), "end": int(q["end"]),
                    "at": clock(q["timestamp"]) if _number(q.get("timestamp")) else "",
+                   "line": int(q["line"]) if _number(q.get("line")) else None,
                    "text": data.span_text(str(q["interview_id"]), int(q["start"]), int(q["end"])) if quotes else None}
                   for q in ev.get("quotes") or []]
         out.append({"name": entry.get("name"), "label": ev.get("label", ""), "keywords": ev.get("keywords", []),

@@ -199,6 +199,7 @@ class Segmenter:
             role=turn.role,
             text=interview.text[start:end],
             timestamp=interview.time_at(start),
+            line=interview.line_at(start),
         )
 
 

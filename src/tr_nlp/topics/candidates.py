@@ -33,13 +33,14 @@ VARIANT_DISTANCE = 0.25
 @dataclass(frozen=True)
 class Quote:
     """A passage quoted as evidence: ``text == interview.text[start:end]``, said
-    ``timestamp`` seconds into the recording where the transcript tells."""
+    ``timestamp`` seconds into the recording and starting on ``line`` where the transcript tells."""
 
     interview_id: str
     start: int
     end: int
     text: str
     timestamp: float | None = None
+    line: int | None = None
 
 
 @dataclass
@@ -101,7 +102,7 @@ def pick_quotes(rows: np.ndarray, segments: Sequence[Segment], embeddings: np.nd
         if taken.get(s.interview_id, 0) >= per_interview:
             continue
         taken[s.interview_id] = taken.get(s.interview_id, 0) + 1
-        quotes.append(Quote(s.interview_id, s.start, s.end, s.text, s.timestamp))
+        quotes.append(Quote(s.interview_id, s.start, s.end, s.text, s.timestamp, s.line))
         if len(quotes) == n:
             break
     return quotes
@@ -180,7 +181,8 @@ def candidates_to_dict(candidates: Sequence[Candidate], name: str = "Candidate c
             "nearest_code": c.nearest_code,
             "reading": c.reading,
             "quotes": [{"interview_id": q.interview_id, "start": q.start, "end": q.end,
-                        **({} if q.timestamp is None else {"timestamp": q.timestamp}), "text": q.text}
+                        **({} if q.timestamp is None else {"timestamp": q.timestamp}),
+                        **({} if q.line is None else {"line": q.line}), "text": q.text}
                        for q in c.quotes],
         }
         codes.append({
@@ -267,8 +269,8 @@ def assignments_frame(segments: Sequence[Segment], labels: np.ndarray, embedding
     for i, s in enumerate(segments):
         topic = int(labels[i])
         c = by_topic.get(topic)
-        rows.append((s.interview_id, s.segment_id, s.start, s.end, seconds_cell(s.timestamp),
+        rows.append((s.interview_id, s.segment_id, s.start, s.end, seconds_cell(s.timestamp), s.line,
                      s.speaker, s.text, topic, c.name if c else "",
                      round(float(embeddings[i] @ centroid[topic]), 4) if c else np.nan))
-    return pd.DataFrame(rows, columns=["interview_id", "segment_id", "start", "end", "timestamp", "speaker", "text",
-                                       "topic", "candidate", "similarity"])
+    return pd.DataFrame(rows, columns=["interview_id", "segment_id", "start", "end", "timestamp", "line", "speaker",
+                                       "text", "topic", "candidate", "similarity"]).astype({"line": "Int64"})
