@@ -101,6 +101,11 @@ TIMED_TABLES = [
 ]
 
 
+def table_line_numbers(rows):
+    """What a table of TIMED_TABLES numbers its rows' lines: its first column's numbers, if it has them."""
+    return [int(r[0]) for r in rows] if rows[0][0].isdigit() else [None, None, None]
+
+
 def rtf_row(cells, par=b""):
     """A Word RTF table row of ``cells`` (str; a cell may hold paragraphs split by ``par``)."""
     bounds = b"".join(rb"\cellx%d" % (1500 * (k + 1)) for k in range(len(cells)))
@@ -117,6 +122,7 @@ def test_rtf_transcript_tables_read_as_word_tables_do(write, rows):
                               ("I", "interviewer", "Mm.")]
     assert [t.timestamp for t in iv.turns] == [3.0, 12.0, 62.0]
     assert "opening" not in iv.text and "GBR" not in iv.text
+    assert [iv.line_at(t.start) for t in iv.turns] == table_line_numbers(rows)  # segments are cited by them
 
 
 def test_rtf_table_cells_of_several_paragraphs_and_text_around_tables(write):
@@ -372,6 +378,7 @@ def test_docx_transcript_tables_with_time_and_line_number_columns(tmp_path, rows
                               ("I", "interviewer", "Mm.")]
     assert [t.timestamp for t in iv.turns] == [3.0, 12.0, 62.0]
     assert "opening" not in iv.text and "GBR" not in iv.text
+    assert [iv.line_at(t.start) for t in iv.turns] == table_line_numbers(rows)  # segments are cited by them
 
 
 def test_docx_table_of_numbered_speakers_keeps_them(tmp_path):
@@ -380,6 +387,13 @@ def test_docx_table_of_numbered_speakers_keeps_them(tmp_path):
     iv = read_file(docx_table(tmp_path / "t.docx", rows)).interviews[0]
     assert [(t[0], t[2]) for t in turn_texts(iv)] == [("1", "Who helped?"), ("2", "Karen did."), ("1", "Mm.")]
     assert [t.timestamp for t in iv.turns] == [3.0, 10.0, 15.0]
+
+
+def test_a_tables_line_numbers_hold_for_each_line_of_its_rows(tmp_path):
+    rows = [("41", "I", "Who helped?"), ("42", "P", "Karen did.\nShe stayed late."), ("43", "I", "Mm.")]
+    iv = read_file(docx_table(tmp_path / "t.docx", rows)).interviews[0]
+    assert [(s.text, s.line) for s in Segmenter(roles=("participant", "interviewer")).segment([iv])] == [
+        ("Who helped?", 41), ("Karen did.", 42), ("She stayed late.", 42), ("Mm.", 43)]
 
 
 def test_docx_table_speech_that_is_a_number_or_a_time_stays_speech(tmp_path):
@@ -790,6 +804,7 @@ def test_odt_transcript_tables_read_as_word_tables_do(tmp_path, rows):
                               ("I", "interviewer", "Mm.")]
     assert [t.timestamp for t in iv.turns] == [3.0, 12.0, 62.0]
     assert "opening" not in iv.text and "GBR" not in iv.text
+    assert [iv.line_at(t.start) for t in iv.turns] == table_line_numbers(rows)  # segments are cited by them
 
 
 def test_odt_table_of_details_gives_no_speakers(tmp_path):

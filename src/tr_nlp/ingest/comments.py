@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from tr_nlp.codebook import code_finder, is_code_name
 from tr_nlp.errors import counted, some
@@ -41,6 +42,9 @@ from tr_nlp.ingest.codings import QuoteFinder, machine_codings_note
 from tr_nlp.ingest.table import TableMapping
 from tr_nlp.refi.vocab import READ_CODE, noted_code, reader_of
 from tr_nlp.schema import Codebook, Coding, Interview, Reviewed, is_machine_coder
+
+if TYPE_CHECKING:
+    from tr_nlp.ingest.text import DocLine
 
 #: What separates the codes one comment names: line breaks and semicolons.
 _PARTS = re.compile(r"[\n;]+")
@@ -116,7 +120,8 @@ def place_comments(interview: Interview, comments: Sequence[Comment]) -> tuple[l
     return codings, notes
 
 
-def column_comments(lines: Sequence[tuple[str, str | None]], coded: Mapping[int, str]) -> list[Comment]:
+def column_comments(lines: Sequence[DocLine],
+                    coded: Mapping[int, str]) -> list[Comment]:
     """A transcript table's codes column as comments on its rows' speech, by the default
     coder (a table names no coder); several codes in a cell may be parted by commas too.
 
@@ -128,12 +133,12 @@ def column_comments(lines: Sequence[tuple[str, str | None]], coded: Mapping[int,
     """
     if not coded:
         return []
-    texts = [line for line, _ in lines]
+    texts = [line[0] for line in lines]
     finder = QuoteFinder("\n".join(texts))
     starts = list(accumulate((len(line) + 1 for line in texts), initial=0))
     found = []
     for i, codes in coded.items():
-        line, label = lines[i]
+        line, label = lines[i][:2]
         speech = line.split(f"{label}: ", 1)[-1] if label else line
         found.append(Comment(speech, finder.count_before(speech, starts[i] + len(line) - len(speech)),
                              codes.replace(",", "\n"), TableMapping.default_coder))

@@ -5,7 +5,7 @@ and a line-number column (time | speaker | text, speaker | time | text, # | spea
 text), often under a header row (``Time | Speaker | Text | Notes``). :func:`table_lines`
 turns its rows into the ``Speaker: text`` lines (``[time] Speaker: text`` with a time)
 that :func:`tr_nlp.ingest.text.text_with_labels` reads, each with the speaker label it
-forces (or None), whichever document the table came from.
+forces (or None) and its line number (or None), whichever document the table came from.
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ _TIME_CELL = re.compile(TIME_CELL)
 _NUMBER_CELL = re.compile(r"\d{1,5}\.?")
 
 
-def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None]]:
+def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None, int | None]]:
     """A table's rows (cell texts, a merged cell once) as ``Speaker: text`` lines, each
-    with the speaker label it forces or None.
+    with the speaker label it forces or None, and the row's line number or None.
 
     The speaker is the first cell left once time marks (``00:01:02``, ``[0:03]``, a span
     ``00:00:03 - 00:00:07``) and line numbers (a first column of numbers none of which
-    recurs, beside two or more others) are set aside; a row's time mark leads its line
+    recurs, beside two or more others: the row's line number) are set aside; a row's time mark leads its line
     (``[00:01:02] Speaker: text``) and becomes the turn's time. The first cell is a speaker
     label in a transcript table (one where a label recurs) and wherever it is a known label
     (``Interviewer``), so a table of details (``Date``, ``Location``) above a transcript
@@ -45,9 +45,11 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
     ...         ["00:00:12", "P07", "Karen did.", ""], ["00:01:02", "I", "Mm.", ""]]
     >>> for line in table_lines(rows):
     ...     print(line)
-    ('[00:00:03] I: Who helped?', 'I')
-    ('[00:00:12] P07: Karen did.', 'P07')
-    ('[00:01:02] I: Mm.', 'I')
+    ('[00:00:03] I: Who helped?', 'I', None)
+    ('[00:00:12] P07: Karen did.', 'P07', None)
+    ('[00:01:02] I: Mm.', 'I', None)
+    >>> list(table_lines([["#", "Speaker", "Text"], ["12", "I", "Who?"], ["13.", "P", "Jo."]]))
+    [('I: Who?', 'I', 12), ('P: Jo.', 'P', 13)]
     """
     rows = [list(cells) for cells in rows]
     dropped: set[int] = set()
@@ -60,15 +62,16 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
     numbered = bool(firsts) and all(_NUMBER_CELL.fullmatch(f) for f in firsts) and len(set(firsts)) == len(firsts)
     parts = [_row_parts(cells, numbered) for cells in rows]
     transcript = any(n >= 2 for n in Counter(cells[0] for _, cells in parts if len(cells) >= 2).values())
-    for stamp, cells in parts:
+    for row, (stamp, cells) in zip(rows, parts):
+        number = int(row[0].strip().rstrip(".")) if numbered and len(row) >= 3 else None
         if len(cells) < 2:
-            yield (cells[0] if cells else ""), None
+            yield (cells[0] if cells else ""), None, number
         elif cells[0] and len(cells[0]) <= 40:
             speaker = transcript or is_known_label(cells[0])
             mark = f"[{stamp}] " if stamp and speaker else ""
-            yield f"{mark}{cells[0]}: {' '.join(cells[1:])}", cells[0] if speaker else None
+            yield f"{mark}{cells[0]}: {' '.join(cells[1:])}", cells[0] if speaker else None, number
         else:
-            yield " ".join(cells), None
+            yield " ".join(cells), None, number
 
 
 def table_codes(rows: Sequence[Sequence[str]]) -> dict[int, str]:

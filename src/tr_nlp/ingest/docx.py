@@ -27,7 +27,7 @@ from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.codings import QuoteFinder
 from tr_nlp.ingest.comments import Comment, answered, column_comments, threads, with_comment_codings
 from tr_nlp.ingest.doctables import table_codes, table_lines
-from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
+from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
 from tr_nlp.yamlfile import parse_yaml
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -162,13 +162,14 @@ def _cell_text(tc: Any) -> str:
     return "\n".join(lines).strip()
 
 
-def _blocks(document: Any) -> tuple[list[tuple[str, str | None]], dict[int, str]]:
-    """The (text, bold label or None) of body paragraphs and table rows, in order; and for
-    the rows of a transcript table's codes column, their index there and codes cell."""
+def _blocks(document: Any) -> tuple[list[DocLine], dict[int, str]]:
+    """The (text, bold label or None) of body paragraphs and (text, label, line number) of
+    table rows, in order; and for the rows of a transcript table's codes column, their
+    index there and codes cell."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    blocks: list[tuple[str, str | None]] = []
+    blocks: list[DocLine] = []
     coded: dict[int, str] = {}
     for child in _block_elements(document.element.body):
         if child.tag == _W + "p":
@@ -238,9 +239,9 @@ def read_docx(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
     except Exception as exc:  # python-docx raises many types on damaged files
         raise InputError("E110", path, kind=".docx", app="Word", detail=f"{type(exc).__name__}: {exc}") from None
 
-    text, forced = text_with_labels(blocks)
+    text, forced, numbers = text_with_labels(blocks)
     if not text.strip():
         raise InputError("E101", path)
-    result = interview_from_text(text, path, options.roles, metadata, "docx", forced)
+    result = interview_from_text(text, path, options.roles, metadata, "docx", forced, numbers)
     result.warnings.extend(notes)
     return with_comment_codings(result, comments)

@@ -76,16 +76,16 @@ def read_odt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
                          detail="content.xml holds no text document (a spreadsheet or drawing?)")
     try:
         lines = list(_lines(body, _bold_styles(styles)))
-        text, forced = text_with_labels((line, label) for line, label, _ in lines)
-        coded = {i: codes for i, (_, _, codes) in enumerate(lines) if codes}
+        text, forced, numbers = text_with_labels((line, label, number) for line, label, _, number in lines)
+        coded = {i: codes for i, (_, _, codes, _) in enumerate(lines) if codes}
         comments, notes = _comments(body)
-        comments += column_comments([(line, label) for line, label, _ in lines], coded)
+        comments += column_comments([(line, label) for line, label, _, _ in lines], coded)
     except RecursionError:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
                          detail="content.xml is nested too deeply") from None
     if not text.strip():
         raise InputError("E101", path)
-    result = interview_from_text(text, path, options.roles, meta, "odt", forced)
+    result = interview_from_text(text, path, options.roles, meta, "odt", forced, numbers)
     result.warnings.extend(notes)
     return with_comment_codings(result, comments)
 
@@ -102,20 +102,21 @@ def _parse(archive: zipfile.ZipFile, member: str, path: Path) -> Element:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer", detail=f"{member}: {exc}") from None
 
 
-def _lines(element: Element, bold: frozenset[str]) -> Iterator[tuple[str, str | None, str]]:
+def _lines(element: Element, bold: frozenset[str]) -> Iterator[tuple[str, str | None, str, int | None]]:
     """The lines of a block element (paragraphs and headings, table rows, list items,
-    sections), each with its leading bold text when that can be a speaker label, and a
-    table row's codes cell (:func:`~tr_nlp.ingest.doctables.table_codes`) or ""."""
+    sections), each with its leading bold text when that can be a speaker label, a table
+    row's codes cell (:func:`~tr_nlp.ingest.doctables.table_codes`) or "", and a table
+    row's line number or None."""
     for child in element:
         if child.tag in _HIDDEN:
             continue
         if child.tag in _LINES:
-            yield "".join(_inline(child)), _bold_prefix(child, bold), ""
+            yield "".join(_inline(child)), _bold_prefix(child, bold), "", None
         elif child.tag == f"{_TABLE}table":
             rows = list(_rows(child, bold))
             codes = table_codes(rows)
-            for i, (line, label) in enumerate(table_lines(rows)):
-                yield line, label, codes.get(i, "")
+            for i, (line, label, number) in enumerate(table_lines(rows)):
+                yield line, label, codes.get(i, ""), number
         else:  # lists, list items and sections hold lines
             yield from _lines(child, bold)
 
@@ -125,7 +126,7 @@ def _rows(table: Element, bold: frozenset[str]) -> Iterator[list[str]]:
     across columns once (the cells it covers are ``covered-table-cell``s)."""
     for child in table:
         if child.tag == f"{_TABLE}table-row":
-            yield [" ".join(line for line, _, _ in _lines(cell, bold)) for cell in child if cell.tag == _CELL]
+            yield [" ".join(line for line, _, _, _ in _lines(cell, bold)) for cell in child if cell.tag == _CELL]
         elif child.tag in _ROW_GROUPS:
             yield from _rows(child, bold)
 

@@ -29,7 +29,7 @@ from tr_nlp.ingest.codings import QuoteFinder
 from tr_nlp.ingest.comments import Comment, with_comment_codings
 from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.encoding import read_bytes
-from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
+from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
 
 _TOKEN = re.compile(
     rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?"  # a control word and its number
@@ -78,7 +78,7 @@ class _Group:
 
 
 def rtf_text(data: bytes, path: str | Path,
-             ) -> tuple[list[tuple[str, str | None]], dict[str, Any], list[str], list[Comment]]:
+             ) -> tuple[list[DocLine], dict[str, Any], list[str], list[Comment]]:
     """The lines an RTF document shows (each with its leading bold text if that can be a
     speaker label, else None), its metadata, any warnings, and its comments on passages.
 
@@ -273,13 +273,13 @@ def _join(pieces: list[str]) -> str:
     return "".join(pieces).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
-def _with_tables(lines: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+def _with_tables(lines: list[tuple[str, str | None]]) -> list[DocLine]:
     """Lines with each table's rows read as transcript rows (:func:`tr_nlp.ingest.doctables.table_lines`).
 
     A row runs from a paragraph in a table to the end of the row; a cell with several
     paragraphs is one cell of their text.
     """
-    out: list[tuple[str, str | None]] = []
+    out: list[DocLine] = []
     rows: list[list[str]] = []
     row: list[str] = []
     blank: list[tuple[str, str | None]] = []  # empty lines after a row: between rows they are nothing
@@ -317,9 +317,9 @@ def read_rtf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     if not data.strip():
         raise InputError("E101", path)
     lines, metadata, warnings, comments = rtf_text(data, path)
-    text, forced = text_with_labels(lines)
+    text, forced, numbers = text_with_labels(lines)
     if not text.strip():
         raise InputError("E101", path)
-    result = interview_from_text(text, path, options.roles, metadata, "rtf", forced)
+    result = interview_from_text(text, path, options.roles, metadata, "rtf", forced, numbers)
     result.warnings[:0] = warnings
     return with_comment_codings(result, comments)

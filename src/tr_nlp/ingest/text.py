@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,9 @@ from tr_nlp.yamlfile import UnsafeYAML, parse_yaml
 #: ``0:03`` ending the line (Otter's bold "Speaker 1" and time, the speech on the next lines; after
 #: ``Label:`` a bare time is speech, as a table's answer "10:30" is)
 _TIME_AFTER_LABEL = re.compile(rf"(?:[(\[](?P<bracketed>{TIMESTAMP})[)\]]\s*:?(?:\s+|$)|(?P<bare>{TIMESTAMP})\s*$)")
+#: a document's line as its reader reads it: (text, speaker label its styling marks or None), and for
+#: a table's row, its line number or None (:func:`text_with_labels`)
+DocLine = tuple[str, str | None] | tuple[str, str | None, int | None]
 #: a number starting a line, as in a transcript numbered for citing (``12   P: ...``)
 _LINE_NUMBER_PREFIX = re.compile(r"^[ \t]*(?P<n>\d{1,6})(?:[ \t]+|$)")
 #: share of a text's non-blank lines that start with a number for it to be numbered for citing
@@ -239,7 +242,7 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: 
     metadata, text = split_front_matter(decoded.text, path)
     fmt = fmt or ("markdown" if path.suffix.lower() in {".md", ".markdown"} else "text")
     first_line = decoded.text.count("\n", 0, len(decoded.text) - len(text)) + 1
-    result = interview_from_text(text, path, options.roles, metadata, fmt, first_line=first_line)
+    result = interview_from_text(text, path, options.roles, metadata, fmt, lines=((0, first_line),))
     if decoded.warning:
         result.warnings.insert(0, decoded.warning)
     return result
@@ -287,7 +290,7 @@ def interview_from_text(
     metadata: dict[str, Any],
     fmt: str,
     forced: Mapping[int, LabelMatch] | None = None,
-    first_line: int | None = None,
+    lines: tuple[tuple[int, int], ...] = (),
 ) -> ReadResult:
     """One interview of transcript text read from ``path`` by the reader ``fmt``.
 
@@ -300,13 +303,13 @@ def interview_from_text(
     (a title, a date) become the metadata ``header``. Numbers that start the lines of a
     transcript numbered for citing (:func:`without_line_numbers`) are left out of the stored
     text, with a warning, and number its lines (:attr:`~tr_nlp.schema.Interview.lines`);
-    else ``first_line`` numbers the text's first line, for a file whose lines are what a
-    reader sees (plain text), and the lines after it count on.
+    else ``lines`` do: the line numbers a document's table gives, or a plain-text file's first
+    line's (the lines after it count on), as a reader sees them; line numbers the metadata
+    gives (``lines``, as tr_nlp writes them) come first.
     """
     notes = []
     roles = _own_roles(metadata, roles, path, strict=fmt in ("text", "markdown"))
     numbered = None if forced else without_line_numbers(text)
-    lines = () if first_line is None else ((0, first_line),)
     if numbered is not None:
         text, lines = numbered
         notes.append(f"read as a transcript numbered for citing: the numbers {lines[0][1]}-{lines[-1][1]} that "
@@ -386,26 +389,34 @@ def styled_label(prefix: str) -> str | None:
     return prefix if fits else None
 
 
-def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dict[int, LabelMatch]]:
-    """A document's text from its lines, and the speaker labels its styling marks.
+def text_with_labels(
+    blocks: Iterable[DocLine],
+) -> tuple[str, dict[int, LabelMatch], tuple[tuple[int, int], ...]]:
+    """A document's text from its lines, the speaker labels its styling marks, and the line
+    numbers its tables give.
 
-    ``blocks`` are (line, label or None): the label is text the line starts with that the
+    ``blocks`` are (line, label or None), or (line, label or None, line number or None) for
+    a table's rows (:func:`~tr_nlp.ingest.doctables.table_lines`): the label is text the line starts with that the
     document sets apart (a leading bold run, a table's speaker cell), taken as a speaker
     label even without a colon; a time mark may come first (``[00:01:02] label``, from a
     table's time column) or follow it (``label (00:01:02): speech``, or ``label 0:03`` with
     the speech on the next lines) and becomes the turn's time. A label that is the whole line must
     recur or be a known label (``Interviewer``): once, it is more likely a heading
     (``Interview 12``) than a speaker whose speech follows on the next lines. Returns the text (lines joined, leading
-    blank ones dropped) and, per offset of a labelled line, its :class:`LabelMatch` for
-    :func:`interview_from_text`.
+    blank ones dropped), per offset of a labelled line its :class:`LabelMatch`, and the line
+    numbers (:attr:`~tr_nlp.schema.Interview.lines`: a numbered row's number on each line
+    of its text) for :func:`interview_from_text`.
     """
     lines: list[str] = []
     found: dict[int, tuple[LabelMatch, bool]] = {}  # and whether speech follows on its line
+    numbers: list[tuple[int, int]] = []
     pos = 0
-    for raw, label in blocks:
+    for raw, label, *numbered in blocks:
         line = normalise_text(raw)
         if not lines and not line:
             continue  # leading empty paragraphs
+        if numbered and numbered[0] is not None:
+            numbers += [(start, numbered[0]) for start in _line_starts(line, pos)]
         marked = normalise_text(label).strip() if label is not None else ""
         stamp = _LEADING_MARK.match(line) if marked else None
         start = stamp.end() if stamp else 0
@@ -425,4 +436,12 @@ def text_with_labels(blocks: Iterable[tuple[str, str | None]]) -> tuple[str, dic
     counts = Counter(match.label for match, _ in found.values())
     forced = {pos: match for pos, (match, speech) in found.items()
               if speech or counts[match.label] >= 2 or is_known_label(match.label)}
-    return "\n".join(lines).rstrip(), forced
+    text = "\n".join(lines).rstrip()
+    return text, forced, tuple((start, n) for start, n in numbers if start <= len(text))
+
+
+def _line_starts(line: str, pos: int) -> Iterator[int]:
+    """Where each line of ``line`` (text that may hold line breaks) starts, it starting at ``pos``."""
+    yield pos
+    for m in re.finditer("\n", line):
+        yield pos + m.end()
