@@ -320,6 +320,23 @@ def test_code_writes_its_suggestions_into_word_documents_or_a_project(demo_run, 
     assert refused.exit_code == 2 and "--force" in refused.stderr
 
 
+@pytest.mark.parametrize("command", ["code", "next"])
+def test_one_word_document_of_several_interviews_is_refused_before_any_work(demo_run, tmp_path, monkeypatch,
+                                                                         command):
+    # `code -o x.docx` over four interviews computed every suggestion, then refused to write them
+    import tr_nlp.coding
+
+    def computed(*args, **kwargs):
+        raise AssertionError("the work was done before the output was refused")
+
+    monkeypatch.setattr(tr_nlp.coding, "suggest" if command == "code" else "rank_next", computed)
+    new = [str(p) for p in sorted((DEMO / "interviews").glob("demo1[5-8].*"))]
+    args = [*new] if command == "code" else ["--corpus", *new]
+    refused = run(command, *args, "--model", demo_run / "model", "-o", tmp_path / "all.docx")
+    assert refused.exit_code == 2 and "a .docx holds one interview, and the corpus has 4" in refused.stderr
+    assert not (tmp_path / "all.docx").exists()
+
+
 def test_a_copy_of_a_team_s_document_keeps_its_interview_s_id_and_roles(tmp_path):
     import docx
 

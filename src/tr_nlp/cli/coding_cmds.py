@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 
 from tr_nlp.cli import common as c
-from tr_nlp.cli.refi_cmds import next_project, next_word, output_kind, suggestions_out
+from tr_nlp.cli.refi_cmds import next_project, next_word, one_document, output_kind, suggestions_out
 from tr_nlp.errors import ConfigError, ModelError, some
 from tr_nlp.export import (
     TABLE_SUFFIXES,
@@ -375,6 +375,7 @@ def code(
     kind = output_kind(output, force, (*TABLE_SUFFIXES, ".qdpx", ".docx"))  # before the work, not after it
     theme_model = load_model(model)
     loaded = c.load_and_report(paths, c.read_options(preset, speaker_roles=speaker_role), quiet=quiet)
+    one_document(output, loaded)  # before the suggestions are computed
     segmenter = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride)
     segments = segmenter.segment(loaded.interviews)
     c.warn_no_segments(segmenter, loaded.interviews, quiet)
@@ -430,6 +431,8 @@ def next_segments(
     wanted = chosen_codes(theme_model, _code_list(codes))  # before the corpus is read
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, None, quiet,
                                reviewed=reviewed)
+    if output is not None:
+        one_document(output, loaded)  # before the ranking
     # an interview with codings is coded whole, unless --reviewed says which passages were read
     coded = {coding.interview_id for coding in loaded.codings} - {r.interview_id for r in loaded.reviewed}
     uncoded = [iv for iv in loaded.interviews if iv.id not in coded]

@@ -173,11 +173,17 @@ def _word(output: Path, loaded: Corpus, layers: list[MachineLayer], originals: b
     ``.docx``, or a folder of them; how each interview was written."""
     if output.suffix == "":
         return write_word_folder(output, loaded.interviews, loaded.codings, layers, originals)
-    if len(loaded.interviews) != 1:
-        raise ConfigError("E163", detail=f"a .docx holds one interview, and the corpus has {len(loaded.interviews)}; "
-                                         f"give a folder (-o {output.with_suffix('')}) for one document each")
+    one_document(output, loaded)
     interview = loaded.interviews[0]
     return {interview.id: write_word(output, interview, loaded.codings, layers, originals)}
+
+
+def one_document(output: Path, loaded: Corpus) -> None:
+    """Refuse a ``.docx`` ``output`` for a corpus of other than one interview (E163): a
+    folder holds a document each. Commands that work before they write call it first."""
+    if output.suffix.lower() == ".docx" and len(loaded.interviews) != 1:
+        raise ConfigError("E163", detail=f"a .docx holds one interview, and the corpus has {len(loaded.interviews)}; "
+                                         f"give a folder (-o {output.with_suffix('')}) for one document each")
 
 
 def _copies(how: dict[str, str]) -> str:
