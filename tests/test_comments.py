@@ -139,6 +139,20 @@ def test_replies_to_suggestions_accept_reject_or_name_codes(tmp_path):
     assert ("wanting", "Anna") in {(c.code, c.coder) for c in without_book.codings}
 
 
+def test_a_reply_that_first_mentions_a_person_answers_after_the_name(tmp_path):
+    # Word writes "@Ben Smith" as a link before the reply's words: "@Ben Smith yes" was read as a memo
+    def mention(name):  # as Word writes a mention: a hyperlink run styled Mention, then the words
+        return (f'</w:t></w:r><w:hyperlink w:history="1"><w:r><w:rPr><w:rStyle w:val="Mention"/></w:rPr>'
+                f'<w:t>@{name}</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve">')
+    path = margin_coded(tmp_path / "p01.docx", [(1, DAY_OFF, "beyond_routine: p=0.81", MODEL),
+                                                (3, STIGMA, "non_stigmatizing_attitude: p=0.66", MODEL)])
+    with_replies(path, [("0", f"{mention('Ben Smith')} yes, agreed", "Anna"), ("1", f"{mention('Anna')} No", "Ben")])
+    corpus = load_corpus([path], codebook=_codebook_file(tmp_path))
+    assert [(c.code, c.coder) for c in corpus.codings] == [("beyond_routine", "Anna")]
+    assert "2 repl(ies) to tr_nlp's comments read (no: 1, yes: 1)" in "\n".join(corpus.files[0].warnings)
+    assert sorted(r.coder for r in corpus.reviewed) == ["Anna", "Ben"]
+
+
 def test_a_yes_or_no_on_a_suggestion_s_own_passage_answers_it_where_a_document_keeps_no_threads(tmp_path):
     # Google Docs writes a reply as a comment of its own on the passage of the comment it answers
     path = margin_coded(tmp_path / "p01.docx", [

@@ -64,6 +64,11 @@ REJECT = frozenset({"no", "n", "nope", "none", "disagree", "disagreed", "reject"
 #: what parts it from the rest (punctuation, a spaced dash); "yes?" asks, and is no answer.
 _FIRST = re.compile(r"\s*(?:i\s+)?(not really|doesn['\u2019]t fit|does not fit|\S+?)(?:\s+[-\u2013\u2014]\s+|[\s,.;:!)]+|$)",
                     re.IGNORECASE)
+#: A reply's leading mention of a person (Word's and Google Docs' ``@Ben Smith``, ``+ben@site.org``):
+#: its first word, and each further word of the name (capitalised, up to :data:`MAX_NAME_WORDS` in all).
+_MENTION = re.compile(r"\s*[@+](?![\d\s])\S+")
+_NAME_WORD = re.compile(r"\s*[A-Z\u00c0-\u00de]\S*")
+MAX_NAME_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,28 @@ def verdict(reply: str) -> tuple[bool | None, str]:
     ((True, ''), (False, 'snarare kontinuitet'), (None, 'Non stigmatizing attitude'))
     >>> verdict("I agree."), verdict("Not really - continuity"), verdict("Yes?"), verdict("Doesn\u2019t fit")
     ((True, ''), (False, 'continuity'), (None, 'Yes?'), (False, ''))
+
+    A reply may first mention a person (``@Ben Smith yes``): the answer follows the name.
+
+    >>> verdict("@Ben Smith yes, agree"), verdict("+ben@site.org No"), verdict("@Ben this is no good")
+    ((True, 'agree'), (False, ''), (None, '@Ben this is no good'))
     """
+    mention = _MENTION.match(reply)
+    if mention is not None:
+        at = mention.end()
+        for _ in range(MAX_NAME_WORDS):
+            yes, rest = _answer(reply[at:])
+            if yes is not None:
+                return yes, rest
+            word = _NAME_WORD.match(reply, at)
+            if word is None:
+                break
+            at = word.end()
+    return _answer(reply)
+
+
+def _answer(reply: str) -> tuple[bool | None, str]:
+    """:func:`verdict` of a reply that mentions no one."""
     first = _FIRST.match(reply)
     word = first[1].lower().replace("\u2019", "'") if first is not None else ""  # Word curls apostrophes
     if first is not None and word in ACCEPT | REJECT:
