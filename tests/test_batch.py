@@ -6,6 +6,7 @@ import codecs
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -73,6 +74,12 @@ def test_batch_codes_every_demo_interview_and_a_second_run_does_nothing(incoming
     assert (out / "errors.jsonl").read_text() == ""
     html = (out / "report.html").read_text()  # the batch's report: suggestions per interview
     assert "Pre-screening" in html and '"id":"demo18"' in html and "batch run" in html
+    # each suggestion's line in its transcript (a text file's; none in a subtitle file), and each turn's in the report
+    assert frame.query("interview_id == 'demo01'").line.notna().all() and frame.query("interview_id == 'demo17'").line.isna().all()
+    lines = frame.drop_duplicates("segment_id").set_index(["interview_id", "start"]).line
+    script = json.loads(re.search(r'<script type="application/json" id="tr-data">(.*?)</script>', html, re.DOTALL).group(1))
+    shown = next(iv["turns"] for iv in script["interviews"] if iv["id"] == "demo01")
+    assert shown and all(turn[5] == lines[("demo01", turn[2])] for turn in shown)
     # the folder's codings table is not taken for a transcript: corpus.yaml is honoured
     assert json.loads((out / "run.json").read_text())["counts"]["inputs"] == 18
     assert json.loads((out / "run.json").read_text())["outputs"]["report"] == str(out / "report.html")

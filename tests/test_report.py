@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 import yaml
 
+from conftest import DEMO
 from tr_nlp.agreement.tables import rounded
 from tr_nlp.errors import CodebookError, InputError
+from tr_nlp.ingest import load_corpus
 from tr_nlp.privacy import Pseudonymiser
 from tr_nlp.report import build_report, load_run
 from tr_nlp.report.sections import reading
@@ -81,6 +83,11 @@ def test_transcript_turns_show_their_time_in_the_recording(html):
     times = {iv["id"]: [t[4] for t in iv["turns"]] for iv in data["interviews"]}
     assert times["demo17"][:4] == ["0:03", "0:09", "0:16", "0:20"]  # the starts of its turns' first cues
     assert set(times["demo01"]) == {""}  # a text file without times
+    # and the line each turn starts on, to cite it by: a text file's, none in a subtitle file
+    demo01 = load_corpus([DEMO / "interviews" / "demo01.txt"]).interviews[0]
+    lines = {iv["id"]: [t[5] for t in iv["turns"]] for iv in data["interviews"]}
+    assert lines["demo01"] == [demo01.line_at(t.start) for t in demo01.turns] and lines["demo01"][0] > 1
+    assert set(lines["demo17"]) == {None}
     assert re.search(r"characters \d+-\d+, at \d+:\d\d</a>", html)  # a candidate code's quote from a recording
     assert re.search(r"characters \d+-\d+, line \d+</a>", html)  # and one from a text file, by its line
 

@@ -178,8 +178,10 @@ def _turns_from_segments(suggestions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
         return _EMPTY, _EMPTY
     if "timestamp" not in suggestions.columns:  # written before suggestions had times
         suggestions = suggestions.assign(timestamp=float("nan"))
+    if "line" not in suggestions.columns:  # or lines
+        suggestions = suggestions.assign(line=pd.NA)
     segments = (suggestions.drop_duplicates("segment_id")
-                [["interview_id", "segment_id", "start", "end", "speaker", "timestamp", "text"]]
+                [["interview_id", "segment_id", "start", "end", "speaker", "timestamp", "line", "text"]]
                 .sort_values(["interview_id", "start"], kind="stable").reset_index(drop=True))
     segments["role"] = "participant"
     rows: list[dict[str, Any]] = []
@@ -192,7 +194,7 @@ def _turns_from_segments(suggestions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
         else:
             rows.append({"interview_id": row.interview_id, "turn_index": len(rows), "speaker": row.speaker,
                          "role": "participant", "start": int(row.start), "end": int(row.end),
-                         "timestamp": row.timestamp, "text": str(row.text)})
+                         "timestamp": row.timestamp, "line": row.line, "text": str(row.text)})
     return pd.DataFrame(rows), segments
 
 

@@ -12,6 +12,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
+
 from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.report.rundata import RunData
 from tr_nlp.schema import clock
@@ -51,7 +53,7 @@ def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
         turns = turns_of.get(iid)
         rows = [] if turns is None else [
             [speakers.setdefault(str(t.speaker), len(speakers)), str(t.role)[:1], int(t.start),
-             text[int(t.start):int(t.end)], clock(getattr(t, "timestamp", None))]
+             text[int(t.start):int(t.end)], clock(getattr(t, "timestamp", None)), _line(getattr(t, "line", None))]
             for t in turns.sort_values("start", kind="stable").itertuples(index=False)]
         notes = annotations[iid]
         notes.sort(key=lambda a: (a[0], -a[1], a[2], a[3]))
@@ -59,6 +61,11 @@ def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
                            "coded": any(a[3] != source_index[MACHINE] for a in notes)})
     return {"codes": list(codes), "sources": sources, "speakers": list(speakers), "interviews": interviews,
             "complete": data.turns_complete, "left_out": len(data.texts) - len(chosen)}
+
+
+def _line(value: Any) -> int | None:
+    """A turn's line number for the page (None for none, or a table written before turns had one)."""
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _machine(data: RunData) -> list[tuple[str, int, int, str, float]]:

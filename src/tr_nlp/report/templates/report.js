@@ -50,7 +50,7 @@
   }
 
   function renderTurn(iv, turn, notes) {
-    const [speaker, role, start, text, at] = turn;
+    const [speaker, role, start, text, at, line] = turn;
     const end = start + text.length;
     const row = document.createElement("div");
     row.className = "turn role-" + role;
@@ -65,6 +65,13 @@
       time.textContent = at;
       time.title = "time in the recording";
       who.appendChild(time);
+    }
+    if (line != null) {
+      const numbered = document.createElement("span");
+      numbered.className = "at";
+      numbered.textContent = "line " + line;
+      numbered.title = "the line it starts on in the transcript";
+      who.appendChild(numbered);
     }
     const said = document.createElement("div");
     said.className = "said";
