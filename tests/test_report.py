@@ -287,6 +287,8 @@ def test_demo_report_renders_in_chromium(demo_run, tmp_path):
                for codes, sources, text in marks), marks[:5]
     assert re.search(r'<li class="candidate" id="cand-candidate_01_', dom)
     assert re.search(r'id="iv-status"[^>]*>Interview 1 of 18', dom)
+    assert re.search(r'<div class="who">Participant<span class="at" title="the line it starts on in the transcript">'
+                     r'line \d+</span></div>', dom)  # demo01 is a text file: its turns' lines show
 
 
 def test_a_run_with_only_transcripts_still_renders(tmp_path):
