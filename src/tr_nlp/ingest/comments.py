@@ -52,18 +52,31 @@ _PARTS = re.compile(r"[\n;]+")
 _HEAD = re.compile(r"\s*:\s+|\s+[-\u2013\u2014]\s+")
 #: Without a codebook, a comment line is taken as a code when it is this short, and a valid name.
 MAX_CODE_WORDS = 5
-#: Replies that accept a suggestion, and that reject it (their first word, any case): in
+#: Replies that accept a suggestion, and that reject it (their first word or phrase, any case): in
 #: English, and the plain yes and no of some languages teams code in ("non" is left out:
 #: "Non stigmatizing attitude" names a code).
 ACCEPT = frozenset({"yes", "y", "yep", "yeah", "agree", "agreed", "accept", "accepted", "ok", "okay", "correct",
+                    "sure", "definitely", "absolutely", "exactly", "fine", "fits", "keep", "spot on", "looks good",
+                    "looks right", "good catch", "makes sense",
                     "\u2713", "\u2714", "\U0001f44d", "+1", "ja", "oui", "s\u00ed", "sim", "tak"})
-REJECT = frozenset({"no", "n", "nope", "none", "disagree", "disagreed", "reject", "rejected", "wrong", "incorrect",
-                    "\u2717", "\u2718", "x", "\U0001f44e", "-1", "nej", "nein", "nee", "nei", "nie", "n\u00e3o",
-                    "not really", "doesn't fit", "does not fit"})
-#: A reply's first word (after an "I", as in "I agree"; or a phrase of :data:`REJECT`), and
-#: what parts it from the rest (punctuation, a spaced dash); "yes?" asks, and is no answer.
-_FIRST = re.compile(r"\s*(?:i\s+)?(not really|doesn['\u2019]t fit|does not fit|\S+?)(?:\s+[-\u2013\u2014]\s+|[\s,.;:!)]+|$)",
-                    re.IGNORECASE)
+REJECT = frozenset({"no", "n", "nope", "nah", "none", "disagree", "disagreed", "reject", "rejected", "wrong",
+                    "incorrect", "irrelevant", "remove", "n/a", "not really", "not quite", "doesn't fit", "does not fit",
+                    "doesn't apply", "does not apply",
+                    "\u2717", "\u2718", "x", "\U0001f44e", "-1", "nej", "nein", "nee", "nei", "nie", "n\u00e3o"})
+
+
+def _phrase(words: str) -> str:
+    """A phrase of :data:`ACCEPT` or :data:`REJECT` as a pattern: any spaces between its
+    words, either apostrophe (Word curls them)."""
+    return r"\s+".join(re.escape(word).replace("'", "['\u2019]") for word in words.split())
+
+
+#: A reply's first word or phrase of :data:`ACCEPT` or :data:`REJECT` (after an "I", as in "I
+#: agree"), and what parts it from the rest (punctuation, a spaced dash); "yes?" asks, and is no answer.
+_FIRST = re.compile(r"\s*(?:i\s+)?("
+                    + "".join(_phrase(p) + "|" for p in sorted((p for p in ACCEPT | REJECT if " " in p), key=len,
+                                                                reverse=True))
+                    + r"\S+?)(?:\s+[-\u2013\u2014]\s+|[\s,.;:!)]+|$)", re.IGNORECASE)
 #: A reply's leading mention of a person (Word's and Google Docs' ``@Ben Smith``, ``+ben@site.org``):
 #: its first word, and each further word of the name (capitalised, up to :data:`MAX_NAME_WORDS` in all).
 _MENTION = re.compile(r"\s*[@+](?![\d\s])\S+")
@@ -160,6 +173,10 @@ def verdict(reply: str) -> tuple[bool | None, str]:
     ((True, ''), (False, 'snarare kontinuitet'), (None, 'Non stigmatizing attitude'))
     >>> verdict("I agree."), verdict("Not really - continuity"), verdict("Yes?"), verdict("Doesn\u2019t fit")
     ((True, ''), (False, 'continuity'), (None, 'Yes?'), (False, ''))
+    >>> verdict("Looks  right to me"), verdict("Makes sense."), verdict("Not quite: continuity"), verdict("Fits")
+    ((True, 'to me'), (True, ''), (False, 'continuity'), (True, ''))
+    >>> verdict("Not sure"), verdict("Looks odd"), verdict("Good point, but no")
+    ((None, 'Not sure'), (None, 'Looks odd'), (None, 'Good point, but no'))
 
     A reply may first mention a person (``@Ben Smith yes``): the answer follows the name.
 
@@ -183,7 +200,7 @@ def verdict(reply: str) -> tuple[bool | None, str]:
 def _answer(reply: str) -> tuple[bool | None, str]:
     """:func:`verdict` of a reply that mentions no one."""
     first = _FIRST.match(reply)
-    word = first[1].lower().replace("\u2019", "'") if first is not None else ""  # Word curls apostrophes
+    word = " ".join(first[1].lower().replace("\u2019", "'").split()) if first is not None else ""  # Word curls apostrophes
     if first is not None and word in ACCEPT | REJECT:
         return word in ACCEPT, reply[first.end():].strip()
     return None, reply.strip()
