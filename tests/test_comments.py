@@ -459,6 +459,53 @@ def test_comments_in_an_rtf_transcript_code_their_passages(tmp_path):
         ("beyond_routine", "Anna"), ("non_stigmatizing_attitude", "Ben")]
 
 
+NUMBERED = ["Interviewer: Who helped you most?", "Participant: Um, the nurse, Jo. She came on her day off.",
+            "Interviewer: Mm.", "Participant: And the ward, well.", "Interviewer: Right.", "Participant: And the ward, well."]
+
+
+def numbered_and_commented(path: Path, commented: dict[int, tuple[str, str]]) -> Path:
+    """A transcript numbered for citing (a number and a tab before each paragraph of
+    :data:`NUMBERED`) as ``path`` (.docx, .odt or .rtf), the paragraphs ``commented`` names
+    (index: note, author) commented whole, their numbers included, as a coder selects them."""
+    if path.suffix == ".docx":
+        import docx
+
+        document = docx.Document()
+        for k, said in enumerate(NUMBERED):
+            paragraph = document.add_paragraph()
+            runs = [paragraph.add_run(f"{k + 1}\t"), paragraph.add_run(said)]
+            if k in commented:
+                document.add_comment(runs, text=commented[k][0], author=commented[k][1])
+        document.save(str(path))
+        return path
+    if path.suffix == ".odt":
+        def line(k, said):
+            number = f"{k + 1}<text:tab/>{said}"
+            if k not in commented:
+                return f"<text:p>{number}</text:p>"
+            return (f"<text:p>{annotation(f'a{k}', *commented[k])}{number}"
+                    f'<office:annotation-end office:name="a{k}"/></text:p>')
+        return odt_file(path, "".join(line(k, said) for k, said in enumerate(NUMBERED)))
+    lines = [rtf_comment(str(k), f"{k + 1}\\tab {said}", *commented[k]) if k in commented else f"{k + 1}\\tab {said}"
+             for k, said in enumerate(NUMBERED)]
+    path.write_text("{\\rtf1\\ansi\n" + "".join(f"\\pard {line}\\par\n" for line in lines) + "}", encoding="cp1252")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".odt", ".rtf"])
+def test_comments_on_whole_numbered_paragraphs_code_them(tmp_path, suffix):
+    # the numbers are left out of the stored text, so a comment on a whole paragraph (its number
+    # selected too) covered no passage of it: the coding was dropped with a warning
+    path = numbered_and_commented(tmp_path / f"p07{suffix}", {1: ("Beyond routine", "Anna"), 5: ("Continuity", "Ben")})
+    result = read_file(path)
+    text = result.interviews[0].text
+    assert [(c.code, c.coder, text[c.start:c.end]) for c in result.comment_codings] == [
+        ("Beyond routine", "Anna", NUMBERED[1]), ("Continuity", "Ben", NUMBERED[5])]
+    assert text.count(NUMBERED[5], 0, result.comment_codings[1].start) == 1  # the second time it is said
+    assert not any("cover no passage" in w for w in result.warnings)
+    assert result.interviews[0].line_at(result.comment_codings[1].start) == 6
+
+
 def test_a_comment_in_an_rtf_header_is_no_coding(tmp_path):
     path = tmp_path / "p02.rtf"
     path.write_text("{\\rtf1\\ansi{\\header " + rtf_comment("1", "Interview 2", "Beyond routine", "Anna") + "}\n"

@@ -29,22 +29,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from itertools import accumulate
-from typing import TYPE_CHECKING
 
 from tr_nlp.codebook import code_finder, is_code_name
 from tr_nlp.errors import counted, some
 from tr_nlp.ingest.base import ReadResult
 from tr_nlp.ingest.codings import QuoteFinder, machine_codings_note
 from tr_nlp.ingest.table import TableMapping
+from tr_nlp.ingest.text import DocLine, line_number_prefixes, remove_spans
 from tr_nlp.refi.vocab import READ_CODE, noted_code, reader_of
 from tr_nlp.schema import Codebook, Coding, Interview, Reviewed, is_machine_coder
-
-if TYPE_CHECKING:
-    from tr_nlp.ingest.text import DocLine
 
 #: What separates the codes one comment names: line breaks and semicolons.
 _PARTS = re.compile(r"[\n;]+")
@@ -114,6 +111,30 @@ def with_comment_codings(result: ReadResult, comments: Sequence[Comment]) -> Rea
         result.comment_codings, notes = place_comments(result.interviews[0], comments)
         result.warnings.extend(notes)
     return result
+
+
+def quoted(shown: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, int]]:
+    """Each ``(start, end)`` span of ``shown`` (a document's text as it shows it, a line per
+    paragraph) as the quote a comment on it covers and which place of that quote it is
+    (:attr:`Comment.nth`), as :func:`place_comments` finds them in the stored text. In a
+    transcript numbered for citing, the numbers that start its lines are left out of both,
+    as its reader leaves them out of the stored text (a comment on a whole numbered
+    paragraph, or across paragraphs, holds them).
+
+    >>> shown = "1  I: Who?\\n2  P: Jo.\\n3  I: Mm.\\n4  P: Jo.\\n5  P: Jo and Al."
+    >>> quoted(shown, [(11, 20), (31, 40), (17, 29)])
+    [('P: Jo.', 0), ('P: Jo.', 1), ('Jo.\\nI: Mm', 0)]
+    """
+    prefixes = line_number_prefixes(shown)
+    moved: Callable[[int], int] = int  # offsets as they are
+    if prefixes is not None:
+        shown, moved = remove_spans(shown, prefixes)
+    finder = QuoteFinder(shown)
+    found = []
+    for start, end in spans:
+        quote = shown[moved(start):moved(end)]
+        found.append((quote, finder.count_before(quote, moved(start))))
+    return found
 
 
 def place_comments(interview: Interview, comments: Sequence[Comment]) -> tuple[list[Coding], list[str]]:

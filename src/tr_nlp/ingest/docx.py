@@ -24,8 +24,14 @@ import yaml
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.codings import QuoteFinder
-from tr_nlp.ingest.comments import Comment, answered, column_comments, threads, with_comment_codings
+from tr_nlp.ingest.comments import (
+    Comment,
+    answered,
+    column_comments,
+    quoted,
+    threads,
+    with_comment_codings,
+)
 from tr_nlp.ingest.doctables import table_codes, table_lines
 from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
 from tr_nlp.yamlfile import parse_yaml
@@ -84,7 +90,7 @@ def _comments(document: Any) -> tuple[list[Comment], list[str]]:
         return [], []
     extended = _extended(parts.get(_RT_COMMENTS_EXTENDED))
     shown, spans = _commented(document.element.body)
-    finder = QuoteFinder(shown)
+    quotes = dict(zip(spans, quoted(shown, list(spans.values()))))
     found: list[Comment] = []
     place: dict[str, int] = {}  # a comment's paragraph id -> its place in found
     resolved: set[int] = set()
@@ -95,16 +101,15 @@ def _comments(document: Any) -> tuple[list[Comment], list[str]]:
         parent, done = extended.get(para_id, (None, False))
         note = "\n".join(map(paragraph_text, paragraphs))
         author = (comment.get(_W + "author") or comment.get(_W + "initials") or "").strip() or "unknown"
-        span = spans.get(comment.get(_W + "id"))
+        where = quotes.get(comment.get(_W + "id"))
         if parent:
             replies.append((para_id, parent, Comment("", 0, note, author)))
-        elif span is not None:
+        elif where is not None:
             if para_id:
                 place[para_id] = len(found)
             if done:
                 resolved.add(len(found))
-            quote = shown[span[0]:span[1]]
-            found.append(Comment(quote, finder.count_before(quote, span[0]), note, author))
+            found.append(Comment(*where, note, author))
     return answered(found, threads(place, replies), resolved)
 
 

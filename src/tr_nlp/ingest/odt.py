@@ -28,8 +28,14 @@ import defusedxml.ElementTree as DefusedET
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.codings import QuoteFinder
-from tr_nlp.ingest.comments import Comment, answered, column_comments, threads, with_comment_codings
+from tr_nlp.ingest.comments import (
+    Comment,
+    answered,
+    column_comments,
+    quoted,
+    threads,
+    with_comment_codings,
+)
 from tr_nlp.ingest.doctables import table_codes, table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
 from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS
@@ -225,17 +231,15 @@ def _comments(body: Element) -> tuple[list[Comment], list[str]]:
 
     walk(body)
     shown = "".join(pieces)
-    finder = QuoteFinder(shown)
     found: list[Comment] = []
     place: dict[str, int] = {}  # a comment's name -> its place in found
     resolved: set[int] = set()
-    for start, end, annotation in spans:
+    for (_, _, annotation), (quote, nth) in zip(spans, quoted(shown, [(start, end) for start, end, _ in spans])):
         if annotation.get(f"{_OFFICE}name"):
             place[annotation.get(f"{_OFFICE}name")] = len(found)
         if _extension(annotation, "resolved") == "true":
             resolved.add(len(found))
-        quote = shown[start:end]
-        found.append(_comment(quote, finder.count_before(quote, start), annotation))
+        found.append(_comment(quote, nth, annotation))
     return answered(found, threads(place, replies), resolved)
 
 

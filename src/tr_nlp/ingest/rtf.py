@@ -25,8 +25,7 @@ from typing import Any
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.codings import QuoteFinder
-from tr_nlp.ingest.comments import Comment, with_comment_codings
+from tr_nlp.ingest.comments import Comment, quoted, with_comment_codings
 from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.encoding import read_bytes
 from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
@@ -238,15 +237,13 @@ class _Notes:
 
     def comments(self, shown: str) -> list[Comment]:
         """The comments on passages of ``shown`` (the document's text), replies left out."""
-        finder = QuoteFinder(shown)
-        found = []
+        kept = []
         for ref, author, note, reply in self._found:
             start, end = self._marks.get(("atrfstart", ref)), self._marks.get(("atrfend", ref))
-            if reply or start is None or end is None or end <= start:
-                continue
-            quote = shown[start:end]
-            found.append(Comment(_join([quote]), finder.count_before(quote, start), note, author))
-        return found
+            if not (reply or start is None or end is None or end <= start):
+                kept.append(((start, end), note, author))
+        return [Comment(_join([quote]), nth, note, author)
+                for (_, note, author), (quote, nth) in zip(kept, quoted(shown, [span for span, _, _ in kept]))]
 
 
 def _lines(pieces: list[tuple[str, bool]]) -> list[tuple[str, str | None]]:

@@ -19,10 +19,11 @@ transcript numbered for citing are not speech (:func:`without_line_numbers`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import pairwise
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -264,23 +265,55 @@ def without_line_numbers(text: str) -> tuple[str, tuple[tuple[int, int], ...]] |
     >>> without_line_numbers("I: How often?\\nP: Well\\n3 times.") is None
     True
     """
-    lines = text.split("\n")
-    found = [_LINE_NUMBER_PREFIX.match(line) for line in lines]
-    numbers = [int(m.group("n")) for m in found if m]
-    filled = sum(bool(line.strip()) for line in lines)
+    prefixes = line_number_prefixes(text)
+    if prefixes is None:
+        return None
+    kept, moved = remove_spans(text, prefixes)
+    stripped = kept.strip("\n")
+    lead = len(kept) - len(kept.lstrip("\n"))
+    marks = tuple((moved(start) - lead, number) for start, _, number in prefixes
+                  if 0 <= moved(start) - lead <= len(stripped))
+    return stripped, marks
+
+
+def line_number_prefixes(text: str) -> list[tuple[int, int, int]] | None:
+    """Where the numbers that start the lines of a text numbered for citing stand (see
+    :func:`without_line_numbers`): ``(start, end, number)``, the number and the spaces
+    around it; None when the text is not numbered.
+
+    >>> line_number_prefixes("1  I: How?\\n2  P: Well,\\n 3\\tslowly.")
+    [(0, 3, 1), (11, 14, 2), (23, 26, 3)]
+    """
+    found, pos = [], 0
+    filled = 0
+    for line in text.split("\n"):
+        m = _LINE_NUMBER_PREFIX.match(line)
+        if m:
+            found.append((pos, pos + m.end(), int(m.group("n"))))
+        filled += bool(line.strip())
+        pos += len(line) + 1
+    numbers = [number for _, _, number in found]
     if len(numbers) < 3 or len(numbers) < NUMBERED_SHARE * filled:
         return None
     if sum(b > a for a, b in pairwise(numbers)) < 0.9 * (len(numbers) - 1):
         return None
-    kept_lines = [line[m.end() :] if m else line for line, m in zip(lines, found)]
-    kept = "\n".join(kept_lines)
-    stripped = kept.strip("\n")
-    marks, pos = [], len(kept.lstrip("\n")) - len(kept)
-    for line, m in zip(kept_lines, found):
-        if m and 0 <= pos <= len(stripped):
-            marks.append((pos, int(m.group("n"))))
-        pos += len(line) + 1
-    return stripped, tuple(marks)
+    return found
+
+
+def remove_spans(text: str, cuts: Sequence[tuple[int, int, int]]) -> tuple[str, Callable[[int], int]]:
+    """``text`` without the ``(start, end, _)`` spans ``cuts`` (in order, apart), and where an
+    offset of ``text`` falls in what is left (one inside a cut: where the cut was)."""
+    kept = "".join(text[end:start] for (_, end, _), (start, _, _) in pairwise([(0, 0, 0), *cuts, (len(text), 0, 0)]))
+    starts = [start for start, _, _ in cuts]
+    removed = list(accumulate((end - start for start, end, _ in cuts), initial=0))
+
+    def moved(offset: int) -> int:
+        k = bisect.bisect_right(starts, offset)
+        if k and offset < cuts[k - 1][1]:  # inside a cut
+            return cuts[k - 1][0] - removed[k - 1]
+        return offset - removed[k]
+
+    return kept, moved
 
 
 def interview_from_text(
