@@ -243,8 +243,8 @@ def test_examples_per_code_hits_machine_only_and_missed_one_per_interview():
     from tr_nlp.coding.train import CodedData
     from tr_nlp.schema import Segment
 
-    segments = [Segment(f"iv{i // 4}", f"iv{i // 4}:s{i % 4}", 10 * i, 10 * i + 5, "P", "participant", f"text {i}")
-                for i in range(12)]
+    segments = [Segment(f"iv{i // 4}", f"iv{i // 4}:s{i % 4}", 10 * i, 10 * i + 5, "P", "participant", f"text {i}",
+                        line=None if i < 4 else 100 + i) for i in range(12)]
     ids = [s.segment_id for s in segments]
     coded = np.array([1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0])
     target = pd.DataFrame({"care": coded}, index=ids)
@@ -260,6 +260,9 @@ def test_examples_per_code_hits_machine_only_and_missed_one_per_interview():
     assert got["machine only"] == [("iv0:s2", ""), ("iv1:s1", "")]
     assert got["missed"] == [("iv0:s1", "A, B"), ("iv2:s1", "A")]
     assert table["rank"].tolist() == [1, 2] * 3 and (table.text != "").all()
+    # where to find each in its transcript: the line it starts on, where the transcript numbers lines
+    assert table.line.dtype == "Int64"
+    assert [None if pd.isna(n) else n for n in table.query("kind == 'hit'").line] == [108, None]
 
 
 def test_embeddings_model_verified_and_cached(tmp_path):
