@@ -262,7 +262,7 @@ def test_outputs_of_an_earlier_tr_nlp_without_a_column_keep_the_combined_csv_ali
     out = tmp_path / "out"
     run_batch([folder], model, out)
     for part in (out / "suggestions.parquet").glob("*.parquet"):  # as the earlier version wrote it
-        pd.read_parquet(part).drop(columns=["timestamp", "time"]).to_parquet(part)
+        pd.read_parquet(part).drop(columns=["timestamp", "time", "line"]).to_parquet(part)
     (folder / "b.txt").write_text("I: And then?\nP: [00:01:05] She rang me back when she said she would.\n",
                                   encoding="utf-8")
     run_batch([folder], model, out)
@@ -274,6 +274,7 @@ def test_outputs_of_an_earlier_tr_nlp_without_a_column_keep_the_combined_csv_ali
     assert combined.groupby("interview_id").time.max().fillna("").to_dict() == {"a": "", "b": "1:05"}
     dataset = pd.read_parquet(out / "suggestions.parquet")  # every part has the column again
     assert dataset.groupby("interview_id").timestamp.max().fillna(-1).to_dict() == {"a": -1, "b": 65.0}
+    assert combined.groupby("interview_id").line.max().fillna(-1).to_dict() == {"a": -1, "b": 2}  # before lines too
 
 
 def test_edited_file_is_redone_and_a_new_model_redoes_everything(incoming, model, tmp_path):
