@@ -620,6 +620,18 @@ PDF_PAGES = [
 ]
 
 
+def test_a_pdf_printout_numbered_for_citing_gives_its_segments_their_lines(tmp_path):
+    from conftest import make_pdf
+
+    pages = [[f"{n}   {'PI'[n % 2]}: {'Why' if n % 2 else 'Because'} on page {page}, line {n}." for n in range(1, 7)]
+             for page in (1, 2)]  # numbered again on each page, as a printout is
+    iv = read_file(make_pdf(tmp_path / "p12.pdf", pages)).interviews[0]
+    assert "line 6." in iv.text and "1   I" not in iv.text
+    assert [(s.text, s.line) for s in Segmenter().segment([iv])][:2] == [
+        ("Because on page 1, line 2.", 2), ("Because on page 1, line 4.", 4)]
+    assert [iv.line_at(iv.text.index(f"page 2, line {n}.")) for n in (1, 6)] == [1, 6]
+
+
 def test_pdf_transcript_without_running_headers_footers_and_page_numbers(tmp_path):
     from conftest import make_pdf
 
@@ -1278,6 +1290,14 @@ def test_a_text_files_passages_are_on_the_lines_an_editor_shows(write):
     assert [shown.line_at(shown.text.index(w)) for w in ("Who", "Karen")] == [40, 42] and "lines" not in shown.metadata
     odd = read_file(write("q.txt", "---\nlines: [[0, 4], [0, 5]]\n---\nI: Who?\nP: Karen.\n")).interviews[0]
     assert odd.lines == ((0, 4),) and odd.metadata["lines"] == [[0, 4], [0, 5]]  # not line numbers: metadata
+
+
+def test_a_text_of_numbers_alone_is_no_numbered_transcript():
+    # no numbered line held any text, and the reader failed (IndexError) saying which numbers it left out
+    from tr_nlp.ingest.text import interview_from_text
+
+    result = interview_from_text("1\n2\n3\n4\n", Path("n.txt"), RoleMap(), {}, "text")
+    assert result.interviews[0].text == "1\n2\n3\n4\n" and not any("numbered" in w for w in result.warnings)
 
 
 def test_numbers_a_few_lines_start_with_stay_text(write):

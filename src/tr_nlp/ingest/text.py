@@ -264,6 +264,8 @@ def without_line_numbers(text: str) -> tuple[str, tuple[tuple[int, int], ...]] |
     ('I: How?\\nP: Well,\\nslowly.', ((0, 1), (8, 2), (17, 3)))
     >>> without_line_numbers("I: How often?\\nP: Well\\n3 times.") is None
     True
+    >>> without_line_numbers("1\\n2\\n3\\n4\\n") is None  # numbers alone: no numbered line holds text
+    True
     """
     prefixes = line_number_prefixes(text)
     if prefixes is None:
@@ -273,7 +275,7 @@ def without_line_numbers(text: str) -> tuple[str, tuple[tuple[int, int], ...]] |
     lead = len(kept) - len(kept.lstrip("\n"))
     marks = tuple((moved(start) - lead, number) for start, _, number in prefixes
                   if 0 <= moved(start) - lead <= len(stripped))
-    return stripped, marks
+    return (stripped, marks) if marks else None
 
 
 def line_number_prefixes(text: str) -> list[tuple[int, int, int]] | None:
