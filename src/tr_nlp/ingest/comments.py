@@ -159,8 +159,7 @@ def place_comments(interview: Interview, comments: Sequence[Comment]) -> tuple[l
     return codings, notes
 
 
-def column_comments(lines: Sequence[DocLine],
-                    coded: Mapping[int, str]) -> list[Comment]:
+def column_comments(lines: Sequence[DocLine], coded: Mapping[int, str]) -> list[Comment]:
     """A transcript table's codes column as comments on its rows' speech, by the default
     coder (a table names no coder); several codes in a cell may be parted by commas too.
 
