@@ -120,10 +120,16 @@ def test_labelled_transcripts_of_any_shape(tmp_path, suffix):
               "00:00:01,000 --> 00:00:02,000", "<v Bob>hi</v>", "&amp;"]
     path = tmp_path / f"t{suffix}"
     for _ in range(800):
-        body = "\n".join(" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 3)))
-                         for _ in range(rng.randint(1, 12)))
-        path.write_text(("WEBVTT\n\n" if suffix == ".vtt" and rng.random() < 0.7 else "") + body, encoding="utf-8")
-        assert_turns_hold(read_or_refuse(path))
+        lines = [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 12))]
+        if rng.random() < 0.3:  # numbered for citing, or nearly: numbers that rise, restart or stand alone
+            lines = [f"{k % rng.choice([4, 99]) + 1}{rng.choice(['', ' ', '  ', chr(9)])}{line}"
+                     for k, line in enumerate(lines)]
+        path.write_text(("WEBVTT\n\n" if suffix == ".vtt" and rng.random() < 0.7 else "") + "\n".join(lines),
+                        encoding="utf-8")
+        interviews = read_or_refuse(path)
+        assert_turns_hold(interviews)
+        for interview in interviews:  # every passage has a line number or none, never an error
+            assert all(isinstance(interview.line_at(t.start), (int, type(None))) for t in interview.turns)
 
 
 def test_speech_to_text_json_of_any_shape(tmp_path):
