@@ -41,6 +41,11 @@ def test_inspect_demo_lists_every_interview_with_roles():
     assert (records["demo17"]["times"], records["demo17"]["time_span"]) == (23, [3.0, 129.933])  # 23 cues
     assert (records["demo06"]["times"], records["demo06"]["time_span"]) == (20, [4.0, 187.0])  # 20 labels
     assert (records["demo01"]["times"], records["demo01"]["time_span"]) == (0, None)
+    # the lines a text file's transcript runs over (after its front matter); a subtitle file numbers none
+    lines = (DEMO / "interviews" / "demo01.txt").read_text(encoding="utf-8").split("\n")
+    first, last = records["demo01"]["line_span"]
+    assert lines[first - 1].startswith("Interviewer:") and lines[last - 1].strip() and not any(lines[last:])
+    assert records["demo03"]["line_span"] is None
     # the codings corpus.yaml names, by coder: demo12 was coded by one coder only
     assert (records["demo01"]["codings"], records["demo12"]["codings"]) == (
         {"coder_a": 9, "coder_b": 9}, {"coder_a": 7})
@@ -61,6 +66,8 @@ def test_inspect_table_shows_the_times_only_when_some_file_has_them():
     assert timed.exit_code == 0 and "times" in timed.stdout and "0:03-2:09" in timed.stdout
     untimed = run("inspect", DEMO / "interviews" / "demo01.txt")
     assert untimed.exit_code == 0 and "times" not in untimed.stdout
+    assert "┃ lines" in timed.stdout and "7-53" in timed.stdout  # and the lines, where a file numbers them
+    assert "lines" not in run("inspect", DEMO / "interviews" / "demo17.vtt").stdout
 
 
 def test_inspect_table_output():

@@ -45,16 +45,18 @@ def inspect(
     else:
         table = Table(title=None, show_lines=False)
         timed = any(r["time_span"] for r in records)
+        numbered = any(r["line_span"] for r in records)
         coded = any(r["codings"] for r in records)
         marked = any(r["read"] for r in records)
         for column in ("file", "format", "interview", "speakers (role)", "turns", "words", *(["times"] if timed else []),
-                       *(["codings"] if coded else []), *(["read"] if marked else [])):
+                       *(["lines"] if numbered else []), *(["codings"] if coded else []), *(["read"] if marked else [])):
             table.add_column(column, justify="right" if column in {"turns", "words", "read"} else "left")
         for r in records:
             speakers = ", ".join(f"{s} ({role})" for s, role in r["speakers"].items())
-            span = r["time_span"]
+            span, lines = r["time_span"], r["line_span"]
             table.add_row(r["file"], r["format"], r["interview_id"], speakers, str(r["turns"]), str(r["words"]),
                           *([f"{clock(span[0])}-{clock(span[1])}" if span else ""] if timed else []),
+                          *([f"{lines[0]}-{lines[1]}" if lines else ""] if numbered else []),
                           *([", ".join(f"{coder} {n}" for coder, n in r["codings"].items())] if coded else []),
                           *([str(r["read"])] if marked else []))
         c.out.print(table)

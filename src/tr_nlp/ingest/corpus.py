@@ -130,11 +130,29 @@ class Corpus:
                 "words": sum(len(iv.text[t.start:t.end].split()) for t in iv.turns),
                 "times": len(set(known)),
                 "time_span": [min(known), max(known)] if known else None,
+                "line_span": _line_span(iv),
                 "synthetic": bool(iv.metadata.get("synthetic", False)),
                 "codings": dict(sorted(coded.get(iv.id, Counter()).items())),
                 "read": read[iv.id],
             })
         return records
+
+
+def _line_span(interview: Interview) -> list[int] | None:
+    """The lines an interview's turns run over, as its source numbers them: ``[first, last]``
+    in the order of the text (a printout numbered again on each page may end on a smaller
+    number), or None where the source numbers no lines.
+
+    >>> from tr_nlp.schema import Turn
+    >>> iv = Interview("i1", "Title\\nI: Hi.\\nP: Yes,\\nwell.", (Turn("I", "interviewer", 9, 12),
+    ...                Turn("P", "participant", 16, 26)), lines=((0, 4),))
+    >>> _line_span(iv), _line_span(Interview("i2", "Hi."))
+    ([5, 7], None)
+    """
+    if not interview.turns:
+        return None
+    first, last = interview.line_at(interview.turns[0].start), interview.line_at(interview.turns[-1].end)
+    return None if first is None or last is None else [first, last]
 
 
 def detect_format(path: str | Path, fmt: str | None = None) -> str:
