@@ -29,7 +29,8 @@ from tr_nlp.cli import app
 from tr_nlp.coding import save_model, train_model
 from tr_nlp.errors import ModelError, OutputError
 from tr_nlp.export.folder import interview_file_text
-from tr_nlp.ingest import ReadOptions, RoleMap, TableMapping, load_corpus
+from tr_nlp.ingest import ReadOptions, RoleMap, TableMapping, load_corpus, read_file
+from tr_nlp.schema import lines_label
 from tr_nlp.segment import Segmenter
 
 runner = CliRunner()
@@ -76,10 +77,14 @@ def test_batch_codes_every_demo_interview_and_a_second_run_does_nothing(incoming
     assert "Pre-screening" in html and '"id":"demo18"' in html and "batch run" in html
     # each suggestion's line in its transcript (a text file's; none in a subtitle file), and each turn's in the report
     assert frame.query("interview_id == 'demo01'").line.notna().all() and frame.query("interview_id == 'demo17'").line.isna().all()
-    lines = frame.drop_duplicates("segment_id").set_index(["interview_id", "start"]).line
     script = json.loads(re.search(r'<script type="application/json" id="tr-data">(.*?)</script>', html, re.DOTALL).group(1))
     shown = next(iv["turns"] for iv in script["interviews"] if iv["id"] == "demo01")
-    assert shown and all(turn[5] == lines[("demo01", turn[2])] for turn in shown)
+    # a turn of the report is one of the participant's turns (not every segment of hers
+    # run together over the interviewer's questions), cited by the lines it runs over
+    [demo01] = read_file(incoming / "interviews" / "demo01.txt").interviews
+    said = [t for t in demo01.turns if t.role == "participant"]
+    assert [turn[2] for turn in shown] == [t.start for t in said]
+    assert [turn[5] for turn in shown] == [lines_label(*demo01.lines_of(t.start, t.end)) for t in said]
     # the folder's codings table is not taken for a transcript: corpus.yaml is honoured
     assert json.loads((out / "run.json").read_text())["counts"]["inputs"] == 18
     assert json.loads((out / "run.json").read_text())["outputs"]["report"] == str(out / "report.html")
@@ -262,7 +267,7 @@ def test_outputs_of_an_earlier_tr_nlp_without_a_column_keep_the_combined_csv_ali
     out = tmp_path / "out"
     run_batch([folder], model, out)
     for part in (out / "suggestions.parquet").glob("*.parquet"):  # as the earlier version wrote it
-        pd.read_parquet(part).drop(columns=["timestamp", "time", "line"]).to_parquet(part)
+        pd.read_parquet(part).drop(columns=["timestamp", "time", "line", "line_end"]).to_parquet(part)
     (folder / "b.txt").write_text("I: And then?\nP: [00:01:05] She rang me back when she said she would.\n",
                                   encoding="utf-8")
     run_batch([folder], model, out)
@@ -275,6 +280,7 @@ def test_outputs_of_an_earlier_tr_nlp_without_a_column_keep_the_combined_csv_ali
     dataset = pd.read_parquet(out / "suggestions.parquet")  # every part has the column again
     assert dataset.groupby("interview_id").timestamp.max().fillna(-1).to_dict() == {"a": -1, "b": 65.0}
     assert combined.groupby("interview_id").line.max().fillna(-1).to_dict() == {"a": -1, "b": 2}  # before lines too
+    assert combined.groupby("interview_id").line_end.max().fillna(-1).to_dict() == {"a": -1, "b": 2}
 
 
 def test_edited_file_is_redone_and_a_new_model_redoes_everything(incoming, model, tmp_path):

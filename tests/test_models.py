@@ -20,7 +20,7 @@ from tr_nlp.features import MODEL_SHA256, embed_texts, EmbeddingCache, model_dir
 from tr_nlp.features import context_frame
 from tr_nlp.segment import Segmenter
 from tr_nlp.ingest import read_file
-from tr_nlp.schema import clock
+from tr_nlp.schema import clock, line_range
 
 runner = CliRunner()
 
@@ -214,11 +214,12 @@ def test_suggestions_rows_and_offsets(trained):
     assert (frame.time == "").all()
     # a text file's line a segment starts on, as an editor numbers them, to find it by
     lines = text_file_lines(DEMO / "interviews" / "demo15.txt")
-    assert frame.line.dtype == "Int64" and frame.line.notna().all()
+    assert frame.line.dtype == frame.line_end.dtype == "Int64" and frame.line.notna().all()
     assert all(r.text.split("\n")[0] in lines[r.line - 1] for r in frame.itertuples())
+    assert all(r.text.split("\n")[-1] in lines[r.line_end - 1] for r in frame.itertuples())
     timed = suggest(model, Segmenter().segment([corpus.by_id()["demo17"]]), corpus.by_id())  # a .vtt
     assert timed.timestamp.gt(0).all() and timed.time.tolist() == [clock(t) for t in timed.timestamp]
-    assert timed.line.isna().all()  # a subtitle file's lines hold cue numbers and times: none to cite
+    assert timed.line.isna().all() and timed.line_end.isna().all()  # a subtitle file's lines hold cue numbers and times: none to cite
     # six decimals, as tr-nlp code, demo and batch all write them (not 17 digits in a spreadsheet)
     exact = model.predict_proba(context_frame(Segmenter().segment(new), corpus.by_id())).to_numpy().ravel()
     assert (frame.probability == frame.probability.round(6)).all()
@@ -244,7 +245,7 @@ def test_examples_per_code_hits_machine_only_and_missed_one_per_interview():
     from tr_nlp.schema import Segment
 
     segments = [Segment(f"iv{i // 4}", f"iv{i // 4}:s{i % 4}", 10 * i, 10 * i + 5, "P", "participant", f"text {i}",
-                        line=None if i < 4 else 100 + i) for i in range(12)]
+                        line=None if i < 4 else 100 + i, line_end=None if i < 4 else 101 + i) for i in range(12)]
     ids = [s.segment_id for s in segments]
     coded = np.array([1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0])
     target = pd.DataFrame({"care": coded}, index=ids)
@@ -261,8 +262,9 @@ def test_examples_per_code_hits_machine_only_and_missed_one_per_interview():
     assert got["missed"] == [("iv0:s1", "A, B"), ("iv2:s1", "A")]
     assert table["rank"].tolist() == [1, 2] * 3 and (table.text != "").all()
     # where to find each in its transcript: the line it starts on, where the transcript numbers lines
-    assert table.line.dtype == "Int64"
-    assert [None if pd.isna(n) else n for n in table.query("kind == 'hit'").line] == [108, None]
+    assert table.line.dtype == table.line_end.dtype == "Int64"
+    hits = table.query("kind == 'hit'")
+    assert [None if pd.isna(n) else (n, m) for n, m in zip(hits.line, hits.line_end)] == [(108, 109), None]
 
 
 def test_embeddings_model_verified_and_cached(tmp_path):
@@ -479,9 +481,10 @@ def test_cli_next(trained, tmp_path):
     lines = text_file_lines(txt)
     picks = pd.read_csv(out)
     assert all(text.split("\n")[0] in lines[n - 1] for text, n in picks[["text", "line"]].to_numpy())
+    assert all(text.split("\n")[-1] in lines[n - 1] for text, n in picks[["text", "line_end"]].to_numpy())
     r = runner.invoke(app, ["next", "--corpus", str(txt), "--model", str(folder), "-n", "3"])
-    assert r.exit_code == 0 and "┃ line " in r.stdout and "┃ at " not in r.stdout
-    assert all(f"│ {n} " in r.stdout for n in picks.line)
+    assert r.exit_code == 0 and "┃ lines " in r.stdout and "┃ at " not in r.stdout
+    assert all(f"│ {line_range(n, m)} " in r.stdout for n, m in zip(picks.line, picks.line_end))
 
 
 def text_file_lines(path):

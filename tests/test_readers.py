@@ -1270,7 +1270,7 @@ def test_a_numbered_transcripts_numbers_say_which_line_a_passage_is_on(write):
     assert interview.line_at(text.index("actually listened")) == 3 and interview.line_at(text.index("She came")) == 6
     assert interview.line_at(text.index("Mm.")) == 5 and interview.line_at(0) is None  # "Interview 7" had no number
     segments = Segmenter().segment([interview])
-    assert [(s.text[:14], s.line) for s in segments] == [("Well she was, ", 2), ("She came to th", 6)]
+    assert [(s.text[:14], s.line, s.line_end) for s in segments] == [("Well she was, ", 2, 3), ("She came to th", 6, 6)]
     # numbers that start again on each printed page, with a line no number starts
     pages = "\n".join("".join(f"{n}  {'IP'[n % 2]}: Line {n} of page {p}.\n" for n in range(1, 7)) for p in (1, 2))
     again = read_file(write("pages.txt", pages)).interviews[0]
@@ -1282,8 +1282,10 @@ def test_a_text_files_passages_are_on_the_lines_an_editor_shows(write):
     raw = "---\nsite: Leeds\n---\n\nI: Who helped?\nP: Karen did.\nShe stayed late.\n\nI: Mm.\nP: Yes.\n"
     interview = read_file(write("plain.txt", raw)).interviews[0]
     lines = raw.split("\n")
-    assert [(s.text, s.line) for s in Segmenter().segment([interview])] == [
-        ("Karen did.", 6), ("She stayed late.", 7), ("Yes.", 10)]
+    assert [(s.text, s.line, s.line_end) for s in Segmenter().segment([interview])] == [
+        ("Karen did.", 6, 6), ("She stayed late.", 7, 7), ("Yes.", 10, 10)]
+    turns = Segmenter(unit="turn").segment([interview])  # a turn over two lines cites both
+    assert [(s.line, s.line_end) for s in turns] == [(6, 7), (10, 10)]
     assert all(s.text in lines[s.line - 1] for s in Segmenter().segment([interview]))
     # a file tr_nlp wrote of a numbered transcript keeps its numbers, not its own lines (its front matter says)
     shown = read_file(write("p.txt", "---\nlines: [[0, 40], [10, 42]]\n---\nI: Who?\n\nP: Karen.\n")).interviews[0]

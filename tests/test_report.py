@@ -18,6 +18,7 @@ from tr_nlp.privacy import Pseudonymiser
 from tr_nlp.report import build_report, load_run
 from tr_nlp.report.sections import reading
 from tr_nlp.report.transcripts import to_script_json
+from tr_nlp.schema import lines_label
 
 NAMES = ["Karen", "Amina", "Dr Shah", "Rob", "Sam", "Nadia", "Leah"]
 
@@ -86,7 +87,8 @@ def test_transcript_turns_show_their_time_in_the_recording(html):
     # and the line each turn starts on, to cite it by: a text file's, none in a subtitle file
     demo01 = load_corpus([DEMO / "interviews" / "demo01.txt"]).interviews[0]
     lines = {iv["id"]: [t[5] for t in iv["turns"]] for iv in data["interviews"]}
-    assert lines["demo01"] == [demo01.line_at(t.start) for t in demo01.turns] and lines["demo01"][0] > 1
+    assert lines["demo01"] == [lines_label(*demo01.lines_of(t.start, t.end)) for t in demo01.turns]
+    assert lines["demo01"][0].startswith("line ")
     assert set(lines["demo17"]) == {None}
     assert re.search(r"characters \d+-\d+, at \d+:\d\d</a>", html)  # a candidate code's quote from a recording
     assert re.search(r"characters \d+-\d+, line \d+</a>", html)  # and one from a text file, by its line
@@ -287,7 +289,7 @@ def test_demo_report_renders_in_chromium(demo_run, tmp_path):
                for codes, sources, text in marks), marks[:5]
     assert re.search(r'<li class="candidate" id="cand-candidate_01_', dom)
     assert re.search(r'id="iv-status"[^>]*>Interview 1 of 18', dom)
-    assert re.search(r'<div class="who">Participant<span class="at" title="the line it starts on in the transcript">'
+    assert re.search(r'<div class="who">Participant<span class="at" title="the lines it runs over in the transcript">'
                      r'line \d+</span></div>', dom)  # demo01 is a text file: its turns' lines show
 
 
@@ -302,6 +304,48 @@ def test_a_run_with_only_transcripts_still_renders(tmp_path):
     assert "This run proposed no candidate codes." in page
     assert "<b>" not in page  # transcript text is data, never markup
     assert "Karen" not in build_report(tmp_path, pseudonymiser=Pseudonymiser(["Karen"]))
+
+
+def test_turns_and_quotes_are_cited_by_the_lines_they_run_over(tmp_path):
+    # a turn over several lines of a numbered transcript showed only the first ("line 13")
+    from tr_nlp.report import sections
+
+    text = "I: Who?\nP: Karen, she\nstayed with me.\nI: Oh."
+    spans = [(3, 7), (11, 36), (40, 43)]
+    pd.DataFrame({"interview_id": ["i1"] * 3, "turn_index": [0, 1, 2], "speaker": ["I", "Jo", "I"],
+                  "role": ["interviewer", "participant", "interviewer"], "start": [a for a, _ in spans],
+                  "end": [b for _, b in spans], "timestamp": [None] * 3,
+                  "line": pd.array([12, 13, None], dtype="Int64"), "line_end": pd.array([12, 14, None], dtype="Int64"),
+                  "text": [text[a:b] for a, b in spans]}).to_parquet(tmp_path / "turns.parquet")
+    (tmp_path / "run.json").write_text("{}")
+    data = json.loads(re.search(r'<script type="application/json" id="tr-data">(.*?)</script>', build_report(tmp_path),
+                                re.DOTALL).group(1))
+    assert [t[5] for t in data["interviews"][0]["turns"]] == ["line 12", "lines 13-14", None]
+    run = load_run(tmp_path)
+    run.candidates = [{"name": "x", "evidence": {"quotes": [
+        {"interview_id": "i1", "start": 11, "end": 36, "line": 13, "line_end": 14},
+        {"interview_id": "i1", "start": 11, "end": 16, "line": 13},  # written before quotes had an end line
+        {"interview_id": "i1", "start": 40, "end": 43}]}}]
+    assert [q["lines"] for q in sections.candidates(run, quotes=False)[0]["quotes"]] == ["lines 13-14", "line 13", ""]
+
+
+def test_a_batch_reports_turns_are_the_participants_turns_not_all_her_segments_run_together():
+    # a batch keeps only the participant's segments: all of them became one turn, over the
+    # interviewer's questions between, shown as blanks
+    from tr_nlp.report.rundata import _turns_from_segments
+
+    rows = [("s0", 0, 10, 1, 1), ("s1", 11, 20, 1, 2), ("s2", 40, 50, 4, 4),  # a question between s1 and s2
+            ("w0", 60, 80, 6, 6), ("w1", 70, 90, 6, 7), ("w2", 72, 85, 6, 6)]  # windows that overlap
+    text = "".join(chr(97 + k % 26) for k in range(90))
+    suggestions = pd.DataFrame([("i1", sid, a, b, "Jo", None, n, m, text[a:b], code) for sid, a, b, n, m in rows
+                                for code in ("x", "y")],
+                               columns=["interview_id", "segment_id", "start", "end", "speaker", "timestamp", "line",
+                                        "line_end", "text", "code"])
+    turns, segments = _turns_from_segments(suggestions)
+    assert len(segments) == 6
+    assert [(t.start, t.end, t.line, t.line_end) for t in turns.itertuples()] == [(0, 20, 1, 2), (40, 50, 4, 4),
+                                                                                   (60, 90, 6, 7)]
+    assert turns.text.tolist() == [text[:10] + " " + text[11:20], text[40:50], text[60:90]]
 
 
 def test_viewer_limit_keeps_the_linked_interviews_first(demo_run):

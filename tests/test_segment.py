@@ -139,10 +139,12 @@ def test_frame_round_trip():
     assert segments_from_frame(segments_to_frame(timed)) == timed
     # a table written before segments had times reads as segments without them
     assert segments_from_frame(segments_to_frame(segs).drop(columns="timestamp")) == segs
-    numbered = [replace(s, line=n) for n, s in enumerate(segs, start=7)]
+    numbered = [replace(s, line=n, line_end=n + 1) for n, s in enumerate(segs, start=7)]
     assert segments_from_frame(segments_to_frame(numbered)) == numbered
-    assert segments_to_frame(numbered).line.dtype == "Int64" and segments_to_frame(segs).line.isna().all()
-    assert segments_from_frame(segments_to_frame(numbered).drop(columns="line")) == segs  # written before lines
+    frame = segments_to_frame(numbered)
+    assert frame.line.dtype == frame.line_end.dtype == "Int64" and segments_to_frame(segs).line_end.isna().all()
+    assert segments_from_frame(frame.drop(columns=["line", "line_end"])) == segs  # written before lines
+    assert [s.line_end for s in segments_from_frame(frame.drop(columns="line_end"))] == [None] * len(segs)
 
 
 def test_time_marks_inside_turns_are_kept_whole_and_time_what_follows(tmp_path):

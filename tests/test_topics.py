@@ -160,7 +160,8 @@ def test_demo_candidates_quote_exact_passages(demo_discovery):
         for q in cand.quotes:
             assert interviews[q.interview_id].text[q.start:q.end] == q.text
             assert q.timestamp == interviews[q.interview_id].time_at(q.start)  # where in the recording, if known
-            assert q.line == interviews[q.interview_id].line_at(q.start)  # the line to cite it by, if numbered
+            # the lines to cite it by, if numbered
+            assert (q.line, q.line_end) == interviews[q.interview_id].lines_of(q.start, q.end)
         assert cand.nearest_code in corpus.codebook.names and 0 <= cand.novelty <= 2
     assert set(found.assignments["candidate"]) - {""} == {c.name for c in found.candidates}
     timed = found.assignments[found.assignments.timestamp.notna()]
@@ -170,8 +171,12 @@ def test_demo_candidates_quote_exact_passages(demo_discovery):
     assert {("timestamp" in q) for q in quotes} == {True, False}
     assert all(q["timestamp"] == interviews[q["interview_id"]].time_at(q["start"]) for q in quotes if "timestamp" in q)
     assert {("line" in q) for q in quotes} == {True, False}
-    assert all(q["line"] == interviews[q["interview_id"]].line_at(q["start"]) for q in quotes if "line" in q)
-    assert found.assignments.line.dtype == "Int64" and found.assignments.line.notna().any()
+    assert all((q["line"], q["line_end"]) == interviews[q["interview_id"]].lines_of(q["start"], q["end"])
+               for q in quotes if "line" in q)
+    assert all(("line" in q) == ("line_end" in q) for q in quotes)
+    assigned = found.assignments
+    assert assigned.line.dtype == assigned.line_end.dtype == "Int64" and assigned.line.notna().any()
+    assert (assigned.line_end >= assigned.line).all()
 
 
 def test_candidates_yaml_loads_as_a_codebook_and_repeats_exactly(demo_discovery, tmp_path):

@@ -40,6 +40,7 @@ TURN_COLUMNS: dict[str, str] = {
     "end": "int64",
     "timestamp": "float64",
     "line": "Int64",
+    "line_end": "Int64",
     "text": "string",
 }
 SEGMENT_COLUMNS: dict[str, str] = {
@@ -51,6 +52,7 @@ SEGMENT_COLUMNS: dict[str, str] = {
     "role": "string",
     "timestamp": "float64",
     "line": "Int64",
+    "line_end": "Int64",
     "text": "string",
 }
 CODING_COLUMNS: dict[str, str] = {
@@ -148,6 +150,17 @@ class Interview:
         start, number = self.lines[at - 1]
         return number + bisect.bisect_left(breaks, offset) - bisect.bisect_left(breaks, start)
 
+    def lines_of(self, start: int, end: int) -> tuple[int | None, int | None]:
+        """The numbers of the first and last lines the text ``[start, end)`` runs over, as
+        the source numbers them (:meth:`line_at` of its first and last characters); None
+        where the source numbers none.
+
+        >>> iv = Interview("i1", "P: One,\\ntwo.\\nThree.", lines=((0, 7),))
+        >>> iv.lines_of(3, 12), iv.lines_of(14, 20), Interview("i2", "Hi.").lines_of(0, 3)
+        ((7, 8), (9, 9), (None, None))
+        """
+        return self.line_at(start), self.line_at(max(start, end - 1))
+
     @cached_property
     def _line_marks(self) -> tuple[list[int], list[int]]:
         """Where :attr:`lines`'s numbered lines start, and every line break of the text."""
@@ -213,6 +226,36 @@ def clock(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def line_range(first: Any, last: Any) -> str:
+    """The numbers of the lines a passage runs over, from ``first`` to ``last``: ``12``,
+    ``12-15``; ``40 ff.`` where the numbering starts again before its end (a printout
+    numbered on each page); empty where the source numbers no line (None or NA).
+
+    >>> line_range(12, 12), line_range(12, 15), line_range(40, 3), line_range(None, None), line_range(7, None)
+    ('12', '12-15', '40 ff.', '', '7')
+    """
+    if first is None or pd.isna(first):
+        return ""
+    first = int(first)
+    last = first if last is None or pd.isna(last) else int(last)
+    if last == first:
+        return str(first)
+    return f"{first}-{last}" if last > first else f"{first} ff."
+
+
+def lines_label(first: Any, last: Any) -> str:
+    """:func:`line_range` as a reader cites it: ``line 12``, ``lines 12-15``, ``line 40 ff.``;
+    empty where the source numbers no line.
+
+    >>> lines_label(12, 12), lines_label(12, 15), lines_label(40, 3), lines_label(None, None)
+    ('line 12', 'lines 12-15', 'line 40 ff.', '')
+    """
+    numbers = line_range(first, last)
+    if not numbers:
+        return ""
+    return f"{'lines' if '-' in numbers else 'line'} {numbers}"
+
+
 def seconds_cell(seconds: float | None) -> float:
     """A time for a table's float column: the seconds, or NaN for no time.
 
@@ -239,6 +282,9 @@ class Segment:
     #: the number of the line it starts on, as the source numbers lines
     #: (:meth:`Interview.line_at` of its start); None where it numbers none
     line: int | None = None
+    #: the number of the line it ends on (the line of its last character); None where
+    #: the source numbers none
+    line_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,7 +391,8 @@ def _frame(rows: Iterable[Sequence[Any]] | Iterable[Mapping[str, Any]], columns:
 def turns_to_frame(interviews: Iterable[Interview]) -> pd.DataFrame:
     """One row per turn, columns ``TURN_COLUMNS``."""
     rows = (
-        (iv.id, i, t.speaker, t.role, t.start, t.end, t.timestamp, iv.line_at(t.start), iv.text[t.start : t.end])
+        (iv.id, i, t.speaker, t.role, t.start, t.end, t.timestamp, *iv.lines_of(t.start, t.end),
+         iv.text[t.start : t.end])
         for iv in interviews
         for i, t in enumerate(iv.turns)
     )
@@ -355,7 +402,7 @@ def turns_to_frame(interviews: Iterable[Interview]) -> pd.DataFrame:
 def segments_to_frame(segments: Iterable[Segment]) -> pd.DataFrame:
     """One row per segment, columns ``SEGMENT_COLUMNS``."""
     rows = (
-        (s.interview_id, s.segment_id, s.start, s.end, s.speaker, s.role, s.timestamp, s.line, s.text)
+        (s.interview_id, s.segment_id, s.start, s.end, s.speaker, s.role, s.timestamp, s.line, s.line_end, s.text)
         for s in segments
     )
     return _frame(rows, SEGMENT_COLUMNS)
@@ -363,16 +410,18 @@ def segments_to_frame(segments: Iterable[Segment]) -> pd.DataFrame:
 
 def segments_from_frame(frame: pd.DataFrame) -> list[Segment]:
     """Inverse of :func:`segments_to_frame`; extra columns are ignored, and a frame
-    without ``timestamp`` or ``line`` (one written before segments had them) reads as none."""
+    without ``timestamp``, ``line`` or ``line_end`` (one written before segments had them)
+    reads as none."""
     if "timestamp" not in frame.columns:
         frame = frame.assign(timestamp=float("nan"))
-    if "line" not in frame.columns:
-        frame = frame.assign(line=pd.NA)
+    for column in ("line", "line_end"):
+        if column not in frame.columns:
+            frame = frame.assign(**{column: pd.NA})
     cols = list(SEGMENT_COLUMNS)
     return [
-        Segment(str(a), str(b), int(c), int(d), str(e), f, str(i),  # type: ignore[arg-type]
-                None if pd.isna(g) else float(g), None if pd.isna(h) else int(h))
-        for a, b, c, d, e, f, g, h, i in frame[cols].itertuples(index=False, name=None)
+        Segment(str(a), str(b), int(c), int(d), str(e), f, str(j),  # type: ignore[arg-type]
+                None if pd.isna(g) else float(g), None if pd.isna(h) else int(h), None if pd.isna(i) else int(i))
+        for a, b, c, d, e, f, g, h, i, j in frame[cols].itertuples(index=False, name=None)
     ]
 
 

@@ -27,7 +27,7 @@ from tr_nlp.export import (
 from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
-from tr_nlp.schema import Codebook, Interview, clock
+from tr_nlp.schema import Codebook, Interview, clock, line_range
 from tr_nlp.segment import unread_by_anyone
 
 if TYPE_CHECKING:
@@ -468,11 +468,11 @@ def next_segments(
     else:
         view = Table(title=f"Code these {len(ranked)} segments next")
         timed, numbered = bool(ranked.timestamp.notna().any()), bool(ranked.line.notna().any())
-        for col in ("#", "interview", *(["line"] if numbered else []), *(["at"] if timed else []), "uncertain about",
+        for col in ("#", "interview", *(["lines"] if numbered else []), *(["at"] if timed else []), "uncertain about",
                     "p", "text"):
             view.add_column(col)
         for r in ranked.itertuples():
-            view.add_row(str(r.rank), r.interview_id, *(["" if pd.isna(r.line) else str(r.line)] if numbered else []),
+            view.add_row(str(r.rank), r.interview_id, *([line_range(r.line, r.line_end)] if numbered else []),
                          *([clock(r.timestamp)] if timed else []), r.code, f"{r.probability:.2f}", r.text)
         c.out.print(view)
     raise typer.Exit(c.exit_code(loaded))

@@ -20,8 +20,8 @@ from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame
 from tr_nlp.schema import Interview, Segment, clock, seconds_cell
 
-NEXT_COLUMNS = ["rank", "interview_id", "segment_id", "start", "end", "timestamp", "time", "line", "text", "uncertainty",
-                "code", "probability"]
+NEXT_COLUMNS = ["rank", "interview_id", "segment_id", "start", "end", "timestamp", "time", "line", "line_end", "text",
+                "uncertainty", "code", "probability"]
 
 
 def uncertainty(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
@@ -121,10 +121,11 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
         taken[interview[k]] += 1
     rows = [
         (rank, segments[k].interview_id, segments[k].segment_id, segments[k].start, segments[k].end,
-         seconds_cell(segments[k].timestamp), clock(segments[k].timestamp), segments[k].line, segments[k].text,
+         seconds_cell(segments[k].timestamp), clock(segments[k].timestamp), segments[k].line, segments[k].line_end,
+         segments[k].text,
          float(score[k]),
          model.codes[best_code[k]],
          float(proba[k, best_code[k]]))
         for rank, k in enumerate(picked, start=1)
     ]
-    return pd.DataFrame(rows, columns=NEXT_COLUMNS).astype({"line": "Int64"})
+    return pd.DataFrame(rows, columns=NEXT_COLUMNS).astype({"line": "Int64", "line_end": "Int64"})

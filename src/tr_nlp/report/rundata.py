@@ -172,29 +172,39 @@ def pseudonymise_run(data: RunData, pseudonymiser: Pseudonymiser) -> RunData:
     )
 
 
+#: Most characters between two segments of one turn (a space, a line break, a blank line):
+#: more between them is text a batch run did not keep, such as another speaker's turn.
+_SAME_TURN_GAP = 2
+
+
 def _turns_from_segments(suggestions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A batch run keeps only coded segments: each run of one speaker's segments becomes a turn."""
+    """A batch run keeps only coded segments: each run of one speaker's segments with
+    nothing left out between them (:data:`_SAME_TURN_GAP`) becomes a turn."""
     if suggestions.empty:
         return _EMPTY, _EMPTY
     if "timestamp" not in suggestions.columns:  # written before suggestions had times
         suggestions = suggestions.assign(timestamp=float("nan"))
-    if "line" not in suggestions.columns:  # or lines
-        suggestions = suggestions.assign(line=pd.NA)
+    for column in ("line", "line_end"):  # or line numbers
+        if column not in suggestions.columns:
+            suggestions = suggestions.assign(**{column: pd.NA})
     segments = (suggestions.drop_duplicates("segment_id")
-                [["interview_id", "segment_id", "start", "end", "speaker", "timestamp", "line", "text"]]
+                [["interview_id", "segment_id", "start", "end", "speaker", "timestamp", "line", "line_end", "text"]]
                 .sort_values(["interview_id", "start"], kind="stable").reset_index(drop=True))
     segments["role"] = "participant"
     rows: list[dict[str, Any]] = []
     for row in segments.itertuples(index=False):
         last = rows[-1] if rows else None
-        if last and last["interview_id"] == row.interview_id and last["speaker"] == row.speaker:
-            gap = row.start - last["end"]
-            last["text"] += " " * gap + str(row.text)
-            last["end"] = row.end
+        gap = row.start - last["end"] if last else 0
+        if last and last["interview_id"] == row.interview_id and last["speaker"] == row.speaker \
+                and gap <= _SAME_TURN_GAP:
+            if row.end > last["end"]:  # windows may overlap the last
+                last["text"] += " " * max(gap, 0) + str(row.text)[max(-gap, 0):]
+                last["end"], last["line_end"] = int(row.end), row.line_end
         else:
             rows.append({"interview_id": row.interview_id, "turn_index": len(rows), "speaker": row.speaker,
                          "role": "participant", "start": int(row.start), "end": int(row.end),
-                         "timestamp": row.timestamp, "line": row.line, "text": str(row.text)})
+                         "timestamp": row.timestamp, "line": row.line, "line_end": row.line_end,
+                         "text": str(row.text)})
     return pd.DataFrame(rows), segments
 
 

@@ -27,7 +27,7 @@ from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.jsonfile import is_number
 from tr_nlp.report.rundata import RunData
 from tr_nlp.report.svg import Point, Series, line_chart, scatter_chart
-from tr_nlp.schema import clock
+from tr_nlp.schema import clock, lines_label
 
 #: Okabe-Ito and Tol colour-blind-safe colours, given to the codes in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#117733",
@@ -409,7 +409,8 @@ def candidates(data: RunData, quotes: bool) -> list[dict[str, Any]]:
         ev = entry.get("evidence") or {}
         quoted = [{"interview_id": str(q["interview_id"]), "start": int(q["start"]), "end": int(q["end"]),
                    "at": clock(q["timestamp"]) if _number(q.get("timestamp")) else "",
-                   "line": int(q["line"]) if _number(q.get("line")) else None,
+                   "lines": lines_label(q["line"] if _number(q.get("line")) else None,
+                                        q["line_end"] if _number(q.get("line_end")) else None),
                    "text": data.span_text(str(q["interview_id"]), int(q["start"]), int(q["end"])) if quotes else None}
                   for q in ev.get("quotes") or []]
         out.append({"name": entry.get("name"), "label": ev.get("label", ""), "keywords": ev.get("keywords", []),

@@ -1,7 +1,8 @@
 """The transcript viewer's data: compact JSON the page renders one interview at a time.
 
 Large corpora stay small and fast: each interview is a list of turns ``[speaker, role,
-start, text, time]`` (``time`` in the recording as ``M:SS``, or empty) and a list of
+start, text, time, lines]`` (``time`` in the recording as ``M:SS``, or empty; ``lines``
+the lines of the transcript it runs over, ``lines 12-15``, or null) and a list of
 annotations ``[start, end, code, source, probability]`` (indices into shared lists), and
 the page builds the DOM only for the interview on screen.
 """
@@ -12,11 +13,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
-
 from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.report.rundata import RunData
-from tr_nlp.schema import clock
+from tr_nlp.schema import clock, lines_label
 
 
 def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
@@ -53,7 +52,8 @@ def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
         turns = turns_of.get(iid)
         rows = [] if turns is None else [
             [speakers.setdefault(str(t.speaker), len(speakers)), str(t.role)[:1], int(t.start),
-             text[int(t.start):int(t.end)], clock(getattr(t, "timestamp", None)), _line(getattr(t, "line", None))]
+             text[int(t.start):int(t.end)], clock(getattr(t, "timestamp", None)),
+             lines_label(getattr(t, "line", None), getattr(t, "line_end", None)) or None]
             for t in turns.sort_values("start", kind="stable").itertuples(index=False)]
         notes = annotations[iid]
         notes.sort(key=lambda a: (a[0], -a[1], a[2], a[3]))
@@ -61,11 +61,6 @@ def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
                            "coded": any(a[3] != source_index[MACHINE] for a in notes)})
     return {"codes": list(codes), "sources": sources, "speakers": list(speakers), "interviews": interviews,
             "complete": data.turns_complete, "left_out": len(data.texts) - len(chosen)}
-
-
-def _line(value: Any) -> int | None:
-    """A turn's line number for the page (None for none, or a table written before turns had one)."""
-    return None if value is None or pd.isna(value) else int(value)
 
 
 def _machine(data: RunData) -> list[tuple[str, int, int, str, float]]:

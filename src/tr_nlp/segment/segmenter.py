@@ -190,6 +190,7 @@ class Segmenter:
         return [(sentences[i][0], sentences[i + self.window - 1][1]) for i in starts]
 
     def _make(self, interview: Interview, n: int, turn: Turn, start: int, end: int) -> Segment:
+        line, line_end = interview.lines_of(start, end)
         return Segment(
             interview_id=interview.id,
             segment_id=f"{interview.id}:{_ID_PREFIX[self.unit]}{n}",
@@ -199,7 +200,8 @@ class Segmenter:
             role=turn.role,
             text=interview.text[start:end],
             timestamp=interview.time_at(start),
-            line=interview.line_at(start),
+            line=line,
+            line_end=line_end,
         )
 
 

@@ -33,7 +33,8 @@ VARIANT_DISTANCE = 0.25
 @dataclass(frozen=True)
 class Quote:
     """A passage quoted as evidence: ``text == interview.text[start:end]``, said
-    ``timestamp`` seconds into the recording and starting on ``line`` where the transcript tells."""
+    ``timestamp`` seconds into the recording and running over lines ``line`` to ``line_end``
+    where the transcript numbers them."""
 
     interview_id: str
     start: int
@@ -41,6 +42,7 @@ class Quote:
     text: str
     timestamp: float | None = None
     line: int | None = None
+    line_end: int | None = None
 
 
 @dataclass
@@ -102,7 +104,7 @@ def pick_quotes(rows: np.ndarray, segments: Sequence[Segment], embeddings: np.nd
         if taken.get(s.interview_id, 0) >= per_interview:
             continue
         taken[s.interview_id] = taken.get(s.interview_id, 0) + 1
-        quotes.append(Quote(s.interview_id, s.start, s.end, s.text, s.timestamp, s.line))
+        quotes.append(Quote(s.interview_id, s.start, s.end, s.text, s.timestamp, s.line, s.line_end))
         if len(quotes) == n:
             break
     return quotes
@@ -182,7 +184,8 @@ def candidates_to_dict(candidates: Sequence[Candidate], name: str = "Candidate c
             "reading": c.reading,
             "quotes": [{"interview_id": q.interview_id, "start": q.start, "end": q.end,
                         **({} if q.timestamp is None else {"timestamp": q.timestamp}),
-                        **({} if q.line is None else {"line": q.line}), "text": q.text}
+                        **({} if q.line is None else {"line": q.line}),
+                        **({} if q.line_end is None else {"line_end": q.line_end}), "text": q.text}
                        for q in c.quotes],
         }
         codes.append({
@@ -270,7 +273,8 @@ def assignments_frame(segments: Sequence[Segment], labels: np.ndarray, embedding
         topic = int(labels[i])
         c = by_topic.get(topic)
         rows.append((s.interview_id, s.segment_id, s.start, s.end, seconds_cell(s.timestamp), s.line,
-                     s.speaker, s.text, topic, c.name if c else "",
+                     s.line_end, s.speaker, s.text, topic, c.name if c else "",
                      round(float(embeddings[i] @ centroid[topic]), 4) if c else np.nan))
-    return pd.DataFrame(rows, columns=["interview_id", "segment_id", "start", "end", "timestamp", "line", "speaker",
-                                       "text", "topic", "candidate", "similarity"]).astype({"line": "Int64"})
+    return pd.DataFrame(rows, columns=["interview_id", "segment_id", "start", "end", "timestamp", "line", "line_end",
+                                       "speaker", "text", "topic", "candidate", "similarity"]
+                        ).astype({"line": "Int64", "line_end": "Int64"})

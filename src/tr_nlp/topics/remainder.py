@@ -86,7 +86,7 @@ def merge_runs(segments: Sequence[Segment], keep: Sequence[bool],
             text = interviews[first.interview_id].text[first.start:last.end] if len(run) > 1 else first.text
             sid = first.segment_id if len(run) == 1 else f"{first.segment_id}..{last.segment_id}"
             passages.append(Segment(first.interview_id, sid, first.start, last.end, first.speaker, first.role, text,
-                                    first.timestamp, first.line))
+                                    first.timestamp, first.line, last.line_end))
             run.clear()
 
     starts: dict[str, list[int]] = {}

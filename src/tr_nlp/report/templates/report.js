@@ -50,7 +50,7 @@
   }
 
   function renderTurn(iv, turn, notes) {
-    const [speaker, role, start, text, at, line] = turn;
+    const [speaker, role, start, text, at, lines] = turn;
     const end = start + text.length;
     const row = document.createElement("div");
     row.className = "turn role-" + role;
@@ -66,11 +66,11 @@
       time.title = "time in the recording";
       who.appendChild(time);
     }
-    if (line != null) {
+    if (lines) {
       const numbered = document.createElement("span");
       numbered.className = "at";
-      numbered.textContent = "line " + line;
-      numbered.title = "the line it starts on in the transcript";
+      numbered.textContent = lines;
+      numbered.title = "the lines it runs over in the transcript";
       who.appendChild(numbered);
     }
     const said = document.createElement("div");
