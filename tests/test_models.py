@@ -219,7 +219,8 @@ def test_suggestions_rows_and_offsets(trained):
     assert all(r.text.split("\n")[-1] in lines[r.line_end - 1] for r in frame.itertuples())
     timed = suggest(model, Segmenter().segment([corpus.by_id()["demo17"]]), corpus.by_id())  # a .vtt
     assert timed.timestamp.gt(0).all() and timed.time.tolist() == [clock(t) for t in timed.timestamp]
-    assert timed.line.isna().all() and timed.line_end.isna().all()  # a subtitle file's lines hold cue numbers and times: none to cite
+    # a subtitle file's lines hold cue numbers and times: none to cite
+    assert timed.line.isna().all() and timed.line_end.isna().all()
     # six decimals, as tr-nlp code, demo and batch all write them (not 17 digits in a spreadsheet)
     exact = model.predict_proba(context_frame(Segmenter().segment(new), corpus.by_id())).to_numpy().ravel()
     assert (frame.probability == frame.probability.round(6)).all()

@@ -293,7 +293,8 @@ def examples_table(proba: pd.DataFrame, data: CodedData, n: int = 5) -> pd.DataF
                 coded_by = sorted(name for name, labels in data.humans.items() if labels.at[s.segment_id, code] == 1)
                 rows.append({"code": code, "kind": kind, "rank": len(seen), "interview_id": s.interview_id,
                              "segment_id": s.segment_id, "start": s.start, "end": s.end, "line": s.line,
-                             "line_end": s.line_end,                             "probability": float(p[i]), "coded_by": ", ".join(coded_by), "text": s.text})
+                             "line_end": s.line_end, "probability": float(p[i]), "coded_by": ", ".join(coded_by),
+                             "text": s.text})
                 if len(seen) == n:
                     break
     return pd.DataFrame(rows, columns=["code", "kind", "rank", "interview_id", "segment_id", "start", "end", "line",

@@ -22,8 +22,8 @@ from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame
 from tr_nlp.schema import Interview, Segment, clock, seconds_cell
 
-SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "timestamp", "time", "line", "line_end", "speaker", "text",
-                      "code", "probability", "above_threshold", "evidence"]
+SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "timestamp", "time", "line", "line_end", "speaker",
+                      "text", "code", "probability", "above_threshold", "evidence"]
 #: Decimals a suggestion's probability keeps: more mean nothing for a calibrated probability,
 #: and would fill a spreadsheet cell with 17 digits.
 PROBABILITY_DIGITS = 6
@@ -133,8 +133,8 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     for i, s in enumerate(segments):
         at, time = seconds_cell(s.timestamp), clock(s.timestamp)
         for j, code in enumerate(model.codes):
-            rows.append((s.interview_id, s.segment_id, s.start, s.end, at, time, s.line, s.line_end, s.speaker, s.text, code,
-                         round(float(proba[i, j]), PROBABILITY_DIGITS), bool(above[i, j]), evidence[i][j]))
+            rows.append((s.interview_id, s.segment_id, s.start, s.end, at, time, s.line, s.line_end, s.speaker, s.text,
+                         code, round(float(proba[i, j]), PROBABILITY_DIGITS), bool(above[i, j]), evidence[i][j]))
     frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS).astype({"line": "Int64", "line_end": "Int64"})
     return frame.sort_values(["interview_id", "start", "probability"], ascending=[True, True, False],
                              kind="stable").reset_index(drop=True)
