@@ -469,13 +469,42 @@ def test_word_documents_carry_each_interview_s_suggestions_and_resume_with_the_r
         own = read_docx(incoming / "interviews" / f"{name}.docx").comment_codings if name == "demo02" else []
         assert [c for c in held if not c.coder.startswith("tr_nlp")] == own
     assert run_batch([incoming], model, out, word=True).coded == 0
-    (out / "word" / "demo04.docx").unlink()  # a document deleted: its input is coded again
-    assert run_batch([incoming], model, out, word=True).coded == 1 and (out / "word" / "demo04.docx").is_file()
+    written = read_docx(out / "word" / "demo04.docx").comment_codings
+    (out / "word" / "demo04.docx").unlink()  # a document deleted: written again from the stored suggestions
+    again = run_batch([incoming], model, out, word=True)
+    assert (again.coded, again.skipped, again.documents) == (0, 18, 1)
+    assert read_docx(out / "word" / "demo04.docx").comment_codings == written
     assert run_batch([incoming], model, out).coded == 0  # without --word, the documents are kept...
     demo01 = incoming / "interviews" / "demo01.txt"
     demo01.write_text(demo01.read_text(encoding="utf-8") + "\nParticipant: And she rang back.\n", encoding="utf-8")
     assert run_batch([incoming], model, out).coded == 1  # ...but not one that no longer shows its suggestions
     assert not (out / "word" / "demo01.docx").exists() and len(list((out / "word").iterdir())) == 17
+
+
+def test_word_documents_for_a_folder_coded_without_them_code_nothing_again(incoming, model, tmp_path, monkeypatch):
+    # asking for the documents after a batch coded without them coded every input again
+    from tr_nlp.ingest.docx import read_docx
+
+    out, word = tmp_path / "out", tmp_path / "word"
+    run_batch([incoming], model, out)
+    run_batch([incoming], model, word, word=True)  # as they come from a run that codes with them
+    dataset = pd.read_parquet(out / "suggestions.parquet")
+    r = run("batch", incoming, "--model", model, "-o", out, "--word", "--no-report")
+    assert r.exit_code == 0, r.output
+    assert "nothing to code: all 18 inputs" in r.stdout and "18 Word documents written from the suggestions" in r.stdout
+    assert f"word: {out / 'word'}" in r.stdout
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "suggestions.parquet"), dataset)  # nothing coded again
+    for name in ("demo02", "demo15", "demo17"):  # a copy of its own .docx, a text file, a subtitle file
+        assert read_docx(out / "word" / f"{name}.docx").comment_codings == read_docx(
+            word / "word" / f"{name}.docx").comment_codings
+    assert "nothing to do" in run("batch", incoming, "--model", model, "-o", out, "--word", "--no-report").stdout
+    # an input that no longer reads as the interviews it was coded as is coded again
+    (out / "word" / "demo15.docx").unlink()
+    read = batch_run.read_file
+    monkeypatch.setattr(batch_run, "read_file", lambda path, *a: replace(read(path, *a), interviews=[
+        replace(iv, id=iv.id + "b") for iv in read(path, *a).interviews]))
+    again = run_batch([incoming], model, out, word=True)
+    assert (again.coded, again.documents) == (1, 0) and (out / "word" / "demo15.docx").is_file()
 
 
 def test_an_engine_sized_to_the_input_still_to_code_is_built_then_closed(incoming, model, tmp_path):

@@ -8,7 +8,9 @@ The output folder::
     OUT/interviews/ID.csv        each interview's suggestions
     OUT/word/ID.docx             (``word``) each interview as a Word document, its
                                  suggestions above threshold as comments; a copy of
-                                 its own .docx where it is one
+                                 its own .docx where it is one. An input coded by an
+                                 earlier run without them gets them from its stored
+                                 suggestions, without being coded again
     OUT/errors.jsonl             one line per input that failed: file, code, message
     OUT/run.json                 settings, engine, counts and timings of the last run
     OUT/.lock                    held while a run works (:mod:`.lock`): one run per folder
@@ -43,12 +45,12 @@ from tr_nlp.batch.work import Result, Task, code_files
 from tr_nlp.coding.store import CARD_FILE, read_card, verify_model_files
 from tr_nlp.coding.suggest import SUGGESTION_COLUMNS
 from tr_nlp.csvsafe import write_csv
-from tr_nlp.errors import InputError, OutputError
+from tr_nlp.errors import InputError, OutputError, TrNlpError
 from tr_nlp.export.folder import safe_stem
 from tr_nlp.export.qdpx import MachineLayer, model_user, suggestions_layer
 from tr_nlp.export.tables import atomic_path, check_folder_path, write_json, write_table, write_text
 from tr_nlp.hashing import file_sha256
-from tr_nlp.ingest import ReadOptions
+from tr_nlp.ingest import ReadOptions, read_file
 from tr_nlp.ingest.base import reader_of
 from tr_nlp.ingest.corpus import plan_inputs
 from tr_nlp.schema import Interview, clock
@@ -76,6 +78,7 @@ class BatchReport:
     outputs: dict[str, Path] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     interviews: list[str] = field(default_factory=list)  # every interview coded in the folder, this run or before
+    documents: int = 0  # Word documents written for inputs coded before, from their stored suggestions
 
     @property
     def exit_code(self) -> int:
@@ -163,8 +166,9 @@ def run_batch(
     word : bool
         Also write each interview as a Word document with its suggestions as comments
         (``OUT/word/``; see :func:`tr_nlp.export.annotate.write_word`). An input done
-        without its documents is coded again; an input coded again without ``word`` loses
-        its earlier documents, which no longer show its suggestions.
+        without its documents gets them from its stored suggestions (it is read again,
+        not coded again: :attr:`BatchReport.documents` counts them); an input coded again
+        without ``word`` loses its earlier documents, which no longer show its suggestions.
 
     Raises
     ------
@@ -212,7 +216,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
         keys = {path: str(path.resolve()) for path, _, _ in files}
         rows = {path: manifest.get(key) for path, key in keys.items()}
         jobs = {path: _job(model_sha, segmenter, path, opts, fmt) for path, opts, fmt in files}
-        finished = {path: not force and _done(rows[path], jobs[path], out, word) for path in keys}  # if its bytes match
+        finished = {path: not force and _done(rows[path], jobs[path], out) for path in keys}  # if its bytes match
         if runner is None:  # sized to the input still to code
             runner = engine(sum(_size(path) for path in keys if not finished[path]))
         report = BatchReport(out, runner.description, total=len(files), warnings=list(plan.warnings))
@@ -228,7 +232,8 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                     sha = file_sha256(path)
                 except OSError as exc:
                     sha = f"unreadable: {exc.strerror or exc}"
-                if finished[path] and entry is not None and entry.sha == sha:
+                if finished[path] and entry is not None and entry.sha == sha \
+                        and (user is None or _add_documents(path, opts, fmt, entry, out, user, report)):
                     report.skipped += 1
                     done += 1
                     if progress:
@@ -280,13 +285,34 @@ def _chunks(tasks: Iterator[Task], size: int) -> Iterator[list[Task]]:
         yield chunk
 
 
-def _done(entry: Entry | None, job: str, out: Path, word: bool = False) -> bool:
+def _done(entry: Entry | None, job: str, out: Path) -> bool:
     """Whether an input's manifest row says it was coded for ``job`` and its outputs are
-    all still on disk, its Word documents too when ``word`` (the caller checks its bytes
-    are unchanged). A failed input is tried again (the cause may have passed), and so is
-    one whose outputs are gone."""
-    return (entry is not None and entry.job == job and entry.status == "done" and _outputs_present(entry, out)
-            and (not word or all(_files_of(out, iid)[1].is_file() for iid in entry.interviews)))
+    all still on disk (the caller checks its bytes are unchanged). A failed input is tried
+    again (the cause may have passed), and so is one whose outputs are gone."""
+    return entry is not None and entry.job == job and entry.status == "done" and _outputs_present(entry, out)
+
+
+def _add_documents(path: Path, options: ReadOptions, fmt: str | None, entry: Entry, out: Path, user: str,
+                   report: BatchReport) -> bool:
+    """Write the Word documents a done input lacks (coded by a run without them, or
+    deleted since) from its stored suggestions: the input is read again, not coded again.
+    False when it no longer reads as the interviews it was coded as; it is coded again then."""
+    missing = [iid for iid in entry.interviews if not _files_of(out, iid)[1].is_file()]
+    if not missing:
+        return True
+    try:
+        interviews = {iv.id: iv for iv in read_file(path, options, fmt).interviews}
+    except TrNlpError:
+        return False
+    if list(interviews) != list(entry.interviews):
+        return False
+    rows = pd.read_parquet(out / DATASET / str(entry.part))
+    by_interview = {str(iid): group for iid, group in rows.groupby("interview_id", sort=True)}
+    for interview_id in missing:
+        layer = suggestions_layer(by_interview.get(interview_id, rows.iloc[:0]), user)
+        _write_word(_files_of(out, interview_id)[1], interviews[interview_id], layer)
+        report.documents += 1
+    return True
 
 
 def _size(path: Path) -> int:

@@ -118,13 +118,16 @@ def batch(
         for warning in report.warnings:
             c.warn(warning)
     if report.coded == 0 and not report.failed and report.total:
-        c.out.print(f"nothing to do: all {report.total} inputs are already coded with this model "
-                    f"(see {report.outputs['manifest']}; --force redoes them)", highlight=False)
+        c.out.print(f"nothing to {'code' if report.documents else 'do'}: all {report.total} inputs are already "
+                    f"coded with this model (see {report.outputs['manifest']}; --force redoes them)", highlight=False)
     else:
         rate = report.segments / report.seconds if report.seconds else 0.0
         c.out.print(f"{report.coded} coded, {report.skipped} already done, {len(report.failed)} failed "
                     f"of {report.total} inputs; {report.segments} segments in {report.seconds:.1f} s "
                     f"({rate:.0f} segments/s, {report.engine})", highlight=False)
+    if report.documents:
+        c.out.print(f"{report.documents} Word documents written from the suggestions of inputs coded before",
+                    highlight=False)
     if run_discovery:
         later = _discover(output, paths, options, model, segmenter, quiet)
     else:
