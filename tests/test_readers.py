@@ -1273,7 +1273,9 @@ def test_a_numbered_transcripts_numbers_say_which_line_a_passage_is_on(write):
     assert [(s.text[:14], s.line, s.line_end) for s in segments] == [("Well she was, ", 2, 3), ("She came to th", 6, 6)]
     # numbers that start again on each printed page, with a line no number starts
     pages = "\n".join("".join(f"{n}  {'IP'[n % 2]}: Line {n} of page {p}.\n" for n in range(1, 7)) for p in (1, 2))
-    again = read_file(write("pages.txt", pages)).interviews[0]
+    read = read_file(write("pages.txt", pages))
+    again = read.interviews[0]
+    assert any("the numbers 1-6, 1-6 that start its lines" in w for w in read.warnings)  # not "1-6" as if one run
     assert [again.line_at(again.text.index(w)) for w in ("2 of page 1", "6 of page 1", "1 of page 2", "5 of page 2")] == [
         2, 6, 1, 5]
 

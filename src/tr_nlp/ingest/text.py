@@ -249,6 +249,24 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: 
     return result
 
 
+def number_runs(numbers: Sequence[int], shown: int = 3) -> str:
+    """Line numbers as runs that rise, for a message: ``1-6``, or ``118-126, 1-6`` where the
+    numbering starts again (a printout numbered on each page), the first ``shown`` runs and
+    how many more.
+
+    >>> number_runs([1, 2, 3]), number_runs([118, 119, 1, 2]), number_runs([1, 2, 1, 2, 1, 2, 1, 2, 1])
+    ('1-3', '118-119, 1-2', '1-2, 1-2, 1-2 and 2 more runs')
+    """
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number > runs[-1][-1]:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    text = ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs[:shown])
+    return text + (f" and {len(runs) - shown} more runs" if len(runs) > shown else "")
+
+
 def without_line_numbers(text: str) -> tuple[str, tuple[tuple[int, int], ...]] | None:
     """``text`` without the numbers that start its lines, and where each numbered line starts
     in it with its number (:attr:`~tr_nlp.schema.Interview.lines`), when it is numbered for
@@ -347,9 +365,9 @@ def interview_from_text(
     numbered = None if forced else without_line_numbers(text)
     if numbered is not None:
         text, lines = numbered
-        notes.append(f"read as a transcript numbered for citing: the numbers {lines[0][1]}-{lines[-1][1]} that "
-                     "start its lines are not part of its text (offsets count without them); segments carry "
-                     "them as their line")
+        notes.append(f"read as a transcript numbered for citing: the numbers {number_runs([n for _, n in lines])} "
+                     "that start its lines are not part of its text (offsets count without them); segments carry "
+                     "them as their line and line_end")
     found = cues_in_text(text)
     if found is not None:
         header, cues = found
