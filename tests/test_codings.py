@@ -357,3 +357,22 @@ def test_a_workbook_without_a_codings_sheet_says_what_the_first_lacks(tmp_path):
     path = _workbook(tmp_path / "x.xlsx", {"A": pd.DataFrame({"memo": ["x"]}), "B": pd.DataFrame({"other": ["y"]})})
     with pytest.raises(InputError, match=r"\(sheet 'A'\): \[E130\] column 'interview_id' not found"):
         read_codings(path, INTERVIEWS, CODEBOOK)
+
+
+def test_a_written_codings_table_says_which_lines_each_coding_runs_over_and_reads_back(tmp_path):
+    # a methodologist checking a coding against the printout had offsets and text, no line
+    from tr_nlp.export.folder import write_corpus_folder
+    from tr_nlp.ingest import load_corpus
+
+    text = "I: Who helped?\nP: Karen, she\nstayed late.\nI: And?\nP: Jo."
+    numbered = Interview("p1", text, (Turn("I", "interviewer", 3, 14), Turn("P", "participant", 18, 41),
+                                      Turn("I", "interviewer", 45, 49), Turn("P", "participant", 53, 56)),
+                         lines=((0, 120),))
+    assert text[18:41] == "Karen, she\nstayed late." and text[53:56] == "Jo."
+    plain = Interview("p2", "P: Fine.", (Turn("P", "participant", 3, 8),))
+    codings = [Coding("p1", 18, 41, "care", "a"), Coding("p1", 53, 56, "care", "b"), Coding("p2", 3, 8, "care", "a")]
+    written = write_corpus_folder(tmp_path / "study", [numbered, plain], codings, None)
+    table = pd.read_csv(written["codings"])
+    assert list(table.columns) == ["interview_id", "start", "end", "code", "coder", "line", "line_end", "text"]
+    assert [(r.line, r.line_end) for r in table.fillna(-1).itertuples()] == [(121, 122), (124, 124), (-1, -1)]
+    assert set(load_corpus([tmp_path / "study"]).codings) == set(codings)  # the columns are read past

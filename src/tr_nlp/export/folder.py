@@ -8,7 +8,7 @@ same interviews, codings and codebook::
     DIR/interviews/*.txt     one file per interview; YAML front matter holds its id,
                              metadata, speaker roles, and the times in the recording
                              and line numbers its text does not show
-    DIR/codings.csv          interview_id,start,end,code,coder,text
+    DIR/codings.csv          interview_id,start,end,code,coder,line,line_end,text
     DIR/codebook.yaml
 """
 

@@ -531,9 +531,12 @@ def _find_elided(haystack: str, needle: str) -> tuple[int, int] | None:
 
 
 def codings_frame_with_text(codings: list[Coding], interviews: Mapping[str, Interview]) -> pd.DataFrame:
-    """The codings table with a ``text`` column, for writing an auditable file."""
+    """The codings table with the lines each coded passage runs over (``line``, ``line_end``,
+    where its transcript numbers lines: :meth:`~tr_nlp.schema.Interview.lines_of`) and its
+    ``text``, for writing an auditable file a reader can check against the transcript."""
     frame = codings_to_frame(codings)
-    frame["text"] = [
-        interviews[c.interview_id].text[c.start : c.end] for c in codings
-    ]
+    lines = [interviews[c.interview_id].lines_of(c.start, c.end) for c in codings]
+    frame["line"] = pd.array([first for first, _ in lines], dtype="Int64")
+    frame["line_end"] = pd.array([last for _, last in lines], dtype="Int64")
+    frame["text"] = [interviews[c.interview_id].text[c.start : c.end] for c in codings]
     return frame
