@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import csv
 import json
 import os
@@ -505,6 +506,14 @@ def test_word_documents_for_a_folder_coded_without_them_code_nothing_again(incom
         replace(iv, id=iv.id + "b") for iv in read(path, *a).interviews]))
     again = run_batch([incoming], model, out, word=True)
     assert (again.coded, again.documents) == (1, 0) and (out / "word" / "demo15.docx").is_file()
+    # and so is one whose stored suggestions cannot be read: the run goes on
+    monkeypatch.undo()
+    (out / "word" / "demo16.docx").unlink()
+    key = hashlib.sha256(str((incoming / "interviews" / "demo16.docx").resolve()).encode()).hexdigest()[:12]
+    [part] = (out / "suggestions.parquet").glob(f"part-{key}-*.parquet")
+    part.write_bytes(b"not a parquet file")
+    again = run_batch([incoming], model, out, word=True)
+    assert (again.coded, again.documents, again.failed) == (1, 0, []) and (out / "word" / "demo16.docx").is_file()
 
 
 def test_an_engine_sized_to_the_input_still_to_code_is_built_then_closed(incoming, model, tmp_path):

@@ -45,7 +45,7 @@ from tr_nlp.batch.work import Result, Task, code_files
 from tr_nlp.coding.store import CARD_FILE, read_card, verify_model_files
 from tr_nlp.coding.suggest import SUGGESTION_COLUMNS
 from tr_nlp.csvsafe import write_csv
-from tr_nlp.errors import InputError, OutputError, TrNlpError
+from tr_nlp.errors import InputError, OutputError
 from tr_nlp.export.folder import safe_stem
 from tr_nlp.export.qdpx import MachineLayer, model_user, suggestions_layer
 from tr_nlp.export.tables import atomic_path, check_folder_path, write_json, write_table, write_text
@@ -296,17 +296,19 @@ def _add_documents(path: Path, options: ReadOptions, fmt: str | None, entry: Ent
                    report: BatchReport) -> bool:
     """Write the Word documents a done input lacks (coded by a run without them, or
     deleted since) from its stored suggestions: the input is read again, not coded again.
-    False when it no longer reads as the interviews it was coded as; it is coded again then."""
+    False when it no longer reads as the interviews it was coded as, or its stored
+    suggestions cannot be read: it is coded again then (where any error is recorded, as
+    for every input, instead of stopping the run)."""
     missing = [iid for iid in entry.interviews if not _files_of(out, iid)[1].is_file()]
     if not missing:
         return True
     try:
         interviews = {iv.id: iv for iv in read_file(path, options, fmt).interviews}
-    except TrNlpError:
+        rows = pd.read_parquet(out / DATASET / str(entry.part))
+    except Exception:  # a reader's bug or a damaged part file, as well as a TrNlpError
         return False
     if list(interviews) != list(entry.interviews):
         return False
-    rows = pd.read_parquet(out / DATASET / str(entry.part))
     by_interview = {str(iid): group for iid, group in rows.groupby("interview_id", sort=True)}
     for interview_id in missing:
         layer = suggestions_layer(by_interview.get(interview_id, rows.iloc[:0]), user)
