@@ -311,7 +311,8 @@ def test_turns_and_quotes_are_cited_by_the_lines_they_run_over(tmp_path):
     from tr_nlp.report import sections
 
     text = "I: Who?\nP: Karen, she\nstayed with me.\nI: Oh."
-    spans = [(3, 7), (11, 36), (40, 43)]
+    spans = [(3, 7), (11, 37), (41, 44)]
+    assert [text[a:b] for a, b in spans] == ["Who?", "Karen, she\nstayed with me.", "Oh."]
     pd.DataFrame({"interview_id": ["i1"] * 3, "turn_index": [0, 1, 2], "speaker": ["I", "Jo", "I"],
                   "role": ["interviewer", "participant", "interviewer"], "start": [a for a, _ in spans],
                   "end": [b for _, b in spans], "timestamp": [None] * 3,
@@ -323,9 +324,9 @@ def test_turns_and_quotes_are_cited_by_the_lines_they_run_over(tmp_path):
     assert [t[5] for t in data["interviews"][0]["turns"]] == ["line 12", "lines 13-14", None]
     run = load_run(tmp_path)
     run.candidates = [{"name": "x", "evidence": {"quotes": [
-        {"interview_id": "i1", "start": 11, "end": 36, "line": 13, "line_end": 14},
+        {"interview_id": "i1", "start": 11, "end": 37, "line": 13, "line_end": 14},
         {"interview_id": "i1", "start": 11, "end": 16, "line": 13},  # written before quotes had an end line
-        {"interview_id": "i1", "start": 40, "end": 43}]}}]
+        {"interview_id": "i1", "start": 41, "end": 44}]}}]
     assert [q["lines"] for q in sections.candidates(run, quotes=False)[0]["quotes"]] == ["lines 13-14", "line 13", ""]
 
 
