@@ -264,24 +264,44 @@ def test_outputs_of_an_earlier_tr_nlp_without_a_column_keep_the_combined_csv_ali
     # combined CSV appended 12-column rows under an 11-column header
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "a.txt").write_text("I: Who helped?\nP: The nurse sat with me and listened.\n", encoding="utf-8")
+    (folder / "a.txt").write_text("I: Who helped?\nP: [00:00:07] The nurse sat with me and listened.\n",
+                                  encoding="utf-8")
     out = tmp_path / "out"
     run_batch([folder], model, out)
-    for part in (out / "suggestions.parquet").glob("*.parquet"):  # as the earlier version wrote it
-        pd.read_parquet(part).drop(columns=["timestamp", "time", "line", "line_end"]).to_parquet(part)
+
+    def as_an_earlier_version_wrote_it():
+        for path in [*(out / "suggestions.parquet").glob("*.parquet"), out / "interviews" / "a.csv"]:
+            rows = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+            rows = rows[rows.interview_id == "a"].drop(columns=["timestamp", "time", "line", "line_end"])
+            if len(rows):
+                rows.to_parquet(path) if path.suffix == ".parquet" else rows.to_csv(path, index=False)
+
+    def by_interview(frame, column):
+        return frame.groupby("interview_id")[column].max().fillna(-1).to_dict()
+
+    as_an_earlier_version_wrote_it()
     (folder / "b.txt").write_text("I: And then?\nP: [00:01:05] She rang me back when she said she would.\n",
                                   encoding="utf-8")
-    run_batch([folder], model, out)
+    run_batch([folder / "b.txt"], model, out)  # a is not among the inputs: its new columns stay empty
     with open(out / "suggestions.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert {len(row) for row in rows} == {len(rows[0])} and "timestamp" in rows[0]
     combined = pd.read_csv(out / "suggestions.csv")
-    assert combined.groupby("interview_id").timestamp.max().fillna(-1).to_dict() == {"a": -1, "b": 65.0}
+    assert by_interview(combined, "timestamp") == {"a": -1, "b": 65.0}
     assert combined.groupby("interview_id").time.max().fillna("").to_dict() == {"a": "", "b": "1:05"}
     dataset = pd.read_parquet(out / "suggestions.parquet")  # every part has the column again
-    assert dataset.groupby("interview_id").timestamp.max().fillna(-1).to_dict() == {"a": -1, "b": 65.0}
-    assert combined.groupby("interview_id").line.max().fillna(-1).to_dict() == {"a": -1, "b": 2}  # before lines too
-    assert combined.groupby("interview_id").line_end.max().fillna(-1).to_dict() == {"a": -1, "b": 2}
+    assert by_interview(dataset, "timestamp") == {"a": -1, "b": 65.0}
+    assert by_interview(combined, "line") == by_interview(combined, "line_end") == {"a": -1, "b": 2}
+    assert "line_end" in pd.read_csv(out / "interviews" / "a.csv").columns  # its own table has them too
+    # given again, its input is read (not coded) for them: the times and lines a new run gives
+    as_an_earlier_version_wrote_it()
+    (folder / "c.txt").write_text("I: And?\nP: Nothing.\n", encoding="utf-8")
+    assert run_batch([folder], model, out).coded == 1
+    for frame in (pd.read_csv(out / "suggestions.csv"), pd.read_parquet(out / "suggestions.parquet")):
+        assert by_interview(frame, "timestamp") == {"a": 7.0, "b": 65.0, "c": -1}
+        assert by_interview(frame, "line") == by_interview(frame, "line_end") == {"a": 2, "b": 2, "c": 2}
+    table = pd.read_csv(out / "interviews" / "a.csv")
+    assert (table.time == "0:07").all() and (table.line == 2).all()
 
 
 def test_edited_file_is_redone_and_a_new_model_redoes_everything(incoming, model, tmp_path):

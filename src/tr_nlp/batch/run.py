@@ -30,7 +30,7 @@ import hashlib
 import json
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,7 @@ from tr_nlp.hashing import file_sha256
 from tr_nlp.ingest import ReadOptions, read_file
 from tr_nlp.ingest.base import reader_of
 from tr_nlp.ingest.corpus import plan_inputs
-from tr_nlp.schema import Interview, clock
+from tr_nlp.schema import Interview, clock, seconds_cell
 from tr_nlp.segment import Segmenter
 from tr_nlp.versions import library_versions
 
@@ -260,7 +260,8 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                 report.warnings.extend(f"{result.task.path}: {w}" for w in result.warnings)
                 if progress:
                     progress(result, done, report.total)
-        report.outputs = _combine(manifest, out, rebuild=pending.exists() or force)
+        sources = {keys[path]: (path, opts, fmt) for path, opts, fmt in files}
+        report.outputs = _combine(manifest, out, rebuild=pending.exists() or force, sources=sources)
         pending.unlink(missing_ok=True)
         report.interviews = sorted(manifest.interview_ids())
     finally:
@@ -437,11 +438,15 @@ def _clash(result: Result, manifest: Manifest, names: dict[str, str]) -> InputEr
     return None
 
 
-def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
+def _combine(manifest: Manifest, out: Path, rebuild: bool,
+             sources: Mapping[str, tuple[Path, ReadOptions, str | None]] | None = None) -> dict[str, Path]:
     """errors.jsonl, and the combined CSV when ``rebuild`` (or it is missing); ordered by input path.
 
-    A part file an earlier tr_nlp wrote with other columns is rewritten with today's (a
-    column it lacks left empty), so the CSV's rows and the dataset's parts all agree.
+    A part file an earlier tr_nlp wrote with other columns is rewritten with today's, and
+    so are its interviews' tables, so the CSV's rows, the dataset's parts and the tables
+    all agree: the times and line numbers it lacks are read from its input where
+    ``sources`` (manifest key -> path, read options, format) holds it (:func:`_filled`),
+    other columns it lacks are left empty.
     """
     paths = {"manifest": out / MANIFEST_NAME, "dataset": out / DATASET, "csv": out / "suggestions.csv",
              "interviews": out / "interviews", "errors": out / "errors.jsonl"}
@@ -454,23 +459,57 @@ def _combine(manifest: Manifest, out: Path, rebuild: bool) -> dict[str, Path]:
         write_text(failed, paths["errors"])
     if not rebuild and paths["csv"].is_file():
         return paths
-    parts = [out / DATASET / e.part for e in entries if e.status == "done" and e.part]
+    done = [e for e in entries if e.status == "done" and e.part]
+    parts = [out / DATASET / str(e.part) for e in done]
     referenced = {p.name for p in parts}
     for stray in (out / DATASET).glob("*.parquet") if (out / DATASET).is_dir() else ():
         if stray.name not in referenced:  # left by a run killed between writing and recording
             stray.unlink()
     columns = ["source", *SUGGESTION_COLUMNS]
     with atomic_path(paths["csv"]) as tmp:
-        for k, part in enumerate(parts):  # one part at a time: memory stays bounded
+        for k, (entry, part) in enumerate(zip(done, parts)):  # one part at a time: memory stays bounded
             rows = pd.read_parquet(part)
             if list(rows.columns) != columns:  # written by an earlier tr_nlp: brought to today's columns
-                rows = rows.reindex(columns=columns)
-                rows["time"] = rows["timestamp"].map(clock)
+                rows = _filled(rows.reindex(columns=columns), [c for c in _MARKS if c not in rows.columns],
+                               (sources or {}).get(entry.path))
                 write_table(rows, part)
+                for interview_id in entry.interviews:
+                    table = _files_of(out, interview_id)[0]
+                    if table.is_file():
+                        write_table(rows[rows["interview_id"] == interview_id], table)
             write_csv(rows, tmp, append=k > 0)
         if not parts:
             tmp.write_text("")
     return paths
+
+
+#: The columns of a suggestion that say where its segment is, which an earlier tr_nlp may not
+#: have written: each computed from the interview as the segmenter does.
+_MARKS = ("timestamp", "line", "line_end")
+
+
+def _filled(rows: pd.DataFrame, missing: Sequence[str], source: tuple[Path, ReadOptions, str | None] | None,
+            ) -> pd.DataFrame:
+    """``rows`` of an earlier part with the ``missing`` marks (:data:`_MARKS`) filled from
+    its input, read again (not coded again), where it still reads with each row's text at
+    the row's offsets; left empty where it does not, or ``source`` is None (an input not
+    given to this run). ``time`` is made from ``timestamp`` either way."""
+    if missing and source is not None and len(rows):
+        path, options, fmt = source
+        try:
+            interviews = {iv.id: iv for iv in read_file(path, options, fmt).interviews}
+        except Exception:  # the columns stay empty, as without the input
+            interviews = {}
+        places = list(zip(rows["interview_id"].astype(str), rows["start"].astype(int), rows["end"].astype(int)))
+        if all(iid in interviews and interviews[iid].text[a:b] == text
+               for (iid, a, b), text in zip(places, rows["text"].astype(str))):
+            marks = {"timestamp": [seconds_cell(interviews[iid].time_at(a)) for iid, a, _ in places]}
+            lines = [interviews[iid].lines_of(a, b) for iid, a, b in places]
+            marks["line"], marks["line_end"] = [n for n, _ in lines], [m for _, m in lines]
+            for column in missing:
+                rows[column] = marks[column]
+    rows["time"] = rows["timestamp"].map(clock)
+    return rows.astype({"timestamp": "float64", "line": "Int64", "line_end": "Int64"})
 
 
 def add_run_outputs(out: str | Path, outputs: dict[str, Path]) -> Path:
