@@ -151,7 +151,7 @@ def _line_span(interview: Interview) -> list[int] | None:
     """
     if not interview.turns:
         return None
-    first, last = interview.line_at(interview.turns[0].start), interview.line_at(interview.turns[-1].end)
+    first, last = interview.lines_of(interview.turns[0].start, interview.turns[-1].end)
     return None if first is None or last is None else [first, last]
 
 

@@ -59,20 +59,15 @@
     const who = document.createElement("div");
     who.className = "who";
     who.textContent = data.speakers[speaker];
-    if (at) {
-      const time = document.createElement("span");
-      time.className = "at";
-      time.textContent = at;
-      time.title = "time in the recording";
-      who.appendChild(time);
-    }
-    if (lines) {
-      const numbered = document.createElement("span");
-      numbered.className = "at";
-      numbered.textContent = lines;
-      numbered.title = "the lines it runs over in the transcript";
-      who.appendChild(numbered);
-    }
+    // where the turn is: its time in the recording, the lines it runs over
+    [[at, "time in the recording"], [lines, "the lines it runs over in the transcript"]].forEach(([mark, title]) => {
+      if (!mark) return;
+      const place = document.createElement("span");
+      place.className = "at";
+      place.textContent = mark;
+      place.title = title;
+      who.appendChild(place);
+    });
     const said = document.createElement("div");
     said.className = "said";
     const inside = notes.filter((a) => a[0] < end && a[1] > start);
