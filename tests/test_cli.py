@@ -70,6 +70,15 @@ def test_inspect_table_shows_the_times_only_when_some_file_has_them():
     assert "lines" not in run("inspect", DEMO / "interviews" / "demo17.vtt").stdout
 
 
+def test_inspect_cites_a_printout_numbered_on_each_page_by_its_first_line(tmp_path):
+    # a printout whose numbering starts again on each page showed "118-6", as if it ran back
+    pages = "".join(f"{n}  {'IP'[n % 2]}: Line {n}.\n" for n in (*range(118, 127), *range(1, 7)))
+    (tmp_path / "p07.txt").write_text(pages, encoding="utf-8")
+    result = run("inspect", tmp_path / "p07.txt")
+    assert result.exit_code == 0, result.output
+    assert "118 ff." in result.stdout and "118-6" not in result.stdout
+
+
 def test_inspect_table_output():
     result = run("inspect", DEMO)
     assert result.exit_code == 0

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from tr_nlp.cli import common as c
-from tr_nlp.schema import clock
+from tr_nlp.schema import clock, line_range
 
 
 @c.handle_errors
@@ -56,7 +56,7 @@ def inspect(
             span, lines = r["time_span"], r["line_span"]
             table.add_row(r["file"], r["format"], r["interview_id"], speakers, str(r["turns"]), str(r["words"]),
                           *([f"{clock(span[0])}-{clock(span[1])}" if span else ""] if timed else []),
-                          *([f"{lines[0]}-{lines[1]}" if lines else ""] if numbered else []),
+                          *([line_range(*lines) if lines else ""] if numbered else []),
                           *([", ".join(f"{coder} {n}" for coder, n in r["codings"].items())] if coded else []),
                           *([str(r["read"])] if marked else []))
         c.out.print(table)
