@@ -133,8 +133,36 @@ def test_quotes_without_offsets_are_found_in_their_interview(tmp_path):
         ("beyond_routine", "she stayed\n   late."), ("warmth", "Sam did \u2013 she"), ("warmth", "Sam did"),
         ("warmth", "stayed\n   late")]
     assert codings[2].start == text.index("Sam did")
-    assert warnings == ["1 quote(s) occur more than once in their interview; the first place is coded",
-                        "1 coding(s) of 1 interview(s) not in the corpus were skipped: 'gone' (1)"]
+    assert warnings == [("1 quote(s) occur more than once in their interview; the first place is coded; a 'line' "
+                         "column citing the line each quote stands on (as the transcript numbers them) chooses the "
+                         "place"), "1 coding(s) of 1 interview(s) not in the corpus were skipped: 'gone' (1)"]
+
+
+def test_the_line_a_row_cites_chooses_among_a_quotes_places(tmp_path):
+    # a quote found more than once was always coded at its first place, though the team's
+    # spreadsheet said which line it stood on ("P07, l. 5")
+    text = "I: Who helped?\nP: Sam did.\nI: And then?\nP: Well, Sam did. Again.\nI: Mm.\nP: Sam did,\nand I\nknew.\n"
+    interviews = {"i": Interview("i", text, (Turn("P", "participant", 18, 26),), lines=((0, 1),))}
+    path = tmp_path / "quotes.csv"
+    path.write_text("interview_id,code,coder,text,Line No.\n"
+                    "i,warmth,A,Sam did,l. 4\n"  # the second of three places
+                    "i,warmth,A,Sam did,\"p. 2, 6-8\"\n"  # the third, after a page
+                    "i,warmth,B,Sam did,7\n"  # the third place is on line 6 alone: on none of them
+                    "i,warmth,B,Sam did,12\n"  # nor is 12: the first place, and said
+                    "i,warmth,B,Again,12\n", encoding="utf-8")  # found once: the line is not needed
+    codings, warnings = read_codings(path, interviews, CODEBOOK)
+    lines = [interviews["i"].line_at(c.start) for c in codings]
+    assert lines == [4, 6, 2, 2, 4]
+    assert warnings == [
+        "2 quote(s) occur more than once in their interview; each is coded at the place on the line cited beside it",
+        ("2 quote(s) occur more than once in their interview; the first place is coded; 2 of them cite a line none "
+         "of their places is on (row 4: '7', found on 2, 4, 6): does the table number lines as the transcript does?")]
+    # a printout numbered on each page: a place over the page break holds the lines on both sides
+    paged = Interview("p", "P: Sam did\nyes.\nP: Sam did\nyes.\n", lines=((0, 40), (11, 41), (16, 42), (27, 1)))
+    path.write_text("interview_id,code,coder,text,lines\np,warmth,A,Sam did yes,1\np,warmth,A,Sam did yes,41\n",
+                    encoding="utf-8")
+    codings, _ = read_codings(path, {"p": paged}, CODEBOOK)
+    assert [(c.start, paged.lines_of(c.start, c.end)) for c in codings] == [(19, (42, 1)), (3, (40, 41))]
 
 
 def test_a_quote_with_elisions_codes_the_passage_from_its_first_part_to_its_last(tmp_path):
@@ -312,6 +340,21 @@ def test_a_framework_matrix_codes_each_cells_quotes_with_its_columns_code(tmp_pa
     assert ("1 passage(s) of its cells are not in the interview (the analyst's summaries?) and were left out, "
             "e.g. 'Felt nobody had time for her'") in warnings
     assert any(w.startswith("3 coding(s) name their interview another way (e.g. 'P01': ") for w in warnings)
+
+
+def test_a_framework_matrixs_line_references_say_where_a_repeated_quote_stands(tmp_path):
+    # "(l. 4)" after a quote was dropped, and a quote said twice was coded where it first stands
+    text = "I: Who helped?\nP: She listened, you know.\nI: And the ward?\nP: Nobody there. She listened, you know.\n"
+    interviews = {"p01": Interview("p01", text, lines=((0, 1),))}
+    path = tmp_path / "framework.csv"
+    path.write_text('Participant,Non-stigmatizing attitude,Beyond routine\n'
+                    'p01,"Felt heard: \u201cshe listened, you know\u201d (l. 4)","she listened, you know [p. 1, 2]"\n',
+                    encoding="utf-8")
+    codings, warnings = read_codings(path, interviews, MATRIX_BOOK)
+    assert [(c.code, interviews["p01"].line_at(c.start)) for c in codings] == [
+        ("non_stigmatizing_attitude", 4), ("beyond_routine", 2)]
+    assert ("2 quote(s) occur more than once in their interview; each is coded at the place on the line cited "
+            "beside it") in warnings
 
 
 def test_a_framework_matrix_needs_the_codebook_of_its_themes(tmp_path):

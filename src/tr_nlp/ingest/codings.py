@@ -6,8 +6,10 @@ the interview text at the offsets, so a table whose offsets drifted is caught at
 Teams that keep coded quotes in a spreadsheet have no offsets: a table with
 ``interview_id, code, coder, text`` and no ``start``/``end`` columns is located by
 finding each quote in its interview, ignoring case, runs of whitespace and the kind of
-quote marks and dashes. A quote found more than once takes its first place, and one
-warning counts such rows. A quote with elisions (``...``, ``[...]``, ``…``) codes the
+quote marks and dashes. A quote found more than once takes the place its row's ``line``
+column cites (``45``, ``l. 45-48``, ``p. 3, 12-15``, ``line 40 ff.``: :func:`cited_lines`),
+where the transcript numbers its lines, else its first place; a warning counts each kind.
+A quote with elisions (``...``, ``[...]``, ``…``) codes the
 passage from its first part to its last, the parts found in that order. A table without
 a ``coder`` column is one coder's, named ``human``.
 
@@ -48,6 +50,7 @@ from tr_nlp.schema import (
     Interview,
     codings_to_frame,
     is_machine_coder,
+    line_range,
 )
 
 #: How many skipped interviews a warning names.
@@ -69,6 +72,10 @@ _CODE_COLUMN = re.compile(r"^\s*code\s*:\s*(?P<name>.+?)\s+applied\s*$", re.IGNO
 _WEIGHT_COLUMN = re.compile(r"^\s*code\s*:\s*.+\s+weight\s*$", re.IGNORECASE)
 #: ATLAS.ti's number before a document's name (``D 1: demo01``; ``P 1:`` before version 8).
 _ATLAS_NUMBER = re.compile(r"^[DP]\s*\d+\s*:\s*")
+#: Other names (:func:`~tr_nlp.ingest.table.header_key`) of a quotes table's column citing
+#: the line each quote stands on, which chooses among the places of a quote found more than once.
+LINE_COLUMNS = ("lines", "line_no", "line_no.", "line_nos", "line_nos.", "line_number", "line_numbers",
+                "line_ref", "line_reference", "line_range")
 #: Cell values that mark a row as coded.
 _MARKED = {"true", "1", "yes", "y", "x", "\u2713"}
 #: What a codings table holds, for the error naming a missing column.
@@ -261,9 +268,8 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
     if quoted:
         if "text" not in frame.columns or interviews is None:
             raise CodingsError("E155", path)
-        frame["start"], frame["end"], repeated = _locate_quotes(frame, interviews, path)
-        if repeated:
-            warnings.append(f"{repeated} quote(s) occur more than once in their interview; the first place is coded")
+        frame["start"], frame["end"], notes = _locate_quotes(frame, interviews, path)
+        warnings += notes
     codings: list[Coding] = []
     unknown: dict[str, int] = {}
     by_path: list[str] = []  # codes named by their place in the code tree
@@ -412,16 +418,24 @@ def _folded(text: str) -> tuple[str, list[int]]:
 
 def _locate_quotes(
     frame: pd.DataFrame, interviews: Mapping[str, Interview], path: str | Path
-) -> tuple[list[str], list[str], int]:
-    """Offsets of each row's quote in its interview, and how many quotes occur more than once.
+) -> tuple[list[str], list[str], list[str]]:
+    """Offsets of each row's quote in its interview, and notes on the quotes found more
+    than once: placed by the line their row cites (a ``line`` column, or one of
+    :data:`LINE_COLUMNS`), or at their first place.
 
     Rows of interviews not in the corpus get placeholder offsets; they are skipped, and
     counted in a warning, with the other rows of such interviews.
     """
+    column = "line" if "line" in frame.columns else find_column(frame.columns, "line", LINE_COLUMNS)
+    cited = frame[column].fillna("").tolist() if column is not None else [""] * len(frame)
     finders: dict[str, QuoteFinder] = {}
-    starts, ends, repeated = [], [], 0
+    starts, ends = [], []
+    first: list[int] = []  # rows of quotes found more than once, coded at their first place
+    by_line = 0
+    elsewhere: list[tuple[int, str, list[str]]] = []  # (row, line cited, lines of the places) where none fits
     missing: list[tuple[int, str, str]] = []  # (row, quote, interview): all of them in one error
-    for row_no, iid, quote in zip(frame.index + 2, frame["interview_id"].str.strip(), frame["text"]):
+    for row_no, iid, quote, line in zip(frame.index + 2, frame["interview_id"].str.strip(), frame["text"], cited,
+                                        strict=True):
         interview = interviews.get(iid)
         if interview is None:  # reported with the other rows of unknown interviews
             starts.append("0")
@@ -429,19 +443,79 @@ def _locate_quotes(
             continue
         if iid not in finders:
             finders[iid] = QuoteFinder(interview.text)
-        found = finders[iid].find(quote)
-        if found is None:
+        spans = finders[iid].spans(quote)
+        if not spans:
             missing.append((row_no, quote, iid))
-            found = (0, 1, 1)
-        starts.append(str(found[0]))
-        ends.append(str(found[1]))
-        repeated += found[2] > 1
+            spans = [(0, 1)]
+        at = 0
+        if len(spans) > 1:
+            lines = [interview.lines_of(*span) for span in spans]
+            wanted = cited_lines(line)
+            at = next((i for i, span in enumerate(lines) if wanted and _overlap(span, wanted)), -1)
+            if at >= 0:
+                by_line += 1
+            else:
+                if wanted and lines[0][0] is not None:
+                    elsewhere.append((row_no, line.strip(), list(dict.fromkeys(line_range(*span) for span in lines))))
+                first.append(row_no)
+                at = 0
+        starts.append(str(spans[at][0]))
+        ends.append(str(spans[at][1]))
     if missing:
         (row_no, quote, iid), rest = missing[0], [row for row, _, _ in missing[1:]]
         more = (f"; nor are the quotes of {len(rest)} more row(s): {', '.join(map(str, rest[:SHOWN]))}"
                 f"{' ...' if len(rest) > SHOWN else ''}") if rest else ""
         raise CodingsError("E154", path, row=row_no, quote=quote[:60], interview_id=iid, more=more)
-    return starts, ends, repeated
+    notes = []
+    if by_line:
+        notes.append(f"{by_line} quote(s) occur more than once in their interview; each is coded at the place "
+                     "on the line cited beside it")
+    if first:
+        fix = ("" if column is not None else
+               "; a 'line' column citing the line each quote stands on (as the transcript numbers them) "
+               "chooses the place")
+        if elsewhere:
+            row_no, line, places = elsewhere[0]
+            fix = (f"; {len(elsewhere)} of them cite a line none of their places is on (row {row_no}: "
+                   f"'{line}', found on {some(places, SHOWN)}): does the table number lines as the transcript does?")
+        notes.append(f"{len(first)} quote(s) occur more than once in their interview; the first place is coded{fix}")
+    return starts, ends, notes
+
+
+#: a line cited in a table cell: ``45``, ``l. 45-48``, ``lines 120-125``, ``line 40 ff.``, a
+#: page before it (``p. 3, 12-15``, ``P07, lines 12-15``), brackets around it
+_CITED = re.compile(r"^[\s(\[]*(?:(?:p|pp|pg|page)\.?\s*\d+\s*[,;:/]?\s*)?(?:(?:l|ll|line|lines|ln)\.?\s*)?"
+                    r"(\d+)(?:\.0+)?(?:\s*[-\u2013\u2014]\s*(\d+))?\s*(?:ff?\.?)?[\s)\]]*$", re.IGNORECASE)
+
+
+def cited_lines(cell: str) -> tuple[int, int] | None:
+    """The first and last line a table cell cites, as :func:`~tr_nlp.schema.line_range`
+    writes them and people do (a page before them is passed over); None for anything else.
+
+    >>> cited_lines("45"), cited_lines("ll. 45-48"), cited_lines("[p. 3, 12\u201315]"), cited_lines("line 40 ff.")
+    ((45, 45), (45, 48), (12, 15), (40, 40))
+    >>> cited_lines("45.0"), cited_lines("118-6"), cited_lines("after the break"), cited_lines("")
+    ((45, 45), (118, 6), None, None)
+    """
+    found = _CITED.match(cell)
+    if found is None:
+        return None
+    first = int(found[1])
+    return first, int(found[2]) if found[2] else first
+
+
+def _overlap(lines: tuple[int | None, int | None], cited: tuple[int, int]) -> bool:
+    """Whether a passage on ``lines`` (first, last) shares a line with the ``cited`` ones;
+    a range whose numbering starts again (``118-6``: a printout numbered on each page) holds
+    the lines from its first on and those up to its last."""
+    def holds(span: tuple[int, int], line: int) -> bool:
+        low, high = span
+        return low <= line <= high if low <= high else (line >= low or line <= high)
+
+    first, last = lines
+    if first is None or last is None:
+        return False
+    return holds((first, last), cited[0]) or holds(cited, first)
 
 
 #: an elision in a (folded) quote: ..., [...], (...), . . . ("…" is folded to "...")
@@ -471,20 +545,24 @@ class QuoteFinder:
     def find(self, quote: str, nth: int = 0) -> tuple[int, int, int] | None:
         """Offsets of the quote's ``nth`` place in the text (counting from 0; its last place
         when it has fewer) and how many places it has (one for an elided quote), or None."""
+        spans = self.spans(quote)
+        if not spans:
+            return None
+        return *spans[min(nth, len(spans) - 1)], len(spans)
+
+    def spans(self, quote: str) -> list[tuple[int, int]]:
+        """Offsets of every place of the quote in the text, in order; one for a quote with
+        elisions (its parts found in order); none when it is not there."""
         needle = _folded(quote.strip())[0]
         places = self.places(needle)
         if not places:  # a spreadsheet may put quote marks around the quote
             needle = needle.strip(_QUOTE_MARKS + " ")
             places = self.places(needle)
-        if places:
-            at = places[min(nth, len(places) - 1)]
-            span, count = (at, at + len(needle)), len(places)
-        else:  # "she came ... on her day off": the parts, in order
+        folded = [(at, at + len(needle)) for at in places]
+        if not folded:  # "she came ... on her day off": the parts, in order
             elided = _find_elided(self.folded, needle)
-            if elided is None:
-                return None
-            span, count = elided, 1
-        return self._where[span[0]], self._where[span[1] - 1] + 1, count
+            folded = [elided] if elided is not None else []
+        return [(self._where[start], self._where[end - 1] + 1) for start, end in folded]
 
     def count_before(self, quote: str, offset: int) -> int:
         """How many places of ``quote`` in the text start before character ``offset``."""
