@@ -134,8 +134,9 @@ def test_quotes_without_offsets_are_found_in_their_interview(tmp_path):
         ("warmth", "stayed\n   late")]
     assert codings[2].start == text.index("Sam did")
     assert warnings == [("1 quote(s) occur more than once in their interview; the first place is coded; a 'line' "
-                         "column citing the line each quote stands on (as the transcript numbers them) chooses the "
-                         "place"), "1 coding(s) of 1 interview(s) not in the corpus were skipped: 'gone' (1)"]
+                         "column citing the line each quote stands on (as the transcript numbers them), or a 'time' "
+                         "column giving when it is said in the recording, chooses the place"),
+                        "1 coding(s) of 1 interview(s) not in the corpus were skipped: 'gone' (1)"]
 
 
 def test_the_line_a_row_cites_chooses_among_a_quotes_places(tmp_path):
@@ -154,7 +155,7 @@ def test_the_line_a_row_cites_chooses_among_a_quotes_places(tmp_path):
     lines = [interviews["i"].line_at(c.start) for c in codings]
     assert lines == [4, 6, 2, 2, 4]
     assert warnings == [
-        "2 quote(s) occur more than once in their interview; each is coded at the place on the line cited beside it",
+        "2 quote(s) occur more than once in their interview; each is coded at the place the line beside it cites",
         ("2 quote(s) occur more than once in their interview; the first place is coded; 2 of them cite a line none "
          "of their places is on (row 4: '7', found on 2, 4, 6): does the table number lines as the transcript does?")]
     # a printout numbered on each page: a place over the page break holds the lines on both sides
@@ -342,6 +343,27 @@ def test_a_framework_matrix_codes_each_cells_quotes_with_its_columns_code(tmp_pa
     assert any(w.startswith("3 coding(s) name their interview another way (e.g. 'P01': ") for w in warnings)
 
 
+def test_the_time_a_row_gives_chooses_among_a_quotes_places(tmp_path):
+    # a team quoting from a timed transcript (Otter, Zoom) notes when each quote is said
+    text = "I: Who?\nP: She listened.\nI: And later?\nP: She listened.\n"
+    starts = [3, 11, 28, 42]  # after each label
+    turns = tuple(Turn(s, r, start, text.index("\n", start), at) for s, r, start, at in zip(
+        "IPIP", ("interviewer", "participant") * 2, starts, (0.0, 5.0, 60.0, 65.0), strict=True))
+    interviews = {"i": Interview("i", text, turns)}
+    second = text.rindex("She listened")
+    assert [text[t.start:t.end] for t in turns] == ["Who?", "She listened.", "And later?", "She listened."]
+    path = tmp_path / "quotes.csv"
+    path.write_text("interview_id,code,coder,text,Timecode\n"
+                    "i,warmth,A,she listened,00:01:07\n"  # the second place, said from 65 s on
+                    "i,warmth,A,she listened,[00:00:06]\n"  # the first: the second is said later
+                    "i,warmth,A,she listened,00:00:01\n", encoding="utf-8")  # before both: the first, and said
+    codings, warnings = read_codings(path, interviews, CODEBOOK)
+    assert [c.start for c in codings] == [second, text.index("She listened"), text.index("She listened")]
+    assert warnings[-2:] == [
+        "2 quote(s) occur more than once in their interview; each is coded at the place the time beside it cites",
+        "1 quote(s) occur more than once in their interview; the first place is coded"]
+
+
 def test_a_framework_matrixs_line_references_say_where_a_repeated_quote_stands(tmp_path):
     # "(l. 4)" after a quote was dropped, and a quote said twice was coded where it first stands
     text = "I: Who helped?\nP: She listened, you know.\nI: And the ward?\nP: Nobody there. She listened, you know.\n"
@@ -353,8 +375,8 @@ def test_a_framework_matrixs_line_references_say_where_a_repeated_quote_stands(t
     codings, warnings = read_codings(path, interviews, MATRIX_BOOK)
     assert [(c.code, interviews["p01"].line_at(c.start)) for c in codings] == [
         ("non_stigmatizing_attitude", 4), ("beyond_routine", 2)]
-    assert ("2 quote(s) occur more than once in their interview; each is coded at the place on the line cited "
-            "beside it") in warnings
+    assert ("2 quote(s) occur more than once in their interview; each is coded at the place the line beside it "
+            "cites") in warnings
 
 
 def test_a_framework_matrix_needs_the_codebook_of_its_themes(tmp_path):

@@ -8,7 +8,9 @@ Teams that keep coded quotes in a spreadsheet have no offsets: a table with
 finding each quote in its interview, ignoring case, runs of whitespace and the kind of
 quote marks and dashes. A quote found more than once takes the place its row's ``line``
 column cites (``45``, ``l. 45-48``, ``p. 3, 12-15``, ``line 40 ff.``: :func:`cited_lines`),
-where the transcript numbers its lines, else its first place; a warning counts each kind.
+where the transcript numbers its lines, or the place said at the time its ``time``
+column gives (``00:12:30``: :func:`cited_time`), where it gives times; else its first
+place. A warning counts each kind.
 A quote with elisions (``...``, ``[...]``, ``…``) codes the
 passage from its first part to its last, the parts found in that order. A table without
 a ``coder`` column is one coder's, named ``human``.
@@ -42,6 +44,7 @@ from tr_nlp.codebook import code_finder, code_leaf
 from tr_nlp.errors import CodingsError, InputError, counted, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
 from tr_nlp.ingest.framework import code_columns, melted
+from tr_nlp.ingest.speakers import TIME_MARK, TIMESTAMP, parse_timestamp, time_marks
 from tr_nlp.ingest.table import TableMapping, find_column, header_key, load_frame, load_sheets
 from tr_nlp.schema import (
     CODING_COLUMNS,
@@ -76,6 +79,9 @@ _ATLAS_NUMBER = re.compile(r"^[DP]\s*\d+\s*:\s*")
 #: the line each quote stands on, which chooses among the places of a quote found more than once.
 LINE_COLUMNS = ("lines", "line_no", "line_no.", "line_nos", "line_nos.", "line_number", "line_numbers",
                 "line_ref", "line_reference", "line_range")
+#: Other names of a quotes table's column giving when each quote is said in the recording,
+#: which chooses among the places of a quote found more than once (never ``start``: an offset).
+TIME_COLUMNS = ("timestamp", "time_stamp", "timecode", "time_code", "start_time", "starttime", "begin_time")
 #: Cell values that mark a row as coded.
 _MARKED = {"true", "1", "yes", "y", "x", "\u2713"}
 #: What a codings table holds, for the error naming a missing column.
@@ -426,16 +432,18 @@ def _locate_quotes(
     Rows of interviews not in the corpus get placeholder offsets; they are skipped, and
     counted in a warning, with the other rows of such interviews.
     """
-    column = "line" if "line" in frame.columns else find_column(frame.columns, "line", LINE_COLUMNS)
-    cited = frame[column].fillna("").tolist() if column is not None else [""] * len(frame)
+    columns = {name: name if name in frame.columns else find_column(frame.columns, name, others)
+               for name, others in (("line", LINE_COLUMNS), ("time", TIME_COLUMNS))}
+    cells = {name: frame[column].tolist() if column is not None else [""] * len(frame)
+             for name, column in columns.items()}
     finders: dict[str, QuoteFinder] = {}
     starts, ends = [], []
     first: list[int] = []  # rows of quotes found more than once, coded at their first place
-    by_line = 0
+    cited = 0
     elsewhere: list[tuple[int, str, list[str]]] = []  # (row, line cited, lines of the places) where none fits
     missing: list[tuple[int, str, str]] = []  # (row, quote, interview): all of them in one error
-    for row_no, iid, quote, line in zip(frame.index + 2, frame["interview_id"].str.strip(), frame["text"], cited,
-                                        strict=True):
+    for row_no, iid, quote, line, time in zip(frame.index + 2, frame["interview_id"].str.strip(), frame["text"],
+                                              cells["line"], cells["time"], strict=True):
         interview = interviews.get(iid)
         if interview is None:  # reported with the other rows of unknown interviews
             starts.append("0")
@@ -447,15 +455,14 @@ def _locate_quotes(
         if not spans:
             missing.append((row_no, quote, iid))
             spans = [(0, 1)]
-        at = 0
+        at: int | None = 0
         if len(spans) > 1:
-            lines = [interview.lines_of(*span) for span in spans]
-            wanted = cited_lines(line)
-            at = next((i for i, span in enumerate(lines) if wanted and _overlap(span, wanted)), -1)
-            if at >= 0:
-                by_line += 1
+            at = _cited_place(interview, spans, line, time)
+            if at is not None:
+                cited += 1
             else:
-                if wanted and lines[0][0] is not None:
+                lines = [interview.lines_of(*span) for span in spans]
+                if cited_lines(line) and lines[0][0] is not None:
                     elsewhere.append((row_no, line.strip(), list(dict.fromkeys(line_range(*span) for span in lines))))
                 first.append(row_no)
                 at = 0
@@ -467,19 +474,58 @@ def _locate_quotes(
                 f"{' ...' if len(rest) > SHOWN else ''}") if rest else ""
         raise CodingsError("E154", path, row=row_no, quote=quote[:60], interview_id=iid, more=more)
     notes = []
-    if by_line:
-        notes.append(f"{by_line} quote(s) occur more than once in their interview; each is coded at the place "
-                     "on the line cited beside it")
+    if cited:
+        which = " or ".join(name for name, column in columns.items() if column is not None)
+        notes.append(f"{cited} quote(s) occur more than once in their interview; each is coded at the place "
+                     f"the {which} beside it cites")
     if first:
-        fix = ("" if column is not None else
-               "; a 'line' column citing the line each quote stands on (as the transcript numbers them) "
-               "chooses the place")
+        fix = ("" if any(columns.values()) else
+               "; a 'line' column citing the line each quote stands on (as the transcript numbers them), or a "
+               "'time' column giving when it is said in the recording, chooses the place")
         if elsewhere:
             row_no, line, places = elsewhere[0]
             fix = (f"; {len(elsewhere)} of them cite a line none of their places is on (row {row_no}: "
                    f"'{line}', found on {some(places, SHOWN)}): does the table number lines as the transcript does?")
         notes.append(f"{len(first)} quote(s) occur more than once in their interview; the first place is coded{fix}")
     return starts, ends, notes
+
+
+def _cited_place(interview: Interview, spans: list[tuple[int, int]], line: str, time: str) -> int | None:
+    """Which of a quote's places (``spans``) the ``line`` and ``time`` cells of its row
+    cite: the first on a cited line (:func:`cited_lines`), else the last said at or before
+    the cited time (by the transcript's times: :meth:`~tr_nlp.schema.Interview.time_at`);
+    None where neither says."""
+    wanted = cited_lines(line)
+    if wanted:
+        for i, span in enumerate(spans):
+            if _overlap(interview.lines_of(*span), wanted):
+                return i
+    seconds = cited_time(time)
+    times = [interview.time_at(start) for start, _ in spans]
+    if seconds is None or None in times:
+        return None
+    said = [i for i, at in enumerate(times) if at is not None and at <= seconds + 1]  # a second's rounding
+    return max(said, key=lambda i: times[i] or 0.0) if said else None
+
+
+#: a clock in a table cell (``12:30``, ``1:02:03.5``)
+_CLOCK = re.compile(TIMESTAMP)
+
+
+def cited_time(cell: str) -> float | None:
+    """Seconds into the recording a table cell cites as a clock (``12:30``, ``[00:12:30]``,
+    ``#00:12:30-4#``); None for anything else (a bare number says no unit).
+
+    >>> cited_time("[00:12:30]"), cited_time("1:02:03.5"), cited_time("#00:00:09-2#"), cited_time("12:30-12:45")
+    (750.0, 3723.5, 9.2, 750.0)
+    >>> cited_time("90"), cited_time("")
+    (None, None)
+    """
+    found = TIME_MARK.search(cell)
+    if found is not None:
+        return time_marks(found[0])[0][1]
+    found = _CLOCK.search(cell)
+    return parse_timestamp(found[0]) if found is not None else None
 
 
 #: a line cited in a table cell: ``45``, ``l. 45-48``, ``lines 120-125``, ``line 40 ff.``, a
