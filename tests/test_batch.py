@@ -155,20 +155,22 @@ def test_a_file_named_twice_is_one_input(incoming, model, tmp_path):
 def test_bad_files_are_recorded_and_the_rest_is_coded(incoming, model, tmp_path):
     (incoming / "interviews" / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)
     (incoming / "interviews" / "empty.txt").write_bytes(b"")
-    (incoming / "interviews" / "legacy.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # no reader: said, not lost quietly
+    (incoming / "interviews" / "legacy.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # Word 97-2003's: said, not lost quietly
+    (incoming / "interviews" / "notes.pages").write_bytes(b"PK")  # no reader takes it
     out = tmp_path / "out"
     result = run("batch", incoming, "--model", model, "-o", out, "--workers", "1")
     assert result.exit_code == 1
-    assert "18 coded, 0 already done, 2 failed of 20 inputs" in result.stdout
-    assert "1 file(s) not read: no reader takes their type (.doc 1)" in result.stderr
+    assert "18 coded, 0 already done, 3 failed of 21 inputs" in result.stdout
+    assert "1 file(s) not read: no reader takes their type (.pages 1)" in result.stderr
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
-    assert [(Path(e["file"]).name, e["code"]) for e in errors] == [("broken.txt", "E102"), ("empty.txt", "E101")]
-    assert "2 input(s) failed" in result.stderr
+    assert [(Path(e["file"]).name, e["code"]) for e in errors] == [
+        ("broken.txt", "E102"), ("empty.txt", "E101"), ("legacy.doc", "E114")]
+    assert "3 input(s) failed" in result.stderr
     assert pd.read_csv(out / "suggestions.csv").interview_id.nunique() == 18
     before = outputs(out)
     again = run("batch", incoming, "--model", model, "-o", out, "--workers", "1")  # the bad files fail again
     assert again.exit_code == 1
-    assert "0 coded, 18 already done, 2 failed of 20 inputs" in again.stdout
+    assert "0 coded, 18 already done, 3 failed of 21 inputs" in again.stdout
     assert outputs(out) == before
 
 

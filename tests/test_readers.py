@@ -553,6 +553,69 @@ def test_rtf_from_f4_reads_as_the_document_shows_it(write):
     assert result.warnings == []
 
 
+COMPOUND = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)  # a Microsoft compound file's header
+
+
+def test_a_doc_file_is_read_by_what_it_holds(write, tmp_path):
+    # every .doc was passed over ("no reader takes their type"), though services write RTF,
+    # text or a .docx under that name, and Word opens them all
+    rtf = read_file(write("p07.doc", F4_RTF))
+    assert rtf.interviews[0].format == "rtf" and len(rtf.interviews[0].turns) == 4
+    assert rtf.warnings[0] == "holds RTF, not Word 97-2003's binary format; read as such"
+    text = read_file(write("p08.doc", "\ufeffI: Who helped?\nP: The nurse.\n"))
+    assert turn_texts(text.interviews[0])[1] == ("P", "participant", "The nurse.") and text.interviews[0].id == "p08"
+    assert text.warnings[0].startswith("holds plain text")
+    make_docx(tmp_path / "p09.doc", [(None, "I: Who helped?"), (None, "P: The nurse.")])
+    docx = read_file(tmp_path / "p09.doc")
+    assert docx.interviews[0].format == "docx" and docx.warnings[0].startswith("holds a .docx document")
+
+
+@pytest.mark.parametrize(("name", "content", "code", "says"), [
+    ("p07.doc", COMPOUND, "E114", ("is in Word 97-2003 (binary .doc) format, which tr_nlp does not read; open it "
+                                   "in Word or LibreOffice and save it as .docx (many at once: soffice --headless "
+                                   "--convert-to docx *.doc)")),
+    ("p07.docx", COMPOUND, "E114", "is in Word 97-2003 (binary .doc) format"),  # renamed, not converted
+    ("p07.docx", COMPOUND + "EncryptedPackage".encode("utf-16-le"), "E113",
+     "is password-protected (an encrypted .docx), and tr_nlp asks for no password; open it in Word"),
+    ("p07.doc", b"<html><body><p>I: Who?</p></body></html>", "E114", "is in web page (HTML) format"),
+    ("p07.doc", b"  \r\n", "E101", "the file is empty"),
+    ("p07.odt", COMPOUND, "E114", "save it as .odt (many at once: soffice --headless --convert-to odt *.doc)"),
+])
+def test_a_compound_file_or_web_page_is_refused_saying_how_to_save_it(write, name, content, code, says):
+    # an encrypted .docx (a common safeguard for health data) was "not a valid .docx (corrupt
+    # or truncated zip...)", and a Word 97-2003 .doc "unsupported file type"
+    with pytest.raises(InputError) as info:
+        read_file(write(name, content))
+    assert info.value.code == code and says in str(info.value) and name in str(info.value)
+
+
+def test_a_workbook_in_excels_old_or_encrypted_format_is_refused_saying_how_to_save_it(write):
+    from tr_nlp.ingest.codings import read_codings
+
+    with pytest.raises(InputError, match=r"E114\] is in Excel 97-2003 \(binary .xls\) format.*save it as .xlsx"):
+        read_codings(write("codings.xls", COMPOUND))
+    with pytest.raises(InputError, match=r"E113\] is password-protected \(an encrypted .xlsx\).*open it in Excel"):
+        read_codings(write("codings.xlsx", COMPOUND + "EncryptedPackage".encode("utf-16-le")))
+    with pytest.raises(InputError, match="E114"):
+        read_file(write("utterances.xls", COMPOUND))
+
+
+def test_a_doc_the_docx_beside_it_was_saved_from_is_left_out_of_a_folder(tmp_path):
+    from conftest import make_pdf
+
+    # after `soffice --convert-to docx *.doc`, each .doc beside its .docx failed as unreadable
+    make_docx(tmp_path / "p07.docx", [(None, "I: Who helped?"), (None, "P: The nurse.")])
+    (tmp_path / "p07.doc").write_bytes(COMPOUND)
+    (tmp_path / "p08.doc").write_bytes(COMPOUND)
+    (tmp_path / "p09.doc").write_bytes(F4_RTF)
+    make_pdf(tmp_path / "p09.pdf", PDF_PAGES)  # the printout of the .doc beside it
+    corpus = load_corpus([tmp_path])
+    assert [(iv.id, iv.format) for iv in corpus.interviews] == [("p07", "docx"), ("p09", "rtf")]
+    assert [(Path(f.path).name, f.error.code) for f in corpus.failures] == [("p08.doc", "E114")]
+    assert any("2 PDF or .doc file(s) left out as copies" in w and "p07.doc" in w and "p09.pdf" in w
+               for w in corpus.warnings)
+
+
 def test_rtf_tables_unicode_escapes_and_code_pages(write):
     # a Word table of speaker | text rows; \uN with a fallback of two (\uc2), a surrogate pair; a Cyrillic code page
     rtf = (rb"{\rtf1\ansi\ansicpg1251{\stylesheet{\s0 Normal;}}\uc2"
@@ -658,7 +721,7 @@ def test_a_pdf_printout_beside_its_document_is_left_out_of_a_folder(tmp_path):
     make_pdf(tmp_path / "p13.pdf", PDF_PAGES)
     corpus = load_corpus([tmp_path])
     assert sorted((iv.id, iv.format) for iv in corpus.interviews) == [("p12", "docx"), ("p13", "pdf")]
-    assert any("1 PDF file(s) left out as copies of the transcript of the same name beside them" in w
+    assert any("1 PDF or .doc file(s) left out as copies of the transcript of the same name beside them" in w
                and "p12.pdf" in w for w in corpus.warnings)
 
 
@@ -1138,19 +1201,20 @@ def test_unsupported_extension(write):
 
 
 def test_a_folder_says_which_files_it_passed_over(write, tmp_path):
-    # legacy Word files beside .docx ones would otherwise drop out of a study without a word
+    # files no reader takes would otherwise drop out of a study without a word
     write("talk/a.txt", "I: How are you?\nP: Fine.\n")
-    for name in ("b.doc", "c.pages", "d.doc", "a.mp3", "codebook.yaml", "README.md", ".hidden.doc", "_old/e.doc"):
+    for name in ("b.pages", "c.pages", "d.mp3", "a.mp3", "codebook.yaml", "README.md", ".hidden.doc", "_old/e.doc"):
         write(f"talk/{name}", b"x")
+    write("talk/f.doc", COMPOUND)  # read, and failing, saying how to save it as .docx
     corpus = load_corpus([tmp_path / "talk"])
-    assert [iv.id for iv in corpus.interviews] == ["a"]
+    assert [iv.id for iv in corpus.interviews] == ["a"] and [f.error.code for f in corpus.failures] == ["E114"]
     (warning,) = corpus.warnings
     assert warning.startswith(f"{tmp_path / 'talk'}: 4 file(s) not read: no reader takes their type "
-                              "(.doc 2, .mp3 1, .pages 1): ")
+                              "(.mp3 2, .pages 2): ")
     assert "a.mp3', " in warning and " and 1 more; if they are transcripts, save them as .docx or .txt" in warning
     (tmp_path / "empty").mkdir()
     assert load_corpus([tmp_path / "empty"]).warnings == [
-        (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .docx .json .jsonl .markdown "
+        (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .doc .docx .json .jsonl .markdown "
          ".md .ndjson .odt .parquet .pdf .qde .qdpx .rtf .srt .tsv .txt .vtt .xlsx)")]
     assert load_corpus([tmp_path / "talk" / "a.txt"]).warnings == []  # files named one by one: nothing passed over
 

@@ -41,6 +41,15 @@ class Errors:
     E110 = "not a valid {kind} ({detail}); open it in {app} and save it again as {kind}"
     E111 = "{kind} entry {entry!r} looks like a zip bomb: {detail}; refusing the file, it is not a transcript"
     E112 = "has no text layer (a scanned PDF?); run OCR on it first, or export the transcript as text"
+    E113 = (
+        "is password-protected (an encrypted {kind}), and tr_nlp asks for no password; open it in {app} with "
+        "its password and save a copy without one (File > Info > Protect, or Save As > General Options), "
+        "kept as safely as the original"
+    )
+    E114 = (
+        "is in {old} format, which tr_nlp does not read; open it in {app} or LibreOffice and save it as {kind} "
+        "(many at once: soffice --headless --convert-to {ext} *{suffix})"
+    )
     # --- subtitles and speech-to-text JSON ------------------------------------------
     E120 = "broken cue at line {line}: {detail}"
     E121 = "missing 'WEBVTT' header on the first line; expected a WebVTT file"

@@ -1,4 +1,9 @@
-"""Office files (.docx, .xlsx, .odt) are zip archives: check one before a library unpacks it."""
+"""Office files (.docx, .xlsx, .odt) are zip archives: check one before a library unpacks it.
+
+Their forerunners (Word's ``.doc``, Excel's ``.xls``) and password-protected Office files
+are Microsoft compound files instead (:data:`COMPOUND_FILE`); such a file, whatever its
+name, is refused saying how to save it as one tr_nlp reads (:func:`compound_file_error`).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,39 @@ OFFICE = {".docx": ("word/document.xml", "Word"), ".xlsx": ("xl/workbook.xml", "
           ".odt": ("content.xml", "LibreOffice Writer")}
 
 
+#: The first bytes of a Microsoft compound file (OLE2): Word 97-2003's .doc, Excel 97-2003's
+#: .xls, and any Office file encrypted with a password (the first four tell it, cut short too).
+COMPOUND_FILE = b"\xd0\xcf\x11\xe0"
+#: Office file suffix -> the format before it, and its suffix
+_BEFORE = {".docx": ("Word 97-2003 (binary .doc)", ".doc"), ".xlsx": ("Excel 97-2003 (binary .xls)", ".xls"),
+           ".odt": ("Microsoft Office 97-2003 (binary)", ".doc")}
+
+
+def compound_file_error(path: Path, kind: str, data: bytes | None = None) -> InputError:
+    """The error for a compound file (:data:`COMPOUND_FILE`) where a ``kind`` file
+    (``".docx"``, ``".xlsx"``, ``".odt"``) is read: E113 for an encrypted Office file (its
+    ``EncryptedPackage`` stream), else E114 for the binary format before ``kind``.
+
+    >>> compound_file_error(Path("p07.doc"), ".docx", COMPOUND_FILE).code
+    'E114'
+    >>> compound_file_error(Path("p07.docx"), ".docx", COMPOUND_FILE + "EncryptedPackage".encode("utf-16-le")).code
+    'E113'
+    """
+    data = Path(path).read_bytes() if data is None else data
+    _, app = OFFICE[kind]
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return InputError("E113", path, kind=kind, app=app)
+    return legacy_error(path, kind)
+
+
+def legacy_error(path: Path, kind: str, old: str | None = None) -> InputError:
+    """E114: ``path`` is in ``old`` format (by default the binary one before ``kind``), to be
+    saved as ``kind``."""
+    before, suffix = _BEFORE[kind]
+    _, app = OFFICE[kind]
+    return InputError("E114", path, old=old or before, kind=kind, app=app, ext=kind[1:], suffix=suffix)
+
+
 def check_office_archive(path: Path, kind: str) -> None:
     """Refuse a missing or empty file, a truncated zip, a zip bomb or an archive without
     the file type's main part.
@@ -28,13 +66,16 @@ def check_office_archive(path: Path, kind: str) -> None:
     ------
     InputError
         E100 (no such file), E101 (empty), E110 (not a valid file of its type), E111 (looks
-        like a zip bomb).
+        like a zip bomb), E113 (password-protected), E114 (the binary format before ``kind``).
     """
     member, app = OFFICE[kind]
     if not path.exists():
         raise InputError("E100", path)
     if path.stat().st_size == 0:
         raise InputError("E101", path)
+    with path.open("rb") as file:
+        if file.read(len(COMPOUND_FILE)) == COMPOUND_FILE:
+            raise compound_file_error(path, kind)
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()

@@ -15,8 +15,9 @@ are and how to read them::
 
 Without one, a folder is searched recursively for files with a known extension, leaving
 out hidden files, paths starting with ``_`` and README/LICENSE/CHANGELOG files; files of
-other types (``.doc``, audio...) are left out with a warning naming them, and so is a
-PDF beside a transcript of the same name in another format (its printout).
+other types (``.pages``, audio...) are left out with a warning naming them, and so is a
+PDF or ``.doc`` beside a transcript of the same name in another format (its printout, or
+the file it was saved from).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any, TypeVar
 
 from tr_nlp.codebook import load_codebook, load_yaml
 from tr_nlp.errors import ConfigError, InputError, TrNlpError, some
+from tr_nlp.ingest.archive import legacy_error
 from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
 from tr_nlp.ingest.codings import read_codings
 from tr_nlp.ingest.combine import (
@@ -43,6 +45,7 @@ from tr_nlp.ingest.combine import (
     renamed_items,
 )
 from tr_nlp.ingest.comments import codes_from_comments, read_marks
+from tr_nlp.ingest.doc import read_doc
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.odt import read_odt
 from tr_nlp.ingest.pdf import read_pdf
@@ -61,6 +64,7 @@ READERS = {
     "text": partial(read_text_file, fmt="text"),
     "markdown": partial(read_text_file, fmt="markdown"),
     "docx": read_docx,
+    "doc": read_doc,
     "rtf": read_rtf,
     "pdf": read_pdf,
     "odt": read_odt,
@@ -162,6 +166,8 @@ def detect_format(path: str | Path, fmt: str | None = None) -> str:
             raise InputError("E105", path, fmt=fmt, expected=sorted(READERS))
         return fmt
     suffix = Path(path).suffix.lower()
+    if suffix == ".xls":  # an utterance table in Excel 97-2003's format
+        raise legacy_error(Path(path), ".xlsx")
     if suffix not in EXTENSIONS:
         raise InputError("E104", path, suffix=suffix or "(none)", expected=" ".join(sorted(EXTENSIONS)))
     return EXTENSIONS[suffix]
@@ -191,7 +197,7 @@ def _not_a_file(path: Path) -> InputError:
 def iter_input_files(paths: Iterable[str | Path], passed_over: list[Path] | None = None) -> Iterator[Path]:
     """Expand files, folders (recursively, sorted) and globs into transcript files.
 
-    A folder's files of a type no reader takes (``.doc``, audio...) are left
+    A folder's files of a type no reader takes (``.pages``, audio...) are left
     out; pass a list as ``passed_over`` to collect them. A folder's ``.json`` files are
     read only when they are speech-to-text transcripts (the others are model cards,
     settings and the like).
@@ -245,8 +251,8 @@ def _folder_files(folder: Path) -> Iterator[Path]:
 def passed_over_warning(files: Sequence[Path], shown: int = 3) -> str:
     """One line saying which files of a folder were not read, and why.
 
-    >>> print(passed_over_warning([Path("a.mp3"), Path("b.doc"), Path("c.doc")], shown=2))
-    3 file(s) not read: no reader takes their type (.doc 2, .mp3 1): 'a.mp3', 'b.doc' and 1 more;
+    >>> print(passed_over_warning([Path("a.mp3"), Path("b.pages"), Path("c.pages")], shown=2))
+    3 file(s) not read: no reader takes their type (.pages 2, .mp3 1): 'a.mp3', 'b.pages' and 1 more;
     if they are transcripts, save them as .docx or .txt
     """
     counts = Counter(f.suffix.lower() or "(no suffix)" for f in files)
@@ -267,25 +273,29 @@ _TRANSCRIPTION_COPIES = {".txt", ".vtt", ".srt", ".tsv"}
 def _without_other_formats(
     found: list[tuple[Path, ReadOptions, str | None]],
 ) -> tuple[list[tuple[Path, ReadOptions, str | None]], list[Path], list[Path]]:
-    """``found`` less the other formats of each speech-to-text transcript and the PDF copies
-    of other transcripts; and those two kinds of files.
+    """``found`` less the other formats of each speech-to-text transcript and the PDF and
+    ``.doc`` copies of other transcripts; and those two kinds of files.
 
     Whisper writes one recording's transcript as ``a.json``, ``a.txt``, ``a.vtt``,
     ``a.srt`` and ``a.tsv``: the same interview five times, which would fail as duplicate
     ids. The ``.json`` holds the most (WhisperX's speakers, times), so it is read alone.
-    Likewise ``a.pdf`` beside ``a.docx`` is most likely its printout: the document is read.
+    Likewise ``a.pdf`` beside ``a.docx`` (or ``a.doc``) is most likely its printout, and
+    ``a.doc`` the file ``a.docx`` was saved from (``soffice --convert-to docx`` writes it
+    beside it): the document is read.
     """
     def stem(path: Path) -> tuple[Path, str]:
         return path.parent, path.stem
 
     speech = {stem(path) for path, _, fmt in found if reader_of(path, fmt) == "whisper"}
-    documents = {stem(path) for path, _, fmt in found if reader_of(path, fmt) not in {"pdf", "table", "qdpx"}}
+    documents = {stem(path) for path, _, fmt in found if reader_of(path, fmt) not in {"pdf", "doc", "table", "qdpx"}}
+    originals = documents | {stem(path) for path, _, fmt in found if reader_of(path, fmt) == "doc"}
     kept, copies, printouts = [], [], []
     for item in found:
         path, _, fmt = item
         if stem(path) in speech and path.suffix.lower() in _TRANSCRIPTION_COPIES:
             copies.append(path)
-        elif stem(path) in documents and reader_of(path, fmt) == "pdf":
+        elif (reader_of(path, fmt) == "pdf" and stem(path) in originals) or (
+                reader_of(path, fmt) == "doc" and stem(path) in documents):
             printouts.append(path)
         else:
             kept.append(item)
@@ -304,13 +314,15 @@ def copies_warning(files: Sequence[Path], shown: int = 3) -> str:
 
 
 def printouts_warning(files: Sequence[Path], shown: int = 3) -> str:
-    """One line saying which PDFs were left out as copies of a transcript beside them.
+    """One line saying which PDFs and ``.doc`` files were left out as copies of a transcript
+    beside them.
 
-    >>> print(printouts_warning([Path("a.pdf")]))
-    1 PDF file(s) left out as copies of the transcript of the same name beside them, which is read: 'a.pdf'
+    >>> print(printouts_warning([Path("a.pdf"), Path("b.doc")]))
+    2 PDF or .doc file(s) left out as copies of the transcript of the same name beside them, which is read:
+    'a.pdf', 'b.doc'
     """
-    return (f"{len(files)} PDF file(s) left out as copies of the transcript of the same name beside them, "
-            f"which is read: {_some(files, shown)}")
+    return (f"{len(files)} PDF or .doc file(s) left out as copies of the transcript of the same name beside "
+            f"them, which is read: {_some(files, shown)}")
 
 
 def _inside(path: Path, folders: set[Path]) -> bool:

@@ -32,7 +32,7 @@ import pandas as pd
 
 from tr_nlp.csvsafe import unguard_frame
 from tr_nlp.errors import InputError
-from tr_nlp.ingest.archive import check_office_archive
+from tr_nlp.ingest.archive import COMPOUND_FILE, check_office_archive, compound_file_error
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import decode_bytes, normalise_text
 from tr_nlp.ingest.speakers import (
@@ -139,7 +139,10 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
             if len(sheets) > 1:
                 warnings.append(f"read the first of {len(sheets)} sheets, '{first}'")
         else:
-            decoded = decode_bytes(path.read_bytes(), path, encoding)
+            data = path.read_bytes()
+            if data.startswith(COMPOUND_FILE):  # Excel 97-2003's .xls, or any name on an encrypted workbook
+                raise compound_file_error(path, ".xlsx", data)
+            decoded = decode_bytes(data, path, encoding)
             text = decoded.text
             if decoded.warning:
                 warnings.append(decoded.warning)

@@ -1,0 +1,53 @@
+"""Files named ``.doc``: read by what they hold, which is often not Word 97-2003's binary format.
+
+Transcription services and older tools write RTF, plain text, or a ``.docx`` under a
+``.doc`` name, and Word opens them all alike. Such a file is read as what it holds (with a
+warning saying so). Word 97-2003's own binary format (a Microsoft compound file) is not
+read: it is refused with an error saying how to save it as ``.docx``, one file or a whole
+folder at once, and so is a web page saved as ``.doc``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tr_nlp.errors import InputError
+from tr_nlp.ingest.archive import COMPOUND_FILE, compound_file_error, legacy_error
+from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.docx import read_docx
+from tr_nlp.ingest.encoding import read_bytes
+from tr_nlp.ingest.rtf import read_rtf
+from tr_nlp.ingest.text import read_text_file
+
+#: what may come before a file's first mark: a UTF-8 byte order mark, white space
+_LEADING = b"\xef\xbb\xbf \t\r\n"
+
+
+def read_doc(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Read a ``.doc`` file into one :class:`~tr_nlp.schema.Interview` by what it holds:
+    RTF, a ``.docx``, or plain text.
+
+    Raises
+    ------
+    InputError
+        E100 (no such file), E101 (empty), E114 (Word 97-2003's binary format, or a web
+        page), E113 (a password-protected Office file); and the errors of the reader of
+        what it holds.
+    """
+    path = Path(path)
+    data = read_bytes(path)
+    start = data.lstrip(_LEADING)[:512]
+    if not start:
+        raise InputError("E101", path)
+    if data.startswith(COMPOUND_FILE):
+        raise compound_file_error(path, ".docx", data)
+    if start.startswith(b"{\\rtf"):
+        result, held = read_rtf(path, options), "RTF"
+    elif start.startswith(b"PK\x03\x04"):
+        result, held = read_docx(path, options), "a .docx document"
+    elif start.startswith(b"<") and (b"<html" in start.lower() or b"<!doctype html" in start.lower()):
+        raise legacy_error(path, ".docx", old="web page (HTML)")
+    else:
+        result, held = read_text_file(path, options, fmt="text"), "plain text"
+    result.warnings.insert(0, f"holds {held}, not Word 97-2003's binary format; read as such")
+    return result
