@@ -589,6 +589,21 @@ def test_a_compound_file_or_web_page_is_refused_saying_how_to_save_it(write, nam
     assert info.value.code == code and says in str(info.value) and name in str(info.value)
 
 
+def test_a_password_protected_odt_is_refused_saying_so(tmp_path):
+    # LibreOffice encrypts the parts inside the zip: "content.xml: not well-formed", "save it again"
+    path = tmp_path / "p07.odt"
+    manifest = ('<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                '<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data '
+                'manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", os.urandom(200))
+        archive.writestr("META-INF/manifest.xml", manifest)
+    with pytest.raises(InputError, match=r"p07.odt: \[E113\] is password-protected \(an encrypted .odt\).*open it in "
+                                         r"LibreOffice Writer with its password.*'Save with password' unticked"):
+        read_file(path)
+
+
 def test_a_workbook_in_excels_old_or_encrypted_format_is_refused_saying_how_to_save_it(write):
     from tr_nlp.ingest.codings import read_codings
 

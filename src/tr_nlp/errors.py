@@ -43,8 +43,7 @@ class Errors:
     E112 = "has no text layer (a scanned PDF?); run OCR on it first, or export the transcript as text"
     E113 = (
         "is password-protected (an encrypted {kind}), and tr_nlp asks for no password; open it in {app} with "
-        "its password and save a copy without one (File > Info > Protect, or Save As > General Options), "
-        "kept as safely as the original"
+        "its password and save a copy without one ({how}), kept as safely as the original"
     )
     E114 = (
         "is in {old} format, which tr_nlp does not read; open it in {app} or LibreOffice and save it as {kind} "

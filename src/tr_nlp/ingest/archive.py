@@ -23,9 +23,17 @@ OFFICE = {".docx": ("word/document.xml", "Word"), ".xlsx": ("xl/workbook.xml", "
 #: The first bytes of a Microsoft compound file (OLE2): Word 97-2003's .doc, Excel 97-2003's
 #: .xls, and any Office file encrypted with a password (the first four tell it, cut short too).
 COMPOUND_FILE = b"\xd0\xcf\x11\xe0"
+#: Office file suffix -> where its program takes a document's password off
+_UNLOCK = {".docx": "File > Info > Protect Document > Encrypt with Password, emptied",
+           ".xlsx": "File > Info > Protect Workbook > Encrypt with Password, emptied",
+           ".odt": "File > Save As, with 'Save with password' unticked"}
 #: Office file suffix -> the format before it, and its suffix
 _BEFORE = {".docx": ("Word 97-2003 (binary .doc)", ".doc"), ".xlsx": ("Excel 97-2003 (binary .xls)", ".xls"),
            ".odt": ("Microsoft Office 97-2003 (binary)", ".doc")}
+
+
+#: an OpenDocument file's list of its parts, which says how each is encrypted
+_MANIFEST = "META-INF/manifest.xml"
 
 
 def compound_file_error(path: Path, kind: str, data: bytes | None = None) -> InputError:
@@ -41,7 +49,7 @@ def compound_file_error(path: Path, kind: str, data: bytes | None = None) -> Inp
     data = Path(path).read_bytes() if data is None else data
     _, app = OFFICE[kind]
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return InputError("E113", path, kind=kind, app=app)
+        return InputError("E113", path, kind=kind, app=app, how=_UNLOCK[kind])
     return legacy_error(path, kind)
 
 
@@ -79,10 +87,14 @@ def check_office_archive(path: Path, kind: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
+            bomb = bomb_reason(infos, MAX_UNPACKED_MB)
+            if bomb:
+                raise InputError("E111", path, kind=kind, entry=bomb[0], detail=bomb[1])
+            names = {i.filename for i in infos}
+            if member not in names:
+                raise InputError("E110", path, kind=kind, app=app, detail=f"no {member} inside")
+            # OpenDocument encrypts the parts inside the zip, and its manifest says so
+            if kind == ".odt" and _MANIFEST in names and b"encryption-data" in archive.read(_MANIFEST):
+                raise InputError("E113", path, kind=kind, app=app, how=_UNLOCK[kind])
     except CORRUPT_ZIP_ERRORS as exc:
         raise InputError("E110", path, kind=kind, app=app, detail=f"corrupt or truncated zip: {exc}") from None
-    bomb = bomb_reason(infos, MAX_UNPACKED_MB)
-    if bomb:
-        raise InputError("E111", path, kind=kind, entry=bomb[0], detail=bomb[1])
-    if member not in {i.filename for i in infos}:
-        raise InputError("E110", path, kind=kind, app=app, detail=f"no {member} inside")
