@@ -164,6 +164,13 @@ def test_the_line_a_row_cites_chooses_among_a_quotes_places(tmp_path):
                     encoding="utf-8")
     codings, _ = read_codings(path, {"p": paged}, CODEBOOK)
     assert [(c.start, paged.lines_of(c.start, c.end)) for c in codings] == [(19, (42, 1)), (3, (40, 41))]
+    # a document numbers no lines (nor gives times): the first place, saying why the cells did not place it
+    plain = {"p": Interview("p", paged.text)}
+    path.write_text("interview_id,code,coder,text,lines,time\np,warmth,A,Sam did yes,1,00:01:00\n", encoding="utf-8")
+    assert read_codings(path, plain, CODEBOOK)[1][-1] == (
+        "1 quote(s) occur more than once in their interview; the first place is coded; 1 of them cite a line, "
+        "but their transcript numbers none (a text file's lines are numbered, and a printout's numbers before its "
+        "lines); 1 of them give a time, but their transcript gives none there")
 
 
 def test_a_quote_with_elisions_codes_the_passage_from_its_first_part_to_its_last(tmp_path):

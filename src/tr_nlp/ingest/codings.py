@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -440,6 +441,7 @@ def _locate_quotes(
     starts, ends = [], []
     first: list[int] = []  # rows of quotes found more than once, coded at their first place
     cited = 0
+    unknown: Counter[str] = Counter()  # quotes citing a line or time their transcript does not give
     elsewhere: list[tuple[int, str, list[str]]] = []  # (row, line cited, lines of the places) where none fits
     missing: list[tuple[int, str, str]] = []  # (row, quote, interview): all of them in one error
     for row_no, iid, quote, line, time in zip(frame.index + 2, frame["interview_id"].str.strip(), frame["text"],
@@ -464,6 +466,8 @@ def _locate_quotes(
                 lines = [interview.lines_of(*span) for span in spans]
                 if cited_lines(line) and lines[0][0] is not None:
                     elsewhere.append((row_no, line.strip(), list(dict.fromkeys(line_range(*span) for span in lines))))
+                unknown["line"] += bool(cited_lines(line)) and lines[0][0] is None
+                unknown["time"] += cited_time(time) is not None and interview.time_at(spans[0][0]) is None
                 first.append(row_no)
                 at = 0
         starts.append(str(spans[at][0]))
@@ -479,14 +483,20 @@ def _locate_quotes(
         notes.append(f"{cited} quote(s) occur more than once in their interview; each is coded at the place "
                      f"the {which} beside it cites")
     if first:
-        fix = ("" if any(columns.values()) else
-               "; a 'line' column citing the line each quote stands on (as the transcript numbers them), or a "
-               "'time' column giving when it is said in the recording, chooses the place")
+        fixes = [] if any(columns.values()) else [
+            ("a 'line' column citing the line each quote stands on (as the transcript numbers them), or a 'time' "
+             "column giving when it is said in the recording, chooses the place")]
         if elsewhere:
             row_no, line, places = elsewhere[0]
-            fix = (f"; {len(elsewhere)} of them cite a line none of their places is on (row {row_no}: "
-                   f"'{line}', found on {some(places, SHOWN)}): does the table number lines as the transcript does?")
-        notes.append(f"{len(first)} quote(s) occur more than once in their interview; the first place is coded{fix}")
+            fixes.append(f"{len(elsewhere)} of them cite a line none of their places is on (row {row_no}: '{line}', "
+                         f"found on {some(places, SHOWN)}): does the table number lines as the transcript does?")
+        if unknown["line"]:
+            fixes.append(f"{unknown['line']} of them cite a line, but their transcript numbers none (a text file's "
+                         "lines are numbered, and a printout's numbers before its lines)")
+        if unknown["time"]:
+            fixes.append(f"{unknown['time']} of them give a time, but their transcript gives none there")
+        notes.append(f"{len(first)} quote(s) occur more than once in their interview; the first place is coded"
+                     + "".join(f"; {fix}" for fix in fixes))
     return starts, ends, notes
 
 
