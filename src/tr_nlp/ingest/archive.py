@@ -18,8 +18,6 @@ MAX_UNPACKED_MB = 200
 #: Office file suffix -> (the part every such file holds, the program that writes it)
 OFFICE = {".docx": ("word/document.xml", "Word"), ".xlsx": ("xl/workbook.xml", "Excel"),
           ".odt": ("content.xml", "LibreOffice Writer")}
-
-
 #: The first bytes of a Microsoft compound file (OLE2): Word 97-2003's .doc, Excel 97-2003's
 #: .xls, and any Office file encrypted with a password (the first four tell it, cut short too).
 COMPOUND_FILE = b"\xd0\xcf\x11\xe0"
@@ -30,8 +28,6 @@ _UNLOCK = {".docx": "File > Info > Protect Document > Encrypt with Password, emp
 #: Office file suffix -> the format before it, and its suffix
 _BEFORE = {".docx": ("Word 97-2003 (binary .doc)", ".doc"), ".xlsx": ("Excel 97-2003 (binary .xls)", ".xls"),
            ".odt": ("Microsoft Office 97-2003 (binary)", ".doc")}
-
-
 #: an OpenDocument file's list of its parts, which says how each is encrypted
 _MANIFEST = "META-INF/manifest.xml"
 

@@ -10,10 +10,9 @@ quote marks and dashes. A quote found more than once takes the place its row's `
 column cites (``45``, ``l. 45-48``, ``p. 3, 12-15``, ``line 40 ff.``: :func:`cited_lines`),
 where the transcript numbers its lines, or the place said at the time its ``time``
 column gives (``00:12:30``: :func:`cited_time`), where it gives times; else its first
-place. A warning counts each kind.
-A quote with elisions (``...``, ``[...]``, ``…``) codes the
-passage from its first part to its last, the parts found in that order. A table without
-a ``coder`` column is one coder's, named ``human``.
+place. A warning counts each kind. A quote with elisions (``...``, ``[...]``, ``…``)
+codes the passage from its first part to its last, the parts found in that order. A
+table without a ``coder`` column is one coder's, named ``human``.
 
 Columns may also go by other names, in any case (:data:`STAND_INS`): ``Interview ID``,
 ``Document``, ``Participant`` for the interview; ``Theme``, ``Codes`` or ``Tag`` for the
@@ -427,8 +426,9 @@ def _locate_quotes(
     frame: pd.DataFrame, interviews: Mapping[str, Interview], path: str | Path
 ) -> tuple[list[str], list[str], list[str]]:
     """Offsets of each row's quote in its interview, and notes on the quotes found more
-    than once: placed by the line their row cites (a ``line`` column, or one of
-    :data:`LINE_COLUMNS`), or at their first place.
+    than once: placed by the line or time their row cites (a ``line`` or ``time`` column,
+    or one of :data:`LINE_COLUMNS` or :data:`TIME_COLUMNS`: :func:`_cited_place`), or at
+    their first place.
 
     Rows of interviews not in the corpus get placeholder offsets; they are skipped, and
     counted in a warning, with the other rows of such interviews.
@@ -601,24 +601,34 @@ class QuoteFinder:
     def find(self, quote: str, nth: int = 0) -> tuple[int, int, int] | None:
         """Offsets of the quote's ``nth`` place in the text (counting from 0; its last place
         when it has fewer) and how many places it has (one for an elided quote), or None."""
-        spans = self.spans(quote)
-        if not spans:
+        length, places = self._found(quote)
+        if not places:
             return None
-        return *spans[min(nth, len(spans) - 1)], len(spans)
+        at = places[min(nth, len(places) - 1)]
+        return *self._span(at, at + length), len(places)
 
     def spans(self, quote: str) -> list[tuple[int, int]]:
         """Offsets of every place of the quote in the text, in order; one for a quote with
         elisions (its parts found in order); none when it is not there."""
+        length, places = self._found(quote)
+        return [self._span(at, at + length) for at in places]
+
+    def _found(self, quote: str) -> tuple[int, list[int]]:
+        """How long the quote is in the folded text, and where it starts there: each place,
+        or the one place its parts are found in order (a quote with elisions)."""
         needle = _folded(quote.strip())[0]
         places = self.places(needle)
         if not places:  # a spreadsheet may put quote marks around the quote
             needle = needle.strip(_QUOTE_MARKS + " ")
             places = self.places(needle)
-        folded = [(at, at + len(needle)) for at in places]
-        if not folded:  # "she came ... on her day off": the parts, in order
-            elided = _find_elided(self.folded, needle)
-            folded = [elided] if elided is not None else []
-        return [(self._where[start], self._where[end - 1] + 1) for start, end in folded]
+        if places:
+            return len(needle), places
+        elided = _find_elided(self.folded, needle)  # "she came ... on her day off": the parts, in order
+        return (0, []) if elided is None else (elided[1] - elided[0], [elided[0]])
+
+    def _span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the text of the folded text's ``[start, end)``."""
+        return self._where[start], self._where[end - 1] + 1
 
     def count_before(self, quote: str, offset: int) -> int:
         """How many places of ``quote`` in the text start before character ``offset``."""
