@@ -540,7 +540,7 @@ def cited_time(cell: str) -> float | None:
 
 #: a line cited in a table cell: ``45``, ``l. 45-48``, ``lines 120-125``, ``line 40 ff.``, a
 #: page before it (``p. 3, 12-15``, ``P07, lines 12-15``), brackets around it
-_CITED = re.compile(r"^[\s(\[]*(?:(?:p|pp|pg|page)\.?\s*\d+\s*[,;:/]?\s*)?(?:(?:l|ll|line|lines|ln)\.?\s*)?"
+_CITED = re.compile(r"^[\s(\[]*(?:(?:p|pp|pg|page)\.?\s*\d+(?:\s*[,;:/]\s*|\s+))?(?:(?:l|ll|line|lines|ln)\.?\s*)?"
                     r"(\d+)(?:\.0+)?(?:\s*[-\u2013\u2014]\s*(\d+))?\s*(?:ff?\.?)?[\s)\]]*$", re.IGNORECASE)
 
 
@@ -552,6 +552,8 @@ def cited_lines(cell: str) -> tuple[int, int] | None:
     ((45, 45), (45, 48), (12, 15), (40, 40))
     >>> cited_lines("45.0"), cited_lines("118-6"), cited_lines("after the break"), cited_lines("")
     ((45, 45), (118, 6), None, None)
+    >>> cited_lines("[P07]"), cited_lines("p. 3"), cited_lines("P07, lines 12-15"), cited_lines("p3 12")
+    (None, None, (12, 15), (12, 12))
     """
     found = _CITED.match(cell)
     if found is None:
