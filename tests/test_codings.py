@@ -350,6 +350,21 @@ def test_a_framework_matrix_codes_each_cells_quotes_with_its_columns_code(tmp_pa
     assert any(w.startswith("3 coding(s) name their interview another way (e.g. 'P01': ") for w in warnings)
 
 
+def test_a_cell_with_a_long_run_of_spaces_is_read_at_once():
+    # the pattern tried again from each space: 2 s for 16,000 spaces, quadratic beyond
+    from tr_nlp.ingest.codings import cited_lines, cited_time
+    from tr_nlp.ingest.framework import cell_quotes
+
+    spaces = " " * 200_000
+    assert [cited_lines(f"1{spaces}x"), cited_lines(f"1{spaces}-{spaces}x"), cited_lines(f"p1{spaces}x")] == [None] * 3
+    assert cited_lines(f"({spaces}l. 4{spaces}-{spaces}6 ff.{spaces})") == (4, 6)
+    assert cited_time(f"1{spaces}x") is None
+    # a framework cell's reference after a quote, likewise
+    assert cell_quotes(f"she came on{spaces}her day off{spaces}(l. 4){spaces}") == [
+        (f"she came on{spaces}her day off", "l. 4")]
+    assert cell_quotes(f"she came on{spaces}y") == [(f"she came on{spaces}y", "")]
+
+
 def test_the_time_a_row_gives_chooses_among_a_quotes_places(tmp_path):
     # a team quoting from a timed transcript (Otter, Zoom) notes when each quote is said
     text = "I: Who?\nP: She listened.\nI: And later?\nP: She listened.\n"

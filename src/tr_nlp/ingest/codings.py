@@ -539,9 +539,10 @@ def cited_time(cell: str) -> float | None:
 
 
 #: a line cited in a table cell: ``45``, ``l. 45-48``, ``lines 120-125``, ``line 40 ff.``, a
-#: page before it (``p. 3, 12-15``, ``P07, lines 12-15``), brackets around it
-_CITED = re.compile(r"^[\s(\[]*(?:(?:p|pp|pg|page)\.?\s*\d+(?:\s*[,;:/]\s*|\s+))?(?:(?:l|ll|line|lines|ln)\.?\s*)?"
-                    r"(\d+)(?:\.0+)?(?:\s*[-\u2013\u2014]\s*(\d+))?\s*(?:ff?\.?)?[\s)\]]*$", re.IGNORECASE)
+#: page before it (``p. 3, 12-15``, ``P07, lines 12-15``), once the brackets around it are off
+#: (no two parts in a row may both take white space: a long run of it is read once, not again per space)
+_CITED = re.compile(r"(?:(?:p|pp|pg|page)\.?\s*\d+(?:\s*[,;:/]\s*|\s+))?(?:(?:l|ll|line|lines|ln)\.?\s*)?"
+                    r"(\d+)(?:\.0+)?(?:\s*[-\u2013\u2014]\s*(\d+))?(?:\s*ff?\.?)?", re.IGNORECASE)
 
 
 def cited_lines(cell: str) -> tuple[int, int] | None:
@@ -555,7 +556,7 @@ def cited_lines(cell: str) -> tuple[int, int] | None:
     >>> cited_lines("[P07]"), cited_lines("p. 3"), cited_lines("P07, lines 12-15"), cited_lines("p3 12")
     (None, None, (12, 15), (12, 12))
     """
-    found = _CITED.match(cell)
+    found = _CITED.fullmatch(cell.strip(" \t\r\n()[]"))
     if found is None:
         return None
     first = int(found[1])

@@ -39,8 +39,9 @@ _QUOTED = re.compile(r"[\"\u201c\u201e]([^\"\u201c\u201d\u201e]+)[\"\u201d\u201c
                      r"|(?<!\w)['\u2018](.+?)['\u2019](?!\w)")
 #: a reference to where a quote stands, after it: ``(l. 45)``, ``[p3, 12-15]``, ``(45-47)``
 _REFERENCE = re.compile(r"\s*[(\[]([^()\[\]]{0,24}\d[^()\[\]]{0,24})[)\]]")
-#: such a reference at the end of a passage
-_LAST_REFERENCE = re.compile(_REFERENCE.pattern + r"\s*$")
+#: such a reference ending a passage (searched without white space before it: a search tried
+#: from each space of a long run of them would read the run again each time)
+_LAST_REFERENCE = re.compile(_REFERENCE.pattern.removeprefix(r"\s*") + "$")
 #: the fewest words a quote has (shorter quoted words are a summary's scare quotes)
 MIN_WORDS = 3
 
@@ -86,6 +87,7 @@ def cell_quotes(cell: str) -> list[tuple[str, str]]:
 
 def _referenced(passage: str) -> tuple[str, str]:
     """A passage without the reference at its end, and the reference (empty for none)."""
+    passage = passage.rstrip()
     found = _LAST_REFERENCE.search(passage)
     return (passage[: found.start()], found[1].strip()) if found else (passage, "")
 
