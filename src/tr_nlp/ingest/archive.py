@@ -43,10 +43,14 @@ def compound_file_error(path: Path, kind: str, data: bytes | None = None) -> Inp
     'E113'
     """
     data = Path(path).read_bytes() if data is None else data
-    _, app = OFFICE[kind]
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return InputError("E113", path, kind=kind, app=app, how=_UNLOCK[kind])
+        return _encrypted_error(path, kind)
     return legacy_error(path, kind)
+
+
+def _encrypted_error(path: Path, kind: str) -> InputError:
+    """E113: ``path`` is a password-protected ``kind`` file, and where its program takes the password off."""
+    return InputError("E113", path, kind=kind, app=OFFICE[kind][1], how=_UNLOCK[kind])
 
 
 def legacy_error(path: Path, kind: str, old: str | None = None) -> InputError:
@@ -91,6 +95,6 @@ def check_office_archive(path: Path, kind: str) -> None:
                 raise InputError("E110", path, kind=kind, app=app, detail=f"no {member} inside")
             # OpenDocument encrypts the parts inside the zip, and its manifest says so
             if kind == ".odt" and _MANIFEST in names and b"encryption-data" in archive.read(_MANIFEST):
-                raise InputError("E113", path, kind=kind, app=app, how=_UNLOCK[kind])
+                raise _encrypted_error(path, kind)
     except CORRUPT_ZIP_ERRORS as exc:
         raise InputError("E110", path, kind=kind, app=app, detail=f"corrupt or truncated zip: {exc}") from None

@@ -38,10 +38,11 @@ _NUMBERED = re.compile(r"^\s*\d+(?:\.\d+)*[.):]?\s+")
 _QUOTED = re.compile(r"[\"\u201c\u201e]([^\"\u201c\u201d\u201e]+)[\"\u201d\u201c]"
                      r"|(?<!\w)['\u2018](.+?)['\u2019](?!\w)")
 #: a reference to where a quote stands, after it: ``(l. 45)``, ``[p3, 12-15]``, ``(45-47)``
-_REFERENCE = re.compile(r"\s*[(\[]([^()\[\]]{0,24}\d[^()\[\]]{0,24})[)\]]")
+_BRACKETED = r"[(\[]([^()\[\]]{0,24}\d[^()\[\]]{0,24})[)\]]"
+_REFERENCE = re.compile(r"\s*" + _BRACKETED)
 #: such a reference ending a passage (searched without white space before it: a search tried
 #: from each space of a long run of them would read the run again each time)
-_LAST_REFERENCE = re.compile(_REFERENCE.pattern.removeprefix(r"\s*") + "$")
+_LAST_REFERENCE = re.compile(_BRACKETED + "$")
 #: the fewest words a quote has (shorter quoted words are a summary's scare quotes)
 MIN_WORDS = 3
 
