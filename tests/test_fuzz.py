@@ -12,7 +12,7 @@ from tr_nlp.codebook import codebook_from_dict
 from tr_nlp.errors import TrNlpError
 from tr_nlp.ingest import ReadOptions, TableMapping, read_codings, read_file
 from tr_nlp.ingest.corpus import load_config
-from tr_nlp.schema import Code, Codebook, Interview, Turn
+from tr_nlp.schema import Code, Codebook, Coding, Interview, Turn
 
 SCALARS = [None, 1, 1.5, True, "a", "care", "", "x y", "interviewer", "x.txt", [], {}]
 
@@ -304,3 +304,20 @@ def test_xml_declaring_an_unknown_encoding_is_refused(tmp_path):
                          'opendocument:xmlns:office:1.0"/>')
     with pytest.raises(TrNlpError, match="utf-9"):
         read_file(odt)
+
+
+def test_a_long_run_of_whitespace_is_read_in_one_pass():
+    # each pattern below was tried again from each space of a run (or split the run between two
+    # of its parts every way): minutes for a comment, PDF line or speaker label of 200,000 spaces
+    from tr_nlp.ingest.comments import codes_from_comments
+    from tr_nlp.ingest.pdf import page_furniture
+    from tr_nlp.ingest.speakers import is_known_label
+
+    spaces = " " * 200_000
+    book = Codebook((Code("beyond_routine"),))
+    kept, _ = codes_from_comments([Coding("p", 0, 4, f"Beyond routine{spaces}: day off", "A"),
+                                   Coding("p", 0, 4, f"Beyond routine{spaces}x", "A")], book)
+    assert [c.code for c in kept] == ["beyond_routine"]
+    kept, dropped = page_furniture([["I: Why?", f"Page{spaces}1{spaces}of{spaces}3", f"1{spaces}x"]])
+    assert kept == [["I: Why?", f"1{spaces}x"]] and dropped == [f"Page{spaces}1{spaces}of{spaces}3"]
+    assert is_known_label(f"Interviewer{spaces}(Jane)") and not is_known_label(f"Jane{spaces}x")

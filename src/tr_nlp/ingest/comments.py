@@ -46,7 +46,8 @@ from tr_nlp.schema import Codebook, Coding, Interview, Reviewed, is_machine_code
 #: What separates the codes one comment names: line breaks and semicolons.
 _PARTS = re.compile(r"[\n;]+")
 #: What parts a code from a memo written after it on one line: a colon, or a dash between spaces.
-_HEAD = re.compile(r"\s*:\s+|\s+[-\u2013\u2014]\s+")
+#: (It starts only where a run of whitespace starts: one pass over a long run of spaces.)
+_HEAD = re.compile(r"(?<!\s)(?:\s*+:|\s++[-\u2013\u2014])\s+")
 #: Without a codebook, a comment line is taken as a code when it is this short, and a valid name.
 MAX_CODE_WORDS = 5
 #: Replies that accept a suggestion, and that reject it (their first word or phrase, any case): in

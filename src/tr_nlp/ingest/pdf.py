@@ -39,7 +39,8 @@ MAX_PAGES = 2_000
 MAX_CHARS = 20_000_000
 #: lines at each end of a page where running headers, footers and page numbers sit
 EDGE = 2
-_PAGE_NUMBER = re.compile(r"(?:page|seite|p\.)?\s*[-–—]?\s*\d{1,4}\s*(?:(?:/|of|von)\s*\d{1,4})?\s*[-–—]?",
+# (each run of whitespace taken whole, never shared between two ``\s*``: one pass over a long run)
+_PAGE_NUMBER = re.compile(r"(?:page|seite|p\.)?\s*+[-–—]?\s*+\d{1,4}\s*+(?:(?:/|of|von)\s*+\d{1,4})?\s*+[-–—]?",
                           re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 

@@ -57,7 +57,8 @@ _B = r"(?:\*\*|__)?"  # optional markdown bold around a label
 _NAME = rf"{_CAP}[\w.'\u2019\-]*(?: (?:{_CAP}[\w.'\u2019\-]*|\d+)){{0,2}}"
 _ALIAS_TEXT = r"[^()\n:]{1,30}"
 _ALIAS = rf"\({_ALIAS_TEXT}\)"  # "Interviewer (Jane)": the alias is part of the speaker's label
-_WITH_ALIAS = re.compile(rf"(?P<base>.*?)\s*\((?P<alias>{_ALIAS_TEXT})\)")
+# (the spaces before the alias taken whole where they start: one pass over a long run of them)
+_WITH_ALIAS = re.compile(rf"(?P<base>.*?)(?<!\s)\s*+\((?P<alias>{_ALIAS_TEXT})\)")
 #: a table cell that is a time mark (group ``ts``; a span's start is its time): ``00:01:02``,
 #: ``[0:03]``, ``00:00:03 - 00:00:07``
 TIME_CELL = rf"\[?(?P<ts>{TIMESTAMP})\]?(?:\s*(?:-|\u2013|-->)\s*\[?{TIMESTAMP}\]?)?"
