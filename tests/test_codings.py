@@ -352,8 +352,8 @@ def test_a_framework_matrix_codes_each_cells_quotes_with_its_columns_code(tmp_pa
 
 def test_a_cell_with_a_long_run_of_spaces_is_read_at_once():
     # the pattern tried again from each space: 2 s for 16,000 spaces, quadratic beyond
-    from tr_nlp.ingest.codings import cited_lines, cited_time
     from tr_nlp.ingest.framework import cell_quotes
+    from tr_nlp.ingest.quotes import cited_lines, cited_time
 
     spaces = " " * 200_000
     assert [cited_lines(f"1{spaces}x"), cited_lines(f"1{spaces}-{spaces}x"), cited_lines(f"p1{spaces}x")] == [None] * 3

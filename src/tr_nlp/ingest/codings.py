@@ -5,14 +5,14 @@ the interview text at the offsets, so a table whose offsets drifted is caught at
 
 Teams that keep coded quotes in a spreadsheet have no offsets: a table with
 ``interview_id, code, coder, text`` and no ``start``/``end`` columns is located by
-finding each quote in its interview, ignoring case, runs of whitespace and the kind of
-quote marks and dashes. A quote found more than once takes the place its row's ``line``
-column cites (``45``, ``l. 45-48``, ``p. 3, 12-15``, ``line 40 ff.``: :func:`cited_lines`),
-where the transcript numbers its lines, or the place said at the time its ``time``
-column gives (``00:12:30``: :func:`cited_time`), where it gives times; else its first
-place. A warning counts each kind. A quote with elisions (``...``, ``[...]``, ``…``)
-codes the passage from its first part to its last, the parts found in that order. A
-table without a ``coder`` column is one coder's, named ``human``.
+finding each quote in its interview (:mod:`tr_nlp.ingest.quotes`), ignoring case, runs of
+whitespace and the kind of quote marks and dashes. A quote found more than once takes the
+place its row's ``line`` column cites (``45``, ``l. 45-48``, ``p. 3, 12-15``,
+``line 40 ff.``), where the transcript numbers its lines, or the place said at the time its
+``time`` column gives (``00:12:30``), where it gives times; else its first place. A
+warning counts each kind. A quote with elisions (``...``, ``[...]``, ``…``) codes the
+passage from its first part to its last, the parts found in that order. A table without a
+``coder`` column is one coder's, named ``human``.
 
 Columns may also go by other names, in any case (:data:`STAND_INS`): ``Interview ID``,
 ``Document``, ``Participant`` for the interview; ``Theme``, ``Codes`` or ``Tag`` for the
@@ -32,7 +32,6 @@ their quotes.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
@@ -44,7 +43,7 @@ from tr_nlp.codebook import code_finder, code_leaf
 from tr_nlp.errors import CodingsError, InputError, counted, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
 from tr_nlp.ingest.framework import code_columns, melted
-from tr_nlp.ingest.speakers import TIME_MARK, TIMESTAMP, parse_timestamp, time_marks
+from tr_nlp.ingest.quotes import QuoteFinder, cited_lines, cited_place, cited_time, fold
 from tr_nlp.ingest.table import TableMapping, find_column, header_key, load_frame, load_sheets
 from tr_nlp.schema import (
     CODING_COLUMNS,
@@ -307,7 +306,7 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
                 raise CodingsError("E151", path, row=row_no, start=start, end=end,
                                    interview_id=interview_id, length=len(interview.text))
             # a spreadsheet's autocorrect (curly quotes, dashes) or case is no sign of wrong offsets
-            if has_text and row["text"] and _folded(row["text"])[0].strip() != _folded(
+            if has_text and row["text"] and fold(row["text"])[0].strip() != fold(
                 interview.text[start:end]
             )[0].strip():
                 raise CodingsError("E152", path, row=row_no, interview_id=interview_id,
@@ -398,36 +397,12 @@ def whole_offset(value: str) -> int | None:
     return int(number) if number.is_integer() else None
 
 
-_QUOTE_MARKS = "\"'"
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                       "\u2013": "-", "\u2014": "-", "\u2026": "..."})
-
-
-def _folded(text: str) -> tuple[str, list[int]]:
-    """``text`` lower-cased, quote marks and dashes made plain, whitespace runs made one space;
-    and, per character of the result, its offset in ``text``."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if out and out[-1] == " ":
-                continue
-            folded = " "
-        else:
-            folded = ch.translate(_FOLD)
-            lower = folded.lower()
-            folded = lower if len(lower) == len(folded) else folded
-        out.extend(folded)
-        where.extend([i] * len(folded))
-    return "".join(out), where
-
-
 def _locate_quotes(
     frame: pd.DataFrame, interviews: Mapping[str, Interview], path: str | Path
 ) -> tuple[list[str], list[str], list[str]]:
     """Offsets of each row's quote in its interview, and notes on the quotes found more
     than once: placed by the line or time their row cites (a ``line`` or ``time`` column,
-    or one of :data:`LINE_COLUMNS` or :data:`TIME_COLUMNS`: :func:`_cited_place`), or at
+    or one of :data:`LINE_COLUMNS` or :data:`TIME_COLUMNS`: :func:`~tr_nlp.ingest.quotes.cited_place`), or at
     their first place.
 
     Rows of interviews not in the corpus get placeholder offsets; they are skipped, and
@@ -459,7 +434,7 @@ def _locate_quotes(
             spans = [(0, 1)]
         at: int | None = 0
         if len(spans) > 1:
-            at = _cited_place(interview, spans, line, time)
+            at = cited_place(interview, spans, line, time)
             if at is not None:
                 cited += 1
             else:
@@ -499,183 +474,6 @@ def _locate_quotes(
         notes.append(f"{len(first)} quote(s) occur more than once in their interview; the first place is coded"
                      + "".join(f"; {fix}" for fix in fixes))
     return starts, ends, notes
-
-
-def _cited_place(interview: Interview, spans: list[tuple[int, int]], line: str, time: str) -> int | None:
-    """Which of a quote's places (``spans``) the ``line`` and ``time`` cells of its row
-    cite: the first on a cited line (:func:`cited_lines`), else the last said at or before
-    the cited time (by the transcript's times: :meth:`~tr_nlp.schema.Interview.time_at`);
-    None where neither says."""
-    wanted = cited_lines(line)
-    if wanted:
-        for i, span in enumerate(spans):
-            if _overlap(interview.lines_of(*span), wanted):
-                return i
-    seconds = cited_time(time)
-    times = [interview.time_at(start) for start, _ in spans]
-    if seconds is None or None in times:
-        return None
-    said = [i for i, at in enumerate(times) if at is not None and at <= seconds + 1]  # a second's rounding
-    return max(said, key=lambda i: times[i] or 0.0) if said else None
-
-
-#: a clock in a table cell (``12:30``, ``1:02:03.5``)
-_CLOCK = re.compile(TIMESTAMP)
-
-
-def cited_time(cell: str) -> float | None:
-    """Seconds into the recording a table cell cites as a clock (``12:30``, ``[00:12:30]``,
-    ``#00:12:30-4#``); None for anything else (a bare number says no unit).
-
-    >>> cited_time("[00:12:30]"), cited_time("1:02:03.5"), cited_time("#00:00:09-2#"), cited_time("12:30-12:45")
-    (750.0, 3723.5, 9.2, 750.0)
-    >>> cited_time("90"), cited_time("")
-    (None, None)
-    """
-    found = TIME_MARK.search(cell)
-    if found is not None:
-        return time_marks(found[0])[0][1]
-    found = _CLOCK.search(cell)
-    return parse_timestamp(found[0]) if found is not None else None
-
-
-#: a line cited in a table cell: ``45``, ``l. 45-48``, ``lines 120-125``, ``line 40 ff.``, a
-#: page before it (``p. 3, 12-15``, ``P07, lines 12-15``), once the brackets around it are off
-#: (no two parts in a row may both take white space: a long run of it is read once, not again per space)
-_CITED = re.compile(r"(?:(?:p|pp|pg|page)\.?\s*\d+(?:\s*[,;:/]\s*|\s+))?(?:(?:l|ll|line|lines|ln)\.?\s*)?"
-                    r"(\d+)(?:\.0+)?(?:\s*[-\u2013\u2014]\s*(\d+))?(?:\s*ff?\.?)?", re.IGNORECASE)
-
-
-def cited_lines(cell: str) -> tuple[int, int] | None:
-    """The first and last line a table cell cites, as :func:`~tr_nlp.schema.line_range`
-    writes them and people do (a page before them is passed over); None for anything else.
-
-    >>> cited_lines("45"), cited_lines("ll. 45-48"), cited_lines("[p. 3, 12\u201315]"), cited_lines("line 40 ff.")
-    ((45, 45), (45, 48), (12, 15), (40, 40))
-    >>> cited_lines("45.0"), cited_lines("118-6"), cited_lines("after the break"), cited_lines("")
-    ((45, 45), (118, 6), None, None)
-    >>> cited_lines("[P07]"), cited_lines("p. 3"), cited_lines("P07, lines 12-15"), cited_lines("p3 12")
-    (None, None, (12, 15), (12, 12))
-    """
-    found = _CITED.fullmatch(cell.strip(" \t\r\n()[]"))
-    if found is None:
-        return None
-    first = int(found[1])
-    return first, int(found[2]) if found[2] else first
-
-
-def _overlap(lines: tuple[int | None, int | None], cited: tuple[int, int]) -> bool:
-    """Whether a passage on ``lines`` (first, last) shares a line with the ``cited`` ones;
-    a range whose numbering starts again (``118-6``: a printout numbered on each page) holds
-    the lines from its first on and those up to its last."""
-    def holds(span: tuple[int, int], line: int) -> bool:
-        low, high = span
-        return low <= line <= high if low <= high else (line >= low or line <= high)
-
-    first, last = lines
-    if first is None or last is None:
-        return False
-    return holds((first, last), cited[0]) or holds(cited, first)
-
-
-#: an elision in a (folded) quote: ..., [...], (...), . . . ("…" is folded to "...")
-_ELISION = re.compile(r"\s*[\[(]?\s*\.(?:\s?\.){2,}\s*[\])]?\s*")
-#: the most characters an elided quote may span, elisions included
-MAX_ELIDED = 5000
-
-
-class QuoteFinder:
-    """Finds quotes in one text the way people copy them: ignoring case, runs of whitespace
-    and the kind of quote marks and dashes, with quote marks around the quote, and with
-    elisions (``...``, ``[...]``, ``…``) standing for what was left out.
-
-    >>> finder = QuoteFinder("P: She came.\\nI: Mm.\\nP: She came — on her “day off”.")
-    >>> finder.find("she came"), finder.find("she came", nth=1), finder.find('"on her"')
-    ((3, 11, 2), (23, 31, 2), (34, 40, 1))
-    >>> finder.find("she came ... day off"), finder.find("the ward") is None
-    ((3, 49, 1), True)
-    >>> finder.count_before("she came", 23), finder.count_before("she came", 24)
-    (1, 2)
-    """
-
-    def __init__(self, text: str) -> None:
-        self.folded, self._where = _folded(text)
-        self._places: dict[str, list[int]] = {}
-
-    def find(self, quote: str, nth: int = 0) -> tuple[int, int, int] | None:
-        """Offsets of the quote's ``nth`` place in the text (counting from 0; its last place
-        when it has fewer) and how many places it has (one for an elided quote), or None."""
-        length, places = self._found(quote)
-        if not places:
-            return None
-        at = places[min(nth, len(places) - 1)]
-        return *self._span(at, at + length), len(places)
-
-    def spans(self, quote: str) -> list[tuple[int, int]]:
-        """Offsets of every place of the quote in the text, in order; one for a quote with
-        elisions (its parts found in order); none when it is not there."""
-        length, places = self._found(quote)
-        return [self._span(at, at + length) for at in places]
-
-    def _found(self, quote: str) -> tuple[int, list[int]]:
-        """How long the quote is in the folded text, and where it starts there: each place,
-        or the one place its parts are found in order (a quote with elisions)."""
-        needle = _folded(quote.strip())[0]
-        places = self.places(needle)
-        if not places:  # a spreadsheet may put quote marks around the quote
-            needle = needle.strip(_QUOTE_MARKS + " ")
-            places = self.places(needle)
-        if places:
-            return len(needle), places
-        elided = _find_elided(self.folded, needle)  # "she came ... on her day off": the parts, in order
-        return (0, []) if elided is None else (elided[1] - elided[0], [elided[0]])
-
-    def _span(self, start: int, end: int) -> tuple[int, int]:
-        """Offsets in the text of the folded text's ``[start, end)``."""
-        return self._where[start], self._where[end - 1] + 1
-
-    def count_before(self, quote: str, offset: int) -> int:
-        """How many places of ``quote`` in the text start before character ``offset``."""
-        return bisect_left(self.places(_folded(quote.strip())[0]), bisect_left(self._where, offset))
-
-    def places(self, needle: str) -> list[int]:
-        """Where a folded quote starts in the folded text, each place after the end of the
-        one before (remembered: margin coding comments the same few words many times)."""
-        if needle not in self._places:
-            found: list[int] = []
-            at = self.folded.find(needle) if needle else -1
-            while at >= 0:
-                found.append(at)
-                at = self.folded.find(needle, at + len(needle))
-            self._places[needle] = found
-        return self._places[needle]
-
-
-def _find_elided(haystack: str, needle: str) -> tuple[int, int] | None:
-    """Where the parts of a quote with elisions occur in order, from its first part's start
-    to its last part's end (at most :data:`MAX_ELIDED` characters), or None.
-
-    >>> _find_elided("she came, and i mean it, on her day off", "she came ... on her day off")
-    (0, 39)
-    >>> _find_elided("on her day off she came", "she came [...] on her day off") is None
-    True
-    """
-    parts = [p.strip(_QUOTE_MARKS + " ") for p in _ELISION.split(needle)]
-    parts = [p for p in parts if p]
-    if not parts:
-        return None
-    at = haystack.find(parts[0])
-    while at >= 0:
-        end = at + len(parts[0])
-        for part in parts[1:]:
-            found = haystack.find(part, end, at + MAX_ELIDED)
-            if found < 0:
-                break
-            end = found + len(part)
-        else:
-            return at, end
-        at = haystack.find(parts[0], at + 1)
-    return None
 
 
 def codings_frame_with_text(codings: list[Coding], interviews: Mapping[str, Interview]) -> pd.DataFrame:

@@ -37,7 +37,8 @@ from itertools import accumulate
 from tr_nlp.codebook import code_finder, is_code_name
 from tr_nlp.errors import counted, some
 from tr_nlp.ingest.base import ReadResult
-from tr_nlp.ingest.codings import QuoteFinder, machine_codings_note
+from tr_nlp.ingest.codings import machine_codings_note
+from tr_nlp.ingest.quotes import QuoteFinder
 from tr_nlp.ingest.table import TableMapping
 from tr_nlp.ingest.text import DocLine, line_number_prefixes, remove_spans
 from tr_nlp.refi.vocab import READ_CODE, noted_code, reader_of

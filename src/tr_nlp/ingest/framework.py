@@ -8,7 +8,7 @@ cell codes its participant's interview with its column's code, at the quotes it 
 the passages in quotation marks (double, or single as British style has them), or, in a
 cell with none, each of its lines; a reference such as ``(l. 45)`` or ``[p3, 12-15]`` after
 a quote is kept as its ``line``, which says where a quote found more than once stands
-(:func:`~tr_nlp.ingest.codings.cited_lines`). A column named with a number first
+(:func:`~tr_nlp.ingest.quotes.cited_lines`). A column named with a number first
 (``1.2 Beyond routine``) is that code too. Summaries in the analyst's own words
 are not in the interview; :func:`~tr_nlp.ingest.codings.read_codings` leaves them out,
 with a warning.
