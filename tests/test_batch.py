@@ -155,7 +155,7 @@ def test_a_file_named_twice_is_one_input(incoming, model, tmp_path):
 def test_bad_files_are_recorded_and_the_rest_is_coded(incoming, model, tmp_path):
     (incoming / "interviews" / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)
     (incoming / "interviews" / "empty.txt").write_bytes(b"")
-    (incoming / "interviews" / "legacy.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # Word 97-2003's: said, not lost quietly
+    (incoming / "interviews" / "word97.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # a .doc cut short: said, not lost
     (incoming / "interviews" / "notes.pages").write_bytes(b"PK")  # no reader takes it
     out = tmp_path / "out"
     result = run("batch", incoming, "--model", model, "-o", out, "--workers", "1")
@@ -164,7 +164,7 @@ def test_bad_files_are_recorded_and_the_rest_is_coded(incoming, model, tmp_path)
     assert "1 file(s) not read: no reader takes their type (.pages 1)" in result.stderr
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
     assert [(Path(e["file"]).name, e["code"]) for e in errors] == [
-        ("broken.txt", "E102"), ("empty.txt", "E101"), ("legacy.doc", "E114")]
+        ("broken.txt", "E102"), ("empty.txt", "E101"), ("word97.doc", "E110")]
     assert "3 input(s) failed" in result.stderr
     assert pd.read_csv(out / "suggestions.csv").interview_id.nunique() == 18
     before = outputs(out)

@@ -205,6 +205,41 @@ def test_pdf_of_any_shape(tmp_path):
     assert read > 50  # the shapes reach the reader's success path, not only its errors
 
 
+def test_doc_of_any_shape(tmp_path):
+    # Word 97-2003 documents with their text, piece table and formatting pages corrupted,
+    # and their compound file's own structure: each is read or refused with a TrNlpError
+    from pathlib import Path
+
+    import olefile
+
+    fixtures = Path(__file__).parent / "data" / "word97"
+    rng = random.Random(11)
+    path = tmp_path / "t.doc"
+    read = 0
+    for i in range(300):
+        good = (fixtures / ("labelled.doc", "table.doc")[i % 2]).read_bytes()
+        path.write_bytes(good)
+        if rng.random() < 0.2:  # the compound file's sectors themselves
+            data = bytearray(good)
+            for _ in range(rng.randint(1, 6)):
+                at = rng.randrange(len(data))
+                data[at:at + 4] = rng.randbytes(4)
+            path.write_bytes(bytes(data))
+        else:  # the Word streams, their sizes kept
+            with olefile.OleFileIO(str(path), write_mode=True) as ole:
+                name = rng.choice(["WordDocument", "1Table"])
+                data = bytearray(ole.openstream(name).read())
+                size = len(data)
+                for _ in range(rng.randint(1, 8)):
+                    at = rng.choice([rng.randrange(0x200), rng.randrange(size)])
+                    data[at:at + 4] = rng.choice([rng.randbytes(4), b"\xff\xff\xff\x7f", b"\x00\x00\x00\x00"])
+                ole.write_stream(name, bytes(data[:size]))
+        interviews = read_or_refuse(path)
+        read += bool(interviews)
+        assert_turns_hold(interviews)
+    assert read > 50  # the shapes reach the reader's success path, not only its errors
+
+
 def test_odt_of_any_shape(tmp_path):
     import zipfile
 
@@ -241,8 +276,8 @@ def _archives(tmp_path):
     import zipfile
 
     import pandas as pd
-    from conftest import make_docx
 
+    from conftest import make_docx
     from tr_nlp.export.qdpx import write_qdpx
 
     said = [("Interviewer:", " How was the ward? " * 20), ("Participant:", " She really listened to me. " * 20)]

@@ -571,10 +571,10 @@ def test_a_doc_file_is_read_by_what_it_holds(write, tmp_path):
 
 
 @pytest.mark.parametrize(("name", "content", "code", "says"), [
-    ("p07.doc", COMPOUND, "E114", ("is in Word 97-2003 (binary .doc) format, which tr_nlp does not read; open it "
-                                   "in Word or LibreOffice and save it as .docx (many at once: soffice --headless "
-                                   "--convert-to docx *.doc)")),
-    ("p07.docx", COMPOUND, "E114", "is in Word 97-2003 (binary .doc) format"),  # renamed, not converted
+    ("p07.doc", COMPOUND, "E110", "not a valid .doc ("),  # a header and nothing more
+    ("p07.docx", COMPOUND, "E114", ("is in Word 97-2003 (binary .doc) format, which tr_nlp does not read; open it "
+                                    "in Word or LibreOffice and save it as .docx (many at once: soffice --headless "
+                                    "--convert-to docx *.doc)")),
     ("p07.docx", COMPOUND + "EncryptedPackage".encode("utf-16-le"), "E113",
      "is password-protected (an encrypted .docx), and tr_nlp asks for no password; open it in Word"),
     ("p07.doc", b"<html><body><p>I: Who?</p></body></html>", "E114", "is in web page (HTML) format"),
@@ -626,7 +626,7 @@ def test_a_doc_the_docx_beside_it_was_saved_from_is_left_out_of_a_folder(tmp_pat
     make_pdf(tmp_path / "p09.pdf", PDF_PAGES)  # the printout of the .doc beside it
     corpus = load_corpus([tmp_path])
     assert [(iv.id, iv.format) for iv in corpus.interviews] == [("p07", "docx"), ("p09", "rtf")]
-    assert [(Path(f.path).name, f.error.code) for f in corpus.failures] == [("p08.doc", "E114")]
+    assert [(Path(f.path).name, f.error.code) for f in corpus.failures] == [("p08.doc", "E110")]
     assert any("2 PDF or .doc file(s) left out as copies" in w and "p07.doc" in w and "p09.pdf" in w
                for w in corpus.warnings)
 
@@ -1220,9 +1220,9 @@ def test_a_folder_says_which_files_it_passed_over(write, tmp_path):
     write("talk/a.txt", "I: How are you?\nP: Fine.\n")
     for name in ("b.pages", "c.pages", "d.mp3", "a.mp3", "codebook.yaml", "README.md", ".hidden.doc", "_old/e.doc"):
         write(f"talk/{name}", b"x")
-    write("talk/f.doc", COMPOUND)  # read, and failing, saying how to save it as .docx
+    write("talk/f.doc", COMPOUND)  # read, and failing, saying what is wrong with it
     corpus = load_corpus([tmp_path / "talk"])
-    assert [iv.id for iv in corpus.interviews] == ["a"] and [f.error.code for f in corpus.failures] == ["E114"]
+    assert [iv.id for iv in corpus.interviews] == ["a"] and [f.error.code for f in corpus.failures] == ["E110"]
     (warning,) = corpus.warnings
     assert warning.startswith(f"{tmp_path / 'talk'}: 4 file(s) not read: no reader takes their type "
                               "(.mp3 2, .pages 2): ")

@@ -37,7 +37,7 @@ class Errors:
     E107 = "no transcript text left after removing the header; expected speaker turns"
     E108 = "none of the {n} input file(s) could be read (see above), so nothing was written"
     E109 = "cannot read the file ({detail})"
-    # --- .docx, .xlsx, .odt, .rtf and .pdf -----------------------------------------
+    # --- .docx, .doc, .xlsx, .odt, .rtf and .pdf ------------------------------------
     E110 = "not a valid {kind} ({detail}); open it in {app} and save it again as {kind}"
     E111 = "{kind} entry {entry!r} looks like a zip bomb: {detail}; refusing the file, it is not a transcript"
     E112 = "has no text layer (a scanned PDF?); run OCR on it first, or export the transcript as text"
@@ -48,6 +48,10 @@ class Errors:
     E114 = (
         "is in {old} format, which tr_nlp does not read; open it in {app} or LibreOffice and save it as {kind} "
         "(many at once: soffice --headless --convert-to {ext} *{suffix})"
+    )
+    E115 = (
+        "holds a Word 97-2003 document (binary .doc) under a {suffix} name; rename it to .doc, or pass "
+        "--format doc, and it is read"
     )
     # --- subtitles and speech-to-text JSON ------------------------------------------
     E120 = "broken cue at line {line}: {detail}"

@@ -23,6 +23,7 @@ OFFICE = {".docx": ("word/document.xml", "Word"), ".xlsx": ("xl/workbook.xml", "
 COMPOUND_FILE = b"\xd0\xcf\x11\xe0"
 #: Office file suffix -> where its program takes a document's password off
 _UNLOCK = {".docx": "File > Info > Protect Document > Encrypt with Password, emptied",
+           ".doc": "File > Info > Protect Document > Encrypt with Password, emptied",
            ".xlsx": "File > Info > Protect Workbook > Encrypt with Password, emptied",
            ".odt": "File > Save As, with 'Save with password' unticked"}
 #: Office file suffix -> the format before it, and its suffix
@@ -35,7 +36,9 @@ _MANIFEST = "META-INF/manifest.xml"
 def compound_file_error(path: Path, kind: str, data: bytes | None = None) -> InputError:
     """The error for a compound file (:data:`COMPOUND_FILE`) where a ``kind`` file
     (``".docx"``, ``".xlsx"``, ``".odt"``) is read: E113 for an encrypted Office file (its
-    ``EncryptedPackage`` stream), else E114 for the binary format before ``kind``.
+    ``EncryptedPackage`` stream), E115 for a Word 97-2003 document (its ``WordDocument``
+    stream: :mod:`tr_nlp.ingest.word97` reads it under a ``.doc`` name), else E114 for the
+    binary format before ``kind``.
 
     >>> compound_file_error(Path("p07.doc"), ".docx", COMPOUND_FILE).code
     'E114'
@@ -44,13 +47,17 @@ def compound_file_error(path: Path, kind: str, data: bytes | None = None) -> Inp
     """
     data = Path(path).read_bytes() if data is None else data
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return _encrypted_error(path, kind)
+        return encrypted_error(path, kind)
+    if kind != ".xlsx" and "WordDocument".encode("utf-16-le") in data:
+        return InputError("E115", path, suffix=Path(path).suffix or "(no suffix)")
     return legacy_error(path, kind)
 
 
-def _encrypted_error(path: Path, kind: str) -> InputError:
-    """E113: ``path`` is a password-protected ``kind`` file, and where its program takes the password off."""
-    return InputError("E113", path, kind=kind, app=OFFICE[kind][1], how=_UNLOCK[kind])
+def encrypted_error(path: Path, kind: str) -> InputError:
+    """E113: ``path`` is a password-protected ``kind`` file (``".doc"`` or one of
+    :data:`OFFICE`), and where its program takes the password off."""
+    app = "Word" if kind == ".doc" else OFFICE[kind][1]
+    return InputError("E113", path, kind=kind, app=app, how=_UNLOCK[kind])
 
 
 def legacy_error(path: Path, kind: str, old: str | None = None) -> InputError:
@@ -95,6 +102,6 @@ def check_office_archive(path: Path, kind: str) -> None:
                 raise InputError("E110", path, kind=kind, app=app, detail=f"no {member} inside")
             # OpenDocument encrypts the parts inside the zip, and its manifest says so
             if kind == ".odt" and _MANIFEST in names and b"encryption-data" in archive.read(_MANIFEST):
-                raise _encrypted_error(path, kind)
+                raise encrypted_error(path, kind)
     except CORRUPT_ZIP_ERRORS as exc:
         raise InputError("E110", path, kind=kind, app=app, detail=f"corrupt or truncated zip: {exc}") from None

@@ -1,10 +1,10 @@
 """Files named ``.doc``: read by what they hold, which is often not Word 97-2003's binary format.
 
-Transcription services and older tools write RTF, plain text, or a ``.docx`` under a
-``.doc`` name, and Word opens them all alike. Such a file is read as what it holds (with a
-warning saying so). Word 97-2003's own binary format (a Microsoft compound file) is not
-read: it is refused with an error saying how to save it as ``.docx``, one file or a whole
-folder at once, and so is a web page saved as ``.doc``.
+Word 97-2003's own binary format (a Microsoft compound file) is read by
+:mod:`tr_nlp.ingest.word97`. Transcription services and older tools write RTF, plain text,
+or a ``.docx`` under a ``.doc`` name, and Word opens them all alike; such a file is read as
+what it holds (with a warning saying so). A web page saved as ``.doc`` is refused with an
+error saying how to save it as ``.docx``.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from tr_nlp.errors import InputError
-from tr_nlp.ingest.archive import COMPOUND_FILE, compound_file_error, legacy_error
+from tr_nlp.ingest.archive import COMPOUND_FILE, legacy_error
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.encoding import read_bytes
 from tr_nlp.ingest.rtf import read_rtf
 from tr_nlp.ingest.text import read_text_file
+from tr_nlp.ingest.word97 import read_word97
 
 #: what may come before a file's first mark: a UTF-8 byte order mark, white space
 _LEADING = b"\xef\xbb\xbf \t\r\n"
@@ -25,14 +26,13 @@ _LEADING = b"\xef\xbb\xbf \t\r\n"
 
 def read_doc(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
     """Read a ``.doc`` file into one :class:`~tr_nlp.schema.Interview` by what it holds:
-    RTF, a ``.docx``, or plain text.
+    Word 97-2003's binary format, RTF, a ``.docx``, or plain text.
 
     Raises
     ------
     InputError
-        E100 (no such file), E101 (empty), E114 (Word 97-2003's binary format, or a web
-        page), E113 (a password-protected Office file); and the errors of the reader of
-        what it holds.
+        E100 (no such file), E101 (empty), E114 (a web page); and the errors of the reader
+        of what it holds (:func:`~tr_nlp.ingest.word97.read_word97`'s among them).
     """
     path = Path(path)
     data = read_bytes(path)
@@ -40,7 +40,7 @@ def read_doc(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     if not start:
         raise InputError("E101", path)
     if data.startswith(COMPOUND_FILE):
-        raise compound_file_error(path, ".docx", data)
+        return read_word97(path, data, options)
     if start.startswith(b"{\\rtf"):
         result, held = read_rtf(path, options), "RTF"
     elif start.startswith(b"PK\x03\x04"):

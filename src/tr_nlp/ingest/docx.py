@@ -220,7 +220,12 @@ def _metadata(document: Any) -> dict[str, Any]:
             meta[key] = value
     if props.created:
         meta["created"] = props.created.isoformat()
-    comments = props.comments or ""
+    return with_comments_property(meta, props.comments or "")
+
+
+def with_comments_property(meta: dict[str, Any], comments: str) -> dict[str, Any]:
+    """``meta`` with what a document's comments property says: the keys of a YAML mapping
+    (:func:`parsed_comments`), else the text as ``comments``."""
     parsed = parsed_comments(comments)
     if isinstance(parsed, dict):
         meta.update({str(k): v for k, v in parsed.items()})
