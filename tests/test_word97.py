@@ -92,6 +92,29 @@ def test_a_doc_that_is_protected_older_or_damaged_is_refused_saying_so(tmp_path,
     assert info.value.code == code and says in str(info.value) and "p07.doc" in str(info.value)
 
 
+def test_a_piece_table_that_reuses_its_text_over_and_over_is_refused(tmp_path):
+    # 50 pieces all pointing at the same stored text: 50 times the document, read without end
+    import olefile
+
+    path = shutil.copy(FIXTURES / "labelled.doc", tmp_path / "p07.doc")
+    word = word_stream(path)
+    with olefile.OleFileIO(str(path)) as ole:
+        table = bytearray(ole.openstream("1Table").read())
+    fc_clx = struct.unpack_from("<I", word, 0x1A2)[0]
+    length, fc = struct.unpack_from("<i", table, fc_clx + 9)[0], table[fc_clx + 15:fc_clx + 19]  # the one piece
+    n = 50
+    pieces = (struct.pack(f"<{n + 1}i", *(length * k for k in range(n + 1)))
+              + b"".join(b"\x00\x00" + fc + b"\x00\x00" for _ in range(n)))
+    clx = b"\x02" + struct.pack("<I", len(pieces)) + pieces
+    table[:len(clx)] = clx
+    struct.pack_into("<II", word, 0x1A2, 0, len(clx))
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        ole.write_stream("1Table", bytes(table))
+        ole.write_stream("WordDocument", bytes(word))
+    with pytest.raises(InputError, match=r"E110\] not a valid .doc \(ValueError: the piece table holds more text "):
+        read_file(path)
+
+
 def test_a_doc_under_a_docx_name_is_refused_saying_to_rename_it(tmp_path):
     path = shutil.copy(FIXTURES / "labelled.doc", tmp_path / "p07.docx")
     with pytest.raises(InputError, match=r"E115\] holds a Word 97-2003 document \(binary .doc\) under a .docx name; "

@@ -84,6 +84,7 @@ class _Document:
     def __init__(self, word: bytes, table: bytes) -> None:
         self.word, self.table = word, table
         self.pieces = _pieces(self.part(_CLX), len(word))
+        self._starts = [piece.start for piece in self.pieces]
         self._characters: dict[_Piece, list[str]] = {}
 
     def count(self, at: int) -> int:
@@ -119,9 +120,10 @@ class _Document:
         (PAPX) or characters' (CHPX), each page of them an FKP of the ``WordDocument`` stream."""
         plc = self.part(index)
         n = (len(plc) - 4) // 8
+        pages = dict.fromkeys(struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * k)[0] & 0x3FFFFF for k in range(n))
         found: list[_Run] = []
-        for k in range(n):
-            page = (struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * k)[0] & 0x3FFFFF) * _PAGE
+        for number in pages:  # each page once, however often the table lists it
+            page = number * _PAGE
             fkp = self.word[page:page + _PAGE]
             if len(fkp) < _PAGE:
                 raise ValueError("a formatting page lies outside the document")
@@ -135,11 +137,10 @@ class _Document:
         return sorted(found, key=lambda run: run.fc)
 
     def fc(self, cp: int) -> int:
-        """Where character ``cp`` is stored in the ``WordDocument`` stream."""
-        for piece in self.pieces:
-            if piece.start <= cp < piece.end:
-                return piece.fc + (cp - piece.start) * piece.width
-        return -1
+        """Where character ``cp`` is stored in the ``WordDocument`` stream (-1: nowhere)."""
+        i = bisect_right(self._starts, cp) - 1
+        piece = self.pieces[i] if i >= 0 else None
+        return -1 if piece is None or cp >= piece.end else piece.fc + (cp - piece.start) * piece.width
 
 
 def _pieces(clx: bytes, stored: int) -> list[_Piece]:
@@ -163,6 +164,8 @@ def _pieces(clx: bytes, stored: int) -> list[_Piece]:
         if not 0 <= piece.start <= piece.end or piece.fc + (piece.end - piece.start) * piece.width > stored:
             raise ValueError(f"piece {k} of the text lies outside the document")
         pieces.append(piece)
+    if pieces and pieces[-1].end - pieces[0].start > stored:  # pieces that share their bytes, over and over
+        raise ValueError("the piece table holds more text than the document stores")
     return pieces
 
 
