@@ -41,6 +41,11 @@ _CCP_TEXT, _CCP_FTN, _CCP_HDD, _CCP_ATN = 0x4C, 0x50, 0x54, 0x5C
 _FC_LCB = 0x9A
 _PLCF_AND_REF, _PLCF_AND_TXT, _PLCF_BTE_CHPX, _PLCF_BTE_PAPX, _CLX = 4, 5, 12, 13, 33
 _GRP_XST_ATN_OWNERS, _STTBF_ATN_BKMK, _PLCF_ATN_BKF, _PLCF_ATN_BKL = 36, 37, 42, 43
+_PART_NAMES = {_PLCF_AND_REF: "the comments' places", _PLCF_AND_TXT: "the comments' texts",
+               _PLCF_BTE_CHPX: "the character formatting", _PLCF_BTE_PAPX: "the paragraph formatting",
+               _CLX: "the piece table", _GRP_XST_ATN_OWNERS: "the comments' authors",
+               _STTBF_ATN_BKMK: "the comments' ranges", _PLCF_ATN_BKF: "the comments' range starts",
+               _PLCF_ATN_BKL: "the comments' range ends"}
 #: Property modifiers read: bold, a tracked deletion; a table cell's paragraph, a row's end.
 _BOLD, _DELETED, _IN_TABLE, _ROW_END, _INNER_ROW_END = 0x0835, 0x0800, 0x2416, 0x2417, 0x244C
 _DEF_TABLE = 0xD608  # its operand's size is two bytes, not one
@@ -94,7 +99,7 @@ class _Document:
         """The table stream's bytes the FIB's ``index``-th (offset, size) pair points to."""
         fc, lcb = struct.unpack_from("<II", self.word, _FC_LCB + 8 * index)
         if fc + lcb > len(self.table):
-            raise ValueError(f"part {index} lies outside the table stream")
+            raise ValueError(f"the FIB puts {_PART_NAMES.get(index, f'part {index}')} outside the table stream")
         return self.table[fc:fc + lcb]
 
     def characters(self, piece: _Piece) -> list[str]:
@@ -414,17 +419,17 @@ def read_word97(path: str | Path, data: bytes, options: ReadOptions = ReadOption
             raise InputError("E110", path, kind=".doc", app="Word",
                              detail="a Microsoft compound file, but no Word document: it has no WordDocument stream")
         try:
-            result, comments, unplaced = _read(ole, path, options)
+            result, comments = _read(ole, path, options)
         except InputError:
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged document fails in many ways
             raise InputError("E110", path, kind=".doc", app="Word", detail=f"{type(exc).__name__}: {exc}") from None
-    if unplaced:
-        result.warnings.append(f"{unplaced} comment(s) mark no passage of the text and were left out")
     return with_comment_codings(result, comments)
 
 
-def _read(ole: Any, path: Path, options: ReadOptions) -> tuple[ReadResult, list[Comment], int]:
+def _read(ole: Any, path: Path, options: ReadOptions) -> tuple[ReadResult, list[Comment]]:
+    """The interview the document's streams hold, and its comments; comments that cannot
+    be read are left out with a warning (the text is the transcript)."""
     word = ole.openstream("WordDocument").read()
     ident, nfib = struct.unpack_from("<HH", word, 0)
     if ident != WORD_IDENT:
@@ -440,12 +445,19 @@ def _read(ole: Any, path: Path, options: ReadOptions) -> tuple[ReadResult, list[
     paragraphs = _Formats(doc.runs(_PLCF_BTE_PAPX, paragraphs=True))
     shown = _shown(doc, 0, doc.count(_CCP_TEXT), chars)
     blocks, coded = _lines(shown, lambda cp: paragraphs.at(doc.fc(cp)))
-    comments, unplaced = _comments(doc, shown, chars) if doc.count(_CCP_ATN) else ([], 0)
+    notes: list[str] = []
+    try:
+        comments, unplaced = _comments(doc, shown, chars) if doc.count(_CCP_ATN) else ([], 0)
+    except (ValueError, struct.error, IndexError) as exc:
+        comments, unplaced = [], 0
+        notes.append(f"its comments could not be read ({type(exc).__name__}: {exc}) and were left out")
+    if unplaced:
+        notes.append(f"{unplaced} comment(s) mark no passage of the text and were left out")
     comments += column_comments(blocks, coded)
     text, forced, numbers = text_with_labels(blocks)
     if not text.strip():
         raise InputError("E101", path)
     result = interview_from_text(text, path, options.roles, _metadata(ole), "doc", forced, numbers)
-    found, notes = answered(comments, {})
-    result.warnings.extend(notes)
-    return result, found, unplaced
+    found, answers = answered(comments, {})
+    result.warnings.extend(notes + answers)
+    return result, found
