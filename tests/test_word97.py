@@ -126,6 +126,36 @@ def test_a_doc_whose_comments_are_damaged_is_read_without_them(tmp_path):
         "its comments could not be read (ValueError: the FIB puts the comments' places outside the table stream) and were left out"]
 
 
+def test_comment_texts_out_of_order_are_left_out_not_read_over_and_over(tmp_path):
+    # each comment's text runs from its place to the next one's: out of order, one text could be read again and again
+    import olefile
+
+    path = shutil.copy(FIXTURES / "labelled.doc", tmp_path / "p07.doc")
+    word = word_stream(path)
+    fc, lcb = struct.unpack_from("<II", word, 0x9A + 8 * 5)  # where the comments' texts start
+    with olefile.OleFileIO(str(path)) as ole:
+        table = bytearray(ole.openstream("1Table").read())
+    count = lcb // 4
+    struct.pack_into(f"<{count}i", table, fc, *([0, 10**6] * count)[:count])
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        ole.write_stream("1Table", bytes(table))
+    result = read_file(path)
+    assert result.comment_codings == [] and result.warnings == [
+        "its comments could not be read (ValueError: the comments' texts are out of order) and were left out"]
+
+
+def test_a_doc_whose_document_properties_are_damaged_is_read_without_them(monkeypatch):
+    import olefile
+
+    def damaged(self):
+        raise struct.error("unpack requires a buffer of 4 bytes")
+
+    monkeypatch.setattr(olefile.OleFileIO, "get_metadata", damaged)
+    result = read_file(FIXTURES / "table.doc")
+    assert result.interviews[0].metadata == {} and len(result.interviews[0].turns) == 3
+    assert result.warnings == ["its document properties (title, author...) could not be read (error) and were left out"]
+
+
 def test_a_doc_under_a_docx_name_is_refused_saying_to_rename_it(tmp_path):
     path = shutil.copy(FIXTURES / "labelled.doc", tmp_path / "p07.docx")
     with pytest.raises(InputError, match=r"E115\] holds a Word 97-2003 document \(binary .doc\) under a .docx name; "

@@ -18,6 +18,7 @@ import struct
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -340,6 +341,8 @@ def _comments(doc: _Document, shown: list[tuple[int, str, bool]], chars: _Format
     if n <= 0:
         return [], 0
     texts = _cps(doc.part(_PLCF_AND_TXT), len(doc.part(_PLCF_AND_TXT)) // 4)
+    if any(a > b for a, b in pairwise(texts)):  # each comment's text after the one before
+        raise ValueError("the comments' texts are out of order")
     owners = _xsts(doc.part(_GRP_XST_ATN_OWNERS))
     names = doc.part(_STTBF_ATN_BKMK)
     tags = {struct.unpack_from("<i", names, 6 + 12 * j + 4)[0]: j for j in range((len(names) - 6) // 12)}
@@ -361,7 +364,7 @@ def _comments(doc: _Document, shown: list[tuple[int, str, bool]], chars: _Format
             unplaced += 1
             continue
         ibkl = struct.unpack_from("<H", starts_plc, 4 * (marks + 1) + 4 * j)[0]
-        if ibkl >= len(ends):
+        if ibkl >= len(ends) or ends[ibkl] <= starts[j]:
             unplaced += 1
             continue
         said = _shown(doc, base + texts[i], base + texts[i + 1], chars)
@@ -457,7 +460,13 @@ def _read(ole: Any, path: Path, options: ReadOptions) -> tuple[ReadResult, list[
     text, forced, numbers = text_with_labels(blocks)
     if not text.strip():
         raise InputError("E101", path)
-    result = interview_from_text(text, path, options.roles, _metadata(ole), "doc", forced, numbers)
+    try:
+        metadata = _metadata(ole)
+    except Exception as exc:  # noqa: BLE001 - olefile reads property sets in many ways; the text is what matters
+        metadata = {}
+        notes.append(f"its document properties (title, author...) could not be read ({type(exc).__name__}) "
+                     "and were left out")
+    result = interview_from_text(text, path, options.roles, metadata, "doc", forced, numbers)
     found, answers = answered(comments, {})
     result.warnings.extend(notes + answers)
     return result, found
