@@ -21,11 +21,11 @@ OFFICE = {".docx": ("word/document.xml", "Word"), ".xlsx": ("xl/workbook.xml", "
 #: The first bytes of a Microsoft compound file (OLE2): Word 97-2003's .doc, Excel 97-2003's
 #: .xls, and any Office file encrypted with a password (the first four tell it, cut short too).
 COMPOUND_FILE = b"\xd0\xcf\x11\xe0"
-#: Office file suffix -> where its program takes a document's password off
-_UNLOCK = {".docx": "File > Info > Protect Document > Encrypt with Password, emptied",
-           ".doc": "File > Info > Protect Document > Encrypt with Password, emptied",
-           ".xlsx": "File > Info > Protect Workbook > Encrypt with Password, emptied",
-           ".odt": "File > Save As, with 'Save with password' unticked"}
+_WORD_UNLOCK = ("Word", "File > Info > Protect Document > Encrypt with Password, emptied")
+#: Office file suffix -> the program that opens a password-protected one, and where it takes the password off
+_UNLOCK = {".docx": _WORD_UNLOCK, ".doc": _WORD_UNLOCK,
+           ".xlsx": ("Excel", "File > Info > Protect Workbook > Encrypt with Password, emptied"),
+           ".odt": ("LibreOffice Writer", "File > Save As, with 'Save with password' unticked")}
 #: Office file suffix -> the format before it, and its suffix
 _BEFORE = {".docx": ("Word 97-2003 (binary .doc)", ".doc"), ".xlsx": ("Excel 97-2003 (binary .xls)", ".xls"),
            ".odt": ("Microsoft Office 97-2003 (binary)", ".doc")}
@@ -54,10 +54,10 @@ def compound_file_error(path: Path, kind: str, data: bytes | None = None) -> Inp
 
 
 def encrypted_error(path: Path, kind: str) -> InputError:
-    """E113: ``path`` is a password-protected ``kind`` file (``".doc"`` or one of
-    :data:`OFFICE`), and where its program takes the password off."""
-    app = "Word" if kind == ".doc" else OFFICE[kind][1]
-    return InputError("E113", path, kind=kind, app=app, how=_UNLOCK[kind])
+    """E113: ``path`` is a password-protected ``kind`` file (``.docx``, ``.doc``, ``.xlsx``,
+    ``.odt``), and where its program takes the password off."""
+    app, how = _UNLOCK[kind]
+    return InputError("E113", path, kind=kind, app=app, how=how)
 
 
 def legacy_error(path: Path, kind: str, old: str | None = None) -> InputError:

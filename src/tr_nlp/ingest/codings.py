@@ -439,9 +439,10 @@ def _locate_quotes(
                 cited += 1
             else:
                 lines = [interview.lines_of(*span) for span in spans]
-                if cited_lines(line) and lines[0][0] is None:
+                wanted = cited_lines(line)
+                if wanted and lines[0][0] is None:
                     unknown["line"] += 1
-                elif cited_lines(line):
+                elif wanted:
                     elsewhere.append((row_no, line.strip(), list(dict.fromkeys(line_range(*span) for span in lines))))
                 unknown["time"] += cited_time(time) is not None and interview.time_at(spans[0][0]) is None
                 first.append(row_no)

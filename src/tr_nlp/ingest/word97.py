@@ -329,7 +329,9 @@ def _xsts(data: bytes) -> list[str]:
     return found
 
 
-def _cps(plc: bytes, count: int) -> tuple[int, ...]:
+def _cps(plc: bytes, count: int | None = None) -> tuple[int, ...]:
+    """The first ``count`` character positions of a PLC (all its bytes hold, by default)."""
+    count = len(plc) // 4 if count is None else count
     return struct.unpack_from(f"<{count}i", plc, 0) if count > 0 and len(plc) >= 4 * count else ()
 
 
@@ -340,7 +342,7 @@ def _comments(doc: _Document, shown: list[tuple[int, str, bool]], chars: _Format
     n = (len(refs) - 4) // 34
     if n <= 0:
         return [], 0
-    texts = _cps(doc.part(_PLCF_AND_TXT), len(doc.part(_PLCF_AND_TXT)) // 4)
+    texts = _cps(doc.part(_PLCF_AND_TXT))
     if any(a > b for a, b in pairwise(texts)):  # each comment's text after the one before
         raise ValueError("the comments' texts are out of order")
     owners = _xsts(doc.part(_GRP_XST_ATN_OWNERS))
@@ -349,7 +351,7 @@ def _comments(doc: _Document, shown: list[tuple[int, str, bool]], chars: _Format
     starts_plc = doc.part(_PLCF_ATN_BKF)
     marks = (len(starts_plc) - 4) // 8
     starts = _cps(starts_plc, marks + 1)
-    ends = _cps(doc.part(_PLCF_ATN_BKL), len(doc.part(_PLCF_ATN_BKL)) // 4)
+    ends = _cps(doc.part(_PLCF_ATN_BKL))
     base = doc.count(_CCP_TEXT) + doc.count(_CCP_FTN) + doc.count(_CCP_HDD)
     positions = [cp for cp, _, _ in shown]
     text = "".join("\n" if ch in _PARAGRAPH_END or ch == _CELL_END else ch for _, ch, _ in shown)
