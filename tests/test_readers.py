@@ -797,7 +797,8 @@ def test_a_protected_pdf_that_opens_without_a_password_is_read(tmp_path):
 
 @pytest.mark.parametrize("pages,encrypt,code,detail", [
     ([[]], None, "E112", "has no text layer (a scanned PDF?)"),
-    ([["Interviewer: Hello?"]], "secret", "E110", "it is encrypted and needs a password"),
+    ([["Interviewer: Hello?"]], "secret", "E113", "is password-protected (an encrypted .pdf), and tr_nlp asks for "
+     "no password; open it in Acrobat with its password and save a copy without one (File > Properties > Security"),
 ])
 def test_pdfs_without_readable_text_are_refused_naming_the_file(tmp_path, pages, encrypt, code, detail):
     from conftest import make_pdf

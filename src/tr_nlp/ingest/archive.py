@@ -22,10 +22,12 @@ OFFICE = {".docx": ("word/document.xml", "Word"), ".xlsx": ("xl/workbook.xml", "
 #: .xls, and any Office file encrypted with a password (the first four tell it, cut short too).
 COMPOUND_FILE = b"\xd0\xcf\x11\xe0"
 _WORD_UNLOCK = ("Word", "File > Info > Protect Document > Encrypt with Password, emptied")
-#: Office file suffix -> the program that opens a password-protected one, and where it takes the password off
+#: file suffix -> the program that opens a password-protected one, and where it takes the password off
 _UNLOCK = {".docx": _WORD_UNLOCK, ".doc": _WORD_UNLOCK,
            ".xlsx": ("Excel", "File > Info > Protect Workbook > Encrypt with Password, emptied"),
-           ".odt": ("LibreOffice Writer", "File > Save As, with 'Save with password' unticked")}
+           ".odt": ("LibreOffice Writer", "File > Save As, with 'Save with password' unticked"),
+           ".pdf": ("Acrobat", ("File > Properties > Security > No Security; "
+                                "or qpdf --password=PASSWORD --decrypt in.pdf out.pdf"))}
 #: Office file suffix -> the format before it, and its suffix
 _BEFORE = {".docx": ("Word 97-2003 (binary .doc)", ".doc"), ".xlsx": ("Excel 97-2003 (binary .xls)", ".xls"),
            ".odt": ("Microsoft Office 97-2003 (binary)", ".doc")}
@@ -55,7 +57,11 @@ def compound_file_error(path: Path, kind: str, data: bytes | None = None) -> Inp
 
 def encrypted_error(path: Path, kind: str) -> InputError:
     """E113: ``path`` is a password-protected ``kind`` file (``.docx``, ``.doc``, ``.xlsx``,
-    ``.odt``), and where its program takes the password off."""
+    ``.odt``, ``.pdf``), and where its program takes the password off.
+
+    >>> print(encrypted_error(Path("p07.pdf"), ".pdf"))  # doctest: +ELLIPSIS
+    p07.pdf: [E113] is password-protected (an encrypted .pdf), ... (File > Properties > Security > No Security; ...
+    """
     app, how = _UNLOCK[kind]
     return InputError("E113", path, kind=kind, app=app, how=how)
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tr_nlp.errors import InputError
+from tr_nlp.ingest.archive import encrypted_error
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import normalise_text, read_bytes
 from tr_nlp.ingest.text import interview_from_text
@@ -130,7 +131,8 @@ def pdf_pages(data: bytes, path: str | Path) -> tuple[list[list[str]], dict[str,
     Raises
     ------
     InputError
-        E110 for a file that is not a PDF, is broken, needs a password or is too large.
+        E110 for a file that is not a PDF, is broken or is too large; E113 for one that needs
+        a password to open.
     """
     def broken(detail: str) -> InputError:
         return InputError("E110", path, kind=".pdf", app="a PDF reader", detail=detail)
@@ -143,7 +145,7 @@ def pdf_pages(data: bytes, path: str | Path) -> tuple[list[list[str]], dict[str,
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
-                raise broken("it is encrypted and needs a password; save a copy without one")
+                raise encrypted_error(path, ".pdf")
             if len(reader.pages) > MAX_PAGES:
                 raise broken(f"it has {len(reader.pages)} pages, more than the {MAX_PAGES} a transcript may have")
             pages, chars = [], 0

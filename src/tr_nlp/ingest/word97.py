@@ -263,11 +263,11 @@ def _shown(doc: _Document, start: int, end: int, chars: _Formats) -> list[tuple[
                         fields[-1] = True
                     elif ch == _FIELD_END and fields:
                         fields.pop()
-                    elif all(fields) and _SHOWN.get(ch, ch):
-                        shown.append((cp, _SHOWN.get(ch, ch), bold))
+                    elif all(fields) and (shows := _SHOWN.get(ch, ch)):
+                        shown.append((cp, shows, bold))
             else:
-                shown.extend((cp, _SHOWN.get(ch, ch), bold) for cp, ch in zip(range(lo + first, lo + last), stretch)
-                             if _SHOWN.get(ch, ch))
+                shown.extend((cp, shows, bold) for cp, ch in zip(range(lo + first, lo + last), stretch)
+                             if (shows := _SHOWN.get(ch, ch)))
     return shown
 
 
