@@ -568,6 +568,7 @@ def test_a_link_to_a_file_that_is_gone_fails_and_the_rest_is_coded(model, tmp_pa
     (tmp_path / "in").mkdir()
     shutil.copy(DEMO / "interviews" / "demo15.txt", tmp_path / "in" / "demo15.txt")
     (tmp_path / "in" / "moved.txt").symlink_to(tmp_path / "elsewhere.txt")  # its transcript was moved
+    (tmp_path / "in" / "loop.txt").symlink_to("loop.txt")  # a link to itself: no work, and no stop
     asked = []
 
     def sized(pending_bytes: int) -> InProcess:
@@ -575,11 +576,14 @@ def test_a_link_to_a_file_that_is_gone_fails_and_the_rest_is_coded(model, tmp_pa
         return InProcess()
 
     report = run_batch([tmp_path / "in"], model, tmp_path / "out", engine=sized)
-    assert report.coded == 1 and [(Path(e.path).name, e.code) for e in report.failed] == [("elsewhere.txt", "E100")]
+    assert report.coded == 1 and [(Path(e.path).name, e.code) for e in report.failed] == [
+        ("elsewhere.txt", "E100"), ("loop.txt", "E109")]
     assert asked == [(tmp_path / "in" / "demo15.txt").stat().st_size]  # a link to nothing is no work
     (tmp_path / "elsewhere.txt").write_text("Interviewer: And then?\nP: She rang me back.\n", encoding="utf-8")
     again = run_batch([tmp_path / "in"], model, tmp_path / "out")  # the link mended: coded, its error gone
-    assert again.coded == 1 and not again.failed and (tmp_path / "out" / "errors.jsonl").read_text() == ""
+    assert again.coded == 1 and [Path(e.path).name for e in again.failed] == ["loop.txt"]
+    assert [json.loads(line)["file"] for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()] == [
+        str(tmp_path / "in" / "loop.txt")]
 
 
 def test_batch_without_workers_codes_a_small_batch_in_process(incoming, model, tmp_path):

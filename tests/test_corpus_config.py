@@ -5,6 +5,7 @@ import pytest
 from conftest import yaml_bomb
 from tr_nlp.errors import ConfigError, TrNlpError
 from tr_nlp.ingest import load_corpus
+from tr_nlp.ingest.corpus import pattern_matches
 
 TRANSCRIPT = "Speaker 1: How was it?\nSpeaker 2: She listened.\n"
 
@@ -60,6 +61,34 @@ def test_a_link_to_a_file_that_is_gone_is_reported_not_left_out(folder):
         assert [iv.id for iv in corpus.interviews] == ["a"]
         assert [(Path(f.path).name, f.error.code) for f in corpus.failures] == [("b.txt", "E109")]
         assert f"it is a link to {folder / 'moved.txt'}, which does not exist" in str(corpus.failures[0].error)
+
+
+def test_a_loop_of_links_or_a_named_pipe_is_reported_and_the_rest_is_read(folder):
+    # a loop once stopped the whole run with a RuntimeError (Path.resolve); a pipe's read never returns
+    import os
+
+    (folder / "talks" / "b.txt").symlink_to("c.txt")
+    (folder / "talks" / "c.txt").symlink_to("b.txt")
+    os.mkfifo(folder / "pipe.txt")
+    corpus = load_corpus([folder / "talks", folder / "pipe.txt"])
+    assert [iv.id for iv in corpus.interviews] == ["a"]
+    assert [(Path(f.path).name, f.error.code) for f in corpus.failures] == [("b.txt", "E109"), ("c.txt", "E109"),
+                                                                          ("pipe.txt", "E109")]
+    assert "it is a link to c.txt, and the links lead round in a loop" in str(corpus.failures[0].error)
+    assert "it is a named pipe, socket or device, not a regular file" in str(corpus.failures[2].error)
+
+
+def test_a_recursive_pattern_does_not_follow_links_to_folders_round_in_circles(folder):
+    # on a shared drive, links to a folder above (glob.glob followed two such links forever)
+    (folder / "talks" / "site").mkdir()
+    (folder / "talks" / "site" / "b.txt").write_text(TRANSCRIPT.replace("She", "He"), encoding="utf-8")
+    (folder / "talks" / ".old").mkdir()
+    (folder / "talks" / ".old" / "c.txt").write_text(TRANSCRIPT, encoding="utf-8")  # hidden, as glob.glob has it
+    (folder / "talks" / "site" / "up").symlink_to("..")
+    (folder / "talks" / "all").symlink_to(folder)
+    corpus = load_corpus([f"{folder}/**/*.txt"])
+    assert sorted(iv.id for iv in corpus.interviews) == ["a", "b"] and not corpus.failures
+    assert pattern_matches(f"{folder}/talks/**/.*/*.txt") == [folder / "talks" / ".old" / "c.txt"]
 
 
 @pytest.mark.parametrize("pattern", ["*", "site*"])

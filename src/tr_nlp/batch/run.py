@@ -52,7 +52,7 @@ from tr_nlp.export.tables import atomic_path, check_folder_path, write_json, wri
 from tr_nlp.hashing import file_sha256
 from tr_nlp.ingest import ReadOptions, read_file
 from tr_nlp.ingest.base import reader_of
-from tr_nlp.ingest.corpus import plan_inputs
+from tr_nlp.ingest.corpus import plan_inputs, real_path
 from tr_nlp.schema import Interview, clock, seconds_cell
 from tr_nlp.segment import Segmenter
 from tr_nlp.versions import library_versions
@@ -213,7 +213,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
     try:
         plan = plan_inputs(list(inputs), options, exclude=out)
         files = plan.files
-        keys = {path: str(path.resolve()) for path, _, _ in files}
+        keys = {path: str(real_path(path)) for path, _, _ in files}
         rows = {path: manifest.get(key) for path, key in keys.items()}
         jobs = {path: _job(model_sha, segmenter, path, opts, fmt) for path, opts, fmt in files}
         finished = {path: not force and _done(rows[path], jobs[path], out) for path in keys}  # if its bytes match

@@ -22,6 +22,7 @@ the file it was saved from).
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 from collections import Counter
@@ -182,15 +183,32 @@ def read_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: str |
 
 
 def _broken_link(path: Path) -> bool:
-    """Whether ``path`` is a symbolic link to nothing (its file was moved or deleted)."""
+    """Whether ``path`` is a symbolic link to nothing (its file was moved or deleted, or
+    the links lead round in a loop)."""
     return path.is_symlink() and not path.exists()
 
 
+def real_path(path: str | Path) -> Path:
+    """``path`` with every link followed, as far as the links lead: unlike
+    :meth:`Path.resolve`, a loop of links is no error here (reading it is, E109)."""
+    return Path(os.path.realpath(path))
+
+
 def _not_a_file(path: Path) -> InputError:
-    """The error for an input that is no file: where a broken link points, or E100."""
+    """The error for an input that is no file: where a broken link points, a loop of
+    links, a named pipe or device, or E100."""
     if _broken_link(path):
+        try:
+            path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return InputError("E109", path, detail=f"it is a link to {os.readlink(path)}, and the links lead "
+                                                       "round in a loop; link it to the transcript or remove it")
         return InputError("E109", path, detail=f"it is a link to {os.readlink(path)}, which does not exist; "
                                                "link it to the transcript or remove it")
+    if path.exists() and not path.is_dir():
+        return InputError("E109", path, detail="it is a named pipe, socket or device, not a regular "
+                                               "file; give the transcript file itself")
     return InputError("E100", path)
 
 
@@ -231,9 +249,24 @@ def pattern_matches(pattern: str | Path) -> list[Path]:
     >>> pattern_matches("no-such-folder/*")
     []
     """
-    matches = [Path(m) for m in sorted(glob.glob(str(pattern), recursive=True))]
+    matches = sorted(_recursive_matches(str(pattern)) if "**" in Path(pattern).parts else map(Path, glob.glob(str(pattern))))
     folders = {m for m in matches if m.is_dir()}
     return [m for m in matches if not folders.intersection(m.parents)]
+
+
+def _recursive_matches(pattern: str) -> Iterator[Path]:
+    """What a pattern with ``**`` matches, as :func:`glob.glob` would but without following
+    links to folders into the tree below (``glob.glob`` follows them, so a link to a parent
+    folder on a shared drive made it run forever): the pattern's leading plain folders,
+    then :meth:`Path.glob` below them. Names starting with a dot match only a pattern part
+    that starts with one, as in ``glob``."""
+    parts = Path(pattern).parts
+    plain = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    anchor, rest = Path(*parts[:plain]) if plain else Path(), parts[plain:]
+    dotted = any(part.startswith(".") for part in rest)
+    for match in anchor.glob(str(Path(*rest))):
+        if dotted or not any(part.startswith(".") for part in match.relative_to(anchor).parts):
+            yield match
 
 
 def _folder_files(folder: Path) -> Iterator[Path]:
@@ -443,7 +476,7 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
     """
     plan = InputPlan()
     seen: set[Path] = set()
-    skip = Path(exclude).resolve() if exclude is not None else None
+    skip = real_path(exclude) if exclude is not None else None
     for raw in _expanded(paths):
         config = load_config(raw, options) if Path(raw).is_dir() else None
         passed_over: list[Path] = []
@@ -455,8 +488,8 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
         else:
             found = [(f, options, fmt) for f in iter_input_files([raw], passed_over)]
         if skip is not None:
-            found = [item for item in found if not item[0].resolve().is_relative_to(skip)]
-            passed_over = [f for f in passed_over if not f.resolve().is_relative_to(skip)]
+            found = [item for item in found if not real_path(item[0]).is_relative_to(skip)]
+            passed_over = [f for f in passed_over if not real_path(f).is_relative_to(skip)]
         if Path(raw).is_dir():
             found, copies, printouts = _without_other_formats(found)
             if copies:
@@ -469,7 +502,7 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
             plan.warnings.append(f"{raw}: no transcript files in this folder (expected "
                                  f"{' '.join(sorted(EXTENSIONS))})")
         for item in found:
-            key = item[0].resolve()
+            key = real_path(item[0])
             if key not in seen:
                 seen.add(key)
                 plan.files.append(item)
@@ -547,9 +580,9 @@ def load_corpus(
     codebooks = [codebook] if codebook is not None else plan.codebooks
     reviewed = list(reviewed) or plan.reviewed
     # a codings (or reviewed) table kept beside the transcripts is read as such, not as a transcript table
-    tables = {Path(p).resolve() for p in (*tables_of_codings, *codebooks, *reviewed)}
+    tables = {real_path(p) for p in (*tables_of_codings, *codebooks, *reviewed)}
     for path, opts, file_fmt in plan.files:
-        if path.resolve() in tables:
+        if real_path(path) in tables:
             continue
         report = FileReport(str(path), None)
         corpus.files.append(report)
