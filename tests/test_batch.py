@@ -586,6 +586,20 @@ def test_a_link_to_a_file_that_is_gone_fails_and_the_rest_is_coded(model, tmp_pa
         str(tmp_path / "in" / "loop.txt")]
 
 
+def test_a_file_name_that_is_not_utf8_fails_and_the_rest_is_coded(model, tmp_path):
+    # its name once stopped the batch: the manifest (SQLite) cannot hold the lone surrogate Python reads it as
+    (tmp_path / "in").mkdir()
+    shutil.copy(DEMO / "interviews" / "demo15.txt", tmp_path / "in" / "demo15.txt")
+    shutil.copy(DEMO / "interviews" / "demo04.txt", tmp_path / "in" / os.fsdecode(b"entrevue-\xe9t\xe9.txt"))
+    report = run_batch([tmp_path / "in"], model, tmp_path / "out")
+    escaped = str(tmp_path / "in" / "entrevue-\\xe9t\\xe9.txt")
+    assert report.coded == 1 and [(e.path, e.code) for e in report.failed] == [(escaped, "E109")]
+    (error,) = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert error["file"] == escaped and "is not valid UTF-8" in error["message"]
+    again = run_batch([tmp_path / "in"], model, tmp_path / "out")  # a second run tries it again, and only it
+    assert (again.coded, again.skipped, [e.path for e in again.failed]) == (0, 1, [escaped])
+
+
 def test_batch_without_workers_codes_a_small_batch_in_process(incoming, model, tmp_path):
     result = run("batch", incoming / "interviews" / "demo15.txt", "--model", model, "-o", tmp_path / "out", "--quiet")
     assert result.exit_code == 0, result.output

@@ -78,6 +78,18 @@ def test_a_loop_of_links_or_a_named_pipe_is_reported_and_the_rest_is_read(folder
     assert "it is a named pipe, socket or device, not a regular file" in str(corpus.failures[2].error)
 
 
+def test_a_file_name_that_is_not_utf8_is_reported_with_its_bytes_escaped(folder):
+    # a Latin-1 name from an old share: Python keeps its byte as a lone surrogate, which no output can write
+    import os
+
+    (folder / "talks" / os.fsdecode(b"caf\xe9.txt")).write_text(TRANSCRIPT.replace("She", "He"), encoding="utf-8")
+    corpus = load_corpus([folder / "talks"])
+    assert [iv.id for iv in corpus.interviews] == ["a"] and [f.error.code for f in corpus.failures] == ["E109"]
+    message = str(corpus.failures[0].error)
+    assert message.startswith(f"{folder}/talks/caf\\xe9.txt: [E109]") and "is not valid UTF-8" in message
+    assert "convmv -r -f latin1 -t utf8" in message and message.encode("utf-8")
+
+
 def test_a_recursive_pattern_does_not_follow_links_to_folders_round_in_circles(folder):
     # on a shared drive, links to a folder above (glob.glob followed two such links forever)
     (folder / "talks" / "site").mkdir()

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from os import PathLike
 
@@ -214,7 +215,7 @@ class TrNlpError(Exception):
     def __init__(self, code: str, /, path: str | PathLike[str] | None = None, **details: object):
         template = getattr(Errors, code)
         self.code = code
-        self.path = None if path is None else str(path)
+        self.path = None if path is None else path_text(path)
         self.details = details
         # one line, whatever a library's message in ``detail`` held (pandas ends some with a newline)
         shown = {k: " ".join(str(v).split()) if k == "detail" else v for k, v in details.items()}
@@ -224,6 +225,17 @@ class TrNlpError(Exception):
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
         return f"{where}[{self.code}] {self.message}"
+
+
+def path_text(path: str | PathLike[str]) -> str:
+    """``path`` as text any output can hold: the bytes of a file name that is not valid
+    UTF-8 (written on a system with another encoding), which Python keeps as lone
+    surrogates, are shown as ``\\xe9`` escapes.
+
+    >>> path_text(os.fsdecode(b"caf\\xe9.txt"))
+    'caf\\\\xe9.txt'
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 class InputError(TrNlpError):

@@ -45,7 +45,7 @@ from tr_nlp.batch.work import Result, Task, code_files
 from tr_nlp.coding.store import CARD_FILE, read_card, verify_model_files
 from tr_nlp.coding.suggest import SUGGESTION_COLUMNS
 from tr_nlp.csvsafe import write_csv
-from tr_nlp.errors import InputError, OutputError
+from tr_nlp.errors import InputError, OutputError, path_text
 from tr_nlp.export.folder import safe_stem
 from tr_nlp.export.qdpx import MachineLayer, model_user, suggestions_layer
 from tr_nlp.export.tables import atomic_path, check_folder_path, write_json, write_table, write_text
@@ -213,7 +213,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
     try:
         plan = plan_inputs(list(inputs), options, exclude=out)
         files = plan.files
-        keys = {path: str(real_path(path)) for path, _, _ in files}
+        keys = {path: path_text(real_path(path)) for path, _, _ in files}
         rows = {path: manifest.get(key) for path, key in keys.items()}
         jobs = {path: _job(model_sha, segmenter, path, opts, fmt) for path, opts, fmt in files}
         finished = {path: not force and _done(rows[path], jobs[path], out) for path in keys}  # if its bytes match
@@ -240,7 +240,8 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                         progress(None, done, report.total)
                     continue
                 before[key] = entry, job
-                yield Task(key, sha, str(model_dir), model_sha, segmenter, opts, fmt, word)
+                file = str(real_path(path))
+                yield Task(key, sha, str(model_dir), model_sha, segmenter, opts, fmt, word, None if file == key else file)
 
         size = max(1, min(CHUNK_FILES, len(files) // (4 * runner.workers)))
         for results in runner.imap(code_files, _chunks(tasks(), size)):

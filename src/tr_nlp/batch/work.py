@@ -41,6 +41,7 @@ class Task:
     options: ReadOptions = field(default_factory=ReadOptions)
     fmt: str | None = None  # a reader forced by the folder's corpus.yaml (``format:``)
     word: bool = False  # send the interviews back, to be written as Word documents
+    file: str | None = None  # the file to read, where ``path`` shows its name escaped (see path_text)
 
 
 @dataclass
@@ -118,7 +119,7 @@ def _read(task: Task) -> tuple[Result, dict[str, Interview], list[Segment]]:
     interviews: dict[str, Interview] = {}
     segments: list[Segment] = []
     try:
-        read = read_file(task.path, task.options, task.fmt)
+        read = read_file(task.file or task.path, task.options, task.fmt)
         interviews = {iv.id: iv for iv in read.interviews}
         segments = task.segmenter.segment(read.interviews)
         result.interviews = tuple(interviews)

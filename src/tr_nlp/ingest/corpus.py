@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tr_nlp.codebook import load_codebook, load_yaml
-from tr_nlp.errors import ConfigError, InputError, TrNlpError, some
+from tr_nlp.errors import ConfigError, InputError, TrNlpError, path_text, some
 from tr_nlp.ingest.archive import legacy_error
 from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
 from tr_nlp.ingest.codings import read_codings
@@ -179,6 +179,10 @@ def read_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: str |
     path = Path(path)
     if not path.is_file():
         raise _not_a_file(path)
+    if path_text(path) != str(path):  # every output that names it or its interview would fail to write
+        raise InputError("E109", path, detail="its name, or a folder's above it, is not valid UTF-8: it was written on "
+                                              "a system with another encoding, such as Latin-1; rename it (all at "
+                                              "once: convmv -r -f latin1 -t utf8 --notest FOLDER)")
     return READERS[detect_format(path, fmt)](path, options)
 
 
