@@ -213,7 +213,8 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
     try:
         plan = plan_inputs(list(inputs), options, exclude=out)
         files = plan.files
-        keys = {path: path_text(real_path(path)) for path, _, _ in files}
+        where = {path: str(real_path(path)) for path, _, _ in files}
+        keys = {path: path_text(file) for path, file in where.items()}  # the manifest's: text SQLite can hold
         rows = {path: manifest.get(key) for path, key in keys.items()}
         jobs = {path: _job(model_sha, segmenter, path, opts, fmt) for path, opts, fmt in files}
         finished = {path: not force and _done(rows[path], jobs[path], out) for path in keys}  # if its bytes match
@@ -240,8 +241,8 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                         progress(None, done, report.total)
                     continue
                 before[key] = entry, job
-                file = str(real_path(path))
-                yield Task(key, sha, str(model_dir), model_sha, segmenter, opts, fmt, word, None if file == key else file)
+                yield Task(key, sha, str(model_dir), model_sha, segmenter, opts, fmt, word,
+                           None if where[path] == key else where[path])
 
         size = max(1, min(CHUNK_FILES, len(files) // (4 * runner.workers)))
         for results in runner.imap(code_files, _chunks(tasks(), size)):
