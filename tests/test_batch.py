@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import csv
 import json
@@ -459,9 +460,16 @@ def test_a_second_run_into_a_busy_folder_fails_at_once_and_touches_nothing(incom
 
 
 def test_outputs_are_identical_in_process_with_two_workers_and_on_dask(incoming, model, tmp_path):
+    import socket
+
     from tr_nlp.ingest.docx import read_docx
 
-    engines = {"one": InProcess(), "pool": LocalPool(2), "dask": DaskEngine(2)}
+    with socket.socket() as dashboard:  # Dask's usual port, held (by another cluster, say): no warning
+        with contextlib.suppress(OSError):  # already held
+            dashboard.bind(("127.0.0.1", 8787))
+            dashboard.listen()
+        engines = {"one": InProcess(), "pool": LocalPool(2), "dask": DaskEngine(2)}
+    assert engines["dask"]._cluster.dashboard_link.startswith("http://127.0.0.1:")  # this machine only
     found = {}
     try:
         for name, engine in engines.items():
@@ -612,7 +620,7 @@ def test_dask_engine_on_a_running_scheduler(incoming, model, tmp_path):
     import dask
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address="127.0.0.1:0") as cluster:
         result = run("batch", incoming, "--model", model, "-o", tmp_path / "out", "--engine", "dask",
                      "--scheduler", cluster.scheduler_address)
     assert result.exit_code == 0, result.output

@@ -101,8 +101,10 @@ class DaskEngine:
             except (OSError, TimeoutError) as exc:
                 raise ConfigError("E163", detail=f"cannot reach the Dask scheduler {scheduler} ({exc})") from None
         else:
+            # the scheduler's HTTP server (health, metrics) on a free port of this machine only: with
+            # no address Dask takes 8787, and where another cluster holds it, warns and picks another
             self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=logging.ERROR)
+                                         dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
         try:  # a busy machine can take a while to start (or connect) its workers
             self._client.wait_for_workers(workers if self._cluster is not None else 1, timeout=120)
