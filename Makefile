@@ -38,7 +38,7 @@ browser:
 	    >/dev/null 2>&1 || echo "warning: could not install chromium; the browser test will be skipped" >&2; }
 
 # Two workers, one per core of CI's machine (pytest-xdist), each test file on one worker so
-# that its module fixtures are built once: 442 s where one process took 607 s.
+# that its module fixtures are built once: about 430 s where one process took 607 s here.
 test: setup browser
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 

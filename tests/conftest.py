@@ -18,7 +18,7 @@ ANNOMI_FULL = SHARED_DATA / "annomi" / "AnnoMI-full.csv"
 
 if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
     # `make test` runs one worker per core: a worker's torch and BLAS threads beyond one
-    # only fight the other workers for the cores (the suite took 550 s, not 442 s, so).
+    # only fight the other worker for the cores.
     for _threads in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(_threads, "1")
 
