@@ -393,8 +393,8 @@ def _metadata(ole: Any) -> dict[str, Any]:
                 value = value.decode("cp1252", "replace")
         return str(value or "").strip("\x00").strip()
 
-    meta: dict[str, Any] = {key: text(getattr(props, key)) for key in ("title", "subject", "keywords", "author")
-                            if text(getattr(props, key))}
+    meta: dict[str, Any] = {key: value for key in ("title", "subject", "keywords", "author")
+                            if (value := text(getattr(props, key)))}
     if props.create_time:
         meta["created"] = props.create_time.isoformat()
     return with_comments_property(meta, text(props.comments))
