@@ -1,5 +1,6 @@
 """Krippendorff's alpha for unitizing against his published worked examples, and in the character table."""
 
+import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,8 +17,10 @@ from tr_nlp.agreement.unitizing import (
     Lengths,
     disagreements,
     observed_sum,
+    sections,
     unitizing_alpha,
 )
+from tr_nlp.segment import Segmenter
 
 
 def _mask(length, spans, origin=0, stretch=1):
@@ -129,3 +132,71 @@ def test_u_alpha_of_all_coders_at_once_is_krippendorffs_for_m_raters():
         "interview_id", "start", "end"]), ["x"], machines=["m"]).empty
     assert group_unitizing_table(codings, {"a": {"i0"}, "b": {"i1"}}, pd.DataFrame(units, columns=[
         "interview_id", "start", "end"]), ["x"]).empty
+
+
+def test_a_passage_ends_with_its_turn_but_a_gap_runs_on():
+    # three answers (40, 30 and 50 characters; the questions between are not compared): a coder
+    # who coded all three and one who left out the middle one part on the middle one alone
+    pieces = np.repeat([0, 1, 2], [40, 30, 50])
+    every, outer = _mask(120, [(0, 120)]), _mask(120, [(0, 40), (70, 120)])
+    assert observed_sum(every, outer, pieces) == 30 ** 2
+    assert observed_sum(every, outer) == (30 + 50) ** 2 + (40 + 30) ** 2  # were the three answers one passage
+    # the uncoded text either side of a question is one gap, as it would be with the question in it
+    starts, ends, coded = sections(_mask(120, [(0, 40)]), pieces)
+    assert (starts.tolist(), ends.tolist(), coded.tolist()) == ([0, 40], [40, 120], [True, False])
+    # a code given to most of 20 answers, each coder leaving out one other: alpha on the answers
+    # is 0.79; u-alpha with the turns close to it, without them below 0
+    turns = np.arange(20)
+    a, b = (turns < 14) & (turns != 3), (turns < 14) & (turns != 9)
+    assert krippendorff.alpha(reliability_data=np.vstack([a, b]).astype(int),
+                              level_of_measurement="nominal") == pytest.approx(0.786, abs=1e-3)
+    lengths = np.random.default_rng(0).integers(20, 120, size=20)
+    masks, pieces = [np.repeat(a, lengths), np.repeat(b, lengths)], np.repeat(turns, lengths)
+    assert unitizing_alpha([masks], [pieces]) == pytest.approx(0.886, abs=1e-3)
+    assert unitizing_alpha([masks]) < 0
+
+
+def test_the_character_tables_keep_each_passage_within_its_turn():
+    # answers at 0-40, 60-90 and 110-160, questions between (not compared); A's one coding sweeps
+    # over all three, B coded the first and the last answer
+    units = pd.DataFrame({"interview_id": ["i1"] * 3, "start": [0, 60, 110], "end": [40, 90, 160]})
+    codings = pd.DataFrame([("A", "i1", 0, 160, "care"), ("B", "i1", 0, 40, "care"), ("B", "i1", 110, 160, "care")],
+                           columns=["rater", "interview_id", "start", "end", "code"])
+    rated, turns = {"A": {"i1"}, "B": {"i1"}}, {"i1": [0, 40, 60, 90, 110]}
+    masks, pieces = [_mask(120, [(0, 120)]), _mask(120, [(0, 40), (70, 120)])], np.repeat([1, 3, 5], [40, 30, 50])
+    apart = count_characters(codings, rated, units, ["care"], turns=turns)
+    together = count_characters(codings, rated, units, ["care"])
+    assert character_table(apart, n_boot=0).alpha_u[0] == pytest.approx(unitizing_alpha([masks], [pieces]))
+    assert character_table(together, n_boot=0).alpha_u[0] == pytest.approx(unitizing_alpha([masks]))
+    # they part on the middle answer alone (both orders of the pair), not as were A's coding one passage
+    assert apart.observed[("A", "B", "human vs human")][0, 0] == 2 * 30 ** 2
+    assert together.observed[("A", "B", "human vs human")][0, 0] == 2 * (80 ** 2 + 70 ** 2)
+    assert character_table_by_interview(apart).alpha_u[0] == pytest.approx(unitizing_alpha([masks], [pieces]))
+    group = group_unitizing_table(codings, rated, units, ["care"], n_boot=0, turns=turns)
+    assert group.alpha_u[0] == pytest.approx(unitizing_alpha([masks], [pieces]))
+
+
+def test_u_alpha_of_annomis_ten_annotators_is_read_like_their_alpha_on_utterances(annomi_full):
+    # AnnoMI's seven transcripts that all ten annotators coded, utterance by utterance: every client
+    # utterance is neutral, change or sustain talk, so most are neutral, one after another
+    from dataclasses import replace
+
+    from tr_nlp.coding import coded_data
+    from tr_nlp.coding.evaluate import character_agreement
+    from tr_nlp.ingest import ReadOptions, TableMapping, load_corpus
+
+    corpus = load_corpus([annomi_full], ReadOptions(table=TableMapping.preset("annomi")))
+    every = {"7", "27", "55", "56", "66", "109", "130"}
+    corpus = replace(corpus, interviews=[iv for iv in corpus.interviews if iv.id in every],
+                     codings=[c for c in corpus.codings if c.interview_id in every])
+    data = coded_data(corpus, Segmenter(unit="turn"))
+    assert data.turn_starts == {iv.id: tuple(t.start for t in iv.turns) for iv in corpus.interviews}
+    _, _, group = character_agreement(data, data.target, n_boot=0)
+    alpha = group[group.raters == "coders"].set_index("code")
+    assert (alpha.n_raters == 10).all() and (alpha.n_interviews == 7).all()
+    # each utterance a passage of its own: u-alpha near alpha on the utterances (0.42, 0.54, 0.53)
+    assert alpha.alpha_u.round(2).to_dict() == {"neutral": 0.73, "change": 0.74, "sustain": 0.53,
+                                                OVERALL: 0.68}
+    # one neutral utterance after another, as one passage of each coder, fell below 0
+    _, _, merged = character_agreement(replace(data, turn_starts={}), data.target, n_boot=0)
+    assert merged.set_index(["raters", "code"]).alpha_u[("coders", "neutral")] < 0

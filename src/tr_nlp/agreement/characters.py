@@ -18,7 +18,9 @@ character equally.
 
 Beside kappa on characters, each row holds Krippendorff's alpha for unitizing
 (``alpha_u``, :mod:`tr_nlp.agreement.unitizing`) on the same characters: whether the
-raters' passages lie where each other's do, begin and end alike.
+raters' passages lie where each other's do, begin and end alike. Given the interviews'
+turns, no passage runs from one turn into another, though the turns between (the
+interviewer's) are not compared.
 """
 
 from __future__ import annotations
@@ -80,6 +82,10 @@ class CharacterCounts:
     compared: dict[tuple[str, str, str], np.ndarray]
 
 
+#: Per interview id, the offsets where its turns begin (:attr:`tr_nlp.schema.Turn.start`).
+TurnStarts = Mapping[str, Sequence[int]]
+
+
 def count_characters(
     codings: pd.DataFrame,
     rated: Mapping[str, Collection[str]],
@@ -87,6 +93,7 @@ def count_characters(
     codes: Sequence[str],
     machines: Sequence[str] = (),
     unread: Mapping[str, np.ndarray] | None = None,
+    turns: TurnStarts | None = None,
 ) -> CharacterCounts:
     """Per pair of raters, code and interview, how their coding of each compared character agrees.
 
@@ -108,6 +115,10 @@ def count_characters(
         Per rater, which rows of ``units`` they did not read in interviews they rated
         only in part (:func:`tr_nlp.segment.unread`): a pair is compared on the
         characters both read.
+    turns : mapping of interview id -> offsets, optional
+        Where each interview's turns begin: for u-alpha, a passage ends where its turn
+        does, though the next turn compared comes later (without, an interview's
+        compared characters are one stretch of text).
 
     Notes
     -----
@@ -128,7 +139,7 @@ def count_characters(
     lengths = {view: [Lengths() for _ in codes] for view in views}
     for i, interview in enumerate(interviews):
         present = [r for r in raters if interview in rated[r]]
-        masks, read = _rater_masks(*parts[interview], present, codes, unread)
+        masks, read, pieces = _rater_masks(*parts[interview], present, codes, unread, (turns or {}).get(interview))
         for view in views:
             a, b, comparison = view
             if a not in read or b not in read:
@@ -138,12 +149,13 @@ def count_characters(
                 others = [read[h] for h in humans if h != b and h in read]
                 keep = keep & np.logical_or.reduce(others) if others else np.zeros_like(keep)
             compared[view][i] = keep.sum()
+            cut = pieces[keep]
             for j, code in enumerate(codes):
                 x, y = masks[a, code][keep], masks[b, code][keep]
                 counts[view][j, i] = (x & y).sum(), (x & ~y).sum(), (~x & y).sum(), (~x & ~y).sum()
-                observed[view][j, i] = 2 * observed_sum(x, y)
-                lengths[view][j].add(x, i)
-                lengths[view][j].add(y, i)
+                observed[view][j, i] = 2 * observed_sum(x, y, cut)
+                lengths[view][j].add(x, i, cut)
+                lengths[view][j].add(y, i, cut)
     expected = {view: [ExpectedDisagreement(code_lengths, raters=2) for code_lengths in per_code]
                 for view, per_code in lengths.items()}
     return CharacterCounts(interviews, list(codes), machine_set, counts, observed, expected, compared)
@@ -159,20 +171,23 @@ def _by_interview(codings: pd.DataFrame, units: pd.DataFrame) -> dict[str, tuple
 
 
 def _rater_masks(spans: pd.DataFrame, codings: pd.DataFrame, raters: Sequence[str], codes: Sequence[str],
-                 unread: Mapping[str, np.ndarray] | None = None,
-                 ) -> tuple[dict[tuple[str, str], np.ndarray], dict[str, np.ndarray]]:
+                 unread: Mapping[str, np.ndarray] | None = None, turn_starts: Sequence[int] | None = None,
+                 ) -> tuple[dict[tuple[str, str], np.ndarray], dict[str, np.ndarray], np.ndarray]:
     """Per rater and code, which of the compared characters of one interview (those of its
     ``spans``, rows of the units ``unread`` masks) the rater's ``codings`` there mark;
-    and per rater which of those characters they read."""
+    per rater which of those characters they read; and the turn each is in (the number
+    of ``turn_starts`` at or before it; 0 for all without them)."""
     length = int(spans["end"].max())
     compared = _covered(spans, length)
+    pieces = np.searchsorted(np.sort(np.asarray(turn_starts if turn_starts is not None else [], dtype=np.int64)),
+                             np.flatnonzero(compared), side="right")
     coded = dict(tuple(codings.groupby(["rater", "code"])))
     masks = {(r, code): _covered(coded.get((r, code), codings.iloc[:0]), length)[compared]
              for r in raters for code in codes}
     unread = unread or {}
     read = {r: _covered(spans[~unread[r][spans.index]], length)[compared] if r in unread
             else np.ones(int(compared.sum()), dtype=bool) for r in raters}
-    return masks, read
+    return masks, read, pieces
 
 
 def _unitizing(counts: CharacterCounts, view: tuple[str, str, str],
@@ -311,6 +326,7 @@ def group_unitizing_table(
     confidence: float = 0.95,
     seed: int = 0,
     unread: Mapping[str, np.ndarray] | None = None,
+    turns: TurnStarts | None = None,
 ) -> pd.DataFrame:
     """Krippendorff's u-alpha of all coders at once, then with each machine as one more.
 
@@ -321,7 +337,7 @@ def group_unitizing_table(
 
     Parameters
     ----------
-    codings, rated, units, codes, machines, unread
+    codings, rated, units, codes, machines, unread, turns
         As for :func:`count_characters`.
     n_boot, confidence, seed
         Bootstrap resamples of interviews for the CIs (0: none).
@@ -355,11 +371,13 @@ def group_unitizing_table(
     parts = _by_interview(codings, units)
     masks: dict[tuple[str, str, str], np.ndarray] = {}
     characters: dict[str, int] = {}
+    pieces: dict[str, np.ndarray] = {}
     for interview in [i for i in all_coded if i in parts]:
-        marked, read = _rater_masks(*parts[interview], list(rated), codes, unread)
+        marked, read, cut = _rater_masks(*parts[interview], list(rated), codes, unread, (turns or {}).get(interview))
         everyone = np.logical_and.reduce([read[h] for h in humans])
         if everyone.any():
             characters[interview] = int(everyone.sum())
+            pieces[interview] = cut[everyone]
             masks.update({(r, code, interview): mask[everyone] for (r, code), mask in marked.items()})
     all_coded = list(characters)
     if not all_coded:
@@ -370,7 +388,8 @@ def group_unitizing_table(
     rows = []
     for extra in [None, *(m for m in rated if m in machine_set)]:
         raters = humans + ([extra] if extra else [])
-        parts = [weighted_disagreements([[masks[r, code, i] for r in raters] for i in all_coded], weights)
+        parts = [weighted_disagreements([[masks[r, code, i] for r in raters] for i in all_coded], weights,
+                                        [pieces[i] for i in all_coded])
                  for code in codes]
         observed, expected = np.array([o for o, _ in parts]), np.array([e for _, e in parts])
         alphas = [*alpha_from(observed, expected), alpha_from(observed.sum(axis=0), expected.sum(axis=0))]

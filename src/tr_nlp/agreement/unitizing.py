@@ -13,9 +13,14 @@ the figure is read like any alpha (1 perfect, 0 chance, below 0 systematic disag
 The continuum is the characters compared (the segments' text, as in the character
 table), interview after interview: passages never run from one interview into the next.
 A rater's touching or overlapping passages of one code are one passage, as a QDA tool's
-coding stripe shows them (Krippendorff's data may hold abutting units; coding cannot);
-characters outside the segments (an interviewer's turn) are not compared, so passages
-either side of one meet.
+coding stripe shows them (Krippendorff's data may hold abutting units; coding cannot).
+Characters outside the segments (an interviewer's turn) are not compared, but they still
+part passages (given ``pieces``, the turn of each character): two answers a coder coded
+stay two passages, as they are in the transcript, while the uncoded text either side of
+a question is one gap, as it would be with the question in the continuum, coded by no
+one. (Were the two answers one passage, a coder who coded three answers in a row would
+disagree with one who left out the middle one by the squares of the outer answers'
+lengths, not the middle one's, and a code given to most answers would fall below 0.)
 For each code, ``alpha = 1 - D_o / D_e`` with
 
 - ``D_o = sum over ordered pairs of raters and overlapping sections (g, h) of delta2(g, h)
@@ -36,25 +41,33 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
-def sections(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sections(mask: np.ndarray, pieces: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A rater's passages and gaps on a continuum: ``starts, ends, coded`` of the runs of
-    ``mask`` (True where the rater coded the character).
+    ``mask`` (True where the rater coded the character), a passage also ending where
+    ``pieces`` (a number per character: the turn it is in) changes; a gap does not.
 
-    >>> sections(np.array([0, 1, 1, 0, 0, 0, 1], dtype=bool))
+    >>> mask = np.array([0, 1, 1, 0, 0, 0, 1], dtype=bool)
+    >>> sections(mask)
     (array([0, 1, 3, 6]), array([1, 3, 6, 7]), array([False,  True, False,  True]))
+    >>> sections(mask, pieces=np.array([0, 0, 1, 1, 2, 2, 2]))
+    (array([0, 1, 2, 3, 6]), array([1, 2, 3, 6, 7]), array([False,  True,  True, False,  True]))
     """
     mask = np.asarray(mask, dtype=bool)
     if not len(mask):
         return np.zeros(0, int), np.zeros(0, int), np.zeros(0, bool)
-    cuts = np.flatnonzero(mask[1:] != mask[:-1]) + 1
+    changes = mask[1:] != mask[:-1]
+    if pieces is not None:  # a passage ends with its turn
+        changes |= (pieces[1:] != pieces[:-1]) & mask[1:] & mask[:-1]
+    cuts = np.flatnonzero(changes) + 1
     starts = np.concatenate([[0], cuts])
     ends = np.concatenate([cuts, [len(mask)]])
     return starts, ends, mask[starts]
 
 
-def observed_sum(a: np.ndarray, b: np.ndarray) -> float:
+def observed_sum(a: np.ndarray, b: np.ndarray, pieces: np.ndarray | None = None) -> float:
     """The sum of ``delta2`` over the overlapping sections of two raters' masks of one
-    continuum, each pair counted once (twice for both orders of the raters).
+    continuum (cut into ``pieces`` as :func:`sections` cuts it), each pair counted once
+    (twice for both orders of the raters).
 
     Two passages that overlap: squared difference of starts plus of ends; a passage inside
     the other's gap: its length squared; anything else (a passage only partly in a gap,
@@ -65,8 +78,8 @@ def observed_sum(a: np.ndarray, b: np.ndarray) -> float:
     >>> observed_sum(a, b)  # (2**2 + 2**2) + (1**2 + 3**2)
     18.0
     """
-    sa, ea, ua = sections(a)
-    sb, eb, ub = sections(b)
+    sa, ea, ua = sections(a, pieces)
+    sb, eb, ub = sections(b, pieces)
     # two overlapping sections share one stretch, which begins at one of the raters' boundaries
     bounds = np.union1d(sa, sb)
     i = np.searchsorted(sa, bounds, side="right") - 1
@@ -89,9 +102,10 @@ class Lengths:
     gaps: list[np.ndarray] = field(default_factory=list)
     continua: list[int] = field(default_factory=list)
 
-    def add(self, mask: np.ndarray, continuum: int) -> None:
-        """One rater's mask of continuum number ``continuum``."""
-        starts, ends, coded = sections(mask)
+    def add(self, mask: np.ndarray, continuum: int, pieces: np.ndarray | None = None) -> None:
+        """One rater's mask of continuum number ``continuum`` (cut into ``pieces`` as
+        :func:`sections` cuts it)."""
+        starts, ends, coded = sections(mask, pieces)
         self.units.append((ends - starts)[coded])
         self.gaps.append((ends - starts)[~coded])
         self.continua.append(continuum)
@@ -139,10 +153,13 @@ class ExpectedDisagreement:
             return np.where(denominator > 0, 2 / length * numerator / denominator, np.nan)
 
 
-def unitizing_alpha(continua: Sequence[Sequence[np.ndarray]]) -> float:
+def unitizing_alpha(continua: Sequence[Sequence[np.ndarray]],
+                    pieces: Sequence[np.ndarray | None] | None = None) -> float:
     """Krippendorff's u-alpha of one code: ``continua`` holds, per continuum (an
     interview), one boolean mask per rater (True where the rater coded the character; the
-    same raters, in the same order, on every continuum). NaN when nobody coded anything.
+    same raters, in the same order, on every continuum). ``pieces``, per continuum, numbers
+    the turn each character is in: no passage runs from one turn into the next (see the
+    module docstring). NaN when nobody coded anything.
 
     Examples
     --------
@@ -155,22 +172,23 @@ def unitizing_alpha(continua: Sequence[Sequence[np.ndarray]]) -> float:
     >>> round(unitizing_alpha([[first, second]]), 4)
     0.7286
     """
-    return alpha_from(*disagreements(continua))
+    return alpha_from(*disagreements(continua, pieces))
 
 
-def disagreements(continua: Sequence[Sequence[np.ndarray]]) -> tuple[float, float]:
+def disagreements(continua: Sequence[Sequence[np.ndarray]],
+                  pieces: Sequence[np.ndarray | None] | None = None) -> tuple[float, float]:
     """``D_o`` and ``D_e`` of one code (see :func:`unitizing_alpha`)."""
     if not continua:
         return float("nan"), float("nan")
-    observed, expected = weighted_disagreements(continua, np.ones((1, len(continua))))
+    observed, expected = weighted_disagreements(continua, np.ones((1, len(continua))), pieces)
     return float(observed[0]), float(expected[0])
 
 
-def weighted_disagreements(continua: Sequence[Sequence[np.ndarray]],
-                           weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def weighted_disagreements(continua: Sequence[Sequence[np.ndarray]], weights: np.ndarray,
+                           pieces: Sequence[np.ndarray | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``D_o`` and ``D_e`` of one code for each row of ``weights`` (weightings x continua):
     continuum ``k`` counted ``weights[:, k]`` times, as a bootstrap resample draws it.
-    ``continua`` as for :func:`unitizing_alpha`."""
+    ``continua`` and ``pieces`` as for :func:`unitizing_alpha`."""
     weights = np.atleast_2d(np.asarray(weights, dtype=float))
     m = len(continua[0])
     lengths = Lengths()
@@ -178,9 +196,10 @@ def weighted_disagreements(continua: Sequence[Sequence[np.ndarray]],
     for k, masks in enumerate(continua):
         if len(masks) != m:
             raise ValueError(f"every continuum needs a mask per rater ({m}); got {len(masks)}")
+        cut = pieces[k] if pieces is not None else None
         for mask in masks:
-            lengths.add(mask, k)
-        observed[k] = 2 * sum(observed_sum(masks[i], masks[j]) for i in range(m) for j in range(i + 1, m))
+            lengths.add(mask, k, cut)
+        observed[k] = 2 * sum(observed_sum(masks[i], masks[j], cut) for i in range(m) for j in range(i + 1, m))
     length = weights @ np.array([len(masks[0]) for masks in continua], dtype=float)
     return (np.asarray(observed_disagreement(weights @ observed, m, length)),
             ExpectedDisagreement(lengths, m)(weights, length))

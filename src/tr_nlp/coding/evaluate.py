@@ -219,7 +219,8 @@ def character_agreement(data: CodedData, predicted: pd.DataFrame, n_boot: int = 
     segments, pooled with CIs and per interview (:func:`tr_nlp.agreement.character_table`,
     :func:`~tr_nlp.agreement.character_table_by_interview`), and u-alpha of all coders at
     once with and without the machine (:func:`~tr_nlp.agreement.group_unitizing_table`):
-    the machine marks the characters of the segments it coded, a coder those of their codings."""
+    the machine marks the characters of the segments it coded, a coder those of their codings;
+    for u-alpha, no passage runs from one turn into another."""
     units = pd.DataFrame([(s.interview_id, s.start, s.end) for s in data.segments],
                          columns=["interview_id", "start", "end"])
     rows, cols = np.nonzero(predicted.reindex(columns=data.codes).to_numpy(dtype=float) > 0.5)
@@ -231,9 +232,10 @@ def character_agreement(data: CodedData, predicted: pd.DataFrame, n_boot: int = 
     # in an interview coded in part, a coder is compared only on the segments they read
     unread = {coder: data.humans[coder].isna().all(axis=1).to_numpy() for coder in coverage}
     marked = pd.concat([machine, humans], ignore_index=True)
-    counts = count_characters(marked, rated, units, data.codes, machines=[MACHINE], unread=unread)
+    counts = count_characters(marked, rated, units, data.codes, machines=[MACHINE], unread=unread,
+                              turns=data.turn_starts)
     group = group_unitizing_table(marked, rated, units, data.codes, machines=[MACHINE], n_boot=n_boot, seed=seed,
-                                  unread=unread)
+                                  unread=unread, turns=data.turn_starts)
     return character_table(counts, n_boot, seed=seed), character_table_by_interview(counts), group
 
 

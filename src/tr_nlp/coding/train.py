@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -77,6 +77,9 @@ class CodedData:
     reviewed: tuple[Reviewed, ...] = ()  # passages read in interviews coded only in part
     stretches: np.ndarray | None = None  # per segment, the stretch read in a row (None: its interview)
     rule: str = "union"  # how the coders' labels became the target: union, majority or coder:NAME
+    #: per coded interview, the offsets where its turns begin (agreement on characters keeps
+    #: a coded passage within its turn); empty: each interview's compared text is one stretch
+    turn_starts: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     def inputs(self, context: bool, rows: np.ndarray | None = None) -> Any:
         """Model input for ``rows``: the context frame, or the texts alone."""
@@ -192,9 +195,10 @@ def coded_data(
     frame = context_frame(segments, corpus.by_id())
     kept = {s.segment_id for s in segments}
     runs = stretches([s.interview_id for s in everything], [s.segment_id in kept for s in everything])
+    turn_starts = {iv.id: tuple(t.start for t in iv.turns) for iv in corpus.interviews if iv.id in coded_ids}
     return CodedData(segments, y.fillna(0).astype(int), humans, codes, frame,
                      exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter, aggregate, tuple(codings),
-                     tuple(corpus.reviewed), runs, target)
+                     tuple(corpus.reviewed), runs, target, turn_starts)
 
 
 def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[tuple[int, ...], ...]:
