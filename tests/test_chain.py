@@ -179,7 +179,7 @@ def test_models_saved_with_separate_chain_attributes_decode_as_they_did():
     Y = np.c_[y == 1, y == 2, y == 0].astype(int)
     grouped = CodeClassifier(inner_folds=3, exclusive=((0, 1),)).fit(X, Y, groups=groups)
     (transitions, prior, strength, *_), = grouped.group_chains_
-    del grouped.group_chains_
+    del grouped.group_chains_, grouped.group_biases_  # nor had it the later option shift
     grouped.group_transitions_, grouped.group_priors_, grouped.group_strengths_ = [transitions], [prior], [strength]
     model = grouped.group_models_[0]
     raw = exclusive_proba(model, grouped.group_temperatures_[0], X)

@@ -109,6 +109,32 @@ def test_exclusive_groups_inside_multilabel():
         assert (clf.decide(proba)[:, j] == (winner == j)).all()
 
 
+def test_an_exclusive_group_s_probabilities_match_its_codes_shares_and_decide_as_before():
+    # most segments carry code 0; class-balanced training leans toward the rare codes, which
+    # the group's option shift corrects on new segments without changing a single decision
+    def draw(n, seed):
+        rng = np.random.default_rng(seed)
+        option = rng.choice(4, size=n, p=[0.1, 0.6, 0.2, 0.1])  # none, then codes 0-2
+        Y = np.zeros((n, 3), dtype=int)
+        Y[option > 0, option[option > 0] - 1] = 1
+        return rng.normal(size=(n, 3)) + 0.8 * Y, Y
+
+    X, Y = draw(1200, 0)
+    clf = CodeClassifier(exclusive=((0, 1, 2),)).fit(X, Y, groups=np.arange(1200) // 20)
+    new, truth = draw(3000, 1)
+    shifted = clf.predict_proba(new, groups=np.arange(3000) // 20)
+    fitted, clf.group_biases_ = clf.group_biases_, [None]  # as a model saved before the shift
+    plain = clf.predict_proba(new, groups=np.arange(3000) // 20)
+    assert (clf.decide(plain) == clf.predict(new, groups=np.arange(3000) // 20)).all()
+    before = clf.decide(plain)
+    clf.group_biases_ = fitted
+    assert (clf.decide(shifted) == before).all()
+    share = truth.mean(axis=0)
+    assert np.abs(shifted.mean(axis=0) - share).max() < 0.05
+    assert np.abs(plain.mean(axis=0) - share)[[0, 2]].min() > 0.07  # code 0 too rare, code 2 too common
+    assert ((shifted - truth) ** 2).sum(axis=1).mean() < ((plain - truth) ** 2).sum(axis=1).mean()
+
+
 def test_finetuned_classifier_learns_a_tiny_task():
     import pandas as pd
 

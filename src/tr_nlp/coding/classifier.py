@@ -13,13 +13,19 @@ classifier:
   and recalibrated, and its threshold is chosen on those probabilities.
 * ``y`` 1-d: a mutually exclusive code group, single-label multi-class: a class-balanced
   one-vs-rest linear SVM with ``C`` chosen by inner cross-validation and temperature-scaled
-  probabilities (:mod:`tr_nlp.coding.exclusive`); ``predict`` is the most probable code.
-  Given the interview of each segment (``groups``, rows in reading order), these
-  probabilities are decoded along each interview as a Markov chain whose strength the
-  inner cross-validation picks (:mod:`tr_nlp.coding.chain`; 0 switches it off).
+  probabilities (:mod:`tr_nlp.coding.exclusive`). Given the interview of each segment
+  (``groups``, rows in reading order), these probabilities are decoded along each
+  interview as a Markov chain whose strength the inner cross-validation picks
+  (:mod:`tr_nlp.coding.chain`; 0 switches it off). ``predict`` is the most probable code
+  (scikit-learn's contract), so these probabilities keep the class-balanced model's lean
+  toward rare codes.
 * ``y`` 2-d with ``exclusive`` groups of column indices: the codes of each group share
   one such model over "which of them, or none"; ``predict`` gives at most one of them per
-  segment (the most probable, unless "none" is more probable).
+  segment (the most probable, unless "none" is more probable), as the class-balanced
+  model picks it. Its probabilities, last, are shifted per option so that each option's
+  mean out-of-fold probability is its share (:func:`~tr_nlp.coding.exclusive.fit_option_bias`):
+  a coder reads a calibrated chance, the decision stays the balanced one (the most
+  probable before that shift), as a code outside a group is decided at its threshold.
 
 :func:`make_theme_classifier` puts text features in front of it as a ``Pipeline``.
 
@@ -45,8 +51,16 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from tr_nlp.agreement.stats import binary_stats_from_counts
-from tr_nlp.coding.chain import STRENGTHS, Chain, apply_chain, fit_chain
-from tr_nlp.coding.exclusive import C_GRID, ExclusiveFit, exclusive_proba, fit_exclusive, selection_score
+from tr_nlp.coding.chain import STRENGTHS, Chain, apply_chain, fit_chain, recalibrate
+from tr_nlp.coding.exclusive import (
+    C_GRID,
+    ExclusiveFit,
+    balanced_choice,
+    exclusive_proba,
+    fit_exclusive,
+    fit_option_bias,
+    selection_score,
+)
 from tr_nlp.errors import ConfigError
 from tr_nlp.features.text import make_features
 
@@ -193,7 +207,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             splits = self._splits(X, strat, groups)
             fit = self._fit_exclusive(X, y, splits)
             self.model_, self.temperature_ = fit.model, fit.temperature
-            self.chain_ = self._chain(fit, y, chained, splits)
+            self.chain_ = self._chain(fit, y, chained, splits)[0]
             self.n_iter_ = np.array([fit.model.n_iter_])
             return self
         Y = y.astype(int)
@@ -218,6 +232,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.group_models_ = [f[0].model if f else None for f in fits]
         self.group_temperatures_ = [f[0].temperature if f else 1.0 for f in fits]
         self.group_chains_ = [f[1] if f else None for f in fits]
+        self.group_biases_ = [f[2] if f else None for f in fits]
         self.n_iter_ = np.array([m.n_iter_[0] if m is not None else 0 for m in self.models_])
         return self
 
@@ -269,25 +284,27 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                              self.class_weight, self.max_iter)
 
     def _fit_group(self, X: Any, Y: np.ndarray, group: list[int], splits: list[tuple[np.ndarray, np.ndarray]],
-                   groups: Any) -> tuple[ExclusiveFit, Chain | None] | None:
-        """One model over the group's codes plus "none" (class -1), and its chain."""
+                   groups: Any) -> tuple[ExclusiveFit, Chain | None, np.ndarray] | None:
+        """One model over the group's codes plus "none" (class -1), its chain and option bias."""
         sub = Y[:, group]
         label = np.where(sub.any(axis=1), np.asarray(group)[sub.argmax(axis=1)], -1)
         if len(np.unique(label)) < 2:
             return None
         fit = self._fit_exclusive(X, label, splits)
-        return fit, self._chain(fit, label, groups, splits)
+        chain, decoded = self._chain(fit, label, groups, splits)
+        return fit, chain, fit_option_bias(decoded, np.searchsorted(fit.model.classes_, label))
 
     def _chain(self, fit: ExclusiveFit, label: np.ndarray, groups: Any,
-               splits: list[tuple[np.ndarray, np.ndarray]]) -> Chain | None:
-        """The exclusive model's chain, its strength chosen for the objective (None without ``groups``)."""
+               splits: list[tuple[np.ndarray, np.ndarray]]) -> tuple[Chain | None, np.ndarray]:
+        """The exclusive model's chain, its strength chosen for the objective (None without
+        ``groups``), and its out-of-fold probabilities decoded with it."""
         index = np.searchsorted(fit.model.classes_, label)
         objective = parse_objective(self.objective)[0]
 
         def score(decoded: np.ndarray) -> float:
             return selection_score(index, decoded.argmax(axis=1), objective)
 
-        return fit_chain(fit.oof, index, groups, splits, score, self.chain_strengths)[0]
+        return fit_chain(fit.oof, index, groups, splits, score, self.chain_strengths)
 
     def predict_proba(self, X: Any, groups: Any = None) -> np.ndarray:
         """Calibrated probabilities: (n, codes) for multi-label, (n, classes) otherwise.
@@ -311,11 +328,12 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             else:
                 proba = calibrator.predict_proba(model.decision_function(X)[:, None])
                 out[:, j] = self._decoded(proba, groups, chain)[:, 1]
-        for group, model, temperature, chain in zip(self.exclusive, self.group_models_, self.group_temperatures_,
-                                                    self._saved_chains()):
+        for group, model, temperature, chain, bias in zip(self.exclusive, self.group_models_,
+                                                          self.group_temperatures_, self._saved_chains(),
+                                                          self._group_biases()):
             if model is None:
                 continue
-            proba = self._decoded(exclusive_proba(model, temperature, X), groups, chain)
+            proba = self._shifted(self._decoded(exclusive_proba(model, temperature, X), groups, chain), bias)
             for j in group:
                 hit = np.nonzero(model.classes_ == j)[0]
                 out[:, j] = proba[:, hit[0]] if len(hit) else 0.0
@@ -335,6 +353,14 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             return getattr(self, "group_chains_", [None] * len(self.exclusive))
         return [None if t is None else (t, p, s)
                 for t, p, s in zip(self.group_transitions_, self.group_priors_, self.group_strengths_)]
+
+    def _group_biases(self) -> list[np.ndarray | None]:
+        """Each exclusive group's option bias (None for models saved before it)."""
+        return getattr(self, "group_biases_", None) or [None] * len(self.exclusive)
+
+    @staticmethod
+    def _shifted(proba: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+        return proba if bias is None else recalibrate(proba, 1.0, bias)
 
     @staticmethod
     def _decoded(proba: np.ndarray, groups: Any, chain: Chain | tuple | None) -> np.ndarray:
@@ -359,19 +385,24 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
 
         Codes outside exclusive groups are on at their thresholds (``thresholds`` replaces
         the fitted ones, e.g. for probabilities blended with another model); within a group
-        the most probable of its codes and "none" (1 minus the group's probabilities) wins.
+        the most probable of its codes and "none" (1 minus the group's probabilities) wins,
+        as the class-balanced model picks it: before its options' shift
+        (:func:`~tr_nlp.coding.exclusive.balanced_choice`).
         """
         check_is_fitted(self)
         if not self.multilabel_:
             return self.classes_[np.argmax(proba, axis=1)]
         predicted = (proba >= (self.thresholds_ if thresholds is None else thresholds)).astype(int)
-        for group, model in zip(self.exclusive, getattr(self, "group_models_", [])):
+        for group, model, bias in zip(self.exclusive, getattr(self, "group_models_", []), self._group_biases()):
             cols = sorted(group)  # the group model's class order: none (-1), then codes
             predicted[:, cols] = 0
             if model is None:
                 continue
             options = np.column_stack([1 - proba[:, cols].sum(axis=1), proba[:, cols]])
-            winner = np.argmax(options, axis=1)
+            if bias is not None:  # per option; a code the model never saw has probability 0 and no shift
+                bias = np.array([bias[hit[0]] if len(hit := np.nonzero(model.classes_ == c)[0]) else 0.0
+                                 for c in [-1, *cols]])
+            winner = balanced_choice(options, bias)
             for k, j in enumerate(cols, start=1):
                 predicted[:, j] = winner == k
         return predicted

@@ -13,8 +13,16 @@ out-of-fold scores by log-loss, in ``softmax(T * scores)``. One scale keeps the 
 ranking of the options, so the most probable option is always the one the SVM picks.
 On AnnoMI's out-of-fold predictions they were better calibrated than the balanced
 multinomial regression's (client: Brier 0.446 vs 0.480, expected calibration error 0.019
-vs 0.055; therapist: 0.293 vs 0.297). Like the class-balanced training itself, they still
-lean toward rare codes (client "sustain": mean probability 0.18, observed share 0.11).
+vs 0.055; therapist: 0.293 vs 0.297). Like the class-balanced training itself, they
+leaned toward rare codes (client "sustain": mean probability 0.18, observed share 0.11),
+which one scale cannot mend. So for a codebook's exclusive group (what ``tr-nlp train``
+fits), last of all, after the decoding along each interview (:mod:`tr_nlp.coding.chain`),
+a shift per option of the log-probabilities, fitted on the out-of-fold probabilities
+(:func:`fit_option_bias`), makes each option's mean probability its share. The decision
+stays the class-balanced one, the most probable option before the shift
+(:func:`balanced_choice`): it is what the inner CV chose ``C`` and the chain for. (A
+single-label :class:`~tr_nlp.coding.CodeClassifier` keeps scikit-learn's contract that
+``predict`` is the most probable class, so its probabilities are not shifted.)
 
 Examples
 --------
@@ -34,7 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import minimize, minimize_scalar
 from sklearn.metrics import cohen_kappa_score, f1_score
 from sklearn.svm import LinearSVC
 
@@ -73,6 +81,42 @@ def fit_temperature(scores: np.ndarray, index: np.ndarray) -> float:
         return float(-np.mean(np.log(softmax(np.exp(log_t) * scores)[rows, index] + 1e-12)))
 
     return float(np.exp(minimize_scalar(loss, bounds=(-5.0, 6.0), method="bounded").x))
+
+
+def fit_option_bias(proba: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """A shift per option of the log-probabilities, ``softmax(log(proba) + bias)``, that
+    minimises the log-loss of the true options ``index``: at its minimum each option's mean
+    probability equals its share of the rows (calibration in the large). Mean 0; an option
+    no row has keeps 0.
+
+    >>> proba = np.tile([0.5, 0.3, 0.2], (10, 1))  # every row alike, but 8 of 10 are option 0
+    >>> bias = fit_option_bias(proba, np.array([0] * 8 + [1, 2]))
+    >>> softmax(np.log(proba) + bias)[0].round(2).tolist()
+    [0.8, 0.1, 0.1]
+    """
+    log_proba = np.log(np.clip(proba, 1e-12, None))
+    seen = np.bincount(index, minlength=proba.shape[1]) > 0
+    onehot = np.eye(proba.shape[1])[index]
+
+    def loss(bias: np.ndarray) -> tuple[float, np.ndarray]:
+        shifted = log_proba[:, seen] + bias
+        shifted -= shifted.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        p = np.exp(shifted - log_norm)
+        return float(-np.mean((shifted - log_norm)[onehot[:, seen] > 0])), (p - onehot[:, seen]).mean(axis=0)
+
+    found = minimize(loss, np.zeros(int(seen.sum())), jac=True, method="L-BFGS-B",
+                     bounds=[(-20.0, 20.0)] * int(seen.sum())).x
+    bias = np.zeros(proba.shape[1])
+    bias[seen] = found - found.mean()
+    return bias
+
+
+def balanced_choice(proba: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+    """The option each row's probabilities (shifted by ``bias``, :func:`fit_option_bias`)
+    choose: the most probable before the shift, as the class-balanced model picks it."""
+    log_proba = np.log(np.clip(proba, 1e-12, None))
+    return np.argmax(log_proba if bias is None else log_proba - bias, axis=1)
 
 
 def exclusive_proba(model: LinearSVC, temperature: float, X: Any) -> np.ndarray:

@@ -222,7 +222,9 @@ def linear_head_card(C: float, independent: bool, exclusive: bool) -> str:
         parts.append("each exclusive group: one-vs-rest linear SVM (balanced class weights) over its codes and "
                      "none, C chosen on inner grouped CV, temperature-scaled, then decoded along each interview "
                      "as a Markov chain of a strength chosen on the same CV (chain_strengths; 0 = off) and "
-                     "temperature-scaled again; the most probable option wins")
+                     "temperature-scaled again, then each option's log-probability shifted so that its mean "
+                     "out-of-fold probability is its share; the option the class-balanced model picks wins (the "
+                     "most probable before that shift)")
     return "; ".join(parts)
 
 
