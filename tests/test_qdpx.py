@@ -17,7 +17,7 @@ from tr_nlp.cli import app
 from tr_nlp.codebook import codebook_hash, load_codebook
 from tr_nlp.errors import ArchiveError, CodebookError, InputError
 from tr_nlp.export.qdpx import MachineCoding, MachineLayer, candidate_codes, project_xml, write_qdpx
-from tr_nlp.ingest import load_corpus, read_file
+from tr_nlp.ingest import ReadOptions, RoleMap, TableMapping, load_corpus, read_file
 from tr_nlp.ingest.qdpx import read_qdpx
 from tr_nlp.refi import CANDIDATE_PARENT, read_qdc, write_qdc
 from tr_nlp.schema import Code, Codebook, Coding, Interview, Turn
@@ -78,6 +78,27 @@ def test_import_command_writes_a_folder_that_reads_back_identically(demo, demo_q
     same_interviews(demo.interviews, again.interviews)
     assert codebook_hash(again.codebook) == codebook_hash(demo.codebook)
     assert sorted(map(key, again.codings)) == sorted(map(key, demo.codings))
+
+
+def test_a_table_s_lowercase_speakers_come_back_as_turns_through_a_project_and_its_import(tmp_path):
+    # AnnoMI names its speakers "therapist" and "client": the project's text keeps the labels as
+    # written, and its speaker roles say that they are labels
+    table = tmp_path / "utterances.csv"
+    table.write_text("transcript_id,utterance_id,interlocutor,utterance_text,code\n"
+                     "7,0,therapist,How have you been?,\n7,1,client,Not great to be honest.,sustain\n"
+                     "7,2,therapist,Tell me more.,\n7,3,client,I want to cut down though.,change\n",
+                     encoding="utf-8")
+    mapping = TableMapping(group_col="transcript_id", order_col="utterance_id", speaker_col="interlocutor",
+                           text_col="utterance_text", code_cols=("code",))
+    original = load_corpus([table], ReadOptions(roles=RoleMap.from_pairs(["therapist=interviewer",
+                                                                          "client=participant"]), table=mapping))
+    assert [t.speaker for t in original.interviews[0].turns] == ["therapist", "client"] * 2
+    write_qdpx(tmp_path / "p.qdpx", original.interviews, original.codebook, codings=original.codings, created=WHEN)
+    result = run("import", tmp_path / "p.qdpx", "-o", tmp_path / "back")
+    assert result.exit_code == 0, result.output
+    for back in (read_qdpx(tmp_path / "p.qdpx"), load_corpus([tmp_path / "back"])):
+        same_interviews(original.interviews, back.interviews)
+        assert sorted(map(key, back.codings)) == sorted(map(key, original.codings))
 
 
 def test_every_corpus_command_takes_a_qdpx(demo_qdpx):

@@ -132,3 +132,25 @@ def test_role_labels_of_transcripts_in_other_languages(interviewer, participant)
     # a Swedish team's 'Intervjuare:' / 'IP:' were roles only guessed from questions asked, with a warning
     roles, warnings = resolve_roles([interviewer, participant], {interviewer: 0.0, participant: 0.0}, RoleMap())
     assert roles == {interviewer: "interviewer", participant: "participant"} and warnings == []
+
+
+def test_lowercase_labels_are_turns_once_the_team_gives_them_roles(tmp_path):
+    from tr_nlp.ingest import ReadOptions, read_file
+
+    path = tmp_path / "session.txt"
+    path.write_text("therapist: How have you been?\nclient: Not great.\nnote: the line dropped here\n"
+                    "therapist: Go on.\nclient: I want to cut down.\n", encoding="utf-8")
+    plain = read_file(path)
+    assert [t.speaker for t in plain.interviews[0].turns] == ["unknown"]  # "note:" and the like start lines too
+    assert ("2 lines start with 'therapist:' and 2 with 'client:', not capitalised: if they name speakers, give "
+            "them roles (--speaker-role therapist=interviewer, or speakers: in corpus.yaml)") in plain.warnings[0]
+    named = read_file(path, ReadOptions(roles=RoleMap.from_pairs(["therapist=interviewer", "client=participant"])))
+    iv = named.interviews[0]
+    assert [(t.speaker, t.role) for t in iv.turns] == [("therapist", "interviewer"), ("client", "participant")] * 2
+    assert iv.text[iv.turns[1].start:iv.turns[1].end] == "Not great.\nnote: the line dropped here"  # not named
+    # one named line is a label, as a capitalised "Name:" must recur to be one
+    once = path.with_name("once.txt")
+    once.write_text("Opening remarks.\nclient: Hello there.\n", encoding="utf-8")
+    assert [t.speaker for t in read_file(once, ReadOptions(roles=RoleMap.from_pairs(["client=participant"])))
+            .interviews[0].turns] == ["client"]
+    assert RoleMap().label_matcher()("client: hi") is None  # nobody named: only capitalised labels

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -284,6 +284,29 @@ class RoleMap:
 
     def get(self, speaker: str) -> Role | None:
         return self.overrides.get(speaker.casefold())
+
+    def label_matcher(self) -> Callable[[str], LabelMatch | None]:
+        """:func:`match_label`, and a speaker this map names as a label in any case: a
+        team that gave ``therapist`` a role (corpus.yaml, a transcript's front matter, a
+        project's speaker roles) has said that ``therapist: ...`` starts a turn, though
+        :func:`match_label` takes only capitalised labels (a lowercase word and a colon
+        also starts ordinary lines).
+
+        >>> RoleMap.from_mapping({"client": "participant"}).label_matcher()("client: Okay.")
+        LabelMatch(label='client', end=8, timestamp=None)
+        """
+        names = sorted((n for n in self.overrides if n != UNKNOWN_SPEAKER.casefold()), key=len, reverse=True)
+        if not names:
+            return match_label
+        named = re.compile(rf"^{_B}(?P<label>{'|'.join(map(re.escape, names))}){_B}\s*:{_B}(?:\s+|$)", re.IGNORECASE)
+
+        def matcher(line: str) -> LabelMatch | None:
+            found = match_label(line)
+            if found is None and (m := named.match(line)):
+                return LabelMatch(m.group("label"), m.end(), None)
+            return found
+
+        return matcher
 
 
 def unlabelled_roles(roles: RoleMap) -> RoleMap:

@@ -40,7 +40,6 @@ from tr_nlp.ingest.speakers import (
     LabelMatch,
     RoleMap,
     is_known_label,
-    match_label,
     match_loose_label,
     parse_timestamp,
     speech_end,
@@ -119,13 +118,13 @@ def assemble_turns(
     turns, warnings
     """
     forced = forced or {}
-    lines = _labelled_lines(text, forced, match_label)
+    lines = _labelled_lines(text, forced, roles.label_matcher())
     counts = Counter(m.label for _, _, m in lines if m is not None)
-    # a timestamp beside a label is evidence enough; a bare "Name:" must recur
+    # a timestamp beside a label is evidence enough, as is a speaker the team named; a bare "Name:" must recur
     stamped = {m.label for _, _, m in lines if m is not None and m.timestamp is not None}
     accepted = {
         label for label, n in counts.items()
-        if n >= 2 or is_known_label(label) or label in stamped
+        if n >= 2 or is_known_label(label) or label in stamped or roles.get(label) is not None
         or any(f.label == label for f in forced.values())
     }
     if not accepted and not forced:  # no label of the usual shapes: "[Interviewer] ...", "I - ...", "Q. ..."
@@ -164,11 +163,33 @@ def assemble_turns(
     if not raw:
         return _paragraph_turns(text, roles), [
             f"no speaker labels found; each paragraph is a turn of speaker {UNKNOWN_SPEAKER!r}"
+            + _lowercase_labels_hint(text)
         ]
     if preamble > 2:  # a title or a date line is normal; more may be missed labels
         warnings.append(f"{preamble} lines before the first speaker label belong to no turn")
     turns, role_warnings = turns_with_roles(text, raw, roles)
     return turns, warnings + role_warnings
+
+
+#: a line that starts like a label but in lowercase ("client: Okay."), which only a speaker's role makes one
+_LOWERCASE_LABEL = re.compile(r"^[ \t]*([^\W\d_A-Z][\w'\u2019\-]*(?: [\w'\u2019\-]+)?)[ \t]*:[ \t]", re.MULTILINE)
+
+
+def _lowercase_labels_hint(text: str) -> str:
+    """For a text without speaker labels: the lowercase words that start several of its
+    lines before a colon, which name speakers only once the team says so.
+
+    >>> _lowercase_labels_hint("therapist: Hi.\\nclient: Hi.\\ntherapist: So?\\nclient: Well.")
+    "; 2 lines start with 'therapist:' and 2 with 'client:', not capitalised: if they name speakers, give them roles (--speaker-role therapist=interviewer, or speakers: in corpus.yaml)"
+    """
+    counts = Counter(m.group(1) for m in _LOWERCASE_LABEL.finditer(text))
+    common = [(label, n) for label, n in counts.most_common(4) if n >= 2]
+    if not common:
+        return ""
+    said = " and ".join(f"{n} with '{label}:'" if i else f"{n} lines start with '{label}:'"
+                        for i, (label, n) in enumerate(common))
+    return (f"; {said}, not capitalised: if they name speakers, give them roles (--speaker-role "
+            f"{common[0][0]}=interviewer, or speakers: in corpus.yaml)")
 
 
 def name_line_labels(text: str) -> dict[int, LabelMatch]:
