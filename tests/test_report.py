@@ -410,3 +410,23 @@ def test_many_coders_read_as_one_summary_row_and_a_range(tmp_path):
     assert all("within the range" in r["reading"] or "less well" in r["reading"] for r in code["rows"][1:])
     page = build_report(tmp_path)
     assert "coder ~ coder (10 pairs)" in page and "Every coder pair (10 per code)" in page
+
+
+def test_prescreening_shows_segments_of_the_same_words_once(tmp_path):
+    """Backchannels top the ranking of a code such as neutral talk: each wording is one row,
+    the surest of them, with how many more the ranking holds."""
+    from tr_nlp.report import sections
+    from tr_nlp.report.rundata import RunData
+
+    texts = {"a": "Mm-hmm. mm hmm! Yeah. I just felt he was listening, you know.", "b": "MM-HMM."}
+    spans = [("a", 0, 7, 0.99), ("b", 0, 7, 0.98), ("a", 8, 15, 0.97), ("a", 16, 21, 0.95),
+             ("a", 22, 62, 0.90), ("c", 0, 4, 0.85), ("c", 5, 9, 0.80)]  # c: a text the run does not hold
+    suggestions = pd.DataFrame([(i, s, e, "neutral", p, True) for i, s, e, p in spans],
+                               columns=["interview_id", "start", "end", "code", "probability", "above_threshold"])
+    data = RunData(tmp_path, texts, pd.DataFrame(), suggestions=suggestions)
+    [shown] = sections.prescreen(data, ["neutral"], quotes=True)
+    assert [(s["interview_id"], s["text"], s["repeats"]) for s in shown["segments"]] == [
+        ("a", "Mm-hmm.", 2), ("a", "Yeah.", 0), ("a", "I just felt he was listening, you know.", 0),
+        ("c", "", 0), ("c", "", 0)]
+    [top] = sections.prescreen(data, ["neutral"], quotes=False, top=2)
+    assert [(s["start"], s["repeats"]) for s in top["segments"]] == [(0, 2), (16, 0)]  # the same rows, no quotes

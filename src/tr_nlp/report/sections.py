@@ -7,6 +7,7 @@ them writes anything. Text is included only when ``quotes`` is true.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -321,7 +322,9 @@ def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) 
 
     Segments come from the interviews no human coded; when every interview was coded,
     from the cross-validated probabilities (each segment scored by a model that never
-    saw its interview).
+    saw its interview). Segments of the same words (``Mm-hmm.``, ``Yeah.``: backchannels
+    top the ranking of a code such as neutral talk) are one row, the first of them, with
+    how many more the ranking holds (``repeats``).
     """
     table = data.prescreen
     source, where = _ranked_source(data)
@@ -333,11 +336,26 @@ def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) 
                      for r in trade.itertuples()] if not trade.empty else []
         ranked = []
         if not source.empty:
-            rows = source[source["code"] == code].sort_values("probability", ascending=False, kind="stable").head(top)
-            ranked = [_segment_row(data, r, quotes) for r in rows.to_dict("records")]
+            rows = source[source["code"] == code].sort_values("probability", ascending=False, kind="stable")
+            ranked = _once_per_wording(data, rows.to_dict("records"), top, quotes)
         out.append({"code": code, "tradeoff": sentences, "segments": ranked, "where": where,
                     "positives": _count(trade, "positives"), "total": _count(trade, "segments")})
     return out
+
+
+def _once_per_wording(data: RunData, rows: Sequence[dict[str, Any]], top: int, quotes: bool) -> list[dict[str, Any]]:
+    """The first ``top`` of ranked ``rows`` whose words differ (case and punctuation aside),
+    each with ``repeats``: the rows of the same words further down. A segment whose text
+    the run does not hold is a row of its own."""
+    first: dict[object, dict[str, Any]] = {}
+    for r in rows:
+        iid, start, end = str(r["interview_id"]), int(r["start"]), int(r["end"])
+        key = " ".join(re.findall(r"\w+", data.span_text(iid, start, end).casefold())) or (iid, start, end)
+        if key in first:
+            first[key]["repeats"] += 1
+        elif len(first) < top:
+            first[key] = {**_segment_row(data, r, quotes), "repeats": 0}
+    return list(first.values())
 
 
 def _count(table: pd.DataFrame, column: str) -> int | None:
