@@ -41,6 +41,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -334,9 +335,8 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             if model is None:
                 continue
             proba = self._shifted(self._decoded(exclusive_proba(model, temperature, X), groups, chain), bias)
-            for j in group:
-                hit = np.nonzero(model.classes_ == j)[0]
-                out[:, j] = proba[:, hit[0]] if len(hit) else 0.0
+            for j, at in zip(group, _class_columns(model, group)):
+                out[:, j] = proba[:, at] if at >= 0 else 0.0
         return out
 
     def _saved_chains(self) -> list[Chain | tuple | None]:
@@ -400,8 +400,8 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 continue
             options = np.column_stack([1 - proba[:, cols].sum(axis=1), proba[:, cols]])
             if bias is not None:  # per option; a code the model never saw has probability 0 and no shift
-                bias = np.array([bias[hit[0]] if len(hit := np.nonzero(model.classes_ == c)[0]) else 0.0
-                                 for c in [-1, *cols]])
+                at = _class_columns(model, [-1, *cols])
+                bias = np.where(at >= 0, bias[at], 0.0)
             winner = balanced_choice(options, bias)
             for k, j in enumerate(cols, start=1):
                 predicted[:, j] = winner == k
@@ -412,6 +412,11 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True
         tags.target_tags.multi_output = True
         return tags
+
+
+def _class_columns(model: Any, classes: Sequence[int]) -> np.ndarray:
+    """The column of each of ``classes`` in ``model.classes_``; -1 for one it never saw."""
+    return np.array([hit[0] if len(hit := np.flatnonzero(model.classes_ == c)) else -1 for c in classes])
 
 
 def make_theme_classifier(features: str = "both", cache_dir: str | None = None, context: bool = False,

@@ -94,16 +94,17 @@ def fit_option_bias(proba: np.ndarray, index: np.ndarray) -> np.ndarray:
     >>> softmax(np.log(proba) + bias)[0].round(2).tolist()
     [0.8, 0.1, 0.1]
     """
-    log_proba = np.log(np.clip(proba, 1e-12, None))
     seen = np.bincount(index, minlength=proba.shape[1]) > 0
-    onehot = np.eye(proba.shape[1])[index]
+    log_proba = np.log(np.clip(proba[:, seen], 1e-12, None))
+    onehot = np.eye(proba.shape[1])[index][:, seen]
+    true = onehot > 0
 
     def loss(bias: np.ndarray) -> tuple[float, np.ndarray]:
-        shifted = log_proba[:, seen] + bias
+        shifted = log_proba + bias
         shifted -= shifted.max(axis=1, keepdims=True)
         log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         p = np.exp(shifted - log_norm)
-        return float(-np.mean((shifted - log_norm)[onehot[:, seen] > 0])), (p - onehot[:, seen]).mean(axis=0)
+        return float(-np.mean((shifted - log_norm)[true])), (p - onehot).mean(axis=0)
 
     found = minimize(loss, np.zeros(int(seen.sum())), jac=True, method="L-BFGS-B",
                      bounds=[(-20.0, 20.0)] * int(seen.sum())).x
