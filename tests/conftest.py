@@ -167,13 +167,24 @@ def make_pdf(path: Path, pages: list[list[str]], title: str = "", encrypt: str |
     return path
 
 
+def _session_folder(tmp_path_factory) -> Path:
+    """The test session's temporary folder: under pytest-xdist, the one that holds each
+    worker's own, so that what the workers share lives there."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _embedding_cache(tmp_path_factory):
-    """Tests never write the user's embedding cache."""
-    import os
+    """Tests never write the user's embedding cache.
 
+    Under pytest-xdist the workers share one cache (SQLite in WAL mode, as a batch's
+    workers share the user's), so a text one worker embedded is not embedded again.
+    """
     previous = os.environ.get("TR_NLP_CACHE")
-    os.environ["TR_NLP_CACHE"] = str(tmp_path_factory.mktemp("embedding-cache"))
+    cache = _session_folder(tmp_path_factory) / "embedding-cache"
+    cache.mkdir(exist_ok=True)
+    os.environ["TR_NLP_CACHE"] = str(cache)
     yield
     if previous is None:
         os.environ.pop("TR_NLP_CACHE", None)
@@ -201,9 +212,7 @@ def demo_run(tmp_path_factory) -> Path:
     """
     from filelock import FileLock
 
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the session's folder, which holds each worker's own
+    shared = _session_folder(tmp_path_factory)
     out = shared / "demo-run" / "run"
     with FileLock(shared / "demo-run.lock"):
         if not (out / "stdout.txt").is_file():  # written last, once the demo succeeded
