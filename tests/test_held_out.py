@@ -171,6 +171,15 @@ def test_cli_evaluate_with_a_model_says_what_it_left_out(trained, tmp_path):
     assert "machine vs human" in result.stdout and "human vs human" in result.stdout
     assert json.loads((tmp_path / "ev" / "evaluation.json").read_text())["protocol"].startswith("held-out test of part")
     assert not (tmp_path / "ev" / "learning_curve.csv").exists()
+    # its report says what was judged: the model's codes on the interviews it never saw
+    run = json.loads((tmp_path / "ev" / "run.json").read_text())
+    assert run["model"] == str(folder.resolve()) and run["settings"]["codes"] == ["beyond_routine", "social_interaction"]
+    assert set(pd.read_csv(tmp_path / "ev" / "codings.csv").code) == {"beyond_routine", "social_interaction"}
+    html = (tmp_path / "ev" / "report.html").read_text(encoding="utf-8")
+    assert "Held-out test of part" in html and "the model was trained on other interviews, never on these" in html
+    assert "Cross-validated" not in html and "Held-out segments where the machine" in html
+    shared = runner.invoke(app, ["report", "--run", str(tmp_path / "ev"), "-o", str(tmp_path / "r.html"), "--no-quotes"])
+    assert shared.exit_code == 0, shared.output
 
 
 def test_cli_says_which_interviews_are_edited_copies_of_training_interviews(trained, tmp_path):

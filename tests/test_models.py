@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from pandas.testing import assert_frame_equal
 from typer.testing import CliRunner
 
 from conftest import DEMO
@@ -18,7 +19,7 @@ from tr_nlp.coding import rank_next, CodeClassifier, ThemeModel, cross_validate,
 from tr_nlp.errors import ModelError
 from tr_nlp.features import MODEL_SHA256, embed_texts, EmbeddingCache, model_dir
 from tr_nlp.features import context_frame
-from tr_nlp.segment import Segmenter
+from tr_nlp.segment import Segmenter, map_codings
 from tr_nlp.ingest import read_file
 from tr_nlp.schema import clock, line_range
 
@@ -371,7 +372,7 @@ def test_an_embedding_cache_that_breaks_during_a_run_is_left_out_not_fatal(tmp_p
     assert full.path is None and "disk is full" in caplog.text
 
 
-def test_cli_train_evaluate_code(tmp_path):
+def test_cli_train_evaluate_code(tmp_path, demo_coded):
     model = tmp_path / "model"
     r = runner.invoke(app, ["train", "--corpus", str(DEMO), "-o", str(model), "--features", "tfidf", "--seed", "3",
                             "--quiet"])
@@ -397,6 +398,24 @@ def test_cli_train_evaluate_code(tmp_path):
     assert (characters.n_characters > 10_000).all()  # every compared character of the coded demo interviews
     each = pd.read_csv(tmp_path / "ev" / "agreement_characters_by_interview.csv")
     assert each.interview_id.nunique() == 14 and set(each.comparison) == {"machine vs human", "human vs human"}
+    # the folder is a run folder: the segments and codings judged, run.json, and the evaluation's report
+    ev = tmp_path / "ev"
+    run = json.loads((ev / "run.json").read_text())
+    assert run["command"] == "evaluate" and run["corpus"] == [str(DEMO)]
+    assert run["settings"]["protocol"] == "cross-validation: 3 folds grouped by interview"
+    assert run["settings"]["features"] == "tfidf" and run["settings"]["bootstrap"] == 100
+    assert run["summary"]["agreement_pooled"][-1]["raters"] == "coder_a ~ coder_b" and run["timings_s"]["evaluate"] > 0
+    corpus, data = demo_coded  # as evaluate cuts and labels the demo: each coder's codes per segment
+    expected = map_codings(data.segments, corpus.codings)
+    assert_frame_equal(pd.read_parquet(ev / "segment_codes.parquet"),
+                       expected.drop(columns="overlap")[["segment_id", "interview_id", "code", "coder"]])
+    assert pd.read_parquet(ev / "segments.parquet").segment_id.tolist() == \
+        pd.read_parquet(ev / "cv_predictions.parquet").segment_id.tolist()
+    assert pd.read_parquet(ev / "turns.parquet").interview_id.nunique() == 18
+    html = (ev / "report.html").read_text(encoding="utf-8")
+    assert f"report: {ev / 'report.html'}" in r.stdout
+    assert "Cross-validated by interview" in html and "machine ~ coder_a, double-coded segments" in html
+    assert '<section id="disagreements"' in html and "Precision-recall per code (cross-validated)" in html
     out = tmp_path / "s.jsonl"
     r = runner.invoke(app, ["code", str(DEMO / "interviews" / "demo18.txt"), "--model", str(model), "-o", str(out)])
     assert r.exit_code == 0, r.stderr

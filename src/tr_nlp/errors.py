@@ -181,8 +181,8 @@ class Errors:
     E209 = "not a REFI-QDA codebook: {detail}; expected a .qdc file with a CodeBook element"
     # --- reports --------------------------------------------------------------------------
     E220 = (
-        "not a run folder: {detail}; expected the output folder of 'tr-nlp demo' or "
-        "'tr-nlp batch' (it holds run.json)"
+        "not a run folder: {detail}; expected the output folder of 'tr-nlp demo', 'tr-nlp batch' "
+        "or 'tr-nlp evaluate -o' (it holds run.json)"
     )
     E221 = "cannot read this run output ({detail}); re-run the command that wrote it"
     E222 = (

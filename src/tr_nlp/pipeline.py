@@ -17,8 +17,6 @@ from typing import Any
 
 import pandas as pd
 
-from tr_nlp import __version__
-from tr_nlp.agreement.tables import MACHINE_VS_HUMAN_DOUBLE, OVERALL
 from tr_nlp.coding import ThemeModel, coded_data, cross_validate, save_model, suggest, train_model
 from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.errors import ConfigError, DiscoveryError
@@ -32,13 +30,11 @@ from tr_nlp.export.qdpx import (
     write_qdpx,
 )
 from tr_nlp.ingest import Corpus, ReadOptions, load_corpus
-from tr_nlp.ingest.codings import codings_frame_with_text
 from tr_nlp.report import write_report
-from tr_nlp.schema import segments_to_frame, turns_to_frame
-from tr_nlp.segment import Segmenter, coder_coverage, map_codings
+from tr_nlp.runfolder import corpus_summary, pooled_rows, run_record, write_corpus_tables
+from tr_nlp.segment import Segmenter, map_codings
 from tr_nlp.topics import Discovery, discover, write_discovery
 from tr_nlp.topics.candidates import candidates_to_dict
-from tr_nlp.versions import library_versions
 
 
 def find_demo_corpus() -> Path:
@@ -86,40 +82,17 @@ def run_pipeline(
     mapped = map_codings(segments, corpus.codings, overlap)
     timings["map_codings"] = time.perf_counter() - t0
 
-    by_id = corpus.by_id()
-    segment_frame = segments_to_frame(segments)
-    result.outputs["segments"] = write_table(segment_frame, out / "segments.parquet")
-    result.outputs["segments_csv"] = write_table(segment_frame, out / "segments.csv")
-    result.outputs["turns"] = write_table(turns_to_frame(corpus.interviews), out / "turns.parquet")
-    result.outputs["codings"] = write_table(codings_frame_with_text(corpus.codings, by_id), out / "codings.csv")
-    result.outputs["segment_codes"] = write_table(mapped, out / "segment_codes.parquet")
+    result.outputs.update(write_corpus_tables(out, corpus.interviews, segments, corpus.codings, mapped))
 
-    coverage = coder_coverage(corpus.codings, corpus.reviewed)
     name = Path(corpus_path).stem or "corpus"  # corpora/demo -> demo-theme-model
     model, suggestions = (_train_evaluate_code(corpus, segmenter, out, result, timings, features, seed, name)
                           if corpus.codings else (None, None))
     found = _discover(corpus, segmenter, model, out, result, timings, seed)
     _export_project(corpus, model, suggestions, found, out, result, timings)
 
-    coded_segments = mapped.drop_duplicates(["segment_id", "code"]).groupby("code").size()
-    result.summary = {
-        **result.summary,
-        "interviews": len(corpus.interviews),
-        "failed_files": [str(f.error) for f in corpus.failures],
-        "segments": len(segments),
-        "codings": len(corpus.codings),
-        "coders": {coder: sorted(ids) for coder, ids in sorted(coverage.items())},
-        "segments_per_code": {k: int(v) for k, v in coded_segments.items()},
-    }
-    run = {
-        "tr_nlp_version": __version__,
-        "corpus": str(corpus_path),
-        "settings": {"segmenter": asdict(segmenter), "overlap": overlap, "features": features, "seed": seed},
-        "versions": library_versions(),
-        "timings_s": {k: round(v, 3) for k, v in timings.items()},
-        "summary": result.summary,
-        "outputs": {k: str(v) for k, v in result.outputs.items()},
-    }
+    result.summary = {**result.summary, **corpus_summary(corpus, len(segments), mapped)}
+    run = run_record(str(corpus_path), {"segmenter": asdict(segmenter), "overlap": overlap, "features": features,
+                                        "seed": seed}, timings, result.summary, result.outputs)
     result.outputs["run"] = write_json(run, out / "run.json")
     t0 = time.perf_counter()
     result.outputs["report"] = write_report(out, out / "report.html")
@@ -152,25 +125,11 @@ def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result
     result.outputs["suggestions"] = write_table(suggestions, out / "suggestions.parquet")
     result.outputs["suggestions_csv"] = write_table(suggestions, out / "suggestions.csv")
     timings["code"] = time.perf_counter() - t0
-    result.summary["agreement_pooled"] = _pooled(evaluation.agreement)
-    result.summary["agreement_characters_pooled"] = _pooled(evaluation.characters)
+    result.summary["agreement_pooled"] = pooled_rows(evaluation.agreement)
+    result.summary["agreement_characters_pooled"] = pooled_rows(evaluation.characters)
     result.summary["coded_new_interviews"] = sorted(iv.id for iv in new)
     result.summary["suggestions_above_threshold"] = int(suggestions["above_threshold"].sum())
     return model, suggestions
-
-
-def _pooled(agreement: pd.DataFrame) -> list[dict[str, Any]]:
-    """The pooled rows of an agreement table: raters, kappa with its CI, F1 (and on
-    characters, Krippendorff's u-alpha with its CI)."""
-    rows = []
-    for r in agreement[agreement["code"] == OVERALL].itertuples():
-        row = {"raters": f"{r.rater_a} ~ {r.rater_b}" + (" (double-coded)" if r.comparison == MACHINE_VS_HUMAN_DOUBLE
-                                                         else ""),
-               "kappa": round(r.kappa, 3), "kappa_ci": [round(r.kappa_lo, 3), round(r.kappa_hi, 3)], "f1": round(r.f1, 3)}
-        if hasattr(r, "alpha_u"):
-            row |= {"alpha_u": round(r.alpha_u, 3), "alpha_u_ci": [round(r.alpha_u_lo, 3), round(r.alpha_u_hi, 3)]}
-        rows.append(row)
-    return rows
 
 
 def _discover(corpus: Corpus, segmenter: Segmenter, model: ThemeModel | None, out: Path, result: RunResult,

@@ -8,9 +8,10 @@ shell completion do not wait for them.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+import time
+from dataclasses import asdict, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
@@ -32,6 +33,7 @@ from tr_nlp.segment import unread_by_anyone
 
 if TYPE_CHECKING:
     from tr_nlp.coding import CodedData, ThemeModel
+    from tr_nlp.coding.evaluate import Evaluation
 
 Features = Annotated[str, typer.Option("--features", help="tfidf, embeddings or both.")]
 Objective = Annotated[str, typer.Option("--objective", help="Threshold objective: f1, kappa or recall:0.95.")]
@@ -222,7 +224,7 @@ def evaluate(
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     reviewed: c.ReviewedOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_group.csv, calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Run folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_group.csv, calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json; the segments, turns and codings judged; run.json and report.html.")] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Judge this trained model on the interviews (a held-out test: its training interviews are left out) instead of cross-validating; features, objective, context and folds are then the model's.")] = None,
     features: Features = "both",
     objective: Objective = "f1",
@@ -241,6 +243,7 @@ def evaluate(
     seed: c.Seed = 0,
     preset: c.Preset = None,
     speaker_role: c.SpeakerRole = None,
+    write_html: Annotated[bool, typer.Option("--report/--no-report", help="With -o, write report.html (the offline HTML report of the evaluation) into the folder.")] = True,
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
@@ -248,13 +251,14 @@ def evaluate(
     from tr_nlp.agreement.tables import HUMAN_VS_HUMAN
     from tr_nlp.coding import coded_data, cross_validate, load_model
     from tr_nlp.coding.classifier import FINETUNE
-    from tr_nlp.coding.evaluate import judge_model, write_evaluation
+    from tr_nlp.coding.evaluate import judge_model
 
     if output is not None:
         check_folder_path(output, "the evaluation")
     theme = load_model(model) if model is not None else None  # a bad model fails before any reading
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook,
                                quiet, reviewed=reviewed)
+    settings: dict[str, Any] = {}  # what run.json records beyond what every evaluation has
     if theme is not None:
         ignored = [name for name, given in (("--features", features != "both"), ("--objective", objective != "f1"),
                                             ("--context", context), ("--finetune", finetune), ("--folds", folds != 5),
@@ -266,6 +270,7 @@ def evaluate(
         data = coded_data(evaluated, segmenter, _code_list(codes), target, aggregate=aggregate, keep_uncoded=True)
         c.warn_near_copies(_coded(evaluated, data), quiet, "coded interviews")
         _warn_read_in_part(evaluated, data, quiet)
+        started = time.perf_counter()
         ev = judge_model(theme, data, n_boot=n_boot, seed=seed)
         if not quiet:
             _say_what_was_judged(theme, data, asked=codes is not None, has_codebook=evaluated.codebook is not None)
@@ -277,8 +282,12 @@ def evaluate(
         warn_thin_data(data, quiet, loaded.codebook)
         c.warn_near_copies(_coded(loaded, data), quiet, "coded interviews")
         _warn_read_in_part(loaded, data, quiet)
+        evaluated, started = loaded, time.perf_counter()
         ev = cross_validate(data, FINETUNE if finetune else features, objective, n_splits=folds, seed=seed,
                             n_boot=n_boot, learning_curve=not no_curve, context=context)
+        settings = {"features": FINETUNE if finetune else features, "objective": objective, "folds": folds,
+                    "context": context, "learning_curve": not no_curve}
+    seconds = time.perf_counter() - started
     print_agreement(ev.agreement)
     print_character_agreement(ev.characters)
     print_group_alpha(ev.group)
@@ -287,9 +296,36 @@ def evaluate(
         c.warn(f"no human-vs-human rows: no two coders coded the same interviews (coders: {coders}); have a "
                "second coder code some interviews to see whether the machine disagrees more than coders do")
     if output is not None:
-        write_evaluation(ev, output)
+        settings = {"segmenter": asdict(data.segmenter), "protocol": ev.protocol, "target": target,
+                    "codes": data.codes, "aggregate": aggregate, "bootstrap": n_boot, "seed": seed, **settings}
+        _write_run(output, corpus, evaluated, data, ev, settings, seconds, model, write_html)
         c.out.print(f"evaluation: {output}", highlight=False)
+        if write_html:
+            c.out.print(f"report: {output / 'report.html'}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
+
+
+def _write_run(output: Path, paths: list[Path], corpus: Corpus, data: CodedData, ev: Evaluation,
+               settings: dict[str, Any], seconds: float, model: Path | None, write_html: bool) -> None:
+    """The evaluation's tables, the corpus as judged, run.json and (``write_html``) the report:
+    a run folder that ``tr-nlp report --run`` reads."""
+    from tr_nlp.coding.evaluate import write_evaluation
+    from tr_nlp.export import write_json
+    from tr_nlp.report import write_report
+    from tr_nlp.runfolder import corpus_summary, pooled_rows, run_record, write_corpus_tables
+
+    segment_codes = data.segment_codes()
+    judged = set(data.codes)  # the codings of codes not judged (another role's, say) would read as judged
+    codings = [coding for coding in data.codings if coding.code in judged]
+    outputs = write_evaluation(ev, output)
+    outputs.update(write_corpus_tables(output, corpus.interviews, data.segments, codings, segment_codes))
+    summary = {"agreement_pooled": pooled_rows(ev.agreement), "agreement_characters_pooled": pooled_rows(ev.characters),
+               **corpus_summary(corpus, len(data.segments), segment_codes)}
+    extra = {"command": "evaluate"} | ({"model": str(model.resolve())} if model is not None else {})
+    write_json(run_record([str(p) for p in paths], settings, {"evaluate": seconds}, summary, outputs, **extra),
+               output / "run.json")
+    if write_html:
+        write_report(output, output / "report.html")
 
 
 def _warn_read_in_part(corpus: Corpus, data: CodedData, quiet: bool) -> None:

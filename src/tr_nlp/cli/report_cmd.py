@@ -17,7 +17,7 @@ MAX_INTERVIEWS = 2000
 
 @c.handle_errors
 def report(
-    run: Annotated[Path, typer.Option("--run", help="Run folder written by 'tr-nlp demo' or 'tr-nlp batch'.")],
+    run: Annotated[Path, typer.Option("--run", help="Run folder written by 'tr-nlp demo', 'tr-nlp batch' or 'tr-nlp evaluate -o'.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="HTML file to write (default: RUN/report.html).")] = None,
     quotes: Annotated[bool, typer.Option("--include-quotes/--no-quotes", help="Include transcript text (on for a local report; --no-quotes for one to share).")] = True,
     max_interviews: Annotated[int, typer.Option("--max-interviews", help="Most interviews in the transcript viewer (linked ones first).")] = MAX_INTERVIEWS,

@@ -116,6 +116,20 @@ class CodedData:
     def interview_of(self) -> pd.Series:
         return pd.Series(self.groups, index=self.target.index)
 
+    def segment_codes(self) -> pd.DataFrame:
+        """Each coder's codes per segment, as they are compared: one row (``segment_id,
+        interview_id, code, coder``) per code a coder gave a segment."""
+        parts = []
+        for coder, labels in self.humans.items():
+            given = labels.stack()
+            given = given[given == 1].index
+            segment_ids = given.get_level_values(0)
+            parts.append(pd.DataFrame({"segment_id": segment_ids, "interview_id": self.interview_of[segment_ids].to_numpy(),
+                                       "code": given.get_level_values(1), "coder": coder}))
+        columns = {"segment_id": "string", "interview_id": "string", "code": "string", "coder": "string"}
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(columns))
+        return frame.astype(columns).sort_values(["segment_id", "coder", "code"], kind="stable").reset_index(drop=True)
+
 
 #: What a model learns from the coders' labels, by ``coded_data``'s ``target`` (the card's words).
 _RULES = {"union": "every coder's codings (a segment any coder coded)",

@@ -56,6 +56,9 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
         "model": {k: data.card.get(k) for k in ("name", "version", "objective", "features")} if data.card else None,
         "styles": styles,
         "quotes": quotes,
+        "held_out": data.held_out,
+        "protocol": data.protocol,
+        "scoring": data.scoring,
         "overview": sections.overview(data, codes),
         "agreement": sections.agreement(data),
         "characters": sections.character_agreement(data),
@@ -80,7 +83,8 @@ def build_report(run_dir: str | Path, quotes: bool = True, pseudonymiser: Pseudo
     Parameters
     ----------
     run_dir
-        A folder written by ``tr-nlp demo`` or ``tr-nlp batch`` (it holds ``run.json``).
+        A folder written by ``tr-nlp demo``, ``tr-nlp batch`` or ``tr-nlp evaluate -o`` (it
+        holds ``run.json``).
     quotes
         Include transcript text (viewer, ranked segments, quotes). Without it the report
         shows only figures, codes and positions, so it can be shared more widely.

@@ -1,7 +1,8 @@
-"""Read a run folder (what ``tr-nlp demo`` or ``tr-nlp batch`` wrote) for the report.
+"""Read a run folder (what ``tr-nlp demo``, ``tr-nlp batch`` or ``tr-nlp evaluate -o``
+wrote) for the report.
 
 Every table is optional: a batch run has suggestions but no agreement, a corpus
-without codings has no model. Transcript text is rebuilt from the turns (or, for a
+without codings has no model, an evaluation has neither suggestions nor candidates. Transcript text is rebuilt from the turns (or, for a
 batch, from the coded segments) at its original offsets, so every span in every table
 is cut from one text per interview, and pseudonymisation can move all of them at once.
 """
@@ -83,11 +84,23 @@ class RunData:
     discovery: dict[str, Any] = field(default_factory=dict)
     card: dict[str, Any] = field(default_factory=dict)
     turns_complete: bool = True      # False for a batch: only the coded participant segments are known
+    protocol: str = ""               # how the machine's codes in the agreement tables were made (evaluation.json)
+
+    @property
+    def held_out(self) -> bool:
+        """The machine's codes come from a trained model tested on held-out interviews, not from cross-validation."""
+        return self.protocol.startswith("held-out")
+
+    @property
+    def scoring(self) -> str:
+        """How the coded interviews' machine codes were made, in a word for captions."""
+        return "held-out" if self.held_out else "cross-validated"
 
     @property
     def codes(self) -> list[str]:
-        """Code names: the model's, then any other the coders used, in a stable order."""
-        names = [str(c) for c in self.card.get("codes", [])]
+        """Code names: the model's (or those the evaluation scored), then any other the coders
+        used, in a stable order."""
+        names = [str(c) for c in self.card.get("codes", [])] + self.scored_codes
         for frame in (self.suggestions, self.codings):
             if "code" in frame.columns:
                 names += sorted(set(frame["code"].astype(str)) - set(names))
@@ -152,7 +165,18 @@ def load_run(folder: str | Path) -> RunData:
         topics=read_run_table(folder / "topics.parquet").drop(columns=["text"], errors="ignore"),
         discovery=read_discovery(folder / "discovery.json") if (folder / "discovery.json").is_file() else {},
         card=_json(card_file) if card_file.is_file() else {}, turns_complete=complete,
+        protocol=_protocol(folder / "evaluation.json"),
     )
+
+
+def _protocol(path: Path) -> str:
+    """The evaluation's protocol from ``evaluation.json`` (blank without one)."""
+    if not path.is_file():
+        return ""
+    protocol = _json(path).get("protocol", "")
+    if not isinstance(protocol, str):
+        raise InputError("E221", path, detail="its 'protocol' is not text")
+    return protocol
 
 
 def pseudonymise_run(data: RunData, pseudonymiser: Pseudonymiser) -> RunData:

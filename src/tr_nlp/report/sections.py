@@ -255,7 +255,7 @@ def plots(data: RunData, styles: Sequence[dict[str, str]]) -> dict[str, str]:
     if pr:
         series = [Series(f"{code} (AP {ap:.2f})", r, p, color.get(code, "#555"), markers=False)
                   for code, (r, p, ap) in pr.items()]
-        out["pr"] = line_chart(series, "Precision-recall per code (cross-validated)", "recall", "precision", (0, 1))
+        out["pr"] = line_chart(series, f"Precision-recall per code ({data.scoring})", "recall", "precision", (0, 1))
         out["pr_ap"] = "; ".join(f"{code} {ap:.2f}" for code, (_, _, ap) in pr.items())
     layout = data.discovery.get("map") or []
     if layout:
@@ -373,7 +373,9 @@ def _ranked_source(data: RunData) -> tuple[pd.DataFrame, str]:
     long = [pd.DataFrame({"interview_id": cv["interview_id"], "start": cv["start"], "end": cv["end"], "code": code,
                           "probability": cv[f"p_{code}"], "above_threshold": cv[f"machine_{code}"].astype(float) > 0.5})
             for code in data.scored_codes]
-    return pd.concat(long, ignore_index=True), "Segments of the coded interviews (cross-validated: scored by a model that did not see their interview)"
+    scored = ("held-out: scored by a model trained on other interviews" if data.held_out
+              else "cross-validated: scored by a model that did not see their interview")
+    return pd.concat(long, ignore_index=True), f"Segments of the coded interviews ({scored})"
 
 
 def _segment_row(data: RunData, r: dict[str, Any], quotes: bool) -> dict[str, Any]:

@@ -1,0 +1,99 @@
+"""What every run folder holds besides a stage's own tables (layout in ../shared/CLI.md).
+
+``tr-nlp demo`` and ``tr-nlp evaluate -o`` both write the corpus as it was read and cut
+(turns, segments, the coders' codings, each coder's codes per segment) and a ``run.json``
+with versions, settings, timings and a summary, so that ``tr-nlp report --run`` can show
+any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tr_nlp import __version__
+from tr_nlp.agreement.tables import MACHINE_VS_HUMAN_DOUBLE, OVERALL
+from tr_nlp.export import write_table
+from tr_nlp.ingest import Corpus
+from tr_nlp.ingest.codings import codings_frame_with_text
+from tr_nlp.schema import Coding, Interview, Segment, segments_to_frame, turns_to_frame
+from tr_nlp.segment import coder_coverage
+from tr_nlp.versions import library_versions
+
+
+def write_corpus_tables(folder: str | Path, interviews: Sequence[Interview], segments: Sequence[Segment],
+                        codings: Sequence[Coding], segment_codes: pd.DataFrame) -> dict[str, Path]:
+    """Write the corpus as read and cut into ``folder``; return the paths by name.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The run folder.
+    interviews : sequence of Interview
+        Their turns go to ``turns.parquet`` (the report's transcripts).
+    segments : sequence of Segment
+        ``segments.parquet`` and ``segments.csv``.
+    codings : sequence of Coding
+        ``codings.csv``, with the lines and the text of each coded passage.
+    segment_codes : DataFrame
+        Each coder's codes per segment (``segment_id, interview_id, code, coder``):
+        ``segment_codes.parquet``.
+    """
+    folder = Path(folder)
+    by_id = {iv.id: iv for iv in interviews}
+    frame = segments_to_frame(segments)
+    return {
+        "segments": write_table(frame, folder / "segments.parquet"),
+        "segments_csv": write_table(frame, folder / "segments.csv"),
+        "turns": write_table(turns_to_frame(interviews), folder / "turns.parquet"),
+        "codings": write_table(codings_frame_with_text(list(codings), by_id), folder / "codings.csv"),
+        "segment_codes": write_table(segment_codes, folder / "segment_codes.parquet"),
+    }
+
+
+def corpus_summary(corpus: Corpus, segments: int, segment_codes: pd.DataFrame) -> dict[str, Any]:
+    """``run.json``'s account of the corpus: interviews, files that failed, segments,
+    codings, each coder's interviews, and how many segments carry each code."""
+    coded = segment_codes.drop_duplicates(["segment_id", "code"]).groupby("code").size()
+    return {
+        "interviews": len(corpus.interviews),
+        "failed_files": [str(f.error) for f in corpus.failures],
+        "segments": segments,
+        "codings": len(corpus.codings),
+        "coders": {coder: sorted(ids) for coder, ids in sorted(coder_coverage(corpus.codings, corpus.reviewed).items())},
+        "segments_per_code": {str(k): int(v) for k, v in coded.items()},
+    }
+
+
+def pooled_rows(agreement: pd.DataFrame) -> list[dict[str, Any]]:
+    """The pooled rows of an agreement table: raters, kappa with its CI, F1 (and on
+    characters, Krippendorff's u-alpha with its CI)."""
+    rows = []
+    for r in agreement[agreement["code"] == OVERALL].itertuples():
+        row = {"raters": f"{r.rater_a} ~ {r.rater_b}" + (" (double-coded)" if r.comparison == MACHINE_VS_HUMAN_DOUBLE
+                                                         else ""),
+               "kappa": round(r.kappa, 3), "kappa_ci": [round(r.kappa_lo, 3), round(r.kappa_hi, 3)], "f1": round(r.f1, 3)}
+        if hasattr(r, "alpha_u"):
+            row |= {"alpha_u": round(r.alpha_u, 3), "alpha_u_ci": [round(r.alpha_u_lo, 3), round(r.alpha_u_hi, 3)]}
+        rows.append(row)
+    return rows
+
+
+def run_record(corpus: str | Sequence[str], settings: Mapping[str, Any], timings: Mapping[str, float],
+               summary: Mapping[str, Any], outputs: Mapping[str, Path], **more: Any) -> dict[str, Any]:
+    """The contents of ``run.json``: what ran on what, with which libraries, how long each
+    stage took (seconds), what it found and where it wrote; ``more`` adds keys (a held-out
+    test names its ``model``)."""
+    return {
+        "tr_nlp_version": __version__,
+        "corpus": corpus if isinstance(corpus, str) else [str(p) for p in corpus],
+        **more,
+        "settings": dict(settings),
+        "versions": library_versions(),
+        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+        "summary": dict(summary),
+        "outputs": {k: str(v) for k, v in outputs.items()},
+    }
