@@ -178,6 +178,7 @@ def test_cli_evaluate_with_a_model_says_what_it_left_out(trained, tmp_path):
     html = (tmp_path / "ev" / "report.html").read_text(encoding="utf-8")
     assert "Held-out test of part" in html and "the model was trained on other interviews, never on these" in html
     assert "Cross-validated" not in html and "Held-out segments where the machine" in html
+    assert "Model suggestions" not in html and "This run did not look for candidate codes" in html
     shared = runner.invoke(app, ["report", "--run", str(tmp_path / "ev"), "-o", str(tmp_path / "r.html"), "--no-quotes"])
     assert shared.exit_code == 0, shared.output
 

@@ -36,6 +36,7 @@ def test_every_section_is_there(html, demo_run):
     for label in candidates:
         assert f'id="cand-{label.split()[0]}"' in html
     assert "These candidates come from a search of" not in html  # the demo searched every interview it reports
+    assert "Model suggestions (new interviews)" in html  # the demo coded the interviews no coder coded
     # machine rows are read against the coders' agreement
     assert re.search(r"The machine agrees with coder_a (about as well as|less well than|better than) coder_b does", html)
     # coder_a also coded interviews coder_b did not: machine ~ coder_a again on the double-coded ones
@@ -301,7 +302,7 @@ def test_a_run_with_only_transcripts_still_renders(tmp_path):
                   "timestamp": [None, None], "text": ["How's it", "Fine, Karen helped <b>"]}).to_parquet(tmp_path / "turns.parquet")
     page = build_report(tmp_path)
     assert '<section id="transcripts"' in page and '<section id="agreement"' not in page
-    assert "This run proposed no candidate codes." in page
+    assert "This run did not look for candidate codes" in page and "Model suggestions" not in page
     assert "<b>" not in page  # transcript text is data, never markup
     assert "Karen" not in build_report(tmp_path, pseudonymiser=Pseudonymiser(["Karen"]))
 

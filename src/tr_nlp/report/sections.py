@@ -92,6 +92,7 @@ def overview(data: RunData, codes: Sequence[str]) -> dict[str, Any]:
         "suggested_interviews": int(data.suggestions["interview_id"].nunique())
         if "interview_id" in data.suggestions.columns else 0,
         "rated_segments": rated_segments,
+        "suggested": "code" in data.suggestions.columns,  # the run coded new interviews (an evaluation does not)
         "codes": rows,
         "complete_turns": data.turns_complete,
     }
