@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -165,6 +167,26 @@ def make_pdf(path: Path, pages: list[list[str]], title: str = "", encrypt: str |
         writer.encrypt(encrypt, owner_password="owner", algorithm=algorithm)
         writer.write(path)
     return path
+
+
+class TookTooLong(BaseException):
+    """Raised by :func:`at_most`: no ``except Exception`` (or ``OSError``, as ``TimeoutError`` is) of the code
+    under test can take it for a failure of its own."""
+
+
+@contextlib.contextmanager
+def at_most(seconds: int) -> Iterator[None]:
+    """Fail, rather than wait forever, when the block takes longer than ``seconds``."""
+    def late(signum: int, frame: object) -> None:
+        raise TookTooLong(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, late)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _session_folder(tmp_path_factory) -> Path:

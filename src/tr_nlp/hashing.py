@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 
 def file_sha256(path: str | Path) -> str:
-    """sha256 of a file's bytes (hex), read in 1 MB blocks."""
+    """sha256 of a file's bytes (hex), read in 1 MB blocks.
+
+    Raises
+    ------
+    OSError
+        For what cannot be read, and (without waiting) for a named pipe, socket or device,
+        where opening or reading would wait for a writer that may never come.
+    """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a named pipe, socket or device)", str(path))
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -242,7 +242,7 @@ def iter_input_files(paths: Iterable[str | Path], passed_over: list[Path] | None
             for match in matches:
                 if match.is_dir():  # a folder a pattern matches is read as a folder
                     yield from iter_input_files([match], passed_over)
-                elif match.is_file() or _broken_link(match):  # a link to nothing: the reader reports it
+                else:  # a file, or what the reader reports: a link to nothing, a named pipe or device
                     yield match
 
 
@@ -280,7 +280,8 @@ def _folder_files(folder: Path) -> Iterator[Path]:
     project_sources = {p.parent / "sources" for p in found if p.suffix.lower() == ".qde"}
     for child in found:
         rel = child.relative_to(folder).parts
-        if ((child.is_file() or _broken_link(child)) and not any(p.startswith((".", "_")) for p in rel)
+        # not only files: the reader reports a link to nothing, a named pipe or device by name
+        if (not child.is_dir() and not any(p.startswith((".", "_")) for p in rel)
                 and child.stem.lower() not in _SKIP_STEMS and not _inside(child, project_sources)):
             yield child
 

@@ -64,6 +64,8 @@ def is_speech_json(path: str | Path) -> bool:
     when it has a segment list of the shapes above; one that is not valid JSON counts when
     it names such a list, so that a broken transcript is reported rather than left out.
     """
+    if not Path(path).is_file():  # a link to nothing, or a named pipe (reading one waits for a writer)
+        return True  # the reader says what it is
     try:
         raw = Path(path).read_bytes()
     except OSError:
