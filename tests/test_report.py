@@ -213,6 +213,15 @@ def test_a_discovery_summary_edited_by_hand_is_refused(demo_run, tmp_path, edit,
         build_report(copy)
 
 
+def test_an_evaluation_summary_edited_by_hand_is_refused(demo_run, tmp_path):
+    copy = tmp_path / "run"
+    shutil.copytree(demo_run, copy)
+    assert load_run(copy).protocol.startswith("cross-validation: 5 folds")
+    (copy / "evaluation.json").write_text(json.dumps({"protocol": ["held-out"]}))
+    with pytest.raises(InputError, match=r"evaluation.json: \[E221\].*its 'protocol' is not text"):
+        build_report(copy)
+
+
 def test_a_blank_count_in_the_prescreen_table_shows_no_total(demo_run, tmp_path):
     copy = tmp_path / "run"
     shutil.copytree(demo_run, copy)

@@ -2,9 +2,10 @@
 wrote) for the report.
 
 Every table is optional: a batch run has suggestions but no agreement, a corpus
-without codings has no model, an evaluation has neither suggestions nor candidates. Transcript text is rebuilt from the turns (or, for a
-batch, from the coded segments) at its original offsets, so every span in every table
-is cut from one text per interview, and pseudonymisation can move all of them at once.
+without codings has no model, an evaluation has neither suggestions nor candidates.
+Transcript text is rebuilt from the turns (or, for a batch, from the coded segments) at
+its original offsets, so every span in every table is cut from one text per interview,
+and pseudonymisation can move all of them at once.
 """
 
 from __future__ import annotations
