@@ -477,6 +477,35 @@ def test_next_ranks_uncertain_segments_across_interviews(trained):
     assert plain.uncertainty.is_monotonic_decreasing and plain.uncertainty.min() >= ranked.uncertainty.min()
 
 
+def test_next_proposes_no_segment_too_short_to_code_but_reads_it_as_context(trained):
+    corpus, _, folder = trained
+    model = load_model(folder)
+    new = [iv for iv in corpus.interviews if iv.id in {"demo15", "demo16", "demo17", "demo18"}]
+    segments = Segmenter().segment(new)
+    words = {s.segment_id: len(s.text.split()) for s in segments}
+    every = rank_next(model, segments, corpus.by_id(), n=len(segments))
+    assert len(every) == len(segments) and min(words[s] for s in every.segment_id) <= 2  # "Yeah." and the like
+    kept = rank_next(model, segments, corpus.by_id(), n=len(segments), min_words=3)
+    assert len(kept) == sum(n >= 3 for n in words.values()) and min(words[s] for s in kept.segment_id) >= 3
+    # the short ones were scored with the rest (the chain reads them): the others' figures are as before
+    same = every.set_index("segment_id").loc[kept.segment_id]
+    assert same.uncertainty.tolist() == kept.uncertainty.tolist() and same.code.tolist() == kept.code.tolist()
+
+
+
+def test_cli_next_leaves_out_segments_of_fewer_than_three_words_unless_told(trained, tmp_path):
+    _, _, folder = trained
+    lists = {}
+    for name, extra in (("default", []), ("every", ["--min-words", "1"])):
+        r = runner.invoke(app, ["next", "--corpus", str(DEMO), "--model", str(folder), "-n", "1000",
+                                "-o", str(tmp_path / f"{name}.csv"), "--quiet", *extra])
+        assert r.exit_code == 0, r.stderr
+        lists[name] = pd.read_csv(tmp_path / f"{name}.csv")
+    words = {name: frame.text.str.split().str.len() for name, frame in lists.items()}
+    assert words["default"].min() >= 3 and words["every"].min() < 3
+    assert set(lists["default"].segment_id) == set(lists["every"].segment_id[words["every"] >= 3])
+
+
 def test_cli_next(trained, tmp_path):
     _, _, folder = trained
     out = tmp_path / "next.csv"

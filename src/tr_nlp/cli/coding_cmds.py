@@ -446,6 +446,7 @@ def next_segments(
     reviewed: c.ReviewedOpt = None,
     codes: Annotated[str | None, typer.Option(
         "--codes", help="Comma-separated codes to rank by (default: all the model's codes).")] = None,
+    min_words: Annotated[int, typer.Option("--min-words", min=1, help="Propose no segment of fewer words (a backchannel or a lone 'And' says too little to code); 1 proposes every segment.")] = 3,
     unit: c.ModelUnit = None,
     roles: c.ModelRoles = None,
     window: c.Window = None,
@@ -481,7 +482,7 @@ def next_segments(
     if not segments and not quiet:
         c.warn(f"every segment of the {len(loaded.interviews)} interview(s) is coded or read already; "
                "nothing to propose")
-    ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted, runs=runs)
+    ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted, runs=runs, min_words=min_words)
     if output is not None and word:
         c.out.print(f"next: {output} ({next_word(loaded, ranked, output)})", highlight=False)
         if not quiet:  # the comments say which passages were read: an interview is not then coded whole

@@ -62,7 +62,7 @@ def chosen_codes(model: ThemeModel, codes: Sequence[str] | None) -> list[str]:
 
 def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[str, Interview],
               n: int = 30, spread: float = 0.7, codes: Sequence[str] | None = None,
-              runs: Sequence | np.ndarray | None = None) -> pd.DataFrame:
+              runs: Sequence | np.ndarray | None = None, min_words: int = 1) -> pd.DataFrame:
     """The ``n`` segments (of ``interviews``) to code next, most informative first.
 
     Parameters
@@ -84,6 +84,10 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
     runs : array-like, optional
         Which segments follow each other, where read passages were left out of an
         interview (:func:`~tr_nlp.coding.chain.stretches`; default: each interview's).
+    min_words : int
+        Segments of fewer words are not proposed (a backchannel such as "Mm-hmm." or a
+        lone "And" says too little to code), though they are scored with the rest: they
+        are their neighbours' context.
 
     Returns
     -------
@@ -112,8 +116,8 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
     picked: list[int] = []
     _, interview = np.unique([s.interview_id for s in segments], return_inverse=True)
     taken = np.zeros(interview.max() + 1)  # picks so far, per interview
-    available = np.ones(len(segments), dtype=bool)
-    for _ in range(min(n, len(segments))):
+    available = np.array([len(s.text.split()) >= min_words for s in segments])
+    for _ in range(min(n, int(available.sum()))):
         value = np.where(available, score * spread ** taken[interview], -np.inf)
         k = int(np.argmax(value))
         picked.append(k)
