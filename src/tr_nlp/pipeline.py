@@ -31,7 +31,7 @@ from tr_nlp.export.qdpx import (
 )
 from tr_nlp.ingest import Corpus, ReadOptions, load_corpus
 from tr_nlp.report import write_report
-from tr_nlp.runfolder import corpus_summary, pooled_rows, run_record, write_corpus_tables
+from tr_nlp.runfolder import corpus_summary, pooled_agreement, run_record, write_corpus_tables
 from tr_nlp.segment import Segmenter, map_codings
 from tr_nlp.topics import Discovery, discover, write_discovery
 from tr_nlp.topics.candidates import candidates_to_dict
@@ -125,8 +125,7 @@ def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result
     result.outputs["suggestions"] = write_table(suggestions, out / "suggestions.parquet")
     result.outputs["suggestions_csv"] = write_table(suggestions, out / "suggestions.csv")
     timings["code"] = time.perf_counter() - t0
-    result.summary["agreement_pooled"] = pooled_rows(evaluation.agreement)
-    result.summary["agreement_characters_pooled"] = pooled_rows(evaluation.characters)
+    result.summary.update(pooled_agreement(evaluation))
     result.summary["coded_new_interviews"] = sorted(iv.id for iv in new)
     result.summary["suggestions_above_threshold"] = int(suggestions["above_threshold"].sum())
     return model, suggestions

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -22,6 +22,9 @@ from tr_nlp.ingest.codings import codings_frame_with_text
 from tr_nlp.schema import Coding, Interview, Segment, segments_to_frame, turns_to_frame
 from tr_nlp.segment import coder_coverage
 from tr_nlp.versions import library_versions
+
+if TYPE_CHECKING:
+    from tr_nlp.coding.evaluate import Evaluation
 
 
 def write_corpus_tables(folder: str | Path, interviews: Sequence[Interview], segments: Sequence[Segment],
@@ -66,6 +69,13 @@ def corpus_summary(corpus: Corpus, segments: int, segment_codes: pd.DataFrame) -
         "coders": {coder: sorted(ids) for coder, ids in sorted(coder_coverage(corpus.codings, corpus.reviewed).items())},
         "segments_per_code": {str(k): int(v) for k, v in coded.items()},
     }
+
+
+def pooled_agreement(evaluation: Evaluation) -> dict[str, list[dict[str, Any]]]:
+    """``run.json``'s account of an evaluation: the pooled rows of its agreement on
+    segments and on characters (:func:`pooled_rows`)."""
+    return {"agreement_pooled": pooled_rows(evaluation.agreement),
+            "agreement_characters_pooled": pooled_rows(evaluation.characters)}
 
 
 def pooled_rows(agreement: pd.DataFrame) -> list[dict[str, Any]]:

@@ -312,15 +312,14 @@ def _write_run(output: Path, paths: list[Path], corpus: Corpus, data: CodedData,
     from tr_nlp.coding.evaluate import write_evaluation
     from tr_nlp.export import write_json
     from tr_nlp.report import write_report
-    from tr_nlp.runfolder import corpus_summary, pooled_rows, run_record, write_corpus_tables
+    from tr_nlp.runfolder import corpus_summary, pooled_agreement, run_record, write_corpus_tables
 
     segment_codes = data.segment_codes()
     judged = set(data.codes)  # the codings of codes not judged (another role's, say) would read as judged
     codings = [coding for coding in data.codings if coding.code in judged]
     outputs = write_evaluation(ev, output)
     outputs.update(write_corpus_tables(output, corpus.interviews, data.segments, codings, segment_codes))
-    summary = {"agreement_pooled": pooled_rows(ev.agreement), "agreement_characters_pooled": pooled_rows(ev.characters),
-               **corpus_summary(corpus, len(data.segments), segment_codes)}
+    summary = {**pooled_agreement(ev), **corpus_summary(corpus, len(data.segments), segment_codes)}
     extra = {"command": "evaluate"} | ({"model": str(model.resolve())} if model is not None else {})
     write_json(run_record([str(p) for p in paths], settings, {"evaluate": seconds}, summary, outputs, **extra),
                output / "run.json")
