@@ -504,6 +504,12 @@ def test_cli_next_leaves_out_segments_of_fewer_than_three_words_unless_told(trai
     words = {name: frame.text.str.split().str.len() for name, frame in lists.items()}
     assert words["default"].min() >= 3 and words["every"].min() < 3
     assert set(lists["default"].segment_id) == set(lists["every"].segment_id[words["every"] >= 3])
+    # asked for more than there are long enough: it says why the list is short, and how to lengthen it
+    r = runner.invoke(app, ["next", "--corpus", str(DEMO), "--model", str(folder), "-n", "1000", "--min-words", "500"])
+    assert r.exit_code == 0, r.stderr
+    short = len(lists["every"])
+    assert f"0 of the {short} segment(s) left to code proposed: the other {short} have fewer than 500 words" in r.stderr
+    assert "--min-words; 1 proposes every segment" in r.stderr
 
 
 def test_cli_next(trained, tmp_path):

@@ -482,6 +482,9 @@ def next_segments(
         c.warn(f"every segment of the {len(loaded.interviews)} interview(s) is coded or read already; "
                "nothing to propose")
     ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted, runs=runs, min_words=min_words)
+    if len(ranked) < min(n, len(segments)) and not quiet:  # the rest are too short to propose
+        c.warn(f"{len(ranked)} of the {len(segments)} segment(s) left to code proposed: the other "
+               f"{len(segments) - len(ranked)} have fewer than {min_words} words (--min-words; 1 proposes every segment)")
     if output is not None and word:
         c.out.print(f"next: {output} ({next_word(loaded, ranked, output)})", highlight=False)
         if not quiet:  # the comments say which passages were read: an interview is not then coded whole
