@@ -1,6 +1,7 @@
 """Candidate-code discovery: remainder selection, topic model, candidates, CLI."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -64,6 +65,34 @@ def test_remainder_joins_uncoded_neighbours_within_a_turn_only():
     assert [s.text for s in alone.segments] == ["The tablets made me sleepy all day.", "I put on weight too.",
                                                 "Then the rent went up again and again."]
     assert alone.removed["fillers or backchannels"] == 1
+
+
+class _CodesAll:
+    """A model whose codes cover all speech (as a mutually exclusive group without 'none' does)."""
+
+    def __init__(self, every: bool) -> None:
+        self.every = every
+
+    def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({"change": [self.every or k > 0 for k in range(len(frame))]})
+
+
+def test_too_little_left_says_what_removed_it_and_how_to_leave_more():
+    iv = _interview("a", [("participant", "The tablets made me sleepy all day, every single day of the week."),
+                          ("interviewer", "And then?"),
+                          ("participant", "She listened to me properly for once. Then the rent went up again.")])
+    segments = Segmenter(unit="sentence").segment([iv])
+    none = select_remainder(segments, set(), {"a": iv}, min_words=4)
+    assert none.advice() == "Add interviews that nobody has coded"  # nothing removed: too few interviews
+    coded = select_remainder(segments, {s.segment_id for s in segments[1:]}, {"a": iv}, min_words=4)
+    assert coded.advice() == "Add interviews that nobody has coded"
+    short = select_remainder(segments, set(), {"a": iv}, min_words=40, merge=False)
+    assert short.removed["under 40 words"] == 3 and short.advice() == "Lower --min-words"
+    for every, share in ((True, "every"), (False, "most")):
+        found = select_remainder(segments, set(), {"a": iv}, min_words=4, model=_CodesAll(every))  # type: ignore[arg-type]
+        assert found.uncoded == 3 and found.removed["machine-coded"] == (3 if every else 2)
+        assert found.advice().startswith(f"The model codes {share} segment no human coded")
+        assert found.advice().endswith("run 'tr-nlp discover' without --model")
 
 
 def test_proper_names_are_found_but_acronyms_kept():
@@ -197,7 +226,7 @@ def test_candidates_yaml_loads_as_a_codebook_and_repeats_exactly(demo_discovery,
 def test_too_little_or_uniform_remainder_gives_a_clear_error():
     five = Corpus([_interview(f"i{k}", [("participant", f"Topic number {k} is something we talked about at length.")])
                    for k in range(5)])
-    with pytest.raises(DiscoveryError, match=r"E190.*only 5 uncoded passage"):
+    with pytest.raises(DiscoveryError, match=r"E190.*only 5 uncoded passage.*Add interviews that nobody has coded$"):
         discover(five)
     same = Corpus([_interview(f"i{k}", [("participant", "Exactly the same words in every single interview here.")])
                    for k in range(40)])

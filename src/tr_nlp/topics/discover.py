@@ -140,7 +140,8 @@ def discover(
     remainder = select_remainder(segments, coded_ids(mapped), interviews, min_words, model, merge)
     passages = remainder.segments
     if len(passages) < MIN_PASSAGES:
-        raise DiscoveryError("E190", n=len(passages), summary=remainder.summary(), need=MIN_PASSAGES)
+        raise DiscoveryError("E190", n=len(passages), summary=remainder.summary(), need=MIN_PASSAGES,
+                             advice=remainder.advice())
     texts = [s.text for s in passages]
     distinct = len({" ".join(t.lower().split()) for t in texts})
     if distinct < MIN_PASSAGES:

@@ -61,10 +61,23 @@ class Remainder:
 
     segments: list[Segment]
     removed: dict[str, int] = field(default_factory=dict)
+    #: Segments no human coded, before the model's and the length's cuts.
+    uncoded: int = 0
 
     def summary(self) -> str:
         gone = ", ".join(f"{n} {why}" for why, n in self.removed.items() if n)
         return f"{len(self.segments)} passage(s) left" + (f" after removing {gone}" if gone else "")
+
+    def advice(self) -> str:
+        """How to leave more to discover, from what removed the most."""
+        why, n = max(self.removed.items(), key=lambda item: item[1], default=("", 0))
+        if n == 0 or why in ("human-coded", "fillers or backchannels"):
+            return "Add interviews that nobody has coded"
+        if why == "machine-coded":
+            share = "every" if n == self.uncoded else "most"
+            return (f"The model codes {share} segment no human coded (codes that cover all speech, such as a "
+                    "mutually exclusive group, leave nothing uncoded): run 'tr-nlp discover' without --model")
+        return "Lower --min-words"
 
 
 def _turn_index(interview: Interview) -> list[int]:
@@ -133,6 +146,7 @@ def select_remainder(
     removed = {"human-coded": 0, "machine-coded": 0, "fillers or backchannels": 0, f"under {min_words} words": 0}
     keep = np.array([s.segment_id not in coded_segment_ids for s in segments], dtype=bool)
     removed["human-coded"] = int((~keep).sum())
+    uncoded = int(keep.sum())
     if model is not None and keep.any():
         rows = np.nonzero(keep)[0]
         above = model.predict(context_frame([segments[i] for i in rows], interviews)).to_numpy().any(axis=1)
@@ -147,7 +161,7 @@ def select_remainder(
             removed[f"under {min_words} words"] += 1
         else:
             kept.append(s)
-    return Remainder(kept, removed)
+    return Remainder(kept, removed, uncoded)
 
 
 def coded_ids(mapped: pd.DataFrame) -> set[str]:
