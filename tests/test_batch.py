@@ -711,7 +711,7 @@ def test_kill_minus_nine_then_resume_gives_the_outputs_of_an_uninterrupted_run(i
     assert outputs(out) == outputs(expected)
 
 
-def test_progress_rate_and_eta_leave_out_inputs_a_previous_run_coded(monkeypatch):
+def test_progress_rate_counts_from_the_first_file_coded_and_leaves_out_a_previous_runs(monkeypatch):
     import io
 
     from rich.console import Console
@@ -726,12 +726,17 @@ def test_progress_rate_and_eta_leave_out_inputs_a_previous_run_coded(monkeypatch
     monkeypatch.setattr(batch_cmd.time, "perf_counter", lambda: now[0])
     with batch_cmd._Reporter(quiet=False) as report:
         now[0] = 10.0
-        report(None, 1, 4)  # done before: 0 files/s so far, and no ETA to give
+        report(None, 1, 4)  # done before: no rate so far, and no ETA to give
         now[0] = 20.0
-        report(Result(task=None), 2, 4)  # one coded in 20 s
+        report(Result(task=None), 2, 4)  # the first coded, after the workers' start-up: still no rate
+        now[0] = 30.0
+        report(Result(task=None), 3, 4)  # one more in 10 s
+        report(Result(task=None), 4, 4)  # and one at once
     lines = stream.getvalue().splitlines()
-    assert lines == ["batch: 1/4 files (1 done before), 0.0 files/s, ETA -",
-                     "batch: 2/4 files (1 done before), 0.1 files/s, ETA 40 s"], lines
+    assert lines == ["batch: 1/4 files (1 done before), - files/s, ETA -",
+                     "batch: 2/4 files (1 done before), - files/s, ETA -",
+                     "batch: 3/4 files (1 done before), 0.1 files/s, ETA 10 s",
+                     "batch: 4/4 files (1 done before), 0.2 files/s, ETA 0 s"], lines
     # on a terminal, the bar (whose ETA rich estimates from it) holds only this run's work
     monkeypatch.setattr(c, "err", Console(file=io.StringIO(), force_terminal=True, width=200))
     with batch_cmd._Reporter(quiet=False) as report:

@@ -37,8 +37,10 @@ class _Reporter:
         self.bar: Progress | None = None
         self.task = None
         self.last = 0.0
-        self.start = time.perf_counter()
         self.skipped = 0  # inputs a previous run coded: they take no time, so they count in no rate
+        # the rate counts from the first file coded: the workers' start-up (loading the model and its
+        # libraries, seconds) is paid once, and from the start one file would predict a far-off end
+        self.first: tuple[float, int] | None = None
         if not quiet and c.err.is_terminal:
             self.bar = Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(),
                                 TextColumn("{task.fields[rate]} files/s"), TimeRemainingColumn(), console=c.err)
@@ -59,8 +61,11 @@ class _Reporter:
             self.skipped += 1
         elif not result.ok:
             c.err.print(f"[bold red]error[/]: {result.message}", highlight=False)
-        elapsed = time.perf_counter() - self.start
-        rate = (done - self.skipped) / elapsed if elapsed > 0 else 0.0
+        now, coded = time.perf_counter(), done - self.skipped
+        if result is not None and self.first is None:
+            self.first = (now, coded)
+        since, before = self.first or (now, coded)
+        rate = (coded - before) / (now - since) if now > since else 0.0
         if self.bar is not None:
             if self.task is None:
                 self.task = self.bar.add_task("coding", total=total, rate="0.0")
@@ -70,8 +75,9 @@ class _Reporter:
         elif done == total or time.perf_counter() - self.last >= _LOG_EVERY_S:
             self.last = time.perf_counter()
             eta = f"{(total - done) / rate:.0f} s" if rate > 0 else ("0 s" if done == total else "-")
+            speed = f"{rate:.1f}" if rate > 0 else "-"
             resumed = f" ({self.skipped} done before)" if self.skipped else ""
-            c.err.print(f"batch: {done}/{total} files{resumed}, {rate:.1f} files/s, ETA {eta}", highlight=False)
+            c.err.print(f"batch: {done}/{total} files{resumed}, {speed} files/s, ETA {eta}", highlight=False)
 
 
 @c.handle_errors
