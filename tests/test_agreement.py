@@ -314,6 +314,47 @@ def test_group_alpha_matches_the_krippendorff_package_with_missing_ratings(seed)
     assert group_alpha_table({"A": ratings["A"], "m": ratings["m"]}, interviews, ["x"], machines=["m"]).empty
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_an_exclusive_groups_alpha_is_krippendorffs_on_which_of_its_codes_a_segment_has(seed):
+    r = np.random.default_rng(seed)
+    seg = [f"s{i}" for i in range(150)]
+    interviews = pd.Series([f"iv{i // 10}" for i in range(150)], index=seg)
+    truth = r.integers(0, 4, 150)  # change, sustain, neutral, or none of them
+    values, ratings = {}, {}
+    for coder in ("A", "B", "C", "m"):  # each agrees with the truth 75% of the time; coders skip some segments
+        value = np.where(r.random(150) < 0.75, truth, r.integers(0, 4, 150)).astype(float)
+        if coder != "m":
+            value[r.random(150) < 0.3] = np.nan
+        marks = np.stack([value == k for k in range(3)], axis=1).astype(float)
+        marks[np.isnan(value)] = np.nan
+        if coder == "C":  # against the rule, two of the group on some segments: a value of its own
+            both = (value == 0) & (r.random(150) < 0.2)
+            marks[both, 1], value[both] = 1, 4
+        ratings[coder] = pd.DataFrame(np.column_stack([marks, r.integers(0, 2, 150)]), index=seg,
+                                      columns=["change", "sustain", "neutral", "other"])
+        ratings[coder].loc[np.isnan(value), "other"] = np.nan
+        values[coder] = value
+    codes = ["change", "sustain", "neutral", "other"]
+    table = group_alpha_table(ratings, interviews, codes, machines=["m"], n_boot=300,
+                              exclusive=[["change", "sustain", "neutral"]])
+    label = "one of change / sustain / neutral"
+    assert table.code.tolist() == [*codes, label, OVERALL] * 2  # after the codes, before the pooled row
+    rows = table.set_index(["code", "raters"])
+    data = np.stack([values[c] for c in ("A", "B", "C")])
+    shared = (~np.isnan(data)).sum(axis=0) >= 2
+    assert rows.loc[(label, "coders")].alpha == pytest.approx(
+        krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    with_machine = np.vstack([data, values["m"]])[:, shared]  # the machine on the units the coders share
+    assert rows.loc[(label, "coders + m")].alpha == pytest.approx(
+        krippendorff.alpha(reliability_data=with_machine, level_of_measurement="nominal"))
+    assert rows.loc[(label, "coders")].n_units == shared.sum() == rows.loc[("change", "coders")].n_units
+    for row in table.itertuples():
+        assert row.alpha_lo <= row.alpha <= row.alpha_hi
+    # the per-code and pooled rows are as without the group
+    alone = group_alpha_table(ratings, interviews, codes, machines=["m"], n_boot=300)
+    pd.testing.assert_frame_equal(table[table.code != label].reset_index(drop=True), alone)
+
+
 def test_printed_tables_summarise_many_coder_pairs():
     from tr_nlp.agreement.tables import condensed_pairs
 

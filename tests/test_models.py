@@ -581,6 +581,28 @@ def test_cli_evaluate_says_what_the_coded_data_is_too_thin_for(tmp_path):
     assert "listened" in r.stdout and "never_used" not in r.stdout
 
 
+def test_cli_evaluate_gives_an_exclusive_group_its_own_alpha_in_the_tables_and_report(annomi_full, tmp_path):
+    # AnnoMI's seven transcripts that all ten annotators coded: each client utterance is one of three talk types
+    table = pd.read_csv(annomi_full)
+    subset = tmp_path / "annomi7.csv"
+    table[table.transcript_id.isin([7, 27, 55, 56, 66, 109, 130])].to_csv(subset, index=False)
+    out = tmp_path / "ev"
+    r = runner.invoke(app, ["evaluate", "--corpus", str(subset), "--preset", "annomi", "--roles", "participant",
+                            "--unit", "turn", "--features", "tfidf", "--folds", "2", "--bootstrap", "50",
+                            "--no-learning-curve", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    label = "one of neutral / change / sustain"
+    assert label in r.stdout and "one of ...: a group of codes that exclude each other" in " ".join(r.stdout.split())
+    group = pd.read_csv(out / "agreement_group.csv")
+    assert group.code.tolist() == ["neutral", "change", "sustain", label, "(all codes, pooled)"] * 2
+    rows = group.set_index(["code", "raters"])
+    assert round(rows.loc[(label, "coders")].alpha, 3) == 0.467 and rows.loc[(label, "coders")].n_units == 212
+    assert 0 < rows.loc[(label, "coders + machine")].alpha < 1
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert f"<td>{label}</td><td>coders + machine (11)</td>" in html
+    assert 'A row "one of ..." is a group of the codebook whose codes exclude each other' in html
+
+
 def test_cli_code_cuts_new_interviews_as_the_model_was_trained(tmp_path):
     corpus = _tiny_coded_corpus(tmp_path / "corpus")
     model, out = tmp_path / "turns", tmp_path / "s.csv"

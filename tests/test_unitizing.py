@@ -197,6 +197,16 @@ def test_u_alpha_of_annomis_ten_annotators_is_read_like_their_alpha_on_utterance
     # each utterance a passage of its own: u-alpha near alpha on the utterances (0.42, 0.54, 0.53)
     assert alpha.alpha_u.round(2).to_dict() == {"neutral": 0.73, "change": 0.74, "sustain": 0.53,
                                                 OVERALL: 0.68}
+    # the client talk type as one variable, as AnnoMI's annotators chose it: one of the three per utterance
+    from tr_nlp.agreement import group_alpha_table
+
+    segments = group_alpha_table(data.humans, data.interview_of, data.codes, n_boot=0,
+                                 exclusive=[[data.codes[j] for j in g] for g in data.exclusive])
+    talk = segments.set_index("code").loc["one of neutral / change / sustain"]
+    kinds = np.stack([h.to_numpy() @ [1, 2, 3] - 1 for h in data.humans.values()])  # 0, 1, 2; NaN: not rated
+    assert talk.n_raters == 10 and talk.alpha == pytest.approx(
+        krippendorff.alpha(reliability_data=kinds, level_of_measurement="nominal"))
+    assert round(talk.alpha, 3) == 0.467  # their Fleiss kappa in benchmarks/annomi.py; per code 0.42, 0.50, 0.50
     # one neutral utterance after another, as one passage of each coder, fell below 0
     _, _, merged = character_agreement(replace(data, turn_starts={}), data.target, n_boot=0)
     assert merged.set_index(["raters", "code"]).alpha_u[("coders", "neutral")] < 0

@@ -7,6 +7,12 @@ the machine as a further coder, on the same segments, shows in one number whethe
 pulls the coders' agreement down: an alpha of coders + machine close to the coders' own
 means the machine codes much as one more coder would.
 
+For a mutually exclusive group of codes (a segment takes one of them, or none), the
+per-code figures ask of each code alone whether a segment has it. The group's own row asks
+what methodologists ask of such a set (AnnoMI's client talk types, say): do the coders give
+a segment the same one? It is alpha on one nominal variable whose values are the group's
+codes, "none", and any combination a coder gave against the rule.
+
 Alpha is computed from coincidence counts, which add up over units, so the bootstrap
 resamples interviews by summing their counts, as the pairwise tables do.
 """
@@ -24,6 +30,8 @@ from tr_nlp.agreement.tables import OVERALL
 #: The columns of :func:`group_alpha_table`.
 GROUP_COLUMNS = ["code", "raters", "n_raters", "n_units", "n_interviews", "alpha", "alpha_lo", "alpha_hi"]
 CODERS = "coders"
+#: How the row of a mutually exclusive group's alpha begins (:func:`exclusive_label`).
+EXCLUSIVE_PREFIX = "one of "
 
 
 def _coincidences(marks: np.ndarray) -> np.ndarray:
@@ -48,6 +56,50 @@ def alpha_from_coincidences(counts: np.ndarray) -> np.ndarray:
         return np.where(n0 * n1 > 0, 1 - (n - 1) * o01 / (2 * n0 * n1), np.nan)
 
 
+def exclusive_label(members: Sequence[str]) -> str:
+    """The row name of a mutually exclusive group's alpha: ``one of a / b / c``."""
+    return EXCLUSIVE_PREFIX + " / ".join(members)
+
+
+def nominal_counts(values: np.ndarray, n_values: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit (column of ``values``, raters x units of value indices, -1 for not rated)
+    the observed disagreement (the coincidences of two different values) and each value's
+    coincidence total; zero for a unit fewer than two raters rated."""
+    rated = values >= 0
+    m = rated.sum(axis=0).astype(float)
+    counts = np.stack([(values == v).sum(axis=0) for v in range(n_values)], axis=1).astype(float)
+    paired = m >= 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(paired, 1 / (m - 1), 0.0)
+    return (m ** 2 - (counts ** 2).sum(axis=1)) * scale, counts * paired[:, None]
+
+
+def alpha_from_nominal(disagreement: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Krippendorff's alpha (nominal, any number of values) from summed observed
+    disagreement and per-value totals (last axis); NaN where only one value was used."""
+    totals = np.asarray(totals, dtype=float)
+    n = totals.sum(axis=-1)
+    expected = n ** 2 - (totals ** 2).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(expected > 0, 1 - (n - 1) * np.asarray(disagreement, dtype=float) / expected, np.nan)
+
+
+def _group_values(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], index: pd.Index,
+                  members: Sequence[str]) -> tuple[np.ndarray, int]:
+    """Raters x units of each rater's value for a mutually exclusive group: which of its
+    codes (or none, or a combination) the rater gave; -1 where the rater rated nothing."""
+    keys = []
+    for r in raters:
+        marks = ratings[r].reindex(index)[list(members)].to_numpy(dtype=float)
+        key = (marks > 0.5).astype(np.int64) @ (np.int64(1) << np.arange(len(members), dtype=np.int64))
+        keys.append(np.where(np.isnan(marks).any(axis=1), -1, key))
+    stacked = np.stack(keys)
+    seen, values = np.unique(stacked[stacked >= 0], return_inverse=True)
+    out = np.full(stacked.shape, -1)
+    out[stacked >= 0] = values
+    return out, len(seen)
+
+
 def group_alpha_table(
     ratings: Mapping[str, pd.DataFrame],
     interview_of: pd.Series,
@@ -56,14 +108,20 @@ def group_alpha_table(
     n_boot: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
+    exclusive: Sequence[Sequence[str]] = (),
 ) -> pd.DataFrame:
-    """Krippendorff's alpha per code and pooled: all coders, then all coders and each machine.
+    """Krippendorff's alpha per code, per exclusive group and pooled: all coders, then all
+    coders and each machine.
 
     Parameters
     ----------
     ratings, interview_of, codes, machines, n_boot, confidence, seed
         As for :func:`tr_nlp.agreement.agreement_table` (segments x codes of 1, 0 or NaN
         for "not rated" per rater; the bootstrap resamples interviews).
+    exclusive : sequence of sequences of str
+        Mutually exclusive groups of ``codes`` (the codebook's ``groups``): each gets a row
+        (:func:`exclusive_label`), after the codes, of alpha on which of its codes a
+        segment was given, as one nominal variable.
 
     Returns
     -------
@@ -81,6 +139,7 @@ def group_alpha_table(
     >>> print(round(table.loc[0, "alpha"], 3))  # as the krippendorff package gives
     0.667
     """
+    sets = [list(g) for g in exclusive if len(g) >= 2]
     machine_set = set(machines)
     humans = [r for r in ratings if r not in machine_set]
     if len(humans) < 2:
@@ -93,24 +152,48 @@ def group_alpha_table(
     rows = []
     for extra in [None, *(m for m in ratings if m in machine_set)]:
         raters = humans + ([extra] if extra else [])
+        label = CODERS + (f" + {extra}" if extra else "")
         pooled = np.zeros((len(group_ids), 3))
         pooled_units = 0
-        for code in [*codes, OVERALL]:
-            if code == OVERALL:
-                per_group, n_units = pooled, pooled_units
-            else:
-                marks = np.stack([ratings[r].reindex(index)[code].to_numpy(dtype=float) for r in raters])
-                shared = (~np.isnan(marks[: len(humans)])).sum(axis=0) >= 2  # the machine joins on these alone
-                per_group = np.zeros((len(group_ids), 3))
-                np.add.at(per_group, group_idx[shared], _coincidences(marks[:, shared]))
-                n_units = int(shared.sum())
-                pooled += per_group
-                pooled_units += n_units
-            lo = hi = float("nan")
-            if draws is not None and n_units:
-                lo, hi = percentile_interval(alpha_from_coincidences(per_group[draws].sum(axis=1)), confidence)
-            rows.append({"code": code, "raters": CODERS + (f" + {extra}" if extra else ""), "n_raters": len(raters),
-                         "n_units": n_units, "n_interviews": int((per_group.sum(axis=1) > 0).sum()),
-                         "alpha": float(alpha_from_coincidences(per_group.sum(axis=0))),
-                         "alpha_lo": float(lo), "alpha_hi": float(hi)})
+        for code in codes:
+            marks = np.stack([ratings[r].reindex(index)[code].to_numpy(dtype=float) for r in raters])
+            shared = (~np.isnan(marks[: len(humans)])).sum(axis=0) >= 2  # the machine joins on these alone
+            per_group = np.zeros((len(group_ids), 3))
+            np.add.at(per_group, group_idx[shared], _coincidences(marks[:, shared]))
+            pooled += per_group
+            pooled_units += int(shared.sum())
+            rows.append(_binary_row(code, label, len(raters), per_group, int(shared.sum()), draws, confidence))
+        rows += [_exclusive_row(ratings, raters, label, len(humans), index, members, group_idx, len(group_ids),
+                                draws, confidence) for members in sets]  # after the codes, before the pooled row
+        rows.append(_binary_row(OVERALL, label, len(raters), pooled, pooled_units, draws, confidence))
     return pd.DataFrame(rows, columns=GROUP_COLUMNS)
+
+
+def _binary_row(code: str, raters: str, n_raters: int, per_group: np.ndarray, n_units: int,
+                draws: np.ndarray | None, confidence: float) -> dict[str, object]:
+    """A row of alpha on whether a segment has ``code`` from per-interview coincidence counts."""
+    lo = hi = float("nan")
+    if draws is not None and n_units:
+        lo, hi = percentile_interval(alpha_from_coincidences(per_group[draws].sum(axis=1)), confidence)
+    return {"code": code, "raters": raters, "n_raters": n_raters, "n_units": n_units,
+            "n_interviews": int((per_group.sum(axis=1) > 0).sum()),
+            "alpha": float(alpha_from_coincidences(per_group.sum(axis=0))), "alpha_lo": float(lo), "alpha_hi": float(hi)}
+
+
+def _exclusive_row(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], label: str, n_humans: int,
+                   index: pd.Index, members: Sequence[str], group_idx: np.ndarray, n_groups: int,
+                   draws: np.ndarray | None, confidence: float) -> dict[str, object]:
+    """A row of alpha on which of the exclusive group ``members`` a segment has (one nominal variable)."""
+    values, n_values = _group_values(ratings, raters, index, members)
+    shared = (values[:n_humans] >= 0).sum(axis=0) >= 2  # the machine joins on these alone
+    disagreement, totals = nominal_counts(values[:, shared], n_values)
+    per_group = np.zeros((n_groups, 1 + n_values))
+    np.add.at(per_group, group_idx[shared], np.column_stack([disagreement, totals]))
+    lo = hi = float("nan")
+    if draws is not None and shared.any():
+        drawn = per_group[draws].sum(axis=1)
+        lo, hi = percentile_interval(alpha_from_nominal(drawn[:, 0], drawn[:, 1:]), confidence)
+    whole = per_group.sum(axis=0)
+    return {"code": exclusive_label(members), "raters": label, "n_raters": len(raters), "n_units": int(shared.sum()),
+            "n_interviews": int((per_group.sum(axis=1) > 0).sum()),
+            "alpha": float(alpha_from_nominal(whole[0], whole[1:])), "alpha_lo": float(lo), "alpha_hi": float(hi)}

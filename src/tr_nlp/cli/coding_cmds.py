@@ -104,6 +104,8 @@ def print_group_alpha(table: pd.DataFrame) -> None:
     """Krippendorff's alpha of all coders, and with the machine, as a rich table (nothing with one coder)."""
     if table.empty:
         return
+    from tr_nlp.agreement.group import EXCLUSIVE_PREFIX
+
     unitized = "alpha_u" in table.columns and table["alpha_u"].notna().any()
     view = Table(title="Krippendorff's alpha of all coders at once, and with the machine as one coder more "
                        "(95% CIs resample interviews)" + ("; u-alpha on the characters of the interviews every "
@@ -111,10 +113,14 @@ def print_group_alpha(table: pd.DataFrame) -> None:
     for col in ("code", "raters", "segments", "alpha", *(("interviews", "u-alpha") if unitized else ())):
         view.add_column(col, justify="left" if col in {"code", "raters"} else "right")
     for r in table.itertuples():
-        extra = (str(int(r.n_interviews_u)) if pd.notna(r.n_interviews_u) else "", _with_ci(r, "alpha_u")) \
-            if unitized else ()
+        one_of = r.code.startswith(EXCLUSIVE_PREFIX)  # u-alpha is of single codes' passages
+        extra = (str(int(r.n_interviews_u)) if pd.notna(r.n_interviews_u) else "",
+                 "" if one_of else _with_ci(r, "alpha_u")) if unitized else ()
         view.add_row(r.code, f"{r.raters} ({r.n_raters})", str(r.n_units), _with_ci(r, "alpha"), *extra)
     c.out.print(view)
+    if table["code"].str.startswith(EXCLUSIVE_PREFIX).any():
+        c.out.print("  one of ...: a group of codes that exclude each other, as one variable (which of them a segment "
+                    "has, or none)", highlight=False)
 
 
 def _code_list(codes: str | None) -> list[str] | None:

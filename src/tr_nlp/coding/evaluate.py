@@ -198,7 +198,7 @@ def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boo
     agreement = agreement_table({MACHINE: predicted, **data.humans}, data.interview_of, codes,
                                 machines=[MACHINE], scores={MACHINE: proba}, n_boot=n_boot, seed=seed)
     group = group_alpha_table({MACHINE: predicted, **data.humans}, data.interview_of, codes, machines=[MACHINE],
-                              n_boot=n_boot, seed=seed)
+                              n_boot=n_boot, seed=seed, exclusive=[[codes[j] for j in g] for g in data.exclusive])
     characters, by_interview, group_u = character_agreement(data, predicted, n_boot, seed)
     if not group.empty:  # beside alpha on segments, u-alpha on the characters of the interviews all coders coded
         group = group.merge(group_u.drop(columns=["n_raters"]), on=["code", "raters"], how="left",

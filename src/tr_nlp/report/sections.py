@@ -16,6 +16,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from tr_nlp.agreement.characters import CHARACTER_COLUMNS
+from tr_nlp.agreement.group import EXCLUSIVE_PREFIX
 from tr_nlp.agreement.tables import (
     HUMAN_VS_HUMAN,
     MACHINE_VS_HUMAN_DOUBLE,
@@ -160,8 +161,9 @@ def character_agreement(data: RunData) -> list[dict[str, Any]]:
 
 
 def group_alpha(data: RunData) -> list[dict[str, Any]]:
-    """Rows of Krippendorff's alpha of all coders and with the machine, codes first, pooled last."""
-    return _pooled_last(data.group)
+    """Rows of Krippendorff's alpha of all coders and with the machine, codes first (then
+    exclusive groups, flagged ``exclusive``), pooled last."""
+    return [r | {"exclusive": str(r["code"]).startswith(EXCLUSIVE_PREFIX)} for r in _pooled_last(data.group)]
 
 
 def _all_segments_sentence(row: dict[str, Any]) -> str:
