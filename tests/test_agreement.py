@@ -353,6 +353,49 @@ def test_an_exclusive_groups_alpha_is_krippendorffs_on_which_of_its_codes_a_segm
     # the per-code and pooled rows are as without the group
     alone = group_alpha_table(ratings, interviews, codes, machines=["m"], n_boot=300)
     pd.testing.assert_frame_equal(table[table.code != label].reset_index(drop=True), alone)
+    # pair by pair, the group is one nominal variable: Cohen's kappa, alpha and macro-F1 on its values
+    pairs = agreement_table(ratings, interviews, codes, machines=["m"], n_boot=300,
+                            exclusive=[["change", "sustain", "neutral"]])
+    assert pairs[(pairs.rater_b == "A") & (pairs.comparison == "machine vs human")].code.tolist() == [*codes, label, OVERALL]
+    rows = pairs.set_index(["code", "rater_a", "rater_b", "comparison"])
+    for a, b, comparison in (("m", "C", "machine vs human"), ("A", "C", "human vs human")):
+        both = ~np.isnan(values[a]) & ~np.isnan(values[b])
+        x, y = values[a][both], values[b][both]
+        row = rows.loc[(label, a, b, comparison)]
+        assert row.n_segments == both.sum() and row.percent == pytest.approx((x == y).mean())
+        assert row.kappa == pytest.approx(cohen_kappa_score(x, y))
+        assert row.alpha == pytest.approx(krippendorff.alpha(reliability_data=np.stack([x, y]),
+                                                             level_of_measurement="nominal"))
+        assert row.f1 == pytest.approx(f1_score(y, x, average="macro"))  # over every value either used
+        assert np.isnan([row.precision, row.recall, row.prevalence_a, row.pr_auc]).all()
+        for stat in ("kappa", "alpha", "ac1", "f1"):
+            assert getattr(row, f"{stat}_lo") <= getattr(row, stat) <= getattr(row, f"{stat}_hi")
+    assert (label, "m", "A", "machine vs human, double-coded") in rows.index  # beside the coders, as each code
+    plain = agreement_table(ratings, interviews, codes, machines=["m"], n_boot=300)
+    pd.testing.assert_frame_equal(pairs[pairs.code != label].reset_index(drop=True), plain)
+
+
+def test_nominal_statistics_of_a_confusion_matrix_match_sklearn_over_resamples():
+    from tr_nlp.agreement.stats import nominal_stats_from_confusion
+
+    r = np.random.default_rng(0)
+    x, y = r.integers(0, 3, 80), r.integers(0, 3, 80)
+    same = r.random(80) < 0.6
+    y[same] = x[same]
+    confusions = np.zeros((4, 3, 3))
+    np.add.at(confusions, (np.arange(80) % 4, x, y), 1)
+    stats = nominal_stats_from_confusion(confusions)  # one matrix per resample
+    for k in range(4):
+        a, b = x[np.arange(80) % 4 == k], y[np.arange(80) % 4 == k]
+        assert stats["kappa"][k] == pytest.approx(cohen_kappa_score(a, b))
+        assert stats["f1"][k] == pytest.approx(f1_score(b, a, average="macro"))
+        assert stats["percent"][k] == pytest.approx((a == b).mean())
+    two = nominal_stats_from_confusion([[30, 5], [10, 55]])  # two values: as the binary statistics
+    binary = binary_stats_from_counts(30, 5, 10, 55)
+    for stat in ("percent", "kappa", "alpha", "ac1", "pabak"):
+        assert two[stat] == pytest.approx(binary[stat])
+    empty = nominal_stats_from_confusion(np.zeros((3, 3)))  # a resample of no segment: NaN, no warning
+    assert np.isnan([empty["kappa"], empty["f1"], empty["alpha"]]).all()
 
 
 def test_printed_tables_summarise_many_coder_pairs():

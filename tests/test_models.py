@@ -581,7 +581,7 @@ def test_cli_evaluate_says_what_the_coded_data_is_too_thin_for(tmp_path):
     assert "listened" in r.stdout and "never_used" not in r.stdout
 
 
-def test_cli_evaluate_gives_an_exclusive_group_its_own_alpha_in_the_tables_and_report(annomi_full, tmp_path):
+def test_cli_evaluate_gives_an_exclusive_group_rows_of_its_own_in_the_tables_and_report(annomi_full, tmp_path):
     # AnnoMI's seven transcripts that all ten annotators coded: each client utterance is one of three talk types
     table = pd.read_csv(annomi_full)
     subset = tmp_path / "annomi7.csv"
@@ -598,9 +598,18 @@ def test_cli_evaluate_gives_an_exclusive_group_its_own_alpha_in_the_tables_and_r
     rows = group.set_index(["code", "raters"])
     assert round(rows.loc[(label, "coders")].alpha, 3) == 0.467 and rows.loc[(label, "coders")].n_units == 212
     assert 0 < rows.loc[(label, "coders + machine")].alpha < 1
+    # and pair by pair: the machine against each annotator, each annotator pair, on the talk type
+    pairs = pd.read_csv(out / "agreement.csv")
+    talk = pairs[pairs.code == label]
+    assert len(talk) == len(pairs[pairs.code == "change"]) == 10 + 45 and talk.kappa.between(-1, 1).all()
+    assert talk.precision.isna().all() and talk.f1.between(0, 1).all()  # F1: the macro-F1 over the three
+    said = " ".join(r.stdout.split())
+    assert "one of ...: a group of codes that exclude each other" in said and "its F1 is the macro-F1" in said
     html = (out / "report.html").read_text(encoding="utf-8")
     assert f"<td>{label}</td><td>coders + machine (11)</td>" in html
+    assert f'<th scope="rowgroup" rowspan="11">{label}</th>' in html  # 10 machine rows and the pairs' summary
     assert 'A row "one of ..." is a group of the codebook whose codes exclude each other' in html
+    assert '"one of ...": a group of codes that exclude each other, as one variable' in html
 
 
 def test_cli_code_cuts_new_interviews_as_the_model_was_trained(tmp_path):

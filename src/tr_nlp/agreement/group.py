@@ -25,13 +25,11 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.agreement.stats import percentile_interval
-from tr_nlp.agreement.tables import OVERALL
+from tr_nlp.agreement.tables import OVERALL, exclusive_keys, exclusive_label, numbered
 
 #: The columns of :func:`group_alpha_table`.
 GROUP_COLUMNS = ["code", "raters", "n_raters", "n_units", "n_interviews", "alpha", "alpha_lo", "alpha_hi"]
 CODERS = "coders"
-#: How the row of a mutually exclusive group's alpha begins (:func:`exclusive_label`).
-EXCLUSIVE_PREFIX = "one of "
 
 
 def _coincidences(marks: np.ndarray) -> np.ndarray:
@@ -54,11 +52,6 @@ def alpha_from_coincidences(counts: np.ndarray) -> np.ndarray:
     n = n0 + n1
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(n0 * n1 > 0, 1 - (n - 1) * o01 / (2 * n0 * n1), np.nan)
-
-
-def exclusive_label(members: Sequence[str]) -> str:
-    """The row name of a mutually exclusive group's alpha: ``one of a / b / c``."""
-    return EXCLUSIVE_PREFIX + " / ".join(members)
 
 
 def nominal_counts(values: np.ndarray, n_values: int) -> tuple[np.ndarray, np.ndarray]:
@@ -86,18 +79,9 @@ def alpha_from_nominal(disagreement: np.ndarray, totals: np.ndarray) -> np.ndarr
 
 def _group_values(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], index: pd.Index,
                   members: Sequence[str]) -> tuple[np.ndarray, int]:
-    """Raters x units of each rater's value for a mutually exclusive group: which of its
-    codes (or none, or a combination) the rater gave; -1 where the rater rated nothing."""
-    keys = []
-    for r in raters:
-        marks = ratings[r].reindex(index)[list(members)].to_numpy(dtype=float)
-        key = (marks > 0.5).astype(np.int64) @ (np.int64(1) << np.arange(len(members), dtype=np.int64))
-        keys.append(np.where(np.isnan(marks).any(axis=1), -1, key))
-    stacked = np.stack(keys)
-    seen, values = np.unique(stacked[stacked >= 0], return_inverse=True)
-    out = np.full(stacked.shape, -1)
-    out[stacked >= 0] = values
-    return out, len(seen)
+    """Raters x units of each rater's value for a mutually exclusive group, numbered from 0
+    (:func:`~tr_nlp.agreement.tables.exclusive_keys`); -1 where the rater rated nothing."""
+    return numbered(np.stack([exclusive_keys(ratings[r].reindex(index)[list(members)]) for r in raters]))
 
 
 def group_alpha_table(

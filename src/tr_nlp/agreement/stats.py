@@ -170,6 +170,43 @@ def binary_stats_from_counts(tp: ArrayLike, fp: ArrayLike, fn: ArrayLike, tn: Ar
     }
 
 
+def nominal_stats_from_confusion(confusion: ArrayLike) -> dict[str, NDArray[np.float64]]:
+    """Two-rater statistics of a nominal variable from its confusion matrix (rater ``a``'s
+    values down, ``b``'s across; vectorised over leading axes, such as resamples).
+
+    Cohen's kappa, Krippendorff's alpha and Gwet's AC1 with the values used as categories
+    (at least two), PABAK, and as ``f1`` the macro-F1 over the values either rater used
+    (the F1 of each value is the same whichever rater is the reference).
+
+    Examples
+    --------
+    >>> stats = nominal_stats_from_confusion([[5, 1, 0], [0, 3, 1], [1, 0, 4]])
+    >>> print(round(float(stats["kappa"]), 3), round(float(stats["f1"]), 3))
+    0.696 0.794
+    """
+    c = np.asarray(confusion, dtype=float)
+    k = c.shape[-1]
+    n = c.sum(axis=(-2, -1))
+    agree = np.trace(c, axis1=-2, axis2=-1)
+    rows, cols = c.sum(axis=-1), c.sum(axis=-2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        po = agree / n
+        pa, pb = rows / n[..., None], cols / n[..., None]
+        pe = (pa * pb).sum(axis=-1)
+        kappa = (po - pe) / (1 - pe)
+        pi = (pa + pb) / 2
+        categories = max(k, 2)
+        pe_ac1 = (pi * (1 - pi)).sum(axis=-1) / (categories - 1)
+        ac1 = (po - pe_ac1) / (1 - pe_ac1)
+        totals = rows + cols  # each value's coincidences, 2n in all
+        alpha = 1 - (2 * n - 1) * 2 * (n - agree) / (4 * n ** 2 - (totals ** 2).sum(axis=-1))
+        diagonal = np.diagonal(c, axis1=-2, axis2=-1)
+        used = totals > 0  # a value neither rater used (in this resample) has no F1
+        macro_f1 = np.where(used, 2 * diagonal / totals, 0).sum(axis=-1) / used.sum(axis=-1)
+    return {"percent": po, "kappa": kappa, "alpha": alpha, "ac1": ac1,
+            "pabak": (categories * po - 1) / (categories - 1), "f1": macro_f1}
+
+
 def percentile_interval(values: ArrayLike, confidence: float = 0.95) -> tuple[float, float]:
     """The central ``confidence`` interval of bootstrap ``values`` by percentiles.
 

@@ -9,6 +9,11 @@ When coders double-coded only some interviews, the machine is compared with each
 twice: on every segment that coder rated, and on the double-coded segments alone (those
 the coder and at least one other coder rated), so that the machine-vs-coder figure sits
 beside the coder-vs-coder figure on the same segments.
+
+A mutually exclusive group of codes (the codebook's ``groups``) gets a row of its own per
+pair, after the codes: agreement on which of its codes a segment has (or none), as one
+nominal variable: Cohen's kappa, Krippendorff's alpha and Gwet's AC1 on its values, and
+as F1 the macro-F1 over them.
 """
 
 from __future__ import annotations
@@ -20,9 +25,15 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score
 
-from tr_nlp.agreement.stats import binary_stats_from_counts, percentile_interval
+from tr_nlp.agreement.stats import (
+    binary_stats_from_counts,
+    nominal_stats_from_confusion,
+    percentile_interval,
+)
 
 OVERALL = "(all codes, pooled)"
+#: How the row of a mutually exclusive group begins (:func:`exclusive_label`).
+EXCLUSIVE_PREFIX = "one of "
 MACHINE_VS_HUMAN = "machine vs human"
 #: The machine against a coder on the segments that coder shares with another coder.
 MACHINE_VS_HUMAN_DOUBLE = "machine vs human, double-coded"
@@ -50,6 +61,29 @@ def rounded(value: float | None, digits: int = 2) -> str:
     return f"{round(value, digits) + 0.0:.{digits}f}"
 
 
+def exclusive_label(members: Sequence[str]) -> str:
+    """The row name of a mutually exclusive group: ``one of a / b / c``."""
+    return EXCLUSIVE_PREFIX + " / ".join(members)
+
+
+def exclusive_keys(marks: pd.DataFrame) -> np.ndarray:
+    """Per segment (row of ``marks``: one rater's 1/0/NaN for a group's codes) which of
+    the codes the rater gave, as a number (0 for none; a combination against the rule is
+    a number of its own); -1 where the rater rated nothing."""
+    values = marks.to_numpy(dtype=float)
+    key = (values > 0.5).astype(np.int64) @ (np.int64(1) << np.arange(values.shape[1], dtype=np.int64))
+    return np.where(np.isnan(values).any(axis=1), -1, key)
+
+
+def numbered(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """``keys`` (-1 for not rated) renumbered 0, 1, ... over the values used, and how many there are."""
+    rated = keys >= 0
+    seen, values = np.unique(keys[rated], return_inverse=True)
+    out = np.full(keys.shape, -1)
+    out[rated] = values
+    return out, len(seen)
+
+
 def _pairs(raters: Sequence[str], machines: set[str]) -> list[tuple[str, str]]:
     """Machine-vs-human pairs first (machine as rater a), then human pairs."""
     humans = [r for r in raters if r not in machines]
@@ -66,8 +100,9 @@ def agreement_table(
     n_boot: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
+    exclusive: Sequence[Sequence[str]] = (),
 ) -> pd.DataFrame:
-    """Agreement per code and pooled, for every pair of raters.
+    """Agreement per code, per exclusive group and pooled, for every pair of raters.
 
     Parameters
     ----------
@@ -86,7 +121,11 @@ def agreement_table(
         Machine probabilities (same shape as its ratings), for PR-AUC.
     n_boot : int
         Bootstrap resamples (0 for no CIs).
+    exclusive : sequence of sequences of str
+        Mutually exclusive groups of ``codes``: each gets a row per pair, after the codes
+        (:func:`exclusive_label`; no prevalence, precision or recall; F1 is macro-F1).
     """
+    sets = [list(g) for g in exclusive if len(g) >= 2]
     machine_set = set(machines)
     raters = list(ratings)
     humans = [r for r in raters if r not in machine_set]
@@ -97,13 +136,14 @@ def agreement_table(
     for a, b in _pairs(raters, machine_set):
         index = ratings[a].index.intersection(ratings[b].index)
         comparison = MACHINE_VS_HUMAN if a in machine_set else HUMAN_VS_HUMAN
-        rows += _pair_rows(ratings, a, b, index, comparison, interview_of, codes, scores, n_boot, confidence, rng)
+        rows += _pair_rows(ratings, a, b, index, comparison, interview_of, codes, scores, n_boot, confidence, rng,
+                           sets)
         if a in machine_set:
             double = _double_coded(rated, b).reindex(index, fill_value=False).to_numpy()
             single = rated[b].reindex(index, fill_value=False).to_numpy() & ~double
             if double.any() and single.any():  # otherwise the rows above are already on double-coded segments
                 rows += _pair_rows(ratings, a, b, index[double], MACHINE_VS_HUMAN_DOUBLE,
-                                   interview_of, codes, scores, n_boot, confidence, double_rng)
+                                   interview_of, codes, scores, n_boot, confidence, double_rng, sets)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -120,9 +160,10 @@ def _double_coded(rated: Mapping[str, pd.Series], coder: str) -> pd.Series:
 def _pair_rows(
     ratings: Mapping[str, pd.DataFrame], a: str, b: str, index: pd.Index, comparison: str,
     interview_of: pd.Series, codes: Sequence[str], scores: Mapping[str, pd.DataFrame] | None,
-    n_boot: int, confidence: float, rng: np.random.Generator,
+    n_boot: int, confidence: float, rng: np.random.Generator, sets: Sequence[Sequence[str]] = (),
 ) -> list[dict[str, object]]:
-    """One row per code and a pooled row for raters ``a`` and ``b`` on the segments ``index``."""
+    """One row per code, one per exclusive group of ``sets`` and a pooled row for raters
+    ``a`` and ``b`` on the segments ``index``."""
     ra, rb = ratings[a], ratings[b]
     groups = interview_of.reindex(index).to_numpy()
     group_ids, group_idx = np.unique(groups.astype(str), return_inverse=True)
@@ -142,8 +183,39 @@ def _pair_rows(
             s = scores[a].loc[index, code].to_numpy(dtype=float)[both]
             pr_auc = float(average_precision_score(y[both] > 0.5, s))
         rows.append(_row(code, a, b, comparison, counts, int(both.sum()), draws, confidence, pr_auc))
+    rows += [_exclusive_row(ra.loc[index, members], rb.loc[index, members], exclusive_label(members), a, b,
+                            comparison, group_idx, len(group_ids), draws, confidence) for members in sets]
     rows.append(_row(OVERALL, a, b, comparison, pooled, pooled_n, draws, confidence, float("nan")))
     return rows
+
+
+def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: str, b: str, comparison: str,
+                   group_idx: np.ndarray, n_groups: int, draws: np.ndarray | None,
+                   confidence: float) -> dict[str, object]:
+    """The row of a mutually exclusive group: raters ``a`` and ``b`` on which of its codes a
+    segment has, from per-interview confusion matrices of its values."""
+    keys = np.stack([exclusive_keys(marks_a), exclusive_keys(marks_b)])
+    both = (keys >= 0).all(axis=0)
+    (x, y), n_values = numbered(keys[:, both])
+    confusion = np.zeros((n_groups, max(n_values, 1), max(n_values, 1)))
+    np.add.at(confusion, (group_idx[both], x, y), 1)
+    point = nominal_stats_from_confusion(confusion.sum(axis=0))
+    row: dict[str, object] = {
+        "code": label, "rater_a": a, "rater_b": b, "comparison": comparison, "n_segments": int(both.sum()),
+        "n_interviews": int((confusion.sum(axis=(1, 2)) > 0).sum()), "pr_auc": float("nan"),
+        "prevalence_a": float("nan"), "prevalence_b": float("nan"), "precision": float("nan"), "recall": float("nan"),
+    }
+    row.update({k: float(v) for k, v in point.items()})
+    resampled = {}
+    if draws is not None and both.any():  # each resample's matrix: how often it drew each interview, times its matrix
+        times = np.zeros((len(draws), n_groups))
+        np.add.at(times, (np.arange(len(draws))[:, None], draws), 1)
+        drawn = times @ confusion.reshape(n_groups, -1)
+        resampled = nominal_stats_from_confusion(drawn.reshape(len(draws), *confusion.shape[1:]))
+    for stat in _CI_STATS:
+        lo, hi = percentile_interval(resampled[stat], confidence) if resampled else (float("nan"), float("nan"))
+        row[f"{stat}_lo"], row[f"{stat}_hi"] = lo, hi
+    return row
 
 
 def _group_counts(x: np.ndarray, y: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:

@@ -69,9 +69,13 @@ def _print_pairs(view: Table, table: pd.DataFrame, shown: pd.DataFrame) -> None:
                     "in the table that -o writes", highlight=False)
 
 
+#: Printed under a table holding rows of a mutually exclusive group.
+_ONE_OF_NOTE = "  one of ...: a group of codes that exclude each other, as one variable (which of them a segment has, or none)"
+
+
 def print_agreement(table: pd.DataFrame) -> None:
     """Agreement rows as a rich table on stdout: machine vs human beside human vs human."""
-    from tr_nlp.agreement.tables import condensed_pairs, rounded
+    from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, condensed_pairs, rounded
 
     view = Table(title="Agreement per code (95% CIs resample interviews)")
     for col in ("code", "comparison", "raters", "n", "kappa", "alpha", "AC1", "F1", "P", "R"):
@@ -82,6 +86,8 @@ def print_agreement(table: pd.DataFrame) -> None:
                      *(_with_ci(r, k) for k in ("kappa", "alpha", "ac1")),
                      rounded(r.f1), rounded(r.precision), rounded(r.recall))
     _print_pairs(view, table, shown)
+    if table["code"].str.startswith(EXCLUSIVE_PREFIX).any():
+        c.out.print(_ONE_OF_NOTE + "; its F1 is the macro-F1 over them", highlight=False)
 
 
 def print_character_agreement(table: pd.DataFrame) -> None:
@@ -104,7 +110,7 @@ def print_group_alpha(table: pd.DataFrame) -> None:
     """Krippendorff's alpha of all coders, and with the machine, as a rich table (nothing with one coder)."""
     if table.empty:
         return
-    from tr_nlp.agreement.group import EXCLUSIVE_PREFIX
+    from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX
 
     unitized = "alpha_u" in table.columns and table["alpha_u"].notna().any()
     view = Table(title="Krippendorff's alpha of all coders at once, and with the machine as one coder more "
@@ -119,8 +125,7 @@ def print_group_alpha(table: pd.DataFrame) -> None:
         view.add_row(r.code, f"{r.raters} ({r.n_raters})", str(r.n_units), _with_ci(r, "alpha"), *extra)
     c.out.print(view)
     if table["code"].str.startswith(EXCLUSIVE_PREFIX).any():
-        c.out.print("  one of ...: a group of codes that exclude each other, as one variable (which of them a segment "
-                    "has, or none)", highlight=False)
+        c.out.print(_ONE_OF_NOTE, highlight=False)
 
 
 def _code_list(codes: str | None) -> list[str] | None:

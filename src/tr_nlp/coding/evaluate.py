@@ -195,10 +195,12 @@ def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boo
     """Every table of an :class:`Evaluation` from the machine's probabilities and decisions."""
     codes = data.codes
     log.info("agreement with %d bootstrap resamples of interviews", n_boot)
+    exclusive = [[codes[j] for j in g] for g in data.exclusive]
     agreement = agreement_table({MACHINE: predicted, **data.humans}, data.interview_of, codes,
-                                machines=[MACHINE], scores={MACHINE: proba}, n_boot=n_boot, seed=seed)
+                                machines=[MACHINE], scores={MACHINE: proba}, n_boot=n_boot, seed=seed,
+                                exclusive=exclusive)
     group = group_alpha_table({MACHINE: predicted, **data.humans}, data.interview_of, codes, machines=[MACHINE],
-                              n_boot=n_boot, seed=seed, exclusive=[[codes[j] for j in g] for g in data.exclusive])
+                              n_boot=n_boot, seed=seed, exclusive=exclusive)
     characters, by_interview, group_u = character_agreement(data, predicted, n_boot, seed)
     if not group.empty:  # beside alpha on segments, u-alpha on the characters of the interviews all coders coded
         group = group.merge(group_u.drop(columns=["n_raters"]), on=["code", "raters"], how="left",

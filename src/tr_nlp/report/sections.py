@@ -16,8 +16,8 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from tr_nlp.agreement.characters import CHARACTER_COLUMNS
-from tr_nlp.agreement.group import EXCLUSIVE_PREFIX
 from tr_nlp.agreement.tables import (
+    EXCLUSIVE_PREFIX,
     HUMAN_VS_HUMAN,
     MACHINE_VS_HUMAN_DOUBLE,
     MAX_PAIRS,
@@ -139,7 +139,8 @@ def agreement(data: RunData, max_pairs: int = MAX_PAIRS) -> list[dict[str, Any]]
         for r in humans:
             r["reading"] = _level_sentence(r)
         many = len(humans) > max_pairs
-        groups.append({"code": str(code), "pooled": code == POOLED, "rows": machine + ([] if many else humans),
+        groups.append({"code": str(code), "pooled": code == POOLED, "exclusive": str(code).startswith(EXCLUSIVE_PREFIX),
+                       "rows": machine + ([] if many else humans),
                        "pairs": humans if many else [], "pair_summary": _pair_summary(humans) if many else None})
     groups.sort(key=lambda g: g["pooled"])  # codes first, the pooled summary last
     return groups
