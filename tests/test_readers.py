@@ -740,6 +740,25 @@ def test_a_pdf_printout_beside_its_document_is_left_out_of_a_folder(tmp_path):
                and "p12.pdf" in w for w in corpus.warnings)
 
 
+def test_the_lock_file_word_keeps_beside_an_open_document_is_never_read_but_said(tmp_path):
+    make_docx(tmp_path / "p12.docx", [(None, "I: How was it?"), (None, "P: Loud.")])
+    make_docx(tmp_path / "interview14.docx", [(None, "I: And then?"), (None, "P: Quiet.")])
+    # what Word writes while p12.docx and interview14.docx are open: the user's name in a few bytes
+    lock, long = tmp_path / "~$p12.docx", tmp_path / "~$terview14.docx"
+    for path in (lock, long):
+        path.write_bytes(b"\x05Alice" + b" " * 48 + b"\x00" * 108)
+    said = "lock file(s) left out, which Word keeps beside a document while it is open"
+    for given in ([tmp_path], [tmp_path / "*.docx"], sorted(tmp_path.glob("*.docx"))):  # a folder, a glob, the shell's
+        corpus = load_corpus(given)
+        assert sorted(iv.id for iv in corpus.interviews) == ["interview14", "p12"] and not corpus.failures
+        warned = [w for w in corpus.warnings if said in w]
+        assert all(w.endswith("; what is not saved in such a document yet is not read") for w in warned)
+        assert sum(f"'{lock}'" in w for w in warned) == sum(f"'{long}'" in w for w in warned) == 1, warned
+    assert len(warned) == 2  # the shell's expansion names each lock file: a line each
+    folder = load_corpus([tmp_path]).warnings
+    assert f"{tmp_path}: 2 {said}: '{lock}', '{long}'; what is not saved in such a document yet is not read" in folder
+
+
 def test_a_damaged_pdf_read_as_far_as_it_can_be_says_so_and_prints_nothing(tmp_path, capfd):
     # an offset in the cross-reference table points at the wrong byte: pypdf finds the
     # object anyway, and once logged that to stderr, outside tr_nlp's own messages

@@ -17,7 +17,10 @@ Without one, a folder is searched recursively for files with a known extension, 
 out hidden files, paths starting with ``_`` and README/LICENSE/CHANGELOG files; files of
 other types (``.pages``, audio...) are left out with a warning naming them, and so is a
 PDF or ``.doc`` beside a transcript of the same name in another format (its printout, or
-the file it was saved from).
+the file it was saved from). The lock file Word keeps beside a document open in it
+(``~$name.docx``, a few bytes naming who has it open) is never read, however it is named
+(a folder, a glob, or the shell's expansion of one), with a warning: that document is
+open, and what is not saved in it yet is not read.
 """
 
 from __future__ import annotations
@@ -363,6 +366,29 @@ def printouts_warning(files: Sequence[Path], shown: int = 3) -> str:
             f"them, which is read: {_some(files, shown)}")
 
 
+#: How the name of the lock file begins that Word (and Excel) keeps beside an open document.
+LOCK_PREFIX = "~$"
+
+
+def _without_lock_files(
+    found: list[tuple[Path, ReadOptions, str | None]],
+) -> tuple[list[tuple[Path, ReadOptions, str | None]], list[Path]]:
+    """``found`` less Word's lock files of open documents, and those files."""
+    locks = [path for path, _, _ in found if path.name.startswith(LOCK_PREFIX)]
+    return [item for item in found if not item[0].name.startswith(LOCK_PREFIX)], locks
+
+
+def lock_files_warning(files: Sequence[Path], shown: int = 3) -> str:
+    """One line saying which lock files of documents open in Word were left out.
+
+    >>> print(lock_files_warning([Path("~$01.docx")]))
+    1 lock file(s) left out, which Word keeps beside a document while it is open: '~$01.docx'; what is not
+    saved in such a document yet is not read
+    """
+    return (f"{len(files)} lock file(s) left out, which Word keeps beside a document while it is open: "
+            f"{_some(files, shown)}; what is not saved in such a document yet is not read")
+
+
 def _inside(path: Path, folders: set[Path]) -> bool:
     """Whether ``path`` lies in one of ``folders`` (folder names compared case-insensitively)."""
     return any(
@@ -492,6 +518,10 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
             plan.reviewed += config.reviewed
         else:
             found = [(f, options, fmt) for f in iter_input_files([raw], passed_over)]
+        found, locks = _without_lock_files(found)
+        if locks:
+            plan.warnings.append(f"{raw}: {lock_files_warning(locks)}" if Path(raw).is_dir()
+                                 else lock_files_warning(locks))
         if skip is not None:
             found = [item for item in found if not real_path(item[0]).is_relative_to(skip)]
             passed_over = [f for f in passed_over if not real_path(f).is_relative_to(skip)]
