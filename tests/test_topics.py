@@ -88,10 +88,11 @@ def test_too_little_left_says_what_removed_it_and_how_to_leave_more():
     assert coded.advice() == "Add interviews that nobody has coded"
     short = select_remainder(segments, set(), {"a": iv}, min_words=40, merge=False)
     assert short.removed["under 40 words"] == 3 and short.advice() == "Lower --min-words"
-    for every, share in ((True, "every"), (False, "most")):
+    for every, share in ((True, "all 3 segments no human coded (codes that cover all speech"),
+                         (False, "2 of the 3 segments no human coded:")):
         found = select_remainder(segments, set(), {"a": iv}, min_words=4, model=_CodesAll(every))  # type: ignore[arg-type]
         assert found.uncoded == 3 and found.removed["machine-coded"] == (3 if every else 2)
-        assert found.advice().startswith(f"The model codes {share} segment no human coded")
+        assert found.advice().startswith(f"The model codes {share}")
         assert found.advice().endswith("run 'tr-nlp discover' without --model")
 
 

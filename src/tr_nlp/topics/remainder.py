@@ -74,9 +74,10 @@ class Remainder:
         if n == 0 or why in ("human-coded", "fillers or backchannels"):
             return "Add interviews that nobody has coded"
         if why == "machine-coded":
-            share = "every" if n == self.uncoded else "most"
-            return (f"The model codes {share} segment no human coded (codes that cover all speech, such as a "
-                    "mutually exclusive group, leave nothing uncoded): run 'tr-nlp discover' without --model")
+            if n < self.uncoded:
+                return f"The model codes {n} of the {self.uncoded} segments no human coded: run 'tr-nlp discover' without --model"
+            return (f"The model codes all {n} segments no human coded (codes that cover all speech, such as a mutually "
+                    "exclusive group, leave nothing uncoded): run 'tr-nlp discover' without --model")
         return "Lower --min-words"
 
 
