@@ -158,6 +158,7 @@ def test_bad_files_are_recorded_and_the_rest_is_coded(incoming, model, tmp_path)
     (incoming / "interviews" / "empty.txt").write_bytes(b"")
     (incoming / "interviews" / "word97.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # a .doc cut short: said, not lost
     (incoming / "interviews" / "notes.pages").write_bytes(b"PK")  # no reader takes it
+    (incoming / "interviews" / "~$mo15.txt").write_bytes(b"\x05Alice" + b" " * 50)  # Word's lock file: left out
     os.mkfifo(incoming / "interviews" / "pipe.txt")  # once passed over without a word; hashing it would wait forever
     out = tmp_path / "out"
     with at_most(120):
@@ -165,6 +166,9 @@ def test_bad_files_are_recorded_and_the_rest_is_coded(incoming, model, tmp_path)
     assert result.exit_code == 1, result.exception
     assert "18 coded, 0 already done, 4 failed of 22 inputs" in result.stdout
     assert "1 file(s) not read: no reader takes their type (.pages 1)" in result.stderr
+    warned = json.loads((out / "run.json").read_text())["warnings"]  # kept, for a run nobody watched
+    assert any("1 file(s) not read: no reader takes their type (.pages 1)" in w for w in warned), warned
+    assert any("1 lock file(s) left out" in w and "~$mo15.txt" in w for w in warned), warned
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
     assert [(Path(e["file"]).name, e["code"]) for e in errors] == [
         ("broken.txt", "E102"), ("empty.txt", "E101"), ("pipe.txt", "E109"), ("word97.doc", "E110")]

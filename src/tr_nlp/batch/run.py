@@ -12,7 +12,8 @@ The output folder::
                                  earlier run without them gets them from its stored
                                  suggestions, without being coded again
     OUT/errors.jsonl             one line per input that failed: file, code, message
-    OUT/run.json                 settings, engine, counts and timings of the last run
+    OUT/run.json                 settings, engine, counts, timings and warnings of the
+                                 last run (files left out, what a file's reading noted)
     OUT/.lock                    held while a run works (:mod:`.lock`): one run per folder
 
 Inputs are hashed and coded one by one as the engine takes them; each file's outputs are
@@ -534,4 +535,6 @@ def _run_record(report: BatchReport, model_dir: str | Path, segmenter: Segmenter
         "seconds": round(report.seconds, 3),
         "versions": library_versions(),
         "outputs": {k: str(v) for k, v in report.outputs.items()},
+        # an unattended run's stderr is often lost: what it warned of is kept with its counts
+        "warnings": list(report.warnings),
     }
