@@ -175,6 +175,14 @@ def test_bad_files_are_recorded_and_the_rest_is_coded(incoming, model, tmp_path)
     assert "named pipe, socket or device, not a regular file" in errors[2]["message"]
     assert "4 input(s) failed" in result.stderr
     assert pd.read_csv(out / "suggestions.csv").interview_id.nunique() == 18
+    html = (out / "report.html").read_text(encoding="utf-8")  # the report says what is missing from it, and why
+    assert "<strong>4 input(s) could not be read, so nothing of them is in this report</strong>" in html
+    assert f"<code>{incoming / 'interviews' / 'empty.txt'}</code> [E101]: the file is empty" in html
+    assert "warning(s) of the run</summary>" in html and "~$mo15.txt" in html
+    from tr_nlp.report import build_report
+
+    quiet = build_report(out, quotes=False)  # a warning may quote a transcript: without quotes, only their number
+    assert f"<code>{incoming / 'interviews' / 'empty.txt'}</code> [E101]</li>" in quiet and "~$mo15.txt" not in quiet
     before = outputs(out)
     with at_most(120):
         again = run("batch", incoming, "--model", model, "-o", out, "--workers", "1")  # the bad files fail again

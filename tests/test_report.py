@@ -222,6 +222,24 @@ def test_an_evaluation_summary_edited_by_hand_is_refused(demo_run, tmp_path):
         build_report(copy)
 
 
+@pytest.mark.parametrize(("file", "text", "problem"), [
+    ("errors.jsonl", '{"file": "a.txt", "code": "E101", "message": "a.txt: [E101] empty"}\nnot json\n',
+     r"errors.jsonl: \[E221\].*line 2 is not JSON"),
+    ("errors.jsonl", '{"file": "a.txt"}\n', r"errors.jsonl: \[E221\].*line 1 is not an object with a file and a message"),
+    ("run.json", None, r"run.json: \[E221\].*its 'warnings' is not a list of texts"),
+])
+def test_a_run_record_of_failures_or_warnings_edited_by_hand_is_refused(demo_run, tmp_path, file, text, problem):
+    copy = tmp_path / "run"
+    shutil.copytree(demo_run, copy)
+    if text is None:
+        record = json.loads((copy / "run.json").read_text())
+        (copy / "run.json").write_text(json.dumps({**record, "warnings": "one"}))
+    else:
+        (copy / file).write_text(text)
+    with pytest.raises(InputError, match=problem):
+        build_report(copy)
+
+
 def test_a_blank_count_in_the_prescreen_table_shows_no_total(demo_run, tmp_path):
     copy = tmp_path / "run"
     shutil.copytree(demo_run, copy)

@@ -38,6 +38,11 @@ def _asset(name: str) -> Markup:
     return Markup(resources.files("tr_nlp.report").joinpath("templates", name).read_text(encoding="utf-8"))
 
 
+def _reason(failed: dict[str, str]) -> str:
+    """A failed input's message without the file and code it begins with (shown beside it)."""
+    return failed["message"].removeprefix(f"{failed['file']}: ").removeprefix(f"[{failed['code']}] ")
+
+
 def report_context(data: RunData, quotes: bool = True, max_interviews: int | None = MAX_INTERVIEWS) -> dict[str, Any]:
     """Everything the template shows, as plain data."""
     codes = data.codes
@@ -60,6 +65,10 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
         "protocol": data.protocol,
         "scoring": data.scoring,
         "overview": sections.overview(data, codes),
+        # a reading warning may quote the transcript (a running header, say): without quotes, only their number
+        "failed": [{**f, "message": _reason(f) if quotes else ""} for f in data.failed],
+        "warnings": data.warnings if quotes else [],
+        "n_warnings": len(data.warnings),
         "agreement": sections.agreement(data),
         "characters": sections.character_agreement(data),
         "group": sections.group_alpha(data),

@@ -10,6 +10,7 @@ and pseudonymisation can move all of them at once.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -86,6 +87,8 @@ class RunData:
     card: dict[str, Any] = field(default_factory=dict)
     turns_complete: bool = True      # False for a batch: only the coded participant segments are known
     protocol: str = ""               # how the machine's codes in the agreement tables were made (evaluation.json)
+    failed: list[dict[str, str]] = field(default_factory=list)  # a batch's inputs not coded (errors.jsonl): file, code, message
+    warnings: list[str] = field(default_factory=list)           # what the run warned of (run.json)
 
     @property
     def held_out(self) -> bool:
@@ -167,7 +170,34 @@ def load_run(folder: str | Path) -> RunData:
         discovery=read_discovery(folder / "discovery.json") if (folder / "discovery.json").is_file() else {},
         card=_json(card_file) if card_file.is_file() else {}, turns_complete=complete,
         protocol=_protocol(folder / "evaluation.json"),
+        failed=_failed(folder / "errors.jsonl"), warnings=_warnings(run, run_file),
     )
+
+
+def _failed(path: Path) -> list[dict[str, str]]:
+    """A batch's inputs that could not be coded, from ``errors.jsonl`` (none without one)."""
+    if not path.is_file():
+        return []
+    failed = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError("E221", path, detail=f"line {number} is not JSON ({exc.msg})") from None
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("file", "message")):
+            raise InputError("E221", path, detail=f"line {number} is not an object with a file and a message")
+        failed.append({"file": entry["file"], "code": str(entry.get("code") or ""), "message": entry["message"]})
+    return failed
+
+
+def _warnings(run: dict[str, Any], path: Path) -> list[str]:
+    """What the run warned of (``run.json``'s ``warnings``; none for runs that keep none)."""
+    warnings = run.get("warnings", [])
+    if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+        raise InputError("E221", path, detail="its 'warnings' is not a list of texts")
+    return warnings
 
 
 def _protocol(path: Path) -> str:
@@ -194,6 +224,8 @@ def pseudonymise_run(data: RunData, pseudonymiser: Pseudonymiser) -> RunData:
         codings=moved.frame(data.codings), segment_codes=moved.frame(data.segment_codes), cv=moved.frame(data.cv),
         suggestions=moved.frame(data.suggestions), topics=moved.frame(data.topics),
         candidates=[moved.candidate(c) for c in data.candidates], discovery={**data.discovery, "map": layout},
+        failed=[{k: pseudonymiser.text(v) for k, v in f.items()} for f in data.failed],
+        warnings=[pseudonymiser.text(w) for w in data.warnings],
     )
 
 
