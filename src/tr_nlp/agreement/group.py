@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tr_nlp.agreement.stats import percentile_interval
+from tr_nlp.agreement.stats import alpha_from_nominal, percentile_interval
 from tr_nlp.agreement.tables import OVERALL, exclusive_keys, exclusive_label, numbered
 
 #: The columns of :func:`group_alpha_table`.
@@ -65,16 +65,6 @@ def nominal_counts(values: np.ndarray, n_values: int) -> tuple[np.ndarray, np.nd
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(paired, 1 / (m - 1), 0.0)
     return (m ** 2 - (counts ** 2).sum(axis=1)) * scale, counts * paired[:, None]
-
-
-def alpha_from_nominal(disagreement: np.ndarray, totals: np.ndarray) -> np.ndarray:
-    """Krippendorff's alpha (nominal, any number of values) from summed observed
-    disagreement and per-value totals (last axis); NaN where only one value was used."""
-    totals = np.asarray(totals, dtype=float)
-    n = totals.sum(axis=-1)
-    expected = n ** 2 - (totals ** 2).sum(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(expected > 0, 1 - (n - 1) * np.asarray(disagreement, dtype=float) / expected, np.nan)
 
 
 def _group_values(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], index: pd.Index,

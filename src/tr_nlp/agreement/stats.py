@@ -79,6 +79,18 @@ def pabak(a: ArrayLike, b: ArrayLike, n_categories: int = 2) -> float:
     return (n_categories * po - 1) / (n_categories - 1)
 
 
+def alpha_from_nominal(disagreement: ArrayLike, totals: ArrayLike) -> NDArray[np.float64]:
+    """Krippendorff's alpha (nominal, any number of values) from the observed disagreement
+    (the coincidences of two different values) and each value's coincidence total (last
+    axis), summed over units; NaN where only one value was used. Vectorised over leading
+    axes, such as bootstrap resamples."""
+    totals = np.asarray(totals, dtype=float)
+    n = totals.sum(axis=-1)
+    expected = n ** 2 - (totals ** 2).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(expected > 0, 1 - (n - 1) * np.asarray(disagreement, dtype=float) / expected, np.nan)
+
+
 def krippendorff_alpha(reliability_data: ArrayLike) -> float:
     """Krippendorff's alpha for nominal data.
 
@@ -106,12 +118,7 @@ def krippendorff_alpha(reliability_data: ArrayLike) -> float:
             counts[index[v]] += 1
         coincidence += (np.outer(counts, counts) - np.diag(counts)) / (m - 1)
     n_c = coincidence.sum(axis=1)
-    n = n_c.sum()
-    if n <= 1:
-        return float("nan")
-    observed = n - np.trace(coincidence)
-    expected = (n * n - np.sum(n_c * n_c)) / (n - 1)
-    return float("nan") if expected == 0 else float(1.0 - observed / expected)
+    return float(alpha_from_nominal(n_c.sum() - np.trace(coincidence), n_c))
 
 
 def fleiss_kappa(reliability_data: ArrayLike) -> float:
@@ -198,8 +205,8 @@ def nominal_stats_from_confusion(confusion: ArrayLike) -> dict[str, NDArray[np.f
         categories = max(k, 2)
         pe_ac1 = (pi * (1 - pi)).sum(axis=-1) / (categories - 1)
         ac1 = (po - pe_ac1) / (1 - pe_ac1)
-        totals = rows + cols  # each value's coincidences, 2n in all
-        alpha = 1 - (2 * n - 1) * 2 * (n - agree) / (4 * n ** 2 - (totals ** 2).sum(axis=-1))
+        totals = rows + cols  # each value's coincidences, 2n in all; two raters disagree twice per segment
+        alpha = alpha_from_nominal(2 * (n - agree), totals)
         diagonal = np.diagonal(c, axis1=-2, axis2=-1)
         used = totals > 0  # a value neither rater used (in this resample) has no F1
         macro_f1 = np.where(used, 2 * diagonal / totals, 0).sum(axis=-1) / used.sum(axis=-1)
