@@ -240,8 +240,9 @@ def test_demo_command_writes_run_folder(demo_run):
     assert "tr_nlp topic discovery" in machine and any(c.startswith("tr_nlp model demo-theme-model") for c in machine)
     assert sum(code.status == "candidate" for code in project.codebook.codes) == run_json["summary"]["discovery"]["candidates"]
     # and the same as Word documents: the held-out interviews' suggestions are comments, never human coding
-    word = load_corpus([demo_run / "word"], codebook=DEMO / "codebook.yaml")
+    word = load_corpus([demo_run / "word"])  # with the codebook written beside them
     assert len(word.interviews) == 18 and set(word.codings) == set(project.codings)
+    assert word.codebook == load_corpus([DEMO]).codebook
     with zipfile.ZipFile(demo_run / "word" / "demo15.docx") as archive:
         assert 'w:author="tr_nlp model demo-theme-model' in archive.read("word/comments.xml").decode("utf-8")
 

@@ -2,9 +2,11 @@
 
 import json
 import zipfile
+from dataclasses import replace
 
 import pandas as pd
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from conftest import DEMO, with_replies
@@ -120,15 +122,88 @@ def test_export_writes_a_folder_of_word_documents_that_reads_back_with_its_codin
     result = run("export", "--corpus", DEMO, "-o", out)
     assert result.exit_code == 0, result.output
     assert "18 interviews, 188 human codings as comments" in result.stdout and f"Word: {out}" in result.stdout
+    assert f"codebook: {out / 'codebook.yaml'} (read with the documents)" in result.stdout
     demo = load_corpus([DEMO])
-    back = load_corpus([out], codebook=DEMO / "codebook.yaml")
+    back = load_corpus([out])  # the codebook is read from beside the documents
     assert [iv.text for iv in back.interviews] == [iv.text for iv in demo.interviews]
     assert [iv.speakers for iv in back.interviews] == [iv.speakers for iv in demo.interviews]
     assert set(back.codings) == set(demo.codings)
+    assert back.codebook == demo.codebook
     # a folder holding files is not written into without --force
     again = run("export", "--corpus", DEMO, "-o", out)
     assert again.exit_code == 2 and "is not empty" in again.stderr and "--force" in again.stderr
     assert run("export", "--corpus", DEMO, "-o", out, "--force").exit_code == 0
+
+
+GROUPED = """\
+name: talk
+codes:
+  - name: change
+    description: talk towards change
+  - name: sustain
+  - name: warmth
+groups:
+  talk: [change, sustain]
+"""
+
+
+def test_word_documents_read_back_with_their_codebook_s_groups_and_memos_stay_memos(tmp_path):
+    source = tmp_path / "source"
+    (source / "interviews").mkdir(parents=True)
+    _write(source / "interviews" / "p1.txt", "I: And now?\nP: I want to stop, I do. But it helps me sleep.\n")
+    text = load_corpus([source / "interviews" / "p1.txt"]).interviews[0].text
+    rows = [(text.index("I want to stop"), len("I want to stop"), "change"),
+            (text.index("it helps me sleep"), len("it helps me sleep"), "sustain")]
+    _write(source / "codings.csv", "interview_id,start,end,code,coder\n"
+           + "".join(f"p1,{start},{start + n},{code},Anna\n" for start, n, code in rows))
+    _write(source / "codebook.yaml", GROUPED)
+    _write(source / "corpus.yaml", "interviews: [interviews/]\ncodings: codings.csv\ncodebook: codebook.yaml\n")
+    out = tmp_path / "word"
+    assert run("export", "--corpus", source, "-o", out).exit_code == 0
+    import docx
+
+    document = docx.Document(str(out / "p1.docx"))  # a coder adds a code and a memo
+    runs = [r for p in document.paragraphs for r in p.runs if "sleep" in r.text]
+    document.add_comment(runs, text="warmth", author="Ben")
+    document.add_comment(runs, text="ask", author="Ben")  # one word, but no code: a memo
+    document.save(str(out / "p1.docx"))
+    back = load_corpus([out])
+    assert back.codebook == load_corpus([source]).codebook and back.codebook.groups == {"talk": ("change", "sustain")}
+    assert sorted((c.code, c.coder) for c in back.codings) == [("change", "Anna"), ("sustain", "Anna"),
+                                                                 ("warmth", "Ben")]
+    assert any("1 comment line(s) name no code of the codebook" in w for w in back.warnings)
+
+
+def test_the_codebook_is_not_written_over_a_team_s_own_files(tmp_path):
+    from tr_nlp.codebook import codebook_from_dict
+    from tr_nlp.export.folder import write_word_config
+
+    book = codebook_from_dict(yaml.safe_load(GROUPED))
+    assert write_word_config(tmp_path / "none", None) == (None, None)
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    assert write_word_config(ours, book) == (ours / "codebook.yaml", None)
+    assert write_word_config(ours, replace(book, name="again")) == (ours / "codebook.yaml", None)  # its own: rewritten
+    assert load_corpus([ours]).codebook.name == "again"
+    named = tmp_path / "named"  # a team's corpus.yaml that names its codebook: that one is read
+    named.mkdir()
+    _write(named / "corpus.yaml", "codebook: team.yaml\n")
+    assert write_word_config(named, book) == (None, None) and sorted(p.name for p in named.iterdir()) == ["corpus.yaml"]
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    _write(bare / "corpus.yaml", "name: team\n")
+    assert f"{bare / 'corpus.yaml'} is not tr_nlp's and names no codebook" in write_word_config(bare, book)[1]
+    team = tmp_path / "team"
+    team.mkdir()
+    _write(team / "codebook.yaml", "codes: [x]\n")
+    assert f"{team / 'codebook.yaml'} is not tr_nlp's" in write_word_config(team, book)[1]
+    assert (team / "codebook.yaml").read_text(encoding="utf-8") == "codes: [x]\n"
+    # the CLI says how to read such a folder back
+    _write(team / "p1.txt", "I: Hi.\nP: Hello.\n")
+    written = run("export", "--corpus", team / "p1.txt", "--codebook", DEMO / "codebook.yaml", "-o", team, "--force")
+    assert written.exit_code == 0, written.output
+    assert "is not tr_nlp's, so the codebook was not written" in written.stderr
+    assert "read the documents back with --codebook" in written.stderr
 
 
 def test_export_writes_one_docx_of_one_interview_and_refuses_several(tmp_path):
@@ -235,7 +310,8 @@ def test_next_marks_its_passages_in_word_and_reads_them_back_as_read(demo_run, t
     first = run("next", "--corpus", DEMO, "--model", demo_run / "model", "-n", 3, "-o", tmp_path / "round1")
     assert first.exit_code == 0, first.output
     assert "3 passages to code marked by 'tr_nlp next" in first.stdout and "code the marked passages in Word" in first.stderr
-    back = load_corpus([tmp_path / "round1"], codebook=DEMO / "codebook.yaml")
+    back = load_corpus([tmp_path / "round1"])  # its codebook beside it
+    assert back.codebook == load_corpus([DEMO]).codebook
     assert sorted((r.interview_id, r.start, r.end, r.coder) for r in back.reviewed) == sorted(
         (r.interview_id, r.start, r.end, None) for r in ranked.itertuples())
     assert set(back.codings) == set(load_corpus([DEMO]).codings)  # the marks are no codings
@@ -246,7 +322,8 @@ def test_next_marks_its_passages_in_word_and_reads_them_back_as_read(demo_run, t
                  "-o", tmp_path / "round2")
     assert second.exit_code == 0, second.output
     assert "3 read before" in second.stdout
-    again = load_corpus([tmp_path / "round2"], codebook=DEMO / "codebook.yaml")
+    again = load_corpus([tmp_path / "round2"])
+    assert again.codebook == back.codebook  # passed on from round1's folder
     assert len(again.reviewed) == len(set(again.reviewed)) == 6
     refused = run("next", "--corpus", DEMO, "--model", demo_run / "model", "-n", 3, "-o", tmp_path / "round1")
     assert refused.exit_code == 2 and "--force" in refused.stderr

@@ -22,6 +22,7 @@ from tr_nlp.coding.evaluate import card_metrics, write_evaluation
 from tr_nlp.errors import ConfigError, DiscoveryError
 from tr_nlp.export import write_json, write_table
 from tr_nlp.export.annotate import write_word_folder
+from tr_nlp.export.folder import write_word_config
 from tr_nlp.export.qdpx import (
     candidate_codes,
     candidates_layer,
@@ -164,5 +165,6 @@ def _export_project(corpus: Corpus, model: ThemeModel | None, suggestions: pd.Da
     result.outputs["project"] = write_qdpx(out / "project.qdpx", corpus.interviews, corpus.codebook,
                                            codings=corpus.codings, layers=layers, candidates=candidates, name=name)
     write_word_folder(out / "word", corpus.interviews, corpus.codings, layers)
+    write_word_config(out / "word", corpus.codebook)  # so that the folder reads back with it
     result.outputs["word"] = out / "word"
     timings["export"] = time.perf_counter() - t0

@@ -22,7 +22,7 @@ from tr_nlp.errors import ConfigError, InputError, OutputError, counted
 from tr_nlp.export import check_file_path
 from tr_nlp.export.annotate import write_word, write_word_folder
 from tr_nlp.export.augment import add_to_project
-from tr_nlp.export.folder import write_corpus_folder
+from tr_nlp.export.folder import write_corpus_folder, write_word_config
 from tr_nlp.export.qdpx import (
     CANDIDATE_PARENT_CODE,
     MachineLayer,
@@ -170,9 +170,17 @@ def output_kind(output: Path, force: bool, suffixes: tuple[str, ...]) -> str:
 
 def _word(output: Path, loaded: Corpus, layers: list[MachineLayer], originals: bool) -> dict[str, str]:
     """Write the corpus as Word documents (see :mod:`tr_nlp.export.annotate`): one
-    ``.docx``, or a folder of them; how each interview was written."""
+    ``.docx``, or a folder of them with the codebook beside them
+    (:func:`~tr_nlp.export.folder.write_word_config`); how each interview was written."""
     if output.suffix == "":
-        return write_word_folder(output, loaded.interviews, loaded.codings, layers, originals)
+        how = write_word_folder(output, loaded.interviews, loaded.codings, layers, originals)
+        book, why = write_word_config(output, loaded.codebook)
+        if book is not None:
+            c.out.print(f"codebook: {book} (read with the documents)", highlight=False)
+        if why is not None:
+            c.warn(f"{why}: read the documents back with --codebook, or its groups and descriptions are lost "
+                   "and every short comment is taken for a code")
+        return how
     one_document(output, loaded)
     interview = loaded.interviews[0]
     return {interview.id: write_word(output, interview, loaded.codings, layers, originals)}

@@ -128,3 +128,49 @@ def write_corpus_folder(
         "# Written by tr-nlp import; see tr_nlp.ingest.corpus for the format.\n"
         + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), folder / "corpus.yaml")
     return written
+
+
+#: The first line of the ``corpus.yaml`` :func:`write_word_config` writes: a file that opens
+#: with it is tr_nlp's own, rewritten when Word documents are written into its folder again.
+WORD_CONFIG_MARK = "# Written by tr-nlp beside its Word documents"
+
+
+def write_word_config(folder: str | Path, codebook: Codebook | None) -> tuple[Path | None, str | None]:
+    """Write ``codebook`` beside the Word documents in ``folder`` (``codebook.yaml``), and a
+    ``corpus.yaml`` naming it, so that reading the folder back reads the codebook too.
+
+    Comments are all a Word document keeps of its codings, and code names are all a
+    comment holds. Without the codebook, a folder reads back without its groups (a
+    mutually exclusive group is then judged code by code, not as one variable), its
+    descriptions and its hierarchy, and every short comment is taken for a code. The
+    ``corpus.yaml`` names no interviews, so documents added to the folder later are read
+    too. A folder holding a ``corpus.yaml`` or ``codebook.yaml`` tr_nlp did not write (a
+    team's own, written into with ``--force``) is left as it is.
+
+    Returns
+    -------
+    tuple
+        The codebook written, or None; and, when none was written for a codebook that
+        does not read back otherwise, why (for a warning).
+    """
+    folder = Path(folder)
+    if codebook is None or not len(codebook):
+        return None, None
+    config, book = folder / "corpus.yaml", folder / "codebook.yaml"
+    held = config.read_text(encoding="utf-8", errors="replace") if config.is_file() else None
+    if held is not None and not held.startswith(WORD_CONFIG_MARK):
+        try:
+            data = yaml.safe_load(held)
+        except yaml.YAMLError:
+            data = None
+        if isinstance(data, dict) and data.get("codebook"):
+            return None, None  # the team's corpus.yaml names its codebook
+        return None, f"{config} is not tr_nlp's and names no codebook, so the codebook was not written beside the documents"
+    if book.is_file() and held is None:
+        return None, f"{book} is not tr_nlp's, so the codebook was not written beside the documents"
+    written = write_text(dump_codebook(codebook), book)
+    write_text(f"{WORD_CONFIG_MARK}: reading this folder reads its codebook with them.\n"
+               "# See tr_nlp.ingest.corpus for the format.\n"
+               + yaml.safe_dump({"name": codebook.name or folder.name, "codebook": "codebook.yaml"},
+                                sort_keys=False, allow_unicode=True), config)
+    return written, None
