@@ -14,6 +14,7 @@ from tr_nlp.schema import Interview, Turn
 from tr_nlp.segment import Segmenter
 from tr_nlp.topics import discover, dump_candidates, is_filler, select_remainder, undiscovered
 from tr_nlp.topics import model as topic_model
+from tr_nlp.topics.candidates import _slug as candidate_slug
 from tr_nlp.topics.candidates import candidates_to_dict, read_candidates
 from tr_nlp.topics.model import (
     LayoutEnsemble,
@@ -46,6 +47,24 @@ def _interview(iid: str, turns: list[tuple[str, str]]) -> Interview:
 def test_fillers_and_backchannels():
     assert is_filler("Mm-hm. Yeah, right.") and is_filler("Okay, okay.") and is_filler("")
     assert not is_filler("Yeah, the tablets made me put on weight.")
+
+
+def test_speech_in_any_alphabet_is_speech_and_gives_its_keywords():
+    # a word's letters need not be English ones: a Russian answer was a "filler" (no word in it)
+    # and dropped, and "Ärztin", "für" never became keywords
+    russian = "Она мне позвонила в свой выходной, понимаете, сама позвонила."
+    assert not is_filler(russian) and not is_filler("Η νοσηλεύτρια με άκουσε.")
+    iv = _interview("ru", [("participant", russian), ("interviewer", "И что?"),
+                           ("participant", "Hon ringde mig på sin lediga dag.")])
+    found = select_remainder(Segmenter(unit="turn").segment([iv]), set(), {"ru": iv}, min_words=7)
+    assert [s.text for s in found.segments] == [russian, "Hon ringde mig på sin lediga dag."]  # 9 and 7 words
+    assert found.removed["fillers or backchannels"] == 0
+    analyse = topic_model.build_topic_model(scaled_settings(100), 100).vectorizer_model.build_analyzer()
+    assert analyse("Die Ärztin hat für mich Zeit gehabt, you know") == [  # English stop words go
+        "die", "ärztin", "hat", "für", "mich", "zeit", "gehabt"]
+    assert analyse(russian)[:3] == ["она", "мне", "позвонила"]
+    assert "jürgen" in proper_names(["Da kam Jürgen.", "Und dann hat Jürgen angerufen."])
+    assert candidate_slug(["ärztin", "für"]) == "ärztin_für"
 
 
 def test_remainder_joins_uncoded_neighbours_within_a_turn_only():

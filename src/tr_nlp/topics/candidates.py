@@ -128,7 +128,7 @@ def spread_first(keywords: Sequence[str], texts_by_interview: Mapping[str, str])
 
 
 def _slug(words: Sequence[str]) -> str:
-    return "_".join(re.sub(r"[^a-z0-9]+", "_", w.lower()).strip("_") for w in words if w) or "topic"
+    return "_".join(re.sub(r"\W+", "_", w.lower()).strip("_") for w in words if w) or "topic"
 
 
 def make_candidates(

@@ -36,7 +36,7 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from tr_nlp.features.embeddings import EmbeddingCache, embed_texts
-from tr_nlp.topics.remainder import FILLERS
+from tr_nlp.topics.remainder import FILLERS, KEYWORD_PATTERN
 
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | FILLERS)
 
@@ -276,7 +276,7 @@ def cached_embedder(cache: EmbeddingCache) -> Any:
     return CachedEmbedder()
 
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z']+")
+_TOKEN = re.compile(KEYWORD_PATTERN)  # the words keywords are made of
 _SENTENCE_END = re.compile(r"[.!?:;\"\u201c\u2018(\[\]]\s*$")
 
 
@@ -319,7 +319,7 @@ def build_topic_model(settings: TopicSettings, n: int, seed: int = 0, cache: Emb
                                   init="spectral" if n > 60 else "random", random_state=seed),
         hdbscan_model=ScaledClusterer(settings.min_cluster_size, settings.min_samples, settings.fallback_clusters),
         vectorizer_model=CountVectorizer(stop_words=sorted(set(STOP_WORDS) | set(extra_stop_words)), ngram_range=(1, 1), min_df=settings.min_df,
-                                         token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b"),
+                                         token_pattern=KEYWORD_PATTERN),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         representation_model=MaximalMarginalRelevance(diversity=0.3, top_n_words=10),
         top_n_words=10,

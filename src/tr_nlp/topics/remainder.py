@@ -12,6 +12,8 @@ Examples
 True
 >>> is_filler("Yeah, the tablets made me put on weight.")
 False
+>>> is_filler("Она мне позвонила в свой выходной.")  # any alphabet
+False
 """
 
 from __future__ import annotations
@@ -42,12 +44,21 @@ FILLERS = NON_SPEECH | frozenset(
     "alright anyway ve ll don didn doesn isn wasn wouldn couldn ain im cos cause "
     "lot bit way bloody gotta innit".split()
 )
-_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+#: A letter of any alphabet (``\\w`` but digits and ``_``).
+LETTER = r"[^\W\d_]"
+#: The words topic keywords are made of: two letters or more, cut at apostrophes.
+KEYWORD_PATTERN = rf"(?u)\b{LETTER}{LETTER}+\b"
+_WORD = re.compile(rf"{LETTER}+(?:['\u2019]{LETTER}+)*")
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens (letters and inner apostrophes)."""
-    return [w.lower() for w in _WORD.findall(text)]
+    """Lower-cased words: letters of any alphabet, with inner apostrophes, a typographic
+    one written ``'``.
+
+    >>> words("Die Ärztin hat für mich angerufen. I don’t know, 2 times.")
+    ['die', 'ärztin', 'hat', 'für', 'mich', 'angerufen', 'i', "don't", 'know', 'times']
+    """
+    return [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]
 
 
 def is_filler(text: str) -> bool:
