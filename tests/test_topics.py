@@ -121,6 +121,25 @@ def test_proper_names_are_found_but_acronyms_kept():
     assert {"karen", "shah", "tuesday"} <= names and not {"pip", "nhs", "letter"} & names
 
 
+GERMAN = [  # a language that capitalises its nouns: they are no names
+    "Also, die Ärztin hat mir damals wirklich zugehört, und das war nicht selbstverständlich.",
+    "Ich hatte vorher so viele Termine, und keiner hat mich ernst genommen, ehrlich gesagt.",
+    "Dann kam die Pflegerin am Wochenende vorbei, obwohl sie gar keinen Dienst hatte.",
+    "Das Gespräch mit ihr war anders, sie hat nicht auf die Diagnose geschaut, sondern auf mich.",
+    "Mit dem Geld und der Wohnung war es schwer, das Amt hat die Briefe einfach nicht beantwortet.",
+    "Die Tabletten haben mich müde gemacht, und die Ärztin hat die Dosis dann geändert.",
+    "Ja, und Frau Becker vom Amt hat dann die Briefe für mich geschrieben, das war gut.",
+]
+
+
+def test_nouns_of_a_language_that_capitalises_them_are_no_names():
+    assert proper_names(GERMAN) == set()
+    assert {"ärztin", "gespräch", "becker"} <= proper_names(GERMAN, most=1.0)  # what the rule alone would take
+    demo = load_corpus([DEMO])
+    english = [iv.text[t.start:t.end] for iv in demo.interviews for t in iv.turns if t.role == "participant"]
+    assert {"karen", "priya", "shah"} <= proper_names(english) and "tablets" not in proper_names(english)
+
+
 def test_settings_scale_with_corpus_size():
     small, large = scaled_settings(100), scaled_settings(5000)
     assert small.min_cluster_size == 5 and large.min_cluster_size == 12
