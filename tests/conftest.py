@@ -57,6 +57,13 @@ def yaml_bomb(levels: int = 9) -> str:
     return f"[{','.join(parts)}]"
 
 
+def without_examples(codebook):
+    """``codebook`` as a model's card keeps it: its codes without their examples (often quotes)."""
+    from dataclasses import replace
+
+    return replace(codebook, codes=tuple(replace(code, examples=()) for code in codebook.codes))
+
+
 def make_docx(path: Path, paragraphs: list[tuple[str | None, str]], comments: str = "") -> Path:
     """A .docx with one paragraph per (bold label or None, text)."""
     import docx

@@ -23,7 +23,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import DEMO, at_most
+from conftest import DEMO, at_most, without_examples
 from tr_nlp.batch import DaskEngine, InProcess, LocalPool, run_batch, sized_workers
 from tr_nlp.batch import run as batch_run
 from tr_nlp.batch.engines import BYTES_PER_WORKER
@@ -492,7 +492,7 @@ def test_outputs_are_identical_in_process_with_two_workers_and_on_dask(incoming,
             report = run_batch([incoming], model, tmp_path / name, engine=engine, word=True)
             assert report.coded == 18 and not report.failed, name
             found[name] = outputs(tmp_path / name)
-            found[name]["word"] = {p.name: read_docx(p).comment_codings for p in (tmp_path / name / "word").iterdir()}
+            found[name]["word"] = {p.name: read_docx(p).comment_codings for p in (tmp_path / name / "word").glob("*.docx")}
     finally:
         for engine in engines.values():
             engine.close()
@@ -507,7 +507,9 @@ def test_word_documents_carry_each_interview_s_suggestions_and_resume_with_the_r
     first = run("batch", incoming, "--model", model, "-o", out, "--word", "--no-report")
     assert first.exit_code == 0, first.output
     assert f"word: {out / 'word'}" in first.stdout
-    assert sorted(p.name for p in (out / "word").iterdir()) == [f"demo{i:02d}.docx" for i in range(1, 19)]
+    assert sorted(p.name for p in (out / "word").iterdir()) == [
+        "codebook.yaml", "corpus.yaml", *(f"demo{i:02d}.docx" for i in range(1, 19))]
+    assert load_corpus([out / "word"]).codebook == without_examples(load_corpus([incoming]).codebook)  # the model's
     for name in ("demo02", "demo15"):  # demo02 a copy of its own .docx, its coders' comments kept; demo15 afresh
         table = pd.read_csv(out / "interviews" / f"{name}.csv").query("above_threshold")
         held = read_docx(out / "word" / f"{name}.docx").comment_codings
@@ -525,7 +527,7 @@ def test_word_documents_carry_each_interview_s_suggestions_and_resume_with_the_r
     demo01 = incoming / "interviews" / "demo01.txt"
     demo01.write_text(demo01.read_text(encoding="utf-8") + "\nParticipant: And she rang back.\n", encoding="utf-8")
     assert run_batch([incoming], model, out).coded == 1  # ...but not one that no longer shows its suggestions
-    assert not (out / "word" / "demo01.docx").exists() and len(list((out / "word").iterdir())) == 17
+    assert not (out / "word" / "demo01.docx").exists() and len(list((out / "word").glob("*.docx"))) == 17
 
 
 def test_word_documents_for_a_folder_coded_without_them_code_nothing_again(incoming, model, tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 from typer.testing import CliRunner
 
-from conftest import DEMO
+from conftest import DEMO, without_examples
 from tr_nlp.cli import app
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import Pipeline
@@ -89,6 +89,8 @@ def test_card_terms_are_used_in_several_interviews_and_hold_no_transcript_text(t
     for coding in corpus.codings[:50]:
         text = corpus.by_id()[coding.interview_id].text[coding.start:coding.end]
         assert text[:30] not in demo_card
+    assert '"codebook": {' in demo_card  # nor its codebook's examples, often quotes
+    assert not [e for code in corpus.codebook.codes for e in code.examples if e[:30] in demo_card]
 
 
 def copy_model(folder, to):
@@ -131,6 +133,21 @@ def test_a_card_that_does_not_fit_the_model_is_refused(trained, tmp_path, key, v
     with pytest.raises(ModelError, match="E184") as info:
         load_model(copy)
     assert says in str(info.value) and "card.json" in str(info.value)
+
+
+def test_the_card_keeps_the_codebook_and_a_changed_one_is_refused(trained, tmp_path):
+    from tr_nlp.coding.store import card_codebook
+
+    corpus, _, folder = trained
+    card = json.loads((folder / "card.json").read_text())
+    book = card_codebook(card, folder)
+    assert book is not None and [code.examples for code in corpus.codebook.codes if code.examples]
+    assert book == without_examples(corpus.codebook)
+    assert card_codebook({k: v for k, v in card.items() if k != "codebook"}) is None  # a model from before
+    for bad in ("codes", {"codes": [{"name": "why?"}]}, {"codes": ["a"], "groups": {"g": ["b"]}}):
+        with pytest.raises(ModelError, match="E184") as info:
+            card_codebook({**card, "codebook": bad}, folder)
+        assert "its 'codebook' is not what tr-nlp train wrote" in str(info.value) and "card.json" in str(info.value)
 
 
 def test_a_card_nested_too_deeply_to_read_is_refused(trained, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import DEMO, with_replies
+from conftest import DEMO, with_replies, without_examples
 from tr_nlp.cli import app
 from tr_nlp.export.annotate import write_word_folder
 from tr_nlp.export.qdpx import MachineCoding, MachineLayer
@@ -376,8 +376,11 @@ def test_code_writes_its_suggestions_into_word_documents_or_a_project(demo_run, 
     assert word.exit_code == 0, word.output
     assert (f"4 Word document(s), 0 codings and {len(above)} suggestions by 'tr_nlp model" in word.stdout
             and "1 in a copy of their own .docx, the rest written afresh" in word.stdout and "reply 'yes' or 'no'" in word.stderr)
-    assert sorted(p.name for p in (tmp_path / "review").iterdir()) == [f"demo{k}.docx" for k in range(15, 19)]
-    held = [c for p in sorted((tmp_path / "review").iterdir()) for c in read_docx(p).comment_codings]
+    assert sorted(p.name for p in (tmp_path / "review").iterdir()) == [
+        "codebook.yaml", "corpus.yaml", *(f"demo{k}.docx" for k in range(15, 19))]
+    # the model's codebook beside them, as these interviews came with none: they read back with it
+    assert load_corpus([tmp_path / "review"]).codebook == without_examples(load_corpus([DEMO]).codebook)
+    held = [c for p in sorted((tmp_path / "review").glob("*.docx")) for c in read_docx(p).comment_codings]
     assert sorted((c.interview_id, c.code) for c in held) == sorted(
         (r.interview_id, f"{r.code}: p={r.probability:.2f}") for r in above.itertuples())
     # coded again, the documents (now copies of themselves) hold each suggestion once

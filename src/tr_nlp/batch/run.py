@@ -11,6 +11,8 @@ The output folder::
                                  its own .docx where it is one. An input coded by an
                                  earlier run without them gets them from its stored
                                  suggestions, without being coded again
+    OUT/word/codebook.yaml       (``word``) the model's codebook, and a corpus.yaml naming
+                                 it, so that the documents read back with it
     OUT/errors.jsonl             one line per input that failed: file, code, message
     OUT/run.json                 settings, engine, counts, timings and warnings of the
                                  last run (files left out, what a file's reading noted)
@@ -43,11 +45,11 @@ from tr_nlp.batch.engines import Engine, InProcess
 from tr_nlp.batch.lock import folder_lock
 from tr_nlp.batch.manifest import MANIFEST_NAME, Entry, Manifest
 from tr_nlp.batch.work import Result, Task, code_files
-from tr_nlp.coding.store import CARD_FILE, read_card, verify_model_files
+from tr_nlp.coding.store import CARD_FILE, card_codebook, read_card, verify_model_files
 from tr_nlp.coding.suggest import SUGGESTION_COLUMNS
 from tr_nlp.csvsafe import write_csv
 from tr_nlp.errors import InputError, OutputError, path_text
-from tr_nlp.export.folder import safe_stem
+from tr_nlp.export.folder import safe_stem, write_word_config
 from tr_nlp.export.qdpx import MachineLayer, model_user, suggestions_layer
 from tr_nlp.export.tables import atomic_path, check_folder_path, write_json, write_table, write_text
 from tr_nlp.hashing import file_sha256
@@ -207,7 +209,9 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
     """:func:`run_batch` in a checked output folder whose lock this process holds."""
     verify_model_files(model_dir)  # a missing or tampered model fails before any work
     model_sha = model_hash(model_dir)
-    user = model_user(read_card(model_dir)) if word else None  # who the documents' comments are by
+    card = read_card(model_dir) if word else None
+    user = model_user(card) if card is not None else None  # who the documents' comments are by
+    codebook = card_codebook(card, model_dir) if card is not None else None  # beside the documents
     manifest = Manifest(out, replace_damaged=force)
     pending = out / ".combine-pending"
     runner = None if callable(engine) else engine
@@ -265,6 +269,9 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                     progress(result, done, report.total)
         sources = {keys[path]: (path, opts, fmt) for path, opts, fmt in files}
         report.outputs = _combine(manifest, out, rebuild=pending.exists() or force, sources=sources)
+        if word and (out / WORD).is_dir():  # so that the documents read back with the model's codebook
+            why = write_word_config(out / WORD, codebook)[1]
+            report.warnings += [f"{why}: read the documents back with --codebook"] if why else []
         pending.unlink(missing_ok=True)
         report.interviews = sorted(manifest.interview_ids())
     finally:

@@ -471,6 +471,7 @@ def next_segments(
     from tr_nlp.coding import load_model, rank_next
     from tr_nlp.coding.active import chosen_codes
     from tr_nlp.coding.chain import stretches
+    from tr_nlp.coding.store import card_codebook
 
     kind = output_kind(output, force, (*TABLE_SUFFIXES, ".qdpx", ".docx")) if output is not None else None
     project, word = kind == ".qdpx", kind in ("", ".docx")
@@ -497,7 +498,8 @@ def next_segments(
         c.warn(f"{len(ranked)} of the {len(segments)} segment(s) left to code proposed: the other "
                f"{len(segments) - len(ranked)} have fewer than {min_words} words (--min-words; 1 proposes every segment)")
     if output is not None and word:
-        c.out.print(f"next: {output} ({next_word(loaded, ranked, output)})", highlight=False)
+        done = next_word(loaded, ranked, output, card_codebook(theme_model.card, model))
+        c.out.print(f"next: {output} ({done})", highlight=False)
         if not quiet:  # the comments say which passages were read: an interview is not then coded whole
             c.err.print("code the marked passages in Word (reply to each mark naming its codes, or 'none'; or comment "
                         "the passage under your own name), leave tr_nlp's comments, and give the documents as --corpus "

@@ -168,13 +168,15 @@ def output_kind(output: Path, force: bool, suffixes: tuple[str, ...]) -> str:
     return check_file_path(output, (suffix,)).suffix.lower()
 
 
-def _word(output: Path, loaded: Corpus, layers: list[MachineLayer], originals: bool) -> dict[str, str]:
+def _word(output: Path, loaded: Corpus, layers: list[MachineLayer], originals: bool,
+          codebook: Codebook | None = None) -> dict[str, str]:
     """Write the corpus as Word documents (see :mod:`tr_nlp.export.annotate`): one
-    ``.docx``, or a folder of them with the codebook beside them
-    (:func:`~tr_nlp.export.folder.write_word_config`); how each interview was written."""
+    ``.docx``, or a folder of them with the corpus's codebook (else ``codebook``, a
+    model's) beside them (:func:`~tr_nlp.export.folder.write_word_config`); how each
+    interview was written."""
     if output.suffix == "":
         how = write_word_folder(output, loaded.interviews, loaded.codings, layers, originals)
-        book, why = write_word_config(output, loaded.codebook)
+        book, why = write_word_config(output, loaded.codebook or codebook)
         if book is not None:
             c.out.print(f"codebook: {book} (read with the documents)", highlight=False)
         if why is not None:
@@ -247,13 +249,14 @@ def next_project(corpus: list[Path], loaded: Corpus, ranked: pd.DataFrame, outpu
             f"marked by '{layer.user}'" + (f", {len(set(loaded.reviewed))} read before" if loaded.reviewed else ""))
 
 
-def next_word(loaded: Corpus, ranked: pd.DataFrame, output: Path) -> str:
+def next_word(loaded: Corpus, ranked: pd.DataFrame, output: Path, codebook: Codebook | None = None) -> str:
     """Write the passages ``tr-nlp next`` ranked as comments in Word copies of ``loaded``
     (:func:`~tr_nlp.export.qdpx.next_layer`), beside its codings and the passages read
-    before (which the ``.docx`` reader reads back as read); what was done, in words."""
+    before (which the ``.docx`` reader reads back as read), and ``codebook`` (the model's)
+    when the corpus has none; what was done, in words."""
     check_whole(loaded)
     layer = next_layer(ranked, datetime.now())
-    how = _word(output, loaded, [*reviewed_layers(loaded.reviewed), layer], originals=True)
+    how = _word(output, loaded, [*reviewed_layers(loaded.reviewed), layer], originals=True, codebook=codebook)
     return (f"{len(how)} interviews, {len(loaded.codings)} codings, {len(ranked)} passages to code marked by "
             f"'{layer.user}'" + (f", {len(set(loaded.reviewed))} read before" if loaded.reviewed else ""))
 
@@ -266,7 +269,8 @@ def suggestions_out(corpus: list[Path], loaded: Corpus, frame: pd.DataFrame, car
     A ``.qdpx``: from one ``.qdpx`` corpus, that project as it is with the suggestions
     added (this model's earlier ones replaced), else a new project of ``loaded``. Word (a
     ``.docx`` or a folder): each interview as a Word document, a copy of its own ``.docx``
-    where it was read from one (see :func:`_word`), the suggestions as comments.
+    where it was read from one (see :func:`_word`), the suggestions as comments, the
+    model's codebook beside a folder of them when the corpus has none.
     """
     layer = suggestions_layer(frame, model_user(card))
     said = f"{len(layer.codings)} suggestions by '{layer.user}'"
@@ -281,7 +285,9 @@ def suggestions_out(corpus: list[Path], loaded: Corpus, frame: pd.DataFrame, car
     if project:
         _new_project(output, loaded, layers)
         return f"{len(loaded.interviews)} interviews, {len(loaded.codings)} codings, {said}"
-    how = _word(output, loaded, layers, originals=True)
+    from tr_nlp.coding.store import card_codebook
+
+    how = _word(output, loaded, layers, originals=True, codebook=card_codebook(card))
     return f"{len(how)} Word document(s), {len(loaded.codings)} codings and {said} as comments" + _copies(how)
 
 

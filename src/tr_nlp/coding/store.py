@@ -23,10 +23,12 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from tr_nlp.errors import ConfigError, ModelError
+from tr_nlp.codebook import codebook_from_dict
+from tr_nlp.errors import CodebookError, ConfigError, ModelError
 from tr_nlp.export import atomic_path, write_json, write_text
 from tr_nlp.hashing import file_sha256
 from tr_nlp.jsonfile import read_json_object
+from tr_nlp.schema import Codebook
 from tr_nlp.segment import Segmenter
 
 MODEL_FILE, CARD_FILE, README_FILE = "model.skops", "card.json", "README.md"
@@ -140,6 +142,27 @@ def read_card(directory: str | Path) -> dict[str, Any]:
     if not card_path.is_file():
         raise ModelError("E181", directory, detail=f"expected {MODEL_FILE} and {CARD_FILE}")
     return read_json_object(card_path, ModelError, "E184")
+
+
+def card_codebook(card: dict[str, Any], directory: str | Path | None = None) -> Codebook | None:
+    """The codebook a model was trained with, as its card keeps it (``codebook``); None
+    for a model trained without one, or by a tr_nlp that did not keep it.
+
+    Raises
+    ------
+    ModelError
+        E184 when the card's ``codebook`` is not a codebook (the card is not covered by
+        the model file's sha256, so what is read from it is checked).
+    """
+    raw = card.get("codebook")
+    if raw is None:
+        return None
+    try:
+        return codebook_from_dict(raw)
+    except CodebookError as exc:
+        where = Path(directory) / CARD_FILE if directory is not None else None
+        raise ModelError("E184", where, detail=f"its 'codebook' is not what tr-nlp train wrote ({exc.message}); "
+                         "retrain the model or restore its card.json") from None
 
 
 def verify_model_files(directory: str | Path) -> tuple[dict[str, Any], Path]:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tr_nlp.codebook import check_code_names, codebook_hash, with_parent_codes
+from tr_nlp.codebook import check_code_names, codebook_hash, codebook_to_dict, with_parent_codes
 from tr_nlp.coding.chain import stretches
 from tr_nlp.coding.classifier import FINETUNE, make_theme_classifier, parse_objective, reads_context
 from tr_nlp.coding.store import ThemeModel
@@ -313,6 +313,10 @@ def train_model(
         "segmenter": data.segmenter.settings(),
         "codebook_name": codebook.name if codebook else "",
         "codebook_sha256": codebook_hash(codebook) if codebook else "",
+        # so that Word documents of its suggestions read back with it (see card_codebook); not
+        # its examples, often a participant's words, which a card shared with the model must not hold
+        "codebook": codebook_to_dict(replace(codebook, codes=tuple(replace(code, examples=()) for code in codebook.codes)))
+        if codebook else None,
         "versions": library_versions(),
         "intended_use": INTENDED_USE,
         "limits": LIMITS,
