@@ -140,6 +140,42 @@ def test_nouns_of_a_language_that_capitalises_them_are_no_names():
     assert {"karen", "priya", "shah"} <= proper_names(english) and "tablets" not in proper_names(english)
 
 
+SWEDISH = [
+    "Hon ringde mig på sin lediga dag, och det var ju inte något hon behövde göra, alltså.",
+    "Jag hade träffat så många läkare innan, och ingen av dem lyssnade på mig på riktigt.",
+    "Men hon frågade vad jag själv tyckte, och det hade ingen gjort förut, faktiskt.",
+]
+
+
+def test_keywords_leave_out_the_stop_words_of_the_passages_language(monkeypatch):
+    from tr_nlp.topics.language import stop_word_language, stop_words
+
+    assert stop_word_language(GERMAN) == "de" and stop_word_language(SWEDISH) == "sv"
+    assert stop_word_language(["Она мне позвонила в свой выходной, и это было не по работе."]) == "ru"
+    demo = load_corpus([DEMO])
+    assert stop_word_language([iv.text for iv in demo.interviews]) == "en"
+    assert stop_word_language(["Karen, PIP, NHS."]) == stop_word_language([]) == "en"  # too few stop words to tell
+    assert {"och", "att", "inte"} <= stop_words("sv") and "läkare" not in stop_words("sv")
+    assert {"qu", "il"} <= stop_words("fr") and not [w for w in stop_words("fr") if "'" in w]  # cut as keywords are
+    # no word of the list is one the keyword vectorizer would cut otherwise (scikit-learn warns of that)
+    topic_model.build_topic_model(scaled_settings(100), 100, extra_stop_words=sorted(stop_words("fr"))
+                                  ).vectorizer_model.build_analyzer()
+    seen = {}
+
+    def built(*args, extra_stop_words=(), **kwargs):
+        seen["stop"] = set(extra_stop_words)
+        raise RuntimeError("enough")
+
+    monkeypatch.setattr(topic_model, "build_topic_model", built)
+    for texts, language in ((SWEDISH, "sv"), (GERMAN, "de")):
+        with pytest.raises(RuntimeError, match="enough"):
+            topic_model.fit_topics(texts, np.zeros((len(texts), 4), dtype=np.float32))
+        assert stop_words(language) <= seen["stop"] and not {"läkare", "ärztin", "gespräch"} & seen["stop"]
+    with pytest.raises(RuntimeError, match="enough"):
+        topic_model.fit_topics(["She rang me on her day off, and Karen came too."] * 3, np.zeros((3, 4)))
+    assert seen["stop"] == {"karen"}  # English: names only, the English list being there always
+
+
 def test_settings_scale_with_corpus_size():
     small, large = scaled_settings(100), scaled_settings(5000)
     assert small.min_cluster_size == 5 and large.min_cluster_size == 12

@@ -62,7 +62,8 @@ def discover_cmd(
                      merge=not no_merge, centre=centre)
     paths = write_discovery(found, output)
     if not quiet:
-        c.err.print(f"{found.remainder.summary()}; clustering: {found.method}, {found.centring_note()}; "
+        stops = f"; keywords leave out '{found.language}' stop words too" if found.language != "en" else ""
+        c.err.print(f"{found.remainder.summary()}; clustering: {found.method}, {found.centring_note()}{stops}; "
                     f"{found.seconds:.0f} s", highlight=False)
     print_candidates(found)
     c.out.print(f"candidates: {paths['candidates']}", highlight=False)

@@ -60,6 +60,7 @@ class Discovery:
     layout: list[dict[str, Any]] = field(default_factory=list)  # the topic map: see topic_map()
     centring: dict[str, Any] = field(default_factory=dict)       # see tr_nlp.topics.centring
     interviews: list[str] = field(default_factory=list)          # ids of every interview searched
+    language: str = "en"  # whose stop words keywords leave out besides English ones (see tr_nlp.topics.language)
 
     def centring_note(self) -> str:
         """How passages were clustered, e.g. "centred within interviews (between-interview share 0.034, limit 0.08)"."""
@@ -82,6 +83,7 @@ class Discovery:
             "centring": self.centring,
             "map": self.layout,
             "interview_ids": self.interviews,
+            "stop_words": self.language,
         }
 
 
@@ -164,7 +166,7 @@ def discover(
                      topic_map(candidates, np.asarray(fit.labels), embeddings, centroids),
                      {"centred": centred, "decided": "auto" if centre is None else "given",
                       "between_interview_share": round(share, 4), "subject_share_limit": SUBJECT_SHARE},
-                     sorted(interviews))
+                     sorted(interviews), fit.language)
 
 
 def topic_map(candidates: list[Candidate], labels: np.ndarray, embeddings: np.ndarray,

@@ -36,6 +36,7 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from tr_nlp.features.embeddings import EmbeddingCache, embed_texts
+from tr_nlp.topics.language import stop_word_language, stop_words
 from tr_nlp.topics.remainder import FILLERS, KEYWORD_PATTERN
 
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | FILLERS)
@@ -339,6 +340,7 @@ class TopicFit:
     keywords: dict[int, list[str]]     # topic -> keywords, best first
     method: str                        # clustering used: hdbscan or agglomerative
     settings: TopicSettings
+    language: str = "en"               # whose stop words keywords leave out (see tr_nlp.topics.language)
 
 
 def fit_topics(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0,
@@ -346,13 +348,16 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0,
     """Fit the topic model on ``texts`` with their precomputed ``embeddings``.
 
     ``layouts`` overrides how many UMAP layouts are read side by side (default:
-    :attr:`TopicSettings.layouts`).
+    :attr:`TopicSettings.layouts`). Keywords leave out names and the stop words of the
+    language of ``texts`` (:func:`~tr_nlp.topics.language.stop_word_language`) besides English ones.
     """
     settings = scaled_settings(len(texts))
     if layouts is not None:
         settings = replace(settings, layouts=layouts)
-    model = build_topic_model(settings, len(texts), seed, cache, extra_stop_words=proper_names(texts))
+    language = stop_word_language(texts)
+    extra = proper_names(texts) | (stop_words(language) if language != "en" else set())
+    model = build_topic_model(settings, len(texts), seed, cache, extra_stop_words=sorted(extra))
     topics, _ = model.fit_transform(list(texts), embeddings)
     keywords = {int(t): [w for w, score in words if w] for t, words in model.get_topics().items() if t != -1}
-    return TopicFit(np.asarray(topics, dtype=int), keywords, model.hdbscan_model.method_, settings)
+    return TopicFit(np.asarray(topics, dtype=int), keywords, model.hdbscan_model.method_, settings, language)
 
