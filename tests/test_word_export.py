@@ -9,7 +9,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import DEMO, with_replies, without_examples
+from conftest import DEMO, with_replies, without_examples, yaml_bomb
 from tr_nlp.cli import app
 from tr_nlp.export.annotate import write_word_folder
 from tr_nlp.export.qdpx import MachineCoding, MachineLayer
@@ -193,6 +193,8 @@ def test_the_codebook_is_not_written_over_a_team_s_own_files(tmp_path):
     bare.mkdir()
     _write(bare / "corpus.yaml", "name: team\n")
     assert f"{bare / 'corpus.yaml'} is not tr_nlp's and names no codebook" in write_word_config(bare, book)[1]
+    _write(bare / "corpus.yaml", yaml_bomb())  # read safely, whatever it holds
+    assert "is not tr_nlp's and names no codebook" in write_word_config(bare, book)[1]
     team = tmp_path / "team"
     team.mkdir()
     _write(team / "codebook.yaml", "codes: [x]\n")

@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from tr_nlp.codebook import dump_codebook
+from tr_nlp.codebook import dump_codebook, load_yaml
+from tr_nlp.errors import TrNlpError
 from tr_nlp.export.tables import write_table, write_text
 from tr_nlp.ingest.codings import codings_frame_with_text
 from tr_nlp.schema import Codebook, Coding, Interview, Reviewed
@@ -157,16 +158,15 @@ def write_word_config(folder: str | Path, codebook: Codebook | None) -> tuple[Pa
     if codebook is None or not len(codebook):
         return None, None
     config, book = folder / "corpus.yaml", folder / "codebook.yaml"
-    held = config.read_text(encoding="utf-8", errors="replace") if config.is_file() else None
-    if held is not None and not held.startswith(WORD_CONFIG_MARK):
+    if config.is_file() and not _word_config(config):
         try:
-            data = yaml.safe_load(held)
-        except yaml.YAMLError:
+            data = load_yaml(config)  # safely: a team's file, whatever it holds
+        except TrNlpError:
             data = None
         if isinstance(data, dict) and data.get("codebook"):
             return None, None  # the team's corpus.yaml names its codebook
         return None, f"{config} is not tr_nlp's and names no codebook, so the codebook was not written beside the documents"
-    if book.is_file() and held is None:
+    if book.is_file() and not config.is_file():
         return None, f"{book} is not tr_nlp's, so the codebook was not written beside the documents"
     written = write_text(dump_codebook(codebook), book)
     write_text(f"{WORD_CONFIG_MARK}: reading this folder reads its codebook with them.\n"
@@ -174,3 +174,9 @@ def write_word_config(folder: str | Path, codebook: Codebook | None) -> tuple[Pa
                + yaml.safe_dump({"name": codebook.name or folder.name, "codebook": "codebook.yaml"},
                                 sort_keys=False, allow_unicode=True), config)
     return written, None
+
+
+def _word_config(path: Path) -> bool:
+    """Whether ``path`` is a ``corpus.yaml`` :func:`write_word_config` wrote."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return handle.read(len(WORD_CONFIG_MARK)) == WORD_CONFIG_MARK
