@@ -157,6 +157,7 @@ def test_keywords_leave_out_the_stop_words_of_the_passages_language(monkeypatch)
     assert stop_word_language(["Karen, PIP, NHS."]) == stop_word_language([]) == "en"  # too few stop words to tell
     assert {"och", "att", "inte"} <= stop_words("sv") and "läkare" not in stop_words("sv")
     assert {"qu", "il"} <= stop_words("fr") and not [w for w in stop_words("fr") if "'" in w]  # cut as keywords are
+    assert stop_words("xx") == frozenset() and stop_word_language(SWEDISH, ("xx", "sv")) == "sv"  # none in spaCy
     # no word of the list is one the keyword vectorizer would cut otherwise (scikit-learn warns of that)
     topic_model.build_topic_model(scaled_settings(100), 100, extra_stop_words=sorted(stop_words("fr"))
                                   ).vectorizer_model.build_analyzer()

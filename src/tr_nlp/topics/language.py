@@ -47,14 +47,15 @@ def stop_words(language: str) -> frozenset[str]:
 
 def _spacy_list(language: str) -> set[str]:
     """spaCy's ``spacy/lang/LANGUAGE/stop_words.py``, run alone: importing it as a module
-    would first import its language (French's takes 5.8 s, for its tokenizer's rules)."""
+    would first import its language (French's takes 5.8 s, for its tokenizer's rules).
+    Empty when this spaCy has no such file: that language is then never told."""
     spec = importlib.util.find_spec("spacy")  # finds the package without importing it
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError("spaCy is not installed")
+        return set()
     path = Path(spec.submodule_search_locations[0]) / "lang" / language / "stop_words.py"
     found = importlib.util.spec_from_file_location(f"_tr_nlp_stop_words_{language}", path)
-    if found is None or found.loader is None:
-        raise ImportError(f"no stop words for '{language}' in spaCy ({path})")
+    if not path.is_file() or found is None or found.loader is None:
+        return set()
     module = importlib.util.module_from_spec(found)
     found.loader.exec_module(module)
     return set(module.STOP_WORDS)
