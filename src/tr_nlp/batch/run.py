@@ -45,7 +45,7 @@ from tr_nlp.batch.engines import Engine, InProcess
 from tr_nlp.batch.lock import folder_lock
 from tr_nlp.batch.manifest import MANIFEST_NAME, Entry, Manifest
 from tr_nlp.batch.work import Result, Task, code_files
-from tr_nlp.coding.store import CARD_FILE, card_codebook, read_card, verify_model_files
+from tr_nlp.coding.store import CARD_FILE, card_codebook, verify_model_files
 from tr_nlp.coding.suggest import SUGGESTION_COLUMNS
 from tr_nlp.csvsafe import write_csv
 from tr_nlp.errors import InputError, OutputError, path_text
@@ -207,11 +207,10 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
          options: ReadOptions, engine: Engine | Callable[[int], Engine], force: bool, progress: Progress | None,
          t0: float, word: bool = False) -> BatchReport:
     """:func:`run_batch` in a checked output folder whose lock this process holds."""
-    verify_model_files(model_dir)  # a missing or tampered model fails before any work
+    card, _ = verify_model_files(model_dir)  # a missing or tampered model fails before any work
     model_sha = model_hash(model_dir)
-    card = read_card(model_dir) if word else None
-    user = model_user(card) if card is not None else None  # who the documents' comments are by
-    codebook = card_codebook(card, model_dir) if card is not None else None  # beside the documents
+    user = model_user(card) if word else None  # who the documents' comments are by
+    codebook = card_codebook(card, model_dir) if word else None  # beside the documents
     manifest = Manifest(out, replace_damaged=force)
     pending = out / ".combine-pending"
     runner = None if callable(engine) else engine

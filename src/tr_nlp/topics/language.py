@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from tr_nlp.topics.remainder import KEYWORD_PATTERN
+from tr_nlp.topics.remainder import KEYWORD
 
 #: Languages written with spaces between words whose stop words (spaCy's lists) keywords
 #: may leave out besides English ones.
@@ -34,15 +33,13 @@ LANGUAGES = ("ar", "cs", "da", "de", "el", "es", "fa", "fi", "fr", "he", "hi", "
 #: The least share of the words another language's stop words must cover to be taken for it.
 MIN_COVER = 0.2
 
-_KEYWORD = re.compile(KEYWORD_PATTERN)
-
 
 @functools.cache
 def stop_words(language: str) -> frozenset[str]:
     """``language``'s stop words (``"en"``: scikit-learn's list; else spaCy's), cut into
     words as keywords are (``qu'il`` gives ``qu`` and ``il``), lower-cased."""
     listed = ENGLISH_STOP_WORDS if language == "en" else _spacy_list(language)
-    return frozenset(word.lower() for entry in listed for word in _KEYWORD.findall(entry))
+    return frozenset(word.lower() for entry in listed for word in KEYWORD.findall(entry))
 
 
 def _spacy_list(language: str) -> set[str]:
@@ -64,7 +61,7 @@ def _spacy_list(language: str) -> set[str]:
 def stop_word_language(texts: Sequence[str], languages: Sequence[str] = LANGUAGES) -> str:
     """The language of ``texts``: the one of ``languages`` whose stop words cover the most
     of their words, if that is at least :data:`MIN_COVER` and more than English's; else ``"en"``."""
-    words = [word.lower() for text in texts for word in _KEYWORD.findall(text)]
+    words = [word.lower() for text in texts for word in KEYWORD.findall(text)]
     if not words:
         return "en"
 

@@ -37,7 +37,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from tr_nlp.features.embeddings import EmbeddingCache, embed_texts
 from tr_nlp.topics.language import stop_word_language, stop_words
-from tr_nlp.topics.remainder import FILLERS, KEYWORD_PATTERN
+from tr_nlp.topics.remainder import FILLERS, KEYWORD, KEYWORD_PATTERN
 
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | FILLERS)
 
@@ -277,7 +277,6 @@ def cached_embedder(cache: EmbeddingCache) -> Any:
     return CachedEmbedder()
 
 
-_TOKEN = re.compile(KEYWORD_PATTERN)  # the words keywords are made of
 _SENTENCE_END = re.compile(r"[.!?:;\"\u201c\u2018(\[\]]\s*$")
 
 
@@ -298,7 +297,7 @@ def proper_names(texts: Sequence[str], share: float = 0.8, most: float = 0.12) -
     title: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
     for text in texts:
-        for match in _TOKEN.finditer(text):
+        for match in KEYWORD.finditer(text):  # the words keywords are made of
             word = match.group()
             if _SENTENCE_END.search(text[max(0, match.start() - 3):match.start()]) or match.start() == 0:
                 continue  # sentence-initial: capitalised anyway

@@ -48,6 +48,7 @@ FILLERS = NON_SPEECH | frozenset(
 LETTER = r"[^\W\d_]"
 #: The words topic keywords are made of: two letters or more, cut at apostrophes.
 KEYWORD_PATTERN = rf"(?u)\b{LETTER}{LETTER}+\b"
+KEYWORD = re.compile(KEYWORD_PATTERN)
 _WORD = re.compile(rf"{LETTER}+(?:['\u2019]{LETTER}+)*")
 
 
