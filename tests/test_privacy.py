@@ -312,6 +312,18 @@ def test_words_that_may_be_names_are_those_capitalised_inside_a_sentence_and_nev
     assert found[0].example == "Well Mags came round. Mags's the one who, um,"  # its first, no word cut
 
 
+def test_stutters_restarts_and_fillers_written_with_a_capital_are_no_names():
+    # as AnnoMI's transcribers write them: a restart after a broken-off word, a word said
+    # again, a filler quoted inside a sentence, a turn opening with a mark of non-speech;
+    # a name said twice and Anne-Marie stay listed
+    speech = ("[sighs] Mechanic, I-- Don't-don't misunderstand me. I don't know, those are the-- Th-those guts. "
+              "But maybe I-maybe I will, you're thinking, 'Hmm, why?' and go, 'Woah.' Yeah, Mh-hmm, with "
+              "Jake-Jake and B-Bill, and Anne-Marie, the well-known- Well-known, yes.")
+    interviews = [Interview("i1", speech, (Turn("P", "participant", 0, len(speech)),))]
+    found = name_candidates(Corpus(interviews), Pseudonymiser())
+    assert [c.word for c in found] == ["Anne-Marie", "B-Bill", "Jake-Jake"]
+
+
 def test_a_name_also_written_in_an_address_is_still_listed_and_addresses_are_not():
     # "okafor" in lower case inside an e-mail address is not the word "okafor": Dr Okafor
     # is a name; the street in an address and a web address are replaced anyway

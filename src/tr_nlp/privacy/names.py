@@ -6,7 +6,9 @@ lists her. Without a named-entity model (none ships for offline use), the transc
 themselves tell most names apart: a name is written with a capital letter wherever it
 stands, a word only at the start of a sentence. So a word written with a capital inside a
 sentence, and never in lower case anywhere in the corpus, is listed, with how often it
-occurs and one example. A name that is also a word ("Rose", "Will", "Hope") is missed when
+occurs and one example. Parts of a word joined by hyphens are taken one by one, so a
+stutter or a restart ("Th-those", "I-maybe", "Don't-don't") is not listed while
+"Anne-Marie" is; fillers ("Hmm", "Mh-hmm", "Woah") never are. A name that is also a word ("Rose", "Will", "Hope") is missed when
 the word occurs in lower case too, and a place or brand is listed like a name (places can
 identify too); the list is for review, not a verdict.
 
@@ -25,6 +27,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from tr_nlp.fillers import FILLERS
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy.corpus import register_speakers
 from tr_nlp.privacy.pseudonymise import Pseudonymiser
@@ -70,13 +73,14 @@ def name_candidates(corpus: Corpus, pseudonymiser: Pseudonymiser) -> list[NameCa
             for m in _WORD.finditer(_without_details(speech, pseudonymiser)):
                 word = _CLITIC.sub("", m.group())
                 if word.islower():
-                    lower.add(word.casefold())
+                    folded = _fold(word)
+                    lower.update((folded, *folded.split("-")))  # "well-known": "well", "known" too
                 elif word[0].isupper() and not word.isupper() and not _starts_sentence(speech, m.start()):
                     inside[word].append((interview.id, _example(speech, m.start(), m.end())))
     found = [
         NameCandidate(word, len(seen), len({iid for iid, _ in seen}), seen[0][1])
         for word, seen in inside.items()
-        if word.casefold() not in lower and not _not_a_name(word) and not pseudonymiser.knows(word)
+        if _may_name(word, lower, pseudonymiser)
     ]
     return sorted(found, key=lambda c: (-c.count, c.word.casefold()))
 
@@ -99,6 +103,31 @@ def names_file(candidates: list[NameCandidate]) -> str:
                             for c in candidates)
 
 
+def _may_name(word: str, lower: set[str], pseudonymiser: Pseudonymiser) -> bool:
+    """Whether a part of ``word`` (written with a capital inside a sentence) may be a name
+    ``pseudonymiser`` lacks: a part never written in lower case (``lower``), neither one of
+    :data:`_NOT_NAMES` nor a filler, nor the start of the next part, said again whole ("Th-those").
+
+    >>> lower = {"those", "maybe", "don't"}
+    >>> [_may_name(w, lower, Pseudonymiser(["Karen"])) for w in
+    ...  ("Th-those", "I-maybe", "Don't-don't", "Mh-hmm", "Karen-Karen", "B-Bill", "Anne-Marie")]
+    [False, False, False, False, False, True, True]
+    """
+    parts = word.split("-")
+    folded = [_fold(part) for part in parts]
+    return any(
+        not (i + 1 < len(parts) and folded[i + 1].startswith(folded[i]))
+        and folded[i] not in lower and folded[i] not in FILLERS
+        and not _not_a_name(part) and not pseudonymiser.knows(part)
+        for i, part in enumerate(parts)
+    )
+
+
+def _fold(word: str) -> str:
+    """``word`` in lower case, with a typographic apostrophe written ``'``."""
+    return word.replace("\u2019", "'").casefold()
+
+
 def _not_a_name(word: str) -> bool:
     """Whether ``word`` is one of :data:`_NOT_NAMES` (or its plural: "Mondays"), a stutter
     of them ("I'm-I'm", "I-I've"), or an acronym's plural ("STDs").
@@ -108,7 +137,7 @@ def _not_a_name(word: str) -> bool:
     """
     if word[:-1].isupper() and word.endswith("s"):
         return True
-    parts = word.replace("\u2019", "'").casefold().split("-")
+    parts = _fold(word).split("-")
     return all(part in _NOT_NAMES or part.removesuffix("s") in _NOT_NAMES for part in parts)
 
 
@@ -126,8 +155,18 @@ def _without_details(speech: str, pseudonymiser: Pseudonymiser) -> str:
 
 
 def _starts_sentence(speech: str, position: int) -> bool:
-    """Whether the word at ``position`` opens the turn or a sentence (after ``. ! ? : ;``)."""
+    """Whether the word at ``position`` opens the turn or a sentence (after ``. ! ? : ;``),
+    transcribers' marks (``[sighs]``, ``(pause)``) before it aside.
+
+    >>> [_starts_sentence(s, len(s) - 5) for s in ("[sighs] Karen", "Yes. (pause) Karen", "so (Karen")]
+    [True, True, False]
+    """
     before = speech[:position].rstrip(_OPENERS)
+    while before.endswith(("]", ")")):
+        opening = before.rfind("[" if before[-1] == "]" else "(")
+        if opening < 0:
+            break
+        before = before[:opening].rstrip(_OPENERS)
     return not before or before[-1] in _SENTENCE_END
 
 

@@ -36,8 +36,9 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from tr_nlp.features.embeddings import EmbeddingCache, embed_texts
+from tr_nlp.fillers import FILLERS
 from tr_nlp.topics.language import stop_word_language, stop_words
-from tr_nlp.topics.remainder import FILLERS, KEYWORD, KEYWORD_PATTERN
+from tr_nlp.topics.remainder import KEYWORD, KEYWORD_PATTERN
 
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | FILLERS)
 

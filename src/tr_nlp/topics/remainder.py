@@ -28,22 +28,12 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.features.context import context_frame
+from tr_nlp.fillers import FILLERS
 from tr_nlp.schema import Interview, Segment
 
 if TYPE_CHECKING:
     from tr_nlp.coding.store import ThemeModel
 
-#: Transcribers' marks of non-speech events ("[laughs]", "(pause)"): never a topic word.
-NON_SPEECH = frozenset("laughs laughing laughter laugh sighs sigh pause pauses inaudible crosstalk "
-                       "coughs cough unclear overlapping".split())
-#: Interview fillers and backchannels: removed from topic words and, alone, from the remainder.
-FILLERS = NON_SPEECH | frozenset(
-    "yeah yes yep yup no nope nah mm mmm mhm hm hmm uh huh um umm erm er ah oh okay ok right "
-    "sure like know mean just really well sort kind things thing stuff got gonna wanna dunno "
-    "guess suppose think said says say actually basically literally honestly obviously "
-    "alright anyway ve ll don didn doesn isn wasn wouldn couldn ain im cos cause "
-    "lot bit way bloody gotta innit".split()
-)
 #: A letter of any alphabet (``\\w`` but digits and ``_``).
 LETTER = r"[^\W\d_]"
 #: The words topic keywords are made of: two letters or more, cut at apostrophes.
