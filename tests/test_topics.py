@@ -148,7 +148,8 @@ SWEDISH = [
 
 
 def test_keywords_leave_out_the_stop_words_of_the_passages_language(monkeypatch):
-    from tr_nlp.topics.language import stop_word_language, stop_words
+    from tr_nlp.fillers import SPOKEN_FILLERS
+    from tr_nlp.topics.language import LANGUAGES, stop_word_language, stop_words
 
     assert stop_word_language(GERMAN) == "de" and stop_word_language(SWEDISH) == "sv"
     assert stop_word_language(["Она мне позвонила в свой выходной, и это было не по работе."]) == "ru"
@@ -156,6 +157,11 @@ def test_keywords_leave_out_the_stop_words_of_the_passages_language(monkeypatch)
     assert stop_word_language([iv.text for iv in demo.interviews]) == "en"
     assert stop_word_language(["Karen, PIP, NHS."]) == stop_word_language([]) == "en"  # too few stop words to tell
     assert {"och", "att", "inte"} <= stop_words("sv") and "läkare" not in stop_words("sv")
+    # and the fillers of speech the written lists lack, each a whole keyword of a language told
+    assert {"precis", "liksom", "typ"} <= stop_words("sv") and "genau" in stop_words("de")
+    assert all(words <= stop_words(language) and language in LANGUAGES
+               for language, words in SPOKEN_FILLERS.items())
+    assert not {"precis", "genau", "ouais"} & stop_words("en")  # English keywords keep them
     assert {"qu", "il"} <= stop_words("fr") and not [w for w in stop_words("fr") if "'" in w]  # cut as keywords are
     assert stop_words("xx") == frozenset() and stop_word_language(SWEDISH, ("xx", "sv")) == "sv"  # none in spaCy
     # no word of the list is one the keyword vectorizer would cut otherwise (scikit-learn warns of that)

@@ -18,3 +18,22 @@ FILLERS = NON_SPEECH | frozenset(
     "alright anyway ve ll don didn doesn isn wasn wouldn couldn ain im cos cause "
     "lot bit way bloody gotta innit wow whoa woah argh ugh oops".split()
 )
+#: Fillers and backchannels of spoken Swedish, German, French... that the language's
+#: stop-word list (spaCy's) lacks, as it is made of written text: topic keywords of
+#: passages in that language leave them out (:func:`tr_nlp.topics.language.stop_words`).
+SPOKEN_FILLERS: dict[str, frozenset[str]] = {
+    language: frozenset(words.split()) for language, words in {
+        "da": "ja nej nå øh øhm jamen okay altså",
+        "de": "jo nee ne genau halt naja äh ähm öhm hm okay irgendwie quasi sozusagen eigentlich",
+        "es": "eh vale ajá mmm",
+        "fi": "juu tota niinku okei öö",
+        "fr": "oui ouais non euh bah ben bon hein",
+        "it": "sì eh ehm cioè boh insomma vabbè",
+        "nb": "jo nei eh ehm liksom okei sånn altså akkurat",
+        "nl": "nee uh eh ehm uhm nou oké okee inderdaad hè hoor zeg",
+        "pl": "znaczy yyy eee aha",
+        "pt": "né hum ahn tá",
+        "ru": "типа угу",
+        "sv": "jo nä precis asså liksom typ ba ju väl okej jaa jaha jaså nähä öh äh eh nja visst aa",
+    }.items()
+}
