@@ -356,6 +356,48 @@ def test_an_input_whose_outputs_were_deleted_is_coded_again(incoming, model, tmp
     assert outputs(out) == before
 
 
+def test_an_input_moved_is_not_coded_again_and_one_moved_and_changed_is_coded_with_force(model, tmp_path):
+    # an input moved since it was coded failed with E161 against its own earlier row, even
+    # with --force: moving the input folder failed every input
+    inbox, archive, out = tmp_path / "inbox", tmp_path / "archive", tmp_path / "out"
+    inbox.mkdir()
+    archive.mkdir()
+    shutil.copy(DEMO / "interviews" / "demo15.txt", inbox / "demo15.txt")
+    (inbox / "site-a.csv").write_text("interview_id,speaker,text\np01,P,She rang me back when she said she would.\n",
+                                      encoding="utf-8")
+    (inbox / "p02.txt").write_text("I: Who helped?\nP: The nurse sat with me and listened to me.\n", encoding="utf-8")
+    assert run_batch([inbox], model, out).coded == 3
+    before = outputs(out)
+    (inbox / "demo15.txt").rename(archive / "demo15.txt")  # moved
+    (inbox / "site-a.csv").rename(archive / "site-a-2024.csv")  # moved and renamed: its ids are in it
+    (inbox / "p02.txt").rename(archive / "p02-final.txt")  # renamed: its id is its name, a new interview
+    again = run_batch([archive, inbox], model, out)
+    assert (again.coded, again.skipped, again.failed) == (1, 2, [])
+    after = outputs(out)
+    for name in ("interviews/demo15.csv", "interviews/p01.csv", "interviews/p02.csv"):  # p02's kept, as a deleted input's
+        assert after[name] == before[name].replace(b"site-a.csv", b"site-a-2024.csv")  # the file's new name
+    assert "p02-final" in set(pd.read_parquet(out / "suggestions.parquet").interview_id)
+    with sqlite3.connect(out / "manifest.sqlite") as db:
+        assert sorted(Path(p).name for (p,) in db.execute("SELECT path FROM files")) == [
+            "demo15.txt", "p02-final.txt", "p02.txt", "site-a-2024.csv"]
+    assert len(list((out / "suggestions.parquet").glob("*.parquet"))) == 4
+    assert run_batch([archive, inbox], model, out).skipped == 3  # and done there from now on
+    # moved back and changed: that interview edited, or another of its name? A run cannot tell
+    (archive / "demo15.txt").rename(inbox / "demo15.txt")
+    with (inbox / "demo15.txt").open("a", encoding="utf-8") as f:
+        f.write("\nParticipant: One more thing, she always rang back.\n")
+    changed = run_batch([inbox], model, out)
+    assert [(Path(e.path).name, e.code) for e in changed.failed] == [("demo15.txt", "E167")]
+    assert "run again with --force" in (out / "errors.jsonl").read_text(encoding="utf-8")
+    assert (out / "interviews" / "demo15.csv").read_bytes() == after["interviews/demo15.csv"]  # nothing lost
+    forced = run_batch([inbox], model, out, force=True)
+    assert forced.failed == [] and "always rang back" in (out / "interviews" / "demo15.csv").read_text(encoding="utf-8")
+    dataset = pd.read_parquet(out / "suggestions.parquet")
+    assert dataset[dataset.interview_id == "demo15"].text.str.contains("always rang back").any()
+    assert len(list((out / "suggestions.parquet").glob("*.parquet"))) == 4  # its earlier part is gone
+    assert (out / "errors.jsonl").read_text() == ""
+
+
 def test_an_interview_without_segments_gets_an_empty_table_and_is_not_redone(model, tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "asks.txt").write_text("Interviewer: Hello?\nInterviewer: Are you there?\n", encoding="utf-8")

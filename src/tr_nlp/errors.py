@@ -119,7 +119,10 @@ class Errors:
     )
     # --- corpus configs and settings ------------------------------------------------
     E160 = "invalid corpus config: {detail}"
-    E161 = "duplicate interview id '{interview_id}' (also in {other}); ids must be unique"
+    E161 = (
+        "duplicate interview id '{interview_id}' (also in {other}); ids must be unique: an interview's id is its "
+        "file's name unless the file gives one: rename one of the files, or code it into another output folder"
+    )
     E162 = "invalid roles mapping: {detail}"
     E163 = "invalid option: {detail}"
     E164 = "spaCy pipeline '{name}' is not installed; install it with pip, or omit --spacy-model"
@@ -131,6 +134,11 @@ class Errors:
         "interview id '{interview_id}' is also in {other}, with another text ({differ}); ids must be unique: rename "
         "one of the files (or sources). Copies of a project that coders coded apart are read as one only "
         "where their texts are the same or nearly (a word corrected here and there)"
+    )
+    E167 = (
+        "interview id '{interview_id}' was coded from {other}, which is no longer there, and this file differs "
+        "from it: if it is that interview moved and changed, run again with --force to code it in its place "
+        "(its earlier suggestions are replaced); if it is another interview, rename the file"
     )
     # --- outputs --------------------------------------------------------------------
     E170 = "cannot write output ({detail}); check that the folder exists and is writable"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -94,6 +94,8 @@ class Manifest:
         try:
             db.executescript(_SCHEMA)
             problem = _damage(db)
+            if not problem:  # for done_with (inputs moved since): on tables of the shape checked
+                db.execute("CREATE INDEX IF NOT EXISTS files_by_sha ON files (sha)")
         except sqlite3.OperationalError as exc:  # locked, read-only, disk full...
             db.close()
             raise OutputError("E170", self.path, detail=exc) from None
@@ -122,9 +124,14 @@ class Manifest:
         """Every interview id a done input produced."""
         return [str(row[0]) for row in self._db.execute("SELECT interview_id FROM interviews")]
 
-    def record(self, entry: Entry) -> None:
-        """Replace ``entry.path``'s row and its interviews, in one transaction."""
+    def record(self, entry: Entry, replaces: Sequence[str] = ()) -> None:
+        """Replace ``entry.path``'s row and its interviews, and delete the rows of the
+        inputs ``replaces`` names (inputs moved away, whose work ``entry`` takes over),
+        in one transaction."""
         with self._db:
+            for path in replaces:
+                self._db.execute("DELETE FROM files WHERE path = ?", (path,))
+                self._db.execute("DELETE FROM interviews WHERE path = ?", (path,))
             self._db.execute("DELETE FROM interviews WHERE path = ?", (entry.path,))
             self._db.execute(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -134,6 +141,12 @@ class Manifest:
             if entry.status == "done":
                 self._db.executemany("INSERT INTO interviews VALUES (?, ?)",
                                      [(iid, entry.path) for iid in entry.interviews])
+
+    def done_with(self, sha: str, job: str) -> list[Entry]:
+        """The done rows of inputs of these bytes (sha256) coded for this job, by path."""
+        rows = self._db.execute("SELECT * FROM files WHERE sha = ? AND job = ? AND status = 'done' ORDER BY path",
+                                (sha, job))
+        return [_entry(row) for row in rows]
 
     def entries(self) -> Iterator[Entry]:
         """Every row, ordered by input path (so combined outputs do not depend on timing)."""

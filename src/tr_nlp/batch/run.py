@@ -24,17 +24,20 @@ running it again therefore redoes at most the files that were in flight, and giv
 same outputs as a run that was never interrupted. Inputs that failed are tried again on
 every run (a bad file fails again in milliseconds; a failure with a passing cause, such
 as a worker out of memory, is not kept for good), and so are inputs whose outputs were
-deleted since. A damaged manifest is refused (E175) unless ``force`` starts a new one.
+deleted since. An input moved or renamed since it was coded is not coded again: its row
+follows it (:func:`_moved`). A damaged manifest is refused (E175) unless ``force`` starts a new one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +166,8 @@ def run_batch(
         these settings; an input edited since is coded but not counted) and its engine is
         closed when the run ends.
     force : bool
-        Redo every input, even those the manifest says are done; replace a damaged manifest.
+        Redo every input, even those the manifest says are done; code an input moved and
+        changed in the place of its old path (E167 without); replace a damaged manifest.
     progress : callable, optional
         Called after each input with (result, or None for a skipped input; done; total).
     word : bool
@@ -237,6 +241,9 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                     sha = file_sha256(path)
                 except OSError as exc:
                     sha = f"unreadable: {exc.strerror or exc}"
+                if entry is None and not force:  # moved or renamed here since it was coded?
+                    entry = _moved(key, sha, job, manifest, out, pending, partial(_ids, path, opts, fmt))
+                    finished[path] = entry is not None
                 if finished[path] and entry is not None and entry.sha == sha \
                         and (user is None or _add_documents(path, opts, fmt, entry, out, user, report)):
                     report.skipped += 1
@@ -256,7 +263,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
             if any(r.ok or (p is not None and p.status == "done") for r, p in zip(results, previous)):
                 pending.touch()  # the combined CSV is stale until _combine has run
             for result, (prior, job) in zip(results, flight):
-                entry = _store(result, prior, manifest, out, job, names, user)
+                entry = _store(result, prior, manifest, out, job, names, user, take_over=force)
                 done += 1
                 if entry.status == "failed":
                     report.failed.append(entry)
@@ -348,25 +355,26 @@ def _files_of(out: Path, interview_id: str) -> tuple[Path, Path]:
 
 
 def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path,
-           job: str, names: dict[str, str], user: str | None = None) -> Entry:
+           job: str, names: dict[str, str], user: str | None = None, take_over: bool = False) -> Entry:
     """Write one input's outputs atomically, commit its manifest row, then drop stale outputs.
 
-    ``previous`` is the input's manifest row before this run (None for a new input);
-    ``names`` (see :func:`_clash`) is kept up to date. With a ``user`` (the model's, as
-    :func:`~tr_nlp.export.qdpx.model_user` names it) each interview is written as a Word
+    ``previous`` is the input's manifest row before this run (None for a new input); with
+    ``take_over``, the rows of inputs gone from disk whose interviews it has now are
+    replaced by its own (see :func:`_clash`). ``names`` (see :func:`_clash`) is kept up
+    to date. With a ``user`` (the model's, as :func:`~tr_nlp.export.qdpx.model_user` names it) each interview is written as a Word
     document too, its suggestions comments by that user; without one, documents an earlier
     run wrote of its interviews are removed, as they no longer show its suggestions.
     """
     task = result.task
     code, message = result.code, result.message
-    clash = _clash(result, manifest, names) if result.ok else None
+    clash = _clash(result, manifest, names, take_over) if result.ok else None
     if clash is not None:
         code, message = clash.code, str(clash)
     if code is not None:
         entry = Entry(task.path, task.sha, job, "failed", None, result.interviews, 0, code, message, result.seconds)
     else:
         assert result.rows is not None
-        part = f"part-{hashlib.sha256(task.path.encode()).hexdigest()[:12]}-{task.sha[:12]}.parquet"
+        part = _part_name(task.path, task.sha)
         write_table(result.rows, out / DATASET / part)
         by_interview = {str(iid): rows for iid, rows in result.rows.groupby("interview_id", sort=True)}
         texts = {interview.id: interview for interview in result.texts}
@@ -380,16 +388,21 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
                 _write_word(document, texts[interview_id], suggestions_layer(rows, user))
         entry = Entry(task.path, task.sha, job, "done", part, result.interviews, result.segments,
                       seconds=result.seconds)
-    manifest.record(entry)
+    # with take_over, inputs gone from disk whose interviews this one has now: their rows go
+    owners = {manifest.owner(iid) for iid in result.interviews} if entry.status == "done" else set()
+    displaced = [e for owner in sorted(owners - {None, task.path}) if (e := manifest.get(str(owner))) is not None]
+    manifest.record(entry, replaces=[e.path for e in displaced])
     gone: list[str] = []  # an edited or recoded input's former interviews that no input has now
-    if previous is not None and previous.status == "done":
-        if previous.part and previous.part != entry.part:
-            (out / DATASET / previous.part).unlink(missing_ok=True)
-        gone = [iid for iid in previous.interviews if manifest.owner(iid) is None]
-        for interview_id in gone:
-            key = _name_key(interview_id)
-            if names.get(key) == interview_id:
-                del names[key]
+    for earlier in (previous, *displaced):
+        if earlier is None or earlier.status != "done":
+            continue
+        if earlier.part and earlier.part != entry.part:
+            (out / DATASET / earlier.part).unlink(missing_ok=True)
+        gone += [iid for iid in earlier.interviews if manifest.owner(iid) is None]
+    for interview_id in gone:
+        key = _name_key(interview_id)
+        if names.get(key) == interview_id:
+            del names[key]
     if entry.status == "done":
         names.update((_name_key(iid), iid) for iid in entry.interviews)
     for interview_id in gone:
@@ -398,6 +411,56 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
             if heir is None or not _same_file(stale, _files_of(out, heir)[k]):
                 stale.unlink(missing_ok=True)  # not, on a case-insensitive disk, the heir's file itself
     return entry
+
+
+def _part_name(path: str, sha: str) -> str:
+    """The dataset part file of the input at ``path`` (a manifest key) with bytes ``sha``."""
+    return f"part-{hashlib.sha256(path.encode()).hexdigest()[:12]}-{sha[:12]}.parquet"
+
+
+def _gone(path: str) -> bool:
+    """Whether the input a manifest row names is no longer on disk (moved, renamed or
+    deleted). Never for a name shown with escapes (:func:`~tr_nlp.errors.path_text`),
+    which cannot be looked up as it stands."""
+    return "\\x" not in path and not os.path.lexists(path)
+
+
+def _moved(key: str, sha: str, job: str, manifest: Manifest, out: Path, pending: Path,
+           ids: Callable[[], tuple[str, ...] | None]) -> Entry | None:
+    """The manifest row of an input moved or renamed to ``key`` since it was coded (these
+    bytes, coded for this job into the interviews it reads as now, ``ids()``, under a path
+    no longer on disk, its outputs all present), made ``key``'s: its rows are rewritten to
+    name their new ``source`` (the file's name), not coded again. None when there is none
+    (or its rows cannot be read: the input is coded then). A file renamed whose interview
+    is named by the file is a new interview (``P01.txt`` as ``P01b.txt``) and is coded."""
+    found = [e for e in manifest.done_with(sha, job)
+             if e.path != key and _gone(e.path) and _outputs_present(e, out)]
+    read = ids() if found else None
+    entry = next((e for e in found if e.interviews == read), None)
+    if entry is None:
+        return None
+    try:
+        rows = pd.read_parquet(out / DATASET / str(entry.part))
+    except (OSError, ValueError):  # a damaged part file (pyarrow's errors are either): coded again
+        return None
+    pending.touch()  # the combined CSV names the old path until _combine has run
+    rows["source"] = os.path.basename(key)  # as the worker names it
+    moved = replace(entry, path=key, part=_part_name(key, sha))
+    write_table(rows, out / DATASET / str(moved.part))
+    for interview_id in entry.interviews:
+        write_table(rows[rows["interview_id"].astype(str) == interview_id], _files_of(out, interview_id)[0])
+    manifest.record(moved, replaces=[entry.path])
+    if moved.part != entry.part:
+        (out / DATASET / str(entry.part)).unlink(missing_ok=True)
+    return moved
+
+
+def _ids(path: Path, options: ReadOptions, fmt: str | None) -> tuple[str, ...] | None:
+    """The ids of the interviews ``path`` reads as (None when it does not read)."""
+    try:
+        return tuple(interview.id for interview in read_file(path, options, fmt).interviews)
+    except Exception:  # a reader's bug as well as a TrNlpError: coding it records the error
+        return None
 
 
 def _write_word(path: Path, interview: Interview, layer: MachineLayer) -> None:
@@ -421,10 +484,13 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _clash(result: Result, manifest: Manifest, names: dict[str, str]) -> InputError | None:
+def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over: bool = False) -> InputError | None:
     """Why an input's interviews cannot be stored beside the others, if they cannot: an id
     another input produced (E161), or one whose result file differs from another's only in
-    letter case (E165), which a case-insensitive disk would make one file.
+    letter case (E165), which a case-insensitive disk would make one file. An id of an
+    input no longer on disk (:func:`_gone`) is E167 unless ``take_over`` (``--force``):
+    the input may be that one moved and changed, or another interview, whose earlier
+    suggestions would be lost. (One moved unchanged is not coded again: :func:`_moved`.)
 
     ``names`` maps each stored interview's result file name, case-folded, to its id.
     """
@@ -432,8 +498,8 @@ def _clash(result: Result, manifest: Manifest, names: dict[str, str]) -> InputEr
     mine: dict[str, str] = {}
     for interview_id in result.interviews:
         owner = manifest.owner(interview_id)
-        if owner is not None and owner != path:
-            return InputError("E161", path, interview_id=interview_id, other=owner)
+        if owner is not None and owner != path and not (take_over and _gone(owner)):
+            return InputError("E167" if _gone(owner) else "E161", path, interview_id=interview_id, other=owner)
         key = _name_key(interview_id)
         if key in mine:
             return InputError("E165", path, interview_id=interview_id, other_id=mine[key], other=path)
