@@ -8,9 +8,10 @@ stands, a word only at the start of a sentence. So a word written with a capital
 sentence, and never in lower case anywhere in the corpus, is listed, with how often it
 occurs and one example. Parts of a word joined by hyphens are taken one by one, so a
 stutter or a restart ("Th-those", "I-maybe", "Don't-don't") is not listed while
-"Anne-Marie" is; fillers ("Hmm", "Mh-hmm", "Woah") never are. A name that is also a word ("Rose", "Will", "Hope") is missed when
-the word occurs in lower case too, and a place or brand is listed like a name (places can
-identify too); the list is for review, not a verdict.
+"Anne-Marie" is; fillers ("Hmm", "Mh-hmm", "Woah") never are. A name that is also a word
+("Rose", "Will", "Hope") is missed when the word occurs in lower case too, and a place or
+brand is listed like a name (places can identify too); the list is for review, not a
+verdict.
 
 Examples
 --------
