@@ -582,6 +582,29 @@ def _tiny_coded_corpus(root):
     return root
 
 
+def test_a_recall_objective_says_it_sets_no_threshold_inside_an_exclusive_group(tmp_path):
+    # recall:0.95 chose a model for macro-F1 inside a group, silently: a pre-screening team
+    # found far fewer than 95% of each code there (AnnoMI change talk: recall 0.38)
+    corpus = _tiny_coded_corpus(tmp_path / "corpus")
+    late = "The bus was late again so I walked the last bit."
+    with (corpus / "codings.csv").open("a", encoding="utf-8") as table:  # the other answer: a code of the group
+        for path in sorted((corpus / "interviews").glob("t*.txt")):
+            start = path.read_text(encoding="utf-8").index(late)
+            table.write(f"{path.stem},{start},{start + len(late)},ignored,coder_a\n")
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_text("codes:\n  - name: listened\n  - name: ignored\ngroups:\n  talk: [listened, ignored]\n",
+                        encoding="utf-8")
+    args = ["evaluate", "--corpus", str(corpus / "interviews"), "--codings", str(corpus / "codings.csv"),
+            "--features", "tfidf", "--unit", "turn", "--folds", "3", "--bootstrap", "20", "--no-learning-curve",
+            "--objective", "recall:0.95"]
+    said = " ".join(runner.invoke(app, [*args, "--codebook", str(codebook)]).stderr.split())
+    assert ("warning: --objective recall:0.95 sets the thresholds of codes outside groups; in 'one of listened / "
+            "ignored' the most probable code is chosen, for macro-F1") in said
+    assert "prescreen.csv" in said
+    ungrouped = runner.invoke(app, args)  # no group, nothing to say
+    assert ungrouped.exit_code == 0 and "--objective" not in ungrouped.stderr
+
+
 def test_cli_evaluate_says_what_the_coded_data_is_too_thin_for(tmp_path):
     corpus = _tiny_coded_corpus(tmp_path / "corpus")
     codebook = tmp_path / "codebook.yaml"

@@ -160,6 +160,19 @@ def warn_thin_data(data: CodedData, quiet: bool, codebook: Codebook | None = Non
                f"not learned{hint}")
 
 
+def warn_objective(data: CodedData, objective: str, quiet: bool) -> None:
+    """Say on stderr that a recall objective sets no threshold inside a mutually exclusive
+    group, whose most probable code is chosen, and where the trade-off is read instead."""
+    if quiet or not objective.startswith("recall") or not data.exclusive:
+        return
+    from tr_nlp.agreement.tables import exclusive_label
+
+    groups = ", ".join(f"'{exclusive_label([data.codes[j] for j in group])}'" for group in data.exclusive)
+    c.warn(f"--objective {objective} sets the thresholds of codes outside groups; in {groups} the most probable "
+           "code is chosen, for macro-F1, so fewer of each is found; prescreen.csv ('tr-nlp evaluate -o') gives "
+           "the share of segments to read, most probable first, to find 80%, 90% or 95% of each")
+
+
 @c.handle_errors
 def train(
     corpus: c.CorpusOpt,
@@ -206,6 +219,7 @@ def train(
     data = coded_data(loaded, c.segmenter(unit, roles, window, stride), _code_list(codes), target, aggregate=aggregate)
     features = FINETUNE if finetune else features
     warn_thin_data(data, quiet, loaded.codebook)
+    warn_objective(data, objective, quiet)
     c.warn_near_copies(_coded(loaded, data), quiet, "coded interviews")
     model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context,
                         seed=seed)
@@ -291,6 +305,7 @@ def evaluate(
         data = coded_data(loaded, c.segmenter(unit or "sentence", roles or "participant", window, stride),
                           _code_list(codes), target, aggregate=aggregate)
         warn_thin_data(data, quiet, loaded.codebook)
+        warn_objective(data, objective, quiet)
         c.warn_near_copies(_coded(loaded, data), quiet, "coded interviews")
         _warn_read_in_part(loaded, data, quiet)
         evaluated, started = loaded, time.perf_counter()
