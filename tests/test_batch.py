@@ -223,7 +223,13 @@ def test_retrying_a_duplicate_never_deletes_the_other_inputs_outputs(model, tmp_
         assert [Path(f.path).name for f in report.failed] == ["b.csv"]
         assert (out / "interviews" / "a.csv").is_file()
         assert set(pd.read_parquet(out / "suggestions.parquet").interview_id) == {"a"}
-    assert "E161" in (out / "errors.jsonl").read_text()
+    said = (out / "errors.jsonl").read_text()
+    assert "E161" in said and "rename one of the files" in said and "this file is a copy" not in said
+    (folder / "b.csv").unlink()
+    (folder / "copies").mkdir()
+    shutil.copy(folder / "a.txt", folder / "copies" / "a.txt")  # the same file twice: say so
+    assert [Path(f.path).name for f in run_batch([folder], model, out).failed] == ["a.txt"]
+    assert "(also in " + str(folder / "a.txt") + ", of which this file is a copy)" in (out / "errors.jsonl").read_text()
 
 
 def test_batch_discover_with_too_little_text_warns_and_keeps_the_suggestions(model, tmp_path):

@@ -120,8 +120,9 @@ class Errors:
     # --- corpus configs and settings ------------------------------------------------
     E160 = "invalid corpus config: {detail}"
     E161 = (
-        "duplicate interview id '{interview_id}' (also in {other}); ids must be unique: an interview's id is its "
-        "file's name unless the file gives one: rename one of the files, or code it into another output folder"
+        "duplicate interview id '{interview_id}' (also in {other}{copy}); ids must be unique: an interview's id is "
+        "its file's name unless the file gives one: leave a copy out, rename one of the files, or code it into "
+        "another output folder"
     )
     E162 = "invalid roles mapping: {detail}"
     E163 = "invalid option: {detail}"
