@@ -498,12 +498,13 @@ def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over:
     mine: dict[str, str] = {}
     for interview_id in result.interviews:
         owner = manifest.owner(interview_id)
-        if owner is not None and owner != path and not (take_over and _gone(owner)):
-            if _gone(owner):
+        if owner is not None and owner != path:
+            if not _gone(owner):
+                earlier = manifest.get(owner)
+                copy = ", of which this file is a copy" if earlier is not None and earlier.sha == result.task.sha else ""
+                return InputError("E161", path, interview_id=interview_id, other=owner, copy=copy)
+            if not take_over:
                 return InputError("E167", path, interview_id=interview_id, other=owner)
-            earlier = manifest.get(owner)
-            copy = ", of which this file is a copy" if earlier is not None and earlier.sha == result.task.sha else ""
-            return InputError("E161", path, interview_id=interview_id, other=owner, copy=copy)
         key = _name_key(interview_id)
         if key in mine:
             return InputError("E165", path, interview_id=interview_id, other_id=mine[key], other=path)
