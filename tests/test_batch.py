@@ -378,7 +378,8 @@ def test_an_input_moved_is_not_coded_again_and_one_moved_and_changed_is_coded_wi
     (inbox / "site-a.csv").rename(archive / "site-a-2024.csv")  # moved and renamed: its ids are in it
     (inbox / "p02.txt").rename(archive / "p02-final.txt")  # renamed: its id is its name, a new interview
     again = run_batch([archive, inbox], model, out)
-    assert (again.coded, again.skipped, again.failed) == (1, 2, [])
+    assert (again.coded, again.skipped, again.moved, again.failed) == (1, 2, 2, [])
+    assert json.loads((out / "run.json").read_text())["counts"]["moved"] == 2
     after = outputs(out)
     for name in ("interviews/demo15.csv", "interviews/p01.csv", "interviews/p02.csv"):  # p02's kept, as a deleted input's
         assert after[name] == before[name].replace(b"site-a.csv", b"site-a-2024.csv")  # the file's new name

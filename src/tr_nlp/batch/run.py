@@ -85,6 +85,7 @@ class BatchReport:
     warnings: list[str] = field(default_factory=list)
     interviews: list[str] = field(default_factory=list)  # every interview coded in the folder, this run or before
     documents: int = 0  # Word documents written for inputs coded before, from their stored suggestions
+    moved: int = 0  # inputs done under another path, now theirs (among those skipped; see _moved)
 
     @property
     def exit_code(self) -> int:
@@ -241,12 +242,14 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                     sha = file_sha256(path)
                 except OSError as exc:
                     sha = f"unreadable: {exc.strerror or exc}"
-                if entry is None and not force:  # moved or renamed here since it was coded?
+                moved = entry is None and not force  # moved or renamed here since it was coded?
+                if moved:
                     entry = _moved(key, sha, job, manifest, out, pending, partial(_ids, path, opts, fmt))
-                    finished[path] = entry is not None
+                    finished[path] = moved = entry is not None
                 if finished[path] and entry is not None and entry.sha == sha \
                         and (user is None or _add_documents(path, opts, fmt, entry, out, user, report)):
                     report.skipped += 1
+                    report.moved += moved
                     done += 1
                     if progress:
                         progress(None, done, report.total)
@@ -608,7 +611,7 @@ def _run_record(report: BatchReport, model_dir: str | Path, segmenter: Segmenter
         "engine": report.engine,
         "settings": {"segmenter": asdict(segmenter)},
         "counts": {"inputs": report.total, "coded": report.coded, "skipped": report.skipped,
-                   "failed": len(report.failed), "segments_coded": report.segments},
+                   "moved": report.moved, "failed": len(report.failed), "segments_coded": report.segments},
         "seconds": round(report.seconds, 3),
         "versions": library_versions(),
         "outputs": {k: str(v) for k, v in report.outputs.items()},

@@ -131,6 +131,9 @@ def batch(
         c.out.print(f"{report.coded} coded, {report.skipped} already done, {len(report.failed)} failed "
                     f"of {report.total} inputs; {report.segments} segments in {report.seconds:.1f} s "
                     f"({rate:.0f} segments/s, {report.engine})", highlight=False)
+    if report.moved:
+        c.out.print(f"{report.moved} of the inputs already done were coded under another path (moved or renamed since)",
+                    highlight=False)
     if report.documents:
         c.out.print(f"{report.documents} Word documents written from the suggestions of inputs coded before",
                     highlight=False)
