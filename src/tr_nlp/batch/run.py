@@ -280,7 +280,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
         report.outputs = _combine(manifest, out, rebuild=pending.exists() or force, sources=sources)
         if word and (out / WORD).is_dir():  # so that the documents read back with the model's codebook
             why = write_word_config(out / WORD, codebook)[1]
-            report.warnings += [f"{why}: read the documents back with --codebook"] if why else []
+            report.warnings += [why] if why else []
         pending.unlink(missing_ok=True)
         report.interviews = sorted(manifest.interview_ids())
     finally:

@@ -180,8 +180,7 @@ def _word(output: Path, loaded: Corpus, layers: list[MachineLayer], originals: b
         if book is not None:
             c.out.print(f"codebook: {book} (read with the documents)", highlight=False)
         if why is not None:
-            c.warn(f"{why}: read the documents back with --codebook, or its groups and descriptions are lost "
-                   "and every short comment is taken for a code")
+            c.warn(why)
         return how
     one_document(output, loaded)
     interview = loaded.interviews[0]

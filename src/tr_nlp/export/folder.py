@@ -152,7 +152,7 @@ def write_word_config(folder: str | Path, codebook: Codebook | None) -> tuple[Pa
     -------
     tuple
         The codebook written, or None; and, when none was written for a codebook that
-        does not read back otherwise, why (for a warning).
+        does not read back otherwise, why and what to do (for a warning).
     """
     folder = Path(folder)
     if codebook is None or not len(codebook):
@@ -165,15 +165,19 @@ def write_word_config(folder: str | Path, codebook: Codebook | None) -> tuple[Pa
             data = None
         if isinstance(data, dict) and data.get("codebook"):
             return None, None  # the team's corpus.yaml names its codebook
-        return None, f"{config} is not tr_nlp's and names no codebook, so the codebook was not written beside the documents"
+        return None, f"{config} is not tr_nlp's and names no codebook, {_NOT_WRITTEN}"
     if book.is_file() and not config.is_file():
-        return None, f"{book} is not tr_nlp's, so the codebook was not written beside the documents"
+        return None, f"{book} is not tr_nlp's, {_NOT_WRITTEN}"
     written = write_text(dump_codebook(codebook), book)
     write_text(f"{WORD_CONFIG_MARK}: reading this folder reads its codebook with them.\n"
                "# See tr_nlp.ingest.corpus for the format.\n"
                + yaml.safe_dump({"name": codebook.name or folder.name, "codebook": "codebook.yaml"},
                                 sort_keys=False, allow_unicode=True), config)
     return written, None
+
+
+_NOT_WRITTEN = ("so the codebook was not written beside the documents: read the documents back with --codebook, "
+                "or its groups and descriptions are lost and every short comment is taken for a code")
 
 
 def _word_config(path: Path) -> bool:
