@@ -232,6 +232,41 @@ def test_retrying_a_duplicate_never_deletes_the_other_inputs_outputs(model, tmp_
     assert "(also in " + str(folder / "a.txt") + ", of which this file is a copy)" in (out / "errors.jsonl").read_text()
 
 
+def test_an_interview_moved_from_one_input_to_another_that_changed_too_is_no_duplicate(model, tmp_path):
+    # two tables swapped names (or re-exported with an interview moved between them): the
+    # first one coded failed with E161 against the other's row as it was coded, which
+    # called it "a copy", though the other file no longer held that interview
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    texts = {"p01": "She rang me back when she said she would.", "p02": "The nurse sat with me and listened."}
+    for name, iid in (("a.csv", "p01"), ("b.csv", "p02")):
+        (folder / name).write_text(f"interview_id,speaker,text\n{iid},P,{texts[iid]}\n", encoding="utf-8")
+    assert run_batch([folder], model, out).coded == 2
+    (folder / "a.csv").rename(folder / "c.csv")
+    (folder / "b.csv").rename(folder / "a.csv")
+    (folder / "c.csv").rename(folder / "b.csv")
+    # b.csv changed too but is not in this run: its row stands, and the error says to give it
+    alone = run_batch([folder / "a.csv"], model, out)
+    assert [(Path(e.path).name, e.code) for e in alone.failed] == [("a.csv", "E161")]
+    said = (out / "errors.jsonl").read_text(encoding="utf-8")
+    assert "which has changed since it was coded: give it to this run too" in said
+    assert "this file is a copy" not in said
+    swapped = run_batch([folder], model, out)
+    assert (swapped.coded, swapped.failed) == (2, [])
+    assert (out / "errors.jsonl").read_text() == ""
+    dataset = pd.read_parquet(out / "suggestions.parquet")
+    assert dict(dataset.groupby("interview_id").source.first()) == {"p01": "b.csv", "p02": "a.csv"}
+    assert len(list((out / "suggestions.parquet").glob("*.parquet"))) == 2
+    assert sorted(pd.read_csv(out / "suggestions.csv").interview_id.unique()) == ["p01", "p02"]
+    assert run_batch([folder], model, out).skipped == 2
+    # a table that still holds the interview beside its new one is a duplicate, as before
+    (folder / "b.csv").write_text(f"interview_id,speaker,text\np01,P,{texts['p01']}\np03,P,Another one.\n",
+                                  encoding="utf-8")
+    (folder / "a.csv").write_text(f"interview_id,speaker,text\np01,P,{texts['p01']} Really.\n", encoding="utf-8")
+    both = run_batch([folder], model, out)
+    assert [(Path(e.path).name, e.code) for e in both.failed] == [("a.csv", "E161")]
+
+
 def test_batch_discover_with_too_little_text_warns_and_keeps_the_suggestions(model, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -120,7 +120,7 @@ class Errors:
     # --- corpus configs and settings ------------------------------------------------
     E160 = "invalid corpus config: {detail}"
     E161 = (
-        "duplicate interview id '{interview_id}' (also in {other}{copy}); ids must be unique: an interview's id is "
+        "duplicate interview id '{interview_id}' (also in {other}{note}); ids must be unique: an interview's id is "
         "its file's name unless the file gives one: leave a copy out, rename one of the files, or code it into "
         "another output folder"
     )

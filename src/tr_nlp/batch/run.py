@@ -233,6 +233,11 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
         done = 0
         names = {_name_key(iid): iid for iid in manifest.interview_ids()}
         before: dict[str, tuple[Entry | None, str]] = {}  # each input in flight: its manifest row and job
+        sources = {keys[path]: (path, opts, fmt) for path, opts, fmt in files}
+
+        def held_now(key: str) -> tuple[str, ...] | None:
+            """The interviews the input ``key`` reads as now, if it is one of this run's (None if not)."""
+            return (_ids(*sources[key]) or ()) if key in sources else None
 
         def tasks() -> Iterator[Task]:
             nonlocal done
@@ -266,7 +271,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
             if any(r.ok or (p is not None and p.status == "done") for r, p in zip(results, previous)):
                 pending.touch()  # the combined CSV is stale until _combine has run
             for result, (prior, job) in zip(results, flight):
-                entry = _store(result, prior, manifest, out, job, names, user, take_over=force)
+                entry = _store(result, prior, manifest, out, job, names, user, take_over=force, now=held_now)
                 done += 1
                 if entry.status == "failed":
                     report.failed.append(entry)
@@ -276,7 +281,6 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                 report.warnings.extend(f"{result.task.path}: {w}" for w in result.warnings)
                 if progress:
                     progress(result, done, report.total)
-        sources = {keys[path]: (path, opts, fmt) for path, opts, fmt in files}
         report.outputs = _combine(manifest, out, rebuild=pending.exists() or force, sources=sources)
         if word and (out / WORD).is_dir():  # so that the documents read back with the model's codebook
             why = write_word_config(out / WORD, codebook)[1]
@@ -358,19 +362,22 @@ def _files_of(out: Path, interview_id: str) -> tuple[Path, Path]:
 
 
 def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path,
-           job: str, names: dict[str, str], user: str | None = None, take_over: bool = False) -> Entry:
+           job: str, names: dict[str, str], user: str | None = None, take_over: bool = False,
+           now: Callable[[str], tuple[str, ...] | None] = lambda key: None) -> Entry:
     """Write one input's outputs atomically, commit its manifest row, then drop stale outputs.
 
     ``previous`` is the input's manifest row before this run (None for a new input); with
     ``take_over``, the rows of inputs gone from disk whose interviews it has now are
-    replaced by its own (see :func:`_clash`). ``names`` (see :func:`_clash`) is kept up
-    to date. With a ``user`` (the model's, as :func:`~tr_nlp.export.qdpx.model_user` names it) each interview is written as a Word
+    replaced by its own, as are the rows of inputs of this run changed since they were
+    coded that no longer read as its interviews (``now``; see :func:`_clash`). ``names``
+    (see :func:`_clash`) is kept up to date. With a ``user`` (the model's, as
+    :func:`~tr_nlp.export.qdpx.model_user` names it) each interview is written as a Word
     document too, its suggestions comments by that user; without one, documents an earlier
     run wrote of its interviews are removed, as they no longer show its suggestions.
     """
     task = result.task
     code, message = result.code, result.message
-    clash = _clash(result, manifest, names, take_over) if result.ok else None
+    clash = _clash(result, manifest, names, take_over, now) if result.ok else None
     if clash is not None:
         code, message = clash.code, str(clash)
     if code is not None:
@@ -391,7 +398,7 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
                 _write_word(document, texts[interview_id], suggestions_layer(rows, user))
         entry = Entry(task.path, task.sha, job, "done", part, result.interviews, result.segments,
                       seconds=result.seconds)
-    # with take_over, inputs gone from disk whose interviews this one has now: their rows go
+    # inputs gone from disk (with take_over), or changed, whose interviews this one has now: their rows go
     owners = {manifest.owner(iid) for iid in result.interviews} if entry.status == "done" else set()
     displaced = [e for owner in sorted(owners - {None, task.path}) if (e := manifest.get(str(owner))) is not None]
     manifest.record(entry, replaces=[e.path for e in displaced])
@@ -487,15 +494,17 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over: bool = False) -> InputError | None:
+def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over: bool = False,
+           now: Callable[[str], tuple[str, ...] | None] = lambda key: None) -> InputError | None:
     """Why an input's interviews cannot be stored beside the others, if they cannot: an id
-    another input produced (E161), or one whose result file differs from another's only in
-    letter case (E165), which a case-insensitive disk would make one file. An id of an
-    input no longer on disk (:func:`_gone`) is E167 unless ``take_over`` (``--force``):
-    the input may be that one moved and changed, or another interview, whose earlier
-    suggestions would be lost. (One moved unchanged is not coded again: :func:`_moved`.)
+    another input still gives (E161; see :func:`_held`), or one whose result file differs
+    from another's only in letter case (E165), which a case-insensitive disk would make one
+    file. An id of an input no longer on disk (:func:`_gone`) is E167 unless ``take_over``
+    (``--force``): the input may be that one moved and changed, or another interview, whose
+    earlier suggestions would be lost. (One moved unchanged is not coded again: :func:`_moved`.)
 
-    ``names`` maps each stored interview's result file name, case-folded, to its id.
+    ``names`` maps each stored interview's result file name, case-folded, to its id;
+    ``now`` gives the interviews an input of this run reads as now (None for another input).
     """
     path = result.task.path
     mine: dict[str, str] = {}
@@ -503,10 +512,10 @@ def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over:
         owner = manifest.owner(interview_id)
         if owner is not None and owner != path:
             if not _gone(owner):
-                earlier = manifest.get(owner)
-                copy = ", of which this file is a copy" if earlier is not None and earlier.sha == result.task.sha else ""
-                return InputError("E161", path, interview_id=interview_id, other=owner, copy=copy)
-            if not take_over:
+                note = _held(owner, interview_id, result.task.sha, manifest, now)
+                if note is not None:
+                    return InputError("E161", path, interview_id=interview_id, other=owner, note=note)
+            elif not take_over:
                 return InputError("E167", path, interview_id=interview_id, other=owner)
         key = _name_key(interview_id)
         if key in mine:
@@ -519,6 +528,30 @@ def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over:
         if other is not None and other != path:  # not this input's own earlier id
             return InputError("E165", path, interview_id=interview_id, other_id=other_id, other=other)
     return None
+
+
+def _held(owner: str, interview_id: str, sha: str, manifest: Manifest,
+          now: Callable[[str], tuple[str, ...] | None]) -> str | None:
+    """Whether the input ``owner``, on disk, still gives ``interview_id``, which its manifest
+    row records: None when it does not (it has changed since it was coded, is an input of this
+    run, and no longer reads as that interview: it is coded again in this run, so the input
+    now holding the interview takes it over), else what E161 adds to the name ``owner``.
+
+    An input changed since it was coded but not in this run cannot be read as the run
+    reads it, so its row stands, and E161 says to give it too.
+    """
+    try:
+        current = file_sha256(owner)
+    except OSError:
+        current = None
+    earlier = manifest.get(owner)
+    if current is not None and earlier is not None and current != earlier.sha:  # changed since it was coded
+        held = now(owner)
+        if held is None:
+            return ", which has changed since it was coded: give it to this run too, so that it is read as it is now"
+        if interview_id not in held:
+            return None
+    return ", of which this file is a copy" if current == sha else ""
 
 
 def _combine(manifest: Manifest, out: Path, rebuild: bool,
