@@ -319,6 +319,32 @@ def test_an_input_whose_id_changes_case_keeps_its_new_table(model, tmp_path, mon
     assert sorted(p.name for p in (out / "interviews").iterdir()) == ["p01.csv"]
 
 
+@pytest.mark.parametrize("case_insensitive", [False, True])
+def test_a_transcript_renamed_to_another_letter_case_is_coded_in_its_place_with_force(model, tmp_path, monkeypatch,
+                                                                                    case_insensitive):
+    # P01.txt renamed p01.txt failed with E165 ("rename one") against P01.txt, no longer
+    # there, on every run, --force or not
+    if case_insensitive:
+        monkeypatch.setattr(batch_run, "interview_file", lambda iid: f"{iid.casefold()}.csv")
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    (folder / "P01.txt").write_text("I: Who helped?\nP: The nurse sat with me and listened.\n", encoding="utf-8")
+    run_batch([folder], model, out)
+    before = sorted(p.name for p in (out / "interviews").iterdir())
+    (folder / "P01.txt").rename(folder / "p01.txt")
+    refused = run_batch([folder], model, out)
+    assert [(Path(e.path).name, e.code) for e in refused.failed] == [("p01.txt", "E165")]
+    said = (out / "errors.jsonl").read_text(encoding="utf-8")
+    assert "it is no longer there: if this file is that interview renamed, run again with --force" in said
+    assert sorted(p.name for p in (out / "interviews").iterdir()) == before  # nothing lost
+    forced = run_batch([folder], model, out, force=True)
+    assert (forced.coded, forced.failed) == (1, [])
+    assert sorted(p.name for p in (out / "interviews").iterdir()) == ["p01.csv"]
+    assert set(pd.read_parquet(out / batch_run.DATASET).interview_id) == {"p01"}
+    assert len(list((out / batch_run.DATASET).glob("*.parquet"))) == 1
+    assert run_batch([folder], model, out).skipped == 1
+
+
 def test_outputs_of_an_earlier_tr_nlp_without_a_column_keep_the_combined_csv_aligned(model, tmp_path):
     # a folder coded before suggestions had a timestamp column, resumed with new inputs: the
     # combined CSV appended 12-column rows under an 11-column header

@@ -129,7 +129,7 @@ class Errors:
     E164 = "spaCy pipeline '{name}' is not installed; install it with pip, or omit --spacy-model"
     E165 = (
         "interview id '{interview_id}' differs from '{other_id}' (in {other}) only in letter case, so "
-        "their result files would be one file on a case-insensitive disk (macOS, Windows); rename one"
+        "their result files would be one file on a case-insensitive disk (macOS, Windows); {fix}"
     )
     E166 = (
         "interview id '{interview_id}' is also in {other}, with another text ({differ}); ids must be unique: rename "

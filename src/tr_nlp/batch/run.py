@@ -168,7 +168,8 @@ def run_batch(
         closed when the run ends.
     force : bool
         Redo every input, even those the manifest says are done; code an input moved and
-        changed in the place of its old path (E167 without); replace a damaged manifest.
+        changed, or renamed to another letter case, in the place of its old path (E167 or
+        E165 without); replace a damaged manifest.
     progress : callable, optional
         Called after each input with (result, or None for a skipped input; done; total).
     word : bool
@@ -398,8 +399,10 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
                 _write_word(document, texts[interview_id], suggestions_layer(rows, user))
         entry = Entry(task.path, task.sha, job, "done", part, result.interviews, result.segments,
                       seconds=result.seconds)
-    # inputs gone from disk (with take_over), or changed, whose interviews this one has now: their rows go
-    owners = {manifest.owner(iid) for iid in result.interviews} if entry.status == "done" else set()
+    # inputs gone from disk (with take_over), or changed, whose interviews this one has now
+    # (or ids differing only in letter case, which would share their files): their rows go
+    ids = {*result.interviews, *(names.get(_name_key(iid), iid) for iid in result.interviews)}
+    owners = {manifest.owner(iid) for iid in ids} if entry.status == "done" else set()
     displaced = [e for owner in sorted(owners - {None, task.path}) if (e := manifest.get(str(owner))) is not None]
     manifest.record(entry, replaces=[e.path for e in displaced])
     gone: list[str] = []  # an edited or recoded input's former interviews that no input has now
@@ -502,31 +505,43 @@ def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over:
     file. An id of an input no longer on disk (:func:`_gone`) is E167 unless ``take_over``
     (``--force``): the input may be that one moved and changed, or another interview, whose
     earlier suggestions would be lost. (One moved unchanged is not coded again: :func:`_moved`.)
+    So is an id differing only in letter case from one of an input no longer on disk (E165,
+    as ``P01.txt`` renamed ``p01.txt`` gives), which ``take_over`` replaces.
 
     ``names`` maps each stored interview's result file name, case-folded, to its id;
     ``now`` gives the interviews an input of this run reads as now (None for another input).
     """
     path = result.task.path
+
+    def standing(interview_id: str) -> tuple[str, str | None] | None:
+        """The other input that stores ``interview_id`` in this one's way, if one does, with
+        what E161 adds to its name; None in its place for one gone from disk."""
+        owner = manifest.owner(interview_id)
+        if owner is None or owner == path:  # none, or this input's own earlier id
+            return None
+        if _gone(owner):
+            return None if take_over else (owner, None)
+        note = _held(owner, interview_id, result.task.sha, manifest, now)
+        return None if note is None else (owner, note)
+
     mine: dict[str, str] = {}
     for interview_id in result.interviews:
-        owner = manifest.owner(interview_id)
-        if owner is not None and owner != path:
-            if not _gone(owner):
-                note = _held(owner, interview_id, result.task.sha, manifest, now)
-                if note is not None:
-                    return InputError("E161", path, interview_id=interview_id, other=owner, note=note)
-            elif not take_over:
+        if (blocked := standing(interview_id)) is not None:
+            owner, note = blocked
+            if note is None:
                 return InputError("E167", path, interview_id=interview_id, other=owner)
+            return InputError("E161", path, interview_id=interview_id, other=owner, note=note)
         key = _name_key(interview_id)
         if key in mine:
-            return InputError("E165", path, interview_id=interview_id, other_id=mine[key], other=path)
+            return InputError("E165", path, interview_id=interview_id, other_id=mine[key], other=path, fix="rename one")
         mine[key] = interview_id
         other_id = names.get(key, interview_id)
-        if other_id == interview_id:
-            continue
-        other = manifest.owner(other_id)
-        if other is not None and other != path:  # not this input's own earlier id
-            return InputError("E165", path, interview_id=interview_id, other_id=other_id, other=other)
+        if other_id != interview_id and (blocked := standing(other_id)) is not None:
+            owner, note = blocked
+            fix = "rename one" if note is not None else (
+                "it is no longer there: if this file is that interview renamed, run again with --force to code it in "
+                f"its place (the suggestions of '{other_id}' are replaced); if it is another interview, rename this file")
+            return InputError("E165", path, interview_id=interview_id, other_id=other_id, other=owner, fix=fix)
     return None
 
 

@@ -88,7 +88,7 @@ def batch(
     workers: Annotated[int, typer.Option("--workers", help="Worker processes (default: one per 0.5 MB of input still to code, at most all cores; all cores with --engine dask).")] = 0,
     engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler (tcp://HOST:PORT).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Redo every input, even those already done; an input moved and changed takes its interview over from its old place (E167).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Redo every input, even those already done; an input moved and changed, or renamed to another letter case, takes its interview over from its old place (E167, E165).")] = False,
     run_discovery: Annotated[bool, typer.Option("--discover", help="Afterwards, propose candidate codes from what the model left uncoded.")] = False,
     write_html: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html (the offline HTML report) into the output folder.")] = True,
     word: Annotated[bool, typer.Option("--word", help="Also write each interview as a Word document with its suggestions as comments (word/ID.docx; a copy of its own .docx where it is one), for a team that reviews in Word.")] = False,
