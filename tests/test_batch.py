@@ -226,10 +226,19 @@ def test_retrying_a_duplicate_never_deletes_the_other_inputs_outputs(model, tmp_
     said = (out / "errors.jsonl").read_text()
     assert "E161" in said and "rename one of the files" in said and "this file is a copy" not in said
     (folder / "b.csv").unlink()
+    assert run_batch([folder], model, out).skipped == 1
+    assert (out / "errors.jsonl").read_text() == ""  # its error went with it
     (folder / "copies").mkdir()
     shutil.copy(folder / "a.txt", folder / "copies" / "a.txt")  # the same file twice: say so
     assert [Path(f.path).name for f in run_batch([folder], model, out).failed] == ["a.txt"]
     assert "(also in " + str(folder / "a.txt") + ", of which this file is a copy)" in (out / "errors.jsonl").read_text()
+    # the copy left out as E161 says: the other copy then failed with E167 ("this file
+    # differs from it"), which it does not
+    (folder / "a.txt").unlink()
+    kept = run_batch([folder], model, out)
+    assert (kept.coded, kept.failed) == (1, [])
+    assert (out / "errors.jsonl").read_text() == ""
+    assert set(pd.read_parquet(out / "suggestions.parquet").interview_id) == {"a"}
 
 
 def test_an_interview_moved_from_one_input_to_another_that_changed_too_is_no_duplicate(model, tmp_path):
@@ -332,6 +341,8 @@ def test_a_transcript_renamed_to_another_letter_case_is_coded_in_its_place_with_
     run_batch([folder], model, out)
     before = sorted(p.name for p in (out / "interviews").iterdir())
     (folder / "P01.txt").rename(folder / "p01.txt")
+    with (folder / "p01.txt").open("a", encoding="utf-8") as f:
+        f.write("P: And she rang back.\n")
     refused = run_batch([folder], model, out)
     assert [(Path(e.path).name, e.code) for e in refused.failed] == [("p01.txt", "E165")]
     said = (out / "errors.jsonl").read_text(encoding="utf-8")
@@ -343,6 +354,10 @@ def test_a_transcript_renamed_to_another_letter_case_is_coded_in_its_place_with_
     assert set(pd.read_parquet(out / batch_run.DATASET).interview_id) == {"p01"}
     assert len(list((out / batch_run.DATASET).glob("*.parquet"))) == 1
     assert run_batch([folder], model, out).skipped == 1
+    (folder / "p01.txt").rename(folder / "P01.txt")  # renamed back, unchanged: that interview, no --force
+    back = run_batch([folder], model, out)
+    assert (back.coded, back.failed) == (1, [])
+    assert sorted(p.name for p in (out / "interviews").iterdir()) == ["p01.csv" if case_insensitive else "P01.csv"]
 
 
 def test_outputs_of_an_earlier_tr_nlp_without_a_column_keep_the_combined_csv_aligned(model, tmp_path):
@@ -450,6 +465,11 @@ def test_an_input_moved_is_not_coded_again_and_one_moved_and_changed_is_coded_wi
             "demo15.txt", "p02-final.txt", "p02.txt", "site-a-2024.csv"]
     assert len(list((out / "suggestions.parquet").glob("*.parquet"))) == 4
     assert run_batch([archive, inbox], model, out).skipped == 3  # and done there from now on
+    # moved again, and coded with other settings (a new model alike): the same interview, no E167
+    (archive / "site-a-2024.csv").rename(inbox / "site-a.csv")
+    turns = run_batch([archive, inbox], model, out, segmenter=Segmenter(unit="turn"))
+    assert (turns.coded, turns.failed) == (3, [])
+    assert run_batch([archive, inbox], model, out).coded == 3  # and back to sentences
     # moved back and changed: that interview edited, or another of its name? A run cannot tell
     (archive / "demo15.txt").rename(inbox / "demo15.txt")
     with (inbox / "demo15.txt").open("a", encoding="utf-8") as f:

@@ -503,8 +503,9 @@ def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over:
     another input still gives (E161; see :func:`_held`), or one whose result file differs
     from another's only in letter case (E165), which a case-insensitive disk would make one
     file. An id of an input no longer on disk (:func:`_gone`) is E167 unless ``take_over``
-    (``--force``): the input may be that one moved and changed, or another interview, whose
-    earlier suggestions would be lost. (One moved unchanged is not coded again: :func:`_moved`.)
+    (``--force``) or the input has the bytes that one had: it may be that one moved and
+    changed, or another interview, whose earlier suggestions would be lost. (One moved
+    unchanged is not even coded again where its coding still holds: :func:`_moved`.)
     So is an id differing only in letter case from one of an input no longer on disk (E165,
     as ``P01.txt`` renamed ``p01.txt`` gives), which ``take_over`` replaces.
 
@@ -519,8 +520,10 @@ def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over:
         owner = manifest.owner(interview_id)
         if owner is None or owner == path:  # none, or this input's own earlier id
             return None
-        if _gone(owner):
-            return None if take_over else (owner, None)
+        if _gone(owner):  # these bytes are that input moved, coded again (a new model, say)
+            earlier = manifest.get(owner)
+            same = earlier is not None and earlier.sha == result.task.sha
+            return None if take_over or same else (owner, None)
         note = _held(owner, interview_id, result.task.sha, manifest, now)
         return None if note is None else (owner, note)
 
@@ -571,7 +574,8 @@ def _held(owner: str, interview_id: str, sha: str, manifest: Manifest,
 
 def _combine(manifest: Manifest, out: Path, rebuild: bool,
              sources: Mapping[str, tuple[Path, ReadOptions, str | None]] | None = None) -> dict[str, Path]:
-    """errors.jsonl, and the combined CSV when ``rebuild`` (or it is missing); ordered by input path.
+    """errors.jsonl (the inputs that failed, less those gone from disk since), and the
+    combined CSV when ``rebuild`` (or it is missing); ordered by input path.
 
     A part file an earlier tr_nlp wrote with other columns is rewritten with today's, and
     so are its interviews' tables, so the CSV's rows, the dataset's parts and the tables
@@ -584,8 +588,9 @@ def _combine(manifest: Manifest, out: Path, rebuild: bool,
     if any((out / WORD).glob("*.docx")):
         paths["word"] = out / WORD
     entries = list(manifest.entries())
+    # an input that failed and is gone from disk since (left out, as E161 says) failed no more
     failed = "".join(json.dumps({"file": e.path, "code": e.code, "message": e.message}, ensure_ascii=False) + "\n"
-                     for e in entries if e.status == "failed")
+                     for e in entries if e.status == "failed" and not _gone(e.path))
     if not paths["errors"].is_file() or paths["errors"].read_text(encoding="utf-8") != failed:
         write_text(failed, paths["errors"])
     if not rebuild and paths["csv"].is_file():
