@@ -103,6 +103,13 @@ def test_speaker_labels_that_are_names_become_people_and_roles_stay():
     assert p.speaker("Intervjuare") == "Intervjuare" and p.speaker("IP 2") == "IP 2"  # a Swedish team's roles
     assert p.speaker("Sarah Jones") == "[PERSON_1]"
     assert p.text("Sarah Jones: yes. Sarah said Jones came.") == "[PERSON_1]: yes. [PERSON_1] said [PERSON_1] came."
+    # a label naming the person beside the role: the role's word is no name, in this
+    # transcript or another ("Interviewer: ..." there became "[PERSON_2]: ...")
+    assert p.speaker("Interviewer (Dr. Amy Lee)") == "[PERSON_2]"
+    assert p.text("Interviewer (Dr. Amy Lee): Hi. Amy? The interviewer, Dr Lee.") == (
+        "[PERSON_2]: Hi. [PERSON_2]? The interviewer, Dr [PERSON_2].")
+    assert p.text("Interviewer: And then? Participant: The other interviewer came.") == (
+        "Interviewer: And then? Participant: The other interviewer came.")
 
 
 def test_each_word_of_a_listed_name_is_replaced_alone_too_by_the_names_placeholder():

@@ -365,18 +365,22 @@ class Pseudonymiser:
 
 
 def name_parts(name: str) -> list[str]:
-    """The words of a name of several that are replaced alone too: no titles, initials or
-    words of places (:data:`_PLACE_WORDS`), and no possessive ``'s`` (the name matches
-    before one anyway).
+    """The words of a name of several that are replaced alone too: no titles, initials,
+    words of places (:data:`_PLACE_WORDS`) or roles (a speaker label such as ``Jane Smith
+    (Interviewer)`` is a name, but every interviewer is no Jane Smith), and no possessive
+    ``'s`` (the name matches before one anyway).
 
     >>> name_parts("Dr. Chidi Okafor"), name_parts("St Anne's Hospital"), name_parts("Karen"), name_parts("J. Smith")
     (['Chidi', 'Okafor'], ['Anne'], [], ['Smith'])
+    >>> name_parts("Interviewer (Dr. Sarah O'Neill)"), name_parts("Intervjuare Anna")
+    (['Sarah', "O'Neill"], ['Anna'])
     """
     words = re.findall(r"[^\W\d_][\w'\u2019-]*", name)
     if len(words) < 2:
         return []
     words = [re.sub(r"['\u2019]s$", "", word) for word in words]
-    return [w for w in words if len(w) > 1 and w.casefold().strip(".") not in _TITLES | _PLACE_WORDS]
+    return [w for w in words if len(w) > 1 and w.casefold().strip(".") not in _TITLES | _PLACE_WORDS
+            and not _GENERIC_LABEL.match(w) and not is_role_label(w)]
 
 
 def read_names(path: str | Path) -> list[str]:
