@@ -257,7 +257,7 @@ def test_a_team_s_own_docx_gets_the_comments_and_keeps_everything_else(tmp_path)
     out = tmp_path / "word"
     result = run("export", "--corpus", source, "--codings", codings, "--suggestions", suggestions, "-o", out)
     assert result.exit_code == 0, result.output
-    assert "1 in a copy of their own .docx" in result.stdout
+    assert "as comments; in a copy of its own .docx" in result.stdout
     written = docx.Document(str(out / "p12.docx"))
     assert written.paragraphs[0].text == "Interview 12 (site B)" and written.paragraphs[0].style.name == "Heading 1"
     runs = [(r.text, r.bold, r.italic) for r in written.paragraphs[2].runs if r.text]
@@ -387,7 +387,7 @@ def test_code_writes_its_suggestions_into_word_documents_or_a_project(demo_run, 
         (r.interview_id, f"{r.code}: p={r.probability:.2f}") for r in above.itertuples())
     # coded again, the documents (now copies of themselves) hold each suggestion once
     again = run("code", tmp_path / "review", "--model", demo_run / "model", "-o", tmp_path / "review2")
-    assert again.exit_code == 0 and "4 in a copy of their own .docx" in again.stdout, again.output
+    assert again.exit_code == 0 and "; all 4 in a copy of their own .docx" in again.stdout, again.output
     for name in ("review", "review2"):
         with zipfile.ZipFile(tmp_path / name / "demo16.docx") as archive:  # the comments as written, not as read
             comments = archive.read("word/comments.xml").decode()
@@ -424,7 +424,7 @@ def test_a_copy_of_a_team_s_document_keeps_its_interview_s_id_and_roles(tmp_path
 
     source = _team_document(tmp_path / "p12 final.docx")
     result = run("export", "--corpus", source, "--speaker-role", "Jo=other", "-o", tmp_path / "out")
-    assert result.exit_code == 0 and "1 in a copy of their own .docx" in result.stdout, result.output
+    assert result.exit_code == 0 and "as comments; in a copy of its own .docx" in result.stdout, result.output
     original = load_corpus([source]).interviews[0]
     back = load_corpus([tmp_path / "out" / "p12_final.docx"]).interviews[0]
     assert (back.id, back.speakers["Jo"], dict(back.metadata)) == ("p12 final", "other", dict(original.metadata))

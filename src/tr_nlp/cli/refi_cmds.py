@@ -197,8 +197,16 @@ def one_document(output: Path, loaded: Corpus) -> None:
 
 def _copies(how: dict[str, str]) -> str:
     """``; N in a copy of their own .docx, the rest written afresh`` for Word documents
-    written as :func:`_word` says (nothing when none is a copy)."""
+    written as :func:`_word` says (nothing when none is a copy).
+
+    >>> _copies({"a": "own document", "b": "written"}), _copies({"a": "written"})
+    ('; 1 in a copy of their own .docx, the rest written afresh', '')
+    >>> _copies({"a": "own document"}), _copies({"a": "own document", "b": "own document"})
+    ('; in a copy of its own .docx', '; all 2 in a copy of their own .docx')
+    """
     own = sum(way == "own document" for way in how.values())
+    if own and own == len(how):
+        return "; in a copy of its own .docx" if own == 1 else f"; all {own} in a copy of their own .docx"
     return f"; {own} in a copy of their own .docx, the rest written afresh" if own else ""
 
 
