@@ -630,6 +630,58 @@ def test_outputs_are_identical_in_process_with_two_workers_and_on_dask(incoming,
     assert "dask, 2 workers" in json.loads((tmp_path / "dask" / "run.json").read_text())["engine"]
 
 
+def _upper_or_die(chunk: list[str]) -> list[str]:
+    """A pool task that kills its worker process on a "poison" item, as the system's
+    out-of-memory killer or a crash in native code would."""
+    if "poison" in chunk:
+        os._exit(9)
+    return [item.upper() for item in chunk]
+
+
+def test_a_worker_process_that_dies_loses_only_the_task_that_killed_it():
+    # a worker killed (out of memory, a crash in a library on a hostile file) broke the
+    # process pool, and the whole batch stopped with a BrokenProcessPool traceback
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunks = [["a", "b"], ["c", "poison"], ["d"], ["e", "f"], ["g"], ["h", "i"]]
+    pool = LocalPool(2)
+    try:
+        results = list(pool.imap(_upper_or_die, chunks, lost=lambda chunk, error: [f"lost {x}: {type(error).__name__}"
+                                                                                    for x in chunk],
+                                 split=lambda chunk: [[x] for x in chunk]))
+        assert sorted(x for r in results for x in r) == [*"ABCDEFGHI", "lost poison: BrokenProcessPool"]
+        assert pool.imap(_upper_or_die, [["j"]]).__next__() == ["J"]  # the pool works on
+        with pytest.raises(BrokenProcessPool):  # without lost, as before
+            list(pool.imap(_upper_or_die, [["poison"]]))
+    finally:
+        pool.close()
+
+
+def test_inputs_whose_worker_died_fail_with_e168_and_the_others_are_coded(model, tmp_path):
+    from concurrent.futures.process import BrokenProcessPool
+
+    class Dying(InProcess):  # b.txt's worker dies each time it is coded
+        def imap(self, func, tasks, lost=None, split=None):
+            for chunk in tasks:
+                if any(Path(t.path).name == "b.txt" for t in chunk):
+                    yield lost(chunk, BrokenProcessPool("A child process terminated abruptly"))
+                else:
+                    yield func(chunk)
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    for name in "abc":
+        (folder / f"{name}.txt").write_text(f"I: Who helped?\nP: The nurse {name} sat with me and listened.\n",
+                                            encoding="utf-8")
+    report = run_batch([folder], model, out, engine=Dying())
+    assert (report.coded, [(Path(e.path).name, e.code) for e in report.failed]) == (2, [("b.txt", "E168")])
+    said = json.loads((out / "errors.jsonl").read_text())["message"]
+    assert "b.txt: [E168] each worker process coding it stopped abruptly (BrokenProcessPool)" in said
+    assert "fewer --workers" in said
+    again = run_batch([folder], model, out)  # the cause has passed: coded on the next run
+    assert (again.coded, again.skipped, again.failed) == (1, 2, [])
+
+
 def test_word_documents_carry_each_interview_s_suggestions_and_resume_with_the_rest(incoming, model, tmp_path):
     from tr_nlp.ingest.docx import read_docx
 

@@ -141,6 +141,11 @@ class Errors:
         "from it: if it is that interview moved and changed, run again with --force to code it in its place "
         "(its earlier suggestions are replaced); if it is another interview, rename the file"
     )
+    E168 = (
+        "each worker process coding it stopped abruptly ({detail}), killed by the system (as when memory runs "
+        "out) or by a crash in a library reading it; the other inputs were coded. It is tried again on the next "
+        "run: use fewer --workers if memory ran out, or leave the file out if it is damaged"
+    )
     # --- outputs --------------------------------------------------------------------
     E170 = "cannot write output ({detail}); check that the folder exists and is writable"
     E171 = "unsupported output type '{suffix}'; expected one of {expected}"

@@ -4,6 +4,12 @@ Every engine maps a function over a stream of tasks and yields results as they f
 with at most ``window`` tasks in flight, so memory does not grow with the number of
 inputs. Results arrive in completion order; the batch orders its combined outputs itself,
 so they do not depend on the engine or the number of workers.
+
+A worker process may die under a task (killed by the system when memory runs out, or a
+crash in native code on a hostile file). Given ``lost``, an engine then goes on: the
+task's result is ``lost(task, error)``, and the other tasks run to the end. A process
+pool learns which task killed its worker by running those in flight again one at a time
+(split by ``split`` first); Dask gives up on a task whose workers died three times.
 """
 
 from __future__ import annotations
@@ -12,8 +18,11 @@ import logging
 import math
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
 from typing import Any, Protocol, TypeVar
 
 from tr_nlp.batch.work import init_worker
@@ -37,7 +46,8 @@ class Engine(Protocol):
     description: str
     workers: int
 
-    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]: ...
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T], lost: Callable[[T, BaseException], R] | None = None,
+             split: Callable[[T], list[T]] | None = None) -> Iterator[R]: ...
 
     def close(self) -> None: ...
 
@@ -48,8 +58,9 @@ class InProcess:
     description = "local, 1 worker (in process)"
     workers = 1
 
-    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
-        return map(func, tasks)
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T], lost: Callable[[T, BaseException], R] | None = None,
+             split: Callable[[T], list[T]] | None = None) -> Iterator[R]:
+        return map(func, tasks)  # a process that dies here is the batch itself
 
     def close(self) -> None:
         pass
@@ -61,20 +72,58 @@ class LocalPool:
     def __init__(self, workers: int):
         self.workers = workers
         self.description = f"local, {workers} worker processes"
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=init_worker)
+        self._pool = self._start()
+        self._generation = 0  # pools started after one broke
 
-    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
-        pending: set[Future[R]] = set()
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=init_worker)
+
+    def _restart(self, generation: int) -> None:
+        """A new pool in place of pool ``generation``, which a dead worker broke (unless done already)."""
+        if generation == self._generation:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
+            self._generation += 1
+
+    def _submit(self, func: Callable[[T], R], task: T) -> tuple[Future[R], int]:
+        try:
+            return self._pool.submit(func, task), self._generation
+        except BrokenProcessPool:  # a worker died between tasks (the system out of memory, say)
+            self._restart(self._generation)
+            return self._pool.submit(func, task), self._generation
+
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T], lost: Callable[[T, BaseException], R] | None = None,
+             split: Callable[[T], list[T]] | None = None) -> Iterator[R]:
+        """``func`` over ``tasks`` (see the module docstring for ``lost`` and ``split``)."""
+        stream = iter(tasks)
+        pending: dict[Future[R], tuple[T, int, bool]] = {}  # task, its pool's generation, whether run alone
+        suspects: deque[T] = deque()  # in flight when a worker died: run again one at a time
         window = 2 * self.workers
-        for task in tasks:
-            pending.add(self._pool.submit(func, task))
-            if len(pending) >= window:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                yield from (f.result() for f in done)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            yield from (f.result() for f in done)
+        while True:
+            if suspects and not pending:
+                task = suspects.popleft()
+                future, generation = self._submit(func, task)
+                pending[future] = task, generation, True
+            elif not suspects:
+                for task in islice(stream, window - len(pending)):
+                    future, generation = self._submit(func, task)
+                    pending[future] = task, generation, False
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                task, generation, alone = pending.pop(future)
+                cancelled = future.cancelled()  # by a restart, before it ran
+                error = None if cancelled else future.exception()
+                if not (cancelled or isinstance(error, BrokenProcessPool)) or lost is None:
+                    yield future.result()
+                    continue
+                self._restart(generation)
+                if alone:  # it killed its worker with no other task beside it
+                    yield lost(task, error)
+                else:
+                    suspects.extend(split(task) if split is not None else [task])
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -118,18 +167,33 @@ class DaskEngine:
         plural = "" if count == 1 else "s"
         self.description = f"dask, {count} worker{plural}" + (f" at {scheduler}" if scheduler else " (local cluster)")
 
-    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T], lost: Callable[[T, BaseException], R] | None = None,
+             split: Callable[[T], list[T]] | None = None) -> Iterator[R]:
+        """``func`` over ``tasks``; a task whose workers died (Dask's ``KilledWorker``, after
+        three) gives ``lost(task, error)`` where ``lost`` is given."""
         from distributed import as_completed
 
         stream = iter(tasks)
-        first = [self._client.submit(func, t, pure=False) for _, t in zip(range(self.window), stream)]
-        running = as_completed(first)
+        which: dict[str, T] = {}
+
+        def submit(task: T) -> Any:
+            future = self._client.submit(func, task, pure=False)
+            which[future.key] = task
+            return future
+
+        running = as_completed([submit(t) for t in islice(stream, self.window)])
         for future in running:
-            result: Any = future.result()
+            task = which.pop(future.key)
+            try:
+                result: Any = future.result()
+            except Exception as exc:
+                if lost is None:
+                    raise
+                result = lost(task, exc)
             future.release()
             following = next(stream, None)
             if following is not None:
-                running.add(self._client.submit(func, following, pure=False))
+                running.add(submit(following))
             yield result
 
     def close(self) -> None:

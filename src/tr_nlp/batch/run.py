@@ -265,7 +265,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
                            None if where[path] == key else where[path])
 
         size = max(1, min(CHUNK_FILES, len(files) // (4 * runner.workers)))
-        for results in runner.imap(code_files, _chunks(tasks(), size)):
+        for results in runner.imap(code_files, _chunks(tasks(), size), lost=_lost, split=_one_each):
             flight = [before.pop(r.task.path) for r in results]
             previous = [prior for prior, _ in flight]
             # a failure in place of a failure changes errors.jsonl only, not the combined CSV
@@ -296,6 +296,17 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
     report.seconds = time.perf_counter() - t0
     report.outputs["run"] = write_json(_run_record(report, model_dir, segmenter), out / "run.json")
     return report
+
+
+def _lost(chunk: list[Task], error: BaseException) -> list[Result]:
+    """The results of inputs whose worker process died coding them (E168)."""
+    return [Result(task, code="E168", message=str(InputError("E168", task.path, detail=type(error).__name__)))
+            for task in chunk]
+
+
+def _one_each(chunk: list[Task]) -> list[list[Task]]:
+    """A group of inputs as groups of one, to run alone."""
+    return [[task] for task in chunk]
 
 
 def _chunks(tasks: Iterator[Task], size: int) -> Iterator[list[Task]]:
