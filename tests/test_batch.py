@@ -276,6 +276,27 @@ def test_an_interview_moved_from_one_input_to_another_that_changed_too_is_no_dup
     assert [(Path(e.path).name, e.code) for e in both.failed] == [("a.csv", "E161")]
 
 
+def test_an_input_that_takes_over_many_interviews_reads_the_other_input_once(model, tmp_path, monkeypatch):
+    # a table taking over 66 interviews from another read that other table again for
+    # each: two swapped halves of AnnoMI took 49 s to code instead of 8
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    for name, ids in (("a.csv", "p01 p02 p03"), ("b.csv", "p04 p05 p06")):
+        rows = "".join(f"{iid},P,The nurse {iid} sat with me and listened.\n" for iid in ids.split())
+        (folder / name).write_text("interview_id,speaker,text\n" + rows, encoding="utf-8")
+    assert run_batch([folder], model, out).coded == 2
+    (folder / "a.csv").rename(folder / "c.csv")
+    (folder / "b.csv").rename(folder / "a.csv")
+    (folder / "c.csv").rename(folder / "b.csv")
+    reads: list[str] = []
+    real_ids = batch_run._ids
+    monkeypatch.setattr(batch_run, "_ids", lambda path, *args: reads.append(Path(path).name) or real_ids(path, *args))
+    report = run_batch([folder], model, out)
+    assert (report.coded, report.failed) == (2, [])
+    assert sorted(reads) == ["b.csv"]  # a.csv, coded first, asks of b.csv once, not for each of p04-p06
+    assert sorted(pd.read_parquet(out / "suggestions.parquet").interview_id.unique()) == [f"p0{i}" for i in range(1, 7)]
+
+
 def test_batch_discover_with_too_little_text_warns_and_keeps_the_suggestions(model, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

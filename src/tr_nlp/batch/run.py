@@ -235,10 +235,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
         names = {_name_key(iid): iid for iid in manifest.interview_ids()}
         before: dict[str, tuple[Entry | None, str]] = {}  # each input in flight: its manifest row and job
         sources = {keys[path]: (path, opts, fmt) for path, opts, fmt in files}
-
-        def held_now(key: str) -> tuple[str, ...] | None:
-            """The interviews the input ``key`` reads as now, if it is one of this run's (None if not)."""
-            return (_ids(*sources[key]) or ()) if key in sources else None
+        disk = _OnDisk(sources)
 
         def tasks() -> Iterator[Task]:
             nonlocal done
@@ -272,7 +269,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
             if any(r.ok or (p is not None and p.status == "done") for r, p in zip(results, previous)):
                 pending.touch()  # the combined CSV is stale until _combine has run
             for result, (prior, job) in zip(results, flight):
-                entry = _store(result, prior, manifest, out, job, names, user, take_over=force, now=held_now)
+                entry = _store(result, prior, manifest, out, job, names, user, take_over=force, disk=disk)
                 done += 1
                 if entry.status == "failed":
                     report.failed.append(entry)
@@ -375,13 +372,13 @@ def _files_of(out: Path, interview_id: str) -> tuple[Path, Path]:
 
 def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path,
            job: str, names: dict[str, str], user: str | None = None, take_over: bool = False,
-           now: Callable[[str], tuple[str, ...] | None] = lambda key: None) -> Entry:
+           disk: _OnDisk | None = None) -> Entry:
     """Write one input's outputs atomically, commit its manifest row, then drop stale outputs.
 
     ``previous`` is the input's manifest row before this run (None for a new input); with
     ``take_over``, the rows of inputs gone from disk whose interviews it has now are
     replaced by its own, as are the rows of inputs of this run changed since they were
-    coded that no longer read as its interviews (``now``; see :func:`_clash`). ``names``
+    coded that no longer read as its interviews (``disk``; see :func:`_clash`). ``names``
     (see :func:`_clash`) is kept up to date. With a ``user`` (the model's, as
     :func:`~tr_nlp.export.qdpx.model_user` names it) each interview is written as a Word
     document too, its suggestions comments by that user; without one, documents an earlier
@@ -389,7 +386,7 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
     """
     task = result.task
     code, message = result.code, result.message
-    clash = _clash(result, manifest, names, take_over, now) if result.ok else None
+    clash = _clash(result, manifest, names, take_over, disk or _OnDisk()) if result.ok else None
     if clash is not None:
         code, message = clash.code, str(clash)
     if code is not None:
@@ -509,7 +506,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over: bool = False,
-           now: Callable[[str], tuple[str, ...] | None] = lambda key: None) -> InputError | None:
+           disk: _OnDisk | None = None) -> InputError | None:
     """Why an input's interviews cannot be stored beside the others, if they cannot: an id
     another input still gives (E161; see :func:`_held`), or one whose result file differs
     from another's only in letter case (E165), which a case-insensitive disk would make one
@@ -521,9 +518,10 @@ def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over:
     as ``P01.txt`` renamed ``p01.txt`` gives), which ``take_over`` replaces.
 
     ``names`` maps each stored interview's result file name, case-folded, to its id;
-    ``now`` gives the interviews an input of this run reads as now (None for another input).
+    ``disk`` tells what other inputs hold now.
     """
     path = result.task.path
+    disk = disk or _OnDisk()
 
     def standing(interview_id: str) -> tuple[str, str | None] | None:
         """The other input that stores ``interview_id`` in this one's way, if one does, with
@@ -535,7 +533,7 @@ def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over:
             earlier = manifest.get(owner)
             same = earlier is not None and earlier.sha == result.task.sha
             return None if take_over or same else (owner, None)
-        note = _held(owner, interview_id, result.task.sha, manifest, now)
+        note = _held(owner, interview_id, result.task.sha, manifest, disk)
         return None if note is None else (owner, note)
 
     mine: dict[str, str] = {}
@@ -559,8 +557,32 @@ def _clash(result: Result, manifest: Manifest, names: dict[str, str], take_over:
     return None
 
 
-def _held(owner: str, interview_id: str, sha: str, manifest: Manifest,
-          now: Callable[[str], tuple[str, ...] | None]) -> str | None:
+class _OnDisk:
+    """What inputs hold now, each read once a run (an input taking over many interviews
+    from another asks of it for each): the sha256 of an input's bytes (None where it
+    cannot be read) and the interviews it reads as (None for an input not of this run,
+    which ``sources`` maps from manifest key to path, read options and format)."""
+
+    def __init__(self, sources: Mapping[str, tuple[Path, ReadOptions, str | None]] | None = None):
+        self._sources = sources or {}
+        self._shas: dict[str, str | None] = {}
+        self._ids: dict[str, tuple[str, ...] | None] = {}
+
+    def sha(self, key: str) -> str | None:
+        if key not in self._shas:
+            try:
+                self._shas[key] = file_sha256(key)
+            except OSError:
+                self._shas[key] = None
+        return self._shas[key]
+
+    def ids(self, key: str) -> tuple[str, ...] | None:
+        if key not in self._ids:
+            self._ids[key] = (_ids(*self._sources[key]) or ()) if key in self._sources else None
+        return self._ids[key]
+
+
+def _held(owner: str, interview_id: str, sha: str, manifest: Manifest, disk: _OnDisk) -> str | None:
     """Whether the input ``owner``, on disk, still gives ``interview_id``, which its manifest
     row records: None when it does not (it has changed since it was coded, is an input of this
     run, and no longer reads as that interview: it is coded again in this run, so the input
@@ -569,13 +591,10 @@ def _held(owner: str, interview_id: str, sha: str, manifest: Manifest,
     An input changed since it was coded but not in this run cannot be read as the run
     reads it, so its row stands, and E161 says to give it too.
     """
-    try:
-        current = file_sha256(owner)
-    except OSError:
-        current = None
+    current = disk.sha(owner)
     earlier = manifest.get(owner)
     if current is not None and earlier is not None and current != earlier.sha:  # changed since it was coded
-        held = now(owner)
+        held = disk.ids(owner)
         if held is None:
             return ", which has changed since it was coded: give it to this run too, so that it is read as it is now"
         if interview_id not in held:
