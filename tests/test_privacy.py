@@ -101,6 +101,9 @@ def test_speaker_labels_that_are_names_become_people_and_roles_stay():
     assert p.speaker("Interviewer") == "Interviewer" and p.speaker("Speaker 2") == "Speaker 2"
     assert p.speaker("P05") == "P05"
     assert p.speaker("Intervjuare") == "Intervjuare" and p.speaker("IP 2") == "IP 2"  # a Swedish team's roles
+    # a family member's or another professional's role ("Mum:" became "[PERSON_1]:", and so did "Mum" said)
+    assert [p.speaker(label) for label in ("Mum", "Dad", "Social worker 2", "Care coordinator")] == [
+        "Mum", "Dad", "Social worker 2", "Care coordinator"]
     assert p.speaker("Sarah Jones") == "[PERSON_1]"
     assert p.text("Sarah Jones: yes. Sarah said Jones came.") == "[PERSON_1]: yes. [PERSON_1] said [PERSON_1] came."
     # a label naming the person beside the role: the role's word is no name, in this

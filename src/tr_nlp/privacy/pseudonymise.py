@@ -74,10 +74,13 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|\b{_MONTH} \d{{4}}(?!\d)"
     ),
 }
-# speaker labels that name a role, not a person
+# speaker labels that name a role, not a person (a family member's too, in interviews with carers)
 _GENERIC_LABEL = re.compile(
     r"^(?:interviewer|interviewee|participant|respondent|researcher|facilitator|moderator|speaker|"
     r"client|therapist|counsellor|counselor|clinician|patient|service user|carer|staff|nurse|doctor|"
+    r"psychiatrist|psychologist|social worker|support worker|key worker|peer worker|care coordinator|gp|"
+    r"interpreter|observer|mum|mom|mother|dad|father|parent|partner|husband|wife|son|daughter|sister|"
+    r"brother|relative|family member|friend|guardian|"
     r"int|iv|resp|i|p|r|q|a|s|unknown)\s*[-_#]?\s*\d*$",
     re.IGNORECASE,
 )
