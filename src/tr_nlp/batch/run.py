@@ -386,7 +386,7 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
     """
     task = result.task
     code, message = result.code, result.message
-    clash = _clash(result, manifest, names, take_over, disk or _OnDisk()) if result.ok else None
+    clash = _clash(result, manifest, names, take_over, disk) if result.ok else None
     if clash is not None:
         code, message = clash.code, str(clash)
     if code is not None:
