@@ -160,3 +160,25 @@ def test_vertical_tabs_are_line_breaks_not_binary(write):
     # Word's manual line break pasted as text is \x0b; three of them made a transcript "binary" (E102)
     path = write("vt.txt", "I: How was it?\x0bReally?\nP: Hard.\x0bThe nurse\x0bsat with me.\n")
     assert read_text(path).text == "I: How was it?\nReally?\nP: Hard.\nThe nurse\nsat with me."
+
+
+def test_windows_characters_pasted_into_utf8_are_read_as_cp1252_with_their_line():
+    data = ("I: Café, “kind”?\n".encode() + b"P: She didn\x92t \x93judge\x94 me \x96 caf\xe9, \xa35.\n"
+            + "I: Sí.".encode())
+    decoded = decode_bytes(data, "pasted.txt")
+    assert decoded.text == "I: Café, “kind”?\nP: She didn’t “judge” me – café, £5.\nI: Sí."
+    assert decoded.encoding == "utf-8"
+    assert "6 Windows (cp1252) byte(s)" in decoded.warning and "line 2" in decoded.warning
+    assert "’ “ ” – é £" in decoded.warning
+
+
+@pytest.mark.parametrize("stray", [
+    b"\xe2\x80t",      # a UTF-8 character cut short: corrupt, not Windows text
+    b" \xe0 ",         # a lone letter touching no word
+    b"\x81",           # a byte cp1252 leaves undefined
+])
+def test_stray_bytes_that_are_not_windows_text_in_utf8_are_refused_naming_the_line(stray):
+    data = "I: Café\nP: fine\n".encode() + b"P: so " + stray + b" on"
+    with pytest.raises(InputError, match="E103") as info:
+        decode_bytes(data, "bad.txt")
+    assert "line 3" in str(info.value) and "bad.txt" in str(info.value)

@@ -6,7 +6,11 @@ is not UTF-8 is decoded as cp1252 (Windows "ANSI", common for transcripts typed 
 or Notepad) only when it has no UTF-8 sequences at all and reads as text, with a
 warning naming the file; as Mac Roman instead (older transcripts saved on a Mac) when its
 curly apostrophes, quotes and dashes are Mac Roman's bytes rather than Windows'.
-A file that mixes UTF-8 with stray bytes is corrupt UTF-8 and is refused.
+A UTF-8 file with a few Windows characters pasted in (``didn\x92t``, ``caf\xe9``: the
+commonest stray bytes, written by Word or Notepad) is read with those bytes as cp1252,
+with a warning giving their line. Any other stray byte (one that breaks a UTF-8
+character, or none that cp1252 reads as a mark or a letter in a word) is corrupt UTF-8
+and the file is refused.
 
 Normalisation (see :func:`normalise_text`): Unicode NFC, every line break as ``\\n``,
 no-break and other odd spaces as a plain space, zero-width characters removed,
@@ -44,6 +48,8 @@ _UTF8_MULTIBYTE = re.compile(
 #: letters that rarely stand so: cp1252 reads Mac Roman's "don't" as "donÕt").
 _MAC_MARKS = re.compile(rb"[A-Za-z]\xd5[a-z]|[\xd2\xd4][A-Za-z]|[a-z.,!?][\xd3\xd5](?![A-Za-z])|[ ][\xd0\xd1][ ]")
 _WINDOWS_MARKS = re.compile(rb"[A-Za-z]\x92[a-z]|[\x93\x91][A-Za-z]|[a-z.,!?][\x94\x92](?![A-Za-z])|[ ][\x96\x97][ ]")
+#: A byte UTF-8 cannot read, as Python's ``surrogateescape`` keeps it: one character each.
+_STRAY = re.compile("[\udc80-\udcff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # not \x0b or \x0c: line breaks (_LINE_BREAK)
 _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -120,9 +126,9 @@ def _bomless_utf16(data: bytes, path: str | Path) -> Decoded:
 
 
 def _fallback_8bit(data: bytes, path: str | Path, exc: UnicodeDecodeError) -> Decoded:
-    where = f"byte {exc.start}: {data[exc.start:exc.start + 4]!r}"
+    where = _where(data, exc.start)
     if _UTF8_MULTIBYTE.search(data):
-        raise InputError("E103", path, detail=f"UTF-8 text with invalid bytes at {where}")
+        return _utf8_with_windows_bytes(data, path)
     mac = len(_MAC_MARKS.findall(data)) > len(_WINDOWS_MARKS.findall(data))
     codec, name = ("mac_roman", "Mac Roman (older Mac files)") if mac else ("cp1252", "cp1252 (Windows)")
     try:
@@ -134,6 +140,42 @@ def _fallback_8bit(data: bytes, path: str | Path, exc: UnicodeDecodeError) -> De
         raise InputError("E102", path, detail=f"{non_ascii} of {len(text)} bytes are not text")
     _refuse_control_characters(text, path)
     return Decoded(text, codec, f"not UTF-8 ({where}); read as {name}. Re-save it as UTF-8 to be sure")
+
+
+def _where(data: bytes, at: int) -> str:
+    line = data.count(b"\n", 0, at) + 1
+    return f"line {line}, byte {at}: {data[at:at + 4]!r}"
+
+
+def _utf8_with_windows_bytes(data: bytes, path: str | Path) -> Decoded:
+    """UTF-8 with stray bytes, each read as cp1252 where it is a Windows mark (0x80-0x9f:
+    curly quotes, dashes, the euro), a symbol (0xa0-0xbf: pound, degree) or a letter that
+    touches a word (``caf\\xe9``); else refused (E103)."""
+    escaped = data.decode("utf-8", "surrogateescape")
+    read: dict[int, str] = {}  # where each stray byte is in ``escaped``: what cp1252 reads it as
+
+    def windows(match: re.Match[str]) -> str:
+        at = match.start()
+        byte = ord(match[0]) - 0xdc00
+        after = escaped[at + 1:at + 2]
+        broken = 0xc2 <= byte <= 0xf4 and after and 0xdc80 <= ord(after) <= 0xdcbf  # a UTF-8 character cut short
+        in_word = any(c.isascii() and c.isalpha() for c in escaped[max(at - 1, 0):at] + after)
+        try:
+            char = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            char = ""
+        if broken or not char or (byte >= 0xc0 and not in_word):
+            where = _where(data, len(escaped[:at].encode("utf-8", "surrogateescape")))
+            raise InputError("E103", path, detail=f"UTF-8 text with invalid bytes at {where}")
+        read[at] = char
+        return char
+
+    text = _STRAY.sub(windows, escaped)
+    _refuse_control_characters(text, path)
+    first = _where(data, len(escaped[:min(read)].encode("utf-8", "surrogateescape")))
+    return Decoded(text, "utf-8", f"UTF-8 with {len(read)} Windows (cp1252) byte(s) pasted in, first at "
+                                  f"{first}; read as {' '.join(dict.fromkeys(read.values()))}. "
+                                  "Re-save it as UTF-8 to be sure")
 
 
 def _refuse_control_characters(text: str, path: str | Path) -> None:
