@@ -858,7 +858,8 @@ def test_unwritable_or_full_output_folder_fails_before_any_work(incoming, model,
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     result = run("batch", incoming, "--model", model, "-o", blocker / "out")
-    assert result.exit_code == 2 and "E170" in result.stderr and "a-file" in result.stderr
+    assert result.exit_code == 2 and f"{blocker}: [E173] is a file, but {blocker / 'out'}" in " ".join(
+        result.stderr.split())
     result = run("batch", incoming, "--model", model, "-o", blocker)
     assert result.exit_code == 2 and "a-file: [E173] is a file, but the batch is written into a folder" in " ".join(
         result.stderr.split())

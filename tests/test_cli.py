@@ -438,3 +438,18 @@ def test_timestamp_col_names_a_tables_time_column(tmp_path):
     assert pd.read_csv(io.StringIO(result.stdout.lstrip("\ufeff")))["timestamp"].tolist() == [65.0, 69.0]
     wrong = run("inspect", table, "--timestamp-col", "whenx")
     assert wrong.exit_code == 2 and "Pass --timestamp-col with the right column name" in wrong.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["code", "{missing}", "--model", "{missing}", "-o", "{notes}/suggestions.csv"],
+    ["train", "--corpus", "{missing}", "-o", "{notes}/models/study"],
+    ["batch", "{missing}", "--model", "{missing}", "-o", "{notes}/batch"],
+])
+def test_an_output_inside_a_file_is_refused_naming_that_file_before_any_work(tmp_path, args):
+    notes = tmp_path / "notes.txt"  # -o notes.txt/... : a typo, or a file where a folder was meant
+    notes.write_text("someone's notes")
+    fill = {"{missing}": str(tmp_path / "missing")}
+    result = run(*[fill.get(a, a.replace("{notes}", str(notes))) for a in args])
+    assert result.exit_code == 2, result.stderr
+    assert f"{notes}: [E173] is a file, but {notes}/" in result.stderr and "E100" not in result.stderr, result.stderr
+    assert notes.read_text() == "someone's notes"

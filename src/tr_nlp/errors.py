@@ -150,7 +150,7 @@ class Errors:
     E170 = "cannot write output ({detail}); check that the folder exists and is writable"
     E171 = "unsupported output type '{suffix}'; expected one of {expected}"
     E172 = "only {free} MB free for outputs (need at least {need} MB); free some space or choose another folder"
-    E173 = "is a file, but {what} is written into a folder; choose a folder path"
+    E173 = "is a file, but {what} is written into a folder; choose another path"
     E174 = "is a folder, but the output is one file; give a file name inside it"
     E175 = (
         "the batch manifest is damaged ({detail}); pass --force to code every input again "

@@ -30,13 +30,15 @@ def check_file_path(path: str | Path, suffixes: tuple[str, ...]) -> Path:
     Raises
     ------
     OutputError
-        E171 when the extension is not one of ``suffixes``; E174 when ``path`` is a folder.
+        E171 when the extension is not one of ``suffixes``; E174 when ``path`` is a folder;
+        E173 when a folder it would go into is a file.
     """
     path = Path(path)
     if path.suffix.lower() not in suffixes:
         raise OutputError("E171", path, suffix=path.suffix or "(none)", expected=", ".join(suffixes))
     if path.is_dir():
         raise OutputError("E174", path)
+    _refuse_a_file_above(path)
     return path
 
 
@@ -53,12 +55,23 @@ def check_folder_path(path: str | Path, what: str) -> Path:
     Raises
     ------
     OutputError
-        E173 when ``path`` is a file.
+        E173 when ``path``, or a folder it would go into, is a file.
     """
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise OutputError("E173", path, what=what)
+    _refuse_a_file_above(path)
     return path
+
+
+def _refuse_a_file_above(path: Path) -> None:
+    """E173 naming the nearest folder above ``path`` that is a file (``notes.txt/out.csv``),
+    where writing would fail with an unhelpful "File exists" or "Not a directory"."""
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError("E173", parent, what=str(path))
+            return
 
 
 def _read_umask() -> int:
@@ -80,6 +93,7 @@ def atomic_path(path: str | Path, private: bool = False) -> Iterator[Path]:
     (``0o600``), as for the pseudonymisation mapping, which can re-identify participants.
     """
     path = Path(path)
+    _refuse_a_file_above(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
