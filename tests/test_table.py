@@ -297,3 +297,47 @@ def test_a_start_column_of_seconds_or_clock_times_gives_times(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("start,speaker,text\n3.25,I,How was it?\n0:12,P,Hard.\n,I,Right.\n", encoding="utf-8")
     assert [t.timestamp for t in read_file(path).interviews[0].turns] == [3.25, 12.0, None]
+
+
+def test_codings_and_segment_tables_beside_the_transcripts_are_refused_not_read_as_interviews(tmp_path):
+    """`code study/ -o study/suggestions.csv`, or a codings table kept beside the transcripts
+    with no corpus.yaml: read as utterances, each row made p01 again from sentences or quotes,
+    and p01.txt itself then failed as a duplicate (E166)."""
+    text = "I: How was she?\nP: She never judged me. She stayed late."
+    (tmp_path / "p01.txt").write_text(text)
+    pd.DataFrame({"interview_id": ["p01"], "start": ["19"], "end": ["38"], "code": ["non_stigmatizing"],
+                  "coder": ["ann"], "text": ["She never judged me"]}).to_csv(tmp_path / "codings.csv", index=False)
+    pd.DataFrame({"interview_id": ["p01", "p01"], "segment_id": ["p01:s0", "p01:s1"], "start": [19, 41],
+                  "end": [40, 57], "speaker": ["P", "P"], "text": ["She never judged me.", "She stayed late."],
+                  "code": ["x", "x"], "probability": [0.9, 0.2]}).to_parquet(tmp_path / "suggestions.parquet")
+    corpus = load_corpus([tmp_path])
+    assert [i.text for i in corpus.interviews] == [text]
+    errors = {report.path.rsplit("/", 1)[-1]: str(report.error) for report in corpus.files if report.error}
+    assert set(errors) == {"codings.csv", "suggestions.parquet"}
+    assert "[E136] is a codings table" in errors["codings.csv"] and "give it as --codings" in errors["codings.csv"]
+    assert "[E136] is a table of segments that tr_nlp wrote" in errors["suggestions.parquet"]
+    # named as codings, it is read as codings
+    assert [c.code for c in load_corpus([tmp_path], codings=tmp_path / "codings.csv").codings] == ["non_stigmatizing"]
+
+
+@pytest.mark.parametrize("columns,rows", [
+    # timed utterances with a code per row: start and end are times, not offsets
+    (["interview_id", "start", "end", "text", "code"], [["a", "00:00:01", "00:00:04", "Hello.", "greet"]]),
+    # whole seconds, but each row names its speaker
+    (["interview_id", "start", "end", "speaker", "text", "code"], [["a", "1", "4", "P", "Hello.", "greet"]]),
+    # a transcription service's own segment ids
+    (["interview_id", "segment_id", "start", "end", "speaker", "text"], [["a", "seg-1", "1", "4", "P", "Hello."]]),
+])
+def test_utterance_tables_that_share_column_names_with_codings_are_still_read(tmp_path, columns, rows):
+    path = tmp_path / "t.csv"
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+    assert [i.id for i in read_file(path).interviews] == ["a"]
+
+
+def test_a_table_named_for_what_it_is_is_read_as_told(tmp_path):
+    path = tmp_path / "segments.csv"
+    pd.DataFrame({"interview_id": ["a"], "segment_id": ["a:s0"], "start": ["0"], "end": ["6"], "speaker": ["P"],
+                  "text": ["Hello."]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match="E136"):
+        read_file(path)
+    assert [i.id for i in read_file(path, ReadOptions(table=TableMapping(text_col="text"))).interviews] == ["a"]

@@ -77,6 +77,7 @@ class Errors:
         "utterance once (or identical text on every annotator's row)"
     )
     E134 = "the table has no rows"
+    E136 = "is {kind}, not a table of utterances to read as transcripts; {fix}"
     E135 = (
         "data row {row} has no '{column}' and no row above it has one; expected an interview "
         "id on every row, or on the first row of each interview"

@@ -347,6 +347,8 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     """Read an utterance table into interviews, codings and a derived codebook."""
     path = Path(path)
     frame, warnings = load_frame(path, options.encoding)
+    if options.table is None:  # a table named for what it is (--text-col, a preset, corpus.yaml) is read as told
+        _refuse_other_tables(frame, path)
     mapping, notes = _check_columns(frame, options.table or TableMapping(), path)
     warnings += notes
     seconds_per_unit = 1.0
@@ -414,6 +416,32 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
             codings.extend(_row_codings(rows, mapping, key_cols, span_of, binary, code_names, interview_id))
     codebook = _derived_codebook(mapping, binary, code_names) if mapping.code_cols else None
     return ReadResult(interviews, codings, codebook, warnings)
+
+
+def _refuse_other_tables(frame: pd.DataFrame, path: Path) -> None:
+    """E136 for a table of codings, or of segments or turns that tr_nlp wrote, kept among the
+    transcripts: read as utterances, its rows would make each interview again, from quotes
+    or sentences, and the interview's own file would then fail as a duplicate (E166)."""
+    columns = {header_key(col): col for col in frame.columns}
+
+    def offsets() -> bool:  # character offsets, where an utterance table's start and end are times
+        return all(frame[columns[key]].str.strip().str.fullmatch(r"\d+").all() for key in ("start", "end"))
+
+    if not {"interview_id", "start", "end"} <= columns.keys() or not offsets():
+        return
+    if "segment_id" in columns and all(
+            segment.startswith(f"{interview}:")
+            for interview, segment in zip(frame[columns["interview_id"]], frame[columns["segment_id"]])):
+        kind = "a table of segments that tr_nlp wrote (segments, suggestions, topics or examples: a row per segment"
+        kind += ", with its code)" if "code" in columns else ")"
+    elif "turn_index" in columns and "role" in columns:
+        kind = "a table of turns that tr_nlp wrote (turns.parquet)"
+    elif "code" in columns and "speaker" not in columns:
+        raise InputError("E136", path, kind="a codings table (interview_id, start, end, code)",
+                         fix="give it as --codings, or name it under 'codings:' in the folder's corpus.yaml")
+    else:
+        return
+    raise InputError("E136", path, kind=kind, fix="keep tr_nlp's outputs out of the folders it reads transcripts from")
 
 
 def _fill_blank_ids(ids: pd.Series, path: Path) -> tuple[pd.Series, list[str]]:
