@@ -1021,3 +1021,25 @@ def test_weights_that_are_not_the_official_ones_are_refused(tmp_path, monkeypatc
         monkeypatch.undo()
         model_dir.cache_clear()
     assert model_dir() == real
+
+
+def test_a_commands_own_table_among_its_transcripts_is_not_read_on_the_next_run(trained, tmp_path):
+    """`code study/ -o study/suggestions.csv` (or `segment`, `next`), run again: its own
+    table is not one of the inputs (E136, exit 1), while another command's table is."""
+    _, _, model = trained
+    study = tmp_path / "study"
+    study.mkdir()
+    for name in ("demo15.txt", "demo18.txt"):
+        (study / name).write_text((DEMO / "interviews" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    out, segments = study / "suggestions.csv", study / "segments.parquet"
+    for _ in range(2):
+        r = runner.invoke(app, ["code", str(study), "--model", str(model), "-o", str(out)])
+        assert r.exit_code == 0 and "E136" not in r.stderr, r.stderr
+        assert set(pd.read_csv(out)["interview_id"]) == {"demo15", "demo18"}
+    r = runner.invoke(app, ["next", "--corpus", str(study), "--model", str(model), "-n", "3", "-o",
+                            str(study / "round1.csv")])
+    assert r.exit_code == 1 and f"{out}: [E136]" in r.stderr  # code's table, not next's own
+    runner.invoke(app, ["segment", str(study), "-o", str(segments)])
+    r = runner.invoke(app, ["segment", str(study), "-o", str(segments)])
+    assert r.exit_code == 1 and f"{segments}: [E136]" not in r.stderr and f"{out}: [E136]" in r.stderr
+    assert set(pd.read_parquet(segments)["interview_id"]) == {"demo15", "demo18"}

@@ -435,7 +435,7 @@ def code(
 
     kind = output_kind(output, force, (*TABLE_SUFFIXES, ".qdpx", ".docx"))  # before the work, not after it
     theme_model = load_model(model)
-    loaded = c.load_and_report(paths, c.read_options(preset, speaker_roles=speaker_role), quiet=quiet)
+    loaded = c.load_and_report(paths, c.read_options(preset, speaker_roles=speaker_role), quiet=quiet, output=output)
     one_document(output, loaded)  # before the suggestions are computed
     segmenter = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride)
     segments = segmenter.segment(loaded.interviews)
@@ -493,7 +493,7 @@ def next_segments(
     theme_model = load_model(model)
     wanted = chosen_codes(theme_model, _code_list(codes))  # before the corpus is read
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, None, quiet,
-                               reviewed=reviewed)
+                               reviewed=reviewed, output=output)
     if output is not None:
         one_document(output, loaded)  # before the ranking
     # an interview with codings is coded whole, unless --reviewed says which passages were read

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from tr_nlp.errors import ConfigError, InputError, TrNlpError, some
-from tr_nlp.export import check_folder_path
+from tr_nlp.export import TABLE_SUFFIXES, check_folder_path
 from tr_nlp.hashing import near_copies, text_sketch
 from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
 from tr_nlp.privacy import Pseudonymiser, read_names
@@ -228,8 +228,12 @@ def load_and_report(
     quiet: bool = False,
     required: bool = True,
     reviewed: Sequence[Path] | None = None,
+    output: Path | None = None,
 ) -> Corpus:
     """Load a corpus, printing one line per bad file and each warning to stderr.
+
+    A table ``output`` (the command's own ``-o``) is not read when it lies among the
+    transcripts: written there by the last run, it would fail as no transcript (E136).
 
     Raises
     ------
@@ -238,7 +242,8 @@ def load_and_report(
         that a command writes nothing rather than empty outputs over earlier ones: the
         file's own error for one file, else E108 after a line per file.
     """
-    corpus = load_corpus(paths, options, fmt, codings, codebook, reviewed or ())
+    own = output if output is not None and output.suffix.lower() in TABLE_SUFFIXES else None
+    corpus = load_corpus(paths, options, fmt, codings, codebook, reviewed or (), exclude=own)
     none_read = required and bool(corpus.files) and len(corpus.failures) == len(corpus.files)
     if none_read and len(corpus.files) == 1:
         raise corpus.files[0].error  # type: ignore[misc]  # one bad file: its one line, as CLI.md asks

@@ -47,7 +47,7 @@ def segment(
     segmenter = c.segmenter(unit, roles, window, stride, spacy_model)
     options = c.read_options(preset, text_col, speaker_col, group_col, order_col, timestamp_col=timestamp_col,
                              speaker_roles=speaker_role, encoding=encoding)
-    corpus = c.load_and_report(paths, options, fmt, codings, codebook, quiet=quiet)
+    corpus = c.load_and_report(paths, options, fmt, codings, codebook, quiet=quiet, output=output)
     segments = segmenter.segment(corpus.interviews)
     c.warn_no_segments(segmenter, corpus.interviews, quiet)
     frame = segments_to_frame(segments)

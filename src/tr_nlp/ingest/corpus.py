@@ -579,6 +579,7 @@ def load_corpus(
     codings: str | Path | Sequence[str | Path] | None = None,
     codebook: str | Path | None = None,
     reviewed: Sequence[str | Path] = (),
+    exclude: str | Path | None = None,
 ) -> Corpus:
     """Read every input into one :class:`Corpus`; a bad file is reported, not fatal.
 
@@ -600,6 +601,9 @@ def load_corpus(
         Tables of the passages coders read in interviews they coded only in part (such as
         the lists ``tr-nlp next`` wrote), see :func:`~tr_nlp.ingest.reviewed.read_reviewed`;
         override a ``corpus.yaml``'s.
+    exclude : path, optional
+        A file or folder not to read from the inputs' folders: the command's own output
+        (``code study/ -o study/suggestions.csv``, run again).
 
     Raises
     ------
@@ -609,7 +613,7 @@ def load_corpus(
     """
     corpus = Corpus()
     gathered = Gathered()
-    plan = plan_inputs(paths, options, fmt)
+    plan = plan_inputs(paths, options, fmt, exclude)
     corpus.warnings.extend(plan.warnings)
     tables_of_codings = ([codings] if isinstance(codings, str | Path) else list(codings or ())) or plan.codings
     codebooks = [codebook] if codebook is not None else plan.codebooks
