@@ -154,3 +154,20 @@ def test_lowercase_labels_are_turns_once_the_team_gives_them_roles(tmp_path):
     assert [t.speaker for t in read_file(once, ReadOptions(roles=RoleMap.from_pairs(["client=participant"])))
             .interviews[0].turns] == ["client"]
     assert RoleMap().label_matcher()("client: hi") is None  # nobody named: only capitalised labels
+
+
+def test_a_focus_groups_numbered_speaker_who_speaks_once_is_a_speaker(tmp_path):
+    """F1 speaks twice, M1, M2 and F2 once: their words were F1's or the moderator's."""
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "group.txt"
+    path.write_text("Moderator: Let's go round.\nF1: Three years, for me.\nM1: Two for me.\n"
+                    "Moderator: What made a difference?\nF1: The nurse who came on a Sunday.\nM2: Yeah, that.\n"
+                    "F2: The peer worker.\n", encoding="utf-8")
+    turns = read_file(path).interviews[0].turns
+    assert [(t.speaker, t.role) for t in turns] == [
+        ("Moderator", "interviewer"), ("F1", "participant"), ("M1", "participant"), ("Moderator", "interviewer"),
+        ("F1", "participant"), ("M2", "participant"), ("F2", "participant")]
+    # with no numbered speaker, a capitalised code said once stays text (a ward, a form)
+    path.write_text("Moderator: Which ward?\nJo: Ward 7, then\nB12: that was the form.\nJo: Yes.\n", encoding="utf-8")
+    assert [t.speaker for t in read_file(path).interviews[0].turns] == ["Moderator", "Jo", "Jo"]

@@ -127,6 +127,8 @@ def assemble_turns(
         if n >= 2 or is_known_label(label) or label in stamped or roles.get(label) is not None
         or any(f.label == label for f in forced.values())
     }
+    if any(_NUMBERED_LABEL.match(label) for label in accepted):  # F1, M2: a focus group's quiet speaker speaks once
+        accepted |= {label for label in counts if _NUMBERED_LABEL.match(label)}
     if not accepted and not forced:  # no label of the usual shapes: "[Interviewer] ...", "I - ...", "Q. ..."
         lines = _labelled_lines(text, forced, match_loose_label)
         counts = Counter(m.label for _, _, m in lines if m is not None)
@@ -171,6 +173,8 @@ def assemble_turns(
     return turns, warnings + role_warnings
 
 
+#: a speaker code of capitals and a number (``F1``, ``M2``, ``FG3``): where one is a speaker, so is one said once
+_NUMBERED_LABEL = re.compile(r"[A-Z]{1,3} ?\d{1,3}$")
 #: a line that starts like a label but in lowercase ("client: Okay."), which only a speaker's role makes one
 _LOWERCASE_LABEL = re.compile(r"^[ \t]*([^\W\d_A-Z][\w'\u2019\-]*(?: [\w'\u2019\-]+)?)[ \t]*:[ \t]", re.MULTILINE)
 
