@@ -182,3 +182,10 @@ def test_stray_bytes_that_are_not_windows_text_in_utf8_are_refused_naming_the_li
     with pytest.raises(InputError, match="E103") as info:
         decode_bytes(data, "bad.txt")
     assert "line 3" in str(info.value) and "bad.txt" in str(info.value)
+
+
+def test_the_dos_end_of_file_mark_is_no_text():
+    """Ctrl-Z after the last line (old DOS editors) was a segment of its own."""
+    data = b"I: How was she?\r\nP: Kind.\r\n\x1a"
+    assert normalise_text(decode_bytes(data, "old.txt").text) == "I: How was she?\nP: Kind."
+    assert normalise_with_offsets(data.decode())[0] == "I: How was she?\nP: Kind."

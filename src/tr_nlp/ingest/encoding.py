@@ -13,7 +13,8 @@ character, or none that cp1252 reads as a mark or a letter in a word) is corrupt
 and the file is refused.
 
 Normalisation (see :func:`normalise_text`): Unicode NFC, every line break as ``\\n``,
-no-break and other odd spaces as a plain space, zero-width characters removed,
+no-break and other odd spaces as a plain space, zero-width characters (and DOS's
+end-of-file mark, Ctrl-Z) removed,
 trailing spaces on each line removed, leading/trailing blank lines removed.
 
 Examples
@@ -52,7 +53,8 @@ _WINDOWS_MARKS = re.compile(rb"[A-Za-z]\x92[a-z]|[\x93\x91][A-Za-z]|[a-z.,!?][\x
 _STRAY = re.compile("[\udc80-\udcff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # not \x0b or \x0c: line breaks (_LINE_BREAK)
 _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+#: zero-width characters and soft hyphens, and the end-of-file mark (Ctrl-Z) DOS editors left after the text
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x1a]")
 _LINE_BREAK = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 _TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
 
