@@ -77,11 +77,11 @@ class Errors:
         "utterance once (or identical text on every annotator's row)"
     )
     E134 = "the table has no rows"
-    E136 = "is {kind}, not a table of utterances to read as transcripts; {fix}"
     E135 = (
         "data row {row} has no '{column}' and no row above it has one; expected an interview "
         "id on every row, or on the first row of each interview"
     )
+    E136 = "is {kind}, not a table of utterances to read as transcripts; {fix}"
     # --- codebooks ------------------------------------------------------------------
     E140 = "duplicate code '{name}'; every code name must be unique"
     E141 = "code '{name}' has parent '{parent}', which is not a code in this codebook"
