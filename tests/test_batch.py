@@ -962,3 +962,17 @@ def test_progress_rate_counts_from_the_first_file_coded_and_leaves_out_a_previou
         report(Result(task=None), 2, 4)
         task = report.bar.tasks[0]
         assert (task.completed, task.total) == (1, 3)
+
+
+def test_a_codings_table_that_corpus_yaml_names_is_no_input_of_the_batch(model, tmp_path):
+    """corpus.yaml with `codings:` and no `interviews:` (the whole folder): the table was read
+    as one more input and failed (E136), each run."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for name in ("demo01.txt", "demo02.docx"):
+        shutil.copy(DEMO / "interviews" / name, folder / name)
+    shutil.copy(DEMO / "codings.csv", folder / "codings.csv")
+    (folder / "corpus.yaml").write_text("codings: codings.csv\n", encoding="utf-8")
+    result = run("batch", folder, "--model", model, "-o", tmp_path / "out", "--no-report")
+    assert result.exit_code == 0 and "2 coded, 0 already done, 0 failed of 2 inputs" in result.stdout, result.output
+    assert len(load_corpus([folder]).codings) > 0  # still read as codings

@@ -500,7 +500,8 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
     """Expand ``paths`` into the files to read, honouring each folder's ``corpus.yaml``.
 
     A folder with a ``corpus.yaml`` contributes only the interviews it names, read with
-    its settings; its codings table and codebook are returned, not read as transcripts.
+    its settings; its codings, codebook and reviewed tables are returned, not read as
+    transcripts, even where its interviews are the whole folder (no ``interviews:``).
     A file named more than once (``a.txt`` and its folder) is read once, with the
     settings of its first mention. Files under ``exclude`` (a run's own output folder
     inside an input folder) are neither read nor reported as passed over.
@@ -512,7 +513,10 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
         config = load_config(raw, options) if Path(raw).is_dir() else None
         passed_over: list[Path] = []
         if config is not None:
-            found = [(f, config.options, fmt or config.fmt) for f in iter_input_files(config.interviews, passed_over)]
+            # its codings, codebook and reviewed tables are no transcripts, where its interviews are the whole folder
+            companions = {real_path(p) for p in (*config.codings, *config.reviewed, config.codebook) if p is not None}
+            found = [(f, config.options, fmt or config.fmt) for f in iter_input_files(config.interviews, passed_over)
+                     if real_path(f) not in companions]
             plan.codings += [p for p in config.codings if p not in plan.codings]
             plan.codebooks += [config.codebook] if config.codebook and config.codebook not in plan.codebooks else []
             plan.reviewed += config.reviewed
