@@ -341,3 +341,26 @@ def test_a_table_named_for_what_it_is_is_read_as_told(tmp_path):
     with pytest.raises(InputError, match="E136"):
         read_file(path)
     assert [i.id for i in read_file(path, ReadOptions(table=TableMapping(text_col="text"))).interviews] == ["a"]
+
+
+@pytest.mark.parametrize("columns", [
+    ["Interview", "Code", "Coder", "Quote"],      # a team's spreadsheet of coded quotes
+    ["interview_id", "code", "coder", "text"],    # tr_nlp's codings table without offsets
+])
+def test_a_table_of_coded_quotes_among_the_transcripts_is_refused_as_codings(tmp_path, columns):
+    path = tmp_path / "quotes.csv"
+    pd.DataFrame([["p01", "warmth", "ann", "she never judged me"]], columns=columns).to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"E136\] is a codings table .*give it as --codings"):
+        read_file(path)
+
+
+@pytest.mark.parametrize("segment_id,refused", [("a:s0..a:s3", True), ("a:w2", True), ("a:1", False), ("a:seg1", False)])
+def test_only_tr_nlps_own_segment_ids_mark_a_table_as_its_output(tmp_path, segment_id, refused):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"interview_id": ["a"], "segment_id": [segment_id], "speaker": ["P"], "text": ["Hello."]}).to_csv(
+        path, index=False)
+    if refused:  # topics.parquet: a passage of sentences s0 to s3
+        with pytest.raises(InputError, match="E136"):
+            read_file(path)
+    else:  # another tool's ids
+        assert [i.id for i in read_file(path).interviews] == ["a"]

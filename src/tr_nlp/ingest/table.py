@@ -418,30 +418,44 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     return ReadResult(interviews, codings, codebook, warnings)
 
 
+#: how to give a codings table found among the transcripts (E136)
+_CODINGS_FIX = "give it as --codings, or name it under 'codings:' in the folder's corpus.yaml"
+
+
 def _refuse_other_tables(frame: pd.DataFrame, path: Path) -> None:
     """E136 for a table of codings, or of segments or turns that tr_nlp wrote, kept among the
     transcripts: read as utterances, its rows would make each interview again, from quotes
     or sentences, and the interview's own file would then fail as a duplicate (E166)."""
+    from tr_nlp.ingest.codings import STAND_INS as CODINGS_STAND_INS  # codings.py reads tables with this module
+
     columns = {header_key(col): col for col in frame.columns}
 
-    def offsets() -> bool:  # character offsets, where an utterance table's start and end are times
-        return all(frame[columns[key]].str.strip().str.fullmatch(r"\d+").all() for key in ("start", "end"))
+    def has(name: str, others: Iterable[str]) -> bool:
+        return find_column(frame.columns, name, others) is not None
 
-    if not {"interview_id", "start", "end"} <= columns.keys() or not offsets():
+    def offsets() -> bool:  # character offsets, where an utterance table's start and end are times
+        return {"start", "end"} <= columns.keys() and all(
+            frame[columns[key]].str.strip().str.fullmatch(r"\d+").all() for key in ("start", "end"))
+
+    ours = "keep tr_nlp's outputs out of the folders it reads transcripts from"
+    def our_id(interview: str, segment: str) -> bool:  # demo01:s12, :t3, :w0; a passage demo01:s0..demo01:s3
+        return all(part.startswith(f"{interview}:") and part[len(interview) + 1:len(interview) + 2] in ("s", "t", "w")
+                   and part[len(interview) + 2:].isdigit() for part in segment.split(".."))
+
+    if "interview_id" in columns and "segment_id" in columns and all(
+            map(our_id, frame[columns["interview_id"]], frame[columns["segment_id"]])):
+        kind = "a table of segments that tr_nlp wrote (a row per segment"
+        raise InputError("E136", path, kind=kind + (", with its code)" if "code" in columns else ")"), fix=ours)
+    if {"interview_id", "turn_index", "role"} <= columns.keys() and offsets():
+        raise InputError("E136", path, kind="a table of turns that tr_nlp wrote (turns.parquet)", fix=ours)
+    if has("speaker", STAND_INS["speaker_col"]) or not has("code", CODINGS_STAND_INS["code"]):
         return
-    if "segment_id" in columns and all(
-            segment.startswith(f"{interview}:")
-            for interview, segment in zip(frame[columns["interview_id"]], frame[columns["segment_id"]])):
-        kind = "a table of segments that tr_nlp wrote (segments, suggestions, topics or examples: a row per segment"
-        kind += ", with its code)" if "code" in columns else ")"
-    elif "turn_index" in columns and "role" in columns:
-        kind = "a table of turns that tr_nlp wrote (turns.parquet)"
-    elif "code" in columns and "speaker" not in columns:
-        raise InputError("E136", path, kind="a codings table (interview_id, start, end, code)",
-                         fix="give it as --codings, or name it under 'codings:' in the folder's corpus.yaml")
-    else:
-        return
-    raise InputError("E136", path, kind=kind, fix="keep tr_nlp's outputs out of the folders it reads transcripts from")
+    if "interview_id" in columns and offsets():
+        raise InputError("E136", path, kind="a codings table (interview_id, start, end, code)", fix=_CODINGS_FIX)
+    # coded quotes (interview, code, coder, quote), as a team keeps them in a spreadsheet
+    if has("interview_id", CODINGS_STAND_INS["interview_id"]) and has("coder", CODINGS_STAND_INS["coder"]):
+        raise InputError("E136", path, kind="a codings table (an interview, a code and a coder on each row)",
+                         fix=_CODINGS_FIX)
 
 
 def _fill_blank_ids(ids: pd.Series, path: Path) -> tuple[pd.Series, list[str]]:
