@@ -189,3 +189,12 @@ def test_the_dos_end_of_file_mark_is_no_text():
     data = b"I: How was she?\r\nP: Kind.\r\n\x1a"
     assert normalise_text(decode_bytes(data, "old.txt").text) == "I: How was she?\nP: Kind."
     assert normalise_with_offsets(data.decode())[0] == "I: How was she?\nP: Kind."
+
+
+def test_windows_characters_pasted_into_utf8_with_a_byte_order_mark_are_read_too():
+    data = codecs.BOM_UTF8 + "I: Café?\n".encode() + b"P: didn\x92t.\n"
+    decoded = decode_bytes(data, "notepad.txt")
+    assert decoded.text == "I: Café?\nP: didn’t.\n" and "1 Windows (cp1252) byte(s)" in decoded.warning
+    assert "line 2, byte 20:" in decoded.warning  # counted in the file, its 3-byte mark included
+    with pytest.raises(InputError, match="E103"):  # a character cut short is refused, with or without the mark
+        decode_bytes(codecs.BOM_UTF8 + "I: Café?\n".encode() + b"P: \xe2\x80t", "notepad.txt")

@@ -364,3 +364,11 @@ def test_only_tr_nlps_own_segment_ids_mark_a_table_as_its_output(tmp_path, segme
             read_file(path)
     else:  # another tool's ids
         assert [i.id for i in read_file(path).interviews] == ["a"]
+
+
+def test_a_table_saved_with_a_byte_order_mark_and_a_windows_character_keeps_its_first_column(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xef\xbb\xbfinterview_id,speaker,text\na,P,She didn\x92t judge me.\n")
+    result = read_file(path)
+    assert [(i.id, i.text) for i in result.interviews] == [("a", "P: She didn’t judge me.")]
+    assert "Windows (cp1252)" in result.warnings[0]

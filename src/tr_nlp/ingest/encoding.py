@@ -98,6 +98,8 @@ def decode_bytes(data: bytes, path: str | Path, encoding: str | None = None) -> 
             try:
                 return Decoded(data.decode(codec), codec)
             except UnicodeDecodeError as exc:
+                if codec == "utf-8-sig":  # Notepad's "UTF-8 with BOM", Windows characters pasted in
+                    return _utf8_with_windows_bytes(data, path)
                 raise InputError("E106", path, encoding=codec, detail=exc.reason) from None
     if b"\x00" in data[:8192]:
         return _bomless_utf16(data, path)
@@ -172,7 +174,7 @@ def _utf8_with_windows_bytes(data: bytes, path: str | Path) -> Decoded:
         read[at] = char
         return char
 
-    text = _STRAY.sub(windows, escaped)
+    text = _STRAY.sub(windows, escaped).removeprefix("\ufeff")  # a byte-order mark, as utf-8-sig drops it
     _refuse_control_characters(text, path)
     first = _where(data, len(escaped[:min(read)].encode("utf-8", "surrogateescape")))
     return Decoded(text, "utf-8", f"UTF-8 with {len(read)} Windows (cp1252) byte(s) pasted in, first at "
