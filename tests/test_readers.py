@@ -1439,3 +1439,21 @@ def test_short_first_lines_of_unlabelled_paragraphs_are_no_speakers(write):
     text = "Yes\nI think so.\n\nWell, it was hard.\n\nYes\nand then she came.\n\nIt got better.\n\nMuch better.\n"
     result = read_file(write("u.txt", text))
     assert [t.speaker for t in result.interviews[0].turns] == ["unknown"] * 5
+
+
+def test_a_list_of_names_beside_the_transcripts_is_refused_not_read_as_speech(tmp_path):
+    """`pseudonymise study/ --list-names study/names.txt`, or a team's own list kept there:
+    read as an interview, its names and quotes were one more participant's speech."""
+    listed = tmp_path / "names.txt"
+    listed.write_text("# Names to replace; '#' starts a comment.\nKaren Smith\nDr Bell  # psychiatrist\n\nSam\n",
+                      encoding="utf-8")
+    with pytest.raises(InputError, match=r"E137\] is a list of names") as info:
+        read_file(listed)
+    assert str(listed) in str(info.value)
+    for text, speakers in [
+        ("# Interview 4, 12 May\nI: Hi.\nP: Hello.\nI: Ok.\nP: Yes.\n", {"I", "P"}),  # labels: a transcript
+        ("Yes.\n\nNo, not really.\n\nMaybe.\n", {"unknown"}),  # short unlabelled speech, no comment first
+        ("# Notes\nShe came round on a Sunday and sat with me for an hour.\n", {"unknown"}),  # a long line
+    ]:
+        listed.write_text(text, encoding="utf-8")
+        assert {t.speaker for t in read_file(listed).interviews[0].turns} == speakers

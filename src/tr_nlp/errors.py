@@ -82,6 +82,10 @@ class Errors:
         "id on every row, or on the first row of each interview"
     )
     E136 = "is {kind}, not a table of utterances to read as transcripts; {fix}"
+    E137 = (
+        "is a list of names (a '#' comment, then a name on each line: what pseudonymise --names reads), not a "
+        "transcript; keep it out of the folders of transcripts, or start its name with '_' (such files are left out)"
+    )
     # --- codebooks ------------------------------------------------------------------
     E140 = "duplicate code '{name}'; every code name must be unique"
     E141 = "code '{name}' has parent '{parent}', which is not a code in this codebook"

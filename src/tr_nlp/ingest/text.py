@@ -269,9 +269,22 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: 
     fmt = fmt or ("markdown" if path.suffix.lower() in {".md", ".markdown"} else "text")
     first_line = decoded.text.count("\n", 0, len(decoded.text) - len(text)) + 1
     result = interview_from_text(text, path, options.roles, metadata, fmt, lines=((0, first_line),))
+    if fmt == "text" and not metadata and _names_list(text, result):
+        raise InputError("E137", path)
     if decoded.warning:
         result.warnings.insert(0, decoded.warning)
     return result
+
+
+def _names_list(text: str, result: ReadResult) -> bool:
+    """Whether ``text`` is a list of names for pseudonymising (``--list-names`` writes one, a
+    team keeps one beside the transcripts): a ``#`` comment first, then lines of at most
+    four words each (before any ``#``), and no speaker label. Read as a transcript, its
+    names and quotes would be one more participant's speech."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    names = [line.split("#", 1)[0].split() for line in lines if not line.startswith("#")]
+    return (lines[0].startswith("#") and bool(names) and all(0 < len(name) <= 4 for name in names)
+            and all(turn.speaker == UNKNOWN_SPEAKER for iv in result.interviews for turn in iv.turns))
 
 
 def number_runs(numbers: Sequence[int], shown: int = 3) -> str:
