@@ -372,3 +372,10 @@ def test_a_table_saved_with_a_byte_order_mark_and_a_windows_character_keeps_its_
     result = read_file(path)
     assert [(i.id, i.text) for i in result.interviews] == [("a", "P: She didn’t judge me.")]
     assert "Windows (cp1252)" in result.warnings[0]
+
+
+def test_the_pseudonymisation_mapping_among_the_transcripts_is_refused_saying_what_it_is(tmp_path):
+    path = tmp_path / "mapping.csv"  # what pseudonymise --mapping writes
+    pd.DataFrame({"placeholder": ["[PERSON_1]"], "kind": ["PERSON"], "original": ["Karen"]}).to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"E136\] is a pseudonymisation mapping .* keep it private"):
+        read_file(path)

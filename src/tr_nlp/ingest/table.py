@@ -438,6 +438,9 @@ def _refuse_other_tables(frame: pd.DataFrame, path: Path) -> None:
             frame[columns[key]].str.strip().str.fullmatch(r"\d+").all() for key in ("start", "end"))
 
     ours = "keep tr_nlp's outputs out of the folders it reads transcripts from"
+    if {"placeholder", "kind", "original"} <= columns.keys():
+        raise InputError("E136", path, kind="a pseudonymisation mapping (placeholder, kind, original), which "
+                         "can re-identify participants", fix=ours + ", and keep it private")
     def our_id(interview: str, segment: str) -> bool:  # demo01:s12, :t3, :w0; a passage demo01:s0..demo01:s3
         return all(part.startswith(f"{interview}:") and part[len(interview) + 1:len(interview) + 2] in ("s", "t", "w")
                    and part[len(interview) + 2:].isdigit() for part in segment.split(".."))
