@@ -423,9 +423,10 @@ _CODINGS_FIX = "give it as --codings, or name it under 'codings:' in the folder'
 
 
 def _refuse_other_tables(frame: pd.DataFrame, path: Path) -> None:
-    """E136 for a table of codings, or of segments or turns that tr_nlp wrote, kept among the
-    transcripts: read as utterances, its rows would make each interview again, from quotes
-    or sentences, and the interview's own file would then fail as a duplicate (E166)."""
+    """E136 for a table of codings (with offsets, or coded quotes), of segments or turns that
+    tr_nlp wrote, or a pseudonymisation mapping, kept among the transcripts: read as
+    utterances, its rows would make each interview again, from quotes or sentences, and the
+    interview's own file would then fail as a duplicate (E166)."""
     from tr_nlp.ingest.codings import STAND_INS as CODINGS_STAND_INS  # codings.py reads tables with this module
 
     columns = {header_key(col): col for col in frame.columns}
@@ -441,6 +442,7 @@ def _refuse_other_tables(frame: pd.DataFrame, path: Path) -> None:
     if {"placeholder", "kind", "original"} <= columns.keys():
         raise InputError("E136", path, kind="a pseudonymisation mapping (placeholder, kind, original), which "
                          "can re-identify participants", fix=ours + ", and keep it private")
+
     def our_id(interview: str, segment: str) -> bool:  # demo01:s12, :t3, :w0; a passage demo01:s0..demo01:s3
         return all(part.startswith(f"{interview}:") and part[len(interview) + 1:len(interview) + 2] in ("s", "t", "w")
                    and part[len(interview) + 2:].isdigit() for part in segment.split(".."))
