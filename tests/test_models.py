@@ -1043,3 +1043,16 @@ def test_a_commands_own_table_among_its_transcripts_is_not_read_on_the_next_run(
     r = runner.invoke(app, ["segment", str(study), "-o", str(segments)])
     assert r.exit_code == 1 and f"{segments}: [E136]" not in r.stderr and f"{out}: [E136]" in r.stderr
     assert set(pd.read_parquet(segments)["interview_id"]) == {"demo15", "demo18"}
+
+
+def test_an_evaluations_run_folder_among_its_transcripts_is_not_read_on_the_next_run(tmp_path):
+    """`evaluate --corpus study/ -o study/evaluation`, run again: the run folder's codings,
+    segments and examples tables were inputs, each failing as no transcript (E136)."""
+    corpus = _tiny_coded_corpus(tmp_path / "corpus")
+    interviews, out = corpus / "interviews", corpus / "interviews" / "evaluation"
+    args = ["evaluate", "--corpus", str(interviews), "--codings", str(corpus / "codings.csv"), "--features", "tfidf",
+            "--folds", "2", "--bootstrap", "20", "--no-learning-curve", "--no-report", "-o", str(out)]
+    for _ in range(2):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 0 and "E136" not in r.stderr, r.stderr
+    assert (out / "codings.csv").is_file() and (out / "segments.parquet").is_file()

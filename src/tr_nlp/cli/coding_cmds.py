@@ -282,7 +282,7 @@ def evaluate(
         check_folder_path(output, "the evaluation")
     theme = load_model(model) if model is not None else None  # a bad model fails before any reading
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook,
-                               quiet, reviewed=reviewed)
+                               quiet, reviewed=reviewed, output=output)
     settings: dict[str, Any] = {}  # what run.json records beyond what every evaluation has
     if theme is not None:
         ignored = [name for name, given in (("--features", features != "both"), ("--objective", objective != "f1"),

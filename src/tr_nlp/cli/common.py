@@ -232,8 +232,9 @@ def load_and_report(
 ) -> Corpus:
     """Load a corpus, printing one line per bad file and each warning to stderr.
 
-    A table ``output`` (the command's own ``-o``) is not read when it lies among the
-    transcripts: written there by the last run, it would fail as no transcript (E136).
+    The command's own ``-o``, a table or a folder (an evaluation's run folder, discovery's,
+    Word documents), is not read when it lies among the transcripts: written there by the
+    last run, its tables would fail as no transcript (E136), its documents be copies.
 
     Raises
     ------
@@ -242,7 +243,8 @@ def load_and_report(
         that a command writes nothing rather than empty outputs over earlier ones: the
         file's own error for one file, else E108 after a line per file.
     """
-    own = output if output is not None and output.suffix.lower() in TABLE_SUFFIXES else None
+    own = output if output is not None and (output.suffix.lower() in TABLE_SUFFIXES or output.suffix == ""
+                                            or output.is_dir()) else None
     corpus = load_corpus(paths, options, fmt, codings, codebook, reviewed or (), exclude=own)
     none_read = required and bool(corpus.files) and len(corpus.failures) == len(corpus.files)
     if none_read and len(corpus.files) == 1:

@@ -57,7 +57,8 @@ def discover_cmd(
 
     check_folder_path(output, "discovery")
     theme_model = load_model(model) if model is not None else None
-    loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook, quiet)
+    loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook, quiet,
+                               output=output)
     found = discover(loaded, c.segmenter(unit, roles, window, stride), theme_model, min_words=min_words, seed=seed,
                      merge=not no_merge, centre=centre)
     paths = write_discovery(found, output)
