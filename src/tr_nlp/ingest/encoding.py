@@ -130,9 +130,9 @@ def _bomless_utf16(data: bytes, path: str | Path) -> Decoded:
 
 
 def _fallback_8bit(data: bytes, path: str | Path, exc: UnicodeDecodeError) -> Decoded:
-    where = _where(data, exc.start)
     if _UTF8_MULTIBYTE.search(data):
         return _utf8_with_windows_bytes(data, path)
+    where = _where(data, exc.start)
     mac = len(_MAC_MARKS.findall(data)) > len(_WINDOWS_MARKS.findall(data))
     codec, name = ("mac_roman", "Mac Roman (older Mac files)") if mac else ("cp1252", "cp1252 (Windows)")
     try:
