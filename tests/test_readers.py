@@ -224,6 +224,31 @@ def test_time_marks_are_not_speech(write):
         "How was it?", "Hard, at 10:30 [sic].", "And?", "Yes."]
 
 
+def test_spans_of_time_before_or_after_labels(write):
+    # a span of time at each turn ("[00:00:15 - 00:01:02] Name:", a header line "Name 00:00:15 -
+    # 00:01:02", Rev's "Name: (00:15)" with the speech below) was read as one unknown speaker's
+    # text, the times in it
+    turns = [("Interviewer", "interviewer", "So, how was the ward?", 15.0),
+             ("Jane", "participant", "Fine, I suppose.", 65.0)]
+    inline = write("inline.md", "[00:00:15 \u2192 00:01:02] **Interviewer:** So, how was the ward?\n\n"
+                                "[00:01:05 \u2192 00:01:45] **Jane:** Fine, I suppose.\n")
+    header = write("header.txt", "Interviewer 00:00:15 - 00:01:02\nSo, how was the ward?\n\n"
+                                 "Jane 00:01:05 - 00:01:45\nFine, I suppose.\n")
+    rev = write("rev.txt", "Interviewer: (00:15)\nSo, how was the ward?\n\nJane: (01:05)\nFine, I suppose.\n")
+    for path in (inline, header, rev):
+        assert teams_turns(read_file(path).interviews[0]) == turns
+
+
+def test_whispers_printed_segments_are_times(write):
+    # whisper prints each segment after its span, "[00:00:04.120 --> 00:00:09.000]": no time mark,
+    # so the segments had no time
+    path = write("whisper.txt", "[00:00:00.000 --> 00:00:04.120]  So, how was the ward?\n"
+                                "[00:00:04.120 --> 00:00:09.000]  Fine, I suppose.\n")
+    interview = read_file(path).interviews[0]
+    assert interview.times == ((0, 0.0), (55, 4.12))
+    assert interview.text[55:].startswith("[00:00:04.120 --> 00:00:09.000]")
+
+
 def test_numbered_interviewers_and_accented_names(write):
     # "I2" was no interviewer label and "Élise" no label at all (not A-Z): their lines were
     # read as the speech of the speaker above

@@ -36,6 +36,15 @@ from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_tim
         ("Jane (Nurse)\t\tWell", "Jane (Nurse)", "Well", None),
         ("0:00:05.3 - 0:00:09.1\tInterviewer\tSo how was it?", "Interviewer", "So how was it?", 5.3),
         ("[00:01:02]\tDana\tright", "Dana", "right", 62.0),
+        # a span before or after the label (tools that time each turn); the turn's time is its start
+        ("[00:00:15 \u2192 00:01:02] **Chris Moore:** Welcome", "Chris Moore", "Welcome", 15.0),
+        ("[00:00:15 - 00:01:02] Interviewer: So", "Interviewer", "So", 15.0),
+        ("[00:00:04.120 --> 00:00:09.000] SPEAKER_01: It was", "SPEAKER_01", "It was", 4.12),
+        ("Dana (00:01:02 - 00:01:09): right", "Dana", "right", 62.0),
+        ("Interviewer 00:00:15 - 00:01:02", "Interviewer", "", 15.0),
+        ("[00:00:15 - 00:00:20] Speaker 1", "Speaker 1", "", 15.0),
+        ("Jane Doe: (00:15)", "Jane Doe", "", 15.0),  # Rev: the time after the label, speech below
+        ("Jane Doe: (01:04) Yes", "Jane Doe", "Yes", 64.0),
     ],
 )
 def test_label_shapes(line, label, rest, ts):
@@ -52,6 +61,7 @@ def test_label_shapes(line, label, rest, ts):
     "10:30 Then we left", "10:30 Monday morning was",
     "\tindented speech", "and then\tshe left", "She said, well\tno",
     "[Jane Smith 10:15:02", "Jane Smith] 10:15:02", "Smith, Jane, Tom 0:03",
+    "10:30 - 11:00 was the slot", "From 9:00 - 10:00 Monday: clinic",
 ])
 def test_speech_is_not_a_label(line):
     assert match_label(line) is None

@@ -44,8 +44,12 @@ UNKNOWN_SPEAKER = "unknown"
 #: speech is mostly the participant's
 UNLABELLED_ROLE: Role = "participant"
 TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-# a time mark that is not speech: f4's "#00:01:02-3#" or a bracketed "[00:01:02]"
-_MARK = rf"(?:#(?P<f4>{TIMESTAMP})(?:-(?P<fraction>\d+))?#|\[(?P<at>{TIMESTAMP})\])"
+# a span's end after its start: " - 00:00:07", " --> 00:00:07.000", " → 00:00:07" (a time before
+# a label may be a span, as tools that time each turn write it; the turn's time is its start)
+_UNTIL = rf"(?:\s*(?:-->|-|\u2013|\u2192)\s*{TIMESTAMP})?"
+# a time mark that is not speech: f4's "#00:01:02-3#" or a bracketed "[00:01:02]" (or span,
+# "[00:00:00.000 --> 00:00:04.120]" as whisper prints each segment)
+_MARK = rf"(?:#(?P<f4>{TIMESTAMP})(?:-(?P<fraction>\d+))?#|\[(?P<at>{TIMESTAMP}){_UNTIL}\])"
 _MARK_AT_END = re.compile(rf"{_MARK}$")
 _MARK_LINE = re.compile(rf"{_MARK}|{TIMESTAMP}")
 # a capital letter of the Latin, Greek or Cyrillic alphabets ("Élise", "Ödön", "Анна" start labels too)
@@ -61,22 +65,22 @@ _ALIAS = rf"\({_ALIAS_TEXT}\)"  # "Interviewer (Jane)": the alias is part of the
 _WITH_ALIAS = re.compile(rf"(?P<base>.*?)(?<!\s)\s*+\((?P<alias>{_ALIAS_TEXT})\)")
 #: a table cell that is a time mark (group ``ts``; a span's start is its time): ``00:01:02``,
 #: ``[0:03]``, ``00:00:03 - 00:00:07``
-TIME_CELL = rf"\[?(?P<ts>{TIMESTAMP})\]?(?:\s*(?:-|\u2013|-->)\s*\[?{TIMESTAMP}\]?)?"
+TIME_CELL = rf"\[?(?P<ts>{TIMESTAMP})\]?(?:\s*(?:-->|-|\u2013|\u2192)\s*\[?{TIMESTAMP}\]?)?"
 # a table's cells copied as text: a line number cell
 _LINE_NUMBER = r"(?:\d{1,5}\.?\t+)?"
 # tried in order; the first that matches gives the label
 _PATTERNS: tuple[re.Pattern[str], ...] = (
-    # [00:01:02] Name: text    /    00:01:02 Name: text
-    re.compile(rf"^{_B}\[?(?P<ts>{TIMESTAMP})\]?{_B}\s+{_B}(?P<label>{_LABEL}){_B}\s*:{_B}(?:\s+|$)"),
+    # [00:01:02] Name: text    /    00:01:02 Name: text    /    [00:01:02 → 00:01:09] **Name:** text
+    re.compile(rf"^{_B}\[?(?P<ts>{TIMESTAMP}){_UNTIL}\]?{_B}\s+{_B}(?P<label>{_LABEL}){_B}\s*:{_B}(?:\s+|$)"),
     # Name (00:01:02): text    /    Name [00:01:02] text
-    re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*[(\[](?P<ts>{TIMESTAMP})[)\]]\s*:?{_B}(?:\s+|$)"),
+    re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*[(\[](?P<ts>{TIMESTAMP}){_UNTIL}[)\]]\s*:?{_B}(?:\s+|$)"),
     # Speaker 1  0:01   /   Smith, Jane (NHS)  0:03   /   [Jane Smith] 10:15:02    (header line,
     # text on the next lines: Otter, Teams, Zoom; a whole line of name and time, so a comma may join names)
-    re.compile(rf"^(?P<br>\[)?(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)(?(br)\])\s+(?P<ts>{TIMESTAMP})\s*$"),
-    # 00:00:01 Speaker 1   /   [00:00:01] Speaker 1     (header line)
-    re.compile(rf"^\[?(?P<ts>{TIMESTAMP})\]?\s+(?P<label>{_NAME})\s*$"),
-    # Name: [00:01:02] text
-    re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*:{_B}\s*\[(?P<ts>{TIMESTAMP})\](?:\s+|$)"),
+    re.compile(rf"^(?P<br>\[)?(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)(?(br)\])\s+(?P<ts>{TIMESTAMP}){_UNTIL}\s*$"),
+    # 00:00:01 Speaker 1   /   [00:00:01] Speaker 1   /   [00:00:01 - 00:00:09] Speaker 1     (header line)
+    re.compile(rf"^\[?(?P<ts>{TIMESTAMP}){_UNTIL}\]?\s+(?P<label>{_NAME})\s*$"),
+    # Name: [00:01:02] text    /    Name: (00:01:02) text    (Rev: the time after the label, speech below)
+    re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*:{_B}\s*(?:\[(?P<ts>{TIMESTAMP})\]|\((?P<paren>{TIMESTAMP})\))(?:\s+|$)"),
     # Name: text    /    Interviewer (Jane): text
     re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s*:{_B}(?:\s+|$)"),
     # [12 <tab>] 0:00:05.3 - 0:00:09.1 <tab> Name <tab> text    (a table of line number, timespan, speaker
@@ -160,7 +164,7 @@ def match_label(line: str) -> LabelMatch | None:
     for pattern in _PATTERNS:
         m = pattern.match(line)
         if m:
-            ts = m.groupdict().get("ts")
+            ts = m.groupdict().get("ts") or m.groupdict().get("paren")
             return LabelMatch(
                 label=m.group("label").strip(),
                 end=m.end(),
