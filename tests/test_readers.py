@@ -602,11 +602,10 @@ def test_a_doc_file_is_read_by_what_it_holds(write, tmp_path):
                                     "--convert-to docx *.doc)")),
     ("p07.docx", COMPOUND + "EncryptedPackage".encode("utf-16-le"), "E113",
      "is password-protected (an encrypted .docx), and tr_nlp asks for no password; open it in Word"),
-    ("p07.doc", b"<html><body><p>I: Who?</p></body></html>", "E114", "is in web page (HTML) format"),
     ("p07.doc", b"  \r\n", "E101", "the file is empty"),
     ("p07.odt", COMPOUND, "E114", "save it as .odt (many at once: soffice --headless --convert-to odt *.doc)"),
 ])
-def test_a_compound_file_or_web_page_is_refused_saying_how_to_save_it(write, name, content, code, says):
+def test_a_compound_file_is_refused_saying_how_to_save_it(write, name, content, code, says):
     # an encrypted .docx (a common safeguard for health data) was "not a valid .docx (corrupt
     # or truncated zip...)", and a Word 97-2003 .doc "unsupported file type"
     with pytest.raises(InputError) as info:
@@ -1274,7 +1273,7 @@ def test_a_folder_says_which_files_it_passed_over(write, tmp_path):
     assert "a.mp3', " in warning and " and 1 more; if they are transcripts, save them as .docx or .txt" in warning
     (tmp_path / "empty").mkdir()
     assert load_corpus([tmp_path / "empty"]).warnings == [
-        (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .doc .docx .json .jsonl .markdown "
+        (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .doc .docx .htm .html .json .jsonl .markdown "
          ".md .ndjson .odt .parquet .pdf .qde .qdpx .rtf .srt .tsv .txt .vtt .xlsx)")]
     assert load_corpus([tmp_path / "talk" / "a.txt"]).warnings == []  # files named one by one: nothing passed over
 

@@ -62,6 +62,14 @@ def test_every_section_is_there(html, demo_run):
                      r"0\.\d\d; centring applies below 0\.08", html)
 
 
+def test_the_report_among_transcripts_is_refused_not_read_as_one(demo_run):
+    # web pages are transcripts too (noScribe's): the report, in a folder given as a corpus, is not
+    from tr_nlp.ingest import read_file
+
+    with pytest.raises(InputError, match=r"report.html: \[E138\] is the report tr_nlp wrote"):
+        read_file(demo_run / "report.html")
+
+
 def test_nothing_is_loaded_from_anywhere(html):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html, re.IGNORECASE)
     assert "<link" not in html and "@import" not in html and "url(" not in html

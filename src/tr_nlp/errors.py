@@ -26,7 +26,7 @@ class Errors:
     E101 = "the file is empty; expected text in it"
     E102 = (
         "looks like a binary file ({detail}), not text; export the transcript as "
-        ".txt, .md, .docx, .odt, .rtf, .pdf, .vtt, .srt, Whisper .json or a CSV/JSONL/Parquet table"
+        ".txt, .md, .docx, .odt, .rtf, .pdf, .html, .vtt, .srt, Whisper .json or a CSV/JSONL/Parquet table"
     )
     E103 = (
         "is not valid UTF-8 ({detail}); re-save it as UTF-8, or pass --encoding "
@@ -85,6 +85,10 @@ class Errors:
     E137 = (
         "is a list of names (a '#' comment, then a name on each line: what pseudonymise --names reads), not a "
         "transcript; keep it out of the folders of transcripts, or start its name with '_' (such files are left out)"
+    )
+    E138 = (
+        "is the report tr_nlp wrote (report.html), not a transcript; keep tr_nlp's outputs out of the folders "
+        "it reads transcripts from"
     )
     # --- codebooks ------------------------------------------------------------------
     E140 = "duplicate code '{name}'; every code name must be unique"

@@ -60,6 +60,7 @@ from tr_nlp.ingest.speakers import RoleMap
 from tr_nlp.ingest.subtitles import read_srt, read_vtt
 from tr_nlp.ingest.table import TableMapping, read_table
 from tr_nlp.ingest.text import read_text_file
+from tr_nlp.ingest.webpage import read_html
 from tr_nlp.ingest.whisper import is_speech_json, read_whisper_json
 from tr_nlp.schema import ROLES, Codebook, Coding, Interview, Reviewed
 
@@ -72,6 +73,7 @@ READERS = {
     "rtf": read_rtf,
     "pdf": read_pdf,
     "odt": read_odt,
+    "html": read_html,
     "vtt": read_vtt,
     "srt": read_srt,
     "table": read_table,
@@ -277,15 +279,19 @@ def _recursive_matches(pattern: str) -> Iterator[Path]:
 
 
 def _folder_files(folder: Path) -> Iterator[Path]:
-    """A folder's files, sorted, but for hidden ones, README-like ones and a project's sources."""
+    """A folder's files, sorted, but for hidden ones, README-like ones, a project's sources
+    and the folder Word keeps a web page's parts in."""
     found = sorted(folder.rglob("*"))
-    # a bare REFI-QDA project: its sources/ folder belongs to the .qde, not the corpus
-    project_sources = {p.parent / "sources" for p in found if p.suffix.lower() == ".qde"}
+    # a bare REFI-QDA project: its sources/ folder belongs to the .qde, not the corpus; and the
+    # folder of a page Word saved as a web page ("p07_files/", "p07-Dateien/"...), whose
+    # list of parts names it, holds its pictures, theme and headers (header.htm), no transcript
+    elsewhere = {p.parent / "sources" for p in found if p.suffix.lower() == ".qde"}
+    elsewhere |= {p.parent for p in found if p.name.lower() == "filelist.xml"}
     for child in found:
         rel = child.relative_to(folder).parts
         # not only files: the reader reports a link to nothing, a named pipe or device by name
         if (not child.is_dir() and not any(p.startswith((".", "_")) for p in rel)
-                and child.stem.lower() not in _SKIP_STEMS and not _inside(child, project_sources)):
+                and child.stem.lower() not in _SKIP_STEMS and not _inside(child, elsewhere)):
             yield child
 
 

@@ -1,0 +1,382 @@
+"""Web pages (.html, .htm): transcripts kept as HTML.
+
+noScribe, the offline transcriber made for qualitative research, keeps its transcripts as
+HTML (``S00: ...`` paragraphs), and Word ("Save as Web Page"), LibreOffice and Google Docs
+("Download > Web page") save documents as HTML. The text is what a browser shows:
+
+- each paragraph, heading, list item or other block is a line (an empty paragraph an empty
+  line, as in .docx), and ``<br>`` breaks the line;
+- runs of white space are one space, except in ``<pre>``; character references are decoded;
+- a table's rows become ``Speaker: text`` lines as in Word documents (a time column the
+  turn's time, a header row and its notes column left out:
+  :func:`~tr_nlp.ingest.doctables.table_lines`);
+- the head, scripts, styles, templates, forms' lists, embedded pictures (``<svg>``), hidden
+  elements (``hidden``, ``display: none``, ``visibility: hidden``) and comments (Word's
+  conditional ones too) are left out.
+
+As in .docx, a paragraph's leading bold text is a speaker label without a colon: ``<b>``,
+``<strong>``, a bold ``style`` or a class a ``<style>`` sheet makes bold (Google Docs'
+``.c3{font-weight:700}``). The text is then read like a plain-text transcript (labels, time
+marks, continuation lines). The page's ``<title>`` and its ``author``, ``description``,
+``keywords`` and ``subject`` ``<meta>`` tags become metadata, and noScribe's anchors
+(``<a name="ts_15000_21000_S01">``, from 15 s to 21 s) the times of their text. The page is decoded in the
+encoding it declares (``<meta charset>``, or ``http-equiv`` Content-Type), unless its bytes
+are UTF-8 with characters beyond ASCII, which no other encoding gives by chance. The report
+tr_nlp writes is refused (E138): it is an output, not a transcript.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from tr_nlp.errors import InputError
+from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.doctables import table_lines
+from tr_nlp.ingest.encoding import Decoded, decode_bytes, normalise_text, read_bytes
+from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
+
+#: elements that end the line before them and start a new one after them
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "dialog", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+    "hr", "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "ul"})
+#: elements whose content a browser does not show as text
+_UNSHOWN = frozenset({"head", "title", "script", "style", "template", "noscript", "svg", "math", "object", "iframe",
+                      "select", "textarea"})
+#: elements a browser sets in bold
+_BOLD_TAGS = frozenset({"b", "strong", "h1", "h2", "h3", "h4", "h5", "h6", "th"})
+_SPACES = re.compile(r"[ \t\n\r\f]+")
+_WEIGHT = re.compile(r"font-weight\s*:\s*([\w-]+)", re.IGNORECASE)
+_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CLASS_SELECTOR = re.compile(r"\s*[a-zA-Z0-9]*\.([\w-]+)\s*")
+_META_KEYS = ("author", "description", "keywords", "subject")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
+#: noScribe's anchor around a stretch of speech: its start and end in milliseconds, and its speaker
+_NOSCRIBE_ANCHOR = re.compile(r"ts_(\d{1,9})_\d{1,9}_")
+#: anchors in a row whose text is not found before the rest are no longer looked for
+_MISSES = 50
+#: what a page declares its encoding with, in its first bytes
+_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([\w.:-]{1,40})", re.IGNORECASE)
+#: labels WHATWG reads as windows-1252, which is what browsers show for them
+_WINDOWS_1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii", "windows-1252", "cp1252"}
+#: how tr_nlp's own report names its writer (in its generator tag, or, in older reports, its header)
+_OUR_REPORT = re.compile(r"<meta\s+name=\"generator\"\s+content=\"tr_nlp[\s\"]|<p class=\"meta\">Written by tr_nlp ")
+
+
+def read_html(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Read an ``.html`` transcript into one :class:`~tr_nlp.schema.Interview`."""
+    path = Path(path)
+    decoded = _decoded(read_bytes(path), path, options.encoding)
+    if _OUR_REPORT.search(decoded.text[:65536]):
+        raise InputError("E138", path)
+    page = _Page()
+    _walk(_parsed(decoded.text), page)
+    text, forced, numbers = text_with_labels(page.lines)
+    if not text.strip():
+        raise InputError("E101", path)
+    metadata = page.metadata()
+    times = _anchor_times(text, page.anchors)
+    if times:
+        metadata["times"] = times
+    result = interview_from_text(text, path, options.roles, metadata, "html", forced, numbers)
+    if decoded.warning:
+        result.warnings.insert(0, decoded.warning)
+    return result
+
+
+def _decoded(data: bytes, path: Path, forced: str | None) -> Decoded:
+    """The page's text: in ``forced``, else in the encoding it declares, unless its bytes are
+    UTF-8 with characters beyond ASCII (or start with a byte-order mark); else as any text
+    file is (:func:`~tr_nlp.ingest.encoding.decode_bytes`)."""
+    declared = _CHARSET.search(data[:4096]) if not forced else None
+    if declared:
+        label = declared[1].decode("ascii", "replace").lower()
+        label = "cp1252" if label in _WINDOWS_1252 else label
+        try:
+            codec = codecs.lookup(label).name
+        except LookupError:
+            codec = "utf-8"  # a name no codec has: detected as any text file is
+        if codec not in ("utf-8", "utf-16", "utf-16-le", "utf-16-be") and not _utf8_beyond_ascii(data):
+            forced = codec
+    return decode_bytes(data, path, forced)
+
+
+def _parsed(text: str) -> etree._Element | None:
+    """The page's element tree, as libxml2's HTML parser makes it of any tag soup (end tags
+    a page leaves out implied, stray ones dropped; comments, processing instructions and the
+    network left out); None for a page of no elements."""
+    parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True)
+    # lxml reads no text that names its encoding in an XML declaration (XHTML's): it is decoded
+    return etree.fromstring(_XML_DECLARATION.sub("", text, count=1), parser)
+
+
+def _walk(root: etree._Element | None, page: _Page) -> None:
+    """Tell ``page`` of each element under ``root``, its text and the text after it, in
+    document order (a loop, not recursion: a page may nest deeper than Python recurses)."""
+    todo: list[tuple[Any, bool]] = [(root, False)] if root is not None else []
+    while todo:
+        element, ended = todo.pop()
+        if ended:
+            page.end()
+        elif isinstance(element.tag, str):
+            page.start(element.tag.lower(), {str(k).lower(): str(v) for k, v in element.attrib.items()},
+                       element.text or "")
+            page.data(element.text or "")
+            todo.append((element, True))
+            todo.extend((child, False) for child in reversed(element))
+            continue
+        page.data(element.tail or "")
+    page.finish()
+
+
+def _anchor_times(text: str, anchors: list[tuple[float, str]]) -> list[list[Any]]:
+    """``[offset, seconds]`` where each anchor's text starts in ``text``, found in turn by
+    its first words, whatever white space is between them (an anchor whose text is not found
+    soon after the one before gives no time; after :data:`_MISSES` such anchors in a row,
+    none looks further).
+
+    >>> _anchor_times("S00: So. How?\\nS01: Well,\\nyes.", [(0.0, "S00: So."), (1.5, " How?"), (4.0, "S01: Well, yes.")])
+    [[0, 0.0], [9, 1.5], [14, 4.0]]
+    """
+    times: list[list[Any]] = []
+    at, reach, missed = 0, len(text), 0  # where the next anchor's text is looked for
+    for seconds, said in anchors:
+        words = normalise_text(said).split()[:6]
+        found = re.compile(r"\s+".join(map(re.escape, words))).search(text, at, reach) if words else None
+        if found:
+            times.append([found.start(), seconds])
+            at, reach, missed = found.end(), found.start() + len(said) + 1000, 0
+        elif words:
+            reach, missed = min(reach + len(said) + 1000, len(text)), missed + 1
+            if missed == _MISSES:
+                break
+    return times
+
+
+def _utf8_beyond_ascii(data: bytes) -> bool:
+    """Whether ``data`` starts with a byte-order mark, or is UTF-8 with a character beyond ASCII."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not data.isascii()
+
+
+class _Page:
+    """A page's lines as a browser shows them: (text, speaker label its bold start can be),
+    and a table's rows as transcript lines (:func:`~tr_nlp.ingest.doctables.table_lines`).
+    It is told of the page's elements in document order (:func:`_walk`)."""
+
+    def __init__(self) -> None:
+        self.lines: list[DocLine] = []
+        self._open: list[tuple[str, bool, bool]] = []  # (tag, bold, unshown) of each open element
+        self._pre = 0  # <pre> elements open
+        self._pieces: list[tuple[str, bool]] = []  # the line so far: (text, bold)
+        self._bold_classes: set[str] = set()
+        self._hidden_classes: set[str] = set()
+        self._meta: dict[str, Any] = {}
+        self._tables = 0  # tables open
+        self._rows: list[list[str]] = []  # the outer table's rows so far
+        self._cell: list[str] | None = None  # the open cell's text of the outer table
+        #: noScribe's anchors: (start in seconds, the text inside)
+        self.anchors: list[tuple[float, str]] = []
+        self._anchor: list[str] | None = None
+
+    # --- the page's elements --------------------------------------------------------------
+    def start(self, tag: str, attributes: dict[str, str], text: str) -> None:
+        """An element starts; ``text`` is its own text (an element's ``text`` in lxml), which
+        the head's ``<title>`` and ``<style>`` are read for."""
+        if tag == "meta":
+            self._read_meta(attributes)
+        elif tag == "title" and not self._meta.get("title"):
+            self._meta["title"] = " ".join(text.split())
+        elif tag == "style":
+            self._read_css(text)
+        anchor = _NOSCRIBE_ANCHOR.match(attributes.get("name", "")) if tag == "a" else None
+        if anchor:
+            self.anchors.append((int(anchor[1]) / 1000, ""))
+            self._anchor = []
+        if not self._unshown:
+            if tag == "table":
+                self._start_table()
+            elif self._tables == 1 and tag in ("tr", "td", "th"):
+                self._start_row_or_cell(tag)
+            elif tag == "br":
+                self._break(hard=True)
+            elif tag in _BLOCKS or (self._tables > 1 and tag in ("tr", "td", "th")):
+                self._break(hard=False)
+        self._pre += tag == "pre"
+        self._open.append((tag, self._bold_of(tag, attributes), self._hides(tag, attributes)))
+
+    def end(self) -> None:
+        """The innermost open element ends."""
+        tag, _, unshown = self._open.pop()
+        self._pre -= tag == "pre"
+        if tag == "a" and self._anchor is not None:
+            self.anchors[-1] = (self.anchors[-1][0], "".join(self._anchor))
+            self._anchor = None
+        if not unshown:
+            self._ended(tag)
+
+    def data(self, data: str) -> None:
+        """Text in the innermost open element."""
+        if not data or self._unshown:
+            return
+        if self._anchor is not None:
+            self._anchor.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._pre:
+            for k, part in enumerate(data.split("\n")):
+                if k:
+                    self._break(hard=True)
+                self._pieces.append((part, self._bold))
+        else:
+            self._pieces.append((_SPACES.sub(" ", data), self._bold))
+
+    def finish(self) -> None:
+        """The page ends."""
+        self._end_table()
+        self._break(hard=False)
+
+    # --- what the page says of itself -----------------------------------------------------
+    def metadata(self) -> dict[str, Any]:
+        """The page's title and its author, description, keywords and subject."""
+        return dict(self._meta)
+
+    def _read_meta(self, attributes: dict[str, str]) -> None:
+        name = attributes.get("name", "").strip().lower().removeprefix("dc.").removeprefix("dcterms.")
+        name = {"creator": "author"}.get(name, name)
+        content = " ".join(attributes.get("content", "").split())
+        if name in (*_META_KEYS, "title") and content:
+            self._meta.setdefault(name, content)
+
+    def _read_css(self, css: str) -> None:
+        """Classes a style sheet sets in bold, or hides."""
+        for selectors, body in _CSS_RULE.findall(_CSS_COMMENT.sub("", css)):
+            weight = _WEIGHT.search(body)
+            bold = bool(weight) and _is_bold(weight[1])
+            hidden = bool(_HIDING.search(body))
+            for selector in selectors.split(","):
+                simple = _CLASS_SELECTOR.fullmatch(selector)
+                if simple and bold:
+                    self._bold_classes.add(simple[1])
+                if simple and hidden:
+                    self._hidden_classes.add(simple[1])
+
+    # --- state of the open elements -------------------------------------------------------
+    @property
+    def _unshown(self) -> bool:
+        return bool(self._open) and self._open[-1][2]
+
+    @property
+    def _bold(self) -> bool:
+        return bool(self._open) and self._open[-1][1]
+
+    def _bold_of(self, tag: str, attributes: dict[str, str]) -> bool:
+        weight = _WEIGHT.search(attributes.get("style", ""))
+        if weight:
+            return _is_bold(weight[1])
+        if tag in _BOLD_TAGS or self._bold_classes.intersection(attributes.get("class", "").split()):
+            return True
+        return self._bold
+
+    def _hides(self, tag: str, attributes: dict[str, str]) -> bool:
+        return (tag in _UNSHOWN or "hidden" in attributes or bool(_HIDING.search(attributes.get("style", "")))
+                or bool(self._hidden_classes.intersection(attributes.get("class", "").split())) or self._unshown)
+
+    def _ended(self, tag: str) -> None:
+        """What an element's end does to the lines."""
+        if tag == "table":
+            self._end_table()
+        elif self._tables == 1 and tag in ("td", "th"):
+            self._end_cell()
+        elif self._tables == 1 and tag == "tr":
+            self._end_cell()
+            self._end_row()
+        elif tag in _BLOCKS and self._cell is None:
+            self._break(hard=False, empty=tag == "p")
+        elif tag in _BLOCKS:
+            self._cell.append(" ")
+
+    # --- lines and tables -----------------------------------------------------------------
+    def _break(self, hard: bool, empty: bool = False) -> None:
+        """End the line: always where ``hard`` (``<br>``), else if it has text; a paragraph
+        with none is an ``empty`` line."""
+        if self._anchor is not None:
+            self._anchor.append(" ")  # a line break inside an anchor parts its words
+        if self._cell is not None:
+            self._cell.append(" ")
+            return
+        if not hard and not any(text.strip() for text, _ in self._pieces):
+            self._pieces = []
+            if not empty:
+                return
+        pieces, self._pieces = self._pieces, []
+        pre = self._pre > 0
+        text = "".join(piece for piece, _ in pieces)
+        leading: list[str] = []  # the line's leading bold text, and blanks around it
+        for piece, bold in pieces:
+            if not (bold or not piece.strip()) or len(leading) > 100:  # a label is short
+                break
+            leading.append(piece)
+        prefix = "".join(leading)
+        if not pre:
+            text, prefix = re.sub(" {2,}", " ", text).strip(" "), re.sub(" {2,}", " ", prefix).lstrip(" ")
+        label = styled_label(prefix) if any(bold and piece.strip() for piece, bold in pieces[:len(leading)]) else None
+        self.lines.append((text, label))
+
+    def _start_table(self) -> None:
+        self._tables += 1
+        if self._tables == 1:
+            self._break(hard=False)
+            self._rows, self._cell = [], None
+        elif self._cell is not None:
+            self._cell.append(" ")
+
+    def _start_row_or_cell(self, tag: str) -> None:
+        if tag == "tr":
+            self._end_cell()
+            self._end_row()
+            self._rows.append([])
+        else:
+            self._end_cell()
+            if not self._rows:
+                self._rows.append([])
+            self._cell = []
+
+    def _end_cell(self) -> None:
+        if self._cell is not None:
+            if not self._rows:
+                self._rows.append([])
+            self._rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def _end_row(self) -> None:
+        if self._rows and not self._rows[-1]:
+            self._rows.pop()  # a row with no cells
+
+    def _end_table(self) -> None:
+        if self._tables == 0:
+            return
+        self._tables -= 1
+        if self._tables == 0:
+            self._end_cell()
+            self._end_row()
+            self.lines.extend(table_lines(self._rows))
+            self._rows = []
+
+
+def _is_bold(weight: str) -> bool:
+    """Whether a CSS ``font-weight`` is bold (``bold``, ``bolder``, 600 to 900)."""
+    weight = weight.lower()
+    return weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600)
