@@ -178,6 +178,27 @@ def test_rtf_of_any_shape(tmp_path):
     assert read > 300  # the shapes reach the reader's success path, not only its errors
 
 
+def test_html_of_any_shape(tmp_path):
+    rng = random.Random(7)
+    pieces = ["<p>", "</p>", "<br>", "<b>", "</b>", "<strong>Dana</strong>", "<table>", "<tr>", "<td>", "</td>",
+              "</table>", "<pre>", "</pre>", "<div hidden>", "</div>", "<style>.c3{font-weight:700}</style>",
+              "<span class=c3>", "</span>", '<a name="ts_1000_2000_S00">', "</a>", "<!--", "-->", "<![if x]>",
+              "<script>", "</script>", "<title>t</title>", '<meta charset="cp1252">', '<meta charset="nope">',
+              "&amp;", "&#0;", "&#x110000;", "&bogus;", "<", ">", "I: ", "P: ", "S00: ", "She listened. ", "\n",
+              "\u00e9", "\x00", '<?xml version="1.0" encoding="utf-8"?>', "<li>", "<h1>", "<p style='font-weight:bold'>",
+              "#00:00:05-2#", "[00:00:04.120 --> 00:00:09.000] "]
+    path = tmp_path / "t.html"
+    read = 0
+    for _ in range(1500):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        path.write_bytes(body.encode("utf-8") if rng.random() < 0.9 else body.encode("utf-16"))
+        interviews = read_or_refuse(path)
+        read += bool(interviews)
+        assert_turns_hold(interviews)
+        assert not any("\x00" in interview.text for interview in interviews)
+    assert read > 300  # the shapes reach the reader's success path, not only its errors
+
+
 def test_pdf_of_any_shape(tmp_path):
     # a real transcript PDF cut, spliced and corrupted: every file is read or refused with a TrNlpError
     from conftest import make_pdf
