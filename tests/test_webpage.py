@@ -1,5 +1,6 @@
 """Transcripts kept as web pages (.html): noScribe's, Word's and Google Docs' pages, tables, errors."""
 
+import json
 import re
 from html import escape
 
@@ -120,6 +121,36 @@ def test_the_folder_word_keeps_a_web_pages_parts_in_is_left_out(write, tmp_path)
         write(f"study/p07_files/{part}", "<html><body><p>Interview P07 - confidential</p></body></html>")
     corpus = load_corpus([tmp_path / "study"])
     assert [iv.id for iv in corpus.interviews] == ["p07"] and not corpus.failures and not corpus.warnings
+
+
+def test_otranscribe_transcript(write):
+    # oTranscribe saves a JSON object whose text is the transcript's HTML, with its time stamps
+    html = ('<p><span class="timestamp" data-timestamp="3.2">0:03</span> <b>Interviewer:</b> So how was the ward?</p>'
+            '<p><span class="timestamp" data-timestamp="12.75">0:12</span> <b>P07:</b> Hard, at first.<br /></p>'
+            '<p>She rang on her day off <span class="timestamp" data-timestamp="31.5">0:31</span> which she did '
+            'not have to.</p><p><span class="timestamp" data-timestamp="40.1">0:40</span> <b>Interviewer:</b> Mm.</p>')
+    interview = read_file(write("p07.otr", json.dumps({"text": html, "media": "p07.mp3", "media-time": 41.2}))).interviews[0]
+    assert interview.format == "otr" and interview.metadata == {"media": "p07.mp3"}
+    assert [t[:3] for t in turns(interview)] == [
+        ("Interviewer", "interviewer", "So how was the ward?"),
+        ("P07", "participant", "Hard, at first.\nShe rang on her day off 0:31 which she did not have to."),
+        ("Interviewer", "interviewer", "Mm.")]
+    assert interview.time_at(interview.text.index("0:31")) == 31.5  # a stamp inside speech times what follows
+
+
+@pytest.mark.parametrize("content,says", [
+    ("<p>I: Hello</p>", "it is not valid JSON"),
+    ('{"media": "a.mp3"}', "it holds an object with 'media'"),
+    ('["<p>I: Hello</p>"]', "it holds a JSON list"),
+    ('{"text": "<p> </p>"}', None),
+])
+def test_a_broken_otranscribe_file_is_named(write, content, says):
+    with pytest.raises(InputError) as info:
+        read_file(write("p07.otr", content))
+    if says is None:
+        assert info.value.code == "E101"
+    else:
+        assert info.value.code == "E125" and says in str(info.value) and "p07.otr" in str(info.value)
 
 
 def test_preformatted_text_keeps_its_lines(write):

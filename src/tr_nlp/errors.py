@@ -66,6 +66,10 @@ class Errors:
         "segment {index} (counting from 0): {detail}; each segment needs a 'start' (seconds >= 0) "
         "and a 'text' (a string), and may name a 'speaker'"
     )
+    E125 = (
+        "not an oTranscribe transcript: {detail}; expected a JSON object whose 'text' is the transcript's "
+        "HTML, as oTranscribe saves it (.otr)"
+    )
     # --- tables ---------------------------------------------------------------------
     E130 = (
         "column '{column}' not found; available columns: {available}. {fix}"

@@ -1,8 +1,9 @@
-"""Web pages (.html, .htm): transcripts kept as HTML.
+"""Web pages (.html, .htm) and oTranscribe's transcripts (.otr): transcripts kept as HTML.
 
 noScribe, the offline transcriber made for qualitative research, keeps its transcripts as
 HTML (``S00: ...`` paragraphs), and Word ("Save as Web Page"), LibreOffice and Google Docs
-("Download > Web page") save documents as HTML. The text is what a browser shows:
+("Download > Web page") save documents as HTML; oTranscribe saves a JSON object whose
+``text`` is the transcript's HTML (:func:`read_otr`). The text is what a browser shows:
 
 - each paragraph, heading, list item or other block is a line (an empty paragraph an empty
   line, as in .docx), and ``<br>`` breaks the line;
@@ -19,7 +20,8 @@ As in .docx, a paragraph's leading bold text is a speaker label without a colon:
 ``.c3{font-weight:700}``). The text is then read like a plain-text transcript (labels, time
 marks, continuation lines). The page's ``<title>`` and its ``author``, ``description``,
 ``keywords`` and ``subject`` ``<meta>`` tags become metadata, and noScribe's anchors
-(``<a name="ts_15000_21000_S01">``, from 15 s to 21 s) the times of their text. The page is decoded in the
+(``<a name="ts_15000_21000_S01">``, from 15 s to 21 s) and oTranscribe's time stamps
+(``<span class="timestamp" data-timestamp="12.3">``) the times of their text. The page is decoded in the
 encoding it declares (``<meta charset>``, or ``http-equiv`` Content-Type), unless its bytes
 are UTF-8 with characters beyond ASCII, which no other encoding gives by chance. The report
 tr_nlp writes is refused (E138): it is an output, not a transcript.
@@ -28,6 +30,7 @@ tr_nlp writes is refused (E138): it is an output, not a transcript.
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -37,7 +40,7 @@ from lxml import etree
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.doctables import table_lines
-from tr_nlp.ingest.encoding import Decoded, decode_bytes, normalise_text, read_bytes
+from tr_nlp.ingest.encoding import Decoded, decode_bytes, normalise_text, read_bytes, read_text
 from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
 
 #: elements that end the line before them and start a new one after them
@@ -60,6 +63,7 @@ _META_KEYS = ("author", "description", "keywords", "subject")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
 #: noScribe's anchor around a stretch of speech: its start and end in milliseconds, and its speaker
 _NOSCRIBE_ANCHOR = re.compile(r"ts_(\d{1,9})_\d{1,9}_")
+_SECONDS = re.compile(r"\d{1,7}(?:\.\d{1,6})?")
 #: anchors in a row whose text is not found before the rest are no longer looked for
 _MISSES = 50
 #: what a page declares its encoding with, in its first bytes
@@ -76,18 +80,47 @@ def read_html(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
     decoded = _decoded(read_bytes(path), path, options.encoding)
     if _OUR_REPORT.search(decoded.text[:65536]):
         raise InputError("E138", path)
+    return _page_interview(decoded.text, path, options, {}, "html", decoded.warning)
+
+
+def read_otr(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Read an oTranscribe transcript (``.otr``: a JSON object whose ``text`` is the
+    transcript's HTML) into one :class:`~tr_nlp.schema.Interview`: its text as a web page's,
+    its time stamps (``<span class="timestamp" data-timestamp="12.3">``) the times of the text
+    from them on, and the name of its recording (``media``) metadata."""
+    path = Path(path)
+    decoded = read_text(path, options.encoding)
+    try:
+        data = json.loads(decoded.text)
+    except RecursionError:
+        raise InputError("E125", path, detail="it is nested too deeply") from None
+    except ValueError as exc:
+        raise InputError("E125", path, detail=f"it is not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        found = f"an object with {', '.join(map(repr, list(data)[:5])) or 'no keys'}" if isinstance(data, dict) else (
+            f"a JSON {type(data).__name__}")
+        raise InputError("E125", path, detail=f"it holds {found}")
+    media = data.get("media")
+    metadata = {"media": media} if isinstance(media, str) and media.strip() else {}
+    return _page_interview(data["text"], path, options, metadata, "otr", decoded.warning)
+
+
+def _page_interview(html: str, path: Path, options: ReadOptions, metadata: dict[str, Any], fmt: str,
+                    warning: str | None) -> ReadResult:
+    """The interview of a page's HTML: its lines read as a transcript, with the page's
+    metadata over ``metadata`` and the times its anchors give."""
     page = _Page()
-    _walk(_parsed(decoded.text), page)
+    _walk(_parsed(html), page)
     text, forced, numbers = text_with_labels(page.lines)
     if not text.strip():
         raise InputError("E101", path)
-    metadata = page.metadata()
+    metadata = {**metadata, **page.metadata()}
     times = _anchor_times(text, page.anchors)
     if times:
         metadata["times"] = times
-    result = interview_from_text(text, path, options.roles, metadata, "html", forced, numbers)
-    if decoded.warning:
-        result.warnings.insert(0, decoded.warning)
+    result = interview_from_text(text, path, options.roles, metadata, fmt, forced, numbers)
+    if warning:
+        result.warnings.insert(0, warning)
     return result
 
 
@@ -136,6 +169,21 @@ def _walk(root: etree._Element | None, page: _Page) -> None:
     page.finish()
 
 
+def _timed(tag: str, attributes: dict[str, str]) -> float | None:
+    """When the text of an element that times it starts, in seconds: noScribe's anchor
+    (``<a name="ts_15000_21000_S01">``) or oTranscribe's time stamp (``<span class="timestamp"
+    data-timestamp="12.3">0:12</span>``); None for any other element.
+
+    >>> _timed("a", {"name": "ts_15000_21000_S01"}), _timed("span", {"class": "timestamp", "data-timestamp": "12.3"})
+    (15.0, 12.3)
+    """
+    if tag == "a":
+        anchor = _NOSCRIBE_ANCHOR.match(attributes.get("name", ""))
+        return int(anchor[1]) / 1000 if anchor else None
+    stamp = attributes.get("data-timestamp", "") if tag == "span" and "timestamp" in attributes.get("class", "").split() else ""
+    return float(stamp) if _SECONDS.fullmatch(stamp) else None
+
+
 def _anchor_times(text: str, anchors: list[tuple[float, str]]) -> list[list[Any]]:
     """``[offset, seconds]`` where each anchor's text starts in ``text``, found in turn by
     its first words, whatever white space is between them (an anchor whose text is not found
@@ -180,6 +228,7 @@ class _Page:
         self.lines: list[DocLine] = []
         self._open: list[tuple[str, bool, bool]] = []  # (tag, bold, unshown) of each open element
         self._pre = 0  # <pre> elements open
+        self._paragraphs: list[int] = []  # for each open <p>, how many lines there were when it opened
         self._pieces: list[tuple[str, bool]] = []  # the line so far: (text, bold)
         self._bold_classes: set[str] = set()
         self._hidden_classes: set[str] = set()
@@ -187,9 +236,10 @@ class _Page:
         self._tables = 0  # tables open
         self._rows: list[list[str]] = []  # the outer table's rows so far
         self._cell: list[str] | None = None  # the open cell's text of the outer table
-        #: noScribe's anchors: (start in seconds, the text inside)
+        #: elements that time their text (:func:`_timed`): (start in seconds, the text inside)
         self.anchors: list[tuple[float, str]] = []
-        self._anchor: list[str] | None = None
+        self._anchor: list[str] | None = None  # the open one's text so far
+        self._anchor_depth = 0  # how many elements are open around it
 
     # --- the page's elements --------------------------------------------------------------
     def start(self, tag: str, attributes: dict[str, str], text: str) -> None:
@@ -201,10 +251,10 @@ class _Page:
             self._meta["title"] = " ".join(text.split())
         elif tag == "style":
             self._read_css(text)
-        anchor = _NOSCRIBE_ANCHOR.match(attributes.get("name", "")) if tag == "a" else None
-        if anchor:
-            self.anchors.append((int(anchor[1]) / 1000, ""))
-            self._anchor = []
+        seconds = _timed(tag, attributes)
+        if seconds is not None and self._anchor is None:
+            self.anchors.append((seconds, ""))
+            self._anchor, self._anchor_depth = [], len(self._open)
         if not self._unshown:
             if tag == "table":
                 self._start_table()
@@ -215,17 +265,20 @@ class _Page:
             elif tag in _BLOCKS or (self._tables > 1 and tag in ("tr", "td", "th")):
                 self._break(hard=False)
         self._pre += tag == "pre"
+        if tag == "p":
+            self._paragraphs.append(len(self.lines))
         self._open.append((tag, self._bold_of(tag, attributes), self._hides(tag, attributes)))
 
     def end(self) -> None:
         """The innermost open element ends."""
         tag, _, unshown = self._open.pop()
         self._pre -= tag == "pre"
-        if tag == "a" and self._anchor is not None:
+        if self._anchor is not None and len(self._open) == self._anchor_depth:
             self.anchors[-1] = (self.anchors[-1][0], "".join(self._anchor))
             self._anchor = None
+        started = self._paragraphs.pop() if tag == "p" else None
         if not unshown:
-            self._ended(tag)
+            self._ended(tag, started)
 
     def data(self, data: str) -> None:
         """Text in the innermost open element."""
@@ -294,8 +347,9 @@ class _Page:
         return (tag in _UNSHOWN or "hidden" in attributes or bool(_HIDING.search(attributes.get("style", "")))
                 or bool(self._hidden_classes.intersection(attributes.get("class", "").split())) or self._unshown)
 
-    def _ended(self, tag: str) -> None:
-        """What an element's end does to the lines."""
+    def _ended(self, tag: str, started: int | None) -> None:
+        """What an element's end does to the lines (``started``: for a paragraph, how many
+        lines there were when it opened)."""
         if tag == "table":
             self._end_table()
         elif self._tables == 1 and tag in ("td", "th"):
@@ -304,7 +358,9 @@ class _Page:
             self._end_cell()
             self._end_row()
         elif tag in _BLOCKS and self._cell is None:
-            self._break(hard=False, empty=tag == "p")
+            # a paragraph that made no line is an empty one (Word's blank lines); one that ends
+            # in <br> already ended its line
+            self._break(hard=False, empty=started == len(self.lines))
         elif tag in _BLOCKS:
             self._cell.append(" ")
 
