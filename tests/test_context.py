@@ -66,3 +66,27 @@ def test_tolerant_tfidf_keeps_one_zero_column_when_no_term_is_left():
     assert vec.get_feature_names_out().tolist() == ["(no terms)"]
     fitted = TolerantTfidf().fit(["some words", "more words"])
     assert fitted.transform(["words"]).shape == (1, 3)
+
+
+def test_models_read_segments_without_their_time_marks():
+    # aTrain writes "[00:00:03] - " before each stretch of speech, f4 "#00:00:09-2#" after one:
+    # models read them as words (on AnnoMI they cost the TF-IDF baseline a point of macro-F1)
+    plain = ["I: How was the ward?", "P: Loud. Nobody slept. And the food.", "I: Mm. Who helped?", "P: Sam did."]
+    marked = ["I: [00:00:01] - How was the ward?", "P: [00:00:03] - Loud. #00:00:05-1# Nobody slept. [00:00:07] "
+              "And the food.", "I: [00:00:09.000 --> 00:00:11.500] Mm. Who helped?", "P: Sam did. #00:00:12-4#"]
+    frames = []
+    for lines in (plain, marked):
+        text = "".join(line + "\n" for line in lines)
+        turns, at = [], 0
+        for line in lines:
+            speaker, body = line.split(": ", 1)
+            turns.append(Turn(speaker, "interviewer" if speaker == "I" else "participant", at + 3, at + len(line)))
+            at += len(line) + 1
+        iv = Interview("iv", text, tuple(turns))
+        segments = [Segment("iv", f"iv:t{k}", t.start, t.end, t.speaker, t.role, text[t.start:t.end])
+                    for k, t in enumerate(turns)]
+        frames.append(context_frame(segments, {"iv": iv}))
+    columns = ["text", "prev_text", "prev2_text", "next_text", "next2_text"]
+    assert frames[1][columns].equals(frames[0][columns])
+    assert frames[1].text.tolist() == ["How was the ward?", "Loud. Nobody slept. And the food.", "Mm. Who helped?",
+                                      "Sam did."]

@@ -20,6 +20,7 @@ from tr_nlp.coding import load_model
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import suggest
 from tr_nlp.errors import TrNlpError
+from tr_nlp.features.context import without_time_marks
 from tr_nlp.features.embeddings import EmbeddingCache, SentenceEmbedder, embed_texts
 from tr_nlp.ingest import ReadOptions, read_file
 from tr_nlp.schema import Interview, Segment
@@ -95,7 +96,7 @@ def code_files(tasks: Sequence[Task]) -> list[Result]:
     if ready:
         try:
             model = worker_model(tasks[0].model_dir, tasks[0].model_sha)
-            _prefetch(model, [s.text for _, _, segments in ready for s in segments])
+            _prefetch(model, [without_time_marks(s.text) for _, _, segments in ready for s in segments])
         except Exception as exc:
             for result, _, _ in ready:
                 _fail(result, exc)

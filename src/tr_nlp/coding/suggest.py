@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import sparse
 
 from tr_nlp.coding.store import ThemeModel
-from tr_nlp.features.context import context_frame
+from tr_nlp.features.context import context_frame, without_time_marks
 from tr_nlp.schema import Interview, Segment, clock, seconds_cell
 
 SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "timestamp", "time", "line", "line_end", "speaker",
@@ -128,7 +128,7 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     scored = model.predict_proba(context_frame(segments, interviews))
     above = model.decide(scored).to_numpy().astype(bool)
     proba = scored.to_numpy()
-    evidence = _evidence(model, texts, top_terms)
+    evidence = _evidence(model, [without_time_marks(t) for t in texts], top_terms)
     rows = []
     for i, s in enumerate(segments):
         at, time = seconds_cell(s.timestamp), clock(s.timestamp)

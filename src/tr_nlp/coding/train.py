@@ -26,7 +26,7 @@ from tr_nlp.coding.classifier import FINETUNE, make_theme_classifier, parse_obje
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import informative_terms
 from tr_nlp.errors import ConfigError, ModelError
-from tr_nlp.features.context import context_frame
+from tr_nlp.features.context import context_frame, without_time_marks
 from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.schema import Codebook, Coding, Reviewed, Segment
@@ -88,7 +88,8 @@ class CodedData:
 
     @property
     def texts(self) -> list[str]:
-        return [s.text for s in self.segments]
+        """The segments' texts as models read them (without time marks)."""
+        return [without_time_marks(s.text) for s in self.segments]
 
     def restricted(self, codes: Sequence[str]) -> CodedData:
         """The same segments with only ``codes`` (some of :attr:`codes`, in the order given)."""

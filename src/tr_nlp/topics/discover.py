@@ -24,7 +24,7 @@ import yaml
 
 from tr_nlp.errors import DiscoveryError
 from tr_nlp.export import write_json, write_table, write_text
-from tr_nlp.features.context import context_frame
+from tr_nlp.features.context import context_frame, without_time_marks
 from tr_nlp.features.embeddings import EmbeddingCache, embed_texts
 from tr_nlp.ingest import Corpus
 from tr_nlp.segment import Segmenter, map_codings
@@ -150,7 +150,7 @@ def discover(
         raise DiscoveryError("E191", n=len(passages), distinct=distinct, need=MIN_PASSAGES)
     log.info("topic discovery on %d uncoded passage(s) of %d interview(s)", len(passages),
              len({s.interview_id for s in passages}))
-    embeddings = embed_texts(texts, cache)
+    embeddings = embed_texts([without_time_marks(t) for t in texts], cache)
     clustered = dialogue_embeddings(passages, interviews, embeddings, context, cache)
     ids = np.array([s.interview_id for s in passages])
     share = between_interview_share(clustered, ids)
@@ -229,7 +229,7 @@ def _centroids(segments: list, mapped: pd.DataFrame, cache: EmbeddingCache) -> d
         codes_of[code].add(sid)
     wanted = set().union(*codes_of.values()) if codes_of else set()
     coded = [s for s in segments if s.segment_id in wanted]
-    vectors = embed_texts([s.text for s in coded], cache)
+    vectors = embed_texts([without_time_marks(s.text) for s in coded], cache)
     return code_centroids(codes_of, {s.segment_id: v for s, v in zip(coded, vectors)})
 
 
