@@ -299,6 +299,21 @@ def test_a_start_column_of_seconds_or_clock_times_gives_times(tmp_path):
     assert [t.timestamp for t in read_file(path).interviews[0].turns] == [3.25, 12.0, None]
 
 
+def test_a_name_column_names_speakers_and_a_timecode_column_gives_times(tmp_path):
+    # "Name | Time | Utterance" (a transcript table) was one unknown speaker's speech; a subtitling
+    # tool's "Timecode In" (hours to frames) gave no time
+    named = tmp_path / "named.tsv"
+    named.write_text("Name\tTime\tUtterance\nInterviewer\t0:01\tSo how was it?\nJane\t0:05\tHard.\n", encoding="utf-8")
+    coded = tmp_path / "timecode.csv"
+    coded.write_text("Timecode In,Timecode Out,Speaker,Transcript\n00:00:01:00,00:00:04:00,Interviewer,So how was it?\n"
+                     "00:00:05:12,00:00:09:00,Jane,Hard.\n", encoding="utf-8")
+    for path in (named, coded):
+        result = read_file(path)
+        assert [(t.speaker, t.role, t.timestamp) for t in result.interviews[0].turns] == [
+            ("Interviewer", "interviewer", 1.0), ("Jane", "participant", 5.0)]
+    assert any("using 'Name'" in w for w in read_file(named).warnings)
+
+
 def test_codings_and_segment_tables_beside_the_transcripts_are_refused_not_read_as_interviews(tmp_path):
     """`code study/ -o study/suggestions.csv`, or a codings table kept beside the transcripts
     with no corpus.yaml: read as utterances, each row made p01 again from sentences or quotes,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -244,7 +245,7 @@ def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
 #: Common names for the default columns, tried when a table lacks the default name.
 STAND_INS = {
     "text_col": ("utterance", "utterance_text", "content", "transcript", "turn_text", "said"),
-    "speaker_col": ("speaker_name", "speaker_id", "interlocutor", "who"),
+    "speaker_col": ("speaker_name", "speaker_id", "interlocutor", "who", "name"),
     "group_col": ("interview", "transcript_id", "conversation_id", "session_id", "document", "file"),
 }
 
@@ -306,7 +307,10 @@ def _stand_in(frame: pd.DataFrame, attr: str) -> str | None:
 
 #: Names (any case; spaces, hyphens or underscores alike) of a column read as each row's time
 #: when no ``timestamp_col`` is set.
-TIME_COLUMNS = ("timestamp", "start_time", "starttime", "start_timestamp", "time", "start", "begin")
+TIME_COLUMNS = ("timestamp", "start_time", "starttime", "start_timestamp", "time", "start", "begin", "timecode",
+                "timecode_in", "start_timecode", "tc_in")
+#: a video timecode, hours to frames (``;`` before the frame: drop-frame timecode)
+_TIMECODE = re.compile(r"\d{2}:\d{2}:\d{2}[:;]\d{2}")
 #: Whisper's .tsv: start and end in whole milliseconds
 _WHISPER_TSV = ("start", "end", "text")
 
@@ -541,11 +545,18 @@ def _derived_codebook(
 
 
 def _timestamp(value: Any, seconds_per_unit: float = 1.0) -> float | None:
-    """A row's time in seconds (a number counts ``seconds_per_unit`` each, ``01:02`` is a clock);
-    None for a blank, unreadable, negative or infinite one."""
+    """A row's time in seconds (a number counts ``seconds_per_unit`` each, ``01:02`` is a clock,
+    a video timecode ``00:01:02:12`` its whole seconds, its frame left out); None for a blank,
+    unreadable, negative or infinite one.
+
+    >>> _timestamp("00:01:02:12"), _timestamp("00:01:02;12"), _timestamp("1:02"), _timestamp("1500", 0.001)
+    (62.0, 62.0, 62.0, 1.5)
+    """
     text = str(value or "").strip()
     if not text or text.casefold() in MISSING:
         return None
+    if _TIMECODE.fullmatch(text):
+        text = text[:8]
     try:
         seconds = parse_timestamp(text) * (1.0 if ":" in text else seconds_per_unit)
     except ValueError:
