@@ -76,6 +76,7 @@ def test_speech_is_not_a_label(line):
     ("Dana", None), ("Speaker 1", None), ("Dr Lee", None),
     ("Interviewer (Jane)", "interviewer"), ("P3 (John)", "participant"), ("Jane (Interviewer)", "interviewer"),
     ("Jo (mum)", None),
+    ("B", "participant"), ("B2", "participant"), ("Moderatorin", "interviewer"),  # German: f4's I: and B:
 ])
 def test_builtin_roles(label, role):
     assert builtin_role(label) == role
@@ -179,5 +180,5 @@ def test_a_focus_groups_numbered_speaker_who_speaks_once_is_a_speaker(tmp_path):
         ("Moderator", "interviewer"), ("F1", "participant"), ("M1", "participant"), ("Moderator", "interviewer"),
         ("F1", "participant"), ("M2", "participant"), ("F2", "participant")]
     # with no numbered speaker, a capitalised code said once stays text (a ward, a form)
-    path.write_text("Moderator: Which ward?\nJo: Ward 7, then\nB12: that was the form.\nJo: Yes.\n", encoding="utf-8")
+    path.write_text("Moderator: Which ward?\nJo: Ward 7, then\nW12: that was the form.\nJo: Yes.\n", encoding="utf-8")
     assert [t.speaker for t in read_file(path).interviews[0].turns] == ["Moderator", "Jo", "Jo"]

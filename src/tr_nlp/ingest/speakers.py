@@ -104,15 +104,16 @@ NAME_LINE = re.compile(rf"^\s*(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)
 _INTERVIEWER = re.compile(
     r"^(i|int|intv|iv|q|interviewer|moderator|facilitator|researcher|mod|fac"
     # the same in Swedish, German, Spanish, French, Italian, Finnish
-    r"|intervjuare|interviewerin|entrevistador|entrevistadora|enqu[eê]teur|enqu[eê]trice|intervistatore"
+    r"|intervjuare|interviewerin|moderatorin|entrevistador|entrevistadora|enqu[eê]teur|enqu[eê]trice|intervistatore"
     r"|intervistatrice|haastattelija)\s*\d*$",
     re.IGNORECASE,
 )
 _PARTICIPANT = re.compile(
     r"^(r|p|a|pt|su|resp|respondent|participant|interviewee|client|patient|service user"
     r"|user|informant"
-    # the same in Swedish (IP: intervjuperson), German (TN: Teilnehmer), Dutch, Spanish, French, Italian, Finnish
-    r"|ip|intervjuperson|deltagare|befragte|befragter|tn|teilnehmer|teilnehmerin|deelnemer|entrevistado"
+    # the same in Swedish (IP: intervjuperson), German (TN: Teilnehmer; B: Befragte/r, as f4 and the
+    # Dresing & Pehl rules label the interviewee beside I:), Dutch, Spanish, French, Italian, Finnish
+    r"|ip|intervjuperson|deltagare|b|befragte|befragter|tn|teilnehmer|teilnehmerin|deelnemer|entrevistado"
     r"|entrevistada|participante|enqu[eê]t[eé]|enqu[eê]t[eé]e|intervistato|intervistata|haastateltava)\s*\d*$",
     re.IGNORECASE,
 )
