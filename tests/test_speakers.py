@@ -45,6 +45,10 @@ from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_tim
         ("[00:00:15 - 00:00:20] Speaker 1", "Speaker 1", "", 15.0),
         ("Jane Doe: (00:15)", "Jane Doe", "", 15.0),  # Rev: the time after the label, speech below
         ("Jane Doe: (01:04) Yes", "Jane Doe", "Yes", 64.0),
+        # a dash or bar between a header line's name and time ("Speaker 1 -" was the name)
+        ("Speaker 1 - 00:00:03", "Speaker 1", "", 3.0),
+        ("00:00:03 - Speaker 1", "Speaker 1", "", 3.0),
+        ("Speaker 1 | 00:00:03", "Speaker 1", "", 3.0),
     ],
 )
 def test_label_shapes(line, label, rest, ts):

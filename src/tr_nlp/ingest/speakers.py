@@ -54,8 +54,9 @@ _MARK_AT_END = re.compile(rf"{_MARK}$")
 _MARK_LINE = re.compile(rf"{_MARK}|{TIMESTAMP}")
 # a capital letter of the Latin, Greek or Cyrillic alphabets ("Élise", "Ödön", "Анна" start labels too)
 _CAP = "[" + "".join(c for c in map(chr, range(0x530)) if c.isupper()) + "]"
-# a name of up to three words, or a pseudonymisation placeholder such as [PERSON_1]
-_LABEL = rf"(?:\[[A-Z][A-Z_]*_\d+\]|{_CAP}[\w.'\u2019\-]*(?: [\w.'\u2019\-]+){{0,2}})"
+# a name of up to three words, or a pseudonymisation placeholder such as [PERSON_1] (a word after
+# the first has a letter or digit: "Speaker 1 - 00:00:03" names "Speaker 1", not "Speaker 1 -")
+_LABEL = rf"(?:\[[A-Z][A-Z_]*_\d+\]|{_CAP}[\w.'\u2019\-]*(?: [.'\u2019\-]*\w[\w.'\u2019\-]*){{0,2}})"
 _B = r"(?:\*\*|__)?"  # optional markdown bold around a label
 # header lines name a speaker in capitalised words or numbers only ("Speaker 1", "Dr Lee")
 _NAME = rf"{_CAP}[\w.'\u2019\-]*(?: (?:{_CAP}[\w.'\u2019\-]*|\d+)){{0,2}}"
@@ -76,9 +77,11 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*[(\[](?P<ts>{TIMESTAMP}){_UNTIL}[)\]]\s*:?{_B}(?:\s+|$)"),
     # Speaker 1  0:01   /   Smith, Jane (NHS)  0:03   /   [Jane Smith] 10:15:02    (header line,
     # text on the next lines: Otter, Teams, Zoom; a whole line of name and time, so a comma may join names)
-    re.compile(rf"^(?P<br>\[)?(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)(?(br)\])\s+(?P<ts>{TIMESTAMP}){_UNTIL}\s*$"),
-    # 00:00:01 Speaker 1   /   [00:00:01] Speaker 1   /   [00:00:01 - 00:00:09] Speaker 1     (header line)
-    re.compile(rf"^\[?(?P<ts>{TIMESTAMP}){_UNTIL}\]?\s+(?P<label>{_NAME})\s*$"),
+    re.compile(rf"^(?P<br>\[)?(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)(?(br)\])(?:\s+[-\u2013|])?\s+"
+               rf"(?P<ts>{TIMESTAMP}){_UNTIL}\s*$"),
+    # 00:00:01 Speaker 1   /   [00:00:01] Speaker 1   /   [00:00:01 - 00:00:09] Speaker 1   /   00:00:01 - Speaker 1
+    # (header line)
+    re.compile(rf"^\[?(?P<ts>{TIMESTAMP}){_UNTIL}\]?(?:\s+[-\u2013|])?\s+(?P<label>{_NAME})\s*$"),
     # Name: [00:01:02] text    /    Name: (00:01:02) text    (Rev: the time after the label, speech below)
     re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*:{_B}\s*(?:\[(?P<ts>{TIMESTAMP})\]|\((?P<paren>{TIMESTAMP})\))(?:\s+|$)"),
     # Name: text    /    Interviewer (Jane): text
