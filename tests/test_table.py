@@ -312,6 +312,11 @@ def test_a_name_column_names_speakers_and_a_timecode_column_gives_times(tmp_path
         assert [(t.speaker, t.role, t.timestamp) for t in result.interviews[0].turns] == [
             ("Interviewer", "interviewer", 1.0), ("Jane", "participant", 5.0)]
     assert any("using 'Name'" in w for w in read_file(named).warnings)
+    # but a spreadsheet of coded quotes with a participant's name is still no transcript
+    quotes = tmp_path / "quotes.csv"
+    quotes.write_text("Participant,Name,Code,Coder,Quote\np07,Jo,trust,ann,She listened.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="E136"):
+        read_file(quotes)
 
 
 def test_codings_and_segment_tables_beside_the_transcripts_are_refused_not_read_as_interviews(tmp_path):

@@ -457,7 +457,10 @@ def _refuse_other_tables(frame: pd.DataFrame, path: Path) -> None:
         raise InputError("E136", path, kind=kind + (", with its code)" if "code" in columns else ")"), fix=ours)
     if {"interview_id", "turn_index", "role"} <= columns.keys() and offsets():
         raise InputError("E136", path, kind="a table of turns that tr_nlp wrote (turns.parquet)", fix=ours)
-    if has("speaker", STAND_INS["speaker_col"]) or not has("code", CODINGS_STAND_INS["code"]):
+    # a "Name" column stands in for the speaker in a transcript table, but in a spreadsheet of
+    # coded quotes it names the participant: it does not make the table one of utterances
+    speaker_names = tuple(name for name in STAND_INS["speaker_col"] if name != "name")
+    if has("speaker", speaker_names) or not has("code", CODINGS_STAND_INS["code"]):
         return
     if "interview_id" in columns and offsets():
         raise InputError("E136", path, kind="a codings table (interview_id, start, end, code)", fix=_CODINGS_FIX)
