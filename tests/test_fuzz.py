@@ -199,6 +199,31 @@ def test_html_of_any_shape(tmp_path):
     assert read > 300  # the shapes reach the reader's success path, not only its errors
 
 
+def test_single_file_web_pages_of_any_shape(tmp_path):
+    from test_webpage import MHT
+
+    rng = random.Random(8)
+    pieces = ["\n", "--", "------=_NextPart_01DA0000.11111111", 'Content-Type: text/html; charset="nope"\n',
+              "Content-Transfer-Encoding: base64\n", "=3D", "=\n", "=ZZ", "<p>I: x</p>", "\x00", "MIME-Version: 1.0\n",
+              "boundary=", "\u00e9", 'Content-Type: multipart/related; boundary="x"\n', 'charset="utf-16"',
+              'charset="x\x00y"']
+    path = tmp_path / "t.mht"
+    read = 0
+    for _ in range(1000):
+        text = list(MHT)
+        for _ in range(rng.randint(1, 8)):
+            at = rng.randrange(len(text))
+            if rng.random() < 0.5:
+                text.insert(at, rng.choice(pieces))
+            else:
+                del text[at:at + rng.randint(1, 40)]
+        path.write_text("".join(text), encoding="utf-8")
+        interviews = read_or_refuse(path)
+        read += bool(interviews)
+        assert_turns_hold(interviews)
+    assert read > 200  # the shapes reach the reader's success path, not only its errors
+
+
 def test_pdf_of_any_shape(tmp_path):
     # a real transcript PDF cut, spliced and corrupted: every file is read or refused with a TrNlpError
     from conftest import make_pdf

@@ -153,6 +153,56 @@ def test_a_broken_otranscribe_file_is_named(write, content, says):
         assert info.value.code == "E125" and says in str(info.value) and "p07.otr" in str(info.value)
 
 
+MHT = """MIME-Version: 1.0
+Content-Type: multipart/related; boundary="----=_NextPart_01DA0000.11111111"
+
+This document is a Single File Web Page, also known as a Web Archive file.
+
+------=_NextPart_01DA0000.11111111
+Content-Location: file:///C:/p07.htm
+Content-Transfer-Encoding: quoted-printable
+Content-Type: text/html; charset="windows-1252"
+
+<html><head><title>Interview P07</title></head><body>
+<p class=3DMsoNormal><b>Interviewer</b> What helped, would you say?</p>
+<p class=3DMsoNormal><b>P07</b> Karen did. She didn=92t treat me like a ca=
+se.</p>
+<p class=3DMsoNormal><b>Interviewer</b> Right.</p>
+<p class=3DMsoNormal><b>P07</b> Yeah.</p>
+</body></html>
+
+------=_NextPart_01DA0000.11111111
+Content-Location: file:///C:/p07_files/filelist.xml
+Content-Transfer-Encoding: quoted-printable
+Content-Type: text/xml; charset="utf-8"
+
+<xml xmlns:o=3D"urn:schemas-microsoft-com:office:office"></xml>
+------=_NextPart_01DA0000.11111111--
+"""
+
+
+@pytest.mark.parametrize("name", ["p07.mht", "p07.mhtml", "p07.doc"])
+def test_a_single_file_web_page(write, name):
+    # Word's "Single File Web Page" (and a browser's "Save as MHTML"): a MIME message whose HTML
+    # part is quoted-printable in the code page its header names
+    result = read_file(write(name, MHT.replace("\n", "\r\n")))
+    interview = result.interviews[0]
+    assert [t[:3] for t in turns(interview)] == [
+        ("Interviewer", "interviewer", "What helped, would you say?"),
+        ("P07", "participant", "Karen did. She didn\u2019t treat me like a case."),
+        ("Interviewer", "interviewer", "Right."), ("P07", "participant", "Yeah.")]
+    assert interview.metadata == {"title": "Interview P07"}
+    assert (result.warnings[:1] == ["holds a single-file web page (MHTML), not Word 97-2003's binary format; "
+                                    "read as such"]) == (name == "p07.doc")
+
+
+def test_a_single_file_web_page_with_no_page_is_named(write):
+    no_page = MHT.replace('Content-Type: text/html; charset="windows-1252"', "Content-Type: image/png")
+    with pytest.raises(InputError, match=r"p07.mht: \[E126\] not a single-file web page: its parts are image/png, "
+                                         r"text/xml"):
+        read_file(write("p07.mht", no_page))
+
+
 def test_preformatted_text_keeps_its_lines(write):
     page = "<html><body><pre>I: How was it?\nP: Hard,   at first.\n\nI: And now?\nP: Better.</pre></body></html>"
     interview = read_file(write("pre.html", page)).interviews[0]

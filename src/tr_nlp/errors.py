@@ -70,6 +70,10 @@ class Errors:
         "not an oTranscribe transcript: {detail}; expected a JSON object whose 'text' is the transcript's "
         "HTML, as oTranscribe saves it (.otr)"
     )
+    E126 = (
+        "not a single-file web page: {detail}; expected a MIME message with an HTML part, as Word's 'Single "
+        "File Web Page' or a browser's 'Save as MHTML' writes it"
+    )
     # --- tables ---------------------------------------------------------------------
     E130 = (
         "column '{column}' not found; available columns: {available}. {fix}"

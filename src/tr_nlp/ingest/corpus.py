@@ -60,7 +60,7 @@ from tr_nlp.ingest.speakers import RoleMap
 from tr_nlp.ingest.subtitles import read_srt, read_vtt
 from tr_nlp.ingest.table import TableMapping, read_table
 from tr_nlp.ingest.text import read_text_file
-from tr_nlp.ingest.webpage import read_html, read_otr
+from tr_nlp.ingest.webpage import read_html, read_mht, read_otr
 from tr_nlp.ingest.whisper import is_speech_json, read_whisper_json
 from tr_nlp.schema import ROLES, Codebook, Coding, Interview, Reviewed
 
@@ -75,6 +75,7 @@ READERS = {
     "odt": read_odt,
     "html": read_html,
     "otr": read_otr,
+    "mht": read_mht,
     "vtt": read_vtt,
     "srt": read_srt,
     "table": read_table,

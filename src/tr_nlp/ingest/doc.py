@@ -3,8 +3,8 @@
 Word 97-2003's own binary format (a Microsoft compound file) is read by
 :mod:`tr_nlp.ingest.word97`. Transcription services and older tools write RTF, plain text,
 or a ``.docx`` under a ``.doc`` name, and Word opens them all alike; such a file is read as
-what it holds (with a warning saying so), and so is a web page (Word's "Save as Web Page"
-under a ``.doc`` name: :mod:`tr_nlp.ingest.webpage`).
+what it holds (with a warning saying so), and so is a web page (Word's "Save as Web Page",
+or "Single File Web Page", under a ``.doc`` name: :mod:`tr_nlp.ingest.webpage`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.encoding import read_bytes
 from tr_nlp.ingest.rtf import read_rtf
 from tr_nlp.ingest.text import read_text_file
-from tr_nlp.ingest.webpage import read_html
+from tr_nlp.ingest.webpage import read_html, read_mht
 from tr_nlp.ingest.word97 import read_word97
 
 #: what may come before a file's first mark: a UTF-8 byte order mark, white space
@@ -48,6 +48,8 @@ def read_doc(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
         result, held = read_docx(path, options), "a .docx document"
     elif start.startswith(b"<") and (b"<html" in start.lower() or b"<!doctype html" in start.lower()):
         result, held = read_html(path, options), "a web page (HTML)"
+    elif start.lower().startswith(b"mime-version:") and b"multipart/related" in start.lower():
+        result, held = read_mht(path, options), "a single-file web page (MHTML)"
     else:
         result, held = read_text_file(path, options, fmt="text"), "plain text"
     result.warnings.insert(0, f"holds {held}, not Word 97-2003's binary format; read as such")

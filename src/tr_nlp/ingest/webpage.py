@@ -30,6 +30,8 @@ tr_nlp writes is refused (E138): it is an output, not a transcript.
 from __future__ import annotations
 
 import codecs
+import email
+import email.policy
 import json
 import re
 from pathlib import Path
@@ -105,6 +107,29 @@ def read_otr(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     return _page_interview(data["text"], path, options, metadata, "otr", decoded.warning)
 
 
+def read_mht(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Read a single-file web page (``.mht``, ``.mhtml``: Word's "Single File Web Page",
+    a browser's "Save as MHTML") into one :class:`~tr_nlp.schema.Interview`: its first HTML
+    part, decoded in the character set its part header names, read as :func:`read_html` reads
+    a page."""
+    path = Path(path)
+    data = read_bytes(path)
+    if not data.strip():
+        raise InputError("E101", path)
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    part = next((p for p in message.walk() if p.get_content_type() == "text/html"), None)
+    if part is None:
+        types = sorted({p.get_content_type() for p in message.walk() if not p.is_multipart()})
+        raise InputError("E126", path, detail=f"its parts are {', '.join(types[:5]) or 'none'}")
+    body = part.get_payload(decode=True)
+    if not isinstance(body, bytes) or not body.strip():
+        raise InputError("E101", path)
+    decoded = _decoded(body, path, options.encoding, part.get_content_charset())
+    if _OUR_REPORT.search(decoded.text[:65536]):
+        raise InputError("E138", path)
+    return _page_interview(decoded.text, path, options, {}, "mht", decoded.warning)
+
+
 def _page_interview(html: str, path: Path, options: ReadOptions, metadata: dict[str, Any], fmt: str,
                     warning: str | None) -> ReadResult:
     """The interview of a page's HTML: its lines read as a transcript, with the page's
@@ -124,17 +149,20 @@ def _page_interview(html: str, path: Path, options: ReadOptions, metadata: dict[
     return result
 
 
-def _decoded(data: bytes, path: Path, forced: str | None) -> Decoded:
-    """The page's text: in ``forced``, else in the encoding it declares, unless its bytes are
-    UTF-8 with characters beyond ASCII (or start with a byte-order mark); else as any text
-    file is (:func:`~tr_nlp.ingest.encoding.decode_bytes`)."""
-    declared = _CHARSET.search(data[:4096]) if not forced else None
-    if declared:
-        label = declared[1].decode("ascii", "replace").lower()
+def _decoded(data: bytes, path: Path, forced: str | None, declared: str | None = None) -> Decoded:
+    """The page's text: in ``forced``, else in the encoding ``declared`` (by the part of a
+    single-file page that holds it) or the page declares, unless its bytes are UTF-8 with
+    characters beyond ASCII (or start with a byte-order mark); else as any text file is
+    (:func:`~tr_nlp.ingest.encoding.decode_bytes`)."""
+    if not forced and not declared:
+        found = _CHARSET.search(data[:4096])
+        declared = found[1].decode("ascii", "replace") if found else None
+    if not forced and declared:
+        label = declared.lower()
         label = "cp1252" if label in _WINDOWS_1252 else label
         try:
             codec = codecs.lookup(label).name
-        except LookupError:
+        except (LookupError, ValueError):  # ValueError: a name with a NUL in it
             codec = "utf-8"  # a name no codec has: detected as any text file is
         if codec not in ("utf-8", "utf-16", "utf-16-le", "utf-16-be") and not _utf8_beyond_ascii(data):
             forced = codec
