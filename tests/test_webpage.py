@@ -192,8 +192,8 @@ def test_a_single_file_web_page(write, name):
         ("P07", "participant", "Karen did. She didn\u2019t treat me like a case."),
         ("Interviewer", "interviewer", "Right."), ("P07", "participant", "Yeah.")]
     assert interview.metadata == {"title": "Interview P07"}
-    assert (result.warnings[:1] == ["holds a single-file web page (MHTML), not Word 97-2003's binary format; "
-                                    "read as such"]) == (name == "p07.doc")
+    said = "holds a single-file web page (MHTML), not Word 97-2003's binary format; read as such"
+    assert (result.warnings[:1] == [said]) == (name == "p07.doc")
 
 
 def test_a_single_file_web_page_with_no_page_is_named(write):
