@@ -1,9 +1,11 @@
-"""Web pages (.html, .htm) and oTranscribe's transcripts (.otr): transcripts kept as HTML.
+"""Web pages (.html, .htm, single-file .mht) and oTranscribe's transcripts (.otr): transcripts kept as HTML.
 
 noScribe, the offline transcriber made for qualitative research, keeps its transcripts as
 HTML (``S00: ...`` paragraphs), and Word ("Save as Web Page"), LibreOffice and Google Docs
-("Download > Web page") save documents as HTML; oTranscribe saves a JSON object whose
-``text`` is the transcript's HTML (:func:`read_otr`). The text is what a browser shows:
+("Download > Web page") save documents as HTML; Word's "Single File Web Page" and a
+browser's "Save as MHTML" wrap the page in a MIME message (:func:`read_mht`), and
+oTranscribe saves a JSON object whose ``text`` is the transcript's HTML (:func:`read_otr`).
+The text is what a browser shows:
 
 - each paragraph, heading, list item or other block is a line (an empty paragraph an empty
   line, as in .docx), and ``<br>`` breaks the line;
@@ -21,10 +23,11 @@ As in .docx, a paragraph's leading bold text is a speaker label without a colon:
 marks, continuation lines). The page's ``<title>`` and its ``author``, ``description``,
 ``keywords`` and ``subject`` ``<meta>`` tags become metadata, and noScribe's anchors
 (``<a name="ts_15000_21000_S01">``, from 15 s to 21 s) and oTranscribe's time stamps
-(``<span class="timestamp" data-timestamp="12.3">``) the times of their text. The page is decoded in the
-encoding it declares (``<meta charset>``, or ``http-equiv`` Content-Type), unless its bytes
-are UTF-8 with characters beyond ASCII, which no other encoding gives by chance. The report
-tr_nlp writes is refused (E138): it is an output, not a transcript.
+(``<span class="timestamp" data-timestamp="12.3">``) the times of their text. The page is
+decoded in the encoding it declares (``<meta charset>``, ``http-equiv`` Content-Type, or a
+single-file page's part header), unless its bytes are UTF-8 with characters beyond ASCII,
+which no other encoding gives by chance. The report tr_nlp writes is refused (E138): it is
+an output, not a transcript.
 """
 
 from __future__ import annotations
