@@ -138,6 +138,17 @@ def test_otranscribe_transcript(write):
     assert interview.time_at(interview.text.index("0:31")) == 31.5  # a stamp inside speech times what follows
 
 
+def test_otranscribe_stamps_before_bold_names(write):
+    # a time stamp first, then the speaker's name in bold without a colon: no speaker was found
+    html = "".join(f'<p><span class="timestamp" data-timestamp="{t}">0:{int(t):02d}</span> <b>{who}</b> {said}</p>'
+                   for t, who, said in [(3.2, "Interviewer", "So how was the ward?"), (12.75, "P07", "Hard."),
+                                        (20.1, "Interviewer", "Mm."), (22.4, "P07", "She sat with me.")])
+    interview = read_file(write("p07.otr", json.dumps({"text": html}))).interviews[0]
+    assert turns(interview) == [("Interviewer", "interviewer", "So how was the ward?", 3.0),
+                                ("P07", "participant", "Hard.", 12.0), ("Interviewer", "interviewer", "Mm.", 20.0),
+                                ("P07", "participant", "She sat with me.", 22.0)]
+
+
 @pytest.mark.parametrize("content,says", [
     ("<p>I: Hello</p>", "it is not valid JSON"),
     ('{"media": "a.mp3"}', "it holds an object with 'media'"),

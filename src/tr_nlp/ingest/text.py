@@ -61,8 +61,9 @@ DocLine = tuple[str, str | None] | tuple[str, str | None, int | None]
 _LINE_NUMBER_PREFIX = re.compile(r"^[ \t]*(?P<n>\d{1,6})(?:[ \t]+|$)")
 #: share of a text's non-blank lines that start with a number for it to be numbered for citing
 NUMBERED_SHARE = 0.8
-#: a time mark a document's table set before a label: ``[00:01:02] ``
-_LEADING_MARK = re.compile(rf"\[({TIMESTAMP})\] ")
+#: a time mark before a label the document styles: ``[00:01:02] `` (a table's time column), or a
+#: bare ``0:12 `` (oTranscribe's time stamp before a bold name)
+_LEADING_MARK = re.compile(rf"\[({TIMESTAMP})\] |({TIMESTAMP}) ")
 #: A list item's marker before a label: "- I: ...", "* **P:** ...", "• I: ...", "3. I: ...", and the
 #: bullets Word's lists leave in .rtf and pasted text: "·" (Symbol font), "●", "◦", "▪", "‣", "⁃", "–"
 _LIST_ITEM = re.compile(r"\s*(?:[-*+\u2022\u00b7\u25cf\u25e6\u25aa\u2023\u2043\u2013]|\d{1,3}[.)])\s+")
@@ -516,7 +517,7 @@ def text_with_labels(
             label_end = start
             while start < len(line) and line[start] in ": \t":  # the turn's text starts after ':' and spaces
                 start += 1
-            time = parse_timestamp(stamp.group(1)) if stamp else None
+            time = parse_timestamp(stamp.group(1) or stamp.group(2)) if stamp else None
             after = _TIME_AFTER_LABEL.match(line, start)
             if after and (after.group("bracketed") or ":" not in line[label_end:start]):  # the turn's time
                 start = after.end()

@@ -46,6 +46,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.encoding import Decoded, decode_bytes, normalise_text, read_bytes, read_text
+from tr_nlp.ingest.speakers import TIMESTAMP
 from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
 
 #: elements that end the line before them and start a new one after them
@@ -68,6 +69,8 @@ _META_KEYS = ("author", "description", "keywords", "subject")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
 #: noScribe's anchor around a stretch of speech: its start and end in milliseconds, and its speaker
 _NOSCRIBE_ANCHOR = re.compile(r"ts_(\d{1,9})_\d{1,9}_")
+#: a time stamp alone, as oTranscribe writes one before a name: ``0:12``, ``[00:01:02]``
+_STAMP = re.compile(rf"\[?{TIMESTAMP}\]?")
 _SECONDS = re.compile(r"\d{1,7}(?:\.\d{1,6})?")
 #: anchors in a row whose text is not found before the rest are no longer looked for
 _MISSES = 50
@@ -411,15 +414,20 @@ class _Page:
         pieces, self._pieces = self._pieces, []
         pre = self._pre > 0
         text = "".join(piece for piece, _ in pieces)
-        leading: list[str] = []  # the line's leading bold text, and blanks around it
-        for piece, bold in pieces:
+        # the line's leading bold text, and blanks around it, after a time stamp that may come
+        # first (oTranscribe's "0:12 <b>P07</b> ...")
+        first = next((k for k, (piece, _) in enumerate(pieces) if piece.strip()), len(pieces))
+        skip = first + 1 if first < len(pieces) and _STAMP.fullmatch(pieces[first][0].strip()) else 0
+        leading: list[str] = []
+        for piece, bold in pieces[skip:]:
             if not (bold or not piece.strip()) or len(leading) > 100:  # a label is short
                 break
             leading.append(piece)
         prefix = "".join(leading)
         if not pre:
             text, prefix = re.sub(" {2,}", " ", text).strip(" "), re.sub(" {2,}", " ", prefix).lstrip(" ")
-        label = styled_label(prefix) if any(bold and piece.strip() for piece, bold in pieces[:len(leading)]) else None
+        label = (styled_label(prefix) if any(bold and piece.strip() for piece, bold in pieces[skip:skip + len(leading)])
+                 else None)
         self.lines.append((text, label))
 
     def _start_table(self) -> None:
