@@ -1,4 +1,5 @@
-"""Read the JSON files tr_nlp writes (model cards, run summaries) with errors naming the file."""
+"""Read JSON with errors naming the file: the files tr_nlp writes (model cards, run summaries)
+and the JSON transcripts it reads (Whisper's, oTranscribe's)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,26 @@ def read_json_object(path: str | Path, error: type[TrNlpError], code: str) -> di
     if not isinstance(data, dict):
         raise error(code, path, detail=f"expected a JSON object, found a {type(data).__name__}")
     return data
+
+
+def parse_json(text: str, path: str | Path, error: type[TrNlpError], code: str) -> Any:
+    """The JSON value in ``text`` (read from ``path``); ``error`` with ``code`` naming the file
+    when it is not JSON or nests too deeply to read (the code's message takes ``{detail}``).
+
+    >>> from tr_nlp.errors import InputError
+    >>> parse_json('{"text": "x"}', "a.otr", InputError, "E125")
+    {'text': 'x'}
+    >>> parse_json("[" * 100_000, "a.otr", InputError, "E125")
+    Traceback (most recent call last):
+    ...
+    tr_nlp.errors.InputError: a.otr: [E125] not an oTranscribe transcript: it is nested too deeply; ...
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:  # lists or objects nested thousands deep: a hostile or broken file
+        raise error(code, path, detail="it is nested too deeply") from None
+    except ValueError as exc:
+        raise error(code, path, detail=f"it is not valid JSON: {exc}") from None
 
 
 def is_number(value: object, whole: bool = False) -> bool:

@@ -35,7 +35,6 @@ from __future__ import annotations
 import codecs
 import email
 import email.policy
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -48,6 +47,7 @@ from tr_nlp.ingest.doctables import table_lines
 from tr_nlp.ingest.encoding import Decoded, decode_bytes, normalise_text, read_bytes, read_text
 from tr_nlp.ingest.speakers import TIMESTAMP
 from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
+from tr_nlp.jsonfile import parse_json
 
 #: elements that end the line before them and start a new one after them
 _BLOCKS = frozenset({
@@ -69,8 +69,9 @@ _META_KEYS = ("author", "description", "keywords", "subject")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
 #: noScribe's anchor around a stretch of speech: its start and end in milliseconds, and its speaker
 _NOSCRIBE_ANCHOR = re.compile(r"ts_(\d{1,9})_\d{1,9}_")
-#: a time stamp alone, as oTranscribe writes one before a name: ``0:12``, ``[00:01:02]``
-_STAMP = re.compile(rf"\[?{TIMESTAMP}\]?")
+#: a time stamp alone, as oTranscribe writes one before a name: ``0:12``, ``[00:01:02]`` (what
+#: :func:`~tr_nlp.ingest.text.text_with_labels` takes as the time before a styled label)
+_STAMP = re.compile(rf"\[{TIMESTAMP}\]|{TIMESTAMP}")
 _SECONDS = re.compile(r"\d{1,7}(?:\.\d{1,6})?")
 #: anchors in a row whose text is not found before the rest are no longer looked for
 _MISSES = 50
@@ -86,8 +87,6 @@ def read_html(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
     """Read an ``.html`` transcript into one :class:`~tr_nlp.schema.Interview`."""
     path = Path(path)
     decoded = _decoded(read_bytes(path), path, options.encoding)
-    if _OUR_REPORT.search(decoded.text[:65536]):
-        raise InputError("E138", path)
     return _page_interview(decoded.text, path, options, {}, "html", decoded.warning)
 
 
@@ -98,12 +97,7 @@ def read_otr(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     from them on, and the name of its recording (``media``) metadata."""
     path = Path(path)
     decoded = read_text(path, options.encoding)
-    try:
-        data = json.loads(decoded.text)
-    except RecursionError:
-        raise InputError("E125", path, detail="it is nested too deeply") from None
-    except ValueError as exc:
-        raise InputError("E125", path, detail=f"it is not valid JSON: {exc}") from None
+    data = parse_json(decoded.text, path, InputError, "E125")
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         found = f"an object with {', '.join(map(repr, list(data)[:5])) or 'no keys'}" if isinstance(data, dict) else (
             f"a JSON {type(data).__name__}")
@@ -131,15 +125,16 @@ def read_mht(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     if not isinstance(body, bytes) or not body.strip():
         raise InputError("E101", path)
     decoded = _decoded(body, path, options.encoding, part.get_content_charset())
-    if _OUR_REPORT.search(decoded.text[:65536]):
-        raise InputError("E138", path)
     return _page_interview(decoded.text, path, options, {}, "mht", decoded.warning)
 
 
 def _page_interview(html: str, path: Path, options: ReadOptions, metadata: dict[str, Any], fmt: str,
                     warning: str | None) -> ReadResult:
     """The interview of a page's HTML: its lines read as a transcript, with the page's
-    metadata over ``metadata`` and the times its anchors give."""
+    metadata over ``metadata`` and the times its anchors give; E138 for the report tr_nlp
+    writes."""
+    if _OUR_REPORT.search(html[:65536]):
+        raise InputError("E138", path)
     page = _Page()
     _walk(_parsed(html), page)
     text, forced, numbers = text_with_labels(page.lines)

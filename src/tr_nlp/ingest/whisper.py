@@ -32,7 +32,7 @@ from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import read_text
 from tr_nlp.ingest.speakers import parse_timestamp
 from tr_nlp.ingest.subtitles import Cue, interview_from_cues
-from tr_nlp.jsonfile import is_number
+from tr_nlp.jsonfile import is_number, parse_json
 
 #: the key of a transcript's segment list, as a folder scan looks for it in a file that is not valid JSON
 _SEGMENT_KEY = re.compile(rb'"(?:segments|transcription)"\s*:\s*\[')
@@ -42,12 +42,7 @@ def read_whisper_json(path: str | Path, options: ReadOptions = ReadOptions()) ->
     """Read a speech-to-text ``.json`` transcript into one :class:`Interview`."""
     path = Path(path)
     decoded = read_text(path, options.encoding)
-    try:
-        data = json.loads(decoded.text)
-    except RecursionError:
-        raise InputError("E123", path, detail="it is nested too deeply") from None
-    except ValueError as exc:
-        raise InputError("E123", path, detail=f"it is not valid JSON: {exc}") from None
+    data = parse_json(decoded.text, path, InputError, "E123")
     segments = _segments(data)
     if segments is None:
         raise InputError("E123", path, detail=f"it holds {_describe(data)}")
