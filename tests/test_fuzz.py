@@ -33,6 +33,19 @@ def assert_turns_hold(interviews):
             assert 0 <= turn.start < turn.end <= len(interview.text) and said == said.strip()
 
 
+def mutated(rng, text, pieces, edits, longest):
+    """``text`` after up to ``edits`` random edits: a piece put in, or up to ``longest``
+    characters cut out."""
+    chars = list(text)
+    for _ in range(rng.randint(1, edits)):
+        at = rng.randrange(len(chars))
+        if rng.random() < 0.5:
+            chars.insert(at, rng.choice(pieces))
+        else:
+            del chars[at:at + rng.randint(1, longest)]
+    return "".join(chars)
+
+
 def nested(rng, keys, depth=0):
     roll = rng.random()
     if depth > 3 or roll < 0.3:
@@ -210,14 +223,7 @@ def test_single_file_web_pages_of_any_shape(tmp_path):
     path = tmp_path / "t.mht"
     read = 0
     for _ in range(1000):
-        text = list(MHT)
-        for _ in range(rng.randint(1, 8)):
-            at = rng.randrange(len(text))
-            if rng.random() < 0.5:
-                text.insert(at, rng.choice(pieces))
-            else:
-                del text[at:at + rng.randint(1, 40)]
-        path.write_text("".join(text), encoding="utf-8")
+        path.write_text(mutated(rng, MHT, pieces, 8, 40), encoding="utf-8")
         interviews = read_or_refuse(path)
         read += bool(interviews)
         assert_turns_hold(interviews)
@@ -402,3 +408,22 @@ def test_a_long_run_of_whitespace_is_read_in_one_pass():
     kept, dropped = page_furniture([["I: Why?", f"Page{spaces}1{spaces}of{spaces}3", f"1{spaces}x"]])
     assert kept == [["I: Why?", f"1{spaces}x"]] and dropped == [f"Page{spaces}1{spaces}of{spaces}3"]
     assert is_known_label(f"Interviewer{spaces}(Jane)") and not is_known_label(f"Jane{spaces}x")
+
+
+@pytest.mark.parametrize("suffix", [".eaf", ".trs"])
+def test_annotation_files_of_any_shape(tmp_path, suffix):
+    from test_elan import EAF, TRS
+
+    rng = random.Random(9)
+    pieces = ["<", ">", "/>", '"', "&amp;", "&#0;", "\x00", "\u00e9", "<TIER TIER_ID='x'>", "</TIER>", "PARENT_REF='INT' ",
+              'TIME_VALUE="-5"', 'TIME_VALUE="1e9"', 'TIME_SLOT_REF1="nope"', "<ANNOTATION_VALUE>", "</ANNOTATION_VALUE>",
+              '<Who nb="9"/>', '<Who nb="x"/>', '<Sync time="nan"/>', '<Sync time=""/>', 'speaker=""', "<Turn>",
+              "</Turn>", "I: ", "\n"]
+    path = tmp_path / f"t{suffix}"
+    read = 0
+    for _ in range(600):
+        path.write_text(mutated(rng, EAF if suffix == ".eaf" else TRS, pieces, 3, 10), encoding="utf-8")
+        interviews = read_or_refuse(path)
+        read += bool(interviews)
+        assert_turns_hold(interviews)
+    assert read > 50  # the shapes reach the reader's success path, not only its errors (most break the XML)

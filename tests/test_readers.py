@@ -1273,8 +1273,8 @@ def test_a_folder_says_which_files_it_passed_over(write, tmp_path):
     assert "a.mp3', " in warning and " and 1 more; if they are transcripts, save them as .docx or .txt" in warning
     (tmp_path / "empty").mkdir()
     assert load_corpus([tmp_path / "empty"]).warnings == [
-        (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .doc .docx .htm .html .json .jsonl .markdown "
-         ".md .mht .mhtml .ndjson .odt .otr .parquet .pdf .qde .qdpx .rtf .srt .tsv .txt .vtt .xlsx)")]
+        (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .doc .docx .eaf .htm .html .json .jsonl .markdown "
+         ".md .mht .mhtml .ndjson .odt .otr .parquet .pdf .qde .qdpx .rtf .srt .trs .tsv .txt .vtt .xlsx)")]
     assert load_corpus([tmp_path / "talk" / "a.txt"]).warnings == []  # files named one by one: nothing passed over
 
 

@@ -74,6 +74,14 @@ class Errors:
         "not a single-file web page: {detail}; expected a MIME message with an HTML part, as Word's 'Single "
         "File Web Page' or a browser's 'Save as MHTML' writes it"
     )
+    E127 = (
+        "not an ELAN annotation document: {detail}; expected an .eaf file whose ANNOTATION_DOCUMENT holds "
+        "tiers of time-aligned annotations, as ELAN saves it"
+    )
+    E128 = (
+        "not a Transcriber transcript: {detail}; expected a .trs file whose <Trans> holds <Turn> elements "
+        "with text, as Transcriber saves it"
+    )
     # --- tables ---------------------------------------------------------------------
     E130 = (
         "column '{column}' not found; available columns: {available}. {fix}"

@@ -51,6 +51,7 @@ from tr_nlp.ingest.combine import (
 from tr_nlp.ingest.comments import codes_from_comments, read_marks
 from tr_nlp.ingest.doc import read_doc
 from tr_nlp.ingest.docx import read_docx
+from tr_nlp.ingest.elan import read_eaf, read_trs
 from tr_nlp.ingest.odt import read_odt
 from tr_nlp.ingest.pdf import read_pdf
 from tr_nlp.ingest.qdpx import read_qdpx
@@ -81,10 +82,12 @@ READERS = {
     "table": read_table,
     "qdpx": read_qdpx,
     "whisper": read_whisper_json,
+    "eaf": read_eaf,
+    "trs": read_trs,
 }
 _SKIP_STEMS = {"readme", "license", "licence", "changelog", "notice", "source"}
 #: files a corpus folder holds beside its transcripts, not worth a warning when passed over
-_COMPANION_SUFFIXES = {".yaml", ".yml", ".qdc", ".json", ".qde"}
+_COMPANION_SUFFIXES = {".yaml", ".yml", ".qdc", ".json", ".qde", ".pfsx"}  # .pfsx: ELAN's settings for a .eaf
 
 
 @dataclass

@@ -1,0 +1,207 @@
+"""Transcripts from time-aligned annotation tools: ELAN (.eaf) and Transcriber (.trs)."""
+
+from xml.sax.saxutils import escape, quoteattr
+
+import pytest
+
+from conftest import DEMO
+from tr_nlp.errors import InputError
+from tr_nlp.ingest import load_corpus, read_file
+
+# as ELAN 6 saves it: two speakers' tiers, a translation tier under the participant's, a
+# tier of the transcriber's notes, an unaligned slot (ts5), and the interviewer's "mm"
+# said while the participant talks (ts6, inside a4)
+EAF = """<?xml version="1.0" encoding="UTF-8"?>
+<ANNOTATION_DOCUMENT AUTHOR="J. Doe" DATE="2026-11-02T14:31:07+01:00" FORMAT="3.0" VERSION="3.0"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xsi:noNamespaceSchemaLocation="http://www.mpi.nl/tools/elan/EAFv3.0.xsd">
+    <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">
+        <MEDIA_DESCRIPTOR MEDIA_URL="file:///C:/Users/jo/Interviews/P07.wav" MIME_TYPE="audio/x-wav"
+            RELATIVE_MEDIA_URL="./P07.wav"/>
+        <PROPERTY NAME="lastUsedAnnotationId">9</PROPERTY>
+    </HEADER>
+    <TIME_ORDER>
+        <TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="1200"/>
+        <TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="4300"/>
+        <TIME_SLOT TIME_SLOT_ID="ts3" TIME_VALUE="4800"/>
+        <TIME_SLOT TIME_SLOT_ID="ts4" TIME_VALUE="9100"/>
+        <TIME_SLOT TIME_SLOT_ID="ts5"/>
+        <TIME_SLOT TIME_SLOT_ID="ts6" TIME_VALUE="10250"/>
+        <TIME_SLOT TIME_SLOT_ID="ts7" TIME_VALUE="11000"/>
+        <TIME_SLOT TIME_SLOT_ID="ts8" TIME_VALUE="15500"/>
+        <TIME_SLOT TIME_SLOT_ID="ts9" TIME_VALUE="16000"/>
+        <TIME_SLOT TIME_SLOT_ID="ts10" TIME_VALUE="18000"/>
+    </TIME_ORDER>
+    <TIER LINGUISTIC_TYPE_REF="default-lt" PARTICIPANT="Interviewer" TIER_ID="INT">
+        <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">
+            <ANNOTATION_VALUE>So, um, how was the ward?</ANNOTATION_VALUE>
+        </ALIGNABLE_ANNOTATION></ANNOTATION>
+        <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a3" TIME_SLOT_REF1="ts6" TIME_SLOT_REF2="ts7">
+            <ANNOTATION_VALUE>mm</ANNOTATION_VALUE>
+        </ALIGNABLE_ANNOTATION></ANNOTATION>
+        <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a5" TIME_SLOT_REF1="ts9" TIME_SLOT_REF2="ts10">
+            <ANNOTATION_VALUE>And the nurse?</ANNOTATION_VALUE>
+        </ALIGNABLE_ANNOTATION></ANNOTATION>
+    </TIER>
+    <TIER LINGUISTIC_TYPE_REF="default-lt" PARTICIPANT="P07" TIER_ID="P07 speech">
+        <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a2" TIME_SLOT_REF1="ts3" TIME_SLOT_REF2="ts4">
+            <ANNOTATION_VALUE>It was, you know,
+                fine I suppose.</ANNOTATION_VALUE>
+        </ALIGNABLE_ANNOTATION></ANNOTATION>
+        <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a4" TIME_SLOT_REF1="ts5" TIME_SLOT_REF2="ts8">
+            <ANNOTATION_VALUE>She never made me feel like a diagnosis &amp; that's rare.</ANNOTATION_VALUE>
+        </ALIGNABLE_ANNOTATION></ANNOTATION>
+    </TIER>
+    <TIER LINGUISTIC_TYPE_REF="translation" PARENT_REF="P07 speech" TIER_ID="P07 translation">
+        <ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a6" ANNOTATION_REF="a2">
+            <ANNOTATION_VALUE>Es war okay.</ANNOTATION_VALUE>
+        </REF_ANNOTATION></ANNOTATION>
+    </TIER>
+    <TIER LINGUISTIC_TYPE_REF="default-lt" TIER_ID="Transcriber notes">
+        <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a7" TIME_SLOT_REF1="ts3" TIME_SLOT_REF2="ts4">
+            <ANNOTATION_VALUE>P07 tearful</ANNOTATION_VALUE>
+        </ALIGNABLE_ANNOTATION></ANNOTATION>
+    </TIER>
+    <LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="default-lt" TIME_ALIGNABLE="true"/>
+    <LINGUISTIC_TYPE CONSTRAINTS="Symbolic_Association" GRAPHIC_REFERENCES="false"
+        LINGUISTIC_TYPE_ID="translation" TIME_ALIGNABLE="false"/>
+    <CONSTRAINT DESCRIPTION="1-1 association with a parent annotation" STEREOTYPE="Symbolic_Association"/>
+</ANNOTATION_DOCUMENT>
+"""
+
+# as Transcriber 1.5 saves it: Latin-1, its DTD named (never fetched), a turn of two
+# speakers at once, a noise event and a comment that are not speech
+TRS = """<?xml version="1.0" encoding="ISO-8859-1"?>
+<!DOCTYPE Trans SYSTEM "trans-14.dtd">
+<Trans scribe="jdoe" audio_filename="p07" version="4" version_date="261102">
+<Speakers>
+<Speaker id="spk1" name="Interviewer" check="no" dialect="native" accent="" scope="local"/>
+<Speaker id="spk2" name="Ren\u00e9e" check="no" dialect="native" accent="" scope="local"/>
+</Speakers>
+<Episode>
+<Section type="report" startTime="0" endTime="30.5">
+<Turn speaker="spk1" startTime="0" endTime="4.3">
+<Sync time="0"/>
+So, um, how was the ward?
+</Turn>
+<Turn speaker="spk2" startTime="4.3" endTime="12.2">
+<Sync time="4.3"/>
+It was, you know, fine <Event desc="laugh" type="noise" extent="instantaneous"/> I suppose.
+<Sync time="8.75"/>
+She never made me feel like a diagnosis.
+</Turn>
+<Turn speaker="spk1 spk2" startTime="12.2" endTime="14">
+<Sync time="12.2"/>
+<Who nb="1"/>
+And the nurse?
+<Who nb="2"/>
+Caf\u00e9 every week <Comment desc="overlap"/> with her.
+</Turn>
+</Section>
+</Episode>
+</Trans>
+"""
+
+
+def turns(interview):
+    return [(t.speaker, t.role, interview.text[t.start:t.end], t.timestamp) for t in interview.turns]
+
+
+def test_elan_document(write):
+    # each independent tier is a speaker (its PARTICIPANT names them), annotations in the
+    # order they start, so the backchannel said during the participant's speech follows it;
+    # consecutive annotations of one speaker make one turn, each keeping its start time
+    # (the unaligned slot takes the last aligned time before it)
+    result = read_file(write("P07.eaf", EAF))
+    interview = result.interviews[0]
+    assert interview.id == "P07" and interview.format == "eaf"
+    assert turns(interview) == [
+        ("Interviewer", "interviewer", "So, um, how was the ward?", 1.2),
+        ("P07", "participant", "It was, you know, fine I suppose. She never made me feel like a diagnosis & that's rare.",
+         4.8),
+        ("Interviewer", "interviewer", "mm And the nurse?", 10.25),
+    ]
+    assert interview.times == ((interview.text.index("She never"), 9.1), (interview.text.index("And the"), 16.0))
+    assert interview.metadata == {"media": "P07.wav", "author": "J. Doe"}
+    # the translation (a dependent tier) is left out silently, the notes with a warning
+    assert "Es war" not in interview.text and "tearful" not in interview.text
+    assert result.warnings == [("tiers 'Transcriber notes' were left out: their name or type says they hold no "
+                                "speech (notes, comments, gestures, codes)")]
+
+
+def test_an_elan_tier_with_no_participant_is_named_by_its_id(write):
+    interview = read_file(write("P07.eaf", EAF.replace(' PARTICIPANT="Interviewer"', ""))).interviews[0]
+    assert [(t.speaker, t.role) for t in interview.turns] == [
+        ("INT", "interviewer"), ("P07", "participant"), ("INT", "interviewer")]
+
+
+def test_transcriber_transcript(write):
+    result = read_file(write("p07.trs", TRS.encode("latin-1")))
+    interview = result.interviews[0]
+    assert interview.format == "trs" and interview.metadata == {"media": "p07", "scribe": "jdoe"}
+    assert turns(interview) == [
+        ("Interviewer", "interviewer", "So, um, how was the ward?", 0.0),
+        ("Ren\u00e9e", "participant", "It was, you know, fine I suppose. She never made me feel like a diagnosis.", 4.3),
+        ("Interviewer", "interviewer", "And the nurse?", 12.2),
+        ("Ren\u00e9e", "participant", "Caf\u00e9 every week with her.", 12.2),
+    ]
+    assert (interview.text.index("She never"), 8.75) in interview.times
+
+
+@pytest.mark.parametrize(("name", "content", "code", "says"), [
+    ("a.eaf", b"", "E101", "empty"),
+    ("a.eaf", bytes(range(256)) * 4, "E110", "not a valid .eaf (XML syntax error"),
+    ("a.eaf", b'<!DOCTYPE d [<!ENTITY x "lol">]><ANNOTATION_DOCUMENT>&x;</ANNOTATION_DOCUMENT>', "E110",
+     "declares entities"),
+    ("a.eaf", b"<html><body>I: hi</body></html>", "E127", "its root element is <html>"),
+    ("a.eaf", b"<ANNOTATION_DOCUMENT><TIME_ORDER/></ANNOTATION_DOCUMENT>", "E127", "it has no tiers"),
+    ("a.eaf", EAF.replace("PARTICIPANT=", "LINGUISTIC_TYPE_REF2=").replace('"default-lt"', '"comment"').encode(),
+     "E127", "(tiers left out as not speech: 'INT', 'P07 speech', 'Transcriber notes')"),
+    ("a.trs", TRS.replace('startTime="4.3"', 'startTime="4,3"').encode("latin-1"), "E128",
+     "a turn's startTime is '4,3', not a number of seconds"),
+    ("a.trs", b"<Trans><Episode><Section><Turn speaker='s'> </Turn></Section></Episode></Trans>", "E128",
+     "none of its turns holds any text"),
+    ("a.trs", b"<TEI><text>I: hi</text></TEI>", "E128", "its root element is <TEI>"),
+    ("a.trs", b"<Trans>", "E110", "not a valid .trs (XML syntax error"),
+])
+def test_broken_annotation_files_fail_saying_why(write, name, content, code, says):
+    with pytest.raises(InputError) as info:
+        read_file(write(name, content))
+    assert info.value.code == code and says in str(info.value) and name in str(info.value)
+
+
+def test_a_folder_of_elan_files(write, tmp_path):
+    # ELAN keeps its settings for P07.eaf in P07.pfsx beside it: no warning for that
+    write("talk/P07.eaf", EAF)
+    write("talk/P07.pfsx", "<preferences/>")
+    write("talk/p08.trs", TRS.encode("latin-1"))
+    corpus = load_corpus([tmp_path / "talk"])
+    assert [iv.id for iv in corpus.interviews] == ["P07", "p08"] and not corpus.failures
+    assert not any("pfsx" in warning for warning in corpus.warnings)
+
+
+@pytest.mark.parametrize("name", ["demo01.txt", "demo05.md"])
+def test_a_demo_transcript_as_elan_and_transcriber_files_reads_as_its_text_does(tmp_path, name):
+    # each turn an annotation on its speaker's tier, and a turn of its speaker in Transcriber
+    want = read_file(DEMO / "interviews" / name).interviews[0]
+    said = [(t.speaker, " ".join(want.text[t.start:t.end].split())) for t in want.turns]
+    tiers = {speaker: [] for speaker, _ in said}
+    slots = []
+    for k, (speaker, text) in enumerate(said):
+        slots.append(f'<TIME_SLOT TIME_SLOT_ID="s{k}" TIME_VALUE="{1000 * k}"/>')
+        tiers[speaker].append(f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{k}" TIME_SLOT_REF1="s{k}" '
+                              f'TIME_SLOT_REF2="s{k}"><ANNOTATION_VALUE>{escape(text)}</ANNOTATION_VALUE>'
+                              "</ALIGNABLE_ANNOTATION></ANNOTATION>")
+    eaf = tmp_path / "demo.eaf"
+    eaf.write_text("<ANNOTATION_DOCUMENT><TIME_ORDER>" + "".join(slots) + "</TIME_ORDER>" + "".join(
+        f"<TIER TIER_ID={quoteattr(s)}>{''.join(a)}</TIER>" for s, a in tiers.items()) + "</ANNOTATION_DOCUMENT>")
+    ids = {speaker: f"spk{n}" for n, speaker in enumerate(tiers)}
+    trs = tmp_path / "demo.trs"
+    trs.write_text("<Trans><Speakers>" + "".join(f"<Speaker id='{i}' name={quoteattr(s)}/>" for s, i in ids.items())
+                   + "</Speakers><Episode><Section>" + "".join(
+                       f"<Turn speaker='{ids[s]}' startTime='{k}'>{escape(t)}</Turn>" for k, (s, t) in enumerate(said))
+                   + "</Section></Episode></Trans>")
+    for path in (eaf, trs):
+        got = read_file(path).interviews[0]
+        assert [(t.speaker, t.role, got.text[t.start:t.end]) for t in got.turns] == [
+            (s, t.role, text) for (s, text), t in zip(said, want.turns)]
