@@ -64,7 +64,7 @@ def test_comments_naming_codes_become_the_authors_codings_where_they_stand(tmp_p
     kept, notes = codes_from_comments(result.comment_codings, BOOK)
     assert [(c.code, c.coder) for c in kept] == [
         ("non_stigmatizing_attitude", "Anna Smith"), ("beyond_routine", "Ben"), ("continuity", "Ben")]
-    assert notes == ["3 coding(s) read from comments or codes columns (Anna Smith: 1, Ben: 2)",
+    assert notes == ["3 coding(s) read from comments, codes columns or code tiers (Anna Smith: 1, Ben: 2)",
                      ("1 comment line(s) name no code of the codebook and were left out as memos "
                       "(e.g. 'check with P whether this was the same nurse')")]
 
@@ -261,7 +261,7 @@ def test_a_folder_of_margin_coded_documents_trains_on_both_coders(tmp_path):
     result = CliRunner().invoke(app, ["segment", str(folder), "--codebook", str(_codebook_file(tmp_path)),
                                       "--unit", "turn", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "3 coding(s) read from comments or codes columns (Anna: 2, Ben: 1)" in result.stderr
+    assert "3 coding(s) read from comments, codes columns or code tiers (Anna: 2, Ben: 1)" in result.stderr
     frame = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert frame.groupby("interview_id")["codes"].apply(lambda s: ";".join(x for x in s if x)).to_dict() == {
         "p01": "non_stigmatizing_attitude", "p02": "beyond_routine"}

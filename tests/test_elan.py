@@ -7,6 +7,7 @@ import pytest
 from conftest import DEMO
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import load_corpus, read_file
+from tr_nlp.schema import Coding
 
 # as ELAN 6 saves it: two speakers' tiers, a translation tier under the participant's, a
 # tier of the transcriber's notes, an unaligned slot (ts5), and the interviewer's "mm"
@@ -126,13 +127,82 @@ def test_elan_document(write):
     # the translation (a dependent tier) is left out silently, the notes with a warning
     assert "Es war" not in interview.text and "tearful" not in interview.text
     assert result.warnings == [("tiers 'Transcriber notes' were left out: their name or type says they hold no "
-                                "speech (notes, comments, gestures, codes)")]
+                                "speech (notes, comments, gestures)")]
 
 
 def test_an_elan_tier_with_no_participant_is_named_by_its_id(write):
     interview = read_file(write("P07.eaf", EAF.replace(' PARTICIPANT="Interviewer"', ""))).interviews[0]
     assert [(t.speaker, t.role) for t in interview.turns] == [
         ("INT", "interviewer"), ("P07", "participant"), ("INT", "interviewer")]
+
+
+def with_tiers(*tiers):
+    """EAF with more tiers before its linguistic types."""
+    return EAF.replace("    <LINGUISTIC_TYPE GRAPHIC", "".join(tiers) + "    <LINGUISTIC_TYPE GRAPHIC", 1)
+
+
+def symbolic(key, ref, value):
+    return (f'<ANNOTATION><REF_ANNOTATION ANNOTATION_ID="{key}" ANNOTATION_REF="{ref}"><ANNOTATION_VALUE>{value}'
+            "</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>")
+
+
+def aligned(key, start, end, value):
+    return (f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="{key}" TIME_SLOT_REF1="{start}" TIME_SLOT_REF2="{end}">'
+            f"<ANNOTATION_VALUE>{value}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>")
+
+
+def test_elan_code_tiers_are_codings(write, tmp_path):
+    # a coder's tier under the participant's tags annotations with codes (ELAN's symbolic
+    # association); a tier of themes aligned in time codes the speech it overlaps
+    eaf = with_tiers(
+        '<TIER ANNOTATOR="Anna" LINGUISTIC_TYPE_REF="code-lt" PARENT_REF="P07 speech" TIER_ID="Codes@P07">',
+        symbolic("c1", "a4", "Non-stigmatizing attitude; ask P about the ward"), symbolic("c2", "a2", "  "), "</TIER>",
+        '<TIER LINGUISTIC_TYPE_REF="default-lt" TIER_ID="Themes">', aligned("t1", "ts3", "ts6", "beyond routine"),
+        "</TIER>")
+    path = write("talk/P07.eaf", eaf)
+    result = read_file(path)
+    text = result.interviews[0].text
+    diagnosis, suppose = text.index("She never"), text.index("It was")
+    assert result.comment_codings == [
+        Coding("P07", diagnosis, text.index("rare.") + 5, "Non-stigmatizing attitude", "Anna"),
+        Coding("P07", diagnosis, text.index("rare.") + 5, "ask P about the ward", "Anna"),
+        # 4.8 to 10.25 s: both of the participant's annotations (the second starts at 9.1),
+        # not the "mm" that starts as the span ends
+        Coding("P07", suppose, text.index("rare.") + 5, "beyond routine", "J. Doe"),
+    ]
+    assert not any("Codes" in w or "Themes" in w for w in result.warnings)
+    write("talk/codebook.yaml", "codes:\n  - name: non_stigmatizing_attitude\n  - name: beyond_routine\n")
+    corpus = load_corpus([tmp_path / "talk"], codebook=tmp_path / "talk" / "codebook.yaml")
+    assert sorted((c.code, c.coder) for c in corpus.codings) == [
+        ("beyond_routine", "J. Doe"), ("non_stigmatizing_attitude", "Anna")]
+    assert any("left out as memos (e.g. 'ask P about the ward')" in w for w in corpus.warnings)
+
+
+def test_two_coders_tiers_side_by_side_are_two_coders(write):
+    # ELAN compares annotators on two tiers under one parent; with no ANNOTATOR, their names tell them apart
+    eaf = with_tiers(
+        '<TIER LINGUISTIC_TYPE_REF="code-lt" PARENT_REF="P07 speech" TIER_ID="codes Anna">',
+        symbolic("c1", "a4", "stigma"), "</TIER>",
+        '<TIER LINGUISTIC_TYPE_REF="code-lt" PARENT_REF="P07 speech" TIER_ID="codes Ben">',
+        symbolic("c2", "a4", "stigma"), symbolic("c3", "a2", "routine"), "</TIER>",
+        # one coder's tier under each speaker's is one coder: the document's author
+        '<TIER LINGUISTIC_TYPE_REF="code-lt" PARENT_REF="INT" TIER_ID="codes INT">', symbolic("c4", "a1", "question"),
+        "</TIER>")
+    codings = read_file(write("P07.eaf", eaf)).comment_codings
+    assert sorted((c.code, c.coder) for c in codings) == [
+        ("question", "J. Doe"), ("routine", "codes Ben"), ("stigma", "codes Anna"), ("stigma", "codes Ben")]
+
+
+def test_one_elan_tier_with_speaker_labels(write):
+    # a whole transcript on ELAN's default tier, each annotation starting with its speaker's label
+    eaf = EAF.replace("So, um,", "I: So, um,").replace("It was,", "P: It was,").replace("She never", "P: She never")
+    eaf = eaf.replace(' PARTICIPANT="P07" TIER_ID="P07 speech"', ' TIER_ID="P07 speech" PARENT_REF="INT"')
+    eaf = eaf.replace('PARTICIPANT="Interviewer" TIER_ID="INT"', 'TIER_ID="default"').replace(">mm<", ">P: mm<")
+    eaf = eaf.replace(">And the nurse?<", ">I: And the nurse?<")
+    interview = read_file(write("P07.eaf", eaf)).interviews[0]
+    assert [(t.speaker, t.role, interview.text[t.start:t.end]) for t in interview.turns] == [
+        ("I", "interviewer", "So, um, how was the ward?"), ("P", "participant", "mm"),
+        ("I", "interviewer", "And the nurse?")]
 
 
 def test_transcriber_transcript(write):

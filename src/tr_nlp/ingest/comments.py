@@ -22,7 +22,7 @@ Examples
 [Coding(interview_id='p1', start=7, end=26, code='Beyond routine', coder='Anna')]
 >>> book = Codebook((Code("beyond_routine"),))
 >>> codes_from_comments(found, book)
-([Coding(interview_id='p1', start=7, end=26, code='beyond_routine', coder='Anna')], ['1 coding(s) read from comments or codes columns (Anna: 1)'])
+([Coding(interview_id='p1', start=7, end=26, code='beyond_routine', coder='Anna')], ['1 coding(s) read from comments, codes columns or code tiers (Anna: 1)'])
 """
 
 from __future__ import annotations
@@ -380,7 +380,7 @@ def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) ->
         else:
             kept.append(replace(coding, code=name))
     if kept:
-        notes.append(f"{len(kept)} coding(s) read from comments or codes columns ({counted(Counter(c.coder for c in kept))})"
+        notes.append(f"{len(kept)} coding(s) read from comments, codes columns or code tiers ({counted(Counter(c.coder for c in kept))})"
                      + ("" if codebook is not None else
                         f", each comment's text taken as its code ({some(sorted({c.code for c in kept}))}); pass "
                         "--codebook so that only comments naming one of its codes are read as codings"))

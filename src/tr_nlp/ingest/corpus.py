@@ -51,7 +51,7 @@ from tr_nlp.ingest.combine import (
 from tr_nlp.ingest.comments import codes_from_comments, read_marks
 from tr_nlp.ingest.doc import read_doc
 from tr_nlp.ingest.docx import read_docx
-from tr_nlp.ingest.elan import read_eaf, read_trs
+from tr_nlp.ingest.elan import read_eaf
 from tr_nlp.ingest.odt import read_odt
 from tr_nlp.ingest.pdf import read_pdf
 from tr_nlp.ingest.qdpx import read_qdpx
@@ -61,6 +61,7 @@ from tr_nlp.ingest.speakers import RoleMap
 from tr_nlp.ingest.subtitles import read_srt, read_vtt
 from tr_nlp.ingest.table import TableMapping, read_table
 from tr_nlp.ingest.text import read_text_file
+from tr_nlp.ingest.transcriber import read_trs
 from tr_nlp.ingest.webpage import read_html, read_mht, read_otr
 from tr_nlp.ingest.whisper import is_speech_json, read_whisper_json
 from tr_nlp.schema import ROLES, Codebook, Coding, Interview, Reviewed

@@ -1,153 +1,212 @@
-"""Time-aligned annotation tools: ELAN (``.eaf``) and Transcriber (``.trs``).
+"""ELAN (``.eaf``): time-aligned transcripts, and codes kept on tiers.
 
-Linguists and conversation analysts transcribe recordings in these tools, and teams that
-code interviews inherit their files. Both are XML, parsed with ``defusedxml`` (no
-entities, no external references), and both are read as timed cues
-(:func:`~tr_nlp.ingest.subtitles.interview_from_cues`): one ``Speaker: text`` line per
-turn, each turn keeping its first cue's start time and each later cue its own.
+Linguists and conversation analysts transcribe recordings in ELAN, and teams that code
+interviews inherit their files. An ``.eaf`` keeps a time line (``TIME_ORDER``: slots in
+milliseconds, some left unaligned) and tiers of annotations that point into it.
 
-ELAN keeps a time line (``TIME_ORDER``: slots in milliseconds, some left unaligned) and
-tiers of annotations that point into it. Each independent tier (one with no
-``PARENT_REF``) is one speaker's speech, named by its ``PARTICIPANT``, else its
-``TIER_ID``; dependent tiers (translations, glosses, part-of-speech) are left out, and so
-are independent tiers whose name or type says they hold notes, comments, gestures or
-codes, with a warning naming them. The annotations of all speech tiers, in time order,
-are the cues. An unaligned slot takes the time of the last aligned one before it. The
-recording's file name (``MEDIA_DESCRIPTOR``) and the document's ``AUTHOR`` become metadata.
+Speech: each independent tier (one with no ``PARENT_REF``) is one speaker's speech, named
+by its ``PARTICIPANT``, else its ``TIER_ID``; a document of one such tier without a
+participant, whose annotations start with speaker labels (``I: ...``), takes its speakers
+from the labels. The annotations of all speech tiers, in the order they start, are read
+as timed cues (:func:`~tr_nlp.ingest.subtitles.interview_from_cues`): one ``Speaker: text``
+line per turn, each annotation keeping its start time. An unaligned slot takes the time
+of the last aligned one before it. Dependent tiers (translations, glosses) are left out,
+and so are independent tiers whose name or type says they hold notes, comments or
+gestures, with a warning naming them.
 
-Transcriber keeps speakers (``<Speaker id="spk1" name="Interviewer"/>``) and turns
-(``<Turn speaker="spk1" startTime="12.5">``) whose ``<Sync time="...">`` marks start
-cues; a turn of two speakers at once (``speaker="spk1 spk2"``) switches between them at
-each ``<Who nb="2"/>``. Events (noise, laughter), comments and background marks are not
-speech and are left out. The recording's name (``audio_filename``) and the transcriber
-(``scribe``) become metadata.
+Codes: a tier whose name or type says it holds codes or themes (``Codes``, ``Themes@P07``)
+codes speech. An annotation that refers to a speech annotation (a symbolic association,
+ELAN's usual tier under a speaker's) codes that annotation's text; a time-aligned one
+codes the speech annotations it overlaps (of its own speaker's tier, for a tier under
+one). Its value names the codes, one per line or ``;``-separated part, read as comments
+that name codes are (:func:`~tr_nlp.ingest.comments.codes_from_comments`: with a
+codebook, values naming none of its codes are memos). The coder is the tier's
+``ANNOTATOR``; else, where two code tiers sit side by side (each coder's tier under the
+same speaker's, as ELAN's inter-annotator comparison wants them), the tier's name; else
+the document's ``AUTHOR``, else the file's name.
+
+The recording's file name (``MEDIA_DESCRIPTOR``) and the document's ``AUTHOR`` become
+metadata.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterator
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
-import defusedxml
-import defusedxml.ElementTree as DefusedET
-
-from tr_nlp.errors import InputError
+from tr_nlp.errors import InputError, some
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.encoding import normalise_text, read_bytes
-from tr_nlp.ingest.subtitles import Cue, interview_from_cues
+from tr_nlp.ingest.comments import note_labels
+from tr_nlp.ingest.speakers import UNKNOWN_SPEAKER
+from tr_nlp.ingest.subtitles import Cue, interview_from_cues, prefix_labelled
+from tr_nlp.ingest.xmldoc import descendants, local, parse_document, said
+from tr_nlp.schema import Coding, Interview
 
-#: words in an independent ELAN tier's id or type that say it holds no speech
+#: words in a tier's name or type that say it holds codes
+CODE_WORDS = frozenset({"code", "codes", "coding", "codings", "theme", "themes"})
+#: words in an independent tier's name or type that say it holds no speech (nor codes)
 NOT_SPEECH = frozenset({
     "comment", "comments", "note", "notes", "gesture", "gestures", "gaze", "translation", "gloss", "glosses",
-    "code", "codes", "coding", "theme", "themes", "topic", "topics", "memo", "memos", "annotation",
+    "topic", "topics", "memo", "memos",
 })
 _WORDS = re.compile(r"[^\W\d_]+")
-_APPS = {".eaf": "ELAN", ".trs": "Transcriber"}
+#: longest chain of annotations referring to annotations followed to the speech they code
+_MAX_REFS = 100
+#: the time of an annotation with none of its own (a symbolic one, or one whose slot is missing)
+_UNTIMED = (0.0, -1)
+#: the shortest time an annotation lasts when it is matched by time (seconds): one whose
+#: start and end are one slot overlaps what is said at that moment
+_MOMENT = 0.001
+
+
+@dataclass(frozen=True)
+class _Annotation:
+    id: str
+    tier: str
+    start: tuple[float, int]  # seconds, place on the time line
+    end: tuple[float, int]
+    value: str
+    ref: str | None  # the annotation a symbolic one refers to
 
 
 def read_eaf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
-    """Read an ELAN annotation document (``.eaf``) into one :class:`Interview`."""
+    """Read an ELAN annotation document (``.eaf``) into one :class:`Interview`, with the
+    codes its code tiers hold as ``comment_codings`` (their value as written)."""
     path = Path(path)
-    root = _parse(path)
-    if _local(root.tag) != "ANNOTATION_DOCUMENT":
-        raise InputError("E127", path, detail=f"its root element is <{_local(root.tag)}>")
-    times = _slot_times(root)
-    kinds = {t.get("LINGUISTIC_TYPE_ID"): t.get("TIME_ALIGNABLE", "true") for t in _all(root, "LINGUISTIC_TYPE")}
-    tiers = _all(root, "TIER")
+    root = parse_document(path, ".eaf", "ELAN")
+    if local(root.tag) != "ANNOTATION_DOCUMENT":
+        raise InputError("E127", path, detail=f"its root element is <{local(root.tag)}>")
+    tiers = descendants(root, "TIER")
     if not tiers:
         raise InputError("E127", path, detail="it has no tiers")
-    cues: list[tuple[float, int, Cue]] = []
-    left_out: list[str] = []
+    alignable = {t.get("LINGUISTIC_TYPE_ID"): t.get("TIME_ALIGNABLE", "true") != "false"
+                 for t in descendants(root, "LINGUISTIC_TYPE")}
+    parents = {t.get("TIER_ID") or "": t.get("PARENT_REF") for t in tiers}
+    annotations = _annotations(root, tiers)
+    speech, codes, left_out = [], [], []
     for tier in tiers:
-        tier_id = tier.get("TIER_ID") or ""
-        kind = tier.get("LINGUISTIC_TYPE_REF") or ""
-        if tier.get("PARENT_REF") or kinds.get(kind) == "false":
+        tier_id, kind = tier.get("TIER_ID") or "", tier.get("LINGUISTIC_TYPE_REF") or ""
+        words = {w.casefold() for w in _WORDS.findall(f"{tier_id} {kind}")}
+        if words & CODE_WORDS:
+            codes.append(tier)
+        elif tier.get("PARENT_REF") or not alignable.get(kind, True):
             continue  # a dependent tier: translations, glosses, tags of the speech above
-        if not NOT_SPEECH.isdisjoint(w.casefold() for w in _WORDS.findall(f"{tier_id} {kind}")):
+        elif words & NOT_SPEECH:
             left_out.append(tier_id)
-            continue
-        speaker = _name(tier.get("PARTICIPANT")) or _name(tier_id) or None
-        for annotation in _all(tier, "ALIGNABLE_ANNOTATION"):
-            text = _said(_child_text(annotation, "ANNOTATION_VALUE"))
-            start = times.get(annotation.get("TIME_SLOT_REF1", ""))
-            if text and start is not None:
-                end = times.get(annotation.get("TIME_SLOT_REF2", ""), start)
-                cues.append((start[0], start[1], Cue(start[0], end[0], speaker, text)))
+        else:
+            speech.append(tier)
+    cues = _speech_cues(speech, annotations)
     if not cues:
         detail = "none of its independent tiers holds time-aligned text"
-        if left_out:
-            detail += f" (tiers left out as not speech: {_listed(left_out)})"
+        not_speech = [repr(t.get("TIER_ID") or "") for t in codes] + [repr(t) for t in left_out]
+        if not_speech:
+            detail += f" (tiers left out as not speech: {some(not_speech)})"
         raise InputError("E127", path, detail=detail)
-    cues.sort(key=lambda item: item[:2])
-    result = interview_from_cues([cue for *_, cue in cues], path, options, _eaf_metadata(root), "eaf")
+    result = interview_from_cues([cue for _, cue in cues], path, options, _metadata(root), "eaf")
     if left_out:
-        result.warnings.append(f"tiers {_listed(left_out)} were left out: their name or type says they hold "
-                               "no speech (notes, comments, gestures, codes)")
+        result.warnings.append(f"tiers {some([repr(t) for t in left_out])} were left out: their name or type says "
+                               "they hold no speech (notes, comments, gestures)")
+    spans = dict(zip((a for a, _ in cues), _cue_spans(result.interviews[0], [c for _, c in cues])))
+    coders = _coders(codes, parents, root, path)
+    result.comment_codings = _codings(result.interviews[0], codes, coders, annotations, spans, parents)
     return result
 
 
-def read_trs(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
-    """Read a Transcriber transcript (``.trs``) into one :class:`Interview`."""
-    path = Path(path)
-    root = _parse(path)
-    if _local(root.tag) != "Trans":
-        raise InputError("E128", path, detail=f"its root element is <{_local(root.tag)}>")
-    names = {s.get("id"): _name(s.get("name")) or _name(s.get("id")) for s in _all(root, "Speaker")}
-    cues = [cue for turn in _all(root, "Turn") for cue in _turn_cues(turn, names, path)]
-    if not cues:
-        raise InputError("E128", path, detail="none of its turns holds any text")
-    meta = {key: _name(root.get(attribute)) for key, attribute in (("media", "audio_filename"), ("scribe", "scribe"))}
-    return interview_from_cues(cues, path, options, {k: v for k, v in meta.items() if v}, "trs")
+def _annotations(root: Element, tiers: list[Element]) -> dict[str, _Annotation]:
+    """Every annotation with text, by id; a symbolic one takes the times of the one it
+    refers to (when that comes before it in the document)."""
+    times = _slot_times(root)
+    found: dict[str, _Annotation] = {}
+    for tier in tiers:
+        for holder in tier:
+            for element in holder if local(holder.tag) == "ANNOTATION" else ():
+                key, value = element.get("ANNOTATION_ID") or "", said(_value(element))
+                if local(element.tag) == "ALIGNABLE_ANNOTATION":
+                    start = times.get(element.get("TIME_SLOT_REF1") or "")
+                    end = times.get(element.get("TIME_SLOT_REF2") or "", start)
+                    ref = None
+                elif local(element.tag) == "REF_ANNOTATION":
+                    ref = element.get("ANNOTATION_REF") or ""
+                    start = end = None
+                else:
+                    continue
+                if key and value:
+                    start = start or _UNTIMED
+                    found[key] = _Annotation(key, tier.get("TIER_ID") or "", start, end or start, value, ref)
+    return found
 
 
-def _turn_cues(turn: Element, names: dict[str | None, str], path: Path) -> Iterator[Cue]:
-    """A Transcriber turn's cues: a new one at each ``Sync`` and each ``Who``."""
-    who = (turn.get("speaker") or "").split()
-    speakers = [names.get(w) or _name(w) for w in who] or [None]
-    start = _seconds(turn.get("startTime"), path, "a turn's startTime")
-    start = 0.0 if start is None else start
-    speaker: str | None = speakers[0]
-    pieces: list[str] = [turn.text or ""]
-
-    def cue() -> Iterator[Cue]:
-        text = _said("".join(pieces))
-        if text:
-            yield Cue(start, start, speaker, text)
-
-    for child in turn:
-        tag = _local(child.tag)
-        if tag == "Sync":
-            yield from cue()
-            synced = _seconds(child.get("time"), path, "a Sync's time")
-            pieces, start = [], start if synced is None else synced
-        elif tag == "Who":
-            yield from cue()
-            number = child.get("nb", "")
-            pieces = []
-            if number.isdigit() and 1 <= int(number) <= len(speakers):
-                speaker = speakers[int(number) - 1]
-        pieces.append(child.tail or "")
-    yield from cue()
+def _speech_cues(tiers: list[Element], annotations: dict[str, _Annotation]) -> list[tuple[str, Cue]]:
+    """(annotation id, cue) of the speech tiers' aligned annotations, in the order they start."""
+    names = {t.get("TIER_ID") or "": said(t.get("PARTICIPANT")) or said(t.get("TIER_ID")) or UNKNOWN_SPEAKER
+             for t in tiers}
+    said_here = sorted((a for a in annotations.values() if a.tier in names and a.ref is None and a.start != _UNTIMED),
+                       key=lambda a: a.start)
+    cues = [(a.id, Cue(a.start[0], a.end[0], names[a.tier], a.value)) for a in said_here]
+    if len(tiers) == 1 and not said(tiers[0].get("PARTICIPANT")):  # one tier: its speakers may be labels
+        labelled = prefix_labelled([replace(cue, speaker=None) for _, cue in cues])
+        if any(cue.speaker != UNKNOWN_SPEAKER for cue in labelled):
+            cues = [(key, cue) for (key, _), cue in zip(cues, labelled)]
+    return cues
 
 
-def _parse(path: Path) -> Element:
-    """The file's XML, parsed without entities or external references."""
-    kind = path.suffix.lower() if path.suffix.lower() in _APPS else ".eaf"
-    app = _APPS[kind]
-    data = read_bytes(path)
-    try:
-        return DefusedET.fromstring(data)
-    except defusedxml.DefusedXmlException as exc:
-        raise InputError("E110", path, kind=kind, app=app,
-                         detail=f"it declares entities or external references ({type(exc).__name__})") from None
-    except (ParseError, LookupError) as exc:  # LookupError: an unknown declared encoding
-        if not data.strip():
-            raise InputError("E101", path) from None
-        raise InputError("E110", path, kind=kind, app=app, detail=f"XML syntax error: {exc}") from None
+def _cue_spans(interview: Interview, cues: list[Cue]) -> list[tuple[int, int]]:
+    """Where each cue's text lies in the interview's text: consecutive cues of a speaker
+    share a turn, one space apart (as :func:`interview_from_cues` writes them)."""
+    spans, turns, previous, at = [], iter(interview.turns), None, 0
+    for cue in cues:
+        if cue.speaker != previous:
+            at, previous = next(turns).start, cue.speaker
+        spans.append((at, at + len(cue.text)))
+        at += len(cue.text) + 1
+    return spans
+
+
+def _coders(codes: list[Element], parents: dict[str, str | None], root: Element, path: Path) -> dict[str, str]:
+    """Code tier id -> its coder (see the module's docstring)."""
+    beside = Counter(parents.get(t.get("TIER_ID") or "") for t in codes)
+    fallback = said(root.get("AUTHOR")) or path.stem
+    return {t.get("TIER_ID") or "": said(t.get("ANNOTATOR"))
+            or (said(t.get("TIER_ID")) if beside[parents.get(t.get("TIER_ID") or "")] > 1 else "") or fallback
+            for t in codes}
+
+
+def _codings(interview: Interview, codes: list[Element], coders: dict[str, str], annotations: dict[str, _Annotation],
+             spans: dict[str, tuple[int, int]], parents: dict[str, str | None]) -> list[Coding]:
+    """A coding per code a code tier's annotation names, on the speech it codes."""
+    tiers = {t.get("TIER_ID") or "" for t in codes}
+    codings = []
+    for note in (a for a in annotations.values() if a.tier in tiers):
+        covered = _covered(note, annotations, spans, parents)
+        if covered:
+            start, end = min(s for s, _ in covered), max(e for _, e in covered)
+            codings += [Coding(interview.id, start, end, label, coders[note.tier]) for label in note_labels(note.value)]
+    return codings
+
+
+def _covered(note: _Annotation, annotations: dict[str, _Annotation], spans: dict[str, tuple[int, int]],
+             parents: dict[str, str | None]) -> list[tuple[int, int]]:
+    """The spans of the speech annotations a code annotation codes."""
+    seen = 0
+    while note.ref is not None and seen < _MAX_REFS:  # a symbolic annotation: follow it to what it tags
+        if note.ref in spans:
+            return [spans[note.ref]]
+        if note.ref not in annotations:
+            return []
+        note, seen = annotations[note.ref], seen + 1
+    if note.ref is not None or note.start == _UNTIMED:
+        return []
+    tier, hops = note.tier, 0
+    while parents.get(tier) and hops < _MAX_REFS:
+        tier, hops = parents[tier] or "", hops + 1
+    own = tier if tier != note.tier else None  # the speech tier a dependent code tier sits under
+    begin, end = note.start[0], max(note.end[0], note.start[0] + _MOMENT)
+    return [spans[a.id] for a in annotations.values() if a.id in spans and (own is None or a.tier == own)
+            and a.start[0] < end and begin < max(a.end[0], a.start[0] + _MOMENT)]
 
 
 def _slot_times(root: Element) -> dict[str, tuple[float, int]]:
@@ -155,64 +214,27 @@ def _slot_times(root: Element) -> dict[str, tuple[float, int]]:
     of the last aligned slot before it (0 before any)."""
     times: dict[str, tuple[float, int]] = {}
     last = 0.0
-    for place, slot in enumerate(_all(root, "TIME_SLOT")):
-        value = slot.get("TIME_VALUE")
-        if value is not None and value.strip().isdigit():
+    for place, slot in enumerate(descendants(root, "TIME_SLOT")):
+        value = (slot.get("TIME_VALUE") or "").strip()
+        if value.isdigit():
             last = int(value) / 1000
-        times[slot.get("TIME_SLOT_ID", "")] = (last, place)
+        times[slot.get("TIME_SLOT_ID") or ""] = (last, place)
     return times
 
 
-def _eaf_metadata(root: Element) -> dict[str, Any]:
+def _metadata(root: Element) -> dict[str, Any]:
     """The recording's file name and the document's author."""
     meta: dict[str, Any] = {}
-    media = next(iter(_all(root, "MEDIA_DESCRIPTOR")), None)
+    media = next(iter(descendants(root, "MEDIA_DESCRIPTOR")), None)
     url = (media.get("RELATIVE_MEDIA_URL") or media.get("MEDIA_URL") or "") if media is not None else ""
-    name = PureWindowsPath(PurePosixPath(url.split("://", 1)[-1]).name).name  # the file, not the folders around it
+    name = said(PureWindowsPath(PurePosixPath(url.split("://", 1)[-1]).name).name)  # not the folders around it
     if name:
         meta["media"] = name
-    if _name(root.get("AUTHOR")):
-        meta["author"] = _name(root.get("AUTHOR"))
+    if said(root.get("AUTHOR")):
+        meta["author"] = said(root.get("AUTHOR"))
     return meta
 
 
-def _seconds(value: str | None, path: Path, what: str) -> float | None:
-    """Seconds from a Transcriber time attribute; None when it is missing."""
-    if value is None or not value.strip():
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise InputError("E128", path, detail=f"{what} is {value[:40]!r}, not a number of seconds") from None
-    if not math.isfinite(seconds) or seconds < 0:
-        raise InputError("E128", path, detail=f"{what} is {value[:40]!r}, not a number of seconds")
-    return seconds
-
-
-def _said(text: str) -> str:
-    """Annotated text as one line: printable characters, white space runs one space."""
-    return " ".join("".join(c for c in normalise_text(text) if c.isprintable() or c.isspace()).split())
-
-
-def _name(value: str | None) -> str:
-    """A speaker's or file's name on one line ('' for none)."""
-    return _said(value or "")
-
-
-def _listed(names: list[str]) -> str:
-    shown = ", ".join(repr(n) for n in names[:5])
-    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _all(element: Element, tag: str) -> list[Element]:
-    """Every element named ``tag`` below ``element``, in document order, in any namespace."""
-    return [e for e in element.iter() if isinstance(e.tag, str) and _local(e.tag) == tag]
-
-
-def _child_text(element: Element, tag: str) -> str:
-    found = next((e for e in element if _local(e.tag) == tag), None)
+def _value(element: Element) -> str:
+    found = next((e for e in element if local(e.tag) == "ANNOTATION_VALUE"), None)
     return "".join(found.itertext()) if found is not None else ""

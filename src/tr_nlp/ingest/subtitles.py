@@ -148,8 +148,10 @@ def _caption_label(text: str) -> LabelMatch | None:
     return LabelMatch(found.label, found.end + skip, found.timestamp)
 
 
-def _apply_prefix_labels(cues: list[Cue]) -> list[Cue]:
-    """Take ``Name: text`` prefixes as speakers where no voice tag gave one."""
+def prefix_labelled(cues: list[Cue]) -> list[Cue]:
+    """``cues``, each with a speaker: its ``Name: text`` prefix where no voice tag gave one
+    and the file uses prefixes (one recurs, or is a known label), else the speaker before
+    (:data:`~tr_nlp.ingest.speakers.UNKNOWN_SPEAKER` at the start)."""
     matches = [_caption_label(c.text) if c.speaker is None else None for c in cues]
     counts = Counter(m.label for m in matches if m is not None)
     # once a file is seen to use prefixes (a recurring or known label), each prefix counts
@@ -288,7 +290,7 @@ def interview_from_cues(
     participant's speech, with a warning. An ``interview_id`` in ``metadata`` names the
     interview, else the file name does.
     """
-    cues = _apply_prefix_labels(cues)
+    cues = prefix_labelled(cues)
     merged: list[tuple[str, list[Cue]]] = []
     for cue in cues:
         assert cue.speaker is not None
