@@ -365,11 +365,19 @@ def test_pseudonymise_lists_names_to_review_then_replaces_them(tmp_path):
     assert read_names(listed)[:3] == ["Sam", "Karen", "Leah"]
     result = CliRunner().invoke(app, ["pseudonymise", str(DEMO), "-o", str(tmp_path / "out"), "--names", str(listed)])
     assert result.exit_code == 0, result.output
+    assert "may be names" not in result.stderr  # every word listed was replaced
     texts = [iv.text for iv in load_corpus([tmp_path / "out"]).interviews]
     assert not any(re.search(rf"\b{name}\b", text) for name in read_names(DEMO / "names.txt") for text in texts)
     for args in ([], ["-o", str(tmp_path / "out2"), "--list-names", str(tmp_path / "n2.txt")]):
         result = CliRunner().invoke(app, ["pseudonymise", str(DEMO), *args])
         assert result.exit_code == 2 and "E163" in result.stderr and "--list-names" in result.stderr
+    # a copy made without reviewing the names says how many it still holds, naming none
+    for args, says in (([], "26 word(s) that may be names were left as written (capitalised inside a sentence, never "
+                            "in lower case): no --names list was given; review them with --list-names FILE"),
+                       (["--names", str(DEMO / "names.txt")], "3 word(s) that may be names were left as written")):
+        result = CliRunner().invoke(app, ["pseudonymise", str(DEMO), "-o", str(tmp_path / "out3"), "--force", *args])
+        assert result.exit_code == 0 and says in " ".join(result.stderr.split()), result.stderr
+        assert "Karen" not in result.stderr
 
 
 def test_train_pseudonymise_keeps_names_out_of_the_model_file(tmp_path):

@@ -64,5 +64,10 @@ def pseudonymise_cmd(
                 + (", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "none"), highlight=False)
     for name, path in written.items():
         c.out.print(f"{name}: {path}", highlight=False)
+    left = name_candidates(loaded, p)  # what the copy still holds that may name someone
+    if left and not quiet:
+        c.warn(f"{len(left)} word(s) that may be names were left as written (capitalised inside a sentence, never in "
+               "lower case)" + ("" if names else ": no --names list was given") + "; review them with --list-names "
+               "FILE, then pass that file as --names")
     c.save_mapping(p, mapping, quiet)
     raise typer.Exit(c.exit_code(loaded))
