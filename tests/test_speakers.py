@@ -49,6 +49,9 @@ from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_tim
         ("Speaker 1 - 00:00:03", "Speaker 1", "", 3.0),
         ("00:00:03 - Speaker 1", "Speaker 1", "", 3.0),
         ("Speaker 1 | 00:00:03", "Speaker 1", "", 3.0),
+        # a time in parentheses before the label, as in brackets
+        ("(00:00:03) Interviewer: So how", "Interviewer", "So how", 3.0),
+        ("(00:00:03) Participant 1", "Participant 1", "", 3.0),
     ],
 )
 def test_label_shapes(line, label, rest, ts):
@@ -66,6 +69,7 @@ def test_label_shapes(line, label, rest, ts):
     "\tindented speech", "and then\tshe left", "She said, well\tno",
     "[Jane Smith 10:15:02", "Jane Smith] 10:15:02", "Smith, Jane, Tom 0:03",
     "10:30 - 11:00 was the slot", "From 9:00 - 10:00 Monday: clinic",
+    "(10:30) then we left", "(10:30 Then we left",
 ])
 def test_speech_is_not_a_label(line):
     assert match_label(line) is None

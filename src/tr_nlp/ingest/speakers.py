@@ -71,8 +71,9 @@ TIME_CELL = rf"\[?(?P<ts>{TIMESTAMP})\]?(?:\s*(?:-->|-|\u2013|\u2192)\s*\[?{TIME
 _LINE_NUMBER = r"(?:\d{1,5}\.?\t+)?"
 # tried in order; the first that matches gives the label
 _PATTERNS: tuple[re.Pattern[str], ...] = (
-    # [00:01:02] Name: text    /    00:01:02 Name: text    /    [00:01:02 → 00:01:09] **Name:** text
-    re.compile(rf"^{_B}\[?(?P<ts>{TIMESTAMP}){_UNTIL}\]?{_B}\s+{_B}(?P<label>{_LABEL}){_B}\s*:{_B}(?:\s+|$)"),
+    # [00:01:02] Name: text    /    00:01:02 Name: text    /    [00:01:02 → 00:01:09] **Name:** text    /
+    # (00:01:02) Name: text
+    re.compile(rf"^{_B}[\[(]?(?P<ts>{TIMESTAMP}){_UNTIL}[\])]?{_B}\s+{_B}(?P<label>{_LABEL}){_B}\s*:{_B}(?:\s+|$)"),
     # Name (00:01:02): text    /    Name [00:01:02] text
     re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*[(\[](?P<ts>{TIMESTAMP}){_UNTIL}[)\]]\s*:?{_B}(?:\s+|$)"),
     # Speaker 1  0:01   /   Smith, Jane (NHS)  0:03   /   [Jane Smith] 10:15:02    (header line,
@@ -80,8 +81,8 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^(?P<br>\[)?(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)(?(br)\])(?:\s+[-\u2013|])?\s+"
                rf"(?P<ts>{TIMESTAMP}){_UNTIL}\s*$"),
     # 00:00:01 Speaker 1   /   [00:00:01] Speaker 1   /   [00:00:01 - 00:00:09] Speaker 1   /   00:00:01 - Speaker 1
-    # (header line)
-    re.compile(rf"^\[?(?P<ts>{TIMESTAMP}){_UNTIL}\]?(?:\s+[-\u2013|])?\s+(?P<label>{_NAME})\s*$"),
+    # /   (00:00:01) Speaker 1    (header line)
+    re.compile(rf"^[\[(]?(?P<ts>{TIMESTAMP}){_UNTIL}[\])]?(?:\s+[-\u2013|])?\s+(?P<label>{_NAME})\s*$"),
     # Name: [00:01:02] text    /    Name: (00:01:02) text    (Rev: the time after the label, speech below)
     re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*:{_B}\s*(?:\[(?P<ts>{TIMESTAMP})\]|\((?P<paren>{TIMESTAMP})\))(?:\s+|$)"),
     # Name: text    /    Interviewer (Jane): text
