@@ -1267,10 +1267,14 @@ def test_a_folder_says_which_files_it_passed_over(write, tmp_path):
     write("talk/f.doc", COMPOUND)  # read, and failing, saying what is wrong with it
     corpus = load_corpus([tmp_path / "talk"])
     assert [iv.id for iv in corpus.interviews] == ["a"] and [f.error.code for f in corpus.failures] == ["E110"]
-    (warning,) = corpus.warnings
-    assert warning.startswith(f"{tmp_path / 'talk'}: 4 file(s) not read: no reader takes their type "
-                              "(.mp3 2, .pages 2): ")
-    assert "a.mp3', " in warning and " and 1 more; if they are transcripts, save them as .docx or .txt" in warning
+    # a.mp3 is a.txt's recording: no word of it; d.mp3 has no transcript yet
+    assert corpus.warnings == [
+        (f"{tmp_path / 'talk'}: 1 recording(s) not read (.mp3 1): '{tmp_path / 'talk' / 'd.mp3'}'; tr_nlp reads "
+         "transcripts: transcribe the recordings first (offline: Whisper, WhisperX, noScribe or aTrain) and read "
+         "their transcripts"),
+        (f"{tmp_path / 'talk'}: 2 file(s) not read: no reader takes their type (.pages 2): "
+         f"'{tmp_path / 'talk' / 'b.pages'}', '{tmp_path / 'talk' / 'c.pages'}'; if they are transcripts, save them "
+         "as .docx or .txt")]
     (tmp_path / "empty").mkdir()
     assert load_corpus([tmp_path / "empty"]).warnings == [
         (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .csv .doc .docx .eaf .htm .html .json .jsonl .markdown "

@@ -89,6 +89,11 @@ READERS = {
 _SKIP_STEMS = {"readme", "license", "licence", "changelog", "notice", "source"}
 #: files a corpus folder holds beside its transcripts, not worth a warning when passed over
 _COMPANION_SUFFIXES = {".yaml", ".yml", ".qdc", ".json", ".qde", ".pfsx"}  # .pfsx: ELAN's settings for a .eaf
+#: recordings, which a folder of transcripts often holds beside them
+RECORDING_SUFFIXES = frozenset({
+    ".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".oga", ".opus", ".wma", ".aif", ".aiff", ".amr", ".mp4",
+    ".m4v", ".mov", ".avi", ".mkv", ".webm", ".wmv", ".mpg", ".mpeg", ".3gp",
+})
 
 
 @dataclass
@@ -301,17 +306,38 @@ def _folder_files(folder: Path) -> Iterator[Path]:
             yield child
 
 
-def passed_over_warning(files: Sequence[Path], shown: int = 3) -> str:
-    """One line saying which files of a folder were not read, and why.
+def passed_over_warnings(files: Sequence[Path], transcripts: Sequence[Path] = (), shown: int = 3) -> list[str]:
+    """Lines saying which files of a folder were not read, and why: recordings, and files
+    of types no reader takes. A recording beside a transcript of the same name (``P07.wav``
+    beside ``P07.eaf``, as ELAN, noScribe and oTranscribe keep them) goes without a word.
 
-    >>> print(passed_over_warning([Path("a.mp3"), Path("b.pages"), Path("c.pages")], shown=2))
-    3 file(s) not read: no reader takes their type (.pages 2, .mp3 1): 'a.mp3', 'b.pages' and 1 more;
-    if they are transcripts, save them as .docx or .txt
+    >>> for line in passed_over_warnings([Path("p1.mp3"), Path("p2.m4a"), Path("b.pages"), Path("c.pages")],
+    ...                                  [Path("p1.docx")], shown=2):
+    ...     print(line)
+    1 recording(s) not read (.m4a 1): 'p2.m4a'; tr_nlp reads transcripts: transcribe the recordings first
+    (offline: Whisper, WhisperX, noScribe or aTrain) and read their transcripts
+    2 file(s) not read: no reader takes their type (.pages 2): 'b.pages', 'c.pages'; if they are
+    transcripts, save them as .docx or .txt
     """
+    transcribed = {(t.parent, t.stem.casefold()) for t in transcripts}
+    recordings = [f for f in files if f.suffix.lower() in RECORDING_SUFFIXES
+                  and (f.parent, f.stem.casefold()) not in transcribed]
+    others = [f for f in files if f.suffix.lower() not in RECORDING_SUFFIXES]
+    lines = []
+    if recordings:
+        lines.append(f"{len(recordings)} recording(s) not read ({_types(recordings)}): {_some(recordings, shown)}; "
+                     "tr_nlp reads transcripts: transcribe the recordings first (offline: Whisper, WhisperX, "
+                     "noScribe or aTrain) and read their transcripts")
+    if others:
+        lines.append(f"{len(others)} file(s) not read: no reader takes their type ({_types(others)}): "
+                     f"{_some(others, shown)}; if they are transcripts, save them as .docx or .txt")
+    return lines
+
+
+def _types(files: Sequence[Path]) -> str:
+    """How many files of each suffix, most first."""
     counts = Counter(f.suffix.lower() or "(no suffix)" for f in files)
-    types = ", ".join(f"{s} {n}" for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return (f"{len(files)} file(s) not read: no reader takes their type ({types}): {_some(files, shown)}; "
-            "if they are transcripts, save them as .docx or .txt")
+    return ", ".join(f"{s} {n}" for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _some(files: Sequence[Path], shown: int) -> str:
@@ -547,9 +573,9 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
                 plan.warnings.append(f"{raw}: {copies_warning(copies)}")
             if printouts:
                 plan.warnings.append(f"{raw}: {printouts_warning(printouts)}")
-        if passed_over:
-            plan.warnings.append(f"{raw}: {passed_over_warning(passed_over)}")
-        elif not found and Path(raw).is_dir():
+        passed_notes = passed_over_warnings(passed_over, [f for f, _, _ in found])
+        plan.warnings += [f"{raw}: {note}" for note in passed_notes]
+        if not passed_over and not found and Path(raw).is_dir():
             plan.warnings.append(f"{raw}: no transcript files in this folder (expected "
                                  f"{' '.join(sorted(EXTENSIONS))})")
         for item in found:
