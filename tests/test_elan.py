@@ -1,5 +1,6 @@
 """Transcripts from time-aligned annotation tools: ELAN (.eaf) and Transcriber (.trs)."""
 
+import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
 import pytest
@@ -275,3 +276,63 @@ def test_a_demo_transcript_as_elan_and_transcriber_files_reads_as_its_text_does(
         got = read_file(path).interviews[0]
         assert [(t.speaker, t.role, got.text[t.start:t.end]) for t in got.turns] == [
             (s, t.role, text) for (s, text), t in zip(said, want.turns)]
+
+
+def test_an_elan_file_is_written_back_with_tiers_of_codes(write, tmp_path):
+    # a model's suggestions and a coder's codings from elsewhere go on tiers of their own in a
+    # copy of the team's .eaf; what its own code tier holds is not written again
+    from tr_nlp.export.annotate import write_word_folder
+    from tr_nlp.export.qdpx import MachineCoding, MachineLayer
+
+    source = write("talk/P07.eaf", with_tiers(
+        '<TIER ANNOTATOR="Anna" LINGUISTIC_TYPE_REF="code-lt" PARENT_REF="P07 speech" TIER_ID="Codes@P07">',
+        symbolic("c1", "a4", "non_stigmatizing_attitude"), "</TIER>"))
+    read = read_file(source)
+    interview, text = read.interviews[0], read.interviews[0].text
+    at = text.index("She never")
+    held = read.comment_codings[0]  # Anna's, on a4's text
+    model = "tr_nlp model m 1"
+    layer = MachineLayer(model, (
+        MachineCoding("P07", at, at + 9, "non_stigmatizing_attitude", "non_stigmatizing_attitude: p=0.65"),
+        MachineCoding("P07", at + 10, at + 20, "non_stigmatizing_attitude", "non_stigmatizing_attitude: p=0.91"),
+        MachineCoding("P07", 8, 14, "beyond_routine", "beyond_routine: p=0.70"),  # "So, um"
+        # from the participant's first annotation into the second: it tags both
+        MachineCoding("P07", text.index("fine I"), at + 5, "care", "care: p=0.55")))
+    codings = [held, Coding("P07", text.index("And the"), text.index("nurse?"), "continuity", "Ben")]
+    how = write_word_folder(tmp_path / "out", [interview], codings, [layer])
+    assert how == {"P07": "own ELAN file"} and sorted(p.name for p in (tmp_path / "out").iterdir()) == ["P07.eaf"]
+    copy = read_file(tmp_path / "out" / "P07.eaf")
+    assert copy.interviews[0].text == text and copy.interviews[0].turns == interview.turns
+    by_coder = {}
+    for coding in copy.comment_codings:
+        by_coder.setdefault(coding.coder, []).append((text[coding.start:coding.end], coding.code))
+    assert by_coder["Anna"] == [(text[held.start:held.end], "non_stigmatizing_attitude")]  # once, not twice
+    assert by_coder["Ben"] == [("And the nurse?", "continuity")]  # the whole annotation it falls in
+    assert sorted(by_coder[model]) == [  # the strongest of two suggestions of a code on one annotation
+        ("It was, you know, fine I suppose.", "care: p=0.55"),
+        ("She never made me feel like a diagnosis & that's rare.", "care: p=0.55"),
+        ("She never made me feel like a diagnosis & that's rare.", "non_stigmatizing_attitude: p=0.91"),
+        ("So, um, how was the ward?", "beyond_routine: p=0.70")]
+    root = ET.parse(tmp_path / "out" / "P07.eaf").getroot()
+    ids = [a.get("ANNOTATION_ID") for a in root.iter() if a.get("ANNOTATION_ID")]
+    assert len(ids) == len(set(ids))  # each annotation its own id, and the header knows the last
+    assert root.find("HEADER/PROPERTY[@NAME='lastUsedAnnotationId']").text == str(max(int(i[1:]) for i in ids))
+    assert [(t.get("TIER_ID"), t.get("PARENT_REF")) for t in root.findall("TIER")][-3:] == [
+        ("tr_nlp model m 1 codes@INT", "INT"), ("tr_nlp model m 1 codes@P07 speech", "P07 speech"),
+        ("Ben codes@INT", "INT")]
+    assert root.find("LINGUISTIC_TYPE[@LINGUISTIC_TYPE_ID='tr_nlp codes']").get("CONSTRAINTS") == "Symbolic_Association"
+    # read as a corpus, the copy gives Anna's and Ben's codings, and none of the model's
+    corpus = load_corpus([tmp_path / "out"])
+    assert sorted((c.code, c.coder) for c in corpus.codings) == [
+        ("continuity", "Ben"), ("non_stigmatizing_attitude", "Anna")]
+    assert any("copy it to a code tier of your own (ELAN)" in w for w in corpus.warnings)
+
+
+def test_an_elan_file_changed_since_it_was_read_is_written_as_a_word_document(write, tmp_path):
+    from tr_nlp.export.annotate import write_word_folder
+
+    source = write("talk/P07.eaf", EAF)
+    interview = read_file(source).interviews[0]
+    source.write_text(EAF.replace("how was the ward", "how was the clinic"))
+    assert write_word_folder(tmp_path / "out", [interview]) == {"P07": "written"}
+    assert read_file(tmp_path / "out" / "P07.docx").interviews[0].text == interview.text

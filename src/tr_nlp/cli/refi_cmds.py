@@ -131,9 +131,10 @@ def export_cmd(
     if suffix in (".docx", ""):
         layers += reviewed_layers(loaded.reviewed)  # read back from the comments, as from a project
         how = _word(output, loaded, layers, originals=not pseudonymise)
+        elan = set(how.values()) == {"own ELAN file"}
         c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings"
-                    + _machine_summary(layers) + " as comments" + _copies(how), highlight=False)
-        c.out.print(f"Word: {output}", highlight=False)
+                    + _machine_summary(layers) + (" on tiers" if elan else " as comments") + _copies(how), highlight=False)
+        c.out.print(f"{'ELAN' if elan else 'Word'}: {output}", highlight=False)
         return
     layers += reviewed_layers(loaded.reviewed)  # which passages of interviews coded in part were read
     path = _new_project(output, loaded, layers, found, name)
@@ -203,11 +204,14 @@ def _copies(how: dict[str, str]) -> str:
     ('; 1 in a copy of their own .docx, the rest written afresh', '')
     >>> _copies({"a": "own document"}), _copies({"a": "own document", "b": "own document"})
     ('; in a copy of its own .docx', '; all 2 in a copy of their own .docx')
+    >>> _copies({"a": "own document", "b": "own ELAN file", "c": "written"})
+    '; 2 in a copy of their own .docx or .eaf, the rest written afresh'
     """
-    own = sum(way == "own document" for way in how.values())
+    kinds = [kind for kind, way in ((".docx", "own document"), (".eaf", "own ELAN file")) if way in how.values()]
+    own, kind = sum(way.startswith("own ") for way in how.values()), " or ".join(kinds)
     if own and own == len(how):
-        return "; in a copy of its own .docx" if own == 1 else f"; all {own} in a copy of their own .docx"
-    return f"; {own} in a copy of their own .docx, the rest written afresh" if own else ""
+        return f"; in a copy of its own {kind}" if own == 1 else f"; all {own} in a copy of their own {kind}"
+    return f"; {own} in a copy of their own {kind}, the rest written afresh" if own else ""
 
 
 def _new_project(output: Path, loaded: Corpus, layers: list[MachineLayer], candidates: list[Code] | None = None,

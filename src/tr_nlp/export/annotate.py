@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from tr_nlp.errors import TrNlpError
+from tr_nlp.export.elan import annotate_eaf
 from tr_nlp.export.folder import file_names
 from tr_nlp.export.qdpx import MachineCoding, MachineLayer
 from tr_nlp.export.tables import atomic_path
@@ -50,6 +51,7 @@ from tr_nlp.export.word import (
 )
 from tr_nlp.ingest.align import MIN_SIMILAR, TextMap
 from tr_nlp.ingest.docx import W, read_docx, shown_pieces
+from tr_nlp.ingest.elan import read_eaf
 from tr_nlp.refi.vocab import READ_CODE
 from tr_nlp.schema import Coding, Interview
 
@@ -62,12 +64,15 @@ def write_word_folder(folder: str | Path, interviews: Sequence[Interview], codin
     ``layers`` as comments (:func:`~tr_nlp.export.word.margin_notes`): with ``originals``,
     the ``.docx`` it was read from with the comments added (:func:`annotate_docx`; a coding
     that document already holds as a comment is not added twice), else, or when that
-    document no longer shows its text, one written afresh.
+    document no longer shows its text, one written afresh. An interview read from an ELAN
+    file is written, with ``originals``, as ``ID.eaf``: that file with tiers of codes added
+    (:func:`~tr_nlp.export.elan.annotate_eaf`), where it still reads as its text.
 
     Returns
     -------
     dict
-        Each interview's id and how it was written: ``"own document"`` or ``"written"``.
+        Each interview's id and how it was written: ``"own document"``, ``"own ELAN file"``
+        or ``"written"``.
     """
     folder = Path(folder)
     names = [name.removesuffix(".txt") + ".docx" for name in file_names([iv.id for iv in interviews])]
@@ -78,10 +83,31 @@ def write_word_folder(folder: str | Path, interviews: Sequence[Interview], codin
     for layer in layers:
         for machine in layer.codings:
             marked.setdefault(machine.interview_id, {}).setdefault(layer.user, []).append(machine)
-    return {iv.id: write_word(folder / name, iv, coded.get(iv.id, []),
-                              [MachineLayer(user, tuple(found)) for user, found in marked.get(iv.id, {}).items()],
-                              originals)
-            for iv, name in zip(interviews, names)}
+    how = {}
+    for interview, name in zip(interviews, names):
+        own = [MachineLayer(user, tuple(found)) for user, found in marked.get(interview.id, {}).items()]
+        source = Path(interview.source) if interview.source else None
+        if (originals and source is not None and source.suffix.lower() == ".eaf"
+                and _copy_eaf(source, folder / name.replace(".docx", ".eaf"), interview, coded.get(interview.id, []), own)):
+            how[interview.id] = "own ELAN file"
+        else:
+            how[interview.id] = write_word(folder / name, interview, coded.get(interview.id, []), own, originals)
+    return how
+
+
+def _copy_eaf(source: Path, path: Path, interview: Interview, codings: Sequence[Coding],
+              layers: Sequence[MachineLayer]) -> bool:
+    """Write the ELAN file ``interview`` was read from to ``path`` with its codings and the
+    machine ``layers`` on added tiers (what its own code tiers hold not again); whether it
+    could (it still reads as the interview's text)."""
+    try:
+        held = read_eaf(source).comment_codings
+    except TrNlpError:  # damaged since it was read
+        return False
+    said = {(c.start, c.end, c.code, c.coder) for c in held}
+    notes = [n for n in margin_notes(interview, *_not_held(held, codings, layers))
+             if (n.start, n.end, n.text, n.author) not in said]
+    return annotate_eaf(source, path, interview, notes) is not None
 
 
 def write_word(path: str | Path, interview: Interview, codings: Sequence[Coding] = (),

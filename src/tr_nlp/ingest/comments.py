@@ -361,7 +361,8 @@ def codes_from_comments(codings: Sequence[Coding], codebook: Codebook | None) ->
     document by ``tr-nlp export``) are left out: suggestions are not human coding.
     """
     machine = Counter(c.coder for c in codings if is_machine_coder(c.coder))
-    notes = [machine_codings_note(machine, "reply 'yes' to its comment")] if machine else []
+    accept = "reply 'yes' to its comment (Word), or copy it to a code tier of your own (ELAN)"
+    notes = [machine_codings_note(machine, accept)] if machine else []
     codings = [c for c in codings if not is_machine_coder(c.coder)]
     if not codings:
         return [], notes

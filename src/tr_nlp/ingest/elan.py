@@ -76,6 +76,14 @@ class _Annotation:
 def read_eaf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
     """Read an ELAN annotation document (``.eaf``) into one :class:`Interview`, with the
     codes its code tiers hold as ``comment_codings`` (their value as written)."""
+    return read_layout(path, options)[0]
+
+
+def read_layout(path: str | Path, options: ReadOptions = ReadOptions(),
+                ) -> tuple[ReadResult, Element, dict[str, tuple[int, int]]]:
+    """What :func:`read_eaf` reads, the document's parsed XML, and where the text of each
+    speech annotation (by its id) lies in the interview's text: what a copy of the
+    document with more tiers is written from (:mod:`tr_nlp.export.elan`)."""
     path = Path(path)
     root = parse_document(path, ".eaf", "ELAN")
     if local(root.tag) != "ANNOTATION_DOCUMENT":
@@ -113,13 +121,13 @@ def read_eaf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     spans = dict(zip((a for a, _ in cues), _cue_spans(result.interviews[0], [c for _, c in cues])))
     coders = _coders(codes, parents, root, path)
     result.comment_codings = _codings(result.interviews[0], codes, coders, annotations, spans, parents)
-    return result
+    return result, root, spans
 
 
 def _annotations(root: Element, tiers: list[Element]) -> dict[str, _Annotation]:
     """Every annotation with text, by id; a symbolic one takes the times of the one it
     refers to (when that comes before it in the document)."""
-    times = _slot_times(root)
+    times = slot_times(root)
     found: dict[str, _Annotation] = {}
     for tier in tiers:
         for holder in tier:
@@ -209,7 +217,7 @@ def _covered(note: _Annotation, annotations: dict[str, _Annotation], spans: dict
             and a.start[0] < end and begin < max(a.end[0], a.start[0] + _MOMENT)]
 
 
-def _slot_times(root: Element) -> dict[str, tuple[float, int]]:
+def slot_times(root: Element) -> dict[str, tuple[float, int]]:
     """Time slot id -> (seconds, place on the time line); an unaligned slot takes the time
     of the last aligned slot before it (0 before any)."""
     times: dict[str, tuple[float, int]] = {}
