@@ -410,19 +410,20 @@ def test_a_long_run_of_whitespace_is_read_in_one_pass():
     assert is_known_label(f"Interviewer{spaces}(Jane)") and not is_known_label(f"Jane{spaces}x")
 
 
-@pytest.mark.parametrize("suffix", [".eaf", ".trs"])
+@pytest.mark.parametrize("suffix", [".eaf", ".trs", ".exb"])
 def test_annotation_files_of_any_shape(tmp_path, suffix):
     from test_elan import EAF, TRS
+    from test_exmaralda import EXB
 
     rng = random.Random(9)
     pieces = ["<", ">", "/>", '"', "&amp;", "&#0;", "\x00", "\u00e9", "<TIER TIER_ID='x'>", "</TIER>", "PARENT_REF='INT' ",
               'TIME_VALUE="-5"', 'TIME_VALUE="1e9"', 'TIME_SLOT_REF1="nope"', "<ANNOTATION_VALUE>", "</ANNOTATION_VALUE>",
               '<Who nb="9"/>', '<Who nb="x"/>', '<Sync time="nan"/>', '<Sync time=""/>', 'speaker=""', "<Turn>",
-              "</Turn>", "I: ", "\n"]
+              "</Turn>", "I: ", "\n", '<tli id="T9"/>', 'time="x"', '<event start="T9" end="T0">', "</event>", 'type="d"']
     path = tmp_path / f"t{suffix}"
     read = 0
     for _ in range(600):
-        path.write_text(mutated(rng, EAF if suffix == ".eaf" else TRS, pieces, 3, 10), encoding="utf-8")
+        path.write_text(mutated(rng, {".eaf": EAF, ".trs": TRS, ".exb": EXB}[suffix], pieces, 3, 10), encoding="utf-8")
         interviews = read_or_refuse(path)
         read += bool(interviews)
         assert_turns_hold(interviews)

@@ -82,6 +82,10 @@ class Errors:
         "not a Transcriber transcript: {detail}; expected a .trs file whose <Trans> holds <Turn> elements "
         "with text, as Transcriber saves it"
     )
+    E129 = (
+        "not an EXMARaLDA transcription: {detail}; expected a basic transcription (.exb) whose tiers of type 't' "
+        "hold events on its common time line, as the Partitur-Editor saves it"
+    )
     # --- tables ---------------------------------------------------------------------
     E130 = (
         "column '{column}' not found; available columns: {available}. {fix}"

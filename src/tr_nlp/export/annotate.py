@@ -86,12 +86,13 @@ def write_word_folder(folder: str | Path, interviews: Sequence[Interview], codin
     how = {}
     for interview, name in zip(interviews, names):
         own = [MachineLayer(user, tuple(found)) for user, found in marked.get(interview.id, {}).items()]
+        mine = coded.get(interview.id, [])
         source = Path(interview.source) if interview.source else None
         if (originals and source is not None and source.suffix.lower() == ".eaf"
-                and _copy_eaf(source, folder / name.replace(".docx", ".eaf"), interview, coded.get(interview.id, []), own)):
+                and _copy_eaf(source, folder / Path(name).with_suffix(".eaf"), interview, mine, own)):
             how[interview.id] = "own ELAN file"
         else:
-            how[interview.id] = write_word(folder / name, interview, coded.get(interview.id, []), own, originals)
+            how[interview.id] = write_word(folder / name, interview, mine, own, originals)
     return how
 
 

@@ -35,7 +35,8 @@ _PROBABILITY = re.compile(r"\bp=(\d+(?:\.\d+)?)")
 ET.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")  # as ELAN writes its schema's place
 
 
-def annotate_eaf(source: str | Path, output: str | Path, interview: Interview, notes: Sequence[MarginNote]) -> int | None:
+def annotate_eaf(source: str | Path, output: str | Path, interview: Interview,
+                 notes: Sequence[MarginNote]) -> int | None:
     """Write ``source`` (the ``.eaf`` ``interview`` was read from) to ``output`` with
     ``notes`` on added tiers; how many annotations were added, or None, with nothing
     written, when the document no longer reads as the interview's text."""
@@ -101,7 +102,7 @@ def strongest(texts: Sequence[str]) -> list[str]:
 
 
 def _put_after(root: Element, before: Element, element: Element) -> Element:
-    """Put ``element`` into ``root`` just after ``before``, on a line of its own; it."""
+    """Put ``element`` into ``root`` just after ``before``, on a line of its own; return it."""
     root.insert(list(root).index(before) + 1, element)
     element.tail, before.tail = before.tail, "\n    "
     return element

@@ -19,7 +19,7 @@ EXTENSIONS = {
     ".ndjson": "table", ".parquet": "table", ".xlsx": "table", ".qdpx": "qdpx", ".qde": "qdpx",
     ".json": "whisper", ".rtf": "rtf", ".odt": "odt", ".pdf": "pdf", ".doc": "doc", ".html": "html",
     ".htm": "html", ".otr": "otr", ".mht": "mht", ".mhtml": "mht",
-    ".eaf": "eaf", ".trs": "trs",
+    ".eaf": "eaf", ".trs": "trs", ".exb": "exb",
 }
 #: Suffixes of files that hold one transcript, whose file name (minus the suffix) is its id.
 TRANSCRIPT_SUFFIXES = tuple(s for s, fmt in EXTENSIONS.items() if fmt not in {"table", "qdpx"})

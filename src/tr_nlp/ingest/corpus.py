@@ -52,6 +52,7 @@ from tr_nlp.ingest.comments import codes_from_comments, read_marks
 from tr_nlp.ingest.doc import read_doc
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.elan import read_eaf
+from tr_nlp.ingest.exmaralda import read_exb
 from tr_nlp.ingest.odt import read_odt
 from tr_nlp.ingest.pdf import read_pdf
 from tr_nlp.ingest.qdpx import read_qdpx
@@ -85,6 +86,7 @@ READERS = {
     "whisper": read_whisper_json,
     "eaf": read_eaf,
     "trs": read_trs,
+    "exb": read_exb,
 }
 _SKIP_STEMS = {"readme", "license", "licence", "changelog", "notice", "source"}
 #: files a corpus folder holds beside its transcripts, not worth a warning when passed over

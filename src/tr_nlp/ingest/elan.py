@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -43,7 +43,7 @@ from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.comments import note_labels
 from tr_nlp.ingest.speakers import UNKNOWN_SPEAKER
 from tr_nlp.ingest.subtitles import Cue, interview_from_cues, prefix_labelled
-from tr_nlp.ingest.xmldoc import descendants, local, parse_document, said
+from tr_nlp.ingest.xmldoc import descendants, file_name, local, parse_document, said
 from tr_nlp.schema import Coding, Interview
 
 #: words in a tier's name or type that say it holds codes
@@ -125,9 +125,9 @@ def read_layout(path: str | Path, options: ReadOptions = ReadOptions(),
 
 
 def _annotations(root: Element, tiers: list[Element]) -> dict[str, _Annotation]:
-    """Every annotation with text, by id; a symbolic one takes the times of the one it
-    refers to (when that comes before it in the document)."""
-    times = slot_times(root)
+    """Every annotation with text, by id; a symbolic one, or one whose slot is missing, is
+    :data:`_UNTIMED` (what a symbolic one tags is found through its ``ref``)."""
+    times = _slot_times(root)
     found: dict[str, _Annotation] = {}
     for tier in tiers:
         for holder in tier:
@@ -217,7 +217,7 @@ def _covered(note: _Annotation, annotations: dict[str, _Annotation], spans: dict
             and a.start[0] < end and begin < max(a.end[0], a.start[0] + _MOMENT)]
 
 
-def slot_times(root: Element) -> dict[str, tuple[float, int]]:
+def _slot_times(root: Element) -> dict[str, tuple[float, int]]:
     """Time slot id -> (seconds, place on the time line); an unaligned slot takes the time
     of the last aligned slot before it (0 before any)."""
     times: dict[str, tuple[float, int]] = {}
@@ -235,7 +235,7 @@ def _metadata(root: Element) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     media = next(iter(descendants(root, "MEDIA_DESCRIPTOR")), None)
     url = (media.get("RELATIVE_MEDIA_URL") or media.get("MEDIA_URL") or "") if media is not None else ""
-    name = said(PureWindowsPath(PurePosixPath(url.split("://", 1)[-1]).name).name)  # not the folders around it
+    name = file_name(url)
     if name:
         meta["media"] = name
     if said(root.get("AUTHOR")):

@@ -6,7 +6,7 @@ external ones is refused, and a DTD it names is never fetched.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
@@ -43,6 +43,15 @@ def said(text: str | None) -> str:
     'It was, you know, fine.'
     """
     return " ".join("".join(c for c in normalise_text(text or "") if c.isprintable() or c.isspace()).split())
+
+
+def file_name(url: str) -> str:
+    """The file a URL or path names, without the folders around it (which may name a person).
+
+    >>> file_name("file:///C:/Users/jo/Interviews/P07.wav"), file_name("C:\\\\Users\\\\P07.wav"), file_name("./P07.wav")
+    ('P07.wav', 'P07.wav', 'P07.wav')
+    """
+    return said(PureWindowsPath(PurePosixPath(url.split("://", 1)[-1]).name).name)
 
 
 def local(tag: str) -> str:

@@ -1,0 +1,104 @@
+"""Transcripts from EXMARaLDA's Partitur-Editor (.exb): a time line and tiers of events."""
+
+import pytest
+
+from conftest import DEMO
+from tr_nlp.errors import InputError
+from tr_nlp.ingest import read_file
+
+# as the Partitur-Editor saves it: events of a phrase each, some points of the time line
+# without a time (T2, T5), the participant's "mhm" overlapping the interviewer, and a tier
+# describing what the participant does (not speech)
+EXB = """<?xml version="1.0" encoding="UTF-8"?>
+<basic-transcription>
+<head>
+<meta-information>
+<project-name>Crisis care</project-name>
+<transcription-name>P07</transcription-name>
+<referenced-file url="file:/C:/Users/jo/Recordings/P07.wav"/>
+<ud-meta-information/>
+<comment/>
+<transcription-convention>GAT 2</transcription-convention>
+</meta-information>
+<speakertable>
+<speaker id="SPK0"><abbreviation>INT</abbreviation><sex value="f"/><languages-used/><l1/><l2/>
+<ud-speaker-information/><comment/></speaker>
+<speaker id="SPK1"><abbreviation>P07</abbreviation><sex value="m"/><languages-used/><l1/><l2/>
+<ud-speaker-information/><comment/></speaker>
+</speakertable>
+</head>
+<basic-body>
+<common-timeline>
+<tli id="T0" time="0.0"/>
+<tli id="T1" time="1.7"/>
+<tli id="T2"/>
+<tli id="T3" time="4.25"/>
+<tli id="T4" time="6.0"/>
+<tli id="T5"/>
+<tli id="T6" time="9.5"/>
+<tli id="T7" time="11.0"/>
+</common-timeline>
+<tier id="TIE0" speaker="SPK0" category="v" type="t" display-name="INT [v]">
+<event start="T0" end="T1">so how was </event>
+<event start="T1" end="T2">the WARD? </event>
+<event start="T6" end="T7">and the NURSE? </event>
+</tier>
+<tier id="TIE1" speaker="SPK1" category="v" type="t" display-name="P07 [v]">
+<event start="T2" end="T3">mhm </event>
+<event start="T3" end="T4">it was (.) you know </event>
+<event start="T4" end="T5">fine i suppose </event>
+<event start="T5" end="T6">she never judged me. </event>
+</tier>
+<tier id="TIE2" speaker="SPK1" category="nv" type="d" display-name="P07 [nv]">
+<event start="T3" end="T4">((laughs))</event>
+</tier>
+</basic-body>
+</basic-transcription>
+"""
+
+
+def test_exmaralda_transcription(write):
+    result = read_file(write("P07.exb", EXB))
+    interview = result.interviews[0]
+    assert interview.format == "exb" and interview.metadata == {"title": "P07", "media": "P07.wav"}
+    assert [(t.speaker, t.role, interview.text[t.start:t.end], t.timestamp) for t in interview.turns] == [
+        ("INT", "interviewer", "so how was the WARD?", 0.0),
+        ("P07", "participant", "mhm it was (.) you know fine i suppose she never judged me.", 1.7),
+        ("INT", "interviewer", "and the NURSE?", 9.5),
+    ]
+    # the events at points with a time start cues of their own, with that time
+    text = interview.text
+    assert interview.times == ((text.index("the WARD"), 1.7), (text.index("it was"), 4.25),
+                               (text.index("fine i"), 6.0))
+    assert "laughs" not in text
+
+
+@pytest.mark.parametrize(("content", "code", "says"), [
+    (b"", "E101", "empty"),
+    (b"<basic-transcription><basic-body>", "E110", "not a valid .exb (XML syntax error"),
+    (b"<folker-transcription/>", "E129", "its root element is <folker-transcription>"),
+    (EXB.replace('type="t"', 'type="a"').encode(), "E129", "none of its transcription tiers holds an event with text"),
+])
+def test_broken_exmaralda_files_fail_saying_why(write, content, code, says):
+    with pytest.raises(InputError) as info:
+        read_file(write("P07.exb", content))
+    assert info.value.code == code and says in str(info.value)
+
+
+def test_a_demo_transcript_as_an_exmaralda_file_reads_as_its_text_does(tmp_path):
+    want = read_file(DEMO / "interviews" / "demo06.txt").interviews[0]
+    said = [(t.speaker, " ".join(want.text[t.start:t.end].split())) for t in want.turns]
+    speakers = list(dict.fromkeys(s for s, _ in said))
+    points = "".join(f'<tli id="T{k}" time="{2.5 * k}"/>' for k in range(len(said) + 1))
+    tiers = "".join(
+        f'<tier id="TIE{n}" speaker="SPK{n}" category="v" type="t">'
+        + "".join(f'<event start="T{k}" end="T{k + 1}">{text.replace("&", "&amp;").replace("<", "&lt;")} </event>'
+                  for k, (s, text) in enumerate(said) if s == speaker) + "</tier>"
+        for n, speaker in enumerate(speakers))
+    table = "".join(f'<speaker id="SPK{n}"><abbreviation>{s}</abbreviation></speaker>' for n, s in enumerate(speakers))
+    path = tmp_path / "demo06.exb"
+    path.write_text(f"<basic-transcription><head><speakertable>{table}</speakertable></head><basic-body>"
+                    f"<common-timeline>{points}</common-timeline>{tiers}</basic-body></basic-transcription>")
+    got = read_file(path).interviews[0]
+    assert [(t.speaker, t.role, got.text[t.start:t.end]) for t in got.turns] == [
+        (s, t.role, text) for (s, text), t in zip(said, want.turns)]
