@@ -64,8 +64,8 @@ def pseudonymise_cmd(
                 + (", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "none"), highlight=False)
     for name, path in written.items():
         c.out.print(f"{name}: {path}", highlight=False)
-    left = name_candidates(loaded, p)  # what the copy still holds that may name someone
-    if left and not quiet:
+    left = [] if quiet else name_candidates(loaded, p)  # what the copy still holds that may name someone
+    if left:
         c.warn(f"{len(left)} word(s) that may be names were left as written (capitalised inside a sentence, never in "
                "lower case)" + ("" if names else ": no --names list was given") + "; review them with --list-names "
                "FILE, then pass that file as --names")

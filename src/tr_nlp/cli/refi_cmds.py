@@ -132,8 +132,9 @@ def export_cmd(
         layers += reviewed_layers(loaded.reviewed)  # read back from the comments, as from a project
         how = _word(output, loaded, layers, originals=not pseudonymise)
         elan = set(how.values()) == {"own ELAN file"}
+        where = " on tiers" if elan else " as comments"
         c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings"
-                    + _machine_summary(layers) + (" on tiers" if elan else " as comments") + _copies(how), highlight=False)
+                    + _machine_summary(layers) + where + _copies(how), highlight=False)
         c.out.print(f"{'ELAN' if elan else 'Word'}: {output}", highlight=False)
         return
     layers += reviewed_layers(loaded.reviewed)  # which passages of interviews coded in part were read
