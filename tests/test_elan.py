@@ -251,11 +251,15 @@ def test_a_folder_of_elan_files(write, tmp_path):
     assert not any("pfsx" in warning for warning in corpus.warnings)
 
 
-@pytest.mark.parametrize("name", ["demo01.txt", "demo05.md"])
-def test_a_demo_transcript_as_elan_and_transcriber_files_reads_as_its_text_does(tmp_path, name):
-    # each turn an annotation on its speaker's tier, and a turn of its speaker in Transcriber
+def turns_said(name):
+    """A demo interview and its turns as (speaker, text on one line)."""
     want = read_file(DEMO / "interviews" / name).interviews[0]
-    said = [(t.speaker, " ".join(want.text[t.start:t.end].split())) for t in want.turns]
+    return want, [(t.speaker, " ".join(want.text[t.start:t.end].split())) for t in want.turns]
+
+
+def demo_as_eaf(name, path):
+    """Write a demo interview as an ELAN file: each turn an annotation on its speaker's tier, a second apart."""
+    _, said = turns_said(name)
     tiers = {speaker: [] for speaker, _ in said}
     slots = []
     for k, (speaker, text) in enumerate(said):
@@ -263,10 +267,18 @@ def test_a_demo_transcript_as_elan_and_transcriber_files_reads_as_its_text_does(
         tiers[speaker].append(f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{k}" TIME_SLOT_REF1="s{k}" '
                               f'TIME_SLOT_REF2="s{k}"><ANNOTATION_VALUE>{escape(text)}</ANNOTATION_VALUE>'
                               "</ALIGNABLE_ANNOTATION></ANNOTATION>")
-    eaf = tmp_path / "demo.eaf"
-    eaf.write_text("<ANNOTATION_DOCUMENT><TIME_ORDER>" + "".join(slots) + "</TIME_ORDER>" + "".join(
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("<ANNOTATION_DOCUMENT><TIME_ORDER>" + "".join(slots) + "</TIME_ORDER>" + "".join(
         f"<TIER TIER_ID={quoteattr(s)}>{''.join(a)}</TIER>" for s, a in tiers.items()) + "</ANNOTATION_DOCUMENT>")
-    ids = {speaker: f"spk{n}" for n, speaker in enumerate(tiers)}
+    return path
+
+
+@pytest.mark.parametrize("name", ["demo01.txt", "demo05.md"])
+def test_a_demo_transcript_as_elan_and_transcriber_files_reads_as_its_text_does(tmp_path, name):
+    # each turn an annotation on its speaker's tier, and a turn of its speaker in Transcriber
+    want, said = turns_said(name)
+    eaf = demo_as_eaf(name, tmp_path / "demo.eaf")
+    ids = {speaker: f"spk{n}" for n, speaker in enumerate(dict.fromkeys(s for s, _ in said))}
     trs = tmp_path / "demo.trs"
     trs.write_text("<Trans><Speakers>" + "".join(f"<Speaker id='{i}' name={quoteattr(s)}/>" for s, i in ids.items())
                    + "</Speakers><Episode><Section>" + "".join(
@@ -336,3 +348,24 @@ def test_an_elan_file_changed_since_it_was_read_is_written_as_a_word_document(wr
     source.write_text(EAF.replace("how was the ward", "how was the clinic"))
     assert write_word_folder(tmp_path / "out", [interview]) == {"P07": "written"}
     assert read_file(tmp_path / "out" / "P07.docx").interviews[0].text == interview.text
+
+
+def test_next_marks_passages_on_elan_tiers_and_reads_them_back_as_read(demo_coded, tmp_path):
+    # a team that codes in ELAN gets tr-nlp next's list as tiers in copies of its files
+    from typer.testing import CliRunner
+
+    from tr_nlp.cli import app
+    from tr_nlp.coding import save_model, train_model
+
+    corpus, data = demo_coded
+    model = save_model(train_model(data, features="tfidf", corpus=corpus, name="elan-test"), tmp_path / "model")
+    for name in ("demo15.txt", "demo16.docx"):
+        demo_as_eaf(name, tmp_path / "talk" / f"{name.split('.')[0]}.eaf")
+    result = CliRunner().invoke(app, ["next", "--corpus", str(tmp_path / "talk"), "--model", str(model), "-n", "3",
+                                      "-o", str(tmp_path / "round1")])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "code the marked passages in ELAN, on a code tier of your own" in said and "in Word" not in said
+    assert sorted(p.name for p in (tmp_path / "round1").glob("*.eaf")) == ["demo15.eaf", "demo16.eaf"]
+    back = load_corpus([tmp_path / "round1"])
+    assert len(back.reviewed) == 3 and {r.coder for r in back.reviewed} == {None} and not back.codings

@@ -513,12 +513,17 @@ def next_segments(
         c.warn(f"{len(ranked)} of the {len(segments)} segment(s) left to code proposed: the other "
                f"{len(segments) - len(ranked)} have fewer than {min_words} words (--min-words; 1 proposes every segment)")
     if output is not None and word:
-        done = next_word(loaded, ranked, output, card_codebook(theme_model.card, model))
+        done, how = next_word(loaded, ranked, output, card_codebook(theme_model.card, model))
         c.out.print(f"next: {output} ({done})", highlight=False)
-        if not quiet:  # the comments say which passages were read: an interview is not then coded whole
+        if not quiet and set(how.values()) != {"own ELAN file"}:  # the comments say which passages were read
             c.err.print("code the marked passages in Word (reply to each mark naming its codes, or 'none'; or comment "
                         "the passage under your own name), leave tr_nlp's comments, and give the documents as --corpus "
                         "to train, evaluate and next",
+                        highlight=False)
+        if not quiet and "own ELAN file" in how.values():
+            c.err.print("code the marked passages in ELAN, on a code tier of your own under the speaker's tier (a "
+                        "marked passage left uncoded counts as read and coded with nothing), leave tr_nlp's tiers, and "
+                        "give the files as --corpus to train, evaluate and next",
                         highlight=False)
     elif output is not None and project:
         done = next_project(corpus, loaded, ranked, output, rebuild=bool(codings or speaker_role))

@@ -261,16 +261,18 @@ def next_project(corpus: list[Path], loaded: Corpus, ranked: pd.DataFrame, outpu
             f"marked by '{layer.user}'" + (f", {len(set(loaded.reviewed))} read before" if loaded.reviewed else ""))
 
 
-def next_word(loaded: Corpus, ranked: pd.DataFrame, output: Path, codebook: Codebook | None = None) -> str:
+def next_word(loaded: Corpus, ranked: pd.DataFrame, output: Path,
+              codebook: Codebook | None = None) -> tuple[str, dict[str, str]]:
     """Write the passages ``tr-nlp next`` ranked as comments in Word copies of ``loaded``
-    (:func:`~tr_nlp.export.qdpx.next_layer`), beside its codings and the passages read
-    before (which the ``.docx`` reader reads back as read), and ``codebook`` (the model's)
-    when the corpus has none; what was done, in words."""
+    (:func:`~tr_nlp.export.qdpx.next_layer`; on tiers in copies of its ELAN files), beside
+    its codings and the passages read before (which the readers read back as read), and
+    ``codebook`` (the model's) when the corpus has none; what was done, in words, and how
+    each interview was written (:func:`_word`)."""
     check_whole(loaded)
     layer = next_layer(ranked, datetime.now())
     how = _word(output, loaded, [*reviewed_layers(loaded.reviewed), layer], originals=True, codebook=codebook)
     return (f"{len(how)} interviews, {len(loaded.codings)} codings, {len(ranked)} passages to code marked by "
-            f"'{layer.user}'" + (f", {len(set(loaded.reviewed))} read before" if loaded.reviewed else ""))
+            f"'{layer.user}'" + (f", {len(set(loaded.reviewed))} read before" if loaded.reviewed else "")), how
 
 
 def suggestions_out(corpus: list[Path], loaded: Corpus, frame: pd.DataFrame, card: dict[str, Any],
