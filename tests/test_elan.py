@@ -369,3 +369,25 @@ def test_next_marks_passages_on_elan_tiers_and_reads_them_back_as_read(demo_code
     assert sorted(p.name for p in (tmp_path / "round1").glob("*.eaf")) == ["demo15.eaf", "demo16.eaf"]
     back = load_corpus([tmp_path / "round1"])
     assert len(back.reviewed) == 3 and {r.coder for r in back.reviewed} == {None} and not back.codings
+
+
+def test_batch_writes_the_suggestions_into_copies_of_elan_files_and_resumes(demo_coded, tmp_path):
+    from tr_nlp.batch import run_batch
+    from tr_nlp.coding import save_model, train_model
+
+    corpus, data = demo_coded
+    model = save_model(train_model(data, features="tfidf", corpus=corpus, name="elan-test"), tmp_path / "model")
+    demo_as_eaf("demo15.txt", tmp_path / "talk" / "demo15.eaf")
+    (tmp_path / "talk" / "demo18.txt").write_bytes((DEMO / "interviews" / "demo18.txt").read_bytes())
+    out = tmp_path / "out"
+    assert run_batch([tmp_path / "talk"], model, out, word=True).coded == 2
+    word = out / "word"
+    assert sorted(p.suffix for p in word.iterdir() if p.stem.startswith("demo")) == [".docx", ".eaf"]
+    copy = read_file(word / "demo15.eaf")
+    assert copy.interviews[0].text == read_file(tmp_path / "talk" / "demo15.eaf").interviews[0].text
+    assert copy.comment_codings and all(c.coder.startswith("tr_nlp model elan-test") for c in copy.comment_codings)
+    (word / "demo15.eaf").unlink()  # deleted: written again from the stored suggestions, nothing coded again
+    again = run_batch([tmp_path / "talk"], model, out, word=True)
+    assert (again.coded, again.documents) == (0, 1) and (word / "demo15.eaf").is_file()
+    assert not (word / "demo15.docx").exists()
+    assert run_batch([tmp_path / "talk"], model, out).coded == 0  # without word, the copies are kept

@@ -8,9 +8,11 @@ The output folder::
     OUT/interviews/ID.csv        each interview's suggestions
     OUT/word/ID.docx             (``word``) each interview as a Word document, its
                                  suggestions above threshold as comments; a copy of
-                                 its own .docx where it is one. An input coded by an
-                                 earlier run without them gets them from its stored
-                                 suggestions, without being coded again
+                                 its own .docx where it is one (ID.eaf, a copy of its
+                                 own ELAN file with the suggestions on tiers, where it
+                                 was read from one). An input coded by an earlier run
+                                 without them gets them from its stored suggestions,
+                                 without being coded again
     OUT/word/codebook.yaml       (``word``) the model's codebook, and a corpus.yaml naming
                                  it, so that the documents read back with it
     OUT/errors.jsonl             one line per input that failed: file, code, message
@@ -332,7 +334,7 @@ def _add_documents(path: Path, options: ReadOptions, fmt: str | None, entry: Ent
     False when it no longer reads as the interviews it was coded as, or its stored
     suggestions cannot be read: it is coded again then (where any error is recorded, as
     for every input, instead of stopping the run)."""
-    missing = [iid for iid in entry.interviews if not _files_of(out, iid)[1].is_file()]
+    missing = [iid for iid in entry.interviews if not any(f.is_file() for f in _files_of(out, iid)[1:])]
     if not missing:
         return True
     try:
@@ -364,10 +366,12 @@ def _outputs_present(entry: Entry, out: Path) -> bool:
         _files_of(out, iid)[0].is_file() for iid in entry.interviews)
 
 
-def _files_of(out: Path, interview_id: str) -> tuple[Path, Path]:
-    """An interview's own outputs: its suggestions table and its Word document."""
+def _files_of(out: Path, interview_id: str) -> tuple[Path, Path, Path]:
+    """An interview's own outputs: its suggestions table, its Word document and (one read
+    from ELAN) the copy of its ``.eaf`` written instead."""
     name = interview_file(interview_id)
-    return out / "interviews" / name, out / WORD / Path(name).with_suffix(".docx").name
+    document = out / WORD / Path(name).with_suffix(".docx").name
+    return out / "interviews" / name, document, document.with_suffix(".eaf")
 
 
 def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path,
@@ -398,11 +402,12 @@ def _store(result: Result, previous: Entry | None, manifest: Manifest, out: Path
         by_interview = {str(iid): rows for iid, rows in result.rows.groupby("interview_id", sort=True)}
         texts = {interview.id: interview for interview in result.texts}
         for interview_id in result.interviews:  # one table each, empty for an interview without segments
-            table, document = _files_of(out, interview_id)
+            table, document, copy = _files_of(out, interview_id)
             rows = by_interview.get(interview_id, result.rows.iloc[:0])
             write_table(rows, table)
             if user is None:
                 document.unlink(missing_ok=True)
+                copy.unlink(missing_ok=True)
             elif interview_id in texts:
                 _write_word(document, texts[interview_id], suggestions_layer(rows, user))
         entry = Entry(task.path, task.sha, job, "done", part, result.interviews, result.segments,
@@ -485,10 +490,16 @@ def _ids(path: Path, options: ReadOptions, fmt: str | None) -> tuple[str, ...] |
 
 
 def _write_word(path: Path, interview: Interview, layer: MachineLayer) -> None:
-    """Write ``interview`` as a Word document with ``layer``'s suggestions as comments."""
-    from tr_nlp.export.annotate import write_word  # python-docx only where documents are asked for
+    """Write ``interview`` as a Word document at ``path`` with ``layer``'s suggestions as
+    comments; one read from an ELAN file as a copy of it beside (``.eaf``), the suggestions
+    on tiers (:func:`~tr_nlp.export.annotate.write_eaf_copy`), where it still reads as its text."""
+    from tr_nlp.export.annotate import write_eaf_copy, write_word  # python-docx only where documents are asked for
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    if write_eaf_copy(path.with_suffix(".eaf"), interview, (), [layer]):
+        path.unlink(missing_ok=True)
+        return
+    path.with_suffix(".eaf").unlink(missing_ok=True)
     write_word(path, interview, (), [layer])
 
 
@@ -615,7 +626,7 @@ def _combine(manifest: Manifest, out: Path, rebuild: bool,
     """
     paths = {"manifest": out / MANIFEST_NAME, "dataset": out / DATASET, "csv": out / "suggestions.csv",
              "interviews": out / "interviews", "errors": out / "errors.jsonl"}
-    if any((out / WORD).glob("*.docx")):
+    if any((out / WORD).glob("*.docx")) or any((out / WORD).glob("*.eaf")):
         paths["word"] = out / WORD
     entries = list(manifest.entries())
     # an input that failed and is gone from disk since (left out, as E161 says) failed no more

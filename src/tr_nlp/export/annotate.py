@@ -87,20 +87,21 @@ def write_word_folder(folder: str | Path, interviews: Sequence[Interview], codin
     for interview, name in zip(interviews, names):
         own = [MachineLayer(user, tuple(found)) for user, found in marked.get(interview.id, {}).items()]
         mine = coded.get(interview.id, [])
-        source = Path(interview.source) if interview.source else None
-        if (originals and source is not None and source.suffix.lower() == ".eaf"
-                and _copy_eaf(source, folder / Path(name).with_suffix(".eaf"), interview, mine, own)):
+        if originals and write_eaf_copy(folder / Path(name).with_suffix(".eaf"), interview, mine, own):
             how[interview.id] = "own ELAN file"
         else:
             how[interview.id] = write_word(folder / name, interview, mine, own, originals)
     return how
 
 
-def _copy_eaf(source: Path, path: Path, interview: Interview, codings: Sequence[Coding],
-              layers: Sequence[MachineLayer]) -> bool:
+def write_eaf_copy(path: Path, interview: Interview, codings: Sequence[Coding] = (),
+                   layers: Sequence[MachineLayer] = ()) -> bool:
     """Write the ELAN file ``interview`` was read from to ``path`` with its codings and the
     machine ``layers`` on added tiers (what its own code tiers hold not again); whether it
-    could (it still reads as the interview's text)."""
+    could: it was read from an ``.eaf`` that still reads as its text."""
+    source = Path(interview.source) if interview.source else None
+    if source is None or source.suffix.lower() != ".eaf" or not source.is_file():
+        return False
     try:
         held = read_eaf(source).comment_codings
     except TrNlpError:  # damaged since it was read
