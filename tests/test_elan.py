@@ -369,6 +369,11 @@ def test_next_marks_passages_on_elan_tiers_and_reads_them_back_as_read(demo_code
     assert sorted(p.name for p in (tmp_path / "round1").glob("*.eaf")) == ["demo15.eaf", "demo16.eaf"]
     back = load_corpus([tmp_path / "round1"])
     assert len(back.reviewed) == 3 and {r.coder for r in back.reviewed} == {None} and not back.codings
+    # and tr-nlp code writes its suggestions the same way, saying how to take one up in ELAN
+    coded = CliRunner().invoke(app, ["code", str(tmp_path / "talk"), "--model", str(model), "-o", str(tmp_path / "c")])
+    assert coded.exit_code == 0, coded.output
+    assert "2 ELAN file(s)" in coded.stdout and "on tiers; all 2 in a copy of their own .eaf" in coded.stdout
+    assert "copy each suggestion you agree with to a code tier of your own in ELAN" in " ".join(coded.stderr.split())
 
 
 def test_batch_writes_the_suggestions_into_copies_of_elan_files_and_resumes(demo_coded, tmp_path):

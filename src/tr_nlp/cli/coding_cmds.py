@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 
 from tr_nlp.cli import common as c
-from tr_nlp.cli.refi_cmds import next_project, next_word, one_document, output_kind, suggestions_out
+from tr_nlp.cli.refi_cmds import all_elan, next_project, next_word, one_document, output_kind, suggestions_out
 from tr_nlp.errors import ConfigError, ModelError, some
 from tr_nlp.export import (
     TABLE_SUFFIXES,
@@ -443,18 +443,20 @@ def code(
     frame = suggest(theme_model, segments, loaded.by_id())
     if only_above:
         frame = frame[frame["above_threshold"]]
-    done = ""
+    done, how = "", {}
     if kind in TABLE_SUFFIXES:
         write_table(frame, output)
     else:
-        done = f" ({suggestions_out(paths, loaded, frame, theme_model.card, output)})"
+        said, how = suggestions_out(paths, loaded, frame, theme_model.card, output)
+        done = f" ({said})"
     if not quiet:
         c.err.print(f"{int(frame['above_threshold'].sum())} suggestions above threshold in "
                     f"{len(loaded.interviews)} interview(s)", highlight=False)
     c.out.print(f"suggestions: {output}{done}", highlight=False)
     if kind not in TABLE_SUFFIXES and not quiet:  # how a suggestion becomes coding
-        c.err.print(("reply 'yes' or 'no' to each suggestion's comment in Word" if kind != ".qdpx" else
-                     "code the suggested passages you agree with under your own name in your QDA software")
+        c.err.print(("code the suggested passages you agree with under your own name in your QDA software"
+                     if kind == ".qdpx" else "copy each suggestion you agree with to a code tier of your own in ELAN"
+                     if all_elan(how) else "reply 'yes' or 'no' to each suggestion's comment in Word")
                     + ", and give the result as --corpus to train and evaluate", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
 
@@ -515,7 +517,7 @@ def next_segments(
     if output is not None and word:
         done, how = next_word(loaded, ranked, output, card_codebook(theme_model.card, model))
         c.out.print(f"next: {output} ({done})", highlight=False)
-        if not quiet and set(how.values()) != {"own ELAN file"}:  # the comments say which passages were read
+        if not quiet and not all_elan(how):  # the comments say which passages were read
             c.err.print("code the marked passages in Word (reply to each mark naming its codes, or 'none'; or comment "
                         "the passage under your own name), leave tr_nlp's comments, and give the documents as --corpus "
                         "to train, evaluate and next",

@@ -131,7 +131,7 @@ def export_cmd(
     if suffix in (".docx", ""):
         layers += reviewed_layers(loaded.reviewed)  # read back from the comments, as from a project
         how = _word(output, loaded, layers, originals=not pseudonymise)
-        elan = set(how.values()) == {"own ELAN file"}
+        elan = all_elan(how)
         where = " on tiers" if elan else " as comments"
         c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings"
                     + _machine_summary(layers) + where + _copies(how), highlight=False)
@@ -276,9 +276,10 @@ def next_word(loaded: Corpus, ranked: pd.DataFrame, output: Path,
 
 
 def suggestions_out(corpus: list[Path], loaded: Corpus, frame: pd.DataFrame, card: dict[str, Any],
-                    output: Path) -> str:
+                    output: Path) -> tuple[str, dict[str, str]]:
     """Write the suggestions ``tr-nlp code`` made (those above threshold) where a team codes,
-    as ``export --suggestions`` does; what was done, in words.
+    as ``export --suggestions`` does; what was done, in words, and how each interview was
+    written as a document (:func:`_word`; none for a project).
 
     A ``.qdpx``: from one ``.qdpx`` corpus, that project as it is with the suggestions
     added (this model's earlier ones replaced), else a new project of ``loaded``. Word (a
@@ -293,16 +294,26 @@ def suggestions_out(corpus: list[Path], loaded: Corpus, frame: pd.DataFrame, car
     if project and one is not None and one.suffix.lower() == ".qdpx" and one.is_file():
         added = add_to_project(read_project(one), output, [layer])
         replaced = added.replaced.get(layer.user)
-        return f"{one} as it is, with {said}" + (f" (replacing {replaced})" if replaced else "")
+        return f"{one} as it is, with {said}" + (f" (replacing {replaced})" if replaced else ""), {}
     check_whole(loaded)
     layers = [*reviewed_layers(loaded.reviewed), layer]
     if project:
         _new_project(output, loaded, layers)
-        return f"{len(loaded.interviews)} interviews, {len(loaded.codings)} codings, {said}"
+        return f"{len(loaded.interviews)} interviews, {len(loaded.codings)} codings, {said}", {}
     from tr_nlp.coding.store import card_codebook
 
     how = _word(output, loaded, layers, originals=True, codebook=card_codebook(card))
-    return f"{len(how)} Word document(s), {len(loaded.codings)} codings and {said} as comments" + _copies(how)
+    noun, where = ("ELAN file(s)", "on tiers") if all_elan(how) else ("Word document(s)", "as comments")
+    return f"{len(how)} {noun}, {len(loaded.codings)} codings and {said} {where}" + _copies(how), how
+
+
+def all_elan(how: dict[str, str]) -> bool:
+    """Whether every interview :func:`_word` wrote is a copy of its own ELAN file.
+
+    >>> all_elan({"a": "own ELAN file"}), all_elan({"a": "own ELAN file", "b": "written"}), all_elan({})
+    (True, False, False)
+    """
+    return bool(how) and set(how.values()) == {"own ELAN file"}
 
 
 def _add_to_project(path: Path, output: Path, suggestions: Path | None, user: str | None,
