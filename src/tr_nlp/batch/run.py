@@ -493,7 +493,10 @@ def _write_word(path: Path, interview: Interview, layer: MachineLayer) -> None:
     """Write ``interview`` as a Word document at ``path`` with ``layer``'s suggestions as
     comments; one read from an ELAN file as a copy of it beside (``.eaf``), the suggestions
     on tiers (:func:`~tr_nlp.export.annotate.write_eaf_copy`), where it still reads as its text."""
-    from tr_nlp.export.annotate import write_eaf_copy, write_word  # python-docx only where documents are asked for
+    from tr_nlp.export.annotate import (  # python-docx only where documents are asked for
+        write_eaf_copy,
+        write_word,
+    )
 
     path.parent.mkdir(parents=True, exist_ok=True)
     if write_eaf_copy(path.with_suffix(".eaf"), interview, (), [layer]):

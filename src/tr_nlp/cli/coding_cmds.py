@@ -18,7 +18,14 @@ import typer
 from rich.table import Table
 
 from tr_nlp.cli import common as c
-from tr_nlp.cli.refi_cmds import all_elan, next_project, next_word, one_document, output_kind, suggestions_out
+from tr_nlp.cli.refi_cmds import (
+    all_elan,
+    next_project,
+    next_word,
+    one_document,
+    output_kind,
+    suggestions_out,
+)
 from tr_nlp.errors import ConfigError, ModelError, some
 from tr_nlp.export import (
     TABLE_SUFFIXES,
