@@ -374,6 +374,13 @@ def test_next_marks_passages_on_elan_tiers_and_reads_them_back_as_read(demo_code
     assert coded.exit_code == 0, coded.output
     assert "2 ELAN file(s)" in coded.stdout and "on tiers; all 2 in a copy of their own .eaf" in coded.stdout
     assert "copy each suggestion you agree with to a code tier of your own in ELAN" in " ".join(coded.stderr.split())
+    # beside a text file, which is written as a Word document: both ways are told
+    (tmp_path / "talk" / "demo18.txt").write_bytes((DEMO / "interviews" / "demo18.txt").read_bytes())
+    mixed = CliRunner().invoke(app, ["code", str(tmp_path / "talk"), "--model", str(model), "-o", str(tmp_path / "m")])
+    assert mixed.exit_code == 0, mixed.output
+    assert "3 document(s)" in mixed.stdout and "as comments and on tiers; 2 in a copy of their own .eaf" in mixed.stdout
+    told = " ".join(mixed.stderr.split())
+    assert "comment in Word; copy each suggestion you agree with to a code tier of your own in ELAN" in told
 
 
 def test_batch_writes_the_suggestions_into_copies_of_elan_files_and_resumes(demo_coded, tmp_path):

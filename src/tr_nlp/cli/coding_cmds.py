@@ -461,10 +461,13 @@ def code(
                     f"{len(loaded.interviews)} interview(s)", highlight=False)
     c.out.print(f"suggestions: {output}{done}", highlight=False)
     if kind not in TABLE_SUFFIXES and not quiet:  # how a suggestion becomes coding
-        c.err.print(("code the suggested passages you agree with under your own name in your QDA software"
-                     if kind == ".qdpx" else "copy each suggestion you agree with to a code tier of your own in ELAN"
-                     if all_elan(how) else "reply 'yes' or 'no' to each suggestion's comment in Word")
-                    + ", and give the result as --corpus to train and evaluate", highlight=False)
+        if kind == ".qdpx":
+            ways = ["code the suggested passages you agree with under your own name in your QDA software"]
+        else:
+            ways = [] if all_elan(how) else ["reply 'yes' or 'no' to each suggestion's comment in Word"]
+            if "own ELAN file" in how.values():
+                ways.append("copy each suggestion you agree with to a code tier of your own in ELAN")
+        c.err.print("; ".join(ways) + ", and give the result as --corpus to train and evaluate", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
 
 

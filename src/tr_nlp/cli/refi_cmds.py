@@ -131,11 +131,9 @@ def export_cmd(
     if suffix in (".docx", ""):
         layers += reviewed_layers(loaded.reviewed)  # read back from the comments, as from a project
         how = _word(output, loaded, layers, originals=not pseudonymise)
-        elan = all_elan(how)
-        where = " on tiers" if elan else " as comments"
         c.out.print(f"{len(loaded.interviews)} interviews, {len(loaded.codings)} human codings"
-                    + _machine_summary(layers) + where + _copies(how), highlight=False)
-        c.out.print(f"{'ELAN' if elan else 'Word'}: {output}", highlight=False)
+                    + _machine_summary(layers) + " " + _written_as(how)[1] + _copies(how), highlight=False)
+        c.out.print(f"{'ELAN' if all_elan(how) else 'Word'}: {output}", highlight=False)
         return
     layers += reviewed_layers(loaded.reviewed)  # which passages of interviews coded in part were read
     path = _new_project(output, loaded, layers, found, name)
@@ -303,8 +301,22 @@ def suggestions_out(corpus: list[Path], loaded: Corpus, frame: pd.DataFrame, car
     from tr_nlp.coding.store import card_codebook
 
     how = _word(output, loaded, layers, originals=True, codebook=card_codebook(card))
-    noun, where = ("ELAN file(s)", "on tiers") if all_elan(how) else ("Word document(s)", "as comments")
+    noun, where = _written_as(how)
     return f"{len(how)} {noun}, {len(loaded.codings)} codings and {said} {where}" + _copies(how), how
+
+
+def _written_as(how: dict[str, str]) -> tuple[str, str]:
+    """What :func:`_word` wrote, and where the codings went in them, in words.
+
+    >>> _written_as({"a": "own ELAN file"}), _written_as({"a": "own ELAN file", "b": "written"})
+    (('ELAN file(s)', 'on tiers'), ('document(s)', 'as comments and on tiers'))
+    >>> _written_as({"a": "own document", "b": "written"})
+    ('Word document(s)', 'as comments')
+    """
+    if all_elan(how):
+        return "ELAN file(s)", "on tiers"
+    return ("document(s)", "as comments and on tiers") if "own ELAN file" in how.values() else (
+        "Word document(s)", "as comments")
 
 
 def all_elan(how: dict[str, str]) -> bool:
