@@ -33,6 +33,15 @@ def assert_turns_hold(interviews):
             assert 0 <= turn.start < turn.end <= len(interview.text) and said == said.strip()
 
 
+def read_and_check(path):
+    """Whether ``path`` reads as interviews (else the reader refused it with a TrNlpError);
+    what it reads has turns that hold (:func:`assert_turns_hold`) and no NUL in its text."""
+    interviews = read_or_refuse(path)
+    assert_turns_hold(interviews)
+    assert not any("\x00" in interview.text for interview in interviews)
+    return bool(interviews)
+
+
 def mutated(rng, text, pieces, edits, longest):
     """``text`` after up to ``edits`` random edits: a piece put in, or up to ``longest``
     characters cut out."""
@@ -184,10 +193,7 @@ def test_rtf_of_any_shape(tmp_path):
     for _ in range(1500):
         body = b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
         path.write_bytes((rb"{\rtf1" if rng.random() < 0.9 else b"") + body)
-        interviews = read_or_refuse(path)
-        read += bool(interviews)
-        assert_turns_hold(interviews)
-        assert not any("\x00" in interview.text for interview in interviews)
+        read += read_and_check(path)
     assert read > 300  # the shapes reach the reader's success path, not only its errors
 
 
@@ -205,10 +211,7 @@ def test_html_of_any_shape(tmp_path):
     for _ in range(1500):
         body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
         path.write_bytes(body.encode("utf-8") if rng.random() < 0.9 else body.encode("utf-16"))
-        interviews = read_or_refuse(path)
-        read += bool(interviews)
-        assert_turns_hold(interviews)
-        assert not any("\x00" in interview.text for interview in interviews)
+        read += read_and_check(path)
     assert read > 300  # the shapes reach the reader's success path, not only its errors
 
 
@@ -224,9 +227,7 @@ def test_single_file_web_pages_of_any_shape(tmp_path):
     read = 0
     for _ in range(1000):
         path.write_text(mutated(rng, MHT, pieces, 8, 40), encoding="utf-8")
-        interviews = read_or_refuse(path)
-        read += bool(interviews)
-        assert_turns_hold(interviews)
+        read += read_and_check(path)
     assert read > 200  # the shapes reach the reader's success path, not only its errors
 
 
@@ -251,9 +252,7 @@ def test_pdf_of_any_shape(tmp_path):
             else:
                 data[at:at] = rng.choice([b"<<", b">>", b"9999 0 R", b"stream\n", b"endobj", b"(", b"[", b"/Length 99"])
         path.write_bytes(bytes(data))
-        interviews = read_or_refuse(path)
-        read += bool(interviews)
-        assert_turns_hold(interviews)
+        read += read_and_check(path)
     assert read > 50  # the shapes reach the reader's success path, not only its errors
 
 
@@ -286,9 +285,7 @@ def test_doc_of_any_shape(tmp_path):
                     at = rng.choice([rng.randrange(0x200), rng.randrange(size)])
                     data[at:at + 4] = rng.choice([rng.randbytes(4), b"\xff\xff\xff\x7f", b"\x00\x00\x00\x00"])
                 ole.write_stream(name, bytes(data[:size]))
-        interviews = read_or_refuse(path)
-        read += bool(interviews)
-        assert_turns_hold(interviews)
+        read += read_and_check(path)
     assert read > 50  # the shapes reach the reader's success path, not only its errors
 
 
@@ -317,9 +314,7 @@ def test_odt_of_any_shape(tmp_path):
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("content.xml", f"<office:document-content {ns}><office:body><office:text>{body}"
                                             "</office:text></office:body></office:document-content>")
-        interviews = read_or_refuse(path)
-        read += bool(interviews)
-        assert_turns_hold(interviews)
+        read += read_and_check(path)
     assert read > 100
 
 
@@ -424,7 +419,5 @@ def test_annotation_files_of_any_shape(tmp_path, suffix):
     read = 0
     for _ in range(600):
         path.write_text(mutated(rng, {".eaf": EAF, ".trs": TRS, ".exb": EXB}[suffix], pieces, 3, 10), encoding="utf-8")
-        interviews = read_or_refuse(path)
-        read += bool(interviews)
-        assert_turns_hold(interviews)
+        read += read_and_check(path)
     assert read > 50  # the shapes reach the reader's success path, not only its errors (most break the XML)

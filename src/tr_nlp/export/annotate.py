@@ -51,7 +51,7 @@ from tr_nlp.export.word import (
 )
 from tr_nlp.ingest.align import MIN_SIMILAR, TextMap
 from tr_nlp.ingest.docx import W, read_docx, shown_pieces
-from tr_nlp.ingest.elan import read_eaf
+from tr_nlp.ingest.elan import read_layout
 from tr_nlp.refi.vocab import READ_CODE
 from tr_nlp.schema import Coding, Interview
 
@@ -103,13 +103,14 @@ def write_eaf_copy(path: Path, interview: Interview, codings: Sequence[Coding] =
     if source is None or source.suffix.lower() != ".eaf" or not source.is_file():
         return False
     try:
-        held = read_eaf(source).comment_codings
+        layout = read_layout(source)
     except TrNlpError:  # damaged since it was read
         return False
+    held = layout.result.comment_codings
     said = {(c.start, c.end, c.code, c.coder) for c in held}
     notes = [n for n in margin_notes(interview, *_not_held(held, codings, layers))
              if (n.start, n.end, n.text, n.author) not in said]
-    return annotate_eaf(source, path, interview, notes) is not None
+    return annotate_eaf(layout, path, interview, notes) is not None
 
 
 def write_word(path: str | Path, interview: Interview, codings: Sequence[Coding] = (),

@@ -20,10 +20,9 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 from xml.etree.ElementTree import Element
 
-from tr_nlp.errors import TrNlpError
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.export.word import MarginNote
-from tr_nlp.ingest.elan import read_layout
+from tr_nlp.ingest.elan import EafLayout
 from tr_nlp.ingest.xmldoc import descendants, local
 from tr_nlp.schema import Interview
 
@@ -35,15 +34,13 @@ _PROBABILITY = re.compile(r"\bp=(\d+(?:\.\d+)?)")
 ET.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")  # as ELAN writes its schema's place
 
 
-def annotate_eaf(source: str | Path, output: str | Path, interview: Interview,
+def annotate_eaf(layout: EafLayout, output: str | Path, interview: Interview,
                  notes: Sequence[MarginNote]) -> int | None:
-    """Write ``source`` (the ``.eaf`` ``interview`` was read from) to ``output`` with
-    ``notes`` on added tiers; how many annotations were added, or None, with nothing
-    written, when the document no longer reads as the interview's text."""
-    try:
-        result, root, spans = read_layout(source)
-    except TrNlpError:  # damaged since it was read
-        return None
+    """Write the ``.eaf`` ``interview`` was read from (its ``layout``, as
+    :func:`~tr_nlp.ingest.elan.read_layout` reads it now) to ``output`` with ``notes`` on
+    added tiers; how many annotations were added, or None, with nothing written, when the
+    document no longer reads as the interview's text."""
+    result, root, spans = layout
     if result.interviews[0].text != interview.text:
         return None
     speech = sorted(spans, key=spans.__getitem__)  # speech annotation ids, in the order of their text

@@ -35,14 +35,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element
 
 from tr_nlp.errors import InputError, some
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.comments import note_labels
 from tr_nlp.ingest.speakers import UNKNOWN_SPEAKER
-from tr_nlp.ingest.subtitles import Cue, interview_from_cues, prefix_labelled
+from tr_nlp.ingest.subtitles import Cue, cue_spans, interview_from_cues, prefix_labelled
 from tr_nlp.ingest.xmldoc import descendants, file_name, local, parse_document, said
 from tr_nlp.schema import Coding, Interview
 
@@ -79,11 +79,18 @@ def read_eaf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     return read_layout(path, options)[0]
 
 
-def read_layout(path: str | Path, options: ReadOptions = ReadOptions(),
-                ) -> tuple[ReadResult, Element, dict[str, tuple[int, int]]]:
+class EafLayout(NamedTuple):
     """What :func:`read_eaf` reads, the document's parsed XML, and where the text of each
     speech annotation (by its id) lies in the interview's text: what a copy of the
     document with more tiers is written from (:mod:`tr_nlp.export.elan`)."""
+
+    result: ReadResult
+    root: Element
+    spans: dict[str, tuple[int, int]]
+
+
+def read_layout(path: str | Path, options: ReadOptions = ReadOptions()) -> EafLayout:
+    """Read an ``.eaf`` as :func:`read_eaf` does, keeping its :class:`EafLayout`."""
     path = Path(path)
     root = parse_document(path, ".eaf", "ELAN")
     if local(root.tag) != "ANNOTATION_DOCUMENT":
@@ -118,10 +125,11 @@ def read_layout(path: str | Path, options: ReadOptions = ReadOptions(),
     if left_out:
         result.warnings.append(f"tiers {some([repr(t) for t in left_out])} were left out: their name or type says "
                                "they hold no speech (notes, comments, gestures)")
-    spans = dict(zip((a for a, _ in cues), _cue_spans(result.interviews[0], [c for _, c in cues])))
+    turns = [turn.start for turn in result.interviews[0].turns]
+    spans = dict(zip((a for a, _ in cues), cue_spans(turns, [c for _, c in cues])))
     coders = _coders(codes, parents, root, path)
     result.comment_codings = _codings(result.interviews[0], codes, coders, annotations, spans, parents)
-    return result, root, spans
+    return EafLayout(result, root, spans)
 
 
 def _annotations(root: Element, tiers: list[Element]) -> dict[str, _Annotation]:
@@ -160,18 +168,6 @@ def _speech_cues(tiers: list[Element], annotations: dict[str, _Annotation]) -> l
         if any(cue.speaker != UNKNOWN_SPEAKER for cue in labelled):
             cues = [(key, cue) for (key, _), cue in zip(cues, labelled)]
     return cues
-
-
-def _cue_spans(interview: Interview, cues: list[Cue]) -> list[tuple[int, int]]:
-    """Where each cue's text lies in the interview's text: consecutive cues of a speaker
-    share a turn, one space apart (as :func:`interview_from_cues` writes them)."""
-    spans, turns, previous, at = [], iter(interview.turns), None, 0
-    for cue in cues:
-        if cue.speaker != previous:
-            at, previous = next(turns).start, cue.speaker
-        spans.append((at, at + len(cue.text)))
-        at += len(cue.text) + 1
-    return spans
 
 
 def _coders(codes: list[Element], parents: dict[str, str | None], root: Element, path: Path) -> dict[str, str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,6 @@ from tr_nlp.ingest.speakers import (
     NAME_LINE,
     UNKNOWN_SPEAKER,
     LabelMatch,
-    Span,
     is_known_label,
     labelled_lines,
     match_label,
@@ -300,7 +299,9 @@ def interview_from_cues(
             merged.append((cue.speaker, [cue]))
     stored, spans = labelled_lines((speaker, " ".join(cue.text for cue in said), said[0].start)
                                    for speaker, said in merged)
-    times = tuple(_cue_times(spans, merged))
+    located = cue_spans([start for _, start, _, _ in spans], cues)
+    times = tuple((at, cue.start) for (at, _), cue, before in zip(located, cues, [None, *cues])
+                  if before is not None and before.speaker == cue.speaker)  # a turn's first cue is its timestamp
     unlabelled = all(cue.speaker == UNKNOWN_SPEAKER for cue in cues)  # plain captions: as unlabelled text
     roles = unlabelled_roles(options.roles) if unlabelled else options.roles
     turns, warnings = turns_with_roles(stored, spans, roles)
@@ -314,12 +315,19 @@ def interview_from_cues(
     return ReadResult([Interview(interview_id, stored, turns, metadata, str(path), fmt, times)], warnings=warnings)
 
 
-def _cue_times(spans: list[Span], merged: list[tuple[str, list[Cue]]]) -> Iterator[tuple[int, float]]:
-    """``(offset, seconds)``: where each cue after a turn's first begins in the stored text
-    (a turn's own timestamp is its first cue's start)."""
-    for (_, start, _, _), (_, cues) in zip(spans, merged):
-        offset = start
-        for k, cue in enumerate(cues):
-            if k:
-                yield offset, cue.start
-            offset += len(cue.text) + 1
+def cue_spans(turn_starts: Sequence[int], cues: Sequence[Cue]) -> list[tuple[int, int]]:
+    """Where each cue's text lies in the text :func:`interview_from_cues` writes of ``cues``
+    (each with its speaker, as :func:`prefix_labelled` gives them): a run of one speaker's
+    cues is a turn, whose speech starts at the next of ``turn_starts``, its cues one space apart.
+
+    >>> cue_spans([3, 16], [Cue(0, 0, "I", "Hi."), Cue(1, 1, "I", "Well?"), Cue(2, 2, "P", "Yes.")])
+    [(3, 6), (7, 12), (16, 20)]
+    """
+    spans: list[tuple[int, int]] = []
+    starts, previous, at = iter(turn_starts), None, 0
+    for cue in cues:
+        if cue.speaker != previous:
+            at, previous = next(starts), cue.speaker
+        spans.append((at, at + len(cue.text)))
+        at += len(cue.text) + 1
+    return spans
