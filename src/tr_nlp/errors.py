@@ -110,6 +110,10 @@ class Errors:
         "is the report tr_nlp wrote (report.html), not a transcript; keep tr_nlp's outputs out of the folders "
         "it reads transcripts from"
     )
+    E139 = (
+        "is an NVivo node export ({what}), not a transcript; pass it as codings: --codings FILE (or a folder of "
+        "node exports), or list it under 'codings:' in corpus.yaml"
+    )
     # --- codebooks ------------------------------------------------------------------
     E140 = "duplicate code '{name}'; every code name must be unique"
     E141 = "code '{name}' has parent '{parent}', which is not a code in this codebook"
@@ -146,6 +150,12 @@ class Errors:
         "reviewed row {row}: {detail}; expected interview_id, whole character offsets start < end "
         "inside the interview's text, and optionally a coder (the list 'tr-nlp next -o' wrote is one)"
     )
+    E158 = (
+        "is neither a codings table nor an NVivo node export; expected a table (CSV, TSV, JSONL, Parquet or "
+        "Excel), or a node's references as NVivo exports them: '<Files\\P07> - § 2 references coded [3.12% "
+        "Coverage]', then 'Reference 1 - 1.84% Coverage' and the text coded"
+    )
+    E159 = "node '{node}': {detail}"
     # --- corpus configs and settings ------------------------------------------------
     E160 = "invalid corpus config: {detail}"
     E161 = (

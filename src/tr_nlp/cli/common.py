@@ -63,7 +63,7 @@ CodeCols = Annotated[list[str] | None, typer.Option("--code-col", help="Table co
 SpeakerRole = Annotated[list[str] | None, typer.Option("--speaker-role", help="Set a speaker's role: NAME=interviewer|participant|other (repeatable).")]
 Encoding = Annotated[str | None, typer.Option("--encoding", help="Force the text encoding instead of detecting it.")]
 CorpusOpt = Annotated[list[Path], typer.Option("--corpus", help="Transcripts, a corpus folder, a table or a .qdpx project.")]
-Codings = Annotated[list[Path] | None, typer.Option("--codings", help="Human codings table: interview_id,start,end,code,coder; repeat for each coder's own table (one without a coder column is coded by its file name).")]
+Codings = Annotated[list[Path] | None, typer.Option("--codings", help="Human codings table: interview_id,start,end,code,coder; repeat for each coder's own table (one without a coder column is coded by its file name). Also NVivo node exports (.docx, .txt, .pdf, .html, .rtf), or a folder of them.")]
 ReviewedOpt = Annotated[list[Path] | None, typer.Option(
     "--reviewed", help="Passages coders read in interviews they coded only in part, such as the list "
     "'tr-nlp next -o' wrote (interview_id,start,end[,coder]); the rest of those interviews counts as unread, "

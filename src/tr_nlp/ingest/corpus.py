@@ -53,6 +53,13 @@ from tr_nlp.ingest.doc import read_doc
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.elan import read_eaf
 from tr_nlp.ingest.exmaralda import read_exb
+from tr_nlp.ingest.nodes import (
+    NODE_EXPORT_FORMATS,
+    NodeExport,
+    node_code,
+    node_codings,
+    node_export,
+)
 from tr_nlp.ingest.odt import read_odt
 from tr_nlp.ingest.pdf import read_pdf
 from tr_nlp.ingest.qdpx import read_qdpx
@@ -193,15 +200,50 @@ def detect_format(path: str | Path, fmt: str | None = None) -> str:
 
 
 def read_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: str | None = None) -> ReadResult:
-    """Read one file with the reader its format calls for."""
-    path = Path(path)
+    """Read one file with the reader its format calls for.
+
+    Raises
+    ------
+    InputError
+        E139 for an NVivo node export: the references of a code, not a transcript (read
+        it with :func:`read_node_export`).
+    """
+    result, fmt = _read(Path(path), options, fmt)
+    if fmt in NODE_EXPORT_FORMATS and len(result.interviews) == 1:
+        export = node_export(result.interviews[0].text)
+        if export is not None:
+            raise InputError("E139", path, what=export.describe(Path(path).stem))
+    return result
+
+
+def read_node_export(path: str | Path, options: ReadOptions = ReadOptions()) -> NodeExport:
+    """Read an NVivo node export (:mod:`tr_nlp.ingest.nodes`) from a document of any format
+    a transcript may have.
+
+    Raises
+    ------
+    InputError
+        E158 when the document is none.
+    """
+    result, _ = _read(Path(path), options, None, NODE_EXPORT_FORMATS)
+    export = node_export(result.interviews[0].text) if len(result.interviews) == 1 else None
+    if export is None:
+        raise InputError("E158", path)
+    return export
+
+
+def _read(path: Path, options: ReadOptions, fmt: str | None,
+          only: frozenset[str] | None = None) -> tuple[ReadResult, str]:
+    """Read ``path`` with the reader of ``fmt`` (else its suffix's), and that format; a
+    format not in ``only`` (when given) is read as nothing."""
     if not path.is_file():
         raise _not_a_file(path)
     if path_text(path) != str(path):  # every output that names it or its interview would fail to write
         raise InputError("E109", path, detail="its name, or a folder's above it, is not valid UTF-8: it was written on "
                                               "a system with another encoding, such as Latin-1; rename it (all at "
                                               "once: convmv -r -f latin1 -t utf8 --notest FOLDER)")
-    return READERS[detect_format(path, fmt)](path, options)
+    fmt = detect_format(path, fmt)
+    return (READERS[fmt](path, options) if only is None or fmt in only else ReadResult()), fmt
 
 
 def _broken_link(path: Path) -> bool:
@@ -616,6 +658,44 @@ def _found_as_kept(items: list[_T], gathered: Gathered) -> tuple[list[_T], int]:
     return renamed_items(moved, gathered.aliases), lost
 
 
+def _node_exports(given: Sequence[str | Path], options: ReadOptions,
+                  ) -> tuple[dict[Path, tuple[NodeExport, str]], list[str | Path]]:
+    """The NVivo node exports among the codings inputs ``given`` (a document, or a folder of
+    them), each with its coder, and the other inputs (tables).
+
+    An export does not name its coder (NVivo joins every user's coding of a node), so the
+    exports are one coder's, ``human``, unless they lie in two or more folders that export
+    a node in common (each coder's exports in a folder of their own): then each folder's
+    are its coder's, named by the folder. A ``.txt`` that is no node export is a table.
+    """
+    exports: dict[Path, NodeExport] = {}
+    tables: list[str | Path] = []
+    for item in given:
+        path = Path(item)
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((LOCK_PREFIX, "."))
+                            and reader_of(p) in NODE_EXPORT_FORMATS)
+            if not inside:
+                raise InputError("E158", path)
+            exports.update((p, read_node_export(p, options)) for p in inside)
+        elif reader_of(path) not in NODE_EXPORT_FORMATS:
+            tables.append(item)
+        else:
+            try:
+                exports[path] = read_node_export(path, options)
+            except InputError as exc:
+                if exc.code != "E158" or reader_of(path) != "text":
+                    raise
+                tables.append(item)
+    nodes: dict[Path, set[str]] = {}
+    for path, export in exports.items():
+        nodes.setdefault(path.parent, set()).add((export.node or path.stem).casefold())
+    folders = list(nodes.values())
+    by_folder = any(a & b for i, a in enumerate(folders) for b in folders[i + 1:])
+    return {path: (export, path.parent.name if by_folder else TableMapping.default_coder)
+            for path, export in exports.items()}, tables
+
+
 def load_corpus(
     paths: Sequence[str | Path],
     options: ReadOptions = ReadOptions(),
@@ -636,8 +716,9 @@ def load_corpus(
     fmt : str, optional
         Force a reader instead of choosing by extension.
     codings : path or sequence of path, optional
-        Human codings tables (each coder's own, say); override a ``corpus.yaml``'s. With
-        more than one, a table without a ``coder`` column is coded by its file's stem.
+        Human codings tables (each coder's own, say), NVivo node exports or folders of them
+        (:mod:`~tr_nlp.ingest.nodes`); override a ``corpus.yaml``'s. With more than one, a
+        table without a ``coder`` column is coded by its file's stem.
     codebook : path, optional
         Codebook (YAML, ``.qdc`` or a spreadsheet); overrides a ``corpus.yaml``'s. Of
         several folders' codebooks, the first is taken, with the codes others add.
@@ -659,11 +740,12 @@ def load_corpus(
     gathered = Gathered()
     plan = plan_inputs(paths, options, fmt, exclude)
     corpus.warnings.extend(plan.warnings)
-    tables_of_codings = ([codings] if isinstance(codings, str | Path) else list(codings or ())) or plan.codings
+    given = ([codings] if isinstance(codings, str | Path) else list(codings or ())) or plan.codings
+    node_exports, tables_of_codings = _node_exports(given, options)
     codebooks = [codebook] if codebook is not None else plan.codebooks
     reviewed = list(reviewed) or plan.reviewed
     # a codings (or reviewed) table kept beside the transcripts is read as such, not as a transcript table
-    tables = {real_path(p) for p in (*tables_of_codings, *codebooks, *reviewed)}
+    tables = {real_path(p) for p in (*tables_of_codings, *node_exports, *codebooks, *reviewed)}
     for path, opts, file_fmt in plan.files:
         if real_path(path) in tables:
             continue
@@ -698,10 +780,19 @@ def load_corpus(
     extend_unseen(corpus.codings, from_comments)
     corpus.warnings.extend(notes)
     for path in tables_of_codings:
-        coder = Path(path).stem if len(tables_of_codings) > 1 else TableMapping.default_coder
+        coder = Path(path).stem if len(given) > 1 else TableMapping.default_coder
         read, warnings = read_codings(path, _known_as(corpus, gathered), corpus.codebook, coder)
         read, lost = _found_as_kept(read, gathered)
         extend_unseen(corpus.codings, read)
+        warnings += [f"{lost} coding(s) of words a corrected copy changed were left out"] if lost else []
+        corpus.warnings.extend(f"{path}: {w}" for w in warnings)
+    for path, (export, coder) in node_exports.items():
+        read, warnings = node_codings(export, path, _known_as(corpus, gathered), corpus.codebook, coder)
+        read, lost = _found_as_kept(read, gathered)
+        extend_unseen(corpus.codings, read)
+        warnings.insert(0, f"read as an NVivo node export: {export.describe(path.stem)}, coded "
+                           f"'{node_code(export, path, corpus.codebook)}' by coder '{coder}' (NVivo exports every "
+                           "user's coding of a node together)")
         warnings += [f"{lost} coding(s) of words a corrected copy changed were left out"] if lost else []
         corpus.warnings.extend(f"{path}: {w}" for w in warnings)
     for path in reviewed:
