@@ -2,6 +2,7 @@
 
 import docx
 import pytest
+from conftest import at_most, make_pdf
 
 from tr_nlp.errors import CodingsError, InputError
 from tr_nlp.ingest import load_corpus, read_file
@@ -51,9 +52,10 @@ def test_windows_export_codes_each_reference_at_its_place_in_the_order_nvivo_lis
     assert corpus.codings == [
         Coding("P07", first, P07.index("to.") + 3, "beyond_routine", "human"),
         Coding("P07", second, P07.index("Christmas.") + len("Christmas."), "beyond_routine", "human")]
-    assert [w for w in corpus.warnings if "Beyond routine.txt" in w] == [
-        (f"{export}: read as an NVivo node export: the 2 reference(s) of node 'Nodes\\Helping\\Beyond routine' in "
-         "1 file(s), coded 'beyond_routine' by coder 'human' (NVivo exports every user's coding of a node together)")]
+    assert [w for w in corpus.warnings if "node export" in w] == [
+        ("1 NVivo node export(s) read as codings: 2 reference(s) of 1 code(s) in 1 file(s), coder 'human' (1 "
+         "export(s)); an export joins every user's coding of its node: to keep coders apart, export each one's "
+         "nodes into a folder of their own and pass the folder above them")]
     assert [f.path for f in corpus.files] == [str(tmp_path / "interviews" / "P07.txt")]  # no transcript of it
 
 
@@ -77,6 +79,14 @@ def test_mac_layout_shared_references_other_languages_and_word_documents(tmp_pat
                                                          "References 1-2"),)
 
 
+def test_a_pdf_export_with_lines_wrapped_and_page_numbers(tmp_path):
+    lines = WINDOWS.replace("she didn't have to.", "she didn't\nhave to.").split("\n")
+    make_pdf(tmp_path / "Beyond routine.pdf", [lines[:9] + ["Page 1 of 2"], lines[9:] + ["Page 2 of 2"]])
+    corpus = corpus_with(tmp_path, tmp_path / "Beyond routine.pdf")
+    assert [P07[c.start:c.end] for c in corpus.codings] == [
+        "She rang me on her day off, she didn't have to.", "She rang me on her day off again at Christmas."]
+
+
 def test_each_coders_folder_of_exports_is_their_coding(tmp_path):
     # each coder exported the same nodes from their own copy of the project into a folder of their own
     write(tmp_path / "nodes" / "anna" / "Beyond routine.txt", WINDOWS)
@@ -84,6 +94,8 @@ def test_each_coders_folder_of_exports_is_their_coding(tmp_path):
           .split("Reference 2")[0])
     write(tmp_path / "nodes" / "ben" / "~$yond routine.docx", "Word's lock file")
     corpus = corpus_with(tmp_path, tmp_path / "nodes")
+    assert corpus.warnings[-1] == ("2 NVivo node export(s) read as codings: 3 reference(s) of 1 code(s) in 1 "
+                                   "file(s), coders 'anna' (1 export(s)), 'ben' (1 export(s))")
     first, second = P07.index("She rang"), P07.rindex("She rang")
     assert sorted((c.coder, c.start) for c in corpus.codings) == [("anna", first), ("anna", second), ("ben", first)]
     # one folder of exports, or folders exporting other nodes (two batches of one coder's), is one coder's
@@ -97,7 +109,7 @@ def test_references_of_other_files_and_without_text_are_counted_and_files_named_
             + "\n<Files\\P07> - § 1 reference coded  [1% Coverage]\n\nReference 1 - 1% Coverage\n\n\n")
     corpus = corpus_with(tmp_path, write(tmp_path / "Beyond routine.txt", text))
     assert len(corpus.codings) == 2
-    assert [w.split(": ", 1)[1] for w in corpus.warnings if "Beyond routine.txt" in w][1:] == [
+    assert [w.split(": ", 1)[1] for w in corpus.warnings if "Beyond routine.txt" in w] == [
         "2 reference(s) name their file another way (e.g. 'p07.docx'); matched to the interview of that name",
         "1 reference(s) hold no text (a region of a picture or a page) and were left out",
         "1 reference(s) of 1 file(s) not in the corpus were skipped: 'P08' (1)"]
@@ -149,6 +161,13 @@ def test_a_transcript_whose_lines_look_like_references_is_read_as_one():
     # a line of the shape alone, or under no file heading, makes no export
     assert node_export("I: Question 3 - 50% yes\nP: Reference 1 - 2.5% Coverage") is None
     assert node_export("<P07>\nReference 1 - 2.5% Coverage\nText.") is None  # a Mac heading needs its count
+
+
+def test_long_runs_of_blank_lines_and_spaces_are_read_in_one_pass():
+    with at_most(10):
+        assert node_export("\n" * 300_000 + "Reference 1 - 1% Coverage") is None
+        assert node_export("Reference 1" + " " * 300_000 + "- 1% Coverage\n") is None
+        assert node_export(("<Files\\P07>\n" + "\n" * 100_000) * 3 + "Reference 1 - 1% Coverage\nx") is None
 
 
 def test_read_file_refuses_an_export_in_a_word_document(tmp_path):

@@ -56,6 +56,7 @@ from tr_nlp.ingest.exmaralda import read_exb
 from tr_nlp.ingest.nodes import (
     NODE_EXPORT_FORMATS,
     NodeExport,
+    exports_note,
     node_code,
     node_codings,
     node_export,
@@ -790,11 +791,11 @@ def load_corpus(
         read, warnings = node_codings(export, path, _known_as(corpus, gathered), corpus.codebook, coder)
         read, lost = _found_as_kept(read, gathered)
         extend_unseen(corpus.codings, read)
-        warnings.insert(0, f"read as an NVivo node export: {export.describe(path.stem)}, coded "
-                           f"'{node_code(export, path, corpus.codebook)}' by coder '{coder}' (NVivo exports every "
-                           "user's coding of a node together)")
         warnings += [f"{lost} coding(s) of words a corrected copy changed were left out"] if lost else []
         corpus.warnings.extend(f"{path}: {w}" for w in warnings)
+    if node_exports:
+        corpus.warnings.append(exports_note([(export, node_code(export, path, corpus.codebook), coder)
+                                             for path, (export, coder) in node_exports.items()]))
     for path in reviewed:
         passages, warnings = read_reviewed(path, _known_as(corpus, gathered))
         corpus.reviewed.extend(_found_as_kept(passages, gathered)[0])

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,11 +71,15 @@ class NodeExport:
     node: str
     references: tuple[NodeReference, ...]
 
+    @property
+    def files(self) -> set[str]:
+        """The files its references are in."""
+        return {r.source for r in self.references}
+
     def describe(self, name: str) -> str:
         """What the export holds, for messages: ``the 30 references of node 'Beyond routine'
         in 12 files``; ``name`` stands in for a node the export does not name."""
-        files = len({r.source for r in self.references})
-        return (f"the {len(self.references)} reference(s) of node '{self.node or name}' in {files} file(s)")
+        return f"the {len(self.references)} reference(s) of node '{self.node or name}' in {len(self.files)} file(s)"
 
 
 def node_export(text: str) -> NodeExport | None:
@@ -136,6 +140,27 @@ def _heading(lines: list[str], number: int) -> tuple[str, int] | None:
 def _leaf(path: str) -> str:
     r"""A file's name less NVivo's folders (``Files\Interviews\P07``: ``P07``)."""
     return [part for part in re.split(r"[\\/]", path) if part.strip()][-1].strip()
+
+
+def exports_note(read: Sequence[tuple[NodeExport, str, str]]) -> str:
+    """One line on the node exports read, each with its code and coder.
+
+    >>> export = NodeExport("Care", (NodeReference("P07", "She rang.", "Reference 1"),))
+    >>> print(exports_note([(export, "care", "human"), (export, "warmth", "human")]))
+    2 NVivo node export(s) read as codings: 2 reference(s) of 2 code(s) in 1 file(s), coder 'human' (2 export(s));
+    an export joins every user's coding of its node: to keep coders apart, export each one's nodes into a folder
+    of their own and pass the folder above them
+    """
+    coders = Counter(coder for _, _, coder in read)
+    files = set().union(*(export.files for export, _, _ in read))
+    whose = ", ".join(f"{coder!r} ({n} export(s))" for coder, n in sorted(coders.items()))
+    line = (f"{len(read)} NVivo node export(s) read as codings: {sum(len(e.references) for e, _, _ in read)} "
+            f"reference(s) of {len({code for _, code, _ in read})} code(s) in {len(files)} file(s), "
+            f"coder{'s' if len(coders) > 1 else ''} {whose}")
+    if len(coders) == 1:
+        line += ("; an export joins every user's coding of its node: to keep coders apart, export each one's nodes "
+                 "into a folder of their own and pass the folder above them")
+    return line
 
 
 def node_code(export: NodeExport, path: str | Path, codebook: Codebook | None) -> str:
