@@ -37,6 +37,16 @@ def test_a_bracket_or_quote_opening_a_sentence_belongs_to_it():
                                       "That hurt.", "\"Why?\"", "(pause) Yes."]
 
 
+def test_a_sentence_goes_on_after_an_abbreviation_spacy_does_not_know():
+    # "approx. three" was cut after "approx.", "ward no. 7" after "no.", "Sr. Jones" (a ward sister) after "Sr."
+    text = ("P: I saw her approx. three times, with the meds etc. and all that. Sr. Jones was on ward no. 7 then. "
+            "She said no. And she meant it, my appts etc. Then it stopped.")
+    segs = Segmenter().segment([Interview("x", text, (Turn("P", "participant", 3, len(text)),))])
+    assert [s.text for s in segs] == ["I saw her approx. three times, with the meds etc. and all that.",
+                                      "Sr. Jones was on ward no. 7 then.", "She said no.",
+                                      "And she meant it, my appts etc.", "Then it stopped."]
+
+
 def test_a_sentence_of_transcribers_notes_alone_joins_its_neighbour():
     # "[laughs]" after a full stop was a segment of its own, with nothing in it to code
     text = "P: Not to tell anyone. [laughs]\nP: (pause). Well. [inaudible 00:01:02]\nP: [laughs]"
