@@ -2,8 +2,8 @@
 
 import docx
 import pytest
-from conftest import at_most, make_pdf
 
+from conftest import at_most, make_pdf
 from tr_nlp.errors import CodingsError, InputError
 from tr_nlp.ingest import load_corpus, read_file
 from tr_nlp.ingest.nodes import NodeReference, node_export
@@ -93,7 +93,10 @@ def test_each_coders_folder_of_exports_is_their_coding(tmp_path):
     write(tmp_path / "nodes" / "ben" / "Beyond routine.txt", WINDOWS.replace("2 references", "1 reference")
           .split("Reference 2")[0])
     write(tmp_path / "nodes" / "ben" / "~$yond routine.docx", "Word's lock file")
+    write(tmp_path / "nodes" / "README.txt", "Exported from NVivo 14 on 3 December.")
     corpus = corpus_with(tmp_path, tmp_path / "nodes")
+    assert corpus.warnings[0] == (f"{tmp_path / 'nodes'}: 1 document(s) left out, which are no NVivo node exports: "
+                                  f"'{tmp_path / 'nodes' / 'README.txt'}'")
     assert corpus.warnings[-1] == ("2 NVivo node export(s) read as codings: 3 reference(s) of 1 code(s) in 1 "
                                    "file(s), coders 'anna' (1 export(s)), 'ben' (1 export(s))")
     first, second = P07.index("She rang"), P07.rindex("She rang")

@@ -660,9 +660,10 @@ def _found_as_kept(items: list[_T], gathered: Gathered) -> tuple[list[_T], int]:
 
 
 def _node_exports(given: Sequence[str | Path], options: ReadOptions,
-                  ) -> tuple[dict[Path, tuple[NodeExport, str]], list[str | Path]]:
+                  ) -> tuple[dict[Path, tuple[NodeExport, str]], list[str | Path], list[str]]:
     """The NVivo node exports among the codings inputs ``given`` (a document, or a folder of
-    them), each with its coder, and the other inputs (tables).
+    them), each with its coder, the other inputs (tables), and warnings: a folder's
+    documents that are no node export are left out, with a warning naming them.
 
     An export does not name its coder (NVivo joins every user's coding of a node), so the
     exports are one coder's, ``human``, unless they lie in two or more folders that export
@@ -671,14 +672,26 @@ def _node_exports(given: Sequence[str | Path], options: ReadOptions,
     """
     exports: dict[Path, NodeExport] = {}
     tables: list[str | Path] = []
+    warnings: list[str] = []
     for item in given:
         path = Path(item)
         if path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((LOCK_PREFIX, "."))
                             and reader_of(p) in NODE_EXPORT_FORMATS)
-            if not inside:
+            found, others = {}, []
+            for document in inside:
+                try:
+                    found[document] = read_node_export(document, options)
+                except InputError as exc:
+                    if exc.code != "E158":
+                        raise
+                    others.append(document)
+            if not found:
                 raise InputError("E158", path)
-            exports.update((p, read_node_export(p, options)) for p in inside)
+            exports.update(found)
+            if others:
+                warnings.append(f"{path}: {len(others)} document(s) left out, which are no NVivo node exports: "
+                                f"{_some(others, 3)}")
         elif reader_of(path) not in NODE_EXPORT_FORMATS:
             tables.append(item)
         else:
@@ -694,7 +707,7 @@ def _node_exports(given: Sequence[str | Path], options: ReadOptions,
     folders = list(nodes.values())
     by_folder = any(a & b for i, a in enumerate(folders) for b in folders[i + 1:])
     return {path: (export, path.parent.name if by_folder else TableMapping.default_coder)
-            for path, export in exports.items()}, tables
+            for path, export in exports.items()}, tables, warnings
 
 
 def load_corpus(
@@ -742,7 +755,8 @@ def load_corpus(
     plan = plan_inputs(paths, options, fmt, exclude)
     corpus.warnings.extend(plan.warnings)
     given = ([codings] if isinstance(codings, str | Path) else list(codings or ())) or plan.codings
-    node_exports, tables_of_codings = _node_exports(given, options)
+    node_exports, tables_of_codings, notes = _node_exports(given, options)
+    corpus.warnings.extend(notes)
     codebooks = [codebook] if codebook is not None else plan.codebooks
     reviewed = list(reviewed) or plan.reviewed
     # a codings (or reviewed) table kept beside the transcripts is read as such, not as a transcript table
