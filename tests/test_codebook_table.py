@@ -1,5 +1,7 @@
 """Codebooks kept as a spreadsheet: columns found by header, continuation rows, errors."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -150,3 +152,72 @@ def test_export_writes_candidate_codes_beside_the_codebook_when_given(demo_run, 
     assert [c.name for c in book.codes if c.status == "candidate"] == names and names
     assert all("Keywords: " in book[name].description for name in names)
     assert [c.name for c in book.codes if c.status == "active"] == load_codebook(DEMO / "codebook.yaml").names
+
+
+def word_codebook(path, tables, intro=("Codebook, version 3", "Code the participant's speech only.")):
+    """A Word document: ``intro`` paragraphs, then each table (a list of rows of cells)."""
+    import docx
+
+    document = docx.Document()
+    for line in intro:
+        document.add_paragraph(line)
+    for rows in tables:
+        table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        for row, cells in zip(table.rows, rows):
+            for cell, text in zip(row.cells, cells):
+                cell.text = text
+    document.save(path)
+    return document
+
+
+def test_a_word_codebook_reads_its_tables_of_codes_and_a_theme_merged_down_its_rows(tmp_path):
+    header = ["Theme", "Code", "Definition", "Inclusion criteria", "Example quotes"]
+    rows = [header, ["Going further", "Beyond routine", "More than the role requires.", "Unexpected acts.",
+                     "She drove me there herself.\nOn her day off."],
+            ["", "Bending rules", "An exception made for the person.", "", ""]]
+    document = word_codebook(tmp_path / "codebook.docx", [rows, [header, ["Attitude", "Warmth", "Kindness.", "", ""]]])
+    table = document.tables[0]
+    table.cell(1, 0).merge(table.cell(2, 0))  # the theme, one cell over its codes' rows
+    document.save(tmp_path / "codebook.docx")
+    book = load_codebook(tmp_path / "codebook.docx")
+    assert book.names == ["Beyond routine", "Bending rules", "Warmth", "Going further", "Attitude"]
+    assert book["Beyond routine"].examples == ("She drove me there herself.", "On her day off.")
+    assert book["Bending rules"].parent == "Going further" and book["Warmth"].description == "Kindness."
+
+
+def test_a_word_codebook_of_a_table_per_code(tmp_path):
+    cards = [[["Code", "BEYOND_ROUTINE"], ["Brief definition", "More than asked."],
+              ["Full definition", "More than the role requires."], ["When to use", "Unexpected acts."],
+              ["When not to use", "Routine tasks done well."], ["Example", "She drove me there herself."]],
+             [["Code", "WARMTH"], ["Full definition", "Kindness."]]]
+    word_codebook(tmp_path / "codebook.docx", cards)
+    book = load_codebook(tmp_path / "codebook.docx")
+    assert book.names == ["BEYOND_ROUTINE", "WARMTH"]
+    code = book["BEYOND_ROUTINE"]
+    assert (code.description, code.include, code.exclude) == (
+        "More than the role requires.", "Unexpected acts.", "Routine tasks done well.")
+
+
+def test_a_word_document_without_a_table_of_codes_is_no_codebook(tmp_path):
+    word_codebook(tmp_path / "notes.docx", [[["Speaker", "Text"], ["I", "Hello?"]]])
+    with pytest.raises(CodebookError, match=r"notes.docx: \[E144\] .*a Word document without a table of codes"):
+        load_codebook(tmp_path / "notes.docx")
+
+
+def test_a_word_codebook_among_the_transcripts_fails_alone_and_a_transcript_with_a_codes_table_is_read(tmp_path):
+    word_codebook(tmp_path / "codebook.docx", [[["Code", "Definition"], ["Warmth", "Kindness shown to the person."],
+                                                ["Beyond routine", "More than the role requires."]]])
+    transcript = [["Speaker", "Text", "Codes"], ["I", "Who helped you most, would you say?", ""],
+                  ["P", "Karen did. She always asked how my sister was doing first.", "Warmth"]]
+    word_codebook(tmp_path / "p01.docx", [transcript], intro=())
+    # a transcript with a short list of its codes at the end is a transcript
+    word_codebook(tmp_path / "p02.docx", [transcript, [["Code", "Definition"], ["Warmth", "Kind."]]], intro=())
+    corpus = load_corpus([tmp_path])
+    failed = {Path(f.path).name: str(f.error) for f in corpus.files if f.error is not None}
+    assert failed == {"codebook.docx": f"{tmp_path / 'codebook.docx'}: [E116] is a codebook (a table of codes and "
+                      "what they mean), not a transcript; pass it with --codebook FILE, or name it under 'codebook:' "
+                      "in corpus.yaml"}
+    assert sorted(i.id for i in corpus.interviews) == ["p01", "p02"]
+    corpus = load_corpus([tmp_path], codebook=tmp_path / "codebook.docx")
+    assert [f.error for f in corpus.files] == [None, None] and corpus.codebook.names == ["Warmth", "Beyond routine"]
+    assert {(c.interview_id, c.code) for c in corpus.codings} == {("p01", "Warmth"), ("p02", "Warmth")}

@@ -71,8 +71,9 @@ def load_yaml(path: str | Path) -> Any:
 
 
 def load_codebook(path: str | Path) -> Codebook:
-    """Load and validate a codebook: YAML, a REFI-QDA ``.qdc`` file, or a spreadsheet of
-    codes (``.xlsx``, ``.csv``, ``.tsv``: :mod:`tr_nlp.codebook_table`).
+    """Load and validate a codebook: YAML, a REFI-QDA ``.qdc`` file, or a table of codes in a
+    spreadsheet (``.xlsx``, ``.csv``, ``.tsv``) or a Word document (``.docx``):
+    :mod:`tr_nlp.codebook_table`.
 
     Raises
     ------
@@ -89,6 +90,10 @@ def load_codebook(path: str | Path) -> Codebook:
         from tr_nlp.codebook_table import read_codebook_table  # it builds on this module
 
         return read_codebook_table(path)
+    if suffix == ".docx":
+        from tr_nlp.codebook_table import read_codebook_document
+
+        return read_codebook_document(path)
     return codebook_from_dict(load_yaml(path), path=path)
 
 

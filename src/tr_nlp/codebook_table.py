@@ -1,4 +1,5 @@
-"""Codebooks kept as a spreadsheet (.xlsx, .csv, .tsv): one row per code.
+"""Codebooks kept as a spreadsheet (.xlsx, .csv, .tsv) or a table in a Word document
+(.docx): one row per code.
 
 Columns are found by their header, in any case: the code's name (``Code``, ``Name``, ``Code
 name``), ``Description`` (or ``Definition``), ``Include`` (``Inclusion criteria``, ``When to
@@ -15,6 +16,12 @@ abbreviation (``2.1``, ``BR``; several parted by ``;``): the name names the code
 number is its alias (codings may name it either way). Numbers in outline (``2``, ``2.1``,
 ``2.1.3``) place a code under the code numbered one level up, where no ``Parent`` column
 says otherwise.
+
+In a Word document, every table whose header row names a column of codes is read, one
+after the other (a codebook laid out as a table per theme), and so is every table that
+holds one code, its first column naming the fields (``Code``, ``Definition``, ``When to
+use``...: a table per code); the rest of the document (an introduction, headings) is not. A Word codebook kept among the transcripts is refused
+as one (E116), not read as a transcript table.
 
 :func:`write_codebook_table` writes a codebook as such a spreadsheet (``.xlsx``), which
 reads back as the same codebook.
@@ -37,12 +44,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
 from tr_nlp.codebook import codebook_from_dict
-from tr_nlp.errors import CodebookError
+from tr_nlp.errors import CodebookError, InputError
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.ingest.table import header_key, load_frame
 from tr_nlp.schema import Codebook
@@ -50,7 +57,7 @@ from tr_nlp.schema import Codebook
 #: Headers (any case; spaces, hyphens and underscores alike) read as each field of a code.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("name", "code", "code_name", "code_label", "label"),
-    "description": ("description", "definition", "meaning", "code_description", "code_definition"),
+    "description": ("description", "definition", "meaning", "code_description", "code_definition", "full_definition"),
     "include": ("include", "inclusion", "inclusion_criteria", "when_to_use", "use_when"),
     "exclude": ("exclude", "exclusion", "exclusion_criteria", "when_not_to_use", "do_not_use_when"),
     "examples": ("examples", "example", "example_quote", "example_quotes", "quotes", "quote"),
@@ -88,6 +95,106 @@ def _columns(frame: pd.DataFrame, path: str | Path | None) -> dict[str, str]:
         raise CodebookError("E144", path, found=f"a table with columns {headers}, none of them a code's name "
                             "(name it 'Code' or 'Name')")
     return found
+
+
+def is_codebook_header(cells: list[str]) -> bool:
+    """Whether a table's header row is a codebook's: a column of codes' names and one of
+    what they mean (description, inclusion or exclusion criteria), and none of a
+    transcript's speech.
+
+    >>> is_codebook_header(["Code", "Definition", "Example"]), is_codebook_header(["Speaker", "Text", "Code"])
+    (True, False)
+    """
+    keys = {header_key(cell) for cell in cells}
+    meaning = set().union(*(COLUMNS[field] for field in _TEXT_FIELDS))
+    return bool(keys & set(COLUMNS["name"])) and bool(keys & meaning) and not keys & _SPEECH_HEADERS
+
+
+def is_codebook_table(rows: list[list[str]]) -> Literal["rows", "card"] | None:
+    """Whether a table holds codes: ``"rows"`` when its header row is a codebook's
+    (:func:`is_codebook_header`), ``"card"`` when its first column is (one code's fields),
+    else None."""
+    if len(rows) < 2:
+        return None
+    if is_codebook_header(rows[0]):
+        return "rows"
+    if all(len(row) > 1 for row in rows) and is_codebook_header([row[0] for row in rows]):
+        return "card"
+    return None
+
+
+#: Header cells of a transcript table's speech, which no codebook table has.
+_SPEECH_HEADERS = frozenset({"speaker", "text", "utterance", "transcript", "speech", "dialogue", "said"})
+
+
+def document_tables(path: str | Path) -> list[list[list[str]]]:
+    """The tables of a Word document (``.docx``), each a list of rows of cell texts (a
+    cell merged over several columns or rows repeated in each, so cells stay under their
+    header).
+
+    Raises
+    ------
+    InputError
+        E110 for a damaged document, and what :func:`~tr_nlp.ingest.archive.check_office_archive`
+        refuses (zip bombs, a binary ``.doc`` under the name).
+    """
+    import docx
+
+    from tr_nlp.ingest.archive import check_office_archive
+    from tr_nlp.ingest.docx import cell_text
+
+    path = Path(path)
+    check_office_archive(path, ".docx")
+    try:
+        document = docx.Document(str(path))
+        return [[[cell_text(cell._tc) for cell in row.cells] for row in table.rows] for table in document.tables]
+    except Exception as exc:  # python-docx raises many types on damaged files
+        raise InputError("E110", path, kind=".docx", app="Word", detail=f"{type(exc).__name__}: {exc}") from None
+
+
+def codebook_tables(tables: list[list[list[str]]]) -> pd.DataFrame | None:
+    """The codes in ``tables``, as one table of codes; None when there is none.
+
+    A table whose header row is a codebook's (:func:`is_codebook_header`) holds a code on
+    each row; one whose first column is (``Code | BR``, ``Definition | ...``, ``When to use |
+    ...``: a table per code, as MacQueen et al.'s codebook structure is often laid out)
+    holds one code.
+
+    >>> cards = [[["Code", "Beyond routine"], ["Definition", "Doing more than the job asks."]],
+    ...          [["Code", "Care"], ["Definition", "Being cared for."], ["Example", "She listened."]]]
+    >>> codebook_tables(cards).to_dict("records")[1]
+    {'Code': 'Care', 'Definition': 'Being cared for.', 'Example': 'She listened.'}
+    """
+    frames = []
+    for rows in tables:
+        if is_codebook_table(rows) == "rows":
+            headers = [cell.strip() or f"column {j + 1}" for j, cell in enumerate(rows[0])]
+            headers = [h if h not in headers[:j] else f"{h} ({j + 1})" for j, h in enumerate(headers)]
+            frames.append(pd.DataFrame([row[:len(headers)] + [""] * (len(headers) - len(row)) for row in rows[1:]],
+                                       columns=headers))
+        elif is_codebook_table(rows) == "card":
+            card: dict[str, str] = {}
+            for label, *cells in rows:  # a value merged over columns is repeated in each
+                card.setdefault(label.strip(), "\n".join(dict.fromkeys(cell for cell in cells if cell)))
+            frames.append(pd.DataFrame([card]))
+    return pd.concat(frames, ignore_index=True).fillna("") if frames else None
+
+
+def read_codebook_document(path: str | Path) -> Codebook:
+    """Load and validate a codebook kept as a table (or a table per theme) in a Word
+    document (see the module's docstring).
+
+    Raises
+    ------
+    CodebookError
+        E144 when no table's header row names a column of codes and one of what they
+        mean; as :func:`read_codebook_table` otherwise.
+    """
+    frame = codebook_tables(document_tables(path))
+    if frame is None:
+        raise CodebookError("E144", path, found="a Word document without a table of codes (a header row naming a "
+                            "column 'Code' or 'Name' and one 'Definition', 'Description' or 'Inclusion criteria')")
+    return codebook_from_dict(codebook_data(frame, path), path=path)
 
 
 def read_codebook_table(path: str | Path) -> Codebook:

@@ -54,6 +54,10 @@ class Errors:
         "holds a Word 97-2003 document (binary .doc) under a {suffix} name; rename it to .doc, or pass "
         "--format doc, and it is read"
     )
+    E116 = (
+        "is a codebook (a table of codes and what they mean), not a transcript; pass it with --codebook FILE, "
+        "or name it under 'codebook:' in corpus.yaml"
+    )
     # --- subtitles and speech-to-text JSON ------------------------------------------
     E120 = "broken cue at line {line}: {detail}"
     E121 = "missing 'WEBVTT' header on the first line; expected a WebVTT file"

@@ -159,7 +159,7 @@ def _block_elements(parent: Any) -> Iterator[Any]:
             yield from _block_elements(child)
 
 
-def _cell_text(tc: Any) -> str:
+def cell_text(tc: Any) -> str:
     """A table cell's paragraphs (a nested table's too), a line each."""
     lines = []
     for el in _block_elements(tc):
@@ -167,28 +167,37 @@ def _cell_text(tc: Any) -> str:
     return "\n".join(lines).strip()
 
 
-def _blocks(document: Any) -> tuple[list[DocLine], dict[int, str]]:
+def _blocks(document: Any) -> tuple[list[DocLine], dict[int, str], bool]:
     """The (text, bold label or None) of body paragraphs and (text, label, line number) of
-    table rows, in order; and for the rows of a transcript table's codes column, their
-    index there and codes cell."""
+    table rows, in order; for the rows of a transcript table's codes column, their index
+    there and codes cell; and whether the document is a codebook (mostly tables of codes:
+    :func:`~tr_nlp.codebook_table.is_codebook_table`)."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    # imported here, as tr_nlp.codebook_table reads Word codebooks through this module
+    from tr_nlp.codebook_table import is_codebook_table
+
     blocks: list[DocLine] = []
     coded: dict[int, str] = {}
+    codebook, size = 0, 0  # characters in tables of codes, in the whole document
     for child in _block_elements(document.element.body):
         if child.tag == _W + "p":
             blocks.append((paragraph_text(child), _bold_prefix(Paragraph(child, document))))
+            size += len(blocks[-1][0])
         else:  # a table (:func:`tr_nlp.ingest.doctables.table_lines`)
             rows = [_merged(row) for row in Table(child, document).rows]
+            cells = sum(len(cell) for row in rows for cell in row)
+            size += cells
+            codebook += cells if is_codebook_table(rows) else 0
             coded.update((len(blocks) + i, codes) for i, codes in table_codes(rows).items())
             blocks.extend(table_lines(rows))
-    return blocks, coded
+    return blocks, coded, codebook > 0 and codebook * 2 >= size
 
 
 def _merged(row: Any) -> list[str]:
     """A row's cell texts, a cell merged across columns once (python-docx repeats it)."""
-    cells = [_cell_text(c._tc) for c in row.cells]
+    cells = [cell_text(c._tc) for c in row.cells]
     return [c for j, c in enumerate(cells) if j == 0 or c != cells[j - 1]]
 
 
@@ -242,13 +251,14 @@ def read_docx(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRes
     check_office_archive(path, ".docx")
     try:
         document = docx.Document(str(path))
-        blocks, coded = _blocks(document)
+        blocks, coded, codebook = _blocks(document)
         metadata = _metadata(document)
         comments, notes = _comments(document)
         comments += column_comments(blocks, coded)
     except Exception as exc:  # python-docx raises many types on damaged files
         raise InputError("E110", path, kind=".docx", app="Word", detail=f"{type(exc).__name__}: {exc}") from None
-
+    if codebook:
+        raise InputError("E116", path)
     text, forced, numbers = text_with_labels(blocks)
     if not text.strip():
         raise InputError("E101", path)
