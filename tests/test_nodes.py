@@ -2,6 +2,8 @@
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import at_most, make_pdf
 from tr_nlp.errors import CodingsError, InputError
@@ -171,6 +173,16 @@ def test_long_runs_of_blank_lines_and_spaces_are_read_in_one_pass():
         assert node_export("\n" * 300_000 + "Reference 1 - 1% Coverage") is None
         assert node_export("Reference 1" + " " * 300_000 + "- 1% Coverage\n") is None
         assert node_export(("<Files\\P07>\n" + "\n" * 100_000) * 3 + "Reference 1 - 1% Coverage\nx") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WINDOWS.split("\n") + ["<\\>", "< / >", "2 references coded [1% Coverage]", "<P07>",
+                                                         "Reference 2 - 1% Coverage", "Name:", "<Files\\ >"]),
+                max_size=30), st.text(max_size=20))
+def test_any_shuffle_of_an_exports_lines_is_read_or_passed_over(lines, noise):
+    # a heading naming no file (only its folders' separators) took the last of no names: IndexError
+    export = node_export("\n".join([*lines, noise]))
+    assert export is None or all(r.label and isinstance(r.text, str) for r in export.references)
 
 
 def test_read_file_refuses_an_export_in_a_word_document(tmp_path):

@@ -139,7 +139,8 @@ def _heading(lines: list[str], number: int) -> tuple[str, int] | None:
 
 def _leaf(path: str) -> str:
     r"""A file's name less NVivo's folders (``Files\Interviews\P07``: ``P07``)."""
-    return [part for part in re.split(r"[\\/]", path) if part.strip()][-1].strip()
+    parts = [part.strip() for part in re.split(r"[\\/]", path) if part.strip()]
+    return parts[-1] if parts else ""
 
 
 def exports_note(read: Sequence[tuple[NodeExport, str, str]]) -> str:
