@@ -221,3 +221,23 @@ def test_a_word_codebook_among_the_transcripts_fails_alone_and_a_transcript_with
     corpus = load_corpus([tmp_path], codebook=tmp_path / "codebook.docx")
     assert [f.error for f in corpus.files] == [None, None] and corpus.codebook.names == ["Warmth", "Beyond routine"]
     assert {(c.interview_id, c.code) for c in corpus.codings} == {("p01", "Warmth"), ("p02", "Warmth")}
+
+
+def test_a_word_codebook_of_a_table_per_theme_under_its_heading(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Codebook", 0)  # the title: no heading of a table
+    for theme, codes in (("Theme 1: Attitude", ["Warmth", "Being believed"]), ("Theme 2: Going further",
+                                                                              ["Beyond routine"])):
+        document.add_heading(theme, 2)
+        document.add_paragraph("Codes of this theme, agreed in round 2.")
+        table = document.add_table(rows=1 + len(codes), cols=2)
+        for row, cells in zip(table.rows, [["Code", "Definition"], *[[code, f"{code}, as said."] for code in codes]]):
+            for cell, text in zip(row.cells, cells):
+                cell.text = text
+    document.save(tmp_path / "codebook.docx")
+    book = load_codebook(tmp_path / "codebook.docx")
+    assert [(code.name, code.parent) for code in book.codes] == [
+        ("Warmth", "Theme 1: Attitude"), ("Being believed", "Theme 1: Attitude"),
+        ("Beyond routine", "Theme 2: Going further"), ("Theme 1: Attitude", None), ("Theme 2: Going further", None)]

@@ -127,10 +127,11 @@ def is_codebook_table(rows: list[list[str]]) -> Literal["rows", "card"] | None:
 _SPEECH_HEADERS = frozenset({"speaker", "text", "utterance", "transcript", "speech", "dialogue", "said"})
 
 
-def document_tables(path: str | Path) -> list[list[list[str]]]:
-    """The tables of a Word document (``.docx``), each a list of rows of cell texts (a
-    cell merged over several columns or rows repeated in each, so cells stay under their
-    header).
+def document_tables(path: str | Path) -> list[tuple[str, list[list[str]]]]:
+    """The tables of a Word document (``.docx``), each with the heading above it (the last
+    paragraph in a ``Heading`` style before it, else ``""``) and as a list of rows of cell
+    texts (a cell merged over several columns or rows repeated in each, so cells stay
+    under their header).
 
     Raises
     ------
@@ -139,6 +140,7 @@ def document_tables(path: str | Path) -> list[list[list[str]]]:
         refuses (zip bombs, a binary ``.doc`` under the name).
     """
     import docx
+    from docx.table import Table
 
     from tr_nlp.ingest.archive import check_office_archive
     from tr_nlp.ingest.docx import cell_text
@@ -146,37 +148,58 @@ def document_tables(path: str | Path) -> list[list[list[str]]]:
     path = Path(path)
     check_office_archive(path, ".docx")
     try:
-        document = docx.Document(str(path))
-        return [[[cell_text(cell._tc) for cell in row.cells] for row in table.rows] for table in document.tables]
+        tables, heading = [], ""
+        for block in docx.Document(str(path)).iter_inner_content():
+            if isinstance(block, Table):
+                tables.append((heading, [[cell_text(cell._tc) for cell in row.cells] for row in block.rows]))
+            elif block.style is not None and (block.style.name or "").startswith("Heading") and block.text.strip():
+                heading = " ".join(block.text.split())
+        return tables
     except Exception as exc:  # python-docx raises many types on damaged files
         raise InputError("E110", path, kind=".docx", app="Word", detail=f"{type(exc).__name__}: {exc}") from None
 
 
-def codebook_tables(tables: list[list[list[str]]]) -> pd.DataFrame | None:
-    """The codes in ``tables``, as one table of codes; None when there is none.
+def codebook_tables(tables: list[tuple[str, list[list[str]]]]) -> pd.DataFrame | None:
+    """The codes in ``tables`` (each with the heading above it), as one table of codes;
+    None when there is none.
 
     A table whose header row is a codebook's (:func:`is_codebook_header`) holds a code on
-    each row; one whose first column is (``Code | BR``, ``Definition | ...``, ``When to use |
+    each row; where two or more such tables stand under headings of their own and no column
+    names a parent (a table per theme), each heading is its codes' parent. A table whose
+    first column is a codebook's header (``Code | BR``, ``Definition | ...``, ``When to use |
     ...``: a table per code, as MacQueen et al.'s codebook structure is often laid out)
     holds one code.
 
-    >>> cards = [[["Code", "Beyond routine"], ["Definition", "Doing more than the job asks."]],
-    ...          [["Code", "Care"], ["Definition", "Being cared for."], ["Example", "She listened."]]]
+    >>> header = ["Code", "Definition"]
+    >>> themes = [("Theme 1: Attitude", [header, ["Warmth", "Kindness."]]), ("Theme 2: Going further",
+    ...           [header, ["Beyond routine", "More than asked."], ["Bending rules", "An exception."]])]
+    >>> codebook_tables(themes)["Parent"].tolist()
+    ['Theme 1: Attitude', 'Theme 2: Going further', 'Theme 2: Going further']
+    >>> cards = [("", [["Code", "Beyond routine"], ["Definition", "Doing more than the job asks."]]),
+    ...          ("", [["Code", "Care"], ["Definition", "Being cared for."], ["Example", "She listened."]])]
     >>> codebook_tables(cards).to_dict("records")[1]
     {'Code': 'Care', 'Definition': 'Being cared for.', 'Example': 'She listened.'}
     """
     frames = []
-    for rows in tables:
+    rows_under: list[tuple[str, pd.DataFrame]] = []  # tables of codes in rows, and their headings
+    for heading, rows in tables:
         if is_codebook_table(rows) == "rows":
             headers = [cell.strip() or f"column {j + 1}" for j, cell in enumerate(rows[0])]
             headers = [h if h not in headers[:j] else f"{h} ({j + 1})" for j, h in enumerate(headers)]
-            frames.append(pd.DataFrame([row[:len(headers)] + [""] * (len(headers) - len(row)) for row in rows[1:]],
-                                       columns=headers))
+            frame = pd.DataFrame([row[:len(headers)] + [""] * (len(headers) - len(row)) for row in rows[1:]],
+                                 columns=headers)
+            frames.append(frame)
+            rows_under.append((heading, frame))
         elif is_codebook_table(rows) == "card":
             card: dict[str, str] = {}
             for label, *cells in rows:  # a value merged over columns is repeated in each
                 card.setdefault(label.strip(), "\n".join(dict.fromkeys(cell for cell in cells if cell)))
             frames.append(pd.DataFrame([card]))
+    headings = [heading for heading, _ in rows_under]
+    if len(rows_under) > 1 and all(headings) and len(set(headings)) == len(headings) and not any(
+            header_key(h) in COLUMNS["parent"] for _, frame in rows_under for h in frame.columns):
+        for heading, frame in rows_under:  # a table per theme, under its heading
+            frame["Parent"] = heading
     return pd.concat(frames, ignore_index=True).fillna("") if frames else None
 
 

@@ -734,7 +734,7 @@ def load_corpus(
         (:mod:`~tr_nlp.ingest.nodes`); override a ``corpus.yaml``'s. With more than one, a
         table without a ``coder`` column is coded by its file's stem.
     codebook : path, optional
-        Codebook (YAML, ``.qdc`` or a spreadsheet); overrides a ``corpus.yaml``'s. Of
+        Codebook (YAML, ``.qdc``, a spreadsheet or a Word document); overrides a ``corpus.yaml``'s. Of
         several folders' codebooks, the first is taken, with the codes others add.
     reviewed : sequence of path
         Tables of the passages coders read in interviews they coded only in part (such as
