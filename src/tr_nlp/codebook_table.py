@@ -18,10 +18,11 @@ number is its alias (codings may name it either way). Numbers in outline (``2``,
 says otherwise.
 
 In a Word document, every table whose header row names a column of codes is read, one
-after the other (a codebook laid out as a table per theme), and so is every table that
-holds one code, its first column naming the fields (``Code``, ``Definition``, ``When to
-use``...: a table per code); the rest of the document (an introduction, headings) is not. A Word codebook kept among the transcripts is refused
-as one (E116), not read as a transcript table.
+after the other (a codebook laid out as a table per theme: with no parent column, each
+table's heading is its codes' parent), and so is every table that holds one code, its
+first column naming the fields (``Code``, ``Definition``, ``When to use``...: a table
+per code); the rest of the document (an introduction, notes) is not. A Word codebook
+kept among the transcripts is refused as one (E116), not read as a transcript table.
 
 :func:`write_codebook_table` writes a codebook as such a spreadsheet (``.xlsx``), which
 reads back as the same codebook.
@@ -183,14 +184,15 @@ def codebook_tables(tables: list[tuple[str, list[list[str]]]]) -> pd.DataFrame |
     frames = []
     rows_under: list[tuple[str, pd.DataFrame]] = []  # tables of codes in rows, and their headings
     for heading, rows in tables:
-        if is_codebook_table(rows) == "rows":
+        kind = is_codebook_table(rows)
+        if kind == "rows":
             headers = [cell.strip() or f"column {j + 1}" for j, cell in enumerate(rows[0])]
             headers = [h if h not in headers[:j] else f"{h} ({j + 1})" for j, h in enumerate(headers)]
             frame = pd.DataFrame([row[:len(headers)] + [""] * (len(headers) - len(row)) for row in rows[1:]],
                                  columns=headers)
             frames.append(frame)
             rows_under.append((heading, frame))
-        elif is_codebook_table(rows) == "card":
+        elif kind == "card":
             card: dict[str, str] = {}
             for label, *cells in rows:  # a value merged over columns is repeated in each
                 card.setdefault(label.strip(), "\n".join(dict.fromkeys(cell for cell in cells if cell)))
