@@ -4,7 +4,7 @@ import pytest
 
 from conftest import DEMO
 from tr_nlp.errors import InputError
-from tr_nlp.ingest import read_file
+from tr_nlp.ingest import load_corpus, read_file
 
 # as the Partitur-Editor saves it: events of a phrase each, some points of the time line
 # without a time (T2, T5), the participant's "mhm" overlapping the interviewer, and a tier
@@ -102,3 +102,37 @@ def test_a_demo_transcript_as_an_exmaralda_file_reads_as_its_text_does(tmp_path)
     got = read_file(path).interviews[0]
     assert [(t.speaker, t.role, got.text[t.start:t.end]) for t in got.turns] == [
         (s, t.role, text) for (s, text), t in zip(said, want.turns)]
+
+
+def test_code_tiers_code_their_speakers_speech_they_overlap(write):
+    # an annotation tier of codes under the participant (category "code"), two coders' tiers of themes, and a
+    # code tier of no speaker coding the interviewer's question and the answer
+    codes = """<tier id="TIE3" speaker="SPK1" category="code" type="a" display-name="P07 [code]">
+<event start="T5" end="T6">Non-stigmatizing attitude</event>
+<event start="T2" end="T3">Emotional climate; continuity</event>
+</tier>
+<tier id="TIE4" speaker="SPK1" category="theme" type="a" display-name="anna">
+<event start="T3" end="T6">beyond_routine</event>
+</tier>
+<tier id="TIE5" category="codes" type="a" display-name="codes">
+<event start="T1" end="T3">emotional_climate</event>
+</tier>
+</basic-body>"""
+    result = read_file(write("P07.exb", EXB.replace("</basic-body>", codes)))
+    text = result.interviews[0].text
+    found = [(text[c.start:c.end], c.code, c.coder) for c in result.comment_codings]
+    assert found == [
+        ("she never judged me.", "Non-stigmatizing attitude", "P07 [code]"),
+        ("mhm", "Emotional climate", "P07 [code]"), ("mhm", "continuity", "P07 [code]"),
+        ("it was (.) you know fine i suppose she never judged me.", "beyond_routine", "anna"),
+        # T1-T3: the interviewer's "the WARD?" and the participant's "mhm", with what lies between
+        (text[text.index("the WARD?"):text.index("mhm") + 3], "emotional_climate", "P07")]
+
+
+def test_exmaralda_codings_reach_the_corpus_matched_to_the_codebook(write, tmp_path):
+    codes = ('<tier id="TIE3" speaker="SPK1" category="code" type="a" display-name="P07 [code]">'
+             '<event start="T3" end="T6">Beyond routine</event></tier></basic-body>')
+    write("P07.exb", EXB.replace("</basic-body>", codes))
+    (tmp_path / "codebook.yaml").write_text("codes:\n  - name: beyond_routine\n", encoding="utf-8")
+    corpus = load_corpus([tmp_path / "P07.exb"], codebook=tmp_path / "codebook.yaml")
+    assert [(c.code, c.coder) for c in corpus.codings] == [("beyond_routine", "P07")]

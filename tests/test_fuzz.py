@@ -414,10 +414,13 @@ def test_annotation_files_of_any_shape(tmp_path, suffix):
     pieces = ["<", ">", "/>", '"', "&amp;", "&#0;", "\x00", "\u00e9", "<TIER TIER_ID='x'>", "</TIER>", "PARENT_REF='INT' ",
               'TIME_VALUE="-5"', 'TIME_VALUE="1e9"', 'TIME_SLOT_REF1="nope"', "<ANNOTATION_VALUE>", "</ANNOTATION_VALUE>",
               '<Who nb="9"/>', '<Who nb="x"/>', '<Sync time="nan"/>', '<Sync time=""/>', 'speaker=""', "<Turn>",
-              "</Turn>", "I: ", "\n", '<tli id="T9"/>', 'time="x"', '<event start="T9" end="T0">', "</event>", 'type="d"']
+              "</Turn>", "I: ", "\n", '<tli id="T9"/>', 'time="x"', '<event start="T9" end="T0">', "</event>", 'type="d"',
+              'category="code" ', 'speaker="SPK9" ']
+    coded = EXB.replace("</basic-body>", '<tier id="TIE9" speaker="SPK1" category="code" type="a"><event start="T2" '
+                        'end="T6">Beyond routine; warmth</event><event start="T5" end="T1">x</event></tier></basic-body>')
     path = tmp_path / f"t{suffix}"
     read = 0
     for _ in range(600):
-        path.write_text(mutated(rng, {".eaf": EAF, ".trs": TRS, ".exb": EXB}[suffix], pieces, 3, 10), encoding="utf-8")
+        path.write_text(mutated(rng, {".eaf": EAF, ".trs": TRS, ".exb": coded}[suffix], pieces, 3, 10), encoding="utf-8")
         read += read_and_check(path)
     assert read > 50  # the shapes reach the reader's success path, not only its errors (most break the XML)

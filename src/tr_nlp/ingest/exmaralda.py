@@ -5,27 +5,54 @@ common time line (``<tli id="T3" time="4.2"/>``, some points without a time) and
 speaker, tiers of events between two of its points. Each transcription tier
 (``type="t"``) holds its speaker's speech, named by the speaker table's abbreviation
 (``INT``, ``P07``), else the speaker's id; description and annotation tiers (``type="d"``,
-``type="a"``: non-verbal behaviour, translations, codes) are left out. The events of all
+``type="a"``: non-verbal behaviour, translations) are left out. The events of all
 speakers, in the order of the time line, are read as timed cues
 (:func:`~tr_nlp.ingest.subtitles.interview_from_cues`): an event that starts at a point
 with a time starts a cue with that time, and one that starts at a point without a time
 continues its speaker's cue (events often hold a word or a phrase each; their text keeps
 its own spaces). The transcription's name and the recording it refers to become metadata.
 The file is parsed with ``defusedxml``.
+
+An annotation or description tier whose category or name says codes (``code``,
+``coding``, ``theme``: :data:`~tr_nlp.ingest.elan.CODE_WORDS`) codes speech: each of its
+events codes the events of its speaker's speech (any speaker's, for a tier of no speaker)
+that overlap it on the time line, its value naming codes (one per line or ``;`` part) as
+a comment's does (``comment_codings``, matched to the codebook as Word comments are). The
+coder is the tier's name where one speaker has two code tiers (two coders' annotations),
+else the file's name.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.comments import note_labels
+from tr_nlp.ingest.elan import CODE_WORDS
 from tr_nlp.ingest.speakers import UNKNOWN_SPEAKER
-from tr_nlp.ingest.subtitles import Cue, interview_from_cues
+from tr_nlp.ingest.subtitles import Cue, cue_spans, interview_from_cues
 from tr_nlp.ingest.xmldoc import descendants, file_name, local, parse_document, said
+from tr_nlp.schema import Coding
+
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+class _Event(NamedTuple):
+    """An event of a tier: where it starts and ends on the time line (places), its tier's
+    number and speaker, its text, and whether its start has a time of its own."""
+
+    place: int
+    end: int
+    tier: int
+    speaker: str
+    text: str
+    timed: bool
 
 
 def read_exb(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
@@ -36,26 +63,75 @@ def read_exb(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
         raise InputError("E129", path, detail=f"its root element is <{local(root.tag)}>")
     points = _timeline(root)
     names = {s.get("id"): said(_text(s, "abbreviation")) or said(s.get("id")) for s in descendants(root, "speaker")}
-    events: list[tuple[int, int, str, str, bool]] = []  # place, tier, speaker, text, timed
+    speech: list[_Event] = []
+    codes: dict[Element, list[_Event]] = {}  # code tiers and their events
     for number, tier in enumerate(descendants(root, "tier")):
-        if (tier.get("type") or "t") != "t":
+        kind = tier.get("type") or "t"
+        words = {w.casefold() for w in _WORDS.findall(f"{tier.get('category') or ''} {tier.get('display-name') or ''}")}
+        if kind != "t" and not words & CODE_WORDS:
             continue  # descriptions, annotations: not speech
         speaker = names.get(tier.get("speaker")) or said(tier.get("speaker")) or UNKNOWN_SPEAKER
-        for event in descendants(tier, "event"):
-            start = points.get(event.get("start") or "")
-            if start is not None and "".join(event.itertext()).strip():
-                events.append((start[0], number, speaker, "".join(event.itertext()), start[2]))
-    if not events:
+        if kind != "t" and not tier.get("speaker"):
+            speaker = ""  # codes of any speaker's speech
+        found = [_Event(start[0], points.get(event.get("end") or "", (start[0] + 1,))[0], number, speaker,
+                        "".join(event.itertext()), start[2])
+                 for event in descendants(tier, "event")
+                 if (start := points.get(event.get("start") or "")) is not None and "".join(event.itertext()).strip()]
+        if kind == "t":
+            speech += found
+        else:
+            codes[tier] = found
+    if not speech:
         raise InputError("E129", path, detail="none of its transcription tiers holds an event with text")
     times = {place: seconds for place, seconds, _ in points.values()}
-    cues: list[tuple[float, str, list[str]]] = []
-    for place, _, speaker, text, timed in sorted(events, key=lambda e: e[:2]):
-        if cues and cues[-1][1] == speaker and not timed:
-            cues[-1][2].append(text)
+    cues: list[tuple[float, str, list[_Event]]] = []
+    for event in sorted(speech, key=lambda e: (e.place, e.tier)):
+        if cues and cues[-1][1] == event.speaker and not event.timed:
+            cues[-1][2].append(event)
         else:
-            cues.append((times[place], speaker, [text]))
-    found = [Cue(start, start, speaker, said("".join(texts))) for start, speaker, texts in cues]
-    return interview_from_cues([cue for cue in found if cue.text], path, options, _metadata(root), "exb")
+            cues.append((times[event.place], event.speaker, [event]))
+    kept = [(Cue(start, start, speaker, said("".join(e.text for e in events))), events)
+            for start, speaker, events in cues]
+    kept = [(cue, events) for cue, events in kept if cue.text]
+    result = interview_from_cues([cue for cue, _ in kept], path, options, _metadata(root), "exb")
+    if codes:
+        interview = result.interviews[0]
+        spans = cue_spans([turn.start for turn in interview.turns], [cue for cue, _ in kept])
+        where = {event: span for (cue, events), cue_span in zip(kept, spans, strict=True)
+                 for event, span in _event_spans(cue, events, cue_span[0])}
+        result.comment_codings = _codings(interview.id, codes, where, path)
+    return result
+
+
+def _event_spans(cue: Cue, events: list[_Event], offset: int) -> list[tuple[_Event, tuple[int, int]]]:
+    """Where each of a cue's ``events`` lies in the text (the cue's starting at ``offset``),
+    found in order in the cue's text (which has their spaces made one)."""
+    found, at = [], 0
+    for event in events:
+        text = said(event.text)
+        place = cue.text.find(text, at) if text else -1
+        if place >= 0:
+            found.append((event, (offset + place, offset + place + len(text))))
+            at = place + len(text)
+    return found
+
+
+def _codings(interview_id: str, codes: dict[Element, list[_Event]], where: dict[_Event, tuple[int, int]],
+             path: Path) -> list[Coding]:
+    """A coding per code a code tier's event names, on the speech events it overlaps (of its
+    tier's speaker, when the tier has one)."""
+    per_speaker = Counter(tier.get("speaker") for tier in codes)
+    codings = []
+    for tier, events in codes.items():
+        coder = (said(tier.get("display-name")) or said(tier.get("category")) or said(tier.get("id"))
+                 if per_speaker[tier.get("speaker")] > 1 else "") or path.stem
+        for note in events:
+            covered = [span for event, span in where.items() if (not note.speaker or event.speaker == note.speaker)
+                       and event.place < max(note.end, note.place + 1) and note.place < max(event.end, event.place + 1)]
+            if covered:
+                start, end = min(s for s, _ in covered), max(e for _, e in covered)
+                codings += [Coding(interview_id, start, end, label, coder) for label in note_labels(note.text)]
+    return codings
 
 
 def _timeline(root: Element) -> dict[str, tuple[int, float, bool]]:
