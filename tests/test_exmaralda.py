@@ -136,3 +136,7 @@ def test_exmaralda_codings_reach_the_corpus_matched_to_the_codebook(write, tmp_p
     (tmp_path / "codebook.yaml").write_text("codes:\n  - name: beyond_routine\n", encoding="utf-8")
     corpus = load_corpus([tmp_path / "P07.exb"], codebook=tmp_path / "codebook.yaml")
     assert [(c.code, c.coder) for c in corpus.codings] == [("beyond_routine", "P07")]
+    # a tier its coder named is theirs, alone under its speaker too
+    write("P07.exb", EXB.replace("</basic-body>", codes.replace('display-name="P07 [code]"', 'display-name="Ben"')))
+    corpus = load_corpus([tmp_path / "P07.exb"], codebook=tmp_path / "codebook.yaml")
+    assert [(c.code, c.coder) for c in corpus.codings] == [("beyond_routine", "Ben")]

@@ -18,8 +18,8 @@ An annotation or description tier whose category or name says codes (``code``,
 events codes the events of its speaker's speech (any speaker's, for a tier of no speaker)
 that overlap it on the time line, its value naming codes (one per line or ``;`` part) as
 a comment's does (``comment_codings``, matched to the codebook as Word comments are). The
-coder is the tier's name where one speaker has two code tiers (two coders' annotations),
-else the file's name.
+coder is the tier's name where a coder gave it one (not the editor's ``P07 [code]``) or
+where one speaker has two code tiers (two coders' annotations), else the file's name.
 """
 
 from __future__ import annotations
@@ -67,8 +67,7 @@ def read_exb(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     codes: dict[Element, list[_Event]] = {}  # code tiers and their events
     for number, tier in enumerate(descendants(root, "tier")):
         kind = tier.get("type") or "t"
-        words = {w.casefold() for w in _WORDS.findall(f"{tier.get('category') or ''} {tier.get('display-name') or ''}")}
-        if kind != "t" and not words & CODE_WORDS:
+        if kind != "t" and not _words(f"{tier.get('category') or ''} {tier.get('display-name') or ''}") & CODE_WORDS:
             continue  # descriptions, annotations: not speech
         speaker = names.get(tier.get("speaker")) or said(tier.get("speaker")) or UNKNOWN_SPEAKER
         if kind != "t" and not tier.get("speaker"):
@@ -99,8 +98,13 @@ def read_exb(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
         spans = cue_spans([turn.start for turn in interview.turns], [cue for cue, _ in kept])
         where = {event: span for (cue, events), cue_span in zip(kept, spans, strict=True)
                  for event, span in _event_spans(cue, events, cue_span[0])}
-        result.comment_codings = _codings(interview.id, codes, where, path)
+        result.comment_codings = _codings(interview.id, codes, where, names, path)
     return result
+
+
+def _words(text: str | None) -> set[str]:
+    """The words of ``text``, in lower case."""
+    return {word.casefold() for word in _WORDS.findall(text or "")}
 
 
 def _event_spans(cue: Cue, events: list[_Event], offset: int) -> list[tuple[_Event, tuple[int, int]]]:
@@ -117,14 +121,17 @@ def _event_spans(cue: Cue, events: list[_Event], offset: int) -> list[tuple[_Eve
 
 
 def _codings(interview_id: str, codes: dict[Element, list[_Event]], where: dict[_Event, tuple[int, int]],
-             path: Path) -> list[Coding]:
+             names: dict[str | None, str], path: Path) -> list[Coding]:
     """A coding per code a code tier's event names, on the speech events it overlaps (of its
     tier's speaker, when the tier has one)."""
     per_speaker = Counter(tier.get("speaker") for tier in codes)
     codings = []
     for tier, events in codes.items():
-        coder = (said(tier.get("display-name")) or said(tier.get("category")) or said(tier.get("id"))
-                 if per_speaker[tier.get("speaker")] > 1 else "") or path.stem
+        name = said(tier.get("display-name"))
+        # a name of its coder's, not the editor's 'P07 [code]' or one of the speaker and code words alone
+        named = not name.endswith("]") and bool(_words(name) - CODE_WORDS - _words(names.get(tier.get("speaker"))))
+        coder = ((name or said(tier.get("category")) or said(tier.get("id")))
+                 if named or per_speaker[tier.get("speaker")] > 1 else "") or path.stem
         for note in events:
             covered = [span for event, span in where.items() if (not note.speaker or event.speaker == note.speaker)
                        and event.place < max(note.end, note.place + 1) and note.place < max(event.end, event.place + 1)]
