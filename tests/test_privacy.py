@@ -285,6 +285,25 @@ def test_pseudonymised_export_contains_none_of_the_listed_names(tmp_path, demo_r
     assert "Karen" in mapping  # the private mapping keeps the originals
 
 
+def test_pseudonymise_and_export_leave_their_own_output_folder_inside_the_input_out(tmp_path):
+    # run again into a folder inside the one they read, they read their earlier copies as near-copies of the
+    # transcripts (a warning per interview, 'read as that one'); export's Word documents likewise
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from tr_nlp.cli import app
+
+    for command in (["pseudonymise", "{study}"], ["export", "--corpus", "{study}"]):
+        study = tmp_path / command[0]
+        shutil.copytree(DEMO / "interviews", study)
+        for _ in range(2):
+            args = [arg.format(study=study) for arg in command]
+            result = CliRunner().invoke(app, [*args, "-o", str(study / "out"), "--force"])
+            assert result.exit_code == 0, result.output
+            assert "read as that one" not in result.output and "read before from another file" not in result.output
+
+
 def test_pseudonymise_command_writes_a_readable_corpus(tmp_path):
     from typer.testing import CliRunner
 

@@ -47,7 +47,7 @@ def pseudonymise_cmd(
     if output is not None:
         c.corpus_output(output, "the pseudonymised corpus", force)
     loaded = c.load_and_report(paths, c.read_options(preset, speaker_roles=speaker_role, encoding=encoding),
-                               None, codings, codebook, quiet, reviewed=reviewed)
+                               None, codings, codebook, quiet, reviewed=reviewed, output=output)
     p = c.pseudonymiser(names, mapping)
     if list_names is not None:
         found = name_candidates(loaded, p)

@@ -109,7 +109,7 @@ def export_cmd(
         _add_to_project(one, output, suggestions, user, candidates, name, quiet)
         return
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings,
-                               codebook, quiet)
+                               codebook, quiet, output=output)
     check_whole(loaded)
     if suffix in (".qdc", ".xlsx"):
         if pseudonymise:  # a codebook's examples can quote participants
