@@ -403,3 +403,25 @@ def test_batch_writes_the_suggestions_into_copies_of_elan_files_and_resumes(demo
     assert (again.coded, again.documents) == (0, 1) and (word / "demo15.eaf").is_file()
     assert not (word / "demo15.docx").exists()
     assert run_batch([tmp_path / "talk"], model, out).coded == 0  # without word, the copies are kept
+
+
+def test_a_long_recording_with_a_time_aligned_code_per_annotation_reads_in_time(write):
+    # each code annotation was checked against every annotation: 20,000 of each took minutes
+    from conftest import at_most
+
+    n = 20_000
+    slots = "".join(f'<TIME_SLOT TIME_SLOT_ID="ts{i}" TIME_VALUE="{i * 500}"/>' for i in range(n + 1))
+    said = "".join(f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{i}" TIME_SLOT_REF1="ts{i}" '
+                   f'TIME_SLOT_REF2="ts{i + 1}"><ANNOTATION_VALUE>word{i}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION>'
+                   '</ANNOTATION>' for i in range(n))
+    coded = said.replace('ANNOTATION_ID="a', 'ANNOTATION_ID="c').replace(">word", ">warmth ")
+    path = write("long.eaf", f'<ANNOTATION_DOCUMENT><HEADER/><TIME_ORDER>{slots}</TIME_ORDER>'
+                             f'<TIER TIER_ID="P07" LINGUISTIC_TYPE_REF="default-lt">{said}</TIER>'
+                             f'<TIER TIER_ID="codes" LINGUISTIC_TYPE_REF="default-lt">{coded}</TIER>'
+                             '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="default-lt" TIME_ALIGNABLE="true"/>'
+                             '</ANNOTATION_DOCUMENT>')
+    with at_most(30):
+        result = read_file(path)
+    text = result.interviews[0].text
+    last = result.comment_codings[-1]
+    assert len(result.comment_codings) == n and text[last.start:last.end] == f"word{n - 1}"

@@ -140,3 +140,21 @@ def test_exmaralda_codings_reach_the_corpus_matched_to_the_codebook(write, tmp_p
     write("P07.exb", EXB.replace("</basic-body>", codes.replace('display-name="P07 [code]"', 'display-name="Ben"')))
     corpus = load_corpus([tmp_path / "P07.exb"], codebook=tmp_path / "codebook.yaml")
     assert [(c.code, c.coder) for c in corpus.codings] == [("beyond_routine", "Ben")]
+
+
+def test_a_long_transcription_with_a_code_per_event_reads_in_time(write):
+    # each code event was checked against every speech event: 20,000 of each took minutes
+    from conftest import at_most
+
+    n = 20_000
+    timeline = "".join(f'<tli id="T{i}" time="{i / 2}"/>' for i in range(n + 1))
+    said = "".join(f'<event start="T{i}" end="T{i + 1}">word{i} </event>' for i in range(n))
+    coded = "".join(f'<event start="T{i}" end="T{i + 1}">warmth</event>' for i in range(n))
+    path = write("long.exb", f'<basic-transcription><basic-body><common-timeline>{timeline}</common-timeline>'
+                             f'<tier id="A" speaker="S" type="t">{said}</tier>'
+                             f'<tier id="B" speaker="S" category="code" type="a">{coded}</tier></basic-body>'
+                             '</basic-transcription>')
+    with at_most(30):
+        result = read_file(path)
+    text = result.interviews[0].text
+    assert len(result.comment_codings) == n and text[result.comment_codings[-1].start:].startswith(f"word{n - 1}")

@@ -32,6 +32,7 @@ metadata.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -183,17 +184,38 @@ def _codings(interview: Interview, codes: list[Element], coders: dict[str, str],
              spans: dict[str, tuple[int, int]], parents: dict[str, str | None]) -> list[Coding]:
     """A coding per code a code tier's annotation names, on the speech it codes."""
     tiers = {t.get("TIER_ID") or "" for t in codes}
+    speech = _SpeechIndex([a for a in annotations.values() if a.id in spans])
     codings = []
     for note in (a for a in annotations.values() if a.tier in tiers):
-        covered = _covered(note, annotations, spans, parents)
+        covered = _covered(note, annotations, spans, parents, speech)
         if covered:
             start, end = min(s for s, _ in covered), max(e for _, e in covered)
             codings += [Coding(interview.id, start, end, label, coders[note.tier]) for label in note_labels(note.value)]
     return codings
 
 
+class _SpeechIndex:
+    """Speech annotations by the time they start, to find those a span of time overlaps
+    without looking at every one (a code per annotation of a long recording)."""
+
+    def __init__(self, said: list[_Annotation]) -> None:
+        self.said = sorted(said, key=lambda a: a.start[0])
+        self.starts = [a.start[0] for a in self.said]
+        self.longest = max((_until(a) - a.start[0] for a in self.said), default=0.0)
+
+    def overlapping(self, begin: float, end: float) -> list[_Annotation]:
+        """The annotations said between ``begin`` and ``end`` (in part)."""
+        near = self.said[bisect_left(self.starts, begin - self.longest):bisect_left(self.starts, end)]
+        return [a for a in near if begin < _until(a)]
+
+
+def _until(annotation: _Annotation) -> float:
+    """When an annotation ends, a moment after it starts at the earliest."""
+    return max(annotation.end[0], annotation.start[0] + _MOMENT)
+
+
 def _covered(note: _Annotation, annotations: dict[str, _Annotation], spans: dict[str, tuple[int, int]],
-             parents: dict[str, str | None]) -> list[tuple[int, int]]:
+             parents: dict[str, str | None], speech: _SpeechIndex) -> list[tuple[int, int]]:
     """The spans of the speech annotations a code annotation codes."""
     seen = 0
     while note.ref is not None and seen < _MAX_REFS:  # a symbolic annotation: follow it to what it tags
@@ -208,9 +230,7 @@ def _covered(note: _Annotation, annotations: dict[str, _Annotation], spans: dict
     while parents.get(tier) and hops < _MAX_REFS:
         tier, hops = parents[tier] or "", hops + 1
     own = tier if tier != note.tier else None  # the speech tier a dependent code tier sits under
-    begin, end = note.start[0], max(note.end[0], note.start[0] + _MOMENT)
-    return [spans[a.id] for a in annotations.values() if a.id in spans and (own is None or a.tier == own)
-            and a.start[0] < end and begin < max(a.end[0], a.start[0] + _MOMENT)]
+    return [spans[a.id] for a in speech.overlapping(note.start[0], _until(note)) if own is None or a.tier == own]
 
 
 def _slot_times(root: Element) -> dict[str, tuple[float, int]]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -125,6 +126,9 @@ def _codings(interview_id: str, codes: dict[Element, list[_Event]], where: dict[
     """A coding per code a code tier's event names, on the speech events it overlaps (of its
     tier's speaker, when the tier has one)."""
     per_speaker = Counter(tier.get("speaker") for tier in codes)
+    said_at = sorted(where.items(), key=lambda item: item[0].place)  # speech events by where they start
+    starts = [event.place for event, _ in said_at]
+    longest = max((max(event.end, event.place + 1) - event.place for event in where), default=1)
     codings = []
     for tier, events in codes.items():
         name = said(tier.get("display-name"))
@@ -133,8 +137,10 @@ def _codings(interview_id: str, codes: dict[Element, list[_Event]], where: dict[
         coder = ((name or said(tier.get("category")) or said(tier.get("id")))
                  if named or per_speaker[tier.get("speaker")] > 1 else "") or path.stem
         for note in events:
-            covered = [span for event, span in where.items() if (not note.speaker or event.speaker == note.speaker)
-                       and event.place < max(note.end, note.place + 1) and note.place < max(event.end, event.place + 1)]
+            end = max(note.end, note.place + 1)
+            near = said_at[bisect_left(starts, note.place - longest + 1):bisect_left(starts, end)]  # may overlap it
+            covered = [span for event, span in near if (not note.speaker or event.speaker == note.speaker)
+                       and note.place < max(event.end, event.place + 1)]
             if covered:
                 start, end = min(s for s, _ in covered), max(e for _, e in covered)
                 codings += [Coding(interview_id, start, end, label, coder) for label in note_labels(note.text)]
