@@ -241,3 +241,19 @@ def test_a_word_codebook_of_a_table_per_theme_under_its_heading(tmp_path):
     assert [(code.name, code.parent) for code in book.codes] == [
         ("Warmth", "Theme 1: Attitude"), ("Being believed", "Theme 1: Attitude"),
         ("Beyond routine", "Theme 2: Going further"), ("Theme 1: Attitude", None), ("Theme 2: Going further", None)]
+
+
+def test_a_thematic_analysis_codebook_of_themes_and_sub_themes(tmp_path):
+    # no column is headed Code or Name: the sub-themes are the codes and the themes their parents
+    frame = pd.DataFrame({"Theme": ["Attitude", "Going further"], "Sub-theme": ["Warmth", "Beyond routine"],
+                          "Description": ["Kindness shown.", "More than the role asks."]})
+    frame.to_csv(tmp_path / "themes.csv", index=False)
+    book = load_codebook(tmp_path / "themes.csv")
+    assert [(code.name, code.parent) for code in book.codes[:2]] == [("Warmth", "Attitude"),
+                                                                     ("Beyond routine", "Going further")]
+    word_codebook(tmp_path / "themes.docx", [[list(frame.columns), *frame.values.tolist()]])
+    assert load_codebook(tmp_path / "themes.docx").names == book.names
+    # beside a column of names, a column of sub-codes is no second one
+    frame.rename(columns={"Theme": "Code"}).drop(columns="Sub-theme").assign(Subcode="x").to_csv(
+        tmp_path / "codes.csv", index=False)
+    assert load_codebook(tmp_path / "codes.csv").names == ["Attitude", "Going further"]

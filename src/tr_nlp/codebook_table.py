@@ -2,7 +2,7 @@
 (.docx): one row per code.
 
 Columns are found by their header, in any case: the code's name (``Code``, ``Name``, ``Code
-name``), ``Description`` (or ``Definition``), ``Include`` (``Inclusion criteria``, ``When to
+name``; else ``Sub-theme`` or ``Subcode``, beside a ``Theme``), ``Description`` (or ``Definition``), ``Include`` (``Inclusion criteria``, ``When to
 use``), ``Exclude`` (``Exclusion criteria``, ``When not to use``), ``Examples`` (one quote per
 line of the cell), ``Parent`` (or ``Theme``, ``Category``: the code it sits under, added as a
 code when no row names it), ``Colour``, ``Group`` (codes of one group are mutually
@@ -68,6 +68,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "status": ("status",),
 }
 _TEXT_FIELDS = ("description", "include", "exclude")
+#: Headers of a column of codes' names where no header above names one: a thematic analysis's
+#: ``Theme | Sub-theme | Description`` (the theme their parent).
+_SUB_NAMES = ("sub_theme", "subtheme", "sub_code", "subcode", "sub_category", "subcategory")
 #: The statuses a ``Status`` column may give (other words there are a team's notes).
 _STATUSES = ("active", "candidate")
 #: The header of a column of codes' numbers or abbreviations when a name column stands beside it.
@@ -91,6 +94,9 @@ def _columns(frame: pd.DataFrame, path: str | Path | None) -> dict[str, str]:
                     raise CodebookError("E144", path, found=f"two columns for a code's {field}, "
                                         f"'{found[field]}' and '{header}'; rename one")
                 found[field] = str(header)
+    sub = [str(header) for header in frame.columns if header_key(header) in _SUB_NAMES]
+    if "name" not in found and len(sub) == 1:
+        found["name"] = sub[0]
     if "name" not in found:
         headers = ", ".join(map(str, frame.columns[:20]))
         raise CodebookError("E144", path, found=f"a table with columns {headers}, none of them a code's name "
@@ -108,7 +114,7 @@ def is_codebook_header(cells: list[str]) -> bool:
     """
     keys = {header_key(cell) for cell in cells}
     meaning = set().union(*(COLUMNS[field] for field in _TEXT_FIELDS))
-    return bool(keys & set(COLUMNS["name"])) and bool(keys & meaning) and not keys & _SPEECH_HEADERS
+    return bool(keys & {*COLUMNS["name"], *_SUB_NAMES}) and bool(keys & meaning) and not keys & _SPEECH_HEADERS
 
 
 def is_codebook_table(rows: list[list[str]]) -> Literal["rows", "card"] | None:
