@@ -764,6 +764,23 @@ def test_a_pdf_printout_beside_its_document_is_left_out_of_a_folder(tmp_path):
                and "p12.pdf" in w for w in corpus.warnings)
 
 
+def test_subtitles_beside_a_transcript_of_the_same_name_are_left_out_of_a_folder(tmp_path):
+    # noScribe's .html beside the .vtt it also exported: the same interview, whose texts differ by the header
+    # and labels, failed with E166 (one id, two texts)
+    from test_webpage import NOSCRIBE
+
+    (tmp_path / "interview 07.html").write_text(NOSCRIBE, encoding="utf-8")
+    (tmp_path / "interview 07.vtt").write_text(
+        "WEBVTT\n\n00:00:00.000 --> 00:00:09.000\n<v S00>So, um, thanks for coming. How was the ward?\n\n"
+        "00:00:09.500 --> 00:00:15.000\n<v S01>It was, um, fine I suppose (..) you know.\n", encoding="utf-8")
+    (tmp_path / "p08.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nI: Hello?\n", encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    assert sorted((iv.id, iv.format) for iv in corpus.interviews) == [("interview 07", "html"), ("p08", "srt")]
+    assert [f.error for f in corpus.files] == [None, None]
+    assert f"{tmp_path}: 1 subtitle file(s) left out beside the transcript of the same name, which is read " \
+           f"(another export of it): '{tmp_path / 'interview 07.vtt'}'" in corpus.warnings
+
+
 def test_the_lock_file_word_keeps_beside_an_open_document_is_never_read_but_said(tmp_path):
     make_docx(tmp_path / "p12.docx", [(None, "I: How was it?"), (None, "P: Loud.")])
     make_docx(tmp_path / "interview14.docx", [(None, "I: And then?"), (None, "P: Quiet.")])

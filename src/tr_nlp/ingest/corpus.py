@@ -396,16 +396,19 @@ _TRANSCRIPTION_COPIES = {".txt", ".vtt", ".srt", ".tsv"}
 
 def _without_other_formats(
     found: list[tuple[Path, ReadOptions, str | None]],
-) -> tuple[list[tuple[Path, ReadOptions, str | None]], list[Path], list[Path]]:
-    """``found`` less the other formats of each speech-to-text transcript and the PDF and
-    ``.doc`` copies of other transcripts; and those two kinds of files.
+) -> tuple[list[tuple[Path, ReadOptions, str | None]], list[Path], list[Path], list[Path]]:
+    """``found`` less the other formats of each speech-to-text transcript, the PDF and
+    ``.doc`` copies of other transcripts and the subtitles beside them; and those three
+    kinds of files.
 
     Whisper writes one recording's transcript as ``a.json``, ``a.txt``, ``a.vtt``,
     ``a.srt`` and ``a.tsv``: the same interview five times, which would fail as duplicate
     ids. The ``.json`` holds the most (WhisperX's speakers, times), so it is read alone.
     Likewise ``a.pdf`` beside ``a.docx`` (or ``a.doc``) is most likely its printout, and
     ``a.doc`` the file ``a.docx`` was saved from (``soffice --convert-to docx`` writes it
-    beside it): the document is read.
+    beside it): the document is read. So is a transcript beside its subtitles (``a.vtt``,
+    ``a.srt``: noScribe's and transcription services' other exports of one transcript,
+    whose texts differ by the header and labels and would clash as two interviews of one id).
     """
     def stem(path: Path) -> tuple[Path, str]:
         return path.parent, path.stem
@@ -413,7 +416,8 @@ def _without_other_formats(
     speech = {stem(path) for path, _, fmt in found if reader_of(path, fmt) == "whisper"}
     documents = {stem(path) for path, _, fmt in found if reader_of(path, fmt) not in {"pdf", "doc", "table", "qdpx"}}
     originals = documents | {stem(path) for path, _, fmt in found if reader_of(path, fmt) == "doc"}
-    kept, copies, printouts = [], [], []
+    transcripts = {stem(path) for path, _, fmt in found if reader_of(path, fmt) in _SUBTITLED}
+    kept, copies, printouts, subtitles = [], [], [], []
     for item in found:
         path, _, fmt = item
         if stem(path) in speech and path.suffix.lower() in _TRANSCRIPTION_COPIES:
@@ -421,9 +425,26 @@ def _without_other_formats(
         elif (reader_of(path, fmt) == "pdf" and stem(path) in originals) or (
                 reader_of(path, fmt) == "doc" and stem(path) in documents):
             printouts.append(path)
+        elif reader_of(path, fmt) in {"vtt", "srt"} and stem(path) in transcripts:
+            subtitles.append(path)
         else:
             kept.append(item)
-    return kept, copies, printouts
+    return kept, copies, printouts, subtitles
+
+
+#: Formats of a transcript that its subtitles beside it are another export of.
+_SUBTITLED = frozenset({"text", "markdown", "docx", "doc", "odt", "rtf", "html", "mht", "otr", "pdf"})
+
+
+def subtitles_warning(files: Sequence[Path], shown: int = 3) -> str:
+    """One line saying which subtitle files were left out beside a transcript of the same name.
+
+    >>> print(subtitles_warning([Path("P07.vtt")]))
+    1 subtitle file(s) left out beside the transcript of the same name, which is read (another export of
+    it): 'P07.vtt'
+    """
+    return (f"{len(files)} subtitle file(s) left out beside the transcript of the same name, which is read "
+            f"(another export of it): {_some(files, shown)}")
 
 
 def copies_warning(files: Sequence[Path], shown: int = 3) -> str:
@@ -613,11 +634,13 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
             found = [item for item in found if not real_path(item[0]).is_relative_to(skip)]
             passed_over = [f for f in passed_over if not real_path(f).is_relative_to(skip)]
         if Path(raw).is_dir():
-            found, copies, printouts = _without_other_formats(found)
+            found, copies, printouts, subtitles = _without_other_formats(found)
             if copies:
                 plan.warnings.append(f"{raw}: {copies_warning(copies)}")
             if printouts:
                 plan.warnings.append(f"{raw}: {printouts_warning(printouts)}")
+            if subtitles:
+                plan.warnings.append(f"{raw}: {subtitles_warning(subtitles)}")
         passed_notes = passed_over_warnings(passed_over, [f for f, _, _ in found])
         plan.warnings += [f"{raw}: {note}" for note in passed_notes]
         if not passed_over and not found and Path(raw).is_dir():
