@@ -774,6 +774,10 @@ def test_subtitles_beside_a_transcript_of_the_same_name_are_left_out_of_a_folder
         "WEBVTT\n\n00:00:00.000 --> 00:00:09.000\n<v S00>So, um, thanks for coming. How was the ward?\n\n"
         "00:00:09.500 --> 00:00:15.000\n<v S01>It was, um, fine I suppose (..) you know.\n", encoding="utf-8")
     (tmp_path / "p08.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nI: Hello?\n", encoding="utf-8")
+    # a PDF (or .doc) beside subtitles is the one left out, as a printout: the subtitles are read
+    from conftest import make_pdf
+
+    make_pdf(tmp_path / "p08.pdf", [["I: Hello?"]])
     corpus = load_corpus([tmp_path])
     assert sorted((iv.id, iv.format) for iv in corpus.interviews) == [("interview 07", "html"), ("p08", "srt")]
     assert [f.error for f in corpus.files] == [None, None]

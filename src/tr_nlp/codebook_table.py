@@ -2,10 +2,11 @@
 (.docx): one row per code.
 
 Columns are found by their header, in any case: the code's name (``Code``, ``Name``, ``Code
-name``; else ``Sub-theme`` or ``Subcode``, beside a ``Theme``), ``Description`` (or ``Definition``), ``Include`` (``Inclusion criteria``, ``When to
-use``), ``Exclude`` (``Exclusion criteria``, ``When not to use``), ``Examples`` (one quote per
-line of the cell), ``Parent`` (or ``Theme``, ``Category``: the code it sits under, added as a
-code when no row names it), ``Colour``, ``Group`` (codes of one group are mutually
+name``; else ``Sub-theme`` or ``Subcode``, beside a ``Theme``), ``Description`` (or
+``Definition``), ``Include`` (``Inclusion criteria``, ``When to use``), ``Exclude``
+(``Exclusion criteria``, ``When not to use``), ``Examples`` (one quote per line of the
+cell), ``Parent`` (or ``Theme``, ``Category``: the code it sits under, added as a code when
+no row names it), ``Colour``, ``Group`` (codes of one group are mutually
 exclusive; several parted by ``;``) and ``Status`` (``candidate`` for a code topic
 discovery proposed, ``active``; a team's own words there, such as ``agreed``, are not
 read). Other columns, such as notes, are not read. A row with no name continues the code

@@ -432,8 +432,9 @@ def _without_other_formats(
     return kept, copies, printouts, subtitles
 
 
-#: Formats of a transcript that its subtitles beside it are another export of.
-_SUBTITLED = frozenset({"text", "markdown", "docx", "doc", "odt", "rtf", "html", "mht", "otr", "pdf"})
+#: Formats of a transcript that its subtitles beside it are another export of (not a PDF or
+#: ``.doc``, which are left out themselves beside another format: the subtitles are read then).
+_SUBTITLED = frozenset({"text", "markdown", "docx", "odt", "rtf", "html", "mht", "otr"})
 
 
 def subtitles_warning(files: Sequence[Path], shown: int = 3) -> str:
