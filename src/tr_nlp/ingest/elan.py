@@ -34,9 +34,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 from xml.etree.ElementTree import Element
 
 from tr_nlp.errors import InputError, some
@@ -55,6 +56,7 @@ NOT_SPEECH = frozenset({
     "topic", "topics", "memo", "memos",
 })
 _WORDS = re.compile(r"[^\W\d_]+")
+_T = TypeVar("_T")
 #: longest chain of annotations referring to annotations followed to the speech they code
 _MAX_REFS = 100
 #: the time of an annotation with none of its own (a symbolic one, or one whose slot is missing)
@@ -106,7 +108,7 @@ def read_layout(path: str | Path, options: ReadOptions = ReadOptions()) -> EafLa
     speech, codes, left_out = [], [], []
     for tier in tiers:
         tier_id, kind = tier.get("TIER_ID") or "", tier.get("LINGUISTIC_TYPE_REF") or ""
-        words = {w.casefold() for w in _WORDS.findall(f"{tier_id} {kind}")}
+        words = tier_words(f"{tier_id} {kind}")
         if words & CODE_WORDS:
             codes.append(tier)
         elif tier.get("PARENT_REF") or not alignable.get(kind, True):
@@ -184,7 +186,7 @@ def _codings(interview: Interview, codes: list[Element], coders: dict[str, str],
              spans: dict[str, tuple[int, int]], parents: dict[str, str | None]) -> list[Coding]:
     """A coding per code a code tier's annotation names, on the speech it codes."""
     tiers = {t.get("TIER_ID") or "" for t in codes}
-    speech = _SpeechIndex([a for a in annotations.values() if a.id in spans])
+    speech = Overlaps([a for a in annotations.values() if a.id in spans], lambda a: a.start[0], _until)
     codings = []
     for note in (a for a in annotations.values() if a.tier in tiers):
         covered = _covered(note, annotations, spans, parents, speech)
@@ -194,19 +196,38 @@ def _codings(interview: Interview, codes: list[Element], coders: dict[str, str],
     return codings
 
 
-class _SpeechIndex:
-    """Speech annotations by the time they start, to find those a span of time overlaps
-    without looking at every one (a code per annotation of a long recording)."""
+def tier_words(text: str | None) -> set[str]:
+    """The words (letters only) of a tier's name or type, in lower case: what says it holds
+    codes (:data:`CODE_WORDS`) or no speech (:data:`NOT_SPEECH`).
 
-    def __init__(self, said: list[_Annotation]) -> None:
-        self.said = sorted(said, key=lambda a: a.start[0])
-        self.starts = [a.start[0] for a in self.said]
-        self.longest = max((_until(a) - a.start[0] for a in self.said), default=0.0)
+    >>> sorted(tier_words("P07 [codes]"))
+    ['codes', 'p']
+    """
+    return {word.casefold() for word in _WORDS.findall(text or "")}
 
-    def overlapping(self, begin: float, end: float) -> list[_Annotation]:
-        """The annotations said between ``begin`` and ``end`` (in part)."""
-        near = self.said[bisect_left(self.starts, begin - self.longest):bisect_left(self.starts, end)]
-        return [a for a in near if begin < _until(a)]
+
+class Overlaps(Generic[_T]):
+    """Things said between two points (of time, or places on a time line), by where they
+    start, to find those a span overlaps without looking at every one (a code on each
+    annotation of a long recording).
+
+    >>> found = Overlaps([(0, 5), (5, 6), (9, 12)], lambda s: s[0], lambda s: s[1])
+    >>> found.overlapping(4, 10)
+    [(0, 5), (5, 6), (9, 12)]
+    >>> found.overlapping(5, 9)
+    [(5, 6)]
+    """
+
+    def __init__(self, items: Iterable[_T], start: Callable[[_T], float], end: Callable[[_T], float]) -> None:
+        self.items = sorted(items, key=start)
+        self.starts = [start(item) for item in self.items]
+        self.end = end
+        self.longest = max((end(item) - begin for item, begin in zip(self.items, self.starts)), default=0.0)
+
+    def overlapping(self, begin: float, end: float) -> list[_T]:
+        """The things said between ``begin`` and ``end`` (in part), in the order they start."""
+        near = self.items[bisect_left(self.starts, begin - self.longest):bisect_left(self.starts, end)]
+        return [item for item in near if begin < self.end(item)]
 
 
 def _until(annotation: _Annotation) -> float:
@@ -215,7 +236,7 @@ def _until(annotation: _Annotation) -> float:
 
 
 def _covered(note: _Annotation, annotations: dict[str, _Annotation], spans: dict[str, tuple[int, int]],
-             parents: dict[str, str | None], speech: _SpeechIndex) -> list[tuple[int, int]]:
+             parents: dict[str, str | None], speech: Overlaps[_Annotation]) -> list[tuple[int, int]]:
     """The spans of the speech annotations a code annotation codes."""
     seen = 0
     while note.ref is not None and seen < _MAX_REFS:  # a symbolic annotation: follow it to what it tags

@@ -25,8 +25,6 @@ where one speaker has two code tiers (two coders' annotations), else the file's 
 from __future__ import annotations
 
 import math
-import re
-from bisect import bisect_left
 from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -35,13 +33,11 @@ from xml.etree.ElementTree import Element
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.comments import note_labels
-from tr_nlp.ingest.elan import CODE_WORDS
+from tr_nlp.ingest.elan import CODE_WORDS, Overlaps, tier_words
 from tr_nlp.ingest.speakers import UNKNOWN_SPEAKER
 from tr_nlp.ingest.subtitles import Cue, cue_spans, interview_from_cues
 from tr_nlp.ingest.xmldoc import descendants, file_name, local, parse_document, said
 from tr_nlp.schema import Coding
-
-_WORDS = re.compile(r"[^\W\d_]+")
 
 
 class _Event(NamedTuple):
@@ -68,7 +64,7 @@ def read_exb(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     codes: dict[Element, list[_Event]] = {}  # code tiers and their events
     for number, tier in enumerate(descendants(root, "tier")):
         kind = tier.get("type") or "t"
-        if kind != "t" and not _words(f"{tier.get('category') or ''} {tier.get('display-name') or ''}") & CODE_WORDS:
+        if kind != "t" and not tier_words(f"{tier.get('category') or ''} {tier.get('display-name') or ''}") & CODE_WORDS:
             continue  # descriptions, annotations: not speech
         speaker = names.get(tier.get("speaker")) or said(tier.get("speaker")) or UNKNOWN_SPEAKER
         if kind != "t" and not tier.get("speaker"):
@@ -103,9 +99,9 @@ def read_exb(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     return result
 
 
-def _words(text: str | None) -> set[str]:
-    """The words of ``text``, in lower case."""
-    return {word.casefold() for word in _WORDS.findall(text or "")}
+def _until(event: _Event) -> int:
+    """Where an event ends on the time line, a place after it starts at the earliest."""
+    return max(event.end, event.place + 1)
 
 
 def _event_spans(cue: Cue, events: list[_Event], offset: int) -> list[tuple[_Event, tuple[int, int]]]:
@@ -126,21 +122,18 @@ def _codings(interview_id: str, codes: dict[Element, list[_Event]], where: dict[
     """A coding per code a code tier's event names, on the speech events it overlaps (of its
     tier's speaker, when the tier has one)."""
     per_speaker = Counter(tier.get("speaker") for tier in codes)
-    said_at = sorted(where.items(), key=lambda item: item[0].place)  # speech events by where they start
-    starts = [event.place for event, _ in said_at]
-    longest = max((max(event.end, event.place + 1) - event.place for event in where), default=1)
+    spoken = Overlaps(where.items(), lambda item: item[0].place, lambda item: _until(item[0]))
     codings = []
     for tier, events in codes.items():
         name = said(tier.get("display-name"))
+        speaker_words = tier_words(names.get(tier.get("speaker")))
         # a name of its coder's, not the editor's 'P07 [code]' or one of the speaker and code words alone
-        named = not name.endswith("]") and bool(_words(name) - CODE_WORDS - _words(names.get(tier.get("speaker"))))
+        named = not name.endswith("]") and bool(tier_words(name) - CODE_WORDS - speaker_words)
         coder = ((name or said(tier.get("category")) or said(tier.get("id")))
                  if named or per_speaker[tier.get("speaker")] > 1 else "") or path.stem
         for note in events:
-            end = max(note.end, note.place + 1)
-            near = said_at[bisect_left(starts, note.place - longest + 1):bisect_left(starts, end)]  # may overlap it
-            covered = [span for event, span in near if (not note.speaker or event.speaker == note.speaker)
-                       and note.place < max(event.end, event.place + 1)]
+            covered = [span for event, span in spoken.overlapping(note.place, _until(note))
+                       if not note.speaker or event.speaker == note.speaker]
             if covered:
                 start, end = min(s for s, _ in covered), max(e for _, e in covered)
                 codings += [Coding(interview_id, start, end, label, coder) for label in note_labels(note.text)]
