@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_docx, yaml_bomb
+from conftest import at_most, make_docx, yaml_bomb
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import ReadOptions, RoleMap, load_corpus, read_file
 from tr_nlp.segment import Segmenter
@@ -1506,3 +1506,32 @@ def test_a_list_of_names_beside_the_transcripts_is_refused_not_read_as_speech(tm
     ]:
         listed.write_text(text, encoding="utf-8")
         assert {t.speaker for t in read_file(listed).interviews[0].turns} == speakers
+
+
+def _sparse(path, mb):
+    """A file of ``mb`` megabytes that takes no room on disk (reading it would be slow)."""
+    with open(path, "wb") as file:
+        file.truncate(int(mb * 2**20))
+    return path
+
+
+@pytest.mark.parametrize("name,limit", [
+    ("p07.txt", 50), ("p07.srt", 50), ("p07.vtt", 50), ("p07.json", 50), ("p07.eaf", 50), ("p07.exb", 50),
+    ("p07.html", 50), ("p07.otr", 50), ("p07.rtf", 200), ("p07.pdf", 200), ("p07.doc", 200), ("p07.mht", 200),
+])
+def test_a_transcript_file_too_large_to_be_one_is_refused_unread(tmp_path, name, limit):
+    # a 2 GB log named .txt was read whole (minutes, gigabytes) before anything was said of it
+    path = _sparse(tmp_path / name, limit + 0.5)
+    with at_most(5), pytest.raises(InputError) as caught:
+        read_file(path)
+    assert caught.value.code == "E117" and f"is {limit}.5 MB, more than the {limit} MB" in str(caught.value)
+
+
+def test_a_folder_reads_its_transcripts_beside_one_too_large(tmp_path):
+    (tmp_path / "p07.txt").write_text("I: Who helped?\nP: The nurse who stayed.", encoding="utf-8")
+    _sparse(tmp_path / "dump.json", 51)  # not left out as a companion file: it is reported
+    _sparse(tmp_path / "p08.txt", 51)
+    corpus = load_corpus([tmp_path])
+    assert [iv.id for iv in corpus.interviews] == ["p07"]
+    assert sorted((Path(f.path).name, f.error.code) for f in corpus.failures) == [
+        ("dump.json", "E117"), ("p08.txt", "E117")]

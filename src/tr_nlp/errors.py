@@ -58,6 +58,10 @@ class Errors:
         "is a codebook (a table of codes and what they mean), not a transcript; pass it with --codebook FILE, "
         "or name it under 'codebook:' in corpus.yaml"
     )
+    E117 = (
+        "is {size} MB, more than the {limit} MB tr_nlp reads as one transcript (a ten-hour interview is about "
+        "1 MB of text); check that it is a transcript, and split a file of many interviews into one per interview"
+    )
     # --- subtitles and speech-to-text JSON ------------------------------------------
     E120 = "broken cue at line {line}: {detail}"
     E121 = "missing 'WEBVTT' header on the first line; expected a WebVTT file"

@@ -15,7 +15,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import COMPOUND_FILE
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.docx import read_docx
-from tr_nlp.ingest.encoding import read_bytes
+from tr_nlp.ingest.encoding import MAX_DOCUMENT_MB, read_bytes
 from tr_nlp.ingest.rtf import read_rtf
 from tr_nlp.ingest.text import read_text_file
 from tr_nlp.ingest.webpage import read_html, read_mht
@@ -36,7 +36,7 @@ def read_doc(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
         of what it holds (:func:`~tr_nlp.ingest.word97.read_word97`'s among them).
     """
     path = Path(path)
-    data = read_bytes(path)
+    data = read_bytes(path, max_mb=MAX_DOCUMENT_MB)
     start = data.lstrip(_LEADING)[:512]
     if not start:
         raise InputError("E101", path)

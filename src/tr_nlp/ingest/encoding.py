@@ -17,6 +17,12 @@ no-break and other odd spaces as a plain space, zero-width characters (and DOS's
 end-of-file mark, Ctrl-Z) removed,
 trailing spaces on each line removed, leading/trailing blank lines removed.
 
+A transcript file larger than :data:`MAX_TEXT_MB` (a document that may hold pictures:
+:data:`MAX_DOCUMENT_MB`) is refused before it is read (E117): a ten-hour interview is about
+1 MB of text, so such a file is something else (a log, a data dump, a whole project in one
+file), and reading it would take minutes and gigabytes of memory. Utterance tables
+(CSV, JSONL, Parquet) hold many interviews and have no such limit.
+
 Examples
 --------
 >>> normalise_text("Hi\\u00a0there \\r\\nok\\u200b")
@@ -57,6 +63,10 @@ _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x1a]")
 _LINE_BREAK = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 _TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
+#: Largest text transcript (.txt, .vtt, .srt, .json, .html, .eaf...) read, in MB.
+MAX_TEXT_MB = 50
+#: Largest document transcript that may hold pictures (.rtf, .doc, .pdf, .mht) read, in MB.
+MAX_DOCUMENT_MB = 200
 
 
 @dataclass(frozen=True)
@@ -198,9 +208,12 @@ def normalise_text(text: str) -> str:
     return text.strip("\n")
 
 
-def read_bytes(path: str | Path, error: type[InputError] = InputError) -> bytes:
-    """A file's bytes; a missing or unreadable file raises ``error`` naming it (E100, E109)."""
+def read_bytes(path: str | Path, error: type[InputError] = InputError, max_mb: float | None = None) -> bytes:
+    """A file's bytes; a missing or unreadable file raises ``error`` naming it (E100, E109),
+    and so does one larger than ``max_mb`` megabytes (E117), before it is read."""
     try:
+        if max_mb is not None and (size := Path(path).stat().st_size) > max_mb * 2**20:
+            raise error("E117", path, size=f"{size / 2**20:,.1f}", limit=f"{max_mb:g}")
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise error("E100", path) from None
@@ -209,9 +222,10 @@ def read_bytes(path: str | Path, error: type[InputError] = InputError) -> bytes:
 
 
 def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
-    """Read and decode a text file, then normalise it. See :func:`decode_bytes`."""
+    """Read and decode a text file of at most :data:`MAX_TEXT_MB`, then normalise it.
+    See :func:`decode_bytes`."""
     path = Path(path)
-    decoded = decode_bytes(read_bytes(path), path, encoding)
+    decoded = decode_bytes(read_bytes(path, max_mb=MAX_TEXT_MB), path, encoding)
     text = normalise_text(decoded.text)
     if not text.strip():
         raise InputError("E101", path)

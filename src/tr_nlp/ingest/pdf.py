@@ -33,7 +33,7 @@ from typing import Any
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import encrypted_error
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.encoding import normalise_text, read_bytes
+from tr_nlp.ingest.encoding import MAX_DOCUMENT_MB, normalise_text, read_bytes
 from tr_nlp.ingest.text import interview_from_text
 
 MAX_PAGES = 2_000
@@ -168,7 +168,7 @@ def pdf_pages(data: bytes, path: str | Path) -> tuple[list[list[str]], dict[str,
 def read_pdf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:  # noqa: B008
     """Read a ``.pdf`` transcript into one :class:`Interview`."""
     path = Path(path)
-    data = read_bytes(path)
+    data = read_bytes(path, max_mb=MAX_DOCUMENT_MB)
     if not data.strip():
         raise InputError("E101", path)
     pages, metadata, repairs = pdf_pages(data, path)

@@ -27,7 +27,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.comments import Comment, quoted, with_comment_codings
 from tr_nlp.ingest.doctables import table_lines
-from tr_nlp.ingest.encoding import read_bytes
+from tr_nlp.ingest.encoding import MAX_DOCUMENT_MB, read_bytes
 from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
 
 _TOKEN = re.compile(
@@ -310,7 +310,7 @@ def _cells(row: str) -> list[str]:
 def read_rtf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
     """Read an ``.rtf`` transcript into one :class:`Interview`."""
     path = Path(path)
-    data = read_bytes(path)
+    data = read_bytes(path, max_mb=MAX_DOCUMENT_MB)
     if not data.strip():
         raise InputError("E101", path)
     lines, metadata, warnings, comments = rtf_text(data, path)

@@ -44,7 +44,15 @@ from lxml import etree
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.doctables import table_lines
-from tr_nlp.ingest.encoding import Decoded, decode_bytes, normalise_text, read_bytes, read_text
+from tr_nlp.ingest.encoding import (
+    MAX_DOCUMENT_MB,
+    MAX_TEXT_MB,
+    Decoded,
+    decode_bytes,
+    normalise_text,
+    read_bytes,
+    read_text,
+)
 from tr_nlp.ingest.speakers import TIMESTAMP
 from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
 from tr_nlp.jsonfile import parse_json
@@ -86,7 +94,7 @@ _OUR_REPORT = re.compile(r"<meta\s+name=\"generator\"\s+content=\"tr_nlp[\s\"]|<
 def read_html(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
     """Read an ``.html`` transcript into one :class:`~tr_nlp.schema.Interview`."""
     path = Path(path)
-    decoded = _decoded(read_bytes(path), path, options.encoding)
+    decoded = _decoded(read_bytes(path, max_mb=MAX_TEXT_MB), path, options.encoding)
     return _page_interview(decoded.text, path, options, {}, "html", decoded.warning)
 
 
@@ -113,7 +121,7 @@ def read_mht(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     part, decoded in the character set its part header names, read as :func:`read_html` reads
     a page."""
     path = Path(path)
-    data = read_bytes(path)
+    data = read_bytes(path, max_mb=MAX_DOCUMENT_MB)
     if not data.strip():
         raise InputError("E101", path)
     message = email.message_from_bytes(data, policy=email.policy.compat32)

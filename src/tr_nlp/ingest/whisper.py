@@ -29,7 +29,7 @@ from typing import Any
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.encoding import read_text
+from tr_nlp.ingest.encoding import MAX_TEXT_MB, read_text
 from tr_nlp.ingest.speakers import parse_timestamp
 from tr_nlp.ingest.subtitles import Cue, interview_from_cues
 from tr_nlp.jsonfile import is_number, parse_json
@@ -62,6 +62,8 @@ def is_speech_json(path: str | Path) -> bool:
     if not Path(path).is_file():  # a link to nothing, or a named pipe (reading one waits for a writer)
         return True  # the reader says what it is
     try:
+        if Path(path).stat().st_size > MAX_TEXT_MB * 2**20:
+            return True  # the reader refuses it unread
         raw = Path(path).read_bytes()
     except OSError:
         return True  # the reader says what is wrong with it

@@ -13,7 +13,7 @@ import defusedxml
 import defusedxml.ElementTree as DefusedET
 
 from tr_nlp.errors import InputError
-from tr_nlp.ingest.encoding import normalise_text, read_bytes
+from tr_nlp.ingest.encoding import MAX_TEXT_MB, normalise_text, read_bytes
 
 
 def parse_document(path: Path, kind: str, app: str) -> Element:
@@ -24,7 +24,7 @@ def parse_document(path: Path, kind: str, app: str) -> Element:
     InputError
         E101 for an empty file, E110 for one that is not well-formed XML or declares entities.
     """
-    data = read_bytes(path)
+    data = read_bytes(path, max_mb=MAX_TEXT_MB)
     try:
         return DefusedET.fromstring(data)
     except defusedxml.DefusedXmlException as exc:
