@@ -63,6 +63,17 @@ def test_broken_jsonl_line_is_named(tmp_path, line, expected):
     assert info.value.code == "E131" and expected in str(info.value) and "t.jsonl" in str(info.value)
 
 
+def test_a_lone_surrogate_escape_in_a_jsonl_table_reads_as_the_replacement_character(tmp_path):
+    # half an emoji, as a JavaScript tool cutting text writes it: the table failed (E131, UnicodeEncodeError)
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"conv": "a", "utt": 1, "who": "therapist", "said": "How was it?"}\n'
+                    '{"conv": "a", "utt": 2, "who": "client", "said": "Fine \\ud83d and \\ud83d\\ude00 so"}\n',
+                    encoding="utf-8")
+    uncoded = replace(MAPPING, coder_col=None, code_cols=())
+    interview = read_file(path, ReadOptions(table=uncoded)).interviews[0]
+    assert interview.text.endswith("Fine \ufffd and \U0001f600 so")
+
+
 @pytest.mark.parametrize("sep", [";", "\t", "|"])
 def test_csv_saved_with_another_delimiter_reads_the_same(tmp_path, sep):
     # e.g. Excel in German or French locales saves "CSV" with semicolons; a comma inside a field stays text
@@ -399,3 +410,13 @@ def test_the_pseudonymisation_mapping_among_the_transcripts_is_refused_saying_wh
     pd.DataFrame({"placeholder": ["[PERSON_1]"], "kind": ["PERSON"], "original": ["Karen"]}).to_csv(path, index=False)
     with pytest.raises(InputError, match=r"E136\] is a pseudonymisation mapping .* keep it private"):
         read_file(path)
+
+
+def test_lone_surrogates_are_replaced_however_deeply_the_json_nests():
+    from tr_nlp.jsonfile import loads
+
+    depth = 900  # json.loads reads it; a recursive walk of it would overflow Python's stack
+    value = loads("[" * depth + '{"\\ud800": "x\\udc00", "y": ["\\ud83d\\ude00"]}' + "]" * depth)
+    for _ in range(depth):
+        [value] = value
+    assert value == {"\ufffd": "x\ufffd", "y": ["\U0001f600"]}

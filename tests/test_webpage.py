@@ -138,6 +138,24 @@ def test_otranscribe_transcript(write):
     assert interview.time_at(interview.text.index("0:31")) == 31.5  # a stamp inside speech times what follows
 
 
+def test_a_lone_surrogate_in_an_otranscribe_transcript_cuts_nothing_short(write):
+    # half an emoji, as a JavaScript editor cutting text writes it: libxml2 stopped reading there
+    html = "<p>I: How was the ward \ud83d?</p><p>P: Fine, the nurse \ud83d\ude00 stayed.</p>"
+    interview = read_file(write("p07.otr", json.dumps({"text": html}))).interviews[0]
+    assert interview.text == "I: How was the ward \ufffd?\nP: Fine, the nurse \U0001f600 stayed."
+
+
+@pytest.mark.parametrize("declaration", [
+    '<?xml version="1.0" encoding="utf-8"?><?xml version="1.0" encoding="utf-8"?>',  # twice: ValueError from lxml
+    '<?xml version="1.0" encoding="utf-8"',  # cut short: ValueError from lxml
+    '<?xml version="1.0" encoding="iso-8859-1"?>',  # names another encoding than the text was decoded from
+])
+def test_pages_with_odd_xml_declarations_are_read(write, declaration):
+    page = declaration + "<html><body><p>I: Who helped?</p><p>P: The caf\u00e9 nurse.</p></body></html>"
+    interview = read_file(write("p07.html", page)).interviews[0]
+    assert interview.text == "I: Who helped?\nP: The caf\u00e9 nurse."
+
+
 def test_otranscribe_stamps_before_bold_names(write):
     # a time stamp first, then the speaker's name in bold without a colon: no speaker was found
     html = "".join(f'<p><span class="timestamp" data-timestamp="{t}">0:{int(t):02d}</span> <b>{who}</b> {said}</p>'

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
 from tr_nlp.errors import TrNlpError
+
+#: an escape of a UTF-16 surrogate in JSON text, paired or not (``\\ud83d``)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_json_object(path: str | Path, error: type[TrNlpError], code: str) -> dict[str, Any]:
@@ -56,11 +61,42 @@ def parse_json(text: str, path: str | Path, error: type[TrNlpError], code: str) 
     tr_nlp.errors.InputError: a.otr: [E125] not an oTranscribe transcript: it is nested too deeply; ...
     """
     try:
-        return json.loads(text)
+        return loads(text)
     except RecursionError:  # lists or objects nested thousands deep: a hostile or broken file
         raise error(code, path, detail="it is nested too deeply") from None
     except ValueError as exc:
         raise error(code, path, detail=f"it is not valid JSON: {exc}") from None
+
+
+def loads(text: str) -> Any:
+    """``json.loads(text)``, with each lone surrogate escape (half of a character beyond 16
+    bits, as a JavaScript tool cutting text in the middle of an emoji writes one) read as
+    U+FFFD, the replacement character, rather than as a character that can be written to no
+    file (and that cut libxml2's reading of a page short).
+
+    >>> loads('["fine \\\\ud83d", {"\\\\udc00": "\\\\ud83d\\\\ude00"}]')
+    ['fine \ufffd', {'\ufffd': '😀'}]
+    """
+    data = json.loads(text)
+    if not _SURROGATE_ESCAPE.search(text):
+        return data
+    stack: list[Any] = [data]
+    while stack:  # without recursion: the value may nest as deeply as json.loads reads
+        value = stack.pop()
+        if isinstance(value, dict):
+            items = [(_replaced(k), v) for k, v in value.items()]
+            value.clear()
+            value.update((k, _replaced(v)) for k, v in items)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            value[:] = [_replaced(v) for v in value]
+            stack.extend(value)
+    return _replaced(data)
+
+
+def _replaced(value: Any) -> Any:
+    """A string with its lone surrogates as U+FFFD; any other value as it is."""
+    return _LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def is_number(value: object, whole: bool = False) -> bool:

@@ -44,6 +44,7 @@ from tr_nlp.ingest.speakers import (
     turns_with_roles,
     unlabelled_roles,
 )
+from tr_nlp.jsonfile import loads
 from tr_nlp.schema import Code, Codebook, Coding, Interview, Role
 
 MISSING = frozenset({"", "n/a", "na", "nan", "none", "null", "<na>"})
@@ -229,7 +230,7 @@ def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = loads(line)
         except json.JSONDecodeError as exc:
             detail = f"line {number} is not valid JSON: {exc.msg} at column {exc.colno}"
             raise InputError("E131", path, detail=detail) from None
@@ -431,7 +432,9 @@ def _refuse_other_tables(frame: pd.DataFrame, path: Path) -> None:
     tr_nlp wrote, or a pseudonymisation mapping, kept among the transcripts: read as
     utterances, its rows would make each interview again, from quotes or sentences, and the
     interview's own file would then fail as a duplicate (E166)."""
-    from tr_nlp.ingest.codings import STAND_INS as CODINGS_STAND_INS  # codings.py reads tables with this module
+    from tr_nlp.ingest.codings import (
+        STAND_INS as CODINGS_STAND_INS,  # codings.py reads tables with this module
+    )
 
     columns = {header_key(col): col for col in frame.columns}
 

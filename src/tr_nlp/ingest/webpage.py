@@ -74,7 +74,6 @@ _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CLASS_SELECTOR = re.compile(r"\s*[a-zA-Z0-9]*\.([\w-]+)\s*")
 _META_KEYS = ("author", "description", "keywords", "subject")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
 #: noScribe's anchor around a stretch of speech: its start and end in milliseconds, and its speaker
 _NOSCRIBE_ANCHOR = re.compile(r"ts_(\d{1,9})_\d{1,9}_")
 #: a time stamp alone, as oTranscribe writes one before a name: ``0:12``, ``[00:01:02]`` (what
@@ -182,9 +181,12 @@ def _parsed(text: str) -> etree._Element | None:
     """The page's element tree, as libxml2's HTML parser makes it of any tag soup (end tags
     a page leaves out implied, stray ones dropped; comments, processing instructions and the
     network left out); None for a page of no elements."""
-    parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True)
-    # lxml reads no text that names its encoding in an XML declaration (XHTML's): it is decoded
-    return etree.fromstring(_XML_DECLARATION.sub("", text, count=1), parser)
+    parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True,
+                              encoding="utf-8")
+    # as bytes of a stated encoding: lxml reads no str that names an encoding in an XML
+    # declaration (XHTML's, or a second one after it, or one cut short), and libxml2 stopped
+    # at a lone surrogate where it read a str
+    return etree.fromstring(text.encode("utf-8", "replace"), parser)
 
 
 def _walk(root: etree._Element | None, page: _Page) -> None:
