@@ -1124,6 +1124,38 @@ def test_captions_without_any_speaker_label_are_participant_speech_like_unlabell
     assert read_file(write("auto.vtt", vtt), options).interviews[0].turns[0].role == "other"
 
 
+def test_captions_that_mark_changes_of_speaker_but_name_no_one_are_two_people_taking_turns(write):
+    # ">>" and dialogue dashes were kept in the text of one participant's speech, the interviewer's questions in it
+    srt = ("1\n00:00:01,000 --> 00:00:03,000\n>> So how was the ward,\nlooking back?\n\n"
+           "2\n00:00:03,500 --> 00:00:06,000\n>> Loud. The nurse stayed\n\n"
+           "3\n00:00:06,000 --> 00:00:08,000\nlate, every week.\n\n"
+           "4\n00:00:08,500 --> 00:00:10,000\n- Every week?\n-Yes. It was -5 degrees\noutside.\n\n"
+           "5\n00:00:10,000 --> 00:00:12,000\n&gt;&gt; Why did she stay? >> I never asked.\n")
+    result = read_file(write("auto.srt", srt))
+    iv = result.interviews[0]
+    assert turn_texts(iv) == [
+        ("Speaker 1", "interviewer", "So how was the ward, looking back?"),
+        ("Speaker 2", "participant", "Loud. The nurse stayed late, every week."),
+        ("Speaker 1", "interviewer", "Every week?"),
+        ("Speaker 2", "participant", "Yes. It was -5 degrees outside."),
+        ("Speaker 1", "interviewer", "Why did she stay?"),
+        ("Speaker 2", "participant", "I never asked.")]
+    assert [t.timestamp for t in iv.turns] == [1.0, 3.5, 8.5, 8.5, 10.0, 10.0]
+    assert "read as two people taking turns, 'Speaker 1' and 'Speaker 2'" in result.warnings[0]
+    assert "guessed roles from questions asked" in result.warnings[1]
+
+
+def test_a_marked_change_of_speaker_in_named_captions_passes_the_turn_back(write):
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Interviewer>How was it?</v>\n\n"
+           "00:00:02.000 --> 00:00:04.000\n<v Dana>Fine, I suppose.</v>\n\n"
+           "00:00:04.000 --> 00:00:05.000\n>> And the nurse?\n\n"
+           "00:00:05.000 --> 00:00:07.000\n<v Dana>She stayed.</v> <v Interviewer>Mm.</v>\n")
+    iv = read_file(write("named.vtt", vtt)).interviews[0]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "How was it?"), ("Dana", "participant", "Fine, I suppose."),
+                              ("Interviewer", "interviewer", "And the nurse?"), ("Dana", "participant", "She stayed."),
+                              ("Interviewer", "interviewer", "Mm.")]
+
+
 @pytest.mark.parametrize("content,code,line", [
     ("WEBVTT\n\n1\n00:00:01.000 -> 00:00:02.000\nhi\n", "E120", 4),
     ("WEBVTT\n\n00:00:01.000 --> 00:0x:02.000\nhi\n", "E120", 3),

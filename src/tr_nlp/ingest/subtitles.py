@@ -1,7 +1,12 @@
 """WebVTT (.vtt) and SubRip (.srt) transcripts from recorded calls.
 
 The speaker of a cue comes from a voice tag (``<v Dr Lee>``) or a prefix (``Name:``,
-``>> Name:``, ``[Interviewer]``); a cue with neither continues the previous speaker.
+``>> Name:``, ``[Interviewer]``); a cue with neither continues the previous speaker, unless
+the captions mark a change of speaker there (``>>``, or a dash before a line of a cue:
+``- Really?`` / ``- Yes.``), which passes the turn back to the speaker before (captions that
+name no one: two people, ``Speaker 1`` and ``Speaker 2``, taking turns), as subtitles start a
+new cue where a new speaker starts.
+A cue of several voice tags is a turn of each.
 Consecutive cues of one speaker are merged into one turn, and the stored text is rebuilt
 as one ``Speaker: text`` line per turn, so it reads like a transcript and exports cleanly.
 Each turn keeps the start time of its first cue, and the interview the start of every
@@ -46,6 +51,13 @@ _VOICE = re.compile(r"<v(?:\.[^\s>]+)*\s+(?P<name>[^>]+)>")
 _TAG = re.compile(r"</?[^>]+>")
 _META = re.compile(r"^(?P<key>[A-Za-z_][\w\- ]*):\s*(?P<value>.*)$")
 _CHANGE = re.compile(r"^>>\s*")  # caption convention: a new speaker starts here
+#: where captions mark a new speaker inside a cue's text: ``>>`` (escaped or not), a voice tag
+_CHANGES = re.compile(r"\s*(?:>>|&gt;&gt;)\s*|(?=<v[\s.])")
+#: a dialogue dash before a line of a cue: a hyphen (Netflix writes no space after it), or an en
+#: or em dash and a space; not a minus ("-5 degrees") or an em dash before a word (speech broken off)
+_DIALOGUE_DASH = re.compile(r"^(?:-\s?|[\u2013\u2014]\s)(?=[^\s\d\-\u2013\u2014])")
+#: the two speakers of captions that mark changes of speaker but name no one
+GENERIC_SPEAKERS = ("Speaker 1", "Speaker 2")
 _BRACKET = re.compile(r"\[(?P<label>[^\[\]\n]{1,30})\]\s*:?\s+")
 # a cue's timing written as text, as loosely as Teams writes it ("0:0:3.0 --> 0:0:10.0")
 _TEXT_TIME = r"\d{1,3}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"
@@ -62,6 +74,8 @@ class Cue:
     end: float
     speaker: str | None
     text: str
+    #: the captions mark a change of speaker before it (``>>``, a dialogue dash)
+    changed: bool = False
 
 
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
@@ -93,7 +107,7 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
     return blocks
 
 
-def _parse_cue(lines: list[str], line_no: int, path: Path, srt: bool) -> Cue | None:
+def _parse_cue(lines: list[str], line_no: int, path: Path, srt: bool) -> list[Cue]:
     timing_at = 0 if "-->" in lines[0] else 1
     if timing_at >= len(lines) or "-->" not in lines[timing_at]:
         found = lines[min(timing_at, len(lines) - 1)]
@@ -113,10 +127,33 @@ def _parse_cue(lines: list[str], line_no: int, path: Path, srt: bool) -> Cue | N
     if end < start:
         raise InputError("E120", path, line=line_no + timing_at,
                          detail=f"the cue ends ({m.group('end')}) before it starts ({m.group('start')})")
-    speaker, text = _voiced(" ".join(line.strip() for line in lines[timing_at + 1 :]))
-    if not text:
-        return None
-    return Cue(start, end, speaker, text)
+    cues = []
+    for changed, piece in _spoken(lines[timing_at + 1 :]):
+        speaker, text = _voiced(piece)
+        if text:
+            cues.append(Cue(start, end, speaker, text, changed))
+    return cues
+
+
+def _spoken(lines: list[str]) -> list[tuple[bool, str]]:
+    """A cue's text lines as pieces of one speaker each, and whether the captions mark a
+    change of speaker before each: a dialogue dash before a line, ``>>``, a voice tag.
+
+    >>> _spoken(["- How was it", "for you?", "- >> Fine. <v Jo>Mm.</v>"])
+    [(True, 'How was it for you?'), (True, 'Fine.'), (True, '<v Jo>Mm.</v>')]
+    """
+    pieces: list[tuple[bool, str]] = []
+    for line in (line.strip() for line in lines):
+        dash = _DIALOGUE_DASH.match(line)
+        changed = bool(dash)
+        for k, part in enumerate(_CHANGES.split(line[dash.end():] if dash else line)):
+            if part.strip():
+                if not pieces or changed or k > 0:
+                    pieces.append((changed or k > 0, part.strip()))
+                else:
+                    pieces[-1] = (pieces[-1][0], f"{pieces[-1][1]} {part.strip()}")
+            changed = False
+    return pieces
 
 
 def _voiced(payload: str) -> tuple[str | None, str]:
@@ -150,19 +187,31 @@ def _caption_label(text: str) -> LabelMatch | None:
 def prefix_labelled(cues: list[Cue]) -> list[Cue]:
     """``cues``, each with a speaker: its ``Name: text`` prefix where no voice tag gave one
     and the file uses prefixes (one recurs, or is a known label), else the speaker before
-    (:data:`~tr_nlp.ingest.speakers.UNKNOWN_SPEAKER` at the start)."""
+    (:data:`~tr_nlp.ingest.speakers.UNKNOWN_SPEAKER` at the start), or where the captions
+    mark a change of speaker (:attr:`Cue.changed`), the speaker before that one (none
+    known yet: the speaker before goes on). Captions that name no speaker but mark changes
+    are two people taking turns, :data:`GENERIC_SPEAKERS`.
+
+    >>> [c.speaker for c in prefix_labelled([Cue(0, 1, None, "Hi?"), Cue(1, 2, None, "Yes.", True)])]
+    ['Speaker 1', 'Speaker 2']
+    """
     matches = [_caption_label(c.text) if c.speaker is None else None for c in cues]
     counts = Counter(m.label for m in matches if m is not None)
     # once a file is seen to use prefixes (a recurring or known label), each prefix counts
     uses_prefixes = any(n >= 2 or is_known_label(label) for label, n in counts.items())
+    named = uses_prefixes or any(c.speaker is not None for c in cues)
     out: list[Cue] = []
-    previous: str | None = None
+    previous = None if named or not any(c.changed for c in cues) else GENERIC_SPEAKERS[0]
+    before: str | None = GENERIC_SPEAKERS[1] if previous else None  # the speaker before the one speaking
     for cue, m in zip(cues, matches):
         speaker, text = cue.speaker, cue.text
         if m is not None and uses_prefixes and text[m.end:].strip():
             speaker, text = m.label, text[m.end :].strip()
+        if speaker is None and cue.changed and out:  # a change before anyone spoke changes nothing
+            speaker = before
         speaker = speaker or previous or UNKNOWN_SPEAKER
-        previous = speaker
+        if speaker != previous:
+            before, previous = previous, speaker
         out.append(Cue(cue.start, cue.end, speaker, text))
     return out
 
@@ -265,9 +314,7 @@ def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions(), srt: 
             if head.startswith("NOTE") and not cues:
                 metadata.update(_metadata_lines([head[4:], *lines[1:]]))
             continue
-        cue = _parse_cue(lines, line_no, path, srt)
-        if cue is not None:
-            cues.append(cue)
+        cues.extend(_parse_cue(lines, line_no, path, srt))
     if not cues:
         raise InputError("E122", path)
     return interview_from_cues(cues, path, options, metadata, "srt" if srt else "vtt", text.warning)
@@ -286,10 +333,13 @@ def interview_from_cues(
     Consecutive cues of one speaker merge into a turn that keeps the first cue's start
     time, and the start of each later cue is kept in :attr:`Interview.times`; the stored
     text is one ``Speaker: text`` line per turn. Cues that name no speaker at all are the
-    participant's speech, with a warning. An ``interview_id`` in ``metadata`` names the
-    interview, else the file name does.
+    participant's speech, with a warning, unless they mark changes of speaker: then two
+    people take turns (:func:`prefix_labelled`), also with a warning. An ``interview_id`` in
+    ``metadata`` names the interview, else the file name does.
     """
+    marked = any(cue.changed for cue in cues)
     cues = prefix_labelled(cues)
+    taking_turns = marked and all(cue.speaker in GENERIC_SPEAKERS for cue in cues)
     merged: list[tuple[str, list[Cue]]] = []
     for cue in cues:
         assert cue.speaker is not None
@@ -308,6 +358,10 @@ def interview_from_cues(
     if unlabelled:
         warnings.insert(0, f"no speaker labels found; every cue is speech of speaker {UNKNOWN_SPEAKER!r}, "
                            f"taken as {roles.get(UNKNOWN_SPEAKER)}")
+    if taking_turns:
+        warnings.insert(0, "no speaker labels found; the changes of speaker the captions mark ('>>', a dash before "
+                           f"a line) were read as two people taking turns, {GENERIC_SPEAKERS[0]!r} and "
+                           f"{GENERIC_SPEAKERS[1]!r}")
     if warning:
         warnings.insert(0, warning)
     metadata = dict(metadata)
