@@ -412,6 +412,26 @@ def test_the_pseudonymisation_mapping_among_the_transcripts_is_refused_saying_wh
         read_file(path)
 
 
+def test_rows_of_no_text_are_left_out_not_read_as_empty_turns(tmp_path):
+    # each was a turn of no words: a line "client: " in the text, and the neighbour the context model read
+    path = tmp_path / "t.csv"
+    path.write_text("conv,utt,who,said,annotator,label\n"
+                    "a,1,therapist,How was it?,x,question\na,2,client, ,x,neutral\na,3,therapist,,x,\n"
+                    "a,4,client,Fine.,x,change\n", encoding="utf-8")
+    result = read_file(path, ReadOptions(table=MAPPING))
+    [interview] = result.interviews
+    assert interview.text == "therapist: How was it?\nclient: Fine."
+    assert [interview.text[t.start:t.end] for t in interview.turns] == ["How was it?", "Fine."]
+    assert [(interview.text[c.start:c.end], c.code) for c in result.codings] == [
+        ("How was it?", "question"), ("Fine.", "change")]
+    assert result.warnings == ["2 row(s) with no 'said' (the first is data row 2) were left out, and with them "
+                               "1 code value(s): a passage of no words can be neither read nor coded"]
+    path.write_text("conv,utt,who,said,annotator,label\na,1,therapist,,x,question\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_file(path, ReadOptions(table=MAPPING))
+    assert info.value.code == "E134" and "the 'said' column is empty on every row" in str(info.value)
+
+
 def test_lone_surrogates_are_replaced_however_deeply_the_json_nests():
     from tr_nlp.jsonfile import loads
 

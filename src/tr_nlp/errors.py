@@ -104,7 +104,7 @@ class Errors:
         "utterance {key} appears {n} times with different text; expected each "
         "utterance once (or identical text on every annotator's row)"
     )
-    E134 = "the table has no rows"
+    E134 = "the table has no {what}"
     E135 = (
         "data row {row} has no '{column}' and no row above it has one; expected an interview "
         "id on every row, or on the first row of each interview"

@@ -154,7 +154,7 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
                 sep = "\t" if suffix == ".tsv" else _delimiter(text)
                 frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     if frame.empty:
-        raise InputError("E134", path)
+        raise InputError("E134", path, what="rows")
     if suffix not in {".parquet", ".jsonl", ".ndjson"}:  # a CSV, or one of tr_nlp's saved as a workbook
         frame = unguard_frame(frame)
     return _as_text(frame), warnings
@@ -180,7 +180,7 @@ def load_sheets(path: str | Path) -> list[tuple[str, pd.DataFrame]]:
         sheets, _ = _read_workbook(path, every=True)
     found = [(name, _as_text(unguard_frame(frame))) for name, frame in sheets if not frame.empty]
     if not found:
-        raise InputError("E134", path)
+        raise InputError("E134", path, what="rows")
     return found
 
 
@@ -379,6 +379,8 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     else:
         warnings += _blank_speakers(frame, mapping)
     frame["__row"] = range(len(frame))
+    frame, note = _without_blank_text(frame, mapping, path)
+    warnings += note
     if mapping.order_col:
         frame["__order"] = pd.to_numeric(frame[mapping.order_col], errors="coerce")
         frame["__order"] = frame["__order"].fillna(frame["__row"])
@@ -507,6 +509,23 @@ def _blank_speakers(frame: pd.DataFrame, mapping: TableMapping) -> list[str]:
     return [(f"{int(blank.sum())} row(s) with text but no '{mapping.speaker_col}' (the first is data row {first}) "
              f"were read as speaker {UNKNOWN_SPEAKER!r}; fill them in, or give it a role with --speaker-role "
              f"{UNKNOWN_SPEAKER}=ROLE")]
+
+
+def _without_blank_text(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` without its rows of no text (each was an empty turn: a line of a label
+    alone, the neighbour the context model read), and a note counting them and the codes on
+    them; E134 when no row has text."""
+    blank = frame[mapping.text_col].map(lambda value: not normalise_text(str(value)).strip())
+    if not blank.any():
+        return frame, []
+    if blank.all():
+        raise InputError("E134", path, what=f"text: the '{mapping.text_col}' column is empty on every row")
+    coded = sum(int((~frame.loc[blank, col].str.strip().str.casefold().isin(MISSING | _FALSE)).sum())
+                for col in mapping.code_cols)
+    first = int(blank.to_numpy().argmax()) + 1
+    codes = f", and with them {coded} code value(s)" if coded else ""
+    return frame[~blank], [f"{int(blank.sum())} row(s) with no '{mapping.text_col}' (the first is data row {first}) "
+                           f"were left out{codes}: a passage of no words can be neither read nor coded"]
 
 
 def _row_codings(
