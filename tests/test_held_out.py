@@ -275,3 +275,22 @@ def test_cross_validating_one_coded_interview_is_refused_naming_what_it_needs():
                                  "--codings", str(DEMO / "codings.csv"), "--features", "tfidf"])
     assert result.exit_code == 2, result.output
     assert "E185" in result.stderr and "cross-validation needs 2 or more coded interviews, found 1" in result.stderr
+
+
+def test_evaluate_says_when_the_corpus_has_fewer_interviews_than_the_folds_asked_for(tmp_path):
+    # --folds 10 on three interviews ran three folds and recorded "folds: 10" in run.json, saying nothing
+    paths = [arg for name in ("demo01.txt", "demo04.txt", "demo06.txt")
+             for arg in ("--corpus", str(DEMO / "interviews" / name))]
+    result = runner.invoke(app, ["evaluate", *paths, "--codings", str(DEMO / "codings.csv"), "--features", "tfidf",
+                                 "--folds", "10", "--bootstrap", "0", "--no-learning-curve", "-o", str(tmp_path / "ev")])
+    assert result.exit_code == 0, result.output
+    assert ("--folds 10: 3 coded interviews, so 3 folds, each holding one interview out"
+            in " ".join(result.stderr.split()))
+    run = json.loads((tmp_path / "ev" / "run.json").read_text(encoding="utf-8"))
+    assert run["settings"]["folds"] == 3 and run["settings"]["protocol"] == "cross-validation: 3 folds grouped by interview"
+    result = runner.invoke(app, ["train", *paths, "--codings", str(DEMO / "codings.csv"), "--features", "tfidf",
+                                 "--cv-folds", "10", "-o", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    assert "--cv-folds 10: 3 coded interviews, so 3 folds" in " ".join(result.stderr.split())
+    card = (tmp_path / "m" / "README.md").read_text(encoding="utf-8")
+    assert "## Cross-validated agreement (3 folds grouped by interview)" in card

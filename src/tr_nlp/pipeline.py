@@ -115,7 +115,7 @@ def _train_evaluate_code(corpus: Corpus, segmenter: Segmenter, out: Path, result
 
     t0 = time.perf_counter()
     model = train_model(data, features, name=f"{name}-theme-model", corpus=corpus, seed=seed)
-    model.card["cv_metrics"] = card_metrics(evaluation.agreement)
+    model.card["cv_metrics"], model.card["cv_protocol"] = card_metrics(evaluation.agreement), evaluation.protocol
     result.outputs["model"] = save_model(model, out / "model")
     timings["train"] = time.perf_counter() - t0
 

@@ -240,7 +240,10 @@ def train(
     if cv_folds:
         ev = cross_validate(data, features, objective, n_splits=cv_folds, seed=seed, learning_curve=False,
                             context=context)
-        model.card["cv_metrics"] = card_metrics(ev.agreement)
+        model.card["cv_metrics"], model.card["cv_protocol"] = card_metrics(ev.agreement), ev.protocol
+        if not quiet and ev.folds < cv_folds:
+            c.warn(f"--cv-folds {cv_folds}: {ev.folds} coded interviews, so {ev.folds} folds, each holding one "
+                   "interview out")
     model.card["training_data"]["pseudonymised"] = pseudonymise
     save_model(model, output)
     if not quiet:
@@ -318,7 +321,9 @@ def evaluate(
         evaluated, started = loaded, time.perf_counter()
         ev = cross_validate(data, FINETUNE if finetune else features, objective, n_splits=folds, seed=seed,
                             n_boot=n_boot, learning_curve=not no_curve, context=context)
-        settings = {"features": FINETUNE if finetune else features, "objective": objective, "folds": folds,
+        if not quiet and ev.folds < folds:
+            c.warn(f"--folds {folds}: {ev.folds} coded interviews, so {ev.folds} folds, each holding one interview out")
+        settings = {"features": FINETUNE if finetune else features, "objective": objective, "folds": ev.folds,
                     "context": context, "learning_curve": not no_curve}
     seconds = time.perf_counter() - started
     print_agreement(ev.agreement)

@@ -61,7 +61,8 @@ def render_card(card: dict[str, Any]) -> str:
         lines += [f"- **{code}**: {', '.join(words)}" for code, words in terms.items() if words]
     metrics = card.get("cv_metrics") or []
     if metrics:
-        lines += ["", "## Cross-validated agreement (grouped by interview)", "",
+        how = card.get("cv_protocol", "cross-validation: grouped by interview").removeprefix("cross-validation: ")
+        lines += ["", f"## Cross-validated agreement ({how})", "",
                   "| code | vs | kappa [95% CI] | F1 [95% CI] | precision | recall |", "|---|---|---|---|---:|---:|"]
         lines += [f"| {m['code']} | {m['rater_b']} | {_stat(m, 'kappa')} | {_stat(m, 'f1')} | "
                   f"{_stat(m, 'precision')} | {_stat(m, 'recall')} |" for m in metrics]

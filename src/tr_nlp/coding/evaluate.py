@@ -66,6 +66,7 @@ class Evaluation:
     characters_by_interview: pd.DataFrame = field(default_factory=pd.DataFrame)  # the same per interview
     group: pd.DataFrame = field(default_factory=pd.DataFrame)  # Krippendorff's alpha of all coders (+ machine)
     protocol: str = ""  # how the machine's codes were made: cross-validation, or a held-out test of a model
+    folds: int = 0  # cross-validation's folds: those asked for, or one per interview where there are fewer
 
 
 def _folds(data: CodedData, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -122,7 +123,7 @@ def cross_validate(
         log.info("learning curve: %d training sizes x %d folds", len(CURVE_SHARES), len(folds))
     curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context, predicted.to_numpy())
              if learning_curve else pd.DataFrame())
-    return replace(_judged(data, proba, predicted, n_boot, seed, curve),
+    return replace(_judged(data, proba, predicted, n_boot, seed, curve), folds=len(folds),
                    protocol=f"cross-validation: {len(folds)} folds grouped by interview")
 
 
