@@ -198,6 +198,17 @@ def test_cues_as_text_without_names_are_captions(write):
         ("I", "interviewer", "Right.")]
 
 
+def test_captions_pasted_as_text_that_mark_changes_of_speaker_are_two_people_taking_turns(write):
+    # as in a .srt: the markers stayed in the text of one participant's speech
+    path = write("captions.txt", "1\n00:00:01,000 --> 00:00:04,000\n>> How was it, then,\nfor you?\n\n"
+                                 "2\n00:00:05,000 --> 00:00:08,000\n>> Hard.\n- Hard?\n- Yes.\n")
+    result = read_file(path)
+    assert [t[:3] for t in teams_turns(result.interviews[0])] == [
+        ("Speaker 1", "interviewer", "How was it, then, for you?"), ("Speaker 2", "participant", "Hard."),
+        ("Speaker 1", "interviewer", "Hard?"), ("Speaker 2", "participant", "Yes.")]
+    assert "read as two people taking turns" in result.warnings[0]
+
+
 def test_a_vtt_pasted_into_a_document_keeps_its_voice_tags_speakers(tmp_path):
     lines = ["WEBVTT", "", "00:00:03.000 --> 00:00:06.000", "<v Jane Doe>How was it &amp; why?</v>", "",
              "00:00:07.000 --> 00:00:09.000", "<v Sam Roe>Hard.</v>"]

@@ -236,8 +236,9 @@ def cues_in_text(text: str) -> tuple[str, list[Cue]] | None:
     Returns the text before the first cue (a title, a date) and the cues. Where the first
     line under most timings is a name that recurs (Teams: timing, speaker, speech), or every
     cue has a name line above its speech, that line is the cue's speaker; otherwise cues name
-    no speaker (``Name:`` prefixes and ``<v Name>`` voice tags still can, as in captions). A cue
-    number line just above a timing line is not speech.
+    no speaker (``Name:`` prefixes and ``<v Name>`` voice tags still can, and ``>>`` and dialogue
+    dashes mark changes of speaker, as in captions). A cue number line just above a timing line
+    is not speech.
 
     Examples
     --------
@@ -273,12 +274,13 @@ def cues_in_text(text: str) -> tuple[str, list[Cue]] | None:
     cues: list[Cue] = []
     for (_, m), body, name in zip(timings, bodies, names):
         speaker = name if named and name is not None and (name in accepted or len(body) > 1) else None
-        said = re.sub(r"\s+", " ", " ".join(body[1:] if speaker else body)).strip()
-        if _VOICE.search(said):  # a .vtt's cues pasted into a document: "<v Jane Doe>Hello</v>"
-            voice, said = _voiced(said)
-            speaker = speaker or voice
-        if said:
-            cues.append(Cue(parse_timestamp(m.group("start")), parse_timestamp(m.group("end")), speaker, said))
+        start, end = parse_timestamp(m.group("start")), parse_timestamp(m.group("end"))
+        for k, (changed, piece) in enumerate(_spoken(body[1:] if speaker else body)):  # ">>", dashes, as in captions
+            said, voice = re.sub(r"\s+", " ", piece).strip(), None
+            if _VOICE.search(said):  # a .vtt's cues pasted into a document: "<v Jane Doe>Hello</v>"
+                voice, said = _voiced(said)
+            if said:
+                cues.append(Cue(start, end, (speaker or voice) if k == 0 else voice, said, changed))
     if not cues:
         return None
     return "\n".join(header), cues
