@@ -25,6 +25,17 @@ def test_round_trip_and_hash(tmp_path):
     assert codebook_hash(changed) != codebook_hash(cb)
 
 
+def test_surrogate_escapes_in_a_yaml_codebook_are_characters_or_the_replacement_character(tmp_path):
+    # YAML leaves "\ud83d\ude00" as two halves and "\ud800" as one: no file could be written with them, and an
+    # exported project held "&#55296;", which is not well-formed XML
+    path = tmp_path / "cb.yaml"
+    path.write_text('codes:\n  - name: care\n    description: "Warm \\ud83d\\ude00, \\ud800 kind"\n', encoding="utf-8")
+    cb = load_codebook(path)
+    assert cb["care"].description == "Warm \U0001f600, \ufffd kind"
+    path.write_text(dump_codebook(cb), encoding="utf-8")
+    assert load_codebook(path) == cb
+
+
 def test_mapping_form_parents_and_groups():
     cb = codebook_from_dict({"codes": {"care": {"description": "d"}, "warmth": {"parent": "care"}},
                              "groups": {"g": ["care", "warmth"]}})

@@ -84,19 +84,26 @@ def loads(text: str) -> Any:
     while stack:  # without recursion: the value may nest as deeply as json.loads reads
         value = stack.pop()
         if isinstance(value, dict):
-            items = [(_replaced(k), v) for k, v in value.items()]
+            items = [(without_lone_surrogates(k), v) for k, v in value.items()]
             value.clear()
-            value.update((k, _replaced(v)) for k, v in items)
+            value.update((k, without_lone_surrogates(v)) for k, v in items)
             stack.extend(value.values())
         elif isinstance(value, list):
-            value[:] = [_replaced(v) for v in value]
+            value[:] = [without_lone_surrogates(v) for v in value]
             stack.extend(value)
-    return _replaced(data)
+    return without_lone_surrogates(data)
 
 
-def _replaced(value: Any) -> Any:
-    """A string with its lone surrogates as U+FFFD; any other value as it is."""
-    return _LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+def without_lone_surrogates(value: Any) -> Any:
+    """A string with each pair of surrogates as the one character they make (as YAML's
+    ``"\\ud83d\\ude00"`` leaves them) and each lone one as U+FFFD; any other value as it is.
+
+    >>> without_lone_surrogates("fine \\ud83d \\ud83d\\ude00"), without_lone_surrogates(3)
+    ('fine \ufffd 😀', 3)
+    """
+    if not isinstance(value, str) or not _LONE_SURROGATE.search(value):
+        return value
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def is_number(value: object, whole: bool = False) -> bool:

@@ -42,6 +42,8 @@ from typing import Any
 
 import yaml
 
+from tr_nlp.jsonfile import without_lone_surrogates
+
 #: Most values a document may expand to, counting every use of an alias in full.
 MAX_VALUES = 100_000
 #: Deepest nesting of lists and mappings (a codebook needs four or five).
@@ -68,6 +70,15 @@ class _BoundedLoader(yaml.SafeLoader):
             raise UnsafeYAML(f"it expands to more than {MAX_VALUES:,} values through its anchors and aliases "
                              "(&name, *name)")
         return super().construct_document(node)
+
+
+def _construct_str(loader: _BoundedLoader, node: yaml.ScalarNode) -> str:
+    """A string, its lone surrogates (a double-quoted ``"\\ud83d"``, half a character) as U+FFFD:
+    such a character can be written to no file, and in a project's XML it is not well-formed."""
+    return without_lone_surrogates(loader.construct_scalar(node))
+
+
+_BoundedLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)  # before the subclass copies the table
 
 
 class _UniqueKeyLoader(_BoundedLoader):
