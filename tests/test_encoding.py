@@ -125,6 +125,11 @@ def test_normalise_text_line_endings_spaces_and_zero_width():
     assert normalise_text(raw) == "I: a b\nP: cd\nI: e\nf"
 
 
+def test_normalise_text_drops_control_characters_but_tabs_and_line_breaks():
+    # a bell or an escape in a text file, or the NUL a damaged PDF's text held, reached exported XML
+    assert normalise_text("I: a\x07b\tc\x00d\x1b\x1a\ufffe\uffff\x0bP: e") == "I: ab\tcd\nP: e"
+
+
 def test_normalise_nfc():
     assert normalise_text("Cafe\u0301") == "Café"
 
@@ -136,7 +141,7 @@ def test_read_text_missing_file(tmp_path):
 
 
 _TRICKY = st.sampled_from(["a", "b", " ", "\t", "\r", "\n", "\r\n", "e\u0301", "\u00a0", "\u200b",
-                           "\u2028", "\U0001F600", "\u1100\u1161", "é", "\ufeff"])
+                           "\u2028", "\U0001F600", "\u1100\u1161", "é", "\ufeff", "\x07", "\x00", "\uffff"])
 
 
 @given(st.lists(_TRICKY, max_size=20).map("".join))

@@ -235,6 +235,25 @@ def test_a_project_is_not_written_when_an_interview_could_not_be_read(tmp_path):
     assert not (tmp_path / "p.qdpx").exists()
 
 
+def test_a_coding_over_a_control_character_exports_a_well_formed_project(tmp_path):
+    # the coded text's bell went into the project's XML as it was: NVivo could not have opened it
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "p07.txt").write_text("Interviewer: Who helped?\nParticipant: The nurse \x07 stayed late.\n",
+                                             encoding="utf-8")
+    [interview] = read_file(tmp_path / "in" / "p07.txt").interviews
+    start = interview.text.index("The nurse")
+    pd.DataFrame([{"interview_id": "p07", "start": start, "end": start + len("The nurse stayed"), "code": "care",
+                   "coder": "anna"}]).to_csv(tmp_path / "codings.csv", index=False)
+    result = run("export", "--corpus", tmp_path / "in", "--codings", tmp_path / "codings.csv", "-o", tmp_path / "p.qdpx")
+    assert result.exit_code == 0, result.output
+    from lxml import etree
+
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as archive:
+        etree.fromstring(archive.read("project.qde"))  # raised: not well-formed (invalid token)
+    [coding] = read_file(tmp_path / "p.qdpx").codings
+    assert (coding.code, coding.coder) == ("care", "anna")
+
+
 def test_foreign_code_names_are_made_valid_and_reported(tmp_path):
     qdc = tmp_path / "nvivo.qdc"
     qdc.write_text(

@@ -13,9 +13,10 @@ character, or none that cp1252 reads as a mark or a letter in a word) is corrupt
 and the file is refused.
 
 Normalisation (see :func:`normalise_text`): Unicode NFC, every line break as ``\\n``,
-no-break and other odd spaces as a plain space, zero-width characters (and DOS's
-end-of-file mark, Ctrl-Z) removed,
-trailing spaces on each line removed, leading/trailing blank lines removed.
+no-break and other odd spaces as a plain space; zero-width characters, control characters
+other than tabs and line breaks (DOS's end-of-file mark, Ctrl-Z; a bell; what a damaged
+PDF's text holds), U+FFFE and U+FFFF removed (no project or Word file could hold the last
+two kinds); trailing spaces on each line removed, leading/trailing blank lines removed.
 
 A transcript file larger than :data:`MAX_TEXT_MB` (a document that may hold pictures:
 :data:`MAX_DOCUMENT_MB`) is refused before it is read (E117): a ten-hour interview is about
@@ -59,8 +60,9 @@ _WINDOWS_MARKS = re.compile(rb"[A-Za-z]\x92[a-z]|[\x93\x91][A-Za-z]|[a-z.,!?][\x
 _STRAY = re.compile("[\udc80-\udcff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # not \x0b or \x0c: line breaks (_LINE_BREAK)
 _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-#: zero-width characters and soft hyphens, and the end-of-file mark (Ctrl-Z) DOS editors left after the text
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x1a]")
+#: zero-width characters and soft hyphens; control characters other than tabs and line breaks (the end-of-file
+#: mark, Ctrl-Z, DOS editors left after the text among them); U+FFFE and U+FFFF: no XML file can hold them
+_REMOVED = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\ufffe\uffff]")
 _LINE_BREAK = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 _TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
 #: Largest text transcript (.txt, .vtt, .srt, .json, .html, .eaf...) read, in MB.
@@ -203,7 +205,7 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _LINE_BREAK.sub("\n", text)
     text = _ODD_SPACE.sub(" ", text)
-    text = _ZERO_WIDTH.sub("", text)
+    text = _REMOVED.sub("", text)
     text = _TRAILING.sub("", text)
     return text.strip("\n")
 
@@ -264,7 +266,7 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
         piece = text[i:j]
         if needs_nfc:
             piece = unicodedata.normalize("NFC", piece)
-        piece = _ZERO_WIDTH.sub("", _ODD_SPACE.sub(" ", _LINE_BREAK.sub("\n", piece)))
+        piece = _REMOVED.sub("", _ODD_SPACE.sub(" ", _LINE_BREAK.sub("\n", piece)))
         for k in range(i, j):
             offsets[k] = size
         pieces.append(piece)
