@@ -423,3 +423,33 @@ def test_annotation_files_of_any_shape(tmp_path, suffix):
         path.write_text(mutated(rng, {".eaf": EAF, ".trs": TRS, ".exb": coded}[suffix], pieces, 3, 10), encoding="utf-8")
         read += read_and_check(path)
     assert read > 50  # the shapes reach the reader's success path, not only its errors (most break the XML)
+
+
+def test_refi_projects_of_any_shape(tmp_path):
+    # what NVivo, ATLAS.ti, MAXQDA or QualCoder wrote, cut, spliced and corrupted: read or refused
+    import test_qdpx as refi
+
+    pieces = ["<", ">", "/>", '"', "&amp;", "&#0;", "\u00e9", "\U0001F600", 'startPosition="-3"', 'endPosition="99999"',
+              'targetGUID="nope"', f'targetGUID="{refi.GUID(10)}"', f'guid="{refi.GUID(21)}"', "<Coding>", "</Coding>",
+              'isCodable="false"', 'name=""', 'plainTextPath="internal://../../etc/passwd"', 'timeStamp="-1"',
+              'position="999"', 'position="x"', "<SyncPoint ", "<Transcript ", "<Description>", "</Description>",
+              "<IntegerValue>x</IntegerValue>", "\n"]
+    start, end = refi.span(refi.SOURCE_TEXT, "The nurse stayed late.")
+    bases = [(refi.qualcoder_qde((start, end), f'plainTextPath="internal://{refi.GUID(20)}.txt"'),
+              {f"sources/{refi.GUID(20)}.txt": refi.SOURCE_TEXT.encode("utf-8")}),
+             (refi.recording_qde(), {f"sources/{refi.GUID(21)}.txt": refi.TRANSCRIPT.encode("utf-8")})]
+    rng = random.Random(11)
+    path = tmp_path / "p.qdpx"
+    read = 0
+    for k in range(200):
+        qde, files = bases[k % 2]
+        refi.make_qdpx(path, mutated(rng, qde, pieces, 2, 6), files)
+        try:
+            result = read_file(path)
+        except TrNlpError:
+            continue
+        assert_turns_hold(result.interviews)
+        texts = {interview.id: interview.text for interview in result.interviews}
+        assert all(0 <= c.start < c.end <= len(texts[c.interview_id]) for c in result.codings)
+        read += bool(result.codings)
+    assert read > 20  # the shapes reach the reader's success path, not only its errors
