@@ -367,6 +367,19 @@ def test_utf16_unit_positions_from_dotnet_tools(tmp_path):
     assert imported(result) and any("UTF-16" in w for w in result.warnings)
 
 
+def test_a_project_tr_nlp_wrote_is_read_in_code_points_whatever_would_fit_better(tmp_path):
+    # a coding ending in a tab after two emoji fit "UTF-16 code units" better (it then ended at a word's end):
+    # reading tr_nlp's own project back moved its end two characters short
+    text = "Interviewer: How was it?\nParticipant: \U0001F600\U0001F600 the nurse \tstayed late."
+    interview = Interview("p07", text, [Turn("Interviewer", "interviewer", 13, 24),
+                                        Turn("Participant", "participant", 38, len(text))])
+    start = text.index("\U0001F600")
+    coding = Coding("p07", start, text.index("stayed"), "care", "anna")  # "😀😀 the nurse \t"
+    back = read_qdpx(write_qdpx(tmp_path / "p.qdpx", [interview], None, codings=[coding]))
+    assert [(c.start, c.end) for c in back.codings] == [(coding.start, coding.end)]
+    assert not any("UTF-16" in w for w in back.warnings)
+
+
 def test_inline_plain_text_content_and_bare_qde_with_relative_path(tmp_path):
     escaped = SOURCE_TEXT.replace("&", "&amp;").replace("<", "&lt;")
     qde = qualcoder_qde(span(SOURCE_TEXT, "The nurse stayed late."), "")

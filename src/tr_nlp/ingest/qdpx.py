@@ -319,6 +319,7 @@ def _read_project(project: Project, files: _Files, where: str, options: ReadOpti
     codebook = replace(codebook, name=name or root.get("name") or "", version=version)
     users = _users(root)
     variables = _case_variables(root)
+    ours = (root.get("origin") or "").startswith("tr_nlp ")  # a project tr_nlp wrote counts code points
     result = project.result
     result.codebook, result.warnings = codebook, warnings
     sources = child(root, "Sources")
@@ -333,7 +334,7 @@ def _read_project(project: Project, files: _Files, where: str, options: ReadOpti
         if not texts and kind in _OTHER_SOURCES:
             skipped[kind] = skipped.get(kind, 0) + 1
         for element, holder in texts:
-            read = _read_source(element, files, where, options, code_names, users, case, taken, holder)
+            read = _read_source(element, files, where, options, code_names, users, case, taken, holder, ours)
             if read is None:
                 named = element.get("name") or (holder if holder is not None else element).get("name")
                 result.warnings.append(f"source {named or element.get('guid')!r} has no text and was skipped")
@@ -450,8 +451,10 @@ def _source_text(source: Element, name: str, files: _Files, where: str, encoding
 def _read_source(
     source: Element, files: _Files, where: str, options: ReadOptions, code_names: dict[str, str],
     users: dict[str, str], metadata: dict[str, Any], taken: set[str], holder: Element | None = None,
+    code_points: bool = False,
 ) -> tuple[Interview, list[Coding], list[str], Placement] | None:
-    """A text source, or the text ``source`` (a ``Transcript``, a PDF's ``Representation``) of ``holder``."""
+    """A text source, or the text ``source`` (a ``Transcript``, a PDF's ``Representation``) of ``holder``;
+    its selections' positions counted as fits them best (:func:`_readings`), or as ``code_points``."""
     # a recording's or PDF's name names the interview (tools call its transcript "Transcript")
     interview_id = _interview_id(holder if holder is not None and holder.get("name") else source, taken)
     raw = _source_text(source, interview_id, files, where, options.encoding)
@@ -483,7 +486,8 @@ def _read_source(
         if unplaced:
             warnings.append(f"{unplaced} coded selection(s) could not be placed in the transcript (no sync point "
                             "they refer to, or none with a time) and were skipped")
-    label, mapping = max(_readings(raw), key=lambda r: _fit(raw, r[1], selections))
+    readings = _readings(raw)[:1] if code_points else _readings(raw)
+    label, mapping = max(readings, key=lambda r: _fit(raw, r[1], selections))
     if label != "Unicode code points" and selections:
         warnings.append(f"selection positions read as {label}: they fit the text better that way")
     if holder is not None and local(holder.tag) != "PDFSource":
