@@ -73,8 +73,9 @@ class _BoundedLoader(yaml.SafeLoader):
 
 
 def _construct_str(loader: _BoundedLoader, node: yaml.ScalarNode) -> str:
-    """A string, its lone surrogates (a double-quoted ``"\\ud83d"``, half a character) as U+FFFD:
-    such a character can be written to no file, and in a project's XML it is not well-formed."""
+    """A string, its surrogates as the characters they make (PyYAML leaves a double-quoted
+    ``"\\ud83d\\ude00"`` as two halves) and a lone one (half a character) as U+FFFD: no file
+    can be written with a half, and in a project's XML it is not well-formed."""
     return without_lone_surrogates(loader.construct_scalar(node))
 
 

@@ -434,9 +434,7 @@ def _refuse_other_tables(frame: pd.DataFrame, path: Path) -> None:
     tr_nlp wrote, or a pseudonymisation mapping, kept among the transcripts: read as
     utterances, its rows would make each interview again, from quotes or sentences, and the
     interview's own file would then fail as a duplicate (E166)."""
-    from tr_nlp.ingest.codings import (
-        STAND_INS as CODINGS_STAND_INS,  # codings.py reads tables with this module
-    )
+    from tr_nlp.ingest.codings import STAND_INS as CODINGS_STAND_INS  # codings.py reads tables with this module
 
     columns = {header_key(col): col for col in frame.columns}
 
