@@ -380,6 +380,26 @@ def test_a_project_tr_nlp_wrote_is_read_in_code_points_whatever_would_fit_better
     assert not any("UTF-16" in w for w in back.warnings)
 
 
+def test_utf16_units_with_crlf_counted_as_one_from_qt_based_tools(tmp_path):
+    # UTF-16 strings that count a paragraph's end as one character: read as neither alone, the codings moved
+    raw = "Interviewer: Comment ça va?\r\nParticipant: Très bien 😀😀😀, vraiment.\r\nThe nurse stayed late.\r\n"
+    qde = qualcoder_qde(span(raw, "The nurse stayed late.", crlf_as_one=True, utf16=True),
+                        f'plainTextPath="internal://{GUID(20)}.txt"')
+    result = read_qdpx(make_qdpx(tmp_path / "p.qdpx", qde, {f"sources/{GUID(20)}.txt": raw.encode("utf-8")}))
+    assert imported(result)
+    assert any("read as UTF-16 code units, CRLF counted as one" in w for w in result.warnings)
+
+
+def test_a_selection_name_matches_its_text_in_any_unicode_normalisation(tmp_path):
+    # a composed name over a source of decomposed accents matched under no reading, so word edges chose one;
+    # this selection, mid-word at both ends, was then read in code points, one character late
+    raw = "Interviewer: 😀 Ok?\nParticipant: Tre\u0300s bien, vraiment.\n"
+    qde = qualcoder_qde(span(raw, "re\u0300s bien, vr", utf16=True), f'plainTextPath="internal://{GUID(20)}.txt"')
+    qde = qde.replace('name="The nurse stayed late."', 'name="r\u00e8s bien, vr"')
+    result = read_qdpx(make_qdpx(tmp_path / "p.qdpx", qde, {f"sources/{GUID(20)}.txt": raw.encode("utf-8")}))
+    assert imported(result, "r\u00e8s bien, vr")
+
+
 def test_inline_plain_text_content_and_bare_qde_with_relative_path(tmp_path):
     escaped = SOURCE_TEXT.replace("&", "&amp;").replace("<", "&lt;")
     qde = qualcoder_qde(span(SOURCE_TEXT, "The nurse stayed late."), "")

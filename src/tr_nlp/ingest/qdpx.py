@@ -36,6 +36,7 @@ Everything in the file is untrusted: see :mod:`tr_nlp.refi.safety`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter
@@ -188,16 +189,25 @@ class _Selection:
 
 def _readings(raw: str) -> list[tuple[str, list[int]]]:
     """Ways a tool may have counted positions in ``raw``: (label, position -> raw index)."""
-    out = [("Unicode code points", list(range(len(raw) + 1)))]
-    if "\r\n" in raw:
-        index = [i for i in range(len(raw)) if not (raw[i] == "\n" and i and raw[i - 1] == "\r")]
-        out.append(("CRLF counted as one character", [*index, len(raw)]))
+    everything = list(range(len(raw)))
+    crlf = [i for i in everything if not (raw[i] == "\n" and i and raw[i - 1] == "\r")] if "\r\n" in raw else None
+    out = [("Unicode code points", [*everything, len(raw)])]
+    if crlf is not None:
+        out.append(("CRLF counted as one character", [*crlf, len(raw)]))
     if any(ord(ch) > 0xFFFF for ch in raw):
-        units: list[int] = []
-        for i, ch in enumerate(raw):
-            units.extend([i] * (2 if ord(ch) > 0xFFFF else 1))
-        out.append(("UTF-16 code units", [*units, len(raw)]))
+        out.append(("UTF-16 code units", _units(raw, everything)))
+        if crlf is not None:  # a Qt-based tool: UTF-16 strings, and a paragraph's end one character
+            out.append(("UTF-16 code units, CRLF counted as one", _units(raw, crlf)))
     return out
+
+
+def _units(raw: str, counted: list[int]) -> list[int]:
+    """Position -> raw index where each ``counted`` character of ``raw`` is as many positions
+    as its UTF-16 code units (two beyond 16 bits)."""
+    units: list[int] = []
+    for i in counted:
+        units.extend([i] * (2 if ord(raw[i]) > 0xFFFF else 1))
+    return [*units, len(raw)]
 
 
 def _fit(raw: str, mapping: list[int], selections: Sequence[_Selection]) -> tuple[int, int, int]:
@@ -215,8 +225,9 @@ def _fit(raw: str, mapping: list[int], selections: Sequence[_Selection]) -> tupl
 
 
 def _name_matches(name: str, found: str) -> bool:
-    """Whether a selection's ``name`` is the text it points at (tools often truncate it)."""
-    label, found = _SPACES.sub(" ", name), _SPACES.sub(" ", found)
+    """Whether a selection's ``name`` is the text it points at (tools often truncate it), in
+    any Unicode normalisation (a source's decomposed accents, a name's composed ones)."""
+    label, found = (_SPACES.sub(" ", unicodedata.normalize("NFC", s)) for s in (name, found))
     if len(label.strip()) < 5:
         return False
     if label.endswith(("…", "...")):
@@ -487,7 +498,11 @@ def _read_source(
             warnings.append(f"{unplaced} coded selection(s) could not be placed in the transcript (no sync point "
                             "they refer to, or none with a time) and were skipped")
     readings = _readings(raw)[:1] if code_points else _readings(raw)
-    label, mapping = max(readings, key=lambda r: _fit(raw, r[1], selections))
+    # the people's selections say how the tool counted: tr_nlp's own suggestions, added to the
+    # project in its counting, must not tip it to another
+    people = [sel for sel in selections
+              if not sel.codes or not all(is_machine_coder(users.get(user.upper(), user)) for _, user in sel.codes)]
+    label, mapping = max(readings, key=lambda r: _fit(raw, r[1], people or selections))
     if label != "Unicode code points" and selections:
         warnings.append(f"selection positions read as {label}: they fit the text better that way")
     if holder is not None and local(holder.tag) != "PDFSource":
