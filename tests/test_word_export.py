@@ -204,6 +204,7 @@ def test_the_codebook_is_not_written_over_a_team_s_own_files(tmp_path):
     _write(team / "p1.txt", "I: Hi.\nP: Hello.\n")
     written = run("export", "--corpus", team / "p1.txt", "--codebook", DEMO / "codebook.yaml", "-o", team, "--force")
     assert written.exit_code == 0, written.output
+    assert (team / "p1.docx").is_file()  # the transcript named, inside the output folder, is read: it was left out
     assert "is not tr_nlp's, so the codebook was not written" in written.stderr
     assert "read the documents back with --codebook" in written.stderr
 

@@ -608,8 +608,9 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
     its settings; its codings, codebook and reviewed tables are returned, not read as
     transcripts, even where its interviews are the whole folder (no ``interviews:``).
     A file named more than once (``a.txt`` and its folder) is read once, with the
-    settings of its first mention. Files under ``exclude`` (a run's own output folder
-    inside an input folder) are neither read nor reported as passed over.
+    settings of its first mention. Files found in a folder under ``exclude`` (a run's own
+    output folder inside an input folder) are neither read nor reported as passed over; a
+    file named by itself is read wherever it is.
     """
     plan = InputPlan()
     seen: set[Path] = set()
@@ -631,7 +632,7 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
         if locks:
             plan.warnings.append(f"{raw}: {lock_files_warning(locks)}" if Path(raw).is_dir()
                                  else lock_files_warning(locks))
-        if skip is not None:
+        if skip is not None and Path(raw).is_dir():  # a file named by itself is read wherever it is
             found = [item for item in found if not real_path(item[0]).is_relative_to(skip)]
             passed_over = [f for f in passed_over if not real_path(f).is_relative_to(skip)]
         if Path(raw).is_dir():
