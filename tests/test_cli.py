@@ -283,6 +283,15 @@ def test_a_command_with_nothing_readable_writes_nothing_over_earlier_outputs(tmp
     assert both.exit_code == 2 and not (tmp_path / "shared").exists()
     assert "[E100]" in both.stderr and "[E101]" in both.stderr
     assert "[E108] none of the 2 input file(s) could be read (see above), so nothing was written" in both.stderr
+    # the wrong folder, or one not filled yet: an empty table replaced yesterday's, and the exit code was 0
+    (tmp_path / "incoming").mkdir()
+    (tmp_path / "incoming" / "README.md").write_text("Transcripts go here.\n")  # left out as no transcript
+    for command, output in (("segment", earlier), ("pseudonymise", tmp_path / "shared"), ("export", tmp_path / "p.qdpx")):
+        empty = run(command, *(["--corpus"] if command == "export" else []), tmp_path / "incoming", "-o", output)
+        assert empty.exit_code == 2, command
+        assert "[E118] no transcript file in the paths given" in " ".join(empty.stderr.split()), command
+    assert earlier.read_text() == "yesterday's segments\n"
+    assert not (tmp_path / "shared").exists() and not (tmp_path / "p.qdpx").exists()
 
 
 def test_version_is_the_installed_package_version():

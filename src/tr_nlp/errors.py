@@ -62,6 +62,10 @@ class Errors:
         "is {size} MB, more than the {limit} MB tr_nlp reads as one transcript (a ten-hour interview is about "
         "1 MB of text); check that it is a transcript, and split a file of many interviews into one per interview"
     )
+    E118 = (
+        "no transcript file in the paths given (an empty folder, or files of no type tr_nlp reads), so nothing "
+        "was written; check the path, or that the transcripts are there"
+    )
     # --- subtitles and speech-to-text JSON ------------------------------------------
     E120 = "broken cue at line {line}: {detail}"
     E121 = "missing 'WEBVTT' header on the first line; expected a WebVTT file"

@@ -241,7 +241,8 @@ def load_and_report(
     TrNlpError
         When files were named but none could be read (unless ``required`` is false), so
         that a command writes nothing rather than empty outputs over earlier ones: the
-        file's own error for one file, else E108 after a line per file.
+        file's own error for one file, else E108 after a line per file; E118 when the paths
+        (an empty folder, say) hold no transcript file at all.
     """
     own = output if output is not None and (output.suffix.lower() in TABLE_SUFFIXES or output.suffix == ""
                                             or output.is_dir()) else None
@@ -260,6 +261,8 @@ def load_and_report(
             warn(warning)
     if none_read:
         raise InputError("E108", n=len(corpus.files))
+    if required and not corpus.files:  # the wrong folder, or one not filled yet: as a mistyped path
+        raise InputError("E118")
     return corpus
 
 
