@@ -440,3 +440,5 @@ def test_lone_surrogates_are_replaced_however_deeply_the_json_nests():
     for _ in range(depth):
         [value] = value
     assert value == {"\ufffd": "x\ufffd", "y": ["\U0001f600"]}
+    # an escaped backslash before "ud800" is text, and the escape after it is still found alone
+    assert loads(r'["\\ud800", "\\\ud800", "\\ud83d\udc00"]') == ["\\ud800", "\\\ufffd", "\\ud83d\ufffd"]

@@ -11,8 +11,10 @@ from typing import Any
 
 from tr_nlp.errors import TrNlpError
 
-#: an escape of a UTF-16 surrogate in JSON text, paired or not (``\\ud83d``)
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+#: In JSON text, left to right: an escaped backslash, a pair of surrogate escapes (one
+#: character: ``\\ud83d\\ude00``), or a surrogate escape alone (group 1), which no character is.
+_SURROGATE_ESCAPES = re.compile(
+    r"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|(\\u[dD][89a-fA-F][0-9a-fA-F]{2})")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -78,8 +80,8 @@ def loads(text: str) -> Any:
     ['fine \ufffd', {'\ufffd': '😀'}]
     """
     data = json.loads(text)
-    if not _SURROGATE_ESCAPE.search(text):
-        return data
+    if "\\u" not in text or not any(m.group(1) for m in _SURROGATE_ESCAPES.finditer(text)):
+        return data  # no lone surrogate escape: nothing to walk (pairs json.loads joins itself)
     stack: list[Any] = [data]
     while stack:  # without recursion: the value may nest as deeply as json.loads reads
         value = stack.pop()
