@@ -616,7 +616,8 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
     seen: set[Path] = set()
     skip = real_path(exclude) if exclude is not None else None
     for raw in _expanded(paths):
-        config = load_config(raw, options) if Path(raw).is_dir() else None
+        folder = Path(raw).is_dir()
+        config = load_config(raw, options) if folder else None
         passed_over: list[Path] = []
         if config is not None:
             # its codings, codebook and reviewed tables are no transcripts, where its interviews are the whole folder
@@ -630,12 +631,11 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
             found = [(f, options, fmt) for f in iter_input_files([raw], passed_over)]
         found, locks = _without_lock_files(found)
         if locks:
-            plan.warnings.append(f"{raw}: {lock_files_warning(locks)}" if Path(raw).is_dir()
-                                 else lock_files_warning(locks))
-        if skip is not None and Path(raw).is_dir():  # a file named by itself is read wherever it is
-            found = [item for item in found if not real_path(item[0]).is_relative_to(skip)]
-            passed_over = [f for f in passed_over if not real_path(f).is_relative_to(skip)]
-        if Path(raw).is_dir():
+            plan.warnings.append(f"{raw}: {lock_files_warning(locks)}" if folder else lock_files_warning(locks))
+        if folder:  # (a file named by itself is read wherever it is)
+            if skip is not None:
+                found = [item for item in found if not real_path(item[0]).is_relative_to(skip)]
+                passed_over = [f for f in passed_over if not real_path(f).is_relative_to(skip)]
             found, copies, printouts, subtitles = _without_other_formats(found)
             if copies:
                 plan.warnings.append(f"{raw}: {copies_warning(copies)}")
@@ -645,7 +645,7 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
                 plan.warnings.append(f"{raw}: {subtitles_warning(subtitles)}")
         passed_notes = passed_over_warnings(passed_over, [f for f, _, _ in found])
         plan.warnings += [f"{raw}: {note}" for note in passed_notes]
-        if not passed_over and not found and Path(raw).is_dir():
+        if not passed_over and not found and folder:
             plan.warnings.append(f"{raw}: no transcript files in this folder (expected "
                                  f"{' '.join(sorted(EXTENSIONS))})")
         for item in found:
@@ -682,6 +682,16 @@ def _found_as_kept(items: list[_T], gathered: Gathered) -> tuple[list[_T], int]:
     place there."""
     moved, lost = moved_items(items, {alias: found for alias, (_, found) in gathered.versions.items()})
     return renamed_items(moved, gathered.aliases), lost
+
+
+def _add_codings(corpus: Corpus, gathered: Gathered, path: str | Path, read: list[Coding],
+                 warnings: list[str]) -> None:
+    """Add to ``corpus`` the codings ``read`` from ``path`` (a codings table, a node export),
+    moved onto the interviews kept of corrected copies, and its ``warnings``."""
+    read, lost = _found_as_kept(read, gathered)
+    extend_unseen(corpus.codings, read)
+    warnings = warnings + ([f"{lost} coding(s) of words a corrected copy changed were left out"] if lost else [])
+    corpus.warnings.extend(f"{path}: {w}" for w in warnings)
 
 
 def _node_exports(given: Sequence[str | Path], options: ReadOptions,
@@ -821,17 +831,10 @@ def load_corpus(
     corpus.warnings.extend(notes)
     for path in tables_of_codings:
         coder = Path(path).stem if len(given) > 1 else TableMapping.default_coder
-        read, warnings = read_codings(path, _known_as(corpus, gathered), corpus.codebook, coder)
-        read, lost = _found_as_kept(read, gathered)
-        extend_unseen(corpus.codings, read)
-        warnings += [f"{lost} coding(s) of words a corrected copy changed were left out"] if lost else []
-        corpus.warnings.extend(f"{path}: {w}" for w in warnings)
+        _add_codings(corpus, gathered, path, *read_codings(path, _known_as(corpus, gathered), corpus.codebook, coder))
     for path, (export, coder) in node_exports.items():
-        read, warnings = node_codings(export, path, _known_as(corpus, gathered), corpus.codebook, coder)
-        read, lost = _found_as_kept(read, gathered)
-        extend_unseen(corpus.codings, read)
-        warnings += [f"{lost} coding(s) of words a corrected copy changed were left out"] if lost else []
-        corpus.warnings.extend(f"{path}: {w}" for w in warnings)
+        _add_codings(corpus, gathered, path,
+                     *node_codings(export, path, _known_as(corpus, gathered), corpus.codebook, coder))
     if node_exports:
         corpus.warnings.append(exports_note([(export, node_code(export, path, corpus.codebook), coder)
                                              for path, (export, coder) in node_exports.items()]))
