@@ -379,7 +379,7 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     else:
         warnings += _blank_speakers(frame, mapping)
     frame["__row"] = range(len(frame))
-    frame, note = _without_blank_text(frame, mapping, path)
+    frame, note = _with_speech(frame, mapping, path)
     warnings += note
     if mapping.order_col:
         frame["__order"] = pd.to_numeric(frame[mapping.order_col], errors="coerce")
@@ -409,7 +409,7 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
         records = utterances.to_dict("records")
         text, spans = labelled_lines(
             (str(r.get(mapping.speaker_col, "")).strip() or UNKNOWN_SPEAKER,
-             " ".join(normalise_text(str(r[mapping.text_col])).split()),
+             " ".join(r["__said"].split()),
              _timestamp(r.get(mapping.timestamp_col), seconds_per_unit) if mapping.timestamp_col else None)
             for r in records
         )
@@ -509,11 +509,12 @@ def _blank_speakers(frame: pd.DataFrame, mapping: TableMapping) -> list[str]:
              f"{UNKNOWN_SPEAKER}=ROLE")]
 
 
-def _without_blank_text(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """``frame`` without its rows of no text (each was an empty turn: a line of a label
-    alone, the neighbour the context model read), and a note counting them and the codes on
-    them; E134 when no row has text."""
-    blank = frame[mapping.text_col].map(lambda value: not normalise_text(str(value)).strip())
+def _with_speech(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` with each row's text normalised (``__said``), without its rows of no text
+    (each was an empty turn: a line of a label alone, the neighbour the context model read),
+    and a note counting those and the codes on them; E134 when no row has text."""
+    frame = frame.assign(__said=frame[mapping.text_col].map(lambda value: normalise_text(str(value))))
+    blank = frame["__said"].str.strip() == ""
     if not blank.any():
         return frame, []
     if blank.all():
@@ -522,8 +523,9 @@ def _without_blank_text(frame: pd.DataFrame, mapping: TableMapping, path: Path) 
                 for col in mapping.code_cols)
     first = int(blank.to_numpy().argmax()) + 1
     codes = f", and with them {coded} code value(s)" if coded else ""
-    return frame[~blank], [f"{int(blank.sum())} row(s) with no '{mapping.text_col}' (the first is data row {first}) "
-                           f"were left out{codes}: a passage of no words can be neither read nor coded"]
+    note = (f"{int(blank.sum())} row(s) with no '{mapping.text_col}' (the first is data row {first}) were left "
+            f"out{codes}: a passage of no words can be neither read nor coded")
+    return frame[~blank], [note]
 
 
 def _row_codings(
