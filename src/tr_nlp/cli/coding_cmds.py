@@ -241,9 +241,7 @@ def train(
         ev = cross_validate(data, features, objective, n_splits=cv_folds, seed=seed, learning_curve=False,
                             context=context)
         model.card["cv_metrics"], model.card["cv_protocol"] = card_metrics(ev.agreement), ev.protocol
-        if not quiet and ev.folds < cv_folds:
-            c.warn(f"--cv-folds {cv_folds}: {ev.folds} coded interviews, so {ev.folds} folds, each holding one "
-                   "interview out")
+        _warn_fewer_folds("--cv-folds", cv_folds, ev.folds, quiet)
     model.card["training_data"]["pseudonymised"] = pseudonymise
     save_model(model, output)
     if not quiet:
@@ -321,8 +319,7 @@ def evaluate(
         evaluated, started = loaded, time.perf_counter()
         ev = cross_validate(data, FINETUNE if finetune else features, objective, n_splits=folds, seed=seed,
                             n_boot=n_boot, learning_curve=not no_curve, context=context)
-        if not quiet and ev.folds < folds:
-            c.warn(f"--folds {folds}: {ev.folds} coded interviews, so {ev.folds} folds, each holding one interview out")
+        _warn_fewer_folds("--folds", folds, ev.folds, quiet)
         settings = {"features": FINETUNE if finetune else features, "objective": objective, "folds": ev.folds,
                     "context": context, "learning_curve": not no_curve}
     seconds = time.perf_counter() - started
@@ -341,6 +338,12 @@ def evaluate(
         if write_html:
             c.out.print(f"report: {output / 'report.html'}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
+
+
+def _warn_fewer_folds(option: str, asked: int, ran: int, quiet: bool) -> None:
+    """Say when cross-validation ran fewer folds than asked: one per coded interview."""
+    if not quiet and ran < asked:
+        c.warn(f"{option} {asked}: {ran} coded interviews, so {ran} folds, each holding one interview out")
 
 
 def _write_run(output: Path, paths: list[Path], corpus: Corpus, data: CodedData, ev: Evaluation,
