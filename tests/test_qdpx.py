@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import zipfile
@@ -663,6 +664,16 @@ def hostile(tmp_path: Path, kind: str) -> Path:
         path.write_bytes(b"PK\x03\x04 truncated")
         return path
     raise ValueError(kind)
+
+
+def test_text_to_read_past_the_limit_is_refused_naming_the_member(tmp_path):
+    text = "Interviewer: " + os.urandom(2**20).hex() + "?"  # 2 MB that compresses only 2:1
+    path = make_qdpx(tmp_path / "in.qdpx", qualcoder_qde((0, 5), f'plainTextPath="internal://{GUID(20)}.txt"'),
+                     {f"sources/{GUID(20)}.txt": text.encode("ascii")})
+    assert read_qdpx(path, max_mb=3).interviews[0].text.endswith("?")
+    with pytest.raises(InputError, match="E210") as info:
+        read_qdpx(path, max_mb=1)
+    assert f"sources/{GUID(20)}.txt" in str(info.value) and "more than the 1 MB" in str(info.value)
 
 
 @pytest.mark.parametrize("kind,error,code,says", [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
@@ -139,6 +140,21 @@ def test_everything_tr_nlp_does_not_read_is_kept(tmp_path):
         xmlschema = pytest.importorskip("xmlschema")
         with zipfile.ZipFile(tmp_path / "out.qdpx") as after:
             xmlschema.XMLSchema(str(XSD)).validate(after.read("project.qde").decode("utf-8"))
+
+
+def test_a_project_holding_recordings_past_the_reading_limit_is_read_and_copied_whole(tmp_path):
+    # a team's project holding its interview recordings was refused as a zip bomb (its declared total over the
+    # limit); recordings are never read, and adding to the project streams them into the copy
+    recording = os.urandom(3 * 2**20)
+    path = project(tmp_path)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(f"sources/{GUID(95)}.mp4", recording)
+    read = read_project(path, max_mb=2)
+    add_to_project(read, tmp_path / "out.qdpx", [layer(read, "The nurse stayed late.")])
+    with zipfile.ZipFile(path) as before, zipfile.ZipFile(tmp_path / "out.qdpx") as after:
+        assert after.namelist() == before.namelist()
+        assert after.read(f"sources/{GUID(95)}.mp4") == recording
+    assert machine(read_qdpx(tmp_path / "out.qdpx", max_mb=2)) == [("Beyond routine", "The nurse stayed late.")]
 
 
 def canonical(element: ET.Element) -> str:

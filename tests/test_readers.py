@@ -8,7 +8,7 @@ import pytest
 
 from conftest import at_most, make_docx, yaml_bomb
 from tr_nlp.errors import InputError
-from tr_nlp.ingest import ReadOptions, RoleMap, load_corpus, read_file
+from tr_nlp.ingest import ReadOptions, RoleMap, archive, load_corpus, read_file
 from tr_nlp.segment import Segmenter
 
 
@@ -519,6 +519,37 @@ def test_a_bomb_entry_padded_with_incompressible_data_is_refused(tmp_path):
     with pytest.raises(InputError) as info:
         read_file(path)
     assert info.value.code == "E111" and "word/media/bomb.bin" in str(info.value)
+
+
+@pytest.mark.parametrize("name,member,says", [
+    ("photos.docx", "word/document.xml", "(2 MB of it pictures, audio or video), more than the 1 MB tr_nlp unpacks "
+                                         "from one .docx file; save a copy with its pictures compressed or deleted"),
+    ("big.xlsx", "xl/workbook.xml", "more than the 1 MB tr_nlp unpacks from one .xlsx file; save the sheet"),
+])
+def test_an_office_file_that_unpacks_past_the_limit_is_too_large_not_a_bomb(tmp_path, monkeypatch, name, member, says):
+    # it was refused as "looks like a zip bomb" (E111): a transcript with many photographs is no attack
+    monkeypatch.setattr(archive, "MAX_UNPACKED_MB", 1)
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as packed:
+        packed.writestr(member, "<w:document/>")
+        packed.writestr("word/media/image1.png" if name.endswith(".docx") else "xl/data.bin", os.urandom(2 * 2**20))
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert info.value.code == "E119" and name in str(info.value) and says in str(info.value), str(info.value)
+
+
+def test_an_odt_s_pictures_are_not_counted_as_they_are_never_read(tmp_path, monkeypatch):
+    from test_comments import odt_file
+
+    monkeypatch.setattr(archive, "MAX_UNPACKED_MB", 1)
+    path = odt_file(tmp_path / "p05.odt", "<text:p>Interviewer: How was it?</text:p><text:p>Participant: Fine.</text:p>")
+    with zipfile.ZipFile(path, "a") as packed:
+        packed.writestr("Pictures/ward.jpg", os.urandom(2 * 2**20))
+    assert read_file(path).interviews[0].text.endswith("Fine.")
+    with zipfile.ZipFile(path, "a") as packed:
+        packed.writestr("settings.xml", os.urandom(2**20).hex())
+    with pytest.raises(InputError, match="E119"):
+        read_file(path)
 
 
 def with_doctype(path, doctype: str, reference: str):

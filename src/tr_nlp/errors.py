@@ -66,6 +66,7 @@ class Errors:
         "no transcript file in the paths given (an empty folder, or files of no type tr_nlp reads), so nothing "
         "was written; check the path, or that the transcripts are there"
     )
+    E119 = "unpacks to {size} MB{media}, more than the {limit} MB tr_nlp unpacks from one {kind} file; {fix}"
     # --- subtitles and speech-to-text JSON ------------------------------------------
     E120 = "broken cue at line {line}: {detail}"
     E121 = "missing 'WEBVTT' header on the first line; expected a WebVTT file"
@@ -243,6 +244,11 @@ class Errors:
     E207 = "source {source!r}: its text file {target!r} is not in the project{hint}"
     E208 = "source {source!r}: {detail}"
     E209 = "not a REFI-QDA codebook: {detail}; expected a .qdc file with a CodeBook element"
+    E210 = (
+        "reading entry {entry!r} would take the project's document and text sources to {size} MB, more than the "
+        "{limit} MB tr_nlp reads from one project (audio, video and pictures are not read, so not counted); "
+        "export the interviews to code as a smaller project"
+    )
     # --- reports --------------------------------------------------------------------------
     E220 = (
         "not a run folder: {detail}; expected the output folder of 'tr-nlp demo', 'tr-nlp batch' "

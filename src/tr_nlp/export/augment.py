@@ -267,10 +267,16 @@ def _serialise(root: Element, ns: str) -> bytes:
 
 
 def _write(project: Project, output: str | Path, document: bytes) -> None:
-    """Copy every member of the project's archive, the project document replaced."""
+    """Copy every member of the project's archive, the project document replaced; the
+    others (recordings of any size) are streamed, not read into memory."""
     with SafeZip(project.path) as source, atomic_path(output) as tmp, zipfile.ZipFile(tmp, "w") as archive:
         for member in source.names:
             old = source.info(member)
             info = zipfile.ZipInfo(member, date_time=old.date_time)
             info.compress_type, info.external_attr = old.compress_type, old.external_attr
-            archive.writestr(info, document if member == project.qde else source.read(member))
+            if member == project.qde:
+                archive.writestr(info, document)
+                continue
+            info.file_size = old.file_size  # tells zipfile whether the member needs ZIP64
+            with archive.open(info, "w") as target:
+                source.copy(member, target)

@@ -11,10 +11,18 @@ import zipfile
 from pathlib import Path
 
 from tr_nlp.errors import InputError
-from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS, bomb_reason
+from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS, bomb_reason, declared_size
 
-#: Largest declared uncompressed total of an office file (the ratio limit is zipguard's).
+#: Largest declared uncompressed total of an office file (the ratio limit is zipguard's)
 MAX_UNPACKED_MB = 200
+#: Office files whose libraries (python-docx, openpyxl) unpack every part, pictures too;
+#: an .odt's pictures are never read, so they do not count
+_UNPACKS_MEDIA = frozenset({".docx", ".xlsx"})
+#: Office file suffix -> how to save a copy that unpacks to less
+_SMALLER = {".docx": ("save a copy with its pictures compressed or deleted (Word: Picture Format > Compress "
+                      "Pictures), or save the transcript as plain text (.txt)"),
+            ".xlsx": "save the sheet of utterances as CSV (.csv)",
+            ".odt": "save a copy without its pictures, or save the transcript as plain text (.txt)"}
 #: Office file suffix -> (the part every such file holds, the program that writes it)
 OFFICE = {".docx": ("word/document.xml", "Word"), ".xlsx": ("xl/workbook.xml", "Excel"),
           ".odt": ("content.xml", "LibreOffice Writer")}
@@ -80,14 +88,15 @@ def check_office_archive(path: Path, kind: str) -> None:
 
     ``kind`` is the file type the caller reads (``".docx"``, ``".xlsx"``, ``".odt"``),
     which the file's own suffix need not be (``--format docx`` on ``a.bak``). The
-    zip-bomb policy is :func:`tr_nlp.zipguard.bomb_reason`'s, with a
-    :data:`MAX_UNPACKED_MB` total.
+    zip-bomb policy is :func:`tr_nlp.zipguard.bomb_reason`'s; the declared total is at most
+    :data:`MAX_UNPACKED_MB`, pictures counted except in an ``.odt`` (whose pictures are never read).
 
     Raises
     ------
     InputError
         E100 (no such file), E101 (empty), E110 (not a valid file of its type), E111 (looks
-        like a zip bomb), E113 (password-protected), E114 (the binary format before ``kind``).
+        like a zip bomb), E113 (password-protected), E114 (the binary format before ``kind``),
+        E119 (unpacks to more than :data:`MAX_UNPACKED_MB`).
     """
     member, app = OFFICE[kind]
     if not path.exists():
@@ -100,9 +109,16 @@ def check_office_archive(path: Path, kind: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            bomb = bomb_reason(infos, MAX_UNPACKED_MB)
+            bomb = bomb_reason(infos)
             if bomb:
                 raise InputError("E111", path, kind=kind, entry=bomb[0], detail=bomb[1])
+            total, media = declared_size(infos)
+            if kind not in _UNPACKS_MEDIA:
+                total, media = total - media, 0
+            if total > MAX_UNPACKED_MB * 2**20:
+                raise InputError("E119", path, size=f"{total / 2**20:,.0f}", limit=MAX_UNPACKED_MB, kind=kind,
+                                 media=f" ({media / 2**20:,.0f} MB of it pictures, audio or video)" if media else "",
+                                 fix=_SMALLER[kind])
             names = {i.filename for i in infos}
             if member not in names:
                 raise InputError("E110", path, kind=kind, app=app, detail=f"no {member} inside")

@@ -5,9 +5,12 @@ disk: the members tr_nlp needs are read into memory, each read capped, after the
 archive has passed these checks:
 
 - no entry with an absolute path, a drive letter or a ``..`` part (zip-slip);
-- no zip bomb: the declared uncompressed total stays under ``max_mb`` and no entry over
-  1 MB compresses better than 100 to 1 (:func:`tr_nlp.zipguard.bomb_reason`, the policy
-  .docx and .xlsx files are read under too);
+- no zip bomb: no entry over 1 MB compresses better than 100 to 1
+  (:func:`tr_nlp.zipguard.bomb_reason`, the policy .docx and .xlsx files are read under
+  too), and what is read into memory stays under ``max_mb`` in all, counted by the sizes
+  the members declare before each is read. A project's audio, video and pictures are never
+  read (a copy of the project streams them), so a project holding gigabytes of interview
+  recordings is read;
 - XML is parsed with ``defusedxml``: entity declarations (billion laughs) and external
   entities or DTDs are refused.
 
@@ -16,8 +19,10 @@ Every refusal is an :class:`~tr_nlp.errors.ArchiveError` naming the file and the
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import IO
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
@@ -26,8 +31,11 @@ import defusedxml.ElementTree as DefusedET
 from tr_nlp.errors import ArchiveError, InputError
 from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS, bomb_reason
 
-#: Largest declared uncompressed total of a project (sources may include audio and video).
+#: Largest declared uncompressed total of the members read from one project (its document
+#: and text sources; audio and video are streamed when a project is copied, never read).
 MAX_MB = 500
+#: bytes per chunk when a member is streamed
+_CHUNK = 2**20
 
 
 def unsafe_reason(name: str) -> str | None:
@@ -48,11 +56,11 @@ class SafeZip:
     path : path
         The ``.qdpx`` file.
     max_mb : int
-        Largest declared uncompressed total accepted.
+        Largest declared uncompressed total of the members :meth:`read` reads.
     """
 
     def __init__(self, path: str | Path, max_mb: int = MAX_MB):
-        self.path = Path(path)
+        self.path, self.max_mb, self._unpacked = Path(path), max_mb, 0
         try:
             self._zip = zipfile.ZipFile(self.path)
             infos = self._zip.infolist()
@@ -63,7 +71,7 @@ class SafeZip:
             if reason:
                 self.close()
                 raise ArchiveError("E201", self.path, entry=info.filename, reason=reason)
-        bomb = bomb_reason(infos, max_mb)
+        bomb = bomb_reason(infos)
         if bomb:
             self.close()
             raise ArchiveError("E202", self.path, entry=bomb[0], detail=bomb[1])
@@ -94,8 +102,12 @@ class SafeZip:
         return self._infos[name]
 
     def read(self, name: str) -> bytes:
-        """Read one member, never more than it declared."""
+        """Read one member, never more than it declared, nor past ``max_mb`` read in all."""
         info = self._infos[name]
+        if self._unpacked + info.file_size > self.max_mb * 2**20:
+            raise InputError("E210", self.path, entry=name, size=f"{(self._unpacked + info.file_size) / 2**20:,.0f}",
+                               limit=self.max_mb)
+        self._unpacked += info.file_size
         try:
             with self._zip.open(info) as handle:
                 data = handle.read(info.file_size + 1)
@@ -104,6 +116,15 @@ class SafeZip:
         if len(data) > info.file_size:
             raise ArchiveError("E202", self.path, entry=name, detail="it holds more data than it declares")
         return data
+
+    def copy(self, name: str, target: IO[bytes]) -> None:
+        """Stream one member into ``target`` in chunks (audio and video of any size), never
+        more than it declared; what is copied does not count towards ``max_mb``."""
+        try:
+            with self._zip.open(self._infos[name]) as handle:
+                shutil.copyfileobj(handle, target, _CHUNK)
+        except CORRUPT_ZIP_ERRORS as exc:
+            raise ArchiveError("E200", self.path, detail=f"entry {name!r} is corrupt ({exc})") from None
 
 
 def parse_xml(data: bytes, where: str) -> Element:
