@@ -340,6 +340,27 @@ def test_an_elan_file_is_written_back_with_tiers_of_codes(write, tmp_path):
     assert any("copy it to a code tier of your own (ELAN)" in w for w in corpus.warnings)
 
 
+def test_codes_whose_names_hold_a_colon_on_one_annotation_all_come_back(write, tmp_path):
+    # two codes sharing the words before a colon were taken for one, and only the first was written
+    # (found by a randomised round trip of .eaf copies)
+    from tr_nlp.export.annotate import write_word_folder
+    from tr_nlp.export.qdpx import MachineCoding, MachineLayer
+
+    read = read_file(write("talk/P07.eaf", EAF))
+    interview, text = read.interviews[0], read.interviews[0].text
+    at = text.index("She never")
+    model = "tr_nlp model m 1"
+    layer = MachineLayer(model, (MachineCoding("P07", at, at + 9, "Support: warmth", "Support: warmth: p=0.80"),
+                                 MachineCoding("P07", at, at + 9, "Support: trust", "Support: trust: p=0.60"),
+                                 MachineCoding("P07", at, at + 5, "Support: trust", "Support: trust: p=0.70")))
+    codings = [Coding("P07", at, at + 9, name, "Ben") for name in ("Attitude: stigmatizing", "Attitude: warm")]
+    write_word_folder(tmp_path / "out", [interview], codings, [layer])
+    copy = read_file(tmp_path / "out" / "P07.eaf")
+    assert sorted((c.coder, c.code) for c in copy.comment_codings) == [
+        ("Ben", "Attitude: stigmatizing"), ("Ben", "Attitude: warm"),
+        (model, "Support: trust: p=0.70"), (model, "Support: warmth: p=0.80")]
+
+
 def test_an_elan_file_changed_since_it_was_read_is_written_as_a_word_document(write, tmp_path):
     from tr_nlp.export.annotate import write_word_folder
 

@@ -24,6 +24,7 @@ from tr_nlp.export.tables import atomic_path
 from tr_nlp.export.word import MarginNote
 from tr_nlp.ingest.elan import EafLayout
 from tr_nlp.ingest.xmldoc import descendants, local
+from tr_nlp.refi.vocab import noted_code
 from tr_nlp.schema import Interview
 
 #: the linguistic type of the tiers tr_nlp adds: a symbolic association with a speaker's annotations
@@ -82,15 +83,19 @@ def annotate_eaf(layout: EafLayout, output: str | Path, interview: Interview,
 
 
 def strongest(texts: Sequence[str]) -> list[str]:
-    """One text per code: of the notes naming one code (what comes before their colon),
-    the one with the highest ``p=``, in the order the codes came.
+    """One text per code: of the notes naming one code (a machine note's code,
+    :func:`~tr_nlp.refi.vocab.noted_code`, or a coder's whole note), the one with the
+    highest ``p=``, in the order the codes came.
 
     >>> strongest(["care: p=0.65", "care: p=0.91", "trust: p=0.70", "care"])
     ['care: p=0.91', 'trust: p=0.70']
+    >>> strongest(["Attitude: stigmatizing", "Attitude: not stigmatizing", "Attitude: warm: p=0.7"])
+    ['Attitude: stigmatizing', 'Attitude: not stigmatizing', 'Attitude: warm: p=0.7']
     """
-    best: dict[str, tuple[float, str]] = {}
+    best: dict[tuple[str, bool], tuple[float, str]] = {}
     for text in texts:
-        head = text.split(":", 1)[0].strip()
+        code = noted_code(text)
+        head = (text.strip(), False) if code is None else (code, text.startswith("candidate "))
         found = _PROBABILITY.search(text)
         score = float(found.group(1)) if found else -1.0
         if head not in best or score > best[head][0]:
