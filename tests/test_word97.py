@@ -11,6 +11,7 @@ import pytest
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import load_corpus, read_file
+from tr_nlp.ingest.properties import SUMMARY_STREAM
 
 FIXTURES = Path(__file__).parent / "data" / "word97"
 sys.path.insert(0, str(FIXTURES))
@@ -144,16 +145,35 @@ def test_comment_texts_out_of_order_are_left_out_not_read_over_and_over(tmp_path
         "its comments could not be read (ValueError: the comments' texts are out of order) and were left out"]
 
 
-def test_a_doc_whose_document_properties_are_damaged_is_read_without_them(monkeypatch):
+def damage_properties(path: Path, damage: str) -> Path:
+    """``path`` with its title property or its SummaryInformation stream damaged (sizes kept)."""
     import olefile
 
-    def damaged(self):
-        raise struct.error("unpack requires a buffer of 4 bytes")
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        stream = bytearray(ole.openstream(SUMMARY_STREAM).read())
+        start = struct.unpack_from("<I", stream, 44)[0]
+        if damage == "section past the end":
+            struct.pack_into("<I", stream, 44, 2**31)
+        else:
+            count = struct.unpack_from("<I", stream, start + 4)[0]
+            places = dict(struct.unpack_from("<II", stream, start + 8 + 8 * i) for i in range(count))
+            kind = {"vector of two billion": (0x1000, 2**31 - 1), "text past the end": (0x1E, 2**20)}[damage]
+            struct.pack_into("<HHI", stream, start + places[2], kind[0], 0, kind[1])  # the title's value
+        ole.write_stream(SUMMARY_STREAM, bytes(stream))
+    return path
 
-    monkeypatch.setattr(olefile.OleFileIO, "get_metadata", damaged)
-    result = read_file(FIXTURES / "table.doc")
-    assert result.interviews[0].metadata == {} and len(result.interviews[0].turns) == 3
-    assert result.warnings == ["its document properties (title, author...) could not be read (error) and were left out"]
+
+@pytest.mark.parametrize("damage,metadata", [
+    # olefile read each of two billion values of nothing: minutes and gigabytes (found by fuzzing)
+    ("vector of two billion", {"author": "Study team"}),
+    ("text past the end", {"author": "Study team"}),
+    ("section past the end", {}),
+])
+def test_a_doc_whose_document_properties_are_damaged_is_read_without_them(tmp_path, damage, metadata):
+    path = damage_properties(shutil.copy(FIXTURES / "labelled.doc", tmp_path / "p07.doc"), damage)
+    result = read_file(path)
+    assert {k: v for k, v in result.interviews[0].metadata.items() if k not in {"created", "comments"}} == metadata
+    assert result.interviews[0].text == read_file(FIXTURES / "labelled.doc").interviews[0].text
 
 
 def test_a_doc_under_a_docx_name_is_refused_saying_to_rename_it(tmp_path):

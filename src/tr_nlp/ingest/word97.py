@@ -18,6 +18,7 @@ import struct
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,17 @@ from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.comments import Comment, answered, column_comments, quoted, with_comment_codings
 from tr_nlp.ingest.doctables import table_codes, table_lines
 from tr_nlp.ingest.docx import with_comments_property
+from tr_nlp.ingest.properties import (
+    AUTHOR,
+    CODEPAGE,
+    COMMENTS,
+    CREATED,
+    KEYWORDS,
+    SUBJECT,
+    SUMMARY_STREAM,
+    TITLE,
+    summary_properties,
+)
 from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
 
 #: The ``WordDocument`` stream's first two bytes (the FIB's ``wIdent``).
@@ -62,6 +74,8 @@ _SHOWN = {chr(c): "" for c in range(32) if chr(c) not in "\t\n"} | {"\x0b": "\n"
     ch: ch for ch in _PARAGRAPH_END + _CELL_END}
 _FIELD_MARKS = frozenset(_FIELD_BEGIN + _FIELD_SEPARATE + _FIELD_END)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: metadata key -> the summary property that holds it
+_PROPERTIES = {"title": TITLE, "subject": SUBJECT, "keywords": KEYWORDS, "author": AUTHOR}
 
 
 @dataclass(frozen=True)
@@ -381,23 +395,24 @@ def _comments(doc: _Document, shown: list[tuple[int, str, bool]], chars: _Format
 def _metadata(ole: Any) -> dict[str, Any]:
     """The document's title, subject, keywords and author, when it was created, and what its
     comments property says (:func:`~tr_nlp.ingest.docx.with_comments_property`)."""
-    props = ole.get_metadata()
-    page = (props.codepage or 1252) & 0xFFFF  # stored signed: UTF-8's 65001 reads as -535
+    props = summary_properties(ole.openstream(SUMMARY_STREAM).read()) if ole.exists(SUMMARY_STREAM) else {}
+    page = props.get(CODEPAGE)
+    page = (page if isinstance(page, int) and page else 1252) & 0xFFFF  # stored signed: UTF-8's 65001 reads as -535
     encoding = {65001: "utf-8", 1200: "utf-16-le"}.get(page, f"cp{page}")
 
-    def text(value: Any) -> str:
+    def text(ident: int) -> str:
+        value = props.get(ident)
         if isinstance(value, bytes):
             try:
                 value = value.decode(encoding, "replace")
             except LookupError:
                 value = value.decode("cp1252", "replace")
-        return str(value or "").strip("\x00").strip()
+        return value.replace("\x00", "").strip() if isinstance(value, str) else ""
 
-    meta: dict[str, Any] = {key: value for key in ("title", "subject", "keywords", "author")
-                            if (value := text(getattr(props, key)))}
-    if props.create_time:
-        meta["created"] = props.create_time.isoformat()
-    return with_comments_property(meta, text(props.comments))
+    meta: dict[str, Any] = {key: value for key, ident in _PROPERTIES.items() if (value := text(ident))}
+    if isinstance(created := props.get(CREATED), datetime):
+        meta["created"] = created.isoformat()
+    return with_comments_property(meta, text(COMMENTS))
 
 
 def read_word97(path: str | Path, data: bytes, options: ReadOptions = ReadOptions()) -> ReadResult:  # noqa: B008
