@@ -256,8 +256,9 @@ def test_pdf_of_any_shape(tmp_path):
 
 
 def test_doc_of_any_shape(tmp_path):
-    # Word 97-2003 documents with their text, piece table and formatting pages corrupted,
-    # and their compound file's own structure: each is read or refused with a TrNlpError
+    # Word 97-2003 documents with their text, piece table, formatting pages or document
+    # properties corrupted, and their compound file's own structure: each is read or refused
+    # with a TrNlpError
     from pathlib import Path
 
     import olefile
@@ -277,7 +278,7 @@ def test_doc_of_any_shape(tmp_path):
             path.write_bytes(bytes(data))
         else:  # the Word streams, their sizes kept
             with olefile.OleFileIO(str(path), write_mode=True) as ole:
-                name = rng.choice(["WordDocument", "1Table"])
+                name = rng.choice(["WordDocument", "1Table", "\x05SummaryInformation"])
                 data = bytearray(ole.openstream(name).read())
                 size = len(data)
                 for _ in range(rng.randint(1, 8)):
