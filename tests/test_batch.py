@@ -209,6 +209,27 @@ def test_a_failed_input_is_tried_again_on_the_next_run(incoming, model, tmp_path
     assert pd.read_csv(out / "suggestions.csv").interview_id.nunique() == 18
 
 
+def test_an_input_that_keeps_its_reader_busy_fails_with_e169_and_the_others_are_coded(incoming, model, tmp_path,
+                                                                                       monkeypatch):
+    # a damaged file can keep a parser looping for hours (a .doc's properties held olefile for minutes)
+    from tr_nlp.batch import timelimit, work
+
+    real = work.read_file
+
+    def stuck(path, *args):
+        if Path(path).name == "demo04.txt":
+            while True:
+                pass
+        return real(path, *args)
+
+    monkeypatch.setattr(work, "read_file", stuck)
+    monkeypatch.setattr(timelimit, "READ_SECONDS", 0.5)
+    report = run_batch([incoming], model, tmp_path / "out")
+    assert report.coded == 17 and [(Path(f.path).name, f.code) for f in report.failed] == [("demo04.txt", "E169")]
+    assert "reading it took more than 0.5 s" in report.failed[0].message
+    assert pd.read_csv(tmp_path / "out" / "suggestions.csv").interview_id.nunique() == 17
+
+
 def test_retrying_a_duplicate_never_deletes_the_other_inputs_outputs(model, tmp_path):
     # b.csv holds interview 'a' too and fails (E161); its retry on the next run deleted
     # interviews/a.csv, which a.txt had written: a coded interview lost from the output

@@ -198,6 +198,10 @@ class Errors:
         "out) or by a crash in a library reading it; the other inputs were coded. It is tried again on the next "
         "run: use fewer --workers if memory ran out, or leave the file out if it is damaged"
     )
+    E169 = (
+        "reading it took more than {seconds} s (a damaged or hostile file can keep a reader busy), so it was left "
+        "out and the other inputs were coded; open it in the program that wrote it and save it again"
+    )
     # --- outputs --------------------------------------------------------------------
     E170 = "cannot write output ({detail}); check that the folder exists and is writable"
     E171 = "unsupported output type '{suffix}'; expected one of {expected}"

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from tr_nlp.batch import timelimit
 from tr_nlp.coding import load_model
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import suggest
@@ -120,9 +121,10 @@ def _read(task: Task) -> tuple[Result, dict[str, Interview], list[Segment]]:
     interviews: dict[str, Interview] = {}
     segments: list[Segment] = []
     try:
-        read = read_file(task.file or task.path, task.options, task.fmt)
-        interviews = {iv.id: iv for iv in read.interviews}
-        segments = task.segmenter.segment(read.interviews)
+        with timelimit.time_limit(timelimit.READ_SECONDS, task.path):
+            read = read_file(task.file or task.path, task.options, task.fmt)
+            interviews = {iv.id: iv for iv in read.interviews}
+            segments = task.segmenter.segment(read.interviews)
         result.interviews = tuple(interviews)
         result.warnings = list(read.warnings) + [w for _, w in task.segmenter.warnings(read.interviews)]
     except Exception as exc:
