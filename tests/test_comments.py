@@ -14,6 +14,7 @@ from conftest import with_replies
 from tr_nlp.cli import app
 from tr_nlp.ingest import load_corpus, read_file
 from tr_nlp.ingest.comments import codes_from_comments
+from tr_nlp.ingest.encoding import normalise_text
 from tr_nlp.schema import Code, Codebook, Coding
 
 BOOK = Codebook((Code("non_stigmatizing_attitude"), Code("beyond_routine"), Code("continuity")))
@@ -67,6 +68,29 @@ def test_comments_naming_codes_become_the_authors_codings_where_they_stand(tmp_p
     assert notes == ["3 coding(s) read from comments, codes columns or code tiers (Anna Smith: 1, Ben: 2)",
                      ("1 comment line(s) name no code of the codebook and were left out as memos "
                       "(e.g. 'check with P whether this was the same nurse')")]
+
+
+@pytest.mark.parametrize("written", ["Rene\u0301e said cafe\u0301", "Re\u00adne\u0301e said", "Ren\u200bée said"])
+def test_a_comment_on_words_that_normalisation_changes_still_codes_them(tmp_path, written):
+    # the passage of a comment holding a decomposed accent (e + combining acute), a soft hyphen or a zero-width
+    # space was looked for as written in the stored text, which holds none of them, and the comment was
+    # left out (found by a randomised round trip of Word copies with comments added)
+    path = margin_coded(tmp_path / "p01.docx", [(1, written, "Beyond routine", "Ben")],
+                        [["Interviewer: Who?"], ["Participant: Um, ", written, ", you know."]])
+    result = read_file(path)
+    [coding] = result.comment_codings
+    assert result.interviews[0].text[coding.start:coding.end] == normalise_text(written)
+    assert (coding.code, coding.coder) == ("Beyond routine", "Ben") and result.warnings == []
+
+
+def test_a_comment_counts_the_earlier_places_of_its_words_as_the_stored_text_has_them(tmp_path):
+    # a soft hyphen in an earlier "Renée" hid that place from the count, so the comment on the third landed on
+    # the second
+    path = margin_coded(tmp_path / "p01.docx", [(2, "Renée", "care", "Ben")],
+                        [["P: Re\u00adnée came."], ["P: Renée came."], ["P: ", "Renée", " came."]])
+    result = read_file(path)
+    text = result.interviews[0].text
+    assert [(c.start, c.end) for c in result.comment_codings] == [(text.rindex("Renée"), text.rindex("Renée") + 5)]
 
 
 def test_a_code_with_a_memo_after_it_on_one_line_is_that_code():

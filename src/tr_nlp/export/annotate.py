@@ -52,6 +52,7 @@ from tr_nlp.export.word import (
 from tr_nlp.ingest.align import MIN_SIMILAR, TextMap
 from tr_nlp.ingest.docx import W, read_docx, shown_pieces
 from tr_nlp.ingest.elan import read_layout
+from tr_nlp.ingest.encoding import normalise_text
 from tr_nlp.refi.vocab import READ_CODE
 from tr_nlp.schema import Coding, Interview
 
@@ -169,7 +170,8 @@ def add_comments(document: Any, interview: Interview, notes: Sequence[MarginNote
     body = document.element.body
     shown = "".join(piece for piece, _ in shown_pieces(body))
     moved = TextMap.between(interview.text, shown)
-    if moved.similarity < MIN_SIMILAR:
+    if moved.similarity < MIN_SIMILAR and TextMap.between(  # spaces at line ends, decomposed accents...
+            interview.text, normalise_text(shown)).similarity < MIN_SIMILAR:
         return None
     spans = []
     for note in notes:

@@ -38,6 +38,7 @@ from tr_nlp.codebook import code_finder, is_code_name
 from tr_nlp.errors import counted, some
 from tr_nlp.ingest.base import ReadResult
 from tr_nlp.ingest.codings import machine_codings_note
+from tr_nlp.ingest.encoding import normalise_text, normalise_with_offsets
 from tr_nlp.ingest.quotes import QuoteFinder
 from tr_nlp.ingest.table import TableMapping
 from tr_nlp.ingest.text import DocLine, line_number_prefixes, remove_spans
@@ -118,24 +119,30 @@ def with_comment_codings(result: ReadResult, comments: Sequence[Comment]) -> Rea
 def quoted(shown: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, int]]:
     """Each ``(start, end)`` span of ``shown`` (a document's text as it shows it, a line per
     paragraph) as the quote a comment on it covers and which place of that quote it is
-    (:attr:`Comment.nth`), as :func:`place_comments` finds them in the stored text. In a
-    transcript numbered for citing, the numbers that start its lines are left out of both,
-    as its reader leaves them out of the stored text (a comment on a whole numbered
-    paragraph, or across paragraphs, holds them).
+    (:attr:`Comment.nth`), as :func:`place_comments` finds them in the stored text: both
+    normalised as the stored text is (:func:`~tr_nlp.ingest.encoding.normalise_text`), so
+    that a place counts where the stored text has it. In a transcript numbered for citing,
+    the numbers that start its lines are left out of both, as its reader leaves them out of
+    the stored text (a comment on a whole numbered paragraph, or across paragraphs, holds
+    them).
 
     >>> shown = "1  I: Who?\\n2  P: Jo.\\n3  I: Mm.\\n4  P: Jo.\\n5  P: Jo and Al."
     >>> quoted(shown, [(11, 20), (31, 40), (17, 29)])
     [('P: Jo.', 0), ('P: Jo.', 1), ('Jo.\\nI: Mm', 0)]
+    >>> quoted("Rene\\u0301e came. Rene came.", [(13, 17)])  # "Renée" holds no "Rene"
+    [('Rene', 0)]
     """
     prefixes = line_number_prefixes(shown)
     moved: Callable[[int], int] = int  # offsets as they are
     if prefixes is not None:
         shown, moved = remove_spans(shown, prefixes)
+    shown, offsets = normalise_with_offsets(shown)
     finder = QuoteFinder(shown)
     found = []
     for start, end in spans:
-        quote = shown[moved(start):moved(end)]
-        found.append((quote, finder.count_before(quote, moved(start))))
+        at = offsets[moved(start)]
+        quote = shown[at:offsets[moved(end)]]
+        found.append((quote, finder.count_before(quote, at)))
     return found
 
 
@@ -144,13 +151,16 @@ def place_comments(interview: Interview, comments: Sequence[Comment]) -> tuple[l
     ``interview``; its code is the line as written, its coder the comment's author.
 
     A comment on nothing but spaces, or whose passage is not in the stored text (a header
-    line moved into metadata), is counted in a warning.
+    line moved into metadata), is counted in a warning. The passage is looked for
+    normalised as the stored text is (:func:`~tr_nlp.ingest.encoding.normalise_text`: a
+    decomposed accent composed, a soft hyphen left out).
     """
     finder = QuoteFinder(interview.text)
     codings: list[Coding] = []
     unplaced = 0
     for comment in comments:
-        found = finder.find(comment.quote, comment.nth) if comment.quote.strip() else None
+        quote = normalise_text(comment.quote)
+        found = finder.find(quote, comment.nth) if quote.strip() else None
         if found is None:
             unplaced += 1
             continue

@@ -254,6 +254,8 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     >>> normalise_with_offsets("a\\r\\nb ")
     ('a\\nb', [0, 1, 1, 2, 3, 3])
     """
+    if normalise_text(text) == text:  # most text is (each character's own place)
+        return text, list(range(len(text) + 1))
     needs_nfc = not unicodedata.is_normalized("NFC", text)
     pieces: list[str] = []
     offsets = [0] * (len(text) + 1)
