@@ -151,11 +151,15 @@ def _valid_name(raw: str, parent: str | None, taken: set[str]) -> str:
 
 
 def codebook_meta(text: str) -> tuple[str, str]:
-    """Codebook name and version from a ``tr_nlp codebook: NAME (version V)`` line."""
+    """Codebook name and version from a ``tr_nlp codebook: NAME (version V)`` line.
+
+    >>> codebook_meta(f"{CODEBOOK_LINE} Study (version 2)"), codebook_meta(f"{CODEBOOK_LINE}  (version 2)")
+    (('Study', '2'), ('', '2'))
+    """
     for line in (text or "").splitlines():
         if line.startswith(CODEBOOK_LINE):
             rest = line[len(CODEBOOK_LINE):].strip()
-            match = re.match(r"^(.*?)(?: \(version (.*)\))?$", rest)
+            match = re.match(r"^(.*?)(?:(?:^| )\(version (.*)\))?$", rest)
             if match:
                 return match.group(1).strip(), (match.group(2) or "").strip()
     return "", ""
