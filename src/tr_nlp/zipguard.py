@@ -5,9 +5,10 @@ compresses better than :data:`MAX_RATIO` to 1 (:func:`bomb_reason`). Text and XM
 by Word, Excel or QDA software compress about 5-20 to 1; a bomb of repeated bytes
 compresses about 1000 to 1. Reading an entry never yields more than it declares (Python's
 ``zipfile`` stops there), so the declared sizes bound what is unpacked, and each caller
-caps the declared total of what it unpacks (:func:`declared_size`): a whole Word or Excel
-file, which their libraries unpack whole; only the project document and text sources of a
-REFI-QDA project, whose audio, video and pictures tr_nlp never reads.
+caps the declared total of what it unpacks: a Word or Excel file's every entry, as their
+libraries unpack them all (:func:`declared_size`); of a REFI-QDA project, only the
+members read as they are read (its document and text sources: its audio, video and
+pictures are never read).
 
 Examples
 --------

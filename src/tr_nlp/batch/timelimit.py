@@ -62,4 +62,4 @@ def time_limit(seconds: float, path: str | Path) -> Iterator[None]:
         raise InputError("E169", path, seconds=f"{seconds:g}") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)  # None: set outside Python
