@@ -1,5 +1,6 @@
 """Transcripts from time-aligned annotation tools: ELAN (.eaf) and Transcriber (.trs)."""
 
+import random
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
@@ -359,6 +360,61 @@ def test_codes_whose_names_hold_a_colon_on_one_annotation_all_come_back(write, t
     assert sorted((c.coder, c.code) for c in copy.comment_codings) == [
         ("Ben", "Attitude: stigmatizing"), ("Ben", "Attitude: warm"),
         (model, "Support: trust: p=0.70"), (model, "Support: warmth: p=0.80")]
+
+
+def random_eaf(rng) -> str:
+    """An .eaf of one to three speakers' tiers of annotations at random times (some slots
+    unaligned), their values words of many scripts, ampersands and line breaks."""
+    words = ["the", "nurse", "stayed", "Très", "ça", "😀", "&", "<b>", "um", "mm", "naïve", "x\u0301", "日本", "—", "yeah?"]
+    slots, tiers, n = [], [], 0
+    for speaker in rng.sample(["INT", "P07", "Dana", "René"], rng.randint(1, 3)):
+        annotations = []
+        for _ in range(rng.randint(1, 6)):
+            n += 1
+            start, end = sorted(rng.sample(range(30000), 2))
+            time = "" if rng.random() < 0.1 else f' TIME_VALUE="{start}"'
+            slots += [f'<TIME_SLOT TIME_SLOT_ID="ts{2 * n - 1}"{time}/>', f'<TIME_SLOT TIME_SLOT_ID="ts{2 * n}" TIME_VALUE="{end}"/>']
+            value = " ".join(rng.choices(words, k=rng.randint(1, 12)))
+            annotations.append(f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{n}" TIME_SLOT_REF1="ts{2 * n - 1}" '
+                               f'TIME_SLOT_REF2="ts{2 * n}"><ANNOTATION_VALUE>{escape(value)}</ANNOTATION_VALUE>'
+                               "</ALIGNABLE_ANNOTATION></ANNOTATION>")
+        tiers.append(f'<TIER LINGUISTIC_TYPE_REF="default-lt" PARTICIPANT={quoteattr(speaker)} '
+                     f'TIER_ID={quoteattr(speaker + " speech")}>{"".join(annotations)}</TIER>')
+    return ('<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="" FORMAT="3.0" VERSION="3.0"><HEADER '
+            f'MEDIA_FILE="" TIME_UNITS="milliseconds"/><TIME_ORDER>{"".join(slots)}</TIME_ORDER>{"".join(tiers)}'
+            '<LINGUISTIC_TYPE GRAPHIC_REFERENCES="false" LINGUISTIC_TYPE_ID="default-lt" TIME_ALIGNABLE="true"/>'
+            "</ANNOTATION_DOCUMENT>")
+
+
+def test_code_tiers_added_to_elan_files_of_any_shape_read_back_on_the_annotations_they_tag(write, tmp_path):
+    # a coding or suggestion tags each speech annotation it touches; read back, each tag codes that annotation's
+    # text, the coder's as its code, the model's as its note (a randomised round trip like this one found codes
+    # sharing the words before a colon taken for one)
+    from tr_nlp.export.annotate import write_word_folder
+    from tr_nlp.export.qdpx import MachineCoding, MachineLayer
+    from tr_nlp.ingest.elan import read_layout
+
+    rng = random.Random(3)
+    codes = ["care", "beyond routine", "Théme", "Attitude: warm", "Attitude: cold", "x_y"]
+    model = "tr_nlp model m 1"
+    for trial in range(100):
+        layout = read_layout(write(f"t{trial}/P07.eaf", random_eaf(rng)))
+        interview, text = layout.result.interviews[0], layout.result.interviews[0].text
+        spans = [(a, rng.randint(a + 1, len(text))) for a in rng.choices(range(len(text)), k=rng.randint(0, 10))]
+        codings = [Coding("P07", a, b, rng.choice(codes), rng.choice(["Ben", "Cleo"])) for a, b in spans[::2]]
+        machine = [MachineCoding("P07", a, b, code, f"{code}: p=0.{rng.randint(10, 99)}")
+                   for (a, b), code in zip(spans[1::2], rng.choices(codes, k=len(spans[1::2])), strict=True)]
+        out = tmp_path / f"out{trial}"
+        assert write_word_folder(out, [interview], codings, [MachineLayer(model, tuple(machine))]) == {
+            "P07": "own ELAN file"}
+        back = read_file(out / "P07.eaf")
+        assert back.interviews[0].text == text and back.interviews[0].turns == interview.turns
+        tagged = sorted(layout.spans.values())
+        expected = {(s, e, c.code, c.coder) for c in codings for s, e in tagged if e > c.start and s < c.end}
+        expected |= {(s, e, m.code, model) for m in machine for s, e in tagged if e > m.start and s < m.end}
+        found = {(c.start, c.end, c.code.split(": p=")[0] if c.coder == model else c.code, c.coder)
+                 for c in back.comment_codings}
+        assert found == expected, trial
 
 
 def test_an_elan_file_changed_since_it_was_read_is_written_as_a_word_document(write, tmp_path):
