@@ -405,6 +405,21 @@ def test_a_long_run_of_whitespace_is_read_in_one_pass():
     assert is_known_label(f"Interviewer{spaces}(Jane)") and not is_known_label(f"Jane{spaces}x")
 
 
+def test_long_runs_of_angle_brackets_and_a_style_sheet_without_braces_are_read_in_one_pass(tmp_path):
+    # each pattern was tried from each "<" of a run (or each character of a style sheet) and ran to the end:
+    # minutes for a caption of 200,000 "<" or "<v ", hours for a web page's style sheet of that size
+    caption = tmp_path / "p07.srt"
+    caption.write_text(f"1\n00:00:01,000 --> 00:00:02,000\nI: {'<' * 200_000} and {'<v ' * 60_000}<i>yes</i>\n",
+                       encoding="utf-8")
+    text = read_file(caption).interviews[0].text
+    assert text.startswith("I: <<<") and text.endswith("yes")
+    page = tmp_path / "p07.html"
+    page.write_text(f"<html><head><style>{'a' * 200_000}}} .t {{font-weight: bold}}</style></head><body>"
+                    '<p><span class="t">Interviewer</span> How was it?</p><p><span class="t">Dana</span> Fine.</p>'
+                    "</body></html>", encoding="utf-8")
+    assert [t.speaker for t in read_file(page).interviews[0].turns] == ["Interviewer", "Dana"]
+
+
 @pytest.mark.parametrize("suffix", [".eaf", ".trs", ".exb"])
 def test_annotation_files_of_any_shape(tmp_path, suffix):
     from test_elan import EAF, TRS

@@ -47,8 +47,10 @@ from tr_nlp.schema import Interview
 
 _CUE_TIME = r"(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3}"
 _TIMING = re.compile(rf"^\s*(?P<start>{_CUE_TIME})\s*-->\s*(?P<end>{_CUE_TIME})(?:\s+.*)?$")
-_VOICE = re.compile(r"<v(?:\.[^\s>]+)*\s+(?P<name>[^>]+)>")
-_TAG = re.compile(r"</?[^>]+>")
+# no "<" inside a tag: tried from each "<" of a long run of them, "[^>]+" ran to the line's
+# end every time (quadratic: minutes for a cue of 200,000)
+_VOICE = re.compile(r"<v(?:\.[^\s<>]+)*\s+(?P<name>[^<>]+)>")
+_TAG = re.compile(r"</?[^<>]+>")
 _META = re.compile(r"^(?P<key>[A-Za-z_][\w\- ]*):\s*(?P<value>.*)$")
 _CHANGE = re.compile(r"^>>\s*")  # caption convention: a new speaker starts here
 #: where captions mark a new speaker inside a cue's text: ``>>`` (escaped or not), a voice tag
