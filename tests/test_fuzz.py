@@ -388,9 +388,11 @@ def test_xml_declaring_an_unknown_encoding_is_refused(tmp_path):
         read_file(odt)
 
 
-def test_a_long_run_of_whitespace_is_read_in_one_pass():
+def test_a_long_run_of_whitespace_is_read_in_one_pass(tmp_path):
     # each pattern below was tried again from each space of a run (or split the run between two
-    # of its parts every way): minutes for a comment, PDF line or speaker label of 200,000 spaces
+    # of its parts every way): minutes for a comment, PDF line, speaker label, a segment's text beside a
+    # time mark (what a model reads), a caption's line or any transcript's line (normalisation) of 200,000 spaces
+    from tr_nlp.features.context import without_time_marks
     from tr_nlp.ingest.comments import codes_from_comments
     from tr_nlp.ingest.pdf import page_furniture
     from tr_nlp.ingest.speakers import is_known_label
@@ -403,6 +405,11 @@ def test_a_long_run_of_whitespace_is_read_in_one_pass():
     kept, dropped = page_furniture([["I: Why?", f"Page{spaces}1{spaces}of{spaces}3", f"1{spaces}x"]])
     assert kept == [["I: Why?", f"1{spaces}x"]] and dropped == [f"Page{spaces}1{spaces}of{spaces}3"]
     assert is_known_label(f"Interviewer{spaces}(Jane)") and not is_known_label(f"Jane{spaces}x")
+    assert without_time_marks(f"So [{spaces}x [00:00:03]{spaces}yes") == f"So [{spaces}x yes"  # what a model reads
+    caption = tmp_path / "p07.srt"  # speakers changing where captions mark them (>>)
+    caption.write_text(f"1\n00:00:01,000 --> 00:00:02,000\nSo{spaces}well >> Yes.{spaces}>>Mm.\n", encoding="utf-8")
+    interview = read_file(caption).interviews[0]
+    assert [interview.text[t.start:t.end].split()[-1] for t in interview.turns] == ["well", "Yes.", "Mm."]
 
 
 def test_long_runs_of_angle_brackets_and_a_style_sheet_without_braces_are_read_in_one_pass(tmp_path):

@@ -36,8 +36,9 @@ CONTEXT_COLUMNS = ["text", "prev_text", "prev2_text", "next_text", "next2_text",
 #: How many turns to look back or ahead for another speaker's turn.
 REACH = 6
 #: transcribers' time marks in a row (:data:`~tr_nlp.ingest.speakers.TIME_MARK`), each with the
-#: dash aTrain writes after one (``[00:00:03] - So...``), and the white space around them
-_TIME_MARKS = re.compile(rf"(?:\s*(?:{TIME_MARK.pattern})(?:\s+[-\u2013](?=\s))?)+\s*")
+#: dash aTrain writes after one (``[00:00:03] - So...``), and the white space around them; tried
+#: only where white space starts (from each space of a long run it ran to the run's end every time)
+_TIME_MARKS = re.compile(rf"(?<!\s)(?:\s*(?:{TIME_MARK.pattern})(?:\s+[-\u2013](?=\s))?)+\s*")
 
 
 def without_time_marks(text: str) -> str:

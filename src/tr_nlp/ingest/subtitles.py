@@ -54,7 +54,9 @@ _TAG = re.compile(r"</?[^<>]+>")
 _META = re.compile(r"^(?P<key>[A-Za-z_][\w\- ]*):\s*(?P<value>.*)$")
 _CHANGE = re.compile(r"^>>\s*")  # caption convention: a new speaker starts here
 #: where captions mark a new speaker inside a cue's text: ``>>`` (escaped or not), a voice tag
-_CHANGES = re.compile(r"\s*(?:>>|&gt;&gt;)\s*|(?=<v[\s.])")
+#: (white space before a marker is tried only where it starts, or a marker alone: tried from
+#: each space of a long run, the pattern ran to the run's end every time)
+_CHANGES = re.compile(r"(?<!\s)\s*(?:>>|&gt;&gt;)\s*|(?:>>|&gt;&gt;)\s*|(?=<v[\s.])")
 #: a dialogue dash before a line of a cue: a hyphen (Netflix writes no space after it), or an en
 #: or em dash and a space; not a minus ("-5 degrees") or an em dash before a word (speech broken off)
 _DIALOGUE_DASH = re.compile(r"^(?:-\s?|[\u2013\u2014]\s)(?=[^\s\d\-\u2013\u2014])")
