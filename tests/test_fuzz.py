@@ -391,9 +391,11 @@ def test_xml_declaring_an_unknown_encoding_is_refused(tmp_path):
 def test_a_long_run_of_whitespace_is_read_in_one_pass(tmp_path):
     # each pattern below was tried again from each space of a run (or split the run between two
     # of its parts every way): minutes for a comment, PDF line, speaker label, a segment's text beside a
-    # time mark (what a model reads), a caption's line or any transcript's line (normalisation) of 200,000 spaces
+    # time mark (what a model reads), a caption's line, a node export's name or any transcript's line
+    # (normalisation) of 200,000 spaces
     from tr_nlp.features.context import without_time_marks
     from tr_nlp.ingest.comments import codes_from_comments
+    from tr_nlp.ingest.nodes import node_export
     from tr_nlp.ingest.pdf import page_furniture
     from tr_nlp.ingest.speakers import is_known_label
 
@@ -406,6 +408,9 @@ def test_a_long_run_of_whitespace_is_read_in_one_pass(tmp_path):
     assert kept == [["I: Why?", f"1{spaces}x"]] and dropped == [f"Page{spaces}1{spaces}of{spaces}3"]
     assert is_known_label(f"Interviewer{spaces}(Jane)") and not is_known_label(f"Jane{spaces}x")
     assert without_time_marks(f"So [{spaces}x [00:00:03]{spaces}yes") == f"So [{spaces}x yes"  # what a model reads
+    export = node_export(f"Name: Nodes\\Care{spaces}x\n<Files\\P07> - § 1 reference coded  [2.5% Coverage]\n\n"
+                         "Reference 1 - 2.5% Coverage\n\nShe rang me.\n")
+    assert export.node == f"Nodes\\Care{spaces}x"  # an NVivo node export's name line
     caption = tmp_path / "p07.srt"  # speakers changing where captions mark them (>>)
     caption.write_text(f"1\n00:00:01,000 --> 00:00:02,000\nSo{spaces}well >> Yes.{spaces}>>Mm.\n", encoding="utf-8")
     interview = read_file(caption).interviews[0]

@@ -50,7 +50,9 @@ _SOURCE = re.compile(rf"{_S}*<(?P<name>[^<>\n]+)>{_S}*(?:-{_S}*(?P<count>{_COUNT
 #: ``Reference 1 - 1.84% Coverage``, ``References 1-2 - 1.88% Coverage``, ``Referenz 1 - 1,84% Abdeckung``
 _REFERENCE = re.compile(rf"{_S}*(?P<label>{_WORD}{_S}+\d+(?:{_S}*-{_S}*\d+)?){_S}+-{_S}+{_SHARE}{_S}*{_WORD}{_S}*")
 _ANY_REFERENCE = re.compile(rf"^{_REFERENCE.pattern}$", re.MULTILINE)
-_NAME = re.compile(rf"{_S}*(?:Name|Node|Code){_S}*:{_S}*(?P<node>.+?){_S}*")
+# the name from its first to its last visible character (a lazy name before trailing space tried
+# the space at each step: quadratic in a long run of spaces inside the name)
+_NAME = re.compile(rf"{_S}*(?:Name|Node|Code){_S}*:{_S}*(?P<node>\S(?:.*\S)?){_S}*")
 
 
 @dataclass(frozen=True)
