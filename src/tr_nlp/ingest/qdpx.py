@@ -70,6 +70,8 @@ _SOURCE_SUFFIXES = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md", ".qd
 _SPACES = re.compile(r"\s+")
 _OTHER_SOURCES = {"PDFSource", "PictureSource", "AudioSource", "VideoSource"}
 _MEDIA_SOURCES = {"AudioSource": "AudioSelection", "VideoSource": "VideoSelection"}
+#: the reading of selection positions as Unicode code points, as tr_nlp itself counts them
+_CODE_POINTS = "Unicode code points"
 
 
 # --- where the project's files come from ---------------------------------------------
@@ -187,11 +189,14 @@ class _Selection:
     codes: list[tuple[str, str]] = field(default_factory=list)  # (code guid, user guid)
 
 
-def _readings(raw: str) -> list[tuple[str, list[int]]]:
-    """Ways a tool may have counted positions in ``raw``: (label, position -> raw index)."""
+def _readings(raw: str, others: bool = True) -> list[tuple[str, list[int]]]:
+    """Ways a tool may have counted positions in ``raw``: (label, position -> raw index);
+    :data:`_CODE_POINTS` alone unless ``others``."""
     everything = list(range(len(raw)))
+    out = [(_CODE_POINTS, [*everything, len(raw)])]
+    if not others:
+        return out
     crlf = [i for i in everything if not (raw[i] == "\n" and i and raw[i - 1] == "\r")] if "\r\n" in raw else None
-    out = [("Unicode code points", [*everything, len(raw)])]
     if crlf is not None:
         out.append(("CRLF counted as one character", [*crlf, len(raw)]))
     if any(ord(ch) > 0xFFFF for ch in raw):
@@ -497,13 +502,13 @@ def _read_source(
         if unplaced:
             warnings.append(f"{unplaced} coded selection(s) could not be placed in the transcript (no sync point "
                             "they refer to, or none with a time) and were skipped")
-    readings = _readings(raw)[:1] if code_points else _readings(raw)
+    readings = _readings(raw, others=not code_points)
     # the people's selections say how the tool counted: tr_nlp's own suggestions, added to the
     # project in its counting, must not tip it to another
     people = [sel for sel in selections
               if not sel.codes or not all(is_machine_coder(users.get(user.upper(), user)) for _, user in sel.codes)]
     label, mapping = max(readings, key=lambda r: _fit(raw, r[1], people or selections))
-    if label != "Unicode code points" and selections:
+    if label != _CODE_POINTS and selections:
         warnings.append(f"selection positions read as {label}: they fit the text better that way")
     if holder is not None and local(holder.tag) != "PDFSource":
         interview = replace(interview, times=tuple(sorted({*interview.times, *_sync_times(source, mapping, to_text)})))
