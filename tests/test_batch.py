@@ -212,6 +212,14 @@ def test_a_failed_input_is_tried_again_on_the_next_run(incoming, model, tmp_path
 def test_an_input_that_keeps_its_reader_busy_fails_with_e169_and_the_others_are_coded(incoming, model, tmp_path,
                                                                                        monkeypatch):
     # a damaged file can keep a parser looping for hours (a .doc's properties held olefile for minutes)
+    _stuck_on_demo04(monkeypatch)
+    report = run_batch([incoming], model, tmp_path / "out")
+    assert report.coded == 17 and [(Path(f.path).name, f.code) for f in report.failed] == [("demo04.txt", "E169")]
+    assert "reading it took more than 0.5 s" in report.failed[0].message
+    assert pd.read_csv(tmp_path / "out" / "suggestions.csv").interview_id.nunique() == 17
+
+
+def _stuck_on_demo04(monkeypatch):
     from tr_nlp.batch import timelimit, work
 
     real = work.read_file
@@ -224,10 +232,84 @@ def test_an_input_that_keeps_its_reader_busy_fails_with_e169_and_the_others_are_
 
     monkeypatch.setattr(work, "read_file", stuck)
     monkeypatch.setattr(timelimit, "READ_SECONDS", 0.5)
-    report = run_batch([incoming], model, tmp_path / "out")
+
+
+def test_the_time_limit_holds_on_dask_worker_threads(incoming, model, tmp_path, monkeypatch):
+    # a Dask worker runs its tasks on threads, where no timer signal reaches: the stuck read held
+    # its worker for ever and the batch never ended
+    from distributed import LocalCluster
+
+    _stuck_on_demo04(monkeypatch)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0") as cluster:
+        engine = DaskEngine(1, scheduler=cluster.scheduler_address)  # threads of this process: patched too
+        try:
+            report = run_batch([incoming], model, tmp_path / "out", engine=engine)
+        finally:
+            engine.close()
     assert report.coded == 17 and [(Path(f.path).name, f.code) for f in report.failed] == [("demo04.txt", "E169")]
-    assert "reading it took more than 0.5 s" in report.failed[0].message
-    assert pd.read_csv(tmp_path / "out" / "suggestions.csv").interview_id.nunique() == 17
+
+
+@pytest.mark.parametrize("thread", ["main", "other"])
+def test_a_time_limit_reached_as_its_work_ends_never_raises_later(thread):
+    # the timer can fire at any step, also just as the work ends: then E169 or the result, and
+    # nothing raised after the limit is over
+    import threading
+
+    from tr_nlp.batch.timelimit import within_time_limit
+    from tr_nlp.errors import InputError
+
+    outcomes, leaked = [], []
+
+    def spin(seconds):  # Python steps for about this long, where the timer's exception can land
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            pass
+        return seconds
+
+    def trials():
+        try:
+            for i in range(400):
+                try:
+                    outcomes.append(within_time_limit(0.001 * (i % 7 + 1), "p.txt", lambda i=i: spin(0.001 * (i % 9))))
+                except InputError as error:
+                    outcomes.append(error.code)
+                time.sleep(0.002)  # a late exception would land here
+        except BaseException as error:  # noqa: BLE001 - what leaked is the finding
+            leaked.append(error)
+
+    if thread == "main":
+        trials()
+    else:
+        worker = threading.Thread(target=trials)
+        worker.start()
+        worker.join(60)
+    assert not leaked and len(outcomes) == 400
+    assert {o for o in outcomes if isinstance(o, str)} <= {"E169"}
+    assert 0 < outcomes.count("E169") < 400  # both happened
+
+
+def test_a_stuck_read_off_the_main_thread_fails_with_e169():
+    import threading
+
+    from tr_nlp.batch.timelimit import within_time_limit
+    from tr_nlp.errors import InputError
+
+    found = []
+
+    def stuck():
+        while True:
+            pass
+
+    def reader():
+        try:
+            within_time_limit(0.2, "p07.doc", stuck)
+        except InputError as error:
+            found.append(str(error))
+
+    worker = threading.Thread(target=reader, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive() and found and "p07.doc" in found[0] and "[E169]" in found[0]
 
 
 def test_retrying_a_duplicate_never_deletes_the_other_inputs_outputs(model, tmp_path):

@@ -2,21 +2,23 @@
 
 A damaged or hostile file can keep a parser looping for hours (a Word 97 document whose
 properties declared two billion values held ``olefile`` for minutes while memory grew by
-gigabytes). :func:`time_limit` ends such a read after a number of seconds with E169 for
-that file, and the batch goes on with the others. The limit is enforced with a timer
-signal, so it works where the batch runs its tasks on a process's main thread (in
-process, local workers) and ends Python code only; on a Dask worker's threads, or off
-Unix, it does nothing.
+gigabytes). :func:`within_time_limit` ends such a read after a number of seconds with E169
+for that file, and the batch goes on with the others. On a process's main thread (in
+process, local workers) a timer signal ends the read, in Python code or in a regular
+expression's match; on any other thread (a Dask worker's) a timer thread raises the same
+exception in the reading thread, which ends Python code only: one C call (a regular
+expression's match, a library's parser) runs to its end first.
 """
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import TypeVar
 
 from tr_nlp.errors import InputError
 
@@ -24,42 +26,99 @@ from tr_nlp.errors import InputError
 #: transcript tr_nlp reads (50 MB of text) reads and splits into sentences in about a minute.
 READ_SECONDS = 600.0
 
+T = TypeVar("T")
+
 
 class _Expired(BaseException):
     """Raised by the timer; a BaseException, so that no reader's catch-all takes it for
     a damaged file and goes on."""
 
 
-@contextmanager
-def time_limit(seconds: float, path: str | Path) -> Iterator[None]:
-    """Run the block with at most ``seconds`` to finish, else raise E169 for ``path``.
+def within_time_limit(seconds: float, path: str | Path, work: Callable[[], T]) -> T:
+    """``work()``, given at most ``seconds`` to finish, else InputError E169 for ``path``.
 
-    Does nothing when ``seconds`` is not positive, off the main thread, or where there is
-    no timer signal.
+    No limit when ``seconds`` is not positive. (A function rather than a ``with`` block:
+    the timer can fire at any step of Python code, and a context manager's own exit code
+    runs outside its block; here every step until the timer is stopped is guarded.)
 
-    >>> with time_limit(5, "p07.txt"):
-    ...     total = sum(range(1000))
+    >>> within_time_limit(5, "p07.txt", lambda: sum(range(1000)))
+    499500
+    >>> def stuck() -> None:
+    ...     while True:
+    ...         pass
     >>> try:
-    ...     with time_limit(0.05, "p07.doc"):
-    ...         while True:
-    ...             pass
+    ...     within_time_limit(0.05, "p07.doc", stuck)
     ... except InputError as error:
     ...     print(error.code)
     E169
     """
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum: int, frame: FrameType | None) -> None:
-        raise _Expired
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    if seconds <= 0:
+        return work()
+    on_main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    timer = _SignalTimer(seconds) if on_main else _ThreadTimer(seconds)
     try:
-        yield
+        try:
+            timer.start()
+            return work()
+        finally:
+            timer.stop()
     except _Expired:
         raise InputError("E169", path, seconds=f"{seconds:g}") from None
-    finally:
+
+
+class _SignalTimer:
+    """A ``SIGALRM`` timer (main thread only) whose handler raises :class:`_Expired`."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.previous: Callable[[int, FrameType | None], object] | int | None = None
+
+    def start(self) -> None:
+        self.previous = signal.signal(signal.SIGALRM, _expire)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def stop(self) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)  # None: set outside Python
+        previous = self.previous  # None: a handler set outside Python, which cannot be put back
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+
+
+def _expire(signum: int, frame: FrameType | None) -> None:
+    raise _Expired
+
+
+class _ThreadTimer:
+    """A timer thread that raises :class:`_Expired` in the thread that started it
+    (``PyThreadState_SetAsyncExc``), unless stopped first."""
+
+    def __init__(self, seconds: float) -> None:
+        self.thread = ctypes.c_ulong(threading.get_ident())
+        self.lock = threading.Lock()
+        self.running = self.fired = False
+        self.timer = threading.Timer(seconds, self._fire)
+        self.timer.daemon = True
+
+    def start(self) -> None:
+        self.running = True
+        self.timer.start()
+
+    def _fire(self) -> None:
+        with self.lock:
+            if self.running:
+                self.fired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(self.thread, ctypes.py_object(_Expired))
+
+    def stop(self) -> None:
+        """Stop the timer; an exception it raised reaches this thread at some later step
+        of Python code, so one not raised yet is taken back, one raised here is dropped."""
+        while True:
+            try:
+                self.timer.cancel()
+                with self.lock:
+                    self.running = False
+                    if self.fired:
+                        self.fired = False
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(self.thread, None)
+                return
+            except _Expired:
+                continue

@@ -23,7 +23,7 @@ from tr_nlp.coding.suggest import suggest
 from tr_nlp.errors import TrNlpError
 from tr_nlp.features.context import without_time_marks
 from tr_nlp.features.embeddings import EmbeddingCache, SentenceEmbedder, embed_texts
-from tr_nlp.ingest import ReadOptions, read_file
+from tr_nlp.ingest import ReadOptions, ReadResult, read_file
 from tr_nlp.schema import Interview, Segment
 from tr_nlp.segment import Segmenter
 
@@ -121,16 +121,19 @@ def _read(task: Task) -> tuple[Result, dict[str, Interview], list[Segment]]:
     interviews: dict[str, Interview] = {}
     segments: list[Segment] = []
     try:
-        with timelimit.time_limit(timelimit.READ_SECONDS, task.path):
-            read = read_file(task.file or task.path, task.options, task.fmt)
-            interviews = {iv.id: iv for iv in read.interviews}
-            segments = task.segmenter.segment(read.interviews)
+        read, segments = timelimit.within_time_limit(timelimit.READ_SECONDS, task.path, lambda: _segmented(task))
+        interviews = {iv.id: iv for iv in read.interviews}
         result.interviews = tuple(interviews)
         result.warnings = list(read.warnings) + [w for _, w in task.segmenter.warnings(read.interviews)]
     except Exception as exc:
         _fail(result, exc)
     result.seconds = time.perf_counter() - t0
     return result, interviews, segments
+
+
+def _segmented(task: Task) -> tuple[ReadResult, list[Segment]]:
+    read = read_file(task.file or task.path, task.options, task.fmt)
+    return read, task.segmenter.segment(read.interviews)
 
 
 def _prefetch(model: ThemeModel, texts: list[str]) -> None:
