@@ -73,6 +73,7 @@ def test_text_copied_from_a_table_with_tabs(write):
 @pytest.mark.parametrize("table", [
     "1\t00:00:03 - 00:00:07\tI\tWho helped?\n2\t00:00:12 - 00:00:20\tP07\tKaren did.\n3\t00:01:02\tI\tMm.\n",
     "I\t00:00:03\tWho helped?\nP07\t00:00:12\tKaren did.\nI\t[00:01:02]\tMm.\n",
+    "I\t00:00:03\t Who helped?\nP07\t00:00:12\t  Karen did.\nI\t[00:01:02]\t\t Mm.\n",  # spaces after tabs
 ])
 def test_text_copied_from_a_table_with_line_number_and_time_columns(write, table):
     # the line number or time cell was taken for no label (or the speaker's speech)

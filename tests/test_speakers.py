@@ -36,6 +36,10 @@ from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_tim
         ("Jane (Nurse)\t\tWell", "Jane (Nurse)", "Well", None),
         ("0:00:05.3 - 0:00:09.1\tInterviewer\tSo how was it?", "Interviewer", "So how was it?", 5.3),
         ("[00:01:02]\tDana\tright", "Dana", "right", 62.0),
+        # a space typed after the tab is no speech (a turn started with it: found by fuzzing)
+        ("Interviewer\t So tell me", "Interviewer", "So tell me", None),
+        ("0:00:05.3 - 0:00:09.1\tInterviewer\t\t  So how was it?", "Interviewer", "So how was it?", 5.3),
+        ("Dana\t00:01:02\t right", "Dana", "right", 62.0),
         # a span before or after the label (tools that time each turn); the turn's time is its start
         ("[00:00:15 \u2192 00:01:02] **Chris Moore:** Welcome", "Chris Moore", "Welcome", 15.0),
         ("[00:00:15 - 00:01:02] Interviewer: So", "Interviewer", "So", 15.0),

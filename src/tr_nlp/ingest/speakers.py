@@ -89,11 +89,11 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s*:{_B}(?:\s+|$)"),
     # [12 <tab>] 0:00:05.3 - 0:00:09.1 <tab> Name <tab> text    (a table of line number, timespan, speaker
     # and text as text: a table pasted into a text file)
-    re.compile(rf"^{_LINE_NUMBER}{TIME_CELL}\t+(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+"),
+    re.compile(rf"^{_LINE_NUMBER}{TIME_CELL}\t+(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t\s*+"),
     # Name <tab> 0:00:05 <tab> text
-    re.compile(rf"^(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+{TIME_CELL}\t+"),
+    re.compile(rf"^(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+{TIME_CELL}\t\s*+"),
     # [12 <tab>] Name <tab> text    (a two-column table copied as text, a line number before it)
-    re.compile(rf"^{_LINE_NUMBER}(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t+"),
+    re.compile(rf"^{_LINE_NUMBER}(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t\s*+"),
 )
 # shapes some transcripts use instead of a colon, taken only for a known label (I, Q, A, Int,
 # Interviewer, P01...) and only in a text with no label of the shapes above (see match_loose_label)
