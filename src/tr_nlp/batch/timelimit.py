@@ -26,7 +26,7 @@ from tr_nlp.errors import InputError
 #: transcript tr_nlp reads (50 MB of text) reads and splits into sentences in about a minute.
 READ_SECONDS = 600.0
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 class _Expired(BaseException):
@@ -34,7 +34,7 @@ class _Expired(BaseException):
     a damaged file and goes on."""
 
 
-def within_time_limit(seconds: float, path: str | Path, work: Callable[[], T]) -> T:
+def within_time_limit(seconds: float, path: str | Path, work: Callable[[], _T]) -> _T:
     """``work()``, given at most ``seconds`` to finish, else InputError E169 for ``path``.
 
     No limit when ``seconds`` is not positive. (A function rather than a ``with`` block:
@@ -61,9 +61,21 @@ def within_time_limit(seconds: float, path: str | Path, work: Callable[[], T]) -
             timer.start()
             return work()
         finally:
-            timer.stop()
+            _stop(timer)
     except _Expired:
         raise InputError("E169", path, seconds=f"{seconds:g}") from None
+
+
+def _stop(timer: _SignalTimer | _ThreadTimer) -> None:
+    """Stop ``timer``; where it fired as the work ended, its exception reaches this thread
+    at a later step of Python code, maybe in here: the work is done, so it is dropped and
+    the timer stopped again (each stop may be repeated)."""
+    while True:
+        try:
+            timer.stop()
+            return
+        except _Expired:
+            continue
 
 
 class _SignalTimer:
@@ -109,16 +121,11 @@ class _ThreadTimer:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(self.thread, ctypes.py_object(_Expired))
 
     def stop(self) -> None:
-        """Stop the timer; an exception it raised reaches this thread at some later step
-        of Python code, so one not raised yet is taken back, one raised here is dropped."""
-        while True:
-            try:
-                self.timer.cancel()
-                with self.lock:
-                    self.running = False
-                    if self.fired:
-                        self.fired = False
-                        ctypes.pythonapi.PyThreadState_SetAsyncExc(self.thread, None)
-                return
-            except _Expired:
-                continue
+        """Stop the timer and take back its exception if it fired and the exception has
+        not reached this thread yet."""
+        self.timer.cancel()
+        with self.lock:
+            self.running = False
+            if self.fired:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(self.thread, None)
+                self.fired = False
