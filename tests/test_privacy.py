@@ -124,6 +124,18 @@ def test_each_word_of_a_listed_name_is_replaced_alone_too_by_the_names_placehold
     assert p.mapping == [("[PERSON_1]", "PERSON", "Maria Jones"), ("[PERSON_2]", "PERSON", "Dr. Chidi Okafor")]
 
 
+def test_names_with_lower_case_particles_are_replaced_as_written_and_the_particles_alone_stay():
+    # a name starting in lower case or a mark was left whole in the text ("van Dijk", and with
+    # it "Dijk"), and its particles were replaced alone wherever they stood ("the van came")
+    p = Pseudonymiser(names=["Jan van Dijk", "d'Souza", "al-Hassan", "Maria de la Cruz", "\u02bbIolani"])
+    text = ("Jan van Dijk and van Dijk, Van Dijk; Dr d'Souza, D'Souza, Mr al-Hassan, Maria de la Cruz and "
+            "Ms de la Cruz at \u02bbIolani. The van came, la casa de todos.")
+    assert p.text(text) == ("[PERSON_1] and van [PERSON_1], Van [PERSON_1]; Dr [PERSON_2], [PERSON_2], Mr [PERSON_3], "
+                            "[PERSON_4] and Ms de la [PERSON_4] at [PERSON_5]. The van came, la casa de todos.")
+    # a name refused for its case does not hide a name inside it
+    assert Pseudonymiser(names=["Rob Lee", "lee"]).text("rob lee said") == "rob [PERSON_1] said"
+
+
 def test_a_word_two_names_share_gets_its_own_placeholder_and_place_words_stay():
     p = Pseudonymiser(names=["Maria Jones", "Maria Smith", "St Anne's Hospital"])
     assert p.text("Maria Smith, Maria, Jones, Smith; St Anne's Hospital, then Anne's. The Hospital was loud.") == (

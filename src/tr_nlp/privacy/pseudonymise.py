@@ -27,7 +27,7 @@ import csv
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,8 +175,10 @@ class Pseudonymiser:
         Each word of a name of several is replaced alone too ("Maria Jones": "Maria",
         "Ms Jones"), by the whole name's placeholder unless two names share it; titles and
         the words of places and services (:data:`_PLACE_WORDS`: "Hospital") are not.
-        A name written with a capital letter matches only where the text capitalises it,
-        so "Rob" is replaced but "rob" is not; a name given in lower case matches any case.
+        A name written with a capital letter matches only where the text writes a capital
+        in it, so "Rob" is replaced but "rob" is not, and "van Dijk", "d'Souza" or
+        "al-Hassan" as written (the lower-case particles of such a name are not replaced
+        alone: "the van arrived"); a name given in lower case matches any case.
         Accents, curly apostrophes and hyphen variants do not matter: "Zoë" also replaces
         "Zoe", and "O'Brien" replaces "O’Brien" (one placeholder for all spellings).
     kinds : sequence of str
@@ -293,12 +295,19 @@ class Pseudonymiser:
                 edge = end
         return chosen
 
-    def _names_in(self, text: str) -> Iterable[re.Match[str]]:
+    def _names_in(self, text: str) -> Iterator[re.Match[str]]:
+        """Where a name occurs: a capital in the match (the name's case), or a name given in
+        lower case. A match refused so does not hide a shorter name inside it."""
         if self._name_pattern is None:
-            return ()
+            return
         lower = {_fold(n).lower() for n in self._names if n == n.lower()}
-        return (m for m in self._name_pattern.finditer(_fold(text))
-                if m.group()[0].isupper() or " ".join(m.group().split()).lower() in lower)
+        folded, at = _fold(text), 0
+        while (m := self._name_pattern.search(folded, at)) is not None:
+            if any(ch.isupper() for ch in m.group()) or " ".join(m.group().split()).lower() in lower:
+                yield m
+                at = m.end()
+            else:
+                at = m.start() + 1
 
     def apply(self, text: str) -> tuple[str, OffsetMap]:
         """The pseudonymised text and the map from old to new positions."""
@@ -377,13 +386,19 @@ def name_parts(name: str) -> list[str]:
     (['Chidi', 'Okafor'], ['Anne'], [], ['Smith'])
     >>> name_parts("Interviewer (Dr. Sarah O'Neill)"), name_parts("Intervjuare Anna")
     (['Sarah', "O'Neill"], ['Anna'])
+
+    A word in lower case in a name written with capitals is a particle, no name alone:
+
+    >>> name_parts("Maria de la Cruz"), name_parts("Jan van Dijk"), name_parts("bell hooks")
+    (['Maria', 'Cruz'], ['Jan', 'Dijk'], ['bell', 'hooks'])
     """
     words = re.findall(r"[^\W\d_][\w'\u2019-]*", name)
     if len(words) < 2:
         return []
     words = [re.sub(r"['\u2019]s$", "", word) for word in words]
+    capitalised = name != name.lower()
     return [w for w in words if len(w) > 1 and w.casefold().strip(".") not in _TITLES | _PLACE_WORDS
-            and not _GENERIC_LABEL.match(w) and not is_role_label(w)]
+            and not (capitalised and w == w.lower()) and not _GENERIC_LABEL.match(w) and not is_role_label(w)]
 
 
 def read_names(path: str | Path) -> list[str]:
