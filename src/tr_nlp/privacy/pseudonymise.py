@@ -192,6 +192,7 @@ class Pseudonymiser:
         self.kinds = tuple(kinds)
         self._names: set[str] = set()
         self._name_keys: set[str] = set()  # the names as :func:`_key` sees them
+        self._any_case: set[str] = set()  # the names given in lower case, folded: they match in any case
         #: the key of each word of a name of several words -> the whole names it is part of
         self._whole: dict[str, dict[str, str]] = {}
         self._name_pattern: re.Pattern[str] | None = None
@@ -217,6 +218,7 @@ class Pseudonymiser:
         if fresh:
             self._names |= fresh
             self._name_keys |= {_key("PERSON", n) for n in fresh}
+            self._any_case |= {_fold(n).lower() for n in fresh if n == n.lower()}
             folded = sorted({_fold(n) for n in self._names}, key=len, reverse=True)
             alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in folded)
             self._name_pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
@@ -300,10 +302,9 @@ class Pseudonymiser:
         lower case. A match refused so does not hide a shorter name inside it."""
         if self._name_pattern is None:
             return
-        lower = {_fold(n).lower() for n in self._names if n == n.lower()}
         folded, at = _fold(text), 0
         while (m := self._name_pattern.search(folded, at)) is not None:
-            if any(ch.isupper() for ch in m.group()) or " ".join(m.group().split()).lower() in lower:
+            if any(ch.isupper() for ch in m.group()) or " ".join(m.group().split()).lower() in self._any_case:
                 yield m
                 at = m.end()
             else:
