@@ -269,8 +269,11 @@ def test_a_time_limit_reached_as_its_work_ends_never_raises_later(thread):
     def trials():
         try:
             for i in range(400):
+                # every 50th read far past its limit, so that the limit is reached however busy the
+                # machine (a timer thread waits its turn for Python's lock, 5 ms at a time)
+                work = 1.0 if i % 50 == 0 else 0.001 * (i % 9)
                 try:
-                    outcomes.append(within_time_limit(0.001 * (i % 7 + 1), "p.txt", lambda i=i: spin(0.001 * (i % 9))))
+                    outcomes.append(within_time_limit(0.001 * (i % 7 + 1), "p.txt", lambda w=work: spin(w)))
                 except InputError as error:
                     outcomes.append(error.code)
                 time.sleep(0.002)  # a late exception would land here
