@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import re
 import shutil
@@ -39,6 +40,18 @@ def write(tmp_path: Path):
         return path
 
     return _write
+
+
+@pytest.fixture
+def no_automatic_collection() -> Iterator[None]:
+    """As in a process whose heap is large: no garbage collection runs by itself meanwhile
+    (the collector stays enabled: ``gc.isenabled()`` is still true)."""
+    gc.collect()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(0)
+    yield
+    gc.set_threshold(*thresholds)
+    gc.collect()
 
 
 @pytest.fixture

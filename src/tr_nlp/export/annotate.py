@@ -53,6 +53,7 @@ from tr_nlp.ingest.align import MIN_SIMILAR, TextMap
 from tr_nlp.ingest.docx import W, read_docx, shown_pieces
 from tr_nlp.ingest.elan import read_layout
 from tr_nlp.ingest.encoding import normalise_text
+from tr_nlp.memory import freeing_cycles
 from tr_nlp.refi.vocab import READ_CODE
 from tr_nlp.schema import Coding, Interview
 
@@ -114,6 +115,7 @@ def write_eaf_copy(path: Path, interview: Interview, codings: Sequence[Coding] =
     return annotate_eaf(layout, path, interview, notes) is not None
 
 
+@freeing_cycles()  # python-docx's documents, read and written, free their XML only in cycles
 def write_word(path: str | Path, interview: Interview, codings: Sequence[Coding] = (),
                layers: Sequence[MachineLayer] = (), original: bool = True) -> str:
     """Write ``interview`` to ``path`` as :func:`write_word_folder` writes each; how:
@@ -145,6 +147,7 @@ def _not_held(held: Sequence[Coding], codings: Sequence[Coding], layers: Sequenc
              for layer in layers])
 
 
+@freeing_cycles()
 def annotate_docx(source: str | Path, output: str | Path, interview: Interview,
                   notes: Sequence[MarginNote]) -> int | None:
     """Write ``source`` (the ``.docx`` ``interview`` was read from) to ``output`` with

@@ -38,6 +38,7 @@ from tr_nlp.export.folder import interview_header
 from tr_nlp.export.qdpx import MachineCoding, MachineLayer
 from tr_nlp.export.tables import atomic_path, check_file_path
 from tr_nlp.ingest.docx import parsed_comments
+from tr_nlp.memory import freeing_cycles
 from tr_nlp.refi.vocab import READ_CODE
 from tr_nlp.schema import Coding, Interview
 
@@ -153,6 +154,7 @@ def _labels(interview: Interview) -> dict[int, int]:
     return found
 
 
+@freeing_cycles()  # a document's objects refer to each other: free its XML as it is written
 def write_docx(path: str | Path, interview: Interview, codings: Iterable[Coding] = (),
                layers: Sequence[MachineLayer] = ()) -> Path:
     """Write ``interview`` as a ``.docx`` at ``path`` (atomically), its codings and the

@@ -1,0 +1,76 @@
+"""Reference cycles a block leaves are freed as it ends (python-docx's documents hold them)."""
+
+import gc
+import weakref
+
+import pytest
+
+from tr_nlp.memory import freeing_cycles
+
+
+class Node:
+    """An object that can sit in a reference cycle and be watched with a weak reference."""
+
+
+def _cycle() -> weakref.ref:
+    """Make two objects that refer to each other, drop them; a weak reference to one."""
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    return weakref.ref(a)
+
+
+def test_cycles_made_in_the_block_are_freed_as_it_ends(no_automatic_collection):
+    before = _cycle()  # made before the block: set aside, not looked at, not lost
+    with freeing_cycles():
+        inside = _cycle()
+        assert inside() is not None
+        kept = Node()
+        kept.self = kept  # a cycle still in use
+    assert inside() is None
+    assert before() is not None
+    assert kept.self is kept
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert before() is None
+
+
+def test_an_error_in_the_block_still_frees_and_unfreezes(no_automatic_collection):
+    with pytest.raises(KeyError), freeing_cycles():
+        inside = _cycle()
+        raise KeyError("x")
+    assert inside() is None
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_caller_s_frozen_objects_and_disabled_collector_are_left_as_they_are(no_automatic_collection):
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with freeing_cycles():
+            inside = _cycle()
+        assert gc.get_freeze_count() == frozen
+        assert inside() is not None  # the caller froze the heap: no collection of ours
+    finally:
+        gc.unfreeze()
+    gc.collect()
+    assert inside() is None
+
+    gc.disable()
+    try:
+        with freeing_cycles():
+            inside = _cycle()
+        assert not gc.isenabled()
+        assert inside() is not None
+    finally:
+        gc.enable()
+
+
+def test_blocks_nest(no_automatic_collection):
+    with freeing_cycles():
+        with freeing_cycles():
+            inner = _cycle()
+        assert inner() is not None  # the outer block collects
+        outer = _cycle()
+    assert inner() is None
+    assert outer() is None
+    assert gc.get_freeze_count() == 0
