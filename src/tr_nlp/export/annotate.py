@@ -43,7 +43,7 @@ from tr_nlp.export.qdpx import MachineCoding, MachineLayer
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.export.word import (
     MarginNote,
-    initials,
+    add_comments_on,
     keep_identity,
     margin_notes,
     without_line_ends,
@@ -185,14 +185,10 @@ def add_comments(document: Any, interview: Interview, notes: Sequence[MarginNote
                 spans.append((start, end, note))
     _cut(body, {x for start, end, _ in spans for x in (start, end)})
     starting, ending = _runs_at(body)
-    placed = 0
-    for start, end, note in spans:
-        first, last = starting.get(start), ending.get(end)
-        if first is None or last is None:  # text outside runs (a field's result)
-            continue
-        document.add_comment([first, last], text=note.text, author=note.author, initials=initials(note.author))
-        placed += 1
-    return placed
+    placed = [(starting[start], ending[end], note) for start, end, note in spans
+              if start in starting and end in ending]  # not text outside runs (a field's result)
+    add_comments_on(document, placed)
+    return len(placed)
 
 
 def _cut(body: Any, cuts: set[int]) -> None:
