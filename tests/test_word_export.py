@@ -612,3 +612,18 @@ def test_comments_are_numbered_on_from_a_document_s_own_without_reading_every_id
         assert "word/comments.xml" not in archive.namelist()
     fresh = word_document(interview, notes)
     assert [(c.comment_id, c.text) for c in fresh.comments] == [(0, "n0"), (1, "n1"), (2, "n2")]
+
+
+def test_a_comment_on_words_that_overlap_the_same_words_before_reads_back_on_them(tmp_path):
+    # "e the" stands twice in "naive the the", the places overlapping: the reader looked only
+    # for places after the end of the one before, and put the comment on the first
+    text = "I: And then?\nP: Naive the the, she said."
+    (tmp_path / "p1.txt").write_text(text, encoding="utf-8")
+    interview = read_text_file(tmp_path / "p1.txt").interviews[0]
+    last = text.index("the the") + 2
+    codings = [Coding(interview.id, last, last + 5, "care", "Anna"),
+               Coding(interview.id, last - 4, last + 1, "trust", "Anna")]
+    back = read_docx(write_docx(tmp_path / "p1.docx", interview, codings))
+    assert sorted((c.start, c.end, c.code) for c in back.comment_codings) == [(last - 4, last + 1, "trust"),
+                                                                               (last, last + 5, "care")]
+    assert {interview.text[c.start:c.end] for c in back.comment_codings} == {"e the"}

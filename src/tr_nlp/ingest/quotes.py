@@ -120,6 +120,8 @@ class QuoteFinder:
     ((3, 49, 1), True)
     >>> finder.count_before("she came", 23), finder.count_before("she came", 24)
     (1, 2)
+    >>> QuoteFinder("the the the").spans("the the")  # places may overlap
+    [(0, 7), (4, 11)]
     """
 
     def __init__(self, text: str) -> None:
@@ -163,14 +165,15 @@ class QuoteFinder:
         return bisect_left(self.places(fold(quote.strip())[0]), bisect_left(self._where, offset))
 
     def places(self, needle: str) -> list[int]:
-        """Where a folded quote starts in the folded text, each place after the end of the
-        one before (remembered: margin coding comments the same few words many times)."""
+        """Every place a folded quote starts in the folded text, those overlapping the one
+        before too (``e the`` twice in ``naive the the``: a comment may be on either);
+        remembered, as margin coding comments the same few words many times."""
         if needle not in self._places:
             found: list[int] = []
             at = self.folded.find(needle) if needle else -1
             while at >= 0:
                 found.append(at)
-                at = self.folded.find(needle, at + len(needle))
+                at = self.folded.find(needle, at + 1)
             self._places[needle] = found
         return self._places[needle]
 
