@@ -37,3 +37,23 @@ def test_label_matrix_marks_uncoded_interviews_missing():
     assert matrix.loc["i:s0"].tolist() == [1.0, 0.0]
     assert matrix.loc["i:s1"].tolist() == [0.0, 1.0]
     assert np.isnan(matrix.loc["j:s0"]).all()
+
+
+def test_a_long_interview_is_mapped_a_block_of_segments_at_a_time_alike(monkeypatch):
+    # every segment was weighed against every coding of its interview at once: 20,000
+    # segments and 5,000 codings took 3.2 GB and 33 s (benchmarks/mapping_memory.py);
+    # blocks of segments give the same table
+    import random
+
+    from tr_nlp.segment import mapping
+
+    rng = random.Random(0)
+    segments = [Segment(iid, f"{iid}:{k}", 10 * k, 10 * k + 8, "P", "participant", "x" * 8)
+                for iid in ("a", "b") for k in range(60)]
+    codings = [Coding(iid, start, start + rng.randint(1, 40), rng.choice(["care", "trust"]), rng.choice("AB"))
+               for iid in ("a", "b") for start in rng.sample(range(560), 25)]
+    whole = map_codings(segments, codings)
+    assert len(whole) > 40
+    for cells in (1, 7, 25, 26, 100):  # a segment at a time, blocks ending anywhere
+        monkeypatch.setattr(mapping, "_CELLS", cells)
+        assert map_codings(segments, codings).equals(whole), cells

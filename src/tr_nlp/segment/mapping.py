@@ -42,6 +42,11 @@ def check_overlap(threshold: float) -> float:
     return threshold
 
 
+#: The most (segment, coding) pairs :func:`map_codings` weighs at once: a block's arrays of
+#: 8-byte numbers then take about 8 MB each, whatever the size of an interview.
+_CELLS = 2**20
+
+
 def map_codings(segments: Sequence[Segment], codings: Iterable[Coding], threshold: float = 0.5) -> pd.DataFrame:
     """Long table of (segment_id, interview_id, code, coder, overlap share) assignments.
 
@@ -59,19 +64,21 @@ def map_codings(segments: Sequence[Segment], codings: Iterable[Coding], threshol
         cods = by_interview.get(interview_id)
         if not cods:
             continue
-        s_start = np.array([s.start for s in segs])[:, None]
-        s_end = np.array([s.end for s in segs])[:, None]
         c_start = np.array([c.start for c in cods])[None, :]
         c_end = np.array([c.end for c in cods])[None, :]
-        overlap = np.clip(np.minimum(s_end, c_end) - np.maximum(s_start, c_start), 0, None)
-        share = np.maximum(overlap / np.maximum(s_end - s_start, 1), overlap / np.maximum(c_end - c_start, 1))
         seen: set[tuple[int, str, str]] = set()
-        for i, j in zip(*np.nonzero((share >= threshold) & (overlap > 0))):
-            key = (int(i), cods[j].code, cods[j].coder)
-            if key in seen:
-                continue
-            seen.add(key)
-            rows.append((segs[i].segment_id, interview_id, cods[j].code, cods[j].coder, float(share[i, j])))
+        block = max(1, _CELLS // len(cods))  # segments x codings at a time: memory stays bounded
+        for first in range(0, len(segs), block):
+            s_start = np.array([s.start for s in segs[first:first + block]])[:, None]
+            s_end = np.array([s.end for s in segs[first:first + block]])[:, None]
+            overlap = np.clip(np.minimum(s_end, c_end) - np.maximum(s_start, c_start), 0, None)
+            share = np.maximum(overlap / np.maximum(s_end - s_start, 1), overlap / np.maximum(c_end - c_start, 1))
+            for i, j in zip(*np.nonzero((share >= threshold) & (overlap > 0))):
+                key = (first + int(i), cods[j].code, cods[j].coder)
+                if key in seen:
+                    continue
+                seen.add(key)
+                rows.append((segs[first + i].segment_id, interview_id, cods[j].code, cods[j].coder, float(share[i, j])))
     frame = pd.DataFrame(rows, columns=list(MAPPED_COLUMNS)).astype(MAPPED_COLUMNS)
     return frame.sort_values(["segment_id", "coder", "code"], kind="stable").reset_index(drop=True)
 
