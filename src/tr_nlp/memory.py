@@ -18,7 +18,7 @@ Examples
 ...     a, b = Node(), Node()
 ...     a.other, b.other = b, a
 ...     del a, b
->>> [o for o in gc.get_objects() if isinstance(o, Node)]
+>>> [o for o in gc.get_objects() if type(o) is Node]
 []
 """
 
