@@ -387,8 +387,12 @@ def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
 
     >>> names_pattern(["Ann", "Ann Lee", "Anna", "Bo"]).findall("ann  lee, Anna; Annie; BO")
     ['ann  lee', 'Anna', 'BO']
+    >>> names_pattern([]).findall("Ann")
+    []
     """
     names = sorted({n for n in names if n}, key=len, reverse=True)
+    if not names:
+        return re.compile(r"(?!)")  # finds nothing (an empty pattern would find every word boundary)
     try:
         return re.compile(rf"(?<!\w)(?:{_tree(names)})(?!\w)", re.IGNORECASE)
     except (RecursionError, re.error):  # nested too deep for the parser or the compiler
