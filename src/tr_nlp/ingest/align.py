@@ -51,7 +51,9 @@ class TextMap:
         old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
         old_at, new_at = _starts(old_lines), _starts(new_lines)
         blocks: list[tuple[str, int, int, int, int]] = []
-        by_line = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+        # lines a long text holds very often (blank ones) only extend matches of others
+        # (``autojunk``): matched each against each, they cost the square of their number
+        by_line = SequenceMatcher(None, old_lines, new_lines)
         for tag, i1, i2, j1, j2 in by_line.get_opcodes():
             if tag == "replace":
                 blocks += _changed_lines(old_lines[i1:i2], new_lines[j1:j2], old_at[i1], new_at[j1])
@@ -161,16 +163,14 @@ def _changed_lines(old_lines: list[str], new_lines: list[str], a: int, b: int) -
     minutes, as matching characters costs about the square of their number: the lines
     alike but for case, spaces and punctuation are paired and matched each with its pair;
     as many lines on both sides between such pairs are paired in order; the rest is
-    matched character by character as far as :data:`_CHAR_PAIRS` allows, else left as
-    one changed stretch.
+    matched character by character as far as :data:`_CHAR_PAIRS` allows, else by words.
     """
     old_text, new_text = "".join(old_lines), "".join(new_lines)
     if len(old_text) * len(new_text) <= _CHAR_PAIRS:
         return _matched(old_text, new_text, a, b)
     old_at, new_at = _starts(old_lines), _starts(new_lines)
     blocks: list[_Block] = []
-    by_gist = SequenceMatcher(None, [_gist(line) for line in old_lines], [_gist(line) for line in new_lines],
-                              autojunk=False)
+    by_gist = SequenceMatcher(None, [_gist(line) for line in old_lines], [_gist(line) for line in new_lines])
     for tag, i1, i2, j1, j2 in by_gist.get_opcodes():
         if tag == "equal" or i2 - i1 == j2 - j1:  # lines alike, or as many on both sides: paired in order
             for i, j in zip(range(i1, i2), range(j1, j2)):
