@@ -1130,6 +1130,17 @@ def test_srt_with_name_prefixes(write):
                               ("Dana", "participant", "The nurse. She came every week.")]
 
 
+def test_a_less_than_sign_in_speech_is_not_taken_for_a_tag(write):
+    # everything from a "<" to the next ">" was left out as markup
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\nInterviewer: How much now?\n\n"
+           "2\n00:00:02,500 --> 00:00:04,000\nDana: <i>Less</i>, <font color=\"#ff0\">< 5 mg</font>. I <3 it, "
+           "the nurse said x<5 and y>3, a<b and c>d.\n")
+    iv = read_file(write("s.srt", srt)).interviews[0]
+    assert turn_texts(iv)[1] == ("Dana", "participant", "Less, < 5 mg. I <3 it, the nurse said x<5 and y>3, a<b and c>d.")
+    vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Dana><c.yellow>Less</c> <00:00:02.000>than &lt;5 mg.</v>\n"
+    assert [text for *_, text in turn_texts(read_file(write("s.vtt", vtt)).interviews[0])] == ["Less than <5 mg."]
+
+
 @pytest.mark.parametrize("name,cues", [
     ("s.srt", "1\n00:00:01,000 --> 00:00:02,000\nInterviewer: What helped?\n2\n00:00:02,500 --> 00:00:04,000\n"
               "Dana: The nurse.\n3\n00:00:04,000 --> 00:00:05,000\nInterviewer: When?\n"),

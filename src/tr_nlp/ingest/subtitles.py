@@ -50,7 +50,12 @@ _TIMING = re.compile(rf"^\s*(?P<start>{_CUE_TIME})\s*-->\s*(?P<end>{_CUE_TIME})(
 # no "<" inside a tag: tried from each "<" of a long run of them, "[^>]+" ran to the line's
 # end every time (quadratic: minutes for a cue of 200,000)
 _VOICE = re.compile(r"<v(?:\.[^\s<>]+)*\s+(?P<name>[^<>]+)>")
-_TAG = re.compile(r"</?[^<>]+>")
+#: a cue's markup: WebVTT's and SubRip's tags (``<i>``, ``</b>``, ``<c.yellow>``, ``<v Jo>``,
+#: ``<lang en>``, ``<font color="#fff">``) and karaoke times (``<00:01.500>``); not a ``<`` of
+#: speech ("I <3 it", "x<5 and y>3", "< 5 mg", "a<b and c>d")
+_TAG = re.compile(r"</?(?:(?:[ibuc]|ruby|rt|span)(?:\.[\w-]+)*|(?:v|lang)(?:\.[\w-]+)*(?:\s[^<>]*)?"
+                  r"|font(?:\s+[\w-]+\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*\s*"
+                  rf"|{_CUE_TIME})>", re.IGNORECASE)
 _META = re.compile(r"^(?P<key>[A-Za-z_][\w\- ]*):\s*(?P<value>.*)$")
 _CHANGE = re.compile(r"^>>\s*")  # caption convention: a new speaker starts here
 #: where captions mark a new speaker inside a cue's text: ``>>`` (escaped or not), a voice tag
@@ -165,6 +170,8 @@ def _voiced(payload: str) -> tuple[str | None, str]:
 
     >>> _voiced("<v.loud Dr Lee>Fish &amp;  <i>chips</i></v>")
     ('Dr Lee', 'Fish & chips')
+    >>> _voiced('<font color="#ff0">I <3 it</font>, <00:01.500>x<5 and y>3')
+    (None, 'I <3 it, x<5 and y>3')
     """
     voice = _VOICE.search(payload)
     text = html.unescape(_TAG.sub("", payload)).replace("\u00a0", " ")
