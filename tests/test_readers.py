@@ -1272,6 +1272,15 @@ def test_plain_whisper_and_whisper_cpp_json_are_one_participant_speaking(write):
     assert turn_texts(iv) == [("Interviewer", "interviewer", "How was it?"), ("7", "participant", "Fine.")]
 
 
+def test_a_line_separator_inside_a_whisper_segment_is_a_space(write):
+    # JSON holds U+2028, U+2029 and U+0085 as they are; normalising the text first made them line
+    # breaks inside a JSON string, and the file failed (E123, invalid control character)
+    import json
+    data = {"segments": [{"start": 0.0, "end": 2.0, "text": " Fine.\u2028She came\x85on her\u2029day off."}]}
+    iv = read_file(write("w.json", json.dumps(data, ensure_ascii=False))).interviews[0]
+    assert turn_texts(iv) == [("unknown", "participant", "Fine. She came on her day off.")]
+
+
 def test_a_whisperx_segment_is_split_where_its_words_change_speaker(write):
     # WhisperX cuts segments before it diarises: one segment held a question's end and its answer
     import json

@@ -248,6 +248,16 @@ def test_a_run_record_of_failures_or_warnings_edited_by_hand_is_refused(demo_run
         build_report(copy)
 
 
+def test_a_failure_whose_message_holds_a_line_separator_is_read(demo_run, tmp_path):
+    # errors.jsonl is written with json.dumps(ensure_ascii=False), which keeps U+2028 as it is: the
+    # line was broken there and the report refused the run folder (E221)
+    copy = tmp_path / "run"
+    shutil.copytree(demo_run, copy)
+    entry = {"file": "odd\u2028name.txt", "code": "E101", "message": "odd\u2028name.txt: [E101] empty"}
+    (copy / "errors.jsonl").write_text(json.dumps(entry, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert load_run(copy).failed == [entry]
+
+
 def test_a_blank_count_in_the_prescreen_table_shows_no_total(demo_run, tmp_path):
     copy = tmp_path / "run"
     shutil.copytree(demo_run, copy)

@@ -74,6 +74,17 @@ def test_a_lone_surrogate_escape_in_a_jsonl_table_reads_as_the_replacement_chara
     assert interview.text.endswith("Fine \ufffd and \U0001f600 so")
 
 
+def test_a_line_separator_inside_a_jsonl_string_breaks_no_line(tmp_path):
+    # JSON writes U+2028, U+2029 and U+0085 as they are (json.dumps(ensure_ascii=False), JavaScript's
+    # JSON.stringify); the line was broken there and the table failed (E131, unterminated string)
+    path = tmp_path / "t.jsonl"
+    rows = [{"conv": "a", "utt": 1, "who": "therapist", "said": "How was it?"},
+            {"conv": "a", "utt": 2, "who": "client", "said": "Fine.\u2028She came\x85on her\u2029day off."}]
+    path.write_text("\r\n".join(json.dumps(row, ensure_ascii=False) for row in rows), encoding="utf-8")
+    uncoded = replace(MAPPING, coder_col=None, code_cols=())
+    assert read_file(path, ReadOptions(table=uncoded)).interviews[0].text.endswith("Fine. She came on her day off.")
+
+
 @pytest.mark.parametrize("sep", [";", "\t", "|"])
 def test_csv_saved_with_another_delimiter_reads_the_same(tmp_path, sep):
     # e.g. Excel in German or French locales saves "CSV" with semicolons; a comma inside a field stays text

@@ -138,6 +138,13 @@ def test_otranscribe_transcript(write):
     assert interview.time_at(interview.text.index("0:31")) == 31.5  # a stamp inside speech times what follows
 
 
+def test_a_line_separator_in_an_otranscribe_transcript_is_a_space(write):
+    # JSON holds U+2028 as it is: normalised to a line break first, the file failed (E125)
+    html = "<p>I: How was the ward?</p><p>P: Fine.\u2028She came\x85on her\u2029day off.</p>"
+    interview = read_file(write("p07.otr", json.dumps({"text": html}, ensure_ascii=False))).interviews[0]
+    assert interview.text == "I: How was the ward?\nP: Fine. She came on her day off."
+
+
 def test_a_lone_surrogate_in_an_otranscribe_transcript_cuts_nothing_short(write):
     # half an emoji, as a JavaScript editor cutting text writes it: libxml2 stopped reading there
     html = "<p>I: How was the ward \ud83d?</p><p>P: Fine, the nurse \ud83d\ude00 stayed.</p>"

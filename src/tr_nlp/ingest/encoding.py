@@ -236,6 +236,30 @@ def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
     return Decoded(text, decoded.encoding, decoded.warning)
 
 
+#: The line separators a JSON string may hold as they are (other line breaks it escapes):
+#: normalising would make them line breaks, which no JSON string may hold.
+_JSON_SAFE_BREAKS = re.compile("[\u2028\u2029\x85]")
+
+
+def read_json_text(path: str | Path, encoding: str | None = None) -> Decoded:
+    """:func:`read_text` for a JSON file, whose strings may hold U+2028, U+2029 or U+0085 as
+    they are: each is a space first (normalising makes it a line break, so the JSON would
+    no longer parse; a space is what the transcript's text keeps of a break inside speech).
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "t.json"
+    >>> _ = path.write_text('{"text": "Yes.\u2028She came."}', encoding="utf-8")
+    >>> read_json_text(path).text
+    '{"text": "Yes. She came."}'
+    """
+    path = Path(path)
+    decoded = decode_bytes(read_bytes(path, max_mb=MAX_TEXT_MB), path, encoding)
+    text = normalise_text(_JSON_SAFE_BREAKS.sub(" ", decoded.text))
+    if not text.strip():
+        raise InputError("E101", path)
+    return Decoded(text, decoded.encoding, decoded.warning)
+
+
 def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     """:func:`normalise_text` plus where every offset of ``text`` lands in the result.
 

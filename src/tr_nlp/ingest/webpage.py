@@ -52,7 +52,7 @@ from tr_nlp.ingest.encoding import (
     decode_bytes,
     normalise_text,
     read_bytes,
-    read_text,
+    read_json_text,
 )
 from tr_nlp.ingest.speakers import TIMESTAMP
 from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
@@ -103,7 +103,7 @@ def read_otr(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     its time stamps (``<span class="timestamp" data-timestamp="12.3">``) the times of the text
     from them on, and the name of its recording (``media``) metadata."""
     path = Path(path)
-    decoded = read_text(path, options.encoding)
+    decoded = read_json_text(path, options.encoding)
     data = parse_json(decoded.text, path, InputError, "E125")
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         found = f"an object with {', '.join(map(repr, list(data)[:5])) or 'no keys'}" if isinstance(data, dict) else (

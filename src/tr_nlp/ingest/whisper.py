@@ -29,7 +29,7 @@ from typing import Any
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.encoding import MAX_TEXT_MB, read_text
+from tr_nlp.ingest.encoding import MAX_TEXT_MB, read_json_text
 from tr_nlp.ingest.speakers import parse_timestamp
 from tr_nlp.ingest.subtitles import Cue, interview_from_cues
 from tr_nlp.jsonfile import is_number, parse_json
@@ -41,7 +41,7 @@ _SEGMENT_KEY = re.compile(rb'"(?:segments|transcription)"\s*:\s*\[')
 def read_whisper_json(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
     """Read a speech-to-text ``.json`` transcript into one :class:`Interview`."""
     path = Path(path)
-    decoded = read_text(path, options.encoding)
+    decoded = read_json_text(path, options.encoding)
     data = parse_json(decoded.text, path, InputError, "E123")
     segments = _segments(data)
     if segments is None:

@@ -179,7 +179,7 @@ def _failed(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
     failed = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):  # not U+2028
         if not line.strip():
             continue
         try:
