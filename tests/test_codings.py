@@ -25,6 +25,36 @@ def test_good_rows_are_read_and_unknown_interviews_skipped_with_a_warning(tmp_pa
     assert warnings == ["2 coding(s) of 1 interview(s) not in the corpus were skipped: 'gone' (2)"]
 
 
+def test_names_from_file_names_on_macos_are_the_names_a_person_types(tmp_path):
+    # macOS keeps a file name's accents decomposed ("Zoe" and a combining diaeresis): the interview
+    # read from "Zoe\u0308.txt" was not the "Zo\u00eb" of the codings table (its codings were skipped as
+    # not in the corpus), and a coder named by a table's file name was another than in comments
+    from tr_nlp.ingest import load_corpus
+
+    decomposed, composed = "Zoe\u0308", "Zo\u00eb"
+    (tmp_path / f"{decomposed}.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / f"{decomposed}2.txt").write_text(TEXT.replace("Sam", "Kim"), encoding="utf-8")
+    table = "interview_id,start,end,code\n"
+    (tmp_path / "A\u030asa.csv").write_text(table + f"{composed},18,25,beyond_routine\n{decomposed}2,18,25,warmth\n",
+                                           encoding="utf-8")
+    (tmp_path / "Ben.csv").write_text(table + f"{composed}2,18,25,warmth\n", encoding="utf-8")
+    corpus = load_corpus(sorted(tmp_path.glob("*.txt")), codings=sorted(tmp_path.glob("*.csv")))
+    assert [iv.id for iv in corpus.interviews] == [composed, f"{composed}2"]
+    assert sorted(corpus.codings, key=lambda c: (c.interview_id, c.coder)) == [Coding(composed, 18, 25, "beyond_routine", "\u00c5sa"),
+                                      Coding(f"{composed}2", 18, 25, "warmth", "Ben"),
+                                      Coding(f"{composed}2", 18, 25, "warmth", "\u00c5sa")]
+    assert not [w for w in corpus.warnings if "not in the corpus" in w]
+
+
+def test_a_codebooks_names_are_composed_as_codings_names_are():
+    book = Codebook((Code("O\u0308ppenhet", aliases=("O\u0308P",)), Code("va\u0308rme", parent="O\u0308ppenhet")),
+                    groups={"ton": ("O\u0308ppenhet", "va\u0308rme")})
+    assert book.names == ["\u00d6ppenhet", "v\u00e4rme"] and "\u00d6ppenhet" in book
+    assert book.groups == {"ton": ("\u00d6ppenhet", "v\u00e4rme")} and book.codes[1].parent == "\u00d6ppenhet"
+    assert book.codes[0].aliases == ("\u00d6P",)
+    assert Coding("i", 0, 1, "va\u0308rme", "A").code in book
+
+
 def test_codings_by_tr_nlps_machine_users_are_left_out_and_rows_keep_their_numbers(tmp_path):
     # a codings table from a project that holds the model's suggestions: they are not human coding
     rows = ("i,18,25,beyond_routine,tr_nlp model study 1,\ni,18,25,warmth,tr_nlp topic discovery,\n"

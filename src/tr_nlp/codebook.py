@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -299,7 +300,7 @@ def code_key(name: str) -> str:
     >>> code_key("Non-stigmatizing  attitude."), code_key("non_stigmatizing_attitude")
     ('non stigmatizing attitude', 'non stigmatizing attitude')
     """
-    return " ".join(re.sub(r"[\s_\-]+", " ", name.casefold()).strip(" .:;,!?\"'").split())
+    return " ".join(re.sub(r"[\s_\-]+", " ", unicodedata.normalize("NFC", name).casefold()).strip(" .:;,!?\"'").split())
 
 
 def code_finder(codebook: Codebook) -> Callable[[str], str | None]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -78,6 +79,19 @@ class Turn:
     timestamp: float | None = None
 
 
+def composed(name: str) -> str:
+    """``name`` (an interview's id, a code's or a coder's name) in Unicode's composed form
+    (NFC), as tr_nlp stores every text: a name from a file name on macOS ("Zoe" and a
+    combining diaeresis) is then the name a person types ("Zo\u00eb").
+
+    >>> composed("Zoe\u0308") == "Zo\u00eb", composed(7)
+    (True, 7)
+    """
+    if isinstance(name, str) and not unicodedata.is_normalized("NFC", name):
+        return unicodedata.normalize("NFC", name)
+    return name
+
+
 @dataclass(frozen=True)
 class Interview:
     """One transcript in tr_nlp's model.
@@ -118,6 +132,7 @@ class Interview:
     lines: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "id", composed(self.id))
         previous_end = 0
         for turn in self.turns:
             if not 0 <= turn.start <= turn.end <= len(self.text):
@@ -297,6 +312,10 @@ class Coding:
     code: str
     coder: str
 
+    def __post_init__(self) -> None:
+        for name in ("interview_id", "code", "coder"):
+            object.__setattr__(self, name, composed(getattr(self, name)))
+
 
 @dataclass(frozen=True, slots=True)
 class Reviewed:
@@ -311,6 +330,11 @@ class Reviewed:
     start: int
     end: int
     coder: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "interview_id", composed(self.interview_id))
+        if self.coder is not None:
+            object.__setattr__(self, "coder", composed(self.coder))
 
 
 #: How every coder name tr_nlp gives machine work starts when it writes codings out (a
@@ -348,6 +372,11 @@ class Code:
     status: str = "active"
     aliases: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", composed(self.name))
+        object.__setattr__(self, "parent", composed(self.parent) if self.parent is not None else None)
+        object.__setattr__(self, "aliases", tuple(composed(alias) for alias in self.aliases))
+
 
 @dataclass(frozen=True)
 class Codebook:
@@ -361,6 +390,11 @@ class Codebook:
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     name: str = ""
     version: str = ""
+
+    def __post_init__(self) -> None:  # the names its codes have (:class:`Code`)
+        if any(composed(n) != n for group, members in self.groups.items() for n in (group, *members)):
+            object.__setattr__(self, "groups", {composed(group): tuple(composed(n) for n in members)
+                                                for group, members in self.groups.items()})
 
     @property
     def names(self) -> list[str]:

@@ -32,6 +32,7 @@ their quotes.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
@@ -354,34 +355,42 @@ def known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.S
     """``ids`` with other names of known interviews made their ids, and the names changed.
 
     A team may leave a transcript's file suffix on its id in a codings table (``demo01.docx``),
-    write it in another case (``P01`` for ``p01.docx``), and ATLAS.ti names a document by
-    its number too (``D 1: demo01``, ``P 3: demo03.rtf``).
+    write it in another case (``P01`` for ``p01.docx``) or another Unicode form (a name
+    copied from a file name on macOS, its accents decomposed), and ATLAS.ti names a document
+    by its number too (``D 1: demo01``, ``P 3: demo03.rtf``).
 
     >>> interviews = {"demo01": None, "demo03": None}
     >>> fixed, renamed = known_ids(pd.Series(["demo01.docx", "D 1: demo01", "P3: Demo03.RTF", "x.csv"]), interviews)
     >>> fixed.tolist(), renamed
     (['demo01', 'demo01', 'demo03', 'x.csv'], ['demo01.docx', 'D 1: demo01', 'P3: Demo03.RTF'])
+    >>> known_ids(pd.Series(["Zoe\u0308"]), {"Zo\u00eb": None})[0].tolist() == ["Zo\u00eb"]
+    True
     """
     folded: dict[str, str | None] = {}
     for iid in interviews:  # an id two interviews share in other cases is matched in its own case only
-        folded[iid.casefold()] = iid if iid.casefold() not in folded else None
+        folded[_folded(iid)] = iid if _folded(iid) not in folded else None
 
     def known(iid: str) -> str:
         if iid in interviews:
             return iid
         for name in dict.fromkeys((iid, _ATLAS_NUMBER.sub("", iid))):
             stem, suffix = name.rsplit(".", 1) if "." in name else (name, "")
-            for found in (name, folded.get(name.casefold())):
+            for found in (name, folded.get(_folded(name))):
                 if found is not None and found in interviews:
                     return found
             if f".{suffix.lower()}" in TRANSCRIPT_SUFFIXES:
-                for found in (stem, folded.get(stem.casefold())):
+                for found in (stem, folded.get(_folded(stem))):
                     if found is not None and found in interviews:
                         return found
         return iid
 
     fixed = ids.map(known)
     return fixed, ids[fixed != ids].tolist()
+
+
+def _folded(name: str) -> str:
+    """An interview's name as :func:`known_ids` compares names: composed, any case."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def whole_offset(value: str) -> int | None:
