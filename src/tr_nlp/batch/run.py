@@ -130,6 +130,8 @@ def interview_file(interview_id: str) -> str:
 
     >>> interview_file("P07"), interview_file("site A/P07"), interview_file("site_A_P07")
     ('P07.csv', 'site_A_P07-d62b8def.csv', 'site_A_P07.csv')
+    >>> interview_file("Con")  # not Windows' console
+    'Con_-3b6f52aa.csv'
     """
     safe = safe_stem(interview_id)
     if safe != interview_id:

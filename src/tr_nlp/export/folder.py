@@ -29,6 +29,8 @@ from tr_nlp.ingest.codings import codings_frame_with_text
 from tr_nlp.schema import Codebook, Coding, Interview, Reviewed
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
+#: Names Windows keeps for devices, whatever follows them after a dot: a file "Con.csv" is the console
+_DEVICE = re.compile(r"(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(?=\.|$)", re.IGNORECASE)
 
 
 def interview_header(interview: Interview, metadata: Mapping[str, Any] | None = None,
@@ -63,8 +65,14 @@ def interview_file_text(interview: Interview) -> str:
 
 
 def safe_stem(interview_id: str) -> str:
-    """An interview id made safe as a file name stem (letters, digits, ``_ . -``)."""
-    return _UNSAFE.sub("_", interview_id).strip("._")[:80] or "interview"
+    """An interview id made safe as a file name stem (letters, digits, ``_ . -``; not a
+    name Windows keeps for a device, such as ``Con`` or ``aux.old``).
+
+    >>> safe_stem("site A/P07"), safe_stem("Con"), safe_stem("aux.old"), safe_stem("Connor")
+    ('site_A_P07', 'Con_', 'aux_.old', 'Connor')
+    """
+    stem = _UNSAFE.sub("_", interview_id).strip("._")[:80] or "interview"
+    return _DEVICE.sub(lambda device: device[0] + "_", stem, count=1) if _DEVICE.match(stem) else stem
 
 
 def file_names(ids: Sequence[str]) -> list[str]:
