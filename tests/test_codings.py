@@ -263,8 +263,20 @@ def test_interviews_named_by_file_name_are_matched(tmp_path):
     codings, warnings = read_codings(path, INTERVIEWS)
     assert codings == [Coding("i", 18, 25, "warmth", "A")]
     assert warnings[0] == ("1 coding(s) name their interview another way (e.g. 'i.docx': its file name, ATLAS.ti's "
-                           "number or another case); matched to the interview of that name")
+                           "number, another case, or a number without its leading zeros); matched to the interview "
+                           "of that name")
     assert "'other.txt' (1)" in warnings[1]
+
+
+def test_an_id_a_spreadsheet_read_as_a_number_is_the_interview_numbered_so(tmp_path):
+    # Excel reads "007" as the number 7 (and a codings table saved from it says 7 or 7.0): every
+    # coding of the interviews named 007.docx, 012.docx was skipped as not in the corpus
+    interviews = {iid: Interview(iid, TEXT) for iid in ("007", "012", "12b")}
+    path = write(tmp_path, "7,18,25,warmth,A,\n12.0,18,25,warmth,A,\n12b,18,25,care,A,\n8,18,25,care,A,\n")
+    codings, warnings = read_codings(path, interviews)
+    assert [(c.interview_id, c.code) for c in codings] == [("007", "warmth"), ("012", "warmth"), ("12b", "care")]
+    assert "2 coding(s) name their interview another way (e.g. '7'" in warnings[0]
+    assert "'8' (1)" in warnings[1]
 
 
 def test_atlas_ti_names_a_document_by_its_number_too(tmp_path):

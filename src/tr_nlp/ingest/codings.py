@@ -270,7 +270,8 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
         frame["interview_id"], renamed = known_ids(frame["interview_id"].str.strip(), interviews)
         if renamed:
             warnings.append(f"{len(renamed)} coding(s) name their interview another way (e.g. '{renamed[0]}': "
-                            "its file name, ATLAS.ti's number or another case); matched to the interview of that name")
+                            "its file name, ATLAS.ti's number, another case, or a number without its leading zeros); matched "
+                            "to the interview of that name")
     if quoted:
         if "text" not in frame.columns or interviews is None:
             raise CodingsError("E155", path)
@@ -357,7 +358,9 @@ def known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.S
     A team may leave a transcript's file suffix on its id in a codings table (``demo01.docx``),
     write it in another case (``P01`` for ``p01.docx``) or another Unicode form (a name
     copied from a file name on macOS, its accents decomposed), and ATLAS.ti names a document
-    by its number too (``D 1: demo01``, ``P 3: demo03.rtf``).
+    by its number too (``D 1: demo01``, ``P 3: demo03.rtf``). A spreadsheet reads an id of
+    digits as a number, losing its leading zeros (``7`` or ``7.0`` for ``007``): such an id is
+    the one interview numbered so.
 
     >>> interviews = {"demo01": None, "demo03": None}
     >>> fixed, renamed = known_ids(pd.Series(["demo01.docx", "D 1: demo01", "P3: Demo03.RTF", "x.csv"]), interviews)
@@ -365,10 +368,15 @@ def known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.S
     (['demo01', 'demo01', 'demo03', 'x.csv'], ['demo01.docx', 'D 1: demo01', 'P3: Demo03.RTF'])
     >>> known_ids(pd.Series(["Zoe\u0308"]), {"Zo\u00eb": None})[0].tolist() == ["Zo\u00eb"]
     True
+    >>> known_ids(pd.Series(["7", "12.0", "3"]), {"007": None, "012": None, "3b": None})[0].tolist()
+    ['007', '012', '3']
     """
     folded: dict[str, str | None] = {}
+    numbered: dict[int, str | None] = {}  # an id of digits by its number: 7 -> "007"
     for iid in interviews:  # an id two interviews share in other cases is matched in its own case only
         folded[_folded(iid)] = iid if _folded(iid) not in folded else None
+        if iid.isascii() and iid.isdigit():
+            numbered[int(iid)] = iid if int(iid) not in numbered else None
 
     def known(iid: str) -> str:
         if iid in interviews:
@@ -382,10 +390,16 @@ def known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.S
                 for found in (stem, folded.get(_folded(stem))):
                     if found is not None and found in interviews:
                         return found
-        return iid
+        number = whole_offset(iid) if iid.isascii() and _NUMBER.fullmatch(iid) else None
+        found = numbered.get(number) if number is not None else None
+        return found if found is not None else iid
 
     fixed = ids.map(known)
     return fixed, ids[fixed != ids].tolist()
+
+
+#: an id a spreadsheet read as a number: ``7``, ``7.0``
+_NUMBER = re.compile(r"\d+(?:\.0+)?")
 
 
 def _folded(name: str) -> str:
