@@ -179,6 +179,22 @@ def test_lowercase_labels_are_turns_once_the_team_gives_them_roles(tmp_path):
     assert RoleMap().label_matcher()("client: hi") is None  # nobody named: only capitalised labels
 
 
+def test_an_interpreter_or_a_relative_who_speaks_once_is_a_speaker(tmp_path):
+    # a capitalised "Name:" must recur to be a label, so a mother coming in once, or an interpreter
+    # rendering one answer, was read as the speech of the speaker before
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "p07.txt"
+    path.write_text("I: How was the ward?\nP: Hard at first.\nInterpreter: She says it was hard at first.\n"
+                    "I: And the nurse?\nP: She came on her day off.\nMother: Sorry, I need the keys.\n"
+                    "P: Yes, she came back.\nNote: the recorder was paused.\n", encoding="utf-8")
+    iv = read_file(path).interviews[0]
+    assert [(t.speaker, iv.text[t.start:t.end]) for t in iv.turns] == [
+        ("I", "How was the ward?"), ("P", "Hard at first."), ("Interpreter", "She says it was hard at first."),
+        ("I", "And the nurse?"), ("P", "She came on her day off."), ("Mother", "Sorry, I need the keys."),
+        ("P", "Yes, she came back.\nNote: the recorder was paused.")]
+
+
 def test_a_focus_groups_numbered_speaker_who_speaks_once_is_a_speaker(tmp_path):
     """F1 speaks twice, M1, M2 and F2 once: their words were F1's or the moderator's."""
     from tr_nlp.ingest import read_file

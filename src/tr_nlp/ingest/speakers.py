@@ -122,6 +122,17 @@ _PARTICIPANT = re.compile(
     re.IGNORECASE,
 )
 _GENERIC_SPEAKER = re.compile(r"^(speaker|spk|person|voice)\s*\d+$", re.IGNORECASE)
+#: someone else who speaks in an interview, often once (an interpreter, a note-taker, a relative
+#: coming in): a label of these words starts a turn of its own the first time too, rather than being
+#: read as the speech of the speaker before (their role is then as for any other named speaker)
+_THIRD_PARTY = re.compile(
+    r"^(interpreter|translator|observer|note[- ]?taker|scribe|carer|caregiver|support worker|key ?worker|advocate"
+    r"|mother|father|mum|mom|dad|parent|partner|husband|wife|son|daughter|sister|brother|relative|guardian|friend"
+    r"|both"
+    # interpreters in Swedish, German, Dutch, Spanish, French, Italian
+    r"|tolk|dolmetscher|dolmetscherin|int[eé]rprete|interpr[eè]te|interprete)\s*\d*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -223,8 +234,13 @@ def _parts(label: str) -> tuple[str, ...]:
 
 
 def is_known_label(label: str) -> bool:
-    """True for labels that are speaker labels whatever the context (I, P01, Speaker 2...)."""
-    known = (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER)
+    """True for labels that are speaker labels whatever the context (I, P01, Speaker 2,
+    Interpreter...).
+
+    >>> is_known_label("P01"), is_known_label("Interpreter"), is_known_label("Mother"), is_known_label("Note")
+    (True, True, True, False)
+    """
+    known = (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY)
     return any(pattern.match(part) for part in _parts(label) for pattern in known)
 
 
