@@ -195,6 +195,29 @@ def test_an_interpreter_or_a_relative_who_speaks_once_is_a_speaker(tmp_path):
         ("P", "Yes, she came back.\nNote: the recorder was paused.")]
 
 
+@pytest.mark.parametrize(("asker", "answerer", "colon", "mark"), [
+    ("\u0627\u0644\u0645\u062d\u0627\u0648\u0631", "\u0623\u062d\u0645\u062f", ": ", "\u061f"),  # Arabic
+    ("\u05de\u05e8\u05d0\u05d9\u05d9\u05e0\u05ea", "\u05e1\u05d1\u05d9\u05e0\u05d4", ": ", "?"),  # Hebrew
+    ("\u0938\u093e\u0915\u094d\u0937\u093e\u0924\u094d\u0915\u093e\u0930\u0915\u0930\u094d\u0924\u093e",
+     "\u0930\u093e\u092e", ": ", "?"),  # Hindi: vowel signs inside the name
+    ("\u8bbf\u8c08\u8005", "\u674e\u534e", "\uff1a", "\uff1f"),  # Chinese: a full-width colon, no space
+    ("\u30a4\u30f3\u30bf\u30d3\u30e5\u30a2\u30fc", "\u3055\u304f\u3089", "\uff1a", "\uff1f"),  # Japanese
+    ("\uba74\uc811\uad00", "\uae40\ubbfc\uc218", ": ", "?"),  # Korean
+    ("I", "\u1f08\u03bb\u03ad\u03be\u03b1\u03bd\u03b4\u03c1\u03bf\u03c2", ": ", "?"),  # Greek, a breathing mark
+])
+def test_speakers_named_in_scripts_without_capitals_are_speakers(tmp_path, asker, answerer, colon, mark):
+    # a label had to start with a capital of the Latin, Greek or Cyrillic alphabets: a transcript in
+    # Arabic, Hebrew, Hindi, Chinese, Japanese or Korean had no speakers (one 'unknown' turn)
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "p07.txt"
+    path.write_text(f"{asker}{colon}How was it{mark}\n{answerer}{colon}Hard at first.\n{asker}{colon}And then{mark}\n"
+                    f"{answerer}{colon}She came.\n", encoding="utf-8")
+    iv = read_file(path).interviews[0]
+    assert [(t.speaker, t.role, iv.text[t.start:t.end]) for t in iv.turns][:2] == [
+        (asker, "interviewer", f"How was it{mark}"), (answerer, "participant", "Hard at first.")]
+
+
 def test_a_focus_groups_numbered_speaker_who_speaks_once_is_a_speaker(tmp_path):
     """F1 speaks twice, M1, M2 and F2 once: their words were F1's or the moderator's."""
     from tr_nlp.ingest import read_file

@@ -52,14 +52,22 @@ _UNTIL = rf"(?:\s*(?:-->|-|\u2013|\u2192)\s*{TIMESTAMP})?"
 _MARK = rf"(?:#(?P<f4>{TIMESTAMP})(?:-(?P<fraction>\d+))?#|\[(?P<at>{TIMESTAMP}){_UNTIL}\])"
 _MARK_AT_END = re.compile(rf"{_MARK}$")
 _MARK_LINE = re.compile(rf"{_MARK}|{TIMESTAMP}")
-# a capital letter of the Latin, Greek or Cyrillic alphabets ("Élise", "Ödön", "Анна" start labels too)
-_CAP = "[" + "".join(c for c in map(chr, range(0x530)) if c.isupper()) + "]"
+# a capital letter of the Latin, Greek or Cyrillic alphabets ("Élise", "Ödön", "Анна", "Ἀλέξανδρος" start
+# labels too), or a letter of a script without capitals (Hebrew, Arabic and Persian, Devanagari, Chinese,
+# Japanese's kana, Korean): "סבינה", "أحمد", "राम", "李华" start labels as well
+_CAP = ("[" + "".join(c for c in map(chr, [*range(0x530), *range(0x1F00, 0x2000)]) if c.isupper())
+        + "\u05d0-\u05ea\u0620-\u064a\u066e-\u06d3\u0904-\u0939\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff"
+        "\uac00-\ud7a3]")
+# a name's letters: word characters, and the vowel signs and points of Hebrew, Arabic and Devanagari
+_WORD = "[\\w.'\u2019\\-\u0591-\u05c7\u064b-\u065f\u0670\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963]"
 # a name of up to three words, or a pseudonymisation placeholder such as [PERSON_1] (a word after
 # the first has a letter or digit: "Speaker 1 - 00:00:03" names "Speaker 1", not "Speaker 1 -")
-_LABEL = rf"(?:\[[A-Z][A-Z_]*_\d+\]|{_CAP}[\w.'\u2019\-]*(?: [.'\u2019\-]*\w[\w.'\u2019\-]*){{0,2}})"
+_LABEL = rf"(?:\[[A-Z][A-Z_]*_\d+\]|{_CAP}{_WORD}*(?: [.'\u2019\-]*\w{_WORD}*){{0,2}})"
 _B = r"(?:\*\*|__)?"  # optional markdown bold around a label
+# the colon after a label, and the space after it; Chinese and Japanese write a full-width colon, no space
+_COLON = rf"(?:\s*:{_B}(?:\s+|$)|\s*\uff1a{_B}\s*)"
 # header lines name a speaker in capitalised words or numbers only ("Speaker 1", "Dr Lee")
-_NAME = rf"{_CAP}[\w.'\u2019\-]*(?: (?:{_CAP}[\w.'\u2019\-]*|\d+)){{0,2}}"
+_NAME = rf"{_CAP}{_WORD}*(?: (?:{_CAP}{_WORD}*|\d+)){{0,2}}"
 _ALIAS_TEXT = r"[^()\n:]{1,30}"
 _ALIAS = rf"\({_ALIAS_TEXT}\)"  # "Interviewer (Jane)": the alias is part of the speaker's label
 # (the spaces before the alias taken whole where they start: one pass over a long run of them)
@@ -73,7 +81,7 @@ _LINE_NUMBER = r"(?:\d{1,5}\.?\t+)?"
 _PATTERNS: tuple[re.Pattern[str], ...] = (
     # [00:01:02] Name: text    /    00:01:02 Name: text    /    [00:01:02 → 00:01:09] **Name:** text    /
     # (00:01:02) Name: text
-    re.compile(rf"^{_B}[\[(]?(?P<ts>{TIMESTAMP}){_UNTIL}[\])]?{_B}\s+{_B}(?P<label>{_LABEL}){_B}\s*:{_B}(?:\s+|$)"),
+    re.compile(rf"^{_B}[\[(]?(?P<ts>{TIMESTAMP}){_UNTIL}[\])]?{_B}\s+{_B}(?P<label>{_LABEL}){_B}{_COLON}"),
     # Name (00:01:02): text    /    Name [00:01:02] text
     re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*[(\[](?P<ts>{TIMESTAMP}){_UNTIL}[)\]]\s*:?{_B}(?:\s+|$)"),
     # Speaker 1  0:01   /   Smith, Jane (NHS)  0:03   /   [Jane Smith] 10:15:02    (header line,
@@ -86,7 +94,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     # Name: [00:01:02] text    /    Name: (00:01:02) text    (Rev: the time after the label, speech below)
     re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*:{_B}\s*(?:\[(?P<ts>{TIMESTAMP})\]|\((?P<paren>{TIMESTAMP})\))(?:\s+|$)"),
     # Name: text    /    Interviewer (Jane): text
-    re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s*:{_B}(?:\s+|$)"),
+    re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}{_COLON}"),
     # [12 <tab>] 0:00:05.3 - 0:00:09.1 <tab> Name <tab> text    (a table of line number, timespan, speaker
     # and text as text: a table pasted into a text file)
     re.compile(rf"^{_LINE_NUMBER}{TIME_CELL}\t+(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t\s*+"),
@@ -121,6 +129,8 @@ _PARTICIPANT = re.compile(
     r"|entrevistada|participante|enqu[eê]t[eé]|enqu[eê]t[eé]e|intervistato|intervistata|haastateltava)\s*\d*$",
     re.IGNORECASE,
 )
+#: What ends a question: Latin's, Arabic's and Persian's, and the full-width mark of Chinese and Japanese
+QUESTION_MARKS = ("?", "\u061f", "\uff1f")
 _GENERIC_SPEAKER = re.compile(r"^(speaker|spk|person|voice)\s*\d+$", re.IGNORECASE)
 #: someone else who speaks in an interview, often once (an interpreter, a note-taker, a relative
 #: coming in): a label of these words starts a turn of its own the first time too, rather than being
@@ -323,7 +333,7 @@ class RoleMap:
         names = sorted((n for n in self.overrides if n != UNKNOWN_SPEAKER.casefold()), key=len, reverse=True)
         if not names:
             return match_label
-        named = re.compile(rf"^{_B}(?P<label>{'|'.join(map(re.escape, names))}){_B}\s*:{_B}(?:\s+|$)", re.IGNORECASE)
+        named = re.compile(rf"^{_B}(?P<label>{'|'.join(map(re.escape, names))}){_B}{_COLON}", re.IGNORECASE)
 
         def matcher(line: str) -> LabelMatch | None:
             found = match_label(line)
@@ -394,7 +404,7 @@ def turns_with_roles(text: str, spans: Sequence[Span], roles: RoleMap) -> tuple[
     Each speaker's share of turns ending in a question mark feeds :func:`resolve_roles`.
     """
     speakers = list(dict.fromkeys(s for s, *_ in spans))
-    asked = Counter(s for s, a, b, _ in spans if text[a:b].rstrip().endswith("?"))
+    asked = Counter(s for s, a, b, _ in spans if text[a:b].rstrip().endswith(QUESTION_MARKS))
     total = Counter(s for s, *_ in spans)
     role_of, warnings = resolve_roles(speakers, {s: asked[s] / total[s] for s in speakers}, roles)
     return tuple(Turn(s, role_of[s], a, b, t) for s, a, b, t in spans), warnings
