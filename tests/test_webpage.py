@@ -138,6 +138,16 @@ def test_otranscribe_transcript(write):
     assert interview.time_at(interview.text.index("0:31")) == 31.5  # a stamp inside speech times what follows
 
 
+@pytest.mark.parametrize("label", ["<b>P:</b>", "<b>P</b>:", "<b>P</b>"])
+def test_speech_after_a_bold_label_keeps_the_colon_it_starts_with(write, label):
+    # every colon and space after a bold label was taken for the label's: a chat interview's ":) Yes"
+    # read ") Yes"
+    page = f"<html><body><p><b>I:</b> Did she ring?</p><p>{label} :) Yes, she did.</p><p><b>I:</b> Mm.</p></body></html>"
+    interview = read_file(write("p07.html", page)).interviews[0]
+    assert [(t.speaker, interview.text[t.start:t.end]) for t in interview.turns] == [
+        ("I", "Did she ring?"), ("P", ":) Yes, she did."), ("I", "Mm.")]
+
+
 def test_a_line_separator_in_an_otranscribe_transcript_is_a_space(write):
     # JSON holds U+2028 as it is: normalised to a line break first, the file failed (E125)
     html = "<p>I: How was the ward?</p><p>P: Fine.\u2028She came\x85on her\u2029day off.</p>"

@@ -476,7 +476,7 @@ def styled_label(prefix: str) -> str | None:
     """``prefix`` (a paragraph's leading bold text) if it can be a speaker label: at most 40
     characters and 4 words once a trailing colon is dropped, and no sentence (``Thank you.``).
     """
-    label = prefix.strip().rstrip(":").strip()
+    label = prefix.strip().rstrip(":\uff1a").strip()
     fits = label and len(label) <= 40 and len(label.split()) <= 4 and label[-1] not in ".!?\u2026"
     return prefix if fits else None
 
@@ -515,14 +515,13 @@ def text_with_labels(
         if marked and line.startswith(marked, start):
             start += len(marked)
             label_end = start
-            while start < len(line) and line[start] in ": \t":  # the turn's text starts after ':' and spaces
-                start += 1
+            start = _after_colon(line, start, colon=not marked.endswith((":", "\uff1a")))
             time = parse_timestamp(stamp.group(1) or stamp.group(2)) if stamp else None
             after = _TIME_AFTER_LABEL.match(line, start)
             if after and (after.group("bracketed") or ":" not in line[label_end:start]):  # the turn's time
                 start = after.end()
                 time = time if time is not None else parse_timestamp(after.group("bracketed") or after.group("bare"))
-            found[pos] = LabelMatch(marked.rstrip(":").strip(), start, time), bool(line[start:].strip())
+            found[pos] = LabelMatch(marked.rstrip(":\uff1a").strip(), start, time), bool(line[start:].strip())
         lines.append(line)
         pos += len(line) + 1
     counts = Counter(match.label for match, _ in found.values())
@@ -530,6 +529,28 @@ def text_with_labels(
               if speech or counts[match.label] >= 2 or is_known_label(match.label)}
     text = "\n".join(lines).rstrip()
     return text, forced, tuple((start, n) for start, n in numbers if start <= len(text))
+
+
+def _after_colon(line: str, start: int, colon: bool) -> int:
+    """Where a turn's text starts after a styled label ending at ``start``: past spaces, and,
+    when ``colon`` (the label holds none), one colon (``:`` right after the label, or after a
+    space and before one, as French sets it; Chinese's full-width ``\uff1a``) and the spaces
+    after it. A colon the speech starts with is speech (a chat interview's ``:)``).
+
+    >>> _after_colon("I: : Ratio", 1, True), _after_colon("I: : Ratio", 2, False), _after_colon("I :) Yes", 1, True)
+    (3, 3, 2)
+    >>> _after_colon("I : Oui", 1, True), _after_colon("I:Yes", 1, True), _after_colon("I Yes", 1, True)
+    (4, 2, 2)
+    """
+    adjacent = line.startswith((":", "\uff1a"), start)
+    while start < len(line) and line[start] in " \t":
+        start += 1
+    spaced = line.startswith(":", start) and (start + 1 == len(line) or line[start + 1] in " \t")
+    if colon and (adjacent or spaced or line.startswith("\uff1a", start)):
+        start += 1
+        while start < len(line) and line[start] in " \t":
+            start += 1
+    return start
 
 
 def _line_starts(line: str, pos: int) -> Iterator[int]:
