@@ -85,6 +85,21 @@ def test_a_name_is_found_however_accents_apostrophes_and_hyphens_are_typed():
     assert p.word("zoe") == "[PERSON_1]"
 
 
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("\u674e\u534e", "\u674e\u534e\u8bf4\u5979\u6765\u4e86\u3002\u6211\u548c\u674e\u534e\u3002",  # Chinese: no spaces
+     "[PERSON_1]\u8bf4\u5979\u6765\u4e86\u3002\u6211\u548c[PERSON_1]\u3002"),
+    ("\u3055\u304f\u3089", "\u3055\u304f\u3089\u3055\u3093\u304c\u6765\u305f", "[PERSON_1]\u3055\u3093\u304c\u6765\u305f"),
+    ("\uae40\ubbfc\uc218", "\uae40\ubbfc\uc218\ub294 \uc654\uc5b4\uc694", "[PERSON_1]\ub294 \uc654\uc5b4\uc694"),  # + a particle
+    ("\u0623\u062d\u0645\u062f", "\u0648\u0623\u062d\u0645\u062f \u062c\u0627\u0621", "\u0648[PERSON_1] \u062c\u0627\u0621"),  # "and Ahmed"
+    ("\u05e9\u05e8\u05d4", "\u05d5\u05e9\u05e8\u05d4 \u05d1\u05d0\u05d4", "\u05d5[PERSON_1] \u05d1\u05d0\u05d4"),  # "and Sarah"
+    ("Anna", "Hannah, Joanna and Annas stay; Anna goes", "Hannah, Joanna and Annas stay; [PERSON_1] goes"),
+])
+def test_a_name_is_found_where_its_script_ends_a_word(name, text, expected):
+    # names were looked for between word boundaries only: in Chinese or Japanese (no spaces), in
+    # Korean before a particle, in Arabic or Hebrew after "and" written onto them, they stayed
+    assert Pseudonymiser(names=[name]).text(text) == expected
+
+
 def test_a_mapping_with_two_spellings_of_a_name_keeps_both_rows(tmp_path):
     path = tmp_path / "map.csv"
     path.write_text("placeholder,kind,original\n[PERSON_1],PERSON,Zoë\n[PERSON_2],PERSON,Zoe\n", encoding="utf-8")

@@ -385,19 +385,43 @@ def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
     deeper than Python's regular expressions take (names that extend each other hundreds
     of times) falls back to the list.
 
+    A whole word ends where the script says: Chinese and Japanese write no spaces between
+    words, so a name of theirs is found inside a run of text; Korean adds its particles to a
+    name (``김민수는``), so a name ending in Hangul may run on; Arabic and Hebrew write
+    one-letter words (and, to, the) onto the next, so a name may follow one of those.
+
     >>> names_pattern(["Ann", "Ann Lee", "Anna", "Bo"]).findall("ann  lee, Anna; Annie; BO")
     ['ann  lee', 'Anna', 'BO']
+    >>> names_pattern(["李华", "김민수", "أحمد", "שרה"]).findall("我和李华。 김민수는 وأحمد ושרה")
+    ['李华', '김민수', 'أحمد', 'שרה']
     >>> names_pattern([]).findall("Ann")
     []
     """
     names = sorted({n for n in names if n}, key=len, reverse=True)
     if not names:
         return re.compile(r"(?!)")  # finds nothing (an empty pattern would find every word boundary)
+    kinds: dict[tuple[str, str], list[str]] = {}  # by what may stand before and after a name
+    for name in names:
+        before = "" if _UNSPACED.match(name[0]) else _WORD_START
+        after = "" if _UNSPACED.match(name[-1]) or _HANGUL.match(name[-1]) else r"(?!\w)"
+        kinds.setdefault((before, after), []).append(name)
     try:
-        return re.compile(rf"(?<!\w)(?:{_tree(names)})(?!\w)", re.IGNORECASE)
+        return re.compile("|".join(f"{before}(?:{_tree(group)}){after}" for (before, after), group in kinds.items()),
+                          re.IGNORECASE)
     except (RecursionError, re.error):  # nested too deep for the parser or the compiler
-        listed = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-        return re.compile(rf"(?<!\w)(?:{listed})(?!\w)", re.IGNORECASE)
+        listed = ("|".join(re.escape(n).replace(r"\ ", r"\s+") for n in group) for group in kinds.values())
+        return re.compile("|".join(f"{before}(?:{alternatives}){after}"
+                                   for (before, after), alternatives in zip(kinds, listed)), re.IGNORECASE)
+
+
+#: letters of scripts written without spaces between words (Chinese, Japanese's kana)
+_UNSPACED = re.compile("[\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: Korean's syllables: a particle may follow a name (김민수는, 김민수가)
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+#: Arabic's and Hebrew's one-letter words written onto the next (and, so, with, to, as; the, from, that)
+_CLITICS = "[\u0648\u0641\u0628\u0644\u0643\u05d5\u05d4\u05d1\u05dc\u05de\u05e9\u05db]"
+#: where a name starts: not inside a word, unless after one of those
+_WORD_START = rf"(?:(?<!\w)|(?<={_CLITICS})(?<!\w{_CLITICS}))"
 
 
 def _tree(names: Sequence[str]) -> str:
