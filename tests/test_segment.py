@@ -29,6 +29,21 @@ def test_sentences_of_participants_never_cross_turns():
     assert all(s.role == "participant" for s in segs)
 
 
+@pytest.mark.parametrize(("speech", "expected"), [
+    ("\u6211\u5f88\u597d\u3002\u5979\u6765\u4e86\uff01\u4f60\u5462\uff1f\u201c\u4f60\u597d\u5417\uff1f\u201d\u4ed6\u95ee\u3002",
+     ["\u6211\u5f88\u597d\u3002", "\u5979\u6765\u4e86\uff01", "\u4f60\u5462\uff1f",
+      "\u201c\u4f60\u597d\u5417\uff1f\u201d\u4ed6\u95ee\u3002"]),  # Chinese; a quoted question and who asked
+    ("\u5143\u6c17\u3067\u3059\u3002\u300c\u672c\u5f53\uff1f\u300d\u3068\u8a00\u3063\u305f\u3002",
+     ["\u5143\u6c17\u3067\u3059\u3002", "\u300c\u672c\u5f53\uff1f\u300d\u3068\u8a00\u3063\u305f\u3002"]),  # Japanese
+    ("Really?! Yes. No.", ["Really?!", "Yes.", "No."]),
+])
+def test_sentences_of_languages_written_without_spaces(speech, expected):
+    # spaCy cuts text into words at spaces: a Chinese or Japanese turn was one sentence however long
+    text = f"P: {speech}"
+    interview = Interview("p1", text, (Turn("P", "participant", 3, len(text)),))
+    assert [s.text for s in Segmenter().segment([interview])] == expected
+
+
 def test_a_bracket_or_quote_opening_a_sentence_belongs_to_it():
     # "anyone. [laughs]" was cut into "anyone. [" and "laughs]"; a quote opening reported speech likewise
     text = "P: She said not to tell anyone. [laughs] Then, \u201cYou people.\u201d That hurt. \"Why?\" (pause) Yes."

@@ -186,7 +186,8 @@ class Segmenter:
                     sentences[k].append((start, end))
         n = 0
         for turn, spans in zip(turns, sentences):
-            spans = whole_time_marks(interview.text, joined_after_abbreviations(interview.text, spans))
+            spans = joined_after_abbreviations(interview.text, unspaced_sentences(interview.text, spans))
+            spans = whole_time_marks(interview.text, spans)
             for start, end in self._group(attach_non_speech(interview.text, spans)):
                 yield self._make(interview, n, turn, start, end)
                 n += 1
@@ -241,6 +242,31 @@ def sentence_spans(doc: Any) -> list[tuple[int, int]]:
             i -= 1
         bounds[k] = i
     return [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in pairwise(bounds) if b > a]
+
+
+#: where a sentence of Chinese or Japanese ends inside a run of text: its full stop, exclamation or
+#: question mark, text following with no space (not a closing quote: 「本当？」と言った is one sentence)
+_UNSPACED_END = re.compile("[\u3002\uff01\uff1f\uff61]+(?=[^\\s\u300d\u300f\uff09\u300b\u3009\u201d\u2019\"')])")
+
+
+def unspaced_sentences(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A turn's sentence ``spans`` also cut where a Chinese or Japanese sentence ends: spaCy's
+    tokenizer cuts text at spaces, which these languages do not write, so a run of their
+    sentences was one word, and one sentence.
+
+    >>> text = "\u6211\u5f88\u597d\u3002\u5979\u6765\u4e86\uff01\u300c\u771f\u7684\uff1f\u300d\u5979\u8bf4\u3002 Fine."
+    >>> [text[a:b] for a, b in unspaced_sentences(text, [(0, 16), (17, 22)])]
+    ['\u6211\u5f88\u597d\u3002', '\u5979\u6765\u4e86\uff01', '\u300c\u771f\u7684\uff1f\u300d\u5979\u8bf4\u3002', 'Fine.']
+    """
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        at = start
+        for m in _UNSPACED_END.finditer(text, start, end):
+            if m.end() < end:
+                out.append((at, m.end()))
+                at = m.end()
+        out.append((at, end))
+    return out
 
 
 def joined_after_abbreviations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
