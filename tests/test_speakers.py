@@ -150,7 +150,14 @@ def test_speakers_of_no_known_role_are_named_in_one_warning():
 
 @pytest.mark.parametrize(("interviewer", "participant"), [
     ("Intervjuare", "IP"), ("Interviewerin", "Befragte"), ("I", "TN 3"), ("Entrevistadora", "Entrevistado"),
-    ("Enquêteur", "Enquêtée"), ("Intervistatrice", "Intervistato"), ("Haastattelija", "Haastateltava")])
+    ("Enquêteur", "Enquêtée"), ("Intervistatrice", "Intervistato"), ("Haastattelija", "Haastateltava"),
+    ("Ankieter", "Uczestnik"), ("Tazatel", "Respondentka"), ("Kérdező", "Válaszadó"), ("Görüşmeci", "Katılımcı"),
+    ("\u0418\u043d\u0442\u0435\u0440\u0432\u044c\u044e\u0435\u0440", "\u0420\u0435\u0441\u043f\u043e\u043d\u0434\u0435\u043d\u0442"),
+    ("\u03a3\u03c5\u03bd\u03b5\u03bd\u03c4\u03b5\u03c5\u03ba\u03c4\u03ae\u03c2", "\u03a3\u03c5\u03bc\u03bc\u03b5\u03c4\u03ad\u03c7\u03c9\u03bd"),
+    ("\u0627\u0644\u0645\u062d\u0627\u0648\u0631", "\u0627\u0644\u0645\u0634\u0627\u0631\u0643"),
+    ("\u05de\u05e8\u05d0\u05d9\u05d9\u05e0\u05ea", "\u05de\u05e8\u05d5\u05d0\u05d9\u05d9\u05df"),
+    ("\u8bbf\u8c08\u8005", "\u53d7\u8bbf\u8005"), ("\u30a4\u30f3\u30bf\u30d3\u30e5\u30a2\u30fc", "\u5bfe\u8c61\u8005"),
+    ("\uba74\uc811\uad00", "\ucc38\uc5ec\uc790")])
 def test_role_labels_of_transcripts_in_other_languages(interviewer, participant):
     # a Swedish team's 'Intervjuare:' / 'IP:' were roles only guessed from questions asked, with a warning
     roles, warnings = resolve_roles([interviewer, participant], {interviewer: 0.0, participant: 0.0}, RoleMap())

@@ -117,7 +117,17 @@ _INTERVIEWER = re.compile(
     r"^(i|int|intv|iv|q|interviewer|moderator|facilitator|researcher|mod|fac"
     # the same in Swedish, German, Spanish, French, Italian, Finnish
     r"|intervjuare|interviewerin|moderatorin|entrevistador|entrevistadora|enqu[eê]teur|enqu[eê]trice|intervistatore"
-    r"|intervistatrice|haastattelija)\s*\d*$",
+    r"|intervistatrice|haastattelija"
+    # Czech, Polish, Hungarian, Romanian, Turkish, Greek, Russian, Ukrainian
+    r"|tazatel|tazatelka|ankieter|ankieterka|badacz|badaczka|k[eé]rdez[oő]|intervievator|g[oö]r[uü][sş]meci"
+    r"|\u03c3\u03c5\u03bd\u03b5\u03bd\u03c4\u03b5\u03c5\u03ba\u03c4\u03ae\u03c2|\u0438\u043d\u0442\u0435\u0440\u0432\u044c\u044e\u0435\u0440"
+    r"|\u0456\u043d\u0442\u0435\u0440\u0432'\u044e\u0435\u0440|\u0456\u043d\u0442\u0435\u0440\u0432\u2019\u044e\u0435\u0440"
+    # Arabic, Persian, Hebrew, Hindi, Chinese, Japanese, Korean
+    r"|\u0627\u0644\u0645\u062d\u0627\u0648\u0631|\u0627\u0644\u0628\u0627\u062d\u062b|\u0645\u0635\u0627\u062d\u0628\u0647\u06af\u0631"
+    r"|\u05de\u05e8\u05d0\u05d9\u05d9\u05df|\u05de\u05e8\u05d0\u05d9\u05d9\u05e0\u05ea"
+    r"|\u0938\u093e\u0915\u094d\u0937\u093e\u0924\u094d\u0915\u093e\u0930\u0915\u0930\u094d\u0924\u093e"
+    r"|\u8bbf\u8c08\u8005|\u91c7\u8bbf\u8005|\u8bbf\u5458|\u7814\u7a76\u8005|\u30a4\u30f3\u30bf\u30d3\u30e5\u30a2\u30fc|\u805e\u304d\u624b"
+    r"|\uba74\uc811\uad00|\uba74\uc811\uc790|\uc5f0\uad6c\uc790)\s*\d*$",
     re.IGNORECASE,
 )
 _PARTICIPANT = re.compile(
@@ -126,7 +136,16 @@ _PARTICIPANT = re.compile(
     # the same in Swedish (IP: intervjuperson), German (TN: Teilnehmer; B: Befragte/r, as f4 and the
     # Dresing & Pehl rules label the interviewee beside I:), Dutch, Spanish, French, Italian, Finnish
     r"|ip|intervjuperson|deltagare|b|befragte|befragter|tn|teilnehmer|teilnehmerin|deelnemer|entrevistado"
-    r"|entrevistada|participante|enqu[eê]t[eé]|enqu[eê]t[eé]e|intervistato|intervistata|haastateltava)\s*\d*$",
+    r"|entrevistada|participante|enqu[eê]t[eé]|enqu[eê]t[eé]e|intervistato|intervistata|haastateltava"
+    # Czech, Polish, Hungarian, Turkish, Greek, Russian, Ukrainian
+    r"|respondentka|uczestnik|uczestniczka|v[aá]laszad[oó]|kat[iı]l[iı]mc[iı]"
+    r"|\u03c3\u03c5\u03bc\u03bc\u03b5\u03c4\u03ad\u03c7\u03c9\u03bd|\u03c3\u03c5\u03bc\u03bc\u03b5\u03c4\u03ad\u03c7\u03bf\u03c5\u03c3\u03b1"
+    r"|\u0440\u0435\u0441\u043f\u043e\u043d\u0434\u0435\u043d\u0442|\u0443\u0447\u0430\u0441\u0442\u043d\u0438\u043a|\u0443\u0447\u0430\u0441\u043d\u0438\u043a"
+    # Arabic, Persian, Hebrew, Hindi, Chinese, Japanese, Korean
+    r"|\u0627\u0644\u0645\u0634\u0627\u0631\u0643|\u0627\u0644\u0645\u0633\u062a\u062c\u064a\u0628|\u0645\u0635\u0627\u062d\u0628\u0647\u0634\u0648\u0646\u062f\u0647"
+    r"|\u05de\u05e8\u05d5\u05d0\u05d9\u05d9\u05df|\u05de\u05e8\u05d5\u05d0\u05d9\u05d9\u05e0\u05ea|\u0909\u0924\u094d\u0924\u0930\u0926\u093e\u0924\u093e"
+    r"|\u092a\u094d\u0930\u0924\u093f\u092d\u093e\u0917\u0940|\u53d7\u8bbf\u8005|\u88ab\u8bbf\u8005|\u53c2\u4e0e\u8005|\u30a4\u30f3\u30bf\u30d3\u30e5\u30a4\u30fc"
+    r"|\u5bfe\u8c61\u8005|\u53c2\u52a0\u8005|\u8a71\u3057\u624b|\ucc38\uc5ec\uc790|\uc751\ub2f5\uc790)\s*\d*$",
     re.IGNORECASE,
 )
 #: What ends a question: Latin's, Arabic's and Persian's, and the full-width mark of Chinese and Japanese
