@@ -339,6 +339,28 @@ def test_demo_report_renders_in_chromium(demo_run, tmp_path):
                      r'line \d+</span></div>', dom)  # demo01 is a text file: its turns' lines show
 
 
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
+def test_the_viewer_highlights_the_coded_words_after_an_emoji(tmp_path):
+    # offsets count an emoji as one character, JavaScript's strings as two: every highlight after
+    # one in a turn was moved ("e rang me on her day o" for "rang me on her day off")
+    text = "I: How was it?\nP: \U0001f60a\U0001f60a She rang me on her day off, \U0001f44d really kind."
+    turns = [(3, text.index("\n")), (text.index("\U0001f60a"), len(text))]
+    pd.DataFrame({"interview_id": ["i1", "i1"], "turn_index": [0, 1], "speaker": ["I", "P"],
+                  "role": ["interviewer", "participant"], "start": [a for a, _ in turns], "end": [b for _, b in turns],
+                  "timestamp": [None, None], "text": [text[a:b] for a, b in turns]}).to_parquet(tmp_path / "turns.parquet")
+    coded = ["rang me on her day off", "\U0001f44d really kind"]
+    starts = [text.index(words) for words in coded]
+    pd.DataFrame({"interview_id": "i1", "start": starts, "end": [s + len(w) for s, w in zip(starts, coded)],
+                  "code": "beyond", "coder": "anna", "text": coded}).to_csv(tmp_path / "codings.csv", index=False)
+    (tmp_path / "run.json").write_text("{}")
+    page = tmp_path / "report.html"
+    page.write_text(build_report(tmp_path), encoding="utf-8")
+    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+                         check=True, capture_output=True, text=True, timeout=120).stdout
+    assert re.findall(r'<mark class="hl human"[^>]*>([^<]*)</mark>', dom) == coded
+
+
 def test_a_run_with_only_transcripts_still_renders(tmp_path):
     """No codings, no model, no candidates: the report says so instead of failing."""
     (tmp_path / "run.json").write_text("{}")

@@ -51,7 +51,9 @@
 
   function renderTurn(iv, turn, notes) {
     const [speaker, role, start, text, at, lines] = turn;
-    const end = start + text.length;
+    // offsets count characters as Python does (an emoji is one), not as JavaScript's strings (two)
+    const chars = Array.from(text);
+    const end = start + chars.length;
     const row = document.createElement("div");
     row.className = "turn role-" + role;
     row.dataset.start = String(start);
@@ -77,7 +79,7 @@
     const opened = new Set();
     for (let k = 0; k < points.length - 1; k++) {
       const a0 = points[k], a1 = points[k + 1];
-      const piece = text.slice(a0 - start, a1 - start);
+      const piece = chars.slice(a0 - start, a1 - start).join("");
       const covering = inside.filter((a) => a[0] < a1 && a[1] > a0);
       if (!covering.length) { said.appendChild(document.createTextNode(piece)); continue; }
       covering.forEach((a) => {
