@@ -510,6 +510,20 @@ def test_next_proposes_no_segment_too_short_to_code_but_reads_it_as_context(trai
 
 
 
+def test_next_proposes_chinese_segments_counted_by_their_characters(trained):
+    # a Chinese sentence has no spaces, so it was one "word": none was proposed at --min-words 3
+    from tr_nlp.schema import Interview, Turn
+
+    _, _, folder = trained
+    text = "P: \u62a4\u58eb\u5728\u5979\u4f11\u606f\u65e5\u6765\u770b\u6211\u3002\u597d\u7684\u3002"
+    iv = Interview("zh", text, (Turn("P", "participant", 3, len(text)),))
+    segments = Segmenter().segment([iv])
+    assert [s.text for s in segments] == ["\u62a4\u58eb\u5728\u5979\u4f11\u606f\u65e5\u6765\u770b\u6211\u3002",
+                                         "\u597d\u7684\u3002"]
+    ranked = rank_next(load_model(folder), segments, {"zh": iv}, n=5, min_words=3)
+    assert ranked.text.tolist() == [segments[0].text]
+
+
 def test_cli_next_leaves_out_segments_of_fewer_than_three_words_unless_told(trained, tmp_path):
     _, _, folder = trained
     lists = {}

@@ -49,6 +49,16 @@ def test_fillers_and_backchannels():
     assert not is_filler("Yeah, the tablets made me put on weight.")
 
 
+def test_a_chinese_passage_is_as_long_as_its_characters():
+    # words were counted between spaces, which Chinese does not write: every passage was "under 6
+    # words" and discovery found nothing to cluster (E190)
+    said = "\u62a4\u58eb\u5728\u5979\u4f11\u606f\u65e5\u6765\u770b\u6211\u3002"  # the nurse came on her day off
+    iv = _interview("zh", [("participant", said), ("interviewer", "\u771f\u7684\u5417\uff1f"),
+                           ("participant", "\u597d\u7684\u3002")])  # "ok." (2 characters) is short
+    found = select_remainder(Segmenter(unit="turn").segment([iv]), set(), {"zh": iv}, min_words=6)
+    assert [s.text for s in found.segments] == [said] and found.removed["under 6 words"] == 1
+
+
 def test_speech_in_any_alphabet_is_speech_and_gives_its_keywords():
     # a word's letters need not be English ones: a Russian answer was a "filler" (no word in it)
     # and dropped, and "Ärztin", "für" never became keywords

@@ -19,6 +19,7 @@ from tr_nlp.codebook import check_code_names
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame
 from tr_nlp.schema import Interview, Segment, clock, seconds_cell
+from tr_nlp.topics.remainder import letters_apart
 
 NEXT_COLUMNS = ["rank", "interview_id", "segment_id", "start", "end", "timestamp", "time", "line", "line_end", "text",
                 "uncertainty", "code", "probability"]
@@ -116,7 +117,7 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
     picked: list[int] = []
     _, interview = np.unique([s.interview_id for s in segments], return_inverse=True)
     taken = np.zeros(interview.max() + 1)  # picks so far, per interview
-    available = np.array([len(s.text.split()) >= min_words for s in segments])
+    available = np.array([len(letters_apart(s.text).split()) >= min_words for s in segments])
     for _ in range(min(n, int(available.sum()))):
         value = np.where(available, score * spread ** taken[interview], -np.inf)
         k = int(np.argmax(value))

@@ -52,6 +52,21 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]
 
 
+#: a letter of a script written without spaces between words (Chinese, Japanese's kana)
+_UNSPACED_LETTER = re.compile("[\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def letters_apart(text: str) -> str:
+    """``text`` with each letter of Chinese or Japanese set apart by spaces, so that counting
+    its words counts them (a run of them, written without spaces, is no single word): what
+    passages too short to keep are measured by.
+
+    >>> len(words(letters_apart("\u5979\u6765\u4e86\u3002"))), len(letters_apart("She came, 2 days ago.").split())
+    (3, 5)
+    """
+    return _UNSPACED_LETTER.sub(r" \g<0>", text) if _UNSPACED_LETTER.search(text) else text
+
+
 def is_filler(text: str) -> bool:
     """True when every word of ``text`` is a filler or backchannel (or there is none)."""
     return all(w.replace("'", "") in FILLERS for w in words(text.replace("-", " ")))
@@ -160,7 +175,7 @@ def select_remainder(
     for s in passages:
         if is_filler(s.text):
             removed["fillers or backchannels"] += 1
-        elif len(words(s.text)) < min_words:
+        elif len(words(letters_apart(s.text))) < min_words:
             removed[f"under {min_words} words"] += 1
         else:
             kept.append(s)
