@@ -31,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -40,7 +39,7 @@ from typing import Any
 import yaml
 
 from tr_nlp.errors import CodebookError, ConfigError
-from tr_nlp.schema import Code, Codebook, Coding
+from tr_nlp.schema import Code, Codebook, Coding, composed
 from tr_nlp.yamlfile import DuplicateKey, UnsafeYAML, parse_yaml
 
 _NAME = re.compile(r"^[\w][\w .:\-]*$")
@@ -300,7 +299,7 @@ def code_key(name: str) -> str:
     >>> code_key("Non-stigmatizing  attitude."), code_key("non_stigmatizing_attitude")
     ('non stigmatizing attitude', 'non stigmatizing attitude')
     """
-    return " ".join(re.sub(r"[\s_\-]+", " ", unicodedata.normalize("NFC", name).casefold()).strip(" .:;,!?\"'").split())
+    return " ".join(re.sub(r"[\s_\-]+", " ", composed(name).casefold()).strip(" .:;,!?\"'").split())
 
 
 def code_finder(codebook: Codebook) -> Callable[[str], str | None]:

@@ -32,7 +32,6 @@ their quotes.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
@@ -52,6 +51,7 @@ from tr_nlp.schema import (
     Coding,
     Interview,
     codings_to_frame,
+    composed,
     is_machine_coder,
     line_range,
 )
@@ -404,7 +404,7 @@ _NUMBER = re.compile(r"\d+(?:\.0+)?")
 
 def _folded(name: str) -> str:
     """An interview's name as :func:`known_ids` compares names: composed, any case."""
-    return unicodedata.normalize("NFC", name).casefold()
+    return composed(name).casefold()
 
 
 def whole_offset(value: str) -> int | None:

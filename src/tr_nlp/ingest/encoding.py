@@ -236,6 +236,10 @@ def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
     return Decoded(text, decoded.encoding, decoded.warning)
 
 
+#: A letter of a script written without spaces between words (Chinese, Japanese's kana): where
+#: such a letter stands, a word may start or end, and a run of them is many words.
+UNSPACED_LETTER = re.compile("[\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
 #: The line separators a JSON string may hold as they are (other line breaks it escapes):
 #: normalising would make them line breaks, which no JSON string may hold.
 _JSON_SAFE_BREAKS = re.compile("[\u2028\u2029\x85]")

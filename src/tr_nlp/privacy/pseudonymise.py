@@ -33,6 +33,7 @@ from pathlib import Path
 
 from tr_nlp.csvsafe import guard_cell, unguard_cell
 from tr_nlp.errors import InputError
+from tr_nlp.ingest.encoding import UNSPACED_LETTER
 from tr_nlp.ingest.speakers import is_role_label
 
 KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "PHONE", "ADDRESS", "POSTCODE", "DATE", "PERSON")
@@ -402,8 +403,8 @@ def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
         return re.compile(r"(?!)")  # finds nothing (an empty pattern would find every word boundary)
     kinds: dict[tuple[str, str], list[str]] = {}  # by what may stand before and after a name
     for name in names:
-        before = "" if _UNSPACED.match(name[0]) else _WORD_START
-        after = "" if _UNSPACED.match(name[-1]) or _HANGUL.match(name[-1]) else r"(?!\w)"
+        before = "" if UNSPACED_LETTER.match(name[0]) else _WORD_START
+        after = "" if UNSPACED_LETTER.match(name[-1]) or _HANGUL.match(name[-1]) else r"(?!\w)"
         kinds.setdefault((before, after), []).append(name)
     try:
         return re.compile("|".join(f"{before}(?:{_tree(group)}){after}" for (before, after), group in kinds.items()),
@@ -414,8 +415,6 @@ def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
                                    for (before, after), alternatives in zip(kinds, listed)), re.IGNORECASE)
 
 
-#: letters of scripts written without spaces between words (Chinese, Japanese's kana)
-_UNSPACED = re.compile("[\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: Korean's syllables: a particle may follow a name (김민수는, 김민수가)
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 #: Arabic's and Hebrew's one-letter words written onto the next (and, so, with, to, as; the, from, that)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from tr_nlp.features.context import context_frame
 from tr_nlp.fillers import FILLERS
+from tr_nlp.ingest.encoding import UNSPACED_LETTER
 from tr_nlp.schema import Interview, Segment
 
 if TYPE_CHECKING:
@@ -52,10 +53,6 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]
 
 
-#: a letter of a script written without spaces between words (Chinese, Japanese's kana)
-_UNSPACED_LETTER = re.compile("[\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
 def letters_apart(text: str) -> str:
     """``text`` with each letter of Chinese or Japanese set apart by spaces, so that counting
     its words counts them (a run of them, written without spaces, is no single word): what
@@ -64,7 +61,7 @@ def letters_apart(text: str) -> str:
     >>> len(words(letters_apart("\u5979\u6765\u4e86\u3002"))), len(letters_apart("She came, 2 days ago.").split())
     (3, 5)
     """
-    return _UNSPACED_LETTER.sub(r" \g<0>", text) if _UNSPACED_LETTER.search(text) else text
+    return UNSPACED_LETTER.sub(r" \g<0>", text) if UNSPACED_LETTER.search(text) else text
 
 
 def is_filler(text: str) -> bool:
