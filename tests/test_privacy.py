@@ -45,6 +45,38 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("the flat on 3a Upper Hill St was damp", "ADDRESS"),
     ("it's N15 3TH, the postcode", "POSTCODE"),
     ("postcode SW1A1AA I think", "POSTCODE"),
+    # as written in the other countries and languages whose transcripts tr_nlp reads: these were left in
+    ("write to zoë@exämple.de please", "EMAIL"),
+    ("the postcode is sw1a 1aa, lower case", "POSTCODE"),
+    ("ring 070-123 45 67 after six", "PHONE"),  # Swedish
+    ("ring 08-123 456 78 after six", "PHONE"),
+    ("appelle le 06 12 34 56 78 ce soir", "PHONE"),  # French
+    ("ou le +33 6 12 34 56 78", "PHONE"),
+    ("ou le 06.12.34.56.78", "PHONE"),
+    ("bel 06-12345678 maar", "PHONE"),  # Dutch
+    ("ruf 030/12345678 an", "PHONE"),  # German
+    ("call (555) 123-4567 or", "PHONE"),  # North American
+    ("or 555.123.4567 then", "PHONE"),
+    ("it was 2021/03/12 I think", "DATE"),
+    ("den 3 mars 2021 var jag inlagd", "DATE"),  # Swedish
+    ("am 12. März 1985 geboren", "DATE"),  # German
+    ("vom 10.-12. März", "DATE"),
+    ("op 12 januari kwam", "DATE"),  # Dutch
+    ("le 1er mars j'ai vu", "DATE"),  # French
+    ("el 5 de mayo de 2020 me ingresaron", "DATE"),  # Spanish
+    ("em 5 de maio de 2020", "DATE"),  # Portuguese
+    ("il 3 marzo 2021 sono", "DATE"),  # Italian
+    ("12. maaliskuuta 2021 olin", "DATE"),  # Finnish
+    ("12 marca 2021 r.", "DATE"),  # Polish
+    ("12. března 2021", "DATE"),  # Czech
+    ("2021. március 12-én", "DATE"),  # Hungarian
+    ("12 Mart 2021 günü", "DATE"),  # Turkish
+    ("12 марта 2021 года", "DATE"),  # Russian
+    ("12 березня 2021 року", "DATE"),  # Ukrainian
+    ("στις 12 Μαρτίου 2021", "DATE"),  # Greek
+    ("我2021年3月12日住院", "DATE"),  # Chinese, Japanese
+    ("2021년 3월 12일에 입원했어요", "DATE"),  # Korean
+    ("in mars 2021, then", "DATE"),
 ])
 def test_each_kind_is_found(text, kind):
     found = Pseudonymiser().find(text)
@@ -58,6 +90,26 @@ def test_ordinary_numbers_and_words_are_left_alone():
             "an @ sign, room 4B, the B12 jab, e.g. this. The first of many; for a second, May. "
             "The third of them, in the second March, or the fourth.")
     assert Pseudonymiser().find(text) == []
+    # a phone number's or a date's shape without being one: decimals, times, amounts, counts
+    text = ("0.5 0.25 0.75 0.125 of a dose, 1.5 mg at 09.30 10.15, March 9.30, March 1,000, 10 000 kronor, "
+            "scored 2 out of 10 in 2019 and 2020, I counted to 5. March came, vitamin b12 3rd time")
+    assert Pseudonymiser().find(text) == []
+
+
+def test_a_range_of_days_is_one_date():
+    p = Pseudonymiser()
+    assert p.text("the 10th-12th of May, 10-12 May, March 3-5, 2021, vom 10.-12. März") == (
+        "the [DATE_1], [DATE_2], [DATE_3], vom [DATE_4]")  # "10-" and "-5" were left
+
+
+def test_a_phone_number_ends_where_the_number_beside_it_starts():
+    # digits in groups run on: a phone number is cut where a date, a room or a count begins
+    p = Pseudonymiser()
+    assert p.text("ring 07700 900123 12/03/2021") == "ring [PHONE_1] [DATE_1]"
+    assert p.text("room 12 0161 496 0000 and 12 07700 900123") == "room 12 [PHONE_2] and 12 [PHONE_1]"
+    assert p.text("ring 0161 496 0000 0161 496 0001") == "ring [PHONE_2] [PHONE_3]"
+    assert p.text("ring 020 7946 0958 2 times") == "ring [PHONE_4] 2 times"
+    assert p.text("+44 (0)161 496 0000, 12.03.2021-14.03.2021") == "[PHONE_2], [DATE_2]-[DATE_3]"
 
 
 def test_a_date_that_ends_a_sentence_leaves_its_full_stop():
@@ -169,7 +221,7 @@ def test_offset_map_moves_spans_outward_over_placeholders():
 
 
 WORDS = ["I", "said", "the", "nurse", "was", "kind", "Karen", "Amina Khan", "jo@x.org", "07700 900123",
-         "12/03/2021", "943 476 5919", "and", "then", "we", "talked"]
+         "12/03/2021", "943 476 5919", "and", "then", "we", "talked", "070-123 45 67", "3 mars 2021"]
 
 
 @settings(max_examples=150, deadline=None)
@@ -187,7 +239,7 @@ def test_every_coded_span_covers_the_same_words(words, data):
     new, where = p.apply(text)
     expected = " ".join(p.text(w) for w in words[i:j + 1])
     assert new[where.start(start):where.end(end)] == expected
-    for name in ("Karen", "Amina", "jo@x.org", "900123", "5919", "2021"):
+    for name in ("Karen", "Amina", "jo@x.org", "900123", "5919", "2021", "45 67", "mars"):
         assert name not in new
 
 

@@ -35,46 +35,11 @@ from tr_nlp.csvsafe import guard_cell, unguard_cell
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.encoding import UNSPACED_LETTER
 from tr_nlp.ingest.speakers import is_role_label
+from tr_nlp.privacy import details
+from tr_nlp.privacy.trie import trie_pattern
 
 KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "PHONE", "ADDRESS", "POSTCODE", "DATE", "PERSON")
 
-# a month's name, or its abbreviation with or without a full stop (a full stop after a
-# whole name ends the sentence: it is not part of the date)
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-          r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)")
-# what ends a street's name: "14 Elm Road", "3a Hill St"
-_STREET_WORDS = ("Road", "Rd", "Street", "St", "Avenue", "Ave", "Lane", "Close", "Drive", "Way", "Crescent", "Place",
-                 "Gardens", "Terrace", "Court", "Grove", "Square", "Row", "Walk", "Mews", "Hill", "Park", "Parade",
-                 "Rise", "View", "Green", "Gate")
-_STREET = f"(?:{'|'.join(_STREET_WORDS)})"
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-# a day as said and transcribed: "the twenty-first of March", "March the first"
-_SPOKEN_DAY = (r"(?i:(?:(?:twenty|thirty)[- ]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
-               r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
-               r"|nineteenth|twentieth|thirtieth)")
-_PATTERNS: dict[str, re.Pattern[str]] = {
-    # a web address up to the first space, less the punctuation that ends the sentence
-    "URL": re.compile(r"(?<!\w)(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019]"),
-    "EMAIL": re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
-    "HANDLE": re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{2,30}(?![\w@])"),
-    # 3-3-4 digits not starting with 0 (UK phone numbers start with 0 or +44)
-    "NHS_NUMBER": re.compile(r"(?<![\d+])[1-9]\d{2}([ -]?)\d{3}\1\d{4}(?!\d)"),
-    # 0161 496 0000, 07700 900123, (020) 7946 0958, +44 (0)161 496 0000: at most three digit groups
-    "PHONE": re.compile(r"(?<![\w+])(?:\+\d{1,3}[ -]?(?:\(0\)[ -]?)?\d{2,4}|\(0\d{2,4}\)|0\d{2,4})"
-                        r"[ -]?\d{3,4}[ -]?\d{3,4}(?!\d)"),
-    # a house number and one to three capitalised words ending in a street's kind
-    "ADDRESS": re.compile(rf"(?<![\w.,])\d{{1,4}}[A-Za-z]?,? (?:[A-Z][\w'-]* ){{1,3}}{_STREET}(?![\w-])"),
-    # a full UK postcode (its district alone, "N15", names thousands of households)
-    "POSTCODE": re.compile(r"(?<![\w-])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])"),
-    "DATE": re.compile(
-        r"(?<!\d)(?:\d{4}-\d{2}-\d{2}|(?:[12]\d|3[01]|0?[1-9])[/.-](?:1[0-2]|0?[1-9])[/.-](?:\d{4}|\d{2}))(?!\d)"
-        rf"|\b{_DAY}(?: of)? {_MONTH}(?:,? \d{{4}})?(?!\w)"
-        rf"|\b{_MONTH} {_DAY}(?:,? \d{{4}})?(?!\w)"
-        rf"|\b{_SPOKEN_DAY} of {_MONTH}(?:,? \d{{4}})?(?!\w)"
-        rf"|\b{_MONTH} the (?:{_DAY}|{_SPOKEN_DAY})(?:,? \d{{4}})?(?!\w)"
-        rf"|\b{_MONTH} \d{{4}}(?!\d)"
-    ),
-}
 # speaker labels that name a role, not a person (a family member's too, in interviews with carers)
 _GENERIC_LABEL = re.compile(
     r"^(?:interviewer|interviewee|participant|respondent|researcher|facilitator|moderator|speaker|"
@@ -93,7 +58,7 @@ _PLACE_WORDS = frozenset({
     "services", "trust", "nhs", "community", "crisis", "care", "saint", "royal", "general", "university",
     "practice", "surgery", "school", "college", "church", "lodge", "home", "the", "of", "and", "for", "group",
     "project", "foundation", "society", "council", "city", "county", "north", "south", "east", "west", "new",
-    "old", "upper", "lower", "great", "little", *(word.casefold() for word in _STREET_WORDS),
+    "old", "upper", "lower", "great", "little", *(word.casefold() for word in details.STREET_WORDS),
 })
 
 
@@ -283,10 +248,7 @@ class Pseudonymiser:
             if kind == "PERSON":
                 found.extend((m.start(), m.end(), rank, kind) for m in self._names_in(text))
                 continue
-            for m in _PATTERNS[kind].finditer(text):
-                if kind == "PHONE" and not 10 <= sum(ch.isdigit() for ch in m.group()) <= 14:
-                    continue
-                found.append((m.start(), m.end(), rank, kind))
+            found.extend((start, end, rank, kind) for start, end in details.find(kind, text))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0]), f[2]))
         chosen: list[tuple[int, int, str]] = []
         edge = 0
@@ -407,7 +369,7 @@ def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
         after = "" if UNSPACED_LETTER.match(name[-1]) or _HANGUL.match(name[-1]) else r"(?!\w)"
         kinds.setdefault((before, after), []).append(name)
     try:
-        return re.compile("|".join(f"{before}(?:{_tree(group)}){after}" for (before, after), group in kinds.items()),
+        return re.compile("|".join(f"{before}(?:{trie_pattern(group)}){after}" for (before, after), group in kinds.items()),
                           re.IGNORECASE)
     except (RecursionError, re.error):  # nested too deep for the parser or the compiler
         listed = ("|".join(re.escape(n).replace(r"\ ", r"\s+") for n in group) for group in kinds.values())
@@ -421,37 +383,6 @@ _HANGUL = re.compile("[\uac00-\ud7a3]")
 _CLITICS = "[\u0648\u0641\u0628\u0644\u0643\u05d5\u05d4\u05d1\u05dc\u05de\u05e9\u05db]"
 #: where a name starts: not inside a word, unless after one of those
 _WORD_START = rf"(?:(?<!\w)|(?<={_CLITICS})(?<!\w{_CLITICS}))"
-
-
-def _tree(names: Sequence[str]) -> str:
-    """``names`` as one pattern of nested alternatives by shared beginnings, longer names
-    tried first where one extends another; a character is keyed by its case-folded form,
-    so names that differ in case share their branches (the pattern ignores case)."""
-    root: dict[str, dict] = {}
-    for name in names:
-        node = root
-        for ch in name:
-            folded = ch.casefold()
-            node = node.setdefault(folded if len(folded) == 1 else ch, {})
-        node[""] = {}  # a name ends here
-
-    def pattern(node: dict[str, dict]) -> str:
-        branches = []
-        for ch, child in node.items():
-            if ch:
-                run = [ch]
-                while len(child) == 1 and "" not in child:  # a stretch without a fork: written out
-                    ch, child = next(iter(child.items()))
-                    run.append(ch)
-                branches.append("".join(r"\s+" if c == " " else re.escape(c) for c in run) + pattern(child))
-        if not branches:
-            return ""
-        if len(branches) > 1:
-            body = "(?:" + "|".join(branches) + ")"
-            return body + "?" if "" in node else body  # greedy: the longer name first
-        return f"(?:{branches[0]})?" if "" in node else branches[0]
-
-    return pattern(root)
 
 
 def name_parts(name: str) -> list[str]:

@@ -1,0 +1,188 @@
+"""What a personal detail other than a name looks like: the patterns a pseudonymiser looks for.
+
+:func:`find` gives where each kind of detail (:data:`PATTERN_KINDS`) occurs in a text.
+Dates are found as written in English and in the other languages whose transcripts
+tr_nlp reads (:data:`MONTHS`: "12 mars 2021", "5 de mayo de 2020", "12. März",
+"2021年3月12日"), phone numbers as grouped in Britain and elsewhere ("0161 496 0000",
+"070-123 45 67", "06 12 34 56 78", "+33 6 12 34 56 78", "(555) 123-4567").
+
+>>> [text[s:e] for text in ["call 070-123 45 67 on 3 mars 2021"] for s, e in find("PHONE", text)]
+['070-123 45 67']
+>>> [text[s:e] for text in ["call 070-123 45 67 on 3 mars 2021"] for s, e in find("DATE", text)]
+['3 mars 2021']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tr_nlp.privacy.trie import trie_pattern
+
+PATTERN_KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "PHONE", "ADDRESS", "POSTCODE", "DATE")
+
+#: the months' names a date may be written with, by language: whole names, in the form a
+#: date takes after its day (the genitive of Finnish, Polish, Czech, Russian, Ukrainian,
+#: Greek); matched in any case
+MONTHS: dict[str, tuple[str, ...]] = {
+    "Swedish": ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+                "oktober", "november", "december"),
+    "Norwegian": ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+                  "oktober", "november", "desember"),
+    "Danish": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+               "oktober", "november", "december"),
+    "German": ("januar", "jänner", "februar", "märz", "april", "mai", "juni", "juli", "august", "september",
+               "oktober", "november", "dezember"),
+    "Dutch": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+              "oktober", "november", "december"),
+    "French": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+               "octobre", "novembre", "décembre"),
+    "Spanish": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+                "setiembre", "octubre", "noviembre", "diciembre"),
+    "Portuguese": ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro",
+                   "outubro", "novembro", "dezembro"),
+    "Italian": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+                "ottobre", "novembre", "dicembre"),
+    "Finnish": tuple(f"{stem}kuu{end}" for stem in ("tammi", "helmi", "maalis", "huhti", "touko", "kesä",
+                                                   "heinä", "elo", "syys", "loka", "marras", "joulu")
+                     for end in ("ta", "")),
+    "Polish": ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
+               "października", "listopada", "grudnia"),
+    "Czech": ("ledna", "února", "března", "dubna", "května", "června", "července", "srpna", "září", "října",
+              "listopadu", "prosince"),
+    "Hungarian": ("január", "február", "március", "április", "május", "június", "július", "augusztus",
+                  "szeptember", "október", "november", "december"),
+    "Turkish": ("ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül", "ekim",
+                "kasım", "aralık"),
+    "Russian": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+                "октября", "ноября", "декабря"),
+    "Ukrainian": ("січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня", "вересня",
+                  "жовтня", "листопада", "грудня"),
+    "Greek": ("ιανουαρίου", "φεβρουαρίου", "μαρτίου", "απριλίου", "μαΐου", "ιουνίου", "ιουλίου", "αυγούστου",
+              "σεπτεμβρίου", "οκτωβρίου", "νοεμβρίου", "δεκεμβρίου"),
+}
+
+# an English month's name, or its abbreviation with or without a full stop (a full stop
+# after a whole name ends the sentence: it is not part of the date); capitalised, since
+# "may" and "march" are words too
+_ENGLISH_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+                  r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)")
+_OTHER_MONTH = f"(?i:{trie_pattern(sorted({m for ms in MONTHS.values() for m in ms}))})"
+_MONTH = f"(?:{_ENGLISH_MONTH}|{_OTHER_MONTH})"
+#: what ends a street's name: "14 Elm Road", "3a Hill St"
+STREET_WORDS: tuple[str, ...] = (
+    "Road", "Rd", "Street", "St", "Avenue", "Ave", "Lane", "Close", "Drive", "Way", "Crescent", "Place", "Gardens",
+    "Terrace", "Court", "Grove", "Square", "Row", "Walk", "Mews", "Hill", "Park", "Parade", "Rise", "View", "Green",
+    "Gate")
+_STREET = f"(?:{'|'.join(STREET_WORDS)})"
+# a day of the month: 3, 03, 3rd, French 1er
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er)?"
+# a day as said and transcribed: "the twenty-first of March", "March the first"
+_SPOKEN_DAY = (r"(?i:(?:(?:twenty|thirty)[- ]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+               r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
+               r"|nineteenth|twentieth|thirtieth)")
+# a year after a day and month: "3 March 2021", "March 3, 2021", "5 de mayo de 2020"
+_YEAR = r"(?:,? (?:de |del )?\d{4})"
+_NUMERIC_MONTH, _NUMERIC_DAY = r"(?:1[0-2]|0?[1-9])", r"(?:[12]\d|3[01]|0?[1-9])"
+_NUMERIC_DATE = (
+    # 12/03/2021, 12.3.21, 2021-03-12, 2021/3/12, Hungarian 2021.03.12. and 2021. 03. 12.
+    rf"(?:{_NUMERIC_DAY}[/.-]{_NUMERIC_MONTH}[/.-](?:\d{{4}}|\d{{2}})"
+    rf"|\d{{4}}(?:[/-]{_NUMERIC_MONTH}[/-]{_NUMERIC_DAY}|\.{_NUMERIC_MONTH}\.{_NUMERIC_DAY}\.?"
+    rf"|\. {_NUMERIC_MONTH}\. {_NUMERIC_DAY}\.))")
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    # a web address up to the first space, less the punctuation that ends the sentence
+    "URL": re.compile(r"(?<!\w)(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019]"),
+    # an e-mail address; its domain may hold letters of any alphabet ("zoë@exämple.de")
+    "EMAIL": re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[^\W_]|-)+(?:\.(?:[^\W_]|-)+)+"),
+    "HANDLE": re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{2,30}(?![\w@])"),
+    # 3-3-4 digits not starting with 0 (UK phone numbers start with 0 or +44)
+    "NHS_NUMBER": re.compile(r"(?<![\d+])[1-9]\d{2}([ -]?)\d{3}\1\d{4}(?!\d)"),
+    # digits in groups, after a country code or an area code in brackets or neither; which of
+    # these runs is a phone number, :func:`_phone_ends` says
+    "PHONE": re.compile(r"(?<![\w+.,/-])(?:\+\d{1,3}(?:[ .-]?\(0\))?[ .-]?|\(\d{2,5}\)[ .-]?)?"
+                        r"\d+(?:[ ./-]\d+){0,7}(?!\w|[.,/:-]\d)"),
+    # a house number and one to three capitalised words ending in a street's kind
+    "ADDRESS": re.compile(rf"(?<![\w.,])\d{{1,4}}[A-Za-z]?,? (?:[A-Z][\w'-]* ){{1,3}}{_STREET}(?![\w-])"),
+    # a full UK postcode (its district alone, "N15", names thousands of households), in
+    # capitals or all in lower case (not "b12 3rd": an inward code is no ordinal)
+    "POSTCODE": re.compile(r"(?<![\w-])(?:(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}"
+                           r"|[a-z]{1,2}\d[a-z\d]? ?(?!\d(?:st|nd|rd|th))\d[abd-hjlnp-uw-z]{2})(?![\w-])"),
+    "DATE": re.compile(
+        rf"(?<!\d){_NUMERIC_DATE}(?!\d)"
+        # a day and a month's name, in any order: "the 3rd of March", "12. März 2021", "March 3"
+        # (or days: "the 10-12 May"), not a time or an amount after it ("March 9.30")
+        rf"|\b(?:{_DAY} ?[-\u2013] ?)?{_DAY}(?: of| de| di)? {_MONTH}{_YEAR}?(?!\w)"
+        rf"|\b(?:{_NUMERIC_DAY}\.[-\u2013])?{_NUMERIC_DAY}\. {_OTHER_MONTH}{_YEAR}?(?!\w)"
+        rf"|\b(?=[^\W\d_]+(?:[- ][^\W\d_]+)? of ){_SPOKEN_DAY} of {_MONTH}{_YEAR}?(?!\w)"
+        # a month's name first (read once, and only before a number or "the": there are
+        # many), then its day, or a year ("March 2021", "mars 2021", "marzo de 2021")
+        rf"|\b(?=[^\W\d_]+\.? (?:\d|the |del? \d)){_MONTH}(?:(?: {_DAY}(?:[-\u2013]{_DAY})?| the (?:{_DAY}|{_SPOKEN_DAY})){_YEAR}?(?!\w|[.:,]\d)"
+        rf"|(?: de| del)? \d{{4}}(?!\d))"
+        # Hungarian writes the year first
+        rf"|\b\d{{4}}\. {_OTHER_MONTH}(?: {_NUMERIC_DAY}\.?)?(?!\w)"
+        # Chinese and Japanese 2021年3月12日, 3月12日; Korean 2021년 3월 12일
+        rf"|(?<!\d)(?:\d{{2,4}}年{_NUMERIC_MONTH}月(?:{_NUMERIC_DAY}日)?|{_NUMERIC_MONTH}月{_NUMERIC_DAY}日"
+        rf"|\d{{2,4}}년 ?{_NUMERIC_MONTH}월(?: ?{_NUMERIC_DAY}일)?|{_NUMERIC_MONTH}월 ?{_NUMERIC_DAY}일)"
+    ),
+}
+# a number of ten digits grouped as North America writes it: (555) 123-4567, 555.123.4567
+_NORTH_AMERICAN = re.compile(r"\(\d{3}\) ?\d{3}[ .-]\d{4}|\d{3}([ .-])\d{3}\1\d{4}")
+
+
+def find(kind: str, text: str) -> Iterator[tuple[int, int]]:
+    """Where details of ``kind`` (one of :data:`PATTERN_KINDS`) occur in ``text``, as
+    ``(start, end)``, in order and not overlapping.
+
+    >>> list(find("PHONE", "ring 0161 496 0000 0161 496 0001, not 10 mg at 0.5"))
+    [(5, 18), (19, 32)]
+    """
+    pattern = _PATTERNS[kind]
+    if kind != "PHONE":
+        yield from (m.span() for m in pattern.finditer(text))
+        return
+    at = 0
+    while (m := pattern.search(text, at)) is not None:
+        end = _phone_ends(m.group())
+        if end is None:  # none starts here: perhaps after the next space ("room 12 0161 496 0000")
+            gap = re.search(r" (?=\d)", m.group())
+            at = m.start() + gap.end() if gap else m.end()
+        else:
+            yield m.start(), m.start() + end
+            at = m.start() + end
+
+
+def _phone_ends(run: str) -> int | None:
+    """Where the phone number that ``run`` of grouped digits starts with ends, before a
+    space or at the run's end, or None if it starts with none.
+
+    A phone number starts with ``+`` and a country code (10 to 15 digits in all, not
+    counting the ``(0)`` of "+44 (0)161 496 0000"), or with a 0 (9 to 14 digits: "0161 496
+    0000", "070-123 45 67", "06 12 34 56 78", "030/12345678"),
+    or is written as North America writes one. Its groups are parted by spaces and hyphens,
+    by full stops alone ("06.12.34.56.78", not "0.5 0.25 0.75") and by at most one slash.
+    Where a number follows (a date, a count), the end is the one nearest the digits most
+    phone numbers have (11, with a country code 12), and not after a group of one digit if
+    another end will do (of two as near, the longer).
+
+    >>> [_phone_ends(r) for r in ("0161 496 0000", "0.5 0.25 0.75 0.125", "12 345 678 901", "(555) 123-4567")]
+    [13, None, None, 14]
+    >>> [run[:_phone_ends(run)] for run in ("07700 900123 12", "020 7946 0958 2")]  # "... 12/03/2021"
+    ['07700 900123', '020 7946 0958']
+    """
+    if sum(ch.isdigit() for ch in run) < 9:
+        return None
+    ends: list[tuple[bool, int, int]] = []  # (whether the last group is one digit, digits away from 11, -end)
+    for cut in re.finditer(r" (?=\d)|$", run):  # not inside "12/03/2021" or "2021-03-12"
+        number = run[:cut.start()]
+        digits = sum(ch.isdigit() for ch in number.replace("(0)", "", 1))
+        gaps = re.sub(r"^\+\d{1,3}(?:[ .-]?\(0\))?[ .-]?|^\(\d+\)[ .-]?|\d", "", number)
+        if ("." in gaps and set(gaps) != {"."}) or gaps.count("/") > 1:
+            continue
+        international = number.startswith("+")
+        if ((international and 10 <= digits <= 15)
+                or (number.lstrip("(").startswith("0") and 9 <= digits <= 14)
+                or _NORTH_AMERICAN.fullmatch(number)):
+            last = re.search(r"\d+$", number)
+            usual = 12 if international else 11
+            ends.append((last is not None and len(last.group()) == 1, abs(digits - usual), -cut.start()))
+    return -min(ends)[2] if ends else None
