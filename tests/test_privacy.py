@@ -77,6 +77,17 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("我2021年3月12日住院", "DATE"),  # Chinese, Japanese
     ("2021년 3월 12일에 입원했어요", "DATE"),  # Korean
     ("in mars 2021, then", "DATE"),
+    # personal identity numbers of other countries
+    ("personnummer 850312-1234 och", "ID_NUMBER"),  # Sweden
+    ("eller 19850312-1234 och", "ID_NUMBER"),
+    ("CPR 120385-1234", "ID_NUMBER"),  # Denmark
+    ("HETU 120385-123A", "ID_NUMBER"),  # Finland
+    ("fødselsnummer 120385 12345", "ID_NUMBER"),  # Norway
+    ("SSN 123-45-6789", "ID_NUMBER"),  # United States
+    ("NIR 1 85 03 75 123 456 78", "ID_NUMBER"),  # France
+    ("DNI 12345678Z", "ID_NUMBER"),  # Spain
+    ("NIE X1234567L", "ID_NUMBER"),
+    ("CF RSSMRA85T10A562S", "ID_NUMBER"),  # Italy
 ])
 def test_each_kind_is_found(text, kind):
     found = Pseudonymiser().find(text)
@@ -92,8 +103,15 @@ def test_ordinary_numbers_and_words_are_left_alone():
     assert Pseudonymiser().find(text) == []
     # a phone number's or a date's shape without being one: decimals, times, amounts, counts
     text = ("0.5 0.25 0.75 0.125 of a dose, 1.5 mg at 09.30 10.15, March 9.30, March 1,000, 10 000 kronor, "
-            "scored 2 out of 10 in 2019 and 2020, I counted to 5. March came, vitamin b12 3rd time")
+            "scored 2 out of 10 in 2019 and 2020, I counted to 5. March came, vitamin b12 3rd time, "
+            "from 2019-2020 to 1985-2021, 10-12 times, 123-456, 12345678 views, 2019-2021-2023, 1234567-8")
     assert Pseudonymiser().find(text) == []
+
+
+def test_an_identity_number_is_one_detail_however_spaced():
+    p = Pseudonymiser()
+    assert p.text("19850312-1234, 198503121234; 120385 12345, 12038512345; 120385-123A, 120385-123B") == (
+        "[ID_NUMBER_1], [ID_NUMBER_1]; [ID_NUMBER_2], [ID_NUMBER_2]; [ID_NUMBER_3], [ID_NUMBER_4]")
 
 
 def test_a_range_of_days_is_one_date():
@@ -221,7 +239,8 @@ def test_offset_map_moves_spans_outward_over_placeholders():
 
 
 WORDS = ["I", "said", "the", "nurse", "was", "kind", "Karen", "Amina Khan", "jo@x.org", "07700 900123",
-         "12/03/2021", "943 476 5919", "and", "then", "we", "talked", "070-123 45 67", "3 mars 2021"]
+         "12/03/2021", "943 476 5919", "and", "then", "we", "talked", "070-123 45 67", "3 mars 2021",
+         "850312-1234"]
 
 
 @settings(max_examples=150, deadline=None)
@@ -239,7 +258,7 @@ def test_every_coded_span_covers_the_same_words(words, data):
     new, where = p.apply(text)
     expected = " ".join(p.text(w) for w in words[i:j + 1])
     assert new[where.start(start):where.end(end)] == expected
-    for name in ("Karen", "Amina", "jo@x.org", "900123", "5919", "2021", "45 67", "mars"):
+    for name in ("Karen", "Amina", "jo@x.org", "900123", "5919", "2021", "45 67", "mars", "1234"):
         assert name not in new
 
 

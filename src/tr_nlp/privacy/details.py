@@ -19,7 +19,8 @@ from collections.abc import Iterator
 
 from tr_nlp.privacy.trie import trie_pattern
 
-PATTERN_KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "PHONE", "ADDRESS", "POSTCODE", "DATE")
+PATTERN_KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "ID_NUMBER", "PHONE", "ADDRESS", "POSTCODE",
+                                  "DATE")
 
 #: the months' names a date may be written with, by language: whole names, in the form a
 #: date takes after its day (the genitive of Finnish, Polish, Czech, Russian, Ukrainian,
@@ -97,6 +98,22 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "HANDLE": re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{2,30}(?![\w@])"),
     # 3-3-4 digits not starting with 0 (UK phone numbers start with 0 or +44)
     "NHS_NUMBER": re.compile(r"(?<![\d+])[1-9]\d{2}([ -]?)\d{3}\1\d{4}(?!\d)"),
+    # a personal identity number of another country, in its usual shapes (each with a date of
+    # birth or checked letters in it, unlike a count or a year's range)
+    "ID_NUMBER": re.compile(
+        # Sweden (personnummer, samordningsnummer: day + 60), Denmark (CPR), Finland (HETU)
+        rf"(?<![\w+-])(?:(?:19|20)?\d{{2}}(?:0[1-9]|1[0-2])(?:{_NUMERIC_DAY}|6[1-9]|[78]\d|9[01])[-+]\d{{4}}"
+        rf"|(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01]|6[1-9]|[78]\d|9[01])\d{{4}}"
+        rf"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{{2}}(?:-\d{{4}}|[-+A-FU-Y]\d{{3}}[\dA-FHJ-NPR-Y])"
+        # Norway (fødselsnummer, D-nummer: day + 40)
+        r"|(?:0[1-9]|[1-6]\d|7[01])(?:0[1-9]|1[0-2])\d{2} ?\d{5}"
+        # United States (SSN)
+        r"|(?!000|666|9)\d{3}-(?!00)\d{2}-(?!0000)\d{4}"
+        # France (NIR), spaced or not
+        r"|[12] \d{2} (?:0[1-9]|1[0-2]|[2-9]\d) (?:\d{2}|2[AB]) \d{3} \d{3}(?: \d{2})?"
+        r"|[12]\d{2}(?:0[1-9]|1[0-2]|[2-9]\d)(?:\d{2}|2[AB])\d{6}(?:\d{2})?"
+        # Spain (DNI, NIE) and Italy (codice fiscale)
+        r"|[XYZ]?\d{7,8}-?[A-HJ-NP-TV-Z]|[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z])(?![\w-])"),
     # digits in groups, after a country code or an area code in brackets or neither; which of
     # these runs is a phone number, :func:`_phone_ends` says
     "PHONE": re.compile(r"(?<![\w+.,/-])(?:\+\d{1,3}(?:[ .-]?\(0\))?[ .-]?|\(\d{2,5}\)[ .-]?)?"

@@ -38,7 +38,7 @@ from tr_nlp.ingest.speakers import is_role_label
 from tr_nlp.privacy import details
 from tr_nlp.privacy.trie import trie_pattern
 
-KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "PHONE", "ADDRESS", "POSTCODE", "DATE", "PERSON")
+KINDS: tuple[str, ...] = (*details.PATTERN_KINDS, "PERSON")
 
 # speaker labels that name a role, not a person (a family member's too, in interviews with carers)
 _GENERIC_LABEL = re.compile(
@@ -445,4 +445,6 @@ def _key(kind: str, original: str) -> str:
         return re.sub(r"^440?", "0", digits) if original.lstrip().startswith("+") else digits
     if kind == "NHS_NUMBER":
         return re.sub(r"\D", "", original)
+    if kind == "ID_NUMBER":  # 120385-123A is 120385123A: letters are part of the number
+        return re.sub(r"[\W_]", "", original).upper()
     return " ".join(original.split())
