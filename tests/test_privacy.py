@@ -77,6 +77,16 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("我2021年3月12日住院", "DATE"),  # Chinese, Japanese
     ("2021년 3월 12일에 입원했어요", "DATE"),  # Korean
     ("in mars 2021, then", "DATE"),
+    # street addresses of other countries: the street, its number before or after
+    ("jag bor på Storgatan 12 nu", "ADDRESS"),  # Sweden
+    ("Karl Johans gate 22, Oslo", "ADDRESS"),  # Norway
+    ("in der Berliner Straße 5a", "ADDRESS"),  # Germany
+    ("ik woon op de Kerkstraat 12", "ADDRESS"),  # the Netherlands
+    ("Mannerheimintie 12 B", "ADDRESS"),  # Finland
+    ("au 12, rue de l'Église", "ADDRESS"),  # France
+    ("vivo en la calle Mayor, n.º 5", "ADDRESS"),  # Spain
+    ("moro na Rua Augusta, 12", "ADDRESS"),  # Portugal
+    ("abito in via della Spiga 12", "ADDRESS"),  # Italy
     # personal identity numbers of other countries
     ("personnummer 850312-1234 och", "ID_NUMBER"),  # Sweden
     ("eller 19850312-1234 och", "ID_NUMBER"),
@@ -104,7 +114,8 @@ def test_ordinary_numbers_and_words_are_left_alone():
     # a phone number's or a date's shape without being one: decimals, times, amounts, counts
     text = ("0.5 0.25 0.75 0.125 of a dose, 1.5 mg at 09.30 10.15, March 9.30, March 1,000, 10 000 kronor, "
             "scored 2 out of 10 in 2019 and 2020, I counted to 5. March came, vitamin b12 3rd time, "
-            "from 2019-2020 to 1985-2021, 10-12 times, 123-456, 12345678 views, 2019-2021-2023, 1234567-8")
+            "from 2019-2020 to 1985-2021, 10-12 times, 123-456, 12345678 views, 2019-2021-2023, 1234567-8, "
+            "we talked via Zoom 3 times, in Spring 2021, at Christmas 2019, route 66, the Strasse 5, on Storgatan")
     assert Pseudonymiser().find(text) == []
 
 

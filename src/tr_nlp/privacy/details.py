@@ -4,7 +4,9 @@
 Dates are found as written in English and in the other languages whose transcripts
 tr_nlp reads (:data:`MONTHS`: "12 mars 2021", "5 de mayo de 2020", "12. März",
 "2021年3月12日"), phone numbers as grouped in Britain and elsewhere ("0161 496 0000",
-"070-123 45 67", "06 12 34 56 78", "+33 6 12 34 56 78", "(555) 123-4567").
+"070-123 45 67", "06 12 34 56 78", "+33 6 12 34 56 78", "(555) 123-4567"), street
+addresses with their house numbers as each country writes them ("14 Elm Road",
+"Storgatan 12", "12, rue de la Paix"), identity numbers of several countries.
 
 >>> [text[s:e] for text in ["call 070-123 45 67 on 3 mars 2021"] for s, e in find("PHONE", text)]
 ['070-123 45 67']
@@ -76,6 +78,27 @@ STREET_WORDS: tuple[str, ...] = (
     "Terrace", "Court", "Grove", "Square", "Row", "Walk", "Mews", "Hill", "Park", "Parade", "Rise", "View", "Green",
     "Gate")
 _STREET = f"(?:{'|'.join(STREET_WORDS)})"
+# the endings of a street's name where it is one word with its kind (Storgatan, Hauptstraße,
+# Kerkstraat, Mannerheimintie), and the kinds written apart (Berliner Straße, Karl Johans gate)
+_STREET_ENDINGS = ("gatan", "gata", "vägen", "väg", "gränd", "gränden", "torget", "backe", "backen", "stigen",
+                   "gaten", "veien", "vegen", "vei", "veg", "plass", "gade", "vej", "vænge", "stræde", "plads",
+                   "straße", "strasse", "str.", "weg", "gasse", "allee", "platz", "damm", "ufer", "straat", "laan",
+                   "plein", "gracht", "kade", "singel", "dijk", "steeg", "katu", "tie", "kuja", "polku", "tori")
+_STREET_APART = ("Straße", "Strasse", "Str.", "Allee", "Platz", "Weg", "gate", "gata", "vei", "vej", "gade")
+# a street's kind before its name (rue de la Paix, calle Mayor, Rua Augusta, Via Roma); "via",
+# "place", "route", "avenue", "boulevard" and "plaza" are English words too, so they start a
+# street only capitalised or before de, della...
+_STREET_FIRST = ("rue", "boulevard", "chemin", "impasse", "allée", "quai", "calle", "avenida", "paseo", "carrer",
+                 "camino", "rua", "travessa", "praça", "alameda", "estrada", "viale", "piazza", "piazzale", "corso",
+                 "vicolo")
+_STREET_FIRST_ENGLISH = ("via", "place", "route", "avenue", "plaza", "boulevard")
+_PARTICLES = r"(?:de|del|della|delle|dei|degli|di|du|des|da|do|dos|das|la|le|les|los|las|[dl]['\u2019])"
+_CAPITALISED = r"[^\W\d_a-z][\w'\u2019-]*"  # not "a lower-case word": a capital, or a script without case
+_HOUSE = r"\d{1,4}(?: ?[A-Za-z](?![\w'])|[-/]\d{1,4})?"  # 12, 12a, 12 B, 12-14
+_NAMED_STREET = (rf"(?:(?i:{trie_pattern(_STREET_FIRST)})(?: {_PARTICLES}){{0,2}}"
+                 rf"|(?:{'|'.join(w.capitalize() for w in _STREET_FIRST_ENGLISH)})(?: {_PARTICLES}){{0,2}}"
+                 rf"|(?:{'|'.join(_STREET_FIRST_ENGLISH)})(?: {_PARTICLES}){{1,2}})"
+                 rf" ?{_CAPITALISED}(?: (?:{_PARTICLES} ?)?{_CAPITALISED}){{0,3}}")
 # a day of the month: 3, 03, 3rd, French 1er
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er)?"
 # a day as said and transcribed: "the twenty-first of March", "March the first"
@@ -119,7 +142,15 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "PHONE": re.compile(r"(?<![\w+.,/-])(?:\+\d{1,3}(?:[ .-]?\(0\))?[ .-]?|\(\d{2,5}\)[ .-]?)?"
                         r"\d+(?:[ ./-]\d+){0,7}(?!\w|[.,/:-]\d)"),
     # a house number and one to three capitalised words ending in a street's kind
-    "ADDRESS": re.compile(rf"(?<![\w.,])\d{{1,4}}[A-Za-z]?,? (?:[A-Z][\w'-]* ){{1,3}}{_STREET}(?![\w-])"),
+    "ADDRESS": re.compile(
+        rf"(?<![\w.,])\d{{1,4}}[A-Za-z]?,? (?:[A-Z][\w'-]* ){{1,3}}{_STREET}(?![\w-])"
+        # in Scandinavia, Germany, the Netherlands, Finland: the street, then the number
+        rf"|(?<![\w-])(?=[^\W\d_][\w.'\u2019-]*(?: [^\W\d_][\w.'\u2019-]*)? \d)(?:{_CAPITALISED} )?(?:[^\W\d_a-z][^\W\d_]*(?i:{trie_pattern(_STREET_ENDINGS)})"
+        rf"|{_CAPITALISED} (?:{'|'.join(map(re.escape, _STREET_APART))})) {_HOUSE}(?![\w-])"
+        # in France, Spain, Portugal, Italy: the street's kind, its name, and the number before or after
+        rf"|(?<![\w.,])\d{{1,4}}(?: ?(?:bis|ter))?,? {_NAMED_STREET}(?![\w-])"
+        rf"|(?<![\w.,]){_NAMED_STREET},? (?:n[.º°o]{{1,2}} ?)?{_HOUSE}(?![\w-])"
+    ),
     # a full UK postcode (its district alone, "N15", names thousands of households), in
     # capitals or all in lower case (not "b12 3rd": an inward code is no ordinal)
     "POSTCODE": re.compile(r"(?<![\w-])(?:(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}"
