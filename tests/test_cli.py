@@ -79,6 +79,16 @@ def test_inspect_cites_a_printout_numbered_on_each_page_by_its_first_line(tmp_pa
     assert "118 ff." in result.stdout and "118-6" not in result.stdout
 
 
+def test_inspect_counts_each_chinese_or_japanese_letter_as_a_word(tmp_path):
+    # these languages write no spaces: a turn of eight letters was one word
+    path = tmp_path / "zh.txt"
+    path.write_text("\u8bbf\u8c08\u8005\uff1a\u4f60\u597d\u5417\uff1f\n"
+                    "\u53d7\u8bbf\u8005\uff1a\u6211\u5f88\u597d\u3002 Okay, thanks.\n", encoding="utf-8")
+    result = run("inspect", path, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["interviews"][0]["words"] == 3 + 3 + 2
+
+
 def test_inspect_table_output():
     result = run("inspect", DEMO)
     assert result.exit_code == 0

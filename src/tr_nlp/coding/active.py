@@ -18,8 +18,8 @@ import pandas as pd
 from tr_nlp.codebook import check_code_names
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame
+from tr_nlp.ingest.encoding import letters_apart
 from tr_nlp.schema import Interview, Segment, clock, seconds_cell
-from tr_nlp.topics.remainder import letters_apart
 
 NEXT_COLUMNS = ["rank", "interview_id", "segment_id", "start", "end", "timestamp", "time", "line", "line_end", "text",
                 "uncertainty", "code", "probability"]

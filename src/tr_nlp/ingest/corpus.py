@@ -52,6 +52,7 @@ from tr_nlp.ingest.comments import codes_from_comments, read_marks
 from tr_nlp.ingest.doc import read_doc
 from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.elan import read_eaf
+from tr_nlp.ingest.encoding import letters_apart
 from tr_nlp.ingest.exmaralda import read_exb
 from tr_nlp.ingest.nodes import (
     NODE_EXPORT_FORMATS,
@@ -158,7 +159,7 @@ class Corpus:
                 "interview_id": iv.id,
                 "speakers": dict(iv.speakers),
                 "turns": len(iv.turns),
-                "words": sum(len(iv.text[t.start:t.end].split()) for t in iv.turns),
+                "words": sum(len(letters_apart(iv.text[t.start:t.end]).split()) for t in iv.turns),
                 "times": len(set(known)),
                 "time_span": [min(known), max(known)] if known else None,
                 "line_span": _line_span(iv),

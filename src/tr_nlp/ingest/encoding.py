@@ -240,6 +240,18 @@ def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
 #: such a letter stands, a word may start or end, and a run of them is many words.
 UNSPACED_LETTER = re.compile("[\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
+
+def letters_apart(text: str) -> str:
+    """``text`` with each letter of Chinese or Japanese set apart by spaces, so that counting
+    its words counts them (a run of them, written without spaces, is no single word): what
+    passages too short to keep, and transcripts' lengths, are measured by.
+
+    >>> len(letters_apart("\u5979\u6765\u4e86\u3002").split()), len(letters_apart("She came, 2 days ago.").split())
+    (3, 5)
+    """
+    return UNSPACED_LETTER.sub(r" \g<0>", text) if UNSPACED_LETTER.search(text) else text
+
+
 #: The line separators a JSON string may hold as they are (other line breaks it escapes):
 #: normalising would make them line breaks, which no JSON string may hold.
 _JSON_SAFE_BREAKS = re.compile("[\u2028\u2029\x85]")

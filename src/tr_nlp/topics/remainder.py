@@ -29,7 +29,7 @@ import pandas as pd
 
 from tr_nlp.features.context import context_frame
 from tr_nlp.fillers import FILLERS
-from tr_nlp.ingest.encoding import UNSPACED_LETTER
+from tr_nlp.ingest.encoding import letters_apart
 from tr_nlp.schema import Interview, Segment
 
 if TYPE_CHECKING:
@@ -51,17 +51,6 @@ def words(text: str) -> list[str]:
     ['die', 'ärztin', 'hat', 'für', 'mich', 'angerufen', 'i', "don't", 'know', 'times']
     """
     return [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]
-
-
-def letters_apart(text: str) -> str:
-    """``text`` with each letter of Chinese or Japanese set apart by spaces, so that counting
-    its words counts them (a run of them, written without spaces, is no single word): what
-    passages too short to keep are measured by.
-
-    >>> len(words(letters_apart("\u5979\u6765\u4e86\u3002"))), len(letters_apart("She came, 2 days ago.").split())
-    (3, 5)
-    """
-    return UNSPACED_LETTER.sub(r" \g<0>", text) if UNSPACED_LETTER.search(text) else text
 
 
 def is_filler(text: str) -> bool:
