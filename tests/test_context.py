@@ -90,3 +90,20 @@ def test_models_read_segments_without_their_time_marks():
     assert frames[1][columns].equals(frames[0][columns])
     assert frames[1].text.tolist() == ["How was the ward?", "Loud. Nobody slept. And the food.", "Mm. Who helped?",
                                       "Sam did."]
+
+
+def test_question_cues_read_the_question_marks_of_other_scripts():
+    # only "?" counted: an Arabic, Chinese or Greek question had no question cue
+    import pandas as pd
+
+    from tr_nlp.features.context import DialogueShape
+
+    text = ["\u0643\u064a\u0641 \u062d\u0627\u0644\u0643\u061f", "\u4f60\u597d\u5417\uff1f",
+            "\u03a0\u03ce\u03c2 \u03b5\u03af\u03c3\u03b1\u03b9;", "Are you ok?  ", "Ok; fine.", "a; b"]
+    frame = pd.DataFrame({"text": text, "prev_text": text[::-1], "position": 0.5, "prev_same_speaker": False,
+                          "role": "participant"})
+    shape = DialogueShape().fit(frame).transform(frame)
+    names = list(DialogueShape().get_feature_names_out())
+    assert shape[:, names.index("ends_q")].tolist() == [1, 1, 1, 1, 0, 0]
+    assert shape[:, names.index("prev_has_q")].tolist() == [0, 0, 1, 1, 1, 1]
+

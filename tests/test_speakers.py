@@ -225,6 +225,20 @@ def test_speakers_named_in_scripts_without_capitals_are_speakers(tmp_path, asker
         (asker, "interviewer", f"How was it{mark}"), (answerer, "participant", "Hard at first.")]
 
 
+def test_a_greek_question_asks(tmp_path):
+    # normalising makes Greek's question mark (U+037E) a semicolon: a Greek interviewer asked nothing
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "gr.txt"
+    path.write_text("\u039d\u03af\u03ba\u03bf\u03c2: \u0395\u03af\u03bc\u03b1\u03b9 \u03ba\u03b1\u03bb\u03ac.\n"
+                    "\u039c\u03b1\u03c1\u03af\u03b1: \u03a0\u03ce\u03c2 \u03ae\u03c4\u03b1\u03bd\u037e\n"
+                    "\u039d\u03af\u03ba\u03bf\u03c2: \u0394\u03cd\u03c3\u03ba\u03bf\u03bb\u03b1.\n"
+                    "\u039c\u03b1\u03c1\u03af\u03b1: \u039a\u03b1\u03b9 \u03bc\u03b5\u03c4\u03ac;\n", encoding="utf-8")
+    iv = read_file(path).interviews[0]
+    assert {t.speaker: t.role for t in iv.turns} == {"\u039d\u03af\u03ba\u03bf\u03c2": "participant",
+                                                      "\u039c\u03b1\u03c1\u03af\u03b1": "interviewer"}
+
+
 def test_a_focus_groups_numbered_speaker_who_speaks_once_is_a_speaker(tmp_path):
     """F1 speaks twice, M1, M2 and F2 once: their words were F1's or the moderator's."""
     from tr_nlp.ingest import read_file

@@ -28,7 +28,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 
-from tr_nlp.ingest.speakers import TIME_MARK
+from tr_nlp.ingest.speakers import QUESTION, QUESTION_AT_END, TIME_MARK
 from tr_nlp.schema import Interview, Segment
 
 CONTEXT_COLUMNS = ["text", "prev_text", "prev2_text", "next_text", "next2_text", "role", "position",
@@ -85,7 +85,8 @@ def context_frame(segments: Sequence[Segment], interviews: Mapping[str, Intervie
 
 
 class DialogueShape(TransformerMixin, BaseEstimator):
-    """Small dense cues: question marks, lengths, position, role, speaker change."""
+    """Small dense cues: question marks (of any script: :data:`tr_nlp.ingest.speakers.QUESTION`),
+    lengths, position, role, speaker change."""
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> DialogueShape:
         self.n_features_out_ = 8
@@ -94,8 +95,8 @@ class DialogueShape(TransformerMixin, BaseEstimator):
     def transform(self, X: pd.DataFrame) -> np.ndarray:
         text, prev = X["text"].astype(str), X["prev_text"].astype(str)
         return np.c_[
-            text.str.contains("?", regex=False), text.str.rstrip().str.endswith("?"),
-            np.log1p(text.str.len()) / 6, prev.str.contains("?", regex=False),
+            text.str.contains(QUESTION), text.str.contains(QUESTION_AT_END),
+            np.log1p(text.str.len()) / 6, prev.str.contains(QUESTION),
             np.log1p(prev.str.len()) / 6, X["position"].astype(float),
             X["prev_same_speaker"].astype(float), (X["role"] == "interviewer"),
         ].astype(float)

@@ -148,8 +148,11 @@ _PARTICIPANT = re.compile(
     r"|\u5bfe\u8c61\u8005|\u53c2\u52a0\u8005|\u8a71\u3057\u624b|\ucc38\uc5ec\uc790|\uc751\ub2f5\uc790)\s*\d*$",
     re.IGNORECASE,
 )
-#: What ends a question: Latin's, Arabic's and Persian's, and the full-width mark of Chinese and Japanese
-QUESTION_MARKS = ("?", "\u061f", "\uff1f")
+#: A question mark: Latin's, Arabic's and Persian's, the full-width one of Chinese and Japanese,
+#: and Greek's, which normalising (NFC) makes a semicolon: so a ";" after a Greek word
+QUESTION = re.compile(r"[?\u061f\uff1f]|(?<=[\u0370-\u03ff\u1f00-\u1fff])[\u00bb\u201d\"')\]]*;")
+#: A text that ends in a question mark (white space after it aside)
+QUESTION_AT_END = re.compile(rf"(?:{QUESTION.pattern})\s*$")
 _GENERIC_SPEAKER = re.compile(r"^(speaker|spk|person|voice)\s*\d+$", re.IGNORECASE)
 #: someone else who speaks in an interview, often once (an interpreter, a note-taker, a relative
 #: coming in): a label of these words starts a turn of its own the first time too, rather than being
@@ -423,7 +426,7 @@ def turns_with_roles(text: str, spans: Sequence[Span], roles: RoleMap) -> tuple[
     Each speaker's share of turns ending in a question mark feeds :func:`resolve_roles`.
     """
     speakers = list(dict.fromkeys(s for s, *_ in spans))
-    asked = Counter(s for s, a, b, _ in spans if text[a:b].rstrip().endswith(QUESTION_MARKS))
+    asked = Counter(s for s, a, b, _ in spans if QUESTION_AT_END.search(text, a, b))
     total = Counter(s for s, *_ in spans)
     role_of, warnings = resolve_roles(speakers, {s: asked[s] / total[s] for s in speakers}, roles)
     return tuple(Turn(s, role_of[s], a, b, t) for s, a, b, t in spans), warnings
