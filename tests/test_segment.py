@@ -62,6 +62,38 @@ def test_a_sentence_goes_on_after_an_abbreviation_spacy_does_not_know():
                                       "And she meant it, my appts etc.", "Then it stopped."]
 
 
+@pytest.mark.parametrize(("speech", "expected"), [
+    ("Jag menar t.ex. n\u00e4r hon ringde, dvs. p\u00e5 s\u00f6ndagen. Hon var bl.a. min kontakt, s.k. case manager, "
+     "osv. och hon kom ca. kl. 3. Jfr. med de andra. Mm. Sen gick jag.",
+     ["Jag menar t.ex. n\u00e4r hon ringde, dvs. p\u00e5 s\u00f6ndagen.",
+      "Hon var bl.a. min kontakt, s.k. case manager, osv. och hon kom ca. kl. 3.", "Jfr. med de andra.", "Mm.",
+      "Sen gick jag."]),  # Swedish
+    ("Sie hat z.B. am Sonntag angerufen, d.h. an ihrem freien Tag. Das war bzw. ist selten, u.a. weil ca. drei "
+     "Leute usw. dabei waren. Vgl. Montag. Wir kamen usw. Dann ging es.",
+     ["Sie hat z.B. am Sonntag angerufen, d.h. an ihrem freien Tag.",
+      "Das war bzw. ist selten, u.a. weil ca. drei Leute usw. dabei waren.", "Vgl. Montag.", "Wir kamen usw.",
+      "Dann ging es."]),  # German: nouns in capitals after z.B. or vgl., a new sentence after "usw."
+    ("Ze belde bijv. op zondag, d.w.z. haar vrije dag. Dat was o.a. omdat het m.b.t. mij ging, enz. en toen ging ik.",
+     ["Ze belde bijv. op zondag, d.w.z. haar vrije dag.",
+      "Dat was o.a. omdat het m.b.t. mij ging, enz. en toen ging ik."]),  # Dutch
+    ("Elle m'a appel\u00e9 p. ex. le dimanche, c.-\u00e0-d. son jour de repos.",
+     ["Elle m'a appel\u00e9 p. ex. le dimanche, c.-\u00e0-d. son jour de repos."]),  # French
+    ("Me llam\u00f3 p. ej. el domingo. La Sra. Garc\u00eda vino.",
+     ["Me llam\u00f3 p. ej. el domingo.", "La Sra. Garc\u00eda vino."]),  # Spanish
+    ("Mi ha chiamato ad es. la domenica. La sig.ra Rossi e il dott. Bianchi sono venuti.",
+     ["Mi ha chiamato ad es. la domenica.", "La sig.ra Rossi e il dott. Bianchi sono venuti."]),  # Italian
+    ("H\u00e4n soitti esim. sunnuntaina, ts. vapaap\u00e4iv\u00e4n\u00e4\u00e4n. Se oli mm. siksi.",
+     ["H\u00e4n soitti esim. sunnuntaina, ts. vapaap\u00e4iv\u00e4n\u00e4\u00e4n.", "Se oli mm. siksi."]),  # Finnish
+    ("We moved to the U.K. in May. Then home.", ["We moved to the U.K. in May.", "Then home."]),
+])
+def test_a_sentence_goes_on_after_an_abbreviation_of_another_language(speech, expected):
+    # the sentencizer knows English abbreviations only: "t.ex. n\u00e4r hon ringde" (for example, when she
+    # rang) was "t.ex." and "n\u00e4r hon ringde", and German's "z.B. am Sonntag" likewise
+    text = f"P: {speech}"
+    interview = Interview("p1", text, (Turn("P", "participant", 3, len(text)),))
+    assert [s.text for s in Segmenter().segment([interview])] == expected
+
+
 def test_a_sentence_of_transcribers_notes_alone_joins_its_neighbour():
     # "[laughs]" after a full stop was a segment of its own, with nothing in it to code
     text = "P: Not to tell anyone. [laughs]\nP: (pause). Well. [inaudible 00:01:02]\nP: [laughs]"

@@ -26,6 +26,7 @@ from tr_nlp.errors import ConfigError, some
 from tr_nlp.ingest.speakers import TIME_MARK
 from tr_nlp.jsonfile import is_number
 from tr_nlp.schema import ROLES, Interview, Segment, Turn
+from tr_nlp.segment.abbreviations import joined_after_abbreviations
 
 Unit = Literal["turn", "sentence", "window"]
 UNITS: tuple[Unit, ...] = ("turn", "sentence", "window")
@@ -33,20 +34,6 @@ _ID_PREFIX = {"turn": "t", "sentence": "s", "window": "w"}
 #: a sentence that is only transcribers' notes in brackets: "[laughs]", "(pause).", "[inaudible 00:01:02]",
 #: or time marks ("#00:01:02-3#")
 _NON_SPEECH = re.compile(rf"(?:\s*(?:\[[^\]\n]*\]|\([^)\n]*\)|{TIME_MARK.pattern}))+\s*[.,!?\u2026]*\s*")
-#: Titles spaCy's English tokenizer does not know, after whose full stop its sentencizer
-#: ends a sentence although a name follows (``Sr.``: a ward sister).
-_TITLES = frozenset({"mx", "capt", "sgt", "insp", "cllr", "sr", "col", "lt", "hon"})
-#: Abbreviations it does not know either: a sentence goes on after one when a lowercase
-#: word or a number follows (``approx. three``, ``etc. and``), and ends when a capital does.
-_ABBREVIATIONS = frozenset({
-    "approx", "etc", "appt", "appts", "esp", "incl", "excl", "dept", "govt", "min", "mins", "hr", "hrs", "wk", "wks",
-    "yr", "yrs", "tel", "ref", "fig", "vol", "ca", "cf", "viz", "misc", "avg", "est", "max", "pt", "pts",
-})
-#: ``No. 7``: goes on when a number follows (``she said no. then`` is a sentence that ended).
-_NUMBERED = frozenset({"no", "nos"})
-_LAST_WORD = re.compile(r"(?<![\w.])([^\W\d_]+)\.$")
-
-
 @lru_cache(maxsize=4)
 def load_nlp(spacy_model: str | None = None) -> Any:
     """The spaCy pipeline used for sentences: blank English + sentencizer by default."""
@@ -267,35 +254,6 @@ def unspaced_sentences(text: str, spans: list[tuple[int, int]]) -> list[tuple[in
                 at = m.end()
         out.append((at, end))
     return out
-
-
-def joined_after_abbreviations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A turn's sentence ``spans`` joined where one ends at an abbreviation spaCy does not
-    know and the next goes on from it: after a title (:data:`_TITLES`), after an
-    abbreviation (:data:`_ABBREVIATIONS`) that a lowercase word or a number follows, and
-    after ``No.`` that a number follows.
-
-    >>> pieces = ["Approx.", "three, etc.", "and Sr.", "Jones.", "On ward no.", "7 etc.", "Then she said no.", "and left."]
-    >>> text, starts = " ".join(pieces), [sum(len(p) + 1 for p in pieces[:k]) for k in range(len(pieces))]
-    >>> [text[a:b] for a, b in joined_after_abbreviations(text, [(s, s + len(p)) for s, p in zip(starts, pieces)])]
-    ['Approx. three, etc. and Sr. Jones.', 'On ward no. 7 etc.', 'Then she said no.', 'and left.']
-    """
-    out: list[tuple[int, int]] = []
-    for start, end in spans:
-        if out and start < end and not text[out[-1][1]:start].strip():
-            word = _LAST_WORD.search(text[max(out[-1][0], out[-1][1] - 12):out[-1][1]])
-            follows = text[start]
-            if word is not None and _goes_on(word.group(1).lower(), follows):
-                out[-1] = (out[-1][0], end)
-                continue
-        out.append((start, end))
-    return out
-
-
-def _goes_on(word: str, follows: str) -> bool:
-    """Whether a sentence that ends at ``word.`` goes on with the character ``follows``."""
-    return (word in _TITLES or (word in _ABBREVIATIONS and (follows.islower() or follows.isdigit()))
-            or (word in _NUMBERED and follows.isdigit()))
 
 
 def whole_time_marks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
