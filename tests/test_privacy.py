@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import DEMO
+from conftest import DEMO, at_most
 from tr_nlp.codebook import codebook_hash
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import Corpus, load_corpus
@@ -123,6 +123,15 @@ def test_an_identity_number_is_one_detail_however_spaced():
     p = Pseudonymiser()
     assert p.text("19850312-1234, 198503121234; 120385 12345, 12038512345; 120385-123A, 120385-123B") == (
         "[ID_NUMBER_1], [ID_NUMBER_1]; [ID_NUMBER_2], [ID_NUMBER_2]; [ID_NUMBER_3], [ID_NUMBER_4]")
+
+
+@pytest.mark.parametrize("unit", ["a.", "a'", "Aa ", "12 ", "0 ", "1-", "A. ", "rue de la Paix ", "Storgatan ",
+                                  "3 mars ", "2021. ", "850312-1234 ", "a@", "www."])
+def test_hostile_runs_take_time_in_proportion_to_their_length(unit):
+    # a street's name was looked for from each word of "a.a.a....": 200,000 characters took 466 s
+    text = unit * (100_000 // len(unit))
+    with at_most(30):  # about 1 s each; the quadratic search took minutes
+        Pseudonymiser(names=["Anna"]).spans(text)
 
 
 def test_a_range_of_days_is_one_date():

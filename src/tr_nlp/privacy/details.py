@@ -145,7 +145,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "ADDRESS": re.compile(
         rf"(?<![\w.,])\d{{1,4}}[A-Za-z]?,? (?:[A-Z][\w'-]* ){{1,3}}{_STREET}(?![\w-])"
         # in Scandinavia, Germany, the Netherlands, Finland: the street, then the number
-        rf"|(?<![\w-])(?=[^\W\d_][\w.'\u2019-]*(?: [^\W\d_][\w.'\u2019-]*)? \d)(?:{_CAPITALISED} )?(?:[^\W\d_a-z][^\W\d_]*(?i:{trie_pattern(_STREET_ENDINGS)})"
+        rf"|(?<![\w.'\u2019-])(?=[^\W\d_][\w.'\u2019-]*(?: [^\W\d_][\w.'\u2019-]*)? \d)(?:{_CAPITALISED} )?(?:[^\W\d_a-z][^\W\d_]*(?i:{trie_pattern(_STREET_ENDINGS)})"
         rf"|{_CAPITALISED} (?:{'|'.join(map(re.escape, _STREET_APART))})) {_HOUSE}(?![\w-])"
         # in France, Spain, Portugal, Italy: the street's kind, its name, and the number before or after
         rf"|(?<![\w.,])\d{{1,4}}(?: ?(?:bis|ter))?,? {_NAMED_STREET}(?![\w-])"
@@ -217,7 +217,7 @@ def _phone_ends(run: str) -> int | None:
     >>> [run[:_phone_ends(run)] for run in ("07700 900123 12", "020 7946 0958 2")]  # "... 12/03/2021"
     ['07700 900123', '020 7946 0958']
     """
-    if sum(ch.isdigit() for ch in run) < 9:
+    if sum(ch.isdigit() for ch in run) < 9 or not (run[0] in "+(0" or _NORTH_AMERICAN.match(run)):
         return None
     ends: list[tuple[bool, int, int]] = []  # (whether the last group is one digit, digits away from 11, -end)
     for cut in re.finditer(r" (?=\d)|$", run):  # not inside "12/03/2021" or "2021-03-12"
