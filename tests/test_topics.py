@@ -169,6 +169,8 @@ def test_keywords_leave_out_the_stop_words_of_the_passages_language(monkeypatch)
     assert {"och", "att", "inte"} <= stop_words("sv") and "läkare" not in stop_words("sv")
     # and the fillers of speech the written lists lack, each a whole keyword of a language told
     assert {"precis", "liksom", "typ"} <= stop_words("sv") and "genau" in stop_words("de")
+    # speech's spellings and verbs of talk: "nåt" and "sa" (said) were keywords of Swedish candidates
+    assert {"nåt", "dom", "mej", "sa", "vet"} <= stop_words("sv") and {"nich", "weiß"} <= stop_words("de")
     assert all(words <= stop_words(language) and language in LANGUAGES
                for language, words in SPOKEN_FILLERS.items())
     assert not {"precis", "genau", "ouais"} & stop_words("en")  # English keywords keep them

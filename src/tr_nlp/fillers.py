@@ -19,21 +19,25 @@ FILLERS = NON_SPEECH | frozenset(
     "lot bit way bloody gotta innit wow whoa woah argh ugh oops".split()
 )
 #: Fillers and backchannels of spoken Swedish, German, French... that the language's
-#: stop-word list (spaCy's) lacks, as it is made of written text: topic keywords of
-#: passages in that language leave them out (:func:`tr_nlp.topics.language.stop_words`).
+#: stop-word list (spaCy's) lacks, as it is made of written text, with speech's own spellings
+#: (Swedish ``nåt``, ``dom``, ``mej``; German ``nich``, ``nen``) and the verbs of talk that
+#: English's list holds too (said, know, mean, think): topic keywords of passages in that
+#: language leave them out (:func:`tr_nlp.topics.language.stop_words`).
 SPOKEN_FILLERS: dict[str, frozenset[str]] = {
     language: frozenset(words.split()) for language, words in {
-        "da": "ja nej nå øh øhm jamen okay altså",
-        "de": "jo nee ne genau halt naja äh ähm öhm hm okay irgendwie quasi sozusagen eigentlich",
-        "es": "eh vale ajá mmm",
-        "fi": "juu tota niinku okei öö",
-        "fr": "oui ouais non euh bah ben bon hein",
-        "it": "sì eh ehm cioè boh insomma vabbè",
-        "nb": "jo nei eh ehm liksom okei sånn altså akkurat",
-        "nl": "nee uh eh ehm uhm nou oké okee inderdaad hè hoor zeg",
+        "da": "ja nej nå øh øhm jamen okay altså sagde siger mener tror",
+        "de": "jo nee ne genau halt naja äh ähm öhm hm okay irgendwie quasi sozusagen eigentlich sag weiß weißt "
+              "meinte glaub glaube denk denke nich net nen mal",
+        "es": "eh vale ajá mmm digo osea tipo",
+        "fi": "juu tota niinku okei öö sano sanoi tiedän",
+        "fr": "oui ouais non euh bah ben bon hein dis sais truc genre",
+        "it": "sì eh ehm cioè boh insomma vabbè tipo praticamente",
+        "nb": "jo nei eh ehm liksom okei sånn altså akkurat vet",
+        "nl": "nee uh eh ehm uhm nou oké okee inderdaad hè hoor zeg zegt weet bedoel denk echt",
         "pl": "znaczy yyy eee aha",
         "pt": "né hum ahn tá",
         "ru": "типа угу",
-        "sv": "jo nä precis asså liksom typ ba ju väl okej jaa jaha jaså nähä öh äh eh nja visst aa",
+        "sv": "jo nä precis asså liksom typ ba ju väl okej jaa jaha jaså nähä öh äh eh nja visst aa nåt nån nånting "
+              "nåra sen dom mej dej sej sånt sånn sånna sa vet menar tror tycker himla",
     }.items()
 }
