@@ -225,6 +225,21 @@ def test_speakers_named_in_scripts_without_capitals_are_speakers(tmp_path, asker
         (asker, "interviewer", f"How was it{mark}"), (answerer, "participant", "Hard at first.")]
 
 
+@pytest.mark.parametrize("word", ["Talare", "Sprecher", "Spreker", "Intervenant", "Hablante", "Puhuja", "SPEAKER_0"])
+def test_a_numbered_speaker_of_another_language_who_speaks_once_is_a_speaker(tmp_path, word):
+    # "Speaker 3" was known as a label however often it came; "Talare 3" only from its second turn,
+    # so a third voice heard once was the speech of the one before (and pseudonymised as a name)
+    from tr_nlp.ingest import read_file
+    from tr_nlp.privacy import Pseudonymiser
+
+    path = tmp_path / "grupp.txt"
+    path.write_text(f"{word}1: Hur var det?\n{word}2: Svårt.\n{word}1: Och sen?\n{word}2: Hon kom.\n"
+                    f"{word}3: Jag med.\n", encoding="utf-8")
+    iv = read_file(path).interviews[0]
+    assert [t.speaker for t in iv.turns] == [f"{word}1", f"{word}2", f"{word}1", f"{word}2", f"{word}3"]
+    assert Pseudonymiser().speaker(f"{word}3") == f"{word}3"  # a role, not a name
+
+
 def test_a_greek_question_asks(tmp_path):
     # normalising makes Greek's question mark (U+037E) a semicolon: a Greek interviewer asked nothing
     from tr_nlp.ingest import read_file

@@ -153,7 +153,12 @@ _PARTICIPANT = re.compile(
 QUESTION = re.compile(r"[?\u061f\uff1f]|(?<=[\u0370-\u03ff\u1f00-\u1fff])[\u00bb\u201d\"')\]]*;")
 #: A text that ends in a question mark (white space after it aside)
 QUESTION_AT_END = re.compile(rf"(?:{QUESTION.pattern})\s*$")
-_GENERIC_SPEAKER = re.compile(r"^(speaker|spk|person|voice)\s*\d+$", re.IGNORECASE)
+#: a speaker numbered by a transcriber or a transcription tool, in English and the other languages
+#: whose role labels are known ("Speaker 2", "SPEAKER_01", "Talare 1", "Sprecher 2", "Intervenant 3")
+_GENERIC_SPEAKER = re.compile(
+    r"^(speaker|spk|person|voice|talare|taler|sprecher(?:in)?|spreker|intervenant(?:e)?|locut(?:eur|rice)"
+    r"|hablante|parlante|falante|orador(?:a)?|puhuja|mówca|mluvčí|beszélő|konuşmacı|ομιλητής|ομιλήτρια|спикер"
+    r"|говорящий|мовець)[\s_-]*\d+$", re.IGNORECASE)
 #: someone else who speaks in an interview, often once (an interpreter, a note-taker, a relative
 #: coming in): a label of these words starts a turn of its own the first time too, rather than being
 #: read as the speech of the speaker before (their role is then as for any other named speaker)
