@@ -125,7 +125,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # birth or checked letters in it, unlike a count or a year's range)
     "ID_NUMBER": re.compile(
         # Sweden (personnummer, samordningsnummer: day + 60), Denmark (CPR), Finland (HETU)
-        rf"(?<![\w+-])(?:(?:19|20)?\d{{2}}(?:0[1-9]|1[0-2])(?:{_NUMERIC_DAY}|6[1-9]|[78]\d|9[01])[-+]\d{{4}}"
+        rf"(?<![\w+-])(?:(?:19|20)?\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])[-+]\d{{4}}"
         rf"|(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01]|6[1-9]|[78]\d|9[01])\d{{4}}"
         rf"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{{2}}(?:-\d{{4}}|[-+A-FU-Y]\d{{3}}[\dA-FHJ-NPR-Y])"
         # Norway (fødselsnummer, D-nummer: day + 40)
@@ -145,7 +145,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "ADDRESS": re.compile(
         rf"(?<![\w.,])\d{{1,4}}[A-Za-z]?,? (?:[A-Z][\w'-]* ){{1,3}}{_STREET}(?![\w-])"
         # in Scandinavia, Germany, the Netherlands, Finland: the street, then the number
-        rf"|(?<![\w.'\u2019-])(?=[^\W\d_][\w.'\u2019-]*(?: [^\W\d_][\w.'\u2019-]*)? \d)(?:{_CAPITALISED} )?(?:[^\W\d_a-z][^\W\d_]*(?i:{trie_pattern(_STREET_ENDINGS)})"
+        # (looked for only at a word or two before a number, from a run's start)
+        rf"|(?<![\w.'\u2019-])(?=[^\W\d_][\w.'\u2019-]*(?: [^\W\d_][\w.'\u2019-]*)? \d)(?:{_CAPITALISED} )?"
+        rf"(?:[^\W\d_a-z][^\W\d_]*(?i:{trie_pattern(_STREET_ENDINGS)})"
         rf"|{_CAPITALISED} (?:{'|'.join(map(re.escape, _STREET_APART))})) {_HOUSE}(?![\w-])"
         # in France, Spain, Portugal, Italy: the street's kind, its name, and the number before or after
         rf"|(?<![\w.,])\d{{1,4}}(?: ?(?:bis|ter))?,? {_NAMED_STREET}(?![\w-])"
@@ -164,7 +166,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|\b(?=[^\W\d_]+(?:[- ][^\W\d_]+)? of ){_SPOKEN_DAY} of {_MONTH}{_YEAR}?(?!\w)"
         # a month's name first (read once, and only before a number or "the": there are
         # many), then its day, or a year ("March 2021", "mars 2021", "marzo de 2021")
-        rf"|\b(?=[^\W\d_]+\.? (?:\d|the |del? \d)){_MONTH}(?:(?: {_DAY}(?:[-\u2013]{_DAY})?| the (?:{_DAY}|{_SPOKEN_DAY})){_YEAR}?(?!\w|[.:,]\d)"
+        rf"|\b(?=[^\W\d_]+\.? (?:\d|the |del? \d)){_MONTH}"
+        rf"(?:(?: {_DAY}(?:[-\u2013]{_DAY})?| the (?:{_DAY}|{_SPOKEN_DAY})){_YEAR}?(?!\w|[.:,]\d)"
         rf"|(?: de| del)? \d{{4}}(?!\d))"
         # Hungarian writes the year first
         rf"|\b\d{{4}}\. {_OTHER_MONTH}(?: {_NUMERIC_DAY}\.?)?(?!\w)"
@@ -205,8 +208,8 @@ def _phone_ends(run: str) -> int | None:
 
     A phone number starts with ``+`` and a country code (10 to 15 digits in all, not
     counting the ``(0)`` of "+44 (0)161 496 0000"), or with a 0 (9 to 14 digits: "0161 496
-    0000", "070-123 45 67", "06 12 34 56 78", "030/12345678"),
-    or is written as North America writes one. Its groups are parted by spaces and hyphens,
+    0000", "070-123 45 67", "06 12 34 56 78", "030/12345678"), or is written as North
+    America writes one. Its groups are parted by spaces and hyphens,
     by full stops alone ("06.12.34.56.78", not "0.5 0.25 0.75") and by at most one slash.
     Where a number follows (a date, a count), the end is the one nearest the digits most
     phone numbers have (11, with a country code 12), and not after a group of one digit if
@@ -219,7 +222,7 @@ def _phone_ends(run: str) -> int | None:
     """
     if sum(ch.isdigit() for ch in run) < 9 or not (run[0] in "+(0" or _NORTH_AMERICAN.match(run)):
         return None
-    ends: list[tuple[bool, int, int]] = []  # (whether the last group is one digit, digits away from 11, -end)
+    ends: list[tuple[bool, int, int]] = []  # (the last group of one digit, digits from the usual count, -end)
     for cut in re.finditer(r" (?=\d)|$", run):  # not inside "12/03/2021" or "2021-03-12"
         number = run[:cut.start()]
         digits = sum(ch.isdigit() for ch in number.replace("(0)", "", 1))

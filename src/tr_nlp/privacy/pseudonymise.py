@@ -369,8 +369,8 @@ def names_pattern(names: Iterable[str]) -> re.Pattern[str]:
         after = "" if UNSPACED_LETTER.match(name[-1]) or _HANGUL.match(name[-1]) else r"(?!\w)"
         kinds.setdefault((before, after), []).append(name)
     try:
-        return re.compile("|".join(f"{before}(?:{trie_pattern(group)}){after}" for (before, after), group in kinds.items()),
-                          re.IGNORECASE)
+        return re.compile("|".join(f"{before}(?:{trie_pattern(group)}){after}"
+                                   for (before, after), group in kinds.items()), re.IGNORECASE)
     except (RecursionError, re.error):  # nested too deep for the parser or the compiler
         listed = ("|".join(re.escape(n).replace(r"\ ", r"\s+") for n in group) for group in kinds.values())
         return re.compile("|".join(f"{before}(?:{alternatives}){after}"
