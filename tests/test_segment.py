@@ -85,6 +85,7 @@ def test_a_sentence_goes_on_after_an_abbreviation_spacy_does_not_know():
     ("H\u00e4n soitti esim. sunnuntaina, ts. vapaap\u00e4iv\u00e4n\u00e4\u00e4n. Se oli mm. siksi.",
      ["H\u00e4n soitti esim. sunnuntaina, ts. vapaap\u00e4iv\u00e4n\u00e4\u00e4n.", "Se oli mm. siksi."]),  # Finnish
     ("We moved to the U.K. in May. Then home.", ["We moved to the U.K. in May.", "Then home."]),
+    ("It took an hr. Then bla bla. Then she went.", ["It took an hr.", "Then bla bla.", "Then she went."]),
 ])
 def test_a_sentence_goes_on_after_an_abbreviation_of_another_language(speech, expected):
     # the sentencizer knows English abbreviations only: "t.ex. n\u00e4r hon ringde" (for example, when she

@@ -27,15 +27,16 @@ import re
 #: Titles before a name, which spaCy's English tokenizer does not know (``Sr.``: a ward
 #: sister; Spanish, Italian, German and Dutch titles)
 TITLES = frozenset({"mx", "capt", "sgt", "insp", "cllr", "sr", "col", "lt", "hon", "sra", "srta", "dra", "dña",
-                    "dott", "dottssa", "sig", "sigra", "hr", "dhr", "mevr"})
+                    "dott", "dottssa", "sig", "sigra", "dhr", "mevr"})
 #: Abbreviations that never end a sentence, of the languages tr_nlp reads roles in: for
-#: example, that is, or rather, among other things, so-called, compare
+#: example, that is, or rather, among other things, so-called, compare (none that is also
+#: a word: "bla", as in "bla bla.", goes on only before a lower-case word)
 NEVER_LAST = frozenset({
     "eg", "ie", "viz",  # English
-    "tex", "bla", "sk", "dvs", "jfr",  # Swedish
+    "tex", "sk", "dvs", "jfr",  # Swedish
     "zb", "dh", "bzw", "ua", "vgl", "sog", "bzgl", "ggf", "evtl",  # German
     "bijv", "dwz", "mbt", "zgn",  # Dutch
-    "pex", "càd", "cad",  # French
+    "pex", "càd",  # French
     "pej",  # Spanish
     "esim", "ts", "ns",  # Finnish
 })
@@ -45,7 +46,8 @@ ABBREVIATIONS = frozenset({
     "approx", "etc", "appt", "appts", "esp", "incl", "excl", "dept", "govt", "min", "mins", "hr", "hrs", "wk", "wks",
     "yr", "yrs", "tel", "ref", "fig", "vol", "ca", "cf", "misc", "avg", "est", "max", "pt", "pts",
     # Swedish, Danish, Norwegian
-    "kl", "osv", "resp", "st", "nr", "ang", "inkl", "exkl", "enl", "obs", "mm", "bl", "ex", "fr", "mfl", "evt",
+    "kl", "osv", "resp", "st", "nr", "ang", "inkl", "exkl", "enl", "obs", "mm", "bl", "bla", "ex", "fr", "mfl",
+    "evt",
     # German
     "usw", "abs", "str", "zzt",
     # Dutch
@@ -56,7 +58,7 @@ ABBREVIATIONS = frozenset({
     "jne", "yms", "ym", "klo", "ks", "vrt", "n",
 })
 #: ``No. 7``: goes on when a number follows
-NUMBERED = frozenset({"no", "nos", "nr", "núm"})
+NUMBERED = frozenset({"no", "nos"})
 # what a sentence ends in: a word, or letters with full stops (and spaces) between them
 # ("t.ex", "t. ex", "d.w.z", "c.-à-d"), less its last full stop
 _LAST_WORD = re.compile(r"(?<![\w.])((?:[^\W\d_]{1,3}\.[ -]?)*[^\W\d_]+(?:-[^\W\d_]+)*)\.$")
