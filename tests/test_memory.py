@@ -48,7 +48,8 @@ def test_a_caller_s_frozen_objects_and_disabled_collector_are_left_as_they_are(n
         frozen = gc.get_freeze_count()
         with freeing_cycles():
             inside = _cycle()
-        assert gc.get_freeze_count() == frozen
+        # still frozen (an object of the frozen heap that dies meanwhile leaves it: the count may fall)
+        assert 0 < gc.get_freeze_count() <= frozen
         assert inside() is not None  # the caller froze the heap: no collection of ours
     finally:
         gc.unfreeze()
