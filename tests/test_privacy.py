@@ -119,6 +119,13 @@ def test_ordinary_numbers_and_words_are_left_alone():
     assert Pseudonymiser().find(text) == []
 
 
+def test_an_address_is_replaced_whole():
+    # a street of three words before its number lost only two ("Karl" was left)
+    p = Pseudonymiser()
+    assert p.text("Karl Johans gate 22, Oslo; Sankt Eriksgatan 5; Berliner Straße 5a") == (
+        "[ADDRESS_1], Oslo; [ADDRESS_2]; [ADDRESS_3]")
+
+
 def test_an_identity_number_is_one_detail_however_spaced():
     p = Pseudonymiser()
     assert p.text("19850312-1234, 198503121234; 120385 12345, 12038512345; 120385-123A, 120385-123B") == (

@@ -145,8 +145,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "ADDRESS": re.compile(
         rf"(?<![\w.,])\d{{1,4}}[A-Za-z]?,? (?:[A-Z][\w'-]* ){{1,3}}{_STREET}(?![\w-])"
         # in Scandinavia, Germany, the Netherlands, Finland: the street, then the number
-        # (looked for only at a word or two before a number, from a run's start)
-        rf"|(?<![\w.'\u2019-])(?=[^\W\d_][\w.'\u2019-]*(?: [^\W\d_][\w.'\u2019-]*)? \d)(?:{_CAPITALISED} )?"
+        # (looked for only at a capitalised word up to three before a number, from a run's start)
+        rf"|(?<![\w.'\u2019-])(?=[^\W\d_a-z][\w.'\u2019-]*(?: [^\W\d_][\w.'\u2019-]*){{0,2}} \d)"
+        rf"(?:{_CAPITALISED} )?"
         rf"(?:[^\W\d_a-z][^\W\d_]*(?i:{trie_pattern(_STREET_ENDINGS)})"
         rf"|{_CAPITALISED} (?:{'|'.join(map(re.escape, _STREET_APART))})) {_HOUSE}(?![\w-])"
         # in France, Spain, Portugal, Italy: the street's kind, its name, and the number before or after
@@ -158,12 +159,13 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "POSTCODE": re.compile(r"(?<![\w-])(?:(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}"
                            r"|[a-z]{1,2}\d[a-z\d]? ?(?!\d(?:st|nd|rd|th))\d[abd-hjlnp-uw-z]{2})(?![\w-])"),
     "DATE": re.compile(
-        rf"(?<!\d){_NUMERIC_DATE}(?!\d)"
+        # (each alternative first looks at one character: it is tried at every place)
+        rf"(?<!\d)(?=\d){_NUMERIC_DATE}(?!\d)"
         # a day and a month's name, in any order: "the 3rd of March", "12. März 2021", "March 3"
         # (or days: "the 10-12 May"), not a time or an amount after it ("March 9.30")
-        rf"|\b(?:{_DAY} ?[-\u2013] ?)?{_DAY}(?: of| de| di)? {_MONTH}{_YEAR}?(?!\w)"
-        rf"|\b(?:{_NUMERIC_DAY}\.[-\u2013])?{_NUMERIC_DAY}\. {_OTHER_MONTH}{_YEAR}?(?!\w)"
-        rf"|\b(?=[^\W\d_]+(?:[- ][^\W\d_]+)? of ){_SPOKEN_DAY} of {_MONTH}{_YEAR}?(?!\w)"
+        rf"|\b(?=\d)(?:{_DAY} ?[-\u2013] ?)?{_DAY}(?: of| de| di)? {_MONTH}{_YEAR}?(?!\w)"
+        rf"|\b(?=\d)(?:{_NUMERIC_DAY}\.[-\u2013])?{_NUMERIC_DAY}\. {_OTHER_MONTH}{_YEAR}?(?!\w)"
+        rf"|\b(?=[tfsenTFSEN][^\W\d_]*(?:[- ][^\W\d_]+)? of ){_SPOKEN_DAY} of {_MONTH}{_YEAR}?(?!\w)"
         # a month's name first (read once, and only before a number or "the": there are
         # many), then its day, or a year ("March 2021", "mars 2021", "marzo de 2021")
         rf"|\b(?=[^\W\d_]+\.? (?:\d|the |del? \d)){_MONTH}"
