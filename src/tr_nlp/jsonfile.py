@@ -16,6 +16,19 @@ from tr_nlp.errors import TrNlpError
 _SURROGATE_ESCAPES = re.compile(
     r"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|(\\u[dD][89a-fA-F][0-9a-fA-F]{2})")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: where a JSON Lines file's lines end (not at U+2028, U+2029 or U+0085, which a JSON string may hold)
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
+def json_lines(text: str) -> list[str]:
+    r"""The lines of a JSON Lines text: cut at line feeds and carriage returns only, as a JSON
+    string may hold U+2028, U+2029 or U+0085 as they are, which ``str.splitlines`` would
+    break a line at.
+
+    >>> json_lines('{"a": "x\u2028y"}\r\n{"b": 1}\n')
+    ['{"a": "x\u2028y"}', '{"b": 1}', '']
+    """
+    return _LINE_END.split(text)
 
 
 def read_json_object(path: str | Path, error: type[TrNlpError], code: str) -> dict[str, Any]:

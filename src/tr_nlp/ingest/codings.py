@@ -374,7 +374,8 @@ def known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.S
     folded: dict[str, str | None] = {}
     numbered: dict[int, str | None] = {}  # an id of digits by its number: 7 -> "007"
     for iid in interviews:  # an id two interviews share in other cases is matched in its own case only
-        folded[_folded(iid)] = iid if _folded(iid) not in folded else None
+        key = _folded(iid)
+        folded[key] = iid if key not in folded else None
         if iid.isascii() and iid.isdigit():
             numbered[int(iid)] = iid if int(iid) not in numbered else None
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -228,9 +229,15 @@ def read_bytes(path: str | Path, error: type[InputError] = InputError, max_mb: f
 def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
     """Read and decode a text file of at most :data:`MAX_TEXT_MB`, then normalise it.
     See :func:`decode_bytes`."""
+    return _read_normalised(path, encoding, lambda text: text)
+
+
+def _read_normalised(path: str | Path, encoding: str | None, prepare: Callable[[str], str]) -> Decoded:
+    """:func:`read_text`'s work, the decoded text passed through ``prepare`` before it is
+    normalised; an empty or blank file raises E101."""
     path = Path(path)
     decoded = decode_bytes(read_bytes(path, max_mb=MAX_TEXT_MB), path, encoding)
-    text = normalise_text(decoded.text)
+    text = normalise_text(prepare(decoded.text))
     if not text.strip():
         raise InputError("E101", path)
     return Decoded(text, decoded.encoding, decoded.warning)
@@ -268,12 +275,7 @@ def read_json_text(path: str | Path, encoding: str | None = None) -> Decoded:
     >>> read_json_text(path).text
     '{"text": "Yes. She came."}'
     """
-    path = Path(path)
-    decoded = decode_bytes(read_bytes(path, max_mb=MAX_TEXT_MB), path, encoding)
-    text = normalise_text(_JSON_SAFE_BREAKS.sub(" ", decoded.text))
-    if not text.strip():
-        raise InputError("E101", path)
-    return Decoded(text, decoded.encoding, decoded.warning)
+    return _read_normalised(path, encoding, lambda text: _JSON_SAFE_BREAKS.sub(" ", text))
 
 
 def normalise_with_offsets(text: str) -> tuple[str, list[int]]:

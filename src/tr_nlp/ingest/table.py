@@ -44,12 +44,10 @@ from tr_nlp.ingest.speakers import (
     turns_with_roles,
     unlabelled_roles,
 )
-from tr_nlp.jsonfile import loads
+from tr_nlp.jsonfile import json_lines, loads
 from tr_nlp.schema import Code, Codebook, Coding, Interview, Role
 
 MISSING = frozenset({"", "n/a", "na", "nan", "none", "null", "<na>"})
-#: where a JSON Lines file's lines end (not at U+2028, U+2029 or U+0085, which a JSON string may hold)
-_JSON_LINES = re.compile(r"\r\n?|\n")
 _TRUE, _FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no"})
 
 
@@ -226,11 +224,10 @@ def _delimiter(text: str) -> str:
 
 
 def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
-    """One JSON object per non-blank line; a broken line is named by its number. Lines end
-    at line feeds and carriage returns only: a JSON string may hold U+2028, U+2029 or
-    U+0085 as they are, which ``str.splitlines`` would break the line at."""
+    """One JSON object per non-blank line (:func:`tr_nlp.jsonfile.json_lines`); a broken
+    line is named by its number."""
     records = []
-    for number, line in enumerate(_JSON_LINES.split(text), 1):
+    for number, line in enumerate(json_lines(text), 1):
         if not line.strip():
             continue
         try:

@@ -21,7 +21,7 @@ import pandas as pd
 from tr_nlp.csvsafe import unguard_frame
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import Corpus
-from tr_nlp.jsonfile import is_number, read_json_object
+from tr_nlp.jsonfile import is_number, json_lines, read_json_object
 from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
 from tr_nlp.schema import Interview, Turn
 from tr_nlp.topics.candidates import read_candidates
@@ -179,7 +179,7 @@ def _failed(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
     failed = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):  # not U+2028
+    for number, line in enumerate(json_lines(path.read_text(encoding="utf-8")), start=1):
         if not line.strip():
             continue
         try:
