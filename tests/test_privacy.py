@@ -98,6 +98,20 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("DNI 12345678Z", "ID_NUMBER"),  # Spain
     ("NIE X1234567L", "ID_NUMBER"),
     ("CF RSSMRA85T10A562S", "ID_NUMBER"),  # Italy
+    # postcodes of other countries: with the country's letter, after the word for one, before a town
+    ("Postnummer SE-117 43 tror jag", "POSTCODE"),  # Sweden
+    ("postnumret är väl 117 43", "POSTCODE"),
+    ("sen flyttade jag till 123 45 Stockholm", "POSTCODE"),
+    ("die PLZ ist 10115", "POSTCODE"),  # Germany
+    ("nach 10115 Berlin gezogen", "POSTCODE"),
+    ("je vis à 75001 Paris", "POSTCODE"),  # France
+    ("CP 28013", "POSTCODE"),  # Spain
+    ("1012 AB Amsterdam", "POSTCODE"),  # the Netherlands
+    ("Boston, MA 02115", "POSTCODE"),  # United States
+    ("zip code 02139-4307", "POSTCODE"),
+    ("Sydney NSW 2000", "POSTCODE"),  # Australia
+    ("Ottawa ON K1A 0B1", "POSTCODE"),  # Canada
+    ("Dublin D02 X285", "POSTCODE"),  # Ireland
 ])
 def test_each_kind_is_found(text, kind):
     found = Pseudonymiser().find(text)
@@ -117,6 +131,12 @@ def test_ordinary_numbers_and_words_are_left_alone():
             "from 2019-2020 to 1985-2021, 10-12 times, 123-456, 12345678 views, 2019-2021-2023, 1234567-8, "
             "we talked via Zoom 3 times, in Spring 2021, at Christmas 2019, route 66, the Strasse 5, on Storgatan")
     assert Pseudonymiser().find(text) == []
+    # a postcode's number without a postcode's place: a year or a count before a capitalised word
+    text = ("in 2019 Anna came; so, 2019 I moved; and, 2019 Christmas, 20000 Menschen; in 10000 Jahren; "
+            "mit 20000 Euro; 10-15 Minuten; OK 74103; Yeah OK 74103; the Mental Health ACT 2007; a cap 12345; "
+            "room 1234 Building; Flight 12345 London; since 2020 NHS; the A38 EXIT; page 00-950; "
+            "in 2020 UK Government")
+    assert Pseudonymiser().find(text) == []
 
 
 def test_an_address_is_replaced_whole():
@@ -126,6 +146,16 @@ def test_an_address_is_replaced_whole():
         "[ADDRESS_1], Oslo; [ADDRESS_2]; [ADDRESS_3]")
 
 
+def test_a_postcode_is_replaced_and_its_town_and_state_stay():
+    # postcodes other than Britain's were left in ("123 45 Stockholm", "10115 Berlin")
+    p = Pseudonymiser()
+    assert p.text("Storgatan 12, 123 45 Stockholm; Berliner Straße 5, 10115 Berlin; Boston, MA 02115") == (
+        "[ADDRESS_1], [POSTCODE_1] Stockholm; [ADDRESS_2], [POSTCODE_2] Berlin; Boston, MA [POSTCODE_3]")
+    # four digits that may be a year are a postcode after an address
+    assert p.text("Frederiksberg Allé 3, 2000 Frederiksberg, Karl Johans gate 22, 0162 Oslo") == (
+        "[ADDRESS_3], [POSTCODE_4] Frederiksberg, [ADDRESS_4], [POSTCODE_5] Oslo")
+
+
 def test_an_identity_number_is_one_detail_however_spaced():
     p = Pseudonymiser()
     assert p.text("19850312-1234, 198503121234; 120385 12345, 12038512345; 120385-123A, 120385-123B") == (
@@ -133,7 +163,8 @@ def test_an_identity_number_is_one_detail_however_spaced():
 
 
 @pytest.mark.parametrize("unit", ["a.", "a'", "Aa ", "12 ", "0 ", "1-", "A. ", "rue de la Paix ", "Storgatan ",
-                                  "3 mars ", "2021. ", "850312-1234 ", "a@", "www."])
+                                  "3 mars ", "2021. ", "850312-1234 ", "a@", "www.",
+                                  "12345 Berlin, ", ", 2000 A", "Storgatan 12, ", "MA 02115 "])
 def test_hostile_runs_take_time_in_proportion_to_their_length(unit):
     # a street's name was looked for from each word of "a.a.a....": 200,000 characters took 466 s
     text = unit * (100_000 // len(unit))

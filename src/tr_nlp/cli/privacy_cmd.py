@@ -34,7 +34,7 @@ def pseudonymise_cmd(
     """Replace names, contact details, NHS numbers, addresses and dates with placeholders.
 
     Speaker names, listed names, e-mail and web addresses, handles, phone, NHS and
-    other identity numbers, street addresses, UK postcodes and dates. Writes a corpus folder any
+    other identity numbers, street addresses, postcodes and dates. Writes a corpus folder any
     tr-nlp command reads; codings move with the text, so each still covers the
     same words. The same detail gets the same placeholder everywhere; --mapping
     keeps the placeholder -> original table (store it privately). Names said in

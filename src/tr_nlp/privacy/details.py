@@ -6,7 +6,8 @@ tr_nlp reads (:data:`MONTHS`: "12 mars 2021", "5 de mayo de 2020", "12. März",
 "2021年3月12日"), phone numbers as grouped in Britain and elsewhere ("0161 496 0000",
 "070-123 45 67", "06 12 34 56 78", "+33 6 12 34 56 78", "(555) 123-4567"), street
 addresses with their house numbers as each country writes them ("14 Elm Road",
-"Storgatan 12", "12, rue de la Paix"), identity numbers of several countries.
+"Storgatan 12", "12, rue de la Paix"), identity numbers of several countries, postcodes
+(:mod:`tr_nlp.privacy.postcodes`).
 
 >>> [text[s:e] for text in ["call 070-123 45 67 on 3 mars 2021"] for s, e in find("PHONE", text)]
 ['070-123 45 67']
@@ -19,9 +20,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tr_nlp.privacy import postcodes
 from tr_nlp.privacy.trie import trie_pattern
 
-PATTERN_KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "ID_NUMBER", "PHONE", "ADDRESS", "POSTCODE",
+# in the order that wins where two kinds find the same words (a US zip code "02139-4307" is
+# a postcode, not a phone number)
+PATTERN_KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "ID_NUMBER", "POSTCODE", "PHONE", "ADDRESS",
                                   "DATE")
 
 #: the months' names a date may be written with, by language: whole names, in the form a
@@ -84,7 +88,7 @@ _STREET_ENDINGS = ("gatan", "gata", "vägen", "väg", "gränd", "gränden", "tor
                    "gaten", "veien", "vegen", "vei", "veg", "plass", "gade", "vej", "vænge", "stræde", "plads",
                    "straße", "strasse", "str.", "weg", "gasse", "allee", "platz", "damm", "ufer", "straat", "laan",
                    "plein", "gracht", "kade", "singel", "dijk", "steeg", "katu", "tie", "kuja", "polku", "tori")
-_STREET_APART = ("Straße", "Strasse", "Str.", "Allee", "Platz", "Weg", "gate", "gata", "vei", "vej", "gade")
+_STREET_APART = ("Straße", "Strasse", "Str.", "Allee", "Allé", "Platz", "Weg", "gate", "gata", "vei", "vej", "gade")
 # a street's kind before its name (rue de la Paix, calle Mayor, Rua Augusta, Via Roma); "via",
 # "place", "route", "avenue", "boulevard" and "plaza" are English words too, so they start a
 # street only capitalised or before de, della...
@@ -125,9 +129,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # birth or checked letters in it, unlike a count or a year's range)
     "ID_NUMBER": re.compile(
         # Sweden (personnummer, samordningsnummer: day + 60), Denmark (CPR), Finland (HETU)
-        rf"(?<![\w+-])(?:(?:19|20)?\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])[-+]\d{{4}}"
-        rf"|(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01]|6[1-9]|[78]\d|9[01])\d{{4}}"
-        rf"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{{2}}(?:-\d{{4}}|[-+A-FU-Y]\d{{3}}[\dA-FHJ-NPR-Y])"
+        r"(?<![\w+-])(?:(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])[-+]\d{4}"
+        r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01]|6[1-9]|[78]\d|9[01])\d{4}"
+        r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}(?:-\d{4}|[-+A-FU-Y]\d{3}[\dA-FHJ-NPR-Y])"
         # Norway (fødselsnummer, D-nummer: day + 40)
         r"|(?:0[1-9]|[1-6]\d|7[01])(?:0[1-9]|1[0-2])\d{2} ?\d{5}"
         # United States (SSN)
@@ -154,10 +158,6 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|(?<![\w.,])\d{{1,4}}(?: ?(?:bis|ter))?,? {_NAMED_STREET}(?![\w-])"
         rf"|(?<![\w.,]){_NAMED_STREET},? (?:n[.º°o]{{1,2}} ?)?{_HOUSE}(?![\w-])"
     ),
-    # a full UK postcode (its district alone, "N15", names thousands of households), in
-    # capitals or all in lower case (not "b12 3rd": an inward code is no ordinal)
-    "POSTCODE": re.compile(r"(?<![\w-])(?:(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}"
-                           r"|[a-z]{1,2}\d[a-z\d]? ?(?!\d(?:st|nd|rd|th))\d[abd-hjlnp-uw-z]{2})(?![\w-])"),
     "DATE": re.compile(
         # (each alternative first looks at one character: it is tried at every place)
         rf"(?<!\d)(?=\d){_NUMERIC_DATE}(?!\d)"
@@ -189,6 +189,9 @@ def find(kind: str, text: str) -> Iterator[tuple[int, int]]:
     >>> list(find("PHONE", "ring 0161 496 0000 0161 496 0001, not 10 mg at 0.5"))
     [(5, 18), (19, 32)]
     """
+    if kind == "POSTCODE":
+        yield from postcodes.find(text, _PATTERNS["ADDRESS"])
+        return
     pattern = _PATTERNS[kind]
     if kind != "PHONE":
         yield from (m.span() for m in pattern.finditer(text))
