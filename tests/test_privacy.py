@@ -77,6 +77,17 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("我2021年3月12日住院", "DATE"),  # Chinese, Japanese
     ("2021년 3월 12일에 입원했어요", "DATE"),  # Korean
     ("in mars 2021, then", "DATE"),
+    # a day said in words or with a Swedish ordinal's ending: these were left in
+    ("den tredje mars var jag inlagd", "DATE"),  # Swedish
+    ("den 3:e mars, tror jag", "DATE"),
+    ("på syttende mai", "DATE"),  # Norwegian
+    ("den enogtyvende marts", "DATE"),  # Danish
+    ("am dritten März 1985", "DATE"),  # German
+    ("op drieëntwintigste januari", "DATE"),  # Dutch
+    ("le vingt et un juin", "DATE"),  # French
+    ("el tres de marzo de 2020", "DATE"),  # Spanish
+    ("em vinte e um de abril", "DATE"),  # Portuguese
+    ("il ventitré aprile", "DATE"),  # Italian
     # street addresses of other countries: the street, its number before or after
     ("jag bor på Storgatan 12 nu", "ADDRESS"),  # Sweden
     ("Karl Johans gate 22, Oslo", "ADDRESS"),  # Norway
@@ -137,6 +148,8 @@ def test_ordinary_numbers_and_words_are_left_alone():
             "room 1234 Building; Flight 12345 London; since 2020 NHS; the A38 EXIT; page 00-950; "
             "in 2020 UK Government")
     assert Pseudonymiser().find(text) == []
+    # a number's word and a month's name of two languages, a number that is no day ("tre mars")
+    assert Pseudonymiser().find("tre mars; de andra i mars; sei qui a maggio; un mars") == []
 
 
 def test_an_address_is_replaced_whole():
@@ -164,7 +177,8 @@ def test_an_identity_number_is_one_detail_however_spaced():
 
 @pytest.mark.parametrize("unit", ["a.", "a'", "Aa ", "12 ", "0 ", "1-", "A. ", "rue de la Paix ", "Storgatan ",
                                   "3 mars ", "2021. ", "850312-1234 ", "a@", "www.",
-                                  "12345 Berlin, ", ", 2000 A", "Storgatan 12, ", "MA 02115 "])
+                                  "12345 Berlin, ", ", 2000 A", "Storgatan 12, ", "MA 02115 ", "tjugo tjugo ",
+                                  "vingt et un "])
 def test_hostile_runs_take_time_in_proportion_to_their_length(unit):
     # a street's name was looked for from each word of "a.a.a....": 200,000 characters took 466 s
     text = unit * (100_000 // len(unit))
@@ -176,6 +190,13 @@ def test_a_range_of_days_is_one_date():
     p = Pseudonymiser()
     assert p.text("the 10th-12th of May, 10-12 May, March 3-5, 2021, vom 10.-12. März") == (
         "the [DATE_1], [DATE_2], [DATE_3], vom [DATE_4]")  # "10-" and "-5" were left
+
+
+def test_a_day_said_in_words_is_replaced_with_its_month_and_year():
+    # "dritten" and "tres de" were left before the month's name and year
+    p = Pseudonymiser()
+    assert p.text("am dritten März 1985; el tres de marzo de 2020; den 21:a mars 2021") == (
+        "am [DATE_1]; el [DATE_2]; den [DATE_3]")
 
 
 def test_a_phone_number_ends_where_the_number_beside_it_starts():

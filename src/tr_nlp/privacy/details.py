@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tr_nlp.privacy import postcodes
+from tr_nlp.privacy import daywords, postcodes
 from tr_nlp.privacy.trie import trie_pattern
 
 # in the order that wins where two kinds find the same words (a US zip code "02139-4307" is
@@ -103,8 +103,8 @@ _NAMED_STREET = (rf"(?:(?i:{trie_pattern(_STREET_FIRST)})(?: {_PARTICLES}){{0,2}
                  rf"|(?:{'|'.join(w.capitalize() for w in _STREET_FIRST_ENGLISH)})(?: {_PARTICLES}){{0,2}}"
                  rf"|(?:{'|'.join(_STREET_FIRST_ENGLISH)})(?: {_PARTICLES}){{1,2}})"
                  rf" ?{_CAPITALISED}(?: (?:{_PARTICLES} ?)?{_CAPITALISED}){{0,3}}")
-# a day of the month: 3, 03, 3rd, French 1er
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er)?"
+# a day of the month: 3, 03, 3rd, French 1er, Swedish 3:e and 21:a, Spanish 1º
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|:[ae]|º)?"
 # a day as said and transcribed: "the twenty-first of March", "March the first"
 _SPOKEN_DAY = (r"(?i:(?:(?:twenty|thirty)[- ]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
                r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
@@ -166,6 +166,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|\b(?=\d)(?:{_DAY} ?[-\u2013] ?)?{_DAY}(?: of| de| di)? {_MONTH}{_YEAR}?(?!\w)"
         rf"|\b(?=\d)(?:{_NUMERIC_DAY}\.[-\u2013])?{_NUMERIC_DAY}\. {_OTHER_MONTH}{_YEAR}?(?!\w)"
         rf"|\b(?=[tfsenTFSEN][^\W\d_]*(?:[- ][^\W\d_]+)? of ){_SPOKEN_DAY} of {_MONTH}{_YEAR}?(?!\w)"
+        # said in another language: "tredje mars", "dritten März", "trois mars", "tres de marzo"
+        rf"|{daywords.pattern(MONTHS)}{_YEAR}?(?!\w)"
         # a month's name first (read once, and only before a number or "the": there are
         # many), then its day, or a year ("March 2021", "mars 2021", "marzo de 2021")
         rf"|\b(?=[^\W\d_]+\.? (?:\d|the |del? \d)){_MONTH}"
