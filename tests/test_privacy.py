@@ -109,6 +109,19 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("DNI 12345678Z", "ID_NUMBER"),  # Spain
     ("NIE X1234567L", "ID_NUMBER"),
     ("CF RSSMRA85T10A562S", "ID_NUMBER"),  # Italy
+    # bank accounts and cards (their check digits right), numbers after their label, a UK NI number
+    ("my IBAN is SE45 5000 0000 0583 9825 7466 ok", "ACCOUNT"),
+    ("GB82 WEST 1234 5698 7654 32", "ACCOUNT"),
+    ("card 4111 1111 1111 1111 ok", "ACCOUNT"),
+    ("sort code 12-34-56", "ACCOUNT"),
+    ("kontonummer 1234 56 78901", "ACCOUNT"),
+    ("hospital number RXH 123456", "ID_NUMBER"),
+    ("MRN: 12345678, then", "ID_NUMBER"),
+    ("the case number, um, 2021/1234 I think", "ID_NUMBER"),
+    ("journalnummer 2021-1234", "ID_NUMBER"),
+    ("Versichertennummer A123456780", "ID_NUMBER"),
+    ("NI number AB 12 34 56 C", "ID_NUMBER"),
+    ("it was AB123456C on the form", "ID_NUMBER"),
     # postcodes of other countries: with the country's letter, after the word for one, before a town
     ("Postnummer SE-117 43 tror jag", "POSTCODE"),  # Sweden
     ("postnumret är väl 117 43", "POSTCODE"),
@@ -148,6 +161,10 @@ def test_ordinary_numbers_and_words_are_left_alone():
             "room 1234 Building; Flight 12345 London; since 2020 NHS; the A38 EXIT; page 00-950; "
             "in 2020 UK Government")
     assert Pseudonymiser().find(text) == []
+    # an account's or card's shape with wrong check digits; a label without a number after it
+    text = ("GB82 WEST 1234 5698 7654 33; 4111 1111 1111 1112; 2019 2020 2021 2022; reference number 12; "
+            "my hospital number was in 2019; the passport 2019")
+    assert Pseudonymiser().find(text) == []
     # a number's word and a month's name of two languages, a number that is no day ("tre mars")
     assert Pseudonymiser().find("tre mars; de andra i mars; sei qui a maggio; un mars") == []
 
@@ -169,6 +186,13 @@ def test_a_postcode_is_replaced_and_its_town_and_state_stay():
         "[ADDRESS_3], [POSTCODE_4] Frederiksberg, [ADDRESS_4], [POSTCODE_5] Oslo")
 
 
+def test_an_account_ends_where_its_check_digits_are_right_and_a_label_stays():
+    # an IBAN was taken for a phone number in part ("SE45 5000 [PHONE_1] 7466")
+    p = Pseudonymiser()
+    assert p.text("SE45 5000 0000 0583 9825 7466 1234; hospital number is RXH 123456 I think") == (
+        "[ACCOUNT_1] 1234; hospital number is [ID_NUMBER_1] I think")
+
+
 def test_an_identity_number_is_one_detail_however_spaced():
     p = Pseudonymiser()
     assert p.text("19850312-1234, 198503121234; 120385 12345, 12038512345; 120385-123A, 120385-123B") == (
@@ -178,7 +202,7 @@ def test_an_identity_number_is_one_detail_however_spaced():
 @pytest.mark.parametrize("unit", ["a.", "a'", "Aa ", "12 ", "0 ", "1-", "A. ", "rue de la Paix ", "Storgatan ",
                                   "3 mars ", "2021. ", "850312-1234 ", "a@", "www.",
                                   "12345 Berlin, ", ", 2000 A", "Storgatan 12, ", "MA 02115 ", "tjugo tjugo ",
-                                  "vingt et un "])
+                                  "vingt et un ", "MRN is um ", "hospital number 1 ", "GB82 WEST ", "1"])
 def test_hostile_runs_take_time_in_proportion_to_their_length(unit):
     # a street's name was looked for from each word of "a.a.a....": 200,000 characters took 466 s
     text = unit * (100_000 // len(unit))

@@ -79,7 +79,7 @@ ModelUnit = Annotated[str | None, typer.Option("--unit", help="turn, sentence or
 ModelRoles = Annotated[str | None, typer.Option("--roles", help="Comma-separated speaker roles to keep (default: what the model was trained on).")]
 Seed = Annotated[int, typer.Option("--seed", help="Randomness (folds, inner CV, fine-tuning, bootstrap, topic model), so runs repeat.")]
 ModelDir = Annotated[Path, typer.Option("--model", help="A trained model folder.")]
-PseudonymiseOpt = Annotated[bool, typer.Option("--pseudonymise", help="Replace speaker names, --names, contact details, NHS numbers, addresses and dates with placeholders.")]
+PseudonymiseOpt = Annotated[bool, typer.Option("--pseudonymise", help="Replace speaker names, --names, contact details, identity and account numbers, addresses and dates with placeholders.")]
 NamesOpt = Annotated[Path | None, typer.Option("--names", help="Text file of names to replace, one per line (on export, report and train: with --pseudonymise).")]
 MappingOpt = Annotated[Path | None, typer.Option("--mapping", help="CSV of placeholder -> original to keep (private!); an existing one is continued.")]
 

@@ -31,10 +31,11 @@ def pseudonymise_cmd(
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
-    """Replace names, contact details, NHS numbers, addresses and dates with placeholders.
+    """Replace names, contact details, identity and account numbers, addresses and dates with placeholders.
 
     Speaker names, listed names, e-mail and web addresses, handles, phone, NHS and
-    other identity numbers, street addresses, postcodes and dates. Writes a corpus folder any
+    other identity numbers (also any number after its label: "hospital number ..."),
+    bank accounts and payment cards, street addresses, postcodes and dates. Writes a corpus folder any
     tr-nlp command reads; codings move with the text, so each still covers the
     same words. The same detail gets the same placeholder everywhere; --mapping
     keeps the placeholder -> original table (store it privately). Names said in

@@ -20,13 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tr_nlp.privacy import daywords, postcodes
+from tr_nlp.privacy import daywords, numbers, postcodes
 from tr_nlp.privacy.trie import trie_pattern
 
 # in the order that wins where two kinds find the same words (a US zip code "02139-4307" is
 # a postcode, not a phone number)
-PATTERN_KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "ID_NUMBER", "POSTCODE", "PHONE", "ADDRESS",
-                                  "DATE")
+PATTERN_KINDS: tuple[str, ...] = ("URL", "EMAIL", "HANDLE", "NHS_NUMBER", "ID_NUMBER", "ACCOUNT", "POSTCODE", "PHONE",
+                                  "ADDRESS", "DATE")
 
 #: the months' names a date may be written with, by language: whole names, in the form a
 #: date takes after its day (the genitive of Finnish, Polish, Czech, Russian, Ukrainian,
@@ -140,7 +140,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"|[12] \d{2} (?:0[1-9]|1[0-2]|[2-9]\d) (?:\d{2}|2[AB]) \d{3} \d{3}(?: \d{2})?"
         r"|[12]\d{2}(?:0[1-9]|1[0-2]|[2-9]\d)(?:\d{2}|2[AB])\d{6}(?:\d{2})?"
         # Spain (DNI, NIE) and Italy (codice fiscale)
-        r"|[XYZ]?\d{7,8}-?[A-HJ-NP-TV-Z]|[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z])(?![\w-])"),
+        r"|[XYZ]?\d{7,8}-?[A-HJ-NP-TV-Z]|[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z]"
+        # Britain's National Insurance number
+        r"|(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D])(?![\w-])"),
     # digits in groups, after a country code or an area code in brackets or neither; which of
     # these runs is a phone number, :func:`_phone_ends` says
     "PHONE": re.compile(r"(?<![\w+.,/-])(?:\+\d{1,3}(?:[ .-]?\(0\))?[ .-]?|\(\d{2,5}\)[ .-]?)?"
@@ -193,11 +195,20 @@ def find(kind: str, text: str) -> Iterator[tuple[int, int]]:
     """
     if kind == "POSTCODE":
         yield from postcodes.find(text, _PATTERNS["ADDRESS"])
-        return
-    pattern = _PATTERNS[kind]
-    if kind != "PHONE":
-        yield from (m.span() for m in pattern.finditer(text))
-        return
+    elif kind == "ACCOUNT":
+        yield from numbers.accounts(text)
+    elif kind == "ID_NUMBER":  # by its shape, or after its label ("hospital number RXH 123456")
+        yield from numbers.apart([*(m.span() for m in _PATTERNS[kind].finditer(text)), *numbers.labelled_ids(text)])
+    elif kind == "PHONE":
+        yield from _phones(text)
+    else:
+        yield from (m.span() for m in _PATTERNS[kind].finditer(text))
+
+
+def _phones(text: str) -> Iterator[tuple[int, int]]:
+    """Where phone numbers occur in ``text`` (:func:`_phone_ends` says which runs of
+    grouped digits are one)."""
+    pattern = _PATTERNS["PHONE"]
     at = 0
     while (m := pattern.search(text, at)) is not None:
         end = _phone_ends(m.group())

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tr_nlp.privacy.numbers import BETWEEN, apart
+
 # a full UK postcode (its district alone, "N15", names thousands of households), in
 # capitals or all in lower case (not "b12 3rd": an inward code is no ordinal); a Canadian
 # one; an Irish Eircode (a digit among its last four: not "D12 EXIT")
@@ -45,14 +47,11 @@ _NUMBER = re.compile(
     rf"(?<![\w+.,/-])(?P<country>(?:{'|'.join(_COUNTRY)})-)?"
     r"(?P<code>\d{5}(?:-\d{4})?|\d{3} \d{2}|\d{4}(?P<dutch> ?(?!S[ADS])[A-Z]{2})?|\d{4}-\d{3}|\d{2}-\d{3})"
     r"(?![\w-]|[.,:/]\d)(?P<town> [^\W\d_a-z])?")
-# what may come between the word for a postcode and its number: "is", a hesitation
-_BETWEEN = ("is", "was", "'s", "är", "var", "väl", "ju", "er", "ist", "war", "lautet", "est", "c'est", "es", "era",
-            "è", "on", "oli", "jest", "je", "um", "uh", "erm", "eh", "öh", "äh", "euh", "alltså", "nog", "liksom")
 _WORD_BEFORE = re.compile(
     r"(?:\b(?i:post ?codes?|postal codes?|zip(?: ?codes?)?|eircode|postnum(?:mer|ret)(?:et)?|postnr\.?|postleitzahl|plz"
     r"|code postal|c[oó]digo postal|codice postale|postinumero\w*|kod pocztowy|psč|irányítószám)"
     r"|(?<![\w.])(?:CP|C\.P\.|CEP|CAP|C\.A\.P\.))"  # words too in lower case: only in capitals
-    rf"(?i:[ ,:]+(?:{'|'.join(map(re.escape, _BETWEEN))})){{0,3}}[ ,:]+$")
+    rf"(?i:[ ,:]+(?:{'|'.join(map(re.escape, BETWEEN))})){{0,3}}[ ,:]+$")
 # a state after its town ("Boston, MA", "Sydney NSW"); those that are words too ("OK 12345")
 # only after a comma
 _US_STATES = ("AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL", "IN", "KS",
@@ -75,14 +74,9 @@ def find(text: str, address: re.Pattern[str]) -> Iterator[tuple[int, int]]:
     >>> [text[s:e] for s, e in find(text, re.compile("(?!)"))]
     ['10115', '10115']
     """
-    found = sorted([m.span() for m in _BY_SHAPE.finditer(text)]
-                   + [m.span("code") if m["country"] is None else (m.start(), m.end("code"))
-                      for m in _NUMBER.finditer(text) if _is_postcode(text, m, address)])
-    edge = 0
-    for start, end in found:
-        if start >= edge:
-            yield start, end
-            edge = end
+    return apart([*(m.span() for m in _BY_SHAPE.finditer(text)),
+                  *(m.span("code") if m["country"] is None else (m.start(), m.end("code"))
+                    for m in _NUMBER.finditer(text) if _is_postcode(text, m, address))])
 
 
 def _is_postcode(text: str, m: re.Match[str], address: re.Pattern[str]) -> bool:

@@ -2,7 +2,7 @@
 
 A :class:`Pseudonymiser` finds personal details in a text (speaker names, names from a
 user's list, e-mail addresses, web addresses, social-media handles, phone numbers,
-NHS-style numbers, street addresses, postcodes, dates) and replaces each with a
+NHS-style and other identity numbers, bank accounts, street addresses, postcodes, dates) and replaces each with a
 placeholder such as ``[PERSON_1]``. The same detail always gets the same
 placeholder, across interviews and, with a saved mapping, across runs. Every
 replacement returns an :class:`OffsetMap`, so codings and segments keep covering the
