@@ -55,6 +55,10 @@ def test_short_forms_a_bare_list_and_name_to_description():
     ("codes:\n  - name: a\n    parent: zzz\n", "E141"),
     ("codes:\n  - name: a\ngroups:\n  g: [a, b]\n", "E142"),
     ("codes:\n  - name: '!bad'\n", "E143"),
+    ("codes:\n  - name: 'care/support'\n", "E143"),  # a path in a code tree
+    ("codes:\n  - name: 'care, support'\n", "E143"),  # a list of codes
+    ("codes:\n  - name: 'care [staff]'\n", "E143"),  # the console's markup
+    ("codes:\n  - name: 'why?'\n", "E143"),
     ("just a sentence\n", "E144"),
     ("codes: 5\n", "E144"),
     ("codes:\n  care: [a, b]\n", "E146"),
@@ -84,6 +88,17 @@ def test_bad_codebooks(tmp_path, text, code):
         load_codebook(path)
     assert info.value.code == code
     assert "codebook.yaml" in str(info.value)
+
+
+def test_code_names_may_hold_ampersands_brackets_and_apostrophes(tmp_path):
+    # "Care & support" was refused (E143), so a team's codebook and codings had to be renamed
+    path = tmp_path / "codebook.csv"
+    path.write_text('code,description\nCare & support,x\n"Stigma (felt)",y\nStaff\u2019s attitude,z\n', encoding="utf-8")
+    book = load_codebook(path)
+    assert book.names == ["Care & support", "Stigma (felt)", "Staff\u2019s attitude"]
+    again = tmp_path / "again.yaml"
+    again.write_text(dump_codebook(book), encoding="utf-8")
+    assert load_codebook(again).names == book.names
 
 
 def test_aliases_are_read_written_and_found(tmp_path):

@@ -179,7 +179,8 @@ def test_rich_project_round_trip_keeps_groups_metadata_machine_users_and_candida
 
 
 def test_qdc_round_trip_and_load_codebook(tmp_path):
-    book = Codebook((Code("a", "First.", exclude="Not b."), Code("b", parent="a", aliases=("1.2", "B")), Code("c")),
+    book = Codebook((Code("a", "First.", exclude="Not b."), Code("b", parent="a", aliases=("1.2", "B")),
+                     Code("Care & support (staff's)", parent="a"), Code("c")),
                     groups={"g": ("b", "c")}, name="Book", version="1.2")
     path = write_qdc(book, tmp_path / "book.qdc")
     assert codebook_hash(read_qdc(path)) == codebook_hash(book)
@@ -263,8 +264,12 @@ def test_foreign_code_names_are_made_valid_and_reported(tmp_path):
         '<Code guid="00000000-0000-0000-0000-000000000002" name="Other" isCodable="true"/></Code>'
         '<Code guid="00000000-0000-0000-0000-000000000003" name="Other" isCodable="true"/>'
         '<Code guid="00000000-0000-0000-0000-000000000004" name="Don\'t know / refused?" isCodable="true"/>'
+        '<Code guid="00000000-0000-0000-0000-000000000005" name="Care &amp; support (staff\'s)" isCodable="true"/>'
+        '<Code guid="00000000-0000-0000-0000-000000000006" name="(Felt) stigma" isCodable="true"/>'
         '</Codes></CodeBook>', encoding="utf-8")
-    assert read_qdc(qdc).names == ["Feelings", "Other", "Other_2", "Don_t know _ refused"]
+    # '&', brackets and apostrophes are kept ("Care & support" was "Care _ support")
+    assert read_qdc(qdc).names == ["Feelings", "Other", "Other_2", "Don't know _ refused", "Care & support (staff's)",
+                                   "Felt) stigma"]
     qdc.write_text("<Project/>", encoding="utf-8")
     with pytest.raises(CodebookError, match="E209"):
         read_qdc(qdc)

@@ -42,7 +42,12 @@ from tr_nlp.errors import CodebookError, ConfigError
 from tr_nlp.schema import Code, Codebook, Coding, composed
 from tr_nlp.yamlfile import DuplicateKey, UnsafeYAML, parse_yaml
 
-_NAME = re.compile(r"^[\w][\w .:\-]*$")
+#: what a code name may hold besides letters and digits ("Care & support", "Stigma (felt)",
+#: "Staff's attitude"); not "/" or "\\" (a path in a code tree: "Nodes/Care"), "," or ";"
+#: (a list of codes), "[" or "]" (the console's markup), "?" or "!" (a comment asking or
+#: exclaiming is a memo, not a code)
+NAME_MARKS = " _.:-&()'\u2019+#%"
+_NAME = re.compile(rf"^\w[\w{re.escape(NAME_MARKS)}]*$")
 # "evidence" is what topic discovery writes for a candidate code (keywords, quotes...):
 # accepted so that candidates.yaml loads as a codebook, and not kept in the data model.
 _CODE_FIELDS = {"name", "description", "include", "exclude", "examples", "parent", "color", "status", "evidence",
@@ -201,10 +206,11 @@ def too_deep(name: str, path: str | Path | None) -> CodebookError:
 
 
 def is_code_name(name: str) -> bool:
-    """Whether ``name`` may name a code: letters, digits, ``_``, spaces, ``.``, ``:`` and ``-``.
+    """Whether ``name`` may name a code: a letter or digit, then letters, digits and
+    :data:`NAME_MARKS`.
 
-    >>> is_code_name("Non-stigmatizing attitude"), is_code_name("why?")
-    (True, False)
+    >>> is_code_name("Non-stigmatizing attitude"), is_code_name("Care & support (staff's)"), is_code_name("why?")
+    (True, True, False)
     """
     return bool(_NAME.match(name))
 

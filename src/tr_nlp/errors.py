@@ -132,7 +132,7 @@ class Errors:
     E141 = "code '{name}' has parent '{parent}', which is not a code in this codebook"
     E142 = "group '{group}' names '{name}', which is not a code in this codebook"
     E143 = (
-        "invalid code name {name!r}; use letters, digits, '_', '-', '.', ':' or spaces, "
+        "invalid code name {name!r}; use letters, digits, spaces and _ . : - & ( ) ' + # %, "
         "starting with a letter or digit"
     )
     E144 = "expected a mapping with a 'codes' list; found {found}"

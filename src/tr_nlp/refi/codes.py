@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from tr_nlp.codebook import MAX_CODE_DEPTH, too_deep, validate_codebook
+from tr_nlp.codebook import MAX_CODE_DEPTH, NAME_MARKS, too_deep, validate_codebook
 from tr_nlp.errors import CodebookError
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.refi.safety import parse_xml
@@ -37,7 +37,7 @@ from tr_nlp.refi.vocab import (
 )
 from tr_nlp.schema import Code, Codebook
 
-_BAD_CHARS = re.compile(r"[^\w .:\-]+")
+_BAD_CHARS = re.compile(rf"[^\w{re.escape(NAME_MARKS)}]+")
 
 
 def code_guid(name: str) -> str:
@@ -116,7 +116,7 @@ def codes_from_xml(codes: Element | None, sets: Element | None, where: str | Pat
         name = _valid_name(raw, parent, taken)
         if name != raw:
             warnings.append(f"code {raw!r} renamed to {name!r} (tr_nlp code names allow letters, "
-                            "digits, spaces and _ . : -, and must be unique)")
+                            "digits, spaces and _ . : - & ( ) ' + # %, and must be unique)")
         taken.add(name)
         names[key] = name
         color = element.get("color")
@@ -141,7 +141,8 @@ def codes_from_xml(codes: Element | None, sets: Element | None, where: str | Pat
 
 
 def _valid_name(raw: str, parent: str | None, taken: set[str]) -> str:
-    name = _BAD_CHARS.sub("_", raw).strip(" _.:-") or "code"
+    # (a code name starts with a letter or digit: "(felt) stigma" becomes "felt) stigma")
+    name = re.sub(r"^[\W_]+|[\s_.:-]+$", "", _BAD_CHARS.sub("_", raw)) or "code"
     if name in taken and parent:
         name = f"{parent}:{name}"
     stem, n = name, 2
