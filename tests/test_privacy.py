@@ -292,13 +292,18 @@ def test_speaker_labels_that_are_names_become_people_and_roles_stay():
     # a family member's or another professional's role ("Mum:" became "[PERSON_1]:", and so did "Mum" said)
     assert [p.speaker(label) for label in ("Mum", "Dad", "Social worker 2", "Care coordinator")] == [
         "Mum", "Dad", "Social worker 2", "Care coordinator"]
-    assert p.speaker("Sarah Jones") == "[PERSON_1]"
-    assert p.text("Sarah Jones: yes. Sarah said Jones came.") == "[PERSON_1]: yes. [PERSON_1] said [PERSON_1] came."
+    # an interpreter, a relative in another language, both speakers at once (they were replaced as names);
+    # role words that are names or surnames too are still replaced
+    assert [p.speaker(label) for label in ("Tolk", "Mamma", "Mutter", "Hermana 2", "Both")] == [
+        "Tolk", "Mamma", "Mutter", "Hermana 2", "Both"]
+    assert [p.speaker(label) for label in ("Bror", "Mann", "Papa")] == ["[PERSON_1]", "[PERSON_2]", "[PERSON_3]"]
+    assert p.speaker("Sarah Jones") == "[PERSON_4]"
+    assert p.text("Sarah Jones: yes. Sarah said Jones came.") == "[PERSON_4]: yes. [PERSON_4] said [PERSON_4] came."
     # a label naming the person beside the role: the role's word is no name, in this
-    # transcript or another ("Interviewer: ..." there became "[PERSON_2]: ...")
-    assert p.speaker("Interviewer (Dr. Amy Lee)") == "[PERSON_2]"
+    # transcript or another ("Interviewer: ..." there became "[PERSON_5]: ...")
+    assert p.speaker("Interviewer (Dr. Amy Lee)") == "[PERSON_5]"
     assert p.text("Interviewer (Dr. Amy Lee): Hi. Amy? The interviewer, Dr Lee.") == (
-        "[PERSON_2]: Hi. [PERSON_2]? The interviewer, Dr [PERSON_2].")
+        "[PERSON_5]: Hi. [PERSON_5]? The interviewer, Dr [PERSON_5].")
     assert p.text("Interviewer: And then? Participant: The other interviewer came.") == (
         "Interviewer: And then? Participant: The other interviewer came.")
 

@@ -202,6 +202,18 @@ def test_an_interpreter_or_a_relative_who_speaks_once_is_a_speaker(tmp_path):
         ("P", "Yes, she came back.\nNote: the recorder was paused.")]
 
 
+def test_a_relative_of_another_language_who_speaks_once_is_a_speaker(tmp_path):
+    # "Mamma:" (Swedish), "Mutter:" (German) once were the speech of the speaker before
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "ip07.txt"
+    path.write_text("Intervjuare: Hur var det?\nDeltagare: Svårt.\nMamma: Förlåt, jag behöver nycklarna.\n"
+                    "Deltagare: Ja.\nIntervjuare: Och sen?\nDeltagare: Hon kom.\nMutter: Tschüss!\n", encoding="utf-8")
+    iv = read_file(path).interviews[0]
+    assert [t.speaker for t in iv.turns] == ["Intervjuare", "Deltagare", "Mamma", "Deltagare", "Intervjuare",
+                                            "Deltagare", "Mutter"]
+
+
 @pytest.mark.parametrize(("asker", "answerer", "colon", "mark"), [
     ("\u0627\u0644\u0645\u062d\u0627\u0648\u0631", "\u0623\u062d\u0645\u062f", ": ", "\u061f"),  # Arabic
     ("\u05de\u05e8\u05d0\u05d9\u05d9\u05e0\u05ea", "\u05e1\u05d1\u05d9\u05e0\u05d4", ": ", "?"),  # Hebrew

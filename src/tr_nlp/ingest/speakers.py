@@ -166,8 +166,18 @@ _THIRD_PARTY = re.compile(
     r"^(interpreter|translator|observer|note[- ]?taker|scribe|carer|caregiver|support worker|key ?worker|advocate"
     r"|mother|father|mum|mom|dad|parent|partner|husband|wife|son|daughter|sister|brother|relative|guardian|friend"
     r"|both"
-    # interpreters in Swedish, German, Dutch, Spanish, French, Italian
-    r"|tolk|dolmetscher|dolmetscherin|int[eé]rprete|interpr[eè]te|interprete)\s*\d*$",
+    # interpreters in Swedish, Norwegian, Danish, German, Dutch, Spanish, French, Italian, Finnish
+    r"|tolk|dolmetscher|dolmetscherin|int[eé]rprete|interpr[eè]te|interprete|tulkki"
+    # relatives and carers in those languages; not the words that are names or surnames too
+    # (Bror, Mor, Mora, Mann, Venn, Freund, Papa, Ami, Amie, Veli): a pseudonymiser keeps a role
+    r"|mamma|pappa|far|mamman|pappan|syster|systern|brodern|dotter|dottern|sonen|make|maka|maken|sambo"
+    r"|anhörig|vän|moren|faren|søster|datter|sønn|søn|pårørende|ektefelle|ægtefælle"
+    r"|mutter|vater|mama|schwester|bruder|tochter|sohn|ehemann|ehefrau|angehörige[rn]?"
+    r"|moeder|vader|zus|broer|dochter|zoon|echtgeno(?:ot|te)"
+    r"|mère|père|maman|sœur|soeur|frère|fille|fils|époux|épouse|conjointe?"
+    r"|madre|padre|mamá|papá|herman[ao]|hij[ao]|espos[ao]|pareja|familiar|cuidador[a]?"
+    r"|papà|sorella|fratello|figlia|figlio|marito|moglie"
+    r"|äiti|isä|tytär|puoliso|omainen)\s*\d*$",
     re.IGNORECASE,
 )
 
@@ -283,13 +293,13 @@ def is_known_label(label: str) -> bool:
 
 def is_role_label(label: str) -> bool:
     """Whether ``label`` as a whole names a role, not a person (``Intervjuare``, ``P05``,
-    ``Speaker 2``; not ``Jane (Interviewer)``).
+    ``Speaker 2``, ``Tolk``, ``Mamma``; not ``Jane (Interviewer)``).
 
-    >>> is_role_label("Intervjuare"), is_role_label("IP 3"), is_role_label("Jane (Interviewer)")
-    (True, True, False)
+    >>> is_role_label("Intervjuare"), is_role_label("IP 3"), is_role_label("Tolk"), is_role_label("Jane (Interviewer)")
+    (True, True, True, False)
     """
     clean = " ".join(label.split())
-    return any(pattern.match(clean) for pattern in (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER))
+    return any(pattern.match(clean) for pattern in (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY))
 
 
 def builtin_role(label: str) -> Role | None:
