@@ -77,6 +77,15 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("我2021年3月12日住院", "DATE"),  # Chinese, Japanese
     ("2021년 3월 12일에 입원했어요", "DATE"),  # Korean
     ("in mars 2021, then", "DATE"),
+    # Arabic, Persian, Hebrew and Hindi months' names; digits of other scripts: these were left in
+    ("في ١٢ مارس ٢٠٢١ دخلت", "DATE"),  # Arabic, its own digits
+    ("12 كانون الثاني 2021", "DATE"),
+    ("۱۲ فروردین ۱۴۰۰", "DATE"),  # Persian, the Solar Hijri calendar
+    ("ב-12 במרץ 2021", "DATE"),  # Hebrew
+    ("12 मार्च 2021", "DATE"),  # Hindi
+    ("१२/०३/२०२१ को", "DATE"),
+    ("２０２１年３月１２日に入院", "DATE"),  # Japanese, full-width digits
+    ("电话 ０７７００ ９００１２３", "PHONE"),
     # a day said in words or with a Swedish ordinal's ending: these were left in
     ("den tredje mars var jag inlagd", "DATE"),  # Swedish
     ("den 3:e mars, tror jag", "DATE"),
@@ -214,6 +223,11 @@ def test_a_range_of_days_is_one_date():
     p = Pseudonymiser()
     assert p.text("the 10th-12th of May, 10-12 May, March 3-5, 2021, vom 10.-12. März") == (
         "the [DATE_1], [DATE_2], [DATE_3], vom [DATE_4]")  # "10-" and "-5" were left
+
+
+def test_a_detail_in_digits_of_another_script_keeps_them_in_the_mapping():
+    found = Pseudonymiser().find("اتصل على ٠٧٧٠٠ ٩٠٠١٢٣ يوم ١٢/٠٣/٢٠٢١")
+    assert [(r.kind, r.original) for r in found] == [("PHONE", "٠٧٧٠٠ ٩٠٠١٢٣"), ("DATE", "١٢/٠٣/٢٠٢١")]
 
 
 def test_a_day_said_in_words_is_replaced_with_its_month_and_year():

@@ -18,6 +18,7 @@ addresses with their house numbers as each country writes them ("14 Elm Road",
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from tr_nlp.privacy import daywords, numbers, postcodes
@@ -67,6 +68,22 @@ MONTHS: dict[str, tuple[str, ...]] = {
                   "жовтня", "листопада", "грудня"),
     "Greek": ("ιανουαρίου", "φεβρουαρίου", "μαρτίου", "απριλίου", "μαΐου", "ιουνίου", "ιουλίου", "αυγούστου",
               "σεπτεμβρίου", "οκτωβρίου", "νοεμβρίου", "δεκεμβρίου"),
+    # Egypt's and the Gulf's names, the Levant's and Iraq's, the Maghreb's
+    "Arabic": ("يناير", "فبراير", "مارس", "أبريل", "إبريل", "مايو", "يونيو", "يونية", "يوليو", "يولية", "أغسطس",
+               "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر", "كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
+               "تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول", "جانفي", "فيفري", "أفريل", "ماي",
+               "جوان", "جويلية", "أوت"),
+    # the Gregorian calendar's names and the Solar Hijri calendar's
+    "Persian": ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر", "نوامبر",
+                "دسامبر", "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی",
+                "بهمن", "اسفند"),
+    # with "in" written on to it too: "12 במרץ"
+    "Hebrew": tuple(f"{prefix}{month}" for month in ("ינואר", "פברואר", "מרץ", "מרס", "אפריל", "מאי", "יוני", "יולי",
+                                                       "אוגוסט", "ספטמבר", "אוקטובר", "נובמבר", "דצמבר")
+                    for prefix in ("", "ב")),
+    "Hindi": tuple(unicodedata.normalize("NFC", month) for month in (
+        "जनवरी", "फ़रवरी", "फरवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "सितम्बर", "अक्टूबर",
+        "नवंबर", "नवम्बर", "दिसंबर", "दिसम्बर")),
 }
 
 # an English month's name, or its abbreviation with or without a full stop (a full stop
@@ -182,6 +199,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|\d{{2,4}}년 ?{_NUMERIC_MONTH}월(?: ?{_NUMERIC_DAY}일)?|{_NUMERIC_MONTH}월 ?{_NUMERIC_DAY}일)"
     ),
 }
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 # a number of ten digits grouped as North America writes it: (555) 123-4567, 555.123.4567
 _NORTH_AMERICAN = re.compile(r"\(\d{3}\) ?\d{3}[ .-]\d{4}|\d{3}([ .-])\d{3}\1\d{4}")
 
@@ -190,9 +208,13 @@ def find(kind: str, text: str) -> Iterator[tuple[int, int]]:
     """Where details of ``kind`` (one of :data:`PATTERN_KINDS`) occur in ``text``, as
     ``(start, end)``, in order and not overlapping.
 
+    Digits of other scripts are read as the digits they are ("２０２１年３月１２日",
+    "١٢/٠٣/٢٠٢١").
+
     >>> list(find("PHONE", "ring 0161 496 0000 0161 496 0001, not 10 mg at 0.5"))
     [(5, 18), (19, 32)]
     """
+    text = ascii_digits(text)
     if kind == "POSTCODE":
         yield from postcodes.find(text, _PATTERNS["ADDRESS"])
     elif kind == "ACCOUNT":
@@ -203,6 +225,19 @@ def find(kind: str, text: str) -> Iterator[tuple[int, int]]:
         yield from _phones(text)
     else:
         yield from (m.span() for m in _PATTERNS[kind].finditer(text))
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with each decimal digit of another script (Arabic-Indic, Persian,
+    Devanagari, full-width...) written as its ASCII digit: one character for one, so
+    places in it are places in ``text``.
+
+    >>> ascii_digits("٢٠٢١年３月 ۱۲")
+    '2021年3月 12'
+    """
+    if _OTHER_DIGIT.search(text) is None:
+        return text
+    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
 def _phones(text: str) -> Iterator[tuple[int, int]]:
