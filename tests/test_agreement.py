@@ -166,6 +166,44 @@ def test_machine_beside_humans_on_the_same_double_coded_segments():
     assert ("B", "machine vs human, double-coded") not in rows.index
 
 
+def test_the_machines_kappa_beside_the_other_coders_is_a_paired_difference():
+    # the two kappas' intervals overlap, yet on every interview the machine disagrees with A
+    # more than B does: the difference's interval, from the same resampled interviews, shows it
+    seg = [f"s{i}" for i in range(240)]
+    interviews = pd.Series([f"iv{i // 20}" for i in range(240)], index=seg)
+    place = np.arange(240) % 20
+    truth = (place < 6).astype(float)  # A codes six segments of each interview's twenty
+    b = np.where(place < np.repeat(np.tile([0, 1, 3, 5], 3), 20), 0.0, truth)  # B leaves out 0 to 5 of them
+    m = np.where(place == 10, 1.0, b)  # the machine codes as B does, and one segment more
+    frames = {r: pd.DataFrame({"care": v}, index=seg) for r, v in (("model", m), ("A", truth), ("B", b))}
+    table = agreement_table(frames, interviews, ["care"], machines=["model"], n_boot=2000, seed=2)
+    rows = table.set_index(["code", "rater_b", "comparison"])
+    machine, coders = rows.loc[("care", "A", "machine vs human")], rows.loc[("care", "B", "human vs human")]
+    assert machine.peer == "B"
+    assert machine.kappa_diff == pytest.approx(cohen_kappa_score(m, truth) - cohen_kappa_score(b, truth))
+    assert machine.kappa_hi >= coders.kappa_lo  # the intervals overlap ...
+    assert machine.kappa_diff_lo <= machine.kappa_diff <= machine.kappa_diff_hi < 0  # ... the difference's holds no 0
+    assert np.isnan(rows.loc[("care", "B", "human vs human")].kappa_diff)  # coders' own rows have none
+    pooled = rows.loc[(OVERALL, "A", "machine vs human")]
+    assert pooled.kappa_diff == pytest.approx(machine.kappa_diff)  # one code: pooled is that code
+
+
+def test_an_exclusive_groups_difference_is_of_the_kappas_on_which_of_its_codes_a_segment_has():
+    r = np.random.default_rng(4)
+    seg = [f"s{i}" for i in range(120)]
+    interviews = pd.Series([f"iv{i // 10}" for i in range(120)], index=seg)
+    truth = r.integers(0, 3, 120)  # change, sustain, or neither
+    values = {"A": truth, "B": np.where(r.random(120) < 0.9, truth, r.integers(0, 3, 120)),
+              "m": np.where(r.random(120) < 0.7, truth, r.integers(0, 3, 120))}
+    frames = {k: pd.DataFrame({"change": (v == 0) * 1.0, "sustain": (v == 1) * 1.0}, index=seg)
+              for k, v in values.items()}
+    table = agreement_table(frames, interviews, ["change", "sustain"], machines=["m"], n_boot=300,
+                            exclusive=[["change", "sustain"]])
+    row = table.set_index(["code", "rater_b", "comparison"]).loc[("one of change / sustain", "A", "machine vs human")]
+    assert row.kappa_diff == pytest.approx(cohen_kappa_score(values["m"], truth) - cohen_kappa_score(values["B"], truth))
+    assert row.kappa_diff_lo <= row.kappa_diff <= row.kappa_diff_hi
+
+
 def test_single_coder_gets_no_double_coded_rows():
     interviews, a, _, m, _ = _frames()
     table = agreement_table({"model": m, "A": a}, interviews, ["care"], machines=["model"], n_boot=0)

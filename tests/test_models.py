@@ -422,6 +422,10 @@ def test_cli_train_evaluate_code(tmp_path, demo_coded):
     assert run["settings"]["protocol"] == "cross-validation: 3 folds grouped by interview"
     assert run["settings"]["features"] == "tfidf" and run["settings"]["bootstrap"] == 100
     assert run["summary"]["agreement_pooled"][-1]["raters"] == "coder_a ~ coder_b" and run["timings_s"]["evaluate"] > 0
+    # the machine beside the other coder on the double-coded segments: their kappas' paired difference
+    double = next(r for r in run["summary"]["agreement_pooled"] if r["raters"] == "machine ~ coder_a (double-coded)")
+    assert double["peer"] == "coder_b" and double["kappa_diff_ci"][0] <= double["kappa_diff"] <= double["kappa_diff_ci"][1]
+    assert "kappa - coders'" in r.stdout
     corpus, data = demo_coded  # as evaluate cuts and labels the demo: each coder's codes per segment
     expected = map_codings(data.segments, corpus.codings)
     assert_frame_equal(pd.read_parquet(ev / "segment_codes.parquet"),

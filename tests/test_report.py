@@ -132,6 +132,15 @@ def test_plain_language_reading():
     assert reading(close, [human]).startswith("The machine agrees with coder_a about as well as coder_b does")
     assert reading(far, [human]).startswith("The machine agrees with coder_a less well than coder_b does")
     assert "no second coder" in reading(far, [])
+    # with the paired bootstrap's difference (newer runs), that interval decides, not the two overlapping
+    paired = {**close, "peer": "coder_b", "kappa_diff": -0.05, "kappa_diff_lo": -0.09, "kappa_diff_hi": -0.01}
+    assert reading(paired, [human]) == (
+        "The machine agrees with coder_a less well than coder_b does (kappa 0.75 vs 0.80: 0.05 lower, 95% interval "
+        "0.01 to 0.09 lower, the two kappas computed on the same resampled interviews).")
+    unclear = {**paired, "kappa_diff_hi": 0.02}
+    assert reading(unclear, [human]).startswith("These interviews cannot tell the machine's agreement with coder_a "
+                                                "from coder_b's (kappa 0.75 vs 0.80; their difference, -0.05, has a "
+                                                "95% interval from -0.09 to +0.02, which holds 0)")
 
 
 def test_bad_run_folders_get_clear_errors(tmp_path):

@@ -79,13 +79,17 @@ def pooled_agreement(evaluation: Evaluation) -> dict[str, list[dict[str, Any]]]:
 
 
 def pooled_rows(agreement: pd.DataFrame) -> list[dict[str, Any]]:
-    """The pooled rows of an agreement table: raters, kappa with its CI, F1 (and on
-    characters, Krippendorff's u-alpha with its CI)."""
+    """The pooled rows of an agreement table: raters, kappa with its CI, F1 (on segments,
+    where a coder has one other coder, the machine's kappa minus that coder's with its
+    paired CI; on characters, Krippendorff's u-alpha with its CI)."""
     rows = []
     for r in agreement[agreement["code"] == OVERALL].itertuples():
         row = {"raters": f"{r.rater_a} ~ {r.rater_b}" + (" (double-coded)" if r.comparison == MACHINE_VS_HUMAN_DOUBLE
                                                          else ""),
                "kappa": round(r.kappa, 3), "kappa_ci": [round(r.kappa_lo, 3), round(r.kappa_hi, 3)], "f1": round(r.f1, 3)}
+        if pd.notna(getattr(r, "kappa_diff", None)):
+            row |= {"peer": r.peer, "kappa_diff": round(r.kappa_diff, 3),
+                    "kappa_diff_ci": [round(r.kappa_diff_lo, 3), round(r.kappa_diff_hi, 3)]}
         if hasattr(r, "alpha_u"):
             row |= {"alpha_u": round(r.alpha_u, 3), "alpha_u_ci": [round(r.alpha_u_lo, 3), round(r.alpha_u_hi, 3)]}
         rows.append(row)

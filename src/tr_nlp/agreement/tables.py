@@ -10,6 +10,15 @@ twice: on every segment that coder rated, and on the double-coded segments alone
 the coder and at least one other coder rated), so that the machine-vs-coder figure sits
 beside the coder-vs-coder figure on the same segments.
 
+Where a coder has one other coder (the usual design: two coders, some interviews
+double-coded), the row comparing the machine with the coder on the double-coded segments
+also holds how much lower its kappa is than the other coder's with the coder
+(``kappa_diff``: machine's minus peer's), with an interval from a *paired* bootstrap: both
+kappas are computed on each resample of interviews, so the interval is that of the
+difference itself. Two intervals that overlap do not show two kappas alike (0.64 [0.44,
+0.81] against 0.88 [0.80, 0.96] overlap, yet the machine is lower on nearly every
+resample); the difference's interval does.
+
 A mutually exclusive group of codes (the codebook's ``groups``) gets a row of its own per
 pair, after the codes: agreement on which of its codes a segment has (or none), as one
 nominal variable: Cohen's kappa, Krippendorff's alpha and Gwet's AC1 on its values, and
@@ -45,6 +54,7 @@ COLUMNS = [
     "code", "rater_a", "rater_b", "comparison", "n_segments", "n_interviews", "percent",
     "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo", "ac1_hi",
     "pabak", "prevalence_a", "prevalence_b", "precision", "recall", "f1", "f1_lo", "f1_hi", "pr_auc",
+    "peer", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi",
 ]
 
 
@@ -132,19 +142,80 @@ def agreement_table(
     rated = {r: ratings[r].notna().any(axis=1) for r in humans}
     rng = np.random.default_rng(seed)
     double_rng = np.random.default_rng((seed, 1))  # its own stream: the other rows' CIs stay as they were
+    diff_rng = np.random.default_rng((seed, 2))
     rows = []
     for a, b in _pairs(raters, machine_set):
         index = ratings[a].index.intersection(ratings[b].index)
         comparison = MACHINE_VS_HUMAN if a in machine_set else HUMAN_VS_HUMAN
-        rows += _pair_rows(ratings, a, b, index, comparison, interview_of, codes, scores, n_boot, confidence, rng,
+        added = _pair_rows(ratings, a, b, index, comparison, interview_of, codes, scores, n_boot, confidence, rng,
                            sets)
         if a in machine_set:
             double = _double_coded(rated, b).reindex(index, fill_value=False).to_numpy()
             single = rated[b].reindex(index, fill_value=False).to_numpy() & ~double
             if double.any() and single.any():  # otherwise the rows above are already on double-coded segments
-                rows += _pair_rows(ratings, a, b, index[double], MACHINE_VS_HUMAN_DOUBLE,
+                rows += added
+                added = _pair_rows(ratings, a, b, index[double], MACHINE_VS_HUMAN_DOUBLE,
                                    interview_of, codes, scores, n_boot, confidence, double_rng, sets)
+            peers = [c for c in humans if c != b and (rated[b] & rated[c].reindex(rated[b].index, fill_value=False)).any()]
+            if len(peers) == 1:
+                differences = peer_differences(ratings, a, b, peers[0], interview_of, codes, sets, n_boot,
+                                               confidence, diff_rng)
+                for row in added:
+                    row["peer"] = peers[0]
+                    row["kappa_diff"], row["kappa_diff_lo"], row["kappa_diff_hi"] = differences[str(row["code"])]
+        rows += added
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def peer_differences(
+    ratings: Mapping[str, pd.DataFrame], machine: str, coder: str, peer: str, interview_of: pd.Series,
+    codes: Sequence[str], sets: Sequence[Sequence[str]] = (), n_boot: int = 1000, confidence: float = 0.95,
+    rng: np.random.Generator | None = None,
+) -> dict[str, tuple[float, float, float]]:
+    """Per code, exclusive group (:func:`exclusive_label`) and pooled: the machine's kappa
+    with ``coder`` minus ``peer``'s kappa with ``coder``, on the segments all three rated,
+    and the ``confidence`` interval of that difference from a paired bootstrap of interviews.
+
+    >>> coder = pd.DataFrame({"care": [1, 1, 0, 0, 1, 0, 1, 0]})
+    >>> ratings = {"m": 1 - coder, "a": coder, "b": coder}  # the machine disagrees wholly, the coders not at all
+    >>> peer_differences(ratings, "m", "a", "b", pd.Series([0, 0, 1, 1, 2, 2, 3, 3]), ["care"], n_boot=0)["care"]
+    (-2.0, nan, nan)
+    """
+    rng = rng or np.random.default_rng(0)
+    index = ratings[machine].index.intersection(ratings[coder].index).intersection(ratings[peer].index)
+    _, group_idx = np.unique(interview_of.reindex(index).to_numpy().astype(str), return_inverse=True)
+    n_groups = int(group_idx.max()) + 1 if len(group_idx) else 0
+    draws = rng.integers(0, n_groups, size=(n_boot, n_groups)) if n_boot and n_groups else None
+    out: dict[str, tuple[float, float, float]] = {}
+    pooled = np.zeros((2, n_groups, 4))
+    for code in codes:
+        m, c, p = (ratings[r].loc[index, code].to_numpy(dtype=float) for r in (machine, coder, peer))
+        rated = ~np.isnan(m) & ~np.isnan(c) & ~np.isnan(p)
+        counts = np.stack([_group_counts(x[rated] > 0.5, c[rated] > 0.5, group_idx[rated], n_groups) for x in (m, p)])
+        pooled += counts
+        out[code] = _difference([binary_stats_from_counts(*pair.sum(axis=0))["kappa"] for pair in counts],
+                                [binary_stats_from_counts(*pair[draws].sum(axis=1).T)["kappa"] for pair in counts]
+                                if draws is not None else None, confidence)
+    for members in sets:
+        keys = np.stack([exclusive_keys(ratings[r].loc[index, members]) for r in (machine, coder, peer)])
+        rated = (keys >= 0).all(axis=0)
+        confusions = [_confusion(keys[[i, 1]][:, rated], group_idx[rated], n_groups) for i in (0, 2)]
+        out[exclusive_label(members)] = _difference(
+            [nominal_stats_from_confusion(c.sum(axis=0))["kappa"] for c in confusions],
+            [nominal_stats_from_confusion(_resampled(c, draws))["kappa"] for c in confusions]
+            if draws is not None else None, confidence)
+    out[OVERALL] = _difference([binary_stats_from_counts(*pair.sum(axis=0))["kappa"] for pair in pooled],
+                               [binary_stats_from_counts(*pair[draws].sum(axis=1).T)["kappa"] for pair in pooled]
+                               if draws is not None else None, confidence)
+    return out
+
+
+def _difference(point: Sequence[float], resampled: Sequence[np.ndarray] | None,
+                confidence: float) -> tuple[float, float, float]:
+    """The first kappa minus the second, and the interval of that difference over resamples."""
+    lo, hi = (percentile_interval(resampled[0] - resampled[1], confidence) if resampled is not None
+              else (float("nan"), float("nan")))
+    return float(point[0] - point[1]), lo, hi
 
 
 def _double_coded(rated: Mapping[str, pd.Series], coder: str) -> pd.Series:
@@ -196,9 +267,7 @@ def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: 
     segment has, from per-interview confusion matrices of its values."""
     keys = np.stack([exclusive_keys(marks_a), exclusive_keys(marks_b)])
     both = (keys >= 0).all(axis=0)
-    (x, y), n_values = numbered(keys[:, both])
-    confusion = np.zeros((n_groups, max(n_values, 1), max(n_values, 1)))
-    np.add.at(confusion, (group_idx[both], x, y), 1)
+    confusion = _confusion(keys[:, both], group_idx[both], n_groups)
     point = nominal_stats_from_confusion(confusion.sum(axis=0))
     row: dict[str, object] = {
         "code": label, "rater_a": a, "rater_b": b, "comparison": comparison, "n_segments": int(both.sum()),
@@ -206,16 +275,27 @@ def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: 
         "prevalence_a": float("nan"), "prevalence_b": float("nan"), "precision": float("nan"), "recall": float("nan"),
     }
     row.update({k: float(v) for k, v in point.items()})
-    resampled = {}
-    if draws is not None and both.any():  # each resample's matrix: how often it drew each interview, times its matrix
-        times = np.zeros((len(draws), n_groups))
-        np.add.at(times, (np.arange(len(draws))[:, None], draws), 1)
-        drawn = times @ confusion.reshape(n_groups, -1)
-        resampled = nominal_stats_from_confusion(drawn.reshape(len(draws), *confusion.shape[1:]))
+    resampled = nominal_stats_from_confusion(_resampled(confusion, draws)) if draws is not None and both.any() else {}
     for stat in _CI_STATS:
         lo, hi = percentile_interval(resampled[stat], confidence) if resampled else (float("nan"), float("nan"))
         row[f"{stat}_lo"], row[f"{stat}_hi"] = lo, hi
     return row
+
+
+def _confusion(keys: np.ndarray, group_idx: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per-interview confusion matrices (n_groups, values, values) of two raters' values ``keys``."""
+    (x, y), n_values = numbered(keys)
+    confusion = np.zeros((n_groups, max(n_values, 1), max(n_values, 1)))
+    np.add.at(confusion, (group_idx, x, y), 1)
+    return confusion
+
+
+def _resampled(confusion: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Each resample's confusion matrix: how often it drew each interview, times its matrix."""
+    n_groups = confusion.shape[0]
+    times = np.zeros((len(draws), n_groups))
+    np.add.at(times, (np.arange(len(draws))[:, None], draws), 1)
+    return (times @ confusion.reshape(n_groups, -1)).reshape(len(draws), *confusion.shape[1:])
 
 
 def _group_counts(x: np.ndarray, y: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:

@@ -85,14 +85,22 @@ def print_agreement(table: pd.DataFrame) -> None:
     from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, condensed_pairs, rounded
 
     view = Table(title="Agreement per code (95% CIs resample interviews)")
-    for col in ("code", "comparison", "raters", "n", "kappa", "alpha", "AC1", "F1", "P", "R"):
+    paired = "kappa_diff" in table.columns and table["kappa_diff"].notna().any()
+    for col in ("code", "comparison", "raters", "n", "kappa", "alpha", "AC1", "F1", "P", "R",
+                *(("kappa - coders'",) if paired else ())):
         view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
     shown = condensed_pairs(table)
     for r in shown.itertuples():
+        difference = (f"{r.kappa_diff:+.2f} [{r.kappa_diff_lo:+.2f}, {r.kappa_diff_hi:+.2f}]"
+                      if paired and pd.notna(r.kappa_diff) else "")
         view.add_row(r.code, r.comparison, r.raters, f"{r.n_segments:.0f}",
                      *(_with_ci(r, k) for k in ("kappa", "alpha", "ac1")),
-                     rounded(r.f1), rounded(r.precision), rounded(r.recall))
+                     rounded(r.f1), rounded(r.precision), rounded(r.recall), *((difference,) if paired else ()))
     _print_pairs(view, table, shown)
+    if paired:
+        c.out.print("  kappa - coders': the machine's kappa with the coder minus the other coder's with that coder, "
+                    "on the segments both coders rated; its 95% CI resamples interviews for both at once",
+                    highlight=False)
     if table["code"].str.startswith(EXCLUSIVE_PREFIX).any():
         c.out.print(_ONE_OF_NOTE + "; its F1 is the macro-F1 over them", highlight=False)
 

@@ -38,11 +38,14 @@ def demo(
         )
     for key, unit in (("agreement_pooled", "segments"), ("agreement_characters_pooled", "characters")):
         for row in s.get(key, []):
-            unitizing = (f", u-alpha {rounded(row['alpha_u'])} [{rounded(row['alpha_u_ci'][0])}, "
-                         f"{rounded(row['alpha_u_ci'][1])}]" if "alpha_u" in row else "")
+            more = (f", u-alpha {rounded(row['alpha_u'])} [{rounded(row['alpha_u_ci'][0])}, "
+                    f"{rounded(row['alpha_u_ci'][1])}]" if "alpha_u" in row else "")
+            if "kappa_diff" in row:  # the machine's kappa minus the other coder's, paired CI
+                diff, (lo, hi) = row["kappa_diff"], row["kappa_diff_ci"]
+                more += f", minus {row['peer']}'s kappa: {diff:+.2f} [{lo:+.2f}, {hi:+.2f}]"
             c.err.print(f"  agreement (all codes, CV, {unit}): {row['raters']}: kappa {rounded(row['kappa'])} "
                         f"[{rounded(row['kappa_ci'][0])}, {rounded(row['kappa_ci'][1])}], F1 {rounded(row['f1'])}"
-                        f"{unitizing}", highlight=False)
+                        f"{more}", highlight=False)
     found = s.get("discovery", {})
     if "skipped" in found:
         c.err.print(f"  candidate codes: none ({found['skipped']})", highlight=False)

@@ -222,6 +222,9 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
         peer = peers[0]
         other = peer["rater_b"] if peer["rater_a"] == coder else peer["rater_a"]
         pk, plo, phi = peer["kappa"], peer.get("kappa_lo"), peer.get("kappa_hi")
+        diff, dlo, dhi = row.get("kappa_diff"), row.get("kappa_diff_lo"), row.get("kappa_diff_hi")
+        if row.get("peer") == other and None not in (diff, dlo, dhi):
+            return _difference_sentence(coder, other, k, pk, diff, dlo, dhi)
         overlap = None not in (lo, hi, plo, phi) and lo <= phi and plo <= hi
         verdict = "about as well as" if overlap else "less well than" if k < pk else "better than"
         return (f"The machine agrees with {coder} {verdict} {other} does (kappa {rounded(k)} vs {rounded(pk)}"
@@ -236,6 +239,19 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
         verdict = "within the range of the other coders"
     return (f"The machine agrees with {coder} {verdict} (kappa {rounded(k)}; the {len(peers)} other coders with "
             f"{coder}: {rounded(low)} to {rounded(high)}, median {rounded(middle)}).")
+
+
+def _difference_sentence(coder: str, other: str, k: float, pk: float, diff: float, lo: float, hi: float) -> str:
+    """The machine's kappa with ``coder`` beside ``other``'s, read by the paired bootstrap
+    interval of their difference (:func:`~tr_nlp.agreement.tables.peer_differences`)."""
+    if lo <= 0 <= hi:  # no evidence of a difference, which is not evidence of none
+        return (f"These interviews cannot tell the machine's agreement with {coder} from {other}'s (kappa "
+                f"{rounded(k)} vs {rounded(pk)}; their difference, {diff:+.2f}, has a 95% interval from {lo:+.2f} "
+                f"to {hi:+.2f}, which holds 0).")
+    side = "lower" if diff < 0 else "higher"
+    return (f"The machine agrees with {coder} {'less well than' if diff < 0 else 'better than'} {other} does "
+            f"(kappa {rounded(k)} vs {rounded(pk)}: {abs(diff):.2f} {side}, 95% interval {min(abs(lo), abs(hi)):.2f} "
+            f"to {max(abs(lo), abs(hi)):.2f} {side}, the two kappas computed on the same resampled interviews).")
 
 
 # --- plots -------------------------------------------------------------------------------------
