@@ -118,6 +118,15 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("DNI 12345678Z", "ID_NUMBER"),  # Spain
     ("NIE X1234567L", "ID_NUMBER"),
     ("CF RSSMRA85T10A562S", "ID_NUMBER"),  # Italy
+    # e-mail and web addresses said, as a transcript writes them: these were left in
+    ("my email is jo dot smith at gmail dot com, so", "EMAIL"),
+    ("jo.smith at gmail.com", "EMAIL"),
+    ("jo underscore smith at nhs dot net", "EMAIL"),
+    ("min mejl är anna punkt svensson snabel-a telia punkt se", "EMAIL"),  # Swedish
+    ("jo point smith arobase orange point fr", "EMAIL"),  # French
+    ("ana punto garcia arroba gmail punto com", "EMAIL"),  # Spanish
+    ("it's www dot anna-smith dot co dot uk", "URL"),
+    ("http colon slash slash www dot x dot org slash groups", "URL"),
     # bank accounts and cards (their check digits right), numbers after their label, a UK NI number
     ("my IBAN is SE45 5000 0000 0583 9825 7466 ok", "ACCOUNT"),
     ("GB82 WEST 1234 5698 7654 32", "ACCOUNT"),
@@ -170,6 +179,8 @@ def test_ordinary_numbers_and_words_are_left_alone():
             "room 1234 Building; Flight 12345 London; since 2020 NHS; the A38 EXIT; page 00-950; "
             "in 2020 UK Government")
     assert Pseudonymiser().find(text) == []
+    # "at" and "point" said apart from an address: an "at" is said with a "dot", never "point"
+    assert Pseudonymiser().find("I was at the point in time; the dot com bubble; look at me dot com") == []
     # an account's or card's shape with wrong check digits; a label without a number after it
     text = ("GB82 WEST 1234 5698 7654 33; 4111 1111 1111 1112; 2019 2020 2021 2022; reference number 12; "
             "my hospital number was in 2019; the passport 2019")
@@ -211,7 +222,8 @@ def test_an_identity_number_is_one_detail_however_spaced():
 @pytest.mark.parametrize("unit", ["a.", "a'", "Aa ", "12 ", "0 ", "1-", "A. ", "rue de la Paix ", "Storgatan ",
                                   "3 mars ", "2021. ", "850312-1234 ", "a@", "www.",
                                   "12345 Berlin, ", ", 2000 A", "Storgatan 12, ", "MA 02115 ", "tjugo tjugo ",
-                                  "vingt et un ", "MRN is um ", "hospital number 1 ", "GB82 WEST ", "1"])
+                                  "vingt et un ", "MRN is um ", "hospital number 1 ", "GB82 WEST ", "1",
+                                  "a_", "a-", "jo dot smith at ", "www dot "])
 def test_hostile_runs_take_time_in_proportion_to_their_length(unit):
     # a street's name was looked for from each word of "a.a.a....": 200,000 characters took 466 s
     text = unit * (100_000 // len(unit))

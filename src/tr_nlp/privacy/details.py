@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from tr_nlp.privacy import daywords, numbers, postcodes
+from tr_nlp.privacy import daywords, numbers, postcodes, spoken
 from tr_nlp.privacy.trie import trie_pattern
 
 # in the order that wins where two kinds find the same words (a US zip code "02139-4307" is
@@ -219,6 +219,9 @@ def find(kind: str, text: str) -> Iterator[tuple[int, int]]:
         yield from postcodes.find(text, _PATTERNS["ADDRESS"])
     elif kind == "ACCOUNT":
         yield from numbers.accounts(text)
+    elif kind in ("EMAIL", "URL"):  # as typed, or as said ("jo dot smith at gmail dot com")
+        spoken_ones = spoken.emails(text) if kind == "EMAIL" else spoken.web_addresses(text)
+        yield from numbers.apart([*(m.span() for m in _PATTERNS[kind].finditer(text)), *spoken_ones])
     elif kind == "ID_NUMBER":  # by its shape, or after its label ("hospital number RXH 123456")
         yield from numbers.apart([*(m.span() for m in _PATTERNS[kind].finditer(text)), *numbers.labelled_ids(text)])
     elif kind == "PHONE":

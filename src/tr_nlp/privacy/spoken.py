@@ -1,0 +1,70 @@
+"""E-mail and web addresses as a transcript of speech writes them: said, not typed.
+
+A transcriber writes what was said: "jo dot smith at gmail dot com", "www dot
+anna-smith dot co dot uk", Swedish "anna punkt svensson snabel-a telia punkt se", German
+"jo punkt smith ät web punkt de", French "jo point smith arobase orange point fr". Such
+an address is found by its shape: names joined by "dot" (or "."), "at" (or "@"), and a
+domain ending in a top-level domain said or written ("dot com", ".se"); a web address
+starts with "www" or "http".
+
+>>> text = "email jo dot smith at gmail dot com or www dot anna-smith dot co dot uk, not the dot com bubble"
+>>> [text[s:e] for s, e in emails(text)], [text[s:e] for s, e in web_addresses(text)]
+(['jo dot smith at gmail dot com'], ['www dot anna-smith dot co dot uk'])
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# the words said for "@" and for "." together, by language: an "at" is said with a "dot",
+# never with French "point" ("I was at the point in time" is no address)
+_SAID = (
+    (("at", "ät", "at-merkki"), ("dot", "punkt", "piste")),  # English, German, Finnish
+    (("snabel-a", "snabela"), ("punkt", "prik", "dot")),  # Swedish, Danish
+    (("krøllalfa",), ("punktum", "punkt", "dot")),  # Norwegian
+    (("arobase", "arobas"), ("point",)),  # French
+    (("arroba",), ("punto", "ponto")),  # Spanish, Portuguese
+    (("chiocciola",), ("punto",)),  # Italian
+    (("apenstaartje",), ("punt",)),  # Dutch
+)
+_OTHER_JOINS = ("underscore", "dash", "hyphen", "understreck", "bindestreck", "unterstrich", "bindestrich", "tiret")
+_TOP = ("com", "org", "net", "edu", "gov", "info", "io", "me", "eu", "uk", "co", "ac", "nhs", "se", "nu", "no", "dk",
+        "fi", "de", "nl", "be", "fr", "es", "it", "pt", "ie", "ch", "at", "pl", "us", "ca", "au", "nz", "is", "ee",
+        "cz", "hu", "gr", "tr", "ru", "ua", "in", "jp", "cn", "kr", "br", "mx", "za")
+# a name of letters and digits (a domain's with hyphens inside): what joins names is apart
+# from them, so a run of "a_a_a..." is read once, not in every way it could be cut
+_NAME = r"[^\W_]+"
+_LABEL = r"[^\W_]+(?:-[^\W_]+)*"
+# a domain's first name is no pronoun or article ("look at me dot com")
+_NOT_A_WORD = r"(?!(?i:the|a|an|this|that|my|your|his|her|its|our|their|me|you|him|us|them)(?:\s|\.))"
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, words))
+
+
+def _domain(dot: str) -> str:
+    return rf"{_NOT_A_WORD}{_LABEL}(?:{dot}{_LABEL}){{0,3}}{dot}(?i:{'|'.join(_TOP)})(?![\w-])"
+
+
+def _email(at_words: tuple[str, ...], dot_words: tuple[str, ...]) -> str:
+    dot = rf"(?:\s+(?i:{_words(dot_words)})\s+|\.)"
+    join = rf"(?:{dot}|\s+(?i:{_words(_OTHER_JOINS)})\s+|[_-])"
+    return rf"{_NAME}(?:{join}{_NAME}){{0,4}}?(?:\s+(?i:{_words(at_words)}|@)\s+|@){_domain(dot)}"
+
+
+_EMAIL = re.compile(rf"(?<![\w.@+-])(?:{'|'.join(_email(at, dot) for at, dot in _SAID)})")
+_ANY_DOT = rf"(?:\s+(?i:{_words(tuple({d for _, dots in _SAID for d in dots}))})\s+|\.)"
+_WEB = re.compile(rf"(?<![\w./])(?:(?i:https?)(?:://|\s+(?i:colon\s+slash\s+slash)\s+)(?:(?i:www){_ANY_DOT})?"
+                  rf"|(?i:www){_ANY_DOT}){_domain(_ANY_DOT)}(?:(?:/|\s+(?i:slash)\s+)[\w-]+){{0,3}}")
+
+
+def emails(text: str) -> Iterator[tuple[int, int]]:
+    """Where an e-mail address said or written occurs in ``text``, as ``(start, end)``."""
+    return (m.span() for m in _EMAIL.finditer(text))
+
+
+def web_addresses(text: str) -> Iterator[tuple[int, int]]:
+    """Where a web address said ("www dot ...") occurs in ``text``, as ``(start, end)``."""
+    return (m.span() for m in _WEB.finditer(text))
