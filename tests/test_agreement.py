@@ -349,6 +349,14 @@ def test_group_alpha_matches_the_krippendorff_package_with_missing_ratings(seed)
     assert rows.loc[(OVERALL, "coders + m")].alpha < rows.loc[(OVERALL, "coders")].alpha  # a worse rater
     for row in table.itertuples():
         assert row.alpha_lo <= row.alpha <= row.alpha_hi and row.n_raters == (4 if row.raters == "coders" else 5)
+    # with the machine minus without, and that difference's interval from the same resampled interviews
+    for code in ("x", "y", OVERALL):
+        machine, coders = rows.loc[(code, "coders + m")], rows.loc[(code, "coders")]
+        assert machine.alpha_diff == pytest.approx(machine.alpha - coders.alpha) and np.isnan(coders.alpha_diff)
+        assert machine.alpha_diff_lo <= machine.alpha_diff <= machine.alpha_diff_hi
+        # paired: narrower than the span the two alphas' own intervals leave for a difference
+        assert machine.alpha_diff_hi - machine.alpha_diff_lo < (coders.alpha_hi - machine.alpha_lo) - (
+            coders.alpha_lo - machine.alpha_hi)
     assert group_alpha_table({"A": ratings["A"], "m": ratings["m"]}, interviews, ["x"], machines=["m"]).empty
 
 
@@ -388,6 +396,9 @@ def test_an_exclusive_groups_alpha_is_krippendorffs_on_which_of_its_codes_a_segm
     assert rows.loc[(label, "coders")].n_units == shared.sum() == rows.loc[("change", "coders")].n_units
     for row in table.itertuples():
         assert row.alpha_lo <= row.alpha <= row.alpha_hi
+    machine = rows.loc[(label, "coders + m")]
+    assert machine.alpha_diff == pytest.approx(machine.alpha - rows.loc[(label, "coders")].alpha)
+    assert machine.alpha_diff_lo <= machine.alpha_diff <= machine.alpha_diff_hi
     # the per-code and pooled rows are as without the group
     alone = group_alpha_table(ratings, interviews, codes, machines=["m"], n_boot=300)
     pd.testing.assert_frame_equal(table[table.code != label].reset_index(drop=True), alone)

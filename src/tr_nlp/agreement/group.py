@@ -5,7 +5,10 @@ time; with ten annotators that is 45 pairs. Krippendorff's alpha takes any numbe
 coders, each of whom may have left units uncoded, and gives one figure per code. Adding
 the machine as a further coder, on the same segments, shows in one number whether it
 pulls the coders' agreement down: an alpha of coders + machine close to the coders' own
-means the machine codes much as one more coder would.
+means the machine codes much as one more coder would. How close, a machine's row says in
+``alpha_diff`` (its alpha minus the coders'), with an interval from the same resampled
+interviews for both: a paired interval, narrower than the two alphas' own and the one to
+read (two intervals that overlap do not show two alphas alike).
 
 For a mutually exclusive group of codes (a segment takes one of them, or none), the
 per-code figures ask of each code alone whether a segment has it. The group's own row asks
@@ -20,6 +23,7 @@ resamples interviews by summing their counts, as the pairwise tables do.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +32,8 @@ from tr_nlp.agreement.stats import alpha_from_nominal, percentile_interval
 from tr_nlp.agreement.tables import OVERALL, exclusive_keys, exclusive_label, numbered
 
 #: The columns of :func:`group_alpha_table`.
-GROUP_COLUMNS = ["code", "raters", "n_raters", "n_units", "n_interviews", "alpha", "alpha_lo", "alpha_hi"]
+GROUP_COLUMNS = ["code", "raters", "n_raters", "n_units", "n_interviews", "alpha", "alpha_lo", "alpha_hi",
+                 "alpha_diff", "alpha_diff_lo", "alpha_diff_hi"]
 CODERS = "coders"
 
 
@@ -123,12 +128,14 @@ def group_alpha_table(
     group_ids, group_idx = np.unique(groups, return_inverse=True)
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, len(group_ids), size=(n_boot, len(group_ids))) if n_boot else None
-    rows = []
+    rows: list[dict[str, object]] = []
+    coders: dict[str, tuple[float, np.ndarray | None]] = {}  # the coders' alpha and its resamples, per row
     for extra in [None, *(m for m in ratings if m in machine_set)]:
         raters = humans + ([extra] if extra else [])
         label = CODERS + (f" + {extra}" if extra else "")
         pooled = np.zeros((len(group_ids), 3))
         pooled_units = 0
+        found: list[tuple[dict[str, Any], np.ndarray | None]] = []
         for code in codes:
             marks = np.stack([ratings[r].reindex(index)[code].to_numpy(dtype=float) for r in raters])
             shared = (~np.isnan(marks[: len(humans)])).sum(axis=0) >= 2  # the machine joins on these alone
@@ -136,38 +143,53 @@ def group_alpha_table(
             np.add.at(per_group, group_idx[shared], _coincidences(marks[:, shared]))
             pooled += per_group
             pooled_units += int(shared.sum())
-            rows.append(_binary_row(code, label, len(raters), per_group, int(shared.sum()), draws, confidence))
-        rows += [_exclusive_row(ratings, raters, label, len(humans), index, members, group_idx, len(group_ids),
-                                draws, confidence) for members in sets]  # after the codes, before the pooled row
-        rows.append(_binary_row(OVERALL, label, len(raters), pooled, pooled_units, draws, confidence))
+            found.append(_binary_row(code, label, len(raters), per_group, int(shared.sum()), draws, confidence))
+        found += [_exclusive_row(ratings, raters, label, len(humans), index, members, group_idx, len(group_ids),
+                                 draws, confidence) for members in sets]  # after the codes, before the pooled row
+        found.append(_binary_row(OVERALL, label, len(raters), pooled, pooled_units, draws, confidence))
+        for row, resampled in found:
+            code = str(row["code"])
+            if extra is None:
+                coders[code] = (float(row["alpha"]), resampled)
+            else:  # with the machine minus without, on the same resampled interviews
+                alpha, without = coders[code]
+                row["alpha_diff"] = float(row["alpha"]) - alpha
+                row["alpha_diff_lo"], row["alpha_diff_hi"] = (
+                    percentile_interval(resampled - without, confidence)
+                    if resampled is not None and without is not None else (float("nan"), float("nan")))
+            rows.append(row)
     return pd.DataFrame(rows, columns=GROUP_COLUMNS)
 
 
 def _binary_row(code: str, raters: str, n_raters: int, per_group: np.ndarray, n_units: int,
-                draws: np.ndarray | None, confidence: float) -> dict[str, object]:
-    """A row of alpha on whether a segment has ``code`` from per-interview coincidence counts."""
-    lo = hi = float("nan")
-    if draws is not None and n_units:
-        lo, hi = percentile_interval(alpha_from_coincidences(per_group[draws].sum(axis=1)), confidence)
+                draws: np.ndarray | None, confidence: float) -> tuple[dict[str, Any], np.ndarray | None]:
+    """A row of alpha on whether a segment has ``code`` from per-interview coincidence
+    counts, and the alphas of the resamples (None without)."""
+    resampled = alpha_from_coincidences(per_group[draws].sum(axis=1)) if draws is not None and n_units else None
+    lo, hi = percentile_interval(resampled, confidence) if resampled is not None else (float("nan"), float("nan"))
     return {"code": code, "raters": raters, "n_raters": n_raters, "n_units": n_units,
             "n_interviews": int((per_group.sum(axis=1) > 0).sum()),
-            "alpha": float(alpha_from_coincidences(per_group.sum(axis=0))), "alpha_lo": float(lo), "alpha_hi": float(hi)}
+            "alpha": float(alpha_from_coincidences(per_group.sum(axis=0))), "alpha_lo": float(lo),
+            "alpha_hi": float(hi)}, resampled
 
 
 def _exclusive_row(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], label: str, n_humans: int,
                    index: pd.Index, members: Sequence[str], group_idx: np.ndarray, n_groups: int,
-                   draws: np.ndarray | None, confidence: float) -> dict[str, object]:
-    """A row of alpha on which of the exclusive group ``members`` a segment has (one nominal variable)."""
+                   draws: np.ndarray | None, confidence: float) -> tuple[dict[str, Any], np.ndarray | None]:
+    """A row of alpha on which of the exclusive group ``members`` a segment has (one nominal
+    variable), and the alphas of the resamples (None without)."""
     values, n_values = _group_values(ratings, raters, index, members)
     shared = (values[:n_humans] >= 0).sum(axis=0) >= 2  # the machine joins on these alone
     disagreement, totals = nominal_counts(values[:, shared], n_values)
     per_group = np.zeros((n_groups, 1 + n_values))
     np.add.at(per_group, group_idx[shared], np.column_stack([disagreement, totals]))
-    lo = hi = float("nan")
+    resampled = None
     if draws is not None and shared.any():
         drawn = per_group[draws].sum(axis=1)
-        lo, hi = percentile_interval(alpha_from_nominal(drawn[:, 0], drawn[:, 1:]), confidence)
+        resampled = alpha_from_nominal(drawn[:, 0], drawn[:, 1:])
+    lo, hi = percentile_interval(resampled, confidence) if resampled is not None else (float("nan"), float("nan"))
     whole = per_group.sum(axis=0)
     return {"code": exclusive_label(members), "raters": label, "n_raters": len(raters), "n_units": int(shared.sum()),
             "n_interviews": int((per_group.sum(axis=1) > 0).sum()),
-            "alpha": float(alpha_from_nominal(whole[0], whole[1:])), "alpha_lo": float(lo), "alpha_hi": float(hi)}
+            "alpha": float(alpha_from_nominal(whole[0], whole[1:])), "alpha_lo": float(lo),
+            "alpha_hi": float(hi)}, resampled

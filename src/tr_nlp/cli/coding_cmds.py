@@ -131,14 +131,21 @@ def print_group_alpha(table: pd.DataFrame) -> None:
     view = Table(title="Krippendorff's alpha of all coders at once, and with the machine as one coder more "
                        "(95% CIs resample interviews)" + ("; u-alpha on the characters of the interviews every "
                                                          "coder coded" if unitized else ""))
-    for col in ("code", "raters", "segments", "alpha", *(("interviews", "u-alpha") if unitized else ())):
+    paired = "alpha_diff" in table.columns and table["alpha_diff"].notna().any()
+    for col in ("code", "raters", "segments", "alpha", *(("alpha - coders'",) if paired else ()),
+                *(("interviews", "u-alpha") if unitized else ())):
         view.add_column(col, justify="left" if col in {"code", "raters"} else "right")
     for r in table.itertuples():
         one_of = r.code.startswith(EXCLUSIVE_PREFIX)  # u-alpha is of single codes' passages
         extra = (str(int(r.n_interviews_u)) if pd.notna(r.n_interviews_u) else "",
                  "" if one_of else _with_ci(r, "alpha_u")) if unitized else ()
-        view.add_row(r.code, f"{r.raters} ({r.n_raters})", str(r.n_units), _with_ci(r, "alpha"), *extra)
+        difference = ((f"{r.alpha_diff:+.2f} [{r.alpha_diff_lo:+.2f}, {r.alpha_diff_hi:+.2f}]"
+                       if pd.notna(r.alpha_diff) else ""),) if paired else ()
+        view.add_row(r.code, f"{r.raters} ({r.n_raters})", str(r.n_units), _with_ci(r, "alpha"), *difference, *extra)
     c.out.print(view)
+    if paired:
+        c.out.print("  alpha - coders': alpha with the machine minus the coders' alone; its 95% CI resamples "
+                    "interviews for both at once", highlight=False)
     if table["code"].str.startswith(EXCLUSIVE_PREFIX).any():
         c.out.print(_ONE_OF_NOTE, highlight=False)
 

@@ -6,8 +6,11 @@ tr_nlp reads (:data:`MONTHS`: "12 mars 2021", "5 de mayo de 2020", "12. März",
 "2021年3月12日"), phone numbers as grouped in Britain and elsewhere ("0161 496 0000",
 "070-123 45 67", "06 12 34 56 78", "+33 6 12 34 56 78", "(555) 123-4567"), street
 addresses with their house numbers as each country writes them ("14 Elm Road",
-"Storgatan 12", "12, rue de la Paix"), identity numbers of several countries, postcodes
-(:mod:`tr_nlp.privacy.postcodes`).
+"Storgatan 12", "12, rue de la Paix"), identity numbers of several countries. Other
+modules find what needs more than a pattern: postcodes (:mod:`tr_nlp.privacy.postcodes`),
+bank accounts and numbers after their label (:mod:`tr_nlp.privacy.numbers`), e-mail and
+web addresses said aloud (:mod:`tr_nlp.privacy.spoken`), days said in words
+(:mod:`tr_nlp.privacy.daywords`).
 
 >>> [text[s:e] for text in ["call 070-123 45 67 on 3 mars 2021"] for s, e in find("PHONE", text)]
 ['070-123 45 67']
