@@ -126,6 +126,10 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("jo point smith arobase orange point fr", "EMAIL"),  # French
     ("ana punto garcia arroba gmail punto com", "EMAIL"),  # Spanish
     ("it's www dot anna-smith dot co dot uk", "URL"),
+    ("ring oh seven seven double oh, nine double oh one two three please", "PHONE"),  # said digit by digit
+    ("plus four four one six one four nine six double oh double oh", "PHONE"),
+    ("ring noll sju noll, ett två tre, fyra fem sex sju", "PHONE"),  # Swedish
+    ("ruf null eins sieben zwei drei vier fünf sechs sieben acht an", "PHONE"),  # German
     ("http colon slash slash www dot x dot org slash groups", "URL"),
     # bank accounts and cards (their check digits right), numbers after their label, a UK NI number
     ("my IBAN is SE45 5000 0000 0583 9825 7466 ok", "ACCOUNT"),
@@ -181,6 +185,8 @@ def test_ordinary_numbers_and_words_are_left_alone():
     assert Pseudonymiser().find(text) == []
     # "at" and "point" said apart from an address: an "at" is said with a "dot", never "point"
     assert Pseudonymiser().find("I was at the point in time; the dot com bubble; look at me dot com") == []
+    # digits said that are no phone number: counting, a zero and too few, "oh" said in surprise
+    assert Pseudonymiser().find("one two three four five six seven eight nine; zero one two three; oh, oh, oh no") == []
     # an account's or card's shape with wrong check digits; a label without a number after it
     text = ("GB82 WEST 1234 5698 7654 33; 4111 1111 1111 1112; 2019 2020 2021 2022; reference number 12; "
             "my hospital number was in 2019; the passport 2019")
@@ -223,7 +229,7 @@ def test_an_identity_number_is_one_detail_however_spaced():
                                   "3 mars ", "2021. ", "850312-1234 ", "a@", "www.",
                                   "12345 Berlin, ", ", 2000 A", "Storgatan 12, ", "MA 02115 ", "tjugo tjugo ",
                                   "vingt et un ", "MRN is um ", "hospital number 1 ", "GB82 WEST ", "1",
-                                  "a_", "a-", "jo dot smith at ", "www dot "])
+                                  "a_", "a-", "jo dot smith at ", "www dot ", "oh ", "double oh, "])
 def test_hostile_runs_take_time_in_proportion_to_their_length(unit):
     # a street's name was looked for from each word of "a.a.a....": 200,000 characters took 466 s
     text = unit * (100_000 // len(unit))

@@ -227,8 +227,8 @@ def find(kind: str, text: str) -> Iterator[tuple[int, int]]:
         yield from numbers.apart([*(m.span() for m in _PATTERNS[kind].finditer(text)), *spoken_ones])
     elif kind == "ID_NUMBER":  # by its shape, or after its label ("hospital number RXH 123456")
         yield from numbers.apart([*(m.span() for m in _PATTERNS[kind].finditer(text)), *numbers.labelled_ids(text)])
-    elif kind == "PHONE":
-        yield from _phones(text)
+    elif kind == "PHONE":  # in digits, or said digit by digit ("oh seven seven double oh ...")
+        yield from numbers.apart([*_phones(text), *spoken.phone_numbers(text)])
     else:
         yield from (m.span() for m in _PATTERNS[kind].finditer(text))
 

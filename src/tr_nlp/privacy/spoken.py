@@ -1,11 +1,13 @@
-"""E-mail and web addresses as a transcript of speech writes them: said, not typed.
+"""E-mail and web addresses, and phone numbers, as a transcript of speech writes them: said, not typed.
 
 A transcriber writes what was said: "jo dot smith at gmail dot com", "www dot
 anna-smith dot co dot uk", Swedish "anna punkt svensson snabel-a telia punkt se", German
 "jo punkt smith ät web punkt de", French "jo point smith arobase orange point fr". Such
 an address is found by its shape: names joined by "dot" (or "."), "at" (or "@"), and a
 domain ending in a top-level domain said or written ("dot com", ".se"); a web address
-starts with "www" or "http".
+starts with "www" or "http". A phone number said digit by digit ("oh seven seven double oh,
+nine double oh one two three", Swedish "noll sju noll ett två tre ...") is nine digits or
+more from a zero (or from "plus"), in the words of one language.
 
 >>> text = "email jo dot smith at gmail dot com or www dot anna-smith dot co dot uk, not the dot com bubble"
 >>> [text[s:e] for s, e in emails(text)], [text[s:e] for s, e in web_addresses(text)]
@@ -58,6 +60,54 @@ _EMAIL = re.compile(rf"(?<![\w.@+-])(?:{'|'.join(_email(at, dot) for at, dot in 
 _ANY_DOT = rf"(?:\s+(?i:{_words(tuple({d for _, dots in _SAID for d in dots}))})\s+|\.)"
 _WEB = re.compile(rf"(?<![\w./])(?:(?i:https?)(?:://|\s+(?i:colon\s+slash\s+slash)\s+)(?:(?i:www){_ANY_DOT})?"
                   rf"|(?i:www){_ANY_DOT}){_domain(_ANY_DOT)}(?:(?:/|\s+(?i:slash)\s+)[\w-]+){{0,3}}")
+
+
+# the words for the digits 0 to 9, by language (each digit's words in one group); English
+# says "double oh", "triple seven"
+_DIGITS = (
+    ("zero|oh|o|nought", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),  # English
+    ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio"),  # Swedish
+    ("null", "en|ett", "to", "tre", "fire", "fem", "seks", "sju|syv", "åtte", "ni"),  # Norwegian
+    ("nul", "en|et", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni"),  # Danish
+    ("null", "eins", "zwei|zwo", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"),  # German
+    ("nul", "een|één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"),  # Dutch
+)
+
+
+def _said_digits(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Five or more of a language's digit words in a row, from a zero or "plus" (the digits
+    are counted after: "double oh" is two)."""
+    again = r"(?:(?:double|triple)\s+)?" if words[1] == "one" else ""
+    digit = f"{again}(?:{'|'.join(words)})"
+    return re.compile(rf"(?i:(?<![\w-])(?:plus\s+{digit}|{again}(?:{words[0]}))(?:[\s,-]+{digit}){{4,}})(?![\w-])")
+
+
+_SAID_PHONES = [(_said_digits(words), [set(w.split("|")) for w in words]) for words in _DIGITS]
+
+
+def phone_numbers(text: str) -> Iterator[tuple[int, int]]:
+    """Where a phone number said digit by digit occurs in ``text``: nine digits or more,
+    the first a zero (or after "plus").
+
+    >>> text = "ring oh seven seven double oh, nine double oh one two three; one two three four five six seven eight nine"
+    >>> [text[s:e] for s, e in phone_numbers(text)]
+    ['oh seven seven double oh, nine double oh one two three']
+    """
+    found = []
+    for pattern, values in _SAID_PHONES:
+        for m in pattern.finditer(text):
+            words = re.findall(r"[^\W\d_]+", m.group().casefold())
+            plus = words[0] == "plus"
+            digits, times = [], 1
+            for word in words[plus:]:
+                if word in ("double", "triple"):
+                    times = 2 if word == "double" else 3
+                    continue
+                digits += [next(d for d, names in enumerate(values) if word in names)] * times
+                times = 1
+            if len(digits) >= 9 and (plus or digits[0] == 0):
+                found.append(m.span())
+    return iter(sorted(found))
 
 
 def emails(text: str) -> Iterator[tuple[int, int]]:
