@@ -20,6 +20,7 @@ web addresses said aloud (:mod:`tr_nlp.privacy.spoken`), days said in words
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -233,6 +234,7 @@ def find(kind: str, text: str) -> Iterator[tuple[int, int]]:
         yield from (m.span() for m in _PATTERNS[kind].finditer(text))
 
 
+@functools.lru_cache(maxsize=4)  # each kind's find() reads the same text
 def ascii_digits(text: str) -> str:
     """``text`` with each decimal digit of another script (Arabic-Indic, Persian,
     Devanagari, full-width...) written as its ASCII digit: one character for one, so
@@ -241,7 +243,7 @@ def ascii_digits(text: str) -> str:
     >>> ascii_digits("٢٠٢١年３月 ۱۲")
     '2021年3月 12'
     """
-    if _OTHER_DIGIT.search(text) is None:
+    if text.isascii() or _OTHER_DIGIT.search(text) is None:
         return text
     return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from tr_nlp.privacy.trie import trie_pattern
+
 #: what may be said between a label and its number: "is", a hesitation
 BETWEEN = ("is", "was", "'s", "är", "var", "väl", "ju", "er", "ist", "war", "lautet", "est", "c'est", "es", "era",
            "è", "on", "oli", "jest", "je", "um", "uh", "erm", "eh", "öh", "äh", "euh", "alltså", "nog", "liksom",
@@ -49,10 +51,9 @@ def _after_labels(labels: Iterable[str]) -> re.Pattern[str]:
     """Groups of digits and letters after one of ``labels``, perhaps with a few capitals
     before them ("RXH 123456") or a capital after ("QQ 12 34 56 C"); :func:`_numbers`
     keeps those with four digits or more."""
-    words = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in sorted(labels, key=len, reverse=True))
     between = "|".join(map(re.escape, BETWEEN))
     return re.compile(
-        rf"(?i:(?<![\w-])(?:{words})(?![\w-])(?:[ \t,:]+(?:{between})(?![\w.]))*[ \t,:#]*)"
+        rf"(?i:(?<![\w-])(?=[{''.join(sorted({label[0] for label in labels}))}]){trie_pattern(labels)}(?![\w-])(?:[ \t,:]+(?:{between})(?![\w.]))*[ \t,:#]*)"
         r"(?P<number>(?:[A-Z]{1,4}[ -]?)?\d[\dA-Za-z]*(?:[ /.-]\d[\dA-Za-z]*){0,5}(?: [A-HJ-Z](?![\w'\u2019]))?)"
         r"(?![\w/-]|[.,]\w)")
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tr_nlp.privacy.numbers import apart
+
 # the words said for "@" and for "." together, by language: an "at" is said with a "dot",
 # never with French "point" ("I was at the point in time" is no address)
 _SAID = (
@@ -58,6 +60,10 @@ def _email(at_words: tuple[str, ...], dot_words: tuple[str, ...]) -> str:
 
 _EMAIL = re.compile(rf"(?<![\w.@+-])(?:{'|'.join(_email(at, dot) for at, dot in _SAID)})")
 _ANY_DOT = rf"(?:\s+(?i:{_words(tuple({d for _, dots in _SAID for d in dots}))})\s+|\.)"
+# where an address said may end: a top-level domain after a dot ("dot com", ".se"); an
+# address is looked for only before one of these (there are few), within :data:`_REACH`
+_ENDING = re.compile(rf"{_ANY_DOT}(?i:{'|'.join(_TOP)})(?![\w-])")
+_REACH = 300
 _WEB = re.compile(rf"(?<![\w./])(?:(?i:https?)(?:://|\s+(?i:colon\s+slash\s+slash)\s+)(?:(?i:www){_ANY_DOT})?"
                   rf"|(?i:www){_ANY_DOT}){_domain(_ANY_DOT)}(?:(?:/|\s+(?i:slash)\s+)[\w-]+){{0,3}}")
 
@@ -83,6 +89,8 @@ def _said_digits(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _SAID_PHONES = [(_said_digits(words), [set(w.split("|")) for w in words]) for words in _DIGITS]
+# where a phone number said may start: a zero (or "plus") of any of those languages
+_SAID_START = re.compile(rf"(?i:(?<![\w-])(?:(?:double|triple)\s+)?(?:plus|{'|'.join(w[0] for w in _DIGITS)})(?![\w-]))")
 
 
 def phone_numbers(text: str) -> Iterator[tuple[int, int]]:
@@ -93,28 +101,50 @@ def phone_numbers(text: str) -> Iterator[tuple[int, int]]:
     >>> [text[s:e] for s, e in phone_numbers(text)]
     ['oh seven seven double oh, nine double oh one two three']
     """
-    found = []
-    for pattern, values in _SAID_PHONES:
-        for m in pattern.finditer(text):
-            words = re.findall(r"[^\W\d_]+", m.group().casefold())
-            plus = words[0] == "plus"
-            digits, times = [], 1
-            for word in words[plus:]:
-                if word in ("double", "triple"):
-                    times = 2 if word == "double" else 3
-                    continue
-                digits += [next(d for d, names in enumerate(values) if word in names)] * times
-                times = 1
-            if len(digits) >= 9 and (plus or digits[0] == 0):
-                found.append(m.span())
-    return iter(sorted(found))
+    found, edge = [], 0
+    for start in (s.start() for s in _SAID_START.finditer(text)):
+        if start < edge:
+            continue  # inside digit words read from an earlier zero ("oh oh oh ..." is read once)
+        for pattern, values in _SAID_PHONES:
+            if (m := pattern.match(text, start)) is not None:
+                edge = max(edge, m.end())
+                if _digit_count(m.group(), values) >= 9:
+                    found.append(m.span())
+    return apart(found)
+
+
+def _digit_count(said: str, values: list[set[str]]) -> int:
+    """How many digits the digit words ``said`` say ("double oh" two), if they start with
+    a zero or "plus"; else 0."""
+    words = re.findall(r"[^\W\d_]+", said.casefold())
+    plus = words[0] == "plus"
+    digits, times = [], 1
+    for word in words[plus:]:
+        if word in ("double", "triple"):
+            times = 2 if word == "double" else 3
+            continue
+        digits += [next(d for d, names in enumerate(values) if word in names)] * times
+        times = 1
+    return len(digits) if plus or digits[0] == 0 else 0
 
 
 def emails(text: str) -> Iterator[tuple[int, int]]:
-    """Where an e-mail address said or written occurs in ``text``, as ``(start, end)``."""
-    return (m.span() for m in _EMAIL.finditer(text))
+    """Where an e-mail address said or written occurs in ``text``, as ``(start, end)``, in
+    order and not overlapping."""
+    return apart(_before_endings(_EMAIL, text))
 
 
 def web_addresses(text: str) -> Iterator[tuple[int, int]]:
-    """Where a web address said ("www dot ...") occurs in ``text``, as ``(start, end)``."""
-    return (m.span() for m in _WEB.finditer(text))
+    """Where a web address said ("www dot ...") occurs in ``text``, as ``(start, end)``, in
+    order and not overlapping."""
+    return apart(_before_endings(_WEB, text))
+
+
+def _before_endings(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """Where ``pattern`` matches up to a top-level domain (:data:`_ENDING`): looked for only
+    there, not at every word of the text."""
+    found = []
+    for end in _ENDING.finditer(text):
+        found += [m.span() for m in pattern.finditer(text, max(0, end.start() - _REACH), end.end())
+                  if m.end() == end.end()]
+    return found
