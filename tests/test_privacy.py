@@ -243,6 +243,15 @@ def test_a_range_of_days_is_one_date():
         "the [DATE_1], [DATE_2], [DATE_3], vom [DATE_4]")  # "10-" and "-5" were left
 
 
+def test_a_year_said_in_words_goes_with_its_date():
+    # "nineteen eighty-five" was left after "[DATE_1]": a date of birth's year
+    p = Pseudonymiser()
+    assert p.text("born on the twenty-first of March, nineteen eighty-five, so") == "born on the [DATE_1], so"
+    assert p.text("on the 3rd of March two thousand and three, then March the first twenty twenty-one.") == (
+        "on the [DATE_2], then [DATE_3].")
+    assert p.text("on 3 March nineteen people came") == "on [DATE_4] nineteen people came"
+
+
 def test_a_detail_in_digits_of_another_script_keeps_them_in_the_mapping():
     found = Pseudonymiser().find("اتصل على ٠٧٧٠٠ ٩٠٠١٢٣ يوم ١٢/٠٣/٢٠٢١")
     assert [(r.kind, r.original) for r in found] == [("PHONE", "٠٧٧٠٠ ٩٠٠١٢٣"), ("DATE", "١٢/٠٣/٢٠٢١")]

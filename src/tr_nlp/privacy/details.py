@@ -131,7 +131,14 @@ _SPOKEN_DAY = (r"(?i:(?:(?:twenty|thirty)[- ]?)?(?:first|second|third|fourth|fif
                r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
                r"|nineteenth|twentieth|thirtieth)")
 # a year after a day and month: "3 March 2021", "March 3, 2021", "5 de mayo de 2020"
-_YEAR = r"(?:,? (?:de |del )?\d{4})"
+# (or said in English: "nineteen eighty-five", "two thousand and three", "twenty twenty-one")
+_UNIT = "(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEEN = "(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_LATER = rf"(?:(?:twenty|thirty)(?:[- ]{_UNIT})?)"
+_SAID_YEAR = (rf"(?i:nineteen (?:oh {_UNIT}|{_TEEN}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+              rf"(?:[- ]{_UNIT})?|hundred)|twenty (?:oh {_UNIT}|{_TEEN}|{_LATER})"
+              rf"|two thousand(?:(?: and)? (?:{_UNIT}|{_TEEN}|{_LATER}))?)")
+_YEAR = rf"(?:,? (?:de |del )?\d{{4}}|,? {_SAID_YEAR})"
 _NUMERIC_MONTH, _NUMERIC_DAY = r"(?:1[0-2]|0?[1-9])", r"(?:[12]\d|3[01]|0?[1-9])"
 _NUMERIC_DATE = (
     # 12/03/2021, 12.3.21, 2021-03-12, 2021/3/12, Hungarian 2021.03.12. and 2021. 03. 12.
