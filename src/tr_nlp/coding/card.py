@@ -19,6 +19,15 @@ def _stat(metrics: dict[str, Any], key: str) -> str:
     return f"{value:.2f}" if lo is None or hi is None else f"{value:.2f} [{lo:.2f}, {hi:.2f}]"
 
 
+def _difference(metrics: dict[str, Any]) -> str:
+    """``-0.38 [-0.49, -0.28] (coder_b)``: the paired kappa difference, or empty without one."""
+    diff, lo, hi = (metrics.get(k) for k in ("kappa_diff", "kappa_diff_lo", "kappa_diff_hi"))
+    if diff is None:
+        return ""
+    interval = "" if lo is None or hi is None else f" [{lo:+.2f}, {hi:+.2f}]"
+    return f"{diff:+.2f}{interval} ({metrics.get('peer')})"
+
+
 def render_card(card: dict[str, Any]) -> str:
     """Markdown model card: data, codebook, features, thresholds, CV metrics, use and limits."""
     lines = [f"# Model card: {card.get('name', 'tr_nlp theme model')}", ""]
@@ -62,10 +71,18 @@ def render_card(card: dict[str, Any]) -> str:
     metrics = card.get("cv_metrics") or []
     if metrics:
         how = card.get("cv_protocol", "cross-validation: grouped by interview").removeprefix("cross-validation: ")
+        paired = any(m.get("kappa_diff") is not None for m in metrics)
         lines += ["", f"## Cross-validated agreement ({how})", "",
-                  "| code | vs | kappa [95% CI] | F1 [95% CI] | precision | recall |", "|---|---|---|---|---:|---:|"]
+                  "| code | vs | kappa [95% CI] | F1 [95% CI] | precision | recall |"
+                  + (" kappa minus the other coder's [95% CI] |" if paired else ""),
+                  "|---|---|---|---|---:|---:|" + ("---|" if paired else "")]
         lines += [f"| {m['code']} | {m['rater_b']} | {_stat(m, 'kappa')} | {_stat(m, 'f1')} | "
-                  f"{_stat(m, 'precision')} | {_stat(m, 'recall')} |" for m in metrics]
+                  f"{_stat(m, 'precision')} | {_stat(m, 'recall')} |" + (f" {_difference(m)} |" if paired else "")
+                  for m in metrics]
+        if paired:
+            lines += ["", ("The last column: the model's kappa with the coder minus the other coder's kappa with "
+                           "that coder, on the interviews both coded; its interval resamples interviews for both "
+                           "kappas at once (an interval wholly below 0: the model agrees less well than the coders do).")]
     lines += ["", "## Versions", ""] + [f"- {k}: {v}" for k, v in card.get("versions", {}).items()]
     lines += ["", "## Intended use", "", card.get("intended_use", ""), "", "## Limits", "", card.get("limits", ""), ""]
     return "\n".join(lines)

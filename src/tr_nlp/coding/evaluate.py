@@ -243,10 +243,16 @@ def character_agreement(data: CodedData, predicted: pd.DataFrame, n_boot: int = 
 
 
 def card_metrics(agreement: pd.DataFrame) -> list[dict]:
-    """Machine-vs-human rows of an agreement table, for a model card."""
+    """Machine-vs-human rows of an agreement table, for a model card; where the coder has
+    one other coder, with the machine's kappa minus that coder's (``kappa_diff``, from the
+    row on the double-coded segments where there is one)."""
     keep = ["code", "rater_b", "n_segments", "kappa", "kappa_lo", "kappa_hi", "alpha", "ac1",
             "f1", "f1_lo", "f1_hi", "precision", "recall", "pr_auc"]
     rows = agreement[agreement["comparison"] == MACHINE_VS_HUMAN][keep]
+    paired = ["peer", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi"]
+    if "kappa_diff" in agreement.columns:
+        beside = agreement[agreement["kappa_diff"].notna()].drop_duplicates(["code", "rater_b"], keep="last")
+        rows = rows.merge(beside[["code", "rater_b", *paired]], on=["code", "rater_b"], how="left")
     return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
             for r in rows.to_dict("records")]
 
