@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tr_nlp.agreement.stats import alpha_from_nominal, percentile_interval
+from tr_nlp.agreement.stats import alpha_from_nominal, paired_difference, percentile_interval
 from tr_nlp.agreement.tables import OVERALL, exclusive_keys, exclusive_label, numbered
 
 #: The columns of :func:`group_alpha_table`.
@@ -152,11 +152,8 @@ def group_alpha_table(
             if extra is None:
                 coders[code] = (float(row["alpha"]), resampled)
             else:  # with the machine minus without, on the same resampled interviews
-                alpha, without = coders[code]
-                row["alpha_diff"] = float(row["alpha"]) - alpha
-                row["alpha_diff_lo"], row["alpha_diff_hi"] = (
-                    percentile_interval(resampled - without, confidence)
-                    if resampled is not None and without is not None else (float("nan"), float("nan")))
+                row["alpha_diff"], row["alpha_diff_lo"], row["alpha_diff_hi"] = paired_difference(
+                    (float(row["alpha"]), resampled), coders[code], confidence)
             rows.append(row)
     return pd.DataFrame(rows, columns=GROUP_COLUMNS)
 

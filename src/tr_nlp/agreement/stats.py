@@ -235,6 +235,22 @@ def percentile_interval(values: ArrayLike, confidence: float = 0.95) -> tuple[fl
     return float(lo), float(hi)
 
 
+def paired_difference(first: tuple[float, NDArray[Any] | None], second: tuple[float, NDArray[Any] | None],
+                      confidence: float = 0.95) -> tuple[float, float, float]:
+    """The first statistic minus the second, each given as ``(value, resamples)``, and the
+    ``confidence`` interval of that difference over resamples drawn alike for both (a
+    paired bootstrap); NaN bounds where either has no resamples.
+
+    >>> paired_difference((0.5, np.array([0.25, 0.5, 1.0])), (0.75, np.array([0.5, 0.75, 1.0])), 0.5)
+    (-0.25, -0.25, -0.125)
+    >>> paired_difference((0.5, None), (0.75, np.array([0.5])))
+    (-0.25, nan, nan)
+    """
+    if first[1] is None or second[1] is None:
+        return float(first[0] - second[0]), float("nan"), float("nan")
+    return (float(first[0] - second[0]), *percentile_interval(first[1] - second[1], confidence))
+
+
 def confusion_counts(a: Sequence[float] | NDArray[Any], b: Sequence[float] | NDArray[Any]) -> tuple[int, int, int, int]:
     """(tp, fp, fn, tn) of binary ratings ``a`` against reference ``b``."""
     x, y = _pair(np.asarray(a, dtype=bool), np.asarray(b, dtype=bool))

@@ -37,6 +37,7 @@ from sklearn.metrics import average_precision_score
 from tr_nlp.agreement.stats import (
     binary_stats_from_counts,
     nominal_stats_from_confusion,
+    paired_difference,
     percentile_interval,
 )
 
@@ -69,6 +70,22 @@ def rounded(value: float | None, digits: int = 2) -> str:
     if value is None or np.isnan(value):
         return "n/a"
     return f"{round(value, digits) + 0.0:.{digits}f}"
+
+
+def signed(value: float | None, lo: float | None = None, hi: float | None = None) -> str:
+    """``-0.38 [-0.49, -0.28]``: a difference, signed, with its interval where it has one
+    (a paired difference: :func:`peer_differences`); empty without a value.
+
+    >>> signed(-0.381, -0.49, -0.28), signed(0.05, float("nan"), float("nan")), signed(None)
+    ('-0.38 [-0.49, -0.28]', '+0.05', '')
+    """
+    def missing(x: float | None) -> bool:
+        return x is None or bool(np.isnan(x))
+
+    if missing(value):
+        return ""
+    interval = "" if missing(lo) or missing(hi) else f" [{lo:+.2f}, {hi:+.2f}]"
+    return f"{value:+.2f}{interval}"
 
 
 def exclusive_label(members: Sequence[str]) -> str:
@@ -187,36 +204,29 @@ def peer_differences(
     n_groups = int(group_idx.max()) + 1 if len(group_idx) else 0
     draws = rng.integers(0, n_groups, size=(n_boot, n_groups)) if n_boot and n_groups else None
     out: dict[str, tuple[float, float, float]] = {}
+
+    def binary(counts: np.ndarray) -> tuple[float, np.ndarray | None]:  # per-interview (tp, fp, fn, tn)
+        return (binary_stats_from_counts(*counts.sum(axis=0))["kappa"],
+                None if draws is None else binary_stats_from_counts(*counts[draws].sum(axis=1).T)["kappa"])
+
+    def nominal(confusion: np.ndarray) -> tuple[float, np.ndarray | None]:  # per-interview confusion matrices
+        return (nominal_stats_from_confusion(confusion.sum(axis=0))["kappa"],
+                None if draws is None else nominal_stats_from_confusion(_resampled(confusion, draws))["kappa"])
+
     pooled = np.zeros((2, n_groups, 4))
     for code in codes:
         m, c, p = (ratings[r].loc[index, code].to_numpy(dtype=float) for r in (machine, coder, peer))
         rated = ~np.isnan(m) & ~np.isnan(c) & ~np.isnan(p)
         counts = np.stack([_group_counts(x[rated] > 0.5, c[rated] > 0.5, group_idx[rated], n_groups) for x in (m, p)])
         pooled += counts
-        out[code] = _difference([binary_stats_from_counts(*pair.sum(axis=0))["kappa"] for pair in counts],
-                                [binary_stats_from_counts(*pair[draws].sum(axis=1).T)["kappa"] for pair in counts]
-                                if draws is not None else None, confidence)
+        out[code] = paired_difference(binary(counts[0]), binary(counts[1]), confidence)
     for members in sets:
         keys = np.stack([exclusive_keys(ratings[r].loc[index, members]) for r in (machine, coder, peer)])
         rated = (keys >= 0).all(axis=0)
-        confusions = [_confusion(keys[[i, 1]][:, rated], group_idx[rated], n_groups) for i in (0, 2)]
-        out[exclusive_label(members)] = _difference(
-            [nominal_stats_from_confusion(c.sum(axis=0))["kappa"] for c in confusions],
-            [nominal_stats_from_confusion(_resampled(c, draws))["kappa"] for c in confusions]
-            if draws is not None else None, confidence)
-    out[OVERALL] = _difference([binary_stats_from_counts(*pair.sum(axis=0))["kappa"] for pair in pooled],
-                               [binary_stats_from_counts(*pair[draws].sum(axis=1).T)["kappa"] for pair in pooled]
-                               if draws is not None else None, confidence)
+        first, second = (nominal(_confusion(keys[[i, 1]][:, rated], group_idx[rated], n_groups)) for i in (0, 2))
+        out[exclusive_label(members)] = paired_difference(first, second, confidence)
+    out[OVERALL] = paired_difference(binary(pooled[0]), binary(pooled[1]), confidence)
     return out
-
-
-def _difference(point: Sequence[float], resampled: Sequence[np.ndarray] | None,
-                confidence: float) -> tuple[float, float, float]:
-    """The first kappa minus the second, and the interval of that difference over resamples."""
-    lo, hi = (percentile_interval(resampled[0] - resampled[1], confidence) if resampled is not None
-              else (float("nan"), float("nan")))
-    return float(point[0] - point[1]), lo, hi
-
 
 def _double_coded(rated: Mapping[str, pd.Series], coder: str) -> pd.Series:
     """Segments ``coder`` rated that at least one other coder rated too."""

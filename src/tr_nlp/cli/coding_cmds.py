@@ -82,7 +82,7 @@ _ONE_OF_NOTE = "  one of ...: a group of codes that exclude each other, as one v
 
 def print_agreement(table: pd.DataFrame) -> None:
     """Agreement rows as a rich table on stdout: machine vs human beside human vs human."""
-    from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, condensed_pairs, rounded
+    from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, condensed_pairs, rounded, signed
 
     view = Table(title="Agreement per code (95% CIs resample interviews)")
     paired = "kappa_diff" in table.columns and table["kappa_diff"].notna().any()
@@ -91,8 +91,7 @@ def print_agreement(table: pd.DataFrame) -> None:
         view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
     shown = condensed_pairs(table)
     for r in shown.itertuples():
-        difference = (f"{r.kappa_diff:+.2f} [{r.kappa_diff_lo:+.2f}, {r.kappa_diff_hi:+.2f}]"
-                      if paired and pd.notna(r.kappa_diff) else "")
+        difference = signed(r.kappa_diff, r.kappa_diff_lo, r.kappa_diff_hi) if paired else ""
         view.add_row(r.code, r.comparison, r.raters, f"{r.n_segments:.0f}",
                      *(_with_ci(r, k) for k in ("kappa", "alpha", "ac1")),
                      rounded(r.f1), rounded(r.precision), rounded(r.recall), *((difference,) if paired else ()))
@@ -125,7 +124,7 @@ def print_group_alpha(table: pd.DataFrame) -> None:
     """Krippendorff's alpha of all coders, and with the machine, as a rich table (nothing with one coder)."""
     if table.empty:
         return
-    from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX
+    from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, signed
 
     unitized = "alpha_u" in table.columns and table["alpha_u"].notna().any()
     view = Table(title="Krippendorff's alpha of all coders at once, and with the machine as one coder more "
@@ -139,8 +138,7 @@ def print_group_alpha(table: pd.DataFrame) -> None:
         one_of = r.code.startswith(EXCLUSIVE_PREFIX)  # u-alpha is of single codes' passages
         extra = (str(int(r.n_interviews_u)) if pd.notna(r.n_interviews_u) else "",
                  "" if one_of else _with_ci(r, "alpha_u")) if unitized else ()
-        difference = ((f"{r.alpha_diff:+.2f} [{r.alpha_diff_lo:+.2f}, {r.alpha_diff_hi:+.2f}]"
-                       if pd.notna(r.alpha_diff) else ""),) if paired else ()
+        difference = (signed(r.alpha_diff, r.alpha_diff_lo, r.alpha_diff_hi),) if paired else ()
         view.add_row(r.code, f"{r.raters} ({r.n_raters})", str(r.n_units), _with_ci(r, "alpha"), *difference, *extra)
     c.out.print(view)
     if paired:

@@ -21,7 +21,7 @@ def demo(
 ) -> None:
     """Run the whole pipeline on the demo corpus and print where each output is."""
     # the pipeline's libraries load with the command, not with --help
-    from tr_nlp.agreement.tables import rounded
+    from tr_nlp.agreement.tables import rounded, signed
     from tr_nlp.pipeline import find_demo_corpus, run_pipeline
 
     check_folder_path(output, "the run")
@@ -41,8 +41,7 @@ def demo(
             more = (f", u-alpha {rounded(row['alpha_u'])} [{rounded(row['alpha_u_ci'][0])}, "
                     f"{rounded(row['alpha_u_ci'][1])}]" if "alpha_u" in row else "")
             if "kappa_diff" in row:  # the machine's kappa minus the other coder's, paired CI
-                diff, (lo, hi) = row["kappa_diff"], row["kappa_diff_ci"]
-                more += f", minus {row['peer']}'s kappa: {diff:+.2f} [{lo:+.2f}, {hi:+.2f}]"
+                more += f", minus {row['peer']}'s kappa: {signed(row['kappa_diff'], *row['kappa_diff_ci'])}"
             c.err.print(f"  agreement (all codes, CV, {unit}): {row['raters']}: kappa {rounded(row['kappa'])} "
                         f"[{rounded(row['kappa_ci'][0])}, {rounded(row['kappa_ci'][1])}], F1 {rounded(row['f1'])}"
                         f"{more}", highlight=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tr_nlp.agreement.tables import signed
+
 
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
@@ -21,11 +23,8 @@ def _stat(metrics: dict[str, Any], key: str) -> str:
 
 def _difference(metrics: dict[str, Any]) -> str:
     """``-0.38 [-0.49, -0.28] (coder_b)``: the paired kappa difference, or empty without one."""
-    diff, lo, hi = (metrics.get(k) for k in ("kappa_diff", "kappa_diff_lo", "kappa_diff_hi"))
-    if diff is None:
-        return ""
-    interval = "" if lo is None or hi is None else f" [{lo:+.2f}, {hi:+.2f}]"
-    return f"{diff:+.2f}{interval} ({metrics.get('peer')})"
+    text = signed(*(metrics.get(k) for k in ("kappa_diff", "kappa_diff_lo", "kappa_diff_hi")))
+    return f"{text} ({metrics.get('peer')})" if text else ""
 
 
 def render_card(card: dict[str, Any]) -> str:

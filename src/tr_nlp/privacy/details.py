@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from tr_nlp.privacy import daywords, numbers, postcodes, spoken
 from tr_nlp.privacy.trie import trie_pattern
@@ -210,6 +210,10 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|\d{{2,4}}년 ?{_NUMERIC_MONTH}월(?: ?{_NUMERIC_DAY}일)?|{_NUMERIC_MONTH}월 ?{_NUMERIC_DAY}일)"
     ),
 }
+# what finds a kind besides its pattern: an address said aloud ("jo dot smith at gmail dot
+# com"), an identity number after its label ("hospital number RXH 123456")
+_ALSO: dict[str, Callable[[str], Iterable[tuple[int, int]]]] = {
+    "EMAIL": spoken.emails, "URL": spoken.web_addresses, "ID_NUMBER": numbers.labelled_ids}
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 # a number of ten digits grouped as North America writes it: (555) 123-4567, 555.123.4567
 _NORTH_AMERICAN = re.compile(r"\(\d{3}\) ?\d{3}[ .-]\d{4}|\d{3}([ .-])\d{3}\1\d{4}")
@@ -230,15 +234,11 @@ def find(kind: str, text: str) -> Iterator[tuple[int, int]]:
         yield from postcodes.find(text, _PATTERNS["ADDRESS"])
     elif kind == "ACCOUNT":
         yield from numbers.accounts(text)
-    elif kind in ("EMAIL", "URL"):  # as typed, or as said ("jo dot smith at gmail dot com")
-        spoken_ones = spoken.emails(text) if kind == "EMAIL" else spoken.web_addresses(text)
-        yield from numbers.apart([*(m.span() for m in _PATTERNS[kind].finditer(text)), *spoken_ones])
-    elif kind == "ID_NUMBER":  # by its shape, or after its label ("hospital number RXH 123456")
-        yield from numbers.apart([*(m.span() for m in _PATTERNS[kind].finditer(text)), *numbers.labelled_ids(text)])
     elif kind == "PHONE":  # in digits, or said digit by digit ("oh seven seven double oh ...")
         yield from numbers.apart([*_phones(text), *spoken.phone_numbers(text)])
     else:
-        yield from (m.span() for m in _PATTERNS[kind].finditer(text))
+        found = (m.span() for m in _PATTERNS[kind].finditer(text))
+        yield from numbers.apart([*found, *_ALSO[kind](text)]) if kind in _ALSO else found
 
 
 @functools.lru_cache(maxsize=4)  # each kind's find() reads the same text

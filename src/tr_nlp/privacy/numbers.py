@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
 
 from tr_nlp.privacy.trie import trie_pattern
+
+Span = TypeVar("Span", bound=tuple[Any, ...])
 
 #: what may be said between a label and its number: "is", a hesitation
 BETWEEN = ("is", "was", "'s", "är", "var", "väl", "ju", "er", "ist", "war", "lautet", "est", "c'est", "es", "era",
@@ -95,18 +98,21 @@ def accounts(text: str) -> Iterator[tuple[int, int]]:
     return apart(spans)
 
 
-def apart(spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """``spans`` in order, each dropped that overlaps one before it (of two at one start,
-    the longer is kept).
+def apart(spans: Iterable[Span]) -> Iterator[Span]:
+    """``spans`` (``(start, end, ...)``) in order, each dropped that overlaps one before it:
+    of two at one start the longer is kept, of two alike the one whose further fields
+    (a rank) sort first.
 
     >>> list(apart([(5, 9), (0, 3), (0, 6), (8, 12)]))
     [(0, 6), (8, 12)]
+    >>> list(apart([(0, 4, 2, "DATE"), (0, 4, 1, "PHONE")]))
+    [(0, 4, 1, 'PHONE')]
     """
     edge = 0
-    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
-        if start >= edge:
-            yield start, end
-            edge = end
+    for span in sorted(spans, key=lambda span: (span[0], -span[1], *span[2:])):
+        if span[0] >= edge:
+            yield span
+            edge = span[1]
 
 
 def _iban_end(run: str) -> int:

@@ -36,6 +36,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.encoding import UNSPACED_LETTER
 from tr_nlp.ingest.speakers import is_role_label
 from tr_nlp.privacy import details
+from tr_nlp.privacy.numbers import apart
 from tr_nlp.privacy.trie import trie_pattern
 
 KINDS: tuple[str, ...] = (*details.PATTERN_KINDS, "PERSON")
@@ -249,14 +250,7 @@ class Pseudonymiser:
                 found.extend((m.start(), m.end(), rank, kind) for m in self._names_in(text))
                 continue
             found.extend((start, end, rank, kind) for start, end in details.find(kind, text))
-        found.sort(key=lambda f: (f[0], -(f[1] - f[0]), f[2]))
-        chosen: list[tuple[int, int, str]] = []
-        edge = 0
-        for start, end, _, kind in found:
-            if start >= edge:
-                chosen.append((start, end, kind))
-                edge = end
-        return chosen
+        return [(start, end, kind) for start, end, _, kind in apart(found)]
 
     def _names_in(self, text: str) -> Iterator[re.Match[str]]:
         """Where a name occurs: a capital in the match (the name's case), or a name given in
