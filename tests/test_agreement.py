@@ -113,9 +113,36 @@ def test_ratings_of_the_wrong_shape_are_refused():
 
 
 def test_percentile_interval_leaves_out_undefined_resamples():
-    values = np.r_[np.arange(101.0), [np.nan] * 50]
+    values = np.r_[np.arange(101.0), [np.nan] * 10]  # 9% undefined: within the 10% a 90% interval leaves out
     assert percentile_interval(values, 0.9) == pytest.approx((5.0, 95.0))
     assert np.isnan(percentile_interval([np.nan, np.nan])).all()
+    # more undefined than that: the rest would describe only the resamples that drew the code
+    assert np.isnan(percentile_interval(np.r_[np.arange(101.0), [np.nan] * 12], 0.9)).all()
+
+
+def test_a_code_in_one_interview_has_no_interval():
+    # coder A and B agree on a code found in one interview of nine: resamples without it
+    # leave kappa undefined, and those with it repeat its one agreement, so the interval
+    # of the rest was 0.89 [0.88, 0.89] (on the demo), as if nine interviews had shown it
+    seg = [f"s{i}" for i in range(90)]
+    interviews = pd.Series([f"iv{i // 10}" for i in range(90)], index=seg)
+    rare, common = np.zeros(90), np.tile([1.0, 0.0, 0.0], 30)
+    rare[[1, 3, 5]] = 1
+    a = pd.DataFrame({"rare": rare, "common": common}, index=seg)
+    b = a.copy()
+    b.loc["s5", "rare"] = 0
+    b.loc[["s0", "s11", "s33", "s60"], "common"] = 0
+    table = agreement_table({"A": a, "B": b}, interviews, ["rare", "common"], n_boot=500).set_index("code")
+    assert table.loc["rare", "kappa"] == pytest.approx(cohen_kappa_score(rare, b["rare"]))
+    assert table.loc["rare", ["kappa_lo", "kappa_hi", "alpha_lo", "f1_lo"]].isna().all()
+    assert table.loc["rare", "ac1_lo"] > 0.9  # AC1 is defined on a resample without the code
+    assert table.loc["common", "kappa_lo"] < table.loc["common", "kappa"] < table.loc["common", "kappa_hi"]
+    assert table["n_interviews_coded"].to_dict() == {"rare": 1, "common": 9, OVERALL: 9}
+    b.loc["s45", "rare"] = 1  # in two interviews: more than 5% of resamples still draw neither
+    again = agreement_table({"A": a, "B": b}, interviews, ["rare"], n_boot=500).set_index("code")
+    assert again.loc["rare", "n_interviews_coded"] == 2 and np.isnan(again.loc["rare", "kappa_lo"])
+    alphas = group_alpha_table({"A": a, "B": b}, interviews, ["rare", "common"], n_boot=500).set_index("code")
+    assert np.isnan(alphas.loc["rare", "alpha_lo"]) and alphas.loc["common", "alpha_lo"] < alphas.loc["common", "alpha"]
 
 
 def _frames():
@@ -276,8 +303,10 @@ def test_character_table_matches_sklearn_kappa_on_the_compared_characters():
     assert rows.loc[("care", "A", "B", "human vs human")].kappa == pytest.approx(
         cohen_kappa_score(_marks(codings, "A", "i1", "care"), _marks(codings, "B", "i1", "care")))
     for r in table[table.comparison != "human vs human"].itertuples():  # two interviews: CIs exist
-        if r.n_interviews == 2:
+        if r.n_interviews == 2 and r.code != "extra":
             assert r.kappa_lo <= r.kappa <= r.kappa_hi
+    # but not for a code in one of them: a resample in four draws the other twice, where kappa is undefined
+    assert np.isnan(rows.loc[("extra", "m", "A", "machine vs human")].kappa_lo)
     # per interview, as NVivo reports per source: each interview both raters rated, no double-coded rows
     each = character_table_by_interview(counts).set_index(["interview_id", "code", "rater_a", "rater_b"])
     assert sorted({(i, a, b) for i, _, a, b in each.index}) == [

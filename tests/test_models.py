@@ -639,6 +639,27 @@ def test_cli_evaluate_says_what_the_coded_data_is_too_thin_for(tmp_path):
     assert "listened" in r.stdout and "never_used" not in r.stdout
 
 
+def test_cli_evaluate_says_which_codes_are_in_too_few_interviews_for_an_interval(tmp_path):
+    # beyond_routine coded in demo01 alone: its kappas were shown as 0.89 [0.88, 0.89] and
+    # 0.00 [0.00, 0.00], intervals of the resamples that drew demo01, and the report read them
+    codings = pd.read_csv(DEMO / "codings.csv")
+    rare = codings.code.eq("beyond_routine") & codings.interview_id.ne("demo01")
+    codings[~rare].to_csv(tmp_path / "codings.csv", index=False)
+    r = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--codings", str(tmp_path / "codings.csv"),
+                            "--features", "tfidf", "--folds", "3", "--bootstrap", "200", "--no-learning-curve",
+                            "-o", str(tmp_path / "ev"), "--quiet"])
+    assert r.exit_code == 0, r.stderr
+    out = " ".join(r.stdout.split())
+    assert "no 95% CI for beyond_routine (1" in out and "n/a, n/a" not in out
+    table = pd.read_csv(tmp_path / "ev" / "agreement.csv")
+    rows = table[table.code == "beyond_routine"]
+    assert rows.kappa_lo.isna().all() and rows.n_interviews_coded.le(2).all()
+    assert table[table.code == "emotional_climate"].kappa_lo.notna().all()
+    html = " ".join((tmp_path / "ev" / "report.html").read_text(encoding="utf-8").split())
+    assert "No 95% interval for beyond_routine (in 1" in html and "[n/a, n/a]" not in html
+    assert "too few for 95% intervals from resampling them" in html
+
+
 def test_cli_evaluate_gives_an_exclusive_group_rows_of_its_own_in_the_tables_and_report(annomi_full, tmp_path):
     # AnnoMI's seven transcripts that all ten annotators coded: each client utterance is one of three talk types
     table = pd.read_csv(annomi_full)
@@ -962,13 +983,27 @@ def test_card_shows_undefined_cv_statistics_as_na():
     assert "| care | A | -0.13 [-0.18, 0.00] | 0.00 | n/a | 0.00 |" in text
 
 
+def test_card_says_which_codes_have_no_interval():
+    # a code in one interview has no interval (percentile_interval), which the card says, and
+    # a kappa a hair below 0 shows as 0.00
+    from tr_nlp.coding.card import render_card
+
+    row = {"rater_b": "A", "f1": 0.5, "precision": 0.5, "recall": 0.5}
+    metrics = [{**row, "code": "care", "kappa": 0.6, "kappa_lo": 0.4, "kappa_hi": 0.7, "n_interviews_coded": 9},
+               {**row, "code": "rare", "kappa": -0.003, "kappa_lo": None, "kappa_hi": None, "n_interviews_coded": 1}]
+    text = render_card({"cv_metrics": metrics})
+    assert "| rare | A | 0.00 | 0.50 | 0.50 | 0.50 |" in text
+    assert "No interval for rare (coded in 1 interview):" in text
+    assert "No interval" not in render_card({"cv_metrics": metrics[1:]})  # no resamples at all
+
+
 def test_card_shows_the_models_kappa_beside_the_other_coders():
     # the card gave the model's kappa with each coder alone, nothing of how the coders agree
     from tr_nlp.agreement.tables import MACHINE_VS_HUMAN_DOUBLE
     from tr_nlp.coding.card import render_card
     from tr_nlp.coding.evaluate import card_metrics
 
-    row = {"code": "care", "n_segments": 40, "kappa": 0.5, "kappa_lo": 0.4, "kappa_hi": 0.6, "alpha": 0.5, "ac1": 0.8,
+    row = {"code": "care", "n_segments": 40, "n_interviews_coded": 8, "kappa": 0.5, "kappa_lo": 0.4, "kappa_hi": 0.6, "alpha": 0.5, "ac1": 0.8,
            "f1": 0.6, "f1_lo": 0.5, "f1_hi": 0.7, "precision": 0.6, "recall": 0.6, "pr_auc": 0.7}
     table = pd.DataFrame([
         {**row, "rater_b": "A", "comparison": "machine vs human"},  # on all of A's interviews: no difference

@@ -137,6 +137,13 @@ def test_plain_language_reading():
     assert reading(paired, [human]) == (
         "The machine agrees with coder_a less well than coder_b does (kappa 0.75 vs 0.80: 0.05 lower, 95% interval "
         "0.01 to 0.09 lower, the two kappas computed on the same resampled interviews).")
+    # a code in too few interviews has no intervals: no verdict, least of all "the intervals do not overlap"
+    few = {**far, "kappa_lo": None, "kappa_hi": None, "n_interviews_coded": 1, "n_interviews": 9}
+    assert reading(few, [{**human, "kappa_lo": None, "kappa_hi": None}]) == (
+        "The machine's kappa with coder_a is 0.40, coder_b's 0.80. The code is in 1 of these 9 interviews, too few "
+        "for 95% intervals from resampling them: these figures cannot say which agrees better.")
+    assert reading({**few, "n_interviews_coded": None}, [human]).endswith(
+        "Without 95% intervals: these figures cannot say which agrees better.")
     unclear = {**paired, "kappa_diff_hi": 0.02}
     assert reading(unclear, [human]).startswith("These interviews cannot tell the machine's agreement with coder_a "
                                                 "from coder_b's (kappa 0.75 vs 0.80; their difference, -0.05, has a "

@@ -217,8 +217,11 @@ def nominal_stats_from_confusion(confusion: ArrayLike) -> dict[str, NDArray[np.f
 def percentile_interval(values: ArrayLike, confidence: float = 0.95) -> tuple[float, float]:
     """The central ``confidence`` interval of bootstrap ``values`` by percentiles.
 
-    Resamples whose statistic is undefined (NaN: no positive case drawn, say) are left
-    out; with no finite value at all, both bounds are NaN.
+    Resamples whose statistic is undefined (NaN: no case of a code drawn, say) are left
+    out while they are at most ``1 - confidence`` of them, the share the interval leaves
+    out anyway. With more, both bounds are NaN: an interval of the rest would describe
+    only resamples that drew the few interviews holding the code (a code in one interview
+    gives ``0.89 [0.88, 0.89]``), not how the figure varies from interview to interview.
 
     Examples
     --------
@@ -226,9 +229,13 @@ def percentile_interval(values: ArrayLike, confidence: float = 0.95) -> tuple[fl
     (25.0, 75.0)
     >>> percentile_interval([np.nan, np.nan])
     (nan, nan)
+    >>> percentile_interval([0.8] * 90 + [np.nan] * 10)  # one resample in ten undefined
+    (nan, nan)
+    >>> percentile_interval([0.8] * 97 + [np.nan] * 3)
+    (0.8, 0.8)
     """
     x = np.asarray(values, dtype=float)
-    if not np.isfinite(x).any():
+    if not x.size or np.isfinite(x).mean() < confidence:
         return float("nan"), float("nan")
     tail = (1 - confidence) / 2 * 100
     lo, hi = np.nanpercentile(x, [tail, 100 - tail])

@@ -3,7 +3,10 @@
 Confidence intervals come from a cluster bootstrap that resamples *interviews* (segments
 of one interview are not independent), evaluated on per-interview confusion counts so
 that thousands of resamples cost little. Comparisons use only the segments both raters
-rated (a coder who did not code an interview has NaN there, not 0).
+rated (a coder who did not code an interview has NaN there, not 0). ``n_interviews_coded``
+counts the interviews where either rater gave the code: a code in only one or two of them
+has no interval (:func:`~tr_nlp.agreement.stats.percentile_interval`), since resamples
+drawing none of those interviews leave its figures undefined.
 
 When coders double-coded only some interviews, the machine is compared with each coder
 twice: on every segment that coder rated, and on the double-coded segments alone (those
@@ -52,7 +55,7 @@ _CI_STATS = ("kappa", "alpha", "ac1", "f1")
 #: With more coder pairs than this per code, shown tables summarise them (the files keep every pair).
 MAX_PAIRS = 3
 COLUMNS = [
-    "code", "rater_a", "rater_b", "comparison", "n_segments", "n_interviews", "percent",
+    "code", "rater_a", "rater_b", "comparison", "n_segments", "n_interviews", "n_interviews_coded", "percent",
     "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo", "ac1_hi",
     "pabak", "prevalence_a", "prevalence_b", "precision", "recall", "f1", "f1_lo", "f1_hi", "pr_auc",
     "peer", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi",
@@ -86,6 +89,24 @@ def signed(value: float | None, lo: float | None = None, hi: float | None = None
         return ""
     interval = "" if missing(lo) or missing(hi) else f" [{lo:+.2f}, {hi:+.2f}]"
     return f"{value:+.2f}{interval}"
+
+
+def without_interval(table: pd.DataFrame) -> dict[str, str]:
+    """Codes whose kappa has no interval in some row while other rows have one, each with
+    how many interviews its rows have it in (``"1"``, ``"1-2"``): a code in so few
+    interviews that resampling them gives no interval (:func:`~tr_nlp.agreement.percentile_interval`).
+    Empty for a table without intervals at all (no resamples) or without ``n_interviews_coded``.
+
+    >>> table = pd.DataFrame({"code": ["care", "care", "warmth"], "kappa": [0.0, 0.89, 0.6],
+    ...                       "kappa_lo": [np.nan, np.nan, 0.4], "n_interviews_coded": [2, 1, 9]})
+    >>> without_interval(table)
+    {'care': '1-2'}
+    """
+    if "n_interviews_coded" not in table.columns or table["kappa_lo"].isna().all():
+        return {}
+    missing = table[table["kappa"].notna() & table["kappa_lo"].isna()]
+    counts = missing.groupby("code", sort=False)["n_interviews_coded"].agg(["min", "max"])
+    return {str(code): f"{lo:.0f}" if lo == hi else f"{lo:.0f}-{hi:.0f}" for code, lo, hi in counts.itertuples()}
 
 
 def exclusive_label(members: Sequence[str]) -> str:
@@ -281,7 +302,8 @@ def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: 
     point = nominal_stats_from_confusion(confusion.sum(axis=0))
     row: dict[str, object] = {
         "code": label, "rater_a": a, "rater_b": b, "comparison": comparison, "n_segments": int(both.sum()),
-        "n_interviews": int((confusion.sum(axis=(1, 2)) > 0).sum()), "pr_auc": float("nan"),
+        "n_interviews": int((confusion.sum(axis=(1, 2)) > 0).sum()),
+        "n_interviews_coded": len(np.unique(group_idx[both][(keys[:, both] > 0).any(axis=0)])), "pr_auc": float("nan"),
         "prevalence_a": float("nan"), "prevalence_b": float("nan"), "precision": float("nan"), "recall": float("nan"),
     }
     row.update({k: float(v) for k, v in point.items()})
@@ -325,7 +347,7 @@ def _row(
         "code": code, "rater_a": a, "rater_b": b,
         "comparison": comparison,
         "n_segments": n_segments, "n_interviews": int((counts.sum(axis=1) > 0).sum()),
-        "pr_auc": pr_auc,
+        "n_interviews_coded": int((counts[:, :3].sum(axis=1) > 0).sum()), "pr_auc": pr_auc,
     }
     row.update({k: float(v) for k, v in point.items()})
     resampled = binary_stats_from_counts(*counts[draws].sum(axis=1).T) if draws is not None and n_segments else {}

@@ -63,9 +63,23 @@ FEW_SEGMENTS, FEW_CODE_INTERVIEWS = 10, 3
 
 
 def _with_ci(row, stat: str) -> str:  # type: ignore[no-untyped-def]
+    """``0.61 [0.48, 0.72]``, or the figure alone where it has no interval."""
     from tr_nlp.agreement.tables import rounded
 
-    return f"{rounded(getattr(row, stat))} [{rounded(getattr(row, stat + '_lo'))}, {rounded(getattr(row, stat + '_hi'))}]"
+    lo, hi = getattr(row, stat + "_lo"), getattr(row, stat + "_hi")
+    interval = "" if pd.isna(lo) or pd.isna(hi) else f" [{rounded(lo)}, {rounded(hi)}]"
+    return rounded(getattr(row, stat)) + interval
+
+
+def _without_interval(table: pd.DataFrame) -> str:
+    """A line naming the codes whose kappa has no interval while others have one; empty when none."""
+    from tr_nlp.agreement.tables import without_interval
+
+    if not (few := without_interval(table)):
+        return ""
+    named = ", ".join(f"{code} ({counts})" for code, counts in few.items())
+    return (f"  no 95% CI for {named}: coded in so few interviews (in brackets) that more than one resample of "
+            "interviews in 20 draws none of them, where the figure is undefined")
 
 
 def _print_pairs(view: Table, table: pd.DataFrame, shown: pd.DataFrame) -> None:
@@ -96,6 +110,8 @@ def print_agreement(table: pd.DataFrame) -> None:
                      *(_with_ci(r, k) for k in ("kappa", "alpha", "ac1")),
                      rounded(r.f1), rounded(r.precision), rounded(r.recall), *((difference,) if paired else ()))
     _print_pairs(view, table, shown)
+    if note := _without_interval(table):
+        c.out.print(note, highlight=False)
     if paired:
         c.out.print("  kappa - coders': the machine's kappa with the coder minus the other coder's with that coder, "
                     "on the segments both coders rated; its 95% CI resamples interviews for both at once",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tr_nlp.agreement.tables import signed
+import pandas as pd
+
+from tr_nlp.agreement.tables import rounded, signed, without_interval
 
 
 def _fmt(value: Any) -> str:
@@ -18,7 +20,7 @@ def _stat(metrics: dict[str, Any], key: str) -> str:
     value, lo, hi = (metrics.get(k) for k in (key, f"{key}_lo", f"{key}_hi"))
     if value is None:
         return "n/a"
-    return f"{value:.2f}" if lo is None or hi is None else f"{value:.2f} [{lo:.2f}, {hi:.2f}]"
+    return rounded(value) if lo is None or hi is None else f"{rounded(value)} [{rounded(lo)}, {rounded(hi)}]"
 
 
 def _difference(metrics: dict[str, Any]) -> str:
@@ -78,6 +80,11 @@ def render_card(card: dict[str, Any]) -> str:
         lines += [f"| {m['code']} | {m['rater_b']} | {_stat(m, 'kappa')} | {_stat(m, 'f1')} | "
                   f"{_stat(m, 'precision')} | {_stat(m, 'recall')} |" + (f" {_difference(m)} |" if paired else "")
                   for m in metrics]
+        if few := without_interval(pd.DataFrame(metrics).reindex(columns=["code", "kappa", "kappa_lo",
+                                                                         "n_interviews_coded"])):
+            lines += ["", "No interval for " + ", ".join(f"{code} (coded in {n} interview{'' if n == '1' else 's'})" for code, n in few.items())
+                      + ": in more than one resample of interviews in 20 none of them is drawn, and the figures are "
+                      "undefined there."]
         if paired:
             lines += ["", ("The last column: the model's kappa with the coder minus the other coder's kappa with "
                            "that coder, on the interviews both coded; its interval resamples interviews for both "

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from tr_nlp import __version__
-from tr_nlp.agreement.tables import rounded
+from tr_nlp.agreement.tables import rounded, without_interval
 from tr_nlp.export.tables import write_text
 from tr_nlp.privacy import Pseudonymiser
 from tr_nlp.report import sections
@@ -29,9 +29,22 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v, digits=0: "n/a" if v is None else f"{v:.{digits}%}"
     env.filters["num"] = rounded
+    env.globals["ci"] = interval
     # long code names wrap after their underscores, not mid-word
     env.filters["breakable"] = lambda v: Markup("_<wbr>").join(escape(part) for part in str(v).split("_"))
     return env
+
+
+def interval(lo: float | None, hi: float | None) -> Markup:
+    """`` [0.48, 0.72]`` after a figure, or nothing where it has no interval (no resamples,
+    or a code in too few interviews: :func:`~tr_nlp.agreement.percentile_interval`).
+
+    >>> str(interval(0.481, 0.72)), str(interval(None, 0.72)), str(interval(float("nan"), float("nan")))
+    (' <span class="ci">[0.48, 0.72]</span>', '', '')
+    """
+    if rounded(lo) == "n/a" or rounded(hi) == "n/a":
+        return Markup("")
+    return Markup(' <span class="ci">[{}, {}]</span>').format(rounded(lo), rounded(hi))
 
 
 def _asset(name: str) -> Markup:
@@ -70,6 +83,7 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
         "warnings": data.warnings if quotes else [],
         "n_warnings": len(data.warnings),
         "agreement": sections.agreement(data),
+        "without_interval": without_interval(data.agreement) if not data.agreement.empty else {},
         "characters": sections.character_agreement(data),
         "group": sections.group_alpha(data),
         "plots": sections.plots(data, styles),

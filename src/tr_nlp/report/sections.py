@@ -225,7 +225,9 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
         diff, dlo, dhi = row.get("kappa_diff"), row.get("kappa_diff_lo"), row.get("kappa_diff_hi")
         if row.get("peer") == other and None not in (diff, dlo, dhi):
             return _difference_sentence(coder, other, k, pk, diff, dlo, dhi)
-        overlap = None not in (lo, hi, plo, phi) and lo <= phi and plo <= hi
+        if pk is None or None in (lo, hi, plo, phi):
+            return _no_interval_sentence(row, coder, other, k, pk)
+        overlap = lo <= phi and plo <= hi
         verdict = "about as well as" if overlap else "less well than" if k < pk else "better than"
         return (f"The machine agrees with {coder} {verdict} {other} does (kappa {rounded(k)} vs {rounded(pk)}"
                 + ("; the 95% intervals overlap)." if overlap else "; the 95% intervals do not overlap)."))
@@ -239,6 +241,16 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
         verdict = "within the range of the other coders"
     return (f"The machine agrees with {coder} {verdict} (kappa {rounded(k)}; the {len(peers)} other coders with "
             f"{coder}: {rounded(low)} to {rounded(high)}, median {rounded(middle)}).")
+
+
+def _no_interval_sentence(row: dict[str, Any], coder: str, other: str, k: float, pk: float | None) -> str:
+    """The machine's kappa with ``coder`` beside ``other``'s where either has no interval: a
+    code in too few interviews (:func:`~tr_nlp.agreement.percentile_interval`), or none drawn."""
+    few, n = row.get("n_interviews_coded"), row.get("n_interviews")
+    why = ("Without 95% intervals" if few is None or n is None else
+           f"The code is in {few:.0f} of these {n:.0f} interviews, too few for 95% intervals from resampling them")
+    return (f"The machine's kappa with {coder} is {rounded(k)}, {other}'s {rounded(pk)}. {why}: these figures "
+            "cannot say which agrees better.")
 
 
 def _difference_sentence(coder: str, other: str, k: float, pk: float, diff: float, lo: float, hi: float) -> str:
