@@ -275,4 +275,5 @@ def _run_demo(out: Path) -> None:
     finally:
         pytest_socket.enable_socket()
     assert result.exit_code == 0, (result.stderr, result.exception)
+    (out / "stderr.txt").write_text(result.stderr)
     (out / "stdout.txt").write_text(result.stdout)

@@ -120,6 +120,34 @@ def test_percentile_interval_leaves_out_undefined_resamples():
     assert np.isnan(percentile_interval(np.r_[np.arange(101.0), [np.nan] * 12], 0.9)).all()
 
 
+def test_intervals_are_widened_for_few_interviews():
+    # a bootstrap of K interviews spreads too narrowly: the plain percentile interval held the
+    # true kappa in 85-90% of studies of 6-9 interviews (benchmarks/interval_coverage.py)
+    from scipy import stats
+
+    from tr_nlp.agreement.stats import tail_share
+
+    for k in (2, 6, 9, 30):
+        expected = stats.norm.cdf(-np.sqrt(k / (k - 1)) * stats.t.ppf(0.975, k - 1))
+        assert tail_share(0.95, k) == pytest.approx(expected)
+    assert tail_share(0.95, 10**6) == pytest.approx(0.025, abs=1e-4) and np.isnan(tail_share(0.95, 1))
+    assert np.isnan(percentile_interval(np.arange(10.0), groups=1)).all()
+    # agreement_table's interval is that of its resamples of the interviews both coders coded
+    # (five: B left the sixth uncoded, which is no draw of theirs), at those tails
+    interviews, a, b, _, _ = _frames()
+    table = agreement_table({"A": a, "B": b}, interviews, ["care"], n_boot=400, seed=3)
+    both = b["care"].notna()
+    ids, group = np.unique(interviews[both].to_numpy(), return_inverse=True)
+    draws = np.random.default_rng(3).integers(0, len(ids), size=(400, len(ids)))
+    per = np.zeros((len(ids), 4))
+    x, y = a["care"][both].to_numpy() > 0.5, b["care"][both].to_numpy() > 0.5
+    np.add.at(per, group, np.stack([x & y, x & ~y, ~x & y, ~x & ~y], axis=1).astype(float))
+    resampled = binary_stats_from_counts(*per[draws].sum(axis=1).T)["kappa"]
+    wide, plain = percentile_interval(resampled, groups=len(ids)), percentile_interval(resampled)
+    assert (table.iloc[0].kappa_lo, table.iloc[0].kappa_hi) == pytest.approx(wide)
+    assert wide[0] < plain[0] and plain[1] < wide[1]
+
+
 def test_a_code_in_one_interview_has_no_interval():
     # coder A and B agree on a code found in one interview of nine: resamples without it
     # leave kappa undefined, and those with it repeat its one agreement, so the interval

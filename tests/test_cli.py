@@ -235,6 +235,16 @@ def test_demo_command_writes_run_folder(demo_run):
     assert run_json["summary"]["interviews"] == 18
     on_characters = run_json["summary"]["agreement_characters_pooled"]
     assert all(row["alpha_u_ci"][0] <= row["alpha_u"] <= row["alpha_u_ci"][1] for row in on_characters)
+    # the pooled kappas printed read as agreement.csv has them to two decimals (run.json held
+    # them to three, and 0.5547 printed as 0.56 beside the table's 0.55)
+    from tr_nlp.agreement.tables import OVERALL, rounded
+
+    table = pd.read_csv(demo_run / "agreement.csv")
+    said = (demo_run / "stderr.txt").read_text()
+    for r in table[table.code == OVERALL].itertuples():
+        raters = f"{r.rater_a} ~ {r.rater_b}" + (" (double-coded)" if r.comparison.endswith("double-coded") else "")
+        assert (f"(all codes, CV, segments): {raters}: kappa {rounded(r.kappa)} [{rounded(r.kappa_lo)}, "
+                f"{rounded(r.kappa_hi)}]") in said
     stdout = (demo_run / "stdout.txt").read_text()
     assert str(demo_run / "segments.parquet") in stdout
     # every stage ran: model, suggestions for the uncoded interviews, candidate codes, the report last

@@ -78,6 +78,12 @@ def pooled_agreement(evaluation: Evaluation) -> dict[str, list[dict[str, Any]]]:
             "agreement_characters_pooled": pooled_rows(evaluation.characters)}
 
 
+def _figure(value: float) -> float:
+    """A figure for ``run.json``: six decimals, so that one shown to two (as ``demo`` prints
+    it) reads as the tables show it (0.5547 rounded to 0.555 first would show as 0.56)."""
+    return round(float(value), 6)
+
+
 def pooled_rows(agreement: pd.DataFrame) -> list[dict[str, Any]]:
     """The pooled rows of an agreement table: raters, kappa with its CI, F1 (on segments,
     where a coder has one other coder, the machine's kappa minus that coder's with its
@@ -86,12 +92,12 @@ def pooled_rows(agreement: pd.DataFrame) -> list[dict[str, Any]]:
     for r in agreement[agreement["code"] == OVERALL].itertuples():
         row = {"raters": f"{r.rater_a} ~ {r.rater_b}" + (" (double-coded)" if r.comparison == MACHINE_VS_HUMAN_DOUBLE
                                                          else ""),
-               "kappa": round(r.kappa, 3), "kappa_ci": [round(r.kappa_lo, 3), round(r.kappa_hi, 3)], "f1": round(r.f1, 3)}
+               "kappa": _figure(r.kappa), "kappa_ci": [_figure(r.kappa_lo), _figure(r.kappa_hi)], "f1": _figure(r.f1)}
         if pd.notna(getattr(r, "kappa_diff", None)):
-            row |= {"peer": r.peer, "kappa_diff": round(r.kappa_diff, 3),
-                    "kappa_diff_ci": [round(r.kappa_diff_lo, 3), round(r.kappa_diff_hi, 3)]}
+            row |= {"peer": r.peer, "kappa_diff": _figure(r.kappa_diff),
+                    "kappa_diff_ci": [_figure(r.kappa_diff_lo), _figure(r.kappa_diff_hi)]}
         if hasattr(r, "alpha_u"):
-            row |= {"alpha_u": round(r.alpha_u, 3), "alpha_u_ci": [round(r.alpha_u_lo, 3), round(r.alpha_u_hi, 3)]}
+            row |= {"alpha_u": _figure(r.alpha_u), "alpha_u_ci": [_figure(r.alpha_u_lo), _figure(r.alpha_u_hi)]}
         rows.append(row)
     return rows
 

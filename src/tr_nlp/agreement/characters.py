@@ -290,7 +290,7 @@ def _pair_rows(counts: CharacterCounts, view: tuple[str, str, str], n_boot: int,
     observed, expected = _unitizing(counts, view, weights)
     alphas = np.vstack([alpha_from(observed, expected), alpha_from(observed.sum(axis=0), expected.sum(axis=0))])
     for row, alpha in zip(rows, alphas):
-        row.update(_alpha_u_fields(alpha, draws is not None, confidence))
+        row.update(_alpha_u_fields(alpha, draws, confidence))
     return rows
 
 
@@ -304,10 +304,11 @@ def _resample_weights(n: int, draws: np.ndarray | None) -> np.ndarray:
     return weights
 
 
-def _alpha_u_fields(alpha: np.ndarray, resampled: bool, confidence: float) -> dict[str, float]:
+def _alpha_u_fields(alpha: np.ndarray, draws: np.ndarray | None, confidence: float) -> dict[str, float]:
     """``alpha_u`` (``alpha[0]``, the interviews once each) and its percentile CI over the
-    resamples (``alpha[1:]``); NaN bounds without resamples or finite values."""
-    lo, hi = percentile_interval(alpha[1:], confidence) if resampled else (float("nan"), float("nan"))
+    resamples ``draws`` (``alpha[1:]``); NaN bounds without resamples or finite values."""
+    lo, hi = (percentile_interval(alpha[1:], confidence, draws.shape[1]) if draws is not None
+              else (float("nan"), float("nan")))
     return {"alpha_u": float(alpha[0]), "alpha_u_lo": lo, "alpha_u_hi": hi}
 
 
@@ -396,5 +397,5 @@ def group_unitizing_table(
         for code, alpha in zip([*codes, OVERALL], alphas):
             rows.append({"code": code, "raters": CODERS + (f" + {extra}" if extra else ""), "n_raters": len(raters),
                          "n_characters": sum(characters.values()) * (len(codes) if code == OVERALL else 1),
-                         "n_interviews": len(all_coded), **_alpha_u_fields(alpha, draws is not None, confidence)})
+                         "n_interviews": len(all_coded), **_alpha_u_fields(alpha, draws, confidence)})
     return pd.DataFrame(rows, columns=GROUP_UNITIZING_COLUMNS)

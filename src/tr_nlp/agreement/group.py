@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.agreement.stats import alpha_from_nominal, paired_difference, percentile_interval
-from tr_nlp.agreement.tables import OVERALL, exclusive_keys, exclusive_label, numbered
+from tr_nlp.agreement.tables import OVERALL, exclusive_keys, exclusive_label, numbered, rated_by_all
 
 #: The columns of :func:`group_alpha_table`.
 GROUP_COLUMNS = ["code", "raters", "n_raters", "n_units", "n_interviews", "alpha", "alpha_lo", "alpha_hi",
@@ -123,7 +123,7 @@ def group_alpha_table(
     humans = [r for r in ratings if r not in machine_set]
     if len(humans) < 2:
         return pd.DataFrame(columns=GROUP_COLUMNS)
-    index = ratings[humans[0]].index
+    index = rated_by_all(ratings, humans, at_least=2)  # the interviews a resample draws: those two coders coded
     groups = interview_of.reindex(index).to_numpy().astype(str)
     group_ids, group_idx = np.unique(groups, return_inverse=True)
     rng = np.random.default_rng(seed)
@@ -153,7 +153,7 @@ def group_alpha_table(
                 coders[code] = (float(row["alpha"]), resampled)
             else:  # with the machine minus without, on the same resampled interviews
                 row["alpha_diff"], row["alpha_diff_lo"], row["alpha_diff_hi"] = paired_difference(
-                    (float(row["alpha"]), resampled), coders[code], confidence)
+                    (float(row["alpha"]), resampled), coders[code], confidence, len(group_ids))
             rows.append(row)
     return pd.DataFrame(rows, columns=GROUP_COLUMNS)
 
@@ -163,7 +163,8 @@ def _binary_row(code: str, raters: str, n_raters: int, per_group: np.ndarray, n_
     """A row of alpha on whether a segment has ``code`` from per-interview coincidence
     counts, and the alphas of the resamples (None without)."""
     resampled = alpha_from_coincidences(per_group[draws].sum(axis=1)) if draws is not None and n_units else None
-    lo, hi = percentile_interval(resampled, confidence) if resampled is not None else (float("nan"), float("nan"))
+    lo, hi = (percentile_interval(resampled, confidence, draws.shape[1]) if draws is not None and resampled is not None
+              else (float("nan"), float("nan")))
     return {"code": code, "raters": raters, "n_raters": n_raters, "n_units": n_units,
             "n_interviews": int((per_group.sum(axis=1) > 0).sum()),
             "alpha": float(alpha_from_coincidences(per_group.sum(axis=0))), "alpha_lo": float(lo),
@@ -184,7 +185,8 @@ def _exclusive_row(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], l
     if draws is not None and shared.any():
         drawn = per_group[draws].sum(axis=1)
         resampled = alpha_from_nominal(drawn[:, 0], drawn[:, 1:])
-    lo, hi = percentile_interval(resampled, confidence) if resampled is not None else (float("nan"), float("nan"))
+    lo, hi = (percentile_interval(resampled, confidence, draws.shape[1]) if draws is not None and resampled is not None
+              else (float("nan"), float("nan")))
     whole = per_group.sum(axis=0)
     return {"code": exclusive_label(members), "raters": label, "n_raters": len(raters), "n_units": int(shared.sum()),
             "n_interviews": int((per_group.sum(axis=1) > 0).sum()),

@@ -17,11 +17,13 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.special import ndtr, stdtrit
 
 
 def _pair(a: ArrayLike, b: ArrayLike) -> tuple[NDArray[Any], NDArray[Any]]:
@@ -214,8 +216,33 @@ def nominal_stats_from_confusion(confusion: ArrayLike) -> dict[str, NDArray[np.f
             "pabak": (categories * po - 1) / (categories - 1), "f1": macro_f1}
 
 
-def percentile_interval(values: ArrayLike, confidence: float = 0.95) -> tuple[float, float]:
-    """The central ``confidence`` interval of bootstrap ``values`` by percentiles.
+def tail_share(confidence: float = 0.95, groups: int | None = None) -> float:
+    """The share of resamples each tail of a bootstrap interval leaves out.
+
+    Without ``groups``, ``(1 - confidence) / 2``: the plain percentile interval. With the
+    number of interviews (clusters) a resample draws, the *expanded* percentile interval's
+    (Hesterberg 2015, "What teachers should know about the bootstrap", The American
+    Statistician 69(4)): the tail at the normal quantile of ``sqrt(K / (K - 1))`` times
+    Student's t quantile on ``K - 1`` degrees of freedom. A bootstrap of few interviews
+    spreads its resamples too narrowly; with nine interviews the plain percentile interval
+    of a kappa held the true value in 87-90% of simulated studies, the expanded one in
+    92-94% (``benchmarks/interval_coverage.py``). NaN for fewer than two interviews.
+
+    >>> round(tail_share(0.95), 4), round(tail_share(0.95, 9), 4), round(tail_share(0.95, 10_000), 4)
+    (0.025, 0.0072, 0.025)
+    """
+    plain = (1 - confidence) / 2
+    if groups is None:
+        return plain
+    if groups < 2:
+        return float("nan")
+    return float(ndtr(-math.sqrt(groups / (groups - 1)) * float(stdtrit(groups - 1, 1 - plain))))
+
+
+def percentile_interval(values: ArrayLike, confidence: float = 0.95, groups: int | None = None) -> tuple[float, float]:
+    """The central ``confidence`` interval of bootstrap ``values`` by percentiles; with
+    ``groups``, the number of interviews each resample drew, the expanded percentile
+    interval that corrects for few interviews (:func:`tail_share`).
 
     Resamples whose statistic is undefined (NaN: no case of a code drawn, say) are left
     out while they are at most ``1 - confidence`` of them, the share the interval leaves
@@ -227,6 +254,8 @@ def percentile_interval(values: ArrayLike, confidence: float = 0.95) -> tuple[fl
     --------
     >>> percentile_interval(np.arange(101.0), 0.5)
     (25.0, 75.0)
+    >>> percentile_interval(np.arange(101.0), 0.5, groups=4)  # wider: four interviews resampled
+    (18.8..., 81.1...)
     >>> percentile_interval([np.nan, np.nan])
     (nan, nan)
     >>> percentile_interval([0.8] * 90 + [np.nan] * 10)  # one resample in ten undefined
@@ -235,18 +264,19 @@ def percentile_interval(values: ArrayLike, confidence: float = 0.95) -> tuple[fl
     (0.8, 0.8)
     """
     x = np.asarray(values, dtype=float)
-    if not x.size or np.isfinite(x).mean() < confidence:
+    tail = tail_share(confidence, groups) * 100
+    if not x.size or np.isfinite(x).mean() < confidence or np.isnan(tail):
         return float("nan"), float("nan")
-    tail = (1 - confidence) / 2 * 100
     lo, hi = np.nanpercentile(x, [tail, 100 - tail])
     return float(lo), float(hi)
 
 
 def paired_difference(first: tuple[float, NDArray[Any] | None], second: tuple[float, NDArray[Any] | None],
-                      confidence: float = 0.95) -> tuple[float, float, float]:
+                      confidence: float = 0.95, groups: int | None = None) -> tuple[float, float, float]:
     """The first statistic minus the second, each given as ``(value, resamples)``, and the
     ``confidence`` interval of that difference over resamples drawn alike for both (a
-    paired bootstrap); NaN bounds where either has no resamples.
+    paired bootstrap; expanded for ``groups`` interviews as :func:`percentile_interval`);
+    NaN bounds where either has no resamples.
 
     >>> paired_difference((0.5, np.array([0.25, 0.5, 1.0])), (0.75, np.array([0.5, 0.75, 1.0])), 0.5)
     (-0.25, -0.25, -0.125)
@@ -255,7 +285,7 @@ def paired_difference(first: tuple[float, NDArray[Any] | None], second: tuple[fl
     """
     if first[1] is None or second[1] is None:
         return float(first[0] - second[0]), float("nan"), float("nan")
-    return (float(first[0] - second[0]), *percentile_interval(first[1] - second[1], confidence))
+    return (float(first[0] - second[0]), *percentile_interval(first[1] - second[1], confidence, groups))
 
 
 def confusion_counts(a: Sequence[float] | NDArray[Any], b: Sequence[float] | NDArray[Any]) -> tuple[int, int, int, int]:

@@ -183,7 +183,7 @@ def agreement_table(
     diff_rng = np.random.default_rng((seed, 2))
     rows = []
     for a, b in _pairs(raters, machine_set):
-        index = ratings[a].index.intersection(ratings[b].index)
+        index = rated_by_all(ratings, (a, b))
         comparison = MACHINE_VS_HUMAN if a in machine_set else HUMAN_VS_HUMAN
         added = _pair_rows(ratings, a, b, index, comparison, interview_of, codes, scores, n_boot, confidence, rng,
                            sets)
@@ -220,7 +220,7 @@ def peer_differences(
     (-2.0, nan, nan)
     """
     rng = rng or np.random.default_rng(0)
-    index = ratings[machine].index.intersection(ratings[coder].index).intersection(ratings[peer].index)
+    index = rated_by_all(ratings, (machine, coder, peer))
     _, group_idx = np.unique(interview_of.reindex(index).to_numpy().astype(str), return_inverse=True)
     n_groups = int(group_idx.max()) + 1 if len(group_idx) else 0
     draws = rng.integers(0, n_groups, size=(n_boot, n_groups)) if n_boot and n_groups else None
@@ -240,14 +240,29 @@ def peer_differences(
         rated = ~np.isnan(m) & ~np.isnan(c) & ~np.isnan(p)
         counts = np.stack([_group_counts(x[rated] > 0.5, c[rated] > 0.5, group_idx[rated], n_groups) for x in (m, p)])
         pooled += counts
-        out[code] = paired_difference(binary(counts[0]), binary(counts[1]), confidence)
+        out[code] = paired_difference(binary(counts[0]), binary(counts[1]), confidence, n_groups)
     for members in sets:
         keys = np.stack([exclusive_keys(ratings[r].loc[index, members]) for r in (machine, coder, peer)])
         rated = (keys >= 0).all(axis=0)
         first, second = (nominal(_confusion(keys[[i, 1]][:, rated], group_idx[rated], n_groups)) for i in (0, 2))
-        out[exclusive_label(members)] = paired_difference(first, second, confidence)
-    out[OVERALL] = paired_difference(binary(pooled[0]), binary(pooled[1]), confidence)
+        out[exclusive_label(members)] = paired_difference(first, second, confidence, n_groups)
+    out[OVERALL] = paired_difference(binary(pooled[0]), binary(pooled[1]), confidence, n_groups)
     return out
+
+def rated_by_all(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], at_least: int | None = None) -> pd.Index:
+    """The segments that all ``raters`` (or ``at_least`` of them) rated, any code: what a
+    comparison counts, and whose interviews its bootstrap resamples (an interview a coder
+    never coded is no draw of theirs).
+
+    >>> a = pd.DataFrame({"x": [1, 0, 1]}, index=["s1", "s2", "s3"])
+    >>> b = pd.DataFrame({"x": [1, np.nan, 0]}, index=["s1", "s2", "s3"])  # b left s2 unrated
+    >>> list(rated_by_all({"a": a, "b": b}, ["a", "b"]))
+    ['s1', 's3']
+    """
+    index = ratings[raters[0]].index
+    counts = sum(ratings[r].reindex(index).notna().any(axis=1).to_numpy(dtype=int) for r in raters)
+    return index[counts >= (len(raters) if at_least is None else at_least)]
+
 
 def _double_coded(rated: Mapping[str, pd.Series], coder: str) -> pd.Series:
     """Segments ``coder`` rated that at least one other coder rated too."""
@@ -309,7 +324,8 @@ def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: 
     row.update({k: float(v) for k, v in point.items()})
     resampled = nominal_stats_from_confusion(_resampled(confusion, draws)) if draws is not None and both.any() else {}
     for stat in _CI_STATS:
-        lo, hi = percentile_interval(resampled[stat], confidence) if resampled else (float("nan"), float("nan"))
+        lo, hi = (percentile_interval(resampled[stat], confidence, n_groups) if resampled
+                  else (float("nan"), float("nan")))
         row[f"{stat}_lo"], row[f"{stat}_hi"] = lo, hi
     return row
 
@@ -351,8 +367,10 @@ def _row(
     }
     row.update({k: float(v) for k, v in point.items()})
     resampled = binary_stats_from_counts(*counts[draws].sum(axis=1).T) if draws is not None and n_segments else {}
+    n_groups = None if draws is None else draws.shape[1]  # interviews each resample draws
     for stat in _CI_STATS:  # resampled: (n_boot,) per statistic
-        lo, hi = percentile_interval(resampled[stat], confidence) if resampled else (float("nan"), float("nan"))
+        lo, hi = (percentile_interval(resampled[stat], confidence, n_groups) if resampled
+                  else (float("nan"), float("nan")))
         row[f"{stat}_lo"], row[f"{stat}_hi"] = lo, hi
     return row
 

@@ -1,0 +1,191 @@
+"""Coverage benchmark: how often tr_nlp's 95% intervals hold the true agreement, with few interviews.
+
+    python benchmarks/interval_coverage.py [--studies 1000] [--sizes 6,9,14,25] [--seed 0]
+
+A study codes K interviews; its interval resamples interviews (a cluster bootstrap, 1,000
+resamples, as ``tr-nlp evaluate`` draws them). Over many studies, a 95% interval should
+hold the true figure in 95% of them. Two sources of studies:
+
+- **Simulated interviews**: each interview has its own prevalence of the code (a Beta
+  draw) and 25-60 segments; two coders each miss or add the code on a share of segments
+  (their error), and a machine with a larger error. The true figures are those of 30,000
+  such interviews. Three settings: a moderately common code, a rare one coded carefully,
+  a common one coded loosely. Figures: kappa of coder B with coder A, and the machine's
+  kappa with A minus B's (the paired difference ``evaluate`` prints as ``kappa - coders'``).
+- **AnnoMI's real transcripts** (``../shared/data/annomi/AnnoMI-simple.csv``, 133
+  transcripts): the gold code "question" on therapist utterances against a rater who codes
+  every utterance with a question mark, and the gold "reflection" against a rater who
+  codes utterances opening as reflections often do ("so", "it sounds", "you feel"...); the
+  true figure is that of all 133 transcripts, and a study draws K of them without
+  replacement. Their differences from transcript to transcript are real ones.
+
+Intervals, from the same resamples of each study: the plain percentile interval (the
+baseline: what tr_nlp gave before) and tr_nlp's expanded percentile interval
+(:func:`tr_nlp.agreement.stats.tail_share`); the first study of each size is checked to
+give exactly the interval ``agreement_table`` reports. Printed per source, figure and K:
+the true value, each interval's coverage (with its Monte Carlo standard error) and mean
+width, and the studies with no interval (a code drawn in too few interviews).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tr_nlp.agreement import agreement_table, binary_stats_from_counts
+from tr_nlp.agreement.stats import percentile_interval
+
+SIMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "annomi" / "AnnoMI-simple.csv"
+N_BOOT = 1000
+#: name: (Beta a, Beta b of an interview's prevalence, coders' error, machine's error)
+SETTINGS = {
+    "simulated, common code (p~0.14)": (2.0, 12.0, 0.08, 0.15),
+    "simulated, rare code (p~0.05)": (1.0, 19.0, 0.03, 0.06),
+    "simulated, loosely coded (p~0.30)": (3.0, 7.0, 0.15, 0.22),
+}
+_REFLECTION = re.compile(r"^\s*(?:so\b|it sounds|sounds like|you feel|you're feeling|it seems|you're saying|you've)",
+                         re.IGNORECASE)
+
+
+def counts(x: np.ndarray, y: np.ndarray, group: np.ndarray, k: int) -> np.ndarray:
+    """Per-interview (tp, fp, fn, tn) of ``x`` against ``y``, shape (k, 4)."""
+    cells = np.stack([x & y, x & ~y, ~x & y, ~x & ~y], axis=1).astype(float)
+    out = np.zeros((k, 4))
+    np.add.at(out, group, cells)
+    return out
+
+
+def kappa(c: np.ndarray) -> np.ndarray:
+    return binary_stats_from_counts(*np.moveaxis(c, -1, 0))["kappa"]
+
+
+def simulate(rng: np.random.Generator, k: int, a: float, b: float, err: float, machine_err: float):
+    """Segments of ``k`` interviews: interview index, coder A, coder B and the machine."""
+    sizes = rng.integers(25, 61, size=k)
+    group = np.repeat(np.arange(k), sizes)
+    truth = rng.random(len(group)) < rng.beta(a, b, size=k)[group]
+
+    def rater(e: float) -> np.ndarray:
+        return np.where(rng.random(len(group)) < e, ~truth, truth)
+
+    return group, rater(err), rater(err), rater(machine_err)
+
+
+def study_intervals(tables: dict[str, np.ndarray], k: int, draws: np.ndarray) -> dict[str, dict[str, tuple]]:
+    """Per figure: its value and both intervals from the same ``draws``."""
+    out = {}
+    for name, c in tables.items():
+        value = float(kappa(c.sum(axis=0)) if c.ndim == 2 else kappa(c[0].sum(axis=0)) - kappa(c[1].sum(axis=0)))
+        resampled = kappa(c[draws].sum(axis=1)) if c.ndim == 2 else (kappa(c[0][draws].sum(axis=1))
+                                                                     - kappa(c[1][draws].sum(axis=1)))
+        out[name] = {"value": value, "plain": percentile_interval(resampled), "tr_nlp": percentile_interval(resampled,
+                                                                                                       groups=k)}
+    return out
+
+
+def check_against_agreement_table(group, a, b, k: int, seed: int, found: tuple[float, float]) -> None:
+    """The benchmark's interval is the one ``agreement_table`` reports for the same study."""
+    index = [f"s{i}" for i in range(len(group))]
+    table = agreement_table({"A": pd.DataFrame({"c": a.astype(float)}, index=index),
+                             "B": pd.DataFrame({"c": b.astype(float)}, index=index)},
+                            pd.Series([f"iv{g:05d}" for g in group], index=index), ["c"], n_boot=N_BOOT, seed=seed)
+    row = table.iloc[0]
+    assert np.allclose((row.kappa_lo, row.kappa_hi), found, equal_nan=True), (row.kappa_lo, row.kappa_hi, found)
+
+
+def tally(results: list[dict], truth: dict[str, float]) -> list[dict]:
+    rows = []
+    for name, true in truth.items():
+        rec = {"figure": name, "true": true}
+        for method in ("plain", "tr_nlp"):
+            ivs = np.array([r[name][method] for r in results])
+            given = ~np.isnan(ivs).any(axis=1)
+            hit = (ivs[given, 0] <= true) & (true <= ivs[given, 1])
+            rec[f"{method}_coverage"] = hit.mean()
+            rec[f"{method}_se"] = np.sqrt(hit.mean() * (1 - hit.mean()) / max(given.sum(), 1))
+            rec[f"{method}_width"] = (ivs[given, 1] - ivs[given, 0]).mean()
+            rec["no_interval"] = int((~given).sum())
+        rows.append(rec)
+    return rows
+
+
+def run_simulated(sizes: list[int], studies: int, seed: int) -> list[dict]:
+    rows = []
+    for setting, (a, b, err, machine_err) in SETTINGS.items():
+        rng = np.random.default_rng(seed)
+        group, ca, cb, cm = simulate(rng, 30_000, a, b, err, machine_err)
+        pair, machine = counts(cb, ca, group, 30_000), counts(cm, ca, group, 30_000)
+        truth = {"kappa B~A": float(kappa(pair.sum(axis=0))),
+                 "kappa M~A minus B~A": float(kappa(machine.sum(axis=0)) - kappa(pair.sum(axis=0)))}
+        for k in sizes:
+            results = []
+            for s in range(studies):
+                group, ca, cb, cm = simulate(rng, k, a, b, err, machine_err)
+                draws = np.random.default_rng(s).integers(0, k, size=(N_BOOT, k))
+                pair = counts(cb, ca, group, k)
+                found = study_intervals({"kappa B~A": pair,
+                                         "kappa M~A minus B~A": np.stack([counts(cm, ca, group, k), pair])}, k, draws)
+                if s == 0:
+                    check_against_agreement_table(group, cb, ca, k, s, found["kappa B~A"]["tr_nlp"])
+                results.append(found)
+            rows += [{"data": setting, "K": k, **r} for r in tally(results, truth)]
+    return rows
+
+
+def run_annomi(sizes: list[int], studies: int, seed: int) -> list[dict]:
+    table = pd.read_csv(SIMPLE)
+    table = table[table["interlocutor"] == "therapist"]
+    transcripts, group = np.unique(table["transcript_id"].to_numpy(), return_inverse=True)
+    text = table["utterance_text"].fillna("").astype(str)
+    raters = {
+        "question vs '?'": (table["main_therapist_behaviour"].eq("question").to_numpy(),
+                            text.str.contains("?", regex=False).to_numpy()),
+        "reflection vs its openings": (table["main_therapist_behaviour"].eq("reflection").to_numpy(),
+                                       text.str.contains(_REFLECTION).to_numpy()),
+    }
+    n = len(transcripts)
+    per = {name: counts(rule, gold, group, n) for name, (gold, rule) in raters.items()}
+    truth = {name: float(kappa(c.sum(axis=0))) for name, c in per.items()}
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k in sizes:
+        results = []
+        for s in range(studies):
+            chosen = rng.choice(n, size=k, replace=False)
+            draws = np.random.default_rng(s).integers(0, k, size=(N_BOOT, k))
+            results.append(study_intervals({name: c[chosen] for name, c in per.items()}, k, draws))
+        rows += [{"data": f"AnnoMI, {n} transcripts", "K": k, **r} for r in tally(results, truth)]
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--studies", type=int, default=1000)
+    parser.add_argument("--sizes", default="6,9,14,25", help="interviews per study, comma-separated")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    sizes = [int(k) for k in args.sizes.split(",")]
+    start = time.perf_counter()
+    rows = run_simulated(sizes, args.studies, args.seed)
+    if SIMPLE.is_file():
+        rows += run_annomi(sizes, args.studies, args.seed)
+    else:
+        print(f"(no {SIMPLE}: AnnoMI left out)")
+    print(f"95% intervals over {args.studies} studies each ({N_BOOT} resamples of interviews); coverage "
+          "(Monte Carlo SE) and mean width: plain percentile (baseline) vs tr_nlp's expanded percentile\n")
+    print(f"{'data':36s} {'figure':28s} {'K':>3s} {'true':>6s}  {'plain':>14s} {'width':>6s}  {'tr_nlp':>14s} "
+          f"{'width':>6s}  no CI")
+    for r in rows:
+        print(f"{r['data']:36s} {r['figure']:28s} {r['K']:3d} {r['true']:6.3f}  "
+              f"{r['plain_coverage']:.3f} ({r['plain_se']:.3f}) {r['plain_width']:6.3f}  "
+              f"{r['tr_nlp_coverage']:.3f} ({r['tr_nlp_se']:.3f}) {r['tr_nlp_width']:6.3f}  {r['no_interval']:5d}")
+    print(f"\n{time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
