@@ -213,7 +213,7 @@ def test_an_input_that_keeps_its_reader_busy_fails_with_e169_and_the_others_are_
                                                                                        monkeypatch):
     # a damaged file can keep a parser looping for hours (a .doc's properties held olefile for minutes)
     _stuck_on_demo04(monkeypatch)
-    report = run_batch([incoming], model, tmp_path / "out")
+    report = run_batch(str(incoming), model, tmp_path / "out")  # one input may be given alone
     assert report.coded == 17 and [(Path(f.path).name, f.code) for f in report.failed] == [("demo04.txt", "E169")]
     assert "reading it took more than 0.5 s" in report.failed[0].message
     assert pd.read_csv(tmp_path / "out" / "suggestions.csv").interview_id.nunique() == 17

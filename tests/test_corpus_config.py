@@ -5,7 +5,7 @@ import pytest
 from conftest import at_most, yaml_bomb
 from tr_nlp.errors import ConfigError, TrNlpError
 from tr_nlp.ingest import load_corpus
-from tr_nlp.ingest.corpus import pattern_matches
+from tr_nlp.ingest.corpus import iter_input_files, pattern_matches, plan_inputs
 
 TRANSCRIPT = "Speaker 1: How was it?\nSpeaker 2: She listened.\n"
 
@@ -26,6 +26,18 @@ def test_config_names_interviews_codings_and_speaker_roles(folder):
     assert [iv.id for iv in corpus.interviews] == ["a"] and not corpus.failures
     assert corpus.interviews[0].speakers == {"Speaker 1": "interviewer", "Speaker 2": "participant"}
     assert [(c.code, corpus.interviews[0].text[c.start:c.end]) for c in corpus.codings] == [("care", "She listened.")]
+
+
+def test_one_path_may_be_given_alone(folder, monkeypatch):
+    # load_corpus("corpora/demo") took each character for a path, "/" among them: it read the
+    # whole file system (from the working folder, "c", "o"... name nothing)
+    monkeypatch.chdir(folder)
+    (folder / "corpus.yaml").write_text("interviews: [talks/]\ncodings: codings.csv\n", encoding="utf-8")
+    for given in (str(folder), folder):
+        corpus = load_corpus(given, codings=folder / "codings.csv", reviewed=())
+        assert [iv.id for iv in corpus.interviews] == ["a"] and len(corpus.codings) == 1
+        assert [Path(p).name for p, _, _ in plan_inputs(given).files] == ["a.txt"]
+    assert list(iter_input_files(str(folder / "talks"))) == [folder / "talks" / "a.txt"]
 
 
 @pytest.mark.parametrize(("config", "expected"), [

@@ -140,7 +140,7 @@ def interview_file(interview_id: str) -> str:
 
 
 def run_batch(
-    inputs: Sequence[str | Path],
+    inputs: str | Path | Sequence[str | Path],
     model_dir: str | Path,
     out_dir: str | Path,
     segmenter: Segmenter = Segmenter(),
@@ -154,8 +154,8 @@ def run_batch(
 
     Parameters
     ----------
-    inputs : sequence of path
-        Files, folders (a ``corpus.yaml`` in one is honoured) and globs.
+    inputs : path or sequence of path
+        Files, folders (a ``corpus.yaml`` in one is honoured) and globs; one may be given alone.
     model_dir : path
         A trained model folder; loaded (and verified) once here and once per worker.
     out_dir : path
@@ -213,7 +213,7 @@ def _job(model_sha: str, segmenter: Segmenter, path: Path, options: ReadOptions,
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segmenter: Segmenter,
+def _run(inputs: str | Path | Sequence[str | Path], model_dir: str | Path, out: Path, segmenter: Segmenter,
          options: ReadOptions, engine: Engine | Callable[[int], Engine], force: bool, progress: Progress | None,
          t0: float, word: bool = False) -> BatchReport:
     """:func:`run_batch` in a checked output folder whose lock this process holds."""
@@ -225,7 +225,7 @@ def _run(inputs: Sequence[str | Path], model_dir: str | Path, out: Path, segment
     pending = out / ".combine-pending"
     runner = None if callable(engine) else engine
     try:
-        plan = plan_inputs(list(inputs), options, exclude=out)
+        plan = plan_inputs(inputs, options, exclude=out)
         files = plan.files
         where = {path: str(real_path(path)) for path, _, _ in files}
         keys = {path: path_text(file) for path, file in where.items()}  # the manifest's: text SQLite can hold

@@ -278,7 +278,19 @@ def _not_a_file(path: Path) -> InputError:
     return InputError("E100", path)
 
 
-def iter_input_files(paths: Iterable[str | Path], passed_over: list[Path] | None = None) -> Iterator[Path]:
+def as_paths(paths: str | Path | Iterable[str | Path] | None) -> list[str | Path]:
+    """``paths`` as a list, where one path may be given alone: ``"corpora/demo"`` is one
+    path, not its characters (each taken for a path, ``"/"`` the whole file system).
+
+    >>> as_paths("corpora/demo"), as_paths(Path("a.txt")), as_paths(["a.txt", "b.txt"]), as_paths(None)
+    (['corpora/demo'], [PosixPath('a.txt')], ['a.txt', 'b.txt'], [])
+    """
+    if paths is None:
+        return []
+    return [paths] if isinstance(paths, str | Path) else list(paths)
+
+
+def iter_input_files(paths: str | Path | Iterable[str | Path], passed_over: list[Path] | None = None) -> Iterator[Path]:
     """Expand files, folders (recursively, sorted) and globs into transcript files.
 
     A folder's files of a type no reader takes (``.pages``, audio...) are left
@@ -286,7 +298,7 @@ def iter_input_files(paths: Iterable[str | Path], passed_over: list[Path] | None
     read only when they are speech-to-text transcripts (the others are model cards,
     settings and the like).
     """
-    for raw in paths:
+    for raw in as_paths(paths):
         path = Path(raw)
         if path.is_dir():
             for child in _folder_files(path):
@@ -601,7 +613,7 @@ class InputPlan:
     reviewed: list[Path] = field(default_factory=list)
 
 
-def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(), fmt: str | None = None,
+def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions = ReadOptions(), fmt: str | None = None,
                 exclude: str | Path | None = None) -> InputPlan:
     """Expand ``paths`` into the files to read, honouring each folder's ``corpus.yaml``.
 
@@ -616,7 +628,7 @@ def plan_inputs(paths: Sequence[str | Path], options: ReadOptions = ReadOptions(
     plan = InputPlan()
     seen: set[Path] = set()
     skip = real_path(exclude) if exclude is not None else None
-    for raw in _expanded(paths):
+    for raw in _expanded(as_paths(paths)):
         folder = Path(raw).is_dir()
         config = load_config(raw, options) if folder else None
         passed_over: list[Path] = []
@@ -747,20 +759,20 @@ def _node_exports(given: Sequence[str | Path], options: ReadOptions,
 
 
 def load_corpus(
-    paths: Sequence[str | Path],
+    paths: str | Path | Sequence[str | Path],
     options: ReadOptions = ReadOptions(),
     fmt: str | None = None,
     codings: str | Path | Sequence[str | Path] | None = None,
     codebook: str | Path | None = None,
-    reviewed: Sequence[str | Path] = (),
+    reviewed: str | Path | Sequence[str | Path] = (),
     exclude: str | Path | None = None,
 ) -> Corpus:
     """Read every input into one :class:`Corpus`; a bad file is reported, not fatal.
 
     Parameters
     ----------
-    paths : sequence of path
-        Files, folders (a folder with ``corpus.yaml`` uses it) and globs.
+    paths : path or sequence of path
+        Files, folders (a folder with ``corpus.yaml`` uses it) and globs; one may be given alone.
     options : ReadOptions
         Encoding, speaker roles and table mapping.
     fmt : str, optional
@@ -790,11 +802,11 @@ def load_corpus(
     gathered = Gathered()
     plan = plan_inputs(paths, options, fmt, exclude)
     corpus.warnings.extend(plan.warnings)
-    given = ([codings] if isinstance(codings, str | Path) else list(codings or ())) or plan.codings
+    given = as_paths(codings) or plan.codings
     node_exports, tables_of_codings, notes = _node_exports(given, options)
     corpus.warnings.extend(notes)
     codebooks = [codebook] if codebook is not None else plan.codebooks
-    reviewed = list(reviewed) or plan.reviewed
+    reviewed = as_paths(reviewed) or plan.reviewed
     # a codings (or reviewed) table kept beside the transcripts is read as such, not as a transcript table
     tables = {real_path(p) for p in (*tables_of_codings, *node_exports, *codebooks, *reviewed)}
     for path, opts, file_fmt in plan.files:
