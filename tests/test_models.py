@@ -14,6 +14,7 @@ from tr_nlp.cli import app
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import Pipeline
 
+from tr_nlp.coding.evaluate import CURVE_COLUMNS
 from tr_nlp.coding.suggest import code_weights, informative_terms
 from tr_nlp.coding import rank_next, CodeClassifier, ThemeModel, cross_validate, load_model, save_model, suggest, train_model
 from tr_nlp.errors import ModelError
@@ -475,12 +476,42 @@ def test_the_learning_curve_takes_the_cross_validations_own_fits_for_full_folds(
     monkeypatch.setattr(evaluate, "_fit_predict", recording)
     data = demo_coded[1]
     ev = cross_validate(data, "tfidf", n_splits=2, seed=3, n_boot=10)
-    full = fitted[:2]  # the two folds' own fits; the curve refits only its smaller samples
-    assert len(fitted) == 2 + 2 * (len(evaluate.CURVE_SHARES) - 1) and all(n < min(full) for n in fitted[2:])
+    full = fitted[:2]  # the two folds' own fits; the curve refits only its smaller samples, each drawn 3 times
+    assert len(fitted) == 2 + 2 * 3 * (len(evaluate.CURVE_SHARES) - 1) and all(n < min(full) for n in fitted[2:])
     y, y_hat = data.target.to_numpy().astype(bool), ev.predicted.to_numpy().astype(bool)
     tp, fp, fn = (y & y_hat).sum(0), (~y & y_hat).sum(0), (y & ~y_hat).sum(0)
     whole = ev.learning_curve[ev.learning_curve.train_share == 1.0]
     np.testing.assert_allclose(whole.f1, 2 * tp / (2 * tp + fp + fn))
+
+
+def test_evaluate_prints_the_learning_curve_and_its_last_step(capsys):
+    from tr_nlp.cli.coding_cmds import print_learning_curve
+
+    nan = float("nan")
+    curve = pd.DataFrame([
+        ["care", 0.5, 3.0, 0.5, 0.4, 0.6, 0.41, 0.3, 0.5, nan, nan, nan],
+        ["care", 1.0, 6.0, 0.6, 0.5, 0.7, 0.52, 0.4, 0.6, 0.11, 0.02, 0.2],
+        ["time", 0.5, 3.0, 0.3, 0.2, 0.4, 0.2, 0.1, 0.3, nan, nan, nan],
+        ["time", 1.0, 6.0, 0.3, 0.2, 0.4, 0.18, 0.1, 0.3, -0.02, -0.1, 0.06]], columns=CURVE_COLUMNS)
+    print_learning_curve(curve)
+    said = " ".join(capsys.readouterr().out.split())
+    assert "3 interviews" in said and "6 interviews" in said
+    assert "│ care │ 0.41 [0.30, 0.50] │ 0.52 [0.40, 0.60] │ +0.11 [+0.02, +0.20] │" in said
+    assert "│ time │ 0.20 [0.10, 0.30] │ 0.18 [0.10, 0.30] │ -0.02 [-0.10, +0.06] │" in said
+    print_learning_curve(curve.iloc[:0])  # no curve (--no-learning-curve): nothing
+    assert capsys.readouterr().out == ""
+
+
+def test_the_learning_curve_says_what_each_step_gained_with_intervals(demo_coded):
+    # a line rising or not between two points was all a team had to decide whether to code more
+    curve = cross_validate(demo_coded[1], "tfidf", n_splits=3, seed=1, n_boot=200).learning_curve
+    for stat in ("f1", "kappa"):
+        assert (curve[f"{stat}_lo"] <= curve[stat]).all() and (curve[stat] <= curve[f"{stat}_hi"]).all()
+    first = curve.train_share == curve.train_share.min()
+    assert curve[first].kappa_gain.isna().all() and curve[~first].kappa_gain_lo.notna().all()
+    for _, rows in curve.groupby("code"):  # each step's gain is the kappa of the point minus the one before
+        np.testing.assert_allclose(rows.kappa_gain.iloc[1:], np.diff(rows.kappa.to_numpy()))
+        assert (rows.kappa_gain_lo.iloc[1:] <= rows.kappa_gain.iloc[1:]).all()
 
 
 def test_next_ranks_uncertain_segments_across_interviews(trained):

@@ -57,6 +57,12 @@ def test_every_section_is_there(html, demo_run):
     assert re.search(r'<tr class="human pooled"><td>\(all codes, pooled\)</td><td>coder_a ~ coder_b</td>'
                      r'<td class="n">\d+</td>\s*<td class="n">9\d\.\d%</td><td class="n">0\.8\d', characters)
     assert "finds 95% of what coders coded" in html
+    # the learning curve's points have whiskers, and a table says what its last step gained, read by its interval
+    assert html.count('class="whisker"') == 20  # 5 codes x 4 sizes
+    gains = html[html.index("What the learning curve's last step gained"):]
+    gains = gains[:gains.index("</table>")]
+    assert gains.count("<tr><td>") == 5 and "8.2 &rarr; 11.2" in gains
+    assert re.search(r"[+-]0\.\d\d \[[+-]0\.\d\d, [+-]0\.\d\d\]</td><td>(these interviews cannot tell|still rising)", gains)
     # how discovery clustered (the demo's interviews share one question: centred, and why)
     assert re.search(r"Passages were centred within their interview .*share of variance between interviews "
                      r"0\.\d\d; centring applies below 0\.08", html)

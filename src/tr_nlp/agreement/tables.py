@@ -232,7 +232,7 @@ def peer_differences(
 
     def nominal(confusion: np.ndarray) -> tuple[float, np.ndarray | None]:  # per-interview confusion matrices
         return (nominal_stats_from_confusion(confusion.sum(axis=0))["kappa"],
-                None if draws is None else nominal_stats_from_confusion(_resampled(confusion, draws))["kappa"])
+                None if draws is None else nominal_stats_from_confusion(resampled_totals(confusion, draws))["kappa"])
 
     pooled = np.zeros((2, n_groups, 4))
     for code in codes:
@@ -322,7 +322,7 @@ def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: 
         "prevalence_a": float("nan"), "prevalence_b": float("nan"), "precision": float("nan"), "recall": float("nan"),
     }
     row.update({k: float(v) for k, v in point.items()})
-    resampled = nominal_stats_from_confusion(_resampled(confusion, draws)) if draws is not None and both.any() else {}
+    resampled = nominal_stats_from_confusion(resampled_totals(confusion, draws)) if draws is not None and both.any() else {}
     for stat in _CI_STATS:
         lo, hi = (percentile_interval(resampled[stat], confidence, n_groups) if resampled
                   else (float("nan"), float("nan")))
@@ -338,12 +338,18 @@ def _confusion(keys: np.ndarray, group_idx: np.ndarray, n_groups: int) -> np.nda
     return confusion
 
 
-def _resampled(confusion: np.ndarray, draws: np.ndarray) -> np.ndarray:
-    """Each resample's confusion matrix: how often it drew each interview, times its matrix."""
-    n_groups = confusion.shape[0]
+def resampled_totals(per_interview: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Each resample's totals of per-interview counts (interviews first, any shape after):
+    how often it drew each interview, times its counts; ``(resamples, *per_interview.shape[1:])``.
+
+    >>> resampled_totals(np.array([[1, 0], [0, 2]]), np.array([[0, 0], [0, 1]]))
+    array([[2., 0.],
+           [1., 2.]])
+    """
+    n_groups = per_interview.shape[0]
     times = np.zeros((len(draws), n_groups))
     np.add.at(times, (np.arange(len(draws))[:, None], draws), 1)
-    return (times @ confusion.reshape(n_groups, -1)).reshape(len(draws), *confusion.shape[1:])
+    return (times @ per_interview.reshape(n_groups, -1)).reshape(len(draws), *per_interview.shape[1:])
 
 
 def _group_counts(x: np.ndarray, y: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:

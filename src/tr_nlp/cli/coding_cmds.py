@@ -164,6 +164,29 @@ def print_group_alpha(table: pd.DataFrame) -> None:
         c.out.print(_ONE_OF_NOTE, highlight=False)
 
 
+def print_learning_curve(curve: pd.DataFrame) -> None:
+    """Kappa per code as more interviews are coded, and what the last step gained (nothing without a curve)."""
+    if curve.empty:
+        return
+    from tr_nlp.agreement.tables import rounded, signed
+
+    sizes = curve.drop_duplicates("train_share")["train_interviews"]
+    view = Table(title="Learning curve: kappa per code as more interviews are coded (cross-validated; each fold "
+                       "trained on a sample of its interviews)")
+    view.add_column("code")
+    for size in sizes:
+        view.add_column(f"{size:.3g} interviews", justify="right")
+    view.add_column("last step gained [95% CI]", justify="right")
+    for code, rows in curve.groupby("code", sort=False):
+        last = rows.iloc[-1]
+        view.add_row(str(code), *(_with_ci(r, "kappa") for r in rows.itertuples()),
+                     signed(last.kappa_gain, last.kappa_gain_lo, last.kappa_gain_hi) or rounded(float("nan")))
+    c.out.print(view)
+    c.out.print("  last step gained: kappa with every interview of a fold minus with the sample before; an interval "
+                "wholly above 0 means coding more interviews still helped, one holding 0 that these interviews cannot "
+                "tell; intervals resample the interviews scored and the samples drawn", highlight=False)
+
+
 def _code_list(codes: str | None) -> list[str] | None:
     """``--codes a,b`` as a list (None: every code)."""
     if codes is None:
@@ -355,6 +378,7 @@ def evaluate(
     print_agreement(ev.agreement)
     print_character_agreement(ev.characters)
     print_group_alpha(ev.group)
+    print_learning_curve(ev.learning_curve)
     if not quiet and not (ev.agreement["comparison"] == HUMAN_VS_HUMAN).any():
         coders = ", ".join(sorted(data.humans)) or "none"
         c.warn(f"no human-vs-human rows: no two coders coded the same interviews (coders: {coders}); have a "

@@ -34,6 +34,8 @@ from tr_nlp.agreement import (
     group_alpha_table,
     group_unitizing_table,
 )
+from tr_nlp.agreement.stats import paired_difference, percentile_interval
+from tr_nlp.agreement.tables import resampled_totals
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.train import CodedData
@@ -48,6 +50,8 @@ log = logging.getLogger(__name__)
 MACHINE = "machine"
 #: Shares of each fold's training interviews the learning curve trains on.
 CURVE_SHARES = (0.25, 0.5, 0.75, 1.0)
+#: Draws of training interviews per fold at each share of the learning curve below 1.
+CURVE_REPEATS = 3
 
 
 @dataclass
@@ -121,8 +125,8 @@ def cross_validate(
                  time.perf_counter() - started)
     if learning_curve:
         log.info("learning curve: %d training sizes x %d folds", len(CURVE_SHARES), len(folds))
-    curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context, predicted.to_numpy())
-             if learning_curve else pd.DataFrame())
+    curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context, predicted.to_numpy(),
+                             n_boot) if learning_curve else pd.DataFrame())
     return replace(_judged(data, proba, predicted, n_boot, seed, curve), folds=len(folds),
                    protocol=f"cross-validation: {len(folds)} folds grouped by interview")
 
@@ -346,42 +350,78 @@ def prescreen_table(proba: pd.DataFrame, target: pd.DataFrame, recalls: tuple[fl
     return pd.DataFrame(rows)
 
 
+#: The columns of a learning curve (:func:`cross_validate`'s ``learning_curve``).
+CURVE_COLUMNS = ["code", "train_share", "train_interviews", "f1", "f1_lo", "f1_hi", "kappa", "kappa_lo", "kappa_hi",
+                 "kappa_gain", "kappa_gain_lo", "kappa_gain_hi"]
+
+
 def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]], features: str,
                     objective: str, C: float, seed: int, cache_dir: str | None, context: bool,
-                    predicted: np.ndarray) -> pd.DataFrame:
+                    predicted: np.ndarray, n_boot: int = 1000, confidence: float = 0.95) -> pd.DataFrame:
     """F1 and kappa against the training target as the number of coded interviews grows.
 
-    Where a fold's sample holds all its training interviews (always at share 1), the model
-    would be the cross-validation's own for that fold: its decisions (``predicted``, one
-    row per segment) are taken instead of fitting it again.
+    Each size below all of a fold's training interviews is drawn :data:`CURVE_REPEATS`
+    times per fold (which interviews a team happens to have coded matters as much as how
+    many); a point pools its draws. Where a fold's sample holds all its training interviews
+    (always at share 1), the model would be the cross-validation's own for that fold: its
+    decisions (``predicted``, one row per segment) are taken instead of fitting it again.
+
+    Each point has a 95% interval, and each point after the first the kappa it gained over
+    the point before (``kappa_gain``) with an interval from the same resamples: whether
+    coding more interviews still helped, or these interviews cannot tell. A resample draws
+    the interviews scored (the interval expanded for how few they are:
+    :func:`~tr_nlp.agreement.percentile_interval`) and one of the point's draws of training
+    interviews, so both kinds of chance are in the interval.
     """
     rng = np.random.default_rng(seed)
     groups = data.groups
     y_all = data.target.to_numpy()
-    rows = []
+    ids, interview = np.unique(groups.astype(str), return_inverse=True)
+    boot = np.random.default_rng((seed, 3))
+    draws = boot.integers(0, len(ids), size=(n_boot, len(ids))) if n_boot else None
+    rows, before = [], None
     for share in CURVE_SHARES:
-        counts = np.zeros((len(data.codes), 4))
-        sizes = []
-        for train, test in folds:
-            train_groups = np.unique(groups[train])
-            n = max(2, round(share * len(train_groups)))
-            chosen = rng.choice(train_groups, size=min(n, len(train_groups)), replace=False)
-            sub = train[np.isin(groups[train], chosen)]
-            if y_all[sub].sum() == 0:
-                continue
-            sizes.append(len(chosen))
-            if len(chosen) == len(train_groups):  # sub is train, in its order: the same fit
-                y_hat = predicted[test]
-            else:
-                _, y_hat = _fit_predict(data, sub, test, features, objective, C, cache_dir, context, seed)
-            y = y_all[test].astype(bool)
-            y_hat = y_hat.astype(bool)
-            counts += np.stack([(y_hat & y).sum(0), (y_hat & ~y).sum(0), (~y_hat & y).sum(0), (~y_hat & ~y).sum(0)], 1)
-        stats = binary_stats_from_counts(*counts.T)
+        repeats, sizes = [], []
+        for _ in range(1 if share >= 1 else CURVE_REPEATS):
+            counts = np.zeros((len(ids), len(data.codes), 4))  # per interview scored: (tp, fp, fn, tn) per code
+            for train, test in folds:
+                train_groups = np.unique(groups[train])
+                n = max(2, round(share * len(train_groups)))
+                chosen = rng.choice(train_groups, size=min(n, len(train_groups)), replace=False)
+                sub = train[np.isin(groups[train], chosen)]
+                if y_all[sub].sum() == 0:
+                    continue
+                sizes.append(len(chosen))
+                if len(chosen) == len(train_groups):  # sub is train, in its order: the same fit
+                    y_hat = predicted[test]
+                else:
+                    _, y_hat = _fit_predict(data, sub, test, features, objective, C, cache_dir, context, seed)
+                y, y_hat = y_all[test].astype(bool), y_hat.astype(bool)
+                np.add.at(counts, interview[test], np.stack([y_hat & y, y_hat & ~y, ~y_hat & y, ~y_hat & ~y], axis=-1))
+            repeats.append(counts)
+        pooled = np.sum(repeats, axis=0)
+        stats = binary_stats_from_counts(*pooled.sum(axis=0).T)
+        scored = int((pooled.sum(axis=(1, 2)) > 0).sum())
+        resampled = None
+        if draws is not None and scored:
+            which = boot.integers(0, len(repeats), size=n_boot)  # each resample: one draw of training interviews
+            totals = np.zeros((n_boot, len(data.codes), 4))
+            for r, counts in enumerate(repeats):
+                totals[which == r] = resampled_totals(counts, draws[which == r])
+            resampled = binary_stats_from_counts(*np.moveaxis(totals, -1, 0))
         for j, code in enumerate(data.codes):
-            rows.append({"code": code, "train_share": share, "train_interviews": float(np.mean(sizes)) if sizes else 0.0,
-                         "f1": float(stats["f1"][j]), "kappa": float(stats["kappa"][j])})
-    return pd.DataFrame(rows)
+            row = {"code": code, "train_share": share, "train_interviews": float(np.mean(sizes)) if sizes else 0.0}
+            for stat in ("f1", "kappa"):
+                row[stat] = float(stats[stat][j])
+                row[f"{stat}_lo"], row[f"{stat}_hi"] = (percentile_interval(resampled[stat][:, j], confidence, scored)
+                                                        if resampled is not None else (np.nan, np.nan))
+            if before is not None:
+                row["kappa_gain"], row["kappa_gain_lo"], row["kappa_gain_hi"] = paired_difference(
+                    (row["kappa"], None if resampled is None else resampled["kappa"][:, j]),
+                    (before[0]["kappa"][j], None if before[1] is None else before[1]["kappa"][:, j]), confidence, scored)
+            rows.append(row)
+        before = (stats, resampled)
+    return pd.DataFrame(rows, columns=CURVE_COLUMNS)
 
 
 def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:

@@ -84,6 +84,7 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
         "n_warnings": len(data.warnings),
         "agreement": sections.agreement(data),
         "without_interval": without_interval(data.agreement) if not data.agreement.empty else {},
+        "learning_gains": sections.learning_gains(data),
         "characters": sections.character_agreement(data),
         "group": sections.group_alpha(data),
         "plots": sections.plots(data, styles),

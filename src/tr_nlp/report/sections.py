@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from tr_nlp.agreement.tables import (
     MAX_PAIRS,
     condensed_pairs,
     rounded,
+    signed,
 )
 from tr_nlp.agreement.tables import OVERALL as POOLED
 from tr_nlp.coding.evaluate import MACHINE
@@ -279,8 +281,13 @@ def plots(data: RunData, styles: Sequence[dict[str, str]]) -> dict[str, str]:
         out["calibration"] = line_chart(series, "Reliability: predicted probability vs share coded by humans",
                                         "mean predicted probability", "observed share coded", (0, 1), diagonal=True)
     if not data.learning_curve.empty:
-        series = _series_by_code(data.learning_curve, "train_interviews", "f1", color,
-                                 "{code}: {train_interviews:.0f} interviews, F1 {f1:.2f}, kappa {kappa:.2f}")
+        curve = data.learning_curve
+        if "f1_lo" in curve.columns:  # newer runs: a whisker per point
+            series = [replace(s, low=g["f1_lo"].astype(float).tolist(), high=g["f1_hi"].astype(float).tolist())
+                      for s, (_, g) in zip(_series_by_code(curve, "train_interviews", "f1", color, _CURVE_NOTE),
+                                           curve.groupby("code", sort=False))]
+        else:
+            series = _series_by_code(curve, "train_interviews", "f1", color, _CURVE_NOTE)
         out["learning_curve"] = line_chart(series, "Learning curve: F1 as more interviews are coded",
                                            "coded interviews used for training", "F1 (cross-validated)")
     pr = pr_curves(data)
@@ -305,6 +312,40 @@ def _map_point(p: dict[str, Any], color: dict[str, str]) -> Point:
                      float(p["size"]), "#E69F00", note=f"{name} ({p['size']} passages)")
     return Point(name, float(p["x"]), float(p["y"]), 1.0, color.get(name, "#555"), square=True,
                  note=f"existing code {name}")
+
+
+#: The hover text of a learning curve's point.
+_CURVE_NOTE = "{code}: {train_interviews:.0f} interviews, F1 {f1:.2f}, kappa {kappa:.2f}"
+
+
+def learning_gains(data: RunData) -> list[dict[str, Any]]:
+    """Per code: the kappa the learning curve's last step gained, with its interval and a
+    reading (:func:`~tr_nlp.coding.evaluate.cross_validate`'s ``kappa_gain``); empty for
+    runs without one."""
+    curve = data.learning_curve
+    if curve.empty or "kappa_gain" not in curve.columns:
+        return []
+    rows = []
+    for code, g in curve.groupby("code", sort=False):
+        if len(g) < 2:
+            continue
+        last, before = g.iloc[-1], g.iloc[-2]
+        gain, lo, hi = (None if pd.isna(v) else float(v) for v in (last["kappa_gain"], last["kappa_gain_lo"],
+                                                                    last["kappa_gain_hi"]))
+        if gain is None:
+            continue
+        if lo is None or hi is None:
+            reading = "no interval: too few interviews scored"
+        elif lo > 0:
+            reading = "still rising: coding more interviews should still help"
+        elif hi < 0:
+            reading = "lower with more interviews: more of the same has not helped"
+        else:
+            reading = "these interviews cannot tell whether coding more would help"
+        rows.append({"code": str(code), "from": float(before["train_interviews"]), "to": float(last["train_interviews"]),
+                     "kappa_from": float(before["kappa"]), "kappa_to": float(last["kappa"]),
+                     "gain": signed(gain, lo, hi), "reading": reading})
+    return rows
 
 
 def _series_by_code(frame: pd.DataFrame, x: str, y: str, color: dict[str, str], note: str) -> list[Series]:

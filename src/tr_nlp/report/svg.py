@@ -24,6 +24,8 @@ class Series:
     color: str
     markers: bool = True
     notes: Sequence[str] = field(default_factory=list)  # hover text per point
+    low: Sequence[float] = field(default_factory=list)  # an interval per point, drawn as a whisker
+    high: Sequence[float] = field(default_factory=list)
 
 
 @dataclass
@@ -113,6 +115,11 @@ def line_chart(series: Sequence[Series], title: str, x_label: str, y_label: str,
         points = " ".join(f"{f.px(x):.1f},{f.py(y):.1f}" for x, y in zip(s.x, s.y))
         parts.append(f'<g class="series" data-name="{escape(s.name)}"><polyline points="{points}" fill="none" '
                      f'stroke="{s.color}" stroke-width="2" stroke-dasharray="{dash}"/>')
+        nudge = (i - (len(series) - 1) / 2) * 3  # whiskers of the series side by side, not on top of each other
+        for x, lo, hi in zip(s.x, s.low, s.high):
+            if math.isfinite(lo) and math.isfinite(hi):
+                parts.append(f'<line x1="{f.px(x) + nudge:.1f}" y1="{f.py(lo):.1f}" x2="{f.px(x) + nudge:.1f}" '
+                             f'y2="{f.py(hi):.1f}" stroke="{s.color}" stroke-width="1" class="whisker"/>')
         if s.markers:
             for j, (x, y) in enumerate(zip(s.x, s.y)):
                 note = s.notes[j] if j < len(s.notes) else f"{s.name}: ({_fmt(x)}, {y:.2f})"
