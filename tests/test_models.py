@@ -255,8 +255,31 @@ def test_cross_validation_reports_machine_beside_humans(demo_coded):
     human = ev.agreement[(ev.agreement.rater_a == "coder_a") & (ev.agreement.code == "(all codes, pooled)")]
     assert 0.7 < human.kappa.iloc[0] < 0.95  # realistic, not perfect, human agreement
     assert set(ev.prescreen.recall) == {0.8, 0.9, 0.95}
+    assert (ev.prescreen.read_share_lo <= ev.prescreen.read_share).all()  # each share to read has an interval
+    assert (ev.prescreen.read_share <= ev.prescreen.read_share_hi).all()
     assert (ev.calibration.groupby("code").n.sum() == len(data.segments)).all()
     assert set(ev.examples.kind) == {"hit", "machine only", "missed"} and set(ev.examples.code) == set(data.codes)
+
+
+def test_the_share_to_read_has_an_interval_that_resamples_interviews():
+    # "reading the top 57% finds 95%" was a single figure; how much it depends on the
+    # interviews at hand decides how much a team dares leave unread
+    from tr_nlp.coding.evaluate import _resampled_read_shares, prescreen_table
+
+    seg = [f"s{i}" for i in range(12)]
+    interviews = pd.Series(["a"] * 4 + ["b"] * 4 + ["c"] * 4, index=seg)
+    coded = pd.DataFrame({"x": [1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1]}, index=seg)
+    proba = pd.DataFrame({"x": np.linspace(1, 0, 12)}, index=seg)  # the model's order: s0 first
+    table = prescreen_table(proba, coded, (0.5, 1.0), interview_of=interviews, n_boot=300)
+    assert table.read_share.tolist() == [5 / 12, 1.0]  # s0, s4, s5 of four coded: half found at s4
+    assert (table.read_share_lo <= table.read_share).all() and (table.read_share <= table.read_share_hi).all()
+    assert table.read_share_lo.iloc[0] < table.read_share_hi.iloc[0]
+    y, order = coded.x.to_numpy(), np.arange(12)
+    group = np.repeat([0, 1, 2], 4)
+    # a resample of each interview once reads as the point; one of interview a thrice finds all by s0
+    shares = _resampled_read_shares(y[order], group[order], np.array([[0, 1, 2], [0, 0, 0], [2, 2, 2]]), (0.5, 1.0))
+    np.testing.assert_allclose(shares, [[5 / 12, 1.0], [1 / 4, 1 / 4], [1.0, 1.0]])
+    assert prescreen_table(proba, coded, (0.5,)).read_share_lo.isna().all()  # no interviews given: no interval
 
 
 def test_examples_per_code_hits_machine_only_and_missed_one_per_interview():

@@ -57,6 +57,7 @@ def test_every_section_is_there(html, demo_run):
     assert re.search(r'<tr class="human pooled"><td>\(all codes, pooled\)</td><td>coder_a ~ coder_b</td>'
                      r'<td class="n">\d+</td>\s*<td class="n">9\d\.\d%</td><td class="n">0\.8\d', characters)
     assert "finds 95% of what coders coded" in html
+    assert re.search(r"Reading the top \d+% \[\d+%, \d+%\] of segments", html)  # the share to read, with its interval
     # the learning curve's points have whiskers, and a table says what its last step gained, read by its interval
     assert html.count('class="whisker"') == 20  # 5 codes x 4 sizes
     gains = html[html.index("What the learning curve's last step gained"):]

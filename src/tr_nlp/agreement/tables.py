@@ -322,7 +322,8 @@ def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: 
         "prevalence_a": float("nan"), "prevalence_b": float("nan"), "precision": float("nan"), "recall": float("nan"),
     }
     row.update({k: float(v) for k, v in point.items()})
-    resampled = nominal_stats_from_confusion(resampled_totals(confusion, draws)) if draws is not None and both.any() else {}
+    resampled = (nominal_stats_from_confusion(resampled_totals(confusion, draws)) if draws is not None and both.any()
+                 else {})
     for stat in _CI_STATS:
         lo, hi = (percentile_interval(resampled[stat], confidence, n_groups) if resampled
                   else (float("nan"), float("nan")))

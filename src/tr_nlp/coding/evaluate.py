@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -211,7 +211,8 @@ def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boo
         group = group.merge(group_u.drop(columns=["n_raters"]), on=["code", "raters"], how="left",
                             suffixes=("", "_u")).reindex(columns=GROUP_COLUMNS + GROUP_UNITIZING_EXTRA)
     return Evaluation(proba, predicted, agreement, reliability_table(proba, data.target),
-                      prescreen_table(proba, data.target), curve, confusion_table(predicted, data.humans),
+                      prescreen_table(proba, data.target, interview_of=data.interview_of, n_boot=n_boot, seed=seed),
+                      curve, confusion_table(predicted, data.humans),
                       examples_table(proba, data), characters=characters, characters_by_interview=by_interview,
                       group=group)
 
@@ -334,20 +335,57 @@ def reliability_table(proba: pd.DataFrame, target: pd.DataFrame, bins: int = 10)
     return pd.DataFrame(rows)
 
 
-def prescreen_table(proba: pd.DataFrame, target: pd.DataFrame, recalls: tuple[float, ...] = (0.8, 0.9, 0.95)) -> pd.DataFrame:
-    """Share of segments to read, in probability order, to find each share of coded ones."""
+def prescreen_table(proba: pd.DataFrame, target: pd.DataFrame, recalls: tuple[float, ...] = (0.8, 0.9, 0.95),
+                    interview_of: pd.Series | None = None, n_boot: int = 0, seed: int = 0,
+                    confidence: float = 0.95) -> pd.DataFrame:
+    """Share of segments to read, in probability order, to find each share of coded ones.
+
+    With ``interview_of`` (segment id -> interview) and ``n_boot`` resamples, each share to
+    read has a ``confidence`` interval (``read_share_lo``, ``read_share_hi``) that resamples
+    interviews, the model's order kept (expanded for how few they are:
+    :func:`~tr_nlp.agreement.percentile_interval`): a team deciding how much it can leave
+    unread sees how much that depends on which interviews these happened to be.
+    """
     rows = []
+    draws = None
+    if interview_of is not None and n_boot:
+        _, interview = np.unique(interview_of.reindex(proba.index).to_numpy().astype(str), return_inverse=True)
+        n_groups = int(interview.max()) + 1 if len(interview) else 0
+        draws = np.random.default_rng((seed, 4)).integers(0, n_groups, size=(n_boot, n_groups)) if n_groups else None
     for code in proba.columns:
         order = np.argsort(-proba[code].to_numpy(), kind="stable")
         y = target[code].to_numpy()[order]
         if y.sum() == 0:
             continue
         found = np.cumsum(y) / y.sum()
-        for r in recalls:
+        shares = None if draws is None else _resampled_read_shares(y, interview[order], draws, recalls)
+        for i, r in enumerate(recalls):
             k = int(np.searchsorted(found, r - 1e-12) + 1)
-            rows.append({"code": code, "recall": r, "read_share": k / len(y), "skip_share": 1 - k / len(y),
-                         "positives": int(y.sum()), "segments": len(y)})
+            row = {"code": code, "recall": r, "read_share": k / len(y), "skip_share": 1 - k / len(y),
+                   "positives": int(y.sum()), "segments": len(y)}
+            row["read_share_lo"], row["read_share_hi"] = (np.nan, np.nan) if shares is None else percentile_interval(
+                shares[:, i], confidence, draws.shape[1])
+            rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _resampled_read_shares(y: np.ndarray, interview: np.ndarray, draws: np.ndarray, recalls: Sequence[float],
+                           chunk: int = 100) -> np.ndarray:
+    """Per resample of interviews (``draws``) and recall: the share of segments read, in the
+    model's order (``y``: coded or not, in that order; ``interview``: each segment's), to
+    find that share of the coded ones; NaN where a resample drew none coded."""
+    out = np.full((len(draws), len(recalls)), np.nan)
+    for start in range(0, len(draws), chunk):  # resamples x segments weights, a chunk at a time
+        part = draws[start:start + chunk]
+        times = np.zeros((len(part), int(interview.max()) + 1))
+        np.add.at(times, (np.arange(len(part))[:, None], part), 1)
+        weights = times[:, interview]
+        read, found = np.cumsum(weights, axis=1), np.cumsum(weights * y, axis=1)
+        coded = found[:, -1]
+        for i, r in enumerate(recalls):
+            first = np.argmax(found >= r * coded[:, None] - 1e-9, axis=1)
+            out[start:start + chunk, i] = np.where(coded > 0, read[np.arange(len(part)), first] / read[:, -1], np.nan)
+    return out
 
 
 #: The columns of a learning curve (:func:`cross_validate`'s ``learning_curve``).
@@ -416,9 +454,10 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
                 row[f"{stat}_lo"], row[f"{stat}_hi"] = (percentile_interval(resampled[stat][:, j], confidence, scored)
                                                         if resampled is not None else (np.nan, np.nan))
             if before is not None:
-                row["kappa_gain"], row["kappa_gain_lo"], row["kappa_gain_hi"] = paired_difference(
-                    (row["kappa"], None if resampled is None else resampled["kappa"][:, j]),
-                    (before[0]["kappa"][j], None if before[1] is None else before[1]["kappa"][:, j]), confidence, scored)
+                now = (row["kappa"], None if resampled is None else resampled["kappa"][:, j])
+                then = (before[0]["kappa"][j], None if before[1] is None else before[1]["kappa"][:, j])
+                row["kappa_gain"], row["kappa_gain_lo"], row["kappa_gain_hi"] = paired_difference(now, then, confidence,
+                                                                                                  scored)
             rows.append(row)
         before = (stats, resampled)
     return pd.DataFrame(rows, columns=CURVE_COLUMNS)

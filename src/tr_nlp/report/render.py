@@ -85,6 +85,8 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
         "agreement": sections.agreement(data),
         "without_interval": without_interval(data.agreement) if not data.agreement.empty else {},
         "learning_gains": sections.learning_gains(data),
+        "prescreen_intervals": ("read_share_lo" in data.prescreen.columns
+                                and bool(data.prescreen["read_share_lo"].notna().any())),
         "characters": sections.character_agreement(data),
         "group": sections.group_alpha(data),
         "plots": sections.plots(data, styles),

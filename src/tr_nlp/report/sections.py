@@ -342,7 +342,8 @@ def learning_gains(data: RunData) -> list[dict[str, Any]]:
             reading = "lower with more interviews: more of the same has not helped"
         else:
             reading = "these interviews cannot tell whether coding more would help"
-        rows.append({"code": str(code), "from": float(before["train_interviews"]), "to": float(last["train_interviews"]),
+        rows.append({"code": str(code), "from": float(before["train_interviews"]),
+                     "to": float(last["train_interviews"]),
                      "kappa_from": float(before["kappa"]), "kappa_to": float(last["kappa"]),
                      "gain": signed(gain, lo, hi), "reading": reading})
     return rows
@@ -404,8 +405,8 @@ def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) 
     out = []
     for code in codes:
         trade = table[table["code"] == code] if not table.empty else table
-        sentences = [f"Reading the top {r.read_share:.0%} of segments, in the model's order, finds "
-                     f"{r.recall:.0%} of what coders coded (so {r.skip_share:.0%} could be skipped)."
+        sentences = [f"Reading the top {r.read_share:.0%}{_share_interval(r)} of segments, in the model's order, "
+                     f"finds {r.recall:.0%} of what coders coded (so {r.skip_share:.0%} could be skipped)."
                      for r in trade.itertuples()] if not trade.empty else []
         ranked = []
         if not source.empty:
@@ -414,6 +415,12 @@ def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) 
         out.append({"code": code, "tradeoff": sentences, "segments": ranked, "where": where,
                     "positives": _count(trade, "positives"), "total": _count(trade, "segments")})
     return out
+
+
+def _share_interval(row: Any) -> str:
+    """`` [48%, 75%]``: a pre-screening row's interval for the share to read, where it has one."""
+    lo, hi = getattr(row, "read_share_lo", None), getattr(row, "read_share_hi", None)
+    return "" if lo is None or hi is None or pd.isna(lo) or pd.isna(hi) else f" [{lo:.0%}, {hi:.0%}]"
 
 
 def _once_per_wording(data: RunData, rows: Sequence[dict[str, Any]], top: int, quotes: bool) -> list[dict[str, Any]]:
