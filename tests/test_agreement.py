@@ -335,6 +335,13 @@ def test_character_table_matches_sklearn_kappa_on_the_compared_characters():
             assert r.kappa_lo <= r.kappa <= r.kappa_hi
     # but not for a code in one of them: a resample in four draws the other twice, where kappa is undefined
     assert np.isnan(rows.loc[("extra", "m", "A", "machine vs human")].kappa_lo)
+    # on i1, which both coders coded: the machine's kappa with A minus B's, as on segments
+    double = rows.loc[("care", "m", "A", "machine vs human, double-coded")]
+    mark = {r: _marks(codings, r, "i1", "care") for r in ("m", "A", "B")}
+    assert double.peer == "B" and double.kappa_diff == pytest.approx(
+        cohen_kappa_score(mark["m"], mark["A"]) - cohen_kappa_score(mark["B"], mark["A"]))
+    assert rows.loc[("care", "m", "B", "machine vs human")].peer == "A"
+    assert np.isnan(rows.loc[("care", "A", "B", "human vs human")].kappa_diff)
     # per interview, as NVivo reports per source: each interview both raters rated, no double-coded rows
     each = character_table_by_interview(counts).set_index(["interview_id", "code", "rater_a", "rater_b"])
     assert sorted({(i, a, b) for i, _, a, b in each.index}) == [

@@ -54,6 +54,7 @@ def test_every_section_is_there(html, demo_run):
     characters = html[html.index("On characters, as NVivo"):]
     characters = characters[:characters.index("</table>")]
     assert characters.count("<tr class=") == 24 and "machine ~ coder_a, double-coded interviews" in characters
+    assert "Kappa minus the other coder's [95% CI]" in characters and characters.count("(coder_b)</td>") == 6
     assert re.search(r'<tr class="human pooled"><td>\(all codes, pooled\)</td><td>coder_a ~ coder_b</td>'
                      r'<td class="n">\d+</td>\s*<td class="n">9\d\.\d%</td><td class="n">0\.8\d', characters)
     assert "finds 95% of what coders coded" in html

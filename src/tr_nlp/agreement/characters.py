@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tr_nlp.agreement.stats import percentile_interval
+from tr_nlp.agreement.stats import binary_stats_from_counts, paired_difference, percentile_interval
 from tr_nlp.agreement.tables import (
     HUMAN_VS_HUMAN,
     MACHINE_VS_HUMAN,
@@ -53,7 +53,7 @@ from tr_nlp.agreement.unitizing import (
 CHARACTER_COLUMNS = ["code", "rater_a", "rater_b", "comparison", "n_characters", "n_interviews", "percent",
                      "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo", "ac1_hi",
                      "pabak", "prevalence_a", "prevalence_b", "precision", "recall", "f1", "f1_lo", "f1_hi",
-                     "alpha_u", "alpha_u_lo", "alpha_u_hi"]
+                     "alpha_u", "alpha_u_lo", "alpha_u_hi", "peer", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi"]
 
 
 def _covered(spans: pd.DataFrame, length: int) -> np.ndarray:
@@ -230,16 +230,52 @@ def character_table(counts: CharacterCounts, n_boot: int = 1000, confidence: flo
     """
     rng = np.random.default_rng(seed)
     double_rng = np.random.default_rng((seed, 1))
+    diff_rng = np.random.default_rng((seed, 2))
     rows = []
     for view in counts.counts:
         if view[2] == MACHINE_VS_HUMAN_DOUBLE:
             continue
-        rows += _pair_rows(counts, view, n_boot, confidence, rng)
+        added = _pair_rows(counts, view, n_boot, confidence, rng)
         double = (view[0], view[1], MACHINE_VS_HUMAN_DOUBLE)
         if double in counts.counts and 0 < counts.compared[double].sum() < counts.compared[view].sum():
-            rows += _pair_rows(counts, double, n_boot, confidence, double_rng)
+            rows += added
+            added = _pair_rows(counts, double, n_boot, confidence, double_rng)
+            view = double
+        if view[0] in counts.machines:
+            _add_peer_differences(added, counts, view, n_boot, confidence, diff_rng)
+        rows += added
     table = pd.DataFrame(rows).rename(columns={"n_segments": "n_characters"})
     return table.reindex(columns=CHARACTER_COLUMNS)
+
+
+def _add_peer_differences(rows: list[dict[str, object]], counts: CharacterCounts, view: tuple[str, str, str],
+                          n_boot: int, confidence: float, rng: np.random.Generator) -> None:
+    """Where the coder of a machine ``view`` has one other coder, give ``rows`` (the view's
+    codes and pooled) the machine's kappa on characters minus that coder's, on the
+    interviews both pairs compared, with a paired bootstrap interval (as
+    :func:`~tr_nlp.agreement.tables.peer_differences` does on segments)."""
+    coder = view[1]
+    peers = [v for v in counts.counts if v[2] == HUMAN_VS_HUMAN and coder in v[:2]]
+    if len(peers) != 1:
+        return
+    peer = peers[0]
+    shared = np.flatnonzero((counts.compared[view] > 0) & (counts.compared[peer] > 0))
+    if not len(shared):
+        return
+    draws = rng.integers(0, len(shared), size=(n_boot, len(shared))) if n_boot else None
+    cells = [counts.counts[v][:, shared] for v in (view, peer)]  # codes x interviews x 4, for each pair
+
+    def kappa(c: np.ndarray) -> tuple[float, np.ndarray | None]:  # c: interviews x 4
+        return (float(binary_stats_from_counts(*c.sum(axis=0))["kappa"]),
+                None if draws is None else binary_stats_from_counts(*c[draws].sum(axis=1).T)["kappa"])
+
+    by_code = {code: paired_difference(kappa(cells[0][j]), kappa(cells[1][j]), confidence, len(shared))
+               for j, code in enumerate(counts.codes)}
+    by_code[OVERALL] = paired_difference(kappa(cells[0].sum(axis=0)), kappa(cells[1].sum(axis=0)), confidence,
+                                         len(shared))
+    for row in rows:
+        row["peer"] = peer[1] if peer[0] == coder else peer[0]
+        row["kappa_diff"], row["kappa_diff_lo"], row["kappa_diff_hi"] = by_code[str(row["code"])]
 
 
 def character_table_by_interview(counts: CharacterCounts) -> pd.DataFrame:

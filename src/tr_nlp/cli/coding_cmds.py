@@ -90,6 +90,9 @@ def _print_pairs(view: Table, table: pd.DataFrame, shown: pd.DataFrame) -> None:
                     "in the table that -o writes", highlight=False)
 
 
+#: Printed under a table with the machine's kappa minus the other coder's.
+_DIFFERENCE_NOTE = ("  kappa - coders': the machine's kappa with the coder minus the other coder's with that coder, "
+                    "on the {unit} both coders rated; its 95% CI resamples interviews for both at once")
 #: Printed under a table holding rows of a mutually exclusive group.
 _ONE_OF_NOTE = "  one of ...: a group of codes that exclude each other, as one variable (which of them a segment has, or none)"
 
@@ -113,27 +116,30 @@ def print_agreement(table: pd.DataFrame) -> None:
     if note := _without_interval(table):
         c.out.print(note, highlight=False)
     if paired:
-        c.out.print("  kappa - coders': the machine's kappa with the coder minus the other coder's with that coder, "
-                    "on the segments both coders rated; its 95% CI resamples interviews for both at once",
-                    highlight=False)
+        c.out.print(_DIFFERENCE_NOTE.format(unit="segments"), highlight=False)
     if table["code"].str.startswith(EXCLUSIVE_PREFIX).any():
         c.out.print(_ONE_OF_NOTE + "; its F1 is the macro-F1 over them", highlight=False)
 
 
 def print_character_agreement(table: pd.DataFrame) -> None:
     """Agreement on characters (:func:`tr_nlp.agreement.character_table`) as a rich table on stdout."""
-    from tr_nlp.agreement.tables import condensed_pairs
+    from tr_nlp.agreement.tables import condensed_pairs, signed
 
     view = Table(title="Agreement per code on characters, as NVivo's coding comparison counts it, and "
                        "Krippendorff's u-alpha on where coded passages lie (95% CIs resample interviews)")
-    for col in ("code", "comparison", "raters", "characters", "agree %", "kappa", "u-alpha"):
+    paired = "kappa_diff" in table.columns and table["kappa_diff"].notna().any()
+    for col in ("code", "comparison", "raters", "characters", "agree %", "kappa", "u-alpha",
+                *(("kappa - coders'",) if paired else ())):
         view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
     shown = condensed_pairs(table)
     for r in shown.itertuples():
+        difference = (signed(r.kappa_diff, r.kappa_diff_lo, r.kappa_diff_hi),) if paired else ()
         view.add_row(r.code, r.comparison, r.raters, f"{r.n_characters:.0f}",
                      "n/a" if math.isnan(r.percent) else f"{100 * r.percent:.1f}", _with_ci(r, "kappa"),
-                     _with_ci(r, "alpha_u"))
+                     _with_ci(r, "alpha_u"), *difference)
     _print_pairs(view, table, shown)
+    if paired:
+        c.out.print(_DIFFERENCE_NOTE.format(unit="characters of the interviews"), highlight=False)
 
 
 def print_group_alpha(table: pd.DataFrame) -> None:
