@@ -148,6 +148,32 @@ def test_intervals_are_widened_for_few_interviews():
     assert wide[0] < plain[0] and plain[1] < wide[1]
 
 
+def test_with_several_other_coders_the_machine_is_read_against_their_mean():
+    # three coders: the machine had no paired difference, only the range of the coders' kappas
+    interviews, a, b, m, _ = _frames()
+    b = b.fillna(0)  # every coder rates every segment here
+    c = a.copy()
+    c.iloc[::7] = 1 - c.iloc[::7]
+    table = agreement_table({"model": m, "A": a, "B": b, "C": c}, interviews, ["care"], machines=["model"], n_boot=300)
+    row = table[(table.code == "care") & (table.rater_b == "A")].iloc[0]
+    kappa = {r: cohen_kappa_score(x["care"], a["care"]) for r, x in (("model", m), ("B", b), ("C", c))}
+    assert row.peer == "B, C"
+    assert row.kappa_diff == pytest.approx(kappa["model"] - (kappa["B"] + kappa["C"]) / 2)
+    assert row.kappa_diff_lo < row.kappa_diff < row.kappa_diff_hi
+
+
+def test_on_characters_too_the_machine_is_read_against_the_other_coders_mean():
+    units = pd.DataFrame({"interview_id": ["i1"], "start": [0], "end": [100]})
+    spans = {"A": (10, 50), "B": (20, 50), "C": (10, 40), "m": (0, 30)}
+    codings = pd.DataFrame([(r, "i1", s, e, "x") for r, (s, e) in spans.items()],
+                           columns=["rater", "interview_id", "start", "end", "code"])
+    counts = count_characters(codings, {r: {"i1"} for r in spans}, units, ["x"], machines=["m"])
+    row = character_table(counts, n_boot=0).set_index(["code", "rater_a", "rater_b"]).loc[("x", "m", "A")]
+    mark = {r: (np.arange(100) >= s) & (np.arange(100) < e) for r, (s, e) in spans.items()}
+    kappa = {r: cohen_kappa_score(mark[r], mark["A"]) for r in ("m", "B", "C")}
+    assert row.peer == "B, C" and row.kappa_diff == pytest.approx(kappa["m"] - (kappa["B"] + kappa["C"]) / 2)
+
+
 def test_a_code_in_one_interview_has_no_interval():
     # coder A and B agree on a code found in one interview of nine: resamples without it
     # leave kappa undefined, and those with it repeat its one agreement, so the interval

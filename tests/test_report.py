@@ -152,6 +152,12 @@ def test_plain_language_reading():
         "for 95% intervals from resampling them: these figures cannot say which agrees better.")
     assert reading({**few, "n_interviews_coded": None}, [human]).endswith(
         "Without 95% intervals: these figures cannot say which agrees better.")
+    # with several other coders, against their mean kappa with the coder (the machine's minus the difference)
+    third = {**human, "rater_b": "coder_c", "kappa": 0.6}
+    many = {**far, "peer": "coder_b, coder_c", "kappa_diff": -0.3, "kappa_diff_lo": -0.45, "kappa_diff_hi": -0.12}
+    assert reading(many, [human, third]) == (
+        "The machine agrees with coder_a less well than the other 2 coders do on average (kappa 0.40 vs 0.70: 0.30 "
+        "lower, 95% interval 0.12 to 0.45 lower, all kappas computed on the same resampled interviews).")
     unclear = {**paired, "kappa_diff_hi": 0.02}
     assert reading(unclear, [human]).startswith("These interviews cannot tell the machine's agreement with coder_a "
                                                 "from coder_b's (kappa 0.75 vs 0.80; their difference, -0.05, has a "
@@ -496,10 +502,17 @@ def test_many_coders_read_as_one_summary_row_and_a_range(tmp_path):
         (pairs["kappa"].median(), pairs["kappa"].min(), pairs["kappa"].max()))
     assert summary["reading"].startswith(f"Across the 10 coder pairs the median kappa is {rounded(pairs['kappa'].median())}")
     with_a = pairs[(pairs["rater_a"] == "A") | (pairs["rater_b"] == "A")]["kappa"]
-    assert code["rows"][0]["reading"] == (
+    # read against the other coders' mean kappa with A, by the paired difference's interval
+    assert code["rows"][0]["reading"].startswith(
+        f"The machine agrees with A better than the other 4 coders do on average (kappa 1.00 vs "
+        f"{rounded(with_a.mean())}: {1 - with_a.mean():.2f} higher, 95% interval ")
+    assert all("less well" in r["reading"] or "cannot tell" in r["reading"] for r in code["rows"][1:])
+    # a run from before the difference (no kappa_diff): the range of the other coders' kappas
+    old = sections.agreement(RunData(tmp_path, {}, pd.DataFrame(),
+                                     agreement=table.drop(columns=["peer", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi"])))
+    assert old[0]["rows"][0]["reading"] == (
         "The machine agrees with A better than any other coder does (kappa 1.00; the 4 other coders with A: "
         f"{rounded(with_a.min())} to {rounded(with_a.max())}, median {rounded(with_a.median())}).")
-    assert all("within the range" in r["reading"] or "less well" in r["reading"] for r in code["rows"][1:])
     page = build_report(tmp_path)
     assert "coder ~ coder (10 pairs)" in page and "Every coder pair (10 per code)" in page
 

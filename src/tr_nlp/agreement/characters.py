@@ -39,6 +39,7 @@ from tr_nlp.agreement.tables import (
     OVERALL,
     _pairs,
     _row,
+    peer_label,
 )
 from tr_nlp.agreement.unitizing import (
     ExpectedDisagreement,
@@ -250,31 +251,31 @@ def character_table(counts: CharacterCounts, n_boot: int = 1000, confidence: flo
 
 def _add_peer_differences(rows: list[dict[str, object]], counts: CharacterCounts, view: tuple[str, str, str],
                           n_boot: int, confidence: float, rng: np.random.Generator) -> None:
-    """Where the coder of a machine ``view`` has one other coder, give ``rows`` (the view's
-    codes and pooled) the machine's kappa on characters minus that coder's, on the
-    interviews both pairs compared, with a paired bootstrap interval (as
-    :func:`~tr_nlp.agreement.tables.peer_differences` does on segments)."""
+    """Where the coder of a machine ``view`` has other coders, give ``rows`` (the view's
+    codes and pooled) the machine's kappa on characters minus theirs with the coder (with
+    several, their mean), on the interviews all these pairs compared, with a paired
+    bootstrap interval (as :func:`~tr_nlp.agreement.tables.peer_differences` does on segments)."""
     coder = view[1]
     peers = [v for v in counts.counts if v[2] == HUMAN_VS_HUMAN and coder in v[:2]]
-    if len(peers) != 1:
-        return
-    peer = peers[0]
-    shared = np.flatnonzero((counts.compared[view] > 0) & (counts.compared[peer] > 0))
-    if not len(shared):
+    shared = np.flatnonzero(np.logical_and.reduce([counts.compared[v] > 0 for v in (view, *peers)]))
+    if not peers or not len(shared):
         return
     draws = rng.integers(0, len(shared), size=(n_boot, len(shared))) if n_boot else None
-    cells = [counts.counts[v][:, shared] for v in (view, peer)]  # codes x interviews x 4, for each pair
+    cells = [counts.counts[v][:, shared] for v in (view, *peers)]  # per pair: codes x interviews x 4
 
     def kappa(c: np.ndarray) -> tuple[float, np.ndarray | None]:  # c: interviews x 4
         return (float(binary_stats_from_counts(*c.sum(axis=0))["kappa"]),
                 None if draws is None else binary_stats_from_counts(*c[draws].sum(axis=1).T)["kappa"])
 
-    by_code = {code: paired_difference(kappa(cells[0][j]), kappa(cells[1][j]), confidence, len(shared))
-               for j, code in enumerate(counts.codes)}
-    by_code[OVERALL] = paired_difference(kappa(cells[0].sum(axis=0)), kappa(cells[1].sum(axis=0)), confidence,
-                                         len(shared))
+    def difference(per_pair: list[np.ndarray]) -> tuple[float, float, float]:  # the machine's, then the peers'
+        theirs = [kappa(c) for c in per_pair[1:]]
+        mean = (float(np.mean([k for k, _ in theirs])), None if draws is None else np.mean([r for _, r in theirs], 0))
+        return paired_difference(kappa(per_pair[0]), mean, confidence, len(shared))
+
+    by_code = {code: difference([c[j] for c in cells]) for j, code in enumerate(counts.codes)}
+    by_code[OVERALL] = difference([c.sum(axis=0) for c in cells])
     for row in rows:
-        row["peer"] = peer[1] if peer[0] == coder else peer[0]
+        row["peer"] = peer_label([v[1] if v[0] == coder else v[0] for v in peers])
         row["kappa_diff"], row["kappa_diff_lo"], row["kappa_diff_hi"] = by_code[str(row["code"])]
 
 

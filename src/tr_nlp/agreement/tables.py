@@ -195,32 +195,40 @@ def agreement_table(
                 added = _pair_rows(ratings, a, b, index[double], MACHINE_VS_HUMAN_DOUBLE,
                                    interview_of, codes, scores, n_boot, confidence, double_rng, sets)
             peers = [c for c in humans if c != b and (rated[b] & rated[c].reindex(rated[b].index, fill_value=False)).any()]
-            if len(peers) == 1:
-                differences = peer_differences(ratings, a, b, peers[0], interview_of, codes, sets, n_boot,
+            if peers:
+                differences = peer_differences(ratings, a, b, peers, interview_of, codes, sets, n_boot,
                                                confidence, diff_rng)
                 for row in added:
-                    row["peer"] = peers[0]
+                    row["peer"] = peer_label(peers)
                     row["kappa_diff"], row["kappa_diff_lo"], row["kappa_diff_hi"] = differences[str(row["code"])]
         rows += added
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def peer_label(peers: Sequence[str]) -> str:
+    """How a row names the coders its machine is read against: ``coder_b``, ``coder_b,
+    coder_c``, or ``9 other coders``."""
+    return ", ".join(peers) if len(peers) <= 3 else f"{len(peers)} other coders"
+
+
 def peer_differences(
-    ratings: Mapping[str, pd.DataFrame], machine: str, coder: str, peer: str, interview_of: pd.Series,
-    codes: Sequence[str], sets: Sequence[Sequence[str]] = (), n_boot: int = 1000, confidence: float = 0.95,
-    rng: np.random.Generator | None = None,
+    ratings: Mapping[str, pd.DataFrame], machine: str, coder: str, peer: str | Sequence[str],
+    interview_of: pd.Series, codes: Sequence[str], sets: Sequence[Sequence[str]] = (), n_boot: int = 1000,
+    confidence: float = 0.95, rng: np.random.Generator | None = None,
 ) -> dict[str, tuple[float, float, float]]:
     """Per code, exclusive group (:func:`exclusive_label`) and pooled: the machine's kappa
-    with ``coder`` minus ``peer``'s kappa with ``coder``, on the segments all three rated,
-    and the ``confidence`` interval of that difference from a paired bootstrap of interviews.
+    with ``coder`` minus ``peer``'s kappa with ``coder`` (with several peers, the mean of
+    theirs), on the segments all of them rated, and the ``confidence`` interval of that
+    difference from a paired bootstrap of interviews.
 
     >>> coder = pd.DataFrame({"care": [1, 1, 0, 0, 1, 0, 1, 0]})
     >>> ratings = {"m": 1 - coder, "a": coder, "b": coder}  # the machine disagrees wholly, the coders not at all
     >>> peer_differences(ratings, "m", "a", "b", pd.Series([0, 0, 1, 1, 2, 2, 3, 3]), ["care"], n_boot=0)["care"]
     (-2.0, nan, nan)
     """
+    peers = [peer] if isinstance(peer, str) else list(peer)
     rng = rng or np.random.default_rng(0)
-    index = rated_by_all(ratings, (machine, coder, peer))
+    index = rated_by_all(ratings, (machine, coder, *peers))
     _, group_idx = np.unique(interview_of.reindex(index).to_numpy().astype(str), return_inverse=True)
     n_groups = int(group_idx.max()) + 1 if len(group_idx) else 0
     draws = rng.integers(0, n_groups, size=(n_boot, n_groups)) if n_boot and n_groups else None
@@ -234,20 +242,27 @@ def peer_differences(
         return (nominal_stats_from_confusion(confusion.sum(axis=0))["kappa"],
                 None if draws is None else nominal_stats_from_confusion(resampled_totals(confusion, draws))["kappa"])
 
-    pooled = np.zeros((2, n_groups, 4))
+    def mean(kappas: Sequence[tuple[float, np.ndarray | None]]) -> tuple[float, np.ndarray | None]:  # the peers'
+        return (float(np.mean([k for k, _ in kappas])),
+                None if draws is None else np.mean([r for _, r in kappas], axis=0))
+
+    raters = (machine, *peers)  # each against the coder
+    pooled = np.zeros((len(raters), n_groups, 4))
     for code in codes:
-        m, c, p = (ratings[r].loc[index, code].to_numpy(dtype=float) for r in (machine, coder, peer))
-        rated = ~np.isnan(m) & ~np.isnan(c) & ~np.isnan(p)
-        counts = np.stack([_group_counts(x[rated] > 0.5, c[rated] > 0.5, group_idx[rated], n_groups) for x in (m, p)])
+        c = ratings[coder].loc[index, code].to_numpy(dtype=float)
+        marks = [ratings[r].loc[index, code].to_numpy(dtype=float) for r in raters]
+        rated = ~np.isnan(c) & np.logical_and.reduce([~np.isnan(x) for x in marks])
+        counts = np.stack([_group_counts(x[rated] > 0.5, c[rated] > 0.5, group_idx[rated], n_groups) for x in marks])
         pooled += counts
-        out[code] = paired_difference(binary(counts[0]), binary(counts[1]), confidence, n_groups)
+        out[code] = paired_difference(binary(counts[0]), mean([binary(k) for k in counts[1:]]), confidence, n_groups)
     for members in sets:
-        keys = np.stack([exclusive_keys(ratings[r].loc[index, members]) for r in (machine, coder, peer)])
+        keys = np.stack([exclusive_keys(ratings[r].loc[index, members]) for r in (coder, *raters)])
         rated = (keys >= 0).all(axis=0)
-        first, second = (nominal(_confusion(keys[[i, 1]][:, rated], group_idx[rated], n_groups)) for i in (0, 2))
-        out[exclusive_label(members)] = paired_difference(first, second, confidence, n_groups)
-    out[OVERALL] = paired_difference(binary(pooled[0]), binary(pooled[1]), confidence, n_groups)
+        kappas = [nominal(_confusion(keys[[i, 0]][:, rated], group_idx[rated], n_groups)) for i in range(1, len(keys))]
+        out[exclusive_label(members)] = paired_difference(kappas[0], mean(kappas[1:]), confidence, n_groups)
+    out[OVERALL] = paired_difference(binary(pooled[0]), mean([binary(k) for k in pooled[1:]]), confidence, n_groups)
     return out
+
 
 def rated_by_all(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], at_least: int | None = None) -> pd.Index:
     """The segments that all ``raters`` (or ``at_least`` of them) rated, any code: what a

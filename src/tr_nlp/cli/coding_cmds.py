@@ -91,8 +91,9 @@ def _print_pairs(view: Table, table: pd.DataFrame, shown: pd.DataFrame) -> None:
 
 
 #: Printed under a table with the machine's kappa minus the other coder's.
-_DIFFERENCE_NOTE = ("  kappa - coders': the machine's kappa with the coder minus the other coder's with that coder, "
-                    "on the {unit} both coders rated; its 95% CI resamples interviews for both at once")
+_DIFFERENCE_NOTE = ("  kappa - coders': the machine's kappa with the coder minus the other coder's with that coder "
+                    "(with several, their mean), on the {unit} they all rated; its 95% CI resamples interviews for "
+                    "all at once")
 #: Printed under a table holding rows of a mutually exclusive group.
 _ONE_OF_NOTE = "  one of ...: a group of codes that exclude each other, as one variable (which of them a segment has, or none)"
 

@@ -87,8 +87,9 @@ def render_card(card: dict[str, Any]) -> str:
                       "undefined there."]
         if paired:
             lines += ["", ("The last column: the model's kappa with the coder minus the other coder's kappa with "
-                           "that coder, on the interviews both coded; its interval resamples interviews for both "
-                           "kappas at once (an interval wholly below 0: the model agrees less well than the coders do).")]
+                           "that coder (with several other coders, their mean), on the interviews they all coded; its "
+                           "interval resamples interviews for all kappas at once (an interval wholly below 0: the "
+                           "model agrees less well than the coders do).")]
     lines += ["", "## Versions", ""] + [f"- {k}: {v}" for k, v in card.get("versions", {}).items()]
     lines += ["", "## Intended use", "", card.get("intended_use", ""), "", "## Limits", "", card.get("limits", ""), ""]
     return "\n".join(lines)

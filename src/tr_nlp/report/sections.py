@@ -235,6 +235,9 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
                 + ("; the 95% intervals overlap)." if overlap else "; the 95% intervals do not overlap)."))
     kappas = sorted(p["kappa"] for p in peers)
     low, high, middle = kappas[0], kappas[-1], float(np.median(kappas))
+    diff, dlo, dhi = row.get("kappa_diff"), row.get("kappa_diff_lo"), row.get("kappa_diff_hi")
+    if None not in (diff, dlo, dhi):  # against the other coders' mean kappa with the coder, paired
+        return _difference_sentence(coder, f"the other {len(peers)} coders", k, k - diff, diff, dlo, dhi, many=True)
     if k < low:
         verdict = "less well than any other coder does"
     elif k > high:
@@ -255,17 +258,21 @@ def _no_interval_sentence(row: dict[str, Any], coder: str, other: str, k: float,
             "cannot say which agrees better.")
 
 
-def _difference_sentence(coder: str, other: str, k: float, pk: float, diff: float, lo: float, hi: float) -> str:
-    """The machine's kappa with ``coder`` beside ``other``'s, read by the paired bootstrap
-    interval of their difference (:func:`~tr_nlp.agreement.tables.peer_differences`)."""
+def _difference_sentence(coder: str, other: str, k: float, pk: float, diff: float, lo: float, hi: float,
+                         many: bool = False) -> str:
+    """The machine's kappa with ``coder`` beside ``other``'s (``many``: the mean of several
+    coders' kappas with ``coder``), read by the paired bootstrap interval of their
+    difference (:func:`~tr_nlp.agreement.tables.peer_differences`)."""
+    theirs, does = (f"{other}' mean", "do on average") if many else (f"{other}'s", "does")
     if lo <= 0 <= hi:  # no evidence of a difference, which is not evidence of none
-        return (f"These interviews cannot tell the machine's agreement with {coder} from {other}'s (kappa "
+        return (f"These interviews cannot tell the machine's agreement with {coder} from {theirs} (kappa "
                 f"{rounded(k)} vs {rounded(pk)}; their difference, {diff:+.2f}, has a 95% interval from {lo:+.2f} "
                 f"to {hi:+.2f}, which holds 0).")
     side = "lower" if diff < 0 else "higher"
-    return (f"The machine agrees with {coder} {'less well than' if diff < 0 else 'better than'} {other} does "
+    return (f"The machine agrees with {coder} {'less well than' if diff < 0 else 'better than'} {other} {does} "
             f"(kappa {rounded(k)} vs {rounded(pk)}: {abs(diff):.2f} {side}, 95% interval {min(abs(lo), abs(hi)):.2f} "
-            f"to {max(abs(lo), abs(hi)):.2f} {side}, the two kappas computed on the same resampled interviews).")
+            f"to {max(abs(lo), abs(hi)):.2f} {side}, {'all' if many else 'the two'} kappas computed on the same "
+            "resampled interviews).")
 
 
 # --- plots -------------------------------------------------------------------------------------
