@@ -4,7 +4,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
+from sklearn.metrics import average_precision_score, cohen_kappa_score, f1_score, precision_score, recall_score
 
 from tr_nlp.agreement import (
     OVERALL,
@@ -228,8 +228,27 @@ def test_agreement_table_machine_beside_humans_with_cis():
     assert row.kappa == pytest.approx(cohen_kappa_score(a["care"][both], b["care"][both]))
     for _, r in table.iterrows():
         assert r.kappa_lo <= r.kappa <= r.kappa_hi
-        assert r.f1_lo <= r.f1 <= r.f1_hi
-    assert table.iloc[0].pr_auc > 0.5
+        for stat in ("f1", "precision", "recall"):  # every figure the issue names has its interval
+            assert r[f"{stat}_lo"] <= r[stat] <= r[f"{stat}_hi"]
+    assert table.iloc[0].pr_auc > 0.5 and table.iloc[0].pr_auc_lo <= table.iloc[0].pr_auc <= table.iloc[0].pr_auc_hi
+
+
+def test_resampled_pr_auc_is_scikit_learns_with_each_interview_counted_as_drawn():
+    from tr_nlp.agreement.tables import resampled_average_precision
+
+    rng = np.random.default_rng(4)
+    for _ in range(40):
+        n, k = rng.integers(5, 60), rng.integers(1, 7)
+        y = rng.random(n) < 0.3
+        score = np.round(rng.random(n), 1)  # ties, as probabilities rounded to six places can have
+        group, draws = rng.integers(0, k, n), rng.integers(0, k, size=(4, k))
+        got = resampled_average_precision(y, score, group, draws)
+        for b in range(4):
+            weight = np.bincount(draws[b], minlength=k)[group]
+            if (weight * y).sum() == 0:
+                assert np.isnan(got[b])
+            else:
+                assert got[b] == pytest.approx(average_precision_score(y, score, sample_weight=weight))
 
 
 def test_machine_beside_humans_on_the_same_double_coded_segments():

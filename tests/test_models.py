@@ -1058,7 +1058,8 @@ def test_card_shows_the_models_kappa_beside_the_other_coders():
     from tr_nlp.coding.evaluate import card_metrics
 
     row = {"code": "care", "n_segments": 40, "n_interviews_coded": 8, "kappa": 0.5, "kappa_lo": 0.4, "kappa_hi": 0.6, "alpha": 0.5, "ac1": 0.8,
-           "f1": 0.6, "f1_lo": 0.5, "f1_hi": 0.7, "precision": 0.6, "recall": 0.6, "pr_auc": 0.7}
+           "f1": 0.6, "f1_lo": 0.5, "f1_hi": 0.7, "precision": 0.6, "precision_lo": 0.45, "precision_hi": 0.7,
+           "recall": 0.6, "recall_lo": 0.4, "recall_hi": 0.8, "pr_auc": 0.7, "pr_auc_lo": 0.6, "pr_auc_hi": 0.8}
     table = pd.DataFrame([
         {**row, "rater_b": "A", "comparison": "machine vs human"},  # on all of A's interviews: no difference
         {**row, "rater_b": "A", "comparison": MACHINE_VS_HUMAN_DOUBLE, "peer": "B", "kappa_diff": -0.3,
@@ -1068,8 +1069,10 @@ def test_card_shows_the_models_kappa_beside_the_other_coders():
     metrics = card_metrics(table)
     assert [(m["rater_b"], m["peer"], m["kappa_diff"]) for m in metrics] == [("A", "B", -0.3), ("B", "A", -0.05)]
     text = render_card({"cv_metrics": metrics})
-    assert "| care | A | 0.50 [0.40, 0.60] | 0.60 [0.50, 0.70] | 0.60 | 0.60 | -0.30 [-0.45, -0.12] (B) |" in text
-    assert "| care | B | 0.50 [0.40, 0.60] | 0.60 [0.50, 0.70] | 0.60 | 0.60 | -0.05 [-0.20, +0.10] (A) |" in text
+    assert ("| care | A | 0.50 [0.40, 0.60] | 0.60 [0.50, 0.70] | 0.60 [0.45, 0.70] | 0.60 [0.40, 0.80] | "
+            "-0.30 [-0.45, -0.12] (B) |") in text
+    assert ("| care | B | 0.50 [0.40, 0.60] | 0.60 [0.50, 0.70] | 0.60 [0.45, 0.70] | 0.60 [0.40, 0.80] | "
+            "-0.05 [-0.20, +0.10] (A) |") in text
 
 
 def test_a_two_code_group_gives_each_code_the_score_that_favours_it(demo_coded):

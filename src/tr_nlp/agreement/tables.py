@@ -51,13 +51,14 @@ MACHINE_VS_HUMAN = "machine vs human"
 #: The machine against a coder on the segments that coder shares with another coder.
 MACHINE_VS_HUMAN_DOUBLE = "machine vs human, double-coded"
 HUMAN_VS_HUMAN = "human vs human"
-_CI_STATS = ("kappa", "alpha", "ac1", "f1")
+_CI_STATS = ("kappa", "alpha", "ac1", "f1", "precision", "recall")
 #: With more coder pairs than this per code, shown tables summarise them (the files keep every pair).
 MAX_PAIRS = 3
 COLUMNS = [
     "code", "rater_a", "rater_b", "comparison", "n_segments", "n_interviews", "n_interviews_coded", "percent",
     "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo", "ac1_hi",
-    "pabak", "prevalence_a", "prevalence_b", "precision", "recall", "f1", "f1_lo", "f1_hi", "pr_auc",
+    "pabak", "prevalence_a", "prevalence_b", "precision", "precision_lo", "precision_hi", "recall", "recall_lo",
+    "recall_hi", "f1", "f1_lo", "f1_hi", "pr_auc", "pr_auc_lo", "pr_auc_hi",
     "peer", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi",
 ]
 
@@ -310,11 +311,15 @@ def _pair_rows(
         counts = _group_counts(x[both] > 0.5, y[both] > 0.5, group_idx[both], len(group_ids))
         pooled += counts
         pooled_n += int(both.sum())
-        pr_auc = float("nan")
+        pr_auc, pr_interval = float("nan"), (float("nan"), float("nan"))
         if scores is not None and a in scores and both.any() and (y[both] > 0.5).any():
             s = scores[a].loc[index, code].to_numpy(dtype=float)[both]
             pr_auc = float(average_precision_score(y[both] > 0.5, s))
+            if draws is not None:
+                pr_interval = percentile_interval(resampled_average_precision(y[both] > 0.5, s, group_idx[both], draws),
+                                                  confidence, draws.shape[1])
         rows.append(_row(code, a, b, comparison, counts, int(both.sum()), draws, confidence, pr_auc))
+        rows[-1]["pr_auc_lo"], rows[-1]["pr_auc_hi"] = pr_interval
     rows += [_exclusive_row(ra.loc[index, members], rb.loc[index, members], exclusive_label(members), a, b,
                             comparison, group_idx, len(group_ids), draws, confidence) for members in sets]
     rows.append(_row(OVERALL, a, b, comparison, pooled, pooled_n, draws, confidence, float("nan")))
@@ -339,8 +344,8 @@ def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: 
     row.update({k: float(v) for k, v in point.items()})
     resampled = (nominal_stats_from_confusion(resampled_totals(confusion, draws)) if draws is not None and both.any()
                  else {})
-    for stat in _CI_STATS:
-        lo, hi = (percentile_interval(resampled[stat], confidence, n_groups) if resampled
+    for stat in _CI_STATS:  # a group has no precision or recall
+        lo, hi = (percentile_interval(resampled[stat], confidence, n_groups) if stat in resampled
                   else (float("nan"), float("nan")))
         row[f"{stat}_lo"], row[f"{stat}_hi"] = lo, hi
     return row
@@ -373,6 +378,36 @@ def _group_counts(x: np.ndarray, y: np.ndarray, group: np.ndarray, n_groups: int
     cells = np.stack([x & y, x & ~y, ~x & y, ~x & ~y], axis=1).astype(float)
     out = np.zeros((n_groups, 4))
     np.add.at(out, group, cells)
+    return out
+
+
+def resampled_average_precision(y: np.ndarray, score: np.ndarray, group: np.ndarray, draws: np.ndarray,
+                                chunk: int = 100) -> np.ndarray:
+    """Average precision (PR-AUC, as scikit-learn's ``average_precision_score`` computes it)
+    of ``score`` against ``y`` on each resample of interviews (``draws``: resamples x
+    interviews drawn; ``group``: each segment's interview): a segment counts as often as its
+    interview was drawn. NaN where a resample drew nothing coded.
+
+    >>> y, score = np.array([1, 0, 1, 0]), np.array([0.9, 0.8, 0.7, 0.1])
+    >>> resampled_average_precision(y, score, np.array([0, 0, 1, 1]), np.array([[0, 1], [0, 0], [1, 1]]))
+    array([0.83333333, 1.        , 1.        ])
+    """
+    order = np.argsort(-score, kind="stable")
+    y, group, score = y[order].astype(float), group[order], score[order]
+    last = np.r_[np.flatnonzero(np.diff(score) != 0), len(score) - 1]  # a threshold: the last of each equal score
+    out = np.full(len(draws), np.nan)
+    for start in range(0, len(draws), chunk):
+        part = draws[start:start + chunk]
+        times = np.zeros((len(part), max(int(group.max()), int(draws.max())) + 1))
+        np.add.at(times, (np.arange(len(part))[:, None], part), 1)
+        weights = times[:, group]
+        found, seen = np.cumsum(weights * y, axis=1)[:, last], np.cumsum(weights, axis=1)[:, last]
+        coded = found[:, -1:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            precision, recall = found / seen, found / coded
+        steps = np.diff(np.concatenate([np.zeros((len(part), 1)), recall], axis=1), axis=1)
+        ap = np.nansum(np.where(steps > 0, steps * precision, 0.0), axis=1)
+        out[start:start + chunk] = np.where(coded[:, 0] > 0, ap, np.nan)
     return out
 
 

@@ -74,9 +74,9 @@ def render_card(card: dict[str, Any]) -> str:
         how = card.get("cv_protocol", "cross-validation: grouped by interview").removeprefix("cross-validation: ")
         paired = any(m.get("kappa_diff") is not None for m in metrics)
         lines += ["", f"## Cross-validated agreement ({how})", "",
-                  "| code | vs | kappa [95% CI] | F1 [95% CI] | precision | recall |"
+                  "| code | vs | kappa [95% CI] | F1 [95% CI] | precision [95% CI] | recall [95% CI] |"
                   + (" kappa minus the other coder's [95% CI] |" if paired else ""),
-                  "|---|---|---|---|---:|---:|" + ("---|" if paired else "")]
+                  "|---|---|---|---|---|---|" + ("---|" if paired else "")]
         lines += [f"| {m['code']} | {m['rater_b']} | {_stat(m, 'kappa')} | {_stat(m, 'f1')} | "
                   f"{_stat(m, 'precision')} | {_stat(m, 'recall')} |" + (f" {_difference(m)} |" if paired else "")
                   for m in metrics]

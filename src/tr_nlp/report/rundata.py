@@ -56,7 +56,8 @@ _FIGURES = ("n_segments", "n_characters", "percent", "n_raters", "n_units", "kap
             # read where a table has them (newer runs): u-alpha, a segment's time
             "n_interviews", "n_interviews_coded", "n_interviews_u", "alpha_u", "alpha_u_lo", "alpha_u_hi", "timestamp", "kappa_diff",
             "kappa_diff_lo", "kappa_diff_hi", "alpha_diff", "alpha_diff_lo", "alpha_diff_hi", "f1_lo", "f1_hi",
-            "kappa_gain", "kappa_gain_lo", "kappa_gain_hi", "train_share", "read_share_lo", "read_share_hi")
+            "kappa_gain", "kappa_gain_lo", "kappa_gain_hi", "train_share", "read_share_lo", "read_share_hi",
+            "precision_lo", "precision_hi", "recall_lo", "recall_hi", "pr_auc", "pr_auc_lo", "pr_auc_hi")
 #: Columns of names (ids, codes, raters): never blank (a topic passage in no candidate has
 #: a blank candidate, so that one may be).
 _NAMES = ("interview_id", "segment_id", "code", "coder", "rater_a", "rater_b", "comparison", "raters")
