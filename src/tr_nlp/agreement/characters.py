@@ -31,7 +31,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tr_nlp.agreement.stats import binary_stats_from_counts, paired_difference, percentile_interval
+from tr_nlp.agreement.stats import (
+    binary_stats_from_counts,
+    mean_statistic,
+    paired_difference,
+    percentile_interval,
+)
 from tr_nlp.agreement.tables import (
     HUMAN_VS_HUMAN,
     MACHINE_VS_HUMAN,
@@ -39,6 +44,7 @@ from tr_nlp.agreement.tables import (
     OVERALL,
     _pairs,
     _row,
+    draw_counts,
     peer_label,
 )
 from tr_nlp.agreement.unitizing import (
@@ -268,9 +274,8 @@ def _add_peer_differences(rows: list[dict[str, object]], counts: CharacterCounts
                 None if draws is None else binary_stats_from_counts(*c[draws].sum(axis=1).T)["kappa"])
 
     def difference(per_pair: list[np.ndarray]) -> tuple[float, float, float]:  # the machine's, then the peers'
-        theirs = [kappa(c) for c in per_pair[1:]]
-        mean = (float(np.mean([k for k, _ in theirs])), None if draws is None else np.mean([r for _, r in theirs], 0))
-        return paired_difference(kappa(per_pair[0]), mean, confidence, len(shared))
+        return paired_difference(kappa(per_pair[0]), mean_statistic([kappa(c) for c in per_pair[1:]]), confidence,
+                                 len(shared))
 
     by_code = {code: difference([c[j] for c in cells]) for j, code in enumerate(counts.codes)}
     by_code[OVERALL] = difference([c.sum(axis=0) for c in cells])
@@ -336,8 +341,7 @@ def _resample_weights(n: int, draws: np.ndarray | None) -> np.ndarray:
     resample of ``draws`` (resamples x n indices) drew it."""
     weights = np.ones((1 + (0 if draws is None else len(draws)), n))
     if draws is not None:
-        weights[1:] = 0
-        np.add.at(weights, (np.arange(1, len(draws) + 1)[:, None], draws), 1)
+        weights[1:] = draw_counts(draws, n)
     return weights
 
 

@@ -13,12 +13,12 @@ twice: on every segment that coder rated, and on the double-coded segments alone
 the coder and at least one other coder rated), so that the machine-vs-coder figure sits
 beside the coder-vs-coder figure on the same segments.
 
-Where a coder has one other coder (the usual design: two coders, some interviews
+Where a coder has other coders (the usual design: two coders, some interviews
 double-coded), the row comparing the machine with the coder on the double-coded segments
-also holds how much lower its kappa is than the other coder's with the coder
-(``kappa_diff``: machine's minus peer's), with an interval from a *paired* bootstrap: both
-kappas are computed on each resample of interviews, so the interval is that of the
-difference itself. Two intervals that overlap do not show two kappas alike (0.64 [0.44,
+also holds how much lower its kappa is than the other coder's with the coder (with
+several, the mean of theirs; ``kappa_diff``: machine's minus peers'), with an interval
+from a *paired* bootstrap: all kappas are computed on each resample of interviews, so the
+interval is that of the difference itself. Two intervals that overlap do not show two kappas alike (0.64 [0.44,
 0.81] against 0.88 [0.80, 0.96] overlap, yet the machine is lower on nearly every
 resample); the difference's interval does.
 
@@ -39,6 +39,7 @@ from sklearn.metrics import average_precision_score
 
 from tr_nlp.agreement.stats import (
     binary_stats_from_counts,
+    mean_statistic,
     nominal_stats_from_confusion,
     paired_difference,
     percentile_interval,
@@ -243,10 +244,6 @@ def peer_differences(
         return (nominal_stats_from_confusion(confusion.sum(axis=0))["kappa"],
                 None if draws is None else nominal_stats_from_confusion(resampled_totals(confusion, draws))["kappa"])
 
-    def mean(kappas: Sequence[tuple[float, np.ndarray | None]]) -> tuple[float, np.ndarray | None]:  # the peers'
-        return (float(np.mean([k for k, _ in kappas])),
-                None if draws is None else np.mean([r for _, r in kappas], axis=0))
-
     raters = (machine, *peers)  # each against the coder
     pooled = np.zeros((len(raters), n_groups, 4))
     for code in codes:
@@ -255,13 +252,13 @@ def peer_differences(
         rated = ~np.isnan(c) & np.logical_and.reduce([~np.isnan(x) for x in marks])
         counts = np.stack([_group_counts(x[rated] > 0.5, c[rated] > 0.5, group_idx[rated], n_groups) for x in marks])
         pooled += counts
-        out[code] = paired_difference(binary(counts[0]), mean([binary(k) for k in counts[1:]]), confidence, n_groups)
+        out[code] = paired_difference(binary(counts[0]), mean_statistic([binary(k) for k in counts[1:]]), confidence, n_groups)
     for members in sets:
         keys = np.stack([exclusive_keys(ratings[r].loc[index, members]) for r in (coder, *raters)])
         rated = (keys >= 0).all(axis=0)
         kappas = [nominal(_confusion(keys[[i, 0]][:, rated], group_idx[rated], n_groups)) for i in range(1, len(keys))]
-        out[exclusive_label(members)] = paired_difference(kappas[0], mean(kappas[1:]), confidence, n_groups)
-    out[OVERALL] = paired_difference(binary(pooled[0]), mean([binary(k) for k in pooled[1:]]), confidence, n_groups)
+        out[exclusive_label(members)] = paired_difference(kappas[0], mean_statistic(kappas[1:]), confidence, n_groups)
+    out[OVERALL] = paired_difference(binary(pooled[0]), mean_statistic([binary(k) for k in pooled[1:]]), confidence, n_groups)
     return out
 
 
@@ -359,6 +356,18 @@ def _confusion(keys: np.ndarray, group_idx: np.ndarray, n_groups: int) -> np.nda
     return confusion
 
 
+def draw_counts(draws: np.ndarray, n_groups: int) -> np.ndarray:
+    """How often each resample (row of ``draws``) drew each of ``n_groups`` interviews.
+
+    >>> draw_counts(np.array([[0, 0], [0, 1]]), 3)
+    array([[2., 0., 0.],
+           [1., 1., 0.]])
+    """
+    times = np.zeros((len(draws), n_groups))
+    np.add.at(times, (np.arange(len(draws))[:, None], draws), 1)
+    return times
+
+
 def resampled_totals(per_interview: np.ndarray, draws: np.ndarray) -> np.ndarray:
     """Each resample's totals of per-interview counts (interviews first, any shape after):
     how often it drew each interview, times its counts; ``(resamples, *per_interview.shape[1:])``.
@@ -368,8 +377,7 @@ def resampled_totals(per_interview: np.ndarray, draws: np.ndarray) -> np.ndarray
            [1., 2.]])
     """
     n_groups = per_interview.shape[0]
-    times = np.zeros((len(draws), n_groups))
-    np.add.at(times, (np.arange(len(draws))[:, None], draws), 1)
+    times = draw_counts(draws, n_groups)
     return (times @ per_interview.reshape(n_groups, -1)).reshape(len(draws), *per_interview.shape[1:])
 
 
@@ -398,9 +406,7 @@ def resampled_average_precision(y: np.ndarray, score: np.ndarray, group: np.ndar
     out = np.full(len(draws), np.nan)
     for start in range(0, len(draws), chunk):
         part = draws[start:start + chunk]
-        times = np.zeros((len(part), max(int(group.max()), int(draws.max())) + 1))
-        np.add.at(times, (np.arange(len(part))[:, None], part), 1)
-        weights = times[:, group]
+        weights = draw_counts(part, max(int(group.max()), int(draws.max())) + 1)[:, group]
         found, seen = np.cumsum(weights * y, axis=1)[:, last], np.cumsum(weights, axis=1)[:, last]
         coded = found[:, -1:]
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -82,9 +82,9 @@ def render_card(card: dict[str, Any]) -> str:
                   for m in metrics]
         if few := without_interval(pd.DataFrame(metrics).reindex(columns=["code", "kappa", "kappa_lo",
                                                                          "n_interviews_coded"])):
-            lines += ["", "No interval for " + ", ".join(f"{code} (coded in {n} interview{'' if n == '1' else 's'})" for code, n in few.items())
-                      + ": in more than one resample of interviews in 20 none of them is drawn, and the figures are "
-                      "undefined there."]
+            named = ", ".join(f"{code} (coded in {n} interview{'' if n == '1' else 's'})" for code, n in few.items())
+            lines += ["", (f"No interval for {named}: in more than one resample of interviews in 20 none of them is "
+                           "drawn, and the figures are undefined there.")]
         if paired:
             lines += ["", ("The last column: the model's kappa with the coder minus the other coder's kappa with "
                            "that coder (with several other coders, their mean), on the interviews they all coded; its "

@@ -35,7 +35,7 @@ from tr_nlp.agreement import (
     group_unitizing_table,
 )
 from tr_nlp.agreement.stats import paired_difference, percentile_interval
-from tr_nlp.agreement.tables import resampled_totals
+from tr_nlp.agreement.tables import draw_counts, resampled_totals
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.train import CodedData
@@ -378,9 +378,7 @@ def _resampled_read_shares(y: np.ndarray, interview: np.ndarray, draws: np.ndarr
     out = np.full((len(draws), len(recalls)), np.nan)
     for start in range(0, len(draws), chunk):  # resamples x segments weights, a chunk at a time
         part = draws[start:start + chunk]
-        times = np.zeros((len(part), int(interview.max()) + 1))
-        np.add.at(times, (np.arange(len(part))[:, None], part), 1)
-        weights = times[:, interview]
+        weights = draw_counts(part, max(int(interview.max()), int(draws.max())) + 1)[:, interview]
         read, found = np.cumsum(weights, axis=1), np.cumsum(weights * y, axis=1)
         coded = found[:, -1]
         for i, r in enumerate(recalls):

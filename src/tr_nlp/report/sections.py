@@ -427,7 +427,7 @@ def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) 
 def _share_interval(row: Any) -> str:
     """`` [48%, 75%]``: a pre-screening row's interval for the share to read, where it has one."""
     lo, hi = getattr(row, "read_share_lo", None), getattr(row, "read_share_hi", None)
-    return "" if lo is None or hi is None or pd.isna(lo) or pd.isna(hi) else f" [{lo:.0%}, {hi:.0%}]"
+    return "" if pd.isna(lo) or pd.isna(hi) else f" [{lo:.0%}, {hi:.0%}]"
 
 
 def _once_per_wording(data: RunData, rows: Sequence[dict[str, Any]], top: int, quotes: bool) -> list[dict[str, Any]]:
