@@ -525,6 +525,20 @@ def test_evaluate_prints_the_learning_curve_and_its_last_step(capsys):
     assert capsys.readouterr().out == ""
 
 
+def test_evaluate_prints_the_share_to_read_with_its_interval(capsys):
+    # a pre-screening team ran evaluate and saw no pre-screening figure at all (prescreen.csv only)
+    from tr_nlp.cli.coding_cmds import print_prescreen
+
+    table = pd.DataFrame({"code": ["care", "care"], "recall": [0.8, 0.95], "read_share": [0.26, 0.57],
+                          "skip_share": [0.74, 0.43], "positives": [54, 54], "segments": [481, 481],
+                          "read_share_lo": [0.1, 0.22], "read_share_hi": [0.47, 0.69]})
+    print_prescreen(table)
+    said = " ".join(capsys.readouterr().out.split())
+    assert "to find 80%" in said and "│ care │ 26% [10%, 47%] │ 57% [22%, 69%] │ 54 / 481 │" in said
+    print_prescreen(table.drop(columns=["read_share_lo", "read_share_hi"]))  # an older table: the shares alone
+    assert "│ care │ 26% │ 57% │ 54 / 481 │" in " ".join(capsys.readouterr().out.split())
+
+
 def test_the_learning_curve_says_what_each_step_gained_with_intervals(demo_coded):
     # a line rising or not between two points was all a team had to decide whether to code more
     curve = cross_validate(demo_coded[1], "tfidf", n_splits=3, seed=1, n_boot=200).learning_curve

@@ -194,6 +194,29 @@ def print_learning_curve(curve: pd.DataFrame) -> None:
                 "tell; intervals resample the interviews scored and the samples drawn", highlight=False)
 
 
+def print_prescreen(table: pd.DataFrame) -> None:
+    """Per code, the share of segments to read in the model's order to find 80/90/95% of
+    what coders coded, with its interval (nothing without a pre-screening table)."""
+    if table.empty:
+        return
+    view = Table(title="Pre-screening: share of segments to read, in the model's order, to find what coders coded "
+                       "(95% CIs resample interviews)")
+    view.add_column("code")
+    recalls = list(dict.fromkeys(table["recall"]))
+    for recall in recalls:
+        view.add_column(f"to find {recall:.0%}", justify="right")
+    view.add_column("coded / segments", justify="right")
+
+    def share(r) -> str:  # type: ignore[no-untyped-def]
+        lo, hi = getattr(r, "read_share_lo", float("nan")), getattr(r, "read_share_hi", float("nan"))
+        return f"{r.read_share:.0%}" + ("" if pd.isna(lo) or pd.isna(hi) else f" [{lo:.0%}, {hi:.0%}]")
+
+    for code, rows in table.groupby("code", sort=False):
+        first = rows.iloc[0]
+        view.add_row(str(code), *(share(r) for r in rows.itertuples()), f"{first.positives:.0f} / {first.segments:.0f}")
+    c.out.print(view)
+
+
 def _code_list(codes: str | None) -> list[str] | None:
     """``--codes a,b`` as a list (None: every code)."""
     if codes is None:
@@ -386,6 +409,7 @@ def evaluate(
     print_character_agreement(ev.characters)
     print_group_alpha(ev.group)
     print_learning_curve(ev.learning_curve)
+    print_prescreen(ev.prescreen)
     if not quiet and not (ev.agreement["comparison"] == HUMAN_VS_HUMAN).any():
         coders = ", ".join(sorted(data.humans)) or "none"
         c.warn(f"no human-vs-human rows: no two coders coded the same interviews (coders: {coders}); have a "
