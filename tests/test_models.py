@@ -719,10 +719,13 @@ def test_cli_evaluate_says_which_codes_are_in_too_few_interviews_for_an_interval
     assert r.exit_code == 0, r.stderr
     out = " ".join(r.stdout.split())
     assert "no 95% CI for beyond_routine (1" in out and "n/a, n/a" not in out
+    assert out.count("no 95% CI for beyond_routine") == 2  # under the tables on segments and on characters
     table = pd.read_csv(tmp_path / "ev" / "agreement.csv")
     rows = table[table.code == "beyond_routine"]
     assert rows.kappa_lo.isna().all() and rows.n_interviews_coded.le(2).all()
     assert table[table.code == "emotional_climate"].kappa_lo.notna().all()
+    characters = pd.read_csv(tmp_path / "ev" / "agreement_characters.csv")
+    assert characters[characters.code == "beyond_routine"].n_interviews_coded.le(2).all()
     html = " ".join((tmp_path / "ev" / "report.html").read_text(encoding="utf-8").split())
     assert "No 95% interval for beyond_routine (in 1" in html and "[n/a, n/a]" not in html
     assert "too few for 95% intervals from resampling them" in html

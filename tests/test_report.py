@@ -59,6 +59,7 @@ def test_every_section_is_there(html, demo_run):
                      r'<td class="n">\d+</td>\s*<td class="n">9\d\.\d%</td><td class="n">0\.8\d', characters)
     assert "finds 95% of what coders coded" in html
     assert re.search(r"Reading the top \d+% \[\d+%, \d+%\] of segments", html)  # the share to read, with its interval
+    assert re.search(r'<td class="n">0\.\d\d <span class="ci">\[0\.\d\d, [01]\.\d\d\]</span> / 0\.\d\d <span class="ci">', html)
     # the learning curve's points have whiskers, and a table says what its last step gained, read by its interval
     assert html.count('class="whisker"') == 20  # 5 codes x 4 sizes
     gains = html[html.index("What the learning curve's last step gained"):]

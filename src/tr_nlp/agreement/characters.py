@@ -57,7 +57,8 @@ from tr_nlp.agreement.unitizing import (
 )
 
 #: The columns of :func:`character_table`: those of the segment table, counting characters.
-CHARACTER_COLUMNS = ["code", "rater_a", "rater_b", "comparison", "n_characters", "n_interviews", "percent",
+CHARACTER_COLUMNS = ["code", "rater_a", "rater_b", "comparison", "n_characters", "n_interviews", "n_interviews_coded",
+                     "percent",
                      "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo", "ac1_hi",
                      "pabak", "prevalence_a", "prevalence_b", "precision", "recall", "f1", "f1_lo", "f1_hi",
                      "alpha_u", "alpha_u_lo", "alpha_u_hi", "peer", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi"]

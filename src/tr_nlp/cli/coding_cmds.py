@@ -139,6 +139,8 @@ def print_character_agreement(table: pd.DataFrame) -> None:
                      "n/a" if math.isnan(r.percent) else f"{100 * r.percent:.1f}", _with_ci(r, "kappa"),
                      _with_ci(r, "alpha_u"), *difference)
     _print_pairs(view, table, shown)
+    if note := _without_interval(table):
+        c.out.print(note, highlight=False)
     if paired:
         c.out.print(_DIFFERENCE_NOTE.format(unit="characters of the interviews"), highlight=False)
 
