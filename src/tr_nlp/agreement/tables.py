@@ -30,7 +30,7 @@ as F1 the macro-F1 over them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import combinations
 
 import numpy as np
@@ -91,6 +91,20 @@ def signed(value: float | None, lo: float | None = None, hi: float | None = None
         return ""
     interval = "" if missing(lo) or missing(hi) else f" [{lo:+.2f}, {hi:+.2f}]"
     return f"{value:+.2f}{interval}"
+
+
+def with_interval(value: float | None, lo: float | None = None, hi: float | None = None,
+                  form: Callable[[float | None], str] = rounded) -> str:
+    """``0.61 [0.48, 0.72]``: a figure with its interval where it has one, each written by
+    ``form`` (:func:`rounded`; ``"{:.0%}".format`` for a share), or the figure alone.
+
+    >>> with_interval(0.612, 0.48, 0.72), with_interval(0.5, float("nan"), None)
+    ('0.61 [0.48, 0.72]', '0.50')
+    >>> with_interval(0.57, 0.22, 0.69, "{:.0%}".format)
+    '57% [22%, 69%]'
+    """
+    interval = "" if pd.isna(lo) or pd.isna(hi) else f" [{form(lo)}, {form(hi)}]"
+    return form(value) + interval
 
 
 def without_interval(table: pd.DataFrame) -> dict[str, str]:

@@ -64,11 +64,9 @@ FEW_SEGMENTS, FEW_CODE_INTERVIEWS = 10, 3
 
 def _with_ci(row, stat: str) -> str:  # type: ignore[no-untyped-def]
     """``0.61 [0.48, 0.72]``, or the figure alone where it has no interval."""
-    from tr_nlp.agreement.tables import rounded
+    from tr_nlp.agreement.tables import with_interval
 
-    lo, hi = getattr(row, stat + "_lo"), getattr(row, stat + "_hi")
-    interval = "" if pd.isna(lo) or pd.isna(hi) else f" [{rounded(lo)}, {rounded(hi)}]"
-    return rounded(getattr(row, stat)) + interval
+    return with_interval(getattr(row, stat), getattr(row, stat + "_lo"), getattr(row, stat + "_hi"))
 
 
 def _without_interval(table: pd.DataFrame) -> str:
@@ -201,6 +199,8 @@ def print_prescreen(table: pd.DataFrame) -> None:
     what coders coded, with its interval (nothing without a pre-screening table)."""
     if table.empty:
         return
+    from tr_nlp.agreement.tables import with_interval
+
     view = Table(title="Pre-screening: share of segments to read, in the model's order, to find what coders coded "
                        "(95% CIs resample interviews)")
     view.add_column("code")
@@ -210,8 +210,8 @@ def print_prescreen(table: pd.DataFrame) -> None:
     view.add_column("coded / segments", justify="right")
 
     def share(r) -> str:  # type: ignore[no-untyped-def]
-        lo, hi = getattr(r, "read_share_lo", float("nan")), getattr(r, "read_share_hi", float("nan"))
-        return f"{r.read_share:.0%}" + ("" if pd.isna(lo) or pd.isna(hi) else f" [{lo:.0%}, {hi:.0%}]")
+        return with_interval(r.read_share, getattr(r, "read_share_lo", None), getattr(r, "read_share_hi", None),
+                             "{:.0%}".format)
 
     for code, rows in table.groupby("code", sort=False):
         first = rows.iloc[0]

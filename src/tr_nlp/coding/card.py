@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from tr_nlp.agreement.tables import rounded, signed, without_interval
+from tr_nlp.agreement.tables import signed, with_interval, without_interval
 
 
 def _fmt(value: Any) -> str:
@@ -18,9 +18,7 @@ def _fmt(value: Any) -> str:
 def _stat(metrics: dict[str, Any], key: str) -> str:
     """``0.61 [0.48, 0.72]``: a statistic with its CI when it has one; ``n/a`` when undefined."""
     value, lo, hi = (metrics.get(k) for k in (key, f"{key}_lo", f"{key}_hi"))
-    if value is None:
-        return "n/a"
-    return rounded(value) if lo is None or hi is None else f"{rounded(value)} [{rounded(lo)}, {rounded(hi)}]"
+    return "n/a" if value is None else with_interval(value, lo, hi)
 
 
 def _difference(metrics: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ from tr_nlp.agreement.tables import (
     condensed_pairs,
     rounded,
     signed,
+    with_interval,
 )
 from tr_nlp.agreement.tables import OVERALL as POOLED
 from tr_nlp.coding.evaluate import MACHINE
@@ -412,7 +413,7 @@ def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) 
     out = []
     for code in codes:
         trade = table[table["code"] == code] if not table.empty else table
-        sentences = [f"Reading the top {r.read_share:.0%}{_share_interval(r)} of segments, in the model's order, "
+        sentences = [f"Reading the top {_share(r)} of segments, in the model's order, "
                      f"finds {r.recall:.0%} of what coders coded (so {r.skip_share:.0%} could be skipped)."
                      for r in trade.itertuples()] if not trade.empty else []
         ranked = []
@@ -424,10 +425,10 @@ def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) 
     return out
 
 
-def _share_interval(row: Any) -> str:
-    """`` [48%, 75%]``: a pre-screening row's interval for the share to read, where it has one."""
-    lo, hi = getattr(row, "read_share_lo", None), getattr(row, "read_share_hi", None)
-    return "" if pd.isna(lo) or pd.isna(hi) else f" [{lo:.0%}, {hi:.0%}]"
+def _share(row: Any) -> str:
+    """``57% [22%, 69%]``: a pre-screening row's share to read, with its interval where it has one."""
+    return with_interval(row.read_share, getattr(row, "read_share_lo", None), getattr(row, "read_share_hi", None),
+                         "{:.0%}".format)
 
 
 def _once_per_wording(data: RunData, rows: Sequence[dict[str, Any]], top: int, quotes: bool) -> list[dict[str, Any]]:
