@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from conftest import DEMO, make_docx
@@ -400,6 +401,14 @@ def test_several_paths_after_one_corpus_option_as_a_shell_glob_gives_them(tmp_pa
 def test_every_command_that_reads_transcripts_takes_speaker_roles(command):
     # set in inspect and segment, the roles must reach training and evaluation too, or they cut other segments
     assert "--speaker-role" in run(command, "--help").stdout
+
+
+def test_every_command_help_reads_in_an_80_column_terminal():
+    # Typer keeps a docstring's line breaks: a line longer than the terminal wraps, then the next line
+    # starts a new one, so help read "Writes a corpus folder any" on a line of its own
+    for name, command in ((c.name, c) for c in typer.main.get_command(app).commands.values()):
+        lines = (command.help or "").splitlines()[1:]
+        assert all(len(line) <= 78 for line in lines), (name, max(lines, key=len))
 
 
 def test_train_cuts_segments_with_the_speaker_roles_given(tmp_path):

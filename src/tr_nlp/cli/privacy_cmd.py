@@ -34,13 +34,14 @@ def pseudonymise_cmd(
     """Replace names, contact details, identity and account numbers, addresses and dates with placeholders.
 
     Speaker names, listed names, e-mail and web addresses, handles, phone, NHS and
-    other identity numbers (also any number after its label: "hospital number ..."),
-    bank accounts and payment cards, street addresses, postcodes and dates. Writes a corpus folder any
-    tr-nlp command reads; codings move with the text, so each still covers the
-    same words. The same detail gets the same placeholder everywhere; --mapping
-    keeps the placeholder -> original table (store it privately). Names said in
-    passing are replaced only when listed: --list-names first writes the words
-    that may be names (capitalised inside a sentence, never in lower case).
+    other identity numbers (also any number after its label: "hospital number
+    ..."), bank accounts and payment cards, street addresses, postcodes and dates.
+    Writes a corpus folder any tr-nlp command reads; codings move with the text,
+    so each still covers the same words. The same detail gets the same placeholder
+    everywhere; --mapping keeps the placeholder -> original table (store it
+    privately). Names said in passing are replaced only when listed: --list-names
+    first writes the words that may be names (capitalised inside a sentence, never
+    in lower case).
     """
     if (output is None) == (list_names is None):
         raise ConfigError("E163", detail="give -o/--output for the pseudonymised corpus, or --list-names FILE "
