@@ -252,6 +252,17 @@ def test_a_year_said_in_words_goes_with_its_date():
     assert p.text("on 3 March nineteen people came") == "on [DATE_4] nineteen people came"
 
 
+def test_a_month_with_its_year_or_day_said_is_a_date():
+    # "March of 2019", "March twenty nineteen" and "June nineteenth" were left ("March 2019" was replaced)
+    p = Pseudonymiser()
+    assert p.text("back in March of 2019, then in March twenty nineteen I, and June of nineteen eighty-five.") == (
+        "back in [DATE_1], then in [DATE_2] I, and [DATE_3].")
+    assert p.text("on June nineteenth, twenty twenty, and March twenty-first; May twenty people came") == (
+        "on [DATE_4], and [DATE_5]; May twenty people came")
+    # "first" and "second" after a month are other words too ("March the first" is a date)
+    assert p.find("in May first thing, in June second-guessing, March of the Penguins") == []
+
+
 def test_a_detail_in_digits_of_another_script_keeps_them_in_the_mapping():
     found = Pseudonymiser().find("اتصل على ٠٧٧٠٠ ٩٠٠١٢٣ يوم ١٢/٠٣/٢٠٢١")
     assert [(r.kind, r.original) for r in found] == [("PHONE", "٠٧٧٠٠ ٩٠٠١٢٣"), ("DATE", "١٢/٠٣/٢٠٢١")]
