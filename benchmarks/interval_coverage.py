@@ -1,6 +1,6 @@
 """Coverage benchmark: how often tr_nlp's 95% intervals hold the true agreement, with few interviews.
 
-    python benchmarks/interval_coverage.py [--studies 1000] [--sizes 6,9,14,25] [--seed 0]
+    python benchmarks/interval_coverage.py [--studies 1000] [--sizes 3,4,5,6,9,14,25] [--seed 0]
 
 A study codes K interviews; its interval resamples interviews (a cluster bootstrap, 1,000
 resamples, as ``tr-nlp evaluate`` draws them). Over many studies, a 95% interval should
@@ -20,11 +20,13 @@ hold the true figure in 95% of them. Two sources of studies:
   replacement. Their differences from transcript to transcript are real ones.
 
 Intervals, from the same resamples of each study: the plain percentile interval (the
-baseline: what tr_nlp gave before) and tr_nlp's expanded percentile interval
-(:func:`tr_nlp.agreement.stats.tail_share`); the first study of each size is checked to
-give exactly the interval ``agreement_table`` reports. Printed per source, figure and K:
-the true value, each interval's coverage (with its Monte Carlo standard error) and mean
-width, and the studies with no interval (a code drawn in too few interviews).
+baseline: what tr_nlp gave before) and the expanded percentile interval
+(:func:`tr_nlp.agreement.stats.tail_share`), tr_nlp's from
+:data:`~tr_nlp.agreement.stats.MIN_INTERVIEWS` interviews on (it gives none from fewer); the
+first study of each size is checked to give exactly the interval ``agreement_table``
+reports. Printed per source, figure and K: the true value, each interval's coverage (with
+its Monte Carlo standard error) and mean width, and the studies where tr_nlp gives no
+interval (too few interviews, or a code drawn in too few of them).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.agreement import agreement_table, binary_stats_from_counts
-from tr_nlp.agreement.stats import percentile_interval
+from tr_nlp.agreement.stats import MIN_INTERVIEWS, percentile_interval, tail_share
 
 SIMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "annomi" / "AnnoMI-simple.csv"
 N_BOOT = 1000
@@ -76,6 +78,16 @@ def simulate(rng: np.random.Generator, k: int, a: float, b: float, err: float, m
     return group, rater(err), rater(err), rater(machine_err)
 
 
+def expanded(resampled: np.ndarray, k: int) -> tuple[float, float]:
+    """The expanded percentile interval at any K, also below the fewest interviews tr_nlp
+    gives an interval from (:data:`~tr_nlp.agreement.stats.MIN_INTERVIEWS`)."""
+    tail = tail_share(0.95, k) * 100
+    if np.isfinite(resampled).mean() < 0.95:
+        return float("nan"), float("nan")
+    lo, hi = np.nanpercentile(resampled, [tail, 100 - tail])
+    return float(lo), float(hi)
+
+
 def study_intervals(tables: dict[str, np.ndarray], k: int, draws: np.ndarray) -> dict[str, dict[str, tuple]]:
     """Per figure: its value and both intervals from the same ``draws``."""
     out = {}
@@ -83,8 +95,8 @@ def study_intervals(tables: dict[str, np.ndarray], k: int, draws: np.ndarray) ->
         value = float(kappa(c.sum(axis=0)) if c.ndim == 2 else kappa(c[0].sum(axis=0)) - kappa(c[1].sum(axis=0)))
         resampled = kappa(c[draws].sum(axis=1)) if c.ndim == 2 else (kappa(c[0][draws].sum(axis=1))
                                                                      - kappa(c[1][draws].sum(axis=1)))
-        out[name] = {"value": value, "plain": percentile_interval(resampled), "tr_nlp": percentile_interval(resampled,
-                                                                                                       groups=k)}
+        out[name] = {"value": value, "plain": percentile_interval(resampled), "expanded": expanded(resampled, k),
+                     "tr_nlp": percentile_interval(resampled, groups=k)}
     return out
 
 
@@ -102,14 +114,16 @@ def tally(results: list[dict], truth: dict[str, float]) -> list[dict]:
     rows = []
     for name, true in truth.items():
         rec = {"figure": name, "true": true}
-        for method in ("plain", "tr_nlp"):
+        for method in ("plain", "expanded", "tr_nlp"):
             ivs = np.array([r[name][method] for r in results])
             given = ~np.isnan(ivs).any(axis=1)
+            rec["no_interval"] = int((~given).sum())
+            if not given.any():
+                continue
             hit = (ivs[given, 0] <= true) & (true <= ivs[given, 1])
             rec[f"{method}_coverage"] = hit.mean()
-            rec[f"{method}_se"] = np.sqrt(hit.mean() * (1 - hit.mean()) / max(given.sum(), 1))
+            rec[f"{method}_se"] = np.sqrt(hit.mean() * (1 - hit.mean()) / given.sum())
             rec[f"{method}_width"] = (ivs[given, 1] - ivs[given, 0]).mean()
-            rec["no_interval"] = int((~given).sum())
         rows.append(rec)
     return rows
 
@@ -166,7 +180,7 @@ def run_annomi(sizes: list[int], studies: int, seed: int) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--studies", type=int, default=1000)
-    parser.add_argument("--sizes", default="6,9,14,25", help="interviews per study, comma-separated")
+    parser.add_argument("--sizes", default="3,4,5,6,9,14,25", help="interviews per study, comma-separated")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     sizes = [int(k) for k in args.sizes.split(",")]
@@ -177,13 +191,18 @@ def main() -> None:
     else:
         print(f"(no {SIMPLE}: AnnoMI left out)")
     print(f"95% intervals over {args.studies} studies each ({N_BOOT} resamples of interviews); coverage "
-          "(Monte Carlo SE) and mean width: plain percentile (baseline) vs tr_nlp's expanded percentile\n")
-    print(f"{'data':36s} {'figure':28s} {'K':>3s} {'true':>6s}  {'plain':>14s} {'width':>6s}  {'tr_nlp':>14s} "
-          f"{'width':>6s}  no CI")
+          "(Monte Carlo SE) and mean width: plain percentile (baseline) vs the expanded percentile interval, "
+          f"which tr_nlp gives from {MIN_INTERVIEWS} interviews on; tr_nlp's: its coverage, or how many studies "
+          "it gives no interval\n")
+    print(f"{'data':36s} {'figure':28s} {'K':>3s} {'true':>6s}  {'plain':>14s} {'width':>6s}  {'expanded':>14s} "
+          f"{'width':>6s}  {'tr_nlp':>14s}")
     for r in rows:
+        ours = (f"{r['tr_nlp_coverage']:.3f} ({r['tr_nlp_se']:.3f})" if "tr_nlp_coverage" in r else "")
+        none = f"no CI {r['no_interval']}" if r["no_interval"] else ""
         print(f"{r['data']:36s} {r['figure']:28s} {r['K']:3d} {r['true']:6.3f}  "
               f"{r['plain_coverage']:.3f} ({r['plain_se']:.3f}) {r['plain_width']:6.3f}  "
-              f"{r['tr_nlp_coverage']:.3f} ({r['tr_nlp_se']:.3f}) {r['tr_nlp_width']:6.3f}  {r['no_interval']:5d}")
+              f"{r['expanded_coverage']:.3f} ({r['expanded_se']:.3f}) {r['expanded_width']:6.3f}  "
+              f"{' '.join(filter(None, (ours, none)))}")
     print(f"\n{time.perf_counter() - start:.1f} s")
 
 

@@ -266,14 +266,16 @@ def test_the_share_to_read_has_an_interval_that_resamples_interviews():
     # interviews at hand decides how much a team dares leave unread
     from tr_nlp.coding.evaluate import _resampled_read_shares, prescreen_table
 
-    seg = [f"s{i}" for i in range(12)]
-    interviews = pd.Series(["a"] * 4 + ["b"] * 4 + ["c"] * 4, index=seg)
-    coded = pd.DataFrame({"x": [1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1]}, index=seg)
-    proba = pd.DataFrame({"x": np.linspace(1, 0, 12)}, index=seg)  # the model's order: s0 first
+    seg = [f"s{i}" for i in range(20)]
+    interviews = pd.Series(np.repeat(list("abcde"), 4), index=seg)
+    coded = pd.DataFrame({"x": [1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0]}, index=seg)
+    proba = pd.DataFrame({"x": np.linspace(1, 0, 20)}, index=seg)  # the model's order: s0 first
     table = prescreen_table(proba, coded, (0.5, 1.0), interview_of=interviews, n_boot=300)
-    assert table.read_share.tolist() == [5 / 12, 1.0]  # s0, s4, s5 of four coded: half found at s4
+    assert table.read_share.tolist() == [6 / 20, 19 / 20]  # s0, s4, s5 of six coded: half found at s5
     assert (table.read_share_lo <= table.read_share).all() and (table.read_share <= table.read_share_hi).all()
     assert table.read_share_lo.iloc[0] < table.read_share_hi.iloc[0]
+    three = prescreen_table(proba[:12], coded[:12], (0.5, 1.0), interview_of=interviews[:12], n_boot=300)
+    assert three.read_share.tolist() == [5 / 12, 1.0] and three.read_share_lo.isna().all()  # too few interviews
     y, order = coded.x.to_numpy(), np.arange(12)
     group = np.repeat([0, 1, 2], 4)
     # a resample of each interview once reads as the point; one of interview a thrice finds all by s0
@@ -731,6 +733,27 @@ def test_cli_evaluate_says_which_codes_are_in_too_few_interviews_for_an_interval
     assert "too few for 95% intervals from resampling them" in html
 
 
+def test_cli_evaluate_gives_no_interval_from_fewer_than_five_interviews(tmp_path):
+    # a model judged on three held-out interviews printed machine ~ coder_b 0.32 [0.30, 0.33]:
+    # the range of three interviews' kappas, called a 95% interval
+    model = tmp_path / "model"
+    r = runner.invoke(app, ["train", "--corpus", str(DEMO / "interviews" / "demo0[1-6]*"), "--corpus",
+                            str(DEMO / "interviews" / "demo1*"), "--codings", str(DEMO / "codings.csv"), "--features",
+                            "tfidf", "--cv-folds", "0", "-o", str(model), "--quiet"])
+    assert r.exit_code == 0, r.stderr
+    r = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(model), "--bootstrap", "200",
+                            "-o", str(tmp_path / "ev"), "--quiet"])
+    assert r.exit_code == 0, r.stderr
+    out = " ".join(r.stdout.split())
+    assert out.count("no 95% CI: 3 interviews compared, and an interval needs 5 interviews or more") == 3
+    assert "no 95% CI for" not in out  # not read as codes in too few interviews
+    table = pd.read_csv(tmp_path / "ev" / "agreement.csv")
+    assert table.kappa.notna().all() and table.kappa_lo.isna().all() and table.n_interviews.eq(3).all()
+    html = " ".join((tmp_path / "ev" / "report.html").read_text(encoding="utf-8").split())
+    assert "No 95% intervals in this report: 3 interviews compared" in html
+    assert "These 3 interviews are too few for 95% intervals" in html and "No 95% interval for" not in html
+
+
 def test_cli_evaluate_gives_an_exclusive_group_rows_of_its_own_in_the_tables_and_report(annomi_full, tmp_path):
     # AnnoMI's seven transcripts that all ten annotators coded: each client utterance is one of three talk types
     table = pd.read_csv(annomi_full)
@@ -1066,6 +1089,11 @@ def test_card_says_which_codes_have_no_interval():
     assert "| rare | A | 0.00 | 0.50 | 0.50 | 0.50 |" in text
     assert "No interval for rare (coded in 1 interview):" in text
     assert "No interval" not in render_card({"cv_metrics": metrics[1:]})  # no resamples at all
+    # scored on fewer than five interviews: no interval for any code, and the card says why
+    few = [{**m, "kappa_lo": None, "kappa_hi": None, "n_interviews": 4} for m in metrics]
+    text = render_card({"cv_metrics": [*metrics, {**few[0], "rater_b": "B"}]})
+    assert "No interval where the model was scored on too few interviews (4 coded by B): an interval needs 5" in text
+    assert "No interval for rare" in text and "No interval for care" not in text
 
 
 def test_card_shows_the_models_kappa_beside_the_other_coders():
@@ -1074,7 +1102,7 @@ def test_card_shows_the_models_kappa_beside_the_other_coders():
     from tr_nlp.coding.card import render_card
     from tr_nlp.coding.evaluate import card_metrics
 
-    row = {"code": "care", "n_segments": 40, "n_interviews_coded": 8, "kappa": 0.5, "kappa_lo": 0.4, "kappa_hi": 0.6, "alpha": 0.5, "ac1": 0.8,
+    row = {"code": "care", "n_segments": 40, "n_interviews": 8, "n_interviews_coded": 8, "kappa": 0.5, "kappa_lo": 0.4, "kappa_hi": 0.6, "alpha": 0.5, "ac1": 0.8,
            "f1": 0.6, "f1_lo": 0.5, "f1_hi": 0.7, "precision": 0.6, "precision_lo": 0.45, "precision_hi": 0.7,
            "recall": 0.6, "recall_lo": 0.4, "recall_hi": 0.8, "pr_auc": 0.7, "pr_auc_lo": 0.6, "pr_auc_hi": 0.8}
     table = pd.DataFrame([

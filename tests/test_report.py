@@ -488,7 +488,7 @@ def test_many_coders_read_as_one_summary_row_and_a_range(tmp_path):
     coders = {c: truth ^ (rng.random(60) < 0.1) for c in "ABCDE"}
     machines = {"machine": coders["A"]}  # agrees with A perfectly, and with no one else as well as A does
     ratings = {r: pd.DataFrame({"x": v.astype(float)}, index=index) for r, v in {**machines, **coders}.items()}
-    table = agreement_table(ratings, pd.Series(np.repeat(["i1", "i2", "i3"], 20), index=index), ["x"],
+    table = agreement_table(ratings, pd.Series(np.repeat([f"i{k}" for k in range(5)], 12), index=index), ["x"],
                             machines=["machine"], n_boot=200)
     table.to_csv(tmp_path / "agreement.csv", index=False)
     (tmp_path / "run.json").write_text("{}")

@@ -25,6 +25,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtr, stdtrit
 
+#: Fewer interviews than this give no bootstrap interval. Resampling so few cannot show how a
+#: figure varies from interview to interview: a 95% interval (expanded, :func:`tail_share`)
+#: held the true kappa in 71-77% of simulated and AnnoMI studies of 3 interviews, 84-89% of
+#: 4, 90-94% of 5 and 91-94% of 6 (``benchmarks/interval_coverage.py``).
+MIN_INTERVIEWS = 5
+
 
 def _pair(a: ArrayLike, b: ArrayLike) -> tuple[NDArray[Any], NDArray[Any]]:
     x, y = np.asarray(a), np.asarray(b)
@@ -225,8 +231,9 @@ def tail_share(confidence: float = 0.95, groups: int | None = None) -> float:
     Statistician 69(4)): the tail at the normal quantile of ``sqrt(K / (K - 1))`` times
     Student's t quantile on ``K - 1`` degrees of freedom. A bootstrap of few interviews
     spreads its resamples too narrowly; with nine interviews the plain percentile interval
-    of a kappa held the true value in 88-91% of simulated and AnnoMI studies, the expanded
-    one in 92-95% (``benchmarks/interval_coverage.py``). NaN for fewer than two interviews.
+    of a kappa held the true value in 88-90% of simulated and AnnoMI studies, the expanded
+    one in 92-95% (``benchmarks/interval_coverage.py``). NaN for fewer than two interviews
+    (:func:`percentile_interval` gives none from fewer than :data:`MIN_INTERVIEWS`).
 
     >>> round(tail_share(0.95), 4), round(tail_share(0.95, 9), 4), round(tail_share(0.95, 10_000), 4)
     (0.025, 0.0072, 0.025)
@@ -242,7 +249,8 @@ def tail_share(confidence: float = 0.95, groups: int | None = None) -> float:
 def percentile_interval(values: ArrayLike, confidence: float = 0.95, groups: int | None = None) -> tuple[float, float]:
     """The central ``confidence`` interval of bootstrap ``values`` by percentiles; with
     ``groups``, the number of interviews each resample drew, the expanded percentile
-    interval that corrects for few interviews (:func:`tail_share`).
+    interval that corrects for few interviews (:func:`tail_share`), and no interval (NaN
+    bounds) from fewer than :data:`MIN_INTERVIEWS` interviews.
 
     Resamples whose statistic is undefined (NaN: no case of a code drawn, say) are left
     out while they are at most ``1 - confidence`` of them, the share the interval leaves
@@ -254,8 +262,10 @@ def percentile_interval(values: ArrayLike, confidence: float = 0.95, groups: int
     --------
     >>> percentile_interval(np.arange(101.0), 0.5)
     (25.0, 75.0)
-    >>> percentile_interval(np.arange(101.0), 0.5, groups=4)  # wider: four interviews resampled
-    (18.8..., 81.1...)
+    >>> percentile_interval(np.arange(101.0), 0.5, groups=5)  # wider: five interviews resampled
+    (20.3..., 79.6...)
+    >>> percentile_interval(np.arange(101.0), 0.5, groups=4)  # too few interviews
+    (nan, nan)
     >>> percentile_interval([np.nan, np.nan])
     (nan, nan)
     >>> percentile_interval([0.8] * 90 + [np.nan] * 10)  # one resample in ten undefined
@@ -265,7 +275,8 @@ def percentile_interval(values: ArrayLike, confidence: float = 0.95, groups: int
     """
     x = np.asarray(values, dtype=float)
     tail = tail_share(confidence, groups) * 100
-    if not x.size or np.isfinite(x).mean() < confidence or np.isnan(tail):
+    few = groups is not None and groups < MIN_INTERVIEWS
+    if few or not x.size or np.isfinite(x).mean() < confidence or np.isnan(tail):
         return float("nan"), float("nan")
     lo, hi = np.nanpercentile(x, [tail, 100 - tail])
     return float(lo), float(hi)

@@ -38,6 +38,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score
 
 from tr_nlp.agreement.stats import (
+    MIN_INTERVIEWS,
     binary_stats_from_counts,
     mean_statistic,
     nominal_stats_from_confusion,
@@ -111,7 +112,8 @@ def without_interval(table: pd.DataFrame) -> dict[str, str]:
     """Codes whose kappa has no interval in some row while other rows have one, each with
     how many interviews its rows have it in (``"1"``, ``"1-2"``): a code in so few
     interviews that resampling them gives no interval (:func:`~tr_nlp.agreement.percentile_interval`).
-    Empty for a table without intervals at all (no resamples) or without ``n_interviews_coded``.
+    Empty for a table without intervals at all (no resamples) or without ``n_interviews_coded``;
+    rows compared on too few interviews for any interval are :func:`too_few_interviews`'.
 
     >>> table = pd.DataFrame({"code": ["care", "care", "warmth"], "kappa": [0.0, 0.89, 0.6],
     ...                       "kappa_lo": [np.nan, np.nan, 0.4], "n_interviews_coded": [2, 1, 9]})
@@ -120,9 +122,30 @@ def without_interval(table: pd.DataFrame) -> dict[str, str]:
     """
     if "n_interviews_coded" not in table.columns or table["kappa_lo"].isna().all():
         return {}
-    missing = table[table["kappa"].notna() & table["kappa_lo"].isna()]
+    enough = ~(table["n_interviews"] < MIN_INTERVIEWS) if "n_interviews" in table.columns else True
+    missing = table[table["kappa"].notna() & table["kappa_lo"].isna() & enough]
     counts = missing.groupby("code", sort=False)["n_interviews_coded"].agg(["min", "max"])
     return {str(code): f"{lo:.0f}" if lo == hi else f"{lo:.0f}-{hi:.0f}" for code, lo, hi in counts.itertuples()}
+
+
+def too_few_interviews(table: pd.DataFrame, interviews: str = "n_interviews") -> dict[str, int]:
+    """The raters of rows compared on fewer interviews than an interval needs
+    (:data:`~tr_nlp.agreement.stats.MIN_INTERVIEWS`), each with how many (their fewest over
+    the table's codes): ``"coder_a ~ coder_b"``, or a group table's ``raters``. Their figures
+    stand without an interval (:func:`~tr_nlp.agreement.percentile_interval`).
+
+    >>> table = pd.DataFrame({"code": ["care", "care"], "rater_a": ["machine", "coder_a"],
+    ...                       "rater_b": ["coder_a", "coder_b"], "n_interviews": [14, 3]})
+    >>> too_few_interviews(table)
+    {'coder_a ~ coder_b': 3}
+    """
+    if interviews not in table.columns or table.empty:
+        return {}
+    raters = (table["rater_a"] + " ~ " + table["rater_b"] if "rater_a" in table.columns
+              else table["raters"].astype(str))
+    few = table[interviews].between(1, MIN_INTERVIEWS - 1)
+    counts = table.loc[few, interviews].groupby(raters[few], sort=False).min()
+    return {str(label): int(n) for label, n in counts.items()}
 
 
 def exclusive_label(members: Sequence[str]) -> str:

@@ -80,6 +80,23 @@ def _without_interval(table: pd.DataFrame) -> str:
             "interviews in 20 draws none of them, where the figure is undefined")
 
 
+def _too_few(table: pd.DataFrame, interviews: str = "n_interviews") -> str:
+    """A line naming the raters compared on too few interviews for an interval; empty when none."""
+    from tr_nlp.agreement.stats import MIN_INTERVIEWS
+    from tr_nlp.agreement.tables import too_few_interviews
+
+    if not (few := too_few_interviews(table, interviews)):
+        return ""
+    if len(set(few.values())) == 1 and not (table[interviews] >= MIN_INTERVIEWS).any():  # every row alike
+        n = next(iter(few.values()))
+        named = f": {n} interview{'' if n == 1 else 's'} compared, and"
+    else:
+        named = " for " + ", ".join(f"{raters} ({n} interview{'' if n == 1 else 's'})" for raters, n in few.items())
+        named += ":"
+    return (f"  no 95% CI{named} an interval needs {MIN_INTERVIEWS} interviews or more (resampling fewer shows too "
+            "little of how figures vary between interviews)")
+
+
 def _print_pairs(view: Table, table: pd.DataFrame, shown: pd.DataFrame) -> None:
     """Print ``view``, and say where every coder pair is when ``shown`` summarised them."""
     c.out.print(view)
@@ -112,8 +129,9 @@ def print_agreement(table: pd.DataFrame) -> None:
                      *(_with_ci(r, k) for k in ("kappa", "alpha", "ac1")),
                      rounded(r.f1), rounded(r.precision), rounded(r.recall), *((difference,) if paired else ()))
     _print_pairs(view, table, shown)
-    if note := _without_interval(table):
-        c.out.print(note, highlight=False)
+    for note in (_without_interval(table), _too_few(table)):
+        if note:
+            c.out.print(note, highlight=False)
     if paired:
         c.out.print(_DIFFERENCE_NOTE.format(unit="segments"), highlight=False)
     if table["code"].str.startswith(EXCLUSIVE_PREFIX).any():
@@ -137,8 +155,9 @@ def print_character_agreement(table: pd.DataFrame) -> None:
                      "n/a" if math.isnan(r.percent) else f"{100 * r.percent:.1f}", _with_ci(r, "kappa"),
                      _with_ci(r, "alpha_u"), *difference)
     _print_pairs(view, table, shown)
-    if note := _without_interval(table):
-        c.out.print(note, highlight=False)
+    for note in (_without_interval(table), _too_few(table)):
+        if note:
+            c.out.print(note, highlight=False)
     if paired:
         c.out.print(_DIFFERENCE_NOTE.format(unit="characters of the interviews"), highlight=False)
 
@@ -164,6 +183,9 @@ def print_group_alpha(table: pd.DataFrame) -> None:
         difference = (signed(r.alpha_diff, r.alpha_diff_lo, r.alpha_diff_hi),) if paired else ()
         view.add_row(r.code, f"{r.raters} ({r.n_raters})", str(r.n_units), _with_ci(r, "alpha"), *difference, *extra)
     c.out.print(view)
+    for note in dict.fromkeys((_too_few(table), _too_few(table, "n_interviews_u") if unitized else "")):
+        if note:
+            c.out.print(note, highlight=False)
     if paired:
         c.out.print("  alpha - coders': alpha with the machine minus the coders' alone; its 95% CI resamples "
                     "interviews for both at once", highlight=False)

@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from tr_nlp.agreement.tables import signed, with_interval, without_interval
+from tr_nlp.agreement.stats import MIN_INTERVIEWS
+from tr_nlp.agreement.tables import signed, too_few_interviews, with_interval, without_interval
 
 
 def _fmt(value: Any) -> str:
@@ -78,11 +79,17 @@ def render_card(card: dict[str, Any]) -> str:
         lines += [f"| {m['code']} | {m['rater_b']} | {_stat(m, 'kappa')} | {_stat(m, 'f1')} | "
                   f"{_stat(m, 'precision')} | {_stat(m, 'recall')} |" + (f" {_difference(m)} |" if paired else "")
                   for m in metrics]
-        if few := without_interval(pd.DataFrame(metrics).reindex(columns=["code", "kappa", "kappa_lo",
+        if few := without_interval(pd.DataFrame(metrics).reindex(columns=["code", "kappa", "kappa_lo", "n_interviews",
                                                                          "n_interviews_coded"])):
             named = ", ".join(f"{code} (coded in {n} interview{'' if n == '1' else 's'})" for code, n in few.items())
             lines += ["", (f"No interval for {named}: in more than one resample of interviews in 20 none of them is "
                            "drawn, and the figures are undefined there.")]
+        if few := too_few_interviews(pd.DataFrame(metrics).reindex(columns=["rater_b", "n_interviews"])
+                                     .assign(rater_a="model")):
+            named = ", ".join(f"{n} coded by {raters.removeprefix('model ~ ')}" for raters, n in few.items())
+            lines += ["", (f"No interval where the model was scored on too few interviews ({named}): an interval "
+                           f"needs {MIN_INTERVIEWS} or more; resampling fewer shows too little of how figures vary "
+                           "between interviews.")]
         if paired:
             lines += ["", ("The last column: the model's kappa with the coder minus the other coder's kappa with "
                            "that coder (with several other coders, their mean), on the interviews they all coded; its "

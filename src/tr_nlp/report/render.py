@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from tr_nlp import __version__
+from tr_nlp.agreement.stats import MIN_INTERVIEWS
 from tr_nlp.agreement.tables import rounded, without_interval
 from tr_nlp.export.tables import write_text
 from tr_nlp.privacy import Pseudonymiser
@@ -84,6 +85,8 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
         "n_warnings": len(data.warnings),
         "agreement": sections.agreement(data),
         "without_interval": without_interval(data.agreement) if not data.agreement.empty else {},
+        "too_few": sections.too_few_sentence(data),
+        "min_interviews": MIN_INTERVIEWS,
         "learning_gains": sections.learning_gains(data),
         "prescreen_intervals": ("read_share_lo" in data.prescreen.columns
                                 and bool(data.prescreen["read_share_lo"].notna().any())),

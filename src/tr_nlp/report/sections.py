@@ -17,6 +17,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from tr_nlp.agreement.characters import CHARACTER_COLUMNS
+from tr_nlp.agreement.stats import MIN_INTERVIEWS
 from tr_nlp.agreement.tables import (
     EXCLUSIVE_PREFIX,
     HUMAN_VS_HUMAN,
@@ -25,6 +26,7 @@ from tr_nlp.agreement.tables import (
     condensed_pairs,
     rounded,
     signed,
+    too_few_interviews,
     with_interval,
 )
 from tr_nlp.agreement.tables import OVERALL as POOLED
@@ -250,13 +252,34 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
 
 
 def _no_interval_sentence(row: dict[str, Any], coder: str, other: str, k: float, pk: float | None) -> str:
-    """The machine's kappa with ``coder`` beside ``other``'s where either has no interval: a
-    code in too few interviews (:func:`~tr_nlp.agreement.percentile_interval`), or none drawn."""
+    """The machine's kappa with ``coder`` beside ``other``'s where either has no interval: too
+    few interviews, or a code in too few of them (:func:`~tr_nlp.agreement.percentile_interval`),
+    or none drawn."""
     few, n = row.get("n_interviews_coded"), row.get("n_interviews")
-    why = ("Without 95% intervals" if few is None or n is None else
-           f"The code is in {few:.0f} of these {n:.0f} interviews, too few for 95% intervals from resampling them")
+    if few is None or n is None:
+        why = "Without 95% intervals"
+    elif n < MIN_INTERVIEWS:
+        why = f"These {n:.0f} interviews are too few for 95% intervals from resampling them"
+    else:
+        why = f"The code is in {few:.0f} of these {n:.0f} interviews, too few for 95% intervals from resampling them"
     return (f"The machine's kappa with {coder} is {rounded(k)}, {other}'s {rounded(pk)}. {why}: these figures "
             "cannot say which agrees better.")
+
+
+def too_few_sentence(data: RunData) -> str:
+    """Why the agreement table's raters compared on too few interviews have no intervals
+    (:func:`~tr_nlp.agreement.tables.too_few_interviews`); empty when none were."""
+    table = data.agreement
+    if not (few := too_few_interviews(table)):
+        return ""
+    why = (f"an interval needs {MIN_INTERVIEWS} interviews or more: resampling fewer shows too little of how figures "
+           "vary between interviews (from three, a 95% interval held the true kappa in only about three studies in "
+           "four).")
+    if len(set(few.values())) == 1 and not (table["n_interviews"] >= MIN_INTERVIEWS).any():
+        n = next(iter(few.values()))
+        return f"No 95% intervals in this report: {n} interview{'' if n == 1 else 's'} compared, and {why}"
+    named = ", ".join(f"{raters} ({n} interview{'' if n == 1 else 's'})" for raters, n in few.items())
+    return f"No 95% intervals for {named}: {why}"
 
 
 def _difference_sentence(coder: str, other: str, k: float, pk: float, diff: float, lo: float, hi: float,
