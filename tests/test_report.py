@@ -536,3 +536,23 @@ def test_prescreening_shows_segments_of_the_same_words_once(tmp_path):
         ("c", "", 0), ("c", "", 0)]
     [top] = sections.prescreen(data, ["neutral"], quotes=False, top=2)
     assert [(s["start"], s["repeats"]) for s in top["segments"]] == [(0, 2), (16, 0)]  # the same rows, no quotes
+
+
+def test_topic_map_labels_do_not_cover_each_other():
+    # the demo's codes lie a few pixels apart on the map: every label was written above its
+    # point, so 'interpersonal_continuity' ran over 'social_interaction' and its square
+    from tr_nlp.report.svg import Point, label_box, scatter_chart
+
+    where = {"trust_gruff": (0.2, 0.3, 40), "clinic_ward": (0.6, 0.5, 35), "benefits_letters": (0.7, 0.9, 20),
+             "social_interaction": (0.22, 0.52, 1), "interpersonal_continuity": (0.21, 0.5, 1),
+             "beyond_routine": (0.13, 0.48, 1), "non_stigmatizing_attitude": (0.12, 0.24, 1),
+             "emotional_climate": (0.1, 0.21, 1)}
+    svg = scatter_chart([Point(name, x, y, size, "#888", square=size == 1) for name, (x, y, size) in where.items()],
+                        "map", 640, 420)
+    labels = re.findall(r'<text x="([\d.-]+)" y="([\d.-]+)" class="map-label" text-anchor="(\w+)">([^<]+)</text>', svg)
+    assert sorted(t for *_, t in labels) == sorted(where)
+    boxes = [label_box(float(x), float(y), anchor, text) for x, y, anchor, text in labels]
+    for i, a in enumerate(boxes):
+        assert 0 <= a[0] and a[2] <= 640 and 0 <= a[1] and a[3] <= 420, labels[i]
+        for j, b in enumerate(boxes[:i]):
+            assert min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1]), (labels[i], labels[j])

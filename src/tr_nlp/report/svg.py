@@ -130,7 +130,9 @@ def line_chart(series: Sequence[Series], title: str, x_label: str, y_label: str,
 
 
 def scatter_chart(points: Sequence[Point], title: str, width: int = 640, height: int = 420, description: str = "") -> str:
-    """Labelled bubbles (area ~ size) on unlabelled axes, as for a topic map."""
+    """Labelled bubbles (area ~ size) on unlabelled axes, as for a topic map; each label
+    goes above its bubble, else below, right or left of it, wherever it covers the least of
+    the other bubbles and labels (:func:`place_labels`)."""
     if not points:
         return ""
     pad = 0.15
@@ -141,9 +143,10 @@ def scatter_chart(points: Sequence[Point], title: str, width: int = 640, height:
     f.left, f.bottom = 12, 12
     parts = [f.area()]
     biggest = max(p.size for p in points) or 1.0
-    for p in sorted(points, key=lambda q: -q.size):
-        x, y = f.px(p.x), f.py(p.y)
-        r = 6 + 24 * (p.size / biggest) ** 0.5
+    ordered = sorted(points, key=lambda q: -q.size)
+    marks = [(f.px(p.x), f.py(p.y), 7.0 if p.square else 6 + 24 * (p.size / biggest) ** 0.5) for p in ordered]
+    spots = place_labels(marks, [p.label for p in ordered], width, height)
+    for p, (x, y, r), (tx, ty, anchor) in zip(ordered, marks, spots):
         note = escape(p.note or p.label)
         if p.square:
             shape = f'<rect x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" height="14" fill="{p.color}" class="code-point">'
@@ -151,6 +154,48 @@ def scatter_chart(points: Sequence[Point], title: str, width: int = 640, height:
         else:
             parts.append(f'<g class="map-point"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{p.color}" '
                          f'fill-opacity="0.55" stroke="{p.color}"><title>{note}</title></circle>')
-        parts.append(f'<text x="{x:.1f}" y="{y - (9 if p.square else r + 3):.1f}" class="map-label" '
-                     f'text-anchor="middle">{escape(p.label)}</text></g>')
+        parts.append(f'<text x="{tx:.1f}" y="{ty:.1f}" class="map-label" '
+                     f'text-anchor="{anchor}">{escape(p.label)}</text></g>')
     return _svg(width, height, title, description or title, parts)
+
+
+#: an 11px label (report.css's ``.map-label``): about this wide per character, this far
+#: above and below its baseline
+_CHAR_WIDTH, _ASCENT, _DESCENT = 6.2, 9.0, 3.0
+
+
+def label_box(x: float, y: float, anchor: str, text: str) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom) a label at baseline ``(x, y)`` about covers."""
+    w = _CHAR_WIDTH * len(text)
+    left = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
+    return left, y - _ASCENT, left + w, y + _DESCENT
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def place_labels(marks: Sequence[tuple[float, float, float]], labels: Sequence[str], width: float,
+                 height: float) -> list[tuple[float, float, str]]:
+    """Where to write each label of markers ``(x, y, half size)``, in their order: above
+    the marker, else below, right, left or at a corner, whichever covers the least of every
+    marker (a marker covers about the square of its area, as a circle does), of the labels
+    placed before it and of the space outside the chart (ties: in that order).
+
+    Returns ``(x, y, text-anchor)`` of each label's baseline.
+
+    >>> place_labels([(100, 100, 7), (100, 84, 7)], ["first", "second"], 300, 200)  # above: on the second
+    [(100, 119.0, 'middle'), (100, 74, 'middle')]
+    """
+    cover = math.sqrt(math.pi) / 2
+    boxes = [(x - cover * r, y - cover * r, x + cover * r, y + cover * r) for x, y, r in marks]
+    outside = [(-1e4, -1e4, 0, 1e4 + height), (width, -1e4, 1e4 + width, 1e4 + height),
+               (-1e4, -1e4, 1e4 + width, 0), (-1e4, height, 1e4 + width, 1e4 + height)]
+    placed: list[tuple[float, float, str]] = []
+    for (x, y, r), text in zip(marks, labels):
+        above, below = y - r - 3, y + r + 3 + _ASCENT
+        spots = [(x, above, "middle"), (x, below, "middle"), (x + r + 3, y + 4, "start"), (x - r - 3, y + 4, "end"),
+                 (x + r, above, "start"), (x - r, above, "end"), (x + r, below, "start"), (x - r, below, "end")]
+        taken = boxes + [label_box(*spot, t) for spot, t in zip(placed, labels)] + outside
+        placed.append(min(spots, key=lambda spot: sum(_overlap(label_box(*spot, text), b) for b in taken)))
+    return placed
