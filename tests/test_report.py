@@ -556,3 +556,18 @@ def test_topic_map_labels_do_not_cover_each_other():
         assert 0 <= a[0] and a[2] <= 640 and 0 <= a[1] and a[3] <= 420, labels[i]
         for j, b in enumerate(boxes[:i]):
             assert min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1]), (labels[i], labels[j])
+
+
+def test_the_report_says_why_all_coders_at_once_have_no_interval(tmp_path):
+    # three coders, the third on three interviews: every pair has its intervals but the
+    # alpha of all coders at once, on the interviews they all coded, stood without one unexplained
+    from tr_nlp.report import sections
+    from tr_nlp.report.rundata import RunData
+
+    pairs = pd.DataFrame({"code": ["x"] * 3, "rater_a": ["A", "A", "B"], "rater_b": ["B", "C", "C"],
+                          "n_interviews": [9, 9, 9]})
+    group = pd.DataFrame({"code": ["x"] * 2, "raters": ["coders", "coders + machine"], "n_interviews": [3, 3]})
+    said = sections.too_few_sentence(RunData(tmp_path, {}, pd.DataFrame(), agreement=pairs, group=group))
+    assert said.startswith("No 95% intervals for coders (3 interviews), coders + machine (3 interviews): an interval "
+                           "needs 5 interviews or more")
+    assert sections.too_few_sentence(RunData(tmp_path, {}, pd.DataFrame(), agreement=pairs)) == ""

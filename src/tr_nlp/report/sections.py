@@ -267,15 +267,16 @@ def _no_interval_sentence(row: dict[str, Any], coder: str, other: str, k: float,
 
 
 def too_few_sentence(data: RunData) -> str:
-    """Why the agreement table's raters compared on too few interviews have no intervals
-    (:func:`~tr_nlp.agreement.tables.too_few_interviews`); empty when none were."""
-    table = data.agreement
-    if not (few := too_few_interviews(table)):
+    """Why the raters of the agreement tables (pairs, and all coders at once) compared on
+    too few interviews have no intervals (:func:`~tr_nlp.agreement.tables.too_few_interviews`);
+    empty when none were."""
+    tables = [t for t in (data.agreement, data.group) if "n_interviews" in t.columns]
+    if not (few := {k: v for t in tables for k, v in too_few_interviews(t).items()}):
         return ""
     why = (f"an interval needs {MIN_INTERVIEWS} interviews or more: resampling fewer shows too little of how figures "
            "vary between interviews (from three, a 95% interval held the true kappa in only about three studies in "
            "four).")
-    if len(set(few.values())) == 1 and not (table["n_interviews"] >= MIN_INTERVIEWS).any():
+    if len(set(few.values())) == 1 and not any((t["n_interviews"] >= MIN_INTERVIEWS).any() for t in tables):
         n = next(iter(few.values()))
         return f"No 95% intervals in this report: {n} interview{'' if n == 1 else 's'} compared, and {why}"
     named = ", ".join(f"{raters} ({n} interview{'' if n == 1 else 's'})" for raters, n in few.items())
