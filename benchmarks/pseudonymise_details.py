@@ -31,7 +31,8 @@ PLANTED = ("my email is jo dot smith at gmail dot com, so", "min mejl är anna p
            "ring oh seven seven double oh, nine double oh one two three please",
            "ring noll sju noll, ett två tre, fyra fem sex sju", "my hospital number is RXH 123456 I think",
            "journalnummer 2021-1234", "it's www dot anna-smith dot co dot uk", "Storgatan 12, 123 45 Stockholm",
-           "kontot SE45 5000 0000 0583 9825 7466", "den tredje mars 2019")
+           "kontot SE45 5000 0000 0583 9825 7466", "den tredje mars 2019",
+           "c'est le zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit")
 
 
 def plant(text: str, n: int = 300) -> str:
@@ -70,8 +71,9 @@ def every_word_emails(text: str) -> list[tuple[int, int]]:
 
 
 def every_word_phones(text: str) -> list[tuple[int, int]]:
-    """Baseline: each language's digit words looked for everywhere, counted after."""
-    found = []
+    """Baseline: each language's digit words looked for everywhere, counted after (and
+    French numbers said in pairs of digits)."""
+    found = [m.span() for m in spoken._FR_PAIRS.finditer(text)]
     for pattern, values in spoken._SAID_PHONES:
         found += [m.span() for m in pattern.finditer(text) if spoken._digit_count(m.group(), values) >= 9]
     return list(numbers.apart(found))

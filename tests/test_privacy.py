@@ -130,6 +130,11 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("plus four four one six one four nine six double oh double oh", "PHONE"),
     ("ring noll sju noll, ett två tre, fyra fem sex sju", "PHONE"),  # Swedish
     ("ruf null eins sieben zwei drei vier fünf sechs sieben acht an", "PHONE"),  # German
+    # French says a number in pairs of digits: these were left, as was French said digit by digit
+    ("c'est le zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit, voilà", "PHONE"),
+    ("le zéro un quarante-cinq vingt et un nonante-neuf zéro trois", "PHONE"),
+    ("plus trente-trois six douze trente-quatre quatre-vingt-onze soixante et onze", "PHONE"),
+    ("zéro six un deux trois quatre cinq six sept huit", "PHONE"),
     ("http colon slash slash www dot x dot org slash groups", "URL"),
     # bank accounts and cards (their check digits right), numbers after their label, a UK NI number
     ("my IBAN is SE45 5000 0000 0583 9825 7466 ok", "ACCOUNT"),
@@ -187,6 +192,8 @@ def test_ordinary_numbers_and_words_are_left_alone():
     assert Pseudonymiser().find("I was at the point in time; the dot com bubble; look at me dot com") == []
     # digits said that are no phone number: counting, a zero and too few, "oh" said in surprise
     assert Pseudonymiser().find("one two three four five six seven eight nine; zero one two three; oh, oh, oh no") == []
+    assert Pseudonymiser().find("zéro six douze trente; il avait zéro, un, deux ans; en deux mille douze, trente-quatre "
+                                "personnes, cinquante-six ans, soixante-dix-huit; zéro six un deux trois") == []
     # an account's or card's shape with wrong check digits; a label without a number after it
     text = ("GB82 WEST 1234 5698 7654 33; 4111 1111 1111 1112; 2019 2020 2021 2022; reference number 12; "
             "my hospital number was in 2019; the passport 2019")
@@ -273,6 +280,17 @@ def test_a_day_said_in_words_is_replaced_with_its_month_and_year():
     p = Pseudonymiser()
     assert p.text("am dritten März 1985; el tres de marzo de 2020; den 21:a mars 2021") == (
         "am [DATE_1]; el [DATE_2]; den [DATE_3]")
+
+
+def test_two_phone_numbers_said_in_words_are_two_numbers():
+    # a number said has no digits, and every one was keyed by its digits (none): a second
+    # number got the first one's placeholder, and the mapping kept only the first
+    p = Pseudonymiser()
+    text = "ring oh seven seven double oh, nine double oh one two three, or oh one six one four nine six oh oh oh oh"
+    assert p.text(text) == "ring [PHONE_1], or [PHONE_2]"
+    assert p.text("Oh seven seven double oh nine double oh one two three") == "[PHONE_1]"  # the same, said again
+    assert [original for _, kind, original in p.mapping if kind == "PHONE"] == [
+        "oh seven seven double oh, nine double oh one two three", "oh one six one four nine six oh oh oh oh"]
 
 
 def test_a_phone_number_ends_where_the_number_beside_it_starts():

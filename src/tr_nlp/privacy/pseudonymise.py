@@ -436,6 +436,8 @@ def _key(kind: str, original: str) -> str:
         return " ".join(original.split()).casefold()
     if kind == "PHONE":  # +44 (0)161... and 0161... are the same number
         digits = re.sub(r"\D", "", original)
+        if not digits:  # said in words: "oh seven seven double oh, nine ..." is its words
+            return " ".join(re.findall(r"[^\W_]+", original.casefold()))
         return re.sub(r"^440?", "0", digits) if original.lstrip().startswith("+") else digits
     if kind == "NHS_NUMBER":
         return re.sub(r"\D", "", original)

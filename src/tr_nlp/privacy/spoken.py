@@ -7,7 +7,8 @@ an address is found by its shape: names joined by "dot" (or "."), "at" (or "@"),
 domain ending in a top-level domain said or written ("dot com", ".se"); a web address
 starts with "www" or "http". A phone number said digit by digit ("oh seven seven double oh,
 nine double oh one two three", Swedish "noll sju noll ett två tre ...") is nine digits or
-more from a zero (or from "plus"), in the words of one language.
+more from a zero (or from "plus"), in the words of one language; French says it in pairs
+("zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit").
 
 >>> text = "email jo dot smith at gmail dot com or www dot anna-smith dot co dot uk, not the dot com bubble"
 >>> [text[s:e] for s, e in emails(text)], [text[s:e] for s, e in web_addresses(text)]
@@ -77,7 +78,17 @@ _DIGITS = (
     ("nul", "en|et", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni"),  # Danish
     ("null", "eins", "zwei|zwo", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"),  # German
     ("nul", "een|één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"),  # Dutch
+    ("zéro|zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"),  # French
 )
+# French says a phone number in pairs of digits, "zéro six, douze, trente-quatre,
+# cinquante-six, soixante-dix-huit" (06 12 34 56 78), or after "plus trente-trois" (+33);
+# Belgian and Swiss French count "septante", "huitante" or "octante", "nonante"
+_FR_UNIT = "un|deux|trois|quatre|cinq|six|sept|huit|neuf"
+_FR_TEEN = "dix[- ]sept|dix[- ]huit|dix[- ]neuf|dix|onze|douze|treize|quatorze|quinze|seize"
+_FR_TENS = "vingt|trente|quarante|cinquante|soixante|septante|huitante|octante|nonante|quatre[- ]vingts?"
+_FR_PAIR = rf"(?:z[ée]ro[- ](?:z[ée]ro|{_FR_UNIT})|(?:{_FR_TENS})(?:(?:[- ]et)?[- ](?:{_FR_TEEN}|{_FR_UNIT}))?|{_FR_TEEN})"
+_FR_PAIRS = re.compile(rf"(?i:(?<![\w-])(?:z[ée]ro[- ](?:{_FR_UNIT})|plus[- ]trente[- ]trois[\s,]+(?:{_FR_UNIT}))"
+                       rf"(?:[\s,.-]+{_FR_PAIR}(?![\w-])){{4}})")
 
 
 def _said_digits(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -95,16 +106,23 @@ _SAID_START = re.compile(rf"(?i:(?<![\w-])(?:(?:double|triple)\s+)?(?:plus|{'|'.
 
 def phone_numbers(text: str) -> Iterator[tuple[int, int]]:
     """Where a phone number said digit by digit occurs in ``text``: nine digits or more,
-    the first a zero (or after "plus").
+    the first a zero (or after "plus"); or said in French, in pairs of digits.
 
     >>> text = "ring oh seven seven double oh, nine double oh one two three; one two three four five six seven eight nine"
     >>> [text[s:e] for s, e in phone_numbers(text)]
     ['oh seven seven double oh, nine double oh one two three']
+    >>> text = "c'est le zéro six, douze, trente-quatre, quatre-vingt-dix-neuf, soixante et onze, voilà"
+    >>> [text[s:e] for s, e in phone_numbers(text)]
+    ['zéro six, douze, trente-quatre, quatre-vingt-dix-neuf, soixante et onze']
     """
     found, edge = [], 0
     for start in (s.start() for s in _SAID_START.finditer(text)):
         if start < edge:
             continue  # inside digit words read from an earlier zero ("oh oh oh ..." is read once)
+        if (m := _FR_PAIRS.match(text, start)) is not None:
+            found.append(m.span())
+            edge = m.end()
+            continue
         for pattern, values in _SAID_PHONES:
             if (m := pattern.match(text, start)) is not None:
                 edge = max(edge, m.end())
