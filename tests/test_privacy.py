@@ -135,6 +135,12 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("le zéro un quarante-cinq vingt et un nonante-neuf zéro trois", "PHONE"),
     ("plus trente-trois six douze trente-quatre quatre-vingt-onze soixante et onze", "PHONE"),
     ("zéro six un deux trois quatre cinq six sept huit", "PHONE"),
+    # and in other languages a number's digits in pairs after its area code (these were left)
+    ("ring noll sju noll, tjugotre, fyrtiofem, sextiosju", "PHONE"),  # Swedish
+    ("ring null fire fem, tolv, trettifire, femtiseks", "PHONE"),  # Norwegian
+    ("ring plus femogfyrre, tolv, fireogtredive, seksoghalvtreds, tres", "PHONE"),  # Danish
+    ("ruf null eins sieben eins, zweiundzwanzig, vierunddreißig, sechsundfünfzig an", "PHONE"),  # German
+    ("bel nul zes, twaalf, vierendertig, zesenvijftig, achtenzeventig", "PHONE"),  # Dutch
     ("http colon slash slash www dot x dot org slash groups", "URL"),
     # bank accounts and cards (their check digits right), numbers after their label, a UK NI number
     ("my IBAN is SE45 5000 0000 0583 9825 7466 ok", "ACCOUNT"),
@@ -194,6 +200,9 @@ def test_ordinary_numbers_and_words_are_left_alone():
     assert Pseudonymiser().find("one two three four five six seven eight nine; zero one two three; oh, oh, oh no") == []
     assert Pseudonymiser().find("zéro six douze trente; il avait zéro, un, deux ans; en deux mille douze, trente-quatre "
                                 "personnes, cinquante-six ans, soixante-dix-huit; zéro six un deux trois") == []
+    # counting in tens from zero, a zero and the numbers after it
+    assert Pseudonymiser().find("noll, tio, tjugo, trettio, fyrtio; null, zehn, zwanzig, dreißig, vierzig; "
+                                "det var noll, elva, tolv år sedan") == []
     # an account's or card's shape with wrong check digits; a label without a number after it
     text = ("GB82 WEST 1234 5698 7654 33; 4111 1111 1111 1112; 2019 2020 2021 2022; reference number 12; "
             "my hospital number was in 2019; the passport 2019")

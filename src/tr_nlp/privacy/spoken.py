@@ -7,8 +7,10 @@ an address is found by its shape: names joined by "dot" (or "."), "at" (or "@"),
 domain ending in a top-level domain said or written ("dot com", ".se"); a web address
 starts with "www" or "http". A phone number said digit by digit ("oh seven seven double oh,
 nine double oh one two three", Swedish "noll sju noll ett två tre ...") is nine digits or
-more from a zero (or from "plus"), in the words of one language; French says it in pairs
-("zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit").
+more from a zero and a digit (or from "plus"), in the words of one language, some of them
+said in pairs in Scandinavian languages, German and Dutch ("noll sju noll, tjugotre,
+fyrtiofem, sextiosju"); French says it all in pairs ("zéro six, douze, trente-quatre,
+cinquante-six, soixante-dix-huit").
 
 >>> text = "email jo dot smith at gmail dot com or www dot anna-smith dot co dot uk, not the dot com bubble"
 >>> [text[s:e] for s, e in emails(text)], [text[s:e] for s, e in web_addresses(text)]
@@ -91,15 +93,39 @@ _FR_PAIRS = re.compile(rf"(?i:(?<![\w-])(?:z[ée]ro[- ](?:{_FR_UNIT})|plus[- ]tr
                        rf"(?:[\s,.-]+{_FR_PAIR}(?![\w-])){{4}})")
 
 
-def _said_digits(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Five or more of a language's digit words in a row, from a zero or "plus" (the digits
-    are counted after: "double oh" is two)."""
+# the numbers 10 to 99 in one word, by language as in :data:`_DIGITS` (English none):
+# Scandinavians, Germans and the Dutch say a phone number's digits in pairs too ("noll sju
+# noll, tjugotre, fyrtiofem, sextiosju"; "null eins sieben eins, zweiundzwanzig, ...")
+_SV_UNITS, _NO_UNITS = "ett|en|två|tre|fyra|fem|sex|sju|åtta|nio", "en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni"
+_DE_TENS, _NL_TENS = ("zwanzig|dreißig|dreissig|vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig",
+                      "twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig")
+_DA_TENS = "tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems"
+_TWO_DIGITS = (
+    "",
+    (rf"(?:tjugo|trettio|fyrtio|femtio|sextio|sjuttio|åttio|nittio)(?:{_SV_UNITS})?"
+     "|tio|elva|tolv|tretton|fjorton|femton|sexton|sjutton|arton|nitton"),
+    (rf"(?:tjue|tyve|tretti|tredve|førti|femti|seksti|sytti|åtti|nitti)(?:{_NO_UNITS})?"
+     "|ti|elleve|tolv|tretten|fjorten|femten|seksten|sytten|atten|nitten"),
+    (rf"(?:(?:en|et|to|tre|fire|fem|seks|syv|otte|ni)og)?(?:{_DA_TENS})"
+     "|ti|elleve|tolv|tretten|fjorten|femten|seksten|sytten|atten|nitten"),
+    (rf"(?:(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und)?(?:{_DE_TENS})"
+     "|zehn|elf|zwölf|dreizehn|vierzehn|fünfzehn|sechzehn|siebzehn|achtzehn|neunzehn"),
+    (rf"(?:(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en|ën))?(?:{_NL_TENS})"
+     "|tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien"),
+    "",  # French: said in pairs of words (:data:`_FR_PAIRS`)
+)
+
+
+def _said_digits(words: tuple[str, ...], pairs: str) -> re.Pattern[str]:
+    """Five or more of a language's digit words (or its numbers 10-99, ``pairs``) in a
+    row, from a zero or "plus" (the digits are counted after: "double oh" is two)."""
     again = r"(?:(?:double|triple)\s+)?" if words[1] == "one" else ""
-    digit = f"{again}(?:{'|'.join(words)})"
+    digit = f"{again}(?:{'|'.join(filter(None, (pairs, *words)))})"
     return re.compile(rf"(?i:(?<![\w-])(?:plus\s+{digit}|{again}(?:{words[0]}))(?:[\s,-]+{digit}){{4,}})(?![\w-])")
 
 
-_SAID_PHONES = [(_said_digits(words), [set(w.split("|")) for w in words]) for words in _DIGITS]
+_SAID_PHONES = [(_said_digits(words, pairs), [set(w.split("|")) for w in words])
+                for words, pairs in zip(_DIGITS, _TWO_DIGITS, strict=True)]
 # where a phone number said may start: a zero (or "plus") of any of those languages
 _SAID_START = re.compile(rf"(?i:(?<![\w-])(?:(?:double|triple)\s+)?(?:plus|{'|'.join(w[0] for w in _DIGITS)})(?![\w-]))")
 
@@ -132,8 +158,8 @@ def phone_numbers(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _digit_count(said: str, values: list[set[str]]) -> int:
-    """How many digits the digit words ``said`` say ("double oh" two), if they start with
-    a zero or "plus"; else 0."""
+    """How many digits the digit words ``said`` say ("double oh" two; a number 10-99 two),
+    if they start with "plus", or with a zero and a digit; else 0."""
     words = re.findall(r"[^\W\d_]+", said.casefold())
     plus = words[0] == "plus"
     digits, times = [], 1
@@ -141,9 +167,11 @@ def _digit_count(said: str, values: list[set[str]]) -> int:
         if word in ("double", "triple"):
             times = 2 if word == "double" else 3
             continue
-        digits += [next(d for d, names in enumerate(values) if word in names)] * times
+        digit = next((d for d, names in enumerate(values) if word in names), None)
+        digits += [digit] * times if digit is not None else [None, None]  # a number 10-99
         times = 1
-    return len(digits) if plus or digits[0] == 0 else 0
+    # a zero and then a digit, as area codes start ("noll sju"): "noll, tio, tjugo" counts
+    return len(digits) if plus or (digits[0] == 0 and digits[1] is not None) else 0
 
 
 def emails(text: str) -> Iterator[tuple[int, int]]:
