@@ -128,10 +128,10 @@ def without_interval(table: pd.DataFrame) -> dict[str, str]:
     return {str(code): f"{lo:.0f}" if lo == hi else f"{lo:.0f}-{hi:.0f}" for code, lo, hi in counts.itertuples()}
 
 
-def too_few_interviews(table: pd.DataFrame, interviews: str = "n_interviews") -> dict[str, int]:
+def too_few_interviews(*tables: pd.DataFrame, interviews: str = "n_interviews") -> dict[str, int]:
     """The raters of rows compared on fewer interviews than an interval needs
     (:data:`~tr_nlp.agreement.stats.MIN_INTERVIEWS`), each with how many (their fewest over
-    the table's codes): ``"coder_a ~ coder_b"``, or a group table's ``raters``. Their figures
+    the tables' codes): ``"coder_a ~ coder_b"``, or a group table's ``raters``. Their figures
     stand without an interval (:func:`~tr_nlp.agreement.percentile_interval`).
 
     >>> table = pd.DataFrame({"code": ["care", "care"], "rater_a": ["machine", "coder_a"],
@@ -139,13 +139,36 @@ def too_few_interviews(table: pd.DataFrame, interviews: str = "n_interviews") ->
     >>> too_few_interviews(table)
     {'coder_a ~ coder_b': 3}
     """
-    if interviews not in table.columns or table.empty:
-        return {}
-    raters = (table["rater_a"] + " ~ " + table["rater_b"] if "rater_a" in table.columns
-              else table["raters"].astype(str))
-    few = table[interviews].between(1, MIN_INTERVIEWS - 1)
-    counts = table.loc[few, interviews].groupby(raters[few], sort=False).min()
-    return {str(label): int(n) for label, n in counts.items()}
+    out: dict[str, int] = {}
+    for table in tables:
+        if interviews not in table.columns or table.empty:
+            continue
+        raters = (table["rater_a"] + " ~ " + table["rater_b"] if "rater_a" in table.columns
+                  else table["raters"].astype(str))
+        few = table[interviews].between(1, MIN_INTERVIEWS - 1)
+        counts = table.loc[few, interviews].groupby(raters[few], sort=False).min()
+        out.update({str(label): int(n) for label, n in counts.items()})
+    return out
+
+
+def too_few_named(few: Mapping[str, int], *tables: pd.DataFrame, interviews: str = "n_interviews") -> tuple[str, bool]:
+    """:func:`too_few_interviews`' ``few`` in words, and whether every row of the ``tables``
+    was compared on as few: then only their number (``"3 interviews"``), else each rater
+    with theirs.
+
+    >>> too_few_named({"coder_a ~ coder_b": 3}, pd.DataFrame({"n_interviews": [14, 3]}))
+    ('coder_a ~ coder_b (3 interviews)', False)
+    >>> too_few_named({"coder_a ~ coder_b": 3}, pd.DataFrame({"n_interviews": [3, 3]}))
+    ('3 interviews', True)
+    """
+    def counted(n: int) -> str:
+        return f"{n} interview{'' if n == 1 else 's'}"
+
+    alike = len(set(few.values())) == 1 and not any(
+        (t[interviews] >= MIN_INTERVIEWS).any() for t in tables if interviews in t.columns)
+    if alike:
+        return counted(next(iter(few.values()))), True
+    return ", ".join(f"{raters} ({counted(n)})" for raters, n in few.items()), False
 
 
 def exclusive_label(members: Sequence[str]) -> str:

@@ -83,16 +83,12 @@ def _without_interval(table: pd.DataFrame) -> str:
 def _too_few(table: pd.DataFrame, interviews: str = "n_interviews") -> str:
     """A line naming the raters compared on too few interviews for an interval; empty when none."""
     from tr_nlp.agreement.stats import MIN_INTERVIEWS
-    from tr_nlp.agreement.tables import too_few_interviews
+    from tr_nlp.agreement.tables import too_few_interviews, too_few_named
 
-    if not (few := too_few_interviews(table, interviews)):
+    if not (few := too_few_interviews(table, interviews=interviews)):
         return ""
-    if len(set(few.values())) == 1 and not (table[interviews] >= MIN_INTERVIEWS).any():  # every row alike
-        n = next(iter(few.values()))
-        named = f": {n} interview{'' if n == 1 else 's'} compared, and"
-    else:
-        named = " for " + ", ".join(f"{raters} ({n} interview{'' if n == 1 else 's'})" for raters, n in few.items())
-        named += ":"
+    named, alike = too_few_named(few, table, interviews=interviews)
+    named = f": {named} compared, and" if alike else f" for {named}:"
     return (f"  no 95% CI{named} an interval needs {MIN_INTERVIEWS} interviews or more (resampling fewer shows too "
             "little of how figures vary between interviews)")
 

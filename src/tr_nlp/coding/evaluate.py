@@ -251,9 +251,9 @@ def card_metrics(agreement: pd.DataFrame) -> list[dict]:
     """Machine-vs-human rows of an agreement table, for a model card; where the coder has
     one other coder, with the machine's kappa minus that coder's (``kappa_diff``, from the
     row on the double-coded segments where there is one)."""
-    keep = ["code", "rater_b", "n_segments", "n_interviews", "n_interviews_coded", "kappa", "kappa_lo", "kappa_hi", "alpha", "ac1",
-            "f1", "f1_lo", "f1_hi", "precision", "precision_lo", "precision_hi", "recall", "recall_lo", "recall_hi",
-            "pr_auc", "pr_auc_lo", "pr_auc_hi"]
+    keep = ["code", "rater_b", "n_segments", "n_interviews", "n_interviews_coded", "kappa", "kappa_lo", "kappa_hi",
+            "alpha", "ac1", "f1", "f1_lo", "f1_hi", "precision", "precision_lo", "precision_hi", "recall", "recall_lo",
+            "recall_hi", "pr_auc", "pr_auc_lo", "pr_auc_hi"]
     rows = agreement[agreement["comparison"] == MACHINE_VS_HUMAN][keep]
     paired = ["peer", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi"]
     if "kappa_diff" in agreement.columns:

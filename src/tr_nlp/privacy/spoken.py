@@ -88,7 +88,8 @@ _DIGITS = (
 _FR_UNIT = "un|deux|trois|quatre|cinq|six|sept|huit|neuf"
 _FR_TEEN = "dix[- ]sept|dix[- ]huit|dix[- ]neuf|dix|onze|douze|treize|quatorze|quinze|seize"
 _FR_TENS = "vingt|trente|quarante|cinquante|soixante|septante|huitante|octante|nonante|quatre[- ]vingts?"
-_FR_PAIR = rf"(?:z[ée]ro[- ](?:z[ée]ro|{_FR_UNIT})|(?:{_FR_TENS})(?:(?:[- ]et)?[- ](?:{_FR_TEEN}|{_FR_UNIT}))?|{_FR_TEEN})"
+_FR_PAIR = (rf"(?:z[ée]ro[- ](?:z[ée]ro|{_FR_UNIT})|(?:{_FR_TENS})(?:(?:[- ]et)?[- ](?:{_FR_TEEN}|{_FR_UNIT}))?"
+            rf"|{_FR_TEEN})")
 _FR_PAIRS = re.compile(rf"(?i:(?<![\w-])(?:z[ée]ro[- ](?:{_FR_UNIT})|plus[- ]trente[- ]trois[\s,]+(?:{_FR_UNIT}))"
                        rf"(?:[\s,.-]+{_FR_PAIR}(?![\w-])){{4}})")
 
@@ -131,8 +132,9 @@ _SAID_START = re.compile(rf"(?i:(?<![\w-])(?:(?:double|triple)\s+)?(?:plus|{'|'.
 
 
 def phone_numbers(text: str) -> Iterator[tuple[int, int]]:
-    """Where a phone number said digit by digit occurs in ``text``: nine digits or more,
-    the first a zero (or after "plus"); or said in French, in pairs of digits.
+    """Where a phone number said digit by digit occurs in ``text``: nine digits or more
+    (some of them said in pairs, as numbers 10-99), the first a zero and then a digit (or
+    after "plus"); or said in French, all in pairs of digits.
 
     >>> text = "ring oh seven seven double oh, nine double oh one two three; one two three four five six seven eight nine"
     >>> [text[s:e] for s, e in phone_numbers(text)]

@@ -27,6 +27,7 @@ from tr_nlp.agreement.tables import (
     rounded,
     signed,
     too_few_interviews,
+    too_few_named,
     with_interval,
 )
 from tr_nlp.agreement.tables import OVERALL as POOLED
@@ -270,16 +271,14 @@ def too_few_sentence(data: RunData) -> str:
     """Why the raters of the agreement tables (pairs, and all coders at once) compared on
     too few interviews have no intervals (:func:`~tr_nlp.agreement.tables.too_few_interviews`);
     empty when none were."""
-    tables = [t for t in (data.agreement, data.group) if "n_interviews" in t.columns]
-    if not (few := {k: v for t in tables for k, v in too_few_interviews(t).items()}):
+    if not (few := too_few_interviews(data.agreement, data.group)):
         return ""
     why = (f"an interval needs {MIN_INTERVIEWS} interviews or more: resampling fewer shows too little of how figures "
            "vary between interviews (from three, a 95% interval held the true kappa in only about three studies in "
            "four).")
-    if len(set(few.values())) == 1 and not any((t["n_interviews"] >= MIN_INTERVIEWS).any() for t in tables):
-        n = next(iter(few.values()))
-        return f"No 95% intervals in this report: {n} interview{'' if n == 1 else 's'} compared, and {why}"
-    named = ", ".join(f"{raters} ({n} interview{'' if n == 1 else 's'})" for raters, n in few.items())
+    named, alike = too_few_named(few, data.agreement, data.group)
+    if alike:
+        return f"No 95% intervals in this report: {named} compared, and {why}"
     return f"No 95% intervals for {named}: {why}"
 
 

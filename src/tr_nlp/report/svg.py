@@ -131,8 +131,8 @@ def line_chart(series: Sequence[Series], title: str, x_label: str, y_label: str,
 
 def scatter_chart(points: Sequence[Point], title: str, width: int = 640, height: int = 420, description: str = "") -> str:
     """Labelled bubbles (area ~ size) on unlabelled axes, as for a topic map; each label
-    goes above its bubble, else below, right or left of it, wherever it covers the least of
-    the other bubbles and labels (:func:`place_labels`)."""
+    goes above its bubble, else below, beside it or at a corner, wherever it covers the least
+    of the other bubbles and labels (:func:`place_labels`)."""
     if not points:
         return ""
     pad = 0.15
