@@ -40,6 +40,10 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("since May the Fourth", "DATE"),
     ("it's on www.example.org/groups/sam-p, have a look", "URL"),
     ("see https://example.org/u?id=42.", "URL"),
+    # typed without "www" or "http": a profile's address was left whole
+    ("I'm on facebook.com/anna.smith.77, add me", "URL"),
+    ("my blog, annas-journey.wordpress.com.", "URL"),
+    ("check Mind.org.uk or vården.se", "URL URL"),
     ("her twitter is @sam_patel, so", "HANDLE"),
     ("I live at 14 Elm Road, near the shops", "ADDRESS"),
     ("the flat on 3a Upper Hill St was damp", "ADDRESS"),
@@ -172,7 +176,7 @@ from tr_nlp.schema import Coding, Interview, Turn
 ])
 def test_each_kind_is_found(text, kind):
     found = Pseudonymiser().find(text)
-    assert [r.kind for r in found] == [kind]
+    assert [r.kind for r in found] == kind.split()
 
 
 def test_ordinary_numbers_and_words_are_left_alone():
@@ -200,6 +204,10 @@ def test_ordinary_numbers_and_words_are_left_alone():
     assert Pseudonymiser().find("one two three four five six seven eight nine; zero one two three; oh, oh, oh no") == []
     assert Pseudonymiser().find("zéro six douze trente; il avait zéro, un, deux ans; en deux mille douze, trente-quatre "
                                 "personnes, cinquante-six ans, soixante-dix-huit; zéro six un deux trois") == []
+    # a full stop without its space, abbreviations, decimals, files and versions: no web address
+    assert Pseudonymiser().find("e.g. this, i.e. that, 3.5 mg, notes.docx, fine.it was, a.m., U.K., Ph.D, St.John, "
+                                "ward.The nurse, där.De var, t.ex. det, bl.a. dem, z.B. das, M.Sc. in, version 2.0.1, "
+                                "file.tar.gz, Co.Uk") == []
     # counting in tens from zero, a zero and the numbers after it
     assert Pseudonymiser().find("noll, tio, tjugo, trettio, fyrtio; null, zehn, zwanzig, dreißig, vierzig; "
                                 "det var noll, elva, tolv år sedan") == []

@@ -145,6 +145,44 @@ _NUMERIC_DATE = (
     rf"(?:{_NUMERIC_DAY}[/.-]{_NUMERIC_MONTH}[/.-](?:\d{{4}}|\d{{2}})"
     rf"|\d{{4}}(?:[/-]{_NUMERIC_MONTH}[/-]{_NUMERIC_DAY}|\.{_NUMERIC_MONTH}\.{_NUMERIC_DAY}\.?"
     rf"|\. {_NUMERIC_MONTH}\. {_NUMERIC_DAY}\.))")
+# a web address typed without "www" or "http": labels and a top-level domain of a list in
+# lower case (a country's two letters only where they are no English word, or before a
+# path), so that "e.g.", "3.5", "notes.docx", "fine.it was" and a sentence typed on without
+# its space ("där.De var") are no addresses
+_TOP_DOMAINS = ("com", "org", "net", "edu", "gov", "info", "io", "eu", "uk", "se", "dk", "fi", "de", "nl", "fr", "es",
+                "pt", "ch", "ie", "pl", "ca", "au", "nz", "cz", "hu", "gr", "ru", "ua", "jp", "cn", "kr", "br", "mx",
+                "za", "nu", "tv")
+_TOP_END = rf"(?:(?:{'|'.join(_TOP_DOMAINS)})(?![\w-])|[a-z]{{2,3}}(?=/\w))"
+_BARE_URL = re.compile(rf"(?<![\w@.-])(?:[^\W_](?:[\w-]*[^\W_])?\.)+{_TOP_END}"
+                       r"(?:/[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019])?(?![\w@-])")
+# where one may end: looked for first, as there are few ("facebook.com/anna.smith.77")
+_BARE_END = re.compile(rf"\.{_TOP_END}")
+
+
+def _bare_urls(text: str) -> Iterator[tuple[int, int]]:
+    """Web addresses typed without "www" or "http" ("facebook.com/anna.smith.77",
+    "annasmith.co.uk"), read back from each top-level domain to the word's start.
+
+    >>> text = "on facebook.com/anna.smith.77, not notes.docx or e.g. this"
+    >>> [text[s:e] for s, e in _bare_urls(text)]
+    ['facebook.com/anna.smith.77']
+    """
+    edge = 0
+    for end in _BARE_END.finditer(text):
+        if end.start() < edge:
+            continue
+        begin = end.start()
+        while begin > 0 and not text[begin - 1].isspace() and end.start() - begin < 250:
+            begin -= 1
+        if (m := _BARE_URL.search(text, begin, len(text))) is not None and m.start() <= end.start() < m.end():
+            edge = m.end()
+            yield m.span()
+
+
+def _web_addresses(text: str) -> Iterator[tuple[int, int]]:
+    """Web addresses said ("www dot anna-smith dot co dot uk") or typed without "www"."""
+    yield from spoken.web_addresses(text)
+    yield from _bare_urls(text)
 _PATTERNS: dict[str, re.Pattern[str]] = {
     # a web address up to the first space, less the punctuation that ends the sentence
     "URL": re.compile(r"(?<!\w)(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019]"),
@@ -219,7 +257,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 # what finds a kind besides its pattern: an address said aloud ("jo dot smith at gmail dot
 # com"), an identity number after its label ("hospital number RXH 123456")
 _ALSO: dict[str, Callable[[str], Iterable[tuple[int, int]]]] = {
-    "EMAIL": spoken.emails, "URL": spoken.web_addresses, "ID_NUMBER": numbers.labelled_ids}
+    "EMAIL": spoken.emails, "URL": _web_addresses, "ID_NUMBER": numbers.labelled_ids}
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 # a number of ten digits grouped as North America writes it: (555) 123-4567, 555.123.4567
 _NORTH_AMERICAN = re.compile(r"\(\d{3}\) ?\d{3}[ .-]\d{4}|\d{3}([ .-])\d{3}\1\d{4}")
