@@ -82,10 +82,10 @@ def every_word_phones(text: str) -> list[tuple[int, int]]:
 def listed_labels(text: str) -> list[tuple[int, int]]:
     """Baseline: the labels of identity numbers as one list of alternatives, longest first."""
     words = "|".join(re.escape(label).replace(r"\ ", r"\s+")
-                     for label in sorted(numbers._ID_LABELS, key=len, reverse=True))
+                     for label in sorted(numbers._ID_LABELS + numbers._WEAK_ID_LABELS, key=len, reverse=True))
     tree = numbers._LABELLED_IDS.pattern
     head = tree[:tree.index("(?![\\w-])")]  # the labels' part, up to what follows them
-    pattern = re.compile(tree.replace(head, rf"(?i:(?<![\w-])(?:{words})", 1))
+    pattern = re.compile(tree.replace(head, rf"(?i:(?<![\w-])(?P<label>{words})\.?", 1))
     return list(numbers._numbers(pattern, text))
 
 

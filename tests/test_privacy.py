@@ -153,6 +153,11 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("sort code 12-34-56", "ACCOUNT"),
     ("kontonummer 1234 56 78901", "ACCOUNT"),
     ("hospital number RXH 123456", "ID_NUMBER"),
+    # an abbreviation's full stop, a label that names the document, a UK driving licence: these were left
+    ("passport no. 123456789 it was", "ID_NUMBER"),
+    ("the case no. 2021/4471", "ID_NUMBER"),
+    ("my passport is 123456789", "ID_NUMBER"),
+    ("driving licence SMITH801231JJ9AB", "ID_NUMBER"),
     ("MRN: 12345678, then", "ID_NUMBER"),
     ("the case number, um, 2021/1234 I think", "ID_NUMBER"),
     ("journalnummer 2021-1234", "ID_NUMBER"),
@@ -213,7 +218,8 @@ def test_ordinary_numbers_and_words_are_left_alone():
                                 "det var noll, elva, tolv år sedan") == []
     # an account's or card's shape with wrong check digits; a label without a number after it
     text = ("GB82 WEST 1234 5698 7654 33; 4111 1111 1111 1112; 2019 2020 2021 2022; reference number 12; "
-            "my hospital number was in 2019; the passport 2019")
+            "my hospital number was in 2019; the passport 2019; my passport expired in 2019; case nothing 12345; "
+            "my driving licence 1999")
     assert Pseudonymiser().find(text) == []
     # a number's word and a month's name of two languages, a number that is no day ("tre mars")
     assert Pseudonymiser().find("tre mars; de andra i mars; sei qui a maggio; un mars") == []

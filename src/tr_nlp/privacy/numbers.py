@@ -5,10 +5,12 @@
   first digits those of a card scheme; an account number or sort code after its label
   ("sort code 12-34-56", "kontonummer 1234 56 78901");
 - any other identifier after its label: "hospital number RXH 123456", "MRN: 12345678",
-  "journalnummer 2021-1234", "Versichertennummer A123456780", "passport number 123456789".
+  "case no. 2021/4471", "journalnummer 2021-1234", "Versichertennummer A123456780",
+  "passport number 123456789", "my passport is 123456789".
 
 A number after its label is one to six groups of letters and digits holding four digits
-or more; the label and what is said between ("is", "um", a colon) stay.
+or more (six after a label that also names the document, "passport"); the label and what
+is said between ("is", "um", a colon) stay.
 
 >>> text = "hospital number is RXH 123456, card 4111 1111 1111 1111, 2019 2020 2021 2022"
 >>> [text[s:e] for s, e in labelled_ids(text)], [text[s:e] for s, e in accounts(text)]
@@ -50,23 +52,33 @@ _ACCOUNT_LABELS = (
     "plusgiro", "bankkonto", "numéro de compte", "número de cuenta", "numero di conto", "rekeningnummer", "tilinumero")
 
 
+# labels that also stand for the thing itself ("my passport expired in 2019"): their
+# number needs six digits or more
+_WEAK_ID_LABELS = ("passport", "driving licence", "driving license", "driver's licence", "driver's license")
+
+
 def _after_labels(labels: Iterable[str]) -> re.Pattern[str]:
-    """Groups of digits and letters after one of ``labels``, perhaps with a few capitals
-    before them ("RXH 123456") or a capital after ("QQ 12 34 56 C"); :func:`_numbers`
-    keeps those with four digits or more."""
+    """Groups of digits and letters after one of ``labels`` (or its abbreviation's full
+    stop: "case no."), perhaps with a few capitals before them ("RXH 123456", a UK driving
+    licence's "SMITH801231JJ9AB") or a capital after ("QQ 12 34 56 C"); :func:`_numbers`
+    keeps those with enough digits."""
     between = "|".join(map(re.escape, BETWEEN))
     return re.compile(
-        rf"(?i:(?<![\w-])(?=[{''.join(sorted({label[0] for label in labels}))}]){trie_pattern(labels)}(?![\w-])(?:[ \t,:]+(?:{between})(?![\w.]))*[ \t,:#]*)"
-        r"(?P<number>(?:[A-Z]{1,4}[ -]?)?\d[\dA-Za-z]*(?:[ /.-]\d[\dA-Za-z]*){0,5}(?: [A-HJ-Z](?![\w'\u2019]))?)"
+        rf"(?i:(?<![\w-])(?=[{''.join(sorted({label[0] for label in labels}))}])(?P<label>{trie_pattern(labels)})\.?(?![\w-])(?:[ \t,:]+(?:{between})(?![\w.]))*[ \t,:#]*)"
+        r"(?P<number>(?:[A-Z]{1,5}[ -]?)?\d[\dA-Za-z]*(?:[ /.-]\d[\dA-Za-z]*){0,5}(?: [A-HJ-Z](?![\w'\u2019]))?)"
         r"(?![\w/-]|[.,]\w)")
 
 
 def _numbers(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
-    """Where ``pattern`` finds a number of four digits or more after its label."""
-    return (m.span("number") for m in pattern.finditer(text) if sum(ch.isdigit() for ch in m["number"]) >= 4)
+    """Where ``pattern`` finds a number of four digits or more after its label (six after
+    one of :data:`_WEAK_ID_LABELS`)."""
+    for m in pattern.finditer(text):
+        weak = " ".join(m["label"].casefold().split()).replace("\u2019", "'") in _WEAK_ID_LABELS
+        if sum(ch.isdigit() for ch in m["number"]) >= (6 if weak else 4):
+            yield m.span("number")
 
 
-_LABELLED_IDS = _after_labels(_ID_LABELS)
+_LABELLED_IDS = _after_labels(_ID_LABELS + _WEAK_ID_LABELS)
 _LABELLED_ACCOUNTS = _after_labels(_ACCOUNT_LABELS)
 # an IBAN: a country, two check digits, then letters and digits in groups of four
 _IBAN = re.compile(r"(?<![\w-])[A-Z]{2}\d{2}(?: ?[A-Z\d]{4}){2,7}(?: ?[A-Z\d]{1,3})?(?![\w-])")
@@ -79,7 +91,8 @@ _CARD_START = re.compile(r"4|5[0-5]|2(?:2[2-9][1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|7
 
 
 def labelled_ids(text: str) -> Iterator[tuple[int, int]]:
-    """Where an identity, patient or case number follows its label in ``text``."""
+    """Where an identity, patient or case number follows its label in ``text`` (six digits
+    or more after a label that names the document, "passport", "driving licence")."""
     return _numbers(_LABELLED_IDS, text)
 
 
