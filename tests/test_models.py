@@ -722,6 +722,7 @@ def test_cli_evaluate_says_which_codes_are_in_too_few_interviews_for_an_interval
     out = " ".join(r.stdout.split())
     assert "no 95% CI for beyond_routine (1" in out and "n/a, n/a" not in out
     assert out.count("no 95% CI for beyond_routine") == 2  # under the tables on segments and on characters
+    assert "to find what coders coded (95% CIs resample interviews)" in out
     table = pd.read_csv(tmp_path / "ev" / "agreement.csv")
     rows = table[table.code == "beyond_routine"]
     assert rows.kappa_lo.isna().all() and rows.n_interviews_coded.le(2).all()
@@ -747,6 +748,7 @@ def test_cli_evaluate_gives_no_interval_from_fewer_than_five_interviews(tmp_path
     out = " ".join(r.stdout.split())
     assert out.count("no 95% CI: 3 interviews compared, and an interval needs 5 interviews or more") == 3
     assert "no 95% CI for" not in out  # not read as codes in too few interviews
+    assert "to find what coders coded" in out and "to find what coders coded (95% CIs" not in out
     table = pd.read_csv(tmp_path / "ev" / "agreement.csv")
     assert table.kappa.notna().all() and table.kappa_lo.isna().all() and table.n_interviews.eq(3).all()
     html = " ".join((tmp_path / "ev" / "report.html").read_text(encoding="utf-8").split())

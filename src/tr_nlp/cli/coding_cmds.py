@@ -219,8 +219,9 @@ def print_prescreen(table: pd.DataFrame) -> None:
         return
     from tr_nlp.agreement.tables import with_interval
 
-    view = Table(title="Pre-screening: share of segments to read, in the model's order, to find what coders coded "
-                       "(95% CIs resample interviews)")
+    intervals = "read_share_lo" in table.columns and table["read_share_lo"].notna().any()
+    view = Table(title="Pre-screening: share of segments to read, in the model's order, to find what coders coded"
+                       + (" (95% CIs resample interviews)" if intervals else ""))
     view.add_column("code")
     recalls = list(dict.fromkeys(table["recall"]))
     for recall in recalls:
