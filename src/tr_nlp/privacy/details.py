@@ -183,6 +183,8 @@ def _web_addresses(text: str) -> Iterator[tuple[int, int]]:
     """Web addresses said ("www dot anna-smith dot co dot uk") or typed without "www"."""
     yield from spoken.web_addresses(text)
     yield from _bare_urls(text)
+
+
 _PATTERNS: dict[str, re.Pattern[str]] = {
     # a web address up to the first space, less the punctuation that ends the sentence
     "URL": re.compile(r"(?<!\w)(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019]"),

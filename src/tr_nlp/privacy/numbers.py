@@ -73,7 +73,7 @@ def _numbers(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
     """Where ``pattern`` finds a number of four digits or more after its label (six after
     one of :data:`_WEAK_ID_LABELS`)."""
     for m in pattern.finditer(text):
-        weak = " ".join(m["label"].casefold().split()).replace("\u2019", "'") in _WEAK_ID_LABELS
+        weak = " ".join(m["label"].casefold().split()) in _WEAK_ID_LABELS
         if sum(ch.isdigit() for ch in m["number"]) >= (6 if weak else 4):
             yield m.span("number")
 
