@@ -32,7 +32,6 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.agreement.stats import (
-    binary_stats_from_counts,
     mean_statistic,
     paired_difference,
     percentile_interval,
@@ -45,7 +44,9 @@ from tr_nlp.agreement.tables import (
     _pairs,
     _row,
     draw_counts,
+    interview_draws,
     peer_label,
+    resampled_kappa,
 )
 from tr_nlp.agreement.unitizing import (
     ExpectedDisagreement,
@@ -267,16 +268,12 @@ def _add_peer_differences(rows: list[dict[str, object]], counts: CharacterCounts
     shared = np.flatnonzero(np.logical_and.reduce([counts.compared[v] > 0 for v in (view, *peers)]))
     if not peers or not len(shared):
         return
-    draws = rng.integers(0, len(shared), size=(n_boot, len(shared))) if n_boot else None
+    draws = interview_draws(rng, len(shared), n_boot)
     cells = [counts.counts[v][:, shared] for v in (view, *peers)]  # per pair: codes x interviews x 4
 
-    def kappa(c: np.ndarray) -> tuple[float, np.ndarray | None]:  # c: interviews x 4
-        return (float(binary_stats_from_counts(*c.sum(axis=0))["kappa"]),
-                None if draws is None else binary_stats_from_counts(*c[draws].sum(axis=1).T)["kappa"])
-
     def difference(per_pair: list[np.ndarray]) -> tuple[float, float, float]:  # the machine's, then the peers'
-        return paired_difference(kappa(per_pair[0]), mean_statistic([kappa(c) for c in per_pair[1:]]), confidence,
-                                 len(shared))
+        kappas = [resampled_kappa(c, draws) for c in per_pair]  # c: interviews x 4
+        return paired_difference(kappas[0], mean_statistic(kappas[1:]), confidence, len(shared))
 
     by_code = {code: difference([c[j] for c in cells]) for j, code in enumerate(counts.codes)}
     by_code[OVERALL] = difference([c.sum(axis=0) for c in cells])
@@ -321,7 +318,7 @@ def _pair_rows(counts: CharacterCounts, view: tuple[str, str, str], n_boot: int,
     codes = counts.codes
     kept = np.flatnonzero(counts.compared[view])
     cells = counts.counts[view][:, kept]
-    draws = rng.integers(0, len(kept), size=(n_boot, len(kept))) if n_boot and len(kept) else None
+    draws = interview_draws(rng, len(kept), n_boot)
     n_chars = int(cells[0].sum()) if len(codes) else 0
     rows = [_row(code, a, b, comparison, cells[j], n_chars, draws, confidence, float("nan"))
             for j, code in enumerate(codes)]
@@ -426,7 +423,7 @@ def group_unitizing_table(
     if not all_coded:
         return pd.DataFrame(columns=GROUP_UNITIZING_COLUMNS)
     rng = np.random.default_rng(seed)
-    draws = rng.integers(0, len(all_coded), size=(n_boot, len(all_coded))) if n_boot else None
+    draws = interview_draws(rng, len(all_coded), n_boot)
     weights = _resample_weights(len(all_coded), draws)
     rows = []
     for extra in [None, *(m for m in rated if m in machine_set)]:

@@ -29,7 +29,14 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.agreement.stats import alpha_from_nominal, paired_difference, percentile_interval
-from tr_nlp.agreement.tables import OVERALL, exclusive_keys, exclusive_label, numbered, rated_by_all
+from tr_nlp.agreement.tables import (
+    OVERALL,
+    exclusive_keys,
+    exclusive_label,
+    interview_draws,
+    numbered,
+    rated_by_all,
+)
 
 #: The columns of :func:`group_alpha_table`.
 GROUP_COLUMNS = ["code", "raters", "n_raters", "n_units", "n_interviews", "alpha", "alpha_lo", "alpha_hi",
@@ -127,7 +134,7 @@ def group_alpha_table(
     groups = interview_of.reindex(index).to_numpy().astype(str)
     group_ids, group_idx = np.unique(groups, return_inverse=True)
     rng = np.random.default_rng(seed)
-    draws = rng.integers(0, len(group_ids), size=(n_boot, len(group_ids))) if n_boot else None
+    draws = interview_draws(rng, len(group_ids), n_boot)
     rows: list[dict[str, object]] = []
     coders: dict[str, tuple[float, np.ndarray | None]] = {}  # the coders' alpha and its resamples, per row
     for extra in [None, *(m for m in ratings if m in machine_set)]:
@@ -163,8 +170,7 @@ def _binary_row(code: str, raters: str, n_raters: int, per_group: np.ndarray, n_
     """A row of alpha on whether a segment has ``code`` from per-interview coincidence
     counts, and the alphas of the resamples (None without)."""
     resampled = alpha_from_coincidences(per_group[draws].sum(axis=1)) if draws is not None and n_units else None
-    lo, hi = (percentile_interval(resampled, confidence, draws.shape[1]) if draws is not None and resampled is not None
-              else (float("nan"), float("nan")))
+    lo, hi = percentile_interval(resampled, confidence, len(per_group))
     return {"code": code, "raters": raters, "n_raters": n_raters, "n_units": n_units,
             "n_interviews": int((per_group.sum(axis=1) > 0).sum()),
             "alpha": float(alpha_from_coincidences(per_group.sum(axis=0))), "alpha_lo": float(lo),
@@ -185,8 +191,7 @@ def _exclusive_row(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], l
     if draws is not None and shared.any():
         drawn = per_group[draws].sum(axis=1)
         resampled = alpha_from_nominal(drawn[:, 0], drawn[:, 1:])
-    lo, hi = (percentile_interval(resampled, confidence, draws.shape[1]) if draws is not None and resampled is not None
-              else (float("nan"), float("nan")))
+    lo, hi = percentile_interval(resampled, confidence, len(per_group))
     whole = per_group.sum(axis=0)
     return {"code": exclusive_label(members), "raters": label, "n_raters": len(raters), "n_units": int(shared.sum()),
             "n_interviews": int((per_group.sum(axis=1) > 0).sum()),

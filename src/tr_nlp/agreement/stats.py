@@ -246,11 +246,12 @@ def tail_share(confidence: float = 0.95, groups: int | None = None) -> float:
     return float(ndtr(-math.sqrt(groups / (groups - 1)) * float(stdtrit(groups - 1, 1 - plain))))
 
 
-def percentile_interval(values: ArrayLike, confidence: float = 0.95, groups: int | None = None) -> tuple[float, float]:
+def percentile_interval(values: ArrayLike | None, confidence: float = 0.95,
+                        groups: int | None = None) -> tuple[float, float]:
     """The central ``confidence`` interval of bootstrap ``values`` by percentiles; with
     ``groups``, the number of interviews each resample drew, the expanded percentile
     interval that corrects for few interviews (:func:`tail_share`), and no interval (NaN
-    bounds) from fewer than :data:`MIN_INTERVIEWS` interviews.
+    bounds) from fewer than :data:`MIN_INTERVIEWS` interviews, or without resamples (None).
 
     Resamples whose statistic is undefined (NaN: no case of a code drawn, say) are left
     out while they are at most ``1 - confidence`` of them, the share the interval leaves
@@ -266,13 +267,15 @@ def percentile_interval(values: ArrayLike, confidence: float = 0.95, groups: int
     (20.3..., 79.6...)
     >>> percentile_interval(np.arange(101.0), 0.5, groups=4)  # too few interviews
     (nan, nan)
-    >>> percentile_interval([np.nan, np.nan])
-    (nan, nan)
+    >>> percentile_interval([np.nan, np.nan]), percentile_interval(None)
+    ((nan, nan), (nan, nan))
     >>> percentile_interval([0.8] * 90 + [np.nan] * 10)  # one resample in ten undefined
     (nan, nan)
     >>> percentile_interval([0.8] * 97 + [np.nan] * 3)
     (0.8, 0.8)
     """
+    if values is None:
+        return float("nan"), float("nan")
     x = np.asarray(values, dtype=float)
     tail = tail_share(confidence, groups) * 100
     few = groups is not None and groups < MIN_INTERVIEWS
@@ -294,9 +297,8 @@ def paired_difference(first: tuple[float, NDArray[Any] | None], second: tuple[fl
     >>> paired_difference((0.5, None), (0.75, np.array([0.5])))
     (-0.25, nan, nan)
     """
-    if first[1] is None or second[1] is None:
-        return float(first[0] - second[0]), float("nan"), float("nan")
-    return (float(first[0] - second[0]), *percentile_interval(first[1] - second[1], confidence, groups))
+    resampled = None if first[1] is None or second[1] is None else first[1] - second[1]
+    return (float(first[0] - second[0]), *percentile_interval(resampled, confidence, groups))
 
 
 def mean_statistic(statistics: Sequence[tuple[float, NDArray[Any] | None]]) -> tuple[float, NDArray[Any] | None]:

@@ -293,12 +293,8 @@ def peer_differences(
     index = rated_by_all(ratings, (machine, coder, *peers))
     _, group_idx = np.unique(interview_of.reindex(index).to_numpy().astype(str), return_inverse=True)
     n_groups = int(group_idx.max()) + 1 if len(group_idx) else 0
-    draws = rng.integers(0, n_groups, size=(n_boot, n_groups)) if n_boot and n_groups else None
+    draws = interview_draws(rng, n_groups, n_boot)
     out: dict[str, tuple[float, float, float]] = {}
-
-    def binary(counts: np.ndarray) -> tuple[float, np.ndarray | None]:  # per-interview (tp, fp, fn, tn)
-        return (binary_stats_from_counts(*counts.sum(axis=0))["kappa"],
-                None if draws is None else binary_stats_from_counts(*counts[draws].sum(axis=1).T)["kappa"])
 
     def nominal(confusion: np.ndarray) -> tuple[float, np.ndarray | None]:  # per-interview confusion matrices
         return (nominal_stats_from_confusion(confusion.sum(axis=0))["kappa"],
@@ -312,13 +308,15 @@ def peer_differences(
         rated = ~np.isnan(c) & np.logical_and.reduce([~np.isnan(x) for x in marks])
         counts = np.stack([_group_counts(x[rated] > 0.5, c[rated] > 0.5, group_idx[rated], n_groups) for x in marks])
         pooled += counts
-        out[code] = paired_difference(binary(counts[0]), mean_statistic([binary(k) for k in counts[1:]]), confidence, n_groups)
+        kappas = [resampled_kappa(k, draws) for k in counts]  # the machine's, then each peer's
+        out[code] = paired_difference(kappas[0], mean_statistic(kappas[1:]), confidence, n_groups)
     for members in sets:
         keys = np.stack([exclusive_keys(ratings[r].loc[index, members]) for r in (coder, *raters)])
         rated = (keys >= 0).all(axis=0)
         kappas = [nominal(_confusion(keys[[i, 0]][:, rated], group_idx[rated], n_groups)) for i in range(1, len(keys))]
         out[exclusive_label(members)] = paired_difference(kappas[0], mean_statistic(kappas[1:]), confidence, n_groups)
-    out[OVERALL] = paired_difference(binary(pooled[0]), mean_statistic([binary(k) for k in pooled[1:]]), confidence, n_groups)
+    kappas = [resampled_kappa(k, draws) for k in pooled]
+    out[OVERALL] = paired_difference(kappas[0], mean_statistic(kappas[1:]), confidence, n_groups)
     return out
 
 
@@ -357,7 +355,7 @@ def _pair_rows(
     ra, rb = ratings[a], ratings[b]
     groups = interview_of.reindex(index).to_numpy()
     group_ids, group_idx = np.unique(groups.astype(str), return_inverse=True)
-    draws = rng.integers(0, len(group_ids), size=(n_boot, len(group_ids))) if n_boot else None
+    draws = interview_draws(rng, len(group_ids), n_boot)
     pooled = np.zeros((len(group_ids), 4))
     pooled_n = 0
     rows = []
@@ -402,9 +400,7 @@ def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: 
     resampled = (nominal_stats_from_confusion(resampled_totals(confusion, draws)) if draws is not None and both.any()
                  else {})
     for stat in _CI_STATS:  # a group has no precision or recall
-        lo, hi = (percentile_interval(resampled[stat], confidence, n_groups) if stat in resampled
-                  else (float("nan"), float("nan")))
-        row[f"{stat}_lo"], row[f"{stat}_hi"] = lo, hi
+        row[f"{stat}_lo"], row[f"{stat}_hi"] = percentile_interval(resampled.get(stat), confidence, n_groups)
     return row
 
 
@@ -414,6 +410,16 @@ def _confusion(keys: np.ndarray, group_idx: np.ndarray, n_groups: int) -> np.nda
     confusion = np.zeros((n_groups, max(n_values, 1), max(n_values, 1)))
     np.add.at(confusion, (group_idx, x, y), 1)
     return confusion
+
+
+def interview_draws(rng: np.random.Generator, n_groups: int, n_boot: int) -> np.ndarray | None:
+    """Which of ``n_groups`` interviews each of ``n_boot`` resamples draws (resamples x
+    interviews, with replacement); None without resamples or interviews.
+
+    >>> interview_draws(np.random.default_rng(0), 3, 2).shape, interview_draws(np.random.default_rng(0), 3, 0)
+    ((2, 3), None)
+    """
+    return rng.integers(0, n_groups, size=(n_boot, n_groups)) if n_boot and n_groups else None
 
 
 def draw_counts(draws: np.ndarray, n_groups: int) -> np.ndarray:
@@ -426,6 +432,25 @@ def draw_counts(draws: np.ndarray, n_groups: int) -> np.ndarray:
     times = np.zeros((len(draws), n_groups))
     np.add.at(times, (np.arange(len(draws))[:, None], draws), 1)
     return times
+
+
+def segment_weights(draws: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """How often each resample (row of ``draws``) counts each segment: as often as it drew
+    the segment's interview (``group``); resamples x segments.
+
+    >>> segment_weights(np.array([[0, 0], [0, 1]]), np.array([0, 1, 1]))
+    array([[2., 0., 0.],
+           [1., 1., 1.]])
+    """
+    return draw_counts(draws, max(int(group.max()), int(draws.max())) + 1)[:, group]
+
+
+def resampled_kappa(per_interview: np.ndarray, draws: np.ndarray | None) -> tuple[float, np.ndarray | None]:
+    """Cohen's kappa of per-interview (tp, fp, fn, tn) counts, and its value on each
+    resample of ``draws`` (None without): a statistic as :func:`~tr_nlp.agreement.stats.paired_difference`
+    takes it."""
+    return (float(binary_stats_from_counts(*per_interview.sum(axis=0))["kappa"]),
+            None if draws is None else binary_stats_from_counts(*per_interview[draws].sum(axis=1).T)["kappa"])
 
 
 def resampled_totals(per_interview: np.ndarray, draws: np.ndarray) -> np.ndarray:
@@ -466,7 +491,7 @@ def resampled_average_precision(y: np.ndarray, score: np.ndarray, group: np.ndar
     out = np.full(len(draws), np.nan)
     for start in range(0, len(draws), chunk):
         part = draws[start:start + chunk]
-        weights = draw_counts(part, max(int(group.max()), int(draws.max())) + 1)[:, group]
+        weights = segment_weights(part, group)
         found, seen = np.cumsum(weights * y, axis=1)[:, last], np.cumsum(weights, axis=1)[:, last]
         coded = found[:, -1:]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -492,9 +517,7 @@ def _row(
     resampled = binary_stats_from_counts(*counts[draws].sum(axis=1).T) if draws is not None and n_segments else {}
     n_groups = None if draws is None else draws.shape[1]  # interviews each resample draws
     for stat in _CI_STATS:  # resampled: (n_boot,) per statistic
-        lo, hi = (percentile_interval(resampled[stat], confidence, n_groups) if resampled
-                  else (float("nan"), float("nan")))
-        row[f"{stat}_lo"], row[f"{stat}_hi"] = lo, hi
+        row[f"{stat}_lo"], row[f"{stat}_hi"] = percentile_interval(resampled.get(stat), confidence, n_groups)
     return row
 
 

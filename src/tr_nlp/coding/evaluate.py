@@ -35,7 +35,7 @@ from tr_nlp.agreement import (
     group_unitizing_table,
 )
 from tr_nlp.agreement.stats import paired_difference, percentile_interval
-from tr_nlp.agreement.tables import draw_counts, resampled_totals
+from tr_nlp.agreement.tables import interview_draws, resampled_totals, segment_weights
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.train import CodedData
@@ -352,7 +352,7 @@ def prescreen_table(proba: pd.DataFrame, target: pd.DataFrame, recalls: tuple[fl
     if interview_of is not None and n_boot:
         _, interview = np.unique(interview_of.reindex(proba.index).to_numpy().astype(str), return_inverse=True)
         n_groups = int(interview.max()) + 1 if len(interview) else 0
-        draws = np.random.default_rng((seed, 4)).integers(0, n_groups, size=(n_boot, n_groups)) if n_groups else None
+        draws = interview_draws(np.random.default_rng((seed, 4)), n_groups, n_boot)
     for code in proba.columns:
         order = np.argsort(-proba[code].to_numpy(), kind="stable")
         y = target[code].to_numpy()[order]
@@ -378,7 +378,7 @@ def _resampled_read_shares(y: np.ndarray, interview: np.ndarray, draws: np.ndarr
     out = np.full((len(draws), len(recalls)), np.nan)
     for start in range(0, len(draws), chunk):  # resamples x segments weights, a chunk at a time
         part = draws[start:start + chunk]
-        weights = draw_counts(part, max(int(interview.max()), int(draws.max())) + 1)[:, interview]
+        weights = segment_weights(part, interview)
         read, found = np.cumsum(weights, axis=1), np.cumsum(weights * y, axis=1)
         coded = found[:, -1]
         for i, r in enumerate(recalls):
@@ -415,7 +415,7 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
     y_all = data.target.to_numpy()
     ids, interview = np.unique(groups.astype(str), return_inverse=True)
     boot = np.random.default_rng((seed, 3))
-    draws = boot.integers(0, len(ids), size=(n_boot, len(ids))) if n_boot else None
+    draws = interview_draws(boot, len(ids), n_boot)
     rows, before = [], None
     for share in CURVE_SHARES:
         repeats, sizes = [], []

@@ -31,6 +31,7 @@ def _environment() -> Environment:
     env.filters["pct"] = lambda v, digits=0: "n/a" if v is None else f"{v:.{digits}%}"
     env.filters["num"] = rounded
     env.globals["ci"] = interval
+    env.globals["signed_ci"] = signed_interval
     # long code names wrap after their underscores, not mid-word
     env.filters["breakable"] = lambda v: Markup("_<wbr>").join(escape(part) for part in str(v).split("_"))
     return env
@@ -46,6 +47,20 @@ def interval(lo: float | None, hi: float | None) -> Markup:
     if rounded(lo) == "n/a" or rounded(hi) == "n/a":
         return Markup("")
     return Markup(' <span class="ci">[{}, {}]</span>').format(rounded(lo), rounded(hi))
+
+
+def signed_interval(value: float | None, lo: float | None, hi: float | None) -> Markup:
+    """``-0.38 <span class="ci">[-0.49, -0.28]</span>``: a difference, signed, with its
+    interval where it has one; nothing without a value.
+
+    >>> str(signed_interval(-0.381, -0.49, -0.28)), str(signed_interval(0.05, None, None)), str(signed_interval(None, 0, 1))
+    ('-0.38 <span class="ci">[-0.49, -0.28]</span>', '+0.05', '')
+    """
+    if rounded(value) == "n/a":
+        return Markup("")
+    if rounded(lo) == "n/a" or rounded(hi) == "n/a":
+        return Markup("{:+.2f}").format(value)
+    return Markup('{:+.2f} <span class="ci">[{:+.2f}, {:+.2f}]</span>').format(value, lo, hi)
 
 
 def _asset(name: str) -> Markup:

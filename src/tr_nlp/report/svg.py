@@ -191,11 +191,12 @@ def place_labels(marks: Sequence[tuple[float, float, float]], labels: Sequence[s
     boxes = [(x - cover * r, y - cover * r, x + cover * r, y + cover * r) for x, y, r in marks]
     outside = [(-1e4, -1e4, 0, 1e4 + height), (width, -1e4, 1e4 + width, 1e4 + height),
                (-1e4, -1e4, 1e4 + width, 0), (-1e4, height, 1e4 + width, 1e4 + height)]
+    taken = boxes + outside  # and each label once placed
     placed: list[tuple[float, float, str]] = []
     for (x, y, r), text in zip(marks, labels):
         above, below = y - r - 3, y + r + 3 + _ASCENT
         spots = [(x, above, "middle"), (x, below, "middle"), (x + r + 3, y + 4, "start"), (x - r - 3, y + 4, "end"),
                  (x + r, above, "start"), (x - r, above, "end"), (x + r, below, "start"), (x - r, below, "end")]
-        taken = boxes + [label_box(*spot, t) for spot, t in zip(placed, labels)] + outside
         placed.append(min(spots, key=lambda spot: sum(_overlap(label_box(*spot, text), b) for b in taken)))
+        taken.append(label_box(*placed[-1], text))
     return placed
