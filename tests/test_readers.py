@@ -60,6 +60,28 @@ def test_text_header_style_speakers(write):
                               ("Speaker 2", "participant", "The nurse did.\nShe listened.")]
 
 
+def test_text_header_lines_with_roles_lose_no_speech(write):
+    # "[time] Name (Role)" above the speech: the first speaker's line was no label, so the
+    # interviewer's question went to the preamble, silently, and the other speaker had no role
+    path = write("h.txt", "[00:00:00] Anna Smith (Interviewer)\nSo, how was the ward?\n\n"
+                          "[00:00:07] Bob Jones\nLoud, but the nurse sat with me.\n")
+    result = read_file(path)
+    assert turn_texts(result.interviews[0]) == [
+        ("Anna Smith (Interviewer)", "interviewer", "So, how was the ward?"),
+        ("Bob Jones", "participant", "Loud, but the nurse sat with me.")]
+    assert result.warnings == []
+
+
+def test_text_a_timed_line_before_the_first_label_is_warned_of(write):
+    path = write("w.txt", "00:00:00 anna, interviewer\nSo, how was the ward?\n\n"
+                          "00:00:07 Bob Jones\nLoud.\n\n00:00:09 Bob Jones\nYes.\n")
+    result = read_file(path)
+    assert result.warnings[0].startswith("2 line(s) before the first speaker label belong to no turn, and "
+                                         "'00:00:00 anna, interviewer' starts with a time")
+    title = write("t.txt", "Interview 3\n12 March 2021, 10:30\nI: Hello?\nR: Hi.\n")
+    assert read_file(title).warnings == []
+
+
 def test_text_copied_from_a_table_with_tabs(write):
     # a Word or Excel table of speaker and text pasted as text: one unlabelled turn before
     path = write("t.txt", "Jo (GP)\tSo how was it?\nSam\tHard at first.\nthe nurse\tsat with me.\n"

@@ -56,6 +56,11 @@ from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_tim
         # a time in parentheses before the label, as in brackets
         ("(00:00:03) Interviewer: So how", "Interviewer", "So how", 3.0),
         ("(00:00:03) Participant 1", "Participant 1", "", 3.0),
+        # a header line's name with its role (the first speaker's speech was lost to the preamble)
+        ("[00:00:07] Jane Doe (Interviewer)", "Jane Doe (Interviewer)", "", 7.0),
+        ("00:00:07 - Jane Doe (Interviewer)", "Jane Doe (Interviewer)", "", 7.0),
+        ("Jane Doe (Interviewer) [00:00:07]", "Jane Doe (Interviewer)", "", 7.0),
+        ("Jane Doe (Interviewer) (00:00:07): So", "Jane Doe (Interviewer)", "So", 7.0),
     ],
 )
 def test_label_shapes(line, label, rest, ts):

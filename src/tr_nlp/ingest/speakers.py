@@ -8,6 +8,7 @@ Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
     Interviewer (Jane): ...     Jane (Interviewer): ...      (a role and a name, either way round)
     Speaker 1  0:01             00:00:01 Speaker 1           (header lines; the turn's text
     Smith, Jane (NHS)  0:03     [Jane Smith] 10:15:02         follows on the next lines)
+    Jane (Interviewer) [0:03]   [00:00:01] Jane (Interviewer)
     Name<tab>text               0:00:05.3 - 0:00:09.1<tab>Name<tab>text
                                                              (a table copied as text)
 
@@ -82,15 +83,16 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     # [00:01:02] Name: text    /    00:01:02 Name: text    /    [00:01:02 → 00:01:09] **Name:** text    /
     # (00:01:02) Name: text
     re.compile(rf"^{_B}[\[(]?(?P<ts>{TIMESTAMP}){_UNTIL}[\])]?{_B}\s+{_B}(?P<label>{_LABEL}){_B}{_COLON}"),
-    # Name (00:01:02): text    /    Name [00:01:02] text
-    re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*[(\[](?P<ts>{TIMESTAMP}){_UNTIL}[)\]]\s*:?{_B}(?:\s+|$)"),
+    # Name (00:01:02): text    /    Name [00:01:02] text    /    Jane Doe (Interviewer) [00:01:02]
+    re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s*[(\[](?P<ts>{TIMESTAMP}){_UNTIL}[)\]]\s*:?{_B}"
+               rf"(?:\s+|$)"),
     # Speaker 1  0:01   /   Smith, Jane (NHS)  0:03   /   [Jane Smith] 10:15:02    (header line,
     # text on the next lines: Otter, Teams, Zoom; a whole line of name and time, so a comma may join names)
     re.compile(rf"^(?P<br>\[)?(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)(?(br)\])(?:\s+[-\u2013|])?\s+"
                rf"(?P<ts>{TIMESTAMP}){_UNTIL}\s*$"),
     # 00:00:01 Speaker 1   /   [00:00:01] Speaker 1   /   [00:00:01 - 00:00:09] Speaker 1   /   00:00:01 - Speaker 1
-    # /   (00:00:01) Speaker 1    (header line)
-    re.compile(rf"^[\[(]?(?P<ts>{TIMESTAMP}){_UNTIL}[\])]?(?:\s+[-\u2013|])?\s+(?P<label>{_NAME})\s*$"),
+    # /   (00:00:01) Speaker 1   /   [00:00:01] Jane Doe (Interviewer)    (header line)
+    re.compile(rf"^[\[(]?(?P<ts>{TIMESTAMP}){_UNTIL}[\])]?(?:\s+[-\u2013|])?\s+(?P<label>{_NAME}(?:\s*{_ALIAS})?)\s*$"),
     # Name: [00:01:02] text    /    Name: (00:01:02) text    (Rev: the time after the label, speech below)
     re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*:{_B}\s*(?:\[(?P<ts>{TIMESTAMP})\]|\((?P<paren>{TIMESTAMP})\))(?:\s+|$)"),
     # Name: text    /    Interviewer (Jane): text

@@ -140,7 +140,7 @@ def assemble_turns(
         accepted = {m.label for m in named.values()}
     raw: list[tuple[str, int, int, float | None]] = []  # speaker, start, end, timestamp
     current: list[Any] | None = None  # [speaker, start or None, end, timestamp]
-    preamble = 0
+    preamble, timed = 0, ""  # lines before the first label, and the first of them to start with a time
     for start, line, match in lines:
         if match is not None and match.label in accepted:
             if current is not None and current[1] is not None:
@@ -152,6 +152,8 @@ def assemble_turns(
         elif line.strip():
             if current is None:
                 preamble += 1
+                if not timed and _TIMED_LINE.match(line) and speech_end(line):
+                    timed = line.strip()
                 continue
             end = speech_end(line)
             if end == 0:
@@ -170,10 +172,16 @@ def assemble_turns(
         ]
     if preamble > 2:  # a title or a date line is normal; more may be missed labels
         warnings.append(f"{preamble} lines before the first speaker label belong to no turn")
+    elif timed:  # a time and words: a speaker's line of a shape not read, whose speech would be lost
+        warnings.append(f"{preamble} line(s) before the first speaker label belong to no turn, and {timed[:60]!r} "
+                        "starts with a time as a speaker's line does: if it names a speaker, that speech is lost "
+                        "unless the line is written as '[00:01:02] Name: ...'")
     turns, role_warnings = turns_with_roles(text, raw, roles)
     return turns, warnings + role_warnings
 
 
+#: a line that starts with a time, as a speaker's line of many tools does (``[00:00:03] ...``)
+_TIMED_LINE = re.compile(rf"\s*[\[(]?{TIMESTAMP}")
 #: a speaker code of capitals and a number (``F1``, ``M2``, ``FG3``): where one is a speaker, so is one said once
 _NUMBERED_LABEL = re.compile(r"[A-Z]{1,3} ?\d{1,3}$")
 #: a line that starts like a label but in lowercase ("client: Okay."), which only a speaker's role makes one
