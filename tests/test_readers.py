@@ -82,6 +82,22 @@ def test_text_a_timed_line_before_the_first_label_is_warned_of(write):
     assert read_file(title).warnings == []
 
 
+def test_text_teams_transcript_notices_are_no_speech(write):
+    # Teams writes a title, a date and the recording's length, then "... started transcription", and
+    # "... stopped transcription" where it paused and at the end: the notice was the last speaker's speech
+    # and the header four lines "before the first speaker label"
+    path = write("teams.txt", "Ward study 7-20260710_154212-Meeting Recording\nJuly 10, 2026, 8:42PM\n31m 5s\n\n"
+                              "Anna Smith started transcription\n\nAnna Smith   0:03\nSo, how was the ward?\n\n"
+                              "Bob Jones   0:09\nLoud.\n\nAnna Smith stopped transcription\n\n"
+                              "Anna Smith started transcription\n\nBob Jones   5:10\nThe nurse sat with me.\n\n"
+                              "Anna Smith stopped transcription\n")
+    result = read_file(path)
+    iv = result.interviews[0]
+    assert [(t.speaker, iv.turn_text(t)) for t in iv.turns] == [
+        ("Anna Smith", "So, how was the ward?"), ("Bob Jones", "Loud."), ("Bob Jones", "The nurse sat with me.")]
+    assert not any("before the first speaker label" in w for w in result.warnings)
+
+
 def test_text_copied_from_a_table_with_tabs(write):
     # a Word or Excel table of speaker and text pasted as text: one unlabelled turn before
     path = write("t.txt", "Jo (GP)\tSo how was it?\nSam\tHard at first.\nthe nurse\tsat with me.\n"

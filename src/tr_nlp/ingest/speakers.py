@@ -59,6 +59,9 @@ _MARK_LINE = re.compile(rf"{_MARK}|{TIMESTAMP}")
 _CAP = ("[" + "".join(c for c in map(chr, [*range(0x530), *range(0x1F00, 0x2000)]) if c.isupper())
         + "\u05d0-\u05ea\u0620-\u064a\u066e-\u06d3\u0904-\u0939\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff"
         "\uac00-\ud7a3]")
+#: a transcription tool's notice on a line of its own, no speech: Microsoft Teams writes "Jane Doe
+#: started transcription" at the start, "... stopped transcription" at the end and where it paused
+TOOL_NOTICE = re.compile(rf"{_CAP}[^\n]{{0,80}}? (?:started|stopped) transcription")
 # a name's letters: word characters, and the vowel signs and points of Hebrew, Arabic and Devanagari
 _WORD = "[\\w.'\u2019\\-\u0591-\u05c7\u064b-\u065f\u0670\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963]"
 # a name of up to three words, or a pseudonymisation placeholder such as [PERSON_1] (a word after
@@ -258,16 +261,19 @@ def match_loose_label(line: str) -> LabelMatch | None:
 def speech_end(line: str) -> int:
     """Where the speech on ``line`` ends: before a time mark that closes it, else at its end.
 
-    A line that is a time mark alone (``00:05:00``, ``[00:05:00]``) ends at 0: it holds no
-    speech. A time mark inside speech is left alone.
+    A line that is a time mark alone (``00:05:00``, ``[00:05:00]``), or a transcription
+    tool's notice (:data:`TOOL_NOTICE`), ends at 0: it holds no speech. A time mark inside
+    speech is left alone.
 
     Examples
     --------
     >>> speech_end("I: Right. #00:01:02-3#"), speech_end("[00:05:00]"), speech_end("At 10:30 [sic]")
     (9, 0, 14)
+    >>> speech_end("Jane Doe stopped transcription"), speech_end("and then she stopped transcription")
+    (0, 34)
     """
     body = line.rstrip()
-    if _MARK_LINE.fullmatch(body.lstrip()):
+    if _MARK_LINE.fullmatch(body.lstrip()) or TOOL_NOTICE.fullmatch(body.lstrip()):
         return 0
     if body[-1:] in ("#", "]"):
         mark = _MARK_AT_END.search(body, max(0, len(body) - 24))

@@ -151,9 +151,10 @@ def assemble_turns(
             current = [match.label, content if has_text else None, start + end, match.timestamp]
         elif line.strip():
             if current is None:
-                preamble += 1
-                if not timed and _TIMED_LINE.match(line) and speech_end(line):
-                    timed = line.strip()
+                if speech_end(line) and not _DURATION.fullmatch(line.strip()):  # not "31m 5s" under a title
+                    preamble += 1
+                    if not timed and _TIMED_LINE.match(line):
+                        timed = line.strip()
                 continue
             end = speech_end(line)
             if end == 0:
@@ -182,6 +183,8 @@ def assemble_turns(
 
 #: a line that starts with a time, as a speaker's line of many tools does (``[00:00:03] ...``)
 _TIMED_LINE = re.compile(rf"\s*[\[(]?{TIMESTAMP}")
+#: a recording's length, as Microsoft Teams writes it under a transcript's title and date
+_DURATION = re.compile(r"(?:\d+h )?\d+m \d+s|\d+h \d+m|\d+[hms]")
 #: a speaker code of capitals and a number (``F1``, ``M2``, ``FG3``): where one is a speaker, so is one said once
 _NUMBERED_LABEL = re.compile(r"[A-Z]{1,3} ?\d{1,3}$")
 #: a line that starts like a label but in lowercase ("client: Okay."), which only a speaker's role makes one
