@@ -252,6 +252,27 @@ def test_common_column_names_stand_in_for_the_defaults_with_a_note(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("column", ["Case", "Document name", "File name", "Source", "Interview No"])
+def test_an_interview_column_named_as_qualitative_tools_name_it(tmp_path, column):
+    # NVivo's cases, a document's or file's name: the whole table was one interview
+    path = tmp_path / "t.csv"
+    pd.DataFrame({column: ["A", "A", "B"], "speaker": ["I", "P", "P"], "text": ["Why?", "Because.", "Yes."]}
+                 ).to_csv(path, index=False)
+    result = read_file(path)
+    assert [(iv.id, len(iv.turns)) for iv in result.interviews] == [("A", 2), ("B", 1)]
+    assert result.warnings == [f"no 'interview_id' column; using '{column}' (pass --group-col to choose another)"]
+
+
+def test_a_table_without_an_interview_column_is_one_interview_and_says_how_to_name_one(tmp_path):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"Participant": ["A", "B"], "speaker": ["I", "P"], "text": ["Why?", "Because."]}
+                 ).to_csv(path, index=False)
+    result = read_file(path)
+    assert len(result.interviews) == 1
+    assert result.warnings[0] == ("no 'interview_id' column; the whole table is one interview (pass --group-col to "
+                                  "name the column that tells interviews apart)")
+
+
 def test_two_stand_ins_are_not_guessed_between(tmp_path):
     path = tmp_path / "t.csv"
     pd.DataFrame({"speaker": ["P"], "content": ["one"], "utterance": ["two"]}).to_csv(path, index=False)

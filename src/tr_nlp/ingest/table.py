@@ -248,7 +248,10 @@ def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
 STAND_INS = {
     "text_col": ("utterance", "utterance_text", "content", "transcript", "turn_text", "said"),
     "speaker_col": ("speaker_name", "speaker_id", "interlocutor", "who", "name"),
-    "group_col": ("interview", "transcript_id", "conversation_id", "session_id", "document", "file"),
+    # an interview as qualitative tools and teams name it: NVivo's case, a document's or file's name
+    "group_col": ("interview", "interview_no", "interview_number", "transcript_id", "conversation_id", "session_id",
+                  "case", "case_id", "case_name", "document", "document_name", "file", "file_name", "filename",
+                  "source", "source_name"),
 }
 
 
@@ -364,7 +367,8 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     if mapping.group_col is None:
         frame = frame.assign(__group=path.stem)
         group_col = "__group"
-        warnings.append(f"no '{TableMapping.group_col}' column; the whole table is one interview")
+        warnings.append(f"no '{TableMapping.group_col}' column; the whole table is one interview (pass --group-col "
+                        "to name the column that tells interviews apart)")
     else:
         group_col = mapping.group_col
     frame = frame.reset_index(drop=True)
