@@ -1144,14 +1144,16 @@ def test_a_two_code_group_gives_each_code_the_score_that_favours_it(demo_coded):
     assert first and first.isdisjoint(terms[data.codes[1]])  # each code is told by what speaks for it
 
 
-def test_an_embeddings_only_model_names_no_evidence_terms(demo_coded):
-    # a model without word n-grams has no terms to quote: blank evidence, no card terms
+def test_an_embeddings_only_model_names_no_card_terms_but_evidence_from_its_embedding(demo_coded):
+    # a model without word n-grams has no terms for its card; a suggestion's evidence is the words
+    # whose word pieces raised its embedding's score (it had none: the evidence was word n-grams only)
     corpus, data = demo_coded
     model = train_model(data, "embeddings")
     assert model.card["top_terms"] == {code: [] for code in data.codes}
     rows = suggest(model, data.segments[:40], corpus.by_id())
-    assert len(rows) == 40 * len(data.codes) and (rows["evidence"] == "").all()
-    assert rows["probability"].between(0, 1).all()
+    assert len(rows) == 40 * len(data.codes) and rows["probability"].between(0, 1).all()
+    suggested = rows[rows.above_threshold]
+    assert len(suggested) and (suggested["evidence"] != "").all() and (rows[~rows.above_threshold].evidence == "").all()
 
 
 def test_training_targets_union_majority_or_one_coder(demo_coded):

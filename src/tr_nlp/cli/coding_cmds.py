@@ -551,7 +551,7 @@ def code(
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
-    """Suggest codes for new interviews (probability, above-threshold flag, evidence terms)."""
+    """Suggest codes for new interviews (probability, above-threshold flag, evidence words)."""
     from tr_nlp.coding import load_model, suggest
 
     kind = output_kind(output, force, (*TABLE_SUFFIXES, ".qdpx", ".docx"))  # before the work, not after it

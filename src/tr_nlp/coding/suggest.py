@@ -2,7 +2,9 @@
 
 One row per (segment, code) with the calibrated probability, whether the model codes it
 (``above_threshold``: the code's threshold, or for a code in an exclusive group, being the
-group's winner), and the terms that pushed the score up most (for a quick audit). Where
+group's winner), and for a code it suggests, the words of the segment that raised its score
+most (``evidence``, for a quick audit: every feature of the segment's text counted, its
+sentence embedding too, :mod:`tr_nlp.coding.evidence`). Where
 the transcript had times (subtitles, a recording's sync points, timed table rows, labels
 or time marks), ``timestamp`` says how many seconds into the recording the segment began,
 and ``time`` the same as a transcript shows it (``3:12``, ``1:02:05``), so a coder can
@@ -18,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from tr_nlp.coding.evidence import top_words, word_parts
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame, without_time_marks
 from tr_nlp.schema import Interview, Segment, clock, seconds_cell
@@ -92,26 +95,20 @@ def informative_terms(model: ThemeModel, n: int = 15, texts: Sequence[str] | Non
     return out
 
 
-def _evidence(model: ThemeModel, texts: Sequence[str], top: int) -> list[list[str]]:
-    """Per text and code: the word features with the largest positive contribution."""
-    word = _word_vectorizer(model)
-    if word is None:
-        return [[""] * len(model.codes) for _ in texts]
-    names = word.get_feature_names_out()
-    X = word.transform(texts).tocsr()
-    n_word = X.shape[1]
-    out = [[""] * len(model.codes) for _ in range(X.shape[0])]
-    for j, coef in enumerate(code_weights(model.linear.named_steps["head"])):
-        if coef is None:
-            continue
-        contributions = X.data * coef[:n_word][X.indices]
-        for i in range(X.shape[0]):
-            first, last = X.indptr[i], X.indptr[i + 1]
-            if first == last:
-                continue
-            contrib = contributions[first:last]
-            best = np.argsort(-contrib)[:top]
-            out[i][j] = "; ".join(names[X.indices[first + k]] for k in best if contrib[k] > 0)
+def _evidence(model: ThemeModel, texts: Sequence[str], above: np.ndarray, top: int) -> list[list[str]]:
+    """Per text and code: for a code the model suggests (``above``), the words of the text
+    that raised its score most (:mod:`tr_nlp.coding.evidence`); else blank."""
+    out = [[""] * len(model.codes) for _ in texts]
+    weights = code_weights(model.linear.named_steps["head"])
+    rows = np.flatnonzero(above.any(axis=1))
+    if not len(rows) or all(w is None for w in weights):
+        return out
+    size = next(len(w) for w in weights if w is not None)
+    matrix = np.column_stack([w if w is not None else np.zeros(size) for w in weights])
+    for i, (words, parts) in zip(rows, word_parts(model, [texts[i] for i in rows], matrix), strict=True):
+        for j, said in enumerate(top_words(words, parts, top)):
+            if above[i, j]:
+                out[i][j] = said
     return out
 
 
@@ -128,7 +125,7 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     scored = model.predict_proba(context_frame(segments, interviews))
     above = model.decide(scored).to_numpy().astype(bool)
     proba = scored.to_numpy()
-    evidence = _evidence(model, [without_time_marks(t) for t in texts], top_terms)
+    evidence = _evidence(model, [without_time_marks(t) for t in texts], above, top_terms)
     rows = []
     for i, s in enumerate(segments):
         at, time = seconds_cell(s.timestamp), clock(s.timestamp)

@@ -21,7 +21,7 @@ import hashlib
 import logging
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
@@ -259,8 +259,21 @@ def encode_alike(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np
     """
     import torch
 
+    out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    for chunk, found in alike_batches(encoder, texts, batch_size):
+        out[chunk] = torch.nn.functional.normalize(found["sentence_embedding"][: len(chunk)].float(), dim=1).numpy()
+    return out
+
+
+def alike_batches(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> Iterator[tuple[list[int], Any]]:
+    """The encoder's output for ``texts`` in the fixed-shape batches :func:`encode_alike`
+    describes: per batch, which texts it holds (their places in ``texts``, in the order of
+    its first rows) and the encoder's output (``sentence_embedding``, ``token_embeddings``,
+    ``attention_mask``...; the rows after the texts' are filler)."""
+    import torch
+
     if not texts:
-        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return
     lengths = [len(ids) for ids in encoder.tokenizer([str(t).strip() for t in texts], truncation=True,
                                                       max_length=encoder.max_seq_length)["input_ids"]]
     groups: dict[int, list[int]] = {}
@@ -268,7 +281,6 @@ def encode_alike(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np
         groups.setdefault(bucket(lengths[i]), []).append(i)
     pad_id = encoder.tokenizer.pad_token_id or 0
     preprocess = getattr(encoder, "preprocess", None) or encoder.tokenize  # sentence-transformers < 6: tokenize
-    out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     for width, rows in groups.items():
         size = max(1, batch_size * TYPICAL // width)
         for at in range(0, len(rows), size):
@@ -278,10 +290,8 @@ def encode_alike(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np
             features = {k: torch.nn.functional.pad(v, (0, extra), value=pad_id if k == "input_ids" else 0)
                         .to(encoder.device) if isinstance(v, torch.Tensor) else v for k, v in features.items()}
             with torch.inference_mode():
-                found = encoder(features)["sentence_embedding"]
-                found = torch.nn.functional.normalize(found[: len(chunk)].float(), dim=1)
-            out[chunk] = found.cpu().numpy()
-    return out
+                found = encoder(features)
+            yield chunk, {k: v.cpu() if isinstance(v, torch.Tensor) else v for k, v in found.items()}
 
 
 class SentenceEmbedder(TransformerMixin, BaseEstimator):

@@ -1,0 +1,97 @@
+"""Evidence for suggestions: a segment's score split over its words."""
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from tr_nlp.coding import ThemeModel, make_theme_classifier, suggest
+from tr_nlp.coding.evidence import embedding_parts, text_features, top_words, word_parts
+from tr_nlp.coding.suggest import code_weights
+from tr_nlp.features import context_frame
+from tr_nlp.features.embeddings import alike_batches, encode_whole, load_encoder
+
+
+def _weights(model):
+    return np.column_stack(code_weights(model.linear.named_steps["head"]))
+
+
+@pytest.fixture(scope="module")
+def tfidf_model(demo_coded):
+    _, data = demo_coded
+    pipe = make_theme_classifier("tfidf")
+    pipe.fit(data.texts, data.target.to_numpy(), head__groups=data.groups)
+    return ThemeModel(pipe, data.codes, {})
+
+
+def test_the_words_parts_add_up_to_the_score_of_the_texts_n_grams(tfidf_model):
+    # with no punctuation, every word and character n-gram is read in a word: nothing is left over
+    texts = ["she stayed late after her shift to sit with me", "nobody ever asked me what helped"]
+    weights = _weights(tfidf_model)
+    score = sparse.csr_matrix(tfidf_model.linear.named_steps["features"].transform(texts)) @ weights
+    for text, (words, parts), expected in zip(texts, word_parts(tfidf_model, texts, weights), score, strict=True):
+        assert words == text.split()
+        np.testing.assert_allclose(parts.sum(axis=0), np.ravel(expected), rtol=1e-9, atol=1e-12)
+
+
+def test_a_word_said_twice_adds_up_as_written_with_its_apostrophe(tfidf_model):
+    weights = _weights(tfidf_model)
+    [(words, parts)] = word_parts(tfidf_model, ["She didn\u2019t. She did, she LISTENED."], weights)
+    assert words == ["she", "didn't", "did", "listened"]
+    [(alone, _)] = word_parts(tfidf_model, ["she"], weights)
+    assert parts.shape == (4, weights.shape[1]) and alone == ["she"]
+
+
+def test_top_words_are_the_largest_positive_parts_per_code():
+    parts = np.array([[0.5, -1.0], [2.0, -0.5], [-0.1, 0.3]])
+    assert top_words(["a", "b", "c"], parts, 2) == ["b; a", "c"]
+
+
+def test_the_embedding_is_the_unit_mean_of_its_word_pieces():
+    # what splitting the embedding's part over word pieces rests on (mean pooling, then unit length)
+    texts = ["She sat with me.", "It was the way he listened, you know, really listened to me."]
+    for chunk, output in alike_batches(load_encoder(), texts):
+        for row in range(len(chunk)):
+            tokens = output["token_embeddings"][row][output["attention_mask"][row].bool()].double().numpy()
+            mean = tokens.mean(axis=0)
+            np.testing.assert_allclose(mean / np.linalg.norm(mean), output["sentence_embedding"][row].numpy(),
+                                       atol=1e-5)
+
+
+def test_the_word_pieces_parts_add_up_to_the_embeddings_score_of_long_texts_too():
+    rng = np.random.default_rng(0)
+    weights = rng.normal(size=(384, 2))
+    long = " ".join(["and she came back the next morning to see how I was doing"] * 30)  # two pieces
+    texts = ["She sat with me.", long]
+    embedded = encode_whole(load_encoder(), texts)
+    for text, placed, vector in zip(texts, embedding_parts(texts, weights), embedded, strict=True):
+        np.testing.assert_allclose(sum(part for _, _, part in placed), vector @ weights, rtol=1e-4, atol=1e-5)
+        spans = [(s, e) for s, e, _ in placed if e > s]  # each word piece where it is in the text
+        assert spans == sorted(spans) and spans[-1][1] == len(text)
+        assert all(text[s:e] == text[s:e].strip() != "" for s, e in spans)
+    assert sum(s == e for s, e, _ in embedding_parts([long], weights)[0]) == 4  # [CLS] and [SEP] of each piece
+
+
+def test_a_context_model_splits_only_the_segments_own_texts_part(demo_coded):
+    corpus, data = demo_coded
+    frame = context_frame(data.segments, corpus.by_id())
+    pipe = make_theme_classifier("tfidf", context=True)
+    pipe.fit(frame, data.target.to_numpy(), head__groups=data.groups)
+    model = ThemeModel(pipe, data.codes, {"context": True})
+    parts = text_features(model)
+    assert parts.weight == 1.0 and parts.at[0] == 0 and parts.embedder is None
+    texts = ["she stayed late after her shift"]
+    alone = frame.iloc[:1].assign(text=texts[0], prev_text="", next_text="", prev2_text="", next2_text="")
+    X = sparse.csr_matrix(pipe.named_steps["features"].transform(alone))
+    own = X[:, :parts.at[2]] @ _weights(model)[:parts.at[2]]
+    [(_, found)] = word_parts(model, texts, _weights(model))
+    np.testing.assert_allclose(found.sum(axis=0), np.asarray(own).ravel(), rtol=1e-9, atol=1e-12)
+
+
+def test_suggestions_give_evidence_for_suggested_codes_only(tfidf_model, demo_coded):
+    corpus, data = demo_coded
+    rows = suggest(tfidf_model, data.segments[:60], corpus.by_id())
+    assert (rows.loc[~rows.above_threshold, "evidence"] == "").all()
+    suggested = rows[rows.above_threshold]
+    assert len(suggested) and (suggested.evidence != "").all()
+    for text, said in zip(suggested.text, suggested.evidence, strict=True):  # words of the segment itself
+        assert all(word in text.lower().replace("\u2019", "'") for word in said.split("; "))
