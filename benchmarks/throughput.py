@@ -43,7 +43,7 @@ import psutil
 from tr_nlp.coding import coded_data, save_model, train_model
 from tr_nlp.export.folder import interview_file_text
 from tr_nlp.features.embeddings import load_encoder
-from tr_nlp.ingest import load_corpus
+from tr_nlp.ingest import load_corpus, read_file
 from tr_nlp.schema import Interview
 from tr_nlp.segment.segmenter import load_nlp
 
@@ -80,7 +80,8 @@ def generate(folder: Path, n: int, seed: int = 0) -> list[Interview]:
         else:
             twin = replace(rng.choice(demo), id=name)
             (folder / f"{name}.txt").write_text(interview_file_text(twin), encoding="utf-8")
-    return load_corpus([folder]).interviews
+    # each file read alone, as the batch reads it (a corpus read at once keeps one of identical interviews)
+    return [iv for path in sorted(folder.iterdir()) for iv in read_file(path).interviews]
 
 
 def baseline(interviews: list[Interview], distinct: bool) -> tuple[int, float]:

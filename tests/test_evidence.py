@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from tr_nlp.coding import ThemeModel, make_theme_classifier, suggest
+from tr_nlp.coding import ThemeModel, evidence, make_theme_classifier, suggest
 from tr_nlp.coding.evidence import embedding_parts, text_features, top_words, word_parts
 from tr_nlp.coding.suggest import code_weights
-from tr_nlp.features import context_frame
+from tr_nlp.features import context_frame, embeddings
 from tr_nlp.features.embeddings import alike_batches, encode_whole, load_encoder
 
 
@@ -63,18 +63,19 @@ def test_the_word_pieces_parts_add_up_to_the_embeddings_score_of_long_texts_too(
     long = " ".join(["and she came back the next morning to see how I was doing"] * 30)  # two pieces
     texts = ["She sat with me.", long]
     embedded = encode_whole(load_encoder(), texts)
-    for text, placed, vector in zip(texts, embedding_parts(texts, weights), embedded, strict=True):
-        np.testing.assert_allclose(sum(part for _, _, part in placed), vector @ weights, rtol=1e-4, atol=1e-5)
-        spans = [(s, e) for s, e, _ in placed if e > s]  # each word piece where it is in the text
-        assert spans == sorted(spans) and spans[-1][1] == len(text)
-        assert all(text[s:e] == text[s:e].strip() != "" for s, e in spans)
-    assert sum(s == e for s, e, _ in embedding_parts([long], weights)[0]) == 4  # [CLS] and [SEP] of each piece
+    for text, (spans, parts), vector in zip(texts, embedding_parts(texts, weights), embedded, strict=True):
+        np.testing.assert_allclose(parts.sum(axis=0), vector @ weights, rtol=1e-4, atol=1e-5)
+        pieces = [(s, e) for s, e in spans.tolist() if e > s]  # each word piece where it is in the text
+        assert pieces == sorted(pieces) and pieces[-1][1] == len(text)
+        assert all(text[s:e] == text[s:e].strip() != "" for s, e in pieces)
+    spans, _ = embedding_parts([long], weights)[0]
+    assert (spans[:, 0] == spans[:, 1]).sum() == 4  # [CLS] and [SEP] of each piece
 
 
 def test_a_context_model_splits_only_the_segments_own_texts_part(demo_coded):
     corpus, data = demo_coded
     frame = context_frame(data.segments, corpus.by_id())
-    pipe = make_theme_classifier("tfidf", context=True)
+    pipe = make_theme_classifier("tfidf", context=True, inner_folds=2)
     pipe.fit(frame, data.target.to_numpy(), head__groups=data.groups)
     model = ThemeModel(pipe, data.codes, {"context": True})
     parts = text_features(model)
@@ -95,3 +96,32 @@ def test_suggestions_give_evidence_for_suggested_codes_only(tfidf_model, demo_co
     assert len(suggested) and (suggested.evidence != "").all()
     for text, said in zip(suggested.text, suggested.evidence, strict=True):  # words of the segment itself
         assert all(word in text.lower().replace("\u2019", "'") for word in said.split("; "))
+
+
+def test_suggesting_embeds_each_new_text_once(demo_coded, tmp_path, monkeypatch):
+    # the evidence's part of the embedding comes from the pass that embeds the texts for scoring:
+    # a second pass over the suggested segments cost a batch of new interviews three times its time
+    corpus, data = demo_coded
+    pipe = make_theme_classifier("embeddings", inner_folds=2)
+    model = ThemeModel(pipe.fit(data.texts, data.target.to_numpy(), head__groups=data.groups), data.codes, {})
+    segments = data.segments[:50]
+    embedded = []
+    real = embeddings.encode_whole
+
+    def counted(encoder, texts, *args, **kwargs):
+        embedded.extend(texts)
+        return real(encoder, texts, *args, **kwargs)
+
+    monkeypatch.setattr(embeddings, "encode_whole", counted)
+    monkeypatch.setattr("tr_nlp.coding.evidence.encode_whole", counted)
+    monkeypatch.setenv("TR_NLP_CACHE", str(tmp_path / "new"))  # nothing embedded before
+    first = suggest(model, segments, corpus.by_id())
+    distinct = {s.text for s in segments}
+    assert sorted(embedded) == sorted(distinct)
+    assert (first.above_threshold & (first.evidence != "")).sum() == first.above_threshold.sum() > 0
+    embedded.clear()
+    again = suggest(model, segments, corpus.by_id())  # all read in this process already
+    assert embedded == [] and again.equals(first)
+    monkeypatch.setattr("tr_nlp.coding.evidence._READINGS", evidence._Readings(2**20))  # a new process
+    assert suggest(model, segments, corpus.by_id()).equals(first)
+    assert sorted(embedded) == sorted(set(first.loc[first.above_threshold, "text"]))  # only those suggested

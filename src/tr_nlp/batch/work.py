@@ -18,6 +18,7 @@ import pandas as pd
 
 from tr_nlp.batch import timelimit
 from tr_nlp.coding import load_model
+from tr_nlp.coding.evidence import read_new_texts, weight_matrix
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import suggest
 from tr_nlp.errors import TrNlpError
@@ -137,7 +138,11 @@ def _segmented(task: Task) -> tuple[ReadResult, list[Segment]]:
 
 
 def _prefetch(model: ThemeModel, texts: list[str]) -> None:
-    """Embed ``texts`` into the cache of each MiniLM feature the model uses (no-op otherwise)."""
+    """Embed ``texts`` into the cache of each MiniLM feature the model uses (no-op otherwise):
+    for the feature of the segment's own text, in the pass that also reads them for the
+    suggestions' evidence (:func:`~tr_nlp.coding.evidence.read_new_texts`)."""
+    if (weights := weight_matrix(model)) is not None:
+        read_new_texts(model, texts, weights)
     embedders = {id(v): v for v in model.pipeline.get_params(deep=True).values() if isinstance(v, SentenceEmbedder)}
     for embedder in embedders.values():
         embed_texts(texts, EmbeddingCache(embedder.cache_dir), PREFETCH_BATCH)

@@ -16,14 +16,17 @@ A word said twice adds up. The evidence of a code is the words with the largest 
 parts, lower-cased. On AnnoMI's client utterances scored by the demo's model
 (``benchmarks/evidence.py``), the words weighed account for a median 90% of the part of a
 suggestion's score its segment's text gives, where word n-grams alone (what evidence was
-read from before) accounted for 15%. The embedding's part costs one more pass of the
-encoder over the segments with a suggestion.
+read from before) accounted for 15%. The embedding's part comes from the encoder's pass
+that embeds the segments for scoring (:func:`read_new_texts`); a text embedded in an
+earlier run (held in the embedding cache) is read again only if it has a suggestion.
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,8 +35,9 @@ import numpy as np
 
 from tr_nlp.features.embeddings import (
     DIMENSIONS,
+    EmbeddingCache,
     SentenceEmbedder,
-    alike_batches,
+    encode_whole,
     load_encoder,
     pieces,
 )
@@ -65,12 +69,46 @@ def text_features(model: Any) -> TextFeatures:
     for name, part in features.transformer_list:
         if name == "tfidf":
             (_, word), (_, char) = part.transformer_list
-            at[0], at[1] = where, where + len(word.get_feature_names_out())
-            where = at[2] = at[1] + len(char.get_feature_names_out())  # the character n-grams end there
+            at[0], at[1] = where, where + _width(word)
+            where = at[2] = at[1] + _width(char)  # the character n-grams end there
         elif name == "embeddings":
             embedder, at[2] = part, where
             where += DIMENSIONS
     return TextFeatures(word, char, embedder, (at[0], at[1], at[2]), weight)
+
+
+def _width(vectorizer: Any) -> int:
+    """How many features a fitted TF-IDF gives (one all-zero feature when it learnt no term)."""
+    return 1 if getattr(vectorizer, "empty_", False) else len(vectorizer.vocabulary_)
+
+
+def code_weights(head: Any) -> list[np.ndarray | None]:
+    """Per code, the linear weights of the score that speaks for it (None: no model).
+
+    A code of a mutually exclusive group has no model of its own; its weights are its row
+    of the group's one-vs-rest SVM (for a two-option group, the one score with the sign
+    that favours the code).
+    """
+    weights: list[np.ndarray | None] = [m.coef_[0] if m is not None else None for m in head.models_]
+    for group, model in zip(head.exclusive, getattr(head, "group_models_", [])):
+        if model is None:
+            continue
+        for j in group:
+            hit = np.flatnonzero(model.classes_ == j)
+            if not len(hit):
+                continue
+            if model.coef_.shape[0] == 1:  # two options: the score is for classes_[1]
+                weights[j] = model.coef_[0] if hit[0] == 1 else -model.coef_[0]
+            else:
+                weights[j] = model.coef_[hit[0]]
+    return weights
+
+
+def weight_matrix(model: Any) -> np.ndarray | None:
+    """The head's weights of ``model``, features x codes (a code with no model: zeros), or None if no code has one."""
+    weights = code_weights(model.linear.named_steps["head"])
+    size = next((len(w) for w in weights if w is not None), None)
+    return None if size is None else np.column_stack([w if w is not None else np.zeros(size) for w in weights])
 
 
 def word_parts(model: Any, texts: Sequence[str], weights: np.ndarray) -> list[tuple[list[str], np.ndarray]]:
@@ -78,7 +116,7 @@ def word_parts(model: Any, texts: Sequence[str], weights: np.ndarray) -> list[tu
     shape (words, codes), from ``weights``, the head's weights per code (features x codes)."""
     parts = text_features(model)
     words = [_words(text) for text in texts]
-    found = [np.zeros((len(spans), weights.shape[1])) for spans, _ in words]
+    found = [np.zeros((len(w.spans), weights.shape[1])) for w in words]
     if parts.word is not None:
         _add_word_ngrams(parts.word, texts, words, found, weights[parts.at[0]:parts.at[1]])
     if parts.char is not None:
@@ -86,9 +124,9 @@ def word_parts(model: Any, texts: Sequence[str], weights: np.ndarray) -> list[tu
     if parts.embedder is not None:
         _add_embedding(parts.embedder, texts, words, found, weights[parts.at[2]:parts.at[2] + DIMENSIONS])
     out = []
-    for (spans, keys), values in zip(words, found, strict=True):
+    for w, values in zip(words, found, strict=True):
         merged: dict[str, np.ndarray] = {}
-        for key, row in zip(keys, values * parts.weight, strict=True):
+        for key, row in zip(w.keys, values * parts.weight, strict=True):
             merged[key] = merged[key] + row if key in merged else row
         out.append((list(merged), np.array(list(merged.values())).reshape(len(merged), weights.shape[1])))
     return out
@@ -103,23 +141,31 @@ def top_words(words: list[str], parts: np.ndarray, top: int) -> list[str]:
     return out
 
 
-def _words(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+@dataclass(frozen=True)
+class _Words:
+    """A text's words: where each is, and how it is named in evidence (lower case, a plain apostrophe)."""
+
+    spans: list[tuple[int, int]]
+    starts: list[int]
+    keys: list[str]
+
+    def at(self, start: int, end: int) -> int | None:
+        """The word that overlaps ``start:end`` most (None: none does)."""
+        k = bisect.bisect_right(self.starts, start) - 1
+        best, most = None, 0
+        for i in range(max(k, 0), min(k + 3, len(self.spans))):
+            overlap = min(end, self.spans[i][1]) - max(start, self.spans[i][0])
+            if overlap > most:
+                best, most = i, overlap
+        return best
+
+
+def _words(text: str) -> _Words:
     spans = [m.span() for m in WORD.finditer(text)]
-    return spans, [text[s:e].lower().replace("\u2019", "'") for s, e in spans]
+    return _Words(spans, [s for s, _ in spans], [text[s:e].lower().replace("\u2019", "'") for s, e in spans])
 
 
-def _word_at(spans: list[tuple[int, int]], start: int, end: int) -> int | None:
-    """The word of ``spans`` that overlaps ``start:end`` most (None: none does)."""
-    k = bisect.bisect_right([s for s, _ in spans], start) - 1
-    best, most = None, 0
-    for i in range(max(k, 0), min(k + 3, len(spans))):
-        overlap = min(end, spans[i][1]) - max(start, spans[i][0])
-        if overlap > most:
-            best, most = i, overlap
-    return best
-
-
-def _add_word_ngrams(vectorizer: Any, texts: Sequence[str], words: list[Any], found: list[np.ndarray],
+def _add_word_ngrams(vectorizer: Any, texts: Sequence[str], words: list[_Words], found: list[np.ndarray],
                      weights: np.ndarray) -> None:
     """Each word n-gram's part, shared among the words it is made of (and its repeats)."""
     X = vectorizer.transform(texts).tocsr()
@@ -131,14 +177,14 @@ def _add_word_ngrams(vectorizer: Any, texts: Sequence[str], words: list[Any], fo
         if len(lowered) != len(text):  # a letter whose lower case is longer: places no longer match
             continue
         tokens = [m.span() for m in pattern.finditer(lowered)]
-        owners = [_word_at(words[i][0], s, e) for s, e in tokens]
+        owners = [words[i].at(s, e) for s, e in tokens]
         row = dict(zip(X.indices[X.indptr[i]:X.indptr[i + 1]], X.data[X.indptr[i]:X.indptr[i + 1]], strict=True))
         grams = [(f, range(k, k + n)) for n in range(low, high + 1) for k in range(len(tokens) - n + 1)
                  if (f := vocabulary.get(" ".join(lowered[s:e] for s, e in tokens[k:k + n]))) is not None and f in row]
         _share(grams, row, owners, found[i], weights)
 
 
-def _add_char_ngrams(vectorizer: Any, texts: Sequence[str], words: list[Any], found: list[np.ndarray],
+def _add_char_ngrams(vectorizer: Any, texts: Sequence[str], words: list[_Words], found: list[np.ndarray],
                      weights: np.ndarray) -> None:
     """Each character n-gram's part, given to the word it was read in (as ``char_wb`` reads
     them: within each run of non-space characters, a space added either side)."""
@@ -159,7 +205,7 @@ def _add_char_ngrams(vectorizer: Any, texts: Sequence[str], words: list[Any], fo
                 if f is None or f not in row:
                     continue
                 start = run.start() + max(first - 1, 0)
-                owner = _word_at(words[i][0], start, min(run.start() + first + n - 1, run.end()))
+                owner = words[i].at(start, min(run.start() + first + n - 1, run.end()))
                 if owner is not None:
                     grams.append((f, range(len(owners), len(owners) + 1)))
                     owners.append(owner)
@@ -189,47 +235,117 @@ def _share(grams: list[tuple[int, range]], row: dict[int, float], owners: list[i
                 out[owners[k]] += part
 
 
-def _add_embedding(embedder: SentenceEmbedder, texts: Sequence[str], words: list[Any], found: list[np.ndarray],
+def _add_embedding(embedder: SentenceEmbedder, texts: Sequence[str], words: list[_Words], found: list[np.ndarray],
                    weights: np.ndarray) -> None:
     """The sentence embedding's part, given to the word of each word piece."""
-    for i, placed in enumerate(embedding_parts(texts, weights, embedder.batch_size)):
-        for start, end, value in placed:
-            if end > start and (owner := _word_at(words[i][0], start, end)) is not None:
+    for i, (spans, parts) in enumerate(embedding_parts(texts, weights, embedder.batch_size)):
+        for (start, end), value in zip(spans, parts, strict=True):
+            if end > start and (owner := words[i].at(int(start), int(end))) is not None:
                 found[i][owner] += value
 
 
-def embedding_parts(texts: Sequence[str], weights: np.ndarray,
-                    batch_size: int = 16) -> list[list[tuple[int, int, np.ndarray]]]:
-    """Per text: each word piece the encoder read, as ``(start, end, part)``, where ``part``
-    is what it adds to ``embedding . weights`` (``weights``: 384 x codes); ``[CLS]`` and
-    ``[SEP]`` have ``start == end``. The parts of a text add up to its embedding's score
-    exactly, for a text cut into pieces too (:func:`~tr_nlp.features.embeddings.encode_whole`:
-    the unit-length mean of its pieces' embeddings, weighted by their word pieces)."""
+#: what the encoder's pass over a text leaves for its evidence: where each word piece it read is
+#: in the text (``start, end``; ``[CLS]`` and ``[SEP]`` empty), and what it adds to each code's
+#: ``embedding . weights`` (word pieces x codes)
+Reading = tuple[np.ndarray, np.ndarray]
+
+
+class _Readings:
+    """The readings made in this process, by weights and text, the latest up to ``limit``
+    bytes: a batch's texts said again in later interviews (short answers, a resampled corpus)
+    are not read again."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size = limit, 0
+        self.items: OrderedDict[tuple[str, int, str], Reading] = OrderedDict()
+
+    def get(self, key: tuple[str, int, str]) -> Reading | None:
+        if key in self.items:
+            self.items.move_to_end(key)
+        return self.items.get(key)
+
+    def put(self, key: tuple[str, int, str], reading: Reading) -> None:
+        self.items[key] = reading
+        self.size += reading[0].nbytes + reading[1].nbytes
+        while self.size > self.limit and len(self.items) > 1:
+            _, (spans, parts) = self.items.popitem(last=False)
+            self.size -= spans.nbytes + parts.nbytes
+
+
+_READINGS = _Readings(64 * 2**20)
+
+
+def _digest(weights: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(weights, dtype=np.float64).tobytes()).hexdigest()
+
+
+def read_texts(texts: Sequence[str], weights: np.ndarray, batch_size: int = 16) -> tuple[np.ndarray, list[Reading]]:
+    """Embed ``texts`` once (:func:`~tr_nlp.features.embeddings.encode_whole`): their
+    embeddings, exactly as the encoder gives them, and their :data:`Reading` for ``weights``
+    (384 x codes). The parts of a text add up to its embedding's score exactly, for a text
+    cut into pieces too (the unit-length mean of its pieces' embeddings, weighted by their
+    word pieces)."""
     encoder = load_encoder()
-    cut = [pieces(text, encoder.tokenizer, encoder.max_seq_length - 2) for text in texts]
-    flat = [(i, piece) for i, (piece_list, _) in enumerate(cut) for piece in piece_list]
-    starts, at = [], {}
-    for i, piece in flat:  # where each piece starts in its text (the encoder reads it stripped)
-        begin = texts[i].find(piece, at.get(i, 0))
-        at[i] = begin + len(piece)
-        starts.append(begin + len(piece) - len(piece.lstrip()))
-    read: list[Any] = [None] * len(flat)  # per piece: its word pieces' parts of w . e_piece, and e_piece
-    for chunk, output in alike_batches(encoder, [piece for _, piece in flat], batch_size):
-        for row, k in enumerate(chunk):
-            tokens = output["token_embeddings"][row][output["attention_mask"][row].bool()].double().numpy()
-            mean = tokens.mean(axis=0)
-            read[k] = (tokens @ weights / (len(tokens) * np.linalg.norm(mean)), mean / np.linalg.norm(mean))
-    out, k = [], 0
-    for piece_list, sizes in cut:
+    read: list[dict[int, tuple[np.ndarray, np.ndarray]]] = [{} for _ in texts]
+
+    def keep(i: int, p: int, states: Any) -> None:  # a piece's parts of w . e_piece, and e_piece
+        tokens = states.double().numpy()
+        mean = tokens.mean(axis=0)
+        read[i][p] = (tokens @ weights / (len(tokens) * np.linalg.norm(mean)), mean / np.linalg.norm(mean))
+
+    vectors = encode_whole(encoder, texts, batch_size, keep)
+    readings = []
+    for text, by_piece in zip(texts, read, strict=True):
+        piece_list, sizes = pieces(text, encoder.tokenizer, encoder.max_seq_length - 2)
         share = np.asarray(sizes, dtype=float) / sum(sizes)
-        norm = np.linalg.norm(sum(s * read[k + p][1] for p, s in enumerate(share)))
-        placed = []
+        norm = np.linalg.norm(sum(s * by_piece[p][1] for p, s in enumerate(share)))
+        spans, parts, at = [], [], 0
         for p, piece in enumerate(piece_list):
+            begin = text.find(piece, at)
+            at = begin + len(piece)
+            begin += len(piece) - len(piece.lstrip())  # the encoder reads the piece stripped
             offsets = encoder.tokenizer(piece.strip(), return_offsets_mapping=True, truncation=True,
                                         max_length=encoder.max_seq_length)["offset_mapping"]
-            if len(offsets) == len(read[k + p][0]):  # else not as the encoder read it: no part to place
-                placed += [(starts[k + p] + s, starts[k + p] + e, value * share[p] / norm)
-                           for (s, e), value in zip(offsets, read[k + p][0], strict=True)]
-        out.append(placed)
-        k += len(piece_list)
-    return out
+            if len(offsets) == len(by_piece[p][0]):  # else not as the encoder read it: no part to place
+                spans += [(begin + a, begin + b) for a, b in offsets]
+                parts.append(by_piece[p][0] * share[p] / norm)
+        readings.append((np.asarray(spans, dtype=np.int64).reshape(-1, 2),
+                         np.vstack(parts) if parts else np.zeros((0, weights.shape[1]))))
+    return vectors, readings
+
+
+def read_new_texts(model: Any, texts: Sequence[str], weights: np.ndarray) -> None:
+    """Before a model scores ``texts``: embed those its embedding cache does not hold in one
+    pass that both puts their embeddings in the cache (so scoring finds them there) and
+    keeps their :data:`Reading` for ``weights`` (:func:`weight_matrix`), so their evidence
+    costs no second pass."""
+    parts = text_features(model)
+    embedder = parts.embedder
+    if embedder is None:
+        return
+    cache = EmbeddingCache(embedder.cache_dir)
+    keys = {text: EmbeddingCache.key(text, embedder.batch_size) for text in texts}
+    held = cache.get_many(list(dict.fromkeys(keys.values())))
+    new = [text for text in dict.fromkeys(texts) if keys[text] not in held]
+    if not new:
+        return
+    weights = weights[parts.at[2]:parts.at[2] + DIMENSIONS]
+    vectors, readings = read_texts(new, weights, embedder.batch_size)
+    cache.put_many({keys[text]: vector for text, vector in zip(new, vectors, strict=True)})
+    digest = _digest(weights)
+    for text, reading in zip(new, readings, strict=True):
+        _READINGS.put((digest, embedder.batch_size, text), reading)
+
+
+def embedding_parts(texts: Sequence[str], weights: np.ndarray, batch_size: int = 16) -> list[Reading]:
+    """Per text, its :data:`Reading` for ``weights`` (384 x codes): from this process's
+    earlier reading of it (:func:`read_new_texts`), else from one pass of the encoder."""
+    digest = _digest(weights)
+    found = {text: reading for text in dict.fromkeys(texts)
+             if (reading := _READINGS.get((digest, batch_size, text))) is not None}
+    unread = [text for text in dict.fromkeys(texts) if text not in found]
+    if unread:
+        for text, reading in zip(unread, read_texts(unread, weights, batch_size)[1], strict=True):
+            found[text] = reading
+            _READINGS.put((digest, batch_size, text), reading)
+    return [found[text] for text in texts]

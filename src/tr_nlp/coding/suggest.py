@@ -20,9 +20,15 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from tr_nlp.coding.evidence import top_words, word_parts
+from tr_nlp.coding.evidence import (
+    code_weights,
+    read_new_texts,
+    top_words,
+    weight_matrix,
+    word_parts,
+)
 from tr_nlp.coding.store import ThemeModel
-from tr_nlp.features.context import context_frame, without_time_marks
+from tr_nlp.features.context import context_frame
 from tr_nlp.schema import Interview, Segment, clock, seconds_cell
 
 SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "timestamp", "time", "line", "line_end", "speaker",
@@ -41,28 +47,6 @@ def _word_vectorizer(model: ThemeModel) -> Any:
     except (AttributeError, IndexError, KeyError, TypeError):
         return None
     return word if getattr(word, "vocabulary_", None) is not None else None
-
-
-def code_weights(head: Any) -> list[np.ndarray | None]:
-    """Per code, the linear weights of the score that speaks for it (None: no model).
-
-    A code of a mutually exclusive group has no model of its own; its weights are its row
-    of the group's one-vs-rest SVM (for a two-option group, the one score with the sign
-    that favours the code).
-    """
-    weights: list[np.ndarray | None] = [m.coef_[0] if m is not None else None for m in head.models_]
-    for group, model in zip(head.exclusive, getattr(head, "group_models_", [])):
-        if model is None:
-            continue
-        for j in group:
-            hit = np.flatnonzero(model.classes_ == j)
-            if not len(hit):
-                continue
-            if model.coef_.shape[0] == 1:  # two options: the score is for classes_[1]
-                weights[j] = model.coef_[0] if hit[0] == 1 else -model.coef_[0]
-            else:
-                weights[j] = model.coef_[hit[0]]
-    return weights
 
 
 def informative_terms(model: ThemeModel, n: int = 15, texts: Sequence[str] | None = None,
@@ -95,17 +79,15 @@ def informative_terms(model: ThemeModel, n: int = 15, texts: Sequence[str] | Non
     return out
 
 
-def _evidence(model: ThemeModel, texts: Sequence[str], above: np.ndarray, top: int) -> list[list[str]]:
+def _evidence(model: ThemeModel, texts: Sequence[str], above: np.ndarray, top: int,
+              weights: np.ndarray | None) -> list[list[str]]:
     """Per text and code: for a code the model suggests (``above``), the words of the text
     that raised its score most (:mod:`tr_nlp.coding.evidence`); else blank."""
     out = [[""] * len(model.codes) for _ in texts]
-    weights = code_weights(model.linear.named_steps["head"])
     rows = np.flatnonzero(above.any(axis=1))
-    if not len(rows) or all(w is None for w in weights):
+    if not len(rows) or weights is None:
         return out
-    size = next(len(w) for w in weights if w is not None)
-    matrix = np.column_stack([w if w is not None else np.zeros(size) for w in weights])
-    for i, (words, parts) in zip(rows, word_parts(model, [texts[i] for i in rows], matrix), strict=True):
+    for i, (words, parts) in zip(rows, word_parts(model, [texts[i] for i in rows], weights), strict=True):
         for j, said in enumerate(top_words(words, parts, top)):
             if above[i, j]:
                 out[i][j] = said
@@ -121,11 +103,16 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     """
     if not segments:
         return pd.DataFrame(columns=SUGGESTION_COLUMNS)
-    texts = [s.text for s in segments]
-    scored = model.predict_proba(context_frame(segments, interviews))
+    frame = context_frame(segments, interviews)
+    texts = frame["text"].tolist()  # without time marks, as the model reads them
+    weights = weight_matrix(model)
+    # texts not embedded before: one encoder pass gives their embeddings and their evidence's part
+    if weights is not None:
+        read_new_texts(model, texts, weights)
+    scored = model.predict_proba(frame)
     above = model.decide(scored).to_numpy().astype(bool)
     proba = scored.to_numpy()
-    evidence = _evidence(model, [without_time_marks(t) for t in texts], above, top_terms)
+    evidence = _evidence(model, texts, above, top_terms, weights)
     rows = []
     for i, s in enumerate(segments):
         at, time = seconds_cell(s.timestamp), clock(s.timestamp)

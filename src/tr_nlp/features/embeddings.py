@@ -21,7 +21,7 @@ import hashlib
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
@@ -206,17 +206,23 @@ def pieces(text: str, tokenizer: Any, size: int) -> tuple[list[str], list[int]]:
     return cuts, sizes
 
 
-def encode_whole(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+def encode_whole(encoder: Any, texts: Sequence[str], batch_size: int = 16,
+                 on_piece: Callable[[int, int, Any], None] | None = None) -> np.ndarray:
     """Unit-length embeddings of whole texts, however long, shape (len(texts), 384), float32.
 
     A text longer than the encoder reads (256 word pieces) is cut by :func:`pieces`; its
     embedding is the mean of its pieces' embeddings weighted by their word pieces, made unit
-    length again. A text that fits gets exactly the encoder's embedding.
+    length again. A text that fits gets exactly the encoder's embedding. ``on_piece(i, p,
+    states)``, when given, is called with the encoder's word-piece vectors of piece ``p`` of
+    text ``i`` (``[CLS]`` and ``[SEP]`` included, padding not), as
+    :mod:`tr_nlp.coding.evidence` reads them.
     """
     size = encoder.max_seq_length - 2  # room for [CLS] and [SEP]
     cut = [pieces(t, encoder.tokenizer, size) for t in texts]
     flat = [piece for piece_list, _ in cut for piece in piece_list]
-    vectors = encode_alike(encoder, flat, batch_size)
+    owner = [(i, p) for i, (piece_list, _) in enumerate(cut) for p in range(len(piece_list))]
+    vectors = encode_alike(encoder, flat, batch_size,
+                           None if on_piece is None else lambda k, states: on_piece(*owner[k], states))
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     at = 0
     for i, (piece_list, sizes) in enumerate(cut):
@@ -242,7 +248,8 @@ def bucket(length: int) -> int:
     return -(-length // step) * step
 
 
-def encode_alike(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+def encode_alike(encoder: Any, texts: Sequence[str], batch_size: int = 16,
+                 on_text: Callable[[int, Any], None] | None = None) -> np.ndarray:
     """The encoder's unit-length embeddings of ``texts``, each the same whichever texts it is
     embedded with.
 
@@ -255,13 +262,17 @@ def encode_alike(encoder: Any, texts: Sequence[str], batch_size: int = 16) -> np
     last text: its embedding depends on the text and ``batch_size`` alone. A batch holds
     ``batch_size`` texts of :data:`TYPICAL` word pieces, as many word pieces in all at
     other lengths (more texts when shorter, fewer when longer), so the filler of a short
-    batch costs little (``benchmarks/embedding_alike.py``).
+    batch costs little (``benchmarks/embedding_alike.py``). ``on_text(k, states)``, when
+    given, is called with the word-piece vectors of text ``k``.
     """
     import torch
 
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     for chunk, found in alike_batches(encoder, texts, batch_size):
         out[chunk] = torch.nn.functional.normalize(found["sentence_embedding"][: len(chunk)].float(), dim=1).numpy()
+        if on_text is not None:
+            for row, k in enumerate(chunk):
+                on_text(k, found["token_embeddings"][row][found["attention_mask"][row].bool()])
     return out
 
 
