@@ -125,3 +125,16 @@ def test_suggesting_embeds_each_new_text_once(demo_coded, tmp_path, monkeypatch)
     monkeypatch.setattr("tr_nlp.coding.evidence._READINGS", evidence._Readings(2**20))  # a new process
     assert suggest(model, segments, corpus.by_id()).equals(first)
     assert sorted(embedded) == sorted(set(first.loc[first.above_threshold, "text"]))  # only those suggested
+
+
+def test_a_model_of_features_tr_nlp_did_not_build_gets_suggestions_without_evidence(demo_coded):
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.pipeline import Pipeline
+
+    from tr_nlp.coding import CodeClassifier
+
+    corpus, data = demo_coded
+    pipe = Pipeline([("features", CountVectorizer()), ("head", CodeClassifier(inner_folds=2))])
+    pipe.fit(data.texts, data.target.to_numpy(), head__groups=data.groups)
+    rows = suggest(ThemeModel(pipe, data.codes, {}), data.segments[:30], corpus.by_id())
+    assert len(rows) == 30 * len(data.codes) and (rows.evidence == "").all()

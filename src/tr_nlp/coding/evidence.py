@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -58,7 +59,15 @@ class TextFeatures:
 
 
 def text_features(model: Any) -> TextFeatures:
-    """The parts of ``model`` (a :class:`~tr_nlp.coding.store.ThemeModel`) that read the segment's text."""
+    """The parts of ``model`` (a :class:`~tr_nlp.coding.store.ThemeModel`) that read the
+    segment's text; none where its features are not of the shapes tr_nlp builds."""
+    try:
+        return _text_features(model)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return TextFeatures(None, None, None, (0, 0, 0), 1.0)
+
+
+def _text_features(model: Any) -> TextFeatures:
     features = model.linear.named_steps["features"]
     weight = 1.0
     if model.context:
@@ -258,18 +267,23 @@ class _Readings:
     def __init__(self, limit: int):
         self.limit, self.size = limit, 0
         self.items: OrderedDict[tuple[str, int, str], Reading] = OrderedDict()
+        self.lock = threading.Lock()  # a Dask worker of several threads codes in each
 
     def get(self, key: tuple[str, int, str]) -> Reading | None:
-        if key in self.items:
-            self.items.move_to_end(key)
-        return self.items.get(key)
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+            return self.items.get(key)
 
     def put(self, key: tuple[str, int, str], reading: Reading) -> None:
-        self.items[key] = reading
-        self.size += reading[0].nbytes + reading[1].nbytes
-        while self.size > self.limit and len(self.items) > 1:
-            _, (spans, parts) = self.items.popitem(last=False)
-            self.size -= spans.nbytes + parts.nbytes
+        with self.lock:
+            if (old := self.items.pop(key, None)) is not None:
+                self.size -= old[0].nbytes + old[1].nbytes
+            self.items[key] = reading
+            self.size += reading[0].nbytes + reading[1].nbytes
+            while self.size > self.limit and len(self.items) > 1:
+                _, (spans, parts) = self.items.popitem(last=False)
+                self.size -= spans.nbytes + parts.nbytes
 
 
 _READINGS = _Readings(64 * 2**20)

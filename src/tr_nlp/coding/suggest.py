@@ -23,6 +23,7 @@ from scipy import sparse
 from tr_nlp.coding.evidence import (
     code_weights,
     read_new_texts,
+    text_features,
     top_words,
     weight_matrix,
     word_parts,
@@ -40,13 +41,7 @@ PROBABILITY_DIGITS = 6
 
 def _word_vectorizer(model: ThemeModel) -> Any:
     """The fitted word n-gram TF-IDF of the segment text, or None (embeddings-only models)."""
-    try:
-        features = model.linear.named_steps["features"]
-        text_features = features.named_transformers_["text"] if model.context else features
-        word = text_features.transformer_list[0][1].transformer_list[0][1]
-    except (AttributeError, IndexError, KeyError, TypeError):
-        return None
-    return word if getattr(word, "vocabulary_", None) is not None else None
+    return text_features(model).word
 
 
 def informative_terms(model: ThemeModel, n: int = 15, texts: Sequence[str] | None = None,
