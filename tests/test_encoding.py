@@ -58,7 +58,20 @@ def test_a_transcript_saved_as_mac_roman_is_read_as_mac_roman():
 
 
 @pytest.mark.parametrize("text", [
+    "I: Comment était le service?\nR: Très bien, le garçon était gentil, naïve moi. Voilà.",  # no curly marks
+    "P: Me dijo que sí, que el señor está bien. Aquí, en España, ¿sabe? Mañana.",
+    "P: Er war schön, für mich, ganz ruhig. Früher nicht.",
+])
+def test_a_mac_roman_transcript_without_curly_marks_is_read_by_its_accented_letters(text):
+    # its letters only: cp1252 refused it (an undefined byte) or read "na•ve", "schšn"
+    decoded = decode_bytes(text.encode("mac_roman"), "old_mac.txt")
+    assert decoded.text == text and decoded.encoding == "mac_roman"
+
+
+@pytest.mark.parametrize("text", [
     "P: I didn’t think she’d ring back – but she did, “no bother” she said.",
+    "P: Mon cœur, ma sœur, un œuf: c’était très bien, à la française.",
+    "P: Señor, ¿qué tal? Mañana, aquí. Don’t worry.",
     "P: Nobody tells you, and the leaflet said AÇÕES in big letters, it’s Portuguese, I think.",
     "P: Café, crème brûlée, naïve – a word salad, no apostrophes at all.",
 ])

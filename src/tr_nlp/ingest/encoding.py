@@ -4,8 +4,9 @@ Accepted: UTF-8, UTF-8 with BOM, UTF-16/UTF-32 with BOM, and (with a warning) UT
 without a BOM when every other byte is NUL, as Latin-script text then has. A file that
 is not UTF-8 is decoded as cp1252 (Windows "ANSI", common for transcripts typed in Word
 or Notepad) only when it has no UTF-8 sequences at all and reads as text, with a
-warning naming the file; as Mac Roman instead (older transcripts saved on a Mac) when its
-curly apostrophes, quotes and dashes are Mac Roman's bytes rather than Windows'.
+warning naming the file; as Mac Roman instead (older transcripts saved on a Mac) when more
+of its curly apostrophes, quotes and dashes, and of its accented letters inside words, are
+Mac Roman's bytes than Windows'.
 A UTF-8 file with a few Windows characters pasted in (``didn\x92t``, ``caf\xe9``: the
 commonest stray bytes, written by Word or Notepad) is read with those bytes as cp1252,
 with a warning giving their line. Any other stray byte (one that breaks a UTF-8
@@ -57,6 +58,11 @@ _UTF8_MULTIBYTE = re.compile(
 #: letters that rarely stand so: cp1252 reads Mac Roman's "don't" as "donÕt").
 _MAC_MARKS = re.compile(rb"[A-Za-z]\xd5[a-z]|[\xd2\xd4][A-Za-z]|[a-z.,!?][\xd3\xd5](?![A-Za-z])|[ ][\xd0\xd1][ ]")
 _WINDOWS_MARKS = re.compile(rb"[A-Za-z]\x92[a-z]|[\x93\x91][A-Za-z]|[a-z.,!?][\x94\x92](?![A-Za-z])|[ ][\x96\x97][ ]")
+#: Accented lower-case letters after a lower-case letter, as each writes them: Mac Roman's
+#: (é è ç ï ô ö ü á à â ä ã å ò õ ú ù û, bytes cp1252 reads as marks or not at all, and ñ
+#: between letters; not ì î í ó, whose bytes are cp1252's quotes and dashes) and cp1252's
+_MAC_LETTERS = re.compile(rb"[a-z](?:[\x87-\x91\x95\x98-\x9f]|\x96(?=[a-z]))")
+_WINDOWS_LETTERS = re.compile(rb"[a-z][\xdf-\xff]")
 #: A byte UTF-8 cannot read, as Python's ``surrogateescape`` keeps it: one character each.
 _STRAY = re.compile("[\udc80-\udcff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # not \x0b or \x0c: line breaks (_LINE_BREAK)
@@ -148,7 +154,8 @@ def _fallback_8bit(data: bytes, path: str | Path, exc: UnicodeDecodeError) -> De
     if _UTF8_MULTIBYTE.search(data):
         return _utf8_with_windows_bytes(data, path)
     where = _where(data, exc.start)
-    mac = len(_MAC_MARKS.findall(data)) > len(_WINDOWS_MARKS.findall(data))
+    mac = (len(_MAC_MARKS.findall(data)) + len(_MAC_LETTERS.findall(data))
+           > len(_WINDOWS_MARKS.findall(data)) + len(_WINDOWS_LETTERS.findall(data)))
     codec, name = ("mac_roman", "Mac Roman (older Mac files)") if mac else ("cp1252", "cp1252 (Windows)")
     try:
         text = data.decode(codec)
