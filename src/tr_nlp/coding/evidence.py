@@ -38,9 +38,9 @@ from tr_nlp.features.embeddings import (
     DIMENSIONS,
     EmbeddingCache,
     SentenceEmbedder,
+    embed_texts,
     encode_whole,
     load_encoder,
-    pieces,
 )
 
 #: a word as a transcript writes it, its apostrophes inside it
@@ -177,17 +177,12 @@ def _words(text: str) -> _Words:
 def _add_word_ngrams(vectorizer: Any, texts: Sequence[str], words: list[_Words], found: list[np.ndarray],
                      weights: np.ndarray) -> None:
     """Each word n-gram's part, shared among the words it is made of (and its repeats)."""
-    X = vectorizer.transform(texts).tocsr()
-    preprocess, pattern = vectorizer.build_preprocessor(), re.compile(vectorizer.token_pattern)
+    pattern = re.compile(vectorizer.token_pattern)
     low, high = vectorizer.ngram_range
     vocabulary = vectorizer.vocabulary_
-    for i, text in enumerate(texts):
-        lowered = preprocess(text)
-        if len(lowered) != len(text):  # a letter whose lower case is longer: places no longer match
-            continue
+    for i, lowered, row in _rows(vectorizer, texts):
         tokens = [m.span() for m in pattern.finditer(lowered)]
         owners = [words[i].at(s, e) for s, e in tokens]
-        row = dict(zip(X.indices[X.indptr[i]:X.indptr[i + 1]], X.data[X.indptr[i]:X.indptr[i + 1]], strict=True))
         grams = [(f, range(k, k + n)) for n in range(low, high + 1) for k in range(len(tokens) - n + 1)
                  if (f := vocabulary.get(" ".join(lowered[s:e] for s, e in tokens[k:k + n]))) is not None and f in row]
         _share(grams, row, owners, found[i], weights)
@@ -197,15 +192,9 @@ def _add_char_ngrams(vectorizer: Any, texts: Sequence[str], words: list[_Words],
                      weights: np.ndarray) -> None:
     """Each character n-gram's part, given to the word it was read in (as ``char_wb`` reads
     them: within each run of non-space characters, a space added either side)."""
-    X = vectorizer.transform(texts).tocsr()
-    preprocess = vectorizer.build_preprocessor()
     low, high = vectorizer.ngram_range
     vocabulary = vectorizer.vocabulary_
-    for i, text in enumerate(texts):
-        lowered = preprocess(text)
-        if len(lowered) != len(text):
-            continue
-        row = dict(zip(X.indices[X.indptr[i]:X.indptr[i + 1]], X.data[X.indptr[i]:X.indptr[i + 1]], strict=True))
+    for i, lowered, row in _rows(vectorizer, texts):
         grams, owners = [], []
         for run in re.finditer(r"\S+", lowered):
             padded = f" {run.group()} "
@@ -219,6 +208,17 @@ def _add_char_ngrams(vectorizer: Any, texts: Sequence[str], words: list[_Words],
                     grams.append((f, range(len(owners), len(owners) + 1)))
                     owners.append(owner)
         _share(grams, row, owners, found[i], weights)
+
+
+def _rows(vectorizer: Any, texts: Sequence[str]) -> Iterator[tuple[int, str, dict[int, float]]]:
+    """Per text that lower case leaves its places to (not one with a letter whose lower case
+    is longer): its number, its lower-cased text, and its n-grams' values by feature."""
+    X = vectorizer.transform(texts).tocsr()
+    preprocess = vectorizer.build_preprocessor()
+    for i, text in enumerate(texts):
+        if len(lowered := preprocess(text)) == len(text):
+            yield i, lowered, dict(zip(X.indices[X.indptr[i]:X.indptr[i + 1]], X.data[X.indptr[i]:X.indptr[i + 1]],
+                                       strict=True))
 
 
 def _char_grams(length: int, low: int, high: int) -> Iterator[tuple[int, int]]:
@@ -300,31 +300,32 @@ def read_texts(texts: Sequence[str], weights: np.ndarray, batch_size: int = 16) 
     cut into pieces too (the unit-length mean of its pieces' embeddings, weighted by their
     word pieces)."""
     encoder = load_encoder()
-    read: list[dict[int, tuple[np.ndarray, np.ndarray]]] = [{} for _ in texts]
+    read: list[dict[int, tuple[str, int, np.ndarray, np.ndarray]]] = [{} for _ in texts]
 
-    def keep(i: int, p: int, states: Any) -> None:  # a piece's parts of w . e_piece, and e_piece
+    def keep(i: int, p: int, piece: str, size: int, states: Any) -> None:  # its parts of w . e_piece, e_piece
         tokens = states.double().numpy()
         mean = tokens.mean(axis=0)
-        read[i][p] = (tokens @ weights / (len(tokens) * np.linalg.norm(mean)), mean / np.linalg.norm(mean))
+        read[i][p] = (piece, size, tokens @ weights / (len(tokens) * np.linalg.norm(mean)), mean / np.linalg.norm(mean))
 
     vectors = encode_whole(encoder, texts, batch_size, keep)
     readings = []
     for text, by_piece in zip(texts, read, strict=True):
-        piece_list, sizes = pieces(text, encoder.tokenizer, encoder.max_seq_length - 2)
-        share = np.asarray(sizes, dtype=float) / sum(sizes)
-        norm = np.linalg.norm(sum(s * by_piece[p][1] for p, s in enumerate(share)))
-        spans, parts, at = [], [], 0
-        for p, piece in enumerate(piece_list):
+        cut = [by_piece[p] for p in range(len(by_piece))]
+        share = np.asarray([size for _, size, _, _ in cut], dtype=float)
+        share /= share.sum()
+        norm = np.linalg.norm(sum(s * unit for s, (*_, unit) in zip(share, cut, strict=True)))
+        spans, found, at = [], [], 0
+        for s, (piece, _, parts, _) in zip(share, cut, strict=True):
             begin = text.find(piece, at)
             at = begin + len(piece)
             begin += len(piece) - len(piece.lstrip())  # the encoder reads the piece stripped
             offsets = encoder.tokenizer(piece.strip(), return_offsets_mapping=True, truncation=True,
                                         max_length=encoder.max_seq_length)["offset_mapping"]
-            if len(offsets) == len(by_piece[p][0]):  # else not as the encoder read it: no part to place
+            if len(offsets) == len(parts):  # else not as the encoder read it: no part to place
                 spans += [(begin + a, begin + b) for a, b in offsets]
-                parts.append(by_piece[p][0] * share[p] / norm)
+                found.append(parts * s / norm)
         readings.append((np.asarray(spans, dtype=np.int64).reshape(-1, 2),
-                         np.vstack(parts) if parts else np.zeros((0, weights.shape[1]))))
+                         np.vstack(found) if found else np.zeros((0, weights.shape[1]))))
     return vectors, readings
 
 
@@ -337,18 +338,16 @@ def read_new_texts(model: Any, texts: Sequence[str], weights: np.ndarray) -> Non
     embedder = parts.embedder
     if embedder is None:
         return
-    cache = EmbeddingCache(embedder.cache_dir)
-    keys = {text: EmbeddingCache.key(text, embedder.batch_size) for text in texts}
-    held = cache.get_many(list(dict.fromkeys(keys.values())))
-    new = [text for text in dict.fromkeys(texts) if keys[text] not in held]
-    if not new:
-        return
     weights = weights[parts.at[2]:parts.at[2] + DIMENSIONS]
-    vectors, readings = read_texts(new, weights, embedder.batch_size)
-    cache.put_many({keys[text]: vector for text, vector in zip(new, vectors, strict=True)})
     digest = _digest(weights)
-    for text, reading in zip(new, readings, strict=True):
-        _READINGS.put((digest, embedder.batch_size, text), reading)
+
+    def read(new: list[str]) -> np.ndarray:
+        vectors, readings = read_texts(new, weights, embedder.batch_size)
+        for text, reading in zip(new, readings, strict=True):
+            _READINGS.put((digest, embedder.batch_size, text), reading)
+        return vectors
+
+    embed_texts(texts, EmbeddingCache(embedder.cache_dir), embedder.batch_size, encode=read)
 
 
 def embedding_parts(texts: Sequence[str], weights: np.ndarray, batch_size: int = 16) -> list[Reading]:

@@ -157,11 +157,14 @@ def embed_texts(
     cache: EmbeddingCache | None = None,
     batch_size: int = 16,
     device: str | None = None,
+    encode: Callable[[list[str]], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Unit-length embeddings, shape (len(texts), 384); cached texts are not re-embedded.
 
     A text's embedding depends on the text and ``batch_size`` only (:func:`encode_alike`),
-    never on which texts were embedded with it or were in the cache before.
+    never on which texts were embedded with it or were in the cache before. ``encode``
+    embeds the texts the cache lacks (default :func:`encode_whole`; evidence's reading
+    embeds them so, keeping their word pieces' parts, :mod:`tr_nlp.coding.evidence`).
     """
     cache = cache or EmbeddingCache()
     keys = [EmbeddingCache.key(t, batch_size) for t in texts]
@@ -171,7 +174,8 @@ def embed_texts(
     if missing:
         log.info("embedding %d new text(s) with all-MiniLM-L6-v2 (%d cached)", len(missing), len(found))
         text_of = dict(zip(keys, texts))
-        vectors = encode_whole(load_encoder(device), [text_of[k] for k in missing], batch_size)
+        new_texts = [text_of[k] for k in missing]
+        vectors = encode(new_texts) if encode else encode_whole(load_encoder(device), new_texts, batch_size)
         new = dict(zip(missing, vectors))
         cache.put_many(new)
         found.update(new)
@@ -207,20 +211,21 @@ def pieces(text: str, tokenizer: Any, size: int) -> tuple[list[str], list[int]]:
 
 
 def encode_whole(encoder: Any, texts: Sequence[str], batch_size: int = 16,
-                 on_piece: Callable[[int, int, Any], None] | None = None) -> np.ndarray:
+                 on_piece: Callable[[int, int, str, int, Any], None] | None = None) -> np.ndarray:
     """Unit-length embeddings of whole texts, however long, shape (len(texts), 384), float32.
 
     A text longer than the encoder reads (256 word pieces) is cut by :func:`pieces`; its
     embedding is the mean of its pieces' embeddings weighted by their word pieces, made unit
     length again. A text that fits gets exactly the encoder's embedding. ``on_piece(i, p,
-    states)``, when given, is called with the encoder's word-piece vectors of piece ``p`` of
-    text ``i`` (``[CLS]`` and ``[SEP]`` included, padding not), as
-    :mod:`tr_nlp.coding.evidence` reads them.
+    piece, size, states)``, when given, is called with piece ``p`` of text ``i`` (text ``i``
+    itself where it fits), its weight in the mean, and the encoder's word-piece vectors of it
+    (``[CLS]`` and ``[SEP]`` included, padding not), as :mod:`tr_nlp.coding.evidence` reads them.
     """
     size = encoder.max_seq_length - 2  # room for [CLS] and [SEP]
     cut = [pieces(t, encoder.tokenizer, size) for t in texts]
     flat = [piece for piece_list, _ in cut for piece in piece_list]
-    owner = [(i, p) for i, (piece_list, _) in enumerate(cut) for p in range(len(piece_list))]
+    owner = [(i, p, piece, size) for i, (piece_list, sizes) in enumerate(cut)
+             for p, (piece, size) in enumerate(zip(piece_list, sizes, strict=True))]
     vectors = encode_alike(encoder, flat, batch_size,
                            None if on_piece is None else lambda k, states: on_piece(*owner[k], states))
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
