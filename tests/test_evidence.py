@@ -120,9 +120,11 @@ def test_suggesting_embeds_each_new_text_once(demo_coded, tmp_path, monkeypatch)
     assert sorted(embedded) == sorted(distinct)
     assert (first.above_threshold & (first.evidence != "")).sum() == first.above_threshold.sum() > 0
     embedded.clear()
-    again = suggest(model, segments, corpus.by_id())  # all read in this process already
+    again = suggest(model, segments, corpus.by_id())  # read already, by this run or another worker's
     assert embedded == [] and again.equals(first)
-    monkeypatch.setattr("tr_nlp.coding.evidence._READINGS", evidence._Readings(2**20))  # a new process
+    monkeypatch.setenv("TR_NLP_CACHE", str(tmp_path / "trained"))  # embedded by training, never read
+    embeddings.embed_texts(list(distinct), embeddings.EmbeddingCache())
+    embedded.clear()
     assert suggest(model, segments, corpus.by_id()).equals(first)
     assert sorted(embedded) == sorted(set(first.loc[first.above_threshold, "text"]))  # only those suggested
 
@@ -138,3 +140,18 @@ def test_a_model_of_features_tr_nlp_did_not_build_gets_suggestions_without_evide
     pipe.fit(data.texts, data.target.to_numpy(), head__groups=data.groups)
     rows = suggest(ThemeModel(pipe, data.codes, {}), data.segments[:30], corpus.by_id())
     assert len(rows) == 30 * len(data.codes) and (rows.evidence == "").all()
+
+
+def test_the_cache_keeps_readings_by_weights_beside_the_embeddings(tmp_path):
+    cache = embeddings.EmbeddingCache(tmp_path)
+    weights = np.random.default_rng(0).normal(size=(embeddings.DIMENSIONS, 2))
+    texts = ["She listened, really listened.", "", "He drove me there."]
+    read = embedding_parts(texts, weights, cache=cache)
+    assert len(cache.get_parts([evidence._key(evidence._digest(weights), 16, t) for t in texts])) == 3
+    for (spans, parts), (kept_spans, kept_parts) in zip(read, embedding_parts(texts, weights, cache=cache),
+                                                        strict=True):
+        assert np.array_equal(spans, kept_spans) and np.array_equal(parts, kept_parts)
+        assert kept_spans.shape == (len(kept_parts), 2) and kept_parts.shape[1] == 2
+    other = embedding_parts(texts[:1], weights[:, :1], cache=cache)[0][1]  # another model's weights
+    np.testing.assert_allclose(other[:, 0], read[0][1][:, 0])
+    assert other.shape[1] == 1

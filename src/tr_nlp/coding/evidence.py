@@ -17,8 +17,10 @@ parts, lower-cased. On AnnoMI's client utterances scored by the demo's model
 (``benchmarks/evidence.py``), the words weighed account for a median 90% of the part of a
 suggestion's score its segment's text gives, where word n-grams alone (what evidence was
 read from before) accounted for 15%. The embedding's part comes from the encoder's pass
-that embeds the segments for scoring (:func:`read_new_texts`); a text embedded in an
-earlier run (held in the embedding cache) is read again only if it has a suggestion.
+that embeds the segments for scoring (:func:`read_new_texts`) and is kept in the
+embedding cache beside the embedding, shared by a batch's workers and later runs; a text
+embedded before without it (by training or discovery) is read again only if it has a
+suggestion.
 """
 
 from __future__ import annotations
@@ -26,8 +28,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -247,7 +247,8 @@ def _share(grams: list[tuple[int, range]], row: dict[int, float], owners: list[i
 def _add_embedding(embedder: SentenceEmbedder, texts: Sequence[str], words: list[_Words], found: list[np.ndarray],
                    weights: np.ndarray) -> None:
     """The sentence embedding's part, given to the word of each word piece."""
-    for i, (spans, parts) in enumerate(embedding_parts(texts, weights, embedder.batch_size)):
+    readings = embedding_parts(texts, weights, embedder.batch_size, EmbeddingCache(embedder.cache_dir))
+    for i, (spans, parts) in enumerate(readings):
         for (start, end), value in zip(spans, parts, strict=True):
             if end > start and (owner := words[i].at(int(start), int(end))) is not None:
                 found[i][owner] += value
@@ -257,36 +258,6 @@ def _add_embedding(embedder: SentenceEmbedder, texts: Sequence[str], words: list
 #: in the text (``start, end``; ``[CLS]`` and ``[SEP]`` empty), and what it adds to each code's
 #: ``embedding . weights`` (word pieces x codes)
 Reading = tuple[np.ndarray, np.ndarray]
-
-
-class _Readings:
-    """The readings made in this process, by weights and text, the latest up to ``limit``
-    bytes: a batch's texts said again in later interviews (short answers, a resampled corpus)
-    are not read again."""
-
-    def __init__(self, limit: int):
-        self.limit, self.size = limit, 0
-        self.items: OrderedDict[tuple[str, int, str], Reading] = OrderedDict()
-        self.lock = threading.Lock()  # a Dask worker of several threads codes in each
-
-    def get(self, key: tuple[str, int, str]) -> Reading | None:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-            return self.items.get(key)
-
-    def put(self, key: tuple[str, int, str], reading: Reading) -> None:
-        with self.lock:
-            if (old := self.items.pop(key, None)) is not None:
-                self.size -= old[0].nbytes + old[1].nbytes
-            self.items[key] = reading
-            self.size += reading[0].nbytes + reading[1].nbytes
-            while self.size > self.limit and len(self.items) > 1:
-                _, (spans, parts) = self.items.popitem(last=False)
-                self.size -= spans.nbytes + parts.nbytes
-
-
-_READINGS = _Readings(64 * 2**20)
 
 
 def _digest(weights: np.ndarray) -> str:
@@ -331,34 +302,41 @@ def read_texts(texts: Sequence[str], weights: np.ndarray, batch_size: int = 16) 
 
 def read_new_texts(model: Any, texts: Sequence[str], weights: np.ndarray) -> None:
     """Before a model scores ``texts``: embed those its embedding cache does not hold in one
-    pass that both puts their embeddings in the cache (so scoring finds them there) and
-    keeps their :data:`Reading` for ``weights`` (:func:`weight_matrix`), so their evidence
+    pass that puts both their embeddings (so scoring finds them there) and their
+    :data:`Reading` for ``weights`` (:func:`weight_matrix`) in the cache, so their evidence
     costs no second pass."""
     parts = text_features(model)
     embedder = parts.embedder
     if embedder is None:
         return
     weights = weights[parts.at[2]:parts.at[2] + DIMENSIONS]
-    digest = _digest(weights)
+    cache, digest = EmbeddingCache(embedder.cache_dir), _digest(weights)
 
     def read(new: list[str]) -> np.ndarray:
         vectors, readings = read_texts(new, weights, embedder.batch_size)
-        for text, reading in zip(new, readings, strict=True):
-            _READINGS.put((digest, embedder.batch_size, text), reading)
+        cache.put_parts({_key(digest, embedder.batch_size, text): reading for text, reading in zip(new, readings,
+                                                                                                    strict=True)})
         return vectors
 
-    embed_texts(texts, EmbeddingCache(embedder.cache_dir), embedder.batch_size, encode=read)
+    embed_texts(texts, cache, embedder.batch_size, encode=read)
 
 
-def embedding_parts(texts: Sequence[str], weights: np.ndarray, batch_size: int = 16) -> list[Reading]:
-    """Per text, its :data:`Reading` for ``weights`` (384 x codes): from this process's
-    earlier reading of it (:func:`read_new_texts`), else from one pass of the encoder."""
-    digest = _digest(weights)
-    found = {text: reading for text in dict.fromkeys(texts)
-             if (reading := _READINGS.get((digest, batch_size, text))) is not None}
-    unread = [text for text in dict.fromkeys(texts) if text not in found]
-    if unread:
-        for text, reading in zip(unread, read_texts(unread, weights, batch_size)[1], strict=True):
-            found[text] = reading
-            _READINGS.put((digest, batch_size, text), reading)
+def embedding_parts(texts: Sequence[str], weights: np.ndarray, batch_size: int = 16,
+                    cache: EmbeddingCache | None = None) -> list[Reading]:
+    """Per text, its :data:`Reading` for ``weights`` (384 x codes): from the embedding cache
+    (default: the default one) where a run, this or an earlier one, in this process or
+    another, read it (:func:`read_new_texts`), else from one pass of the encoder."""
+    cache, digest = cache or EmbeddingCache(), _digest(weights)
+    keys = {text: _key(digest, batch_size, text) for text in texts}
+    stored = cache.get_parts(list(keys.values()))
+    found = {text: stored[key] for text, key in keys.items() if key in stored}
+    if unread := [text for text in keys if text not in found]:
+        read = dict(zip(unread, read_texts(unread, weights, batch_size)[1], strict=True))
+        cache.put_parts({keys[text]: reading for text, reading in read.items()})
+        found.update(read)
     return [found[text] for text in texts]
+
+
+def _key(digest: str, batch_size: int, text: str) -> bytes:
+    """The cache's key of the reading of ``text`` for the weights of ``digest``."""
+    return hashlib.sha256(f"reading\0{digest}\0".encode() + EmbeddingCache.key(text, batch_size)).digest()

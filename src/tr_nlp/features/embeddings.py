@@ -75,7 +75,8 @@ def load_encoder(device: str | None = None) -> Any:
 
 
 class EmbeddingCache:
-    """Embeddings in SQLite, keyed by sha256(model sha + text).
+    """Embeddings in SQLite, keyed by sha256(model sha + text), and the evidence's readings
+    of them (:meth:`put_parts`).
 
     The cache only saves time, so it never fails a run: a damaged cache file is set
     aside (renamed ``*.damaged``) and a new one started, and a cache that cannot be
@@ -106,6 +107,8 @@ class EmbeddingCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db, db:
             db.execute("CREATE TABLE IF NOT EXISTS emb (key BLOB PRIMARY KEY, vec BLOB NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS parts (key BLOB PRIMARY KEY, spans BLOB NOT NULL, "
+                       "parts BLOB NOT NULL, width INTEGER NOT NULL)")
 
     def _give_up(self, exc: BaseException) -> None:
         log.warning("embedding cache %s cannot be used (%s); embedding without it (set TR_NLP_CACHE to "
@@ -126,7 +129,25 @@ class EmbeddingCache:
         return hashlib.sha256(MODEL_SHA256.encode() + whole + alike + b"\0" + text.encode("utf-8")).digest()
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
-        found: dict[bytes, np.ndarray] = {}
+        return {key: np.frombuffer(vec, dtype=np.float32) for key, vec in self._select("vec", keys)}
+
+    def put_many(self, items: dict[bytes, np.ndarray]) -> None:
+        self._insert("emb", [(k, v.astype(np.float32).tobytes()) for k, v in items.items()])
+
+    def get_parts(self, keys: Sequence[bytes]) -> dict[bytes, tuple[np.ndarray, np.ndarray]]:
+        """Pairs of arrays put by :meth:`put_parts`: ``(n, 2)`` integers and ``(n, width)`` floats."""
+        return {key: (np.frombuffer(spans, dtype="<i8").reshape(-1, 2),
+                      np.frombuffer(parts, dtype="<f8").reshape(-1, width))
+                for key, spans, parts, width in self._select("spans, parts, width", keys, "parts")}
+
+    def put_parts(self, items: dict[bytes, tuple[np.ndarray, np.ndarray]]) -> None:
+        """Keep, by key, a text's ``(n, 2)`` integer spans and ``(n, width)`` float parts
+        (:data:`tr_nlp.coding.evidence.Reading`: no text, only places in it)."""
+        self._insert("parts", [(k, spans.astype("<i8").tobytes(), parts.astype("<f8").tobytes(), parts.shape[1])
+                               for k, (spans, parts) in items.items()])
+
+    def _select(self, columns: str, keys: Sequence[bytes], table: str = "emb") -> list[tuple[Any, ...]]:
+        found: list[tuple[Any, ...]] = []
         if self.path is None:
             return found
         try:
@@ -134,20 +155,19 @@ class EmbeddingCache:
                 for i in range(0, len(keys), 500):
                     chunk = list(keys[i : i + 500])
                     marks = ",".join("?" * len(chunk))
-                    for key, vec in db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk):
-                        found[bytes(key)] = np.frombuffer(vec, dtype=np.float32)
+                    found += [(bytes(key), *rest) for key, *rest in
+                              db.execute(f"SELECT key, {columns} FROM {table} WHERE key IN ({marks})", chunk)]
         except sqlite3.Error as exc:
             self._give_up(exc)
-            return {}
+            return []
         return found
 
-    def put_many(self, items: dict[bytes, np.ndarray]) -> None:
-        if self.path is None:
+    def _insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        if self.path is None or not rows:
             return
         try:
             with closing(self._connect()) as db, db:
-                db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)",
-                               [(k, v.astype(np.float32).tobytes()) for k, v in items.items()])
+                db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
         except sqlite3.Error as exc:
             self._give_up(exc)
 
