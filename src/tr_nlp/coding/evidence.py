@@ -150,6 +150,24 @@ def top_words(words: list[str], parts: np.ndarray, top: int) -> list[str]:
     return out
 
 
+def marked(text: str, evidence: str) -> list[tuple[str, bool]]:
+    """``text`` cut into pieces, each with whether it is a word of ``evidence`` (as
+    :func:`top_words` names them), so a reader can be shown where they are.
+
+    >>> marked("She stayed. SHE didn\u2019t go", "she; didn't")
+    [('She', True), (' stayed. ', False), ('SHE', True), (' ', False), ('didn\u2019t', True), (' go', False)]
+    """
+    said = set(evidence.split("; ")) - {""}
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for m in WORD.finditer(text):
+        if m.group().lower().replace("\u2019", "'") in said:
+            pieces += [(text[at:m.start()], False)] if m.start() > at else []
+            pieces.append((m.group(), True))
+            at = m.end()
+    return pieces + ([(text[at:], False)] if at < len(text) else [])
+
+
 @dataclass(frozen=True)
 class _Words:
     """A text's words: where each is, and how it is named in evidence (lower case, a plain apostrophe)."""

@@ -32,6 +32,7 @@ from tr_nlp.agreement.tables import (
 )
 from tr_nlp.agreement.tables import OVERALL as POOLED
 from tr_nlp.coding.evaluate import MACHINE
+from tr_nlp.coding.evidence import marked
 from tr_nlp.jsonfile import is_number
 from tr_nlp.report.rundata import RunData
 from tr_nlp.report.svg import Point, Series, line_chart, scatter_chart
@@ -491,9 +492,11 @@ def _ranked_source(data: RunData) -> tuple[pd.DataFrame, str]:
 
 def _segment_row(data: RunData, r: dict[str, Any], quotes: bool) -> dict[str, Any]:
     iid, start, end = str(r["interview_id"]), int(r["start"]), int(r["end"])
+    evidence = str(r.get("evidence") or "")
+    text = data.span_text(iid, start, end) if quotes else None
     return {"interview_id": iid, "start": start, "end": end, "probability": float(r["probability"]),
-            "above": bool(r.get("above_threshold", False)), "evidence": str(r.get("evidence") or ""),
-            "text": data.span_text(iid, start, end) if quotes else None}
+            "above": bool(r.get("above_threshold", False)), "evidence": evidence, "text": text,
+            "pieces": marked(text, evidence) if text is not None else None}
 
 
 def disagreements(data: RunData, codes: Sequence[str], quotes: bool, top: int = 30) -> list[dict[str, Any]]:
