@@ -68,7 +68,14 @@ from tr_nlp.versions import library_versions
 DATASET = "suggestions.parquet"
 WORD = "word"
 MIN_FREE_MB = 50
-CHUNK_FILES = 8  # files per task at most; fewer when there are few files per worker
+#: files per task at most; fewer when there are few files per worker. A task's new sentences
+#: are embedded in one call, in fixed-shape batches whose last at each length is filled with
+#: copies (:func:`~tr_nlp.features.embeddings.encode_alike`): the more texts a call holds, the
+#: less of that filler. With 8 files, half of the word pieces the encoder read in
+#: ``benchmarks/throughput.py``'s batch were filler, with 32 a third: one worker took 63.6 s and
+#: 64.4 s against 65.4 s and 69.6 s (runs taken in turn). A worker stopped midway redoes its
+#: task's files (seconds), never a finished one.
+CHUNK_FILES = 32
 
 
 @dataclass
