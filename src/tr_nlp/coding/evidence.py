@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -176,6 +177,11 @@ class _Words:
     starts: list[int]
     keys: list[str]
 
+    def exactly(self, start: int, end: int) -> int | None:
+        """The word that is ``start:end`` (None: no word is)."""
+        k = bisect.bisect_left(self.starts, start)
+        return k if k < len(self.spans) and self.spans[k] == (start, end) else None
+
     def at(self, start: int, end: int) -> int | None:
         """The word that overlaps ``start:end`` most (None: none does)."""
         k = bisect.bisect_right(self.starts, start) - 1
@@ -200,7 +206,7 @@ def _add_word_ngrams(vectorizer: Any, texts: Sequence[str], words: list[_Words],
     vocabulary = vectorizer.vocabulary_
     for i, lowered, row in _rows(vectorizer, texts):
         tokens = [m.span() for m in pattern.finditer(lowered)]
-        owners = [words[i].at(s, e) for s, e in tokens]
+        owners = [k if (k := words[i].exactly(s, e)) is not None else words[i].at(s, e) for s, e in tokens]
         grams = [(f, range(k, k + n)) for n in range(low, high + 1) for k in range(len(tokens) - n + 1)
                  if (f := vocabulary.get(" ".join(lowered[s:e] for s, e in tokens[k:k + n]))) is not None and f in row]
         _share(grams, row, owners, found[i], weights)
@@ -212,20 +218,27 @@ def _add_char_ngrams(vectorizer: Any, texts: Sequence[str], words: list[_Words],
     them: within each run of non-space characters, a space added either side)."""
     low, high = vectorizer.ngram_range
     vocabulary = vectorizer.vocabulary_
+    known: dict[str, list[tuple[int, int, int]]] = {}  # by run: its n-grams of the vocabulary, where in it
     for i, lowered, row in _rows(vectorizer, texts):
         grams, owners = [], []
         for run in re.finditer(r"\S+", lowered):
-            padded = f" {run.group()} "
-            for first, n in _char_grams(len(padded), low, high):
-                f = vocabulary.get(padded[first:first + n])
-                if f is None or f not in row:
-                    continue
-                start = run.start() + max(first - 1, 0)
-                owner = words[i].at(start, min(run.start() + first + n - 1, run.end()))
-                if owner is not None:
+            if (in_run := known.get(run.group())) is None:
+                in_run = known[run.group()] = _run_grams(run.group(), vocabulary, low, high)
+            whole = words[i].exactly(*run.span())  # a run that is one word owns each of its n-grams
+            for f, a, b in in_run:
+                owner = whole if whole is not None else words[i].at(run.start() + a, run.start() + b)
+                if owner is not None and f in row:
                     grams.append((f, range(len(owners), len(owners) + 1)))
                     owners.append(owner)
         _share(grams, row, owners, found[i], weights)
+
+
+def _run_grams(run: str, vocabulary: dict[str, int], low: int, high: int) -> list[tuple[int, int, int]]:
+    """The character n-grams of ``run`` (padded with a space either side) that ``vocabulary``
+    holds: (feature, start, end), where start:end is the part of ``run`` it was read from."""
+    padded = f" {run} "
+    return [(f, max(first - 1, 0), min(first + n - 1, len(run))) for first, n in _char_grams(len(padded), low, high)
+            if (f := vocabulary.get(padded[first:first + n])) is not None]
 
 
 def _rows(vectorizer: Any, texts: Sequence[str]) -> Iterator[tuple[int, str, dict[int, float]]]:
@@ -252,14 +265,12 @@ def _char_grams(length: int, low: int, high: int) -> Iterator[tuple[int, int]]:
 def _share(grams: list[tuple[int, range]], row: dict[int, float], owners: list[int | None], out: np.ndarray,
            weights: np.ndarray) -> None:
     """Add each n-gram's part (its value times its weights), split among its repeats and its words."""
-    counts: dict[int, int] = {}
-    for f, _ in grams:
-        counts[f] = counts.get(f, 0) + 1
-    for f, at in grams:
-        part = row[f] * weights[f] / (counts[f] * len(at))
-        for k in at:
-            if owners[k] is not None:
-                out[owners[k]] += part
+    counts = Counter(f for f, _ in grams)
+    given = [(f, owners[k], counts[f] * len(at)) for f, at in grams for k in at if owners[k] is not None]
+    if given:
+        features, to, shares = (np.asarray(column) for column in zip(*given, strict=True))
+        values = np.asarray([row[f] for f in features.tolist()])
+        np.add.at(out, to, values[:, None] * weights[features] / shares[:, None])
 
 
 def _add_embedding(embedder: SentenceEmbedder, texts: Sequence[str], words: list[_Words], found: list[np.ndarray],
