@@ -394,6 +394,25 @@ def test_a_damaged_or_unusable_embedding_cache_never_fails_a_run(tmp_path, caplo
     assert unusable.path is None and "cannot be used" in caplog.text and "TR_NLP_CACHE" in caplog.text
 
 
+def test_a_damaged_cache_entry_is_made_again_not_fatal(tmp_path, caplog):
+    import sqlite3
+    from contextlib import closing
+
+    texts = ["She listened.", "He drove me there."]
+    cache = EmbeddingCache(tmp_path)
+    expected = embed_texts(texts, cache)
+    spans, parts = np.array([[0, 3], [4, 12]]), np.ones((2, 3))
+    cache.put_parts({b"a": (spans, parts), b"b": (spans, parts)})
+    with closing(sqlite3.connect(cache.path)) as db, db:  # a disk error or a hand edit
+        db.execute("UPDATE emb SET vec = ? WHERE key = ?", (b"\0" * 10, EmbeddingCache.key(texts[0])))
+        db.execute("UPDATE parts SET parts = ? WHERE key = ?", (b"\0" * 40, b"a"))
+        db.execute("UPDATE parts SET width = ? WHERE key = ?", (2, b"b"))
+    assert list(cache.get_many([EmbeddingCache.key(t) for t in texts])) == [EmbeddingCache.key(texts[1])]
+    assert cache.get_parts([b"a", b"b"]) == {} and "2 damaged entries left out" in caplog.text
+    np.testing.assert_array_equal(embed_texts(texts, cache), expected)  # embedded again, and put back
+    assert len(cache.get_many([EmbeddingCache.key(texts[0])])) == 1 and cache.path is not None
+
+
 def test_an_embedding_cache_that_breaks_during_a_run_is_left_out_not_fatal(tmp_path, caplog, monkeypatch):
     import sqlite3
 

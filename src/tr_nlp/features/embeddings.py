@@ -129,16 +129,29 @@ class EmbeddingCache:
         return hashlib.sha256(MODEL_SHA256.encode() + whole + alike + b"\0" + text.encode("utf-8")).digest()
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
-        return {key: np.frombuffer(vec, dtype=np.float32) for key, vec in self._select("vec", keys)}
+        rows = self._select("vec", keys)
+        found = {key: np.frombuffer(vec, dtype=np.float32) for key, vec in rows
+                 if isinstance(vec, bytes) and len(vec) == 4 * DIMENSIONS}
+        self._say_damaged(len(rows) - len(found))
+        return found
 
     def put_many(self, items: dict[bytes, np.ndarray]) -> None:
         self._insert("emb", [(k, v.astype(np.float32).tobytes()) for k, v in items.items()])
 
     def get_parts(self, keys: Sequence[bytes]) -> dict[bytes, tuple[np.ndarray, np.ndarray]]:
         """Pairs of arrays put by :meth:`put_parts`: ``(n, 2)`` integers and ``(n, width)`` floats."""
-        return {key: (np.frombuffer(spans, dtype="<i8").reshape(-1, 2),
-                      np.frombuffer(parts, dtype="<f8").reshape(-1, width))
-                for key, spans, parts, width in self._select("spans, parts, width", keys, "parts")}
+        rows = self._select("spans, parts, width", keys, "parts")
+        found = {key: (np.frombuffer(spans, dtype="<i8").reshape(-1, 2),
+                       np.frombuffer(parts, dtype="<f8").reshape(-1, width))
+                 for key, spans, parts, width in rows
+                 if isinstance(spans, bytes) and isinstance(parts, bytes) and isinstance(width, int) and width > 0
+                 and len(spans) % 16 == 0 and len(parts) == len(spans) // 16 * width * 8}
+        self._say_damaged(len(rows) - len(found))
+        return found
+
+    def _say_damaged(self, count: int) -> None:
+        if count:  # a disk error or a hand edit: the entries are made and put again
+            log.warning("embedding cache %s: %d damaged entr%s left out", self.path, count, "y" if count == 1 else "ies")
 
     def put_parts(self, items: dict[bytes, tuple[np.ndarray, np.ndarray]]) -> None:
         """Keep, by key, a text's ``(n, 2)`` integer spans and ``(n, width)`` float parts
