@@ -31,6 +31,7 @@ from tr_nlp.cli import app
 from tr_nlp.coding import save_model, train_model
 from tr_nlp.errors import ModelError, OutputError
 from tr_nlp.export.folder import interview_file_text
+from tr_nlp.export.qdpx import suggestion_note
 from tr_nlp.ingest import ReadOptions, RoleMap, TableMapping, load_corpus, read_file
 from tr_nlp.schema import lines_label
 from tr_nlp.segment import Segmenter
@@ -823,7 +824,7 @@ def test_word_documents_carry_each_interview_s_suggestions_and_resume_with_the_r
         table = pd.read_csv(out / "interviews" / f"{name}.csv").query("above_threshold")
         held = read_docx(out / "word" / f"{name}.docx").comment_codings
         assert sorted((c.start, c.end, c.code) for c in held if c.coder.startswith("tr_nlp model batch-test")) == sorted(
-            (r.start, r.end, f"{r.code}: p={r.probability:.2f}") for r in table.itertuples())
+            (r.start, r.end, suggestion_note(r.code, r.probability, r.evidence)) for r in table.itertuples())
         own = read_docx(incoming / "interviews" / f"{name}.docx").comment_codings if name == "demo02" else []
         assert [c for c in held if not c.coder.startswith("tr_nlp")] == own
     assert run_batch([incoming], model, out, word=True).coded == 0

@@ -131,7 +131,7 @@ MODEL = "tr_nlp model study 1"
 
 def test_replies_to_suggestions_accept_reject_or_name_codes(tmp_path):
     path = margin_coded(tmp_path / "p01.docx", [
-        (1, DAY_OFF, "beyond_routine: p=0.81", MODEL),
+        (1, DAY_OFF, "beyond_routine: p=0.81 (evidence: day, off, came)", MODEL),  # as tr_nlp writes them
         (1, STIGMA, "non_stigmatizing_attitude: p=0.66", MODEL),
         (3, STIGMA, "continuity: p=0.55", MODEL),
         (3, ", that's what I wanted from them.", "candidate wanting: similarity 0.61", "tr_nlp topic discovery"),
@@ -237,7 +237,7 @@ def test_a_reply_naming_codes_to_a_passage_next_marked_codes_it_and_none_leaves_
 
 def test_a_replier_who_coded_the_interview_reads_no_marks_and_resolving_is_no_answer(tmp_path):
     path = margin_coded(tmp_path / "p01.docx", [
-        (1, DAY_OFF, "beyond_routine: p=0.81", MODEL),
+        (1, DAY_OFF, "beyond_routine: p=0.81 (evidence: day, off, came)", MODEL),  # as tr_nlp writes them
         (1, STIGMA, "non_stigmatizing_attitude: p=0.66", MODEL),
         (3, STIGMA, "Non-stigmatizing attitude", "Anna"),  # Anna codes the whole interview herself
     ])

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from conftest import DEMO, with_replies, without_examples, yaml_bomb
 from tr_nlp.cli import app
 from tr_nlp.export.annotate import write_word_folder
-from tr_nlp.export.qdpx import MachineCoding, MachineLayer
+from tr_nlp.export.qdpx import MachineCoding, MachineLayer, suggestion_note
 from tr_nlp.export.word import MarginNote, margin_notes, word_document, write_docx
 from tr_nlp.ingest import load_corpus
 from tr_nlp.ingest.docx import W, read_docx
@@ -460,7 +460,7 @@ def test_code_writes_its_suggestions_into_word_documents_or_a_project(demo_run, 
     assert load_corpus([tmp_path / "review"]).codebook == without_examples(load_corpus([DEMO]).codebook)
     held = [c for p in sorted((tmp_path / "review").glob("*.docx")) for c in read_docx(p).comment_codings]
     assert sorted((c.interview_id, c.code) for c in held) == sorted(
-        (r.interview_id, f"{r.code}: p={r.probability:.2f}") for r in above.itertuples())
+        (r.interview_id, suggestion_note(r.code, r.probability, r.evidence)) for r in above.itertuples())
     # coded again, the documents (now copies of themselves) hold each suggestion once
     again = run("code", tmp_path / "review", "--model", demo_run / "model", "-o", tmp_path / "review2")
     assert again.exit_code == 0 and "; all 4 in a copy of their own .docx" in again.stdout, again.output

@@ -90,16 +90,29 @@ def model_user(card: dict[str, Any]) -> str:
 
 
 def suggestions_layer(suggestions: pd.DataFrame, user: str) -> MachineLayer:
-    """The suggestions a model makes (``above_threshold``) as a layer, probability in the note."""
+    """The suggestions a model makes (``above_threshold``) as a layer, probability and
+    evidence words in the note (:func:`suggestion_note`)."""
     flags = suggestions["above_threshold"]
     if flags.dtype != bool:  # read back from CSV: "True" / "False" strings
         flags = flags.astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
     rows = suggestions[flags]
     return MachineLayer(user, tuple(
         MachineCoding(str(r.interview_id), int(r.start), int(r.end), str(r.code),
-                      machine_note(str(r.code), f"p={float(r.probability):.2f}"))
+                      suggestion_note(str(r.code), float(r.probability), getattr(r, "evidence", "")))
         for r in rows.itertuples(index=False)
     ))
+
+
+def suggestion_note(code: str, probability: float, evidence: object = "") -> str:
+    """A suggestion's note, as a coder sees it in a QDA tool or a Word comment: its code, how
+    sure the model is, and the words that raised the score most (``evidence`` as ``tr-nlp
+    code`` writes it, "; "-joined; blank or missing in older outputs).
+
+    >>> suggestion_note("beyond_routine", 0.834, "stayed; late; shift"), suggestion_note("care", 0.61, float("nan"))
+    ('beyond_routine: p=0.83 (evidence: stayed, late, shift)', 'care: p=0.61')
+    """
+    said = ", ".join(w for w in evidence.split("; ") if w.strip()) if isinstance(evidence, str) else ""
+    return machine_note(code, f"p={probability:.2f}" + (f" (evidence: {said})" if said else ""))
 
 
 def reviewed_layers(reviewed: Iterable[Reviewed]) -> list[MachineLayer]:
