@@ -544,7 +544,7 @@ def test_a_suggestions_evidence_words_are_shown_in_bold_in_its_segment(tmp_path,
 
     texts = {"a": "She said she didn\u2019t mind. Shelter? No."}
     suggestions = pd.DataFrame([("a", 0, 25, "beyond", 0.9, True, "she; didn't"),
-                                ("a", 26, 38, "beyond", 0.2, False, "")],
+                                ("a", 26, 38, "beyond", 0.2, False, float("nan"))],  # blank, read back
                                columns=["interview_id", "start", "end", "code", "probability", "above_threshold",
                                         "evidence"])
     [shown] = sections.prescreen(RunData(tmp_path, texts, pd.DataFrame(), suggestions=suggestions), ["beyond"],
@@ -552,6 +552,7 @@ def test_a_suggestions_evidence_words_are_shown_in_bold_in_its_segment(tmp_path,
     assert [s["pieces"] for s in shown["segments"]] == [
         [("She", True), (" said ", False), ("she", True), (" ", False), ("didn\u2019t", True), (" mind.", False)],
         [("Shelter? No.", False)]]
+    assert [s["evidence"] for s in shown["segments"]] == ["she; didn't", ""]
     ranked = html[html.index('id="h-prescreen"'):html.index("</section>", html.index('id="h-prescreen"'))]
     rows = re.findall(r'<tr class="above">.*?</tr>', ranked, flags=re.DOTALL)
     assert rows and all("<mark" not in row for row in re.findall(r"<tr>.*?</tr>", ranked, flags=re.DOTALL)[1:])

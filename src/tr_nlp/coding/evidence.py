@@ -343,8 +343,8 @@ def read_new_texts(model: Any, texts: Sequence[str], weights: np.ndarray) -> Non
 
     def read(new: list[str]) -> np.ndarray:
         vectors, readings = read_texts(new, weights, embedder.batch_size)
-        cache.put_parts({_key(digest, embedder.batch_size, text): reading for text, reading in zip(new, readings,
-                                                                                                    strict=True)})
+        keys = [_key(digest, embedder.batch_size, text) for text in new]
+        cache.put_parts(dict(zip(keys, readings, strict=True)))
         return vectors
 
     embed_texts(texts, cache, embedder.batch_size, encode=read)
@@ -352,9 +352,9 @@ def read_new_texts(model: Any, texts: Sequence[str], weights: np.ndarray) -> Non
 
 def embedding_parts(texts: Sequence[str], weights: np.ndarray, batch_size: int = 16,
                     cache: EmbeddingCache | None = None) -> list[Reading]:
-    """Per text, its :data:`Reading` for ``weights`` (384 x codes): from the embedding cache
-    (default: the default one) where a run, this or an earlier one, in this process or
-    another, read it (:func:`read_new_texts`), else from one pass of the encoder."""
+    """Per text, its :data:`Reading` for ``weights`` (384 x codes): from ``cache`` (the
+    default folder's when not given) where a run, this one or an earlier one, in this
+    process or another, read it (:func:`read_new_texts`), else from one pass of the encoder."""
     cache, digest = cache or EmbeddingCache(), _digest(weights)
     keys = {text: _key(digest, batch_size, text) for text in texts}
     stored = cache.get_parts(list(keys.values()))

@@ -149,15 +149,15 @@ class EmbeddingCache:
         self._say_damaged(len(rows) - len(found))
         return found
 
-    def _say_damaged(self, count: int) -> None:
-        if count:  # a disk error or a hand edit: the entries are made and put again
-            log.warning("embedding cache %s: %d damaged entr%s left out", self.path, count, "y" if count == 1 else "ies")
-
     def put_parts(self, items: dict[bytes, tuple[np.ndarray, np.ndarray]]) -> None:
         """Keep, by key, a text's ``(n, 2)`` integer spans and ``(n, width)`` float parts
         (:data:`tr_nlp.coding.evidence.Reading`: no text, only places in it)."""
         self._insert("parts", [(k, spans.astype("<i8").tobytes(), parts.astype("<f8").tobytes(), parts.shape[1])
                                for k, (spans, parts) in items.items()])
+
+    def _say_damaged(self, count: int) -> None:
+        if count:  # a disk error or a hand edit: the entries are made and put again
+            log.warning("embedding cache %s: %d damaged entr%s left out", self.path, count, "y" if count == 1 else "ies")
 
     def _select(self, columns: str, keys: Sequence[bytes], table: str = "emb") -> list[tuple[Any, ...]]:
         found: list[tuple[Any, ...]] = []

@@ -492,7 +492,7 @@ def _ranked_source(data: RunData) -> tuple[pd.DataFrame, str]:
 
 def _segment_row(data: RunData, r: dict[str, Any], quotes: bool) -> dict[str, Any]:
     iid, start, end = str(r["interview_id"]), int(r["start"]), int(r["end"])
-    evidence = str(r.get("evidence") or "")
+    evidence = r.get("evidence") if isinstance(r.get("evidence"), str) else ""  # blank in a table read back: NaN
     text = data.span_text(iid, start, end) if quotes else None
     return {"interview_id": iid, "start": start, "end": end, "probability": float(r["probability"]),
             "above": bool(r.get("above_threshold", False)), "evidence": evidence, "text": text,
