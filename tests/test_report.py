@@ -97,6 +97,18 @@ def test_transcript_data_holds_the_human_codings(html, demo_run):
 
 
 
+def test_a_suggestion_in_the_viewer_carries_its_evidence_words(html, demo_run):
+    data = json.loads(re.search(r'<script type="application/json" id="tr-data">(.*?)</script>', html,
+                                re.DOTALL).group(1))
+    suggested = pd.read_parquet(demo_run / "suggestions.parquet").query("above_threshold")
+    r = suggested[suggested.evidence != ""].iloc[0]
+    interview = next(iv for iv in data["interviews"] if iv["id"] == r.interview_id)
+    machine, code = data["sources"].index("machine"), data["codes"].index(r.code)
+    assert [r.start, r.end, code, machine, round(r.probability, 3), r.evidence.replace("; ", ", ")] in interview["ann"]
+    cross_validated = [a for iv in data["interviews"] for a in iv["ann"] if a[3] == machine and len(a) == 5]
+    assert cross_validated  # the coded interviews' machine codings come from cross-validation: no evidence
+
+
 def test_transcript_turns_show_their_time_in_the_recording(html):
     data = json.loads(re.search(r'<script type="application/json" id="tr-data">(.*?)</script>', html, re.S).group(1))
     times = {iv["id"]: [t[4] for t in iv["turns"]] for iv in data["interviews"]}

@@ -3,8 +3,9 @@
 Large corpora stay small and fast: each interview is a list of turns ``[speaker, role,
 start, text, time, lines]`` (``time`` in the recording as ``M:SS``, or empty; ``lines``
 the lines of the transcript it runs over, ``lines 12-15``, or null) and a list of
-annotations ``[start, end, code, source, probability]`` (indices into shared lists), and
-the page builds the DOM only for the interview on screen.
+annotations ``[start, end, code, source, probability]`` (indices into shared lists; a
+suggestion on a new interview adds its evidence words, ``"stayed, late, shift"``), and the
+page builds the DOM only for the interview on screen.
 """
 
 from __future__ import annotations
@@ -42,9 +43,10 @@ def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
             if r.code in code_index and r.interview_id in annotations:
                 annotations[r.interview_id].append([int(r.start), int(r.end), code_index[r.code],
                                                     source_index[str(r.coder)], None])
-    for iid, start, end, code, p in _machine(data):
+    for iid, start, end, code, p, evidence in _machine(data):
         if code in code_index and iid in annotations:
-            annotations[iid].append([start, end, code_index[code], source_index[MACHINE], round(p, 3)])
+            annotations[iid].append([start, end, code_index[code], source_index[MACHINE], round(p, 3),
+                                     *([evidence] if evidence else [])])
     interviews = []
     turns_of = {str(k): g for k, g in data.turns.groupby("interview_id", sort=False)}
     for iid in chosen:
@@ -63,20 +65,22 @@ def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
             "complete": data.turns_complete, "left_out": len(data.texts) - len(chosen)}
 
 
-def _machine(data: RunData) -> list[tuple[str, int, int, str, float]]:
-    """Above-threshold suggestions on new interviews and cross-validated predictions on coded ones."""
-    out: list[tuple[str, int, int, str, float]] = []
+def _machine(data: RunData) -> list[tuple[str, int, int, str, float, str]]:
+    """Above-threshold suggestions on new interviews (with their evidence words, ", "-joined)
+    and cross-validated predictions on coded ones (with none)."""
+    out: list[tuple[str, int, int, str, float, str]] = []
     s = data.suggestions
     if not s.empty and "above_threshold" in s.columns:
         above = s[s["above_threshold"].astype(bool)]
-        out += [(str(i), int(a), int(b), str(c), float(p))
-                for i, a, b, c, p in zip(above["interview_id"], above["start"], above["end"], above["code"],
-                                         above["probability"])]
+        said = above["evidence"] if "evidence" in above.columns else [""] * len(above)
+        out += [(str(i), int(a), int(b), str(c), float(p), ", ".join(e.split("; ")) if isinstance(e, str) else "")
+                for i, a, b, c, p, e in zip(above["interview_id"], above["start"], above["end"], above["code"],
+                                            above["probability"], said)]
     joined = data.scored
     if not joined.empty:
         for code in data.scored_codes:
             hits = joined[joined[f"machine_{code}"].astype(float) > 0.5]
-            out += [(str(i), int(a), int(b), code, float(p))
+            out += [(str(i), int(a), int(b), code, float(p), "")
                     for i, a, b, p in zip(hits["interview_id"], hits["start"], hits["end"], hits[f"p_{code}"])]
     return out
 

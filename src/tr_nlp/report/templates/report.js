@@ -45,7 +45,8 @@
   }
 
   function describe(a) {
-    const who = a[3] === machine ? "machine suggestion, probability " + a[4].toFixed(2) : "coded by " + data.sources[a[3]];
+    const who = a[3] === machine ? "machine suggestion, probability " + a[4].toFixed(2) + (a[5] ? "; evidence: " + a[5] : "")
+      : "coded by " + data.sources[a[3]];
     return data.codes[a[2]] + " (" + who + ")";
   }
 
