@@ -67,6 +67,7 @@ def test_short_forms_a_bare_list_and_name_to_description():
     ("codes: []\n", "E144"),
     ("codes:\n  - name: a\ngroups:\n  g: a\n", "E144"),
     ("codes: [a\n", "E145"),
+    ("codes:\n  [a]: {description: x}\n", "E145"),  # a key YAML reads as a list
     ("codes:\n  - name: a\n    colour: red\n", "E146"),
     ("codes:\n  - name: a\n  - name:\n", "E146"),
     ("codes:\n  - name: ' '\n", "E146"),

@@ -40,6 +40,17 @@ def test_one_path_may_be_given_alone(folder, monkeypatch):
     assert list(iter_input_files(str(folder / "talks"))) == [folder / "talks" / "a.txt"]
 
 
+def test_a_speaker_written_in_brackets_is_refused_saying_to_quote_it(folder):
+    # WhisperX names speakers [SPEAKER_00]; unquoted, YAML reads that key as a list: a TypeError stopped the read
+    (folder / "corpus.yaml").write_text("speakers:\n  [SPEAKER_00]: interviewer\n", encoding="utf-8")
+    with pytest.raises(TrNlpError) as info:
+        load_corpus([folder])
+    assert "corpus.yaml" in str(info.value) and 'line 2' in str(info.value)
+    assert 'put it in quotes: "[SPEAKER_00]"' in str(info.value)
+    (folder / "corpus.yaml").write_text('speakers:\n  "[SPEAKER_00]": interviewer\n', encoding="utf-8")
+    assert load_corpus([folder]).interviews
+
+
 @pytest.mark.parametrize(("config", "expected"), [
     ("- talks/\n", "expected a mapping at the top level"),
     ("interviews: 5\n", "'interviews' must be a path or a list of paths, found int"),

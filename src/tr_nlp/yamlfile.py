@@ -34,6 +34,12 @@ tr_nlp.yamlfile.UnsafeYAML: it nests lists or mappings more than 100 deep
 Traceback (most recent call last):
 ...
 tr_nlp.yamlfile.DuplicateKey: duplicate key 'a' at line 2
+>>> parse_yaml("base: &b {colour: red}\\ncare:\\n  <<: *b\\n  colour: blue", unique_keys=True)  # merged, then set
+{'base': {'colour': 'red'}, 'care': {'colour': 'blue'}}
+>>> parse_yaml("speakers:\\n  [SPEAKER_00]: interviewer")
+Traceback (most recent call last):
+...
+tr_nlp.yamlfile.KeyNotText: the key [SPEAKER_00] at line 2 is read as a list ...: "[SPEAKER_00]"
 """
 
 from __future__ import annotations
@@ -62,6 +68,16 @@ class DuplicateKey(yaml.YAMLError):
         self.key, self.line = key, line
 
 
+class KeyNotText(yaml.YAMLError):
+    """A mapping key YAML reads as a list or mapping (``[SPEAKER_00]: interviewer``), which
+    no key can be: brackets and braces make one unless the key is quoted."""
+
+    def __init__(self, written: str, line: int):
+        super().__init__(f"the key {written} at line {line} is read as a list or mapping (YAML reads [...] and {{...}} "
+                         f"so); put it in quotes: \"{written}\"")
+        self.written, self.line = written, line
+
+
 class _BoundedLoader(yaml.SafeLoader):
     """A safe loader that refuses documents expanding to more than :data:`MAX_VALUES` values."""
 
@@ -79,24 +95,34 @@ def _construct_str(loader: _BoundedLoader, node: yaml.ScalarNode) -> str:
     return without_lone_surrogates(loader.construct_scalar(node))
 
 
-_BoundedLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)  # before the subclass copies the table
-
-
 class _UniqueKeyLoader(_BoundedLoader):
     """A bounded loader that also refuses duplicate mapping keys."""
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _construct_mapping(loader: _BoundedLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    """A mapping whose keys are all keys (:class:`KeyNotText`), each of its own written once
+    for a :class:`_UniqueKeyLoader` (:class:`DuplicateKey`; a key merged in with ``<<: *name``
+    may be given again, as YAML means it)."""
+    own = {id(key_node) for key_node, _ in node.value}
+    loader.flatten_mapping(node)  # the merged keys in place, as construct_mapping does
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
-        if key in seen:
-            raise DuplicateKey(str(key), key_node.start_mark.line + 1)
-        seen.add(key)
+        try:
+            repeated = key in seen
+        except TypeError:  # a list or a mapping
+            start, end = key_node.start_mark, key_node.end_mark
+            written = start.buffer[start.index:end.index] if start.buffer else str(key)
+            raise KeyNotText(written, start.line + 1) from None
+        if id(key_node) in own:
+            if repeated and isinstance(loader, _UniqueKeyLoader):
+                raise DuplicateKey(str(key), key_node.start_mark.line + 1)
+            seen.add(key)
     return loader.construct_mapping(node, deep)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_BoundedLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)  # before the subclass copies the table
+_BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _expanded_size(root: yaml.Node) -> int:
