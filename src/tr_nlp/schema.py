@@ -271,6 +271,16 @@ def lines_label(first: Any, last: Any) -> str:
     return f"{'lines' if '-' in numbers else 'line'} {numbers}"
 
 
+def evidence_words(cell: object) -> list[str]:
+    """The words of a suggestion's ``evidence`` cell ("; "-joined, as ``tr-nlp code`` writes
+    it); none for a blank cell, or a missing one (NaN in a table read back).
+
+    >>> evidence_words("stayed; late; shift"), evidence_words(""), evidence_words(float("nan"))
+    (['stayed', 'late', 'shift'], [], [])
+    """
+    return [word for word in cell.split("; ") if word.strip()] if isinstance(cell, str) else []
+
+
 def seconds_cell(seconds: float | None) -> float:
     """A time for a table's float column: the seconds, or NaN for no time.
 

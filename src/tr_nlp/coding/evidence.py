@@ -43,6 +43,7 @@ from tr_nlp.features.embeddings import (
     encode_whole,
     load_encoder,
 )
+from tr_nlp.schema import evidence_words
 
 #: a word as a transcript writes it, its apostrophes inside it
 WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
@@ -158,7 +159,7 @@ def marked(text: str, evidence: str) -> list[tuple[str, bool]]:
     >>> marked("She stayed. SHE didn\u2019t go", "she; didn't")
     [('She', True), (' stayed. ', False), ('SHE', True), (' ', False), ('didn\u2019t', True), (' go', False)]
     """
-    said = set(evidence.split("; ")) - {""}
+    said = set(evidence_words(evidence))
     pieces: list[tuple[str, bool]] = []
     at = 0
     for m in WORD.finditer(text):
@@ -305,7 +306,8 @@ def read_texts(texts: Sequence[str], weights: np.ndarray, batch_size: int = 16) 
     def keep(i: int, p: int, piece: str, size: int, states: Any) -> None:  # its parts of w . e_piece, e_piece
         tokens = states.double().numpy()
         mean = tokens.mean(axis=0)
-        read[i][p] = (piece, size, tokens @ weights / (len(tokens) * np.linalg.norm(mean)), mean / np.linalg.norm(mean))
+        norm = np.linalg.norm(mean)
+        read[i][p] = (piece, size, tokens @ weights / (len(tokens) * norm), mean / norm)
 
     vectors = encode_whole(encoder, texts, batch_size, keep)
     readings = []

@@ -46,7 +46,15 @@ from tr_nlp.refi.vocab import (
     machine_note,
     qualified,
 )
-from tr_nlp.schema import MACHINE_CODER_PREFIX, Code, Codebook, Coding, Interview, Reviewed
+from tr_nlp.schema import (
+    MACHINE_CODER_PREFIX,
+    Code,
+    Codebook,
+    Coding,
+    Interview,
+    Reviewed,
+    evidence_words,
+)
 
 DISCOVERY_USER = f"{MACHINE_CODER_PREFIX}topic discovery"
 #: The code candidate codes sit under (not codable itself).
@@ -111,7 +119,7 @@ def suggestion_note(code: str, probability: float, evidence: object = "") -> str
     >>> suggestion_note("beyond_routine", 0.834, "stayed; late; shift"), suggestion_note("care", 0.61, float("nan"))
     ('beyond_routine: p=0.83 (evidence: stayed, late, shift)', 'care: p=0.61')
     """
-    said = ", ".join(w for w in evidence.split("; ") if w.strip()) if isinstance(evidence, str) else ""
+    said = ", ".join(evidence_words(evidence))
     return machine_note(code, f"p={probability:.2f}" + (f" (evidence: {said})" if said else ""))
 
 

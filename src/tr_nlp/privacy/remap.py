@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from tr_nlp.privacy.pseudonymise import OffsetMap, Pseudonymiser
+from tr_nlp.schema import evidence_words
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,7 @@ class Remapping:
         if "speaker" in out.columns:
             out["speaker"] = [p.speaker(str(s)) for s in out["speaker"]]
         if "evidence" in out.columns:
-            out["evidence"] = ["; ".join(p.word(t) for t in str(e).split("; ")) if e else ""
-                               for e in out["evidence"].fillna("")]
+            out["evidence"] = ["; ".join(p.word(t) for t in evidence_words(e)) for e in out["evidence"]]
         if "candidate" in out.columns:
             out["candidate"] = [p.identifier(str(n)) for n in out["candidate"]]
         if "start" in out.columns:

@@ -16,7 +16,7 @@ from typing import Any
 
 from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.report.rundata import RunData
-from tr_nlp.schema import clock, lines_label
+from tr_nlp.schema import clock, evidence_words, lines_label
 
 
 def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
@@ -73,7 +73,7 @@ def _machine(data: RunData) -> list[tuple[str, int, int, str, float, str]]:
     if not s.empty and "above_threshold" in s.columns:
         above = s[s["above_threshold"].astype(bool)]
         said = above["evidence"] if "evidence" in above.columns else [""] * len(above)
-        out += [(str(i), int(a), int(b), str(c), float(p), ", ".join(e.split("; ")) if isinstance(e, str) else "")
+        out += [(str(i), int(a), int(b), str(c), float(p), ", ".join(evidence_words(e)))
                 for i, a, b, c, p, e in zip(above["interview_id"], above["start"], above["end"], above["code"],
                                             above["probability"], said)]
     joined = data.scored
