@@ -620,12 +620,26 @@ def test_an_interview_without_segments_gets_an_empty_table_and_is_not_redone(mod
     out = tmp_path / "out"
     first = run_batch([tmp_path / "in"], model, out)
     assert (first.coded, first.segments) == (1, 0)
-    assert first.warnings == [(f"{tmp_path / 'in' / 'asks.txt'}: interview 'asks' has no participant speech, so it "
-                               "gives no segment (speakers: Interviewer (interviewer)); if a role is wrong, set it "
-                               "with --speaker-role NAME=ROLE or in the corpus config")]
+    said = ("interview 'asks' has no participant speech, so it gives no segment (speakers: Interviewer (interviewer)); "
+            "if a role is wrong, set it with --speaker-role NAME=ROLE or in the corpus config")
+    assert first.file_warnings == [(str(tmp_path / "in" / "asks.txt"), said)]
     table = pd.read_csv(out / "interviews" / "asks.csv")
     assert table.empty and {"interview_id", "start", "end", "code", "probability"} <= set(table.columns)
     assert run_batch([tmp_path / "in"], model, out).skipped == 1
+
+
+def test_a_warning_each_input_gives_is_one_line_on_stderr_and_one_per_input_in_run_json(model, tmp_path):
+    # a folder of transcripts alike (as a transcription service writes them) once gave a line per file
+    (tmp_path / "in").mkdir()
+    for i in range(5):
+        (tmp_path / "in" / f"s{i}.txt").write_text(f"Speaker 1: What helped after visit {i}?\n"
+                                                   "Speaker 2: She rang me back.\n", encoding="utf-8")
+    result = run("batch", tmp_path / "in", "--model", model, "-o", tmp_path / "out", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if "guessed roles" in line]
+    assert len(warned) == 1 and "s2.txt and 2 more files: guessed roles" in warned[0], warned
+    kept = json.loads((tmp_path / "out" / "run.json").read_text())["warnings"]
+    assert sorted(Path(w.split(": ")[0]).name for w in kept if "guessed roles" in w) == [f"s{i}.txt" for i in range(5)]
 
 
 def test_a_speaker_role_set_on_the_command_line_redoes_the_inputs_it_may_change(model, tmp_path):
@@ -636,7 +650,7 @@ def test_a_speaker_role_set_on_the_command_line_redoes_the_inputs_it_may_change(
     assert run_batch([tmp_path / "in"], model, out).segments == 0
     options = ReadOptions(roles=RoleMap.from_pairs(["Interviewer=participant"]))
     again = run_batch([tmp_path / "in"], model, out, options=options)
-    assert (again.coded, again.segments, again.warnings) == (1, 2, [])
+    assert (again.coded, again.segments, again.file_warnings) == (1, 2, [])
     assert run_batch([tmp_path / "in"], model, out, options=options).skipped == 1
     result = run("batch", tmp_path / "in", "--model", model, "-o", tmp_path / "cli",
                  "--speaker-role", "Interviewer=participant", "--workers", "1", "--quiet")
@@ -693,7 +707,7 @@ def test_an_output_folder_inside_the_input_folder_is_not_input(model, tmp_path):
     out = tmp_path / "in" / "out"
     for _ in range(2):
         report = run_batch([tmp_path / "in"], model, out)
-        assert report.total == 1 and report.warnings == []
+        assert report.total == 1 and report.warnings == report.file_warnings == []
 
 
 @pytest.mark.parametrize("damage", ["not sqlite", "other tables"])

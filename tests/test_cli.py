@@ -156,6 +156,26 @@ def test_directory_run_reports_bad_files_and_processes_the_rest(tmp_path):
     assert frame.text.tolist() == ["Hello.", "I am fine.", "Because."] or set(frame.text) == {"Hello.", "I am fine.", "Because."}
 
 
+def write_alike(folder, n):
+    """``n`` transcripts whose speakers' roles are guessed alike, each with a warning saying so."""
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"s{i}.txt").write_text(f"Speaker 1: How were the weeks after visit {i}?\n"
+                                          "Speaker 2: Up and down. She rang me back the same day.\n", encoding="utf-8")
+
+
+def test_a_warning_said_of_many_files_is_one_line_naming_some_and_verbose_names_each(tmp_path):
+    write_alike(tmp_path / "in", 6)
+    result = run("segment", tmp_path / "in", "-o", tmp_path / "segments.csv")
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning")]
+    names = ", ".join(str(tmp_path / "in" / f"s{i}.txt") for i in range(3))
+    assert warned == [(f"warning: {names} and 3 more files: guessed roles from questions asked: 'Speaker 1' = "
+                       "interviewer, 'Speaker 2' = participant; set them in the corpus config to be sure")]
+    verbose = run("segment", tmp_path / "in", "-o", tmp_path / "segments.csv", "--verbose")
+    assert sum(line.startswith("warning") and "guessed roles" in line for line in verbose.stderr.splitlines()) == 6
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
 def test_segment_each_format_offsets_hold(tmp_path, suffix):
     out = tmp_path / f"segments{suffix}"

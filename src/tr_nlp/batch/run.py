@@ -91,7 +91,8 @@ class BatchReport:
     segments: int = 0
     seconds: float = 0.0
     outputs: dict[str, Path] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # of the run as a whole
+    file_warnings: list[tuple[str, str]] = field(default_factory=list)  # (input, warning) of each input coded
     interviews: list[str] = field(default_factory=list)  # every interview coded in the folder, this run or before
     documents: int = 0  # Word documents written for inputs coded before, from their stored suggestions
     moved: int = 0  # inputs done under another path, now theirs (among those skipped; see _moved)
@@ -287,7 +288,7 @@ def _run(inputs: str | Path | Sequence[str | Path], model_dir: str | Path, out: 
                 else:
                     report.coded += 1
                     report.segments += entry.segments
-                report.warnings.extend(f"{result.task.path}: {w}" for w in result.warnings)
+                report.file_warnings.extend((str(result.task.path), w) for w in result.warnings)
                 if progress:
                     progress(result, done, report.total)
         report.outputs = _combine(manifest, out, rebuild=pending.exists() or force, sources=sources)
@@ -722,5 +723,5 @@ def _run_record(report: BatchReport, model_dir: str | Path, segmenter: Segmenter
         "versions": library_versions(),
         "outputs": {k: str(v) for k, v in report.outputs.items()},
         # an unattended run's stderr is often lost: what it warned of is kept with its counts
-        "warnings": list(report.warnings),
+        "warnings": [*report.warnings, *(f"{path}: {warning}" for path, warning in report.file_warnings)],
     }

@@ -123,6 +123,7 @@ def batch(
     if not quiet:
         for warning in report.warnings:
             c.warn(warning)
+        c.warn_files(report.file_warnings)
     if report.coded == 0 and not report.failed and report.total:
         c.out.print(f"nothing to {'code' if report.documents else 'do'}: all {report.total} inputs are already "
                     f"coded with this model (see {report.outputs['manifest']}; --force redoes them)", highlight=False)

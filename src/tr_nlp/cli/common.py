@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -70,7 +70,7 @@ ReviewedOpt = Annotated[list[Path] | None, typer.Option(
     "not as uncoded (repeatable).")]
 CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook: YAML, REFI-QDA .qdc, or a table of codes in a spreadsheet (.xlsx, .csv, .tsv) or a Word document (.docx).")]
 Quiet = Annotated[bool, typer.Option("--quiet", help="Only errors on stderr.")]
-Verbose = Annotated[bool, typer.Option("--verbose", help="Also log each stage (folds, embedding, fitting) with timings on stderr.")]
+Verbose = Annotated[bool, typer.Option("--verbose", help="Also log each stage (folds, embedding, fitting) with timings on stderr, and name each file a warning is about.")]
 Unit = Annotated[str, typer.Option("--unit", help="turn, sentence or window.")]
 Roles = Annotated[str, typer.Option("--roles", help="Comma-separated speaker roles to keep.")]
 Window = Annotated[int | None, typer.Option("--window", help="Sentences per window (unit=window; default 3).")]
@@ -190,6 +190,10 @@ def read_options(
     return ReadOptions(encoding=encoding, roles=RoleMap.from_pairs(speaker_roles or []), table=mapping)
 
 
+#: The name of the handler ``--verbose`` adds to tr_nlp's logger.
+_VERBOSE_HANDLER = "tr-nlp --verbose"
+
+
 def verbose_logging(verbose: bool) -> None:
     """With ``--verbose``, tr_nlp's stage logs go to stderr; the library itself stays quiet.
 
@@ -197,12 +201,12 @@ def verbose_logging(verbose: bool) -> None:
     stderr), so an earlier run's handler is replaced, not added to.
     """
     root = logging.getLogger("tr_nlp")
-    for handler in [h for h in root.handlers if h.get_name() == "tr-nlp --verbose"]:
+    for handler in [h for h in root.handlers if h.get_name() == _VERBOSE_HANDLER]:
         root.removeHandler(handler)
     root.setLevel(logging.INFO if verbose else logging.NOTSET)
     if verbose:
         handler = logging.StreamHandler(sys.stderr)
-        handler.set_name("tr-nlp --verbose")
+        handler.set_name(_VERBOSE_HANDLER)
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
         root.addHandler(handler)
 
@@ -210,6 +214,39 @@ def verbose_logging(verbose: bool) -> None:
 def warn(message: str) -> None:
     """One warning line on stderr."""
     err.print(f"[yellow]warning[/]: {message}", highlight=False)
+
+
+def said_of_files(warnings: Iterable[tuple[str, str]], shown: int = 3) -> list[str]:
+    """Warning lines for ``(path, message)`` pairs, one per distinct message: ``path: message``
+    for a message said of one file, and, for one said of several, the first ``shown`` paths
+    and how many more (all of them where that would be one more), then the message, so that a folder of transcripts alike (each with
+    the same guessed speakers, say) gives one line, not one per file.
+
+    >>> said_of_files([("a.txt", "guessed roles"), ("b.txt", "no times"), ("b.txt", "guessed roles")])
+    ['a.txt, b.txt: guessed roles', 'b.txt: no times']
+    >>> said_of_files([(f"{n}.txt", "guessed roles") for n in range(5)])
+    ['0.txt, 1.txt, 2.txt and 2 more files: guessed roles']
+    >>> said_of_files([(f"{n}.txt", "guessed roles") for n in range(4)])
+    ['0.txt, 1.txt, 2.txt, 3.txt: guessed roles']
+    """
+    by_message: dict[str, dict[str, None]] = {}
+    for path, message in warnings:
+        by_message.setdefault(message, {})[path] = None
+    lines = []
+    for message, in_order in by_message.items():
+        paths = list(in_order)
+        cut = len(paths) > shown + 1  # "and 1 more file" would take the place of its name
+        more = f" and {len(paths) - shown} more files" if cut else ""
+        lines.append(f"{', '.join(paths[:shown] if cut else paths)}{more}: {message}")
+    return lines
+
+
+def warn_files(warnings: Iterable[tuple[str, str]]) -> None:
+    """A warning line per distinct message of ``(path, message)`` pairs (:func:`said_of_files`),
+    or, with ``--verbose``, a line per pair."""
+    verbose = any(h.get_name() == _VERBOSE_HANDLER for h in logging.getLogger("tr_nlp").handlers)
+    for line in ([f"{path}: {message}" for path, message in warnings] if verbose else said_of_files(warnings)):
+        warn(line)
 
 
 def warn_no_segments(segmenter: Segmenter, interviews: Sequence[Interview], quiet: bool) -> None:
@@ -230,7 +267,7 @@ def load_and_report(
     reviewed: Sequence[Path] | None = None,
     output: Path | None = None,
 ) -> Corpus:
-    """Load a corpus, printing one line per bad file and each warning to stderr.
+    """Load a corpus, printing one line per bad file, then the files' warnings (:func:`warn_files`), to stderr.
 
     The command's own ``-o``, a table or a folder (an evaluation's run folder, discovery's,
     Word documents), is not read when it lies among the transcripts: written there by the
@@ -253,10 +290,9 @@ def load_and_report(
     for report in corpus.files:
         if report.error is not None:
             err.print(f"[bold red]error[/]: {report.error}", highlight=False)
-        elif not quiet:
-            for warning in report.warnings:
-                warn(f"{report.path}: {warning}")
     if not quiet:
+        warn_files((str(report.path), warning) for report in corpus.files if report.error is None
+                   for warning in report.warnings)
         for warning in corpus.warnings:
             warn(warning)
     if none_read:
