@@ -130,6 +130,8 @@ from tr_nlp.schema import Coding, Interview, Turn
     ("jo point smith arobase orange point fr", "EMAIL"),  # French
     ("ana punto garcia arroba gmail punto com", "EMAIL"),  # Spanish
     ("it's www dot anna-smith dot co dot uk", "URL"),
+    ("my blog, annasmith dot co dot uk, has it", "URL"),  # said without "www": these were left
+    ("their leaflet's at leeds mind dot org dot uk", "URL"),
     ("ring oh seven seven double oh, nine double oh one two three please", "PHONE"),  # said digit by digit
     ("plus four four one six one four nine six double oh double oh", "PHONE"),
     ("ring noll sju noll, ett två tre, fyra fem sex sju", "PHONE"),  # Swedish
@@ -204,7 +206,8 @@ def test_ordinary_numbers_and_words_are_left_alone():
             "in 2020 UK Government")
     assert Pseudonymiser().find(text) == []
     # "at" and "point" said apart from an address: an "at" is said with a "dot", never "point"
-    assert Pseudonymiser().find("I was at the point in time; the dot com bubble; look at me dot com") == []
+    assert Pseudonymiser().find("I was at the point in time; the dot com bubble; look at me dot com; a dot in the "
+                                "margin, a dot at the end, that dot is it, dot me a line") == []
     # digits said that are no phone number: counting, a zero and too few, "oh" said in surprise
     assert Pseudonymiser().find("one two three four five six seven eight nine; zero one two three; oh, oh, oh no") == []
     assert Pseudonymiser().find("zéro six douze trente; il avait zéro, un, deux ans; en deux mille douze, trente-quatre "
@@ -289,8 +292,10 @@ def test_a_month_with_its_year_or_day_said_is_a_date():
         "back in [DATE_1], then in [DATE_2] I, and [DATE_3].")
     assert p.text("on June nineteenth, twenty twenty, and March twenty-first; May twenty people came") == (
         "on [DATE_4], and [DATE_5]; May twenty people came")
-    # "first" and "second" after a month are other words too ("March the first" is a date)
+    # "first" and "second" after a month are other words too ("March the first" is a date), but
+    # not before a year: "May first, 1985" was left
     assert p.find("in May first thing, in June second-guessing, March of the Penguins") == []
+    assert p.text("born May first, 1985, and moved on June second nineteen ninety.") == "born [DATE_6], and moved on [DATE_7]."
 
 
 def test_a_detail_in_digits_of_another_script_keeps_them_in_the_mapping():

@@ -244,11 +244,11 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"(?:(?: {_DAY}(?:[-\u2013]{_DAY})?| the (?:{_DAY}|{_SPOKEN_DAY})){_YEAR}?(?!\w|[.:,]\d)"
         rf"|(?: de| del)? \d{{4}}(?!\d))"
         # an English month's name, then "of" and its year, or its day or year said: "March of
-        # 2019", "March twenty nineteen", "June nineteenth" (but "May the first": "May first"
-        # is said of other things)
+        # 2019", "March twenty nineteen", "June nineteenth" (but "May first" and "June second"
+        # are said of other things, "May first thing": a date with its year, "May first, 1985")
         rf"|\b(?=[A-Z][a-z]+\.? [efnostEFNOST]){_ENGLISH_MONTH}"
         rf"(?: of \d{{4}}(?!\d)| (?:of )?{_SAID_YEAR}(?!\w)"
-        rf"| (?!(?i:first|second)\b){_SPOKEN_DAY}{_YEAR}?(?!\w|[.:,]\d))"
+        rf"| (?:(?!(?i:first|second)\b){_SPOKEN_DAY}{_YEAR}?|(?i:first|second){_YEAR})(?!\w|[.:,]\d))"
         # Hungarian writes the year first
         rf"|\b\d{{4}}\. {_OTHER_MONTH}(?: {_NUMERIC_DAY}\.?)?(?!\w)"
         # Chinese and Japanese 2021年3月12日, 3月12日; Korean 2021년 3월 12일

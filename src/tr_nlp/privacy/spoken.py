@@ -5,7 +5,8 @@ anna-smith dot co dot uk", Swedish "anna punkt svensson snabel-a telia punkt se"
 "jo punkt smith ät web punkt de", French "jo point smith arobase orange point fr". Such
 an address is found by its shape: names joined by "dot" (or "."), "at" (or "@"), and a
 domain ending in a top-level domain said or written ("dot com", ".se"); a web address
-starts with "www" or "http". A phone number said digit by digit ("oh seven seven double oh,
+starts with "www" or "http", or is said with "dot" and ends in a top-level domain that is no
+word ("annasmith dot co dot uk", not "a dot in the margin"). A phone number said digit by digit ("oh seven seven double oh,
 nine double oh one two three", Swedish "noll sju noll ett två tre ...") is nine digits or
 more from a zero and a digit (or from "plus"), in the words of one language, some of them
 said in pairs in Scandinavian languages, German and Dutch ("noll sju noll, tjugotre,
@@ -69,6 +70,16 @@ _ENDING = re.compile(rf"{_ANY_DOT}(?i:{'|'.join(_TOP)})(?![\w-])")
 _REACH = 300
 _WEB = re.compile(rf"(?<![\w./])(?:(?i:https?)(?:://|\s+(?i:colon\s+slash\s+slash)\s+)(?:(?i:www){_ANY_DOT})?"
                   rf"|(?i:www){_ANY_DOT}){_domain(_ANY_DOT)}(?:(?:/|\s+(?i:slash)\s+)[\w-]+){{0,3}}")
+# a web address said without "www" or "http" ("annasmith dot co dot uk", "mind dot org dot uk"):
+# its dots said "dot", its top-level domain one that no language whose speakers say "dot" has
+# as a word ("a dot in the margin", "a dot at the end" are no addresses)
+_PLAIN_TOP = ("com", "org", "net", "edu", "gov", "info", "uk", "eu", "de", "fr", "se", "dk", "fi", "nl", "es", "ie",
+              "ch", "pl", "ca", "au", "nz")
+_PLAIN_DOT = r"\s+(?i:dot)\s+"
+# (nor is an e-mail address's domain: "jo at gmail dot com", "jo @ gmail dot com")
+_NOT_AFTER_AT = "".join(rf"(?<!(?i:\b{re.escape(word)})\s)" for at, dots in _SAID if "dot" in dots for word in at)
+_PLAIN_WEB = re.compile(rf"(?<![\w./@-])(?<!@\s){_NOT_AFTER_AT}{_NOT_A_WORD}{_LABEL}(?:{_PLAIN_DOT}{_LABEL}){{0,3}}"
+                        rf"{_PLAIN_DOT}(?i:{'|'.join(_PLAIN_TOP)})(?![\w-])")
 
 
 # the words for the digits 0 to 9, by language (each digit's words in one group); English
@@ -179,20 +190,25 @@ def _digit_count(said: str, values: list[set[str]]) -> int:
 def emails(text: str) -> Iterator[tuple[int, int]]:
     """Where an e-mail address said or written occurs in ``text``, as ``(start, end)``, in
     order and not overlapping."""
-    return apart(_before_endings(_EMAIL, text))
+    return apart(_before_endings(text, _EMAIL))
 
 
 def web_addresses(text: str) -> Iterator[tuple[int, int]]:
-    """Where a web address said ("www dot ...") occurs in ``text``, as ``(start, end)``, in
-    order and not overlapping."""
-    return apart(_before_endings(_WEB, text))
+    """Where a web address said ("www dot ...", "annasmith dot co dot uk") occurs in
+    ``text``, as ``(start, end)``, in order and not overlapping.
+
+    >>> text = "www dot mind dot org dot uk, or leeds mind dot org dot uk; the dot com bubble, a dot in it"
+    >>> [text[s:e] for s, e in web_addresses(text)]
+    ['www dot mind dot org dot uk', 'mind dot org dot uk']
+    """
+    return apart(_before_endings(text, _WEB, _PLAIN_WEB))
 
 
-def _before_endings(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """Where ``pattern`` matches up to a top-level domain (:data:`_ENDING`): looked for only
-    there, not at every word of the text."""
+def _before_endings(text: str, *patterns: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where any of ``patterns`` matches up to a top-level domain (:data:`_ENDING`): looked
+    for only there, not at every word of the text."""
     found = []
     for end in _ENDING.finditer(text):
-        found += [m.span() for m in pattern.finditer(text, max(0, end.start() - _REACH), end.end())
-                  if m.end() == end.end()]
+        found += [m.span() for pattern in patterns
+                  for m in pattern.finditer(text, max(0, end.start() - _REACH), end.end()) if m.end() == end.end()]
     return found
