@@ -588,12 +588,16 @@ def code(
 @c.handle_errors
 def next_segments(
     corpus: c.CorpusOpt,
-    model: c.ModelDir,
+    model: Annotated[Path | None, typer.Option("--model", help=(
+        "A trained model folder. Without one (nothing coded yet), segments are ranked by their likeness to the "
+        "description, inclusion criteria and examples of the codebook's codes (--codebook, or the corpus "
+        "config's)."))] = None,
     n: Annotated[int, typer.Option("-n", min=1, help="How many segments to propose.")] = 30,
     output: Annotated[Path | None, typer.Option("--output", "-o", help=(
         "Write the list (.csv/.parquet/.jsonl), a .qdpx project with the passages marked for coding, or Word "
         "documents with them as comments: a .docx (one interview) or a folder (a name without extension)."))] = None,
     codings: c.Codings = None,
+    codebook: c.CodebookOpt = None,
     reviewed: c.ReviewedOpt = None,
     codes: Annotated[str | None, typer.Option(
         "--codes", help="Comma-separated codes to rank by (default: all the model's codes).")] = None,
@@ -608,24 +612,33 @@ def next_segments(
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
-    """Rank uncoded segments a human should code next (uncertain first, spread across interviews)."""
+    """Rank uncoded segments to code next (uncertain first, across interviews; no model yet: most like the codebook)."""
     from tr_nlp.coding import load_model, rank_next
     from tr_nlp.coding.active import chosen_codes
     from tr_nlp.coding.chain import stretches
+    from tr_nlp.coding.guided import rank_by_guidance, unguided
     from tr_nlp.coding.store import card_codebook
 
     kind = output_kind(output, force, (*TABLE_SUFFIXES, ".qdpx", ".docx")) if output is not None else None
     project, word = kind == ".qdpx", kind in ("", ".docx")
-    theme_model = load_model(model)
-    wanted = chosen_codes(theme_model, _code_list(codes))  # before the corpus is read
-    loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, None, quiet,
-                               reviewed=reviewed, output=output)
+    theme_model = load_model(model) if model is not None else None
+    # before the corpus is read
+    wanted = chosen_codes(theme_model, _code_list(codes)) if theme_model is not None else _code_list(codes)
+    loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook,
+                               quiet, reviewed=reviewed, output=output)
+    guide = loaded.codebook if theme_model is None else None
+    if theme_model is None and (guide is None or not guide.codes):
+        raise ConfigError("E163", detail="next ranks segments with a trained model (--model), or, before anything "
+                                         "is coded, by their likeness to a codebook's codes: give --codebook (or "
+                                         "name one in the corpus config)")
     if output is not None:
         one_document(output, loaded)  # before the ranking
     # an interview with codings is coded whole, unless --reviewed says which passages were read
     coded = {coding.interview_id for coding in loaded.codings} - {r.interview_id for r in loaded.reviewed}
     uncoded = [iv for iv in loaded.interviews if iv.id not in coded]
-    segments = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride).segment(uncoded)
+    cut = (c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride) if theme_model is not None
+           else c.segmenter(unit or "sentence", roles or "participant", window, stride))
+    segments = cut.segment(uncoded)
     runs = None
     if loaded.reviewed:  # the unread rest: passages on either side of a read one are not neighbours
         left = unread_by_anyone(segments, loaded.codings, loaded.reviewed)
@@ -634,12 +647,19 @@ def next_segments(
     if not segments and not quiet:
         c.warn(f"every segment of the {len(loaded.interviews)} interview(s) is coded or read already; "
                "nothing to propose")
-    ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted, runs=runs, min_words=min_words)
+    if guide is not None:
+        if (bare := unguided(guide, wanted)) and not quiet:
+            c.warn(f"code(s) {', '.join(bare)} have no description, inclusion criteria or examples in the codebook, "
+                   "so segments are ranked by their likeness to the code's name alone; describe them for a better list")
+        ranked = rank_by_guidance(guide, segments, n, codes=wanted, min_words=min_words)
+    else:
+        ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted, runs=runs, min_words=min_words)
     if len(ranked) < min(n, len(segments)) and not quiet:  # the rest are too short to propose
         c.warn(f"{len(ranked)} of the {len(segments)} segment(s) left to code proposed: the other "
                f"{len(segments) - len(ranked)} have fewer than {min_words} words (--min-words; 1 proposes every segment)")
     if output is not None and word:
-        done, how = next_word(loaded, ranked, output, card_codebook(theme_model.card, model))
+        book = card_codebook(theme_model.card, model) if theme_model is not None and model is not None else guide
+        done, how = next_word(loaded, ranked, output, book)
         c.out.print(f"next: {output} ({done})", highlight=False)
         if not quiet and not all_elan(how):  # the comments say which passages were read
             c.err.print("code the marked passages in Word (reply to each mark naming its codes, or 'none'; or comment "
@@ -664,13 +684,14 @@ def next_segments(
             c.err.print(f"once these passages are coded, pass --reviewed {output} to train, evaluate and next",
                         highlight=False)
     else:
-        view = Table(title=f"Code these {len(ranked)} segments next")
+        view = Table(title=f"Code these {len(ranked)} segments {'first' if guide is not None else 'next'}")
         timed, numbered = bool(ranked.timestamp.notna().any()), bool(ranked.line.notna().any())
-        for col in ("#", "interview", *(["lines"] if numbered else []), *(["at"] if timed else []), "uncertain about",
-                    "p", "text"):
+        why = ("most like", "similarity") if guide is not None else ("uncertain about", "p")
+        for col in ("#", "interview", *(["lines"] if numbered else []), *(["at"] if timed else []), *why, "text"):
             view.add_column(col)
         for r in ranked.itertuples():
             view.add_row(str(r.rank), r.interview_id, *([line_range(r.line, r.line_end)] if numbered else []),
-                         *([clock(r.timestamp)] if timed else []), r.code, f"{r.probability:.2f}", r.text)
+                         *([clock(r.timestamp)] if timed else []), r.code,
+                         f"{r.similarity if guide is not None else r.probability:.2f}", r.text)
         c.out.print(view)
     raise typer.Exit(c.exit_code(loaded))

@@ -61,6 +61,34 @@ def chosen_codes(model: ThemeModel, codes: Sequence[str] | None) -> list[str]:
     return list(model.codes) if codes is None else list(codes)
 
 
+def long_enough(segments: Sequence[Segment], min_words: int) -> np.ndarray:
+    """Which ``segments`` have at least ``min_words`` words (a backchannel such as
+    "Mm-hmm." or a lone "And" says too little to code)."""
+    return np.array([len(letters_apart(s.text).split()) >= min_words for s in segments], dtype=bool)
+
+
+def spread_picks(score: np.ndarray, segments: Sequence[Segment], available: np.ndarray, n: int,
+                 spread: float) -> list[int]:
+    """The places of ``n`` of the ``available`` segments, highest ``score`` first, each
+    further pick from an interview already picked from discounted by ``spread``.
+
+    >>> from tr_nlp.schema import Segment
+    >>> segs = [Segment(iv, f"{iv}:s{k}", 0, 1, "P", "participant", "x") for iv, k in [("a", 0), ("a", 1), ("b", 0)]]
+    >>> spread_picks(np.array([0.9, 0.8, 0.7]), segs, np.ones(3, bool), 3, 0.7)
+    [0, 2, 1]
+    """
+    available = available.copy()
+    _, interview = np.unique([s.interview_id for s in segments], return_inverse=True)
+    taken = np.zeros(interview.max() + 1 if len(interview) else 0)  # picks so far, per interview
+    picked: list[int] = []
+    for _ in range(min(n, int(available.sum()))):
+        k = int(np.argmax(np.where(available, score * spread ** taken[interview], -np.inf)))
+        picked.append(k)
+        available[k] = False
+        taken[interview[k]] += 1
+    return picked
+
+
 def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[str, Interview],
               n: int = 30, spread: float = 0.7, codes: Sequence[str] | None = None,
               runs: Sequence | np.ndarray | None = None, min_words: int = 1) -> pd.DataFrame:
@@ -114,16 +142,7 @@ def rank_next(model: ThemeModel, segments: Sequence[Segment], interviews: Mappin
     u[:, [j for j, code in enumerate(model.codes) if code not in codes]] = -1.0
     best_code = u.argmax(axis=1)
     score = u.max(axis=1)
-    picked: list[int] = []
-    _, interview = np.unique([s.interview_id for s in segments], return_inverse=True)
-    taken = np.zeros(interview.max() + 1)  # picks so far, per interview
-    available = np.array([len(letters_apart(s.text).split()) >= min_words for s in segments])
-    for _ in range(min(n, int(available.sum()))):
-        value = np.where(available, score * spread ** taken[interview], -np.inf)
-        k = int(np.argmax(value))
-        picked.append(k)
-        available[k] = False
-        taken[interview[k]] += 1
+    picked = spread_picks(score, segments, long_enough(segments, min_words), n, spread)
     rows = [
         (rank, segments[k].interview_id, segments[k].segment_id, segments[k].start, segments[k].end,
          seconds_cell(segments[k].timestamp), clock(segments[k].timestamp), segments[k].line, segments[k].line_end,

@@ -134,12 +134,16 @@ def reviewed_layers(reviewed: Iterable[Reviewed]) -> list[MachineLayer]:
 
 
 def next_layer(ranked: pd.DataFrame, when: datetime) -> MachineLayer:
-    """The passages ``tr-nlp next`` proposed (:data:`~tr_nlp.coding.active.NEXT_COLUMNS`) as
+    """The passages ``tr-nlp next`` proposed (:data:`~tr_nlp.coding.active.NEXT_COLUMNS`, or
+    :data:`~tr_nlp.coding.guided.GUIDED_COLUMNS` before anything was coded) as
     :data:`READ_MARK` selections of a user named for the list's time, ``when``, each with
-    its rank and the code the model is least sure of in its note."""
+    its rank and the code the model is least sure of (or whose guidance it is most like) in
+    its note."""
+    guided = "similarity" in ranked.columns
     return MachineLayer(f"{NEXT_USER} {when:%Y-%m-%d %H:%M}", tuple(
         MachineCoding(str(r.interview_id), int(r.start), int(r.end), READ_CODE,
-                      f"#{r.rank}: unsure about {r.code} (p={float(r.probability):.2f})")
+                      f"#{r.rank}: like {r.code} as the codebook describes it (similarity {float(r.similarity):.2f})" if guided
+                      else f"#{r.rank}: unsure about {r.code} (p={float(r.probability):.2f})")
         for r in ranked.itertuples(index=False)
     ))
 
