@@ -43,7 +43,7 @@ def segments(spec):
 def test_guidance_is_what_the_codebook_says_a_code_looks_like_else_its_name():
     assert guidance(CODEBOOK.codes[0]) == ["A professional who would listen.", "She would listen."]
     assert guidance(Code("beyond_routine", include="  ")) == ["beyond routine"]
-    assert unguided(CODEBOOK) == ["unused"] and unguided(CODEBOOK, ["listened"]) == []
+    assert unguided(CODEBOOK) == [] and unguided(CODEBOOK, ["unused"]) == ["unused"]  # a candidate: asked for
 
 
 def test_the_closest_segments_of_every_code_come_first_spread_across_interviews():
@@ -52,6 +52,7 @@ def test_the_closest_segments_of_every_code_come_first_spread_across_interviews(
                      ("b", "He would listen when I talked."), ("c", "The bus came late again."), ("c", "Yeah.")])
     ranked = rank_by_guidance(CODEBOOK, segs, n=10, embed=embed, min_words=2)
     assert list(ranked.columns) == GUIDED_COLUMNS and ranked["rank"].tolist() == list(range(1, 7))
+    assert set(ranked.code) == {"listened", "transport"}  # not discovery's candidate code
     assert "Yeah." not in ranked.text.tolist()  # too short to code
     # each code's closest segment before any code's second: a long description does not crowd out the others
     assert set(ranked.code[:2]) == {"listened", "transport"}

@@ -600,7 +600,8 @@ def next_segments(
     codebook: c.CodebookOpt = None,
     reviewed: c.ReviewedOpt = None,
     codes: Annotated[str | None, typer.Option(
-        "--codes", help="Comma-separated codes to rank by (default: all the model's codes).")] = None,
+        "--codes", help="Comma-separated codes to rank by (default: all the model's codes; without a model, "
+                        "the codebook's).")] = None,
     min_words: Annotated[int, typer.Option("--min-words", min=1, help="Propose no segment of fewer words (a backchannel or a lone 'And' says too little to code); 1 proposes every segment.")] = 3,
     unit: c.ModelUnit = None,
     roles: c.ModelRoles = None,

@@ -219,8 +219,9 @@ def warn(message: str) -> None:
 def said_of_files(warnings: Iterable[tuple[str, str]], shown: int = 3) -> list[str]:
     """Warning lines for ``(path, message)`` pairs, one per distinct message: ``path: message``
     for a message said of one file, and, for one said of several, the first ``shown`` paths
-    and how many more (all of them where that would be one more), then the message, so that a folder of transcripts alike (each with
-    the same guessed speakers, say) gives one line, not one per file.
+    and how many more (all of them where that would be one more), then the message, so
+    that a folder of transcripts alike (each with the same guessed speakers, say) gives one
+    line, not one per file.
 
     >>> said_of_files([("a.txt", "guessed roles"), ("b.txt", "no times"), ("b.txt", "guessed roles")])
     ['a.txt, b.txt: guessed roles', 'b.txt: no times']

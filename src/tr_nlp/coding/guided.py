@@ -49,10 +49,10 @@ def guidance(code: Code) -> list[str]:
 
 
 def unguided(codebook: Codebook, codes: Sequence[str] | None = None) -> list[str]:
-    """The codes (of ``codes``, default all) that have neither description, inclusion
-    criteria nor examples, and so are ranked by their name alone."""
-    wanted = set(codes) if codes is not None else None
-    return [c.name for c in codebook.codes if (wanted is None or c.name in wanted)
+    """The codes ranked by (``codes``, default the codebook's, not discovery's candidates)
+    that have neither description, inclusion criteria nor examples, and so are ranked by
+    their name alone."""
+    return [c.name for c in codebook.codes if (c.name in codes if codes is not None else c.status == "active")
             and not any(t and t.strip() for t in (c.description, c.include, *c.examples))]
 
 
@@ -98,13 +98,13 @@ def rank_by_guidance(codebook: Codebook, segments: Sequence[Segment], n: int = 3
     available = long_enough(segments, min_words)
     if not chosen or n <= 0 or not available.any():
         return pd.DataFrame(columns=GUIDED_COLUMNS)
-    texts = [without_time_marks(s.text) for s in segments]
+    texts = [without_time_marks(s.text) for s, ok in zip(segments, available) if ok]  # only those to propose
     guides = [guidance(code) for code in chosen]
     vectors = np.asarray((embed or embed_texts)(texts + [text for guide in guides for text in guide]), dtype=np.float64)
     seg_vectors, at = vectors[: len(texts)], len(texts)
-    similarity = np.empty((len(segments), len(chosen)))
+    similarity = np.zeros((len(segments), len(chosen)))
     for j, guide in enumerate(guides):
-        similarity[:, j] = seg_vectors @ vectors[at : at + len(guide)].mean(axis=0)
+        similarity[available, j] = seg_vectors @ vectors[at : at + len(guide)].mean(axis=0)
         at += len(guide)
     # each code's similarities as ranks among the segments that may be proposed: 1 for its closest
     rank = np.zeros_like(similarity)

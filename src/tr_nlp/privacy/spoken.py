@@ -6,12 +6,12 @@ anna-smith dot co dot uk", Swedish "anna punkt svensson snabel-a telia punkt se"
 an address is found by its shape: names joined by "dot" (or "."), "at" (or "@"), and a
 domain ending in a top-level domain said or written ("dot com", ".se"); a web address
 starts with "www" or "http", or is said with "dot" and ends in a top-level domain that is no
-word ("annasmith dot co dot uk", not "a dot in the margin"). A phone number said digit by digit ("oh seven seven double oh,
-nine double oh one two three", Swedish "noll sju noll ett två tre ...") is nine digits or
-more from a zero and a digit (or from "plus"), in the words of one language, some of them
-said in pairs in Scandinavian languages, German and Dutch ("noll sju noll, tjugotre,
-fyrtiofem, sextiosju"); French says it all in pairs ("zéro six, douze, trente-quatre,
-cinquante-six, soixante-dix-huit").
+word ("annasmith dot co dot uk", not "a dot in the margin"). A phone number said digit by
+digit ("oh seven seven double oh, nine double oh one two three", Swedish "noll sju noll ett
+två tre ...") is nine digits or more from a zero and a digit (or from "plus"), in the
+words of one language, some of them said in pairs in Scandinavian languages, German and
+Dutch ("noll sju noll, tjugotre, fyrtiofem, sextiosju"); French says it all in pairs
+("zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit").
 
 >>> text = "email jo dot smith at gmail dot com or www dot anna-smith dot co dot uk, not the dot com bubble"
 >>> [text[s:e] for s, e in emails(text)], [text[s:e] for s, e in web_addresses(text)]
