@@ -25,10 +25,17 @@ Examples
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 __all__ = ["freeing_cycles"]
+
+# how many blocks are open (in any thread): a block inside another leaves the freezing and
+# the collection to the outermost one, without counting the frozen heap, which walks all of
+# it (19 ms a call with the sentence encoder loaded: 40% of what a batch's Word document cost)
+_open = 0
+_lock = threading.Lock()
 
 
 @contextmanager
@@ -37,17 +44,25 @@ def freeing_cycles() -> Iterator[None]:
 
     Objects alive before the block are frozen (:func:`gc.freeze`) while it runs, so the
     collection at its end scans only what the block made, then unfrozen into the oldest
-    generation. Nothing is done where the garbage collector is disabled or objects are
-    already frozen (by the caller, or by an enclosing block), whose choice it leaves as it is.
+    generation. A block inside another (in any thread) leaves that to the outermost one.
+    Nothing is done where the garbage collector is disabled or objects are already frozen by
+    the caller, whose choice it leaves as it is.
     """
-    if not gc.isenabled() or gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
+    global _open
+    with _lock:
+        outermost = _open == 0 and gc.isenabled() and not gc.get_freeze_count()
+        _open += 1
+        if outermost:
+            gc.freeze()
     try:
         yield
     finally:
         try:
-            gc.collect()
+            if outermost:
+                try:
+                    gc.collect()
+                finally:
+                    gc.unfreeze()
         finally:
-            gc.unfreeze()
+            with _lock:
+                _open -= 1
