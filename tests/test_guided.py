@@ -118,6 +118,14 @@ def test_next_without_a_model_marks_its_passages_in_a_project_saying_why(tmp_pat
     with zipfile.ZipFile(out) as archive:
         project = archive.read("project.qde").decode("utf-8")
     assert project.count("like listened as the codebook describes it (similarity 0.") == 2
+    # asked again before anything is coded: the marked passages are read, so others are proposed
+    again = tmp_path / "again.csv"
+    r = runner.invoke(app, ["next", "--corpus", str(out), "-n", "2", "-o", str(again)])
+    assert r.exit_code == 0, r.stderr
+    assert next_by_codebook(team, "-n", 2, "-o", tmp_path / "first.csv").exit_code == 0  # what was marked
+    marked, second = (set(pd.read_csv(path)[["interview_id", "start"]].itertuples(index=False, name=None))
+                      for path in (tmp_path / "first.csv", again))
+    assert len(second) == 2 and not marked & second
 
 
 def test_next_without_a_model_or_a_codebook_says_what_it_needs(tmp_path):

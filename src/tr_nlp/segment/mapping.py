@@ -137,9 +137,22 @@ def unread(segments: Sequence[Segment], codings: Iterable[Coding], reviewed: Ite
 
 def unread_by_anyone(segments: Sequence[Segment], codings: Iterable[Coding], reviewed: Iterable[Reviewed],
                      threshold: float = 0.5) -> np.ndarray:
-    """Which ``segments`` no coder read (see :func:`unread`): what is left to code."""
+    """Which ``segments`` no coder read (see :func:`unread`): what is left to code. A
+    passage read before anyone coded anything (so no coder is known to have read it, as
+    where ``tr-nlp next`` marked passages and nothing was coded yet) is read all the same.
+
+    >>> segs = [Segment("i", f"i:s{k}", 10 * k, 10 * k + 9, "P", "participant", "x" * 9) for k in range(3)]
+    >>> unread_by_anyone(segs, [], [Reviewed("i", 10, 19)]).tolist()
+    [True, False, True]
+    """
+    codings, reviewed = list(codings), list(reviewed)
     masks = unread(segments, codings, reviewed, threshold)
-    return np.logical_and.reduce([np.ones(len(segments), dtype=bool), *masks.values()])
+    left = np.logical_and.reduce([np.ones(len(segments), dtype=bool), *masks.values()])
+    if reviewed and not masks:
+        read = [Coding(r.interview_id, r.start, r.end, "", "") for r in reviewed]
+        seen = set(map_codings(segments, read, threshold).segment_id)
+        left &= np.array([s.segment_id not in seen for s in segments], dtype=bool)
+    return left
 
 
 def label_matrix(
