@@ -640,6 +640,8 @@ def test_a_warning_each_input_gives_is_one_line_on_stderr_and_one_per_input_in_r
     assert len(warned) == 1 and "s2.txt and 2 more files: guessed roles" in warned[0], warned
     kept = json.loads((tmp_path / "out" / "run.json").read_text())["warnings"]
     assert sorted(Path(w.split(": ")[0]).name for w in kept if "guessed roles" in w) == [f"s{i}.txt" for i in range(5)]
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")  # the report lists it as stderr says it
+    assert html.count("guessed roles") == 1 and "s2.txt and 2 more files: guessed roles" in html
 
 
 def test_a_speaker_role_set_on_the_command_line_redoes_the_inputs_it_may_change(model, tmp_path):

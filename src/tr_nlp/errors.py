@@ -14,7 +14,7 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
 
 
@@ -352,6 +352,32 @@ def some(items: Sequence[str], shown: int = 5) -> str:
     ('a, b', 'a, b and 2 more')
     """
     return ", ".join(items[:shown]) + (f" and {len(items) - shown} more" if len(items) > shown else "")
+
+
+def said_of_files(warnings: Iterable[tuple[str, str]], shown: int = 3) -> list[str]:
+    """Warning lines for ``(path, message)`` pairs, one per distinct message: ``path: message``
+    for a message said of one file, and, for one said of several, the first ``shown`` paths
+    and how many more (all of them where that would be one more), then the message, so
+    that a folder of transcripts alike (each with the same guessed speakers, say) gives one
+    line, not one per file.
+
+    >>> said_of_files([("a.txt", "guessed roles"), ("b.txt", "no times"), ("b.txt", "guessed roles")])
+    ['a.txt, b.txt: guessed roles', 'b.txt: no times']
+    >>> said_of_files([(f"{n}.txt", "guessed roles") for n in range(5)])
+    ['0.txt, 1.txt, 2.txt and 2 more files: guessed roles']
+    >>> said_of_files([(f"{n}.txt", "guessed roles") for n in range(4)])
+    ['0.txt, 1.txt, 2.txt, 3.txt: guessed roles']
+    """
+    by_message: dict[str, dict[str, None]] = {}
+    for path, message in warnings:
+        by_message.setdefault(message, {})[path] = None
+    lines = []
+    for message, in_order in by_message.items():
+        paths = list(in_order)
+        cut = len(paths) > shown + 1  # "and 1 more file" would take the place of its name
+        more = f" and {len(paths) - shown} more files" if cut else ""
+        lines.append(f"{', '.join(paths[:shown] if cut else paths)}{more}: {message}")
+    return lines
 
 
 def counted(counts: Mapping[str, int]) -> str:

@@ -53,7 +53,7 @@ from tr_nlp.batch.work import Result, Task, code_files
 from tr_nlp.coding.store import CARD_FILE, card_codebook, verify_model_files
 from tr_nlp.coding.suggest import SUGGESTION_COLUMNS
 from tr_nlp.csvsafe import write_csv
-from tr_nlp.errors import InputError, OutputError, path_text
+from tr_nlp.errors import InputError, OutputError, path_text, said_of_files
 from tr_nlp.export.folder import safe_stem, write_word_config
 from tr_nlp.export.qdpx import MachineLayer, model_user, suggestions_layer
 from tr_nlp.export.tables import atomic_path, check_folder_path, write_json, write_table, write_text
@@ -724,4 +724,6 @@ def _run_record(report: BatchReport, model_dir: str | Path, segmenter: Segmenter
         "outputs": {k: str(v) for k, v in report.outputs.items()},
         # an unattended run's stderr is often lost: what it warned of is kept with its counts
         "warnings": [*report.warnings, *(f"{path}: {warning}" for path, warning in report.file_warnings)],
+        # the same, a warning said of many inputs in one line, as stderr has them (what the report lists)
+        "warnings_in_short": [*report.warnings, *said_of_files(report.file_warnings)],
     }

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from tr_nlp.errors import ConfigError, InputError, TrNlpError, some
+from tr_nlp.errors import ConfigError, InputError, TrNlpError, said_of_files, some
 from tr_nlp.export import TABLE_SUFFIXES, check_folder_path
 from tr_nlp.hashing import near_copies, text_sketch
 from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
@@ -214,32 +214,6 @@ def verbose_logging(verbose: bool) -> None:
 def warn(message: str) -> None:
     """One warning line on stderr."""
     err.print(f"[yellow]warning[/]: {message}", highlight=False)
-
-
-def said_of_files(warnings: Iterable[tuple[str, str]], shown: int = 3) -> list[str]:
-    """Warning lines for ``(path, message)`` pairs, one per distinct message: ``path: message``
-    for a message said of one file, and, for one said of several, the first ``shown`` paths
-    and how many more (all of them where that would be one more), then the message, so
-    that a folder of transcripts alike (each with the same guessed speakers, say) gives one
-    line, not one per file.
-
-    >>> said_of_files([("a.txt", "guessed roles"), ("b.txt", "no times"), ("b.txt", "guessed roles")])
-    ['a.txt, b.txt: guessed roles', 'b.txt: no times']
-    >>> said_of_files([(f"{n}.txt", "guessed roles") for n in range(5)])
-    ['0.txt, 1.txt, 2.txt and 2 more files: guessed roles']
-    >>> said_of_files([(f"{n}.txt", "guessed roles") for n in range(4)])
-    ['0.txt, 1.txt, 2.txt, 3.txt: guessed roles']
-    """
-    by_message: dict[str, dict[str, None]] = {}
-    for path, message in warnings:
-        by_message.setdefault(message, {})[path] = None
-    lines = []
-    for message, in_order in by_message.items():
-        paths = list(in_order)
-        cut = len(paths) > shown + 1  # "and 1 more file" would take the place of its name
-        more = f" and {len(paths) - shown} more files" if cut else ""
-        lines.append(f"{', '.join(paths[:shown] if cut else paths)}{more}: {message}")
-    return lines
 
 
 def warn_files(warnings: Iterable[tuple[str, str]]) -> None:

@@ -196,10 +196,13 @@ def _failed(path: Path) -> list[dict[str, str]]:
 
 
 def _warnings(run: dict[str, Any], path: Path) -> list[str]:
-    """What the run warned of (``run.json``'s ``warnings``; none for runs that keep none)."""
-    warnings = run.get("warnings", [])
+    """What the run warned of (``run.json``'s ``warnings_in_short``, a warning said of many
+    inputs in one line, or, in runs written before it, ``warnings``; none for runs that keep
+    none)."""
+    key = "warnings_in_short" if "warnings_in_short" in run else "warnings"
+    warnings = run.get(key, [])
     if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
-        raise InputError("E221", path, detail="its 'warnings' is not a list of texts")
+        raise InputError("E221", path, detail=f"its {key!r} is not a list of texts")
     return warnings
 
 
