@@ -1168,6 +1168,16 @@ def test_srt_with_name_prefixes(write):
                               ("Dana", "participant", "The nurse. She came every week.")]
 
 
+def test_whisperx_subtitles_whose_speakers_each_say_one_cue_are_two_speakers(write):
+    # WhisperX's [SPEAKER_00] was a speaker only once it recurred: two cues were one unknown's speech,
+    # where the same lines in a text file (or SPEAKER_00 in its JSON) gave two speakers
+    srt = ("1\n00:00:00,000 --> 00:00:04,000\n[SPEAKER_00]: How have things been since we last met?\n\n"
+           "2\n00:00:04,500 --> 00:00:09,000\n[SPEAKER_01]: Better, I think. She rang me back.\n")
+    iv = read_file(write("s.srt", srt)).interviews[0]
+    assert turn_texts(iv) == [("[SPEAKER_00]", "interviewer", "How have things been since we last met?"),
+                              ("[SPEAKER_01]", "participant", "Better, I think. She rang me back.")]
+
+
 def test_a_less_than_sign_in_speech_is_not_taken_for_a_tag(write):
     # everything from a "<" to the next ">" was left out as markup
     srt = ("1\n00:00:01,000 --> 00:00:02,000\nInterviewer: How much now?\n\n"

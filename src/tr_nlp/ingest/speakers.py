@@ -290,13 +290,16 @@ def _parts(label: str) -> tuple[str, ...]:
 
 def is_known_label(label: str) -> bool:
     """True for labels that are speaker labels whatever the context (I, P01, Speaker 2,
-    Interpreter...).
+    Interpreter...; in square brackets too, as WhisperX writes ``[SPEAKER_00]``).
 
     >>> is_known_label("P01"), is_known_label("Interpreter"), is_known_label("Mother"), is_known_label("Note")
     (True, True, True, False)
+    >>> is_known_label("[SPEAKER_00]"), is_known_label("[Note]")
+    (True, False)
     """
     known = (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY)
-    return any(pattern.match(part) for part in _parts(label) for pattern in known)
+    parts = [part[1:-1] if part[:1] == "[" and part[-1:] == "]" else part for part in _parts(label)]
+    return any(pattern.match(part) for part in parts for pattern in known)
 
 
 def is_role_label(label: str) -> bool:
