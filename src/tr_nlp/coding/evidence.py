@@ -160,13 +160,14 @@ def marked(text: str, evidence: str) -> list[tuple[str, bool]]:
     [('She', True), (' stayed. ', False), ('SHE', True), (' ', False), ('didn\u2019t', True), (' go', False)]
     """
     said = set(evidence_words(evidence))
+    words = _words(text)
     pieces: list[tuple[str, bool]] = []
     at = 0
-    for m in WORD.finditer(text):
-        if m.group().lower().replace("\u2019", "'") in said:
-            pieces += [(text[at:m.start()], False)] if m.start() > at else []
-            pieces.append((m.group(), True))
-            at = m.end()
+    for (start, end), key in zip(words.spans, words.keys, strict=True):
+        if key in said:
+            pieces += [(text[at:start], False)] if start > at else []
+            pieces.append((text[start:end], True))
+            at = end
     return pieces + ([(text[at:], False)] if at < len(text) else [])
 
 

@@ -142,8 +142,8 @@ def next_layer(ranked: pd.DataFrame, when: datetime) -> MachineLayer:
     guided = "similarity" in ranked.columns
     return MachineLayer(f"{NEXT_USER} {when:%Y-%m-%d %H:%M}", tuple(
         MachineCoding(str(r.interview_id), int(r.start), int(r.end), READ_CODE,
-                      f"#{r.rank}: like {r.code} as the codebook describes it (similarity {float(r.similarity):.2f})" if guided
-                      else f"#{r.rank}: unsure about {r.code} (p={float(r.probability):.2f})")
+                      f"#{r.rank}: like {r.code} as the codebook describes it (similarity {float(r.similarity):.2f})"
+                      if guided else f"#{r.rank}: unsure about {r.code} (p={float(r.probability):.2f})")
         for r in ranked.itertuples(index=False)
     ))
 
