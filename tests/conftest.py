@@ -77,6 +77,19 @@ def without_examples(codebook):
     return replace(codebook, codes=tuple(replace(code, examples=()) for code in codebook.codes))
 
 
+def write_coded_corpus(root: Path, texts: Sequence[str], coded: str, code: str = "listened") -> Path:
+    """``root/interviews/t0.txt``... of ``texts``, and ``root/codings.csv`` coding the first
+    ``coded`` in each as ``code`` by coder_a."""
+    rows = ["interview_id,start,end,code,coder"]
+    (root / "interviews").mkdir(parents=True, exist_ok=True)
+    for k, text in enumerate(texts):
+        (root / "interviews" / f"t{k}.txt").write_text(text, encoding="utf-8")
+        start = text.index(coded)
+        rows.append(f"t{k},{start},{start + len(coded)},{code},coder_a")
+    (root / "codings.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return root
+
+
 def make_docx(path: Path, paragraphs: list[tuple[str | None, str]], comments: str = "") -> Path:
     """A .docx with one paragraph per (bold label or None, text)."""
     import docx

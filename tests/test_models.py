@@ -9,7 +9,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 from typer.testing import CliRunner
 
-from conftest import DEMO, without_examples
+from conftest import DEMO, without_examples, write_coded_corpus
 from tr_nlp.cli import app
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import Pipeline
@@ -676,17 +676,11 @@ def _tiny_coded_corpus(root):
     Each ends on its own closing line: copies of one text would be read as one interview."""
     lines = {"listened": "She really listened to me and asked what I thought.",
              "other": "The bus was late again so I walked the last bit."}
-    rows = ["interview_id,start,end,code,coder"]
-    (root / "interviews").mkdir(parents=True, exist_ok=True)
-    for k in range(6):
-        first, second = ("listened", "other") if k % 2 == 0 else ("other", "listened")
-        text = (f"Interviewer: How was it?\nParticipant: {lines[first]}\n"
-                f"Interviewer: And then?\nParticipant: {lines[second]}\nInterviewer: That was visit {k}.\n")
-        (root / "interviews" / f"t{k}.txt").write_text(text, encoding="utf-8")
-        start = text.index(lines["listened"])
-        rows.append(f"t{k},{start},{start + len(lines['listened'])},listened,coder_a")
-    (root / "codings.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return root
+    order = [("listened", "other") if k % 2 == 0 else ("other", "listened") for k in range(6)]
+    return write_coded_corpus(root, [f"Interviewer: How was it?\nParticipant: {lines[first]}\n"
+                                     f"Interviewer: And then?\nParticipant: {lines[second]}\n"
+                                     f"Interviewer: That was visit {k}.\n" for k, (first, second) in enumerate(order)],
+                              lines["listened"])
 
 
 def test_a_recall_objective_says_it_sets_no_threshold_inside_an_exclusive_group(tmp_path):

@@ -159,7 +159,7 @@ SWEDISH = [
 
 def test_keywords_leave_out_the_stop_words_of_the_passages_language(monkeypatch):
     from tr_nlp.fillers import SPOKEN_FILLERS
-    from tr_nlp.topics.language import LANGUAGES, stop_word_language, stop_words
+    from tr_nlp.language import LANGUAGES, stop_word_language, stop_words
 
     assert stop_word_language(GERMAN) == "de" and stop_word_language(SWEDISH) == "sv"
     assert stop_word_language(["Она мне позвонила в свой выходной, и это было не по работе."]) == "ru"

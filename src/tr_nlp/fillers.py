@@ -22,7 +22,7 @@ FILLERS = NON_SPEECH | frozenset(
 #: stop-word list (spaCy's) lacks, as it is made of written text, with speech's own spellings
 #: (Swedish ``nåt``, ``dom``, ``mej``; German ``nich``, ``nen``) and the verbs of talk that
 #: English's list holds too (said, know, mean, think): topic keywords of passages in that
-#: language leave them out (:func:`tr_nlp.topics.language.stop_words`).
+#: language leave them out (:func:`tr_nlp.language.stop_words`).
 SPOKEN_FILLERS: dict[str, frozenset[str]] = {
     language: frozenset(words.split()) for language, words in {
         "da": "ja nej nå øh øhm jamen okay altså sagde siger mener tror",

@@ -346,6 +346,7 @@ def train(
         model.card["cv_metrics"], model.card["cv_protocol"] = card_metrics(ev.agreement), ev.protocol
         _warn_fewer_folds("--cv-folds", cv_folds, ev.folds, quiet)
     model.card["training_data"]["pseudonymised"] = pseudonymise
+    _warn_encoder_language(model.card["language"], features, quiet)
     save_model(model, output)
     if not quiet:
         c.err.print(f"trained on {len(data.segments)} segments of {len(set(data.groups))} interviews; "
@@ -389,6 +390,7 @@ def evaluate(
     from tr_nlp.coding import coded_data, cross_validate, load_model
     from tr_nlp.coding.classifier import FINETUNE
     from tr_nlp.coding.evaluate import judge_model
+    from tr_nlp.coding.language import training_language
 
     if output is not None:
         check_folder_path(output, "the evaluation")
@@ -407,6 +409,7 @@ def evaluate(
         data = coded_data(evaluated, segmenter, _code_list(codes), target, aggregate=aggregate, keep_uncoded=True)
         c.warn_near_copies(_coded(evaluated, data), quiet, "coded interviews")
         _warn_read_in_part(evaluated, data, quiet)
+        c.warn_other_language(theme.card, evaluated.interviews, quiet)
         started = time.perf_counter()
         ev = judge_model(theme, data, n_boot=n_boot, seed=seed)
         if not quiet:
@@ -420,6 +423,7 @@ def evaluate(
         warn_objective(data, objective, quiet)
         c.warn_near_copies(_coded(loaded, data), quiet, "coded interviews")
         _warn_read_in_part(loaded, data, quiet)
+        _warn_encoder_language(training_language(data.texts), FINETUNE if finetune else features, quiet)
         evaluated, started = loaded, time.perf_counter()
         ev = cross_validate(data, FINETUNE if finetune else features, objective, n_splits=folds, seed=seed,
                             n_boot=n_boot, learning_curve=not no_curve, context=context)
@@ -444,6 +448,14 @@ def evaluate(
         if write_html:
             c.out.print(f"report: {output / 'report.html'}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
+
+
+def _warn_encoder_language(language: str | None, features: str, quiet: bool) -> None:
+    """Say what MiniLM's part is worth where the coded interviews are not in English."""
+    from tr_nlp.coding.language import encoder_warning
+
+    if not quiet and (said := encoder_warning(language, features)):
+        c.warn(said)
 
 
 def _warn_fewer_folds(option: str, asked: int, ran: int, quiet: bool) -> None:
@@ -561,6 +573,7 @@ def code(
     segmenter = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride)
     segments = segmenter.segment(loaded.interviews)
     c.warn_no_segments(segmenter, loaded.interviews, quiet)
+    c.warn_other_language(theme_model.card, loaded.interviews, quiet)
     frame = suggest(theme_model, segments, loaded.by_id())
     if only_above:
         frame = frame[frame["above_threshold"]]
@@ -640,6 +653,8 @@ def next_segments(
     cut = (c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride) if theme_model is not None
            else c.segmenter(unit or "sentence", roles or "participant", window, stride))
     segments = cut.segment(uncoded)
+    if theme_model is not None:
+        c.warn_other_language(theme_model.card, uncoded, quiet)
     runs = None
     if loaded.reviewed:  # the unread rest: passages on either side of a read one are not neighbours
         left = unread_by_anyone(segments, loaded.codings, loaded.reviewed)

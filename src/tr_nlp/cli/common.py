@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -222,6 +222,15 @@ def warn_files(warnings: Iterable[tuple[str, str]]) -> None:
     verbose = any(h.get_name() == _VERBOSE_HANDLER for h in logging.getLogger("tr_nlp").handlers)
     for line in ([f"{path}: {message}" for path, message in warnings] if verbose else said_of_files(warnings)):
         warn(line)
+
+
+def warn_other_language(card: Mapping[str, Any], interviews: Iterable[Interview], quiet: bool) -> None:
+    """A warning line for interviews that read as another language than the model's training
+    ones (:func:`~tr_nlp.coding.language.language_warnings`), many files alike in one."""
+    from tr_nlp.coding.language import language_warnings
+
+    if not quiet:
+        warn_files((interview.source or interview.id, said) for interview, said in language_warnings(card, interviews))
 
 
 def warn_no_segments(segmenter: Segmenter, interviews: Sequence[Interview], quiet: bool) -> None:

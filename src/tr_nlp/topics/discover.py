@@ -60,7 +60,7 @@ class Discovery:
     layout: list[dict[str, Any]] = field(default_factory=list)  # the topic map: see topic_map()
     centring: dict[str, Any] = field(default_factory=dict)       # see tr_nlp.topics.centring
     interviews: list[str] = field(default_factory=list)          # ids of every interview searched
-    language: str = "en"  # whose stop words keywords leave out besides English ones (see tr_nlp.topics.language)
+    language: str = "en"  # whose stop words keywords leave out besides English ones (see tr_nlp.language)
 
     def centring_note(self) -> str:
         """How passages were clustered, e.g. "centred within interviews (between-interview share 0.034, limit 0.08)"."""

@@ -37,8 +37,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from tr_nlp.features.embeddings import EmbeddingCache, embed_texts
 from tr_nlp.fillers import FILLERS
-from tr_nlp.topics.language import stop_word_language, stop_words
-from tr_nlp.topics.remainder import KEYWORD, KEYWORD_PATTERN
+from tr_nlp.language import KEYWORD, KEYWORD_PATTERN, stop_word_language, stop_words
 
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | FILLERS)
 
@@ -340,7 +339,7 @@ class TopicFit:
     keywords: dict[int, list[str]]     # topic -> keywords, best first
     method: str                        # clustering used: hdbscan or agglomerative
     settings: TopicSettings
-    language: str = "en"               # whose stop words keywords leave out (see tr_nlp.topics.language)
+    language: str = "en"               # whose stop words keywords leave out (see tr_nlp.language)
 
 
 def fit_topics(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0,
@@ -349,7 +348,7 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0,
 
     ``layouts`` overrides how many UMAP layouts are read side by side (default:
     :attr:`TopicSettings.layouts`). Keywords leave out names and the stop words of the
-    language of ``texts`` (:func:`~tr_nlp.topics.language.stop_word_language`) besides English ones.
+    language of ``texts`` (:func:`~tr_nlp.language.stop_word_language`) besides English ones.
     """
     settings = scaled_settings(len(texts))
     if layouts is not None:

@@ -30,16 +30,12 @@ import pandas as pd
 from tr_nlp.features.context import context_frame
 from tr_nlp.fillers import FILLERS
 from tr_nlp.ingest.encoding import letters_apart
+from tr_nlp.language import LETTER
 from tr_nlp.schema import Interview, Segment
 
 if TYPE_CHECKING:
     from tr_nlp.coding.store import ThemeModel
 
-#: A letter of any alphabet (``\\w`` but digits and ``_``).
-LETTER = r"[^\W\d_]"
-#: The words topic keywords are made of: two letters or more, cut at apostrophes.
-KEYWORD_PATTERN = rf"(?u)\b{LETTER}{LETTER}+\b"
-KEYWORD = re.compile(KEYWORD_PATTERN)
 _WORD = re.compile(rf"{LETTER}+(?:['\u2019]{LETTER}+)*")
 
 

@@ -1,0 +1,113 @@
+"""The language a model was trained on, and interviews to code in another one (tr_nlp.coding.language)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from conftest import DEMO, write_coded_corpus
+from tr_nlp.cli import app
+from tr_nlp.coding.language import MIN_WORDS, language_warnings, training_language
+from tr_nlp.language import KEYWORD, text_language
+from tr_nlp.schema import Interview
+
+runner = CliRunner()
+
+SWEDISH = ("I: Kan du berätta om någon som har betytt något för dig i vården?\n"
+           "P: Ja, alltså, hon var skötare på avdelningen, och hon var inte som de andra. De andra pratade om mig, "
+           "över huvudet på mig, men hon pratade med mig. Hon frågade vad jag själv tyckte, och det hade ingen gjort "
+           "förut. En gång satt hon kvar en hel natt fast hennes pass var slut, för att jag inte kunde sova.\n"
+           "I: Mm.\n"
+           "P: Hon behandlade mig som en människa och inte som en diagnos, och det glömmer jag aldrig.\n")
+GERMAN = ("I: Können Sie mir von jemandem erzählen, der Ihnen in der Behandlung wichtig war?\n"
+          "P: Ja, also, das war eine Pflegerin auf der Station, und sie war nicht so wie die anderen. Die anderen "
+          "haben über mich geredet, aber sie hat mit mir geredet. Sie hat gefragt, was ich selbst denke, und das "
+          "hatte vorher niemand getan. Einmal ist sie die ganze Nacht bei mir geblieben, obwohl ihre Schicht "
+          "schon vorbei war, weil ich nicht schlafen konnte.\n")
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_a_text_is_told_by_its_stop_words_or_not_at_all():
+    english = (DEMO / "interviews" / "demo01.txt").read_text(encoding="utf-8")
+    assert text_language([english]) == "en" and text_language([SWEDISH]) == "sv" and text_language([GERMAN]) == "de"
+    assert text_language(["患者さんの話をよく聞いてくれました。"]) is None  # no list here covers it
+    assert text_language([]) is None and text_language(["Karen, PIP, NHS."]) is None  # too few stop words
+    # a model's training texts: a sample of them tells it, and none at all tells nothing
+    assert training_language([SWEDISH] * 200) == "sv" and training_language([]) is None
+
+
+def test_interviews_in_another_language_than_the_models_are_named():
+    swedish, german = Interview("sv", SWEDISH), Interview("de", GERMAN)
+    english = Interview("en", (DEMO / "interviews" / "demo01.txt").read_text(encoding="utf-8"))
+    said = language_warnings({"language": "en"}, [swedish, english, german])
+    assert [(interview.id, message.split(",")[0]) for interview, message in said] == [
+        ("sv", "reads as Swedish (sv)"), ("de", "reads as German (de)")]
+    assert "not English like the interviews the model was trained on" in said[0][1]
+    assert next(m for _, m in language_warnings({"language": "sv"}, [english])).startswith(
+        "reads as English (en), not Swedish like")
+    unknown = Interview("ja", "患者さんの話をよく聞いてくれました 看護師さん " * 30)
+    assert len(KEYWORD.findall(unknown.text)) >= MIN_WORDS
+    assert language_warnings({"language": "en"}, [unknown])[0][1].startswith("does not read as English like")
+    assert language_warnings({"language": "sv"}, [swedish]) == []
+    assert language_warnings({}, [swedish]) == []  # a card from before tr_nlp recorded the language
+    short = Interview("short", "I: Hur mår du?\nP: Bra, tack, det är lugnt nu.\n")  # too few words to tell
+    assert language_warnings({"language": "en"}, [short]) == []
+
+
+def test_code_and_batch_name_the_files_in_another_language_once(demo_run, tmp_path):
+    folder = tmp_path / "new"
+    folder.mkdir()
+    shutil.copy(DEMO / "interviews" / "demo01.txt", folder)
+    (folder / "sv1.txt").write_text(SWEDISH, encoding="utf-8")
+    (folder / "sv2.txt").write_text(SWEDISH.replace("skötare", "sjuksköterska"), encoding="utf-8")
+    model = demo_run / "model"
+    assert json.loads((model / "card.json").read_text())["language"] == "en"
+    result = run("code", folder, "--model", model, "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stderr.split())
+    assert said.count("reads as Swedish (sv), not English") == 1 and "demo01" not in said
+    assert f"{folder / 'sv1.txt'}, {folder / 'sv2.txt'}: reads as Swedish (sv)" in said
+    assert set(pd.read_csv(tmp_path / "s.csv").interview_id) == {"demo01", "sv1", "sv2"}  # coded all the same
+    result = run("next", "--corpus", folder, "--model", model, "-n", "3")
+    assert result.exit_code == 0 and "reads as Swedish (sv), not English" in " ".join(result.stderr.split())
+    out = tmp_path / "batch"
+    result = run("batch", folder, "--model", model, "-o", out, "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    warnings = json.loads((out / "run.json").read_text())["warnings"]
+    assert [w.split(":")[0] for w in warnings if "reads as Swedish (sv)" in w] == [
+        str(folder / "sv1.txt"), str(folder / "sv2.txt")]
+    assert "reads as Swedish (sv), not English" in " ".join(result.stderr.split())
+
+
+def _swedish_coded_corpus(root: Path) -> Path:
+    """Six Swedish interviews of two answers each; the answers about listening are coded ``listened``."""
+    listened = "Hon lyssnade verkligen på mig och frågade vad jag själv tyckte om det."
+    other = "Bussen var sen igen så jag gick den sista biten hem till mig."
+    return write_coded_corpus(root, [f"Intervjuare: Hur var det?\nDeltagare: {(listened, other)[k % 2]}\n"
+                                     f"Intervjuare: Och sen?\nDeltagare: {(other, listened)[k % 2]}\n"
+                                     f"Intervjuare: Det var besök {k}.\n" for k in range(6)], listened)
+
+
+def test_training_on_another_language_says_what_the_english_encoder_is_worth(tmp_path):
+    corpus = _swedish_coded_corpus(tmp_path / "corpus")
+    common = ["--corpus", corpus / "interviews", "--codings", corpus / "codings.csv", "--speaker-role",
+              "Intervjuare=interviewer", "--speaker-role", "Deltagare=participant"]
+    result = run("train", *common, "--cv-folds", "0", "-o", tmp_path / "both")
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stderr.split())
+    assert ("the coded interviews read as Swedish (sv); all-MiniLM-L6-v2, whose sentence embeddings --features both "
+            "uses, was trained on English text") in said
+    assert json.loads((tmp_path / "both" / "card.json").read_text())["language"] == "sv"
+    assert "- language, told by its stop words: Swedish (sv)" in (tmp_path / "both" / "README.md").read_text()
+    result = run("train", *common, "--features", "tfidf", "--cv-folds", "0", "-o", tmp_path / "tfidf")
+    assert result.exit_code == 0 and "all-MiniLM-L6-v2" not in result.stderr, result.stderr
+    result = run("evaluate", *common, "--features", "embeddings", "--folds", "3", "--bootstrap", "0",
+                 "--no-learning-curve")
+    assert "whose sentence embeddings --features embeddings uses" in " ".join(result.stderr.split())
