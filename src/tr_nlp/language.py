@@ -84,13 +84,25 @@ def text_language(texts: Sequence[str], languages: Sequence[str] = LANGUAGES) ->
     total = counts.total()
     if not total:
         return None
+    candidates = ("en", *languages)
+    covered = dict.fromkeys(candidates, 0)
+    lists = _lists_holding(candidates)
+    for word, n in counts.items():
+        for language in lists.get(word, ()):
+            covered[language] += n
+    best = max(candidates, key=covered.__getitem__)
+    return best if covered[best] / total >= MIN_COVER else None
 
-    def cover(language: str) -> float:
-        listed = stop_words(language)
-        return sum(n for word, n in counts.items() if word in listed) / total
 
-    best, share = max(((language, cover(language)) for language in ("en", *languages)), key=lambda pair: pair[1])
-    return best if share >= MIN_COVER else None
+@functools.cache
+def _lists_holding(languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Each stop word of ``languages`` and the languages whose lists hold it, so that a
+    text's words are looked up once, not once per language."""
+    holding: dict[str, list[str]] = {}
+    for language in languages:
+        for word in stop_words(language):
+            holding.setdefault(word, []).append(language)
+    return {word: tuple(held) for word, held in holding.items()}
 
 
 def stop_word_language(texts: Sequence[str], languages: Sequence[str] = LANGUAGES) -> str:
