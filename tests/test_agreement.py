@@ -220,7 +220,10 @@ def test_a_code_in_one_interview_has_no_interval():
     assert np.isnan(alphas.loc["rare", "alpha_lo"]) and alphas.loc["common", "alpha_lo"] < alphas.loc["common", "alpha"]
 
 
-def _frames():
+def _frames(seed: int = 0):
+    """Six interviews of ten segments coded by A, B (all but the last interview) and a
+    machine; drawn from their own generator, so a test sees the same frames alone or after others."""
+    rng = np.random.default_rng(seed)
     seg = [f"s{i}" for i in range(60)]
     interviews = pd.Series([f"iv{i // 10}" for i in range(60)], index=seg)
     truth = (rng.random(60) < 0.3).astype(float)
