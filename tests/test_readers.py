@@ -356,6 +356,21 @@ def test_front_matter_only_is_an_error(write):
     assert info.value.code == "E107"
 
 
+@pytest.mark.parametrize(("written", "named"), [("013", "013"), ("007", "007"), ("1:30", "1:30"), ("0x1F", "0x1F"),
+                                              ("'013'", "013"), ("P013", "P013"), ("~", "p")])
+def test_an_interview_id_in_front_matter_is_the_text_written(write, tmp_path, written, named):
+    # YAML read 013 as the octal number 11, 007 as 7 and 1:30 as 90 seconds: interview 013's
+    # codings then found no interview, or another one's text
+    path = write("p.txt", f"---\ninterview_id: {written}\nsite: north\n---\nI: How was it?\nP: Fine, thanks.\n")
+    interview = read_file(path).interviews[0]
+    assert interview.id == named and interview.metadata == {"site": "north"}
+    coded = tmp_path / "codings.csv"
+    start = interview.text.index("Fine")
+    coded.write_text(f"interview_id,start,end,code,coder\n{named},{start},{start + 4},well,a\n", encoding="utf-8")
+    corpus = load_corpus([path], codings=[coded])
+    assert [(c.interview_id, c.start) for c in corpus.codings] == [(named, start)]
+
+
 @pytest.mark.parametrize("front", [f"site: {yaml_bomb()}", "site: " + "[" * 3000, "site: &s [a, *s]"])
 def test_front_matter_no_one_could_expand_is_refused_naming_the_file(write, front):
     # a billion laughs hung export (which writes the metadata out); deep nesting crashed PyYAML's composer

@@ -94,7 +94,21 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str
     rest = text[rest_start:].lstrip("\n")
     if not rest.strip():
         raise InputError("E107", path)
-    return {str(k): v for k, v in meta.items()}, rest
+    meta = {str(k): v for k, v in meta.items()}
+    if meta.get("interview_id") is not None and not isinstance(meta["interview_id"], str):
+        meta["interview_id"] = _written(block, "interview_id")
+    return meta, rest
+
+
+def _written(block: str, key: str) -> Any:
+    """The value of ``key`` in the YAML mapping ``block`` as written, where it is a scalar:
+    YAML reads ``interview_id: 013`` as the octal number 11 and ``007`` as 7, yet an id is
+    text (the codings of interview ``013`` must find it). ``block`` was parsed safely already."""
+    root = yaml.compose(block, Loader=yaml.SafeLoader)
+    for key_node, value_node in root.value if isinstance(root, yaml.MappingNode) else ():
+        if key_node.value == key and isinstance(value_node, yaml.ScalarNode):
+            return value_node.value
+    return None
 
 
 def assemble_turns(
