@@ -22,6 +22,7 @@ from tr_nlp.agreement.stats import (
     percentile_interval,
     prevalence,
 )
+from tr_nlp.agreement.subgroups import SUBGROUP_COLUMNS, subgroup_table
 from tr_nlp.agreement.tables import (
     HUMAN_VS_HUMAN,
     MACHINE_VS_HUMAN,
@@ -38,6 +39,7 @@ __all__ = [
     "MACHINE_VS_HUMAN",
     "MACHINE_VS_HUMAN_DOUBLE",
     "OVERALL",
+    "SUBGROUP_COLUMNS",
     "CharacterCounts",
     "agreement_table",
     "binary_stats_from_counts",
@@ -55,4 +57,5 @@ __all__ = [
     "percent_agreement",
     "percentile_interval",
     "prevalence",
+    "subgroup_table",
 ]

@@ -289,18 +289,39 @@ def peer_differences(
     (-2.0, nan, nan)
     """
     peers = [peer] if isinstance(peer, str) else list(peer)
-    rng = rng or np.random.default_rng(0)
     index = rated_by_all(ratings, (machine, coder, *peers))
+    kappas, n_groups = kappa_resamples(ratings, coder, (machine, *peers), index, interview_of, codes, sets, n_boot,
+                                       rng)
+    # the machine's, then each peer's
+    return {label: paired_difference(k[0], mean_statistic(k[1:]), confidence, n_groups) for label, k in kappas.items()}
+
+
+def kappa_resamples(
+    ratings: Mapping[str, pd.DataFrame], coder: str, raters: Sequence[str], index: pd.Index, interview_of: pd.Series,
+    codes: Sequence[str], sets: Sequence[Sequence[str]] = (), n_boot: int = 1000,
+    rng: np.random.Generator | None = None,
+) -> tuple[dict[str, list[tuple[float, np.ndarray | None]]], int]:
+    """Per code, exclusive group (:func:`exclusive_label`) and pooled: each of ``raters``'
+    kappa with ``coder`` on the segments of ``index`` where all of them rated it, as
+    ``(value, resamples)``, the resamples of interviews drawn alike for every rater (None
+    without); and how many interviews the resamples draw from.
+
+    >>> coder = pd.DataFrame({"care": [1, 1, 0, 0, 1, 0, 1, 0]})
+    >>> kappas, n = kappa_resamples({"a": coder, "m": 1 - coder}, "a", ["m"], coder.index,
+    ...                             pd.Series([0, 0, 1, 1, 2, 2, 3, 3]), ["care"], n_boot=0)
+    >>> kappas["care"], n
+    ([(-1.0, None)], 4)
+    """
+    rng = rng or np.random.default_rng(0)
     _, group_idx = np.unique(interview_of.reindex(index).to_numpy().astype(str), return_inverse=True)
     n_groups = int(group_idx.max()) + 1 if len(group_idx) else 0
     draws = interview_draws(rng, n_groups, n_boot)
-    out: dict[str, tuple[float, float, float]] = {}
+    out: dict[str, list[tuple[float, np.ndarray | None]]] = {}
 
     def nominal(confusion: np.ndarray) -> tuple[float, np.ndarray | None]:  # per-interview confusion matrices
         return (nominal_stats_from_confusion(confusion.sum(axis=0))["kappa"],
                 None if draws is None else nominal_stats_from_confusion(resampled_totals(confusion, draws))["kappa"])
 
-    raters = (machine, *peers)  # each against the coder
     pooled = np.zeros((len(raters), n_groups, 4))
     for code in codes:
         c = ratings[coder].loc[index, code].to_numpy(dtype=float)
@@ -308,16 +329,14 @@ def peer_differences(
         rated = ~np.isnan(c) & np.logical_and.reduce([~np.isnan(x) for x in marks])
         counts = np.stack([_group_counts(x[rated] > 0.5, c[rated] > 0.5, group_idx[rated], n_groups) for x in marks])
         pooled += counts
-        kappas = [resampled_kappa(k, draws) for k in counts]  # the machine's, then each peer's
-        out[code] = paired_difference(kappas[0], mean_statistic(kappas[1:]), confidence, n_groups)
+        out[code] = [resampled_kappa(k, draws) for k in counts]
     for members in sets:
         keys = np.stack([exclusive_keys(ratings[r].loc[index, members]) for r in (coder, *raters)])
         rated = (keys >= 0).all(axis=0)
-        kappas = [nominal(_confusion(keys[[i, 0]][:, rated], group_idx[rated], n_groups)) for i in range(1, len(keys))]
-        out[exclusive_label(members)] = paired_difference(kappas[0], mean_statistic(kappas[1:]), confidence, n_groups)
-    kappas = [resampled_kappa(k, draws) for k in pooled]
-    out[OVERALL] = paired_difference(kappas[0], mean_statistic(kappas[1:]), confidence, n_groups)
-    return out
+        out[exclusive_label(members)] = [nominal(_confusion(keys[[i, 0]][:, rated], group_idx[rated], n_groups))
+                                         for i in range(1, len(keys))]
+    out[OVERALL] = [resampled_kappa(k, draws) for k in pooled]
+    return out, n_groups
 
 
 def rated_by_all(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], at_least: int | None = None) -> pd.Index:

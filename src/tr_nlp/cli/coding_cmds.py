@@ -189,6 +189,43 @@ def print_group_alpha(table: pd.DataFrame) -> None:
         c.out.print(_ONE_OF_NOTE, highlight=False)
 
 
+def print_subgroups(table: pd.DataFrame, key: str) -> None:
+    """Agreement per subgroup of interviews (:func:`tr_nlp.agreement.subgroups.subgroup_table`)
+    as a rich table: each code's subgroups in turn, the machine against each coder and the
+    coders against each other (nothing without subgroups)."""
+    if table.empty:
+        return
+    from tr_nlp.agreement.tables import (
+        EXCLUSIVE_PREFIX,
+        HUMAN_VS_HUMAN,
+        MACHINE_VS_HUMAN,
+        condensed_pairs,
+        signed,
+    )
+
+    main = table[table["comparison"].isin([MACHINE_VS_HUMAN, HUMAN_VS_HUMAN])]
+    shown = pd.concat([condensed_pairs(rows.drop(columns="subgroup")).assign(subgroup=value)
+                       for value, rows in main.groupby("subgroup", sort=False)], ignore_index=True)
+    order = {code: k for k, code in enumerate(dict.fromkeys(table["code"]))}
+    shown = shown.sort_values("code", key=lambda codes: codes.map(order), kind="stable")
+    view = Table(title=f"Agreement by {key} (95% CIs resample the subgroup's interviews)")
+    for col in ("code", key, "raters", "interviews", "n", "kappa", "F1", "kappa - rest's"):
+        view.add_column(col, justify="left" if col in {"code", key, "raters"} else "right")
+    for r in shown.itertuples():
+        view.add_row(r.code, str(r.subgroup), r.raters, f"{r.n_interviews:.0f}", f"{r.n_segments:.0f}",
+                     _with_ci(r, "kappa"), _with_ci(r, "f1"),
+                     signed(r.kappa_vs_rest, r.kappa_vs_rest_lo, r.kappa_vs_rest_hi))
+    _print_pairs(view, main, shown)
+    for note in (_without_interval(main), _too_few(main)):
+        if note:
+            c.out.print(note, highlight=False)
+    c.out.print(f"  kappa - rest's: the raters' kappa on this subgroup's interviews minus on the interviews of the other "
+                f"values of {key}; its 95% CI resamples each side's interviews apart: an interval holding 0 means these "
+                "interviews cannot tell the subgroup apart", highlight=False)
+    if table["code"].str.startswith(EXCLUSIVE_PREFIX).any():
+        c.out.print(_ONE_OF_NOTE + "; its F1 is the macro-F1 over them", highlight=False)
+
+
 def print_learning_curve(curve: pd.DataFrame) -> None:
     """Kappa per code as more interviews are coded, and what the last step gained (nothing without a curve)."""
     if curve.empty:
@@ -361,7 +398,7 @@ def evaluate(
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     reviewed: c.ReviewedOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Run folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_group.csv, calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json; the segments, turns and codings judged; run.json and report.html.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Run folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_group.csv, agreement_by_subgroup.csv (with --by), calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json; the segments, turns and codings judged; run.json and report.html.")] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Judge this trained model on the interviews (a held-out test: its training interviews are left out) instead of cross-validating; features, objective, context and folds are then the model's.")] = None,
     features: Features = "both",
     objective: Objective = "f1",
@@ -372,6 +409,10 @@ def evaluate(
     stride: c.Stride = None,
     codes: Codes = None,
     aggregate: Aggregate = False,
+    by: Annotated[str | None, typer.Option("--by", help=(
+        "Also give agreement per subgroup of interviews: the value of this key of the interviews' metadata (front "
+        "matter, a project's case variables, a table's metadata column; site, participant group...), each subgroup "
+        "beside the others."))] = None,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by interview).")] = 5,
     n_boot: Annotated[int, typer.Option("--bootstrap", min=0, help=(
         "Bootstrap resamples of interviews for 95% CIs (0: no CIs; fewer than 5 interviews give none)."))] = 1000,
@@ -389,7 +430,7 @@ def evaluate(
     from tr_nlp.agreement.tables import HUMAN_VS_HUMAN
     from tr_nlp.coding import coded_data, cross_validate, load_model
     from tr_nlp.coding.classifier import FINETUNE
-    from tr_nlp.coding.evaluate import judge_model
+    from tr_nlp.coding.evaluate import by_subgroup, judge_model
     from tr_nlp.coding.language import training_language
 
     if output is not None:
@@ -397,6 +438,7 @@ def evaluate(
     theme = load_model(model) if model is not None else None  # a bad model fails before any reading
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook,
                                quiet, reviewed=reviewed, output=output)
+    subgroup_of = _subgroups(loaded, by) if by else None  # before the (slow) evaluation
     settings: dict[str, Any] = {}  # what run.json records beyond what every evaluation has
     if theme is not None:
         ignored = [name for name, given in (("--features", features != "both"), ("--objective", objective != "f1"),
@@ -430,12 +472,17 @@ def evaluate(
         _warn_fewer_folds("--folds", folds, ev.folds, quiet)
         settings = {"features": FINETUNE if finetune else features, "objective": objective, "folds": ev.folds,
                     "context": context, "learning_curve": not no_curve}
+    if subgroup_of is not None:
+        ev = by_subgroup(ev, data, subgroup_of, n_boot=n_boot, seed=seed)
+        settings["by"] = by
+        _warn_without_subgroup(data, subgroup_of, str(by), quiet)
     seconds = time.perf_counter() - started
     print_agreement(ev.agreement)
     print_character_agreement(ev.characters)
     print_group_alpha(ev.group)
     print_learning_curve(ev.learning_curve)
     print_prescreen(ev.prescreen)
+    print_subgroups(ev.subgroups, str(by))
     if not quiet and not (ev.agreement["comparison"] == HUMAN_VS_HUMAN).any():
         coders = ", ".join(sorted(data.humans)) or "none"
         c.warn(f"no human-vs-human rows: no two coders coded the same interviews (coders: {coders}); have a "
@@ -448,6 +495,43 @@ def evaluate(
         if write_html:
             c.out.print(f"report: {output / 'report.html'}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
+
+
+#: ``evaluate --by`` takes a key of at most this many values: more do not group interviews.
+MAX_SUBGROUPS = 20
+
+
+def _subgroups(corpus: Corpus, key: str) -> dict[str, str]:
+    """Each interview's value of its metadata ``key`` (``--by``; the key in any case), as text.
+
+    Raises
+    ------
+    ConfigError
+        E163 when no interview has a value of ``key``, or it has more than :data:`MAX_SUBGROUPS` values.
+    """
+    wanted = key.casefold()
+    found = {}
+    for interview in corpus.interviews:
+        values = [value for name, value in interview.metadata.items() if name.casefold() == wanted]
+        if values and (text := str(values[0]).strip()):
+            found[interview.id] = text
+    if not found:
+        keys = sorted({name for interview in corpus.interviews for name in interview.metadata})
+        have = (f"the keys they have: {', '.join(keys)}" if keys else "they have none") + (
+            "; give each interview a value in its front matter, its project's case variables or a table's metadata "
+            "column")
+        raise ConfigError("E163", detail=f"--by {key}: no interview has a value of '{key}' in its metadata; {have}")
+    if (n := len(set(found.values()))) > MAX_SUBGROUPS:
+        raise ConfigError("E163", detail=f"--by {key}: {n} values among {len(found)} interviews; expected a key that "
+                                         f"groups interviews (at most {MAX_SUBGROUPS} values)")
+    return found
+
+
+def _warn_without_subgroup(data: CodedData, subgroup_of: dict[str, str], key: str, quiet: bool) -> None:
+    """Say which interviews judged have no value of ``key``, and so no subgroup."""
+    left = sorted(set(data.interview_of) - set(subgroup_of))
+    if left and not quiet:
+        c.warn(f"{len(left)} interview(s) judged have no '{key}' and are left out of the agreement by {key}: {some(left)}")
 
 
 def _warn_encoder_language(language: str | None, features: str, quiet: bool) -> None:

@@ -35,6 +35,7 @@ from tr_nlp.agreement import (
     group_unitizing_table,
 )
 from tr_nlp.agreement.stats import paired_difference, percentile_interval
+from tr_nlp.agreement.subgroups import subgroup_table
 from tr_nlp.agreement.tables import interview_draws, resampled_totals, segment_weights
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.store import ThemeModel
@@ -69,6 +70,7 @@ class Evaluation:
     characters: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement on characters, as NVivo's
     characters_by_interview: pd.DataFrame = field(default_factory=pd.DataFrame)  # the same per interview
     group: pd.DataFrame = field(default_factory=pd.DataFrame)  # Krippendorff's alpha of all coders (+ machine)
+    subgroups: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement per subgroup of interviews (by_subgroup)
     protocol: str = ""  # how the machine's codes were made: cross-validation, or a held-out test of a model
     folds: int = 0  # cross-validation's folds: those asked for, or one per interview where there are fewer
 
@@ -215,6 +217,19 @@ def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boo
                       curve, confusion_table(predicted, data.humans),
                       examples_table(proba, data), characters=characters, characters_by_interview=by_interview,
                       group=group)
+
+
+def by_subgroup(ev: Evaluation, data: CodedData, subgroup_of: Mapping[str, str], n_boot: int = 1000,
+                seed: int = 0) -> Evaluation:
+    """``ev`` with its agreement per subgroup of the interviews (``subgroup_of``: interview
+    -> subgroup; :func:`tr_nlp.agreement.subgroups.subgroup_table`), for the codes ``ev``
+    judged: does the machine, or do the coders, agree less on some interviews than on the rest?"""
+    codes = list(ev.predicted.columns)
+    exclusive = [members for g in data.exclusive if set(members := [data.codes[j] for j in g]) <= set(codes)]
+    table = subgroup_table({MACHINE: ev.predicted, **data.humans}, data.interview_of, subgroup_of, codes,
+                           machines=[MACHINE], scores={MACHINE: ev.proba}, n_boot=n_boot, seed=seed,
+                           exclusive=exclusive)
+    return replace(ev, subgroups=table)
 
 
 #: the columns the group table gains from :func:`tr_nlp.agreement.group_unitizing_table`
@@ -482,6 +497,8 @@ def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
                                              folder / "agreement_characters_by_interview.csv")
     if not ev.group.empty:
         paths["agreement_group"] = write_table(ev.group, folder / "agreement_group.csv")
+    if not ev.subgroups.empty:
+        paths["agreement_by"] = write_table(ev.subgroups, folder / "agreement_by_subgroup.csv")
     oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
     paths["cv_predictions"] = write_table(oof.reset_index(), folder / "cv_predictions.parquet")
     brier = ev.calibration.groupby("code")["brier"].first().to_dict() if not ev.calibration.empty else {}

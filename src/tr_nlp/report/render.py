@@ -107,6 +107,8 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
                                 and bool(data.prescreen["read_share_lo"].notna().any())),
         "characters": sections.character_agreement(data),
         "group": sections.group_alpha(data),
+        "subgroups": sections.subgroups(data),
+        "by": data.by,
         "plots": sections.plots(data, styles),
         "prescreen": prescreen,
         "disagreements": disagreements,

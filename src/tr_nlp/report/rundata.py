@@ -39,6 +39,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "agreement_characters.csv": ("code", "rater_a", "rater_b", "comparison", "n_characters", "percent", "kappa",
                                  "kappa_lo", "kappa_hi"),
     "agreement_group.csv": ("code", "raters", "n_raters", "n_units", "alpha", "alpha_lo", "alpha_hi"),
+    "agreement_by_subgroup.csv": ("subgroup", "code", "rater_a", "rater_b", "comparison", "n_segments", "n_interviews",
+                                  "kappa", "kappa_lo", "kappa_hi", "f1", "f1_lo", "f1_hi", "kappa_vs_rest",
+                                  "kappa_vs_rest_lo", "kappa_vs_rest_hi"),
     "calibration.csv": ("code", "mean_predicted", "observed", "n"),
     "prescreen.csv": ("code", "recall", "read_share", "skip_share", "positives", "segments"),
     "learning_curve.csv": ("code", "train_interviews", "f1", "kappa"),
@@ -57,10 +60,11 @@ _FIGURES = ("n_segments", "n_characters", "percent", "n_raters", "n_units", "kap
             "n_interviews", "n_interviews_coded", "n_interviews_u", "alpha_u", "alpha_u_lo", "alpha_u_hi", "timestamp", "kappa_diff",
             "kappa_diff_lo", "kappa_diff_hi", "alpha_diff", "alpha_diff_lo", "alpha_diff_hi", "f1_lo", "f1_hi",
             "kappa_gain", "kappa_gain_lo", "kappa_gain_hi", "train_share", "read_share_lo", "read_share_hi",
-            "precision_lo", "precision_hi", "recall_lo", "recall_hi", "pr_auc", "pr_auc_lo", "pr_auc_hi")
+            "precision_lo", "precision_hi", "recall_lo", "recall_hi", "pr_auc", "pr_auc_lo", "pr_auc_hi",
+            "kappa_vs_rest", "kappa_vs_rest_lo", "kappa_vs_rest_hi")
 #: Columns of names (ids, codes, raters): never blank (a topic passage in no candidate has
 #: a blank candidate, so that one may be).
-_NAMES = ("interview_id", "segment_id", "code", "coder", "rater_a", "rater_b", "comparison", "raters")
+_NAMES = ("interview_id", "segment_id", "code", "coder", "rater_a", "rater_b", "comparison", "raters", "subgroup")
 #: Tables with a pair of figure columns per code (``p_CODE`` and ``machine_CODE``: the
 #: cross-validated probability and decision), by the prefixes of the pair.
 _PER_CODE = {"cv_predictions.parquet": ("p_", "machine_")}
@@ -79,6 +83,8 @@ class RunData:
     agreement: pd.DataFrame = field(default_factory=lambda: _EMPTY)
     characters: pd.DataFrame = field(default_factory=lambda: _EMPTY)     # agreement on characters
     group: pd.DataFrame = field(default_factory=lambda: _EMPTY)          # alpha of all coders (+ machine)
+    subgroups: pd.DataFrame = field(default_factory=lambda: _EMPTY)      # agreement per subgroup (evaluate --by)
+    by: str = ""                     # the metadata key of the subgroups (run.json's settings)
     calibration: pd.DataFrame = field(default_factory=lambda: _EMPTY)
     prescreen: pd.DataFrame = field(default_factory=lambda: _EMPTY)
     learning_curve: pd.DataFrame = field(default_factory=lambda: _EMPTY)
@@ -165,6 +171,7 @@ def load_run(folder: str | Path) -> RunData:
         segment_codes=read_run_table(folder / "segment_codes.parquet"), agreement=read_run_table(folder / "agreement.csv"),
         characters=read_run_table(folder / "agreement_characters.csv"),
         group=read_run_table(folder / "agreement_group.csv"),
+        subgroups=read_run_table(folder / "agreement_by_subgroup.csv"), by=_by(run, run_file),
         calibration=read_run_table(folder / "calibration.csv"), prescreen=read_run_table(folder / "prescreen.csv"),
         learning_curve=read_run_table(folder / "learning_curve.csv"), cv=read_run_table(folder / "cv_predictions.parquet"),
         suggestions=suggestions.drop(columns=["text"], errors="ignore"),
@@ -204,6 +211,14 @@ def _warnings(run: dict[str, Any], path: Path) -> list[str]:
     if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
         raise InputError("E221", path, detail=f"its {key!r} is not a list of texts")
     return warnings
+
+
+def _by(run: dict[str, Any], path: Path) -> str:
+    """The metadata key an evaluation gave agreement by (``run.json``'s ``settings.by``; blank without one)."""
+    by = _within(run, "settings").get("by")
+    if by is not None and not isinstance(by, str):
+        raise InputError("E221", path, detail="its 'settings.by' is not text")
+    return by or ""
 
 
 def _protocol(path: Path) -> str:

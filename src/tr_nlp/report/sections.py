@@ -174,6 +174,21 @@ def group_alpha(data: RunData) -> list[dict[str, Any]]:
     return [r | {"exclusive": str(r["code"]).startswith(EXCLUSIVE_PREFIX)} for r in _pooled_last(data.group)]
 
 
+def subgroups(data: RunData) -> list[dict[str, Any]]:
+    """Rows of the agreement per subgroup of interviews (``evaluate --by``): each code's
+    subgroups in turn, the machine against each coder and the coders against each other
+    (many coder pairs summarised per subgroup), the pooled rows last."""
+    table = data.subgroups
+    if table.empty:
+        return []
+    main = table[table["comparison"] != MACHINE_VS_HUMAN_DOUBLE]
+    shown = pd.concat([condensed_pairs(rows.drop(columns="subgroup")).assign(subgroup=str(value))
+                       for value, rows in main.groupby("subgroup", sort=False)], ignore_index=True)
+    order = {code: k for k, code in enumerate(dict.fromkeys(table["code"]))}
+    shown = shown.sort_values("code", key=lambda codes: codes.map(order), kind="stable")
+    return [r | {"exclusive": str(r["code"]).startswith(EXCLUSIVE_PREFIX)} for r in _pooled_last(shown)]
+
+
 def _all_segments_sentence(row: dict[str, Any]) -> str:
     """Reading of a machine row that has a double-coded twin (which carries the comparison)."""
     k = row["kappa"]
