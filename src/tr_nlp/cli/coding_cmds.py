@@ -413,6 +413,10 @@ def evaluate(
         "Also give agreement per subgroup of interviews: the value of this key of the interviews' metadata (front "
         "matter, a project's case variables, a table's metadata column; site, participant group...), each subgroup "
         "beside the others."))] = None,
+    metadata: Annotated[list[Path] | None, typer.Option("--metadata", help=(
+        "A table of the interviews' metadata (CSV, Excel...): a column naming each interview (interview_id, "
+        "Participant...) and a column per key (Site, Group...), for --by; overrides the corpus config's "
+        "(repeatable)."))] = None,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by interview).")] = 5,
     n_boot: Annotated[int, typer.Option("--bootstrap", min=0, help=(
         "Bootstrap resamples of interviews for 95% CIs (0: no CIs; fewer than 5 interviews give none)."))] = 1000,
@@ -437,7 +441,7 @@ def evaluate(
         check_folder_path(output, "the evaluation")
     theme = load_model(model) if model is not None else None  # a bad model fails before any reading
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook,
-                               quiet, reviewed=reviewed, output=output)
+                               quiet, reviewed=reviewed, output=output, metadata=metadata)
     subgroup_of = _subgroups(loaded, by) if by else None  # before the (slow) evaluation
     settings: dict[str, Any] = {}  # what run.json records beyond what every evaluation has
     if theme is not None:

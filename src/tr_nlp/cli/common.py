@@ -250,6 +250,7 @@ def load_and_report(
     required: bool = True,
     reviewed: Sequence[Path] | None = None,
     output: Path | None = None,
+    metadata: Sequence[Path] | None = None,
 ) -> Corpus:
     """Load a corpus, printing one line per bad file, then the files' warnings (:func:`warn_files`), to stderr.
 
@@ -267,7 +268,7 @@ def load_and_report(
     """
     own = output if output is not None and (output.suffix.lower() in TABLE_SUFFIXES or output.suffix == ""
                                             or output.is_dir()) else None
-    corpus = load_corpus(paths, options, fmt, codings, codebook, reviewed or (), exclude=own)
+    corpus = load_corpus(paths, options, fmt, codings, codebook, reviewed or (), exclude=own, metadata=metadata or ())
     none_read = required and bool(corpus.files) and len(corpus.failures) == len(corpus.files)
     if none_read and len(corpus.files) == 1:
         raise corpus.files[0].error  # type: ignore[misc]  # one bad file: its one line, as CLI.md asks

@@ -8,6 +8,7 @@ are and how to read them::
     codings: codings.csv             # or a list: [anna.csv, ben.csv], one per coder
     codebook: codebook.yaml
     reviewed: [round1.csv]           # passages read in interviews coded in part (tr-nlp next's lists)
+    metadata: participants.xlsx      # a row per interview, a column per key (site, group...)
     speakers:                        # speaker -> role overrides
       interviewer: [Sam]
     preset: annomi                   # or a table mapping: {text_col: ..., speaker_col: ...}
@@ -54,6 +55,7 @@ from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.elan import read_eaf
 from tr_nlp.ingest.encoding import letters_apart
 from tr_nlp.ingest.exmaralda import read_exb
+from tr_nlp.ingest.metadata import read_metadata, with_metadata
 from tr_nlp.ingest.nodes import (
     NODE_EXPORT_FORMATS,
     NodeExport,
@@ -526,6 +528,7 @@ class CorpusConfig:
     options: ReadOptions = ReadOptions()
     fmt: str | None = None
     reviewed: tuple[Path, ...] = ()
+    metadata: tuple[Path, ...] = ()
 
 
 #: corpus.yaml keys: the types each may have, and how to say so.
@@ -537,6 +540,7 @@ CONFIG_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "preset": (str, "a preset name"), "table": (dict, "a mapping of table settings"),
     "encoding": (str, "an encoding name"), "format": (str, "a reader name"),
     "reviewed": ((str, list), "a path or a list of paths"),
+    "metadata": ((str, list), "a path or a list of paths"),
 }
 
 
@@ -556,7 +560,8 @@ def load_config(folder: str | Path, options: ReadOptions = ReadOptions()) -> Cor
         kinds, expected = CONFIG_TYPES[key]
         if value is not None and not isinstance(value, kinds):
             raise ConfigError("E160", path, detail=f"'{key}' must be {expected}, found {type(value).__name__}")
-    entries, codings, reviewed = (_listed(data.get(key)) for key in ("interviews", "codings", "reviewed"))
+    entries, codings, reviewed, metadata = (_listed(data.get(key))
+                                            for key in ("interviews", "codings", "reviewed", "metadata"))
     table: TableMapping | None = options.table
     if data.get("preset"):
         table = TableMapping.preset(str(data["preset"]))
@@ -576,6 +581,7 @@ def load_config(folder: str | Path, options: ReadOptions = ReadOptions()) -> Cor
         options=opts,
         fmt=data.get("format"),
         reviewed=tuple(folder / str(e) for e in reviewed),
+        metadata=tuple(folder / str(e) for e in metadata),
     )
 
 
@@ -611,6 +617,7 @@ class InputPlan:
     codebooks: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     reviewed: list[Path] = field(default_factory=list)
+    metadata: list[Path] = field(default_factory=list)
 
 
 def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions = ReadOptions(), fmt: str | None = None,
@@ -634,12 +641,14 @@ def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions =
         passed_over: list[Path] = []
         if config is not None:
             # its codings, codebook and reviewed tables are no transcripts, where its interviews are the whole folder
-            companions = {real_path(p) for p in (*config.codings, *config.reviewed, config.codebook) if p is not None}
+            companions = {real_path(p) for p in (*config.codings, *config.reviewed, *config.metadata, config.codebook)
+                          if p is not None}
             found = [(f, config.options, fmt or config.fmt) for f in iter_input_files(config.interviews, passed_over)
                      if real_path(f) not in companions]
             plan.codings += [p for p in config.codings if p not in plan.codings]
             plan.codebooks += [config.codebook] if config.codebook and config.codebook not in plan.codebooks else []
             plan.reviewed += config.reviewed
+            plan.metadata += [p for p in config.metadata if p not in plan.metadata]
         else:
             found = [(f, options, fmt) for f in iter_input_files([raw], passed_over)]
         found, locks = _without_lock_files(found)
@@ -766,6 +775,7 @@ def load_corpus(
     codebook: str | Path | None = None,
     reviewed: str | Path | Sequence[str | Path] = (),
     exclude: str | Path | None = None,
+    metadata: str | Path | Sequence[str | Path] = (),
 ) -> Corpus:
     """Read every input into one :class:`Corpus`; a bad file is reported, not fatal.
 
@@ -791,6 +801,9 @@ def load_corpus(
     exclude : path, optional
         A file or folder not to read from the inputs' folders: the command's own output
         (``code study/ -o study/suggestions.csv``, run again).
+    metadata : path or sequence of path
+        Tables of the interviews' metadata, a row per interview and a column per key
+        (:mod:`~tr_nlp.ingest.metadata`); override a ``corpus.yaml``'s.
 
     Raises
     ------
@@ -807,8 +820,9 @@ def load_corpus(
     corpus.warnings.extend(notes)
     codebooks = [codebook] if codebook is not None else plan.codebooks
     reviewed = as_paths(reviewed) or plan.reviewed
-    # a codings (or reviewed) table kept beside the transcripts is read as such, not as a transcript table
-    tables = {real_path(p) for p in (*tables_of_codings, *node_exports, *codebooks, *reviewed)}
+    described = as_paths(metadata) or plan.metadata
+    # a codings (reviewed, metadata) table kept beside the transcripts is read as such, not as a transcript table
+    tables = {real_path(p) for p in (*tables_of_codings, *node_exports, *codebooks, *reviewed, *described)}
     for path, opts, file_fmt in plan.files:
         if real_path(path) in tables:
             continue
@@ -855,5 +869,9 @@ def load_corpus(
         passages, warnings = read_reviewed(path, _known_as(corpus, gathered))
         corpus.reviewed.extend(_found_as_kept(passages, gathered)[0])
         corpus.warnings.extend(f"{path}: {w}" for w in warnings)
+    for path in described:
+        values, warnings = read_metadata(path, _known_as(corpus, gathered))
+        corpus.interviews, notes = with_metadata(corpus.interviews, values)
+        corpus.warnings.extend(f"{path}: {w}" for w in warnings + notes)
     return corpus
 
