@@ -62,7 +62,7 @@ def test_short_forms_a_bare_list_and_name_to_description():
     ("just a sentence\n", "E144"),
     ("codes: 5\n", "E144"),
     ("codes:\n  care: [a, b]\n", "E146"),
-    ("codes:\n  - name: a\n    examples: 5\n", "E146"),
+    ("codes:\n  - name: a\n    examples: {quote: 5}\n", "E146"),  # (a number is its text: `examples: 5` quotes "5")
     ("codes:\n  - name: a\n    description: [x, y]\n", "E146"),
     ("codes: []\n", "E144"),
     ("codes:\n  - name: a\ngroups:\n  g: a\n", "E144"),
@@ -124,3 +124,19 @@ def test_an_alias_that_cannot_say_which_code_it_means_is_refused(tmp_path, alias
     with pytest.raises(CodebookError) as info:
         load_codebook(path)
     assert says in str(info.value) and "book.yaml" in str(info.value)
+
+
+def test_numbered_codes_are_the_names_written(tmp_path):
+    # YAML read 1.10 as the number 1.1 (a codebook numbering 1.1 ... 1.10 was refused as naming
+    # one code twice, and one holding 1.10 alone knew no code 1.10), 010 as 8 and no as false
+    path = tmp_path / "numbered.yaml"
+    path.write_text("name: 2024\nversion: 1.10\ncodes:\n  - name: 1.1\n  - name: 1.10\n    parent: 1.1\n"
+                    "  - name: 010\n    aliases: [2.10]\n  - name: no\n    description: ~\ngroups:\n  answer: [no, 010]\n",
+                    encoding="utf-8")
+    codebook = load_codebook(path)
+    assert [c.name for c in codebook.codes] == ["1.1", "1.10", "010", "no"]
+    assert codebook.name == "2024" and codebook.version == "1.10" and codebook.codes[1].parent == "1.1"
+    assert codebook.codes[2].aliases == ("2.10",) and codebook.codes[3].description == ""
+    assert codebook.groups == {"answer": ("no", "010")}
+    (tmp_path / "again.yaml").write_text(dump_codebook(codebook), encoding="utf-8")
+    assert load_codebook(tmp_path / "again.yaml") == codebook  # written out and read back alike

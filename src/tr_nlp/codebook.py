@@ -54,9 +54,10 @@ _CODE_FIELDS = {"name", "description", "include", "exclude", "examples", "parent
                 "aliases"}
 
 
-def load_yaml(path: str | Path) -> Any:
+def load_yaml(path: str | Path, as_text: bool = False) -> Any:
     """Parse a YAML file safely (:func:`~tr_nlp.yamlfile.parse_yaml`), refusing duplicate
-    keys, with errors naming the file."""
+    keys, with errors naming the file; with ``as_text``, every plain scalar but a null is
+    the text written (a codebook's names: ``1.10`` is no number 1.1)."""
     path = Path(path)
     try:
         raw = path.read_text(encoding="utf-8-sig")
@@ -65,7 +66,7 @@ def load_yaml(path: str | Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise CodebookError("E109", path, detail=exc) from None
     try:
-        return parse_yaml(raw, unique_keys=True)
+        return parse_yaml(raw, unique_keys=True, as_text=as_text)
     except DuplicateKey as exc:
         raise CodebookError("E147", path, key=exc.key, line=exc.line) from None
     except UnsafeYAML as exc:
@@ -99,7 +100,7 @@ def load_codebook(path: str | Path) -> Codebook:
         from tr_nlp.codebook_table import read_codebook_document
 
         return read_codebook_document(path)
-    return codebook_from_dict(load_yaml(path), path=path)
+    return codebook_from_dict(load_yaml(path, as_text=True), path=path)
 
 
 def codebook_from_dict(data: Any, path: str | Path | None = None) -> Codebook:

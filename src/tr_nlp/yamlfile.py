@@ -125,6 +125,18 @@ _BoundedLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)  # befor
 _BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+#: The tags a plain scalar may still resolve to in a document of names (:func:`parse_yaml` ``as_text``).
+_TEXT_TAGS = ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")
+
+
+class _TextLoader(_UniqueKeyLoader):
+    """A loader that reads every plain scalar as the text written, but for nulls (``~``, an
+    empty value): no number, truth value or date."""
+
+    yaml_implicit_resolvers = {first: [(tag, pattern) for tag, pattern in resolvers if tag in _TEXT_TAGS]
+                               for first, resolvers in _UniqueKeyLoader.yaml_implicit_resolvers.items()}
+
+
 def _expanded_size(root: yaml.Node) -> int:
     """How many values ``root`` stands for with every alias expanded; each node is visited
     once (an alias is the node it names), so this costs the size of the text, not of the
@@ -172,7 +184,7 @@ def _check_depth(text: str) -> None:
             depth -= 1
 
 
-def parse_yaml(text: str, unique_keys: bool = False) -> Any:
+def parse_yaml(text: str, unique_keys: bool = False, as_text: bool = False) -> Any:
     """The value of the YAML document ``text``, read with PyYAML's safe loader.
 
     Parameters
@@ -181,6 +193,13 @@ def parse_yaml(text: str, unique_keys: bool = False) -> Any:
         One YAML document.
     unique_keys : bool
         Refuse a mapping that gives a key twice.
+    as_text : bool
+        Read every plain scalar as the text written, but for nulls (implies
+        ``unique_keys``): a document of names, such as a codebook, whose codes numbered
+        ``1.1`` and ``1.10`` YAML would read as one number, ``010`` as 8 and ``no`` as false.
+
+        >>> parse_yaml("codes: [1.1, 1.10, 010, no, ~]", as_text=True)
+        {'codes': ['1.1', '1.10', '010', 'no', None]}
 
     Raises
     ------
@@ -193,5 +212,5 @@ def parse_yaml(text: str, unique_keys: bool = False) -> Any:
         For a syntax error (both of the above are ``YAMLError`` too).
     """
     _check_depth(text)
-    loader = _UniqueKeyLoader if unique_keys else _BoundedLoader
+    loader = _TextLoader if as_text else _UniqueKeyLoader if unique_keys else _BoundedLoader
     return yaml.load(text, Loader=loader)  # a SafeLoader subclass
