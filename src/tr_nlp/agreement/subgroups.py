@@ -18,8 +18,12 @@ Examples
 >>> site = {f"iv{k}": "north" if k < 5 else "south" for k in range(10)}
 >>> table = subgroup_table({"machine": machine, "coder": coder}, interview_of, site, ["care"],
 ...                        machines=["machine"], n_boot=0)
->>> [(r.subgroup, r.code, r.kappa, r.kappa_vs_rest) for r in table.itertuples()]
-[('north', 'care', 1.0, 2.0), ('north', '(all codes, pooled)', 1.0, 2.0), ('south', 'care', -1.0, -2.0), ('south', '(all codes, pooled)', -1.0, -2.0)]
+>>> for r in table.itertuples():
+...     print(r.subgroup, r.code, r.kappa, r.kappa_vs_rest)
+north care 1.0 2.0
+north (all codes, pooled) 1.0 2.0
+south care -1.0 -2.0
+south (all codes, pooled) -1.0 -2.0
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from tr_nlp.agreement.tables import (
     HUMAN_VS_HUMAN,
     MACHINE_VS_HUMAN,
     agreement_table,
+    condensed_pairs,
     kappa_resamples,
     rated_by_all,
 )
@@ -86,8 +91,9 @@ def subgroup_table(
                                 n_boot=n_boot, confidence=confidence, seed=seed, exclusive=sets)
         rng = np.random.default_rng((seed, 3, k))  # its own stream: the table's CIs are those of the subgroup alone
         differences = {}
-        for a, b in [] if rest.empty else table.loc[table["comparison"].isin([MACHINE_VS_HUMAN, HUMAN_VS_HUMAN]), ["rater_a", "rater_b"]
-                              ].drop_duplicates().itertuples(index=False):
+        compared = table["comparison"].isin([MACHINE_VS_HUMAN, HUMAN_VS_HUMAN])  # on every segment both rated
+        pairs = table.loc[compared, ["rater_a", "rater_b"]].drop_duplicates()
+        for a, b in [] if rest.empty else pairs.itertuples(index=False):
             sides = [kappa_resamples(side, b, [a], rated_by_all(side, (a, b)), interview_of, codes, sets, n_boot, rng)
                      for side in (ours, theirs)]
             smaller = min(n for _, n in sides)
@@ -95,10 +101,24 @@ def subgroup_table(
             differences |= {(a, b, label): paired_difference(sides[0][0][label][0], sides[1][0][label][0],
                                                              confidence, smaller)
                             for label in sides[0][0]}
-        found = [differences.get((r.rater_a, r.rater_b, r.code)) if r.comparison in (MACHINE_VS_HUMAN, HUMAN_VS_HUMAN)
-                 else None for r in table.itertuples()]
+        found = [differences.get((r.rater_a, r.rater_b, r.code)) if both else None
+                 for r, both in zip(table.itertuples(), compared)]
         table[["kappa_vs_rest", "kappa_vs_rest_lo", "kappa_vs_rest_hi"]] = [d or (np.nan,) * 3 for d in found]
         parts.append(table.assign(subgroup=value))
     if not parts:
         return pd.DataFrame(columns=SUBGROUP_COLUMNS)
     return pd.concat(parts, ignore_index=True)[SUBGROUP_COLUMNS]
+
+
+def shown_subgroups(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a :func:`subgroup_table` to show, with a ``raters`` column: the machine
+    against each coder and the coders against each other (not the double-coded rows), many
+    coder pairs summarised per subgroup (:func:`~tr_nlp.agreement.tables.condensed_pairs`),
+    each code's subgroups in turn, in the table's order of codes."""
+    main = table[table["comparison"].isin([MACHINE_VS_HUMAN, HUMAN_VS_HUMAN])]
+    if main.empty:
+        return main.assign(raters=pd.Series(dtype=str))
+    shown = pd.concat([condensed_pairs(rows.drop(columns="subgroup")).assign(subgroup=value)
+                       for value, rows in main.groupby("subgroup", sort=False)], ignore_index=True)
+    order = {code: k for k, code in enumerate(dict.fromkeys(table["code"]))}
+    return shown.sort_values("code", key=lambda codes: codes.map(order), kind="stable")

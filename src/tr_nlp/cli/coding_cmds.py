@@ -195,19 +195,10 @@ def print_subgroups(table: pd.DataFrame, key: str) -> None:
     coders against each other (nothing without subgroups)."""
     if table.empty:
         return
-    from tr_nlp.agreement.tables import (
-        EXCLUSIVE_PREFIX,
-        HUMAN_VS_HUMAN,
-        MACHINE_VS_HUMAN,
-        condensed_pairs,
-        signed,
-    )
+    from tr_nlp.agreement.subgroups import shown_subgroups
+    from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, MACHINE_VS_HUMAN_DOUBLE, signed
 
-    main = table[table["comparison"].isin([MACHINE_VS_HUMAN, HUMAN_VS_HUMAN])]
-    shown = pd.concat([condensed_pairs(rows.drop(columns="subgroup")).assign(subgroup=value)
-                       for value, rows in main.groupby("subgroup", sort=False)], ignore_index=True)
-    order = {code: k for k, code in enumerate(dict.fromkeys(table["code"]))}
-    shown = shown.sort_values("code", key=lambda codes: codes.map(order), kind="stable")
+    main, shown = table[table["comparison"] != MACHINE_VS_HUMAN_DOUBLE], shown_subgroups(table)
     view = Table(title=f"Agreement by {key} (95% CIs resample the subgroup's interviews)")
     for col in ("code", key, "raters", "interviews", "n", "kappa", "F1", "kappa - rest's"):
         view.add_column(col, justify="left" if col in {"code", key, "raters"} else "right")
@@ -219,9 +210,9 @@ def print_subgroups(table: pd.DataFrame, key: str) -> None:
     for note in (_without_interval(main), _too_few(main)):
         if note:
             c.out.print(note, highlight=False)
-    c.out.print(f"  kappa - rest's: the raters' kappa on this subgroup's interviews minus on the interviews of the other "
-                f"values of {key}; its 95% CI resamples each side's interviews apart: an interval holding 0 means these "
-                "interviews cannot tell the subgroup apart", highlight=False)
+    c.out.print(f"  kappa - rest's: the raters' kappa on this subgroup's interviews minus on the interviews of the "
+                f"other values of {key}; its 95% CI resamples each side's interviews apart: an interval holding 0 means "
+                "these interviews cannot tell the subgroup apart", highlight=False)
     if table["code"].str.startswith(EXCLUSIVE_PREFIX).any():
         c.out.print(_ONE_OF_NOTE + "; its F1 is the macro-F1 over them", highlight=False)
 
@@ -535,7 +526,8 @@ def _warn_without_subgroup(data: CodedData, subgroup_of: dict[str, str], key: st
     """Say which interviews judged have no value of ``key``, and so no subgroup."""
     left = sorted(set(data.interview_of) - set(subgroup_of))
     if left and not quiet:
-        c.warn(f"{len(left)} interview(s) judged have no '{key}' and are left out of the agreement by {key}: {some(left)}")
+        c.warn(f"{len(left)} interview(s) judged have no '{key}' and are left out of the agreement by {key}: "
+               f"{some(left)}")
 
 
 def _warn_encoder_language(language: str | None, features: str, quiet: bool) -> None:

@@ -18,6 +18,7 @@ from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from tr_nlp.agreement.characters import CHARACTER_COLUMNS
 from tr_nlp.agreement.stats import MIN_INTERVIEWS
+from tr_nlp.agreement.subgroups import shown_subgroups
 from tr_nlp.agreement.tables import (
     EXCLUSIVE_PREFIX,
     HUMAN_VS_HUMAN,
@@ -178,15 +179,11 @@ def subgroups(data: RunData) -> list[dict[str, Any]]:
     """Rows of the agreement per subgroup of interviews (``evaluate --by``): each code's
     subgroups in turn, the machine against each coder and the coders against each other
     (many coder pairs summarised per subgroup), the pooled rows last."""
-    table = data.subgroups
-    if table.empty:
+    if data.subgroups.empty:
         return []
-    main = table[table["comparison"] != MACHINE_VS_HUMAN_DOUBLE]
-    shown = pd.concat([condensed_pairs(rows.drop(columns="subgroup")).assign(subgroup=str(value))
-                       for value, rows in main.groupby("subgroup", sort=False)], ignore_index=True)
-    order = {code: k for k, code in enumerate(dict.fromkeys(table["code"]))}
-    shown = shown.sort_values("code", key=lambda codes: codes.map(order), kind="stable")
-    return [r | {"exclusive": str(r["code"]).startswith(EXCLUSIVE_PREFIX)} for r in _pooled_last(shown)]
+    shown = shown_subgroups(data.subgroups)
+    return [r | {"subgroup": str(r["subgroup"]), "exclusive": str(r["code"]).startswith(EXCLUSIVE_PREFIX)}
+            for r in _pooled_last(shown)]
 
 
 def _all_segments_sentence(row: dict[str, Any]) -> str:
