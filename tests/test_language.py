@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from conftest import DEMO, write_coded_corpus
 from tr_nlp.cli import app
-from tr_nlp.coding.language import MIN_WORDS, language_warnings, training_language
+from tr_nlp.coding.language import MIN_WORDS, language_warnings, training_languages
 from tr_nlp.language import KEYWORD, text_language
 from tr_nlp.schema import Interview
 
@@ -39,26 +39,34 @@ def test_a_text_is_told_by_its_stop_words_or_not_at_all():
     assert text_language([english]) == "en" and text_language([SWEDISH]) == "sv" and text_language([GERMAN]) == "de"
     assert text_language(["患者さんの話をよく聞いてくれました。"]) is None  # no list here covers it
     assert text_language([]) is None and text_language(["Karen, PIP, NHS."]) is None  # too few stop words
-    # a model's training texts: a sample of them tells it, and none at all tells nothing
-    assert training_language([SWEDISH] * 200) == "sv" and training_language([]) is None
+    # a model's training interviews: each told alone, a language of a tenth of them or more recorded, most first
+    english = [f"She rang me on her day off, and she didn't have to do that, interview {k}. " * 5 for k in range(12)]
+    texts, groups = [*english, SWEDISH, SWEDISH, SWEDISH], [*map(str, range(12)), "s1", "s2", "s3"]
+    assert training_languages(texts, groups) == ["en", "sv"]  # 3 of 15: the order says nothing of it
+    assert training_languages(texts[:13], groups[:13]) == ["en"]  # 1 of 13: too few to teach a model Swedish
+    short = ["Hon ringde.", "Och sen gick hon hem till sig."]
+    assert training_languages(short, ["a", "b"]) == ["sv"]  # none long enough alone: told together
+    assert training_languages([], []) == []
 
 
 def test_interviews_in_another_language_than_the_models_are_named():
     swedish, german = Interview("sv", SWEDISH), Interview("de", GERMAN)
     english = Interview("en", (DEMO / "interviews" / "demo01.txt").read_text(encoding="utf-8"))
-    said = language_warnings({"language": "en"}, [swedish, english, german])
+    said = language_warnings({"languages": ["en"]}, [swedish, english, german])
     assert [(interview.id, message.split(",")[0]) for interview, message in said] == [
         ("sv", "reads as Swedish (sv)"), ("de", "reads as German (de)")]
     assert "not English like the interviews the model was trained on" in said[0][1]
-    assert next(m for _, m in language_warnings({"language": "sv"}, [english])).startswith(
+    assert next(m for _, m in language_warnings({"languages": ["sv"]}, [english])).startswith(
         "reads as English (en), not Swedish like")
     unknown = Interview("ja", "患者さんの話をよく聞いてくれました 看護師さん " * 30)
     assert len(KEYWORD.findall(unknown.text)) >= MIN_WORDS
-    assert language_warnings({"language": "en"}, [unknown])[0][1].startswith("does not read as English like")
-    assert language_warnings({"language": "sv"}, [swedish]) == []
+    assert language_warnings({"languages": ["en"]}, [unknown])[0][1].startswith("does not read as English like")
+    assert language_warnings({"languages": ["sv"]}, [swedish]) == []
+    assert [i.id for i, _ in language_warnings({"languages": ["en", "sv"]}, [swedish, english, german])] == ["de"]
+    assert "not English or Swedish like" in language_warnings({"languages": ["en", "sv"]}, [german])[0][1]
     assert language_warnings({}, [swedish]) == []  # a card from before tr_nlp recorded the language
     short = Interview("short", "I: Hur mår du?\nP: Bra, tack, det är lugnt nu.\n")  # too few words to tell
-    assert language_warnings({"language": "en"}, [short]) == []
+    assert language_warnings({"languages": ["en"]}, [short]) == []
 
 
 def test_code_and_batch_name_the_files_in_another_language_once(demo_run, tmp_path):
@@ -68,7 +76,7 @@ def test_code_and_batch_name_the_files_in_another_language_once(demo_run, tmp_pa
     (folder / "sv1.txt").write_text(SWEDISH, encoding="utf-8")
     (folder / "sv2.txt").write_text(SWEDISH.replace("skötare", "sjuksköterska"), encoding="utf-8")
     model = demo_run / "model"
-    assert json.loads((model / "card.json").read_text())["language"] == "en"
+    assert json.loads((model / "card.json").read_text())["languages"] == ["en"]
     result = run("code", folder, "--model", model, "-o", tmp_path / "s.csv")
     assert result.exit_code == 0, result.stderr
     said = " ".join(result.stderr.split())
@@ -104,8 +112,9 @@ def test_training_on_another_language_says_what_the_english_encoder_is_worth(tmp
     said = " ".join(result.stderr.split())
     assert ("the coded interviews read as Swedish (sv); all-MiniLM-L6-v2, whose sentence embeddings --features both "
             "uses, was trained on English text") in said
-    assert json.loads((tmp_path / "both" / "card.json").read_text())["language"] == "sv"
-    assert "- language, told by its stop words: Swedish (sv)" in (tmp_path / "both" / "README.md").read_text()
+    assert json.loads((tmp_path / "both" / "card.json").read_text())["languages"] == ["sv"]
+    card = (tmp_path / "both" / "README.md").read_text(encoding="utf-8")
+    assert "- languages, each interview's told by its stop words: Swedish (sv)" in card
     result = run("train", *common, "--features", "tfidf", "--cv-folds", "0", "-o", tmp_path / "tfidf")
     assert result.exit_code == 0 and "all-MiniLM-L6-v2" not in result.stderr, result.stderr
     result = run("evaluate", *common, "--features", "embeddings", "--folds", "3", "--bootstrap", "0",

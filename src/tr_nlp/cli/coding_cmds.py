@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -374,7 +375,7 @@ def train(
         model.card["cv_metrics"], model.card["cv_protocol"] = card_metrics(ev.agreement), ev.protocol
         _warn_fewer_folds("--cv-folds", cv_folds, ev.folds, quiet)
     model.card["training_data"]["pseudonymised"] = pseudonymise
-    _warn_encoder_language(model.card["language"], features, quiet)
+    _warn_encoder_language(model.card["languages"], features, quiet)
     save_model(model, output)
     if not quiet:
         c.err.print(f"trained on {len(data.segments)} segments of {len(set(data.groups))} interviews; "
@@ -426,7 +427,7 @@ def evaluate(
     from tr_nlp.coding import coded_data, cross_validate, load_model
     from tr_nlp.coding.classifier import FINETUNE
     from tr_nlp.coding.evaluate import by_subgroup, judge_model
-    from tr_nlp.coding.language import training_language
+    from tr_nlp.coding.language import training_languages
 
     if output is not None:
         check_folder_path(output, "the evaluation")
@@ -460,7 +461,7 @@ def evaluate(
         warn_objective(data, objective, quiet)
         c.warn_near_copies(_coded(loaded, data), quiet, "coded interviews")
         _warn_read_in_part(loaded, data, quiet)
-        _warn_encoder_language(training_language(data.texts), FINETUNE if finetune else features, quiet)
+        _warn_encoder_language(training_languages(data.texts, data.groups), FINETUNE if finetune else features, quiet)
         evaluated, started = loaded, time.perf_counter()
         ev = cross_validate(data, FINETUNE if finetune else features, objective, n_splits=folds, seed=seed,
                             n_boot=n_boot, learning_curve=not no_curve, context=context)
@@ -530,11 +531,11 @@ def _warn_without_subgroup(data: CodedData, subgroup_of: dict[str, str], key: st
                f"{some(left)}")
 
 
-def _warn_encoder_language(language: str | None, features: str, quiet: bool) -> None:
-    """Say what MiniLM's part is worth where the coded interviews are not in English."""
+def _warn_encoder_language(languages: Sequence[str], features: str, quiet: bool) -> None:
+    """Say what MiniLM's part is worth where coded interviews are not in English."""
     from tr_nlp.coding.language import encoder_warning
 
-    if not quiet and (said := encoder_warning(language, features)):
+    if not quiet and (said := encoder_warning(languages, features)):
         c.warn(said)
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from tr_nlp.agreement.stats import MIN_INTERVIEWS
 from tr_nlp.agreement.tables import signed, too_few_interviews, with_interval, without_interval
-from tr_nlp.coding.language import language_name
+from tr_nlp.coding.language import card_languages, language_name
 
 
 def _fmt(value: Any) -> str:
@@ -37,9 +37,10 @@ def render_card(card: dict[str, Any]) -> str:
     lines += ["## Training data", ""]
     for key, value in data.items():
         lines.append(f"- {key.replace('_', ' ')}: {_fmt(value)}")
-    if card.get("language"):
-        lines.append(f"- language, told by its stop words: {language_name(card['language'])}; `tr-nlp code` and "
-                     "`batch` name interviews that read as another")
+    if languages := card_languages(card):
+        told = ", ".join(map(language_name, languages))
+        lines.append(f"- languages, each interview's told by its stop words: {told}; `tr-nlp code` and `batch` "
+                     "name interviews that read as another")
     if card.get("training_fingerprints"):
         sketched = ", and sketches of their hashed four-word runs" if card.get("training_sketches") else ""
         lines.append(f"- fingerprints of the {len(card['training_fingerprints'])} training interviews (hashes of "

@@ -4,13 +4,14 @@ A model learns the words of its training interviews (TF-IDF), and its sentence e
 all-MiniLM-L6-v2, was trained on English text. Interviews in another language than the
 training ones share few of those words: they get few suggestions, at probabilities
 calibrated on other speech, and nothing in the output says so. A batch over them looks like
-interviews with little to code. The card records the training interviews' language
-(:func:`training_language`, told by stop words, :func:`tr_nlp.language.text_language`), and
-interviews that read as another one are named (:func:`language_warnings`).
+interviews with little to code. The card records the training interviews' languages
+(:func:`training_languages`, each interview's told by its stop words,
+:func:`tr_nlp.language.text_language`), and interviews that read as another one are named
+(:func:`language_warnings`).
 
 Examples
 --------
->>> card = {"language": "en"}
+>>> card = {"languages": ["en"]}
 >>> swedish = Interview("iv1", "Hon ringde mig på sin lediga dag, och det var ju inte något hon behövde göra. " * 5)
 >>> [message for _, message in language_warnings(card, [swedish])]  # doctest: +ELLIPSIS
 ['reads as Swedish (sv), not English like the interviews the model was trained on: ...']
@@ -21,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -34,6 +36,8 @@ NAMES = {"ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "G
          "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian"}
 #: An interview of fewer words than this is not judged: too few to tell its language.
 MIN_WORDS = 50
+#: The least share of a model's training interviews in a language for the card to record it.
+MIN_SHARE = 0.1
 #: The characters of a text its language is told by: a few thousand words tell it as well as all.
 SAMPLE_CHARS = 20_000
 
@@ -43,55 +47,94 @@ def language_name(language: str) -> str:
     return f"{NAMES.get(language, language)} ({language})"
 
 
-def training_language(texts: Sequence[str]) -> str | None:
-    """The language of a model's training texts (the first :data:`SAMPLE_CHARS`
-    characters of them), or None where their stop words do not tell it."""
-    sample, size = [], 0
+def _sample(texts: Iterable[str]) -> str:
+    """The first :data:`SAMPLE_CHARS` characters of ``texts`` (joined by newlines): a few
+    thousand words tell a language as well as all of them."""
+    parts, size = [], 0
     for text in texts:
         if size >= SAMPLE_CHARS:
             break
-        sample.append(text)
-        size += len(text)
-    return text_language(sample)
+        parts.append(text)
+        size += len(text) + 1
+    return "\n".join(parts)[:SAMPLE_CHARS]
+
+
+def _long_enough(sample: str) -> bool:
+    return len(KEYWORD.findall(sample)) >= MIN_WORDS
+
+
+def text_language_of(text: str) -> str | None:
+    """The language of one interview's ``text`` (its first :data:`SAMPLE_CHARS` characters);
+    None where it has fewer than :data:`MIN_WORDS` words or its stop words tell none."""
+    sample = text[:SAMPLE_CHARS]
+    return text_language([sample]) if _long_enough(sample) else None
+
+
+def training_languages(texts: Sequence[str], groups: Sequence[str]) -> list[str]:
+    """The languages of a model's training interviews, most interviews first: each
+    interview's (its segments' ``texts``, ``groups`` naming their interviews) told alone,
+    and a language counted where at least :data:`MIN_SHARE` of the interviews told are in
+    it (a stray one teaches a model too little of its language). Where no interview is long
+    enough to tell, the texts together; empty where nothing tells a language.
+
+    >>> training_languages(["She rang me on her day off, and she didn't have to do that. " * 5] * 2, ["a", "b"])
+    ['en']
+    """
+    by_interview: dict[str, list[str]] = {}
+    for text, group in zip(texts, groups):
+        by_interview.setdefault(group, []).append(text)
+    told = Counter(language for parts in by_interview.values()
+                   if (language := text_language_of(_sample(parts))) is not None)
+    if not told:
+        language = text_language([_sample(texts)])
+        return [language] if language else []
+    total = sum(told.values())
+    return [language for language, n in told.most_common() if n >= MIN_SHARE * total]
+
+
+def card_languages(card: Mapping[str, Any]) -> list[str]:
+    """The languages a model's card records (none for a model trained before tr_nlp recorded them)."""
+    return [str(language) for language in card.get("languages") or ()]
 
 
 def language_warnings(card: Mapping[str, Any], interviews: Iterable[Interview]) -> list[tuple[Interview, str]]:
-    """Each interview that reads as another language than the one ``card``'s model was
-    trained on (its ``language``), with what that means; none for a card that records no
-    language (a model trained before tr_nlp recorded it) or an interview of fewer than
+    """Each interview that reads as none of the languages ``card``'s model was trained on
+    (its ``languages``), with what that means; none for a card that records no language (a
+    model trained before tr_nlp recorded them) or an interview of fewer than
     :data:`MIN_WORDS` words."""
-    trained = card.get("language")
+    trained = card_languages(card)
     if not trained:
         return []
+    names = " or ".join(NAMES.get(language, language) for language in trained)
     said = []
     for interview in interviews:
         sample = interview.text[:SAMPLE_CHARS]
-        if len(KEYWORD.findall(sample)) < MIN_WORDS:
+        if not _long_enough(sample) or (language := text_language([sample])) in trained:
             continue
-        language = text_language([sample])
-        if language == trained:
-            continue
-        name = NAMES.get(trained, trained)
         read = f"reads as {language_name(language)}, not" if language else "does not read as"
-        said.append((interview, (f"{read} {name} like the interviews the model was trained on: it learned {name} "
+        said.append((interview, (f"{read} {names} like the interviews the model was trained on: it learned {names} "
                                  "words, so its suggestions here are unreliable (few, at probabilities not calibrated "
                                  "for them); code these with a model trained on coded interviews in their language")))
     return said
 
 
-def encoder_warning(language: str | None, features: str) -> str | None:
+def encoder_warning(languages: Sequence[str], features: str) -> str | None:
     """What to know when a model with MiniLM's sentence embeddings (``features`` other than
-    ``tfidf``: ``embeddings``, ``both`` or ``finetune``) learns from interviews in another
-    language than English; None otherwise.
+    ``tfidf``: ``embeddings``, ``both`` or ``finetune``) learns from interviews in other
+    ``languages`` than English; None otherwise.
 
-    >>> encoder_warning("en", "both") is None and encoder_warning("sv", "tfidf") is None
+    >>> encoder_warning(["en"], "both") is None and encoder_warning(["sv"], "tfidf") is None
     True
-    >>> encoder_warning("sv", "both")  # doctest: +ELLIPSIS
+    >>> encoder_warning(["sv"], "both")  # doctest: +ELLIPSIS
     'the coded interviews read as Swedish (sv); all-MiniLM-L6-v2, whose sentence embeddings --features both uses, ...'
+    >>> encoder_warning(["en", "sv"], "both")  # doctest: +ELLIPSIS
+    'some of the coded interviews read as Swedish (sv); all-MiniLM-L6-v2, ...'
     """
-    if language in (None, "en") or features == "tfidf":
+    others = [language for language in languages if language != "en"]
+    if not others or features == "tfidf":
         return None
     option = "--finetune" if features == "finetune" else f"--features {features}"
-    return (f"the coded interviews read as {language_name(language)}; all-MiniLM-L6-v2, whose sentence embeddings "
-            f"{option} uses, was trained on English text, so for them its part may add little: compare "
-            "--features tfidf with tr-nlp evaluate")
+    some_of = "some of " if "en" in languages else ""
+    return (f"{some_of}the coded interviews read as {' and '.join(map(language_name, others))}; all-MiniLM-L6-v2, "
+            f"whose sentence embeddings {option} uses, was trained on English text, so for them its part may add "
+            "little: compare --features tfidf with tr-nlp evaluate")

@@ -23,7 +23,7 @@ import pandas as pd
 from tr_nlp.codebook import check_code_names, codebook_hash, codebook_to_dict, with_parent_codes
 from tr_nlp.coding.chain import stretches
 from tr_nlp.coding.classifier import FINETUNE, make_theme_classifier, parse_objective, reads_context
-from tr_nlp.coding.language import training_language
+from tr_nlp.coding.language import training_languages
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import informative_terms
 from tr_nlp.errors import ConfigError, ModelError
@@ -291,7 +291,7 @@ def train_model(
         "objective": objective,
         "seed": seed,
         # so that coding interviews in another language is said (tr_nlp.coding.language)
-        "language": training_language(data.texts),
+        "languages": training_languages(data.texts, data.groups),
         # codes of an exclusive group have no threshold: the group's most probable option wins
         "thresholds": [None if j in grouped else float(t)
                        for j, t in enumerate(pipeline.named_steps["head"].thresholds_)],
