@@ -120,3 +120,15 @@ def test_training_on_another_language_says_what_the_english_encoder_is_worth(tmp
     result = run("evaluate", *common, "--features", "embeddings", "--folds", "3", "--bootstrap", "0",
                  "--no-learning-curve")
     assert "whose sentence embeddings --features embeddings uses" in " ".join(result.stderr.split())
+
+
+def test_next_by_the_codebook_says_what_its_list_is_worth_for_interviews_in_another_language(tmp_path):
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "sv1.txt").write_text(SWEDISH, encoding="utf-8")
+    codebook = DEMO / "codebook.yaml"  # written in English
+    result = run("next", "--corpus", folder, "--codebook", codebook, "-n", "2")
+    assert result.exit_code == 0, result.stderr
+    assert "the interviews read as Swedish (sv) and the codebook as English (en)" in " ".join(result.stderr.split())
+    result = run("next", "--corpus", DEMO / "interviews" / "demo01.txt", "--codebook", codebook, "-n", "2")
+    assert result.exit_code == 0 and "read as" not in result.stderr, result.stderr

@@ -539,6 +539,21 @@ def _warn_encoder_language(languages: Sequence[str], features: str, quiet: bool)
         c.warn(said)
 
 
+def _warn_guidance_language(codebook: Codebook, segments: Sequence[Any], codes: Sequence[str] | None,
+                            quiet: bool) -> None:
+    """Say what a ranking by likeness to the codebook is worth where the interviews are not
+    in English, or not in the codebook's language (:func:`~tr_nlp.coding.language.guidance_warning`)."""
+    from tr_nlp.coding.guided import guidance, ranked_codes
+    from tr_nlp.coding.language import guidance_warning, training_languages
+
+    if quiet or not segments:
+        return
+    spoken = training_languages([s.text for s in segments], [s.interview_id for s in segments])
+    written = [text for code in ranked_codes(codebook, codes) for text in guidance(code)]
+    if said := guidance_warning(spoken, written):
+        c.warn(said)
+
+
 def _warn_fewer_folds(option: str, asked: int, ran: int, quiet: bool) -> None:
     """Say when cross-validation ran fewer folds than asked: one per coded interview."""
     if not quiet and ran < asked:
@@ -745,6 +760,7 @@ def next_segments(
         c.warn(f"every segment of the {len(loaded.interviews)} interview(s) is coded or read already; "
                "nothing to propose")
     if guide is not None:
+        _warn_guidance_language(guide, segments, wanted, quiet)
         if (bare := unguided(guide, wanted)) and not quiet:
             c.warn(f"code(s) {', '.join(bare)} have no description, inclusion criteria or examples in the codebook, "
                    "so segments are ranked by their likeness to the code's name alone; describe them for a better list")

@@ -48,16 +48,16 @@ def guidance(code: Code) -> list[str]:
     return said or [code.name.replace("_", " ").replace("-", " ")]
 
 
-def _ranked_codes(codebook: Codebook, codes: Sequence[str] | None) -> list[Code]:
+def ranked_codes(codebook: Codebook, codes: Sequence[str] | None) -> list[Code]:
     """The codes segments are ranked by: ``codes``, by default the codebook's (not
     discovery's candidates)."""
     return [c for c in codebook.codes if (c.name in codes if codes is not None else c.status == "active")]
 
 
 def unguided(codebook: Codebook, codes: Sequence[str] | None = None) -> list[str]:
-    """The codes ranked by (:func:`_ranked_codes`) that have neither description, inclusion
+    """The codes ranked by (:func:`ranked_codes`) that have neither description, inclusion
     criteria nor examples, and so are ranked by their name alone."""
-    return [c.name for c in _ranked_codes(codebook, codes)
+    return [c.name for c in ranked_codes(codebook, codes)
             if not any(t and t.strip() for t in (c.description, c.include, *c.examples))]
 
 
@@ -97,8 +97,8 @@ def rank_by_guidance(codebook: Codebook, segments: Sequence[Segment], n: int = 3
     ConfigError
         E163 for a code in ``codes`` that the codebook does not hold.
     """
-    check_code_names(codes or (), [c.name for c in _ranked_codes(codebook, None)], "in the codebook")
-    chosen = _ranked_codes(codebook, codes)
+    check_code_names(codes or (), [c.name for c in ranked_codes(codebook, None)], "in the codebook")
+    chosen = ranked_codes(codebook, codes)
     available = long_enough(segments, min_words)
     if not chosen or n <= 0 or not available.any():
         return pd.DataFrame(columns=GUIDED_COLUMNS)

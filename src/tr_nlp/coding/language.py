@@ -138,3 +138,29 @@ def encoder_warning(languages: Sequence[str], features: str) -> str | None:
     return (f"{some_of}the coded interviews read as {' and '.join(map(language_name, others))}; all-MiniLM-L6-v2, "
             f"whose sentence embeddings {option} uses, was trained on English text, so for them its part may add "
             "little: compare --features tfidf with tr-nlp evaluate")
+
+
+def guidance_warning(languages: Sequence[str], codebook_texts: Sequence[str]) -> str | None:
+    """What to know when ``next`` ranks segments of interviews in ``languages`` by their
+    likeness to a codebook's descriptions (``codebook_texts``) with all-MiniLM-L6-v2, an
+    encoder of English: where the interviews are not in English, or not in the codebook's
+    language; None otherwise.
+
+    >>> guidance_warning(["en"], ["The participant says a professional listened."]) is None
+    True
+    >>> guidance_warning(["sv"], ["The participant says a professional listened to them and took them seriously."])
+    ... # doctest: +ELLIPSIS
+    'the interviews read as Swedish (sv) and the codebook as English (en): ... in their language'
+    """
+    written = text_language([_sample(codebook_texts)])
+    others = [language for language in languages if language != "en"]
+    if not others and written in (None, "en"):
+        return None
+    spoken = " and ".join(map(language_name, languages)) or "no language told"
+    if written is not None and written not in languages:
+        return (f"the interviews read as {spoken} and the codebook as {language_name(written)}: ranking them by "
+                "likeness to what the codebook says of each code reads across languages with all-MiniLM-L6-v2, an "
+                "encoder of English text, so expect a poor list; describe the codes (and give examples) in their "
+                "language")
+    return (f"the interviews read as {spoken}: ranking them by likeness to the codebook uses all-MiniLM-L6-v2, an "
+            "encoder of English text, so expect a weaker list than in English")
