@@ -36,8 +36,9 @@ def test_a_corpus_config_names_a_table_that_gives_each_interview_its_row(tmp_pat
         (folder / "interviews" / "demo04.txt").read_text(encoding="utf-8").replace(
             "synthetic: true\n", "synthetic: true\nsite: harbour\n", 1), encoding="utf-8")
     _participants(folder / "more.csv", [{"interview_id": "demo04", "SITE": "north"}])
-    with (folder / "corpus.yaml").open("a", encoding="utf-8") as config:
-        config.write("metadata: [participants.xlsx, more.csv]\n")
+    config = folder / "corpus.yaml"  # these sheets instead of the demo's own
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "metadata: participants.csv\n", "metadata: [participants.xlsx, more.csv]\n"), encoding="utf-8")
     corpus = load_corpus([folder])
     meta = {iv.id: iv.metadata for iv in corpus.interviews}
     assert meta["demo01"]["Site"] == "north" and meta["demo01"]["Group"] == "service user"  # its first row

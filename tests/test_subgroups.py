@@ -76,40 +76,41 @@ def test_interviews_without_a_subgroup_are_left_out_and_one_subgroup_has_no_rest
     assert subgroup_table(ratings, interview_of, {}, ["care"]).columns.tolist() == SUBGROUP_COLUMNS
 
 
-def _with_sites(folder):
-    """The demo corpus, its text interviews given a site in their front matter (the others have none)."""
+def _with_wards(folder):
+    """The demo corpus, its text interviews given a ward in their front matter (the others have none)."""
     shutil.copytree(DEMO, folder)
     texts = sorted((folder / "interviews").glob("*.txt"))
     for k, path in enumerate(texts):
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("synthetic: true\n", f"synthetic: true\nSite: {'north' if k % 2 else 'south'}\n",
+        path.write_text(text.replace("synthetic: true\n", f"synthetic: true\nWard: {'north' if k % 2 else 'south'}\n",
                                      1), encoding="utf-8")
     return folder, texts
 
 
 def test_evaluate_by_a_metadata_key_prints_and_writes_each_subgroup(tmp_path):
-    folder, texts = _with_sites(tmp_path / "corpus")
+    folder, texts = _with_wards(tmp_path / "corpus")
     out = tmp_path / "run"
-    result = runner.invoke(app, ["evaluate", "--corpus", str(folder), "--by", "site", "--folds", "3",
+    result = runner.invoke(app, ["evaluate", "--corpus", str(folder), "--by", "ward", "--folds", "3",
                                  "--no-learning-curve", "--bootstrap", "100", "--features", "tfidf", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     said = " ".join(result.stdout.split())
-    assert "Agreement by site (95% CIs resample the subgroup's interviews)" in said and "kappa - rest's" in said
+    assert "Agreement by ward (95% CIs resample the subgroup's interviews)" in said and "kappa - rest's" in said
     table = pd.read_csv(out / "agreement_by_subgroup.csv")
     assert set(table["subgroup"]) == {"north", "south"} and table["kappa_vs_rest"].notna().any()
-    assert json.loads((out / "run.json").read_text())["settings"]["by"] == "site"
+    assert json.loads((out / "run.json").read_text())["settings"]["by"] == "ward"
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "By site: does agreement differ between kinds of interview?" in html and "<td>north</td>" in html
+    assert "By ward: does agreement differ between kinds of interview?" in html and "<td>north</td>" in html
     judged = set(pd.read_csv(out / "segments.csv")["interview_id"])  # the coded interviews (the rest are held out)
     left = sorted(judged - {path.stem for path in texts})  # the Word, subtitle... interviews have no front matter
-    assert left and f"{len(left)} interview(s) judged have no 'site' and are left out of the agreement by site: " \
+    assert left and f"{len(left)} interview(s) judged have no 'ward' and are left out of the agreement by ward: " \
                     f"{left[0]}" in " ".join(result.stderr.split())
 
 
 def test_evaluate_by_a_key_no_interview_has_or_that_does_not_group_them_is_refused_before_the_work(tmp_path):
-    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--by", "site"])
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--by", "ward"])
     assert result.exit_code == 2 and "[E163]" in result.stderr
-    assert "no interview has a value of 'site' in its metadata; the keys they have:" in " ".join(result.stderr.split())
+    said = " ".join(result.stderr.split())
+    assert "no interview has a value of 'ward' in its metadata; the keys they have:" in said and "service, site" in said
     for k in range(21):  # a key of each interview's own: no subgroups
         (tmp_path / f"p{k}.txt").write_text(f"---\nparticipant: P{k}\n---\nI: How was it?\nP: Fine, {k}.\n",
                                             encoding="utf-8")
