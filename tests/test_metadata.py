@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pandas as pd
@@ -69,3 +70,15 @@ def test_evaluate_by_a_key_of_a_metadata_table(tmp_path):
     assert "Agreement by Group" in " ".join(result.stdout.split())
     table = pd.read_csv(tmp_path / "run" / "agreement_by_subgroup.csv")
     assert set(table["subgroup"]) == {"a", "b"} and table.groupby("subgroup")["n_interviews"].max().min() >= 5
+
+
+def test_inspect_shows_each_interviews_metadata_and_the_keys_that_group_them():
+    result = runner.invoke(app, ["inspect", str(DEMO)])
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    # the demo's sheet gives site and service; a Word document's own title is no group (one interview each)
+    assert ("metadata that groups the interviews (tr-nlp evaluate --by KEY): site (2 values, 18 interviews), "
+            "service (3 values, 18 interviews)") in said and "title (" not in said
+    result = runner.invoke(app, ["inspect", str(DEMO), "--json"])
+    records = {r["interview_id"]: r for r in json.loads(result.stdout)["interviews"]}
+    assert records["demo01"]["metadata"]["site"] == "north" and records["demo01"]["metadata"]["synthetic"] == "True"

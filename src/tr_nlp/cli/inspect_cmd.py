@@ -65,4 +65,24 @@ def inspect(
             f"{len(corpus.files)} file(s), {len(records)} interview(s), {words} words, "
             f"{len(corpus.failures)} failed", highlight=False,
         )
+        if keys := _grouping_keys(records):
+            c.out.print(f"metadata that groups the interviews (tr-nlp evaluate --by KEY): {keys}", highlight=False)
     raise typer.Exit(c.exit_code(corpus))
+
+
+def _grouping_keys(records: list[dict]) -> str:
+    """The metadata keys whose values group the interviews, as ``evaluate --by`` takes them
+    (2 to :data:`~tr_nlp.cli.coding_cmds.MAX_SUBGROUPS` values, one at least shared by two
+    interviews; any case of a key as one), each with how many values and interviews:
+    ``site (2 values, 18 interviews)``."""
+    from tr_nlp.cli.coding_cmds import MAX_SUBGROUPS
+
+    values: dict[str, dict[str, str]] = {}  # key (folded) -> interview -> value
+    names: dict[str, str] = {}
+    for r in records:
+        for key, value in r["metadata"].items():
+            if value.strip():
+                names.setdefault(key.casefold(), key)
+                values.setdefault(key.casefold(), {}).setdefault(r["interview_id"], value.strip())
+    return ", ".join(f"{names[k]} ({len(set(v.values()))} values, {len(v)} interviews)"
+                     for k, v in values.items() if 2 <= len(set(v.values())) <= min(MAX_SUBGROUPS, len(v) - 1))

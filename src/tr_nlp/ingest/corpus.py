@@ -145,7 +145,9 @@ class Corpus:
         """One record per interview: file, format, speakers with roles, turns, words, the
         times in the recording it gives (``times``: how many distinct ones, ``time_span``:
         first and last in seconds, or None), its codings by coder, and how many of its
-        passages are marked read for coding (``read``; see :mod:`tr_nlp.ingest.reviewed`)."""
+        passages are marked read for coding (``read``; see :mod:`tr_nlp.ingest.reviewed`), and
+        its metadata's single values as text (``metadata``: front matter, document properties,
+        case variables, a metadata table's row...)."""
         source_of = {iid: f for f in self.files for iid in f.interview_ids}
         coded: dict[str, Counter[str]] = {}
         for coding in self.codings:
@@ -168,6 +170,8 @@ class Corpus:
                 "synthetic": bool(iv.metadata.get("synthetic", False)),
                 "codings": dict(sorted(coded.get(iv.id, Counter()).items())),
                 "read": read[iv.id],
+                "metadata": {key: str(value) for key, value in iv.metadata.items()
+                             if value is not None and not isinstance(value, (list, tuple, dict))},
             })
         return records
 
