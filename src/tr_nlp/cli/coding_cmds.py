@@ -505,12 +505,9 @@ def _subgroups(corpus: Corpus, key: str) -> dict[str, str]:
     ConfigError
         E163 when no interview has a value of ``key``, or it has more than :data:`MAX_SUBGROUPS` values.
     """
-    wanted = key.casefold()
-    found = {}
-    for interview in corpus.interviews:
-        values = [value for name, value in interview.metadata.items() if name.casefold() == wanted]
-        if values and (text := str(values[0]).strip()):
-            found[interview.id] = text
+    from tr_nlp.ingest.metadata import values_by_key
+
+    _, found = values_by_key({iv.id: iv.metadata for iv in corpus.interviews}).get(key.casefold(), (key, {}))
     if not found:
         keys = sorted({name for interview in corpus.interviews for name in interview.metadata})
         have = (f"the keys they have: {', '.join(keys)}" if keys else "they have none") + (

@@ -76,13 +76,8 @@ def _grouping_keys(records: list[dict]) -> str:
     interviews; any case of a key as one), each with how many values and interviews:
     ``site (2 values, 18 interviews)``."""
     from tr_nlp.cli.coding_cmds import MAX_SUBGROUPS
+    from tr_nlp.ingest.metadata import values_by_key
 
-    values: dict[str, dict[str, str]] = {}  # key (folded) -> interview -> value
-    names: dict[str, str] = {}
-    for r in records:
-        for key, value in r["metadata"].items():
-            if value.strip():
-                names.setdefault(key.casefold(), key)
-                values.setdefault(key.casefold(), {}).setdefault(r["interview_id"], value.strip())
-    return ", ".join(f"{names[k]} ({len(set(v.values()))} values, {len(v)} interviews)"
-                     for k, v in values.items() if 2 <= len(set(v.values())) <= min(MAX_SUBGROUPS, len(v) - 1))
+    found = values_by_key({r["interview_id"]: r["metadata"] for r in records}).values()
+    return ", ".join(f"{name} ({len(set(v.values()))} values, {len(v)} interviews)"
+                     for name, v in found if 2 <= len(set(v.values())) <= min(MAX_SUBGROUPS, len(v) - 1))

@@ -94,3 +94,20 @@ def with_metadata(interviews: Sequence[Interview],
     notes = [f"{len(overridden)} value(s) the interviews gave otherwise are the table's: {some(overridden)}"] \
         if overridden else []
     return out, notes
+
+
+def values_by_key(metadata: Mapping[str, Mapping[str, object]]) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each key of the interviews' ``metadata`` (interview id -> its metadata), a key in any
+    case as one (under its first spelling), with each interview's value as text: what
+    ``evaluate --by`` groups by. Empty values, lists and mappings are no value.
+
+    >>> values_by_key({"a": {"Site": "north", "tags": ["x"]}, "b": {"site": "south ", "n": 3}})
+    {'site': ('Site', {'a': 'north', 'b': 'south'}), 'n': ('n', {'b': '3'})}
+    """
+    found: dict[str, tuple[str, dict[str, str]]] = {}
+    for interview_id, fields in metadata.items():
+        for key, value in fields.items():
+            if value is None or isinstance(value, (list, tuple, dict)) or not (text := str(value).strip()):
+                continue
+            found.setdefault(key.casefold(), (key, {}))[1].setdefault(interview_id, text)
+    return found
