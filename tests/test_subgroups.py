@@ -74,6 +74,13 @@ def test_interviews_without_a_subgroup_are_left_out_and_one_subgroup_has_no_rest
     assert set(table["subgroup"]) == {"north"} and (table["n_interviews"] <= 10).all()
     assert table["kappa_vs_rest"].isna().all()
     assert subgroup_table(ratings, interview_of, {}, ["care"]).columns.tolist() == SUBGROUP_COLUMNS
+    # coder b coded none of the south's interviews: no rows of b there, and b's rows in the north have no rest
+    ratings["b"].loc[interview_of.map(site) == "south"] = np.nan
+    table = subgroup_table(ratings, interview_of, site, ["care"], machines=["machine"], n_boot=50)
+    south = table[table["subgroup"] == "south"]
+    assert set(south["rater_b"]) == {"a"} and set(south["rater_a"]) == {"machine"} and (south["n_segments"] > 0).all()
+    north_b = table[(table["subgroup"] == "north") & ((table["rater_b"] == "b") | (table["rater_a"] == "a"))]
+    assert len(north_b) and north_b["kappa_vs_rest"].isna().all()
 
 
 def _with_wards(folder):

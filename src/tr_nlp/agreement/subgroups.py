@@ -74,7 +74,7 @@ def subgroup_table(
     -------
     DataFrame
         :data:`SUBGROUP_COLUMNS`: per subgroup (in sorted order), its agreement table's
-        rows, with ``kappa_vs_rest`` and its interval on the rows comparing the machine
+        rows (but those of raters who rated no segment there together), with ``kappa_vs_rest`` and its interval on the rows comparing the machine
         with a coder or two coders on every segment both rated (NaN on the rows of
         double-coded segments, and where the other subgroups' interviews hold no segment
         both rated).
@@ -89,6 +89,9 @@ def subgroup_table(
         table = agreement_table(ours, interview_of.reindex(inside), codes, machines,
                                 None if scores is None else {r: s.reindex(inside) for r, s in scores.items()},
                                 n_boot=n_boot, confidence=confidence, seed=seed, exclusive=sets)
+        # raters who rated nothing here together (a coder who coded none of these interviews) have no rows
+        pair = [table["rater_a"], table["rater_b"], table["comparison"]]
+        table = table[table.groupby(pair)["n_segments"].transform("max") > 0].reset_index(drop=True)
         rng = np.random.default_rng((seed, 3, k))  # its own stream: the table's CIs are those of the subgroup alone
         differences = {}
         compared = table["comparison"].isin([MACHINE_VS_HUMAN, HUMAN_VS_HUMAN])  # on every segment both rated
