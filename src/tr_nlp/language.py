@@ -8,8 +8,9 @@ their own. The written lists lack the fillers of speech (Swedish "precis", "liks
 "genau"): :data:`~tr_nlp.fillers.SPOKEN_FILLERS` adds them for twelve languages.
 
 Topic keywords leave out the stop words of their passages' language
-(:mod:`tr_nlp.topics.model`); a model's card records the language of the interviews it was
-trained on, so that coding interviews in another one is said (:mod:`tr_nlp.coding.language`).
+(:mod:`tr_nlp.topics.model`); a model's card records the languages of the interviews it was
+trained on, each interview's told alone, so that coding interviews in another one is said
+(:mod:`tr_nlp.coding.language`).
 
 Examples
 --------

@@ -55,7 +55,7 @@ from tr_nlp.ingest.docx import read_docx
 from tr_nlp.ingest.elan import read_eaf
 from tr_nlp.ingest.encoding import letters_apart
 from tr_nlp.ingest.exmaralda import read_exb
-from tr_nlp.ingest.metadata import read_metadata, with_metadata
+from tr_nlp.ingest.metadata import read_metadata, single_values, with_metadata
 from tr_nlp.ingest.nodes import (
     NODE_EXPORT_FORMATS,
     NodeExport,
@@ -170,8 +170,7 @@ class Corpus:
                 "synthetic": bool(iv.metadata.get("synthetic", False)),
                 "codings": dict(sorted(coded.get(iv.id, Counter()).items())),
                 "read": read[iv.id],
-                "metadata": {key: str(value) for key, value in iv.metadata.items()
-                             if value is not None and not isinstance(value, (list, tuple, dict))},
+                "metadata": single_values(iv.metadata),
             })
         return records
 

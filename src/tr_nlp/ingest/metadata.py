@@ -106,8 +106,18 @@ def values_by_key(metadata: Mapping[str, Mapping[str, object]]) -> dict[str, tup
     """
     found: dict[str, tuple[str, dict[str, str]]] = {}
     for interview_id, fields in metadata.items():
-        for key, value in fields.items():
-            if value is None or isinstance(value, (list, tuple, dict)) or not (text := str(value).strip()):
-                continue
-            found.setdefault(key.casefold(), (key, {}))[1].setdefault(interview_id, text)
+        for key, value in single_values(fields).items():
+            if text := value.strip():
+                found.setdefault(key.casefold(), (key, {}))[1].setdefault(interview_id, text)
     return found
+
+
+def single_values(fields: Mapping[str, object]) -> dict[str, str]:
+    """An interview's metadata values that are single values, as text: not None, lists or
+    mappings (``speakers``, a subtitle file's ``times``).
+
+    >>> single_values({"site": "north", "age": 34, "speakers": {"Jo": "participant"}, "note": None})
+    {'site': 'north', 'age': '34'}
+    """
+    return {key: str(value) for key, value in fields.items()
+            if value is not None and not isinstance(value, (list, tuple, dict))}
