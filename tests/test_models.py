@@ -432,6 +432,34 @@ def test_an_embedding_cache_that_breaks_during_a_run_is_left_out_not_fatal(tmp_p
     monkeypatch.setattr(full, "_connect", disk_full)
     full.put_many({EmbeddingCache.key(texts[0]): expected[0]})
     assert full.path is None and "disk is full" in caplog.text
+    assert full.get_many([EmbeddingCache.key(texts[0])])[EmbeddingCache.key(texts[0])].tolist() == expected[0].tolist()
+
+
+def test_without_a_usable_cache_a_run_embeds_each_text_once_and_says_so_once(tmp_path, caplog, monkeypatch):
+    # a run's steps each open the cache (classifying, then reading the evidence): with no cache file
+    # usable, each embedded the same texts again (three times for `code`), and each said so in a warning
+    from tr_nlp.features import embeddings
+
+    (tmp_path / "a-file").write_text("x")
+    encoded = []
+
+    def encode(texts):
+        encoded.extend(texts)
+        return np.ones((len(texts), embeddings.DIMENSIONS), dtype=np.float32)
+
+    spans, parts = np.array([[0, 3]]), np.ones((1, 4))
+    for _ in range(3):
+        cache = EmbeddingCache(tmp_path / "a-file")
+        vectors = embed_texts(["She listened.", "He drove me there.", "She listened."], cache, encode=encode)
+        cache.put_parts({b"reading": (spans, parts)})
+    assert encoded == ["She listened.", "He drove me there."] and vectors.shape == (3, embeddings.DIMENSIONS)
+    assert caplog.text.count("cannot be used") == 1
+    got_spans, got_parts = EmbeddingCache(tmp_path / "a-file").get_parts([b"reading"])[b"reading"]
+    assert got_spans.tolist() == [[0, 3]] and got_parts.tolist() == [[1.0] * 4]
+    assert EmbeddingCache(tmp_path / "other").get_parts([b"reading"]) == {}  # a usable cache holds only its own
+    monkeypatch.setattr(embeddings, "MEMORY_BYTES", 2 * (32 + 4 * embeddings.DIMENSIONS))  # room for two
+    embed_texts(["one", "two", "three"], EmbeddingCache(tmp_path / "a-file"), encode=encode)
+    assert len(EmbeddingCache(tmp_path / "a-file").get_many([EmbeddingCache.key(t) for t in ("one", "two", "three")])) <= 2
 
 
 def test_cli_train_evaluate_code(tmp_path, demo_coded):

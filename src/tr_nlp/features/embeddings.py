@@ -21,6 +21,8 @@ import hashlib
 import logging
 import os
 import sqlite3
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from functools import lru_cache
@@ -80,11 +82,16 @@ class EmbeddingCache:
 
     The cache only saves time, so it never fails a run: a damaged cache file is set
     aside (renamed ``*.damaged``) and a new one started, and a cache that cannot be
-    opened or written (read-only folder, full disk) is left out, with a warning logged.
+    opened or written (read-only folder, full disk) is left out, with a warning logged
+    once a process. Its entries are then kept in the process's memory instead, up to
+    :data:`MEMORY_BYTES` (the oldest dropped first), so that the several steps of a run
+    that embed the same texts (classifying them, then reading their evidence) do not
+    each embed them again.
     """
 
     def __init__(self, directory: str | Path | None = None):
-        self.path: Path | None = Path(directory or default_cache_dir()) / f"embeddings-{MODEL_SHA256[:12]}.sqlite"
+        self.where = Path(directory or default_cache_dir()) / f"embeddings-{MODEL_SHA256[:12]}.sqlite"
+        self.path: Path | None = self.where
         try:
             self._create()
         except sqlite3.DatabaseError as exc:
@@ -111,8 +118,12 @@ class EmbeddingCache:
                        "parts BLOB NOT NULL, width INTEGER NOT NULL)")
 
     def _give_up(self, exc: BaseException) -> None:
-        log.warning("embedding cache %s cannot be used (%s); embedding without it (set TR_NLP_CACHE to "
-                    "a writable folder)", self.path, exc)
+        with _MEMORY_LOCK:
+            said = self.where in _LEFT_OUT
+            _LEFT_OUT.add(self.where)
+        if not said:
+            log.warning("embedding cache %s cannot be used (%s); embedding without it (set TR_NLP_CACHE to "
+                        "a writable folder)", self.where, exc)
         self.path = None
 
     def _connect(self) -> sqlite3.Connection:
@@ -162,7 +173,9 @@ class EmbeddingCache:
     def _select(self, columns: str, keys: Sequence[bytes], table: str = "emb") -> list[tuple[Any, ...]]:
         found: list[tuple[Any, ...]] = []
         if self.path is None:
-            return found
+            with _MEMORY_LOCK:
+                kept = _MEMORY.get((self.where, table), {})
+                return [(key, *kept[key]) for key in dict.fromkeys(keys) if key in kept]
         try:
             with closing(self._connect()) as db:
                 for i in range(0, len(keys), 500):
@@ -176,13 +189,46 @@ class EmbeddingCache:
         return found
 
     def _insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
-        if self.path is None or not rows:
+        if not rows:
             return
-        try:
-            with closing(self._connect()) as db, db:
-                db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
-        except sqlite3.Error as exc:
-            self._give_up(exc)
+        if self.path is not None:
+            try:
+                with closing(self._connect()) as db, db:
+                    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
+                return
+            except sqlite3.Error as exc:
+                self._give_up(exc)
+        _keep_in_memory((self.where, table), rows)
+
+
+#: At most this many bytes of entries are kept in memory, per process, where no cache
+#: file can be used (:class:`EmbeddingCache`): about 170,000 sentences' embeddings.
+MEMORY_BYTES = 256 * 2**20
+_MEMORY: dict[tuple[Path, str], OrderedDict[bytes, tuple[Any, ...]]] = {}
+_MEMORY_SIZE: dict[tuple[Path, str], int] = {}
+_LEFT_OUT: set[Path] = set()  # cache files said to be unusable in this process
+_MEMORY_LOCK = threading.Lock()
+
+
+def _size(row: tuple[Any, ...]) -> int:
+    return sum(len(value) if isinstance(value, bytes) else 8 for value in row)
+
+
+def _keep_in_memory(where: tuple[Path, str], rows: list[tuple[Any, ...]]) -> None:
+    """Keep cache rows (key first) in this process's memory, the oldest dropped beyond
+    :data:`MEMORY_BYTES` in all."""
+    with _MEMORY_LOCK:
+        kept = _MEMORY.setdefault(where, OrderedDict())
+        for key, *rest in rows:
+            old = kept.pop(key, None)
+            if old is not None:
+                _MEMORY_SIZE[where] -= _size((key, *old))
+            kept[key] = tuple(rest)
+            _MEMORY_SIZE[where] = _MEMORY_SIZE.get(where, 0) + _size((key, *rest))
+        while sum(_MEMORY_SIZE.values()) > MEMORY_BYTES:
+            fullest = max(_MEMORY_SIZE, key=lambda w: _MEMORY_SIZE[w])
+            key, rest = _MEMORY[fullest].popitem(last=False)
+            _MEMORY_SIZE[fullest] -= _size((key, *rest))
 
 
 def embed_texts(
