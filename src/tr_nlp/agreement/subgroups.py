@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tr_nlp.agreement.stats import paired_difference
+from tr_nlp.agreement.stats import MIN_INTERVIEWS, paired_difference
 from tr_nlp.agreement.tables import (
     COLUMNS,
     HUMAN_VS_HUMAN,
@@ -125,3 +125,24 @@ def shown_subgroups(table: pd.DataFrame) -> pd.DataFrame:
                        for value, rows in main.groupby("subgroup", sort=False)], ignore_index=True)
     order = {code: k for k, code in enumerate(dict.fromkeys(table["code"]))}
     return shown.sort_values("code", key=lambda codes: codes.map(order), kind="stable")
+
+
+def too_few_in_subgroups(table: pd.DataFrame) -> str:
+    """The rows of a :func:`subgroup_table` shown (:func:`shown_subgroups`) that have no
+    interval for having fewer interviews than one needs
+    (:data:`~tr_nlp.agreement.stats.MIN_INTERVIEWS`), in words: each subgroup with its
+    raters and their fewest interviews over the codes; empty when there are none.
+
+    >>> table = pd.DataFrame({"subgroup": ["north", "north", "south", "south"], "code": ["care"] * 4,
+    ...                       "rater_a": ["machine", "coder_a"] * 2, "rater_b": ["coder_a", "coder_b"] * 2,
+    ...                       "comparison": ["machine vs human", "human vs human"] * 2, "n_interviews": [9, 3, 2, 2]})
+    >>> too_few_in_subgroups(table)
+    'north: coder_a ~ coder_b 3; south: machine ~ coder_a 2, coder_a ~ coder_b 2'
+    """
+    shown = shown_subgroups(table)
+    few = shown[shown["n_interviews"].between(1, MIN_INTERVIEWS - 1)]
+    fewest = few.groupby(["subgroup", "raters"], sort=False)["n_interviews"].min()
+    named: dict[str, list[str]] = {}
+    for (value, raters), n in fewest.items():
+        named.setdefault(str(value), []).append(f"{raters} {n:.0f}")
+    return "; ".join(f"{value}: {', '.join(pairs)}" for value, pairs in named.items())

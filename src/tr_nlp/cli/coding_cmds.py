@@ -196,7 +196,8 @@ def print_subgroups(table: pd.DataFrame, key: str) -> None:
     coders against each other (nothing without subgroups)."""
     if table.empty:
         return
-    from tr_nlp.agreement.subgroups import shown_subgroups
+    from tr_nlp.agreement.stats import MIN_INTERVIEWS
+    from tr_nlp.agreement.subgroups import shown_subgroups, too_few_in_subgroups
     from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, MACHINE_VS_HUMAN_DOUBLE, signed
 
     main, shown = table[table["comparison"] != MACHINE_VS_HUMAN_DOUBLE], shown_subgroups(table)
@@ -208,9 +209,12 @@ def print_subgroups(table: pd.DataFrame, key: str) -> None:
                      _with_ci(r, "kappa"), _with_ci(r, "f1"),
                      signed(r.kappa_vs_rest, r.kappa_vs_rest_lo, r.kappa_vs_rest_hi))
     _print_pairs(view, main, shown)
-    for note in (_without_interval(main), _too_few(main)):
-        if note:
-            c.out.print(note, highlight=False)
+    if note := _without_interval(main):
+        c.out.print(note, highlight=False)
+    if few := too_few_in_subgroups(table):
+        c.out.print(f"  no 95% CI where raters compared fewer than {MIN_INTERVIEWS} interviews ({few}): an interval "
+                    f"needs {MIN_INTERVIEWS} or more, and one of kappa - rest's {MIN_INTERVIEWS} or more on either side",
+                    highlight=False)
     c.out.print(f"  kappa - rest's: the raters' kappa on this subgroup's interviews minus on the interviews of the "
                 f"other values of {key}; its 95% CI resamples each side's interviews apart: an interval holding 0 means "
                 "these interviews cannot tell the subgroup apart", highlight=False)

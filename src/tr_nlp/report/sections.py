@@ -18,7 +18,7 @@ from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from tr_nlp.agreement.characters import CHARACTER_COLUMNS
 from tr_nlp.agreement.stats import MIN_INTERVIEWS
-from tr_nlp.agreement.subgroups import shown_subgroups
+from tr_nlp.agreement.subgroups import shown_subgroups, too_few_in_subgroups
 from tr_nlp.agreement.tables import (
     EXCLUSIVE_PREFIX,
     HUMAN_VS_HUMAN,
@@ -184,6 +184,16 @@ def subgroups(data: RunData) -> list[dict[str, Any]]:
     shown = shown_subgroups(data.subgroups)
     return [r | {"subgroup": str(r["subgroup"]), "exclusive": str(r["code"]).startswith(EXCLUSIVE_PREFIX)}
             for r in _pooled_last(shown)]
+
+
+def subgroups_too_few_sentence(data: RunData) -> str:
+    """Which rows of the agreement per subgroup have no intervals for too few interviews
+    (:func:`~tr_nlp.agreement.subgroups.too_few_in_subgroups`); empty when none."""
+    if data.subgroups.empty or not (few := too_few_in_subgroups(data.subgroups)):
+        return ""
+    return (f"No 95% intervals where raters compared fewer than {MIN_INTERVIEWS} interviews ({few}): an interval "
+            f"needs {MIN_INTERVIEWS} interviews or more, and one of the difference from the rest {MIN_INTERVIEWS} "
+            "or more on either side.")
 
 
 def _all_segments_sentence(row: dict[str, Any]) -> str:
