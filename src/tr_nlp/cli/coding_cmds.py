@@ -37,7 +37,7 @@ from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
 from tr_nlp.schema import Codebook, Interview, clock, line_range
-from tr_nlp.segment import unread_by_anyone
+from tr_nlp.segment import Segmenter, unread_by_anyone
 
 if TYPE_CHECKING:
     from tr_nlp.coding import CodedData, ThemeModel
@@ -222,6 +222,44 @@ def print_subgroups(table: pd.DataFrame, key: str) -> None:
         c.out.print(_ONE_OF_NOTE + "; its F1 is the macro-F1 over them", highlight=False)
 
 
+def print_against(table: pd.DataFrame, output: Path | None = None) -> None:
+    """Two models' kappas with each coder on the same segments, and the difference
+    (:func:`tr_nlp.agreement.models.model_difference_table`) as a rich table (nothing
+    without one); with many coders, against their codings combined, each coder's rows being
+    in the run folder ``output``."""
+    if table.empty:
+        return
+    from tr_nlp.agreement.models import ALL_CODERS, shown_differences
+    from tr_nlp.agreement.stats import MIN_INTERVIEWS
+    from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, rounded, signed
+
+    new, old = table["model"].iloc[0], table["baseline"].iloc[0]
+    shown = shown_differences(table)
+    view = Table(title=f"{new} against {old} on the same segments (95% CIs resample interviews alike for both)")
+    for col in ("code", "coder", "interviews", "n", f"kappa {new}", f"kappa {old}", "difference"):
+        view.add_column(col, justify="left" if col in {"code", "coder"} else "right")
+    for r in shown.itertuples():
+        view.add_row(r.code, r.coder, f"{r.n_interviews:.0f}", f"{r.n_segments:.0f}", rounded(r.kappa),
+                     rounded(r.kappa_baseline), signed(r.kappa_diff, r.kappa_diff_lo, r.kappa_diff_hi))
+    c.out.print(view)
+    if len(shown) < len(table):
+        coders = table.loc[~table["coder"].str.startswith(ALL_CODERS), "coder"].nunique()
+        where = output / "model_difference.csv" if output is not None else "model_difference.csv (give -o)"
+        c.out.print(f"  against each of the {coders} coders alone: {where}", highlight=False)
+    few = shown["n_interviews"] < MIN_INTERVIEWS
+    if few.all():
+        c.out.print(f"  no 95% CI: {shown['n_interviews'].max():.0f} interviews compared, and an interval needs "
+                    f"{MIN_INTERVIEWS} or more", highlight=False)
+    elif few.any():
+        c.out.print(f"  no 95% CI for {', '.join(shown.loc[few, 'coder'].unique())}: compared on fewer than "
+                    f"{MIN_INTERVIEWS} interviews, too few to resample", highlight=False)
+    c.out.print(f"  difference: {new}'s kappa minus {old}'s, with the same coder on the same segments; its 95% CI "
+                "resamples interviews alike for both: an interval above 0 means the first agrees better, one holding "
+                "0 that these interviews cannot tell the two apart", highlight=False)
+    if table["code"].str.startswith(EXCLUSIVE_PREFIX).any():
+        c.out.print(_ONE_OF_NOTE, highlight=False)
+
+
 def print_learning_curve(curve: pd.DataFrame) -> None:
     """Kappa per code as more interviews are coded, and what the last step gained (nothing without a curve)."""
     if curve.empty:
@@ -394,8 +432,12 @@ def evaluate(
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     reviewed: c.ReviewedOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Run folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_group.csv, agreement_by_subgroup.csv (with --by), calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json; the segments, turns and codings judged; run.json and report.html.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Run folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_group.csv, agreement_by_subgroup.csv (with --by), model_difference.csv (with --against), calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json; the segments, turns and codings judged; run.json and report.html.")] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Judge this trained model on the interviews (a held-out test: its training interviews are left out) instead of cross-validating; features, objective, context and folds are then the model's.")] = None,
+    against: Annotated[Path | None, typer.Option("--against", help=(
+        "With --model: judge this trained model too, on the same interviews (held out from both), and give --model's "
+        "kappa minus its per code and coder, with a paired 95% CI: is a retrained model better than the one in "
+        "use?"))] = None,
     features: Features = "both",
     objective: Objective = "f1",
     target: Target = "union",
@@ -430,12 +472,16 @@ def evaluate(
     from tr_nlp.agreement.tables import HUMAN_VS_HUMAN
     from tr_nlp.coding import coded_data, cross_validate, load_model
     from tr_nlp.coding.classifier import FINETUNE
-    from tr_nlp.coding.evaluate import by_subgroup, judge_model
+    from tr_nlp.coding.evaluate import by_subgroup, judge_against, judge_model, model_names
     from tr_nlp.coding.language import training_languages
 
     if output is not None:
         check_folder_path(output, "the evaluation")
+    if against is not None and model is None:
+        raise ConfigError("E163", detail="--against judges a second model beside --model's: give the model to judge "
+                                         "with --model too (without --model, evaluate cross-validates)")
     theme = load_model(model) if model is not None else None  # a bad model fails before any reading
+    rival = load_model(against) if against is not None else None
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook,
                                quiet, reviewed=reviewed, output=output, metadata=metadata)
     subgroup_of = _subgroups(loaded, by) if by else None  # before the (slow) evaluation
@@ -446,14 +492,22 @@ def evaluate(
                                             ("--no-learning-curve", no_curve)) if given]
         if ignored and not quiet:
             c.warn(f"{', '.join(ignored)} ignored with --model: the model scores the interviews as it was trained")
-        evaluated = _held_out(loaded, theme, quiet)
         segmenter = c.model_segmenter(theme.card, unit, roles, quiet, window, stride)
+        if rival is not None:
+            _same_segments(theme, rival, segmenter, c.model_segmenter(rival.card, unit, roles, quiet, window, stride))
+        evaluated = _held_out(loaded, theme, quiet, named=rival is not None)
+        if rival is not None:
+            evaluated = _held_out(evaluated, rival, quiet, named=True)
         data = coded_data(evaluated, segmenter, _code_list(codes), target, aggregate=aggregate, keep_uncoded=True)
         c.warn_near_copies(_coded(evaluated, data), quiet, "coded interviews")
         _warn_read_in_part(evaluated, data, quiet)
         c.warn_other_language(theme.card, evaluated.interviews, quiet)
         started = time.perf_counter()
         ev = judge_model(theme, data, n_boot=n_boot, seed=seed)
+        if rival is not None:
+            assert model is not None and against is not None
+            ev = judge_against(ev, theme, rival, data, n_boot, seed, model_names(theme, rival, (model, against)))
+            settings["against"] = str(against.resolve())
         if not quiet:
             _say_what_was_judged(theme, data, asked=codes is not None, has_codebook=evaluated.codebook is not None)
         checked = "training_fingerprints" in theme.card
@@ -483,6 +537,7 @@ def evaluate(
     print_learning_curve(ev.learning_curve)
     print_prescreen(ev.prescreen)
     print_subgroups(ev.subgroups, str(by))
+    print_against(ev.against, output)
     if not quiet and not (ev.agreement["comparison"] == HUMAN_VS_HUMAN).any():
         coders = ", ".join(sorted(data.humans)) or "none"
         c.warn(f"no human-vs-human rows: no two coders coded the same interviews (coders: {coders}); have a "
@@ -495,6 +550,16 @@ def evaluate(
         if write_html:
             c.out.print(f"report: {output / 'report.html'}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
+
+
+def _same_segments(theme: ThemeModel, rival: ThemeModel, ours: Segmenter, theirs: Segmenter) -> None:
+    """ConfigError E163 where ``evaluate --against``'s model would score other segments
+    than ``--model``'s: compared segment by segment, both must score the same ones."""
+    if ours != theirs:
+        raise ConfigError("E163", detail=f"{theme.label} scores {c.describe(ours)} and {rival.label} "
+                                         f"{c.describe(theirs)}, as each was trained: --against compares two models "
+                                         "on the same segments; give --unit and --roles (and --window) to score both "
+                                         "on the same")
 
 
 #: ``evaluate --by`` takes a key of at most this many values: more do not group interviews.
@@ -617,8 +682,9 @@ def _say_what_was_judged(theme: ThemeModel, data: CodedData, asked: bool, has_co
                "as a disagreement (kappa is 0, or undefined when it makes none)")
 
 
-def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool) -> Corpus:
-    """The corpus without the model's training interviews, saying which were left out."""
+def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool, named: bool = False) -> Corpus:
+    """The corpus without the model's training interviews, saying which were left out
+    (``named``: naming the model, where two are judged)."""
     from tr_nlp.coding.evaluate import held_out
 
     evaluated, left = held_out(loaded, theme.card)
@@ -626,13 +692,14 @@ def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool) -> Corpus:
         c.warn(f"{theme.label}'s card does not list its training interviews (it was trained before tr_nlp "
                "recorded them): make sure none of these interviews were among them, or the test flatters it")
     same, near = left.same, left.edited
+    whose = f"{theme.label}'s" if named else "the model's"
     if same and not quiet:
         shown = some(same)
-        c.warn(f"{len(same)} interview(s) were among the model's training interviews and are left out of this "
+        c.warn(f"{len(same)} interview(s) were among {whose} training interviews and are left out of this "
                f"held-out test: {shown}")
     if near and not quiet:
         shown = some([f"{iv} ({similarity:.0%})" for iv, similarity in near.items()])
-        c.warn(f"{len(near)} interview(s) are edited copies of the model's training interviews (typos corrected or "
+        c.warn(f"{len(near)} interview(s) are edited copies of {whose} training interviews (typos corrected or "
                f"names replaced, say) and are left out too, each with the share of its four-word runs found in a "
                f"training interview: {shown}")
     if not evaluated.interviews:

@@ -34,6 +34,7 @@ from tr_nlp.agreement import (
     group_alpha_table,
     group_unitizing_table,
 )
+from tr_nlp.agreement.models import ALL_CODERS, model_difference_table
 from tr_nlp.agreement.stats import paired_difference, percentile_interval
 from tr_nlp.agreement.subgroups import subgroup_table
 from tr_nlp.agreement.tables import interview_draws, resampled_totals, segment_weights
@@ -71,6 +72,7 @@ class Evaluation:
     characters_by_interview: pd.DataFrame = field(default_factory=pd.DataFrame)  # the same per interview
     group: pd.DataFrame = field(default_factory=pd.DataFrame)  # Krippendorff's alpha of all coders (+ machine)
     subgroups: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement per subgroup of interviews (by_subgroup)
+    against: pd.DataFrame = field(default_factory=pd.DataFrame)  # the model beside another on the same segments
     protocol: str = ""  # how the machine's codes were made: cross-validation, or a held-out test of a model
     folds: int = 0  # cross-validation's folds: those asked for, or one per interview where there are fewer
 
@@ -230,6 +232,61 @@ def by_subgroup(ev: Evaluation, data: CodedData, subgroup_of: Mapping[str, str],
                            machines=[MACHINE], scores={MACHINE: ev.proba}, n_boot=n_boot, seed=seed,
                            exclusive=exclusive)
     return replace(ev, subgroups=table)
+
+
+def judge_against(ev: Evaluation, model: ThemeModel, baseline: ThemeModel, data: CodedData, n_boot: int = 1000,
+                  seed: int = 0, names: tuple[str, str] | None = None) -> Evaluation:
+    """``ev`` (``model`` judged on ``data`` by :func:`judge_model`) with ``baseline``
+    judged on the same segments beside it: per code both share and coder (and, with several
+    coders, their codings combined as the models learn them,
+    :data:`~tr_nlp.agreement.models.ALL_CODERS`), each
+    model's kappa and the difference, with an interval from resampling interviews alike for both
+    (:func:`tr_nlp.agreement.models.model_difference_table`). Leave both models' training
+    interviews out of ``data`` first (:func:`held_out`). ``names`` tell the two apart in
+    the table (default :func:`model_names`).
+
+    Raises
+    ------
+    ModelError
+        E185 when ``baseline`` codes none of the codes ``ev`` judged.
+    """
+    codes = [code for code in ev.predicted.columns if code in baseline.codes]
+    if not codes:
+        raise ModelError("E185", detail=f"{baseline.label} codes none of the codes {model.label} is judged on "
+                                        f"({', '.join(ev.predicted.columns)}): nothing to compare")
+    scored = baseline.predict_proba(data.frame, runs=data.runs)
+    theirs = baseline.decide(scored).set_axis(data.target.index)[codes].astype(float)
+    names = names or model_names(model, baseline)
+    exclusive = [members for g in data.exclusive if set(members := [data.codes[j] for j in g]) <= set(codes)]
+    references = dict(data.humans)
+    if len(data.humans) > 1 and data.rule in ("union", "majority"):  # what the models learn, on every segment
+        references[f"{ALL_CODERS} ({data.rule})"] = data.target[codes].astype(float)
+    table = model_difference_table({names[0]: ev.predicted[codes], names[1]: theirs, **references},
+                                   data.interview_of, codes, *names, list(references), n_boot=n_boot, seed=seed,
+                                   exclusive=exclusive)
+    return replace(ev, against=table)
+
+
+
+def model_names(model: ThemeModel, baseline: ThemeModel,
+                folders: tuple[str | Path, str | Path] | None = None) -> tuple[str, str]:
+    """How two models are told apart in tables: their labels (name and version), or, where
+    those are alike, their ``folders``' names, else their labels with ``(new)`` and ``(old)``.
+
+    >>> def named(name, version="1"):
+    ...     return ThemeModel(None, [], {"name": name, "version": version})
+    >>> model_names(named("care"), named("care", "2"))
+    ('care 1', 'care 2')
+    >>> model_names(named("care"), named("care"), ("models/v2", "models/v1"))
+    ('v2', 'v1')
+    >>> model_names(named("care"), named("care"))
+    ('care 1 (new)', 'care 1 (old)')
+    """
+    if model.label != baseline.label:
+        return model.label, baseline.label
+    if folders is not None and Path(folders[0]).name != Path(folders[1]).name:
+        return Path(folders[0]).name, Path(folders[1]).name
+    return f"{model.label} (new)", f"{baseline.label} (old)"
 
 
 #: the columns the group table gains from :func:`tr_nlp.agreement.group_unitizing_table`
@@ -499,6 +556,8 @@ def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
         paths["agreement_group"] = write_table(ev.group, folder / "agreement_group.csv")
     if not ev.subgroups.empty:
         paths["agreement_by"] = write_table(ev.subgroups, folder / "agreement_by_subgroup.csv")
+    if not ev.against.empty:
+        paths["against"] = write_table(ev.against, folder / "model_difference.csv")
     oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
     paths["cv_predictions"] = write_table(oof.reset_index(), folder / "cv_predictions.parquet")
     brier = ev.calibration.groupby("code")["brier"].first().to_dict() if not ev.calibration.empty else {}

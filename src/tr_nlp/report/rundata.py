@@ -42,6 +42,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "agreement_by_subgroup.csv": ("subgroup", "code", "rater_a", "rater_b", "comparison", "n_segments", "n_interviews",
                                   "kappa", "kappa_lo", "kappa_hi", "f1", "f1_lo", "f1_hi", "kappa_vs_rest",
                                   "kappa_vs_rest_lo", "kappa_vs_rest_hi"),
+    "model_difference.csv": ("code", "model", "baseline", "coder", "n_segments", "n_interviews", "kappa",
+                             "kappa_baseline", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi"),
     "calibration.csv": ("code", "mean_predicted", "observed", "n"),
     "prescreen.csv": ("code", "recall", "read_share", "skip_share", "positives", "segments"),
     "learning_curve.csv": ("code", "train_interviews", "f1", "kappa"),
@@ -61,10 +63,11 @@ _FIGURES = ("n_segments", "n_characters", "percent", "n_raters", "n_units", "kap
             "kappa_diff_lo", "kappa_diff_hi", "alpha_diff", "alpha_diff_lo", "alpha_diff_hi", "f1_lo", "f1_hi",
             "kappa_gain", "kappa_gain_lo", "kappa_gain_hi", "train_share", "read_share_lo", "read_share_hi",
             "precision_lo", "precision_hi", "recall_lo", "recall_hi", "pr_auc", "pr_auc_lo", "pr_auc_hi",
-            "kappa_vs_rest", "kappa_vs_rest_lo", "kappa_vs_rest_hi")
+            "kappa_vs_rest", "kappa_vs_rest_lo", "kappa_vs_rest_hi", "kappa_baseline")
 #: Columns of names (ids, codes, raters): never blank (a topic passage in no candidate has
 #: a blank candidate, so that one may be).
-_NAMES = ("interview_id", "segment_id", "code", "coder", "rater_a", "rater_b", "comparison", "raters", "subgroup")
+_NAMES = ("interview_id", "segment_id", "code", "coder", "rater_a", "rater_b", "comparison", "raters", "subgroup",
+          "model", "baseline")
 #: Tables with a pair of figure columns per code (``p_CODE`` and ``machine_CODE``: the
 #: cross-validated probability and decision), by the prefixes of the pair.
 _PER_CODE = {"cv_predictions.parquet": ("p_", "machine_")}
@@ -85,6 +88,7 @@ class RunData:
     group: pd.DataFrame = field(default_factory=lambda: _EMPTY)          # alpha of all coders (+ machine)
     subgroups: pd.DataFrame = field(default_factory=lambda: _EMPTY)      # agreement per subgroup (evaluate --by)
     by: str = ""                     # the metadata key of the subgroups (run.json's settings)
+    against: pd.DataFrame = field(default_factory=lambda: _EMPTY)        # the model beside another (evaluate --against)
     calibration: pd.DataFrame = field(default_factory=lambda: _EMPTY)
     prescreen: pd.DataFrame = field(default_factory=lambda: _EMPTY)
     learning_curve: pd.DataFrame = field(default_factory=lambda: _EMPTY)
@@ -172,6 +176,7 @@ def load_run(folder: str | Path) -> RunData:
         characters=read_run_table(folder / "agreement_characters.csv"),
         group=read_run_table(folder / "agreement_group.csv"),
         subgroups=read_run_table(folder / "agreement_by_subgroup.csv"), by=_by(run, run_file),
+        against=read_run_table(folder / "model_difference.csv"),
         calibration=read_run_table(folder / "calibration.csv"), prescreen=read_run_table(folder / "prescreen.csv"),
         learning_curve=read_run_table(folder / "learning_curve.csv"), cv=read_run_table(folder / "cv_predictions.parquet"),
         suggestions=suggestions.drop(columns=["text"], errors="ignore"),

@@ -17,6 +17,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from tr_nlp.agreement.characters import CHARACTER_COLUMNS
+from tr_nlp.agreement.models import ALL_CODERS, shown_differences
 from tr_nlp.agreement.stats import MIN_INTERVIEWS
 from tr_nlp.agreement.subgroups import shown_subgroups, too_few_in_subgroups
 from tr_nlp.agreement.tables import (
@@ -184,6 +185,20 @@ def subgroups(data: RunData) -> list[dict[str, Any]]:
     shown = shown_subgroups(data.subgroups)
     return [r | {"subgroup": str(r["subgroup"]), "exclusive": str(r["code"]).startswith(EXCLUSIVE_PREFIX)}
             for r in _pooled_last(shown)]
+
+
+def against(data: RunData) -> dict[str, Any]:
+    """The model judged beside another on the same segments (``evaluate --against``): the
+    two models' names, the rows to show (:func:`~tr_nlp.agreement.models.shown_differences`)
+    and how many coders' own rows are left to the CSV; empty without one."""
+    if data.against.empty:
+        return {}
+    table = data.against
+    shown = shown_differences(table)
+    coders = table.loc[~table["coder"].astype(str).str.startswith(ALL_CODERS), "coder"].nunique()
+    return {"model": str(table["model"].iloc[0]), "baseline": str(table["baseline"].iloc[0]),
+            "rows": [r | {"code": str(r["code"]), "pooled": r["code"] == POOLED} for r in shown.to_dict("records")],
+            "coders_left": coders if len(shown) < len(table) else 0, "min_interviews": MIN_INTERVIEWS}
 
 
 def subgroups_too_few_sentence(data: RunData) -> str:

@@ -1,0 +1,164 @@
+"""Two models judged on the same interviews (``evaluate --model NEW --against OLD``)."""
+
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from conftest import DEMO
+from tr_nlp.agreement import agreement_table
+from tr_nlp.agreement.models import model_difference_table, shown_differences
+from tr_nlp.cli import app
+
+runner = CliRunner()
+
+
+def _ratings(seed=0, interviews=12, per=20, wrong_new=0.1, wrong_old=0.3):
+    """A coder and two models that each disagree with the coder on a share of segments."""
+    rng = np.random.default_rng(seed)
+    index = [f"s{i}" for i in range(interviews * per)]
+    coder = pd.DataFrame({"care": rng.integers(0, 2, len(index)), "trust": rng.integers(0, 2, len(index))},
+                         index=index).astype(float)
+
+    def flipped(share):
+        flip = rng.random(coder.shape) < share
+        return coder.where(~flip, 1 - coder)
+
+    interview_of = pd.Series([f"iv{i // per}" for i in range(len(index))], index=index)
+    return {"new": flipped(wrong_new), "old": flipped(wrong_old), "coder": coder}, interview_of
+
+
+def test_each_models_kappa_is_the_agreement_tables_and_their_difference_has_a_paired_interval():
+    ratings, interview_of = _ratings()
+    table = model_difference_table(ratings, interview_of, ["care", "trust"], "new", "old", ["coder"], n_boot=400)
+    assert table["code"].tolist() == ["care", "trust", "(all codes, pooled)"]
+    for model, column in (("new", "kappa"), ("old", "kappa_baseline")):
+        alone = agreement_table({model: ratings[model], "coder": ratings["coder"]}, interview_of, ["care", "trust"],
+                                machines=[model], n_boot=0)
+        np.testing.assert_allclose(table[column], alone["kappa"], atol=1e-12)
+    np.testing.assert_allclose(table["kappa_diff"], table["kappa"] - table["kappa_baseline"], atol=1e-12)
+    assert (table["kappa_diff_lo"] > 0).all()  # wrong a tenth of the time against three tenths: told apart
+    assert (table[["n_segments", "n_interviews"]].to_numpy() == [240, 12]).all()
+    # models alike but for noise are not told apart
+    ratings, interview_of = _ratings(seed=1, wrong_new=0.2, wrong_old=0.2)
+    alike = model_difference_table(ratings, interview_of, ["care"], "new", "old", ["coder"], n_boot=400)
+    assert (alike["kappa_diff_lo"] < 0).all() and (alike["kappa_diff_hi"] > 0).all()
+
+
+def test_interviews_hard_for_both_models_do_not_widen_the_difference():
+    # the old model wrong on hard interviews (half their segments) and easy ones (a tenth); the new one its twin,
+    # right where the old one was wrong on every fifth segment: a small gain an unpaired comparison would drown
+    ratings, interview_of = _ratings(seed=2, interviews=10, wrong_new=0.0, wrong_old=0.0)
+    coder, rng = ratings["coder"], np.random.default_rng(3)
+    hard = interview_of.isin([f"iv{k}" for k in range(0, 10, 2)]).to_numpy()[:, None]
+    wrong = rng.random(coder.shape) < np.where(hard, 0.5, 0.1)
+    old = coder.where(~wrong, 1 - coder)
+    fixed = wrong & (np.arange(len(coder))[:, None] % 5 == 0)
+    ratings = {"new": old.where(~fixed, coder), "old": old, "coder": coder}
+    table = model_difference_table(ratings, interview_of, ["care"], "new", "old", ["coder"], n_boot=1000)
+    own = agreement_table({"old": old, "coder": coder}, interview_of, ["care"], machines=["old"], n_boot=1000)
+    paired = table.loc[0, "kappa_diff_hi"] - table.loc[0, "kappa_diff_lo"]
+    assert table.loc[0, "kappa_diff_lo"] > 0 and paired < (own.loc[0, "kappa_hi"] - own.loc[0, "kappa_lo"]) / 3
+
+
+def test_a_coder_who_rated_none_of_the_segments_has_no_rows_and_few_interviews_no_interval():
+    ratings, interview_of = _ratings(interviews=4)
+    ratings["absent"] = ratings["coder"] * np.nan
+    table = model_difference_table(ratings, interview_of, ["care"], "new", "old", ["coder", "absent"], n_boot=200)
+    assert set(table["coder"]) == {"coder"} and table["kappa_diff_lo"].isna().all()  # 4 interviews: too few
+    exclusive = model_difference_table(ratings, interview_of, ["care", "trust"], "new", "old", ["coder"], n_boot=0,
+                                       exclusive=[["care", "trust"]])
+    assert exclusive["code"].tolist() == ["care", "trust", "one of care / trust", "(all codes, pooled)"]
+
+
+def test_with_many_coders_only_the_rows_against_their_codings_combined_are_shown():
+    rows = pd.DataFrame({"coder": [f"c{k}" for k in range(4)] + ["all coders (union)"]})
+    assert shown_differences(rows)["coder"].tolist() == ["all coders (union)"]
+    assert len(shown_differences(rows.iloc[:4])) == 4  # no combined rows: every coder's
+
+
+def _corpus(folder, keep):
+    """The demo corpus with only the interviews ``keep`` (their codings are the demo's)."""
+    shutil.copytree(DEMO, folder)
+    for path in (folder / "interviews").iterdir():
+        if path.stem not in keep:
+            path.unlink()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def two_models(tmp_path_factory):
+    """Two TF-IDF models of the demo: one trained on demo06 and demo10-14, one on demo07-14."""
+    root = tmp_path_factory.mktemp("against")
+    models = {}
+    for name, keep in (("old", ["demo06", *(f"demo{k}" for k in range(10, 15))]),
+                       ("new", [f"demo{k:02d}" for k in range(7, 15)])):
+        corpus = _corpus(root / f"corpus-{name}", keep)
+        models[name] = root / name
+        result = runner.invoke(app, ["train", "--corpus", str(corpus), "-o", str(models[name]), "--features", "tfidf",
+                                     "--quiet"])
+        assert result.exit_code == 0, result.stderr
+    return models
+
+
+def test_evaluate_against_judges_both_models_on_interviews_neither_saw(tmp_path, two_models):
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(two_models["new"]), "--against",
+                                 str(two_models["old"]), "--bootstrap", "200", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    new, old = (f"{name} {json.loads((two_models[name] / 'card.json').read_text())['version']}"
+                for name in ("new", "old"))  # each model's label: its name and version
+    assert f"{new} against {old} on the same segments (95% CIs resample interviews alike for both)" in said
+    assert f"difference: {new}'s kappa minus {old}'s, with the same coder on the same segments" in said
+    table = pd.read_csv(out / "model_difference.csv")
+    # the new model's training interviews (07-14) are left out, and so the old one's (06 too)
+    judged = set(pd.read_csv(out / "segments.csv")["interview_id"])
+    assert judged == {f"demo0{k}" for k in range(1, 6)}
+    warned = " ".join(result.stderr.split())
+    assert f"8 interview(s) were among {new}'s training interviews" in warned
+    assert f"1 interview(s) were among {old}'s training interviews and are left out of this held-out test: demo06" \
+        in warned
+    assert set(table["coder"]) == {"coder_a", "coder_b", "all coders (union)"}
+    assert (table["model"] == new).all() and (table["baseline"] == old).all()
+    assert (table.loc[table["coder"] == "coder_a", "n_interviews"] == 5).all()  # 01-05: the coded ones judged
+    assert table["kappa_diff_lo"].notna().all()
+    agreement = pd.read_csv(out / "agreement.csv")  # the main tables are the new model's
+    mine = agreement[(agreement["rater_a"] == "machine") & (agreement["rater_b"] == "coder_a")
+                     & (agreement["comparison"] == "machine vs human")].set_index("code")["kappa"]
+    ours = table[table["coder"] == "coder_a"].set_index("code")["kappa"]
+    np.testing.assert_allclose(ours.reindex(mine.index), mine, atol=1e-12)
+    assert json.loads((out / "run.json").read_text())["settings"]["against"] == str(two_models["old"].resolve())
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert f"{new} against {old}: which agrees better with the coders?" in html and "all coders (union)" in html
+    table.assign(kappa_baseline="high").to_csv(out / "model_difference.csv", index=False)  # a hand-edited table
+    result = runner.invoke(app, ["report", "--run", str(out), "-o", str(tmp_path / "again.html")])
+    said = " ".join(result.stderr.split())
+    assert result.exit_code != 0 and "[E221]" in said and "model_difference.csv" in said
+    assert "column 'kappa_baseline' holds 'high' in data row 1; expected a number" in said
+    table.drop(columns="baseline").to_csv(out / "model_difference.csv", index=False)
+    result = runner.invoke(app, ["report", "--run", str(out), "-o", str(tmp_path / "again.html")])
+    assert "[E221]" in result.stderr and "lacks the column(s) baseline" in " ".join(result.stderr.split())
+
+
+def test_evaluate_against_needs_a_model_and_the_same_segments(tmp_path, two_models):
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--against", str(two_models["old"])])
+    assert result.exit_code == 2 and "[E163]" in result.stderr
+    assert "--against judges a second model beside --model's" in " ".join(result.stderr.split())
+    turns = tmp_path / "turns"
+    result = runner.invoke(app, ["train", "--corpus", str(_corpus(tmp_path / "c", ["demo10", "demo11", "demo12"])),
+                                 "-o", str(turns), "--features", "tfidf", "--unit", "turn", "--quiet"])
+    assert result.exit_code == 0, result.stderr
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(two_models["new"]), "--against",
+                                 str(turns)])
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 2 and "[E163]" in said and "warning" not in said  # refused before the held-out test
+    assert "scores sentences of participant speech and" in said and "turns of participant speech, as each" in said
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(two_models["new"]), "--against",
+                                 str(turns), "--unit", "sentence", "--bootstrap", "0"])  # both scored on sentences
+    assert result.exit_code == 0, result.stderr
+    assert "the model was trained on turns of participant speech and these are sentences" in " ".join(
+        result.stderr.split())
