@@ -113,7 +113,7 @@ def test_evaluate_against_judges_both_models_on_interviews_neither_saw(tmp_path,
     new, old = (f"{name} {json.loads((two_models[name] / 'card.json').read_text())['version']}"
                 for name in ("new", "old"))  # each model's label: its name and version
     assert f"{new} against {old} on the same segments (95% CIs resample interviews alike for both)" in said
-    assert f"difference: {new}'s kappa minus {old}'s, with the same coder on the same segments" in said
+    assert f"difference: the kappa of {new} minus that of {old}, with the same coder on the same segments" in said
     table = pd.read_csv(out / "model_difference.csv")
     # the new model's training interviews (07-14) are left out, and so the old one's (06 too)
     judged = set(pd.read_csv(out / "segments.csv")["interview_id"])
@@ -144,10 +144,7 @@ def test_evaluate_against_judges_both_models_on_interviews_neither_saw(tmp_path,
     assert "[E221]" in result.stderr and "lacks the column(s) baseline" in " ".join(result.stderr.split())
 
 
-def test_evaluate_against_needs_a_model_and_the_same_segments(tmp_path, two_models):
-    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--against", str(two_models["old"])])
-    assert result.exit_code == 2 and "[E163]" in result.stderr
-    assert "--against judges a second model beside --model's" in " ".join(result.stderr.split())
+def test_evaluate_against_needs_the_same_segments(tmp_path, two_models):
     turns = tmp_path / "turns"
     result = runner.invoke(app, ["train", "--corpus", str(_corpus(tmp_path / "c", ["demo10", "demo11", "demo12"])),
                                  "-o", str(turns), "--features", "tfidf", "--unit", "turn", "--quiet"])
@@ -162,3 +159,34 @@ def test_evaluate_against_needs_a_model_and_the_same_segments(tmp_path, two_mode
     assert result.exit_code == 0, result.stderr
     assert "the model was trained on turns of participant speech and these are sentences" in " ".join(
         result.stderr.split())
+
+
+def test_cross_validating_against_other_features_runs_them_on_the_same_folds(tmp_path):
+    out = tmp_path / "run"
+    common = ["--corpus", str(DEMO), "--folds", "3", "--no-learning-curve", "--bootstrap", "100"]
+    result = runner.invoke(app, ["evaluate", *common, "--features", "tfidf", "--against", "embeddings", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    assert "features tfidf against features embeddings on the same segments" in said
+    assert "difference: the kappa of features tfidf minus that of features embeddings" in said
+    table = pd.read_csv(out / "model_difference.csv").set_index(["coder", "code"])
+    assert json.loads((out / "run.json").read_text())["settings"]["against"] == "embeddings"
+    alone = tmp_path / "alone"  # the same cross-validation with the other features, as a run of its own
+    result = runner.invoke(app, ["evaluate", *common, "--features", "embeddings", "-o", str(alone)])
+    assert result.exit_code == 0, result.stderr
+    for folder, column in ((out, "kappa"), (alone, "kappa_baseline")):
+        agreement = pd.read_csv(folder / "agreement.csv")
+        mine = agreement[(agreement["rater_a"] == "machine") & (agreement["comparison"] == "machine vs human")]
+        for r in mine.itertuples():
+            assert table.loc[(r.rater_b, r.code), column] == pytest.approx(r.kappa, abs=1e-12)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Both cross-validated on the same folds" in html
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--against", "tfidf", "--features", "tfidf"], "--against tfidf names the features cross-validated already"),
+    (["--against", "models/old"], "--against 'models/old': cross-validating, --against takes other features"),
+])
+def test_cross_validating_against_the_same_or_no_features_is_refused_before_the_work(args, message):
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), *args])
+    assert result.exit_code == 2 and "[E163]" in result.stderr and message in " ".join(result.stderr.split())

@@ -253,9 +253,9 @@ def print_against(table: pd.DataFrame, output: Path | None = None) -> None:
     elif few.any():
         c.out.print(f"  no 95% CI for {', '.join(shown.loc[few, 'coder'].unique())}: compared on fewer than "
                     f"{MIN_INTERVIEWS} interviews, too few to resample", highlight=False)
-    c.out.print(f"  difference: {new}'s kappa minus {old}'s, with the same coder on the same segments; its 95% CI "
-                "resamples interviews alike for both: an interval above 0 means the first agrees better, one holding "
-                "0 that these interviews cannot tell the two apart", highlight=False)
+    c.out.print(f"  difference: the kappa of {new} minus that of {old}, with the same coder on the same segments; its "
+                "95% CI resamples interviews alike for both: an interval above 0 means the first agrees better, one "
+                "holding 0 that these interviews cannot tell the two apart", highlight=False)
     if table["code"].str.startswith(EXCLUSIVE_PREFIX).any():
         c.out.print(_ONE_OF_NOTE, highlight=False)
 
@@ -434,10 +434,11 @@ def evaluate(
     reviewed: c.ReviewedOpt = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Run folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_group.csv, agreement_by_subgroup.csv (with --by), model_difference.csv (with --against), calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json; the segments, turns and codings judged; run.json and report.html.")] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Judge this trained model on the interviews (a held-out test: its training interviews are left out) instead of cross-validating; features, objective, context and folds are then the model's.")] = None,
-    against: Annotated[Path | None, typer.Option("--against", help=(
-        "With --model: judge this trained model too, on the same interviews (held out from both), and give --model's "
-        "kappa minus its per code and coder, with a paired 95% CI: is a retrained model better than the one in "
-        "use?"))] = None,
+    against: Annotated[str | None, typer.Option("--against", help=(
+        "Judge a second machine on the same segments and give the first's kappa minus its per code and coder, with "
+        "a paired 95% CI. With --model: a trained model folder, judged on the same interviews (held out from both): "
+        "is a retrained model better than the one in use? Cross-validating: other features (tfidf, embeddings or "
+        "both), cross-validated on the same folds: does MiniLM help on these interviews?"))] = None,
     features: Features = "both",
     objective: Objective = "f1",
     target: Target = "union",
@@ -472,16 +473,22 @@ def evaluate(
     from tr_nlp.agreement.tables import HUMAN_VS_HUMAN
     from tr_nlp.coding import coded_data, cross_validate, load_model
     from tr_nlp.coding.classifier import FINETUNE
-    from tr_nlp.coding.evaluate import by_subgroup, judge_against, judge_model, model_names
+    from tr_nlp.coding.evaluate import (
+        by_subgroup,
+        cross_validate_against,
+        judge_against,
+        judge_model,
+        model_names,
+    )
     from tr_nlp.coding.language import training_languages
 
     if output is not None:
         check_folder_path(output, "the evaluation")
+    chosen = FINETUNE if finetune else features
     if against is not None and model is None:
-        raise ConfigError("E163", detail="--against judges a second model beside --model's: give the model to judge "
-                                         "with --model too (without --model, evaluate cross-validates)")
+        _other_features(against, chosen)
     theme = load_model(model) if model is not None else None  # a bad model fails before any reading
-    rival = load_model(against) if against is not None else None
+    rival = load_model(Path(against)) if against is not None and model is not None else None
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook,
                                quiet, reviewed=reviewed, output=output, metadata=metadata)
     subgroup_of = _subgroups(loaded, by) if by else None  # before the (slow) evaluation
@@ -507,7 +514,7 @@ def evaluate(
         if rival is not None:
             assert model is not None and against is not None
             ev = judge_against(ev, theme, rival, data, n_boot, seed, model_names(theme, rival, (model, against)))
-            settings["against"] = str(against.resolve())
+            settings["against"] = str(Path(against).resolve())
         if not quiet:
             _say_what_was_judged(theme, data, asked=codes is not None, has_codebook=evaluated.codebook is not None)
         checked = "training_fingerprints" in theme.card
@@ -519,13 +526,17 @@ def evaluate(
         warn_objective(data, objective, quiet)
         c.warn_near_copies(_coded(loaded, data), quiet, "coded interviews")
         _warn_read_in_part(loaded, data, quiet)
-        _warn_encoder_language(training_languages(data.texts, data.groups), FINETUNE if finetune else features, quiet)
+        _warn_encoder_language(training_languages(data.texts, data.groups), chosen, quiet)
         evaluated, started = loaded, time.perf_counter()
-        ev = cross_validate(data, FINETUNE if finetune else features, objective, n_splits=folds, seed=seed,
-                            n_boot=n_boot, learning_curve=not no_curve, context=context)
+        ev = cross_validate(data, chosen, objective, n_splits=folds, seed=seed, n_boot=n_boot,
+                            learning_curve=not no_curve, context=context)
         _warn_fewer_folds("--folds", folds, ev.folds, quiet)
-        settings = {"features": FINETUNE if finetune else features, "objective": objective, "folds": ev.folds,
-                    "context": context, "learning_curve": not no_curve}
+        settings = {"features": chosen, "objective": objective, "folds": ev.folds, "context": context,
+                    "learning_curve": not no_curve}
+        if against is not None:
+            ev = cross_validate_against(ev, data, against, objective, n_splits=folds, seed=seed, n_boot=n_boot,
+                                        context=context, names=(f"features {chosen}", f"features {against}"))
+            settings["against"] = against
     if subgroup_of is not None:
         ev = by_subgroup(ev, data, subgroup_of, n_boot=n_boot, seed=seed)
         settings["by"] = by
@@ -550,6 +561,21 @@ def evaluate(
         if write_html:
             c.out.print(f"report: {output / 'report.html'}", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
+
+
+def _other_features(against: str, features: str) -> None:
+    """ConfigError E163 unless ``evaluate --against``, cross-validating, names features
+    other than ``--features``'."""
+    from tr_nlp.features.text import FEATURE_KINDS
+
+    if against not in FEATURE_KINDS:
+        raise ConfigError("E163", detail=f"--against {against!r}: cross-validating, --against takes other features "
+                                         f"to cross-validate beside --features ({', '.join(FEATURE_KINDS)}); to "
+                                         "compare two trained models, give the one to judge with --model too")
+    if against == features:
+        raise ConfigError("E163", detail=f"--against {against} names the features cross-validated already "
+                                         f"(--features {features}); give other features, one of "
+                                         f"{', '.join(k for k in FEATURE_KINDS if k != features)}")
 
 
 def _same_segments(theme: ThemeModel, rival: ThemeModel, ours: Segmenter, theirs: Segmenter) -> None:

@@ -104,6 +104,22 @@ def _fit_predict(data: CodedData, train: np.ndarray, test: np.ndarray, features:
     return proba, pipe.named_steps["head"].decide(proba)
 
 
+def _out_of_fold(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]], features: str, objective: str,
+                 C: float, cache_dir: str | None, context: bool, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each segment's probabilities and 0/1 per code from the model of the fold that left
+    its interview out."""
+    index, codes = data.target.index, data.codes
+    proba = pd.DataFrame(np.nan, index=index, columns=codes)
+    predicted = pd.DataFrame(np.nan, index=index, columns=codes)
+    for k, (train, test) in enumerate(folds, 1):
+        started = time.perf_counter()
+        p, y_hat = _fit_predict(data, train, test, features, objective, C, cache_dir, context, seed)
+        proba.iloc[test], predicted.iloc[test] = p, y_hat
+        log.info("fold %d/%d: trained on %d segments, scored %d, in %.1f s (features %s)", k, len(folds), len(train),
+                 len(test), time.perf_counter() - started, features)
+    return proba, predicted
+
+
 def cross_validate(
     data: CodedData,
     features: str = "both",
@@ -118,15 +134,7 @@ def cross_validate(
 ) -> Evaluation:
     """Grouped cross-validation of the theme model on ``data``."""
     folds = _folds(data, n_splits, seed)
-    index, codes = data.target.index, data.codes
-    proba = pd.DataFrame(np.nan, index=index, columns=codes)
-    predicted = pd.DataFrame(np.nan, index=index, columns=codes)
-    for k, (train, test) in enumerate(folds, 1):
-        started = time.perf_counter()
-        p, y_hat = _fit_predict(data, train, test, features, objective, C, cache_dir, context, seed)
-        proba.iloc[test], predicted.iloc[test] = p, y_hat
-        log.info("fold %d/%d: trained on %d segments, scored %d, in %.1f s", k, len(folds), len(train), len(test),
-                 time.perf_counter() - started)
+    proba, predicted = _out_of_fold(data, folds, features, objective, C, cache_dir, context, seed)
     if learning_curve:
         log.info("learning curve: %d training sizes x %d folds", len(CURVE_SHARES), len(folds))
     curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context, predicted.to_numpy(),
@@ -237,13 +245,9 @@ def by_subgroup(ev: Evaluation, data: CodedData, subgroup_of: Mapping[str, str],
 def judge_against(ev: Evaluation, model: ThemeModel, baseline: ThemeModel, data: CodedData, n_boot: int = 1000,
                   seed: int = 0, names: tuple[str, str] | None = None) -> Evaluation:
     """``ev`` (``model`` judged on ``data`` by :func:`judge_model`) with ``baseline``
-    judged on the same segments beside it: per code both share and coder (and, with several
-    coders, their codings combined as the models learn them,
-    :data:`~tr_nlp.agreement.models.ALL_CODERS`), each
-    model's kappa and the difference, with an interval from resampling interviews alike for both
-    (:func:`tr_nlp.agreement.models.model_difference_table`). Leave both models' training
-    interviews out of ``data`` first (:func:`held_out`). ``names`` tell the two apart in
-    the table (default :func:`model_names`).
+    judged on the same segments beside it (:func:`with_difference`). Leave both models'
+    training interviews out of ``data`` first (:func:`held_out`). ``names`` tell the two
+    apart in the table (default :func:`model_names`).
 
     Raises
     ------
@@ -256,16 +260,37 @@ def judge_against(ev: Evaluation, model: ThemeModel, baseline: ThemeModel, data:
                                         f"({', '.join(ev.predicted.columns)}): nothing to compare")
     scored = baseline.predict_proba(data.frame, runs=data.runs)
     theirs = baseline.decide(scored).set_axis(data.target.index)[codes].astype(float)
-    names = names or model_names(model, baseline)
+    return with_difference(ev, theirs, data, names or model_names(model, baseline), n_boot, seed)
+
+
+def cross_validate_against(ev: Evaluation, data: CodedData, features: str, objective: str = "f1", C: float = 4.0,
+                           n_splits: int = 5, seed: int = 0, n_boot: int = 1000, cache_dir: str | None = None,
+                           context: bool = False, names: tuple[str, str] = ("model", "baseline")) -> Evaluation:
+    """``ev`` (from :func:`cross_validate`) with the same cross-validation, on the same
+    folds, run with other ``features`` beside it (:func:`with_difference`): does MiniLM's
+    part help on these interviews (``both`` against ``tfidf``), more than chance would?"""
+    _, theirs = _out_of_fold(data, _folds(data, n_splits, seed), features, objective, C, cache_dir, context, seed)
+    return with_difference(ev, theirs, data, names, n_boot, seed)
+
+
+def with_difference(ev: Evaluation, theirs: pd.DataFrame, data: CodedData, names: tuple[str, str],
+                    n_boot: int = 1000, seed: int = 0) -> Evaluation:
+    """``ev`` with another machine's 0/1 per segment and code (``theirs``, on ``ev``'s
+    segments) beside its own (:attr:`Evaluation.against`): per code both have and coder
+    (and, with several coders, their codings combined as the models learn them,
+    :data:`~tr_nlp.agreement.models.ALL_CODERS`), each one's kappa and ``ev``'s minus
+    theirs, with an interval from resampling interviews alike for both
+    (:func:`tr_nlp.agreement.models.model_difference_table`). ``names``: ``ev``'s machine's
+    and theirs, as the table names them."""
+    codes = [code for code in ev.predicted.columns if code in theirs.columns]
     exclusive = [members for g in data.exclusive if set(members := [data.codes[j] for j in g]) <= set(codes)]
     references = dict(data.humans)
     if len(data.humans) > 1 and data.rule in ("union", "majority"):  # what the models learn, on every segment
         references[f"{ALL_CODERS} ({data.rule})"] = data.target[codes].astype(float)
-    table = model_difference_table({names[0]: ev.predicted[codes], names[1]: theirs, **references},
+    table = model_difference_table({names[0]: ev.predicted[codes], names[1]: theirs[codes], **references},
                                    data.interview_of, codes, *names, list(references), n_boot=n_boot, seed=seed,
                                    exclusive=exclusive)
     return replace(ev, against=table)
-
 
 
 def model_names(model: ThemeModel, baseline: ThemeModel,

@@ -137,7 +137,7 @@ def encoder_warning(languages: Sequence[str], features: str) -> str | None:
     some_of = "some of " if "en" in languages else ""
     return (f"{some_of}the coded interviews read as {' and '.join(map(language_name, others))}; all-MiniLM-L6-v2, "
             f"whose sentence embeddings {option} uses, was trained on English text, so for them its part may add "
-            "little: compare --features tfidf with tr-nlp evaluate")
+            "little: tr-nlp evaluate --against tfidf says whether it helps on them")
 
 
 def guidance_warning(languages: Sequence[str], codebook_texts: Sequence[str]) -> str | None:

@@ -196,7 +196,10 @@ def against(data: RunData) -> dict[str, Any]:
     table = data.against
     shown = shown_differences(table)
     coders = table.loc[~table["coder"].astype(str).str.startswith(ALL_CODERS), "coder"].nunique()
-    return {"model": str(table["model"].iloc[0]), "baseline": str(table["baseline"].iloc[0]),
+    how = ("Both models judged on the same segments of interviews neither was trained on." if data.held_out else
+           "Both cross-validated on the same folds: each segment scored by the model of the fold that left its "
+           "interview out.")
+    return {"model": str(table["model"].iloc[0]), "baseline": str(table["baseline"].iloc[0]), "how": how,
             "rows": [r | {"code": str(r["code"]), "pooled": r["code"] == POOLED} for r in shown.to_dict("records")],
             "coders_left": coders if len(shown) < len(table) else 0, "min_interviews": MIN_INTERVIEWS}
 
