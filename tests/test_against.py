@@ -145,6 +145,12 @@ def test_evaluate_against_judges_both_models_on_interviews_neither_saw(tmp_path,
 
 
 def test_evaluate_against_needs_the_same_segments(tmp_path, two_models):
+    twin = tmp_path / "twin"  # a copy of the new model under another name: the same model
+    shutil.copytree(two_models["new"], twin)
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(two_models["new"]), "--against",
+                                 str(twin)])
+    assert result.exit_code == 2 and "[E163]" in result.stderr and "are the same model" in " ".join(
+        result.stderr.split())
     turns = tmp_path / "turns"
     result = runner.invoke(app, ["train", "--corpus", str(_corpus(tmp_path / "c", ["demo10", "demo11", "demo12"])),
                                  "-o", str(turns), "--features", "tfidf", "--unit", "turn", "--quiet"])

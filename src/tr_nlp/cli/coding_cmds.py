@@ -489,6 +489,9 @@ def evaluate(
         _other_features(against, chosen)
     theme = load_model(model) if model is not None else None  # a bad model fails before any reading
     rival = load_model(Path(against)) if against is not None and model is not None else None
+    if theme is not None and rival is not None and theme.card.get("model_sha256") == rival.card.get("model_sha256"):
+        raise ConfigError("E163", detail=f"--model {model} and --against {against} are the same model (their model "
+                                         "files alike): give --against the model to compare it with")
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook,
                                quiet, reviewed=reviewed, output=output, metadata=metadata)
     subgroup_of = _subgroups(loaded, by) if by else None  # before the (slow) evaluation
