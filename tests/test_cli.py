@@ -511,3 +511,29 @@ def test_an_output_inside_a_file_is_refused_naming_that_file_before_any_work(tmp
     assert result.exit_code == 2, result.stderr
     assert f"{notes}: [E173] is a file, but {notes}/" in result.stderr and "E100" not in result.stderr, result.stderr
     assert notes.read_text() == "someone's notes"
+
+
+def test_a_long_stage_shows_its_latest_log_on_a_terminal_and_nothing_elsewhere(monkeypatch):
+    import io
+    import logging
+
+    from rich.console import Console
+
+    from tr_nlp.cli import common
+
+    log, logger = logging.getLogger("tr_nlp.coding.evaluate"), logging.getLogger("tr_nlp")
+    level = logger.level
+    screen = io.StringIO()
+    monkeypatch.setattr(common, "err", Console(file=screen, force_terminal=True, width=120))
+    with common.working("cross-validating"):
+        log.info("fold %d/%d: trained on 40 segments", 2, 5)
+        log.warning("embedding cache x cannot be used")  # printed, as Python prints it with no handler of ours
+    said = screen.getvalue()
+    assert "cross-validating: fold 2/5: trained on 40 segments" in said and "embedding cache x cannot be used" in said
+    assert logger.level == level and not any(isinstance(h, common._StatusLine) for h in logger.handlers)
+    for quiet, terminal in ((True, True), (False, False)):  # --quiet, or stderr a file or pipe: no spinner
+        screen = io.StringIO()
+        monkeypatch.setattr(common, "err", Console(file=screen, force_terminal=terminal, width=120))
+        with common.working("cross-validating", quiet=quiet):
+            log.info("fold 3/5")
+        assert screen.getvalue() == ""

@@ -402,8 +402,9 @@ def train(
     warn_thin_data(data, quiet, loaded.codebook)
     warn_objective(data, objective, quiet)
     c.warn_near_copies(_coded(loaded, data), quiet, "coded interviews")
-    model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context,
-                        seed=seed)
+    with c.working("training", quiet):
+        model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context,
+                            seed=seed)
     if pseudonymise:  # a held-out test reads the interviews as written: know them by those words too
         trained_on = set(data.groups)
         written = [old.text for old, new in zip(as_written.interviews, loaded.interviews) if new.id in trained_on]
@@ -412,8 +413,9 @@ def train(
     if cv_folds is None:
         cv_folds = 0 if finetune else 5
     if cv_folds:
-        ev = cross_validate(data, features, objective, n_splits=cv_folds, seed=seed, learning_curve=False,
-                            context=context)
+        with c.working("cross-validating the training data", quiet):
+            ev = cross_validate(data, features, objective, n_splits=cv_folds, seed=seed, learning_curve=False,
+                                context=context)
         model.card["cv_metrics"], model.card["cv_protocol"] = card_metrics(ev.agreement), ev.protocol
         _warn_fewer_folds("--cv-folds", cv_folds, ev.folds, quiet)
     model.card["training_data"]["pseudonymised"] = pseudonymise
@@ -513,11 +515,12 @@ def evaluate(
         _warn_read_in_part(evaluated, data, quiet)
         c.warn_other_language(theme.card, evaluated.interviews, quiet)
         started = time.perf_counter()
-        ev = judge_model(theme, data, n_boot=n_boot, seed=seed)
-        if rival is not None:
-            assert model is not None and against is not None
-            ev = judge_against(ev, theme, rival, data, n_boot, seed, model_names(theme, rival, (model, against)))
-            settings["against"] = str(Path(against).resolve())
+        with c.working(f"judging {theme.label}", quiet):
+            ev = judge_model(theme, data, n_boot=n_boot, seed=seed)
+            if rival is not None:
+                assert model is not None and against is not None
+                ev = judge_against(ev, theme, rival, data, n_boot, seed, model_names(theme, rival, (model, against)))
+                settings["against"] = str(Path(against).resolve())
         if not quiet:
             _say_what_was_judged(theme, data, asked=codes is not None, has_codebook=evaluated.codebook is not None)
         checked = "training_fingerprints" in theme.card
@@ -531,17 +534,20 @@ def evaluate(
         _warn_read_in_part(loaded, data, quiet)
         _warn_encoder_language(training_languages(data.texts, data.groups), chosen, quiet)
         evaluated, started = loaded, time.perf_counter()
-        ev = cross_validate(data, chosen, objective, n_splits=folds, seed=seed, n_boot=n_boot,
-                            learning_curve=not no_curve, context=context)
+        with c.working("cross-validating", quiet):
+            ev = cross_validate(data, chosen, objective, n_splits=folds, seed=seed, n_boot=n_boot,
+                                learning_curve=not no_curve, context=context)
         _warn_fewer_folds("--folds", folds, ev.folds, quiet)
         settings = {"features": chosen, "objective": objective, "folds": ev.folds, "context": context,
                     "learning_curve": not no_curve}
         if against is not None:
-            ev = cross_validate_against(ev, data, against, objective, n_splits=folds, seed=seed, n_boot=n_boot,
-                                        context=context, names=(f"features {chosen}", f"features {against}"))
+            with c.working(f"cross-validating --features {against}", quiet):
+                ev = cross_validate_against(ev, data, against, objective, n_splits=folds, seed=seed, n_boot=n_boot,
+                                            context=context, names=(f"features {chosen}", f"features {against}"))
             settings["against"] = against
     if subgroup_of is not None:
-        ev = by_subgroup(ev, data, subgroup_of, n_boot=n_boot, seed=seed)
+        with c.working(f"agreement by {by}", quiet):
+            ev = by_subgroup(ev, data, subgroup_of, n_boot=n_boot, seed=seed)
         settings["by"] = by
         _warn_without_subgroup(data, subgroup_of, str(by), quiet)
     seconds = time.perf_counter() - started
@@ -767,7 +773,8 @@ def code(
     segments = segmenter.segment(loaded.interviews)
     c.warn_no_segments(segmenter, loaded.interviews, quiet)
     c.warn_other_language(theme_model.card, loaded.interviews, quiet)
-    frame = suggest(theme_model, segments, loaded.by_id())
+    with c.working("coding", quiet):
+        frame = suggest(theme_model, segments, loaded.by_id())
     if only_above:
         frame = frame[frame["above_threshold"]]
     done, how = "", {}
@@ -861,9 +868,11 @@ def next_segments(
         if (bare := unguided(guide, wanted)) and not quiet:
             c.warn(f"code(s) {', '.join(bare)} have no description, inclusion criteria or examples in the codebook, "
                    "so segments are ranked by their likeness to the code's name alone; describe them for a better list")
-        ranked = rank_by_guidance(guide, segments, n, codes=wanted, min_words=min_words)
+        with c.working("ranking by the codebook", quiet):
+            ranked = rank_by_guidance(guide, segments, n, codes=wanted, min_words=min_words)
     else:
-        ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted, runs=runs, min_words=min_words)
+        with c.working("ranking", quiet):
+            ranked = rank_next(theme_model, segments, loaded.by_id(), n, codes=wanted, runs=runs, min_words=min_words)
     if len(ranked) < min(n, len(segments)) and not quiet:  # the rest are too short to propose
         c.warn(f"{len(ranked)} of the {len(segments)} segment(s) left to code proposed: the other "
                f"{len(segments) - len(ranked)} have fewer than {min_words} words (--min-words; 1 proposes every segment)")

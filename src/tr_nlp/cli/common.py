@@ -8,7 +8,8 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -209,6 +210,43 @@ def verbose_logging(verbose: bool) -> None:
         handler.set_name(_VERBOSE_HANDLER)
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
         root.addHandler(handler)
+
+
+@contextmanager
+def working(what: str, quiet: bool = False) -> Iterator[None]:
+    """A spinner on stderr while a long stage runs (cross-validation, training, topic
+    discovery...), its line the stage's latest log (``fold 2/5: trained on...``,
+    ``embedding 1200 new text(s)...``), so that minutes of work show they are moving; only
+    on a terminal, and not with ``--quiet`` or with ``--verbose`` (which prints the log
+    lines themselves). Warnings logged meanwhile are printed as they come."""
+    logger = logging.getLogger("tr_nlp")
+    if quiet or not err.is_terminal or any(h.get_name() == _VERBOSE_HANDLER for h in logger.handlers):
+        yield
+        return
+    with err.status(f"{what}...") as status:
+        handler, level = _StatusLine(lambda line: status.update(f"{what}: {line}")), logger.level
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+
+class _StatusLine(logging.Handler):
+    """Each INFO log to ``show``, one line replacing the last; a warning printed on stderr
+    (as Python prints a library's warnings when nothing else handles them)."""
+
+    def __init__(self, show: Callable[[str], None]):
+        super().__init__(logging.INFO)
+        self.show = show
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            err.print(record.getMessage(), highlight=False, markup=False)
+        else:
+            self.show(record.getMessage())
 
 
 def warn(message: str) -> None:

@@ -59,8 +59,9 @@ def discover_cmd(
     theme_model = load_model(model) if model is not None else None
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook, quiet,
                                output=output)
-    found = discover(loaded, c.segmenter(unit, roles, window, stride), theme_model, min_words=min_words, seed=seed,
-                     merge=not no_merge, centre=centre)
+    with c.working("discovering candidate codes", quiet):
+        found = discover(loaded, c.segmenter(unit, roles, window, stride), theme_model, min_words=min_words, seed=seed,
+                         merge=not no_merge, centre=centre)
     paths = write_discovery(found, output)
     if not quiet:
         stops = f"; keywords leave out '{found.language}' stop words too" if found.language != "en" else ""
