@@ -176,6 +176,25 @@ def test_a_warning_said_of_many_files_is_one_line_naming_some_and_verbose_names_
     assert sum(line.startswith("warning") and "guessed roles" in line for line in verbose.stderr.splitlines()) == 6
 
 
+def test_warnings_alike_but_for_each_files_names_are_one_line_with_the_names(tmp_path):
+    # each transcript names its own interviewer and participant: a folder of 200 gave 200 warning lines
+    (tmp_path / "in").mkdir()
+    pairs = [("Anna", "Kim"), ("Ben", "Lou"), ("Carla", "Max"), ("Dev", "Noa"), ("Emma", "Oli")]
+    for i, (asks, says) in enumerate(pairs):
+        (tmp_path / "in" / f"p{i}.txt").write_text(f"{asks}: How were the weeks after visit {i}?\n"
+                                                   f"{says}: Up and down. She rang me back the same day.\n"
+                                                   f"{asks}: What did that mean to you?\n"
+                                                   f"{says}: That someone was there, for once.\n", encoding="utf-8")
+    result = run("segment", tmp_path / "in", "-o", tmp_path / "segments.csv")
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning")]
+    first = ", ".join(f"{tmp_path / 'in' / f'p{i}.txt'} ('{asks}', '{says}')" for i, (asks, says) in enumerate(pairs[:3]))
+    assert warned == [f"warning: {first} and 2 more files: guessed roles from questions asked: … = interviewer, … = "
+                      "participant; set them in the corpus config to be sure"]
+    verbose = run("segment", tmp_path / "in", "-o", tmp_path / "segments.csv", "--verbose")
+    assert "'Emma' = interviewer, 'Oli' = participant" in verbose.stderr
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
 def test_segment_each_format_offsets_hold(tmp_path, suffix):
     out = tmp_path / f"segments{suffix}"

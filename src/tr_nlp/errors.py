@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
 
@@ -354,12 +355,18 @@ def some(items: Sequence[str], shown: int = 5) -> str:
     return ", ".join(items[:shown]) + (f" and {len(items) - shown} more" if len(items) > shown else "")
 
 
+#: What differs between messages alike but for their values: a quoted name or a number.
+_VALUE = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|(?<![\w.])\d+(?:[.,]\d+)*%?(?![\w])")
+
+
 def said_of_files(warnings: Iterable[tuple[str, str]], shown: int = 3) -> list[str]:
-    """Warning lines for ``(path, message)`` pairs, one per distinct message: ``path: message``
-    for a message said of one file, and, for one said of several, the first ``shown`` paths
+    """Warning lines for ``(path, message)`` pairs, one per message: ``path: message`` for
+    a message said of one file, and, for one said of several, the first ``shown`` paths
     and how many more (all of them where that would be one more), then the message, so
     that a folder of transcripts alike (each with the same guessed speakers, say) gives one
-    line, not one per file.
+    line, not one per file. Messages alike but for their values (quoted names, numbers:
+    each transcript's own interviewer guessed) are one line too, each path shown with its
+    values and the message with ``…`` in their place.
 
     >>> said_of_files([("a.txt", "guessed roles"), ("b.txt", "no times"), ("b.txt", "guessed roles")])
     ['a.txt, b.txt: guessed roles', 'b.txt: no times']
@@ -367,17 +374,28 @@ def said_of_files(warnings: Iterable[tuple[str, str]], shown: int = 3) -> list[s
     ['0.txt, 1.txt, 2.txt and 2 more files: guessed roles']
     >>> said_of_files([(f"{n}.txt", "guessed roles") for n in range(4)])
     ['0.txt, 1.txt, 2.txt, 3.txt: guessed roles']
+    >>> said_of_files([("a.txt", "guessed 'Anna' = interviewer"), ("b.txt", "guessed 'Ben' = interviewer"),
+    ...                ("c.txt", "3 lines before the first label"), ("d.txt", "12 lines before the first label")])
+    ["a.txt ('Anna'), b.txt ('Ben'): guessed … = interviewer", 'c.txt (3), d.txt (12): … lines before the first label']
     """
-    by_message: dict[str, dict[str, None]] = {}
+    by_shape: dict[str, dict[str, dict[str, None]]] = {}
     for path, message in warnings:
-        by_message.setdefault(message, {})[path] = None
+        by_shape.setdefault(_VALUE.sub("…", message), {}).setdefault(message, {})[path] = None
     lines = []
-    for message, in_order in by_message.items():
-        paths = list(in_order)
-        cut = len(paths) > shown + 1  # "and 1 more file" would take the place of its name
-        more = f" and {len(paths) - shown} more files" if cut else ""
-        lines.append(f"{', '.join(paths[:shown] if cut else paths)}{more}: {message}")
+    for shape, messages in by_shape.items():
+        if len(messages) == 1:
+            [(message, in_order)] = messages.items()
+            lines.append(f"{_named(list(in_order), shown)}: {message}")
+            continue
+        named = [f"{path} ({', '.join(_VALUE.findall(message))})" for message, paths in messages.items() for path in paths]
+        lines.append(f"{_named(named, shown)}: {shape}")
     return lines
+
+
+def _named(paths: list[str], shown: int) -> str:
+    """The first ``shown`` paths and how many more files (all where that would be one more)."""
+    cut = len(paths) > shown + 1  # "and 1 more file" would take the place of its name
+    return ", ".join(paths[:shown] if cut else paths) + (f" and {len(paths) - shown} more files" if cut else "")
 
 
 def counted(counts: Mapping[str, int]) -> str:

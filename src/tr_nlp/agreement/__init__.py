@@ -10,6 +10,7 @@ from tr_nlp.agreement.characters import (
     group_unitizing_table,
 )
 from tr_nlp.agreement.group import GROUP_COLUMNS, group_alpha_table
+from tr_nlp.agreement.models import MODEL_DIFFERENCE_COLUMNS, model_difference_table
 from tr_nlp.agreement.stats import (
     binary_stats_from_counts,
     cohen_kappa,
@@ -38,6 +39,7 @@ __all__ = [
     "HUMAN_VS_HUMAN",
     "MACHINE_VS_HUMAN",
     "MACHINE_VS_HUMAN_DOUBLE",
+    "MODEL_DIFFERENCE_COLUMNS",
     "OVERALL",
     "SUBGROUP_COLUMNS",
     "CharacterCounts",
@@ -53,6 +55,7 @@ __all__ = [
     "group_unitizing_table",
     "gwet_ac1",
     "krippendorff_alpha",
+    "model_difference_table",
     "pabak",
     "percent_agreement",
     "percentile_interval",
