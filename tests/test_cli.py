@@ -188,9 +188,10 @@ def test_warnings_alike_but_for_each_files_names_are_one_line_with_the_names(tmp
     result = run("segment", tmp_path / "in", "-o", tmp_path / "segments.csv")
     assert result.exit_code == 0, result.output
     warned = [line for line in result.stderr.splitlines() if line.startswith("warning")]
-    first = ", ".join(f"{tmp_path / 'in' / f'p{i}.txt'} ('{asks}', '{says}')" for i, (asks, says) in enumerate(pairs[:3]))
-    assert warned == [f"warning: {first} and 2 more files: guessed roles from questions asked: … = interviewer, … = "
-                      "participant; set them in the corpus config to be sure"]
+    first = ", ".join(f"{tmp_path / 'in' / f'p{i}.txt'} ('{asks}', '{says}')"
+                      for i, (asks, says) in enumerate(pairs[:3]))
+    assert warned == [f"warning: {first} and 2 more files: guessed roles from questions asked: … = interviewer, "
+                      "… = participant; set them in the corpus config to be sure"]
     verbose = run("segment", tmp_path / "in", "-o", tmp_path / "segments.csv", "--verbose")
     assert "'Emma' = interviewer, 'Oli' = participant" in verbose.stderr
 

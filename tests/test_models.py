@@ -459,7 +459,8 @@ def test_without_a_usable_cache_a_run_embeds_each_text_once_and_says_so_once(tmp
     assert EmbeddingCache(tmp_path / "other").get_parts([b"reading"]) == {}  # a usable cache holds only its own
     monkeypatch.setattr(embeddings, "MEMORY_BYTES", 2 * (32 + 4 * embeddings.DIMENSIONS))  # room for two
     embed_texts(["one", "two", "three"], EmbeddingCache(tmp_path / "a-file"), encode=encode)
-    assert len(EmbeddingCache(tmp_path / "a-file").get_many([EmbeddingCache.key(t) for t in ("one", "two", "three")])) <= 2
+    keys = [EmbeddingCache.key(text) for text in ("one", "two", "three")]
+    assert len(EmbeddingCache(tmp_path / "a-file").get_many(keys)) <= 2
 
 
 def test_cli_train_evaluate_code(tmp_path, demo_coded):

@@ -374,9 +374,10 @@ def said_of_files(warnings: Iterable[tuple[str, str]], shown: int = 3) -> list[s
     ['0.txt, 1.txt, 2.txt and 2 more files: guessed roles']
     >>> said_of_files([(f"{n}.txt", "guessed roles") for n in range(4)])
     ['0.txt, 1.txt, 2.txt, 3.txt: guessed roles']
-    >>> said_of_files([("a.txt", "guessed 'Anna' = interviewer"), ("b.txt", "guessed 'Ben' = interviewer"),
-    ...                ("c.txt", "3 lines before the first label"), ("d.txt", "12 lines before the first label")])
-    ["a.txt ('Anna'), b.txt ('Ben'): guessed … = interviewer", 'c.txt (3), d.txt (12): … lines before the first label']
+    >>> said_of_files([("a.txt", "guessed 'Anna' = interviewer"), ("b.txt", "guessed 'Ben' = interviewer")])
+    ["a.txt ('Anna'), b.txt ('Ben'): guessed … = interviewer"]
+    >>> said_of_files([("c.txt", "3 lines before the first label"), ("d.txt", "12 lines before the first label")])
+    ['c.txt (3), d.txt (12): … lines before the first label']
     """
     by_shape: dict[str, dict[str, dict[str, None]]] = {}
     for path, message in warnings:
@@ -387,7 +388,8 @@ def said_of_files(warnings: Iterable[tuple[str, str]], shown: int = 3) -> list[s
             [(message, in_order)] = messages.items()
             lines.append(f"{_named(list(in_order), shown)}: {message}")
             continue
-        named = [f"{path} ({', '.join(_VALUE.findall(message))})" for message, paths in messages.items() for path in paths]
+        named = [f"{path} ({', '.join(_VALUE.findall(message))})"
+                 for message, paths in messages.items() for path in paths]
         lines.append(f"{_named(named, shown)}: {shape}")
     return lines
 

@@ -213,8 +213,8 @@ def print_subgroups(table: pd.DataFrame, key: str) -> None:
         c.out.print(note, highlight=False)
     if few := too_few_in_subgroups(table):
         c.out.print(f"  no 95% CI where raters compared fewer than {MIN_INTERVIEWS} interviews ({few}): an interval "
-                    f"needs {MIN_INTERVIEWS} or more, and one of kappa - rest's {MIN_INTERVIEWS} or more on either side",
-                    highlight=False)
+                    f"needs {MIN_INTERVIEWS} or more, and one of kappa - rest's {MIN_INTERVIEWS} or more on either "
+                    "side", highlight=False)
     c.out.print(f"  kappa - rest's: the raters' kappa on this subgroup's interviews minus on the interviews of the "
                 f"other values of {key}; its 95% CI resamples each side's interviews apart: an interval holding 0 means "
                 "these interviews cannot tell the subgroup apart", highlight=False)
