@@ -22,18 +22,21 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from tr_nlp.language import KEYWORD, text_language
+from tr_nlp.ingest.encoding import UNSPACED_LETTER
+from tr_nlp.language import KEYWORD, LETTER, text_language
 from tr_nlp.schema import Interview
 
 #: Names of the languages told (:data:`tr_nlp.language.LANGUAGES` and English).
 NAMES = {"ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
          "es": "Spanish", "fa": "Persian", "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi",
          "hu": "Hungarian", "it": "Italian", "nb": "Norwegian", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese",
-         "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian"}
+         "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian", "zh": "Chinese",
+         "ja": "Japanese", "ko": "Korean"}
 #: An interview of fewer words than this is not judged: too few to tell its language.
 MIN_WORDS = 50
 #: The least share of a model's training interviews in a language for the card to record it.
@@ -60,14 +63,50 @@ def _sample(texts: Iterable[str]) -> str:
 
 
 def _long_enough(sample: str) -> bool:
-    return len(KEYWORD.findall(sample)) >= MIN_WORDS
+    """Whether ``sample`` has :data:`MIN_WORDS` words, each letter of Chinese or Japanese
+    counted as one (they are written without spaces between words)."""
+    unspaced = len(UNSPACED_LETTER.findall(sample))
+    return len(KEYWORD.findall(UNSPACED_LETTER.sub(" ", sample) if unspaced else sample)) + unspaced >= MIN_WORDS
+
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa]")
+_LETTERS = re.compile(LETTER)
+_SCRIPTS = re.compile(f"{_HANGUL.pattern}|{UNSPACED_LETTER.pattern}")  # any letter of the three
+
+
+def script_language(text: str) -> str | None:
+    """Chinese, Japanese or Korean where most of ``text``'s letters are of their scripts
+    (which no stop-word list here tells: Chinese and Japanese are written without spaces):
+    Korean by its Hangul, Japanese by its kana among the Chinese characters; None otherwise.
+
+    >>> script_language("她上个星期还打电话给我，其实她那天休息。"), script_language("先週、彼女は電話をくれました。")
+    ('zh', 'ja')
+    >>> script_language("지난주에 그녀가 전화를 했어요."), script_language("She rang me last week.")
+    ('ko', None)
+    """
+    if not _SCRIPTS.search(text):  # most texts: one pass, no counting
+        return None
+    hangul, unspaced = len(_HANGUL.findall(text)), len(UNSPACED_LETTER.findall(text))
+    if hangul + unspaced < 0.5 * max(len(_LETTERS.findall(text)), 1):
+        return None
+    if hangul >= unspaced:
+        return "ko"
+    return "ja" if len(_KANA.findall(text)) >= 0.1 * unspaced else "zh"
+
+
+def told_language(sample: str) -> str | None:
+    """The language of ``sample``: by its script (:func:`script_language`), else by its
+    stop words (:func:`tr_nlp.language.text_language`); None where neither tells."""
+    return script_language(sample) or text_language([sample])
 
 
 def text_language_of(text: str) -> str | None:
     """The language of one interview's ``text`` (its first :data:`SAMPLE_CHARS` characters);
-    None where it has fewer than :data:`MIN_WORDS` words or its stop words tell none."""
+    None where it has fewer than :data:`MIN_WORDS` words or neither its script nor its stop
+    words tell one (:func:`told_language`)."""
     sample = text[:SAMPLE_CHARS]
-    return text_language([sample]) if _long_enough(sample) else None
+    return told_language(sample) if _long_enough(sample) else None
 
 
 def training_languages(texts: Sequence[str], groups: Sequence[str]) -> list[str]:
@@ -86,7 +125,7 @@ def training_languages(texts: Sequence[str], groups: Sequence[str]) -> list[str]
     told = Counter(language for parts in by_interview.values()
                    if (language := text_language_of(_sample(parts))) is not None)
     if not told:
-        language = text_language([_sample(texts)])
+        language = told_language(_sample(texts))
         return [language] if language else []
     total = sum(told.values())
     return [language for language, n in told.most_common() if n >= MIN_SHARE * total]
@@ -109,7 +148,7 @@ def language_warnings(card: Mapping[str, Any], interviews: Iterable[Interview]) 
     said = []
     for interview in interviews:
         sample = interview.text[:SAMPLE_CHARS]
-        if not _long_enough(sample) or (language := text_language([sample])) in trained:
+        if not _long_enough(sample) or (language := told_language(sample)) in trained:
             continue
         read = f"reads as {language_name(language)}, not" if language else "does not read as"
         said.append((interview, (f"{read} {names} like the interviews the model was trained on: it learned {names} "
@@ -152,7 +191,7 @@ def guidance_warning(languages: Sequence[str], codebook_texts: Sequence[str]) ->
     ... # doctest: +ELLIPSIS
     'the interviews read as Swedish (sv) and the codebook as English (en): ... in their language'
     """
-    written = text_language([_sample(codebook_texts)])
+    written = told_language(_sample(codebook_texts))
     others = [language for language in languages if language != "en"]
     if not others and written in (None, "en"):
         return None
