@@ -123,6 +123,15 @@ def shown_differences(table: pd.DataFrame) -> pd.DataFrame:
     ['b', 'c', 'd', 'all coders (union)']
     """
     combined = table["coder"].astype(str).str.startswith(ALL_CODERS)
-    if combined.any() and table.loc[~combined, "coder"].nunique() > MAX_CODERS_SHOWN:
+    if combined.any() and len(own_coders(table)) > MAX_CODERS_SHOWN:
         return table[combined]
     return table
+
+
+def own_coders(table: pd.DataFrame) -> list[str]:
+    """The coders of a :func:`model_difference_table`, each alone (not :data:`ALL_CODERS`).
+
+    >>> own_coders(pd.DataFrame({"coder": ["a", "a", "b", "all coders (union)"]}))
+    ['a', 'b']
+    """
+    return [coder for coder in dict.fromkeys(table["coder"].astype(str)) if not coder.startswith(ALL_CODERS)]

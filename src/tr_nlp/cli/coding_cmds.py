@@ -229,7 +229,7 @@ def print_against(table: pd.DataFrame, output: Path | None = None) -> None:
     in the run folder ``output``."""
     if table.empty:
         return
-    from tr_nlp.agreement.models import ALL_CODERS, shown_differences
+    from tr_nlp.agreement.models import own_coders, shown_differences
     from tr_nlp.agreement.stats import MIN_INTERVIEWS
     from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, rounded, signed
 
@@ -243,9 +243,8 @@ def print_against(table: pd.DataFrame, output: Path | None = None) -> None:
                      rounded(r.kappa_baseline), signed(r.kappa_diff, r.kappa_diff_lo, r.kappa_diff_hi))
     c.out.print(view)
     if len(shown) < len(table):
-        coders = table.loc[~table["coder"].str.startswith(ALL_CODERS), "coder"].nunique()
         where = output / "model_difference.csv" if output is not None else "model_difference.csv (give -o)"
-        c.out.print(f"  against each of the {coders} coders alone: {where}", highlight=False)
+        c.out.print(f"  against each of the {len(own_coders(table))} coders alone: {where}", highlight=False)
     few = shown["n_interviews"] < MIN_INTERVIEWS
     if few.all():
         c.out.print(f"  no 95% CI: {shown['n_interviews'].max():.0f} interviews compared, and an interval needs "

@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from tr_nlp.agreement.characters import CHARACTER_COLUMNS
-from tr_nlp.agreement.models import ALL_CODERS, shown_differences
+from tr_nlp.agreement.models import own_coders, shown_differences
 from tr_nlp.agreement.stats import MIN_INTERVIEWS
 from tr_nlp.agreement.subgroups import shown_subgroups, too_few_in_subgroups
 from tr_nlp.agreement.tables import (
@@ -195,7 +195,7 @@ def against(data: RunData) -> dict[str, Any]:
         return {}
     table = data.against
     shown = shown_differences(table)
-    coders = table.loc[~table["coder"].astype(str).str.startswith(ALL_CODERS), "coder"].nunique()
+    coders = len(own_coders(table))
     how = ("Both models judged on the same segments of interviews neither was trained on." if data.held_out else
            "Both cross-validated on the same folds: each segment scored by the model of the fold that left its "
            "interview out.")
