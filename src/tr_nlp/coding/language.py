@@ -6,7 +6,8 @@ training ones share few of those words: they get few suggestions, at probabiliti
 calibrated on other speech, and nothing in the output says so. A batch over them looks like
 interviews with little to code. The card records the training interviews' languages
 (:func:`training_languages`, each interview's told by its stop words,
-:func:`tr_nlp.language.text_language`), and interviews that read as another one are named
+:func:`tr_nlp.language.text_language`, or, for Chinese, Japanese and Korean, by its script,
+:func:`script_language`), and interviews that read as another one are named
 (:func:`language_warnings`).
 
 Examples
@@ -31,7 +32,7 @@ from tr_nlp.ingest.encoding import UNSPACED_LETTER
 from tr_nlp.language import KEYWORD, LETTER, text_language
 from tr_nlp.schema import Interview
 
-#: Names of the languages told (:data:`tr_nlp.language.LANGUAGES` and English).
+#: Names of the languages told (:data:`tr_nlp.language.LANGUAGES`, English, and those told by script).
 NAMES = {"ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
          "es": "Spanish", "fa": "Persian", "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi",
          "hu": "Hungarian", "it": "Italian", "nb": "Norwegian", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese",
