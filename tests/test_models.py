@@ -881,6 +881,10 @@ def test_cli_verbose_logs_each_stage_and_only_when_asked(tmp_path):
     assert loud.exit_code == 0 and "tr_nlp.coding.evaluate: fold 3/3: trained on" in loud.stderr, loud.stderr
     quiet = runner.invoke(app, args)  # the same process afterwards: no stage logs
     assert quiet.exit_code == 0 and "fold 1/3" not in quiet.stderr
+    curve = runner.invoke(app, [*args[:-1], "--verbose"])  # the learning curve's steps too, each draw of each size
+    said = " ".join(curve.stderr.split())
+    assert curve.exit_code == 0 and "learning curve: 25% of the training interviews, draw 3/3" in said, said
+    assert "learning curve: 100% of the training interviews, draw 1/1" in said
 
 
 def test_cli_train_context_reads_the_dialogue_and_code_uses_it(tmp_path):

@@ -516,8 +516,10 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
     rows, before = [], None
     for share in CURVE_SHARES:
         repeats, sizes = [], []
-        for _ in range(1 if share >= 1 else CURVE_REPEATS):
+        for draw in range(1 if share >= 1 else CURVE_REPEATS):
             counts = np.zeros((len(ids), len(data.codes), 4))  # per interview scored: (tp, fp, fn, tn) per code
+            log.info("learning curve: %.0f%% of the training interviews, draw %d/%d", 100 * share, draw + 1,
+                     1 if share >= 1 else CURVE_REPEATS)
             for train, test in folds:
                 train_groups = np.unique(groups[train])
                 n = max(2, round(share * len(train_groups)))
