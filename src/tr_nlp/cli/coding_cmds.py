@@ -230,7 +230,6 @@ def print_against(table: pd.DataFrame, output: Path | None = None) -> None:
     if table.empty:
         return
     from tr_nlp.agreement.models import own_coders, shown_differences
-    from tr_nlp.agreement.stats import MIN_INTERVIEWS
     from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, rounded, signed
 
     new, old = table["model"].iloc[0], table["baseline"].iloc[0]
@@ -245,13 +244,8 @@ def print_against(table: pd.DataFrame, output: Path | None = None) -> None:
     if len(shown) < len(table):
         where = output / "model_difference.csv" if output is not None else "model_difference.csv (give -o)"
         c.out.print(f"  against each of the {len(own_coders(table))} coders alone: {where}", highlight=False)
-    few = shown["n_interviews"] < MIN_INTERVIEWS
-    if few.all():
-        c.out.print(f"  no 95% CI: {shown['n_interviews'].max():.0f} interviews compared, and an interval needs "
-                    f"{MIN_INTERVIEWS} or more", highlight=False)
-    elif few.any():
-        c.out.print(f"  no 95% CI for {', '.join(shown.loc[few, 'coder'].unique())}: compared on fewer than "
-                    f"{MIN_INTERVIEWS} interviews, too few to resample", highlight=False)
+    if note := _too_few(shown.rename(columns={"coder": "raters"})):  # each coder's rows as a pair's
+        c.out.print(note, highlight=False)
     c.out.print(f"  difference: the kappa of {new} minus that of {old}, with the same coder on the same segments; its "
                 "95% CI resamples interviews alike for both: an interval above 0 means the first agrees better, one "
                 "holding 0 that these interviews cannot tell the two apart", highlight=False)

@@ -212,6 +212,11 @@ def verbose_logging(verbose: bool) -> None:
         root.addHandler(handler)
 
 
+def _verbose() -> bool:
+    """Whether this command runs with ``--verbose`` (:func:`verbose_logging` set it up)."""
+    return any(h.get_name() == _VERBOSE_HANDLER for h in logging.getLogger("tr_nlp").handlers)
+
+
 @contextmanager
 def working(what: str, quiet: bool = False) -> Iterator[None]:
     """A spinner on stderr while a long stage runs (cross-validation, training, topic
@@ -220,7 +225,7 @@ def working(what: str, quiet: bool = False) -> Iterator[None]:
     on a terminal, and not with ``--quiet`` or with ``--verbose`` (which prints the log
     lines themselves). Warnings logged meanwhile are printed as they come."""
     logger = logging.getLogger("tr_nlp")
-    if quiet or not err.is_terminal or any(h.get_name() == _VERBOSE_HANDLER for h in logger.handlers):
+    if quiet or not err.is_terminal or _verbose():
         yield
         return
     with err.status(f"{what}...") as status:
@@ -257,8 +262,7 @@ def warn(message: str) -> None:
 def warn_files(warnings: Iterable[tuple[str, str]]) -> None:
     """A warning line per distinct message of ``(path, message)`` pairs (:func:`said_of_files`),
     or, with ``--verbose``, a line per pair."""
-    verbose = any(h.get_name() == _VERBOSE_HANDLER for h in logging.getLogger("tr_nlp").handlers)
-    for line in ([f"{path}: {message}" for path, message in warnings] if verbose else said_of_files(warnings)):
+    for line in ([f"{path}: {message}" for path, message in warnings] if _verbose() else said_of_files(warnings)):
         warn(line)
 
 

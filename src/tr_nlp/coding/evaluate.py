@@ -235,11 +235,15 @@ def by_subgroup(ev: Evaluation, data: CodedData, subgroup_of: Mapping[str, str],
     -> subgroup; :func:`tr_nlp.agreement.subgroups.subgroup_table`), for the codes ``ev``
     judged: does the machine, or do the coders, agree less on some interviews than on the rest?"""
     codes = list(ev.predicted.columns)
-    exclusive = [members for g in data.exclusive if set(members := [data.codes[j] for j in g]) <= set(codes)]
     table = subgroup_table({MACHINE: ev.predicted, **data.humans}, data.interview_of, subgroup_of, codes,
                            machines=[MACHINE], scores={MACHINE: ev.proba}, n_boot=n_boot, seed=seed,
-                           exclusive=exclusive)
+                           exclusive=_groups_within(data, codes))
     return replace(ev, subgroups=table)
+
+
+def _groups_within(data: CodedData, codes: Sequence[str]) -> list[list[str]]:
+    """``data``'s mutually exclusive code groups (as code names) whose codes are all among ``codes``."""
+    return [members for g in data.exclusive if set(members := [data.codes[j] for j in g]) <= set(codes)]
 
 
 def judge_against(ev: Evaluation, model: ThemeModel, baseline: ThemeModel, data: CodedData, n_boot: int = 1000,
@@ -283,13 +287,12 @@ def with_difference(ev: Evaluation, theirs: pd.DataFrame, data: CodedData, names
     (:func:`tr_nlp.agreement.models.model_difference_table`). ``names``: ``ev``'s machine's
     and theirs, as the table names them."""
     codes = [code for code in ev.predicted.columns if code in theirs.columns]
-    exclusive = [members for g in data.exclusive if set(members := [data.codes[j] for j in g]) <= set(codes)]
     references = dict(data.humans)
     if len(data.humans) > 1 and data.rule in ("union", "majority"):  # what the models learn, on every segment
         references[f"{ALL_CODERS} ({data.rule})"] = data.target[codes].astype(float)
     table = model_difference_table({names[0]: ev.predicted[codes], names[1]: theirs[codes], **references},
                                    data.interview_of, codes, *names, list(references), n_boot=n_boot, seed=seed,
-                                   exclusive=exclusive)
+                                   exclusive=_groups_within(data, codes))
     return replace(ev, against=table)
 
 
@@ -516,10 +519,10 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
     rows, before = [], None
     for share in CURVE_SHARES:
         repeats, sizes = [], []
-        for draw in range(1 if share >= 1 else CURVE_REPEATS):
+        n_draws = 1 if share >= 1 else CURVE_REPEATS
+        for draw in range(n_draws):
             counts = np.zeros((len(ids), len(data.codes), 4))  # per interview scored: (tp, fp, fn, tn) per code
-            log.info("learning curve: %.0f%% of the training interviews, draw %d/%d", 100 * share, draw + 1,
-                     1 if share >= 1 else CURVE_REPEATS)
+            log.info("learning curve: %.0f%% of the training interviews, draw %d/%d", 100 * share, draw + 1, n_draws)
             for train, test in folds:
                 train_groups = np.unique(groups[train])
                 n = max(2, round(share * len(train_groups)))

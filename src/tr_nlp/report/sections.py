@@ -201,7 +201,7 @@ def against(data: RunData) -> dict[str, Any]:
            "interview out.")
     return {"model": str(table["model"].iloc[0]), "baseline": str(table["baseline"].iloc[0]), "how": how,
             "rows": [r | {"code": str(r["code"]), "pooled": r["code"] == POOLED} for r in shown.to_dict("records")],
-            "coders_left": coders if len(shown) < len(table) else 0, "min_interviews": MIN_INTERVIEWS}
+            "coders_left": coders if len(shown) < len(table) else 0}
 
 
 def subgroups_too_few_sentence(data: RunData) -> str:
