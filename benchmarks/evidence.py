@@ -15,6 +15,14 @@ parts alone (``word_ngram_evidence``), after the same scoring. Printed for both:
 share of ``S`` the words they weigh account for (median over suggestions), and the
 seconds to score the segments and find the evidence of every suggestion, each from an
 empty embedding cache.
+
+Then what the evidence a coder reads (``evidence``: passages, :func:`top_passages`) is
+worth, by deletion: each suggestion's segment is scored again with its evidence taken out
+(every place :func:`marked` marks), and the fall in the code's probability is printed
+beside the fall for, in the same run, the evidence as it was written before (the code's
+three words of largest part, lower-cased, each taken out wherever it stands) and a run of
+as many words as the passages have, drawn at random in the segment (seeded), the chance
+baseline. Words taken out are counted for each.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from tr_nlp.coding.evidence import text_features, word_parts
 from tr_nlp.coding.suggest import code_weights
 from tr_nlp.features import context_frame
 from tr_nlp.ingest import ReadOptions, TableMapping, load_corpus
+from tr_nlp.passages import WORD, marked
 from tr_nlp.segment import Segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,6 +106,61 @@ def main() -> None:
         print(f"{name:<34} {q2:>12.2f} [{q1:.2f}, {q3:.2f}]{'':>5} {seconds:>27.1f}")
     print(f"\n(suggestions with S > 0: {len(new_share)}; the rest of S, the parts of punctuation and of the "
           "encoder's [CLS] and [SEP], goes to no word)")
+    deletion(model, frame, rows_out, split, rows, above)
+
+
+def three_words(words, parts, j):
+    """The evidence as it was written before passages: the code's three words of largest positive part."""
+    order = np.argsort(-parts[:, j], kind="stable")[:3]
+    return "; ".join(words[k] for k in order if parts[k, j] > 0)
+
+
+def without(text, evidence):
+    """``text`` with every place ``marked`` marks for ``evidence`` taken out, and how many words that was."""
+    pieces = marked(text, evidence)
+    return "".join(piece for piece, said in pieces if not said), sum(len(WORD.findall(p)) for p, said in pieces if said)
+
+
+def deletion(model, frame, suggestions, split, rows, above):
+    """Each suggestion scored again without its evidence, without the old three words, without a random run."""
+    rng = np.random.default_rng(0)
+    codes = list(model.codes)
+    written = dict(zip(zip(suggestions.text, suggestions.code), suggestions.evidence))
+    names = ("passages (evidence now)", "three words (before)", "random run (chance)")
+    placed = {name: [] for name in names}  # per suggestion: its variant's place in texts, words taken out
+    texts, cells = [], []
+    for k, i in enumerate(rows):
+        text = frame["text"].iloc[i]
+        words, parts = split[k]
+        spans = [m.span() for m in WORD.finditer(text)]
+        for j in np.flatnonzero(above[i]):
+            if not (now := written.get((text, codes[j]), "")):
+                continue
+            cut_now, n_now = without(text, now)
+            cut_old, n_old = without(text, three_words(words, parts, j))
+            size = min(n_now, len(spans))
+            a = int(rng.integers(0, len(spans) - size + 1))
+            cut_random = text[:spans[a][0]] + text[spans[a + size - 1][1]:]
+            for name, cut, n in zip(names, (cut_now, cut_old, cut_random), (n_now, n_old, size), strict=True):
+                placed[name].append((len(texts), n))
+                texts.append(cut)
+                cells.append((i, j))
+    changed = frame.iloc[[i for i, _ in cells]].reset_index(drop=True)
+    changed["text"] = texts
+    before = model.predict_proba(frame).to_numpy()
+    after = model.predict_proba(changed)
+    decided = model.decide(after).to_numpy()
+    after = after.to_numpy()
+    print(f"\ndeletion: each suggestion's segment scored again without ... ({len(placed[names[0]])} suggestions)")
+    print(f"{'taken out':<26} {'words (mean)':>13} {'fall in p (mean)':>17} {'fall per word':>14} "
+          f"{'no longer suggested':>20}")
+    for name in names:
+        t = np.array([t for t, _ in placed[name]])
+        n = np.array([n for _, n in placed[name]], dtype=float)
+        i, j = np.array([cells[k][0] for k in t]), np.array([cells[k][1] for k in t])
+        falls = before[i, j] - after[t, j]
+        print(f"{name:<26} {n.mean():>13.1f} {falls.mean():>17.3f} {np.mean(falls / np.maximum(n, 1)):>14.3f} "
+              f"{np.mean(~decided[t, j].astype(bool)):>20.0%}")
 
 
 if __name__ == "__main__":

@@ -5,10 +5,17 @@ import pytest
 from scipy import sparse
 
 from tr_nlp.coding import ThemeModel, evidence, make_theme_classifier, suggest
-from tr_nlp.coding.evidence import embedding_parts, text_features, top_words, word_parts
+from tr_nlp.coding.evidence import (
+    embedding_parts,
+    placed_parts,
+    text_features,
+    top_passages,
+    word_parts,
+)
 from tr_nlp.coding.suggest import code_weights
 from tr_nlp.features import context_frame, embeddings
 from tr_nlp.features.embeddings import alike_batches, encode_whole, load_encoder
+from tr_nlp.passages import marked
 
 
 def _weights(model):
@@ -39,11 +46,50 @@ def test_a_word_said_twice_adds_up_as_written_with_its_apostrophe(tfidf_model):
     assert words == ["she", "didn't", "did", "listened"]
     [(alone, _)] = word_parts(tfidf_model, ["she"], weights)
     assert parts.shape == (4, weights.shape[1]) and alone == ["she"]
+    # each place a word stands keeps its own part, for passages to be read from
+    [(placed, each)] = placed_parts(tfidf_model, ["She didn\u2019t. She did, she LISTENED."], weights)
+    assert placed.keys == ["she", "didn't", "she", "did", "she", "listened"] and placed.spans[2] == (12, 15)
+    np.testing.assert_allclose(each[[0, 2, 4]].sum(axis=0), parts[0])
 
 
-def test_top_words_are_the_largest_positive_parts_per_code():
-    parts = np.array([[0.5, -1.0], [2.0, -0.5], [-0.1, 0.3]])
-    assert top_words(["a", "b", "c"], parts, 2) == ["b; a", "c"]
+def _passages(text, parts, **kwargs):
+    parts = np.asarray(parts, dtype=float)
+    return top_passages(text, evidence._words(text), parts if parts.ndim == 2 else parts[:, None], **kwargs)
+
+
+def test_evidence_is_the_heaviest_run_of_words_within_a_sentence_as_written():
+    text = "Honestly.  She stayed\nlate, after her shift. Nobody asked her to."
+    # words: Honestly She stayed late after her shift Nobody asked her to
+    parts = [3.0, 0.6, 1.0, 0.9, 0.2, 0.3, 0.9, 0.0, 0.0, 0.0, 0.0]
+    # the first word weighs most alone, but "Honestly." ends a sentence: no passage reaches across it,
+    # nor across the line break, and a word adding little (after) is kept between two adding much
+    assert _passages(text, parts, top=1) == ["Honestly"]
+    assert _passages(text, [0.0, *parts[1:]], top=1) == ["late, after her shift"]
+    assert _passages(text.replace("\n", " "), [0.0, *parts[1:]], top=1) == ["She stayed late, after her shift"]
+    # a passage never starts or ends with a word that lowers the score; none at all when no part is positive
+    assert _passages("a b c d", [-0.1, 1.0, 1.0, -0.5]) == ["b c"]
+    assert _passages("a b", [-1.0, 0.0]) == [""] and _passages("", np.zeros((0, 1))) == [""]
+
+
+def test_a_second_passage_only_where_another_place_weighs_about_as_much():
+    text = "She came round. I was low. He sat with me all night long."
+    even = [1.0, 1.0, 0.5, 0, 0, 0, 0.9, 1.0, 0.6, 0.4, 0.2, 0.1, 0.2]
+    assert _passages(text, even) == ["He sat with me; She came round"]
+    assert _passages(text, even, top=1) == ["He sat with me"]
+    # a lone word beside a long passage: it weighs over half as much (one word, no square root), but
+    # adds under half as much to the score
+    lone = [0, 0, 0, 0, 0, 1.5, 0.9, 0.9, 0.9, 0.9, 0.9, 0, 0]
+    assert _passages(text, lone) == ["He sat with me all"]
+    # one that weighs more comes first, and one just after it in the next sentence is apart from it
+    assert _passages(text, [*lone[:5], 2.3, *lone[6:]]) == ["low; He sat with me all"]
+    # another place is one a word apart (that word lowering the score)
+    assert _passages("a b c d", [2.0, 0.0, -3.0, 1.5]) == ["a; d"]
+    assert _passages("a b c d", [2.0, -3.0, 1.5, 0.0]) == ["a; c"]
+
+
+def test_evidence_only_for_the_codes_asked():
+    parts = np.array([[1.0, 2.0, 0.5], [0.0, 1.0, 0.5]])
+    assert top_passages("yes indeed", evidence._words("yes indeed"), parts, codes=[1]) == ["", "yes indeed", ""]
 
 
 def test_the_embedding_is_the_unit_mean_of_its_word_pieces():
@@ -94,8 +140,9 @@ def test_suggestions_give_evidence_for_suggested_codes_only(tfidf_model, demo_co
     assert (rows.loc[~rows.above_threshold, "evidence"] == "").all()
     suggested = rows[rows.above_threshold]
     assert len(suggested) and (suggested.evidence != "").all()
-    for text, said in zip(suggested.text, suggested.evidence, strict=True):  # words of the segment itself
-        assert all(word in text.lower().replace("\u2019", "'") for word in said.split("; "))
+    for text, said in zip(suggested.text, suggested.evidence, strict=True):  # passages of the segment as written
+        assert all(passage in " ".join(text.split()) for passage in said.split("; "))
+        assert any(shown for _, shown in marked(text, said))
 
 
 def test_suggesting_embeds_each_new_text_once(demo_coded, tmp_path, monkeypatch):

@@ -516,6 +516,29 @@ def test_interview_ids_named_after_participants_lose_the_name_and_stay_apart():
     assert remapping.interview_id("KAREN_notes") == "[PERSON_1]_notes"  # an id the corpus did not have
 
 
+def test_evidence_passages_are_cut_again_from_the_pseudonymised_text():
+    # a passage of evidence may end inside an address: alone, "came to 5 Oak" reads as no address,
+    # so it is cut again from the new text where it stood, as the segment's text is
+    import pandas as pd
+
+    text = "P: Karen came to 5 Oak Road with me. Then Karen rang."
+    iv = Interview("i1", text, (Turn("P", "participant", 3, len(text)),))
+    _, remapping = pseudonymise_corpus(Corpus(interviews=[iv]), Pseudonymiser(["Karen"]))
+    start = 3
+    rows = pd.DataFrame({"interview_id": ["i1"] * 3, "start": [start] * 3, "end": [len(text)] * 3,
+                         "text": [text[start:]] * 3, "code": ["x"] * 3,
+                         "evidence": ["came to 5  Oak; Karen", "said karen; rang", float("nan")]})
+    moved = remapping.frame(rows)
+    assert moved.text.iloc[0] == "[PERSON_1] came to [ADDRESS_1] with me. Then [PERSON_1] rang."
+    # found in the text: cut again (the whole placeholder); not found there: pseudonymised alone,
+    # each word matched against the names in any case
+    assert moved.evidence.tolist() == ["came to [ADDRESS_1]; [PERSON_1]", "said [PERSON_1]; rang", ""]
+    for cell in moved.evidence:
+        assert "Oak" not in cell and "aren" not in cell
+    # a table without the segments' texts: each passage pseudonymised alone
+    assert remapping.frame(rows.drop(columns="text")).evidence.iloc[1] == "said [PERSON_1]; rang"
+
+
 def test_mapping_round_trip_keeps_placeholders(tmp_path):
     first = Pseudonymiser(["Karen"])
     first.text("Karen and jo@x.org")

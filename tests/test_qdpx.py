@@ -732,7 +732,7 @@ def test_export_command_adds_model_suggestions_and_candidate_codes(demo, tmp_pat
         "interview_id": [first.id, first.id], "segment_id": ["s1", "s1"], "start": [turn.start] * 2,
         "end": [turn.end] * 2, "speaker": ["P"] * 2, "text": [first.turn_text(turn)] * 2,
         "code": ["beyond_routine", "emotional_climate"], "probability": [0.91, 0.2],
-        "above_threshold": [True, False], "evidence": ["stayed; late; shift", ""],
+        "above_threshold": [True, False], "evidence": ["stayed late; her shift", ""],
     }).to_csv(tmp_path / "suggestions.csv", index=False)
     (tmp_path / "disc").mkdir()
     (tmp_path / "disc" / "candidates.yaml").write_text(
@@ -750,8 +750,8 @@ def test_export_command_adds_model_suggestions_and_candidate_codes(demo, tmp_pat
                                                     ("tr_nlp topic discovery", "waiting_lists")}
     assert back.codebook["waiting_lists"].status == "candidate"
     with zipfile.ZipFile(out) as archive:
-        # the words that raised the score are in the note a coder reads
-        assert b"beyond_routine: p=0.91 (evidence: stayed, late, shift)" in archive.read("project.qde")
+        # the passages that raised the score are in the note a coder reads
+        assert 'beyond_routine: p=0.91 (evidence: "stayed late", "her shift")' in archive.read("project.qde").decode()
 
 
 def test_suggestions_of_other_interviews_or_past_the_text_are_left_out_with_a_warning(demo, tmp_path):

@@ -550,29 +550,29 @@ def test_prescreening_shows_segments_of_the_same_words_once(tmp_path):
     assert [(s["start"], s["repeats"]) for s in top["segments"]] == [(0, 2), (16, 0)]  # the same rows, no quotes
 
 
-def test_a_suggestions_evidence_words_are_shown_in_bold_in_its_segment(tmp_path, demo_run, html):
+def test_a_suggestions_evidence_passages_are_shown_in_bold_in_its_segment(tmp_path, demo_run, html):
     from tr_nlp.report import sections
     from tr_nlp.report.rundata import RunData
 
     texts = {"a": "She said she didn\u2019t mind. Shelter? No."}
-    suggestions = pd.DataFrame([("a", 0, 25, "beyond", 0.9, True, "she; didn't"),
+    suggestions = pd.DataFrame([("a", 0, 25, "beyond", 0.9, True, "she didn't; mind"),
                                 ("a", 26, 38, "beyond", 0.2, False, float("nan"))],  # blank, read back
                                columns=["interview_id", "start", "end", "code", "probability", "above_threshold",
                                         "evidence"])
     [shown] = sections.prescreen(RunData(tmp_path, texts, pd.DataFrame(), suggestions=suggestions), ["beyond"],
                                  quotes=True)
     assert [s["pieces"] for s in shown["segments"]] == [
-        [("She", True), (" said ", False), ("she", True), (" ", False), ("didn\u2019t", True), (" mind.", False)],
+        [("She said ", False), ("she didn\u2019t", True), (" ", False), ("mind", True), (".", False)],
         [("Shelter? No.", False)]]
-    assert [s["evidence"] for s in shown["segments"]] == ["she; didn't", ""]
+    assert [s["evidence"] for s in shown["segments"]] == ["she didn't; mind", ""]
     ranked = html[html.index('id="h-prescreen"'):html.index("</section>", html.index('id="h-prescreen"'))]
     rows = re.findall(r'<tr class="above">.*?</tr>', ranked, flags=re.DOTALL)
     assert rows and all("<mark" not in row for row in re.findall(r"<tr>.*?</tr>", ranked, flags=re.DOTALL)[1:])
-    for row in rows:  # the words in bold are the evidence's, and each of them is in bold
+    for row in rows:  # the passages in bold are the evidence's, and each of them is in bold
         *_, segment, evidence = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.DOTALL)
-        bold = {w.lower().replace("&#39;", "'").replace("\u2019", "'")
-                for w in re.findall(r'<mark class="why">(.*?)</mark>', segment)}
-        assert bold == set(evidence.replace("&#39;", "'").split("; "))
+        bold = {" ".join(w.lower().replace("&#39;", "'").replace("\u2019", "'").split())
+                for w in re.findall(r'<mark class="why">(.*?)</mark>', segment, flags=re.DOTALL)}
+        assert bold == {p.lower() for p in evidence.replace("&#39;", "'").split("; ")}
     assert "<mark" not in build_report(demo_run, quotes=False).split('id="h-prescreen"')[1].split("</section>")[0]
 
 

@@ -271,14 +271,15 @@ def lines_label(first: Any, last: Any) -> str:
     return f"{'lines' if '-' in numbers else 'line'} {numbers}"
 
 
-def evidence_words(cell: object) -> list[str]:
-    """The words of a suggestion's ``evidence`` cell ("; "-joined, as ``tr-nlp code`` writes
-    it); none for a blank cell, or a missing one (NaN in a table read back).
+def evidence_passages(cell: object) -> list[str]:
+    """The passages of a suggestion's ``evidence`` cell ("; "-joined, as ``tr-nlp code``
+    writes it; single words in cells written before passages were); none for a blank cell,
+    or a missing one (NaN in a table read back).
 
-    >>> evidence_words("stayed; late; shift"), evidence_words(""), evidence_words(float("nan"))
-    (['stayed', 'late', 'shift'], [], [])
+    >>> evidence_passages("she stayed late; her day off"), evidence_passages(""), evidence_passages(float("nan"))
+    (['she stayed late', 'her day off'], [], [])
     """
-    return [word for word in cell.split("; ") if word.strip()] if isinstance(cell, str) else []
+    return [passage for passage in cell.split("; ") if passage.strip()] if isinstance(cell, str) else []
 
 
 def seconds_cell(seconds: float | None) -> float:

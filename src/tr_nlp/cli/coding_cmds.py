@@ -755,7 +755,7 @@ def code(
     quiet: c.Quiet = False,
     verbose: c.Verbose = False,
 ) -> None:
-    """Suggest codes for new interviews (probability, above-threshold flag, evidence words)."""
+    """Suggest codes for new interviews (probability, above-threshold flag, the passages that raised the score)."""
     from tr_nlp.coding import load_model, suggest
 
     kind = output_kind(output, force, (*TABLE_SUFFIXES, ".qdpx", ".docx"))  # before the work, not after it

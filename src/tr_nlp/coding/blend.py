@@ -5,7 +5,7 @@ tasks (``benchmarks/annomi.py --finetune``), so a fine-tuned model keeps the lin
 beside it: TF-IDF + frozen MiniLM features of the segment (and, with ``--context``, of its
 dialogue context) under a :class:`~tr_nlp.coding.classifier.CodeClassifier`, and the
 end-to-end fine-tuned :class:`~tr_nlp.coding.finetune.FineTunedClassifier`. The linear
-part also supplies the evidence words and model-card terms, which a fine-tuned encoder has
+part also supplies the evidence passages and model-card terms, which a fine-tuned encoder has
 none of.
 
 Decisions follow :class:`CodeClassifier` (thresholds; one winner or none per exclusive

@@ -1,4 +1,4 @@
-"""Evidence for a suggestion: the words of a segment that raised a code's score most.
+"""Evidence for a suggestion: the passage of a segment that raised a code's score most.
 
 A theme model's score for a code is linear in the features of the segment's text (with a
 context model, also in those of the turns around it: not words of the segment, so not
@@ -12,8 +12,11 @@ evidence here). That part of the score is split over the segment's words (:data:
   score, ``w . e``, is exactly the sum of ``w . h_t / (n |mean h|)`` over its ``n`` word
   pieces (those of ``[CLS]`` and ``[SEP]``, the sentence as a whole, go to no word).
 
-A word said twice adds up. The evidence of a code is the words with the largest positive
-parts, lower-cased. On AnnoMI's client utterances scored by the demo's model
+The evidence of a code is the passage of the segment whose words' parts weigh most (a run
+of words within a sentence, its sum over the square root of its length: :func:`top_passages`),
+and a second one where another place weighs at least half as much, each as written: single
+words, a pronoun or a verb's "doesn't" often among those of largest part, told a coder
+little. On AnnoMI's client utterances scored by the demo's model
 (``benchmarks/evidence.py``), the words weighed account for a median 90% of the part of a
 suggestion's score its segment's text gives, where word n-grams alone (what evidence was
 read from before) accounted for 15%. The embedding's part comes from the encoder's pass
@@ -43,10 +46,7 @@ from tr_nlp.features.embeddings import (
     encode_whole,
     load_encoder,
 )
-from tr_nlp.schema import evidence_words
-
-#: a word as a transcript writes it, its apostrophes inside it
-WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+from tr_nlp.passages import BREAK, WORD
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,8 @@ def weight_matrix(model: Any) -> np.ndarray | None:
     return None if size is None else np.column_stack([w if w is not None else np.zeros(size) for w in weights])
 
 
-def word_parts(model: Any, texts: Sequence[str], weights: np.ndarray) -> list[tuple[list[str], np.ndarray]]:
-    """Per text: its words (lower-cased, each once) and what each adds to each code's score,
+def placed_parts(model: Any, texts: Sequence[str], weights: np.ndarray) -> list[tuple[Words, np.ndarray]]:
+    """Per text: its words, where each stands, and what each adds to each code's score,
     shape (words, codes), from ``weights``, the head's weights per code (features x codes)."""
     parts = text_features(model)
     words = [_words(text) for text in texts]
@@ -134,46 +134,81 @@ def word_parts(model: Any, texts: Sequence[str], weights: np.ndarray) -> list[tu
         _add_char_ngrams(parts.char, texts, words, found, weights[parts.at[1]:parts.at[2]])
     if parts.embedder is not None:
         _add_embedding(parts.embedder, texts, words, found, weights[parts.at[2]:parts.at[2] + DIMENSIONS])
+    return [(w, values * parts.weight) for w, values in zip(words, found, strict=True)]
+
+
+def word_parts(model: Any, texts: Sequence[str], weights: np.ndarray) -> list[tuple[list[str], np.ndarray]]:
+    """Per text: its words (lower-cased, each once) and what each adds to each code's score,
+    shape (words, codes), a word said twice adding up (:func:`placed_parts`)."""
     out = []
-    for w, values in zip(words, found, strict=True):
+    for w, values in placed_parts(model, texts, weights):
         merged: dict[str, np.ndarray] = {}
-        for key, row in zip(w.keys, values * parts.weight, strict=True):
+        for key, row in zip(w.keys, values, strict=True):
             merged[key] = merged[key] + row if key in merged else row
         out.append((list(merged), np.array(list(merged.values())).reshape(len(merged), weights.shape[1])))
     return out
 
 
-def top_words(words: list[str], parts: np.ndarray, top: int) -> list[str]:
-    """Per code (a column of ``parts``): its ``top`` words of largest positive part, "; "-joined."""
-    out = []
-    for j in range(parts.shape[1]):
-        order = np.argsort(-parts[:, j], kind="stable")[:top]
-        out.append("; ".join(words[k] for k in order if parts[k, j] > 0))
+#: the most words a passage of evidence holds
+PASSAGE_WORDS = 8
+def top_passages(text: str, words: Words, parts: np.ndarray, top: int = 2,
+                codes: Sequence[int] | None = None) -> list[str]:
+    """Per code (a column of ``parts``, as :func:`placed_parts` gives them; only those of
+    ``codes`` when given, the others blank): the passages of ``text`` that raised its score
+    most, "; "-joined, each as written (its spaces made single).
+
+    A passage is a run of up to :data:`PASSAGE_WORDS` words within a sentence, weighed by the
+    sum of its words' parts over the square root of its length: a word that adds little
+    makes a passage longer only if it joins words that add much, and a passage never starts
+    or ends with a word that lowers the score. The first passage is the heaviest; each other
+    one (up to ``top``) is the heaviest left that neither overlaps nor touches those taken
+    (within a sentence), if it weighs at least half as much as the first and its words add
+    at least half as much to the score (a lone word beside a long passage seldom does).
+
+    >>> words = _words("Well. She stayed late, on her day off.")
+    >>> parts = np.array([[0.1], [0.5], [0.9], [0.8], [0.1], [0.3], [0.2], [0.6]])
+    >>> top_passages("Well. She stayed late, on her day off.", words, parts)
+    ['She stayed late, on her day off']
+    """
+    n = len(words.spans)
+    out = [""] * parts.shape[1]
+    if not n:
+        return out
+    gaps = np.array([bool(BREAK.search(text, words.spans[k][1], words.spans[k + 1][0])) for k in range(n - 1)])
+    broken = np.concatenate([[0], np.cumsum(gaps)])  # breaks before word k
+    total = np.vstack([np.zeros((1, parts.shape[1])), np.cumsum(parts, axis=0)])
+    starts, lengths, sums = [], [], []
+    for size in range(1, min(PASSAGE_WORDS, n) + 1):
+        first = np.arange(n - size + 1)
+        first = first[broken[first + size - 1] == broken[first]]  # within a sentence
+        starts.append(first)
+        lengths.append(np.full(len(first), size))
+        sums.append(total[first + size] - total[first])
+    start, length, summed = np.concatenate(starts), np.concatenate(lengths), np.vstack(sums)
+    weight = summed / np.sqrt(length)[:, None]
+    for j in range(parts.shape[1]) if codes is None else codes:
+        order = np.lexsort((length, start, -weight[:, j]))
+        best = order[0]  # another passage weighs at least half as much as it, and adds half as much
+        taken: list[tuple[int, int]] = []
+        for c in order:
+            if weight[c, j] <= 0 or len(taken) == top or (taken and weight[c, j] < weight[best, j] / 2):
+                break
+            a, b = int(start[c]), int(start[c] + length[c])
+            if all(_apart(a, b, s, e, gaps) for s, e in taken) and (not taken or summed[c, j] >= summed[best, j] / 2):
+                taken.append((a, b))
+        out[j] = "; ".join(" ".join(text[words.spans[a][0]:words.spans[b - 1][1]].split()) for a, b in taken)
     return out
 
 
-def marked(text: str, evidence: str) -> list[tuple[str, bool]]:
-    """``text`` cut into pieces, each with whether it is a word of ``evidence`` (as
-    :func:`top_words` names them), so a reader can be shown where they are.
-
-    >>> marked("She stayed. SHE didn\u2019t go", "she; didn't")
-    [('She', True), (' stayed. ', False), ('SHE', True), (' ', False), ('didn\u2019t', True), (' go', False)]
-    """
-    said = set(evidence_words(evidence))
-    words = _words(text)
-    pieces: list[tuple[str, bool]] = []
-    at = 0
-    for (start, end), key in zip(words.spans, words.keys, strict=True):
-        if key in said:
-            pieces += [(text[at:start], False)] if start > at else []
-            pieces.append((text[start:end], True))
-            at = end
-    return pieces + ([(text[at:], False)] if at < len(text) else [])
+def _apart(a: int, b: int, s: int, e: int, gaps: np.ndarray) -> bool:
+    """Whether words ``a:b`` neither overlap nor touch words ``s:e`` (touching across a
+    sentence's end is apart: the two could not be one passage)."""
+    return b < s or a > e or (b == s and bool(gaps[b - 1])) or (a == e and bool(gaps[a - 1]))
 
 
 @dataclass(frozen=True)
-class _Words:
-    """A text's words: where each is, and how it is named in evidence (lower case, a plain apostrophe)."""
+class Words:
+    """A text's words: where each is, and how :func:`word_parts` names it (lower case, a plain apostrophe)."""
 
     spans: list[tuple[int, int]]
     starts: list[int]
@@ -195,12 +230,12 @@ class _Words:
         return best
 
 
-def _words(text: str) -> _Words:
+def _words(text: str) -> Words:
     spans = [m.span() for m in WORD.finditer(text)]
-    return _Words(spans, [s for s, _ in spans], [text[s:e].lower().replace("\u2019", "'") for s, e in spans])
+    return Words(spans, [s for s, _ in spans], [text[s:e].lower().replace("\u2019", "'") for s, e in spans])
 
 
-def _add_word_ngrams(vectorizer: Any, texts: Sequence[str], words: list[_Words], found: list[np.ndarray],
+def _add_word_ngrams(vectorizer: Any, texts: Sequence[str], words: list[Words], found: list[np.ndarray],
                      weights: np.ndarray) -> None:
     """Each word n-gram's part, shared among the words it is made of (and its repeats)."""
     pattern = re.compile(vectorizer.token_pattern)
@@ -214,7 +249,7 @@ def _add_word_ngrams(vectorizer: Any, texts: Sequence[str], words: list[_Words],
         _share(grams, row, owners, found[i], weights)
 
 
-def _add_char_ngrams(vectorizer: Any, texts: Sequence[str], words: list[_Words], found: list[np.ndarray],
+def _add_char_ngrams(vectorizer: Any, texts: Sequence[str], words: list[Words], found: list[np.ndarray],
                      weights: np.ndarray) -> None:
     """Each character n-gram's part, given to the word it was read in (as ``char_wb`` reads
     them: within each run of non-space characters, a space added either side)."""
@@ -275,7 +310,7 @@ def _share(grams: list[tuple[int, range]], row: dict[int, float], owners: list[i
         np.add.at(out, to, values[:, None] * weights[features] / shares[:, None])
 
 
-def _add_embedding(embedder: SentenceEmbedder, texts: Sequence[str], words: list[_Words], found: list[np.ndarray],
+def _add_embedding(embedder: SentenceEmbedder, texts: Sequence[str], words: list[Words], found: list[np.ndarray],
                    weights: np.ndarray) -> None:
     """The sentence embedding's part, given to the word of each word piece."""
     readings = embedding_parts(texts, weights, embedder.batch_size, EmbeddingCache(embedder.cache_dir))

@@ -2,9 +2,10 @@
 
 One row per (segment, code) with the calibrated probability, whether the model codes it
 (``above_threshold``: the code's threshold, or for a code in an exclusive group, being the
-group's winner), and for a code it suggests, the words of the segment that raised its score
-most (``evidence``, for a quick audit: every feature of the segment's text counted, its
-sentence embedding too, :mod:`tr_nlp.coding.evidence`). Where
+group's winner), and for a code it suggests, the passage of the segment that raised its
+score most, a second one where another place weighs at least half as much (``evidence``,
+for a quick audit: every feature of the segment's text counted, its sentence embedding
+too, :mod:`tr_nlp.coding.evidence`). Where
 the transcript had times (subtitles, a recording's sync points, timed table rows, labels
 or time marks), ``timestamp`` says how many seconds into the recording the segment began,
 and ``time`` the same as a transcript shows it (``3:12``, ``1:02:05``), so a coder can
@@ -22,11 +23,11 @@ from scipy import sparse
 
 from tr_nlp.coding.evidence import (
     code_weights,
+    placed_parts,
     read_new_texts,
     text_features,
-    top_words,
+    top_passages,
     weight_matrix,
-    word_parts,
 )
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame
@@ -76,25 +77,24 @@ def informative_terms(model: ThemeModel, n: int = 15, texts: Sequence[str] | Non
 
 def _evidence(model: ThemeModel, texts: Sequence[str], above: np.ndarray, top: int,
               weights: np.ndarray | None) -> list[list[str]]:
-    """Per text and code: for a code the model suggests (``above``), the words of the text
-    that raised its score most (:mod:`tr_nlp.coding.evidence`); else blank."""
+    """Per text and code: for a code the model suggests (``above``), the passages of the
+    text that raised its score most (:func:`~tr_nlp.coding.evidence.top_passages`); else blank."""
     out = [[""] * len(model.codes) for _ in texts]
     rows = np.flatnonzero(above.any(axis=1))
     if not len(rows) or weights is None:
         return out
-    for i, (words, parts) in zip(rows, word_parts(model, [texts[i] for i in rows], weights), strict=True):
-        for j, said in enumerate(top_words(words, parts, top)):
-            if above[i, j]:
-                out[i][j] = said
+    for i, (words, parts) in zip(rows, placed_parts(model, [texts[i] for i in rows], weights), strict=True):
+        out[i] = top_passages(texts[i], words, parts, top, codes=np.flatnonzero(above[i]).tolist())
     return out
 
 
 def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[str, Interview],
-            top_terms: int = 3) -> pd.DataFrame:
+            passages: int = 2) -> pd.DataFrame:
     """Suggestions for ``segments`` (of ``interviews``): one row per segment and code.
 
     Probabilities are rounded to :data:`PROBABILITY_DIGITS` decimals; ``above_threshold``
-    is decided on the unrounded ones.
+    is decided on the unrounded ones. A suggestion's ``evidence`` names up to ``passages``
+    passages of its segment.
     """
     if not segments:
         return pd.DataFrame(columns=SUGGESTION_COLUMNS)
@@ -107,7 +107,7 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     scored = model.predict_proba(frame)
     above = model.decide(scored).to_numpy().astype(bool)
     proba = scored.to_numpy()
-    evidence = _evidence(model, texts, above, top_terms, weights)
+    evidence = _evidence(model, texts, above, passages, weights)
     rows = []
     for i, s in enumerate(segments):
         at, time = seconds_cell(s.timestamp), clock(s.timestamp)

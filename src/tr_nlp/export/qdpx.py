@@ -53,7 +53,7 @@ from tr_nlp.schema import (
     Coding,
     Interview,
     Reviewed,
-    evidence_words,
+    evidence_passages,
 )
 
 DISCOVERY_USER = f"{MACHINE_CODER_PREFIX}topic discovery"
@@ -99,7 +99,7 @@ def model_user(card: dict[str, Any]) -> str:
 
 def suggestions_layer(suggestions: pd.DataFrame, user: str) -> MachineLayer:
     """The suggestions a model makes (``above_threshold``) as a layer, probability and
-    evidence words in the note (:func:`suggestion_note`)."""
+    evidence in the note (:func:`suggestion_note`)."""
     flags = suggestions["above_threshold"]
     if flags.dtype != bool:  # read back from CSV: "True" / "False" strings
         flags = flags.astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
@@ -113,13 +113,15 @@ def suggestions_layer(suggestions: pd.DataFrame, user: str) -> MachineLayer:
 
 def suggestion_note(code: str, probability: float, evidence: object = "") -> str:
     """A suggestion's note, as a coder sees it in a QDA tool or a Word comment: its code, how
-    sure the model is, and the words that raised the score most (``evidence`` as ``tr-nlp
-    code`` writes it, "; "-joined; blank or missing in older outputs).
+    sure the model is, and the passages that raised the score most, quoted (``evidence`` as
+    ``tr-nlp code`` writes it, "; "-joined; blank or missing in older outputs).
 
-    >>> suggestion_note("beyond_routine", 0.834, "stayed; late; shift"), suggestion_note("care", 0.61, float("nan"))
-    ('beyond_routine: p=0.83 (evidence: stayed, late, shift)', 'care: p=0.61')
+    >>> suggestion_note("beyond_routine", 0.834, "she stayed late; her day off")
+    'beyond_routine: p=0.83 (evidence: "she stayed late", "her day off")'
+    >>> suggestion_note("care", 0.61, float("nan"))
+    'care: p=0.61'
     """
-    said = ", ".join(evidence_words(evidence))
+    said = ", ".join(f'"{passage}"' for passage in evidence_passages(evidence))
     return machine_note(code, f"p={probability:.2f}" + (f" (evidence: {said})" if said else ""))
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import pandas as pd
 
+from tr_nlp.passages import passage_places
 from tr_nlp.privacy.pseudonymise import OffsetMap, Pseudonymiser
-from tr_nlp.schema import evidence_words
+from tr_nlp.schema import evidence_passages
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,9 @@ class Remapping:
         """``frame`` with ``interview_id`` and, when present, its spans moved to the new texts.
 
         A ``text`` column is cut again from the new interview text, so it holds no detail
-        the pseudonymiser replaced; ``segment_id``, ``speaker``, ``evidence`` and
-        ``candidate`` columns are pseudonymised too. Rows of interviews not in ``new_ids``
+        the pseudonymiser replaced, and so are the passages of an ``evidence`` column
+        (:meth:`passages`); ``segment_id``, ``speaker`` and ``candidate`` columns are
+        pseudonymised too. Rows of interviews not in ``new_ids``
         are dropped; a table without ``interview_id`` is keyed by ``segment_id`` alone.
         """
         p = self.pseudonymiser
@@ -67,7 +69,7 @@ class Remapping:
         if "speaker" in out.columns:
             out["speaker"] = [p.speaker(str(s)) for s in out["speaker"]]
         if "evidence" in out.columns:
-            out["evidence"] = ["; ".join(p.word(t) for t in evidence_words(e)) for e in out["evidence"]]
+            out["evidence"] = self._evidence(out, ids)
         if "candidate" in out.columns:
             out["candidate"] = [p.identifier(str(n)) for n in out["candidate"]]
         if "start" in out.columns:
@@ -76,6 +78,29 @@ class Remapping:
             if "text" in out.columns:
                 out["text"] = [self.texts[i][s:e] for i, s, e in zip(ids, out["start"], out["end"])]
         return out
+
+    def passages(self, evidence: object, text: object, start: int | None, interview_id: str) -> str:
+        """A suggestion's ``evidence`` cell on the new text of ``interview_id`` (its new id):
+        each passage cut again from the new text where it stood in the segment's old
+        ``text``, which began at ``start``, so it holds nothing the pseudonymiser replaced
+        there, not even part of an address it cut in two; a passage not found there (or
+        a row without its text) is pseudonymised alone, each of its words matched against
+        the names in any case, as a single word of older evidence cells was."""
+        found = []
+        for passage in evidence_passages(evidence):
+            places = passage_places(text, passage) if isinstance(text, str) and start is not None else []
+            if places and start is not None and interview_id in self.maps:
+                moved, (a, b) = self.maps[interview_id], places[0]
+                new = self.texts[interview_id][moved.start(start + a):moved.end(start + b)]
+                found.append(" ".join(new.split()))
+            else:
+                found.append(self.pseudonymiser.label(passage))
+        return "; ".join(found)
+
+    def _evidence(self, frame: pd.DataFrame, ids: list[str]) -> list[str]:
+        texts = frame["text"] if "text" in frame.columns else [None] * len(frame)
+        starts = [int(s) if pd.notna(s) else None for s in frame["start"]] if "start" in frame.columns else [None] * len(frame)
+        return [self.passages(e, t, s, i) for e, t, s, i in zip(frame["evidence"], texts, starts, ids, strict=True)]
 
     def candidate(self, entry: Mapping[str, Any]) -> dict[str, Any]:
         """A candidate-code entry with its quotes, label, keywords, name and description pseudonymised."""

@@ -34,11 +34,11 @@ from tr_nlp.agreement.tables import (
 )
 from tr_nlp.agreement.tables import OVERALL as POOLED
 from tr_nlp.coding.evaluate import MACHINE
-from tr_nlp.coding.evidence import marked
 from tr_nlp.jsonfile import is_number
+from tr_nlp.passages import marked
 from tr_nlp.report.rundata import RunData
 from tr_nlp.report.svg import Point, Series, line_chart, scatter_chart
-from tr_nlp.schema import clock, evidence_words, lines_label
+from tr_nlp.schema import clock, evidence_passages, lines_label
 
 #: Okabe-Ito and Tol colour-blind-safe colours, given to the codes in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#117733",
@@ -532,7 +532,7 @@ def _ranked_source(data: RunData) -> tuple[pd.DataFrame, str]:
 
 def _segment_row(data: RunData, r: dict[str, Any], quotes: bool) -> dict[str, Any]:
     iid, start, end = str(r["interview_id"]), int(r["start"]), int(r["end"])
-    evidence = "; ".join(evidence_words(r.get("evidence")))
+    evidence = "; ".join(evidence_passages(r.get("evidence")))
     text = data.span_text(iid, start, end) if quotes else None
     return {"interview_id": iid, "start": start, "end": end, "probability": float(r["probability"]),
             "above": bool(r.get("above_threshold", False)), "evidence": evidence, "text": text,

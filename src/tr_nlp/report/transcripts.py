@@ -4,7 +4,7 @@ Large corpora stay small and fast: each interview is a list of turns ``[speaker,
 start, text, time, lines]`` (``time`` in the recording as ``M:SS``, or empty; ``lines``
 the lines of the transcript it runs over, ``lines 12-15``, or null) and a list of
 annotations ``[start, end, code, source, probability]`` (indices into shared lists; a
-suggestion on a new interview adds its evidence words, ``"stayed, late, shift"``), and the
+suggestion on a new interview adds its evidence, ``"she stayed late; her day off"``), and the
 page builds the DOM only for the interview on screen.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.report.rundata import RunData
-from tr_nlp.schema import clock, evidence_words, lines_label
+from tr_nlp.schema import clock, evidence_passages, lines_label
 
 
 def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
@@ -66,14 +66,14 @@ def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
 
 
 def _machine(data: RunData) -> list[tuple[str, int, int, str, float, str]]:
-    """Above-threshold suggestions on new interviews (with their evidence words, ", "-joined)
+    """Above-threshold suggestions on new interviews (with their evidence, "; "-joined)
     and cross-validated predictions on coded ones (with none)."""
     out: list[tuple[str, int, int, str, float, str]] = []
     s = data.suggestions
     if not s.empty and "above_threshold" in s.columns:
         above = s[s["above_threshold"].astype(bool)]
         said = above["evidence"] if "evidence" in above.columns else [""] * len(above)
-        out += [(str(i), int(a), int(b), str(c), float(p), ", ".join(evidence_words(e)))
+        out += [(str(i), int(a), int(b), str(c), float(p), "; ".join(evidence_passages(e)))
                 for i, a, b, c, p, e in zip(above["interview_id"], above["start"], above["end"], above["code"],
                                             above["probability"], said)]
     joined = data.scored
