@@ -8,7 +8,12 @@
    recall (of the hidden code's sentences that reached the remainder, i.e. that no other
    code covers) and F1; recovered when F1 >= 0.5. Run with discover's default (centring
    within interviews decided from the data) and, as baselines, from a single UMAP layout
-   and without centring; for each of the ``--seeds``.
+   and without centring; for each of the ``--seeds``. Beside it, what the best candidate
+   reads as: the hidden code is in the codebook but nobody coded it, so it is compared by
+   its codebook entry; in the same run, as the baseline, the reading from the coded codes
+   alone (how discovery read candidates before codebook entries were compared).
+   Then **nothing coded** (a team's first round): every coding dropped, each candidate's
+   reading against the codebook entries, for the planted uncoded themes and the rest.
 2. **AnnoMI topics** (real data, ``../shared/data/annomi``): discovery on the client
    utterances with no codes given. Each transcript has a topic (normalised; ``unidentifiable``
    left out). Reported: adjusted mutual information between candidate and transcript topic
@@ -32,15 +37,23 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 
+from tr_nlp.features.context import without_time_marks
 from tr_nlp.features.embeddings import EmbeddingCache, embed_texts
 from tr_nlp.ingest import Corpus, ReadOptions, TableMapping, load_corpus
 from tr_nlp.segment import Segmenter, map_codings
 from tr_nlp.topics import discover
-from tr_nlp.topics.discover import DEFAULT_CONTEXT
+from tr_nlp.topics.candidates import VARIANT_DISTANCE, unit_mean
+from tr_nlp.topics.discover import DEFAULT_CONTEXT, _centroids
 from tr_nlp.topics.model import cached_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 ANNOMI = ROOT.parent / "shared" / "data" / "annomi"
+# words that name each theme planted uncoded in the demo corpus (corpora/demo/README.md)
+PLANTED = {
+    "medication side effects": {"medication", "meds", "tablets", "weight", "stone", "lithium", "drowsy", "olanzapine"},
+    "money, benefits and housing": {"benefits", "money", "letters", "housing", "pip", "council", "rent", "credit"},
+    "waiting lists": {"waiting", "list", "referral", "referred", "months", "wait"},
+}
 
 
 def _sentences_of(passage_rows: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, set[str]]:
@@ -67,8 +80,8 @@ def demo_recovery(context: float, centre: bool | None = None, seed: int = 0, lay
     print(f"\n## Held-out code recovery (demo corpus, synthetic; discovery without a model; {how}{shape}; "
           f"seed {seed})\n")
     print(f"{'hidden code':<28}{'sentences':>10}{'reachable':>10}  {'best candidate':<36}"
-          f"{'P':>6}{'R':>6}{'F1':>6}  recovered")
-    recovered = 0
+          f"{'P':>6}{'R':>6}{'F1':>6}  recovered  read as (codings alone -> with the codebook entry)")
+    recovered = named = named_before = 0
     for code in corpus.codebook.names:
         hidden = set(mapped.loc[mapped.code == code, "segment_id"])
         others = set(mapped.loc[mapped.code != code, "segment_id"])
@@ -89,10 +102,41 @@ def demo_recovery(context: float, centre: bool | None = None, seed: int = 0, lay
                 best = (name, p, r, f1)
         ok = best[3] >= 0.5
         recovered += ok
+        seconds = time.perf_counter() - t0
+        [chosen] = [c for c in found.candidates if c.name == best[0]] or [None]
+        before, now = (_coded_reading(found, chosen.name, segments, kept), chosen.reading) if chosen else ("-", "-")
+        named += now == f"variant of {code}"
+        named_before += before == f"variant of {code}"
         print(f"{code:<28}{len(hidden):>10}{len(reachable):>10}  {best[0]:<36}{best[1]:>6.2f}{best[2]:>6.2f}"
-              f"{best[3]:>6.2f}  {'yes' if ok else 'no'}   ({time.perf_counter() - t0:.0f} s, {found.centring_note()})")
-    print(f"\nrecovered {recovered} of {len(corpus.codebook.names)} hidden codes (target: at least 3)")
+              f"{best[3]:>6.2f}  {'yes' if ok else 'no':<9}  {before} -> {now}   ({seconds:.0f} s, "
+              f"{found.centring_note()})")
+    print(f"\nrecovered {recovered} of {len(corpus.codebook.names)} hidden codes (target: at least 3); the best "
+          f"candidate read as a variant of the hidden code: {named} (from the coded codes alone: {named_before})")
     return recovered
+
+
+def _coded_reading(found, name: str, segments, codings) -> str:
+    """The baseline: candidate ``name``'s reading from the centroids of the coded codes alone."""
+    cache = EmbeddingCache()
+    texts = found.assignments.loc[found.assignments.candidate == name, "text"]
+    centroid = unit_mean(embed_texts([without_time_marks(t) for t in texts], cache))
+    centroids = _centroids(segments, map_codings(segments, codings), cache)
+    if not centroids:
+        return "new"
+    code = min(centroids, key=lambda c: 1.0 - float(centroid @ centroids[c]))
+    return f"variant of {code}" if 1.0 - float(centroid @ centroids[code]) < VARIANT_DISTANCE else "new"
+
+
+def nothing_coded(context: float, seed: int = 0) -> None:
+    """Discovery with every coding dropped: each candidate read against the codebook entries."""
+    corpus = load_corpus([ROOT / "corpora" / "demo"])
+    found = discover(Corpus(corpus.interviews, [], corpus.codebook), context=context, seed=seed)
+    print(f"\n## Nothing coded (demo corpus, synthetic; the codebook's entries only; seed {seed})\n")
+    print(f"{'candidate':<34}{'planted':>8}  {'novelty':>8}  read as")
+    for c in found.candidates:
+        planted = next((theme for theme, words in PLANTED.items() if len(words & set(c.keywords[:6])) >= 2), "")
+        print(f"{c.name:<34}{'yes' if planted else '':>8}  {c.novelty:>8.3f}  {c.reading}")
+    print("(before codebook entries were compared, every candidate read as new: no code had passages)")
 
 
 def _alignment(labels: np.ndarray, topics: np.ndarray, top10: list[str]) -> tuple[float, int, int, list[str]]:
@@ -184,6 +228,7 @@ def main() -> None:
                   for name, (centre, layouts) in runs.items()}
         print("\nrecovered per seed " + ", ".join(map(str, seeds)) + ": "
               + "; ".join(f"{name} {' '.join(map(str, got))}" for name, got in scores.items()))
+        nothing_coded(context, seeds[0])
     if not args.skip_annomi:
         annomi_topics(context, [int(x) for x in args.seeds.split(",")])
 

@@ -10,12 +10,19 @@ from tr_nlp.cli import app
 from tr_nlp.codebook import load_codebook
 from tr_nlp.errors import DiscoveryError
 from tr_nlp.ingest import Corpus, load_corpus
-from tr_nlp.schema import Interview, Turn
+from tr_nlp.schema import Interview, Segment, Turn
 from tr_nlp.segment import Segmenter
 from tr_nlp.topics import discover, dump_candidates, is_filler, select_remainder, undiscovered
 from tr_nlp.topics import model as topic_model
+from tr_nlp.topics.candidates import (
+    CODINGS,
+    GUIDANCE,
+    candidates_to_dict,
+    compared_note,
+    make_candidates,
+    read_candidates,
+)
 from tr_nlp.topics.candidates import _slug as candidate_slug
-from tr_nlp.topics.candidates import candidates_to_dict, read_candidates
 from tr_nlp.topics.model import (
     LayoutEnsemble,
     ScaledClusterer,
@@ -286,6 +293,7 @@ def test_demo_candidates_quote_exact_passages(demo_discovery):
             # the lines to cite it by, if numbered
             assert (q.line, q.line_end) == interviews[q.interview_id].lines_of(q.start, q.end)
         assert cand.nearest_code in corpus.codebook.names and 0 <= cand.novelty <= 2
+        assert cand.compared_with == CODINGS  # every code of the demo's was coded
     assert set(found.assignments["candidate"]) - {""} == {c.name for c in found.candidates}
     timed = found.assignments[found.assignments.timestamp.notna()]
     assert len(timed) and set(timed.interview_id) <= {iv.id for iv in corpus.interviews if iv.known_times}
@@ -300,6 +308,46 @@ def test_demo_candidates_quote_exact_passages(demo_discovery):
     assigned = found.assignments
     assert assigned.line.dtype == assigned.line_end.dtype == "Int64" and assigned.line.notna().any()
     assert (assigned.line_end >= assigned.line).all()
+
+
+def test_a_code_nobody_coded_is_compared_by_its_codebook_entry_with_its_own_limit():
+    # a topic 0.3 from a coded code's passages (a variant below 0.25) and 0.5 from the codebook entry of a
+    # code nobody coded (a variant below 0.6): it reads as a variant of the second
+    def unit(*v):
+        return np.array(v) / np.linalg.norm(v)
+
+    topic = unit(1.0, 0.0, 0.0)
+    coded, described = unit(0.7, np.sqrt(1 - 0.49), 0.0), unit(0.5, 0.0, np.sqrt(0.75))
+    other = unit(0.0, -0.6, -0.8)  # far from both
+    segments = [Segment(f"i{k}", f"i{k}:s0", 0, 4, "P", "participant", "text") for k in range(6)]
+    embeddings = np.vstack([topic] * 3 + [other] * 3)
+    found = make_candidates(segments, np.array([0, 0, 0, 1, 1, 1]), embeddings, {0: ["a"], 1: ["b"]},
+                            {"care": coded, "warmth": described}, guided={"warmth"})
+    near, far = found
+    assert (near.nearest_code, near.novelty, near.compared_with, near.reading) == (
+        "warmth", 0.5, GUIDANCE, "variant of warmth")
+    assert far.reading == "new" and far.novelty > 0.6
+    alone = make_candidates(segments, np.array([0, 0, 0, 1, 1, 1]), embeddings, {0: ["a"], 1: ["b"]}, {"care": coded})
+    assert (alone[0].nearest_code, alone[0].novelty, alone[0].compared_with, alone[0].reading) == (
+        "care", 0.3, CODINGS, "new")
+    [entry, _] = candidates_to_dict(found)["codes"]
+    assert entry["evidence"]["compared_with"] == GUIDANCE and entry["evidence"]["reading"] == "variant of warmth"
+    assert "codebook entry of codes nobody coded (warmth)" in compared_note(found) and not compared_note(alone)
+
+
+def test_with_nothing_coded_candidates_are_read_against_the_codebook(demo_discovery):
+    # a team's first round: a codebook, no codings. The planted themes no code describes read as new,
+    # topics of the codebook's own themes as variants of the code whose entry describes them
+    corpus, _ = demo_discovery
+    found = discover(Corpus(corpus.interviews, [], corpus.codebook))
+    assert {c.compared_with for c in found.candidates} == {GUIDANCE}
+    planted = [c for c in found.candidates if any(len(words & set(c.keywords[:6])) >= 2 for words in PLANTED.values())]
+    assert len(planted) >= 2 and all(c.reading == "new" for c in planted), planted
+    variants = {c.nearest_code for c in found.candidates if c.reading.startswith("variant of")}
+    assert len(variants) >= 2 and variants <= set(corpus.codebook.names)
+    # with no codebook either, nothing to compare with: every candidate is new
+    bare = discover(Corpus(corpus.interviews, [], None))
+    assert {(c.reading, c.novelty, c.compared_with) for c in bare.candidates} == {("new", None, None)}
 
 
 def test_candidates_yaml_loads_as_a_codebook_and_repeats_exactly(demo_discovery, tmp_path):

@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
 def print_candidates(found: Discovery) -> None:
     """Candidates as a rich table on stdout."""
-    view = Table(title=f"Candidate codes from {len(found.remainder.segments)} uncoded passages")
+    from tr_nlp.topics.candidates import compared_note
+
+    view = Table(title=f"Candidate codes from {len(found.remainder.segments)} uncoded passages",
+                 caption=compared_note(found.candidates) or None)
     for col in ("candidate", "passages", "interviews", "novelty", "reading", "keywords"):
         view.add_column(col, justify="right" if col in {"passages", "interviews", "novelty"} else "left")
     for cand in found.candidates:

@@ -590,5 +590,6 @@ def candidates(data: RunData, quotes: bool) -> list[dict[str, Any]]:
         out.append({"name": entry.get("name"), "label": ev.get("label", ""), "keywords": ev.get("keywords", []),
                     "size": ev.get("size"), "interviews": ev.get("interviews"),
                     "single_interview": ev.get("single_interview", False), "novelty": ev.get("novelty"),
-                    "nearest_code": ev.get("nearest_code"), "reading": ev.get("reading", ""), "quotes": quoted})
+                    "nearest_code": ev.get("nearest_code"), "compared_with": ev.get("compared_with"),
+                    "reading": ev.get("reading", ""), "quotes": quoted})
     return out

@@ -2,14 +2,18 @@
 
 Each candidate carries its keywords, 3-5 quotes (exact offsets, spread over interviews),
 its size and interview spread, and its **novelty**: the cosine distance between the
-topic's centroid and the nearest existing code's centroid (mean embedding of the segments
-humans coded with it), so a reviewer sees "new" or "a variant of emotional_climate".
+topic's centroid and the nearest existing code's centroid, so a reviewer sees "new" or "a
+variant of emotional_climate". A code's centroid is the mean embedding of the segments
+humans coded with it; for a code of the codebook nobody has coded yet (a team's first
+round, a code just added), the mean embedding of its codebook entry (description,
+inclusion criteria, examples: :func:`~tr_nlp.coding.guided.guidance`), which is further
+from speech, so a candidate reads as its variant within :data:`GUIDANCE_VARIANT_DISTANCE`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,13 @@ from tr_nlp.topics.remainder import words
 #: demo corpus the three planted, uncoded themes lay 0.34-0.72 from the nearest code, and
 #: uncoded talk of the non-stigmatizing kind ("she'd talk to me about normal things") 0.22.
 VARIANT_DISTANCE = 0.25
+#: The same for a code compared by its codebook entry (no passage of it coded): a definition
+#: and a few examples lie further from speech than the passages coded with it. On the demo
+#: corpus with no codings, the topics of the codebook's themes lay 0.39-0.55 from the nearest
+#: code's entry and the three planted, uncoded themes 0.69-0.84 (``benchmarks/discovery.py``).
+GUIDANCE_VARIANT_DISTANCE = 0.6
+#: What a code's centroid was made of: its coded passages, or its codebook entry.
+CODINGS, GUIDANCE = "codings", "guidance"
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,7 @@ class Candidate:
     novelty: float | None = None         # cosine distance to the nearest code centroid
     nearest_code: str | None = None
     segment_ids: list[str] = field(default_factory=list)
+    compared_with: str | None = None     # the nearest code's centroid: CODINGS or GUIDANCE
 
     @property
     def label(self) -> str:
@@ -70,12 +82,34 @@ class Candidate:
     @property
     def reading(self) -> str:
         """``"new"`` or ``"variant of CODE"``."""
-        if self.novelty is None or self.nearest_code is None or self.novelty >= VARIANT_DISTANCE:
+        if self.novelty is None or self.nearest_code is None or self.novelty >= variant_distance(self.compared_with):
             return "new"
         return f"variant of {self.nearest_code}"
 
 
-def _unit(vectors: np.ndarray) -> np.ndarray:
+def variant_distance(compared_with: str | None) -> float:
+    """Below what novelty a candidate reads as a variant of a code whose centroid was made
+    of ``compared_with`` (:data:`CODINGS` or :data:`GUIDANCE`)."""
+    return GUIDANCE_VARIANT_DISTANCE if compared_with == GUIDANCE else VARIANT_DISTANCE
+
+
+def compared_note(candidates: Sequence[Candidate]) -> str:
+    """What the novelty of ``candidates`` whose nearest code nobody coded was measured
+    against, to print beside them; blank when there are none.
+
+    >>> found = [Candidate("a", 0, [], [], 3, ["i1"], 0.4, "care", compared_with=GUIDANCE)]
+    >>> compared_note(found)
+    'novelty against the codebook entry of codes nobody coded (care): a variant below 0.6 (against coded passages, 0.25)'
+    """
+    codes = sorted({c.nearest_code for c in candidates if c.compared_with == GUIDANCE and c.nearest_code})
+    if not codes:
+        return ""
+    return (f"novelty against the codebook entry of codes nobody coded ({', '.join(codes)}): a variant below "
+            f"{GUIDANCE_VARIANT_DISTANCE} (against coded passages, {VARIANT_DISTANCE})")
+
+
+def unit_mean(vectors: np.ndarray) -> np.ndarray:
+    """The mean of ``vectors`` (rows), made unit length."""
     mean = vectors.mean(axis=0)
     return mean / max(float(np.linalg.norm(mean)), 1e-12)
 
@@ -89,7 +123,7 @@ def code_centroids(codes_of: Mapping[str, set[str]], embedding_of: Mapping[str, 
     for code, ids in codes_of.items():
         vectors = [embedding_of[i] for i in sorted(ids) if i in embedding_of]
         if vectors:
-            out[code] = _unit(np.vstack(vectors))
+            out[code] = unit_mean(np.vstack(vectors))
     return out
 
 
@@ -138,13 +172,18 @@ def make_candidates(
     keywords: Mapping[int, list[str]],
     centroids: Mapping[str, np.ndarray] | None = None,
     n_quotes: int = 5,
+    guided: Collection[str] = (),
 ) -> list[Candidate]:
-    """One candidate per topic (outliers, topic -1, get none), largest topic first."""
+    """One candidate per topic (outliers, topic -1, get none), largest topic first.
+
+    Its nearest code is the one whose centroid (``centroids``; those of the codes in
+    ``guided`` made of their codebook entries) is nearest for its kind: the least distance
+    over :func:`variant_distance`."""
     candidates = []
     topics = sorted({int(t) for t in labels if t != -1}, key=lambda t: (-int((labels == t).sum()), t))
     for k, topic in enumerate(topics, start=1):
         rows = np.nonzero(labels == topic)[0]
-        centroid = _unit(embeddings[rows])
+        centroid = unit_mean(embeddings[rows])
         parts: dict[str, list[str]] = {}
         for i in rows:
             parts.setdefault(segments[i].interview_id, []).append(segments[i].text)
@@ -161,9 +200,11 @@ def make_candidates(
         )
         if centroids:
             names = sorted(centroids)
-            similarity = np.array([float(centroid @ centroids[c]) for c in names])
-            best = int(np.argmax(similarity))
-            candidate.nearest_code, candidate.novelty = names[best], round(1.0 - float(similarity[best]), 3)
+            kinds = [GUIDANCE if c in guided else CODINGS for c in names]
+            distance = np.array([1.0 - float(centroid @ centroids[c]) for c in names])
+            best = int(np.argmin(distance / np.array([variant_distance(kind) for kind in kinds])))
+            candidate.nearest_code, candidate.novelty = names[best], round(float(distance[best]), 3)
+            candidate.compared_with = kinds[best]
         candidates.append(candidate)
     return candidates
 
@@ -181,6 +222,7 @@ def candidates_to_dict(candidates: Sequence[Candidate], name: str = "Candidate c
             "single_interview": c.single_interview,
             "novelty": c.novelty,
             "nearest_code": c.nearest_code,
+            **({} if c.compared_with is None else {"compared_with": c.compared_with}),
             "reading": c.reading,
             "quotes": [{"interview_id": q.interview_id, "start": q.start, "end": q.end,
                         **({} if q.timestamp is None else {"timestamp": q.timestamp}),
@@ -267,7 +309,7 @@ def assignments_frame(segments: Sequence[Segment], labels: np.ndarray, embedding
                       candidates: Sequence[Candidate]) -> pd.DataFrame:
     """Passage -> topic table (``topics.parquet``): candidate name and similarity to its centroid."""
     by_topic = {c.topic: c for c in candidates}
-    centroid = {c.topic: _unit(embeddings[labels == c.topic]) for c in candidates}
+    centroid = {c.topic: unit_mean(embeddings[labels == c.topic]) for c in candidates}
     rows = []
     for i, s in enumerate(segments):
         topic = int(labels[i])

@@ -22,20 +22,28 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from tr_nlp.coding.guided import guidance
 from tr_nlp.errors import DiscoveryError
 from tr_nlp.export import write_json, write_table, write_text
 from tr_nlp.features.context import context_frame, without_time_marks
 from tr_nlp.features.embeddings import EmbeddingCache, embed_texts
 from tr_nlp.ingest import Corpus
 from tr_nlp.segment import Segmenter, map_codings
+from tr_nlp.topics.candidates import (
+    Candidate,
+    assignments_frame,
+    candidates_to_dict,
+    code_centroids,
+    make_candidates,
+    unit_mean,
+)
 from tr_nlp.topics.centring import SUBJECT_SHARE, between_interview_share, centre_within_interviews
-from tr_nlp.topics.candidates import (Candidate, assignments_frame, candidates_to_dict, code_centroids,
-                                      make_candidates)
 from tr_nlp.topics.model import TopicSettings, fit_topics
 from tr_nlp.topics.remainder import Remainder, coded_ids, select_remainder, words
 
 if TYPE_CHECKING:
     from tr_nlp.coding.store import ThemeModel
+    from tr_nlp.schema import Codebook
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +168,9 @@ def discover(
     log.info("clustering %s interviews", "centred within" if centred else "not centred within")
     fit = fit_topics(texts, clustered, seed, cache, layouts)
     centroids = _centroids(segments, mapped, cache)
-    candidates = make_candidates(passages, fit.labels, embeddings, fit.keywords, centroids)
+    described = _described(corpus.codebook, set(centroids), cache)
+    candidates = make_candidates(passages, fit.labels, embeddings, fit.keywords, {**described, **centroids},
+                                 guided=described.keys())
     return Discovery(candidates, assignments_frame(passages, fit.labels, embeddings, candidates), remainder,
                      fit.method, fit.settings, time.perf_counter() - t0,
                      topic_map(candidates, np.asarray(fit.labels), embeddings, centroids),
@@ -231,6 +241,18 @@ def _centroids(segments: list, mapped: pd.DataFrame, cache: EmbeddingCache) -> d
     coded = [s for s in segments if s.segment_id in wanted]
     vectors = embed_texts([without_time_marks(s.text) for s in coded], cache)
     return code_centroids(codes_of, {s.segment_id: v for s, v in zip(coded, vectors)})
+
+
+def _described(codebook: Codebook | None, coded: set[str], cache: EmbeddingCache) -> dict[str, np.ndarray]:
+    """Centroid per active code of ``codebook`` nobody coded (not in ``coded``): the unit
+    mean embedding of its codebook entry (:func:`~tr_nlp.coding.guided.guidance`)."""
+    codes = [c for c in (codebook.codes if codebook else ()) if c.status == "active" and c.name not in coded]
+    if not codes:
+        return {}
+    said = [guidance(c) for c in codes]
+    vectors = embed_texts([text for texts in said for text in texts], cache)
+    ends = np.cumsum([len(texts) for texts in said])
+    return {c.name: unit_mean(vectors[end - len(texts):end]) for c, texts, end in zip(codes, said, ends, strict=True)}
 
 
 def undiscovered(summary: dict[str, Any], interview_ids: Iterable[str]) -> list[str]:
