@@ -371,6 +371,20 @@ def test_an_interview_id_in_front_matter_is_the_text_written(write, tmp_path, wr
     assert [(c.interview_id, c.start) for c in corpus.codings] == [(named, start)]
 
 
+def test_front_matter_values_are_the_values_written(write, tmp_path):
+    # YAML would read site 01 as 1, Norway's code as false, a time as 630 seconds, version 1.10 as 1.1:
+    # each a team's value, grouped by (evaluate --by) and exported as written; what YAML reads as written stays typed
+    front = ("site: 01\ncountry: NO\ntime: 10:30\nversion: 1.10\nage: 34\nconsent: true\nscore: 2.5\n"
+             "date: 2021-03-12\nquoted: '007'\nempty:\n")
+    interview = read_file(write("p.txt", f"---\n{front}---\nI: How was it?\nP: Fine, thanks.\n")).interviews[0]
+    expected = {"site": "01", "country": "NO", "time": "10:30", "version": "1.10", "age": 34, "consent": True,
+                "score": 2.5, "date": "2021-03-12", "quoted": "007", "empty": None}
+    assert interview.metadata == expected
+    # a Word document's comments property, the same
+    path = make_docx(tmp_path / "p.docx", [("I: ", "How was it?"), ("P: ", "Fine.")], comments=front)
+    assert read_file(path).interviews[0].metadata.items() >= expected.items()
+
+
 @pytest.mark.parametrize("front", [f"site: {yaml_bomb()}", "site: " + "[" * 3000, "site: &s [a, *s]"])
 def test_front_matter_no_one_could_expand_is_refused_naming_the_file(write, front):
     # a billion laughs hung export (which writes the metadata out); deep nesting crashed PyYAML's composer

@@ -33,8 +33,13 @@ from tr_nlp.ingest.comments import (
     with_comment_codings,
 )
 from tr_nlp.ingest.doctables import table_codes, table_lines
-from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
-from tr_nlp.yamlfile import parse_yaml
+from tr_nlp.ingest.text import (
+    DocLine,
+    interview_from_text,
+    metadata_yaml,
+    styled_label,
+    text_with_labels,
+)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: WordprocessingML's namespace, as ElementTree and lxml write it before a tag.
@@ -211,11 +216,11 @@ def _bold_prefix(paragraph: Any) -> str | None:
 
 
 def parsed_comments(text: str) -> Any:
-    """What a document's comments property says as YAML (``key: value`` lines: a mapping);
-    None for none, or for text that is not YAML or is YAML no one should expand
+    """What a document's comments property says as YAML (``key: value`` lines: a mapping,
+    its values as written: :func:`~tr_nlp.ingest.text.metadata_yaml`); None for none, or for text that is not YAML or is YAML no one should expand
     (:class:`~tr_nlp.yamlfile.UnsafeYAML`), which is kept as text."""
     try:
-        return parse_yaml(text) if text else None
+        return metadata_yaml(text) if text else None
     except yaml.YAMLError:
         return None
 

@@ -84,7 +84,7 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str
     block = text[4:end]
     rest_start = end + 4
     try:
-        meta = parse_yaml(block) or {}
+        meta = metadata_yaml(block) or {}
     except UnsafeYAML as exc:
         raise InputError("E149", path, part=" front matter", detail=exc) from None
     except yaml.YAMLError:
@@ -94,21 +94,55 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict[str, Any], str
     rest = text[rest_start:].lstrip("\n")
     if not rest.strip():
         raise InputError("E107", path)
-    meta = {str(k): v for k, v in meta.items()}
+    return dict(meta), rest
+
+
+def metadata_yaml(block: str) -> Any:
+    """An interview's metadata written as YAML (front matter, a document's comments
+    property), read with :func:`~tr_nlp.yamlfile.parse_yaml`: a mapping's values each as
+    written where YAML would read them as another value (:func:`_as_written`), and its
+    ``interview_id`` as text, whatever it looks like (``interview_id: 13`` too).
+
+    Raises
+    ------
+    UnsafeYAML, yaml.YAMLError
+        As :func:`~tr_nlp.yamlfile.parse_yaml` does.
+    """
+    meta = parse_yaml(block)
+    if not isinstance(meta, Mapping):
+        return meta
+    written = _written(block)
+    meta = {str(k): _as_written(v, written.get(str(k))) for k, v in meta.items()}
     if meta.get("interview_id") is not None and not isinstance(meta["interview_id"], str):
-        meta["interview_id"] = _written(block, "interview_id")
-    return meta, rest
+        meta["interview_id"] = written.get("interview_id")
+    return meta
 
 
-def _written(block: str, key: str) -> Any:
-    """The value of ``key`` in the YAML mapping ``block`` as written, where it is a scalar:
-    YAML reads ``interview_id: 013`` as the octal number 11 and ``007`` as 7, yet an id is
-    text (the codings of interview ``013`` must find it). ``block`` was parsed safely already."""
+def _written(block: str) -> dict[str, str]:
+    """The plain (unquoted) scalar values of the YAML mapping ``block``'s keys, as written.
+    ``block`` was parsed safely already."""
     root = yaml.compose(block, Loader=yaml.SafeLoader)
-    for key_node, value_node in root.value if isinstance(root, yaml.MappingNode) else ():
-        if key_node.value == key and isinstance(value_node, yaml.ScalarNode):
-            return value_node.value
-    return None
+    return {str(key.value): value.value for key, value in (root.value if isinstance(root, yaml.MappingNode) else ())
+            if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode) and value.style is None}
+
+
+def _as_written(value: Any, written: str | None) -> Any:
+    """A front matter value as YAML read it where that is what was written (``age: 34``,
+    ``consent: true``, ``score: 2.5``), else the text written: YAML reads ``site: 01`` as 1,
+    ``interview_id: 013`` as the octal number 11, ``country: NO`` as false, ``time: 10:30``
+    as 630 and ``version: 1.10`` as 1.1, and a date as a date, yet each is the team's value,
+    to group interviews by as written (``evaluate --by site``) and to export unchanged.
+
+    >>> [_as_written(v, w) for v, w in ((34, "34"), (1, "01"), (False, "NO"), (True, "true"), (630, "10:30"))]
+    [34, '01', 'NO', True, '10:30']
+    """
+    if written is None or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return value if written.lower() in ("true", "false") else written
+    if isinstance(value, (int, float)):
+        return value if written in (str(value), repr(value)) else written
+    return written  # a date, a time: the text written
 
 
 def assemble_turns(
