@@ -413,6 +413,35 @@ def test_a_damaged_cache_entry_is_made_again_not_fatal(tmp_path, caplog):
     assert len(cache.get_many([EmbeddingCache.key(texts[0])])) == 1 and cache.path is not None
 
 
+def test_an_embedding_cache_keeps_at_most_its_limit_dropping_what_was_put_first(tmp_path, monkeypatch, caplog):
+    # nothing pruned the cache: each retrained model adds its evidence's readings, each new text its embedding
+    import logging
+
+    monkeypatch.setenv("TR_NLP_CACHE_MB", "0.25")  # 256 KB: about 150 embeddings
+    cache = EmbeddingCache(tmp_path)
+    rng = np.random.default_rng(0)
+    batches = [{f"text {b}-{k}".encode(): rng.normal(size=384).astype(np.float32) for k in range(50)}
+               for b in range(12)]
+    spans, parts = np.zeros((20, 2), dtype=np.int64), np.ones((20, 5))
+    with caplog.at_level(logging.INFO, logger="tr_nlp.features.embeddings"):
+        for b, batch in enumerate(batches):
+            cache.put_many(batch)
+            cache.put_parts({key + b"r": (spans, parts) for key in list(batch)[:10]})
+            assert cache.path.stat().st_size <= 1.2 * 2**18  # the file grows no further
+    assert "embedding cache full: the" in caplog.text
+    assert len(cache.get_many(list(batches[-1]))) == 50 and not cache.get_many(list(batches[0]))
+    assert len(cache.get_parts([key + b"r" for key in list(batches[-1])[:10]])) == 10
+    kept = cache.get_many([key for batch in batches for key in batch])
+    np.testing.assert_array_equal(kept[b"text 11-49"], batches[-1][b"text 11-49"])
+    put = [key in kept for batch in batches for key in batch]  # in the order they were put
+    assert put == sorted(put) and sum(put) >= 50  # those put last are kept, those put first dropped
+    # a limit that is no number is said, and the default kept
+    monkeypatch.setenv("TR_NLP_CACHE_MB", "lots")
+    from tr_nlp.features.embeddings import CACHE_MB, cache_limit
+
+    assert cache_limit() == CACHE_MB * 2**20 and "TR_NLP_CACHE_MB='lots' is no positive number" in caplog.text
+
+
 def test_an_embedding_cache_that_breaks_during_a_run_is_left_out_not_fatal(tmp_path, caplog, monkeypatch):
     import sqlite3
 

@@ -25,7 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,32 @@ stored the embedding of their first 256 word pieces only."""
 def default_cache_dir() -> Path:
     """``$TR_NLP_CACHE`` or ``~/.cache/tr_nlp``."""
     return Path(os.environ.get("TR_NLP_CACHE") or Path.home() / ".cache" / "tr_nlp")
+
+
+#: What an embedding cache file holds at most, in megabytes, unless ``$TR_NLP_CACHE_MB``
+#: says otherwise: about 1.3 million sentences' embeddings, or fewer with their evidence's
+#: readings (each model's own, so a team that retrains adds readings each time).
+CACHE_MB = 2048
+
+
+def cache_limit() -> int:
+    """The most bytes an embedding cache file holds: ``$TR_NLP_CACHE_MB`` megabytes (a
+    positive number), else :data:`CACHE_MB`; a value that is no such number is said once."""
+    said = os.environ.get("TR_NLP_CACHE_MB", "").strip()
+    try:
+        megabytes = float(said) if said else CACHE_MB
+    except ValueError:
+        megabytes = -1.0
+    if not 0 < megabytes < float("inf"):
+        _warn_once(f"TR_NLP_CACHE_MB={said!r} is no positive number of megabytes; the cache keeps at most "
+                   f"{CACHE_MB} MB")
+        megabytes = CACHE_MB
+    return int(megabytes * 2**20)
+
+
+@cache
+def _warn_once(message: str) -> None:
+    log.warning(message)
 
 
 @lru_cache(maxsize=1)
@@ -80,8 +106,9 @@ class EmbeddingCache:
     """Embeddings in SQLite, keyed by sha256(model sha + text), and the evidence's readings
     of them (:meth:`put_parts`).
 
-    The cache only saves time, so it never fails a run: a damaged cache file is set
-    aside (renamed ``*.damaged``) and a new one started, and a cache that cannot be
+    A cache file holds at most :func:`cache_limit` bytes: beyond it, the entries put
+    first are dropped first (:func:`_trim`). The cache only saves time, so it never fails
+    a run: a damaged cache file is set aside (renamed ``*.damaged``) and a new one started, and a cache that cannot be
     opened or written (read-only folder, full disk) is left out, with a warning logged
     once a process. Its entries are then kept in the process's memory instead, up to
     :data:`MEMORY_BYTES` (the oldest dropped first), so that the several steps of a run
@@ -194,11 +221,33 @@ class EmbeddingCache:
         if self.path is not None:
             try:
                 with closing(self._connect()) as db, db:
+                    _trim(db, cache_limit() - sum(map(_size, rows)))  # room for the rows first: the file grows no further
                     db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
                 return
             except sqlite3.Error as exc:
                 self._give_up(exc)
         _keep_in_memory((self.where, table), rows)
+
+
+#: Once a cache file holds more than its limit, entries are dropped until it holds this share of it.
+TRIMMED = 0.9
+
+
+def _trim(db: sqlite3.Connection, limit: int) -> None:
+    """Where the pages in use of the cache ``db`` hold more than ``limit`` bytes, drop the
+    entries put first (the lowest row ids: an entry put again is put last), the same share
+    of each table, until they hold about :data:`TRIMMED` of it; the pages freed are used
+    again."""
+    size = db.execute("PRAGMA page_size").fetchone()[0]
+    used = size * (db.execute("PRAGMA page_count").fetchone()[0] - db.execute("PRAGMA freelist_count").fetchone()[0])
+    if used <= limit:
+        return
+    share = min(1.0, 1 - TRIMMED * max(limit, 0) / used)
+    for table in ("parts", "emb"):
+        count = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        db.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} ORDER BY rowid LIMIT ?)",
+                   (int(np.ceil(count * share)),))
+    log.info("embedding cache full: the %.0f%% of its entries put first dropped", 100 * share)
 
 
 #: At most this many bytes of entries are kept in memory, per process, where no cache
