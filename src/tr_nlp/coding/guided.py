@@ -48,6 +48,16 @@ def guidance(code: Code) -> list[str]:
     return said or [code.name.replace("_", " ").replace("-", " ")]
 
 
+def guidance_means(codes: Sequence[Code], embed: Embed | None = None) -> np.ndarray:
+    """Per code, the mean embedding of its :func:`guidance` texts (codes x dimensions): a
+    unit vector's dot product with it is its mean cosine similarity to them. ``embed`` as
+    :func:`rank_by_guidance` takes it."""
+    said = [guidance(code) for code in codes]
+    vectors = np.asarray((embed or embed_texts)([text for texts in said for text in texts]), dtype=np.float64)
+    ends = np.cumsum([len(texts) for texts in said])
+    return np.vstack([vectors[end - len(texts):end].mean(axis=0) for texts, end in zip(said, ends, strict=True)])
+
+
 def ranked_codes(codebook: Codebook, codes: Sequence[str] | None) -> list[Code]:
     """The codes segments are ranked by: ``codes``, by default the codebook's (not
     discovery's candidates)."""
@@ -103,13 +113,9 @@ def rank_by_guidance(codebook: Codebook, segments: Sequence[Segment], n: int = 3
     if not chosen or n <= 0 or not available.any():
         return pd.DataFrame(columns=GUIDED_COLUMNS)
     texts = [without_time_marks(s.text) for s, ok in zip(segments, available) if ok]  # only those to propose
-    guides = [guidance(code) for code in chosen]
-    vectors = np.asarray((embed or embed_texts)(texts + [text for guide in guides for text in guide]), dtype=np.float64)
-    seg_vectors, at = vectors[: len(texts)], len(texts)
+    embed = embed or embed_texts
     similarity = np.zeros((len(segments), len(chosen)))
-    for j, guide in enumerate(guides):
-        similarity[available, j] = seg_vectors @ vectors[at : at + len(guide)].mean(axis=0)
-        at += len(guide)
+    similarity[available] = np.asarray(embed(texts), dtype=np.float64) @ guidance_means(chosen, embed).T
     # each code's similarities as ranks among the segments that may be proposed: 1 for its closest
     rank = np.zeros_like(similarity)
     rank[available] = rankdata(similarity[available], axis=0) / available.sum()

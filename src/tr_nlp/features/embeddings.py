@@ -221,7 +221,7 @@ class EmbeddingCache:
         if self.path is not None:
             try:
                 with closing(self._connect()) as db, db:
-                    _trim(db, cache_limit() - sum(map(_size, rows)))  # room for the rows first: the file grows no further
+                    _trim(db, cache_limit() - sum(map(_size, rows)))  # room for the rows: the file grows no more
                     db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
                 return
             except sqlite3.Error as exc:

@@ -217,7 +217,8 @@ def _bold_prefix(paragraph: Any) -> str | None:
 
 def parsed_comments(text: str) -> Any:
     """What a document's comments property says as YAML (``key: value`` lines: a mapping,
-    its values as written: :func:`~tr_nlp.ingest.text.metadata_yaml`); None for none, or for text that is not YAML or is YAML no one should expand
+    its values as written: :func:`~tr_nlp.ingest.text.metadata_yaml`); None for none, or
+    for text that is not YAML or is YAML no one should expand
     (:class:`~tr_nlp.yamlfile.UnsafeYAML`), which is kept as text."""
     try:
         return metadata_yaml(text) if text else None

@@ -89,7 +89,7 @@ class Remapping:
         found = []
         for passage in evidence_passages(evidence):
             places = passage_places(text, passage) if isinstance(text, str) and start is not None else []
-            if places and start is not None and interview_id in self.maps:
+            if places and interview_id in self.maps:
                 moved, (a, b) = self.maps[interview_id], places[0]
                 new = self.texts[interview_id][moved.start(start + a):moved.end(start + b)]
                 found.append(" ".join(new.split()))
@@ -98,8 +98,9 @@ class Remapping:
         return "; ".join(found)
 
     def _evidence(self, frame: pd.DataFrame, ids: list[str]) -> list[str]:
-        texts = frame["text"] if "text" in frame.columns else [None] * len(frame)
-        starts = [int(s) if pd.notna(s) else None for s in frame["start"]] if "start" in frame.columns else [None] * len(frame)
+        none = [None] * len(frame)
+        texts = frame["text"] if "text" in frame.columns else none
+        starts = [int(s) if pd.notna(s) else None for s in frame["start"]] if "start" in frame.columns else none
         return [self.passages(e, t, s, i) for e, t, s, i in zip(frame["evidence"], texts, starts, ids, strict=True)]
 
     def candidate(self, entry: Mapping[str, Any]) -> dict[str, Any]:

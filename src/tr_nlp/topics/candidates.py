@@ -98,8 +98,8 @@ def compared_note(candidates: Sequence[Candidate]) -> str:
     against, to print beside them; blank when there are none.
 
     >>> found = [Candidate("a", 0, [], [], 3, ["i1"], 0.4, "care", compared_with=GUIDANCE)]
-    >>> compared_note(found)
-    'novelty against the codebook entry of codes nobody coded (care): a variant below 0.6 (against coded passages, 0.25)'
+    >>> print(compared_note(found))
+    novelty against the codebook entry of codes nobody coded (care): a variant below 0.6 (against coded passages, 0.25)
     """
     codes = sorted({c.nearest_code for c in candidates if c.compared_with == GUIDANCE and c.nearest_code})
     if not codes:

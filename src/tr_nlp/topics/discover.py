@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from tr_nlp.coding.guided import guidance
+from tr_nlp.coding.guided import guidance_means, ranked_codes
 from tr_nlp.errors import DiscoveryError
 from tr_nlp.export import write_json, write_table, write_text
 from tr_nlp.features.context import context_frame, without_time_marks
@@ -35,7 +35,6 @@ from tr_nlp.topics.candidates import (
     candidates_to_dict,
     code_centroids,
     make_candidates,
-    unit_mean,
 )
 from tr_nlp.topics.centring import SUBJECT_SHARE, between_interview_share, centre_within_interviews
 from tr_nlp.topics.model import TopicSettings, fit_topics
@@ -244,15 +243,13 @@ def _centroids(segments: list, mapped: pd.DataFrame, cache: EmbeddingCache) -> d
 
 
 def _described(codebook: Codebook | None, coded: set[str], cache: EmbeddingCache) -> dict[str, np.ndarray]:
-    """Centroid per active code of ``codebook`` nobody coded (not in ``coded``): the unit
-    mean embedding of its codebook entry (:func:`~tr_nlp.coding.guided.guidance`)."""
-    codes = [c for c in (codebook.codes if codebook else ()) if c.status == "active" and c.name not in coded]
+    """Centroid per active code of ``codebook`` nobody coded (not in ``coded``): the mean
+    embedding of its codebook entry (:func:`~tr_nlp.coding.guided.guidance_means`), made unit length."""
+    codes = [c for c in (ranked_codes(codebook, None) if codebook else ()) if c.name not in coded]
     if not codes:
         return {}
-    said = [guidance(c) for c in codes]
-    vectors = embed_texts([text for texts in said for text in texts], cache)
-    ends = np.cumsum([len(texts) for texts in said])
-    return {c.name: unit_mean(vectors[end - len(texts):end]) for c, texts, end in zip(codes, said, ends, strict=True)}
+    means = guidance_means(codes, lambda texts: embed_texts(texts, cache))
+    return {c.name: mean / max(float(np.linalg.norm(mean)), 1e-12) for c, mean in zip(codes, means, strict=True)}
 
 
 def undiscovered(summary: dict[str, Any], interview_ids: Iterable[str]) -> list[str]:
