@@ -97,14 +97,19 @@ def test_transcript_data_holds_the_human_codings(html, demo_run):
 
 
 
-def test_a_suggestion_in_the_viewer_carries_its_evidence_words(html, demo_run):
+def test_a_suggestion_in_the_viewer_carries_its_evidence_and_where_it_stands(html, demo_run):
     data = json.loads(re.search(r'<script type="application/json" id="tr-data">(.*?)</script>', html,
                                 re.DOTALL).group(1))
     suggested = pd.read_parquet(demo_run / "suggestions.parquet").query("above_threshold")
-    r = suggested[suggested.evidence != ""].iloc[0]
-    interview = next(iv for iv in data["interviews"] if iv["id"] == r.interview_id)
-    machine, code = data["sources"].index("machine"), data["codes"].index(r.code)
-    assert [r.start, r.end, code, machine, round(r.probability, 3), r.evidence.replace("; ", ", ")] in interview["ann"]
+    two = suggested[suggested.evidence.str.contains("; ")]
+    assert len(two)
+    for r in (suggested[suggested.evidence != ""].iloc[0], two.iloc[0]):
+        interview = next(iv for iv in data["interviews"] if iv["id"] == r.interview_id)
+        machine, code = data["sources"].index("machine"), data["codes"].index(r.code)
+        [shown] = [a for a in interview["ann"] if a[:5] == [r.start, r.end, code, machine, round(r.probability, 3)]]
+        assert shown[5] == r.evidence
+        places = [r.text[a - r.start:b - r.start] for a, b in shown[6]]  # each place each passage stands
+        assert {" ".join(p.split()).lower() for p in places} == {p.lower() for p in r.evidence.split("; ")}
     cross_validated = [a for iv in data["interviews"] for a in iv["ann"] if a[3] == machine and len(a) == 5]
     assert cross_validated  # the coded interviews' machine codings come from cross-validation: no evidence
 
@@ -402,6 +407,32 @@ def test_the_viewer_highlights_the_coded_words_after_an_emoji(tmp_path):
     dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
                          check=True, capture_output=True, text=True, timeout=120).stdout
     assert re.findall(r'<mark class="hl human"[^>]*>([^<]*)</mark>', dom) == coded
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
+def test_the_viewer_shows_a_suggestions_evidence_in_bold_within_it(tmp_path):
+    text = "I: How was it?\nP: \U0001f60a She rang me on her day off. She didn't have to, honestly."
+    turns = [(3, text.index("\n")), (text.index("\U0001f60a"), len(text))]
+    pd.DataFrame({"interview_id": ["i1", "i1"], "turn_index": [0, 1], "speaker": ["I", "P"],
+                  "role": ["interviewer", "participant"], "start": [a for a, _ in turns], "end": [b for _, b in turns],
+                  "timestamp": [None, None], "text": [text[a:b] for a, b in turns]}
+                 ).to_parquet(tmp_path / "turns.parquet")
+    start = text.index("She rang")
+    pd.DataFrame({"interview_id": ["i1"], "segment_id": ["i1:s0"], "start": [start], "end": [len(text)],
+                  "speaker": ["P"], "code": ["beyond"], "probability": [0.9], "above_threshold": [True],
+                  "evidence": ["rang me on her day off; didn't have to"],
+                  "text": [text[start:]]}).to_parquet(tmp_path / "suggestions.parquet")
+    (tmp_path / "run.json").write_text("{}")
+    page = tmp_path / "report.html"
+    page.write_text(build_report(tmp_path), encoding="utf-8")
+    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+                         check=True, capture_output=True, text=True, timeout=120).stdout
+    viewer = dom[dom.index('id="viewer"'):]
+    marks = re.findall(r'<mark class="hl machine( why)?"[^>]*>([^<]*)</mark>', viewer)
+    assert [(bool(why), said) for why, said in marks] == [
+        (False, "She "), (True, "rang me on her day off"), (False, ". She "), (True, "didn't have to"),
+        (False, ", honestly.")]
 
 
 def test_a_run_with_only_transcripts_still_renders(tmp_path):

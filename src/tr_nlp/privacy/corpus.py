@@ -53,7 +53,8 @@ def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[C
         replace(code, description=pseudonymiser.text(code.description), include=pseudonymiser.text(code.include),
                 exclude=pseudonymiser.text(code.exclude), examples=tuple(pseudonymiser.text(e) for e in code.examples))
         for code in corpus.codebook.codes))
-    remapping = Remapping(pseudonymiser, new_ids, {iv.id: iv.text for iv in interviews}, maps)
+    remapping = Remapping(pseudonymiser, new_ids, {iv.id: iv.text for iv in interviews}, maps,
+                          {iv.id: iv.text for iv in corpus.interviews})
     return replace(corpus, interviews=interviews, codings=codings, files=files, codebook=codebook,
                    reviewed=reviewed), remapping
 

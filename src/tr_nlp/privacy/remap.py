@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -27,12 +27,15 @@ class Remapping:
         New interview id -> pseudonymised text.
     maps : mapping
         New interview id -> :class:`OffsetMap` from old to new positions.
+    originals : mapping
+        Old interview id -> its text before (where a suggestion's evidence stood).
     """
 
     pseudonymiser: Pseudonymiser
     new_ids: Mapping[str, str]
     texts: Mapping[str, str]
     maps: Mapping[str, OffsetMap]
+    originals: Mapping[str, str] = field(default_factory=dict)
 
     def interview_id(self, old: str) -> str:
         """The new id of interview ``old`` (an unknown one is pseudonymised as a label)."""
@@ -69,7 +72,9 @@ class Remapping:
         if "speaker" in out.columns:
             out["speaker"] = [p.speaker(str(s)) for s in out["speaker"]]
         if "evidence" in out.columns:
-            out["evidence"] = self._evidence(out, ids)
+            spans = zip(out["start"], out["end"]) if {"start", "end"} <= set(out.columns) else [(0, 0)] * len(out)
+            out["evidence"] = [self.passages(e, o, int(a), int(b)) for e, o, (a, b) in
+                               zip(out["evidence"], old, spans, strict=True)]
         if "candidate" in out.columns:
             out["candidate"] = [p.identifier(str(n)) for n in out["candidate"]]
         if "start" in out.columns:
@@ -79,29 +84,23 @@ class Remapping:
                 out["text"] = [self.texts[i][s:e] for i, s, e in zip(ids, out["start"], out["end"])]
         return out
 
-    def passages(self, evidence: object, text: object, start: int | None, interview_id: str) -> str:
-        """A suggestion's ``evidence`` cell on the new text of ``interview_id`` (its new id):
-        each passage cut again from the new text where it stood in the segment's old
-        ``text``, which began at ``start``, so it holds nothing the pseudonymiser replaced
+    def passages(self, evidence: object, interview_id: str, start: int, end: int) -> str:
+        """A suggestion's ``evidence`` cell for the segment ``start:end`` of interview
+        ``interview_id`` (its old id), on the new text: each passage cut again from the new
+        text where it stood in the old one, so it holds nothing the pseudonymiser replaced
         there, not even part of an address it cut in two; a passage not found there (or
-        a row without its text) is pseudonymised alone, each of its words matched against
-        the names in any case, as a single word of older evidence cells was."""
+        in an interview not pseudonymised here) is pseudonymised alone, each of its words
+        matched against the names in any case, as a single word of older evidence cells was."""
+        new_id, old = self.new_ids.get(interview_id), self.originals.get(interview_id)
         found = []
         for passage in evidence_passages(evidence):
-            places = passage_places(text, passage) if isinstance(text, str) and start is not None else []
-            if places and interview_id in self.maps:
-                moved, (a, b) = self.maps[interview_id], places[0]
-                new = self.texts[interview_id][moved.start(start + a):moved.end(start + b)]
-                found.append(" ".join(new.split()))
+            places = passage_places(old[start:end], passage) if old is not None and new_id in self.maps else []
+            if places:
+                moved, (a, b) = self.maps[new_id], places[0]
+                found.append(" ".join(self.texts[new_id][moved.start(start + a):moved.end(start + b)].split()))
             else:
                 found.append(self.pseudonymiser.label(passage))
         return "; ".join(found)
-
-    def _evidence(self, frame: pd.DataFrame, ids: list[str]) -> list[str]:
-        none = [None] * len(frame)
-        texts = frame["text"] if "text" in frame.columns else none
-        starts = [int(s) if pd.notna(s) else None for s in frame["start"]] if "start" in frame.columns else none
-        return [self.passages(e, t, s, i) for e, t, s, i in zip(frame["evidence"], texts, starts, ids, strict=True)]
 
     def candidate(self, entry: Mapping[str, Any]) -> dict[str, Any]:
         """A candidate-code entry with its quotes, label, keywords, name and description pseudonymised."""

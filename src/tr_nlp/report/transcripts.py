@@ -4,7 +4,8 @@ Large corpora stay small and fast: each interview is a list of turns ``[speaker,
 start, text, time, lines]`` (``time`` in the recording as ``M:SS``, or empty; ``lines``
 the lines of the transcript it runs over, ``lines 12-15``, or null) and a list of
 annotations ``[start, end, code, source, probability]`` (indices into shared lists; a
-suggestion on a new interview adds its evidence, ``"she stayed late; her day off"``), and the
+suggestion on a new interview adds its evidence, ``"she stayed late; her day off"``, and
+where its passages stand, ``[[start, end], ...]``, shown in bold), and the
 page builds the DOM only for the interview on screen.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tr_nlp.coding.evaluate import MACHINE
+from tr_nlp.passages import passage_places
 from tr_nlp.report.rundata import RunData
 from tr_nlp.schema import clock, evidence_passages, lines_label
 
@@ -45,8 +47,9 @@ def viewer_data(data: RunData, codes: Sequence[str], limit: int | None = None,
                                                     source_index[str(r.coder)], None])
     for iid, start, end, code, p, evidence in _machine(data):
         if code in code_index and iid in annotations:
+            places = [[start + a, start + b] for a, b in passage_places(data.texts[iid][start:end], evidence)]
             annotations[iid].append([start, end, code_index[code], source_index[MACHINE], round(p, 3),
-                                     *([evidence] if evidence else [])])
+                                     *([evidence, places] if evidence else [])])
     interviews = []
     turns_of = {str(k): g for k, g in data.turns.groupby("interview_id", sort=False)}
     for iid in chosen:

@@ -76,6 +76,9 @@
     const inside = notes.filter((a) => a[0] < end && a[1] > start);
     const cuts = new Set([start, end]);
     inside.forEach((a) => { cuts.add(Math.max(a[0], start)); cuts.add(Math.min(a[1], end)); });
+    // where the evidence of the suggestions shown stands: in bold
+    const why = inside.flatMap((a) => (a[3] === machine && a[6]) || []).filter(([s, e]) => s < end && e > start);
+    why.forEach(([s, e]) => { cuts.add(Math.max(s, start)); cuts.add(Math.min(e, end)); });
     const points = Array.from(cuts).sort((x, y) => x - y);
     const opened = new Set();
     for (let k = 0; k < points.length - 1; k++) {
@@ -95,7 +98,8 @@
       const mark = document.createElement("mark");
       const human = covering.filter((a) => a[3] !== machine);
       const mach = covering.filter((a) => a[3] === machine);
-      mark.className = "hl" + (human.length ? " human" : "") + (mach.length ? " machine" : "");
+      mark.className = "hl" + (human.length ? " human" : "") + (mach.length ? " machine" : "")
+        + (why.some(([s, e]) => s <= a0 && e >= a1) ? " why" : "");
       mark.dataset.codes = Array.from(new Set(covering.map((a) => data.codes[a[2]]))).join(" ");
       mark.dataset.sources = Array.from(new Set(covering.map((a) => data.sources[a[3]]))).join(" ");
       if (human.length) {
