@@ -387,25 +387,31 @@ def test_demo_report_renders_in_chromium(demo_run, tmp_path):
                      r'line \d+</span></div>', dom)  # demo01 is a text file: its turns' lines show
 
 
+def _viewer_dom(folder, text: str) -> str:
+    """The page chromium renders of a run of one interview, ``text``: an interviewer's line,
+    then the participant's turn (the run's other tables already in ``folder``)."""
+    turns = [(3, text.index("\n")), (text.index("\n") + 4, len(text))]
+    pd.DataFrame({"interview_id": ["i1", "i1"], "turn_index": [0, 1], "speaker": ["I", "P"],
+                  "role": ["interviewer", "participant"], "start": [a for a, _ in turns], "end": [b for _, b in turns],
+                  "timestamp": [None, None], "text": [text[a:b] for a, b in turns]}).to_parquet(folder / "turns.parquet")
+    (folder / "run.json").write_text("{}")
+    page = folder / "report.html"
+    page.write_text(build_report(folder), encoding="utf-8")
+    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={folder / 'profile'}", "--dump-dom", page.as_uri()],
+                          check=True, capture_output=True, text=True, timeout=120).stdout
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
 def test_the_viewer_highlights_the_coded_words_after_an_emoji(tmp_path):
     # offsets count an emoji as one character, JavaScript's strings as two: every highlight after
     # one in a turn was moved ("e rang me on her day o" for "rang me on her day off")
     text = "I: How was it?\nP: \U0001f60a\U0001f60a She rang me on her day off, \U0001f44d really kind."
-    turns = [(3, text.index("\n")), (text.index("\U0001f60a"), len(text))]
-    pd.DataFrame({"interview_id": ["i1", "i1"], "turn_index": [0, 1], "speaker": ["I", "P"],
-                  "role": ["interviewer", "participant"], "start": [a for a, _ in turns], "end": [b for _, b in turns],
-                  "timestamp": [None, None], "text": [text[a:b] for a, b in turns]}).to_parquet(tmp_path / "turns.parquet")
     coded = ["rang me on her day off", "\U0001f44d really kind"]
     starts = [text.index(words) for words in coded]
     pd.DataFrame({"interview_id": "i1", "start": starts, "end": [s + len(w) for s, w in zip(starts, coded)],
                   "code": "beyond", "coder": "anna", "text": coded}).to_csv(tmp_path / "codings.csv", index=False)
-    (tmp_path / "run.json").write_text("{}")
-    page = tmp_path / "report.html"
-    page.write_text(build_report(tmp_path), encoding="utf-8")
-    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
-                         check=True, capture_output=True, text=True, timeout=120).stdout
+    dom = _viewer_dom(tmp_path, text)
     assert re.findall(r'<mark class="hl human"[^>]*>([^<]*)</mark>', dom) == coded
 
 
@@ -413,23 +419,13 @@ def test_the_viewer_highlights_the_coded_words_after_an_emoji(tmp_path):
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
 def test_the_viewer_shows_a_suggestions_evidence_in_bold_within_it(tmp_path):
     text = "I: How was it?\nP: \U0001f60a She rang me on her day off. She didn't have to, honestly."
-    turns = [(3, text.index("\n")), (text.index("\U0001f60a"), len(text))]
-    pd.DataFrame({"interview_id": ["i1", "i1"], "turn_index": [0, 1], "speaker": ["I", "P"],
-                  "role": ["interviewer", "participant"], "start": [a for a, _ in turns], "end": [b for _, b in turns],
-                  "timestamp": [None, None], "text": [text[a:b] for a, b in turns]}
-                 ).to_parquet(tmp_path / "turns.parquet")
     start = text.index("She rang")
     pd.DataFrame({"interview_id": ["i1"], "segment_id": ["i1:s0"], "start": [start], "end": [len(text)],
                   "speaker": ["P"], "code": ["beyond"], "probability": [0.9], "above_threshold": [True],
                   "evidence": ["rang me on her day off; didn't have to"],
                   "text": [text[start:]]}).to_parquet(tmp_path / "suggestions.parquet")
-    (tmp_path / "run.json").write_text("{}")
-    page = tmp_path / "report.html"
-    page.write_text(build_report(tmp_path), encoding="utf-8")
-    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
-                         check=True, capture_output=True, text=True, timeout=120).stdout
-    viewer = dom[dom.index('id="viewer"'):]
-    marks = re.findall(r'<mark class="hl machine( why)?"[^>]*>([^<]*)</mark>', viewer)
+    dom = _viewer_dom(tmp_path, text)
+    marks = re.findall(r'<mark class="hl machine( why)?"[^>]*>([^<]*)</mark>', dom[dom.index('id="viewer"'):])
     assert [(bool(why), said) for why, said in marks] == [
         (False, "She "), (True, "rang me on her day off"), (False, ". She "), (True, "didn't have to"),
         (False, ", honestly.")]
