@@ -61,6 +61,14 @@ def test_interviews_in_another_language_than_the_models_are_named():
     unknown = Interview("vi", "Cô ấy đã lắng nghe tôi và gọi điện cho tôi vào ngày nghỉ của cô ấy. " * 5)
     assert len(KEYWORD.findall(unknown.text)) >= MIN_WORDS  # Vietnamese: no list here tells it
     assert language_warnings({"languages": ["en"]}, [unknown])[0][1].startswith("does not read as English like")
+    # where the text tells none, the language its transcript says it is in (Whisper's JSON writes one)
+    whispered = Interview("vi", unknown.text, metadata={"language": "vi"})
+    assert language_warnings({"languages": ["en"]}, [whispered])[0][1].startswith(
+        "is in vi (its metadata says), not in English like")
+    assert language_warnings({"languages": ["vi"]}, [whispered]) == []  # a model trained on Vietnamese
+    # what the text tells comes first: a Swedish interview labelled English is still Swedish
+    labelled = Interview("sv", SWEDISH, metadata={"Language": "en"})
+    assert language_warnings({"languages": ["en"]}, [labelled])[0][1].startswith("reads as Swedish (sv), not")
     assert language_warnings({"languages": ["sv"]}, [swedish]) == []
     assert [i.id for i, _ in language_warnings({"languages": ["en", "sv"]}, [swedish, english, german])] == ["de"]
     assert "not English or Swedish like" in language_warnings({"languages": ["en", "sv"]}, [german])[0][1]

@@ -47,8 +47,8 @@ SAMPLE_CHARS = 20_000
 
 
 def language_name(language: str) -> str:
-    """``"Swedish (sv)"``."""
-    return f"{NAMES.get(language, language)} ({language})"
+    """``"Swedish (sv)"``; a code of no name here (one an interview's metadata gave) as it is."""
+    return f"{NAMES[language]} ({language})" if language in NAMES else language
 
 
 def _sample(texts: Iterable[str]) -> str:
@@ -141,7 +141,9 @@ def language_warnings(card: Mapping[str, Any], interviews: Iterable[Interview]) 
     """Each interview that reads as none of the languages ``card``'s model was trained on
     (its ``languages``), with what that means; none for a card that records no language (a
     model trained before tr_nlp recorded them) or an interview of fewer than
-    :data:`MIN_WORDS` words."""
+    :data:`MIN_WORDS` words. Where neither its script nor its stop words tell an
+    interview's language (Vietnamese, Thai...), its metadata's (:func:`declared_language`,
+    Whisper's) does."""
     trained = card_languages(card)
     if not trained:
         return []
@@ -149,13 +151,36 @@ def language_warnings(card: Mapping[str, Any], interviews: Iterable[Interview]) 
     said = []
     for interview in interviews:
         sample = interview.text[:SAMPLE_CHARS]
-        if not _long_enough(sample) or (language := told_language(sample)) in trained:
+        if not _long_enough(sample):
             continue
-        read = f"reads as {language_name(language)}, not" if language else "does not read as"
+        told = told_language(sample)
+        language = told or declared_language(interview.metadata)
+        if language in trained:
+            continue
+        read = ("does not read as" if language is None else f"reads as {language_name(language)}, not" if told
+                else f"is in {language_name(language)} (its metadata says), not in")
         said.append((interview, (f"{read} {names} like the interviews the model was trained on: it learned {names} "
                                  "words, so its suggestions here are unreliable (few, at probabilities not calibrated "
                                  "for them); code these with a model trained on coded interviews in their language")))
     return said
+
+
+def declared_language(metadata: Mapping[str, Any]) -> str | None:
+    """The language an interview's metadata gives (a ``language`` key in any case: Whisper's
+    JSON writes one, a front matter may), as a code: ``vi``, ``en-GB`` -> ``en``, or a name
+    of :data:`NAMES` -> its code; None for none, or for a value that is neither.
+
+    >>> declared_language({"language": "vi"}), declared_language({"Language": "en-GB"}), declared_language({})
+    ('vi', 'en', None)
+    >>> declared_language({"language": "Swedish"}), declared_language({"language": "the usual"})
+    ('sv', None)
+    """
+    value = next((v for k, v in metadata.items() if str(k).casefold() == "language"), None)
+    if not isinstance(value, str):
+        return None
+    code = re.split(r"[-_]", value.strip().casefold(), maxsplit=1)[0]
+    by_name = {name.casefold(): language for language, name in NAMES.items()}
+    return by_name.get(code) or (code if re.fullmatch(r"[a-z]{2,3}", code) else None)
 
 
 def encoder_warning(languages: Sequence[str], features: str) -> str | None:
