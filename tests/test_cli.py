@@ -52,6 +52,16 @@ def test_inspect_demo_lists_every_interview_with_roles():
         {"coder_a": 9, "coder_b": 9}, {"coder_a": 7})
 
 
+def test_a_speaker_role_naming_no_speaker_is_said_with_the_speakers_there_are():
+    # a mistyped --speaker-role name set no role and said nothing
+    r = run("inspect", DEMO / "interviews" / "demo01.txt", "--speaker-role", "Interviewer=interviewer",
+            "--speaker-role", "Partcipant=participant")
+    assert r.exit_code == 0, r.output
+    assert ("--speaker-role 'partcipant': no speaker of the transcripts read has that name, so no role was set by "
+            "it; their speakers: 'Interviewer', 'Participant'") in r.stderr
+    assert "'interviewer'" not in r.stderr.split("their speakers")[0]  # a name that is a speaker is not named
+
+
 def test_inspect_shows_codings_by_coder_only_when_there_are_some(tmp_path):
     codings = tmp_path / "anna.csv"
     codings.write_text("interview_id,start,end,code\ndemo01,357,504,continuity\n", encoding="utf-8")

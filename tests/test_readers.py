@@ -1207,6 +1207,18 @@ def test_whisperx_subtitles_whose_speakers_each_say_one_cue_are_two_speakers(wri
                               ("[SPEAKER_01]", "participant", "Better, I think. She rang me back.")]
 
 
+def test_a_role_given_to_speaker_00_is_given_to_whisperxs_bracketed_speaker_00_too(write):
+    # WhisperX's JSON names a speaker SPEAKER_00, its subtitles [SPEAKER_00]: --speaker-role SPEAKER_01=interviewer
+    # (and corpus.yaml's quoted "[SPEAKER_00]" for the JSON) set no role, and nothing said so
+    srt = ("1\n00:00:00,000 --> 00:00:04,000\n[SPEAKER_00]: Better, I think. She rang me back.\n\n"
+           "2\n00:00:04,500 --> 00:00:09,000\n[SPEAKER_01]: How have things been since we last met?\n")
+    roles = RoleMap.from_pairs(["SPEAKER_01=interviewer", "speaker_00=participant"])
+    iv = read_file(write("s.srt", srt), ReadOptions(roles=roles)).interviews[0]
+    assert [(speaker, role) for speaker, role, _ in turn_texts(iv)] == [("[SPEAKER_00]", "participant"),
+                                                                      ("[SPEAKER_01]", "interviewer")]
+    assert RoleMap.from_mapping({"[SPEAKER_00]": "interviewer"}).get("SPEAKER_00") == "interviewer"
+
+
 def test_a_less_than_sign_in_speech_is_not_taken_for_a_tag(write):
     # everything from a "<" to the next ">" was left out as markup
     srt = ("1\n00:00:01,000 --> 00:00:02,000\nInterviewer: How much now?\n\n"

@@ -322,11 +322,21 @@ def load_and_report(
                    for warning in report.warnings)
         for warning in corpus.warnings:
             warn(warning)
+        _warn_unmatched_roles(options.roles, corpus)
     if none_read:
         raise InputError("E108", n=len(corpus.files))
     if required and not corpus.files:  # the wrong folder, or one not filled yet: as a mistyped path
         raise InputError("E118")
     return corpus
+
+
+def _warn_unmatched_roles(roles: RoleMap, corpus: Corpus) -> None:
+    """Say which ``--speaker-role`` names are no speaker of the transcripts read (a name
+    mistyped, or written as another tool writes it), naming the speakers there are."""
+    speakers = sorted({s for iv in corpus.interviews for s in iv.speakers})
+    if corpus.interviews and (unmatched := roles.unmatched(speakers)):
+        warn(f"--speaker-role {', '.join(map(repr, unmatched))}: no speaker of the transcripts read has that name, "
+             f"so no role was set by it; their speakers: {some([repr(s) for s in speakers], 10)}")
 
 
 def warn_near_copies(interviews: Sequence[Interview], quiet: bool, kind: str = "interviews") -> None:

@@ -366,7 +366,27 @@ class RoleMap:
         return RoleMap({**self.overrides, **other.overrides})
 
     def get(self, speaker: str) -> Role | None:
-        return self.overrides.get(speaker.casefold())
+        """The role given ``speaker``, in any case, in square brackets or not (WhisperX's
+        subtitles write ``[SPEAKER_00]``, its JSON ``SPEAKER_00``).
+
+        >>> roles = RoleMap.from_pairs(["SPEAKER_01=interviewer", "[Jo]=participant"])
+        >>> roles.get("[speaker_01]"), roles.get("Jo"), roles.get("Sam")
+        ('interviewer', 'participant', None)
+        """
+        key = speaker.casefold()
+        if key in self.overrides:
+            return self.overrides[key]
+        return next((role for name, role in self.overrides.items() if _bare(name) == _bare(key)), None)
+
+    def unmatched(self, speakers: Iterable[str]) -> list[str]:
+        """The names this map gives a role (in lower case) that are none of ``speakers``, as
+        :meth:`get` matches them.
+
+        >>> RoleMap.from_pairs(["SPEAKER_01=interviewer", "Bob=other"]).unmatched(["[SPEAKER_01]", "Jo"])
+        ['bob']
+        """
+        said = {_bare(s) for s in speakers}
+        return sorted(name for name in self.overrides if _bare(name) not in said and name != UNKNOWN_SPEAKER.casefold())
 
     def label_matcher(self) -> Callable[[str], LabelMatch | None]:
         """:func:`match_label`, and a speaker this map names as a label in any case: a
@@ -390,6 +410,12 @@ class RoleMap:
             return found
 
         return matcher
+
+
+def _bare(name: str) -> str:
+    """A speaker's name in lower case, without the square brackets around it, if any."""
+    name = name.casefold()
+    return name[1:-1] if name[:1] == "[" and name[-1:] == "]" else name
 
 
 def unlabelled_roles(roles: RoleMap) -> RoleMap:
