@@ -82,6 +82,9 @@ def test_a_second_passage_only_where_another_place_weighs_about_as_much():
     assert _passages(text, lone) == ["He sat with me all"]
     # one that weighs more comes first, and one just after it in the next sentence is apart from it
     assert _passages(text, [*lone[:5], 2.3, *lone[6:]]) == ["low; He sat with me all"]
+    # the same words again, in another sentence, say nothing more (in any case, or with others around them)
+    assert _passages("She listened. Then she listened.", [1.0, 1.0, 0.0, 0.9, 1.0]) == ["She listened"]
+    assert _passages("She listened. Then he came.", [1.0, 1.0, 0.0, 0.9, 1.0]) == ["She listened; he came"]
     # another place is one a word apart (that word lowering the score)
     assert _passages("a b c d", [2.0, 0.0, -3.0, 1.5]) == ["a; d"]
     assert _passages("a b c d", [2.0, -3.0, 1.5, 0.0]) == ["a; c"]

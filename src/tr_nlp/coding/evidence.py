@@ -163,7 +163,8 @@ def top_passages(text: str, words: Words, parts: np.ndarray, top: int = 2,
     or ends with a word that lowers the score. The first passage is the heaviest; each other
     one (up to ``top``) is the heaviest left that neither overlaps nor touches those taken
     (within a sentence), if it weighs at least half as much as the first and its words add
-    at least half as much to the score (a lone word beside a long passage seldom does).
+    at least half as much to the score (a lone word beside a long passage seldom does), and
+    does not say the same words again (nor those of a taken passage with others).
 
     >>> words = _words("Well. She stayed late, on her day off.")
     >>> parts = np.array([[0.1], [0.5], [0.9], [0.8], [0.1], [0.3], [0.2], [0.6]])
@@ -194,10 +195,18 @@ def top_passages(text: str, words: Words, parts: np.ndarray, top: int = 2,
             if weight[c, j] <= 0 or len(taken) == top or (taken and weight[c, j] < weight[best, j] / 2):
                 break
             a, b = int(start[c]), int(start[c] + length[c])
-            if all(_apart(a, b, s, e, gaps) for s, e in taken) and (not taken or summed[c, j] >= summed[best, j] / 2):
+            if (all(_apart(a, b, s, e, gaps) and not _repeats(words.keys[a:b], words.keys[s:e]) for s, e in taken)
+                    and (not taken or summed[c, j] >= summed[best, j] / 2)):
                 taken.append((a, b))
         out[j] = "; ".join(" ".join(text[words.spans[a][0]:words.spans[b - 1][1]].split()) for a, b in taken)
     return out
+
+
+def _repeats(one: list[str], other: list[str]) -> bool:
+    """Whether the words ``one`` are a run of the words ``other`` or the other way round:
+    a passage that says the same words again says nothing more."""
+    short, long = sorted((one, other), key=len)
+    return any(long[k:k + len(short)] == short for k in range(len(long) - len(short) + 1))
 
 
 def _apart(a: int, b: int, s: int, e: int, gaps: np.ndarray) -> bool:
