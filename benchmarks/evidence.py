@@ -37,7 +37,7 @@ import numpy as np
 from scipy import sparse
 
 from tr_nlp.coding import coded_data, suggest, train_model
-from tr_nlp.coding.evidence import text_features, word_parts
+from tr_nlp.coding.evidence import placed_parts, text_features
 from tr_nlp.coding.suggest import code_weights
 from tr_nlp.features import context_frame
 from tr_nlp.ingest import ReadOptions, TableMapping, load_corpus
@@ -87,7 +87,7 @@ def main() -> None:
     started = time.perf_counter()
     rows_out = suggest(model, segments, interviews)
     new_seconds = time.perf_counter() - started
-    split = word_parts(model, texts, weights)  # read in suggest(): no encoder pass here
+    split = [merged(words, parts) for words, parts in placed_parts(model, texts, weights)]  # read in suggest()
     print(f"{len(segments)} segments, {len(rows)} with a suggestion, {int(above.sum())} suggestions "
           f"(suggest() flags {int(rows_out.above_threshold.sum())}); scoring alone {scoring:.1f} s")
 
@@ -107,6 +107,15 @@ def main() -> None:
     print(f"\n(suggestions with S > 0: {len(new_share)}; the rest of S, the parts of punctuation and of the "
           "encoder's [CLS] and [SEP], goes to no word)")
     deletion(model, frame, rows_out, split, rows, above)
+
+
+def merged(words, parts):
+    """The words of a text, each once (lower-cased), and their parts, a word said twice adding up:
+    what the evidence of before was read from."""
+    found = {}
+    for key, row in zip(words.keys, parts, strict=True):
+        found[key] = found[key] + row if key in found else row
+    return list(found), np.array(list(found.values())).reshape(len(found), parts.shape[1])
 
 
 def three_words(words, parts, j):

@@ -10,7 +10,6 @@ from tr_nlp.coding.evidence import (
     placed_parts,
     text_features,
     top_passages,
-    word_parts,
 )
 from tr_nlp.coding.suggest import code_weights
 from tr_nlp.features import context_frame, embeddings
@@ -35,21 +34,18 @@ def test_the_words_parts_add_up_to_the_score_of_the_texts_n_grams(tfidf_model):
     texts = ["she stayed late after her shift to sit with me", "nobody ever asked me what helped"]
     weights = _weights(tfidf_model)
     score = sparse.csr_matrix(tfidf_model.linear.named_steps["features"].transform(texts)) @ weights
-    for text, (words, parts), expected in zip(texts, word_parts(tfidf_model, texts, weights), score, strict=True):
-        assert words == text.split()
+    for text, (words, parts), expected in zip(texts, placed_parts(tfidf_model, texts, weights), score, strict=True):
+        assert words.keys == text.split()
         np.testing.assert_allclose(parts.sum(axis=0), np.ravel(expected), rtol=1e-9, atol=1e-12)
 
 
-def test_a_word_said_twice_adds_up_as_written_with_its_apostrophe(tfidf_model):
+def test_each_place_a_word_stands_keeps_its_own_part_as_written_with_its_apostrophe(tfidf_model):
     weights = _weights(tfidf_model)
-    [(words, parts)] = word_parts(tfidf_model, ["She didn\u2019t. She did, she LISTENED."], weights)
-    assert words == ["she", "didn't", "did", "listened"]
-    [(alone, _)] = word_parts(tfidf_model, ["she"], weights)
-    assert parts.shape == (4, weights.shape[1]) and alone == ["she"]
-    # each place a word stands keeps its own part, for passages to be read from
     [(placed, each)] = placed_parts(tfidf_model, ["She didn\u2019t. She did, she LISTENED."], weights)
     assert placed.keys == ["she", "didn't", "she", "did", "she", "listened"] and placed.spans[2] == (12, 15)
-    np.testing.assert_allclose(each[[0, 2, 4]].sum(axis=0), parts[0])
+    assert each.shape == (6, weights.shape[1])
+    [(alone, part)] = placed_parts(tfidf_model, ["she"], weights)
+    assert alone.keys == ["she"] and part.shape == (1, weights.shape[1])
 
 
 def _passages(text, parts, **kwargs):
@@ -133,7 +129,7 @@ def test_a_context_model_splits_only_the_segments_own_texts_part(demo_coded):
     alone = frame.iloc[:1].assign(text=texts[0], prev_text="", next_text="", prev2_text="", next2_text="")
     X = sparse.csr_matrix(pipe.named_steps["features"].transform(alone))
     own = X[:, :parts.at[2]] @ _weights(model)[:parts.at[2]]
-    [(_, found)] = word_parts(model, texts, _weights(model))
+    [(_, found)] = placed_parts(model, texts, _weights(model))
     np.testing.assert_allclose(found.sum(axis=0), np.asarray(own).ravel(), rtol=1e-9, atol=1e-12)
 
 

@@ -137,18 +137,6 @@ def placed_parts(model: Any, texts: Sequence[str], weights: np.ndarray) -> list[
     return [(w, values * parts.weight) for w, values in zip(words, found, strict=True)]
 
 
-def word_parts(model: Any, texts: Sequence[str], weights: np.ndarray) -> list[tuple[list[str], np.ndarray]]:
-    """Per text: its words (lower-cased, each once) and what each adds to each code's score,
-    shape (words, codes), a word said twice adding up (:func:`placed_parts`)."""
-    out = []
-    for w, values in placed_parts(model, texts, weights):
-        merged: dict[str, np.ndarray] = {}
-        for key, row in zip(w.keys, values, strict=True):
-            merged[key] = merged[key] + row if key in merged else row
-        out.append((list(merged), np.array(list(merged.values())).reshape(len(merged), weights.shape[1])))
-    return out
-
-
 #: the most words a passage of evidence holds
 PASSAGE_WORDS = 8
 def top_passages(text: str, words: Words, parts: np.ndarray, top: int = 2,
@@ -217,7 +205,7 @@ def _apart(a: int, b: int, s: int, e: int, gaps: np.ndarray) -> bool:
 
 @dataclass(frozen=True)
 class Words:
-    """A text's words: where each is, and how :func:`word_parts` names it (lower case, a plain apostrophe)."""
+    """A text's words: where each is, and how it reads in any case (lower case, a plain apostrophe)."""
 
     spans: list[tuple[int, int]]
     starts: list[int]

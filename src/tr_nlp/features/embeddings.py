@@ -108,9 +108,10 @@ class EmbeddingCache:
 
     A cache file holds at most :func:`cache_limit` bytes: beyond it, the entries put
     first are dropped first (:func:`_trim`). The cache only saves time, so it never fails
-    a run: a damaged cache file is set aside (renamed ``*.damaged``) and a new one started, and a cache that cannot be
-    opened or written (read-only folder, full disk) is left out, with a warning logged
-    once a process. Its entries are then kept in the process's memory instead, up to
+    a run: a damaged cache file is set aside (renamed ``*.damaged``) and a new one
+    started, and a cache that cannot be opened or written (read-only folder, full disk)
+    is left out, with a warning logged once a process. Its entries are then kept in the
+    process's memory instead, up to
     :data:`MEMORY_BYTES` (the oldest dropped first), so that the several steps of a run
     that embed the same texts (classifying them, then reading their evidence) do not
     each embed them again.
