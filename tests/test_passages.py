@@ -20,3 +20,13 @@ def test_each_place_of_each_passage_in_order_older_single_words_too():
     assert passage_places(text, "stayed; she") == [(0, 3), (4, 10), (17, 20), (21, 27)]
     # a blank or missing cell (NaN read back from a table), or a passage not in the text: no place
     assert passage_places(text, float("nan")) == passage_places(text, "") == passage_places(text, "went home") == []
+
+
+def test_a_passage_is_found_across_a_transcribers_time_marks():
+    # the model reads a segment without its time marks, so its evidence may run across one
+    text = "She stayed [00:03:12] late on a Friday. #00:03:20-4# Then [00:03:25] - she rang."
+    assert [text[a:b] for a, b in passage_places(text, "stayed late on; Then she rang")] == [
+        "stayed [00:03:12] late on", "Then [00:03:25] - she rang"]
+    assert marked(text, "stayed late")[:2] == [("She ", False), ("stayed [00:03:12] late", True)]
+    # a mark is no word of a passage, nor lets one run across a sentence's end
+    assert passage_places(text, "00 03 12") == passage_places(text, "Friday Then") == []

@@ -539,6 +539,18 @@ def test_evidence_passages_are_cut_again_from_the_pseudonymised_text():
     assert remapping.frame(rows.drop(columns="text")).evidence.tolist() == moved.evidence.tolist()
 
 
+
+def test_an_evidence_passage_across_a_time_mark_is_cut_again_without_it():
+    # the model read the segment without its marks: "Karen came to 5 Oak" across one is still found and cut
+    import pandas as pd
+
+    text = "P: Karen came to [00:01:02] 5 Oak Road with me."
+    iv = Interview("i1", text, (Turn("P", "participant", 3, len(text)),))
+    _, remapping = pseudonymise_corpus(Corpus(interviews=[iv]), Pseudonymiser(["Karen"]))
+    rows = pd.DataFrame({"interview_id": ["i1"], "start": [3], "end": [len(text)], "code": ["x"],
+                         "evidence": ["Karen came to 5 Oak"]})
+    assert remapping.frame(rows).evidence.tolist() == ["[PERSON_1] came to [ADDRESS_1]"]
+
 def test_mapping_round_trip_keeps_placeholders(tmp_path):
     first = Pseudonymiser(["Karen"])
     first.text("Karen and jo@x.org")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from tr_nlp.ingest.speakers import blank_time_marks
 from tr_nlp.schema import evidence_passages
 
 #: a word as a transcript writes it, its apostrophes inside it
@@ -24,11 +25,15 @@ BREAK = re.compile(f"[{re.escape(_ENDS)}]")
 def passage_places(text: str, evidence: object) -> list[tuple[int, int]]:
     """Where the passages of an ``evidence`` cell (as :func:`~tr_nlp.coding.evidence.top_passages` writes them; the
     words of older cells, too) stand in ``text``: each place their words stand in, in any
-    case, either apostrophe, any spacing, within a sentence; in order of where they start.
+    case, either apostrophe, any spacing, within a sentence, across a transcriber's time
+    marks (the model read the text without them); in order of where they start.
 
     >>> passage_places("Then she stayed  late. She stayed", "She stayed late; she")
     [(5, 8), (5, 21), (23, 26)]
+    >>> passage_places("She stayed [00:01:02] late.", "stayed late")
+    [(4, 26)]
     """
+    text = blank_time_marks(text)
     return sorted(found.span() for passage in evidence_passages(evidence)
                   if (pattern := _passage_pattern(passage)) for found in pattern.finditer(text))
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from tr_nlp.ingest.speakers import without_time_marks
 from tr_nlp.passages import passage_places
 from tr_nlp.privacy.pseudonymise import OffsetMap, Pseudonymiser
 from tr_nlp.schema import evidence_passages
@@ -87,17 +88,19 @@ class Remapping:
     def passages(self, evidence: object, interview_id: str, start: int, end: int) -> str:
         """A suggestion's ``evidence`` cell for the segment ``start:end`` of interview
         ``interview_id`` (its old id), on the new text: each passage cut again from the new
-        text where it stood in the old one, so it holds nothing the pseudonymiser replaced
-        there, not even part of an address it cut in two; a passage not found there (or
-        in an interview not pseudonymised here) is pseudonymised alone, each of its words
-        matched against the names in any case, as a single word of older evidence cells was."""
+        text where it stood in the old one (without the time marks it runs across, as the
+        model read it), so it holds nothing the pseudonymiser replaced there, not even part
+        of an address it cut in two; a passage not found there (or in an interview not
+        pseudonymised here) is pseudonymised alone, each of its words matched against the
+        names in any case, as a single word of older evidence cells was."""
         new_id, old = self.new_ids.get(interview_id), self.originals.get(interview_id)
         found = []
         for passage in evidence_passages(evidence):
             places = passage_places(old[start:end], passage) if old is not None and new_id in self.maps else []
             if places:
                 moved, (a, b) = self.maps[new_id], places[0]
-                found.append(" ".join(self.texts[new_id][moved.start(start + a):moved.end(start + b)].split()))
+                cut = self.texts[new_id][moved.start(start + a):moved.end(start + b)]
+                found.append(" ".join(without_time_marks(cut).split()))
             else:
                 found.append(self.pseudonymiser.label(passage))
         return "; ".join(found)
