@@ -4,7 +4,7 @@ import pytest
 
 from conftest import at_most, yaml_bomb
 from tr_nlp.errors import ConfigError, TrNlpError
-from tr_nlp.ingest import load_corpus
+from tr_nlp.ingest import ReadOptions, RoleMap, load_corpus
 from tr_nlp.ingest.corpus import iter_input_files, pattern_matches, plan_inputs
 
 TRANSCRIPT = "Speaker 1: How was it?\nSpeaker 2: She listened.\n"
@@ -142,10 +142,10 @@ def test_a_pattern_that_matches_folders_reads_each_as_a_folder(tmp_path, pattern
     corpus = load_corpus([tmp_path / pattern])
     assert sorted(iv.id for iv in corpus.interviews) == ["a", "b"] and not corpus.failures  # codings.csv is no transcript
     assert [(c.interview_id, c.code) for c in corpus.codings] == [("a", "care")]  # site1's corpus.yaml honoured
-    # "**" matches the folder itself as well: read as that folder given by name
+    # "**" matches the folder itself as well: read as that folder given by name, site1 in it a corpus
     same = [load_corpus([tmp_path / "**"]), load_corpus([tmp_path])]
     assert [sorted(iv.id for iv in c.interviews) for c in same] == [["a", "b"]] * 2
-    assert [[Path(f.path).name for f in c.failures] for c in same] == [["codings.csv"]] * 2
+    assert [(c.failures, len(c.codings)) for c in same] == [([], 1)] * 2
 
 
 @pytest.mark.parametrize("key", ["interviews", "speakers", "table"])
@@ -155,3 +155,67 @@ def test_a_yaml_bomb_in_the_config_is_refused_not_expanded(folder, key):
     with pytest.raises(TrNlpError) as info:
         load_corpus([folder])
     assert info.value.code == "E149" and "corpus.yaml" in str(info.value) and "anchors and aliases" in str(info.value)
+
+
+def test_a_folder_of_corpora_reads_each_as_a_corpus_not_its_tables_as_transcripts(tmp_path):
+    # a project of two sites' corpora: their codings tables and participants sheets were read as
+    # transcripts (three failures), their speakers' roles and encodings not read at all
+    for site, coder in (("north", "A"), ("south", "B")):
+        (tmp_path / site / "talks").mkdir(parents=True)
+        (tmp_path / site / "talks" / f"{site}1.txt").write_text(TRANSCRIPT.replace("She", site), encoding="utf-8")
+        (tmp_path / site / "codings.csv").write_text(
+            f"interview_id,start,end,code,coder\n{site}1,34,47,care,{coder}\n", encoding="utf-8")
+        (tmp_path / site / "corpus.yaml").write_text(
+            "interviews: [talks/]\ncodings: codings.csv\nmetadata: people.csv\n"
+            "speakers: {Speaker 1: participant, Speaker 2: interviewer}\n", encoding="utf-8")
+        (tmp_path / site / "people.csv").write_text(f"interview_id,site\n{site}1,{site}\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text(TRANSCRIPT, encoding="utf-8")  # the project's own: read as it is
+    corpus = load_corpus([tmp_path])
+    assert not corpus.failures and not corpus.warnings
+    by_id = corpus.by_id()
+    assert sorted(by_id) == ["north1", "notes", "south1"]
+    assert by_id["north1"].speakers == {"Speaker 1": "participant", "Speaker 2": "interviewer"}
+    assert by_id["notes"].speakers["Speaker 1"] == "interviewer"  # guessed from its question
+    assert [by_id[i].metadata.get("site") for i in ("north1", "south1")] == ["north", "south"]
+    assert sorted((c.interview_id, c.coder) for c in corpus.codings) == [("north1", "A"), ("south1", "B")]
+
+
+def test_a_file_or_folder_below_a_corpus_is_read_with_its_settings(folder):
+    # study/talks/p07.txt named by itself (or study/talks/, or a new interview in study/new/) was read
+    # as if there were no corpus.yaml: its speakers' roles guessed, its participants sheet unread
+    (folder / "corpus.yaml").write_text(
+        "interviews: [talks/]\ncodings: codings.csv\nmetadata: people.csv\n"
+        "speakers: {Speaker 1: participant, Speaker 2: interviewer}\n", encoding="utf-8")
+    (folder / "people.csv").write_text("interview_id,site\na,north\nz,south\n", encoding="utf-8")
+    (folder / "new").mkdir()
+    (folder / "new" / "b.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    for given in (folder / "talks" / "a.txt", folder / "talks", folder / "new" / "b.txt"):
+        corpus = load_corpus([given])
+        (interview,) = corpus.interviews
+        assert interview.speakers == {"Speaker 1": "participant", "Speaker 2": "interviewer"}
+        assert interview.metadata.get("site") == ("north" if interview.id == "a" else None)
+        # its codings are the corpus's to give: not taken; its sheet's other rows are no news
+        assert not corpus.codings and not corpus.warnings and not corpus.failures
+    # a role given on the command line still wins
+    corpus = load_corpus([folder / "talks"], options=ReadOptions(roles=RoleMap.from_pairs(["Speaker 1=interviewer"])))
+    assert corpus.interviews[0].speakers["Speaker 1"] == "interviewer"
+
+
+def test_a_corpus_file_above_that_another_user_owns_sets_nothing(folder, monkeypatch):
+    # walking up from /tmp/x/talks/a.txt would read a /tmp/corpus.yaml anyone could leave there
+    import os
+
+    (folder / "corpus.yaml").write_text("speakers: {Speaker 1: participant}\n", encoding="utf-8")
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(folder / "corpus.yaml").st_uid + 1)
+    assert load_corpus([folder / "talks" / "a.txt"]).interviews[0].speakers["Speaker 1"] == "interviewer"
+    assert load_corpus([folder]).interviews[0].speakers["Speaker 1"] == "participant"  # given by name: read
+
+
+def test_a_corpus_format_holds_for_its_own_interviews_below_it(tmp_path):
+    # format: forces a reader for the interviews a corpus names; a file below it that is not one goes by its own
+    (tmp_path / "talks").mkdir()
+    (tmp_path / "talks" / "a.log").write_text(TRANSCRIPT, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (tmp_path / "corpus.yaml").write_text("interviews: [talks/a.log]\nformat: text\n", encoding="utf-8")
+    files = plan_inputs([tmp_path / "talks" / "a.log", tmp_path / "b.txt"]).files
+    assert [fmt for _, _, fmt in files] == ["text", None]

@@ -14,7 +14,9 @@ are and how to read them::
     preset: annomi                   # or a table mapping: {text_col: ..., speaker_col: ...}
     encoding: utf-8
 
-Without one, a folder is searched recursively for files with a known extension, leaving
+Its settings hold for what is read below it, a file or subfolder given by name too;
+a folder holding such folders (a project of several sites' corpora) reads each as a
+corpus. Without one, a folder is searched recursively for files with a known extension, leaving
 out hidden files, paths starting with ``_`` and README/LICENSE/CHANGELOG files; files of
 other types (``.pages``, audio...) are left out with a warning naming them, and so is a
 PDF or ``.doc`` beside a transcript of the same name in another format (its printout, or
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import errno
 import glob
+import logging
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -77,6 +80,8 @@ from tr_nlp.ingest.transcriber import read_trs
 from tr_nlp.ingest.webpage import read_html, read_mht, read_otr
 from tr_nlp.ingest.whisper import is_speech_json, read_whisper_json
 from tr_nlp.schema import ROLES, Codebook, Coding, Interview, Reviewed
+
+log = logging.getLogger(__name__)
 
 CONFIG_NAME = "corpus.yaml"
 READERS = {
@@ -621,6 +626,8 @@ class InputPlan:
     warnings: list[str] = field(default_factory=list)
     reviewed: list[Path] = field(default_factory=list)
     metadata: list[Path] = field(default_factory=list)
+    #: those of :attr:`metadata` from a folder above those given: they describe more interviews than are read
+    metadata_above: list[Path] = field(default_factory=list)
 
 
 def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions = ReadOptions(), fmt: str | None = None,
@@ -629,8 +636,12 @@ def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions =
 
     A folder with a ``corpus.yaml`` contributes only the interviews it names, read with
     its settings; its codings, codebook and reviewed tables are returned, not read as
-    transcripts, even where its interviews are the whole folder (no ``interviews:``).
-    A file named more than once (``a.txt`` and its folder) is read once, with the
+    transcripts, even where its interviews are the whole folder (no ``interviews:``); so
+    does each such folder below a folder given (:func:`corpora_inside`). Files and folders
+    given below a folder with a ``corpus.yaml`` (``study/interviews/p07.docx``) are read
+    with its speakers, encoding and table settings (its ``format`` for the interviews it
+    names), and its participants sheet describes them; its codings are not taken (give
+    them, or the folder). A file named more than once (``a.txt`` and its folder) is read once, with the
     settings of its first mention. Files found in a folder under ``exclude`` (a run's own
     output folder inside an input folder) are neither read nor reported as passed over; a
     file named by itself is read wherever it is.
@@ -638,10 +649,14 @@ def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions =
     plan = InputPlan()
     seen: set[Path] = set()
     skip = real_path(exclude) if exclude is not None else None
-    for raw in _expanded(as_paths(paths)):
+    configs: dict[Path, CorpusConfig | None] = {}
+    todo = list(_expanded(as_paths(paths)))
+    while todo:
+        raw = todo.pop(0)
         folder = Path(raw).is_dir()
         config = load_config(raw, options) if folder else None
         passed_over: list[Path] = []
+        corpora: list[Path] = []  # folders below with their own corpus.yaml
         if config is not None:
             # its codings, codebook and reviewed tables are no transcripts, where its interviews are the whole folder
             companions = {real_path(p) for p in (*config.codings, *config.reviewed, *config.metadata, config.codebook)
@@ -653,7 +668,17 @@ def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions =
             plan.reviewed += config.reviewed
             plan.metadata += [p for p in config.metadata if p not in plan.metadata]
         else:
-            found = [(f, options, fmt) for f in iter_input_files([raw], passed_over)]
+            corpora = corpora_inside(raw) if folder else []
+            todo[:0] = corpora  # each read as a folder given by name, after the rest of this one
+            found = [(f, options, fmt) for f in iter_input_files([raw], passed_over)
+                     if not any(root in f.parents for root in corpora)]
+            passed_over = [f for f in passed_over if not any(root in f.parents for root in corpora)]
+            if (above := _config_above(raw, options, configs)) is not None:
+                log.info("%s: read with the settings of %s", raw, above.root / CONFIG_NAME)
+                named = {real_path(f) for f in iter_input_files(above.interviews)} if above.fmt else set()
+                found = [(f, above.options, fmt or (above.fmt if real_path(f) in named else None)) for f, _, _ in found]
+                plan.metadata += [p for p in above.metadata if p not in plan.metadata]
+                plan.metadata_above += above.metadata
         found, locks = _without_lock_files(found)
         if locks:
             plan.warnings.append(f"{raw}: {lock_files_warning(locks)}" if folder else lock_files_warning(locks))
@@ -670,7 +695,7 @@ def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions =
                 plan.warnings.append(f"{raw}: {subtitles_warning(subtitles)}")
         passed_notes = passed_over_warnings(passed_over, [f for f, _, _ in found])
         plan.warnings += [f"{raw}: {note}" for note in passed_notes]
-        if not passed_over and not found and folder:
+        if not passed_over and not found and folder and not corpora:
             plan.warnings.append(f"{raw}: no transcript files in this folder (expected "
                                  f"{' '.join(sorted(EXTENSIONS))})")
         for item in found:
@@ -679,6 +704,46 @@ def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions =
                 seen.add(key)
                 plan.files.append(item)
     return plan
+
+
+def corpora_inside(folder: str | Path) -> list[Path]:
+    """The folders below ``folder`` with a ``corpus.yaml`` (hidden ones and those starting
+    with ``_`` left out, as :func:`iter_input_files` leaves them), but for those inside
+    another of them: each is read as that folder given by name, so its codings table and
+    participants sheet are not taken for transcripts, and its speakers, encoding and table
+    settings hold.
+
+    >>> corpora_inside("no-such-folder")
+    []
+    """
+    folder = Path(folder)
+    found = sorted(config.parent for config in folder.rglob(CONFIG_NAME) if config.parent != folder
+                   and not any(part.startswith((".", "_")) for part in config.relative_to(folder).parts))
+    return [root for root in found if not any(other in root.parents for other in found)]
+
+
+def _config_above(path: str | Path, options: ReadOptions,
+                  configs: dict[Path, CorpusConfig | None]) -> CorpusConfig | None:
+    """The ``corpus.yaml`` of the nearest folder above ``path`` (one this user owns: a file
+    another user left in ``/tmp`` sets nothing), read once per folder into ``configs``: its
+    speakers, encoding and table settings say how the transcripts below it are read, as a
+    tool's settings file does for the files below it."""
+    for folder in Path(os.path.abspath(path)).parents:
+        if folder not in configs:
+            own = _owned(folder / CONFIG_NAME)
+            configs[folder] = load_config(folder, options) if own else None
+        if configs[folder] is not None:
+            return configs[folder]
+    return None
+
+
+def _owned(path: Path) -> bool:
+    """Whether ``path`` is a file this user owns (any file, where files have no owner)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return path.is_file() and (not hasattr(os, "getuid") or info.st_uid == os.getuid())
 
 
 def _expanded(paths: Sequence[str | Path]) -> Iterator[str | Path]:
@@ -873,7 +938,7 @@ def load_corpus(
         corpus.reviewed.extend(_found_as_kept(passages, gathered)[0])
         corpus.warnings.extend(f"{path}: {w}" for w in warnings)
     for path in described:
-        values, warnings = read_metadata(path, _known_as(corpus, gathered))
+        values, warnings = read_metadata(path, _known_as(corpus, gathered), some_read=path in plan.metadata_above)
         corpus.interviews, notes = with_metadata(corpus.interviews, values)
         corpus.warnings.extend(f"{path}: {w}" for w in warnings + notes)
     return corpus

@@ -37,9 +37,11 @@ from tr_nlp.schema import Interview
 ID_COLUMNS = (*STAND_INS["interview_id"], "id", "name", "interview_no", "participant_no")
 
 
-def read_metadata(path: str | Path, interviews: Mapping[str, Interview]) -> tuple[dict[str, dict[str, str]], list[str]]:
+def read_metadata(path: str | Path, interviews: Mapping[str, Interview],
+                  some_read: bool = False) -> tuple[dict[str, dict[str, str]], list[str]]:
     """Each known interview's values in the table at ``path`` (CSV, TSV, Excel...), by key,
-    and warnings (rows naming no interview of ``interviews``, ids given twice).
+    and warnings (rows naming no interview of ``interviews``, unless only ``some_read`` of
+    the interviews the table describes were meant to be read; ids given twice).
 
     Raises
     ------
@@ -67,7 +69,7 @@ def read_metadata(path: str | Path, interviews: Mapping[str, Interview]) -> tupl
             twice.append(kept)
         else:
             values[kept] = {key: value.strip() for key, value in row.items() if value.strip()}
-    if unknown:
+    if unknown and not some_read:
         warnings.append(f"{len(unknown)} row(s) name no interview of the corpus: {some([repr(u) for u in unknown])}")
     if twice:
         warnings.append(f"{len(twice)} interview(s) have more than one row; the first is read: {some(twice)}")
