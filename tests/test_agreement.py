@@ -4,9 +4,16 @@ import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import average_precision_score, cohen_kappa_score, f1_score, precision_score, recall_score
+from sklearn.metrics import (
+    average_precision_score,
+    cohen_kappa_score,
+    f1_score,
+    precision_score,
+    recall_score,
+)
 
 from tr_nlp.agreement import (
+    INTERVIEW_COLUMNS,
     OVERALL,
     agreement_table,
     binary_stats_from_counts,
@@ -19,6 +26,7 @@ from tr_nlp.agreement import (
     group_alpha_table,
     group_unitizing_table,
     gwet_ac1,
+    interview_table,
     krippendorff_alpha,
     pabak,
     percent_agreement,
@@ -612,3 +620,26 @@ def test_printed_tables_summarise_many_coder_pairs():
                                   check_dtype=False)  # the summary rows make counts float
     three = agreement_table({k: ratings[k] for k in "mABC"}, interviews, ["x"], machines=["m"], n_boot=0)
     assert len(condensed_pairs(three)) == len(three)  # three pairs: every one is shown
+
+
+def test_agreement_on_interviews_counts_a_code_where_a_rater_gives_it_anywhere_in_one():
+    # 12 interviews of 3 segments; a coder who read one only in part is not compared on it
+    rng = np.random.default_rng(4)
+    index = [f"s{i}" for i in range(36)]
+    interview_of = pd.Series([f"iv{i // 3:02d}" for i in range(36)], index=index)
+    coder = pd.DataFrame({"care": (rng.random(36) < 0.25).astype(float)}, index=index)
+    machine = pd.DataFrame({"care": (rng.random(36) < 0.3).astype(float)}, index=index)
+    score = pd.DataFrame({"care": rng.random(36)}, index=index)
+    coder.iloc[33, 0] = np.nan  # iv11 read in part
+    table = interview_table({"machine": machine, "coder": coder}, interview_of, ["care"], machines=["machine"],
+                            scores={"machine": score}, n_boot=200)
+    row = table.set_index("code").loc["care"]
+    by_machine = machine["care"].groupby(interview_of).max().iloc[:11]
+    by_coder = coder["care"].groupby(interview_of).max().iloc[:11]
+    assert row.n_interviews == 11 and (row.interviews_a, row.interviews_b) == (by_machine.sum(), by_coder.sum())
+    assert row.kappa == pytest.approx(cohen_kappa_score(by_machine, by_coder))
+    assert row.recall == pytest.approx(recall_score(by_coder, by_machine))
+    # PR-AUC from each interview's highest score
+    top = score["care"].groupby(interview_of).max().iloc[:11]
+    assert row.pr_auc == pytest.approx(average_precision_score(by_coder, top))
+    assert row.kappa_lo <= row.kappa <= row.kappa_hi and list(table.columns) == INTERVIEW_COLUMNS

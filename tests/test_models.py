@@ -518,6 +518,17 @@ def test_cli_train_evaluate_code(tmp_path, demo_coded):
     assert (characters.n_characters > 10_000).all()  # every compared character of the coded demo interviews
     each = pd.read_csv(tmp_path / "ev" / "agreement_characters_by_interview.csv")
     assert each.interview_id.nunique() == 14 and set(each.comparison) == {"machine vs human", "human vs human"}
+    # on interviews: which of the 14 coded interviews (9 double-coded) each rater finds each code in
+    on = pd.read_csv(tmp_path / "ev" / "agreement_interviews.csv")
+    on = on.set_index(["code", "rater_a", "rater_b", "comparison"])
+    assert "Agreement per code on interviews" in r.stdout
+    assert on.loc[("beyond_routine", "machine", "coder_a", "machine vs human"), "n_interviews"] == 14
+    assert on.loc[("beyond_routine", "coder_a", "coder_b", "human vs human"), "n_interviews"] == 9
+    predicted = pd.read_parquet(tmp_path / "ev" / "cv_predictions.parquet")
+    interview = predicted.segment_id.str.split(":").str[0]
+    found = predicted.groupby(interview)["machine_beyond_routine"].max()
+    machine_rows = on.xs("machine vs human", level="comparison").xs("coder_a", level="rater_b")
+    assert machine_rows.loc["beyond_routine", "interviews_a"].item() == found.sum()
     # the folder is a run folder: the segments and codings judged, run.json, and the evaluation's report
     ev = tmp_path / "ev"
     run = json.loads((ev / "run.json").read_text())
@@ -792,7 +803,8 @@ def test_cli_evaluate_says_which_codes_are_in_too_few_interviews_for_an_interval
     assert r.exit_code == 0, r.stderr
     out = " ".join(r.stdout.split())
     assert "no 95% CI for beyond_routine (1" in out and "n/a, n/a" not in out
-    assert out.count("no 95% CI for beyond_routine") == 2  # under the tables on segments and on characters
+    # under the tables on segments, on characters and on interviews (there: in 1 of the 14 interviews)
+    assert out.count("no 95% CI for beyond_routine") == 3 and "no 95% CI for beyond_routine (1 of 14" in out
     assert "to find what coders coded (95% CIs resample interviews)" in out
     table = pd.read_csv(tmp_path / "ev" / "agreement.csv")
     rows = table[table.code == "beyond_routine"]
@@ -817,7 +829,8 @@ def test_cli_evaluate_gives_no_interval_from_fewer_than_five_interviews(tmp_path
                             "-o", str(tmp_path / "ev"), "--quiet"])
     assert r.exit_code == 0, r.stderr
     out = " ".join(r.stdout.split())
-    assert out.count("no 95% CI: 3 interviews compared, and an interval needs 5 interviews or more") == 3
+    # under the tables on segments, characters, interviews and the group's
+    assert out.count("no 95% CI: 3 interviews compared, and an interval needs 5 interviews or more") == 4
     assert "no 95% CI for" not in out  # not read as codes in too few interviews
     assert "to find what coders coded" in out and "to find what coders coded (95% CIs" not in out
     table = pd.read_csv(tmp_path / "ev" / "agreement.csv")

@@ -57,6 +57,12 @@ def test_every_section_is_there(html, demo_run):
     assert "Kappa minus the other coder's [95% CI]" in characters and characters.count("(coder_b)</td>") == 6
     assert re.search(r'<tr class="human pooled"><td>\(all codes, pooled\)</td><td>coder_a ~ coder_b</td>'
                      r'<td class="n">\d+</td>\s*<td class="n">9\d\.\d%</td><td class="n">0\.8\d', characters)
+    # and on interviews: which of them each rater finds each code in (the 14 coded, 9 of them by both coders)
+    on = html[html.index("On interviews: whether each voices the code"):]
+    on = on[:on.index("</table>")]
+    assert on.count("<tr class=") == 24 and "machine ~ coder_a, double-coded interviews" in on
+    assert re.search(r'<td>beyond_routine</td><td>coder_a ~ coder_b</td><td class="n">9</td>\s*'
+                     r'<td class="n">\d / \d</td>', on.replace("<wbr>", ""))
     assert "finds 95% of what coders coded" in html
     assert re.search(r"Reading the top \d+% \[\d+%, \d+%\] of segments", html)  # the share to read, with its interval
     assert re.search(r'<td class="n">0\.\d\d <span class="ci">\[0\.\d\d, [01]\.\d\d\]</span> / 0\.\d\d <span class="ci">', html)

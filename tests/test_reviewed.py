@@ -222,6 +222,11 @@ def test_coders_who_split_an_interview_are_not_compared_on_each_others_half(tmp_
         assert double[unit] == coders[unit], name
     each = pd.read_csv(tmp_path / "ev" / "agreement_characters_by_interview.csv")
     assert set(each[each.rater_a == "A"].interview_id) == {"t0"}
+    # on interviews, one each coder read in part is no interview either read: t5 is left out for both
+    on = pd.read_csv(tmp_path / "ev" / "agreement_interviews.csv")
+    on = on.set_index(["code", "rater_a", "rater_b", "comparison"])
+    assert on.loc[("listened", "A", "B", "human vs human"), "n_interviews"] == 1
+    assert on.loc[("listened", "machine", "B", "machine vs human"), "n_interviews"] == 1
     group = pd.read_csv(tmp_path / "ev" / "agreement_group.csv").set_index(["code", "raters"])
     assert group.loc[("listened", "coders"), "n_interviews_u"] == 1
     assert group.loc[("listened", "coders"), "alpha_u"] == pytest.approx(1.0)

@@ -73,9 +73,10 @@ def corpus_summary(corpus: Corpus, segments: int, segment_codes: pd.DataFrame) -
 
 def pooled_agreement(evaluation: Evaluation) -> dict[str, list[dict[str, Any]]]:
     """``run.json``'s account of an evaluation: the pooled rows of its agreement on
-    segments and on characters (:func:`pooled_rows`)."""
+    segments, on characters and on interviews (:func:`pooled_rows`)."""
     return {"agreement_pooled": pooled_rows(evaluation.agreement),
-            "agreement_characters_pooled": pooled_rows(evaluation.characters)}
+            "agreement_characters_pooled": pooled_rows(evaluation.characters),
+            "agreement_interviews_pooled": pooled_rows(evaluation.interviews)}
 
 
 def _figure(value: float) -> float:

@@ -10,6 +10,7 @@ from tr_nlp.agreement.characters import (
     group_unitizing_table,
 )
 from tr_nlp.agreement.group import GROUP_COLUMNS, group_alpha_table
+from tr_nlp.agreement.interviews import INTERVIEW_COLUMNS, interview_table
 from tr_nlp.agreement.models import MODEL_DIFFERENCE_COLUMNS, model_difference_table
 from tr_nlp.agreement.stats import (
     binary_stats_from_counts,
@@ -37,6 +38,7 @@ __all__ = [
     "GROUP_COLUMNS",
     "GROUP_UNITIZING_COLUMNS",
     "HUMAN_VS_HUMAN",
+    "INTERVIEW_COLUMNS",
     "MACHINE_VS_HUMAN",
     "MACHINE_VS_HUMAN_DOUBLE",
     "MODEL_DIFFERENCE_COLUMNS",
@@ -54,6 +56,7 @@ __all__ = [
     "group_alpha_table",
     "group_unitizing_table",
     "gwet_ac1",
+    "interview_table",
     "krippendorff_alpha",
     "model_difference_table",
     "pabak",

@@ -159,6 +159,49 @@ def print_character_agreement(table: pd.DataFrame) -> None:
         c.out.print(_DIFFERENCE_NOTE.format(unit="characters of the interviews"), highlight=False)
 
 
+def print_interview_agreement(table: pd.DataFrame) -> None:
+    """Agreement on which interviews voice each code (:func:`tr_nlp.agreement.interview_table`) on stdout."""
+    from tr_nlp.agreement.interviews import without_interval_on_interviews
+    from tr_nlp.agreement.tables import OVERALL, condensed_pairs, rounded, signed
+
+    if table.empty:
+        return
+    view = Table(title="Agreement per code on interviews: whether each voices the code anywhere "
+                       "(95% CIs resample interviews)")
+    paired = "kappa_diff" in table.columns and table["kappa_diff"].notna().any()
+    for col in ("code", "comparison", "raters", "interviews", "in each", "agree %", "kappa", "AC1", "R",
+                *(("kappa - coders'",) if paired else ())):
+        view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
+    shown = condensed_pairs(table)
+    for r in shown.itertuples():
+        difference = (signed(r.kappa_diff, r.kappa_diff_lo, r.kappa_diff_hi),) if paired else ()
+        each = "" if r.code == OVERALL else f"{_count(r.interviews_a)} / {_count(r.interviews_b)}"
+        view.add_row(r.code, r.comparison, r.raters, f"{r.n_interviews:.0f}", each,
+                     "n/a" if math.isnan(r.percent) else f"{100 * r.percent:.0f}", _with_ci(r, "kappa"),
+                     _with_ci(r, "ac1"), rounded(r.recall), *difference)
+    _print_pairs(view, table, shown)
+    c.out.print("  in each: of the interviews compared, those each rater gives the code to a segment of (the "
+                "machine: above its threshold); R: of the second rater's, the share the first finds too",
+                highlight=False)
+    if table["kappa"].isna().any():
+        c.out.print("  kappa n/a: both raters find the code in every interview compared (or in none), where kappa "
+                    "is undefined; agree % and AC1 still read", highlight=False)
+    if few := without_interval_on_interviews(table):
+        named = ", ".join(f"{code} ({counts})" for code, counts in few.items())
+        c.out.print(f"  no 95% CI for {named}: in so few of the interviews compared (in brackets, by either "
+                    "rater), or in so nearly all, that more than one resample of interviews in 20 draws none of the "
+                    "others, where kappa is undefined", highlight=False)
+    if note := _too_few(table):
+        c.out.print(note, highlight=False)
+    if paired:
+        c.out.print(_DIFFERENCE_NOTE.format(unit="interviews"), highlight=False)
+
+
+def _count(value: object) -> str:
+    """A count of interviews, blank where there is none (a summary row's median may be a half)."""
+    return "" if pd.isna(value) else f"{float(value):g}"
+
+
 def print_group_alpha(table: pd.DataFrame) -> None:
     """Krippendorff's alpha of all coders, and with the machine, as a rich table (nothing with one coder)."""
     if table.empty:
@@ -427,7 +470,7 @@ def evaluate(
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     reviewed: c.ReviewedOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Run folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_group.csv, agreement_by_subgroup.csv (with --by), model_difference.csv (with --against), calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json; the segments, turns and codings judged; run.json and report.html.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Run folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_interviews.csv, agreement_group.csv, agreement_by_subgroup.csv (with --by), model_difference.csv (with --against), calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json; the segments, turns and codings judged; run.json and report.html.")] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Judge this trained model on the interviews (a held-out test: its training interviews are left out) instead of cross-validating; features, objective, context and folds are then the model's.")] = None,
     against: Annotated[str | None, typer.Option("--against", help=(
         "Judge a second machine on the same segments and give the first's kappa minus its per code and coder, with "
@@ -546,6 +589,7 @@ def evaluate(
     seconds = time.perf_counter() - started
     print_agreement(ev.agreement)
     print_character_agreement(ev.characters)
+    print_interview_agreement(ev.interviews)
     print_group_alpha(ev.group)
     print_learning_curve(ev.learning_curve)
     print_prescreen(ev.prescreen)

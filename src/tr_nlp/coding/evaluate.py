@@ -33,6 +33,7 @@ from tr_nlp.agreement import (
     count_characters,
     group_alpha_table,
     group_unitizing_table,
+    interview_table,
 )
 from tr_nlp.agreement.models import ALL_CODERS, model_difference_table
 from tr_nlp.agreement.stats import paired_difference, percentile_interval
@@ -71,6 +72,7 @@ class Evaluation:
     characters: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement on characters, as NVivo's
     characters_by_interview: pd.DataFrame = field(default_factory=pd.DataFrame)  # the same per interview
     group: pd.DataFrame = field(default_factory=pd.DataFrame)  # Krippendorff's alpha of all coders (+ machine)
+    interviews: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement on which interviews voice a code
     subgroups: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement per subgroup of interviews (by_subgroup)
     against: pd.DataFrame = field(default_factory=pd.DataFrame)  # the model beside another on the same segments
     protocol: str = ""  # how the machine's codes were made: cross-validation, or a held-out test of a model
@@ -219,6 +221,8 @@ def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boo
     group = group_alpha_table({MACHINE: predicted, **data.humans}, data.interview_of, codes, machines=[MACHINE],
                               n_boot=n_boot, seed=seed, exclusive=exclusive)
     characters, by_interview, group_u = character_agreement(data, predicted, n_boot, seed)
+    interviews = interview_table({MACHINE: predicted, **data.humans}, data.interview_of, codes, machines=[MACHINE],
+                                 scores={MACHINE: proba}, n_boot=n_boot, seed=seed)
     if not group.empty:  # beside alpha on segments, u-alpha on the characters of the interviews all coders coded
         group = group.merge(group_u.drop(columns=["n_raters"]), on=["code", "raters"], how="left",
                             suffixes=("", "_u")).reindex(columns=GROUP_COLUMNS + GROUP_UNITIZING_EXTRA)
@@ -226,7 +230,7 @@ def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boo
                       prescreen_table(proba, data.target, interview_of=data.interview_of, n_boot=n_boot, seed=seed),
                       curve, confusion_table(predicted, data.humans),
                       examples_table(proba, data), characters=characters, characters_by_interview=by_interview,
-                      group=group)
+                      group=group, interviews=interviews)
 
 
 def by_subgroup(ev: Evaluation, data: CodedData, subgroup_of: Mapping[str, str], n_boot: int = 1000,
@@ -582,6 +586,8 @@ def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
         paths["agreement_chars"] = write_table(ev.characters, folder / "agreement_characters.csv")
         paths["per_interview"] = write_table(ev.characters_by_interview,
                                              folder / "agreement_characters_by_interview.csv")
+    if not ev.interviews.empty:
+        paths["agreement_interviews"] = write_table(ev.interviews, folder / "agreement_interviews.csv")
     if not ev.group.empty:
         paths["agreement_group"] = write_table(ev.group, folder / "agreement_group.csv")
     if not ev.subgroups.empty:

@@ -106,6 +106,7 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
         "prescreen_intervals": ("read_share_lo" in data.prescreen.columns
                                 and bool(data.prescreen["read_share_lo"].notna().any())),
         "characters": sections.character_agreement(data),
+        "on_interviews": sections.interview_agreement(data),
         "group": sections.group_alpha(data),
         "subgroups": sections.subgroups(data),
         "subgroups_too_few": sections.subgroups_too_few_sentence(data),

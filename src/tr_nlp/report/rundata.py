@@ -38,6 +38,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                       "f1_lo", "f1_hi", "prevalence_a", "prevalence_b"),
     "agreement_characters.csv": ("code", "rater_a", "rater_b", "comparison", "n_characters", "percent", "kappa",
                                  "kappa_lo", "kappa_hi"),
+    "agreement_interviews.csv": ("code", "rater_a", "rater_b", "comparison", "n_interviews", "interviews_a",
+                                 "interviews_b", "percent", "kappa", "kappa_lo", "kappa_hi", "ac1", "ac1_lo", "ac1_hi",
+                                 "recall"),
     "agreement_group.csv": ("code", "raters", "n_raters", "n_units", "alpha", "alpha_lo", "alpha_hi"),
     "agreement_by_subgroup.csv": ("subgroup", "code", "rater_a", "rater_b", "comparison", "n_segments", "n_interviews",
                                   "kappa", "kappa_lo", "kappa_hi", "f1", "f1_lo", "f1_hi", "kappa_vs_rest",
@@ -63,7 +66,7 @@ _FIGURES = ("n_segments", "n_characters", "percent", "n_raters", "n_units", "kap
             "kappa_diff_lo", "kappa_diff_hi", "alpha_diff", "alpha_diff_lo", "alpha_diff_hi", "f1_lo", "f1_hi",
             "kappa_gain", "kappa_gain_lo", "kappa_gain_hi", "train_share", "read_share_lo", "read_share_hi",
             "precision_lo", "precision_hi", "recall_lo", "recall_hi", "pr_auc", "pr_auc_lo", "pr_auc_hi",
-            "kappa_vs_rest", "kappa_vs_rest_lo", "kappa_vs_rest_hi", "kappa_baseline")
+            "kappa_vs_rest", "kappa_vs_rest_lo", "kappa_vs_rest_hi", "kappa_baseline", "interviews_a", "interviews_b")
 #: Columns of names (ids, codes, raters): never blank (a topic passage in no candidate has
 #: a blank candidate, so that one may be).
 _NAMES = ("interview_id", "segment_id", "code", "coder", "rater_a", "rater_b", "comparison", "raters", "subgroup",
@@ -85,6 +88,7 @@ class RunData:
     segment_codes: pd.DataFrame = field(default_factory=lambda: _EMPTY)  # segment_id, interview_id, code, coder
     agreement: pd.DataFrame = field(default_factory=lambda: _EMPTY)
     characters: pd.DataFrame = field(default_factory=lambda: _EMPTY)     # agreement on characters
+    interviews: pd.DataFrame = field(default_factory=lambda: _EMPTY)     # agreement on which interviews voice a code
     group: pd.DataFrame = field(default_factory=lambda: _EMPTY)          # alpha of all coders (+ machine)
     subgroups: pd.DataFrame = field(default_factory=lambda: _EMPTY)      # agreement per subgroup (evaluate --by)
     by: str = ""                     # the metadata key of the subgroups (run.json's settings)
@@ -174,6 +178,7 @@ def load_run(folder: str | Path) -> RunData:
         codings=read_run_table(folder / "codings.csv").drop(columns=["text"], errors="ignore"),
         segment_codes=read_run_table(folder / "segment_codes.parquet"), agreement=read_run_table(folder / "agreement.csv"),
         characters=read_run_table(folder / "agreement_characters.csv"),
+        interviews=read_run_table(folder / "agreement_interviews.csv"),
         group=read_run_table(folder / "agreement_group.csv"),
         subgroups=read_run_table(folder / "agreement_by_subgroup.csv"), by=_by(run, run_file),
         against=read_run_table(folder / "model_difference.csv"),

@@ -17,6 +17,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from tr_nlp.agreement.characters import CHARACTER_COLUMNS
+from tr_nlp.agreement.interviews import INTERVIEW_COLUMNS
 from tr_nlp.agreement.models import own_coders, shown_differences
 from tr_nlp.agreement.stats import MIN_INTERVIEWS
 from tr_nlp.agreement.subgroups import shown_subgroups, too_few_in_subgroups
@@ -162,12 +163,22 @@ def _pooled_last(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def character_agreement(data: RunData) -> list[dict[str, Any]]:
-    """Rows of the agreement on characters (as NVivo counts it), codes first, pooled last;
-    many coder pairs summarised per code (:func:`~tr_nlp.agreement.tables.condensed_pairs`)."""
-    if data.characters.empty:
+    """Rows of the agreement on characters (as NVivo counts it): :func:`_pair_rows`."""
+    return _pair_rows(data.characters, CHARACTER_COLUMNS)
+
+
+def interview_agreement(data: RunData) -> list[dict[str, Any]]:
+    """Rows of the agreement on which interviews voice each code: :func:`_pair_rows`."""
+    return _pair_rows(data.interviews, INTERVIEW_COLUMNS)
+
+
+def _pair_rows(table: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    """A pairwise agreement table's rows, codes first, pooled last, many coder pairs
+    summarised per code (:func:`~tr_nlp.agreement.tables.condensed_pairs`)."""
+    if table.empty:
         return []
     return [r | {"double_coded": r["comparison"] == MACHINE_VS_HUMAN_DOUBLE}
-            for r in _pooled_last(condensed_pairs(data.characters.reindex(columns=CHARACTER_COLUMNS)))]
+            for r in _pooled_last(condensed_pairs(table.reindex(columns=columns)))]
 
 
 def group_alpha(data: RunData) -> list[dict[str, Any]]:
