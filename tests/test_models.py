@@ -2,6 +2,8 @@
 
 import hashlib
 import json
+import logging
+import re
 
 import numpy as np
 import pandas as pd
@@ -415,8 +417,6 @@ def test_a_damaged_cache_entry_is_made_again_not_fatal(tmp_path, caplog):
 
 def test_an_embedding_cache_keeps_at_most_its_limit_dropping_what_was_put_first(tmp_path, monkeypatch, caplog):
     # nothing pruned the cache: each retrained model adds its evidence's readings, each new text its embedding
-    import logging
-
     monkeypatch.setenv("TR_NLP_CACHE_MB", "0.25")  # 256 KB: about 150 embeddings
     cache = EmbeddingCache(tmp_path)
     rng = np.random.default_rng(0)
@@ -629,9 +629,19 @@ def test_evaluate_prints_the_share_to_read_with_its_interval(capsys):
     assert "│ care │ 26% │ 57% │ 54 / 481 │" in " ".join(capsys.readouterr().out.split())
 
 
-def test_the_learning_curve_says_what_each_step_gained_with_intervals(demo_coded):
+def test_the_learning_curve_says_what_each_step_gained_with_intervals(demo_coded, caplog):
     # a line rising or not between two points was all a team had to decide whether to code more
-    curve = cross_validate(demo_coded[1], "tfidf", n_splits=3, seed=1, n_boot=200).learning_curve
+    with caplog.at_level(logging.INFO, logger="tr_nlp.coding.evaluate"):
+        curve = cross_validate(demo_coded[1], "tfidf", n_splits=3, seed=1, n_boot=200).learning_curve
+    # the progress line says about how long the rest takes: the curve takes several times the folds' time
+    said = [r.getMessage() for r in caplog.records]
+    folds = [line for line in said if line.startswith("fold ")]
+    assert len(folds) == 3 and all(re.search(r"; about \d+ (s|min) left for the folds, then about \d+ (s|min) for "
+                                             r"the learning curve$", line) for line in folds[:2])
+    assert re.search(r"\(features tfidf\); about \d+ (s|min) for the learning curve$", folds[2])
+    draws = [line for line in said if line.startswith("learning curve: ") and "draw" in line]
+    assert len(draws) == 10 and all(re.search(r"\(about \d+ (s|min) left\)$", line) for line in draws[:9])
+    assert draws[-1].endswith("100% of the training interviews, draw 1/1")
     for stat in ("f1", "kappa"):
         assert (curve[f"{stat}_lo"] <= curve[stat]).all() and (curve[stat] <= curve[f"{stat}_hi"]).all()
     first = curve.train_share == curve.train_share.min()

@@ -106,20 +106,47 @@ def _fit_predict(data: CodedData, train: np.ndarray, test: np.ndarray, features:
     return proba, pipe.named_steps["head"].decide(proba)
 
 
+def _fit_work(share: float) -> float:
+    """How long a fit on ``share`` of a fold's training interviews takes, as a share of the
+    fold's own: part of it is fixed (scoring the fold, the features' setup); on the demo a
+    quarter's fit took about half a fold's time."""
+    return 0.3 + 0.7 * share
+
+
+#: The learning curve's fits, in folds' worth of work (:func:`_fit_work`; at share 1 the
+#: folds' own decisions are taken).
+CURVE_WORK = CURVE_REPEATS * sum(_fit_work(share) for share in CURVE_SHARES if share < 1)
+
+
+def about(seconds: float) -> str:
+    """A time left, roughly, as a progress line says it.
+
+    >>> about(0.2), about(42.4), about(150)
+    ('about 1 s', 'about 42 s', 'about 3 min')
+    """
+    return f"about {max(1, int(seconds + 0.5))} s" if seconds < 90 else f"about {int(seconds / 60 + 0.5)} min"
+
+
 def _out_of_fold(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]], features: str, objective: str,
-                 C: float, cache_dir: str | None, context: bool, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 C: float, cache_dir: str | None, context: bool, seed: int,
+                 curve: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, float]:
     """Each segment's probabilities and 0/1 per code from the model of the fold that left
-    its interview out."""
+    its interview out, and the folds' mean time in seconds; each fold's log line says about
+    how long the rest will take (the learning curve's too, where ``curve``)."""
     index, codes = data.target.index, data.codes
     proba = pd.DataFrame(np.nan, index=index, columns=codes)
     predicted = pd.DataFrame(np.nan, index=index, columns=codes)
+    first = time.perf_counter()
     for k, (train, test) in enumerate(folds, 1):
         started = time.perf_counter()
         p, y_hat = _fit_predict(data, train, test, features, objective, C, cache_dir, context, seed)
         proba.iloc[test], predicted.iloc[test] = p, y_hat
-        log.info("fold %d/%d: trained on %d segments, scored %d, in %.1f s (features %s)", k, len(folds), len(train),
-                 len(test), time.perf_counter() - started, features)
-    return proba, predicted
+        each = (time.perf_counter() - first) / k
+        left = [f"{about(each * (len(folds) - k))} left for the folds"] if k < len(folds) else []
+        left += [f"{about(each * CURVE_WORK * len(folds))} for the learning curve"] if curve else []
+        log.info("fold %d/%d: trained on %d segments, scored %d, in %.1f s (features %s)%s", k, len(folds), len(train),
+                 len(test), time.perf_counter() - started, features, "; " + ", then ".join(left) if left else "")
+    return proba, predicted, (time.perf_counter() - first) / max(1, len(folds))
 
 
 def cross_validate(
@@ -136,11 +163,12 @@ def cross_validate(
 ) -> Evaluation:
     """Grouped cross-validation of the theme model on ``data``."""
     folds = _folds(data, n_splits, seed)
-    proba, predicted = _out_of_fold(data, folds, features, objective, C, cache_dir, context, seed)
+    proba, predicted, each = _out_of_fold(data, folds, features, objective, C, cache_dir, context, seed,
+                                          curve=learning_curve)
     if learning_curve:
         log.info("learning curve: %d training sizes x %d folds", len(CURVE_SHARES), len(folds))
     curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context, predicted.to_numpy(),
-                             n_boot) if learning_curve else pd.DataFrame())
+                             n_boot, fold_seconds=each) if learning_curve else pd.DataFrame())
     return replace(_judged(data, proba, predicted, n_boot, seed, curve), folds=len(folds),
                    protocol=f"cross-validation: {len(folds)} folds grouped by interview")
 
@@ -277,7 +305,7 @@ def cross_validate_against(ev: Evaluation, data: CodedData, features: str, objec
     """``ev`` (from :func:`cross_validate`) with the same cross-validation, on the same
     folds, run with other ``features`` beside it (:func:`with_difference`): does MiniLM's
     part help on these interviews (``both`` against ``tfidf``), more than chance would?"""
-    _, theirs = _out_of_fold(data, _folds(data, n_splits, seed), features, objective, C, cache_dir, context, seed)
+    _, theirs, _ = _out_of_fold(data, _folds(data, n_splits, seed), features, objective, C, cache_dir, context, seed)
     return with_difference(ev, theirs, data, names, n_boot, seed)
 
 
@@ -498,7 +526,8 @@ CURVE_COLUMNS = ["code", "train_share", "train_interviews", "f1", "f1_lo", "f1_h
 
 def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]], features: str,
                     objective: str, C: float, seed: int, cache_dir: str | None, context: bool,
-                    predicted: np.ndarray, n_boot: int = 1000, confidence: float = 0.95) -> pd.DataFrame:
+                    predicted: np.ndarray, n_boot: int = 1000, confidence: float = 0.95,
+                    fold_seconds: float | None = None) -> pd.DataFrame:
     """F1 and kappa against the training target as the number of coded interviews grows.
 
     Each size below all of a fold's training interviews is drawn :data:`CURVE_REPEATS`
@@ -513,8 +542,13 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
     the interviews scored (the interval expanded for how few they are:
     :func:`~tr_nlp.agreement.percentile_interval`) and one of the point's draws of training
     interviews, so both kinds of chance are in the interval.
+
+    Each draw's log line says about how long the curve has left: at first from
+    ``fold_seconds`` (a cross-validation fold's time), then from the draws done.
     """
     rng = np.random.default_rng(seed)
+    started, done = time.perf_counter(), 0.0  # the work done, in folds' worth (CURVE_WORK in all)
+    rate = None if fold_seconds is None else fold_seconds * len(folds)  # seconds a fold's worth takes
     groups = data.groups
     y_all = data.target.to_numpy()
     ids, interview = np.unique(groups.astype(str), return_inverse=True)
@@ -526,7 +560,9 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
         n_draws = 1 if share >= 1 else CURVE_REPEATS
         for draw in range(n_draws):
             counts = np.zeros((len(ids), len(data.codes), 4))  # per interview scored: (tp, fp, fn, tn) per code
-            log.info("learning curve: %.0f%% of the training interviews, draw %d/%d", 100 * share, draw + 1, n_draws)
+            left = f" ({about(rate * (CURVE_WORK - done))} left)" if rate is not None and done < CURVE_WORK else ""
+            log.info("learning curve: %.0f%% of the training interviews, draw %d/%d%s", 100 * share, draw + 1, n_draws,
+                     left)
             for train, test in folds:
                 train_groups = np.unique(groups[train])
                 n = max(2, round(share * len(train_groups)))
@@ -542,6 +578,9 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
                 y, y_hat = y_all[test].astype(bool), y_hat.astype(bool)
                 np.add.at(counts, interview[test], np.stack([y_hat & y, y_hat & ~y, ~y_hat & y, ~y_hat & ~y], axis=-1))
             repeats.append(counts)
+            if share < 1:
+                done += _fit_work(share)
+                rate = (time.perf_counter() - started) / done
         pooled = np.sum(repeats, axis=0)
         stats = binary_stats_from_counts(*pooled.sum(axis=0).T)
         scored = int((pooled.sum(axis=(1, 2)) > 0).sum())
