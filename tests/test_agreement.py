@@ -643,3 +643,4 @@ def test_agreement_on_interviews_counts_a_code_where_a_rater_gives_it_anywhere_i
     top = score["care"].groupby(interview_of).max().iloc[:11]
     assert row.pr_auc == pytest.approx(average_precision_score(by_coder, top))
     assert row.kappa_lo <= row.kappa <= row.kappa_hi and list(table.columns) == INTERVIEW_COLUMNS
+    assert table.set_index("code").loc[OVERALL, ["interviews_a", "interviews_b"]].isna().all()  # no count of codes

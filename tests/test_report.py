@@ -627,6 +627,10 @@ def test_topic_map_labels_do_not_cover_each_other():
         assert 0 <= a[0] and a[2] <= 640 and 0 <= a[1] and a[3] <= 420, labels[i]
         for j, b in enumerate(boxes[:i]):
             assert min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1]), (labels[i], labels[j])
+    # a code nobody coded, placed by its codebook entry, is an outlined square
+    hollow = scatter_chart([Point("care", 0.1, 0.2, 1, "#123456", square=True, hollow=True),
+                            Point("topic", 0.5, 0.5, 9, "#888")], "map", 640, 420)
+    assert 'fill="#fff" stroke="#123456" stroke-width="2" class="code-point"' in hollow
 
 
 def test_the_report_says_why_all_coders_at_once_have_no_interval(tmp_path):

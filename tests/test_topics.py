@@ -345,6 +345,13 @@ def test_with_nothing_coded_candidates_are_read_against_the_codebook(demo_discov
     assert len(planted) >= 2 and all(c.reading == "new" for c in planted), planted
     variants = {c.nearest_code for c in found.candidates if c.reading.startswith("variant of")}
     assert len(variants) >= 2 and variants <= set(corpus.codebook.names)
+    # the topic map places those codes by their entries too (it had no code to draw)
+    entries = {p["name"] for p in found.layout if p["kind"] == "code_entry"}
+    assert entries == set(corpus.codebook.names) and {p["kind"] for p in found.layout} == {"candidate", "code_entry"}
+    from tr_nlp.report.sections import _map_point
+
+    drawn = [_map_point(p, {}) for p in found.layout if p["kind"] == "code_entry"]
+    assert all(d.square and d.hollow and "placed by its codebook entry" in d.note for d in drawn)
     # with no codebook either, nothing to compare with: every candidate is new
     bare = discover(Corpus(corpus.interviews, [], None))
     assert {(c.reading, c.novelty, c.compared_with) for c in bare.candidates} == {("new", None, None)}

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from tr_nlp.agreement.stats import MIN_INTERVIEWS
-from tr_nlp.agreement.tables import COLUMNS, agreement_table
+from tr_nlp.agreement.tables import COLUMNS, OVERALL, agreement_table
 
 #: :data:`~tr_nlp.agreement.tables.COLUMNS` of a table on interviews: ``n_segments`` gives way to
 #: how many of the interviews compared each rater finds the code in.
@@ -57,7 +57,7 @@ def interview_table(
     per rater, ``interview_of`` naming each segment's interview), but for mutually
     exclusive groups: an interview voices several codes of one. The table has
     :data:`INTERVIEW_COLUMNS`: ``n_interviews`` those compared, ``interviews_a`` and
-    ``interviews_b`` those of them each rater finds the code in.
+    ``interviews_b`` those of them each rater finds the code in (blank on the pooled row).
 
     >>> human = pd.DataFrame({"care": [1, 0, 0, 0]}, index=["s1", "s2", "s3", "s4"])
     >>> machine = pd.DataFrame({"care": [0, 1, 0, 1]}, index=human.index)
@@ -73,8 +73,9 @@ def interview_table(
     index = pd.Index(sorted({iid for frame in whole.values() for iid in frame.index}))
     table = agreement_table(whole, pd.Series(index, index=index), codes, machines=machines, scores=top,
                             n_boot=n_boot, seed=seed)
-    table["interviews_a"] = (table["prevalence_a"] * table["n_segments"]).round().astype("Int64")
-    table["interviews_b"] = (table["prevalence_b"] * table["n_segments"]).round().astype("Int64")
+    for side in ("a", "b"):  # (the pooled row's would count interviews and codes together: none)
+        found = (table[f"prevalence_{side}"] * table["n_segments"]).round().astype("Int64")
+        table[f"interviews_{side}"] = found.mask(table["code"] == OVERALL)
     return table.reindex(columns=INTERVIEW_COLUMNS)
 
 

@@ -382,8 +382,9 @@ def plots(data: RunData, styles: Sequence[dict[str, str]]) -> dict[str, str]:
     layout = data.discovery.get("map") or []
     if layout:
         points = [_map_point(p, color) for p in layout]
+        entries = "; hollow: a code nobody coded, placed by its codebook entry" if any(p.hollow for p in points) else ""
         out["topic_map"] = scatter_chart(points, "Topic map: candidate codes (circles, area ~ passages) "
-                                         "beside existing codes (squares)")
+                                         f"beside existing codes (squares{entries})")
     return out
 
 
@@ -393,6 +394,9 @@ def _map_point(p: dict[str, Any], color: dict[str, str]) -> Point:
     if p["kind"] == "candidate":  # candidate_03_waiting_list -> waiting_list
         return Point(name.replace("candidate_", "").split("_", 1)[-1], float(p["x"]), float(p["y"]),
                      float(p["size"]), "#E69F00", note=f"{name} ({p['size']} passages)")
+    if p["kind"] == "code_entry":
+        return Point(name, float(p["x"]), float(p["y"]), 1.0, color.get(name, "#555"), square=True, hollow=True,
+                     note=f"existing code {name}, nobody coded it: placed by its codebook entry")
     return Point(name, float(p["x"]), float(p["y"]), 1.0, color.get(name, "#555"), square=True,
                  note=f"existing code {name}")
 

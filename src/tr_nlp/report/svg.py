@@ -39,6 +39,7 @@ class Point:
     color: str
     square: bool = False
     note: str = ""
+    hollow: bool = False  # drawn as an outline (a square: a code placed by its codebook entry)
 
 
 class _Frame:
@@ -149,7 +150,8 @@ def scatter_chart(points: Sequence[Point], title: str, width: int = 640, height:
     for p, (x, y, r), (tx, ty, anchor) in zip(ordered, marks, spots):
         note = escape(p.note or p.label)
         if p.square:
-            shape = f'<rect x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" height="14" fill="{p.color}" class="code-point">'
+            fill = f'fill="#fff" stroke="{p.color}" stroke-width="2"' if p.hollow else f'fill="{p.color}"'
+            shape = f'<rect x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" height="14" {fill} class="code-point">'
             parts.append(f'<g class="map-point">{shape}<title>{note}</title></rect>')
         else:
             parts.append(f'<g class="map-point"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{p.color}" '

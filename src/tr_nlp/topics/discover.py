@@ -172,23 +172,27 @@ def discover(
                                  guided=described.keys())
     return Discovery(candidates, assignments_frame(passages, fit.labels, embeddings, candidates), remainder,
                      fit.method, fit.settings, time.perf_counter() - t0,
-                     topic_map(candidates, np.asarray(fit.labels), embeddings, centroids),
+                     topic_map(candidates, np.asarray(fit.labels), embeddings, centroids, described),
                      {"centred": centred, "decided": "auto" if centre is None else "given",
                       "between_interview_share": round(share, 4), "subject_share_limit": SUBJECT_SHARE},
                      sorted(interviews), fit.language)
 
 
 def topic_map(candidates: list[Candidate], labels: np.ndarray, embeddings: np.ndarray,
-              centroids: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+              centroids: dict[str, np.ndarray], described: dict[str, np.ndarray] | None = None) -> list[dict[str, Any]]:
     """2-D positions of candidate topics beside the existing codes, for a topic map.
 
     Each candidate's centroid (mean embedding of its passages) and each code's centroid
     are projected on their first two principal components, so nearby points talk about
-    similar things; signs are fixed so the same input always draws the same map.
+    similar things; signs are fixed so the same input always draws the same map. A code
+    nobody coded is placed by its codebook entry (``described``, kind ``code_entry``), as
+    candidates were compared with it.
     """
     points = [(c.name, "candidate", c.size, embeddings[labels == c.topic].mean(axis=0)) for c in candidates
               if (labels == c.topic).any()]
     points += [(code, "code", 0, vector) for code, vector in sorted(centroids.items())]
+    points += [(code, "code_entry", 0, vector) for code, vector in sorted((described or {}).items())
+               if code not in centroids]
     if len(points) < 2:
         return []
     matrix = np.stack([p[3] for p in points]).astype(np.float64)
