@@ -597,6 +597,33 @@ def test_the_learning_curve_takes_the_cross_validations_own_fits_for_full_folds(
     np.testing.assert_allclose(whole.f1, 2 * tp / (2 * tp + fp + fn))
 
 
+def test_cross_validation_finds_the_evidence_of_the_calls_a_reader_is_shown(demo_coded):
+    # a false alarm in examples.csv or the report's disagreements showed the segment and its probability,
+    # not what in it the machine read as the code: the fold's model that made the call now says, as
+    # tr-nlp code does, for the calls shown (the examples, each code's surest disagreements)
+    from tr_nlp.coding.evaluate import shown_calls
+    from tr_nlp.passages import passage_places
+    from tr_nlp.schema import SHOWN_DISAGREEMENTS, evidence_passages
+
+    data = demo_coded[1]
+    ev = cross_validate(data, "tfidf", n_splits=3, seed=1, n_boot=10, learning_curve=False)
+    shown, said = shown_calls(ev.proba, ev.predicted, data), ev.evidence.to_numpy() != ""
+    assert ev.evidence.shape == ev.predicted.shape and not said[~shown].any() and said[shown].mean() > 0.9
+    assert (shown <= (ev.predicted.to_numpy() == 1)).all() and shown.sum(axis=0).max() <= SHOWN_DISAGREEMENTS + 15
+    texts = dict(zip(data.target.index, (s.text for s in data.segments)))
+    for sid, row in ev.evidence.iterrows():
+        for cell in row[row != ""]:
+            assert all(passage_places(texts[sid], passage) for passage in evidence_passages(cell)), (sid, cell)
+    examples = ev.examples
+    called = pd.Series([ev.predicted.at[sid, code] == 1 for sid, code in zip(examples.segment_id, examples.code)])
+    assert ((examples.evidence != "") == called).mean() > 0.9 and (examples.evidence[~called] == "").all()
+    # the report's disagreements: a call a coder did not make, among the surest, carries its evidence
+    coder = data.humans["coder_a"]
+    false_alarms = (ev.predicted == 1) & (coder == 0)
+    surest = (ev.proba - 0.5).abs().where(false_alarms).stack().sort_values(ascending=False).index[:10]
+    assert all(ev.evidence.at[sid, code] != "" for sid, code in surest)
+
+
 def test_evaluate_prints_the_learning_curve_and_its_last_step(capsys):
     from tr_nlp.cli.coding_cmds import print_learning_curve
 

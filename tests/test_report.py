@@ -117,7 +117,8 @@ def test_a_suggestion_in_the_viewer_carries_its_evidence_and_where_it_stands(htm
         places = [r.text[a - r.start:b - r.start] for a, b in shown[6]]  # each place each passage stands
         assert {" ".join(p.split()).lower() for p in places} == {p.lower() for p in r.evidence.split("; ")}
     cross_validated = [a for iv in data["interviews"] for a in iv["ann"] if a[3] == machine and len(a) == 5]
-    assert cross_validated  # the coded interviews' machine codings come from cross-validation: no evidence
+    assert cross_validated  # the coded interviews' machine codings come from cross-validation: evidence only
+    # for the calls the report shows (its examples and disagreements)
 
 
 def test_transcript_turns_show_their_time_in_the_recording(html):
@@ -141,6 +142,24 @@ def test_no_quotes_means_no_transcript_text(demo_run):
     for text in codings["text"].head(20):
         assert text[:40] not in page
     assert 'id="tr-data"' not in page and "Written without transcript text" in page
+
+
+def test_a_disagreement_the_machine_called_shows_what_it_read_as_the_code(html, demo_run):
+    # the report listed the machine's confident false alarms with no word of why; the evidence of
+    # the fold model that made each call is now marked in it, and in the transcript viewer
+    section = html[html.index('id="h-disagreements"'):]
+    section = section[:section.index("</section>")]
+    assert section.count('<mark class="why">') >= 10
+    marked = {m.replace("&#39;", "'") for m in re.findall(r'<mark class="why">([^<]+)</mark>', section)}
+    cv = pd.read_parquet(demo_run / "cv_predictions.parquet")
+    said = {p for c in cv.columns if c.startswith("evidence_") for e in cv[c] if e for p in e.split("; ")}
+    assert len(marked & said) >= 10
+    data = json.loads(re.search(r'<script type="application/json" id="tr-data">(.*?)</script>', html,
+                                re.DOTALL).group(1))
+    coded = set(cv.segment_id.str.split(":").str[0])
+    machine = data["sources"].index("machine")
+    explained = [a for iv in data["interviews"] if iv["id"] in coded for a in iv["ann"] if a[3] == machine and a[5:]]
+    assert len(explained) >= 10 and all(a[5] and a[6] for a in explained)  # evidence, and where it stands
 
 
 def test_pseudonymised_report_has_none_of_the_names(demo_run):

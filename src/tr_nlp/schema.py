@@ -353,6 +353,10 @@ class Reviewed:
 #: they are not human coding, and a model trained or judged on them would learn from itself.
 MACHINE_CODER_PREFIX = "tr_nlp "
 
+#: How many of a code's disagreements between machine and coders a report lists (surest
+#: first); an evaluation finds the evidence of the machine's calls among them.
+SHOWN_DISAGREEMENTS = 30
+
 
 def is_machine_coder(coder: str) -> bool:
     """Whether ``coder`` names machine work tr_nlp wrote (see :data:`MACHINE_CODER_PREFIX`).

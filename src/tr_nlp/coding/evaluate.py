@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.pipeline import Pipeline
 
 from tr_nlp.agreement import (
     GROUP_COLUMNS,
@@ -41,11 +42,13 @@ from tr_nlp.agreement.subgroups import subgroup_table
 from tr_nlp.agreement.tables import interview_draws, resampled_totals, segment_weights
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.store import ThemeModel
+from tr_nlp.coding.suggest import suggested_evidence
 from tr_nlp.coding.train import CodedData
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import write_json, write_table
 from tr_nlp.hashing import copies_of, text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
+from tr_nlp.schema import SHOWN_DISAGREEMENTS
 from tr_nlp.segment import coder_coverage
 
 log = logging.getLogger(__name__)
@@ -72,6 +75,9 @@ class Evaluation:
     characters: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement on characters, as NVivo's
     characters_by_interview: pd.DataFrame = field(default_factory=pd.DataFrame)  # the same per interview
     group: pd.DataFrame = field(default_factory=pd.DataFrame)  # Krippendorff's alpha of all coders (+ machine)
+    #: segment_id x codes: the passages that raised the score of each code the machine gave a
+    #: segment (its fold model's, or the judged model's), blank for the others
+    evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
     interviews: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement on which interviews voice a code
     subgroups: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement per subgroup of interviews (by_subgroup)
     against: pd.DataFrame = field(default_factory=pd.DataFrame)  # the model beside another on the same segments
@@ -95,7 +101,9 @@ def _folds(data: CodedData, n_splits: int, seed: int) -> list[tuple[np.ndarray, 
 
 
 def _fit_predict(data: CodedData, train: np.ndarray, test: np.ndarray, features: str, objective: str,
-                 C: float, cache_dir: str | None, context: bool, seed: int) -> tuple[np.ndarray, np.ndarray]:
+                 C: float, cache_dir: str | None, context: bool, seed: int) -> tuple[np.ndarray, np.ndarray, Pipeline]:
+    """A model fitted on the ``train`` rows: its probabilities and decisions on the ``test``
+    rows, and the model."""
     y = data.target.to_numpy()
     pipe = make_theme_classifier(features, cache_dir, context, C=C, objective=objective,
                                  exclusive=data.exclusive, random_state=seed)
@@ -103,7 +111,7 @@ def _fit_predict(data: CodedData, train: np.ndarray, test: np.ndarray, features:
     pipe.fit(data.inputs(context, train), y[train], head__groups=data.groups[train], head__runs=data.runs[train])
     x_test, groups = data.inputs(context, test), data.runs[test]
     proba = pipe.predict_proba(x_test, groups=groups)
-    return proba, pipe.named_steps["head"].decide(proba)
+    return proba, pipe.named_steps["head"].decide(proba), pipe
 
 
 def _fit_work(share: float) -> float:
@@ -127,26 +135,33 @@ def about(seconds: float) -> str:
     return f"about {max(1, int(seconds + 0.5))} s" if seconds < 90 else f"about {int(seconds / 60 + 0.5)} min"
 
 
+#: One cross-validation fold's rows scored and the model that scored them.
+Fold = tuple[np.ndarray, ThemeModel]
+
+
 def _out_of_fold(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]], features: str, objective: str,
                  C: float, cache_dir: str | None, context: bool, seed: int,
-                 curve: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+                 curve: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, float, list[Fold]]:
     """Each segment's probabilities and 0/1 per code from the model of the fold that left
-    its interview out, and the folds' mean time in seconds; each fold's log line says about
-    how long the rest will take (the learning curve's too, where ``curve``)."""
+    its interview out, the folds' mean time in seconds, and each fold's rows scored with its
+    model; each fold's log line says about how long the rest will take (the learning curve's
+    too, where ``curve``)."""
     index, codes = data.target.index, data.codes
     proba = pd.DataFrame(np.nan, index=index, columns=codes)
     predicted = pd.DataFrame(np.nan, index=index, columns=codes)
+    models: list[Fold] = []
     first = time.perf_counter()
     for k, (train, test) in enumerate(folds, 1):
         started = time.perf_counter()
-        p, y_hat = _fit_predict(data, train, test, features, objective, C, cache_dir, context, seed)
+        p, y_hat, pipe = _fit_predict(data, train, test, features, objective, C, cache_dir, context, seed)
         proba.iloc[test], predicted.iloc[test] = p, y_hat
+        models.append((test, ThemeModel(pipe, list(codes), {"context": reads_context(features, context)})))
         each = (time.perf_counter() - first) / k
         left = [f"{about(each * (len(folds) - k))} left for the folds"] if k < len(folds) else []
         left += [f"{about(each * CURVE_WORK * len(folds))} for the learning curve"] if curve else []
         log.info("fold %d/%d: trained on %d segments, scored %d, in %.1f s (features %s)%s", k, len(folds), len(train),
                  len(test), time.perf_counter() - started, features, "; " + ", then ".join(left) if left else "")
-    return proba, predicted, (time.perf_counter() - first) / max(1, len(folds))
+    return proba, predicted, (time.perf_counter() - first) / max(1, len(folds)), models
 
 
 def cross_validate(
@@ -163,13 +178,14 @@ def cross_validate(
 ) -> Evaluation:
     """Grouped cross-validation of the theme model on ``data``."""
     folds = _folds(data, n_splits, seed)
-    proba, predicted, each = _out_of_fold(data, folds, features, objective, C, cache_dir, context, seed,
-                                          curve=learning_curve)
+    proba, predicted, each, models = _out_of_fold(data, folds, features, objective, C, cache_dir, context, seed,
+                                                  curve=learning_curve)
+    evidence = shown_evidence(proba, predicted, data, models)
     if learning_curve:
         log.info("learning curve: %d training sizes x %d folds", len(CURVE_SHARES), len(folds))
     curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context, predicted.to_numpy(),
                              n_boot, fold_seconds=each) if learning_curve else pd.DataFrame())
-    return replace(_judged(data, proba, predicted, n_boot, seed, curve), folds=len(folds),
+    return replace(_judged(data, proba, predicted, n_boot, seed, curve, evidence), folds=len(folds),
                    protocol=f"cross-validation: {len(folds)} folds grouped by interview")
 
 
@@ -197,7 +213,8 @@ def judge_model(model: ThemeModel, data: CodedData, n_boot: int = 1000, seed: in
     scored = model.predict_proba(data.frame, runs=data.runs)
     proba = scored.set_axis(data.target.index)[shared]
     predicted = model.decide(scored).set_axis(data.target.index)[shared].astype(float)
-    return replace(_judged(data, proba, predicted, n_boot, seed, pd.DataFrame()),
+    evidence = shown_evidence(proba, predicted, data, [(np.arange(len(data.segments)), model)])
+    return replace(_judged(data, proba, predicted, n_boot, seed, pd.DataFrame(), evidence),
                    protocol=f"held-out test of {model.label} on {len(set(data.groups))} interview(s)")
 
 
@@ -238,7 +255,7 @@ def held_out(corpus: Corpus, card: Mapping[str, Any]) -> tuple[Corpus, LeftOut]:
 
 
 def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boot: int, seed: int,
-            curve: pd.DataFrame) -> Evaluation:
+            curve: pd.DataFrame, evidence: pd.DataFrame) -> Evaluation:
     """Every table of an :class:`Evaluation` from the machine's probabilities and decisions."""
     codes = data.codes
     log.info("agreement with %d bootstrap resamples of interviews", n_boot)
@@ -257,8 +274,8 @@ def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boo
     return Evaluation(proba, predicted, agreement, reliability_table(proba, data.target),
                       prescreen_table(proba, data.target, interview_of=data.interview_of, n_boot=n_boot, seed=seed),
                       curve, confusion_table(predicted, data.humans),
-                      examples_table(proba, data), characters=characters, characters_by_interview=by_interview,
-                      group=group, interviews=interviews)
+                      examples_table(proba, data, evidence=evidence), characters=characters,
+                      characters_by_interview=by_interview, group=group, interviews=interviews, evidence=evidence)
 
 
 def by_subgroup(ev: Evaluation, data: CodedData, subgroup_of: Mapping[str, str], n_boot: int = 1000,
@@ -305,7 +322,7 @@ def cross_validate_against(ev: Evaluation, data: CodedData, features: str, objec
     """``ev`` (from :func:`cross_validate`) with the same cross-validation, on the same
     folds, run with other ``features`` beside it (:func:`with_difference`): does MiniLM's
     part help on these interviews (``both`` against ``tfidf``), more than chance would?"""
-    _, theirs, _ = _out_of_fold(data, _folds(data, n_splits, seed), features, objective, C, cache_dir, context, seed)
+    _, theirs, _, _ = _out_of_fold(data, _folds(data, n_splits, seed), features, objective, C, cache_dir, context, seed)
     return with_difference(ev, theirs, data, names, n_boot, seed)
 
 
@@ -418,12 +435,58 @@ EXAMPLE_KINDS = {
 }
 
 
-def examples_table(proba: pd.DataFrame, data: CodedData, n: int = 5) -> pd.DataFrame:
+def shown_calls(proba: pd.DataFrame, predicted: pd.DataFrame, data: CodedData,
+                top: int = SHOWN_DISAGREEMENTS) -> np.ndarray:
+    """Which of the machine's calls (segments x codes, ``predicted`` 1) a reader is shown:
+    those among the :func:`examples_table`'s, and per code those among its ``top``
+    disagreements with a coder who rated the segment, surest first (the report's list).
+
+    A fold's evidence is found for these alone: for every call of AnnoMI's 4,817 client
+    turns it took 31 s, more than the evaluation's 21 s.
+    """
+    codes = list(proba.columns)
+    called = predicted.to_numpy() == 1
+    shown = np.zeros_like(called)
+    row = {sid: i for i, sid in enumerate(proba.index)}
+    examples = examples_table(proba, data)
+    for sid, code in zip(examples["segment_id"], examples["code"]):
+        shown[row[sid], codes.index(code)] = True
+    for j, code in enumerate(codes):
+        votes = np.column_stack([h[code].reindex(proba.index).to_numpy(dtype=float) for h in data.humans.values()])
+        differ = (~np.isnan(votes) & ((votes == 1) != called[:, [j]])).any(axis=1)
+        sure = -np.abs(proba[code].to_numpy()[differ] - 0.5)
+        shown[np.flatnonzero(differ)[np.argsort(sure, kind="stable")][:top], j] = True
+    return shown & called
+
+
+def shown_evidence(proba: pd.DataFrame, predicted: pd.DataFrame, data: CodedData,
+                   models: Sequence[Fold]) -> pd.DataFrame:
+    """Segments x codes: for each call :func:`shown_calls` picks, the passages that raised
+    its score most in the model that made it (each fold's rows with its model:
+    :func:`~tr_nlp.coding.suggest.suggested_evidence`); blank elsewhere."""
+    codes = list(proba.columns)
+    shown = shown_calls(proba, predicted, data)
+    evidence = pd.DataFrame("", index=proba.index, columns=codes)
+    for rows, model in models:
+        rows = rows[shown[rows].any(axis=1)]
+        if not len(rows):
+            continue
+        at = [model.codes.index(code) for code in codes]
+        above = np.zeros((len(rows), len(model.codes)), dtype=bool)
+        above[:, at] = shown[rows]
+        found = suggested_evidence(model, data.inputs(False, rows), above)  # the texts the model read
+        evidence.iloc[rows] = [[cells[k] for k in at] for cells in found]
+    return evidence
+
+
+def examples_table(proba: pd.DataFrame, data: CodedData, n: int = 5,
+                   evidence: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per code, ``n`` examples of each kind in :data:`EXAMPLE_KINDS`, one per interview.
 
     ``proba`` holds out-of-fold probabilities, so every example comes from an interview the
     model did not see in training. Taking one segment per interview spreads the examples
-    over participants.
+    over participants. An example the machine gave the code holds its ``evidence`` (the
+    passages that raised the score, from :class:`Evaluation`'s ``evidence``), if given.
     """
     segments = data.segments
     rows = []
@@ -443,11 +506,12 @@ def examples_table(proba: pd.DataFrame, data: CodedData, n: int = 5) -> pd.DataF
                 rows.append({"code": code, "kind": kind, "rank": len(seen), "interview_id": s.interview_id,
                              "segment_id": s.segment_id, "start": s.start, "end": s.end, "line": s.line,
                              "line_end": s.line_end, "probability": float(p[i]), "coded_by": ", ".join(coded_by),
+                             "evidence": "" if evidence is None or evidence.empty else evidence.at[s.segment_id, code],
                              "text": s.text})
                 if len(seen) == n:
                     break
     return pd.DataFrame(rows, columns=["code", "kind", "rank", "interview_id", "segment_id", "start", "end", "line",
-                                       "line_end", "probability", "coded_by", "text"]
+                                       "line_end", "probability", "coded_by", "evidence", "text"]
                         ).astype({"line": "Int64", "line_end": "Int64"})
 
 
@@ -574,7 +638,7 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
                 if len(chosen) == len(train_groups):  # sub is train, in its order: the same fit
                     y_hat = predicted[test]
                 else:
-                    _, y_hat = _fit_predict(data, sub, test, features, objective, C, cache_dir, context, seed)
+                    _, y_hat, _ = _fit_predict(data, sub, test, features, objective, C, cache_dir, context, seed)
                 y, y_hat = y_all[test].astype(bool), y_hat.astype(bool)
                 np.add.at(counts, interview[test], np.stack([y_hat & y, y_hat & ~y, ~y_hat & y, ~y_hat & ~y], axis=-1))
             repeats.append(counts)
@@ -634,6 +698,8 @@ def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
     if not ev.against.empty:
         paths["against"] = write_table(ev.against, folder / "model_difference.csv")
     oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
+    if not ev.evidence.empty:
+        oof = oof.join(ev.evidence.add_prefix("evidence_"))
     paths["cv_predictions"] = write_table(oof.reset_index(), folder / "cv_predictions.parquet")
     brier = ev.calibration.groupby("code")["brier"].first().to_dict() if not ev.calibration.empty else {}
     paths["evaluation"] = write_json({"protocol": ev.protocol, "brier": brier}, folder / "evaluation.json")

@@ -75,10 +75,12 @@ def informative_terms(model: ThemeModel, n: int = 15, texts: Sequence[str] | Non
     return out
 
 
-def _evidence(model: ThemeModel, texts: Sequence[str], above: np.ndarray, top: int,
-              weights: np.ndarray | None) -> list[list[str]]:
+def suggested_evidence(model: ThemeModel, texts: Sequence[str], above: np.ndarray, top: int = 2,
+                       weights: np.ndarray | None = None) -> list[list[str]]:
     """Per text and code: for a code the model suggests (``above``), the passages of the
-    text that raised its score most (:func:`~tr_nlp.coding.evidence.top_passages`); else blank."""
+    text that raised its score most (:func:`~tr_nlp.coding.evidence.top_passages`); else
+    blank. ``weights``: the model's :func:`~tr_nlp.coding.evidence.weight_matrix` if known."""
+    weights = weight_matrix(model) if weights is None else weights
     out = [[""] * len(model.codes) for _ in texts]
     rows = np.flatnonzero(above.any(axis=1))
     if not len(rows) or weights is None:
@@ -107,7 +109,7 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     scored = model.predict_proba(frame)
     above = model.decide(scored).to_numpy().astype(bool)
     proba = scored.to_numpy()
-    evidence = _evidence(model, texts, above, passages, weights)
+    evidence = suggested_evidence(model, texts, above, passages, weights)
     rows = []
     for i, s in enumerate(segments):
         at, time = seconds_cell(s.timestamp), clock(s.timestamp)

@@ -22,7 +22,7 @@ from tr_nlp.csvsafe import unguard_frame
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import Corpus
 from tr_nlp.jsonfile import is_number, json_lines, read_json_object
-from tr_nlp.privacy import Pseudonymiser, pseudonymise_corpus
+from tr_nlp.privacy import Pseudonymiser, Remapping, pseudonymise_corpus
 from tr_nlp.schema import Interview, Turn
 from tr_nlp.topics.candidates import read_candidates
 
@@ -241,6 +241,23 @@ def _protocol(path: Path) -> str:
     return protocol
 
 
+def _moved_cv(data: RunData, moved: Remapping) -> pd.DataFrame:
+    """The cross-validated predictions on the pseudonymised texts: segment ids renamed, and
+    each ``evidence_CODE`` passage cut again from the new text where its segment stood
+    (:meth:`~tr_nlp.privacy.Remapping.passages`)."""
+    cv = moved.frame(data.cv)
+    said = [c for c in data.cv.columns if str(c).startswith("evidence_")]
+    if not said or data.cv.empty:
+        return cv
+    spans = data.segments.set_index(data.segments["segment_id"].astype(str))[["interview_id", "start", "end"]]
+    where = spans.reindex(data.cv["segment_id"].astype(str))
+    for column in said:
+        cv[column] = [moved.passages(e, str(i) if isinstance(i, str) else "", int(a), int(b))
+                      for e, i, a, b in zip(data.cv[column], where["interview_id"], where["start"].fillna(0),
+                                            where["end"].fillna(0))]
+    return cv
+
+
 def pseudonymise_run(data: RunData, pseudonymiser: Pseudonymiser) -> RunData:
     """``data`` with speaker names, listed names, contact details and dates replaced everywhere."""
     turns = data.turns.sort_values(["interview_id", "start"], kind="stable")
@@ -252,7 +269,7 @@ def pseudonymise_run(data: RunData, pseudonymiser: Pseudonymiser) -> RunData:
     layout = [{**p, "name": pseudonymiser.identifier(str(p.get("name", "")))} for p in data.discovery.get("map", [])]
     return replace(
         data, texts=dict(moved.texts), turns=moved.frame(data.turns), segments=moved.frame(data.segments),
-        codings=moved.frame(data.codings), segment_codes=moved.frame(data.segment_codes), cv=moved.frame(data.cv),
+        codings=moved.frame(data.codings), segment_codes=moved.frame(data.segment_codes), cv=_moved_cv(data, moved),
         suggestions=moved.frame(data.suggestions), topics=moved.frame(data.topics),
         candidates=[moved.candidate(c) for c in data.candidates], discovery={**data.discovery, "map": layout},
         failed=[{k: pseudonymiser.text(v) for k, v in f.items()} for f in data.failed],

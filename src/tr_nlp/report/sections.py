@@ -39,7 +39,7 @@ from tr_nlp.jsonfile import is_number
 from tr_nlp.passages import marked
 from tr_nlp.report.rundata import RunData
 from tr_nlp.report.svg import Point, Series, line_chart, scatter_chart
-from tr_nlp.schema import clock, evidence_passages, lines_label
+from tr_nlp.schema import SHOWN_DISAGREEMENTS, clock, evidence_passages, lines_label
 
 #: Okabe-Ito and Tol colour-blind-safe colours, given to the codes in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#117733",
@@ -554,7 +554,8 @@ def _segment_row(data: RunData, r: dict[str, Any], quotes: bool) -> dict[str, An
             "pieces": marked(text, evidence) if text is not None else None}
 
 
-def disagreements(data: RunData, codes: Sequence[str], quotes: bool, top: int = 30) -> list[dict[str, Any]]:
+def disagreements(data: RunData, codes: Sequence[str], quotes: bool,
+                  top: int = SHOWN_DISAGREEMENTS) -> list[dict[str, Any]]:
     """Per code: cross-validated segments where the machine and at least one coder differ, surest first."""
     cv = data.scored
     if cv.empty:
@@ -569,14 +570,17 @@ def disagreements(data: RunData, codes: Sequence[str], quotes: bool, top: int = 
         if code not in data.scored_codes:
             continue
         rows = []
-        for sid, iid, start, end, p, m in zip(cv.index, cv["interview_id"].astype(str), cv["start"], cv["end"],
-                                              cv[f"p_{code}"], cv[f"machine_{code}"]):
+        why = cv[f"evidence_{code}"] if f"evidence_{code}" in cv.columns else pd.Series("", index=cv.index)
+        for sid, iid, start, end, p, m, evidence in zip(cv.index, cv["interview_id"].astype(str), cv["start"],
+                                                        cv["end"], cv[f"p_{code}"], cv[f"machine_{code}"], why):
             votes = {coder: (sid, code, coder) in said for coder in coders if iid in rated[coder]}
             if not votes or all(v == bool(m) for v in votes.values()):
                 continue
+            text = data.span_text(iid, int(start), int(end)) if quotes else None
             rows.append({"segment_id": sid, "interview_id": iid, "start": int(start), "end": int(end),
-                         "probability": float(p), "machine": bool(m), "coders": votes,
-                         "text": data.span_text(iid, int(start), int(end)) if quotes else None})
+                         "probability": float(p), "machine": bool(m), "coders": votes, "text": text,
+                         "pieces": marked(text, evidence) if text is not None and m and evidence_passages(evidence)
+                         else None})
         rows.sort(key=lambda r: -abs(r["probability"] - 0.5))
         missed = sum(1 for r in rows if not r["machine"])
         out.append({"code": code, "count": len(rows), "machine_only": len(rows) - missed, "human_only": missed,

@@ -83,8 +83,10 @@ def _machine(data: RunData) -> list[tuple[str, int, int, str, float, str]]:
     if not joined.empty:
         for code in data.scored_codes:
             hits = joined[joined[f"machine_{code}"].astype(float) > 0.5]
-            out += [(str(i), int(a), int(b), code, float(p), "")
-                    for i, a, b, p in zip(hits["interview_id"], hits["start"], hits["end"], hits[f"p_{code}"])]
+            said = hits[f"evidence_{code}"] if f"evidence_{code}" in hits.columns else [""] * len(hits)
+            out += [(str(i), int(a), int(b), code, float(p), "; ".join(evidence_passages(e)))
+                    for i, a, b, p, e in zip(hits["interview_id"], hits["start"], hits["end"], hits[f"p_{code}"],
+                                             said)]
     return out
 
 
