@@ -644,3 +644,8 @@ def test_agreement_on_interviews_counts_a_code_where_a_rater_gives_it_anywhere_i
     assert row.pr_auc == pytest.approx(average_precision_score(by_coder, top))
     assert row.kappa_lo <= row.kappa <= row.kappa_hi and list(table.columns) == INTERVIEW_COLUMNS
     assert table.set_index("code").loc[OVERALL, ["interviews_a", "interviews_b"]].isna().all()  # no count of codes
+    # a coder who read every interview in part (coding what tr-nlp next ranked) is compared on none: no rows
+    partial = coder.copy()
+    partial.iloc[::3, 0] = np.nan
+    assert interview_table({"machine": machine, "coder": partial}, interview_of, ["care"], machines=["machine"],
+                           n_boot=0).empty

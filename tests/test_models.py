@@ -624,6 +624,14 @@ def test_cross_validation_finds_the_evidence_of_the_calls_a_reader_is_shown(demo
     assert all(ev.evidence.at[sid, code] != "" for sid, code in surest)
 
 
+def test_evaluate_says_why_there_is_no_agreement_on_interviews(capsys):
+    from tr_nlp.agreement import INTERVIEW_COLUMNS
+    from tr_nlp.cli.coding_cmds import print_interview_agreement
+
+    print_interview_agreement(pd.DataFrame(columns=INTERVIEW_COLUMNS))
+    assert "none, as no two raters rated any interview whole" in " ".join(capsys.readouterr().out.split())
+
+
 def test_evaluate_prints_the_learning_curve_and_its_last_step(capsys):
     from tr_nlp.cli.coding_cmds import print_learning_curve
 

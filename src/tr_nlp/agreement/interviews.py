@@ -58,6 +58,8 @@ def interview_table(
     exclusive groups: an interview voices several codes of one. The table has
     :data:`INTERVIEW_COLUMNS`: ``n_interviews`` those compared, ``interviews_a`` and
     ``interviews_b`` those of them each rater finds the code in (blank on the pooled row).
+    A pair of raters with no interview both rated whole (a team coding the passages
+    ``tr-nlp next`` ranks reads interviews in part) has no rows.
 
     >>> human = pd.DataFrame({"care": [1, 0, 0, 0]}, index=["s1", "s2", "s3", "s4"])
     >>> machine = pd.DataFrame({"care": [0, 1, 0, 1]}, index=human.index)
@@ -73,6 +75,7 @@ def interview_table(
     index = pd.Index(sorted({iid for frame in whole.values() for iid in frame.index}))
     table = agreement_table(whole, pd.Series(index, index=index), codes, machines=machines, scores=top,
                             n_boot=n_boot, seed=seed)
+    table = table[table["n_segments"] > 0].reset_index(drop=True)  # a pair with no interview both rated whole
     for side in ("a", "b"):  # (the pooled row's would count interviews and codes together: none)
         found = (table[f"prevalence_{side}"] * table["n_segments"]).round().astype("Int64")
         table[f"interviews_{side}"] = found.mask(table["code"] == OVERALL)

@@ -165,6 +165,8 @@ def print_interview_agreement(table: pd.DataFrame) -> None:
     from tr_nlp.agreement.tables import OVERALL, condensed_pairs, rounded, signed
 
     if table.empty:
+        c.out.print("Agreement on interviews: none, as no two raters rated any interview whole (an interview read "
+                    "only in part cannot say a code is missing from it)", highlight=False)
         return
     view = Table(title="Agreement per code on interviews: whether each voices the code anywhere "
                        "(95% CIs resample interviews)")
