@@ -181,6 +181,7 @@ def cross_validate(
     proba, predicted, each, models = _out_of_fold(data, folds, features, objective, C, cache_dir, context, seed,
                                                   curve=learning_curve)
     evidence = shown_evidence(proba, predicted, data, models)
+    del models  # (fine-tuned encoders among them: not kept through the learning curve)
     if learning_curve:
         log.info("learning curve: %d training sizes x %d folds", len(CURVE_SHARES), len(folds))
     curve = (_learning_curve(data, folds, features, objective, C, seed, cache_dir, context, predicted.to_numpy(),

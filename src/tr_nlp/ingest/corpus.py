@@ -14,9 +14,10 @@ are and how to read them::
     preset: annomi                   # or a table mapping: {text_col: ..., speaker_col: ...}
     encoding: utf-8
 
-Its settings hold for what is read below it, a file or subfolder given by name too;
-a folder holding such folders (a project of several sites' corpora) reads each as a
-corpus. Without one, a folder is searched recursively for files with a known extension, leaving
+Its settings hold for what is read below it, a file or subfolder given by name too; a
+folder holding such folders (a project of several sites' corpora) reads each as a corpus.
+
+Without one, a folder is searched recursively for files with a known extension, leaving
 out hidden files, paths starting with ``_`` and README/LICENSE/CHANGELOG files; files of
 other types (``.pages``, audio...) are left out with a warning naming them, and so is a
 PDF or ``.doc`` beside a transcript of the same name in another format (its printout, or
@@ -641,8 +642,8 @@ def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions =
     given below a folder with a ``corpus.yaml`` (``study/interviews/p07.docx``) are read
     with its speakers, encoding and table settings (its ``format`` for the interviews it
     names), and its participants sheet describes them; its codings are not taken (give
-    them, or the folder). A file named more than once (``a.txt`` and its folder) is read once, with the
-    settings of its first mention. Files found in a folder under ``exclude`` (a run's own
+    them, or the folder). A file named more than once (``a.txt`` and its folder) is read
+    once, with the settings of its first mention. Files found in a folder under ``exclude`` (a run's own
     output folder inside an input folder) are neither read nor reported as passed over; a
     file named by itself is read wherever it is.
     """
