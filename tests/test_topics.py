@@ -1,5 +1,8 @@
 """Candidate-code discovery: remainder selection, topic model, candidates, CLI."""
 
+import logging
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -209,10 +212,15 @@ def test_settings_scale_with_corpus_size():
     assert 2 <= small.fallback_clusters < large.fallback_clusters <= 30
 
 
-def test_layout_ensemble_concatenates_seeded_layouts_of_equal_weight():
+def test_layout_ensemble_concatenates_seeded_layouts_of_equal_weight(caplog):
     rng = np.random.default_rng(0)
     points = np.vstack([rng.normal(c, 0.3, size=(25, 8)) for c in (0, 2, 4)])
-    both = LayoutEnsemble(n_layouts=2, n_neighbors=10, n_components=3, random_state=7).fit_transform(points)
+    with caplog.at_level(logging.INFO, logger="tr_nlp.topics.model"):
+        both = LayoutEnsemble(n_layouts=2, n_neighbors=10, n_components=3, random_state=7).fit_transform(points)
+    # discover's progress line moves with each layout, saying about how long the others will take
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("layout ")]
+    assert len(said) == 2 and re.fullmatch(r"layout 1/2 of 75 passages in [\d.]+ s; about \d+ s left for the others",
+                                           said[0]) and re.fullmatch(r"layout 2/2 of 75 passages in [\d.]+ s", said[1])
     assert both.shape == (75, 6)
     for block in (both[:, :3], both[:, 3:]):  # each layout centred, root-mean-square norm 1
         np.testing.assert_allclose(block.mean(axis=0), 0, atol=1e-5)

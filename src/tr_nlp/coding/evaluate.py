@@ -48,6 +48,7 @@ from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import write_json, write_table
 from tr_nlp.hashing import copies_of, text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
+from tr_nlp.progress import about
 from tr_nlp.schema import SHOWN_DISAGREEMENTS
 from tr_nlp.segment import coder_coverage
 
@@ -124,15 +125,6 @@ def _fit_work(share: float) -> float:
 #: The learning curve's fits, in folds' worth of work (:func:`_fit_work`; at share 1 the
 #: folds' own decisions are taken).
 CURVE_WORK = CURVE_REPEATS * sum(_fit_work(share) for share in CURVE_SHARES if share < 1)
-
-
-def about(seconds: float) -> str:
-    """A time left, roughly, as a progress line says it.
-
-    >>> about(0.2), about(42.4), about(150)
-    ('about 1 s', 'about 42 s', 'about 3 min')
-    """
-    return f"about {max(1, int(seconds + 0.5))} s" if seconds < 90 else f"about {int(seconds / 60 + 0.5)} min"
 
 
 #: One cross-validation fold's rows scored and the model that scored them.

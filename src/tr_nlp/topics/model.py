@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import functools
 import importlib
+import logging
 import math
 import re
+import time
 import warnings
 from collections import defaultdict
 from collections.abc import Sequence
@@ -38,6 +40,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from tr_nlp.features.embeddings import EmbeddingCache, embed_texts
 from tr_nlp.fillers import FILLERS
 from tr_nlp.language import KEYWORD, KEYWORD_PATTERN, stop_word_language, stop_words
+from tr_nlp.progress import about
+
+log = logging.getLogger(__name__)
 
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | FILLERS)
 
@@ -245,6 +250,7 @@ class LayoutEnsemble(BaseEstimator):
         X = np.asarray(X, dtype=np.float32)
         knn = self._neighbours(X)
         parts = []
+        started = last = time.perf_counter()  # (each layout's time, and about how long the others take, are logged)
         for i in range(self.n_layouts):
             seed = self.random_state if i == 0 else int(np.random.SeedSequence([self.random_state, i])
                                                          .generate_state(1)[0] % 2**31)
@@ -257,6 +263,10 @@ class LayoutEnsemble(BaseEstimator):
                 layout = umap.fit_transform(X)
             layout = layout - layout.mean(axis=0)
             parts.append(layout / max(float(np.sqrt((layout**2).sum(axis=1).mean())), 1e-12))
+            now, left = time.perf_counter(), self.n_layouts - i - 1
+            log.info("layout %d/%d of %d passages in %.1f s%s", i + 1, self.n_layouts, len(X), now - last,
+                     f"; {about((now - started) / (i + 1) * left)} left for the others" if left else "")
+            last = now
         self.embedding_ = np.hstack(parts)
         return self
 
