@@ -540,6 +540,21 @@ def _row(
     return row
 
 
+def surest_disagreements(probability: np.ndarray, called: np.ndarray, votes: np.ndarray) -> np.ndarray:
+    """The rows where the machine's call (``called``) differs from the vote of a coder who
+    rated the row (``votes``, rows x coders: 1 coded, 0 not, NaN not rated), surest first:
+    furthest from 0.5 (``probability``), ties in row order. The report lists them; an
+    evaluation finds the evidence of the machine's calls among the first of them.
+
+    >>> surest_disagreements(np.array([0.9, 0.6, 0.1, 0.2]), np.array([True, True, False, False]),
+    ...                      np.array([[0, np.nan], [1, 1], [1, 0], [np.nan, np.nan]])).tolist()
+    [0, 2]
+    """
+    rated = ~np.isnan(votes)
+    rows = np.flatnonzero((rated & ((votes == 1) != np.asarray(called, dtype=bool)[:, None])).any(axis=1))
+    return rows[np.argsort(-np.abs(np.asarray(probability, dtype=float)[rows] - 0.5), kind="stable")]
+
+
 def condensed_pairs(table: pd.DataFrame, max_pairs: int = MAX_PAIRS) -> pd.DataFrame:
     """A pairwise agreement table (segments or characters) to show, with a ``raters`` column.
 

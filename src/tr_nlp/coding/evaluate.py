@@ -39,7 +39,7 @@ from tr_nlp.agreement import (
 from tr_nlp.agreement.models import ALL_CODERS, model_difference_table
 from tr_nlp.agreement.stats import paired_difference, percentile_interval
 from tr_nlp.agreement.subgroups import subgroup_table
-from tr_nlp.agreement.tables import interview_draws, resampled_totals, segment_weights
+from tr_nlp.agreement.tables import interview_draws, resampled_totals, segment_weights, surest_disagreements
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import suggested_evidence
@@ -446,9 +446,7 @@ def shown_calls(proba: pd.DataFrame, predicted: pd.DataFrame, data: CodedData,
         shown[row[sid], codes.index(code)] = True
     for j, code in enumerate(codes):
         votes = np.column_stack([h[code].reindex(proba.index).to_numpy(dtype=float) for h in data.humans.values()])
-        differ = (~np.isnan(votes) & ((votes == 1) != called[:, [j]])).any(axis=1)
-        sure = -np.abs(proba[code].to_numpy()[differ] - 0.5)
-        shown[np.flatnonzero(differ)[np.argsort(sure, kind="stable")][:top], j] = True
+        shown[surest_disagreements(proba[code].to_numpy(), called[:, j], votes)[:top], j] = True
     return shown & called
 
 

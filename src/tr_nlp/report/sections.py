@@ -29,6 +29,7 @@ from tr_nlp.agreement.tables import (
     condensed_pairs,
     rounded,
     signed,
+    surest_disagreements,
     too_few_interviews,
     too_few_named,
     with_interval,
@@ -569,22 +570,25 @@ def disagreements(data: RunData, codes: Sequence[str], quotes: bool,
     for code in codes:
         if code not in data.scored_codes:
             continue
-        rows = []
+        ids, p, m = cv["interview_id"].astype(str).to_numpy(), cv[f"p_{code}"].to_numpy(dtype=float), \
+            cv[f"machine_{code}"].to_numpy(dtype=float) > 0.5
+        votes = np.array([[float((sid, code, coder) in said) if iid in rated[coder] else np.nan for coder in coders]
+                          for sid, iid in zip(cv.index, ids)]).reshape(len(cv), len(coders))
+        order = surest_disagreements(p, m, votes)
         why = cv[f"evidence_{code}"] if f"evidence_{code}" in cv.columns else pd.Series("", index=cv.index)
-        for sid, iid, start, end, p, m, evidence in zip(cv.index, cv["interview_id"].astype(str), cv["start"],
-                                                        cv["end"], cv[f"p_{code}"], cv[f"machine_{code}"], why):
-            votes = {coder: (sid, code, coder) in said for coder in coders if iid in rated[coder]}
-            if not votes or all(v == bool(m) for v in votes.values()):
-                continue
-            text = data.span_text(iid, int(start), int(end)) if quotes else None
-            rows.append({"segment_id": sid, "interview_id": iid, "start": int(start), "end": int(end),
-                         "probability": float(p), "machine": bool(m), "coders": votes, "text": text,
-                         "pieces": marked(text, evidence) if text is not None and m and evidence_passages(evidence)
-                         else None})
-        rows.sort(key=lambda r: -abs(r["probability"] - 0.5))
-        missed = sum(1 for r in rows if not r["machine"])
-        out.append({"code": code, "count": len(rows), "machine_only": len(rows) - missed, "human_only": missed,
-                    "rows": rows[:top], "coders": coders})
+        rows = []
+        for i in order[:top]:  # (the segment's text and marks for those shown alone)
+            iid, start, end = ids[i], int(cv["start"].iloc[i]), int(cv["end"].iloc[i])
+            text = data.span_text(iid, start, end) if quotes else None
+            evidence = why.iloc[i]
+            rows.append({"segment_id": cv.index[i], "interview_id": iid, "start": start, "end": end,
+                         "probability": float(p[i]), "machine": bool(m[i]),
+                         "coders": {coder: bool(v) for coder, v in zip(coders, votes[i]) if not np.isnan(v)},
+                         "text": text, "pieces": marked(text, evidence) if text is not None and m[i]
+                         and evidence_passages(evidence) else None})
+        machine_only = int(m[order].sum())
+        out.append({"code": code, "count": len(order), "machine_only": machine_only,
+                    "human_only": len(order) - machine_only, "rows": rows, "coders": coders})
     return out
 
 
