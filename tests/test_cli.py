@@ -57,9 +57,9 @@ def test_a_speaker_role_naming_no_speaker_is_said_with_the_speakers_there_are():
     r = run("inspect", DEMO / "interviews" / "demo01.txt", "--speaker-role", "Interviewer=interviewer",
             "--speaker-role", "Partcipant=participant")
     assert r.exit_code == 0, r.output
-    assert ("--speaker-role 'partcipant': no speaker of the transcripts read has that name, so no role was set by "
-            "it; their speakers: 'Interviewer', 'Participant'") in r.stderr
-    assert "'interviewer'" not in r.stderr.split("their speakers")[0]  # a name that is a speaker is not named
+    assert ("--speaker-role gives 'partcipant' a role, but no speaker of demo01 has that name (did you mean "
+            "'Participant'?); its speakers: 'Interviewer', 'Participant'") in r.stderr
+    assert "'interviewer'" not in r.stderr.split("its speakers")[0]  # a name that is a speaker is not named
 
 
 def test_inspect_shows_codings_by_coder_only_when_there_are_some(tmp_path):

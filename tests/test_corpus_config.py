@@ -219,3 +219,18 @@ def test_a_corpus_format_holds_for_its_own_interviews_below_it(tmp_path):
     (tmp_path / "corpus.yaml").write_text("interviews: [talks/a.log]\nformat: text\n", encoding="utf-8")
     files = plan_inputs([tmp_path / "talks" / "a.log", tmp_path / "b.txt"]).files
     assert [fmt for _, _, fmt in files] == ["text", None]
+
+
+def test_a_corpus_speaker_who_speaks_in_none_of_its_interviews_is_warned_of(folder):
+    # a mistyped name in corpus.yaml's speakers set no role, and said nothing: those turns kept a guessed role
+    (folder / "talks" / "b.txt").write_text("Interviewer: And then?\nJo: Then nothing.\n", encoding="utf-8")
+    (folder / "corpus.yaml").write_text(
+        "interviews: [talks/]\nspeakers: {Speaker 1: interviewer, Speakr 2: participant, Jo: participant}\n",
+        encoding="utf-8")
+    corpus = load_corpus([folder])
+    assert corpus.warnings == [
+        f"{folder / 'corpus.yaml'} gives 'speakr 2' a role, but no speaker of the 2 interviews read has that name "
+        "(did you mean 'Speaker 2'?); their speakers: 'Interviewer', 'Jo', 'Speaker 1', 'Speaker 2'"]
+    # Jo speaks in b alone, and a file read below the corpus need not hold every speaker: neither is news
+    (folder / "corpus.yaml").write_text("interviews: [talks/]\nspeakers: {Jo: participant}\n", encoding="utf-8")
+    assert not load_corpus([folder]).warnings and not load_corpus([folder / "talks" / "a.txt"]).warnings

@@ -33,6 +33,16 @@ def test_text_labels_continuation_lines_and_front_matter(write):
     assert any("before the first speaker label" in w for w in result.warnings)
 
 
+def test_a_front_matter_speaker_who_does_not_speak_is_warned_of(write):
+    # a mistyped name in a transcript's own speakers set no role, and said nothing
+    path = write("p.txt", "---\nspeakers:\n  Interviwer: interviewer\n  Jo: other\n---\n"
+                 "Interviewer: And then?\nJo: Then nothing.\n")
+    result = read_file(path)
+    assert result.interviews[0].speakers == {"Interviewer": "interviewer", "Jo": "other"}
+    assert result.warnings == ["its front matter gives 'interviwer' a role, but no speaker of p has that name "
+                               "(did you mean 'Interviewer'?); its speakers: 'Interviewer', 'Jo'"]
+
+
 def test_text_named_speakers_need_two_lines_to_count(write):
     # "Note" opens only one line: it is speech, not a speaker
     path = write("b.txt", "Interviewer: Hi?\nDana: Hello.\nNote: this is said aloud.\n"

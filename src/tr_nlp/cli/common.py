@@ -20,6 +20,7 @@ from tr_nlp.errors import ConfigError, InputError, TrNlpError, said_of_files, so
 from tr_nlp.export import TABLE_SUFFIXES, check_folder_path
 from tr_nlp.hashing import near_copies, text_sketch
 from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
+from tr_nlp.ingest.speakers import unmatched_roles_warnings
 from tr_nlp.privacy import Pseudonymiser, read_names
 from tr_nlp.schema import Interview
 from tr_nlp.segment import Segmenter
@@ -333,10 +334,8 @@ def load_and_report(
 def _warn_unmatched_roles(roles: RoleMap, corpus: Corpus) -> None:
     """Say which ``--speaker-role`` names are no speaker of the transcripts read (a name
     mistyped, or written as another tool writes it), naming the speakers there are."""
-    speakers = sorted({s for iv in corpus.interviews for s in iv.speakers})
-    if corpus.interviews and (unmatched := roles.unmatched(speakers)):
-        warn(f"--speaker-role {', '.join(map(repr, unmatched))}: no speaker of the transcripts read has that name, "
-             f"so no role was set by it; their speakers: {some([repr(s) for s in speakers], 10)}")
+    for warning in unmatched_roles_warnings(roles, corpus.interviews, "--speaker-role"):
+        warn(warning)
 
 
 def warn_near_copies(interviews: Sequence[Interview], quiet: bool, kind: str = "interviews") -> None:

@@ -73,7 +73,7 @@ from tr_nlp.ingest.pdf import read_pdf
 from tr_nlp.ingest.qdpx import read_qdpx
 from tr_nlp.ingest.reviewed import read_reviewed
 from tr_nlp.ingest.rtf import read_rtf
-from tr_nlp.ingest.speakers import RoleMap
+from tr_nlp.ingest.speakers import RoleMap, unmatched_roles_warnings
 from tr_nlp.ingest.subtitles import read_srt, read_vtt
 from tr_nlp.ingest.table import TableMapping, read_table
 from tr_nlp.ingest.text import read_text_file
@@ -538,6 +538,8 @@ class CorpusConfig:
     fmt: str | None = None
     reviewed: tuple[Path, ...] = ()
     metadata: tuple[Path, ...] = ()
+    #: its own ``speakers`` mapping (:attr:`options` holds it with the command's over it)
+    speakers: RoleMap = field(default_factory=RoleMap)
 
 
 #: corpus.yaml keys: the types each may have, and how to say so.
@@ -576,8 +578,9 @@ def load_config(folder: str | Path, options: ReadOptions = ReadOptions()) -> Cor
         table = TableMapping.preset(str(data["preset"]))
     if isinstance(data.get("table"), dict):
         table = (table or TableMapping()).with_overrides(**_table_fields(data["table"], path))
-    roles = RoleMap.from_mapping(data.get("speakers")).merged(options.roles)
-    opts = ReadOptions(encoding=options.encoding or data.get("encoding"), roles=roles, table=table)
+    speakers = RoleMap.from_mapping(data.get("speakers"))
+    opts = ReadOptions(encoding=options.encoding or data.get("encoding"), roles=speakers.merged(options.roles),
+                       table=table)
 
     def rel(p: Any) -> Path | None:
         return None if not p else folder / str(p)
@@ -591,6 +594,7 @@ def load_config(folder: str | Path, options: ReadOptions = ReadOptions()) -> Cor
         fmt=data.get("format"),
         reviewed=tuple(folder / str(e) for e in reviewed),
         metadata=tuple(folder / str(e) for e in metadata),
+        speakers=speakers,
     )
 
 
@@ -629,6 +633,8 @@ class InputPlan:
     metadata: list[Path] = field(default_factory=list)
     #: those of :attr:`metadata` from a folder above those given: they describe more interviews than are read
     metadata_above: list[Path] = field(default_factory=list)
+    #: each folder given whose ``corpus.yaml`` gives speakers roles, with the files it names
+    speakers: list[tuple[CorpusConfig, list[Path]]] = field(default_factory=list)
 
 
 def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions = ReadOptions(), fmt: str | None = None,
@@ -668,6 +674,8 @@ def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions =
             plan.codebooks += [config.codebook] if config.codebook and config.codebook not in plan.codebooks else []
             plan.reviewed += config.reviewed
             plan.metadata += [p for p in config.metadata if p not in plan.metadata]
+            if config.speakers.overrides:
+                plan.speakers.append((config, [f for f, _, _ in found]))
         else:
             corpora = corpora_inside(raw) if folder else []
             todo[:0] = corpora  # each read as a folder given by name, after the rest of this one
@@ -942,5 +950,20 @@ def load_corpus(
         values, warnings = read_metadata(path, _known_as(corpus, gathered), some_read=path in plan.metadata_above)
         corpus.interviews, notes = with_metadata(corpus.interviews, values)
         corpus.warnings.extend(f"{path}: {w}" for w in warnings + notes)
+    corpus.warnings.extend(_unmatched_speakers(corpus, plan))
     return corpus
+
+
+def _unmatched_speakers(corpus: Corpus, plan: InputPlan) -> list[str]:
+    """A warning for each ``corpus.yaml`` of a folder given that gives speakers roles who
+    speak in none of the interviews read from it (a folder below one, read alone, may
+    lack some of its speakers: it is not checked)."""
+    by_file = {real_path(report.path): report.interview_ids for report in corpus.files if report.error is None}
+    by_id = corpus.by_id()
+    warnings = []
+    for config, files in plan.speakers:
+        ids = dict.fromkeys(iid for f in files for iid in by_file.get(real_path(f), []) if iid in by_id)
+        read = [by_id[iid] for iid in ids]
+        warnings += unmatched_roles_warnings(config.speakers, read, str(config.root / CONFIG_NAME))
+    return warnings
 

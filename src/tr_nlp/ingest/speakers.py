@@ -28,6 +28,7 @@ interviewer (and a warning says so).
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tr_nlp.errors import ConfigError, some
-from tr_nlp.schema import ROLES, Role, Turn
+from tr_nlp.schema import ROLES, Interview, Role, Turn
 
 Span = tuple[str, int, int, "float | None"]  # speaker, start, end, timestamp
 
@@ -535,3 +536,32 @@ def labelled_lines(utterances: Iterable[tuple[str, str, float | None]]) -> tuple
         parts.append(f"{speaker}: {body}")
         pos = start + len(body) + 1
     return "\n".join(parts), spans
+
+
+def unmatched_roles_warnings(roles: RoleMap, interviews: Sequence[Interview], where: str = "its front matter",
+                             ) -> list[str]:
+    """A warning naming the speakers ``roles`` gives a role who speak in none of
+    ``interviews`` (a name mistyped, or written as the transcripts do not write it: the
+    turns meant then have a guessed role), with the speakers there are; none if all speak.
+
+    >>> turns = (Turn("Sam", "interviewer", 0, 8), Turn("Jo", "participant", 9, 19))
+    >>> iv = Interview("p1", "Sam: Hi.\\nJo: Hello.", turns)
+    >>> print(*unmatched_roles_warnings(RoleMap.from_pairs(["Sam=interviewer", "Joe=participant"]), [iv]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    its front matter gives 'joe' a role, but no speaker of p1 has that name (did you mean 'Jo'?);
+    its speakers: 'Jo', 'Sam'
+    """
+    speakers = sorted({s for iv in interviews for s in iv.speakers})
+    unmatched = roles.unmatched(speakers)
+    if not interviews or not unmatched:
+        return []
+    by_name = {_bare(s): s for s in speakers}
+    near = {name: by_name[close[0]] for name in unmatched
+            if (close := difflib.get_close_matches(_bare(name), by_name, n=1, cutoff=0.75))}
+    guesses = [f"{s!r}" if len(unmatched) == 1 else f"{s!r} for {name!r}" for name, s in near.items()]
+    meant = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+    names = ", ".join(map(repr, unmatched))
+    read = interviews[0].id if len(interviews) == 1 else f"the {len(interviews)} interviews read"
+    said, name = ("a role", "that name") if len(unmatched) == 1 else ("roles", "any of those names")
+    return [f"{where} gives {names} {said}, but no speaker of {read} has {name}{meant}; "
+            f"{'its' if len(interviews) == 1 else 'their'} speakers: {some([repr(s) for s in speakers], 10)}"]

@@ -45,6 +45,7 @@ from tr_nlp.ingest.speakers import (
     speech_end,
     time_marks,
     turns_with_roles,
+    unmatched_roles_warnings,
 )
 from tr_nlp.ingest.subtitles import cues_in_text, interview_from_cues
 from tr_nlp.schema import Interview, Turn
@@ -459,7 +460,8 @@ def interview_from_text(
     gives (``lines``, as tr_nlp writes them) come first.
     """
     notes = []
-    roles = _own_roles(metadata, roles, path, strict=fmt in ("text", "markdown"))
+    own = _own_roles(metadata, path, strict=fmt in ("text", "markdown"))
+    roles = roles.merged(own)
     numbered = None if forced else without_line_numbers(text)
     if numbered is not None:
         text, lines = numbered
@@ -473,6 +475,7 @@ def interview_from_text(
             metadata = {"header": header, **metadata}
         result = interview_from_cues(cues, path, ReadOptions(roles=roles), metadata, fmt)
         result.warnings[:0] = notes
+        result.warnings += unmatched_roles_warnings(own, result.interviews)
         return result
     turns, warnings = assemble_turns(text, roles, forced)
     warnings = notes + warnings
@@ -480,7 +483,7 @@ def interview_from_text(
     times = tuple(sorted({*time_marks(text), *_own_marks(metadata, "times", len(text))}))
     lines = tuple(_own_marks(metadata, "lines", len(text))) or lines
     interview = Interview(interview_id, text, turns, metadata, str(path), fmt, times, lines)
-    return ReadResult([interview], warnings=warnings)
+    return ReadResult([interview], warnings=warnings + unmatched_roles_warnings(own, [interview]))
 
 
 def _own_marks(metadata: dict[str, Any], key: str, length: int) -> list[tuple[int, Any]]:
@@ -516,19 +519,18 @@ def _own_marks(metadata: dict[str, Any], key: str, length: int) -> list[tuple[in
     return sorted(found)
 
 
-def _own_roles(metadata: dict[str, Any], roles: RoleMap, path: Path, strict: bool) -> RoleMap:
-    """``roles`` with a file's own ``speakers`` mapping (taken out of its ``metadata``) over
-    them. Other ``speakers`` metadata is refused in a transcript's front matter (``strict``,
-    where it can only mean roles) and kept as metadata elsewhere (a document's properties
-    may say ``speakers: 2``)."""
+def _own_roles(metadata: dict[str, Any], path: Path, strict: bool) -> RoleMap:
+    """A file's own ``speakers`` mapping, taken out of its ``metadata``. Other ``speakers``
+    metadata is refused in a transcript's front matter (``strict``, where it can only mean
+    roles) and kept as metadata elsewhere (a document's properties may say ``speakers: 2``)."""
     speakers = metadata.get("speakers")
     if not speakers or not (strict or isinstance(speakers, Mapping)):
-        return roles
+        return RoleMap()
     if not isinstance(speakers, Mapping):
         raise ConfigError("E162", path, detail=f"front matter 'speakers' is {type(speakers).__name__}; "
                                                "expected 'NAME: interviewer|participant|other' lines")
     del metadata["speakers"]
-    return roles.merged(RoleMap.from_mapping(speakers))
+    return RoleMap.from_mapping(speakers)
 
 
 def styled_label(prefix: str) -> str | None:
