@@ -257,3 +257,55 @@ def test_a_thematic_analysis_codebook_of_themes_and_sub_themes(tmp_path):
     frame.rename(columns={"Theme": "Code"}).drop(columns="Sub-theme").assign(Subcode="x").to_csv(
         tmp_path / "codes.csv", index=False)
     assert load_codebook(tmp_path / "codes.csv").names == ["Attitude", "Going further"]
+
+
+def odt_codebook(path, blocks):
+    """An .odt of ``blocks``: a heading (str) or a table (rows of cells; a cell may be a list
+    of paragraphs, or a (text, rows spanned) pair, a row's cell under it left out)."""
+    from test_readers import make_odt
+
+    def cell(value):
+        if value is None:
+            return "<table:covered-table-cell/>"
+        text, span = value if isinstance(value, tuple) else (value, 1)
+        paragraphs = "".join(f"<text:p>{line}</text:p>" for line in ([text] if isinstance(text, str) else text))
+        return f'<table:table-cell table:number-rows-spanned="{span}">{paragraphs}</table:table-cell>'
+
+    body = "<text:p>Codebook, version 3. Code the participant's speech only.</text:p>"
+    for block in blocks:
+        body += f"<text:h>{block}</text:h>" if isinstance(block, str) else "<table:table>" + "".join(
+            "<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in block) + "</table:table>"
+    return make_odt(path, body)
+
+
+def test_an_odt_codebook_reads_as_a_word_one(tmp_path):
+    # LibreOffice's codebooks were refused (a codebook is YAML, .qdc, a spreadsheet or a .docx)
+    header = ["Code", "Definition", "Example quotes"]
+    path = odt_codebook(tmp_path / "codebook.odt", [
+        "Theme 1: Attitude", [header, ["Warmth", "Kindness shown.", ["She listened.", "He asked after my sister."]]],
+        "Theme 2: Going further", [header, ["Beyond routine", "More than the role requires.", ""]]])
+    book = load_codebook(path)
+    assert [(code.name, code.parent) for code in book.codes] == [
+        ("Warmth", "Theme 1: Attitude"), ("Beyond routine", "Theme 2: Going further"),
+        ("Theme 1: Attitude", None), ("Theme 2: Going further", None)]
+    assert book["Warmth"].examples == ("She listened.", "He asked after my sister.")
+    # a theme merged down its codes' rows is each one's parent, as in Word
+    merged = odt_codebook(tmp_path / "merged.odt", [[["Theme", "Code", "Definition"],
+                                                     [("Going further", 2), "Beyond routine", "More than asked."],
+                                                     [None, "Bending rules", "An exception made."]]])
+    assert [(c.name, c.parent) for c in load_codebook(merged).codes][:2] == [
+        ("Beyond routine", "Going further"), ("Bending rules", "Going further")]
+    notes = odt_codebook(tmp_path / "notes.odt", [[["Speaker", "Text"], ["I", "Hello?"]]])
+    with pytest.raises(CodebookError, match=r"notes.odt: \[E144\] .*an .odt document without a table of codes"):
+        load_codebook(notes)
+
+
+def test_an_odt_codebook_among_the_transcripts_fails_alone(tmp_path):
+    odt_codebook(tmp_path / "codebook.odt", [[["Code", "Definition"], ["Warmth", "Kindness shown to the person."],
+                                              ["Beyond routine", "More than the role requires."]]])
+    (tmp_path / "p01.txt").write_text("I: Who helped?\nP: Karen did. She asked after my sister.\n", encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    assert [(Path(f.path).name, f.error.code if f.error else None) for f in corpus.files] == [
+        ("codebook.odt", "E116"), ("p01.txt", None)]
+    corpus = load_corpus([tmp_path], codebook=tmp_path / "codebook.odt")
+    assert not corpus.failures and corpus.codebook.names == ["Warmth", "Beyond routine"]

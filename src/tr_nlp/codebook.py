@@ -78,7 +78,7 @@ def load_yaml(path: str | Path, as_text: bool = False) -> Any:
 
 def load_codebook(path: str | Path) -> Codebook:
     """Load and validate a codebook: YAML, a REFI-QDA ``.qdc`` file, or a table of codes in a
-    spreadsheet (``.xlsx``, ``.csv``, ``.tsv``) or a Word document (``.docx``):
+    spreadsheet (``.xlsx``, ``.csv``, ``.tsv``) or a Word document (``.docx``, ``.odt``):
     :mod:`tr_nlp.codebook_table`.
 
     Raises
@@ -96,7 +96,7 @@ def load_codebook(path: str | Path) -> Codebook:
         from tr_nlp.codebook_table import read_codebook_table  # it builds on this module
 
         return read_codebook_table(path)
-    if suffix == ".docx":
+    if suffix in (".docx", ".odt"):
         from tr_nlp.codebook_table import read_codebook_document
 
         return read_codebook_document(path)

@@ -1,5 +1,5 @@
 """Codebooks kept as a spreadsheet (.xlsx, .csv, .tsv) or a table in a Word document
-(.docx): one row per code.
+(.docx, or LibreOffice's .odt): one row per code.
 
 Columns are found by their header, in any case: the code's name (``Code``, ``Name``, ``Code
 name``; else ``Sub-theme`` or ``Subcode``, beside a ``Theme``), ``Description`` (or
@@ -22,8 +22,9 @@ In a Word document, every table whose header row names a column of codes is read
 after the other (a codebook laid out as a table per theme: with no parent column, each
 table's heading is its codes' parent), and so is every table that holds one code, its
 first column naming the fields (``Code``, ``Definition``, ``When to use``...: a table
-per code); the rest of the document (an introduction, notes) is not. A Word codebook
-kept among the transcripts is refused as one (E116), not read as a transcript table.
+per code); the rest of the document (an introduction, notes) is not. An ``.odt`` is read
+so too. A Word (or ``.odt``) codebook kept among the transcripts is refused as one
+(E116), not read as a transcript table.
 
 :func:`write_codebook_table` writes a codebook as such a spreadsheet (``.xlsx``), which
 reads back as the same codebook.
@@ -139,7 +140,7 @@ def document_tables(path: str | Path) -> list[tuple[str, list[list[str]]]]:
     """The tables of a Word document (``.docx``), each with the heading above it (the last
     paragraph in a ``Heading`` style before it, else ``""``) and as a list of rows of cell
     texts (a cell merged over several columns or rows repeated in each, so cells stay
-    under their header).
+    under their header); an ``.odt``'s as :func:`~tr_nlp.ingest.odt.odt_tables` reads them.
 
     Raises
     ------
@@ -154,6 +155,10 @@ def document_tables(path: str | Path) -> list[tuple[str, list[list[str]]]]:
     from tr_nlp.ingest.docx import cell_text
 
     path = Path(path)
+    if path.suffix.lower() == ".odt":
+        from tr_nlp.ingest.odt import odt_tables
+
+        return odt_tables(path)
     check_office_archive(path, ".docx")
     try:
         tables, heading = [], ""
@@ -224,7 +229,8 @@ def read_codebook_document(path: str | Path) -> Codebook:
     """
     frame = codebook_tables(document_tables(path))
     if frame is None:
-        raise CodebookError("E144", path, found="a Word document without a table of codes (a header row naming a "
+        kind = "an .odt document" if Path(path).suffix.lower() == ".odt" else "a Word document"
+        raise CodebookError("E144", path, found=f"{kind} without a table of codes (a header row naming a "
                             "column 'Code' or 'Name' and one 'Definition', 'Description' or 'Inclusion criteria')")
     return codebook_from_dict(codebook_data(frame, path), path=path)
 

@@ -62,6 +62,9 @@ _OFFICE = f"{{{_NS['office']}}}"
 _ANNOTATION_END = f"{_OFFICE}annotation-end"
 _ANNOTATION_TAGS = {f"{_OFFICE}annotation", _ANNOTATION_END}
 _CELL = f"{_TABLE}table-cell"
+_COVERED = f"{_TABLE}covered-table-cell"
+#: most cells one ``table:number-columns-repeated`` stands for (LibreOffice writes it for runs of empty cells)
+_MAX_REPEATED = 100
 _ROW_GROUPS = {f"{_TABLE}table-header-rows", f"{_TABLE}table-rows", f"{_TABLE}table-row-group"}
 _STYLE = f"{{{_NS['style']}}}"
 _BOLD_WEIGHTS = {"bold", "600", "700", "800", "900"}
@@ -73,27 +76,128 @@ def read_odt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     check_office_archive(path, ".odt")
     with zipfile.ZipFile(path) as archive:
         content = _parse(archive, "content.xml", path)
-        body = content.find("office:body/office:text", _NS)
+        body = _text_body(content, path)
         names = set(archive.namelist())
         meta = _metadata(_parse(archive, "meta.xml", path)) if "meta.xml" in names else {}
         styles = [content] + ([_parse(archive, "styles.xml", path)] if "styles.xml" in names else [])
-    if body is None:
-        raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
-                         detail="content.xml holds no text document (a spreadsheet or drawing?)")
     try:
         lines = list(_lines(body, _bold_styles(styles)))
         text, forced, numbers = text_with_labels((line, label, number) for line, label, _, number in lines)
         coded = {i: codes for i, (_, _, codes, _) in enumerate(lines) if codes}
         comments, notes = _comments(body)
         comments += column_comments([(line, label) for line, label, _, _ in lines], coded)
+        tables = _tables(body)
     except RecursionError:
         raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
                          detail="content.xml is nested too deeply") from None
     if not text.strip():
         raise InputError("E101", path)
+    if _is_codebook(tables, len(text)):
+        raise InputError("E116", path)
     result = interview_from_text(text, path, options.roles, meta, "odt", forced, numbers)
     result.warnings.extend(notes)
     return with_comment_codings(result, comments)
+
+
+def odt_tables(path: str | Path) -> list[tuple[str, list[list[str]]]]:
+    """The tables of an ``.odt`` document as :func:`tr_nlp.codebook_table.document_tables`
+    gives a Word document's (the heading above a table is the last ``text:h`` before it),
+    refusing what it refuses."""
+    path = Path(path)
+    check_office_archive(path, ".odt")
+    with zipfile.ZipFile(path) as archive:
+        body = _text_body(_parse(archive, "content.xml", path), path)
+    try:
+        return _tables(body)
+    except RecursionError:
+        raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
+                         detail="content.xml is nested too deeply") from None
+
+
+def _text_body(content: Element, path: Path) -> Element:
+    """``content.xml``'s ``office:text``, refusing a document that has none."""
+    body = content.find("office:body/office:text", _NS)
+    if body is None:
+        raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
+                         detail="content.xml holds no text document (a spreadsheet or drawing?)")
+    return body
+
+
+def _tables(body: Element) -> list[tuple[str, list[list[str]]]]:
+    """:func:`odt_tables` of a document's body."""
+    found: list[tuple[str, list[list[str]]]] = []
+    heading = ""
+
+    def walk(element: Element) -> None:
+        nonlocal heading
+        for child in element:
+            if child.tag in _HIDDEN:
+                continue
+            if child.tag == f"{_TEXT}h":
+                heading = " ".join("".join(_inline(child)).split()) or heading
+            elif child.tag == f"{_TABLE}table":
+                found.append((heading, _grid(child)))
+            elif child.tag not in _LINES:
+                walk(child)
+
+    walk(body)
+    return found
+
+
+def _grid(table: Element) -> list[list[str]]:
+    """A table's rows as their cells' texts, each cell's paragraphs one per line, and a cell
+    merged over others (``table:number-columns-spanned``, ``-rows-spanned``) repeated in
+    each cell it covers, as :func:`tr_nlp.codebook_table.document_tables` reads Word's.
+
+    >>> from defusedxml.ElementTree import fromstring
+    >>> t = 'xmlns:table="{table}" xmlns:text="{text}"'.format(**_NS)
+    >>> cell = "<table:table-cell {}><text:p>{}</text:p></table:table-cell>".format
+    >>> rows = ("<table:table-row>" + cell('table:number-rows-spanned="2"', "Going further") + cell("", "Beyond")
+    ...         + "</table:table-row><table:table-row><table:covered-table-cell/>" + cell("", "Bending")
+    ...         + "</table:table-row>")
+    >>> _grid(fromstring(f"<table:table {t}>{rows}</table:table>"))
+    [['Going further', 'Beyond'], ['Going further', 'Bending']]
+    """
+    rows: list[list[str]] = []
+    for row in _table_rows(table):
+        cells: list[str] = []
+        spanned = 0  # cells still covered by the last one's columns
+        for cell in row:
+            if cell.tag not in (_CELL, _COVERED):
+                continue
+            repeated = min(_count(cell.get(f"{_TABLE}number-columns-repeated")), _MAX_REPEATED)
+            if cell.tag == _CELL:
+                text = "\n".join(line for line, _, _, _ in _lines(cell, frozenset()))
+                spanned = _count(cell.get(f"{_TABLE}number-columns-spanned")) - 1
+            elif spanned > 0 and cells:
+                text, spanned = cells[-1], spanned - 1
+            else:  # merged down from the row above
+                above = rows[-1] if rows else []
+                text = above[len(cells)] if len(cells) < len(above) else ""
+            cells += [text] * repeated
+        rows.append(cells)
+    return rows
+
+
+def _table_rows(table: Element) -> Iterator[Element]:
+    """A table's rows, in its header rows and row groups too."""
+    for child in table:
+        if child.tag == f"{_TABLE}table-row":
+            yield child
+        elif child.tag in _ROW_GROUPS:
+            yield from _table_rows(child)
+
+
+def _is_codebook(tables: list[tuple[str, list[list[str]]]], size: int) -> bool:
+    """Whether a document of ``size`` characters is a codebook: mostly ``tables`` of codes
+    (:func:`~tr_nlp.codebook_table.is_codebook_table`), as a Word document is judged."""
+    if not tables:
+        return False
+    # imported here, as tr_nlp.codebook_table reads .odt codebooks through this module
+    from tr_nlp.codebook_table import is_codebook_table
+
+    codebook = sum(len(cell) for _, rows in tables if is_codebook_table(rows) for row in rows for cell in row)
+    return codebook > 0 and codebook * 2 >= size
 
 
 def _parse(archive: zipfile.ZipFile, member: str, path: Path) -> Element:
@@ -130,11 +234,8 @@ def _lines(element: Element, bold: frozenset[str]) -> Iterator[tuple[str, str | 
 def _rows(table: Element, bold: frozenset[str]) -> Iterator[list[str]]:
     """A table's rows (header rows and row groups too) as their cells' texts; a cell merged
     across columns once (the cells it covers are ``covered-table-cell``s)."""
-    for child in table:
-        if child.tag == f"{_TABLE}table-row":
-            yield [" ".join(line for line, _, _, _ in _lines(cell, bold)) for cell in child if cell.tag == _CELL]
-        elif child.tag in _ROW_GROUPS:
-            yield from _rows(child, bold)
+    for row in _table_rows(table):
+        yield [" ".join(line for line, _, _, _ in _lines(cell, bold)) for cell in row if cell.tag == _CELL]
 
 
 def _bold_prefix(paragraph: Element, bold: frozenset[str]) -> str | None:
