@@ -70,7 +70,7 @@ ReviewedOpt = Annotated[list[Path] | None, typer.Option(
     "--reviewed", help="Passages coders read in interviews they coded only in part, such as the list "
     "'tr-nlp next -o' wrote (interview_id,start,end[,coder]); the rest of those interviews counts as unread, "
     "not as uncoded (repeatable).")]
-CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook: YAML, REFI-QDA .qdc, or a table of codes in a spreadsheet (.xlsx, .csv, .tsv) or a Word document (.docx, .odt).")]
+CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook: YAML, REFI-QDA .qdc, or a table of codes in a spreadsheet (.xlsx, .ods, .csv, .tsv) or a Word document (.docx, .odt).")]
 Quiet = Annotated[bool, typer.Option("--quiet", help="Only errors on stderr.")]
 Verbose = Annotated[bool, typer.Option("--verbose", help="Also log each stage (folds, embedding, fitting) with timings on stderr, and name each file a warning is about.")]
 Unit = Annotated[str, typer.Option("--unit", help="turn, sentence or window.")]

@@ -1,4 +1,4 @@
-"""Office files (.docx, .xlsx, .odt) are zip archives: check one before a library unpacks it.
+"""Office files (.docx, .xlsx, .odt, .ods) are zip archives: check one before a library unpacks it.
 
 Their forerunners (Word's ``.doc``, Excel's ``.xls``) and password-protected Office files
 are Microsoft compound files instead (:data:`COMPOUND_FILE`); such a file, whatever its
@@ -22,10 +22,11 @@ _UNPACKS_MEDIA = frozenset({".docx", ".xlsx"})
 _SMALLER = {".docx": ("save a copy with its pictures compressed or deleted (Word: Picture Format > Compress "
                       "Pictures), or save the transcript as plain text (.txt)"),
             ".xlsx": "save the sheet of utterances as CSV (.csv)",
-            ".odt": "save a copy without its pictures, or save the transcript as plain text (.txt)"}
+            ".odt": "save a copy without its pictures, or save the transcript as plain text (.txt)",
+            ".ods": "save the sheet as CSV (.csv)"}
 #: Office file suffix -> (the part every such file holds, the program that writes it)
 OFFICE = {".docx": ("word/document.xml", "Word"), ".xlsx": ("xl/workbook.xml", "Excel"),
-          ".odt": ("content.xml", "LibreOffice Writer")}
+          ".odt": ("content.xml", "LibreOffice Writer"), ".ods": ("content.xml", "LibreOffice Calc")}
 #: The first bytes of a Microsoft compound file (OLE2): Word 97-2003's .doc, Excel 97-2003's
 #: .xls, and any Office file encrypted with a password (the first four tell it, cut short too).
 COMPOUND_FILE = b"\xd0\xcf\x11\xe0"
@@ -34,11 +35,12 @@ _WORD_UNLOCK = ("Word", "File > Info > Protect Document > Encrypt with Password,
 _UNLOCK = {".docx": _WORD_UNLOCK, ".doc": _WORD_UNLOCK,
            ".xlsx": ("Excel", "File > Info > Protect Workbook > Encrypt with Password, emptied"),
            ".odt": ("LibreOffice Writer", "File > Save As, with 'Save with password' unticked"),
+           ".ods": ("LibreOffice Calc", "File > Save As, with 'Save with password' unticked"),
            ".pdf": ("Acrobat", ("File > Properties > Security > No Security; "
                                 "or qpdf --password=PASSWORD --decrypt in.pdf out.pdf"))}
 #: Office file suffix -> the format before it, and its suffix
 _BEFORE = {".docx": ("Word 97-2003 (binary .doc)", ".doc"), ".xlsx": ("Excel 97-2003 (binary .xls)", ".xls"),
-           ".odt": ("Microsoft Office 97-2003 (binary)", ".doc")}
+           ".odt": ("Microsoft Office 97-2003 (binary)", ".doc"), ".ods": ("Excel 97-2003 (binary .xls)", ".xls")}
 #: an OpenDocument file's list of its parts, which says how each is encrypted
 _MANIFEST = "META-INF/manifest.xml"
 
@@ -58,7 +60,7 @@ def compound_file_error(path: Path, kind: str, data: bytes | None = None) -> Inp
     data = Path(path).read_bytes() if data is None else data
     if "EncryptedPackage".encode("utf-16-le") in data:
         return encrypted_error(path, kind)
-    if kind != ".xlsx" and "WordDocument".encode("utf-16-le") in data:
+    if kind not in (".xlsx", ".ods") and "WordDocument".encode("utf-16-le") in data:
         return InputError("E115", path, suffix=Path(path).suffix or "(no suffix)")
     return legacy_error(path, kind)
 
@@ -123,7 +125,7 @@ def check_office_archive(path: Path, kind: str) -> None:
             if member not in names:
                 raise InputError("E110", path, kind=kind, app=app, detail=f"no {member} inside")
             # OpenDocument encrypts the parts inside the zip, and its manifest says so
-            if kind == ".odt" and _MANIFEST in names and b"encryption-data" in archive.read(_MANIFEST):
+            if kind in (".odt", ".ods") and _MANIFEST in names and b"encryption-data" in archive.read(_MANIFEST):
                 raise encrypted_error(path, kind)
     except CORRUPT_ZIP_ERRORS as exc:
         raise InputError("E110", path, kind=kind, app=app, detail=f"corrupt or truncated zip: {exc}") from None

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 EXTENSIONS = {
     ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".docx": "docx",
     ".vtt": "vtt", ".srt": "srt", ".csv": "table", ".tsv": "table", ".jsonl": "table",
-    ".ndjson": "table", ".parquet": "table", ".xlsx": "table", ".qdpx": "qdpx", ".qde": "qdpx",
+    ".ndjson": "table", ".parquet": "table", ".xlsx": "table", ".ods": "table", ".qdpx": "qdpx", ".qde": "qdpx",
     ".json": "whisper", ".rtf": "rtf", ".odt": "odt", ".pdf": "pdf", ".doc": "doc", ".html": "html",
     ".htm": "html", ".otr": "otr", ".mht": "mht", ".mhtml": "mht",
     ".eaf": "eaf", ".trs": "trs", ".exb": "exb",

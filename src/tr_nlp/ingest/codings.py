@@ -1,4 +1,4 @@
-"""Human codings tables: ``interview_id, start, end, code, coder`` (CSV, JSONL, Parquet or Excel).
+"""Human codings tables: ``interview_id, start, end, code, coder`` (CSV, JSONL, Parquet, Excel or LibreOffice Calc).
 
 An optional ``text`` column holds what the coder saw; when present it is checked against
 the interview text at the offsets, so a table whose offsets drifted is caught at once.
@@ -44,7 +44,7 @@ from tr_nlp.errors import CodingsError, InputError, counted, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
 from tr_nlp.ingest.framework import code_columns, melted
 from tr_nlp.ingest.quotes import QuoteFinder, cited_lines, cited_place, cited_time, fold
-from tr_nlp.ingest.table import TableMapping, find_column, header_key, load_frame, load_sheets
+from tr_nlp.ingest.table import WORKBOOK_SUFFIXES, TableMapping, find_column, header_key, load_frame, load_sheets
 from tr_nlp.schema import (
     CODING_COLUMNS,
     Codebook,
@@ -191,7 +191,7 @@ def read_codings(
     are one coder's.
     """
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
         sheets = load_sheets(path)
         if len(sheets) > 1:
             return _read_sheets(path, sheets, interviews, codebook, coder)

@@ -159,7 +159,7 @@ def _grid(table: Element) -> list[list[str]]:
     [['Going further', 'Beyond'], ['Going further', 'Bending']]
     """
     rows: list[list[str]] = []
-    for row in _table_rows(table):
+    for row in table_rows(table):
         cells: list[str] = []
         spanned = 0  # cells still covered by the last one's columns
         for cell in row:
@@ -179,13 +179,13 @@ def _grid(table: Element) -> list[list[str]]:
     return rows
 
 
-def _table_rows(table: Element) -> Iterator[Element]:
-    """A table's rows, in its header rows and row groups too."""
+def table_rows(table: Element) -> Iterator[Element]:
+    """A table's rows, in its header rows and row groups too (a spreadsheet's as well)."""
     for child in table:
         if child.tag == f"{_TABLE}table-row":
             yield child
         elif child.tag in _ROW_GROUPS:
-            yield from _table_rows(child)
+            yield from table_rows(child)
 
 
 def _is_codebook(tables: list[tuple[str, list[list[str]]]], size: int) -> bool:
@@ -234,7 +234,7 @@ def _lines(element: Element, bold: frozenset[str]) -> Iterator[tuple[str, str | 
 def _rows(table: Element, bold: frozenset[str]) -> Iterator[list[str]]:
     """A table's rows (header rows and row groups too) as their cells' texts; a cell merged
     across columns once (the cells it covers are ``covered-table-cell``s)."""
-    for row in _table_rows(table):
+    for row in table_rows(table):
         yield [" ".join(line for line, _, _, _ in _lines(cell, bold)) for cell in row if cell.tag == _CELL]
 
 
@@ -273,6 +273,11 @@ def _bold_styles(documents: list[Element]) -> frozenset[str]:
         return own in _BOLD_WEIGHTS if own is not None else is_bold(parent[name], depth + 1)
 
     return frozenset(name for name in weight if is_bold(name))
+
+
+def inline_text(element: Element) -> str:
+    """The text of a paragraph (:func:`_inline`), as a spreadsheet's cell holds it too."""
+    return "".join(_inline(element))
 
 
 def _inline(element: Element, mark: Callable[[Element], None] | None = None) -> Iterator[str]:

@@ -48,6 +48,8 @@ from tr_nlp.jsonfile import json_lines, loads
 from tr_nlp.schema import Code, Codebook, Coding, Interview, Role
 
 MISSING = frozenset({"", "n/a", "na", "nan", "none", "null", "<na>"})
+#: Spreadsheets of several sheets: Excel's, and LibreOffice Calc's
+WORKBOOK_SUFFIXES = (".xlsx", ".ods")
 _TRUE, _FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no"})
 
 
@@ -123,7 +125,7 @@ def header_key(header: object) -> str:
 
 
 def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Read a CSV/TSV/JSONL/Parquet/Excel table with every value as a string.
+    """Read a CSV/TSV/JSONL/Parquet/Excel (or LibreOffice Calc) table with every value as a string.
 
     Returns
     -------
@@ -136,7 +138,7 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
     with _table_errors(path):
         if suffix == ".parquet":
             frame = pd.read_parquet(path)
-        elif suffix == ".xlsx":
+        elif suffix in WORKBOOK_SUFFIXES:
             [(first, frame)], sheets = _read_workbook(path, every=False)
             if len(sheets) > 1:
                 warnings.append(f"read the first of {len(sheets)} sheets, '{first}'")
@@ -166,8 +168,8 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_sheets(path: str | Path) -> list[tuple[str, pd.DataFrame]]:
-    """Every sheet of an Excel workbook that holds a table, by name, each value a string
-    (as :func:`load_frame` reads the first).
+    """Every sheet of an Excel workbook (or a LibreOffice Calc spreadsheet) that holds a
+    table, by name, each value a string (as :func:`load_frame` reads the first).
 
     Raises
     ------
@@ -200,11 +202,16 @@ def _table_errors(path: Path) -> Iterator[None]:
 
 def _read_workbook(path: Path, every: bool) -> tuple[list[tuple[str, pd.DataFrame]], list[str]]:
     """The first sheet of an Excel workbook (or ``every`` sheet), by name, every cell as
-    text; and the names of all its sheets.
+    text; and the names of all its sheets. A ``.ods`` is read by :func:`~tr_nlp.ingest.ods.read_ods`.
 
     The archive is checked first (zip bomb, truncated file); openpyxl parses its XML with
     defusedxml, so entities and external references are refused.
     """
+    if path.suffix.lower() == ".ods":
+        # imported here: it reads cells as .odt's paragraphs, and .odt's reader reads tables
+        from tr_nlp.ingest.ods import read_ods
+
+        return read_ods(path, every)
     check_office_archive(path, ".xlsx")
     with pd.ExcelFile(path, engine="openpyxl") as book:
         names = [str(name) for name in book.sheet_names]

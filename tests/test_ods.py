@@ -1,0 +1,111 @@
+"""LibreOffice Calc spreadsheets (.ods) read as the same workbook saved as .xlsx: each
+fixture in ``data/ods`` was saved by LibreOffice from the workbook ``make_fixtures.py``
+writes."""
+
+import importlib.util
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tr_nlp.codebook import load_codebook
+from tr_nlp.errors import InputError
+from tr_nlp.ingest import load_corpus, read_codings
+from tr_nlp.ingest.table import load_frame
+from tr_nlp.schema import Code, Codebook, Interview, Turn
+
+FIXTURES = Path(__file__).parent / "data" / "ods"
+_spec = importlib.util.spec_from_file_location("ods_fixtures", FIXTURES / "make_fixtures.py")
+SOURCES = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(SOURCES)
+
+TEXT = "I: Who helped?\nP: Sam did, she stayed late."
+INTERVIEWS = {"i": Interview("i", TEXT, (Turn("I", "interviewer", 3, 14), Turn("P", "participant", 18, len(TEXT))))}
+CODEBOOK = Codebook((Code("beyond_routine"), Code("warmth")))
+NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+      'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def workbook(path, sheets):
+    with pd.ExcelWriter(path) as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return path
+
+
+def make_ods(path, tables, manifest=None, prolog=""):
+    """An .ods of ``tables`` (table:table elements' XML)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", f'<?xml version="1.0"?>{prolog}<office:document-content {NS}><office:body>'
+                                        f"<office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+                                        "</office:document-content>")
+        if manifest:
+            archive.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
+def test_a_calc_workbook_of_a_sheet_per_coder_reads_as_the_excel_one(tmp_path):
+    # a codings table kept in LibreOffice Calc was refused wherever a table is read (E102: "a binary file")
+    xlsx = workbook(tmp_path / "coding.xlsx", SOURCES.coding_sheets())
+    assert read_codings(FIXTURES / "coding.ods", INTERVIEWS, CODEBOOK) == read_codings(xlsx, INTERVIEWS, CODEBOOK)
+    codings, _ = read_codings(FIXTURES / "coding.ods", INTERVIEWS, CODEBOOK)
+    assert [(c.coder, TEXT[c.start:c.end]) for c in codings] == [("Anna", "Sam did"), ("Ben", "she stayed late")]
+
+
+def test_a_number_calc_shows_grouped_reads_as_its_value():
+    # Calc shows 1234 as "1,234" (its text), and an offset of "1,234" is no offset; Calc's
+    # million empty rows and 16,380 empty columns around a table are counted, not unpacked
+    text = "x" * 1234 + "Sam did"
+    interviews = {"i": Interview("i", text, (Turn("P", "participant", 0, len(text)),))}
+    frame, _ = load_frame(FIXTURES / "offsets.ods")
+    assert frame.to_dict("records") == [{"interview_id": "i", "start": "1234", "end": "1241", "code": "warmth",
+                                         "coder": "Anna"}]
+    codings, _ = read_codings(FIXTURES / "offsets.ods", interviews, CODEBOOK)
+    assert [text[c.start:c.end] for c in codings] == ["Sam did"]
+
+
+def test_a_calc_codebook_reads_as_the_excel_one(tmp_path):
+    SOURCES.codebook_sheet().to_excel(tmp_path / "codebook.xlsx", index=False)
+    book = load_codebook(FIXTURES / "codebook.ods")
+    assert book == load_codebook(tmp_path / "codebook.xlsx")
+    assert book["warmth"].examples == ("Sam did.", "She asked after my sister.", "He called back.")
+
+
+def test_a_calc_table_of_utterances_is_read_as_transcripts(tmp_path):
+    rows = "".join(f"<table:table-row><table:table-cell><text:p>{a}</text:p></table:table-cell><table:table-cell>"
+                   f"<text:p>{b}</text:p></table:table-cell><table:table-cell><text:p>{c}</text:p></table:table-cell>"
+                   "</table:table-row>" for a, b, c in [("interview_id", "speaker", "text"), ("p1", "I", "Who?"),
+                                                       ("p1", "P", "Sam did.")])
+    make_ods(tmp_path / "talk.ods", f'<table:table table:name="Talk">{rows}</table:table>')
+    (interview,) = load_corpus([tmp_path]).interviews
+    assert (interview.id, interview.format, interview.speakers) == ("p1", "table", {"I": "interviewer",
+                                                                                    "P": "participant"})
+
+
+@pytest.mark.parametrize(("content", "manifest", "error"), [
+    (("<table:table><table:table-row table:number-rows-repeated='2000000'><table:table-cell><text:p>x</text:p>"
+      "</table:table-cell></table:table-row></table:table>"), None, r"\[E131\] .*a sheet of more than 1,048,576 rows"),
+    (("<table:table><table:table-row><table:table-cell table:number-columns-repeated='20000'><text:p>x</text:p>"
+      "</table:table-cell></table:table-row></table:table>"), None, r"\[E131\] .*a row of more than 16,384 columns"),
+    ("<table:table/>", ('<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                        "<manifest:file-entry><manifest:encryption-data/></manifest:file-entry></manifest:manifest>"),
+     r"\[E113\] is password-protected \(an encrypted .ods\), .* open it in LibreOffice Calc"),
+])
+def test_a_hostile_or_locked_calc_file_is_refused_naming_it(tmp_path, content, manifest, error):
+    path = make_ods(tmp_path / "coding.ods", content, manifest)
+    with pytest.raises(InputError, match=rf"coding.ods: {error}"):
+        load_frame(path)
+
+
+def test_entities_or_a_text_document_under_the_name_are_refused(tmp_path):
+    bomb = make_ods(tmp_path / "bomb.ods", "<table:table/>", prolog='<!DOCTYPE x [<!ENTITY a "aaaa">]>')
+    with pytest.raises(InputError, match=r"bomb.ods: \[E110\] .*declares entities"):
+        load_frame(bomb)
+    from test_readers import make_odt
+
+    writer = make_odt(tmp_path / "notes.ods", "<text:p>Interviewer: Hi.</text:p>")
+    with pytest.raises(InputError, match=r"notes.ods: \[E110\] .*holds no spreadsheet"):
+        load_frame(writer)
