@@ -627,3 +627,22 @@ def test_a_comment_on_words_that_overlap_the_same_words_before_reads_back_on_the
     assert sorted((c.start, c.end, c.code) for c in back.comment_codings) == [(last - 4, last + 1, "trust"),
                                                                                (last, last + 5, "care")]
     assert {interview.text[c.start:c.end] for c in back.comment_codings} == {"e the"}
+
+
+@pytest.mark.parametrize("name", ["demo01.odt", "demo01.docx"])
+def test_a_document_libreoffice_saved_reads_back_as_tr_nlp_wrote_it(name):
+    # a team working in LibreOffice opens tr_nlp's documents and saves them, as .odt or again as
+    # .docx: data/libreoffice holds demo01 as LibreOffice Writer saved it (make_fixtures.py there)
+    from pathlib import Path
+
+    demo = load_corpus([DEMO])
+    expected = demo.by_id()["demo01"]
+    corpus = load_corpus([Path(__file__).parent / "data" / "libreoffice" / name], codebook=DEMO / "codebook.yaml")
+    (interview,) = corpus.interviews
+    assert (interview.id, interview.text, interview.speakers) == ("demo01", expected.text, expected.speakers)
+
+    def key(c):
+        return c.start, c.end, c.code, c.coder
+
+    assert sorted(map(key, corpus.codings)) == sorted(key(c) for c in demo.codings if c.interview_id == "demo01")
+    assert not corpus.failures
