@@ -93,6 +93,15 @@ def test_google_docs_page_bold_and_hidden_by_its_style_sheet(write):
         ("Interviewer", "interviewer", "Why?"), ("Dana", "participant", "She listened.")]
 
 
+def test_an_xhtml_page_is_read_as_a_web_page(write):
+    # LibreOffice's "XHTML" export and others write .xhtml, which was refused as an unknown type (E104)
+    page = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><body>'
+            "<p><b>Interviewer: </b>What helped?</p><p><br/><br/></p><p><b>Dana: </b>The nurse.</p></body></html>")
+    interview = read_file(write("p07.xhtml", page)).interviews[0]
+    assert interview.format == "html" and [t[:3] for t in turns(interview)] == [
+        ("Interviewer", "interviewer", "What helped?"), ("Dana", "participant", "The nurse.")]
+
+
 def test_a_table_transcript_with_end_tags_left_out(write):
     # HTML may leave out </td> and </tr>; a time column gives the turn's time
     page = ("<table border=1><tr><th>Time<th>Speaker<th>Text<th>Notes"

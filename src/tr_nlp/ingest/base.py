@@ -18,7 +18,7 @@ EXTENSIONS = {
     ".vtt": "vtt", ".srt": "srt", ".csv": "table", ".tsv": "table", ".jsonl": "table",
     ".ndjson": "table", ".parquet": "table", ".xlsx": "table", ".ods": "table", ".qdpx": "qdpx", ".qde": "qdpx",
     ".json": "whisper", ".rtf": "rtf", ".odt": "odt", ".pdf": "pdf", ".doc": "doc", ".html": "html",
-    ".htm": "html", ".otr": "otr", ".mht": "mht", ".mhtml": "mht",
+    ".htm": "html", ".xhtml": "html", ".otr": "otr", ".mht": "mht", ".mhtml": "mht",
     ".eaf": "eaf", ".trs": "trs", ".exb": "exb",
 }
 #: Suffixes of files that hold one transcript, whose file name (minus the suffix) is its id.
