@@ -93,6 +93,8 @@ def test_a_calc_table_of_utterances_is_read_as_transcripts(tmp_path):
     ("<table:table/>", ('<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
                         "<manifest:file-entry><manifest:encryption-data/></manifest:file-entry></manifest:manifest>"),
      r"\[E113\] is password-protected \(an encrypted .ods\), .* open it in LibreOffice Calc"),
+    ("<table:table><table:table-row><table:table-cell><text:p>" + "<text:span>" * 5000 + "x" + "</text:span>" * 5000
+     + "</text:p></table:table-cell></table:table-row></table:table>", None, r"\[E110\] .*nested too deeply"),
 ])
 def test_a_hostile_or_locked_calc_file_is_refused_naming_it(tmp_path, content, manifest, error):
     path = make_ods(tmp_path / "coding.ods", content, manifest)

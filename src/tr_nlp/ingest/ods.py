@@ -67,7 +67,10 @@ def read_ods(path: str | Path, every: bool = True) -> tuple[list[tuple[str, pd.D
     tables = body.findall(f"{_TABLE}table")
     names = [table.get(f"{_TABLE}name") or f"Sheet{i}" for i, table in enumerate(tables, 1)]
     read = tables if every else tables[:1]
-    return [(name, _frame(sheet_rows(table, path))) for name, table in zip(names, read)], names
+    try:
+        return [(name, _frame(sheet_rows(table, path))) for name, table in zip(names, read)], names
+    except RecursionError:
+        raise _invalid(path, "content.xml is nested too deeply") from None
 
 
 def _invalid(path: Path, detail: str) -> InputError:
