@@ -453,6 +453,20 @@ def test_annotation_files_of_any_shape(tmp_path, suffix):
     assert read > 50  # the shapes reach the reader's success path, not only its errors (most break the XML)
 
 
+def test_chat_transcripts_of_any_shape(tmp_path):
+    from test_chat import CHAT
+
+    rng = random.Random(10)
+    pieces = ["\x15", "\x15" + "1_2", "99999999999999999999_1", "_", "*PAR:", "*:", "*INV:\t", "%mor:", "\t", "\n",
+              "@Begin", "@End", "@Participants:\tX", ",", "[[bullet ", "]]", "\x02\x01", "\x00", "\u00e9", " . ", ""]
+    path = tmp_path / "t.cha"
+    read = 0
+    for _ in range(600):
+        path.write_text(mutated(rng, CHAT, pieces, 4, 12), encoding="utf-8")
+        read += read_and_check(path)
+    assert read > 300
+
+
 def test_refi_projects_of_any_shape(tmp_path):
     # what NVivo, ATLAS.ti, MAXQDA or QualCoder wrote, cut, spliced and corrupted: read or refused
     import test_qdpx as refi

@@ -53,7 +53,7 @@ def handle_errors(func: F) -> F:
 Paths = Annotated[list[Path], typer.Argument(help="Transcript files, folders (recursive), globs, utterance tables or .qdpx projects.", show_default=False)]
 ModelOutput = Annotated[Path, typer.Option("--output", "-o", help="Model folder to write (model.skops, card.json, README.md).")]
 TableOutput = Annotated[Path, typer.Option("--output", "-o", help="Table to write: .csv, .parquet or .jsonl.")]
-Format = Annotated[str | None, typer.Option("--format", help="Force a reader: text, markdown, docx, doc, odt, rtf, pdf, html, mht, otr, vtt, srt, whisper, eaf, trs, exb, table, qdpx.")]
+Format = Annotated[str | None, typer.Option("--format", help="Force a reader: text, markdown, docx, doc, odt, rtf, pdf, html, mht, otr, vtt, srt, whisper, eaf, trs, exb, cha, table, qdpx.")]
 Preset = Annotated[str | None, typer.Option("--preset", help="Named column mapping for a known table (annomi).")]
 TextCol = Annotated[str | None, typer.Option("--text-col", help="Table column with the utterance text.")]
 TimestampCol = Annotated[str | None, typer.Option("--timestamp-col", help="Table column with each row's time in the recording (seconds or a clock time); found by its name (timestamp, start time, time...) when not given.")]

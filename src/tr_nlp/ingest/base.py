@@ -19,7 +19,7 @@ EXTENSIONS = {
     ".ndjson": "table", ".parquet": "table", ".xlsx": "table", ".ods": "table", ".qdpx": "qdpx", ".qde": "qdpx",
     ".json": "whisper", ".rtf": "rtf", ".odt": "odt", ".pdf": "pdf", ".doc": "doc", ".html": "html",
     ".htm": "html", ".xhtml": "html", ".otr": "otr", ".mht": "mht", ".mhtml": "mht",
-    ".eaf": "eaf", ".trs": "trs", ".exb": "exb",
+    ".eaf": "eaf", ".trs": "trs", ".exb": "exb", ".cha": "cha",
 }
 #: Suffixes of files that hold one transcript, whose file name (minus the suffix) is its id.
 TRANSCRIPT_SUFFIXES = tuple(s for s, fmt in EXTENSIONS.items() if fmt not in {"table", "qdpx"})

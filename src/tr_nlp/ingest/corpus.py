@@ -44,6 +44,7 @@ from tr_nlp.codebook import load_codebook, load_yaml
 from tr_nlp.errors import ConfigError, InputError, TrNlpError, path_text, some
 from tr_nlp.ingest.archive import legacy_error
 from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
+from tr_nlp.ingest.chat import read_cha
 from tr_nlp.ingest.codings import read_codings
 from tr_nlp.ingest.combine import (
     Gathered,
@@ -104,6 +105,7 @@ READERS = {
     "eaf": read_eaf,
     "trs": read_trs,
     "exb": read_exb,
+    "cha": read_cha,
 }
 _SKIP_STEMS = {"readme", "license", "licence", "changelog", "notice", "source"}
 #: files a corpus folder holds beside its transcripts, not worth a warning when passed over
