@@ -55,3 +55,21 @@ def test_a_folder_of_chat_transcripts_is_read(tmp_path):
     corpus = load_corpus([tmp_path])
     assert [iv.id for iv in corpus.interviews] == ["p01", "p02"] and not corpus.failures
     assert "wéll" in corpus.by_id()["p02"].text
+
+
+def test_a_tier_of_codes_codes_its_utterance(tmp_path):
+    # CLAN's %cod tier (and a team's own %xthemes) held a coder's codes, which were left out
+    coded = (CHAT.replace("@Comment:", "@Coder:\tAnna Berg\n@Comment:")
+             .replace("%mor:\tco|well det|the n|boy\n", "%mor:\tco|well det|the n|boy\n%cod:\t$WARMTH $CHECK_LATER\n")
+             .replace(f"{B}9100_12000{B}\n", f"{B}9100_12000{B}\n%xthemes:\tBeyond routine\n"))
+    (tmp_path / "p01.cha").write_text(coded, encoding="utf-8")
+    (tmp_path / "codebook.yaml").write_text("codes:\n  - name: warmth\n  - name: beyond_routine\n", encoding="utf-8")
+    corpus = load_corpus([tmp_path / "p01.cha"], codebook=tmp_path / "codebook.yaml")
+    text = corpus.interviews[0].text
+    assert [(text[c.start:c.end], c.code, c.coder) for c in corpus.codings] == [
+        ("well (.) the &-uh boy is getting cookies .", "warmth", "Anna Berg"),
+        ("and <the> [/] the stool is tipping over .", "beyond_routine", "Anna Berg")]
+    assert any("CHECK_LATER" in warning for warning in corpus.warnings)  # no code of the codebook: a memo, said
+    (tmp_path / "p01.cha").write_text(coded.replace("@Coder:\tAnna Berg\n", ""), encoding="utf-8")
+    corpus = load_corpus([tmp_path / "p01.cha"], codebook=tmp_path / "codebook.yaml")
+    assert {c.coder for c in corpus.codings} == {"p01"}  # no @Coder: the file's name, as ELAN's code tiers

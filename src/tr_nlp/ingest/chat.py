@@ -14,8 +14,15 @@ bullets, and the control characters CA transcripts mark underlining with, are le
 ``@Participants`` gives each code its role: an investigator, interviewer, examiner,
 therapist or clinician is the interviewer, a participant, target child or adult,
 patient, client or subject the participant, anyone else ``other`` (a role given in
-``corpus.yaml`` or ``--speaker-role`` wins). Dependent tiers and comments are left out;
-the languages, recording, date, location and situation become metadata.
+``corpus.yaml`` or ``--speaker-role`` wins). Other dependent tiers and comments are left
+out; the languages, recording, date, location and situation become metadata.
+
+Codes: a ``%cod`` tier (CLAN's tier of codes: ``$BR $WARMTH``, each word a code, its
+``$`` left off) codes its utterance's text, and so does a tier of a team's own whose name
+says it holds codes or themes (``%xcod``, ``%xthemes``: its lines or ``;``-separated
+parts each a code). They are read as comments naming codes are
+(:func:`~tr_nlp.ingest.comments.codes_from_comments`: with a codebook, a value naming none
+of its codes is a memo); the coder is the one ``@Coder`` names, else the file's name.
 """
 
 from __future__ import annotations
@@ -23,14 +30,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.comments import note_labels
 from tr_nlp.ingest.encoding import MAX_TEXT_MB, decode_bytes, normalise_text, read_bytes
 from tr_nlp.ingest.speakers import RoleMap
-from tr_nlp.ingest.subtitles import Cue, interview_from_cues
-from tr_nlp.schema import Role
+from tr_nlp.ingest.subtitles import Cue, cue_spans, interview_from_cues
+from tr_nlp.schema import Coding, Role
 
 #: A bullet (``\x15 5100_12000 \x15``; older files ``\x15%snd:"file"_5100_12000\x15``),
 #: set apart in the bytes as ASCII before decoding, as decoding refuses control characters
@@ -40,6 +48,9 @@ _BULLET = re.compile(r"[^\S\n]*\[\[bullet ([^\]\n]*)\]\][^\S\n]*")
 _MARKS = re.compile(rb"[\x01-\x08\x0e-\x1f]")
 _TIMES = re.compile(r"(\d+)_(\d+)\s*$")
 _MAIN = re.compile(r"\*(?P<code>[^:\s]+):[^\S\n]*(?P<text>.*)")
+_DEPENDENT = re.compile(r"%(?P<name>[^:\s]+):[^\S\n]*(?P<text>.*)")
+#: a team's own tier (``%x...``) of codes or themes, by its name
+_OWN_CODES = re.compile(r"x.*(?:cod|them)", re.IGNORECASE)
 _HEADER = re.compile(r"@(?P<name>[^:\t]+)(?::[^\S\n]*(?P<value>.*))?")
 #: ``@Participants`` roles (lower case), by the role tr_nlp gives them
 _ROLES: dict[str, Role] = {
@@ -61,13 +72,14 @@ def read_cha(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     decoded = decode_bytes(data, path, options.encoding)
     headers, utterances = _tiers(normalise_text(decoded.text), path)
     roles = RoleMap.from_mapping(_participant_roles(headers.get("participants", ""))).merged(options.roles)
-    cues = []
-    for code, text in utterances:
-        times = [found for bullet in _BULLET.findall(text) if (found := _TIMES.search(bullet))]
-        said = " ".join(_BULLET.sub(" ", text).split())
+    cues, codes = [], []
+    for utterance in utterances:
+        times = [found for bullet in _BULLET.findall(utterance.text) if (found := _TIMES.search(bullet))]
+        said = " ".join(_BULLET.sub(" ", utterance.text).split())
         if said:
             start, end = (int(times[0].group(1)) / 1000, int(times[-1].group(2)) / 1000) if times else (None, None)
-            cues.append(Cue(start, end, code, said))  # type: ignore[arg-type]  # a time where the bullet gives one
+            cues.append(Cue(start, end, utterance.speaker, said))  # type: ignore[arg-type]  # None: no bullet
+            codes.append(_codes(utterance.tiers))
     if not cues:
         raise InputError("E110", path, kind=".cha", app="CLAN", detail="no main tier (*SPEAKER:) holds any text")
     metadata: dict[str, Any] = {key: " ".join(headers[name].split()) for name, key in _METADATA.items()
@@ -75,45 +87,70 @@ def read_cha(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     if "media" in metadata:
         metadata["media"] = metadata["media"].split(",")[0].strip()
     result = interview_from_cues(cues, path, replace(options, roles=roles), metadata, "cha")
-    result.interviews = [replace(iv, times=tuple(t for t in iv.times if t[1] is not None))
-                         for iv in result.interviews]
+    (interview,) = result.interviews = [replace(iv, times=tuple(t for t in iv.times if t[1] is not None))
+                                        for iv in result.interviews]
+    coder = " ".join(headers.get("coder", "").split()) or path.stem
+    spans = cue_spans([turn.start for turn in interview.turns], cues)
+    result.comment_codings = [Coding(interview.id, start, end, label, coder)
+                              for (start, end), labels in zip(spans, codes) for label in labels]
     if decoded.warning:
         result.warnings.insert(0, decoded.warning)
     return result
 
 
-def _tiers(text: str, path: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """A CHAT file's headers (by lower-case name) and main tiers (speaker code, text),
-    each with the tab-indented lines that continue it."""
+class _Utterance(NamedTuple):
+    speaker: str
+    text: str
+    tiers: dict[str, str]  # its dependent tiers, by name
+
+
+def _tiers(text: str, path: Path) -> tuple[dict[str, str], list[_Utterance]]:
+    """A CHAT file's headers (by lower-case name) and utterances (main tiers with the
+    dependent tiers under them), each with the tab-indented lines that continue it."""
     headers: dict[str, str] = {}
-    utterances: list[tuple[str, str]] = []
-    current: str | None = None  # "header NAME", "main" or "dependent"
+    utterances: list[_Utterance] = []
+    current: tuple[str, str] | None = None  # ("header"|"main"|"dependent", its name)
     began = False
     for line in text.split("\n"):
         if line[:1] in ("\t", " ") and current is not None:
-            if current == "main":
-                code, said = utterances[-1]
-                utterances[-1] = (code, f"{said} {line.strip()}")
-            elif current.startswith("header "):
-                name = current.removeprefix("header ")
+            kind, name = current
+            if kind == "main":
+                utterances[-1] = utterances[-1]._replace(text=f"{utterances[-1].text} {line.strip()}")
+            elif kind == "dependent":
+                utterances[-1].tiers[name] += f"\n{line.strip()}"
+            else:
                 headers[name] = f"{headers[name]} {line.strip()}"
             continue
+        current = None
         if line.startswith("*") and (main := _MAIN.fullmatch(line)):
-            utterances.append((main.group("code"), main.group("text")))
-            current = "main"
-        elif line.startswith("%"):
-            current = "dependent"
+            utterances.append(_Utterance(main.group("code"), main.group("text"), {}))
+            current = ("main", "")
+        elif line.startswith("%") and utterances and (tier := _DEPENDENT.fullmatch(line)):
+            name = tier.group("name").lower()
+            utterances[-1].tiers[name] = tier.group("text")
+            current = ("dependent", name)
         elif line.startswith("@") and (header := _HEADER.fullmatch(line.rstrip())):
             name = header.group("name").strip().lower()
             began = began or name == "begin"
             if name not in headers:  # a second @ID or @Comment adds nothing read
                 headers[name] = header.group("value") or ""
-            current = f"header {name}"
-        elif line.strip():
-            current = None
+                current = ("header", name)
     if not began:
         raise InputError("E110", path, kind=".cha", app="CLAN", detail="no @Begin line: no CHAT transcript")
     return headers, utterances
+
+
+def _codes(tiers: dict[str, str]) -> list[str]:
+    """The codes an utterance's tiers of codes name (see the module's docstring).
+
+    >>> _codes({"cod": "$BR $WARMTH", "xthemes": "Beyond routine; warmth", "mor": "n|boy"})
+    ['BR', 'WARMTH', 'Beyond routine', 'warmth']
+    """
+    found = [word.lstrip("$") for word in tiers.get("cod", "").split() if word.lstrip("$")]
+    for name, value in tiers.items():
+        if _OWN_CODES.match(name):
+            found += note_labels(value)
+    return found
 
 
 def _participant_roles(value: str) -> dict[str, str]:
