@@ -646,3 +646,19 @@ def test_a_document_libreoffice_saved_reads_back_as_tr_nlp_wrote_it(name):
 
     assert sorted(map(key, corpus.codings)) == sorted(key(c) for c in demo.codings if c.interview_id == "demo01")
     assert not corpus.failures
+
+
+def test_a_speaker_renamed_in_an_exported_document_is_warned_of(tmp_path):
+    # the document's properties keep each speaker's role; a label a coder changed in Word got a guessed role, unsaid
+    import docx
+
+    assert run("export", "--corpus", DEMO / "interviews" / "demo01.txt", "-o", tmp_path / "demo01.docx").exit_code == 0
+    document = docx.Document(tmp_path / "demo01.docx")
+    for paragraph in document.paragraphs:
+        for text_run in paragraph.runs:
+            text_run.text = text_run.text.replace("Participant:", "Ann:")
+    document.save(tmp_path / "demo01.docx")
+    (interview,) = (result := read_docx(tmp_path / "demo01.docx")).interviews
+    assert set(interview.speakers) == {"Interviewer", "Ann"}
+    assert ("its document properties gives 'participant' a role, but no speaker of demo01 has that name; its "
+            "speakers: 'Ann', 'Interviewer'") in result.warnings

@@ -461,7 +461,7 @@ def interview_from_text(
     """
     notes = []
     own = _own_roles(metadata, path, strict=fmt in ("text", "markdown"))
-    roles = roles.merged(own)
+    roles, where = roles.merged(own), "its front matter" if fmt in ("text", "markdown") else "its document properties"
     numbered = None if forced else without_line_numbers(text)
     if numbered is not None:
         text, lines = numbered
@@ -475,7 +475,7 @@ def interview_from_text(
             metadata = {"header": header, **metadata}
         result = interview_from_cues(cues, path, ReadOptions(roles=roles), metadata, fmt)
         result.warnings[:0] = notes
-        result.warnings += unmatched_roles_warnings(own, result.interviews)
+        result.warnings += unmatched_roles_warnings(own, result.interviews, where)
         return result
     turns, warnings = assemble_turns(text, roles, forced)
     warnings = notes + warnings
@@ -483,7 +483,7 @@ def interview_from_text(
     times = tuple(sorted({*time_marks(text), *_own_marks(metadata, "times", len(text))}))
     lines = tuple(_own_marks(metadata, "lines", len(text))) or lines
     interview = Interview(interview_id, text, turns, metadata, str(path), fmt, times, lines)
-    return ReadResult([interview], warnings=warnings + unmatched_roles_warnings(own, [interview]))
+    return ReadResult([interview], warnings=warnings + unmatched_roles_warnings(own, [interview], where))
 
 
 def _own_marks(metadata: dict[str, Any], key: str, length: int) -> list[tuple[int, Any]]:
