@@ -111,3 +111,11 @@ def test_entities_or_a_text_document_under_the_name_are_refused(tmp_path):
     writer = make_odt(tmp_path / "notes.ods", "<text:p>Interviewer: Hi.</text:p>")
     with pytest.raises(InputError, match=r"notes.ods: \[E110\] .*holds no spreadsheet"):
         load_frame(writer)
+
+
+def test_a_cells_spaces_are_kept_as_in_an_excel_workbook(tmp_path):
+    # AnnoMI saved by Calc read as its .xlsx did but for 541 topics whose trailing space was cut
+    cell = "<table:table-cell><text:p>{}</text:p></table:table-cell>".format
+    rows = f"<table:table-row>{cell('topic')}</table:table-row><table:table-row>{cell('smoking<text:s/>')}"
+    frame, _ = load_frame(make_ods(tmp_path / "t.ods", f"<table:table>{rows}</table:table-row></table:table>"))
+    assert frame["topic"].tolist() == ["smoking "]

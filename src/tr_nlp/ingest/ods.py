@@ -137,10 +137,11 @@ def _cells(row: Element, path: Path) -> list[str]:
 
 
 def _value(cell: Element) -> str:
-    """What a cell shows: its number's value, else its paragraphs, one per line."""
+    """What a cell shows: its number's value, else its paragraphs, one per line (their
+    spaces kept, as openpyxl keeps a workbook's)."""
     if cell.get(f"{_OFFICE}value-type") in _NUMBERS and cell.get(f"{_OFFICE}value") is not None:
         return str(cell.get(f"{_OFFICE}value"))
-    return "\n".join(inline_text(p) for p in cell if p.tag == _TEXT_P).strip()
+    return "\n".join(inline_text(p) for p in cell if p.tag == _TEXT_P)
 
 
 def _repeated(element: Element, what: str) -> int:
