@@ -318,6 +318,56 @@ def test_odt_of_any_shape(tmp_path):
     assert read > 100
 
 
+def test_ods_of_any_shape(tmp_path):
+    # a Calc sheet as a table of utterances, a codings table and a codebook: data or one clear error
+    import zipfile
+
+    from tr_nlp.codebook import load_codebook
+    from tr_nlp.ingest.table import load_frame
+
+    rng = random.Random(11)
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"')
+    texts = ["interview_id", "speaker", "text", "code", "Code", "Definition", "start", "p1", "I", "P", "She came.",
+             "warmth", "", " ", "\u00e9", "&amp;", '<text:s text:c="3"/>', "<text:line-break/>", "1,234"]
+    repeats = ["", ' table:number-columns-repeated="3"', ' table:number-columns-repeated="x"',
+               ' table:number-columns-repeated="-2"', ' table:number-columns-repeated="40"',
+               ' office:value-type="float" office:value="12"', ' office:value-type="float" office:value="abc"',
+               ' office:value-type="float"', ' table:number-columns-spanned="2"']
+
+    def cell():
+        tag = "table:covered-table-cell" if rng.random() < 0.1 else "table:table-cell"
+        inner = "".join(f"<text:p>{rng.choice(texts)}</text:p>" for _ in range(rng.randint(0, 2)))
+        return f"<{tag}{rng.choice(repeats)}>{inner}</{tag}>"
+
+    def row():
+        times = rng.choice(["", ' table:number-rows-repeated="2"', ' table:number-rows-repeated="40"',
+                            ' table:number-rows-repeated="y"'])
+        cells = "".join(cell() for _ in range(rng.randint(0, 5)))
+        wrapped = f"<table:table-row{times}>{cells}</table:table-row>"
+        return f"<table:table-row-group>{wrapped}</table:table-row-group>" if rng.random() < 0.1 else wrapped
+
+    path = tmp_path / "t.ods"
+    read = 0
+    for _ in range(200):
+        header = "<table:table-row>" + "".join(f"<table:table-cell><text:p>{name}</text:p></table:table-cell>"
+                                               for name in ("interview_id", "speaker", "text")) + "</table:table-row>"
+        sheets = "".join(f'<table:table table:name="S{k}">{header if rng.random() < 0.7 else ""}'
+                         f'{"".join(row() for _ in range(rng.randint(0, 6)))}</table:table>'
+                         for k in range(rng.randint(0, 3)))
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("content.xml", f"<office:document-content {ns}><office:body><office:spreadsheet>"
+                                            f"{sheets}</office:spreadsheet></office:body></office:document-content>")
+        read += read_and_check(path)
+        for load in (load_frame, load_codebook, lambda p: read_codings(p, {})):
+            try:
+                load(path)
+            except TrNlpError:
+                pass
+    assert read > 20
+
+
 def _archives(tmp_path):
     """A small valid .docx, .odt, .xlsx and .qdpx (every zip kind tr_nlp reads), deflated."""
     import zipfile

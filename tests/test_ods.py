@@ -93,6 +93,11 @@ def test_a_calc_table_of_utterances_is_read_as_transcripts(tmp_path):
     ("<table:table/>", ('<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
                         "<manifest:file-entry><manifest:encryption-data/></manifest:file-entry></manifest:manifest>"),
      r"\[E113\] is password-protected \(an encrypted .ods\), .* open it in LibreOffice Calc"),
+    # a wide row and a long one, each within bounds: the table they make is not (it ran out of memory)
+    (("<table:table><table:table-row><table:table-cell table:number-columns-repeated='16000'><text:p>x</text:p>"
+      "</table:table-cell></table:table-row><table:table-row table:number-rows-repeated='2000'><table:table-cell>"
+      "<text:p>y</text:p></table:table-cell></table:table-row></table:table>"), None,
+     r"\[E131\] .*a sheet of more than 20,000,000 cells"),
     ("<table:table><table:table-row><table:table-cell><text:p>" + "<text:span>" * 5000 + "x" + "</text:span>" * 5000
      + "</text:p></table:table-cell></table:table-row></table:table>", None, r"\[E110\] .*nested too deeply"),
 ])

@@ -34,7 +34,8 @@ _TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
 _CELLS = {f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"}
 #: value types whose ``office:value`` is the number itself (its text may be rounded or grouped: ``1,234``)
 _NUMBERS = {"float"}
-#: Most rows and columns of a sheet read (an .xlsx sheet's own limits), and most cells.
+#: Most rows and columns of a sheet read (an .xlsx sheet's own limits), and most cells of the
+#: table it makes (its rows by its widest row's cells).
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 MAX_CELLS = 20_000_000
@@ -97,7 +98,7 @@ def sheet_rows(table: Element, path: Path) -> list[list[str]]:
     """
     rows: list[list[str]] = []
     blank = 0  # empty rows seen since the last with text
-    seen = filled = 0
+    seen = width = 0
     for row in table_rows(table):
         count = _repeated(row, "rows")
         seen += count
@@ -107,9 +108,9 @@ def sheet_rows(table: Element, path: Path) -> list[list[str]]:
             continue
         if seen > MAX_ROWS:
             raise InputError("E131", path, detail=f"a sheet of more than {MAX_ROWS:,} rows")
-        filled += count * len(cells)
-        if filled > MAX_CELLS:
-            raise InputError("E131", path, detail=f"a sheet of more than {MAX_CELLS:,} cells with text")
+        width = max(width, len(cells))
+        if (len(rows) + (blank if rows else 0) + count) * width > MAX_CELLS:  # as the table it makes, padded
+            raise InputError("E131", path, detail=f"a sheet of more than {MAX_CELLS:,} cells")
         if rows:
             rows += [[] for _ in range(blank)]
         rows += [list(cells) for _ in range(count)]
