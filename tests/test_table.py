@@ -6,6 +6,7 @@ import pytest
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import ReadOptions, TableMapping, load_corpus, read_file
+from tr_nlp.ingest.table import load_frame
 
 ROWS = [
     # interview, order, speaker, text, coder, code
@@ -126,6 +127,17 @@ def test_broken_workbook_is_named(tmp_path, content, code, expected):
     with pytest.raises(InputError) as info:
         read_file(path)
     assert info.value.code == code and expected in str(info.value) and "t.xlsx" in str(info.value)
+
+
+def test_a_workbook_with_two_cells_far_apart_is_refused_not_read_until_memory_runs_out(tmp_path):
+    # one cell at A1 and one at XFD1048576 (a 5 kB file) made a padded table of 17 billion cells
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"], book.active["XFD1048576"] = "interview_id", "x"
+    book.save(tmp_path / "far.xlsx")
+    with pytest.raises(InputError, match=r"far.xlsx: \[E131\] .*a sheet of more than 20,000,000 cells"):
+        load_frame(tmp_path / "far.xlsx")
 
 
 def test_workbook_with_an_xml_entity_is_refused(tmp_path):

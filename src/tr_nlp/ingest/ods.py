@@ -26,6 +26,7 @@ import pandas as pd
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import check_office_archive
 from tr_nlp.ingest.odt import inline_text, table_rows
+from tr_nlp.ingest.table import MAX_SHEET_CELLS
 from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -34,11 +35,10 @@ _TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
 _CELLS = {f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"}
 #: value types whose ``office:value`` is the number itself (its text may be rounded or grouped: ``1,234``)
 _NUMBERS = {"float"}
-#: Most rows and columns of a sheet read (an .xlsx sheet's own limits), and most cells of the
-#: table it makes (its rows by its widest row's cells).
+#: Most rows and columns of a sheet read (an .xlsx sheet's own limits); the most cells of the
+#: table it makes are :data:`~tr_nlp.ingest.table.MAX_SHEET_CELLS`.
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
-MAX_CELLS = 20_000_000
 
 
 def read_ods(path: str | Path, every: bool = True) -> tuple[list[tuple[str, pd.DataFrame]], list[str]]:
@@ -109,8 +109,8 @@ def sheet_rows(table: Element, path: Path) -> list[list[str]]:
         if seen > MAX_ROWS:
             raise InputError("E131", path, detail=f"a sheet of more than {MAX_ROWS:,} rows")
         width = max(width, len(cells))
-        if (len(rows) + (blank if rows else 0) + count) * width > MAX_CELLS:  # as the table it makes, padded
-            raise InputError("E131", path, detail=f"a sheet of more than {MAX_CELLS:,} cells")
+        if (len(rows) + (blank if rows else 0) + count) * width > MAX_SHEET_CELLS:  # the table it makes
+            raise InputError("E131", path, detail=f"a sheet of more than {MAX_SHEET_CELLS:,} cells")
         if rows:
             rows += [[] for _ in range(blank)]
         rows += [list(cells) for _ in range(count)]

@@ -216,8 +216,28 @@ def _read_workbook(path: Path, every: bool) -> tuple[list[tuple[str, pd.DataFram
     with pd.ExcelFile(path, engine="openpyxl") as book:
         names = [str(name) for name in book.sheet_names]
         read = book.sheet_names if every else book.sheet_names[:1]
+        for name in read:
+            _check_sheet_size(book.book[name], path)
         return [(str(name), pd.read_excel(book, sheet_name=name, dtype=str, keep_default_na=False))
                 for name in read], names
+
+
+#: Most cells of the table a spreadsheet's sheet makes: its rows down to the last with a value,
+#: by its widest row (a 5 kB workbook with one cell at A1 and one at XFD1048576 makes 17 billion)
+MAX_SHEET_CELLS = 20_000_000
+
+
+def _check_sheet_size(sheet: Any, path: Path) -> None:
+    """Refuse (E131) a sheet whose table would hold more than :data:`MAX_SHEET_CELLS` cells,
+    counting as pandas reads it (the sheet's own stated size set aside, as pandas sets it)."""
+    sheet.reset_dimensions()
+    rows = width = 0
+    for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        last = next((j for j in range(len(row), 0, -1) if row[j - 1] not in (None, "")), 0)
+        if last:
+            rows, width = number, max(width, last)
+            if rows * width > MAX_SHEET_CELLS:
+                raise InputError("E131", path, detail=f"a sheet of more than {MAX_SHEET_CELLS:,} cells")
 
 
 def _delimiter(text: str) -> str:
