@@ -229,8 +229,12 @@ MAX_SHEET_CELLS = 20_000_000
 
 def _check_sheet_size(sheet: Any, path: Path) -> None:
     """Refuse (E131) a sheet whose table would hold more than :data:`MAX_SHEET_CELLS` cells,
-    counting as pandas reads it (the sheet's own stated size set aside, as pandas sets it)."""
-    sheet.reset_dimensions()
+    counting as pandas reads it (the sheet's own stated size set aside, as pandas sets it).
+    A sheet of no cells (a chart's) is left to pandas."""
+    if not hasattr(sheet, "iter_rows"):
+        return
+    if hasattr(sheet, "reset_dimensions"):  # a workbook opened to read only, as pandas opens it
+        sheet.reset_dimensions()
     rows = width = 0
     for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
         last = next((j for j in range(len(row), 0, -1) if row[j - 1] not in (None, "")), 0)
