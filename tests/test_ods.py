@@ -116,6 +116,8 @@ def test_entities_or_a_text_document_under_the_name_are_refused(tmp_path):
     writer = make_odt(tmp_path / "notes.ods", "<text:p>Interviewer: Hi.</text:p>")
     with pytest.raises(InputError, match=r"notes.ods: \[E110\] .*holds no spreadsheet"):
         load_frame(writer)
+    with pytest.raises(InputError, match=r"none.ods: \[E110\] .*holds no sheet"):  # not an unpacking error
+        load_frame(make_ods(tmp_path / "none.ods", ""))
 
 
 def test_a_cells_spaces_are_kept_as_in_an_excel_workbook(tmp_path):

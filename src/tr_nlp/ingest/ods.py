@@ -48,8 +48,9 @@ def read_ods(path: str | Path, every: bool = True) -> tuple[list[tuple[str, pd.D
     Raises
     ------
     InputError
-        E110 for a damaged file or one that is no spreadsheet, E131 for a sheet larger than
-        :data:`MAX_ROWS` by :data:`MAX_COLUMNS`, and what
+        E110 for a damaged file or one that is no spreadsheet (or holds no sheet), E131 for a
+        sheet past :data:`MAX_ROWS` rows, :data:`MAX_COLUMNS` columns or
+        :data:`~tr_nlp.ingest.table.MAX_SHEET_CELLS` cells, and what
         :func:`~tr_nlp.ingest.archive.check_office_archive` refuses (zip bombs, an encrypted
         file, a binary ``.xls`` under the name).
     """
@@ -66,6 +67,8 @@ def read_ods(path: str | Path, every: bool = True) -> tuple[list[tuple[str, pd.D
     if body is None:
         raise _invalid(path, "content.xml holds no spreadsheet (a text document or drawing?)")
     tables = body.findall(f"{_TABLE}table")
+    if not tables:
+        raise _invalid(path, "content.xml holds no sheet")
     names = [table.get(f"{_TABLE}name") or f"Sheet{i}" for i, table in enumerate(tables, 1)]
     read = tables if every else tables[:1]
     try:
