@@ -75,11 +75,11 @@ def read_odt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
     path = Path(path)
     check_office_archive(path, ".odt")
     with zipfile.ZipFile(path) as archive:
-        content = _parse(archive, "content.xml", path)
+        content = parse_member(archive, "content.xml", path)
         body = _text_body(content, path)
         names = set(archive.namelist())
-        meta = _metadata(_parse(archive, "meta.xml", path)) if "meta.xml" in names else {}
-        styles = [content] + ([_parse(archive, "styles.xml", path)] if "styles.xml" in names else [])
+        meta = _metadata(parse_member(archive, "meta.xml", path)) if "meta.xml" in names else {}
+        styles = [content] + ([parse_member(archive, "styles.xml", path)] if "styles.xml" in names else [])
     try:
         lines = list(_lines(body, _bold_styles(styles)))
         text, forced, numbers = text_with_labels((line, label, number) for line, label, _, number in lines)
@@ -106,7 +106,7 @@ def odt_tables(path: str | Path) -> list[tuple[str, list[list[str]]]]:
     path = Path(path)
     check_office_archive(path, ".odt")
     with zipfile.ZipFile(path) as archive:
-        body = _text_body(_parse(archive, "content.xml", path), path)
+        body = _text_body(parse_member(archive, "content.xml", path), path)
     try:
         return _tables(body)
     except RecursionError:
@@ -200,16 +200,19 @@ def _is_codebook(tables: list[tuple[str, list[list[str]]]], size: int) -> bool:
     return codebook > 0 and codebook * 2 >= size
 
 
-def _parse(archive: zipfile.ZipFile, member: str, path: Path) -> Element:
-    """An archive member's XML, parsed without entities or external references."""
+def parse_member(archive: zipfile.ZipFile, member: str, path: Path, kind: str = ".odt",
+                 app: str = "LibreOffice Writer") -> Element:
+    """An archive member's XML, parsed without entities or external references; a file
+    whose XML cannot be so read is refused (E110) as not a valid ``kind`` (an OpenDocument
+    spreadsheet's too)."""
     try:
         with archive.open(member) as handle:
             return DefusedET.fromstring(handle.read())
     except defusedxml.DefusedXmlException as exc:
-        raise InputError("E110", path, kind=".odt", app="LibreOffice Writer",
+        raise InputError("E110", path, kind=kind, app=app,
                          detail=f"{member} declares entities or external references ({type(exc).__name__})") from None
     except (ParseError, LookupError, *CORRUPT_ZIP_ERRORS) as exc:  # LookupError: an unknown declared encoding
-        raise InputError("E110", path, kind=".odt", app="LibreOffice Writer", detail=f"{member}: {exc}") from None
+        raise InputError("E110", path, kind=kind, app=app, detail=f"{member}: {exc}") from None
 
 
 def _lines(element: Element, bold: frozenset[str]) -> Iterator[tuple[str, str | None, str, int | None]]:
