@@ -6,6 +6,7 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import f1_score
 from typer.testing import CliRunner
 
 from conftest import DEMO
@@ -46,6 +47,27 @@ def test_each_models_kappa_is_the_agreement_tables_and_their_difference_has_a_pa
     ratings, interview_of = _ratings(seed=1, wrong_new=0.2, wrong_old=0.2)
     alike = model_difference_table(ratings, interview_of, ["care"], "new", "old", ["coder"], n_boot=400)
     assert (alike["kappa_diff_lo"] < 0).all() and (alike["kappa_diff_hi"] > 0).all()
+
+
+def test_each_models_f1_is_the_agreement_tables_and_their_difference_has_a_paired_interval():
+    ratings, interview_of = _ratings(wrong_new=0.05, wrong_old=0.3)
+    table = model_difference_table(ratings, interview_of, ["care", "trust"], "new", "old", ["coder"], n_boot=400)
+    for model, column in (("new", "f1"), ("old", "f1_baseline")):
+        alone = agreement_table({model: ratings[model], "coder": ratings["coder"]}, interview_of, ["care", "trust"],
+                                machines=[model], n_boot=0)  # the coder the reference, as there
+        np.testing.assert_allclose(table[column], alone["f1"], atol=1e-12)
+    np.testing.assert_allclose(table["f1_diff"], table["f1"] - table["f1_baseline"], atol=1e-12)
+    assert (table["f1_diff_lo"] > 0).all() and (table["f1_diff_lo"] < table["f1_diff"]).all()
+    # an exclusive group's F1 is the macro-F1 over its values, as scikit-learn's f1_score gives it
+    grouped = model_difference_table(ratings, interview_of, ["care", "trust"], "new", "old", ["coder"], n_boot=0,
+                                     exclusive=[["care", "trust"]])
+    row = grouped.set_index("code").loc["one of care / trust"]
+
+    def label(frame):  # none, care, trust, or both: a combination against the rule is a value of its own
+        return (frame["care"] + 2 * frame["trust"]).astype(int)
+
+    for model, column in (("new", "f1"), ("old", "f1_baseline")):
+        assert row[column] == pytest.approx(f1_score(label(ratings["coder"]), label(ratings[model]), average="macro"))
 
 
 def test_interviews_hard_for_both_models_do_not_widen_the_difference():
@@ -114,6 +136,7 @@ def test_evaluate_against_judges_both_models_on_interviews_neither_saw(tmp_path,
                 for name in ("new", "old"))  # each model's label: its name and version
     assert f"{new} against {old} on the same segments (95% CIs resample interviews alike for both)" in said
     assert f"difference: the kappa of {new} minus that of {old}, with the same coder on the same segments" in said
+    assert f"F1 {new} / {old}" in said and "F1 difference: the same of their F1 with the coder as the reference" in said
     table = pd.read_csv(out / "model_difference.csv")
     # the new model's training interviews (07-14) are left out, and so the old one's (06 too)
     judged = set(pd.read_csv(out / "segments.csv")["interview_id"])
@@ -125,15 +148,27 @@ def test_evaluate_against_judges_both_models_on_interviews_neither_saw(tmp_path,
     assert set(table["coder"]) == {"coder_a", "coder_b", "all coders (union)"}
     assert (table["model"] == new).all() and (table["baseline"] == old).all()
     assert (table.loc[table["coder"] == "coder_a", "n_interviews"] == 5).all()  # 01-05: the coded ones judged
-    assert table["kappa_diff_lo"].notna().all()
+    assert table["kappa_diff_lo"].notna().all() and table["f1_diff_lo"].notna().all()
     agreement = pd.read_csv(out / "agreement.csv")  # the main tables are the new model's
     mine = agreement[(agreement["rater_a"] == "machine") & (agreement["rater_b"] == "coder_a")
                      & (agreement["comparison"] == "machine vs human")].set_index("code")["kappa"]
-    ours = table[table["coder"] == "coder_a"].set_index("code")["kappa"]
-    np.testing.assert_allclose(ours.reindex(mine.index), mine, atol=1e-12)
+    ours = table[table["coder"] == "coder_a"].set_index("code")
+    np.testing.assert_allclose(ours["kappa"].reindex(mine.index), mine, atol=1e-12)
+    f1 = agreement[(agreement["rater_a"] == "machine") & (agreement["rater_b"] == "coder_a")
+                   & (agreement["comparison"] == "machine vs human")].set_index("code")["f1"]
+    np.testing.assert_allclose(ours["f1"].reindex(f1.index), f1, atol=1e-12)
     assert json.loads((out / "run.json").read_text())["settings"]["against"] == str(two_models["old"].resolve())
     html = (out / "report.html").read_text(encoding="utf-8")
     assert f"{new} against {old}: which agrees better with the coders?" in html and "all coders (union)" in html
+    assert f"<th scope=\"col\">F1 {new}</th>" in html and "The F1 difference asks the same of F1" in html
+    older = tmp_path / "older"  # a run folder written before F1 was compared: kappa alone, as then
+    shutil.copytree(out, older)
+    table.drop(columns=[c for c in table.columns if c.startswith("f1")]).to_csv(older / "model_difference.csv",
+                                                                                index=False)
+    result = runner.invoke(app, ["report", "--run", str(older), "-o", str(tmp_path / "older.html")])
+    assert result.exit_code == 0, result.stderr
+    html = (tmp_path / "older.html").read_text(encoding="utf-8")
+    assert f"{new} against {old}: which agrees better" in html and "F1 difference" not in html
     table.assign(kappa_baseline="high").to_csv(out / "model_difference.csv", index=False)  # a hand-edited table
     result = runner.invoke(app, ["report", "--run", str(out), "-o", str(tmp_path / "again.html")])
     said = " ".join(result.stderr.split())

@@ -6,7 +6,9 @@ kappa with a coder has an interval of its own, but the two are measured on the s
 segments, so their difference has a narrower one: :func:`model_difference_table` gives,
 per code and coder, both models' kappas on the segments all three rated and the new
 model's minus the old one's, with an interval from resampling interviews alike for both
-(a paired cluster bootstrap, as the machine's kappa beside a coder's peer's is compared).
+(a paired cluster bootstrap, as the machine's kappa beside a coder's peer's is compared),
+and the same of their F1 with the coder as the reference (what a team that pre-screens
+asks: does the new model find more of what coders coded, for fewer false alarms?).
 
 Examples
 --------
@@ -17,9 +19,9 @@ Examples
 >>> table = model_difference_table({"new": new, "old": old, "coder": coder}, interview_of, ["care"],
 ...                                "new", "old", ["coder"], n_boot=0)
 >>> for r in table.itertuples():
-...     print(r.code, r.kappa, round(r.kappa_baseline, 2), round(r.kappa_diff, 2))
-care 1.0 0.4 0.6
-(all codes, pooled) 1.0 0.4 0.6
+...     print(r.code, r.kappa, round(r.kappa_baseline, 2), round(r.kappa_diff, 2), round(r.f1_diff, 2))
+care 1.0 0.4 0.6 0.3
+(all codes, pooled) 1.0 0.4 0.6 0.3
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.agreement.stats import paired_difference
-from tr_nlp.agreement.tables import OVERALL, exclusive_label, kappa_resamples, rated_by_all
+from tr_nlp.agreement.tables import OVERALL, exclusive_label, rated_by_all, statistic_resamples
 
 #: The reference named ``all coders (union)`` (or ``(majority)``) in a
 #: :func:`model_difference_table`: the coders' codings combined as a model learns them.
@@ -41,7 +43,8 @@ MAX_CODERS_SHOWN = 3
 
 #: The columns of :func:`model_difference_table`.
 MODEL_DIFFERENCE_COLUMNS = ["code", "model", "baseline", "coder", "n_segments", "n_interviews", "kappa",
-                            "kappa_baseline", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi"]
+                            "kappa_baseline", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi", "f1", "f1_baseline",
+                            "f1_diff", "f1_diff_lo", "f1_diff_hi"]
 
 
 def model_difference_table(
@@ -58,7 +61,8 @@ def model_difference_table(
 ) -> pd.DataFrame:
     """Per code (each ``exclusive`` group as one, then all pooled) and coder: ``model``'s
     kappa with the coder, ``baseline``'s, and the first minus the second with its
-    ``confidence`` interval from resampling interviews alike for both.
+    ``confidence`` interval from resampling interviews alike for both; the same of their
+    F1 with the coder as the reference (an exclusive group's: the macro-F1 over its values).
 
     Parameters
     ----------
@@ -90,7 +94,8 @@ def model_difference_table(
         :data:`MODEL_DIFFERENCE_COLUMNS`, a row per code and coder (codes first, in order):
         the segments and interviews compared (those the coder rated; no row where the coder
         rated none), each model's kappa and the difference with its interval (NaN bounds
-        with fewer interviews than an interval needs, or ``n_boot=0``).
+        with fewer interviews than an interval needs, or ``n_boot=0``), then each one's F1
+        and that difference (NaN where neither model nor coder gave the code).
     """
     sets = [list(members) for members in exclusive]
     labels = [*codes, *(exclusive_label(members) for members in sets), OVERALL]
@@ -100,12 +105,14 @@ def model_difference_table(
         index = rated_by_all(ratings, (model, baseline, coder))
         if index.empty:
             continue
-        kappas, n_interviews = kappa_resamples(ratings, coder, (model, baseline), index, interview_of, codes, sets,
-                                               n_boot, rng)
+        found, n_interviews = statistic_resamples(ratings, coder, (model, baseline), index, interview_of, codes, sets,
+                                                  n_boot, rng, statistics=("kappa", "f1"))
         for label in labels:
-            new, old = kappas[label]
-            rows.append((label, model, baseline, coder, len(index), n_interviews, new[0], old[0],
-                         *paired_difference(new, old, confidence, n_interviews)))
+            row: list[object] = [label, model, baseline, coder, len(index), n_interviews]
+            for statistic in ("kappa", "f1"):
+                new, old = found[statistic][label]
+                row += [new[0], old[0], *paired_difference(new, old, confidence, n_interviews)]
+            rows.append(row)
     table = pd.DataFrame(rows, columns=MODEL_DIFFERENCE_COLUMNS)
     order = {label: k for k, label in enumerate(labels)}
     return table.sort_values("code", key=lambda column: column.map(order), kind="stable").reset_index(drop=True)

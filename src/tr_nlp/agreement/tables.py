@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -304,7 +305,8 @@ def kappa_resamples(
     """Per code, exclusive group (:func:`exclusive_label`) and pooled: each of ``raters``'
     kappa with ``coder`` on the segments of ``index`` where all of them rated it, as
     ``(value, resamples)``, the resamples of interviews drawn alike for every rater (None
-    without); and how many interviews the resamples draw from.
+    without); and how many interviews the resamples draw from
+    (:func:`statistic_resamples` of kappa alone).
 
     >>> coder = pd.DataFrame({"care": [1, 1, 0, 0, 1, 0, 1, 0]})
     >>> kappas, n = kappa_resamples({"a": coder, "m": 1 - coder}, "a", ["m"], coder.index,
@@ -312,15 +314,45 @@ def kappa_resamples(
     >>> kappas["care"], n
     ([(-1.0, None)], 4)
     """
+    found, n_groups = statistic_resamples(ratings, coder, raters, index, interview_of, codes, sets, n_boot, rng)
+    return found["kappa"], n_groups
+
+
+def statistic_resamples(
+    ratings: Mapping[str, pd.DataFrame], coder: str, raters: Sequence[str], index: pd.Index, interview_of: pd.Series,
+    codes: Sequence[str], sets: Sequence[Sequence[str]] = (), n_boot: int = 1000,
+    rng: np.random.Generator | None = None, statistics: Sequence[str] = ("kappa",),
+) -> tuple[dict[str, dict[str, list[tuple[float, np.ndarray | None]]]], int]:
+    """Per statistic of ``statistics`` (a key of
+    :func:`~tr_nlp.agreement.stats.binary_stats_from_counts`, ``kappa`` or ``f1`` say),
+    then per code, exclusive group (:func:`exclusive_label`; its ``f1`` the macro-F1 over
+    its values) and pooled: each of ``raters``' statistic with ``coder`` as the reference,
+    on the segments of ``index`` where all of them rated it, as ``(value, resamples)``,
+    every statistic and rater on the same resamples of interviews (None without); and how
+    many interviews the resamples draw from.
+
+    >>> coder = pd.DataFrame({"care": [1, 1, 0, 0, 1, 0, 1, 0]})
+    >>> machine = coder.copy()
+    >>> machine.iloc[:2] = 0  # two of the coder's four missed
+    >>> found, n = statistic_resamples({"a": coder, "m": machine}, "a", ["m"], coder.index,
+    ...                                pd.Series([0, 0, 1, 1, 2, 2, 3, 3]), ["care"], n_boot=0,
+    ...                                statistics=("kappa", "f1"))
+    >>> found["kappa"]["care"], round(found["f1"]["care"][0][0], 3)
+    ([(0.5, None)], 0.667)
+    """
     rng = rng or np.random.default_rng(0)
     _, group_idx = np.unique(interview_of.reindex(index).to_numpy().astype(str), return_inverse=True)
     n_groups = int(group_idx.max()) + 1 if len(group_idx) else 0
     draws = interview_draws(rng, n_groups, n_boot)
-    out: dict[str, list[tuple[float, np.ndarray | None]]] = {}
+    out: dict[str, dict[str, list[tuple[float, np.ndarray | None]]]] = {name: {} for name in statistics}
 
-    def nominal(confusion: np.ndarray) -> tuple[float, np.ndarray | None]:  # per-interview confusion matrices
-        return (nominal_stats_from_confusion(confusion.sum(axis=0))["kappa"],
-                None if draws is None else nominal_stats_from_confusion(resampled_totals(confusion, draws))["kappa"])
+    def put(label: str, point: Sequence[Mapping[str, Any]], resampled: Sequence[Mapping[str, Any] | None]) -> None:
+        for name in statistics:  # a rater's each
+            out[name][label] = [(float(p[name]), None if r is None else r[name]) for p, r in zip(point, resampled)]
+
+    def binary(counts: np.ndarray) -> tuple[list[Any], list[Any]]:  # raters x interviews x (tp, fp, fn, tn)
+        return ([binary_stats_from_counts(*k.sum(axis=0)) for k in counts],
+                [None if draws is None else binary_stats_from_counts(*k[draws].sum(axis=1).T) for k in counts])
 
     pooled = np.zeros((len(raters), n_groups, 4))
     for code in codes:
@@ -329,13 +361,14 @@ def kappa_resamples(
         rated = ~np.isnan(c) & np.logical_and.reduce([~np.isnan(x) for x in marks])
         counts = np.stack([_group_counts(x[rated] > 0.5, c[rated] > 0.5, group_idx[rated], n_groups) for x in marks])
         pooled += counts
-        out[code] = [resampled_kappa(k, draws) for k in counts]
+        put(code, *binary(counts))
     for members in sets:
         keys = np.stack([exclusive_keys(ratings[r].loc[index, members]) for r in (coder, *raters)])
         rated = (keys >= 0).all(axis=0)
-        out[exclusive_label(members)] = [nominal(_confusion(keys[[i, 0]][:, rated], group_idx[rated], n_groups))
-                                         for i in range(1, len(keys))]
-    out[OVERALL] = [resampled_kappa(k, draws) for k in pooled]
+        confusions = [_confusion(keys[[i, 0]][:, rated], group_idx[rated], n_groups) for i in range(1, len(keys))]
+        put(exclusive_label(members), [nominal_stats_from_confusion(c.sum(axis=0)) for c in confusions],
+            [None if draws is None else nominal_stats_from_confusion(resampled_totals(c, draws)) for c in confusions])
+    put(OVERALL, *binary(pooled))
     return out, n_groups
 
 

@@ -268,10 +268,10 @@ def print_subgroups(table: pd.DataFrame, key: str) -> None:
 
 
 def print_against(table: pd.DataFrame, output: Path | None = None) -> None:
-    """Two models' kappas with each coder on the same segments, and the difference
-    (:func:`tr_nlp.agreement.models.model_difference_table`) as a rich table (nothing
-    without one); with many coders, against their codings combined, each coder's rows being
-    in the run folder ``output``."""
+    """Two models' kappas and F1 with each coder on the same segments, and their
+    differences (:func:`tr_nlp.agreement.models.model_difference_table`) as a rich table
+    (nothing without one); with many coders, against their codings combined, each coder's
+    rows being in the run folder ``output``."""
     if table.empty:
         return
     from tr_nlp.agreement.models import own_coders, shown_differences
@@ -279,12 +279,16 @@ def print_against(table: pd.DataFrame, output: Path | None = None) -> None:
 
     new, old = table["model"].iloc[0], table["baseline"].iloc[0]
     shown = shown_differences(table)
+    with_f1 = "f1_diff" in table.columns  # (a run folder written before F1 was compared has none)
     view = Table(title=f"{new} against {old} on the same segments (95% CIs resample interviews alike for both)")
-    for col in ("code", "coder", "interviews", "n", f"kappa {new}", f"kappa {old}", "difference"):
+    for col in ("code", "coder", "interviews", "n", f"kappa {new}", f"kappa {old}", "difference",
+                *((f"F1 {new} / {old}", "F1 difference") if with_f1 else ())):
         view.add_column(col, justify="left" if col in {"code", "coder"} else "right")
     for r in shown.itertuples():
+        f1 = (f"{rounded(r.f1)} / {rounded(r.f1_baseline)}", signed(r.f1_diff, r.f1_diff_lo, r.f1_diff_hi))
         view.add_row(r.code, r.coder, f"{r.n_interviews:.0f}", f"{r.n_segments:.0f}", rounded(r.kappa),
-                     rounded(r.kappa_baseline), signed(r.kappa_diff, r.kappa_diff_lo, r.kappa_diff_hi))
+                     rounded(r.kappa_baseline), signed(r.kappa_diff, r.kappa_diff_lo, r.kappa_diff_hi),
+                     *(f1 if with_f1 else ()))
     c.out.print(view)
     if len(shown) < len(table):
         where = output / "model_difference.csv" if output is not None else "model_difference.csv (give -o)"
@@ -293,9 +297,11 @@ def print_against(table: pd.DataFrame, output: Path | None = None) -> None:
         c.out.print(note, highlight=False)
     c.out.print(f"  difference: the kappa of {new} minus that of {old}, with the same coder on the same segments; its "
                 "95% CI resamples interviews alike for both: an interval above 0 means the first agrees better, one "
-                "holding 0 that these interviews cannot tell the two apart", highlight=False)
+                "holding 0 that these interviews cannot tell the two apart"
+                + ("; F1 difference: the same of their F1 with the coder as the reference (finding what the coder "
+                   "coded, without false alarms)" if with_f1 else ""), highlight=False)
     if table["code"].str.startswith(EXCLUSIVE_PREFIX).any():
-        c.out.print(_ONE_OF_NOTE, highlight=False)
+        c.out.print(_ONE_OF_NOTE + ("; its F1 is the macro-F1 over them" if with_f1 else ""), highlight=False)
 
 
 def print_learning_curve(curve: pd.DataFrame) -> None:

@@ -66,7 +66,8 @@ _FIGURES = ("n_segments", "n_characters", "percent", "n_raters", "n_units", "kap
             "kappa_diff_lo", "kappa_diff_hi", "alpha_diff", "alpha_diff_lo", "alpha_diff_hi", "f1_lo", "f1_hi",
             "kappa_gain", "kappa_gain_lo", "kappa_gain_hi", "train_share", "read_share_lo", "read_share_hi",
             "precision_lo", "precision_hi", "recall_lo", "recall_hi", "pr_auc", "pr_auc_lo", "pr_auc_hi",
-            "kappa_vs_rest", "kappa_vs_rest_lo", "kappa_vs_rest_hi", "kappa_baseline", "interviews_a", "interviews_b")
+            "kappa_vs_rest", "kappa_vs_rest_lo", "kappa_vs_rest_hi", "kappa_baseline", "interviews_a", "interviews_b",
+            "f1_baseline", "f1_diff", "f1_diff_lo", "f1_diff_hi")
 #: Columns of names (ids, codes, raters): never blank (a topic passage in no candidate has
 #: a blank candidate, so that one may be).
 _NAMES = ("interview_id", "segment_id", "code", "coder", "rater_a", "rater_b", "comparison", "raters", "subgroup",

@@ -201,7 +201,8 @@ def subgroups(data: RunData) -> list[dict[str, Any]]:
 
 def against(data: RunData) -> dict[str, Any]:
     """The model judged beside another on the same segments (``evaluate --against``): the
-    two models' names, the rows to show (:func:`~tr_nlp.agreement.models.shown_differences`)
+    two models' names, the rows to show (:func:`~tr_nlp.agreement.models.shown_differences`),
+    whether they compare F1 too (a run folder written before they did has kappa alone)
     and how many coders' own rows are left to the CSV; empty without one."""
     if data.against.empty:
         return {}
@@ -213,7 +214,7 @@ def against(data: RunData) -> dict[str, Any]:
            "interview out.")
     return {"model": str(table["model"].iloc[0]), "baseline": str(table["baseline"].iloc[0]), "how": how,
             "rows": [r | {"code": str(r["code"]), "pooled": r["code"] == POOLED} for r in shown.to_dict("records")],
-            "coders_left": coders if len(shown) < len(table) else 0}
+            "f1": "f1_diff" in table.columns, "coders_left": coders if len(shown) < len(table) else 0}
 
 
 def subgroups_too_few_sentence(data: RunData) -> str:
