@@ -13,6 +13,7 @@ from conftest import DEMO
 from tr_nlp.agreement import agreement_table
 from tr_nlp.agreement.models import model_difference_table, shown_differences
 from tr_nlp.cli import app
+from tr_nlp.coding.evaluate import prescreen_difference_table, prescreen_table
 
 runner = CliRunner()
 
@@ -68,6 +69,30 @@ def test_each_models_f1_is_the_agreement_tables_and_their_difference_has_a_paire
 
     for model, column in (("new", "f1"), ("old", "f1_baseline")):
         assert row[column] == pytest.approx(f1_score(label(ratings["coder"]), label(ratings[model]), average="macro"))
+
+
+def test_two_models_pre_screening_reads_each_ones_order_and_the_difference_has_a_paired_interval():
+    rng = np.random.default_rng(4)
+    index = [f"s{i}" for i in range(480)]
+    interview_of = pd.Series([f"iv{i // 40}" for i in range(480)], index=index)
+    target = pd.DataFrame({"care": (rng.random(480) < 0.15).astype(float)}, index=index)
+    sharp = (target + rng.normal(0, 0.4, target.shape)).clip(0, 1)  # ranks most coded segments first
+    blunt = pd.DataFrame({"care": rng.random(480)}, index=index)  # ranks at random
+    table = prescreen_difference_table(sharp, blunt, target, ("sharp", "blunt"), interview_of=interview_of,
+                                       n_boot=400)
+    assert table["recall"].tolist() == [0.8, 0.9, 0.95] and (table[["model", "baseline"]] == ["sharp", "blunt"]).all(
+        axis=None)
+    for proba, column in ((sharp, "read_share"), (blunt, "read_share_baseline")):  # each model's own pre-screening
+        alone = prescreen_table(proba, target)
+        np.testing.assert_allclose(table[column], alone["read_share"], atol=1e-12)
+    np.testing.assert_allclose(table["read_share_diff"], table["read_share"] - table["read_share_baseline"])
+    assert (table["read_share_diff_hi"] < 0).all()  # the sharp model leaves more unread, and the interval says so
+    assert (table["n_interviews"] == 12).all() and (table["positives"] == target["care"].sum()).all()
+    twins = prescreen_difference_table(blunt, blunt.copy(), target, ("a", "b"), interview_of=interview_of, n_boot=400)
+    # one order twice: every resample draws the same interviews for both, so no difference on any (paired)
+    assert (twins[["read_share_diff", "read_share_diff_lo", "read_share_diff_hi"]] == 0).all(axis=None)
+    none = prescreen_difference_table(sharp, blunt, target.assign(care=0.0), ("a", "b"))
+    assert none.empty and list(none.columns)[:4] == ["code", "recall", "model", "baseline"]  # nothing coded to find
 
 
 def test_interviews_hard_for_both_models_do_not_widen_the_difference():
@@ -137,6 +162,11 @@ def test_evaluate_against_judges_both_models_on_interviews_neither_saw(tmp_path,
     assert f"{new} against {old} on the same segments (95% CIs resample interviews alike for both)" in said
     assert f"difference: the kappa of {new} minus that of {old}, with the same coder on the same segments" in said
     assert f"F1 {new} / {old}" in said and "F1 difference: the same of their F1 with the coder as the reference" in said
+    assert f"Pre-screening, {new} against {old}: share of segments to read, in each model's order" in said
+    screened = pd.read_csv(out / "prescreen_difference.csv")
+    mine = pd.read_csv(out / "prescreen.csv")  # the new model's own pre-screening, as the main table gives it
+    np.testing.assert_allclose(screened["read_share"], mine["read_share"], atol=1e-12)
+    assert set(screened["code"]) == set(mine["code"]) and screened["read_share_diff_lo"].notna().all()
     table = pd.read_csv(out / "model_difference.csv")
     # the new model's training interviews (07-14) are left out, and so the old one's (06 too)
     judged = set(pd.read_csv(out / "segments.csv")["interview_id"])
@@ -161,14 +191,17 @@ def test_evaluate_against_judges_both_models_on_interviews_neither_saw(tmp_path,
     html = (out / "report.html").read_text(encoding="utf-8")
     assert f"{new} against {old}: which agrees better with the coders?" in html and "all coders (union)" in html
     assert f"<th scope=\"col\">F1 {new}</th>" in html and "The F1 difference asks the same of F1" in html
+    assert "Share of segments to read with each model, and the difference" in html
     older = tmp_path / "older"  # a run folder written before F1 was compared: kappa alone, as then
     shutil.copytree(out, older)
     table.drop(columns=[c for c in table.columns if c.startswith("f1")]).to_csv(older / "model_difference.csv",
                                                                                 index=False)
+    (older / "prescreen_difference.csv").unlink()
     result = runner.invoke(app, ["report", "--run", str(older), "-o", str(tmp_path / "older.html")])
     assert result.exit_code == 0, result.stderr
     html = (tmp_path / "older.html").read_text(encoding="utf-8")
     assert f"{new} against {old}: which agrees better" in html and "F1 difference" not in html
+    assert "Share of segments to read with each model" not in html
     table.assign(kappa_baseline="high").to_csv(out / "model_difference.csv", index=False)  # a hand-edited table
     result = runner.invoke(app, ["report", "--run", str(out), "-o", str(tmp_path / "again.html")])
     said = " ".join(result.stderr.split())

@@ -353,6 +353,47 @@ def print_prescreen(table: pd.DataFrame) -> None:
     c.out.print(view)
 
 
+def print_prescreen_against(table: pd.DataFrame) -> None:
+    """Two models' pre-screening side by side (:func:`tr_nlp.coding.evaluate.prescreen_difference_table`):
+    per code, the share of segments to read in each one's order to find 80/90/95% of what
+    coders coded and the difference in percentage points (nothing without the table)."""
+    if table.empty:
+        return
+    new, old = table["model"].iloc[0], table["baseline"].iloc[0]
+    view = Table(title=f"Pre-screening, {new} against {old}: share of segments to read, in each model's order, to "
+                       "find what coders coded")
+    view.add_column("code")
+    for recall in dict.fromkeys(table["recall"]):
+        view.add_column(f"to find {recall:.0%}", justify="right")
+    for code, rows in table.groupby("code", sort=False):
+        view.add_row(str(code), *(read_share_difference(r) for r in rows.itertuples()))
+    c.out.print(view)
+    c.out.print(f"  a cell: the share to read in the order of {new} / of {old}, then the first minus the second in "
+                "percentage points with its 95% CI from resampling interviews alike for both: an interval below 0 "
+                f"means {new} lets a team leave more unread, one holding 0 that these interviews cannot tell",
+                highlight=False)
+
+
+def read_share_difference(row: Any) -> str:
+    """A cell of :func:`print_prescreen_against`: both shares to read, then their difference
+    in percentage points with its interval, where it has one.
+
+    >>> from types import SimpleNamespace as Row
+    >>> read_share_difference(Row(read_share=0.26, read_share_baseline=0.31, read_share_diff=-0.05,
+    ...                           read_share_diff_lo=-0.112, read_share_diff_hi=0.01))
+    '26% / 31%: -5 [-11, +1]'
+    >>> read_share_difference(Row(read_share=0.26, read_share_baseline=0.31, read_share_diff=-0.05,
+    ...                           read_share_diff_lo=float("nan"), read_share_diff_hi=float("nan")))
+    '26% / 31%: -5'
+    >>> read_share_difference(Row(read_share=0.58, read_share_baseline=0.62, read_share_diff=-0.04,
+    ...                           read_share_diff_lo=-0.07, read_share_diff_hi=-0.004))
+    '58% / 62%: -4 [-7, +0]'
+    """
+    cell = f"{row.read_share:.0%} / {row.read_share_baseline:.0%}: {round(100 * row.read_share_diff):+d}"
+    lo, hi = row.read_share_diff_lo, row.read_share_diff_hi  # (whole points: -0.4 is +0, not -0)
+    return cell if pd.isna(lo) or pd.isna(hi) else f"{cell} [{round(100 * lo):+d}, {round(100 * hi):+d}]"
+
+
 def _code_list(codes: str | None) -> list[str] | None:
     """``--codes a,b`` as a list (None: every code)."""
     if codes is None:
@@ -478,7 +519,7 @@ def evaluate(
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     reviewed: c.ReviewedOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Run folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_interviews.csv, agreement_group.csv, agreement_by_subgroup.csv (with --by), model_difference.csv (with --against), calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json; the segments, turns and codings judged; run.json and report.html.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Run folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_interviews.csv, agreement_group.csv, agreement_by_subgroup.csv (with --by), model_difference.csv and prescreen_difference.csv (with --against), calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json; the segments, turns and codings judged; run.json and report.html.")] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Judge this trained model on the interviews (a held-out test: its training interviews are left out) instead of cross-validating; features, objective, context and folds are then the model's.")] = None,
     against: Annotated[str | None, typer.Option("--against", help=(
         "Judge a second machine on the same segments and give the first's kappa minus its per code and coder, with "
@@ -603,6 +644,7 @@ def evaluate(
     print_prescreen(ev.prescreen)
     print_subgroups(ev.subgroups, str(by))
     print_against(ev.against, output)
+    print_prescreen_against(ev.against_prescreen)
     if not quiet and not (ev.agreement["comparison"] == HUMAN_VS_HUMAN).any():
         coders = ", ".join(sorted(data.humans)) or "none"
         c.warn(f"no human-vs-human rows: no two coders coded the same interviews (coders: {coders}); have a "

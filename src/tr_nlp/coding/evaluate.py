@@ -82,6 +82,8 @@ class Evaluation:
     interviews: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement on which interviews voice a code
     subgroups: pd.DataFrame = field(default_factory=pd.DataFrame)  # agreement per subgroup of interviews (by_subgroup)
     against: pd.DataFrame = field(default_factory=pd.DataFrame)  # the model beside another on the same segments
+    #: the share to read in each model's order to find what coders coded, and the difference
+    against_prescreen: pd.DataFrame = field(default_factory=pd.DataFrame)
     protocol: str = ""  # how the machine's codes were made: cross-validation, or a held-out test of a model
     folds: int = 0  # cross-validation's folds: those asked for, or one per interview where there are fewer
 
@@ -306,7 +308,8 @@ def judge_against(ev: Evaluation, model: ThemeModel, baseline: ThemeModel, data:
                                         f"({', '.join(ev.predicted.columns)}): nothing to compare")
     scored = baseline.predict_proba(data.frame, runs=data.runs)
     theirs = baseline.decide(scored).set_axis(data.target.index)[codes].astype(float)
-    return with_difference(ev, theirs, data, names or model_names(model, baseline), n_boot, seed)
+    return with_difference(ev, theirs, data, names or model_names(model, baseline), n_boot, seed,
+                           their_proba=scored.set_axis(data.target.index))
 
 
 def cross_validate_against(ev: Evaluation, data: CodedData, features: str, objective: str = "f1", C: float = 4.0,
@@ -315,19 +318,22 @@ def cross_validate_against(ev: Evaluation, data: CodedData, features: str, objec
     """``ev`` (from :func:`cross_validate`) with the same cross-validation, on the same
     folds, run with other ``features`` beside it (:func:`with_difference`): does MiniLM's
     part help on these interviews (``both`` against ``tfidf``), more than chance would?"""
-    _, theirs, _, _ = _out_of_fold(data, _folds(data, n_splits, seed), features, objective, C, cache_dir, context, seed)
-    return with_difference(ev, theirs, data, names, n_boot, seed)
+    proba, theirs, _, _ = _out_of_fold(data, _folds(data, n_splits, seed), features, objective, C, cache_dir, context,
+                                       seed)
+    return with_difference(ev, theirs, data, names, n_boot, seed, their_proba=proba)
 
 
 def with_difference(ev: Evaluation, theirs: pd.DataFrame, data: CodedData, names: tuple[str, str],
-                    n_boot: int = 1000, seed: int = 0) -> Evaluation:
+                    n_boot: int = 1000, seed: int = 0, their_proba: pd.DataFrame | None = None) -> Evaluation:
     """``ev`` with another machine's 0/1 per segment and code (``theirs``, on ``ev``'s
     segments) beside its own (:attr:`Evaluation.against`): per code both have and coder
     (and, with several coders, their codings combined as the models learn them,
     :data:`~tr_nlp.agreement.models.ALL_CODERS`), each one's kappa and ``ev``'s minus
     theirs, with an interval from resampling interviews alike for both
-    (:func:`tr_nlp.agreement.models.model_difference_table`). ``names``: ``ev``'s machine's
-    and theirs, as the table names them."""
+    (:func:`tr_nlp.agreement.models.model_difference_table`). With ``their_proba`` (its
+    probabilities), the two pre-screenings too (:attr:`Evaluation.against_prescreen`,
+    :func:`prescreen_difference_table`, against the codings the models learn). ``names``:
+    ``ev``'s machine's and theirs, as the tables name them."""
     codes = [code for code in ev.predicted.columns if code in theirs.columns]
     references = dict(data.humans)
     if len(data.humans) > 1 and data.rule in ("union", "majority"):  # what the models learn, on every segment
@@ -335,7 +341,10 @@ def with_difference(ev: Evaluation, theirs: pd.DataFrame, data: CodedData, names
     table = model_difference_table({names[0]: ev.predicted[codes], names[1]: theirs[codes], **references},
                                    data.interview_of, codes, *names, list(references), n_boot=n_boot, seed=seed,
                                    exclusive=_groups_within(data, codes))
-    return replace(ev, against=table)
+    screened = pd.DataFrame() if their_proba is None else prescreen_difference_table(
+        ev.proba[codes], their_proba[codes], data.target, names, interview_of=data.interview_of, n_boot=n_boot,
+        seed=seed)
+    return replace(ev, against=table, against_prescreen=screened)
 
 
 def model_names(model: ThemeModel, baseline: ThemeModel,
@@ -535,26 +544,86 @@ def prescreen_table(proba: pd.DataFrame, target: pd.DataFrame, recalls: tuple[fl
     unread sees how much that depends on which interviews these happened to be.
     """
     rows = []
-    draws = None
-    if interview_of is not None and n_boot:
-        _, interview = np.unique(interview_of.reindex(proba.index).to_numpy().astype(str), return_inverse=True)
-        n_groups = int(interview.max()) + 1 if len(interview) else 0
-        draws = interview_draws(np.random.default_rng((seed, 4)), n_groups, n_boot)
+    interview, draws = _prescreen_draws(proba.index, interview_of, n_boot, (seed, 4))
     for code in proba.columns:
-        order = np.argsort(-proba[code].to_numpy(), kind="stable")
-        y = target[code].to_numpy()[order]
+        y = target[code].to_numpy()
         if y.sum() == 0:
             continue
-        found = np.cumsum(y) / y.sum()
-        shares = None if draws is None else _resampled_read_shares(y, interview[order], draws, recalls)
+        points, shares = _read_shares(proba[code].to_numpy(), y, interview, draws, recalls)
         for i, r in enumerate(recalls):
-            k = int(np.searchsorted(found, r - 1e-12) + 1)
-            row = {"code": code, "recall": r, "read_share": k / len(y), "skip_share": 1 - k / len(y),
+            row = {"code": code, "recall": r, "read_share": points[i], "skip_share": 1 - points[i],
                    "positives": int(y.sum()), "segments": len(y)}
             row["read_share_lo"], row["read_share_hi"] = (np.nan, np.nan) if shares is None else percentile_interval(
                 shares[:, i], confidence, draws.shape[1])
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: The columns of :func:`prescreen_difference_table`.
+PRESCREEN_DIFFERENCE_COLUMNS = ["code", "recall", "model", "baseline", "positives", "segments", "n_interviews",
+                                "read_share", "read_share_baseline", "read_share_diff", "read_share_diff_lo",
+                                "read_share_diff_hi"]
+
+
+def prescreen_difference_table(proba: pd.DataFrame, baseline_proba: pd.DataFrame, target: pd.DataFrame,
+                               names: tuple[str, str], recalls: tuple[float, ...] = (0.8, 0.9, 0.95),
+                               interview_of: pd.Series | None = None, n_boot: int = 0, seed: int = 0,
+                               confidence: float = 0.95) -> pd.DataFrame:
+    """Two models' pre-screening side by side: per code both score and share of coded
+    segments to find (``recalls``), the share of segments to read in each model's order
+    (``proba``'s and ``baseline_proba``'s, on the same segments) to find it, and the first's
+    minus the second's. A negative difference means the first model lets a team leave more
+    unread. With ``interview_of`` and ``n_boot`` resamples, the difference has a
+    ``confidence`` interval from resampling interviews alike for both (paired, and expanded
+    for how few they are: :func:`~tr_nlp.agreement.percentile_interval`).
+
+    Examples
+    --------
+    >>> target = pd.DataFrame({"care": [1, 1, 0, 0, 0, 0]})
+    >>> sharp = pd.DataFrame({"care": [0.9, 0.8, 0.3, 0.2, 0.1, 0.0]})
+    >>> blunt = pd.DataFrame({"care": [0.9, 0.1, 0.8, 0.7, 0.3, 0.0]})
+    >>> table = prescreen_difference_table(sharp, blunt, target, ("sharp", "blunt"), recalls=(1.0,))
+    >>> table[["read_share", "read_share_baseline", "read_share_diff"]].round(2).values.tolist()
+    [[0.33, 0.83, -0.5]]
+    """
+    rows = []
+    interview, draws = _prescreen_draws(proba.index, interview_of, n_boot, (seed, 6))
+    n_interviews = len(np.unique(interview)) if interview is not None else np.nan
+    for code in (c for c in proba.columns if c in baseline_proba.columns):
+        y = target[code].to_numpy()
+        if y.sum() == 0:
+            continue
+        new, old = (_read_shares(p[code].to_numpy(), y, interview, draws, recalls) for p in (proba, baseline_proba))
+        for i, r in enumerate(recalls):
+            both = [(side[0][i], None if side[1] is None else side[1][:, i]) for side in (new, old)]
+            groups = None if draws is None else draws.shape[1]
+            rows.append((code, r, *names, int(y.sum()), len(y), n_interviews, both[0][0], both[1][0],
+                         *paired_difference(*both, confidence, groups)))
+    return pd.DataFrame(rows, columns=PRESCREEN_DIFFERENCE_COLUMNS)
+
+
+def _prescreen_draws(index: pd.Index, interview_of: pd.Series | None, n_boot: int,
+                     seed: tuple[int, int]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Each segment's interview (numbered) and the resamples of interviews a pre-screening
+    table draws; both None without ``interview_of`` or resamples."""
+    if interview_of is None or not n_boot:
+        return None, None
+    _, interview = np.unique(interview_of.reindex(index).to_numpy().astype(str), return_inverse=True)
+    n_groups = int(interview.max()) + 1 if len(interview) else 0
+    return interview, interview_draws(np.random.default_rng(seed), n_groups, n_boot)
+
+
+def _read_shares(score: np.ndarray, y: np.ndarray, interview: np.ndarray | None, draws: np.ndarray | None,
+                 recalls: Sequence[float]) -> tuple[list[float], np.ndarray | None]:
+    """The share of segments to read in ``score``'s order to find each of ``recalls`` of
+    the coded ones (``y``), and the same on each resample of ``draws`` (None without)."""
+    order = np.argsort(-score, kind="stable")
+    y = y[order]
+    found = np.cumsum(y) / y.sum()
+    points = [int(np.searchsorted(found, r - 1e-12) + 1) / len(y) for r in recalls]
+    if draws is None or interview is None:
+        return points, None
+    return points, _resampled_read_shares(y, interview[order], draws, recalls)
 
 
 def _resampled_read_shares(y: np.ndarray, interview: np.ndarray, draws: np.ndarray, recalls: Sequence[float],
@@ -688,6 +757,8 @@ def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
         paths["agreement_by"] = write_table(ev.subgroups, folder / "agreement_by_subgroup.csv")
     if not ev.against.empty:
         paths["against"] = write_table(ev.against, folder / "model_difference.csv")
+    if not ev.against_prescreen.empty:
+        paths["against_prescreen"] = write_table(ev.against_prescreen, folder / "prescreen_difference.csv")
     oof = ev.proba.add_prefix("p_").join(ev.predicted.add_prefix("machine_"))
     if not ev.evidence.empty:
         oof = oof.join(ev.evidence.add_prefix("evidence_"))

@@ -49,18 +49,24 @@ def interval(lo: float | None, hi: float | None) -> Markup:
     return Markup(' <span class="ci">[{}, {}]</span>').format(rounded(lo), rounded(hi))
 
 
-def signed_interval(value: float | None, lo: float | None, hi: float | None) -> Markup:
+def signed_interval(value: float | None, lo: float | None, hi: float | None, points: bool = False) -> Markup:
     """``-0.38 <span class="ci">[-0.49, -0.28]</span>``: a difference, signed, with its
-    interval where it has one; nothing without a value.
+    interval where it has one; nothing without a value. With ``points``, a difference of
+    shares in percentage points (``-5 [-11, +1]``).
 
     >>> str(signed_interval(-0.381, -0.49, -0.28)), str(signed_interval(0.05, None, None)), str(signed_interval(None, 0, 1))
     ('-0.38 <span class="ci">[-0.49, -0.28]</span>', '+0.05', '')
+    >>> str(signed_interval(-0.05, -0.112, -0.004, points=True))
+    '-5 <span class="ci">[-11, +0]</span>'
     """
     if rounded(value) == "n/a":
         return Markup("")
+    def form(x: float) -> str:  # whole points: -0.4 is +0, not -0
+        return f"{round(100 * x):+d}" if points else f"{x:+.2f}"
+
     if rounded(lo) == "n/a" or rounded(hi) == "n/a":
-        return Markup("{:+.2f}").format(value)
-    return Markup('{:+.2f} <span class="ci">[{:+.2f}, {:+.2f}]</span>').format(value, lo, hi)
+        return Markup(form(value))
+    return Markup('{} <span class="ci">[{}, {}]</span>').format(form(value), form(lo), form(hi))
 
 
 def _asset(name: str) -> Markup:

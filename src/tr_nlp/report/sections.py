@@ -214,7 +214,17 @@ def against(data: RunData) -> dict[str, Any]:
            "interview out.")
     return {"model": str(table["model"].iloc[0]), "baseline": str(table["baseline"].iloc[0]), "how": how,
             "rows": [r | {"code": str(r["code"]), "pooled": r["code"] == POOLED} for r in shown.to_dict("records")],
-            "f1": "f1_diff" in table.columns, "coders_left": coders if len(shown) < len(table) else 0}
+            "f1": "f1_diff" in table.columns, "prescreen": _prescreen_against(data.against_prescreen),
+            "recalls": list(dict.fromkeys(data.against_prescreen.get("recall", ()))),
+            "coders_left": coders if len(shown) < len(table) else 0}
+
+
+def _prescreen_against(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The two models' pre-screening per code (``prescreen_difference.csv``): a row per code
+    holding a cell per share of coded segments to find; empty without the table."""
+    if table.empty:
+        return []
+    return [{"code": str(code), "cells": rows.to_dict("records")} for code, rows in table.groupby("code", sort=False)]
 
 
 def subgroups_too_few_sentence(data: RunData) -> str:
