@@ -1,5 +1,6 @@
 """Candidate-code discovery: remainder selection, topic model, candidates, CLI."""
 
+import importlib
 import logging
 import re
 
@@ -35,6 +36,7 @@ from tr_nlp.topics.model import (
 )
 
 runner = CliRunner()
+discover_module = importlib.import_module("tr_nlp.topics.discover")  # (the package's name for it is the function)
 
 # words that name each theme planted uncoded in the demo corpus (see corpora/demo/README.md)
 PLANTED = {
@@ -203,6 +205,36 @@ def test_keywords_leave_out_the_stop_words_of_the_passages_language(monkeypatch)
     with pytest.raises(RuntimeError, match="enough"):
         topic_model.fit_topics(["She rang me on her day off, and Karen came too."] * 3, np.zeros((3, 4)))
     assert seen["stop"] == {"karen"}  # English: names only, the English list being there always
+
+
+def test_a_name_passages_hold_only_at_sentence_starts_is_told_by_the_interviews(monkeypatch):
+    # the demo's "Amina" opened each sentence of an uncoded passage (capitalised anyway, so no sign of a name),
+    # and "amina" was a keyword of a candidate code of `make demo`; her interview names her mid-sentence
+    passages = ["Amina did, after I asked, and she went through it.", "Amina said she sang in one. So I went."]
+    interview = "There's one, she was a nurse on the ward, called Amina. " + " ".join(passages)
+    seen = {}
+
+    def built(*args, extra_stop_words=(), **kwargs):
+        seen["stop"] = set(extra_stop_words)
+        raise RuntimeError("enough")
+
+    monkeypatch.setattr(topic_model, "build_topic_model", built)
+    for names_in, named in (((), False), ([interview], True)):
+        with pytest.raises(RuntimeError, match="enough"):
+            topic_model.fit_topics(passages, np.zeros((2, 4), dtype=np.float32), names_in=names_in)
+        assert ("amina" in seen["stop"]) is named
+    # discovery hands the topic model every interview's text to tell names by
+    handed = {}
+
+    def fit(texts, *args, names_in=(), **kwargs):
+        handed["names_in"] = names_in
+        raise RuntimeError("enough")
+
+    monkeypatch.setattr(discover_module, "fit_topics", fit)
+    corpus = load_corpus([DEMO])
+    with pytest.raises(RuntimeError, match="enough"):
+        discover(corpus)
+    assert handed["names_in"] == [iv.text for iv in corpus.interviews]
 
 
 def test_settings_scale_with_corpus_size():

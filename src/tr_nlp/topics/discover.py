@@ -165,7 +165,7 @@ def discover(
     if centred:
         clustered = centre_within_interviews(clustered, ids)
     log.info("clustering %s interviews", "centred within" if centred else "not centred within")
-    fit = fit_topics(texts, clustered, seed, cache, layouts)
+    fit = fit_topics(texts, clustered, seed, cache, layouts, names_in=[iv.text for iv in corpus.interviews])
     centroids = _centroids(segments, mapped, cache)
     described = _described(corpus.codebook, set(centroids), cache)
     candidates = make_candidates(passages, fit.labels, embeddings, fit.keywords, {**described, **centroids},

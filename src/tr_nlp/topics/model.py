@@ -12,7 +12,7 @@
 * ``CountVectorizer`` with English stop words and interview fillers removed, c-TF-IDF
   that down-weights words frequent in every topic, and maximal marginal relevance over
   the c-TF-IDF words (diverse keywords rather than five forms of one word); people's
-  names (:func:`proper_names`) are never keywords. On the demo
+  names (:func:`proper_names`, told from the whole interviews) are never keywords. On the demo
   corpus this gave clearer labels than ``KeyBERTInspired``, which favoured words close to
   the whole domain ("nurse", "psychiatrist") in every topic.
 
@@ -353,18 +353,22 @@ class TopicFit:
 
 
 def fit_topics(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0,
-               cache: EmbeddingCache | None = None, layouts: int | None = None) -> TopicFit:
+               cache: EmbeddingCache | None = None, layouts: int | None = None,
+               names_in: Sequence[str] = ()) -> TopicFit:
     """Fit the topic model on ``texts`` with their precomputed ``embeddings``.
 
     ``layouts`` overrides how many UMAP layouts are read side by side (default:
-    :attr:`TopicSettings.layouts`). Keywords leave out names and the stop words of the
-    language of ``texts`` (:func:`~tr_nlp.language.stop_word_language`) besides English ones.
+    :attr:`TopicSettings.layouts`). Keywords leave out names (:func:`proper_names` of
+    ``names_in``, the interviews ``texts`` are passages of, where given: a name a passage
+    holds only at the start of its sentences is told by its uses elsewhere) and the stop
+    words of the language of ``texts`` (:func:`~tr_nlp.language.stop_word_language`)
+    besides English ones.
     """
     settings = scaled_settings(len(texts))
     if layouts is not None:
         settings = replace(settings, layouts=layouts)
     language = stop_word_language(texts)
-    extra = proper_names(texts) | (stop_words(language) if language != "en" else set())
+    extra = proper_names(names_in or texts) | (stop_words(language) if language != "en" else set())
     model = build_topic_model(settings, len(texts), seed, cache, extra_stop_words=sorted(extra))
     topics, _ = model.fit_transform(list(texts), embeddings)
     keywords = {int(t): [w for w, score in words if w] for t, words in model.get_topics().items() if t != -1}
