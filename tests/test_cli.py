@@ -62,6 +62,16 @@ def test_a_speaker_role_naming_no_speaker_is_said_with_the_speakers_there_are():
     assert "'interviewer'" not in r.stderr.split("its speakers")[0]  # a name that is a speaker is not named
 
 
+def test_a_presets_role_naming_no_speaker_of_the_tables_read_is_said(tmp_path):
+    table = tmp_path / "talks.csv"  # AnnoMI's columns, another team's speakers
+    table.write_text("transcript_id,utterance_id,interlocutor,utterance_text\nt1,0,counsellor,How are you?\n"
+                     "t1,1,client,Fine.\n", encoding="utf-8")
+    r = run("inspect", table, "--preset", "annomi")
+    assert r.exit_code == 0, r.output
+    assert ("--preset gives 'therapist' a role, but no speaker of t1 has that name; its speakers: 'client', "
+            "'counsellor'") in " ".join(r.stderr.split())
+
+
 def test_inspect_shows_codings_by_coder_only_when_there_are_some(tmp_path):
     codings = tmp_path / "anna.csv"
     codings.write_text("interview_id,start,end,code\ndemo01,357,504,continuity\n", encoding="utf-8")

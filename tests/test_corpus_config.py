@@ -211,6 +211,22 @@ def test_a_corpus_file_above_that_another_user_owns_sets_nothing(folder, monkeyp
     assert load_corpus([folder]).interviews[0].speakers["Speaker 1"] == "participant"  # given by name: read
 
 
+def test_a_table_role_given_to_a_speaker_of_no_table_read_is_warned_of(tmp_path):
+    # a mistyped speaker under corpus.yaml's table roles set no role and said nothing, as its speakers once did
+    (tmp_path / "talks.csv").write_text("interview_id,speaker,text\nt1,Counsellor,How are you?\nt1,Client,Fine.\n"
+                                        "t2,Counsellor,And you?\nt2,Client,Tired.\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("Interviewer: Hello?\nJo: Hi.\n", encoding="utf-8")  # no table: not asked
+    (tmp_path / "corpus.yaml").write_text("table: {roles: {Counselor: interviewer, Client: participant}}\n",
+                                          encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    assert corpus.warnings == [(
+        f"{tmp_path / 'corpus.yaml'} (its table roles) gives 'counselor' a role, but no speaker of the 2 interviews "
+        "read has that name (did you mean 'Counsellor'?); their speakers: 'Client', 'Counsellor'")]
+    assert corpus.by_id()["t1"].speakers["Client"] == "participant"
+    (tmp_path / "corpus.yaml").write_text("table: {roles: {Counsellor: interviewer}}\n", encoding="utf-8")
+    assert not load_corpus([tmp_path]).warnings
+
+
 def test_a_corpus_format_holds_for_its_own_interviews_below_it(tmp_path):
     # format: forces a reader for the interviews a corpus names; a file below it that is not one goes by its own
     (tmp_path / "talks").mkdir()

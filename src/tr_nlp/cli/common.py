@@ -21,6 +21,7 @@ from tr_nlp.export import TABLE_SUFFIXES, check_folder_path
 from tr_nlp.hashing import near_copies, text_sketch
 from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
 from tr_nlp.ingest.speakers import unmatched_roles_warnings
+from tr_nlp.ingest.table import table_roles
 from tr_nlp.privacy import Pseudonymiser, read_names
 from tr_nlp.schema import Interview
 from tr_nlp.segment import Segmenter
@@ -323,7 +324,7 @@ def load_and_report(
                    for warning in report.warnings)
         for warning in corpus.warnings:
             warn(warning)
-        _warn_unmatched_roles(options.roles, corpus)
+        _warn_unmatched_roles(options, corpus)
     if none_read:
         raise InputError("E108", n=len(corpus.files))
     if required and not corpus.files:  # the wrong folder, or one not filled yet: as a mistyped path
@@ -331,10 +332,13 @@ def load_and_report(
     return corpus
 
 
-def _warn_unmatched_roles(roles: RoleMap, corpus: Corpus) -> None:
+def _warn_unmatched_roles(options: ReadOptions, corpus: Corpus) -> None:
     """Say which ``--speaker-role`` names are no speaker of the transcripts read (a name
-    mistyped, or written as another tool writes it), naming the speakers there are."""
-    for warning in unmatched_roles_warnings(roles, corpus.interviews, "--speaker-role"):
+    mistyped, or written as another tool writes it), and which speakers ``--preset`` gives
+    roles are none of the tables read, naming the speakers there are."""
+    tables = [iv for iv in corpus.interviews if iv.format == "table"]
+    for warning in (unmatched_roles_warnings(options.roles, corpus.interviews, "--speaker-role")
+                    + unmatched_roles_warnings(table_roles(options.table), tables, "--preset")):
         warn(warning)
 
 

@@ -76,7 +76,7 @@ from tr_nlp.ingest.reviewed import read_reviewed
 from tr_nlp.ingest.rtf import read_rtf
 from tr_nlp.ingest.speakers import RoleMap, unmatched_roles_warnings
 from tr_nlp.ingest.subtitles import read_srt, read_vtt
-from tr_nlp.ingest.table import TableMapping, read_table
+from tr_nlp.ingest.table import TableMapping, read_table, table_roles
 from tr_nlp.ingest.text import read_text_file
 from tr_nlp.ingest.transcriber import read_trs
 from tr_nlp.ingest.webpage import read_html, read_mht, read_otr
@@ -676,7 +676,7 @@ def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions =
             plan.codebooks += [config.codebook] if config.codebook and config.codebook not in plan.codebooks else []
             plan.reviewed += config.reviewed
             plan.metadata += [p for p in config.metadata if p not in plan.metadata]
-            if config.speakers.overrides:
+            if config.speakers.overrides or table_roles(config.options.table).overrides:
                 plan.speakers.append((config, [f for f, _, _ in found]))
         else:
             corpora = corpora_inside(raw) if folder else []
@@ -958,14 +958,18 @@ def load_corpus(
 
 def _unmatched_speakers(corpus: Corpus, plan: InputPlan) -> list[str]:
     """A warning for each ``corpus.yaml`` of a folder given that gives speakers roles who
-    speak in none of the interviews read from it (a folder below one, read alone, may
-    lack some of its speakers: it is not checked)."""
+    speak in none of the interviews read from it, in its ``speakers`` or its table settings'
+    ``roles`` (those against the interviews read from tables); a folder below one, read
+    alone, may lack some of its speakers: it is not checked."""
     by_file = {real_path(report.path): report.interview_ids for report in corpus.files if report.error is None}
     by_id = corpus.by_id()
     warnings = []
     for config, files in plan.speakers:
         ids = dict.fromkeys(iid for f in files for iid in by_file.get(real_path(f), []) if iid in by_id)
         read = [by_id[iid] for iid in ids]
-        warnings += unmatched_roles_warnings(config.speakers, read, str(config.root / CONFIG_NAME))
+        where = str(config.root / CONFIG_NAME)
+        warnings += unmatched_roles_warnings(config.speakers, read, where)
+        warnings += unmatched_roles_warnings(table_roles(config.options.table),
+                                             [iv for iv in read if iv.format == "table"], f"{where} (its table roles)")
     return warnings
 

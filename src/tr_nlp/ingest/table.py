@@ -108,6 +108,16 @@ _OPTION_OF = {
 }
 
 
+def table_roles(mapping: TableMapping | None) -> RoleMap:
+    """The speakers' roles a table mapping (``corpus.yaml``'s ``table:``, a preset) gives;
+    none without one.
+
+    >>> table_roles(TableMapping.preset("annomi")).get("therapist"), table_roles(None).overrides
+    ('interviewer', {})
+    """
+    return RoleMap.from_mapping(dict(mapping.roles)) if mapping is not None else RoleMap()
+
+
 def _fix(attr: str) -> str:
     """How to name the right column for ``attr``: its CLI option, or its key in corpus.yaml."""
     if attr in _OPTION_OF:
@@ -406,7 +416,7 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     if group_col != "__group":
         frame[group_col], note = _fill_blank_ids(frame[group_col], path)
         warnings += note
-    roles = RoleMap.from_mapping(dict(mapping.roles)).merged(options.roles)
+    roles = table_roles(mapping).merged(options.roles)
     if mapping.speaker_col is None:  # like text and captions that name no speaker
         roles = unlabelled_roles(roles)
         warnings.append(f"no '{TableMapping.speaker_col}' column; every row is speech of speaker "
