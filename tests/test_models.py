@@ -626,14 +626,14 @@ def test_cross_validation_finds_the_evidence_of_the_calls_a_reader_is_shown(demo
 
 def test_evaluate_says_why_there_is_no_agreement_on_interviews(capsys):
     from tr_nlp.agreement import INTERVIEW_COLUMNS
-    from tr_nlp.cli.coding_cmds import print_interview_agreement
+    from tr_nlp.cli.evaluation_tables import print_interview_agreement
 
     print_interview_agreement(pd.DataFrame(columns=INTERVIEW_COLUMNS))
     assert "none, as no two raters rated any interview whole" in " ".join(capsys.readouterr().out.split())
 
 
 def test_evaluate_prints_the_learning_curve_and_its_last_step(capsys):
-    from tr_nlp.cli.coding_cmds import print_learning_curve
+    from tr_nlp.cli.evaluation_tables import print_learning_curve
 
     nan = float("nan")
     curve = pd.DataFrame([
@@ -652,7 +652,7 @@ def test_evaluate_prints_the_learning_curve_and_its_last_step(capsys):
 
 def test_evaluate_prints_the_share_to_read_with_its_interval(capsys):
     # a pre-screening team ran evaluate and saw no pre-screening figure at all (prescreen.csv only)
-    from tr_nlp.cli.coding_cmds import print_prescreen
+    from tr_nlp.cli.evaluation_tables import print_prescreen
 
     table = pd.DataFrame({"code": ["care", "care"], "recall": [0.8, 0.95], "read_share": [0.26, 0.57],
                           "skip_share": [0.74, 0.43], "positives": [54, 54], "segments": [481, 481],
