@@ -52,6 +52,29 @@ def test_inspect_demo_lists_every_interview_with_roles():
         {"coder_a": 9, "coder_b": 9}, {"coder_a": 7})
 
 
+@pytest.mark.parametrize("command", [
+    ["inspect"], ["segment"], ["train", "-o", "m"], ["evaluate"], ["code", "--model", "m", "-o", "s.csv"],
+    ["next", "--model", "m"], ["discover", "-o", "d"], ["export", "-o", "p.qdpx"], ["batch", "--model", "m", "-o", "b"],
+    ["pseudonymise"]])
+def test_every_command_that_reads_transcripts_says_when_it_was_given_none(command):
+    r = run(*command)
+    assert r.exit_code == 2 and "[E163]" in r.stderr
+    assert "no transcripts given: name them after the command" in " ".join(r.stderr.split())
+
+
+def test_transcripts_are_given_after_the_command_or_with_corpus_alike(tmp_path):
+    # `tr-nlp code --corpus new/` was refused ("No such option: --corpus") where train and evaluate take it, and
+    # `tr-nlp export new/` for want of it: each command now takes both, together too
+    one, two = DEMO / "interviews" / "demo01.txt", DEMO / "interviews" / "demo02.docx"
+    r = run("inspect", "--corpus", one, "--corpus", two)
+    assert r.exit_code == 0 and "2 file(s), 2 interview(s)" in r.stdout
+    r = run("inspect", one, "--corpus", two)
+    assert r.exit_code == 0 and "2 file(s), 2 interview(s)" in r.stdout
+    r = run("export", one, "-o", tmp_path / "p.qdpx")
+    assert r.exit_code == 0, r.stderr
+    assert [iv.id for iv in read_qdpx(tmp_path / "p.qdpx").interviews] == ["demo01"]
+
+
 def test_a_speaker_role_naming_no_speaker_is_said_with_the_speakers_there_are():
     # a mistyped --speaker-role name set no role and said nothing
     r = run("inspect", DEMO / "interviews" / "demo01.txt", "--speaker-role", "Interviewer=interviewer",

@@ -82,9 +82,10 @@ class _Reporter:
 
 @c.handle_errors
 def batch(
-    paths: c.Paths,
     model: c.ModelDir,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (manifest, results, errors).")],
+    paths: c.Paths = None,
+    corpus: c.CorpusOpt = None,
     workers: Annotated[int, typer.Option("--workers", help="Worker processes (default: one per 0.5 MB of input still to code, at most all cores; all cores with --engine dask).")] = 0,
     engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler (tcp://HOST:PORT).")] = None,
@@ -102,6 +103,7 @@ def batch(
     verbose: c.Verbose = False,
 ) -> None:
     """Code new interviews with a model: resumable, a bad file never stops the run (exit 1 if any failed)."""
+    paths = c.transcripts(paths, corpus)
     from tr_nlp.batch import make_engine, run_batch, sized_local_engine
     from tr_nlp.batch.run import add_run_outputs
     from tr_nlp.coding import read_card

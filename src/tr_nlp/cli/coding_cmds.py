@@ -119,8 +119,9 @@ def warn_objective(data: CodedData, objective: str, quiet: bool) -> None:
 
 @c.handle_errors
 def train(
-    corpus: c.CorpusOpt,
     output: c.ModelOutput,
+    paths: c.Paths = None,
+    corpus: c.CorpusOpt = None,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     reviewed: c.ReviewedOpt = None,
@@ -149,6 +150,7 @@ def train(
     verbose: c.Verbose = False,
 ) -> None:
     """Fit classifiers on the human codings, choose thresholds, write skops + model card."""
+    corpus = c.transcripts(paths, corpus)
     from tr_nlp.coding import coded_data, cross_validate, save_model, train_model
     from tr_nlp.coding.classifier import FINETUNE
     from tr_nlp.coding.evaluate import card_metrics
@@ -193,7 +195,8 @@ def train(
 
 @c.handle_errors
 def evaluate(
-    corpus: c.CorpusOpt,
+    paths: c.Paths = None,
+    corpus: c.CorpusOpt = None,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     reviewed: c.ReviewedOpt = None,
@@ -235,6 +238,7 @@ def evaluate(
     verbose: c.Verbose = False,
 ) -> None:
     """Grouped CV (or a trained model on held-out interviews): machine vs each coder beside coders vs each other, with CIs."""
+    corpus = c.transcripts(paths, corpus)
     from tr_nlp.agreement.tables import HUMAN_VS_HUMAN
     from tr_nlp.coding import coded_data, cross_validate, load_model
     from tr_nlp.coding.classifier import FINETUNE
@@ -510,12 +514,13 @@ def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool, named: bool = Fals
 
 @c.handle_errors
 def code(
-    paths: c.Paths,
     model: c.ModelDir,
     output: Annotated[Path, typer.Option("--output", "-o", help=(
         "Write the suggestions as a table (.csv/.parquet/.jsonl); into a .qdpx project (one .qdpx given: that "
         "project with them added); or as comments in Word documents: a .docx (one interview) or a folder (a name "
         "without extension), copies of the interviews' own .docx where they are Word documents."))],
+    paths: c.Paths = None,
+    corpus: c.CorpusOpt = None,
     unit: c.ModelUnit = None,
     roles: c.ModelRoles = None,
     window: c.Window = None,
@@ -528,6 +533,7 @@ def code(
     verbose: c.Verbose = False,
 ) -> None:
     """Suggest codes for new interviews (probability, above-threshold flag, the passages that raised the score)."""
+    paths = c.transcripts(paths, corpus)
     from tr_nlp.coding import load_model, suggest
 
     kind = output_kind(output, force, (*TABLE_SUFFIXES, ".qdpx", ".docx"))  # before the work, not after it
@@ -565,11 +571,12 @@ def code(
 
 @c.handle_errors
 def next_segments(
-    corpus: c.CorpusOpt,
     model: Annotated[Path | None, typer.Option("--model", help=(
         "A trained model folder. Without one (nothing coded yet), segments are ranked by their likeness to the "
         "description, inclusion criteria and examples of the codebook's codes (--codebook, or the corpus "
         "config's)."))] = None,
+    paths: c.Paths = None,
+    corpus: c.CorpusOpt = None,
     n: Annotated[int, typer.Option("-n", min=1, help="How many segments to propose.")] = 30,
     output: Annotated[Path | None, typer.Option("--output", "-o", help=(
         "Write the list (.csv/.parquet/.jsonl), a .qdpx project with the passages marked for coding, or Word "
@@ -592,6 +599,7 @@ def next_segments(
     verbose: c.Verbose = False,
 ) -> None:
     """Rank uncoded segments to code next (uncertain first, across interviews; no model yet: most like the codebook)."""
+    corpus = c.transcripts(paths, corpus)
     from tr_nlp.coding import load_model, rank_next
     from tr_nlp.coding.active import chosen_codes
     from tr_nlp.coding.chain import stretches

@@ -51,7 +51,7 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-Paths = Annotated[list[Path], typer.Argument(help="Transcript files, folders (recursive), globs, utterance tables or .qdpx projects.", show_default=False)]
+Paths = Annotated[list[Path] | None, typer.Argument(help="Transcript files, folders (recursive), globs, utterance tables or .qdpx projects (or give them with --corpus).", show_default=False, metavar="PATHS...")]
 ModelOutput = Annotated[Path, typer.Option("--output", "-o", help="Model folder to write (model.skops, card.json, README.md).")]
 TableOutput = Annotated[Path, typer.Option("--output", "-o", help="Table to write: .csv, .parquet or .jsonl.")]
 Format = Annotated[str | None, typer.Option("--format", help="Force a reader: text, markdown, docx, doc, odt, rtf, pdf, html, mht, otr, vtt, srt, whisper, eaf, trs, exb, cha, table, qdpx.")]
@@ -65,7 +65,7 @@ CoderCol = Annotated[str | None, typer.Option("--coder-col", help="Table column 
 CodeCols = Annotated[list[str] | None, typer.Option("--code-col", help="Table column holding codes (repeatable).")]
 SpeakerRole = Annotated[list[str] | None, typer.Option("--speaker-role", help="Set a speaker's role: NAME=interviewer|participant|other (repeatable).")]
 Encoding = Annotated[str | None, typer.Option("--encoding", help="Force the text encoding instead of detecting it.")]
-CorpusOpt = Annotated[list[Path], typer.Option("--corpus", help="Transcripts, a corpus folder, a table or a .qdpx project.")]
+CorpusOpt = Annotated[list[Path] | None, typer.Option("--corpus", help="Transcripts, a corpus folder, a table or a .qdpx project (repeatable; or give them after the command, as paths).")]
 Codings = Annotated[list[Path] | None, typer.Option("--codings", help="Human codings table: interview_id,start,end,code,coder; repeat for each coder's own table (one without a coder column is coded by its file name). Also NVivo node exports (.docx, .txt, .pdf, .html, .rtf), or a folder of them.")]
 ReviewedOpt = Annotated[list[Path] | None, typer.Option(
     "--reviewed", help="Passages coders read in interviews they coded only in part, such as the list "
@@ -355,6 +355,22 @@ def warn_near_copies(interviews: Sequence[Interview], quiet: bool, kind: str = "
              "Cross-validation would test on copies of training interviews and agreement would count them twice: "
              "leave one of each pair out, or, for coders' copies of one transcript, make their texts the same "
              "(they are then read as one interview, with the codings of each)")
+
+
+def transcripts(paths: Sequence[Path] | None, corpus: Sequence[Path] | None) -> list[Path]:
+    """The transcripts a command was given, as paths after it or with ``--corpus`` (each
+    command takes both, so that neither form has to be remembered per command).
+
+    Raises
+    ------
+    ConfigError
+        E163 when neither names any.
+    """
+    given = [*(paths or ()), *(corpus or ())]
+    if not given:
+        raise ConfigError("E163", detail="no transcripts given: name them after the command (files, folders, globs, "
+                                         "a table or a .qdpx project) or with --corpus")
+    return given
 
 
 def exit_code(corpus: Corpus) -> int:

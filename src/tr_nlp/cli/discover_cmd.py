@@ -32,8 +32,9 @@ def print_candidates(found: Discovery) -> None:
 
 @c.handle_errors
 def discover_cmd(
-    corpus: c.CorpusOpt,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for candidates.yaml, topics.parquet, discovery.json.")],
+    paths: c.Paths = None,
+    corpus: c.CorpusOpt = None,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     model: Annotated[Path | None, typer.Option("--model", help="Also leave out passages this model codes above threshold.")] = None,
@@ -54,6 +55,7 @@ def discover_cmd(
     verbose: c.Verbose = False,
 ) -> None:
     """Topic-model what no human (and no model) coded; propose candidate codes with evidence."""
+    corpus = c.transcripts(paths, corpus)
     # BERTopic and scikit-learn load with the command, not with --help
     from tr_nlp.coding import load_model
     from tr_nlp.topics import discover, write_discovery

@@ -13,7 +13,8 @@ from tr_nlp.schema import clock, line_range
 
 @c.handle_errors
 def inspect(
-    paths: c.Paths,
+    paths: c.Paths = None,
+    corpus: c.CorpusOpt = None,
     fmt: c.Format = None,
     preset: c.Preset = None,
     text_col: c.TextCol = None,
@@ -30,6 +31,7 @@ def inspect(
     verbose: c.Verbose = False,
 ) -> None:
     """Per file: detected format, interviews, speakers and roles, turns, words, times, codings by coder, passages marked read, warnings."""
+    paths = c.transcripts(paths, corpus)
     options = c.read_options(preset, text_col, speaker_col, group_col, order_col, timestamp_col=timestamp_col,
                              speaker_roles=speaker_role, encoding=encoding)
     corpus = c.load_and_report(paths, options, fmt, codings, codebook, quiet=quiet, required=False)  # it reports failures

@@ -16,7 +16,8 @@ from tr_nlp.privacy import name_candidates, names_file, pseudonymise_corpus
 
 @c.handle_errors
 def pseudonymise_cmd(
-    paths: c.Paths,
+    paths: c.Paths = None,
+    corpus: c.CorpusOpt = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for the pseudonymised corpus (interviews/, codings.csv, corpus.yaml).")] = None,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
@@ -43,6 +44,7 @@ def pseudonymise_cmd(
     first writes the words that may be names (capitalised inside a sentence, never
     in lower case).
     """
+    paths = c.transcripts(paths, corpus)
     if (output is None) == (list_names is None):
         raise ConfigError("E163", detail="give -o/--output for the pseudonymised corpus, or --list-names FILE "
                                          "to list the names to review first (not both)")

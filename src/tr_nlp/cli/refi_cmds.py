@@ -82,8 +82,9 @@ def import_cmd(
 
 @c.handle_errors
 def export_cmd(
-    corpus: c.CorpusOpt,
     output: Annotated[Path, typer.Option("--output", "-o", help="A .qdpx project; a .qdc or .xlsx for the codebook alone; or Word documents, codings and suggestions as comments: a .docx (one interview) or a folder (a name without extension) of one per interview.")],
+    paths: c.Paths = None,
+    corpus: c.CorpusOpt = None,
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     suggestions: Annotated[Path | None, typer.Option("--suggestions", help="Suggestions table from 'tr-nlp code' (CSV/Parquet).")] = None,
@@ -101,6 +102,7 @@ def export_cmd(
     verbose: c.Verbose = False,
 ) -> None:
     """Write a REFI-QDA project (or Word documents): transcripts, codebook, each coder's codings, machine suggestions, candidate codes."""
+    corpus = c.transcripts(paths, corpus)
     suffix = output_kind(output, force, (".qdpx", ".qdc", ".xlsx", ".docx"))
     user = _model_user(model, suggestions) if suggestions is not None else None  # a bad card fails before any work
     one = corpus[0] if len(corpus) == 1 else None

@@ -18,7 +18,8 @@ from tr_nlp.segment.mapping import check_overlap
 
 @c.handle_errors
 def segment(
-    paths: c.Paths,
+    paths: c.Paths = None,
+    corpus: c.CorpusOpt = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="segments.parquet, .csv or .jsonl; CSV on stdout when omitted.")] = None,
     unit: c.Unit = "sentence",
     roles: c.Roles = "participant",
@@ -41,6 +42,7 @@ def segment(
     verbose: c.Verbose = False,
 ) -> None:
     """Segment transcripts into turns, sentences or windows with exact offsets."""
+    paths = c.transcripts(paths, corpus)
     if output is not None:
         check_table_path(output)
     check_overlap(overlap)  # before reading, and even when no codings are given
