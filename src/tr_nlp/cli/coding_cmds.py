@@ -535,6 +535,7 @@ def code(
     """Suggest codes for new interviews (probability, above-threshold flag, the passages that raised the score)."""
     paths = c.transcripts(paths, corpus)
     from tr_nlp.coding import load_model, suggest
+    from tr_nlp.coding.suggest import screening
 
     kind = output_kind(output, force, (*TABLE_SUFFIXES, ".qdpx", ".docx"))  # before the work, not after it
     theme_model = load_model(model)
@@ -546,6 +547,7 @@ def code(
     c.warn_other_language(theme_model.card, loaded.interviews, quiet)
     with c.working("coding", quiet):
         frame = suggest(theme_model, segments, loaded.by_id())
+    screened = screening(frame, theme_model.card)
     if only_above:
         frame = frame[frame["above_threshold"]]
     done, how = "", {}
@@ -557,6 +559,7 @@ def code(
     if not quiet:
         c.err.print(f"{int(frame['above_threshold'].sum())} suggestions above threshold in "
                     f"{len(loaded.interviews)} interview(s)", highlight=False)
+        c.err.print(screening_sentence(screened), highlight=False)
     c.out.print(f"suggestions: {output}{done}", highlight=False)
     if kind not in TABLE_SUFFIXES and not quiet:  # how a suggestion becomes coding
         if kind == ".qdpx":
@@ -567,6 +570,30 @@ def code(
                 ways.append("copy each suggestion you agree with to a code tier of your own in ELAN")
         c.err.print("; ".join(ways) + ", and give the result as --corpus to train and evaluate", highlight=False)
     raise typer.Exit(c.exit_code(loaded))
+
+
+def screening_sentence(screened: Any) -> str:
+    """What pre-screening with these suggestions asks (a :class:`tr_nlp.coding.suggest.Screening`):
+    the segments to read, and what reading only those found in cross-validation.
+
+    >>> from tr_nlp.coding.suggest import Screening
+    >>> print(screening_sentence(Screening(250, 163, (0.91, 0.96))))
+    pre-screening: 163 of 250 segments (65%) hold a suggestion; in cross-validation, reading only such segments
+    found 91-96% of what a coder coded with each code (the model card's recall), so the other 87 may be left unread
+    at that cost
+    >>> print(screening_sentence(Screening(10, 4)))
+    pre-screening: 4 of 10 segments (40%) hold a suggestion; the model card has no cross-validated recall to say
+    what leaving the other 6 unread would miss
+    """
+    share = f"{screened.flagged / screened.segments:.0%}" if screened.segments else "n/a"
+    said = f"pre-screening: {screened.flagged} of {screened.segments} segments ({share}) hold a suggestion; "
+    if screened.recall is None:
+        return (said + "the model card has no cross-validated recall to say what leaving the other "
+                f"{screened.skipped} unread would miss")
+    lo, hi = (f"{r:.0%}" for r in screened.recall)
+    found = hi if lo == hi else f"{lo.removesuffix('%')}-{hi}"
+    return (said + f"in cross-validation, reading only such segments found {found} of what a coder coded with each "
+            f"code (the model card's recall), so the other {screened.skipped} may be left unread at that cost")
 
 
 @c.handle_errors

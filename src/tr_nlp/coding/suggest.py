@@ -15,6 +15,7 @@ listen to it; elsewhere both are empty.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -119,3 +120,43 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS).astype({"line": "Int64", "line_end": "Int64"})
     return frame.sort_values(["interview_id", "start", "probability"], ascending=[True, True, False],
                              kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What pre-screening with a model's suggestions asks of a team on new interviews."""
+
+    segments: int  #: segments scored
+    flagged: int  #: those holding at least one suggestion above its code's threshold
+    #: the lowest and highest cross-validated recall of the model's codes against any
+    #: coder (its card's ``cv_metrics``): the share of a coder's segments those thresholds
+    #: found; None where the card has none
+    recall: tuple[float, float] | None = None
+
+    @property
+    def skipped(self) -> int:
+        """The segments a team may leave unread: those holding no suggestion."""
+        return self.segments - self.flagged
+
+
+def screening(frame: pd.DataFrame, card: Mapping[str, Any]) -> Screening:
+    """How many of the segments of ``frame`` (from :func:`suggest`, every code's row) hold
+    a suggestion above threshold, and the range of the model's cross-validated recall per
+    code (``card``'s ``cv_metrics``, the codes its ``codes`` names): reading the flagged
+    segments alone found that share of what a coder coded, in cross-validation.
+
+    >>> frame = pd.DataFrame({"segment_id": ["s1", "s1", "s2", "s2", "s3", "s3"], "code": ["a", "b"] * 3,
+    ...                       "above_threshold": [True, False, False, True, False, False]})
+    >>> card = {"codes": ["a", "b"], "cv_metrics": [{"code": "a", "recall": 0.9}, {"code": "b", "recall": 0.8},
+    ...                                             {"code": "(all codes, pooled)", "recall": 0.85}]}
+    >>> found = screening(frame, card)
+    >>> found.flagged, found.segments, found.skipped, found.recall
+    (2, 3, 1, (0.8, 0.9))
+    """
+    flagged = frame.loc[frame["above_threshold"].astype(bool), "segment_id"].nunique()
+    codes = set(card.get("codes") or ())
+    recalls = [float(m["recall"]) for m in card.get("cv_metrics") or ()
+               if m.get("code") in codes and m.get("recall") is not None and not np.isnan(float(m["recall"]))]
+    return Screening(int(frame["segment_id"].nunique()), int(flagged),
+                     (min(recalls), max(recalls)) if recalls else None)
+
