@@ -4,6 +4,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -510,6 +511,34 @@ def test_a_batch_reports_turns_are_the_participants_turns_not_all_her_segments_r
     assert [(t.start, t.end, t.line, t.line_end) for t in turns.itertuples()] == [(0, 20, 1, 2), (40, 50, 4, 4),
                                                                                    (60, 90, 6, 7)]
     assert turns.text.tolist() == [text[:10] + " " + text[11:20], text[40:50], text[60:90]]
+
+
+def test_a_batchs_pre_screening_reads_the_model_cards_cross_validation():
+    # a batch has no cross-validation of its own: its report said only "No cross-validated trade-off for this
+    # code", where the model card had measured what the code's threshold finds
+    from tr_nlp.report import sections
+    from tr_nlp.report.rundata import RunData
+
+    suggestions = pd.DataFrame({"interview_id": "i1", "segment_id": [f"s{k}" for k in range(8)] * 2,
+                                "start": list(range(0, 80, 10)) * 2, "end": list(range(5, 85, 10)) * 2,
+                                "code": ["care"] * 8 + ["trust"] * 8, "probability": np.linspace(0.9, 0.1, 16),
+                                "above_threshold": [True, True, True] + [False] * 13})
+    card = {"cv_metrics": [{"code": "care", "rater_b": "anna", "recall": 0.82, "recall_lo": 0.7, "recall_hi": 0.9,
+                            "precision": 0.61},
+                           {"code": "care", "rater_b": "ben", "recall": 0.75, "recall_lo": None, "recall_hi": None,
+                            "precision": float("nan")}]}
+    def run(card):
+        return RunData(Path("run"), {}, pd.DataFrame(), suggestions=suggestions, card=card)
+
+    found = {p["code"]: p["tradeoff"] for p in sections.prescreen(run(card), ["care", "trust"], quotes=False)}
+    assert found["care"] == [
+        "In the model's cross-validation, the segments above this code's threshold held 82% [70%, 90%] of what anna "
+        "coded (precision 61%).",
+        "In the model's cross-validation, the segments above this code's threshold held 75% of what ben coded.",
+        "Here 3 of 8 segments (38%) are above it: reading those alone would find about that share, and leave 62% "
+        "unread."]
+    assert found["trust"] == []  # the card measured nothing of it: the report says so, as before
+    assert sections.prescreen(run({}), ["care"], quotes=False)[0]["tradeoff"] == []
 
 
 def test_viewer_limit_keeps_the_linked_interviews_first(demo_run):

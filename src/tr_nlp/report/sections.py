@@ -507,13 +507,49 @@ def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) 
         sentences = [f"Reading the top {_share(r)} of segments, in the model's order, "
                      f"finds {r.recall:.0%} of what coders coded (so {r.skip_share:.0%} could be skipped)."
                      for r in trade.itertuples()] if not trade.empty else []
+        rows = source[source["code"] == code] if not source.empty else source
+        if not sentences and data.suggestions is source:  # new interviews alone (a batch): what the card measured
+            sentences = card_tradeoff(data.card, code, rows)
         ranked = []
         if not source.empty:
-            rows = source[source["code"] == code].sort_values("probability", ascending=False, kind="stable")
+            rows = rows.sort_values("probability", ascending=False, kind="stable")
             ranked = _once_per_wording(data, rows.to_dict("records"), top, quotes)
         out.append({"code": code, "tradeoff": sentences, "segments": ranked, "where": where,
                     "positives": _count(trade, "positives"), "total": _count(trade, "segments")})
     return out
+
+
+def card_tradeoff(card: dict[str, Any], code: str, rows: pd.DataFrame) -> list[str]:
+    """What pre-screening new interviews with ``code``'s suggestions (``rows``: each
+    segment's, with ``above_threshold``) asks, from the model card's cross-validation: the
+    share of each coder's segments the code's threshold found there, and how many segments
+    here are above it; none where the card measured nothing of the code.
+
+    >>> card = {"cv_metrics": [{"code": "care", "rater_b": "anna", "recall": 0.82, "recall_lo": 0.75,
+    ...                         "recall_hi": 0.88, "precision": 0.6}]}
+    >>> rows = pd.DataFrame({"above_threshold": [True, False, False, False]})
+    >>> print(*card_tradeoff(card, "care", rows), sep="\\n")  # doctest: +NORMALIZE_WHITESPACE
+    In the model's cross-validation, the segments above this code's threshold held 82% [75%, 88%]
+    of what anna coded (precision 60%).
+    Here 1 of 4 segments (25%) are above it: reading those alone would find about that share,
+    and leave 75% unread.
+    """
+    measured = [m for m in card.get("cv_metrics") or () if m.get("code") == code and _known(m.get("recall"))]
+    if not measured or rows.empty:
+        return []
+    sentences = [f"In the model's cross-validation, the segments above this code's threshold held "
+                 f"{with_interval(m['recall'], m.get('recall_lo'), m.get('recall_hi'), '{:.0%}'.format)} of what "
+                 f"{m.get('rater_b', 'the coders')} coded"
+                 + (f" (precision {m['precision']:.0%})." if _known(m.get("precision")) else ".")
+                 for m in measured]
+    above, n = int(rows["above_threshold"].astype(bool).sum()), len(rows)
+    return [*sentences, f"Here {above} of {n} segments ({above / n:.0%}) are above it: reading those alone would find "
+                        f"about that share, and leave {1 - above / n:.0%} unread."]
+
+
+def _known(value: Any) -> bool:
+    """Whether a figure read from a model card is one (not missing, not NaN)."""
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
 def _share(row: Any) -> str:
