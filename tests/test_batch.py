@@ -73,6 +73,10 @@ def test_batch_codes_every_demo_interview_and_a_second_run_does_nothing(incoming
     assert first.exit_code == 0, first.output
     assert "18 coded, 0 already done, 0 failed of 18 inputs" in first.stdout
     frame = pd.read_csv(out / "suggestions.csv")
+    flagged, segments = frame.loc[frame["above_threshold"], "segment_id"].nunique(), frame["segment_id"].nunique()
+    assert (f"pre-screening: {flagged} of {segments} segments ({flagged / segments:.0%}) hold a suggestion; the model "
+            f"card has no cross-validated recall to say what leaving the other {segments - flagged} unread would "
+            "miss") in " ".join(first.stderr.split())  # (this model was trained without cross-validation)
     assert sorted(frame.interview_id.unique()) == [f"demo{i:02d}" for i in range(1, 19)]
     assert len(list((out / "interviews").glob("*.csv"))) == 18
     assert (out / "errors.jsonl").read_text() == ""

@@ -16,6 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from tr_nlp.cli import common as c
+from tr_nlp.cli.coding_cmds import screening_sentence
 from tr_nlp.errors import DiscoveryError, InputError
 from tr_nlp.export import check_folder_path
 from tr_nlp.ingest import ReadOptions, load_corpus
@@ -134,6 +135,13 @@ def batch(
         c.out.print(f"{report.coded} coded, {report.skipped} already done, {len(report.failed)} failed "
                     f"of {report.total} inputs; {report.segments} segments in {report.seconds:.1f} s "
                     f"({rate:.0f} segments/s, {report.engine})", highlight=False)
+        if not quiet and "dataset" in report.outputs:  # over every input coded, this run's and earlier ones'
+            import pandas as pd
+
+            from tr_nlp.coding.suggest import screening
+
+            suggested = pd.read_parquet(report.outputs["dataset"], columns=["source", "segment_id", "above_threshold"])
+            c.err.print(screening_sentence(screening(suggested, read_card(model))), highlight=False)
     if report.moved:
         c.out.print(f"{report.moved} of the inputs already done were coded under another path (moved or renamed since)",
                     highlight=False)

@@ -153,10 +153,11 @@ def screening(frame: pd.DataFrame, card: Mapping[str, Any]) -> Screening:
     >>> found.flagged, found.segments, found.skipped, found.recall
     (2, 3, 1, (0.8, 0.9))
     """
-    flagged = frame.loc[frame["above_threshold"].astype(bool), "segment_id"].nunique()
+    key = [c for c in ("source", "segment_id") if c in frame.columns]  # a batch's inputs may share interview ids
+    segments = frame[key].drop_duplicates()
+    flagged = frame.loc[frame["above_threshold"].astype(bool), key].drop_duplicates()
     codes = set(card.get("codes") or ())
     recalls = [float(m["recall"]) for m in card.get("cv_metrics") or ()
                if m.get("code") in codes and m.get("recall") is not None and not np.isnan(float(m["recall"]))]
-    return Screening(int(frame["segment_id"].nunique()), int(flagged),
-                     (min(recalls), max(recalls)) if recalls else None)
+    return Screening(len(segments), len(flagged), (min(recalls), max(recalls)) if recalls else None)
 
