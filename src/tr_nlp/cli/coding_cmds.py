@@ -581,17 +581,28 @@ def screening_sentence(screened: Any) -> str:
     pre-screening: 163 of 250 segments (65%) hold a suggestion; in cross-validation, reading only such segments
     found 91-96% of what a coder coded with each code (the model card's recall), so the other 87 may be left unread
     at that cost
+    >>> print(screening_sentence(Screening(4, 4, (0.4, 0.82), (("neutral", "change", "sustain"),))))
+    pre-screening: all 4 segments hold a suggestion, as codes that exclude each other (neutral / change / sustain)
+    give each segment one of them: screen by one code's suggestions instead (in cross-validation, they found 40-82% of
+    what a coder coded with each code)
     >>> print(screening_sentence(Screening(10, 4)))
     pre-screening: 4 of 10 segments (40%) hold a suggestion; the model card has no cross-validated recall to say
     what leaving the other 6 unread would miss
     """
+    found = ""
+    if screened.recall is not None:
+        lo, hi = (f"{r:.0%}" for r in screened.recall)
+        found = hi if lo == hi else f"{lo.removesuffix('%')}-{hi}"
+    if screened.groups and screened.segments and screened.flagged == screened.segments:
+        named = "; ".join(" / ".join(group) for group in screened.groups)
+        return (f"pre-screening: all {screened.segments} segments hold a suggestion, as codes that exclude each other "
+                f"({named}) give each segment one of them: screen by one code's suggestions instead"
+                + (f" (in cross-validation, they found {found} of what a coder coded with each code)" if found else ""))
     share = f"{screened.flagged / screened.segments:.0%}" if screened.segments else "n/a"
     said = f"pre-screening: {screened.flagged} of {screened.segments} segments ({share}) hold a suggestion; "
     if screened.recall is None:
         return (said + "the model card has no cross-validated recall to say what leaving the other "
                 f"{screened.skipped} unread would miss")
-    lo, hi = (f"{r:.0%}" for r in screened.recall)
-    found = hi if lo == hi else f"{lo.removesuffix('%')}-{hi}"
     return (said + f"in cross-validation, reading only such segments found {found} of what a coder coded with each "
             f"code (the model card's recall), so the other {screened.skipped} may be left unread at that cost")
 

@@ -132,6 +132,8 @@ class Screening:
     #: coder (its card's ``cv_metrics``): the share of a coder's segments those thresholds
     #: found; None where the card has none
     recall: tuple[float, float] | None = None
+    #: the model's groups of codes that exclude each other (a segment gets one code of each)
+    groups: tuple[tuple[str, ...], ...] = ()
 
     @property
     def skipped(self) -> int:
@@ -152,6 +154,8 @@ def screening(frame: pd.DataFrame, card: Mapping[str, Any]) -> Screening:
     >>> found = screening(frame, card)
     >>> found.flagged, found.segments, found.skipped, found.recall
     (2, 3, 1, (0.8, 0.9))
+    >>> screening(frame, {**card, "exclusive_groups": [["a", "b"]]}).groups
+    (('a', 'b'),)
     """
     key = [c for c in ("source", "segment_id") if c in frame.columns]  # a batch's inputs may share interview ids
     segments = frame[key].drop_duplicates()
@@ -159,5 +163,6 @@ def screening(frame: pd.DataFrame, card: Mapping[str, Any]) -> Screening:
     codes = set(card.get("codes") or ())
     recalls = [float(m["recall"]) for m in card.get("cv_metrics") or ()
                if m.get("code") in codes and m.get("recall") is not None and not np.isnan(float(m["recall"]))]
-    return Screening(len(segments), len(flagged), (min(recalls), max(recalls)) if recalls else None)
+    groups = tuple(tuple(str(code) for code in group) for group in card.get("exclusive_groups") or ())
+    return Screening(len(segments), len(flagged), (min(recalls), max(recalls)) if recalls else None, groups)
 
