@@ -535,8 +535,8 @@ def test_a_batchs_pre_screening_reads_the_model_cards_cross_validation():
         "In the model's cross-validation, the segments above this code's threshold held 82% [70%, 90%] of what anna "
         "coded (precision 61%).",
         "In the model's cross-validation, the segments above this code's threshold held 75% of what ben coded.",
-        "Here 3 of 8 segments (38%) are above it: reading those alone would find about that share, and leave 62% "
-        "unread."]
+        "Here 3 of 8 segments (38%) are above it: reading those alone would find about the share cross-validation "
+        "found, and leave 62% unread."]
     assert found["trust"] == []  # the card measured nothing of it: the report says so, as before
     assert sections.prescreen(run({}), ["care"], quotes=False)[0]["tradeoff"] == []
 

@@ -59,11 +59,11 @@ def signed_interval(value: float | None, lo: float | None, hi: float | None, poi
     >>> str(signed_interval(-0.05, -0.112, -0.004, points=True))
     '-5 <span class="ci">[-11, +0]</span>'
     """
-    if rounded(value) == "n/a":
-        return Markup("")
     def form(x: float) -> str:  # whole points: -0.4 is +0, not -0
         return f"{round(100 * x):+d}" if points else f"{x:+.2f}"
 
+    if rounded(value) == "n/a":
+        return Markup("")
     if rounded(lo) == "n/a" or rounded(hi) == "n/a":
         return Markup(form(value))
     return Markup('{} <span class="ci">[{}, {}]</span>').format(form(value), form(lo), form(hi))

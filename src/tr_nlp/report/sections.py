@@ -531,8 +531,8 @@ def card_tradeoff(card: dict[str, Any], code: str, rows: pd.DataFrame) -> list[s
     >>> print(*card_tradeoff(card, "care", rows), sep="\\n")  # doctest: +NORMALIZE_WHITESPACE
     In the model's cross-validation, the segments above this code's threshold held 82% [75%, 88%]
     of what anna coded (precision 60%).
-    Here 1 of 4 segments (25%) are above it: reading those alone would find about that share,
-    and leave 75% unread.
+    Here 1 of 4 segments (25%) are above it: reading those alone would find about the share
+    cross-validation found, and leave 75% unread.
     """
     measured = [m for m in card.get("cv_metrics") or () if m.get("code") == code and _known(m.get("recall"))]
     if not measured or rows.empty:
@@ -544,7 +544,7 @@ def card_tradeoff(card: dict[str, Any], code: str, rows: pd.DataFrame) -> list[s
                  for m in measured]
     above, n = int(rows["above_threshold"].astype(bool).sum()), len(rows)
     return [*sentences, f"Here {above} of {n} segments ({above / n:.0%}) are above it: reading those alone would find "
-                        f"about that share, and leave {1 - above / n:.0%} unread."]
+                        f"about the share cross-validation found, and leave {1 - above / n:.0%} unread."]
 
 
 def _known(value: Any) -> bool:
