@@ -12,7 +12,7 @@ import pytest
 from tr_nlp.codebook import load_codebook
 from tr_nlp.errors import InputError
 from tr_nlp.ingest import load_corpus, read_codings
-from tr_nlp.ingest.table import load_frame
+from tr_nlp.ingest.table import load_frame, load_sheets
 from tr_nlp.schema import Code, Codebook, Interview, Turn
 
 FIXTURES = Path(__file__).parent / "data" / "ods"
@@ -53,6 +53,25 @@ def test_a_calc_workbook_of_a_sheet_per_coder_reads_as_the_excel_one(tmp_path):
     assert read_codings(FIXTURES / "coding.ods", INTERVIEWS, CODEBOOK) == read_codings(xlsx, INTERVIEWS, CODEBOOK)
     codings, _ = read_codings(FIXTURES / "coding.ods", INTERVIEWS, CODEBOOK)
     assert [(c.coder, TEXT[c.start:c.end]) for c in codings] == [("Anna", "Sam did"), ("Ben", "she stayed late")]
+
+
+def test_a_flat_calc_workbook_reads_as_its_ods():
+    # Calc's flat (one XML file) spreadsheet was passed over in a folder and refused wherever a table is read
+    flat, ods = FIXTURES / "coding.fods", FIXTURES / "coding.ods"
+    assert read_codings(flat, INTERVIEWS, CODEBOOK) == read_codings(ods, INTERVIEWS, CODEBOOK)
+    assert [(name, frame.to_dict()) for name, frame in load_sheets(flat)] == \
+        [(name, frame.to_dict()) for name, frame in load_sheets(ods)]
+
+
+def test_a_hostile_flat_file_or_a_text_document_under_the_name_is_refused(tmp_path):
+    bomb = tmp_path / "bomb.fods"
+    bomb.write_text(f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><office:document {NS}/>', encoding="utf-8")
+    with pytest.raises(InputError, match=r"bomb.fods: \[E110\] not a valid .fods .*declares entities"):
+        load_frame(bomb)
+    writer = tmp_path / "notes.fods"
+    writer.write_bytes((Path(__file__).parent / "data" / "libreoffice" / "demo01.fodt").read_bytes())
+    with pytest.raises(InputError, match=r"notes.fods: \[E110\] not a valid .fods .*holds no spreadsheet"):
+        load_frame(writer)
 
 
 def test_a_number_calc_shows_grouped_reads_as_its_value():

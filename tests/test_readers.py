@@ -1492,8 +1492,8 @@ def test_a_folder_says_which_files_it_passed_over(write, tmp_path):
          "as .docx or .txt")]
     (tmp_path / "empty").mkdir()
     assert load_corpus([tmp_path / "empty"]).warnings == [
-        (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .cha .csv .doc .docx .eaf .exb .htm .html .json .jsonl .markdown "
-         ".md .mht .mhtml .ndjson .ods .odt .otr .parquet .pdf .qde .qdpx .rtf .srt .trs .tsv .txt .vtt .xhtml .xlsx)")]
+        (f"{tmp_path / 'empty'}: no transcript files in this folder (expected .cha .csv .doc .docx .eaf .exb .fods .fodt .htm .html .json .jsonl "
+         ".markdown .md .mht .mhtml .ndjson .ods .odt .otr .parquet .pdf .qde .qdpx .rtf .srt .trs .tsv .txt .vtt .xhtml .xlsx)")]
     assert load_corpus([tmp_path / "talk" / "a.txt"]).warnings == []  # files named one by one: nothing passed over
 
 

@@ -629,10 +629,11 @@ def test_a_comment_on_words_that_overlap_the_same_words_before_reads_back_on_the
     assert {interview.text[c.start:c.end] for c in back.comment_codings} == {"e the"}
 
 
-@pytest.mark.parametrize("name", ["demo01.odt", "demo01.docx"])
+@pytest.mark.parametrize("name", ["demo01.odt", "demo01.docx", "demo01.fodt"])
 def test_a_document_libreoffice_saved_reads_back_as_tr_nlp_wrote_it(name):
     # a team working in LibreOffice opens tr_nlp's documents and saves them, as .odt or again as
-    # .docx: data/libreoffice holds demo01 as LibreOffice Writer saved it (make_fixtures.py there)
+    # .docx, or as a flat .fodt (one XML file: it was passed over in a folder, and refused as a
+    # transcript): data/libreoffice holds demo01 as LibreOffice Writer saved it (make_fixtures.py there)
     from pathlib import Path
 
     demo = load_corpus([DEMO])

@@ -78,7 +78,8 @@ def load_yaml(path: str | Path, as_text: bool = False) -> Any:
 
 def load_codebook(path: str | Path) -> Codebook:
     """Load and validate a codebook: YAML, a REFI-QDA ``.qdc`` file, or a table of codes in a
-    spreadsheet (``.xlsx``, ``.ods``, ``.csv``, ``.tsv``) or a Word document (``.docx``, ``.odt``):
+    spreadsheet (``.xlsx``, ``.ods``, ``.csv``, ``.tsv``) or a Word document (``.docx``, ``.odt``;
+    LibreOffice's flat ``.fods`` and ``.fodt`` as those):
     :mod:`tr_nlp.codebook_table`.
 
     Raises
@@ -92,11 +93,11 @@ def load_codebook(path: str | Path) -> Codebook:
         from tr_nlp.refi.codes import read_qdc  # tr_nlp.refi builds on this module
 
         return read_qdc(path)
-    if suffix in (".xlsx", ".ods", ".csv", ".tsv"):
+    if suffix in (".xlsx", ".ods", ".fods", ".csv", ".tsv"):
         from tr_nlp.codebook_table import read_codebook_table  # it builds on this module
 
         return read_codebook_table(path)
-    if suffix in (".docx", ".odt"):
+    if suffix in (".docx", ".odt", ".fodt"):
         from tr_nlp.codebook_table import read_codebook_document
 
         return read_codebook_document(path)

@@ -155,7 +155,7 @@ def document_tables(path: str | Path) -> list[tuple[str, list[list[str]]]]:
     from tr_nlp.ingest.docx import cell_text
 
     path = Path(path)
-    if path.suffix.lower() == ".odt":
+    if path.suffix.lower() in (".odt", ".fodt"):
         from tr_nlp.ingest.odt import odt_tables
 
         return odt_tables(path)
@@ -229,7 +229,8 @@ def read_codebook_document(path: str | Path) -> Codebook:
     """
     frame = codebook_tables(document_tables(path))
     if frame is None:
-        kind = "an .odt document" if Path(path).suffix.lower() == ".odt" else "a Word document"
+        suffix = Path(path).suffix.lower()
+        kind = f"an {suffix} document" if suffix in (".odt", ".fodt") else "a Word document"
         raise CodebookError("E144", path, found=f"{kind} without a table of codes (a header row naming a "
                             "column 'Code' or 'Name' and one 'Definition', 'Description' or 'Inclusion criteria')")
     return codebook_from_dict(codebook_data(frame, path), path=path)

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 EXTENSIONS = {
     ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".docx": "docx",
     ".vtt": "vtt", ".srt": "srt", ".csv": "table", ".tsv": "table", ".jsonl": "table",
-    ".ndjson": "table", ".parquet": "table", ".xlsx": "table", ".ods": "table", ".qdpx": "qdpx", ".qde": "qdpx",
-    ".json": "whisper", ".rtf": "rtf", ".odt": "odt", ".pdf": "pdf", ".doc": "doc", ".html": "html",
+    ".ndjson": "table", ".parquet": "table", ".xlsx": "table", ".ods": "table", ".fods": "table", ".qdpx": "qdpx", ".qde": "qdpx",
+    ".json": "whisper", ".rtf": "rtf", ".odt": "odt", ".fodt": "odt", ".pdf": "pdf", ".doc": "doc", ".html": "html",
     ".htm": "html", ".xhtml": "html", ".otr": "otr", ".mht": "mht", ".mhtml": "mht",
     ".eaf": "eaf", ".trs": "trs", ".exb": "exb", ".cha": "cha",
 }

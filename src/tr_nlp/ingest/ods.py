@@ -14,7 +14,6 @@ its XML is parsed with ``defusedxml`` (no entities, no external references).
 
 from __future__ import annotations
 
-import zipfile
 from collections import Counter
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -22,8 +21,7 @@ from xml.etree.ElementTree import Element
 import pandas as pd
 
 from tr_nlp.errors import InputError
-from tr_nlp.ingest.archive import check_office_archive
-from tr_nlp.ingest.odt import inline_text, parse_member, table_rows
+from tr_nlp.ingest.odt import inline_text, odf_parts, table_rows
 from tr_nlp.ingest.table import MAX_SHEET_CELLS
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -52,9 +50,7 @@ def read_ods(path: str | Path, every: bool = True) -> tuple[list[tuple[str, pd.D
         file, a binary ``.xls`` under the name).
     """
     path = Path(path)
-    check_office_archive(path, ".ods")
-    with zipfile.ZipFile(path) as archive:
-        content = parse_member(archive, "content.xml", path, ".ods", "LibreOffice Calc")
+    content = odf_parts(path, ("content.xml",), ".ods", "LibreOffice Calc")["content.xml"]
     body = content.find(f"{_OFFICE}body/{_OFFICE}spreadsheet")
     if body is None:
         raise _invalid(path, "content.xml holds no spreadsheet (a text document or drawing?)")
@@ -70,7 +66,8 @@ def read_ods(path: str | Path, every: bool = True) -> tuple[list[tuple[str, pd.D
 
 
 def _invalid(path: Path, detail: str) -> InputError:
-    return InputError("E110", path, kind=".ods", app="LibreOffice Calc", detail=detail)
+    kind = ".fods" if path.suffix.lower() == ".fods" else ".ods"
+    return InputError("E110", path, kind=kind, app="LibreOffice Calc", detail=detail)
 
 
 def sheet_rows(table: Element, path: Path) -> list[list[str]]:

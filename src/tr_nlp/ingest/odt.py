@@ -38,6 +38,7 @@ from tr_nlp.ingest.comments import (
 )
 from tr_nlp.ingest.doctables import table_codes, table_lines
 from tr_nlp.ingest.text import interview_from_text, styled_label, text_with_labels
+from tr_nlp.ingest.xmldoc import parse_document
 from tr_nlp.zipguard import CORRUPT_ZIP_ERRORS
 
 _NS = {
@@ -70,16 +71,36 @@ _STYLE = f"{{{_NS['style']}}}"
 _BOLD_WEIGHTS = {"bold", "600", "700", "800", "900"}
 
 
-def read_odt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
-    """Read an ``.odt`` transcript into one :class:`Interview`."""
-    path = Path(path)
-    check_office_archive(path, ".odt")
+#: LibreOffice's flat OpenDocument files: a document as one XML file, not a zip archive
+#: (Writer's "Flat XML ODF Text Document", Calc's "Flat XML ODF Spreadsheet")
+FLAT_SUFFIXES = (".fodt", ".fods")
+
+
+def odf_parts(path: Path, members: tuple[str, ...], kind: str = ".odt",
+              app: str = "LibreOffice Writer") -> dict[str, Element]:
+    """The XML ``members`` of an OpenDocument file (``content.xml`` always, the others where
+    it holds them), each parsed as :func:`parse_member` parses it; of a flat one
+    (:data:`FLAT_SUFFIXES`), the one document for each, which holds them all. What the
+    archive check (:func:`~tr_nlp.ingest.archive.check_office_archive`) or the XML parse
+    refuses is refused, a flat file's as its own ``kind`` (``.fodt``)."""
+    if path.suffix.lower() in FLAT_SUFFIXES:
+        root = parse_document(path, path.suffix.lower(), app)
+        return dict.fromkeys(members, root)
+    check_office_archive(path, kind)
     with zipfile.ZipFile(path) as archive:
-        content = parse_member(archive, "content.xml", path)
-        body = _text_body(content, path)
         names = set(archive.namelist())
-        meta = _metadata(parse_member(archive, "meta.xml", path)) if "meta.xml" in names else {}
-        styles = [content] + ([parse_member(archive, "styles.xml", path)] if "styles.xml" in names else [])
+        return {member: parse_member(archive, member, path, kind, app) for member in members
+                if member == "content.xml" or member in names}
+
+
+def read_odt(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
+    """Read an ``.odt`` (or flat ``.fodt``) transcript into one :class:`Interview`."""
+    path = Path(path)
+    parts = odf_parts(path, ("content.xml", "meta.xml", "styles.xml"))
+    content = parts["content.xml"]
+    body = _text_body(content, path)
+    meta = _metadata(parts["meta.xml"]) if "meta.xml" in parts else {}
+    styles = list({id(part): part for key, part in parts.items() if key != "meta.xml"}.values())
     try:
         lines = list(_lines(body, _bold_styles(styles)))
         text, forced, numbers = text_with_labels((line, label, number) for line, label, _, number in lines)
@@ -104,9 +125,7 @@ def odt_tables(path: str | Path) -> list[tuple[str, list[list[str]]]]:
     gives a Word document's (the heading above a table is the last ``text:h`` before it),
     refusing what it refuses."""
     path = Path(path)
-    check_office_archive(path, ".odt")
-    with zipfile.ZipFile(path) as archive:
-        body = _text_body(parse_member(archive, "content.xml", path), path)
+    body = _text_body(odf_parts(path, ("content.xml",))["content.xml"], path)
     try:
         return _tables(body)
     except RecursionError:

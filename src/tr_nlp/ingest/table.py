@@ -49,7 +49,7 @@ from tr_nlp.schema import Code, Codebook, Coding, Interview, Role
 
 MISSING = frozenset({"", "n/a", "na", "nan", "none", "null", "<na>"})
 #: Spreadsheets of several sheets: Excel's, and LibreOffice Calc's
-WORKBOOK_SUFFIXES = (".xlsx", ".ods")
+WORKBOOK_SUFFIXES = (".xlsx", ".ods", ".fods")
 _TRUE, _FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no"})
 
 
@@ -217,7 +217,7 @@ def _read_workbook(path: Path, every: bool) -> tuple[list[tuple[str, pd.DataFram
     The archive is checked first (zip bomb, truncated file); openpyxl parses its XML with
     defusedxml, so entities and external references are refused.
     """
-    if path.suffix.lower() == ".ods":
+    if path.suffix.lower() in (".ods", ".fods"):
         # imported here: it reads cells as .odt's paragraphs, and .odt's reader reads tables
         from tr_nlp.ingest.ods import read_ods
 

@@ -1,7 +1,8 @@
 """Documents as LibreOffice saves them: the demo's ``demo01`` exported by tr_nlp as a Word
 document (its text, both coders' codings as comments), opened and saved by LibreOffice
-Writer as ``demo01.odt``, and that saved again as Word (``demo01.docx``), as a team
-working in LibreOffice returns tr_nlp's documents:
+Writer as ``demo01.odt``, and that saved again as Word (``demo01.docx``) and as a flat
+(one XML file) document (``demo01.fodt``), as a team working in LibreOffice returns
+tr_nlp's documents:
 
     python tests/data/libreoffice/make_fixtures.py    # needs soffice (Debian: libreoffice-writer-nogui)
 
@@ -28,7 +29,8 @@ def main() -> None:
                         "--codings", str(ROOT / "corpora" / "demo" / "codings.csv"), "-o", str(exported), "--quiet"],
                        check=True)
         odt = Path(tmp) / "odt"
-        for target, source, out in (("odt", exported, odt), ("docx:MS Word 2007 XML", odt / "demo01.odt", HERE)):
+        for target, source, out in (("odt", exported, odt), ("docx:MS Word 2007 XML", odt / "demo01.odt", HERE),
+                                    ("fodt", odt / "demo01.odt", HERE)):
             subprocess.run(["soffice", "--headless", "--convert-to", target, "--outdir", str(out), str(source)],
                            check=True, stdout=sys.stderr)
         (HERE / "demo01.odt").write_bytes((odt / "demo01.odt").read_bytes())

@@ -8,7 +8,8 @@ then saved as .ods by LibreOffice:
 ``coding.ods``: a sheet of quotes per coder (``Anna``, ``Ben``) and one of notes, as
 ``tests/test_codings.py`` builds it; ``offsets.ods``: a codings table whose offsets are
 formatted with a thousands separator (Calc shows ``1,234``); ``codebook.ods``: a
-codebook whose examples are lines of one cell, a second example on a row of its own.
+codebook whose examples are lines of one cell, a second example on a row of its own;
+``coding.fods``: ``coding.ods`` saved by Calc as a flat (one XML file) spreadsheet.
 The quotes are synthetic.
 """
 
@@ -56,6 +57,8 @@ def main() -> None:
         workbooks = [str(out / f"{name}.xlsx") for name in ("coding", "offsets", "codebook")]
         subprocess.run(["soffice", "--headless", "--convert-to", "ods", "--outdir", str(HERE), *workbooks],
                        check=True, stdout=sys.stderr)
+        subprocess.run(["soffice", "--headless", "--convert-to", "fods", "--outdir", str(HERE),
+                        str(HERE / "coding.ods")], check=True, stdout=sys.stderr)
 
 
 if __name__ == "__main__":
