@@ -109,8 +109,8 @@ def make_docx(path: Path, paragraphs: list[tuple[str | None, str]], comments: st
 def with_replies(path: Path, replies: Sequence[tuple[str, str, str]], resolved: Sequence[str] = ()) -> Path:
     """Add to the .docx ``path`` replies as Word writes them: each (the id of the comment it
     answers, its text, its author) a comment of its own, id ``900``, ``901``..., on the range of
-    the comment it answers, marked a reply in ``commentsExtended.xml``; ``resolved`` names
-    comments marked done."""
+    the comment it answers, referenced in a run after that comment's reference, marked a
+    reply in ``commentsExtended.xml``; ``resolved`` names comments marked done."""
     w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
     w15 = "http://schemas.microsoft.com/office/word/2012/wordml"
     with zipfile.ZipFile(path) as z:
@@ -138,6 +138,11 @@ def with_replies(path: Path, replies: Sequence[tuple[str, str, str]], resolved: 
         for mark in ("commentRangeStart", "commentRangeEnd"):  # on the range of the comment answered
             document = document.replace(f'<w:{mark} w:id="{parent}"/>',
                                         f'<w:{mark} w:id="{parent}"/><w:{mark} w:id="{own}"/>')
+        reference = re.search(rf'<w:r>(?:(?!<w:r>).)*?<w:commentReference w:id="{parent}"/>.*?</w:r>', document,
+                              flags=re.DOTALL)
+        if reference:  # (LibreOffice reads no comment without one)
+            document = (document[:reference.end()] + f'<w:r><w:commentReference w:id="{own}"/></w:r>'
+                        + document[reference.end():])
         extended.append((_paragraph_id(own), _paragraph_id(parent)))
     for comment_id in resolved:
         _paragraph_id(comment_id)

@@ -434,6 +434,20 @@ def test_replies_to_suggestions_in_a_libreoffice_document_take_or_leave_them(tmp
     assert any("1 of tr_nlp's comments marked resolved with no reply left out" in w for w in result.warnings)
 
 
+@pytest.mark.parametrize("name", ["replies.docx", "replies.odt"])
+def test_replies_libreoffice_saved_as_comments_of_their_own_still_answer(name):
+    # LibreOffice 7.4, saving a document replied to in Word (as .docx or .odt), keeps each reply
+    # as a comment of its own on the passage, before the one it answers: "Yes" by Anna was read
+    # as Anna's coding with a code "Yes", and Ben's "no" as a code "no" (data/libreoffice holds
+    # the files LibreOffice wrote: make_fixtures.py there)
+    result = read_file(Path(__file__).parent / "data" / "libreoffice" / name)
+    text = result.interviews[0].text
+    people = sorted((text[c.start:c.end], c.code, c.coder) for c in result.comment_codings if c.coder in {"Anna", "Ben"})
+    assert people == sorted([(DAY_OFF, "beyond_routine", "Anna"), (DAY_OFF, "tr_nlp: read for coding", "Anna"),
+                             (STIGMA, "tr_nlp: read for coding", "Ben")])
+    assert "2 repl(ies) to tr_nlp's comments read (no: 1, yes: 1)" in " ".join(result.warnings)
+
+
 def test_a_libreoffice_transcript_tables_codes_column_codes_its_rows(tmp_path):
     def row(*cells):
         return "<table:table-row>" + "".join(

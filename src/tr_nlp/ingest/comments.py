@@ -279,9 +279,11 @@ def answered(comments: Sequence[Comment], replies: Mapping[int, Sequence[Comment
     comments are discussion and left out, and so are resolved suggestions nobody
     answered: resolving says neither yes nor no.
 
-    Where a document keeps no threads (Google Docs writes a reply as a comment of its own
-    on its thread's passage), a person's comment on exactly the passage of one of tr_nlp's
-    comments before it that starts with a yes or a no answers that comment.
+    Where a document keeps no threads, a person's comment on exactly the passage of one of
+    tr_nlp's comments that starts with a yes or a no answers that comment (the last of
+    tr_nlp's on that passage before it, else the first after it): Google Docs writes a reply
+    as a comment of its own on its thread's passage, after it, and LibreOffice 7.4, saving a
+    document replied to in Word (as ``.docx`` or ``.odt``), before it.
 
     >>> hint = Comment("her day off", 0, "beyond_routine: p=0.81", "tr_nlp model m 1")
     >>> found, notes = answered([hint], {0: [Comment("", 0, "Yes", "Anna")]})
@@ -289,15 +291,20 @@ def answered(comments: Sequence[Comment], replies: Mapping[int, Sequence[Comment
     [('beyond_routine', 'Anna'), ('tr_nlp: read for coding', 'Anna')]
     >>> answered([hint, Comment("her day off", 0, "yes!", "Anna")], {})[0] == found
     True
+    >>> answered([Comment("her day off", 0, "yes!", "Anna"), hint], {})[0] == found
+    True
     """
     replies = {i: list(answers) for i, answers in replies.items()}
     by_place: set[int] = set()  # people's comments that answer tr_nlp's on the same passage
-    latest: dict[tuple[str, int], int] = {}  # a passage -> the place of tr_nlp's last comment on it
+    machine: dict[tuple[str, int], list[int]] = {}  # a passage -> the places of tr_nlp's comments on it
     for i, comment in enumerate(comments):
         if is_machine_coder(comment.author):
-            latest[(comment.quote, comment.nth)] = i
-        elif (comment.quote, comment.nth) in latest and verdict(comment.note)[0] is not None:
-            replies.setdefault(latest[(comment.quote, comment.nth)], []).append(comment)
+            machine.setdefault((comment.quote, comment.nth), []).append(i)
+    for i, comment in enumerate(comments):
+        places = machine.get((comment.quote, comment.nth), [])
+        if places and not is_machine_coder(comment.author) and verdict(comment.note)[0] is not None:
+            before = [j for j in places if j < i]
+            replies.setdefault(before[-1] if before else places[0], []).append(comment)
             by_place.add(i)
     found = [c for i, c in enumerate(comments) if i not in by_place]
     own = {c.author for c in found if not is_machine_coder(c.author)}
