@@ -54,6 +54,7 @@ import pandas as pd
 from tr_nlp.codebook import codebook_from_dict
 from tr_nlp.errors import CodebookError, InputError
 from tr_nlp.export.tables import atomic_path
+from tr_nlp.ingest.base import EXTENSIONS
 from tr_nlp.ingest.table import header_key, load_frame
 from tr_nlp.schema import Codebook
 
@@ -155,7 +156,7 @@ def document_tables(path: str | Path) -> list[tuple[str, list[list[str]]]]:
     from tr_nlp.ingest.docx import cell_text
 
     path = Path(path)
-    if path.suffix.lower() in (".odt", ".fodt"):
+    if EXTENSIONS.get(path.suffix.lower()) == "odt":  # .odt, or a flat .fodt
         from tr_nlp.ingest.odt import odt_tables
 
         return odt_tables(path)
@@ -230,7 +231,7 @@ def read_codebook_document(path: str | Path) -> Codebook:
     frame = codebook_tables(document_tables(path))
     if frame is None:
         suffix = Path(path).suffix.lower()
-        kind = f"an {suffix} document" if suffix in (".odt", ".fodt") else "a Word document"
+        kind = f"an {suffix} document" if EXTENSIONS.get(suffix) == "odt" else "a Word document"
         raise CodebookError("E144", path, found=f"{kind} without a table of codes (a header row naming a "
                             "column 'Code' or 'Name' and one 'Definition', 'Description' or 'Inclusion criteria')")
     return codebook_from_dict(codebook_data(frame, path), path=path)

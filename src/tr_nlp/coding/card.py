@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import pandas as pd
@@ -9,6 +11,27 @@ import pandas as pd
 from tr_nlp.agreement.stats import MIN_INTERVIEWS
 from tr_nlp.agreement.tables import signed, too_few_interviews, with_interval, without_interval
 from tr_nlp.coding.language import card_languages, language_name
+
+
+def known(value: Any) -> bool:
+    """Whether a figure read from a model card is one: not missing (JSON's null), not NaN.
+
+    >>> known(0.8), known(None), known(float("nan"))
+    (True, False, False)
+    """
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def measured_recall(card: Mapping[str, Any], codes: Collection[str]) -> list[dict[str, Any]]:
+    """The card's cross-validated figures (``cv_metrics``: a row per code and coder) of
+    ``codes`` that have a recall, the share of a coder's segments the code's threshold found.
+
+    >>> card = {"cv_metrics": [{"code": "a", "recall": 0.9}, {"code": "b", "recall": None},
+    ...                        {"code": "(all codes, pooled)", "recall": 0.85}]}
+    >>> measured_recall(card, ["a", "b"])
+    [{'code': 'a', 'recall': 0.9}]
+    """
+    return [m for m in card.get("cv_metrics") or () if m.get("code") in codes and known(m.get("recall"))]
 
 
 def _fmt(value: Any) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from tr_nlp.coding.card import measured_recall
 from tr_nlp.coding.evidence import (
     code_weights,
     placed_parts,
@@ -160,9 +161,7 @@ def screening(frame: pd.DataFrame, card: Mapping[str, Any]) -> Screening:
     key = [c for c in ("source", "segment_id") if c in frame.columns]  # a batch's inputs may share interview ids
     segments = frame[key].drop_duplicates()
     flagged = frame.loc[frame["above_threshold"].astype(bool), key].drop_duplicates()
-    codes = set(card.get("codes") or ())
-    recalls = [float(m["recall"]) for m in card.get("cv_metrics") or ()
-               if m.get("code") in codes and m.get("recall") is not None and not np.isnan(float(m["recall"]))]
+    recalls = [float(m["recall"]) for m in measured_recall(card, set(card.get("codes") or ()))]
     groups = tuple(tuple(str(code) for code in group) for group in card.get("exclusive_groups") or ())
     return Screening(len(segments), len(flagged), (min(recalls), max(recalls)) if recalls else None, groups)
 

@@ -57,9 +57,8 @@ _ROLES: dict[str, Role] = {
     **dict.fromkeys(("investigator", "interviewer", "examiner", "therapist", "clinician"), "interviewer"),
     **dict.fromkeys(("participant", "target_child", "target_adult", "patient", "client", "subject"), "participant"),
 }
-#: headers that become metadata, by key
-_METADATA = {"languages": "languages", "media": "media", "date": "date", "location": "location",
-             "situation": "situation"}
+#: headers that become metadata, under their own (lower-case) names
+_METADATA = ("languages", "media", "date", "location", "situation")
 
 
 def read_cha(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
@@ -82,7 +81,7 @@ def read_cha(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
             codes.append(_codes(utterance.tiers))
     if not cues:
         raise InputError("E110", path, kind=".cha", app="CLAN", detail="no main tier (*SPEAKER:) holds any text")
-    metadata: dict[str, Any] = {key: " ".join(headers[name].split()) for name, key in _METADATA.items()
+    metadata: dict[str, Any] = {name: " ".join(headers[name].split()) for name in _METADATA
                                 if headers.get(name, "").strip()}
     if "media" in metadata:
         metadata["media"] = metadata["media"].split(",")[0].strip()

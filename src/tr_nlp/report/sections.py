@@ -35,6 +35,7 @@ from tr_nlp.agreement.tables import (
     with_interval,
 )
 from tr_nlp.agreement.tables import OVERALL as POOLED
+from tr_nlp.coding.card import known, measured_recall
 from tr_nlp.coding.evaluate import MACHINE
 from tr_nlp.jsonfile import is_number
 from tr_nlp.passages import marked
@@ -534,22 +535,17 @@ def card_tradeoff(card: dict[str, Any], code: str, rows: pd.DataFrame) -> list[s
     Here 1 of 4 segments (25%) are above it: reading those alone would find about the share
     cross-validation found, and leave 75% unread.
     """
-    measured = [m for m in card.get("cv_metrics") or () if m.get("code") == code and _known(m.get("recall"))]
+    measured = measured_recall(card, [code])
     if not measured or rows.empty:
         return []
     sentences = [f"In the model's cross-validation, the segments above this code's threshold held "
                  f"{with_interval(m['recall'], m.get('recall_lo'), m.get('recall_hi'), '{:.0%}'.format)} of what "
                  f"{m.get('rater_b', 'the coders')} coded"
-                 + (f" (precision {m['precision']:.0%})." if _known(m.get("precision")) else ".")
+                 + (f" (precision {m['precision']:.0%})." if known(m.get("precision")) else ".")
                  for m in measured]
     above, n = int(rows["above_threshold"].astype(bool).sum()), len(rows)
-    return [*sentences, f"Here {above} of {n} segments ({above / n:.0%}) are above it: reading those alone would find "
-                        f"about the share cross-validation found, and leave {1 - above / n:.0%} unread."]
-
-
-def _known(value: Any) -> bool:
-    """Whether a figure read from a model card is one (not missing, not NaN)."""
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
+    return [*sentences, (f"Here {above} of {n} segments ({above / n:.0%}) are above it: reading those alone would "
+                         f"find about the share cross-validation found, and leave {1 - above / n:.0%} unread.")]
 
 
 def _share(row: Any) -> str:
