@@ -25,6 +25,24 @@ def test_good_rows_are_read_and_unknown_interviews_skipped_with_a_warning(tmp_pa
     assert warnings == ["2 coding(s) of 1 interview(s) not in the corpus were skipped: 'gone' (2)"]
 
 
+def test_a_table_naming_none_of_the_interviews_read_says_how_interviews_are_named(tmp_path):
+    # every row skipped, and then train said "the corpus has no human codings; pass --codings"
+    from tr_nlp.coding.train import coded_data
+    from tr_nlp.errors import ModelError
+    from tr_nlp.ingest import load_corpus
+
+    path = write(tmp_path, "P1,18,25,warmth,A,\nP2,18,25,warmth,A,\n")
+    codings, warnings = read_codings(path, INTERVIEWS, CODEBOOK)
+    assert codings == [] and warnings == [
+        "2 coding(s) of 2 interview(s) not in the corpus were skipped: 'P1' (1), 'P2' (1); it names none of the 1 "
+        "interviews read ('i'): a transcript file's interview is named by the file's name without its extension "
+        "(demo01.docx is 'demo01'); name them so in its interview_id column, or check that these are the "
+        "transcripts it codes"]
+    (tmp_path / "i.txt").write_text(TEXT, encoding="utf-8")
+    with pytest.raises(ModelError, match="no human codings of the interviews read; pass them with --codings \\(given"):
+        coded_data(load_corpus([tmp_path / "i.txt"], codings=[path]))
+
+
 def test_names_from_file_names_on_macos_are_the_names_a_person_types(tmp_path):
     # macOS keeps a file name's accents decomposed ("Zoe" and a combining diaeresis): the interview
     # read from "Zoe\u0308.txt" was not the "Zo\u00eb" of the codings table (its codings were skipped as
@@ -90,6 +108,36 @@ def test_bad_row_is_named_with_its_problem(tmp_path, row, code, expected):
     assert info.value.code == code and expected in str(info.value) and "codings.csv" in str(info.value)
 
 
+def test_every_code_the_codebook_lacks_is_named_at_once_with_the_code_meant(tmp_path):
+    # a table with two misnamed codes stopped at the first row of the first, naming no code of the
+    # codebook: a team mended one row, ran again, and met the next
+    rows = ("i,18,25,going beyond routine,A,\ni,18,25,warmth,A,\ni,18,25,made_up,B,\n"
+            "i,18,26,going beyond routine,B,\ni,18,26,going beyond routine,C,\n")
+    with pytest.raises(CodingsError) as info:
+        read_codings(write(tmp_path, rows), INTERVIEWS, CODEBOOK)
+    assert info.value.code == "E153"
+    assert str(info.value).endswith(
+        "codings row 2: code 'going beyond routine' is not in the codebook (and in 2 more rows: 5, 6; did you mean "
+        "'beyond_routine'?); nor is 'made_up' (row 4); add each to the codebook (as a code, or an alias of one) or "
+        "correct each in the table; the codebook's codes: beyond_routine, warmth")
+
+
+def test_a_table_of_other_tools_places_says_why_they_are_not_offsets(tmp_path):
+    # 'Start' and 'End' (capitalised, as spreadsheets head them) are not read as offsets; the
+    # error said only "a codings table without start and end needs a 'text' column ..., and the corpus"
+    path = tmp_path / "codings.csv"
+    path.write_text("Interview,Start,End,Code,Coder\ni,18,25,warmth,A\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as info:
+        read_codings(path, INTERVIEWS, CODEBOOK)
+    message = str(info.value)
+    assert info.value.code == "E155" and "but the table has no 'text' column of quotes; its 'Start' and 'End' are "\
+        "not read as character offsets" in message and "rename them start and end if" in message
+    assert message.endswith("(columns found: interview_id, Start, End, code, coder)")
+    path.write_text("Interview,Code,Quote\ni,warmth,Sam did\n", encoding="utf-8")
+    with pytest.raises(CodingsError, match="but no transcripts were given to find the quotes in; read it with"):
+        read_codings(path)
+
+
 def test_the_text_check_forgives_what_a_spreadsheet_changes(tmp_path):
     # Excel curls quotes and makes dashes long; a retyped cell changes case or spacing
     interviews = {"i": Interview("i", "P: I don't - I mean it's fine.", (Turn("P", "participant", 3, 30),))}
@@ -142,7 +190,7 @@ def test_offsets_in_another_tools_start_column_are_not_read_as_characters(tmp_pa
 
 
 def test_many_skipped_interviews_make_one_warning(tmp_path):
-    path = write(tmp_path, "".join(f"gone{k},0,5,warmth,A,\n" for k in range(7)))
+    path = write(tmp_path, "i,18,25,warmth,A,\n" + "".join(f"gone{k},0,5,warmth,A,\n" for k in range(7)))
     assert read_codings(path, INTERVIEWS)[1] == [(
         "7 coding(s) of 7 interview(s) not in the corpus were skipped: "
         "'gone0' (1), 'gone1' (1), 'gone2' (1), 'gone3' (1), 'gone4' (1) and 2 more")]

@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -329,6 +330,20 @@ def code_finder(codebook: Codebook) -> Callable[[str], str | None]:
         return keys.get(code_key(name)) or keys.get(code_key(code_leaf(name)))
 
     return find_code
+
+
+def nearest_code(codebook: Codebook, name: str) -> str | None:
+    """The codebook's code whose name (or an alias) is most like ``name`` written another
+    way (:func:`code_key`), to suggest for a name that names none; None where none is close.
+
+    >>> book = Codebook((Code("beyond_routine"), Code("emotional_climate", aliases=("warmth",))))
+    >>> nearest_code(book, "going beyond routine"), nearest_code(book, "Warmth!!"), nearest_code(book, "made up")
+    ('beyond_routine', 'emotional_climate', None)
+    """
+    keys = {code_key(alias): code.name for code in codebook.codes for alias in code.aliases}
+    keys |= {code_key(code.name): code.name for code in codebook.codes}
+    close = difflib.get_close_matches(code_key(name), keys, n=1, cutoff=0.6)
+    return keys[close[0]] if close else None
 
 
 def check_code_names(codes: Iterable[str], known: Sequence[str], among: str) -> None:

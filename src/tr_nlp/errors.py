@@ -153,12 +153,18 @@ class Errors:
         "at {start}-{end} (found {found!r}, expected {expected!r}); the offsets point at "
         "other characters than the coder saw"
     )
-    E153 = "codings row {row}: code '{code}' is not in the codebook"
+    E153 = (
+        "codings row {row}: code '{code}' is not in the codebook{about}{others}; add {which} to the codebook (as a "
+        "code, or an alias of one) or correct {which} in the table; the codebook's codes: {codes}"
+    )
     E154 = (
         "codings row {row}: the quote {quote!r} is not in interview '{interview_id}'{more}; copy it "
         "from the transcript as it stands (parts joined by '...' are found in order), or give start and end"
     )
-    E155 = "a codings table without start and end needs a 'text' column with each coded quote, and the corpus"
+    E155 = (
+        "a codings table without start and end columns is read by finding each coding's quote in its interview, "
+        "{problem}; {fix} (columns found: {columns})"
+    )
     E156 = "codings row {row}: no {column}; every row names its interview, code and coder"
     E157 = (
         "reviewed row {row}: {detail}; expected interview_id, whole character offsets start < end "

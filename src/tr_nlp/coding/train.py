@@ -170,7 +170,8 @@ def coded_data(
     """
     coverage = coder_coverage(corpus.codings, corpus.reviewed)
     if not corpus.codings:
-        raise ModelError("E185", detail="the corpus has no human codings; pass --codings")
+        raise ModelError("E185", detail="no human codings of the interviews read; pass them with --codings (given, "
+                                        "see the warnings above for codings of interviews not read)")
     codings = corpus.codings
     if aggregate:
         if corpus.codebook is None:

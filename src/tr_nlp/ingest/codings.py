@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tr_nlp.codebook import code_finder, code_leaf
+from tr_nlp.codebook import code_finder, code_leaf, nearest_code
 from tr_nlp.errors import CodingsError, InputError, counted, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
 from tr_nlp.ingest.framework import code_columns, melted
@@ -274,7 +274,7 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
                             "to the interview of that name")
     if quoted:
         if "text" not in frame.columns or interviews is None:
-            raise CodingsError("E155", path)
+            raise CodingsError("E155", path, **_no_quotes(frame.columns, "text" in frame.columns))
         frame["start"], frame["end"], notes = _locate_quotes(frame, interviews, path)
         warnings += notes
     codings: list[Coding] = []
@@ -282,6 +282,7 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
     by_path: list[str] = []  # codes named by their place in the code tree
     find_code = code_finder(codebook) if codebook is not None else None
     respelled: list[str] = []  # codes in another case or spacing ("Beyond routine")
+    not_in_book: dict[str, list[int]] = {}  # codes the codebook lacks, and the rows naming each
     has_text = "text" in frame.columns and not quoted  # located quotes match by construction
     for row_no, row in zip(frame.index + 2, frame.to_dict("records")):  # header is row 1
         interview_id = row["interview_id"].strip()
@@ -295,7 +296,8 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
         if find_code is not None:
             found = find_code(code)
             if found is None:
-                raise CodingsError("E153", path, row=row_no, code=code)
+                not_in_book.setdefault(code, []).append(row_no)
+                continue
             if found != code:
                 (by_path if code_leaf(code) != code else respelled).append(code)
                 code = found
@@ -315,6 +317,9 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
                                    start=start, end=end, found=interview.text[start:end][:40],
                                    expected=row["text"][:40])
         codings.append(Coding(interview_id, start, end, code, coder))
+    if not_in_book:
+        assert codebook is not None
+        raise CodingsError("E153", path, **_codes_not_in_book(not_in_book, codebook))
     if by_path:
         warnings.append(f"{len(by_path)} coding(s) name their code by its path in the code tree (e.g. "
                         f"'{by_path[0]}'); matched to the codebook's code of the last name in it")
@@ -324,8 +329,77 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
     if unknown:
         named = some([f"'{iid}' ({n})" for iid, n in sorted(unknown.items())], SHOWN)
         warnings.append(f"{sum(unknown.values())} coding(s) of {len(unknown)} interview(s) not in the corpus "
-                        f"were skipped: {named}")
+                        f"were skipped: {named}{_none_known(interviews) if not codings else ''}")
     return codings, warnings, named
+
+
+#: Headers (:func:`~tr_nlp.ingest.table.header_key`) of other tools' places of a coding,
+#: not read as character offsets: they count paragraphs, lines or positions of their own.
+_OTHER_PLACES = {"start", "end", "begin", "beginning", "start_position", "end_position", "position"}
+
+
+def _no_quotes(columns: pd.Index, quoted: bool) -> dict[str, str]:
+    """E155's values for a codings table without ``start`` and ``end`` that cannot be read by
+    its quotes: it has none (``quoted`` False), or no transcripts were given to find them in.
+
+    >>> _no_quotes(pd.Index(["interview_id", "Start", "End", "code"]), False)["fix"]  # doctest: +ELLIPSIS
+    "its 'Start' and 'End' are not read as character offsets (...): rename them start and end if ..."
+    """
+    shown = {"columns": ", ".join(map(str, columns))}
+    if quoted:
+        return shown | {"problem": "but no transcripts were given to find the quotes in",
+                        "fix": "read it with its interviews' transcripts"}
+    places = [f"'{column}'" for column in columns if header_key(column) in _OTHER_PLACES]
+    quotes = "add each coded quote in a 'text' column (a tool's Quote, Excerpt or Segment column is read as one)"
+    if places:
+        fix = (f"its {' and '.join(places)} {'is' if len(places) == 1 else 'are'} not read as character offsets "
+               "(QDA tools count paragraphs, lines or positions of their own there): rename them start and end if "
+               f"they count the characters of each transcript as tr_nlp reads it (as tr-nlp segment's are), or {quotes}")
+    else:
+        fix = f"{quotes}, or each coding's character offsets in the transcript in 'start' and 'end' columns"
+    return shown | {"problem": "but the table has no 'text' column of quotes", "fix": fix}
+
+
+def _none_known(interviews: Mapping[str, Interview] | None) -> str:
+    """What a codings table none of whose interviews was read is told: the interviews that
+    were, and how a transcript's is named.
+
+    >>> _none_known({"demo01": None, "demo02": None})  # doctest: +ELLIPSIS
+    "; it names none of the 2 interviews read ('demo01', 'demo02'): ... without its extension ..."
+    """
+    if not interviews:
+        return ""
+    return (f"; it names none of the {len(interviews)} interviews read ({some([repr(i) for i in interviews], 3)}): "
+            "a transcript file's interview is named by the file's name without its extension (demo01.docx is "
+            "'demo01'); name them so in its interview_id column, or check that these are the transcripts it codes")
+
+
+def _codes_not_in_book(rows: Mapping[str, list[int]], codebook: Codebook) -> dict[str, str | int]:
+    """E153's values for the codes a codings table names that the codebook lacks (each with
+    the rows naming it, in order): the first, and the others with how many rows name each,
+    each with the codebook's code most like it, so that one run names every code to mend.
+
+    >>> from tr_nlp.schema import Code
+    >>> book = Codebook((Code("beyond_routine"), Code("care")))
+    >>> values = _codes_not_in_book({"going_beyond_routine": [3, 9], "made_up": [5]}, book)
+    >>> values["row"], values["about"], values["others"]
+    (3, " (and in row 9; did you mean 'beyond_routine'?)", "; nor is 'made_up' (row 5)")
+    """
+
+    def about(code: str, rows: list[int], first: bool) -> str:
+        more = some([str(row) for row in rows[1:]], 3)
+        where = [] if first else [f"row {rows[0]}"]
+        if len(rows) > 1:
+            where.append(f"and in row {more}" if len(rows) == 2 else f"and in {len(rows) - 1} more rows: {more}")
+        near = nearest_code(codebook, code)
+        parts = where + ([f"did you mean '{near}'?"] if near else [])
+        return f" ({'; '.join(parts)})" if parts else ""
+
+    (code, first), *rest = rows.items()
+    others = [f"'{name}'{about(name, found, first=False)}" for name, found in rest]
+    return {"row": first[0], "code": code, "about": about(code, first, first=True),
+            "others": f"; nor {'is' if len(others) == 1 else 'are'} {some(others, 4)}" if others else "",
+            "which": "each" if others else "it", "codes": some(list(codebook.names), 12)}
 
 
 def _framework_quotes(frame: pd.DataFrame, columns: dict[str, str], interviews: Mapping[str, Interview],
