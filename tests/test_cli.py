@@ -307,9 +307,11 @@ def test_code_names_an_interview_with_no_participant_speech_and_takes_speaker_ro
     asks.write_text("Interviewer: Hello?\nInterviewer: Are you there?\n", encoding="utf-8")
     result = run("code", asks, "--model", demo_run / "model", "-o", tmp_path / "s.csv")
     assert result.exit_code == 0 and f"{asks}: interview 'asks' has no participant speech" in result.stderr
+    assert "pre-screening" not in result.stderr  # was "0 of 0 segments (n/a) hold a suggestion; ... the other 0"
     result = run("code", asks, "--model", demo_run / "model", "-o", tmp_path / "s.csv",
                  "--speaker-role", "Interviewer=participant")
     assert result.exit_code == 0 and "no participant speech" not in result.stderr
+    assert "pre-screening: " in result.stderr and " of 2 segments (" in result.stderr
     assert pd.read_csv(tmp_path / "s.csv").segment_id.nunique() == 2
 
 

@@ -141,7 +141,8 @@ def batch(
             from tr_nlp.coding.suggest import screening
 
             suggested = pd.read_parquet(report.outputs["dataset"], columns=["source", "segment_id", "above_threshold"])
-            c.err.print(screening_sentence(screening(suggested, read_card(model))), highlight=False)
+            if sentence := screening_sentence(screening(suggested, read_card(model))):
+                c.err.print(sentence, highlight=False)
     if report.moved:
         c.out.print(f"{report.moved} of the inputs already done were coded under another path (moved or renamed since)",
                     highlight=False)

@@ -559,7 +559,8 @@ def code(
     if not quiet:
         c.err.print(f"{int(frame['above_threshold'].sum())} suggestions above threshold in "
                     f"{len(loaded.interviews)} interview(s)", highlight=False)
-        c.err.print(screening_sentence(screened), highlight=False)
+        if sentence := screening_sentence(screened):
+            c.err.print(sentence, highlight=False)
     c.out.print(f"suggestions: {output}{done}", highlight=False)
     if kind not in TABLE_SUFFIXES and not quiet:  # how a suggestion becomes coding
         if kind == ".qdpx":
@@ -574,7 +575,8 @@ def code(
 
 def screening_sentence(screened: Any) -> str:
     """What pre-screening with these suggestions asks (a :class:`tr_nlp.coding.suggest.Screening`):
-    the segments to read, and what reading only those found in cross-validation.
+    the segments to read, and what reading only those found in cross-validation; empty where
+    there is no segment (the warnings say why: no speech of the roles kept, say).
 
     >>> from tr_nlp.coding.suggest import Screening
     >>> print(screening_sentence(Screening(250, 163, (0.91, 0.96))))
@@ -588,18 +590,22 @@ def screening_sentence(screened: Any) -> str:
     >>> print(screening_sentence(Screening(10, 4)))
     pre-screening: 4 of 10 segments (40%) hold a suggestion; the model card has no cross-validated recall to say
     what leaving the other 6 unread would miss
+    >>> screening_sentence(Screening(0, 0, (0.4, 0.82)))
+    ''
     """
+    if not screened.segments:
+        return ""
     found = ""
     if screened.recall is not None:
         lo, hi = (f"{r:.0%}" for r in screened.recall)
         found = hi if lo == hi else f"{lo.removesuffix('%')}-{hi}"
-    if screened.groups and screened.segments and screened.flagged == screened.segments:
+    if screened.groups and screened.flagged == screened.segments:
         named = "; ".join(" / ".join(group) for group in screened.groups)
         return (f"pre-screening: all {screened.segments} segments hold a suggestion, as codes that exclude each other "
                 f"({named}) give each segment one of them: screen by one code's suggestions instead"
                 + (f" (in cross-validation, they found {found} of what a coder coded with each code)" if found else ""))
-    share = f"{screened.flagged / screened.segments:.0%}" if screened.segments else "n/a"
-    said = f"pre-screening: {screened.flagged} of {screened.segments} segments ({share}) hold a suggestion; "
+    said = (f"pre-screening: {screened.flagged} of {screened.segments} segments "
+            f"({screened.flagged / screened.segments:.0%}) hold a suggestion; ")
     if screened.recall is None:
         return (said + "the model card has no cross-validated recall to say what leaving the other "
                 f"{screened.skipped} unread would miss")
