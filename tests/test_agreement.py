@@ -19,11 +19,13 @@ from tr_nlp.agreement import (
     binary_stats_from_counts,
     character_table,
     character_table_by_interview,
+    code_crossings,
     cohen_kappa,
     confusion_counts,
     count_characters,
     fleiss_kappa,
     group_alpha_table,
+    group_matrices,
     group_unitizing_table,
     gwet_ac1,
     interview_table,
@@ -649,3 +651,47 @@ def test_agreement_on_interviews_counts_a_code_where_a_rater_gives_it_anywhere_i
     partial.iloc[::3, 0] = np.nan
     assert interview_table({"machine": machine, "coder": partial}, interview_of, ["care"], machines=["machine"],
                            n_boot=0).empty
+
+
+def test_code_crossings_count_what_each_rater_gives_where_the_other_gives_a_code():
+    ids = ["s1", "s2", "s3", "s4", "s5"]
+    coder = pd.DataFrame({"care": [1, 1, 1, 0, np.nan], "time": [0, 1, 0, 1, np.nan]}, index=ids)
+    other = pd.DataFrame({"care": [1, 0, 0, 0, 1], "time": [0, 1, 0, 0, 0]}, index=ids)
+    table = code_crossings({"coder": coder, "other": other}, ["care", "time"])
+    assert list(dict.fromkeys(zip(table.rater_a, table.rater_b))) == [("coder", "other"), ("other", "coder")]
+    assert set(table.comparison) == {"human vs human"}
+    care = table[(table.rater_a == "coder") & (table.code_a == "care")].set_index("code_b")
+    # s5 unrated by the coder is no segment of theirs; of care's 3, s2 and s3 missed: s2 given time, s3 nothing
+    assert care.given.tolist() == [3, 3, 3] and care.missed.tolist() == [2, 2, 2]
+    assert care.segments.to_dict() == {"care": 1, "time": 1, "(no code)": 1}
+    assert care.instead.to_dict() == {"care": 0, "time": 1, "(no code)": 1}
+    assert care.share.to_dict() == {"care": 0.0, "time": 0.5, "(no code)": 0.5}
+    time = table[(table.rater_a == "coder") & (table.code_a == "time")].set_index("code_b")
+    assert time.missed.iloc[0] == 1 and time.instead.to_dict() == {"care": 0, "time": 0, "(no code)": 1}
+    back = table[(table.rater_a == "other") & (table.code_a == "care")].set_index("code_b")
+    assert back.given.iloc[0] == 1 and back.missed.iloc[0] == 0 and back.share.isna().all()
+    # where codes exclude each other and each segment has one, the segments are the confusion matrix
+    a, b = rng.integers(0, 3, 200), rng.integers(0, 3, 200)
+    one_hot = [pd.DataFrame(np.eye(3)[x], columns=["x", "y", "z"]) for x in (a, b)]
+    crossed = code_crossings({"a": one_hot[0], "b": one_hot[1]}, ["x", "y", "z"])
+    matrix = crossed[(crossed.rater_a == "a") & (crossed.code_b != "(no code)")].pivot(
+        index="code_a", columns="code_b", values="segments")
+    np.testing.assert_array_equal(matrix.to_numpy(), pd.crosstab(a, b).to_numpy())
+
+
+def test_many_coders_confusion_matrices_are_summed_against_the_machine_and_between_coders():
+    # ten annotators made 45 pairs: a matrix each was no table a reader could take in
+    from tr_nlp.agreement.crossings import many_coders
+
+    values = {rater: rng.integers(0, 2, 60) for rater in ("m", "a", "b", "c", "d")}
+    ratings = {rater: pd.DataFrame(np.eye(2)[x], columns=["yes", "no"]) for rater, x in values.items()}
+    table = code_crossings(ratings, ["yes", "no"], machines=["m"])
+    assert many_coders(table) and not many_coders(table, max_pairs=6)
+    (first, machine, against), (coder, other, between) = group_matrices(table, ["yes", "no"], pooled=True)
+    assert (first, machine, coder, other) == ("every coder", "m", "a coder", "another coder")
+    coders = ["a", "b", "c", "d"]
+    np.testing.assert_array_equal(against.to_numpy(), sum(pd.crosstab(values[c], values["m"]).to_numpy()
+                                                           for c in coders))
+    pairs = sum(pd.crosstab(values[x], values[y]).to_numpy() for x in coders for y in coders if x != y)
+    np.testing.assert_array_equal(between.to_numpy(), pairs)  # value 0 is "yes", the first code
+    assert len(group_matrices(table, ["yes", "no"])) == 10  # each pair: 4 with the machine, 6 of coders

@@ -261,6 +261,10 @@ def test_cross_validation_reports_machine_beside_humans(demo_coded):
     assert (ev.prescreen.read_share <= ev.prescreen.read_share_hi).all()
     assert (ev.calibration.groupby("code").n.sum() == len(data.segments)).all()
     assert set(ev.examples.kind) == {"hit", "machine only", "missed"} and set(ev.examples.code) == set(data.codes)
+    # which code the machine gives a coder's code it misses: where both give the code, the 2x2 table's count
+    crossed = ev.crossings[(ev.crossings.rater_b == "machine") & (ev.crossings.code_a == ev.crossings.code_b)]
+    both = ev.confusion.set_index(["coder", "code"])["machine_yes_coder_yes"]
+    assert crossed.set_index(["rater_a", "code_a"])["segments"].to_dict() == both.to_dict()
 
 
 def test_the_share_to_read_has_an_interval_that_resamples_interviews():
@@ -672,6 +676,34 @@ def test_evaluate_prints_the_share_to_read_with_its_interval(capsys):
     assert "to find 80%" in said and "│ care │ 26% [10%, 47%] │ 57% [22%, 69%] │ 54 / 481 │" in said
     print_prescreen(table.drop(columns=["read_share_lo", "read_share_hi"]))  # an older table: the shares alone
     assert "│ care │ 26% │ 57% │ 54 / 481 │" in " ".join(capsys.readouterr().out.split())
+
+
+def test_evaluate_prints_the_codes_mixed_up_beside_the_coders_and_each_groups_confusion_matrix(capsys):
+    # a per-code table said how often the machine missed a coder's code, never what it gave instead
+    from tr_nlp.agreement import code_crossings
+    from tr_nlp.cli.evaluation_tables import print_crossings
+
+    ids = [f"s{i}" for i in range(8)]
+    coder_a = pd.DataFrame({"care": [1, 1, 1, 1, 0, 0, 0, 0], "time": [0, 0, 0, 0, 1, 1, 0, 0]}, index=ids)
+    coder_b = pd.DataFrame({"care": [1, 1, 1, 0, 0, 0, 0, 0], "time": [0, 0, 0, 1, 1, 1, 0, 0]}, index=ids)
+    machine = pd.DataFrame({"care": [1, 0, 0, 0, 0, 0, 0, 0], "time": [0, 1, 1, 1, 1, 0, 0, 0]}, index=ids)
+    table = code_crossings({"machine": machine, "coder_a": coder_a, "coder_b": coder_b}, ["care", "time"],
+                           machines=["machine"])
+    print_crossings(table, [])
+    said = " ".join(capsys.readouterr().out.split())
+    # coder_a's care the machine missed (3): time given to all 3; coder_b gave time to 1 of coder_a's 1 missed
+    assert "│ care │ coder_a │ machine │ time │ 3 of 3 (100%) │ 1 of 1 (100%) │" in said
+    assert "│ care │ coder_a │ coder_b │ time │" not in said  # one segment: under the 2 shown
+    assert "code_crossings.csv (-o) has every pair of codes and raters" in said
+    print_crossings(table, [["care", "time"]])  # codes that exclude each other: each pair's matrix instead
+    said = " ".join(capsys.readouterr().out.split())
+    assert "Codes mixed up" not in said
+    assert "one of care / time: coder_a's code (rows) against machine's, segments (share of the row)" in said
+    assert "│ care │ 1 (25%) │ 3 (75%) │" in said and "│ time │ 0 (0%) │ 1 (50%) │ 1 (50%) │" in said
+    # where the second rater gives every segment one of the codes, no column of none
+    assert "┃ coder_a \\ coder_b ┃ care ┃ time ┃" in said and "│ time │ 0 (0%) │ 2 (100%) │ └" in said
+    print_crossings(table.iloc[:0], [])
+    assert capsys.readouterr().out == ""
 
 
 def test_the_learning_curve_says_what_each_step_gained_with_intervals(demo_coded, caplog):

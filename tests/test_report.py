@@ -64,6 +64,13 @@ def test_every_section_is_there(html, demo_run):
     assert on.count("<tr class=") == 24 and "machine ~ coder_a, double-coded interviews" in on
     assert re.search(r'<td>beyond_routine</td><td>coder_a ~ coder_b</td><td class="n">9</td>\s*'
                      r'<td class="n">\d / \d</td>', on.replace("<wbr>", ""))
+    # which code a rater gives where the other gives one: the machine's rows beside the coders' share
+    mixed = html[html.index("Codes mixed up: what one rater gives where the other gives a code"):]
+    mixed = mixed[:mixed.index("</table>")]
+    assert re.search(r'<tr class="machine"><td>[\w<>]+</td><td>coder_a</td><td>machine</td><td>[\w<>]+</td>\s*'
+                     r'<td class="n">\d+ of \d+ \(\d+%\)</td>\s*<td class="n">(\d+ of \d+ \(\d+%\)|none missed)</td>', mixed)
+    assert '<tr class="human"><td>' in mixed
+    assert (demo_run / "code_crossings.csv").is_file()
     assert "finds 95% of what coders coded" in html
     assert re.search(r"Reading the top \d+% \[\d+%, \d+%\] of segments", html)  # the share to read, with its interval
     assert re.search(r'<td class="n">0\.\d\d <span class="ci">\[0\.\d\d, [01]\.\d\d\]</span> / 0\.\d\d <span class="ci">', html)
@@ -694,3 +701,21 @@ def test_the_report_says_why_all_coders_at_once_have_no_interval(tmp_path):
     assert said.startswith("No 95% intervals for coders (3 interviews), coders + machine (3 interviews): an interval "
                            "needs 5 interviews or more")
     assert sections.too_few_sentence(RunData(tmp_path, {}, pd.DataFrame(), agreement=pairs)) == ""
+
+
+def test_codes_that_exclude_each_other_get_each_pairs_confusion_matrix():
+    from tr_nlp.agreement import code_crossings
+    from tr_nlp.report.rundata import RunData
+    from tr_nlp.report.sections import crossings
+
+    coder = pd.DataFrame({"yes": [1, 1, 1, 0], "no": [0, 0, 0, 1]})
+    machine = pd.DataFrame({"yes": [1, 0, 0, 0], "no": [0, 1, 1, 1]})
+    table = code_crossings({"machine": machine, "gold": coder}, ["yes", "no"], machines=["machine"])
+    data = RunData(folder=Path("run"), texts={}, turns=pd.DataFrame(), crossings=table,
+                   agreement=pd.DataFrame({"code": ["yes", "no", "one of yes / no"]}))
+    shown = crossings(data)
+    assert shown["mix_ups"] == [] and shown["found"] == 0  # within the group: the matrix says it
+    assert shown["matrices"] == [{"group": "one of yes / no", "a": "gold", "b": "machine", "columns": ["yes", "no"],
+                                  "rows": [{"code": "yes", "cells": [(1, 1 / 3), (2, 2 / 3)]},
+                                           {"code": "no", "cells": [(0, 0.0), (1, 1.0)]}]}]
+    assert crossings(RunData(folder=Path("run"), texts={}, turns=pd.DataFrame())) == {}

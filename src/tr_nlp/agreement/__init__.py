@@ -9,6 +9,13 @@ from tr_nlp.agreement.characters import (
     count_characters,
     group_unitizing_table,
 )
+from tr_nlp.agreement.crossings import (
+    CROSSING_COLUMNS,
+    NO_CODE,
+    code_crossings,
+    group_matrices,
+    mix_ups,
+)
 from tr_nlp.agreement.group import GROUP_COLUMNS, group_alpha_table
 from tr_nlp.agreement.interviews import INTERVIEW_COLUMNS, interview_table
 from tr_nlp.agreement.models import MODEL_DIFFERENCE_COLUMNS, model_difference_table
@@ -35,6 +42,7 @@ from tr_nlp.agreement.tables import (
 
 __all__ = [
     "CHARACTER_COLUMNS",
+    "CROSSING_COLUMNS",
     "GROUP_COLUMNS",
     "GROUP_UNITIZING_COLUMNS",
     "HUMAN_VS_HUMAN",
@@ -42,6 +50,7 @@ __all__ = [
     "MACHINE_VS_HUMAN",
     "MACHINE_VS_HUMAN_DOUBLE",
     "MODEL_DIFFERENCE_COLUMNS",
+    "NO_CODE",
     "OVERALL",
     "SUBGROUP_COLUMNS",
     "CharacterCounts",
@@ -49,15 +58,18 @@ __all__ = [
     "binary_stats_from_counts",
     "character_table",
     "character_table_by_interview",
+    "code_crossings",
     "cohen_kappa",
     "confusion_counts",
     "count_characters",
     "fleiss_kappa",
     "group_alpha_table",
+    "group_matrices",
     "group_unitizing_table",
     "gwet_ac1",
     "interview_table",
     "krippendorff_alpha",
+    "mix_ups",
     "model_difference_table",
     "pabak",
     "percent_agreement",

@@ -41,11 +41,11 @@ from tr_nlp.agreement.tables import (
     MACHINE_VS_HUMAN,
     MACHINE_VS_HUMAN_DOUBLE,
     OVERALL,
-    _pairs,
     _row,
     draw_counts,
     interview_draws,
     peer_label,
+    rater_pairs,
     resampled_kappa,
 )
 from tr_nlp.agreement.unitizing import (
@@ -138,7 +138,7 @@ def count_characters(
     machine_set = set(machines)
     raters = list(rated)
     humans = [r for r in raters if r not in machine_set]
-    views = [(a, b, _comparison(machine_set, a)) for a, b in _pairs(raters, machine_set)]
+    views = [(a, b, _comparison(machine_set, a)) for a, b in rater_pairs(raters, machine_set)]
     views += [(a, b, MACHINE_VS_HUMAN_DOUBLE) for a, b, _ in views if a in machine_set]
     parts = _by_interview(codings, units)
     interviews = list(parts)

@@ -195,7 +195,7 @@ def numbered(keys: np.ndarray) -> tuple[np.ndarray, int]:
     return out, len(seen)
 
 
-def _pairs(raters: Sequence[str], machines: set[str]) -> list[tuple[str, str]]:
+def rater_pairs(raters: Sequence[str], machines: set[str]) -> list[tuple[str, str]]:
     """Machine-vs-human pairs first (machine as rater a), then human pairs."""
     humans = [r for r in raters if r not in machines]
     out = [(m, h) for m in raters if m in machines for h in humans]
@@ -245,7 +245,7 @@ def agreement_table(
     double_rng = np.random.default_rng((seed, 1))  # its own stream: the other rows' CIs stay as they were
     diff_rng = np.random.default_rng((seed, 2))
     rows = []
-    for a, b in _pairs(raters, machine_set):
+    for a, b in rater_pairs(raters, machine_set):
         index = rated_by_all(ratings, (a, b))
         comparison = MACHINE_VS_HUMAN if a in machine_set else HUMAN_VS_HUMAN
         added = _pair_rows(ratings, a, b, index, comparison, interview_of, codes, scores, n_boot, confidence, rng,

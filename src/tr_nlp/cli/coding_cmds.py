@@ -21,6 +21,7 @@ from tr_nlp.cli.evaluation_tables import (
     print_against,
     print_agreement,
     print_character_agreement,
+    print_crossings,
     print_group_alpha,
     print_interview_agreement,
     print_learning_curve,
@@ -200,7 +201,7 @@ def evaluate(
     codings: c.Codings = None,
     codebook: c.CodebookOpt = None,
     reviewed: c.ReviewedOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Run folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_interviews.csv, agreement_group.csv, agreement_by_subgroup.csv (with --by), model_difference.csv and prescreen_difference.csv (with --against), calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, examples.csv, cv_predictions.parquet, evaluation.json; the segments, turns and codings judged; run.json and report.html.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Run folder for agreement.csv, agreement_characters.csv (and _by_interview), agreement_interviews.csv, agreement_group.csv, agreement_by_subgroup.csv (with --by), model_difference.csv and prescreen_difference.csv (with --against), calibration.csv, learning_curve.csv, prescreen.csv, confusion.csv, code_crossings.csv, examples.csv, cv_predictions.parquet, evaluation.json; the segments, turns and codings judged; run.json and report.html.")] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Judge this trained model on the interviews (a held-out test: its training interviews are left out) instead of cross-validating; features, objective, context and folds are then the model's.")] = None,
     against: Annotated[str | None, typer.Option("--against", help=(
         "Judge a second machine on the same segments and give the first's kappa minus its per code and coder, with "
@@ -324,6 +325,7 @@ def evaluate(
     print_group_alpha(ev.group)
     print_learning_curve(ev.learning_curve)
     print_prescreen(ev.prescreen)
+    print_crossings(ev.crossings, [[data.codes[j] for j in group] for group in data.exclusive])
     print_subgroups(ev.subgroups, str(by))
     print_against(ev.against, output)
     print_prescreen_against(ev.against_prescreen)

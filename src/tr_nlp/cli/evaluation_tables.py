@@ -349,3 +349,60 @@ def read_share_difference(row: Any) -> str:
     cell = f"{row.read_share:.0%} / {row.read_share_baseline:.0%}: {round(100 * row.read_share_diff):+d}"
     lo, hi = row.read_share_diff_lo, row.read_share_diff_hi  # (whole points: -0.4 is +0, not -0)
     return cell if pd.isna(lo) or pd.isna(hi) else f"{cell} [{round(100 * lo):+d}, {round(100 * hi):+d}]"
+
+
+#: How many rows of codes mixed up are printed (the file has every pair).
+SHOWN_MIX_UPS = 12
+
+
+def print_crossings(table: pd.DataFrame, groups: list[list[str]]) -> None:
+    """Codes the raters mix up (:func:`tr_nlp.agreement.mix_ups`), each machine row beside
+    the coders' figure for the same two codes, and for each group of codes that exclude each
+    other, each pair of raters' confusion matrix (nothing without a crossings table)."""
+    if table.empty:
+        return
+    from tr_nlp.agreement import group_matrices, mix_ups
+    from tr_nlp.agreement.crossings import many_coders
+    from tr_nlp.agreement.tables import exclusive_label
+
+    found = mix_ups(table, groups)
+    if not found.empty:
+        view = Table(title="Codes mixed up: where one rater gives a code and the other does not, a code the other "
+                           "gives instead")
+        for column in ("code", "given by", "missed by", "given instead", "of the missed"):
+            view.add_column(column, justify="right" if column == "of the missed" else "left")
+        alike = found["coders_missed"].notna().any()
+        if alike:
+            view.add_column("the coders, alike", justify="right")
+        for row in found.head(SHOWN_MIX_UPS).itertuples():
+            cells = [row.code_a, row.rater_a, row.rater_b, row.code_b, _of_missed(row.instead, row.missed)]
+            if alike:
+                cells.append("" if math.isnan(row.coders_missed) else _of_missed(row.coders_instead, row.coders_missed))
+            view.add_row(*map(str, cells))
+        c.out.print(view)
+        first = f"; the first {SHOWN_MIX_UPS}, the largest shares first" if len(found) > SHOWN_MIX_UPS else ""
+        _print_notes("  of the missed: of the segments the first rater gave the code and the second did not, those "
+                     "the second gave the other code (it may give several); shown where that is 2 or more and 20% or "
+                     f"more{first}",
+                     "  the coders, alike: the same share between the coder and the other coders, on the segments "
+                     "they both rated" if alike else "",
+                     "  code_crossings.csv (-o) has every pair of codes and raters")
+    pooled = many_coders(table)
+    for group in groups:
+        for a, b, matrix in group_matrices(table, group, pooled=pooled):
+            view = Table(title=f"{exclusive_label(group)}: {a}'s code (rows) against {b}'s, segments (share of the "
+                               "row)")
+            view.add_column(f"{a} \\ {b}")
+            for column in matrix.columns:
+                view.add_column(str(column), justify="right")
+            for code, counts in matrix.iterrows():
+                view.add_row(str(code), *(f"{n} ({n / counts.sum():.0%})" for n in counts))
+            c.out.print(view)
+    if groups and pooled:
+        c.out.print("  with many coders: every coder's segments against the machine's together, and every pair of "
+                    "coders' both ways round; each pair's counts are in code_crossings.csv (-o)", highlight=False)
+
+
+def _of_missed(instead: float, missed: float) -> str:
+    """``6 of 14 (43%)``, or "none missed"."""
+    return f"{instead:.0f} of {missed:.0f} ({instead / missed:.0%})" if missed else "none missed"

@@ -31,6 +31,7 @@ from tr_nlp.agreement import (
     binary_stats_from_counts,
     character_table,
     character_table_by_interview,
+    code_crossings,
     count_characters,
     group_alpha_table,
     group_unitizing_table,
@@ -84,6 +85,8 @@ class Evaluation:
     against: pd.DataFrame = field(default_factory=pd.DataFrame)  # the model beside another on the same segments
     #: the share to read in each model's order to find what coders coded, and the difference
     against_prescreen: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: which code each rater gives where another gives a code it does not (code_crossings)
+    crossings: pd.DataFrame = field(default_factory=pd.DataFrame)
     protocol: str = ""  # how the machine's codes were made: cross-validation, or a held-out test of a model
     folds: int = 0  # cross-validation's folds: those asked for, or one per interview where there are fewer
 
@@ -270,7 +273,8 @@ def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boo
                       prescreen_table(proba, data.target, interview_of=data.interview_of, n_boot=n_boot, seed=seed),
                       curve, confusion_table(predicted, data.humans),
                       examples_table(proba, data, evidence=evidence), characters=characters,
-                      characters_by_interview=by_interview, group=group, interviews=interviews, evidence=evidence)
+                      characters_by_interview=by_interview, group=group, interviews=interviews, evidence=evidence,
+                      crossings=code_crossings({MACHINE: predicted, **data.humans}, codes, machines=[MACHINE]))
 
 
 def by_subgroup(ev: Evaluation, data: CodedData, subgroup_of: Mapping[str, str], n_boot: int = 1000,
@@ -743,6 +747,8 @@ def write_evaluation(ev: Evaluation, folder: str | Path) -> dict[str, Path]:
         paths["learning_curve"] = write_table(ev.learning_curve, folder / "learning_curve.csv")
     if not ev.confusion.empty:
         paths["confusion"] = write_table(ev.confusion, folder / "confusion.csv")
+    if not ev.crossings.empty:
+        paths["crossings"] = write_table(ev.crossings, folder / "code_crossings.csv")
     if not ev.examples.empty:
         paths["examples"] = write_table(ev.examples, folder / "examples.csv")
     if not ev.characters.empty:

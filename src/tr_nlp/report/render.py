@@ -117,6 +117,7 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
         "subgroups": sections.subgroups(data),
         "subgroups_too_few": sections.subgroups_too_few_sentence(data),
         "against": sections.against(data),
+        "crossings": sections.crossings(data),
         "by": data.by,
         "plots": sections.plots(data, styles),
         "prescreen": prescreen,

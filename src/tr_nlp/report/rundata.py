@@ -49,6 +49,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                              "kappa_baseline", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi"),
     "prescreen_difference.csv": ("code", "recall", "model", "baseline", "read_share", "read_share_baseline",
                                  "read_share_diff", "read_share_diff_lo", "read_share_diff_hi"),
+    "code_crossings.csv": ("comparison", "rater_a", "rater_b", "code_a", "code_b", "given", "missed", "segments",
+                           "instead", "share"),
     "calibration.csv": ("code", "mean_predicted", "observed", "n"),
     "prescreen.csv": ("code", "recall", "read_share", "skip_share", "positives", "segments"),
     "learning_curve.csv": ("code", "train_interviews", "f1", "kappa"),
@@ -70,7 +72,7 @@ _FIGURES = ("n_segments", "n_characters", "percent", "n_raters", "n_units", "kap
             "precision_lo", "precision_hi", "recall_lo", "recall_hi", "pr_auc", "pr_auc_lo", "pr_auc_hi",
             "kappa_vs_rest", "kappa_vs_rest_lo", "kappa_vs_rest_hi", "kappa_baseline", "interviews_a", "interviews_b",
             "f1_baseline", "f1_diff", "f1_diff_lo", "f1_diff_hi", "read_share_baseline", "read_share_diff",
-            "read_share_diff_lo", "read_share_diff_hi")
+            "read_share_diff_lo", "read_share_diff_hi", "given", "missed", "instead", "share")
 #: Columns of names (ids, codes, raters): never blank (a topic passage in no candidate has
 #: a blank candidate, so that one may be).
 _NAMES = ("interview_id", "segment_id", "code", "coder", "rater_a", "rater_b", "comparison", "raters", "subgroup",
@@ -98,6 +100,7 @@ class RunData:
     by: str = ""                     # the metadata key of the subgroups (run.json's settings)
     against: pd.DataFrame = field(default_factory=lambda: _EMPTY)        # the model beside another (evaluate --against)
     against_prescreen: pd.DataFrame = field(default_factory=lambda: _EMPTY)  # the two models' pre-screening
+    crossings: pd.DataFrame = field(default_factory=lambda: _EMPTY)      # which code a rater gives another's instead
     calibration: pd.DataFrame = field(default_factory=lambda: _EMPTY)
     prescreen: pd.DataFrame = field(default_factory=lambda: _EMPTY)
     learning_curve: pd.DataFrame = field(default_factory=lambda: _EMPTY)
@@ -188,6 +191,7 @@ def load_run(folder: str | Path) -> RunData:
         subgroups=read_run_table(folder / "agreement_by_subgroup.csv"), by=_by(run, run_file),
         against=read_run_table(folder / "model_difference.csv"),
         against_prescreen=read_run_table(folder / "prescreen_difference.csv"),
+        crossings=read_run_table(folder / "code_crossings.csv"),
         calibration=read_run_table(folder / "calibration.csv"), prescreen=read_run_table(folder / "prescreen.csv"),
         learning_curve=read_run_table(folder / "learning_curve.csv"), cv=read_run_table(folder / "cv_predictions.parquet"),
         suggestions=suggestions.drop(columns=["text"], errors="ignore"),

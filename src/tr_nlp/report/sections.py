@@ -17,6 +17,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from tr_nlp.agreement.characters import CHARACTER_COLUMNS
+from tr_nlp.agreement.crossings import group_matrices, many_coders, mix_ups
 from tr_nlp.agreement.interviews import INTERVIEW_COLUMNS
 from tr_nlp.agreement.models import own_coders, shown_differences
 from tr_nlp.agreement.stats import MIN_INTERVIEWS
@@ -27,6 +28,7 @@ from tr_nlp.agreement.tables import (
     MACHINE_VS_HUMAN_DOUBLE,
     MAX_PAIRS,
     condensed_pairs,
+    exclusive_label,
     rounded,
     signed,
     surest_disagreements,
@@ -187,6 +189,28 @@ def group_alpha(data: RunData) -> list[dict[str, Any]]:
     """Rows of Krippendorff's alpha of all coders and with the machine, codes first (then
     exclusive groups, flagged ``exclusive``), pooled last."""
     return [r | {"exclusive": str(r["code"]).startswith(EXCLUSIVE_PREFIX)} for r in _pooled_last(data.group)]
+
+
+def crossings(data: RunData, top: int = 30) -> dict[str, Any]:
+    """Which codes the raters mix up (``code_crossings.csv``): the first ``top`` rows of
+    :func:`~tr_nlp.agreement.mix_ups` (``mix_ups``; ``found`` counts them all), and each pair of raters' confusion
+    matrix for each group of codes that exclude each other, the groups named by the
+    agreement table's rows (``matrices``: group, raters, columns, rows of counts and shares
+    of the row; with many coders, ``pooled``: the machine against them all, and coders
+    against each other); empty without the table."""
+    if data.crossings.empty:
+        return {}
+    labels = data.agreement["code"].astype(str) if "code" in data.agreement.columns else pd.Series(dtype=str)
+    groups = [label.removeprefix(EXCLUSIVE_PREFIX).split(" / ")
+              for label in dict.fromkeys(labels) if label.startswith(EXCLUSIVE_PREFIX)]
+    pooled = many_coders(data.crossings)
+    matrices = [{"group": exclusive_label(group), "a": a, "b": b, "columns": [str(col) for col in matrix.columns],
+                 "rows": [{"code": str(code), "cells": [(int(n), n / counts.sum()) for n in counts]}
+                          for code, counts in matrix.iterrows()]}
+                for group in groups for a, b, matrix in group_matrices(data.crossings, group, pooled=pooled)]
+    found = mix_ups(data.crossings, groups)
+    return {"mix_ups": [_row(r) for r in found.head(top).to_dict("records")], "found": len(found),
+            "matrices": matrices, "pooled": pooled and bool(groups)}
 
 
 def subgroups(data: RunData) -> list[dict[str, Any]]:
