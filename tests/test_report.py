@@ -170,6 +170,27 @@ def test_a_disagreement_the_machine_called_shows_what_it_read_as_the_code(html, 
     assert len(explained) >= 10 and all(a[5] and a[6] for a in explained)  # evidence, and where it stands
 
 
+def test_a_disagreement_says_which_other_codes_each_rater_gave_the_segment(html, demo_run):
+    # a coder's code the machine did not give: the table said "no", never what the machine gave instead
+    from tr_nlp.report.rundata import load_run
+    from tr_nlp.report.sections import disagreements
+
+    section = html[html.index('id="h-disagreements"'):]
+    section = section[:section.index("</section>")]
+    assert '<th scope="col">Other codes given</th>' in section
+    assert re.search(r"<td>machine: [\w<>]+(, [\w<>]+)*(; coder_[ab]: [\w<>]+(, [\w<>]+)*)*</td>", section)
+    data = load_run(demo_run)
+    shown = disagreements(data, data.codes, quotes=False)
+    cv = data.scored
+    for block in shown:
+        for row in block["rows"]:
+            given = dict(row["others"])
+            assert block["code"] not in {c for names in given.values() for c in names}
+            machine = {c for c in data.scored_codes if c != block["code"] and cv.loc[row["segment_id"], f"machine_{c}"]}
+            assert given.get("machine", []) == [c for c in data.scored_codes if c in machine]
+    assert any(rater.startswith("coder_") for block in shown for row in block["rows"] for rater, _ in row["others"])
+
+
 def test_pseudonymised_report_has_none_of_the_names(demo_run):
     page = build_report(demo_run, pseudonymiser=Pseudonymiser(NAMES))
     for name in [*NAMES, "Shah"]:

@@ -624,7 +624,9 @@ def _segment_row(data: RunData, r: dict[str, Any], quotes: bool) -> dict[str, An
 
 def disagreements(data: RunData, codes: Sequence[str], quotes: bool,
                   top: int = SHOWN_DISAGREEMENTS) -> list[dict[str, Any]]:
-    """Per code: cross-validated segments where the machine and at least one coder differ, surest first."""
+    """Per code: cross-validated segments where the machine and at least one coder differ, surest first,
+    each with the other codes each rater gave it (``others``: where one gave the code and
+    another did not, what the other gave instead)."""
     cv = data.scored
     if cv.empty:
         return []
@@ -643,14 +645,19 @@ def disagreements(data: RunData, codes: Sequence[str], quotes: bool,
                           for sid, iid in zip(cv.index, ids)]).reshape(len(cv), len(coders))
         order = surest_disagreements(p, m, votes)
         why = cv[f"evidence_{code}"] if f"evidence_{code}" in cv.columns else pd.Series("", index=cv.index)
+        others = [c for c in data.scored_codes if c != code]
         rows = []
         for i in order[:top]:  # (the segment's text and marks for those shown alone)
             iid, start, end = ids[i], int(cv["start"].iloc[i]), int(cv["end"].iloc[i])
             text = data.span_text(iid, start, end) if quotes else None
             evidence = why.iloc[i]
+            sid = str(cv.index[i])
+            given = [(MACHINE, [c for c in others if cv[f"machine_{c}"].iloc[i] > 0.5])]
+            given += [(coder, [c for c in others if (sid, c, coder) in said]) for coder in coders if iid in rated[coder]]
             rows.append({"segment_id": cv.index[i], "interview_id": iid, "start": start, "end": end,
                          "probability": float(p[i]), "machine": bool(m[i]),
                          "coders": {coder: bool(v) for coder, v in zip(coders, votes[i]) if not np.isnan(v)},
+                         "others": [(rater, names) for rater, names in given if names],
                          "text": text, "pieces": marked(text, evidence) if text is not None and m[i]
                          and evidence_passages(evidence) else None})
         machine_only = int(m[order].sum())
