@@ -91,7 +91,7 @@ def test_a_presets_role_naming_no_speaker_of_the_tables_read_is_said(tmp_path):
                      "t1,1,client,Fine.\n", encoding="utf-8")
     r = run("inspect", table, "--preset", "annomi")
     assert r.exit_code == 0, r.output
-    assert ("--preset gives 'therapist' a role, but no speaker of t1 has that name; its speakers: 'client', "
+    assert ("--preset annomi gives 'therapist' a role, but no speaker of t1 has that name; its speakers: 'client', "
             "'counsellor'") in " ".join(r.stderr.split())
 
 

@@ -21,7 +21,7 @@ from tr_nlp.export import TABLE_SUFFIXES, check_folder_path
 from tr_nlp.hashing import near_copies, text_sketch
 from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpus
 from tr_nlp.ingest.speakers import unmatched_roles_warnings
-from tr_nlp.ingest.table import table_roles
+from tr_nlp.ingest.table import preset_name, table_roles
 from tr_nlp.privacy import Pseudonymiser, read_names
 from tr_nlp.schema import Interview
 from tr_nlp.segment import Segmenter
@@ -338,7 +338,8 @@ def _warn_unmatched_roles(options: ReadOptions, corpus: Corpus) -> None:
     roles are none of the tables read, naming the speakers there are."""
     tables = [iv for iv in corpus.interviews if iv.format == "table"]
     for warning in (unmatched_roles_warnings(options.roles, corpus.interviews, "--speaker-role")
-                    + unmatched_roles_warnings(table_roles(options.table), tables, "--preset")):
+                    + unmatched_roles_warnings(table_roles(options.table), tables,
+                                               " ".join(filter(None, ("--preset", preset_name(options.table)))))):
         warn(warning)
 
 

@@ -118,6 +118,18 @@ def table_roles(mapping: TableMapping | None) -> RoleMap:
     return RoleMap.from_mapping(dict(mapping.roles)) if mapping is not None else RoleMap()
 
 
+def preset_name(mapping: TableMapping | None) -> str | None:
+    """The name of the preset whose speakers' roles ``mapping`` gives (a preset, or one with
+    some of its columns overridden), to name it in a message; None for any other.
+
+    >>> preset_name(TableMapping.preset("annomi").with_overrides(text_col="text")), preset_name(TableMapping())
+    ('annomi', None)
+    """
+    if mapping is None or not mapping.roles:
+        return None
+    return next((name for name, preset in PRESETS.items() if preset.roles == mapping.roles), None)
+
+
 def _fix(attr: str) -> str:
     """How to name the right column for ``attr``: its CLI option, or its key in corpus.yaml."""
     if attr in _OPTION_OF:
