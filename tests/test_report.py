@@ -29,7 +29,7 @@ def html(demo_run) -> str:
     return (demo_run / "report.html").read_text(encoding="utf-8")
 
 
-def test_every_section_is_there(html, demo_run):
+def test_every_section_is_there(html, demo_run, tmp_path):
     for section in ("overview", "agreement", "plots", "prescreen", "disagreements", "candidates", "transcripts"):
         assert f'<section id="{section}"' in html, section
     assert html.count("<svg") >= 4  # calibration, learning curve, precision-recall, topic map
@@ -71,6 +71,11 @@ def test_every_section_is_there(html, demo_run):
                      r'<td class="n">\d+ of \d+ \(\d+%\)</td>\s*<td class="n">(\d+ of \d+ \(\d+%\)|none missed)</td>', mixed)
     assert '<tr class="human"><td>' in mixed
     assert (demo_run / "code_crossings.csv").is_file()
+    assert '(see "Codes mixed up" for how often)' in html
+    older = tmp_path / "older"  # a run folder written before code_crossings.csv: no section, no pointer to it
+    shutil.copytree(demo_run, older)
+    (older / "code_crossings.csv").unlink()
+    assert "Codes mixed up" not in build_report(older)
     assert "finds 95% of what coders coded" in html
     assert re.search(r"Reading the top \d+% \[\d+%, \d+%\] of segments", html)  # the share to read, with its interval
     assert re.search(r'<td class="n">0\.\d\d <span class="ci">\[0\.\d\d, [01]\.\d\d\]</span> / 0\.\d\d <span class="ci">', html)
@@ -277,6 +282,8 @@ def test_a_table_from_another_version_is_named_not_a_traceback(demo_run, tmp_pat
     ("agreement_characters.csv", "alpha_u", "x", r"column 'alpha_u' holds 'x' in data row 2"),
     ("codings.csv", "code", "", r"column 'code' is blank in data row 2; expected a name"),
     ("prescreen.csv", "segments", "many", r"column 'segments' holds 'many' in data row 2"),
+    ("code_crossings.csv", "instead", "many", r"column 'instead' holds 'many' in data row 2"),
+    ("code_crossings.csv", "code_b", "", r"column 'code_b' is blank in data row 2; expected a name"),
 ])
 def test_a_table_edited_by_hand_is_refused_by_row_not_a_traceback(demo_run, tmp_path, table, column, value,
                                                                    problem):

@@ -76,7 +76,7 @@ _FIGURES = ("n_segments", "n_characters", "percent", "n_raters", "n_units", "kap
 #: Columns of names (ids, codes, raters): never blank (a topic passage in no candidate has
 #: a blank candidate, so that one may be).
 _NAMES = ("interview_id", "segment_id", "code", "coder", "rater_a", "rater_b", "comparison", "raters", "subgroup",
-          "model", "baseline")
+          "model", "baseline", "code_a", "code_b")
 #: Tables with a pair of figure columns per code (``p_CODE`` and ``machine_CODE``: the
 #: cross-validated probability and decision), by the prefixes of the pair.
 _PER_CODE = {"cv_predictions.parquet": ("p_", "machine_")}
