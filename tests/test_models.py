@@ -561,13 +561,14 @@ def test_cli_train_evaluate_code(tmp_path, demo_coded):
     assert out.read_text().count("\n") > 10
     rows = pd.read_json(out, lines=True)  # what a team pre-screening demo18 reads: the segments holding a suggestion
     flagged, segments = rows.loc[rows["above_threshold"], "segment_id"].nunique(), rows["segment_id"].nunique()
-    recalls = [m["recall"] for m in json.loads((model / "card.json").read_text())["cv_metrics"]
-               if not m["code"].startswith("(")]
+    metrics = [m for m in json.loads((model / "card.json").read_text())["cv_metrics"] if not m["code"].startswith("(")]
+    least = min(metrics, key=lambda m: m["recall"])  # which code leaving the rest unread costs most, and whose
     said = " ".join(r.stderr.split())
-    lowest, highest = f"{min(recalls):.0%}".removesuffix("%"), f"{max(recalls):.0%}"
+    lowest, highest = f"{least['recall']:.0%}", f"{max(m['recall'] for m in metrics):.0%}"
     assert (f"pre-screening: {flagged} of {segments} segments ({flagged / segments:.0%}) hold a suggestion; in "
-            f"cross-validation, reading only such segments found {lowest}-{highest} of what a coder coded with each "
-            f"code (the model card's recall), so the other {segments - flagged} may be left unread") in said
+            f"cross-validation, reading only such segments found {lowest.removesuffix('%')}-{highest} of what a coder "
+            f"coded with each code (the model card's recall; the lowest, {least['code']}: {lowest} of "
+            f"{least['rater_b']}'s), so the other {segments - flagged} may be left unread") in said
     assert 0 < flagged < segments
     r = runner.invoke(app, ["code", str(DEMO / "interviews" / "demo18.txt"), "--model", str(tmp_path), "-o", str(out)])
     assert r.exit_code == 2 and "E181" in r.stderr

@@ -581,10 +581,10 @@ def screening_sentence(screened: Any) -> str:
     there is no segment (the warnings say why: no speech of the roles kept, say).
 
     >>> from tr_nlp.coding.suggest import Screening
-    >>> print(screening_sentence(Screening(250, 163, (0.91, 0.96))))
+    >>> print(screening_sentence(Screening(250, 163, (0.91, 0.96), lowest=("care", "coder_a"))))
     pre-screening: 163 of 250 segments (65%) hold a suggestion; in cross-validation, reading only such segments
-    found 91-96% of what a coder coded with each code (the model card's recall), so the other 87 may be left unread
-    at that cost
+    found 91-96% of what a coder coded with each code (the model card's recall; the lowest, care: 91% of coder_a's),
+    so the other 87 may be left unread at that cost
     >>> print(screening_sentence(Screening(4, 4, (0.4, 0.82), (("neutral", "change", "sustain"),))))
     pre-screening: all 4 segments hold a suggestion, as codes that exclude each other (neutral / change / sustain)
     give each segment one of them: screen by one code's suggestions instead (in cross-validation, they found 40-82% of
@@ -611,8 +611,12 @@ def screening_sentence(screened: Any) -> str:
     if screened.recall is None:
         return (said + "the model card has no cross-validated recall to say what leaving the other "
                 f"{screened.skipped} unread would miss")
+    lowest = ""
+    if screened.lowest is not None and lo != hi:
+        code, coder = screened.lowest
+        lowest = f"; the lowest, {code}: {lo} of {coder}'s" if coder else f"; the lowest, {code}: {lo}"
     return (said + f"in cross-validation, reading only such segments found {found} of what a coder coded with each "
-            f"code (the model card's recall), so the other {screened.skipped} may be left unread at that cost")
+            f"code (the model card's recall{lowest}), so the other {screened.skipped} may be left unread at that cost")
 
 
 @c.handle_errors

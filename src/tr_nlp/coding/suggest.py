@@ -135,6 +135,8 @@ class Screening:
     recall: tuple[float, float] | None = None
     #: the model's groups of codes that exclude each other (a segment gets one code of each)
     groups: tuple[tuple[str, ...], ...] = ()
+    #: the code of the lowest recall, and the coder whose segments it found least of
+    lowest: tuple[str, str] | None = None
 
     @property
     def skipped(self) -> int:
@@ -153,15 +155,18 @@ def screening(frame: pd.DataFrame, card: Mapping[str, Any]) -> Screening:
     >>> card = {"codes": ["a", "b"], "cv_metrics": [{"code": "a", "recall": 0.9}, {"code": "b", "recall": 0.8},
     ...                                             {"code": "(all codes, pooled)", "recall": 0.85}]}
     >>> found = screening(frame, card)
-    >>> found.flagged, found.segments, found.skipped, found.recall
-    (2, 3, 1, (0.8, 0.9))
+    >>> found.flagged, found.segments, found.skipped, found.recall, found.lowest
+    (2, 3, 1, (0.8, 0.9), ('b', ''))
     >>> screening(frame, {**card, "exclusive_groups": [["a", "b"]]}).groups
     (('a', 'b'),)
     """
     key = [c for c in ("source", "segment_id") if c in frame.columns]  # a batch's inputs may share interview ids
     segments = frame[key].drop_duplicates()
     flagged = frame.loc[frame["above_threshold"].astype(bool), key].drop_duplicates()
-    recalls = [float(m["recall"]) for m in measured_recall(card, set(card.get("codes") or ()))]
+    measured = measured_recall(card, set(card.get("codes") or ()))
+    recalls = [float(m["recall"]) for m in measured]
     groups = tuple(tuple(str(code) for code in group) for group in card.get("exclusive_groups") or ())
-    return Screening(len(segments), len(flagged), (min(recalls), max(recalls)) if recalls else None, groups)
+    least = min(measured, key=lambda m: float(m["recall"])) if measured else None
+    return Screening(len(segments), len(flagged), (min(recalls), max(recalls)) if recalls else None, groups,
+                     (str(least["code"]), str(least.get("rater_b") or "")) if least else None)
 
