@@ -331,6 +331,12 @@ def test_demo_command_writes_run_folder(demo_run):
         raters = f"{r.rater_a} ~ {r.rater_b}" + (" (double-coded)" if r.comparison.endswith("double-coded") else "")
         assert (f"(all codes, CV, segments): {raters}: kappa {rounded(r.kappa)} [{rounded(r.kappa_lo)}, "
                 f"{rounded(r.kappa_hi)}]") in said
+    # the codes the machine mixes up most, beside the coders (code_crossings.csv's rows, run.json's summary)
+    mixed = run_json["summary"]["codes_mixed_up"]
+    assert mixed and all(0 < row["segments"] <= row["missed"] for row in mixed)
+    first = mixed[0]
+    assert (f"codes mixed up (CV, segments): {first['given_by']}'s {first['code']} that {first['missed_by']} did not "
+            f"give, {first['missed_by']} gave {first['instead']}: {first['segments']} of {first['missed']} (") in said
     stdout = (demo_run / "stdout.txt").read_text()
     assert str(demo_run / "segments.parquet") in stdout
     # every stage ran: model, suggestions for the uncoded interviews, candidate codes, the report last

@@ -73,10 +73,29 @@ def corpus_summary(corpus: Corpus, segments: int, segment_codes: pd.DataFrame) -
 
 def pooled_agreement(evaluation: Evaluation) -> dict[str, list[dict[str, Any]]]:
     """``run.json``'s account of an evaluation: the pooled rows of its agreement on
-    segments, on characters and on interviews (:func:`pooled_rows`)."""
+    segments, on characters and on interviews (:func:`pooled_rows`), and the codes the
+    machine mixes up most (:func:`machine_mix_ups`)."""
     return {"agreement_pooled": pooled_rows(evaluation.agreement),
             "agreement_characters_pooled": pooled_rows(evaluation.characters),
-            "agreement_interviews_pooled": pooled_rows(evaluation.interviews)}
+            "agreement_interviews_pooled": pooled_rows(evaluation.interviews),
+            "codes_mixed_up": machine_mix_ups(evaluation.crossings)}
+
+
+def machine_mix_ups(crossings: pd.DataFrame, top: int = 3) -> list[dict[str, Any]]:
+    """The ``top`` rows of :func:`~tr_nlp.agreement.mix_ups` that compare the machine with a
+    coder: where one gave a code the other did not, the other code given instead, how often
+    (``instead`` of ``missed``), and the same between the coders (None without them)."""
+    if crossings.empty:
+        return []
+    from tr_nlp.agreement import MACHINE_VS_HUMAN, mix_ups
+
+    found = mix_ups(crossings)
+    rows = []
+    for r in found[found["comparison"] == MACHINE_VS_HUMAN].head(top).itertuples():
+        rows.append({"code": r.code_a, "given_by": r.rater_a, "missed_by": r.rater_b, "instead": r.code_b,
+                     "segments": int(r.instead), "missed": int(r.missed),
+                     "coders": None if pd.isna(r.coders_missed) else [int(r.coders_instead), int(r.coders_missed)]})
+    return rows
 
 
 def _figure(value: float) -> float:

@@ -45,6 +45,13 @@ def demo(
             c.err.print(f"  agreement (all codes, CV, {unit}): {row['raters']}: kappa {rounded(row['kappa'])} "
                         f"[{rounded(row['kappa_ci'][0])}, {rounded(row['kappa_ci'][1])}], F1 {rounded(row['f1'])}"
                         f"{more}", highlight=False)
+    for row in s.get("codes_mixed_up", [])[:2]:  # where the codebook's lines may need drawing
+        coders = row["coders"]
+        alike = (f"; the same between the coders: {coders[0]} of {coders[1]} ({coders[0] / coders[1]:.0%})"
+                 if coders and coders[1] else "")
+        c.err.print(f"  codes mixed up (CV, segments): {row['given_by']}'s {row['code']} that {row['missed_by']} did not "
+                    f"give, {row['missed_by']} gave {row['instead']}: {row['segments']} of {row['missed']} "
+                    f"({row['segments'] / row['missed']:.0%}){alike}", highlight=False)
     found = s.get("discovery", {})
     if "skipped" in found:
         c.err.print(f"  candidate codes: none ({found['skipped']})", highlight=False)
