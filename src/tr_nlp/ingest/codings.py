@@ -317,8 +317,7 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
                                    start=start, end=end, found=interview.text[start:end][:40],
                                    expected=row["text"][:40])
         codings.append(Coding(interview_id, start, end, code, coder))
-    if not_in_book:
-        assert codebook is not None
+    if not_in_book and codebook is not None:
         raise CodingsError("E153", path, **_codes_not_in_book(not_in_book, codebook))
     if by_path:
         warnings.append(f"{len(by_path)} coding(s) name their code by its path in the code tree (e.g. "
@@ -386,11 +385,11 @@ def _codes_not_in_book(rows: Mapping[str, list[int]], codebook: Codebook) -> dic
     (3, " (and in row 9; did you mean 'beyond_routine'?)", "; nor is 'made_up' (row 5)")
     """
 
-    def about(code: str, rows: list[int], first: bool) -> str:
-        more = some([str(row) for row in rows[1:]], 3)
-        where = [] if first else [f"row {rows[0]}"]
-        if len(rows) > 1:
-            where.append(f"and in row {more}" if len(rows) == 2 else f"and in {len(rows) - 1} more rows: {more}")
+    def about(code: str, named_in: list[int], first: bool) -> str:
+        more = some([str(row) for row in named_in[1:]], 3)
+        where = [] if first else [f"row {named_in[0]}"]
+        if len(named_in) > 1:
+            where.append(f"and in row {more}" if len(named_in) == 2 else f"and in {len(named_in) - 1} more rows: {more}")
         near = nearest_code(codebook, code)
         parts = where + ([f"did you mean '{near}'?"] if near else [])
         return f" ({'; '.join(parts)})" if parts else ""

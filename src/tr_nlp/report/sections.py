@@ -193,11 +193,11 @@ def group_alpha(data: RunData) -> list[dict[str, Any]]:
 
 def crossings(data: RunData, top: int = 30) -> dict[str, Any]:
     """Which codes the raters mix up (``code_crossings.csv``): the first ``top`` rows of
-    :func:`~tr_nlp.agreement.mix_ups` (``mix_ups``; ``found`` counts them all), and each pair of raters' confusion
-    matrix for each group of codes that exclude each other, the groups named by the
-    agreement table's rows (``matrices``: group, raters, columns, rows of counts and shares
-    of the row; with many coders, ``pooled``: the machine against them all, and coders
-    against each other); empty without the table."""
+    :func:`~tr_nlp.agreement.mix_ups` (``mix_ups``; ``found`` counts them all), and each
+    pair of raters' confusion matrix for each group of codes that exclude each other, the
+    groups named by the agreement table's rows (``matrices``: group, raters, columns, rows
+    of counts and shares of the row; with many coders, ``pooled``: the machine against them
+    all, and coders against each other); empty without the table."""
     if data.crossings.empty:
         return {}
     labels = data.agreement["code"].astype(str) if "code" in data.agreement.columns else pd.Series(dtype=str)
