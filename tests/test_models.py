@@ -1138,6 +1138,10 @@ def test_a_theme_coded_only_through_its_sub_codes_is_learned_with_aggregate():
     assert data.humans["A"]["core"].tolist()[:3] == [1, 1, 0] and data.humans["A"]["core"][3:].isna().all()
     with pytest.raises(ConfigError, match="code\\(s\\) 'nope' not in the codebook; expected some of core, "):
         coded_data(corpus, codes=["weather", "nope"])
+    # --codes listen,whether: the codes meant are named, as a codings table's are
+    with pytest.raises(ConfigError, match="'listen', 'whether' not in the codebook \\(did you mean 'listening' for "
+                                          "'listen', 'weather' for 'whether'\\?\\); expected some of core"):
+        coded_data(corpus, codes=["listen", "whether"])
     with pytest.raises(ConfigError, match="--aggregate needs a codebook"):
         coded_data(Corpus(interviews, codings), aggregate=True)
 

@@ -342,7 +342,20 @@ def nearest_code(codebook: Codebook, name: str) -> str | None:
     """
     keys = {code_key(alias): code.name for code in codebook.codes for alias in code.aliases}
     keys |= {code_key(code.name): code.name for code in codebook.codes}
-    close = difflib.get_close_matches(code_key(name), keys, n=1, cutoff=0.6)
+    return _similar(code_key(name), keys)
+
+
+def _similar(key: str, keys: Mapping[str, str]) -> str | None:
+    """The name of the one key (:func:`code_key`) holding ``key``'s words in a run
+    (``social`` in ``social interaction``), else of the key most like it; None for none close.
+
+    >>> _similar("social", {"social interaction": "social_interaction", "care": "care"})
+    'social_interaction'
+    """
+    holding = {keys[k] for k in keys if f" {key} " in f" {k} "}
+    if len(holding) == 1:
+        return holding.pop()
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
     return keys[close[0]] if close else None
 
 
@@ -354,11 +367,19 @@ def check_code_names(codes: Iterable[str], known: Sequence[str], among: str) -> 
     Traceback (most recent call last):
     ...
     tr_nlp.errors.ConfigError: [E163] invalid option: code(s) 'nope' not in the codebook; expected some of care, time
+    >>> check_code_names(["beyond"], ["beyond_routine", "care"], "in the codebook")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    tr_nlp.errors.ConfigError: ... code(s) 'beyond' not in the codebook (did you mean 'beyond_routine'?); expected ...
     """
     unknown = [code for code in codes if code not in known]
     if unknown:
-        raise ConfigError("E163", detail=f"code(s) {', '.join(map(repr, unknown))} not {among}; "
-                                         f"expected some of {', '.join(known)}")
+        keys = {code_key(name): name for name in known}
+        near = [(code, name) for code in unknown if (name := _similar(code_key(code), keys)) is not None]
+        meant = ", ".join(f"'{name}'" if len(unknown) == 1 else f"'{name}' for '{code}'" for code, name in near)
+        raise ConfigError("E163", detail=f"code(s) {', '.join(map(repr, unknown))} not {among}"
+                                         + (f" (did you mean {meant}?)" if near else "")
+                                         + f"; expected some of {', '.join(known)}")
 
 
 def with_parent_codes(codings: Iterable[Coding], codebook: Codebook) -> list[Coding]:
