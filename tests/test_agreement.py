@@ -695,3 +695,19 @@ def test_many_coders_confusion_matrices_are_summed_against_the_machine_and_betwe
     pairs = sum(pd.crosstab(values[x], values[y]).to_numpy() for x in coders for y in coders if x != y)
     np.testing.assert_array_equal(between.to_numpy(), pairs)  # value 0 is "yes", the first code
     assert len(group_matrices(table, ["yes", "no"])) == 10  # each pair: 4 with the machine, 6 of coders
+
+
+def test_the_run_summarys_mix_ups_leave_codes_that_exclude_each_other_to_their_matrix():
+    # AnnoMI's run.json named change talk given as neutral as a mix-up, where evaluate's table and the
+    # report leave two codes of one group to the group's confusion matrix
+    from tr_nlp.agreement.tables import groups_of
+    from tr_nlp.runfolder import machine_mix_ups
+
+    x = rng.integers(0, 3, 80)
+    coder = pd.DataFrame(np.eye(3)[x], columns=["change", "neutral", "sustain"])
+    machine = pd.DataFrame(np.eye(3)[np.where(rng.random(80) < 0.5, x, 1)], columns=coder.columns)
+    table = code_crossings({"machine": machine, "gold": coder}, list(coder.columns), machines=["machine"])
+    agreement = pd.DataFrame({"code": ["change", "one of change / neutral / sustain"]})
+    assert groups_of(agreement) == [["change", "neutral", "sustain"]]
+    assert machine_mix_ups(table)  # taken alone, change given as neutral is a mix-up
+    assert machine_mix_ups(table, groups_of(agreement)) == []

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from tr_nlp import __version__
-from tr_nlp.agreement.tables import MACHINE_VS_HUMAN_DOUBLE, OVERALL
+from tr_nlp.agreement.tables import MACHINE_VS_HUMAN_DOUBLE, OVERALL, groups_of
 from tr_nlp.export import write_table
 from tr_nlp.ingest import Corpus
 from tr_nlp.ingest.codings import codings_frame_with_text
@@ -78,18 +78,20 @@ def pooled_agreement(evaluation: Evaluation) -> dict[str, list[dict[str, Any]]]:
     return {"agreement_pooled": pooled_rows(evaluation.agreement),
             "agreement_characters_pooled": pooled_rows(evaluation.characters),
             "agreement_interviews_pooled": pooled_rows(evaluation.interviews),
-            "codes_mixed_up": machine_mix_ups(evaluation.crossings)}
+            "codes_mixed_up": machine_mix_ups(evaluation.crossings, groups_of(evaluation.agreement))}
 
 
-def machine_mix_ups(crossings: pd.DataFrame, top: int = 3) -> list[dict[str, Any]]:
+def machine_mix_ups(crossings: pd.DataFrame, groups: Sequence[Sequence[str]] = (), top: int = 3,
+                    ) -> list[dict[str, Any]]:
     """The ``top`` rows of :func:`~tr_nlp.agreement.mix_ups` that compare the machine with a
     coder: where one gave a code the other did not, the other code given instead, how often
-    (``instead`` of ``missed``), and the same between the coders (None without them)."""
+    (``instead`` of ``missed``), and the same between the coders (None without them); two
+    codes of one of ``groups`` (codes that exclude each other) are left to its matrix."""
     if crossings.empty:
         return []
     from tr_nlp.agreement import MACHINE_VS_HUMAN, mix_ups
 
-    found = mix_ups(crossings)
+    found = mix_ups(crossings, groups)
     rows = []
     for r in found[found["comparison"] == MACHINE_VS_HUMAN].head(top).itertuples():
         rows.append({"code": r.code_a, "given_by": r.rater_a, "missed_by": r.rater_b, "instead": r.code_b,

@@ -177,6 +177,18 @@ def exclusive_label(members: Sequence[str]) -> str:
     return EXCLUSIVE_PREFIX + " / ".join(members)
 
 
+def groups_of(table: pd.DataFrame) -> list[list[str]]:
+    """The groups of codes that exclude each other an agreement table has rows of
+    (:func:`exclusive_label`), each as its codes, in order.
+
+    >>> groups_of(pd.DataFrame({"code": ["a", "one of a / b", "one of a / b", "(all codes, pooled)"]}))
+    [['a', 'b']]
+    """
+    labels = table["code"].astype(str) if "code" in table.columns else pd.Series(dtype=str)
+    return [label.removeprefix(EXCLUSIVE_PREFIX).split(" / ")
+            for label in dict.fromkeys(labels) if label.startswith(EXCLUSIVE_PREFIX)]
+
+
 def exclusive_keys(marks: pd.DataFrame) -> np.ndarray:
     """Per segment (row of ``marks``: one rater's 1/0/NaN for a group's codes) which of
     the codes the rater gave, as a number (0 for none; a combination against the rule is

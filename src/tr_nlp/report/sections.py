@@ -29,6 +29,7 @@ from tr_nlp.agreement.tables import (
     MAX_PAIRS,
     condensed_pairs,
     exclusive_label,
+    groups_of,
     rounded,
     signed,
     surest_disagreements,
@@ -200,9 +201,7 @@ def crossings(data: RunData, top: int = 30) -> dict[str, Any]:
     all, and coders against each other); empty without the table."""
     if data.crossings.empty:
         return {}
-    labels = data.agreement["code"].astype(str) if "code" in data.agreement.columns else pd.Series(dtype=str)
-    groups = [label.removeprefix(EXCLUSIVE_PREFIX).split(" / ")
-              for label in dict.fromkeys(labels) if label.startswith(EXCLUSIVE_PREFIX)]
+    groups = groups_of(data.agreement)
     pooled = many_coders(data.crossings)
     matrices = [{"group": exclusive_label(group), "a": a, "b": b, "columns": [str(col) for col in matrix.columns],
                  "rows": [{"code": str(code), "cells": [(int(n), n / counts.sum()) for n in counts]}
