@@ -22,6 +22,7 @@ def demo(
     """Run the whole pipeline on the demo corpus and print where each output is."""
     # the pipeline's libraries load with the command, not with --help
     from tr_nlp.agreement.tables import rounded, signed
+    from tr_nlp.cli.evaluation_tables import of_missed
     from tr_nlp.pipeline import find_demo_corpus, run_pipeline
 
     check_folder_path(output, "the run")
@@ -47,11 +48,10 @@ def demo(
                         f"{more}", highlight=False)
     for row in s.get("codes_mixed_up", [])[:2]:  # where the codebook's lines may need drawing
         coders = row["coders"]
-        alike = (f"; the same between the coders: {coders[0]} of {coders[1]} ({coders[0] / coders[1]:.0%})"
-                 if coders and coders[1] else "")
+        alike = f"; the same between the coders: {of_missed(*coders)}" if coders and coders[1] else ""
         c.err.print(f"  codes mixed up (CV, segments): {row['given_by']}'s {row['code']} that {row['missed_by']} did not "
-                    f"give, {row['missed_by']} gave {row['instead']}: {row['segments']} of {row['missed']} "
-                    f"({row['segments'] / row['missed']:.0%}){alike}", highlight=False)
+                    f"give, {row['missed_by']} gave {row['instead']}: {of_missed(row['segments'], row['missed'])}"
+                    f"{alike}", highlight=False)
     found = s.get("discovery", {})
     if "skipped" in found:
         c.err.print(f"  candidate codes: none ({found['skipped']})", highlight=False)

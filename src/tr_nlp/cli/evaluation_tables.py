@@ -375,9 +375,9 @@ def print_crossings(table: pd.DataFrame, groups: list[list[str]]) -> None:
         if alike:
             view.add_column("the coders, alike", justify="right")
         for row in found.head(SHOWN_MIX_UPS).itertuples():
-            cells = [row.code_a, row.rater_a, row.rater_b, row.code_b, _of_missed(row.instead, row.missed)]
+            cells = [row.code_a, row.rater_a, row.rater_b, row.code_b, of_missed(row.instead, row.missed)]
             if alike:
-                cells.append("" if math.isnan(row.coders_missed) else _of_missed(row.coders_instead, row.coders_missed))
+                cells.append("" if math.isnan(row.coders_missed) else of_missed(row.coders_instead, row.coders_missed))
             view.add_row(*map(str, cells))
         c.out.print(view)
         first = f"; the first {SHOWN_MIX_UPS}, the largest shares first" if len(found) > SHOWN_MIX_UPS else ""
@@ -403,6 +403,6 @@ def print_crossings(table: pd.DataFrame, groups: list[list[str]]) -> None:
                     "coders' both ways round; each pair's counts are in code_crossings.csv (-o)", highlight=False)
 
 
-def _of_missed(instead: float, missed: float) -> str:
+def of_missed(instead: float, missed: float) -> str:
     """``6 of 14 (43%)``, or "none missed"."""
     return f"{instead:.0f} of {missed:.0f} ({instead / missed:.0%})" if missed else "none missed"
