@@ -19,6 +19,16 @@ hold the true figure in 95% of them. Two sources of studies:
   true figure is that of all 133 transcripts, and a study draws K of them without
   replacement. Their differences from transcript to transcript are real ones.
 
+A third figure is the share of a code one rater gives and the other misses that the other
+gives another code instead (``evaluate``'s "codes mixed up", ``code_crossings.csv``): a
+ratio of counts, not a kappa. Simulated: a coder's code in a share of each interview's
+segments (Beta(2, 12)), the machine missing 35% of them and giving another code to those
+missed at a rate of the interview's own (Beta(2, 3), mean 0.4). AnnoMI: of the gold
+reflections the opening rule above misses, those with a question mark (the
+question-mark rule's code instead). tr_nlp's interval of a share is not a bootstrap's but
+Wilson's on the segments' effective number (:func:`tr_nlp.agreement.stats.share_interval`);
+the first study of each size is checked to give the interval ``code_crossings`` reports.
+
 Intervals, from the same resamples of each study: the plain percentile interval (the
 baseline: what tr_nlp gave before) and the expanded percentile interval
 (:func:`tr_nlp.agreement.stats.tail_share`), tr_nlp's from
@@ -40,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.agreement import agreement_table, binary_stats_from_counts
-from tr_nlp.agreement.stats import MIN_INTERVIEWS, percentile_interval, tail_share
+from tr_nlp.agreement.stats import MIN_INTERVIEWS, percentile_interval, share_interval, tail_share
 
 SIMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "annomi" / "AnnoMI-simple.csv"
 N_BOOT = 1000
@@ -76,6 +86,55 @@ def simulate(rng: np.random.Generator, k: int, a: float, b: float, err: float, m
         return np.where(rng.random(len(group)) < e, ~truth, truth)
 
     return group, rater(err), rater(err), rater(machine_err)
+
+
+def simulate_mix_up(rng: np.random.Generator, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Segments of ``k`` interviews: interview index, the coder's code, and which of them
+    the machine missed and gave another code instead (:data:`MIX_UP`)."""
+    sizes = rng.integers(25, 61, size=k)
+    group = np.repeat(np.arange(k), sizes)
+    given = rng.random(len(group)) < rng.beta(2.0, 12.0, size=k)[group]
+    missed = given & (rng.random(len(group)) < 0.35)
+    instead = missed & (rng.random(len(group)) < rng.beta(2.0, 3.0, size=k)[group])
+    return group, given, np.where(instead, 1, np.where(missed, 2, 0))  # 0 found (or not given), 1 another code
+
+
+#: The figure of a code missed and another given instead (``code_crossings``' ``share``).
+MIX_UP = "share given another code"
+
+
+def mix_up_counts(group: np.ndarray, outcome: np.ndarray, k: int) -> np.ndarray:
+    """Per-interview (given another code, missed) of a rater's code the other missed;
+    ``outcome`` is 0 where it was found, 1 another code, 2 missed outright; shape (k, 2)."""
+    out = np.zeros((k, 2))
+    np.add.at(out, group, np.stack([outcome == 1, outcome > 0], axis=1).astype(float))
+    return out
+
+
+def share_intervals(c: np.ndarray, k: int, draws: np.ndarray) -> dict[str, tuple | float]:
+    """A share of per-interview (instead, missed) counts, its bootstrap intervals from
+    ``draws`` (the baselines) and tr_nlp's (:func:`~tr_nlp.agreement.stats.share_interval`)."""
+    totals = c[draws].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        resampled = np.where(totals[:, 1] > 0, totals[:, 0] / totals[:, 1], np.nan)
+    value = float(c[:, 0].sum() / c[:, 1].sum()) if c[:, 1].sum() else float("nan")
+    return {"value": value, "plain": percentile_interval(resampled), "expanded": expanded(resampled, k),
+            "tr_nlp": share_interval(c[:, 0], c[:, 1])}
+
+
+def check_against_crossings(group: np.ndarray, given: np.ndarray, outcome: np.ndarray,
+                            found: tuple[float, float]) -> None:
+    """The benchmark's share interval is the one ``code_crossings`` reports for the same study."""
+    from tr_nlp.agreement import code_crossings
+
+    index = [f"s{i}" for i in range(len(group))]
+    coder = pd.DataFrame({"c": given.astype(float), "d": 0.0}, index=index)
+    machine = pd.DataFrame({"c": (given & (outcome == 0)).astype(float), "d": (outcome == 1).astype(float)},
+                           index=index)
+    table = code_crossings({"M": machine, "A": coder}, ["c", "d"], machines=["M"],
+                           interview_of=pd.Series([f"iv{g:05d}" for g in group], index=index))
+    row = table[(table.rater_a == "A") & (table.code_a == "c") & (table.code_b == "d")].iloc[0]
+    assert np.allclose((row.share_lo, row.share_hi), found, equal_nan=True), (row.share_lo, row.share_hi, found)
 
 
 def expanded(resampled: np.ndarray, k: int) -> tuple[float, float]:
@@ -148,6 +207,24 @@ def run_simulated(sizes: list[int], studies: int, seed: int) -> list[dict]:
                     check_against_agreement_table(group, cb, ca, k, s, found["kappa B~A"]["tr_nlp"])
                 results.append(found)
             rows += [{"data": setting, "K": k, **r} for r in tally(results, truth)]
+    return rows + run_mix_up(sizes, studies, seed)
+
+
+def run_mix_up(sizes: list[int], studies: int, seed: int) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    group, _, outcome = simulate_mix_up(rng, 30_000)
+    truth = {MIX_UP: float((outcome == 1).sum() / (outcome > 0).sum())}
+    rows = []
+    for k in sizes:
+        results = []
+        for s in range(studies):
+            group, given, outcome = simulate_mix_up(rng, k)
+            draws = np.random.default_rng(s).integers(0, k, size=(N_BOOT, k))
+            found = {MIX_UP: share_intervals(mix_up_counts(group, outcome, k), k, draws)}
+            if s == 0:
+                check_against_crossings(group, given, outcome, found[MIX_UP]["tr_nlp"])
+            results.append(found)
+        rows += [{"data": "simulated, mix-up (q~0.4)", "K": k, **r} for r in tally(results, truth)]
     return rows
 
 
@@ -165,6 +242,10 @@ def run_annomi(sizes: list[int], studies: int, seed: int) -> list[dict]:
     n = len(transcripts)
     per = {name: counts(rule, gold, group, n) for name, (gold, rule) in raters.items()}
     truth = {name: float(kappa(c.sum(axis=0))) for name, c in per.items()}
+    (reflection, opening), (_, question) = raters["reflection vs its openings"], raters["question vs '?'"]
+    outcome = np.where(~reflection | opening, 0, np.where(question, 1, 2))  # a missed reflection, a '?' instead
+    mixed = mix_up_counts(group, outcome, n)
+    truth[MIX_UP] = float(mixed[:, 0].sum() / mixed[:, 1].sum())
     rng = np.random.default_rng(seed)
     rows = []
     for k in sizes:
@@ -172,7 +253,8 @@ def run_annomi(sizes: list[int], studies: int, seed: int) -> list[dict]:
         for s in range(studies):
             chosen = rng.choice(n, size=k, replace=False)
             draws = np.random.default_rng(s).integers(0, k, size=(N_BOOT, k))
-            results.append(study_intervals({name: c[chosen] for name, c in per.items()}, k, draws))
+            found = study_intervals({name: c[chosen] for name, c in per.items()}, k, draws)
+            results.append(found | {MIX_UP: share_intervals(mixed[chosen], k, draws)})
         rows += [{"data": f"AnnoMI, {n} transcripts", "K": k, **r} for r in tally(results, truth)]
     return rows
 
@@ -192,12 +274,13 @@ def main() -> None:
         print(f"(no {SIMPLE}: AnnoMI left out)")
     print(f"95% intervals over {args.studies} studies each ({N_BOOT} resamples of interviews); coverage "
           "(Monte Carlo SE) and mean width: plain percentile (baseline) vs the expanded percentile interval, "
-          f"which tr_nlp gives from {MIN_INTERVIEWS} interviews on; tr_nlp's: its coverage, or how many studies "
-          "it gives no interval\n")
+          f"which tr_nlp gives for a kappa from {MIN_INTERVIEWS} interviews on; tr_nlp's (for a share, Wilson's on "
+          "the effective number of segments): its coverage and width, or how many studies it gives no interval\n")
     print(f"{'data':36s} {'figure':28s} {'K':>3s} {'true':>6s}  {'plain':>14s} {'width':>6s}  {'expanded':>14s} "
-          f"{'width':>6s}  {'tr_nlp':>14s}")
+          f"{'width':>6s}  {'tr_nlp':>14s} {'width':>6s}")
     for r in rows:
-        ours = (f"{r['tr_nlp_coverage']:.3f} ({r['tr_nlp_se']:.3f})" if "tr_nlp_coverage" in r else "")
+        ours = (f"{r['tr_nlp_coverage']:.3f} ({r['tr_nlp_se']:.3f}) {r['tr_nlp_width']:6.3f}" if "tr_nlp_coverage" in r
+                else "")
         none = f"no CI {r['no_interval']}" if r["no_interval"] else ""
         print(f"{r['data']:36s} {r['figure']:28s} {r['K']:3d} {r['true']:6.3f}  "
               f"{r['plain_coverage']:.3f} ({r['plain_se']:.3f}) {r['plain_width']:6.3f}  "

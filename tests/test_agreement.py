@@ -30,6 +30,7 @@ from tr_nlp.agreement import (
     gwet_ac1,
     interview_table,
     krippendorff_alpha,
+    mix_ups,
     pabak,
     percent_agreement,
     percentile_interval,
@@ -677,6 +678,75 @@ def test_code_crossings_count_what_each_rater_gives_where_the_other_gives_a_code
     matrix = crossed[(crossed.rater_a == "a") & (crossed.code_b != "(no code)")].pivot(
         index="code_a", columns="code_b", values="segments")
     np.testing.assert_array_equal(matrix.to_numpy(), pd.crosstab(a, b).to_numpy())
+
+
+def test_code_crossings_shares_have_intervals_that_allow_for_interviews():
+    # "15 of 35 (43%)" beside the coders' "5 of 11 (45%)" said nothing of how far either could be trusted
+    from tr_nlp.agreement.stats import MIN_INTERVIEWS
+
+    def crossed(instead_in, interviews=12):
+        # every interview: 4 segments the coder calls care and the other misses; "time" given instead to
+        # those ``instead_in(k)`` says for interview k
+        ids = [f"i{k}s{j}" for k in range(interviews) for j in range(4)]
+        other_time = [1 if j < instead_in(k) else 0 for k in range(interviews) for j in range(4)]
+        coder = pd.DataFrame({"care": 1, "time": 0}, index=ids)
+        other = pd.DataFrame({"care": 0, "time": other_time}, index=ids)
+        of = pd.Series([i.split("s")[0] for i in ids], index=ids)
+        table = code_crossings({"coder": coder, "other": other}, ["care", "time"], interview_of=of)
+        return table[(table.rater_a == "coder") & (table.code_b == "time")].iloc[0]
+
+    spread = crossed(lambda k: 2)  # half of each interview's missed given time
+    clustered = crossed(lambda k: 4 if k % 2 else 0)  # half the interviews all, the rest none
+    assert spread.share == clustered.share == 0.5
+    assert spread.share_lo < 0.5 < spread.share_hi
+    assert clustered.share_lo < spread.share_lo and clustered.share_hi > spread.share_hi  # the same counts, less known
+    assert np.isnan(crossed(lambda k: 2, interviews=MIN_INTERVIEWS - 1).share_lo)
+    ids = ["s1", "s2"]
+    plain = code_crossings({"a": pd.DataFrame({"x": [1, 1]}, index=ids), "b": pd.DataFrame({"x": [0, 1]}, index=ids)},
+                           ["x"])
+    assert plain[["share_lo", "share_hi"]].isna().all(axis=None)  # no interviews named: no intervals
+
+
+def test_a_share_of_interviews_alike_gets_wilsons_interval_and_one_of_none_an_interval_above_zero():
+    from scipy.special import ndtr, stdtrit
+    from scipy.stats import binomtest
+
+    from tr_nlp.agreement import share_interval
+
+    # between-interview variance no larger than a binomial's: Wilson's interval on the segments, at t's quantile
+    z = stdtrit(5, 0.975)
+    wilson = binomtest(12, 24).proportion_ci(confidence_level=2 * ndtr(z) - 1, method="wilson")
+    assert share_interval([2] * 6, [4] * 6) == pytest.approx((wilson.low, wilson.high))
+    lo, hi = share_interval([0] * 6, [1, 2, 0, 1, 0, 1])  # none of 5: not [0%, 0%]
+    assert lo == 0 and 0.3 < hi < 0.7
+    assert share_interval([3] * 6, [3] * 6)[1] == 1 and share_interval([3] * 6, [3] * 6)[0] < 0.9
+
+
+def test_a_machine_rows_coders_share_sums_the_coders_rows_and_an_older_table_gets_it_counted():
+    ids = [f"i{k}s{j}" for k in range(10) for j in range(6)]
+    of = pd.Series([i.split("s")[0] for i in ids], index=ids)
+    ratings = {name: pd.DataFrame({"care": rng.integers(0, 2, 60), "time": rng.integers(0, 2, 60)}, index=ids)
+               for name in ("machine", "a", "b", "c")}
+    table = code_crossings(ratings, ["care", "time"], machines=["machine"], interview_of=of)
+    row = table[(table.rater_a == "a") & (table.rater_b == "machine") & (table.code_a == "care")
+                & (table.code_b == "time")].iloc[0]
+    peers = table[(table.rater_a == "a") & (table.rater_b != "machine") & (table.code_a == "care")
+                  & (table.code_b == "time")]
+    assert set(peers.rater_b) == {"b", "c"}
+    assert (row.coders_instead, row.coders_missed) == (peers.instead.sum(), peers.missed.sum())
+    assert row.coders_share == pytest.approx(peers.instead.sum() / peers.missed.sum())
+    assert row.coders_share_lo <= row.coders_share <= row.coders_share_hi
+    assert table[table.comparison == "human vs human"].coders_missed.isna().all()
+    older = table[["comparison", "rater_a", "rater_b", "code_a", "code_b", "given", "missed", "segments", "instead",
+                   "share"]]  # code_crossings.csv of a run folder written before the coders' figures
+    found, now = mix_ups(older, least=0, share=0), mix_ups(table, least=0, share=0)
+    pd.testing.assert_frame_equal(found[["coders_instead", "coders_missed"]], now[["coders_instead", "coders_missed"]])
+    assert found.share_lo.isna().all()
+    two = code_crossings({k: ratings[k] for k in ("machine", "a", "b")}, ["care", "time"], machines=["machine"],
+                         interview_of=of)
+    row = two[(two.rater_a == "a") & (two.rater_b == "machine") & (two.code_b == "time")].iloc[0]
+    peer = two[(two.rater_a == "a") & (two.rater_b == "b") & (two.code_a == row.code_a) & (two.code_b == "time")]
+    assert (row.coders_share_lo, row.coders_share_hi) == (peer.share_lo.iloc[0], peer.share_hi.iloc[0])  # one row
 
 
 def test_many_coders_confusion_matrices_are_summed_against_the_machine_and_between_coders():

@@ -337,6 +337,8 @@ def test_demo_command_writes_run_folder(demo_run):
     first = mixed[0]
     assert (f"codes mixed up (CV, segments): {first['given_by']}'s {first['code']} that {first['missed_by']} did not "
             f"give, {first['missed_by']} gave {first['instead']}: {first['segments']} of {first['missed']} (") in said
+    lo, hi = first["share_ci"]  # its interval, printed as run.json has it
+    assert lo <= first["segments"] / first["missed"] <= hi and f"[{lo:.0%}, {hi:.0%}])" in said
     stdout = (demo_run / "stdout.txt").read_text()
     assert str(demo_run / "segments.parquet") in stdout
     # every stage ran: model, suggestions for the uncoded interviews, candidate codes, the report last

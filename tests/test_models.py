@@ -696,6 +696,12 @@ def test_evaluate_prints_the_codes_mixed_up_beside_the_coders_and_each_groups_co
     assert "│ care │ coder_a │ machine │ time │ 3 of 3 (100%) │ 1 of 1 (100%) │" in said
     assert "│ care │ coder_a │ coder_b │ time │" not in said  # one segment: under the 2 shown
     assert "code_crossings.csv (-o) has every pair of codes and raters" in said
+    assert "in brackets" not in said  # no interviews named: no intervals, and no word of them
+    shown = table.assign(share_lo=0.25, share_hi=0.9)
+    print_crossings(shown, [])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "│ care │ coder_a │ machine │ time │ 3 of 3 (100% [25%, 90%]) │ 1 of 1 (100%) │" in said
+    assert "in brackets, its 95% interval, which allows for segments of one interview being alike" in said
     print_crossings(table, [["care", "time"]])  # codes that exclude each other: each pair's matrix instead
     said = " ".join(capsys.readouterr().out.split())
     assert "Codes mixed up" not in said

@@ -67,13 +67,20 @@ def test_every_section_is_there(html, demo_run, tmp_path):
     # which code a rater gives where the other gives one: the machine's rows beside the coders' share
     mixed = html[html.index("Codes mixed up: what one rater gives where the other gives a code"):]
     mixed = mixed[:mixed.index("</table>")]
+    share = r'\d+ of \d+ \(\d+%\)( <span class="ci">\[\d+%, \d+%\]</span>)?'  # with its interval where it has one
     assert re.search(r'<tr class="machine"><td>[\w<>]+</td><td>coder_a</td><td>machine</td><td>[\w<>]+</td>\s*'
-                     r'<td class="n">\d+ of \d+ \(\d+%\)</td>\s*<td class="n">(\d+ of \d+ \(\d+%\)|none missed)</td>', mixed)
+                     rf'<td class="n">{share}</td>\s*<td class="n">({share}|none missed)</td>', mixed)
     assert '<tr class="human"><td>' in mixed
+    assert re.search(r'<td class="n">\d+ of \d+ \(\d+%\) <span class="ci">\[\d+%, \d+%\]</span></td>', mixed)
+    assert "In brackets, a share's 95% interval (Wilson's, on as many segments as the differences" in html
     assert (demo_run / "code_crossings.csv").is_file()
     assert '(see "Codes mixed up" for how often)' in html
     older = tmp_path / "older"  # a run folder written before code_crossings.csv: no section, no pointer to it
     shutil.copytree(demo_run, older)
+    crossings = pd.read_csv(older / "code_crossings.csv")  # and before its intervals: the shares alone
+    crossings.iloc[:, :10].to_csv(older / "code_crossings.csv", index=False)
+    page = build_report(older)
+    assert "In brackets, a share's" not in page and re.search(r'<td class="n">\d+ of \d+ \(\d+%\)</td>', page)
     (older / "code_crossings.csv").unlink()
     assert "Codes mixed up" not in build_report(older)
     assert "finds 95% of what coders coded" in html
@@ -747,3 +754,4 @@ def test_codes_that_exclude_each_other_get_each_pairs_confusion_matrix():
                                   "rows": [{"code": "yes", "cells": [(1, 1 / 3), (2, 2 / 3)]},
                                            {"code": "no", "cells": [(0, 0.0), (1, 1.0)]}]}]
     assert crossings(RunData(folder=Path("run"), texts={}, turns=pd.DataFrame())) == {}
+

@@ -85,7 +85,8 @@ def machine_mix_ups(crossings: pd.DataFrame, groups: Sequence[Sequence[str]] = (
                     ) -> list[dict[str, Any]]:
     """The ``top`` rows of :func:`~tr_nlp.agreement.mix_ups` that compare the machine with a
     coder: where one gave a code the other did not, the other code given instead, how often
-    (``instead`` of ``missed``), and the same between the coders (None without them); two
+    (``instead`` of ``missed``, ``share_ci`` its interval), and the same between the coders
+    (``coders``, ``coders_ci``; None without them or without intervals); two
     codes of one of ``groups`` (codes that exclude each other) are left to its matrix."""
     if crossings.empty:
         return []
@@ -95,9 +96,15 @@ def machine_mix_ups(crossings: pd.DataFrame, groups: Sequence[Sequence[str]] = (
     rows = []
     for r in found[found["comparison"] == MACHINE_VS_HUMAN].head(top).itertuples():
         rows.append({"code": r.code_a, "given_by": r.rater_a, "missed_by": r.rater_b, "instead": r.code_b,
-                     "segments": int(r.instead), "missed": int(r.missed),
-                     "coders": None if pd.isna(r.coders_missed) else [int(r.coders_instead), int(r.coders_missed)]})
+                     "segments": int(r.instead), "missed": int(r.missed), "share_ci": _interval(r.share_lo, r.share_hi),
+                     "coders": None if pd.isna(r.coders_missed) else [int(r.coders_instead), int(r.coders_missed)],
+                     "coders_ci": _interval(r.coders_share_lo, r.coders_share_hi)})
     return rows
+
+
+def _interval(lo: float, hi: float) -> list[float] | None:
+    """An interval for ``run.json`` (:func:`_figure`), None where it has none."""
+    return None if pd.isna(lo) or pd.isna(hi) else [_figure(lo), _figure(hi)]
 
 
 def _figure(value: float) -> float:

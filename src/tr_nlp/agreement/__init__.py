@@ -30,6 +30,7 @@ from tr_nlp.agreement.stats import (
     percent_agreement,
     percentile_interval,
     prevalence,
+    share_interval,
 )
 from tr_nlp.agreement.subgroups import SUBGROUP_COLUMNS, subgroup_table
 from tr_nlp.agreement.tables import (
@@ -75,5 +76,6 @@ __all__ = [
     "percent_agreement",
     "percentile_interval",
     "prevalence",
+    "share_interval",
     "subgroup_table",
 ]

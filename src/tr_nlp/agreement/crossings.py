@@ -32,6 +32,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from tr_nlp.agreement.stats import share_interval
 from tr_nlp.agreement.tables import (
     HUMAN_VS_HUMAN,
     MACHINE_VS_HUMAN,
@@ -43,13 +44,17 @@ from tr_nlp.agreement.tables import (
 #: What ``code_b`` is where rater ``b`` gave a segment no code.
 NO_CODE = "(no code)"
 #: The columns of :func:`code_crossings`: ``given`` the segments ``a`` gave ``code_a``,
-#: ``missed`` those of them ``b`` did not, ``share`` ``instead`` over ``missed``.
+#: ``missed`` those of them ``b`` did not, ``share`` ``instead`` over ``missed`` (with its
+#: interval, :func:`~tr_nlp.agreement.stats.share_interval`); on a row of the machine
+#: against a coder, the same figure between that coder and the other coders
+#: (``coders_...``, see :func:`mix_ups`).
 CROSSING_COLUMNS = ["comparison", "rater_a", "rater_b", "code_a", "code_b", "given", "missed", "segments",
-                    "instead", "share"]
+                    "instead", "share", "share_lo", "share_hi", "coders_instead", "coders_missed", "coders_share",
+                    "coders_share_lo", "coders_share_hi"]
 
 
-def code_crossings(ratings: Mapping[str, pd.DataFrame], codes: Sequence[str],
-                   machines: Sequence[str] = ()) -> pd.DataFrame:
+def code_crossings(ratings: Mapping[str, pd.DataFrame], codes: Sequence[str], machines: Sequence[str] = (),
+                   interview_of: pd.Series | None = None, confidence: float = 0.95) -> pd.DataFrame:
     """What each rater gives the segments another gives each code (:data:`CROSSING_COLUMNS`).
 
     Parameters
@@ -63,6 +68,14 @@ def code_crossings(ratings: Mapping[str, pd.DataFrame], codes: Sequence[str],
         Which raters are machines: each is compared with every coder, the coder's codes
         first (``rater_a`` the coder: what the machine gives a coder's code it misses);
         two coders are compared in their order in ``ratings``, then the other way.
+    interview_of : Series, optional
+        Segment id -> interview id: each share's ``confidence`` interval, which allows for
+        the segments of one interview being alike
+        (:func:`~tr_nlp.agreement.stats.share_interval`, on the interviews both raters
+        rated; blank without, or from fewer than
+        :data:`~tr_nlp.agreement.stats.MIN_INTERVIEWS` interviews).
+    confidence : float
+        The intervals' coverage.
 
     Returns
     -------
@@ -71,10 +84,16 @@ def code_crossings(ratings: Mapping[str, pd.DataFrame], codes: Sequence[str],
         :data:`NO_CODE`), on the segments both rated; a code ``a`` never gave has no rows.
     """
     machine_set = set(machines)
-    rows = []
+    known = pd.Index([]) if interview_of is None else pd.Index(pd.unique(interview_of.astype(str)))
+    rows, per_interview = [], []
     for first, second in rater_pairs(list(ratings), machine_set):
         index = rated_by_all(ratings, (first, second))
         comparison = MACHINE_VS_HUMAN if first in machine_set else HUMAN_VS_HUMAN
+        where = (np.zeros(len(index), dtype=int) if interview_of is None
+                 else known.get_indexer(interview_of.reindex(index).astype(str)))
+        onehot = np.zeros((len(index), max(len(known), 1)))
+        onehot[np.flatnonzero(where >= 0), where[where >= 0]] = 1  # (a segment of no interview known: in none)
+        interviews = np.flatnonzero(onehot.any(axis=0))
         coder_first = first in machine_set  # the machine is the first of its pairs: its coder's codes first
         for a, b in ((second, first), (first, second)) if coder_first else ((first, second), (second, first)):
             given_by_a = _marks(ratings[a], index, codes)
@@ -87,17 +106,69 @@ def code_crossings(ratings: Mapping[str, pd.DataFrame], codes: Sequence[str],
                 missed = given & ~given_by_b[:, i]
                 together = (given[:, None] & columns).sum(axis=0)
                 instead = (missed[:, None] & columns).sum(axis=0)
+                counts = onehot.T @ (missed[:, None] & columns), onehot.T @ missed
                 for j, other in enumerate([*codes, NO_CODE]):
                     rows.append({"comparison": comparison, "rater_a": a, "rater_b": b, "code_a": code,
                                  "code_b": other, "given": int(given.sum()), "missed": int(missed.sum()),
                                  "segments": int(together[j]), "instead": int(instead[j]),
                                  "share": instead[j] / missed.sum() if missed.any() else np.nan})
-    return pd.DataFrame(rows, columns=CROSSING_COLUMNS)
+                    per_interview.append((counts[0][:, j], counts[1], interviews))
+    table = pd.DataFrame(rows, columns=CROSSING_COLUMNS)
+    if interview_of is None:
+        per_interview = [None] * len(per_interview)
+    table["share_lo"], table["share_hi"] = _intervals(per_interview, confidence)
+    alike = _coders_alike(table)
+    pooled = [_pooled([per_interview[i] for i in k]) if k is not None else None for k in alike]
+    table["coders_instead"] = [table["instead"].iloc[k].sum() if k is not None else np.nan for k in alike]
+    table["coders_missed"] = [table["missed"].iloc[k].sum() if k is not None else np.nan for k in alike]
+    table["coders_share"] = table["coders_instead"] / table["coders_missed"].where(table["coders_missed"] > 0)
+    table["coders_share_lo"], table["coders_share_hi"] = _intervals(pooled, confidence)
+    return table
 
 
 def _marks(ratings: pd.DataFrame, index: pd.Index, codes: Sequence[str]) -> np.ndarray:
     """``ratings`` of ``codes`` on the segments ``index`` as booleans (unrated: not given)."""
     return ratings.reindex(index=index, columns=list(codes)).fillna(0).to_numpy(dtype=float) > 0
+
+
+Counts = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _pooled(parts: Sequence[Counts | None]) -> Counts | None:
+    """Per-interview counts of ``instead`` and ``missed`` summed over several rows, and the
+    interviews any of them rated (None without rows, or without interviews)."""
+    if not parts or any(part is None for part in parts):
+        return None
+    return (sum(p[0] for p in parts), sum(p[1] for p in parts),
+            np.unique(np.concatenate([p[2] for p in parts])))
+
+
+def _intervals(counts: Sequence[Counts | None], confidence: float) -> tuple[list[float], list[float]]:
+    """Each share's interval (``instead`` over ``missed``, from per-interview counts, on the
+    interviews its raters rated: :func:`~tr_nlp.agreement.stats.share_interval`); NaN for None."""
+    bounds = [share_interval(found[0][found[2]], found[1][found[2]], confidence) if found is not None
+              else (np.nan, np.nan) for found in counts]
+    return [lo for lo, _ in bounds], [hi for _, hi in bounds]
+
+
+def _coders_alike(table: pd.DataFrame) -> list[np.ndarray | None]:
+    """For each row of a :func:`code_crossings` table of the machine against a coder, the
+    positions of the rows between that coder and the other coders that count the same
+    share (see :func:`mix_ups`); None for rows of two coders, or without other coders."""
+    coders = table["comparison"].to_numpy() != MACHINE_VS_HUMAN
+    named = set(table["rater_a"][coders])
+    out: list[np.ndarray | None] = []
+    for row in table.itertuples():
+        if row.comparison != MACHINE_VS_HUMAN:
+            out.append(None)
+            continue
+        same = coders & (table["code_a"].to_numpy() == row.code_a) & (table["code_b"].to_numpy() == row.code_b)
+        if row.rater_a in named:  # a coder's code the machine missed: the other coders missing it
+            same &= table["rater_a"].to_numpy() == row.rater_a
+        else:  # the machine's code the coder did not give: the coder missing the other coders'
+            same &= table["rater_b"].to_numpy() == row.rater_b
+        out.append(np.flatnonzero(same) if same.any() else None)
+    return out
 
 
 def mix_ups(table: pd.DataFrame, groups: Sequence[Sequence[str]] = (), least: int = 2,
@@ -111,7 +182,8 @@ def mix_ups(table: pd.DataFrame, groups: Sequence[Sequence[str]] = (), least: in
     and the others (``coders_instead`` of ``coders_missed``; blank without one): where a
     coder's code is given (``a`` the coder), the other coders' missing it and giving the
     other code; where the machine's is (``b`` the coder), the coder's missing the other
-    coders' and giving it.
+    coders' and giving it. A table written before :func:`code_crossings` counted them
+    (a run folder's) has them counted here, without intervals.
 
     >>> table = pd.DataFrame({"comparison": "human vs human", "rater_a": "A", "rater_b": "B",
     ...                       "code_a": ["care", "care", "care"], "code_b": ["care", "time", NO_CODE],
@@ -119,26 +191,17 @@ def mix_ups(table: pd.DataFrame, groups: Sequence[Sequence[str]] = (), least: in
     >>> mix_ups(table)[["code_a", "code_b", "instead", "coders_instead"]].to_dict("records")
     [{'code_a': 'care', 'code_b': 'time', 'instead': 3, 'coders_instead': nan}]
     """
+    table = table.reset_index(drop=True)
+    if "coders_missed" not in table.columns:
+        alike = _coders_alike(table)
+        table["coders_instead"] = [table["instead"].iloc[k].sum() if k is not None else np.nan for k in alike]
+        table["coders_missed"] = [table["missed"].iloc[k].sum() if k is not None else np.nan for k in alike]
+    table = table.reindex(columns=list(dict.fromkeys([*table.columns, *CROSSING_COLUMNS])))
     within = {(x, y) for group in groups for x in group for y in group}
     found = table[(table["code_b"] != NO_CODE) & (table["code_b"] != table["code_a"])
                   & (table["instead"] >= least) & (table["share"] >= share)
                   & np.array([pair not in within for pair in zip(table["code_a"], table["code_b"])], dtype=bool)]
-    found = found.sort_values(["share", "instead"], ascending=False, kind="stable").copy()
-    coders = table[table["comparison"] != MACHINE_VS_HUMAN]
-    named = set(coders["rater_a"])
-    alike = []
-    for row in found.itertuples():
-        same = coders[(coders["code_a"] == row.code_a) & (coders["code_b"] == row.code_b)]
-        if row.comparison != MACHINE_VS_HUMAN:
-            same = same.iloc[:0]
-        elif row.rater_a in named:  # a coder's code the machine missed: the other coders missing it
-            same = same[same["rater_a"] == row.rater_a]
-        else:  # the machine's code the coder did not give: the coder missing the other coders'
-            same = same[same["rater_b"] == row.rater_b]
-        alike.append((same["instead"].sum(), same["missed"].sum()) if not same.empty else (np.nan, np.nan))
-    found["coders_instead"], found["coders_missed"] = (np.array(alike, dtype=float).reshape(-1, 2).T
-                                                       if alike else ([], []))
-    return found
+    return found.sort_values(["share", "instead"], ascending=False, kind="stable").copy()
 
 
 def many_coders(table: pd.DataFrame, max_pairs: int = MAX_PAIRS) -> bool:

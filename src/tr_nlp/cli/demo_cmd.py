@@ -48,10 +48,11 @@ def demo(
                         f"{more}", highlight=False)
     for row in s.get("codes_mixed_up", [])[:2]:  # where the codebook's lines may need drawing
         coders = row["coders"]
-        alike = f"; the same between the coders: {of_missed(*coders)}" if coders and coders[1] else ""
+        alike = (f"; the same between the coders: {of_missed(*coders, *(row.get('coders_ci') or (None, None)))}"
+                 if coders and coders[1] else "")
+        shares = of_missed(row["segments"], row["missed"], *(row.get("share_ci") or (None, None)))
         c.err.print(f"  codes mixed up (CV, segments): {row['given_by']}'s {row['code']} that {row['missed_by']} did not "
-                    f"give, {row['missed_by']} gave {row['instead']}: {of_missed(row['segments'], row['missed'])}"
-                    f"{alike}", highlight=False)
+                    f"give, {row['missed_by']} gave {row['instead']}: {shares}{alike}", highlight=False)
     found = s.get("discovery", {})
     if "skipped" in found:
         c.err.print(f"  candidate codes: none ({found['skipped']})", highlight=False)

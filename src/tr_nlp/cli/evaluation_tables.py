@@ -372,17 +372,22 @@ def print_crossings(table: pd.DataFrame, groups: list[list[str]]) -> None:
         for column in ("code", "given by", "missed by", "given instead", "of the missed"):
             view.add_column(column, justify="right" if column == "of the missed" else "left")
         alike = found["coders_missed"].notna().any()
+        intervals = found[["share_lo", "coders_share_lo"]].notna().any(axis=None)
         if alike:
             view.add_column("the coders, alike", justify="right")
         for row in found.head(SHOWN_MIX_UPS).itertuples():
-            cells = [row.code_a, row.rater_a, row.rater_b, row.code_b, of_missed(row.instead, row.missed)]
+            cells = [row.code_a, row.rater_a, row.rater_b, row.code_b,
+                     of_missed(row.instead, row.missed, row.share_lo, row.share_hi)]
             if alike:
-                cells.append("" if math.isnan(row.coders_missed) else of_missed(row.coders_instead, row.coders_missed))
+                cells.append("" if math.isnan(row.coders_missed) else
+                             of_missed(row.coders_instead, row.coders_missed, row.coders_share_lo, row.coders_share_hi))
             view.add_row(*map(str, cells))
         c.out.print(view)
         first = f"; the first {SHOWN_MIX_UPS}, the largest shares first" if len(found) > SHOWN_MIX_UPS else ""
         _print_notes("  of the missed: of the segments the first rater gave the code and the second did not, those "
                      "the second gave the other code (it may give several); shown where that is 2 or more and 20% or "
+                     f"more{first}; in brackets, its 95% interval, which allows for segments of one interview being alike"
+                     if intervals else
                      f"more{first}",
                      "  the coders, alike: the same share between the coder and the other coders, on the segments "
                      "they both rated" if alike else "",
@@ -403,6 +408,14 @@ def print_crossings(table: pd.DataFrame, groups: list[list[str]]) -> None:
                     "coders' both ways round; each pair's counts are in code_crossings.csv (-o)", highlight=False)
 
 
-def of_missed(instead: float, missed: float) -> str:
-    """``6 of 14 (43%)``, or "none missed"."""
-    return f"{instead:.0f} of {missed:.0f} ({instead / missed:.0%})" if missed else "none missed"
+def of_missed(instead: float, missed: float, lo: float | None = None, hi: float | None = None) -> str:
+    """``6 of 14 (43%)``, with the share's interval where it has one (``6 of 14 (43% [19%,
+    68%])``), or "none missed".
+
+    >>> of_missed(6, 14), of_missed(6, 14, 0.19, 0.68), of_missed(0, 0)
+    ('6 of 14 (43%)', '6 of 14 (43% [19%, 68%])', 'none missed')
+    """
+    if not missed:
+        return "none missed"
+    bounds = "" if lo is None or hi is None or math.isnan(lo) or math.isnan(hi) else f" [{lo:.0%}, {hi:.0%}]"
+    return f"{instead:.0f} of {missed:.0f} ({instead / missed:.0%}{bounds})"

@@ -274,7 +274,8 @@ def _judged(data: CodedData, proba: pd.DataFrame, predicted: pd.DataFrame, n_boo
                       curve, confusion_table(predicted, data.humans),
                       examples_table(proba, data, evidence=evidence), characters=characters,
                       characters_by_interview=by_interview, group=group, interviews=interviews, evidence=evidence,
-                      crossings=code_crossings({MACHINE: predicted, **data.humans}, codes, machines=[MACHINE]))
+                      crossings=code_crossings({MACHINE: predicted, **data.humans}, codes, machines=[MACHINE],
+                                                interview_of=data.interview_of if n_boot else None))
 
 
 def by_subgroup(ev: Evaluation, data: CodedData, subgroup_of: Mapping[str, str], n_boot: int = 1000,

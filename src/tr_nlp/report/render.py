@@ -37,15 +37,20 @@ def _environment() -> Environment:
     return env
 
 
-def interval(lo: float | None, hi: float | None) -> Markup:
-    """`` [0.48, 0.72]`` after a figure, or nothing where it has no interval (no resamples,
-    or a code in too few interviews: :func:`~tr_nlp.agreement.percentile_interval`).
+def interval(lo: float | None, hi: float | None, percent: bool = False) -> Markup:
+    """`` [0.48, 0.72]`` after a figure (of a share, with ``percent``: `` [48%, 72%]``), or
+    nothing where it has no interval (no resamples, or a code in too few interviews:
+    :func:`~tr_nlp.agreement.percentile_interval`).
 
     >>> str(interval(0.481, 0.72)), str(interval(None, 0.72)), str(interval(float("nan"), float("nan")))
     (' <span class="ci">[0.48, 0.72]</span>', '', '')
+    >>> str(interval(0.19, 0.684, percent=True))
+    ' <span class="ci">[19%, 68%]</span>'
     """
     if rounded(lo) == "n/a" or rounded(hi) == "n/a":
         return Markup("")
+    if percent:
+        return Markup(' <span class="ci">[{:.0%}, {:.0%}]</span>').format(lo, hi)
     return Markup(' <span class="ci">[{}, {}]</span>').format(rounded(lo), rounded(hi))
 
 

@@ -72,7 +72,8 @@ _FIGURES = ("n_segments", "n_characters", "percent", "n_raters", "n_units", "kap
             "precision_lo", "precision_hi", "recall_lo", "recall_hi", "pr_auc", "pr_auc_lo", "pr_auc_hi",
             "kappa_vs_rest", "kappa_vs_rest_lo", "kappa_vs_rest_hi", "kappa_baseline", "interviews_a", "interviews_b",
             "f1_baseline", "f1_diff", "f1_diff_lo", "f1_diff_hi", "read_share_baseline", "read_share_diff",
-            "read_share_diff_lo", "read_share_diff_hi", "given", "missed", "instead", "share")
+            "read_share_diff_lo", "read_share_diff_hi", "given", "missed", "instead", "share", "share_lo",
+            "share_hi", "coders_instead", "coders_missed", "coders_share", "coders_share_lo", "coders_share_hi")
 #: Columns of names (ids, codes, raters): never blank (a topic passage in no candidate has
 #: a blank candidate, so that one may be).
 _NAMES = ("interview_id", "segment_id", "code", "coder", "rater_a", "rater_b", "comparison", "raters", "subgroup",

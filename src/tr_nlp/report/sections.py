@@ -194,7 +194,8 @@ def group_alpha(data: RunData) -> list[dict[str, Any]]:
 
 def crossings(data: RunData, top: int = 30) -> dict[str, Any]:
     """Which codes the raters mix up (``code_crossings.csv``): the first ``top`` rows of
-    :func:`~tr_nlp.agreement.mix_ups` (``mix_ups``; ``found`` counts them all), and each
+    :func:`~tr_nlp.agreement.mix_ups` (``mix_ups``; ``found`` counts them all; ``intervals``
+    whether any shown has an interval), and each
     pair of raters' confusion matrix for each group of codes that exclude each other, the
     groups named by the agreement table's rows (``matrices``: group, raters, columns, rows
     of counts and shares of the row; with many coders, ``pooled``: the machine against them
@@ -208,7 +209,9 @@ def crossings(data: RunData, top: int = 30) -> dict[str, Any]:
                           for code, counts in matrix.iterrows()]}
                 for group in groups for a, b, matrix in group_matrices(data.crossings, group, pooled=pooled)]
     found = mix_ups(data.crossings, groups)
-    return {"mix_ups": [_row(r) for r in found.head(top).to_dict("records")], "found": len(found),
+    shown = found.head(top)
+    return {"mix_ups": [_row(r) for r in shown.to_dict("records")], "found": len(found),
+            "intervals": bool(shown[["share_lo", "coders_share_lo"]].notna().any(axis=None)),
             "matrices": matrices, "pooled": pooled and bool(groups)}
 
 
