@@ -164,6 +164,34 @@ def test_no_quotes_means_no_transcript_text(demo_run):
     assert 'id="tr-data"' not in page and "Written without transcript text" in page
 
 
+def test_each_mix_up_links_to_its_segments_in_the_transcripts(html, demo_run):
+    # "15 of 35 (43%)" left a reader to hunt for those 15 segments in the transcripts
+    from markupsafe import escape
+
+    from tr_nlp.report.sections import crossings, mix_up_examples
+
+    data = load_run(demo_run)
+    shown = crossings(data)["mix_ups"]
+    assert shown and all(row["examples"] for row in shown)
+    every = mix_up_examples(data, shown, quotes=True, per_row=10**6)
+    assert [len(found) for found in every] == [row["instead"] for row in shown]  # the segments the count counts
+    for row, found in zip(shown, every):
+        first = row["examples"]
+        assert len(first) == min(3, row["instead"])
+        interviews = {e["interview_id"] for e in found}
+        assert len({e["interview_id"] for e in first}) == min(3, len(interviews))  # as many interviews as hold them
+    example = shown[0]["examples"][0]
+    assert example["text"] == data.span_text(example["interview_id"], example["start"], example["end"])
+    assert re.match(r"lines? \d+", example["lines"])
+    mixed = html[html.index("Codes mixed up: what one rater gives where the other gives a code"):]
+    mixed = mixed[:mixed.index("</table>")]
+    assert (f'<a href="#iv={example["interview_id"]}&amp;at={example["start"]}-{example["end"]}" '
+            f'title="{escape(example["text"])}">{example["interview_id"]}, {example["lines"]}</a>') in mixed
+    private = build_report(demo_run, quotes=False)
+    private = private[private.index("Codes mixed up: what one rater gives where the other gives a code"):]
+    assert f"{example['interview_id']}, {example['lines']}" in private and example["text"] not in private
+
+
 def test_a_disagreement_the_machine_called_shows_what_it_read_as_the_code(html, demo_run):
     # the report listed the machine's confident false alarms with no word of why; the evidence of
     # the fold model that made each call is now marked in it, and in the transcript viewer

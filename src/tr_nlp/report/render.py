@@ -90,7 +90,9 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
     prescreen = sections.prescreen(data, codes, quotes)
     disagreements = sections.disagreements(data, codes, quotes)
     candidates = sections.candidates(data, quotes)
-    linked = ([s["interview_id"] for p in prescreen for s in p["segments"]]
+    crossings = sections.crossings(data, quotes)
+    linked = ([e["interview_id"] for r in crossings.get("mix_ups", []) for e in r["examples"]]  # in the page's order
+              + [s["interview_id"] for p in prescreen for s in p["segments"]]
               + [r["interview_id"] for d in disagreements for r in d["rows"]]
               + [q["interview_id"] for c in candidates for q in c["quotes"]])
     viewer = viewer_data(data, codes, max_interviews, linked) if quotes else None
@@ -122,7 +124,7 @@ def report_context(data: RunData, quotes: bool = True, max_interviews: int | Non
         "subgroups": sections.subgroups(data),
         "subgroups_too_few": sections.subgroups_too_few_sentence(data),
         "against": sections.against(data),
-        "crossings": sections.crossings(data),
+        "crossings": crossings,
         "by": data.by,
         "plots": sections.plots(data, styles),
         "prescreen": prescreen,

@@ -192,14 +192,15 @@ def group_alpha(data: RunData) -> list[dict[str, Any]]:
     return [r | {"exclusive": str(r["code"]).startswith(EXCLUSIVE_PREFIX)} for r in _pooled_last(data.group)]
 
 
-def crossings(data: RunData, top: int = 30) -> dict[str, Any]:
+def crossings(data: RunData, quotes: bool = True, top: int = 30) -> dict[str, Any]:
     """Which codes the raters mix up (``code_crossings.csv``): the first ``top`` rows of
     :func:`~tr_nlp.agreement.mix_ups` (``mix_ups``; ``found`` counts them all; ``intervals``
     whether any shown has an interval), and each
     pair of raters' confusion matrix for each group of codes that exclude each other, the
     groups named by the agreement table's rows (``matrices``: group, raters, columns, rows
     of counts and shares of the row; with many coders, ``pooled``: the machine against them
-    all, and coders against each other); empty without the table."""
+    all, and coders against each other); empty without the table. Each mix-up holds
+    ``examples`` of its segments (:func:`mix_up_examples`)."""
     if data.crossings.empty:
         return {}
     groups = groups_of(data.agreement)
@@ -209,10 +210,74 @@ def crossings(data: RunData, top: int = 30) -> dict[str, Any]:
                           for code, counts in matrix.iterrows()]}
                 for group in groups for a, b, matrix in group_matrices(data.crossings, group, pooled=pooled)]
     found = mix_ups(data.crossings, groups)
-    shown = found.head(top)
-    return {"mix_ups": [_row(r) for r in shown.to_dict("records")], "found": len(found),
-            "intervals": bool(shown[["share_lo", "coders_share_lo"]].notna().any(axis=None)),
+    shown = [_row(r) for r in found.head(top).to_dict("records")]
+    for row, found_in in zip(shown, mix_up_examples(data, shown, quotes)):
+        row["examples"] = found_in
+    return {"mix_ups": shown, "found": len(found), "per_row": MIX_UP_EXAMPLES,
+            "examples": any(row["examples"] for row in shown),
+            "intervals": any(row.get(key) is not None for row in shown for key in ("share_lo", "coders_share_lo")),
             "matrices": matrices, "pooled": pooled and bool(groups)}
+
+
+#: How many segments of each mix-up the report links to.
+MIX_UP_EXAMPLES = 3
+
+
+def mix_up_examples(data: RunData, rows: Sequence[dict[str, Any]], quotes: bool,
+                    per_row: int = MIX_UP_EXAMPLES) -> list[list[dict[str, Any]]]:
+    """For each mix-up (a row of :func:`~tr_nlp.agreement.mix_ups`), the first ``per_row``
+    of its segments, from as many interviews as there are: those ``rater_a`` gave
+    ``code_a`` and ``rater_b``, who rated them, did not, giving ``code_b`` instead (the
+    cross-validated segments; the machine's codes as ``cv_predictions.parquet`` has them,
+    the coders' as ``segment_codes.parquet``), so a reader goes from a count to its
+    passages. Each has its interview, span, lines where the transcript numbers them, and
+    (with ``quotes``) its text; no examples for a run without predictions."""
+    cv = data.scored
+    if cv.empty:
+        return [[] for _ in rows]
+    ids = cv["interview_id"].astype(str).to_numpy()
+    _, rated, said = coded_segments(data)
+
+    def gives(rater: str, code: str) -> np.ndarray:
+        if rater == MACHINE:
+            column = f"machine_{code}"
+            return cv[column].to_numpy(dtype=float) > 0.5 if column in cv.columns else np.zeros(len(cv), dtype=bool)
+        return np.array([(sid, code, rater) in said for sid in cv.index], dtype=bool)
+
+    def rates(rater: str) -> np.ndarray:
+        return np.ones(len(cv), dtype=bool) if rater == MACHINE else np.isin(ids, list(rated.get(rater, ())))
+
+    lines = (data.segments.set_index(data.segments["segment_id"].astype(str))[["line", "line_end"]]
+             if {"line", "line_end"} <= set(data.segments.columns) else None)
+    out = []
+    for row in rows:
+        a, b = str(row["rater_a"]), str(row["rater_b"])
+        hit = (rates(a) & rates(b) & gives(a, row["code_a"]) & ~gives(b, row["code_a"]) & gives(b, row["code_b"]))
+        positions = np.flatnonzero(hit)
+        first = list(dict.fromkeys(ids[positions]))  # one per interview first, then the rest in order
+        chosen = [positions[ids[positions] == iid][0] for iid in first][:per_row]
+        chosen += [i for i in positions if i not in chosen][:per_row - len(chosen)]
+        examples = []
+        for i in sorted(chosen, key=lambda i: (ids[i], int(cv["start"].iloc[i]))):
+            iid, start, end = ids[i], int(cv["start"].iloc[i]), int(cv["end"].iloc[i])
+            where = lines.loc[cv.index[i]] if lines is not None and cv.index[i] in lines.index else None
+            examples.append({"interview_id": iid, "start": start, "end": end,
+                             "lines": lines_label(*(None if pd.isna(where[k]) else int(where[k])
+                                                    for k in ("line", "line_end"))) if where is not None else "",
+                             "text": data.span_text(iid, start, end) if quotes else None})
+        out.append(examples)
+    return out
+
+
+def coded_segments(data: RunData) -> tuple[list[str], dict[str, set[str]], set[tuple[str, str, str]]]:
+    """The coders of a run, the interviews each coded, and each ``(segment id, code,
+    coder)`` a coding gives (from ``segment_codes.parquet``)."""
+    coded = data.segment_codes
+    coders = sorted(set(data.codings["coder"])) if "coder" in data.codings.columns else []
+    rated = {coder: set(data.codings[data.codings["coder"] == coder]["interview_id"]) for coder in coders}
+    said = {(str(s), str(c), str(k)) for s, c, k in zip(coded["segment_id"], coded["code"], coded["coder"])} \
+        if "segment_id" in coded.columns else set()
+    return coders, rated, said
 
 
 def subgroups(data: RunData) -> list[dict[str, Any]]:
@@ -632,11 +697,7 @@ def disagreements(data: RunData, codes: Sequence[str], quotes: bool,
     cv = data.scored
     if cv.empty:
         return []
-    coded = data.segment_codes
-    coders = sorted(set(data.codings["coder"])) if "coder" in data.codings.columns else []
-    rated = {coder: set(data.codings[data.codings["coder"] == coder]["interview_id"]) for coder in coders}
-    said = {(str(s), str(c), str(k)) for s, c, k in zip(coded["segment_id"], coded["code"], coded["coder"])} \
-        if "segment_id" in coded.columns else set()
+    coders, rated, said = coded_segments(data)
     out = []
     for code in codes:
         if code not in data.scored_codes:
