@@ -719,6 +719,9 @@ def test_a_share_of_interviews_alike_gets_wilsons_interval_and_one_of_none_an_in
     assert share_interval([2] * 6, [4] * 6) == pytest.approx((wilson.low, wilson.high))
     lo, hi = share_interval([0] * 6, [1, 2, 0, 1, 0, 1])  # none of 5: not [0%, 0%]
     assert lo == 0 and 0.3 < hi < 0.7
+    for missed in ([1, 1, 1, 1, 1, 1], [3, 0, 1, 0, 2, 1], [7, 7, 7, 7, 7], [1, 2, 3, 4, 5, 6, 7, 8, 9]):
+        assert share_interval([0] * len(missed), missed)[0] == 0.0  # exactly, as the share (not 1e-17 above it)
+        assert share_interval(missed, missed)[1] == 1.0
     assert share_interval([3] * 6, [3] * 6)[1] == 1 and share_interval([3] * 6, [3] * 6)[0] < 0.9
 
 

@@ -324,7 +324,7 @@ def share_interval(instead: ArrayLike, missed: ArrayLike, confidence: float = 0.
     z = float(stdtrit(k - 1, 1 - (1 - confidence) / 2))
     centre = (share + z * z / (2 * effective)) / (1 + z * z / effective)
     half = z * math.sqrt(share * (1 - share) / effective + z * z / (4 * effective ** 2)) / (1 + z * z / effective)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return min(max(0.0, centre - half), share), max(min(1.0, centre + half), share)  # (0% is 0, not 1e-17)
 
 def paired_difference(first: tuple[float, NDArray[Any] | None], second: tuple[float, NDArray[Any] | None],
                       confidence: float = 0.95, groups: int | None = None) -> tuple[float, float, float]:
