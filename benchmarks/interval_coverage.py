@@ -19,9 +19,10 @@ hold the true figure in 95% of them. Two sources of studies:
   true figure is that of all 133 transcripts, and a study draws K of them without
   replacement. Their differences from transcript to transcript are real ones.
 
-A third figure is the share of a code one rater gives and the other misses that the other
-gives another code instead (``evaluate``'s "codes mixed up", ``code_crossings.csv``): a
-ratio of counts, not a kappa. Simulated: a coder's code in a share of each interview's
+Two figures are shares of counts, not kappas: recall (the machine's of coder A's code; on
+AnnoMI, the reflection-opening rule's of gold reflections), and the share of a code one
+rater gives and the other misses that the other gives another code instead (``evaluate``'s
+"codes mixed up", ``code_crossings.csv``). Simulated: a coder's code in a share of each interview's
 segments (Beta(2, 12)), the machine missing 35% of them and giving another code to those
 missed at a rate of the interview's own (Beta(2, 3), mean 0.4). AnnoMI: of the gold
 reflections the opening rule above misses, those with a question mark (the
@@ -101,6 +102,14 @@ def simulate_mix_up(rng: np.random.Generator, k: int) -> tuple[np.ndarray, np.nd
 
 #: The figure of a code missed and another given instead (``code_crossings``' ``share``).
 MIX_UP = "share given another code"
+#: The machine's recall of coder A's code (of the rule's, on AnnoMI): a share too.
+RECALL = "recall M~A"
+
+
+def found_of(c: np.ndarray) -> np.ndarray:
+    """Per-interview (found, coded) of ``y``'s code that ``x`` found, from :func:`counts`'
+    (tp, fp, fn, tn): recall as a share (``agreement_table``'s ``recall``)."""
+    return np.stack([c[:, 0], c[:, 0] + c[:, 2]], axis=1)
 
 
 def mix_up_counts(group: np.ndarray, outcome: np.ndarray, k: int) -> np.ndarray:
@@ -194,15 +203,16 @@ def run_simulated(sizes: list[int], studies: int, seed: int) -> list[dict]:
         group, ca, cb, cm = simulate(rng, 30_000, a, b, err, machine_err)
         pair, machine = counts(cb, ca, group, 30_000), counts(cm, ca, group, 30_000)
         truth = {"kappa B~A": float(kappa(pair.sum(axis=0))),
-                 "kappa M~A minus B~A": float(kappa(machine.sum(axis=0)) - kappa(pair.sum(axis=0)))}
+                 "kappa M~A minus B~A": float(kappa(machine.sum(axis=0)) - kappa(pair.sum(axis=0))),
+                 RECALL: float(found_of(machine)[:, 0].sum() / found_of(machine)[:, 1].sum())}
         for k in sizes:
             results = []
             for s in range(studies):
                 group, ca, cb, cm = simulate(rng, k, a, b, err, machine_err)
                 draws = np.random.default_rng(s).integers(0, k, size=(N_BOOT, k))
-                pair = counts(cb, ca, group, k)
-                found = study_intervals({"kappa B~A": pair,
-                                         "kappa M~A minus B~A": np.stack([counts(cm, ca, group, k), pair])}, k, draws)
+                pair, machine = counts(cb, ca, group, k), counts(cm, ca, group, k)
+                found = study_intervals({"kappa B~A": pair, "kappa M~A minus B~A": np.stack([machine, pair])}, k, draws)
+                found[RECALL] = share_intervals(found_of(machine), k, draws)
                 if s == 0:
                     check_against_agreement_table(group, cb, ca, k, s, found["kappa B~A"]["tr_nlp"])
                 results.append(found)
@@ -246,6 +256,8 @@ def run_annomi(sizes: list[int], studies: int, seed: int) -> list[dict]:
     outcome = np.where(~reflection | opening, 0, np.where(question, 1, 2))  # a missed reflection, a '?' instead
     mixed = mix_up_counts(group, outcome, n)
     truth[MIX_UP] = float(mixed[:, 0].sum() / mixed[:, 1].sum())
+    recalled = found_of(per["reflection vs its openings"])  # the opening rule's recall of gold reflections
+    truth[RECALL] = float(recalled[:, 0].sum() / recalled[:, 1].sum())
     rng = np.random.default_rng(seed)
     rows = []
     for k in sizes:
@@ -254,7 +266,8 @@ def run_annomi(sizes: list[int], studies: int, seed: int) -> list[dict]:
             chosen = rng.choice(n, size=k, replace=False)
             draws = np.random.default_rng(s).integers(0, k, size=(N_BOOT, k))
             found = study_intervals({name: c[chosen] for name, c in per.items()}, k, draws)
-            results.append(found | {MIX_UP: share_intervals(mixed[chosen], k, draws)})
+            results.append(found | {MIX_UP: share_intervals(mixed[chosen], k, draws),
+                                    RECALL: share_intervals(recalled[chosen], k, draws)})
         rows += [{"data": f"AnnoMI, {n} transcripts", "K": k, **r} for r in tally(results, truth)]
     return rows
 

@@ -680,6 +680,27 @@ def test_code_crossings_count_what_each_rater_gives_where_the_other_gives_a_code
     np.testing.assert_array_equal(matrix.to_numpy(), pd.crosstab(a, b).to_numpy())
 
 
+def test_precision_and_recall_intervals_are_wilsons_on_the_segments_not_one_point_at_100_percent():
+    # coder_b found every segment coder_a coded: the bootstrap gave recall 1.00 [1.00, 1.00], as if certain
+    from tr_nlp.agreement import share_interval
+
+    ids = [f"i{k}s{j}" for k in range(8) for j in range(10)]
+    a = pd.Series([1.0 if j < 2 + k % 3 else 0.0 for k in range(8) for j in range(10)], index=ids)
+    b = a.copy()
+    b.iloc[[9, 19, 29, 39]] = 1.0  # four segments coder_b alone coded: precision below 1
+    of = pd.Series([i.split("s")[0] for i in ids], index=ids)
+    table = agreement_table({"b": b.to_frame("care"), "a": a.to_frame("care")}, of, ["care"], n_boot=200)
+    row = table[table.code == "care"].iloc[0]
+    assert row.recall == 1.0 and row.recall_hi == 1.0 and 0.75 < row.recall_lo < 0.9  # 24 of 24, eight interviews
+    found = a.groupby(of).sum().to_numpy()
+    assert (row.recall_lo, row.recall_hi) == share_interval(found, found)
+    given = b.groupby(of).sum().to_numpy()
+    assert (row.precision_lo, row.precision_hi) == share_interval(found, given)
+    assert row.precision_lo < row.precision < row.precision_hi
+    plain = agreement_table({"b": b.to_frame("care"), "a": a.to_frame("care")}, of, ["care"], n_boot=0)
+    assert plain[["precision_lo", "recall_lo"]].isna().all(axis=None)  # no resamples asked for: no intervals
+
+
 def test_code_crossings_shares_have_intervals_that_allow_for_interviews():
     # "15 of 35 (43%)" beside the coders' "5 of 11 (45%)" said nothing of how far either could be trusted
     from tr_nlp.agreement.stats import MIN_INTERVIEWS

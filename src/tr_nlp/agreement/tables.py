@@ -6,7 +6,11 @@ that thousands of resamples cost little. Comparisons use only the segments both 
 rated (a coder who did not code an interview has NaN there, not 0). ``n_interviews_coded``
 counts the interviews where either rater gave the code: a code in only one or two of them
 has no interval (:func:`~tr_nlp.agreement.stats.percentile_interval`), since resamples
-drawing none of those interviews leave its figures undefined.
+drawing none of those interviews leave its figures undefined. Precision and recall are
+shares of segments: their intervals are Wilson's on the segments' effective number
+(:func:`~tr_nlp.agreement.stats.share_interval`, which allows for the segments of one
+interview being alike), not a bootstrap's, which gives a recall of 100% the interval
+[1.00, 1.00] (``benchmarks/interval_coverage.py`` measures both).
 
 When coders double-coded only some interviews, the machine is compared with each coder
 twice: on every segment that coder rated, and on the double-coded segments alone (those
@@ -45,6 +49,7 @@ from tr_nlp.agreement.stats import (
     nominal_stats_from_confusion,
     paired_difference,
     percentile_interval,
+    share_interval,
 )
 
 OVERALL = "(all codes, pooled)"
@@ -582,6 +587,10 @@ def _row(
     n_groups = None if draws is None else draws.shape[1]  # interviews each resample draws
     for stat in _CI_STATS:  # resampled: (n_boot,) per statistic
         row[f"{stat}_lo"], row[f"{stat}_hi"] = percentile_interval(resampled.get(stat), confidence, n_groups)
+    if draws is not None:  # shares of segments: found of those a gave (precision), of those b gave (recall)
+        tp, fp, fn = counts[:, 0], counts[:, 1], counts[:, 2]
+        row["precision_lo"], row["precision_hi"] = share_interval(tp, tp + fp, confidence)
+        row["recall_lo"], row["recall_hi"] = share_interval(tp, tp + fn, confidence)
     return row
 
 
