@@ -618,13 +618,19 @@ def test_cross_validation_finds_the_evidence_of_the_calls_a_reader_is_shown(demo
     # tr-nlp code does, for the calls shown (the examples, each code's surest disagreements)
     from tr_nlp.coding.evaluate import shown_calls
     from tr_nlp.passages import passage_places
-    from tr_nlp.schema import SHOWN_DISAGREEMENTS, evidence_passages
+    from tr_nlp.schema import SHOWN_DISAGREEMENTS, SHOWN_RANKED, evidence_passages
 
     data = demo_coded[1]
     ev = cross_validate(data, "tfidf", n_splits=3, seed=1, n_boot=10, learning_curve=False)
     shown, said = shown_calls(ev.proba, ev.predicted, data), ev.evidence.to_numpy() != ""
     assert ev.evidence.shape == ev.predicted.shape and not said[~shown].any() and said[shown].mean() > 0.9
-    assert (shown <= (ev.predicted.to_numpy() == 1)).all() and shown.sum(axis=0).max() <= SHOWN_DISAGREEMENTS + 15
+    assert (shown <= (ev.predicted.to_numpy() == 1)).all()
+    assert shown.sum(axis=0).max() <= SHOWN_DISAGREEMENTS + SHOWN_RANKED + 15
+    # the report's pre-screening list, each code's highest-ranked segments: its calls carry theirs (an
+    # evaluation's report showed an empty evidence column beside every one of them)
+    for code in ev.proba.columns:
+        top = ev.proba[code].sort_values(ascending=False, kind="stable").index[:SHOWN_RANKED]
+        assert all(ev.evidence.at[sid, code] != "" for sid in top if ev.predicted.at[sid, code] == 1), code
     texts = dict(zip(data.target.index, (s.text for s in data.segments)))
     for sid, row in ev.evidence.iterrows():
         for cell in row[row != ""]:

@@ -164,6 +164,24 @@ def test_no_quotes_means_no_transcript_text(demo_run):
     assert 'id="tr-data"' not in page and "Written without transcript text" in page
 
 
+def test_an_evaluations_ranked_segments_carry_the_evidence_of_their_calls():
+    # the cross-validated ranking (a run of evaluate -o) left the evidence column blank in every row
+    from tr_nlp.report.rundata import RunData
+    from tr_nlp.report.sections import prescreen
+
+    text = "She listened. Mm-hmm. She came round after hours. Mm-hmm."
+    segments = pd.DataFrame({"segment_id": ["s1", "s2", "s3", "s4"], "interview_id": "iv1", "start": [0, 14, 22, 50],
+                             "end": [13, 21, 49, 57]})
+    cv = pd.DataFrame({"segment_id": ["s1", "s2", "s3", "s4"], "p_care": [0.9, 0.2, 0.7, 0.1],
+                       "machine_care": [1, 0, 1, 0], "evidence_care": ["listened", "", "came round after hours", ""]})
+    data = RunData(folder=Path("run"), texts={"iv1": text}, turns=pd.DataFrame(), segments=segments, cv=cv)
+    ranked = prescreen(data, ["care"], quotes=True)[0]["segments"]
+    assert [(r["text"], r["evidence"], r["repeats"]) for r in ranked] == [
+        ("She listened.", "listened", 0), ("She came round after hours.", "came round after hours", 0),
+        ("Mm-hmm.", "", 1)]
+    assert ranked[0]["pieces"] == [("She ", False), ("listened", True), (".", False)]
+
+
 def test_each_mix_up_links_to_its_segments_in_the_transcripts(html, demo_run):
     # "15 of 35 (43%)" left a reader to hunt for those 15 segments in the transcripts
     from markupsafe import escape

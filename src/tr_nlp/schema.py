@@ -356,6 +356,20 @@ MACHINE_CODER_PREFIX = "tr_nlp "
 #: How many of a code's disagreements between machine and coders a report lists (surest
 #: first); an evaluation finds the evidence of the machine's calls among them.
 SHOWN_DISAGREEMENTS = 30
+#: How many of a code's highest-ranked segments a report's pre-screening lists (segments of
+#: the same words once: :func:`wording`); an evaluation finds the evidence of the machine's
+#: calls among them too.
+SHOWN_RANKED = 25
+
+
+def wording(text: str) -> str:
+    """The words of a segment, case and punctuation aside: segments alike in it (``Mm-hmm.``,
+    ``mm hmm``) are one row of a ranked list.
+
+    >>> wording("Mm-hmm."), wording("mm  HMM"), wording("...")
+    ('mm hmm', 'mm hmm', '')
+    """
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def is_machine_coder(coder: str) -> bool:

@@ -50,7 +50,7 @@ from tr_nlp.export import write_json, write_table
 from tr_nlp.hashing import copies_of, text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.progress import about
-from tr_nlp.schema import SHOWN_DISAGREEMENTS
+from tr_nlp.schema import SHOWN_DISAGREEMENTS, SHOWN_RANKED, wording
 from tr_nlp.segment import coder_coverage
 
 log = logging.getLogger(__name__)
@@ -443,10 +443,12 @@ EXAMPLE_KINDS = {
 
 
 def shown_calls(proba: pd.DataFrame, predicted: pd.DataFrame, data: CodedData,
-                top: int = SHOWN_DISAGREEMENTS) -> np.ndarray:
+                top: int = SHOWN_DISAGREEMENTS, ranked: int = SHOWN_RANKED) -> np.ndarray:
     """Which of the machine's calls (segments x codes, ``predicted`` 1) a reader is shown:
     those among the :func:`examples_table`'s, and per code those among its ``top``
-    disagreements with a coder who rated the segment, surest first (the report's list).
+    disagreements with a coder who rated the segment, surest first (the report's list),
+    and among its ``ranked`` highest-ranked segments, segments of the same words once (the
+    report's pre-screening list).
 
     A fold's evidence is found for these alone: for every call of AnnoMI's 4,817 client
     turns it took 31 s, more than the evaluation's 21 s.
@@ -458,9 +460,18 @@ def shown_calls(proba: pd.DataFrame, predicted: pd.DataFrame, data: CodedData,
     examples = examples_table(proba, data)
     for sid, code in zip(examples["segment_id"], examples["code"]):
         shown[row[sid], codes.index(code)] = True
+    words = [wording(t) for t in pd.Series({s.segment_id: s.text for s in data.segments}).reindex(proba.index)
+             .fillna("")]
     for j, code in enumerate(codes):
         votes = np.column_stack([h[code].reindex(proba.index).to_numpy(dtype=float) for h in data.humans.values()])
         shown[surest_disagreements(proba[code].to_numpy(), called[:, j], votes)[:top], j] = True
+        seen: set[str] = set()
+        for i in np.argsort(-proba[code].to_numpy(), kind="stable"):
+            if len(seen) >= ranked:
+                break
+            if words[i] not in seen or not words[i]:  # the first of each wording is the row shown
+                shown[i, j] = True
+            seen.add(words[i] or f"#{i}")
     return shown & called
 
 

@@ -7,7 +7,6 @@ them writes anything. Text is included only when ``quotes`` is true.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -44,7 +43,7 @@ from tr_nlp.jsonfile import is_number
 from tr_nlp.passages import marked
 from tr_nlp.report.rundata import RunData
 from tr_nlp.report.svg import Point, Series, line_chart, scatter_chart
-from tr_nlp.schema import SHOWN_DISAGREEMENTS, clock, evidence_passages, lines_label
+from tr_nlp.schema import SHOWN_DISAGREEMENTS, SHOWN_RANKED, clock, evidence_passages, lines_label, wording
 
 #: Okabe-Ito and Tol colour-blind-safe colours, given to the codes in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#117733",
@@ -582,7 +581,7 @@ def pr_curves(data: RunData, points: int = 60) -> dict[str, tuple[list[float], l
 # --- pre-screening and disagreement -------------------------------------------------------------
 
 
-def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = 25) -> list[dict[str, Any]]:
+def prescreen(data: RunData, codes: Sequence[str], quotes: bool, top: int = SHOWN_RANKED) -> list[dict[str, Any]]:
     """Per code: the workload sentence from cross-validation and the highest-ranked segments.
 
     Segments come from the interviews no human coded; when every interview was coded,
@@ -652,7 +651,7 @@ def _once_per_wording(data: RunData, rows: Sequence[dict[str, Any]], top: int, q
     first: dict[object, dict[str, Any]] = {}
     for r in rows:
         iid, start, end = str(r["interview_id"]), int(r["start"]), int(r["end"])
-        key = " ".join(re.findall(r"\w+", data.span_text(iid, start, end).casefold())) or (iid, start, end)
+        key = wording(data.span_text(iid, start, end)) or (iid, start, end)
         if key in first:
             first[key]["repeats"] += 1
         elif len(first) < top:
@@ -673,7 +672,8 @@ def _ranked_source(data: RunData) -> tuple[pd.DataFrame, str]:
     if cv.empty:
         return pd.DataFrame(), ""
     long = [pd.DataFrame({"interview_id": cv["interview_id"], "start": cv["start"], "end": cv["end"], "code": code,
-                          "probability": cv[f"p_{code}"], "above_threshold": cv[f"machine_{code}"].astype(float) > 0.5})
+                          "probability": cv[f"p_{code}"], "above_threshold": cv[f"machine_{code}"].astype(float) > 0.5,
+                          "evidence": cv.get(f"evidence_{code}", pd.Series("", index=cv.index))})
             for code in data.scored_codes]
     scored = ("held-out: scored by a model trained on other interviews" if data.held_out
               else "cross-validated: scored by a model that did not see their interview")
