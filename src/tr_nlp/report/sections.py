@@ -193,13 +193,13 @@ def group_alpha(data: RunData) -> list[dict[str, Any]]:
 
 def crossings(data: RunData, quotes: bool = True, top: int = 30) -> dict[str, Any]:
     """Which codes the raters mix up (``code_crossings.csv``): the first ``top`` rows of
-    :func:`~tr_nlp.agreement.mix_ups` (``mix_ups``; ``found`` counts them all; ``intervals``
-    whether any shown has an interval), and each
-    pair of raters' confusion matrix for each group of codes that exclude each other, the
-    groups named by the agreement table's rows (``matrices``: group, raters, columns, rows
-    of counts and shares of the row; with many coders, ``pooled``: the machine against them
-    all, and coders against each other); empty without the table. Each mix-up holds
-    ``examples`` of its segments (:func:`mix_up_examples`)."""
+    :func:`~tr_nlp.agreement.mix_ups` (``mix_ups``, each with ``examples`` of its segments:
+    :func:`mix_up_examples`; ``found`` counts them all; ``intervals``, ``examples`` whether
+    any shown has them), and each pair of raters' confusion matrix for each group of codes
+    that exclude each other, the groups named by the agreement table's rows (``matrices``:
+    group, raters, columns, rows of counts and shares of the row; with many coders,
+    ``pooled``: the machine against them all, and coders against each other); empty
+    without the table."""
     if data.crossings.empty:
         return {}
     groups = groups_of(data.agreement)
