@@ -653,6 +653,24 @@ def test_evaluate_says_why_there_is_no_agreement_on_interviews(capsys):
     assert "none, as no two raters rated any interview whole" in " ".join(capsys.readouterr().out.split())
 
 
+def test_a_recall_of_every_interview_has_an_interval_below_it(capsys):
+    # the machine finding a code in all 14 of a coder's interviews printed R 1.00, as if that were certain
+    from tr_nlp.agreement import interview_table
+    from tr_nlp.cli.evaluation_tables import print_interview_agreement
+
+    ids = [f"i{k}s{j}" for k in range(14) for j in range(3)]
+    coder = pd.DataFrame({"care": [1.0 if j == k % 3 else 0.0 for k in range(14) for j in range(3)]}, index=ids)
+    machine = pd.DataFrame({"care": [1.0 if j == 0 else 0.0 for k in range(14) for j in range(3)]}, index=ids)
+    of = pd.Series([i.split("s")[0] for i in ids], index=ids)
+    table = interview_table({"machine": machine, "coder": coder}, of, ["care"], machines=["machine"], n_boot=200)
+    row = table[table.code == "care"].iloc[0]
+    assert (row.interviews_a, row.interviews_b, row.recall, row.recall_hi) == (14, 14, 1.0, 1.0)
+    assert 0.6 < row.recall_lo < 0.9
+    print_interview_agreement(table)
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"│ 1.00 [{row.recall_lo:.2f}, 1.00] │" in said and "its interval Wilson's on the interviews" in said
+
+
 def test_evaluate_prints_the_learning_curve_and_its_last_step(capsys):
     from tr_nlp.cli.evaluation_tables import print_learning_curve
 

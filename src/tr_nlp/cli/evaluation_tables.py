@@ -137,10 +137,12 @@ def print_interview_agreement(table: pd.DataFrame) -> None:
         each = "" if r.code == OVERALL else f"{_count(r.interviews_a)} / {_count(r.interviews_b)}"
         view.add_row(r.code, r.comparison, r.raters, f"{r.n_interviews:.0f}", each,
                      "n/a" if math.isnan(r.percent) else f"{100 * r.percent:.0f}", _with_ci(r, "kappa"),
-                     _with_ci(r, "ac1"), rounded(r.recall), *difference)
+                     _with_ci(r, "ac1"), _with_ci(r, "recall") if hasattr(r, "recall_lo") else rounded(r.recall),
+                     *difference)
     _print_pairs(view, table, shown)
     c.out.print("  in each: of the interviews compared, those each rater gives the code to a segment of (the "
-                "machine: above its threshold); R: of the second rater's, the share the first finds too",
+                "machine: above its threshold); R: of the second rater's, the share the first finds too (its "
+                "interval Wilson's on the interviews, which resampling gives no width at 100%)",
                 highlight=False)
     if table["kappa"].isna().any():
         c.out.print("  kappa n/a: both raters find the code in every interview compared (or in none), where kappa "
