@@ -565,9 +565,10 @@ def test_cli_train_evaluate_code(tmp_path, demo_coded):
     least = min(metrics, key=lambda m: m["recall"])  # which code leaving the rest unread costs most, and whose
     said = " ".join(r.stderr.split())
     lowest, highest = f"{least['recall']:.0%}", f"{max(m['recall'] for m in metrics):.0%}"
+    bounds = f"[{least['recall_lo']:.0%}, {least['recall_hi']:.0%}]"  # how far that recall can be trusted
     assert (f"pre-screening: {flagged} of {segments} segments ({flagged / segments:.0%}) hold a suggestion; in "
             f"cross-validation, reading only such segments found {lowest.removesuffix('%')}-{highest} of what a coder "
-            f"coded with each code (the model card's recall; the lowest, {least['code']}: {lowest} of "
+            f"coded with each code (the model card's recall; the lowest, {least['code']}: {lowest} {bounds} of "
             f"{least['rater_b']}'s), so the other {segments - flagged} may be left unread") in said
     assert 0 < flagged < segments
     r = runner.invoke(app, ["code", str(DEMO / "interviews" / "demo18.txt"), "--model", str(tmp_path), "-o", str(out)])

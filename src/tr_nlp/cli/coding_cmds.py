@@ -585,6 +585,11 @@ def screening_sentence(screened: Any) -> str:
     pre-screening: 163 of 250 segments (65%) hold a suggestion; in cross-validation, reading only such segments
     found 91-96% of what a coder coded with each code (the model card's recall; the lowest, care: 91% of coder_a's),
     so the other 87 may be left unread at that cost
+    >>> print(screening_sentence(Screening(250, 163, (0.39, 0.77), lowest=("care", "coder_a"),
+    ...                                    lowest_interval=(0.254, 0.55))))
+    pre-screening: 163 of 250 segments (65%) hold a suggestion; in cross-validation, reading only such segments
+    found 39-77% of what a coder coded with each code (the model card's recall; the lowest, care: 39% [25%, 55%] of
+    coder_a's), so the other 87 may be left unread at that cost
     >>> print(screening_sentence(Screening(4, 4, (0.4, 0.82), (("neutral", "change", "sustain"),))))
     pre-screening: all 4 segments hold a suggestion, as codes that exclude each other (neutral / change / sustain)
     give each segment one of them: screen by one code's suggestions instead (in cross-validation, they found 40-82% of
@@ -614,7 +619,9 @@ def screening_sentence(screened: Any) -> str:
     lowest = ""
     if screened.lowest is not None and lo != hi:
         code, coder = screened.lowest
-        lowest = f"; the lowest, {code}: {lo} of {coder}'s" if coder else f"; the lowest, {code}: {lo}"
+        bounds = getattr(screened, "lowest_interval", None)
+        lowest = f"; the lowest, {code}: {lo}" + (f" [{bounds[0]:.0%}, {bounds[1]:.0%}]" if bounds else "")
+        lowest += f" of {coder}'s" if coder else ""
     return (said + f"in cross-validation, reading only such segments found {found} of what a coder coded with each "
             f"code (the model card's recall{lowest}), so the other {screened.skipped} may be left unread at that cost")
 

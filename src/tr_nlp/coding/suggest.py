@@ -33,6 +33,7 @@ from tr_nlp.coding.evidence import (
 )
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.features.context import context_frame
+from tr_nlp.jsonfile import is_number
 from tr_nlp.schema import Interview, Segment, clock, seconds_cell
 
 SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "timestamp", "time", "line", "line_end", "speaker",
@@ -137,6 +138,8 @@ class Screening:
     groups: tuple[tuple[str, ...], ...] = ()
     #: the code of the lowest recall, and the coder whose segments it found least of
     lowest: tuple[str, str] | None = None
+    #: that recall's 95% interval on the card, where it has one
+    lowest_interval: tuple[float, float] | None = None
 
     @property
     def skipped(self) -> int:
@@ -155,8 +158,11 @@ def screening(frame: pd.DataFrame, card: Mapping[str, Any]) -> Screening:
     >>> card = {"codes": ["a", "b"], "cv_metrics": [{"code": "a", "recall": 0.9}, {"code": "b", "recall": 0.8},
     ...                                             {"code": "(all codes, pooled)", "recall": 0.85}]}
     >>> found = screening(frame, card)
-    >>> found.flagged, found.segments, found.skipped, found.recall, found.lowest
-    (2, 3, 1, (0.8, 0.9), ('b', ''))
+    >>> found.flagged, found.segments, found.skipped, found.recall, found.lowest, found.lowest_interval
+    (2, 3, 1, (0.8, 0.9), ('b', ''), None)
+    >>> card["cv_metrics"][1] |= {"recall_lo": 0.7, "recall_hi": 0.88}
+    >>> screening(frame, card).lowest_interval
+    (0.7, 0.88)
     >>> screening(frame, {**card, "exclusive_groups": [["a", "b"]]}).groups
     (('a', 'b'),)
     """
@@ -167,6 +173,8 @@ def screening(frame: pd.DataFrame, card: Mapping[str, Any]) -> Screening:
     recalls = [float(m["recall"]) for m in measured]
     groups = tuple(tuple(str(code) for code in group) for group in card.get("exclusive_groups") or ())
     least = min(measured, key=lambda m: float(m["recall"])) if measured else None
+    bounds = (least.get("recall_lo"), least.get("recall_hi")) if least else (None, None)
+    interval = (float(bounds[0]), float(bounds[1])) if all(is_number(b) for b in bounds) else None
     return Screening(len(segments), len(flagged), (min(recalls), max(recalls)) if recalls else None, groups,
-                     (str(least["code"]), str(least.get("rater_b") or "")) if least else None)
+                     (str(least["code"]), str(least.get("rater_b") or "")) if least else None, interval)
 
