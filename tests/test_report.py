@@ -198,6 +198,17 @@ def test_each_mix_up_links_to_its_segments_in_the_transcripts(html, demo_run):
         assert len(first) == min(3, row["instead"])
         interviews = {e["interview_id"] for e in found}
         assert len({e["interview_id"] for e in first}) == min(3, len(interviews))  # as many interviews as hold them
+    for row, found in zip(shown, every):  # with the machine, its surest calls: those of highest probability
+        if "machine" in (row["rater_a"], row["rater_b"]):
+            given = row["code_a"] if row["rater_a"] == "machine" else row["code_b"]
+            p = data.scored.set_index(["interview_id", "start"])[f"p_{given}"]
+            best = {}
+            for e in found:
+                best[e["interview_id"]] = max(best.get(e["interview_id"], 0.0), p[(e["interview_id"], e["start"])])
+            surest = sorted(best, key=best.get, reverse=True)[:3]
+            assert {e["interview_id"] for e in row["examples"]} == set(surest)
+            assert all(max(p[(e["interview_id"], e["start"])] for e in row["examples"] if e["interview_id"] == iid)
+                       == best[iid] for iid in surest)  # (a second of one interview where fewer hold them)
     example = shown[0]["examples"][0]
     assert example["text"] == data.span_text(example["interview_id"], example["start"], example["end"])
     assert re.match(r"lines? \d+", example["lines"])

@@ -43,7 +43,14 @@ from tr_nlp.jsonfile import is_number
 from tr_nlp.passages import marked
 from tr_nlp.report.rundata import RunData
 from tr_nlp.report.svg import Point, Series, line_chart, scatter_chart
-from tr_nlp.schema import SHOWN_DISAGREEMENTS, SHOWN_RANKED, clock, evidence_passages, lines_label, wording
+from tr_nlp.schema import (
+    SHOWN_DISAGREEMENTS,
+    SHOWN_RANKED,
+    clock,
+    evidence_passages,
+    lines_label,
+    wording,
+)
 
 #: Okabe-Ito and Tol colour-blind-safe colours, given to the codes in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#117733",
@@ -224,13 +231,15 @@ MIX_UP_EXAMPLES = 3
 
 def mix_up_examples(data: RunData, rows: Sequence[dict[str, Any]], quotes: bool,
                     per_row: int = MIX_UP_EXAMPLES) -> list[list[dict[str, Any]]]:
-    """For each mix-up (a row of :func:`~tr_nlp.agreement.mix_ups`), the first ``per_row``
-    of its segments, from as many interviews as there are: those ``rater_a`` gave
-    ``code_a`` and ``rater_b``, who rated them, did not, giving ``code_b`` instead (the
-    cross-validated segments; the machine's codes as ``cv_predictions.parquet`` has them,
-    the coders' as ``segment_codes.parquet``), so a reader goes from a count to its
-    passages. Each has its interview, span, lines where the transcript numbers them, and
-    (with ``quotes``) its text; no examples for a run without predictions."""
+    """For each mix-up (a row of :func:`~tr_nlp.agreement.mix_ups`), ``per_row`` of its
+    segments, from as many interviews as there are: those ``rater_a`` gave ``code_a`` and
+    ``rater_b``, who rated them, did not, giving ``code_b`` instead (the cross-validated
+    segments; the machine's codes as ``cv_predictions.parquet`` has them, the coders' as
+    ``segment_codes.parquet``), so a reader goes from a count to its passages. Where the
+    machine is one of the two, its surest such calls come first (the highest probability
+    of the code it gave); between coders, the first in the transcripts. Each has its
+    interview, span, lines where the transcript numbers them, and (with ``quotes``) its
+    text; no examples for a run without predictions."""
     cv = data.scored
     if cv.empty:
         return [[] for _ in rows]
@@ -253,6 +262,9 @@ def mix_up_examples(data: RunData, rows: Sequence[dict[str, Any]], quotes: bool,
         a, b = str(row["rater_a"]), str(row["rater_b"])
         hit = (rates(a) & rates(b) & gives(a, row["code_a"]) & ~gives(b, row["code_a"]) & gives(b, row["code_b"]))
         positions = np.flatnonzero(hit)
+        given = row["code_a"] if a == MACHINE else row["code_b"] if b == MACHINE else None
+        if given is not None and f"p_{given}" in cv.columns:  # the machine's surest calls first
+            positions = positions[np.argsort(-cv[f"p_{given}"].to_numpy(dtype=float)[positions], kind="stable")]
         first = list(dict.fromkeys(ids[positions]))  # one per interview first, then the rest in order
         chosen = [positions[ids[positions] == iid][0] for iid in first][:per_row]
         chosen += [i for i in positions if i not in chosen][:per_row - len(chosen)]
