@@ -119,8 +119,7 @@ def code_crossings(ratings: Mapping[str, pd.DataFrame], codes: Sequence[str], ma
     table["share_lo"], table["share_hi"] = _intervals(per_interview, confidence)
     alike = _coders_alike(table)
     pooled = [_pooled([per_interview[i] for i in k]) if k is not None else None for k in alike]
-    table["coders_instead"] = [table["instead"].iloc[k].sum() if k is not None else np.nan for k in alike]
-    table["coders_missed"] = [table["missed"].iloc[k].sum() if k is not None else np.nan for k in alike]
+    table["coders_instead"], table["coders_missed"] = _coders_counts(table, alike)
     table["coders_share"] = table["coders_instead"] / table["coders_missed"].where(table["coders_missed"] > 0)
     table["coders_share_lo"], table["coders_share_hi"] = _intervals(pooled, confidence)
     return table
@@ -171,6 +170,13 @@ def _coders_alike(table: pd.DataFrame) -> list[np.ndarray | None]:
     return out
 
 
+def _coders_counts(table: pd.DataFrame, alike: Sequence[np.ndarray | None]) -> tuple[list[float], list[float]]:
+    """Per row, the ``instead`` and ``missed`` its coders' rows (``alike``, from
+    :func:`_coders_alike`) sum to; NaN where it has none."""
+    return ([table["instead"].iloc[k].sum() if k is not None else np.nan for k in alike],
+            [table["missed"].iloc[k].sum() if k is not None else np.nan for k in alike])
+
+
 def mix_ups(table: pd.DataFrame, groups: Sequence[Sequence[str]] = (), least: int = 2,
             share: float = 0.2) -> pd.DataFrame:
     """The rows of a :func:`code_crossings` table where ``b`` gave another code instead of
@@ -193,9 +199,7 @@ def mix_ups(table: pd.DataFrame, groups: Sequence[Sequence[str]] = (), least: in
     """
     table = table.reset_index(drop=True)
     if "coders_missed" not in table.columns:
-        alike = _coders_alike(table)
-        table["coders_instead"] = [table["instead"].iloc[k].sum() if k is not None else np.nan for k in alike]
-        table["coders_missed"] = [table["missed"].iloc[k].sum() if k is not None else np.nan for k in alike]
+        table["coders_instead"], table["coders_missed"] = _coders_counts(table, _coders_alike(table))
     table = table.reindex(columns=list(dict.fromkeys([*table.columns, *CROSSING_COLUMNS])))
     within = {(x, y) for group in groups for x in group for y in group}
     found = table[(table["code_b"] != NO_CODE) & (table["code_b"] != table["code_a"])

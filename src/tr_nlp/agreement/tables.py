@@ -59,7 +59,10 @@ MACHINE_VS_HUMAN = "machine vs human"
 #: The machine against a coder on the segments that coder shares with another coder.
 MACHINE_VS_HUMAN_DOUBLE = "machine vs human, double-coded"
 HUMAN_VS_HUMAN = "human vs human"
-_CI_STATS = ("kappa", "alpha", "ac1", "f1", "precision", "recall")
+#: Statistics whose intervals come from resampled interviews; precision and recall, shares
+#: of segments, get Wilson's (:func:`~tr_nlp.agreement.stats.share_interval`).
+_RESAMPLED_STATS = ("kappa", "alpha", "ac1", "f1")
+_CI_STATS = (*_RESAMPLED_STATS, "precision", "recall")
 #: With more coder pairs than this per code, shown tables summarise them (the files keep every pair).
 MAX_PAIRS = 3
 COLUMNS = [
@@ -585,12 +588,12 @@ def _row(
     row.update({k: float(v) for k, v in point.items()})
     resampled = binary_stats_from_counts(*counts[draws].sum(axis=1).T) if draws is not None and n_segments else {}
     n_groups = None if draws is None else draws.shape[1]  # interviews each resample draws
-    for stat in _CI_STATS:  # resampled: (n_boot,) per statistic
+    for stat in _RESAMPLED_STATS:  # resampled: (n_boot,) per statistic
         row[f"{stat}_lo"], row[f"{stat}_hi"] = percentile_interval(resampled.get(stat), confidence, n_groups)
-    if draws is not None:  # shares of segments: found of those a gave (precision), of those b gave (recall)
-        tp, fp, fn = counts[:, 0], counts[:, 1], counts[:, 2]
-        row["precision_lo"], row["precision_hi"] = share_interval(tp, tp + fp, confidence)
-        row["recall_lo"], row["recall_hi"] = share_interval(tp, tp + fn, confidence)
+    tp, fp, fn = counts[:, 0], counts[:, 1], counts[:, 2]  # found of those a gave (precision), of those b gave
+    for stat, given in (("precision", tp + fp), ("recall", tp + fn)):
+        row[f"{stat}_lo"], row[f"{stat}_hi"] = (share_interval(tp, given, confidence) if draws is not None
+                                                else (float("nan"), float("nan")))
     return row
 
 

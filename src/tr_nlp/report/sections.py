@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -246,12 +247,14 @@ def mix_up_examples(data: RunData, rows: Sequence[dict[str, Any]], quotes: bool,
     ids = cv["interview_id"].astype(str).to_numpy()
     _, rated, said = coded_segments(data)
 
+    @cache  # (a rater's code recurs in rows)
     def gives(rater: str, code: str) -> np.ndarray:
         if rater == MACHINE:
             column = f"machine_{code}"
             return cv[column].to_numpy(dtype=float) > 0.5 if column in cv.columns else np.zeros(len(cv), dtype=bool)
         return np.array([(sid, code, rater) in said for sid in cv.index], dtype=bool)
 
+    @cache
     def rates(rater: str) -> np.ndarray:
         return np.ones(len(cv), dtype=bool) if rater == MACHINE else np.isin(ids, list(rated.get(rater, ())))
 
