@@ -19,8 +19,8 @@ hold the true figure in 95% of them. Two sources of studies:
   true figure is that of all 133 transcripts, and a study draws K of them without
   replacement. Their differences from transcript to transcript are real ones.
 
-Two figures are shares of counts, not kappas: recall (the machine's of coder A's code; on
-AnnoMI, the reflection-opening rule's of gold reflections), and the share of a code one
+Two figures are shares of counts, not agreement statistics: recall (the machine's of
+coder A's code; on AnnoMI, the reflection-opening rule's of gold reflections), and the share of a code one
 rater gives and the other misses that the other gives another code instead (``evaluate``'s
 "codes mixed up", ``code_crossings.csv``). Simulated: a coder's code in a share of each interview's
 segments (Beta(2, 12)), the machine missing 35% of them and giving another code to those
@@ -30,14 +30,18 @@ question-mark rule's code instead). tr_nlp's interval of a share is not a bootst
 Wilson's on the segments' effective number (:func:`tr_nlp.agreement.stats.share_interval`);
 the first study of each size is checked to give the interval ``code_crossings`` reports.
 
-Intervals, from the same resamples of each study: the plain percentile interval (the
-baseline: what tr_nlp gave before) and the expanded percentile interval
-(:func:`tr_nlp.agreement.stats.tail_share`), tr_nlp's from
-:data:`~tr_nlp.agreement.stats.MIN_INTERVIEWS` interviews on (it gives none from fewer); the
-first study of each size is checked to give exactly the interval ``agreement_table``
-reports. Printed per source, figure and K: the true value, each interval's coverage (with
-its Monte Carlo standard error) and mean width, and the studies where tr_nlp gives no
-interval (too few interviews, or a code drawn in too few of them).
+The agreement statistics are kappa (and the machine's minus coder B's), AC1 and F1 of
+coder B with coder A (on AnnoMI, of each rule with the gold code). Intervals, from the same
+resamples of each study: the plain percentile interval and the expanded percentile
+interval (:func:`tr_nlp.agreement.stats.tail_share`), the baselines (what tr_nlp gave
+before 2026-12-06, the expanded one from five interviews on), and tr_nlp's, Student's t on
+K - 1 degrees of freedom with the resamples' spread on the logit scale of the statistic's
+range (:func:`tr_nlp.agreement.stats.t_interval`; none from fewer than
+:data:`~tr_nlp.agreement.stats.MIN_INTERVIEWS` interviews); the first study of each size
+is checked to give exactly the intervals ``agreement_table`` reports. Printed per source,
+figure and K: the true value, each interval's coverage (with its Monte Carlo standard
+error) and mean width, and the studies where tr_nlp gives no interval (too few
+interviews, or a code drawn in too few of them).
 """
 
 from __future__ import annotations
@@ -51,7 +55,13 @@ import numpy as np
 import pandas as pd
 
 from tr_nlp.agreement import agreement_table, binary_stats_from_counts
-from tr_nlp.agreement.stats import MIN_INTERVIEWS, percentile_interval, share_interval, tail_share
+from tr_nlp.agreement.stats import (
+    MIN_INTERVIEWS,
+    percentile_interval,
+    share_interval,
+    t_interval,
+    tail_share,
+)
 
 SIMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "annomi" / "AnnoMI-simple.csv"
 N_BOOT = 1000
@@ -73,8 +83,9 @@ def counts(x: np.ndarray, y: np.ndarray, group: np.ndarray, k: int) -> np.ndarra
     return out
 
 
-def kappa(c: np.ndarray) -> np.ndarray:
-    return binary_stats_from_counts(*np.moveaxis(c, -1, 0))["kappa"]
+def kappa(c: np.ndarray, stat: str = "kappa") -> np.ndarray:
+    """``stat`` (kappa, AC1, F1...) of counts whose last axis is (tp, fp, fn, tn)."""
+    return binary_stats_from_counts(*np.moveaxis(c, -1, 0))[stat]
 
 
 def simulate(rng: np.random.Generator, k: int, a: float, b: float, err: float, machine_err: float):
@@ -156,26 +167,37 @@ def expanded(resampled: np.ndarray, k: int) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
+#: A figure's statistic and its range, from its name (a difference of kappas runs from -2 to 2).
+STATISTICS = {"kappa": ("kappa", (-1.0, 1.0)), "AC1": ("ac1", (-1.0, 1.0)), "F1": ("f1", (0.0, 1.0))}
+
+
 def study_intervals(tables: dict[str, np.ndarray], k: int, draws: np.ndarray) -> dict[str, dict[str, tuple]]:
-    """Per figure: its value and both intervals from the same ``draws``."""
+    """Per figure (named by its statistic first, ``"kappa B~A"``; a difference of two
+    raters' has counts of shape (2, k, 4)): its value and its intervals from the same ``draws``."""
     out = {}
     for name, c in tables.items():
-        value = float(kappa(c.sum(axis=0)) if c.ndim == 2 else kappa(c[0].sum(axis=0)) - kappa(c[1].sum(axis=0)))
-        resampled = kappa(c[draws].sum(axis=1)) if c.ndim == 2 else (kappa(c[0][draws].sum(axis=1))
-                                                                     - kappa(c[1][draws].sum(axis=1)))
+        stat, bounds = STATISTICS[name.split()[0]]
+        if c.ndim == 2:
+            value, resampled = float(kappa(c.sum(axis=0), stat)), kappa(c[draws].sum(axis=1), stat)
+        else:
+            value = float(kappa(c[0].sum(axis=0), stat) - kappa(c[1].sum(axis=0), stat))
+            resampled = kappa(c[0][draws].sum(axis=1), stat) - kappa(c[1][draws].sum(axis=1), stat)
+            bounds = (-2.0, 2.0)
         out[name] = {"value": value, "plain": percentile_interval(resampled), "expanded": expanded(resampled, k),
-                     "tr_nlp": percentile_interval(resampled, groups=k)}
+                     "tr_nlp": t_interval(value, resampled, groups=k, bounds=bounds)}
     return out
 
 
-def check_against_agreement_table(group, a, b, k: int, seed: int, found: tuple[float, float]) -> None:
-    """The benchmark's interval is the one ``agreement_table`` reports for the same study."""
+def check_against_agreement_table(group, a, b, k: int, seed: int, found: dict[str, dict[str, tuple]]) -> None:
+    """The benchmark's intervals of B with A are the ones ``agreement_table`` reports for the same study."""
     index = [f"s{i}" for i in range(len(group))]
     table = agreement_table({"A": pd.DataFrame({"c": a.astype(float)}, index=index),
                              "B": pd.DataFrame({"c": b.astype(float)}, index=index)},
                             pd.Series([f"iv{g:05d}" for g in group], index=index), ["c"], n_boot=N_BOOT, seed=seed)
     row = table.iloc[0]
-    assert np.allclose((row.kappa_lo, row.kappa_hi), found, equal_nan=True), (row.kappa_lo, row.kappa_hi, found)
+    for name, (stat, _) in STATISTICS.items():
+        reported, ours = (row[f"{stat}_lo"], row[f"{stat}_hi"]), found[f"{name} B~A"]["tr_nlp"]
+        assert np.allclose(reported, ours, equal_nan=True), (name, reported, ours)
 
 
 def tally(results: list[dict], truth: dict[str, float]) -> list[dict]:
@@ -204,6 +226,7 @@ def run_simulated(sizes: list[int], studies: int, seed: int) -> list[dict]:
         pair, machine = counts(cb, ca, group, 30_000), counts(cm, ca, group, 30_000)
         truth = {"kappa B~A": float(kappa(pair.sum(axis=0))),
                  "kappa M~A minus B~A": float(kappa(machine.sum(axis=0)) - kappa(pair.sum(axis=0))),
+                 "AC1 B~A": float(kappa(pair.sum(axis=0), "ac1")), "F1 B~A": float(kappa(pair.sum(axis=0), "f1")),
                  RECALL: float(found_of(machine)[:, 0].sum() / found_of(machine)[:, 1].sum())}
         for k in sizes:
             results = []
@@ -211,10 +234,11 @@ def run_simulated(sizes: list[int], studies: int, seed: int) -> list[dict]:
                 group, ca, cb, cm = simulate(rng, k, a, b, err, machine_err)
                 draws = np.random.default_rng(s).integers(0, k, size=(N_BOOT, k))
                 pair, machine = counts(cb, ca, group, k), counts(cm, ca, group, k)
-                found = study_intervals({"kappa B~A": pair, "kappa M~A minus B~A": np.stack([machine, pair])}, k, draws)
+                found = study_intervals({"kappa B~A": pair, "kappa M~A minus B~A": np.stack([machine, pair]),
+                                         "AC1 B~A": pair, "F1 B~A": pair}, k, draws)
                 found[RECALL] = share_intervals(found_of(machine), k, draws)
                 if s == 0:
-                    check_against_agreement_table(group, cb, ca, k, s, found["kappa B~A"]["tr_nlp"])
+                    check_against_agreement_table(group, cb, ca, k, s, found)
                 results.append(found)
             rows += [{"data": setting, "K": k, **r} for r in tally(results, truth)]
     return rows + run_mix_up(sizes, studies, seed)
@@ -251,7 +275,8 @@ def run_annomi(sizes: list[int], studies: int, seed: int) -> list[dict]:
     }
     n = len(transcripts)
     per = {name: counts(rule, gold, group, n) for name, (gold, rule) in raters.items()}
-    truth = {name: float(kappa(c.sum(axis=0))) for name, c in per.items()}
+    truth = {f"{figure} {name}": float(kappa(c.sum(axis=0), stat))
+             for figure, (stat, _) in STATISTICS.items() for name, c in per.items()}
     (reflection, opening), (_, question) = raters["reflection vs its openings"], raters["question vs '?'"]
     outcome = np.where(~reflection | opening, 0, np.where(question, 1, 2))  # a missed reflection, a '?' instead
     mixed = mix_up_counts(group, outcome, n)
@@ -265,7 +290,8 @@ def run_annomi(sizes: list[int], studies: int, seed: int) -> list[dict]:
         for s in range(studies):
             chosen = rng.choice(n, size=k, replace=False)
             draws = np.random.default_rng(s).integers(0, k, size=(N_BOOT, k))
-            found = study_intervals({name: c[chosen] for name, c in per.items()}, k, draws)
+            found = study_intervals({f"{figure} {name}": c[chosen] for figure in STATISTICS for name, c in per.items()},
+                                    k, draws)
             results.append(found | {MIX_UP: share_intervals(mixed[chosen], k, draws),
                                     RECALL: share_intervals(recalled[chosen], k, draws)})
         rows += [{"data": f"AnnoMI, {n} transcripts", "K": k, **r} for r in tally(results, truth)]
@@ -286,9 +312,10 @@ def main() -> None:
     else:
         print(f"(no {SIMPLE}: AnnoMI left out)")
     print(f"95% intervals over {args.studies} studies each ({N_BOOT} resamples of interviews); coverage "
-          "(Monte Carlo SE) and mean width: plain percentile (baseline) vs the expanded percentile interval, "
-          f"which tr_nlp gives for a kappa from {MIN_INTERVIEWS} interviews on; tr_nlp's (for a share, Wilson's on "
-          "the effective number of segments): its coverage and width, or how many studies it gives no interval\n")
+          "(Monte Carlo SE) and mean width: the plain and the expanded percentile interval (baselines: what tr_nlp "
+          f"gave before) and tr_nlp's, from {MIN_INTERVIEWS} interviews on (for kappa, AC1 and F1, Student's t on "
+          "their range's logit scale; for a share, Wilson's on the effective number of segments): its coverage "
+          "and width, or how many studies it gives no interval\n")
     print(f"{'data':36s} {'figure':28s} {'K':>3s} {'true':>6s}  {'plain':>14s} {'width':>6s}  {'expanded':>14s} "
           f"{'width':>6s}  {'tr_nlp':>14s} {'width':>6s}")
     for r in rows:

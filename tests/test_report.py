@@ -675,12 +675,12 @@ def test_many_coders_read_as_one_summary_row_and_a_range(tmp_path):
     from tr_nlp.report.rundata import RunData
 
     rng = np.random.default_rng(0)
-    index = pd.Index([f"s{i}" for i in range(60)])
-    truth = rng.random(60) < 0.4
-    coders = {c: truth ^ (rng.random(60) < 0.1) for c in "ABCDE"}
+    index = pd.Index([f"s{i}" for i in range(96)])
+    truth = rng.random(96) < 0.4
+    coders = {c: truth ^ (rng.random(96) < 0.1) for c in "ABCDE"}
     machines = {"machine": coders["A"]}  # agrees with A perfectly, and with no one else as well as A does
     ratings = {r: pd.DataFrame({"x": v.astype(float)}, index=index) for r, v in {**machines, **coders}.items()}
-    table = agreement_table(ratings, pd.Series(np.repeat([f"i{k}" for k in range(5)], 12), index=index), ["x"],
+    table = agreement_table(ratings, pd.Series(np.repeat([f"i{k}" for k in range(8)], 12), index=index), ["x"],
                             machines=["machine"], n_boot=200)
     table.to_csv(tmp_path / "agreement.csv", index=False)
     (tmp_path / "run.json").write_text("{}")

@@ -31,6 +31,7 @@ from tr_nlp.agreement.stats import (
     percentile_interval,
     prevalence,
     share_interval,
+    t_interval,
 )
 from tr_nlp.agreement.subgroups import SUBGROUP_COLUMNS, subgroup_table
 from tr_nlp.agreement.tables import (
@@ -78,4 +79,5 @@ __all__ = [
     "prevalence",
     "share_interval",
     "subgroup_table",
+    "t_interval",
 ]

@@ -34,7 +34,7 @@ import pandas as pd
 from tr_nlp.agreement.stats import (
     mean_statistic,
     paired_difference,
-    percentile_interval,
+    t_interval,
 )
 from tr_nlp.agreement.tables import (
     HUMAN_VS_HUMAN,
@@ -344,9 +344,10 @@ def _resample_weights(n: int, draws: np.ndarray | None) -> np.ndarray:
 
 
 def _alpha_u_fields(alpha: np.ndarray, draws: np.ndarray | None, confidence: float) -> dict[str, float]:
-    """``alpha_u`` (``alpha[0]``, the interviews once each) and its percentile CI over the
-    resamples ``draws`` (``alpha[1:]``); NaN bounds without resamples or finite values."""
-    lo, hi = (percentile_interval(alpha[1:], confidence, draws.shape[1]) if draws is not None
+    """``alpha_u`` (``alpha[0]``, the interviews once each) and its CI over the resamples
+    ``draws`` (``alpha[1:]``, :func:`~tr_nlp.agreement.stats.t_interval`); NaN bounds
+    without resamples or finite values."""
+    lo, hi = (t_interval(float(alpha[0]), alpha[1:], confidence, draws.shape[1]) if draws is not None
               else (float("nan"), float("nan")))
     return {"alpha_u": float(alpha[0]), "alpha_u_lo": lo, "alpha_u_hi": hi}
 

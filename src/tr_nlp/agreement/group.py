@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tr_nlp.agreement.stats import alpha_from_nominal, paired_difference, percentile_interval
+from tr_nlp.agreement.stats import alpha_from_nominal, paired_difference, t_interval
 from tr_nlp.agreement.tables import (
     OVERALL,
     exclusive_keys,
@@ -170,10 +170,10 @@ def _binary_row(code: str, raters: str, n_raters: int, per_group: np.ndarray, n_
     """A row of alpha on whether a segment has ``code`` from per-interview coincidence
     counts, and the alphas of the resamples (None without)."""
     resampled = alpha_from_coincidences(per_group[draws].sum(axis=1)) if draws is not None and n_units else None
-    lo, hi = percentile_interval(resampled, confidence, len(per_group))
+    alpha = float(alpha_from_coincidences(per_group.sum(axis=0)))
+    lo, hi = t_interval(alpha, resampled, confidence, len(per_group))
     return {"code": code, "raters": raters, "n_raters": n_raters, "n_units": n_units,
-            "n_interviews": int((per_group.sum(axis=1) > 0).sum()),
-            "alpha": float(alpha_from_coincidences(per_group.sum(axis=0))), "alpha_lo": float(lo),
+            "n_interviews": int((per_group.sum(axis=1) > 0).sum()), "alpha": alpha, "alpha_lo": float(lo),
             "alpha_hi": float(hi)}, resampled
 
 
@@ -191,9 +191,9 @@ def _exclusive_row(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], l
     if draws is not None and shared.any():
         drawn = per_group[draws].sum(axis=1)
         resampled = alpha_from_nominal(drawn[:, 0], drawn[:, 1:])
-    lo, hi = percentile_interval(resampled, confidence, len(per_group))
     whole = per_group.sum(axis=0)
+    alpha = float(alpha_from_nominal(whole[0], whole[1:]))
+    lo, hi = t_interval(alpha, resampled, confidence, len(per_group))
     return {"code": exclusive_label(members), "raters": label, "n_raters": len(raters), "n_units": int(shared.sum()),
-            "n_interviews": int((per_group.sum(axis=1) > 0).sum()),
-            "alpha": float(alpha_from_nominal(whole[0], whole[1:])), "alpha_lo": float(lo),
+            "n_interviews": int((per_group.sum(axis=1) > 0).sum()), "alpha": alpha, "alpha_lo": float(lo),
             "alpha_hi": float(hi)}, resampled

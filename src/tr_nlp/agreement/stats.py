@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import ndtr, stdtrit
+from scipy.special import expit, ndtr, stdtrit
 
 #: Fewer interviews than this give no bootstrap interval. Resampling so few cannot show how a
 #: figure varies from interview to interview: a 95% interval (expanded, :func:`tail_share`)
@@ -285,6 +285,48 @@ def percentile_interval(values: ArrayLike | None, confidence: float = 0.95,
     return float(lo), float(hi)
 
 
+def t_interval(value: float, values: ArrayLike | None, confidence: float = 0.95, groups: int | None = None,
+               bounds: tuple[float, float] = (-1.0, 1.0)) -> tuple[float, float]:
+    """The ``confidence`` interval of a statistic ``value`` from its bootstrap resamples
+    ``values`` of ``groups`` interviews: Student's t on K - 1 degrees of freedom times the
+    resamples' standard deviation (widened by ``sqrt(K / (K - 1))``, as a bootstrap of K
+    interviews spreads too narrowly), on the logit scale of the statistic's range
+    ``bounds`` (Fisher's z for a kappa in [-1, 1]; a difference of two kappas takes
+    ``(-2, 2)``), so that the interval stays inside the range and leans toward its middle.
+
+    From five or six interviews the expanded percentile interval (:func:`percentile_interval`)
+    held a true kappa, AC1 or F1 in 88-94% of simulated and AnnoMI studies; this one in
+    93-98%, a little wider; from nine on, both in 91-97% (``benchmarks/interval_coverage.py``). The same rules give no interval (NaN
+    bounds): fewer than :data:`MIN_INTERVIEWS` interviews, or more undefined resamples
+    than ``1 - confidence``. At a bound of the range (a kappa of 1), where the logit has no
+    value, the expanded percentile interval; without ``groups``, the plain one.
+
+    Examples
+    --------
+    >>> spread = np.random.default_rng(0).normal(0.6, 0.1, 1000)
+    >>> lo, hi = t_interval(0.6, spread, groups=6)
+    >>> round(lo, 2), round(hi, 2)  # wider than 0.6 +- 1.96 x 0.1, and lower side longer
+    (0.26, 0.81)
+    >>> t_interval(0.6, spread, groups=4)  # too few interviews
+    (nan, nan)
+    >>> t_interval(1.0, [1.0] * 100, groups=9)  # perfect agreement in every interview
+    (1.0, 1.0)
+    """
+    if values is None or groups is None or math.isnan(value):
+        return percentile_interval(values, confidence, groups)
+    x = np.asarray(values, dtype=float)
+    lo, hi = bounds
+    if groups < MIN_INTERVIEWS or not x.size or np.isfinite(x).mean() < confidence:
+        return float("nan"), float("nan")
+    if not lo < value < hi or np.isfinite(x).sum() < 2:
+        return percentile_interval(x, confidence, groups)
+    se = float(np.nanstd(x, ddof=1)) * math.sqrt(groups / (groups - 1))
+    t = float(stdtrit(groups - 1, 1 - (1 - confidence) / 2))
+    u = (value - lo) / (hi - lo)
+    centre, half = math.log(u / (1 - u)), t * se / ((hi - lo) * u * (1 - u))
+    return (lo + (hi - lo) * float(expit(centre - half)), lo + (hi - lo) * float(expit(centre + half)))
+
+
 def share_interval(instead: ArrayLike, missed: ArrayLike, confidence: float = 0.95) -> tuple[float, float]:
     """The ``confidence`` interval of a share of segments counted in interviews: ``instead``
     of ``missed``, a count per interview (say, of the segments one rater gave a code and the
@@ -330,8 +372,8 @@ def paired_difference(first: tuple[float, NDArray[Any] | None], second: tuple[fl
                       confidence: float = 0.95, groups: int | None = None) -> tuple[float, float, float]:
     """The first statistic minus the second, each given as ``(value, resamples)``, and the
     ``confidence`` interval of that difference over resamples drawn alike for both (a
-    paired bootstrap; expanded for ``groups`` interviews as :func:`percentile_interval`);
-    NaN bounds where either has no resamples.
+    paired bootstrap; for ``groups`` interviews, :func:`t_interval` on the range of a
+    difference of kappas, -2 to 2); NaN bounds where either has no resamples.
 
     >>> paired_difference((0.5, np.array([0.25, 0.5, 1.0])), (0.75, np.array([0.5, 0.75, 1.0])), 0.5)
     (-0.25, -0.25, -0.125)
@@ -339,7 +381,8 @@ def paired_difference(first: tuple[float, NDArray[Any] | None], second: tuple[fl
     (-0.25, nan, nan)
     """
     resampled = None if first[1] is None or second[1] is None else first[1] - second[1]
-    return (float(first[0] - second[0]), *percentile_interval(resampled, confidence, groups))
+    value = float(first[0] - second[0])
+    return (value, *t_interval(value, resampled, confidence, groups, bounds=(-2.0, 2.0)))
 
 
 def mean_statistic(statistics: Sequence[tuple[float, NDArray[Any] | None]]) -> tuple[float, NDArray[Any] | None]:

@@ -3,10 +3,13 @@
 Confidence intervals come from a cluster bootstrap that resamples *interviews* (segments
 of one interview are not independent), evaluated on per-interview confusion counts so
 that thousands of resamples cost little. Comparisons use only the segments both raters
-rated (a coder who did not code an interview has NaN there, not 0). ``n_interviews_coded``
+rated (a coder who did not code an interview has NaN there, not 0). The interval of
+kappa, alpha, AC1 and F1 is Student's t with the resamples' spread on the logit scale of the
+statistic's range (:func:`~tr_nlp.agreement.stats.t_interval`), which holds the true
+figure about as often as it says from five interviews on. ``n_interviews_coded``
 counts the interviews where either rater gave the code: a code in only one or two of them
-has no interval (:func:`~tr_nlp.agreement.stats.percentile_interval`), since resamples
-drawing none of those interviews leave its figures undefined. Precision and recall are
+has no interval, since resamples drawing none of those interviews leave its figures
+undefined. Precision and recall are
 shares of segments: their intervals are Wilson's on the segments' effective number
 (:func:`~tr_nlp.agreement.stats.share_interval`, which allows for the segments of one
 interview being alike), not a bootstrap's, which gives a recall of 100% the interval
@@ -50,6 +53,7 @@ from tr_nlp.agreement.stats import (
     paired_difference,
     percentile_interval,
     share_interval,
+    t_interval,
 )
 
 OVERALL = "(all codes, pooled)"
@@ -63,6 +67,9 @@ HUMAN_VS_HUMAN = "human vs human"
 #: of segments, get Wilson's (:func:`~tr_nlp.agreement.stats.share_interval`).
 _RESAMPLED_STATS = ("kappa", "alpha", "ac1", "f1")
 _CI_STATS = (*_RESAMPLED_STATS, "precision", "recall")
+#: The range of a resampled statistic whose interval :func:`~tr_nlp.agreement.stats.t_interval`
+#: gives, where it is not -1 to 1.
+_RANGE = {"f1": (0.0, 1.0)}
 #: With more coder pairs than this per code, shown tables summarise them (the files keep every pair).
 MAX_PAIRS = 3
 COLUMNS = [
@@ -120,7 +127,7 @@ def with_interval(value: float | None, lo: float | None = None, hi: float | None
 def without_interval(table: pd.DataFrame) -> dict[str, str]:
     """Codes whose kappa has no interval in some row while other rows have one, each with
     how many interviews its rows have it in (``"1"``, ``"1-2"``): a code in so few
-    interviews that resampling them gives no interval (:func:`~tr_nlp.agreement.percentile_interval`).
+    interviews that resampling them gives no interval (:func:`~tr_nlp.agreement.stats.t_interval`).
     Empty for a table without intervals at all (no resamples) or without ``n_interviews_coded``;
     rows compared on too few interviews for any interval are :func:`too_few_interviews`'.
 
@@ -141,7 +148,7 @@ def too_few_interviews(*tables: pd.DataFrame, interviews: str = "n_interviews") 
     """The raters of rows compared on fewer interviews than an interval needs
     (:data:`~tr_nlp.agreement.stats.MIN_INTERVIEWS`), each with how many (their fewest over
     the tables' codes): ``"coder_a ~ coder_b"``, or a group table's ``raters``. Their figures
-    stand without an interval (:func:`~tr_nlp.agreement.percentile_interval`).
+    stand without an interval (:func:`~tr_nlp.agreement.stats.t_interval`).
 
     >>> table = pd.DataFrame({"code": ["care", "care"], "rater_a": ["machine", "coder_a"],
     ...                       "rater_b": ["coder_a", "coder_b"], "n_interviews": [14, 3]})
@@ -472,7 +479,8 @@ def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: 
     resampled = (nominal_stats_from_confusion(resampled_totals(confusion, draws)) if draws is not None and both.any()
                  else {})
     for stat in _CI_STATS:  # a group has no precision or recall
-        row[f"{stat}_lo"], row[f"{stat}_hi"] = percentile_interval(resampled.get(stat), confidence, n_groups)
+        row[f"{stat}_lo"], row[f"{stat}_hi"] = t_interval(row[stat], resampled.get(stat), confidence, n_groups,
+                                                          _RANGE.get(stat, (-1.0, 1.0)))
     return row
 
 
@@ -589,7 +597,8 @@ def _row(
     resampled = binary_stats_from_counts(*counts[draws].sum(axis=1).T) if draws is not None and n_segments else {}
     n_groups = None if draws is None else draws.shape[1]  # interviews each resample draws
     for stat in _RESAMPLED_STATS:  # resampled: (n_boot,) per statistic
-        row[f"{stat}_lo"], row[f"{stat}_hi"] = percentile_interval(resampled.get(stat), confidence, n_groups)
+        row[f"{stat}_lo"], row[f"{stat}_hi"] = t_interval(row[stat], resampled.get(stat), confidence, n_groups,
+                                                          _RANGE.get(stat, (-1.0, 1.0)))
     tp, fp, fn = counts[:, 0], counts[:, 1], counts[:, 2]  # found of those a gave (precision), of those b gave
     for stat, given in (("precision", tp + fp), ("recall", tp + fn)):
         row[f"{stat}_lo"], row[f"{stat}_hi"] = (share_interval(tp, given, confidence) if draws is not None

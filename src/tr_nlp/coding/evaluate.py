@@ -38,7 +38,7 @@ from tr_nlp.agreement import (
     interview_table,
 )
 from tr_nlp.agreement.models import ALL_CODERS, model_difference_table
-from tr_nlp.agreement.stats import paired_difference, percentile_interval
+from tr_nlp.agreement.stats import paired_difference, percentile_interval, t_interval
 from tr_nlp.agreement.subgroups import subgroup_table
 from tr_nlp.agreement.tables import interview_draws, resampled_totals, segment_weights, surest_disagreements
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
@@ -590,8 +590,8 @@ def prescreen_difference_table(proba: pd.DataFrame, baseline_proba: pd.DataFrame
     (``proba``'s and ``baseline_proba``'s, on the same segments) to find it, and the first's
     minus the second's. A negative difference means the first model lets a team leave more
     unread. With ``interview_of`` and ``n_boot`` resamples, the difference has a
-    ``confidence`` interval from resampling interviews alike for both (paired, and expanded
-    for how few they are: :func:`~tr_nlp.agreement.percentile_interval`).
+    ``confidence`` interval from resampling interviews alike for both (paired, and widened
+    for how few they are: :func:`~tr_nlp.agreement.t_interval`).
 
     Examples
     --------
@@ -679,8 +679,8 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
     Each point has a 95% interval, and each point after the first the kappa it gained over
     the point before (``kappa_gain``) with an interval from the same resamples: whether
     coding more interviews still helped, or these interviews cannot tell. A resample draws
-    the interviews scored (the interval expanded for how few they are:
-    :func:`~tr_nlp.agreement.percentile_interval`) and one of the point's draws of training
+    the interviews scored (the interval widened for how few they are:
+    :func:`~tr_nlp.agreement.t_interval`) and one of the point's draws of training
     interviews, so both kinds of chance are in the interval.
 
     Each draw's log line says about how long the curve has left: at first from
@@ -735,8 +735,9 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
             row = {"code": code, "train_share": share, "train_interviews": float(np.mean(sizes)) if sizes else 0.0}
             for stat in ("f1", "kappa"):
                 row[stat] = float(stats[stat][j])
-                row[f"{stat}_lo"], row[f"{stat}_hi"] = (percentile_interval(resampled[stat][:, j], confidence, scored)
-                                                        if resampled is not None else (np.nan, np.nan))
+                row[f"{stat}_lo"], row[f"{stat}_hi"] = (
+                    t_interval(row[stat], resampled[stat][:, j], confidence, scored, (0.0 if stat == "f1" else -1.0, 1.0))
+                    if resampled is not None else (np.nan, np.nan))
             if before is not None:
                 now = (row["kappa"], None if resampled is None else resampled["kappa"][:, j])
                 then = (before[0]["kappa"][j], None if before[1] is None else before[1]["kappa"][:, j])

@@ -40,7 +40,7 @@ def _environment() -> Environment:
 def interval(lo: float | None, hi: float | None, percent: bool = False) -> Markup:
     """`` [0.48, 0.72]`` after a figure (of a share, with ``percent``: `` [48%, 72%]``), or
     nothing where it has no interval (no resamples, or a code in too few interviews:
-    :func:`~tr_nlp.agreement.percentile_interval`).
+    :func:`~tr_nlp.agreement.t_interval`).
 
     >>> str(interval(0.481, 0.72)), str(interval(None, 0.72)), str(interval(float("nan"), float("nan")))
     (' <span class="ci">[0.48, 0.72]</span>', '', '')

@@ -424,7 +424,7 @@ def reading(row: dict[str, Any], humans: Sequence[dict[str, Any]]) -> str:
 
 def _no_interval_sentence(row: dict[str, Any], coder: str, other: str, k: float, pk: float | None) -> str:
     """The machine's kappa with ``coder`` beside ``other``'s where either has no interval: too
-    few interviews, or a code in too few of them (:func:`~tr_nlp.agreement.percentile_interval`),
+    few interviews, or a code in too few of them (:func:`~tr_nlp.agreement.t_interval`),
     or none drawn."""
     few, n = row.get("n_interviews_coded"), row.get("n_interviews")
     if few is None or n is None:
