@@ -159,7 +159,7 @@ def check_against_crossings(group: np.ndarray, given: np.ndarray, outcome: np.nd
 
 def expanded(resampled: np.ndarray, k: int) -> tuple[float, float]:
     """The expanded percentile interval at any K, also below the fewest interviews tr_nlp
-    gives an interval from (:data:`~tr_nlp.agreement.stats.MIN_INTERVIEWS`)."""
+    gives one from (:data:`~tr_nlp.agreement.stats.PERCENTILE_MIN_INTERVIEWS`)."""
     tail = tail_share(0.95, k) * 100
     if np.isfinite(resampled).mean() < 0.95:
         return float("nan"), float("nan")

@@ -112,10 +112,10 @@ def test_interviews_hard_for_both_models_do_not_widen_the_difference():
 
 
 def test_a_coder_who_rated_none_of_the_segments_has_no_rows_and_few_interviews_no_interval():
-    ratings, interview_of = _ratings(interviews=4)
+    ratings, interview_of = _ratings(interviews=3)
     ratings["absent"] = ratings["coder"] * np.nan
     table = model_difference_table(ratings, interview_of, ["care"], "new", "old", ["coder", "absent"], n_boot=200)
-    assert set(table["coder"]) == {"coder"} and table["kappa_diff_lo"].isna().all()  # 4 interviews: too few
+    assert set(table["coder"]) == {"coder"} and table["kappa_diff_lo"].isna().all()  # 3 interviews: too few
     exclusive = model_difference_table(ratings, interview_of, ["care", "trust"], "new", "old", ["coder"], n_boot=0,
                                        exclusive=[["care", "trust"]])
     assert exclusive["code"].tolist() == ["care", "trust", "one of care / trust", "(all codes, pooled)"]

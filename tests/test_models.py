@@ -936,7 +936,7 @@ def test_cli_evaluate_says_which_codes_are_in_too_few_interviews_for_an_interval
     assert "too few for 95% intervals from resampling them" in html
 
 
-def test_cli_evaluate_gives_no_interval_from_fewer_than_five_interviews(tmp_path):
+def test_cli_evaluate_gives_no_interval_from_fewer_than_four_interviews(tmp_path):
     # a model judged on three held-out interviews printed machine ~ coder_b 0.32 [0.30, 0.33]:
     # the range of three interviews' kappas, called a 95% interval
     model = tmp_path / "model"
@@ -949,7 +949,7 @@ def test_cli_evaluate_gives_no_interval_from_fewer_than_five_interviews(tmp_path
     assert r.exit_code == 0, r.stderr
     out = " ".join(r.stdout.split())
     # under the tables on segments, characters, interviews and the group's
-    assert out.count("no 95% CI: 3 interviews compared, and an interval needs 5 interviews or more") == 4
+    assert out.count("no 95% CI: 3 interviews compared, and an interval needs 4 interviews or more") == 4
     assert "no 95% CI for" not in out  # not read as codes in too few interviews
     assert "to find what coders coded" in out and "to find what coders coded (95% CIs" not in out
     table = pd.read_csv(tmp_path / "ev" / "agreement.csv")
@@ -1302,10 +1302,10 @@ def test_card_says_which_codes_have_no_interval():
     assert "| rare | A | 0.00 | 0.50 | 0.50 | 0.50 |" in text
     assert "No interval for rare (coded in 1 interview):" in text
     assert "No interval" not in render_card({"cv_metrics": metrics[1:]})  # no resamples at all
-    # scored on fewer than five interviews: no interval for any code, and the card says why
-    few = [{**m, "kappa_lo": None, "kappa_hi": None, "n_interviews": 4} for m in metrics]
+    # scored on fewer than four interviews: no interval for any code, and the card says why
+    few = [{**m, "kappa_lo": None, "kappa_hi": None, "n_interviews": 3} for m in metrics]
     text = render_card({"cv_metrics": [*metrics, {**few[0], "rater_b": "B"}]})
-    assert "No interval where the model was scored on too few interviews (4 coded by B): an interval needs 5" in text
+    assert "No interval where the model was scored on too few interviews (3 coded by B): an interval needs 4" in text
     assert "No interval for rare" in text and "No interval for care" not in text
 
 

@@ -791,7 +791,7 @@ def test_the_report_says_why_all_coders_at_once_have_no_interval(tmp_path):
     group = pd.DataFrame({"code": ["x"] * 2, "raters": ["coders", "coders + machine"], "n_interviews": [3, 3]})
     said = sections.too_few_sentence(RunData(tmp_path, {}, pd.DataFrame(), agreement=pairs, group=group))
     assert said.startswith("No 95% intervals for coders (3 interviews), coders + machine (3 interviews): an interval "
-                           "needs 5 interviews or more")
+                           "needs 4 interviews or more")
     assert sections.too_few_sentence(RunData(tmp_path, {}, pd.DataFrame(), agreement=pairs)) == ""
 
 

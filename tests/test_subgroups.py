@@ -108,7 +108,7 @@ def test_evaluate_by_a_metadata_key_prints_and_writes_each_subgroup(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "By ward: does agreement differ between kinds of interview?" in html and "<td>north</td>" in html
     # rows without intervals for too few interviews are named by subgroup (a pair's row may have one in another)
-    few = "where raters compared fewer than 5 interviews (north: machine ~ coder_a 3, machine ~ coder_b 2, coder_a ~ "
+    few = "where raters compared fewer than 4 interviews (north: machine ~ coder_a 3, machine ~ coder_b 2, coder_a ~ "
     assert f"no 95% CI {few}" in said and f"No 95% intervals {few}" in html
     # no code is said to be in too few interviews but on interviews, where codes in every one have no interval
     assert said.count("no 95% CI for") == said.count("or in so nearly all") == 1

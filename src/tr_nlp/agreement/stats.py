@@ -25,11 +25,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, ndtr, stdtrit
 
-#: Fewer interviews than this give no bootstrap interval. Resampling so few cannot show how a
-#: figure varies from interview to interview: a 95% interval (expanded, :func:`tail_share`)
-#: held the true kappa in 71-77% of simulated and AnnoMI studies of 3 interviews, 84-89% of
-#: 4, 90-94% of 5 and 91-94% of 6 (``benchmarks/interval_coverage.py``).
-MIN_INTERVIEWS = 5
+#: Fewer interviews than this give no interval (:func:`t_interval`, :func:`share_interval`).
+#: From four, the t interval held a true kappa, AC1 or F1 in 93-98% of simulated and AnnoMI
+#: studies, and Wilson's a true share in 98-100%. From three it held them too (94-98%), but
+#: t on two degrees of freedom spans most of the range (a kappa's interval 0.7 to 1.3 wide
+#: on average), which says no more than "too few interviews" (``benchmarks/interval_coverage.py``).
+MIN_INTERVIEWS = 4
+#: Fewer interviews than this give no percentile interval (:func:`percentile_interval`, still
+#: that of PR-AUC and the pre-screening read shares): from four the expanded percentile
+#: interval held a true kappa in only 82-90% of studies, from five in 88-94%.
+PERCENTILE_MIN_INTERVIEWS = 5
 
 
 def _pair(a: ArrayLike, b: ArrayLike) -> tuple[NDArray[Any], NDArray[Any]]:
@@ -233,7 +238,7 @@ def tail_share(confidence: float = 0.95, groups: int | None = None) -> float:
     spreads its resamples too narrowly; with nine interviews the plain percentile interval
     of a kappa held the true value in 88-90% of simulated and AnnoMI studies, the expanded
     one in 92-95% (``benchmarks/interval_coverage.py``). NaN for fewer than two interviews
-    (:func:`percentile_interval` gives none from fewer than :data:`MIN_INTERVIEWS`).
+    (:func:`percentile_interval` gives none from fewer than :data:`PERCENTILE_MIN_INTERVIEWS`).
 
     >>> round(tail_share(0.95), 4), round(tail_share(0.95, 9), 4), round(tail_share(0.95, 10_000), 4)
     (0.025, 0.0072, 0.025)
@@ -251,7 +256,8 @@ def percentile_interval(values: ArrayLike | None, confidence: float = 0.95,
     """The central ``confidence`` interval of bootstrap ``values`` by percentiles; with
     ``groups``, the number of interviews each resample drew, the expanded percentile
     interval that corrects for few interviews (:func:`tail_share`), and no interval (NaN
-    bounds) from fewer than :data:`MIN_INTERVIEWS` interviews, or without resamples (None).
+    bounds) from fewer than :data:`PERCENTILE_MIN_INTERVIEWS` interviews, or without
+    resamples (None).
 
     Resamples whose statistic is undefined (NaN: no case of a code drawn, say) are left
     out while they are at most ``1 - confidence`` of them, the share the interval leaves
@@ -278,7 +284,7 @@ def percentile_interval(values: ArrayLike | None, confidence: float = 0.95,
         return float("nan"), float("nan")
     x = np.asarray(values, dtype=float)
     tail = tail_share(confidence, groups) * 100
-    few = groups is not None and groups < MIN_INTERVIEWS
+    few = groups is not None and groups < PERCENTILE_MIN_INTERVIEWS
     if few or not x.size or np.isfinite(x).mean() < confidence or np.isnan(tail):
         return float("nan"), float("nan")
     lo, hi = np.nanpercentile(x, [tail, 100 - tail])
@@ -299,7 +305,8 @@ def t_interval(value: float, values: ArrayLike | None, confidence: float = 0.95,
     93-98%, a little wider; from nine on, both in 91-97% (``benchmarks/interval_coverage.py``). The same rules give no interval (NaN
     bounds): fewer than :data:`MIN_INTERVIEWS` interviews, or more undefined resamples
     than ``1 - confidence``. At a bound of the range (a kappa of 1), where the logit has no
-    value, the expanded percentile interval; without ``groups``, the plain one.
+    value, the expanded percentile interval (none from fewer than
+    :data:`PERCENTILE_MIN_INTERVIEWS`); without ``groups``, the plain one.
 
     Examples
     --------
@@ -307,7 +314,7 @@ def t_interval(value: float, values: ArrayLike | None, confidence: float = 0.95,
     >>> lo, hi = t_interval(0.6, spread, groups=6)
     >>> round(lo, 2), round(hi, 2)  # wider than 0.6 +- 1.96 x 0.1, and lower side longer
     (0.26, 0.81)
-    >>> t_interval(0.6, spread, groups=4)  # too few interviews
+    >>> t_interval(0.6, spread, groups=3)  # too few interviews
     (nan, nan)
     >>> t_interval(1.0, [1.0] * 100, groups=9)  # perfect agreement in every interview
     (1.0, 1.0)
@@ -352,7 +359,7 @@ def share_interval(instead: ArrayLike, missed: ArrayLike, confidence: float = 0.
     (0.12, 0.88)
     >>> share_interval([0, 0, 0, 0, 0], [1, 0, 2, 0, 0])[1] < 1  # none of 3: an interval above 0%
     True
-    >>> share_interval([1, 1, 1, 1], [2, 2, 2, 2]), share_interval([0] * 5, [0] * 5)
+    >>> share_interval([1, 1, 1], [2, 2, 2]), share_interval([0] * 5, [0] * 5)
     ((nan, nan), (nan, nan))
     """
     y, m = np.asarray(instead, dtype=float), np.asarray(missed, dtype=float)

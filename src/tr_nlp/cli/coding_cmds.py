@@ -227,7 +227,7 @@ def evaluate(
         "(repeatable)."))] = None,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds (grouped by interview).")] = 5,
     n_boot: Annotated[int, typer.Option("--bootstrap", min=0, help=(
-        "Bootstrap resamples of interviews for 95% CIs (0: no CIs; fewer than 5 interviews give none)."))] = 1000,
+        "Bootstrap resamples of interviews for 95% CIs (0: no CIs; fewer than 4 interviews give none)."))] = 1000,
     no_curve: Annotated[bool, typer.Option("--no-learning-curve", help="Skip the learning curve.")] = False,
     context: Context = False,
     finetune: Finetune = False,
