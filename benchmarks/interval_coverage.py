@@ -9,9 +9,14 @@ hold the true figure in 95% of them. Two sources of studies:
 - **Simulated interviews**: each interview has its own prevalence of the code (a Beta
   draw) and 25-60 segments; two coders each miss or add the code on a share of segments
   (their error), and a machine with a larger error. The true figures are those of 30,000
-  such interviews. Three settings: a moderately common code, a rare one coded carefully,
-  a common one coded loosely. Figures: kappa of coder B with coder A, and the machine's
-  kappa with A minus B's (the paired difference ``evaluate`` prints as ``kappa - coders'``).
+  such interviews. Four settings: a moderately common code, a rare one coded carefully,
+  a common one coded loosely, and a rare one two coders nearly always agree on (one
+  segment in 500 apart: from a few interviews they often agree on every segment, where
+  every resample agrees too and a bootstrap interval is [1, 1]; tr_nlp's then runs down
+  to the figure at the most disagreement the segments leave plausible,
+  :func:`tr_nlp.agreement.stats.plausible_disagreement`). Figures: kappa of coder B with
+  coder A, and the machine's kappa with A minus B's (the paired difference ``evaluate``
+  prints as ``kappa - coders'``).
 - **AnnoMI's real transcripts** (``../shared/data/annomi/AnnoMI-simple.csv``, 133
   transcripts): the gold code "question" on therapist utterances against a rater who codes
   every utterance with a question mark, and the gold "reflection" against a rater who
@@ -58,6 +63,7 @@ from tr_nlp.agreement import agreement_table, binary_stats_from_counts
 from tr_nlp.agreement.stats import (
     MIN_INTERVIEWS,
     percentile_interval,
+    plausible_disagreement,
     share_interval,
     t_interval,
     tail_share,
@@ -70,6 +76,7 @@ SETTINGS = {
     "simulated, common code (p~0.14)": (2.0, 12.0, 0.08, 0.15),
     "simulated, rare code (p~0.05)": (1.0, 19.0, 0.03, 0.06),
     "simulated, loosely coded (p~0.30)": (3.0, 7.0, 0.15, 0.22),
+    "simulated, rare, coders agree (p~0.05)": (1.0, 19.0, 0.002, 0.06),
 }
 _REFLECTION = re.compile(r"^\s*(?:so\b|it sounds|sounds like|you feel|you're feeling|it seems|you're saying|you've)",
                          re.IGNORECASE)
@@ -179,6 +186,13 @@ def study_intervals(tables: dict[str, np.ndarray], k: int, draws: np.ndarray) ->
         stat, bounds = STATISTICS[name.split()[0]]
         if c.ndim == 2:
             value, resampled = float(kappa(c.sum(axis=0), stat)), kappa(c[draws].sum(axis=1), stat)
+            if not c[:, 1:3].any() and np.isclose(value, 1.0):  # perfect agreement: as agreement_table gives it
+                tp, _, _, tn = c.sum(axis=0)
+                moved = plausible_disagreement(tp, tn, k)
+                out[name] = {"value": value, "plain": percentile_interval(resampled),
+                             "expanded": expanded(resampled, k),
+                             "tr_nlp": (np.nan, np.nan) if moved is None else (float(kappa(np.array(moved), stat)), 1.0)}
+                continue
         else:
             value = float(kappa(c[0].sum(axis=0), stat) - kappa(c[1].sum(axis=0), stat))
             resampled = kappa(c[0][draws].sum(axis=1), stat) - kappa(c[1][draws].sum(axis=1), stat)

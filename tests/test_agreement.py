@@ -183,6 +183,34 @@ def test_t_interval_keeps_to_the_statistics_range():
     assert value == pytest.approx(1.8) and lo < 1.8 < hi < 2
 
 
+def test_perfect_agreement_has_an_interval_below_one():
+    # two coders agreeing on all 270 segments of nine interviews: every resample agrees too,
+    # and the bootstrap gave 1.00 [1.00, 1.00], as if nine interviews could show kappa is 1
+    from scipy import stats
+
+    seg = [f"s{i}" for i in range(270)]
+    interviews = pd.Series([f"iv{i // 30}" for i in range(270)], index=seg)
+    rare = np.zeros(270)
+    rare[[3, 40, 95, 130, 170, 200, 250]] = 1
+    a = pd.DataFrame({"rare": rare, "common": np.tile([1.0, 0.0, 0.0], 90)}, index=seg)
+    table = agreement_table({"A": a, "B": a.copy()}, interviews, ["rare", "common"], n_boot=300).set_index("code")
+    # down to the kappa with Wilson's upper bound of 0 disagreements of 270 (t on 8 df) half
+    # from each agreeing cell, both raters' prevalence kept
+    t = stats.t.ppf(0.975, 8)
+    moved = 270 * t**2 / (270 + t**2) / 2
+    expected = binary_stats_from_counts(7 - moved, moved, moved, 263 - moved)
+    for stat in ("kappa", "alpha", "ac1", "f1"):
+        assert table.loc["rare", stat] == 1.0 and table.loc["rare", f"{stat}_hi"] == 1.0
+        assert table.loc["rare", f"{stat}_lo"] == pytest.approx(float(expected[stat]))
+    assert 0.5 < table.loc["rare", "kappa_lo"] < table.loc["common", "kappa_lo"] < 1  # 7 coded segments say less
+    # all coders at once: the same bound on alpha
+    alphas = group_alpha_table({"A": a, "B": a.copy()}, interviews, ["rare"], n_boot=300).set_index("code")
+    assert alphas.loc["rare", "alpha_lo"] == pytest.approx(table.loc["rare", "alpha_lo"], abs=0.01)
+    # from fewer interviews than an interval needs, none
+    few = agreement_table({"A": a.iloc[:90], "B": a.iloc[:90]}, interviews.iloc[:90], ["common"], n_boot=300)
+    assert few["kappa_lo"].isna().all()
+
+
 @pytest.mark.parametrize("k", [3, 4, 5])
 def test_fewer_than_four_interviews_give_no_interval(k):
     # from three interviews every percentile interval was the range of their own figures (a

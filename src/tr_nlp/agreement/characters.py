@@ -320,10 +320,10 @@ def _pair_rows(counts: CharacterCounts, view: tuple[str, str, str], n_boot: int,
     cells = counts.counts[view][:, kept]
     draws = interview_draws(rng, len(kept), n_boot)
     n_chars = int(cells[0].sum()) if len(codes) else 0
-    rows = [_row(code, a, b, comparison, cells[j], n_chars, draws, confidence, float("nan"))
+    rows = [_row(code, a, b, comparison, cells[j], n_chars, draws, confidence, float("nan"), perfect=False)
             for j, code in enumerate(codes)]
     rows.append(_row(OVERALL, a, b, comparison, cells.sum(axis=0), n_chars * len(codes), draws, confidence,
-                     float("nan")))
+                     float("nan"), perfect=False))
     # u-alpha: the kept interviews once each, then as each resample drew them
     weights = np.zeros((1 + (0 if draws is None else n_boot), len(counts.interviews)))
     weights[:, kept] = _resample_weights(len(kept), draws)

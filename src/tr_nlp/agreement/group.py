@@ -28,7 +28,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tr_nlp.agreement.stats import alpha_from_nominal, paired_difference, t_interval
+from tr_nlp.agreement.stats import (
+    alpha_from_nominal,
+    paired_difference,
+    plausible_disagreement,
+    t_interval,
+)
 from tr_nlp.agreement.tables import (
     OVERALL,
     exclusive_keys,
@@ -170,8 +175,14 @@ def _binary_row(code: str, raters: str, n_raters: int, per_group: np.ndarray, n_
     """A row of alpha on whether a segment has ``code`` from per-interview coincidence
     counts, and the alphas of the resamples (None without)."""
     resampled = alpha_from_coincidences(per_group[draws].sum(axis=1)) if draws is not None and n_units else None
-    alpha = float(alpha_from_coincidences(per_group.sum(axis=0)))
+    whole = per_group.sum(axis=0)
+    alpha = float(alpha_from_coincidences(whole))
     lo, hi = t_interval(alpha, resampled, confidence, len(per_group))
+    if resampled is not None and whole[1] == 0 and np.isclose(alpha, 1.0):  # every pair of values agrees
+        # as agreement_table's perfect agreement, on the coincidences of the two values
+        counts = plausible_disagreement(whole[2], whole[0], len(per_group), confidence, units=n_units)
+        if counts is not None:
+            lo, hi = float(alpha_from_coincidences([counts[3], counts[1] + counts[2], counts[0]])), 1.0
     return {"code": code, "raters": raters, "n_raters": n_raters, "n_units": n_units,
             "n_interviews": int((per_group.sum(axis=1) > 0).sum()), "alpha": alpha, "alpha_lo": float(lo),
             "alpha_hi": float(hi)}, resampled

@@ -334,6 +334,50 @@ def t_interval(value: float, values: ArrayLike | None, confidence: float = 0.95,
     return (lo + (hi - lo) * float(expit(centre - half)), lo + (hi - lo) * float(expit(centre + half)))
 
 
+def disagreement_bound(n_units: float, groups: int, confidence: float = 0.95) -> float:
+    """The most disagreement two raters who agreed on all ``n_units`` units of ``groups``
+    interviews leave plausible: Wilson's upper ``confidence`` bound of a share of 0 of
+    ``n_units``, with Student's t on ``groups - 1`` degrees of freedom as
+    :func:`share_interval` takes it (their agreement gives no between-interview variance to
+    deflate the count by). A figure of perfect agreement is then known no better than the
+    figure with that share of disagreement: every resample of interviews agrees perfectly
+    too, so a bootstrap gives 1.00 [1.00, 1.00]. NaN from fewer than :data:`MIN_INTERVIEWS`
+    interviews or without units.
+
+    >>> round(disagreement_bound(300, 9), 4)  # none of 300 segments from nine interviews: up to 1.7%
+    0.0174
+    >>> disagreement_bound(300, 3)
+    nan
+    """
+    if groups < MIN_INTERVIEWS or n_units <= 0:
+        return float("nan")
+    z = float(stdtrit(groups - 1, 1 - (1 - confidence) / 2))
+    return z * z / (n_units + z * z)
+
+
+def plausible_disagreement(yes: float, no: float, groups: int, confidence: float = 0.95,
+                           units: float | None = None) -> tuple[float, float, float, float] | None:
+    """Counts ``(tp, fp, fn, tn)`` of two raters who agreed on ``yes`` units having a code
+    and ``no`` units without it, with the share of disagreement :func:`disagreement_bound`
+    allows moved out of those agreements: half from each where both hold enough (so neither
+    rater's prevalence changes), else from the one that does, and split evenly between the
+    two ways of disagreeing. The statistics of these counts are the lower bounds of their
+    perfect agreement. ``units``: how many units the counts stand for, where they count
+    something else (the coincidences of several coders' values); None from too few interviews.
+
+    >>> plausible_disagreement(7, 263, 9)  # 7 agreed codings of 270 segments: 4.7 segments apart
+    (4.39..., 2.60..., 2.60..., 260.39...)
+    >>> plausible_disagreement(4, 0, 4)  # four interviews, each with the code for both raters
+    (1.13..., 1.43..., 1.43..., 0.0)
+    """
+    n = yes + no
+    moved = disagreement_bound(n if units is None else units, groups, confidence) * n
+    if not math.isfinite(moved):
+        return None
+    from_no = min(max(moved / 2, moved - yes), no)
+    return float(yes - (moved - from_no)), moved / 2, moved / 2, float(no - from_no)
+
+
 def share_interval(instead: ArrayLike, missed: ArrayLike, confidence: float = 0.95) -> tuple[float, float]:
     """The ``confidence`` interval of a share of segments counted in interviews: ``instead``
     of ``missed``, a count per interview (say, of the segments one rater gave a code and the

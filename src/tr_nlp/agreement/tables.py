@@ -52,6 +52,7 @@ from tr_nlp.agreement.stats import (
     nominal_stats_from_confusion,
     paired_difference,
     percentile_interval,
+    plausible_disagreement,
     share_interval,
     t_interval,
 )
@@ -584,8 +585,12 @@ def resampled_average_precision(y: np.ndarray, score: np.ndarray, group: np.ndar
 
 def _row(
     code: str, a: str, b: str, comparison: str, counts: np.ndarray, n_segments: int,
-    draws: np.ndarray | None, confidence: float, pr_auc: float,
+    draws: np.ndarray | None, confidence: float, pr_auc: float, perfect: bool = True,
 ) -> dict[str, object]:
+    """A row of :func:`agreement_table` from per-interview ``counts`` (interviews x (tp, fp,
+    fn, tn)). With ``perfect`` (units that are segments or interviews, not characters), a
+    figure of perfect agreement gets the interval down to its value at the disagreement
+    :func:`~tr_nlp.agreement.stats.plausible_disagreement` allows."""
     point = binary_stats_from_counts(*counts.sum(axis=0))
     row: dict[str, object] = {
         "code": code, "rater_a": a, "rater_b": b,
@@ -599,11 +604,27 @@ def _row(
     for stat in _RESAMPLED_STATS:  # resampled: (n_boot,) per statistic
         row[f"{stat}_lo"], row[f"{stat}_hi"] = t_interval(row[stat], resampled.get(stat), confidence, n_groups,
                                                           _RANGE.get(stat, (-1.0, 1.0)))
+    if perfect and n_groups is not None and n_segments and not counts[:, 1:3].any():
+        row.update(_perfect_intervals(row, counts.sum(axis=0), n_groups, confidence))
     tp, fp, fn = counts[:, 0], counts[:, 1], counts[:, 2]  # found of those a gave (precision), of those b gave
     for stat, given in (("precision", tp + fp), ("recall", tp + fn)):
         row[f"{stat}_lo"], row[f"{stat}_hi"] = (share_interval(tp, given, confidence) if draws is not None
                                                 else (float("nan"), float("nan")))
     return row
+
+
+def _perfect_intervals(row: Mapping[str, object], totals: np.ndarray, groups: int,
+                       confidence: float) -> dict[str, float]:
+    """The intervals of the statistics at 1 where two raters agree on every unit (``totals``:
+    tp, 0, 0, tn): from the statistic at the disagreement
+    :func:`~tr_nlp.agreement.stats.plausible_disagreement` allows, up to 1. Empty from too few
+    interviews."""
+    counts = plausible_disagreement(totals[0], totals[3], groups, confidence)
+    if counts is None:
+        return {}
+    lower = binary_stats_from_counts(*counts)
+    return {k: v for stat in _RESAMPLED_STATS if np.isclose(float(row[stat]), 1.0)  # type: ignore[arg-type]
+            for k, v in ((f"{stat}_lo", float(lower[stat])), (f"{stat}_hi", 1.0))}
 
 
 def surest_disagreements(probability: np.ndarray, called: np.ndarray, votes: np.ndarray) -> np.ndarray:
