@@ -35,6 +35,13 @@ question-mark rule's code instead). tr_nlp's interval of a share is not a bootst
 Wilson's on the segments' effective number (:func:`tr_nlp.agreement.stats.share_interval`);
 the first study of each size is checked to give the interval ``code_crossings`` reports.
 
+A model's ranking against a coder (``evaluate``'s pre-screening figures): simulated
+interviews whose coded segments' scores stand apart from the rest by 1.5 or 2.5 standard
+deviations (loose, sharp), each interview's scores shifted by its own amount; figures: the
+share of segments to read in the model's order to find 80% and 95% of the coded ones
+(``prescreen.csv``; the first study of each size is checked against ``prescreen_table``),
+and PR-AUC.
+
 The agreement statistics are kappa (and the machine's minus coder B's), AC1 and F1 of
 coder B with coder A (on AnnoMI, of each rule with the gold code). Intervals, from the same
 resamples of each study: the plain percentile interval and the expanded percentile
@@ -166,7 +173,7 @@ def check_against_crossings(group: np.ndarray, given: np.ndarray, outcome: np.nd
 
 def expanded(resampled: np.ndarray, k: int) -> tuple[float, float]:
     """The expanded percentile interval at any K, also below the fewest interviews tr_nlp
-    gives one from (:data:`~tr_nlp.agreement.stats.PERCENTILE_MIN_INTERVIEWS`)."""
+    gives one from (:data:`~tr_nlp.agreement.stats.MIN_INTERVIEWS`)."""
     tail = tail_share(0.95, k) * 100
     if np.isfinite(resampled).mean() < 0.95:
         return float("nan"), float("nan")
@@ -255,7 +262,80 @@ def run_simulated(sizes: list[int], studies: int, seed: int) -> list[dict]:
                     check_against_agreement_table(group, cb, ca, k, s, found)
                 results.append(found)
             rows += [{"data": setting, "K": k, **r} for r in tally(results, truth)]
-    return rows + run_mix_up(sizes, studies, seed)
+    return rows + run_mix_up(sizes, studies, seed) + run_ranking(sizes, studies, seed)
+
+
+#: Pre-screening: name: (how far the coded segments' scores stand above the rest, the
+#: spread of interviews' own shifts of all their scores).
+RANKINGS = {"simulated, ranking (loose)": (1.5, 0.5), "simulated, ranking (sharp)": (2.5, 0.3)}
+RECALLS = (0.8, 0.95)
+
+
+def simulate_ranking(rng: np.random.Generator, k: int, apart: float, shift: float):
+    """Segments of ``k`` interviews: interview index, a coder's code and a model's score."""
+    sizes = rng.integers(25, 61, size=k)
+    group = np.repeat(np.arange(k), sizes)
+    coded = rng.random(len(group)) < rng.beta(2.0, 12.0, size=k)[group]
+    return group, coded, coded * apart + rng.normal(0, 1, len(group)) + rng.normal(0, shift, k)[group]
+
+
+def ranking_intervals(group: np.ndarray, coded: np.ndarray, score: np.ndarray, k: int,
+                      draws: np.ndarray) -> dict[str, dict]:
+    """The shares to read for :data:`RECALLS` and PR-AUC of one study, with their intervals
+    from ``draws``, as ``evaluate``'s ``prescreen.csv`` and ``agreement.csv`` compute them."""
+    from sklearn.metrics import average_precision_score
+
+    from tr_nlp.agreement.tables import resampled_average_precision
+    from tr_nlp.coding.evaluate import _read_shares
+
+    points, shares = _read_shares(score, coded.astype(float), group, draws, RECALLS)
+    figures = {f"read share for {r:.0%}": (points[i], shares[:, i]) for i, r in enumerate(RECALLS)}
+    figures["PR-AUC"] = (float(average_precision_score(coded, score)),
+                         resampled_average_precision(coded, score, group, draws))
+    return {name: {"value": value, "plain": percentile_interval(resampled), "expanded": expanded(resampled, k),
+                   "tr_nlp": t_interval(value, resampled, groups=k, bounds=(0.0, 1.0))}
+            for name, (value, resampled) in figures.items()}
+
+
+def check_against_prescreen(group: np.ndarray, coded: np.ndarray, score: np.ndarray, k: int, seed: int) -> None:
+    """The benchmark's intervals of the shares to read are those ``prescreen_table`` reports
+    for the same study (drawn as it draws its resamples)."""
+    from tr_nlp.coding.evaluate import prescreen_table
+
+    index = [f"s{i}" for i in range(len(group))]
+    table = prescreen_table(pd.DataFrame({"c": score}, index=index), pd.DataFrame({"c": coded.astype(float)}, index=index),
+                            RECALLS, pd.Series([f"iv{g:05d}" for g in group], index=index), n_boot=N_BOOT, seed=seed)
+    draws = np.random.default_rng((seed, 4)).integers(0, k, size=(N_BOOT, k))
+    found = ranking_intervals(group, coded, score, k, draws)
+    for row in table.itertuples():
+        ours = found[f"read share for {row.recall:.0%}"]["tr_nlp"]
+        assert np.allclose((row.read_share_lo, row.read_share_hi), ours, equal_nan=True), (row, ours)
+
+
+def run_ranking(sizes: list[int], studies: int, seed: int) -> list[dict]:
+    """Coverage of the pre-screening read shares and PR-AUC (a model's ranking against a coder)."""
+    from sklearn.metrics import average_precision_score
+
+    from tr_nlp.coding.evaluate import _read_shares
+
+    rows = []
+    for setting, (apart, shift) in RANKINGS.items():
+        rng = np.random.default_rng(seed)
+        group, coded, score = simulate_ranking(rng, 30_000, apart, shift)
+        points, _ = _read_shares(score, coded.astype(float), None, None, RECALLS)
+        truth = {f"read share for {r:.0%}": points[i] for i, r in enumerate(RECALLS)}
+        truth["PR-AUC"] = float(average_precision_score(coded, score))
+        for k in sizes:
+            results = []
+            for s in range(studies):
+                group, coded, score = simulate_ranking(rng, k, apart, shift)
+                if coded.any():
+                    draws = np.random.default_rng(s).integers(0, k, size=(N_BOOT, k))
+                    results.append(ranking_intervals(group, coded, score, k, draws))
+                    if len(results) == 1:
+                        check_against_prescreen(group, coded, score, k, s)
+            rows += [{"data": setting, "K": k, **r} for r in tally(results, truth)]
+    return rows
 
 
 def run_mix_up(sizes: list[int], studies: int, seed: int) -> list[dict]:

@@ -25,16 +25,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, ndtr, stdtrit
 
-#: Fewer interviews than this give no interval (:func:`t_interval`, :func:`share_interval`).
-#: From four, the t interval held a true kappa, AC1 or F1 in 93-98% of simulated and AnnoMI
-#: studies, and Wilson's a true share in 98-100%. From three it held them too (94-98%), but
-#: t on two degrees of freedom spans most of the range (a kappa's interval 0.7 to 1.3 wide
-#: on average), which says no more than "too few interviews" (``benchmarks/interval_coverage.py``).
+#: Fewer interviews than this give no interval (:func:`t_interval`, :func:`share_interval`,
+#: :func:`percentile_interval`). From four, the t interval held a true kappa, AC1, F1, PR-AUC
+#: or pre-screening read share in 93-99% of simulated and AnnoMI studies, and Wilson's a true
+#: share in 98-100%. From three it held them too (94-98%), but t on two degrees of freedom
+#: spans most of the range (a kappa's interval 0.7 to 1.3 wide on average), which says no
+#: more than "too few interviews" (``benchmarks/interval_coverage.py``).
 MIN_INTERVIEWS = 4
-#: Fewer interviews than this give no percentile interval (:func:`percentile_interval`, still
-#: that of PR-AUC and the pre-screening read shares): from four the expanded percentile
-#: interval held a true kappa in only 82-90% of studies, from five in 88-94%.
-PERCENTILE_MIN_INTERVIEWS = 5
 
 
 def _pair(a: ArrayLike, b: ArrayLike) -> tuple[NDArray[Any], NDArray[Any]]:
@@ -238,7 +235,7 @@ def tail_share(confidence: float = 0.95, groups: int | None = None) -> float:
     spreads its resamples too narrowly; with nine interviews the plain percentile interval
     of a kappa held the true value in 88-90% of simulated and AnnoMI studies, the expanded
     one in 92-95% (``benchmarks/interval_coverage.py``). NaN for fewer than two interviews
-    (:func:`percentile_interval` gives none from fewer than :data:`PERCENTILE_MIN_INTERVIEWS`).
+    (:func:`percentile_interval` gives none from fewer than :data:`MIN_INTERVIEWS`).
 
     >>> round(tail_share(0.95), 4), round(tail_share(0.95, 9), 4), round(tail_share(0.95, 10_000), 4)
     (0.025, 0.0072, 0.025)
@@ -256,8 +253,9 @@ def percentile_interval(values: ArrayLike | None, confidence: float = 0.95,
     """The central ``confidence`` interval of bootstrap ``values`` by percentiles; with
     ``groups``, the number of interviews each resample drew, the expanded percentile
     interval that corrects for few interviews (:func:`tail_share`), and no interval (NaN
-    bounds) from fewer than :data:`PERCENTILE_MIN_INTERVIEWS` interviews, or without
-    resamples (None).
+    bounds) from fewer than :data:`MIN_INTERVIEWS` interviews, or without resamples (None).
+    tr_nlp's intervals are :func:`t_interval`'s, which holds the true figure more often
+    from few interviews; this one is theirs at a bound of a statistic's range.
 
     Resamples whose statistic is undefined (NaN: no case of a code drawn, say) are left
     out while they are at most ``1 - confidence`` of them, the share the interval leaves
@@ -271,7 +269,7 @@ def percentile_interval(values: ArrayLike | None, confidence: float = 0.95,
     (25.0, 75.0)
     >>> percentile_interval(np.arange(101.0), 0.5, groups=5)  # wider: five interviews resampled
     (20.3..., 79.6...)
-    >>> percentile_interval(np.arange(101.0), 0.5, groups=4)  # too few interviews
+    >>> percentile_interval(np.arange(101.0), 0.5, groups=3)  # too few interviews
     (nan, nan)
     >>> percentile_interval([np.nan, np.nan]), percentile_interval(None)
     ((nan, nan), (nan, nan))
@@ -284,7 +282,7 @@ def percentile_interval(values: ArrayLike | None, confidence: float = 0.95,
         return float("nan"), float("nan")
     x = np.asarray(values, dtype=float)
     tail = tail_share(confidence, groups) * 100
-    few = groups is not None and groups < PERCENTILE_MIN_INTERVIEWS
+    few = groups is not None and groups < MIN_INTERVIEWS
     if few or not x.size or np.isfinite(x).mean() < confidence or np.isnan(tail):
         return float("nan"), float("nan")
     lo, hi = np.nanpercentile(x, [tail, 100 - tail])
@@ -300,13 +298,13 @@ def t_interval(value: float, values: ArrayLike | None, confidence: float = 0.95,
     ``bounds`` (Fisher's z for a kappa in [-1, 1]; a difference of two kappas takes
     ``(-2, 2)``), so that the interval stays inside the range and leans toward its middle.
 
-    From five or six interviews the expanded percentile interval (:func:`percentile_interval`)
-    held a true kappa, AC1 or F1 in 88-94% of simulated and AnnoMI studies; this one in
-    93-98%, a little wider; from nine on, both in 91-97% (``benchmarks/interval_coverage.py``). The same rules give no interval (NaN
-    bounds): fewer than :data:`MIN_INTERVIEWS` interviews, or more undefined resamples
-    than ``1 - confidence``. At a bound of the range (a kappa of 1), where the logit has no
-    value, the expanded percentile interval (none from fewer than
-    :data:`PERCENTILE_MIN_INTERVIEWS`); without ``groups``, the plain one.
+    From four to six interviews the expanded percentile interval (:func:`percentile_interval`)
+    held a true kappa, AC1 or F1 in 82-94% of simulated and AnnoMI studies, this one in
+    93-98% (a pre-screening read share or PR-AUC: 83-97% against 95-99%), a little wider;
+    from nine on both in 91-98% (``benchmarks/interval_coverage.py``). The same rules give
+    no interval (NaN bounds): fewer than :data:`MIN_INTERVIEWS` interviews, or more
+    undefined resamples than ``1 - confidence``. At a bound of the range (a kappa of 1), where the logit has no
+    value, the expanded percentile interval; without ``groups``, the plain one.
 
     Examples
     --------

@@ -4,9 +4,11 @@ Confidence intervals come from a cluster bootstrap that resamples *interviews* (
 of one interview are not independent), evaluated on per-interview confusion counts so
 that thousands of resamples cost little. Comparisons use only the segments both raters
 rated (a coder who did not code an interview has NaN there, not 0). The interval of
-kappa, alpha, AC1 and F1 is Student's t with the resamples' spread on the logit scale of the
-statistic's range (:func:`~tr_nlp.agreement.stats.t_interval`), which holds the true
-figure about as often as it says from five interviews on. ``n_interviews_coded``
+kappa, alpha, AC1, F1 and PR-AUC is Student's t with the resamples' spread on the logit
+scale of the statistic's range (:func:`~tr_nlp.agreement.stats.t_interval`), which holds
+the true figure about as often as it says from four interviews on; perfect agreement's
+runs down to the figure at the disagreement
+:func:`~tr_nlp.agreement.stats.plausible_disagreement` allows. ``n_interviews_coded``
 counts the interviews where either rater gave the code: a code in only one or two of them
 has no interval, since resamples drawing none of those interviews leave its figures
 undefined. Precision and recall are
@@ -51,7 +53,6 @@ from tr_nlp.agreement.stats import (
     mean_statistic,
     nominal_stats_from_confusion,
     paired_difference,
-    percentile_interval,
     plausible_disagreement,
     share_interval,
     t_interval,
@@ -451,8 +452,8 @@ def _pair_rows(
             s = scores[a].loc[index, code].to_numpy(dtype=float)[both]
             pr_auc = float(average_precision_score(y[both] > 0.5, s))
             if draws is not None:
-                pr_interval = percentile_interval(resampled_average_precision(y[both] > 0.5, s, group_idx[both], draws),
-                                                  confidence, draws.shape[1])
+                pr_interval = t_interval(pr_auc, resampled_average_precision(y[both] > 0.5, s, group_idx[both], draws),
+                                         confidence, draws.shape[1], (0.0, 1.0))
         rows.append(_row(code, a, b, comparison, counts, int(both.sum()), draws, confidence, pr_auc))
         rows[-1]["pr_auc_lo"], rows[-1]["pr_auc_hi"] = pr_interval
     rows += [_exclusive_row(ra.loc[index, members], rb.loc[index, members], exclusive_label(members), a, b,

@@ -38,7 +38,7 @@ from tr_nlp.agreement import (
     interview_table,
 )
 from tr_nlp.agreement.models import ALL_CODERS, model_difference_table
-from tr_nlp.agreement.stats import paired_difference, percentile_interval, t_interval
+from tr_nlp.agreement.stats import paired_difference, t_interval
 from tr_nlp.agreement.subgroups import subgroup_table
 from tr_nlp.agreement.tables import interview_draws, resampled_totals, segment_weights, surest_disagreements
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
@@ -555,8 +555,8 @@ def prescreen_table(proba: pd.DataFrame, target: pd.DataFrame, recalls: tuple[fl
 
     With ``interview_of`` (segment id -> interview) and ``n_boot`` resamples, each share to
     read has a ``confidence`` interval (``read_share_lo``, ``read_share_hi``) that resamples
-    interviews, the model's order kept (expanded for how few they are:
-    :func:`~tr_nlp.agreement.percentile_interval`): a team deciding how much it can leave
+    interviews, the model's order kept (widened for how few they are:
+    :func:`~tr_nlp.agreement.t_interval`): a team deciding how much it can leave
     unread sees how much that depends on which interviews these happened to be.
     """
     rows = []
@@ -569,8 +569,8 @@ def prescreen_table(proba: pd.DataFrame, target: pd.DataFrame, recalls: tuple[fl
         for i, r in enumerate(recalls):
             row = {"code": code, "recall": r, "read_share": points[i], "skip_share": 1 - points[i],
                    "positives": int(y.sum()), "segments": len(y)}
-            row["read_share_lo"], row["read_share_hi"] = (np.nan, np.nan) if shares is None else percentile_interval(
-                shares[:, i], confidence, draws.shape[1])
+            row["read_share_lo"], row["read_share_hi"] = (np.nan, np.nan) if shares is None else t_interval(
+                points[i], shares[:, i], confidence, draws.shape[1], (0.0, 1.0))
             rows.append(row)
     return pd.DataFrame(rows)
 
