@@ -209,6 +209,22 @@ def test_perfect_agreement_has_an_interval_below_one():
     # from fewer interviews than an interval needs, none
     few = agreement_table({"A": a.iloc[:90], "B": a.iloc[:90]}, interviews.iloc[:90], ["common"], n_boot=300)
     assert few["kappa_lo"].isna().all()
+    # codes that exclude each other: the same disagreement, moved between their values
+    from tr_nlp.agreement.stats import nominal_stats_from_confusion
+
+    group = pd.DataFrame({"x": np.tile([1.0, 0, 0], 90), "y": np.tile([0, 1.0, 0], 90)}, index=seg)
+    label = "one of x / y"
+    table = agreement_table({"A": group, "B": group.copy()}, interviews, ["x", "y"], n_boot=300,
+                            exclusive=[["x", "y"]]).set_index("code")
+    moved = 270 * t**2 / (270 + t**2)  # in all, a third of it each way between each two of x, y and none
+    expected = nominal_stats_from_confusion(np.array([[90, 0, 0], [0, 90, 0], [0, 0, 90]]) + moved / 6 * (
+        np.ones((3, 3)) - 3 * np.eye(3)))
+    for stat in ("kappa", "alpha", "ac1", "f1"):
+        assert table.loc[label, stat] == 1.0 and table.loc[label, f"{stat}_hi"] == 1.0
+        assert table.loc[label, f"{stat}_lo"] == pytest.approx(float(expected[stat]))
+    alphas = group_alpha_table({"A": group, "B": group.copy()}, interviews, ["x", "y"], n_boot=300,
+                               exclusive=[["x", "y"]]).set_index("code")
+    assert alphas.loc[label, "alpha_lo"] == pytest.approx(table.loc[label, "alpha_lo"], abs=0.01)
 
 
 @pytest.mark.parametrize("k", [3, 4, 5])

@@ -30,6 +30,7 @@ import pandas as pd
 
 from tr_nlp.agreement.stats import (
     alpha_from_nominal,
+    disagreement_bound,
     paired_difference,
     plausible_disagreement,
     t_interval,
@@ -205,6 +206,11 @@ def _exclusive_row(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], l
     whole = per_group.sum(axis=0)
     alpha = float(alpha_from_nominal(whole[0], whole[1:]))
     lo, hi = t_interval(alpha, resampled, confidence, len(per_group))
+    if resampled is not None and whole[0] == 0 and np.isclose(alpha, 1.0):  # every pair of values agrees
+        # the share of disagreement disagreement_bound allows, of the coincidences; each value's total unchanged
+        moved = disagreement_bound(float(shared.sum()), len(per_group), confidence) * float(whole[1:].sum())
+        if np.isfinite(moved):
+            lo, hi = float(alpha_from_nominal(moved, whole[1:])), 1.0
     return {"code": exclusive_label(members), "raters": label, "n_raters": len(raters), "n_units": int(shared.sum()),
             "n_interviews": int((per_group.sum(axis=1) > 0).sum()), "alpha": alpha, "alpha_lo": float(lo),
             "alpha_hi": float(hi)}, resampled

@@ -376,6 +376,33 @@ def plausible_disagreement(yes: float, no: float, groups: int, confidence: float
     return float(yes - (moved - from_no)), moved / 2, moved / 2, float(no - from_no)
 
 
+def plausible_confusion(agreed: ArrayLike, groups: int, confidence: float = 0.95) -> NDArray[np.float64] | None:
+    """The confusion matrix of two raters who agreed on every unit, ``agreed`` of them on
+    each value, with the share of disagreement :func:`disagreement_bound` allows moved off
+    the diagonal: between each two values in proportion to the product of their counts,
+    alike both ways (so neither rater's count of any value changes), scaled down where a
+    value has too few to give. Its statistics are the lower bounds of the perfect agreement
+    of a group of codes that exclude each other (:func:`plausible_disagreement` for one code).
+    None from too few interviews.
+
+    >>> plausible_confusion([7, 263], 9).round(2)  # as plausible_disagreement(7, 263, 9)
+    array([[  4.39,   2.61],
+           [  2.61, 260.39]])
+    """
+    a = np.asarray(agreed, dtype=float)
+    moved = disagreement_bound(float(a.sum()), groups, confidence) * float(a.sum())
+    if not math.isfinite(moved):
+        return None
+    pairs = np.outer(a, a)
+    np.fill_diagonal(pairs, 0.0)
+    if not pairs.any():  # a single value used: nothing to disagree about
+        return np.diag(a)
+    off = moved * pairs / pairs.sum()
+    given = off.sum(axis=1)
+    off *= min(1.0, *(a[given > 0] / given[given > 0]))
+    return np.diag(a - off.sum(axis=1)) + off
+
+
 def share_interval(instead: ArrayLike, missed: ArrayLike, confidence: float = 0.95) -> tuple[float, float]:
     """The ``confidence`` interval of a share of segments counted in interviews: ``instead``
     of ``missed``, a count per interview (say, of the segments one rater gave a code and the

@@ -53,6 +53,7 @@ from tr_nlp.agreement.stats import (
     mean_statistic,
     nominal_stats_from_confusion,
     paired_difference,
+    plausible_confusion,
     plausible_disagreement,
     share_interval,
     t_interval,
@@ -483,6 +484,10 @@ def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: 
     for stat in _CI_STATS:  # a group has no precision or recall
         row[f"{stat}_lo"], row[f"{stat}_hi"] = t_interval(row[stat], resampled.get(stat), confidence, n_groups,
                                                           _RANGE.get(stat, (-1.0, 1.0)))
+    whole = confusion.sum(axis=0)
+    if draws is not None and both.any() and whole.sum() == np.trace(whole):  # perfect agreement, as _row's
+        lower = plausible_confusion(np.diag(whole), n_groups, confidence)
+        row.update({} if lower is None else _from_one(row, nominal_stats_from_confusion(lower)))
     return row
 
 
@@ -621,9 +626,11 @@ def _perfect_intervals(row: Mapping[str, object], totals: np.ndarray, groups: in
     :func:`~tr_nlp.agreement.stats.plausible_disagreement` allows, up to 1. Empty from too few
     interviews."""
     counts = plausible_disagreement(totals[0], totals[3], groups, confidence)
-    if counts is None:
-        return {}
-    lower = binary_stats_from_counts(*counts)
+    return {} if counts is None else _from_one(row, binary_stats_from_counts(*counts))
+
+
+def _from_one(row: Mapping[str, object], lower: Mapping[str, Any]) -> dict[str, float]:
+    """The intervals ``[lower, 1]`` of the statistics of ``row`` that are 1."""
     return {k: v for stat in _RESAMPLED_STATS if np.isclose(float(row[stat]), 1.0)  # type: ignore[arg-type]
             for k, v in ((f"{stat}_lo", float(lower[stat])), (f"{stat}_hi", 1.0))}
 
