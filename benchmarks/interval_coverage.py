@@ -25,11 +25,12 @@ hold the true figure in 95% of them. Two sources of studies:
   replacement. Their differences from transcript to transcript are real ones.
 
 Two figures are shares of counts, not agreement statistics: recall (the machine's of
-coder A's code; on AnnoMI, the reflection-opening rule's of gold reflections), and the share of a code one
-rater gives and the other misses that the other gives another code instead (``evaluate``'s
-"codes mixed up", ``code_crossings.csv``). Simulated: a coder's code in a share of each interview's
-segments (Beta(2, 12)), the machine missing 35% of them and giving another code to those
-missed at a rate of the interview's own (Beta(2, 3), mean 0.4). AnnoMI: of the gold
+coder A's code; on AnnoMI, the reflection-opening rule's of gold reflections), and the
+share of a code one rater gives and the other misses that the other gives another code
+instead (``evaluate``'s "codes mixed up", ``code_crossings.csv``). Simulated: a coder's
+code in a share of each interview's segments (Beta(2, 12)), the machine missing 35% of them
+and giving another code to those missed at a rate of the interview's own (Beta(2, 3), mean
+0.4). AnnoMI: of the gold
 reflections the opening rule above misses, those with a question mark (the
 question-mark rule's code instead). tr_nlp's interval of a share is not a bootstrap's but
 Wilson's on the segments' effective number (:func:`tr_nlp.agreement.stats.share_interval`);
