@@ -194,7 +194,9 @@ def study_intervals(tables: dict[str, np.ndarray], k: int, draws: np.ndarray) ->
         stat, bounds = STATISTICS[name.split()[0]]
         if c.ndim == 2:
             value, resampled = float(kappa(c.sum(axis=0), stat)), kappa(c[draws].sum(axis=1), stat)
-            if not c[:, 1:3].any() and np.isclose(value, 1.0):  # perfect agreement: as agreement_table gives it
+            given = t_interval(value, resampled, groups=k, bounds=bounds)
+            if not c[:, 1:3].any() and np.isclose(value, 1.0) and np.isfinite(given[0]):
+                # perfect agreement, where a t interval is given at all: as agreement_table gives it
                 tp, _, _, tn = c.sum(axis=0)
                 moved = plausible_disagreement(tp, tn, k)
                 out[name] = {"value": value, "plain": percentile_interval(resampled),

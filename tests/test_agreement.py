@@ -206,9 +206,14 @@ def test_perfect_agreement_has_an_interval_below_one():
     # all coders at once: the same bound on alpha
     alphas = group_alpha_table({"A": a, "B": a.copy()}, interviews, ["rare"], n_boot=300).set_index("code")
     assert alphas.loc["rare", "alpha_lo"] == pytest.approx(table.loc["rare", "alpha_lo"], abs=0.01)
-    # from fewer interviews than an interval needs, none
+    # from fewer interviews than an interval needs, none; nor for a code in one interview of nine
     few = agreement_table({"A": a.iloc[:90], "B": a.iloc[:90]}, interviews.iloc[:90], ["common"], n_boot=300)
     assert few["kappa_lo"].isna().all()
+    once = a.assign(rare=np.isin(np.arange(270), [3, 5, 7]).astype(float))
+    table = agreement_table({"A": once, "B": once.copy()}, interviews, ["rare"], n_boot=300).set_index("code")
+    assert table.loc["rare", ["kappa_lo", "f1_lo"]].isna().all() and table.loc["rare", "ac1_lo"] < 1
+    alphas = group_alpha_table({"A": once, "B": once.copy()}, interviews, ["rare"], n_boot=300).set_index("code")
+    assert np.isnan(alphas.loc["rare", "alpha_lo"])
     # codes that exclude each other: the same disagreement, moved between their values
     from tr_nlp.agreement.stats import nominal_stats_from_confusion
 

@@ -179,7 +179,7 @@ def _binary_row(code: str, raters: str, n_raters: int, per_group: np.ndarray, n_
     whole = per_group.sum(axis=0)
     alpha = float(alpha_from_coincidences(whole))
     lo, hi = t_interval(alpha, resampled, confidence, len(per_group))
-    if resampled is not None and whole[1] == 0 and np.isclose(alpha, 1.0):  # every pair of values agrees
+    if np.isfinite(lo) and whole[1] == 0 and np.isclose(alpha, 1.0):  # every pair of values agrees
         # as agreement_table's perfect agreement, on the coincidences of the two values
         counts = plausible_disagreement(whole[2], whole[0], len(per_group), confidence, units=n_units)
         if counts is not None:
@@ -206,7 +206,7 @@ def _exclusive_row(ratings: Mapping[str, pd.DataFrame], raters: Sequence[str], l
     whole = per_group.sum(axis=0)
     alpha = float(alpha_from_nominal(whole[0], whole[1:]))
     lo, hi = t_interval(alpha, resampled, confidence, len(per_group))
-    if resampled is not None and whole[0] == 0 and np.isclose(alpha, 1.0):  # every pair of values agrees
+    if np.isfinite(lo) and whole[0] == 0 and np.isclose(alpha, 1.0):  # every pair of values agrees
         # the share of disagreement disagreement_bound allows, of the coincidences; each value's total unchanged
         moved = disagreement_bound(float(shared.sum()), len(per_group), confidence) * float(whole[1:].sum())
         if np.isfinite(moved):

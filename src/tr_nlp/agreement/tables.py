@@ -630,8 +630,10 @@ def _perfect_intervals(row: Mapping[str, object], totals: np.ndarray, groups: in
 
 
 def _from_one(row: Mapping[str, object], lower: Mapping[str, Any]) -> dict[str, float]:
-    """The intervals ``[lower, 1]`` of the statistics of ``row`` that are 1."""
-    return {k: v for stat in _RESAMPLED_STATS if np.isclose(float(row[stat]), 1.0)  # type: ignore[arg-type]
+    """The intervals ``[lower, 1]`` of the statistics of ``row`` that are 1 and have an
+    interval (not those of a code in too few interviews for one)."""
+    return {k: v for stat in _RESAMPLED_STATS
+            if np.isclose(float(row[stat]), 1.0) and np.isfinite(float(row[f"{stat}_lo"]))  # type: ignore[arg-type]
             for k, v in ((f"{stat}_lo", float(lower[stat])), (f"{stat}_hi", 1.0))}
 
 
