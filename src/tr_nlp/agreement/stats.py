@@ -32,6 +32,9 @@ from scipy.special import expit, ndtr, stdtrit
 #: spans most of the range (a kappa's interval 0.7 to 1.3 wide on average), which says no
 #: more than "too few interviews" (``benchmarks/interval_coverage.py``).
 MIN_INTERVIEWS = 4
+#: The range of a statistic whose interval :func:`t_interval` gives, by its column name, where
+#: it is not -1 to 1 (:func:`statistic_range`).
+RANGES = {"f1": (0.0, 1.0), "pr_auc": (0.0, 1.0), "read_share": (0.0, 1.0)}
 
 
 def _pair(a: ArrayLike, b: ArrayLike) -> tuple[NDArray[Any], NDArray[Any]]:
@@ -289,6 +292,16 @@ def percentile_interval(values: ArrayLike | None, confidence: float = 0.95,
     return float(lo), float(hi)
 
 
+def statistic_range(name: str) -> tuple[float, float]:
+    """The range of the statistic in column ``name``: :data:`RANGES`', else -1 to 1 (kappa,
+    alpha, AC1).
+
+    >>> statistic_range("f1"), statistic_range("kappa")
+    ((0.0, 1.0), (-1.0, 1.0))
+    """
+    return RANGES.get(name, (-1.0, 1.0))
+
+
 def t_interval(value: float, values: ArrayLike | None, confidence: float = 0.95, groups: int | None = None,
                bounds: tuple[float, float] = (-1.0, 1.0)) -> tuple[float, float]:
     """The ``confidence`` interval of a statistic ``value`` from its bootstrap resamples
@@ -347,10 +360,10 @@ def disagreement_bound(n_units: float, groups: int, confidence: float = 0.95) ->
     >>> disagreement_bound(300, 3)
     nan
     """
-    if groups < MIN_INTERVIEWS or n_units <= 0:
+    if groups < MIN_INTERVIEWS:
         return float("nan")
-    z = float(stdtrit(groups - 1, 1 - (1 - confidence) / 2))
-    return z * z / (n_units + z * z)
+    # share_interval's upper bound of none in interviews alike (no between-interview variance)
+    return share_interval(np.zeros(groups), np.full(groups, n_units / groups), confidence)[1]
 
 
 def plausible_disagreement(yes: float, no: float, groups: int, confidence: float = 0.95,

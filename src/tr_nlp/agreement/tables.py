@@ -56,6 +56,7 @@ from tr_nlp.agreement.stats import (
     plausible_confusion,
     plausible_disagreement,
     share_interval,
+    statistic_range,
     t_interval,
 )
 
@@ -70,9 +71,6 @@ HUMAN_VS_HUMAN = "human vs human"
 #: of segments, get Wilson's (:func:`~tr_nlp.agreement.stats.share_interval`).
 _RESAMPLED_STATS = ("kappa", "alpha", "ac1", "f1")
 _CI_STATS = (*_RESAMPLED_STATS, "precision", "recall")
-#: The range of a resampled statistic whose interval :func:`~tr_nlp.agreement.stats.t_interval`
-#: gives, where it is not -1 to 1.
-_RANGE = {"f1": (0.0, 1.0)}
 #: With more coder pairs than this per code, shown tables summarise them (the files keep every pair).
 MAX_PAIRS = 3
 COLUMNS = [
@@ -454,7 +452,7 @@ def _pair_rows(
             pr_auc = float(average_precision_score(y[both] > 0.5, s))
             if draws is not None:
                 pr_interval = t_interval(pr_auc, resampled_average_precision(y[both] > 0.5, s, group_idx[both], draws),
-                                         confidence, draws.shape[1], (0.0, 1.0))
+                                         confidence, draws.shape[1], statistic_range("pr_auc"))
         rows.append(_row(code, a, b, comparison, counts, int(both.sum()), draws, confidence, pr_auc))
         rows[-1]["pr_auc_lo"], rows[-1]["pr_auc_hi"] = pr_interval
     rows += [_exclusive_row(ra.loc[index, members], rb.loc[index, members], exclusive_label(members), a, b,
@@ -471,7 +469,8 @@ def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: 
     keys = np.stack([exclusive_keys(marks_a), exclusive_keys(marks_b)])
     both = (keys >= 0).all(axis=0)
     confusion = _confusion(keys[:, both], group_idx[both], n_groups)
-    point = nominal_stats_from_confusion(confusion.sum(axis=0))
+    whole = confusion.sum(axis=0)
+    point = nominal_stats_from_confusion(whole)
     row: dict[str, object] = {
         "code": label, "rater_a": a, "rater_b": b, "comparison": comparison, "n_segments": int(both.sum()),
         "n_interviews": int((confusion.sum(axis=(1, 2)) > 0).sum()),
@@ -483,8 +482,7 @@ def _exclusive_row(marks_a: pd.DataFrame, marks_b: pd.DataFrame, label: str, a: 
                  else {})
     for stat in _CI_STATS:  # a group has no precision or recall
         row[f"{stat}_lo"], row[f"{stat}_hi"] = t_interval(row[stat], resampled.get(stat), confidence, n_groups,
-                                                          _RANGE.get(stat, (-1.0, 1.0)))
-    whole = confusion.sum(axis=0)
+                                                          statistic_range(stat))
     if draws is not None and both.any() and whole.sum() == np.trace(whole):  # perfect agreement, as _row's
         lower = plausible_confusion(np.diag(whole), n_groups, confidence)
         row.update({} if lower is None else _from_one(row, nominal_stats_from_confusion(lower)))
@@ -609,7 +607,7 @@ def _row(
     n_groups = None if draws is None else draws.shape[1]  # interviews each resample draws
     for stat in _RESAMPLED_STATS:  # resampled: (n_boot,) per statistic
         row[f"{stat}_lo"], row[f"{stat}_hi"] = t_interval(row[stat], resampled.get(stat), confidence, n_groups,
-                                                          _RANGE.get(stat, (-1.0, 1.0)))
+                                                          statistic_range(stat))
     if perfect and n_groups is not None and n_segments and not counts[:, 1:3].any():
         row.update(_perfect_intervals(row, counts.sum(axis=0), n_groups, confidence))
     tp, fp, fn = counts[:, 0], counts[:, 1], counts[:, 2]  # found of those a gave (precision), of those b gave

@@ -38,7 +38,7 @@ from tr_nlp.agreement import (
     interview_table,
 )
 from tr_nlp.agreement.models import ALL_CODERS, model_difference_table
-from tr_nlp.agreement.stats import paired_difference, t_interval
+from tr_nlp.agreement.stats import paired_difference, statistic_range, t_interval
 from tr_nlp.agreement.subgroups import subgroup_table
 from tr_nlp.agreement.tables import interview_draws, resampled_totals, segment_weights, surest_disagreements
 from tr_nlp.coding.classifier import make_theme_classifier, reads_context
@@ -570,7 +570,7 @@ def prescreen_table(proba: pd.DataFrame, target: pd.DataFrame, recalls: tuple[fl
             row = {"code": code, "recall": r, "read_share": points[i], "skip_share": 1 - points[i],
                    "positives": int(y.sum()), "segments": len(y)}
             row["read_share_lo"], row["read_share_hi"] = (np.nan, np.nan) if shares is None else t_interval(
-                points[i], shares[:, i], confidence, draws.shape[1], (0.0, 1.0))
+                points[i], shares[:, i], confidence, draws.shape[1], statistic_range("read_share"))
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -736,7 +736,7 @@ def _learning_curve(data: CodedData, folds: list[tuple[np.ndarray, np.ndarray]],
             for stat in ("f1", "kappa"):
                 row[stat] = float(stats[stat][j])
                 row[f"{stat}_lo"], row[f"{stat}_hi"] = (
-                    t_interval(row[stat], resampled[stat][:, j], confidence, scored, (0.0 if stat == "f1" else -1.0, 1.0))
+                    t_interval(row[stat], resampled[stat][:, j], confidence, scored, statistic_range(stat))
                     if resampled is not None else (np.nan, np.nan))
             if before is not None:
                 now = (row["kappa"], None if resampled is None else resampled["kappa"][:, j])
