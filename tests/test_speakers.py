@@ -61,6 +61,17 @@ from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_tim
         ("00:00:07 - Jane Doe (Interviewer)", "Jane Doe (Interviewer)", "", 7.0),
         ("Jane Doe (Interviewer) [00:00:07]", "Jane Doe (Interviewer)", "", 7.0),
         ("Jane Doe (Interviewer) (00:00:07): So", "Jane Doe (Interviewer)", "So", 7.0),
+        # a time before a label with its role, or a dash between them (both read as speech of the
+        # speaker before: a participant's words went to the interviewer)
+        ("[00:00:09] Participant 3 (female, 34): No problem", "Participant 3 (female, 34)", "No problem", 9.0),
+        ("(00:01:02) Jane (Interviewer): So", "Jane (Interviewer)", "So", 62.0),
+        ("00:01:02 - Interviewer: So", "Interviewer", "So", 62.0),
+        # a role or a note in square brackets, as in parentheses
+        ("Jane Smith [Interviewer]: So", "Jane Smith [Interviewer]", "So", None),
+        ("P1 [female]: Yes", "P1 [female]", "Yes", None),
+        ("[00:00:09] P1 [female]: Yes", "P1 [female]", "Yes", 9.0),
+        ("Jane Doe: [00:00:07] So", "Jane Doe", "So", 7.0),  # a time in brackets is no role
+        ("Jane Doe [Interviewer] [00:00:07]", "Jane Doe [Interviewer]", "", 7.0),
     ],
 )
 def test_label_shapes(line, label, rest, ts):
@@ -94,6 +105,10 @@ def test_speech_is_not_a_label(line):
     ("Interviewer (Jane)", "interviewer"), ("P3 (John)", "participant"), ("Jane (Interviewer)", "interviewer"),
     ("Jo (mum)", None),
     ("B", "participant"), ("B2", "participant"), ("Moderatorin", "interviewer"),  # German: f4's I: and B:
+    # numbered with a mark between, or abbreviated with a full stop (roles were guessed from questions)
+    ("Participant_01", "participant"), ("Interviewer-2", "interviewer"), ("P-01", "participant"),
+    ("Int.", "interviewer"), ("Resp.", "participant"), ("Int. 2", "interviewer"),
+    ("Jane Smith [Interviewer]", "interviewer"), ("P1 [female]", "participant"), ("Jo [mum]", None),
 ])
 def test_builtin_roles(label, role):
     assert builtin_role(label) == role
@@ -286,3 +301,27 @@ def test_a_focus_groups_numbered_speaker_who_speaks_once_is_a_speaker(tmp_path):
     # with no numbered speaker, a capitalised code said once stays text (a ward, a form)
     path.write_text("Moderator: Which ward?\nJo: Ward 7, then\nW12: that was the form.\nJo: Yes.\n", encoding="utf-8")
     assert [t.speaker for t in read_file(path).interviews[0].turns] == ["Moderator", "Jo", "Jo"]
+
+
+def test_a_label_no_shape_reads_is_named_in_a_warning(tmp_path):
+    # "Participant #3:" is no label of any shape, so its lines were read, without a word, as the
+    # interviewer's speech; a team that names it gets its turns
+    from tr_nlp.ingest import ReadOptions, read_file
+
+    path = tmp_path / "p03.txt"
+    path.write_text("I: How was the ward?\nParticipant #3: Hard at first.\nI: And the nurse?\n"
+                    "Participant #3: She stayed late.\nI: Why?\n", encoding="utf-8")
+    plain = read_file(path)
+    assert [t.speaker for t in plain.interviews[0].turns] == ["I"] * 3
+    assert plain.warnings == [(
+        "2 lines start with 'Participant #3:', read as speech of the speaker before them: if it names a speaker, give "
+        "it a role (--speaker-role 'Participant #3=participant', or speakers: in corpus.yaml) or write it as "
+        "'Name: ...'")]
+    named = read_file(path, ReadOptions(roles=RoleMap.from_pairs(["Participant #3=participant"])))
+    assert [t.speaker for t in named.interviews[0].turns] == ["I", "Participant #3"] * 2 + ["I"]
+    assert named.warnings == []
+    # a label read, a time mark, or a line said once warn of nothing
+    fine = path.with_name("fine.txt")
+    fine.write_text("I: So?\nP: Well, as I said: it was hard.\n[00:01:02] I: And?\nP: Yes.\n00:02:00 note\n",
+                    encoding="utf-8")
+    assert read_file(fine).warnings == []

@@ -61,7 +61,7 @@ class _Reporter:
         if result is None:
             self.skipped += 1
         elif not result.ok:
-            c.err.print(f"[bold red]error[/]: {result.message}", highlight=False)
+            c.error_line(result.message)
         now, coded = time.perf_counter(), done - self.skipped
         if result is not None and self.first is None:
             self.first = (now, coded)

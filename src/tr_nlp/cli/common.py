@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from tr_nlp.errors import ConfigError, InputError, TrNlpError, said_of_files, some
 from tr_nlp.export import TABLE_SUFFIXES, check_folder_path
@@ -28,8 +29,10 @@ from tr_nlp.segment import Segmenter
 
 # piped or captured output gets wide tables instead of rich's 80-column default
 _WIDTH = None if sys.stdout.isatty() else 200
-out = Console(soft_wrap=True, width=_WIDTH)
-err = Console(stderr=True, soft_wrap=True, width=_WIDTH)
+# no console markup: what is printed holds the team's text, where "[inaudible]" or "P1 [female]" is
+# no style to read (only error and warning's coloured word is markup: error_line, warn)
+out = Console(soft_wrap=True, width=_WIDTH, markup=False)
+err = Console(stderr=True, soft_wrap=True, width=_WIDTH, markup=False)
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -45,10 +48,15 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except TrNlpError as exc:
-            err.print(f"[bold red]error[/]: {exc}", highlight=False, markup=True)
+            error_line(exc)
             raise typer.Exit(EXIT_USAGE) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def error_line(message: object) -> None:
+    """One error line on stderr, ``message`` as written."""
+    err.print(f"[bold red]error[/]: {escape(str(message))}", highlight=False, markup=True)
 
 
 Paths = Annotated[list[Path] | None, typer.Argument(help="Transcript files, folders (recursive), globs, utterance tables or .qdpx projects (or give them with --corpus).", show_default=False, metavar="PATHS...")]
@@ -251,14 +259,14 @@ class _StatusLine(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.levelno >= logging.WARNING:
-            err.print(record.getMessage(), highlight=False, markup=False)
+            err.print(record.getMessage(), highlight=False)
         else:
             self.show(record.getMessage())
 
 
 def warn(message: str) -> None:
     """One warning line on stderr."""
-    err.print(f"[yellow]warning[/]: {message}", highlight=False)
+    err.print(f"[yellow]warning[/]: {escape(message)}", highlight=False, markup=True)
 
 
 def warn_files(warnings: Iterable[tuple[str, str]]) -> None:
@@ -318,7 +326,7 @@ def load_and_report(
         raise corpus.files[0].error  # type: ignore[misc]  # one bad file: its one line, as CLI.md asks
     for report in corpus.files:
         if report.error is not None:
-            err.print(f"[bold red]error[/]: {report.error}", highlight=False)
+            error_line(report.error)
     if not quiet:
         warn_files((str(report.path), warning) for report in corpus.files if report.error is None
                    for warning in report.warnings)

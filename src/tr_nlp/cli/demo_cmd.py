@@ -30,7 +30,7 @@ def demo(
     result = run_pipeline(corpus_path, output, seed=seed)
     assert result.corpus is not None
     for report in result.corpus.failures:
-        c.err.print(f"[bold red]error[/]: {report.error}", highlight=False)
+        c.error_line(report.error)
     s = result.summary
     if not quiet:
         c.err.print(

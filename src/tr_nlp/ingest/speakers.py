@@ -6,6 +6,8 @@ Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
     [00:01:02] Name: ...        00:01:02 Name: ...
     Name (00:01:02): ...        Name [00:01:02] ...          Name: [00:01:02] ...
     Interviewer (Jane): ...     Jane (Interviewer): ...      (a role and a name, either way round)
+    Jane Smith [Interviewer]: ...   P1 [female]: ...         (or a note, in either brackets)
+    [00:01:02] Jane (Interviewer): ...   00:01:02 - Name: ...
     Speaker 1  0:01             00:00:01 Speaker 1           (header lines; the turn's text
     Smith, Jane (NHS)  0:03     [Jane Smith] 10:15:02         follows on the next lines)
     Jane (Interviewer) [0:03]   [00:00:01] Jane (Interviewer)
@@ -18,7 +20,8 @@ above each paragraph (:func:`tr_nlp.ingest.text.name_line_labels`).
 
 Roles: built-in interviewer labels (I, Int, Q, Interviewer, Moderator, Facilitator,
 Researcher...) and participant labels (R, P, P01, A, Respondent, Participant,
-Interviewee, Client, Patient, Service user...), and the same in Swedish, German, Dutch,
+Interviewee, Client, Patient, Service user...), numbered (``Participant_01``, ``P-01``) or
+shortened (``Int.``, ``Resp.``), and the same in Swedish, German, Dutch,
 Spanish, French, Italian and Finnish (Intervjuare and IP, Interviewerin and Befragte or TN,
 Entrevistadora and Entrevistado...). A corpus can override any speaker with a
 :class:`RoleMap`. Unknown speakers become participants when an interviewer is known;
@@ -74,9 +77,12 @@ _COLON = rf"(?:\s*:{_B}(?:\s+|$)|\s*\uff1a{_B}\s*)"
 # header lines name a speaker in capitalised words or numbers only ("Speaker 1", "Dr Lee")
 _NAME = rf"{_CAP}{_WORD}*(?: (?:{_CAP}{_WORD}*|\d+)){{0,2}}"
 _ALIAS_TEXT = r"[^()\n:]{1,30}"
-_ALIAS = rf"\({_ALIAS_TEXT}\)"  # "Interviewer (Jane)": the alias is part of the speaker's label
+# in square brackets, anything but a time ("Name [00:01:02]" is a time mark)
+_BRACKETED_ALIAS = rf"\[(?!\s*{TIMESTAMP})[^\[\]()\n:]{{1,30}}\]"
+# "Interviewer (Jane)", "Jane Smith [Interviewer]", "P1 [female]": the alias is part of the speaker's label
+_ALIAS = rf"(?:\({_ALIAS_TEXT}\)|{_BRACKETED_ALIAS})"
 # (the spaces before the alias taken whole where they start: one pass over a long run of them)
-_WITH_ALIAS = re.compile(rf"(?P<base>.*?)(?<!\s)\s*+\((?P<alias>{_ALIAS_TEXT})\)")
+_WITH_ALIAS = re.compile(rf"(?P<base>.+?)(?<!\s)\s*+(?:\((?P<alias>{_ALIAS_TEXT})\)|\[(?P<bracketed>[^\[\]()\n:]{{1,30}})\])")
 #: a table cell that is a time mark (group ``ts``; a span's start is its time): ``00:01:02``,
 #: ``[0:03]``, ``00:00:03 - 00:00:07``
 TIME_CELL = rf"\[?(?P<ts>{TIMESTAMP})\]?(?:\s*(?:-->|-|\u2013|\u2192)\s*\[?{TIMESTAMP}\]?)?"
@@ -86,7 +92,9 @@ _LINE_NUMBER = r"(?:\d{1,5}\.?\t+)?"
 _PATTERNS: tuple[re.Pattern[str], ...] = (
     # [00:01:02] Name: text    /    00:01:02 Name: text    /    [00:01:02 → 00:01:09] **Name:** text    /
     # (00:01:02) Name: text
-    re.compile(rf"^{_B}[\[(]?(?P<ts>{TIMESTAMP}){_UNTIL}[\])]?{_B}\s+{_B}(?P<label>{_LABEL}){_B}{_COLON}"),
+    # 00:01:02 - Name: text    /    [00:01:02] Jane (Interviewer): text
+    re.compile(rf"^{_B}[\[(]?(?P<ts>{TIMESTAMP}){_UNTIL}[\])]?{_B}(?:\s+[-\u2013|])?\s+{_B}"
+               rf"(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}{_COLON}"),
     # Name (00:01:02): text    /    Name [00:01:02] text    /    Jane Doe (Interviewer) [00:01:02]
     re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s*[(\[](?P<ts>{TIMESTAMP}){_UNTIL}[)\]]\s*:?{_B}"
                rf"(?:\s+|$)"),
@@ -98,7 +106,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     # /   (00:00:01) Speaker 1   /   [00:00:01] Jane Doe (Interviewer)    (header line)
     re.compile(rf"^[\[(]?(?P<ts>{TIMESTAMP}){_UNTIL}[\])]?(?:\s+[-\u2013|])?\s+(?P<label>{_NAME}(?:\s*{_ALIAS})?)\s*$"),
     # Name: [00:01:02] text    /    Name: (00:01:02) text    (Rev: the time after the label, speech below)
-    re.compile(rf"^{_B}(?P<label>{_LABEL}){_B}\s*:{_B}\s*(?:\[(?P<ts>{TIMESTAMP})\]|\((?P<paren>{TIMESTAMP})\))(?:\s+|$)"),
+    re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s*:{_B}\s*(?:\[(?P<ts>{TIMESTAMP})\]|\((?P<paren>{TIMESTAMP})\))(?:\s+|$)"),
     # Name: text    /    Interviewer (Jane): text
     re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}{_COLON}"),
     # [12 <tab>] 0:00:05.3 - 0:00:09.1 <tab> Name <tab> text    (a table of line number, timespan, speaker
@@ -133,7 +141,7 @@ _INTERVIEWER = re.compile(
     r"|\u05de\u05e8\u05d0\u05d9\u05d9\u05df|\u05de\u05e8\u05d0\u05d9\u05d9\u05e0\u05ea"
     r"|\u0938\u093e\u0915\u094d\u0937\u093e\u0924\u094d\u0915\u093e\u0930\u0915\u0930\u094d\u0924\u093e"
     r"|\u8bbf\u8c08\u8005|\u91c7\u8bbf\u8005|\u8bbf\u5458|\u7814\u7a76\u8005|\u30a4\u30f3\u30bf\u30d3\u30e5\u30a2\u30fc|\u805e\u304d\u624b"
-    r"|\uba74\uc811\uad00|\uba74\uc811\uc790|\uc5f0\uad6c\uc790)\s*\d*$",
+    r"|\uba74\uc811\uad00|\uba74\uc811\uc790|\uc5f0\uad6c\uc790)\.?(?:[\s_-]*\d+)?$",
     re.IGNORECASE,
 )
 _PARTICIPANT = re.compile(
@@ -151,7 +159,7 @@ _PARTICIPANT = re.compile(
     r"|\u0627\u0644\u0645\u0634\u0627\u0631\u0643|\u0627\u0644\u0645\u0633\u062a\u062c\u064a\u0628|\u0645\u0635\u0627\u062d\u0628\u0647\u0634\u0648\u0646\u062f\u0647"
     r"|\u05de\u05e8\u05d5\u05d0\u05d9\u05d9\u05df|\u05de\u05e8\u05d5\u05d0\u05d9\u05d9\u05e0\u05ea|\u0909\u0924\u094d\u0924\u0930\u0926\u093e\u0924\u093e"
     r"|\u092a\u094d\u0930\u0924\u093f\u092d\u093e\u0917\u0940|\u53d7\u8bbf\u8005|\u88ab\u8bbf\u8005|\u53c2\u4e0e\u8005|\u30a4\u30f3\u30bf\u30d3\u30e5\u30a4\u30fc"
-    r"|\u5bfe\u8c61\u8005|\u53c2\u52a0\u8005|\u8a71\u3057\u624b|\ucc38\uc5ec\uc790|\uc751\ub2f5\uc790)\s*\d*$",
+    r"|\u5bfe\u8c61\u8005|\u53c2\u52a0\u8005|\u8a71\u3057\u624b|\ucc38\uc5ec\uc790|\uc751\ub2f5\uc790)\.?(?:[\s_-]*\d+)?$",
     re.IGNORECASE,
 )
 #: A question mark: Latin's, Arabic's and Persian's, the full-width one of Chinese and Japanese,
@@ -183,7 +191,7 @@ _THIRD_PARTY = re.compile(
     r"|mère|père|maman|sœur|soeur|frère|fille|fils|époux|épouse|conjointe?"
     r"|madre|padre|mamá|papá|herman[ao]|hij[ao]|espos[ao]|pareja|familiar|cuidador[a]?"
     r"|papà|sorella|fratello|figlia|figlio|marito|moglie"
-    r"|äiti|isä|tytär|puoliso|omainen)\s*\d*$",
+    r"|äiti|isä|tytär|puoliso|omainen)\.?(?:[\s_-]*\d+)?$",
     re.IGNORECASE,
 )
 
@@ -321,9 +329,10 @@ def speech_end(line: str) -> int:
 
 
 def _parts(label: str) -> tuple[str, ...]:
-    """``"Interviewer (Jane)"`` -> ``("Interviewer", "Jane")``; the role may be either part."""
+    """``"Interviewer (Jane)"`` -> ``("Interviewer", "Jane")`` (``"Jane [Interviewer]"`` likewise); the role
+    may be either part."""
     m = _WITH_ALIAS.fullmatch(label)
-    return (label,) if m is None else (m["base"], m["alias"].strip())
+    return (label,) if m is None else (m["base"], (m["alias"] or m["bracketed"]).strip())
 
 
 def is_known_label(label: str) -> bool:

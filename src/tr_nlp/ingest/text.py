@@ -226,8 +226,32 @@ def assemble_turns(
         warnings.append(f"{preamble} line(s) before the first speaker label belong to no turn, and {timed[:60]!r} "
                         "starts with a time as a speaker's line does: if it names a speaker, that speech is lost "
                         "unless the line is written as '[00:01:02] Name: ...'")
+    warnings += _unread_labels(lines, accepted)
     turns, role_warnings = turns_with_roles(text, raw, roles)
     return turns, warnings + role_warnings
+
+
+#: the start of a line as a speaker's label starts one: up to 40 characters from a capital or a digit
+#: (or a bracket) to the first colon, a space after it (group ``label``)
+_LABEL_LIKE = re.compile(r"[ \t]*(?:\*\*|__)?(?P<label>[\[(]?[^\W_a-z][^:\n]{0,39}?)(?:\*\*|__)?[ \t]*:(?:[ \t]|$)")
+
+
+def _unread_labels(lines: Sequence[tuple[int, str, LabelMatch | None]], accepted: set[str]) -> list[str]:
+    """A warning for the labels no shape reads (``P1 {f}: ...``, ``Participant #3: ...``) that
+    start two lines or more: their lines are read as speech of the speaker before, so their
+    speaker's words would go to another.
+
+    >>> lines = [(0, "I: So?", LabelMatch("I", 3, None)), (7, "Participant #3: Well.", None),
+    ...          (29, "I: And?", LabelMatch("I", 3, None)), (37, "Participant #3: Yes.", None)]
+    >>> _unread_labels(lines, {"I"})
+    ["2 lines start with 'Participant #3:', read as speech of the speaker before them: if it names a speaker, give it a role (--speaker-role 'Participant #3=participant', or speakers: in corpus.yaml) or write it as 'Name: ...'"]
+    """
+    counts = Counter(m["label"].rstrip() for _, line, match in lines if match is None or match.label not in accepted
+                     if (m := _LABEL_LIKE.match(line)) and any(c.isalpha() for c in m["label"])
+                     and len(m["label"].split()) <= 5)
+    return [f"{n} lines start with '{label}:', read as speech of the speaker before them: if it names a speaker, "
+            f"give it a role (--speaker-role '{label}=participant', or speakers: in corpus.yaml) or write it as "
+            "'Name: ...'" for label, n in counts.most_common(3) if n >= 2]
 
 
 #: a line that starts with a time, as a speaker's line of many tools does (``[00:00:03] ...``)
