@@ -265,6 +265,25 @@ def test_a_quote_with_elisions_codes_the_passage_from_its_first_part_to_its_last
         "on her day off. Then Sam left"]
 
 
+def test_a_quote_copied_without_its_punctuation_is_found_by_its_words_with_a_warning(tmp_path):
+    # a coder's copy that dropped a comma or a full stop was "not in the interview", and the
+    # whole table was refused
+    text = "I: Who helped?\nP: Karen, she stayed late. On her day-off, too!\nI: Mm.\nP: She did."
+    interviews = {"i": Interview("i", text, (Turn("P", "participant", 18, 61),))}
+    path = tmp_path / "quotes.csv"
+    path.write_text("interview_id,code,coder,text\n"
+                    'i,warmth,A,"Karen she stayed late on her day off"\n'  # comma, stop and hyphen left out
+                    'i,warmth,A,"she did!"\n'  # a mark of its own: the words are still there
+                    'i,warmth,B,"Karen, she stayed late."\n', encoding="utf-8")  # as written: no warning
+    codings, warnings = read_codings(path, interviews, CODEBOOK)
+    assert [text[c.start:c.end] for c in codings] == [
+        "Karen, she stayed late. On her day-off", "She did", "Karen, she stayed late."]
+    assert warnings == ["2 quote(s) found by their words alone, their punctuation not as in the transcript (row(s) 2, 3)"]
+    path.write_text("interview_id,code,coder,text\ni,warmth,A,Karen she stayed early\n", encoding="utf-8")
+    with pytest.raises(CodingsError, match="E154"):  # the words must be there, in their order
+        read_codings(path, interviews, CODEBOOK)
+
+
 @pytest.mark.parametrize("quote", ["Sam did ... early", "late ... Sam did", "Sam did ... " + "x" * 3])
 def test_quote_not_in_the_interview_is_named(tmp_path, quote):
     path = tmp_path / "quotes.csv"

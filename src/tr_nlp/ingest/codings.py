@@ -6,7 +6,8 @@ the interview text at the offsets, so a table whose offsets drifted is caught at
 Teams that keep coded quotes in a spreadsheet have no offsets: a table with
 ``interview_id, code, coder, text`` and no ``start``/``end`` columns is located by
 finding each quote in its interview (:mod:`tr_nlp.ingest.quotes`), ignoring case, runs of
-whitespace and the kind of quote marks and dashes. A quote found more than once takes the
+whitespace and the kind of quote marks and dashes (or, failing that, its punctuation, with
+a warning naming its rows). A quote found more than once takes the
 place its row's ``line`` column cites (``45``, ``l. 45-48``, ``p. 3, 12-15``,
 ``line 40 ff.``), where the transcript numbers its lines, or the place said at the time its
 ``time`` column gives (``00:12:30``), where it gives times; else its first place. A
@@ -516,6 +517,7 @@ def _locate_quotes(
     unknown: Counter[str] = Counter()  # quotes citing a line or time their transcript does not give
     elsewhere: list[tuple[int, str, list[str]]] = []  # (row, line cited, lines of the places) where none fits
     missing: list[tuple[int, str, str]] = []  # (row, quote, interview): all of them in one error
+    by_words: list[int] = []  # rows of quotes found only by their words (a comma dropped in the copy)
     for row_no, iid, quote, line, time in zip(frame.index + 2, frame["interview_id"].str.strip(), frame["text"],
                                               cells["line"], cells["time"], strict=True):
         interview = interviews.get(iid)
@@ -529,6 +531,8 @@ def _locate_quotes(
         if not spans:
             missing.append((row_no, quote, iid))
             spans = [(0, 1)]
+        elif finders[iid].by_words_only(quote):
+            by_words.append(row_no)
         at: int | None = 0
         if len(spans) > 1:
             at = cited_place(interview, spans, line, time)
@@ -552,6 +556,9 @@ def _locate_quotes(
                 f"{' ...' if len(rest) > SHOWN else ''}") if rest else ""
         raise CodingsError("E154", path, row=row_no, quote=quote[:60], interview_id=iid, more=more)
     notes = []
+    if by_words:
+        notes.append(f"{len(by_words)} quote(s) found by their words alone, their punctuation not as in the transcript "
+                     f"(row(s) {', '.join(map(str, by_words[:SHOWN]))}{' ...' if len(by_words) > SHOWN else ''})")
     if cited:
         which = " or ".join(name for name, column in columns.items() if column is not None)
         notes.append(f"{cited} quote(s) occur more than once in their interview; each is coded at the place "

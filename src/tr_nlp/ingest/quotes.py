@@ -108,10 +108,35 @@ _ELISION = re.compile(r"\s*[\[(]?\s*\.(?:\s?\.){2,}\s*[\])]?\s*")
 MAX_ELIDED = 5000
 
 
+def words_only(folded: str) -> tuple[str, list[int]]:
+    """A :func:`fold`-ed text's words (letters and digits) alone, each run of anything else
+    (punctuation, quote marks, spaces) made one space; and, per character of the result,
+    its offset in ``folded``.
+
+    >>> words_only("on her day-off, well.")
+    ('on her day off well', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19])
+    """
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(folded):
+        if ch.isalnum():
+            out.append(ch)
+            where.append(i)
+        elif out and out[-1] != " ":
+            out.append(" ")
+            where.append(i)
+    if out and out[-1] == " ":
+        out.pop()
+        where.pop()
+    return "".join(out), where
+
+
 class QuoteFinder:
     """Finds quotes in one text the way people copy them: ignoring case, runs of whitespace
     and the kind of quote marks and dashes, with quote marks around the quote, and with
-    elisions (``...``, ``[...]``, ``…``) standing for what was left out.
+    elisions (``...``, ``[...]``, ``…``) standing for what was left out. A quote found no
+    other way is found by its words alone, its punctuation left aside (a coder's copy often
+    drops a comma or a full stop): :meth:`by_words_only` tells which.
 
     >>> finder = QuoteFinder("P: She came.\\nI: Mm.\\nP: She came — on her “day off”.")
     >>> finder.find("she came"), finder.find("she came", nth=1), finder.find('"on her"')
@@ -122,39 +147,58 @@ class QuoteFinder:
     (1, 2)
     >>> QuoteFinder("the the the").spans("the the")  # places may overlap
     [(0, 7), (4, 11)]
+    >>> finder.spans("She came on her day off"), finder.by_words_only("She came on her day off")
+    ([(23, 49)], True)
     """
 
     def __init__(self, text: str) -> None:
         self.folded, self._where = fold(text)
         self._places: dict[str, list[int]] = {}
+        self._words: tuple[str, list[int]] | None = None  # words_only(self.folded), made when first needed
 
     def find(self, quote: str, nth: int = 0) -> tuple[int, int, int] | None:
         """Offsets of the quote's ``nth`` place in the text (counting from 0; its last place
         when it has fewer) and how many places it has (one for an elided quote), or None."""
-        length, places = self._found(quote)
+        places = self._found(quote)[0]
         if not places:
             return None
-        at = places[min(nth, len(places) - 1)]
-        return *self._span(at, at + length), len(places)
+        return *self._span(*places[min(nth, len(places) - 1)]), len(places)
 
     def spans(self, quote: str) -> list[tuple[int, int]]:
         """Offsets of every place of the quote in the text, in order; one for a quote with
         elisions (its parts found in order); none when it is not there."""
-        length, places = self._found(quote)
-        return [self._span(at, at + length) for at in places]
+        return [self._span(*place) for place in self._found(quote)[0]]
 
-    def _found(self, quote: str) -> tuple[int, list[int]]:
-        """How long the quote is in the folded text, and where it starts there: each place,
-        or the one place its parts are found in order (a quote with elisions)."""
+    def by_words_only(self, quote: str) -> bool:
+        """Whether the quote is found by its words alone: not with its punctuation, nor as
+        parts with elisions between them."""
+        return self._found(quote)[1]
+
+    def _found(self, quote: str) -> tuple[list[tuple[int, int]], bool]:
+        """Where the quote stands in the folded text (start, end): each place, or the one
+        place its parts are found in order (a quote with elisions), or, failing both, each
+        place of its words alone; and whether it took its words alone."""
         needle = fold(quote.strip())[0]
         places = self.places(needle)
         if not places:  # a spreadsheet may put quote marks around the quote
             needle = needle.strip(_QUOTE_MARKS + " ")
             places = self.places(needle)
         if places:
-            return len(needle), places
+            return [(at, at + len(needle)) for at in places], False
         elided = _find_elided(self.folded, needle)  # "she came ... on her day off": the parts, in order
-        return (0, []) if elided is None else (elided[1] - elided[0], [elided[0]])
+        if elided is not None:
+            return [elided], False
+        words = words_only(needle)[0]
+        if not words:
+            return [], False
+        if self._words is None:
+            self._words = words_only(self.folded)
+        haystack, where = self._words
+        found, at = [], haystack.find(words)
+        while at >= 0:
+            found.append((where[at], where[at + len(words) - 1] + 1))
+            at = haystack.find(words, at + 1)
+        return found, bool(found)
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the text of the folded text's ``[start, end)``."""
