@@ -137,6 +137,19 @@ def test_too_little_left_says_what_removed_it_and_how_to_leave_more():
         assert found.advice().endswith("run 'tr-nlp discover' without --model")
 
 
+def test_too_few_turns_left_advise_each_segment_apart_where_that_leaves_enough():
+    # one long uncoded interview: its turns joined are too few, its sentences are not, and the
+    # advice was "Lower --min-words", which left as few
+    said = "She listened to me properly for once in my life. The tablets made me sleepy all day long. " * 3
+    iv = _interview("a", [("participant", said), ("interviewer", "Mm."), ("participant", said)])
+    segments = Segmenter(unit="sentence").segment([iv])
+    joined = select_remainder(segments, set(), {"a": iv}, min_words=4)
+    assert (len(joined.segments), joined.apart) == (2, 12)
+    assert joined.advice(12) == "Pass --no-merge: each of 12 uncoded segments is then a passage of its own"
+    assert joined.advice(13) == "Add interviews that nobody has coded"  # not enough apart either
+    assert select_remainder(segments, set(), {"a": iv}, min_words=4, merge=False).apart == 0
+
+
 def test_proper_names_are_found_but_acronyms_kept():
     texts = ["I saw Karen on Tuesday and Karen was kind.", "my PIP review and the NHS letter", "then Dr Shah rang"]
     names = proper_names(texts)

@@ -150,7 +150,7 @@ def discover(
     passages = remainder.segments
     if len(passages) < MIN_PASSAGES:
         raise DiscoveryError("E190", n=len(passages), summary=remainder.summary(), need=MIN_PASSAGES,
-                             advice=remainder.advice())
+                             advice=remainder.advice(MIN_PASSAGES))
     texts = [s.text for s in passages]
     distinct = len({" ".join(t.lower().split()) for t in texts})
     if distinct < MIN_PASSAGES:

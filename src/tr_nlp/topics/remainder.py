@@ -62,13 +62,18 @@ class Remainder:
     removed: dict[str, int] = field(default_factory=dict)
     #: Segments no human coded, before the model's and the length's cuts.
     uncoded: int = 0
+    #: Passages there would be with each segment apart (``merge=False``); 0 where they are apart.
+    apart: int = 0
 
     def summary(self) -> str:
         gone = ", ".join(f"{n} {why}" for why, n in self.removed.items() if n)
         return f"{len(self.segments)} passage(s) left" + (f" after removing {gone}" if gone else "")
 
-    def advice(self) -> str:
-        """How to leave more to discover, from what removed the most."""
+    def advice(self, need: int = 0) -> str:
+        """How to leave more to discover (``need`` passages at least): each segment apart
+        where that leaves enough, else from what removed the most."""
+        if self.apart >= need > len(self.segments):
+            return f"Pass --no-merge: each of {self.apart} uncoded segments is then a passage of its own"
         why, n = max(self.removed.items(), key=lambda item: item[1], default=("", 0))
         if n == 0 or why in ("human-coded", "fillers or backchannels"):
             return "Add interviews that nobody has coded"
@@ -152,7 +157,8 @@ def select_remainder(
         above = model.predict(context_frame([segments[i] for i in rows], interviews)).to_numpy().any(axis=1)
         keep[rows[above]] = False
         removed["machine-coded"] = int(above.sum())
-    passages = merge_runs(segments, keep, interviews) if merge else [s for s, k in zip(segments, keep) if k]
+    apart = [s for s, k in zip(segments, keep) if k]
+    passages = merge_runs(segments, keep, interviews) if merge else apart
     kept = []
     for s in passages:
         if is_filler(s.text):
@@ -161,7 +167,8 @@ def select_remainder(
             removed[f"under {min_words} words"] += 1
         else:
             kept.append(s)
-    return Remainder(kept, removed, uncoded)
+    alone = sum(not is_filler(s.text) and len(words(letters_apart(s.text))) >= min_words for s in apart) if merge else 0
+    return Remainder(kept, removed, uncoded, alone)
 
 
 def coded_ids(mapped: pd.DataFrame) -> set[str]:
