@@ -108,6 +108,7 @@ def test_speech_is_not_a_label(line):
     # numbered with a mark between, or abbreviated with a full stop (roles were guessed from questions)
     ("Participant_01", "participant"), ("Interviewer-2", "interviewer"), ("P-01", "participant"),
     ("Int.", "interviewer"), ("Resp.", "participant"), ("Int. 2", "interviewer"),
+    ("RES", "participant"), ("IR", "interviewer"), ("IE", "participant"),  # INT / RES, IR / IE pairs
     ("Jane Smith [Interviewer]", "interviewer"), ("P1 [female]", "participant"), ("Jo [mum]", None),
 ])
 def test_builtin_roles(label, role):

@@ -18,8 +18,8 @@ and, in a text with none of those, a known label (I, Q, A, Int, Interviewer, P01
 ``[Interviewer] ...``, ``I - ...`` or ``Q. ...``, or else a recurring name alone on the line
 above each paragraph (:func:`tr_nlp.ingest.text.name_line_labels`).
 
-Roles: built-in interviewer labels (I, Int, Q, Interviewer, Moderator, Facilitator,
-Researcher...) and participant labels (R, P, P01, A, Respondent, Participant,
+Roles: built-in interviewer labels (I, Int, IR, Q, Interviewer, Moderator, Facilitator,
+Researcher...) and participant labels (R, P, P01, A, Res, IE, Respondent, Participant,
 Interviewee, Client, Patient, Service user...), numbered (``Participant_01``, ``P-01``) or
 shortened (``Int.``, ``Resp.``), and the same in Swedish, German, Dutch,
 Spanish, French, Italian and Finnish (Intervjuare and IP, Interviewerin and Befragte or TN,
@@ -128,7 +128,7 @@ _LOOSE_PATTERNS: tuple[re.Pattern[str], ...] = (
 #: speaker line of a transcript that puts each name above what was said
 NAME_LINE = re.compile(rf"^\s*(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)\s*$")
 _INTERVIEWER = re.compile(
-    r"^(i|int|intv|iv|q|interviewer|moderator|facilitator|researcher|mod|fac"
+    r"^(i|int|intv|iv|ir|q|interviewer|moderator|facilitator|researcher|mod|fac"
     # the same in Swedish, German, Spanish, French, Italian, Finnish
     r"|intervjuare|interviewerin|moderatorin|entrevistador|entrevistadora|enqu[eê]teur|enqu[eê]trice|intervistatore"
     r"|intervistatrice|haastattelija"
@@ -145,7 +145,7 @@ _INTERVIEWER = re.compile(
     re.IGNORECASE,
 )
 _PARTICIPANT = re.compile(
-    r"^(r|p|a|pt|su|resp|respondent|participant|interviewee|client|patient|service user"
+    r"^(r|p|a|pt|su|res|resp|ie|respondent|participant|interviewee|client|patient|service user"
     r"|user|informant"
     # the same in Swedish (IP: intervjuperson), German (TN: Teilnehmer; B: Befragte/r, as f4 and the
     # Dresing & Pehl rules label the interviewee beside I:), Dutch, Spanish, French, Italian, Finnish
