@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tr_nlp.errors import ConfigError, some
+from tr_nlp.ingest.pronouns import address_rates
 from tr_nlp.schema import ROLES, Interview, Role, Turn
 
 Span = tuple[str, int, int, "float | None"]  # speaker, start, end, timestamp
@@ -475,8 +476,13 @@ def resolve_roles(
     speakers: Sequence[str],
     question_share: Mapping[str, float],
     roles: RoleMap,
+    address: Mapping[str, tuple[float, float]] | None = None,
 ) -> tuple[dict[str, Role], list[str]]:
     """Assign a role to each speaker; return the roles and any warnings.
+
+    Of two speakers of no known role, the interviewer is the one more of three cues name:
+    more of their turns end in a question mark, and, given ``address``, more of their words
+    address the other and fewer speak of themselves (:func:`_asks_more`).
 
     Parameters
     ----------
@@ -486,6 +492,9 @@ def resolve_roles(
         Share of each speaker's turns that end in a question mark.
     roles : RoleMap
         Overrides, applied first.
+    address : mapping, optional
+        Each speaker's shares of words in the second and the first person
+        (:func:`~tr_nlp.ingest.pronouns.address_rates`); None where they cannot be told.
     """
     resolved: dict[str, Role | None] = {
         s: roles.get(s) or builtin_role(s) for s in speakers
@@ -501,12 +510,13 @@ def resolve_roles(
                         "set it in the corpus config to be sure")
     elif len(unknown) == 2 and len(speakers) == 2:
         a, b = unknown
-        qa, qb = question_share.get(a, 0.0), question_share.get(b, 0.0)
-        if qa != qb:
-            interviewer, participant = (a, b) if qa > qb else (b, a)
+        votes = _asks_more(a, b, question_share, address)
+        if votes:
+            interviewer, participant = (a, b) if votes > 0 else (b, a)
             resolved[interviewer], resolved[participant] = "interviewer", "participant"
+            cues = "questions asked" + (" and who says 'you' and who 'I'" if address else "")
             warnings.append(
-                f"guessed roles from questions asked: {interviewer!r} = interviewer, "
+                f"guessed roles from {cues}: {interviewer!r} = interviewer, "
                 f"{participant!r} = participant; set them in the corpus config to be sure"
             )
     others = [s for s in speakers if resolved[s] is None]
@@ -519,15 +529,45 @@ def resolve_roles(
     return {s: r for s, r in resolved.items() if r is not None}, warnings
 
 
+def _asks_more(a: str, b: str, question_share: Mapping[str, float],
+               address: Mapping[str, tuple[float, float]] | None) -> int:
+    """How many more of the cues say ``a`` interviews ``b`` than say the reverse: a larger
+    share of questions, and, given ``address``, a larger share of words addressing the
+    other and a smaller one of words of oneself (positive: ``a``; 0: cannot tell).
+
+    >>> _asks_more("A", "B", {"A": 0.2, "B": 0.3}, {"A": (0.05, 0.01), "B": (0.01, 0.06)})
+    1
+    >>> _asks_more("A", "B", {"A": 0.2, "B": 0.3}, None), _asks_more("A", "B", {}, None)
+    (-1, 0)
+    """
+    def sign(x: float) -> int:
+        return (x > 0) - (x < 0)
+
+    votes = sign(question_share.get(a, 0.0) - question_share.get(b, 0.0))
+    if address is not None and a in address and b in address:
+        (you_a, me_a), (you_b, me_b) = address[a], address[b]
+        votes += sign(you_a - you_b) + sign(me_b - me_a)
+    return votes
+
+
 def turns_with_roles(text: str, spans: Sequence[Span], roles: RoleMap) -> tuple[tuple[Turn, ...], list[str]]:
     """Turns for ``(speaker, start, end, timestamp)`` spans of ``text``, with resolved roles.
 
-    Each speaker's share of turns ending in a question mark feeds :func:`resolve_roles`.
+    Each speaker's share of turns ending in a question mark, and of words addressing the
+    other or speaking of themselves (:func:`~tr_nlp.ingest.pronouns.address_rates`), feed
+    :func:`resolve_roles`.
     """
     speakers = list(dict.fromkeys(s for s, *_ in spans))
     asked = Counter(s for s, a, b, _ in spans if QUESTION_AT_END.search(text, a, b))
     total = Counter(s for s, *_ in spans)
-    role_of, warnings = resolve_roles(speakers, {s: asked[s] / total[s] for s in speakers}, roles)
+    unknown = [s for s in speakers if roles.get(s) is None and builtin_role(s) is None]
+    address = None
+    if len(unknown) == 2 == len(speakers):  # the one case the cues decide: read the words only then
+        said: dict[str, list[str]] = {s: [] for s in speakers}
+        for s, a, b, _ in spans:
+            said[s].append(text[a:b])
+        address = address_rates({s: "\n".join(parts) for s, parts in said.items()})
+    role_of, warnings = resolve_roles(speakers, {s: asked[s] / total[s] for s in speakers}, roles, address)
     return tuple(Turn(s, role_of[s], a, b, t) for s, a, b, t in spans), warnings
 
 
