@@ -108,6 +108,28 @@ def test_bad_row_is_named_with_its_problem(tmp_path, row, code, expected):
     assert info.value.code == code and expected in str(info.value) and "codings.csv" in str(info.value)
 
 
+def test_codings_of_a_transcript_edited_since_move_to_where_their_text_now_stands(tmp_path):
+    # a word corrected near the top of a transcript after coding shifted every coding's offsets,
+    # and the whole table was refused (E152), though each row's text said where it belonged
+    edited = "I: So who helped you?\nP: Sam did, she stayed late. Sam did.\n"
+    interviews = {"i": Interview("i", edited)}
+    rows = ("i,18,25,warmth,A,Sam did\n"  # now at 25: the place nearest 18 of its two
+            "i,27,44,beyond_routine,A,she stayed late.\n"  # now at 34
+            "i,30,36,warmth,B,stayed\n"  # now at 38
+            "i,3,21,warmth,B,So who helped you?\n"  # right where it was: not moved
+            "i,40,80,warmth,C,Sam did.\n")  # past the end, once: found all the same
+    codings, warnings = read_codings(write(tmp_path, rows), interviews, CODEBOOK)
+    assert [edited[c.start:c.end] for c in codings] == [
+        "Sam did", "she stayed late.", "stayed", "So who helped you?", "Sam did."]
+    assert codings[0].start == edited.index("Sam did")
+    assert warnings == [
+        "4 coding(s) moved to where their 'text' now stands in the transcript (row(s) 2, 3, 4, 6): their offsets "
+        "pointed at other characters, as after the transcript was edited; the place nearest the old one where the "
+        "text is found is coded"]
+    with pytest.raises(CodingsError, match="E152.*and that text is nowhere in the interview"):
+        read_codings(write(tmp_path, "i,18,25,warmth,A,Tom did\n"), interviews, CODEBOOK)
+
+
 def test_every_code_the_codebook_lacks_is_named_at_once_with_the_code_meant(tmp_path):
     # a table with two misnamed codes stopped at the first row of the first, naming no code of the
     # codebook: a team mended one row, ran again, and met the next

@@ -151,7 +151,7 @@ class Errors:
     E152 = (
         "codings row {row}: the 'text' column does not match interview '{interview_id}' "
         "at {start}-{end} (found {found!r}, expected {expected!r}); the offsets point at "
-        "other characters than the coder saw"
+        "other characters than the coder saw, and that text is nowhere in the interview"
     )
     E153 = (
         "codings row {row}: code '{code}' is not in the codebook{about}{others}; add {which} to the codebook (as a "

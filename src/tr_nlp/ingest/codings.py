@@ -1,7 +1,9 @@
 """Human codings tables: ``interview_id, start, end, code, coder`` (CSV, JSONL, Parquet, Excel or LibreOffice Calc).
 
 An optional ``text`` column holds what the coder saw; when present it is checked against
-the interview text at the offsets, so a table whose offsets drifted is caught at once.
+the interview text at the offsets. A coding whose offsets drifted (the transcript was edited
+after it was coded) moves to where its text now stands, the place nearest the old one, with
+a warning; one whose text is nowhere in its interview is an error (E152).
 
 Teams that keep coded quotes in a spreadsheet have no offsets: a table with
 ``interview_id, code, coder, text`` and no ``start``/``end`` columns is located by
@@ -285,6 +287,8 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
     respelled: list[str] = []  # codes in another case or spacing ("Beyond routine")
     not_in_book: dict[str, list[int]] = {}  # codes the codebook lacks, and the rows naming each
     has_text = "text" in frame.columns and not quoted  # located quotes match by construction
+    finders: dict[str, QuoteFinder] = {}  # where a coding's text now stands, for offsets that drifted
+    moved: list[int] = []  # rows of codings moved to where their text stands
     for row_no, row in zip(frame.index + 2, frame.to_dict("records")):  # header is row 1
         interview_id = row["interview_id"].strip()
         start, end = whole_offset(row["start"]), whole_offset(row["end"])
@@ -307,19 +311,30 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
             if interview is None:
                 unknown[interview_id] = unknown.get(interview_id, 0) + 1
                 continue
-            if not 0 <= start < end <= len(interview.text):
+            inside = 0 <= start < end <= len(interview.text)
+            # a spreadsheet's autocorrect (curly quotes, dashes) or case is no sign of wrong offsets
+            if has_text and row["text"] and (not inside or fold(row["text"])[0].strip() != fold(
+                    interview.text[start:end])[0].strip()):
+                finder = finders.setdefault(interview_id, QuoteFinder(interview.text))
+                place = _nearest(finder.spans(row["text"]), start)  # the transcript edited since it was coded
+                if place is None and inside:
+                    raise CodingsError("E152", path, row=row_no, interview_id=interview_id,
+                                       start=start, end=end, found=interview.text[start:end][:40],
+                                       expected=row["text"][:40])
+                if place is not None:
+                    (start, end), inside = place, True
+                    moved.append(row_no)
+            if not inside:
                 raise CodingsError("E151", path, row=row_no, start=start, end=end,
                                    interview_id=interview_id, length=len(interview.text))
-            # a spreadsheet's autocorrect (curly quotes, dashes) or case is no sign of wrong offsets
-            if has_text and row["text"] and fold(row["text"])[0].strip() != fold(
-                interview.text[start:end]
-            )[0].strip():
-                raise CodingsError("E152", path, row=row_no, interview_id=interview_id,
-                                   start=start, end=end, found=interview.text[start:end][:40],
-                                   expected=row["text"][:40])
         codings.append(Coding(interview_id, start, end, code, coder))
     if not_in_book and codebook is not None:
         raise CodingsError("E153", path, **_codes_not_in_book(not_in_book, codebook))
+    if moved:
+        warnings.append(f"{len(moved)} coding(s) moved to where their 'text' now stands in the transcript (row(s) "
+                        f"{', '.join(map(str, moved[:SHOWN]))}{' ...' if len(moved) > SHOWN else ''}): their offsets "
+                        "pointed at other characters, as after the transcript was edited; the place nearest the "
+                        "old one where the text is found is coded")
     if by_path:
         warnings.append(f"{len(by_path)} coding(s) name their code by its path in the code tree (e.g. "
                         f"'{by_path[0]}'); matched to the codebook's code of the last name in it")
@@ -336,6 +351,16 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
 #: Headers (:func:`~tr_nlp.ingest.table.header_key`) of other tools' places of a coding,
 #: not read as character offsets: they count paragraphs, lines or positions of their own.
 _OTHER_PLACES = {"start", "end", "begin", "beginning", "start_position", "end_position", "position"}
+
+
+def _nearest(places: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
+    """Of a coding's text's ``places`` in its transcript, the one starting nearest ``start``
+    (the first of two as near); None when there is none.
+
+    >>> _nearest([(10, 20), (300, 310)], 180), _nearest([], 5) is None
+    ((300, 310), True)
+    """
+    return min(places, key=lambda place: abs(place[0] - start), default=None)
 
 
 def _no_quotes(columns: pd.Index, quoted: bool) -> dict[str, str]:
