@@ -114,16 +114,19 @@ def test_inspect_table_shows_the_times_only_when_some_file_has_them():
     assert "lines" not in run("inspect", DEMO / "interviews" / "demo17.vtt").stdout
 
 
-def test_printed_text_in_square_brackets_is_shown_as_written(tmp_path):
+def test_printed_text_is_shown_as_written_not_read_as_markup_or_emoji(tmp_path):
     # the consoles read "[female]" or "[draft]" as a style and dropped it: a speaker 'P1 [female]' was
     # shown as 'P1 ', an error named a file 'notes .txt' that does not exist
     (tmp_path / "p1.txt").write_text("I: So?\nP1 [female]: Well [laughs].\nI: And?\nP1 [female]: Yes.\n",
                                      encoding="utf-8")
     (tmp_path / "notes [draft].txt").write_bytes(b"")
+    (tmp_path / ":fire:.txt").write_bytes(b"")  # nor an emoji code an emoji
     result = run("inspect", tmp_path)
     assert result.exit_code == 1
     assert "P1 [female] (participant)" in result.stdout
-    assert f"error: {tmp_path / 'notes [draft].txt'}: [E101]" in " ".join(result.stderr.split())
+    said = " ".join(result.stderr.split())
+    assert f"error: {tmp_path / 'notes [draft].txt'}: [E101]" in said
+    assert f"error: {tmp_path / ':fire:.txt'}: [E101]" in said
 
 
 def test_inspect_cites_a_printout_numbered_on_each_page_by_its_first_line(tmp_path):

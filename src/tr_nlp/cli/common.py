@@ -29,10 +29,11 @@ from tr_nlp.segment import Segmenter
 
 # piped or captured output gets wide tables instead of rich's 80-column default
 _WIDTH = None if sys.stdout.isatty() else 200
-# no console markup: what is printed holds the team's text, where "[inaudible]" or "P1 [female]" is
-# no style to read (only error and warning's coloured word is markup: error_line, warn)
-out = Console(soft_wrap=True, width=_WIDTH, markup=False)
-err = Console(stderr=True, soft_wrap=True, width=_WIDTH, markup=False)
+# no console markup or emoji codes: what is printed holds the team's text, where "[inaudible]" or
+# "P1 [female]" is no style and ":fire:" no emoji (only error and warning's coloured word is markup:
+# error_line, warn)
+out = Console(soft_wrap=True, width=_WIDTH, markup=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, width=_WIDTH, markup=False, emoji=False)
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
