@@ -340,12 +340,23 @@ def test_a_label_no_shape_reads_is_named_in_a_warning(tmp_path):
     plain = read_file(path)
     assert [t.speaker for t in plain.interviews[0].turns] == ["I"] * 3
     assert plain.warnings == [(
-        "2 lines start with 'Participant #3:', read as speech of the speaker before them: if it names a speaker, give "
+        "2 lines start with 'Participant #3:', read as speech, not as a speaker's label: if it names a speaker, give "
         "it a role (--speaker-role 'Participant #3=participant', or speakers: in corpus.yaml) or write it as "
         "'Name: ...'")]
     named = read_file(path, ReadOptions(roles=RoleMap.from_pairs(["Participant #3=participant"])))
     assert [t.speaker for t in named.interviews[0].turns] == ["I", "Participant #3"] * 2 + ["I"]
     assert named.warnings == []
+    # where no label is read at all, the labels of no shape are named beside that warning
+    alone = path.with_name("alone.txt")
+    alone.write_text("Interviewer #1: How was it?\nParticipant #3: Hard.\nInterviewer #1: Why?\n"
+                     "Participant #3: The ward.\n", encoding="utf-8")
+    assert read_file(alone).warnings[1:] == [
+        ("2 lines start with 'Interviewer #1:', read as speech, not as a speaker's label: if it names a speaker, give "
+         "it a role (--speaker-role 'Interviewer #1=interviewer', or speakers: in corpus.yaml) or write it as "
+         "'Name: ...'"),
+        ("2 lines start with 'Participant #3:', read as speech, not as a speaker's label: if it names a speaker, give "
+         "it a role (--speaker-role 'Participant #3=participant', or speakers: in corpus.yaml) or write it as "
+         "'Name: ...'")]
     # a label read, a time mark, or a line said once warn of nothing
     fine = path.with_name("fine.txt")
     fine.write_text("I: So?\nP: Well, as I said: it was hard.\n[00:01:02] I: And?\nP: Yes.\n00:02:00 note\n",

@@ -39,6 +39,7 @@ from tr_nlp.ingest.speakers import (
     UNLABELLED_ROLE,
     LabelMatch,
     RoleMap,
+    builtin_role,
     is_known_label,
     match_loose_label,
     parse_timestamp,
@@ -219,7 +220,7 @@ def assemble_turns(
         return _paragraph_turns(text, roles), [
             f"no speaker labels found; each paragraph is a turn of speaker {UNKNOWN_SPEAKER!r}"
             + _lowercase_labels_hint(text)
-        ]
+        ] + _unread_labels(lines, accepted)
     if preamble > 2:  # a title or a date line is normal; more may be missed labels
         warnings.append(f"{preamble} lines before the first speaker label belong to no turn")
     elif timed:  # a time and words: a speaker's line of a shape not read, whose speech would be lost
@@ -238,20 +239,30 @@ _LABEL_LIKE = re.compile(r"[ \t]*(?:\*\*|__)?(?P<label>[\[(]?[^\W_a-z][^:\n]{0,3
 
 def _unread_labels(lines: Sequence[tuple[int, str, LabelMatch | None]], accepted: set[str]) -> list[str]:
     """A warning for the labels no shape reads (``P1 {f}: ...``, ``Participant #3: ...``) that
-    start two lines or more: their lines are read as speech of the speaker before, so their
-    speaker's words would go to another.
+    start two lines or more: their lines are read as speech (of the speaker before, if any),
+    so their speaker's words would go to another. The role it suggests is the one the
+    label's words name (``Interviewer #1``), else a participant's.
 
     >>> lines = [(0, "I: So?", LabelMatch("I", 3, None)), (7, "Participant #3: Well.", None),
     ...          (29, "I: And?", LabelMatch("I", 3, None)), (37, "Participant #3: Yes.", None)]
     >>> _unread_labels(lines, {"I"})
-    ["2 lines start with 'Participant #3:', read as speech of the speaker before them: if it names a speaker, give it a role (--speaker-role 'Participant #3=participant', or speakers: in corpus.yaml) or write it as 'Name: ...'"]
+    ["2 lines start with 'Participant #3:', read as speech, not as a speaker's label: if it names a speaker, give it a role (--speaker-role 'Participant #3=participant', or speakers: in corpus.yaml) or write it as 'Name: ...'"]
     """
     counts = Counter(m["label"].rstrip() for _, line, match in lines if match is None or match.label not in accepted
                      if (m := _LABEL_LIKE.match(line)) and any(c.isalpha() for c in m["label"])
                      and len(m["label"].split()) <= 5)
-    return [f"{n} lines start with '{label}:', read as speech of the speaker before them: if it names a speaker, "
-            f"give it a role (--speaker-role '{label}=participant', or speakers: in corpus.yaml) or write it as "
-            "'Name: ...'" for label, n in counts.most_common(3) if n >= 2]
+    return [f"{n} lines start with '{label}:', read as speech, not as a speaker's label: if it names a speaker, "
+            f"give it a role (--speaker-role '{label}={_named_role(label)}', or speakers: in corpus.yaml) or write it "
+            "as 'Name: ...'" for label, n in counts.most_common(3) if n >= 2]
+
+
+def _named_role(label: str) -> str:
+    """The role the words of a label no shape reads name, else ``participant``.
+
+    >>> _named_role("Interviewer #1"), _named_role("Resp/3"), _named_role("Jo {f}")
+    ('interviewer', 'participant', 'participant')
+    """
+    return builtin_role(" ".join(re.findall(r"[^\W_]+", label))) or "participant"
 
 
 #: a line that starts with a time, as a speaker's line of many tools does (``[00:00:03] ...``)
