@@ -145,7 +145,7 @@ def test_too_few_turns_left_advise_each_segment_apart_where_that_leaves_enough()
     segments = Segmenter(unit="sentence").segment([iv])
     joined = select_remainder(segments, set(), {"a": iv}, min_words=4)
     assert (len(joined.segments), joined.apart) == (2, 12)
-    assert joined.advice(12) == "Pass --no-merge: each of 12 uncoded segments is then a passage of its own"
+    assert joined.advice(12) == "Pass --no-merge: with each uncoded segment a passage of its own, 12 are left"
     assert joined.advice(13) == "Add interviews that nobody has coded"  # not enough apart either
     assert select_remainder(segments, set(), {"a": iv}, min_words=4, merge=False).apart == 0
 

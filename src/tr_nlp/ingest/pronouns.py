@@ -2,9 +2,9 @@
 
 An interviewer addresses the participant ("how did you feel?", "you said...") and a
 participant speaks of themselves ("I was...", "my nurse"), whatever the share of their
-turns that end in a question mark. On AnnoMI's 133 therapy sessions, with the speakers
-renamed, the second-person words alone tell the therapist in 132, the first-person ones in
-132, and the question marks in 123 (2 ties).
+turns that end in a question mark. With the speakers of AnnoMI's 133 therapy sessions
+renamed, these two cues beside the question marks tell the therapist in 132, the question
+marks alone in 123 (``benchmarks/role_guess.py``).
 
 Each language's pronouns are listed in :data:`PRONOUNS`; a transcript's language is the one
 whose pronouns its speakers use most (pronouns are among any language's most frequent
@@ -67,8 +67,9 @@ def address_rates(texts: Mapping[str, str]) -> dict[str, tuple[float, float]] | 
     of :data:`PRONOUNS` whose words they use most; None when fewer than
     :data:`MIN_PRONOUNS` of them are used in all."""
     counts = {speaker: Counter(_words(text)) for speaker, text in texts.items()}
-    used = {language: sum(n for said in counts.values() for word, n in said.items() if word in you | me)
-            for language, (you, me) in PRONOUNS.items()}
+    either = {language: you | me for language, (you, me) in PRONOUNS.items()}
+    used = {language: sum(n for said in counts.values() for word, n in said.items() if word in words)
+            for language, words in either.items()}
     language = max(used, key=used.__getitem__)
     if used[language] < MIN_PRONOUNS:
         return None

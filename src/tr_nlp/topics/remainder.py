@@ -73,7 +73,7 @@ class Remainder:
         """How to leave more to discover (``need`` passages at least): each segment apart
         where that leaves enough, else from what removed the most."""
         if self.apart >= need > len(self.segments):
-            return f"Pass --no-merge: each of {self.apart} uncoded segments is then a passage of its own"
+            return f"Pass --no-merge: with each uncoded segment a passage of its own, {self.apart} are left"
         why, n = max(self.removed.items(), key=lambda item: item[1], default=("", 0))
         if n == 0 or why in ("human-coded", "fillers or backchannels"):
             return "Add interviews that nobody has coded"
@@ -161,14 +161,22 @@ def select_remainder(
     passages = merge_runs(segments, keep, interviews) if merge else apart
     kept = []
     for s in passages:
-        if is_filler(s.text):
-            removed["fillers or backchannels"] += 1
-        elif len(words(letters_apart(s.text))) < min_words:
-            removed[f"under {min_words} words"] += 1
-        else:
+        why = _left_out(s.text, min_words)
+        if why is None:
             kept.append(s)
-    alone = sum(not is_filler(s.text) and len(words(letters_apart(s.text))) >= min_words for s in apart) if merge else 0
+        else:
+            removed[why] += 1
+    alone = sum(_left_out(s.text, min_words) is None for s in apart) if merge else 0
     return Remainder(kept, removed, uncoded, alone)
+
+
+def _left_out(text: str, min_words: int) -> str | None:
+    """Why a passage carries no topic (one of :func:`select_remainder`'s ``removed`` keys), or None."""
+    if is_filler(text):
+        return "fillers or backchannels"
+    if len(words(letters_apart(text))) < min_words:
+        return f"under {min_words} words"
+    return None
 
 
 def coded_ids(mapped: pd.DataFrame) -> set[str]:
