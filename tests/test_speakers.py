@@ -72,6 +72,13 @@ from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_tim
         ("[00:00:09] P1 [female]: Yes", "P1 [female]", "Yes", 9.0),
         ("Jane Doe: [00:00:07] So", "Jane Doe", "So", 7.0),  # a time in brackets is no role
         ("Jane Doe [Interviewer] [00:00:07]", "Jane Doe [Interviewer]", "", 7.0),
+        # names of four words with a title or particles (their speech went to the speaker before)
+        ("Maria de la Cruz: Bueno", "Maria de la Cruz", "Bueno", None),
+        ("Jan van der Berg: Ja", "Jan van der Berg", "Ja", None),
+        ("Dr. Maria Lopez Garcia: So", "Dr. Maria Lopez Garcia", "So", None),
+        ("[00:00:03] Dr Jan van Dijk: So", "Dr Jan van Dijk", "So", 3.0),
+        ("Maria de la Cruz  0:03", "Maria de la Cruz", "", 3.0),  # Teams' header line
+        ("00:00:03 Maria de la Cruz", "Maria de la Cruz", "", 3.0),
     ],
 )
 def test_label_shapes(line, label, rest, ts):
@@ -90,6 +97,7 @@ def test_label_shapes(line, label, rest, ts):
     "[Jane Smith 10:15:02", "Jane Smith] 10:15:02", "Smith, Jane, Tom 0:03",
     "10:30 - 11:00 was the slot", "From 9:00 - 10:00 Monday: clinic",
     "(10:30) then we left", "(10:30 Then we left",
+    "And then she said to me: no", "Dr. and Mrs Smith came: both",  # four words, no name
 ])
 def test_speech_is_not_a_label(line):
     assert match_label(line) is None

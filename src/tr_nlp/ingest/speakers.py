@@ -8,6 +8,8 @@ Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
     Interviewer (Jane): ...     Jane (Interviewer): ...      (a role and a name, either way round)
     Jane Smith [Interviewer]: ...   P1 [female]: ...         (or a note, in either brackets)
     [00:01:02] Jane (Interviewer): ...   00:01:02 - Name: ...
+    Dr. Maria Lopez Garcia: ...   Jan van der Berg: ...      (up to three words of a name, a title
+                                                             and particles besides)
     Speaker 1  0:01             00:00:01 Speaker 1           (header lines; the turn's text
     Smith, Jane (NHS)  0:03     [Jane Smith] 10:15:02         follows on the next lines)
     Jane (Interviewer) [0:03]   [00:00:01] Jane (Interviewer)
@@ -69,14 +71,18 @@ _CAP = ("[" + "".join(c for c in map(chr, [*range(0x530), *range(0x1F00, 0x2000)
 TOOL_NOTICE = re.compile(rf"{_CAP}[^\n]{{0,80}}? (?:started|stopped) transcription")
 # a name's letters: word characters, and the vowel signs and points of Hebrew, Arabic and Devanagari
 _WORD = "[\\w.'\u2019\\-\u0591-\u05c7\u064b-\u065f\u0670\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963]"
+# a title before a name and the particles inside one, which a name's count of words leaves out
+# ("Dr. Maria Lopez Garcia", "Jan van der Berg", "Maria de la Cruz")
+_TITLE = r"(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame|Rev|Sr|Sra|Fr)\.? )?"
+_PARTICLES = r"(?:(?:de|del|della|der|den|van|von|la|le|da|di|du|do|dos|das|bin|ibn|al|el|ten|ter|zu|af|av) ){0,3}"
 # a name of up to three words, or a pseudonymisation placeholder such as [PERSON_1] (a word after
 # the first has a letter or digit: "Speaker 1 - 00:00:03" names "Speaker 1", not "Speaker 1 -")
-_LABEL = rf"(?:\[[A-Z][A-Z_]*_\d+\]|{_CAP}{_WORD}*(?: [.'\u2019\-]*\w{_WORD}*){{0,2}})"
+_LABEL = rf"(?:\[[A-Z][A-Z_]*_\d+\]|{_TITLE}{_CAP}{_WORD}*(?: {_PARTICLES}[.'\u2019\-]*\w{_WORD}*){{0,2}})"
 _B = r"(?:\*\*|__)?"  # optional markdown bold around a label
 # the colon after a label, and the space after it; Chinese and Japanese write a full-width colon, no space
 _COLON = rf"(?:\s*:{_B}(?:\s+|$)|\s*\uff1a{_B}\s*)"
 # header lines name a speaker in capitalised words or numbers only ("Speaker 1", "Dr Lee")
-_NAME = rf"{_CAP}{_WORD}*(?: (?:{_CAP}{_WORD}*|\d+)){{0,2}}"
+_NAME = rf"{_TITLE}{_CAP}{_WORD}*(?: {_PARTICLES}(?:{_CAP}{_WORD}*|\d+)){{0,2}}"
 _ALIAS_TEXT = r"[^()\n:]{1,30}"
 # in square brackets, anything but a time ("Name [00:01:02]" is a time mark)
 _BRACKETED_ALIAS = rf"\[(?!\s*{TIMESTAMP})[^\[\]()\n:]{{1,30}}\]"
