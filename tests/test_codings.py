@@ -122,10 +122,10 @@ def test_codings_of_a_transcript_edited_since_move_to_where_their_text_now_stand
     assert [edited[c.start:c.end] for c in codings] == [
         "Sam did", "she stayed late.", "stayed", "So who helped you?", "Sam did."]
     assert codings[0].start == edited.index("Sam did")
-    assert warnings == [
+    assert warnings == [(
         "4 coding(s) moved to where their 'text' now stands in the transcript (row(s) 2, 3, 4, 6): their offsets "
         "pointed at other characters, as after the transcript was edited; the place nearest the old one where the "
-        "text is found is coded"]
+        "text is found is coded")]
     with pytest.raises(CodingsError, match="E152.*and that text is nowhere in the interview"):
         read_codings(write(tmp_path, "i,18,25,warmth,A,Tom did\n"), interviews, CODEBOOK)
 
@@ -300,7 +300,14 @@ def test_a_quote_copied_without_its_punctuation_is_found_by_its_words_with_a_war
     codings, warnings = read_codings(path, interviews, CODEBOOK)
     assert [text[c.start:c.end] for c in codings] == [
         "Karen, she stayed late. On her day-off", "She did", "Karen, she stayed late."]
-    assert warnings == ["2 quote(s) found by their words alone, their punctuation not as in the transcript (row(s) 2, 3)"]
+    assert warnings == ["2 quote(s) found by their words alone, their punctuation (or an 'um', a '[laughs]') not as in the transcript (row(s) 2, 3)"]
+    # a quote cleaned for a report: the "um" and the transcriber's "[laughs]" left out
+    spoken = "P: She, um, she stayed late [laughs] on her day off. Er, yeah."
+    path.write_text("interview_id,code,coder,text\n"
+                    'i,warmth,A,"She, she stayed late on her day off."\n', encoding="utf-8")
+    codings, warnings = read_codings(path, {"i": Interview("i", spoken)}, CODEBOOK)
+    assert [spoken[c.start:c.end] for c in codings] == ["She, um, she stayed late [laughs] on her day off"]
+    assert warnings == ["1 quote(s) found by their words alone, their punctuation (or an 'um', a '[laughs]') not as in the transcript (row(s) 2)"]
     path.write_text("interview_id,code,coder,text\ni,warmth,A,Karen she stayed early\n", encoding="utf-8")
     with pytest.raises(CodingsError, match="E154"):  # the words must be there, in their order
         read_codings(path, interviews, CODEBOOK)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from tr_nlp.fillers import NON_SPEECH
 from tr_nlp.ingest.speakers import TIME_MARK, TIMESTAMP, parse_timestamp, time_marks
 from tr_nlp.schema import Interview
 
@@ -108,26 +109,33 @@ _ELISION = re.compile(r"\s*[\[(]?\s*\.(?:\s?\.){2,}\s*[\])]?\s*")
 MAX_ELIDED = 5000
 
 
-def words_only(folded: str) -> tuple[str, list[int]]:
-    """A :func:`fold`-ed text's words (letters and digits) alone, each run of anything else
-    (punctuation, quote marks, spaces) made one space; and, per character of the result,
-    its offset in ``folded``.
+#: Sounds of hesitation and transcribers' marks of non-speech, which a quote cleaned for a
+#: report leaves out ("she, um, she stayed" quoted "she, she stayed")
+HESITATIONS = NON_SPEECH | frozenset({"um", "umm", "uh", "uhm", "er", "erm", "ah", "eh", "ehm", "mm", "mmm", "hm",
+                                      "hmm", "mhm", "öh", "äh", "euh"})
+_ALNUM = re.compile(r"[^\W_]+")
+
+
+def words_only(folded: str, leave_out: frozenset[str] = frozenset()) -> tuple[str, list[int]]:
+    """A :func:`fold`-ed text's words (letters and digits) alone, but those of
+    ``leave_out``, each run of anything else (punctuation, quote marks, spaces) made one
+    space; and, per character of the result, its offset in ``folded``.
 
     >>> words_only("on her day-off, well.")
     ('on her day off well', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19])
+    >>> words_only("she, um, stayed", HESITATIONS)[0]
+    'she stayed'
     """
     out: list[str] = []
     where: list[int] = []
-    for i, ch in enumerate(folded):
-        if ch.isalnum():
-            out.append(ch)
-            where.append(i)
-        elif out and out[-1] != " ":
+    for word in _ALNUM.finditer(folded):
+        if word[0] in leave_out:
+            continue
+        if out:
             out.append(" ")
-            where.append(i)
-    if out and out[-1] == " ":
-        out.pop()
-        where.pop()
+            where.append(where[-1] + 1)
+        out.append(word[0])
+        where.extend(range(word.start(), word.end()))
     return "".join(out), where
 
 
@@ -136,7 +144,9 @@ class QuoteFinder:
     and the kind of quote marks and dashes, with quote marks around the quote, and with
     elisions (``...``, ``[...]``, ``…``) standing for what was left out. A quote found no
     other way is found by its words alone, its punctuation left aside (a coder's copy often
-    drops a comma or a full stop): :meth:`by_words_only` tells which.
+    drops a comma or a full stop), and then with the sounds of hesitation and marks of
+    non-speech left aside too (:data:`HESITATIONS`: a quote cleaned for a report):
+    :meth:`by_words_only` tells which.
 
     >>> finder = QuoteFinder("P: She came.\\nI: Mm.\\nP: She came — on her “day off”.")
     >>> finder.find("she came"), finder.find("she came", nth=1), finder.find('"on her"')
@@ -154,7 +164,7 @@ class QuoteFinder:
     def __init__(self, text: str) -> None:
         self.folded, self._where = fold(text)
         self._places: dict[str, list[int]] = {}
-        self._words: tuple[str, list[int]] | None = None  # words_only(self.folded), made when first needed
+        self._words: dict[frozenset[str], tuple[str, list[int]]] = {}  # words_only(self.folded, ...), when needed
 
     def find(self, quote: str, nth: int = 0) -> tuple[int, int, int] | None:
         """Offsets of the quote's ``nth`` place in the text (counting from 0; its last place
@@ -188,17 +198,18 @@ class QuoteFinder:
         elided = _find_elided(self.folded, needle)  # "she came ... on her day off": the parts, in order
         if elided is not None:
             return [elided], False
-        words = words_only(needle)[0]
-        if not words:
-            return [], False
-        if self._words is None:
-            self._words = words_only(self.folded)
-        haystack, where = self._words
-        found, at = [], haystack.find(words)
-        while at >= 0:
-            found.append((where[at], where[at + len(words) - 1] + 1))
-            at = haystack.find(words, at + 1)
-        return found, bool(found)
+        for leave_out in (frozenset(), HESITATIONS):  # a quote cleaned of "um" and "[laughs]" too
+            words = words_only(needle, leave_out)[0]
+            if leave_out not in self._words:
+                self._words[leave_out] = words_only(self.folded, leave_out)
+            haystack, where = self._words[leave_out]
+            found, at = [], haystack.find(words) if words else -1
+            while at >= 0:
+                found.append((where[at], where[at + len(words) - 1] + 1))
+                at = haystack.find(words, at + 1)
+            if found:
+                return found, True
+        return [], False
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the text of the folded text's ``[start, end)``."""
