@@ -300,14 +300,18 @@ def test_a_quote_copied_without_its_punctuation_is_found_by_its_words_with_a_war
     codings, warnings = read_codings(path, interviews, CODEBOOK)
     assert [text[c.start:c.end] for c in codings] == [
         "Karen, she stayed late. On her day-off", "She did", "Karen, she stayed late."]
-    assert warnings == ["2 quote(s) found by their words alone, their punctuation (or an 'um', a '[laughs]') not as in the transcript (row(s) 2, 3)"]
+    assert warnings == [("2 quote(s) found by their words alone, their punctuation (or an 'um', a '[laughs]', an "
+                         "editor's [words]) not as in the transcript (row(s) 2, 3)")]
     # a quote cleaned for a report: the "um" and the transcriber's "[laughs]" left out
     spoken = "P: She, um, she stayed late [laughs] on her day off. Er, yeah."
     path.write_text("interview_id,code,coder,text\n"
-                    'i,warmth,A,"She, she stayed late on her day off."\n', encoding="utf-8")
+                    'i,warmth,A,"She, she stayed late on her day off."\n'
+                    'i,warmth,B,"She [the nurse] stayed late."\n', encoding="utf-8")  # and with an editor's words
     codings, warnings = read_codings(path, {"i": Interview("i", spoken)}, CODEBOOK)
-    assert [spoken[c.start:c.end] for c in codings] == ["She, um, she stayed late [laughs] on her day off"]
-    assert warnings == ["1 quote(s) found by their words alone, their punctuation (or an 'um', a '[laughs]') not as in the transcript (row(s) 2)"]
+    assert [spoken[c.start:c.end] for c in codings] == ["She, um, she stayed late [laughs] on her day off",
+                                                        "she stayed late"]
+    assert warnings == [("2 quote(s) found by their words alone, their punctuation (or an 'um', a '[laughs]', an "
+                         "editor's [words]) not as in the transcript (row(s) 2, 3)")]
     path.write_text("interview_id,code,coder,text\ni,warmth,A,Karen she stayed early\n", encoding="utf-8")
     with pytest.raises(CodingsError, match="E154"):  # the words must be there, in their order
         read_codings(path, interviews, CODEBOOK)

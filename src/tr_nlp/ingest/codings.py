@@ -9,7 +9,8 @@ Teams that keep coded quotes in a spreadsheet have no offsets: a table with
 ``interview_id, code, coder, text`` and no ``start``/``end`` columns is located by
 finding each quote in its interview (:mod:`tr_nlp.ingest.quotes`), ignoring case, runs of
 whitespace and the kind of quote marks and dashes (or, failing that, its punctuation, and
-then its "um"s and "[laughs]", with a warning naming its rows). A quote found more than once takes the
+then its "um"s and "[laughs]", and then words its editor added in square brackets, with a
+warning naming its rows). A quote found more than once takes the
 place its row's ``line`` column cites (``45``, ``l. 45-48``, ``p. 3, 12-15``,
 ``line 40 ff.``), where the transcript numbers its lines, or the place said at the time its
 ``time`` column gives (``00:12:30``), where it gives times; else its first place. A
@@ -583,7 +584,8 @@ def _locate_quotes(
     notes = []
     if by_words:
         notes.append(f"{len(by_words)} quote(s) found by their words alone, their punctuation (or an 'um', a "
-                     f"'[laughs]') not as in the transcript (row(s) {', '.join(map(str, by_words[:SHOWN]))}"
+                     f"'[laughs]', an editor's [words]) not as in the transcript (row(s) "
+                     f"{', '.join(map(str, by_words[:SHOWN]))}"
                      f"{' ...' if len(by_words) > SHOWN else ''})")
     if cited:
         which = " or ".join(name for name, column in columns.items() if column is not None)

@@ -114,6 +114,8 @@ MAX_ELIDED = 5000
 HESITATIONS = NON_SPEECH | frozenset({"um", "umm", "uh", "uhm", "er", "erm", "ah", "eh", "ehm", "mm", "mmm", "hm",
                                       "hmm", "mhm", "öh", "äh", "euh"})
 _ALNUM = re.compile(r"[^\W_]+")
+#: words an editor of a quote added in square brackets: "she [the nurse] stayed"
+_ADDED = re.compile(r"\[[^\[\]]*\]")
 
 
 def words_only(folded: str, leave_out: frozenset[str] = frozenset()) -> tuple[str, list[int]]:
@@ -144,8 +146,9 @@ class QuoteFinder:
     and the kind of quote marks and dashes, with quote marks around the quote, and with
     elisions (``...``, ``[...]``, ``…``) standing for what was left out. A quote found no
     other way is found by its words alone, its punctuation left aside (a coder's copy often
-    drops a comma or a full stop), and then with the sounds of hesitation and marks of
-    non-speech left aside too (:data:`HESITATIONS`: a quote cleaned for a report):
+    drops a comma or a full stop), then with the sounds of hesitation and marks of
+    non-speech left aside too (:data:`HESITATIONS`: a quote cleaned for a report), and
+    then without the words its editor added in square brackets ("she [the nurse] stayed"):
     :meth:`by_words_only` tells which.
 
     >>> finder = QuoteFinder("P: She came.\\nI: Mm.\\nP: She came — on her “day off”.")
@@ -198,8 +201,11 @@ class QuoteFinder:
         elided = _find_elided(self.folded, needle)  # "she came ... on her day off": the parts, in order
         if elided is not None:
             return [elided], False
-        for leave_out in (frozenset(), HESITATIONS):  # a quote cleaned of "um" and "[laughs]" too
-            words = words_only(needle, leave_out)[0]
+        # a quote cleaned of "um" and "[laughs]" too, and then without what its editor added in
+        # square brackets ("she [the nurse] stayed")
+        for said, leave_out in ((needle, frozenset()), (needle, HESITATIONS),
+                                (_ADDED.sub(" ", needle), HESITATIONS)):
+            words = words_only(said, leave_out)[0]
             if leave_out not in self._words:
                 self._words[leave_out] = words_only(self.folded, leave_out)
             haystack, where = self._words[leave_out]
