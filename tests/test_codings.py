@@ -290,16 +290,16 @@ def test_a_quote_with_elisions_codes_the_passage_from_its_first_part_to_its_last
 def test_a_quote_copied_without_its_punctuation_is_found_by_its_words_with_a_warning(tmp_path):
     # a coder's copy that dropped a comma or a full stop was "not in the interview", and the
     # whole table was refused
-    text = "I: Who helped?\nP: Karen, she stayed late. On her day-off, too!\nI: Mm.\nP: She did."
+    text = "I: Who helped?\nP: Karen, she stayed late. On her day-off, too!\nI: Yesterday?\nP: Yes."
     interviews = {"i": Interview("i", text, (Turn("P", "participant", 18, 61),))}
     path = tmp_path / "quotes.csv"
     path.write_text("interview_id,code,coder,text\n"
                     'i,warmth,A,"Karen she stayed late on her day off"\n'  # comma, stop and hyphen left out
-                    'i,warmth,A,"she did!"\n'  # a mark of its own: the words are still there
+                    'i,warmth,A,"yes!"\n'  # a mark of its own: the word is still there, whole (not in "Yesterday")
                     'i,warmth,B,"Karen, she stayed late."\n', encoding="utf-8")  # as written: no warning
     codings, warnings = read_codings(path, interviews, CODEBOOK)
     assert [text[c.start:c.end] for c in codings] == [
-        "Karen, she stayed late. On her day-off", "She did", "Karen, she stayed late."]
+        "Karen, she stayed late. On her day-off", "Yes", "Karen, she stayed late."]
     assert warnings == [("2 quote(s) found by their words alone, their punctuation (or an 'um', a '[laughs]', an "
                          "editor's [words]) not as in the transcript (row(s) 2, 3)")]
     # a quote cleaned for a report: the "um" and the transcriber's "[laughs]" left out

@@ -211,7 +211,9 @@ class QuoteFinder:
             haystack, where = self._words[leave_out]
             found, at = [], haystack.find(words) if words else -1
             while at >= 0:
-                found.append((where[at], where[at + len(words) - 1] + 1))
+                end = at + len(words)
+                if (at == 0 or haystack[at - 1] == " ") and (end == len(haystack) or haystack[end] == " "):
+                    found.append((where[at], where[end - 1] + 1))  # whole words: "yes" is not in "yesterday"
                 at = haystack.find(words, at + 1)
             if found:
                 return found, True
