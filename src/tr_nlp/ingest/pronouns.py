@@ -48,6 +48,8 @@ PRONOUNS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                "minä mä minua mua minun mun minulle mulle minulla mulla"),
     }.items()
 }
+#: Each language's pronouns of either person, the words its use is counted by.
+_EITHER = {language: you | me for language, (you, me) in PRONOUNS.items()}
 #: The fewest pronouns of the language found, over all speakers, for the cue to be read.
 MIN_PRONOUNS = 10
 
@@ -67,9 +69,8 @@ def address_rates(texts: Mapping[str, str]) -> dict[str, tuple[float, float]] | 
     of :data:`PRONOUNS` whose words they use most; None when fewer than
     :data:`MIN_PRONOUNS` of them are used in all."""
     counts = {speaker: Counter(_words(text)) for speaker, text in texts.items()}
-    either = {language: you | me for language, (you, me) in PRONOUNS.items()}
     used = {language: sum(n for said in counts.values() for word, n in said.items() if word in words)
-            for language, words in either.items()}
+            for language, words in _EITHER.items()}
     language = max(used, key=used.__getitem__)
     if used[language] < MIN_PRONOUNS:
         return None

@@ -168,6 +168,7 @@ class QuoteFinder:
         self.folded, self._where = fold(text)
         self._places: dict[str, list[int]] = {}
         self._words: dict[frozenset[str], tuple[str, list[int]]] = {}  # words_only(self.folded, ...), when needed
+        self._found_before: dict[str, tuple[list[tuple[int, int]], bool]] = {}
 
     def find(self, quote: str, nth: int = 0) -> tuple[int, int, int] | None:
         """Offsets of the quote's ``nth`` place in the text (counting from 0; its last place
@@ -190,7 +191,14 @@ class QuoteFinder:
     def _found(self, quote: str) -> tuple[list[tuple[int, int]], bool]:
         """Where the quote stands in the folded text (start, end): each place, or the one
         place its parts are found in order (a quote with elisions), or, failing both, each
-        place of its words alone; and whether it took its words alone."""
+        place of its words alone; and whether it took its words alone. Remembered, as a
+        table's quote is placed (:meth:`spans`) and then asked how (:meth:`by_words_only`)."""
+        if quote not in self._found_before:
+            self._found_before[quote] = self._search(quote)
+        return self._found_before[quote]
+
+    def _search(self, quote: str) -> tuple[list[tuple[int, int]], bool]:
+        """:meth:`_found`, searched for."""
         needle = fold(quote.strip())[0]
         places = self.places(needle)
         if not places:  # a spreadsheet may put quote marks around the quote
