@@ -202,6 +202,90 @@ def test_speakers_of_no_known_role_are_named_in_one_warning():
         "speakers 'Alex', 'Sam', 'Kim' have no known role; set them in the corpus config"]
 
 
+#: A focus group as an automatic transcript numbers its speakers: the moderator opens, asks and
+#: addresses the group; the members speak of themselves, one of them asking a question too.
+FOCUS_GROUP = """\
+Speaker 1  0:00
+Thanks for coming, everyone. What did you think when the crisis plan was first mentioned to you?
+
+Speaker 2  0:35
+Honestly I thought it was another form. I get so many forms, I thought here we go, another bit of paper in my drawer.
+
+Speaker 3  0:52
+Same. I was more worried about what they'd write about me, because the last thing someone wrote about me followed me.
+
+Speaker 4  1:10
+For me it was different. My care coordinator sat with me and asked me what I wanted in it. Nobody had asked me that.
+
+Speaker 1  1:31
+Can you say a bit more about what it felt like to be asked? And did the rest of you feel the same?
+
+Speaker 2  1:36
+Did I? Not really. Mine was done in ten minutes and I don't know where it is now, I think my mum has it.
+
+Speaker 3  1:50
+I used mine once, when I went into A&E, and they asked me who I wanted them to call.
+
+Speaker 1  2:10
+And how did that feel, having your wishes read by someone you'd never met?
+"""
+
+
+def test_a_focus_group_is_led_by_the_speaker_the_cues_set_apart(tmp_path):
+    # three or more speakers of no known role were all 'other', so a focus group's automatic transcript
+    # gave no participant segment at all (every command saying "no participant speech")
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "group.txt"
+    path.write_text(FOCUS_GROUP, encoding="utf-8")
+    result = read_file(path)
+    assert {t.speaker: t.role for t in result.interviews[0].turns} == {
+        "Speaker 1": "interviewer", "Speaker 2": "participant", "Speaker 3": "participant",
+        "Speaker 4": "participant"}
+    assert result.warnings == [(
+        "guessed roles of a group from questions asked and who says 'you' and who 'I': 'Speaker 1' = interviewer, "
+        "'Speaker 2', 'Speaker 3', 'Speaker 4' = participants; set them in the corpus config to be sure")]
+    # a named moderator among numbered participants: the one speaker of no known role leads
+    path.write_text(FOCUS_GROUP.replace("Speaker 1 ", "Jane ").replace("Speaker ", "P"), encoding="utf-8")
+    result = read_file(path)
+    assert {t.speaker: t.role for t in result.interviews[0].turns} == {
+        "Jane": "interviewer", "P2": "participant", "P3": "participant", "P4": "participant"}
+    assert result.warnings == [(
+        "guessed roles of a group from questions asked and who says 'you' and who 'I': 'Jane' = interviewer, the "
+        "others being participants; set them in the corpus config to be sure")]
+
+
+def test_one_who_asks_once_does_not_lead_a_group(tmp_path):
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "group.txt"
+    path.write_text(FOCUS_GROUP + "\nSpeaker 5  2:20\nSorry, can you say that again?\n", encoding="utf-8")
+    roles = {t.speaker: t.role for t in read_file(path).interviews[0].turns}
+    assert roles["Speaker 1"] == "interviewer" and roles["Speaker 5"] == "participant"
+
+
+def test_a_group_no_cue_sets_apart_keeps_its_speakers_of_no_known_role(tmp_path):
+    from tr_nlp.ingest import read_file
+    from tr_nlp.ingest.speakers import group_moderator
+
+    # three speakers alike: none asks the most, none says "you" the most
+    path = tmp_path / "alike.txt"
+    path.write_text("Alex: I think so. I was there.\nSam: I think so. I was there.\nKim: I think so. I was there.\n" * 2,
+                    encoding="utf-8")
+    result = read_file(path)
+    assert {t.role for t in result.interviews[0].turns} == {"other"}
+    assert result.warnings == ["speakers 'Alex', 'Sam', 'Kim' have no known role; set them in the corpus config"]
+    # the one the cues set apart has a known role, a participant's: no one of no known role leads
+    speech = {"P1": "What did you think? And you? Did your nurse help you?", "Jo": "I liked it. My nurse was kind.",
+              "Kim": "I didn't. I thought it was a form."}
+    assert group_moderator(["Jo", "Kim"], {"P1": 3}, speech) is None
+    assert group_moderator(["P1", "Jo", "Kim"], {"P1": 3}, speech) == "P1"
+    # more voices than a group has: no one leads them
+    crowd = "".join(f"Voice {n}: I was there, my nurse was kind.\n" for n in range(2, 22))
+    path.write_text(FOCUS_GROUP + "\n" + crowd * 2, encoding="utf-8")
+    assert {t.role for t in read_file(path).interviews[0].turns} == {"other"}
+
+
 @pytest.mark.parametrize(("interviewer", "participant"), [
     ("Intervjuare", "IP"), ("Interviewerin", "Befragte"), ("I", "TN 3"), ("Entrevistadora", "Entrevistado"),
     ("Enquêteur", "Enquêtée"), ("Intervistatrice", "Intervistato"), ("Haastattelija", "Haastateltava"),

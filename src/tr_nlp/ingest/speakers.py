@@ -28,7 +28,8 @@ Spanish, French, Italian and Finnish (Intervjuare and IP, Interviewerin and Befr
 Entrevistadora and Entrevistado...). A corpus can override any speaker with a
 :class:`RoleMap`. Unknown speakers become participants when an interviewer is known;
 with exactly two unknown speakers the one who asks more questions is taken as the
-interviewer (and a warning says so).
+interviewer, and of three or more (a focus group) the one the same cues set apart from
+all the others (:func:`group_moderator`); a warning says so.
 """
 
 from __future__ import annotations
@@ -483,12 +484,16 @@ def resolve_roles(
     question_share: Mapping[str, float],
     roles: RoleMap,
     address: Mapping[str, tuple[float, float]] | None = None,
+    *,
+    moderator: str | None = None,
 ) -> tuple[dict[str, Role], list[str]]:
     """Assign a role to each speaker; return the roles and any warnings.
 
     Of two speakers of no known role, the interviewer is the one more of three cues name:
     more of their turns end in a question mark, and, given ``address``, more of their words
-    address the other and fewer speak of themselves (:func:`_asks_more`).
+    address the other and fewer speak of themselves (:func:`_asks_more`). Of three or more
+    speakers, none known to interview (a focus group), ``moderator`` is the interviewer
+    and the others of no known role are participants.
 
     Parameters
     ----------
@@ -501,6 +506,8 @@ def resolve_roles(
     address : mapping, optional
         Each speaker's shares of words in the second and the first person
         (:func:`~tr_nlp.ingest.pronouns.address_rates`); None where they cannot be told.
+    moderator : str, optional
+        The speaker of no known role that :func:`group_moderator` found to lead a group.
     """
     resolved: dict[str, Role | None] = {
         s: roles.get(s) or builtin_role(s) for s in speakers
@@ -514,6 +521,16 @@ def resolve_roles(
         resolved[unknown[0]] = "interviewer"
         warnings.append(f"guessed {unknown[0]!r} = interviewer, the other speaker being the participant; "
                         "set it in the corpus config to be sure")
+    elif moderator in unknown and len(speakers) > 2:
+        resolved[moderator] = "interviewer"
+        members = [s for s in unknown if s != moderator]
+        for s in members:
+            resolved[s] = "participant"
+        named = (f"{some([repr(s) for s in members])} = participant{'s' if len(members) > 1 else ''}" if members
+                 else "the others being participants")
+        warnings.append(f"guessed roles of a group from questions asked and who says 'you' and who 'I': "
+                        f"{moderator!r} = interviewer, {named}; "
+                        "set them in the corpus config to be sure")
     elif len(unknown) == 2 and len(speakers) == 2:
         a, b = unknown
         votes = _asks_more(a, b, question_share, address)
@@ -567,14 +584,65 @@ def turns_with_roles(text: str, spans: Sequence[Span], roles: RoleMap) -> tuple[
     asked = Counter(s for s, a, b, _ in spans if QUESTION_AT_END.search(text, a, b))
     total = Counter(s for s, *_ in spans)
     unknown = [s for s in speakers if roles.get(s) is None and builtin_role(s) is None]
-    address = None
-    if len(unknown) == 2 == len(speakers):  # the one case the cues decide: read the words only then
+    address, moderator = None, None
+    # the cases the cues decide (read the words only then): two speakers, neither known, or a
+    # group that no one is known to lead
+    dyad = len(unknown) == 2 == len(speakers)
+    group = bool(unknown) and 2 < len(speakers) <= MAX_GROUP and not any(
+        (roles.get(s) or builtin_role(s)) == "interviewer" for s in speakers)
+    if dyad or group:
         said: dict[str, list[str]] = {s: [] for s in speakers}
         for s, a, b, _ in spans:
             said[s].append(text[a:b])
-        address = address_rates({s: "\n".join(parts) for s, parts in said.items()})
-    role_of, warnings = resolve_roles(speakers, {s: asked[s] / total[s] for s in speakers}, roles, address)
+        speech = {s: "\n".join(parts) for s, parts in said.items()}
+        if dyad:
+            address = address_rates(speech)
+        else:
+            moderator = group_moderator(unknown, asked, speech)
+    role_of, warnings = resolve_roles(speakers, {s: asked[s] / total[s] for s in speakers}, roles, address,
+                                      moderator=moderator)
     return tuple(Turn(s, role_of[s], a, b, t) for s, a, b, t in spans), warnings
+
+
+#: The most speakers a group has whose moderator :func:`group_moderator` may tell: a focus
+#: group is a handful of voices, and more labels than this are no group one person leads.
+MAX_GROUP = 20
+#: The other speakers of a group, taken together, in :func:`group_moderator`.
+_OTHERS = "\x00others"
+
+
+def group_moderator(unknown: Sequence[str], asked: Mapping[str, int], speech: Mapping[str, str]) -> str | None:
+    """Of three or more speakers (``speech``: all each says), the one of no known role
+    (``unknown``) who leads the others, or None when the cues do not say.
+
+    Each speaker is set against the others by three cues, as in :func:`_asks_more`: it asks
+    more questions (turns ending in a question mark, ``asked``) than any other speaker, and
+    more of its words address the others, and fewer speak of itself, than theirs do taken
+    together. The leader is the one speaker more of its cues name than deny, and more than
+    any other's; taking the others' words together keeps one who says little ("Can you say
+    that again?") from outweighing the one who asks all along.
+
+    >>> speech = {"S1": "What did you think of it? And you? Did your nurse help you?",
+    ...           "S2": "I liked it. My nurse was kind to me.", "S3": "I didn't, I thought it was a form."}
+    >>> group_moderator(["S1", "S2", "S3"], {"S1": 3}, speech)
+    'S1'
+    >>> group_moderator(["S2", "S3"], {"S1": 3}, speech) is None  # the one who leads has a role
+    True
+    """
+    def sign(x: float) -> int:
+        return (x > 0) - (x < 0)
+
+    votes = {}
+    for speaker in speech:
+        others = [s for s in speech if s != speaker]
+        votes[speaker] = sign(asked.get(speaker, 0) - max(asked.get(s, 0) for s in others))
+        rates = address_rates({speaker: speech[speaker], _OTHERS: "\n".join(speech[s] for s in others)})
+        if rates is not None:
+            (you, me), (you_others, me_others) = rates[speaker], rates[_OTHERS]
+            votes[speaker] += sign(you - you_others) + sign(me_others - me)
+    most = max(votes.values())
+    ahead = [s for s, n in votes.items() if n == most]
+    return ahead[0] if most > 0 and len(ahead) == 1 and ahead[0] in unknown else None
 
 
 def labelled_lines(utterances: Iterable[tuple[str, str, float | None]]) -> tuple[str, list[Span]]:
