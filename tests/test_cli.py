@@ -114,6 +114,25 @@ def test_inspect_table_shows_the_times_only_when_some_file_has_them():
     assert "lines" not in run("inspect", DEMO / "interviews" / "demo17.vtt").stdout
 
 
+def test_a_table_on_a_narrow_terminal_folds_a_long_word_rather_than_cutting_it(tmp_path, monkeypatch):
+    # on a laptop's terminal rich cut a word wider than its column short: `evaluate` printed the
+    # code non_stigmatizing_attitude as 'non_stigm…' (and beyond_routine as 'beyond_ro…'), `inspect` a
+    # file's name the same way, so a row no longer said what it was of
+    from rich.console import Console
+
+    from tr_nlp.cli import common
+
+    name = "non_stigmatizing_attitude_site_b_interview_07.txt"
+    (tmp_path / name).write_text("I: So?\nP: Well, she listened.\nI: And?\nP: She came back.\n", encoding="utf-8")
+    screen = io.StringIO()
+    monkeypatch.setattr(common, "out", Console(file=screen, width=60, markup=False, emoji=False))
+    assert run("inspect", tmp_path / name).exit_code == 0
+    shown = screen.getvalue()
+    assert "…" not in shown
+    first_column = "".join(line.split("│")[1].strip() for line in shown.splitlines() if line.startswith("│"))
+    assert first_column == str(tmp_path / name)
+
+
 def test_printed_text_is_shown_as_written_not_read_as_markup_or_emoji(tmp_path):
     # the consoles read "[female]" or "[draft]" as a style and dropped it: a speaker 'P1 [female]' was
     # shown as 'P1 ', an error named a file 'notes .txt' that does not exist

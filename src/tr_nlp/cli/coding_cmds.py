@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from tr_nlp.cli import common as c
 from tr_nlp.cli.evaluation_tables import (
@@ -733,7 +732,7 @@ def next_segments(
             c.err.print(f"once these passages are coded, pass --reviewed {output} to train, evaluate and next",
                         highlight=False)
     else:
-        view = Table(title=f"Code these {len(ranked)} segments {'first' if guide is not None else 'next'}")
+        view = c.Table(title=f"Code these {len(ranked)} segments {'first' if guide is not None else 'next'}")
         timed, numbered = bool(ranked.timestamp.notna().any()), bool(ranked.line.notna().any())
         why = ("most like", "similarity") if guide is not None else ("uncertain about", "p")
         for col in ("#", "interview", *(["lines"] if numbered else []), *(["at"] if timed else []), *why, "text"):

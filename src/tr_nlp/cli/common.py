@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich import table as rich_table
 from rich.console import Console
 from rich.markup import escape
 
@@ -36,6 +37,15 @@ out = Console(soft_wrap=True, width=_WIDTH, markup=False, emoji=False)
 err = Console(stderr=True, soft_wrap=True, width=_WIDTH, markup=False, emoji=False)
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+
+
+class Table(rich_table.Table):
+    """A rich table whose cells are never cut short: on a terminal too narrow for it, a word
+    wider than its column (a code's name, ``non_stigmatizing_attitude``; a file's path) folds
+    onto the next line, where rich would end it in an ellipsis and lose which code a row is of."""
+
+    def add_column(self, *args: Any, overflow: Any = "fold", **kwargs: Any) -> None:
+        super().add_column(*args, overflow=overflow, **kwargs)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

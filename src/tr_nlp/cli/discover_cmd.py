@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from tr_nlp.cli import common as c
 from tr_nlp.export import check_folder_path
@@ -19,7 +18,7 @@ def print_candidates(found: Discovery) -> None:
     """Candidates as a rich table on stdout."""
     from tr_nlp.topics.candidates import compared_note
 
-    view = Table(title=f"Candidate codes from {len(found.remainder.segments)} uncoded passages",
+    view = c.Table(title=f"Candidate codes from {len(found.remainder.segments)} uncoded passages",
                  caption=compared_note(found.candidates) or None)
     for col in ("candidate", "passages", "interviews", "novelty", "reading", "keywords"):
         view.add_column(col, justify="right" if col in {"passages", "interviews", "novelty"} else "left")

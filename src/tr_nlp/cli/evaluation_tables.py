@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from rich.table import Table
 
 from tr_nlp.cli import common as c
 
@@ -51,7 +50,7 @@ def _too_few(table: pd.DataFrame, interviews: str = "n_interviews") -> str:
             "little of how figures vary between interviews)")
 
 
-def _print_pairs(view: Table, table: pd.DataFrame, shown: pd.DataFrame) -> None:
+def _print_pairs(view: c.Table, table: pd.DataFrame, shown: pd.DataFrame) -> None:
     """Print ``view``, and say where every coder pair is when ``shown`` summarised them."""
     c.out.print(view)
     if len(shown) < len(table):
@@ -78,7 +77,7 @@ def print_agreement(table: pd.DataFrame) -> None:
     """Agreement rows as a rich table on stdout: machine vs human beside human vs human."""
     from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, condensed_pairs, rounded, signed
 
-    view = Table(title="Agreement per code (95% CIs resample interviews)")
+    view = c.Table(title="Agreement per code (95% CIs resample interviews)")
     paired = "kappa_diff" in table.columns and table["kappa_diff"].notna().any()
     for col in ("code", "comparison", "raters", "n", "kappa", "alpha", "AC1", "F1", "P", "R",
                 *(("kappa - coders'",) if paired else ())):
@@ -99,7 +98,7 @@ def print_character_agreement(table: pd.DataFrame) -> None:
     """Agreement on characters (:func:`tr_nlp.agreement.character_table`) as a rich table on stdout."""
     from tr_nlp.agreement.tables import condensed_pairs, signed
 
-    view = Table(title="Agreement per code on characters, as NVivo's coding comparison counts it, and "
+    view = c.Table(title="Agreement per code on characters, as NVivo's coding comparison counts it, and "
                        "Krippendorff's u-alpha on where coded passages lie (95% CIs resample interviews)")
     paired = "kappa_diff" in table.columns and table["kappa_diff"].notna().any()
     for col in ("code", "comparison", "raters", "characters", "agree %", "kappa", "u-alpha",
@@ -125,7 +124,7 @@ def print_interview_agreement(table: pd.DataFrame) -> None:
         c.out.print("Agreement on interviews: none, as no two raters rated any interview whole (an interview read "
                     "only in part cannot say a code is missing from it)", highlight=False)
         return
-    view = Table(title="Agreement per code on interviews: whether each voices the code anywhere "
+    view = c.Table(title="Agreement per code on interviews: whether each voices the code anywhere "
                        "(95% CIs resample interviews)")
     paired = "kappa_diff" in table.columns and table["kappa_diff"].notna().any()
     for col in ("code", "comparison", "raters", "interviews", "in each", "agree %", "kappa", "AC1", "R",
@@ -170,7 +169,7 @@ def print_group_alpha(table: pd.DataFrame) -> None:
     from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, signed
 
     unitized = "alpha_u" in table.columns and table["alpha_u"].notna().any()
-    view = Table(title="Krippendorff's alpha of all coders at once, and with the machine as one coder more "
+    view = c.Table(title="Krippendorff's alpha of all coders at once, and with the machine as one coder more "
                        "(95% CIs resample interviews)" + ("; u-alpha on the characters of the interviews every "
                                                          "coder coded" if unitized else ""))
     paired = "alpha_diff" in table.columns and table["alpha_diff"].notna().any()
@@ -205,7 +204,7 @@ def print_subgroups(table: pd.DataFrame, key: str) -> None:
     from tr_nlp.agreement.tables import EXCLUSIVE_PREFIX, MACHINE_VS_HUMAN_DOUBLE, signed
 
     main, shown = table[table["comparison"] != MACHINE_VS_HUMAN_DOUBLE], shown_subgroups(table)
-    view = Table(title=f"Agreement by {key} (95% CIs resample the subgroup's interviews)")
+    view = c.Table(title=f"Agreement by {key} (95% CIs resample the subgroup's interviews)")
     for col in ("code", key, "raters", "interviews", "n", "kappa", "F1", "kappa - rest's"):
         view.add_column(col, justify="left" if col in {"code", key, "raters"} else "right")
     for r in shown.itertuples():
@@ -239,7 +238,7 @@ def print_against(table: pd.DataFrame, output: Path | None = None) -> None:
     new, old = table["model"].iloc[0], table["baseline"].iloc[0]
     shown = shown_differences(table)
     with_f1 = "f1_diff" in table.columns  # (a run folder written before F1 was compared has none)
-    view = Table(title=f"{new} against {old} on the same segments (95% CIs resample interviews alike for both)")
+    view = c.Table(title=f"{new} against {old} on the same segments (95% CIs resample interviews alike for both)")
     for col in ("code", "coder", "interviews", "n", f"kappa {new}", f"kappa {old}", "difference",
                 *((f"F1 {new} / {old}", "F1 difference") if with_f1 else ())):
         view.add_column(col, justify="left" if col in {"code", "coder"} else "right")
@@ -270,7 +269,7 @@ def print_learning_curve(curve: pd.DataFrame) -> None:
     from tr_nlp.agreement.tables import rounded, signed
 
     sizes = curve.drop_duplicates("train_share")["train_interviews"]
-    view = Table(title="Learning curve: kappa per code as more interviews are coded (cross-validated; each fold "
+    view = c.Table(title="Learning curve: kappa per code as more interviews are coded (cross-validated; each fold "
                        "trained on a sample of its interviews)")
     view.add_column("code")
     for size in sizes:
@@ -294,7 +293,7 @@ def print_prescreen(table: pd.DataFrame) -> None:
     from tr_nlp.agreement.tables import with_interval
 
     intervals = "read_share_lo" in table.columns and table["read_share_lo"].notna().any()
-    view = Table(title="Pre-screening: share of segments to read, in the model's order, to find what coders coded"
+    view = c.Table(title="Pre-screening: share of segments to read, in the model's order, to find what coders coded"
                        + (" (95% CIs resample interviews)" if intervals else ""))
     view.add_column("code")
     recalls = list(dict.fromkeys(table["recall"]))
@@ -319,7 +318,7 @@ def print_prescreen_against(table: pd.DataFrame) -> None:
     if table.empty:
         return
     new, old = table["model"].iloc[0], table["baseline"].iloc[0]
-    view = Table(title=f"Pre-screening, {new} against {old}: share of segments to read, in each model's order, to "
+    view = c.Table(title=f"Pre-screening, {new} against {old}: share of segments to read, in each model's order, to "
                        "find what coders coded")
     view.add_column("code")
     for recall in dict.fromkeys(table["recall"]):
@@ -369,7 +368,7 @@ def print_crossings(table: pd.DataFrame, groups: list[list[str]]) -> None:
 
     found = mix_ups(table, groups)
     if not found.empty:
-        view = Table(title="Codes mixed up: where one rater gives a code and the other does not, a code the other "
+        view = c.Table(title="Codes mixed up: where one rater gives a code and the other does not, a code the other "
                            "gives instead")
         for column in ("code", "given by", "missed by", "given instead", "of the missed"):
             view.add_column(column, justify="right" if column == "of the missed" else "left")
@@ -397,7 +396,7 @@ def print_crossings(table: pd.DataFrame, groups: list[list[str]]) -> None:
     pooled = many_coders(table)
     for group in groups:
         for a, b, matrix in group_matrices(table, group, pooled=pooled):
-            view = Table(title=f"{exclusive_label(group)}: {a}'s code (rows) against {b}'s, segments (share of the "
+            view = c.Table(title=f"{exclusive_label(group)}: {a}'s code (rows) against {b}'s, segments (share of the "
                                "row)")
             view.add_column(f"{a} \\ {b}")
             for column in matrix.columns:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.table import Table
 
 from tr_nlp.cli import common as c
 from tr_nlp.schema import clock, line_range
@@ -45,7 +44,7 @@ def inspect(
             "warnings": {f.path: f.warnings for f in corpus.files if f.warnings},
         }, ensure_ascii=False))
     else:
-        table = Table(title=None, show_lines=False)
+        table = c.Table(title=None, show_lines=False)
         timed = any(r["time_span"] for r in records)
         numbered = any(r["line_span"] for r in records)
         coded = any(r["codings"] for r in records)
