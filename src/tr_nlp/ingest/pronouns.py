@@ -63,12 +63,22 @@ def _words(text: str) -> list[str]:
     return found + [word[: word.index("'") + 1] for word in found if "'" in word]
 
 
+def word_counts(text: str) -> Counter[str]:
+    """How often each word of ``text`` is said, as :func:`rates_from_counts` reads them."""
+    return Counter(_words(text))
+
+
 def address_rates(texts: Mapping[str, str]) -> dict[str, tuple[float, float]] | None:
     """Per speaker (of ``texts``, all their speech), the share of their words that address
     the other (second person) and that speak of themselves (first person), in the language
     of :data:`PRONOUNS` whose words they use most; None when fewer than
     :data:`MIN_PRONOUNS` of them are used in all."""
-    counts = {speaker: Counter(_words(text)) for speaker, text in texts.items()}
+    return rates_from_counts({speaker: word_counts(text) for speaker, text in texts.items()})
+
+
+def rates_from_counts(counts: Mapping[str, Counter[str]]) -> dict[str, tuple[float, float]] | None:
+    """:func:`address_rates` of each speaker's :func:`word_counts`, so that words counted
+    once serve several comparisons (each speaker of a group against the others)."""
     used = {language: sum(n for said in counts.values() for word, n in said.items() if word in words)
             for language, words in _EITHER.items()}
     language = max(used, key=used.__getitem__)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tr_nlp.errors import ConfigError, some
-from tr_nlp.ingest.pronouns import address_rates
+from tr_nlp.ingest.pronouns import address_rates, rates_from_counts, word_counts
 from tr_nlp.schema import ROLES, Interview, Role, Turn
 
 Span = tuple[str, int, int, "float | None"]  # speaker, start, end, timestamp
@@ -632,11 +632,12 @@ def group_moderator(unknown: Sequence[str], asked: Mapping[str, int], speech: Ma
     def sign(x: float) -> int:
         return (x > 0) - (x < 0)
 
+    counts = {speaker: word_counts(said) for speaker, said in speech.items()}
+    everyone = sum(counts.values(), Counter())
     votes = {}
     for speaker in speech:
-        others = [s for s in speech if s != speaker]
-        votes[speaker] = sign(asked.get(speaker, 0) - max(asked.get(s, 0) for s in others))
-        rates = address_rates({speaker: speech[speaker], _OTHERS: "\n".join(speech[s] for s in others)})
+        votes[speaker] = sign(asked.get(speaker, 0) - max(asked.get(s, 0) for s in speech if s != speaker))
+        rates = rates_from_counts({speaker: counts[speaker], _OTHERS: everyone - counts[speaker]})
         if rates is not None:
             (you, me), (you_others, me_others) = rates[speaker], rates[_OTHERS]
             votes[speaker] += sign(you - you_others) + sign(me_others - me)
