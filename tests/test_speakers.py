@@ -421,6 +421,32 @@ def test_a_focus_groups_numbered_speaker_who_speaks_once_is_a_speaker(tmp_path):
     assert [t.speaker for t in read_file(path).interviews[0].turns] == ["Moderator", "Jo", "Jo"]
 
 
+def test_a_speakers_label_in_another_case_or_spacing_is_that_speaker(tmp_path):
+    # a transcriber's "JANE:" once (or "jane:", or "Dr  Lee:") where "Jane:" and "Dr Lee:" recur was no
+    # label: the interviewer's question went to the participant's turn before it, with no warning
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "p03.txt"
+    path.write_text("Jane: How was the ward?\nSam: Hard at first.\nJANE: And the nurse?\nSam: She came back.\n"
+                    "jane: Mm.\nSam: On her day off.\nDr Lee: Thank you.\nSam: note: she did.\nDr  Lee: Good.\n"
+                    "Sam: Yes.\nDr Lee: That's all.\n", encoding="utf-8")
+    result = read_file(path)
+    iv = result.interviews[0]
+    assert [(t.speaker, iv.text[t.start:t.end]) for t in iv.turns] == [
+        ("Jane", "How was the ward?"), ("Sam", "Hard at first."), ("Jane", "And the nurse?"),
+        ("Sam", "She came back."), ("Jane", "Mm."), ("Sam", "On her day off."), ("Dr Lee", "Thank you."),
+        ("Sam", "note: she did."), ("Dr Lee", "Good."), ("Sam", "Yes."), ("Dr Lee", "That's all.")]
+    assert result.warnings[0] == ("speaker labels in another case or spacing read as the same speaker: 'JANE', "
+                                  "'jane' as 'Jane'; 'Dr  Lee' as 'Dr Lee'")
+    # spelled as most of its lines spell it
+    path.write_text("INTERVIEWER: How was it?\nP1: Hard.\nINTERVIEWER: And then?\nP1: Better.\nInterviewer: Why?\n"
+                    "P1: She came back.\n", encoding="utf-8")
+    result = read_file(path)
+    assert [t.speaker for t in result.interviews[0].turns] == ["INTERVIEWER", "P1"] * 3
+    assert result.warnings == ["speaker labels in another case or spacing read as the same speaker: 'Interviewer' "
+                               "as 'INTERVIEWER'"]
+
+
 def test_a_label_no_shape_reads_is_named_in_a_warning(tmp_path):
     # "Participant #3:" is no label of any shape, so its lines were read, without a word, as the
     # interviewer's speech; a team that names it gets its turns

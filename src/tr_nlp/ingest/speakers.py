@@ -453,23 +453,35 @@ class RoleMap:
         >>> RoleMap.from_mapping({"client": "participant"}).label_matcher()("client: Okay.")
         LabelMatch(label='client', end=8, timestamp=None)
         """
-        names = sorted((n for n in self.overrides if n != UNKNOWN_SPEAKER.casefold()), key=len, reverse=True)
-        if not names:
-            return match_label
-        named = re.compile(rf"^{_B}(?P<label>{'|'.join(map(re.escape, names))}){_B}{_COLON}", re.IGNORECASE)
+        return any_case_matcher([n for n in self.overrides if n != UNKNOWN_SPEAKER.casefold()], match_label)
 
-        def matcher(line: str) -> LabelMatch | None:
-            found = match_label(line)
-            if found is None and (m := named.match(line)):
-                return LabelMatch(m.group("label"), m.end(), None)
-            return found
 
+def any_case_matcher(names: Iterable[str], matcher: Callable[[str], LabelMatch | None]
+                     ) -> Callable[[str], LabelMatch | None]:
+    """``matcher``, and where it finds no label, one of ``names`` in any case and spacing
+    before a colon (the label as the line writes it).
+
+    >>> any_case_matcher(["Jane Smith"], match_label)("JANE  SMITH : So?")
+    LabelMatch(label='JANE  SMITH', end=14, timestamp=None)
+    """
+    names = sorted(set(names), key=len, reverse=True)
+    if not names:
         return matcher
+    spelled = "|".join(r"\s+".join(map(re.escape, name.split())) for name in names)
+    named = re.compile(rf"^{_B}(?P<label>{spelled}){_B}{_COLON}", re.IGNORECASE)
+
+    def either(line: str) -> LabelMatch | None:
+        found = matcher(line)
+        if found is None and (m := named.match(line)):
+            return LabelMatch(m.group("label"), m.end(), None)
+        return found
+
+    return either
 
 
 def _bare(name: str) -> str:
-    """A speaker's name in lower case, without the square brackets around it, if any."""
-    name = name.casefold()
+    """A speaker's name in lower case and single spaces, without the square brackets around it, if any."""
+    name = " ".join(name.split()).casefold()
     return name[1:-1] if name[:1] == "[" and name[-1:] == "]" else name
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from tr_nlp.errors import ConfigError, InputError
+from tr_nlp.errors import ConfigError, InputError, some
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import normalise_text, read_text
 from tr_nlp.ingest.speakers import (
@@ -39,6 +39,7 @@ from tr_nlp.ingest.speakers import (
     UNLABELLED_ROLE,
     LabelMatch,
     RoleMap,
+    any_case_matcher,
     builtin_role,
     is_known_label,
     match_loose_label,
@@ -180,6 +181,9 @@ def assemble_turns(
     }
     if any(_NUMBERED_LABEL.match(label) for label in accepted):  # F1, M2: a focus group's quiet speaker speaks once
         accepted |= {label for label in counts if _NUMBERED_LABEL.match(label)}
+    spelled: list[str] = []
+    if accepted:  # "JANE:" or "jane:" once where "Jane:" recurs: Jane's words, not the speaker's before
+        lines, accepted, spelled = _one_spelling(lines, counts, accepted)
     if not accepted and not forced:  # no label of the usual shapes: "[Interviewer] ...", "I - ...", "Q. ..."
         lines = _labelled_lines(text, forced, match_loose_label)
         counts = Counter(m.label for _, _, m in lines if m is not None)
@@ -227,9 +231,51 @@ def assemble_turns(
         warnings.append(f"{preamble} line(s) before the first speaker label belong to no turn, and {timed[:60]!r} "
                         "starts with a time as a speaker's line does: if it names a speaker, that speech is lost "
                         "unless the line is written as '[00:01:02] Name: ...'")
-    warnings += _unread_labels(lines, accepted)
+    warnings += spelled + _unread_labels(lines, accepted)
     turns, role_warnings = turns_with_roles(text, raw, roles)
     return turns, warnings + role_warnings
+
+
+def _folded(label: str) -> str:
+    """A label in lower case with its runs of spaces as one, as :func:`_one_spelling` compares them."""
+    return " ".join(label.split()).casefold()
+
+
+def _one_spelling(
+    lines: list[tuple[int, str, LabelMatch | None]],
+    counts: Mapping[str, int],
+    accepted: set[str],
+) -> tuple[list[tuple[int, str, LabelMatch | None]], set[str], list[str]]:
+    """``lines`` (:func:`_labelled_lines`; ``counts``, their labels') with each speaker's
+    labels in one spelling, whatever their case or spacing: a label the transcript writes ``Jane:``, ``JANE:`` and ``jane:`` is one
+    speaker, spelled as most of its lines spell it. A label is a speaker where one of its
+    spellings is (``accepted``) or its spellings together recur, and a lowercase line
+    (which :func:`~tr_nlp.ingest.speakers.match_label` does not read) starts a turn only
+    when it spells such a speaker. Returns the lines, the speakers, and a warning naming
+    the other spellings read (none when there are none).
+    """
+    together: Counter[str] = Counter()
+    for label, n in counts.items():
+        together[_folded(label)] += n
+    speakers = {_folded(label) for label in accepted} | {key for key, n in together.items() if n >= 2}
+    spelling: dict[str, str] = {}
+    for label, _ in Counter(counts).most_common():  # the most lines' spelling; of equals, the first read
+        spelling.setdefault(_folded(label), label)
+    renamed = {label: spelling[key] for label in counts if (key := _folded(label)) in speakers}
+    named = any_case_matcher((spelling[key] for key in speakers), lambda line: None)
+    lines = list(lines)
+    others: dict[str, list[str]] = {}
+    for k, (start, line, match) in enumerate(lines):
+        if match is None and (match := _line_label(line, named)) is not None:  # "jane:", which no shape reads
+            name = spelling[_folded(match.label)]
+        elif match is None or (name := renamed.get(match.label, match.label)) == match.label:
+            continue
+        if match.label != name and match.label not in others.setdefault(name, []):
+            others[name].append(match.label)
+        lines[k] = (start, line, LabelMatch(name, match.end, match.timestamp))
+    said = "; ".join(f"{some([repr(s) for s in spelled])} as {name!r}" for name, spelled in others.items())
+    warning = [f"speaker labels in another case or spacing read as the same speaker: {said}"] if others else []
+    return lines, {spelling[key] for key in speakers}, warning
 
 
 #: the start of a line as a speaker's label starts one: up to 40 characters from a capital or a digit
@@ -328,16 +374,17 @@ def _labelled_lines(
     lines: list[tuple[int, str, LabelMatch | None]] = []
     pos = 0
     for line in text.split("\n"):
-        match = forced.get(pos)
-        if match is None:
-            item = _LIST_ITEM.match(line)
-            indent = item.end() if item else len(line) - len(line.lstrip())
-            found = matcher(line[indent:])
-            if found is not None:
-                match = LabelMatch(found.label, found.end + indent, found.timestamp)
-        lines.append((pos, line, match))
+        lines.append((pos, line, forced.get(pos) or _line_label(line, matcher)))
         pos += len(line) + 1
     return lines
+
+
+def _line_label(line: str, matcher: Callable[[str], LabelMatch | None]) -> LabelMatch | None:
+    """The label ``matcher`` finds at the start of ``line`` after any indent or list marker."""
+    item = _LIST_ITEM.match(line)
+    indent = item.end() if item else len(line) - len(line.lstrip())
+    found = matcher(line[indent:])
+    return None if found is None else LabelMatch(found.label, found.end + indent, found.timestamp)
 
 
 def _paragraph_turns(text: str, roles: RoleMap) -> tuple[Turn, ...]:
