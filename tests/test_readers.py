@@ -1264,7 +1264,7 @@ def test_caption_speaker_conventions(write):
     iv = read_file(write("s.srt", srt)).interviews[0]
     assert turn_texts(iv) == [("INTERVIEWER", "interviewer", "What helped?"),
                               ("Participant", "participant", "The nurse. [Laughter] She came every week."),
-                              ("Interviewer", "interviewer", "Every week?")]
+                              ("INTERVIEWER", "interviewer", "Every week?")]  # one speaker, in either case
 
 
 def test_captions_without_any_speaker_label_are_participant_speech_like_unlabelled_text(write):

@@ -340,6 +340,25 @@ def test_an_interpreter_or_a_relative_who_speaks_once_is_a_speaker(tmp_path):
         ("P", "Yes, she came back.\nNote: the recorder was paused.")]
 
 
+@pytest.mark.parametrize(("label", "role"), [
+    ("Nurse", "participant"), ("Staff nurse 2", "participant"), ("Doctor", "participant"), ("CPN", "participant"),
+    ("Care co-ordinator", "participant"), ("Social worker", "participant"), ("Receptionist", "participant"),
+    ("Unknown", "participant"), ("Unidentified male", "participant"), ("Female voice", "participant"),
+    ("All", "participant"), ("Second interviewer", "interviewer"), ("Co-researcher", "interviewer"),
+    ("Peer researcher", "interviewer"), ("Assistant moderator", "interviewer")])
+def test_staff_a_voice_not_named_or_a_second_interviewer_who_speaks_once_is_a_speaker(tmp_path, label, role):
+    # a nurse coming in once on the ward ("Nurse: Sorry, the taxi is here.") was read as the participant's
+    # speech, and a second interviewer's one question as the participant's too
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "p08.txt"
+    path.write_text(f"I: How was the ward?\nP: Hard at first.\nI: And the nurse?\nP: She came back.\n"
+                    f"{label}: Sorry to interrupt, is it about the ward?\nP: Oh, yes.\n", encoding="utf-8")
+    iv = read_file(path).interviews[0]
+    assert [(t.speaker, t.role, iv.text[t.start:t.end]) for t in iv.turns][4:] == [
+        (label, role, "Sorry to interrupt, is it about the ward?"), ("P", "participant", "Oh, yes.")]
+
+
 def test_a_relative_of_another_language_who_speaks_once_is_a_speaker(tmp_path):
     # "Mamma:" (Swedish), "Mutter:" (German) once were the speech of the speaker before
     from tr_nlp.ingest import read_file
@@ -445,6 +464,32 @@ def test_a_speakers_label_in_another_case_or_spacing_is_that_speaker(tmp_path):
     assert [t.speaker for t in result.interviews[0].turns] == ["INTERVIEWER", "P1"] * 3
     assert result.warnings == ["speaker labels in another case or spacing read as the same speaker: 'Interviewer' "
                                "as 'INTERVIEWER'"]
+
+
+@pytest.mark.parametrize("suffix", [".vtt", ".json", ".csv"])
+def test_a_speaker_named_in_another_case_by_captions_diarisation_or_a_table_is_that_speaker(tmp_path, suffix):
+    # "JANE" beside "Jane" were three speakers: all 'other', and since a group's moderator is told,
+    # 'JANE' (the interviewer) a participant
+    import json
+
+    from tr_nlp.ingest import read_file
+
+    said = [("Jane", "How was the ward, did you feel safe there?"), ("Sam", "Hard at first. I was scared."),
+            ("JANE", "And the nurse, what did you make of her?"), ("Sam", "She came back. I did not expect that.")]
+    path = tmp_path / f"p04{suffix}"
+    if suffix == ".vtt":
+        path.write_text("WEBVTT\n\n" + "".join(f"00:00:0{k}.000 --> 00:00:0{k}.900\n{who}: {text}\n\n"
+                                               for k, (who, text) in enumerate(said)), encoding="utf-8")
+    elif suffix == ".json":
+        path.write_text(json.dumps({"segments": [{"start": k, "end": k + 0.9, "text": text, "speaker": who}
+                                                 for k, (who, text) in enumerate(said)]}), encoding="utf-8")
+    else:
+        path.write_text("interview_id,speaker,text\n" + "".join(f"p04,{who},{text.replace(',', '')}\n"
+                                                                  for who, text in said), encoding="utf-8")
+    result = read_file(path)
+    assert [(t.speaker, t.role) for t in result.interviews[0].turns] == [("Jane", "interviewer"),
+                                                                         ("Sam", "participant")] * 2
+    assert any("read as the same speaker: 'JANE' as 'Jane'" in w for w in result.warnings), result.warnings
 
 
 def test_a_label_no_shape_reads_is_named_in_a_warning(tmp_path):

@@ -136,7 +136,8 @@ _LOOSE_PATTERNS: tuple[re.Pattern[str], ...] = (
 #: speaker line of a transcript that puts each name above what was said
 NAME_LINE = re.compile(rf"^\s*(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)\s*$")
 _INTERVIEWER = re.compile(
-    r"^(i|int|intv|iv|ir|q|interviewer|moderator|facilitator|researcher|mod|fac"
+    r"^(i|int|intv|iv|ir|q|(?:co[- ]?|second |2nd |assistant |peer )?(?:interviewer|moderator|facilitator|researcher)"
+    r"|mod|fac"
     # the same in Swedish, German, Spanish, French, Italian, Finnish
     r"|intervjuare|interviewerin|moderatorin|entrevistador|entrevistadora|enqu[eê]teur|enqu[eê]trice|intervistatore"
     r"|intervistatrice|haastattelija"
@@ -182,12 +183,18 @@ _GENERIC_SPEAKER = re.compile(
     r"|hablante|parlante|falante|orador(?:a)?|puhuja|mówca|mluvčí|beszélő|konuşmacı|ομιλητής|ομιλήτρια|спикер"
     r"|говорящий|мовець)[\s_-]*\d+$", re.IGNORECASE)
 #: someone else who speaks in an interview, often once (an interpreter, a note-taker, a relative
-#: coming in): a label of these words starts a turn of its own the first time too, rather than being
-#: read as the speech of the speaker before (their role is then as for any other named speaker)
+#: coming in, a nurse on the ward, a voice the transcriber could not name): a label of these words
+#: starts a turn of its own the first time too, rather than being read as the speech of the speaker
+#: before (their role is then as for any other named speaker: beside an interviewer, a participant,
+#: as the nurses and doctors of a focus group of clinicians are)
 _THIRD_PARTY = re.compile(
     r"^(interpreter|translator|observer|note[- ]?taker|scribe|carer|caregiver|support worker|key ?worker|advocate"
     r"|mother|father|mum|mom|dad|parent|partner|husband|wife|son|daughter|sister|brother|relative|guardian|friend"
-    r"|both"
+    r"|both|all|everyone|several|group|others?"
+    r"|(?:charge |staff |ward |community )?nurse|doctor|psychiatrist|psychologist|clinician|gp|cpn|receptionist"
+    r"|staff(?: member)?|ward staff|care co-?ordinator|social worker|healthcare assistant|hca|pharmacist"
+    r"|peer(?: support)? worker|occupational therapist"
+    r"|(?:unknown|unidentified)(?: speaker| voice| (?:fe)?male)?|(?:fe)?male voice|man|woman"
     # interpreters in Swedish, Norwegian, Danish, German, Dutch, Spanish, French, Italian, Finnish
     r"|tolk|dolmetscher|dolmetscherin|int[eé]rprete|interpr[eè]te|interprete|tulkki"
     # relatives and carers in those languages; not the words that are names or surnames too
@@ -479,6 +486,44 @@ def any_case_matcher(names: Iterable[str], matcher: Callable[[str], LabelMatch |
     return either
 
 
+def folded_name(name: str) -> str:
+    """A speaker's name in lower case with its runs of spaces as one: ``JANE  SMITH`` and
+    ``Jane Smith`` are one speaker's."""
+    return " ".join(name.split()).casefold()
+
+
+def one_spelling(spans: Sequence[Span]) -> tuple[list[Span], dict[str, list[str]]]:
+    """``spans`` with each speaker's name spelled one way (:func:`folded_name`), as most
+    of its spans spell it (of equals, the first), and the other spellings of each name.
+
+    >>> spans, others = one_spelling([("Jo", 0, 3, None), ("Sam", 4, 8, None), ("JO", 9, 12, None)])
+    >>> [s for s, *_ in spans], others
+    (['Jo', 'Sam', 'Jo'], {'Jo': ['JO']})
+    """
+    spelling: dict[str, str] = {}
+    for name, _ in Counter(s for s, *_ in spans).most_common():
+        spelling.setdefault(folded_name(name), name)
+    others: dict[str, list[str]] = {}
+    for name in dict.fromkeys(s for s, *_ in spans):
+        if (one := spelling[folded_name(name)]) != name:
+            others.setdefault(one, []).append(name)
+    if not others:
+        return list(spans), {}
+    return [(spelling[folded_name(s)], a, b, t) for s, a, b, t in spans], others
+
+
+def spellings_warning(others: Mapping[str, Sequence[str]]) -> list[str]:
+    """A warning naming the other spellings of speakers' names read as theirs (none when none).
+
+    >>> spellings_warning({"Jane": ["JANE", "jane"]})
+    ["speaker labels in another case or spacing read as the same speaker: 'JANE', 'jane' as 'Jane'"]
+    """
+    if not others:
+        return []
+    said = "; ".join(f"{some([repr(s) for s in spelled])} as {name!r}" for name, spelled in others.items())
+    return [f"speaker labels in another case or spacing read as the same speaker: {said}"]
+
+
 def _bare(name: str) -> str:
     """A speaker's name in lower case and single spaces, without the square brackets around it, if any."""
     name = " ".join(name.split()).casefold()
@@ -592,6 +637,7 @@ def turns_with_roles(text: str, spans: Sequence[Span], roles: RoleMap) -> tuple[
     other or speaking of themselves (:func:`~tr_nlp.ingest.pronouns.address_rates`), feed
     :func:`resolve_roles`.
     """
+    spans, others = one_spelling(spans)
     speakers = list(dict.fromkeys(s for s, *_ in spans))
     asked = Counter(s for s, a, b, _ in spans if QUESTION_AT_END.search(text, a, b))
     total = Counter(s for s, *_ in spans)
@@ -613,7 +659,7 @@ def turns_with_roles(text: str, spans: Sequence[Span], roles: RoleMap) -> tuple[
             moderator = group_moderator(unknown, asked, speech)
     role_of, warnings = resolve_roles(speakers, {s: asked[s] / total[s] for s in speakers}, roles, address,
                                       moderator=moderator)
-    return tuple(Turn(s, role_of[s], a, b, t) for s, a, b, t in spans), warnings
+    return tuple(Turn(s, role_of[s], a, b, t) for s, a, b, t in spans), spellings_warning(others) + warnings
 
 
 #: The most speakers a group has whose moderator :func:`group_moderator` may tell: a focus

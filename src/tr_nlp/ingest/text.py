@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from tr_nlp.errors import ConfigError, InputError, some
+from tr_nlp.errors import ConfigError, InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import normalise_text, read_text
 from tr_nlp.ingest.speakers import (
@@ -40,11 +40,13 @@ from tr_nlp.ingest.speakers import (
     LabelMatch,
     RoleMap,
     any_case_matcher,
+    folded_name,
     builtin_role,
     is_known_label,
     match_loose_label,
     parse_timestamp,
     speech_end,
+    spellings_warning,
     time_marks,
     turns_with_roles,
     unmatched_roles_warnings,
@@ -236,11 +238,6 @@ def assemble_turns(
     return turns, warnings + role_warnings
 
 
-def _folded(label: str) -> str:
-    """A label in lower case with its runs of spaces as one, as :func:`_one_spelling` compares them."""
-    return " ".join(label.split()).casefold()
-
-
 def _one_spelling(
     lines: list[tuple[int, str, LabelMatch | None]],
     counts: Mapping[str, int],
@@ -256,26 +253,24 @@ def _one_spelling(
     """
     together: Counter[str] = Counter()
     for label, n in counts.items():
-        together[_folded(label)] += n
-    speakers = {_folded(label) for label in accepted} | {key for key, n in together.items() if n >= 2}
+        together[folded_name(label)] += n
+    speakers = {folded_name(label) for label in accepted} | {key for key, n in together.items() if n >= 2}
     spelling: dict[str, str] = {}
     for label, _ in Counter(counts).most_common():  # the most lines' spelling; of equals, the first read
-        spelling.setdefault(_folded(label), label)
-    renamed = {label: spelling[key] for label in counts if (key := _folded(label)) in speakers}
+        spelling.setdefault(folded_name(label), label)
+    renamed = {label: spelling[key] for label in counts if (key := folded_name(label)) in speakers}
     named = any_case_matcher((spelling[key] for key in speakers), lambda line: None)
     lines = list(lines)
     others: dict[str, list[str]] = {}
     for k, (start, line, match) in enumerate(lines):
         if match is None and (match := _line_label(line, named)) is not None:  # "jane:", which no shape reads
-            name = spelling[_folded(match.label)]
+            name = spelling[folded_name(match.label)]
         elif match is None or (name := renamed.get(match.label, match.label)) == match.label:
             continue
         if match.label != name and match.label not in others.setdefault(name, []):
             others[name].append(match.label)
         lines[k] = (start, line, LabelMatch(name, match.end, match.timestamp))
-    said = "; ".join(f"{some([repr(s) for s in spelled])} as {name!r}" for name, spelled in others.items())
-    warning = [f"speaker labels in another case or spacing read as the same speaker: {said}"] if others else []
-    return lines, {spelling[key] for key in speakers}, warning
+    return lines, {spelling[key] for key in speakers}, spellings_warning(others)
 
 
 #: the start of a line as a speaker's label starts one: up to 40 characters from a capital or a digit
