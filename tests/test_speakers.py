@@ -290,6 +290,10 @@ def test_a_group_no_cue_sets_apart_keeps_its_speakers_of_no_known_role(tmp_path)
     ("Intervjuare", "IP"), ("Interviewerin", "Befragte"), ("I", "TN 3"), ("Entrevistadora", "Entrevistado"),
     ("Enquêteur", "Enquêtée"), ("Intervistatrice", "Intervistato"), ("Haastattelija", "Haastateltava"),
     ("Ankieter", "Uczestnik"), ("Tazatel", "Respondentka"), ("Kérdező", "Válaszadó"), ("Görüşmeci", "Katılımcı"),
+    # a focus group's moderator and members (a member speaking once was the speech of the speaker before)
+    ("Samtalsledare", "Deltagare 2"), ("Gesprächsleiterin", "TN 3"), ("Modératrice", "Participante 1"),
+    ("Animateur", "Participant 2"), ("Moderadora", "Participante 4"), ("Moderatore", "Partecipante 3"),
+    ("Moderaattori", "Osallistuja 2"),
     ("\u0418\u043d\u0442\u0435\u0440\u0432\u044c\u044e\u0435\u0440", "\u0420\u0435\u0441\u043f\u043e\u043d\u0434\u0435\u043d\u0442"),
     ("\u03a3\u03c5\u03bd\u03b5\u03bd\u03c4\u03b5\u03c5\u03ba\u03c4\u03ae\u03c2", "\u03a3\u03c5\u03bc\u03bc\u03b5\u03c4\u03ad\u03c7\u03c9\u03bd"),
     ("\u0627\u0644\u0645\u062d\u0627\u0648\u0631", "\u0627\u0644\u0645\u0634\u0627\u0631\u0643"),

@@ -141,6 +141,9 @@ _INTERVIEWER = re.compile(
     # the same in Swedish, German, Spanish, French, Italian, Finnish
     r"|intervjuare|interviewerin|moderatorin|entrevistador|entrevistadora|enqu[eê]teur|enqu[eê]trice|intervistatore"
     r"|intervistatrice|haastattelija"
+    # a focus group's moderator in those languages
+    r"|samtalsledare|gespr[aä]chsleiter(?:in)?|moderador|moderadora|facilitador|facilitadora|mod[eé]rat(?:eur|rice)"
+    r"|animat(?:eur|rice)|moderatore|moderatrice|moderaattori|fasilitaattori"
     # Czech, Polish, Hungarian, Romanian, Turkish, Greek, Russian, Ukrainian
     r"|tazatel|tazatelka|ankieter|ankieterka|badacz|badaczka|k[eé]rdez[oő]|intervievator|g[oö]r[uü][sş]meci"
     r"|\u03c3\u03c5\u03bd\u03b5\u03bd\u03c4\u03b5\u03c5\u03ba\u03c4\u03ae\u03c2|\u0438\u043d\u0442\u0435\u0440\u0432\u044c\u044e\u0435\u0440"
@@ -160,6 +163,7 @@ _PARTICIPANT = re.compile(
     # Dresing & Pehl rules label the interviewee beside I:), Dutch, Spanish, French, Italian, Finnish
     r"|ip|intervjuperson|deltagare|b|befragte|befragter|tn|teilnehmer|teilnehmerin|deelnemer|entrevistado"
     r"|entrevistada|participante|enqu[eê]t[eé]|enqu[eê]t[eé]e|intervistato|intervistata|haastateltava"
+    r"|partecipante|osallistuja"
     # Czech, Polish, Hungarian, Turkish, Greek, Russian, Ukrainian
     r"|respondentka|uczestnik|uczestniczka|v[aá]laszad[oó]|kat[iı]l[iı]mc[iı]"
     r"|\u03c3\u03c5\u03bc\u03bc\u03b5\u03c4\u03ad\u03c7\u03c9\u03bd|\u03c3\u03c5\u03bc\u03bc\u03b5\u03c4\u03ad\u03c7\u03bf\u03c5\u03c3\u03b1"
