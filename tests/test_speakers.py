@@ -444,6 +444,11 @@ def test_a_focus_groups_numbered_speaker_who_speaks_once_is_a_speaker(tmp_path):
     assert [t.speaker for t in read_file(path).interviews[0].turns] == ["Moderator", "Jo", "Jo"]
 
 
+#: How a warning starts that names the other spellings of speakers' names.
+SAME_SPEAKER = ("speaker labels in another case or spacing, or with a note such as '(laughs)', read as the same "
+                "speaker: ")
+
+
 def test_a_speakers_label_in_another_case_or_spacing_is_that_speaker(tmp_path):
     # a transcriber's "JANE:" once (or "jane:", or "Dr  Lee:") where "Jane:" and "Dr Lee:" recur was no
     # label: the interviewer's question went to the participant's turn before it, with no warning
@@ -459,15 +464,19 @@ def test_a_speakers_label_in_another_case_or_spacing_is_that_speaker(tmp_path):
         ("Jane", "How was the ward?"), ("Sam", "Hard at first."), ("Jane", "And the nurse?"),
         ("Sam", "She came back."), ("Jane", "Mm."), ("Sam", "On her day off."), ("Dr Lee", "Thank you."),
         ("Sam", "note: she did."), ("Dr Lee", "Good."), ("Sam", "Yes."), ("Dr Lee", "That's all.")]
-    assert result.warnings[0] == ("speaker labels in another case or spacing read as the same speaker: 'JANE', "
-                                  "'jane' as 'Jane'; 'Dr  Lee' as 'Dr Lee'")
+    assert result.warnings[0] == (SAME_SPEAKER + "'JANE', 'jane' as 'Jane'; 'Dr  Lee' as 'Dr Lee'")
     # spelled as most of its lines spell it
     path.write_text("INTERVIEWER: How was it?\nP1: Hard.\nINTERVIEWER: And then?\nP1: Better.\nInterviewer: Why?\n"
                     "P1: She came back.\n", encoding="utf-8")
     result = read_file(path)
     assert [t.speaker for t in result.interviews[0].turns] == ["INTERVIEWER", "P1"] * 3
-    assert result.warnings == ["speaker labels in another case or spacing read as the same speaker: 'Interviewer' "
-                               "as 'INTERVIEWER'"]
+    assert result.warnings == [SAME_SPEAKER + "'Interviewer' as 'INTERVIEWER'"]
+    # a note of how they spoke, or to whom, is no other speaker: spelled without it
+    path.write_text("I: How was it?\nP1 (laughs): Hard.\nI [to interpreter]: And then?\nP1: Better.\nI: Why?\n"
+                    "P1 (laughs): She came back.\nP1 (female): I was 40.\n", encoding="utf-8")
+    result = read_file(path)
+    assert [t.speaker for t in result.interviews[0].turns] == ["I", "P1"] * 3 + ["P1 (female)"]
+    assert result.warnings == [SAME_SPEAKER + "'P1 (laughs)' as 'P1'; 'I [to interpreter]' as 'I'"]
 
 
 @pytest.mark.parametrize("suffix", [".vtt", ".json", ".csv"])

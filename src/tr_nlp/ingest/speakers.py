@@ -490,23 +490,44 @@ def any_case_matcher(names: Iterable[str], matcher: Callable[[str], LabelMatch |
     return either
 
 
+#: A transcriber's note after a speaker's name of how, or to whom, they spoke (``P1 (laughs):``,
+#: ``I [to interpreter]:``, ``R (cont'd):``): no part of who they are.
+_MANNER_NOTE = re.compile(
+    r"\s*[(\[](?:laugh\w*|chuckl\w*|giggl\w*|cr(?:y|ies|ying)|sob\w*|tearful|sigh\w*|whisper\w*|quietly"
+    r"|softly|loudly|shout\w*|inaudible|unclear|reading|reads|interrupt\w*|overlap\w*|crosstalk"
+    r"|cont(?:['\u2019]?d|\.|inued|inues|inuing)?|paus(?:e|es|ed|ing)|hesitant\w*|emotional|upset|joking\w*"
+    r"|sarcastic\w*|to (?:the )?\w+(?: \w+)?)[)\]]\s*$", re.IGNORECASE)
+
+
 def folded_name(name: str) -> str:
-    """A speaker's name in lower case with its runs of spaces as one: ``JANE  SMITH`` and
-    ``Jane Smith`` are one speaker's."""
-    return " ".join(name.split()).casefold()
+    """A speaker's name in lower case with its runs of spaces as one, and without a note of
+    how they spoke (:data:`_MANNER_NOTE`): ``JANE  SMITH``, ``Jane Smith`` and
+    ``Jane Smith (laughs)`` are one speaker's."""
+    return " ".join(_MANNER_NOTE.sub("", name).split()).casefold()
+
+
+def name_spellings(counts: Mapping[str, int]) -> dict[str, str]:
+    """Each speaker's name (:func:`folded_name`) as most of its ``counts`` spell it, a
+    spelling without a note of manner before one with (of equals, the first).
+
+    >>> name_spellings({"P1 (laughs)": 2, "JO": 1, "P1": 1, "Jo": 3})
+    {'jo': 'Jo', 'p1': 'P1'}
+    """
+    spelling: dict[str, str] = {}
+    for name, _ in sorted(Counter(counts).most_common(), key=lambda item: bool(_MANNER_NOTE.search(item[0]))):
+        spelling.setdefault(folded_name(name), name)
+    return spelling
 
 
 def one_spelling(spans: Sequence[Span]) -> tuple[list[Span], dict[str, list[str]]]:
-    """``spans`` with each speaker's name spelled one way (:func:`folded_name`), as most
-    of its spans spell it (of equals, the first), and the other spellings of each name.
+    """``spans`` with each speaker's name spelled one way (:func:`name_spellings`), and the
+    other spellings of each name.
 
-    >>> spans, others = one_spelling([("Jo", 0, 3, None), ("Sam", 4, 8, None), ("JO", 9, 12, None)])
+    >>> spans, others = one_spelling([("Jo", 0, 3, None), ("Sam", 4, 8, None), ("JO (laughs)", 9, 12, None)])
     >>> [s for s, *_ in spans], others
-    (['Jo', 'Sam', 'Jo'], {'Jo': ['JO']})
+    (['Jo', 'Sam', 'Jo'], {'Jo': ['JO (laughs)']})
     """
-    spelling: dict[str, str] = {}
-    for name, _ in Counter(s for s, *_ in spans).most_common():
-        spelling.setdefault(folded_name(name), name)
+    spelling = name_spellings(Counter(s for s, *_ in spans))
     others: dict[str, list[str]] = {}
     for name in dict.fromkeys(s for s, *_ in spans):
         if (one := spelling[folded_name(name)]) != name:
@@ -520,12 +541,14 @@ def spellings_warning(others: Mapping[str, Sequence[str]]) -> list[str]:
     """A warning naming the other spellings of speakers' names read as theirs (none when none).
 
     >>> spellings_warning({"Jane": ["JANE", "jane"]})
-    ["speaker labels in another case or spacing read as the same speaker: 'JANE', 'jane' as 'Jane'"]
+    ["speaker labels in another case or spacing, or with a note such as '(laughs)', read as the same speaker: \
+'JANE', 'jane' as 'Jane'"]
     """
     if not others:
         return []
     said = "; ".join(f"{some([repr(s) for s in spelled])} as {name!r}" for name, spelled in others.items())
-    return [f"speaker labels in another case or spacing read as the same speaker: {said}"]
+    return [(f"speaker labels in another case or spacing, or with a note such as '(laughs)', read as the same "
+             f"speaker: {said}")]
 
 
 def _bare(name: str) -> str:

@@ -41,6 +41,7 @@ from tr_nlp.ingest.speakers import (
     RoleMap,
     any_case_matcher,
     folded_name,
+    name_spellings,
     builtin_role,
     is_known_label,
     match_loose_label,
@@ -244,8 +245,10 @@ def _one_spelling(
     accepted: set[str],
 ) -> tuple[list[tuple[int, str, LabelMatch | None]], set[str], list[str]]:
     """``lines`` (:func:`_labelled_lines`; ``counts``, their labels') with each speaker's
-    labels in one spelling, whatever their case or spacing: a label the transcript writes ``Jane:``, ``JANE:`` and ``jane:`` is one
-    speaker, spelled as most of its lines spell it. A label is a speaker where one of its
+    labels in one spelling, whatever their case or spacing, and without a note of manner
+    (:func:`~tr_nlp.ingest.speakers.name_spellings`): a label the transcript writes
+    ``Jane:``, ``JANE:``, ``jane:`` and ``Jane (laughs):`` is one speaker, spelled as most of
+    its lines spell it. A label is a speaker where one of its
     spellings is (``accepted``) or its spellings together recur, and a lowercase line
     (which :func:`~tr_nlp.ingest.speakers.match_label` does not read) starts a turn only
     when it spells such a speaker. Returns the lines, the speakers, and a warning naming
@@ -255,9 +258,7 @@ def _one_spelling(
     for label, n in counts.items():
         together[folded_name(label)] += n
     speakers = {folded_name(label) for label in accepted} | {key for key, n in together.items() if n >= 2}
-    spelling: dict[str, str] = {}
-    for label, _ in Counter(counts).most_common():  # the most lines' spelling; of equals, the first read
-        spelling.setdefault(folded_name(label), label)
+    spelling = name_spellings(counts)
     renamed = {label: spelling[key] for label in counts if (key := folded_name(label)) in speakers}
     named = any_case_matcher((spelling[key] for key in speakers), lambda line: None)
     lines = list(lines)
