@@ -406,6 +406,19 @@ def test_speaker_labels_that_are_names_become_people_and_roles_stay():
         "Interviewer: And then? Participant: The other interviewer came.")
 
 
+def test_a_speakers_name_in_lower_case_is_replaced_in_a_label_and_stays_a_word_in_speech(tmp_path):
+    # a transcriber's "jane:" is Jane's label since labels are read in any case, and it was left as
+    # written, the name in clear; in speech a lower-case "rose" or "will" is a word, not Rose or Will
+    path = tmp_path / "p05.txt"
+    path.write_text("Jane: How was the ward?\nRose: Hard at first.\njane: And then?\nRose: I rose early, "
+                    "as jane would say.\nrose: Yes.\n", encoding="utf-8")
+    corpus = load_corpus([path])
+    (interview,) = pseudonymise_corpus(corpus, Pseudonymiser())[0].interviews
+    assert interview.text == ("[PERSON_1]: How was the ward?\n[PERSON_2]: Hard at first.\n[PERSON_1]: And then?\n"
+                              "[PERSON_2]: I rose early, as jane would say.\n[PERSON_2]: Yes.")
+    assert [t.speaker for t in interview.turns] == ["[PERSON_1]", "[PERSON_2]"] * 2 + ["[PERSON_2]"]
+
+
 def test_each_word_of_a_listed_name_is_replaced_alone_too_by_the_names_placeholder():
     # a names file of full names ("Maria Jones") left "Maria", "Ms Jones" and "MARIA's" in the text
     p = Pseudonymiser(names=["Maria Jones", "Dr. Chidi Okafor"])

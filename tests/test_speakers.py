@@ -477,6 +477,10 @@ def test_a_speakers_label_in_another_case_or_spacing_is_that_speaker(tmp_path):
     result = read_file(path)
     assert [t.speaker for t in result.interviews[0].turns] == ["I", "P1"] * 3 + ["P1 (female)"]
     assert result.warnings == [SAME_SPEAKER + "'P1 (laughs)' as 'P1'; 'I [to interpreter]' as 'I'"]
+    # a name once as 'Jane:' and once as 'jane:' recurs: its first line was no label, so a line
+    # before the first speaker's
+    path.write_text("Jane: How was it?\nRose: Hard.\njane: And then?\nRose: Better.\n", encoding="utf-8")
+    assert [t.speaker for t in read_file(path).interviews[0].turns] == ["Jane", "Rose"] * 2
 
 
 @pytest.mark.parametrize("suffix", [".vtt", ".json", ".csv"])

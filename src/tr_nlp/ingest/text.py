@@ -249,23 +249,26 @@ def _one_spelling(
     (:func:`~tr_nlp.ingest.speakers.name_spellings`): a label the transcript writes
     ``Jane:``, ``JANE:``, ``jane:`` and ``Jane (laughs):`` is one speaker, spelled as most of
     its lines spell it. A label is a speaker where one of its
-    spellings is (``accepted``) or its spellings together recur, and a lowercase line
-    (which :func:`~tr_nlp.ingest.speakers.match_label` does not read) starts a turn only
-    when it spells such a speaker. Returns the lines, the speakers, and a warning naming
+    spellings is (``accepted``) or its spellings together recur (``Jane:`` once and
+    ``jane:`` once), and a lowercase line (which :func:`~tr_nlp.ingest.speakers.match_label`
+    does not read) starts a turn only when it spells such a speaker. Returns the lines, the speakers, and a warning naming
     the other spellings read (none when there are none).
     """
-    together: Counter[str] = Counter()
+    spelling = name_spellings(counts)
+    # the lines that start with a label read, in a case no shape reads: "jane:" beside "Jane:"
+    any_case = any_case_matcher(spelling.values(), lambda line: None)
+    lowered = {k: found for k, (_, line, match) in enumerate(lines)
+               if match is None and (found := _line_label(line, any_case)) is not None}
+    together = Counter(folded_name(found.label) for found in lowered.values())
     for label, n in counts.items():
         together[folded_name(label)] += n
     speakers = {folded_name(label) for label in accepted} | {key for key, n in together.items() if n >= 2}
-    spelling = name_spellings(counts)
     renamed = {label: spelling[key] for label in counts if (key := folded_name(label)) in speakers}
-    named = any_case_matcher((spelling[key] for key in speakers), lambda line: None)
     lines = list(lines)
     others: dict[str, list[str]] = {}
     for k, (start, line, match) in enumerate(lines):
-        if match is None and (match := _line_label(line, named)) is not None:  # "jane:", which no shape reads
-            name = spelling[folded_name(match.label)]
+        if match is None and k in lowered and (key := folded_name(lowered[k].label)) in speakers:
+            match, name = lowered[k], spelling[key]
         elif match is None or (name := renamed.get(match.label, match.label)) == match.label:
             continue
         if match.label != name and match.label not in others.setdefault(name, []):

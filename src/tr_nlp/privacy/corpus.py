@@ -68,8 +68,11 @@ def register_speakers(corpus: Corpus, pseudonymiser: Pseudonymiser) -> None:
 
 
 def pseudonymise_interview(interview: Interview, pseudonymiser: Pseudonymiser) -> tuple[Interview, OffsetMap]:
-    """One interview with its text, speakers, id and metadata pseudonymised."""
-    text, where = pseudonymiser.apply(interview.text)
+    """One interview with its text, speakers, id and metadata pseudonymised; between its
+    turns (the speakers' labels), a name in any case (``jane:``)."""
+    between = [(end, turn.start) for turn, end in zip(interview.turns, [0, *(t.end for t in interview.turns)])
+               if end < turn.start]
+    text, where = pseudonymiser.apply(interview.text, between)
     turns = tuple(Turn(pseudonymiser.speaker(t.speaker), t.role, where.start(t.start), where.end(t.end), t.timestamp)
                   for t in interview.turns)
     metadata = {k: pseudonymiser.text(v) if isinstance(v, str) else v for k, v in interview.metadata.items()}

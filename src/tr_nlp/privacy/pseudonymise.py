@@ -230,14 +230,16 @@ class Pseudonymiser:
         return [(token, token[1:].rsplit("_", 1)[0], original) for token, original in self._originals.items()]
 
     # --- finding and replacing ----------------------------------------------------------
-    def find(self, text: str) -> list[Replacement]:
+    def find(self, text: str, labels: Sequence[tuple[int, int]] = ()) -> list[Replacement]:
         """Non-overlapping details in ``text``, in order (earliest, then longest, wins)."""
         return [Replacement(start, end, kind, text[start:end], self.placeholder(kind, text[start:end]))
-                for start, end, kind in self.spans(text)]
+                for start, end, kind in self.spans(text, labels)]
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
+    def spans(self, text: str, labels: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
         """Where :meth:`find` finds details, as ``(start, end, kind)``, without giving them
-        placeholders.
+        placeholders. Inside ``labels`` (sorted ``(start, end)`` spans of ``text`` that are no
+        speech: speaker labels), a name is found in any case, as a transcriber's ``jane:``
+        names Jane, where in speech "rose" or "will" are words.
 
         >>> Pseudonymiser().spans("Write to @sam_p or sam@example.org by 3 May.")
         [(9, 15, 'HANDLE'), (19, 34, 'EMAIL'), (38, 43, 'DATE')]
@@ -247,27 +249,31 @@ class Pseudonymiser:
             if kind not in self.kinds:
                 continue
             if kind == "PERSON":
-                found.extend((m.start(), m.end(), rank, kind) for m in self._names_in(text))
+                found.extend((m.start(), m.end(), rank, kind) for m in self._names_in(text, labels))
                 continue
             found.extend((start, end, rank, kind) for start, end in details.find(kind, text))
         return [(start, end, kind) for start, end, _, kind in apart(found)]
 
-    def _names_in(self, text: str) -> Iterator[re.Match[str]]:
-        """Where a name occurs: a capital in the match (the name's case), or a name given in
-        lower case. A match refused so does not hide a shorter name inside it."""
+    def _names_in(self, text: str, labels: Sequence[tuple[int, int]] = ()) -> Iterator[re.Match[str]]:
+        """Where a name occurs: a capital in the match (the name's case), a name given in
+        lower case, or any name inside one of ``labels``. A match refused so does not hide a
+        shorter name inside it."""
         if self._name_pattern is None:
             return
         folded, at = _fold(text), 0
+        starts = [start for start, _ in labels]
         while (m := self._name_pattern.search(folded, at)) is not None:
-            if any(ch.isupper() for ch in m.group()) or " ".join(m.group().split()).lower() in self._any_case:
+            k = bisect_right(starts, m.start()) - 1
+            if (any(ch.isupper() for ch in m.group()) or " ".join(m.group().split()).lower() in self._any_case
+                    or (k >= 0 and m.end() <= labels[k][1])):
                 yield m
                 at = m.end()
             else:
                 at = m.start() + 1
 
-    def apply(self, text: str) -> tuple[str, OffsetMap]:
-        """The pseudonymised text and the map from old to new positions."""
-        replacements = self.find(text)
+    def apply(self, text: str, labels: Sequence[tuple[int, int]] = ()) -> tuple[str, OffsetMap]:
+        """The pseudonymised text and the map from old to new positions (``labels``: as in :meth:`spans`)."""
+        replacements = self.find(text, labels)
         pieces, last = [], 0
         for r in replacements:
             pieces += [text[last:r.start], r.placeholder]
