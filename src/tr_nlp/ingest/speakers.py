@@ -647,14 +647,16 @@ def _asks_more(a: str, b: str, question_share: Mapping[str, float],
     >>> _asks_more("A", "B", {"A": 0.2, "B": 0.3}, None), _asks_more("A", "B", {}, None)
     (-1, 0)
     """
-    def sign(x: float) -> int:
-        return (x > 0) - (x < 0)
-
-    votes = sign(question_share.get(a, 0.0) - question_share.get(b, 0.0))
+    votes = _sign(question_share.get(a, 0.0) - question_share.get(b, 0.0))
     if address is not None and a in address and b in address:
         (you_a, me_a), (you_b, me_b) = address[a], address[b]
-        votes += sign(you_a - you_b) + sign(me_b - me_a)
+        votes += _sign(you_a - you_b) + _sign(me_b - me_a)
     return votes
+
+
+def _sign(x: float) -> int:
+    """1, 0 or -1: whether a cue names the first of two speakers, neither, or the second."""
+    return (x > 0) - (x < 0)
 
 
 def turns_with_roles(text: str, spans: Sequence[Span], roles: RoleMap) -> tuple[tuple[Turn, ...], list[str]]:
@@ -714,18 +716,15 @@ def group_moderator(unknown: Sequence[str], asked: Mapping[str, int], speech: Ma
     >>> group_moderator(["S2", "S3"], {"S1": 3}, speech) is None  # the one who leads has a role
     True
     """
-    def sign(x: float) -> int:
-        return (x > 0) - (x < 0)
-
     counts = {speaker: word_counts(said) for speaker, said in speech.items()}
     everyone = sum(counts.values(), Counter())
     votes = {}
     for speaker in speech:
-        votes[speaker] = sign(asked.get(speaker, 0) - max(asked.get(s, 0) for s in speech if s != speaker))
+        votes[speaker] = _sign(asked.get(speaker, 0) - max(asked.get(s, 0) for s in speech if s != speaker))
         rates = rates_from_counts({speaker: counts[speaker], _OTHERS: everyone - counts[speaker]})
         if rates is not None:
             (you, me), (you_others, me_others) = rates[speaker], rates[_OTHERS]
-            votes[speaker] += sign(you - you_others) + sign(me_others - me)
+            votes[speaker] += _sign(you - you_others) + _sign(me_others - me)
     most = max(votes.values())
     ahead = [s for s, n in votes.items() if n == most]
     return ahead[0] if most > 0 and len(ahead) == 1 and ahead[0] in unknown else None

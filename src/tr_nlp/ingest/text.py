@@ -40,11 +40,11 @@ from tr_nlp.ingest.speakers import (
     LabelMatch,
     RoleMap,
     any_case_matcher,
-    folded_name,
-    name_spellings,
     builtin_role,
+    folded_name,
     is_known_label,
     match_loose_label,
+    name_spellings,
     parse_timestamp,
     speech_end,
     spellings_warning,
@@ -248,11 +248,13 @@ def _one_spelling(
     labels in one spelling, whatever their case or spacing, and without a note of manner
     (:func:`~tr_nlp.ingest.speakers.name_spellings`): a label the transcript writes
     ``Jane:``, ``JANE:``, ``jane:`` and ``Jane (laughs):`` is one speaker, spelled as most of
-    its lines spell it. A label is a speaker where one of its
-    spellings is (``accepted``) or its spellings together recur (``Jane:`` once and
-    ``jane:`` once), and a lowercase line (which :func:`~tr_nlp.ingest.speakers.match_label`
-    does not read) starts a turn only when it spells such a speaker. Returns the lines, the speakers, and a warning naming
-    the other spellings read (none when there are none).
+    its lines spell it.
+
+    A label is a speaker where one of its spellings is (``accepted``) or its spellings
+    together recur (``Jane:`` once and ``jane:`` once), and a lowercase line (which
+    :func:`~tr_nlp.ingest.speakers.match_label` does not read) starts a turn only when it
+    spells such a speaker. Returns the lines, the speakers, and a warning naming the other
+    spellings read (none when there are none).
     """
     spelling = name_spellings(counts)
     # the lines that start with a label read, in a case no shape reads: "jane:" beside "Jane:"
