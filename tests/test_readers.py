@@ -44,12 +44,12 @@ def test_a_front_matter_speaker_who_does_not_speak_is_warned_of(write):
 
 
 def test_text_named_speakers_need_two_lines_to_count(write):
-    # "Note" opens only one line: it is speech, not a speaker
-    path = write("b.txt", "Interviewer: Hi?\nDana: Hello.\nNote: this is said aloud.\n"
+    # "Remember" opens only one line: it is speech, not a speaker
+    path = write("b.txt", "Interviewer: Hi?\nDana: Hello.\nRemember: this is said aloud.\n"
                  "Interviewer: And?\nDana: Bye.")
     iv = read_file(path).interviews[0]
     assert [t.speaker for t in iv.turns] == ["Interviewer", "Dana", "Interviewer", "Dana"]
-    assert iv.turn_text(iv.turns[1]) == "Hello.\nNote: this is said aloud."
+    assert iv.turn_text(iv.turns[1]) == "Hello.\nRemember: this is said aloud."
     assert iv.speakers == {"Interviewer": "interviewer", "Dana": "participant"}
 
 
@@ -796,14 +796,14 @@ def test_rtf_speaker_labels_set_in_bold_without_a_colon_are_labels(write):
            rb"\pard{\b Thank you.} That helps.\par"
            rb"\pard\b Interviewer\plain  And after that?\par"
            rb"\pard\tab{\b Zo\u235?}\tab It got better.\par"
-           rb"\pard{\b Note}\par\pard The recorder stopped here.\par}")  # a bold heading, once: no speaker
+           rb"\pard{\b Note}\par\pard The recorder stopped here.\par}")  # a note: no one's speech
     iv = read_file(write("b.rtf", rtf)).interviews[0]
     assert turn_texts(iv) == [
         ("Interviewer", "interviewer", "How was the ward?"),
         ("Zoë", "participant", "It was loud.\nItalic is no label.\nA bold sentence far too long to be a label then "
                                "text.\nPlain bold inside.\nThank you. That helps."),
         ("Interviewer", "interviewer", "And after that?"),
-        ("Zoë", "participant", "It got better.\nNote\nThe recorder stopped here."),
+        ("Zoë", "participant", "It got better."), ("Note", "other", "The recorder stopped here."),
     ]
 
 

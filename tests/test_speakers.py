@@ -341,7 +341,7 @@ def test_an_interpreter_or_a_relative_who_speaks_once_is_a_speaker(tmp_path):
     assert [(t.speaker, iv.text[t.start:t.end]) for t in iv.turns] == [
         ("I", "How was the ward?"), ("P", "Hard at first."), ("Interpreter", "She says it was hard at first."),
         ("I", "And the nurse?"), ("P", "She came on her day off."), ("Mother", "Sorry, I need the keys."),
-        ("P", "Yes, she came back.\nNote: the recorder was paused.")]
+        ("P", "Yes, she came back."), ("Note", "the recorder was paused.")]
 
 
 @pytest.mark.parametrize(("label", "role"), [
@@ -362,6 +362,28 @@ def test_staff_a_voice_not_named_or_a_second_interviewer_who_speaks_once_is_a_sp
     assert [(t.speaker, t.role, iv.text[t.start:t.end]) for t in iv.turns][4:] == [
         (label, role, "Sorry to interrupt, is it about the ward?"), ("P", "participant", "Oh, yes.")]
 
+
+def test_a_transcribers_note_is_no_ones_speech(tmp_path):
+    # "Note: participant became upset." recurring was a speaker's turn, a participant's beside the
+    # interviewer, so the note was coded as the participant's words; once, it was the participant's turn
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "p09.txt"
+    path.write_text("I: How was the ward?\nP: Hard at first.\nNote: recorder paused.\nI: And the nurse?\n"
+                    "P: She came back.\nNB: participant became upset.\nI: Take your time.\n", encoding="utf-8")
+    iv = read_file(path).interviews[0]
+    assert [(t.speaker, t.role) for t in iv.turns] == [
+        ("I", "interviewer"), ("P", "participant"), ("Note", "other"), ("I", "interviewer"), ("P", "participant"),
+        ("NB", "other"), ("I", "interviewer")]
+    # nor does a note make two unnamed speakers a group, or count in telling them apart
+    path.write_text("Alex: How was the ward, did you feel safe?\nSam: Hard at first. I was scared.\n"
+                    "Note: recorder paused.\nAlex: And the nurse, what did you make of her?\n"
+                    "Sam: She came back, I did not expect that.\n", encoding="utf-8")
+    result = read_file(path)
+    assert {t.speaker: t.role for t in result.interviews[0].turns} == {
+        "Alex": "interviewer", "Sam": "participant", "Note": "other"}
+    assert result.warnings == [("guessed roles from questions asked: 'Alex' = interviewer, 'Sam' = participant; set "
+                                "them in the corpus config to be sure")]
 
 def test_a_relative_of_another_language_who_speaks_once_is_a_speaker(tmp_path):
     # "Mamma:" (Swedish), "Mutter:" (German) once were the speech of the speaker before

@@ -175,6 +175,12 @@ _PARTICIPANT = re.compile(
     r"|\u5bfe\u8c61\u8005|\u53c2\u52a0\u8005|\u8a71\u3057\u624b|\ucc38\uc5ec\uc790|\uc751\ub2f5\uc790)\.?(?:[\s_-]*\d+)?$",
     re.IGNORECASE,
 )
+#: a transcriber's or editor's note on a line of its own (``Note: recorder paused.``), no one's
+#: speech: a label the first time too, of role "other", so a note is no participant's words
+_NOTE = re.compile(
+    r"^(notes?|nb|n\.b|comments?|memo|annotation|observation|field ?notes?|transcriber(?:['\u2019]s)?(?: notes?)?"
+    r"|editor(?:['\u2019]s)? notes?|anm[aä]rkning|anmerkung|notiz|opmerking|nota|remarque|huom(?:autus)?)\.?$",
+    re.IGNORECASE)
 #: A question mark: Latin's, Arabic's and Persian's, the full-width one of Chinese and Japanese,
 #: and Greek's, which normalising (NFC) makes a semicolon: so a ";" after a Greek word
 QUESTION = re.compile(r"[?\u061f\uff1f]|(?<=[\u0370-\u03ff\u1f00-\u1fff])[\u00bb\u201d\"')\]]*;")
@@ -356,14 +362,15 @@ def _parts(label: str) -> tuple[str, ...]:
 
 def is_known_label(label: str) -> bool:
     """True for labels that are speaker labels whatever the context (I, P01, Speaker 2,
-    Interpreter...; in square brackets too, as WhisperX writes ``[SPEAKER_00]``).
+    Interpreter..., and a transcriber's Note; in square brackets too, as WhisperX writes
+    ``[SPEAKER_00]``).
 
-    >>> is_known_label("P01"), is_known_label("Interpreter"), is_known_label("Mother"), is_known_label("Note")
+    >>> is_known_label("P01"), is_known_label("Interpreter"), is_known_label("Note"), is_known_label("Date")
     (True, True, True, False)
-    >>> is_known_label("[SPEAKER_00]"), is_known_label("[Note]")
+    >>> is_known_label("[SPEAKER_00]"), is_known_label("[Date]")
     (True, False)
     """
-    known = (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY)
+    known = (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY, _NOTE)
     parts = [part[1:-1] if part[:1] == "[" and part[-1:] == "]" else part for part in _parts(label)]
     return any(pattern.match(part) for part in parts for pattern in known)
 
@@ -376,16 +383,19 @@ def is_role_label(label: str) -> bool:
     (True, True, True, False)
     """
     clean = " ".join(label.split())
-    return any(pattern.match(clean) for pattern in (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY))
+    return any(pattern.match(clean) for pattern in (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY, _NOTE))
 
 
 def builtin_role(label: str) -> Role | None:
-    """The role a label implies on its own (``Jane (Interviewer)`` too), or None when it does not say."""
+    """The role a label implies on its own (``Jane (Interviewer)`` too; a note's, ``Note``,
+    is "other"), or None when it does not say."""
     for part in _parts(label):
         if _INTERVIEWER.match(part):
             return "interviewer"
         if _PARTICIPANT.match(part):
             return "participant"
+        if _NOTE.match(part):
+            return "other"
     return None
 
 
@@ -597,15 +607,16 @@ def resolve_roles(
         s: roles.get(s) or builtin_role(s) for s in speakers
     }
     unknown = [s for s, r in resolved.items() if r is None]
+    voices = sum(role != "other" for role in resolved.values())  # a transcriber's notes are no one
     warnings: list[str] = []
     if unknown and "interviewer" in resolved.values():
         for s in unknown:
             resolved[s] = "participant"
-    elif len(unknown) == 1 and len(speakers) == 2:  # "Participant 1" and a named clinician, say
+    elif len(unknown) == 1 and voices == 2:  # "Participant 1" and a named clinician, say
         resolved[unknown[0]] = "interviewer"
         warnings.append(f"guessed {unknown[0]!r} = interviewer, the other speaker being the participant; "
                         "set it in the corpus config to be sure")
-    elif moderator in unknown and len(speakers) > 2:
+    elif moderator in unknown and voices > 2:
         resolved[moderator] = "interviewer"
         members = [s for s in unknown if s != moderator]
         for s in members:
@@ -615,7 +626,7 @@ def resolve_roles(
         warnings.append(f"guessed roles of a group from questions asked and who says 'you' and who 'I': "
                         f"{moderator!r} = interviewer, {named}; "
                         "set them in the corpus config to be sure")
-    elif len(unknown) == 2 and len(speakers) == 2:
+    elif len(unknown) == 2 and voices == 2:
         a, b = unknown
         votes = _asks_more(a, b, question_share, address)
         if votes:
@@ -670,17 +681,19 @@ def turns_with_roles(text: str, spans: Sequence[Span], roles: RoleMap) -> tuple[
     speakers = list(dict.fromkeys(s for s, *_ in spans))
     asked = Counter(s for s, a, b, _ in spans if QUESTION_AT_END.search(text, a, b))
     total = Counter(s for s, *_ in spans)
-    unknown = [s for s in speakers if roles.get(s) is None and builtin_role(s) is None]
+    known = {s: roles.get(s) or builtin_role(s) for s in speakers}
+    unknown = [s for s in speakers if known[s] is None]
+    voices = [s for s in speakers if known[s] != "other"]  # a transcriber's notes are no one's speech
     address, moderator = None, None
     # the cases the cues decide (read the words only then): two speakers, neither known, or a
     # group that no one is known to lead
-    dyad = len(unknown) == 2 == len(speakers)
-    group = bool(unknown) and 2 < len(speakers) <= MAX_GROUP and not any(
-        (roles.get(s) or builtin_role(s)) == "interviewer" for s in speakers)
+    dyad = len(unknown) == 2 == len(voices)
+    group = bool(unknown) and 2 < len(voices) <= MAX_GROUP and "interviewer" not in known.values()
     if dyad or group:
-        said: dict[str, list[str]] = {s: [] for s in speakers}
+        said: dict[str, list[str]] = {s: [] for s in voices}
         for s, a, b, _ in spans:
-            said[s].append(text[a:b])
+            if s in said:
+                said[s].append(text[a:b])
         speech = {s: "\n".join(parts) for s, parts in said.items()}
         if dyad:
             address = address_rates(speech)
