@@ -385,6 +385,23 @@ def test_a_transcribers_note_is_no_ones_speech(tmp_path):
     assert result.warnings == [("guessed roles from questions asked: 'Alex' = interviewer, 'Sam' = participant; set "
                                 "them in the corpus config to be sure")]
 
+@pytest.mark.parametrize("label", ["?", "??", "P?", "F?", "Participant ?", "Unknown participant",
+                                   "Unidentified participant", "All participants", "Several voices"])
+def test_a_group_member_the_transcriber_could_not_tell_is_a_participant(tmp_path, label):
+    # "?:" or "P?:" (a member the transcriber could not tell), "All participants:" once were read as the
+    # speech of the speaker before: after the moderator's question, a participant's answer was the
+    # moderator's own words
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "fg2.txt"
+    path.write_text(f"Moderator: How was the ward?\nP1: Hard at first.\nModerator: Any other views on that?\n"
+                    f"{label}: I agree with her.\nP2: Me too.\nWhy?: because it was.\n", encoding="utf-8")
+    iv = read_file(path).interviews[0]
+    assert [(t.speaker, t.role, iv.text[t.start:t.end]) for t in iv.turns][2:] == [
+        ("Moderator", "interviewer", "Any other views on that?"), (label, "participant", "I agree with her."),
+        ("P2", "participant", "Me too.\nWhy?: because it was.")]  # a word and a question mark is no mark
+
+
 def test_a_relative_of_another_language_who_speaks_once_is_a_speaker(tmp_path):
     # "Mamma:" (Swedish), "Mutter:" (German) once were the speech of the speaker before
     from tr_nlp.ingest import read_file

@@ -96,6 +96,9 @@ _WITH_ALIAS = re.compile(rf"(?P<base>.+?)(?<!\s)\s*+(?:\((?P<alias>{_ALIAS_TEXT}
 TIME_CELL = rf"\[?(?P<ts>{TIMESTAMP})\]?(?:\s*(?:-->|-|\u2013|\u2192)\s*\[?{TIMESTAMP}\]?)?"
 # a table's cells copied as text: a line number cell
 _LINE_NUMBER = r"(?:\d{1,5}\.?\t+)?"
+# a speaker the transcriber could not tell apart, as focus groups are transcribed: "?", "P?",
+# "Participant ?" (group ``who``: the role word, if any)
+_UNIDENTIFIED = r"(?:(?P<who>[^\W\d_][^\W\d_ ]{0,11}) ?)?\?{1,3}"
 # tried in order; the first that matches gives the label
 _PATTERNS: tuple[re.Pattern[str], ...] = (
     # [00:01:02] Name: text    /    00:01:02 Name: text    /    [00:01:02 → 00:01:09] **Name:** text    /
@@ -117,6 +120,8 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s*:{_B}\s*(?:\[(?P<ts>{TIMESTAMP})\]|\((?P<paren>{TIMESTAMP})\))(?:\s+|$)"),
     # Name: text    /    Interviewer (Jane): text
     re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}{_COLON}"),
+    # ?: text    /    P?: text    /    Participant ?: text    (a speaker the transcriber could not tell)
+    re.compile(rf"^{_B}(?P<label>{_UNIDENTIFIED}){_B}{_COLON}"),
     # [12 <tab>] 0:00:05.3 - 0:00:09.1 <tab> Name <tab> text    (a table of line number, timespan, speaker
     # and text as text: a table pasted into a text file)
     re.compile(rf"^{_LINE_NUMBER}{TIME_CELL}\t+(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\t\s*+"),
@@ -175,6 +180,13 @@ _PARTICIPANT = re.compile(
     r"|\u5bfe\u8c61\u8005|\u53c2\u52a0\u8005|\u8a71\u3057\u624b|\ucc38\uc5ec\uc790|\uc751\ub2f5\uc790)\.?(?:[\s_-]*\d+)?$",
     re.IGNORECASE,
 )
+#: participants a transcriber could not tell apart, or who spoke at once ("Unknown participant",
+#: "All participants"), and an unidentified speaker's mark (``?``, ``P?``: group ``who``, the role
+#: word, if any): labels the first time too
+_UNNAMED_PARTICIPANTS = re.compile(
+    r"^(?:all|both|several|multiple|many|various|some|other|another|unknown|unidentified|unclear)"
+    r" (?:participants?|respondents?|interviewees?|(?:group )?members?)$", re.IGNORECASE)
+_UNIDENTIFIED_LABEL = re.compile(rf"^{_UNIDENTIFIED}$")
 #: a transcriber's or editor's note on a line of its own (``Note: recorder paused.``), no one's
 #: speech: a label the first time too, of role "other", so a note is no participant's words
 _NOTE = re.compile(
@@ -205,6 +217,7 @@ _THIRD_PARTY = re.compile(
     r"|staff(?: member)?|ward staff|care co-?ordinator|social worker|healthcare assistant|hca|pharmacist"
     r"|peer(?: support)? worker|occupational therapist"
     r"|(?:unknown|unidentified)(?: speaker| voice| (?:fe)?male)?|(?:fe)?male voice|man|woman"
+    r"|(?:several|multiple|many|various) (?:speakers|voices|people)"
     # interpreters in Swedish, Norwegian, Danish, German, Dutch, Spanish, French, Italian, Finnish
     r"|tolk|dolmetscher|dolmetscherin|int[eé]rprete|interpr[eè]te|interprete|tulkki"
     # relatives and carers in those languages; not the words that are names or surnames too
@@ -370,9 +383,20 @@ def is_known_label(label: str) -> bool:
     >>> is_known_label("[SPEAKER_00]"), is_known_label("[Date]")
     (True, False)
     """
-    known = (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY, _NOTE)
+    known = (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY, _NOTE, _UNNAMED_PARTICIPANTS)
     parts = [part[1:-1] if part[:1] == "[" and part[-1:] == "]" else part for part in _parts(label)]
-    return any(pattern.match(part) for part in parts for pattern in known)
+    return any(pattern.match(part) for part in parts for pattern in known) or any(map(_unidentified, parts))
+
+
+def _unidentified(label: str) -> bool:
+    """Whether ``label`` marks a speaker the transcriber could not tell: ``?``, or a letter or
+    a known label before it (``P?``, ``F?``, ``Participant ?``), not any word (``Why?``).
+
+    >>> [_unidentified(label) for label in ("?", "P?", "Participant ?", "Why?", "P")]
+    [True, True, True, False, False]
+    """
+    m = _UNIDENTIFIED_LABEL.match(label)
+    return m is not None and (not m["who"] or len(m["who"]) == 1 or is_known_label(m["who"]))
 
 
 def is_role_label(label: str) -> bool:
@@ -383,7 +407,8 @@ def is_role_label(label: str) -> bool:
     (True, True, True, False)
     """
     clean = " ".join(label.split())
-    return any(pattern.match(clean) for pattern in (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY, _NOTE))
+    return _unidentified(clean) or any(pattern.match(clean) for pattern in (
+        _INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY, _NOTE, _UNNAMED_PARTICIPANTS))
 
 
 def builtin_role(label: str) -> Role | None:
@@ -396,6 +421,10 @@ def builtin_role(label: str) -> Role | None:
             return "participant"
         if _NOTE.match(part):
             return "other"
+        if _UNNAMED_PARTICIPANTS.match(part):
+            return "participant"
+        if (unidentified := _UNIDENTIFIED_LABEL.match(part)) and unidentified["who"]:  # "P?": a participant
+            return builtin_role(unidentified["who"])
     return None
 
 
