@@ -181,11 +181,11 @@ _PARTICIPANT = re.compile(
     re.IGNORECASE,
 )
 #: participants a transcriber could not tell apart, or who spoke at once ("Unknown participant",
-#: "All participants"), and an unidentified speaker's mark (``?``, ``P?``: group ``who``, the role
-#: word, if any): labels the first time too
+#: "All participants"): labels the first time too, of the participant's role
 _UNNAMED_PARTICIPANTS = re.compile(
     r"^(?:all|both|several|multiple|many|various|some|other|another|unknown|unidentified|unclear)"
     r" (?:participants?|respondents?|interviewees?|(?:group )?members?)$", re.IGNORECASE)
+#: a whole label that marks an unidentified speaker (``?``, ``P?``; group ``who``, the role word, if any)
 _UNIDENTIFIED_LABEL = re.compile(rf"^{_UNIDENTIFIED}$")
 #: a transcriber's or editor's note on a line of its own (``Note: recorder paused.``), no one's
 #: speech: a label the first time too, of role "other", so a note is no participant's words
@@ -373,6 +373,10 @@ def _parts(label: str) -> tuple[str, ...]:
     return (label,) if m is None else (m["base"], (m["alias"] or m["bracketed"]).strip())
 
 
+#: the labels that are speakers' labels wherever they stand, by the words they are made of
+_ROLE_WORDS = (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY, _NOTE, _UNNAMED_PARTICIPANTS)
+
+
 def is_known_label(label: str) -> bool:
     """True for labels that are speaker labels whatever the context (I, P01, Speaker 2,
     Interpreter..., and a transcriber's Note; in square brackets too, as WhisperX writes
@@ -383,9 +387,8 @@ def is_known_label(label: str) -> bool:
     >>> is_known_label("[SPEAKER_00]"), is_known_label("[Date]")
     (True, False)
     """
-    known = (_INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY, _NOTE, _UNNAMED_PARTICIPANTS)
     parts = [part[1:-1] if part[:1] == "[" and part[-1:] == "]" else part for part in _parts(label)]
-    return any(pattern.match(part) for part in parts for pattern in known) or any(map(_unidentified, parts))
+    return any(pattern.match(part) for part in parts for pattern in _ROLE_WORDS) or any(map(_unidentified, parts))
 
 
 def _unidentified(label: str) -> bool:
@@ -407,8 +410,7 @@ def is_role_label(label: str) -> bool:
     (True, True, True, False)
     """
     clean = " ".join(label.split())
-    return _unidentified(clean) or any(pattern.match(clean) for pattern in (
-        _INTERVIEWER, _PARTICIPANT, _GENERIC_SPEAKER, _THIRD_PARTY, _NOTE, _UNNAMED_PARTICIPANTS))
+    return _unidentified(clean) or any(pattern.match(clean) for pattern in _ROLE_WORDS)
 
 
 def builtin_role(label: str) -> Role | None:
@@ -423,7 +425,7 @@ def builtin_role(label: str) -> Role | None:
             return "other"
         if _UNNAMED_PARTICIPANTS.match(part):
             return "participant"
-        if (unidentified := _UNIDENTIFIED_LABEL.match(part)) and unidentified["who"]:  # "P?": a participant
+        if (unidentified := _UNIDENTIFIED_LABEL.match(part)) and unidentified["who"]:  # "P?": P's role
             return builtin_role(unidentified["who"])
     return None
 
