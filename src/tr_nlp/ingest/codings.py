@@ -47,7 +47,7 @@ from tr_nlp.codebook import code_finder, code_leaf, nearest_code
 from tr_nlp.errors import CodingsError, InputError, counted, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
 from tr_nlp.ingest.framework import code_columns, melted
-from tr_nlp.ingest.quotes import QuoteFinder, cited_lines, cited_place, cited_time, fold
+from tr_nlp.ingest.quotes import QuoteFinders, cited_lines, cited_place, cited_time, fold
 from tr_nlp.ingest.table import WORKBOOK_SUFFIXES, TableMapping, find_column, header_key, load_frame, load_sheets
 from tr_nlp.schema import (
     CODING_COLUMNS,
@@ -288,7 +288,7 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
     respelled: list[str] = []  # codes in another case or spacing ("Beyond routine")
     not_in_book: dict[str, list[int]] = {}  # codes the codebook lacks, and the rows naming each
     has_text = "text" in frame.columns and not quoted  # located quotes match by construction
-    finders: dict[str, QuoteFinder] = {}  # where a coding's text now stands, for offsets that drifted
+    finders = QuoteFinders()  # where a coding's text now stands, for offsets that drifted
     moved: list[int] = []  # rows of codings moved to where their text stands
     for row_no, row in zip(frame.index + 2, frame.to_dict("records")):  # header is row 1
         interview_id = row["interview_id"].strip()
@@ -316,8 +316,8 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
             # a spreadsheet's autocorrect (curly quotes, dashes) or case is no sign of wrong offsets
             if has_text and row["text"] and (not inside or fold(row["text"])[0].strip() != fold(
                     interview.text[start:end])[0].strip()):
-                finder = finders.setdefault(interview_id, QuoteFinder(interview.text))
-                place = _nearest(finder.spans(row["text"]), start)  # the transcript edited since it was coded
+                # the transcript edited since it was coded
+                place = _nearest(finders.of(interview).spans(row["text"]), start)
                 if place is None and inside:
                     raise CodingsError("E152", path, row=row_no, interview_id=interview_id,
                                        start=start, end=end, found=interview.text[start:end][:40],
@@ -434,13 +434,11 @@ def _framework_quotes(frame: pd.DataFrame, columns: dict[str, str], interviews: 
     found in its interview; the passages not found there (the analyst's summaries) left
     out, with a note."""
     quotes = melted(frame, columns)
-    finders: dict[str, QuoteFinder] = {}
+    finders = QuoteFinders()
     found, summaries = [], []
     for iid, quote in zip(known_ids(quotes["interview_id"].str.strip(), interviews)[0], quotes["text"], strict=True):
         interview = interviews.get(iid)
-        if interview is not None and iid not in finders:
-            finders[iid] = QuoteFinder(interview.text)
-        kept = interview is None or finders[iid].find(quote) is not None  # an unknown interview is said later
+        kept = interview is None or finders.of(interview).find(quote) is not None  # an unknown interview is said later
         found.append(kept)
         if not kept:
             summaries.append(quote)
@@ -536,7 +534,7 @@ def _locate_quotes(
                for name, others in (("line", LINE_COLUMNS), ("time", TIME_COLUMNS))}
     cells = {name: frame[column].tolist() if column is not None else [""] * len(frame)
              for name, column in columns.items()}
-    finders: dict[str, QuoteFinder] = {}
+    finders = QuoteFinders()
     starts, ends = [], []
     first: list[int] = []  # rows of quotes found more than once, coded at their first place
     cited = 0
@@ -551,13 +549,12 @@ def _locate_quotes(
             starts.append("0")
             ends.append("1")
             continue
-        if iid not in finders:
-            finders[iid] = QuoteFinder(interview.text)
-        spans = finders[iid].spans(quote)
+        finder = finders.of(interview)
+        spans = finder.spans(quote)
         if not spans:
             missing.append((row_no, quote, iid))
             spans = [(0, 1)]
-        elif finders[iid].by_words_only(quote):
+        elif finder.by_words_only(quote):
             by_words.append(row_no)
         at: int | None = 0
         if len(spans) > 1:

@@ -32,7 +32,7 @@ import pandas as pd
 from tr_nlp.codebook import code_finder, code_leaf
 from tr_nlp.errors import CodingsError, some
 from tr_nlp.ingest.codings import known_ids
-from tr_nlp.ingest.quotes import QuoteFinder
+from tr_nlp.ingest.quotes import QuoteFinders
 from tr_nlp.schema import Codebook, Coding, Interview
 
 #: Formats (readers) NVivo exports a node to, or a team saves one as.
@@ -226,7 +226,7 @@ def node_codings(export: NodeExport, path: str | Path, interviews: Mapping[str, 
         warnings.append(f"{len(renamed)} reference(s) name their file another way (e.g. '{renamed[0]}'); matched to "
                         "the interview of that name")
     codings: list[Coding] = []
-    finders: dict[str, QuoteFinder] = {}
+    finders = QuoteFinders()
     after: dict[str, int] = {}  # where the reference before in each interview starts
     unknown: Counter[str] = Counter()
     empty = 0
@@ -239,8 +239,7 @@ def node_codings(export: NodeExport, path: str | Path, interviews: Mapping[str, 
         if not reference.text:  # a region of a picture or a page: no text to place
             empty += 1
             continue
-        finder = finders.setdefault(iid, QuoteFinder(interview.text))
-        spans = finder.spans(reference.text)
+        spans = finders.of(interview).spans(reference.text)
         if not spans:
             missing.append(reference)
             continue

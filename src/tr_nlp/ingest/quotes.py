@@ -141,6 +141,17 @@ def words_only(folded: str, leave_out: frozenset[str] = frozenset()) -> tuple[st
     return "".join(out), where
 
 
+class QuoteFinders(dict[str, "QuoteFinder"]):
+    """Each interview's :class:`QuoteFinder` by its id, built the first time it is asked for
+    (:meth:`of`): folding a transcript once serves every quote placed in it."""
+
+    def of(self, interview: Interview) -> QuoteFinder:
+        """The finder of ``interview``'s text."""
+        if interview.id not in self:
+            self[interview.id] = QuoteFinder(interview.text)
+        return self[interview.id]
+
+
 class QuoteFinder:
     """Finds quotes in one text the way people copy them: ignoring case, runs of whitespace
     and the kind of quote marks and dashes, with quote marks around the quote, and with

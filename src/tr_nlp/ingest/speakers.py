@@ -569,13 +569,14 @@ def one_spelling(spans: Sequence[Span]) -> tuple[list[Span], dict[str, list[str]
     (['Jo', 'Sam', 'Jo'], {'Jo': ['JO (laughs)']})
     """
     spelling = name_spellings(Counter(s for s, *_ in spans))
+    respelled = {name: spelling[folded_name(name)] for name in dict.fromkeys(s for s, *_ in spans)}
     others: dict[str, list[str]] = {}
-    for name in dict.fromkeys(s for s, *_ in spans):
-        if (one := spelling[folded_name(name)]) != name:
+    for name, one in respelled.items():
+        if one != name:
             others.setdefault(one, []).append(name)
     if not others:
         return list(spans), {}
-    return [(spelling[folded_name(s)], a, b, t) for s, a, b, t in spans], others
+    return [(respelled[s], a, b, t) for s, a, b, t in spans], others
 
 
 def spellings_warning(others: Mapping[str, Sequence[str]]) -> list[str]:
@@ -764,11 +765,9 @@ def group_moderator(unknown: Sequence[str], asked: Mapping[str, int], speech: Ma
     everyone = sum(counts.values(), Counter())
     votes = {}
     for speaker in speech:
-        votes[speaker] = _sign(asked.get(speaker, 0) - max(asked.get(s, 0) for s in speech if s != speaker))
         rates = rates_from_counts({speaker: counts[speaker], _OTHERS: everyone - counts[speaker]})
-        if rates is not None:
-            (you, me), (you_others, me_others) = rates[speaker], rates[_OTHERS]
-            votes[speaker] += _sign(you - you_others) + _sign(me_others - me)
+        votes[speaker] = (_sign(asked.get(speaker, 0) - max(asked.get(s, 0) for s in speech if s != speaker))
+                          + _asks_more(speaker, _OTHERS, {}, rates))  # its pronouns' cues alone
     most = max(votes.values())
     ahead = [s for s, n in votes.items() if n == most]
     return ahead[0] if most > 0 and len(ahead) == 1 and ahead[0] in unknown else None
