@@ -342,11 +342,28 @@ def test_code_names_an_interview_with_no_participant_speech_and_takes_speaker_ro
     result = run("code", asks, "--model", demo_run / "model", "-o", tmp_path / "s.csv")
     assert result.exit_code == 0 and f"{asks}: interview 'asks' has no participant speech" in result.stderr
     assert "pre-screening" not in result.stderr  # was "0 of 0 segments (n/a) hold a suggestion; ... the other 0"
+    # no segment and --only-above: an empty table, where it was a KeyError's traceback
+    result = run("code", asks, "--model", demo_run / "model", "-o", tmp_path / "s.parquet", "--only-above")
+    assert result.exit_code == 0 and "0 suggestions above threshold, in 0 of 1 interview(s)" in result.stderr
+    assert pd.read_parquet(tmp_path / "s.parquet").empty
     result = run("code", asks, "--model", demo_run / "model", "-o", tmp_path / "s.csv",
                  "--speaker-role", "Interviewer=participant")
     assert result.exit_code == 0 and "no participant speech" not in result.stderr
     assert "pre-screening: " in result.stderr and " of 2 segments (" in result.stderr
     assert pd.read_csv(tmp_path / "s.csv").segment_id.nunique() == 2
+
+
+def test_code_says_how_many_interviews_hold_a_suggestion(demo_run, tmp_path):
+    (tmp_path / "asks.txt").write_text("Interviewer: Hello?\nInterviewer: Are you there?\n", encoding="utf-8")
+    (tmp_path / "tells.txt").write_text(
+        "Interviewer: And the nurse?\nParticipant: She never treated me like I was mad, she stayed after her "
+        "shift and rang the housing office for me, which she did not have to do.\n", encoding="utf-8")
+    result = run("code", tmp_path / "asks.txt", tmp_path / "tells.txt", "--model", demo_run / "model",
+                 "-o", tmp_path / "s.csv")
+    above = pd.read_csv(tmp_path / "s.csv").query("above_threshold")
+    assert result.exit_code == 0 and set(above.interview_id) == {"tells"}
+    # was "... above threshold in 2 interview(s)": the interviews read, not those with a suggestion
+    assert f"{len(above)} suggestions above threshold, in 1 of 2 interview(s)" in result.stderr
 
 
 def test_demo_command_writes_run_folder(demo_run):

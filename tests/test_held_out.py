@@ -237,6 +237,13 @@ def test_cli_refuses_a_test_made_only_of_training_interviews(trained, tmp_path):
                                  "--model", str(folder)])
     assert result.exit_code == 2 and "E185" in result.stderr
     assert "every interview here was used to train part" in result.stderr
+    # an interview it did not see, but coded by nobody: was "no human codings of the interviews read"
+    paths += ["--corpus", str(DEMO / "interviews" / "demo18.txt")]
+    result = runner.invoke(app, ["evaluate", *paths, "--codings", str(DEMO / "codings.csv"),
+                                 "--model", str(folder)])
+    assert result.exit_code == 2 and "E185" in result.stderr
+    assert re.search(r"every coded interview here was used to train part [\d-]+, and the 1 it did not see have no "
+                     r"human coding \(demo18\)", " ".join(result.stderr.split()))
 
 
 def test_cli_warns_when_the_card_cannot_tell_its_training_interviews(trained, tmp_path):

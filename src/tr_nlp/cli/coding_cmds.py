@@ -510,6 +510,11 @@ def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool, named: bool = Fals
     if not evaluated.interviews:
         raise ModelError("E185", detail=f"every interview here was used to train {theme.label}; code new interviews "
                                         "by hand and judge the model on them, or cross-validate (leave out --model)")
+    if loaded.codings and not evaluated.codings:
+        raise ModelError("E185", detail=f"every coded interview here was used to train {theme.label}, and the "
+                                        f"{len(evaluated.interviews)} it did not see have no human coding "
+                                        f"({some([iv.id for iv in evaluated.interviews])}); code some of them by "
+                                        "hand and judge the model on them, or cross-validate (leave out --model)")
     return evaluated
 
 
@@ -558,7 +563,8 @@ def code(
         said, how = suggestions_out(paths, loaded, frame, theme_model.card, output)
         done = f" ({said})"
     if not quiet:
-        c.err.print(f"{int(frame['above_threshold'].sum())} suggestions above threshold in "
+        above = frame[frame["above_threshold"]]
+        c.err.print(f"{len(above)} suggestions above threshold, in {above['interview_id'].nunique()} of "
                     f"{len(loaded.interviews)} interview(s)", highlight=False)
         if sentence := screening_sentence(screened):
             c.err.print(sentence, highlight=False)

@@ -38,6 +38,8 @@ from tr_nlp.schema import Interview, Segment, clock, seconds_cell
 
 SUGGESTION_COLUMNS = ["interview_id", "segment_id", "start", "end", "timestamp", "time", "line", "line_end", "speaker",
                       "text", "code", "probability", "above_threshold", "evidence"]
+_TYPES = {"start": "int64", "end": "int64", "timestamp": "float64", "line": "Int64", "line_end": "Int64",
+          "probability": "float64", "above_threshold": "bool"}
 #: Decimals a suggestion's probability keeps: more mean nothing for a calibrated probability,
 #: and would fill a spreadsheet cell with 17 digits.
 PROBABILITY_DIGITS = 6
@@ -101,8 +103,8 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
     is decided on the unrounded ones. A suggestion's ``evidence`` names up to ``passages``
     passages of its segment.
     """
-    if not segments:
-        return pd.DataFrame(columns=SUGGESTION_COLUMNS)
+    if not segments:  # typed as a full frame is, so ``frame[frame["above_threshold"]]`` selects rows
+        return pd.DataFrame(columns=SUGGESTION_COLUMNS).astype(_TYPES)
     frame = context_frame(segments, interviews)
     texts = frame["text"].tolist()  # without time marks, as the model reads them
     weights = weight_matrix(model)
@@ -119,7 +121,7 @@ def suggest(model: ThemeModel, segments: Sequence[Segment], interviews: Mapping[
         for j, code in enumerate(model.codes):
             rows.append((s.interview_id, s.segment_id, s.start, s.end, at, time, s.line, s.line_end, s.speaker, s.text,
                          code, round(float(proba[i, j]), PROBABILITY_DIGITS), bool(above[i, j]), evidence[i][j]))
-    frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS).astype({"line": "Int64", "line_end": "Int64"})
+    frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS).astype(_TYPES)
     return frame.sort_values(["interview_id", "start", "probability"], ascending=[True, True, False],
                              kind="stable").reset_index(drop=True)
 
