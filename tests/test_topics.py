@@ -428,7 +428,9 @@ def test_candidates_yaml_loads_as_a_codebook_and_repeats_exactly(demo_discovery,
 def test_too_little_or_uniform_remainder_gives_a_clear_error():
     five = Corpus([_interview(f"i{k}", [("participant", f"Topic number {k} is something we talked about at length.")])
                    for k in range(5)])
-    with pytest.raises(DiscoveryError, match=r"E190.*only 5 uncoded passage.*Add interviews that nobody has coded$"):
+    # nothing was removed, so the count is said once: "only 5 ... left for topic discovery; need at least 20"
+    with pytest.raises(DiscoveryError, match=r"\[E190\] only 5 uncoded passage\(s\) left for topic discovery; need at least "
+                                             r"\d+\. Add interviews that nobody has coded$"):
         discover(five)
     same = Corpus([_interview(f"i{k}", [("participant", "Exactly the same words in every single interview here.")])
                    for k in range(40)])
@@ -446,6 +448,7 @@ def test_cli_discover_writes_outputs_and_reports_an_empty_remainder(tmp_path):
     r = runner.invoke(app, ["discover", "--corpus", str(DEMO / "interviews" / "demo01.txt"), "--codings",
                             str(DEMO / "codings.csv"), "--unit", "turn", "--min-words", "40", "-o", str(out)])
     assert r.exit_code == 2 and "E190" in r.stderr and "uncoded passage" in r.stderr
+    assert "topic discovery after removing" in r.stderr and "human-coded" in r.stderr
 
 
 def test_between_interview_share_separates_subjects_from_stories():

@@ -232,7 +232,7 @@ class Errors:
     E185 = "not enough coded data: {detail}"
     # --- topic discovery ----------------------------------------------------------------
     E190 = (
-        "only {n} uncoded passage(s) left for topic discovery ({summary}); need at least {need}. {advice}"
+        "only {n} uncoded passage(s) left for topic discovery{removed}; need at least {need}. {advice}"
     )
     E191 = (
         "the {n} uncoded passages hold only {distinct} distinct text(s); topic discovery needs "

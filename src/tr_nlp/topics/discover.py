@@ -149,7 +149,7 @@ def discover(
     remainder = select_remainder(segments, coded_ids(mapped), interviews, min_words, model, merge)
     passages = remainder.segments
     if len(passages) < MIN_PASSAGES:
-        raise DiscoveryError("E190", n=len(passages), summary=remainder.summary(), need=MIN_PASSAGES,
+        raise DiscoveryError("E190", n=len(passages), removed=remainder.after_removing(), need=MIN_PASSAGES,
                              advice=remainder.advice(MIN_PASSAGES))
     texts = [s.text for s in passages]
     distinct = len({" ".join(t.lower().split()) for t in texts})

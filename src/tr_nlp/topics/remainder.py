@@ -66,8 +66,12 @@ class Remainder:
     apart: int = 0
 
     def summary(self) -> str:
+        return f"{len(self.segments)} passage(s) left{self.after_removing()}"
+
+    def after_removing(self) -> str:
+        """What was removed, as ``" after removing 40 human-coded, ..."``; empty where nothing was."""
         gone = ", ".join(f"{n} {why}" for why, n in self.removed.items() if n)
-        return f"{len(self.segments)} passage(s) left" + (f" after removing {gone}" if gone else "")
+        return f" after removing {gone}" if gone else ""
 
     def advice(self, need: int = 0) -> str:
         """How to leave more to discover (``need`` passages at least): each segment apart
