@@ -1021,7 +1021,8 @@ def test_cli_code_cuts_new_interviews_as_the_model_was_trained(tmp_path):
                             "--roles", "participant,interviewer", "--cv-folds", "0", "-o", str(model), "--quiet"])
     assert r.exit_code == 0, r.stderr
     assert json.loads((model / "card.json").read_text())["segmenter"] == {
-        "unit": "window", "roles": ["participant", "interviewer"], "window": 2, "stride": 1, "spacy_model": None}
+        "unit": "window", "roles": ["participant", "interviewer"], "window": 2, "stride": 1, "spacy_model": None,
+        "max_words": 80}
     r = runner.invoke(app, ["code", str(corpus / "interviews"), "--model", str(model), "-o", str(out)])
     assert r.exit_code == 0 and "warning" not in r.stderr, r.stderr
     windows = pd.read_csv(out).drop_duplicates("segment_id")

@@ -256,15 +256,70 @@ def test_property_segment_text_is_text_at_offsets(tmp_path, turns, unit):
         assert s.text == s.text.strip() and s.text
 
 
+_RAMBLE = ("so i went to the clinic and the nurse she was really kind to me you know she didnt treat me like i was "
+           "mad or anything and um she stayed after her shift to ring the housing people [inaudible 00:01:02] which "
+           "she didnt have to do and yeah that meant a lot to me because nobody else did that ")
+
+
+def test_speech_transcribed_without_sentence_punctuation_is_cut_into_pieces(tmp_path):
+    # a speech recogniser's turn of 6 x 60 words, no full stop anywhere: was one "sentence" of 360 words
+    path = tmp_path / "asr.txt"
+    path.write_text(f"Interviewer: can you tell me about the nurse\nParticipant: {_RAMBLE * 6}\nInterviewer: mm\n",
+                    encoding="utf-8")
+    iv = read_file(path, ReadOptions()).interviews[0]
+    cut = Segmenter()
+    pieces = cut.segment([iv])
+    sizes = [len(p.text.split()) for p in pieces]
+    assert len(pieces) == 15 and all(17 <= n <= 33 for n in sizes) and sum(sizes) == 6 * 60
+    assert all("[inaudible" not in p.text or "00:01:02]" in p.text for p in pieces)  # a note is never cut
+    assert " ".join(p.text for p in pieces) == " ".join((_RAMBLE * 6).split())
+    (warning,) = [line for _, line in cut.warnings([iv])]
+    assert "has 1 stretch(es) of speech of over 80 words with no full stop" in warning
+    assert [s.text for s in Segmenter(max_words=None).segment([iv])] == [" ".join((_RAMBLE * 6).split())]
+    assert len(Segmenter(unit="window", window=3).segment([iv])) == 5  # windows of the pieces
+    assert not Segmenter(unit="turn").warnings([iv]) and len(Segmenter(unit="turn").segment([iv])) == 1
+
+
+def test_unpunctuated_captions_are_cut_where_a_cue_starts(tmp_path):
+    words = _RAMBLE.replace("[inaudible 00:01:02] ", "").split() * 3
+    cues = [" ".join(words[i:i + 8]) for i in range(0, len(words), 8)]
+    path = tmp_path / "auto.vtt"  # as YouTube's automatic captions: no punctuation, no speaker
+    path.write_text("WEBVTT\n\n" + "\n".join(f"00:{3 * k // 60:02d}:{3 * k % 60:02d}.000 --> 00:{3 * k // 60:02d}:"
+                                              f"{3 * k % 60:02d}.900\n{cue}\n" for k, cue in enumerate(cues)),
+                    encoding="utf-8")
+    pieces = Segmenter().segment(read_file(path, ReadOptions()).interviews)
+    assert len(pieces) == 7 and " ".join(p.text for p in pieces) == " ".join(words)
+    for piece in pieces:  # each starts with a cue, so it carries that cue's time
+        (k,) = [k for k, cue in enumerate(cues) if piece.text.startswith(cue)]
+        assert piece.timestamp == 3.0 * k
+
+
+def test_a_run_on_sentence_is_cut_at_its_commas_and_short_ones_never():
+    speech = ("Well she came every week, even when the ward was short, and she would sit, and listen, and then "
+              "she rang my sister, who had not spoken to me for a year, because I asked her to, and that was not "
+              "her job, none of it was, but she did it anyway, and she never once made me feel like a case, or a "
+              "number, or a problem to get rid of before the end of her shift, she was just there. Then she left.")
+    iv = Interview("p", f"P: {speech}", (Turn("P", "participant", 3, 3 + len(speech)),))
+    pieces = [s.text for s in Segmenter().segment([iv])]
+    assert len(pieces) == 5 and pieces[-1] == "Then she left."
+    assert all(p.endswith((",", ".")) for p in pieces)  # at a comma each
+    (warning,) = [line for _, line in Segmenter().warnings([iv])]  # what is cut is said
+    assert "has 1 stretch(es) of speech of over 80 words" in warning
+    assert [s.text for s in Segmenter().segment([interview()])] == [
+        "It was hard.", "She listened though!", "And she stayed.", "Yes.", "Really."]
+
+
 def test_settings_round_trip_and_ignore_unknown_keys():
-    cut = Segmenter(unit="window", roles=("participant", "interviewer"), window=4, stride=2)
+    cut = Segmenter(unit="window", roles=("participant", "interviewer"), window=4, stride=2, max_words=None)
     assert Segmenter.from_settings(cut.settings()) == cut
     assert Segmenter.from_settings({**cut.settings(), "added_later": 1}) == cut
     assert Segmenter.from_settings({}) == Segmenter()
+    assert Segmenter().settings()["max_words"] == 80
 
 
 @pytest.mark.parametrize("settings", [[], {"roles": "participant"}, {"roles": 3}, {"roles": [None]},
-                                      {"window": 2.5}, {"window": True}, {"stride": "1"}, {"spacy_model": ["x"]}])
+                                      {"window": 2.5}, {"window": True}, {"stride": "1"}, {"spacy_model": ["x"]},
+                                      {"max_words": 10}, {"max_words": "80"}, {"max_words": 80.5}])
 def test_settings_a_segmenter_cannot_take_are_refused(settings):
     with pytest.raises(ConfigError, match="E163"):
         Segmenter.from_settings(settings)

@@ -162,11 +162,13 @@ def train(
                                             codebook, quiet, reviewed=reviewed)
     if pseudonymise:  # the codebook stays as written, so the card's hash is the team's codebook's
         loaded = replace(pseudonymise_corpus(loaded, c.pseudonymiser(names, None))[0], codebook=loaded.codebook)
-    data = coded_data(loaded, c.segmenter(unit, roles, window, stride), _code_list(codes), target, aggregate=aggregate)
+    segmenter = c.segmenter(unit, roles, window, stride)
+    data = coded_data(loaded, segmenter, _code_list(codes), target, aggregate=aggregate)
     features = FINETUNE if finetune else features
     warn_thin_data(data, quiet, loaded.codebook)
     warn_objective(data, objective, quiet)
     c.warn_near_copies(_coded(loaded, data), quiet, "coded interviews")
+    c.warn_no_segments(segmenter, _coded(loaded, data), quiet)  # speech cut for want of punctuation
     with c.working("training", quiet):
         model = train_model(data, features, objective, name=name or output.name, corpus=loaded, context=context,
                             seed=seed)
@@ -279,6 +281,7 @@ def evaluate(
             evaluated = _held_out(evaluated, rival, quiet, named=True)
         data = coded_data(evaluated, segmenter, _code_list(codes), target, aggregate=aggregate, keep_uncoded=True)
         c.warn_near_copies(_coded(evaluated, data), quiet, "coded interviews")
+        c.warn_no_segments(segmenter, _coded(evaluated, data), quiet)
         _warn_read_in_part(evaluated, data, quiet)
         c.warn_other_language(theme.card, evaluated.interviews, quiet)
         started = time.perf_counter()
@@ -293,11 +296,12 @@ def evaluate(
         checked = "training_fingerprints" in theme.card
         c.err.print(f"{ev.protocol}" + (", none of them used in training" if checked else ""), highlight=False)
     else:
-        data = coded_data(loaded, c.segmenter(unit or "sentence", roles or "participant", window, stride),
-                          _code_list(codes), target, aggregate=aggregate)
+        segmenter = c.segmenter(unit or "sentence", roles or "participant", window, stride)
+        data = coded_data(loaded, segmenter, _code_list(codes), target, aggregate=aggregate)
         warn_thin_data(data, quiet, loaded.codebook)
         warn_objective(data, objective, quiet)
         c.warn_near_copies(_coded(loaded, data), quiet, "coded interviews")
+        c.warn_no_segments(segmenter, _coded(loaded, data), quiet)
         _warn_read_in_part(loaded, data, quiet)
         _warn_encoder_language(training_languages(data.texts, data.groups), chosen, quiet)
         evaluated, started = loaded, time.perf_counter()

@@ -158,7 +158,7 @@ def model_segmenter(card: dict[str, Any], unit: str | None, roles: str | None, q
         unit=unit or trained.unit,  # type: ignore[arg-type]
         roles=trained.roles if roles is None else parse_roles(roles),
         window=trained.window if window is None else window, stride=trained.stride if stride is None else stride,
-        spacy_model=trained.spacy_model,
+        spacy_model=trained.spacy_model, max_words=trained.max_words,
     )
     if chosen != trained and "segmenter" in card and not quiet:
         warn(f"the model was trained on {describe(trained)} and these are {describe(chosen)}; its "
@@ -297,7 +297,8 @@ def warn_other_language(card: Mapping[str, Any], interviews: Iterable[Interview]
 
 
 def warn_no_segments(segmenter: Segmenter, interviews: Sequence[Interview], quiet: bool) -> None:
-    """A warning line for each interview with no speech of the roles ``segmenter`` keeps."""
+    """A warning line for each interview with no speech of the roles ``segmenter`` keeps, or
+    with speech cut into pieces for want of sentence punctuation (:meth:`Segmenter.warnings`)."""
     if not quiet:
         for interview, warning in segmenter.warnings(interviews):
             warn(f"{interview.source or interview.id}: {warning}")

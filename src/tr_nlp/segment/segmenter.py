@@ -16,7 +16,7 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -34,6 +34,19 @@ _ID_PREFIX = {"turn": "t", "sentence": "s", "window": "w"}
 #: a sentence that is only transcribers' notes in brackets: "[laughs]", "(pause).", "[inaudible 00:01:02]",
 #: or time marks ("#00:01:02-3#")
 _NON_SPEECH = re.compile(rf"(?:\s*(?:\[[^\]\n]*\]|\([^)\n]*\)|{TIME_MARK.pattern}))+\s*[.,!?\u2026]*\s*")
+#: A "sentence" of more words than this is taken for speech transcribed without sentence
+#: punctuation (automatic captions, some speech recognisers) and cut (:func:`cut_run_ons`):
+#: 99.9% of the 15,968 sentences of AnnoMI's human transcripts hold at most 75 words, the
+#: longest 113, while an unpunctuated turn is one "sentence" as long as the turn.
+MAX_WORDS = 80
+#: About how many words each piece of such a stretch holds: AnnoMI's 90th percentile sentence.
+PIECE_WORDS = 25
+_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
+_OPENING, _CLOSING = "([{", ")]}"
+#: what ends a sentence, for the warning about stretches without it (:meth:`Segmenter.warnings`)
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+")
+
+
 @lru_cache(maxsize=4)
 def load_nlp(spacy_model: str | None = None) -> Any:
     """The spaCy pipeline used for sentences: blank English + sentencizer by default."""
@@ -66,6 +79,10 @@ class Segmenter:
         leave sentences out of every segment, is refused).
     spacy_model : str, optional
         An installed spaCy pipeline to use instead of the blank sentencizer.
+    max_words : int, optional
+        A sentence of more words is speech transcribed without sentence punctuation, and
+        is cut into pieces of about :data:`PIECE_WORDS` words (:func:`cut_run_ons`), for
+        sentences and windows alike; ``None`` cuts nothing.
     batch_size : int
         Texts per ``nlp.pipe`` batch.
     """
@@ -75,6 +92,7 @@ class Segmenter:
     window: int = 3
     stride: int | None = None
     spacy_model: str | None = None
+    max_words: int | None = MAX_WORDS
     batch_size: int = 256
 
     def __post_init__(self) -> None:
@@ -85,6 +103,9 @@ class Segmenter:
             raise ConfigError("E163", detail=f"roles {self.roles!r}; expected a list of some of {ROLES}")
         if not all(is_number(n, whole=True) for n in (self.window, self.stride) if n is not None):
             raise ConfigError("E163", detail=f"window {self.window!r} and stride {self.stride!r}; expected whole numbers")
+        if self.max_words is not None and not (is_number(self.max_words, whole=True) and self.max_words >= PIECE_WORDS):
+            raise ConfigError("E163", detail=f"max_words {self.max_words!r}; expected a whole number of at least "
+                                             f"{PIECE_WORDS}, or None to cut no sentence")
         if self.spacy_model is not None and not isinstance(self.spacy_model, str):
             raise ConfigError("E163", detail=f"spaCy model {self.spacy_model!r}; expected the name of an installed "
                               "spaCy pipeline")
@@ -102,7 +123,7 @@ class Segmenter:
     def settings(self) -> dict[str, Any]:
         """What decides the segments (not ``batch_size``), as JSON for a model card."""
         return {"unit": self.unit, "roles": list(self.roles), "window": self.window, "stride": self.stride,
-                "spacy_model": self.spacy_model}
+                "spacy_model": self.spacy_model, "max_words": self.max_words}
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Segmenter:
@@ -115,22 +136,31 @@ class Segmenter:
         """
         if not isinstance(settings, dict):
             raise ConfigError("E163", detail=f"segmenter settings {settings!r}; expected a mapping")
-        known = {k: settings[k] for k in ("unit", "window", "stride", "spacy_model") if k in settings}
+        known = {k: settings[k] for k in ("unit", "window", "stride", "spacy_model", "max_words") if k in settings}
         if "roles" in settings:
             roles = settings["roles"]
             known["roles"] = tuple(roles) if isinstance(roles, list) else roles
         return cls(**known)
 
     def warnings(self, interviews: Iterable[Interview]) -> list[tuple[Interview, str]]:
-        """Each interview with no speech of a kept role, and a line naming its speakers' roles.
+        """Each interview with no speech of a kept role, and a line naming its speakers'
+        roles; and each whose speech runs on for more than :attr:`max_words` words with no
+        full stop, question or exclamation mark, with a line saying it is cut.
 
-        Such an interview gives no segment, most often because a speaker label or role was
-        not recognised, so its speech went to another speaker.
+        An interview of the first kind gives no segment, most often because a speaker label
+        or role was not recognised, so its speech went to another speaker. One of the second
+        was transcribed without sentence punctuation (automatic captions, say).
         """
         keep = set(self.roles)
         found = []
         for interview in interviews:
             if any(t.role in keep and t.end > t.start for t in interview.turns):
+                if (long := self._run_ons(interview)):
+                    found.append((interview, (
+                        f"interview {interview.id!r} has {long} stretch(es) of speech of over {self.max_words} words "
+                        "with no full stop, question or exclamation mark (a transcript or captions without "
+                        f"punctuation?); each is cut into segments of about {PIECE_WORDS} words, at line breaks "
+                        "or commas where there are any (--unit turn keeps each turn whole)")))
                 continue
             speakers = some([f"{name} ({role})" for name, role in interview.speakers.items()], 10) or "none"
             line = (f"interview {interview.id!r} has no {' or '.join(self.roles)} speech, so it gives no segment "
@@ -138,6 +168,15 @@ class Segmenter:
                     "corpus config")
             found.append((interview, line))
         return found
+
+    def _run_ons(self, interview: Interview) -> int:
+        """How many stretches of kept speech :func:`cut_run_ons` cuts, about (sentences found
+        by their closing marks, not by spaCy)."""
+        if self.unit == "turn" or self.max_words is None:
+            return 0
+        keep = set(self.roles)
+        return sum(len(part.split()) > self.max_words for t in interview.turns if t.role in keep
+                   for part in _SENTENCE_END.split(interview.text[t.start : t.end]))
 
     def segment(self, interviews: Iterable[Interview]) -> list[Segment]:
         """All segments of ``interviews``, in interview and text order."""
@@ -172,9 +211,11 @@ class Segmenter:
                 if end > start:
                     sentences[k].append((start, end))
         n = 0
+        cues = {offset for offset, _ in interview.timeline}
         for turn, spans in zip(turns, sentences):
             spans = joined_after_abbreviations(interview.text, unspaced_sentences(interview.text, spans))
-            spans = whole_time_marks(interview.text, spans)
+            spans = cut_run_ons(interview.text, whole_time_marks(interview.text, spans), self.max_words,
+                                breaks=cues)
             for start, end in self._group(attach_non_speech(interview.text, spans)):
                 yield self._make(interview, n, turn, start, end)
                 n += 1
@@ -328,6 +369,61 @@ def attach_non_speech(text: str, spans: list[tuple[int, int]]) -> list[tuple[int
     if pending is not None:  # nothing but notes
         return spans
     return merged
+
+
+def cut_run_ons(text: str, spans: list[tuple[int, int]], limit: int | None = MAX_WORDS,
+                piece: int = PIECE_WORDS, breaks: Collection[int] = ()) -> list[tuple[int, int]]:
+    r"""A turn's sentence ``spans`` with each of more than ``limit`` words cut into pieces
+    of about ``piece`` words: speech transcribed without sentence punctuation is otherwise
+    one "sentence" as long as its turn. ``limit=None`` cuts nothing.
+
+    A stretch of ``n`` words is cut into ``ceil(n / piece)`` pieces. Each cut falls within
+    a third of a piece of its even share, at the best break there: before a word at one
+    of the offsets ``breaks`` (where a caption cue starts, whose time the piece then
+    carries) or after a line break, else after a comma, semicolon, colon or dash, else
+    nearest the share. Never inside brackets, so a note such as ``[inaudible 00:01:02]``
+    stays whole.
+
+    >>> text = "so the nurse she came round\nand she sat with me, and we talked about the flat"
+    >>> [text[a:b] for a, b in cut_run_ons(text, [(0, len(text))], limit=12, piece=6)]
+    ['so the nurse she came round', 'and she sat with me,', 'and we talked about the flat']
+    >>> [text[a:b] for a, b in cut_run_ons(text, [(0, len(text))], limit=12, piece=6, breaks={56})]
+    ['so the nurse she came round', 'and she sat with me, and we', 'talked about the flat']
+    """
+    if limit is None:
+        return spans
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        # n words take 2n - 1 characters at least: most sentences need no count
+        if end - start < 2 * limit + 1 or len(text[start:end].split()) <= limit:
+            out.append((start, end))
+        else:
+            out.extend(_cut(text, start, end, piece, breaks))
+    return out
+
+
+def _cut(text: str, start: int, end: int, piece: int, breaks: Collection[int]) -> list[tuple[int, int]]:
+    """``[start, end)`` cut into pieces of about ``piece`` words (see :func:`cut_run_ons`)."""
+    words = [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text[start:end])]
+    gaps: list[tuple[int, int]] = []  # (the word after the gap, how good a break the gap is)
+    depth = 0
+    for i, (a, b) in enumerate(words[:-1]):
+        word = text[a:b]
+        depth = max(0, depth + sum(map(word.count, _OPENING)) - sum(map(word.count, _CLOSING)))
+        if depth == 0:
+            line_break = words[i + 1][0] in breaks or "\n" in text[b : words[i + 1][0]]
+            clause_end = word[-1] in ",;:" or word in _DASHES
+            gaps.append((i + 1, 2 if line_break else 1 if clause_end else 0))
+    n, reach = len(words), max(1, piece // 3)
+    parts = -(-n // piece)
+    cuts = [0]
+    for k in range(1, parts):
+        share = round(k * n / parts)
+        near = [(good, -abs(i - share), i) for i, good in gaps if abs(i - share) <= reach and i > cuts[-1]]
+        if near:
+            cuts.append(max(near)[2])
+    cuts.append(n)
+    return [(words[a][0], words[b - 1][1]) for a, b in pairwise(cuts)]
 
 
 def _pieces(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
