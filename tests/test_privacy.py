@@ -18,10 +18,12 @@ from tr_nlp.privacy import (
     OffsetMap,
     Pseudonymiser,
     Replacement,
+    lower_case_interviews,
     name_candidates,
     pseudonymise_corpus,
     read_names,
 )
+from tr_nlp.privacy.case import in_lower_case
 from tr_nlp.schema import Coding, Interview, Turn
 
 
@@ -714,6 +716,74 @@ def test_a_name_also_written_in_an_address_is_still_listed_and_addresses_are_not
     found = name_candidates(Corpus(interviews), Pseudonymiser())
     assert [c.word for c in found] == ["Okafor", "Sam"]
     assert found[0].example.startswith("My coordinator, Dr Okafor, said to write to j.okafor@nhs.net")
+
+
+def _dialogue(iv_id, *turns):
+    text, spans = "", []
+    for who, speech in turns:
+        text += f"{who}: "
+        spans.append(Turn(who, "interviewer" if who == "Interviewer" else "participant", len(text),
+                          len(text) + len(speech)))
+        text += speech + "\n"
+    return Interview(iv_id, text, tuple(spans))
+
+
+# as an offline speech recogniser writes it: no capital, no full stop (the labels are the transcriber's)
+_ASR = _dialogue("asr", ("Interviewer", "so tell me about the nurse and how you got on with the team there"),
+                 ("Sarah", ("well rose she was the one at the ward you know and um her manager okafor he rang me at "
+                            "home and john smith said that was a first and then rose came round to 14 elm road on "
+                            "the 3rd of march with the letters and we may 5 times over have sat there")),
+                 ("Interviewer", "mm and how was that for you at the time"))
+
+
+def test_an_interview_written_without_capitals_has_its_names_months_and_streets_found_in_lower_case():
+    assert lower_case_interviews(Corpus([_ASR])) == ["asr"]  # the capitalised labels are not speech
+    p = Pseudonymiser(["Rose", "Okafor", "John Smith"])
+    (new,) = pseudonymise_corpus(Corpus([_ASR]), p)[0].interviews
+    speech = new.text.split("\n")[1]
+    # was: every name as said, and the address and the date too (each needs its capital)
+    assert speech == ("[PERSON_1]: well [PERSON_2] she was the one at the ward you know and um her manager "
+                      "[PERSON_3] he rang me at home and [PERSON_4] said that was a first and then [PERSON_2] came "
+                      "round to [ADDRESS_1] on the [DATE_1] with the letters and we may 5 times over have sat there")
+    assert {kind: original for _, kind, original in p.mapping if kind != "PERSON"} == {
+        "ADDRESS": "14 elm road", "DATE": "3rd of march"}
+    # in a text with capitals, lower case still says a word: "rose", "may 5 times" and "4 big green" stay
+    cased = _dialogue("cased", ("Sarah", ("Then Rose came. The sun rose and we may 5 times have sat at 4 big green "
+                                          "tables, on the 3rd of march. I know. She said so. We sat there.")))
+    assert not lower_case_interviews(Corpus([cased]))
+    (new,) = pseudonymise_corpus(Corpus([cased]), Pseudonymiser(["Rose"]))[0].interviews
+    assert "The sun rose and we may 5 times have sat at 4 big green tables, on the 3rd of march." in new.text
+
+
+def test_pseudonymise_says_which_interviews_are_written_without_capitals(tmp_path):
+    from typer.testing import CliRunner
+
+    from tr_nlp.cli import app
+
+    (tmp_path / "asr.txt").write_text(_ASR.text, encoding="utf-8")
+    (tmp_path / "names.txt").write_text("Rose\n", encoding="utf-8")
+    for args in (["-o", str(tmp_path / "out")], ["--list-names", str(tmp_path / "listed.txt")]):
+        result = CliRunner().invoke(app, ["pseudonymise", str(tmp_path / "asr.txt"), "--names",
+                                          str(tmp_path / "names.txt"), *args])
+        assert result.exit_code == 0, result.output
+        said = " ".join(result.stderr.split())
+        assert ("1 interview(s) are written without capital letters (a speech recogniser's output?): asr;" in said
+                and "--list-names cannot tell a name by its capital there" in said)
+    text = load_corpus([tmp_path / "out"]).interviews[0].text
+    assert "rose" not in text and "elm road" not in text and "march" not in text
+
+
+def test_a_text_is_in_lower_case_by_its_words_not_by_i_or_a_script_without_case():
+    assert in_lower_case("so I went and I'm sure she said we can " * 3)  # a recogniser writes "I" alone
+    assert not in_lower_case("So she went. Then we sat. " * 10) and not in_lower_case("too few words here")
+    assert not in_lower_case("\u6211\u5f88\u597d\u3002" * 40)  # Chinese: no case at all
+
+
+def test_an_interview_without_capitals_hides_no_name_from_the_list():
+    # "rose" in lower case there was taken for a word, so Rose was not listed for the other interview
+    cased = _dialogue("cased", ("P1", "Then Rose came, and Rose stayed with me all afternoon, which was good."))
+    found = name_candidates(Corpus([_ASR, cased]), Pseudonymiser())
+    assert [c.word for c in found] == ["Rose"] and found[0].interviews == 1
 
 
 def test_the_names_listed_find_every_name_in_the_demo_corpus(demo_coded):

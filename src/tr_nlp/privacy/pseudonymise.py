@@ -36,6 +36,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.encoding import UNSPACED_LETTER
 from tr_nlp.ingest.speakers import is_role_label
 from tr_nlp.privacy import details
+from tr_nlp.privacy.case import capitalised
 from tr_nlp.privacy.numbers import apart
 from tr_nlp.privacy.trie import trie_pattern
 
@@ -230,50 +231,63 @@ class Pseudonymiser:
         return [(token, token[1:].rsplit("_", 1)[0], original) for token, original in self._originals.items()]
 
     # --- finding and replacing ----------------------------------------------------------
-    def find(self, text: str, labels: Sequence[tuple[int, int]] = ()) -> list[Replacement]:
-        """Non-overlapping details in ``text``, in order (earliest, then longest, wins)."""
+    def find(self, text: str, labels: Sequence[tuple[int, int]] = (), lower_case: bool = False) -> list[Replacement]:
+        """Non-overlapping details in ``text``, in order (earliest, then longest, wins)
+        (``labels`` and ``lower_case``: as in :meth:`spans`)."""
         return [Replacement(start, end, kind, text[start:end], self.placeholder(kind, text[start:end]))
-                for start, end, kind in self.spans(text, labels)]
+                for start, end, kind in self.spans(text, labels, lower_case)]
 
-    def spans(self, text: str, labels: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
+    def spans(self, text: str, labels: Sequence[tuple[int, int]] = (),
+              lower_case: bool = False) -> list[tuple[int, int, str]]:
         """Where :meth:`find` finds details, as ``(start, end, kind)``, without giving them
         placeholders. Inside ``labels`` (sorted ``(start, end)`` spans of ``text`` that are no
         speech: speaker labels), a name is found in any case, as a transcriber's ``jane:``
-        names Jane, where in speech "rose" or "will" are words.
+        names Jane, where in speech "rose" or "will" are words. In a text written without
+        capital letters (``lower_case``: :func:`~tr_nlp.privacy.case.in_lower_case`), a name
+        is found in any case everywhere, and months and streets as if written with their
+        capitals (:func:`~tr_nlp.privacy.case.capitalised`).
 
         >>> Pseudonymiser().spans("Write to @sam_p or sam@example.org by 3 May.")
         [(9, 15, 'HANDLE'), (19, 34, 'EMAIL'), (38, 43, 'DATE')]
+        >>> text = "sam rang from 14 elm road on the 3rd of march"
+        >>> [text[a:b] for a, b, _ in Pseudonymiser(["Sam"]).spans(text, lower_case=True)]
+        ['sam', '14 elm road', '3rd of march']
         """
         found: list[tuple[int, int, int, str]] = []
+        cased = capitalised(text) if lower_case else text
         for rank, kind in enumerate(KINDS):
             if kind not in self.kinds:
                 continue
             if kind == "PERSON":
-                found.extend((m.start(), m.end(), rank, kind) for m in self._names_in(text, labels))
+                found.extend((m.start(), m.end(), rank, kind) for m in self._names_in(text, labels, lower_case))
                 continue
-            found.extend((start, end, rank, kind) for start, end in details.find(kind, text))
+            found.extend((start, end, rank, kind) for start, end in details.find(kind, cased))
         return [(start, end, kind) for start, end, _, kind in apart(found)]
 
-    def _names_in(self, text: str, labels: Sequence[tuple[int, int]] = ()) -> Iterator[re.Match[str]]:
+    def _names_in(self, text: str, labels: Sequence[tuple[int, int]] = (),
+                  any_case: bool = False) -> Iterator[re.Match[str]]:
         """Where a name occurs: a capital in the match (the name's case), a name given in
-        lower case, or any name inside one of ``labels``. A match refused so does not hide a
-        shorter name inside it."""
+        lower case, any name inside one of ``labels``, or with ``any_case`` any name. A match
+        refused so does not hide a shorter name inside it."""
         if self._name_pattern is None:
             return
         folded, at = _fold(text), 0
         starts = [start for start, _ in labels]
         while (m := self._name_pattern.search(folded, at)) is not None:
             k = bisect_right(starts, m.start()) - 1
-            if (any(ch.isupper() for ch in m.group()) or " ".join(m.group().split()).lower() in self._any_case
+            if (any_case or any(ch.isupper() for ch in m.group())
+                    or " ".join(m.group().split()).lower() in self._any_case
                     or (k >= 0 and m.end() <= labels[k][1])):
                 yield m
                 at = m.end()
             else:
                 at = m.start() + 1
 
-    def apply(self, text: str, labels: Sequence[tuple[int, int]] = ()) -> tuple[str, OffsetMap]:
-        """The pseudonymised text and the map from old to new positions (``labels``: as in :meth:`spans`)."""
-        replacements = self.find(text, labels)
+    def apply(self, text: str, labels: Sequence[tuple[int, int]] = (),
+              lower_case: bool = False) -> tuple[str, OffsetMap]:
+        """The pseudonymised text and the map from old to new positions (``labels`` and
+        ``lower_case``: as in :meth:`spans`)."""
+        replacements = self.find(text, labels, lower_case)
         pieces, last = [], 0
         for r in replacements:
             pieces += [text[last:r.start], r.placeholder]

@@ -1,0 +1,68 @@
+"""Transcripts written without capital letters, as speech recognisers and automatic captions
+often write them (``so sarah rang me from 14 elm road on the 3rd of march``).
+
+The pseudonymiser tells a name from a word, and a month or a street from a word, by its
+capital letter ("Rose" and "rose", "May" and "may", "14 Elm Road"); in such a text there is
+none to go by. :func:`in_lower_case` says when a text is written so, and :func:`capitalised`
+writes the months and streets in it as a cased text would, for the cased patterns to find.
+
+Examples
+--------
+>>> in_lower_case("so sarah rang me and I said yes " * 4), in_lower_case("So Sarah rang me. I said yes. " * 4)
+(True, False)
+>>> capitalised("on the 3rd of march at 14 elm road, we may 5 times, june 5")
+'on the 3rd of March at 14 Elm Road, we may 5 times, June 5'
+"""
+
+from __future__ import annotations
+
+import re
+
+#: the fewest words written in a script with case that tell how a text is written
+MIN_WORDS = 20
+#: the largest share of those words that begin with a capital in a text in lower case: a
+#: cased text's sentence starts and names give it 5-15% ("I" is not counted: some
+#: recognisers write it alone with a capital)
+MAX_CAPITALISED = 0.02
+#: a word's first letter, "I" ("I'm", "I've") left out
+_CASED_WORD = re.compile(r"(?<![\w'\u2019])(?!I(?:['\u2019][a-z]+)?(?![\w'\u2019]))[^\W\d_]")
+_MONTHS = ("january", "february", "april", "june", "july", "august", "september", "october", "november",
+           "december")
+#: "may" and "march" are words too ("we may 5 times", "march 5 miles"): months after "of",
+#: or before "the", a day written as an ordinal ("may 5th") or a year
+_MONTH = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\b"
+                    r"|(?:(?<=\bof )|\b)(?:may|march)(?= (?:the |\d{1,2}(?:st|nd|rd|th)\b|\d{4}\b))"
+                    r"|(?<=\bof )(?:may|march)\b")
+#: the kinds of street that are no common word in lower case ("park", "way", "close", "drive",
+#: "view" and "walk" are: "a 10 minute walk")
+_STREETS = ("road", "street", "avenue", "lane", "crescent", "terrace", "grove", "mews", "gardens")
+#: a house number, one or two words, and a street's kind: "14 elm road", "3a mill lane"
+_ADDRESS = re.compile(rf"(?<![\w.,])\d{{1,4}}[a-z]?,? ((?:[a-z][\w'\u2019-]* ){{1,2}}(?:{'|'.join(_STREETS)}))\b")
+
+
+def in_lower_case(text: str) -> bool:
+    """Whether ``text`` is written without capital letters: at least :data:`MIN_WORDS`
+    words of a script with case, and at most :data:`MAX_CAPITALISED` of them capitalised.
+    A script without case (Chinese, Arabic) is never in lower case.
+    """
+    lower = upper = 0
+    for m in _CASED_WORD.finditer(text):
+        letter = m.group()
+        lower += letter.islower()
+        upper += letter.isupper()
+    return lower + upper >= MIN_WORDS and upper <= MAX_CAPITALISED * (lower + upper)
+
+
+def capitalised(text: str) -> str:
+    """``text`` with each English month's name, and each street of an address (a house
+    number, one or two words and a street's kind), written with a capital; every
+    character keeps its place, so offsets found in the result hold in ``text``. A month's
+    name is capitalised wherever it stands ("june" alone too: a date's pattern still asks
+    for its day or year), but "may" and "march" only where they are no verb (:data:`_MONTH`)."""
+    chars = list(text)
+    for m in _MONTH.finditer(text):
+        chars[m.start()] = chars[m.start()].upper()
+    for m in _ADDRESS.finditer(text):
+        for word in re.finditer(r"\S+", m.group(1)):
+            chars[m.start(1) + word.start()] = chars[m.start(1) + word.start()].upper()
+    return "".join(chars)
