@@ -3,9 +3,10 @@
 A transcript whose speakers are named ("Alex:", "Sam:") or numbered by a tool ("Speaker 1")
 says nothing of who interviews whom; tr_nlp guesses it (:func:`tr_nlp.ingest.speakers.resolve_roles`),
 and a wrong guess codes the interviewer's questions as the participant's speech. This
-script renames the speakers of every session of AnnoMI (therapist and client) (whole, and cut
-to their first 20 utterances, as a short transcript is) and of the demo corpus's
-interviews, reads each back as a plain-text transcript, and counts the
+script renames the speakers of every session of AnnoMI (therapist and client) (whole, cut
+to their first 20 utterances, as a short transcript is, and written as an offline speech
+recogniser writes it, in lower case without punctuation, so without a question mark) and of
+the demo corpus's interviews, reads each back as a plain-text transcript, and counts the
 guesses that are right, the wrong way round, or not made, for:
 
 - tr_nlp: question marks, and who says "you" and who "I" (:mod:`tr_nlp.ingest.pronouns`);
@@ -35,6 +36,7 @@ Run from the project root::
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -60,6 +62,12 @@ def annomi_sessions() -> list[list[tuple[str, str]]]:
     role = {"therapist": "interviewer", "client": "participant"}
     return [[(role[who], str(said)) for who, said in zip(g["interlocutor"], g["utterance_text"], strict=True)]
             for _, g in frame.groupby("transcript_id")]
+
+
+def as_recognised(session: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``session`` as a speech recogniser without punctuation writes it: lower case, no
+    punctuation but inner apostrophes (an utterance of punctuation alone becomes "mm")."""
+    return [(role, " ".join(re.sub(r"[^\w\s']", " ", said.lower()).split()) or "mm") for role, said in session]
 
 
 def demo_interviews() -> list[list[tuple[str, str]]]:
@@ -150,6 +158,7 @@ def _measure(name: str, load: Callable[[], list[Any]], guess: Callable[[list[Any
 def main() -> None:
     runs = (("AnnoMI sessions", annomi_sessions), ("AnnoMI sessions, first 20 utterances", lambda: [
         session[:20] for session in annomi_sessions() if len({role for role, _ in session[:20]}) == 2]),
+        ("AnnoMI sessions, lower case without punctuation", lambda: [as_recognised(s) for s in annomi_sessions()]),
         ("demo interviews", demo_interviews))
     for name, load in runs:
         _measure(name, load, guesses, "baseline (questions alone)", "wrong way round")
