@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -371,8 +372,8 @@ def said_of_files(warnings: Iterable[tuple[str, str]], shown: int = 3) -> list[s
     and how many more (all of them where that would be one more), then the message, so
     that a folder of transcripts alike (each with the same guessed speakers, say) gives one
     line, not one per file. Messages alike but for their values (quoted names, numbers:
-    each transcript's own interviewer guessed) are one line too, each path shown with its
-    values and the message with ``…`` in their place.
+    each transcript's own interviewer guessed) are one line too, each path shown with the
+    values that differ and the message with ``…`` in their place (a value all share stays).
 
     >>> said_of_files([("a.txt", "guessed roles"), ("b.txt", "no times"), ("b.txt", "guessed roles")])
     ['a.txt, b.txt: guessed roles', 'b.txt: no times']
@@ -384,20 +385,31 @@ def said_of_files(warnings: Iterable[tuple[str, str]], shown: int = 3) -> list[s
     ["a.txt ('Anna'), b.txt ('Ben'): guessed … = interviewer"]
     >>> said_of_files([("c.txt", "3 lines before the first label"), ("d.txt", "12 lines before the first label")])
     ['c.txt (3), d.txt (12): … lines before the first label']
+    >>> said_of_files([("e.txt", "'e' has 2 runs of 80 words"), ("f.txt", "'f' has 2 runs of 80 words")])
+    ["e.txt ('e'), f.txt ('f'): … has 2 runs of 80 words"]
     """
     by_shape: dict[str, dict[str, dict[str, None]]] = {}
     for path, message in warnings:
         by_shape.setdefault(_VALUE.sub("…", message), {}).setdefault(message, {})[path] = None
     lines = []
-    for shape, messages in by_shape.items():
+    for messages in by_shape.values():
         if len(messages) == 1:
             [(message, in_order)] = messages.items()
             lines.append(f"{_named(list(in_order), shown)}: {message}")
             continue
-        named = [f"{path} ({', '.join(_VALUE.findall(message))})"
+        values = {message: _VALUE.findall(message) for message in messages}
+        differ = [k for k, value in enumerate(next(iter(values.values())))
+                  if any(found[k] != value for found in values.values())]
+        named = [f"{path} ({', '.join(values[message][k] for k in differ)})"
                  for message, paths in messages.items() for path in paths]
-        lines.append(f"{_named(named, shown)}: {shape}")
+        lines.append(f"{_named(named, shown)}: {_shown(next(iter(messages)), differ)}")
     return lines
+
+
+def _shown(message: str, differ: Sequence[int]) -> str:
+    """``message`` with its values numbered ``differ`` (:data:`_VALUE`) written ``…``."""
+    seen = itertools.count()
+    return _VALUE.sub(lambda m: "…" if next(seen) in differ else m.group(), message)
 
 
 def _named(paths: list[str], shown: int) -> str:

@@ -297,11 +297,11 @@ def warn_other_language(card: Mapping[str, Any], interviews: Iterable[Interview]
 
 
 def warn_no_segments(segmenter: Segmenter, interviews: Sequence[Interview], quiet: bool) -> None:
-    """A warning line for each interview with no speech of the roles ``segmenter`` keeps, or
-    with speech cut into pieces for want of sentence punctuation (:meth:`Segmenter.warnings`)."""
+    """A warning line for the interviews with no speech of the roles ``segmenter`` keeps, or
+    with speech cut into pieces for want of sentence punctuation (:meth:`Segmenter.warnings`),
+    many files alike in one (:func:`warn_files`)."""
     if not quiet:
-        for interview, warning in segmenter.warnings(interviews):
-            warn(f"{interview.source or interview.id}: {warning}")
+        warn_files((interview.source or interview.id, said) for interview, said in segmenter.warnings(interviews))
 
 
 def load_and_report(

@@ -8,6 +8,7 @@ import typer
 
 from tr_nlp.cli import common as c
 from tr_nlp.schema import clock, line_range
+from tr_nlp.segment import Segmenter
 
 
 @c.handle_errors
@@ -35,13 +36,18 @@ def inspect(
                              speaker_roles=speaker_role, encoding=encoding)
     corpus = c.load_and_report(paths, options, fmt, codings, codebook, quiet=quiet, required=False)  # it reports failures
     c.warn_near_copies(corpus.interviews, quiet)
+    # what segmenting them as every command does by default would meet: no participant speech, no punctuation
+    cut = Segmenter().warnings(corpus.interviews)
     records = corpus.describe()
     if as_json:
+        warnings = {f.path: list(f.warnings) for f in corpus.files if f.warnings}
+        for interview, said in cut:
+            warnings.setdefault(interview.source or interview.id, []).append(said)
         c.out.print_json(json.dumps({
             "interviews": records,
             "failed": [{"file": f.path, "code": f.error.code, "message": f.error.message}
                        for f in corpus.failures if f.error is not None],
-            "warnings": {f.path: f.warnings for f in corpus.files if f.warnings},
+            "warnings": warnings,
         }, ensure_ascii=False))
     else:
         table = c.Table(title=None, show_lines=False)
@@ -61,6 +67,8 @@ def inspect(
                           *([", ".join(f"{coder} {n}" for coder, n in r["codings"].items())] if coded else []),
                           *([str(r["read"])] if marked else []))
         c.out.print(table)
+        if not quiet:
+            c.warn_files((interview.source or interview.id, said) for interview, said in cut)
         words = sum(r["words"] for r in records)
         c.out.print(
             f"{len(corpus.files)} file(s), {len(records)} interview(s), {words} words, "
