@@ -45,6 +45,11 @@ figures can be studied offline without running the (slow) fine-tuning again.
 ``--time-marks`` first puts aTrain's ``[hh:mm:ss] - `` before every utterance (its own time
 in the recording), as a team's aTrain or noScribe transcripts carry them: the models leave
 time marks out, so the figures should be those of a run without the flag.
+
+``--as-recognised`` first writes every utterance as an offline speech recogniser (Vosk, say)
+or automatic captions write speech: in lower case, without punctuation (inner apostrophes
+kept), so without a question mark. Every model trains and is tested on that text, as a
+team whose transcripts all come from such a recogniser would.
 """
 
 from __future__ import annotations
@@ -202,6 +207,17 @@ def with_time_marks(folder: Path) -> Path:
     return folder / "AnnoMI-full.csv"
 
 
+def as_recognised(folder: Path) -> Path:
+    """A copy of AnnoMI-full in ``folder`` whose every utterance is in lower case without
+    punctuation but inner apostrophes (an utterance of punctuation alone becomes "mm")."""
+    full = pd.read_csv(DATA / "AnnoMI-full.csv")
+    full["utterance_text"] = (full["utterance_text"].astype(str).str.lower()
+                              .str.replace(r"[^\w\s']", " ", regex=True).str.split().str.join(" ")
+                              .replace("", "mm"))
+    full.to_csv(folder / "AnnoMI-full.csv", index=False)
+    return folder / "AnnoMI-full.csv"
+
+
 def human_agreement(task: str, scored: pd.DataFrame) -> dict:
     speaker, label = TASKS[task]
     full = pd.read_csv(DATA / "AnnoMI-full.csv")
@@ -234,14 +250,20 @@ def main() -> None:
     parser.add_argument("--time-marks", action="store_true",
                         help="put aTrain's time mark '[hh:mm:ss] - ' before every utterance first (tr_nlp's models "
                              "leave marks out; the figures should match a run without them)")
+    parser.add_argument("--as-recognised", action="store_true",
+                        help="write every utterance in lower case without punctuation first, as an offline speech "
+                             "recogniser does, for training and testing alike")
     args = parser.parse_args()
+    if args.time_marks and args.as_recognised:
+        parser.error("--time-marks and --as-recognised each rewrite the utterances: give one")
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
     if not (DATA / "AnnoMI-simple.csv").is_file():
         raise SystemExit(f"AnnoMI not found at {DATA}")
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        frame = load(with_time_marks(Path(folder))) if args.time_marks else load()
+        frame = (load(with_time_marks(Path(folder))) if args.time_marks
+                 else load(as_recognised(Path(folder))) if args.as_recognised else load())
     t0 = time.perf_counter()
     texts = sorted(set().union(*(frame[c] for c in CONTEXT_COLUMNS if c.endswith("text"))))
     embed_texts(texts)  # fills the cache once; the models then read it
