@@ -1277,6 +1277,39 @@ def test_captions_without_any_speaker_label_are_participant_speech_like_unlabell
     assert read_file(write("auto.vtt", vtt), options).interviews[0].turns[0].role == "other"
 
 
+def _karaoke(words, at):
+    """A line of YouTube's automatic captions: each word after the first with its time."""
+    return words[0] + "".join(f"<00:00:{at + 0.2 * k:06.3f}><c> {w}</c>" for k, w in enumerate(words[1:], 1))
+
+
+def test_youtubes_automatic_captions_are_read_each_line_once(write):
+    # yt-dlp's .vtt of YouTube's automatic captions: each cue opens with a line of a space, which
+    # ended the cue (E120, 'broken cue'); and each line shows twice, rolling up, and alone for 10 ms
+    lines = [["so", "i", "went", "to", "the", "clinic"], ["and", "the", "nurse", "was", "kind"],
+             ["to", "me", "you", "know"], ["no", "no"], ["no", "no"]]
+    vtt, before, at = "WEBVTT\nKind: captions\nLanguage: en\n\n", " ", 0.0
+    for words in lines:
+        vtt += (f"00:00:{at:06.3f} --> 00:00:{at + 2:06.3f} align:start position:0%\n{before}\n"
+                f"{_karaoke(words, at)}\n\n00:00:{at + 2:06.3f} --> 00:00:{at + 2.01:06.3f} align:start "
+                f"position:0%\n{' '.join(words)}\n \n\n")
+        before, at = " ".join(words), at + 2.01
+    result = read_file(write("auto.en.vtt", vtt))
+    iv = result.interviews[0]
+    said = "so i went to the clinic and the nurse was kind to me you know no no no no"  # "no no" twice stays twice
+    assert turn_texts(iv) == [("unknown", "participant", said)]
+    assert [round(t, 2) for t in iv.known_times] == [0.0, 2.01, 4.02, 6.03, 8.04]  # each line at its cue
+    assert ("the captions roll up (9 cues repeat the line before them, as YouTube's automatic captions and live "
+            "captions do): each line was read once") in result.warnings
+
+
+def test_captions_whose_speaker_says_a_line_again_do_not_roll_up(write):
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\nNo.\n\n2\n00:00:02,000 --> 00:00:03,000\nNo.\n\n"
+           "3\n00:00:03,000 --> 00:00:04,000\nI said no.\n\n4\n00:00:04,000 --> 00:00:06,000\nThen she came.\n")
+    result = read_file(write("said.srt", srt))
+    assert turn_texts(result.interviews[0]) == [("unknown", "participant", "No. No. I said no. Then she came.")]
+    assert not any("roll up" in w for w in result.warnings)
+
+
 def test_captions_that_mark_changes_of_speaker_but_name_no_one_are_two_people_taking_turns(write):
     # ">>" and dialogue dashes were kept in the text of one participant's speech, the interviewer's questions in it
     srt = ("1\n00:00:01,000 --> 00:00:03,000\n>> So how was the ward,\nlooking back?\n\n"

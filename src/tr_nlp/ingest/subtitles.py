@@ -91,12 +91,16 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
     """Blank-line separated blocks with the 1-based line number where each starts.
 
     A second timing line in a block starts a new one (with the cue number above it), so
-    cues that no blank line separates are still cues, not text of the cue before.
+    cues that no blank line separates are still cues, not text of the cue before. A blank
+    line just under a timing line does not end its cue: YouTube's automatic captions open
+    each cue with a line of a space, which WebVTT counts as text (an empty line ends a cue).
     """
     blocks: list[tuple[int, list[str]]] = []
     current: list[str] = []
     first, timed = 0, False
     for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip() and current and _TIMING.match(current[-1]):
+            continue  # a blank line before a cue's text is no end of it (YouTube's line of a space)
         if not line.strip():
             if current:
                 blocks.append((first, current))
@@ -321,16 +325,71 @@ def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions(), srt: 
         metadata.update(_metadata_lines(blocks[0][1][1:]))
         blocks = blocks[1:]
     cues: list[Cue] = []
+    timed: list[tuple[int, list[str]]] = []
     for line_no, lines in blocks:
         head = lines[0].strip()
         if not srt and head.startswith(("NOTE", "STYLE", "REGION")):
-            if head.startswith("NOTE") and not cues:
+            if head.startswith("NOTE") and not timed:
                 metadata.update(_metadata_lines([head[4:], *lines[1:]]))
             continue
+        timed.append((line_no, lines))
+    timed, rolled = without_rolled_lines(timed)
+    for line_no, lines in timed:
         cues.extend(_parse_cue(lines, line_no, path, srt))
     if not cues:
         raise InputError("E122", path)
-    return interview_from_cues(cues, path, options, metadata, "srt" if srt else "vtt", text.warning)
+    result = interview_from_cues(cues, path, options, metadata, "srt" if srt else "vtt", text.warning)
+    if rolled:
+        result.warnings.append(f"the captions roll up ({rolled} cues repeat the line before them, as YouTube's "
+                               "automatic captions and live captions do): each line was read once")
+    return result
+
+
+#: The fewest cues that must repeat the line before them, and the least share of the cues, for
+#: captions to be taken as rolling up (a speaker saying a line twice, "No." "No.", is not that).
+MIN_ROLLED, MIN_ROLLED_SHARE = 3, 0.3
+
+
+def without_rolled_lines(blocks: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list[str]]], int]:
+    """Cue ``blocks`` of captions that roll up with each line kept once, and how many cues
+    repeated lines; ``blocks`` as they are (and 0) where the captions do not roll up.
+
+    Captions that roll up show each line twice: a cue's first lines are the last lines of
+    the cue before (live captions; YouTube's automatic ones also show each finished line
+    alone for 10 ms), so read whole, every line would be said twice. They are taken to roll
+    up where at least :data:`MIN_ROLLED` cues, and :data:`MIN_ROLLED_SHARE` of them, open
+    with the last line of the cue before (lines compared without their markup). A timing
+    line keeps its place; a cue left without text is dropped by the reader as empty.
+
+    >>> blocks = [(1, ["00:01.000 --> 00:02.000", "so i went"]), (4, ["00:02.000 --> 00:03.000", "so i went",
+    ...           "to the clinic"]), (8, ["00:03.000 --> 00:04.000", "to the clinic", "and the nurse"]),
+    ...           (12, ["00:04.000 --> 00:05.000", "and the nurse"])]
+    >>> kept, rolled = without_rolled_lines(blocks)
+    >>> [lines[1:] for _, lines in kept], rolled
+    ([['so i went'], ['to the clinic'], ['and the nurse'], []], 3)
+    """
+    def said(lines: list[str]) -> list[str]:
+        timing_at = next((k for k, line in enumerate(lines[:2]) if "-->" in line), len(lines))
+        return [text for line in lines[timing_at + 1 :] if (text := _voiced(line)[1])]
+
+    texts = [said(lines) for _, lines in blocks]
+    overlaps = [_overlap(before, now) for before, now in zip([[], *texts], texts)]
+    rolled = sum(n > 0 for n in overlaps)
+    if rolled < MIN_ROLLED or rolled < MIN_ROLLED_SHARE * len(blocks):
+        return blocks, 0
+    kept = []
+    for (line_no, lines), n in zip(blocks, overlaps):
+        timing_at = next((k for k, line in enumerate(lines[:2]) if "-->" in line), len(lines))
+        body = lines[timing_at + 1 :]
+        while n and body:  # drop the first n lines of text (and the lines of spaces among them)
+            n -= bool(_voiced(body.pop(0))[1])
+        kept.append((line_no, [*lines[: timing_at + 1], *body]))
+    return kept, rolled
+
+
+def _overlap(before: list[str], now: list[str]) -> int:
+    """How many lines that open ``now`` end ``before`` (the most that do)."""
+    return next((n for n in range(min(len(before), len(now)), 0, -1) if before[-n:] == now[:n]), 0)
 
 
 def interview_from_cues(
