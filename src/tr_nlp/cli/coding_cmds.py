@@ -511,14 +511,14 @@ def _held_out(loaded: Corpus, theme: ThemeModel, quiet: bool, named: bool = Fals
         c.warn(f"{len(near)} interview(s) are edited copies of {whose} training interviews (typos corrected or "
                f"names replaced, say) and are left out too, each with the share of its four-word runs found in a "
                f"training interview: {shown}")
+    judge = "by hand and judge the model on them, or cross-validate (leave out --model)"
     if not evaluated.interviews:
         raise ModelError("E185", detail=f"every interview here was used to train {theme.label}; code new interviews "
-                                        "by hand and judge the model on them, or cross-validate (leave out --model)")
+                                        f"{judge}")
     if loaded.codings and not evaluated.codings:
         raise ModelError("E185", detail=f"every coded interview here was used to train {theme.label}, and the "
                                         f"{len(evaluated.interviews)} it did not see have no human coding "
-                                        f"({some([iv.id for iv in evaluated.interviews])}); code some of them by "
-                                        "hand and judge the model on them, or cross-validate (leave out --model)")
+                                        f"({some([iv.id for iv in evaluated.interviews])}); code some of them {judge}")
     return evaluated
 
 

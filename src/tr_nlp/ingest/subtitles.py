@@ -121,7 +121,7 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
 
 
 def _parse_cue(lines: list[str], line_no: int, path: Path, srt: bool) -> list[Cue]:
-    timing_at = 0 if "-->" in lines[0] else 1
+    timing_at = min(_timing_at(lines), 1)
     if timing_at >= len(lines) or "-->" not in lines[timing_at]:
         found = lines[min(timing_at, len(lines) - 1)]
         raise InputError(
@@ -368,23 +368,24 @@ def without_rolled_lines(blocks: list[tuple[int, list[str]]]) -> tuple[list[tupl
     >>> [lines[1:] for _, lines in kept], rolled
     ([['so i went'], ['to the clinic'], ['and the nurse'], []], 3)
     """
-    def said(lines: list[str]) -> list[str]:
-        timing_at = next((k for k, line in enumerate(lines[:2]) if "-->" in line), len(lines))
-        return [text for line in lines[timing_at + 1 :] if (text := _voiced(line)[1])]
-
-    texts = [said(lines) for _, lines in blocks]
+    texts = [[text for line in lines[_timing_at(lines) + 1 :] if (text := _voiced(line)[1])] for _, lines in blocks]
     overlaps = [_overlap(before, now) for before, now in zip([[], *texts], texts)]
     rolled = sum(n > 0 for n in overlaps)
     if rolled < MIN_ROLLED or rolled < MIN_ROLLED_SHARE * len(blocks):
         return blocks, 0
     kept = []
     for (line_no, lines), n in zip(blocks, overlaps):
-        timing_at = next((k for k, line in enumerate(lines[:2]) if "-->" in line), len(lines))
+        timing_at = _timing_at(lines)
         body = lines[timing_at + 1 :]
         while n and body:  # drop the first n lines of text (and the lines of spaces among them)
             n -= bool(_voiced(body.pop(0))[1])
         kept.append((line_no, [*lines[: timing_at + 1], *body]))
     return kept, rolled
+
+
+def _timing_at(lines: list[str]) -> int:
+    """Where a cue block's timing line is: first, or under its number (past the end: none)."""
+    return next((k for k, line in enumerate(lines[:2]) if "-->" in line), len(lines))
 
 
 def _overlap(before: list[str], now: list[str]) -> int:

@@ -31,7 +31,7 @@ _MONTHS = ("january", "february", "april", "june", "july", "august", "september"
 #: "may" and "march" are words too ("we may 5 times", "march 5 miles"): months after "of",
 #: or before "the", a day written as an ordinal ("may 5th") or a year
 _MONTH = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\b"
-                    r"|(?:(?<=\bof )|\b)(?:may|march)(?= (?:the |\d{1,2}(?:st|nd|rd|th)\b|\d{4}\b))"
+                    r"|\b(?:may|march)(?= (?:the |\d{1,2}(?:st|nd|rd|th)\b|\d{4}\b))"
                     r"|(?<=\bof )(?:may|march)\b")
 #: the kinds of street that are no common word in lower case ("park", "way", "close", "drive",
 #: "view" and "walk" are: "a 10 minute walk")
