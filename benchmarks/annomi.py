@@ -49,7 +49,9 @@ time marks out, so the figures should be those of a run without the flag.
 ``--as-recognised`` first writes every utterance as an offline speech recogniser (Vosk, say)
 or automatic captions write speech: in lower case, without punctuation (inner apostrophes
 kept), so without a question mark. Every model trains and is tested on that text, as a
-team whose transcripts all come from such a recogniser would.
+team whose transcripts all come from such a recogniser would. ``--tested-as-recognised``
+trains on the transcripts as they are and tests on the same utterances so written, as a team
+that coded human transcripts and codes new interviews a recogniser transcribed would.
 """
 
 from __future__ import annotations
@@ -96,9 +98,14 @@ def load(full: Path = DATA / "AnnoMI-full.csv") -> pd.DataFrame:
     return merged
 
 
-def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False, seeds: int = 1) -> dict:
+def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False, seeds: int = 1,
+             tested_on: pd.DataFrame | None = None) -> dict:
+    """Each model trained and tested fold by fold on ``frame``'s utterances of ``task``, or
+    tested on ``tested_on``'s (the same utterances written otherwise, row for row)."""
     speaker, label = TASKS[task]
     rows = frame[frame["interlocutor"] == speaker].reset_index(drop=True)
+    seen = rows if tested_on is None else tested_on[tested_on["interlocutor"] == speaker].reset_index(drop=True)
+    assert (seen["utterance_id"].to_numpy() == rows["utterance_id"].to_numpy()).all()
     y = rows[label].to_numpy()
     groups = rows["transcript_id"].to_numpy()
     splits = list(GroupKFold(n_splits=5).split(rows, y, groups))[:folds]
@@ -111,7 +118,7 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False,
     tested = np.zeros(len(y), dtype=bool)
     fold = np.full(len(y), -1)
     strengths = []
-    inputs = rows[CONTEXT_COLUMNS]
+    inputs, tests = rows[CONTEXT_COLUMNS], seen[CONTEXT_COLUMNS]
     for k, (train, test) in enumerate(splits):
         tested[test] = True
         fold[test] = k
@@ -119,7 +126,7 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False,
         vec = tfidf_features()
         base = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000)
         base.fit(vec.fit_transform(rows["text"].iloc[train]), y[train])
-        Xte = vec.transform(rows["text"].iloc[test])
+        Xte = vec.transform(seen["text"].iloc[test])
         preds["baseline"][test] = base.predict(Xte)
         probas["baseline"][test] = aligned(base.predict_proba(Xte), base.classes_, classes)
         times["baseline"] += time.perf_counter() - t0
@@ -128,12 +135,12 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False,
         model = make_theme_classifier("both", context=True, C=1.0)
         model.fit(inputs.iloc[train], y[train], head__groups=groups[train])
         head = model.named_steps["head"]
-        proba = model.predict_proba(inputs.iloc[test], groups=groups[test])
+        proba = model.predict_proba(tests.iloc[test], groups=groups[test])
         preds["tr_nlp"][test] = head.decide(proba)
         probas["tr_nlp"][test] = aligned(proba, model.classes_, classes)
         times["tr_nlp"] += time.perf_counter() - t0
         strengths.append(head.chain_[2])
-        proba = model.predict_proba(inputs.iloc[test])  # the same model, utterances scored alone
+        proba = model.predict_proba(tests.iloc[test])  # the same model, utterances scored alone
         preds["no_chain"][test] = head.decide(proba)
         probas["no_chain"][test] = aligned(proba, model.classes_, classes)
 
@@ -142,11 +149,11 @@ def run_task(frame: pd.DataFrame, task: str, folds: int, finetune: bool = False,
             blend = make_theme_classifier("finetune", context=True, C=1.0, random_state=seed)
             blend.fit(inputs.iloc[train], y[train], head__groups=groups[train])
             head = blend.named_steps["head"]
-            proba = head.predict_proba(inputs.iloc[test], groups=groups[test])  # once: the encoder is slow
+            proba = head.predict_proba(tests.iloc[test], groups=groups[test])  # once: the encoder is slow
             preds[ft][test] = head.decide(proba)
             probas[ft][test] = aligned(proba, head.classes_, classes)
             times[ft] += time.perf_counter() - t0
-            proba = head.finetuned_.predict_proba(inputs.iloc[test])  # its own row, outside the timed blend
+            proba = head.finetuned_.predict_proba(tests.iloc[test])  # its own row, outside the timed blend
             preds[enc][test] = head.finetuned_.decide(proba)
             probas[enc][test] = aligned(proba, head.finetuned_.classes_, classes)
             times[enc] = times[ft] - times["tr_nlp"]
@@ -253,9 +260,12 @@ def main() -> None:
     parser.add_argument("--as-recognised", action="store_true",
                         help="write every utterance in lower case without punctuation first, as an offline speech "
                              "recogniser does, for training and testing alike")
+    parser.add_argument("--tested-as-recognised", action="store_true",
+                        help="train on the transcripts as they are, test on the same utterances written as an "
+                             "offline speech recogniser does")
     args = parser.parse_args()
-    if args.time_marks and args.as_recognised:
-        parser.error("--time-marks and --as-recognised each rewrite the utterances: give one")
+    if sum((args.time_marks, args.as_recognised, args.tested_as_recognised)) > 1:
+        parser.error("--time-marks, --as-recognised and --tested-as-recognised each rewrite the utterances: give one")
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
     if not (DATA / "AnnoMI-simple.csv").is_file():
@@ -264,13 +274,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         frame = (load(with_time_marks(Path(folder))) if args.time_marks
                  else load(as_recognised(Path(folder))) if args.as_recognised else load())
+        tested_on = load(as_recognised(Path(folder))) if args.tested_as_recognised else None
     t0 = time.perf_counter()
-    texts = sorted(set().union(*(frame[c] for c in CONTEXT_COLUMNS if c.endswith("text"))))
+    texts = sorted(set().union(*(f[c] for f in (frame, tested_on) if f is not None
+                                 for c in CONTEXT_COLUMNS if c.endswith("text"))))
     embed_texts(texts)  # fills the cache once; the models then read it
     print(f"AnnoMI: {len(frame)} utterances, {frame.transcript_id.nunique()} transcripts; embedding "
           f"{len(texts)} distinct texts took {time.perf_counter() - t0:.1f} s (near 0 when cached)")
     for task in args.tasks.split(","):
-        results = run_task(frame, task, args.folds, args.finetune, args.seeds)
+        results = run_task(frame, task, args.folds, args.finetune, args.seeds, tested_on)
         rows, predictions, strengths = results.pop("_rows"), results.pop("_predictions"), results.pop("_strengths")
         if args.save is not None:
             args.save.mkdir(parents=True, exist_ok=True)

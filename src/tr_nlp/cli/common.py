@@ -287,13 +287,17 @@ def warn_files(warnings: Iterable[tuple[str, str]]) -> None:
         warn(line)
 
 
-def warn_other_language(card: Mapping[str, Any], interviews: Iterable[Interview], quiet: bool) -> None:
+def warn_other_language(card: Mapping[str, Any], interviews: Sequence[Interview], quiet: bool) -> None:
     """A warning line for interviews that read as another language than the model's training
-    ones (:func:`~tr_nlp.coding.language.language_warnings`), many files alike in one."""
+    ones (:func:`~tr_nlp.coding.language.language_warnings`), or are written otherwise
+    (:func:`~tr_nlp.coding.writing.writing_warnings`: without punctuation, say), many files
+    alike in one."""
     from tr_nlp.coding.language import language_warnings
+    from tr_nlp.coding.writing import writing_warnings
 
     if not quiet:
-        warn_files((interview.source or interview.id, said) for interview, said in language_warnings(card, interviews))
+        warn_files((interview.source or interview.id, said) for interview, said in
+                   [*language_warnings(card, interviews), *writing_warnings(card, interviews)])
 
 
 def warn_no_segments(segmenter: Segmenter, interviews: Sequence[Interview], quiet: bool) -> None:

@@ -64,6 +64,11 @@ def render_card(card: dict[str, Any]) -> str:
         told = ", ".join(map(language_name, languages))
         lines.append(f"- languages, each interview's told by its stop words: {told}; `tr-nlp code` and `batch` "
                      "name interviews that read as another")
+    if written := card.get("writing"):
+        how = ", ".join(f"{name} {'yes' if written.get(key) else 'no'}" for key, name in
+                        (("capitals", "capital letters"), ("punctuation", "sentence punctuation")) if key in written)
+        lines.append(f"- written with: {how}; `tr-nlp code` and `batch` name interviews written otherwise (a speech "
+                     "recogniser's, without them)")
     if card.get("training_fingerprints"):
         sketched = ", and sketches of their hashed four-word runs" if card.get("training_sketches") else ""
         lines.append(f"- fingerprints of the {len(card['training_fingerprints'])} training interviews (hashes of "

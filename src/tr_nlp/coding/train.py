@@ -26,6 +26,7 @@ from tr_nlp.coding.classifier import FINETUNE, make_theme_classifier, parse_obje
 from tr_nlp.coding.language import training_languages
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import informative_terms
+from tr_nlp.coding.writing import writing
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.features.context import context_frame, without_time_marks
 from tr_nlp.hashing import text_fingerprint, text_sketch
@@ -293,6 +294,8 @@ def train_model(
         "seed": seed,
         # so that coding interviews in another language is said (tr_nlp.coding.language)
         "languages": training_languages(data.texts, data.groups),
+        # and interviews written otherwise, a speech recogniser's without punctuation (tr_nlp.coding.writing)
+        "writing": writing(data.texts),
         # codes of an exclusive group have no threshold: the group's most probable option wins
         "thresholds": [None if j in grouped else float(t)
                        for j, t in enumerate(pipeline.named_steps["head"].thresholds_)],
