@@ -21,19 +21,18 @@ Examples
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tr_nlp.privacy.case import in_lower_case
 from tr_nlp.schema import Interview
+from tr_nlp.segment.segmenter import SENTENCE_END
 
 #: The fewest words that tell how a text is written.
 MIN_WORDS = 100
 #: The fewest marks ending a sentence per 100 words of a punctuated text: people's
 #: sentences of speech hold 7-25 words, a recogniser without punctuation writes none.
 MIN_MARKS = 1.0
-_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+")
 #: The card's names of how a text is written, as a warning says them.
 _SAID = {"capitals": "capital letters", "punctuation": "sentence punctuation"}
 #: What writing otherwise cost on AnnoMI (see the module's docstring), as a warning says it.
@@ -50,7 +49,7 @@ def writing(texts: Iterable[str]) -> dict[str, bool]:
     words = len(joined.split())
     if words < MIN_WORDS:
         return {}
-    marks = len(_SENTENCE_END.findall(joined))
+    marks = len(SENTENCE_END.findall(joined))
     return {"capitals": not in_lower_case(joined), "punctuation": marks * 100 >= MIN_MARKS * words}
 
 

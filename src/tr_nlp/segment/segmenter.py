@@ -43,8 +43,9 @@ MAX_WORDS = 80
 PIECE_WORDS = 25
 _DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
 _OPENING, _CLOSING = "([{", ")]}"
-#: what ends a sentence, for the warning about stretches without it (:meth:`Segmenter.warnings`)
-_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+")
+#: What ends a sentence, for the warning about stretches without it (:meth:`Segmenter.warnings`)
+#: and for telling a transcript written without punctuation (:mod:`tr_nlp.coding.writing`).
+SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+")
 
 
 @lru_cache(maxsize=4)
@@ -176,7 +177,7 @@ class Segmenter:
             return 0
         keep = set(self.roles)
         return sum(len(part.split()) > self.max_words for t in interview.turns if t.role in keep
-                   for part in _SENTENCE_END.split(interview.text[t.start : t.end]))
+                   for part in SENTENCE_END.split(interview.text[t.start : t.end]))
 
     def segment(self, interviews: Iterable[Interview]) -> list[Segment]:
         """All segments of ``interviews``, in interview and text order."""
