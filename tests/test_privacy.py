@@ -18,8 +18,8 @@ from tr_nlp.privacy import (
     OffsetMap,
     Pseudonymiser,
     Replacement,
-    lower_case_interviews,
     name_candidates,
+    one_case_interviews,
     pseudonymise_corpus,
     read_names,
 )
@@ -737,7 +737,7 @@ _ASR = _dialogue("asr", ("Interviewer", "so tell me about the nurse and how you 
 
 
 def test_an_interview_written_without_capitals_has_its_names_months_and_streets_found_in_lower_case():
-    assert lower_case_interviews(Corpus([_ASR])) == ["asr"]  # the capitalised labels are not speech
+    assert one_case_interviews(Corpus([_ASR])) == ["asr"]  # the capitalised labels are not speech
     p = Pseudonymiser(["Rose", "Okafor", "John Smith"])
     (new,) = pseudonymise_corpus(Corpus([_ASR]), p)[0].interviews
     speech = new.text.split("\n")[1]
@@ -750,7 +750,7 @@ def test_an_interview_written_without_capitals_has_its_names_months_and_streets_
     # in a text with capitals, lower case still says a word: "rose", "may 5 times" and "4 big green" stay
     cased = _dialogue("cased", ("Sarah", ("Then Rose came. The sun rose and we may 5 times have sat at 4 big green "
                                           "tables, on the 3rd of march. I know. She said so. We sat there.")))
-    assert not lower_case_interviews(Corpus([cased]))
+    assert not one_case_interviews(Corpus([cased]))
     (new,) = pseudonymise_corpus(Corpus([cased]), Pseudonymiser(["Rose"]))[0].interviews
     assert "The sun rose and we may 5 times have sat at 4 big green tables, on the 3rd of march." in new.text
 
@@ -767,10 +767,24 @@ def test_pseudonymise_says_which_interviews_are_written_without_capitals(tmp_pat
                                           str(tmp_path / "names.txt"), *args])
         assert result.exit_code == 0, result.output
         said = " ".join(result.stderr.split())
-        assert ("1 interview(s) are written without capital letters (a speech recogniser's output?): asr;" in said
+        assert ("1 interview(s) are written without capital letters or all in capitals (a speech recogniser's or "
+                "captions' output?): asr;" in said
                 and "--list-names cannot tell a name by its capital there" in said)
     text = load_corpus([tmp_path / "out"]).interviews[0].text
     assert "rose" not in text and "elm road" not in text and "march" not in text
+
+
+def test_an_interview_all_in_capitals_has_its_dates_and_addresses_found():
+    # broadcast captions write all in capitals: '3RD OF MARCH' and '14 ELM ROAD' were no date and no address
+    said = ("WELL ROSE CAME ROUND TO 14 ELM ROAD ON THE 3RD OF MARCH AND SHE STAYED WITH ME ALL AFTERNOON, MY NI "
+            "NUMBER IS AB 12 34 56 C IF YOU NEED IT")
+    caps = _dialogue("caps", ("Participant", said))
+    assert one_case_interviews(Corpus([caps])) == ["caps"]
+    p = Pseudonymiser(["Rose"])
+    (new,) = pseudonymise_corpus(Corpus([caps]), p)[0].interviews
+    assert {kind: original for _, kind, original in p.mapping} == {
+        "PERSON": "ROSE", "ADDRESS": "14 ELM ROAD", "DATE": "3RD OF MARCH", "ID_NUMBER": "AB 12 34 56 C"}
+    assert "ROSE" not in new.text and "ELM" not in new.text and "MARCH" not in new.text
 
 
 def test_a_text_is_in_lower_case_by_its_words_not_by_i_or_a_script_without_case():

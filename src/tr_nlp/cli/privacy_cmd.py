@@ -11,7 +11,7 @@ from tr_nlp.cli import common as c
 from tr_nlp.errors import ConfigError, some
 from tr_nlp.export.folder import write_corpus_folder
 from tr_nlp.export.tables import write_text
-from tr_nlp.privacy import lower_case_interviews, name_candidates, names_file, pseudonymise_corpus
+from tr_nlp.privacy import name_candidates, names_file, one_case_interviews, pseudonymise_corpus
 
 
 @c.handle_errors
@@ -53,12 +53,12 @@ def pseudonymise_cmd(
     loaded = c.load_and_report(paths, c.read_options(preset, speaker_roles=speaker_role, encoding=encoding),
                                None, codings, codebook, quiet, reviewed=reviewed, output=output)
     p = c.pseudonymiser(names, mapping)
-    if (lower := lower_case_interviews(loaded)) and not quiet:
-        c.warn(f"{len(lower)} interview(s) are written without capital letters (a speech recogniser's output?): "
-               f"{some(lower)}; in them a name of --names or a speaker's is replaced in any case (one that is also "
-               "a word, such as Will, wherever the word stands), and months and streets are found in lower case, but "
-               "--list-names cannot tell a name by its capital there: read them for names said in passing and add "
-               "those to --names")
+    if (one_case := one_case_interviews(loaded)) and not quiet:
+        c.warn(f"{len(one_case)} interview(s) are written without capital letters or all in capitals (a speech "
+               f"recogniser's or captions' output?): {some(one_case)}; in them a name of --names or a speaker's is "
+               "replaced in any case (one that is also a word, such as Will, wherever the word stands), and dates "
+               "and addresses are found in either case, but --list-names cannot tell a name by its capital there: "
+               "read them for names said in passing and add those to --names")
     if list_names is not None:
         found = name_candidates(loaded, p)
         written = write_text(names_file(found), list_names, private=True)

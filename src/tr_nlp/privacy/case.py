@@ -1,17 +1,22 @@
-"""Transcripts written without capital letters, as speech recognisers and automatic captions
-often write them (``so sarah rang me from 14 elm road on the 3rd of march``).
+"""Transcripts written in one case, without capital letters as speech recognisers and
+automatic captions often write them (``so sarah rang me from 14 elm road on the 3rd of
+march``), or all in capitals as broadcast captions do.
 
 The pseudonymiser tells a name from a word, and a month or a street from a word, by its
 capital letter ("Rose" and "rose", "May" and "may", "14 Elm Road"); in such a text there is
-none to go by. :func:`in_lower_case` says when a text is written so, and :func:`capitalised`
+none to go by. :func:`in_one_case` says when a text is written so, and :func:`capitalised`
 writes the months and streets in it as a cased text would, for the cased patterns to find.
 
 Examples
 --------
 >>> in_lower_case("so sarah rang me and I said yes " * 4), in_lower_case("So Sarah rang me. I said yes. " * 4)
 (True, False)
+>>> in_one_case("SO SARAH RANG ME AND I SAID YES " * 4), in_one_case("So Sarah rang me. I said yes. " * 4)
+(True, False)
 >>> capitalised("on the 3rd of march at 14 elm road, we may 5 times, june 5")
 'on the 3rd of March at 14 Elm Road, we may 5 times, June 5'
+>>> capitalised("ON THE 3RD OF MARCH AT 14 ELM ROAD")
+'on the 3rd of March at 14 Elm Road'
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ MIN_WORDS = 20
 MAX_CAPITALISED = 0.02
 #: a word's first letter, "I" ("I'm", "I've") left out
 _CASED_WORD = re.compile(r"(?<![\w'\u2019])(?!I(?:['\u2019][a-z]+)?(?![\w'\u2019]))[^\W\d_]")
+_CASED_LETTERS = re.compile(r"[^\W\d_]")
 _MONTHS = ("january", "february", "april", "june", "july", "august", "september", "october", "november",
            "december")
 #: "may" and "march" are words too ("we may 5 times", "march 5 miles"): months after "of",
@@ -53,12 +59,27 @@ def in_lower_case(text: str) -> bool:
     return lower + upper >= MIN_WORDS and upper <= MAX_CAPITALISED * (lower + upper)
 
 
+def in_one_case(text: str) -> bool:
+    """Whether ``text`` is written in one case: without capital letters (:func:`in_lower_case`),
+    or all in capitals (at least :data:`MIN_WORDS` words of a script with case, and at most
+    :data:`MAX_CAPITALISED` of their letters in lower case)."""
+    if in_lower_case(text):
+        return True
+    lower = upper = 0
+    for m in _CASED_LETTERS.finditer(text):
+        lower += m.group().islower()
+        upper += m.group().isupper()
+    return len(_CASED_WORD.findall(text)) >= MIN_WORDS and lower <= MAX_CAPITALISED * (lower + upper)
+
+
 def capitalised(text: str) -> str:
-    """``text`` with each English month's name, and each street of an address (a house
-    number, one or two words and a street's kind), written with a capital; every
-    character keeps its place, so offsets found in the result hold in ``text``. A month's
-    name is capitalised wherever it stands ("june" alone too: a date's pattern still asks
-    for its day or year), but "may" and "march" only where they are no verb (:data:`_MONTH`)."""
+    """``text`` in lower case but each English month's name, and each street of an address
+    (a house number, one or two words and a street's kind), written with a capital; every
+    character keeps its place, so offsets found in the result hold in ``text`` (a letter
+    whose lower case is two letters, "İ", stays as it is). A month's name is capitalised
+    wherever it stands ("june" alone too: a date's pattern still asks for its day or year),
+    but "may" and "march" only where they are no verb (:data:`_MONTH`)."""
+    text = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     chars = list(text)
     for m in _MONTH.finditer(text):
         chars[m.start()] = chars[m.start()].upper()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tr_nlp.ingest import Corpus
-from tr_nlp.privacy.case import in_lower_case
+from tr_nlp.privacy.case import in_one_case
 from tr_nlp.privacy.pseudonymise import OffsetMap, Pseudonymiser
 from tr_nlp.privacy.remap import Remapping
 from tr_nlp.schema import Coding, Interview, Turn
@@ -68,24 +68,25 @@ def register_speakers(corpus: Corpus, pseudonymiser: Pseudonymiser) -> None:
             pseudonymiser.speaker(label)
 
 
-def speech_in_lower_case(interview: Interview) -> bool:
-    """Whether the speech of ``interview`` (its labels left out) is written without capital
-    letters, as speech recognisers often write it (:func:`~tr_nlp.privacy.case.in_lower_case`)."""
-    return in_lower_case(" ".join(interview.text[t.start : t.end] for t in interview.turns))
+def speech_in_one_case(interview: Interview) -> bool:
+    """Whether the speech of ``interview`` (its labels left out) is written in one case:
+    without capital letters, as speech recognisers often write it, or all in capitals, as
+    broadcast captions do (:func:`~tr_nlp.privacy.case.in_one_case`)."""
+    return in_one_case(" ".join(interview.text[t.start : t.end] for t in interview.turns))
 
 
-def lower_case_interviews(corpus: Corpus) -> list[str]:
-    """The ids of the interviews of ``corpus`` whose speech is written without capital letters."""
-    return [interview.id for interview in corpus.interviews if speech_in_lower_case(interview)]
+def one_case_interviews(corpus: Corpus) -> list[str]:
+    """The ids of the interviews of ``corpus`` whose speech is written in one case."""
+    return [interview.id for interview in corpus.interviews if speech_in_one_case(interview)]
 
 
 def pseudonymise_interview(interview: Interview, pseudonymiser: Pseudonymiser) -> tuple[Interview, OffsetMap]:
     """One interview with its text, speakers, id and metadata pseudonymised; between its
     turns (the speakers' labels), a name in any case (``jane:``), and everywhere in an
-    interview written without capital letters (:func:`speech_in_lower_case`)."""
+    interview written in one case (:func:`speech_in_one_case`)."""
     between = [(end, turn.start) for turn, end in zip(interview.turns, [0, *(t.end for t in interview.turns)])
                if end < turn.start]
-    text, where = pseudonymiser.apply(interview.text, between, speech_in_lower_case(interview))
+    text, where = pseudonymiser.apply(interview.text, between, speech_in_one_case(interview))
     turns = tuple(Turn(pseudonymiser.speaker(t.speaker), t.role, where.start(t.start), where.end(t.end), t.timestamp)
                   for t in interview.turns)
     metadata = {k: pseudonymiser.text(v) if isinstance(v, str) else v for k, v in interview.metadata.items()}

@@ -11,8 +11,8 @@ stutter or a restart ("Th-those", "I-maybe", "Don't-don't") is not listed while
 "Anne-Marie" is; fillers ("Hmm", "Mh-hmm", "Woah") never are. A name that is also a word
 ("Rose", "Will", "Hope") is missed when the word occurs in lower case too, and a place or
 brand is listed like a name (places can identify too); the list is for review, not a
-verdict. An interview written without capital letters (a speech recogniser's output) tells
-nothing either way and is left out: a person reads it for names.
+verdict. An interview written in one case (a speech recogniser's output without capitals,
+captions all in capitals) tells nothing either way and is left out: a person reads it for names.
 
 Examples
 --------
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from tr_nlp.fillers import FILLERS
 from tr_nlp.ingest import Corpus
-from tr_nlp.privacy.corpus import register_speakers, speech_in_lower_case
+from tr_nlp.privacy.corpus import register_speakers, speech_in_one_case
 from tr_nlp.privacy.pseudonymise import Pseudonymiser
 
 #: a word, with inner apostrophes or hyphens ("O'Brien", "Anne-Marie")
@@ -70,7 +70,7 @@ def name_candidates(corpus: Corpus, pseudonymiser: Pseudonymiser) -> list[NameCa
     lower: set[str] = set()
     inside: dict[str, list[tuple[str, str]]] = defaultdict(list)  # word -> (interview, example) per occurrence
     for interview in corpus.interviews:
-        if speech_in_lower_case(interview):  # its lower case says nothing of what is a name
+        if speech_in_one_case(interview):  # its one case says nothing of what is a name
             continue
         for turn in interview.turns:
             speech = interview.text[turn.start:turn.end]

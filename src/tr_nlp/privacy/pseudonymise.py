@@ -41,6 +41,10 @@ from tr_nlp.privacy.numbers import apart
 from tr_nlp.privacy.trie import trie_pattern
 
 KINDS: tuple[str, ...] = (*details.PATTERN_KINDS, "PERSON")
+#: The kinds of detail told by their capitals ("3 March", "14 Elm Road"), in a text of one case
+#: looked for in :func:`~tr_nlp.privacy.case.capitalised`'s copy of it (an identity number's or
+#: a postcode's capitals are its own: those are looked for as written)
+_CASED = frozenset({"DATE", "ADDRESS"})
 
 # speaker labels that name a role, not a person (a family member's too, in interviews with carers)
 _GENERIC_LABEL = re.compile(
@@ -231,37 +235,37 @@ class Pseudonymiser:
         return [(token, token[1:].rsplit("_", 1)[0], original) for token, original in self._originals.items()]
 
     # --- finding and replacing ----------------------------------------------------------
-    def find(self, text: str, labels: Sequence[tuple[int, int]] = (), lower_case: bool = False) -> list[Replacement]:
+    def find(self, text: str, labels: Sequence[tuple[int, int]] = (), one_case: bool = False) -> list[Replacement]:
         """Non-overlapping details in ``text``, in order (earliest, then longest, wins)
-        (``labels`` and ``lower_case``: as in :meth:`spans`)."""
+        (``labels`` and ``one_case``: as in :meth:`spans`)."""
         return [Replacement(start, end, kind, text[start:end], self.placeholder(kind, text[start:end]))
-                for start, end, kind in self.spans(text, labels, lower_case)]
+                for start, end, kind in self.spans(text, labels, one_case)]
 
     def spans(self, text: str, labels: Sequence[tuple[int, int]] = (),
-              lower_case: bool = False) -> list[tuple[int, int, str]]:
+              one_case: bool = False) -> list[tuple[int, int, str]]:
         """Where :meth:`find` finds details, as ``(start, end, kind)``, without giving them
         placeholders. Inside ``labels`` (sorted ``(start, end)`` spans of ``text`` that are no
         speech: speaker labels), a name is found in any case, as a transcriber's ``jane:``
-        names Jane, where in speech "rose" or "will" are words. In a text written without
-        capital letters (``lower_case``: :func:`~tr_nlp.privacy.case.in_lower_case`), a name
-        is found in any case everywhere, and months and streets as if written with their
-        capitals (:func:`~tr_nlp.privacy.case.capitalised`).
+        names Jane, where in speech "rose" or "will" are words. In a text written in one case
+        (``one_case``: :func:`~tr_nlp.privacy.case.in_one_case`: without capital letters, or
+        all in capitals), a name is found in any case everywhere, and dates and addresses as
+        if written with their capitals (:func:`~tr_nlp.privacy.case.capitalised`).
 
         >>> Pseudonymiser().spans("Write to @sam_p or sam@example.org by 3 May.")
         [(9, 15, 'HANDLE'), (19, 34, 'EMAIL'), (38, 43, 'DATE')]
         >>> text = "sam rang from 14 elm road on the 3rd of march"
-        >>> [text[a:b] for a, b, _ in Pseudonymiser(["Sam"]).spans(text, lower_case=True)]
+        >>> [text[a:b] for a, b, _ in Pseudonymiser(["Sam"]).spans(text, one_case=True)]
         ['sam', '14 elm road', '3rd of march']
         """
         found: list[tuple[int, int, int, str]] = []
-        cased = capitalised(text) if lower_case else text
+        cased = capitalised(text) if one_case else text
         for rank, kind in enumerate(KINDS):
             if kind not in self.kinds:
                 continue
             if kind == "PERSON":
-                found.extend((m.start(), m.end(), rank, kind) for m in self._names_in(text, labels, lower_case))
+                found.extend((m.start(), m.end(), rank, kind) for m in self._names_in(text, labels, one_case))
                 continue
-            found.extend((start, end, rank, kind) for start, end in details.find(kind, cased))
+            found.extend((start, end, rank, kind) for start, end in details.find(kind, cased if kind in _CASED else text))
         return [(start, end, kind) for start, end, _, kind in apart(found)]
 
     def _names_in(self, text: str, labels: Sequence[tuple[int, int]] = (),
@@ -284,10 +288,10 @@ class Pseudonymiser:
                 at = m.start() + 1
 
     def apply(self, text: str, labels: Sequence[tuple[int, int]] = (),
-              lower_case: bool = False) -> tuple[str, OffsetMap]:
+              one_case: bool = False) -> tuple[str, OffsetMap]:
         """The pseudonymised text and the map from old to new positions (``labels`` and
-        ``lower_case``: as in :meth:`spans`)."""
-        replacements = self.find(text, labels, lower_case)
+        ``one_case``: as in :meth:`spans`)."""
+        replacements = self.find(text, labels, one_case)
         pieces, last = [], 0
         for r in replacements:
             pieces += [text[last:r.start], r.placeholder]
