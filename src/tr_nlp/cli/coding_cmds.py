@@ -283,7 +283,7 @@ def evaluate(
         c.warn_near_copies(_coded(evaluated, data), quiet, "coded interviews")
         c.warn_no_segments(segmenter, _coded(evaluated, data), quiet)
         _warn_read_in_part(evaluated, data, quiet)
-        c.warn_other_language(theme.card, evaluated.interviews, quiet)
+        c.warn_unlike_training(theme.card, evaluated.interviews, quiet)
         started = time.perf_counter()
         with c.working(f"judging {theme.label}", quiet):
             ev = judge_model(theme, data, n_boot=n_boot, seed=seed)
@@ -554,7 +554,7 @@ def code(
     segmenter = c.model_segmenter(theme_model.card, unit, roles, quiet, window, stride)
     segments = segmenter.segment(loaded.interviews)
     c.warn_no_segments(segmenter, loaded.interviews, quiet)
-    c.warn_other_language(theme_model.card, loaded.interviews, quiet)
+    c.warn_unlike_training(theme_model.card, loaded.interviews, quiet)
     with c.working("coding", quiet):
         frame = suggest(theme_model, segments, loaded.by_id())
     screened = screening(frame, theme_model.card)
@@ -693,7 +693,7 @@ def next_segments(
            else c.segmenter(unit or "sentence", roles or "participant", window, stride))
     segments = cut.segment(uncoded)
     if theme_model is not None:
-        c.warn_other_language(theme_model.card, uncoded, quiet)
+        c.warn_unlike_training(theme_model.card, uncoded, quiet)
     runs = None
     if loaded.reviewed:  # the unread rest: passages on either side of a read one are not neighbours
         left = unread_by_anyone(segments, loaded.codings, loaded.reviewed)

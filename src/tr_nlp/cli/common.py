@@ -287,9 +287,9 @@ def warn_files(warnings: Iterable[tuple[str, str]]) -> None:
         warn(line)
 
 
-def warn_other_language(card: Mapping[str, Any], interviews: Sequence[Interview], quiet: bool) -> None:
-    """A warning line for interviews that read as another language than the model's training
-    ones (:func:`~tr_nlp.coding.language.language_warnings`), or are written otherwise
+def warn_unlike_training(card: Mapping[str, Any], interviews: Sequence[Interview], quiet: bool) -> None:
+    """A warning line for interviews unlike the model's training ones: that read as another
+    language (:func:`~tr_nlp.coding.language.language_warnings`), or are written otherwise
     (:func:`~tr_nlp.coding.writing.writing_warnings`: without punctuation, say), many files
     alike in one."""
     from tr_nlp.coding.language import language_warnings

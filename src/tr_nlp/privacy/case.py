@@ -79,7 +79,8 @@ def capitalised(text: str) -> str:
     whose lower case is two letters, "İ", stays as it is). A month's name is capitalised
     wherever it stands ("june" alone too: a date's pattern still asks for its day or year),
     but "may" and "march" only where they are no verb (:data:`_MONTH`)."""
-    text = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    lowered = text.lower()  # letter by letter only where one lowers to two ("İ"), which would move offsets
+    text = lowered if len(lowered) == len(text) else "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     chars = list(text)
     for m in _MONTH.finditer(text):
         chars[m.start()] = chars[m.start()].upper()
