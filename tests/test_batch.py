@@ -14,6 +14,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import textwrap
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -318,6 +319,41 @@ def test_a_stuck_read_off_the_main_thread_fails_with_e169():
     worker.start()
     worker.join(30)
     assert not worker.is_alive() and found and "p07.doc" in found[0] and "[E169]" in found[0]
+
+
+def test_a_limit_reached_off_the_main_thread_leaves_no_thread_stopped_under_a_tracer():
+    # the timer's exception was taken back by sending None, which on CPython 3.11 left the
+    # interpreter's pending-exception flag raised: under a trace function (a debugger,
+    # coverage) every thread then stood still, and a Dask batch never ended
+    script = textwrap.dedent("""
+        import sys, threading
+        from tr_nlp.batch.timelimit import within_time_limit
+        from tr_nlp.errors import InputError
+
+        def stuck():
+            while True:
+                pass
+
+        def read():
+            for seconds in (0.05, 0.1):
+                try:
+                    within_time_limit(seconds, "p07.doc", stuck)
+                except InputError as error:
+                    print(error.code, flush=True)
+            print(sum(len(str(i)) for i in range(100_000)), flush=True)
+
+        threading.settrace(lambda frame, event, arg: None)
+        worker = threading.Thread(target=read)
+        worker.start()
+        worker.join()
+        print("done", flush=True)
+    """)
+    try:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    except subprocess.TimeoutExpired as expired:
+        pytest.fail(f"Python stood still after the limit: {expired.stdout!r}")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["E169", "E169", "488890", "done"]
 
 
 def test_retrying_a_duplicate_never_deletes_the_other_inputs_outputs(model, tmp_path):

@@ -8,6 +8,16 @@ process, local workers) a timer signal ends the read, in Python code or in a reg
 expression's match; on any other thread (a Dask worker's) a timer thread raises the same
 exception in the reading thread, which ends Python code only: one C call (a regular
 expression's match, a library's parser) runs to its end first.
+
+That exception is sent with ``PyThreadState_SetAsyncExc``, which lands at any step of
+Python code, so the timer thread's code holds no lock the reading thread also takes
+through Python code (``threading.Timer``'s ``Event`` does: an exception landing in
+``Condition.__enter__`` after its lock was taken leaves it taken for ever). Nor is a sent
+exception taken back by sending ``None``: on CPython 3.11 (what CI runs) that leaves the
+interpreter's flag of a pending exception raised, which only a delivered exception
+lowers; every thread then stops at every few steps to look for it, and under a trace
+function (a debugger, ``coverage``) no thread goes on at all. A fired timer's
+exception is instead replaced by one the reading thread takes at once.
 """
 
 from __future__ import annotations
@@ -104,28 +114,52 @@ class _ThreadTimer:
     (``PyThreadState_SetAsyncExc``), unless stopped first."""
 
     def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
         self.thread = ctypes.c_ulong(threading.get_ident())
-        self.lock = threading.Lock()
-        self.running = self.fired = False
-        self.timer = threading.Timer(seconds, self._fire)
-        self.timer.daemon = True
+        self.lock = threading.Lock()  # taken by ``with`` only: no Python step between taking and guarding it
+        self.wake = threading.Lock()  # held until stop() lets the timer thread end early
+        self.wake.acquire()
+        self.running = self.fired = self.woken = False
 
     def start(self) -> None:
         self.running = True
-        self.timer.start()
+        threading.Thread(target=self._wait, name="tr-nlp-time-limit", daemon=True).start()
 
-    def _fire(self) -> None:
-        with self.lock:
-            if self.running:
-                self.fired = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(self.thread, ctypes.py_object(_Expired))
+    def _wait(self) -> None:
+        if not self.wake.acquire(timeout=self.seconds):
+            with self.lock:
+                if self.running:
+                    self.fired = True
+                    _send(self.thread, _Expired)
 
     def stop(self) -> None:
-        """Stop the timer and take back its exception if it fired and the exception has
-        not reached this thread yet."""
-        self.timer.cancel()
+        """Stop the timer and, if it fired, put out its exception, whether that reached this
+        thread yet or not. Safe to repeat where the exception lands in here."""
         with self.lock:
-            self.running = False
-            if self.fired:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(self.thread, None)
-                self.fired = False
+            self.running = False  # the timer thread sends nothing after this
+        if not self.woken:
+            self.woken = True  # before the release: a repeat never releases twice
+            self.wake.release()
+        if self.fired:
+            _put_out(self.thread)
+            self.fired = False
+
+
+class _PutOut(BaseException):
+    """Sent to a thread to replace its timer's exception, and taken at once."""
+
+
+def _send(thread: ctypes.c_ulong, exception: type[BaseException]) -> int:
+    return int(ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(exception)))
+
+
+def _put_out(thread: ctypes.c_ulong) -> None:
+    """Replace an exception sent to this thread (``thread``) and not delivered yet with
+    :class:`_PutOut`, and take that: a delivered exception is what lowers the interpreter's
+    flag of a pending one."""
+    try:  # it lands as the call that sends it returns, or at the loop's first jump back
+        _send(thread, _PutOut)
+        while True:
+            pass
+    except _PutOut:
+        pass
