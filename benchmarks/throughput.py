@@ -26,6 +26,7 @@ files would show.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -111,7 +112,7 @@ def timed(command: list[str], env: dict[str, str], watch: Path | None = None) ->
             tree = [process, *process.children(recursive=True)]
             peak = max(peak, sum(p.memory_info().rss for p in tree) / 2**20)
             if watch is not None and (watch / "manifest.sqlite").is_file():
-                with sqlite3.connect(watch / "manifest.sqlite", timeout=1) as db:
+                with contextlib.closing(sqlite3.connect(watch / "manifest.sqlite", timeout=1)) as db:
                     done = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
                 samples.append((done, process.memory_info().rss / 2**20))
         except (psutil.Error, sqlite3.Error):

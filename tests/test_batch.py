@@ -628,7 +628,7 @@ def test_an_input_moved_is_not_coded_again_and_one_moved_and_changed_is_coded_wi
     for name in ("interviews/demo15.csv", "interviews/p01.csv", "interviews/p02.csv"):  # p02's kept, as a deleted input's
         assert after[name] == before[name].replace(b"site-a.csv", b"site-a-2024.csv")  # the file's new name
     assert "p02-final" in set(pd.read_parquet(out / "suggestions.parquet").interview_id)
-    with sqlite3.connect(out / "manifest.sqlite") as db:
+    with contextlib.closing(sqlite3.connect(out / "manifest.sqlite")) as db:
         assert sorted(Path(p).name for (p,) in db.execute("SELECT path FROM files")) == [
             "demo15.txt", "p02-final.txt", "p02.txt", "site-a-2024.csv"]
     assert len(list((out / "suggestions.parquet").glob("*.parquet"))) == 4
@@ -1076,7 +1076,7 @@ def test_kill_minus_nine_then_resume_gives_the_outputs_of_an_uninterrupted_run(i
         while time.monotonic() < deadline and process.poll() is None:
             if (out / "manifest.sqlite").is_file():
                 try:
-                    with sqlite3.connect(out / "manifest.sqlite", timeout=5) as db:
+                    with contextlib.closing(sqlite3.connect(out / "manifest.sqlite", timeout=5)) as db:
                         done = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
                 except sqlite3.Error:
                     done = 0

@@ -409,6 +409,33 @@ def test_a_damaged_or_unusable_embedding_cache_never_fails_a_run(tmp_path, caplo
     assert unusable.path is None and "cannot be used" in caplog.text and "TR_NLP_CACHE" in caplog.text
 
 
+def test_a_damaged_embedding_cache_leaves_no_connection_open(tmp_path, monkeypatch):
+    # the connection whose first statement found no database was left to the garbage
+    # collector (Python 3.13 warns of each: "unclosed database")
+    import sqlite3
+
+    real, opened = sqlite3.connect, []
+
+    def connect(*args, **kwargs):
+        opened.append(real(*args, **kwargs))
+        return opened[-1]
+
+    def closed(db: sqlite3.Connection) -> bool:
+        try:
+            db.total_changes  # noqa: B018 - reading it is the check
+        except sqlite3.ProgrammingError:
+            return True
+        return False
+
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    EmbeddingCache(damaged).path.write_bytes(b"not a database at all")
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    cache = EmbeddingCache(damaged)
+    assert cache.get_many([EmbeddingCache.key("She listened.")]) == {}
+    assert len(opened) >= 2 and all(map(closed, opened))
+
+
 def test_a_damaged_cache_entry_is_made_again_not_fatal(tmp_path, caplog):
     import sqlite3
     from contextlib import closing

@@ -157,7 +157,11 @@ class EmbeddingCache:
     def _connect(self) -> sqlite3.Connection:
         assert self.path is not None
         db = sqlite3.connect(self.path, timeout=60)
-        db.execute("PRAGMA journal_mode=WAL")
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+        except BaseException:  # a damaged or locked file: closed here, not left to the collector
+            db.close()
+            raise
         return db
 
     @staticmethod
