@@ -15,6 +15,7 @@ LOCKED := $(shell $(PYTHON) -c 'import sys; print("-c constraints.txt" if sys.ve
 .PHONY: setup browser demo test bench clean lock
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "tr_nlp needs Python >= 3.11, and $(PYTHON) is " + sys.version.split()[0] + ": name another, e.g. make PYTHON=python3.11 demo")'
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
