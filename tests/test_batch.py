@@ -326,7 +326,7 @@ def test_a_limit_reached_off_the_main_thread_leaves_no_thread_stopped_under_a_tr
     # interpreter's pending-exception flag raised: under a trace function (a debugger,
     # coverage) every thread then stood still, and a Dask batch never ended
     script = textwrap.dedent("""
-        import sys, threading
+        import threading
         from tr_nlp.batch.timelimit import within_time_limit
         from tr_nlp.errors import InputError
 

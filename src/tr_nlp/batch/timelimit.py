@@ -149,8 +149,8 @@ class _PutOut(BaseException):
     """Sent to a thread to replace its timer's exception, and taken at once."""
 
 
-def _send(thread: ctypes.c_ulong, exception: type[BaseException]) -> int:
-    return int(ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(exception)))
+def _send(thread: ctypes.c_ulong, exception: type[BaseException]) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(exception))
 
 
 def _put_out(thread: ctypes.c_ulong) -> None:
