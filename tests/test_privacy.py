@@ -793,6 +793,14 @@ def test_a_text_is_in_lower_case_by_its_words_not_by_i_or_a_script_without_case(
     assert not in_lower_case("\u6211\u5f88\u597d\u3002" * 40)  # Chinese: no case at all
 
 
+def test_an_interview_in_a_script_without_case_is_in_no_one_case():
+    # Arabic or spaced Chinese was taken for all in capitals (no letter in lower case), and so
+    # warned of as a speech recogniser's output and left out of --list-names
+    arabic = _dialogue("ar", ("P1", "\u0645\u0631\u062d\u0628\u0627 \u0628\u0643 \u0641\u064a " * 10))
+    chinese = _dialogue("zh", ("P1", "\u8fd9\u662f \u4e00\u4e2a \u6d4b\u8bd5 " * 10))
+    assert one_case_interviews(Corpus([arabic, chinese])) == []
+
+
 def test_an_interview_without_capitals_hides_no_name_from_the_list():
     # "rose" in lower case there was taken for a word, so Rose was not listed for the other interview
     cased = _dialogue("cased", ("P1", "Then Rose came, and Rose stayed with me all afternoon, which was good."))

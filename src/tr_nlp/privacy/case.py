@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 #: the fewest words written in a script with case that tell how a text is written
 MIN_WORDS = 20
@@ -46,30 +47,41 @@ _STREETS = ("road", "street", "avenue", "lane", "crescent", "terrace", "grove", 
 _ADDRESS = re.compile(rf"(?<![\w.,])\d{{1,4}}[a-z]?,? ((?:[a-z][\w'\u2019-]* ){{1,2}}(?:{'|'.join(_STREETS)}))\b")
 
 
+def _cases(letters: Iterable[str]) -> tuple[int, int]:
+    """How many of ``letters`` are lower case and how many capitals (a letter of a script
+    without case, Chinese or Arabic, is neither)."""
+    lower = upper = 0
+    for letter in letters:
+        lower += letter.islower()
+        upper += letter.isupper()
+    return lower, upper
+
+
 def in_lower_case(text: str) -> bool:
     """Whether ``text`` is written without capital letters: at least :data:`MIN_WORDS`
     words of a script with case, and at most :data:`MAX_CAPITALISED` of them capitalised.
     A script without case (Chinese, Arabic) is never in lower case.
     """
-    lower = upper = 0
-    for m in _CASED_WORD.finditer(text):
-        letter = m.group()
-        lower += letter.islower()
-        upper += letter.isupper()
+    lower, upper = _cases(_CASED_WORD.findall(text))
     return lower + upper >= MIN_WORDS and upper <= MAX_CAPITALISED * (lower + upper)
 
 
 def in_one_case(text: str) -> bool:
     """Whether ``text`` is written in one case: without capital letters (:func:`in_lower_case`),
     or all in capitals (at least :data:`MIN_WORDS` words of a script with case, and at most
-    :data:`MAX_CAPITALISED` of their letters in lower case)."""
-    if in_lower_case(text):
+    :data:`MAX_CAPITALISED` of their letters in lower case). A script without case is in
+    neither.
+
+    >>> in_one_case("这是 一个 测试 " * 10), in_one_case("مرحبا بك في المقابلة " * 10)
+    (False, False)
+    """
+    lower, upper = _cases(_CASED_WORD.findall(text))
+    if lower + upper < MIN_WORDS:
+        return False
+    if upper <= MAX_CAPITALISED * (lower + upper):  # in lower case
         return True
-    lower = upper = 0
-    for m in _CASED_LETTERS.finditer(text):
-        lower += m.group().islower()
-        upper += m.group().isupper()
-    return len(_CASED_WORD.findall(text)) >= MIN_WORDS and lower <= MAX_CAPITALISED * (lower + upper)
+    lower, upper = _cases(_CASED_LETTERS.findall(text))
+    return lower <= MAX_CAPITALISED * (lower + upper)
 
 
 def capitalised(text: str) -> str:
