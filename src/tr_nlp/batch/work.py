@@ -19,10 +19,9 @@ import pandas as pd
 from tr_nlp.batch import timelimit
 from tr_nlp.coding import load_model
 from tr_nlp.coding.evidence import read_new_texts, weight_matrix
-from tr_nlp.coding.language import language_warnings
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import suggest
-from tr_nlp.coding.writing import writing_warnings
+from tr_nlp.coding.writing import unlike_training
 from tr_nlp.errors import TrNlpError
 from tr_nlp.features.context import without_time_marks
 from tr_nlp.features.embeddings import EmbeddingCache, SentenceEmbedder, embed_texts
@@ -101,8 +100,7 @@ def code_files(tasks: Sequence[Task]) -> list[Result]:
         try:
             model = worker_model(tasks[0].model_dir, tasks[0].model_sha)
             for result, interviews, _ in ready:
-                result.warnings += [said for _, said in language_warnings(model.card, interviews.values())]
-                result.warnings += [said for _, said in writing_warnings(model.card, interviews.values())]
+                result.warnings += [said for _, said in unlike_training(model.card, interviews.values())]
             _prefetch(model, [without_time_marks(s.text) for _, _, segments in ready for s in segments])
         except Exception as exc:
             for result, _, _ in ready:

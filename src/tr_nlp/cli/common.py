@@ -288,16 +288,12 @@ def warn_files(warnings: Iterable[tuple[str, str]]) -> None:
 
 
 def warn_unlike_training(card: Mapping[str, Any], interviews: Sequence[Interview], quiet: bool) -> None:
-    """A warning line for interviews unlike the model's training ones: that read as another
-    language (:func:`~tr_nlp.coding.language.language_warnings`), or are written otherwise
-    (:func:`~tr_nlp.coding.writing.writing_warnings`: without punctuation, say), many files
-    alike in one."""
-    from tr_nlp.coding.language import language_warnings
-    from tr_nlp.coding.writing import writing_warnings
+    """A warning line for interviews unlike the model's training ones, in another language or
+    written otherwise (:func:`~tr_nlp.coding.writing.unlike_training`), many files alike in one."""
+    from tr_nlp.coding.writing import unlike_training
 
     if not quiet:
-        warn_files((interview.source or interview.id, said) for interview, said in
-                   [*language_warnings(card, interviews), *writing_warnings(card, interviews)])
+        warn_files((interview.source or interview.id, said) for interview, said in unlike_training(card, interviews))
 
 
 def warn_no_segments(segmenter: Segmenter, interviews: Sequence[Interview], quiet: bool) -> None:

@@ -8,7 +8,8 @@ told the therapist's codes of the same utterances, written in lower case without
 punctuation, with macro-F1 0.618 instead of 0.767 (its questions' F1 0.41 instead of
 0.84), below the TF-IDF baseline's 0.683; trained on them written so, it gave 0.736. A
 model card records how its training transcripts were written (:func:`writing`), and
-interviews written otherwise are named (:func:`writing_warnings`).
+interviews written otherwise are named (:func:`writing_warnings`; with those in another
+language, :func:`unlike_training`).
 
 Examples
 --------
@@ -24,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from tr_nlp.coding.language import language_warnings
 from tr_nlp.privacy.case import in_lower_case
 from tr_nlp.schema import Interview
 from tr_nlp.segment.segmenter import SENTENCE_END
@@ -87,3 +89,12 @@ def writing_warnings(card: Mapping[str, Any], interviews: Iterable[Interview]) -
                 "suggestions here may be less reliable; code these with a model trained on transcripts written "
                 "alike")))
     return said
+
+
+def unlike_training(card: Mapping[str, Any], interviews: Iterable[Interview]) -> list[tuple[Interview, str]]:
+    """Each interview unlike ``card``'s model's training ones, with what that means: in
+    another language (:func:`~tr_nlp.coding.language.language_warnings`), or written
+    otherwise (:func:`writing_warnings`); what ``code``, ``next``, ``evaluate --model`` and
+    ``batch`` say of the interviews they are given."""
+    interviews = list(interviews)
+    return [*language_warnings(card, interviews), *writing_warnings(card, interviews)]
