@@ -546,6 +546,62 @@ def test_docx_reads_passages_inside_content_controls_and_nested_tables(tmp_path)
                               ("Participant", "participant", "He drove me.\nTwice.")]
 
 
+def docx_of_table(path, rows):
+    """A .docx holding one table of ``rows``, each a string of ``w:tc`` elements."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(f'<w:tbl xmlns:w="{W}">' + "".join(f"<w:tr>{r}</w:tr>" for r in rows)
+                                         + "</w:tbl>"))
+    document.save(str(path))
+    return path
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CELL = "<w:tc>{}<w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>".format
+
+
+def test_a_docx_table_with_a_speaker_merged_down_a_thousand_rows_is_read(tmp_path):
+    # python-docx found each merged cell's text by walking up the rows above, once per
+    # cell: 400 rows took 4 s, and from about 500 the walk ran out of stack, so Word's
+    # own file was refused as "not a valid .docx (RecursionError)"
+    down = "<w:tcPr><w:vMerge{}/></w:tcPr>".format
+    rows = [CELL("", "Interviewer") + CELL("", "Tell me about the ward.")]
+    rows += [CELL(down(' w:val="restart"' if k == 0 else ""), "Participant" if k == 0 else "")
+             + CELL("", f"Sentence {k}.") for k in range(1200)]
+    with at_most(20):
+        iv = read_file(docx_of_table(tmp_path / "t.docx", rows)).interviews[0]
+    said = turn_texts(iv)
+    assert said[0] == ("Interviewer", "interviewer", "Tell me about the ward.")
+    assert {who for who, _, _ in said[1:]} == {"Participant"}
+    assert "\n".join(text for _, _, text in said[1:]) == "\n".join(f"Sentence {k}." for k in range(1200))
+
+
+def test_a_docx_cell_declared_over_a_million_columns_is_read_at_once(tmp_path):
+    # a 20 kB file whose cells each declared a span of a million columns kept the reader
+    # busy for minutes (python-docx repeats a merged cell in each column it covers)
+    from tr_nlp.codebook_table import document_tables
+
+    wide = CELL('<w:tcPr><w:gridSpan w:val="1000000"/></w:tcPr>', "Participant") + CELL("", "She listened.")
+    with at_most(10):
+        path = docx_of_table(tmp_path / "t.docx", [CELL("", "Interviewer") + CELL("", "Who helped?")] + [wide] * 40)
+        iv = read_file(path).interviews[0]
+        assert turn_texts(iv)[:2] == [("Interviewer", "interviewer", "Who helped?"),
+                                      ("Participant", "participant", "She listened.")]
+        # a codebook's tables spread a merged cell over the columns it covers, up to Word's 63
+        assert {len(row) for row in document_tables(path)[0][1][1:]} == {64}
+
+
+def test_a_docx_cell_merged_down_from_no_row_or_over_no_number_of_columns_is_read(tmp_path):
+    # both were refused as "not a valid .docx" (python-docx's ValueError); Word shows the cells
+    rows = [CELL("<w:tcPr><w:vMerge/></w:tcPr>", "Interviewer") + CELL("", "Who helped?"),
+            CELL('<w:tcPr><w:gridSpan w:val="two"/></w:tcPr>', "Participant") + CELL("", "Jo did.")]
+    iv = read_file(docx_of_table(tmp_path / "t.docx", rows)).interviews[0]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "Who helped?"), ("Participant", "participant", "Jo did.")]
+
+
 def test_docx_table_of_details_gives_no_speakers_but_a_transcript_table_does(tmp_path):
     # a details table above the transcript made "12 March" the speech of a participant "Date"
     import docx

@@ -153,7 +153,7 @@ def document_tables(path: str | Path) -> list[tuple[str, list[list[str]]]]:
     from docx.table import Table
 
     from tr_nlp.ingest.archive import check_office_archive
-    from tr_nlp.ingest.docx import cell_text
+    from tr_nlp.ingest.docx import table_grid
 
     path = Path(path)
     if EXTENSIONS.get(path.suffix.lower()) == "odt":  # .odt, or a flat .fodt
@@ -165,7 +165,7 @@ def document_tables(path: str | Path) -> list[tuple[str, list[list[str]]]]:
         tables, heading = [], ""
         for block in docx.Document(str(path)).iter_inner_content():
             if isinstance(block, Table):
-                tables.append((heading, [[cell_text(cell._tc) for cell in row.cells] for row in block.rows]))
+                tables.append((heading, table_grid(block._tbl, spread=True)))
             elif block.style is not None and (block.style.name or "").startswith("Heading") and block.text.strip():
                 heading = " ".join(block.text.split())
         return tables

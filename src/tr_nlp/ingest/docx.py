@@ -51,6 +51,8 @@ _HIDDEN = {_W + "del", _W + "moveFrom", _W + "txbxContent", _MC_FALLBACK}
 #: Block-level wrappers that change nothing the document says: content controls (forms and
 #: templates put whole passages in them) and custom XML.
 _WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml"}
+#: The most cells :func:`table_grid` spreads a row over: Word's tables have at most 63 columns.
+MAX_COLUMNS = 64
 
 
 #: Elements that show text: runs' text, tabs, line breaks, non-breaking hyphens.
@@ -172,12 +174,71 @@ def cell_text(tc: Any) -> str:
     return "\n".join(lines).strip()
 
 
+def table_grid(tbl: Any, spread: bool = False) -> list[list[str]]:
+    """A ``w:tbl`` element's rows as their cells' texts (:func:`cell_text`), rows and cells
+    in content controls too.
+
+    A cell merged down from the row above (``w:vMerge``) has the text of the cell it
+    continues. A cell merged across columns (``w:gridSpan``) is one cell; with ``spread``
+    it is repeated in each column it covers, and the columns a row leaves out before its
+    first cell (``w:gridBefore``) are empty cells, so cells stay under their header, up to
+    :data:`MAX_COLUMNS` cells a row. A merge is followed by grid columns, so it costs no
+    more time or memory than the cells written, whatever width a damaged or hostile file
+    declares.
+
+    >>> from docx.oxml import parse_xml
+    >>> cell = '<w:tc>{}<w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>'.format
+    >>> down, across = '<w:tcPr><w:vMerge/></w:tcPr>', '<w:tcPr><w:gridSpan w:val="2"/></w:tcPr>'
+    >>> tbl = parse_xml(f'<w:tbl xmlns:w="{W[1:-1]}"><w:tr>{cell(across, "Theme")}</w:tr>'
+    ...                 f'<w:tr>{cell("", "Trust")}{cell("", "Warmth")}</w:tr><w:tr>{cell(down, "")}{cell("", "Care")}</w:tr>'
+    ...                 '</w:tbl>')
+    >>> table_grid(tbl)
+    [['Theme'], ['Trust', 'Warmth'], ['Trust', 'Care']]
+    >>> table_grid(tbl, spread=True)[0]
+    ['Theme', 'Theme']
+    """
+    rows: list[list[str]] = []
+    above: dict[int, str] = {}  # the text of each cell of the row above, by the grid column it starts at
+    for tr in _children(tbl, _W + "tr"):
+        cells: list[str] = []
+        starts: dict[int, str] = {}
+        column = _whole(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
+        if spread:
+            cells += [""] * min(column, MAX_COLUMNS)
+        for tc in _children(tr, _W + "tc"):
+            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            continued = merge is not None and merge.get(_W + "val", "continue") == "continue"
+            text = above[column] if continued and column in above else cell_text(tc)
+            span = _whole(tc.find(f"{_W}tcPr/{_W}gridSpan"), 1)
+            cells += [text] * (min(span, max(MAX_COLUMNS - len(cells), 0)) if spread else 1)
+            starts[column] = text
+            column += span
+        rows.append(cells)
+        above = starts
+    return rows
+
+
+def _children(parent: Any, tag: str) -> Iterator[Any]:
+    """The ``tag`` elements under ``parent``, through content controls and custom XML."""
+    for child in parent.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, tag)
+
+
+def _whole(element: Any, default: int) -> int:
+    """An element's ``w:val`` as a whole number of at least ``default``; ``default`` where
+    there is no element or its value is no such number."""
+    value = "" if element is None else element.get(_W + "val", "")
+    return max(int(value), default) if value.isdigit() else default
+
+
 def _blocks(document: Any) -> tuple[list[DocLine], dict[int, str], bool]:
     """The (text, bold label or None) of body paragraphs and (text, label, line number) of
     table rows, in order; for the rows of a transcript table's codes column, their index
     there and codes cell; and whether the document is a codebook (mostly tables of codes:
     :func:`~tr_nlp.codebook_table.is_codebook_table`)."""
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     # imported here, as tr_nlp.codebook_table reads Word codebooks through this module
@@ -191,19 +252,13 @@ def _blocks(document: Any) -> tuple[list[DocLine], dict[int, str], bool]:
             blocks.append((paragraph_text(child), _bold_prefix(Paragraph(child, document))))
             size += len(blocks[-1][0])
         else:  # a table (:func:`tr_nlp.ingest.doctables.table_lines`)
-            rows = [_merged(row) for row in Table(child, document).rows]
+            rows = table_grid(child)
             cells = sum(len(cell) for row in rows for cell in row)
             size += cells
             codebook += cells if is_codebook_table(rows) else 0
             coded.update((len(blocks) + i, codes) for i, codes in table_codes(rows).items())
             blocks.extend(table_lines(rows))
     return blocks, coded, codebook > 0 and codebook * 2 >= size
-
-
-def _merged(row: Any) -> list[str]:
-    """A row's cell texts, a cell merged across columns once (python-docx repeats it)."""
-    cells = [cell_text(c._tc) for c in row.cells]
-    return [c for j, c in enumerate(cells) if j == 0 or c != cells[j - 1]]
 
 
 def _bold_prefix(paragraph: Any) -> str | None:
