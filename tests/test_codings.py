@@ -492,6 +492,14 @@ def test_a_framework_matrix_codes_each_cells_quotes_with_its_columns_code(tmp_pa
     assert any(w.startswith("3 coding(s) name their interview another way (e.g. 'P01': ") for w in warnings)
 
 
+def test_a_cited_line_of_more_digits_than_python_reads_is_no_line():
+    # int() refuses over 4,300 digits: a codings table citing such a line raised ValueError
+    from tr_nlp.ingest.quotes import cited_lines
+
+    assert [cited_lines("9" * 5000), cited_lines(f"l. 4-{'9' * 5000}"), cited_lines("l. 123456789")] == [
+        None, None, (123456789, 123456789)]
+
+
 def test_a_cell_with_a_long_run_of_spaces_is_read_at_once():
     # the pattern tried again from each space: 2 s for 16,000 spaces, quadratic beyond
     from tr_nlp.ingest.framework import cell_quotes

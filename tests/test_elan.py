@@ -291,6 +291,27 @@ def test_a_demo_transcript_as_elan_and_transcriber_files_reads_as_its_text_does(
             (s, t.role, text) for (s, text), t in zip(said, want.turns)]
 
 
+@pytest.mark.parametrize("odd", ["\u00b2", "9" * 5000])
+def test_an_elan_file_whose_last_used_id_is_no_number_is_written_back(write, tmp_path, odd):
+    # the header's last used annotation id, a superscript digit or 5,000 digits, stopped the
+    # export with ValueError; and either, in a time slot, stopped the reading
+    from tr_nlp.export.annotate import write_word_folder
+
+    last = '<PROPERTY NAME="lastUsedAnnotationId">9</PROPERTY>'
+    assert last in EAF and 'TIME_VALUE="1200"' in EAF
+    source = write("talk/P07.eaf", EAF.replace(last, last.replace(">9<", f">{odd}<")).replace(
+        'TIME_VALUE="1200"', f'TIME_VALUE="{odd}"'))
+    interview = read_file(source).interviews[0]
+    at = interview.text.index("And the nurse?")
+    how = write_word_folder(tmp_path / "out", [interview], [Coding("P07", at, at + 14, "continuity", "Ben")], [])
+    assert how == {"P07": "own ELAN file"}
+    root = ET.parse(tmp_path / "out" / "P07.eaf").getroot()
+    ids = [a.get("ANNOTATION_ID") for a in root.iter() if a.get("ANNOTATION_ID")]
+    assert len(ids) == len(set(ids))
+    assert root.find("HEADER/PROPERTY[@NAME='lastUsedAnnotationId']").text == str(max(int(i[1:]) for i in ids))
+    assert [c.code for c in read_file(tmp_path / "out" / "P07.eaf").comment_codings] == ["continuity"]
+
+
 def test_an_elan_file_is_written_back_with_tiers_of_codes(write, tmp_path):
     # a model's suggestions and a coder's codings from elsewhere go on tiers of their own in a
     # copy of the team's .eaf; what its own code tier holds is not written again

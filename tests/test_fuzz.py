@@ -4,6 +4,7 @@ hold or raises a :class:`TrNlpError` (one clear line); never another exception."
 
 import json
 import random
+import re
 
 import pytest
 import yaml
@@ -545,3 +546,23 @@ def test_refi_projects_of_any_shape(tmp_path):
         assert all(0 <= c.start < c.end <= len(texts[c.interview_id]) for c in result.codings)
         read += bool(result.codings)
     assert read > 20  # the shapes reach the reader's success path, not only its errors
+
+
+def test_numbers_no_reader_counts_with_are_passed_over_or_refused(tmp_path):
+    # a digit run of a file replaced by a superscript digit (which str.isdigit admits and int
+    # refuses) or by 5,000 digits (int refuses over 4,300): ELAN's time slots, Transcriber's
+    # speaker numbers and a web page's font weights raised ValueError
+    from test_chat import CHAT
+    from test_elan import EAF, TRS
+    from test_exmaralda import EXB
+    from test_readers import LINE_NUMBERED, VTT
+    from test_webpage import NOSCRIBE, WORD
+
+    samples = {"t.eaf": EAF, "t.trs": TRS, "t.exb": EXB, "t.cha": CHAT, "a.html": NOSCRIBE, "b.html": WORD,
+               "t.vtt": VTT, "t.txt": LINE_NUMBERED}
+    for name, text in samples.items():
+        path = tmp_path / name
+        for run in re.finditer(r"\d+", text):
+            for odd in ("\u00b2", "9" * 5000):
+                path.write_text(text[:run.start()] + odd + text[run.end():], encoding="utf-8")
+                assert_turns_hold(read_or_refuse(path))

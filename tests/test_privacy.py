@@ -595,6 +595,9 @@ def test_bad_mapping_and_names_files_say_what_is_wrong(tmp_path):
     bad.write_text("a,b\n1,2\n")
     with pytest.raises(InputError, match=r"map.csv.*E231.*placeholder,kind,original"):
         Pseudonymiser().load_mapping(bad)
+    bad.write_text(f"placeholder,kind,original\n[PHONE_{'9' * 5000}],PHONE,'+44 20 7946 0958\n")
+    with pytest.raises(InputError, match=r"map.csv.*E231"):  # a number int() refuses raised ValueError
+        Pseudonymiser().load_mapping(bad)
     binary = tmp_path / "names.txt"
     binary.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(InputError, match=r"names.txt.*E230"):

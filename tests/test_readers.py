@@ -597,9 +597,12 @@ def test_a_docx_cell_declared_over_a_million_columns_is_read_at_once(tmp_path):
 def test_a_docx_cell_merged_down_from_no_row_or_over_no_number_of_columns_is_read(tmp_path):
     # both were refused as "not a valid .docx" (python-docx's ValueError); Word shows the cells
     rows = [CELL("<w:tcPr><w:vMerge/></w:tcPr>", "Interviewer") + CELL("", "Who helped?"),
-            CELL('<w:tcPr><w:gridSpan w:val="two"/></w:tcPr>', "Participant") + CELL("", "Jo did.")]
+            CELL('<w:tcPr><w:gridSpan w:val="two"/></w:tcPr>', "Participant") + CELL("", "Jo did."),
+            CELL('<w:tcPr><w:gridSpan w:val="\u00b2"/></w:tcPr>', "Interviewer") + CELL("", "When?"),
+            CELL(f'<w:tcPr><w:gridSpan w:val="{"9" * 5000}"/></w:tcPr>', "Participant") + CELL("", "Twice.")]
     iv = read_file(docx_of_table(tmp_path / "t.docx", rows)).interviews[0]
-    assert turn_texts(iv) == [("Interviewer", "interviewer", "Who helped?"), ("Participant", "participant", "Jo did.")]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "Who helped?"), ("Participant", "participant", "Jo did."),
+                              ("Interviewer", "interviewer", "When?"), ("Participant", "participant", "Twice.")]
 
 
 def test_docx_table_of_details_gives_no_speakers_but_a_transcript_table_does(tmp_path):

@@ -614,6 +614,23 @@ def test_comments_are_numbered_on_from_a_document_s_own_without_reading_every_id
     assert [(c.comment_id, c.text) for c in fresh.comments] == [(0, "n0"), (1, "n1"), (2, "n2")]
 
 
+@pytest.mark.parametrize("odd", ["\u00b2", "9" * 5000, "x"])
+def test_comments_are_numbered_on_past_a_team_s_ids_that_are_no_number(interview, tmp_path, odd):
+    # a comment id of a superscript digit or of 5,000 digits stopped the export with ValueError
+    import docx
+
+    from tr_nlp.export.annotate import add_comments
+
+    team = docx.Document(str(write_docx(tmp_path / "team.docx", interview, [], [])))
+    team.add_comment(team.paragraphs[1].runs[-1], text="the team's own", author="Ben")
+    team.comments._comments_elm[-1].set(f"{W}id", "4")
+    team.add_comment(team.paragraphs[1].runs[-1], text="odd", author="Ben")
+    team.comments._comments_elm[-1].set(f"{W}id", odd)
+    start = interview.text.index("Kim")
+    assert add_comments(team, interview, [MarginNote(start, start + 3, "n0", "A")]) == 1
+    assert [c.get(f"{W}id") for c in team.comments._comments_elm] == ["4", odd, "5"]
+
+
 def test_a_comment_on_words_that_overlap_the_same_words_before_reads_back_on_them(tmp_path):
     # "e the" stands twice in "naive the the", the places overlapping: the reader looked only
     # for places after the end of the one before, and put the comment on the first

@@ -26,10 +26,11 @@ from tr_nlp.ingest.elan import EafLayout
 from tr_nlp.ingest.xmldoc import descendants, local
 from tr_nlp.refi.vocab import noted_code
 from tr_nlp.schema import Interview
+from tr_nlp.wholes import whole_number
 
 #: the linguistic type of the tiers tr_nlp adds: a symbolic association with a speaker's annotations
 CODE_TYPE = "tr_nlp codes"
-_NUMBER = re.compile(r"\d+")
+_NUMBER = re.compile(r"(?<![0-9])[0-9]{1,18}(?![0-9])")
 _PROBABILITY = re.compile(r"\bp=(\d+(?:\.\d+)?)")
 
 ET.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")  # as ELAN writes its schema's place
@@ -114,8 +115,8 @@ def _next_annotation_id(root: Element) -> int:
     """A number above every annotation id's (``a12``) and the header's last used one."""
     numbers = [int(m.group()) for e in root.iter() if isinstance(e.tag, str) and local(e.tag).endswith("ANNOTATION")
                for m in [_NUMBER.search(e.get("ANNOTATION_ID") or "")] if m]
-    numbers += [int(p.text) for p in descendants(root, "PROPERTY")
-                if p.get("NAME") == "lastUsedAnnotationId" and (p.text or "").strip().isdigit()]
+    numbers += [n for p in descendants(root, "PROPERTY")
+                if p.get("NAME") == "lastUsedAnnotationId" and (n := whole_number(p.text)) is not None]
     return max(numbers, default=0) + 1
 
 

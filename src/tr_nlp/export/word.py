@@ -42,6 +42,7 @@ from tr_nlp.ingest.docx import parsed_comments
 from tr_nlp.memory import freeing_cycles
 from tr_nlp.refi.vocab import READ_CODE
 from tr_nlp.schema import Coding, Interview
+from tr_nlp.wholes import whole_number
 
 #: The longest label shown in bold: a name, a role or a time and a name (``[00:01:02] Interviewer:``).
 MAX_LABEL = 60
@@ -150,7 +151,8 @@ def add_comments_on(document: Any, placed: Sequence[tuple[Any, Any, MarginNote]]
 
     document.comments  # noqa: B018 - adds the comments part when the document has none
     comments = document.part.part_related_by(RELATIONSHIP_TYPE.COMMENTS).element
-    first = max((int(i) for i in comments.xpath("./w:comment/@w:id")), default=-1) + 1
+    ids = [whole_number(i) for i in comments.xpath("./w:comment/@w:id")]
+    first = max((i for i in ids if i is not None), default=-1) + 1
     counted = first + len(placed) <= 2**31 - 1  # past that, python-docx fills gaps in the ids
     if counted:  # python-docx asks this element for each new id: answered for this document only
         comments._next_available_comment_id = itertools.count(first).__next__

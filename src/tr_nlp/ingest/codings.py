@@ -59,6 +59,7 @@ from tr_nlp.schema import (
     is_machine_coder,
     line_range,
 )
+from tr_nlp.wholes import whole_number
 
 #: How many skipped interviews a warning names.
 SHOWN = 5
@@ -474,8 +475,9 @@ def known_ids(ids: pd.Series, interviews: Mapping[str, Interview]) -> tuple[pd.S
     for iid in interviews:  # an id two interviews share in other cases is matched in its own case only
         key = _folded(iid)
         folded[key] = iid if key not in folded else None
-        if iid.isascii() and iid.isdigit():
-            numbered[int(iid)] = iid if int(iid) not in numbered else None
+        number = whole_number(iid) if iid == iid.strip() else None
+        if number is not None:
+            numbered[number] = iid if number not in numbered else None
 
     def known(iid: str) -> str:
         if iid in interviews:

@@ -40,6 +40,7 @@ from tr_nlp.ingest.text import (
     styled_label,
     text_with_labels,
 )
+from tr_nlp.wholes import whole_number
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: WordprocessingML's namespace, as ElementTree and lxml write it before a tag.
@@ -230,8 +231,8 @@ def _children(parent: Any, tag: str) -> Iterator[Any]:
 def _whole(element: Any, default: int) -> int:
     """An element's ``w:val`` as a whole number of at least ``default``; ``default`` where
     there is no element or its value is no such number."""
-    value = "" if element is None else element.get(_W + "val", "")
-    return max(int(value), default) if value.isdigit() else default
+    number = None if element is None else whole_number(element.get(_W + "val"))
+    return default if number is None else max(number, default)
 
 
 def _blocks(document: Any) -> tuple[list[DocLine], dict[int, str], bool]:

@@ -47,6 +47,7 @@ from tr_nlp.ingest.speakers import UNKNOWN_SPEAKER
 from tr_nlp.ingest.subtitles import Cue, cue_spans, interview_from_cues, prefix_labelled
 from tr_nlp.ingest.xmldoc import descendants, file_name, local, parse_document, said
 from tr_nlp.schema import Coding, Interview
+from tr_nlp.wholes import whole_number
 
 #: words in a tier's name or type that say it holds codes
 CODE_WORDS = frozenset({"code", "codes", "coding", "codings", "theme", "themes"})
@@ -260,9 +261,9 @@ def _slot_times(root: Element) -> dict[str, tuple[float, int]]:
     times: dict[str, tuple[float, int]] = {}
     last = 0.0
     for place, slot in enumerate(descendants(root, "TIME_SLOT")):
-        value = (slot.get("TIME_VALUE") or "").strip()
-        if value.isdigit():
-            last = int(value) / 1000
+        value = whole_number(slot.get("TIME_VALUE"))
+        if value is not None:
+            last = value / 1000
         times[slot.get("TIME_SLOT_ID") or ""] = (last, place)
     return times
 

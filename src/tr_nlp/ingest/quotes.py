@@ -68,7 +68,7 @@ def cited_time(cell: str) -> float | None:
 #: page before it (``p. 3, 12-15``, ``P07, lines 12-15``), once the brackets around it are off
 #: (no two parts in a row may both take white space: a long run of it is read once, not again per space)
 _CITED = re.compile(r"(?:(?:p|pp|pg|page)\.?\s*\d+(?:\s*[,;:/]\s*|\s+))?(?:(?:l|ll|line|lines|ln)\.?\s*)?"
-                    r"(\d+)(?:\.0+)?(?:\s*[-\u2013\u2014]\s*(\d+))?(?:\s*ff?\.?)?", re.IGNORECASE)
+                    r"(\d{1,9})(?:\.0+)?(?:\s*[-\u2013\u2014]\s*(\d{1,9}))?(?:\s*ff?\.?)?", re.IGNORECASE)
 
 
 def cited_lines(cell: str) -> tuple[int, int] | None:

@@ -21,6 +21,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.subtitles import Cue, interview_from_cues
 from tr_nlp.ingest.xmldoc import descendants, local, parse_document, said
+from tr_nlp.wholes import whole_number
 
 
 def read_trs(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
@@ -58,10 +59,10 @@ def _turn_cues(turn: Element, names: dict[str | None, str], path: Path) -> Itera
             pieces, start = [], start if synced is None else synced
         elif tag == "Who":
             yield from cue()
-            number = child.get("nb", "")
+            number = whole_number(child.get("nb"))
             pieces = []
-            if number.isdigit() and 1 <= int(number) <= len(speakers):
-                speaker = speakers[int(number) - 1]
+            if number is not None and 1 <= number <= len(speakers):
+                speaker = speakers[number - 1]
         pieces.append(child.tail or "")
     yield from cue()
 

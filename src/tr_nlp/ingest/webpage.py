@@ -57,6 +57,7 @@ from tr_nlp.ingest.encoding import (
 from tr_nlp.ingest.speakers import TIMESTAMP
 from tr_nlp.ingest.text import DocLine, interview_from_text, styled_label, text_with_labels
 from tr_nlp.jsonfile import parse_json
+from tr_nlp.wholes import whole_number
 
 #: elements that end the line before them and start a new one after them
 _BLOCKS = frozenset({
@@ -479,7 +480,8 @@ class _Page:
 def _is_bold(weight: str) -> bool:
     """Whether a CSS ``font-weight`` is bold (``bold``, ``bolder``, 600 to 900)."""
     weight = weight.lower()
-    return weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600)
+    number = whole_number(weight)
+    return weight in ("bold", "bolder") or (number is not None and number >= 600)
 
 
 def _css_rules(css: str) -> Iterator[tuple[str, str]]:

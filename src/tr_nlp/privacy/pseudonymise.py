@@ -346,7 +346,7 @@ class Pseudonymiser:
         for row in rows:
             token, kind, original = row.get("placeholder"), row.get("kind"), row.get("original")
             original = None if original is None else unguard_cell(original)
-            match = re.fullmatch(r"\[([A-Z_]+)_(\d+)\]", token or "")
+            match = re.fullmatch(r"\[([A-Z_]+)_([0-9]{1,9})\]", token or "")
             if not match or kind not in KINDS or match.group(1) != kind or original is None:
                 raise InputError("E231", path, detail=f"row {row}")
             self._placeholders.setdefault((kind, _key(kind, original)), token)  # two spellings: the first's
