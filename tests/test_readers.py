@@ -547,13 +547,14 @@ def test_docx_reads_passages_inside_content_controls_and_nested_tables(tmp_path)
 
 
 def docx_of_table(path, rows):
-    """A .docx holding one table of ``rows``, each a string of ``w:tc`` elements."""
+    """A .docx holding one table of ``rows``, each a string of ``w:tc`` elements (or a
+    ``w:sdt`` element, as it stands)."""
     import docx
     from docx.oxml import parse_xml
 
     document = docx.Document()
     body = document.element.body
-    body.insert(len(body) - 1, parse_xml(f'<w:tbl xmlns:w="{W}">' + "".join(f"<w:tr>{r}</w:tr>" for r in rows)
+    body.insert(len(body) - 1, parse_xml(f'<w:tbl xmlns:w="{W}">' + "".join(r if r.startswith("<w:sdt>") else f"<w:tr>{r}</w:tr>" for r in rows)
                                          + "</w:tbl>"))
     document.save(str(path))
     return path
@@ -592,6 +593,17 @@ def test_a_docx_cell_declared_over_a_million_columns_is_read_at_once(tmp_path):
                                       ("Participant", "participant", "She listened.")]
         # a codebook's tables spread a merged cell over the columns it covers, up to Word's 63
         assert {len(row) for row in document_tables(path)[0][1][1:]} == {64}
+
+
+def test_a_docx_table_s_rows_and_cells_in_content_controls_are_read(tmp_path):
+    # a template's repeating section wraps rows in a content control, and custom XML can wrap
+    # a cell: python-docx sees neither, and their speech was dropped without a word
+    rows = [CELL("", "Interviewer") + CELL("", "Who helped?"),
+            f'<w:sdt><w:sdtContent><w:tr>{CELL("", "Participant") + CELL("", "Jo did.")}</w:tr></w:sdtContent></w:sdt>',
+            CELL("", "Interviewer") + f'<w:customXml w:element="answer">{CELL("", "When?")}</w:customXml>']
+    assert turn_texts(read_file(docx_of_table(tmp_path / "t.docx", rows)).interviews[0]) == [
+        ("Interviewer", "interviewer", "Who helped?"), ("Participant", "participant", "Jo did."),
+        ("Interviewer", "interviewer", "When?")]
 
 
 def test_a_docx_cell_merged_down_from_no_row_or_over_no_number_of_columns_is_read(tmp_path):
