@@ -33,6 +33,29 @@ def test_text_labels_continuation_lines_and_front_matter(write):
     assert any("before the first speaker label" in w for w in result.warnings)
 
 
+def test_labels_run_on_within_lines_start_turns_of_their_own(write):
+    # a transcript whose line breaks were lost (pasted from a web form, a table cell) was one
+    # interviewer's turn of everything, and "no participant speech" sent a team to its roles
+    written = ("Interview 3, 12 May\nInterviewer: How was it on the ward? Participant: Loud, you know. Interviewer: "
+               "And the nurse? Participant: Kind. She sat with me.\nInterviewer: Anything else? Participant: No. "
+               "Interviewer: Thanks.\n")
+    result = read_file(write("p03.txt", written))
+    iv = result.interviews[0]
+    assert [(who, said) for who, _, said in turn_texts(iv)] == [
+        ("Interviewer", "How was it on the ward?"), ("Participant", "Loud, you know."),
+        ("Interviewer", "And the nurse?"), ("Participant", "Kind. She sat with me."),
+        ("Interviewer", "Anything else?"), ("Participant", "No."), ("Interviewer", "Thanks.")]
+    assert len(iv.text) == len(written.rstrip())  # a space became a line break: offsets are the file's
+    assert [iv.line_at(t.start) for t in iv.turns] == [2, 2, 2, 2, 3, 3, 3]  # cited by the file's lines
+    assert result.warnings[0].startswith("5 speaker labels ran on after another speaker's sentence")
+
+
+def test_a_label_within_speech_stays_speech_where_lines_keep_their_labels(write):
+    told = "Participant: She came back. Doctor: you need rest. Then she left. Nurse: no, she does not."
+    iv = read_file(write("p.txt", f"Interviewer: How was it?\n{told}\nInterviewer: Mm.\n")).interviews[0]
+    assert [said for _, _, said in turn_texts(iv)] == ["How was it?", told[len("Participant: "):], "Mm."]
+
+
 def test_a_front_matter_speaker_who_does_not_speak_is_warned_of(write):
     # a mistyped name in a transcript's own speakers set no role, and said nothing
     path = write("p.txt", "---\nspeakers:\n  Interviwer: interviewer\n  Jo: other\n---\n"

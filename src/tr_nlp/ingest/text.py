@@ -540,7 +540,9 @@ def interview_from_text(
     text, with a warning, and number its lines (:attr:`~tr_nlp.schema.Interview.lines`);
     else ``lines`` do: the line numbers a document's table gives, or a plain-text file's first
     line's (the lines after it count on), as a reader sees them; line numbers the metadata
-    gives (``lines``, as tr_nlp writes them) come first.
+    gives (``lines``, as tr_nlp writes them) come first. Labels that run on within a line
+    after another speaker's sentence (:func:`run_on_labels`) start lines of their own, a
+    line break standing for the space before each, with a warning.
     """
     notes = []
     own = _own_roles(metadata, path, strict=fmt in ("text", "markdown"))
@@ -560,6 +562,12 @@ def interview_from_text(
         result.warnings[:0] = notes
         result.warnings += unmatched_roles_warnings(own, result.interviews, where)
         return result
+    run_on = [] if forced else run_on_labels(text, roles)
+    if run_on:
+        lines = _numbered_on(text, lines, run_on)
+        text = _broken_at(text, run_on)
+        notes.append(f"{len(run_on)} speaker labels ran on after another speaker's sentence within a line, as in a "
+                     "transcript whose line breaks were lost: each now starts a line of its own (offsets unchanged)")
     turns, warnings = assemble_turns(text, roles, forced)
     warnings = notes + warnings
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
@@ -623,6 +631,77 @@ def styled_label(prefix: str) -> str | None:
     label = prefix.strip().rstrip(":\uff1a").strip()
     fits = label and len(label) <= 40 and len(label.split()) <= 4 and label[-1] not in ".!?\u2026"
     return prefix if fits else None
+
+
+#: a sentence's end and the one space after it, where a label may run on in a line
+_SENTENCE_END = re.compile(r"(?<=[.?!\u2026\"\u201d)\]]) (?=\S)")
+#: the most characters a run-on label's line is looked at (a label and its colon are shorter)
+_LABEL_WINDOW = 80
+
+
+def run_on_labels(text: str, roles: RoleMap | None = None) -> list[int]:
+    """Where a transcript whose line breaks were lost (pasted from a web form or an email, or
+    a table cell's text) runs one speaker's label on after another's sentence: the offsets
+    of the spaces before those labels, which :func:`interview_from_text` makes line breaks.
+
+    A label counts when it is a known label (``Participant``), starts a line of the text,
+    is one ``roles`` (speaker -> role settings) names, or runs on three times or more; the
+    text must hold three such labels at least, and twice as many as lines that start with
+    a label, so that a transcript whose lines keep their labels is left as it is.
+
+    >>> text = "Interviewer: How was it? Participant: Loud. Interviewer: And the nurse? Participant: Kind. She sat."
+    >>> [text[k + 1:k + 5] for k in run_on_labels(text)]
+    ['Part', 'Inte', 'Part']
+    >>> run_on_labels("Interviewer: How was it? Participant: Loud.\\nInterviewer: And?\\nParticipant: Kind.")
+    []
+    """
+    roles = roles or RoleMap()
+    matcher = roles.label_matcher()
+    starting: Counter[str] = Counter()
+    inline: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        found = _line_label(line, matcher)
+        if found is not None:
+            starting[found.label] += 1
+        for end in _SENTENCE_END.finditer(line):
+            label = matcher(line[end.end():end.end() + _LABEL_WINDOW])
+            if label is not None and label.end > 0:
+                inline.append((pos + end.start(), label.label))
+        pos += len(line) + 1
+    counts = Counter(label for _, label in inline)
+    kept = [at for at, label in inline if is_known_label(label) or label in starting
+            or roles.get(label) is not None or counts[label] >= 3]
+    return kept if len(kept) >= 3 and len(kept) >= 2 * starting.total() else []
+
+
+def _numbered_on(text: str, lines: tuple[tuple[int, int], ...], spaces: Sequence[int]) -> tuple[tuple[int, int], ...]:
+    """``lines`` (:attr:`~tr_nlp.schema.Interview.lines` of ``text``) once a line break
+    stands for the space at each of ``spaces``: each line so made has the number of the
+    line it was part of, so a passage is still cited by the line the file shows it on."""
+    if not lines:
+        return lines
+    starts = [offset for offset, _ in lines]
+    made = []
+    seen, counted, breaks = -1, 0, 0  # the last entry of ``lines`` met, where counting stood, breaks since the entry
+    for at in spaces:  # in order: each stretch of the text is counted once
+        k = bisect.bisect_right(starts, at) - 1
+        if k < 0:
+            continue
+        if k != seen:
+            seen, counted, breaks = k, starts[k], 0
+        breaks += text.count("\n", counted, at)
+        counted = at
+        made.append((at + 1, lines[k][1] + breaks))
+    return tuple(sorted({*lines, *made}))
+
+
+def _broken_at(text: str, spaces: Sequence[int]) -> str:
+    """``text`` with a line break for the space at each of ``spaces``."""
+    chars = list(text)
+    for at in spaces:
+        chars[at] = "\n"
+    return "".join(chars)
 
 
 def text_with_labels(
