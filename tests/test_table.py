@@ -198,6 +198,35 @@ def test_no_group_column_means_one_interview(tmp_path):
     assert "one interview" in result.warnings[0]
 
 
+def test_a_table_of_whole_transcripts_reads_the_speaker_labels_in_their_text(tmp_path):
+    # a spreadsheet of one transcript per row, labels in its text: the interviewer's questions
+    # were the participant's speech, and the classifiers learnt from them
+    path = tmp_path / "transcripts.csv"
+    pd.DataFrame({"interview_id": ["p01", "p02", "p03"], "code": ["", "warmth", ""], "transcript": [
+        "Interviewer: How was the ward?\nParticipant: Loud. But the nurse sat with me.\nInterviewer: Mm.",
+        "Interviewer: Who helped? Participant: My GP. Interviewer: How? Participant: He listened.",
+        "So the nurse, she stayed with me."]}).to_csv(path, index=False)
+    mapping = TableMapping(text_col="transcript", speaker_col=None, code_cols=("code",))
+    result = read_file(path, ReadOptions(table=mapping))
+    said = {iv.id: [(t.speaker, t.role, iv.turn_text(t)) for t in iv.turns] for iv in result.interviews}
+    assert said == {
+        "p01": [("Interviewer", "interviewer", "How was the ward?"),
+                ("Participant", "participant", "Loud. But the nurse sat with me."), ("Interviewer", "interviewer", "Mm.")],
+        "p02": [("Interviewer", "interviewer", "Who helped?"), ("Participant", "participant", "My GP."),
+                ("Interviewer", "interviewer", "How?"), ("Participant", "participant", "He listened.")],
+        "p03": [("unknown", "participant", "So the nurse, she stayed with me.")]}
+    p02 = result.interviews[1]
+    assert [(c.interview_id, c.code, p02.text[c.start:c.end]) for c in result.codings] == [
+        ("p02", "warmth", p02.text)]  # a row's code codes its whole text
+    assert result.warnings == [
+        ("no 'speaker' column; the speaker labels in the text of p01, p02 name the speakers (read as a plain-text "
+         "transcript is)"),
+        ("no 'speaker' column; every row of the others is speech of speaker 'unknown', taken as participant (pass "
+         "--speaker-col to name the column)"),
+        ("interview p02: 3 speaker labels ran on after another speaker's sentence within a line, as in a transcript "
+         "whose line breaks were lost: each now starts a line of its own (offsets unchanged)")]
+
+
 def test_no_speaker_column_means_the_participant_speaks_like_unlabelled_text(tmp_path):
     # Whisper's .tsv (start, end, text) and one-column tables of answers failed with E130: no 'speaker'
     path = tmp_path / "rec.tsv"

@@ -23,9 +23,10 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -429,11 +430,9 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
         frame[group_col], note = _fill_blank_ids(frame[group_col], path)
         warnings += note
     roles = table_roles(mapping).merged(options.roles)
+    unnamed_at = len(warnings)  # where the warning of no speaker column goes
     if mapping.speaker_col is None:  # like text and captions that name no speaker
         roles = unlabelled_roles(roles)
-        warnings.append(f"no '{TableMapping.speaker_col}' column; every row is speech of speaker "
-                        f"{UNKNOWN_SPEAKER!r}, taken as {roles.get(UNKNOWN_SPEAKER)} (pass --speaker-col to name "
-                        "the column)")
     else:
         warnings += _blank_speakers(frame, mapping)
     frame["__row"] = range(len(frame))
@@ -455,6 +454,7 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
 
     interviews: list[Interview] = []
     codings: list[Coding] = []
+    labelled: list[str] = []  # interviews whose text names its speakers, in a table with no speaker column
     for group, rows in frame.groupby(group_col, sort=False):
         interview_id = str(group)
         utterances = rows.drop_duplicates(subset=key_cols, keep="first")
@@ -465,22 +465,75 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
                 key = conflicting.index[0]
                 raise InputError("E133", path, key=key, n=int(conflicting.iloc[0]))
         records = utterances.to_dict("records")
-        text, spans = labelled_lines(
-            (str(r.get(mapping.speaker_col, "")).strip() or UNKNOWN_SPEAKER,
-             " ".join(r["__said"].split()),
-             _timestamp(r.get(mapping.timestamp_col), seconds_per_unit) if mapping.timestamp_col else None)
-            for r in records
-        )
-        span_of = {tuple(r[c] for c in key_cols): (a, b) for r, (_, a, b, _) in zip(records, spans)}
-        turns, role_warnings = turns_with_roles(text, spans, roles)
-        warnings.extend(f"interview {interview_id}: {w}" for w in role_warnings)
         first = utterances.iloc[0]
         metadata = {col: first[col] for col in mapping.metadata_cols if first[col].strip()}
-        interviews.append(Interview(interview_id, text, turns, metadata, str(path), "table"))
+
+        def time(r: dict[str, Any]) -> float | None:
+            return _timestamp(r.get(mapping.timestamp_col), seconds_per_unit) if mapping.timestamp_col else None
+
+        found = None if mapping.speaker_col else _labelled_cells(records, path, roles, interview_id, metadata, time)
+        if found is not None:
+            interview, row_spans, notes = found
+            labelled.append(interview_id)
+            warnings.extend(f"interview {interview_id}: {w}" for w in notes)
+            interviews.append(interview)
+            span_of = {tuple(r[c] for c in key_cols): span for r, span in zip(records, row_spans)}
+        else:
+            text, spans = labelled_lines(
+                (str(r.get(mapping.speaker_col, "")).strip() or UNKNOWN_SPEAKER, " ".join(r["__said"].split()), time(r))
+                for r in records
+            )
+            span_of = {tuple(r[c] for c in key_cols): (a, b) for r, (_, a, b, _) in zip(records, spans)}
+            turns, role_warnings = turns_with_roles(text, spans, roles)
+            warnings.extend(f"interview {interview_id}: {w}" for w in role_warnings)
+            interviews.append(Interview(interview_id, text, turns, metadata, str(path), "table"))
         if mapping.code_cols:
             codings.extend(_row_codings(rows, mapping, key_cols, span_of, binary, code_names, interview_id))
     codebook = _derived_codebook(mapping, binary, code_names) if mapping.code_cols else None
+    if mapping.speaker_col is None:
+        warnings[unnamed_at:unnamed_at] = _unnamed_speakers(labelled, len(interviews), roles)
     return ReadResult(interviews, codings, codebook, warnings)
+
+
+def _labelled_cells(records: Sequence[dict[str, Any]], path: Path, roles: RoleMap, interview_id: str,
+                    metadata: dict[str, Any], time: Callable[[dict[str, Any]], float | None],
+                    ) -> tuple[Interview, list[tuple[int, int]], list[str]] | None:
+    """An interview whose rows hold a transcript with its speaker labels, in a table with no
+    speaker column (a transcript pasted into one cell per interview, or a cell per
+    paragraph): its rows' text, a line or more each, read as plain text is
+    (:func:`~tr_nlp.ingest.text.interview_from_text`: labels at line starts, or run on
+    within them), with each row's span and the reading's warnings. None where fewer than two
+    turns have a speaker's label, or where the reading changed the text's length (line
+    numbers or subtitle cues in the cells), so the rows are read as one speaker's speech."""
+    # imported here: tr_nlp.ingest.text reads documents' tables with this module's helpers
+    from tr_nlp.ingest.text import interview_from_text
+
+    bodies = [r["__said"].strip() for r in records]
+    text = "\n".join(bodies)
+    result = interview_from_text(text, path, roles, {**metadata, "interview_id": interview_id}, "table")
+    interview = result.interviews[0]
+    if len(interview.text) != len(text) or sum(t.speaker != UNKNOWN_SPEAKER for t in interview.turns) < 2:
+        return None
+    starts = [0, *accumulate(len(body) + 1 for body in bodies)]
+    spans = [(start, start + len(body)) for start, body in zip(starts, bodies)]
+    times = {(start, seconds) for start, r in zip(starts, records) if (seconds := time(r)) is not None}
+    if times:
+        interview = replace(interview, times=tuple(sorted({*interview.times, *times})))
+    return interview, spans, result.warnings
+
+
+def _unnamed_speakers(labelled: Sequence[str], interviews: int, roles: RoleMap) -> list[str]:
+    """The warning for a table with no speaker column: which interviews' text named their
+    speakers with labels, and that the other rows are speech of an unknown speaker."""
+    shown = ", ".join(labelled[:3]) + (f" and {len(labelled) - 3} more" if len(labelled) > 3 else "")
+    named = (f"no '{TableMapping.speaker_col}' column; the speaker labels in the text of {shown} name the speakers "
+             "(read as a plain-text transcript is)")
+    if len(labelled) == interviews:
+        return [named]
+    unknown = (f"no '{TableMapping.speaker_col}' column; every row{' of the others' if labelled else ''} is speech of "
+               f"speaker {UNKNOWN_SPEAKER!r}, taken as {roles.get(UNKNOWN_SPEAKER)} (pass --speaker-col to name the "
+               "column)")
+    return [named, unknown] if labelled else [unknown]
 
 
 #: how to give a codings table found among the transcripts (E136)
