@@ -1778,15 +1778,24 @@ def test_numbers_a_few_lines_start_with_stay_text(write):
     assert read_file(write("counts.txt", text)).interviews[0].text == text.rstrip("\n")
 
 
-@pytest.mark.parametrize("labels", [("[Interviewer]", "[Participant]"), ("I -", "P \u2013"), ("Q.", "A.")])
+@pytest.mark.parametrize("labels", [("[Interviewer]", "[Participant]"), ("I -", "P \u2013"), ("Q.", "A."),
+                                    ("(Interviewer)", "(Participant)"), ("<Interviewer>", "<Participant>"),
+                                    ("INTERVIEWER", "RESPONDENT")])
 def test_known_labels_without_a_colon(write, labels):
-    # "[Interviewer] text", "I - text" and "Q. text" transcripts were one 'unknown' speaker's paragraph
+    # "[Interviewer] text", "I - text" and "Q. text" transcripts were one 'unknown' speaker's paragraph;
+    # so, until now, were "(Interviewer) text", "<Interviewer> text" and "INTERVIEWER text"
     asks, answers = labels
     path = write("t.txt", f"{asks} How was the ward?\n{answers} Hard. I - I mean, at first.\n{asks} Right.\n")
     assert turn_texts(read_file(path).interviews[0]) == [
-        (asks.strip("[]-. \u2013"), "interviewer", "How was the ward?"),
-        (answers.strip("[]-. \u2013"), "participant", "Hard. I - I mean, at first."),
-        (asks.strip("[]-. \u2013"), "interviewer", "Right.")]
+        (asks.strip("[]()<>-. \u2013"), "interviewer", "How was the ward?"),
+        (answers.strip("[]()<>-. \u2013"), "participant", "Hard. I - I mean, at first."),
+        (asks.strip("[]()<>-. \u2013"), "interviewer", "Right.")]
+
+
+def test_words_in_capitals_that_start_lines_of_unlabelled_speech_stay_speech(write):
+    text = "CPN came round on the Monday.\nI think she was new.\nCPN came again later.\nI think so.\n"
+    iv = read_file(write("t.txt", text)).interviews[0]
+    assert {t.speaker for t in iv.turns} == {"unknown"}
 
 
 def test_labels_without_a_colon_count_only_where_no_usual_label_is(write):

@@ -134,9 +134,14 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
 # Interviewer, P01...) and only in a text with no label of the shapes above (see match_loose_label)
 _LOOSE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^\[(?P<label>{_LABEL})\]\s*:?(?:\s+|$)"),  # [Interviewer] text
+    re.compile(rf"^\((?P<label>{_LABEL})\)\s*:?(?:\s+|$)"),  # (Interviewer) text
+    re.compile(rf"^<(?P<label>{_LABEL})>\s*:?(?:\s+|$)"),  # <Interviewer> text
     re.compile(rf"^(?P<label>{_LABEL})\s+[-\u2013\u2014]\s+"),  # I - text    /    P – text
     re.compile(rf"^(?P<label>{_CAP}\w{{0,11}}(?: \d+)?)\.\s+"),  # Q. text    /    Int. text
 )
+#: ``INTERVIEWER text``: a label in capitals, of three letters or more ("I think" is speech),
+#: taken only where it names an interviewer or a participant ("CPN came" is speech too)
+_CAPITALS_LABEL = re.compile(r"^(?P<label>[A-Z]{3,}(?: ?\d{1,3})?)[ \t]+(?=\S)")
 #: a line that is a name and nothing else (``Jane Doe``, ``Smith, Jane (NHS)``; group ``label``): the
 #: speaker line of a transcript that puts each name above what was said
 NAME_LINE = re.compile(rf"^\s*(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)\s*$")
@@ -327,18 +332,27 @@ def match_label(line: str) -> LabelMatch | None:
 
 def match_loose_label(line: str) -> LabelMatch | None:
     """A known speaker label at the start of ``line`` in a shape without a colon:
-    ``[Interviewer] text``, ``I - text`` (or an en or em dash), ``Q. text``.
+    ``[Interviewer] text`` (or in round or angle brackets), ``I - text`` (or an en or em
+    dash), ``Q. text``, ``INTERVIEWER text`` (capitals, three letters or more, an interviewer or a
+    participant).
 
     These shapes also start ordinary lines ("I - I mean", "A. Smith wrote"), so a reader
     tries them only on a text where :func:`match_label` finds no speaker at all.
 
     >>> match_loose_label("Q. How was it?"), match_loose_label("Dr. Lee came") is None
     (LabelMatch(label='Q', end=3, timestamp=None), True)
+    >>> match_loose_label("(Interviewer) So?").label, match_loose_label("RESP Well.").label
+    ('Interviewer', 'RESP')
+    >>> [match_loose_label(line) for line in ("(laughs) yes", "I think so", "CPN came")]
+    [None, None, None]
     """
     for pattern in _LOOSE_PATTERNS:
         m = pattern.match(line)
         if m and is_known_label(m.group("label").strip()):
             return LabelMatch(m.group("label").strip(), m.end(), None)
+    m = _CAPITALS_LABEL.match(line)
+    if m and builtin_role(m.group("label")) in ("interviewer", "participant"):
+        return LabelMatch(m.group("label"), m.end(), None)
     return None
 
 
