@@ -50,6 +50,21 @@ def test_labels_run_on_within_lines_start_turns_of_their_own(write):
     assert result.warnings[0].startswith("5 speaker labels ran on after another speaker's sentence")
 
 
+def test_labels_run_on_after_a_bold_one_in_a_docx_start_turns_of_their_own(tmp_path):
+    # a paragraph whose first label is bold: the labels that ran on after it stayed its speech
+    run_on = make_docx(tmp_path / "p.docx", [("Interviewer:", " How was it? Participant: Loud. Interviewer: And? "
+                                                              "Participant: Kind. She sat.")])
+    assert [(who, said) for who, _, said in turn_texts(read_file(run_on).interviews[0])] == [
+        ("Interviewer", "How was it?"), ("Participant", "Loud."), ("Interviewer", "And?"),
+        ("Participant", "Kind. She sat.")]
+    # where each paragraph starts with its bold label, reported speech stays speech
+    told = " She came back. Doctor: you need rest. Nurse: no. Doctor: fine. Then she left."
+    kept = make_docx(tmp_path / "k.docx", [("Interviewer", " How was it?"), ("Participant", told),
+                                           ("Interviewer", " Mm."), ("Participant", " Yes.")])
+    assert [said for _, _, said in turn_texts(read_file(kept).interviews[0])] == [
+        "How was it?", told.strip(), "Mm.", "Yes."]
+
+
 def test_a_label_within_speech_stays_speech_where_lines_keep_their_labels(write):
     told = "Participant: She came back. Doctor: you need rest. Then she left. Nurse: no, she does not."
     iv = read_file(write("p.txt", f"Interviewer: How was it?\n{told}\nInterviewer: Mm.\n")).interviews[0]

@@ -562,7 +562,7 @@ def interview_from_text(
         result.warnings[:0] = notes
         result.warnings += unmatched_roles_warnings(own, result.interviews, where)
         return result
-    run_on = [] if forced else run_on_labels(text, roles)
+    run_on = run_on_labels(text, roles, forced)
     if run_on:
         lines = _numbered_on(text, lines, run_on)
         text = _broken_at(text, run_on)
@@ -639,7 +639,8 @@ _SENTENCE_END = re.compile(r"(?<=[.?!\u2026\"\u201d)\]]) (?=\S)")
 _LABEL_WINDOW = 80
 
 
-def run_on_labels(text: str, roles: RoleMap | None = None) -> list[int]:
+def run_on_labels(text: str, roles: RoleMap | None = None, forced: Mapping[int, LabelMatch] | None = None,
+                  ) -> list[int]:
     """Where a transcript whose line breaks were lost (pasted from a web form or an email, or
     a table cell's text) runs one speaker's label on after another's sentence: the offsets
     of the spaces before those labels, which :func:`interview_from_text` makes line breaks.
@@ -647,7 +648,8 @@ def run_on_labels(text: str, roles: RoleMap | None = None) -> list[int]:
     A label counts when it is a known label (``Participant``), starts a line of the text,
     is one ``roles`` (speaker -> role settings) names, or runs on three times or more; the
     text must hold three such labels at least, and twice as many as lines that start with
-    a label, so that a transcript whose lines keep their labels is left as it is.
+    a label (``forced`` ones too, a document's bold labels by the offset of their line), so
+    that a transcript whose lines keep their labels is left as it is.
 
     >>> text = "Interviewer: How was it? Participant: Loud. Interviewer: And the nurse? Participant: Kind. She sat."
     >>> [text[k + 1:k + 5] for k in run_on_labels(text)]
@@ -661,7 +663,7 @@ def run_on_labels(text: str, roles: RoleMap | None = None) -> list[int]:
     inline: list[tuple[int, str]] = []
     pos = 0
     for line in text.split("\n"):
-        found = _line_label(line, matcher)
+        found = (forced or {}).get(pos) or _line_label(line, matcher)
         if found is not None:
             starting[found.label] += 1
         for end in _SENTENCE_END.finditer(line):
