@@ -158,19 +158,21 @@ def _extended(part: Any) -> dict[str, tuple[str | None, bool]]:
             for ex in parse_xml(part.blob).iter(_W15 + "commentEx") if ex.get(_W15 + "paraId")}
 
 
-def _block_elements(parent: Any) -> Iterator[Any]:
-    """The ``w:p`` and ``w:tbl`` elements under ``parent``, in order, through any wrappers."""
+def _elements(parent: Any, *tags: str) -> Iterator[Any]:
+    """The elements of ``tags`` under ``parent``, in order, through content controls and
+    custom XML (:data:`_WRAPPERS`): its blocks (``w:p``, ``w:tbl``), a table's rows, a row's
+    cells."""
     for child in parent.iterchildren():
-        if child.tag in (_W + "p", _W + "tbl"):
+        if child.tag in tags:
             yield child
         elif child.tag in _WRAPPERS:
-            yield from _block_elements(child)
+            yield from _elements(child, *tags)
 
 
 def cell_text(tc: Any) -> str:
     """A table cell's paragraphs (a nested table's too), a line each."""
     lines = []
-    for el in _block_elements(tc):
+    for el in _elements(tc, _W + "p", _W + "tbl"):
         lines += [paragraph_text(el)] if el.tag == _W + "p" else [paragraph_text(p) for p in el.iter(_W + "p")]
     return "\n".join(lines).strip()
 
@@ -200,13 +202,13 @@ def table_grid(tbl: Any, spread: bool = False) -> list[list[str]]:
     """
     rows: list[list[str]] = []
     above: dict[int, str] = {}  # the text of each cell of the row above, by the grid column it starts at
-    for tr in _children(tbl, _W + "tr"):
+    for tr in _elements(tbl, _W + "tr"):
         cells: list[str] = []
         starts: dict[int, str] = {}
         column = _whole(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
         if spread:
             cells += [""] * min(column, MAX_COLUMNS)
-        for tc in _children(tr, _W + "tc"):
+        for tc in _elements(tr, _W + "tc"):
             merge = tc.find(f"{_W}tcPr/{_W}vMerge")
             continued = merge is not None and merge.get(_W + "val", "continue") == "continue"
             text = above[column] if continued and column in above else cell_text(tc)
@@ -217,15 +219,6 @@ def table_grid(tbl: Any, spread: bool = False) -> list[list[str]]:
         rows.append(cells)
         above = starts
     return rows
-
-
-def _children(parent: Any, tag: str) -> Iterator[Any]:
-    """The ``tag`` elements under ``parent``, through content controls and custom XML."""
-    for child in parent.iterchildren():
-        if child.tag == tag:
-            yield child
-        elif child.tag in _WRAPPERS:
-            yield from _children(child, tag)
 
 
 def _whole(element: Any, default: int) -> int:
@@ -248,7 +241,7 @@ def _blocks(document: Any) -> tuple[list[DocLine], dict[int, str], bool]:
     blocks: list[DocLine] = []
     coded: dict[int, str] = {}
     codebook, size = 0, 0  # characters in tables of codes, in the whole document
-    for child in _block_elements(document.element.body):
+    for child in _elements(document.element.body, _W + "p", _W + "tbl"):
         if child.tag == _W + "p":
             blocks.append((paragraph_text(child), _bold_prefix(Paragraph(child, document))))
             size += len(blocks[-1][0])

@@ -455,6 +455,10 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     interviews: list[Interview] = []
     codings: list[Coding] = []
     labelled: list[str] = []  # interviews whose text names its speakers, in a table with no speaker column
+
+    def time(r: dict[str, Any]) -> float | None:
+        return _timestamp(r.get(mapping.timestamp_col), seconds_per_unit) if mapping.timestamp_col else None
+
     for group, rows in frame.groupby(group_col, sort=False):
         interview_id = str(group)
         utterances = rows.drop_duplicates(subset=key_cols, keep="first")
@@ -467,10 +471,6 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
         records = utterances.to_dict("records")
         first = utterances.iloc[0]
         metadata = {col: first[col] for col in mapping.metadata_cols if first[col].strip()}
-
-        def time(r: dict[str, Any]) -> float | None:
-            return _timestamp(r.get(mapping.timestamp_col), seconds_per_unit) if mapping.timestamp_col else None
-
         found = None if mapping.speaker_col else _labelled_cells(records, path, roles, interview_id, metadata, time)
         if found is not None:
             interview, row_spans, notes = found
