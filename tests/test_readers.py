@@ -1795,16 +1795,17 @@ def test_numbers_a_few_lines_start_with_stay_text(write):
 
 @pytest.mark.parametrize("labels", [("[Interviewer]", "[Participant]"), ("I -", "P \u2013"), ("Q.", "A."),
                                     ("(Interviewer)", "(Participant)"), ("<Interviewer>", "<Participant>"),
-                                    ("INTERVIEWER", "RESPONDENT")])
+                                    ("INTERVIEWER", "RESPONDENT"), ("Interviewer;", "Participant;")])
 def test_known_labels_without_a_colon(write, labels):
     # "[Interviewer] text", "I - text" and "Q. text" transcripts were one 'unknown' speaker's paragraph;
-    # so, until now, were "(Interviewer) text", "<Interviewer> text" and "INTERVIEWER text"
+    # so, until now, were "(Interviewer) text", "<Interviewer> text", "INTERVIEWER text" and
+    # "Interviewer; text"
     asks, answers = labels
     path = write("t.txt", f"{asks} How was the ward?\n{answers} Hard. I - I mean, at first.\n{asks} Right.\n")
     assert turn_texts(read_file(path).interviews[0]) == [
-        (asks.strip("[]()<>-. \u2013"), "interviewer", "How was the ward?"),
-        (answers.strip("[]()<>-. \u2013"), "participant", "Hard. I - I mean, at first."),
-        (asks.strip("[]()<>-. \u2013"), "interviewer", "Right.")]
+        (asks.strip("[]()<>-.; \u2013"), "interviewer", "How was the ward?"),
+        (answers.strip("[]()<>-.; \u2013"), "participant", "Hard. I - I mean, at first."),
+        (asks.strip("[]()<>-.; \u2013"), "interviewer", "Right.")]
 
 
 def test_words_in_capitals_that_start_lines_of_unlabelled_speech_stay_speech(write):

@@ -78,6 +78,11 @@ from tr_nlp.ingest.speakers import RoleMap, builtin_role, match_label, parse_tim
         ("Dr. Maria Lopez Garcia: So", "Dr. Maria Lopez Garcia", "So", None),
         ("[00:00:03] Dr Jan van Dijk: So", "Dr Jan van Dijk", "So", 3.0),
         ("Maria de la Cruz  0:03", "Maria de la Cruz", "", 3.0),  # Teams' header line
+        # a bare clock time between the label and its colon (one 'unknown' speaker's paragraph before)
+        ("Interviewer 00:00:03: So how", "Interviewer", "So how", 3.0),
+        ("Jane Doe 0:01:02.5: Yes", "Jane Doe", "Yes", 62.5),
+        ("Speaker 1 00:00:03 - 00:00:09:", "Speaker 1", "", 3.0),
+        ("**P1 00:01:00:** Yes", "P1", "Yes", 60.0),
         ("00:00:03 Maria de la Cruz", "Maria de la Cruz", "", 3.0),
     ],
 )
@@ -98,6 +103,7 @@ def test_label_shapes(line, label, rest, ts):
     "10:30 - 11:00 was the slot", "From 9:00 - 10:00 Monday: clinic",
     "(10:30) then we left", "(10:30 Then we left",
     "And then she said to me: no", "Dr. and Mrs Smith came: both",  # four words, no name
+    "It was at 10:30: late", "At 10:30 - 11:00: clinic", "Ward round 9:30: busy",  # no clock time
 ])
 def test_speech_is_not_a_label(line):
     assert match_label(line) is None

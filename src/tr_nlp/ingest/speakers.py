@@ -5,6 +5,7 @@ Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
     I: ...   R: ...   P01: ...   Interviewer: ...   Participant 3: ...
     [00:01:02] Name: ...        00:01:02 Name: ...
     Name (00:01:02): ...        Name [00:01:02] ...          Name: [00:01:02] ...
+    Name 00:01:02: ...          (a bare time after the name: hours, minutes and seconds)
     Interviewer (Jane): ...     Jane (Interviewer): ...      (a role and a name, either way round)
     Jane Smith [Interviewer]: ...   P1 [female]: ...         (or a note, in either brackets)
     [00:01:02] Jane (Interviewer): ...   00:01:02 - Name: ...
@@ -17,7 +18,7 @@ Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
                                                              (a table copied as text)
 
 and, in a text with none of those, a known label (I, Q, A, Int, Interviewer, P01...) as
-``[Interviewer] ...``, ``I - ...`` or ``Q. ...``, or else a recurring name alone on the line
+``[Interviewer] ...``, ``I - ...``, ``I; ...`` or ``Q. ...``, or else a recurring name alone on the line
 above each paragraph (:func:`tr_nlp.ingest.text.name_line_labels`).
 
 Roles: built-in interviewer labels (I, Int, IR, Q, Interviewer, Moderator, Facilitator,
@@ -80,6 +81,9 @@ _PARTICLES = r"(?:(?:de|del|della|der|den|van|von|la|le|da|di|du|do|dos|das|bin|
 # the first has a letter or digit: "Speaker 1 - 00:00:03" names "Speaker 1", not "Speaker 1 -")
 _LABEL = rf"(?:\[[A-Z][A-Z_]*_\d+\]|{_TITLE}{_CAP}{_WORD}*(?: {_PARTICLES}[.'\u2019\-]*\w{_WORD}*){{0,2}})"
 _B = r"(?:\*\*|__)?"  # optional markdown bold around a label
+# a time of hours, minutes and seconds ("00:01:02", "0:01:02.5"), which speech seldom writes
+_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
+
 # the colon after a label, and the space after it; Chinese and Japanese write a full-width colon, no space
 _COLON = rf"(?:\s*:{_B}(?:\s+|$)|\s*\uff1a{_B}\s*)"
 # header lines name a speaker in capitalised words or numbers only ("Speaker 1", "Dr Lee")
@@ -109,6 +113,9 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     # Name (00:01:02): text    /    Name [00:01:02] text    /    Jane Doe (Interviewer) [00:01:02]
     re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s*[(\[](?P<ts>{TIMESTAMP}){_UNTIL}[)\]]\s*:?{_B}"
                rf"(?:\s+|$)"),
+    # Name 00:01:02: text    /    Interviewer 00:01:02:    (a bare time must be a clock's, hours,
+    # minutes and seconds: "It was at 10:30: late" is speech)
+    re.compile(rf"^{_B}(?P<label>{_LABEL}(?:\s*{_ALIAS})?){_B}\s+(?P<ts>{_CLOCK}){_UNTIL}\s*:{_B}(?:\s+|$)"),
     # Speaker 1  0:01   /   Smith, Jane (NHS)  0:03   /   [Jane Smith] 10:15:02    (header line,
     # text on the next lines: Otter, Teams, Zoom; a whole line of name and time, so a comma may join names)
     re.compile(rf"^(?P<br>\[)?(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)(?(br)\])(?:\s+[-\u2013|])?\s+"
@@ -137,6 +144,7 @@ _LOOSE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^\((?P<label>{_LABEL})\)\s*:?(?:\s+|$)"),  # (Interviewer) text
     re.compile(rf"^<(?P<label>{_LABEL})>\s*:?(?:\s+|$)"),  # <Interviewer> text
     re.compile(rf"^(?P<label>{_LABEL})\s+[-\u2013\u2014]\s+"),  # I - text    /    P – text
+    re.compile(rf"^(?P<label>{_LABEL})\s*;\s+"),  # Interviewer; text
     re.compile(rf"^(?P<label>{_CAP}\w{{0,11}}(?: \d+)?)\.\s+"),  # Q. text    /    Int. text
 )
 #: ``INTERVIEWER text``: a label in capitals, of three letters or more ("I think" is speech),
@@ -333,7 +341,7 @@ def match_label(line: str) -> LabelMatch | None:
 def match_loose_label(line: str) -> LabelMatch | None:
     """A known speaker label at the start of ``line`` in a shape without a colon:
     ``[Interviewer] text`` (or in round or angle brackets), ``I - text`` (or an en or em
-    dash), ``Q. text``, ``INTERVIEWER text`` (capitals, three letters or more, an interviewer or a
+    dash), ``I; text``, ``Q. text``, ``INTERVIEWER text`` (capitals, three letters or more, an interviewer or a
     participant).
 
     These shapes also start ordinary lines ("I - I mean", "A. Smith wrote"), so a reader
