@@ -103,7 +103,7 @@ def test_label_shapes(line, label, rest, ts):
     "10:30 - 11:00 was the slot", "From 9:00 - 10:00 Monday: clinic",
     "(10:30) then we left", "(10:30 Then we left",
     "And then she said to me: no", "Dr. and Mrs Smith came: both",  # four words, no name
-    "It was at 10:30: late", "At 10:30 - 11:00: clinic", "Ward round 9:30: busy",  # no clock time
+    "It was at 10:30: very late", "At 10:30 - 11:00: clinic", "Ward round 9:30: busy",  # no clock time
 ])
 def test_speech_is_not_a_label(line):
     assert match_label(line) is None
