@@ -1829,6 +1829,30 @@ def test_a_name_alone_above_each_paragraph_is_its_speaker(write):
         ("Speaker 2", "participant", "Hard. She sat with me,\nthough."), ("Speaker 1", "interviewer", "Right.")]
 
 
+def test_a_time_alone_above_each_name_line_is_the_turns_time(write):
+    # a time, the name below it and the speech below that was one 'unknown' speaker's paragraphs
+    path = write("t.txt", "00:00:03\nJane Doe\nSo how was the ward?\n\n[00:00:09]\nSam\nHard. She sat\nwith me.\n\n"
+                          "00:00:20 --> 00:00:22\nJane Doe\nRight.\n\n00:00:24\nSam\nYes.\n")
+    iv = read_file(path).interviews[0]
+    assert turn_texts(iv) == [("Jane Doe", "interviewer", "So how was the ward?"),
+                              ("Sam", "participant", "Hard. She sat\nwith me."),
+                              ("Jane Doe", "interviewer", "Right."), ("Sam", "participant", "Yes.")]
+    assert [t.timestamp for t in iv.turns] == [3.0, 9.0, 20.0, 24.0]
+
+
+def test_a_known_label_with_a_clock_time_and_no_colon(write):
+    path = write("t.txt", "Speaker 1 00:00:03 So how was it?\nSpeaker 2 00:00:09 Hard. At 10:30 she\ncame.\n"
+                          "Speaker 1 00:00:20 Right.\n")
+    iv = read_file(path).interviews[0]
+    assert turn_texts(iv) == [("Speaker 1", "interviewer", "So how was it?"),
+                              ("Speaker 2", "participant", "Hard. At 10:30 she\ncame."),
+                              ("Speaker 1", "interviewer", "Right.")]
+    assert [t.timestamp for t in iv.turns] == [3.0, 9.0, 20.0]
+    # a name that is no known label, with a time of day in speech, stays speech
+    text = "Monday 10:30:00 was the appointment.\nTuesday 09:15:00 was another.\n"
+    assert {t.speaker for t in read_file(write("u.txt", text)).interviews[0].turns} == {"unknown"}
+
+
 def test_short_first_lines_of_unlabelled_paragraphs_are_no_speakers(write):
     # a one-word line that recurs above paragraphs, in text where most paragraphs open otherwise
     text = "Yes\nI think so.\n\nWell, it was hard.\n\nYes\nand then she came.\n\nIt got better.\n\nMuch better.\n"

@@ -18,7 +18,7 @@ Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
                                                              (a table copied as text)
 
 and, in a text with none of those, a known label (I, Q, A, Int, Interviewer, P01...) as
-``[Interviewer] ...``, ``I - ...``, ``I; ...`` or ``Q. ...``, or else a recurring name alone on the line
+``[Interviewer] ...``, ``I - ...``, ``I; ...``, ``I 00:01:02 ...`` or ``Q. ...``, or else a recurring name alone on the line
 above each paragraph (:func:`tr_nlp.ingest.text.name_line_labels`).
 
 Roles: built-in interviewer labels (I, Int, IR, Q, Interviewer, Moderator, Facilitator,
@@ -61,7 +61,8 @@ _UNTIL = rf"(?:\s*(?:-->|-|\u2013|\u2192)\s*{TIMESTAMP})?"
 # "[00:00:00.000 --> 00:00:04.120]" as whisper prints each segment)
 _MARK = rf"(?:#(?P<f4>{TIMESTAMP})(?:-(?P<fraction>\d+))?#|\[(?P<at>{TIMESTAMP}){_UNTIL}\])"
 _MARK_AT_END = re.compile(rf"{_MARK}$")
-_MARK_LINE = re.compile(rf"{_MARK}|{TIMESTAMP}")
+_MARK_LINE = re.compile(rf"{_MARK}|{TIMESTAMP}{_UNTIL}")
+_TIME_ALONE = re.compile(rf"[\[(]?(?P<ts>{TIMESTAMP}){_UNTIL}[\])]?")
 # a capital letter of the Latin, Greek or Cyrillic alphabets ("Élise", "Ödön", "Анна", "Ἀλέξανδρος" start
 # labels too), or a letter of a script without capitals (Hebrew, Arabic and Persian, Devanagari, Chinese,
 # Japanese's kana, Korean): "סבינה", "أحمد", "राम", "李华" start labels as well
@@ -145,6 +146,7 @@ _LOOSE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^<(?P<label>{_LABEL})>\s*:?(?:\s+|$)"),  # <Interviewer> text
     re.compile(rf"^(?P<label>{_LABEL})\s+[-\u2013\u2014]\s+"),  # I - text    /    P – text
     re.compile(rf"^(?P<label>{_LABEL})\s*;\s+"),  # Interviewer; text
+    re.compile(rf"^(?P<label>{_LABEL})\s+(?P<ts>{_CLOCK}){_UNTIL}\s+"),  # Interviewer 00:01:02 text
     re.compile(rf"^(?P<label>{_CAP}\w{{0,11}}(?: \d+)?)\.\s+"),  # Q. text    /    Int. text
 )
 #: ``INTERVIEWER text``: a label in capitals, of three letters or more ("I think" is speech),
@@ -341,7 +343,7 @@ def match_label(line: str) -> LabelMatch | None:
 def match_loose_label(line: str) -> LabelMatch | None:
     """A known speaker label at the start of ``line`` in a shape without a colon:
     ``[Interviewer] text`` (or in round or angle brackets), ``I - text`` (or an en or em
-    dash), ``I; text``, ``Q. text``, ``INTERVIEWER text`` (capitals, three letters or more, an interviewer or a
+    dash), ``I; text``, ``Q. text``, ``Interviewer 00:01:02 text`` (a clock's time), ``INTERVIEWER text`` (capitals, three letters or more, an interviewer or a
     participant).
 
     These shapes also start ordinary lines ("I - I mean", "A. Smith wrote"), so a reader
@@ -353,21 +355,35 @@ def match_loose_label(line: str) -> LabelMatch | None:
     ('Interviewer', 'RESP')
     >>> [match_loose_label(line) for line in ("(laughs) yes", "I think so", "CPN came")]
     [None, None, None]
+    >>> match_loose_label("Speaker 2 00:01:02 Well, yes.")
+    LabelMatch(label='Speaker 2', end=19, timestamp=62.0)
     """
     for pattern in _LOOSE_PATTERNS:
         m = pattern.match(line)
         if m and is_known_label(m.group("label").strip()):
-            return LabelMatch(m.group("label").strip(), m.end(), None)
+            ts = m.groupdict().get("ts")
+            return LabelMatch(m.group("label").strip(), m.end(), parse_timestamp(ts) if ts else None)
     m = _CAPITALS_LABEL.match(line)
     if m and builtin_role(m.group("label")) in ("interviewer", "participant"):
         return LabelMatch(m.group("label"), m.end(), None)
     return None
 
 
+def time_line(line: str) -> float | None:
+    """The time of ``line`` if it is a time alone (``00:00:03``, ``[00:00:03]``, ``(0:03)``, or a
+    span's start, ``00:00:03 --> 00:00:07``), else None.
+
+    >>> time_line(" [00:01:02] "), time_line("00:00:03 - 00:00:09"), time_line("10:30 was late")
+    (62.0, 3.0, None)
+    """
+    m = _TIME_ALONE.fullmatch(line.strip())
+    return parse_timestamp(m.group("ts")) if m else None
+
+
 def speech_end(line: str) -> int:
     """Where the speech on ``line`` ends: before a time mark that closes it, else at its end.
 
-    A line that is a time mark alone (``00:05:00``, ``[00:05:00]``), or a transcription
+    A line that is a time mark alone (``00:05:00``, ``[00:05:00]``, ``00:05:00 --> 00:05:04``), or a transcription
     tool's notice (:data:`TOOL_NOTICE`), ends at 0: it holds no speech. A time mark inside
     speech is left alone.
 

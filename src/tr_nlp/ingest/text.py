@@ -48,6 +48,7 @@ from tr_nlp.ingest.speakers import (
     parse_timestamp,
     speech_end,
     spellings_warning,
+    time_line,
     time_marks,
     turns_with_roles,
     unmatched_roles_warnings,
@@ -343,7 +344,8 @@ def name_line_labels(text: str) -> dict[int, LabelMatch]:
     """Labels of a transcript that puts each speaker's name on a line of its own, above a
     paragraph of speech (``Speaker 1`` or ``Jane Doe``, a blank line before it), as offset of
     the line -> its label; empty unless such names open at least half of the paragraphs and
-    each recurs (or is a known label such as ``Interviewer``).
+    each recurs (or is a known label such as ``Interviewer``). A time alone on the line above
+    the name (``00:00:03``, then ``Jane Doe``) is the turn's time.
 
     >>> sorted(m.label for m in name_line_labels("Jane Doe\\nHow was it?\\n\\nSam\\nHard.\\n\\nJane Doe\\nOh?"
     ...                                                 "\\n\\nSam\\nYes.").values())
@@ -352,16 +354,19 @@ def name_line_labels(text: str) -> dict[int, LabelMatch]:
     {}
     """
     lines = text.split("\n")
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
     found: dict[int, LabelMatch] = {}  # the turn's text starts on the next line
     paragraphs = 0
-    pos = 0
     for i, line in enumerate(lines):
         opens = bool(line.strip()) and (i == 0 or not lines[i - 1].strip())
         paragraphs += opens
-        m = NAME_LINE.match(line) if opens and i + 1 < len(lines) and lines[i + 1].strip() else None
-        if m and line.rstrip()[-1] not in ".,;:!?\u2026":
-            found[pos] = LabelMatch(m.group("label"), len(line), None)
-        pos += len(line) + 1
+        time = time_line(line) if opens else None
+        at = i + 1 if time is not None else i  # the name's line
+        if not opens or at + 1 >= len(lines) or not lines[at].strip() or not lines[at + 1].strip():
+            continue
+        m = NAME_LINE.match(lines[at])
+        if m and lines[at].rstrip()[-1] not in ".,;:!?\u2026":
+            found[starts[at]] = LabelMatch(m.group("label"), len(lines[at]), time)
     counts = Counter(m.label for m in found.values())
     kept = {offset: m for offset, m in found.items() if counts[m.label] >= 2 or is_known_label(m.label)}
     return kept if len(kept) >= 2 and len(kept) * 2 >= paragraphs else {}
