@@ -655,6 +655,40 @@ def test_a_docx_cell_merged_down_from_no_row_or_over_no_number_of_columns_is_rea
                               ("Interviewer", "interviewer", "When?"), ("Participant", "participant", "Twice.")]
 
 
+@pytest.mark.parametrize("ids", [["P07"] * 4, ["Q1", "Q2", "Q3", "Q4"], ["1a", "1b", "2", "3"]])
+def test_a_docx_table_s_first_column_of_row_ids_is_no_speaker(tmp_path, ids):
+    # the interview's id merged down the table, or a question's number in each row, was taken
+    # for the speaker: 'P07' spoke the interviewer's questions, 'Q1' to 'Q4' the answers
+    down = "<w:tcPr><w:vMerge{}/></w:tcPr>".format
+    said = [("Interviewer", "Who helped?"), ("Participant", "Jo did."), ("Interviewer", "When?"),
+            ("Participant", "Twice.")]
+    if len(set(ids)) == 1:  # merged down
+        firsts = [CELL(down(' w:val="restart"'), ids[0])] + [CELL(down(""), "")] * 3
+    else:
+        firsts = [CELL("", first) for first in ids]
+    rows = [first + CELL("", who) + CELL("", text) for first, (who, text) in zip(firsts, said)]
+    iv = read_file(docx_of_table(tmp_path / "t.docx", rows)).interviews[0]
+    assert turn_texts(iv) == [(who, who.lower(), text) for who, text in said]
+
+
+@pytest.mark.parametrize("header", [["Interview ID", "Speaker", "Text", "Codes"], ["No.", "Role", "Response", "Themes"]])
+def test_a_docx_table_s_header_may_name_other_columns_beside_speaker_and_text(tmp_path, header):
+    # 'Interview ID | Speaker | Text' was no header, so it was read as speech and its codes column as speech too
+    rows = [header, ["P07", "I", "Who helped?", ""], ["P07", "P", "Jo did.", "trust"], ["P07", "I", "When?", ""]]
+    result = read_file(docx_of_table(tmp_path / "t.docx", ["".join(CELL("", c) for c in row) for row in rows]))
+    assert turn_texts(result.interviews[0]) == [("I", "interviewer", "Who helped?"), ("P", "participant", "Jo did."),
+                                                ("I", "interviewer", "When?")]
+    text = result.interviews[0].text
+    assert [(c.code, text[c.start:c.end]) for c in result.comment_codings] == [("trust", "Jo did.")]
+
+
+def test_a_docx_table_s_first_column_of_speakers_stays_beside_a_column_of_roles(tmp_path):
+    rows = [CELL("", name) + CELL("", who) + CELL("", text) for name, who, text in [
+        ("Jane", "I", "Who helped?"), ("Sam", "P", "Jo did."), ("Jane", "I", "When?")]]
+    assert [t.speaker for t in read_file(docx_of_table(tmp_path / "t.docx", rows)).interviews[0].turns] == [
+        "Jane", "Sam", "Jane"]
+
+
 def test_docx_table_of_details_gives_no_speakers_but_a_transcript_table_does(tmp_path):
     # a details table above the transcript made "12 March" the speech of a participant "Date"
     import docx

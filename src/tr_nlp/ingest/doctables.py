@@ -20,9 +20,12 @@ from tr_nlp.ingest.speakers import TIME_CELL, is_known_label
 CODE_HEADERS = {"codes", "code", "coding", "codings", "theme", "themes", "category", "categories", "node", "nodes"}
 #: words a table's header row names a column that is not speech with
 NOTE_HEADERS = {"notes", "note", "comments", "comment", "memo", "memos", "remarks", *CODE_HEADERS}
+#: words a table's header row names the column of speech with
+SPEECH_HEADERS = {"text", "transcript", "transcription", "utterance", "speech", "dialogue", "content", "said",
+                  "answer", "response"}
 HEADER_CELLS = {"speaker", "name", "who", "person", "role", "time", "timecode", "time code", "timestamp",
-                "start", "start time", "in", "#", "no", "line", "text", "transcript", "transcription",
-                "utterance", "speech", "dialogue", "content", "said", *NOTE_HEADERS}
+                "start", "start time", "in", "#", "no", "line", *SPEECH_HEADERS, *NOTE_HEADERS}
+_SENTENCE = re.compile(r"[?!.,;]")
 _TIME_CELL = re.compile(TIME_CELL)
 _NUMBER_CELL = re.compile(r"\d{1,5}\.?")
 
@@ -39,7 +42,9 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
     (``Interviewer``), so a table of details (``Date``, ``Location``) above a transcript
     gives no speakers. A header row (``Time | Speaker | Text``) is not speech, and a column
     it names as notes or codes (``Notes``, ``Comments``, ``Codes``, ``Themes``) is left out
-    (:func:`table_codes` reads the codes).
+    (:func:`table_codes` reads the codes). A first column that names the interview or the
+    question rather than the speaker (``P07 | Interviewer | text``, ``Q1 | Participant | text``)
+    is left out too (:func:`_without_row_ids`).
 
     >>> rows = [["Time", "Speaker", "Text", "Notes"], ["00:00:03", "I", "Who helped?", "opening"],
     ...         ["00:00:12", "P07", "Karen did.", ""], ["00:01:02", "I", "Mm.", ""]]
@@ -60,7 +65,7 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
     # a first column of numbers is line numbers when no number recurs; else it names speakers (1, 2)
     firsts = [cells[0].strip() for cells in rows if len(cells) >= 3]
     numbered = bool(firsts) and all(_NUMBER_CELL.fullmatch(f) for f in firsts) and len(set(firsts)) == len(firsts)
-    parts = [_row_parts(cells, numbered) for cells in rows]
+    parts = _without_row_ids([_row_parts(cells, numbered) for cells in rows])
     transcript = any(n >= 2 for n in Counter(cells[0] for _, cells in parts if len(cells) >= 2).values())
     for row, (stamp, cells) in zip(rows, parts):
         number = int(row[0].strip().rstrip(".")) if numbered and len(row) >= 3 else None
@@ -96,15 +101,50 @@ def table_codes(rows: Sequence[Sequence[str]]) -> dict[int, str]:
     return found
 
 
+def _without_row_ids(parts: list[tuple[str | None, list[str]]]) -> list[tuple[str | None, list[str]]]:
+    """Rows' parts without their first cell where it identifies the row, not its speaker: in
+    every row of three cells or more the second is a known speaker label (``Interviewer``,
+    ``P``), one of which recurs, while the first is the same in every row (the interview's id,
+    often merged down the table) or different in each (a question's or a line's number).
+
+    >>> [cells for _, cells in _without_row_ids([(None, ["P07", "I", "So?"]), (None, ["P07", "P", "Yes."]),
+    ...                                          (None, ["P07", "I", "Oh."])])]
+    [['I', 'So?'], ['P', 'Yes.'], ['I', 'Oh.']]
+    >>> [cells[0] for _, cells in _without_row_ids([(None, ["Jane", "I", "So?"]), (None, ["Sam", "P", "Yes."]),
+    ...                                             (None, ["Jane", "I", "Oh."])])]
+    ['Jane', 'Sam', 'Jane']
+    """
+    rows = [cells for _, cells in parts if len(cells) >= 3]
+    firsts = Counter(cells[0].strip() for cells in rows)
+    seconds = Counter(cells[1].strip() for cells in rows)
+    if len(rows) < 2 or max(seconds.values()) < 2 or not all(map(is_known_label, seconds)):
+        return parts
+    if len(firsts) != 1 and max(firsts.values()) != 1:
+        return parts
+    return [(stamp, cells[1:] if len(cells) >= 3 else cells) for stamp, cells in parts]
+
+
 def _header_word(cell: str) -> str:
     return cell.strip().rstrip(":.").casefold()
 
 
 def _is_header(cells: list[str]) -> bool:
-    """Whether a table's first row names its columns (``Speaker | Text``, ``Time | Name | Transcript``)."""
+    """Whether a table's first row names its columns (``Speaker | Text``, ``Time | Name | Transcript``),
+    beside other columns of short names (``ID | Speaker | Text``, ``Question | Role | Answer``).
+
+    >>> _is_header(["Interview ID", "Speaker", "Text"]), _is_header(["Speaker", "Text"])
+    (True, True)
+    >>> _is_header(["Interviewer", "Text of it?"]), _is_header(["Jo", "Speaker text"])
+    (False, False)
+    """
     words = [_header_word(cell) for cell in cells if cell.strip()]
-    return len(cells) >= 2 and bool(words) and all(w in HEADER_CELLS for w in words) and (
-        _header_word(cells[0]) in HEADER_CELLS)
+    if len(cells) < 2 or not words:
+        return False
+    if all(w in HEADER_CELLS for w in words) and _header_word(cells[0]) in HEADER_CELLS:
+        return True
+    named = [w for w in words if w in HEADER_CELLS]
+    return (len(named) >= 2 and any(w in SPEECH_HEADERS for w in named)
+            and all(len(w.split()) <= 3 and not _SENTENCE.search(w) for w in words))
 
 
 def _row_parts(cells: list[str], numbered: bool) -> tuple[str | None, list[str]]:
