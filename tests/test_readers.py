@@ -682,6 +682,19 @@ def test_a_docx_table_s_header_may_name_other_columns_beside_speaker_and_text(tm
     assert [(c.code, text[c.start:c.end]) for c in result.comment_codings] == [("trust", "Jo did.")]
 
 
+@pytest.mark.parametrize("header", [["Timespan", "Content", "Speaker"], []])
+def test_a_docx_table_with_the_speaker_after_the_speech_as_nvivo_lays_out_transcripts(tmp_path, header):
+    # each row was one 'unknown' speaker's text with the name at its end: "Who helped? Jane"
+    rows = [["0:00:01.0 - 0:00:03.2", "Who helped?", "Jane"], ["0:00:03.2 - 0:00:09.0", "Jo did, at first.", "Sam"],
+            ["0:00:09.0 - 0:00:12.5", "and later too.", ""], ["0:00:12.5 - 0:00:14.0", "When?", "Jane"]]
+    path = docx_of_table(tmp_path / "t.docx", ["".join(CELL("", c) for c in row) for row in [header, *rows] if row])
+    iv = read_file(path).interviews[0]
+    assert turn_texts(iv) == [("Jane", "interviewer", "Who helped?"),
+                              ("Sam", "participant", "Jo did, at first.\nand later too."),
+                              ("Jane", "interviewer", "When?")]
+    assert [t.timestamp for t in iv.turns] == [1.0, 3.2, 12.5]
+
+
 def test_a_docx_table_s_first_column_of_speakers_stays_beside_a_column_of_roles(tmp_path):
     rows = [CELL("", name) + CELL("", who) + CELL("", text) for name, who, text in [
         ("Jane", "I", "Who helped?"), ("Sam", "P", "Jo did."), ("Jane", "I", "When?")]]
@@ -1885,6 +1898,21 @@ def test_a_known_label_with_a_clock_time_and_no_colon(write):
     # a name that is no known label, with a time of day in speech, stays speech
     text = "Monday 10:30:00 was the appointment.\nTuesday 09:15:00 was another.\n"
     assert {t.speaker for t in read_file(write("u.txt", text)).interviews[0].turns} == {"unknown"}
+
+
+@pytest.mark.parametrize("header", ["Timespan\tContent\tSpeaker\n", ""])
+def test_a_tab_separated_text_with_the_speaker_after_the_speech_as_nvivo_imports_it(write, header):
+    # NVivo's transcript layout as text: one 'unknown' speaker's paragraph, times, names and all
+    path = write("t.txt", header + "0:00:01.0 - 0:00:03.2\tWho helped?\tJane\n0:00:03.2 - 0:00:09.0\tJo did, at first."
+                 "\tSam\n0:00:09.0 - 0:00:12.5\tand later too.\t\n\n0:00:12.5 - 0:00:14.0\tWhen?\tJane\n")
+    iv = read_file(path).interviews[0]
+    assert turn_texts(iv) == [("Jane", "interviewer", "Who helped?"),
+                              ("Sam", "participant", "Jo did, at first.\nand later too."),
+                              ("Jane", "interviewer", "When?")]
+    assert [t.timestamp for t in iv.turns] == [1.0, 3.2, 12.5]
+    first = 1 + bool(header)  # each turn's lines are the file's
+    assert [iv.lines_of(t.start, t.end) for t in iv.turns] == [(first, first), (first + 1, first + 2),
+                                                               (first + 4, first + 4)]
 
 
 def test_short_first_lines_of_unlabelled_paragraphs_are_no_speakers(write):

@@ -383,6 +383,14 @@ def test_a_start_column_of_seconds_or_clock_times_gives_times(tmp_path):
     assert [t.timestamp for t in read_file(path).interviews[0].turns] == [3.25, 12.0, None]
 
 
+def test_nvivo_s_timespan_column_gives_each_row_its_start(tmp_path):
+    # NVivo's transcript layout, 'Timespan | Content | Speaker': the spans gave no time
+    path = tmp_path / "x.csv"
+    path.write_text("Timespan,Content,Speaker\n0:00:01.0 - 0:00:03.2,Who helped?,Jane\n"
+                    "0:00:03.2 - 0:00:09.0,\"Jo did, at first.\",Sam\n", encoding="utf-8")
+    assert [(t.speaker, t.timestamp) for t in read_file(path).interviews[0].turns] == [("Jane", 1.0), ("Sam", 3.2)]
+
+
 def test_a_name_column_names_speakers_and_a_timecode_column_gives_times(tmp_path):
     # "Name | Time | Utterance" (a transcript table) was one unknown speaker's speech; a subtitling
     # tool's "Timecode In" (hours to frames) gave no time

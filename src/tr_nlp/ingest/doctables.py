@@ -44,7 +44,9 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
     it names as notes or codes (``Notes``, ``Comments``, ``Codes``, ``Themes``) is left out
     (:func:`table_codes` reads the codes). A first column that names the interview or the
     question rather than the speaker (``P07 | Interviewer | text``, ``Q1 | Participant | text``)
-    is left out too (:func:`_without_row_ids`).
+    is left out too (:func:`_without_row_ids`), and a speaker column after the speech, as
+    NVivo lays out a transcript (``Timespan | Content | Speaker``), is read as if it came first
+    (:func:`speaker_after_speech`).
 
     >>> rows = [["Time", "Speaker", "Text", "Notes"], ["00:00:03", "I", "Who helped?", "opening"],
     ...         ["00:00:12", "P07", "Karen did.", ""], ["00:01:02", "I", "Mm.", ""]]
@@ -56,16 +58,9 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
     >>> list(table_lines([["#", "Speaker", "Text"], ["12", "I", "Who?"], ["13.", "P", "Jo."]]))
     [('I: Who?', 'I', 12), ('P: Jo.', 'P', 13)]
     """
-    rows = [list(cells) for cells in rows]
-    dropped: set[int] = set()
-    if rows and _is_header(rows[0]):
-        dropped = {j for j, cell in enumerate(rows[0]) if _header_word(cell) in NOTE_HEADERS}
-        rows = rows[1:]
-    rows = [[cell for j, cell in enumerate(cells) if j not in dropped] for cells in rows]
-    # a first column of numbers is line numbers when no number recurs; else it names speakers (1, 2)
-    firsts = [cells[0].strip() for cells in rows if len(cells) >= 3]
-    numbered = bool(firsts) and all(_NUMBER_CELL.fullmatch(f) for f in firsts) and len(set(firsts)) == len(firsts)
-    parts = _without_row_ids([_row_parts(cells, numbered) for cells in rows])
+    rows, numbered, parts = _body(rows)
+    if _speaks_last(parts):
+        parts = [(stamp, [cells[-1], *cells[:-1]] if len(cells) >= 2 else cells) for stamp, cells in parts]
     transcript = any(n >= 2 for n in Counter(cells[0] for _, cells in parts if len(cells) >= 2).values())
     for row, (stamp, cells) in zip(rows, parts):
         number = int(row[0].strip().rstrip(".")) if numbered and len(row) >= 3 else None
@@ -76,7 +71,7 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
             mark = f"[{stamp}] " if stamp and speaker else ""
             yield f"{mark}{cells[0]}: {' '.join(cells[1:])}", cells[0] if speaker else None, number
         else:
-            yield " ".join(cells), None, number
+            yield " ".join(cell for cell in cells if cell), None, number
 
 
 def table_codes(rows: Sequence[Sequence[str]]) -> dict[int, str]:
@@ -122,6 +117,50 @@ def _without_row_ids(parts: list[tuple[str | None, list[str]]]) -> list[tuple[st
     if len(firsts) != 1 and max(firsts.values()) != 1:
         return parts
     return [(stamp, cells[1:] if len(cells) >= 3 else cells) for stamp, cells in parts]
+
+
+def _body(rows: Sequence[Sequence[str]]) -> tuple[list[list[str]], bool, list[tuple[str | None, list[str]]]]:
+    """A table's rows under any header row, without the columns it names as notes or codes;
+    whether their first column numbers the lines; and each row's time mark and other cells
+    (:func:`_row_parts`), without a first column of row ids (:func:`_without_row_ids`)."""
+    rows = [list(cells) for cells in rows]
+    dropped: set[int] = set()
+    if rows and _is_header(rows[0]):
+        dropped = {j for j, cell in enumerate(rows[0]) if _header_word(cell) in NOTE_HEADERS}
+        rows = rows[1:]
+    rows = [[cell for j, cell in enumerate(cells) if j not in dropped] for cells in rows]
+    # a first column of numbers is line numbers when no number recurs; else it names speakers (1, 2)
+    firsts = [cells[0].strip() for cells in rows if len(cells) >= 3]
+    numbered = bool(firsts) and all(_NUMBER_CELL.fullmatch(f) for f in firsts) and len(set(firsts)) == len(firsts)
+    return rows, numbered, _without_row_ids([_row_parts(cells, numbered) for cells in rows])
+
+
+def speaker_after_speech(rows: Sequence[Sequence[str]]) -> bool:
+    """Whether a table names each row's speaker after its speech, as NVivo lays out a
+    transcript (``Timespan | Content | Speaker``): its last column holds speakers and its
+    first (once times and line numbers are set aside) does not. A column holds speakers
+    when its cells are short names, not sentences, one of which recurs; :func:`table_lines`
+    reads such a row's speaker first, and a row whose speaker cell is empty goes on the
+    turn before.
+
+    >>> speaker_after_speech([["Who helped?", "Jane"], ["Jo did.", "Sam"], ["When?", "Jane"], ["and then", ""]])
+    True
+    >>> speaker_after_speech([["Jane", "Who helped?"], ["Sam", "Jo did."], ["Jane", "Yes"], ["Sam", "Yes"]])
+    False
+    """
+    return _speaks_last(_body(rows)[2])
+
+
+def _speaks_last(parts: Sequence[tuple[str | None, list[str]]]) -> bool:
+    rows = [cells for _, cells in parts if len(cells) >= 2]
+    return len(rows) >= 2 and _speakers([cells[-1] for cells in rows]) and not _speakers([cells[0] for cells in rows])
+
+
+def _speakers(column: list[str]) -> bool:
+    """Whether a column's cells are speakers: short, no sentence's end, one recurring."""
+    names = Counter(cell.strip() for cell in column if cell.strip())
+    return bool(names) and max(names.values()) >= 2 and all(
+        len(name) <= 40 and name[-1] not in ".?!\u2026" for name in names)
 
 
 def _header_word(cell: str) -> str:

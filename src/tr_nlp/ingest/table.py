@@ -38,6 +38,7 @@ from tr_nlp.ingest.archive import COMPOUND_FILE, check_office_archive, compound_
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import decode_bytes, normalise_text
 from tr_nlp.ingest.speakers import (
+    TIME_CELL,
     UNKNOWN_SPEAKER,
     RoleMap,
     labelled_lines,
@@ -366,10 +367,12 @@ def _stand_in(frame: pd.DataFrame, attr: str) -> str | None:
 
 #: Names (any case; spaces, hyphens or underscores alike) of a column read as each row's time
 #: when no ``timestamp_col`` is set.
-TIME_COLUMNS = ("timestamp", "start_time", "starttime", "start_timestamp", "time", "start", "begin", "timecode",
+TIME_COLUMNS = ("timestamp", "start_time", "starttime", "start_timestamp", "time", "start", "begin", "timecode", "timespan", "time_span",
                 "timecode_in", "start_timecode", "tc_in")
 #: a video timecode, hours to frames (``;`` before the frame: drop-frame timecode)
 _TIMECODE = re.compile(r"\d{2}:\d{2}:\d{2}[:;]\d{2}")
+#: a clock time or a span of two, NVivo's timespan (``0:00:01.0 - 0:00:03.2``: its start is the row's time)
+_CLOCK_OR_SPAN = re.compile(TIME_CELL)
 #: Whisper's .tsv: start and end in whole milliseconds
 _WHISPER_TSV = ("start", "end", "text")
 
@@ -682,17 +685,21 @@ def _derived_codebook(
 
 def _timestamp(value: Any, seconds_per_unit: float = 1.0) -> float | None:
     """A row's time in seconds (a number counts ``seconds_per_unit`` each, ``01:02`` is a clock,
-    a video timecode ``00:01:02:12`` its whole seconds, its frame left out); None for a blank,
-    unreadable, negative or infinite one.
+    a video timecode ``00:01:02:12`` its whole seconds, its frame left out, a span its start);
+    None for a blank, unreadable, negative or infinite one.
 
     >>> _timestamp("00:01:02:12"), _timestamp("00:01:02;12"), _timestamp("1:02"), _timestamp("1500", 0.001)
     (62.0, 62.0, 62.0, 1.5)
+    >>> _timestamp("0:00:05.3 - 0:00:09.1")
+    5.3
     """
     text = str(value or "").strip()
     if not text or text.casefold() in MISSING:
         return None
     if _TIMECODE.fullmatch(text):
         text = text[:8]
+    elif span := _CLOCK_OR_SPAN.fullmatch(text):
+        text = span.group("ts")
     try:
         seconds = parse_timestamp(text) * (1.0 if ":" in text else seconds_per_unit)
     except ValueError:

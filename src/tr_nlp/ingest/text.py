@@ -31,6 +31,7 @@ import yaml
 
 from tr_nlp.errors import ConfigError, InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
+from tr_nlp.ingest.doctables import speaker_after_speech, table_lines
 from tr_nlp.ingest.encoding import normalise_text, read_text
 from tr_nlp.ingest.speakers import (
     NAME_LINE,
@@ -393,6 +394,30 @@ def _line_label(line: str, matcher: Callable[[str], LabelMatch | None]) -> Label
     return None if found is None else LabelMatch(found.label, found.end + indent, found.timestamp)
 
 
+def _speaker_last_table(text: str, first_line: int) -> list[tuple[str, str | None, int]] | None:
+    """The rows of a tab-separated table whose speaker column comes after the speech, as
+    NVivo imports and exports a transcript (``Timespan<tab>Content<tab>Speaker``), as a
+    Word table's lines (:func:`~tr_nlp.ingest.doctables.table_lines`), each with its line of
+    the file (the text's first is ``first_line``); None for any other text. Every line that
+    is not blank holds a tab (a row whose last cells are empty may have lost their tabs).
+
+    >>> rows = _speaker_last_table("0:00:01\\tWho helped?\\tJane\\n0:00:04\\tJo did.\\tSam\\n0:00:09\\tOh.\\tJane", 1)
+    >>> rows[1], _speaker_last_table("Jane\\tWho helped?\\nSam\\tJo did.\\nJane\\tOh.", 1)
+    (('[0:00:04] Sam: Jo did.', 'Sam', 2), None)
+    """
+    kept = [(number, line) for number, line in enumerate(text.split("\n"), first_line) if line.strip()]
+    if len(kept) < 2 or not all("\t" in line for _, line in kept):
+        return None
+    rows = [line.split("\t") for _, line in kept]
+    width = max(map(len, rows))
+    rows = [cells + [""] * (width - len(cells)) for cells in rows]
+    if not speaker_after_speech(rows):
+        return None
+    lines = list(table_lines(rows))
+    under = len(rows) - len(lines)  # a header row above them
+    return [(line, label, kept[under + k][0]) for k, (line, label, _) in enumerate(lines)]
+
+
 def _paragraph_turns(text: str, roles: RoleMap) -> tuple[Turn, ...]:
     role = roles.get(UNKNOWN_SPEAKER) or UNLABELLED_ROLE
     turns = []
@@ -417,7 +442,12 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: 
     metadata, text = split_front_matter(decoded.text, path)
     fmt = fmt or ("markdown" if path.suffix.lower() in {".md", ".markdown"} else "text")
     first_line = decoded.text.count("\n", 0, len(decoded.text) - len(text)) + 1
-    result = interview_from_text(text, path, options.roles, metadata, fmt, lines=((0, first_line),))
+    table = _speaker_last_table(text, first_line) if fmt == "text" else None
+    if table is not None:  # NVivo's layout, time | speech | speaker: read as a Word table is
+        joined, forced, lines = text_with_labels(table)
+        result = interview_from_text(joined, path, options.roles, metadata, fmt, forced, lines)
+    else:
+        result = interview_from_text(text, path, options.roles, metadata, fmt, lines=((0, first_line),))
     if fmt == "text" and not metadata and _names_list(text, result):
         raise InputError("E137", path)
     if decoded.warning:
