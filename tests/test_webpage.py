@@ -115,6 +115,15 @@ def test_a_table_transcript_with_end_tags_left_out(write):
     assert "opening" not in interview.text
 
 
+def test_a_definition_list_s_terms_are_the_speakers_of_its_descriptions(write):
+    # <dt>Name</dt><dd>speech</dd> was one 'unknown' speaker's paragraph, names and all
+    page = ("<h1>Interview 7</h1><dl><dt>Jane Doe</dt><dd>Who helped?</dd><dt>Sam</dt><dd>Jo did.</dd>"
+            "<dt>Jane Doe</dt><dd>When?</dd><dt>Sam</dt><dd>Twice.</dd></dl>")
+    assert [t[:3] for t in turns(read_file(write("t.html", page)).interviews[0])] == [
+        ("Jane Doe", "interviewer", "Who helped?"), ("Sam", "participant", "Jo did."),
+        ("Jane Doe", "interviewer", "When?"), ("Sam", "participant", "Twice.")]
+
+
 def test_a_web_page_saved_as_doc(write):
     # Word's "Save as Web Page" under a .doc name was refused (E114, save it as .docx)
     result = read_file(write("p07.doc", WORD))

@@ -67,8 +67,8 @@ _BLOCKS = frozenset({
 #: elements whose content a browser does not show as text
 _UNSHOWN = frozenset({"head", "title", "script", "style", "template", "noscript", "svg", "math", "object", "iframe",
                       "select", "textarea"})
-#: elements a browser sets in bold
-_BOLD_TAGS = frozenset({"b", "strong", "h1", "h2", "h3", "h4", "h5", "h6", "th"})
+#: elements a browser sets in bold, and a definition list's terms (a name above its speech, as bold)
+_BOLD_TAGS = frozenset({"b", "strong", "h1", "h2", "h3", "h4", "h5", "h6", "th", "dt"})
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 _WEIGHT = re.compile(r"font-weight\s*:\s*([\w-]+)", re.IGNORECASE)
 _HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
