@@ -111,6 +111,35 @@ def test_excel_workbook_reads_like_csv_with_a_note_on_other_sheets(tmp_path):
     assert len(a.codings) == len(b.codings)
 
 
+def test_a_workbook_s_speaker_merged_down_its_rows_speaks_each_of_them(tmp_path):
+    # the rows under a merged speaker cell were speaker 'unknown', with a warning to fill them in
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [("interview_id", "speaker", "text"), ("p1", "Interviewer", "How was it?"), ("p1", "Participant", "Loud."),
+                (None, None, "And cold."), (None, None, "Then better."), ("p2", "Interviewer", "And you?")]:
+        book.active.append(row)
+    book.active.merge_cells("A2:A5")
+    book.active.merge_cells("B3:B5")
+    book.active.merge_cells("C6:C7")  # past the table's rows: nothing to fill
+    book.save(tmp_path / "t.xlsx")
+    result = read_file(tmp_path / "t.xlsx")
+    assert [(iv.id, [t.speaker for t in iv.turns]) for iv in result.interviews] == [
+        ("p1", ["Interviewer", "Participant", "Participant", "Participant"]), ("p2", ["Interviewer"])]
+    assert result.warnings == []
+
+
+def test_a_workbook_s_table_below_empty_rows_is_read(tmp_path):
+    # its empty first row was taken for the header: "column 'text' not found; available columns: Unnamed: 0..."
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["C3"], book.active["D3"], book.active["C4"], book.active["D4"] = "speaker", "text", "I", "How was it?"
+    book.active["C5"], book.active["D5"] = "P", "Loud."
+    book.save(tmp_path / "t.xlsx")
+    assert [t.speaker for t in read_file(tmp_path / "t.xlsx").interviews[0].turns] == ["I", "P"]
+
+
 @pytest.mark.parametrize(("content", "code", "expected"), [
     (b"PK\x03\x04 not really a zip", "E110", "not a valid .xlsx (corrupt or truncated zip"),
     (None, "E110", "not a valid .xlsx (no xl/workbook.xml inside); open it in Excel"),

@@ -14,7 +14,6 @@ its XML is parsed with ``defusedxml`` (no entities, no external references).
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -22,7 +21,7 @@ import pandas as pd
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.odt import inline_text, odf_parts, table_rows
-from tr_nlp.ingest.table import MAX_SHEET_CELLS
+from tr_nlp.ingest.table import MAX_SHEET_CELLS, frame_of_rows
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -60,7 +59,7 @@ def read_ods(path: str | Path, every: bool = True) -> tuple[list[tuple[str, pd.D
     names = [table.get(f"{_TABLE}name") or f"Sheet{i}" for i, table in enumerate(tables, 1)]
     read = tables if every else tables[:1]
     try:
-        return [(name, _frame(sheet_rows(table, path))) for name, table in zip(names, read)], names
+        return [(name, frame_of_rows(sheet_rows(table, path))) for name, table in zip(names, read)], names
     except RecursionError:
         raise _invalid(path, "content.xml is nested too deeply") from None
 
@@ -143,18 +142,3 @@ def _repeated(element: Element, what: str) -> int:
         return max(1, int(element.get(f"{_TABLE}number-{what}-repeated") or 1))
     except ValueError:
         return 1
-
-
-def _frame(rows: list[list[str]]) -> pd.DataFrame:
-    """A table of ``rows`` whose first is the header, as pandas reads a workbook's sheet: an
-    empty header cell ``Unnamed: N``, a repeated one numbered (``code.1``)."""
-    if not rows:
-        return pd.DataFrame()
-    width = max(map(len, rows))
-    header: list[str] = []
-    taken: Counter[str] = Counter()
-    for j, name in enumerate(rows[0] + [""] * (width - len(rows[0]))):
-        name = name or f"Unnamed: {j}"
-        header.append(f"{name}.{taken[name]}" if taken[name] else name)
-        taken[name] += 1
-    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows[1:]], columns=header, dtype=object)

@@ -23,6 +23,7 @@ import io
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -242,8 +243,81 @@ def _read_workbook(path: Path, every: bool) -> tuple[list[tuple[str, pd.DataFram
         read = book.sheet_names if every else book.sheet_names[:1]
         for name in read:
             _check_sheet_size(book.book[name], path)
-        return [(str(name), pd.read_excel(book, sheet_name=name, dtype=str, keep_default_na=False))
-                for name in read], names
+        return [(str(name), _sheet_frame(book, name, path)) for name in read], names
+
+
+def _sheet_frame(book: pd.ExcelFile, name: Any, path: Path) -> pd.DataFrame:
+    """A workbook's sheet as a table of text whose header is its first row with a value (the
+    empty rows above a table are left out, as a ``.ods`` sheet's are), each merged cell's
+    value standing in the rows it is merged down over (:func:`_merged_down`)."""
+    cells = pd.read_excel(book, sheet_name=name, header=None, dtype=str, keep_default_na=False).to_numpy(dtype=object)
+    filled = (cells != "").any(axis=1)
+    top = int(filled.argmax()) if filled.any() else len(cells)
+    cells = _merged_down(cells, _merged_cells(path, book.book[name]), top)
+    return frame_of_rows(cells[top:].tolist())
+
+
+def frame_of_rows(rows: list[list[str]]) -> pd.DataFrame:
+    """A table of ``rows`` whose first is the header, as pandas reads a workbook's sheet: an
+    empty header cell ``Unnamed: N``, a repeated one numbered (``code.1``)."""
+    if not rows:
+        return pd.DataFrame()
+    width = max(map(len, rows))
+    header: list[str] = []
+    taken: Counter[str] = Counter()
+    for j, name in enumerate(rows[0] + [""] * (width - len(rows[0]))):
+        name = name or f"Unnamed: {j}"
+        header.append(f"{name}.{taken[name]}" if taken[name] else name)
+        taken[name] += 1
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows[1:]], columns=header, dtype=object)
+
+
+#: a sheet's merged cells, as its XML lists them (``<mergeCell ref="A3:A5"/>``)
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})[\"']")
+
+
+def _merged_cells(path: Path, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """The merged cells of an .xlsx sheet, each as its first row and column and its last
+    (counting from 1), read from the sheet's XML: a workbook opened to read only, as pandas
+    opens it, does not say. None are found where the sheet's part is not known."""
+    import zipfile
+
+    from openpyxl.utils import column_index_from_string
+
+    part = getattr(sheet, "_worksheet_path", None)
+    if not part:
+        return []
+    with zipfile.ZipFile(path) as archive:
+        try:
+            data = archive.read(part)
+        except KeyError:
+            return []
+    return [(int(r1), column_index_from_string(c1.decode()), int(r2), column_index_from_string(c2.decode()))
+            for c1, r1, c2, r2 in _MERGE.findall(data)]
+
+
+def _merged_down(cells: Any, merged: Sequence[tuple[int, int, int, int]], header: int) -> Any:
+    """A sheet's cells (a row per row of the sheet, from its first) with the value of each
+    cell merged down over rows below it in each of those rows' empty cells, as the sheet
+    shows it: a speaker's or an interview's name merged down the rows of its turns. Only
+    cells below the ``header`` row, and in one column, are filled.
+
+    >>> import numpy as np
+    >>> cells = np.array([["speaker", "text"], ["I", "So?"], ["P", "Yes."], ["", "And"], ["", "then."]], dtype=object)
+    >>> list(_merged_down(cells, [(3, 1, 5, 1), (1, 1, 1, 2)], 0)[:, 0])
+    ['speaker', 'I', 'P', 'P', 'P']
+    """
+    filled = 0
+    for first, column, last, right in merged:
+        # no more filling than the sheet has cells, whatever a file says
+        if first - 1 <= header or right != column or column > cells.shape[1] or first > len(cells):
+            continue
+        block = cells[first : min(last, len(cells)), column - 1]
+        filled += len(block)
+        if filled > cells.size:
+            break
+        block[block == ""] = cells[first - 1, column - 1]
+    return cells
 
 
 #: Most cells of the table a spreadsheet's sheet makes: its rows down to the last with a value,
