@@ -104,6 +104,23 @@ def test_a_calc_table_of_utterances_is_read_as_transcripts(tmp_path):
                                                                                     "P": "participant"})
 
 
+def test_a_calc_cell_merged_down_over_rows_stands_in_each_of_them(tmp_path):
+    # the rows under a merged speaker cell were speaker 'unknown', with a warning to fill them in
+    def cell(text="", spanned=0, covered=False):
+        tag = "covered-table-cell" if covered else "table-cell"
+        span = f' table:number-rows-spanned="{spanned}"' if spanned else ""
+        return f"<table:{tag}{span}>" + (f"<text:p>{text}</text:p>" if text else "") + f"</table:{tag}>"
+
+    rows = [[cell("interview_id"), cell("speaker"), cell("text")], [cell("p1"), cell("I"), cell("Who?")],
+            [cell("p1"), cell("P", 3), cell("Sam did.")], [cell("p1"), cell(covered=True), cell("Every week.")],
+            [cell("p1"), cell(covered=True), cell("Late too.")], [cell("p1"), cell("I"), cell("Oh?")],
+            [cell("p1"), cell("P", spanned="\u00b2"), cell("Yes.")], [cell("p1"), cell(), cell("More.")]]
+    content = "".join("<table:table-row>" + "".join(r) + "</table:table-row>" for r in rows)
+    make_ods(tmp_path / "talk.ods", f'<table:table table:name="Talk">{content}</table:table>')
+    frame, _ = load_frame(tmp_path / "talk.ods")
+    assert list(frame["speaker"]) == ["I", "P", "P", "P", "I", "P", ""]  # a span of no number spans no row
+
+
 @pytest.mark.parametrize(("content", "manifest", "error"), [
     (("<table:table><table:table-row table:number-rows-repeated='2000000'><table:table-cell><text:p>x</text:p>"
       "</table:table-cell></table:table-row></table:table>"), None, r"\[E131\] .*a sheet of more than 1,048,576 rows"),

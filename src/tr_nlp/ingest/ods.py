@@ -5,7 +5,8 @@ is read as the same table saved as ``.xlsx`` is (:func:`tr_nlp.ingest.table.load
 :func:`~tr_nlp.ingest.table.load_sheets`): each sheet's first row is its header, every
 value is text as the sheet shows it (a number as its value, ``357`` however it is
 formatted), a cell's paragraphs one per line, and the empty rows and columns around the
-table are left out. Calc writes a run of like rows or cells once with a count
+table are left out, and a cell merged down over rows (``table:number-rows-spanned``) stands
+in each of them. Calc writes a run of like rows or cells once with a count
 (``table:number-rows-repeated``), a million empty rows below a table among them: runs
 of empty ones are counted, never unpacked, and a sheet of more than :data:`MAX_ROWS` rows
 or :data:`MAX_COLUMNS` columns is refused. The archive is checked for zip bombs first and
@@ -15,6 +16,7 @@ its XML is parsed with ``defusedxml`` (no entities, no external references).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import Element
 
 import pandas as pd
@@ -22,6 +24,7 @@ import pandas as pd
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.odt import inline_text, odf_parts, table_rows
 from tr_nlp.ingest.table import MAX_SHEET_CELLS, frame_of_rows
+from tr_nlp.wholes import whole_number
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -90,10 +93,18 @@ def sheet_rows(table: Element, path: Path) -> list[list[str]]:
     rows: list[list[str]] = []
     blank = 0  # empty rows seen since the last with text
     seen = width = 0
+    down: dict[int, list[Any]] = {}  # column -> [rows still merged under a cell, its text]
     for row in table_rows(table):
         count = _repeated(row, "rows")
         seen += count
-        cells = _cells(row, path)
+        cells, spans = _cells(row, path)
+        if cells and down:
+            cells = _merged_into(cells, down)
+        for column in list(down):
+            down[column][0] -= count
+            if down[column][0] <= 0:
+                del down[column]
+        down.update((column, [rows - 1, text]) for column, rows, text in spans if rows > 1)
         if not cells:
             blank += count
             continue
@@ -109,9 +120,12 @@ def sheet_rows(table: Element, path: Path) -> list[list[str]]:
     return rows
 
 
-def _cells(row: Element, path: Path) -> list[str]:
-    """A row's cell texts up to its last with text."""
+def _cells(row: Element, path: Path) -> tuple[list[str], list[tuple[int, int, str]]]:
+    """A row's cell texts up to its last with text, and its cells merged down over the rows
+    below (``table:number-rows-spanned``), each as its column, how many rows it spans and
+    its text."""
     cells: list[str] = []
+    spans: list[tuple[int, int, str]] = []
     blank = 0
     for cell in row:
         if cell.tag not in _CELLS:
@@ -123,8 +137,22 @@ def _cells(row: Element, path: Path) -> list[str]:
             continue
         if len(cells) + blank + count > MAX_COLUMNS:
             raise InputError("E131", path, detail=f"a row of more than {MAX_COLUMNS:,} columns")
+        rows = whole_number(cell.get(f"{_TABLE}number-rows-spanned") or "1")
+        if rows is not None and rows > 1:
+            spans.append((len(cells) + blank, rows, text))
         cells += [""] * blank + [text] * count
         blank = 0
+    return cells, spans
+
+
+def _merged_into(cells: list[str], down: dict[int, list[Any]]) -> list[str]:
+    """A row's cells with the text of each cell merged down over it from a row above in
+    its column, where the row's own cell is empty (as the sheet shows it)."""
+    cells = list(cells)
+    for column, (_, text) in down.items():
+        if column < MAX_COLUMNS:
+            cells += [""] * (column + 1 - len(cells))
+            cells[column] = cells[column] or text
     return cells
 
 
