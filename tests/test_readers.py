@@ -695,6 +695,25 @@ def test_a_docx_table_with_the_speaker_after_the_speech_as_nvivo_lays_out_transc
     assert [t.timestamp for t in iv.turns] == [1.0, 3.2, 12.5]
 
 
+def test_a_docx_table_of_questions_and_answers_gives_the_interviewer_and_the_participant_a_turn_each(tmp_path):
+    # each row was one turn of a speaker '1' (or 'Q1'), question and answer run together
+    rows = [["No.", "Question", "Answer", "Codes"], ["1", "What happened first?", "I was admitted.", ""],
+            ["2", "Who helped?", "My nurse did, every week.", "warmth"], ["3", "", "More than once.", ""]]
+    result = read_file(docx_of_table(tmp_path / "t.docx", ["".join(CELL("", c) for c in row) for row in rows]))
+    iv = result.interviews[0]
+    assert turn_texts(iv) == [("Interviewer", "interviewer", "What happened first?"),
+                              ("Participant", "participant", "I was admitted."),
+                              ("Interviewer", "interviewer", "Who helped?"),
+                              ("Participant", "participant", "My nurse did, every week."),
+                              ("Participant", "participant", "More than once.")]
+    assert [(c.code, iv.text[c.start:c.end]) for c in result.comment_codings] == [
+        ("warmth", "My nurse did, every week.")]
+    # a column naming who answered names each answer's speaker
+    rows = [["Participant", "Question", "Response"], ["P1", "Who helped?", "Karen."], ["P2", "Who helped?", "No one."]]
+    iv = read_file(docx_of_table(tmp_path / "u.docx", ["".join(CELL("", c) for c in row) for row in rows])).interviews[0]
+    assert [t.speaker for t in iv.turns] == ["Interviewer", "P1", "Interviewer", "P2"]
+
+
 def test_a_docx_table_s_first_column_of_speakers_stays_beside_a_column_of_roles(tmp_path):
     rows = [CELL("", name) + CELL("", who) + CELL("", text) for name, who, text in [
         ("Jane", "I", "Who helped?"), ("Sam", "P", "Jo did."), ("Jane", "I", "When?")]]

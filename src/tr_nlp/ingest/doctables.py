@@ -21,10 +21,17 @@ CODE_HEADERS = {"codes", "code", "coding", "codings", "theme", "themes", "catego
 #: words a table's header row names a column that is not speech with
 NOTE_HEADERS = {"notes", "note", "comments", "comment", "memo", "memos", "remarks", *CODE_HEADERS}
 #: words a table's header row names the column of speech with
+ANSWER_HEADERS = {"answer", "answers", "response", "responses", "reply", "replies"}
 SPEECH_HEADERS = {"text", "transcript", "transcription", "utterance", "speech", "dialogue", "content", "said",
-                  "answer", "response"}
-HEADER_CELLS = {"speaker", "name", "who", "person", "role", "time", "timecode", "time code", "timestamp",
-                "start", "start time", "in", "#", "no", "line", *SPEECH_HEADERS, *NOTE_HEADERS}
+                  *ANSWER_HEADERS}
+#: words a header row names the questions of a table of questions and answers with
+QUESTION_HEADERS = {"question", "questions", "interview question", "prompt"}
+#: words a header row names the column of who answered with, in a table of questions and answers
+ANSWERER_HEADERS = {"speaker", "name", "who", "person", "participant", "respondent", "interviewee"}
+HEADER_CELLS = {"speaker", "name", "who", "person", "role", "time", "timecode", "time code", "timestamp", "timespan",
+                "start", "start time", "in", "#", "no", "line", *SPEECH_HEADERS, *NOTE_HEADERS, *QUESTION_HEADERS}
+#: the speakers of a table of questions and answers that names none
+ASKER, ANSWERER = "Interviewer", "Participant"
 _SENTENCE = re.compile(r"[?!.,;]")
 _TIME_CELL = re.compile(TIME_CELL)
 _NUMBER_CELL = re.compile(r"\d{1,5}\.?")
@@ -46,7 +53,10 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
     question rather than the speaker (``P07 | Interviewer | text``, ``Q1 | Participant | text``)
     is left out too (:func:`_without_row_ids`), and a speaker column after the speech, as
     NVivo lays out a transcript (``Timespan | Content | Speaker``), is read as if it came first
-    (:func:`speaker_after_speech`).
+    (:func:`speaker_after_speech`). A table whose header names a column of questions and
+    one of answers (``Question | Answer``, ``No. | Question | Response``) gives two lines a
+    row, the interviewer's question and the participant's answer (the answerer named in a
+    column such as ``Participant``, where there is one).
 
     >>> rows = [["Time", "Speaker", "Text", "Notes"], ["00:00:03", "I", "Who helped?", "opening"],
     ...         ["00:00:12", "P07", "Karen did.", ""], ["00:01:02", "I", "Mm.", ""]]
@@ -58,7 +68,11 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
     >>> list(table_lines([["#", "Speaker", "Text"], ["12", "I", "Who?"], ["13.", "P", "Jo."]]))
     [('I: Who?', 'I', 12), ('P: Jo.', 'P', 13)]
     """
-    rows, numbered, parts = _body(rows)
+    header, rows, numbered, parts = _body(rows)
+    asked = _question_answer(header)
+    if asked is not None:
+        yield from _question_answer_lines(rows, *asked)
+        return
     if _speaks_last(parts):
         parts = [(stamp, [cells[-1], *cells[:-1]] if len(cells) >= 2 else cells) for stamp, cells in parts]
     transcript = any(n >= 2 for n in Counter(cells[0] for _, cells in parts if len(cells) >= 2).values())
@@ -88,12 +102,41 @@ def table_codes(rows: Sequence[Sequence[str]]) -> dict[int, str]:
     if not rows or not _is_header(list(rows[0])):
         return {}
     columns = [j for j, cell in enumerate(rows[0]) if _header_word(cell) in CODE_HEADERS]
+    paired = _question_answer(list(rows[0])) is not None  # a row's codes code its answer, its second line
     found = {}
     for i, cells in enumerate(rows[1:]):
         codes = "\n".join(cells[j].strip() for j in columns if j < len(cells) and cells[j].strip())
         if codes:
-            found[i] = codes
+            found[2 * i + 1 if paired else i] = codes
     return found
+
+
+def _question_answer(header: list[str] | None) -> tuple[int, int, int | None] | None:
+    """The columns of questions, of answers and of who answered (or None) that a header row
+    names, if it names the first two; else None."""
+    words = [_header_word(cell) for cell in header or []]
+    question = next((j for j, w in enumerate(words) if w in QUESTION_HEADERS), None)
+    answer = next((j for j, w in enumerate(words) if w in ANSWER_HEADERS), None)
+    if question is None or answer is None:
+        return None
+    return question, answer, next((j for j, w in enumerate(words) if w in ANSWERER_HEADERS), None)
+
+
+def _question_answer_lines(rows: list[list[str]], question: int, answer: int,
+                           answerer: int | None) -> Iterator[tuple[str, str | None, int | None]]:
+    """Two lines for each row of a table of questions and answers: the question, asked by
+    :data:`ASKER`, and the answer, by the row's answerer or else :data:`ANSWERER`.
+
+    >>> list(_question_answer_lines([["1", "Who helped?", "Jo."]], 1, 2, None))
+    [('Interviewer: Who helped?', 'Interviewer', None), ('Participant: Jo.', 'Participant', None)]
+    """
+    for cells in rows:
+        def cell(j: int | None) -> str:
+            return cells[j].strip() if j is not None and j < len(cells) else ""
+
+        who = cell(answerer) if 0 < len(cell(answerer)) <= 40 else ANSWERER
+        yield f"{ASKER}: {cell(question)}", ASKER, None
+        yield f"{who}: {cell(answer)}", who, None
 
 
 def _without_row_ids(parts: list[tuple[str | None, list[str]]]) -> list[tuple[str | None, list[str]]]:
@@ -119,20 +162,23 @@ def _without_row_ids(parts: list[tuple[str | None, list[str]]]) -> list[tuple[st
     return [(stamp, cells[1:] if len(cells) >= 3 else cells) for stamp, cells in parts]
 
 
-def _body(rows: Sequence[Sequence[str]]) -> tuple[list[list[str]], bool, list[tuple[str | None, list[str]]]]:
-    """A table's rows under any header row, without the columns it names as notes or codes;
-    whether their first column numbers the lines; and each row's time mark and other cells
-    (:func:`_row_parts`), without a first column of row ids (:func:`_without_row_ids`)."""
+def _body(rows: Sequence[Sequence[str]]) -> tuple[
+        list[str] | None, list[list[str]], bool, list[tuple[str | None, list[str]]]]:
+    """A table's header row (or None) and the rows under it, both without the columns it
+    names as notes or codes; whether the rows' first column numbers the lines; and each row's
+    time mark and other cells (:func:`_row_parts`), without a first column of row ids
+    (:func:`_without_row_ids`)."""
     rows = [list(cells) for cells in rows]
     dropped: set[int] = set()
+    header = None
     if rows and _is_header(rows[0]):
         dropped = {j for j, cell in enumerate(rows[0]) if _header_word(cell) in NOTE_HEADERS}
-        rows = rows[1:]
+        header, rows = [cell for j, cell in enumerate(rows[0]) if j not in dropped], rows[1:]
     rows = [[cell for j, cell in enumerate(cells) if j not in dropped] for cells in rows]
     # a first column of numbers is line numbers when no number recurs; else it names speakers (1, 2)
     firsts = [cells[0].strip() for cells in rows if len(cells) >= 3]
     numbered = bool(firsts) and all(_NUMBER_CELL.fullmatch(f) for f in firsts) and len(set(firsts)) == len(firsts)
-    return rows, numbered, _without_row_ids([_row_parts(cells, numbered) for cells in rows])
+    return header, rows, numbered, _without_row_ids([_row_parts(cells, numbered) for cells in rows])
 
 
 def speaker_after_speech(rows: Sequence[Sequence[str]]) -> bool:
@@ -148,7 +194,7 @@ def speaker_after_speech(rows: Sequence[Sequence[str]]) -> bool:
     >>> speaker_after_speech([["Jane", "Who helped?"], ["Sam", "Jo did."], ["Jane", "Yes"], ["Sam", "Yes"]])
     False
     """
-    return _speaks_last(_body(rows)[2])
+    return _speaks_last(_body(rows)[3])
 
 
 def _speaks_last(parts: Sequence[tuple[str | None, list[str]]]) -> bool:
