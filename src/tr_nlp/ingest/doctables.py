@@ -131,12 +131,15 @@ def _question_answer_lines(rows: list[list[str]], question: int, answer: int,
     [('Interviewer: Who helped?', 'Interviewer', None), ('Participant: Jo.', 'Participant', None)]
     """
     for cells in rows:
-        def cell(j: int | None) -> str:
-            return cells[j].strip() if j is not None and j < len(cells) else ""
+        asked, said, named = (_cell(cells, j) for j in (question, answer, answerer))
+        who = named if 0 < len(named) <= 40 else ANSWERER
+        yield f"{ASKER}: {asked}", ASKER, None
+        yield f"{who}: {said}", who, None
 
-        who = cell(answerer) if 0 < len(cell(answerer)) <= 40 else ANSWERER
-        yield f"{ASKER}: {cell(question)}", ASKER, None
-        yield f"{who}: {cell(answer)}", who, None
+
+def _cell(cells: list[str], j: int | None) -> str:
+    """Column ``j``'s cell of a row (stripped), or "" where there is none."""
+    return cells[j].strip() if j is not None and j < len(cells) else ""
 
 
 def _without_row_ids(parts: list[tuple[str | None, list[str]]]) -> list[tuple[str | None, list[str]]]:
