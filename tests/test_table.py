@@ -140,6 +140,27 @@ def test_a_workbook_s_table_below_empty_rows_is_read(tmp_path):
     assert [t.speaker for t in read_file(tmp_path / "t.xlsx").interviews[0].turns] == ["I", "P"]
 
 
+def test_a_workbook_s_title_above_its_table_is_left_out_with_a_warning(tmp_path):
+    # the title was taken for the header: "column 'text' not found; available columns: Interview 7, Unnamed: 1"
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [("Interview 7: transcript",), (), ("Recorded 12 May",), ("speaker", "text"), ("I", "How was it?"),
+                ("P", "Loud.")]:
+        book.active.append(row)
+    book.save(tmp_path / "t.xlsx")
+    result = read_file(tmp_path / "t.xlsx")
+    assert [t.speaker for t in result.interviews[0].turns] == ["I", "P"]
+    assert ("the 2 line(s) above the table's header row are its title, not part of it: "
+            "'Interview 7: transcript / Recorded 12 May'") in result.warnings
+    # a table of one column keeps its rows, whatever a cell beside it says
+    book = openpyxl.Workbook()
+    for row in [("text",), ("One.",), ("Two.",), ("Three.", "a note")]:
+        book.active.append(row)
+    book.save(tmp_path / "u.xlsx")
+    assert len(read_file(tmp_path / "u.xlsx").interviews[0].turns) == 3
+
+
 @pytest.mark.parametrize(("content", "code", "expected"), [
     (b"PK\x03\x04 not really a zip", "E110", "not a valid .xlsx (corrupt or truncated zip"),
     (None, "E110", "not a valid .xlsx (no xl/workbook.xml inside); open it in Excel"),

@@ -167,6 +167,10 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
             [(first, frame)], sheets = _read_workbook(path, every=False)
             if len(sheets) > 1:
                 warnings.append(f"read the first of {len(sheets)} sheets, '{first}'")
+            if frame.attrs.get("above"):
+                title = " / ".join(frame.attrs["above"])
+                warnings.append(f"the {len(frame.attrs['above'])} line(s) above the table's header row are its title, "
+                                f"not part of it: {title[:80]!r}")
         else:
             data = path.read_bytes()
             if data.startswith(COMPOUND_FILE):  # Excel 97-2003's .xls, or any name on an encrypted workbook
@@ -259,9 +263,19 @@ def _sheet_frame(book: pd.ExcelFile, name: Any, path: Path) -> pd.DataFrame:
 
 def frame_of_rows(rows: list[list[str]]) -> pd.DataFrame:
     """A table of ``rows`` whose first is the header, as pandas reads a workbook's sheet: an
-    empty header cell ``Unnamed: N``, a repeated one numbered (``code.1``)."""
+    empty header cell ``Unnamed: N``, a repeated one numbered (``code.1``). A title of a
+    row or a few above the table (each of one value, where the rows below hold two or more)
+    is left out of it, and kept as the frame's ``attrs["above"]``, one line per row.
+
+    >>> frame = frame_of_rows([["Interview 7"], ["12 May"], ["speaker", "text"], ["I", "So?"], ["P", "Yes."]])
+    >>> list(frame.columns), frame.attrs["above"]
+    (['speaker', 'text'], ['Interview 7', '12 May'])
+    """
     if not rows:
         return pd.DataFrame()
+    top = _below_title(rows)
+    above = [" ".join(str(c).strip() for c in row if str(c).strip()) for row in rows[:top]]
+    rows = rows[top:]
     width = max(map(len, rows))
     header: list[str] = []
     taken: Counter[str] = Counter()
@@ -269,7 +283,22 @@ def frame_of_rows(rows: list[list[str]]) -> pd.DataFrame:
         name = name or f"Unnamed: {j}"
         header.append(f"{name}.{taken[name]}" if taken[name] else name)
         taken[name] += 1
-    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows[1:]], columns=header, dtype=object)
+    frame = pd.DataFrame([row + [""] * (width - len(row)) for row in rows[1:]], columns=header, dtype=object)
+    if above:
+        frame.attrs["above"] = [line for line in above if line]
+    return frame
+
+
+def _below_title(rows: Sequence[Sequence[Any]]) -> int:
+    """Where a sheet's table starts below a title: the first of its first five rows to hold
+    two values or more, where the rows above hold one at most and at least half of the (up to
+    20) rows below hold two or more too; else 0."""
+    def values(row: Sequence[Any]) -> int:
+        return sum(bool(str(cell).strip()) for cell in row)
+
+    top = next((i for i, row in enumerate(rows[:5]) if values(row) >= 2), 0)
+    below = rows[top + 1 : top + 21]
+    return top if top and below and sum(values(row) >= 2 for row in below) * 2 >= len(below) else 0
 
 
 #: a sheet's merged cells, as its XML lists them (``<mergeCell ref="A3:A5"/>``)
