@@ -1874,6 +1874,19 @@ def test_known_labels_without_a_colon(write, labels):
         (asks.strip("[]()<>-.; \u2013"), "interviewer", "Right.")]
 
 
+def test_a_label_written_once_a_letter_apart_from_a_speaker_s_is_that_speaker_s(write):
+    # 'Interviwer: And later on?' was the participant's speech, the question and all
+    text = ("Interviewer: So how was the ward?\nParticipant 1: Loud, at first.\nInterviwer: And later on?\n"
+            "Participant 1: Better.\nInterviewer: Right.\nParticpant 1: Yes.\nParticipant 2: Hm.\n"
+            "Participant 1: Well.\nInterviewee: Mm.\nJonathon: Hi.\nJonathan: Bye.\nJonathan: Yes.\n")
+    result = read_file(write("t.txt", text))
+    assert [t.speaker for t in result.interviews[0].turns] == [
+        "Interviewer", "Participant 1", "Interviewer", "Participant 1", "Interviewer", "Participant 1", "Participant 2",
+        "Participant 1", "Interviewee", "Jonathan", "Jonathan", "Jonathan"]
+    assert ("speaker labels written once, a letter apart from a speaker's, read as that speaker's: 'Interviwer' as "
+            "'Interviewer', 'Particpant 1' as 'Participant 1', 'Jonathon' as 'Jonathan'") in result.warnings
+
+
 def test_words_in_capitals_that_start_lines_of_unlabelled_speech_stay_speech(write):
     text = "CPN came round on the Monday.\nI think she was new.\nCPN came again later.\nI think so.\n"
     iv = read_file(write("t.txt", text)).interviews[0]

@@ -268,6 +268,8 @@ def _one_spelling(
         together[folded_name(label)] += n
     speakers = {folded_name(label) for label in accepted} | {key for key, n in together.items() if n >= 2}
     renamed = {label: spelling[key] for label in counts if (key := folded_name(label)) in speakers}
+    typos = {label: spelling[near] for label in counts if (near := _typo_of(label, together, speakers))}
+    renamed |= typos
     lines = list(lines)
     others: dict[str, list[str]] = {}
     for k, (start, line, match) in enumerate(lines):
@@ -278,7 +280,45 @@ def _one_spelling(
         if match.label != name and match.label not in others.setdefault(name, []):
             others[name].append(match.label)
         lines[k] = (start, line, LabelMatch(name, match.end, match.timestamp))
-    return lines, {spelling[key] for key in speakers}, spellings_warning(others)
+    for name in set(typos.values()):  # told apart from the other spellings, which are surely the speaker's
+        others[name] = [label for label in others[name] if label not in typos]
+    warnings = spellings_warning({name: spelled for name, spelled in others.items() if spelled})
+    if typos:
+        warnings.append("speaker labels written once, a letter apart from a speaker's, read as that speaker's: "
+                        + ", ".join(f"{label!r} as {name!r}" for label, name in typos.items()))
+    return lines, {spelling[key] for key in speakers}, warnings
+
+
+def _typo_of(label: str, together: Mapping[str, int], speakers: set[str]) -> str | None:
+    """The one speaker (of ``speakers``, folded names) a label written once is a typo of:
+    of six letters or more, no known label, a letter apart from it (one left out, added,
+    changed, or two swapped) and with the same numbers (``Interviwer``, ``Particpant``; not
+    ``Interviewee``, ``Speaker 2``); else None.
+
+    >>> _typo_of("Interviwer", {"interviwer": 1}, {"interviewer", "participant"})
+    'interviewer'
+    >>> [_typo_of(x, {x.lower(): 1}, {"interviewer", "speaker 1"}) for x in ("Interviewee", "Speaker 2", "Intrvwer")]
+    [None, None, None]
+    """
+    key = folded_name(label)
+    if key in speakers or together[key] > 1 or len(key) < 6 or is_known_label(label):
+        return None
+    near = [name for name in speakers if _letter_apart(key, name)
+            and re.findall(r"\d+", key) == re.findall(r"\d+", name)]
+    return near[0] if len(near) == 1 else None
+
+
+def _letter_apart(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one letter: one left out or added, one changed, or
+    two side by side swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    return a[i + 1 :] == b[i + 1 :] or a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
 
 
 #: the start of a line as a speaker's label starts one: up to 40 characters from a capital or a digit
