@@ -448,6 +448,9 @@ def _speaker_last_table(text: str, first_line: int) -> list[tuple[str, str | Non
     kept = [(number, line) for number, line in enumerate(text.split("\n"), first_line) if line.strip()]
     if len(kept) < 2 or not all("\t" in line for _, line in kept):
         return None
+    first = [line.rsplit("\t", 1)[1].strip() for _, line in kept[:20]]
+    if sum(len(cell) <= 40 for cell in first) * 2 < len(first):  # speech last, as most such tables have it
+        return None
     rows = [line.split("\t") for _, line in kept]
     width = max(map(len, rows))
     rows = [cells + [""] * (width - len(cells)) for cells in rows]
