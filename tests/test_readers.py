@@ -714,6 +714,15 @@ def test_a_docx_table_of_questions_and_answers_gives_the_interviewer_and_the_par
     assert [t.speaker for t in iv.turns] == ["Interviewer", "P1", "Interviewer", "P2"]
 
 
+def test_a_docx_table_s_speaker_cells_written_with_a_colon_give_speech_without_it(tmp_path):
+    # 'I:' in the speaker cell made 'I:: Who helped?', and each turn's speech ': Who helped?'
+    rows = [CELL("", who) + CELL("", text) for who, text in [("I:", "Who helped?"), ("P :", "Jo did."), ("I:", "When?")]]
+    iv = read_file(docx_of_table(tmp_path / "t.docx", rows)).interviews[0]
+    assert turn_texts(iv) == [("I", "interviewer", "Who helped?"), ("P", "participant", "Jo did."),
+                              ("I", "interviewer", "When?")]
+    assert iv.text == "I: Who helped?\nP: Jo did.\nI: When?"
+
+
 def test_a_docx_table_s_first_column_of_speakers_stays_beside_a_column_of_roles(tmp_path):
     rows = [CELL("", name) + CELL("", who) + CELL("", text) for name, who, text in [
         ("Jane", "I", "Who helped?"), ("Sam", "P", "Jo did."), ("Jane", "I", "When?")]]

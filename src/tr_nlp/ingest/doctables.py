@@ -81,9 +81,10 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
         if len(cells) < 2:
             yield (cells[0] if cells else ""), None, number
         elif cells[0] and len(cells[0]) <= 40:
-            speaker = transcript or is_known_label(cells[0])
+            name = cells[0].strip().rstrip(":\uff1a").rstrip() or cells[0]  # "I:" in the cell is "I"
+            speaker = transcript or is_known_label(name)
             mark = f"[{stamp}] " if stamp and speaker else ""
-            yield f"{mark}{cells[0]}: {' '.join(cells[1:])}", cells[0] if speaker else None, number
+            yield f"{mark}{name}: {' '.join(cells[1:])}", name if speaker else None, number
         else:
             yield " ".join(cell for cell in cells if cell), None, number
 
