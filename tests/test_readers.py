@@ -723,6 +723,19 @@ def test_a_docx_table_s_speaker_cells_written_with_a_colon_give_speech_without_i
     assert iv.text == "I: Who helped?\nP: Jo did.\nI: When?"
 
 
+def test_a_docx_table_s_header_row_under_a_title_row_is_no_speech(tmp_path):
+    # the header under a title merged across the table was a turn of a speaker 'Time', 'Speaker Text'
+    span = '<w:tcPr><w:gridSpan w:val="4"/></w:tcPr>'
+    rows = [CELL(span, "Interview 7, 12 May"), "".join(CELL("", c) for c in ["Time", "Speaker", "Text", "Codes"])]
+    rows += ["".join(CELL("", c) for c in row) for row in [["00:00:03", "I", "Who helped?", ""],
+                                                           ["00:00:09", "P", "Jo did.", "warmth"]]]
+    result = read_file(docx_of_table(tmp_path / "t.docx", rows))
+    iv = result.interviews[0]
+    assert iv.text == "Interview 7, 12 May\n[00:00:03] I: Who helped?\n[00:00:09] P: Jo did."
+    assert [(t.speaker, t.timestamp) for t in iv.turns] == [("I", 3.0), ("P", 9.0)]
+    assert [(c.code, iv.text[c.start:c.end]) for c in result.comment_codings] == [("warmth", "Jo did.")]
+
+
 def test_a_docx_table_s_first_column_of_speakers_stays_beside_a_column_of_roles(tmp_path):
     rows = [CELL("", name) + CELL("", who) + CELL("", text) for name, who, text in [
         ("Jane", "I", "Who helped?"), ("Sam", "P", "Jo did."), ("Jane", "I", "When?")]]

@@ -47,7 +47,7 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
     (``[00:01:02] Speaker: text``) and becomes the turn's time. The first cell is a speaker
     label in a transcript table (one where a label recurs) and wherever it is a known label
     (``Interviewer``), so a table of details (``Date``, ``Location``) above a transcript
-    gives no speakers. A header row (``Time | Speaker | Text``) is not speech, and a column
+    gives no speakers. A header row (``Time | Speaker | Text``, under a title row or not) is not speech, and a column
     it names as notes or codes (``Notes``, ``Comments``, ``Codes``, ``Themes``) is left out
     (:func:`table_codes` reads the codes). A first column that names the interview or the
     question rather than the speaker (``P07 | Interviewer | text``, ``Q1 | Participant | text``)
@@ -68,7 +68,9 @@ def table_lines(rows: Sequence[Sequence[str]]) -> Iterator[tuple[str, str | None
     >>> list(table_lines([["#", "Speaker", "Text"], ["12", "I", "Who?"], ["13.", "P", "Jo."]]))
     [('I: Who?', 'I', 12), ('P: Jo.', 'P', 13)]
     """
-    header, rows, numbered, parts = _body(rows)
+    above, header, rows, numbered, parts = _body(rows)
+    for cells in above:  # a title over the header row
+        yield " ".join(cell.strip() for cell in cells if cell.strip()), None, None
     asked = _question_answer(header)
     if asked is not None:
         yield from _question_answer_lines(rows, *asked)
@@ -100,16 +102,30 @@ def table_codes(rows: Sequence[Sequence[str]]) -> dict[int, str]:
     >>> table_codes([["I", "Who helped?", "trust"]])
     {}
     """
-    if not rows or not _is_header(list(rows[0])):
+    at = _header_at(rows)
+    if at is None:
         return {}
-    columns = [j for j, cell in enumerate(rows[0]) if _header_word(cell) in CODE_HEADERS]
-    paired = _question_answer(list(rows[0])) is not None  # a row's codes code its answer, its second line
+    columns = [j for j, cell in enumerate(rows[at]) if _header_word(cell) in CODE_HEADERS]
+    paired = _question_answer(list(rows[at])) is not None  # a row's codes code its answer, its second line
     found = {}
-    for i, cells in enumerate(rows[1:]):
+    for i, cells in enumerate(rows[at + 1 :]):
         codes = "\n".join(cells[j].strip() for j in columns if j < len(cells) and cells[j].strip())
         if codes:
-            found[2 * i + 1 if paired else i] = codes
+            found[at + (2 * i + 1 if paired else i)] = codes
     return found
+
+
+def _header_at(rows: Sequence[Sequence[str]]) -> int | None:
+    """The index of a table's header row (:func:`_is_header`): its first, or its second under
+    a title row (one cell, or one merged across: ``Interview 7``); None for none.
+
+    >>> _header_at([["Interview 7"], ["Speaker", "Text"], ["I", "So?"]]), _header_at([["I", "So?"]])
+    (1, None)
+    """
+    if rows and _is_header(list(rows[0])):
+        return 0
+    titled = len(rows) > 1 and sum(bool(cell.strip()) for cell in rows[0]) <= 1
+    return 1 if titled and _is_header(list(rows[1])) else None
 
 
 def _question_answer(header: list[str] | None) -> tuple[int, int, int | None] | None:
@@ -167,22 +183,24 @@ def _without_row_ids(parts: list[tuple[str | None, list[str]]]) -> list[tuple[st
 
 
 def _body(rows: Sequence[Sequence[str]]) -> tuple[
-        list[str] | None, list[list[str]], bool, list[tuple[str | None, list[str]]]]:
-    """A table's header row (or None) and the rows under it, both without the columns it
-    names as notes or codes; whether the rows' first column numbers the lines; and each row's
-    time mark and other cells (:func:`_row_parts`), without a first column of row ids
-    (:func:`_without_row_ids`)."""
+        list[list[str]], list[str] | None, list[list[str]], bool, list[tuple[str | None, list[str]]]]:
+    """A table's title rows above its header row (:func:`_header_at`), its header row (or
+    None) and the rows under it, both without the columns it names as notes or codes;
+    whether the rows' first column numbers the lines; and each row's time mark and other
+    cells (:func:`_row_parts`), without a first column of row ids (:func:`_without_row_ids`)."""
     rows = [list(cells) for cells in rows]
     dropped: set[int] = set()
+    above: list[list[str]] = []
     header = None
-    if rows and _is_header(rows[0]):
-        dropped = {j for j, cell in enumerate(rows[0]) if _header_word(cell) in NOTE_HEADERS}
-        header, rows = [cell for j, cell in enumerate(rows[0]) if j not in dropped], rows[1:]
+    at = _header_at(rows)
+    if at is not None:
+        dropped = {j for j, cell in enumerate(rows[at]) if _header_word(cell) in NOTE_HEADERS}
+        above, header, rows = rows[:at], [cell for j, cell in enumerate(rows[at]) if j not in dropped], rows[at + 1 :]
     rows = [[cell for j, cell in enumerate(cells) if j not in dropped] for cells in rows]
     # a first column of numbers is line numbers when no number recurs; else it names speakers (1, 2)
     firsts = [cells[0].strip() for cells in rows if len(cells) >= 3]
     numbered = bool(firsts) and all(_NUMBER_CELL.fullmatch(f) for f in firsts) and len(set(firsts)) == len(firsts)
-    return header, rows, numbered, _without_row_ids([_row_parts(cells, numbered) for cells in rows])
+    return above, header, rows, numbered, _without_row_ids([_row_parts(cells, numbered) for cells in rows])
 
 
 def speaker_after_speech(rows: Sequence[Sequence[str]]) -> bool:
@@ -198,7 +216,7 @@ def speaker_after_speech(rows: Sequence[Sequence[str]]) -> bool:
     >>> speaker_after_speech([["Jane", "Who helped?"], ["Sam", "Jo did."], ["Jane", "Yes"], ["Sam", "Yes"]])
     False
     """
-    return _speaks_last(_body(rows)[3])
+    return _speaks_last(_body(rows)[4])
 
 
 def _speaks_last(parts: Sequence[tuple[str | None, list[str]]]) -> bool:
