@@ -1969,6 +1969,19 @@ def test_a_tab_separated_text_with_the_speaker_after_the_speech_as_nvivo_imports
                                                                (first + 4, first + 4)]
 
 
+def test_a_tab_separated_table_under_a_title_or_of_questions_and_answers_keeps_the_file_s_lines(write):
+    # under a title line, NVivo's layout was read as a time, a speaker 'Jo did.' and speech 'Sam'
+    iv = read_file(write("t.txt", "Interview 7\nTimespan\tContent\tSpeaker\n0:00:01\tWho helped?\tJane\n"
+                                  "0:00:04\tJo did.\tSam\n0:00:09\tOh.\tJane\n")).interviews[0]
+    assert [(t.speaker, iv.text[t.start:t.end], iv.lines_of(t.start, t.end)) for t in iv.turns] == [
+        ("Jane", "Who helped?", (3, 3)), ("Sam", "Jo did.", (4, 4)), ("Jane", "Oh.", (5, 5))]
+    # two turns a row, each on its row's line
+    iv = read_file(write("u.txt", "Question\tAnswer\tParticipant\nWho helped?\tJo did.\tP1\n"
+                                  "Who else?\tNo one.\tP2\nAnd then?\tMore.\tP1\n")).interviews[0]
+    assert [(t.speaker, iv.lines_of(t.start, t.end)[0]) for t in iv.turns] == [
+        ("Interviewer", 2), ("P1", 2), ("Interviewer", 3), ("P2", 3), ("Interviewer", 4), ("P1", 4)]
+
+
 def test_short_first_lines_of_unlabelled_paragraphs_are_no_speakers(write):
     # a one-word line that recurs above paragraphs, in text where most paragraphs open otherwise
     text = "Yes\nI think so.\n\nWell, it was hard.\n\nYes\nand then she came.\n\nIt got better.\n\nMuch better.\n"

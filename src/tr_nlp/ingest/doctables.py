@@ -102,7 +102,7 @@ def table_codes(rows: Sequence[Sequence[str]]) -> dict[int, str]:
     >>> table_codes([["I", "Who helped?", "trust"]])
     {}
     """
-    at = _header_at(rows)
+    at = header_at(rows)
     if at is None:
         return {}
     columns = [j for j, cell in enumerate(rows[at]) if _header_word(cell) in CODE_HEADERS]
@@ -115,11 +115,11 @@ def table_codes(rows: Sequence[Sequence[str]]) -> dict[int, str]:
     return found
 
 
-def _header_at(rows: Sequence[Sequence[str]]) -> int | None:
+def header_at(rows: Sequence[Sequence[str]]) -> int | None:
     """The index of a table's header row (:func:`_is_header`): its first, or its second under
     a title row (one cell, or one merged across: ``Interview 7``); None for none.
 
-    >>> _header_at([["Interview 7"], ["Speaker", "Text"], ["I", "So?"]]), _header_at([["I", "So?"]])
+    >>> header_at([["Interview 7"], ["Speaker", "Text"], ["I", "So?"]]), header_at([["I", "So?"]])
     (1, None)
     """
     if rows and _is_header(list(rows[0])):
@@ -184,7 +184,7 @@ def _without_row_ids(parts: list[tuple[str | None, list[str]]]) -> list[tuple[st
 
 def _body(rows: Sequence[Sequence[str]]) -> tuple[
         list[list[str]], list[str] | None, list[list[str]], bool, list[tuple[str | None, list[str]]]]:
-    """A table's title rows above its header row (:func:`_header_at`), its header row (or
+    """A table's title rows above its header row (:func:`header_at`), its header row (or
     None) and the rows under it, both without the columns it names as notes or codes;
     whether the rows' first column numbers the lines; and each row's time mark and other
     cells (:func:`_row_parts`), without a first column of row ids (:func:`_without_row_ids`)."""
@@ -192,7 +192,7 @@ def _body(rows: Sequence[Sequence[str]]) -> tuple[
     dropped: set[int] = set()
     above: list[list[str]] = []
     header = None
-    at = _header_at(rows)
+    at = header_at(rows)
     if at is not None:
         dropped = {j for j, cell in enumerate(rows[at]) if _header_word(cell) in NOTE_HEADERS}
         above, header, rows = rows[:at], [cell for j, cell in enumerate(rows[at]) if j not in dropped], rows[at + 1 :]

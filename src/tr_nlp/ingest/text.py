@@ -31,7 +31,7 @@ import yaml
 
 from tr_nlp.errors import ConfigError, InputError
 from tr_nlp.ingest.base import ReadOptions, ReadResult
-from tr_nlp.ingest.doctables import speaker_after_speech, table_lines
+from tr_nlp.ingest.doctables import header_at, speaker_after_speech, table_lines
 from tr_nlp.ingest.encoding import normalise_text, read_text
 from tr_nlp.ingest.speakers import (
     NAME_LINE,
@@ -281,7 +281,7 @@ def _one_spelling(
             others[name].append(match.label)
         lines[k] = (start, line, LabelMatch(name, match.end, match.timestamp))
     for name in set(typos.values()):  # told apart from the other spellings, which are surely the speaker's
-        others[name] = [label for label in others[name] if label not in typos]
+        others[name] = [label for label in others.get(name, []) if label not in typos]
     warnings = spellings_warning({name: spelled for name, spelled in others.items() if spelled})
     if typos:
         warnings.append("speaker labels written once, a letter apart from a speaker's, read as that speaker's: "
@@ -434,22 +434,25 @@ def _line_label(line: str, matcher: Callable[[str], LabelMatch | None]) -> Label
     return None if found is None else LabelMatch(found.label, found.end + indent, found.timestamp)
 
 
-def _speaker_last_table(text: str, first_line: int) -> list[tuple[str, str | None, int]] | None:
+def _speaker_last_table(text: str, first_line: int) -> list[tuple[str, str | None, int | None]] | None:
     """The rows of a tab-separated table whose speaker column comes after the speech, as
     NVivo imports and exports a transcript (``Timespan<tab>Content<tab>Speaker``), as a
     Word table's lines (:func:`~tr_nlp.ingest.doctables.table_lines`), each with its line of
     the file (the text's first is ``first_line``); None for any other text. Every line that
-    is not blank holds a tab (a row whose last cells are empty may have lost their tabs).
+    is not blank holds a tab (a row whose last cells are empty may have lost their tabs),
+    but for a title of up to three lines above the table.
 
     >>> rows = _speaker_last_table("0:00:01\\tWho helped?\\tJane\\n0:00:04\\tJo did.\\tSam\\n0:00:09\\tOh.\\tJane", 1)
     >>> rows[1], _speaker_last_table("Jane\\tWho helped?\\nSam\\tJo did.\\nJane\\tOh.", 1)
     (('[0:00:04] Sam: Jo did.', 'Sam', 2), None)
     """
     kept = [(number, line) for number, line in enumerate(text.split("\n"), first_line) if line.strip()]
-    if len(kept) < 2 or not all("\t" in line for _, line in kept):
+    title = next((k for k, (_, line) in enumerate(kept) if "\t" in line), len(kept))
+    titles, kept = kept[:title], kept[title:]
+    if len(kept) < 2 or title > 3 or not all("\t" in line for _, line in kept):
         return None
-    first = [line.rsplit("\t", 1)[1].strip() for _, line in kept[:20]]
-    if sum(len(cell) <= 40 for cell in first) * 2 < len(first):  # speech last, as most such tables have it
+    last = [line.rsplit("\t", 1)[1].strip() for _, line in kept[:20]]
+    if sum(len(cell) <= 40 for cell in last) * 2 < len(last):  # speech last, as most such tables have it
         return None
     rows = [line.split("\t") for _, line in kept]
     width = max(map(len, rows))
@@ -457,8 +460,16 @@ def _speaker_last_table(text: str, first_line: int) -> list[tuple[str, str | Non
     if not speaker_after_speech(rows):
         return None
     lines = list(table_lines(rows))
-    under = len(rows) - len(lines)  # a header row above them
-    return [(line, label, kept[under + k][0]) for k, (line, label, _) in enumerate(lines)]
+    numbers: list[int | None] = [number for number, _ in kept]
+    at = header_at(rows)
+    if at is not None:  # the header row gives no line; each row under it gives one, or two (a question and its answer)
+        above, under = numbers[:at], numbers[at + 1 :]
+        each = (len(lines) - len(above)) // max(len(under), 1)
+        numbers = above + [number for number in under for _ in range(each)]
+    if len(numbers) != len(lines):
+        numbers = [None] * len(lines)
+    return [(line, None, number) for number, line in titles] + [
+        (line, label, number) for (line, label, _), number in zip(lines, numbers)]
 
 
 def _paragraph_turns(text: str, roles: RoleMap) -> tuple[Turn, ...]:
