@@ -1909,6 +1909,25 @@ def test_a_label_written_once_a_letter_apart_from_a_speaker_s_is_that_speaker_s(
             "'Interviewer', 'Particpant 1' as 'Participant 1', 'Jonathon' as 'Jonathan'") in result.warnings
 
 
+@pytest.mark.parametrize("asks", ["Q1.", "Q:", "Interviewer:"])
+def test_answers_below_questions_that_alone_are_labelled_are_the_participant_s(write, asks):
+    # a written interview labels only its questions: every answer was the interviewer's, and the
+    # interview gave no segment
+    text = (f"{asks} What happened when you were\nfirst admitted?\nI was admitted in 2015.\nThe ward was loud.\n\n"
+            f"{asks} Tell me about who helped.\nMy nurse did.\n\n{asks} Anything else?\n")
+    result = read_file(write("t.txt", text))
+    iv = result.interviews[0]
+    assert [(t.role, iv.text[t.start:t.end]) for t in iv.turns] == [
+        ("interviewer", "What happened when you were\nfirst admitted?"),
+        ("participant", "I was admitted in 2015.\nThe ward was loud."), ("interviewer", "Tell me about who helped."),
+        ("participant", "My nurse did."), ("interviewer", "Anything else?")]
+    assert any("2 unlabelled answer(s)" in w for w in result.warnings)
+    # where a participant is labelled too, an interviewer's lines stay the interviewer's
+    iv = read_file(write("u.txt", "Q: So, first:\nwhat happened?\nP: Loud.\n")).interviews[0]
+    assert [(t.role, iv.text[t.start:t.end]) for t in iv.turns] == [
+        ("interviewer", "So, first:\nwhat happened?"), ("participant", "Loud.")]
+
+
 def test_words_in_capitals_that_start_lines_of_unlabelled_speech_stay_speech(write):
     text = "CPN came round on the Monday.\nI think she was new.\nCPN came again later.\nI think so.\n"
     iv = read_file(write("t.txt", text)).interviews[0]

@@ -563,11 +563,13 @@ def test_a_label_no_shape_reads_is_named_in_a_warning(tmp_path):
     path.write_text("I: How was the ward?\nParticipant #3: Hard at first.\nI: And the nurse?\n"
                     "Participant #3: She stayed late.\nI: Why?\n", encoding="utf-8")
     plain = read_file(path)
-    assert [t.speaker for t in plain.interviews[0].turns] == ["I"] * 3
+    # (as only the questions are labelled, the lines below them are someone else's: no longer the interviewer's)
+    assert [t.speaker for t in plain.interviews[0].turns] == ["I", "unknown", "I", "unknown", "I"]
     assert plain.warnings == [(
         "2 lines start with 'Participant #3:', read as speech, not as a speaker's label: if it names a speaker, give "
         "it a role (--speaker-role 'Participant #3=participant', or speakers: in corpus.yaml) or write it as "
-        "'Name: ...'")]
+        "'Name: ...'"), ("only questions are labelled (I): the 2 unlabelled answer(s) on the lines below them are read "
+                         "as speaker 'unknown', taken as participant")]
     named = read_file(path, ReadOptions(roles=RoleMap.from_pairs(["Participant #3=participant"])))
     assert [t.speaker for t in named.interviews[0].turns] == ["I", "Participant #3"] * 2 + ["I"]
     assert named.warnings == []

@@ -29,12 +29,13 @@ from typing import Any
 
 import yaml
 
-from tr_nlp.errors import ConfigError, InputError
+from tr_nlp.errors import ConfigError, InputError, some
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.doctables import header_at, speaker_after_speech, table_lines
 from tr_nlp.ingest.encoding import normalise_text, read_text
 from tr_nlp.ingest.speakers import (
     NAME_LINE,
+    QUESTION_AT_END,
     TIMESTAMP,
     UNKNOWN_SPEAKER,
     UNLABELLED_ROLE,
@@ -237,8 +238,54 @@ def assemble_turns(
                         "starts with a time as a speaker's line does: if it names a speaker, that speech is lost "
                         "unless the line is written as '[00:01:02] Name: ...'")
     warnings += spelled + _unread_labels(lines, accepted)
+    raw, answered = _unlabelled_answers(text, raw, roles)
     turns, role_warnings = turns_with_roles(text, raw, roles)
-    return turns, warnings + role_warnings
+    return turns, warnings + answered + role_warnings
+
+
+def _unlabelled_answers(text: str, raw: list[tuple[str, int, int, float | None]], roles: RoleMap
+                        ) -> tuple[list[tuple[str, int, int, float | None]], list[str]]:
+    """``raw`` turns (speaker, start, end, time) with each answer written below its question
+    in a transcript that labels only questions (``Q1. ...``, ``Q: ...``, ``Interviewer: ...``,
+    an answer on the lines below each, unlabelled) as a turn of speaker ``unknown`` (the
+    participant's); and a warning saying how many. Only where every speaker is an
+    interviewer, so that the transcript would have no participant speech otherwise.
+
+    >>> text = "Q1. Who helped?\\nMy nurse.\\nShe stayed.\\nQ2. Anything else?\\nNo."
+    >>> [(s, text[a:b]) for s, a, b, _ in _unlabelled_answers(text, [("Q1", 4, 37, None), ("Q2", 42, 61, None)],
+    ...                                                        RoleMap())[0]]
+    [('Q1', 'Who helped?'), ('unknown', 'My nurse.\\nShe stayed.'), ('Q2', 'Anything else?'), ('unknown', 'No.')]
+    """
+    asked = {speaker for speaker, *_ in raw}
+    if not asked or any(roles.get(s) not in (None, "interviewer") or (roles.get(s) is None and builtin_role(s)
+                                                                        != "interviewer") for s in asked):
+        return raw, []
+    out: list[tuple[str, int, int, float | None]] = []
+    for speaker, start, end, time in raw:
+        cut = _question_end(text, start, end)
+        answer = cut + len(text[cut:end]) - len(text[cut:end].lstrip()) if cut is not None else end
+        out.append((speaker, start, cut if cut is not None else end, time))
+        if answer < end:
+            out.append((UNKNOWN_SPEAKER, answer, end, None))
+    split = len(out) - len(raw)
+    if not split:
+        return raw, []
+    return out, [f"only questions are labelled ({some(sorted(asked))}): the {split} unlabelled answer(s) on the lines "
+                 f"below them are read as speaker {UNKNOWN_SPEAKER!r}, taken as participant"]
+
+
+def _question_end(text: str, start: int, end: int) -> int | None:
+    """Where a turn's question ends and an answer on the lines below it starts: after the
+    first of its first three lines to end in a question mark, or else after its first line
+    if that ends a sentence; None where no text follows."""
+    pos = start
+    for k, line in enumerate(text[start:end].split("\n")[:3]):
+        said = line.rstrip()
+        if QUESTION_AT_END.search(said) or (k == 0 and said.endswith((".", "!", ":", "\u2026"))):
+            cut = pos + len(said)
+            return cut if text[cut:end].strip() else None
+        pos += len(line) + 1
+    return None
 
 
 def _one_spelling(
