@@ -1913,12 +1913,12 @@ def test_a_label_written_once_a_letter_apart_from_a_speaker_s_is_that_speaker_s(
 def test_answers_below_questions_that_alone_are_labelled_are_the_participant_s(write, asks):
     # a written interview labels only its questions: every answer was the interviewer's, and the
     # interview gave no segment
-    text = (f"{asks} What happened when you were\nfirst admitted?\nI was admitted in 2015.\nThe ward was loud.\n\n"
-            f"{asks} Tell me about who helped.\nMy nurse did.\n\n{asks} Anything else?\n")
+    text = (f"{asks} Thanks for coming.\nWhat happened when you were\nfirst admitted?\nI was admitted in 2015.\n"
+            f"The ward was loud.\n\n{asks} Tell me about who helped.\nMy nurse did.\n\n{asks} Anything else?\n")
     result = read_file(write("t.txt", text))
     iv = result.interviews[0]
     assert [(t.role, iv.text[t.start:t.end]) for t in iv.turns] == [
-        ("interviewer", "What happened when you were\nfirst admitted?"),
+        ("interviewer", "Thanks for coming.\nWhat happened when you were\nfirst admitted?"),
         ("participant", "I was admitted in 2015.\nThe ward was loud."), ("interviewer", "Tell me about who helped."),
         ("participant", "My nurse did."), ("interviewer", "Anything else?")]
     assert any("2 unlabelled answer(s)" in w for w in result.warnings)

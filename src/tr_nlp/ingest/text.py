@@ -278,14 +278,16 @@ def _question_end(text: str, start: int, end: int) -> int | None:
     """Where a turn's question ends and an answer on the lines below it starts: after the
     first of its first three lines to end in a question mark, or else after its first line
     if that ends a sentence; None where no text follows."""
-    pos = start
-    for k, line in enumerate(text[start:end].split("\n")[:3]):
-        said = line.rstrip()
-        if QUESTION_AT_END.search(said) or (k == 0 and said.endswith((".", "!", ":", "\u2026"))):
-            cut = pos + len(said)
-            return cut if text[cut:end].strip() else None
-        pos += len(line) + 1
-    return None
+    lines = text[start:end].split("\n")[:3]
+    ends = [start + len(line.rstrip()) + sum(len(before) + 1 for before in lines[:k]) for k, line in enumerate(lines)]
+    asked = [k for k, line in enumerate(lines) if QUESTION_AT_END.search(line.rstrip())]
+    if asked:
+        cut = ends[asked[0]]
+    elif lines[0].rstrip().endswith((".", "!", ":", "\u2026")):
+        cut = ends[0]
+    else:
+        return None
+    return cut if text[cut:end].strip() else None
 
 
 def _one_spelling(
