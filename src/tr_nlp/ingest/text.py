@@ -257,8 +257,7 @@ def _unlabelled_answers(text: str, raw: list[tuple[str, int, int, float | None]]
     [('Q1', 'Who helped?'), ('unknown', 'My nurse.\\nShe stayed.'), ('Q2', 'Anything else?'), ('unknown', 'No.')]
     """
     asked = {speaker for speaker, *_ in raw}
-    if not asked or any(roles.get(s) not in (None, "interviewer") or (roles.get(s) is None and builtin_role(s)
-                                                                        != "interviewer") for s in asked):
+    if not asked or any((roles.get(s) or builtin_role(s)) != "interviewer" for s in asked):
         return raw, []
     out: list[tuple[str, int, int, float | None]] = []
     for speaker, start, end, time in raw:
@@ -270,8 +269,8 @@ def _unlabelled_answers(text: str, raw: list[tuple[str, int, int, float | None]]
     split = len(out) - len(raw)
     if not split:
         return raw, []
-    return out, [f"only questions are labelled ({some(sorted(asked))}): the {split} unlabelled answer(s) on the lines "
-                 f"below them are read as speaker {UNKNOWN_SPEAKER!r}, taken as participant"]
+    return out, [(f"only questions are labelled ({some(sorted(asked))}): the {split} unlabelled answer(s) on the "
+                  f"lines below them are read as speaker {UNKNOWN_SPEAKER!r}, taken as participant")]
 
 
 def _question_end(text: str, start: int, end: int) -> int | None:
@@ -279,7 +278,8 @@ def _question_end(text: str, start: int, end: int) -> int | None:
     first of its first three lines to end in a question mark, or else after its first line
     if that ends a sentence; None where no text follows."""
     lines = text[start:end].split("\n")[:3]
-    ends = [start + len(line.rstrip()) + sum(len(before) + 1 for before in lines[:k]) for k, line in enumerate(lines)]
+    ends = [at + len(line.rstrip()) for at, line in zip(accumulate((len(line) + 1 for line in lines), initial=start),
+                                                         lines)]
     asked = [k for k, line in enumerate(lines) if QUESTION_AT_END.search(line.rstrip())]
     if asked:
         cut = ends[asked[0]]
