@@ -322,6 +322,18 @@ def test_time_marks_are_not_speech(write):
         "How was it?", "Hard, at 10:30 [sic].", "And?", "Yes."]
 
 
+def test_a_time_alone_on_its_line_times_what_follows(write, tmp_path):
+    # Google Meet writes the time on a line of its own every few minutes; the segments had none
+    text = ("Interview 7 - Transcript\n00:00:00\n\nJane Doe: So, how was the ward?\nSam Patel: Hard.\n"
+            "00:05:00\n\nJane Doe: And then?\nSam Patel: She rang me.\n")
+    stamps = [(s.speaker, s.timestamp) for s in Segmenter(roles=("participant", "interviewer")).segment(
+        read_file(write("meet.txt", text)).interviews)]
+    assert stamps == [("Jane Doe", 0.0), ("Sam Patel", 0.0), ("Jane Doe", 300.0), ("Sam Patel", 300.0)]
+    # the same lines in a Word document
+    docx = make_docx(tmp_path / "meet.docx", [(None, line) for line in text.splitlines()])
+    assert [s.timestamp for s in Segmenter().segment(read_file(docx).interviews)] == [0.0, 300.0]
+
+
 def test_spans_of_time_before_or_after_labels(write):
     # a span of time at each turn ("[00:00:15 - 00:01:02] Name:", a header line "Name 00:00:15 -
     # 00:01:02", Rev's "Name: (00:15)" with the speech below) was read as one unknown speaker's

@@ -380,6 +380,20 @@ def time_line(line: str) -> float | None:
     return parse_timestamp(m.group("ts")) if m else None
 
 
+_TIME_ALONE_LINE = re.compile(rf"^[ \t]*(?P<time>{_TIME_ALONE.pattern})[ \t]*\r?$", re.MULTILINE)
+
+
+def time_lines(text: str) -> tuple[tuple[int, float], ...]:
+    """``(offset, seconds)`` of the lines of ``text`` that are a time alone (:func:`time_line`):
+    what follows such a line was said from its time on, as in a transcript that writes the
+    time every few minutes on a line of its own (Google Meet's ``00:05:00``).
+
+    >>> time_lines("Jo: Hi.\\n00:05:00\\n\\nAl: Yes.\\nAt 10:30 we left.\\n  [00:06:10] ")
+    ((8, 300.0), (47, 370.0))
+    """
+    return tuple((m.start("time"), parse_timestamp(m.group("ts"))) for m in _TIME_ALONE_LINE.finditer(text))
+
+
 def speech_end(line: str) -> int:
     """Where the speech on ``line`` ends: before a time mark that closes it, else at its end.
 

@@ -51,6 +51,7 @@ from tr_nlp.ingest.speakers import (
     speech_end,
     spellings_warning,
     time_line,
+    time_lines,
     time_marks,
     turns_with_roles,
     unmatched_roles_warnings,
@@ -709,7 +710,7 @@ def interview_from_text(
     turns, warnings = assemble_turns(text, roles, forced)
     warnings = notes + warnings
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
-    times = tuple(sorted({*time_marks(text), *_own_marks(metadata, "times", len(text))}))
+    times = tuple(sorted({*time_marks(text), *time_lines(text), *_own_marks(metadata, "times", len(text))}))
     lines = tuple(_own_marks(metadata, "lines", len(text))) or lines
     interview = Interview(interview_id, text, turns, metadata, str(path), fmt, times, lines)
     return ReadResult([interview], warnings=warnings + unmatched_roles_warnings(own, [interview], where))
