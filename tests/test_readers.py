@@ -101,6 +101,17 @@ def test_text_timestamp_labels(write):
     assert iv.turns[1].timestamp == 70.0
 
 
+def test_zooms_saved_captions_name_in_brackets_then_the_clock(write):
+    # "[Name] 14:02:11 text" on one line was one 'unknown' speaker's paragraph
+    path = write("captions.txt", "[Jane Doe] 14:02:11 So, how was the ward?\n[Sam Patel] 14:02:20 Hard. At "
+                                 "10:30:00 she came.\n[Jane Doe] 14:02:35 Mm-hmm. And then?\n")
+    iv = read_file(path).interviews[0]
+    assert [(t.speaker, t.role, t.timestamp, iv.turn_text(t)) for t in iv.turns] == [
+        ("Jane Doe", "interviewer", 50531.0, "So, how was the ward?"),
+        ("Sam Patel", "participant", 50540.0, "Hard. At 10:30:00 she came."),
+        ("Jane Doe", "interviewer", 50555.0, "Mm-hmm. And then?")]
+
+
 def test_text_header_style_speakers(write):
     path = write("e.txt", "Speaker 1  0:01\nWhat helped?\n\nSpeaker 2  0:05\nThe nurse did.\nShe listened.\n")
     iv = read_file(path, ReadOptions(roles=RoleMap.from_pairs(["Speaker 1=interviewer", "Speaker 2=participant"]))).interviews[0]

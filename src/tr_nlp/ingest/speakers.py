@@ -14,6 +14,7 @@ Recognised label shapes (each may be wrapped in markdown ``**bold**``)::
     Speaker 1  0:01             00:00:01 Speaker 1           (header lines; the turn's text
     Smith, Jane (NHS)  0:03     [Jane Smith] 10:15:02         follows on the next lines)
     Jane (Interviewer) [0:03]   [00:00:01] Jane (Interviewer)
+    [Jane Smith] 10:15:02 ...   (Zoom's saved captions: a clock's time, the speech on the line)
     Name<tab>text               0:00:05.3 - 0:00:09.1<tab>Name<tab>text
                                                              (a table copied as text)
 
@@ -121,6 +122,8 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     # text on the next lines: Otter, Teams, Zoom; a whole line of name and time, so a comma may join names)
     re.compile(rf"^(?P<br>\[)?(?P<label>{_LABEL}(?:, {_LABEL})?(?:\s*{_ALIAS})?)(?(br)\])(?:\s+[-\u2013|])?\s+"
                rf"(?P<ts>{TIMESTAMP}){_UNTIL}\s*$"),
+    # [Jane Smith] 10:15:02 text    (Zoom's saved captions: a bracketed name, a clock's time, the speech)
+    re.compile(rf"^\[(?P<label>{_LABEL}(?:\s*{_ALIAS})?)\]\s+(?P<ts>{_CLOCK}){_UNTIL}\s+(?=\S)"),
     # 00:00:01 Speaker 1   /   [00:00:01] Speaker 1   /   [00:00:01 - 00:00:09] Speaker 1   /   00:00:01 - Speaker 1
     # /   (00:00:01) Speaker 1   /   [00:00:01] Jane Doe (Interviewer)    (header line)
     re.compile(rf"^[\[(]?(?P<ts>{TIMESTAMP}){_UNTIL}[\])]?(?:\s+[-\u2013|])?\s+(?P<label>{_NAME}(?:\s*{_ALIAS})?)\s*$"),
