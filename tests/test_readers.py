@@ -625,6 +625,18 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CELL = "<w:tc>{}<w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>".format
 
 
+@pytest.mark.parametrize("header", [("Spreker", "Tekst"), ("Talare", "Tid", "Text"), ("Sprecher", "Zeit", "Inhalt"),
+                                    ("Speaker name", "Verbatim")])
+def test_a_docx_tables_header_in_another_language_is_no_speech(tmp_path, header):
+    # "Spreker | Tekst" was a turn of a speaker 'Spreker' saying 'Tekst'
+    rows = ["".join(CELL("", cell) for cell in header)] + [
+        "".join(CELL("", cell) for cell in row) for row in (("I", "0:03", "Who helped?"), ("P", "0:09", "Jo did."))]
+    if len(header) == 2:
+        rows[1:] = ["".join(CELL("", cell) for cell in row) for row in (("I", "Who helped?"), ("P", "Jo did."))]
+    interview = read_file(docx_of_table(tmp_path / "t.docx", rows)).interviews[0]
+    assert turn_texts(interview) == [("I", "interviewer", "Who helped?"), ("P", "participant", "Jo did.")]
+
+
 def test_a_docx_table_with_a_speaker_merged_down_a_thousand_rows_is_read(tmp_path):
     # python-docx found each merged cell's text by walking up the rows above, once per
     # cell: 400 rows took 4 s, and from about 500 the walk ran out of stack, so Word's

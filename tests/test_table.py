@@ -343,6 +343,19 @@ def test_common_column_names_stand_in_for_the_defaults_with_a_note(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("speaker,text", [
+    ("Speaker", "Dialogue"), ("speaker_label", "content"), ("Speaker", "Verbatim"), ("Person", "Message"),
+    ("Role", "Statement"), ("Sprecher", "Text"), ("Spreker", "Tekst"), ("Talare", "Text"), ("Locuteur", "Texte"),
+    ("Hablante", "Texto"), ("Interlocutore", "Testo"), ("Puhuja", "Teksti"), ("Sprecherin", "Äußerung")])
+def test_speaker_and_speech_columns_named_as_other_tools_and_languages_name_them(tmp_path, speaker, text):
+    # a team's "Spreker | Tekst" or a chat's "Person | Message" was refused: "column 'text' not found"
+    path = tmp_path / "t.csv"
+    pd.DataFrame({speaker: ["I", "P"], text: ["Why?", "Because."]}).to_csv(path, index=False)
+    interview = read_file(path).interviews[0]
+    assert [(t.speaker, t.role, interview.turn_text(t)) for t in interview.turns] == [
+        ("I", "interviewer", "Why?"), ("P", "participant", "Because.")]
+
+
 @pytest.mark.parametrize("column", ["Case", "Document name", "File name", "Source", "Interview No"])
 def test_an_interview_column_named_as_qualitative_tools_name_it(tmp_path, column):
     # NVivo's cases, a document's or file's name: the whole table was one interview
@@ -507,11 +520,14 @@ def test_a_table_named_for_what_it_is_is_read_as_told(tmp_path):
 
 @pytest.mark.parametrize("columns", [
     ["Interview", "Code", "Coder", "Quote"],      # a team's spreadsheet of coded quotes
+    ["Interview", "Role", "Code", "Coder", "Quote"],  # ... saying whose words each quote is
     ["interview_id", "code", "coder", "text"],    # tr_nlp's codings table without offsets
 ])
 def test_a_table_of_coded_quotes_among_the_transcripts_is_refused_as_codings(tmp_path, columns):
     path = tmp_path / "quotes.csv"
-    pd.DataFrame([["p01", "warmth", "ann", "she never judged me"]], columns=columns).to_csv(path, index=False)
+    row = ["p01", "participant", "warmth", "ann", "she never judged me"] if "Role" in columns else [
+        "p01", "warmth", "ann", "she never judged me"]
+    pd.DataFrame([row], columns=columns).to_csv(path, index=False)
     with pytest.raises(InputError, match=r"E136\] is a codings table .*give it as --codings"):
         read_file(path)
 

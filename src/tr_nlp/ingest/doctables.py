@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
+from tr_nlp.ingest import headers
 from tr_nlp.ingest.speakers import TIME_CELL, is_known_label
 
 #: words a table's header row names a column of codes with (coding in a Word table)
@@ -21,15 +22,14 @@ CODE_HEADERS = {"codes", "code", "coding", "codings", "theme", "themes", "catego
 #: words a table's header row names a column that is not speech with
 NOTE_HEADERS = {"notes", "note", "comments", "comment", "memo", "memos", "remarks", *CODE_HEADERS}
 #: words a table's header row names the column of speech with
-ANSWER_HEADERS = {"answer", "answers", "response", "responses", "reply", "replies"}
-SPEECH_HEADERS = {"text", "transcript", "transcription", "utterance", "speech", "dialogue", "content", "said",
-                  *ANSWER_HEADERS}
+ANSWER_HEADERS = headers.ANSWER
+SPEECH_HEADERS = headers.SPEECH | headers.ANSWER
 #: words a header row names the questions of a table of questions and answers with
-QUESTION_HEADERS = {"question", "questions", "interview question", "prompt"}
+QUESTION_HEADERS = headers.QUESTION
 #: words a header row names the column of who answered with, in a table of questions and answers
-ANSWERER_HEADERS = {"speaker", "name", "who", "person", "participant", "respondent", "interviewee"}
-HEADER_CELLS = {"speaker", "name", "who", "person", "role", "time", "timecode", "time code", "timestamp", "timespan",
-                "start", "start time", "in", "#", "no", "line", *SPEECH_HEADERS, *NOTE_HEADERS, *QUESTION_HEADERS}
+ANSWERER_HEADERS = headers.SPEAKER_OR_PERSON - {"role"} | {"participant", "respondent", "interviewee"}
+HEADER_CELLS = {*headers.SPEAKER_OR_PERSON, *headers.TIME, "#", "no", "line", *SPEECH_HEADERS, *NOTE_HEADERS,
+                *QUESTION_HEADERS}
 #: the speakers of a table of questions and answers that names none
 ASKER, ANSWERER = "Interviewer", "Participant"
 _SENTENCE = re.compile(r"[?!.,;]")

@@ -35,6 +35,7 @@ import pandas as pd
 
 from tr_nlp.csvsafe import unguard_frame
 from tr_nlp.errors import InputError
+from tr_nlp.ingest import headers
 from tr_nlp.ingest.archive import COMPOUND_FILE, check_office_archive, compound_file_error
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import decode_bytes, normalise_text
@@ -404,8 +405,8 @@ def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
 
 #: Common names for the default columns, tried when a table lacks the default name.
 STAND_INS = {
-    "text_col": ("utterance", "utterance_text", "content", "transcript", "turn_text", "said"),
-    "speaker_col": ("speaker_name", "speaker_id", "interlocutor", "who", "name"),
+    "text_col": ("utterance_text", "turn_text", *sorted(map(header_key, headers.SPEECH - {"text"}))),
+    "speaker_col": tuple(sorted(map(header_key, headers.SPEAKER_OR_PERSON - {"speaker"}))),
     # an interview as qualitative tools and teams name it: NVivo's case, a document's or file's name
     "group_col": ("interview", "interview_no", "interview_number", "transcript_id", "conversation_id", "session_id",
                   "case", "case_id", "case_name", "document", "document_name", "file", "file_name", "filename",
@@ -677,9 +678,9 @@ def _refuse_other_tables(frame: pd.DataFrame, path: Path) -> None:
         raise InputError("E136", path, kind=kind + (", with its code)" if "code" in columns else ")"), fix=ours)
     if {"interview_id", "turn_index", "role"} <= columns.keys() and offsets():
         raise InputError("E136", path, kind="a table of turns that tr_nlp wrote (turns.parquet)", fix=ours)
-    # a "Name" column stands in for the speaker in a transcript table, but in a spreadsheet of
-    # coded quotes it names the participant: it does not make the table one of utterances
-    speaker_names = tuple(name for name in STAND_INS["speaker_col"] if name != "name")
+    # a "Name", "Person" or "Role" column stands in for the speaker in a transcript table, but in a
+    # spreadsheet of coded quotes it names the participant: it does not make the table one of utterances
+    speaker_names = tuple(sorted(map(header_key, headers.SPEAKER - {"speaker"})))
     if has("speaker", speaker_names) or not has("code", CODINGS_STAND_INS["code"]):
         return
     if "interview_id" in columns and offsets():
