@@ -220,6 +220,17 @@ def test_bad_input_one_line_exit_2(write, name):
         assert "Traceback" not in result.output
 
 
+def test_an_option_followed_by_another_in_place_of_its_value_is_refused(write, tmp_path, monkeypatch):
+    # '--list-names -o names.txt' wrote the names to a file called '-o', and took names.txt for a transcript
+    monkeypatch.chdir(tmp_path)
+    path = write("a.txt", "I: Hi?\nP: Hello, Ruth.\n")
+    result = run("pseudonymise", path, "--list-names", "-o", tmp_path / "names.txt")
+    assert result.exit_code == 2 and "--list-names needs a value, but -o follows it" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+    # a value that starts with a hyphen but is no option is a value
+    assert run("segment", path, "-o", "-segments.csv").exit_code == 0 and (tmp_path / "-segments.csv").is_file()
+
+
 def test_csv_missing_mapped_column(write):
     path = write("t.csv", "a,b\n1,2\n")
     result = run("inspect", path, "--text-col", "utterance")

@@ -46,11 +46,51 @@ def spread_corpus(args: list[str]) -> list[str]:
     return out
 
 
+def option_for_a_value(command: click.Command, args: list[str]) -> tuple[str, str] | None:
+    """The first option of ``command`` in ``args`` that takes a value but is followed by
+    another of its options, and that option: ``--list-names -o out`` would name a file
+    ``-o``. None when every option has its value.
+
+    >>> cmd = click.Command("c", params=[click.Option(["--names"]), click.Option(["-o", "--output"]),
+    ...                                  click.Option(["--quiet"], is_flag=True)])
+    >>> option_for_a_value(cmd, ["--names", "-o", "x"]), option_for_a_value(cmd, ["--names", "-x.txt", "--quiet"])
+    (('--names', '-o'), None)
+    >>> option_for_a_value(cmd, ["--names", "--help"]), option_for_a_value(cmd, ["--", "--names", "-o"])
+    (('--names', '--help'), None)
+    """
+    takes_value: set[str] = set()
+    options = {"--help"}
+    for param in command.params:  # typer may bring its own copy of click: its classes are not click's
+        if param.param_type_name == "option":
+            options |= {*param.opts, *param.secondary_opts}
+            if not getattr(param, "is_flag", False) and not getattr(param, "count", False):
+                takes_value |= set(param.opts)
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            break
+        if word in takes_value:
+            value = next(words, None)
+            if value in options:
+                return word, value
+    return None
+
+
 class _Commands(TyperGroup):
-    """The command group, reading several paths after one ``--corpus`` (:func:`spread_corpus`)."""
+    """The command group, reading several paths after one ``--corpus`` (:func:`spread_corpus`),
+    and refusing an option whose value is missing, another option in its place
+    (:func:`option_for_a_value`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, spread_corpus(args))
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and (missing := option_for_a_value(command, rest)) is not None:
+            option, other = missing
+            ctx.fail(f"{option} needs a value, but {other} follows it; give {option} its value first "
+                     f"(tr-nlp {name} {option} VALUE {other} ...)")
+        return name, command, rest
 
 
 app = typer.Typer(
