@@ -710,6 +710,14 @@ def test_stutters_restarts_and_fillers_written_with_a_capital_are_no_names():
     assert [c.word for c in found] == ["Anne-Marie", "B-Bill", "Jake-Jake"]
 
 
+def test_a_first_name_after_a_title_or_an_initial_with_a_full_stop_is_listed():
+    # "Dr. Priya Raman": the title's full stop was taken for a sentence's end, so Priya was never listed
+    speech = "My coordinator, Dr. Priya Raman, and Mrs. Ngozi from J. Okafor's team. It was fine. Later it was."
+    interviews = [Interview("i1", speech, (Turn("P", "participant", 0, len(speech)),))]
+    assert [c.word for c in name_candidates(Corpus(interviews), Pseudonymiser())] == [
+        "Ngozi", "Okafor", "Priya", "Raman"]
+
+
 def test_a_name_also_written_in_an_address_is_still_listed_and_addresses_are_not():
     # "okafor" in lower case inside an e-mail address is not the word "okafor": Dr Okafor
     # is a name; the street in an address and a web address are replaced anyway

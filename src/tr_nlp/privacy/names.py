@@ -47,6 +47,8 @@ _NOT_NAMES = frozenset({
     "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
 })
 _CONTEXT = 40  # characters of example on each side
+#: a title or an initial just before a full stop, which ends no sentence ("Dr. Priya", "J. Okafor")
+_TITLE_BEFORE = re.compile(r"(?<![^\W\d_])(Dr|Mr|Mrs|Ms|Mx|Prof|St|Rev|Fr|Sr|Sgt|Capt|[A-Z])\.$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -160,10 +162,13 @@ def _without_details(speech: str, pseudonymiser: Pseudonymiser) -> str:
 
 def _starts_sentence(speech: str, position: int) -> bool:
     """Whether the word at ``position`` opens the turn or a sentence (after ``. ! ? : ;``),
-    transcribers' marks (``[sighs]``, ``(pause)``) before it aside.
+    transcribers' marks (``[sighs]``, ``(pause)``) before it aside. The full stop of a title
+    or an initial (``Dr. Karen``, ``J. Karen``) ends no sentence.
 
     >>> [_starts_sentence(s, len(s) - 5) for s in ("[sighs] Karen", "Yes. (pause) Karen", "so (Karen")]
     [True, True, False]
+    >>> [_starts_sentence(s, len(s) - 5) for s in ("Dr. Karen", "and Mrs. Karen", "Dr J. Karen", "it was I. Karen")]
+    [False, False, False, True]
     """
     before = speech[:position].rstrip(_OPENERS)
     while before.endswith(("]", ")")):
@@ -171,6 +176,8 @@ def _starts_sentence(speech: str, position: int) -> bool:
         if opening < 0:
             break
         before = before[:opening].rstrip(_OPENERS)
+    if before.endswith(".") and (title := _TITLE_BEFORE.search(before)):
+        return title.group(1) == "I"
     return not before or before[-1] in _SENTENCE_END
 
 
