@@ -121,6 +121,33 @@ def test_a_calc_cell_merged_down_over_rows_stands_in_each_of_them(tmp_path):
     assert list(frame["speaker"]) == ["I", "P", "P", "P", "I", "P", ""]  # a span of no number spans no row
 
 
+def test_calc_and_excel_fill_the_same_merged_cells(tmp_path):
+    # one sheet in each format: a header cell merged down over the first row of speech (filled
+    # in by Calc's reader, not Excel's), and a speaker merged over a row with no text (the
+    # other way round); both now fill only below the header, and every row a merge covers
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [("speaker", "text"), (None, "Hello?"), ("P", "Yes."), (None, None), (None, "More.")]:
+        book.active.append(row)
+    book.active.merge_cells("A1:A2")
+    book.active.merge_cells("A3:A5")
+    book.save(tmp_path / "t.xlsx")
+
+    def cell(text="", spanned=0, covered=False):
+        tag = "covered-table-cell" if covered else "table-cell"
+        span = f' table:number-rows-spanned="{spanned}"' if spanned else ""
+        return f"<table:{tag}{span}>" + (f"<text:p>{text}</text:p>" if text else "") + f"</table:{tag}>"
+
+    rows = [[cell("speaker", 2), cell("text")], [cell(covered=True), cell("Hello?")], [cell("P", 3), cell("Yes.")],
+            [cell(covered=True), cell()], [cell(covered=True), cell("More.")]]
+    content = "".join("<table:table-row>" + "".join(r) + "</table:table-row>" for r in rows)
+    make_ods(tmp_path / "t.ods", f'<table:table table:name="Talk">{content}</table:table>')
+    for name in ("t.xlsx", "t.ods"):
+        frame, _ = load_frame(tmp_path / name)
+        assert frame.values.tolist() == [["", "Hello?"], ["P", "Yes."], ["P", ""], ["P", "More."]], name
+
+
 @pytest.mark.parametrize(("content", "manifest", "error"), [
     (("<table:table><table:table-row table:number-rows-repeated='2000000'><table:table-cell><text:p>x</text:p>"
       "</table:table-cell></table:table-row></table:table>"), None, r"\[E131\] .*a sheet of more than 1,048,576 rows"),

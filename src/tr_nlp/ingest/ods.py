@@ -16,14 +16,13 @@ its XML is parsed with ``defusedxml`` (no entities, no external references).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from xml.etree.ElementTree import Element
 
 import pandas as pd
 
 from tr_nlp.errors import InputError
 from tr_nlp.ingest.odt import inline_text, odf_parts, table_rows
-from tr_nlp.ingest.table import MAX_SHEET_CELLS, frame_of_rows
+from tr_nlp.ingest.table import MAX_SHEET_CELLS, frame_of_rows, merged_down
 from tr_nlp.wholes import whole_number
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -93,18 +92,13 @@ def sheet_rows(table: Element, path: Path) -> list[list[str]]:
     rows: list[list[str]] = []
     blank = 0  # empty rows seen since the last with text
     seen = width = 0
-    down: dict[int, list[Any]] = {}  # column -> [rows still merged under a cell, its text]
+    merges: list[tuple[int, int, int]] = []  # first row, column, last row of each cell merged down
     for row in table_rows(table):
         count = _repeated(row, "rows")
         seen += count
         cells, spans = _cells(row, path)
-        if cells and down:
-            cells = _merged_into(cells, down)
-        for column in list(down):
-            down[column][0] -= count
-            if down[column][0] <= 0:
-                del down[column]
-        down.update((column, [rows - 1, text]) for column, rows, text in spans if rows > 1)
+        at = len(rows) + (blank if rows else 0)  # the row's place in ``rows``, once it has text
+        merges += [(at, column, at + spanned - 1) for column, spanned in spans]
         if not cells:
             blank += count
             continue
@@ -117,15 +111,15 @@ def sheet_rows(table: Element, path: Path) -> list[list[str]]:
             rows += [[] for _ in range(blank)]
         rows += [list(cells) for _ in range(count)]
         blank = 0
-    return rows
+    return merged_down(rows, merges)
 
 
-def _cells(row: Element, path: Path) -> tuple[list[str], list[tuple[int, int, str]]]:
-    """A row's cell texts up to its last with text, and its cells merged down over the rows
-    below (``table:number-rows-spanned``), each as its column, how many rows it spans and
-    its text."""
+def _cells(row: Element, path: Path) -> tuple[list[str], list[tuple[int, int]]]:
+    """A row's cell texts up to its last with text, and its cells with text merged down over
+    the rows below (``table:number-rows-spanned``), each as its column and how many rows it
+    spans."""
     cells: list[str] = []
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int]] = []
     blank = 0
     for cell in row:
         if cell.tag not in _CELLS:
@@ -139,21 +133,10 @@ def _cells(row: Element, path: Path) -> tuple[list[str], list[tuple[int, int, st
             raise InputError("E131", path, detail=f"a row of more than {MAX_COLUMNS:,} columns")
         rows = whole_number(cell.get(f"{_TABLE}number-rows-spanned") or "1")
         if rows is not None and rows > 1:
-            spans.append((len(cells) + blank, rows, text))
+            spans.append((len(cells) + blank, rows))
         cells += [""] * blank + [text] * count
         blank = 0
     return cells, spans
-
-
-def _merged_into(cells: list[str], down: dict[int, list[Any]]) -> list[str]:
-    """A row's cells with the text of each cell merged down over it from a row above in
-    its column, where the row's own cell is empty (as the sheet shows it)."""
-    cells = list(cells)
-    for column, (_, text) in down.items():
-        if column < MAX_COLUMNS:
-            cells += [""] * (column + 1 - len(cells))
-            cells[column] = cells[column] or text
-    return cells
 
 
 def _value(cell: Element) -> str:

@@ -254,12 +254,13 @@ def _read_workbook(path: Path, every: bool) -> tuple[list[tuple[str, pd.DataFram
 def _sheet_frame(book: pd.ExcelFile, name: Any, path: Path) -> pd.DataFrame:
     """A workbook's sheet as a table of text whose header is its first row with a value (the
     empty rows above a table are left out, as a ``.ods`` sheet's are), each merged cell's
-    value standing in the rows it is merged down over (:func:`_merged_down`)."""
+    value standing in the rows it is merged down over (:func:`merged_down`)."""
     cells = pd.read_excel(book, sheet_name=name, header=None, dtype=str, keep_default_na=False).to_numpy(dtype=object)
     filled = (cells != "").any(axis=1)
     top = int(filled.argmax()) if filled.any() else len(cells)
-    cells = _merged_down(cells, _merged_cells(path, book.book[name]), top)
-    return frame_of_rows(cells[top:].tolist())
+    merges = [(first - 1 - top, column - 1, last - 1 - top)
+              for first, column, last, right in _merged_cells(path, book.book[name]) if right == column]
+    return frame_of_rows(merged_down(cells[top:].tolist(), merges))
 
 
 def frame_of_rows(rows: list[list[str]]) -> pd.DataFrame:
@@ -326,28 +327,32 @@ def _merged_cells(path: Path, sheet: Any) -> list[tuple[int, int, int, int]]:
             for c1, r1, c2, r2 in _MERGE.findall(data)]
 
 
-def _merged_down(cells: Any, merged: Sequence[tuple[int, int, int, int]], header: int) -> Any:
-    """A sheet's cells (a row per row of the sheet, from its first) with the value of each
-    cell merged down over rows below it in each of those rows' empty cells, as the sheet
-    shows it: a speaker's or an interview's name merged down the rows of its turns. Only
-    cells below the ``header`` row, and in one column, are filled.
+def merged_down(rows: list[list[str]], merges: Iterable[tuple[int, int, int]]) -> list[list[str]]:
+    """``rows`` (a sheet's, from its header down) with the value of each cell merged down over
+    rows below it in each of those rows' empty cells, as the sheet shows it: a speaker's or an
+    interview's name merged down the rows of its turns. Each merge is its first row, its
+    column and its last row, counting from 0; one that starts at the header row or above it
+    fills nothing, and none fills more cells than ``rows`` could hold, whatever a file says.
+    Both workbook readers fill their merged cells here: ``.xlsx`` (:func:`_sheet_frame`) and
+    ``.ods`` (:func:`tr_nlp.ingest.ods.sheet_rows`).
 
-    >>> import numpy as np
-    >>> cells = np.array([["speaker", "text"], ["I", "So?"], ["P", "Yes."], ["", "And"], ["", "then."]], dtype=object)
-    >>> list(_merged_down(cells, [(3, 1, 5, 1), (1, 1, 1, 2)], 0)[:, 0])
-    ['speaker', 'I', 'P', 'P', 'P']
+    >>> rows = [["speaker", "text"], ["I", "So?"], ["P", "Yes."], [], ["", "then."]]
+    >>> merged_down(rows, [(2, 0, 4), (0, 1, 1)])
+    [['speaker', 'text'], ['I', 'So?'], ['P', 'Yes.'], ['P'], ['P', 'then.']]
     """
-    filled = 0
-    for first, column, last, right in merged:
-        # no more filling than the sheet has cells, whatever a file says
-        if first - 1 <= header or right != column or column > cells.shape[1] or first > len(cells):
+    budget = len(rows) * max(map(len, rows), default=0)
+    for first, column, last in merges:
+        if first <= 0 or first >= len(rows) or column >= len(rows[first]):
             continue
-        block = cells[first : min(last, len(cells)), column - 1]
-        filled += len(block)
-        if filled > cells.size:
-            break
-        block[block == ""] = cells[first - 1, column - 1]
-    return cells
+        value = rows[first][column]
+        for row in rows[first + 1 : last + 1]:
+            budget -= 1
+            if budget < 0:
+                return rows
+            if len(row) <= column:
+                row += [""] * (column + 1 - len(row))
+            row[column] = row[column] or value
+    return rows
 
 
 #: Most cells of the table a spreadsheet's sheet makes: its rows down to the last with a value,
