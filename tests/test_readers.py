@@ -112,6 +112,32 @@ def test_zooms_saved_captions_name_in_brackets_then_the_clock(write):
         ("Jane Doe", "interviewer", 50555.0, "Mm-hmm. And then?")]
 
 
+SPEECH_BELOW_A_CAST = "\n\nJD: Who helped you?\nP07: A nurse, Ruth.\nJD: How did that show?\nP07: She rang.\n"
+
+
+@pytest.mark.parametrize("cast", [
+    "Interview transcript \u2013 P07\nInterviewer: JD\nParticipant: P07\nDate: 12 March 2026",
+    "Interviewer: JD   Participant: P07   Duration: 48 min",
+    "Interviewer: Jane Doe (JD)\nInterviewee: P07",
+    "Interviewer: JD; Respondent: P07",
+])
+def test_lines_above_the_speech_saying_who_is_who_give_roles_and_no_turns(write, cast):
+    # 'Interviewer: JD' above the speech was a turn of an interviewer saying 'JD', and JD, with
+    # an interviewer known, was taken for a participant: every question was participant speech
+    iv = read_file(write("t.txt", cast + SPEECH_BELOW_A_CAST)).interviews[0]
+    assert turn_texts(iv) == [("JD", "interviewer", "Who helped you?"), ("P07", "participant", "A nurse, Ruth."),
+                              ("JD", "interviewer", "How did that show?"), ("P07", "participant", "She rang.")]
+    # a role the team gives still wins
+    roles = RoleMap.from_pairs(["JD=other"])
+    assert read_file(write("t.txt", cast + SPEECH_BELOW_A_CAST), ReadOptions(roles=roles)).interviews[0].speakers[
+        "JD"] == "other"
+
+
+def test_a_first_turn_naming_a_speaker_is_speech_where_its_speaker_speaks_again(write):
+    iv = read_file(write("t.txt", "Interviewer: Jo\nJo: Hi, yes.\nInterviewer: How are you?\nJo: Fine.\n")).interviews[0]
+    assert [t[2] for t in turn_texts(iv)] == ["Jo", "Hi, yes.", "How are you?", "Fine."]
+
+
 def test_text_header_style_speakers(write):
     path = write("e.txt", "Speaker 1  0:01\nWhat helped?\n\nSpeaker 2  0:05\nThe nurse did.\nShe listened.\n")
     iv = read_file(path, ReadOptions(roles=RoleMap.from_pairs(["Speaker 1=interviewer", "Speaker 2=participant"]))).interviews[0]

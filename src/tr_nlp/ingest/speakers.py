@@ -421,7 +421,7 @@ def speech_end(line: str) -> int:
     return len(line)
 
 
-def _parts(label: str) -> tuple[str, ...]:
+def label_parts(label: str) -> tuple[str, ...]:
     """``"Interviewer (Jane)"`` -> ``("Interviewer", "Jane")`` (``"Jane [Interviewer]"`` likewise); the role
     may be either part."""
     m = _WITH_ALIAS.fullmatch(label)
@@ -442,7 +442,7 @@ def is_known_label(label: str) -> bool:
     >>> is_known_label("[SPEAKER_00]"), is_known_label("[Date]")
     (True, False)
     """
-    parts = [part[1:-1] if part[:1] == "[" and part[-1:] == "]" else part for part in _parts(label)]
+    parts = [part[1:-1] if part[:1] == "[" and part[-1:] == "]" else part for part in label_parts(label)]
     return any(pattern.match(part) for part in parts for pattern in _ROLE_WORDS) or any(map(_unidentified, parts))
 
 
@@ -471,7 +471,7 @@ def is_role_label(label: str) -> bool:
 def builtin_role(label: str) -> Role | None:
     """The role a label implies on its own (``Jane (Interviewer)`` too; a note's, ``Note``,
     is "other"), or None when it does not say."""
-    for part in _parts(label):
+    for part in label_parts(label):
         if _INTERVIEWER.match(part):
             return "interviewer"
         if _PARTICIPANT.match(part):

@@ -45,6 +45,8 @@ from tr_nlp.ingest.speakers import (
     builtin_role,
     folded_name,
     is_known_label,
+    label_parts,
+    match_label,
     match_loose_label,
     name_spellings,
     parse_timestamp,
@@ -57,7 +59,7 @@ from tr_nlp.ingest.speakers import (
     unmatched_roles_warnings,
 )
 from tr_nlp.ingest.subtitles import cues_in_text, interview_from_cues
-from tr_nlp.schema import Interview, Turn
+from tr_nlp.schema import Interview, Role, Turn
 from tr_nlp.yamlfile import UnsafeYAML, parse_yaml
 
 #: a time just after a document's styled label: ``(00:01:02):`` or ``[0:03]`` before speech, or a bare
@@ -239,9 +241,61 @@ def assemble_turns(
                         "starts with a time as a speaker's line does: if it names a speaker, that speech is lost "
                         "unless the line is written as '[00:01:02] Name: ...'")
     warnings += spelled + _unread_labels(lines, accepted)
+    raw, roles = _cast_list(text, raw, roles)
     raw, answered = _unlabelled_answers(text, raw, roles)
     turns, role_warnings = turns_with_roles(text, raw, roles)
     return turns, warnings + answered + role_warnings
+
+
+#: where a line saying who is who splits into its entries: ``Interviewer: JD   Participant: P07``
+_CAST_ENTRIES = re.compile(r"\s{2,}|\t+|\s*[;|]\s*|,\s+(?=[^,:\n]{1,30}:)")
+
+
+def _cast_list(text: str, raw: list[tuple[str, int, int, float | None]], roles: RoleMap
+               ) -> tuple[list[tuple[str, int, int, float | None]], RoleMap]:
+    """``raw`` turns (speaker, start, end, time) without the lines above the speech that say
+    who is who (``Interviewer: JD`` and ``Participant: P07`` on lines of their own, or on one,
+    ``Interviewer: JD   Participant: P07``), and ``roles`` with the role each such line gives
+    the speaker it names, where ``roles`` gives them none.
+
+    Such a line is a turn whose label is an interviewer's or a participant's, whose first
+    line names a speaker (``JD``, ``Jane Doe (JD)``) who first speaks below it. Only where
+    none of those labels speaks below them: ``Interviewer: Jo`` followed by a question of the
+    interviewer's is speech.
+
+    >>> text = "Interviewer: JD\\nParticipant: Sam Roe (SR)\\n\\nJD: Who helped?\\nSR: A nurse."
+    >>> raw = [("Interviewer", 13, 15, None), ("Participant", 29, 41, None), ("JD", 47, 59, None),
+    ...        ("SR", 64, 72, None)]
+    >>> kept, roles = _cast_list(text, raw, RoleMap())
+    >>> [speaker for speaker, *_ in kept], roles.get("JD"), roles.get("SR")
+    (['JD', 'SR'], 'interviewer', 'participant')
+    """
+    first: dict[str, int] = {}
+    for k, (speaker, *_) in enumerate(raw):
+        first.setdefault(folded_name(speaker), k)
+
+    def below(value: str, k: int) -> str | None:  # the speaker ``value`` names who first speaks below turn k
+        return next((key for name in (value, *label_parts(value)) if first.get(key := folded_name(name), -1) > k),
+                    None)
+
+    cast: dict[str, Role] = {}
+    listed = 0
+    for k, (speaker, start, end, _) in enumerate(raw):
+        entries = _CAST_ENTRIES.split(text[start:end].split("\n", 1)[0].strip())
+        pairs = [(speaker, entries[0])]
+        pairs += [(m.label, entry[m.end:].strip()) for entry in entries[1:] if (m := match_label(entry))]
+        named = {who: role for label, value in pairs
+                 if (role := builtin_role(label)) in ("interviewer", "participant") and (who := below(value, k))}
+        if below(entries[0], k) not in named:  # the line's own label names no one: speech
+            break
+        cast.update(named)
+        listed = k + 1
+    lister = {folded_name(speaker) for speaker, *_ in raw[:listed]}
+    if not listed or any(folded_name(speaker) in lister for speaker, *_ in raw[listed:]):
+        return raw, roles
+    found = RoleMap.from_mapping({speaker: cast[key] for speaker, *_ in raw[listed:]
+                                  if (key := folded_name(speaker)) in cast})
+    return raw[listed:], found.merged(roles)
 
 
 def _unlabelled_answers(text: str, raw: list[tuple[str, int, int, float | None]], roles: RoleMap
