@@ -133,6 +133,15 @@ def test_lines_above_the_speech_saying_who_is_who_give_roles_and_no_turns(write,
         "JD"] == "other"
 
 
+def test_a_line_above_the_speech_naming_the_interviewer_is_no_turn_where_another_label_asks(write):
+    # 'Interviewer: Jane Doe' and the details below it were a turn of a second interviewer
+    text = ("Participant ID: P07\nInterviewer: Jane Doe\nDate of interview: 12/03/2026\nParticipant age: 34\n\n"
+            "I: Who helped you?\nP: A nurse, Ruth.\nI: How did that show?\nP: She rang.\n")
+    iv = read_file(write("t.txt", text)).interviews[0]
+    assert turn_texts(iv) == [("I", "interviewer", "Who helped you?"), ("P", "participant", "A nurse, Ruth."),
+                              ("I", "interviewer", "How did that show?"), ("P", "participant", "She rang.")]
+
+
 def test_a_first_turn_naming_a_speaker_is_speech_where_its_speaker_speaks_again(write):
     iv = read_file(write("t.txt", "Interviewer: Jo\nJo: Hi, yes.\nInterviewer: How are you?\nJo: Fine.\n")).interviews[0]
     assert [t[2] for t in turn_texts(iv)] == ["Jo", "Hi, yes.", "How are you?", "Fine."]

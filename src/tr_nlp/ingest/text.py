@@ -259,9 +259,10 @@ def _cast_list(text: str, raw: list[tuple[str, int, int, float | None]], roles: 
     the speaker it names, where ``roles`` gives them none.
 
     Such a line is a turn whose label is an interviewer's or a participant's, whose first
-    line names a speaker (``JD``, ``Jane Doe (JD)``) who first speaks below it. Only where
-    none of those labels speaks below them: ``Interviewer: Jo`` followed by a question of the
-    interviewer's is speech.
+    line names a speaker (``JD``, ``Jane Doe (JD)``) who first speaks below it, or names
+    someone (``Interviewer: Jane Doe``) where a speaker of that role (``I``) speaks below.
+    Only where none of those labels speaks below them: ``Interviewer: Jo`` followed by a
+    question of the interviewer's is speech.
 
     >>> text = "Interviewer: JD\\nParticipant: Sam Roe (SR)\\n\\nJD: Who helped?\\nSR: A nurse."
     >>> raw = [("Interviewer", 13, 15, None), ("Participant", 29, 41, None), ("JD", 47, 59, None),
@@ -278,6 +279,9 @@ def _cast_list(text: str, raw: list[tuple[str, int, int, float | None]], roles: 
         return next((key for name in (value, *label_parts(value)) if first.get(key := folded_name(name), -1) > k),
                     None)
 
+    def held_below(role: Role | None, k: int) -> bool:  # whether a speaker of ``role`` speaks below turn k
+        return any((roles.get(speaker) or builtin_role(speaker)) == role for speaker, *_ in raw[k + 1:])
+
     cast: dict[str, Role] = {}
     listed = 0
     for k, (speaker, start, end, _) in enumerate(raw):
@@ -286,8 +290,10 @@ def _cast_list(text: str, raw: list[tuple[str, int, int, float | None]], roles: 
         pairs += [(m.label, entry[m.end:].strip()) for entry in entries[1:] if (m := match_label(entry))]
         named = {who: role for label, value in pairs
                  if (role := builtin_role(label)) in ("interviewer", "participant") and (who := below(value, k))}
-        if below(entries[0], k) not in named:  # the line's own label names no one: speech
-            break
+        role = builtin_role(speaker)
+        if not (below(entries[0], k) in named or role in ("interviewer", "participant")
+                and NAME_LINE.fullmatch(entries[0]) and held_below(role, k)):
+            break  # the line's own label names no one: speech
         cast.update(named)
         listed = k + 1
     lister = {folded_name(speaker) for speaker, *_ in raw[:listed]}
