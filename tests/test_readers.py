@@ -142,6 +142,24 @@ def test_a_line_above_the_speech_naming_the_interviewer_is_no_turn_where_another
                               ("I", "interviewer", "How did that show?"), ("P", "participant", "She rang.")]
 
 
+@pytest.mark.parametrize("closing", [
+    "\n\n[END OF RECORDING]\n\nEND OF INTERVIEW\n\nTranscribed by: Acme Transcription Ltd\nTotal duration: 48:12",
+    "\n\n--- End of transcript ---", "\n[Recording ends]\n\n***", "\n\nEnd of interview 7", "\nEND",
+    "\n\nEnde des Interviews",
+])
+def test_a_block_closing_the_transcript_is_not_the_last_speakers_words(write, closing):
+    # '[END OF RECORDING]', a transcriber's credit and the like were the participant's last words
+    iv = read_file(write("t.txt", "I: Who helped you?\nP: A nurse, Ruth.\nI: Thanks.\nP: She rang,\nshe did."
+                                  + closing + "\n")).interviews[0]
+    assert turn_texts(iv)[-1] == ("P", "participant", "She rang,\nshe did.")
+
+
+@pytest.mark.parametrize("last", ["It was the\nend.", "Yes.\n\nEnd of it was sad, though.", "Yes.\n(laughs)"])
+def test_speech_that_starts_like_a_closing_line_stays_speech(write, last):
+    iv = read_file(write("t.txt", f"I: Who helped you?\nP: A nurse.\nI: Thanks.\nP: {last}\n")).interviews[0]
+    assert turn_texts(iv)[-1][2] == last
+
+
 def test_a_first_turn_naming_a_speaker_is_speech_where_its_speaker_speaks_again(write):
     iv = read_file(write("t.txt", "Interviewer: Jo\nJo: Hi, yes.\nInterviewer: How are you?\nJo: Fine.\n")).interviews[0]
     assert [t[2] for t in turn_texts(iv)] == ["Jo", "Hi, yes.", "How are you?", "Fine."]

@@ -241,10 +241,76 @@ def assemble_turns(
                         "starts with a time as a speaker's line does: if it names a speaker, that speech is lost "
                         "unless the line is written as '[00:01:02] Name: ...'")
     warnings += spelled + _unread_labels(lines, accepted)
+    raw = _without_closing(text, raw)
     raw, roles = _cast_list(text, raw, roles)
     raw, answered = _unlabelled_answers(text, raw, roles)
     turns, role_warnings = turns_with_roles(text, raw, roles)
     return turns, warnings + answered + role_warnings
+
+
+#: what a line that closes a transcript says: ``End of recording``, ``Interview ends``, ``END``,
+#: ``Ende des Interviews``... (group ``rest``: words after it, as ``End of interview 7`` has)
+_CLOSING_WORDS = re.compile(
+    r"(?:end(?: of)?(?: the)? (?:recording|interview|transcript|transcription|tape|session|audio|file|conversation"
+    r"|focus group)|(?:the )?(?:recording|interview|tape|audio|transcript|session) (?:ends|ended|stops|stopped"
+    r"|finishes|finished|concluded)|ende (?:des|der) \w+|slut på \w+|einde(?: van)?(?: het| de)? \w+"
+    r"|fin de (?:la |l'|l\u2019)?\w+|end|ende|slut|einde|fin)(?P<rest>[^\n.?!]{0,40})", re.IGNORECASE)
+#: the symbols that wrap a closing line (``[END OF RECORDING]``, ``--- End of transcript ---``) or make
+#: one alone (``***``)
+_WRAP = "[]()*#=_~-\u2013\u2014 "
+#: a transcriber's credit or the recording's length below the last turn (``Transcribed by: Acme``)
+_CREDIT = re.compile(r"(?:transcribed|transcription|transcriber|typed|proof-?read|checked|total duration|duration"
+                     r"|length of (?:the )?(?:recording|interview)|running time)\b[^:\n]{0,20}:", re.IGNORECASE)
+
+
+def _closes_transcript(line: str, after_blank: bool) -> bool:
+    """Whether ``line`` closes a transcript (a line below its last turn): wrapped in brackets or
+    symbols (``[END OF RECORDING]``, ``--- End of transcript ---``, ``(Interview ends)``), in
+    capitals (``END OF INTERVIEW``), symbols alone (``***``), or, below a blank line,
+    ``End of interview 7`` with a capital or a transcriber's credit (``Transcribed by: Acme``).
+
+    >>> [_closes_transcript(line, False) for line in ("[END OF RECORDING]", "--- End of transcript ---", "***",
+    ...                                              "END", "end.", "end of the recording twice")]
+    [True, True, True, True, False, False]
+    >>> [_closes_transcript(line, True) for line in ("End of interview 7", "Transcribed by: Acme",
+    ...                                             "End of the recording was the worst part.", "Ende")]
+    [True, True, False, True]
+    """
+    line = line.strip()
+    inner = line.strip(_WRAP)
+    wrapped = inner != line.rstrip(".") and len(line) - len(inner) >= 2
+    if not inner:
+        return len(line) >= 3
+    found = _CLOSING_WORDS.fullmatch(inner.rstrip("."))
+    if found is not None and (wrapped or inner.isupper()):
+        return True
+    if not after_blank or not inner[0].isupper():
+        return False
+    if found is not None:  # "End of interview 7", not a sentence that starts so ("End of it was sad.")
+        return not (found["rest"].strip() and line.endswith("."))
+    return _CREDIT.match(inner) is not None
+
+
+def _without_closing(text: str, raw: list[tuple[str, int, int, float | None]]
+                     ) -> list[tuple[str, int, int, float | None]]:
+    """``raw`` turns (speaker, start, end, time) with the last one ending before a line that
+    closes the transcript (:func:`_closes_transcript`), below its first line: that line and all
+    below it were the last speaker's words.
+
+    >>> text = "P: She rang.\\nShe did.\\n\\n[END OF RECORDING]\\nTranscribed by: Acme\\n"
+    >>> [text[a:b] for _, a, b, _ in _without_closing(text, [("P", 3, 66, None)])]
+    ['She rang.\\nShe did.']
+    """
+    if not raw:
+        return raw
+    speaker, start, end, time = raw[-1]
+    lines = text[start:end].split("\n")
+    at = start + len(lines[0]) + 1
+    for before, line in zip(lines, lines[1:]):
+        if line.strip() and _closes_transcript(line, not before.strip()):
+            return [*raw[:-1], (speaker, start, start + len(text[start:at].rstrip()), time)]
+        at += len(line) + 1
+    return raw
 
 
 #: where a line saying who is who splits into its entries: ``Interviewer: JD   Participant: P07``
