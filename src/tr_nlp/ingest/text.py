@@ -306,7 +306,7 @@ def _without_closing(text: str, raw: list[tuple[str, int, int, float | None]]
     speaker, start, end, time = raw[-1]
     lines = text[start:end].split("\n")
     at = start + len(lines[0]) + 1
-    for before, line in zip(lines, lines[1:]):
+    for before, line in pairwise(lines):
         if line.strip() and _closes_transcript(line, not before.strip()):
             return [*raw[:-1], (speaker, start, start + len(text[start:at].rstrip()), time)]
         at += len(line) + 1
