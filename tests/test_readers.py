@@ -160,6 +160,20 @@ def test_speech_that_starts_like_a_closing_line_stays_speech(write, last):
     assert turn_texts(iv)[-1][2] == last
 
 
+def test_headings_between_the_parts_of_an_interview_are_not_the_speech_above_them(write, tmp_path):
+    # 'SECTION 2: EXPERIENCES OF CRISIS' between two turns was the participant's words
+    text = ("I: Who helped you?\nP: A nurse, Ruth.\n\nSECTION 2: EXPERIENCES OF CRISIS\n\nI: Tell me about it.\n"
+            "P: It was bad.\n\nPart 3 - Looking ahead\n\nI: And now?\nP: Better.\n\nLOOKING BACK\n\n"
+            "I: Anything else?\nP: No.\n\n## Topic 4: Closing\n\nI: Thanks.\nP: I WAS SO ANGRY THEN\n\nI was.\n")
+    said = [t[2] for t in turn_texts(read_file(write("t.txt", text)).interviews[0]) if t[1] == "participant"]
+    assert said == ["A nurse, Ruth.", "It was bad.", "Better.", "No.", "I WAS SO ANGRY THEN\n\nI was."]
+    # a Word document's heading between turns
+    paragraphs = [(None, "I: Who helped you?"), (None, "P: A nurse, Ruth,"), (None, "and a doctor."),
+                  (None, "Section 2: Experiences of crisis"), (None, "I: Tell me about it."), (None, "P: It was bad.")]
+    iv = read_file(make_docx(tmp_path / "t.docx", paragraphs)).interviews[0]
+    assert [t[2] for t in turn_texts(iv) if t[1] == "participant"] == ["A nurse, Ruth,\nand a doctor.", "It was bad."]
+
+
 def test_a_first_turn_naming_a_speaker_is_speech_where_its_speaker_speaks_again(write):
     iv = read_file(write("t.txt", "Interviewer: Jo\nJo: Hi, yes.\nInterviewer: How are you?\nJo: Fine.\n")).interviews[0]
     assert [t[2] for t in turn_texts(iv)] == ["Jo", "Hi, yes.", "How are you?", "Fine."]

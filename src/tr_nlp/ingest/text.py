@@ -241,7 +241,7 @@ def assemble_turns(
                         "starts with a time as a speaker's line does: if it names a speaker, that speech is lost "
                         "unless the line is written as '[00:01:02] Name: ...'")
     warnings += spelled + _unread_labels(lines, accepted)
-    raw = _without_closing(text, raw)
+    raw = _without_headings(text, _without_closing(text, raw))
     raw, roles = _cast_list(text, raw, roles)
     raw, answered = _unlabelled_answers(text, raw, roles)
     turns, role_warnings = turns_with_roles(text, raw, roles)
@@ -311,6 +311,55 @@ def _without_closing(text: str, raw: list[tuple[str, int, int, float | None]]
             return [*raw[:-1], (speaker, start, start + len(text[start:at].rstrip()), time)]
         at += len(line) + 1
     return raw
+
+
+#: a heading between turns, as a semi-structured interview's transcript marks its guide's parts:
+#: ``## Topic 4``, ``Section 2: Experiences of crisis``, ``Part 3 - Looking ahead``, ``Teil 2``
+_SECTION_HEADING = re.compile(
+    r"#{1,6}\s+\S[^\n]*|(?:section|part|topic|theme|block|module|phase|stage|domain|teil|abschnitt|thema|del|avsnitt"
+    r"|tema|deel|onderdeel|sección|sección|parte|partie|osa|osio)\s+(?:\d{1,2}[a-z]?|[IVX]{1,4}|[A-H])\b"
+    r"(?:\s*[:.\-\u2013\u2014)]\s*[^\n]{0,80})?", re.IGNORECASE)
+
+
+def _is_heading(line: str, after_blank: bool) -> bool:
+    """Whether ``line``, the last of a turn, is a heading between turns, not speech: a
+    markdown heading, a part of the interview named and numbered with a capital (``Section 2:
+    Experiences of crisis``), or, below a blank line, a line in capitals of two to twelve
+    words (``EXPERIENCES OF CRISIS``); none ends a sentence.
+
+    >>> [_is_heading(line, True) for line in ("## Topic 4", "Part 3 - Looking ahead", "SECTION 2: CRISIS",
+    ...                                       "I WAS SO ANGRY!", "Part 2 of it was worse.", "part 2 of it")]
+    [True, True, True, False, False, False]
+    >>> _is_heading("EXPERIENCES OF CRISIS", False), _is_heading("EXPERIENCES OF CRISIS", True)
+    (False, True)
+    """
+    line = line.strip()
+    if not line or line.endswith((".", "?", "!", "\u2026", ",")) or len(line.split()) > 14:
+        return False
+    if line.startswith("#") or line[0].isupper() and _SECTION_HEADING.fullmatch(line):
+        return _SECTION_HEADING.fullmatch(line) is not None
+    return after_blank and line.isupper() and 2 <= len(line.split()) <= 12
+
+
+def _without_headings(text: str, raw: list[tuple[str, int, int, float | None]]
+                      ) -> list[tuple[str, int, int, float | None]]:
+    """``raw`` turns (speaker, start, end, time), each ending before the headings its last
+    lines are (:func:`_is_heading`): a transcript's headings between the parts of its interview
+    were the words of the speaker above them. A turn's first line is always its own.
+
+    >>> text = "P: A nurse.\\n\\nSECTION 2: CRISIS\\nI: And then?"
+    >>> [text[a:b] for _, a, b, _ in _without_headings(text, [("P", 3, 30, None), ("I", 34, 43, None)])]
+    ['A nurse.', 'And then?']
+    """
+    out = []
+    for speaker, start, end, time in raw:
+        lines = text[start:end].rstrip().split("\n")
+        while len(lines) > 1 and _is_heading(lines[-1], not lines[-2].strip()):
+            lines.pop()
+            while len(lines) > 1 and not lines[-1].strip():
+                lines.pop()
+        out.append((speaker, start, start + len("\n".join(lines).rstrip()), time))
+    return out
 
 
 #: where a line saying who is who splits into its entries: ``Interviewer: JD   Participant: P07``
