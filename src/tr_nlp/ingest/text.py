@@ -317,7 +317,7 @@ def _without_closing(text: str, raw: list[tuple[str, int, int, float | None]]
 #: ``## Topic 4``, ``Section 2: Experiences of crisis``, ``Part 3 - Looking ahead``, ``Teil 2``
 _SECTION_HEADING = re.compile(
     r"#{1,6}\s+\S[^\n]*|(?:section|part|topic|theme|block|module|phase|stage|domain|teil|abschnitt|thema|del|avsnitt"
-    r"|tema|deel|onderdeel|sección|sección|parte|partie|osa|osio)\s+(?:\d{1,2}[a-z]?|[IVX]{1,4}|[A-H])\b"
+    r"|tema|deel|onderdeel|sección|parte|partie|osa|osio)\s+(?:\d{1,2}[a-z]?|[IVX]{1,4}|[A-H])\b"
     r"(?:\s*[:.\-\u2013\u2014)]\s*[^\n]{0,80})?", re.IGNORECASE)
 
 
