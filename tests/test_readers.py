@@ -174,6 +174,17 @@ def test_headings_between_the_parts_of_an_interview_are_not_the_speech_above_the
     assert [t[2] for t in turn_texts(iv) if t[1] == "participant"] == ["A nurse, Ruth,\nand a doctor.", "It was bad."]
 
 
+def test_r_beside_p_is_the_researcher_where_it_asks(write):
+    # 'R:' (researcher) and 'P:' were both participants: every question was participant speech
+    result = read_file(write("t.txt", "R: Who helped you?\nP: A nurse, Ruth.\nR: How did that show?\nP: She rang.\n"))
+    assert result.interviews[0].speakers == {"R": "interviewer", "P": "participant"}
+    assert "'R' taken as the researcher (interviewer)" in result.warnings[0]
+    # R the respondent, beside an interviewer, or answering a P who asks
+    assert read_file(write("u.txt", "I: Who helped?\nR: A nurse.\n")).interviews[0].speakers["R"] == "participant"
+    answers = read_file(write("v.txt", "P: Who helped?\nR: A nurse.\nP: How?\nR: She rang.\n")).interviews[0]
+    assert answers.speakers == {"P": "participant", "R": "participant"}
+
+
 def test_a_first_turn_naming_a_speaker_is_speech_where_its_speaker_speaks_again(write):
     iv = read_file(write("t.txt", "Interviewer: Jo\nJo: Hi, yes.\nInterviewer: How are you?\nJo: Fine.\n")).interviews[0]
     assert [t[2] for t in turn_texts(iv)] == ["Jo", "Hi, yes.", "How are you?", "Fine."]

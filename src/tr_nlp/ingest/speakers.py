@@ -724,6 +724,12 @@ def resolve_roles(
                 f"guessed roles from {cues}: {interviewer!r} = interviewer, "
                 f"{participant!r} = participant; set them in the corpus config to be sure"
             )
+    researcher = _researcher_r(resolved, roles, question_share)
+    if researcher is not None:
+        resolved[researcher] = "interviewer"
+        other = next(s for s in resolved if s != researcher and resolved[s] == "participant")
+        warnings.append(f"{researcher!r} taken as the researcher (interviewer), not a respondent: it asks more "
+                        f"questions than {other!r}, a participant; set it in the corpus config to be sure")
     others = [s for s in speakers if resolved[s] is None]
     for s in others:
         resolved[s] = "other"
@@ -732,6 +738,27 @@ def resolve_roles(
     elif others:  # one warning, not one per speaker: a file of 100,000 labels printed 12 MB of them
         warnings.append(f"speakers {some([repr(s) for s in others])} have no known role; set them in the corpus config")
     return {s: r for s, r in resolved.items() if r is not None}, warnings
+
+
+def _researcher_r(resolved: Mapping[str, Role | None], roles: RoleMap, question_share: Mapping[str, float]
+                  ) -> str | None:
+    """The speaker labelled ``R`` where it stands for the researcher, not the respondent: of two
+    participants by their labels alone (``R`` and ``P``, say), and no interviewer, the one who
+    asks more questions. None otherwise.
+
+    >>> _researcher_r({"R": "participant", "P": "participant"}, RoleMap(), {"R": 0.6, "P": 0.1})
+    'R'
+    >>> _researcher_r({"R": "participant", "P": "participant"}, RoleMap(), {"R": 0.1, "P": 0.6}) is None
+    True
+    """
+    voices = [s for s, role in resolved.items() if role != "other"]
+    if len(voices) != 2 or any(resolved[s] != "participant" for s in voices):
+        return None
+    r = [s for s in voices if s.strip().casefold() == "r" and roles.get(s) is None]
+    if len(r) != 1:
+        return None
+    other = next(s for s in voices if s != r[0])
+    return r[0] if question_share.get(r[0], 0.0) > question_share.get(other, 0.0) else None
 
 
 def _asks_more(a: str, b: str, question_share: Mapping[str, float],
