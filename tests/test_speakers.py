@@ -334,6 +334,34 @@ def test_lowercase_labels_are_turns_once_the_team_gives_them_roles(tmp_path):
     assert RoleMap().label_matcher()("client: hi") is None  # nobody named: only capitalised labels
 
 
+def test_lowercase_labels_of_an_interviewers_and_a_participants_role_are_turns(tmp_path):
+    # 'int:' and 'resp:' in lower case were one 'unknown' speaker's paragraph, with a hint to give them roles
+    from tr_nlp.ingest import ReadOptions, read_file
+
+    path = tmp_path / "session.txt"
+    path.write_text("int: Who helped you?\nresp: A nurse.\nnote: the line dropped here\nint: How?\n"
+                    "resp: She rang.\n", encoding="utf-8")
+    result = read_file(path)
+    iv = result.interviews[0]
+    assert [(t.speaker, t.role) for t in iv.turns] == [("int", "interviewer"), ("resp", "participant")] * 2
+    assert iv.text[iv.turns[1].start:iv.turns[1].end] == "A nurse.\nnote: the line dropped here"
+    assert result.warnings == ["speaker labels in lower case read as labels: 'int' (interviewer), 'resp' (participant)"]
+    # the team's roles win
+    roles = RoleMap.from_pairs(["resp=other"])
+    assert read_file(path, ReadOptions(roles=roles)).interviews[0].speakers == {"int": "interviewer", "resp": "other"}
+
+
+def test_a_focus_group_member_numbered_as_the_others_is_a_speaker_the_first_time(tmp_path):
+    # 'FG1-P4: A doctor.' once, beside a recurring 'FG1-P3:', was FG1-P3's words
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "fg.txt"
+    path.write_text("FG1-M: Who helped you?\nFG1-P3: A nurse.\nFG1-P4: A doctor.\nFG1-M: How?\nFG1-P3: She rang.\n",
+                    encoding="utf-8")
+    assert [t.speaker for t in read_file(path).interviews[0].turns] == ["FG1-M", "FG1-P3", "FG1-P4", "FG1-M",
+                                                                         "FG1-P3"]
+
+
 def test_an_interpreter_or_a_relative_who_speaks_once_is_a_speaker(tmp_path):
     # a capitalised "Name:" must recur to be a label, so a mother coming in once, or an interpreter
     # rendering one answer, was read as the speech of the speaker before

@@ -190,9 +190,19 @@ def assemble_turns(
     }
     if any(_NUMBERED_LABEL.match(label) for label in accepted):  # F1, M2: a focus group's quiet speaker speaks once
         accepted |= {label for label in counts if _NUMBERED_LABEL.match(label)}
+    # FG1-P4 once beside FG1-P3, SU4 beside SU3: a label numbered as a speaker's is a speaker's
+    shapes = {_DIGITS.sub("#", label) for label in accepted if _DIGITS.search(label)}
+    accepted |= {label for label in counts if _DIGITS.sub("#", label) in shapes}
     spelled: list[str] = []
     if accepted:  # "JANE:" or "jane:" once where "Jane:" recurs: Jane's words, not the speaker's before
         lines, accepted, spelled = _one_spelling(lines, counts, accepted)
+    lowercase = _lowercase_roles(text) if not forced and all(label.islower() for label in accepted) else None
+    if lowercase is not None:  # "int:" and "resp:": an interviewer's and a participant's labels in lower case
+        roles = lowercase.merged(roles)
+        lines = _labelled_lines(text, forced, roles.label_matcher())
+        accepted = {m.label for _, _, m in lines if m is not None and roles.get(m.label) is not None}
+        spelled = [f"speaker labels in lower case read as labels: "
+                   f"{', '.join(f'{label!r} ({roles.get(label)})' for label in lowercase.overrides)}"]
     if not accepted and not forced:  # no label of the usual shapes: "[Interviewer] ...", "I - ...", "Q. ..."
         lines = _labelled_lines(text, forced, match_loose_label)
         counts = Counter(m.label for _, _, m in lines if m is not None)
@@ -585,8 +595,26 @@ _TIMED_LINE = re.compile(rf"\s*[\[(]?{TIMESTAMP}")
 _DURATION = re.compile(r"(?:\d+h )?\d+m \d+s|\d+h \d+m|\d+[hms]")
 #: a speaker code of capitals and a number (``F1``, ``M2``, ``FG3``): where one is a speaker, so is one said once
 _NUMBERED_LABEL = re.compile(r"[A-Z]{1,3} ?\d{1,3}$")
+_DIGITS = re.compile(r"\d+")
 #: a line that starts like a label but in lowercase ("client: Okay."), which only a speaker's role makes one
 _LOWERCASE_LABEL = re.compile(r"^[ \t]*([^\W\d_A-Z][\w'\u2019\-]*(?: [\w'\u2019\-]+)?)[ \t]*:[ \t]", re.MULTILINE)
+
+
+def _lowercase_roles(text: str) -> RoleMap | None:
+    """The roles of the lowercase labels of a text that has no capitalised ones, where each
+    starts two lines or more and they name an interviewer and a participant by their role
+    (``int:`` and ``resp:``, ``interviewer:`` and ``participant:``); None otherwise (a word
+    that names no role, ``therapist:``, is a label only once the team gives it one).
+
+    >>> _lowercase_roles("int: Hi?\\nresp: Hi.\\nint: So?\\nresp: Well.").overrides
+    {'int': 'interviewer', 'resp': 'participant'}
+    >>> _lowercase_roles("therapist: Hi?\\nclient: Hi.\\ntherapist: So?\\nclient: Well.") is None
+    True
+    """
+    counts = Counter(m.group(1) for m in _LOWERCASE_LABEL.finditer(text))
+    found = {label: role for label, n in counts.items() if n >= 2
+             and (role := builtin_role(label)) in ("interviewer", "participant")}
+    return RoleMap.from_mapping(found) if set(found.values()) == {"interviewer", "participant"} else None
 
 
 def _lowercase_labels_hint(text: str) -> str:
