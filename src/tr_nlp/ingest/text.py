@@ -346,8 +346,8 @@ def _is_heading(line: str, after_blank: bool) -> bool:
     line = line.strip()
     if not line or line.endswith((".", "?", "!", "\u2026", ",")) or len(line.split()) > 14:
         return False
-    if line.startswith("#") or line[0].isupper() and _SECTION_HEADING.fullmatch(line):
-        return _SECTION_HEADING.fullmatch(line) is not None
+    if (line.startswith("#") or line[0].isupper()) and _SECTION_HEADING.fullmatch(line):
+        return True
     return after_blank and line.isupper() and 2 <= len(line.split()) <= 12
 
 
