@@ -1652,11 +1652,22 @@ def test_a_marked_change_of_speaker_in_named_captions_passes_the_turn_back(write
                               ("Interviewer", "interviewer", "Mm.")]
 
 
+@pytest.mark.parametrize("first", ["", "1\n"])
+def test_vtt_cues_with_no_webvtt_line_are_read_with_a_warning(write, first):
+    # refused (E121) though every cue was whole, as some tools save WebVTT, or SubRip named .vtt
+    result = read_file(write("headless.vtt", f"{first}00:00:01.000 --> 00:00:04.000\nInterviewer: Who helped you?\n\n"
+                                             "00:00:04.500 --> 00:00:09.000\nParticipant: A nurse, Ruth.\n\n"
+                                             "00:00:09.500 --> 00:00:11.000\nInterviewer: How?\n"))
+    assert [(t.speaker, t.timestamp) for t in result.interviews[0].turns] == [
+        ("Interviewer", 1.0), ("Participant", 4.5), ("Interviewer", 9.5)]
+    assert result.warnings == ["no 'WEBVTT' line opens the file, as WebVTT asks; its cues were read all the same"]
+
+
 @pytest.mark.parametrize("content,code,line", [
     ("WEBVTT\n\n1\n00:00:01.000 -> 00:00:02.000\nhi\n", "E120", 4),
     ("WEBVTT\n\n00:00:01.000 --> 00:0x:02.000\nhi\n", "E120", 3),
     ("WEBVTT\n\n00:00:05.000 --> 00:00:02.000\nhi\n", "E120", 3),
-    ("1\n00:00:01.000 --> 00:00:02.000\nhi\n", "E121", None),
+    ("Interviewer: Who helped?\nParticipant: A nurse.\n", "E121", None),
     ("WEBVTT\n\nNOTE nothing here\n", "E122", None),
 ])
 def test_broken_vtt(write, content, code, line):

@@ -319,11 +319,14 @@ def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions(), srt: 
     text = read_text(path, options.encoding)
     blocks = _blocks(text.text)
     metadata: dict[str, Any] = {}
+    headless = False  # cues with no WEBVTT line above them, as some tools save them
     if not srt:
-        if not blocks or not blocks[0][1][0].startswith("WEBVTT"):
+        headless = bool(blocks) and not blocks[0][1][0].startswith("WEBVTT")
+        if headless and "-->" not in " ".join(blocks[0][1][:2]):
             raise InputError("E121", path)
-        metadata.update(_metadata_lines(blocks[0][1][1:]))
-        blocks = blocks[1:]
+        if not headless:
+            metadata.update(_metadata_lines(blocks[0][1][1:]))
+            blocks = blocks[1:]
     cues: list[Cue] = []
     timed: list[tuple[int, list[str]]] = []
     for line_no, lines in blocks:
@@ -339,6 +342,8 @@ def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions(), srt: 
     if not cues:
         raise InputError("E122", path)
     result = interview_from_cues(cues, path, options, metadata, "srt" if srt else "vtt", text.warning)
+    if headless:
+        result.warnings.insert(0, "no 'WEBVTT' line opens the file, as WebVTT asks; its cues were read all the same")
     if rolled:
         result.warnings.append(f"the captions roll up ({rolled} cues repeat the line before them, as YouTube's "
                                "automatic captions and live captions do): each line was read once")
