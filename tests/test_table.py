@@ -161,6 +161,24 @@ def test_a_workbook_s_title_above_its_table_is_left_out_with_a_warning(tmp_path)
     assert len(read_file(tmp_path / "u.xlsx").interviews[0].turns) == 3
 
 
+@pytest.mark.parametrize("content", [
+    "Interview 7: transcript\nspeaker,text\nI,How was it?\nP,\"Loud, then quiet.\"\n",
+    "Interview 7: transcript,\nRecorded 12 May,\n,\nspeaker,text\nI,How was it?\nP,\"Loud, then quiet.\"\n",
+    "Interview 7: transcript\n\nspeaker;text\nI;How was it?\nP;Loud, then quiet.\n",
+])
+def test_a_csv_s_title_above_its_table_is_left_out_with_a_warning(tmp_path, content):
+    # as a spreadsheet saved as CSV keeps it: "column 'text' not found; available columns: Interview 7: transcript"
+    path = tmp_path / "t.csv"
+    path.write_text(content, encoding="utf-8")
+    result = read_file(path)
+    iv = result.interviews[0]
+    assert [(t.speaker, iv.turn_text(t)) for t in iv.turns] == [("I", "How was it?"), ("P", "Loud, then quiet.")]
+    assert result.warnings[0].startswith("the ") and "'Interview 7: transcript" in result.warnings[0]
+    # a table of one column with a semicolon in its speech keeps its delimiter and rows
+    path.write_text("text\nOne; two.\nThree.\nFour.\n", encoding="utf-8")
+    assert [iv.turn_text(t) for iv in read_file(path).interviews for t in iv.turns] == ["One; two.", "Three.", "Four."]
+
+
 @pytest.mark.parametrize(("content", "code", "expected"), [
     (b"PK\x03\x04 not really a zip", "E110", "not a valid .xlsx (corrupt or truncated zip"),
     (None, "E110", "not a valid .xlsx (no xl/workbook.xml inside); open it in Excel"),

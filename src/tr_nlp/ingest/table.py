@@ -19,7 +19,10 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import io
+import itertools
 import json
 import math
 import re
@@ -168,10 +171,6 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
             [(first, frame)], sheets = _read_workbook(path, every=False)
             if len(sheets) > 1:
                 warnings.append(f"read the first of {len(sheets)} sheets, '{first}'")
-            if frame.attrs.get("above"):
-                title = " / ".join(frame.attrs["above"])
-                warnings.append(f"the {len(frame.attrs['above'])} line(s) above the table's header row are its title, "
-                                f"not part of it: {title[:80]!r}")
         else:
             data = path.read_bytes()
             if data.startswith(COMPOUND_FILE):  # Excel 97-2003's .xls, or any name on an encrypted workbook
@@ -183,8 +182,14 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
             if suffix in {".jsonl", ".ndjson"}:
                 frame = _read_jsonl(text, path)
             else:
-                sep = "\t" if suffix == ".tsv" else _delimiter(text)
-                frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+                sep, top, above = _layout(text, suffix == ".tsv")
+                frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skiprows=top)
+                if above:
+                    frame.attrs["above"] = above
+    if frame.attrs.get("above"):
+        title = " / ".join(frame.attrs["above"])
+        warnings.append(f"the {len(frame.attrs['above'])} line(s) above the table's header row are its title, "
+                        f"not part of it: {title[:80]!r}")
     if frame.empty:
         raise InputError("E134", path, what="rows")
     if suffix not in {".parquet", ".jsonl", ".ndjson"}:  # a CSV, or one of tr_nlp's saved as a workbook
@@ -377,6 +382,9 @@ def _check_sheet_size(sheet: Any, path: Path) -> None:
                 raise InputError("E131", path, detail=f"a sheet of more than {MAX_SHEET_CELLS:,} cells")
 
 
+_DELIMITERS = (",", ";", "\t", "|")
+
+
 def _delimiter(text: str) -> str:
     """The delimiter of a .csv: the one of ``, ; tab |`` its header line uses most.
 
@@ -384,7 +392,47 @@ def _delimiter(text: str) -> str:
     none of these characters, so the header tells.
     """
     header = text.split("\n", 1)[0]
-    return max((",", ";", "\t", "|"), key=header.count) if header else ","
+    return max(_DELIMITERS, key=header.count) if header else ","
+
+
+def _layout(text: str, tsv: bool) -> tuple[str, int, list[str]]:
+    """A .csv's (or .tsv's) delimiter, how many lines above its header are a title, and the
+    title's lines (:func:`_csv_title`). A title line with no delimiter (``Interview 7``) says
+    nothing of the delimiter: the first of the next lines with one tells, where the table
+    then starts below a title.
+
+    >>> _layout("speaker;text\\nI;Who, then?", False), _layout("Interview 7\\n\\nspeaker;text\\nI;So?\\nP;Yes.", False)
+    ((';', 0, []), (';', 2, ['Interview 7']))
+    """
+    sep = "\t" if tsv else _delimiter(text)
+    top, above = _csv_title(text, sep)
+    lines = text.split("\n", 6)
+    if top or tsv or any(d in lines[0] for d in _DELIMITERS):
+        return sep, top, above
+    header = next((line for line in lines[1:6] if any(d in line for d in _DELIMITERS)), "")
+    other = max(_DELIMITERS, key=header.count)
+    top, above = _csv_title(text, other)
+    return (other, top, above) if top else (sep, 0, [])
+
+
+def _csv_title(text: str, sep: str) -> tuple[int, list[str]]:
+    """How many lines above a .csv table's header are its title (:func:`_below_title`: up to
+    five rows of one value each), and the title's lines; (0, []) for a table that starts at
+    its first line.
+
+    >>> _csv_title("Interview 7,\\n12 May,\\nspeaker,text\\nI,So?\\nP,Yes.", ","), _csv_title("a,b\\n1,2", ",")
+    ((2, ['Interview 7', '12 May']), (0, []))
+    """
+    reader = csv.reader(io.StringIO(text[:20_000]), delimiter=sep)
+    rows, ends = [], []
+    with contextlib.suppress(csv.Error):
+        for row in itertools.islice(reader, 26):
+            rows.append(row)
+            ends.append(reader.line_num)
+    top = _below_title(rows)
+    if not top:
+        return 0, []
+    return ends[top - 1], [line for row in rows[:top] if (line := " ".join(c.strip() for c in row if c.strip()))]
 
 
 def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
