@@ -718,6 +718,16 @@ def test_a_first_name_after_a_title_or_an_initial_with_a_full_stop_is_listed():
         "Ngozi", "Okafor", "Priya", "Raman"]
 
 
+def test_names_above_and_below_the_speech_are_listed():
+    # only the turns were read: 'Interview with Sam Patel' and 'Interviewer: Jane Doe' above the speech
+    # (no turn of anyone) kept their names through pseudonymisation
+    text = ("Interview with Sam Patel, 12 March\nInterviewer: Jane Doe\n\nI: Who helped?\nP: A nurse.\n\n"
+            "Transcribed by: Lee Acme\n")
+    interviews = [Interview("i1", text, (Turn("I", "interviewer", 61, 72), Turn("P", "participant", 76, 84)))]
+    assert [c.word for c in name_candidates(Corpus(interviews), Pseudonymiser())] == [
+        "Acme", "Doe", "Jane", "Lee", "Patel", "Sam"]
+
+
 def test_a_name_also_written_in_an_address_is_still_listed_and_addresses_are_not():
     # "okafor" in lower case inside an e-mail address is not the word "okafor": Dr Okafor
     # is a name; the street in an address and a web address are replaced anyway

@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tr_nlp.fillers import FILLERS
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy.corpus import register_speakers, speech_in_one_case
 from tr_nlp.privacy.pseudonymise import Pseudonymiser
+from tr_nlp.schema import Interview
 
 #: a word, with inner apostrophes or hyphens ("O'Brien", "Anne-Marie")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
@@ -74,14 +76,14 @@ def name_candidates(corpus: Corpus, pseudonymiser: Pseudonymiser) -> list[NameCa
     for interview in corpus.interviews:
         if speech_in_one_case(interview):  # its one case says nothing of what is a name
             continue
-        for turn in interview.turns:
-            speech = interview.text[turn.start:turn.end]
+        for speech, spoken in _stretches(interview):
             for m in _WORD.finditer(_without_details(speech, pseudonymiser)):
                 word = _CLITIC.sub("", m.group())
                 if word.islower():
                     folded = _fold(word)
                     lower.update((folded, *folded.split("-")))  # "well-known": "well", "known" too
-                elif word[0].isupper() and not word.isupper() and not _starts_sentence(speech, m.start()):
+                elif word[0].isupper() and not word.isupper() and not (
+                        _starts_sentence(speech, m.start()) if spoken else not speech[:m.start()].strip(_OPENERS)):
                     inside[word].append((interview.id, _example(speech, m.start(), m.end())))
     found = [
         NameCandidate(word, len(seen), len({iid for iid, _ in seen}), seen[0][1])
@@ -89,6 +91,29 @@ def name_candidates(corpus: Corpus, pseudonymiser: Pseudonymiser) -> list[NameCa
         if _may_name(word, lower, pseudonymiser)
     ]
     return sorted(found, key=lambda c: (-c.count, c.word.casefold()))
+
+
+def _stretches(interview: Interview) -> Iterator[tuple[str, bool]]:
+    """An interview's text in stretches to look for names in, each with whether it is speech:
+    each turn's, and each line of the text outside them (a title, ``Interviewer: Jane Doe``
+    above the speech, a transcriber's credit below it), in which a capital after a colon
+    counts as inside a sentence.
+
+    >>> from tr_nlp.schema import Turn
+    >>> text = "Interview with Sam Roe\\nInterviewer: Jane Doe\\nI: Hi?"
+    >>> list(_stretches(Interview("i1", text, (Turn("I", "interviewer", 48, 51),))))
+    [('Interview with Sam Roe', False), ('Interviewer: Jane Doe', False), ('Hi?', True)]
+    """
+    at = 0
+    for turn in (*interview.turns, None):
+        start = turn.start if turn is not None else len(interview.text)
+        lines = interview.text[at:start].split("\n")
+        if turn is not None:
+            lines.pop()  # the label on the turn's first line ("I: ", "**Interviewer:** ")
+        yield from ((line, False) for line in lines if line.strip())
+        if turn is not None:
+            yield interview.text[turn.start:turn.end], True
+            at = turn.end
 
 
 def names_file(candidates: list[NameCandidate]) -> str:
