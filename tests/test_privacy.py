@@ -728,6 +728,22 @@ def test_names_above_and_below_the_speech_are_listed():
         "Acme", "Doe", "Jane", "Lee", "Patel", "Sam"]
 
 
+def test_a_documents_author_is_a_placeholder_and_its_words_are_listed():
+    # a Word transcript's author ('Jane Doe', the interviewer) and a title naming the participant
+    # were kept as written in the pseudonymised corpus, and never listed
+    text = "I: Who helped?\nP: A nurse, Ruth."
+    meta = {"author": "Jane Doe; Office User", "title": "Interview with Sam Patel", "site": "north"}
+    corpus = Corpus([Interview("i1", text, (Turn("I", "interviewer", 3, 14), Turn("P", "participant", 18, 32)), meta)])
+    assert [c.word for c in name_candidates(corpus, Pseudonymiser())] == [
+        "Doe", "Jane", "Office", "Patel", "Ruth", "Sam", "User"]
+    out, _ = pseudonymise_corpus(corpus, Pseudonymiser(names=["Sam Patel"]))
+    assert out.interviews[0].metadata == {"author": "[PERSON_1]; [PERSON_2]", "title": "Interview with [PERSON_3]",
+                                          "site": "north"}
+    # an author's words are not taken for names in the text: 'User' stays a word
+    said = Corpus([Interview("i2", "P: The User guide.", (Turn("P", "participant", 3, 18),), {"author": "Office User"})])
+    assert pseudonymise_corpus(said, Pseudonymiser())[0].interviews[0].text == "P: The User guide."
+
+
 def test_a_name_also_written_in_an_address_is_still_listed_and_addresses_are_not():
     # "okafor" in lower case inside an e-mail address is not the word "okafor": Dr Okafor
     # is a name; the street in an address and a web address are replaced anyway

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tr_nlp.ingest import Corpus
+from tr_nlp.ingest.speakers import is_role_label
 from tr_nlp.privacy.case import in_one_case
 from tr_nlp.privacy.pseudonymise import OffsetMap, Pseudonymiser
 from tr_nlp.privacy.remap import Remapping
@@ -60,12 +61,31 @@ def pseudonymise_corpus(corpus: Corpus, pseudonymiser: Pseudonymiser) -> tuple[C
                    reviewed=reviewed), remapping
 
 
+#: metadata that names people: a document's author (Word, LibreOffice, ELAN, a web page's
+#: ``<meta name="author">``), or who took part, as a transcript's front matter may say
+PERSON_KEYS = frozenset({"author", "interviewer", "participant", "transcriber"})
+
+
 def register_speakers(corpus: Corpus, pseudonymiser: Pseudonymiser) -> None:
     """Register every speaker label of ``corpus`` with ``pseudonymiser`` (a person's name and
     its parts become names to replace), before any text is read."""
     for interview in corpus.interviews:
         for label in interview.speakers:
             pseudonymiser.speaker(label)
+
+
+def _metadata_value(key: str, value: object, pseudonymiser: Pseudonymiser) -> object:
+    """A metadata value pseudonymised: one that names people (:data:`PERSON_KEYS`: ``Jane Doe``,
+    ``Jane Doe; Sam Roe``) as a placeholder for each, whoever they are (an author may be a
+    person, a firm or a program, so its words are not taken for names to replace in the
+    text: ``--list-names`` lists them), other text as the text is."""
+    if not isinstance(value, str):
+        return value
+    if key not in PERSON_KEYS or "PERSON" not in pseudonymiser.kinds:
+        return pseudonymiser.text(value)
+    people = [" ".join(person.split()) for person in value.split(";") if person.strip()]
+    return "; ".join(person if is_role_label(person) else pseudonymiser.placeholder("PERSON", person)
+                     for person in people)
 
 
 def speech_in_one_case(interview: Interview) -> bool:
@@ -89,7 +109,7 @@ def pseudonymise_interview(interview: Interview, pseudonymiser: Pseudonymiser) -
     text, where = pseudonymiser.apply(interview.text, between, speech_in_one_case(interview))
     turns = tuple(Turn(pseudonymiser.speaker(t.speaker), t.role, where.start(t.start), where.end(t.end), t.timestamp)
                   for t in interview.turns)
-    metadata = {k: pseudonymiser.text(v) if isinstance(v, str) else v for k, v in interview.metadata.items()}
+    metadata = {k: _metadata_value(k, v, pseudonymiser) for k, v in interview.metadata.items()}
     times = tuple((where.start(offset), seconds) for offset, seconds in interview.times)
     lines = tuple((where.start(offset), number) for offset, number in interview.lines)
     new = Interview(pseudonymiser.label(interview.id), text, turns, metadata, None, interview.format, times, lines)

@@ -29,10 +29,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from tr_nlp.fillers import FILLERS
 from tr_nlp.ingest import Corpus
-from tr_nlp.privacy.corpus import register_speakers, speech_in_one_case
+from tr_nlp.privacy.corpus import PERSON_KEYS, register_speakers, speech_in_one_case
 from tr_nlp.privacy.pseudonymise import Pseudonymiser
 from tr_nlp.schema import Interview
 
@@ -76,14 +77,13 @@ def name_candidates(corpus: Corpus, pseudonymiser: Pseudonymiser) -> list[NameCa
     for interview in corpus.interviews:
         if speech_in_one_case(interview):  # its one case says nothing of what is a name
             continue
-        for speech, spoken in _stretches(interview):
+        for speech, kind in _stretches(interview):
             for m in _WORD.finditer(_without_details(speech, pseudonymiser)):
                 word = _CLITIC.sub("", m.group())
                 if word.islower():
                     folded = _fold(word)
                     lower.update((folded, *folded.split("-")))  # "well-known": "well", "known" too
-                elif word[0].isupper() and not word.isupper() and not (
-                        _starts_sentence(speech, m.start()) if spoken else not speech[:m.start()].strip(_OPENERS)):
+                elif word[0].isupper() and not word.isupper() and not _opens(speech, m.start(), kind):
                     inside[word].append((interview.id, _example(speech, m.start(), m.end())))
     found = [
         NameCandidate(word, len(seen), len({iid for iid, _ in seen}), seen[0][1])
@@ -93,16 +93,22 @@ def name_candidates(corpus: Corpus, pseudonymiser: Pseudonymiser) -> list[NameCa
     return sorted(found, key=lambda c: (-c.count, c.word.casefold()))
 
 
-def _stretches(interview: Interview) -> Iterator[tuple[str, bool]]:
-    """An interview's text in stretches to look for names in, each with whether it is speech:
-    each turn's, and each line of the text outside them (a title, ``Interviewer: Jane Doe``
-    above the speech, a transcriber's credit below it), in which a capital after a colon
-    counts as inside a sentence.
+#: how a stretch of an interview tells a name from a word (:func:`_stretches`)
+_Kind = Literal["speech", "line", "people"]
+
+
+def _stretches(interview: Interview) -> Iterator[tuple[str, _Kind]]:
+    """An interview's text in stretches to look for names in, each with its kind: each turn's
+    (``speech``: a capital opening a sentence says nothing), each line of the text outside
+    them (``line``: a title, ``Interviewer: Jane Doe`` above the speech, a transcriber's
+    credit below it, where only a capital opening the line says nothing) and of its
+    metadata's text (a document's title), and the metadata that names people (``people``: a
+    document's author, :data:`~tr_nlp.privacy.corpus.PERSON_KEYS`, every capital counting).
 
     >>> from tr_nlp.schema import Turn
     >>> text = "Interview with Sam Roe\\nInterviewer: Jane Doe\\nI: Hi?"
-    >>> list(_stretches(Interview("i1", text, (Turn("I", "interviewer", 48, 51),))))
-    [('Interview with Sam Roe', False), ('Interviewer: Jane Doe', False), ('Hi?', True)]
+    >>> list(_stretches(Interview("i1", text, (Turn("I", "interviewer", 48, 51),), {"author": "Jo Bell"})))
+    [('Interview with Sam Roe', 'line'), ('Interviewer: Jane Doe', 'line'), ('Hi?', 'speech'), ('Jo Bell', 'people')]
     """
     at = 0
     for turn in (*interview.turns, None):
@@ -110,10 +116,22 @@ def _stretches(interview: Interview) -> Iterator[tuple[str, bool]]:
         lines = interview.text[at:start].split("\n")
         if turn is not None:
             lines.pop()  # the label on the turn's first line ("I: ", "**Interviewer:** ")
-        yield from ((line, False) for line in lines if line.strip())
+        yield from ((line, "line") for line in lines if line.strip())
         if turn is not None:
-            yield interview.text[turn.start:turn.end], True
+            yield interview.text[turn.start:turn.end], "speech"
             at = turn.end
+    for key, value in interview.metadata.items():
+        if isinstance(value, str):
+            kind: _Kind = "people" if key in PERSON_KEYS else "line"
+            yield from ((line, kind) for line in value.split("\n") if line.strip())
+
+
+def _opens(stretch: str, position: int, kind: _Kind) -> bool:
+    """Whether the word at ``position`` of a ``kind`` of stretch (:func:`_stretches`) stands
+    where any word takes a capital: a sentence's start in speech, a line's start in a line."""
+    if kind == "speech":
+        return _starts_sentence(stretch, position)
+    return kind == "line" and not stretch[:position].strip(_OPENERS)
 
 
 def names_file(candidates: list[NameCandidate]) -> str:
