@@ -744,6 +744,15 @@ def test_a_documents_author_is_a_placeholder_and_its_words_are_listed():
     assert pseudonymise_corpus(said, Pseudonymiser())[0].interviews[0].text == "P: The User guide."
 
 
+def test_names_in_an_interviews_id_are_listed():
+    # an id taken from a file's name ('P07_Jane_Okafor.docx') kept its names in the pseudonymised
+    # corpus's file names, never listed
+    text = "I: Who helped?\nP: The interview nurse."
+    corpus = Corpus([Interview(iid, text, (Turn("I", "interviewer", 3, 14), Turn("P", "participant", 18, 38)))
+                     for iid in ("P07_Jane_Okafor", "Interview with Sam", "demo03")])
+    assert [c.word for c in name_candidates(corpus, Pseudonymiser())] == ["Jane", "Okafor", "Sam"]
+
+
 def test_a_name_also_written_in_an_address_is_still_listed_and_addresses_are_not():
     # "okafor" in lower case inside an e-mail address is not the word "okafor": Dr Okafor
     # is a name; the street in an address and a web address are replaced anyway

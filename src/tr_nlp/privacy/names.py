@@ -102,14 +102,17 @@ def _stretches(interview: Interview) -> Iterator[tuple[str, _Kind]]:
     (``speech``: a capital opening a sentence says nothing), each line of the text outside
     them (``line``: a title, ``Interviewer: Jane Doe`` above the speech, a transcriber's
     credit below it, where only a capital opening the line says nothing) and of its
-    metadata's text (a document's title), and the metadata that names people (``people``: a
-    document's author, :data:`~tr_nlp.privacy.corpus.PERSON_KEYS`, every capital counting).
+    metadata's text (a document's title), and what names people (``people``: a document's
+    author, :data:`~tr_nlp.privacy.corpus.PERSON_KEYS`, and the interview's id, often a file's
+    name, ``P07_Jane_Okafor``; every capital counting).
 
     >>> from tr_nlp.schema import Turn
     >>> text = "Interview with Sam Roe\\nInterviewer: Jane Doe\\nI: Hi?"
     >>> list(_stretches(Interview("i1", text, (Turn("I", "interviewer", 48, 51),), {"author": "Jo Bell"})))
-    [('Interview with Sam Roe', 'line'), ('Interviewer: Jane Doe', 'line'), ('Hi?', 'speech'), ('Jo Bell', 'people')]
+    [('i1', 'people'), ('Interview with Sam Roe', 'line'), ('Interviewer: Jane Doe', 'line'), ('Hi?', 'speech'),
+     ('Jo Bell', 'people')]
     """
+    yield interview.id, "people"
     at = 0
     for turn in (*interview.turns, None):
         start = turn.start if turn is not None else len(interview.text)
