@@ -322,7 +322,7 @@ def read_subtitles(path: str | Path, options: ReadOptions = ReadOptions(), srt: 
     headless = False  # cues with no WEBVTT line above them, as some tools save them
     if not srt:
         headless = bool(blocks) and not blocks[0][1][0].startswith("WEBVTT")
-        if headless and "-->" not in " ".join(blocks[0][1][:2]):
+        if not blocks or headless and "-->" not in " ".join(blocks[0][1][:2]):
             raise InputError("E121", path)
         if not headless:
             metadata.update(_metadata_lines(blocks[0][1][1:]))
