@@ -65,7 +65,8 @@ class NameCandidate:
 
 
 def name_candidates(corpus: Corpus, pseudonymiser: Pseudonymiser) -> list[NameCandidate]:
-    """Words of the participants' and interviewers' speech that may be names ``pseudonymiser`` lacks.
+    """Words of the corpus that may be names ``pseudonymiser`` lacks: of its speech, and of the
+    lines, ids and metadata around it (:func:`_stretches`).
 
     The speakers' names are registered with ``pseudonymiser`` first (as
     :func:`~tr_nlp.privacy.pseudonymise_corpus` does), so they are not listed again.
