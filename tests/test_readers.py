@@ -1690,6 +1690,37 @@ WHISPERX = {"segments": [
 ], "word_segments": [], "language": "en"}
 
 
+ASKED, ANSWERED = "So who helped you, would you say?", "A nurse, Ruth. She never judged me."
+SERVICE_JSON = {
+    "assemblyai": {"language_code": "en_us", "utterances": [{"speaker": "A", "text": ASKED, "start": 1200, "words": []},
+                                                            {"speaker": "B", "text": ANSWERED, "start": 5600}]},
+    "deepgram": {"results": {"channels": [], "utterances": [{"speaker": 0, "transcript": ASKED, "start": 1.2},
+                                                           {"speaker": 1, "transcript": ANSWERED, "start": 5.6}]}},
+    "rev": {"monologues": [
+        {"speaker": 0, "elements": [{"type": "text", "value": ASKED, "ts": 1.2}]},
+        {"speaker": 1, "elements": [{"type": "text", "value": "A nurse, Ruth.", "ts": 5.6},
+                                    {"type": "punct", "value": " "},
+                                    {"type": "text", "value": "She never judged me.", "ts": 7.0}]}]},
+    "aws": {"results": {"transcripts": [], "audio_segments": [
+        {"transcript": ASKED, "start_time": "1.2", "speaker_label": "spk_0"},
+        {"transcript": ANSWERED, "start_time": "5.6", "speaker_label": "spk_1"}]}},
+}
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_JSON))
+def test_a_transcription_services_json_is_read(write, tmp_path, service):
+    # AssemblyAI's, Deepgram's, Rev's and Amazon Transcribe's JSON were refused: "not a speech-to-text transcript"
+    import json
+    path = write(f"{service}.json", json.dumps(SERVICE_JSON[service]))
+    iv = read_file(path).interviews[0]
+    assert [(t.role, t.timestamp, iv.turn_text(t)) for t in iv.turns] == [
+        ("interviewer", 1.2, ASKED), ("participant", 5.6, ANSWERED)]
+    assert not any(s in ("A", "B", "0", "1") for s in iv.speakers)  # 'A' alone would read as a participant's label
+    # found in a folder; a JSON with another kind of 'utterances' list is left alone
+    (tmp_path / "settings.json").write_text(json.dumps({"utterances": [{"id": 1}]}), encoding="utf-8")
+    assert [i.id for i in load_corpus([tmp_path]).interviews] == [service]
+
+
 def test_whisperx_json_speakers_merge_into_turns_with_roles_from_questions(write):
     import json
     result = read_file(write("call.json", json.dumps(WHISPERX)))

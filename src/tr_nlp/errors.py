@@ -75,7 +75,9 @@ class Errors:
     E122 = "no cues found; expected at least one 'start --> end' timing line"
     E123 = (
         "not a speech-to-text transcript: {detail}; expected Whisper or WhisperX JSON (a 'segments' "
-        "list), whisper.cpp JSON (a 'transcription' list) or a list of segments with 'start' and 'text'"
+        "list), whisper.cpp JSON (a 'transcription' list), a list of segments with 'start' and 'text', or a "
+        "transcription service's JSON (AssemblyAI's or Deepgram's 'utterances', Rev's 'monologues', Amazon "
+        "Transcribe's 'audio_segments')"
     )
     E124 = (
         "segment {index} (counting from 0): {detail}; each segment needs a 'start' (seconds >= 0) "

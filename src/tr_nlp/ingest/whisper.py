@@ -12,6 +12,10 @@ Teams that transcribe their recordings on their own machine have one of these sh
     [{"start": 0.0, "end": 4.2, "text": "Hello.", "speaker": "A"}]
         a bare list of segments (read when the file is named, not found in a folder)
 
+Teams whose recordings a transcription service transcribed under agreement have its JSON,
+read here too (:func:`_service_segments`): AssemblyAI's and Deepgram's ``utterances``, Rev's
+``monologues`` and Amazon Transcribe's ``audio_segments``. Reading them sends nothing anywhere.
+
 Each segment is read as a subtitle cue (see :mod:`tr_nlp.ingest.subtitles`), or as one cue
 per speaker where WhisperX's words name more than one. A segment with no speaker
 continues the one before, consecutive segments of one speaker make one turn
@@ -35,7 +39,7 @@ from tr_nlp.ingest.subtitles import Cue, interview_from_cues
 from tr_nlp.jsonfile import is_number, parse_json
 
 #: the key of a transcript's segment list, as a folder scan looks for it in a file that is not valid JSON
-_SEGMENT_KEY = re.compile(rb'"(?:segments|transcription)"\s*:\s*\[')
+_SEGMENT_KEY = re.compile(rb'"(?:segments|transcription|utterances|monologues|audio_segments)"\s*:\s*\[')
 
 
 def read_whisper_json(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
@@ -75,9 +79,12 @@ def is_speech_json(path: str | Path) -> bool:
 
 
 def _segments(data: Any) -> Sequence[Any] | None:
-    """The segment list of a transcript, or None when ``data`` is not one."""
+    """The segment list of a transcript, or None when ``data`` is not one: Whisper's, or a
+    transcription service's turned into Whisper's shape (:func:`_service_segments`)."""
     if isinstance(data, dict):
         found = data.get("segments", data.get("transcription"))
+        if found is None:
+            found = _service_segments(data)
     else:
         found = data
     if isinstance(found, list) and found and all(isinstance(s, dict) and "text" in s for s in found):
@@ -85,12 +92,78 @@ def _segments(data: Any) -> Sequence[Any] | None:
     return None
 
 
+def _service_segments(data: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """A transcription service's turns as Whisper's segments (``text``, ``start`` in seconds,
+    ``speaker``), or None when ``data`` has none of their shapes:
+
+    - AssemblyAI: ``utterances`` of ``speaker`` (``A``), ``text``, ``start`` (ms);
+    - Deepgram (with utterances): ``results.utterances`` of ``speaker`` (0), ``transcript``, ``start``;
+    - Rev: ``monologues`` of ``speaker`` (0) or ``speaker_name``, and ``elements`` whose
+      ``value`` make the text, the first ``ts`` its start;
+    - Amazon Transcribe: ``results.audio_segments`` of ``speaker_label`` (``spk_0``),
+      ``transcript``, ``start_time`` (seconds, as text).
+
+    A speaker a service numbers or letters is ``Speaker 0``, ``Speaker A``: a bare ``A`` would
+    read as a participant's label.
+
+    >>> _service_segments({"utterances": [{"speaker": "A", "text": "Hi?", "start": 1500}]})
+    [{'text': 'Hi?', 'start': 1.5, 'speaker': 'Speaker A'}]
+    >>> _service_segments({"monologues": [{"speaker": 1, "elements": [
+    ...     {"type": "text", "value": "Yes", "ts": 2.0}, {"type": "punct", "value": "."}]}]})
+    [{'text': 'Yes.', 'start': 2.0, 'speaker': 'Speaker 1'}]
+    """
+    results = data.get("results") if isinstance(data.get("results"), dict) else {}
+    if _turns_of(data.get("utterances"), "text"):  # AssemblyAI
+        return [{"text": u["text"], "start": _scaled(u.get("start"), 1000), "speaker": _generic(u.get("speaker"))}
+                for u in data["utterances"]]
+    if _turns_of(results.get("utterances"), "transcript"):  # Deepgram
+        return [{"text": u["transcript"], "start": u.get("start"), "speaker": _generic(u.get("speaker"))}
+                for u in results["utterances"]]
+    if _turns_of(results.get("audio_segments"), "transcript"):  # Amazon Transcribe
+        return [{"text": u["transcript"], "start": _scaled(u.get("start_time"), 1), "speaker": u.get("speaker_label")}
+                for u in results["audio_segments"]]
+    if _turns_of(data.get("monologues"), "elements"):  # Rev
+        out = []
+        for m in data["monologues"]:
+            elements = [e for e in m["elements"] if isinstance(e, dict)] if isinstance(m["elements"], list) else []
+            if elements:
+                text = "".join(e["value"] for e in elements if isinstance(e.get("value"), str))
+                start = next((e["ts"] for e in elements if is_number(e.get("ts"))), None)
+                out.append({"text": text, "start": start, "speaker": m.get("speaker_name") or _generic(m.get("speaker"))})
+        return out
+    return None
+
+
+def _turns_of(found: Any, key: str) -> bool:
+    """Whether ``found`` is a list of turns, each an object with ``key``."""
+    return isinstance(found, list) and bool(found) and all(isinstance(u, dict) and key in u for u in found)
+
+
+def _scaled(value: Any, per_second: float) -> Any:
+    """A time in seconds from ``value`` counted ``per_second`` to the second (text too, as
+    Amazon writes it); as given, for the segment's check to name, when it is no number."""
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return value
+    return value / per_second if is_number(value) else value
+
+
+def _generic(speaker: Any) -> Any:
+    """A speaker a service numbers (0) or letters (``A``) as ``Speaker 0``, ``Speaker A``."""
+    if isinstance(speaker, bool) or not isinstance(speaker, (int, str)) or isinstance(speaker, str) and len(speaker) > 2:
+        return speaker
+    return f"Speaker {speaker}"
+
+
 def _metadata(data: Any) -> dict[str, Any]:
     """The transcript's language: Whisper's ``language``, or whisper.cpp's ``result.language``."""
     if not isinstance(data, dict):
         return {}
     result = data.get("result")
-    language = data.get("language") or (result.get("language") if isinstance(result, dict) else None)
+    language = (data.get("language") or data.get("language_code")  # AssemblyAI's
+                or (result.get("language") if isinstance(result, dict) else None))
     return {"language": language} if isinstance(language, str) and language else {}
 
 
