@@ -594,7 +594,34 @@ def test_a_bold_heading_above_a_docx_transcript_is_no_speaker(tmp_path):
     iv = result.interviews[0]
     assert [(t.speaker, iv.text[t.start:t.end]) for t in iv.turns] == [
         ("MARGARET", "How was the ward?"), ("TOM", "Loud."), ("MARGARET", "And the nurses?"), ("TOM", "Kind.")]
-    assert result.warnings[0] == "3 lines before the first speaker label belong to no turn"
+    # the bold line alone is a heading, so only two lines of details stand above the speech: no warning of them
+    assert not any("before the first speaker label" in w for w in result.warnings)
+
+
+def test_a_word_heading_between_turns_is_not_the_speech_above_it(tmp_path):
+    # a heading in Word's heading style ('Experiences of crisis') ended the participant's turn above it
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Interview 7", 1)
+    for line in ("I: Who helped you?", "P: A nurse, Ruth,", "and a doctor."):
+        document.add_paragraph(line)
+    document.add_heading("Experiences of crisis", 2)
+    for line in ("I: Tell me about it.", "P: It was bad."):
+        document.add_paragraph(line)
+    document.add_heading("Looking ahead", 2)
+    for line in ("Though it got better.", "I: And now?", "P: Fine."):  # speech below a heading, with no label
+        document.add_paragraph(line)
+    document.save(str(tmp_path / "h.docx"))
+    iv = read_file(tmp_path / "h.docx").interviews[0]
+    assert [t[2] for t in turn_texts(iv) if t[1] == "participant"] == [
+        "A nurse, Ruth,\nand a doctor.", "It was bad.\nLooking ahead\nThough it got better.", "Fine."]
+    # a web page's heading likewise
+    page = tmp_path / "h.html"
+    page.write_text("<h1>Interview 7</h1><p>I: Who helped you?</p><p>P: A nurse.</p><h2>Crisis</h2>"
+                    "<p>I: Tell me about it.</p><p>P: It was bad.</p>", encoding="utf-8")
+    assert [t[2] for t in turn_texts(read_file(page).interviews[0])] == [
+        "Who helped you?", "A nurse.", "Tell me about it.", "It was bad."]
 
 
 def test_docx_table_transcript(tmp_path):

@@ -34,6 +34,7 @@ from tr_nlp.ingest.comments import (
 )
 from tr_nlp.ingest.doctables import table_codes, table_lines
 from tr_nlp.ingest.text import (
+    HEADING,
     DocLine,
     interview_from_text,
     metadata_yaml,
@@ -243,7 +244,8 @@ def _blocks(document: Any) -> tuple[list[DocLine], dict[int, str], bool]:
     codebook, size = 0, 0  # characters in tables of codes, in the whole document
     for child in _elements(document.element.body, _W + "p", _W + "tbl"):
         if child.tag == _W + "p":
-            blocks.append((paragraph_text(child), _bold_prefix(Paragraph(child, document))))
+            paragraph = Paragraph(child, document)
+            blocks.append((paragraph_text(child), HEADING if _is_heading(paragraph) else _bold_prefix(paragraph)))
             size += len(blocks[-1][0])
         else:  # a table (:func:`tr_nlp.ingest.doctables.table_lines`)
             rows = table_grid(child)
@@ -253,6 +255,14 @@ def _blocks(document: Any) -> tuple[list[DocLine], dict[int, str], bool]:
             coded.update((len(blocks) + i, codes) for i, codes in table_codes(rows).items())
             blocks.extend(table_lines(rows))
     return blocks, coded, codebook > 0 and codebook * 2 >= size
+
+
+def _is_heading(paragraph: Any) -> bool:
+    """Whether a paragraph is in a heading's style (``Heading 2``, ``Title``, ``Subtitle``, as
+    Word names its built-in styles whatever the language it shows them in)."""
+    style = paragraph.style
+    name = (style.name or "") if style is not None else ""
+    return name.casefold().startswith(("heading", "title", "subtitle"))
 
 
 def _bold_prefix(paragraph: Any) -> str | None:

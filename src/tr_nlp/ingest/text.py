@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,9 @@ _TIME_AFTER_LABEL = re.compile(rf"(?:[(\[](?P<bracketed>{TIMESTAMP})[)\]]\s*:?(?
 #: a document's line as its reader reads it: (text, speaker label its styling marks or None), and for
 #: a table's row, its line number or None (:func:`text_with_labels`)
 DocLine = tuple[str, str | None] | tuple[str, str | None, int | None]
+#: a :data:`DocLine`'s label that marks its line a heading (a Word heading's style), no speech:
+#: :func:`text_with_labels` passes it on, as it does a styled line alone that is no speaker's label
+HEADING = "\x00heading"
 #: a number starting a line, as in a transcript numbered for citing (``12   P: ...``)
 _LINE_NUMBER_PREFIX = re.compile(r"^[ \t]*(?P<n>\d{1,6})(?:[ \t]+|$)")
 #: share of a text's non-blank lines that start with a number for it to be numbered for citing
@@ -161,6 +164,7 @@ def assemble_turns(
     text: str,
     roles: RoleMap,
     forced: Mapping[int, LabelMatch] | None = None,
+    headings: Collection[int] = (),
 ) -> tuple[tuple[Turn, ...], list[str]]:
     """Find speaker turns in labelled transcript text.
 
@@ -173,6 +177,9 @@ def assemble_turns(
     forced : mapping, optional
         Line start offset -> label found by other means (e.g. a bold run in a .docx);
         these lines are labels whatever their text says.
+    headings : collection of int, optional
+        Line start offsets of a document's headings (:data:`HEADING`): no one's speech, so
+        a turn above one ends before it unless speech follows it with no label.
 
     Returns
     -------
@@ -201,8 +208,8 @@ def assemble_turns(
         roles = lowercase.merged(roles)
         lines = _labelled_lines(text, forced, roles.label_matcher())
         accepted = {m.label for _, _, m in lines if m is not None and roles.get(m.label) is not None}
-        spelled = [f"speaker labels in lower case read as labels: "
-                   f"{', '.join(f'{label!r} ({roles.get(label)})' for label in lowercase.overrides)}"]
+        read = ", ".join(f"{label!r} ({roles.get(label)})" for label in lowercase.overrides)
+        spelled = [f"speaker labels in lower case read as labels: {read}"]
     if not accepted and not forced:  # no label of the usual shapes: "[Interviewer] ...", "I - ...", "Q. ..."
         lines = _labelled_lines(text, forced, match_loose_label)
         counts = Counter(m.label for _, _, m in lines if m is not None)
@@ -215,6 +222,8 @@ def assemble_turns(
     current: list[Any] | None = None  # [speaker, start or None, end, timestamp]
     preamble, timed = 0, ""  # lines before the first label, and the first of them to start with a time
     for start, line, match in lines:
+        if start in headings:
+            continue
         if match is not None and match.label in accepted:
             if current is not None and current[1] is not None:
                 raw.append(tuple(current))  # type: ignore[arg-type]
@@ -887,6 +896,8 @@ def interview_from_text(
     line break standing for the space before each, with a warning.
     """
     notes = []
+    headings = frozenset(at for at, match in (forced or {}).items() if match.label == HEADING)
+    forced = {at: match for at, match in (forced or {}).items() if match.label != HEADING}
     own = _own_roles(metadata, path, strict=fmt in ("text", "markdown"))
     roles, where = roles.merged(own), "its front matter" if fmt in ("text", "markdown") else "its document properties"
     numbered = None if forced else without_line_numbers(text)
@@ -910,7 +921,7 @@ def interview_from_text(
         text = _broken_at(text, run_on)
         notes.append(f"{len(run_on)} speaker labels ran on after another speaker's sentence within a line, as in a "
                      "transcript whose line breaks were lost: each now starts a line of its own (offsets unchanged)")
-    turns, warnings = assemble_turns(text, roles, forced)
+    turns, warnings = assemble_turns(text, roles, forced, headings)
     warnings = notes + warnings
     interview_id = str(metadata.pop("interview_id", None) or path.stem)
     times = tuple(sorted({*time_marks(text), *time_lines(text), *_own_marks(metadata, "times", len(text))}))
@@ -1076,6 +1087,11 @@ def text_with_labels(
             continue  # leading empty paragraphs
         if numbered and numbered[0] is not None:
             numbers += [(start, numbered[0]) for start in _line_starts(line, pos)]
+        if label == HEADING:
+            found[pos] = LabelMatch(HEADING, 0, None), False
+            lines.append(line)
+            pos += len(line) + 1
+            continue
         marked = normalise_text(label).strip() if label is not None else ""
         stamp = _LEADING_MARK.match(line) if marked else None
         start = stamp.end() if stamp else 0
@@ -1092,8 +1108,9 @@ def text_with_labels(
         lines.append(line)
         pos += len(line) + 1
     counts = Counter(match.label for match, _ in found.values())
-    forced = {pos: match for pos, (match, speech) in found.items()
-              if speech or counts[match.label] >= 2 or is_known_label(match.label)}
+    # a styled line alone that is no speaker's (it does not recur) is a heading
+    forced = {pos: match if speech or counts[match.label] >= 2 or is_known_label(match.label) else LabelMatch(
+        HEADING, 0, None) for pos, (match, speech) in found.items()}
     text = "\n".join(lines).rstrip()
     return text, forced, tuple((start, n) for start, n in numbers if start <= len(text))
 
