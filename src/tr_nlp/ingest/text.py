@@ -604,6 +604,7 @@ _TIMED_LINE = re.compile(rf"\s*[\[(]?{TIMESTAMP}")
 _DURATION = re.compile(r"(?:\d+h )?\d+m \d+s|\d+h \d+m|\d+[hms]")
 #: a speaker code of capitals and a number (``F1``, ``M2``, ``FG3``): where one is a speaker, so is one said once
 _NUMBERED_LABEL = re.compile(r"[A-Z]{1,3} ?\d{1,3}$")
+#: the numbers in a label, which :func:`assemble_turns` compares labels without ("FG1-P3" ~ "FG1-P4")
 _DIGITS = re.compile(r"\d+")
 #: a line that starts like a label but in lowercase ("client: Okay."), which only a speaker's role makes one
 _LOWERCASE_LABEL = re.compile(r"^[ \t]*([^\W\d_A-Z][\w'\u2019\-]*(?: [\w'\u2019\-]+)?)[ \t]*:[ \t]", re.MULTILINE)
@@ -880,7 +881,8 @@ def interview_from_text(
 ) -> ReadResult:
     """One interview of transcript text read from ``path`` by the reader ``fmt``.
 
-    Its turns are found as in plain text (:func:`assemble_turns`, with ``forced`` labels);
+    Its turns are found as in plain text (:func:`assemble_turns`, with ``forced`` labels; those
+    of :data:`HEADING` mark a document's headings, no one's speech);
     an ``interview_id`` in ``metadata`` names it, else the file name does, and a ``speakers``
     mapping there (``Jo: participant``) sets roles for it over ``roles``. Readers of
     documents (.docx, .odt, .rtf, .pdf) hand their text here. Text of timed cues (Teams'
