@@ -1734,6 +1734,25 @@ SERVICE_JSON = {
 }
 
 
+def amazon_items(*turns):
+    """Amazon Transcribe's older output: its words as ``items``, their speakers in ``speaker_labels``."""
+    import re
+
+    items, labelled = [], []
+    for speaker, start, said in turns:
+        for k, token in enumerate(re.findall(r"[\w']+|[^\w\s]", said)):
+            if token.isalnum() or "'" in token:
+                at = f"{start + k * 0.1:.2f}"
+                items.append({"type": "pronunciation", "start_time": at, "alternatives": [{"content": token}]})
+                labelled.append({"start_time": at, "speaker_label": speaker})
+            else:
+                items.append({"type": "punctuation", "alternatives": [{"content": token}]})
+    return {"results": {"transcripts": [], "items": items, "speaker_labels": {"segments": [{"items": labelled}]}}}
+
+
+SERVICE_JSON["aws_words"] = amazon_items(("spk_0", 1.2, ASKED), ("spk_1", 5.6, ANSWERED))
+
+
 @pytest.mark.parametrize("service", sorted(SERVICE_JSON))
 def test_a_transcription_services_json_is_read(write, tmp_path, service):
     # AssemblyAI's, Deepgram's, Rev's and Amazon Transcribe's JSON were refused: "not a speech-to-text transcript"

@@ -77,7 +77,7 @@ class Errors:
         "not a speech-to-text transcript: {detail}; expected Whisper or WhisperX JSON (a 'segments' "
         "list), whisper.cpp JSON (a 'transcription' list), a list of segments with 'start' and 'text', or a "
         "transcription service's JSON (AssemblyAI's or Deepgram's 'utterances', Rev's 'monologues', Amazon "
-        "Transcribe's 'audio_segments')"
+        "Transcribe's 'audio_segments' or 'items')"
     )
     E124 = (
         "segment {index} (counting from 0): {detail}; each segment needs a 'start' (seconds >= 0) "

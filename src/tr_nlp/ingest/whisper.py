@@ -14,7 +14,7 @@ Teams that transcribe their recordings on their own machine have one of these sh
 
 Teams whose recordings a transcription service transcribed under agreement have its JSON,
 read here too (:func:`_service_segments`): AssemblyAI's and Deepgram's ``utterances``, Rev's
-``monologues`` and Amazon Transcribe's ``audio_segments``. Reading them sends nothing anywhere.
+``monologues`` and Amazon Transcribe's ``audio_segments`` (or ``items``). Reading them sends nothing anywhere.
 
 Each segment is read as a subtitle cue (see :mod:`tr_nlp.ingest.subtitles`), or as one cue
 per speaker where WhisperX's words name more than one. A segment with no speaker
@@ -101,7 +101,8 @@ def _service_segments(data: dict[str, Any]) -> list[dict[str, Any]] | None:
     - Rev: ``monologues`` of ``speaker`` (0) or ``speaker_name``, and ``elements`` whose
       ``value`` make the text, the first ``ts`` its start;
     - Amazon Transcribe: ``results.audio_segments`` of ``speaker_label`` (``spk_0``),
-      ``transcript``, ``start_time`` (seconds, as text).
+      ``transcript``, ``start_time`` (seconds, as text); or, in older output, its words
+      (``results.items``) with their speakers (:func:`_amazon_items`).
 
     A speaker a service numbers or letters is ``Speaker 0``, ``Speaker A``: a bare ``A`` would
     read as a participant's label.
@@ -122,6 +123,8 @@ def _service_segments(data: dict[str, Any]) -> list[dict[str, Any]] | None:
     if _turns_of(results.get("audio_segments"), "transcript"):  # Amazon Transcribe
         return [{"text": u["transcript"], "start": _scaled(u.get("start_time"), 1), "speaker": u.get("speaker_label")}
                 for u in results["audio_segments"]]
+    if _turns_of(results.get("items"), "alternatives") and isinstance(results.get("speaker_labels"), dict):
+        return _amazon_items(results)  # Amazon Transcribe before its audio segments
     if _turns_of(data.get("monologues"), "elements"):  # Rev
         out = []
         for m in data["monologues"]:
@@ -132,6 +135,41 @@ def _service_segments(data: dict[str, Any]) -> list[dict[str, Any]] | None:
                 out.append({"text": text, "start": start, "speaker": m.get("speaker_name") or _generic(m.get("speaker"))})
         return out
     return None
+
+
+def _amazon_items(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Amazon Transcribe's words (``items``) as a segment per run of one speaker's, each word's
+    speaker its own ``speaker_label`` or, in older output, that of the ``speaker_labels``
+    segment item starting when it does; punctuation joins the word before it.
+
+    >>> items = [{"type": "pronunciation", "start_time": "0.5", "alternatives": [{"content": "Hi"}]},
+    ...          {"type": "punctuation", "alternatives": [{"content": "?"}]},
+    ...          {"type": "pronunciation", "start_time": "1.5", "alternatives": [{"content": "Yes"}]}]
+    >>> labels = {"segments": [{"items": [{"start_time": "0.5", "speaker_label": "spk_0"},
+    ...                                   {"start_time": "1.5", "speaker_label": "spk_1"}]}]}
+    >>> _amazon_items({"items": items, "speaker_labels": labels})
+    [{'text': 'Hi?', 'start': 0.5, 'speaker': 'spk_0'}, {'text': 'Yes', 'start': 1.5, 'speaker': 'spk_1'}]
+    """
+    said_by = {item.get("start_time"): item.get("speaker_label")
+               for segment in results["speaker_labels"].get("segments") or () if isinstance(segment, dict)
+               for item in segment.get("items") or () if isinstance(item, dict)}
+    out: list[dict[str, Any]] = []
+    for item in results["items"]:
+        alternatives = item["alternatives"]
+        word = alternatives[0].get("content") if isinstance(alternatives, list) and alternatives and isinstance(
+            alternatives[0], dict) else None
+        if not isinstance(word, str):
+            continue
+        if item.get("type") == "punctuation":
+            if out:
+                out[-1]["text"] += word
+            continue
+        speaker = item.get("speaker_label") or said_by.get(item.get("start_time"))
+        if out and out[-1]["speaker"] == speaker:
+            out[-1]["text"] += f" {word}"
+        else:
+            out.append({"text": word, "start": _scaled(item.get("start_time"), 1), "speaker": speaker})
+    return out
 
 
 def _turns_of(found: Any, key: str) -> bool:
