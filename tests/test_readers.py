@@ -1753,6 +1753,18 @@ def amazon_items(*turns):
 SERVICE_JSON["aws_words"] = amazon_items(("spk_0", 1.2, ASKED), ("spk_1", 5.6, ANSWERED))
 
 
+def test_amazon_words_of_any_shape_are_read_or_refused_with_a_clear_error(write):
+    # a start time that is a list raised TypeError (unhashable) instead of a reader's error
+    import json
+    data = amazon_items(("spk_0", 1.2, ASKED))
+    data["results"]["items"][0]["start_time"] = [1]
+    data["results"]["speaker_labels"]["segments"][0]["items"][1]["start_time"] = {"a": 1}
+    try:
+        read_file(write("odd.json", json.dumps(data)))
+    except InputError as error:
+        assert "odd.json" in str(error)
+
+
 @pytest.mark.parametrize("service", sorted(SERVICE_JSON))
 def test_a_transcription_services_json_is_read(write, tmp_path, service):
     # AssemblyAI's, Deepgram's, Rev's and Amazon Transcribe's JSON were refused: "not a speech-to-text transcript"

@@ -150,9 +150,9 @@ def _amazon_items(results: dict[str, Any]) -> list[dict[str, Any]]:
     >>> _amazon_items({"items": items, "speaker_labels": labels})
     [{'text': 'Hi?', 'start': 0.5, 'speaker': 'spk_0'}, {'text': 'Yes', 'start': 1.5, 'speaker': 'spk_1'}]
     """
-    said_by = {item.get("start_time"): item.get("speaker_label")
+    said_by = {item["start_time"]: item.get("speaker_label")
                for segment in results["speaker_labels"].get("segments") or () if isinstance(segment, dict)
-               for item in segment.get("items") or () if isinstance(item, dict)}
+               for item in segment.get("items") or () if isinstance(item, dict) and _is_key(item.get("start_time"))}
     out: list[dict[str, Any]] = []
     for item in results["items"]:
         alternatives = item["alternatives"]
@@ -164,12 +164,18 @@ def _amazon_items(results: dict[str, Any]) -> list[dict[str, Any]]:
             if out:
                 out[-1]["text"] += word
             continue
-        speaker = item.get("speaker_label") or said_by.get(item.get("start_time"))
+        at = item.get("start_time")
+        speaker = item.get("speaker_label") or (said_by.get(at) if _is_key(at) else None)
         if out and out[-1]["speaker"] == speaker:
             out[-1]["text"] += f" {word}"
         else:
             out.append({"text": word, "start": _scaled(item.get("start_time"), 1), "speaker": speaker})
     return out
+
+
+def _is_key(value: Any) -> bool:
+    """Whether ``value`` can name a word's start among others (text or a number, not a list)."""
+    return isinstance(value, (str, int, float))
 
 
 def _turns_of(found: Any, key: str) -> bool:
