@@ -208,6 +208,45 @@ def test_a_workbook_with_two_cells_far_apart_is_refused_not_read_until_memory_ru
         load_frame(tmp_path / "far.xlsx")
 
 
+def test_a_workbook_formatted_out_to_its_last_column_reads_only_the_cells_up_to_its_last_value(tmp_path, monkeypatch):
+    # a row formatted out to column XFD holds 16,384 cells, and pandas read each of them: 5,000 such rows
+    # took two minutes (benchmarks/workbook_read.py)
+    import openpyxl
+    from openpyxl.styles import Font
+
+    from tr_nlp.ingest import table
+
+    book = openpyxl.Workbook()
+    for row in [("speaker", "text"), ("I", "How was it?"), ("P", 0)]:
+        book.active.append(row)
+    for number in (1, 2, 3):
+        book.active.cell(row=number, column=16384).font = Font(bold=True)
+    book.save(tmp_path / "t.xlsx")
+    read: list[object] = []
+    cell_text = table._cell_text
+    monkeypatch.setattr(table, "_cell_text", lambda value: read.append(value) or cell_text(value))
+    frame, _ = load_frame(tmp_path / "t.xlsx")
+    assert frame.to_dict("list") == {"speaker": ["I", "P"], "text": ["How was it?", "0"]}
+    assert read == ["speaker", "text", "I", "How was it?", "P", 0]
+
+
+def test_a_workbook_s_error_cells_read_as_empty_ones(tmp_path):
+    # pandas read an error as NaN: in the header row it became a column named nan
+    import zipfile
+
+    frame().to_excel(tmp_path / "t.xlsx", index=False)
+    with zipfile.ZipFile(tmp_path / "t.xlsx") as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    error = '<c r="G1" t="e"><v>#REF!</v></c></row><row r="2">'
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace('</row><row r="2">', error, 1).encode()
+    with zipfile.ZipFile(tmp_path / "t.xlsx", "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    loaded, _ = load_frame(tmp_path / "t.xlsx")
+    assert list(loaded.columns)[6] == "Unnamed: 6" and loaded["said"].tolist() == [row[3] for row in ROWS]
+
+
 def test_workbook_with_an_xml_entity_is_refused(tmp_path):
     import zipfile
 

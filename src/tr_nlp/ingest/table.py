@@ -251,21 +251,19 @@ def _read_workbook(path: Path, every: bool) -> tuple[list[tuple[str, pd.DataFram
     with pd.ExcelFile(path, engine="openpyxl") as book:
         names = [str(name) for name in book.sheet_names]
         read = book.sheet_names if every else book.sheet_names[:1]
-        for name in read:
-            _check_sheet_size(book.book[name], path)
-        return [(str(name), _sheet_frame(book, name, path)) for name in read], names
+        sheets = [(name, _sheet_rows(book.book[name], path)) for name in read]
+        return [(str(name), _sheet_frame(book.book[name], rows, path)) for name, rows in sheets], names
 
 
-def _sheet_frame(book: pd.ExcelFile, name: Any, path: Path) -> pd.DataFrame:
-    """A workbook's sheet as a table of text whose header is its first row with a value (the
-    empty rows above a table are left out, as a ``.ods`` sheet's are), each merged cell's
-    value standing in the rows it is merged down over (:func:`merged_down`)."""
-    cells = pd.read_excel(book, sheet_name=name, header=None, dtype=str, keep_default_na=False).to_numpy(dtype=object)
-    filled = (cells != "").any(axis=1)
-    top = int(filled.argmax()) if filled.any() else len(cells)
+def _sheet_frame(sheet: Any, rows: list[list[str]], path: Path) -> pd.DataFrame:
+    """A workbook's sheet (its ``rows``, :func:`_sheet_rows`) as a table of text whose header
+    is its first row with a value (the empty rows above a table are left out, as a ``.ods``
+    sheet's are), each merged cell's value standing in the rows it is merged down over
+    (:func:`merged_down`)."""
+    top = next((i for i, row in enumerate(rows) if any(row)), len(rows))
     merges = [(first - 1 - top, column - 1, last - 1 - top)
-              for first, column, last, right in _merged_cells(path, book.book[name]) if right == column]
-    return frame_of_rows(merged_down(cells[top:].tolist(), merges))
+              for first, column, last, right in _merged_cells(path, sheet) if right == column]
+    return frame_of_rows(merged_down(rows[top:], merges))
 
 
 def frame_of_rows(rows: list[list[str]]) -> pd.DataFrame:
@@ -365,21 +363,68 @@ def merged_down(rows: list[list[str]], merges: Iterable[tuple[int, int, int]]) -
 MAX_SHEET_CELLS = 20_000_000
 
 
-def _check_sheet_size(sheet: Any, path: Path) -> None:
-    """Refuse (E131) a sheet whose table would hold more than :data:`MAX_SHEET_CELLS` cells,
-    counting as pandas reads it (the sheet's own stated size set aside, as pandas sets it).
-    A sheet of no cells (a chart's) is left to pandas."""
-    if not hasattr(sheet, "iter_rows"):
-        return
-    if hasattr(sheet, "reset_dimensions"):  # a workbook opened to read only, as pandas opens it
+def _sheet_rows(sheet: Any, path: Path) -> list[list[str]]:
+    """The rows of an .xlsx sheet, down to its last with a value, each cell as text (a number
+    ``12``, a date ``2024-01-05 00:00:00``; :func:`_cell_text`), every row as wide as the widest.
+
+    Each row is cut after its last value before its cells are read. A row that a team
+    formatted out to the sheet's last column (XFD) holds 16,384 cells, which pandas read one
+    by one: a sheet of 200 such rows took 5 s. A sheet whose table would hold more than
+    :data:`MAX_SHEET_CELLS` cells is refused (E131).
+    """
+    if hasattr(sheet, "reset_dimensions"):  # the size a file states may be wrong; the cells tell
         sheet.reset_dimensions()
-    rows = width = 0
-    for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
-        last = next((j for j in range(len(row), 0, -1) if row[j - 1] not in (None, "")), 0)
-        if last:
-            rows, width = number, max(width, last)
-            if rows * width > MAX_SHEET_CELLS:
+    rows: list[list[str]] = []
+    width = filled = 0
+    no_cells: list[str] = []  # every empty row's, padded to a list of its own below
+    for values in sheet.iter_rows(values_only=True):
+        end = _last_value(values, width) if values else 0
+        rows.append([_cell_text(value) for value in values[:end]] if end else no_cells)
+        if end:
+            filled, width = len(rows), max(width, end)
+            if filled * width > MAX_SHEET_CELLS:
                 raise InputError("E131", path, detail=f"a sheet of more than {MAX_SHEET_CELLS:,} cells")
+    return [row + [""] * (width - len(row)) for row in rows[:filled]]
+
+
+def _last_value(values: Sequence[Any], width: int) -> int:
+    """How many of a row's ``values`` there are up to its last that is not empty; ``width``,
+    the widest row so far, is where to look first: the empty cells after it are counted at
+    once, not one by one.
+
+    >>> _last_value(("I", "So?", None, "") + (None,) * 16380, 3), _last_value((None, ""), 0)
+    (2, 0)
+    """
+    end = len(values)
+    if end > width:
+        tail = values[width:]
+        empty = tail.count(None)  # counting None is quick; "" is seldom there, and slow to count
+        if empty == len(tail) or empty + tail.count("") == len(tail):
+            end = width
+    while end and values[end - 1] in (None, ""):
+        end -= 1
+    return end
+
+
+#: what a cell holding an error says (``#N/A``, ``#DIV/0!``): no value, as pandas read it. Its
+#: value alone does not tell it from a text cell of the same words, which is read so too.
+_CELL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
+
+
+def _cell_text(value: Any) -> str:
+    """A cell's value as text, as ``pandas.read_excel(dtype=str)`` reads it: a whole number
+    without its ``.0``, a date as ``2024-01-05 00:00:00``; no value or an error as ``""``.
+
+    >>> [_cell_text(v) for v in (None, 12.0, 1.5, 1e20, True, "#N/A", " so ")]
+    ['', '12', '1.5', '100000000000000000000', 'True', '', ' so ']
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        return "" if value in _CELL_ERRORS else value
+    return str(value)
 
 
 _DELIMITERS = (",", ";", "\t", "|")
