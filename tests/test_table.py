@@ -210,7 +210,7 @@ def test_a_workbook_with_two_cells_far_apart_is_refused_not_read_until_memory_ru
 
 def test_a_workbook_formatted_out_to_its_last_column_reads_only_the_cells_up_to_its_last_value(tmp_path, monkeypatch):
     # a row formatted out to column XFD holds 16,384 cells, and pandas read each of them: 5,000 such rows
-    # took two minutes (benchmarks/workbook_read.py)
+    # took two minutes (benchmarks/table_read.py)
     import openpyxl
     from openpyxl.styles import Font
 
@@ -228,6 +228,22 @@ def test_a_workbook_formatted_out_to_its_last_column_reads_only_the_cells_up_to_
     frame, _ = load_frame(tmp_path / "t.xlsx")
     assert frame.to_dict("list") == {"speaker": ["I", "P"], "text": ["How was it?", "0"]}
     assert read == ["speaker", "text", "I", "How was it?", "P", 0]
+
+
+def test_a_csv_saved_from_a_sheet_formatted_out_to_its_last_column_reads_only_the_columns_by_its_header(tmp_path):
+    # each line ends with 16,383 commas: pandas made a column of each, and 5,000 utterances took 6 minutes
+    from tr_nlp.ingest.table import UNNAMED_COLUMNS_KEPT
+
+    padding = "," * 300
+    lines = ["speaker,text", "I,How was it?", 'P,"Loud, then quiet.",,,a note', "I,And then?"]
+    (tmp_path / "t.csv").write_text("".join(line + padding + "\n" for line in lines), encoding="utf-8")
+    frame, _ = load_frame(tmp_path / "t.csv")
+    assert len(frame.columns) == 2 + UNNAMED_COLUMNS_KEPT
+    assert frame["text"].tolist() == ["How was it?", "Loud, then quiet.", "And then?"]
+    assert frame["Unnamed: 4"].tolist() == ["", "a note", ""]  # a note beside the table is kept
+    iv = read_file(tmp_path / "t.csv").interviews[0]
+    assert [(t.speaker, iv.turn_text(t)) for t in iv.turns] == [("I", "How was it?"), ("P", "Loud, then quiet."),
+                                                                 ("I", "And then?")]
 
 
 def test_a_workbook_s_error_cells_read_as_empty_ones(tmp_path):

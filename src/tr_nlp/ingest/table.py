@@ -183,7 +183,8 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
                 frame = _read_jsonl(text, path)
             else:
                 sep, top, above = _layout(text, suffix == ".tsv")
-                frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skiprows=top)
+                frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skiprows=top,
+                                    usecols=_columns_to_read(text, sep, top))
                 if above:
                     frame.attrs["above"] = above
     if frame.attrs.get("above"):
@@ -458,6 +459,34 @@ def _layout(text: str, tsv: bool) -> tuple[str, int, list[str]]:
     other = max(_DELIMITERS, key=header.count)
     top, above = _csv_title(text, other)
     return (other, top, above) if top else (sep, 0, [])
+
+
+#: How many columns with no header a .csv's table keeps after its header's last name, where
+#: its header line ends with more empty cells than that (:func:`_columns_to_read`)
+UNNAMED_COLUMNS_KEPT = 64
+
+
+def _columns_to_read(text: str, sep: str, top: int) -> range | None:
+    """The columns of a .csv table to read: where its header line (below ``top`` title lines)
+    ends with more than :data:`UNNAMED_COLUMNS_KEPT` empty cells, those up to its last name
+    and that many more; else None, all of them.
+
+    A sheet formatted out to its last column, saved as CSV, ends every line with 16,383
+    delimiters: pandas made a column of each, and a table of 5,000 utterances took minutes
+    to read. A value that far to the right of the header's names, under none, is not read.
+
+    >>> _columns_to_read("speaker,text" + "," * 100 + "\\nI,So?", ",", 0), _columns_to_read("a,,b,,\\n1,2", ",", 0)
+    (range(0, 66), None)
+    """
+    start = 0
+    for _ in range(top):  # the lines of its title
+        start = text.find("\n", start) + 1
+    end = text.find("\n", start)
+    header = text[start : end if end >= 0 else len(text)].rstrip("\r")
+    empty = len(header) - len(header.rstrip(sep))
+    if empty <= UNNAMED_COLUMNS_KEPT:
+        return None
+    return range(header.count(sep) + 1 - empty + UNNAMED_COLUMNS_KEPT)
 
 
 def _csv_title(text: str, sep: str) -> tuple[int, list[str]]:

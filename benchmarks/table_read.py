@@ -1,12 +1,14 @@
-"""Reading an .xlsx utterance table: tr_nlp's ``load_frame`` next to ``pandas.read_excel`` in one run.
+"""Reading an utterance table: tr_nlp's ``load_frame`` next to pandas' own reader in one run.
 
-    python benchmarks/workbook_read.py [--rows 20000] [--wide-rows 1000] [--repeat 3]
+    python benchmarks/table_read.py [--rows 20000] [--wide-rows 1000] [--repeat 3]
 
-Workbooks (written to a temporary folder): a plain table of ``--rows`` utterances
-(interview, speaker, text), and one of ``--wide-rows`` whose rows a team formatted out to
-the sheet's last column (XFD), as dragging a format across a wide screen does.
+Tables (written to a temporary folder): a plain .xlsx of ``--rows`` utterances (interview,
+speaker, text); one of ``--wide-rows`` whose rows a team formatted out to the sheet's last
+column (XFD), as dragging a format across a wide screen does; and that sheet saved as CSV,
+as Excel saves it, each line ending with 16,381 commas.
 Baseline: ``pandas.read_excel(path, header=None, dtype=str, keep_default_na=False)``, how
-tr_nlp read a sheet's cells before it read them itself; it reads every cell a row holds.
+tr_nlp read a sheet's cells before it read them itself, and for the CSV
+``pandas.read_csv(path, dtype=str, keep_default_na=False)``, how it read every column.
 Measured: ``tr_nlp.ingest.table.load_frame``, which also checks the archive, finds the
 header and fills merged cells. Best of ``--repeat`` runs for each.
 """
@@ -40,6 +42,15 @@ def workbook(path: Path, rows: int, formatted_to_last_column: bool) -> Path:
     return path
 
 
+def as_csv(path: Path, rows: int) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        out.write("interview_id,speaker,text" + "," * 16381 + "\n")
+        for k in range(rows):
+            said = f"Turn {k}: she sat with me, um, and she listened, you know, not like the others."
+            out.write(f"i{k // 200},{'Interviewer' if k % 2 == 0 else 'Participant'},\"{said}\"" + "," * 16381 + "\n")
+    return path
+
+
 def best_of(repeat: int, function: Callable[[], int]) -> tuple[float, int]:
     best, size = float("inf"), 0
     for _ in range(repeat):
@@ -56,15 +67,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        cases = [("plain", workbook(Path(folder) / "plain.xlsx", args.rows, False)),
-                 ("formatted to XFD", workbook(Path(folder) / "wide.xlsx", args.wide_rows, True))]
-        print(f"{'workbook':<18} {'rows':>7} {'pandas.read_excel (baseline)':>29} {'tr_nlp load_frame':>18}")
+        cases = [(".xlsx, plain", workbook(Path(folder) / "plain.xlsx", args.rows, False)),
+                 (".xlsx, to XFD", workbook(Path(folder) / "wide.xlsx", args.wide_rows, True)),
+                 (".csv, to XFD", as_csv(Path(folder) / "wide.csv", args.wide_rows))]
+        print(f"{'table':<14} {'rows':>7} {'pandas (baseline)':>18} {'tr_nlp load_frame':>18}")
         for name, path in cases:
-            pandas_s, pandas_rows = best_of(args.repeat, lambda p=path: len(
-                pd.read_excel(p, header=None, dtype=str, keep_default_na=False)))
+            if path.suffix == ".csv":
+                pandas_s, pandas_rows = best_of(args.repeat, lambda p=path: len(
+                    pd.read_csv(p, dtype=str, keep_default_na=False)) + 1)
+            else:
+                pandas_s, pandas_rows = best_of(args.repeat, lambda p=path: len(
+                    pd.read_excel(p, header=None, dtype=str, keep_default_na=False)))
             ours_s, our_rows = best_of(args.repeat, lambda p=path: len(load_frame(p)[0]))
             assert our_rows == pandas_rows - 1, (our_rows, pandas_rows)  # pandas counts the header as a row
-            print(f"{name:<18} {our_rows:>7} {pandas_s:>28.2f}s {ours_s:>17.2f}s")
+            print(f"{name:<14} {our_rows:>7} {pandas_s:>17.2f}s {ours_s:>17.2f}s")
 
 
 if __name__ == "__main__":
