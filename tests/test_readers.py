@@ -245,6 +245,26 @@ def test_text_copied_from_a_table_with_tabs(write):
         ("Jo (GP)", "Right."), ("Sam", "Yes.")]
 
 
+@pytest.mark.parametrize("title", ["", "Ward study: interviews 1-2\t\t\r\n\r\n"])
+def test_a_table_excel_saved_as_unicode_text_is_read_as_a_table(tmp_path, title):
+    # a sheet of utterances saved as "Unicode Text" (.txt: UTF-16, tabs between cells) was one unknown
+    # speaker's paragraph, its header and interview ids included
+    rows = ["interview_id\tspeaker\ttext", "i1\tInterviewer\tHow was the ward?", "i1\tParticipant\tShe listened.",
+            "i2\tInterviewer\tAnd the doctor?", 'i2\tParticipant\t"Less so, ""busy"", he said."']
+    path = tmp_path / "sheet.txt"
+    path.write_bytes((title + "\r\n".join(rows) + "\r\n").encode("utf-16"))
+    result = read_file(path)
+    assert [(iv.id, turn_texts(iv)) for iv in result.interviews] == [
+        ("i1", [("Interviewer", "interviewer", "How was the ward?"), ("Participant", "participant", "She listened.")]),
+        ("i2", [("Interviewer", "interviewer", "And the doctor?"),
+                ("Participant", "participant", 'Less so, "busy", he said.')])]
+    assert result.warnings[0].startswith("read as a table of utterances, as Excel saves a sheet as Unicode Text: "
+                                         "a line names its tab-separated columns ('interview_id | speaker | text')")
+    # speakers' labels before tabs are a transcript's, as they were
+    path.write_text("Interviewer\tHow was the ward?\nParticipant\tShe listened.\nInterviewer\tText?\n", encoding="utf-8")
+    assert [t.speaker for t in read_file(path).interviews[0].turns] == ["Interviewer", "Participant", "Interviewer"]
+
+
 @pytest.mark.parametrize("table", [
     "1\t00:00:03 - 00:00:07\tI\tWho helped?\n2\t00:00:12 - 00:00:20\tP07\tKaren did.\n3\t00:01:02\tI\tMm.\n",
     "I\t00:00:03\tWho helped?\nP07\t00:00:12\tKaren did.\nI\t[00:01:02]\tMm.\n",

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from tr_nlp.errors import ConfigError, InputError, some
+from tr_nlp.ingest import headers
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.doctables import header_at, speaker_after_speech, table_lines
 from tr_nlp.ingest.encoding import normalise_text, read_text
@@ -765,10 +766,51 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: 
         result = interview_from_text(joined, path, options.roles, metadata, fmt, forced, lines)
     else:
         result = interview_from_text(text, path, options.roles, metadata, fmt, lines=((0, first_line),))
+        header = _tab_separated_header(text) if fmt == "text" and not metadata and _unlabelled(result) else None
+        if header is not None:
+            return _utterance_table(path, options, header)
     if fmt == "text" and not metadata and _names_list(text, result):
         raise InputError("E137", path)
     if decoded.warning:
         result.warnings.insert(0, decoded.warning)
+    return result
+
+
+def _unlabelled(result: ReadResult) -> bool:
+    """Whether no turn of ``result`` has a speaker's label (each paragraph was a turn of
+    :data:`UNKNOWN_SPEAKER`)."""
+    return all(turn.speaker == UNKNOWN_SPEAKER for iv in result.interviews for turn in iv.turns)
+
+
+def _tab_separated_header(text: str) -> str | None:
+    """The header line of ``text`` where it is a table of utterances with tabs between its
+    cells, as Excel saves a sheet as "Unicode Text" (``.txt``); else None. Such a line is
+    among the first four, names the columns, one of them the speech (``interview_id<tab>
+    speaker<tab>text``; the lines above it are a title), and at least half of the (up to
+    20) lines below it hold a tab.
+
+    >>> _tab_separated_header("Interview 7\\n\\nid\\tText\\ni1\\tI: So?\\ni1\\tP: Well."), _tab_separated_header("I:\\tSo?\\nP:\\tWell.")
+    ('id\\tText', None)
+    """
+    lines = [line for line in text.split("\n", 40)[:40] if line.strip()]
+    for at, line in enumerate(lines[:4]):
+        names = {" ".join(cell.replace("_", " ").split()).casefold() for cell in line.split("\t")[:50]}
+        below = lines[at + 1 : at + 21]
+        if "\t" in line and names & headers.SPEECH and below:
+            return line if sum("\t" in row for row in below) * 2 >= len(below) else None
+    return None
+
+
+def _utterance_table(path: Path, options: ReadOptions, header: str) -> ReadResult:
+    """``path``, a tab-separated table under ``header`` (:func:`_tab_separated_header`), read
+    as an utterance table is (:func:`~tr_nlp.ingest.table.read_table`), with a warning that
+    says so."""
+    from tr_nlp.ingest.table import read_table  # imported here: it brings pandas
+
+    result = read_table(path, options)
+    named = " | ".join(cell.strip() for cell in header.split("\t") if cell.strip())
+    result.warnings.insert(0, f"read as a table of utterances, as Excel saves a sheet as Unicode Text: a line names "
+                              f"its tab-separated columns ({named[:80]!r}); a .tsv is read so without this warning")
     return result
 
 
