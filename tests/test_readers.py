@@ -258,7 +258,7 @@ def test_a_table_excel_saved_as_unicode_text_is_read_as_a_table(tmp_path, title)
         ("i1", [("Interviewer", "interviewer", "How was the ward?"), ("Participant", "participant", "She listened.")]),
         ("i2", [("Interviewer", "interviewer", "And the doctor?"),
                 ("Participant", "participant", 'Less so, "busy", he said.')])]
-    assert result.warnings[0].startswith("read as a table of utterances, as Excel saves a sheet as Unicode Text: "
+    assert result.warnings[0].startswith("read as a table of utterances, as Excel saves a sheet as text: "
                                          "a line names its tab-separated columns ('interview_id | speaker | text')")
     # speakers' labels before tabs are a transcript's, as they were
     path.write_text("Interviewer\tHow was the ward?\nParticipant\tShe listened.\nInterviewer\tText?\n", encoding="utf-8")

@@ -784,10 +784,10 @@ def _unlabelled(result: ReadResult) -> bool:
 
 def _tab_separated_header(text: str) -> str | None:
     """The header line of ``text`` where it is a table of utterances with tabs between its
-    cells, as Excel saves a sheet as "Unicode Text" (``.txt``); else None. Such a line is
-    among the first four, names the columns, one of them the speech (``interview_id<tab>
-    speaker<tab>text``; the lines above it are a title), and at least half of the (up to
-    20) lines below it hold a tab.
+    cells, as Excel saves a sheet as "Unicode Text" or "Text (Tab delimited)" (``.txt``);
+    else None. Such a line is among the first four, names the columns, one of them the
+    speech (``interview_id<tab>speaker<tab>text``; the lines above it are a title), and at
+    least half of the (up to 20) lines below it hold a tab.
 
     >>> _tab_separated_header("Interview 7\\n\\nid\\tText\\ni1\\tI: So?\\ni1\\tP: Well."), _tab_separated_header("I:\\tSo?\\nP:\\tWell.")
     ('id\\tText', None)
@@ -809,7 +809,7 @@ def _utterance_table(path: Path, options: ReadOptions, header: str) -> ReadResul
 
     result = read_table(path, options)
     named = " | ".join(cell.strip() for cell in header.split("\t") if cell.strip())
-    result.warnings.insert(0, f"read as a table of utterances, as Excel saves a sheet as Unicode Text: a line names "
+    result.warnings.insert(0, f"read as a table of utterances, as Excel saves a sheet as text: a line names "
                               f"its tab-separated columns ({named[:80]!r}); a .tsv is read so without this warning")
     return result
 
