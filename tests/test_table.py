@@ -179,6 +179,18 @@ def test_a_csv_s_title_above_its_table_is_left_out_with_a_warning(tmp_path, cont
     assert [iv.turn_text(t) for iv in read_file(path).interviews for t in iv.turns] == ["One; two.", "Three.", "Four."]
 
 
+@pytest.mark.parametrize("sep", [";", ",", "\t"])
+def test_a_csv_s_first_line_naming_its_delimiter_for_excel_is_no_title(tmp_path, sep):
+    # "sep=;" was left out as the table's title, with a warning that it was one
+    lines = [f"sep={sep}", f"speaker{sep}text", f'I{sep}"Who, then; and why?"', f"P{sep}The nurse."]
+    path = tmp_path / "t.csv"
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    result = read_file(path)
+    iv = result.interviews[0]
+    assert [(t.speaker, iv.turn_text(t)) for t in iv.turns] == [("I", "Who, then; and why?"), ("P", "The nurse.")]
+    assert not any("title" in warning for warning in result.warnings)
+
+
 @pytest.mark.parametrize(("content", "code", "expected"), [
     (b"PK\x03\x04 not really a zip", "E110", "not a valid .xlsx (corrupt or truncated zip"),
     (None, "E110", "not a valid .xlsx (no xl/workbook.xml inside); open it in Excel"),

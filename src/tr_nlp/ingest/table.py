@@ -441,15 +441,25 @@ def _delimiter(text: str) -> str:
     return max(_DELIMITERS, key=header.count) if header else ","
 
 
+#: the first line of a CSV that names its delimiter for Excel (``sep=;``)
+_SEP_LINE = re.compile(r"\"?sep=([^\r\n])\"?[ \t\r]*(?:\n|$)", re.IGNORECASE)
+
+
 def _layout(text: str, tsv: bool) -> tuple[str, int, list[str]]:
     """A .csv's (or .tsv's) delimiter, how many lines above its header are a title, and the
     title's lines (:func:`_csv_title`). A title line with no delimiter (``Interview 7``) says
     nothing of the delimiter: the first of the next lines with one tells, where the table
-    then starts below a title.
+    then starts below a title. A first line ``sep=;``, as Excel writes and reads, names the
+    delimiter and is no title.
 
     >>> _layout("speaker;text\\nI;Who, then?", False), _layout("Interview 7\\n\\nspeaker;text\\nI;So?\\nP;Yes.", False)
     ((';', 0, []), (';', 2, ['Interview 7']))
+    >>> _layout("sep=;\\nspeaker;text\\nI;Who, then?", False)
+    (';', 1, [])
     """
+    if (directive := _SEP_LINE.match(text)) is not None:
+        top, above = _csv_title(text[directive.end() :], directive[1])
+        return directive[1], top + 1, above
     sep = "\t" if tsv else _delimiter(text)
     top, above = _csv_title(text, sep)
     lines = text.split("\n", 6)
