@@ -179,6 +179,25 @@ def test_a_csv_s_title_above_its_table_is_left_out_with_a_warning(tmp_path, cont
     assert [iv.turn_text(t) for iv in read_file(path).interviews for t in iv.turns] == ["One; two.", "Three.", "Four."]
 
 
+def test_a_comma_in_speech_not_in_quotes_is_joined_back_to_the_speech_with_a_warning(tmp_path):
+    # refused before: "[E131] cannot parse the table (ParserError: ... Expected 3 fields in line 3, saw 5)"
+    path = tmp_path / "t.csv"
+    path.write_text("interview_id,speaker,text\ni1,I,How was it?\ni1,P,Well, she listened, you know.\ni1,I,And?\n",
+                    encoding="utf-8")
+    result = read_file(path)
+    iv = result.interviews[0]
+    assert [(t.speaker, iv.turn_text(t)) for t in iv.turns] == [
+        ("I", "How was it?"), ("P", "Well, she listened, you know."), ("I", "And?")]
+    assert result.warnings == [(
+        "1 row(s) held more cells than the header names, as a comma in speech that is not in quotes makes them (the "
+        "first: 'i1,P,Well, she listened, you know.'); the cells past the last column, 'text', were joined to it "
+        "again: check them, or put each speech in quotes")]
+    # a table whose last column is no speech is refused as it was: its extra cells could belong anywhere
+    path.write_text("interview_id,start,end,code,coder\ni1,0,5,care,a\ni1,6,9,care,a,b\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[E131\] cannot parse the table \(ParserError: .*Expected 5 fields"):
+        load_frame(path)
+
+
 @pytest.mark.parametrize("sep", [";", ",", "\t"])
 def test_a_csv_s_first_line_naming_its_delimiter_for_excel_is_no_title(tmp_path, sep):
     # "sep=;" was left out as the table's title, with a warning that it was one

@@ -183,8 +183,7 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
                 frame = _read_jsonl(text, path)
             else:
                 sep, top, above = _layout(text, suffix == ".tsv")
-                frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skiprows=top,
-                                    usecols=_columns_to_read(text, sep, top))
+                frame = _read_csv(text, sep, top, warnings)
                 if above:
                     frame.attrs["above"] = above
     if frame.attrs.get("above"):
@@ -471,6 +470,50 @@ def _layout(text: str, tsv: bool) -> tuple[str, int, list[str]]:
     return (other, top, above) if top else (sep, 0, [])
 
 
+#: what each delimiter of a .csv is called, in a message
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+
+
+def _read_csv(text: str, sep: str, top: int, warnings: list[str]) -> pd.DataFrame:
+    """A .csv's (or .tsv's) table below its ``top`` title lines, every value a string.
+
+    Where rows hold more cells than the header names and the header's last column is the
+    speech (``speaker,text`` above ``P,Well, she listened.``: a comma in speech that is not
+    in quotes), each such row's cells past the last column are joined to it again, and
+    ``warnings`` says so. Other tables with such rows are refused, as pandas refuses them.
+    """
+    options: dict[str, Any] = {"sep": sep, "dtype": str, "keep_default_na": False, "skiprows": top}
+    try:
+        return pd.read_csv(io.StringIO(text), usecols=_columns_to_read(text, sep, top), **options)
+    except pd.errors.ParserError:
+        names = next(csv.reader([_header_line(text, top)], delimiter=sep), [])
+        if not names or " ".join(names[-1].replace("_", " ").split()).casefold() not in headers.SPEECH:
+            raise
+    joined: list[list[str]] = []
+
+    def join(cells: list[str]) -> list[str]:
+        joined.append(cells)
+        return [*cells[: len(names) - 1], sep.join(cells[len(names) - 1 :])]
+
+    frame = pd.read_csv(io.StringIO(text), engine="python", index_col=False, on_bad_lines=join, **options)
+    if not joined:  # the C parser's error was another, which this one does not raise
+        return frame
+    delimiter = _DELIMITER_NAMES.get(sep, repr(sep))
+    warnings.append(f"{len(joined)} row(s) held more cells than the header names, as a {delimiter} in speech that is "
+                    f"not in quotes makes them (the first: {sep.join(joined[0])[:60]!r}); the cells past the last "
+                    f"column, {names[-1]!r}, were joined to it again: check them, or put each speech in quotes")
+    return frame
+
+
+def _header_line(text: str, top: int) -> str:
+    """The line of a .csv's ``text`` below its ``top`` title lines: its table's header."""
+    start = 0
+    for _ in range(top):
+        start = text.find("\n", start) + 1
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)].rstrip("\r")
+
+
 #: How many columns with no header a .csv's table keeps after its header's last name, where
 #: its header line ends with more empty cells than that (:func:`_columns_to_read`)
 UNNAMED_COLUMNS_KEPT = 64
@@ -488,11 +531,7 @@ def _columns_to_read(text: str, sep: str, top: int) -> range | None:
     >>> _columns_to_read("speaker,text" + "," * 100 + "\\nI,So?", ",", 0), _columns_to_read("a,,b,,\\n1,2", ",", 0)
     (range(0, 66), None)
     """
-    start = 0
-    for _ in range(top):  # the lines of its title
-        start = text.find("\n", start) + 1
-    end = text.find("\n", start)
-    header = text[start : end if end >= 0 else len(text)].rstrip("\r")
+    header = _header_line(text, top)
     empty = len(header) - len(header.rstrip(sep))
     if empty <= UNNAMED_COLUMNS_KEPT:
         return None
