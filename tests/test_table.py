@@ -140,6 +140,29 @@ def test_a_workbook_s_table_below_empty_rows_is_read(tmp_path):
     assert [t.speaker for t in read_file(tmp_path / "t.xlsx").interviews[0].turns] == ["I", "P"]
 
 
+@pytest.mark.parametrize("first", ["Interviewer: How was it?", "Jo: How was it?"])
+def test_a_sheet_of_one_column_of_speakers_lines_is_read_as_a_transcript(tmp_path, first):
+    # a transcript pasted into a sheet a line a row: its first line was taken for the header, and the file
+    # was refused ("[E130] column 'text' not found; available columns: Interviewer: How was it?")
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    second = first.split(":")[0]
+    for line in [first, "Participant: Loud, then quiet.", f"{second}: Why?", "Participant: The nurse."]:
+        book.active.append([line])
+    book.save(tmp_path / "t.xlsx")
+    iv = read_file(tmp_path / "t.xlsx").interviews[0]
+    assert [(t.speaker, iv.turn_text(t)) for t in iv.turns] == [
+        (second, "How was it?"), ("Participant", "Loud, then quiet."), (second, "Why?"), ("Participant", "The nurse.")]
+    # a one-column table under a header that names no speaker is no transcript of lines
+    book = openpyxl.Workbook()
+    for line in ["Notes: ward 7", "Loud.", "Quiet."]:
+        book.active.append([line])
+    book.save(tmp_path / "u.xlsx")
+    with pytest.raises(InputError, match="E130"):
+        read_file(tmp_path / "u.xlsx")
+
+
 def test_a_workbook_s_title_above_its_table_is_left_out_with_a_warning(tmp_path):
     # the title was taken for the header: "column 'text' not found; available columns: Interview 7, Unnamed: 1"
     import openpyxl

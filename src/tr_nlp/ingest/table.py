@@ -46,7 +46,9 @@ from tr_nlp.ingest.speakers import (
     TIME_CELL,
     UNKNOWN_SPEAKER,
     RoleMap,
+    builtin_role,
     labelled_lines,
+    match_label,
     parse_timestamp,
     turns_with_roles,
     unlabelled_roles,
@@ -694,6 +696,7 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     path = Path(path)
     frame, warnings = load_frame(path, options.encoding)
     if options.table is None:  # a table named for what it is (--text-col, a preset, corpus.yaml) is read as told
+        frame = _speech_under_no_header(frame)
         _refuse_other_tables(frame, path)
     mapping, notes = _check_columns(frame, options.table or TableMapping(), path)
     warnings += notes
@@ -776,6 +779,30 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadRe
     if mapping.speaker_col is None:
         warnings[unnamed_at:unnamed_at] = _unnamed_speakers(labelled, len(interviews), roles)
     return ReadResult(interviews, codings, codebook, warnings)
+
+
+def _speech_under_no_header(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as a table of one column named ``text`` whose first row is its header, where
+    it has one column and that header is a speaker's line (``Interviewer: How was it?``) whose
+    label names an interviewer or a participant or starts a row below: a transcript pasted
+    into a sheet a line a row, with no header above it. Else ``frame`` as it is.
+
+    >>> rows = pd.DataFrame({"Interviewer: How was it?": ["Participant: Loud.", "Interviewer: Why?"]})
+    >>> _speech_under_no_header(rows)["text"].tolist()
+    ['Interviewer: How was it?', 'Participant: Loud.', 'Interviewer: Why?']
+    """
+    if len(frame.columns) != 1:
+        return frame
+    header = str(frame.columns[0])
+    found = match_label(header)
+    if found is None or not header[found.end :].strip():
+        return frame
+    labels = {m.label for cell in frame.iloc[:20, 0].astype(str) if (m := match_label(cell)) is not None}
+    if builtin_role(found.label) not in ("interviewer", "participant") and found.label not in labels:
+        return frame
+    out = pd.DataFrame({"text": [header, *frame.iloc[:, 0].astype(str)]}, dtype=object)
+    out.attrs.update(frame.attrs)
+    return out
 
 
 def _labelled_cells(records: Sequence[dict[str, Any]], path: Path, roles: RoleMap, interview_id: str,
