@@ -56,8 +56,13 @@ def _map_text(frame: pd.DataFrame, function: Any) -> pd.DataFrame:
             if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name].dtype)]
     if not text:
         return frame
+    values = frame[text].to_numpy(dtype=object)  # one array: looking at each column on its own costs more
+    changed = [name for j, name in enumerate(text)
+               if any(isinstance(v, str) and function(v) != v for v in values[:, j])]
+    if not changed:
+        return frame
     frame = frame.copy()
-    for name in text:
+    for name in changed:
         frame[name] = frame[name].map(lambda v: function(v) if isinstance(v, str) else v)
     return frame
 
