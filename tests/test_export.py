@@ -42,6 +42,11 @@ def test_csv_text_never_starts_a_formula_and_reads_back_exactly(tmp_path):
     # opened in a spreadsheet that keeps the apostrophes, and saved as a workbook
     pd.read_csv(path, dtype=str, keep_default_na=False).to_excel(tmp_path / "t.xlsx", index=False)
     assert load_frame(tmp_path / "t.xlsx")[0]["text"].tolist() == HOSTILE
+    # two columns of one name are each guarded, by position (the guard once looked cells up by name)
+    from tr_nlp.csvsafe import guard_frame
+
+    twice = guard_frame(pd.DataFrame([["=1+1", 1, "so"], ["so", 2, "@SUM(A1)"]], columns=["t", "n", "t"]))
+    assert twice.to_numpy().tolist() == [["'=1+1", 1, "so"], ["so", 2, "'@SUM(A1)"]]
 
 
 def test_atomic_write_leaves_old_file_on_failure(tmp_path):

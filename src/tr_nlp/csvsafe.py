@@ -52,18 +52,16 @@ def unguard_cell(text: str) -> str:
 def _map_text(frame: pd.DataFrame, function: Any) -> pd.DataFrame:
     """``frame`` with ``function`` applied to the string cells of its text columns (a copy
     when any column changes; numbers, missing values and other types stay as they are)."""
-    text = [name for name in frame.columns
-            if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name].dtype)]
+    text = [j for j, dtype in enumerate(frame.dtypes) if dtype == object or pd.api.types.is_string_dtype(dtype)]
     if not text:
         return frame
-    values = frame[text].to_numpy(dtype=object)  # one array: looking at each column on its own costs more
-    changed = [name for j, name in enumerate(text)
-               if any(isinstance(v, str) and function(v) != v for v in values[:, j])]
+    values = frame.iloc[:, text].to_numpy(dtype=object)  # one array: looking at each column on its own costs more
+    changed = [j for k, j in enumerate(text) if any(isinstance(v, str) and function(v) != v for v in values[:, k])]
     if not changed:
         return frame
     frame = frame.copy()
-    for name in changed:
-        frame[name] = frame[name].map(lambda v: function(v) if isinstance(v, str) else v)
+    for j in changed:  # by position: two columns may share a name
+        frame.isetitem(j, frame.iloc[:, j].map(lambda v: function(v) if isinstance(v, str) else v))
     return frame
 
 
