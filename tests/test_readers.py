@@ -245,7 +245,7 @@ def test_text_copied_from_a_table_with_tabs(write):
         ("Jo (GP)", "Right."), ("Sam", "Yes.")]
 
 
-@pytest.mark.parametrize("title", ["", "Ward study: interviews 1-2\t\t\r\n\r\n"])
+@pytest.mark.parametrize("title", ["", "Ward study: interviews 1-2\t\t\r\n\r\n", "Ward study, 2 interviews\r\n"])
 def test_a_table_excel_saved_as_unicode_text_is_read_as_a_table(tmp_path, title):
     # a sheet of utterances saved as "Unicode Text" (.txt: UTF-16, tabs between cells) was one unknown
     # speaker's paragraph, its header and interview ids included

@@ -155,8 +155,11 @@ def header_key(header: object) -> str:
     return "_".join(str(header).replace("-", " ").replace("_", " ").split()).casefold()
 
 
-def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFrame, list[str]]:
+def load_frame(path: str | Path, encoding: str | None = None, tabs: bool = False) -> tuple[pd.DataFrame, list[str]]:
     """Read a CSV/TSV/JSONL/Parquet/Excel (or LibreOffice Calc) table with every value as a string.
+
+    A text table is read as a .tsv (tabs between its cells) where ``tabs`` says so, whatever
+    its name.
 
     Returns
     -------
@@ -184,7 +187,7 @@ def load_frame(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFr
             if suffix in {".jsonl", ".ndjson"}:
                 frame = _read_jsonl(text, path)
             else:
-                sep, top, above = _layout(text, suffix == ".tsv")
+                sep, top, above = _layout(text, tabs or suffix == ".tsv")
                 frame = _read_csv(text, sep, top, warnings)
                 if above:
                     frame.attrs["above"] = above
@@ -698,10 +701,11 @@ def _code_namer(frame: pd.DataFrame, code_cols: Sequence[str]) -> tuple[dict[str
     return binary, names
 
 
-def read_table(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResult:
-    """Read an utterance table into interviews, codings and a derived codebook."""
+def read_table(path: str | Path, options: ReadOptions = ReadOptions(), tabs: bool = False) -> ReadResult:
+    """Read an utterance table into interviews, codings and a derived codebook (a text table
+    with tabs between its cells where ``tabs`` says so: :func:`load_frame`)."""
     path = Path(path)
-    frame, warnings = load_frame(path, options.encoding)
+    frame, warnings = load_frame(path, options.encoding, tabs)
     if options.table is None:  # a table named for what it is (--text-col, a preset, corpus.yaml) is read as told
         frame = _speech_under_no_header(frame)
         _refuse_other_tables(frame, path)

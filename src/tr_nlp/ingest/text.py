@@ -807,7 +807,7 @@ def _utterance_table(path: Path, options: ReadOptions, header: str) -> ReadResul
     says so."""
     from tr_nlp.ingest.table import read_table  # imported here: it brings pandas
 
-    result = read_table(path, options)
+    result = read_table(path, options, tabs=True)
     named = " | ".join(cell.strip() for cell in header.split("\t") if cell.strip())
     result.warnings.insert(0, f"read as a table of utterances, as Excel saves a sheet as text: a line names "
                               f"its tab-separated columns ({named[:80]!r}); a .tsv is read so without this warning")
