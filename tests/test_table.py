@@ -285,7 +285,8 @@ def test_a_workbook_formatted_out_to_its_last_column_reads_only_the_cells_up_to_
 
 
 def test_a_csv_saved_from_a_sheet_formatted_out_to_its_last_column_reads_only_the_columns_by_its_header(tmp_path):
-    # each line ends with 16,383 commas: pandas made a column of each, and 5,000 utterances took 6 minutes
+    # each line of such a sheet of 3 columns ends with 16,381 commas: pandas made a column of each, and
+    # 5,000 utterances took 6 minutes
     from tr_nlp.ingest.table import UNNAMED_COLUMNS_KEPT
 
     padding = "," * 300

@@ -536,8 +536,8 @@ def _columns_to_read(text: str, sep: str, top: int) -> range | None:
     ends with more than :data:`UNNAMED_COLUMNS_KEPT` empty cells, those up to its last name
     and that many more; else None, all of them.
 
-    A sheet formatted out to its last column, saved as CSV, ends every line with 16,383
-    delimiters: pandas made a column of each, and a table of 5,000 utterances took minutes
+    A sheet formatted out to its last column, saved as CSV, has 16,384 cells a line, most of
+    them empty: pandas made a column of each, and a table of 5,000 utterances took minutes
     to read. A value that far to the right of the header's names, under none, is not read.
 
     >>> _columns_to_read("speaker,text" + "," * 100 + "\\nI,So?", ",", 0), _columns_to_read("a,,b,,\\n1,2", ",", 0)
