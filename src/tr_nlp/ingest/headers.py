@@ -44,3 +44,13 @@ TIME = frozenset({
     "zeit", "zeitmarke", "zeitstempel", "tijd", "tijdstempel", "tid", "tidpunkt", "tidsstämpel", "temps", "tiempo",
     "tempo", "aika",
 })
+
+
+def names_speech(cell: str) -> bool:
+    """Whether a header cell names the column of what was said, in any case, with spaces or
+    underscores between its words.
+
+    >>> names_speech(" Text "), names_speech("Verbatim_Transcript"), names_speech("Speaker")
+    (True, False, False)
+    """
+    return " ".join(cell.replace("_", " ").split()).casefold() in SPEECH

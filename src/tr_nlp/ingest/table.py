@@ -448,7 +448,7 @@ def _delimiter(text: str) -> str:
     Spreadsheets in many European locales save "CSV" with semicolons; column names hold
     none of these characters, so the header tells.
     """
-    header = text.split("\n", 1)[0]
+    header = _header_line(text, 0)
     return max(_DELIMITERS, key=header.count) if header else ","
 
 
@@ -499,7 +499,7 @@ def _read_csv(text: str, sep: str, top: int, warnings: list[str]) -> pd.DataFram
         return pd.read_csv(io.StringIO(text), usecols=_columns_to_read(text, sep, top), **options)
     except pd.errors.ParserError:
         names = next(csv.reader([_header_line(text, top)], delimiter=sep), [])
-        if not names or " ".join(names[-1].replace("_", " ").split()).casefold() not in headers.SPEECH:
+        if not names or not headers.names_speech(names[-1]):
             raise
     joined: list[list[str]] = []
 

@@ -794,9 +794,8 @@ def _tab_separated_header(text: str) -> str | None:
     """
     lines = [line for line in text.split("\n", 40)[:40] if line.strip()]
     for at, line in enumerate(lines[:4]):
-        names = {" ".join(cell.replace("_", " ").split()).casefold() for cell in line.split("\t")[:50]}
         below = lines[at + 1 : at + 21]
-        if "\t" in line and names & headers.SPEECH and below:
+        if "\t" in line and below and any(map(headers.names_speech, line.split("\t")[:50])):
             return line if sum("\t" in row for row in below) * 2 >= len(below) else None
     return None
 
@@ -822,7 +821,7 @@ def _names_list(text: str, result: ReadResult) -> bool:
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     names = [line.split("#", 1)[0].split() for line in lines if not line.startswith("#")]
     return (lines[0].startswith("#") and bool(names) and all(0 < len(name) <= 4 for name in names)
-            and all(turn.speaker == UNKNOWN_SPEAKER for iv in result.interviews for turn in iv.turns))
+            and _unlabelled(result))
 
 
 def number_runs(numbers: Sequence[int], shown: int = 3) -> str:
