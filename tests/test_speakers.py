@@ -379,14 +379,15 @@ def test_an_interpreter_or_a_relative_who_speaks_once_is_a_speaker(tmp_path):
 
 
 @pytest.mark.parametrize(("label", "role"), [
-    ("Nurse", "participant"), ("Staff nurse 2", "participant"), ("Doctor", "participant"), ("CPN", "participant"),
-    ("Care co-ordinator", "participant"), ("Social worker", "participant"), ("Receptionist", "participant"),
+    ("Nurse", "other"), ("Staff nurse 2", "other"), ("Doctor", "other"), ("CPN", "other"),
+    ("Care co-ordinator", "other"), ("Social worker", "other"), ("Receptionist", "other"),
     ("Unknown", "participant"), ("Unidentified male", "participant"), ("Female voice", "participant"),
     ("All", "participant"), ("Second interviewer", "interviewer"), ("Co-researcher", "interviewer"),
     ("Peer researcher", "interviewer"), ("Assistant moderator", "interviewer")])
 def test_staff_a_voice_not_named_or_a_second_interviewer_who_speaks_once_is_a_speaker(tmp_path, label, role):
     # a nurse coming in once on the ward ("Nurse: Sorry, the taxi is here.") was read as the participant's
-    # speech, and a second interviewer's one question as the participant's too
+    # speech, and a second interviewer's one question as the participant's too; beside "P", the nurse
+    # is someone else in the room (see the test below)
     from tr_nlp.ingest import read_file
 
     path = tmp_path / "p08.txt"
@@ -395,6 +396,32 @@ def test_staff_a_voice_not_named_or_a_second_interviewer_who_speaks_once_is_a_sp
     iv = read_file(path).interviews[0]
     assert [(t.speaker, t.role, iv.text[t.start:t.end]) for t in iv.turns][4:] == [
         (label, role, "Sorry to interrupt, is it about the ward?"), ("P", "participant", "Oh, yes.")]
+
+
+def test_someone_else_in_the_room_beside_a_known_participant_is_no_participant(tmp_path):
+    # beside "I" and "P", a mother's or a nurse's words were the participant's role, so they were
+    # segmented and coded as the participant's (the default --roles participant), without a word
+    from tr_nlp.ingest import read_file
+    from tr_nlp.ingest.base import ReadOptions
+    from tr_nlp.ingest.speakers import RoleMap
+
+    path = tmp_path / "p07.txt"
+    path.write_text("I: How was the ward?\nP: Hard at first.\nMum: She does, she rang us on a Sunday.\n"
+                    "I: And the staff?\nP: Like a case.\nNurse (quietly): It's time for your medication.\n"
+                    "Interpreter: He says they treated him like a case.\nUnknown: Sorry.\n", encoding="utf-8")
+    read = read_file(path)
+    assert read.interviews[0].speakers == {"I": "interviewer", "P": "participant", "Mum": "other",
+                                           "Nurse (quietly)": "other", "Interpreter": "participant",
+                                           "Unknown": "participant"}
+    assert ("'Mum', 'Nurse (quietly)' read as someone else in the room (role 'other'), not a participant "
+            "beside 'P'; set them in the corpus config if they are participants") in read.warnings
+    # the team's word wins: a carers' study makes Mum a participant
+    roles = ReadOptions(roles=RoleMap.from_pairs(["Mum=participant"]))
+    assert read_file(path, roles).interviews[0].speakers["Mum"] == "participant"
+    # a study of nurses labels them so: beside an interviewer alone, the nurse is the one interviewed
+    path.write_text("I: How long have you been on the ward?\nNurse: Six years.\nI: And the team?\n"
+                    "Nurse: Good, mostly.\n", encoding="utf-8")
+    assert read_file(path).interviews[0].speakers == {"I": "interviewer", "Nurse": "participant"}
 
 
 def test_a_transcribers_note_is_no_ones_speech(tmp_path):

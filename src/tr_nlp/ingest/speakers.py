@@ -222,24 +222,18 @@ _GENERIC_SPEAKER = re.compile(
     r"^(speaker|spk|person|voice|talare|taler|sprecher(?:in)?|spreker|intervenant(?:e)?|locut(?:eur|rice)"
     r"|hablante|parlante|falante|orador(?:a)?|puhuja|mówca|mluvčí|beszélő|konuşmacı|ομιλητής|ομιλήτρια|спикер"
     r"|говорящий|мовець)[\s_-]*\d+$", re.IGNORECASE)
-#: someone else who speaks in an interview, often once (an interpreter, a note-taker, a relative
-#: coming in, a nurse on the ward, a voice the transcriber could not name): a label of these words
-#: starts a turn of its own the first time too, rather than being read as the speech of the speaker
-#: before (their role is then as for any other named speaker: beside an interviewer, a participant,
-#: as the nurses and doctors of a focus group of clinicians are)
-_THIRD_PARTY = re.compile(
-    r"^(interpreter|translator|observer|note[- ]?taker|scribe|carer|caregiver|support worker|key ?worker|advocate"
+#: the words of people in the room who are neither asked nor asking: an observer, a relative or a
+#: carer, a member of staff (a nurse coming in on the ward); not an interpreter, who speaks for the
+#: participant, nor a voice the transcriber could not name, who may be the participant
+_PRESENT = (
+    r"observer|note[- ]?taker|scribe|carer|caregiver|support worker|key ?worker|advocate"
     r"|mother|father|mum|mom|dad|parent|partner|husband|wife|son|daughter|sister|brother|relative|guardian|friend"
-    r"|both|all|everyone|several|group|others?"
     r"|(?:charge |staff |ward |community )?nurse|doctor|psychiatrist|psychologist|clinician|gp|cpn|receptionist"
     r"|staff(?: member)?|ward staff|care co-?ordinator|social worker|healthcare assistant|hca|pharmacist"
     r"|peer(?: support)? worker|occupational therapist"
-    r"|(?:unknown|unidentified)(?: speaker| voice| (?:fe)?male)?|(?:fe)?male voice|man|woman"
-    r"|(?:several|multiple|many|various) (?:speakers|voices|people)"
-    # interpreters in Swedish, Norwegian, Danish, German, Dutch, Spanish, French, Italian, Finnish
-    r"|tolk|dolmetscher|dolmetscherin|int[eé]rprete|interpr[eè]te|interprete|tulkki"
-    # relatives and carers in those languages; not the words that are names or surnames too
-    # (Bror, Mor, Mora, Mann, Venn, Freund, Papa, Ami, Amie, Veli): a pseudonymiser keeps a role
+    # relatives and carers in Swedish, Norwegian, Danish, German, Dutch, Spanish, French, Italian, Finnish;
+    # not the words that are names or surnames too (Bror, Mor, Mora, Mann, Venn, Freund, Papa, Ami, Amie,
+    # Veli): a pseudonymiser keeps a role
     r"|mamma|pappa|far|mamman|pappan|syster|systern|brodern|dotter|dottern|sonen|make|maka|maken|sambo"
     r"|anhörig|vän|moren|faren|søster|datter|sønn|søn|pårørende|ektefelle|ægtefælle"
     r"|mutter|vater|mama|schwester|bruder|tochter|sohn|ehemann|ehefrau|angehörige[rn]?"
@@ -247,7 +241,23 @@ _THIRD_PARTY = re.compile(
     r"|mère|père|maman|sœur|soeur|frère|fille|fils|époux|épouse|conjointe?"
     r"|madre|padre|mamá|papá|herman[ao]|hij[ao]|espos[ao]|pareja|familiar|cuidador[a]?"
     r"|papà|sorella|fratello|figlia|figlio|marito|moglie"
-    r"|äiti|isä|tytär|puoliso|omainen)\.?(?:[\s_-]*\d+)?$",
+    r"|äiti|isä|tytär|puoliso|omainen"
+)
+#: a label of someone else :data:`_PRESENT` (``Mum``, ``Staff nurse 2``)
+_PRESENT_LABEL = re.compile(rf"^(?:{_PRESENT})\.?(?:[\s_-]*\d+)?$", re.IGNORECASE)
+#: someone else who speaks in an interview, often once (an interpreter, a note-taker, a relative
+#: coming in, a nurse on the ward, a voice the transcriber could not name): a label of these words
+#: starts a turn of its own the first time too, rather than being read as the speech of the speaker
+#: before (their role is then as for any other named speaker: beside an interviewer, a participant,
+#: as the nurses and doctors of a focus group of clinicians are; but beside a participant known by
+#: their label too, one :data:`_PRESENT` is someone else, of role "other": see :func:`resolve_roles`)
+_THIRD_PARTY = re.compile(
+    rf"^(interpreter|translator|{_PRESENT}"
+    r"|both|all|everyone|several|group|others?"
+    r"|(?:unknown|unidentified)(?: speaker| voice| (?:fe)?male)?|(?:fe)?male voice|man|woman"
+    r"|(?:several|multiple|many|various) (?:speakers|voices|people)"
+    # interpreters in Swedish, Norwegian, Danish, German, Dutch, Spanish, French, Italian, Finnish
+    r"|tolk|dolmetscher|dolmetscherin|int[eé]rprete|interpr[eè]te|interprete|tulkki)\.?(?:[\s_-]*\d+)?$",
     re.IGNORECASE,
 )
 
@@ -697,8 +707,14 @@ def resolve_roles(
     voices = sum(role != "other" for role in resolved.values())  # a transcriber's notes are no one
     warnings: list[str] = []
     if unknown and "interviewer" in resolved.values():
+        present = _others_present(unknown, resolved)
         for s in unknown:
-            resolved[s] = "participant"
+            resolved[s] = "other" if s in present else "participant"
+        if present:
+            known = [repr(s) for s, role in resolved.items() if role == "participant" and s not in unknown]
+            warnings.append(f"{some([repr(s) for s in present])} read as someone else in the room (role 'other'), "
+                            f"not a participant beside {some(known)}; set them in the corpus config if they "
+                            "are participants")
     elif len(unknown) == 1 and voices == 2:  # "Participant 1" and a named clinician, say
         resolved[unknown[0]] = "interviewer"
         warnings.append(f"guessed {unknown[0]!r} = interviewer, the other speaker being the participant; "
@@ -738,6 +754,22 @@ def resolve_roles(
     elif others:  # one warning, not one per speaker: a file of 100,000 labels printed 12 MB of them
         warnings.append(f"speakers {some([repr(s) for s in others])} have no known role; set them in the corpus config")
     return {s: r for s, r in resolved.items() if r is not None}, warnings
+
+
+def _others_present(unknown: Sequence[str], resolved: Mapping[str, Role | None]) -> list[str]:
+    """Of the speakers of no known role (``unknown``), those whose labels name someone else in
+    the room (:data:`_PRESENT_LABEL`: ``Mum``, ``Nurse``), where another speaker is known to
+    be the participant: beside ``I`` and ``P``, a nurse coming in is not the one interviewed.
+    Where no one is known to be, they may be (a study of nurses labels them ``Nurse``).
+
+    >>> _others_present(["Mum", "Jo"], {"I": "interviewer", "P": "participant", "Mum": None, "Jo": None})
+    ['Mum']
+    >>> _others_present(["Nurse"], {"I": "interviewer", "Nurse": None})
+    []
+    """
+    if "participant" not in resolved.values():
+        return []
+    return [s for s in unknown if _PRESENT_LABEL.match(" ".join(_MANNER_NOTE.sub("", s).split()))]
 
 
 def _researcher_r(resolved: Mapping[str, Role | None], roles: RoleMap, question_share: Mapping[str, float]
