@@ -415,7 +415,15 @@ def test_someone_else_in_the_room_beside_a_known_participant_is_no_participant(t
                                            "Unknown": "participant"}
     assert ("'Mum', 'Nurse (quietly)' read as someone else in the room (role 'other'), not a participant "
             "beside 'P'; set them in the corpus config if they are participants") in read.warnings
+    # a speaker called by name beside "P" stays a participant, as a name does not say who they are
+    path.write_text("I: How was it?\nP: Hard.\nSheila: He was very low.\nI: And now?\nP: Better.\n"
+                    "Sheila: Much.\n", encoding="utf-8")
+    named = read_file(path)
+    assert named.interviews[0].speakers["Sheila"] == "participant"
+    assert ("'Sheila' taken as a participant beside 'P', a participant by label; if someone else, give them "
+            "role 'other' in the corpus config") in named.warnings
     # the team's word wins: a carers' study makes Mum a participant
+    path.write_text("I: How was it?\nP: Hard.\nMum: He was very low.\n", encoding="utf-8")
     roles = ReadOptions(roles=RoleMap.from_pairs(["Mum=participant"]))
     assert read_file(path, roles).interviews[0].speakers["Mum"] == "participant"
     # a study of nurses labels them so: beside an interviewer alone, the nurse is the one interviewed

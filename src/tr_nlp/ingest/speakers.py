@@ -707,14 +707,18 @@ def resolve_roles(
     voices = sum(role != "other" for role in resolved.values())  # a transcriber's notes are no one
     warnings: list[str] = []
     if unknown and "interviewer" in resolved.values():
+        labelled = [repr(s) for s, role in resolved.items() if role == "participant"]
         present = _others_present(unknown, resolved)
+        named = [repr(s) for s in unknown if labelled and s not in present and not is_known_label(s)]
         for s in unknown:
             resolved[s] = "other" if s in present else "participant"
         if present:
-            known = [repr(s) for s, role in resolved.items() if role == "participant" and s not in unknown]
             warnings.append(f"{some([repr(s) for s in present])} read as someone else in the room (role 'other'), "
-                            f"not a participant beside {some(known)}; set them in the corpus config if they "
+                            f"not a participant beside {some(labelled)}; set them in the corpus config if they "
                             "are participants")
+        if named:  # beside "P", a speaker called by name is likely someone else too, but a name does not say
+            warnings.append(f"{some(named)} taken as a participant beside {some(labelled)}, a participant by "
+                            "label; if someone else, give them role 'other' in the corpus config")
     elif len(unknown) == 1 and voices == 2:  # "Participant 1" and a named clinician, say
         resolved[unknown[0]] = "interviewer"
         warnings.append(f"guessed {unknown[0]!r} = interviewer, the other speaker being the participant; "
