@@ -2101,6 +2101,18 @@ def test_a_text_files_passages_are_on_the_lines_an_editor_shows(write):
     assert odd.lines == ((0, 4),) and odd.metadata["lines"] == [[0, 4], [0, 5]]  # not line numbers: metadata
 
 
+@pytest.mark.parametrize("above", ["\n\n", "  \r\n\t\r\n", "\ufeff\n\n"])
+def test_a_text_files_blank_first_lines_count_for_its_line_numbers(write, above):
+    # the blank lines a file starts with (a Word document saved as text, with an empty first
+    # paragraph) were dropped uncounted: every segment cited a line two too early
+    raw = f"{above}I: Who helped?\n\nP: Karen did.\nShe stayed late.\n"
+    interview = read_file(write("plain.txt", raw)).interviews[0]
+    assert [(s.text, s.line) for s in Segmenter().segment([interview])] == [("Karen did.", 5), ("She stayed late.", 6)]
+    table = read_file(write("nvivo.txt", f"{above}0:00:01.0 - 0:00:04.0\tWho helped?\tJo\n"
+                                         "0:00:04.0 - 0:00:09.0\tKaren did.\tSam\n")).interviews[0]
+    assert [table.line_at(table.text.index(w)) for w in ("Who", "Karen")] == [3, 4]
+
+
 def test_a_text_of_numbers_alone_is_no_numbered_transcript():
     # no numbered line held any text, and the reader failed (IndexError) saying which numbers it left out
     from tr_nlp.ingest.text import interview_from_text

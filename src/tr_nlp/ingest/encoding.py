@@ -87,6 +87,9 @@ class Decoded:
     text: str
     encoding: str
     warning: str | None = None
+    #: the blank lines normalising took off the start of the file: its text's first line is
+    #: the file's line ``lines_above + 1``
+    lines_above: int = 0
 
 
 def decode_bytes(data: bytes, path: str | Path, encoding: str | None = None) -> Decoded:
@@ -212,12 +215,17 @@ def _refuse_control_characters(text: str, path: str | Path) -> None:
 
 def normalise_text(text: str) -> str:
     """Normalise text once; every offset tr_nlp stores refers to the result."""
+    return _normalised_lines(text).strip("\n")
+
+
+def _normalised_lines(text: str) -> str:
+    """:func:`normalise_text` before the blank lines at either end are taken off: each line of
+    ``text`` (a break of :data:`_LINE_BREAK` ending it) is a line of the result."""
     text = unicodedata.normalize("NFC", text)
     text = _LINE_BREAK.sub("\n", text)
     text = _ODD_SPACE.sub(" ", text)
     text = _REMOVED.sub("", text)
-    text = _TRAILING.sub("", text)
-    return text.strip("\n")
+    return _TRAILING.sub("", text)
 
 
 def read_bytes(path: str | Path, error: type[InputError] = InputError, max_mb: float | None = None) -> bytes:
@@ -244,10 +252,11 @@ def _read_normalised(path: str | Path, encoding: str | None, prepare: Callable[[
     normalised; an empty or blank file raises E101."""
     path = Path(path)
     decoded = decode_bytes(read_bytes(path, max_mb=MAX_TEXT_MB), path, encoding)
-    text = normalise_text(prepare(decoded.text))
+    lines = _normalised_lines(prepare(decoded.text))
+    text = lines.strip("\n")
     if not text.strip():
         raise InputError("E101", path)
-    return Decoded(text, decoded.encoding, decoded.warning)
+    return Decoded(text, decoded.encoding, decoded.warning, len(lines) - len(lines.lstrip("\n")))
 
 
 #: A letter of a script written without spaces between words (Chinese, Japanese's kana): where

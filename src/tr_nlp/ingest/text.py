@@ -759,7 +759,7 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: 
     decoded = read_text(path, options.encoding)
     metadata, text = split_front_matter(decoded.text, path)
     fmt = fmt or ("markdown" if path.suffix.lower() in {".md", ".markdown"} else "text")
-    first_line = decoded.text.count("\n", 0, len(decoded.text) - len(text)) + 1
+    first_line = decoded.lines_above + decoded.text.count("\n", 0, len(decoded.text) - len(text)) + 1
     table = _speaker_last_table(text, first_line) if fmt == "text" else None
     if table is not None:  # NVivo's layout, time | speech | speaker: read as a Word table is
         joined, forced, lines = text_with_labels(table)
