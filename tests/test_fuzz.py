@@ -447,7 +447,7 @@ def test_a_long_run_of_whitespace_is_read_in_one_pass(tmp_path):
     from tr_nlp.features.context import without_time_marks
     from tr_nlp.ingest.comments import codes_from_comments
     from tr_nlp.ingest.nodes import node_export
-    from tr_nlp.ingest.pdf import page_furniture
+    from tr_nlp.ingest.furniture import page_furniture
     from tr_nlp.ingest.speakers import is_known_label
 
     spaces = " " * 200_000

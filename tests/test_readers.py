@@ -1199,6 +1199,38 @@ PDF_PAGES = [
 ]
 
 
+#: A transcript's pages as a PDF prints them, the participant speaking across the first page break
+PRINTED = [["I: Who helped you?", "P: There was a nurse, Jo,"], ["who stayed late.", "I: And then?", "P: Home."],
+           ["I: Mm.", "P: It was fine."]]
+
+
+@pytest.mark.parametrize("how", ["pdftotext", "copied"])
+def test_a_text_made_of_a_pdf_leaves_out_its_page_furniture(write, how):
+    # pdftotext writes a form feed between pages, and a copy out of a PDF viewer keeps each page's
+    # footer: the running header and "Page 1 of 3" were the words of whoever spoke across the page
+    pages = ["\n".join(["Study 7 - P12 - CONFIDENTIAL", *lines, f"Page {n} of 3"]) for n, lines in enumerate(PRINTED, 1)]
+    raw = "\f".join(pages) + "\f" if how == "pdftotext" else "\n".join(pages) + "\n"
+    result = read_file(write("p12.txt", raw))
+    interview = result.interviews[0]
+    assert [(t.speaker, " ".join(interview.text[t.start:t.end].split())) for t in interview.turns] == [
+        ("I", "Who helped you?"), ("P", "There was a nurse, Jo, who stayed late."), ("I", "And then?"),
+        ("P", "Home."), ("I", "Mm."), ("P", "It was fine.")]
+    assert result.warnings == [
+        "left out 6 running header, footer and page-number line(s) of 3 page(s), such as "
+        "'Study 7 - P12 - CONFIDENTIAL', 'Page 1 of 3'; they are spaces in the stored text, so offsets and line "
+        "numbers stay the file's"]
+    # every offset and line is the file's, as an editor shows it (a form feed starts no line there)
+    assert len(interview.text) == len(raw.rstrip("\f\n"))
+    lines = raw.split("\n")
+    segments = Segmenter().segment([interview])
+    assert [s.text for s in segments][-2:] == ["Home.", "It was fine."]
+    assert all(s.text.split()[0] in lines[s.line - 1] for s in segments)
+    # pages are told by their numbers rising, three or more: speech that names a page is speech
+    said = "I: Which page?\nPage 3\nP: Page 2.\nPage 2\nI: And?\nPage 4\n"
+    kept = read_file(write("pages.txt", said))
+    assert kept.interviews[0].text == said.strip() and not kept.warnings
+
+
 def test_a_pdf_printout_numbered_for_citing_gives_its_segments_their_lines(tmp_path):
     from conftest import make_pdf
 

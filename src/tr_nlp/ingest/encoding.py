@@ -71,6 +71,8 @@ _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 #: mark, Ctrl-Z, DOS editors left after the text among them); U+FFFE and U+FFFF: no XML file can hold them
 _REMOVED = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\ufffe\uffff]")
 _LINE_BREAK = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+#: whatever ends a line: a line feed, or one of :data:`_LINE_BREAK`
+_ANY_LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x85\x0b\x0c]")
 # tried only where a run of spaces starts: from each space of a long run inside a line it ran
 # to the run's end every time (quadratic: minutes for 200,000 spaces)
 _TRAILING = re.compile(r"(?<![ \t])[ \t]+$", re.MULTILINE)
@@ -90,6 +92,12 @@ class Decoded:
     #: the blank lines normalising took off the start of the file: its text's first line is
     #: the file's line ``lines_above + 1``
     lines_above: int = 0
+    #: the lines of its text (0 its first) where a form feed started a new page, as ``pdftotext``
+    #: writes one between the pages of a PDF
+    page_lines: tuple[int, ...] = ()
+    #: the lines of its text that a form feed or a vertical tab started: a line break to tr_nlp,
+    #: but an editor shows the line on the line before
+    inline_lines: tuple[int, ...] = ()
 
 
 def decode_bytes(data: bytes, path: str | Path, encoding: str | None = None) -> Decoded:
@@ -252,11 +260,29 @@ def _read_normalised(path: str | Path, encoding: str | None, prepare: Callable[[
     normalised; an empty or blank file raises E101."""
     path = Path(path)
     decoded = decode_bytes(read_bytes(path, max_mb=MAX_TEXT_MB), path, encoding)
-    lines = _normalised_lines(prepare(decoded.text))
+    prepared = prepare(decoded.text)
+    lines = _normalised_lines(prepared)
     text = lines.strip("\n")
     if not text.strip():
         raise InputError("E101", path)
-    return Decoded(text, decoded.encoding, decoded.warning, len(lines) - len(lines.lstrip("\n")))
+    above = len(lines) - len(lines.lstrip("\n"))
+    last = text.count("\n")
+    return Decoded(text, decoded.encoding, decoded.warning, above, _lines_begun_by(prepared, "\x0c", above, last),
+                   _lines_begun_by(prepared, "\x0b\x0c", above, last))
+
+
+def _lines_begun_by(text: str, breaks: str, above: int, last: int) -> tuple[int, ...]:
+    """The lines of ``text`` normalised (:func:`_normalised_lines`, which keeps each line a
+    line) that one of ``breaks`` starts, counted from its first after the ``above`` blank
+    ones, up to its ``last``.
+
+    >>> _lines_begun_by("\\n\\nI: So?\\n\\fP: Well.\\r\\nI: Mm.\\fP: Yes.\\n\\f", "\\f", 2, 4)
+    (2, 4)
+    """
+    if not any(char in text for char in breaks):
+        return ()
+    ends = (m[0] for m in _ANY_LINE_BREAK.finditer(text))
+    return tuple(line for line, end in enumerate(ends, 1 - above) if end in breaks and 0 < line <= last)
 
 
 #: A letter of a script written without spaces between words (Chinese, Japanese's kana): where

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,47 +32,11 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.archive import encrypted_error
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.encoding import MAX_DOCUMENT_MB, normalise_text, read_bytes
+from tr_nlp.ingest.furniture import furniture_warning, page_furniture
 from tr_nlp.ingest.text import interview_from_text
 
 MAX_PAGES = 2_000
 MAX_CHARS = 20_000_000
-#: lines at each end of a page where running headers, footers and page numbers sit
-EDGE = 2
-# (each run of whitespace taken whole, never shared between two ``\s*``: one pass over a long run)
-_PAGE_NUMBER = re.compile(r"(?:page|seite|p\.)?\s*+[-–—]?\s*+\d{1,4}\s*+(?:(?:/|of|von)\s*+\d{1,4})?\s*+[-–—]?",
-                          re.IGNORECASE)
-_DIGITS = re.compile(r"\d+")
-
-
-def page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[str]]:
-    """``pages`` (each a list of lines) without running headers, footers and page numbers,
-    and the lines left out.
-
-    >>> said = [["I: How was it?", "P: Loud."], ["I: And the nurse?", "P: Kind."], ["I: Why?", "P: She sat with me."]]
-    >>> pages = [["Study 7, interview 12", *lines, f"Page {n} of 3"] for n, lines in enumerate(said, 1)]
-    >>> kept, dropped = page_furniture(pages)
-    >>> kept[1], dropped[:2]
-    (['I: And the nurse?', 'P: Kind.'], ['Study 7, interview 12', 'Page 1 of 3'])
-    """
-    def key(line: str) -> str:
-        return _DIGITS.sub("#", " ".join(line.split()).casefold())
-
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        filled = [line for line in lines if line.strip()]
-        counts.update({key(line) for line in filled[:EDGE] + filled[-EDGE:]})
-    running = {k for k, n in counts.items() if len(pages) >= 3 and n >= max(3, len(pages) / 2)}
-
-    def furniture(line: str) -> bool:
-        return key(line) in running or _PAGE_NUMBER.fullmatch(line.strip()) is not None
-
-    out, dropped = [], []
-    for lines in pages:
-        filled = [i for i, line in enumerate(lines) if line.strip()]
-        edges = {i for i in filled[:EDGE] + filled[-EDGE:] if furniture(lines[i])}
-        out.append([line for i, line in enumerate(lines) if i not in edges])
-        dropped += [lines[i] for i in sorted(edges)]
-    return out, dropped
 
 
 class _Notes(logging.Handler):
@@ -178,13 +140,7 @@ def read_pdf(path: str | Path, options: ReadOptions = ReadOptions()) -> ReadResu
         raise InputError("E112", path)
     result = interview_from_text(text, path, options.roles, metadata, "pdf")
     if dropped:  # said, so that a line of speech taken for one is not lost unseen
-        kinds: dict[str, str] = {}  # one example of each, numbers aside
-        for line in dropped:
-            kinds.setdefault(_DIGITS.sub("#", line.strip()), line.strip())
-        shown = ", ".join(repr(line) for line in list(kinds.values())[:3])
-        more = f" and {len(kinds) - 3} other(s)" if len(kinds) > 3 else ""
-        result.warnings.insert(0, f"left out {len(dropped)} running header, footer and page-number line(s) of "
-                                  f"{len(pages)} page(s), such as {shown}{more}")
+        result.warnings.insert(0, furniture_warning(dropped, len(pages)))
     if repairs:  # read as far as pypdf could: the text may lack what the damage hid
         result.warnings.append(f"the file is damaged; the PDF reader repaired {len(repairs)} thing(s) as it read, "
                                f"such as {repairs[0][:120]!r}: check the text against the original, or save the "

@@ -14,7 +14,9 @@ they give the interview its :attr:`~tr_nlp.schema.Interview.times`
 (:func:`tr_nlp.ingest.speakers.time_marks`). Text written as timed cues (a timing line, the
 speaker's name, what was said: Microsoft Teams' older transcripts) is read as subtitles are
 (:func:`tr_nlp.ingest.subtitles.cues_in_text`). The numbers starting each line of a
-transcript numbered for citing are not speech (:func:`without_line_numbers`).
+transcript numbered for citing are not speech (:func:`without_line_numbers`), nor are the
+running headers, footers and page numbers of a text made of a PDF
+(:func:`~tr_nlp.ingest.furniture.text_furniture`), which become spaces.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from tr_nlp.ingest import headers
 from tr_nlp.ingest.base import ReadOptions, ReadResult
 from tr_nlp.ingest.doctables import header_at, speaker_after_speech, table_lines
 from tr_nlp.ingest.encoding import normalise_text, read_text
+from tr_nlp.ingest.furniture import furniture_warning, text_furniture
 from tr_nlp.ingest.speakers import (
     NAME_LINE,
     QUESTION_AT_END,
@@ -759,21 +762,65 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: 
     decoded = read_text(path, options.encoding)
     metadata, text = split_front_matter(decoded.text, path)
     fmt = fmt or ("markdown" if path.suffix.lower() in {".md", ".markdown"} else "text")
-    first_line = decoded.lines_above + decoded.text.count("\n", 0, len(decoded.text) - len(text)) + 1
+    above = decoded.text.count("\n", 0, len(decoded.text) - len(text))  # the front matter's lines
+    first_line = decoded.lines_above + above + 1
+    text, furniture = _without_furniture(text, [line - above for line in decoded.page_lines if line > above])
     table = _speaker_last_table(text, first_line) if fmt == "text" else None
     if table is not None:  # NVivo's layout, time | speech | speaker: read as a Word table is
         joined, forced, lines = text_with_labels(table)
         result = interview_from_text(joined, path, options.roles, metadata, fmt, forced, lines)
     else:
-        result = interview_from_text(text, path, options.roles, metadata, fmt, lines=((0, first_line),))
+        lines = _file_lines(text, first_line, [line - above for line in decoded.inline_lines if line > above])
+        result = interview_from_text(text, path, options.roles, metadata, fmt, lines=lines)
         header = _tab_separated_header(text) if fmt == "text" and not metadata and _unlabelled(result) else None
         if header is not None:
             return _utterance_table(path, options, header)
     if fmt == "text" and not metadata and _names_list(text, result):
         raise InputError("E137", path)
+    if furniture:
+        result.warnings.insert(0, furniture)
     if decoded.warning:
         result.warnings.insert(0, decoded.warning)
     return result
+
+
+def _file_lines(text: str, first: int, inline: Sequence[int]) -> tuple[tuple[int, int], ...]:
+    """The line numbers of ``text`` as an editor shows its file (:attr:`~tr_nlp.schema.Interview.lines`):
+    its first line is the file's line ``first``, and each of its ``inline`` lines (begun by a
+    form feed, as ``pdftotext`` writes one between pages, or a vertical tab) is shown on the
+    line before it.
+
+    >>> _file_lines("I: So?\\nP: Well.\\nI: Mm.\\nP: Yes.", 3, [1, 3])
+    ((0, 3), (7, 3), (23, 4))
+    """
+    if not inline:
+        return ((0, first),)
+    starts = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
+    return ((0, first), *((starts[line], first + line - k) for k, line in enumerate(inline, 1)))
+
+
+def _without_furniture(text: str, page_lines: Sequence[int]) -> tuple[str, str | None]:
+    """``text`` with its page furniture (:func:`~tr_nlp.ingest.furniture.text_furniture`: a
+    PDF's running headers, footers and page numbers, copied out of it with the speech) made
+    spaces, so that no one says it and every offset and line stays the file's; and the
+    warning naming what was left out (None when nothing was).
+
+    >>> text = "".join(f"P: Said {w}.\\nPage {n}\\n" for n, w in enumerate(("this", "that", "it"), 1))
+    >>> _without_furniture(text, [])
+    ('P: Said this.\\n      \\nP: Said that.\\n      \\nP: Said it.\\n      \\n', \
+"left out 3 running header, footer and page-number line(s) of 3 page(s), such as 'Page 1'; they are spaces \
+in the stored text, so offsets and line numbers stay the file's")
+    """
+    spans, pages = text_furniture(text, page_lines)
+    if not spans:
+        return text, None
+    parts, at = [], 0
+    for start, end in spans:
+        parts += [text[at:start], " " * (end - start)]
+        at = end
+    warning = furniture_warning([text[start:end] for start, end in spans], pages,
+                                "they are spaces in the stored text, so offsets and line numbers stay the file's")
+    return "".join([*parts, text[at:]]), warning
 
 
 def _unlabelled(result: ReadResult) -> bool:
