@@ -1231,6 +1231,16 @@ def test_a_text_made_of_a_pdf_leaves_out_its_page_furniture(write, how):
     assert kept.interviews[0].text == said.strip() and not kept.warnings
 
 
+def test_a_word_document_pasted_out_of_a_pdf_leaves_out_its_page_furniture(tmp_path):
+    paragraphs = [(None, line) for n, lines in enumerate(PRINTED, 1)
+                  for line in ["Study 7 - P12 - CONFIDENTIAL", *lines, f"Page {n} of 3"]]
+    result = read_file(make_docx(tmp_path / "p12.docx", paragraphs))
+    interview = result.interviews[0]
+    assert [" ".join(interview.text[t.start:t.end].split()) for t in interview.turns][:2] == [
+        "Who helped you?", "There was a nurse, Jo, who stayed late."]
+    assert result.warnings[0].startswith("left out 6 running header, footer and page-number line(s) of 3 page(s)")
+
+
 def test_a_pdf_printout_numbered_for_citing_gives_its_segments_their_lines(tmp_path):
     from conftest import make_pdf
 

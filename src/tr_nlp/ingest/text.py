@@ -799,6 +799,10 @@ def _file_lines(text: str, first: int, inline: Sequence[int]) -> tuple[tuple[int
     return ((0, first), *((starts[line], first + line - k) for k, line in enumerate(inline, 1)))
 
 
+#: The documents (besides text files) whose text may be pasted out of a PDF with its pages' footers
+PASTED_FORMATS = frozenset({"docx", "doc", "odt", "rtf", "html", "mht"})
+
+
 def _without_furniture(text: str, page_lines: Sequence[int]) -> tuple[str, str | None]:
     """``text`` with its page furniture (:func:`~tr_nlp.ingest.furniture.text_furniture`: a
     PDF's running headers, footers and page numbers, copied out of it with the speech) made
@@ -983,9 +987,14 @@ def interview_from_text(
     line's (the lines after it count on), as a reader sees them; line numbers the metadata
     gives (``lines``, as tr_nlp writes them) come first. Labels that run on within a line
     after another speaker's sentence (:func:`run_on_labels`) start lines of their own, a
-    line break standing for the space before each, with a warning.
+    line break standing for the space before each, with a warning. A document's text pasted
+    out of a PDF (:data:`PASTED_FORMATS`) has the lines naming its pages, and what recurs
+    beside them, made spaces (:func:`_without_furniture`), with a warning.
     """
     notes = []
+    if fmt in PASTED_FORMATS:
+        text, furniture = _without_furniture(text, [])
+        notes += [furniture] if furniture else []
     headings = frozenset(at for at, match in (forced or {}).items() if match.label == HEADING)
     forced = {at: match for at, match in (forced or {}).items() if match.label != HEADING}
     own = _own_roles(metadata, path, strict=fmt in ("text", "markdown"))
