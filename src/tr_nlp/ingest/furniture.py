@@ -20,9 +20,10 @@ EDGE = 2
 _PAGE_NUMBER = re.compile(r"(?:page|seite|p\.)?\s*+[-–—]?\s*+\d{1,4}\s*+(?:(?:/|of|von)\s*+\d{1,4})?\s*+[-–—]?",
                           re.IGNORECASE)
 #: a line of a text that names its page (``Page 3``, ``Page 3 of 12``, ``- Seite 3 -``, ``Sida 3 av 12``),
-#: group ``page`` its number: the footer a copy out of a PDF viewer keeps
+#: group ``page`` its number: the footer a copy out of a PDF viewer keeps (not ``P. 3``: a numbered
+#: participant's label on the line above their words)
 _NAMED_PAGE = re.compile(
-    r"^[ \t]*+(?:[-–—][ \t]*+)?(?:page|seite|sida|side|pagina|página|p\.)[ \t]*+(?P<page>\d{1,4})"
+    r"^[ \t]*+(?:[-–—][ \t]*+)?(?:page|seite|sida|side|pagina|página)[ \t]*+(?P<page>\d{1,4})"
     r"(?:[ \t]*+(?:/|of|von|av|af|de|di|van|sur)[ \t]*+\d{1,4})?(?:[ \t]*+[-–—])?[ \t]*+$",
     re.IGNORECASE | re.MULTILINE)
 _DIGITS = re.compile(r"\d+")
