@@ -932,6 +932,10 @@ def test_a_recall_objective_says_it_sets_no_threshold_inside_an_exclusive_group(
 
 def test_cli_evaluate_says_what_the_coded_data_is_too_thin_for(tmp_path):
     corpus = _tiny_coded_corpus(tmp_path / "corpus")
+    # a coder coded an interviewer's question too: it fell out of the participants' segments unsaid
+    asked = (corpus / "interviews" / "t0.txt").read_text(encoding="utf-8").index("How was it?")
+    with (corpus / "codings.csv").open("a", encoding="utf-8") as table:
+        table.write(f"t0,{asked},{asked + 11},listened,coder_a\n")
     codebook = tmp_path / "codebook.yaml"
     codebook.write_text("codes:\n  - name: listened\n  - name: never_used\n", encoding="utf-8")
     r = runner.invoke(app, ["evaluate", "--corpus", str(corpus / "interviews"), "--codings", str(corpus / "codings.csv"),
@@ -942,6 +946,9 @@ def test_cli_evaluate_says_what_the_coded_data_is_too_thin_for(tmp_path):
     assert "warning: only 6 coded interview(s)" in said
     assert "warning: code 'listened' is on 6 segment(s) in 6 interview(s)" in said
     assert "warning: none of the turns of participant speech carries codebook code(s) never_used; not learned" in said
+    assert (f"warning: 1 coding(s) are on interviewer speech, which no segment (turns of participant speech) holds, "
+            f"so they teach and test nothing: such as 'listened' by coder_a in t0 at {asked}-{asked + 11}; pass "
+            "--roles participant,interviewer to count them") in said
     assert "warning: no human-vs-human rows: no two coders coded the same interviews (coders: coder_a)" in said
     assert "listened" in r.stdout and "never_used" not in r.stdout
 

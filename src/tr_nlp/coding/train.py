@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -31,8 +32,9 @@ from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.features.context import context_frame, without_time_marks
 from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
-from tr_nlp.schema import Codebook, Coding, Reviewed, Segment
+from tr_nlp.schema import Codebook, Coding, Interview, Reviewed, Segment
 from tr_nlp.segment import Segmenter, coder_coverage, label_matrix, map_codings, unread
+from tr_nlp.segment.mapping import unplaced_codings
 from tr_nlp.versions import library_versions
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,11 @@ class CodedData:
     #: per coded interview, the offsets where its turns begin (agreement on characters keeps
     #: a coded passage within its turn); empty: each interview's compared text is one stretch
     turn_starts: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    #: the codings of the coded interviews on speech no segment holds (an interviewer's, say,
+    #: where participants' turns are segmented): they teach and test nothing
+    unplaced: tuple[Coding, ...] = ()
+    #: the roles of the turns :attr:`unplaced` codings are on, most codings first
+    unplaced_roles: tuple[str, ...] = ()
 
     def inputs(self, context: bool, rows: np.ndarray | None = None) -> Any:
         """Model input for ``rows``: the context frame, or the texts alone."""
@@ -181,6 +188,7 @@ def coded_data(
     coded_ids = set().union(*coverage.values())
     segments = everything = segmenter.segment([iv for iv in corpus.interviews if iv.id in coded_ids])
     mapped = map_codings(segments, codings, overlap)
+    unplaced = unplaced_codings(segments, corpus.codings, overlap)
     present = set(mapped["code"])
     known = corpus.codebook.names if corpus.codebook else sorted({c.code for c in codings})
     check_code_names(codes or (), known, "in the codebook" if corpus.codebook else "in the codings")
@@ -216,7 +224,24 @@ def coded_data(
     turn_starts = {iv.id: tuple(t.start for t in iv.turns) for iv in corpus.interviews if iv.id in coded_ids}
     return CodedData(segments, y.fillna(0).astype(int), humans, codes, frame,
                      exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter, aggregate, tuple(codings),
-                     tuple(corpus.reviewed), runs, target, turn_starts)
+                     tuple(corpus.reviewed), runs, target, turn_starts, tuple(unplaced),
+                     roles_under(unplaced, corpus.by_id()))
+
+
+def roles_under(codings: Sequence[Coding], interviews: Mapping[str, Interview]) -> tuple[str, ...]:
+    """The roles of the turns ``codings`` are on, most codings first ("no one's" for a coding
+    on no turn, such as a heading's).
+
+    >>> from tr_nlp.schema import Turn
+    >>> iv = Interview("i", "I: So?\\nP: Well.", (Turn("I", "interviewer", 3, 6), Turn("P", "participant", 10, 15)))
+    >>> roles_under([Coding("i", 3, 6, "x", "A"), Coding("i", 0, 2, "x", "A")], {"i": iv})
+    ('interviewer', "no one's")
+    """
+    roles: Counter[str] = Counter()
+    for coding in codings:
+        turns = interviews[coding.interview_id].turns if coding.interview_id in interviews else ()
+        roles.update({t.role for t in turns if t.start < coding.end and coding.start < t.end} or {"no one's"})
+    return tuple(role for role, _ in roles.most_common())
 
 
 def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[tuple[int, ...], ...]:

@@ -23,7 +23,7 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -52,35 +52,60 @@ def map_codings(segments: Sequence[Segment], codings: Iterable[Coding], threshol
 
     ``overlap`` is the larger of the two shares (of the segment, of the coding).
     """
-    check_overlap(threshold)
+    rows: list[tuple[str, str, str, str, float]] = []
+    for interview_id, segs, cods, pairs, shares in _overlaps(segments, codings, check_overlap(threshold)):
+        seen: set[tuple[int, str, str]] = set()
+        for (i, j), share in zip(pairs.tolist(), shares.tolist()):
+            key = (i, cods[j].code, cods[j].coder)
+            if key not in seen:
+                seen.add(key)
+                rows.append((segs[i].segment_id, interview_id, cods[j].code, cods[j].coder, share))
+    frame = pd.DataFrame(rows, columns=list(MAPPED_COLUMNS)).astype(MAPPED_COLUMNS)
+    return frame.sort_values(["segment_id", "coder", "code"], kind="stable").reset_index(drop=True)
+
+
+def unplaced_codings(segments: Sequence[Segment], codings: Iterable[Coding], threshold: float = 0.5
+                     ) -> list[Coding]:
+    """The ``codings`` of the interviews ``segments`` come from that carry their code to none
+    of them (:func:`map_codings`): codings of speech no segment holds, such as an
+    interviewer's where only participants' turns were segmented.
+
+    >>> segs = [Segment("i", "i:s0", 3, 10, "P", "participant", "x" * 7)]
+    >>> unplaced_codings(segs, [Coding("i", 0, 2, "care", "A"), Coding("i", 4, 9, "care", "A"), Coding("j", 0, 2, "x", "A")])
+    [Coding(interview_id='i', start=0, end=2, code='care', coder='A')]
+    """
+    segments_of = {segment.interview_id for segment in segments}
+    codings = [coding for coding in codings if coding.interview_id in segments_of]
+    placed = {id(cods[j]) for _, _, cods, pairs, _ in _overlaps(segments, codings, check_overlap(threshold))
+              for j in set(pairs[:, 1].tolist())}
+    return [coding for coding in codings if id(coding) not in placed]
+
+
+def _overlaps(segments: Sequence[Segment], codings: Iterable[Coding], threshold: float
+              ) -> Iterator[tuple[str, list[Segment], list[Coding], np.ndarray, np.ndarray]]:
+    """Per interview and block of its segments: its id, segments and codings, and the pairs
+    ``(i, j)`` of a segment and a coding whose overlap share reaches ``threshold``, with
+    their shares."""
     by_interview: dict[str, list[Coding]] = defaultdict(list)
     for coding in codings:
         by_interview[coding.interview_id].append(coding)
     seg_by_interview: dict[str, list[Segment]] = defaultdict(list)
     for segment in segments:
         seg_by_interview[segment.interview_id].append(segment)
-    rows: list[tuple[str, str, str, str, float]] = []
     for interview_id, segs in seg_by_interview.items():
         cods = by_interview.get(interview_id)
         if not cods:
             continue
         c_start = np.array([c.start for c in cods])[None, :]
         c_end = np.array([c.end for c in cods])[None, :]
-        seen: set[tuple[int, str, str]] = set()
         block = max(1, _CELLS // len(cods))  # segments x codings at a time: memory stays bounded
         for first in range(0, len(segs), block):
             s_start = np.array([s.start for s in segs[first:first + block]])[:, None]
             s_end = np.array([s.end for s in segs[first:first + block]])[:, None]
             overlap = np.clip(np.minimum(s_end, c_end) - np.maximum(s_start, c_start), 0, None)
             share = np.maximum(overlap / np.maximum(s_end - s_start, 1), overlap / np.maximum(c_end - c_start, 1))
-            for i, j in zip(*np.nonzero((share >= threshold) & (overlap > 0))):
-                key = (first + int(i), cods[j].code, cods[j].coder)
-                if key in seen:
-                    continue
-                seen.add(key)
-                rows.append((segs[first + i].segment_id, interview_id, cods[j].code, cods[j].coder, float(share[i, j])))
-    frame = pd.DataFrame(rows, columns=list(MAPPED_COLUMNS)).astype(MAPPED_COLUMNS)
-    return frame.sort_values(["segment_id", "coder", "code"], kind="stable").reset_index(drop=True)
+            i, j = np.nonzero((share >= threshold) & (overlap > 0))
+            yield interview_id, segs, cods, np.column_stack([i + first, j]), share[i, j]
 
 
 def coder_coverage(codings: Iterable[Coding], reviewed: Iterable[Reviewed] = ()) -> dict[str, set[str]]:
