@@ -163,6 +163,34 @@ def test_a_sheet_of_one_column_of_speakers_lines_is_read_as_a_transcript(tmp_pat
         read_file(tmp_path / "u.xlsx")
 
 
+def test_a_table_of_questions_and_answers_is_read_as_the_interviewers_and_the_participants_turns(tmp_path):
+    # a written interview kept as a sheet of Question and Answer columns was refused: "column 'text' not
+    # found; available columns: Participant, Question, Answer" (a Word table of them was read)
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [["Participant", "Question", "Answer"], ["P01", "Who helped you most?", "A support worker, Dee."],
+                ["P01", "And the ward?", ""], ["P02", "Who helped you most?", "My GP, in the end."]]:
+        book.active.append(row)
+    book.save(tmp_path / "replies.xlsx")
+    result = read_file(tmp_path / "replies.xlsx")
+    assert [(iv.id, [(t.speaker, t.role, iv.turn_text(t)) for t in iv.turns]) for iv in result.interviews] == [
+        ("P01", [("Interviewer", "interviewer", "Who helped you most?"),
+                 ("Participant", "participant", "A support worker, Dee."),
+                 ("Interviewer", "interviewer", "And the ward?")]),
+        ("P02", [("Interviewer", "interviewer", "Who helped you most?"),
+                 ("Participant", "participant", "My GP, in the end.")])]
+    said = ("read as a table of questions and answers: each row's 'Question' is the interviewer's turn, its 'Answer' "
+            "the participant's; its 'Participant' column tells the interviews apart")
+    assert result.warnings == [said]
+    # with no row of names, its first question and answer were the columns' names: the error says so
+    (tmp_path / "bare.csv").write_text('"Who helped you most?","A support worker, Dee."\n"And the ward?","Hard."\n',
+                                       encoding="utf-8")
+    with pytest.raises(InputError, match="E130") as info:
+        read_file(tmp_path / "bare.csv")
+    assert "Its first row reads as speech, not as the columns' names: add a row of names above it" in str(info.value)
+
+
 def test_a_workbook_s_title_above_its_table_is_left_out_with_a_warning(tmp_path):
     # the title was taken for the header: "column 'text' not found; available columns: Interview 7, Unnamed: 1"
     import openpyxl

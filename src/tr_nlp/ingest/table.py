@@ -623,7 +623,11 @@ def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tu
         if optional or default_group or default_speaker:
             changes[attr] = None
             continue
-        raise InputError("E130", path, column=column, available=available, fix=_fix(attr))
+        fix = _fix(attr)
+        if attr == "text_col" and _speech_as_header(frame.columns):
+            fix = ("Its first row reads as speech, not as the columns' names: add a row of names above it (such as "
+                   "'speaker,text', or 'question,answer'), or " + fix[0].lower() + fix[1:])
+        raise InputError("E130", path, column=column, available=available, fix=fix)
     for attr in ("code_cols", "metadata_cols"):
         kept = []
         for column in getattr(mapping, attr):
@@ -633,6 +637,20 @@ def _check_columns(frame: pd.DataFrame, mapping: TableMapping, path: Path) -> tu
                 raise InputError("E130", path, column=column, available=available, fix=_fix(attr))
         changes[attr] = tuple(kept)
     return replace(mapping, **changes), notes
+
+
+def _speech_as_header(columns: Iterable[object]) -> bool:
+    """Whether the names a table's columns were given read as the speech of a table with no
+    row of names: each (but the unnamed) a sentence, of four words or more or closed by its
+    punctuation.
+
+    >>> _speech_as_header(["How long have you used services?", "About six years.", "Unnamed: 2"])
+    True
+    >>> _speech_as_header(["Speaker", "Utterance"]), _speech_as_header(["Unnamed: 0"])
+    (False, False)
+    """
+    names = [str(name).strip() for name in columns if not str(name).startswith("Unnamed: ")]
+    return bool(names) and all(len(name.split()) >= 4 or name[-1:] in ".?!\u2026" for name in names)
 
 
 def find_column(columns: Iterable[object], name: str, others: Iterable[str] = ()) -> str | None:
@@ -709,6 +727,8 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions(), tabs: boo
     if options.table is None:  # a table named for what it is (--text-col, a preset, corpus.yaml) is read as told
         frame = _speech_under_no_header(frame)
         _refuse_other_tables(frame, path)
+        frame, note = _questions_and_answers(frame)
+        warnings += note
     mapping, notes = _check_columns(frame, options.table or TableMapping(), path)
     warnings += notes
     seconds_per_unit = 1.0
@@ -790,6 +810,46 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions(), tabs: boo
     if mapping.speaker_col is None:
         warnings[unnamed_at:unnamed_at] = _unnamed_speakers(labelled, len(interviews), roles)
     return ReadResult(interviews, codings, codebook, warnings)
+
+
+#: The column of who answered, in a table of questions and answers with no column of interviews
+_RESPONDENT = frozenset({"participant", "participant_id", "participant_no", "respondent", "respondent_id",
+                         "respondent_no", "interviewee", "id", "response_id", "responseid"})
+
+
+def _questions_and_answers(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` as a table of utterances where it is one of questions and answers (a column
+    named as questions are, one named as answers are: :data:`~tr_nlp.ingest.headers.QUESTION`,
+    :data:`~tr_nlp.ingest.headers.ANSWER`; none of speech or of speakers), as a written
+    interview or a form's replies are kept: each row the interviewer's question, then the
+    participant's answer, the row's other cells with each (a blank cell is no turn); with no
+    column of interviews, one of who answered (:data:`_RESPONDENT`) tells them apart. With
+    the note that says so; else ``frame`` as it is, and no note.
+
+    >>> rows = pd.DataFrame({"id": ["p1", "p1"], "Question": ["Who helped?", "And the ward?"], "Answer": ["Dee.", ""]})
+    >>> read, note = _questions_and_answers(rows)
+    >>> read.values.tolist()
+    [['p1', 'Interviewer', 'Who helped?'], ['p1', 'Participant', 'Dee.'], ['p1', 'Interviewer', 'And the ward?']]
+    """
+    keys = [header_key(col).replace("_", " ") for col in frame.columns]
+    asked = [col for col, key in zip(frame.columns, keys) if key in headers.QUESTION]
+    answered = [col for col, key in zip(frame.columns, keys) if key in headers.ANSWER]
+    said = any(key in headers.SPEECH or key in headers.SPEAKER for key in keys)
+    if len(asked) != 1 or len(answered) != 1 or said:
+        return frame, []
+    question, answer = asked[0], answered[0]
+    rest = frame.drop(columns=[question, answer])
+    notes = []
+    who = [col for col in rest.columns if header_key(col) in _RESPONDENT]
+    if _stand_in(rest, "group_col") is None and len(who) == 1:  # who answered: each one's answers an interview
+        rest = rest.rename(columns={who[0]: TableMapping.group_col})
+        notes.append(f"its '{who[0]}' column tells the interviews apart")
+    turns = pd.concat([rest.assign(speaker=speaker, text=frame[cell], __turn=range(k, 2 * len(frame), 2))
+                       for k, (speaker, cell) in enumerate((("Interviewer", question), ("Participant", answer)))])
+    turns = turns.sort_values("__turn", kind="stable").drop(columns="__turn")
+    read = turns[turns["text"].fillna("").str.strip().ne("")].reset_index(drop=True)
+    return read, [f"read as a table of questions and answers: each row's '{question}' is the interviewer's turn, "
+                  f"its '{answer}' the participant's" + "".join(f"; {note}" for note in notes)]
 
 
 def _speech_under_no_header(frame: pd.DataFrame) -> pd.DataFrame:
