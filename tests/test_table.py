@@ -183,6 +183,12 @@ def test_a_table_of_questions_and_answers_is_read_as_the_interviewers_and_the_pa
     said = ("read as a table of questions and answers: each row's 'Question' is the interviewer's turn, its 'Answer' "
             "the participant's; its 'Participant' column tells the interviews apart")
     assert result.warnings == [said]
+    # the sheet saved as text: its P01 cells were speakers' labels, each question and answer one's turn
+    (tmp_path / "replies.txt").write_text("Participant\tQuestion\tAnswer\nP01\tWho helped you most?\tDee.\n"
+                                          "P02\tWho helped you most?\tMy GP.\n", encoding="utf-8")
+    saved = read_file(tmp_path / "replies.txt")
+    assert [[iv.turn_text(t) for t in iv.turns] for iv in saved.interviews] == [
+        ["Who helped you most?", "Dee."], ["Who helped you most?", "My GP."]]
     # with no row of names, its first question and answer were the columns' names: the error says so
     (tmp_path / "bare.csv").write_text('"Who helped you most?","A support worker, Dee."\n"And the ward?","Hard."\n',
                                        encoding="utf-8")

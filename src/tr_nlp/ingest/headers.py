@@ -11,6 +11,8 @@ Italian, Finnish; Portuguese and Norwegian where they differ), in lower case, as
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 #: the column of what was said
 SPEECH = frozenset({
     "text", "transcript", "transcription", "utterance", "utterances", "speech", "dialogue", "dialog", "content",
@@ -54,3 +56,14 @@ def names_speech(cell: str) -> bool:
     (True, False, False)
     """
     return " ".join(cell.replace("_", " ").split()).casefold() in SPEECH
+
+
+def names_questions_and_answers(cells: Iterable[str]) -> bool:
+    """Whether the header cells of a table name a column of questions and one of answers, in
+    any case, with spaces or underscores between their words.
+
+    >>> names_questions_and_answers(["ID", "Question", "Answer"]), names_questions_and_answers(["Question", "Text"])
+    (True, False)
+    """
+    keys = {" ".join(cell.replace("_", " ").split()).casefold() for cell in cells}
+    return bool(keys & QUESTION) and bool(keys & ANSWER)

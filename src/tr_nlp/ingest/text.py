@@ -772,8 +772,8 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: 
     else:
         lines = _file_lines(text, first_line, [line - above for line in decoded.inline_lines if line > above])
         result = interview_from_text(text, path, options.roles, metadata, fmt, lines=lines)
-        header = _tab_separated_header(text) if fmt == "text" and not metadata and _unlabelled(result) else None
-        if header is not None:
+        header = _tab_separated_header(text) if fmt == "text" and not metadata else None
+        if header is not None and (_unlabelled(result) or headers.names_questions_and_answers(header.split("\t"))):
             return _utterance_table(path, options, header)
     if fmt == "text" and not metadata and _names_list(text, result):
         raise InputError("E137", path)
@@ -837,8 +837,9 @@ def _tab_separated_header(text: str) -> str | None:
     """The header line of ``text`` where it is a table of utterances with tabs between its
     cells, as Excel saves a sheet as "Unicode Text" or "Text (Tab delimited)" (``.txt``);
     else None. Such a line is among the first four, names the columns, one of them the
-    speech (``interview_id<tab>speaker<tab>text``; the lines above it are a title), and at
-    least half of the (up to 20) lines below it hold a tab.
+    speech, or the questions and the answers (``interview_id<tab>speaker<tab>text``; the
+    lines above it are a title), and at least half of the (up to 20) lines below it hold a
+    tab.
 
     >>> _tab_separated_header("Interview 7\\n\\nid\\tText\\ni1\\tI: So?\\ni1\\tP: Well."), _tab_separated_header("I:\\tSo?\\nP:\\tWell.")
     ('id\\tText', None)
@@ -846,7 +847,8 @@ def _tab_separated_header(text: str) -> str | None:
     lines = [line for line in text.split("\n", 40)[:40] if line.strip()]
     for at, line in enumerate(lines[:4]):
         below = lines[at + 1 : at + 21]
-        if "\t" in line and below and any(map(headers.names_speech, line.split("\t")[:50])):
+        cells = line.split("\t")[:50]
+        if "\t" in line and below and (any(map(headers.names_speech, cells)) or headers.names_questions_and_answers(cells)):
             return line if sum("\t" in row for row in below) * 2 >= len(below) else None
     return None
 
