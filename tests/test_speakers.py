@@ -432,6 +432,21 @@ def test_someone_else_in_the_room_beside_a_known_participant_is_no_participant(t
     assert read_file(path).interviews[0].speakers == {"I": "interviewer", "Nurse": "participant"}
 
 
+def test_numbered_questions_and_answers_are_the_asker_and_the_answerer(tmp_path):
+    # a written interview labelled Q1:, A1:, Q2:... had a speaker per number: thirty questions, sixty speakers
+    from tr_nlp.ingest import read_file
+
+    path = tmp_path / "written.txt"
+    path.write_text("".join(f"Q{n}: What about part {n}?\nA{n}: It went well, part {n}.\n\n" for n in range(1, 31)),
+                    encoding="utf-8")
+    interview = read_file(path).interviews[0]
+    assert interview.speakers == {"Q": "interviewer", "A": "participant"} and len(interview.turns) == 60
+    assert interview.turn_text(interview.turns[-1]) == "It went well, part 30."
+    # a group's members numbered A1... who each speak once are as many speakers
+    path.write_text("Moderator: Who helped?\nA1: Dee.\nA2: My GP.\nA3: No one.\nA4: Sam.\n", encoding="utf-8")
+    assert list(read_file(path).interviews[0].speakers) == ["Moderator", "A1", "A2", "A3", "A4"]
+
+
 def test_a_transcribers_note_is_no_ones_speech(tmp_path):
     # "Note: participant became upset." recurring was a speaker's turn, a participant's beside the
     # interviewer, so the note was coded as the participant's words; once, it was the participant's turn

@@ -825,9 +825,10 @@ def turns_with_roles(text: str, spans: Sequence[Span], roles: RoleMap) -> tuple[
 
     Each speaker's share of turns ending in a question mark, and of words addressing the
     other or speaking of themselves (:func:`~tr_nlp.ingest.pronouns.address_rates`), feed
-    :func:`resolve_roles`.
+    :func:`resolve_roles`. Questions and answers labelled by their numbers are two speakers
+    (:func:`numbered_questions`).
     """
-    spans, others = one_spelling(spans)
+    spans, others = one_spelling(numbered_questions(spans))
     speakers = list(dict.fromkeys(s for s, *_ in spans))
     asked = Counter(s for s, a, b, _ in spans if QUESTION_AT_END.search(text, a, b))
     total = Counter(s for s, *_ in spans)
@@ -852,6 +853,34 @@ def turns_with_roles(text: str, spans: Sequence[Span], roles: RoleMap) -> tuple[
     role_of, warnings = resolve_roles(speakers, {s: asked[s] / total[s] for s in speakers}, roles, address,
                                       moderator=moderator)
     return tuple(Turn(s, role_of[s], a, b, t) for s, a, b, t in spans), spellings_warning(others) + warnings
+
+
+#: A label of a numbered question or answer (``Q1``, ``A 12``, ``Question 3``, ``Answer 3b``)
+_NUMBERED_QUESTION = re.compile(r"(?P<kind>q|a|question|answer)[\s._-]*\d{1,3}[a-z]?", re.IGNORECASE)
+
+
+def numbered_questions(spans: Sequence[Span]) -> list[Span]:
+    """``spans`` with the labels of numbered questions and answers (``Q1``, ``A1``, ``Q2``...,
+    each said once, the questions' numbers rising) as the asker and the answerer they are
+    (``Q`` and ``A``, as the first of each is written), not a speaker per number: a written
+    interview's thirty questions made sixty speakers. Other ``spans`` stay as they are.
+
+    >>> spans = [("Q1", 0, 5, None), ("A1", 6, 9, None), ("Q2", 10, 15, None), ("A2", 16, 20, None)]
+    >>> [s for s, *_ in numbered_questions(spans)]
+    ['Q', 'A', 'Q', 'A']
+    >>> [s for s, *_ in numbered_questions([*spans, ("A1", 21, 25, None)])]  # A1 twice: a focus group's
+    ['Q1', 'A1', 'Q2', 'A2', 'A1']
+    """
+    found = {s: m for s in {s for s, *_ in spans} if (m := _NUMBERED_QUESTION.fullmatch(s.strip()))}
+    said = Counter(s for s, *_ in spans if s in found)
+    numbers = [int(re.sub(r"\D", "", s)) for s, *_ in spans if s in found and found[s]["kind"].lower()[0] == "q"]
+    if len(found) < 4 or max(said.values()) > 1 or len(numbers) < 2 or numbers != sorted(set(numbers)):
+        return list(spans)
+    kinds: dict[str, str] = {}
+    for s, *_ in spans:
+        if s in found:
+            kinds.setdefault(found[s]["kind"].lower()[0], found[s]["kind"])
+    return [(kinds[found[s]["kind"].lower()[0]] if s in found else s, a, b, t) for s, a, b, t in spans]
 
 
 #: The most speakers a group has whose moderator :func:`group_moderator` may tell: a focus
