@@ -100,3 +100,15 @@ def capitalised(text: str) -> str:
         for word in re.finditer(r"\S+", m.group(1)):
             chars[m.start(1) + word.start()] = chars[m.start(1) + word.start()].upper()
     return "".join(chars)
+
+
+def lower_case_details(text: str) -> bool:
+    """Whether ``text`` holds a month or a street address in lower case that
+    :func:`capitalised` would write with its capital: in a cased transcript, a date or an
+    address a transcriber wrote in lower case ("born on the 3rd of march", "14 baker street").
+
+    >>> lower_case_details("Born on the 3rd of march."), lower_case_details("At 14 baker street."), \
+lower_case_details("We may go on 3 March.")
+    (True, True, False)
+    """
+    return _MONTH.search(text) is not None or _ADDRESS.search(text) is not None

@@ -36,7 +36,7 @@ from tr_nlp.errors import InputError
 from tr_nlp.ingest.encoding import UNSPACED_LETTER
 from tr_nlp.ingest.speakers import is_role_label
 from tr_nlp.privacy import details
-from tr_nlp.privacy.case import capitalised
+from tr_nlp.privacy.case import capitalised, lower_case_details
 from tr_nlp.privacy.numbers import apart
 from tr_nlp.privacy.trie import trie_pattern
 
@@ -249,7 +249,9 @@ class Pseudonymiser:
         names Jane, where in speech "rose" or "will" are words. In a text written in one case
         (``one_case``: :func:`~tr_nlp.privacy.case.in_one_case`: without capital letters, or
         all in capitals), a name is found in any case everywhere, and dates and addresses as
-        if written with their capitals (:func:`~tr_nlp.privacy.case.capitalised`).
+        if written with their capitals (:func:`~tr_nlp.privacy.case.capitalised`). In a cased
+        text, a date or an address written in lower case is found so too ("born on the 3rd
+        of march": :func:`~tr_nlp.privacy.case.lower_case_details`).
 
         >>> Pseudonymiser().spans("Write to @sam_p or sam@example.org by 3 May.")
         [(9, 15, 'HANDLE'), (19, 34, 'EMAIL'), (38, 43, 'DATE')]
@@ -259,6 +261,7 @@ class Pseudonymiser:
         """
         found: list[tuple[int, int, int, str]] = []
         cased = capitalised(text) if one_case else text
+        also = capitalised(text) if not one_case and lower_case_details(text) else None
         for rank, kind in enumerate(KINDS):
             if kind not in self.kinds:
                 continue
@@ -266,6 +269,8 @@ class Pseudonymiser:
                 found.extend((m.start(), m.end(), rank, kind) for m in self._names_in(text, labels, one_case))
                 continue
             found.extend((start, end, rank, kind) for start, end in details.find(kind, cased if kind in _CASED else text))
+            if also is not None and kind in _CASED:
+                found.extend((start, end, rank, kind) for start, end in details.find(kind, also))
         return [(start, end, kind) for start, end, _, kind in apart(found)]
 
     def _names_in(self, text: str, labels: Sequence[tuple[int, int]] = (),
