@@ -247,6 +247,21 @@ def test_codebook_with_duplicate_code(write, tmp_path):
     assert len(lines) == 1 and "codebook.yaml" in lines[0] and "duplicate code 'care'" in lines[0]
 
 
+def test_segment_says_which_codings_no_segment_holds(write, tmp_path):
+    # a coding of a mother's words (someone else in the room beside I and P) fell out of the codes unsaid
+    text = "I: How was it?\nP: Hard at first.\nMum: She rang us on a Sunday.\nI: And then?\nP: Better.\n"
+    path = write("p1.txt", text)
+    said = text.index("She rang")
+    codings = write("codings.csv", f"interview_id,start,end,code,coder\np1,{said},{said + 24},beyond_routine,A\n")
+    result = run("segment", path, "--codings", codings, "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0, result.stderr
+    assert (f"1 coding(s) are on other speech, which no segment (sentences of participant speech) holds: such as "
+            f"'beyond_routine' by A in p1 at {said}-{said + 24}; pass --roles participant,other to count them"
+            ) in " ".join(result.stderr.split())
+    again = run("segment", path, "--codings", codings, "--roles", "participant,other", "-o", tmp_path / "s.csv")
+    assert "coding(s) are on" not in again.stderr and "beyond_routine" in pd.read_csv(tmp_path / "s.csv").codes.tolist()
+
+
 def test_directory_run_reports_bad_files_and_processes_the_rest(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

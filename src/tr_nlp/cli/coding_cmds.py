@@ -45,7 +45,7 @@ from tr_nlp.export import (
 from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
-from tr_nlp.schema import ROLES, Codebook, Interview, clock, line_range
+from tr_nlp.schema import Codebook, Interview, clock, line_range
 from tr_nlp.segment import Segmenter, unread_by_anyone
 
 if TYPE_CHECKING:
@@ -97,13 +97,7 @@ def warn_thin_data(data: CodedData, quiet: bool, codebook: Codebook | None = Non
         if positives < FEW_SEGMENTS or interviews < FEW_CODE_INTERVIEWS:
             c.warn(f"code '{code}' is on {positives} segment(s) in {interviews} interview(s); its threshold and "
                    "suggestions are unreliable until more of it is coded")
-    if data.unplaced:
-        first = data.unplaced[0]
-        left = [role for role in data.unplaced_roles if role in ROLES and role not in data.segmenter.roles]
-        hint = f"; pass --roles {','.join([*data.segmenter.roles, *left])} to count them" if left else ""
-        c.warn(f"{len(data.unplaced)} coding(s) are on {' and '.join(data.unplaced_roles)} speech, which no segment "
-               f"({c.describe(data.segmenter)}) holds, so they teach and test nothing: such as '{first.code}' by "
-               f"{first.coder} in {first.interview_id} at {first.start}-{first.end}{hint}")
+    c.warn_unplaced(data.unplaced, data.unplaced_roles, data.segmenter, "so they teach and test nothing")
     if data.absent:
         nesting = {code.parent for code in codebook.codes} if codebook is not None and not data.aggregated else set()
         hint = "; pass --aggregate to count their sub-codes' codings" if nesting & set(data.absent) else ""

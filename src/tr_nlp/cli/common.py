@@ -25,7 +25,7 @@ from tr_nlp.ingest import Corpus, ReadOptions, RoleMap, TableMapping, load_corpu
 from tr_nlp.ingest.speakers import unmatched_roles_warnings
 from tr_nlp.ingest.table import preset_name, table_roles
 from tr_nlp.privacy import Pseudonymiser, read_names
-from tr_nlp.schema import Interview
+from tr_nlp.schema import ROLES, Coding, Interview
 from tr_nlp.segment import Segmenter
 
 # piped or captured output gets wide tables instead of rich's 80-column default
@@ -302,6 +302,21 @@ def warn_no_segments(segmenter: Segmenter, interviews: Sequence[Interview], quie
     many files alike in one (:func:`warn_files`)."""
     if not quiet:
         warn_files((interview.source or interview.id, said) for interview, said in segmenter.warnings(interviews))
+
+
+def warn_unplaced(unplaced: Sequence[Coding], roles: Sequence[str], segmenter: Segmenter, so: str = "") -> None:
+    """A warning naming how many codings are on speech no segment holds (``unplaced``, on
+    the turns of ``roles``: :func:`~tr_nlp.segment.mapping.unplaced_codings`), what that
+    means for the command (``so``, if it needs saying), one of them, and the ``--roles``
+    that would count them."""
+    if not unplaced:
+        return
+    first = unplaced[0]
+    left = [role for role in roles if role in ROLES and role not in segmenter.roles]
+    hint = f"; pass --roles {','.join([*segmenter.roles, *left])} to count them" if left else ""
+    warn(f"{len(unplaced)} coding(s) are on {' and '.join(roles)} speech, which no segment ({describe(segmenter)}) "
+         f"holds{', ' + so if so else ''}: such as '{first.code}' by {first.coder} in {first.interview_id} at {first.start}-{first.end}"
+         f"{hint}")
 
 
 def load_and_report(

@@ -13,7 +13,7 @@ from tr_nlp.csvsafe import write_csv
 from tr_nlp.export import check_table_path, write_table
 from tr_nlp.schema import segments_to_frame
 from tr_nlp.segment import map_codings
-from tr_nlp.segment.mapping import check_overlap
+from tr_nlp.segment.mapping import check_overlap, roles_under, unplaced_codings
 
 
 @c.handle_errors
@@ -57,6 +57,9 @@ def segment(
         mapped = map_codings(segments, corpus.codings, overlap)
         codes = {sid: ";".join(sorted(set(group))) for sid, group in mapped.groupby("segment_id")["code"]}
         frame["codes"] = [codes.get(sid, "") for sid in frame["segment_id"]]  # no coding on any segment: all ""
+        if not quiet:
+            unplaced = unplaced_codings(segments, corpus.codings, overlap)
+            c.warn_unplaced(unplaced, roles_under(unplaced, corpus.by_id()), segmenter)
     if output is None:
         write_csv(frame, sys.stdout)
     else:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -32,9 +31,9 @@ from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.features.context import context_frame, without_time_marks
 from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
-from tr_nlp.schema import Codebook, Coding, Interview, Reviewed, Segment
+from tr_nlp.schema import Codebook, Coding, Reviewed, Segment
 from tr_nlp.segment import Segmenter, coder_coverage, label_matrix, map_codings, unread
-from tr_nlp.segment.mapping import unplaced_codings
+from tr_nlp.segment.mapping import roles_under, unplaced_codings
 from tr_nlp.versions import library_versions
 
 log = logging.getLogger(__name__)
@@ -226,22 +225,6 @@ def coded_data(
                      exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter, aggregate, tuple(codings),
                      tuple(corpus.reviewed), runs, target, turn_starts, tuple(unplaced),
                      roles_under(unplaced, corpus.by_id()))
-
-
-def roles_under(codings: Sequence[Coding], interviews: Mapping[str, Interview]) -> tuple[str, ...]:
-    """The roles of the turns ``codings`` are on, most codings first ("no one's" for a coding
-    on no turn, such as a heading's).
-
-    >>> from tr_nlp.schema import Turn
-    >>> iv = Interview("i", "I: So?\\nP: Well.", (Turn("I", "interviewer", 3, 6), Turn("P", "participant", 10, 15)))
-    >>> roles_under([Coding("i", 3, 6, "x", "A"), Coding("i", 0, 2, "x", "A")], {"i": iv})
-    ('interviewer', "no one's")
-    """
-    roles: Counter[str] = Counter()
-    for coding in codings:
-        turns = interviews[coding.interview_id].turns if coding.interview_id in interviews else ()
-        roles.update({t.role for t in turns if t.start < coding.end and coding.start < t.end} or {"no one's"})
-    return tuple(role for role, _ in roles.most_common())
 
 
 def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[tuple[int, ...], ...]:

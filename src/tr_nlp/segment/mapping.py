@@ -14,7 +14,7 @@ it as a coding would).
 
 Examples
 --------
->>> from tr_nlp.schema import Coding, Reviewed, Segment
+>>> from tr_nlp.schema import Coding, Interview, Reviewed, Segment
 >>> segs = [Segment("i", "i:s0", 0, 10, "P", "participant", "x" * 10)]
 >>> map_codings(segs, [Coding("i", 2, 9, "care", "A")])[["segment_id", "code", "coder"]].values.tolist()
 [['i:s0', 'care', 'A']]
@@ -22,14 +22,14 @@ Examples
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from tr_nlp.errors import ConfigError
-from tr_nlp.schema import Coding, Reviewed, Segment
+from tr_nlp.schema import Coding, Interview, Reviewed, Segment
 
 MAPPED_COLUMNS = {"segment_id": "string", "interview_id": "string", "code": "string",
                   "coder": "string", "overlap": "float64"}
@@ -79,6 +79,22 @@ def unplaced_codings(segments: Sequence[Segment], codings: Iterable[Coding], thr
     placed = {id(cods[j]) for _, _, cods, pairs, _ in _overlaps(segments, codings, check_overlap(threshold))
               for j in set(pairs[:, 1].tolist())}
     return [coding for coding in codings if id(coding) not in placed]
+
+
+def roles_under(codings: Sequence[Coding], interviews: Mapping[str, Interview]) -> tuple[str, ...]:
+    """The roles of the turns ``codings`` are on, most codings first ("no one's" for a coding
+    on no turn, such as a heading's).
+
+    >>> from tr_nlp.schema import Turn
+    >>> iv = Interview("i", "I: So?\\nP: Well.", (Turn("I", "interviewer", 3, 6), Turn("P", "participant", 10, 15)))
+    >>> roles_under([Coding("i", 3, 6, "x", "A"), Coding("i", 0, 2, "x", "A")], {"i": iv})
+    ('interviewer', "no one's")
+    """
+    roles: Counter[str] = Counter()
+    for coding in codings:
+        turns = interviews[coding.interview_id].turns if coding.interview_id in interviews else ()
+        roles.update({t.role for t in turns if t.start < coding.end and coding.start < t.end} or {"no one's"})
+    return tuple(role for role, _ in roles.most_common())
 
 
 def _overlaps(segments: Sequence[Segment], codings: Iterable[Coding], threshold: float
