@@ -314,9 +314,9 @@ def warn_unplaced(unplaced: Sequence[Coding], roles: Sequence[str], segmenter: S
     first = unplaced[0]
     left = [role for role in roles if role in ROLES and role not in segmenter.roles]
     hint = f"; pass --roles {','.join([*segmenter.roles, *left])} to count them" if left else ""
+    so = f", {so}" if so else ""
     warn(f"{len(unplaced)} coding(s) are on {' and '.join(roles)} speech, which no segment ({describe(segmenter)}) "
-         f"holds{', ' + so if so else ''}: such as '{first.code}' by {first.coder} in {first.interview_id} at {first.start}-{first.end}"
-         f"{hint}")
+         f"holds{so}: such as '{first.code}' by {first.coder} in {first.interview_id} at {first.start}-{first.end}{hint}")
 
 
 def load_and_report(

@@ -814,7 +814,7 @@ def read_table(path: str | Path, options: ReadOptions = ReadOptions(), tabs: boo
 
 #: The column of who answered, in a table of questions and answers with no column of interviews
 _RESPONDENT = frozenset({"participant", "participant_id", "participant_no", "respondent", "respondent_id",
-                         "respondent_no", "interviewee", "id", "response_id", "responseid"})
+                         "respondent_no", "interviewee", "response_id", "responseid"})
 
 
 def _questions_and_answers(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:

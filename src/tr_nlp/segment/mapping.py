@@ -14,7 +14,7 @@ it as a coding would).
 
 Examples
 --------
->>> from tr_nlp.schema import Coding, Interview, Reviewed, Segment
+>>> from tr_nlp.schema import Coding, Reviewed, Segment
 >>> segs = [Segment("i", "i:s0", 0, 10, "P", "participant", "x" * 10)]
 >>> map_codings(segs, [Coding("i", 2, 9, "care", "A")])[["segment_id", "code", "coder"]].values.tolist()
 [['i:s0', 'care', 'A']]
