@@ -422,6 +422,10 @@ def test_someone_else_in_the_room_beside_a_known_participant_is_no_participant(t
     assert named.interviews[0].speakers["Sheila"] == "participant"
     assert ("'Sheila' taken as a participant beside 'P', a participant by label; if someone else, give them "
             "role 'other' in the corpus config") in named.warnings
+    # R the researcher beside P and a mother: R's questions were no interviewer's (R and P both participants)
+    path.write_text("R: How have things been?\nP: Better.\nMum: Is he telling you about the nurse?\n"
+                    "R: What about the nurse?\nP: She listened.\n", encoding="utf-8")
+    assert read_file(path).interviews[0].speakers == {"R": "interviewer", "P": "participant", "Mum": "other"}
     # the team's word wins: a carers' study makes Mum a participant
     path.write_text("I: How was it?\nP: Hard.\nMum: He was very low.\n", encoding="utf-8")
     roles = ReadOptions(roles=RoleMap.from_pairs(["Mum=participant"]))

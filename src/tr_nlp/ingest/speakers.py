@@ -706,6 +706,12 @@ def resolve_roles(
     unknown = [s for s, r in resolved.items() if r is None]
     voices = sum(role != "other" for role in resolved.values())  # a transcriber's notes are no one
     warnings: list[str] = []
+    researcher = _researcher_r(resolved, roles, question_share)
+    if researcher is not None:
+        resolved[researcher] = "interviewer"
+        other = next(s for s in resolved if s != researcher and resolved[s] == "participant")
+        warnings.append(f"{researcher!r} taken as the researcher (interviewer), not a respondent: it asks more "
+                        f"questions than {other!r}, a participant; set it in the corpus config to be sure")
     if unknown and "interviewer" in resolved.values():
         labelled = [repr(s) for s, role in resolved.items() if role == "participant"]
         present = _others_present(unknown, resolved)
@@ -744,12 +750,6 @@ def resolve_roles(
                 f"guessed roles from {cues}: {interviewer!r} = interviewer, "
                 f"{participant!r} = participant; set them in the corpus config to be sure"
             )
-    researcher = _researcher_r(resolved, roles, question_share)
-    if researcher is not None:
-        resolved[researcher] = "interviewer"
-        other = next(s for s in resolved if s != researcher and resolved[s] == "participant")
-        warnings.append(f"{researcher!r} taken as the researcher (interviewer), not a respondent: it asks more "
-                        f"questions than {other!r}, a participant; set it in the corpus config to be sure")
     others = [s for s in speakers if resolved[s] is None]
     for s in others:
         resolved[s] = "other"
@@ -773,21 +773,30 @@ def _others_present(unknown: Sequence[str], resolved: Mapping[str, Role | None])
     """
     if "participant" not in resolved.values():
         return []
-    return [s for s in unknown if _PRESENT_LABEL.match(" ".join(_MANNER_NOTE.sub("", s).split()))]
+    return [s for s in unknown if _names_someone_present(s)]
+
+
+def _names_someone_present(label: str) -> bool:
+    """Whether a speaker's ``label`` names someone else in the room (:data:`_PRESENT_LABEL`),
+    a note of how they spoke aside (``Nurse (quietly)``)."""
+    return _PRESENT_LABEL.match(" ".join(_MANNER_NOTE.sub("", label).split())) is not None
 
 
 def _researcher_r(resolved: Mapping[str, Role | None], roles: RoleMap, question_share: Mapping[str, float]
                   ) -> str | None:
     """The speaker labelled ``R`` where it stands for the researcher, not the respondent: of two
     participants by their labels alone (``R`` and ``P``, say), and no interviewer, the one who
-    asks more questions. None otherwise.
+    asks more questions (someone else in the room beside them aside, ``Mum``:
+    :func:`_names_someone_present`). None otherwise.
 
     >>> _researcher_r({"R": "participant", "P": "participant"}, RoleMap(), {"R": 0.6, "P": 0.1})
     'R'
     >>> _researcher_r({"R": "participant", "P": "participant"}, RoleMap(), {"R": 0.1, "P": 0.6}) is None
     True
+    >>> _researcher_r({"R": "participant", "P": "participant", "Mum": None}, RoleMap(), {"R": 0.6, "P": 0.1})
+    'R'
     """
-    voices = [s for s, role in resolved.items() if role != "other"]
+    voices = [s for s, role in resolved.items() if role != "other" and not (role is None and _names_someone_present(s))]
     if len(voices) != 2 or any(resolved[s] != "participant" for s in voices):
         return None
     r = [s for s in voices if s.strip().casefold() == "r" and roles.get(s) is None]
