@@ -196,9 +196,24 @@ def test_a_file_or_folder_below_a_corpus_is_read_with_its_settings(folder):
         assert interview.metadata.get("site") == ("north" if interview.id == "a" else None)
         # its codings are the corpus's to give: not taken; its sheet's other rows are no news
         assert not corpus.codings and not corpus.warnings and not corpus.failures
+        assert corpus.codings_above == [folder]  # so that train's error can say where they are
     # a role given on the command line still wins
     corpus = load_corpus([folder / "talks"], options=ReadOptions(roles=RoleMap.from_pairs(["Speaker 1=interviewer"])))
     assert corpus.interviews[0].speakers["Speaker 1"] == "interviewer"
+
+
+def test_training_on_the_interviews_below_a_corpus_says_where_its_codings_are(folder, monkeypatch):
+    # "pass them with --codings", where the codings were named beside the folder one level up
+    from tr_nlp.coding import coded_data
+    from tr_nlp.errors import ModelError
+
+    (folder / "corpus.yaml").write_text("interviews: [talks/]\ncodings: codings.csv\n", encoding="utf-8")
+    monkeypatch.chdir(folder.parent)
+    with pytest.raises(ModelError, match="E185") as info:
+        coded_data(load_corpus([Path(folder.name) / "talks"]))
+    assert (f"{Path(folder.name) / 'corpus.yaml'}, above them, names codings, but is read only where its folder is "
+            f"given: pass {folder.name} (or the codings with --codings)") in str(info.value)
+    assert load_corpus([folder / "talks"], codings=[folder / "codings.csv"]).codings_above == []  # given: nothing to say
 
 
 def test_a_corpus_file_above_that_another_user_owns_sets_nothing(folder, monkeypatch):

@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -177,6 +178,11 @@ def coded_data(
     """
     coverage = coder_coverage(corpus.codings, corpus.reviewed)
     if not corpus.codings:
+        if corpus.codings_above:  # interviews given below their corpus folder: its codings.csv was not read
+            root = shown_path(corpus.codings_above[0])
+            raise ModelError("E185", detail=f"no human codings of the interviews read; {root / 'corpus.yaml'}, above "
+                                            f"them, names codings, but is read only where its folder is given: pass "
+                                            f"{root} (or the codings with --codings)")
         raise ModelError("E185", detail="no human codings of the interviews read; pass them with --codings (given, "
                                         "see the warnings above for codings of interviews not read)")
     codings = corpus.codings
@@ -225,6 +231,18 @@ def coded_data(
                      exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter, aggregate, tuple(codings),
                      tuple(corpus.reviewed), runs, target, turn_starts, tuple(unplaced),
                      roles_under(unplaced, corpus.by_id()))
+
+
+def shown_path(path: Path) -> Path:
+    """``path`` below the working folder as relative to it, as a user would type it; else as it is.
+
+    >>> str(shown_path(Path.cwd() / "corpora" / "demo")), str(shown_path(Path("/elsewhere")))
+    ('corpora/demo', '/elsewhere')
+    """
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def exclusive_groups(codes: Sequence[str], codebook: Codebook | None) -> tuple[tuple[int, ...], ...]:

@@ -139,6 +139,9 @@ class Corpus:
     warnings: list[str] = field(default_factory=list)
     #: passages of partly coded interviews that coders read (see :mod:`tr_nlp.ingest.reviewed`)
     reviewed: list[Reviewed] = field(default_factory=list)
+    #: the folders above the paths given whose ``corpus.yaml`` names codings that were not
+    #: read, as they are only where the folder itself is given (see :func:`plan_inputs`)
+    codings_above: list[Path] = field(default_factory=list)
 
     @property
     def failures(self) -> list[FileReport]:
@@ -637,6 +640,8 @@ class InputPlan:
     metadata_above: list[Path] = field(default_factory=list)
     #: each folder given whose ``corpus.yaml`` gives speakers roles, with the files it names
     speakers: list[tuple[CorpusConfig, list[Path]]] = field(default_factory=list)
+    #: the folders above those given whose ``corpus.yaml`` names codings, not taken
+    codings_above: list[Path] = field(default_factory=list)
 
 
 def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions = ReadOptions(), fmt: str | None = None,
@@ -690,6 +695,7 @@ def plan_inputs(paths: str | Path | Sequence[str | Path], options: ReadOptions =
                 found = [(f, above.options, fmt or (above.fmt if real_path(f) in named else None)) for f, _, _ in found]
                 plan.metadata += [p for p in above.metadata if p not in plan.metadata]
                 plan.metadata_above += above.metadata
+                plan.codings_above += [above.root] if above.codings and above.root not in plan.codings_above else []
         found, locks = _without_lock_files(found)
         if locks:
             plan.warnings.append(f"{raw}: {lock_files_warning(locks)}" if folder else lock_files_warning(locks))
@@ -953,6 +959,7 @@ def load_corpus(
         corpus.interviews, notes = with_metadata(corpus.interviews, values)
         corpus.warnings.extend(f"{path}: {w}" for w in warnings + notes)
     corpus.warnings.extend(_unmatched_speakers(corpus, plan))
+    corpus.codings_above = [] if given else plan.codings_above
     return corpus
 
 
