@@ -422,6 +422,10 @@ def test_someone_else_in_the_room_beside_a_known_participant_is_no_participant(t
     assert named.interviews[0].speakers["Sheila"] == "participant"
     assert ("'Sheila' taken as a participant beside 'P', a participant by label; if someone else, give them "
             "role 'other' in the corpus config") in named.warnings
+    # the participant called by a pseudonym, the only other speaker named beside I: the mother is someone else
+    path.write_text("I: How was it?\nSarah: Hard.\nMum: She rang us on a Sunday.\nI: And now?\nSarah: Better.\n",
+                    encoding="utf-8")
+    assert read_file(path).interviews[0].speakers == {"I": "interviewer", "Sarah": "participant", "Mum": "other"}
     # R the researcher beside P and a mother: R's questions were no interviewer's (R and P both participants)
     path.write_text("R: How have things been?\nP: Better.\nMum: Is he telling you about the nurse?\n"
                     "R: What about the nurse?\nP: She listened.\n", encoding="utf-8")

@@ -719,8 +719,9 @@ def resolve_roles(
         for s in unknown:
             resolved[s] = "other" if s in present else "participant"
         if present:
+            beside = labelled or [repr(s) for s in unknown if s not in present]
             warnings.append(f"{some([repr(s) for s in present])} read as someone else in the room (role 'other'), "
-                            f"not a participant beside {some(labelled)}; set them in the corpus config if they "
+                            f"not a participant beside {some(beside)}; set them in the corpus config if they "
                             "are participants")
         if named:  # beside "P", a speaker called by name is likely someone else too, but a name does not say
             warnings.append(f"{some(named)} taken as a participant beside {some(labelled)}, a participant by "
@@ -763,23 +764,33 @@ def resolve_roles(
 def _others_present(unknown: Sequence[str], resolved: Mapping[str, Role | None]) -> list[str]:
     """Of the speakers of no known role (``unknown``), those whose labels name someone else in
     the room (:data:`_PRESENT_LABEL`: ``Mum``, ``Nurse``), where another speaker is known to
-    be the participant: beside ``I`` and ``P``, a nurse coming in is not the one interviewed.
-    Where no one is known to be, they may be (a study of nurses labels them ``Nurse``).
+    be the participant, by their label or as the one other speaker, named (``Sarah``,
+    beside ``I`` and ``Mum``): beside ``I`` and ``P``, a nurse coming in is not the one
+    interviewed. Where no one is, they may be (a study of nurses labels them ``Nurse``).
 
     >>> _others_present(["Mum", "Jo"], {"I": "interviewer", "P": "participant", "Mum": None, "Jo": None})
     ['Mum']
-    >>> _others_present(["Nurse"], {"I": "interviewer", "Nurse": None})
-    []
+    >>> _others_present(["Sarah", "Mum"], {"I": "interviewer", "Sarah": None, "Mum": None})
+    ['Mum']
+    >>> _others_present(["Speaker 2", "Interpreter", "Mum"], {"I": "interviewer", "Speaker 2": None,
+    ...                                                       "Interpreter": None, "Mum": None})
+    ['Mum']
+    >>> _others_present(["Nurse"], {"I": "interviewer", "Nurse": None}), _others_present(
+    ...     ["Sarah", "Tom", "Mum"], {"I": "interviewer", "Sarah": None, "Tom": None, "Mum": None})
+    ([], [])
     """
-    if "participant" not in resolved.values():
-        return []
-    return [s for s in unknown if _names_someone_present(s)]
+    present = [s for s in unknown if _names_someone_present(s)]
+    if "participant" in resolved.values():
+        return present
+    # the one who may be interviewed: a name or a numbered speaker, not an interpreter or a voice not named
+    named = [s for s in unknown if s not in present and not _THIRD_PARTY.match(folded_name(s))]
+    return present if len(named) == 1 else []
 
 
 def _names_someone_present(label: str) -> bool:
     """Whether a speaker's ``label`` names someone else in the room (:data:`_PRESENT_LABEL`),
     a note of how they spoke aside (``Nurse (quietly)``)."""
-    return _PRESENT_LABEL.match(" ".join(_MANNER_NOTE.sub("", label).split())) is not None
+    return _PRESENT_LABEL.match(folded_name(label)) is not None
 
 
 def _researcher_r(resolved: Mapping[str, Role | None], roles: RoleMap, question_share: Mapping[str, float]
