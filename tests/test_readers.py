@@ -50,6 +50,21 @@ def test_labels_run_on_within_lines_start_turns_of_their_own(write):
     assert result.warnings[0].startswith("5 speaker labels ran on after another speaker's sentence")
 
 
+def test_labels_run_on_in_speech_written_without_punctuation_start_turns_of_their_own(write):
+    # a speech recogniser's text, no sentence ended: the labels ran on after a word, not a full stop, and
+    # the whole interview was the interviewer's
+    said = ("Interviewer: how was it on the ward Participant: loud really loud Interviewer: and the staff "
+            "Speaker 3: sorry Participant: some of them were kind I mean Dee was\n")
+    iv = read_file(write("asr.txt", said)).interviews[0]
+    assert [(who, text) for who, _, text in turn_texts(iv)] == [
+        ("Interviewer", "how was it on the ward"), ("Participant", "loud really loud"),
+        ("Interviewer", "and the staff"), ("Speaker 3", "sorry"), ("Participant", "some of them were kind I mean Dee was")]
+    # a capitalised word and a colon in punctuated speech is still speech
+    kept = "I: How was it?\nP: She said Doctor: you need rest. Nurse: no.\nI: And?\nP: Fine.\n"
+    assert [text for _, _, text in turn_texts(read_file(write("k.txt", kept)).interviews[0])][1] == (
+        "She said Doctor: you need rest. Nurse: no.")
+
+
 def test_labels_run_on_after_a_bold_one_in_a_docx_start_turns_of_their_own(tmp_path):
     # a paragraph whose first label is bold: the labels that ran on after it stayed its speech
     run_on = make_docx(tmp_path / "p.docx", [("Interviewer:", " How was it? Participant: Loud. Interviewer: And? "
@@ -1215,10 +1230,10 @@ def test_a_text_made_of_a_pdf_leaves_out_its_page_furniture(write, how):
     assert [(t.speaker, " ".join(interview.text[t.start:t.end].split())) for t in interview.turns] == [
         ("I", "Who helped you?"), ("P", "There was a nurse, Jo, who stayed late."), ("I", "And then?"),
         ("P", "Home."), ("I", "Mm."), ("P", "It was fine.")]
-    assert result.warnings == [
+    assert result.warnings == [(
         "left out 6 running header, footer and page-number line(s) of 3 page(s), such as "
         "'Study 7 - P12 - CONFIDENTIAL', 'Page 1 of 3'; they are spaces in the stored text, so offsets and line "
-        "numbers stay the file's"]
+        "numbers stay the file's")]
     # every offset and line is the file's, as an editor shows it (a form feed starts no line there)
     assert len(interview.text) == len(raw.rstrip("\f\n"))
     lines = raw.split("\n")

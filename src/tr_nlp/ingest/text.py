@@ -1089,6 +1089,11 @@ def styled_label(prefix: str) -> str | None:
 
 #: a sentence's end and the one space after it, where a label may run on in a line
 _SENTENCE_END = re.compile(r"(?<=[.?!\u2026\"\u201d)\]]) (?=\S)")
+#: a space before a capitalised word of up to three and a colon: where a label may run on in a
+#: line without a sentence's end, as a speech recogniser writes speech without punctuation
+_BEFORE_CAPITAL = re.compile(r" (?=[^\W\d_a-z][\w'\u2019.-]*(?: [\w'\u2019.-]+){0,2} ?:)")
+#: what ends a sentence, anywhere in a line
+_SENTENCE_MARK = re.compile(r"[.?!\u2026]")
 #: the most characters a run-on label's line is looked at (a label and its colon are shorter)
 _LABEL_WINDOW = 80
 
@@ -1103,13 +1108,19 @@ def run_on_labels(text: str, roles: RoleMap | None = None, forced: Mapping[int, 
     is one ``roles`` (speaker -> role settings) names, or runs on three times or more; the
     text must hold three such labels at least, and twice as many as lines that start with
     a label (``forced`` ones too, a document's bold labels by the offset of their line), so
-    that a transcript whose lines keep their labels is left as it is.
+    that a transcript whose lines keep their labels is left as it is. In a line with no
+    sentence's end (speech written without punctuation), a label runs on after any word
+    where it is a known label of three letters or more (``Participant``, ``Speaker 2``,
+    not ``I``) or one ``roles`` names.
 
     >>> text = "Interviewer: How was it? Participant: Loud. Interviewer: And the nurse? Participant: Kind. She sat."
     >>> [text[k + 1:k + 5] for k in run_on_labels(text)]
     ['Part', 'Inte', 'Part']
     >>> run_on_labels("Interviewer: How was it? Participant: Loud.\\nInterviewer: And?\\nParticipant: Kind.")
     []
+    >>> text = "Interviewer: how was it Participant: loud Interviewer: and then Participant: kind she sat"
+    >>> [text[k + 1:k + 5] for k in run_on_labels(text)]
+    ['Part', 'Inte', 'Part']
     """
     roles = roles or RoleMap()
     matcher = roles.label_matcher()
@@ -1124,6 +1135,12 @@ def run_on_labels(text: str, roles: RoleMap | None = None, forced: Mapping[int, 
             label = matcher(line[end.end():end.end() + _LABEL_WINDOW])
             if label is not None and label.end > 0:
                 inline.append((pos + end.start(), label.label))
+        if ":" in line[1:] and _SENTENCE_MARK.search(line) is None:  # unpunctuated: after any word
+            for space in _BEFORE_CAPITAL.finditer(line):
+                label = matcher(line[space.end():space.end() + _LABEL_WINDOW])
+                if label is not None and label.end > 0 and (
+                        roles.get(label.label) is not None or (len(label.label) >= 3 and is_known_label(label.label))):
+                    inline.append((pos + space.start(), label.label))
         pos += len(line) + 1
     counts = Counter(label for _, label in inline)
     kept = [at for at, label in inline if is_known_label(label) or label in starting
