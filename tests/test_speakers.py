@@ -426,6 +426,10 @@ def test_someone_else_in_the_room_beside_a_known_participant_is_no_participant(t
     path.write_text("I: How was it?\nSarah: Hard.\nMum: She rang us on a Sunday.\nI: And now?\nSarah: Better.\n",
                     encoding="utf-8")
     assert read_file(path).interviews[0].speakers == {"I": "interviewer", "Sarah": "participant", "Mum": "other"}
+    # a role with a name or a note of who they are: "Carer (wife)" was a participant
+    path.write_text("I: How was it?\nP: Hard.\nCarer (wife): He was very low.\nI: And now?\nP: Better.\n",
+                    encoding="utf-8")
+    assert read_file(path).interviews[0].speakers["Carer (wife)"] == "other"
     # R the researcher beside P and a mother: R's questions were no interviewer's (R and P both participants)
     path.write_text("R: How have things been?\nP: Better.\nMum: Is he telling you about the nurse?\n"
                     "R: What about the nurse?\nP: She listened.\n", encoding="utf-8")

@@ -789,8 +789,13 @@ def _others_present(unknown: Sequence[str], resolved: Mapping[str, Role | None])
 
 def _names_someone_present(label: str) -> bool:
     """Whether a speaker's ``label`` names someone else in the room (:data:`_PRESENT_LABEL`),
-    a note of how they spoke aside (``Nurse (quietly)``)."""
-    return _PRESENT_LABEL.match(folded_name(label)) is not None
+    a note of how they spoke aside (``Nurse (quietly)``), in either part of a name with its
+    role (``Carer (wife)``, ``Jane (nurse)``: :func:`label_parts`).
+
+    >>> [_names_someone_present(s) for s in ("Mum (laughs)", "Carer (wife)", "Jane (nurse)", "Jane", "P1 (Mum)")]
+    [True, True, True, False, True]
+    """
+    return any(_PRESENT_LABEL.match(part) for part in label_parts(folded_name(label)))
 
 
 def _researcher_r(resolved: Mapping[str, Role | None], roles: RoleMap, question_share: Mapping[str, float]
