@@ -47,7 +47,7 @@ def test_labels_run_on_within_lines_start_turns_of_their_own(write):
         ("Interviewer", "Anything else?"), ("Participant", "No."), ("Interviewer", "Thanks.")]
     assert len(iv.text) == len(written.rstrip())  # a space became a line break: offsets are the file's
     assert [iv.line_at(t.start) for t in iv.turns] == [2, 2, 2, 2, 3, 3, 3]  # cited by the file's lines
-    assert result.warnings[0].startswith("5 speaker labels ran on after another speaker's sentence")
+    assert result.warnings[0].startswith("5 speaker labels ran on after another speaker's words")
 
 
 def test_labels_run_on_in_speech_written_without_punctuation_start_turns_of_their_own(write):

@@ -435,7 +435,7 @@ def test_a_table_of_whole_transcripts_reads_the_speaker_labels_in_their_text(tmp
          "transcript is)"),
         ("no 'speaker' column; every row of the others is speech of speaker 'unknown', taken as participant (pass "
          "--speaker-col to name the column)"),
-        ("interview p02: 3 speaker labels ran on after another speaker's sentence within a line, as in a transcript "
+        ("interview p02: 3 speaker labels ran on after another speaker's words within a line, as in a transcript "
          "whose line breaks were lost: each now starts a line of its own (offsets unchanged)")]
 
 

@@ -1020,7 +1020,7 @@ def interview_from_text(
     if run_on:
         lines = _numbered_on(text, lines, run_on)
         text = _broken_at(text, run_on)
-        notes.append(f"{len(run_on)} speaker labels ran on after another speaker's sentence within a line, as in a "
+        notes.append(f"{len(run_on)} speaker labels ran on after another speaker's words within a line, as in a "
                      "transcript whose line breaks were lost: each now starts a line of its own (offsets unchanged)")
     turns, warnings = assemble_turns(text, roles, forced, headings)
     warnings = notes + warnings
