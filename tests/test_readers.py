@@ -182,6 +182,11 @@ def test_headings_between_the_parts_of_an_interview_are_not_the_speech_above_the
             "I: Anything else?\nP: No.\n\n## Topic 4: Closing\n\nI: Thanks.\nP: I WAS SO ANGRY THEN\n\nI was.\n")
     said = [t[2] for t in turn_texts(read_file(write("t.txt", text)).interviews[0]) if t[1] == "participant"]
     assert said == ["A nurse, Ruth.", "It was bad.", "Better.", "No.", "I WAS SO ANGRY THEN\n\nI was."]
+    # a heading in title case, neither numbered nor in capitals, was the speech above it too
+    titled = ("I: Who helped you?\nP: A nurse, Ruth.\n\nRelationships with Staff\n\nI: Tell me more.\n"
+              "P: She rang.\n\nNot really\n\nI: And now?\nP: Better.\n")
+    said = [t[2] for t in turn_texts(read_file(write("u.txt", titled)).interviews[0]) if t[1] == "participant"]
+    assert said == ["A nurse, Ruth.", "She rang.\n\nNot really", "Better."]  # (speech in sentence case stays)
     # a Word document's heading between turns
     paragraphs = [(None, "I: Who helped you?"), (None, "P: A nurse, Ruth,"), (None, "and a doctor."),
                   (None, "Section 2: Experiences of crisis"), (None, "I: Tell me about it."), (None, "P: It was bad.")]

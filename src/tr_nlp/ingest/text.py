@@ -348,20 +348,44 @@ def _is_heading(line: str, after_blank: bool) -> bool:
     """Whether ``line``, the last of a turn, is a heading between turns, not speech: a
     markdown heading, a part of the interview named and numbered with a capital (``Section 2:
     Experiences of crisis``), or, below a blank line, a line in capitals of two to twelve
-    words (``EXPERIENCES OF CRISIS``); none ends a sentence.
+    words (``EXPERIENCES OF CRISIS``) or in title case, of two to eight words
+    (``Relationships with Staff``, ``Looking Back``: :func:`_title_case`); none ends a
+    sentence.
 
     >>> [_is_heading(line, True) for line in ("## Topic 4", "Part 3 - Looking ahead", "SECTION 2: CRISIS",
     ...                                       "I WAS SO ANGRY!", "Part 2 of it was worse.", "part 2 of it")]
     [True, True, True, False, False, False]
     >>> _is_heading("EXPERIENCES OF CRISIS", False), _is_heading("EXPERIENCES OF CRISIS", True)
     (False, True)
+    >>> [_is_heading(line, True) for line in ("Experiences of Crisis", "Looking Back", "Not really", "Sarah",
+    ...                                       "Then Sarah came")]
+    [True, True, False, False, False]
     """
     line = line.strip()
     if not line or line.endswith((".", "?", "!", "\u2026", ",")) or len(line.split()) > 14:
         return False
     if (line.startswith("#") or line[0].isupper()) and _SECTION_HEADING.fullmatch(line):
         return True
-    return after_blank and line.isupper() and 2 <= len(line.split()) <= 12
+    return after_blank and (line.isupper() and 2 <= len(line.split()) <= 12 or _title_case(line))
+
+
+#: the short words a title leaves in lower case (``Relationships with Staff``)
+_TITLE_LOWER = frozenset({"with", "from", "into", "onto", "upon", "about", "after", "over", "than", "that", "when",
+                          "your", "their", "this", "what"})
+
+
+def _title_case(line: str) -> bool:
+    """Whether ``line`` is two to eight words in title case: the first and at least one more
+    capitalised, and every other a short word (``of``, ``and``, ``with``: :data:`_TITLE_LOWER`).
+
+    >>> _title_case("Relationships with Staff"), _title_case("Then Sarah came"), _title_case("Looking Back")
+    (True, False, True)
+    """
+    words = line.split()
+    if not 2 <= len(words) <= 8 or not words[0][:1].isupper():
+        return False
+    return all(word[:1].isupper() or (word.isalpha() and (len(word) < 4 or word in _TITLE_LOWER))
+               for word in words) and sum(word[:1].isupper() for word in words) >= 2
 
 
 def _without_headings(text: str, raw: list[tuple[str, int, int, float | None]]
