@@ -266,23 +266,23 @@ def _read_normalised(path: str | Path, encoding: str | None, prepare: Callable[[
     if not text.strip():
         raise InputError("E101", path)
     above = len(lines) - len(lines.lstrip("\n"))
-    last = text.count("\n")
-    return Decoded(text, decoded.encoding, decoded.warning, above, _lines_begun_by(prepared, "\x0c", above, last),
-                   _lines_begun_by(prepared, "\x0b\x0c", above, last))
+    begun = _lines_begun_by_breaks(prepared, above, text.count("\n"))
+    return Decoded(text, decoded.encoding, decoded.warning, above,
+                   tuple(line for line, end in begun if end == "\x0c"), tuple(line for line, _ in begun))
 
 
-def _lines_begun_by(text: str, breaks: str, above: int, last: int) -> tuple[int, ...]:
+def _lines_begun_by_breaks(text: str, above: int, last: int) -> list[tuple[int, str]]:
     """The lines of ``text`` normalised (:func:`_normalised_lines`, which keeps each line a
-    line) that one of ``breaks`` starts, counted from its first after the ``above`` blank
-    ones, up to its ``last``.
+    line) that a form feed or a vertical tab starts, counted from its first after the
+    ``above`` blank ones, up to its ``last``, each with the character that starts it.
 
-    >>> _lines_begun_by("\\n\\nI: So?\\n\\fP: Well.\\r\\nI: Mm.\\fP: Yes.\\n\\f", "\\f", 2, 4)
-    (2, 4)
+    >>> _lines_begun_by_breaks("\\n\\nI: So?\\n\\fP: Well.\\r\\nI: Mm.\\vP: Yes.\\n\\f", 2, 4)
+    [(2, '\\x0c'), (4, '\\x0b')]
     """
-    if not any(char in text for char in breaks):
-        return ()
+    if "\x0c" not in text and "\x0b" not in text:
+        return []
     ends = (m[0] for m in _ANY_LINE_BREAK.finditer(text))
-    return tuple(line for line, end in enumerate(ends, 1 - above) if end in breaks and 0 < line <= last)
+    return [(line, end) for line, end in enumerate(ends, 1 - above) if end in "\x0b\x0c" and 0 < line <= last]
 
 
 #: A letter of a script written without spaces between words (Chinese, Japanese's kana): where

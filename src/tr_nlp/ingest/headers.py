@@ -55,7 +55,7 @@ def names_speech(cell: str) -> bool:
     >>> names_speech(" Text "), names_speech("Verbatim_Transcript"), names_speech("Speaker")
     (True, False, False)
     """
-    return " ".join(cell.replace("_", " ").split()).casefold() in SPEECH
+    return _words(cell) in SPEECH
 
 
 def names_questions_and_answers(cells: Iterable[str]) -> bool:
@@ -65,5 +65,11 @@ def names_questions_and_answers(cells: Iterable[str]) -> bool:
     >>> names_questions_and_answers(["ID", "Question", "Answer"]), names_questions_and_answers(["Question", "Text"])
     (True, False)
     """
-    keys = {" ".join(cell.replace("_", " ").split()).casefold() for cell in cells}
+    keys = set(map(_words, cells))
     return bool(keys & QUESTION) and bool(keys & ANSWER)
+
+
+def _words(cell: str) -> str:
+    """A header cell's words as the sets above hold them: in lower case, one space between them
+    (an underscore is one)."""
+    return " ".join(cell.replace("_", " ").split()).casefold()

@@ -881,7 +881,7 @@ def turns_with_roles(text: str, spans: Sequence[Span], roles: RoleMap) -> tuple[
 
 
 #: A label of a numbered question or answer (``Q1``, ``A 12``, ``Question 3``, ``Answer 3b``)
-_NUMBERED_QUESTION = re.compile(r"(?P<kind>q|a|question|answer)[\s._-]*\d{1,3}[a-z]?", re.IGNORECASE)
+_NUMBERED_QUESTION = re.compile(r"(?P<kind>q|a|question|answer)[\s._-]*(?P<number>\d{1,3})[a-z]?", re.IGNORECASE)
 
 
 def numbered_questions(spans: Sequence[Span]) -> list[Span]:
@@ -897,15 +897,16 @@ def numbered_questions(spans: Sequence[Span]) -> list[Span]:
     ['Q1', 'A1', 'Q2', 'A2', 'A1']
     """
     found = {s: m for s in {s for s, *_ in spans} if (m := _NUMBERED_QUESTION.fullmatch(s.strip()))}
+    kind = {s: m["kind"][0].lower() for s, m in found.items()}  # "q" or "a"
     said = Counter(s for s, *_ in spans if s in found)
-    numbers = [int(re.sub(r"\D", "", s)) for s, *_ in spans if s in found and found[s]["kind"].lower()[0] == "q"]
+    numbers = [int(found[s]["number"]) for s, *_ in spans if kind.get(s) == "q"]
     if len(found) < 4 or max(said.values()) > 1 or len(numbers) < 2 or numbers != sorted(set(numbers)):
         return list(spans)
-    kinds: dict[str, str] = {}
+    written: dict[str, str] = {}  # each kind as its first label writes it
     for s, *_ in spans:
         if s in found:
-            kinds.setdefault(found[s]["kind"].lower()[0], found[s]["kind"])
-    return [(kinds[found[s]["kind"].lower()[0]] if s in found else s, a, b, t) for s, a, b, t in spans]
+            written.setdefault(kind[s], found[s]["kind"])
+    return [(written[kind[s]] if s in found else s, a, b, t) for s, a, b, t in spans]
 
 
 #: The most speakers a group has whose moderator :func:`group_moderator` may tell: a focus

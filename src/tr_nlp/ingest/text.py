@@ -787,14 +787,18 @@ def read_text_file(path: str | Path, options: ReadOptions = ReadOptions(), fmt: 
     metadata, text = split_front_matter(decoded.text, path)
     fmt = fmt or ("markdown" if path.suffix.lower() in {".md", ".markdown"} else "text")
     above = decoded.text.count("\n", 0, len(decoded.text) - len(text))  # the front matter's lines
+
+    def below_front_matter(lines: Sequence[int]) -> list[int]:  # lines of the decoded text, as lines of ``text``
+        return [line - above for line in lines if line > above]
+
     first_line = decoded.lines_above + above + 1
-    text, furniture = _without_furniture(text, [line - above for line in decoded.page_lines if line > above])
+    text, furniture = _without_furniture(text, below_front_matter(decoded.page_lines))
     table = _speaker_last_table(text, first_line) if fmt == "text" else None
     if table is not None:  # NVivo's layout, time | speech | speaker: read as a Word table is
         joined, forced, lines = text_with_labels(table)
         result = interview_from_text(joined, path, options.roles, metadata, fmt, forced, lines)
     else:
-        lines = _file_lines(text, first_line, [line - above for line in decoded.inline_lines if line > above])
+        lines = _file_lines(text, first_line, below_front_matter(decoded.inline_lines))
         result = interview_from_text(text, path, options.roles, metadata, fmt, lines=lines)
         header = _tab_separated_header(text) if fmt == "text" and not metadata else None
         if header is not None and (_unlabelled(result) or headers.names_questions_and_answers(header.split("\t"))):
