@@ -1221,6 +1221,30 @@ def test_a_theme_coded_only_through_its_sub_codes_is_learned_with_aggregate():
         coded_data(Corpus(interviews, codings), aggregate=True)
 
 
+def test_only_codings_of_the_codes_learned_are_counted_as_on_speech_no_segment_holds():
+    # a team training one theme (--codes) was told that codings of every other code on an
+    # interviewer's speech taught nothing, and to segment the interviewer's turns for them
+    from tr_nlp.codebook import codebook_from_dict
+    from tr_nlp.coding import coded_data
+    from tr_nlp.ingest import Corpus
+    from tr_nlp.schema import Coding, Interview, Turn
+
+    text = "I: Did she listen? It rained.\nP: She listened to me."
+    interviews = [Interview(f"iv{i}", text, (Turn("I", "interviewer", 3, 29), Turn("P", "participant", 33, 52)))
+                  for i in range(2)]
+    book = codebook_from_dict({"codes": [{"name": "core"}, {"name": "listening", "parent": "core"},
+                                         {"name": "weather"}]})
+    codings = [Coding(f"iv{i}", 33, 52, "listening", "A") for i in range(2)]
+    codings += [Coding("iv0", 3, 18, "listening", "A"), Coding("iv0", 19, 29, "weather", "A"),
+                Coding("iv1", 19, 29, "weather", "A")]
+    corpus = Corpus(interviews, codings, book)
+    assert [(c.code, c.start) for c in coded_data(corpus).unplaced] == [("listening", 3), ("weather", 19), ("weather", 19)]
+    assert [c.code for c in coded_data(corpus, codes=["listening"]).unplaced] == ["listening"]
+    # aggregated, the sub-code's coding is counted once, not once more for its parent
+    assert [c.code for c in coded_data(corpus, codes=["core"], aggregate=True).unplaced] == ["listening"]
+    assert coded_data(corpus, codes=["core"]).unplaced == ()
+
+
 def test_cli_trains_a_parent_theme_from_its_sub_codes(tmp_path):
     import yaml
 

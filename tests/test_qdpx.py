@@ -110,6 +110,30 @@ def test_every_corpus_command_takes_a_qdpx(demo_qdpx):
     assert len(corpus.codings) == 188 and corpus.codebook is not None
 
 
+def test_a_codebook_given_for_a_project_names_its_codes_and_leaves_out_those_it_lacks(demo, tmp_path):
+    # a team trained two themes of an NVivo project with its own codebook, in other words:
+    # none was found ("no sentence carries codebook code(s)"), and a coder who coded only
+    # themes the codebook lacks counted as one who read every interview and gave none
+    extra = [Coding(c.interview_id, c.start, c.end, c.code, "coder_c") for c in demo.codings
+             if c.code == "emotional_climate" and c.coder == "coder_a"]
+    project = write_qdpx(tmp_path / "p.qdpx", demo.interviews, demo.codebook, codings=[*demo.codings, *extra],
+                         created=WHEN)
+    book = tmp_path / "two.yaml"
+    book.write_text("codes:\n  - name: Non-stigmatizing attitude\n  - name: routine\n    aliases: [beyond_routine]\n",
+                    encoding="utf-8")
+    corpus = load_corpus([project], codebook=book)
+    by_code = {code: sum(c.code == code for c in corpus.codings) for code in ("Non-stigmatizing attitude", "routine")}
+    assert by_code == {"Non-stigmatizing attitude": 51, "routine": 50} and len(corpus.codings) == 101
+    assert {c.coder for c in corpus.codings} == {"coder_a", "coder_b"}
+    said = " ".join(corpus.warnings)
+    assert (f"{book}: 2 code(s) of the transcripts' codings are named another way in the codebook, and are read as "
+            "its codes: 'non_stigmatizing_attitude' as 'Non-stigmatizing attitude', 'beyond_routine' as 'routine'") in said
+    assert (f"{book}: {87 + len(extra)} coding(s) of 3 code(s) the codebook lacks are left out: 'emotional_climate' "
+            f"({32 + len(extra)}, by coder_a, coder_b, coder_c), 'interpersonal_continuity' (30, by coder_a, coder_b), "
+            "'social_interaction' (25, by coder_a, coder_b); add them to the codebook") in said
+    assert load_corpus([project]).warnings == []  # the project's own codebook
+
+
 def test_export_is_byte_identical_apart_from_the_creation_time(demo, demo_qdpx, tmp_path):
     again = write_qdpx(tmp_path / "again.qdpx", demo.interviews, demo.codebook, codings=demo.codings, created=WHEN)
     assert again.read_bytes() == demo_qdpx.read_bytes()

@@ -193,11 +193,12 @@ def coded_data(
     coded_ids = set().union(*coverage.values())
     segments = everything = segmenter.segment([iv for iv in corpus.interviews if iv.id in coded_ids])
     mapped = map_codings(segments, codings, overlap)
-    unplaced = unplaced_codings(segments, corpus.codings, overlap)
     present = set(mapped["code"])
     known = corpus.codebook.names if corpus.codebook else sorted({c.code for c in codings})
     check_code_names(codes or (), known, "in the codebook" if corpus.codebook else "in the codings")
     wanted = known if codes is None else list(dict.fromkeys(codes))
+    unplaced = unplaced_codings(segments, _of_codes(corpus.codings, wanted, corpus.codebook if aggregate else None),
+                                overlap)
     absent = [] if keep_uncoded else [c for c in wanted if c not in present]
     codes = [c for c in wanted if c not in absent]
     humans = {c: label_matrix(segments, mapped, codes, [c], coverage) for c in sorted(coverage)}
@@ -231,6 +232,22 @@ def coded_data(
                      exclusive_groups(codes, corpus.codebook), tuple(absent), segmenter, aggregate, tuple(codings),
                      tuple(corpus.reviewed), runs, target, turn_starts, tuple(unplaced),
                      roles_under(unplaced, corpus.by_id()))
+
+
+def _of_codes(codings: Sequence[Coding], codes: Sequence[str], codebook: Codebook | None = None) -> list[Coding]:
+    """The ``codings`` of ``codes``, or, with ``codebook`` (codes aggregated from their
+    children), of a code below one of them.
+
+    >>> from tr_nlp.codebook import codebook_from_dict
+    >>> book = codebook_from_dict({"codes": [{"name": "core"}, {"name": "time", "parent": "core"}, {"name": "x"}]})
+    >>> codings = [Coding("i", 0, 5, "time", "A"), Coding("i", 0, 5, "x", "A")]
+    >>> [c.code for c in _of_codes(codings, ["core"])], [c.code for c in _of_codes(codings, ["core"], book)]
+    ([], ['time'])
+    """
+    wanted = set(codes)
+    if codebook is None:
+        return [coding for coding in codings if coding.code in wanted]
+    return [coding for coding in codings if any(c.code in wanted for c in with_parent_codes([coding], codebook))]
 
 
 def shown_path(path: Path) -> Path:

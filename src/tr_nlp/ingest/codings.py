@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -353,6 +353,52 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
 #: Headers (:func:`~tr_nlp.ingest.table.header_key`) of other tools' places of a coding,
 #: not read as character offsets: they count paragraphs, lines or positions of their own.
 _OTHER_PLACES = {"start", "end", "begin", "beginning", "start_position", "end_position", "position"}
+
+
+def codings_in_codebook(codings: Sequence[Coding], codebook: Codebook) -> tuple[list[Coding], list[str]]:
+    """The codings the transcripts carry themselves (a REFI-QDA project's, those of a
+    table's code columns) under a codebook given for them, and the warnings saying what changed.
+
+    A code named another way (in another case or spacing, by an alias, by its path in a code
+    tree) becomes the codebook's (:func:`~tr_nlp.codebook.code_finder`); the codings of a
+    code the codebook lacks are left out. A codings table naming such a code is refused
+    (E153), as it was made for the codebook; a project was coded with a code tree of its
+    own, of which a team may train only some.
+
+    >>> from tr_nlp.schema import Code
+    >>> book = Codebook((Code("beyond_routine"),))
+    >>> kept, notes = codings_in_codebook([Coding("i1", 0, 5, "Beyond routine", "Ann"),
+    ...                                    Coding("i1", 0, 5, "question", "Ann")], book)
+    >>> [c.code for c in kept]
+    ['beyond_routine']
+    >>> print(notes[1])
+    1 coding(s) of 1 code(s) the codebook lacks are left out: 'question' (1, by Ann); add them to the codebook ...
+    """
+    find_code = code_finder(codebook)
+    kept: list[Coding] = []
+    respelled: dict[str, str] = {}
+    lacking: dict[str, Counter[str]] = {}
+    for coding in codings:
+        found = find_code(coding.code)
+        if found is None:
+            lacking.setdefault(coding.code, Counter())[coding.coder] += 1
+            continue
+        if found != coding.code:
+            respelled.setdefault(coding.code, found)
+            coding = replace(coding, code=found)
+        kept.append(coding)
+    notes = []
+    if respelled:
+        pairs = [f"'{name}' as '{code}'" for name, code in respelled.items()]
+        notes.append(f"{len(respelled)} code(s) of the transcripts' codings are named another way in the codebook, "
+                     f"and are read as its codes: {some(pairs, SHOWN)}")
+    if lacking:
+        biggest = sorted(lacking.items(), key=lambda item: -item[1].total())
+        named = [f"'{code}' ({by.total()}, by {', '.join(sorted(by))})" for code, by in biggest]
+        notes.append(f"{sum(by.total() for by in lacking.values())} coding(s) of {len(lacking)} code(s) the codebook "
+                     f"lacks are left out: {some(named, SHOWN)}; add them to the codebook (as codes, or aliases of "
+                     "its codes) to learn and judge them")
+    return kept, notes
 
 
 def _nearest(places: list[tuple[int, int]], start: int) -> tuple[int, int] | None:

@@ -45,7 +45,7 @@ from tr_nlp.errors import ConfigError, InputError, TrNlpError, path_text, some
 from tr_nlp.ingest.archive import legacy_error
 from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
 from tr_nlp.ingest.chat import read_cha
-from tr_nlp.ingest.codings import read_codings
+from tr_nlp.ingest.codings import codings_in_codebook, read_codings
 from tr_nlp.ingest.combine import (
     Gathered,
     added_codes_note,
@@ -878,7 +878,10 @@ def load_corpus(
         table without a ``coder`` column is coded by its file's stem.
     codebook : path, optional
         Codebook (YAML, ``.qdc``, a spreadsheet or a Word document); overrides a ``corpus.yaml``'s. Of
-        several folders' codebooks, the first is taken, with the codes others add.
+        several folders' codebooks, the first is taken, with the codes others add. The codings
+        the transcripts carry (a project's, a table's code columns) take its codes' names, and
+        those of codes it lacks are left out, with a warning
+        (:func:`~tr_nlp.ingest.codings.codings_in_codebook`).
     reviewed : sequence of path
         Tables of the passages coders read in interviews they coded only in part (such as
         the lists ``tr-nlp next`` wrote), see :func:`~tr_nlp.ingest.reviewed.read_reviewed`;
@@ -936,6 +939,8 @@ def load_corpus(
             corpus.codebook, new = merged_codebook(corpus.codebook, load_codebook(path))
             if new:
                 corpus.warnings.append(f"{path}: {added_codes_note(new)}")
+        corpus.codings, notes = codings_in_codebook(corpus.codings, corpus.codebook)
+        corpus.warnings.extend(f"{some([str(p) for p in codebooks], 2)}: {note}" for note in notes)
     marks, comment_codings = read_marks(found.comment_codings)  # passages tr-nlp next marked in Word
     corpus.reviewed.extend(marks)
     from_comments, notes = codes_from_comments(comment_codings, corpus.codebook)
