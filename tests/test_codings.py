@@ -64,6 +64,29 @@ def test_names_from_file_names_on_macos_are_the_names_a_person_types(tmp_path):
     assert not [w for w in corpus.warnings if "not in the corpus" in w]
 
 
+def test_a_coder_named_in_another_case_or_spacing_is_one_coder(tmp_path):
+    # "Anna" in one table and "anna" in another (or in rows typed by hand) were two coders:
+    # each read as having coded nothing in the other's interviews, which halved their agreement
+    from tr_nlp.coding.train import coded_data
+    from tr_nlp.ingest import load_corpus
+
+    (tmp_path / "i1.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "i2.txt").write_text(TEXT.replace("Sam", "Kim"), encoding="utf-8")
+    (tmp_path / "anna.csv").write_text("interview_id,start,end,code\ni1,18,25,warmth\ni2,18,25,warmth\n",
+                                       encoding="utf-8")
+    (tmp_path / "team.csv").write_text("interview_id,start,end,code,coder\ni1,18,25,warmth,Ben\n"
+                                       "i2,18,25,warmth,Anna\ni2,18,25,warmth,Ben\ni2,26,30,warmth,Coder B\n",
+                                       encoding="utf-8")
+    (tmp_path / "read.csv").write_text("interview_id,start,end,coder\ni1,0,43,ANNA\n", encoding="utf-8")
+    corpus = load_corpus(sorted(tmp_path.glob("*.txt")), codings=[tmp_path / "anna.csv", tmp_path / "team.csv"],
+                         reviewed=[tmp_path / "read.csv"])
+    assert sorted((c.interview_id, c.coder) for c in corpus.codings) == [
+        ("i1", "Ben"), ("i1", "anna"), ("i2", "Ben"), ("i2", "Coder B"), ("i2", "anna")]
+    assert [r.coder for r in corpus.reviewed] == ["anna"]
+    assert corpus.warnings[-1] == "coders named in more than one way are read as one each: 'Anna' as 'anna', 'ANNA' as 'anna'"
+    assert sorted(coded_data(corpus).humans) == ["Ben", "Coder B", "anna"]
+
+
 def test_a_codebooks_names_are_composed_as_codings_names_are():
     book = Codebook((Code("O\u0308ppenhet", aliases=("O\u0308P",)), Code("va\u0308rme", parent="O\u0308ppenhet")),
                     groups={"ton": ("O\u0308ppenhet", "va\u0308rme")})

@@ -43,7 +43,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tr_nlp.codebook import code_finder, code_leaf, nearest_code
+from tr_nlp.codebook import code_finder, code_key, code_leaf, nearest_code
 from tr_nlp.errors import CodingsError, InputError, counted, some
 from tr_nlp.ingest.base import TRANSCRIPT_SUFFIXES
 from tr_nlp.ingest.framework import code_columns, melted
@@ -54,6 +54,7 @@ from tr_nlp.schema import (
     Codebook,
     Coding,
     Interview,
+    Reviewed,
     codings_to_frame,
     composed,
     is_machine_coder,
@@ -399,6 +400,41 @@ def codings_in_codebook(codings: Sequence[Coding], codebook: Codebook) -> tuple[
                      f"lacks are left out: {some(named, SHOWN)}; add them to the codebook (as codes, or aliases of "
                      "its codes) to learn and judge them")
     return kept, notes
+
+
+def coders_spelled_one_way(codings: Sequence[Coding], reviewed: Sequence[Reviewed] = ()
+                           ) -> tuple[list[Coding], list[Reviewed], list[str]]:
+    """``codings`` and ``reviewed`` with each coder named one way, and a warning for each
+    coder named several.
+
+    A coder written in another case or spacing (``Anna`` and ``anna``, ``coder_a`` and
+    ``Coder A``, in one table or in two) is one person, named as most of their codings
+    name them. Taken for two, each would count as having read the other's interviews and
+    coded nothing there, and their "disagreement" would lower the coders' agreement the
+    machine's is judged by. A coding both names gave is kept once.
+
+    >>> codings = [Coding("i1", 0, 5, "care", "Anna"), Coding("i2", 0, 5, "care", "Anna"),
+    ...            Coding("i2", 0, 5, "care", "anna "), Coding("i2", 6, 9, "care", "Ben")]
+    >>> kept, _, notes = coders_spelled_one_way(codings)
+    >>> [(c.interview_id, c.coder) for c in kept]
+    [('i1', 'Anna'), ('i2', 'Anna'), ('i2', 'Ben')]
+    >>> notes
+    ["coders named in more than one way are read as one each: 'anna ' as 'Anna'"]
+    """
+    spellings: dict[str, Counter[str]] = {}
+    for coding in codings:
+        spellings.setdefault(code_key(coding.coder), Counter())[coding.coder] += 1
+    for passage in reviewed:
+        if passage.coder:
+            spellings.setdefault(code_key(passage.coder), Counter())[passage.coder] += 0
+    named = {name: counts.most_common(1)[0][0] for counts in spellings.values() if len(counts) > 1 for name in counts}
+    named = {name: one for name, one in named.items() if name != one}
+    if not named:
+        return list(codings), list(reviewed), []
+    codings = list(dict.fromkeys(replace(c, coder=named.get(c.coder, c.coder)) for c in codings))
+    reviewed = list(dict.fromkeys(replace(r, coder=named[r.coder]) if r.coder in named else r for r in reviewed))
+    pairs = [f"'{name}' as '{one}'" for name, one in named.items()]
+    return codings, reviewed, [f"coders named in more than one way are read as one each: {some(pairs, SHOWN)}"]
 
 
 def _nearest(places: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
