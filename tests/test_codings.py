@@ -64,9 +64,10 @@ def test_names_from_file_names_on_macos_are_the_names_a_person_types(tmp_path):
     assert not [w for w in corpus.warnings if "not in the corpus" in w]
 
 
-def test_a_coder_named_in_another_case_or_spacing_is_one_coder(tmp_path):
+def test_a_coder_or_code_named_in_another_case_or_spacing_is_one(tmp_path):
     # "Anna" in one table and "anna" in another (or in rows typed by hand) were two coders:
-    # each read as having coded nothing in the other's interviews, which halved their agreement
+    # each read as having coded nothing in the other's interviews, which halved their agreement;
+    # without a codebook, "Warmth" and "warmth" were two codes the coders never agreed on
     from tr_nlp.coding.train import coded_data
     from tr_nlp.ingest import load_corpus
 
@@ -75,7 +76,7 @@ def test_a_coder_named_in_another_case_or_spacing_is_one_coder(tmp_path):
     (tmp_path / "anna.csv").write_text("interview_id,start,end,code\ni1,18,25,warmth\ni2,18,25,warmth\n",
                                        encoding="utf-8")
     (tmp_path / "team.csv").write_text("interview_id,start,end,code,coder\ni1,18,25,warmth,Ben\n"
-                                       "i2,18,25,warmth,Anna\ni2,18,25,warmth,Ben\ni2,26,30,warmth,Coder B\n",
+                                       "i2,18,25,warmth,Anna\ni2,18,25,warmth,Ben\ni2,26,30,Warmth,Coder B\n",
                                        encoding="utf-8")
     (tmp_path / "read.csv").write_text("interview_id,start,end,coder\ni1,0,43,ANNA\n", encoding="utf-8")
     corpus = load_corpus(sorted(tmp_path.glob("*.txt")), codings=[tmp_path / "anna.csv", tmp_path / "team.csv"],
@@ -83,7 +84,10 @@ def test_a_coder_named_in_another_case_or_spacing_is_one_coder(tmp_path):
     assert sorted((c.interview_id, c.coder) for c in corpus.codings) == [
         ("i1", "Ben"), ("i1", "anna"), ("i2", "Ben"), ("i2", "Coder B"), ("i2", "anna")]
     assert [r.coder for r in corpus.reviewed] == ["anna"]
-    assert corpus.warnings[-1] == "coders named in more than one way are read as one each: 'Anna' as 'anna', 'ANNA' as 'anna'"
+    assert corpus.warnings[-2:] == ["coders named in more than one way are read as one each: 'Anna' as 'anna', 'ANNA' "
+                                    "as 'anna'", "codes named in more than one way are read as one each: 'Warmth' as "
+                                    "'warmth'"]
+    assert {c.code for c in corpus.codings} == {"warmth"}
     assert sorted(coded_data(corpus).humans) == ["Ben", "Coder B", "anna"]
 
 

@@ -402,39 +402,55 @@ def codings_in_codebook(codings: Sequence[Coding], codebook: Codebook) -> tuple[
     return kept, notes
 
 
-def coders_spelled_one_way(codings: Sequence[Coding], reviewed: Sequence[Reviewed] = ()
-                           ) -> tuple[list[Coding], list[Reviewed], list[str]]:
-    """``codings`` and ``reviewed`` with each coder named one way, and a warning for each
-    coder named several.
+def spelled_one_way(codings: Sequence[Coding], reviewed: Sequence[Reviewed] = (), codes: bool = False
+                    ) -> tuple[list[Coding], list[Reviewed], list[str]]:
+    """``codings`` and ``reviewed`` with each coder named one way (and, with ``codes``, each
+    code), and a warning for each kind named several ways.
 
     A coder written in another case or spacing (``Anna`` and ``anna``, ``coder_a`` and
     ``Coder A``, in one table or in two) is one person, named as most of their codings
     name them. Taken for two, each would count as having read the other's interviews and
     coded nothing there, and their "disagreement" would lower the coders' agreement the
-    machine's is judged by. A coding both names gave is kept once.
+    machine's is judged by. So it is with a code (``codes``: where no codebook names them, as
+    :func:`~tr_nlp.codebook.code_finder` does): ``Beyond routine`` in one coder's table and
+    ``beyond_routine`` in another's would be two codes the coders never agree on. A coding
+    kept under both names is kept once.
 
     >>> codings = [Coding("i1", 0, 5, "care", "Anna"), Coding("i2", 0, 5, "care", "Anna"),
-    ...            Coding("i2", 0, 5, "care", "anna "), Coding("i2", 6, 9, "care", "Ben")]
-    >>> kept, _, notes = coders_spelled_one_way(codings)
-    >>> [(c.interview_id, c.coder) for c in kept]
-    [('i1', 'Anna'), ('i2', 'Anna'), ('i2', 'Ben')]
-    >>> notes
-    ["coders named in more than one way are read as one each: 'anna ' as 'Anna'"]
+    ...            Coding("i2", 0, 5, "Care", "anna "), Coding("i2", 6, 9, "care", "Ben")]
+    >>> kept, _, notes = spelled_one_way(codings, codes=True)
+    >>> [(c.interview_id, c.code, c.coder) for c in kept]
+    [('i1', 'care', 'Anna'), ('i2', 'care', 'Anna'), ('i2', 'care', 'Ben')]
+    >>> notes[0]
+    "coders named in more than one way are read as one each: 'anna ' as 'Anna'"
+    >>> notes[1]
+    "codes named in more than one way are read as one each: 'Care' as 'care'"
+    """
+    coders = _one_spelling([c.coder for c in codings], [r.coder for r in reviewed if r.coder])
+    named = _one_spelling([c.code for c in codings]) if codes else {}
+    if not coders and not named:
+        return list(codings), list(reviewed), []
+    codings = list(dict.fromkeys(replace(c, coder=coders.get(c.coder, c.coder), code=named.get(c.code, c.code))
+                                 for c in codings))
+    reviewed = list(dict.fromkeys(replace(r, coder=coders[r.coder]) if r.coder in coders else r for r in reviewed))
+    notes = [f"{kind} named in more than one way are read as one each: "
+             f"{some([f'{name!r} as {one!r}' for name, one in found.items()], SHOWN)}"
+             for kind, found in (("coders", coders), ("codes", named)) if found]
+    return codings, reviewed, notes
+
+
+def _one_spelling(names: Sequence[str], also: Sequence[str] = ()) -> dict[str, str]:
+    """Each of ``names`` (and ``also``, counted as naming nothing) written another way than
+    the most used of its spellings (:func:`~tr_nlp.codebook.code_key`), and that spelling.
+
+    >>> _one_spelling(["Anna", "anna", "Anna", "Ben"], also=["ANNA"])
+    {'anna': 'Anna', 'ANNA': 'Anna'}
     """
     spellings: dict[str, Counter[str]] = {}
-    for coding in codings:
-        spellings.setdefault(code_key(coding.coder), Counter())[coding.coder] += 1
-    for passage in reviewed:
-        if passage.coder:
-            spellings.setdefault(code_key(passage.coder), Counter())[passage.coder] += 0
-    named = {name: counts.most_common(1)[0][0] for counts in spellings.values() if len(counts) > 1 for name in counts}
-    named = {name: one for name, one in named.items() if name != one}
-    if not named:
-        return list(codings), list(reviewed), []
-    codings = list(dict.fromkeys(replace(c, coder=named.get(c.coder, c.coder)) for c in codings))
-    reviewed = list(dict.fromkeys(replace(r, coder=named[r.coder]) if r.coder in named else r for r in reviewed))
-    pairs = [f"'{name}' as '{one}'" for name, one in named.items()]
-    return codings, reviewed, [f"coders named in more than one way are read as one each: {some(pairs, SHOWN)}"]
+    for name, weight in [*((n, 1) for n in names), *((n, 0) for n in also)]:
+        spellings.setdefault(code_key(name), Counter())[name] += weight
+    return {name: one for counts in spellings.values() if len(counts) > 1
+            for one in [counts.most_common(1)[0][0]] for name in counts if name != one}
 
 
 def _nearest(places: list[tuple[int, int]], start: int) -> tuple[int, int] | None:

@@ -45,7 +45,7 @@ from tr_nlp.errors import ConfigError, InputError, TrNlpError, path_text, some
 from tr_nlp.ingest.archive import legacy_error
 from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
 from tr_nlp.ingest.chat import read_cha
-from tr_nlp.ingest.codings import coders_spelled_one_way, codings_in_codebook, read_codings
+from tr_nlp.ingest.codings import codings_in_codebook, read_codings, spelled_one_way
 from tr_nlp.ingest.combine import (
     Gathered,
     added_codes_note,
@@ -963,7 +963,8 @@ def load_corpus(
         values, warnings = read_metadata(path, _known_as(corpus, gathered), some_read=path in plan.metadata_above)
         corpus.interviews, notes = with_metadata(corpus.interviews, values)
         corpus.warnings.extend(f"{path}: {w}" for w in warnings + notes)
-    corpus.codings, corpus.reviewed, notes = coders_spelled_one_way(corpus.codings, corpus.reviewed)
+    corpus.codings, corpus.reviewed, notes = spelled_one_way(corpus.codings, corpus.reviewed,
+                                                             codes=corpus.codebook is None)
     corpus.warnings.extend(notes)
     corpus.warnings.extend(_unmatched_speakers(corpus, plan))
     corpus.codings_above = [] if given else plan.codings_above
