@@ -758,6 +758,9 @@ def test_evaluate_prints_the_codes_mixed_up_beside_the_coders_and_each_groups_co
     assert "│ care │ coder_a │ coder_b │ time │" not in said  # one segment: under the 2 shown
     assert "code_crossings.csv (-o) has every pair of codes and raters" in said
     assert "in brackets" not in said  # no interviews named: no intervals, and no word of them
+    # (and the note still says what the column holds: it was cut to "more" without intervals)
+    assert ("of the missed: of the segments the first rater gave the code and the second did not, those the second "
+            "gave the other code (it may give several); shown where that is 2 or more and 20% or more") in said
     shown = table.assign(share_lo=0.25, share_hi=0.9)
     print_crossings(shown, [])
     said = " ".join(capsys.readouterr().out.split())

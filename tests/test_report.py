@@ -182,7 +182,7 @@ def test_an_evaluations_ranked_segments_carry_the_evidence_of_their_calls():
     assert ranked[0]["pieces"] == [("She ", False), ("listened", True), (".", False)]
 
 
-def test_each_mix_up_links_to_its_segments_in_the_transcripts(html, demo_run):
+def test_each_mix_up_links_to_its_segments_in_the_transcripts(html, demo_run, tmp_path):
     # "15 of 35 (43%)" left a reader to hunt for those 15 segments in the transcripts
     from markupsafe import escape
 
@@ -209,9 +209,20 @@ def test_each_mix_up_links_to_its_segments_in_the_transcripts(html, demo_run):
             assert {e["interview_id"] for e in row["examples"]} == set(surest)
             assert all(max(p[(e["interview_id"], e["start"])] for e in row["examples"] if e["interview_id"] == iid)
                        == best[iid] for iid in surest)  # (a second of one interview where fewer hold them)
-    example = shown[0]["examples"][0]
+    examples = [e for row in shown for e in row["examples"]]
+    example = next(e for e in examples if e["lines"])
     assert example["text"] == data.span_text(example["interview_id"], example["start"], example["end"])
     assert re.match(r"lines? \d+", example["lines"])
+    # a segment of a recording's transcript without line numbers says when it is said: it said nothing
+    timed = next(e for e in examples if e["at"])
+    copy = shutil.copytree(demo_run, tmp_path / "run")
+    segments = pd.read_parquet(copy / "segments.parquet")
+    segments.loc[segments["interview_id"] == timed["interview_id"], ["line", "line_end"]] = pd.NA
+    segments.to_parquet(copy / "segments.parquet")
+    for quotes in (True, False):
+        shown_again = build_report(copy, quotes=quotes)
+        shown_again = shown_again[shown_again.index("Codes mixed up: what one rater gives where the other gives"):]
+        assert f'{timed["interview_id"]}, at {timed["at"]}' in shown_again[:shown_again.index("</table>")]
     mixed = html[html.index("Codes mixed up: what one rater gives where the other gives a code"):]
     mixed = mixed[:mixed.index("</table>")]
     assert (f'<a href="#iv={example["interview_id"]}&amp;at={example["start"]}-{example["end"]}" '

@@ -384,12 +384,13 @@ def print_crossings(table: pd.DataFrame, groups: list[list[str]]) -> None:
                              of_missed(row.coders_instead, row.coders_missed, row.coders_share_lo, row.coders_share_hi))
             view.add_row(*map(str, cells))
         c.out.print(view)
-        first = f"; the first {SHOWN_MIX_UPS}, the largest shares first" if len(found) > SHOWN_MIX_UPS else ""
+        order = "the surest (the highest lower ends of their intervals)" if intervals else "the largest shares"
+        first = f"; the first {SHOWN_MIX_UPS}, {order} first" if len(found) > SHOWN_MIX_UPS else ""
+        brackets = ("; in brackets, its 95% interval, which allows for segments of one interview being alike"
+                    if intervals else "")
         _print_notes("  of the missed: of the segments the first rater gave the code and the second did not, those "
                      "the second gave the other code (it may give several); shown where that is 2 or more and 20% or "
-                     f"more{first}; in brackets, its 95% interval, which allows for segments of one interview being alike"
-                     if intervals else
-                     f"more{first}",
+                     f"more{first}{brackets}",
                      "  the coders, alike: the same share between the coder and the other coders, on the segments "
                      "they both rated" if alike else "",
                      "  code_crossings.csv (-o) has every pair of codes and raters")

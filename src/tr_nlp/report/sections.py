@@ -239,8 +239,9 @@ def mix_up_examples(data: RunData, rows: Sequence[dict[str, Any]], quotes: bool,
     ``segment_codes.parquet``), so a reader goes from a count to its passages. Where the
     machine is one of the two, its surest such calls come first (the highest probability
     of the code it gave); between coders, the first in the transcripts. Each has its
-    interview, span, lines where the transcript numbers them, and (with ``quotes``) its
-    text; no examples for a run without predictions."""
+    interview, span, lines where the transcript numbers them, the time it is said where the
+    transcript gives times, and (with ``quotes``) its text; no examples for a run without
+    predictions."""
     cv = data.scored
     if cv.empty:
         return [[] for _ in rows]
@@ -258,8 +259,9 @@ def mix_up_examples(data: RunData, rows: Sequence[dict[str, Any]], quotes: bool,
     def rates(rater: str) -> np.ndarray:
         return np.ones(len(cv), dtype=bool) if rater == MACHINE else np.isin(ids, list(rated.get(rater, ())))
 
-    lines = (data.segments.set_index(data.segments["segment_id"].astype(str))[["line", "line_end"]]
-             if {"line", "line_end"} <= set(data.segments.columns) else None)
+    places = data.segments.set_index(data.segments["segment_id"].astype(str))
+    lines = places[["line", "line_end"]] if {"line", "line_end"} <= set(places.columns) else None
+    times = places["timestamp"] if "timestamp" in places.columns else None
     out = []
     for row in rows:
         a, b = str(row["rater_a"]), str(row["rater_b"])
@@ -275,9 +277,11 @@ def mix_up_examples(data: RunData, rows: Sequence[dict[str, Any]], quotes: bool,
         for i in sorted(chosen, key=lambda i: (ids[i], int(cv["start"].iloc[i]))):
             iid, start, end = ids[i], int(cv["start"].iloc[i]), int(cv["end"].iloc[i])
             where = lines.loc[cv.index[i]] if lines is not None and cv.index[i] in lines.index else None
+            at = times.get(cv.index[i]) if times is not None else None
             examples.append({"interview_id": iid, "start": start, "end": end,
                              "lines": lines_label(*(None if pd.isna(where[k]) else int(where[k])
                                                     for k in ("line", "line_end"))) if where is not None else "",
+                             "at": clock(at) if _number(at) else "",
                              "text": data.span_text(iid, start, end) if quotes else None})
         out.append(examples)
     return out
