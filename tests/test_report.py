@@ -182,6 +182,23 @@ def test_an_evaluations_ranked_segments_carry_the_evidence_of_their_calls():
     assert ranked[0]["pieces"] == [("She ", False), ("listened", True), (".", False)]
 
 
+def test_a_chart_lacking_a_code_draws_the_others_in_the_line_styles_the_legend_names(demo_run):
+    # lines took their dash from their place in the chart, the legend from the code's place in
+    # the codebook: a code with no precision-recall curve (none coded among the segments
+    # judged) gave every code after it another code's dash, and colour was the only cue left
+    from tr_nlp.report.sections import code_styles, plots
+    from tr_nlp.report.svg import DASHES
+
+    data = load_run(demo_run)
+    codes = list(data.scored_codes)
+    styles = code_styles(["never_coded", *codes])  # a code the legend names first, with no line
+    for chart in ("pr", "calibration", "learning_curve"):
+        drawn = re.findall(r'<g class="series" data-name="([^"(]+?)(?: \(AP [^"]*)?"><polyline [^>]*'
+                           r'stroke-dasharray="([^"]*)"', plots(data, styles)[chart])
+        assert [name for name, _ in drawn] == codes, chart
+        assert [dash for _, dash in drawn] == [DASHES[(i + 1) % len(DASHES)] for i in range(len(codes))], chart
+
+
 def test_each_mix_up_links_to_its_segments_in_the_transcripts(html, demo_run, tmp_path):
     # "15 of 35 (43%)" left a reader to hunt for those 15 segments in the transcripts
     from markupsafe import escape

@@ -479,9 +479,10 @@ def _difference_sentence(coder: str, other: str, k: float, pk: float, diff: floa
 def plots(data: RunData, styles: Sequence[dict[str, str]]) -> dict[str, str]:
     """Inline SVGs: calibration, learning curve, precision-recall, topic map (those the run has data for)."""
     color = {s["code"]: s["color"] for s in styles}
+    number = {s["code"]: i for i, s in enumerate(styles)}  # each code's line style, as the legend names it
     out: dict[str, str] = {}
     if not data.calibration.empty:
-        series = _series_by_code(data.calibration, "mean_predicted", "observed", color,
+        series = _series_by_code(data.calibration, "mean_predicted", "observed", color, number,
                                  "{code}: predicted {mean_predicted:.2f}, observed {observed:.2f} (n={n})")
         out["calibration"] = line_chart(series, "Reliability: predicted probability vs share coded by humans",
                                         "mean predicted probability", "observed share coded", (0, 1), diagonal=True)
@@ -489,15 +490,16 @@ def plots(data: RunData, styles: Sequence[dict[str, str]]) -> dict[str, str]:
         curve = data.learning_curve
         if "f1_lo" in curve.columns:  # newer runs: a whisker per point
             series = [replace(s, low=g["f1_lo"].astype(float).tolist(), high=g["f1_hi"].astype(float).tolist())
-                      for s, (_, g) in zip(_series_by_code(curve, "train_interviews", "f1", color, _CURVE_NOTE),
+                      for s, (_, g) in zip(_series_by_code(curve, "train_interviews", "f1", color, number,
+                                                           _CURVE_NOTE),
                                            curve.groupby("code", sort=False))]
         else:
-            series = _series_by_code(curve, "train_interviews", "f1", color, _CURVE_NOTE)
+            series = _series_by_code(curve, "train_interviews", "f1", color, number, _CURVE_NOTE)
         out["learning_curve"] = line_chart(series, "Learning curve: F1 as more interviews are coded",
                                            "coded interviews used for training", "F1 (cross-validated)")
     pr = pr_curves(data)
     if pr:
-        series = [Series(f"{code} (AP {ap:.2f})", r, p, color.get(code, "#555"), markers=False)
+        series = [Series(f"{code} (AP {ap:.2f})", r, p, color.get(code, "#555"), markers=False, style=number.get(code))
                   for code, (r, p, ap) in pr.items()]
         out["pr"] = line_chart(series, f"Precision-recall per code ({data.scoring})", "recall", "precision", (0, 1))
         out["pr_ap"] = "; ".join(f"{code} {ap:.2f}" for code, (_, _, ap) in pr.items())
@@ -558,10 +560,13 @@ def learning_gains(data: RunData) -> list[dict[str, Any]]:
     return rows
 
 
-def _series_by_code(frame: pd.DataFrame, x: str, y: str, color: dict[str, str], note: str) -> list[Series]:
-    """One line per code of ``frame``; ``note`` is formatted with each row for its hover text."""
+def _series_by_code(frame: pd.DataFrame, x: str, y: str, color: dict[str, str], number: dict[str, int],
+                    note: str) -> list[Series]:
+    """One line per code of ``frame``, in its code's colour and line style (``number``, its
+    place in the legend: a chart lacking a code draws the others as the legend says);
+    ``note`` is formatted with each row for its hover text."""
     return [Series(str(code), g[x].tolist(), g[y].tolist(), color.get(str(code), "#555"),
-                   notes=[note.format(**row) for row in g.to_dict("records")])
+                   notes=[note.format(**row) for row in g.to_dict("records")], style=number.get(str(code)))
             for code, g in frame.groupby("code", sort=False)]
 
 

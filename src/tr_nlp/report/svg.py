@@ -26,6 +26,9 @@ class Series:
     notes: Sequence[str] = field(default_factory=list)  # hover text per point
     low: Sequence[float] = field(default_factory=list)  # an interval per point, drawn as a whisker
     high: Sequence[float] = field(default_factory=list)
+    #: which of :data:`DASHES` draws it (taken modulo their number), as a legend names it for
+    #: its code; None: its place among the chart's series
+    style: int | None = None
 
 
 @dataclass
@@ -112,7 +115,7 @@ def line_chart(series: Sequence[Series], title: str, x_label: str, y_label: str,
         parts.append(f'<line x1="{f.px(f.x0):.1f}" y1="{f.py(f.y0):.1f}" x2="{f.px(f.x1):.1f}" y2="{f.py(f.y1):.1f}" '
                      'class="diagonal"><title>perfect calibration</title></line>')
     for i, s in enumerate(series):
-        dash = DASHES[i % len(DASHES)]
+        dash = DASHES[(i if s.style is None else s.style) % len(DASHES)]
         points = " ".join(f"{f.px(x):.1f},{f.py(y):.1f}" for x, y in zip(s.x, s.y))
         parts.append(f'<g class="series" data-name="{escape(s.name)}"><polyline points="{points}" fill="none" '
                      f'stroke="{s.color}" stroke-width="2" stroke-dasharray="{dash}"/>')
