@@ -286,6 +286,12 @@ def test_a_disagreement_says_which_other_codes_each_rater_gave_the_segment(html,
             machine = {c for c in data.scored_codes if c != block["code"] and cv.loc[row["segment_id"], f"machine_{c}"]}
             assert given.get("machine", []) == [c for c in data.scored_codes if c in machine]
     assert any(rater.startswith("coder_") for block in shown for row in block["rows"] for rater, _ in row["others"])
+    # each block in its code's colour, as the legend has it, though a code before it has no block
+    assert [b["style"] for b in disagreements(data, ["not_scored", *data.codes], quotes=False)] == \
+        [data.codes.index(b["code"]) + 1 for b in shown]
+    for block in shown:
+        assert f'<details class="code-block c{block["style"]}">\n    <summary><span class="swatch" aria-hidden="true">' \
+               f'</span>{block["code"]}: ' in section
 
 
 def test_pseudonymised_report_has_none_of_the_names(demo_run):

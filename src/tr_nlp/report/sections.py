@@ -723,7 +723,7 @@ def disagreements(data: RunData, codes: Sequence[str], quotes: bool,
         return []
     coders, rated, said = coded_segments(data)
     out = []
-    for code in codes:
+    for style, code in enumerate(codes):  # (its colour: the legend's for it, whatever codes are left out)
         if code not in data.scored_codes:
             continue
         ids, p, m = cv["interview_id"].astype(str).to_numpy(), cv[f"p_{code}"].to_numpy(dtype=float), \
@@ -748,7 +748,7 @@ def disagreements(data: RunData, codes: Sequence[str], quotes: bool,
                          "text": text, "pieces": marked(text, evidence) if text is not None and m[i]
                          and evidence_passages(evidence) else None})
         machine_only = int(m[order].sum())
-        out.append({"code": code, "count": len(order), "machine_only": machine_only,
+        out.append({"code": code, "style": style, "count": len(order), "machine_only": machine_only,
                     "human_only": len(order) - machine_only, "rows": rows, "coders": coders})
     return out
 
