@@ -205,6 +205,29 @@ def test_cli_says_which_interviews_are_edited_copies_of_training_interviews(trai
     assert "on 2 interview(s), none of them used in training" in said
 
 
+def test_code_and_batch_say_which_interviews_the_model_was_trained_on(trained, tmp_path):
+    # a team coding its whole folder saw suggestions on the interviews the model learned from,
+    # which repeat their coding, beside those on new ones, and no word of which were which
+    _, folder = trained
+    folder_in = tmp_path / "interviews"
+    folder_in.mkdir()
+    for name in ("demo01.txt", "demo13.txt"):  # trained on demo01, not demo13
+        (folder_in / name).write_bytes((DEMO / "interviews" / name).read_bytes())
+    text = (DEMO / "interviews" / "demo04.txt").read_text(encoding="utf-8")
+    (folder_in / "demo04_v2.txt").write_text(text.replace("Hughes", "Hayes"), encoding="utf-8")
+    coded = runner.invoke(app, ["code", str(folder_in), "--model", str(folder), "-o", str(tmp_path / "s.csv")])
+    batch = runner.invoke(app, ["batch", str(folder_in), "--model", str(folder), "-o", str(tmp_path / "run"),
+                                "--no-report"])
+    for result in (coded, batch):
+        assert result.exit_code == 0, result.output
+        said = " ".join(result.stderr.split())
+        assert re.search(r"demo01\.txt: was among the interviews the model was trained on: its suggestions here "
+                         r"repeat what it learned from the coding of that interview", said), said
+        assert re.search(r"demo04_v2\.txt: is an edited copy of an interview the model was trained on \(9\d% of its "
+                         r"four-word runs are that one's\)", said), said
+        assert "demo13.txt: was among" not in said and "demo13.txt: is an edited" not in said
+
+
 def test_train_and_evaluate_warn_when_two_coded_interviews_are_one_transcript(tmp_path):
     folder = tmp_path / "interviews"
     folder.mkdir()  # an edited copy whose name shares no word with the original's (one that does is merged)

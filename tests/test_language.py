@@ -107,7 +107,7 @@ def test_chinese_japanese_and_korean_interviews_are_told_by_their_script():
 def test_code_and_batch_name_the_files_in_another_language_once(demo_run, tmp_path):
     folder = tmp_path / "new"
     folder.mkdir()
-    shutil.copy(DEMO / "interviews" / "demo01.txt", folder)
+    shutil.copy(DEMO / "interviews" / "demo15.txt", folder)  # one the model was not trained on
     (folder / "sv1.txt").write_text(SWEDISH, encoding="utf-8")
     (folder / "sv2.txt").write_text(SWEDISH.replace("skötare", "sjuksköterska"), encoding="utf-8")
     model = demo_run / "model"
@@ -115,9 +115,9 @@ def test_code_and_batch_name_the_files_in_another_language_once(demo_run, tmp_pa
     result = run("code", folder, "--model", model, "-o", tmp_path / "s.csv")
     assert result.exit_code == 0, result.stderr
     said = " ".join(result.stderr.split())
-    assert said.count("reads as Swedish (sv), not English") == 1 and "demo01" not in said
+    assert said.count("reads as Swedish (sv), not English") == 1 and "demo15" not in said
     assert f"{folder / 'sv1.txt'}, {folder / 'sv2.txt'}: reads as Swedish (sv)" in said
-    assert set(pd.read_csv(tmp_path / "s.csv").interview_id) == {"demo01", "sv1", "sv2"}  # coded all the same
+    assert set(pd.read_csv(tmp_path / "s.csv").interview_id) == {"demo15", "sv1", "sv2"}  # coded all the same
     result = run("next", "--corpus", folder, "--model", model, "-n", "3")
     assert result.exit_code == 0 and "reads as Swedish (sv), not English" in " ".join(result.stderr.split())
     out = tmp_path / "batch"

@@ -45,9 +45,9 @@ from tr_nlp.coding.classifier import make_theme_classifier, reads_context
 from tr_nlp.coding.store import ThemeModel
 from tr_nlp.coding.suggest import suggested_evidence
 from tr_nlp.coding.train import CodedData
+from tr_nlp.coding.trained import LeftOut, among_training
 from tr_nlp.errors import ConfigError, ModelError
 from tr_nlp.export import write_json, write_table
-from tr_nlp.hashing import copies_of, text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.progress import about
 from tr_nlp.schema import SHOWN_DISAGREEMENTS, SHOWN_RANKED, wording
@@ -216,34 +216,11 @@ def judge_model(model: ThemeModel, data: CodedData, n_boot: int = 1000, seed: in
                    protocol=f"held-out test of {model.label} on {len(set(data.groups))} interview(s)")
 
 
-@dataclass(frozen=True)
-class LeftOut:
-    """The interviews :func:`held_out` left out: those with a training interview's very
-    words, and edited copies of one with the share of their four-word runs found in it."""
-
-    same: list[str] = field(default_factory=list)
-    edited: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def ids(self) -> list[str]:
-        return [*self.same, *self.edited]
-
-
 def held_out(corpus: Corpus, card: Mapping[str, Any]) -> tuple[Corpus, LeftOut]:
-    """``corpus`` without the interviews a model was trained on, and those left out.
-
-    Interviews are recognised by :func:`~tr_nlp.hashing.text_fingerprint` (the card's
-    ``training_fingerprints``), so one read from another file format still counts, and
-    by :func:`~tr_nlp.hashing.text_sketch` (``training_sketches``), so one edited after
-    training (typos corrected, names replaced) still counts when at least
-    :data:`~tr_nlp.hashing.NEAR_COPY` of its four-word runs are a training interview's.
-    """
-    trained = set(card.get("training_fingerprints") or ())
-    same = [iv.id for iv in corpus.interviews if text_fingerprint(iv.text) in trained]
-    sketches, seen = card.get("training_sketches") or (), set(same)
-    rest = [iv for iv in corpus.interviews if iv.id not in seen] if sketches else []
-    edited = copies_of({iv.id: text_sketch(iv.text) for iv in rest}, sketches)
-    left = LeftOut(same, edited)
+    """``corpus`` without the interviews a model was trained on, and those left out, as
+    :func:`~tr_nlp.coding.trained.among_training` knows them: by their words, in whatever
+    file format, and edited copies of them."""
+    left = among_training(card, corpus.interviews)
     if not left.ids:
         return corpus, left
     out = set(left.ids)

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tr_nlp.coding.language import language_warnings
+from tr_nlp.coding.trained import training_warnings
 from tr_nlp.privacy.case import in_lower_case
 from tr_nlp.schema import Interview
 from tr_nlp.segment.segmenter import SENTENCE_END
@@ -94,7 +95,9 @@ def writing_warnings(card: Mapping[str, Any], interviews: Iterable[Interview]) -
 def unlike_training(card: Mapping[str, Any], interviews: Iterable[Interview]) -> list[tuple[Interview, str]]:
     """Each interview unlike ``card``'s model's training ones, with what that means: in
     another language (:func:`~tr_nlp.coding.language.language_warnings`), or written
-    otherwise (:func:`writing_warnings`); what ``code``, ``next``, ``evaluate --model`` and
-    ``batch`` say of the interviews they are given."""
+    otherwise (:func:`writing_warnings`), or among them after all
+    (:func:`~tr_nlp.coding.trained.training_warnings`); what ``code``, ``next``,
+    ``evaluate --model`` and ``batch`` say of the interviews they are given."""
     interviews = list(interviews)
-    return [*language_warnings(card, interviews), *writing_warnings(card, interviews)]
+    return [*training_warnings(card, interviews), *language_warnings(card, interviews),
+            *writing_warnings(card, interviews)]
