@@ -51,6 +51,8 @@ def test_short_forms_a_bare_list_and_name_to_description():
 
 @pytest.mark.parametrize("text,code", [
     ("codes:\n  - name: a\n  - name: a\n", "E140"),
+    ("codes:\n  - name: Trust\n  - name: trust\n", "E146"),  # a coding's "trust" could mean either
+    ("codes:\n  - name: beyond routine\n  - name: beyond_routine\n", "E146"),
     ("codes:\n  a: {}\n  a: {}\n", "E147"),
     ("codes:\n  - name: a\n    parent: zzz\n", "E141"),
     ("codes:\n  - name: a\ngroups:\n  g: [a, b]\n", "E142"),

@@ -138,6 +138,11 @@ def test_merged_codebook_keeps_the_first_description_and_adds_only_free_groups()
     assert book["a"].description == "first words"
     assert dict(book.groups) == {"stance": ("a", "b"), "tone": ("d", "e")}
     assert merged_codebook(None, other) == (other, [])
+    # another folder's codebook writing a code another way: that code, not a second one
+    other = Codebook((Code("A"), Code("f", parent="A"), Code("g")), {"pair": ("f", "A")})
+    book, new = merged_codebook(Codebook((Code("a"), Code("b"))), other)
+    assert (book.names, new) == (["a", "b", "f", "g"], ["f", "g"])
+    assert book["f"].parent == "a" and dict(book.groups) == {"pair": ("f", "a")}
 
 
 def test_nothing_is_added_when_a_file_fails():

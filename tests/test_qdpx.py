@@ -290,10 +290,12 @@ def test_foreign_code_names_are_made_valid_and_reported(tmp_path):
         '<Code guid="00000000-0000-0000-0000-000000000004" name="Don\'t know / refused?" isCodable="true"/>'
         '<Code guid="00000000-0000-0000-0000-000000000005" name="Care &amp; support (staff\'s)" isCodable="true"/>'
         '<Code guid="00000000-0000-0000-0000-000000000006" name="(Felt) stigma" isCodable="true"/>'
+        '<Code guid="00000000-0000-0000-0000-000000000007" name="feelings" isCodable="true"/>'
         '</Codes></CodeBook>', encoding="utf-8")
-    # '&', brackets and apostrophes are kept ("Care & support" was "Care _ support")
+    # '&', brackets and apostrophes are kept ("Care & support" was "Care _ support"); a name
+    # that differs from another only in case is renamed too, as codings could not tell them apart
     assert read_qdc(qdc).names == ["Feelings", "Other", "Other_2", "Don't know _ refused", "Care & support (staff's)",
-                                   "Felt) stigma"]
+                                   "Felt) stigma", "feelings_2"]
     qdc.write_text("<Project/>", encoding="utf-8")
     with pytest.raises(CodebookError, match="E209"):
         read_qdc(qdc)

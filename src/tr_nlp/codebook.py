@@ -221,11 +221,17 @@ def is_code_name(name: str) -> bool:
 def validate_codebook(codebook: Codebook, path: str | Path | None = None) -> None:
     """Raise :class:`CodebookError` on the first problem found in ``codebook``."""
     names: set[str] = set()
+    folded: dict[str, str] = {}  # each name as codings may write it (code_key): a second would be ambiguous
     for code in codebook.codes:
         if not is_code_name(code.name):
             raise CodebookError("E143", path, name=code.name)
         if code.name in names:
             raise CodebookError("E140", path, name=code.name)
+        other = folded.setdefault(code_key(code.name), code.name)
+        if other != code.name:
+            raise CodebookError("E146", path, index=repr(code.name),
+                                detail=f"it differs from the code '{other}' only in case, spacing or punctuation, "
+                                       "so a coding naming either could mean both; merge them, or rename one")
         names.add(code.name)
     _check_aliases(codebook, names, path)
     parents = {code.name: code.parent for code in codebook.codes}

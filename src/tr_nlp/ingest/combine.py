@@ -39,6 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from tr_nlp.codebook import code_key
 from tr_nlp.errors import InputError, counted, some
 from tr_nlp.ingest.align import MIN_SIMILAR, TextMap
 from tr_nlp.ingest.base import ReadResult
@@ -350,15 +351,19 @@ def shared_name(names: list[str]) -> str | None:
 def merged_codebook(first: Codebook | None, other: Codebook) -> tuple[Codebook, list[str]]:
     """``first`` with the codes of ``other`` it lacks appended, and their names.
 
-    A code both have keeps ``first``'s description; a group of ``other``'s is added where
+    A code both have (in ``other`` perhaps in another case or spacing) keeps ``first``'s
+    name and description; a group of ``other``'s is added where
     ``first`` has no group of that name and none of its codes is in a group already.
     """
     if first is None:
         return other, []
-    new = [code for code in other.codes if code.name not in first]
+    known = {code_key(name): name for name in first.names}  # "trust" beside "Trust" is that code, written another way
+    new = [code if code.parent is None else replace(code, parent=known.get(code_key(code.parent), code.parent))
+           for code in other.codes if code_key(code.name) not in known]
     grouped = {name for codes in first.groups.values() for name in codes}
     groups = dict(first.groups)
     for group, codes in other.groups.items():
+        codes = tuple(known.get(code_key(name), name) for name in codes)
         if group not in groups and not grouped.intersection(codes):
             groups[group] = codes
     return replace(first, codes=(*first.codes, *new), groups=groups), [code.name for code in new]

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from tr_nlp.codebook import MAX_CODE_DEPTH, NAME_MARKS, too_deep, validate_codebook
+from tr_nlp.codebook import MAX_CODE_DEPTH, NAME_MARKS, code_key, too_deep, validate_codebook
 from tr_nlp.errors import CodebookError
 from tr_nlp.export.tables import atomic_path
 from tr_nlp.refi.safety import parse_xml
@@ -117,7 +117,7 @@ def codes_from_xml(codes: Element | None, sets: Element | None, where: str | Pat
         if name != raw:
             warnings.append(f"code {raw!r} renamed to {name!r} (tr_nlp code names allow letters, "
                             "digits, spaces and _ . : - & ( ) ' + # %, and must be unique)")
-        taken.add(name)
+        taken.add(code_key(name))
         names[key] = name
         color = element.get("color")
         found.append(Code(
@@ -141,12 +141,15 @@ def codes_from_xml(codes: Element | None, sets: Element | None, where: str | Pat
 
 
 def _valid_name(raw: str, parent: str | None, taken: set[str]) -> str:
+    """``raw`` made a valid code name, and one of its own: ``taken`` holds the names given
+    before as codings may write them (:func:`~tr_nlp.codebook.code_key`), so a second
+    ``other`` (beside ``Other``) is renamed as a second ``Other`` is."""
     # (a code name starts with a letter or digit: "(felt) stigma" becomes "felt) stigma")
     name = re.sub(r"^[\W_]+|[\s_.:-]+$", "", _BAD_CHARS.sub("_", raw)) or "code"
-    if name in taken and parent:
+    if code_key(name) in taken and parent:
         name = f"{parent}:{name}"
     stem, n = name, 2
-    while name in taken:
+    while code_key(name) in taken:
         name, n = f"{stem}_{n}", n + 1
     return name
 
