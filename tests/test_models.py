@@ -1467,6 +1467,8 @@ def test_training_targets_union_majority_or_one_coder(demo_coded):
     assert "- learned from: every coder's codings" in render_card(train_model(union, "tfidf").card)
     with pytest.raises(ConfigError, match=r"coder:NAME with one of \['coder_a', 'coder_b'\]"):
         coded_data(corpus, target="coder:coder_c")
+    typed = coded_data(corpus, target="coder:Coder B")  # as a person types the name: that coder
+    assert typed.rule == "coder:coder_b" and typed.target.equals(only_b.target)
 
 
 def test_weights_that_are_not_the_official_ones_are_refused(tmp_path, monkeypatch):

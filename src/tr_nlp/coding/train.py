@@ -21,7 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tr_nlp.codebook import check_code_names, codebook_hash, codebook_to_dict, with_parent_codes
+from tr_nlp.codebook import (
+    check_code_names,
+    code_key,
+    codebook_hash,
+    codebook_to_dict,
+    with_parent_codes,
+)
 from tr_nlp.coding.chain import stretches
 from tr_nlp.coding.classifier import FINETUNE, make_theme_classifier, parse_objective, reads_context
 from tr_nlp.coding.language import training_languages
@@ -168,6 +174,9 @@ def coded_data(
     coder rated only the segments they read (:func:`~tr_nlp.segment.unread`); a segment
     nobody read is left out, not taken as carrying no code.
 
+    ``target`` is ``union``, ``majority`` or ``coder:NAME`` (one coder's codings alone; the
+    name in any case or spacing, :func:`~tr_nlp.codebook.code_key`).
+
     Raises
     ------
     ConfigError
@@ -208,6 +217,9 @@ def coded_data(
         read = ~np.logical_and.reduce([h.isna().all(axis=1).to_numpy() for h in humans.values()])
         segments = [s for s, keep in zip(segments, read) if keep]
         humans = {c: h[read] for c, h in humans.items()}
+    if target.startswith(_ONE_CODER):  # the coder as the codings name them (coder:Coder B for coder_b)
+        named = target.removeprefix(_ONE_CODER)
+        target = _ONE_CODER + next((coder for coder in humans if code_key(coder) == code_key(named)), named)
     if target == "union":
         y = label_matrix(segments, mapped, codes)
     elif target == "majority":
