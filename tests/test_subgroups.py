@@ -118,6 +118,22 @@ def test_evaluate_by_a_metadata_key_prints_and_writes_each_subgroup(tmp_path):
                     f"{left[0]}" in " ".join(result.stderr.split())
 
 
+def test_a_subgroup_written_in_another_case_is_that_subgroup(capsys):
+    # "North" in one interview's front matter beside "north" in the others' made a subgroup of its
+    # own, with no interval for its one interview, and took that interview from north's figures
+    from tr_nlp.cli.coding_cmds import _subgroups
+    from tr_nlp.ingest import Corpus
+    from tr_nlp.schema import Interview
+
+    wards = {"a": "north", "b": "North", "c": " north", "d": "south", "e": "South"}
+    corpus = Corpus([Interview(iid, "P: Fine.", metadata={"Ward": ward}) for iid, ward in wards.items()])
+    # (a tie goes to the spelling read first)
+    assert _subgroups(corpus, "ward") == {"a": "north", "b": "north", "c": "north", "d": "south", "e": "south"}
+    said = " ".join(capsys.readouterr().err.split())
+    assert "warning: --by ward: values written in more than one way are read as one each: 'North' as 'north'" in said
+    assert _subgroups(corpus, "ward", quiet=True)["b"] == "north" and capsys.readouterr().err == ""
+
+
 def test_evaluate_by_a_key_no_interview_has_or_that_does_not_group_them_is_refused_before_the_work(tmp_path):
     result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--by", "ward"])
     assert result.exit_code == 2 and "[E163]" in result.stderr

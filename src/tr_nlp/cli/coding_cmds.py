@@ -266,7 +266,7 @@ def evaluate(
                                          "files alike): give --against the model to compare it with")
     loaded = c.load_and_report(corpus, c.read_options(preset, speaker_roles=speaker_role), None, codings, codebook,
                                quiet, reviewed=reviewed, output=output, metadata=metadata)
-    subgroup_of = _subgroups(loaded, by) if by else None  # before the (slow) evaluation
+    subgroup_of = _subgroups(loaded, by, quiet) if by else None  # before the (slow) evaluation
     settings: dict[str, Any] = {}  # what run.json records beyond what every evaluation has
     if theme is not None:
         ignored = [name for name, given in (("--features", features != "both"), ("--objective", objective != "f1"),
@@ -376,8 +376,9 @@ def _same_segments(theme: ThemeModel, rival: ThemeModel, ours: Segmenter, theirs
 MAX_SUBGROUPS = 20
 
 
-def _subgroups(corpus: Corpus, key: str) -> dict[str, str]:
-    """Each interview's value of its metadata ``key`` (``--by``; the key in any case), as text.
+def _subgroups(corpus: Corpus, key: str, quiet: bool = False) -> dict[str, str]:
+    """Each interview's value of its metadata ``key`` (``--by``; the key in any case), as text;
+    a value written in another case or spacing as most write it, with a warning.
 
     Raises
     ------
@@ -386,7 +387,11 @@ def _subgroups(corpus: Corpus, key: str) -> dict[str, str]:
     """
     from tr_nlp.ingest.metadata import values_by_key
 
-    _, found = values_by_key({iv.id: iv.metadata for iv in corpus.interviews}).get(key.casefold(), (key, {}))
+    _, found, respelled = values_by_key({iv.id: iv.metadata for iv in corpus.interviews}).get(key.casefold(),
+                                                                                               (key, {}, {}))
+    if respelled and not quiet:
+        c.warn(f"--by {key}: values written in more than one way are read as one each: "
+               f"{some([f'{value!r} as {one!r}' for value, one in respelled.items()])}")
     if not found:
         keys = sorted({name for interview in corpus.interviews for name in interview.metadata})
         have = (f"the keys they have: {', '.join(keys)}" if keys else "they have none") + (

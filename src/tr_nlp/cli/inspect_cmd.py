@@ -89,4 +89,4 @@ def _grouping_keys(records: list[dict]) -> str:
 
     found = values_by_key({r["interview_id"]: r["metadata"] for r in records}).values()
     return ", ".join(f"{name} ({len(set(v.values()))} values, {len(v)} interviews)"
-                     for name, v in found if 2 <= len(set(v.values())) <= min(MAX_SUBGROUPS, len(v) - 1))
+                     for name, v, _ in found if 2 <= len(set(v.values())) <= min(MAX_SUBGROUPS, len(v) - 1))

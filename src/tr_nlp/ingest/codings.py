@@ -426,8 +426,8 @@ def spelled_one_way(codings: Sequence[Coding], reviewed: Sequence[Reviewed] = ()
     >>> notes[1]
     "codes named in more than one way are read as one each: 'Care' as 'care'"
     """
-    coders = _one_spelling([c.coder for c in codings], [r.coder for r in reviewed if r.coder])
-    named = _one_spelling([c.code for c in codings]) if codes else {}
+    coders = majority_spellings([c.coder for c in codings], [r.coder for r in reviewed if r.coder])
+    named = majority_spellings([c.code for c in codings]) if codes else {}
     if not coders and not named:
         return list(codings), list(reviewed), []
     codings = list(dict.fromkeys(replace(c, coder=coders.get(c.coder, c.coder), code=named.get(c.code, c.code))
@@ -439,11 +439,12 @@ def spelled_one_way(codings: Sequence[Coding], reviewed: Sequence[Reviewed] = ()
     return codings, reviewed, notes
 
 
-def _one_spelling(names: Sequence[str], also: Sequence[str] = ()) -> dict[str, str]:
+def majority_spellings(names: Sequence[str], also: Sequence[str] = ()) -> dict[str, str]:
     """Each of ``names`` (and ``also``, counted as naming nothing) written another way than
-    the most used of its spellings (:func:`~tr_nlp.codebook.code_key`), and that spelling.
+    the most used of its spellings (:func:`~tr_nlp.codebook.code_key`: in another case or
+    spacing), and that spelling: for coders, codes, and the values ``evaluate --by`` groups by.
 
-    >>> _one_spelling(["Anna", "anna", "Anna", "Ben"], also=["ANNA"])
+    >>> majority_spellings(["Anna", "anna", "Anna", "Ben"], also=["ANNA"])
     {'anna': 'Anna', 'ANNA': 'Anna'}
     """
     spellings: dict[str, Counter[str]] = {}

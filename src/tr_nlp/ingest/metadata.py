@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tr_nlp.errors import InputError, some
-from tr_nlp.ingest.codings import STAND_INS, known_ids
+from tr_nlp.ingest.codings import STAND_INS, known_ids, majority_spellings
 from tr_nlp.ingest.table import find_column, load_frame
 from tr_nlp.schema import Interview
 
@@ -98,20 +98,30 @@ def with_metadata(interviews: Sequence[Interview],
     return out, notes
 
 
-def values_by_key(metadata: Mapping[str, Mapping[str, object]]) -> dict[str, tuple[str, dict[str, str]]]:
+def values_by_key(metadata: Mapping[str, Mapping[str, object]]
+                  ) -> dict[str, tuple[str, dict[str, str], dict[str, str]]]:
     """Each key of the interviews' ``metadata`` (interview id -> its metadata), a key in any
     case as one (under its first spelling), with each interview's value as text: what
-    ``evaluate --by`` groups by. Empty values, lists and mappings are no value.
+    ``evaluate --by`` groups by. Empty values, lists and mappings are no value. A value
+    written in another case or spacing (``North`` beside two ``north``) is the one most
+    interviews write (:func:`~tr_nlp.ingest.codings.majority_spellings`), so that one site is one
+    subgroup; the third item of each key says which were read so.
 
     >>> values_by_key({"a": {"Site": "north", "tags": ["x"]}, "b": {"site": "south ", "n": 3}})
-    {'site': ('Site', {'a': 'north', 'b': 'south'}), 'n': ('n', {'b': '3'})}
+    {'site': ('Site', {'a': 'north', 'b': 'south'}, {}), 'n': ('n', {'b': '3'}, {})}
+    >>> values_by_key({"a": {"site": "north"}, "b": {"site": "North"}, "c": {"site": "north"}})["site"]
+    ('site', {'a': 'north', 'b': 'north', 'c': 'north'}, {'North': 'north'})
     """
     found: dict[str, tuple[str, dict[str, str]]] = {}
     for interview_id, fields in metadata.items():
         for key, value in single_values(fields).items():
             if text := value.strip():
                 found.setdefault(key.casefold(), (key, {}))[1].setdefault(interview_id, text)
-    return found
+    out = {}
+    for folded, (name, values) in found.items():
+        respelled = majority_spellings(list(values.values()))
+        out[folded] = (name, {iid: respelled.get(value, value) for iid, value in values.items()}, respelled)
+    return out
 
 
 def single_values(fields: Mapping[str, object]) -> dict[str, str]:
