@@ -84,11 +84,29 @@ def test_a_coder_or_code_named_in_another_case_or_spacing_is_one(tmp_path):
     assert sorted((c.interview_id, c.coder) for c in corpus.codings) == [
         ("i1", "Ben"), ("i1", "anna"), ("i2", "Ben"), ("i2", "Coder B"), ("i2", "anna")]
     assert [r.coder for r in corpus.reviewed] == ["anna"]
-    assert corpus.warnings[-2:] == ["coders named in more than one way are read as one each: 'Anna' as 'anna', 'ANNA' "
-                                    "as 'anna'", "codes named in more than one way are read as one each: 'Warmth' as "
-                                    "'warmth'"]
+    assert corpus.warnings[-2:] == [
+        "coders named in more than one way are read as one each: 'Anna' as 'anna', 'ANNA' as 'anna'",
+        "codes named in more than one way are read as one each: 'Warmth' as 'warmth'"]
     assert {c.code for c in corpus.codings} == {"warmth"}
     assert sorted(coded_data(corpus).humans) == ["Ben", "Coder B", "anna"]
+
+
+def test_coders_tables_of_one_name_in_two_folders_are_two_coders(tmp_path):
+    # anna/codings.csv and ben/codings.csv, without a coder column, were both coder "codings":
+    # two people's codings one coder's, their agreement never measured
+    from tr_nlp.ingest import load_corpus
+
+    (tmp_path / "i1.txt").write_text(TEXT, encoding="utf-8")
+    for coder, span in (("anna", "18,25"), ("ben", "26,30")):
+        (tmp_path / coder).mkdir()
+        (tmp_path / coder / "codings.csv").write_text(f"interview_id,start,end,code\ni1,{span},warmth\n",
+                                                      encoding="utf-8")
+    tables = [tmp_path / "anna" / "codings.csv", tmp_path / "ben" / "codings.csv"]
+    corpus = load_corpus([tmp_path / "i1.txt"], codings=tables)
+    assert sorted((c.coder, c.start) for c in corpus.codings) == [("anna", 18), ("ben", 26)]
+    said = " ".join(corpus.warnings)
+    assert "2 codings tables without a coder column share the name 'codings'" in said
+    assert "each is taken for the coder its folder or path names ('anna', 'ben'); give them a coder column" in said
 
 
 def test_a_codebooks_names_are_composed_as_codings_names_are():

@@ -230,7 +230,7 @@ def _read_sheets(path: Path, sheets: list[tuple[str, pd.DataFrame]], interviews:
     for name, codings, notes, named in read:
         if by_sheet and not named:
             codings = [replace(c, coder=name) for c in codings]
-            notes = [note for note in notes if note != _no_coder_note(coder)]
+            notes = [note for note in notes if note != no_coder_note(coder)]
         found += codings
         warnings += [f"sheet '{name}': {note}" for note in notes]
     if by_sheet:
@@ -239,7 +239,7 @@ def _read_sheets(path: Path, sheets: list[tuple[str, pd.DataFrame]], interviews:
     return found, warnings
 
 
-def _no_coder_note(coder: str) -> str:
+def no_coder_note(coder: str) -> str:
     """The warning for a table without a coder column, all of whose codings are ``coder``'s."""
     return f"no 'coder' column; every coding is coder '{coder}'"
 
@@ -252,7 +252,7 @@ def _read_table(frame: pd.DataFrame, path: str | Path, interviews: Mapping[str, 
     named = "coder" in frame.columns
     if not named:  # a team with one coder need not name them
         frame["coder"] = coder
-        warnings.append(_no_coder_note(coder))
+        warnings.append(no_coder_note(coder))
     frame = frame.reset_index(drop=True)  # row i is the file's row i + 2 (after the header), in errors too
     machine = frame["coder"].str.strip().map(is_machine_coder)
     if machine.any():

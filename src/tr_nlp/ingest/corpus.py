@@ -34,7 +34,7 @@ import glob
 import logging
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -45,7 +45,7 @@ from tr_nlp.errors import ConfigError, InputError, TrNlpError, path_text, some
 from tr_nlp.ingest.archive import legacy_error
 from tr_nlp.ingest.base import EXTENSIONS, ReadOptions, ReadResult, reader_of
 from tr_nlp.ingest.chat import read_cha
-from tr_nlp.ingest.codings import codings_in_codebook, read_codings, spelled_one_way
+from tr_nlp.ingest.codings import codings_in_codebook, no_coder_note, read_codings, spelled_one_way
 from tr_nlp.ingest.combine import (
     Gathered,
     added_codes_note,
@@ -801,6 +801,41 @@ def _add_codings(corpus: Corpus, gathered: Gathered, path: str | Path, read: lis
     corpus.warnings.extend(f"{path}: {w}" for w in warnings)
 
 
+def _coders_by_name(tables: Sequence[str | Path]) -> dict[Path, str]:
+    """The coder of each of several codings tables, should it have no coder column: its
+    file's name, or, where two share a name (``anna/codings.csv`` and ``ben/codings.csv``),
+    its folder's (else its path's). Taken for one coder's, two people's codings would be
+    one "coder" and their agreement never measured.
+
+    >>> sorted(_coders_by_name(["anna/codings.csv", "ben/codings.csv", "carl.csv"]).values())
+    ['anna', 'ben', 'carl']
+    """
+    paths = [Path(table) for table in tables]
+    stems = Counter(path.stem for path in paths)
+    named = {path: path.stem for path in paths}
+    for stem in [stem for stem, n in stems.items() if n > 1]:
+        sharing = [path for path in paths if path.stem == stem]
+        folders = [path.parent.name for path in sharing]
+        unique = len(set(folders)) == len(folders) and all(folders)
+        for path, folder in zip(sharing, folders):
+            named[path] = folder if unique else str(path.with_suffix(""))
+    return named
+
+
+def _shared_name_notes(unnamed: Sequence[Path], named: Mapping[Path, str]) -> list[str]:
+    """A warning for each name shared by codings tables without a coder column (``unnamed``),
+    saying which coder each was taken for (``named``)."""
+    notes = []
+    for stem, n in Counter(path.stem for path in unnamed).items():
+        if n > 1:
+            sharing = [path for path in unnamed if path.stem == stem]
+            notes.append(f"{n} codings tables without a coder column share the name '{stem}' "
+                         f"({_some(sharing, 3)}): each is taken for the coder its folder or path names "
+                         f"({', '.join(repr(named[path]) for path in sharing)}); give them a coder column to name "
+                         "them otherwise")
+    return notes
+
+
 def _node_exports(given: Sequence[str | Path], options: ReadOptions,
                   ) -> tuple[dict[Path, tuple[NodeExport, str]], list[str | Path], list[str]]:
     """The NVivo node exports among the codings inputs ``given`` (a document, or a folder of
@@ -946,9 +981,14 @@ def load_corpus(
     from_comments, notes = codes_from_comments(comment_codings, corpus.codebook)
     extend_unseen(corpus.codings, from_comments)
     corpus.warnings.extend(notes)
+    named = _coders_by_name(tables_of_codings) if len(given) > 1 else {}
+    unnamed: list[Path] = []  # tables without a coder column, whose coder the name gives
     for path in tables_of_codings:
-        coder = Path(path).stem if len(given) > 1 else TableMapping.default_coder
-        _add_codings(corpus, gathered, path, *read_codings(path, _known_as(corpus, gathered), corpus.codebook, coder))
+        coder = named.get(Path(path), TableMapping.default_coder)
+        read, warnings = read_codings(path, _known_as(corpus, gathered), corpus.codebook, coder)
+        unnamed += [Path(path)] if no_coder_note(coder) in warnings else []
+        _add_codings(corpus, gathered, path, read, warnings)
+    corpus.warnings.extend(_shared_name_notes(unnamed, named))
     for path, (export, coder) in node_exports.items():
         _add_codings(corpus, gathered, path,
                      *node_codings(export, path, _known_as(corpus, gathered), corpus.codebook, coder))
