@@ -118,6 +118,7 @@ def test_aliases_are_read_written_and_found(tmp_path):
 
 @pytest.mark.parametrize(("aliases", "says"), [
     ("[warmth]", "its alias 'warmth' also names the code 'warmth'"),
+    ("[Warmth]", "its alias 'Warmth' also names the code 'warmth'"),  # as a coding may write it
     ("{a: 1}", "'aliases' must be a name or a list of names"),
 ])
 def test_an_alias_that_cannot_say_which_code_it_means_is_refused(tmp_path, aliases, says):

@@ -253,13 +253,16 @@ def validate_codebook(codebook: Codebook, path: str | Path | None = None) -> Non
 
 
 def _check_aliases(codebook: Codebook, names: set[str], path: str | Path | None) -> None:
-    """Refuse an alias that is another code's name or alias (it could not say which code it means)."""
+    """Refuse an alias that is another code's name or alias, as codings may write it (in
+    another case or spacing, :func:`code_key`): it could not say which code it means."""
+    named = {code_key(name) or name: name for name in names}
     owner: dict[str, str] = {}
     for code in codebook.codes:
         for alias in code.aliases:
-            other = owner.setdefault(alias, code.name)
-            if (alias in names and alias != code.name) or other != code.name:
-                clash = alias if alias in names and alias != code.name else other
+            key = code_key(alias) or alias
+            other = owner.setdefault(key, code.name)
+            clash = next((name for name in (named.get(key), other) if name is not None and name != code.name), None)
+            if clash is not None:
                 raise CodebookError("E146", path, index=repr(code.name),
                                     detail=f"its alias '{alias}' also names the code '{clash}'; give each alias once")
 
