@@ -1255,6 +1255,31 @@ def test_only_codings_of_the_codes_learned_are_counted_as_on_speech_no_segment_h
     assert coded_data(corpus, codes=["core"]).unplaced == ()
 
 
+def test_coders_who_gave_no_code_in_common_are_named_without_a_codebook(capsys):
+    # a table's own codes (AnnoMI's 'question') beside a team's, without a codebook: read as one
+    # codebook, the table's coder counted as one who gave none of the team's codes, and the
+    # coders' agreement the machine is judged beside fell to about 0
+    from tr_nlp.cli.coding_cmds import warn_thin_data
+    from tr_nlp.coding import coded_data
+    from tr_nlp.ingest import Corpus
+    from tr_nlp.schema import Coding, Interview, Turn
+
+    text = "I: Did she listen?\nP: She listened to me."
+    interviews = [Interview(f"iv{i}", text, (Turn("I", "interviewer", 3, 18), Turn("P", "participant", 22, 41)))
+                  for i in range(2)]
+    codings = [Coding(f"iv{i}", 22, 41, code, coder) for i in range(2)
+               for code, coder in (("listening", "Ann"), ("change", "human"))]
+    data = coded_data(Corpus(interviews, codings))
+    warn_thin_data(data, quiet=False)
+    said = " ".join(capsys.readouterr().err.split())
+    assert ("warning: coders Ann and human coded 2 interview(s) in common but gave no code in common (Ann: listening; "
+            "human: change): read as one codebook's codes, each counts as a coder who gave none of the other's; pass "
+            "--codebook with the codes to learn") in said
+    warn_thin_data(coded_data(Corpus(interviews, codings[:2] + [Coding("iv1", 22, 41, "listening", "human")])),
+                   quiet=False)
+    assert "gave no code in common" not in capsys.readouterr().err
+
+
 def test_cli_trains_a_parent_theme_from_its_sub_codes(tmp_path):
     import yaml
 

@@ -45,7 +45,7 @@ from tr_nlp.export import (
 from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
-from tr_nlp.schema import Codebook, Interview, clock, line_range
+from tr_nlp.schema import Codebook, Coding, Interview, clock, line_range
 from tr_nlp.segment import Segmenter, unread_by_anyone
 
 if TYPE_CHECKING:
@@ -98,11 +98,38 @@ def warn_thin_data(data: CodedData, quiet: bool, codebook: Codebook | None = Non
             c.warn(f"code '{code}' is on {positives} segment(s) in {interviews} interview(s); its threshold and "
                    "suggestions are unreliable until more of it is coded")
     c.warn_unplaced(data.unplaced, data.unplaced_roles, data.segmenter, "so they teach and test nothing")
+    if codebook is None:
+        for a, b, shared, codes in coders_apart(data.codings)[:3]:
+            c.warn(f"coders {a} and {b} coded {shared} interview(s) in common but gave no code in common ({a}: "
+                   f"{some(codes[a], 3)}; {b}: {some(codes[b], 3)}): read as one codebook's codes, each counts as "
+                   "a coder who gave none of the other's; pass --codebook with the codes to learn")
     if data.absent:
         nesting = {code.parent for code in codebook.codes} if codebook is not None and not data.aggregated else set()
         hint = "; pass --aggregate to count their sub-codes' codings" if nesting & set(data.absent) else ""
         c.warn(f"none of the {c.describe(data.segmenter)} carries codebook code(s) {', '.join(data.absent)}; "
                f"not learned{hint}")
+
+
+def coders_apart(codings: Sequence[Coding]) -> list[tuple[str, str, int, dict[str, list[str]]]]:
+    """Each pair of coders who coded interviews in common but gave no code in common (two
+    schemes in one corpus, such as a table's own codes beside a team's), with how many
+    interviews they share and the codes each gave.
+
+    >>> from tr_nlp.schema import Coding
+    >>> apart = coders_apart([Coding("i", 0, 5, "question", "human"), Coding("i", 0, 5, "care", "Ann"),
+    ...                       Coding("i", 6, 9, "care", "Ben")])
+    >>> [(a, b, shared) for a, b, shared, _ in apart]
+    [('Ann', 'human', 1), ('Ben', 'human', 1)]
+    """
+    interviews: dict[str, set[str]] = {}
+    codes: dict[str, set[str]] = {}
+    for coding in codings:
+        interviews.setdefault(coding.coder, set()).add(coding.interview_id)
+        codes.setdefault(coding.coder, set()).add(coding.code)
+    coders = sorted(interviews)
+    return [(a, b, len(interviews[a] & interviews[b]), {a: sorted(codes[a]), b: sorted(codes[b])})
+            for i, a in enumerate(coders) for b in coders[i + 1:]
+            if interviews[a] & interviews[b] and not codes[a] & codes[b]]
 
 
 def warn_objective(data: CodedData, objective: str, quiet: bool) -> None:
