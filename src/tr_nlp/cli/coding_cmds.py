@@ -46,7 +46,7 @@ from tr_nlp.hashing import text_fingerprint, text_sketch
 from tr_nlp.ingest import Corpus
 from tr_nlp.privacy import pseudonymise_corpus
 from tr_nlp.schema import Codebook, Coding, Interview, clock, line_range
-from tr_nlp.segment import Segmenter, unread_by_anyone
+from tr_nlp.segment import Segmenter, coder_coverage, unread_by_anyone
 
 if TYPE_CHECKING:
     from tr_nlp.coding import CodedData, ThemeModel
@@ -121,12 +121,11 @@ def coders_apart(codings: Sequence[Coding]) -> list[tuple[str, str, int, dict[st
     >>> [(a, b, shared) for a, b, shared, _ in apart]
     [('Ann', 'human', 1), ('Ben', 'human', 1)]
     """
-    interviews: dict[str, set[str]] = {}
+    interviews = coder_coverage(codings)
     codes: dict[str, set[str]] = {}
     for coding in codings:
-        interviews.setdefault(coding.coder, set()).add(coding.interview_id)
         codes.setdefault(coding.coder, set()).add(coding.code)
-    coders = sorted(interviews)
+    coders = list(interviews)  # (sorted)
     return [(a, b, len(interviews[a] & interviews[b]), {a: sorted(codes[a]), b: sorted(codes[b])})
             for i, a in enumerate(coders) for b in coders[i + 1:]
             if interviews[a] & interviews[b] and not codes[a] & codes[b]]

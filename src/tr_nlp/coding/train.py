@@ -257,9 +257,11 @@ def _of_codes(codings: Sequence[Coding], codes: Sequence[str], codebook: Codeboo
     ([], ['time'])
     """
     wanted = set(codes)
-    if codebook is None:
-        return [coding for coding in codings if coding.code in wanted]
-    return [coding for coding in codings if any(c.code in wanted for c in with_parent_codes([coding], codebook))]
+    if codebook is not None:  # each code coded, with the codes above it: one of them wanted
+        coded = {coding.code: coding for coding in codings}
+        wanted = {code for code, coding in coded.items()
+                  if any(c.code in wanted for c in with_parent_codes([coding], codebook))}
+    return [coding for coding in codings if coding.code in wanted]
 
 
 def shown_path(path: Path) -> Path:
