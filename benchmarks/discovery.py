@@ -22,6 +22,13 @@
    runs with different seeds are (adjusted Rand index), beside BERTopic with all defaults on
    the same texts and the same embeddings and beside discovery from a single UMAP layout
    (before :class:`~tr_nlp.topics.model.LayoutEnsemble`), in the same run, with wall times.
+3. **Candidate labels** (both corpora, seed 0): a label (a candidate's first three
+   keywords) read as a search for its topic's passages. Recall is the share of the topic's
+   passages that hold a label word (the candidate's ``label_share``), precision the share
+   of the passages holding one that are the topic's; F1 weighted by topic size, and how
+   many candidates fall below :data:`~tr_nlp.topics.keywords.WEAK_LABEL_SHARE`. Keywords
+   from the words that passages hold (tr_nlp) beside, as the baseline on the same topics,
+   BERTopic's own vocabulary, whose ``min_df`` counts topics (discovery before).
 """
 
 from __future__ import annotations
@@ -31,7 +38,9 @@ import itertools
 import time
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -43,7 +52,8 @@ from tr_nlp.ingest import Corpus, ReadOptions, TableMapping, load_corpus
 from tr_nlp.segment import Segmenter, map_codings
 from tr_nlp.topics import discover
 from tr_nlp.topics.candidates import VARIANT_DISTANCE, unit_mean
-from tr_nlp.topics.discover import DEFAULT_CONTEXT, _centroids
+from tr_nlp.topics.discover import DEFAULT_CONTEXT, Discovery, _centroids
+from tr_nlp.topics.keywords import WEAK_LABEL_SHARE, holds
 from tr_nlp.topics.model import cached_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -211,6 +221,43 @@ def annomi_topics(context: float, seeds: list[int]) -> None:
           "tr_nlp's wall time includes remainder selection and candidate evidence, the baseline's is its fit only)")
 
 
+def _label_search(found: Discovery) -> tuple[float, float, float, int]:
+    """Size-weighted F1, recall and precision of the candidates' labels as searches for
+    their topics' passages, and how many candidates' label share is weak."""
+    topic = found.assignments.topic.to_numpy()
+    scores, sizes = [], []
+    for c in found.candidates:
+        hits = np.array([holds(text, c.keywords[:3]) for text in found.assignments.text])
+        mine = topic == c.topic
+        hit = int((hits & mine).sum())
+        recall, precision = hit / mine.sum(), hit / max(int(hits.sum()), 1)
+        scores.append((2 * precision * recall / (precision + recall) if hit else 0.0, recall, precision))
+        sizes.append(c.size)
+    f1, recall, precision = np.average(np.array(scores), axis=0, weights=sizes)
+    return f1, recall, precision, sum(not c.shares_words for c in found.candidates)
+
+
+def keyword_labels(title: str, run: Callable[[], Discovery]) -> None:
+    """Candidate labels from the words passages hold, beside BERTopic's own vocabulary on the same topics."""
+    t0 = time.perf_counter()
+    found = run()
+    seconds = time.perf_counter() - t0
+    with mock.patch("tr_nlp.topics.model.passage_vocabulary", return_value=None):  # BERTopic picks the words
+        before = run()
+    assert (before.assignments.topic.to_numpy() == found.assignments.topic.to_numpy()).all(), "topics differ"
+    print(f"\n## Candidate labels: {title} ({len(found.candidates)} candidates from {len(found.assignments)} "
+          f"passages; seed 0; {seconds:.0f} s)\n")
+    print(f"{'keywords from':<46}{'F1':>7}{'recall':>8}{'precision':>11}{f'weak (< {WEAK_LABEL_SHARE:.0%})':>13}")
+    for name, fit in (("BERTopic's vocabulary (min_df counts topics)", before), ("words passages hold (tr_nlp)", found)):
+        f1, recall, precision, weak = _label_search(fit)
+        print(f"{name:<46}{f1:>7.3f}{recall:>8.3f}{precision:>11.3f}{weak:>13}")
+    print("\nthe five largest candidates, label before -> now (share of its passages holding a label word):")
+    for old, new in list(zip(before.candidates, found.candidates, strict=True))[:5]:
+        print(f"  {new.size:>4} passages: {old.label} ({old.label_share:.0%}) -> {new.label} ({new.label_share:.0%})")
+    shares = sorted(c.label_share for c in found.candidates)
+    print(f"label shares now: {', '.join(f'{x:.0%}' for x in shares)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-demo", action="store_true")
@@ -229,8 +276,16 @@ def main() -> None:
         print("\nrecovered per seed " + ", ".join(map(str, seeds)) + ": "
               + "; ".join(f"{name} {' '.join(map(str, got))}" for name, got in scores.items()))
         nothing_coded(context, seeds[0])
+        demo = load_corpus([ROOT / "corpora" / "demo"])
+        keyword_labels("demo corpus, synthetic, every coding given", lambda: discover(demo, context=context))
     if not args.skip_annomi:
         annomi_topics(context, [int(x) for x in args.seeds.split(",")])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            annomi = load_corpus([ANNOMI / "AnnoMI-full.csv"], ReadOptions(table=TableMapping.preset("annomi")))
+        clients = Corpus(annomi.interviews, [], None)
+        keyword_labels("AnnoMI client talk, no codes given",
+                       lambda: discover(clients, Segmenter(unit="turn"), context=context))
 
 
 if __name__ == "__main__":

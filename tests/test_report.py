@@ -846,3 +846,24 @@ def test_codes_that_exclude_each_other_get_each_pairs_confusion_matrix():
                                            {"code": "no", "cells": [(0, 0.0), (1, 1.0)]}]}]
     assert crossings(RunData(folder=Path("run"), texts={}, turns=pd.DataFrame())) == {}
 
+
+
+def test_a_candidate_whose_passages_share_few_words_is_flagged(tmp_path):
+    # its label words are in few of its passages: the reader is sent to its quotes, not its keywords
+    (tmp_path / "run.json").write_text("{}")
+    pd.DataFrame({"interview_id": ["i1"], "turn_index": [0], "speaker": ["Jo"], "role": ["participant"],
+                  "start": [0], "end": [24], "timestamp": [None],
+                  "text": ["I don't know what to do."]}).to_parquet(tmp_path / "turns.parquet")
+    quote = {"interview_id": "i1", "start": 0, "end": 24, "text": "I don't know what to do."}
+    entries = [{"name": name, "status": "candidate", "evidence": {
+                "topics": [k], "label": label, "keywords": label.split(", "), "size": 20, "interviews": 9,
+                **({} if share is None else {"label_share": share}), "quotes": [quote]}}
+               for k, (name, label, share) in enumerate([("candidate_01_few_shared_words", "sell, boss, lectures", 0.06),
+                                                         ("candidate_02_drink_alcohol", "drink, alcohol, night", 0.82),
+                                                         ("candidate_03_waiting_list", "waiting, list, months", None)])]
+    (tmp_path / "candidates.yaml").write_text(yaml.safe_dump({"name": "c", "codes": entries}), encoding="utf-8")
+    page = build_report(tmp_path)
+    vague, clear, older = re.findall(r'<li class="candidate".*?</li>', page, re.DOTALL)
+    assert "sell, boss, lectures (in 6% of its passages)" in vague and "share few words: read the quotes" in vague
+    assert "drink, alcohol, night (in 82% of its passages)" in clear and "few words" not in clear
+    assert "waiting, list, months</p>" in older and "of its passages" not in older  # written before shares were

@@ -443,6 +443,7 @@ def test_cli_discover_writes_outputs_and_reports_an_empty_remainder(tmp_path):
     r = runner.invoke(app, ["discover", "--corpus", str(DEMO), "-o", str(out), "--quiet"])
     assert r.exit_code == 0, r.stderr
     assert "candidate_01" in r.stdout and (out / "candidates.yaml").is_file()
+    assert "label in" in r.stdout and "they share few words, so read its quotes" in r.stdout
     assert (out / "topics.parquet").is_file() and (out / "discovery.json").is_file()
     # only the coded turns: nothing is left once the codings are taken out
     r = runner.invoke(app, ["discover", "--corpus", str(DEMO / "interviews" / "demo01.txt"), "--codings",
@@ -512,3 +513,83 @@ def test_umaps_compiled_functions_are_kept_on_disk_for_the_next_run():
     topic_model.LayoutEnsemble(1, 5, n_components=2).fit(np.random.default_rng(0).normal(size=(40, 8)))
     folder = Path(functions[0]._cache.cache_path)  # beside UMAP, or numba's own cache folder
     assert list(folder.glob("umap_.smooth_knn_dist-*.nbi")), sorted(p.name for p in folder.iterdir())
+
+
+def test_a_word_only_one_topics_passages_hold_can_be_its_keyword():
+    # BERTopic fits its vectorizer on each topic's passages joined, so min_df=2 (300 passages or more) counted
+    # topics: "medication", in every passage of one topic and in no other, was a keyword only when some of those
+    # passages fell among the outliers (topic -1), a second "topic" holding it
+    rng = np.random.default_rng(0)
+    shared = ["today", "week", "family", "evening", "morning", "garden"]
+    texts = [f"{rng.choice(shared)} {rng.choice(shared)} and the medication again" for _ in range(160)]
+    texts += [f"{rng.choice(shared)} {rng.choice(shared)} and the benefits again" for _ in range(160)]
+    centres = np.eye(8)[:2] * 6
+    embeddings = (np.repeat(centres, 160, axis=0) + rng.normal(scale=0.2, size=(320, 8))).astype(np.float32)
+    fit = topic_model.fit_topics(texts, embeddings, layouts=1)
+    assert fit.settings.min_df == 2
+    for word, rows in (("medication", slice(0, 160)), ("benefits", slice(160, 320))):
+        topic = np.bincount(fit.labels[rows][fit.labels[rows] >= 0]).argmax()
+        assert fit.keywords[int(topic)][0] == word, fit.keywords
+
+
+def test_the_topic_model_is_handed_the_words_passages_hold(monkeypatch):
+    # without it, BERTopic's min_df counts topics: with no outlier passage, a word of one topic only is dropped
+    seen = {}
+
+    def built(*args, vocabulary=None, **kwargs):
+        seen["vocabulary"] = vocabulary
+        raise RuntimeError("enough")
+
+    monkeypatch.setattr(topic_model, "build_topic_model", built)
+    texts = [f"passage {k} on the medication" if k < 150 else f"passage {k} on the benefits" for k in range(300)]
+    with pytest.raises(RuntimeError, match="enough"):
+        topic_model.fit_topics(texts, np.zeros((300, 4), dtype=np.float32))
+    assert seen["vocabulary"] == ["benefits", "medication", "passage"]
+
+
+def test_passage_vocabulary_counts_passages():
+    from tr_nlp.topics.keywords import passage_vocabulary
+
+    texts = ["my medication", "the medication", "benefits", "a garden"]
+    assert passage_vocabulary(texts, {"the", "my", "a"}, 2) == ["medication"]
+    assert passage_vocabulary(texts, set(), 1) == ["benefits", "garden", "medication", "my", "the"]
+    assert passage_vocabulary(["the", "a"], {"the", "a"}, 1) is None  # nothing left: BERTopic fits its own
+    assert passage_vocabulary(["one passage"], set(), 2) is None
+
+
+def test_a_candidate_whose_passages_share_few_words_says_so_and_is_not_named_after_them():
+    # on AnnoMI, a topic of 93 passages of generic talk ("I don't know what I'm going to do about it") was named
+    # candidate_01_sell_daughter after words 2 of its passages hold
+    generic = ["I don't know what I'm going to do about it.", "I have to keep telling myself.", "Sell it, my boss said.",
+               "Maybe I just have to, you know.", "It is what it is, I guess.", "I'll see how I go with it.",
+               "Not sure where that leaves me.", "Could go either way really.", "We will see what happens next.",
+               "That is the hard part for me."]
+    drink = ["I was drinking every night.", "A drink after work, or two.", "One drink, then another drink.",
+             "The alcohol was the problem.", "Drinks with my brother, mostly.", "No alcohol in the house now."]
+    texts = generic + drink
+    segments = [Segment(f"i{k}", f"i{k}:s0", 0, len(t), "P", "participant", t) for k, t in enumerate(texts)]
+    labels = np.array([0] * len(generic) + [1] * len(drink))
+    embeddings = np.vstack([np.eye(3)[0]] * len(generic) + [np.eye(3)[1]] * len(drink))
+    keywords = {0: ["sell", "boss", "lectures"], 1: ["drink", "drinks", "drinking", "alcohol", "night"]}
+    vague, clear = make_candidates(segments, labels, embeddings, keywords)
+    assert vague.label_share == 0.1 and not vague.shares_words
+    assert vague.name == "candidate_01_few_shared_words" and "share few words" in vague.description
+    assert "(sell, boss, lectures) are in 10% of them" in vague.description
+    # the label names three things, not three forms of one word; each form counts for the label word
+    assert clear.keywords == ["drink", "alcohol", "night", "drinks", "drinking"] and clear.label == "drink, alcohol, night"
+    assert clear.name == "candidate_02_drink_alcohol" and clear.shares_words and clear.label_share == 1.0
+    assert clear.description == ("Proposed by topic discovery from uncoded passages: drink, alcohol, night. "
+                                 "A person decides whether it becomes a code.")
+    first, second = candidates_to_dict([vague, clear])["codes"]
+    assert first["evidence"]["label_share"] == 0.1 and first["description"] == vague.description
+    assert second["evidence"]["label_share"] == 1.0
+
+
+def test_forms_of_one_word():
+    from tr_nlp.topics.keywords import forms_last, holds, one_word
+
+    assert one_word("cigarette", "cigarettes") and one_word("nurse", "nursing") and one_word("worry", "worried")
+    assert not one_word("medication", "medicine") and not one_word("kid", "kids")  # too short to tell
+    assert forms_last(["smoking", "quit", "smoke", "cigarettes", "smoker"]) == [
+        "smoking", "quit", "cigarettes", "smoke", "smoker"]
+    assert holds("She was Nursing him", ["nurse"]) and not holds("a purse", ["nurse"])

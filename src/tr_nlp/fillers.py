@@ -9,13 +9,15 @@ for the other's imports.
 
 #: Transcribers' marks of non-speech events ("[laughs]", "(pause)"): never a topic word.
 NON_SPEECH = frozenset("laughs laughing laughter laugh sighs sigh pause pauses inaudible crosstalk "
-                       "coughs cough unclear overlapping".split())
+                       "coughs cough unclear overlapping chuckles chuckle chuckling giggles giggle giggling "
+                       "unintelligible sniffs sniff".split())
 #: Interview fillers and backchannels: removed from topic words and, alone, from the remainder.
 FILLERS = NON_SPEECH | frozenset(
     "yeah yes yep yup no nope nah mm mmm mhm mh hm hmm uh huh um umm erm er ah oh okay ok right "
     "sure like know mean just really well sort kind things thing stuff got gonna wanna dunno "
     "guess suppose think said says say actually basically literally honestly obviously "
     "alright anyway ve ll don didn doesn isn wasn wouldn couldn ain im cos cause "
+    "hasn haven hadn aren weren shouldn mustn needn kinda sorta "
     "lot bit way bloody gotta innit wow whoa woah argh ugh oops".split()
 )
 #: Fillers and backchannels of spoken Swedish, German, French... that the language's

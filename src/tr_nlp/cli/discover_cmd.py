@@ -17,15 +17,19 @@ if TYPE_CHECKING:
 def print_candidates(found: Discovery) -> None:
     """Candidates as a rich table on stdout."""
     from tr_nlp.topics.candidates import compared_note
+    from tr_nlp.topics.keywords import WEAK_LABEL_SHARE
 
+    shares = (f"label in: the share of its passages holding one of its first three keywords; below "
+              f"{WEAK_LABEL_SHARE:.0%} they share few words, so read its quotes")
     view = c.Table(title=f"Candidate codes from {len(found.remainder.segments)} uncoded passages",
-                 caption=compared_note(found.candidates) or None)
-    for col in ("candidate", "passages", "interviews", "novelty", "reading", "keywords"):
-        view.add_column(col, justify="right" if col in {"passages", "interviews", "novelty"} else "left")
+                   caption="\n".join(filter(None, [compared_note(found.candidates), shares])))
+    for col in ("candidate", "passages", "interviews", "novelty", "reading", "label in", "keywords"):
+        view.add_column(col, justify="right" if col in {"passages", "interviews", "novelty", "label in"} else "left")
     for cand in found.candidates:
         novelty = "" if cand.novelty is None else f"{cand.novelty:.2f}"
         spread = f"{len(cand.interviews)}" + (" (one only)" if cand.single_interview else "")
-        view.add_row(cand.name, str(cand.size), spread, novelty, cand.reading, ", ".join(cand.keywords[:6]))
+        share = "" if cand.label_share is None else f"{cand.label_share:.0%}"
+        view.add_row(cand.name, str(cand.size), spread, novelty, cand.reading, share, ", ".join(cand.keywords[:6]))
     c.out.print(view)
 
 

@@ -52,6 +52,7 @@ from tr_nlp.schema import (
     lines_label,
     wording,
 )
+from tr_nlp.topics.keywords import WEAK_LABEL_SHARE
 
 #: Okabe-Ito and Tol colour-blind-safe colours, given to the codes in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#117733",
@@ -771,7 +772,10 @@ def candidates(data: RunData, quotes: bool) -> list[dict[str, Any]]:
                                         q["line_end"] if _number(q.get("line_end")) else None),
                    "text": data.span_text(str(q["interview_id"]), int(q["start"]), int(q["end"])) if quotes else None}
                   for q in ev.get("quotes") or []]
+        share = ev.get("label_share")
         out.append({"name": entry.get("name"), "label": ev.get("label", ""), "keywords": ev.get("keywords", []),
+                    "label_share": share if _number(share) else None,
+                    "few_shared_words": _number(share) and share < WEAK_LABEL_SHARE,
                     "size": ev.get("size"), "interviews": ev.get("interviews"),
                     "single_interview": ev.get("single_interview", False), "novelty": ev.get("novelty"),
                     "nearest_code": ev.get("nearest_code"), "compared_with": ev.get("compared_with"),

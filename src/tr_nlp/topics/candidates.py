@@ -25,6 +25,7 @@ from tr_nlp.codebook import code_entries, codebook_from_dict, load_yaml
 from tr_nlp.errors import CodebookError
 from tr_nlp.jsonfile import is_number
 from tr_nlp.schema import Segment, seconds_cell
+from tr_nlp.topics.keywords import WEAK_LABEL_SHARE, forms_last, label_share
 from tr_nlp.topics.remainder import words
 
 #: Below this cosine distance to an existing code's centroid a candidate reads as its variant.
@@ -70,10 +71,27 @@ class Candidate:
     nearest_code: str | None = None
     segment_ids: list[str] = field(default_factory=list)
     compared_with: str | None = None     # the nearest code's centroid: CODINGS or GUIDANCE
+    label_share: float | None = None     # share of its passages holding one of its label words
 
     @property
     def label(self) -> str:
         return ", ".join(self.keywords[:3])
+
+    @property
+    def shares_words(self) -> bool:
+        """False when few of its passages hold one of its label words (:data:`WEAK_LABEL_SHARE`):
+        its passages share a meaning said in different words, or a manner of speaking, and
+        its keywords misdescribe it."""
+        return self.label_share is None or self.label_share >= WEAK_LABEL_SHARE
+
+    @property
+    def description(self) -> str:
+        """What a reviewer reads of it in ``candidates.yaml`` and a REFI-QDA project."""
+        if self.shares_words:
+            return f"Proposed by topic discovery from uncoded passages: {self.label}. A person decides whether it becomes a code."
+        return (f"Proposed by topic discovery from uncoded passages that share few words: its label words "
+                f"({self.label}) are in {self.label_share:.0%} of them, so read its quotes. A person decides whether "
+                "it becomes a code.")
 
     @property
     def single_interview(self) -> bool:
@@ -188,15 +206,18 @@ def make_candidates(
         for i in rows:
             parts.setdefault(segments[i].interview_id, []).append(segments[i].text)
         texts = {iid: " ".join(p) for iid, p in parts.items()}
-        ordered = spread_first(keywords.get(topic, []), texts)
+        ordered = forms_last(spread_first(keywords.get(topic, []), texts))
+        share = label_share([segments[i].text for i in rows], ordered[:3])
+        named = _slug(ordered[:2]) if share >= WEAK_LABEL_SHARE else "few_shared_words"
         candidate = Candidate(
-            name=f"candidate_{k:02d}_{_slug(ordered[:2])}",
+            name=f"candidate_{k:02d}_{named}",
             topic=topic,
             keywords=ordered,
             quotes=pick_quotes(rows, segments, embeddings, centroid, n_quotes),
             size=len(rows),
             interviews=sorted(texts),
             segment_ids=[segments[i].segment_id for i in rows],
+            label_share=share,
         )
         if centroids:
             names = sorted(centroids)
@@ -216,6 +237,7 @@ def candidates_to_dict(candidates: Sequence[Candidate], name: str = "Candidate c
         evidence: dict[str, Any] = {
             "topics": [c.topic],
             "label": c.label,
+            **({} if c.label_share is None else {"label_share": c.label_share}),
             "keywords": c.keywords,
             "size": c.size,
             "interviews": len(c.interviews),
@@ -232,8 +254,7 @@ def candidates_to_dict(candidates: Sequence[Candidate], name: str = "Candidate c
         }
         codes.append({
             "name": c.name,
-            "description": f"Proposed by topic discovery from uncoded passages: {c.label}. "
-                           "A person decides whether it becomes a code.",
+            "description": c.description,
             "status": "candidate",
             "evidence": evidence,
         })

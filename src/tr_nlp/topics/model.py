@@ -9,9 +9,12 @@
   it finds fewer than two clusters or lumps most passages into one (common below a few
   hundred passages), its finer "leaf" clusters, and as the documented last resort
   agglomerative (Ward) clustering of the same UMAP space;
-* ``CountVectorizer`` with English stop words and interview fillers removed, c-TF-IDF
-  that down-weights words frequent in every topic, and maximal marginal relevance over
-  the c-TF-IDF words (diverse keywords rather than five forms of one word); people's
+* ``CountVectorizer`` with English stop words and interview fillers removed, its words
+  those ``min_df`` passages hold (:func:`~tr_nlp.topics.keywords.passage_vocabulary`: left
+  to itself, BERTopic counts topics), c-TF-IDF that down-weights words frequent in every
+  topic, and maximal marginal relevance over the c-TF-IDF words (it keeps their order, so
+  a candidate moves other forms of a word behind itself:
+  :func:`~tr_nlp.topics.keywords.forms_last`); people's
   names (:func:`proper_names`, told from the whole interviews) are never keywords. On the demo
   corpus this gave clearer labels than ``KeyBERTInspired``, which favoured words close to
   the whole domain ("nurse", "psychiatrist") in every topic.
@@ -41,6 +44,7 @@ from tr_nlp.features.embeddings import EmbeddingCache, embed_texts
 from tr_nlp.fillers import FILLERS
 from tr_nlp.language import KEYWORD, KEYWORD_PATTERN, stop_word_language, stop_words
 from tr_nlp.progress import about
+from tr_nlp.topics.keywords import passage_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -319,8 +323,13 @@ def proper_names(texts: Sequence[str], share: float = 0.8, most: float = 0.12) -
 
 
 def build_topic_model(settings: TopicSettings, n: int, seed: int = 0, cache: EmbeddingCache | None = None,
-                      extra_stop_words: Sequence[str] = ()) -> Any:
-    """A BERTopic with tr_nlp's sub-models, set up by ``settings``, for ``n`` segments."""
+                      extra_stop_words: Sequence[str] = (), vocabulary: Sequence[str] | None = None) -> Any:
+    """A BERTopic with tr_nlp's sub-models, set up by ``settings``, for ``n`` segments.
+
+    ``vocabulary`` fixes the words keywords are chosen from (see
+    :func:`~tr_nlp.topics.keywords.passage_vocabulary`); without it, those of
+    ``settings.min_df`` topics.
+    """
     with warnings.catch_warnings():  # umap says at import that TensorFlow (unused here) is missing
         warnings.simplefilter("ignore", ImportWarning)
         from bertopic import BERTopic
@@ -332,7 +341,9 @@ def build_topic_model(settings: TopicSettings, n: int, seed: int = 0, cache: Emb
         umap_model=LayoutEnsemble(settings.layouts, settings.n_neighbors, n_components=5,
                                   init="spectral" if n > 60 else "random", random_state=seed),
         hdbscan_model=ScaledClusterer(settings.min_cluster_size, settings.min_samples, settings.fallback_clusters),
-        vectorizer_model=CountVectorizer(stop_words=sorted(set(STOP_WORDS) | set(extra_stop_words)), ngram_range=(1, 1), min_df=settings.min_df,
+        vectorizer_model=CountVectorizer(stop_words=sorted(set(STOP_WORDS) | set(extra_stop_words)), ngram_range=(1, 1),
+                                         min_df=settings.min_df if vocabulary is None else 1,
+                                         vocabulary=None if vocabulary is None else list(vocabulary),
                                          token_pattern=KEYWORD_PATTERN),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         representation_model=MaximalMarginalRelevance(diversity=0.3, top_n_words=10),
@@ -369,7 +380,8 @@ def fit_topics(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0,
         settings = replace(settings, layouts=layouts)
     language = stop_word_language(texts)
     extra = proper_names(names_in or texts) | (stop_words(language) if language != "en" else set())
-    model = build_topic_model(settings, len(texts), seed, cache, extra_stop_words=sorted(extra))
+    vocabulary = passage_vocabulary(texts, set(STOP_WORDS) | extra, settings.min_df)
+    model = build_topic_model(settings, len(texts), seed, cache, extra_stop_words=sorted(extra), vocabulary=vocabulary)
     topics, _ = model.fit_transform(list(texts), embeddings)
     keywords = {int(t): [w for w, score in words if w] for t, words in model.get_topics().items() if t != -1}
     return TopicFit(np.asarray(topics, dtype=int), keywords, model.hdbscan_model.method_, settings, language)
