@@ -867,3 +867,10 @@ def test_a_candidate_whose_passages_share_few_words_is_flagged(tmp_path):
     assert "sell, boss, lectures (in 6% of its passages)" in vague and "share few words: read the quotes" in vague
     assert "drink, alcohol, night (in 82% of its passages)" in clear and "few words" not in clear
     assert "waiting, list, months</p>" in older and "of its passages" not in older  # written before shares were
+    # on the topic map, each is told by its number: several such candidates were all "few_shared_words"
+    from tr_nlp.report.sections import _map_point
+
+    points = [_map_point({"name": name, "kind": "candidate", "x": 0, "y": 0, "size": 9}, {})
+              for name in ("candidate_01_few_shared_words", "candidate_07_few_shared_words", "candidate_02_drink_alcohol",
+                           "Family events")]
+    assert [p.label for p in points] == ["01: few shared words", "07: few shared words", "drink_alcohol", "Family events"]

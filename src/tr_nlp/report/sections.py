@@ -52,6 +52,7 @@ from tr_nlp.schema import (
     lines_label,
     wording,
 )
+from tr_nlp.topics.candidates import FEW_SHARED_WORDS
 from tr_nlp.topics.keywords import WEAK_LABEL_SHARE
 
 #: Okabe-Ito and Tol colour-blind-safe colours, given to the codes in order.
@@ -517,8 +518,10 @@ def _map_point(p: dict[str, Any], color: dict[str, str]) -> Point:
     """A topic-map bubble: a candidate (area ~ passages, labelled by its keywords) or an existing code."""
     name = str(p["name"])
     if p["kind"] == "candidate":  # candidate_03_waiting_list -> waiting_list
-        return Point(name.replace("candidate_", "").split("_", 1)[-1], float(p["x"]), float(p["y"]),
-                     float(p["size"]), "#E69F00", note=f"{name} ({p['size']} passages)")
+        number, _, words = name.replace("candidate_", "").partition("_")
+        label = f"{number}: few shared words" if words == FEW_SHARED_WORDS else words or number
+        return Point(label, float(p["x"]), float(p["y"]), float(p["size"]), "#E69F00",
+                     note=f"{name} ({p['size']} passages)")
     if p["kind"] == "code_entry":
         return Point(name, float(p["x"]), float(p["y"]), 1.0, color.get(name, "#555"), square=True, hollow=True,
                      note=f"existing code {name}, nobody coded it: placed by its codebook entry")

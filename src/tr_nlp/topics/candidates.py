@@ -38,6 +38,8 @@ VARIANT_DISTANCE = 0.25
 #: corpus with no codings, the topics of the codebook's themes lay 0.39-0.55 from the nearest
 #: code's entry and the three planted, uncoded themes 0.69-0.84 (``benchmarks/discovery.py``).
 GUIDANCE_VARIANT_DISTANCE = 0.6
+#: The name of a candidate whose passages share few words, after its number: ``candidate_01_few_shared_words``.
+FEW_SHARED_WORDS = "few_shared_words"
 #: What a code's centroid was made of: its coded passages, or its codebook entry.
 CODINGS, GUIDANCE = "codings", "guidance"
 
@@ -208,7 +210,7 @@ def make_candidates(
         texts = {iid: " ".join(p) for iid, p in parts.items()}
         ordered = forms_last(spread_first(keywords.get(topic, []), texts))
         share = label_share([segments[i].text for i in rows], ordered[:3])
-        named = _slug(ordered[:2]) if share >= WEAK_LABEL_SHARE else "few_shared_words"
+        named = _slug(ordered[:2]) if share >= WEAK_LABEL_SHARE else FEW_SHARED_WORDS
         candidate = Candidate(
             name=f"candidate_{k:02d}_{named}",
             topic=topic,
