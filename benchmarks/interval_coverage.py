@@ -43,8 +43,8 @@ share of segments to read in the model's order to find 80% and 95% of the coded 
 (``prescreen.csv``; the first study of each size is checked against ``prescreen_table``),
 and PR-AUC.
 
-The agreement statistics are kappa (and the machine's minus coder B's), AC1 and F1 of
-coder B with coder A (on AnnoMI, of each rule with the gold code). Intervals, from the same
+The agreement statistics are kappa (and the machine's minus coder B's), AC1, F1 and percent
+agreement (PABAK's interval is percent agreement's, scaled) of coder B with coder A (on AnnoMI, of each rule with the gold code). Intervals, from the same
 resamples of each study: the plain percentile interval and the expanded percentile
 interval (:func:`tr_nlp.agreement.stats.tail_share`), the baselines (what tr_nlp gave
 before 2026-12-06, the expanded one from five interviews on), and tr_nlp's, Student's t on
@@ -183,7 +183,8 @@ def expanded(resampled: np.ndarray, k: int) -> tuple[float, float]:
 
 
 #: A figure's statistic and its range, from its name (a difference of kappas runs from -2 to 2).
-STATISTICS = {"kappa": ("kappa", (-1.0, 1.0)), "AC1": ("ac1", (-1.0, 1.0)), "F1": ("f1", (0.0, 1.0))}
+STATISTICS = {"kappa": ("kappa", (-1.0, 1.0)), "AC1": ("ac1", (-1.0, 1.0)), "F1": ("f1", (0.0, 1.0)),
+              "percent": ("percent", (0.0, 1.0))}
 
 
 def study_intervals(tables: dict[str, np.ndarray], k: int, draws: np.ndarray) -> dict[str, dict[str, tuple]]:
@@ -251,6 +252,7 @@ def run_simulated(sizes: list[int], studies: int, seed: int) -> list[dict]:
         truth = {"kappa B~A": float(kappa(pair.sum(axis=0))),
                  "kappa M~A minus B~A": float(kappa(machine.sum(axis=0)) - kappa(pair.sum(axis=0))),
                  "AC1 B~A": float(kappa(pair.sum(axis=0), "ac1")), "F1 B~A": float(kappa(pair.sum(axis=0), "f1")),
+                 "percent B~A": float(kappa(pair.sum(axis=0), "percent")),
                  RECALL: float(found_of(machine)[:, 0].sum() / found_of(machine)[:, 1].sum())}
         for k in sizes:
             results = []
@@ -259,7 +261,7 @@ def run_simulated(sizes: list[int], studies: int, seed: int) -> list[dict]:
                 draws = np.random.default_rng(s).integers(0, k, size=(N_BOOT, k))
                 pair, machine = counts(cb, ca, group, k), counts(cm, ca, group, k)
                 found = study_intervals({"kappa B~A": pair, "kappa M~A minus B~A": np.stack([machine, pair]),
-                                         "AC1 B~A": pair, "F1 B~A": pair}, k, draws)
+                                         "AC1 B~A": pair, "F1 B~A": pair, "percent B~A": pair}, k, draws)
                 found[RECALL] = share_intervals(found_of(machine), k, draws)
                 if s == 0:
                     check_against_agreement_table(group, cb, ca, k, s, found)
@@ -410,7 +412,7 @@ def main() -> None:
         print(f"(no {SIMPLE}: AnnoMI left out)")
     print(f"95% intervals over {args.studies} studies each ({N_BOOT} resamples of interviews); coverage "
           "(Monte Carlo SE) and mean width: the plain and the expanded percentile interval (baselines: what tr_nlp "
-          f"gave before) and tr_nlp's, from {MIN_INTERVIEWS} interviews on (for kappa, AC1 and F1, Student's t on "
+          f"gave before) and tr_nlp's, from {MIN_INTERVIEWS} interviews on (for kappa, AC1, F1 and percent agreement, Student's t on "
           "their range's logit scale; for a share, Wilson's on the effective number of segments): its coverage "
           "and width, or how many studies it gives no interval\n")
     print(f"{'data':36s} {'figure':28s} {'K':>3s} {'true':>6s}  {'plain':>14s} {'width':>6s}  {'expanded':>14s} "

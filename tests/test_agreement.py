@@ -183,6 +183,18 @@ def test_t_interval_keeps_to_the_statistics_range():
     assert value == pytest.approx(1.8) and lo < 1.8 < hi < 2
 
 
+def test_percent_agreement_and_pabak_have_intervals():
+    # agreement.csv gave percent agreement and PABAK without one, though a study reports them beside kappa
+    interviews, a, b, _, _ = _frames()
+    table = agreement_table({"A": a, "B": b}, interviews, ["care"], n_boot=400, seed=3)
+    row = table.iloc[0]
+    assert 0 < row.percent_lo < row.percent < row.percent_hi < 1
+    assert row.pabak == pytest.approx(2 * row.percent - 1)  # binary PABAK is percent agreement rescaled
+    assert (row.pabak_lo, row.pabak_hi) == pytest.approx((2 * row.percent_lo - 1, 2 * row.percent_hi - 1))
+    assert list(table.columns[table.columns.str.startswith(("percent", "pabak"))]) == [
+        "percent", "percent_lo", "percent_hi", "pabak", "pabak_lo", "pabak_hi"]
+
+
 def test_perfect_agreement_has_an_interval_below_one():
     # two coders agreeing on all 270 segments of nine interviews: every resample agrees too,
     # and the bootstrap gave 1.00 [1.00, 1.00], as if nine interviews could show kappa is 1
@@ -199,7 +211,7 @@ def test_perfect_agreement_has_an_interval_below_one():
     t = stats.t.ppf(0.975, 8)
     moved = 270 * t**2 / (270 + t**2) / 2
     expected = binary_stats_from_counts(7 - moved, moved, moved, 263 - moved)
-    for stat in ("kappa", "alpha", "ac1", "f1"):
+    for stat in ("percent", "kappa", "alpha", "ac1", "pabak", "f1"):
         assert table.loc["rare", stat] == 1.0 and table.loc["rare", f"{stat}_hi"] == 1.0
         assert table.loc["rare", f"{stat}_lo"] == pytest.approx(float(expected[stat]))
     assert 0.5 < table.loc["rare", "kappa_lo"] < table.loc["common", "kappa_lo"] < 1  # 7 coded segments say less
@@ -224,7 +236,7 @@ def test_perfect_agreement_has_an_interval_below_one():
     moved = 270 * t**2 / (270 + t**2)  # in all, a third of it each way between each two of x, y and none
     expected = nominal_stats_from_confusion(np.array([[90, 0, 0], [0, 90, 0], [0, 0, 90]]) + moved / 6 * (
         np.ones((3, 3)) - 3 * np.eye(3)))
-    for stat in ("kappa", "alpha", "ac1", "f1"):
+    for stat in ("percent", "kappa", "alpha", "ac1", "pabak", "f1"):
         assert table.loc[label, stat] == 1.0 and table.loc[label, f"{stat}_hi"] == 1.0
         assert table.loc[label, f"{stat}_lo"] == pytest.approx(float(expected[stat]))
     alphas = group_alpha_table({"A": group, "B": group.copy()}, interviews, ["x", "y"], n_boot=300,

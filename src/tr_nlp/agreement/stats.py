@@ -34,7 +34,7 @@ from scipy.special import expit, ndtr, stdtrit
 MIN_INTERVIEWS = 4
 #: The range of a statistic whose interval :func:`t_interval` gives, by its column name, where
 #: it is not -1 to 1 (:func:`statistic_range`).
-RANGES = {"f1": (0.0, 1.0), "pr_auc": (0.0, 1.0), "read_share": (0.0, 1.0)}
+RANGES = {"percent": (0.0, 1.0), "f1": (0.0, 1.0), "pr_auc": (0.0, 1.0), "read_share": (0.0, 1.0)}
 
 
 def _pair(a: ArrayLike, b: ArrayLike) -> tuple[NDArray[Any], NDArray[Any]]:
