@@ -593,3 +593,17 @@ def test_forms_of_one_word():
     assert forms_last(["smoking", "quit", "smoke", "cigarettes", "smoker"]) == [
         "smoking", "quit", "cigarettes", "smoke", "smoker"]
     assert holds("She was Nursing him", ["nurse"]) and not holds("a purse", ["nurse"])
+
+
+def test_new_interviews_without_a_codebook_are_compared_with_the_models_codes(demo_run):
+    # a batch over new interviews has no codings and no codebook: every candidate's novelty was n/a, so a
+    # team could not tell a new theme from one of its own codes the model missed there
+    from tr_nlp.coding import load_model
+
+    model = load_model(demo_run / "model")
+    corpus = load_corpus([DEMO / "interviews"])  # the transcripts alone
+    assert corpus.codebook is None and not corpus.codings
+    found = discover(corpus, model=model)
+    assert {c.compared_with for c in found.candidates} == {GUIDANCE}
+    assert {c.nearest_code for c in found.candidates} <= set(model.codes)
+    assert all(c.novelty is not None and c.reading for c in found.candidates)

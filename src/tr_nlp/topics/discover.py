@@ -115,7 +115,10 @@ def discover(
     segmenter
         Segmentation and speaker roles (default: participant sentences).
     model
-        A theme model: passages it codes above threshold are left out too.
+        A theme model: passages it codes above threshold are left out too. Where
+        ``corpus`` has no codebook (new interviews in a batch), each candidate is compared
+        with the entries of the codebook the model was trained with, so that it reads as
+        new or as a variant of one of the team's codes the model missed there.
     min_words
         Passages shorter than this are dropped.
     seed
@@ -167,7 +170,7 @@ def discover(
     log.info("clustering %s interviews", "centred within" if centred else "not centred within")
     fit = fit_topics(texts, clustered, seed, cache, layouts, names_in=[iv.text for iv in corpus.interviews])
     centroids = _centroids(segments, mapped, cache)
-    described = _described(corpus.codebook, set(centroids), cache)
+    described = _described(corpus.codebook or _model_codebook(model), set(centroids), cache)
     candidates = make_candidates(passages, fit.labels, embeddings, fit.keywords, {**described, **centroids},
                                  guided=described.keys())
     return Discovery(candidates, assignments_frame(passages, fit.labels, embeddings, candidates), remainder,
@@ -244,6 +247,16 @@ def _centroids(segments: list, mapped: pd.DataFrame, cache: EmbeddingCache) -> d
     coded = [s for s in segments if s.segment_id in wanted]
     vectors = embed_texts([without_time_marks(s.text) for s in coded], cache)
     return code_centroids(codes_of, {s.segment_id: v for s, v in zip(coded, vectors)})
+
+
+def _model_codebook(model: ThemeModel | None) -> Codebook | None:
+    """The codebook ``model`` was trained with, as its card keeps it (None without a model, or
+    for one whose card keeps none)."""
+    if model is None:
+        return None
+    from tr_nlp.coding.store import card_codebook
+
+    return card_codebook(model.card)
 
 
 def _described(codebook: Codebook | None, coded: set[str], cache: EmbeddingCache) -> dict[str, np.ndarray]:
