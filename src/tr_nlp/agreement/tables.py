@@ -74,10 +74,11 @@ _CI_STATS = (*_RESAMPLED_STATS, "precision", "recall")
 #: With more coder pairs than this per code, shown tables summarise them (the files keep every pair).
 MAX_PAIRS = 3
 COLUMNS = [
-    "code", "rater_a", "rater_b", "comparison", "n_segments", "n_interviews", "n_interviews_coded", "percent",
-    "percent_lo", "percent_hi", "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi", "ac1", "ac1_lo",
-    "ac1_hi", "pabak", "pabak_lo", "pabak_hi", "prevalence_a", "prevalence_b", "precision", "precision_lo", "precision_hi", "recall", "recall_lo",
-    "recall_hi", "f1", "f1_lo", "f1_hi", "pr_auc", "pr_auc_lo", "pr_auc_hi",
+    "code", "rater_a", "rater_b", "comparison", "n_segments", "n_interviews", "n_interviews_coded",
+    "percent", "percent_lo", "percent_hi", "kappa", "kappa_lo", "kappa_hi", "alpha", "alpha_lo", "alpha_hi",
+    "ac1", "ac1_lo", "ac1_hi", "pabak", "pabak_lo", "pabak_hi", "prevalence_a", "prevalence_b",
+    "precision", "precision_lo", "precision_hi", "recall", "recall_lo", "recall_hi",
+    "f1", "f1_lo", "f1_hi", "pr_auc", "pr_auc_lo", "pr_auc_hi",
     "peer", "kappa_diff", "kappa_diff_lo", "kappa_diff_hi",
 ]
 

@@ -27,9 +27,9 @@ from tr_nlp.language import KEYWORD, KEYWORD_PATTERN
 
 #: Below this share of its passages holding one of its label words, a candidate's passages
 #: share few words, and its label would misdescribe it. On AnnoMI's client talk with no codes
-#: given, 3 of 45 candidates fell below it (4%, 6%, 12%: topics of generic talk such as "I don't
-#: know what I'm going to do about it"), the others held 16-91%; on the demo corpus, 27-78%
-#: (``benchmarks/discovery.py``).
+#: given, 3 of 45 candidates fell below it (4%, 6%, 12%; the largest, 167 passages of generic
+#: talk such as "I don't know what I'm going to do about it"), the others held 16-91%; on the
+#: demo corpus, 27-78% (``benchmarks/discovery.py``).
 WEAK_LABEL_SHARE = 0.15
 
 
