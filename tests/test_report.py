@@ -874,3 +874,11 @@ def test_a_candidate_whose_passages_share_few_words_is_flagged(tmp_path):
               for name in ("candidate_01_few_shared_words", "candidate_07_few_shared_words", "candidate_02_drink_alcohol",
                            "Family events")]
     assert [p.label for p in points] == ["01: few shared words", "07: few shared words", "drink_alcohol", "Family events"]
+
+
+def test_the_agreement_table_gives_percent_agreement_with_its_interval(html):
+    # a study reports percent agreement beside kappa; the report's table gave kappa, alpha and AC1 only
+    table = re.search(r'<table class="data agreement">.*?</table>', html, re.DOTALL).group(0)
+    assert '<th scope="col">Segments</th><th scope="col">Agree [95% CI]</th>' in table
+    cells = re.findall(r'<td class="n">(\d+)% <span class="ci">\[(\d+)%, (\d+)%\]</span></td>', table)
+    assert cells and all(int(lo) <= int(value) <= int(hi) for value, lo, hi in cells)
