@@ -59,6 +59,9 @@ def _interview(iid: str, turns: list[tuple[str, str]]) -> Interview:
 def test_fillers_and_backchannels():
     assert is_filler("Mm-hm. Yeah, right.") and is_filler("Okay, okay.") and is_filler("")
     assert not is_filler("Yeah, the tablets made me put on weight.")
+    # AnnoMI's marks of non-speech, and the stems of contractions, were topic keywords ("chuckles", "hasn")
+    assert is_filler("[chuckles] Mm-hmm. [unintelligible 00:01:33]")
+    assert {"chuckles", "unintelligible", "hasn", "weren", "kinda"} <= set(topic_model.STOP_WORDS)
 
 
 def test_a_chinese_passage_is_as_long_as_its_characters():
