@@ -545,6 +545,8 @@ def test_cli_train_evaluate_code(tmp_path, demo_coded):
     assert r.exit_code == 0, r.stderr
     assert "machine vs human" in r.stdout and "human vs human" in r.stdout
     assert (tmp_path / "ev" / "agreement.csv").is_file()
+    segments = r.stdout.split("Agreement per code (95% CIs")[1].split("Agreement per code on characters")[0]
+    assert "agree" in segments  # percent agreement, as the characters table and the report give it
     assert "Agreement per code on characters" in r.stdout and "Krippendorff's alpha of all coders" in r.stdout
     group = pd.read_csv(tmp_path / "ev" / "agreement_group.csv")
     assert group.raters.tolist() == ["coders"] * 6 + ["coders + machine"] * 6

@@ -79,13 +79,14 @@ def print_agreement(table: pd.DataFrame) -> None:
 
     view = c.Table(title="Agreement per code (95% CIs resample interviews)")
     paired = "kappa_diff" in table.columns and table["kappa_diff"].notna().any()
-    for col in ("code", "comparison", "raters", "n", "kappa", "alpha", "AC1", "F1", "P", "R",
+    for col in ("code", "comparison", "raters", "n", "agree %", "kappa", "alpha", "AC1", "F1", "P", "R",
                 *(("kappa - coders'",) if paired else ())):
         view.add_column(col, justify="left" if col in {"code", "comparison", "raters"} else "right")
     shown = condensed_pairs(table)
     for r in shown.itertuples():
         difference = signed(r.kappa_diff, r.kappa_diff_lo, r.kappa_diff_hi) if paired else ""
         view.add_row(r.code, r.comparison, r.raters, f"{r.n_segments:.0f}",
+                     "n/a" if math.isnan(r.percent) else f"{100 * r.percent:.1f}",
                      *(_with_ci(r, k) for k in ("kappa", "alpha", "ac1")),
                      rounded(r.f1), rounded(r.precision), rounded(r.recall), *((difference,) if paired else ()))
     _print_pairs(view, table, shown)
