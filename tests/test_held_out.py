@@ -324,3 +324,19 @@ def test_evaluate_says_when_the_corpus_has_fewer_interviews_than_the_folds_asked
     assert "--cv-folds 10: 3 coded interviews, so 3 folds" in " ".join(result.stderr.split())
     card = (tmp_path / "m" / "README.md").read_text(encoding="utf-8")
     assert "## Cross-validated agreement (3 folds grouped by interview)" in card
+
+
+def test_cli_evaluate_looks_for_training_interviews_once(trained, tmp_path, monkeypatch):
+    # the held-out test leaves the model's training interviews out; its warnings sketched every judged
+    # interview's words a second time to look for them again (0.5 s on AnnoMI's 133 sessions)
+    import tr_nlp.coding.trained as trained_module
+
+    _, folder = trained
+
+    def again(*args, **kwargs):
+        raise AssertionError("training interviews looked for again")
+
+    monkeypatch.setattr(trained_module, "among_training", again)
+    result = runner.invoke(app, ["evaluate", "--corpus", str(DEMO), "--model", str(folder), "--bootstrap", "0"])
+    assert result.exit_code == 0, result.output
+    assert "none of them used in training" in result.stderr

@@ -310,7 +310,7 @@ def evaluate(
         c.warn_near_copies(_coded(evaluated, data), quiet, "coded interviews")
         c.warn_no_segments(segmenter, _coded(evaluated, data), quiet)
         _warn_read_in_part(evaluated, data, quiet)
-        c.warn_unlike_training(theme.card, evaluated.interviews, quiet)
+        c.warn_unlike_training(theme.card, evaluated.interviews, quiet, training=False)  # _held_out left them out
         started = time.perf_counter()
         with c.working(f"judging {theme.label}", quiet):
             ev = judge_model(theme, data, n_boot=n_boot, seed=seed)

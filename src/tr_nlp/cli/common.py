@@ -287,13 +287,16 @@ def warn_files(warnings: Iterable[tuple[str, str]]) -> None:
         warn(line)
 
 
-def warn_unlike_training(card: Mapping[str, Any], interviews: Sequence[Interview], quiet: bool) -> None:
+def warn_unlike_training(card: Mapping[str, Any], interviews: Sequence[Interview], quiet: bool,
+                         training: bool = True) -> None:
     """A warning line for interviews unlike the model's training ones, in another language or
-    written otherwise (:func:`~tr_nlp.coding.writing.unlike_training`), many files alike in one."""
+    written otherwise, or among them (unless not ``training``: see
+    :func:`~tr_nlp.coding.writing.unlike_training`), many files alike in one."""
     from tr_nlp.coding.writing import unlike_training
 
     if not quiet:
-        warn_files((interview.source or interview.id, said) for interview, said in unlike_training(card, interviews))
+        warn_files((interview.source or interview.id, said)
+                   for interview, said in unlike_training(card, interviews, training=training))
 
 
 def warn_no_segments(segmenter: Segmenter, interviews: Sequence[Interview], quiet: bool) -> None:

@@ -92,12 +92,15 @@ def writing_warnings(card: Mapping[str, Any], interviews: Iterable[Interview]) -
     return said
 
 
-def unlike_training(card: Mapping[str, Any], interviews: Iterable[Interview]) -> list[tuple[Interview, str]]:
+def unlike_training(card: Mapping[str, Any], interviews: Iterable[Interview],
+                    training: bool = True) -> list[tuple[Interview, str]]:
     """Each interview unlike ``card``'s model's training ones, with what that means: in
     another language (:func:`~tr_nlp.coding.language.language_warnings`), or written
-    otherwise (:func:`writing_warnings`), or among them after all
+    otherwise (:func:`writing_warnings`), or, with ``training``, among them after all
     (:func:`~tr_nlp.coding.trained.training_warnings`); what ``code``, ``next``,
-    ``evaluate --model`` and ``batch`` say of the interviews they are given."""
+    ``evaluate --model`` and ``batch`` say of the interviews they are given. Without
+    ``training`` where they are known to be none of them already (``evaluate --model``
+    left those out), so that their words are not sketched twice."""
     interviews = list(interviews)
-    return [*training_warnings(card, interviews), *language_warnings(card, interviews),
+    return [*(training_warnings(card, interviews) if training else ()), *language_warnings(card, interviews),
             *writing_warnings(card, interviews)]
